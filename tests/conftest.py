@@ -1,0 +1,72 @@
+"""Shared fixtures: a site folder built from fixture posts, a fixed clock, the CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from feedkit.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+NOW_ENV = {"FEEDKIT_NOW": NOW.isoformat()}
+
+SITE_TOML = """\
+title = "Example Blog"
+base_url = "https://example.com/blog/"
+description = "Posts for tests."
+timezone = "Europe/Berlin"
+
+[author]
+name = "Ada Quill"
+email = "ada@example.org"
+
+[feed]
+tag_feeds = true
+"""
+
+MakeSite = Callable[..., Config]
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> MakeSite:
+    """Return a function that makes a site in tmp_path from fixture files or given texts."""
+
+    def make(*fixtures: str, posts: dict[str, str | bytes] | None = None,
+             toml: str = SITE_TOML) -> Config:
+        (tmp_path / "feedkit.toml").write_text(toml, encoding="utf-8")
+        content = tmp_path / "content"
+        content.mkdir(exist_ok=True)
+        for name in fixtures:
+            source = FIXTURES / name
+            target = content / Path(name).name
+            if source.is_dir():
+                shutil.copytree(source, target, dirs_exist_ok=True)
+            else:
+                shutil.copyfile(source, target)
+        for name, text in (posts or {}).items():
+            target = content / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                target.write_bytes(text)
+            else:
+                target.write_text(text, encoding="utf-8")
+        return load_config(tmp_path / "feedkit.toml")
+
+    return make
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

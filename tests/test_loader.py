@@ -1,0 +1,140 @@
+"""Loader: one fixture post and one expected-result file per case, bad cases too."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, MakeSite
+from feedkit.errors import ContentError
+from feedkit.loader import load_posts, parse_date, public_posts, read_body
+from loader_expect import post_record
+
+GOOD = sorted(p for p in (FIXTURES / "posts").rglob("*.md"))
+BAD = sorted((FIXTURES / "bad").glob("*.md"))
+
+
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: p.stem if p.stem != "index" else p.parent.name)
+def test_post_loads_as_expected(path: Path, make_site: MakeSite) -> None:
+    rel = path.relative_to(FIXTURES / "posts")
+    cfg = make_site()
+    target = cfg.content_path / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, target)
+    result = load_posts(cfg)
+    (post,) = result.posts
+    record = post_record(post)
+    record["warnings"] = [str(w).split(": ", 1)[1] for w in result.warnings]
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert record == expected
+
+
+@pytest.mark.parametrize("path", BAD, ids=lambda p: p.stem)
+def test_bad_post_is_reported_with_line(path: Path, make_site: MakeSite) -> None:
+    cfg = make_site()
+    shutil.copyfile(path, cfg.content_path / path.name)
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    expected = path.with_suffix(".err").read_text(encoding="utf-8").splitlines()
+    assert [str(p) for p in info.value.problems] == expected
+
+
+def test_every_problem_is_listed_in_one_run(make_site: MakeSite) -> None:
+    cfg = make_site("bad", "duplicates", "posts")
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    errors = [str(p) for p in info.value.problems if not p.warning]
+    expected = []
+    for path in BAD:
+        for line in path.with_suffix(".err").read_text(encoding="utf-8").splitlines():
+            expected.append(line.replace("content/", "content/bad/", 1))
+    assert sorted(e for e in errors if e.startswith("content/bad/")) == sorted(expected)
+    assert "content/duplicates/two.md:4: slug 'same' is also used by content/duplicates/one.md; " \
+        "each post needs its own slug" in errors
+    assert "content/duplicates/three.md:4: ID 'urn:uuid:11111111-2222-3333-4444-555555555555' " \
+        "is also used by content/duplicates/one.md; each post needs its own ID" in errors
+    # The good posts' warnings come along too, so one run shows everything.
+    assert any("control character" in str(p) for p in info.value.problems if p.warning)
+
+
+def test_posts_are_sorted_newest_first_and_drafts_and_future_are_hidden(
+    make_site: MakeSite, now
+) -> None:
+    cfg = make_site("posts")
+    posts = load_posts(cfg).posts
+    assert [p.published for p in posts] == sorted((p.published for p in posts), reverse=True)
+    visible = {p.slug for p in public_posts(posts, now)}
+    assert {"draft", "published-false", "future"}.isdisjoint(visible)
+    assert "hostile-title" in visible
+    with_drafts = {p.slug for p in public_posts(posts, now, drafts=True)}
+    assert {"draft", "published-false"} <= with_drafts and "future" not in with_drafts
+
+
+def test_future_post_appears_once_its_time_comes(make_site: MakeSite) -> None:
+    cfg = make_site("posts/future.md")
+    (post,) = load_posts(cfg).posts
+    assert public_posts((post,), post.published) == [post]
+    assert public_posts((post,), post.published.replace(second=0, minute=59, hour=7)) == []
+
+
+def test_body_is_read_again_without_front_matter(make_site: MakeSite) -> None:
+    cfg = make_site("posts/bom-crlf.md", "posts/control-chars.md")
+    bodies = {p.slug: read_body(p) for p in load_posts(cfg).posts}
+    assert bodies["bom-crlf"] == "Windows editors write these.\n"
+    assert bodies["control-chars"] == "A form feed  and a NUL  sneak in.\n"
+
+
+def test_hidden_files_and_hugo_section_pages_are_not_posts(make_site: MakeSite) -> None:
+    cfg = make_site("posts/draft.md", posts={
+        ".obsidian/note.md": "not a post", "_index.md": "# Section", "notes/.hidden.md": "x",
+    })
+    assert [p.slug for p in load_posts(cfg).posts] == ["draft"]
+
+
+def test_missing_content_folder_is_an_error(make_site: MakeSite) -> None:
+    cfg = make_site()
+    shutil.rmtree(cfg.content_path)
+    with pytest.raises(ContentError, match="content: content folder not found"):
+        load_posts(cfg)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("2024-05-01", "2024-05-01T00:00:00+02:00"),
+    ("2024-05-01 10:00", "2024-05-01T10:00:00+02:00"),
+    ("2024-05-01 10:00:00 +0000", "2024-05-01T10:00:00+00:00"),
+    ("2024-05-01T10:00:00Z", "2024-05-01T10:00:00+00:00"),
+    ("2024/05/01 10:00", "2024-05-01T10:00:00+02:00"),
+    ("Wed, 01 May 2024 10:00:00 -0500", "2024-05-01T10:00:00-05:00"),
+    ("2024-01-15 08:00:00 UTC", "2024-01-15T08:00:00+00:00"),
+])
+def test_date_strings_jekyll_hugo_and_pelican_users_write(raw: str, expected: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    assert parse_date(raw, ZoneInfo("Europe/Berlin")).isoformat() == expected
+
+
+@pytest.mark.parametrize("raw", ["tomorrow", "2024-13-01", "", 12, None, "0001-01-01"])
+def test_unreadable_dates_raise(raw: object) -> None:
+    from zoneinfo import ZoneInfo
+
+    with pytest.raises(ValueError):
+        parse_date(raw, ZoneInfo("UTC"))
+
+
+def test_type_errors_in_front_matter_name_the_key_line(make_site: MakeSite) -> None:
+    cfg = make_site(posts={"typed.md": (
+        "---\ntitle: Typed\ndate: 2024-01-01\ndraft: maybe\ntags: [[nested]]\n"
+        "id: not a uri\nauthor: [42]\n---\nBody\n"
+    )})
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    assert [str(p) for p in info.value.problems] == [
+        "content/typed.md:7: author must be a name or a list of names, not 42",
+        "content/typed.md:5: tags must be a list of names, but has ['nested']",
+        "content/typed.md:4: draft must be true or false, not 'maybe'",
+        "content/typed.md:6: id 'not a uri' must be an absolute URI such as 'urn:uuid:…' "
+        "or 'tag:example.com,2024:post'",
+    ]
