@@ -47,26 +47,35 @@ def xsl_stylesheet() -> bytes:
     return (resources.files("feedkit") / "static" / XSL_NAME).read_bytes()
 
 
-def plan_build(cfg: Config, now: datetime, *, drafts: bool = False,
-               loaded: LoadResult | None = None) -> BuildPlan:
+def plan_build(
+    cfg: Config, now: datetime, *, drafts: bool = False, loaded: LoadResult | None = None
+) -> BuildPlan:
     """Return the BuildPlan for the site at `now`; raises before anything is written."""
     loaded = loaded if loaded is not None else load_posts(cfg)
     visible = public_posts(loaded.posts, now, drafts=drafts)
     limit = cfg.feed.limit
-    feeds: list[tuple[str, FeedInfo, list[Post]]] = [(
-        "",
-        FeedInfo(cfg.title, cfg.description, cfg.base_url, cfg.base_url),
-        visible[:limit],
-    )]
+    feeds: list[tuple[str, FeedInfo, list[Post]]] = [
+        (
+            "",
+            FeedInfo(cfg.title, cfg.description, cfg.base_url, cfg.base_url),
+            visible[:limit],
+        )
+    ]
     if cfg.feed.tag_feeds:
         for slug, (name, members) in sorted(tags_of(visible).items()):
             folder = f"tags/{slug}/"
-            feeds.append((folder, FeedInfo(
-                title=f"{cfg.title}: {name}",
-                description=f"Posts tagged “{name}” on {cfg.title}",
-                home_url=cfg.base_url,
-                base_url=urljoin(cfg.base_url, folder),
-            ), members[:limit]))
+            feeds.append(
+                (
+                    folder,
+                    FeedInfo(
+                        title=f"{cfg.title}: {name}",
+                        description=f"Posts tagged “{name}” on {cfg.title}",
+                        home_url=cfg.base_url,
+                        base_url=urljoin(cfg.base_url, folder),
+                    ),
+                    members[:limit],
+                )
+            )
 
     rendered: dict[str, RenderedPost] = {}  # a post in several feeds is rendered once
     files: dict[str, bytes] = {XSL_NAME: xsl_stylesheet()}
@@ -105,8 +114,16 @@ def write_atomically(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
-    """Write every file of a plan under `out_dir`; return the ones that changed."""
+MANIFEST = "outputs.txt"
+
+
+def write_outputs(out_dir: Path, files: Mapping[str, bytes], cache_dir: Path) -> list[str]:
+    """Write every file of a plan under `out_dir`; return the ones that changed.
+
+    Files an earlier build wrote and this one does not (the feed of a tag no post has any
+    more) are removed; the list of what feedkit wrote lives in `cache_dir`, so nothing else
+    in the output folder is ever touched.
+    """
     changed = []
     for name, data in files.items():
         target = out_dir / name
@@ -115,4 +132,24 @@ def write_outputs(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
                 changed.append(name)
         except OSError as exc:
             raise OutputError(f"{target}: cannot write: {exc.strerror}") from exc
+    manifest = cache_dir / MANIFEST
+    try:
+        previous = manifest.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        previous = []
+    for name in sorted(set(previous) - set(files)):
+        stale = out_dir / name
+        if ".." in Path(name).parts or Path(name).is_absolute():
+            continue
+        stale.unlink(missing_ok=True)
+        changed.append(name)
+        for folder in stale.parents:
+            if folder == out_dir or not folder.is_relative_to(out_dir):
+                break
+            try:
+                folder.rmdir()  # only succeeds when empty
+            except OSError:
+                break
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    write_atomically(manifest, "".join(f"{name}\n" for name in sorted(files)).encode())
     return changed

@@ -21,8 +21,12 @@ from feedkit.loader import display_path
 F = TypeVar("F", bound=Callable[..., Any])
 
 config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    default=CONFIG_NAME, show_default=True, help="The site's feedkit.toml.",
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=CONFIG_NAME,
+    show_default=True,
+    help="The site's feedkit.toml.",
 )
 
 
@@ -60,8 +64,9 @@ def error_boundary(func: F) -> F:
                 errors = [p for p in exc.problems if not p.warning]
                 report(list(exc.problems))
                 noun = "problem" if len(errors) == 1 else "problems"
-                click.echo(f"error: {len(errors)} {noun} in the content; nothing was written",
-                           err=True)
+                click.echo(
+                    f"error: {len(errors)} {noun} in the content; nothing was written", err=True
+                )
             else:
                 click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
@@ -81,8 +86,7 @@ def _load(config_path: Path) -> Config:
 
 
 def _counts(cfg: Config, plan_posts: int, total: int, drafts: int, future: int) -> str:
-    return (f"{total} posts: {plan_posts} published, {drafts} draft(s), "
-            f"{future} scheduled for later")
+    return f"{total} posts: {plan_posts} published, {drafts} draft(s), {future} scheduled for later"
 
 
 @main.command()
@@ -95,13 +99,18 @@ def build(config_path: Path, drafts: bool) -> None:
     now = now_from_env()
     plan = plan_build(cfg, now, drafts=drafts)
     report(plan.warnings)
-    changed = write_outputs(cfg.output_path, plan.files)
+    changed = write_outputs(cfg.output_path, plan.files, cfg.cache_path)
     out = display_path(cfg.output_path, Path.cwd())
     posts = plan.loaded.posts
     click.echo(
         f"Built {len(plan.files)} files in {out}/ ({len(changed)} changed) from "
-        + _counts(cfg, plan.published, len(posts), sum(p.draft for p in posts),
-                  sum(not p.draft and p.published > now for p in posts))
+        + _counts(
+            cfg,
+            plan.published,
+            len(posts),
+            sum(p.draft for p in posts),
+            sum(not p.draft and p.published > now for p in posts),
+        )
     )
 
 
@@ -120,8 +129,14 @@ def check(config_path: Path, strict: bool) -> None:
         click.echo(f"error: {len(plan.warnings)} warning(s) and --strict is on", err=True)
         sys.exit(1)
     click.echo(
-        "OK: " + _counts(cfg, plan.published, len(posts), sum(p.draft for p in posts),
-                         sum(not p.draft and p.published > now for p in posts))
+        "OK: "
+        + _counts(
+            cfg,
+            plan.published,
+            len(posts),
+            sum(p.draft for p in posts),
+            sum(not p.draft and p.published > now for p in posts),
+        )
     )
 
 

@@ -94,7 +94,9 @@ def _base_url(value: Any) -> str:
     url = _nonempty(value)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"must be an absolute http(s) URL such as https://example.com/, not {url!r}")
+        raise ValueError(
+            f"must be an absolute http(s) URL such as https://example.com/, not {url!r}"
+        )
     if parts.query or parts.fragment:
         raise ValueError("must not have a query or fragment")
     return url if url.endswith("/") else url + "/"
@@ -136,7 +138,8 @@ def _permalink(value: Any) -> str:
     unknown = names - PERMALINK_FIELDS
     if unknown:
         raise ValueError(
-            f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{year}}, {{month}}, {{day}}, {{slug}}"
+            f"unknown placeholder {{{sorted(unknown)[0]}}}; "
+            "use {year}, {month}, {day}, {slug}"
         )
     if "slug" not in names:
         raise ValueError("must contain {slug}, or every post would get the same URL")
@@ -181,7 +184,9 @@ def _did_you_mean(key: str, known: list[str]) -> str:
 
 
 def _check_table(
-    table: Mapping[str, Any], schema: Mapping[str, Checker], prefix: str,
+    table: Mapping[str, Any],
+    schema: Mapping[str, Checker],
+    prefix: str,
     problems: list[tuple[str, str]],
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
@@ -202,7 +207,7 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
     """Return the Config for a parsed `feedkit.toml`; raise ConfigError listing every problem."""
     problems: list[tuple[str, str]] = []
     top_schema: dict[str, Checker] = dict(SITE_KEYS)
-    site = {}
+    site: dict[str, Any] = {}
     for key, raw in data.items():
         if key in SECTIONS:
             if not isinstance(raw, dict):
@@ -245,8 +250,15 @@ def load_config(path: Path) -> Config:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise ConfigError(
-            [("(file)", f"not found at {path}; run feedkit in the folder that has it, "
-                        "or pass --config PATH")], file=name) from exc
+            [
+                (
+                    "(file)",
+                    f"not found at {path}; run feedkit in the folder that has it, "
+                    "or pass --config PATH",
+                )
+            ],
+            file=name,
+        ) from exc
     except OSError as exc:
         raise ConfigError([("(file)", f"cannot be read: {exc.strerror}")], file=name) from exc
     try:

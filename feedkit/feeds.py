@@ -65,8 +65,9 @@ def _generator(fg: FeedGenerator) -> None:
     fg.generator(GENERATOR, uri=GENERATOR_URI)
 
 
-def render_atom(cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost],
-                fallback_updated: datetime) -> bytes:
+def render_atom(
+    cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost], fallback_updated: datetime
+) -> bytes:
     """Return the Atom 1.0 document for `posts` (already newest first and limited)."""
     self_url = urljoin(info.base_url, "atom.xml")
     fg = FeedGenerator()
@@ -98,8 +99,9 @@ def render_atom(cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost],
     return _with_stylesheet(fg.atom_str(pretty=True), cfg)
 
 
-def render_rss(cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost],
-               fallback_updated: datetime) -> bytes:
+def render_rss(
+    cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost], fallback_updated: datetime
+) -> bytes:
     """Return the RSS 2.0 document for `posts` (already newest first and limited)."""
     self_url = urljoin(info.base_url, "rss.xml")
     fg = FeedGenerator()

@@ -49,8 +49,19 @@ AUTHOR_KEYS = ("author", "authors")
 TAG_KEYS = ("tags", "categories", "category")
 SUMMARY_KEYS = ("summary", "description", "excerpt")
 KNOWN_KEYS = frozenset(
-    [*TITLE_KEYS, *DATE_KEYS, *UPDATED_KEYS, *AUTHOR_KEYS, *TAG_KEYS, *SUMMARY_KEYS,
-     "draft", "published", "slug", "id", "image"]
+    [
+        *TITLE_KEYS,
+        *DATE_KEYS,
+        *UPDATED_KEYS,
+        *AUTHOR_KEYS,
+        *TAG_KEYS,
+        *SUMMARY_KEYS,
+        "draft",
+        "published",
+        "slug",
+        "id",
+        "image",
+    ]
 )
 
 
@@ -96,21 +107,30 @@ def decode(raw: bytes, shown: str, warnings: list[Problem]) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise _FileProblems([Problem(
-            shown, line,
-            f"is not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
-        )]) from exc
+        raise _FileProblems(
+            [
+                Problem(
+                    shown,
+                    line,
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
+                )
+            ]
+        ) from exc
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = XML_ILLEGAL.search(text)
     if bad:
         count = len(XML_ILLEGAL.findall(text))
         line = text.count("\n", 0, bad.start()) + 1
-        warnings.append(Problem(
-            shown, line,
-            f"removed {count} control character(s) that XML feeds cannot carry "
-            f"(first: U+{ord(bad.group()):04X})", warning=True,
-        ))
+        warnings.append(
+            Problem(
+                shown,
+                line,
+                f"removed {count} control character(s) that XML feeds cannot carry "
+                f"(first: U+{ord(bad.group()):04X})",
+                warning=True,
+            )
+        )
         text = XML_ILLEGAL.sub("", text)
     return text
 
@@ -128,11 +148,16 @@ def split(text: str, shown: str) -> _Source:
         if close is None:
             delimiter = first.strip()
             closing = "}" if fm_format == "JSON" else delimiter
-            raise _FileProblems([Problem(
-                shown, 1,
-                f"front matter opened with '{delimiter}' is never closed; "
-                f"add a line '{closing}' after the last key",
-            )])
+            raise _FileProblems(
+                [
+                    Problem(
+                        shown,
+                        1,
+                        f"front matter opened with '{delimiter}' is never closed; "
+                        f"add a line '{closing}' after the last key",
+                    )
+                ]
+            )
         body_start = text.find("\n", close.end())
         body_start = len(text) if body_start < 0 else body_start + 1
         if fm_format == "JSON":  # the braces belong to the JSON document
@@ -140,13 +165,23 @@ def split(text: str, shown: str) -> _Source:
         else:
             fm_text, fm_first_line = text[start : close.start()], 2
         return _Source(
-            text=text, fm_format=fm_format, fm_text=fm_text, fm_first_line=fm_first_line,
-            body_start=body_start, body_line=text.count("\n", 0, body_start) + 1,
+            text=text,
+            fm_format=fm_format,
+            fm_text=fm_text,
+            fm_first_line=fm_first_line,
+            body_start=body_start,
+            body_line=text.count("\n", 0, body_start) + 1,
         )
-    raise _FileProblems([Problem(
-        shown, 1, "has no front matter; start the file with a '---' line, then 'title: …', "
-        "'date: …', and close it with another '---' line",
-    )])
+    raise _FileProblems(
+        [
+            Problem(
+                shown,
+                1,
+                "has no front matter; start the file with a '---' line, then 'title: …', "
+                "'date: …', and close it with another '---' line",
+            )
+        ]
+    )
 
 
 def parse_front_matter(src: _Source, shown: str) -> dict[str, Any]:
@@ -162,8 +197,9 @@ def parse_front_matter(src: _Source, shown: str) -> dict[str, Any]:
             what += f" ({exc.context} at line {src.fm_first_line + exc.context_mark.line})"
         raise _FileProblems([Problem(shown, line, f"YAML front matter: {what}")]) from exc
     except yaml.YAMLError as exc:
-        raise _FileProblems([Problem(shown, src.fm_first_line, f"YAML front matter: {exc}")]) \
-            from exc
+        raise _FileProblems(
+            [Problem(shown, src.fm_first_line, f"YAML front matter: {exc}")]
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         if m:
@@ -173,16 +209,20 @@ def parse_front_matter(src: _Source, shown: str) -> dict[str, Any]:
         message = re.sub(r"\s*\(at (?:line|end of).*?\)", "", str(exc))
         raise _FileProblems([Problem(shown, line, f"TOML front matter: {message}")]) from exc
     except json.JSONDecodeError as exc:
-        raise _FileProblems([Problem(shown, exc.lineno, f"JSON front matter: {exc.msg}")]) \
-            from exc
+        raise _FileProblems([Problem(shown, exc.lineno, f"JSON front matter: {exc.msg}")]) from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise _FileProblems([Problem(
-            shown, src.fm_first_line,
-            f"front matter must be a mapping of keys to values (like 'title: …'), "
-            f"not a {type(data).__name__}",
-        )])
+        raise _FileProblems(
+            [
+                Problem(
+                    shown,
+                    src.fm_first_line,
+                    f"front matter must be a mapping of keys to values (like 'title: …'), "
+                    f"not a {type(data).__name__}",
+                )
+            ]
+        )
     return {str(k): v for k, v in data.items()}
 
 
@@ -253,8 +293,13 @@ def _authors(value: Any, site_author: Author) -> tuple[Author, ...]:
             if not isinstance(name, str) or not name.strip():
                 raise ValueError(f"author {item!r} needs a 'name'")
             email, url = item.get("email"), item.get("url")
-            authors.append(Author(name.strip(), email if isinstance(email, str) else None,
-                                  url if isinstance(url, str) else None))
+            authors.append(
+                Author(
+                    name.strip(),
+                    email if isinstance(email, str) else None,
+                    url if isinstance(url, str) else None,
+                )
+            )
         elif isinstance(item, str) and item.strip():
             name, email = parseaddr(item) if "<" in item else (item.strip(), "")
             name = name or email
@@ -269,8 +314,15 @@ def _authors(value: Any, site_author: Author) -> tuple[Author, ...]:
 class _PostBuilder:
     """Reads one file's front matter into a Post, collecting every problem found."""
 
-    def __init__(self, cfg: Config, path: Path, shown: str, src: _Source,
-                 meta: dict[str, Any], warnings: list[Problem]) -> None:
+    def __init__(
+        self,
+        cfg: Config,
+        path: Path,
+        shown: str,
+        src: _Source,
+        meta: dict[str, Any],
+        warnings: list[Problem],
+    ) -> None:
         self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta
         self.problems: list[Problem] = []
         self.warnings = warnings
@@ -309,10 +361,16 @@ class _PostBuilder:
                 updated = parse_date(updated_raw, cfg.timezone)
             except ValueError as exc:
                 self.fail(updated_key, f"{updated_key}: {exc}")
+                updated = published
             if updated < published:
-                self.warnings.append(Problem(
-                    self.shown, self.line_of(updated_key),
-                    f"{updated_key} is before the post's date; using the date", warning=True))
+                self.warnings.append(
+                    Problem(
+                        self.shown,
+                        self.line_of(updated_key),
+                        f"{updated_key} is before the post's date; using the date",
+                        warning=True,
+                    )
+                )
                 updated = published
 
         slug = self._slug(jekyll)
@@ -333,13 +391,24 @@ class _PostBuilder:
         if self.problems:
             raise _FileProblems(self.problems)
         assert published is not None and updated is not None
-        words, minutes = measure(self.src.text[self.src.body_start:])
+        words, minutes = measure(self.src.text[self.src.body_start :])
         return Post(
-            source=self.path, rel_path=self.shown, body_line=self.src.body_line,
-            title=str(title), slug=slug, url=url, id=post_id,
-            published=published, updated=updated, authors=authors, tags=tags,
-            summary=summary, image=urljoin(url, image.strip()) if image else None,
-            draft=draft, word_count=words, reading_minutes=minutes,
+            source=self.path,
+            rel_path=self.shown,
+            body_line=self.src.body_line,
+            title=str(title),
+            slug=slug,
+            url=url,
+            id=post_id,
+            published=published,
+            updated=updated,
+            authors=authors,
+            tags=tags,
+            summary=summary,
+            image=urljoin(url, image.strip()) if image else None,
+            draft=draft,
+            word_count=words,
+            reading_minutes=minutes,
             extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
         )
 
@@ -358,8 +427,11 @@ class _PostBuilder:
         if raw in (None, "") and jekyll:
             raw = jekyll["date"]
         if raw in (None, ""):
-            self.fail("date", "missing date; add 'date: 2024-05-01' (or a time with zone) to the "
-                      "front matter, or name the file 2024-05-01-slug.md")
+            self.fail(
+                "date",
+                "missing date; add 'date: 2024-05-01' (or a time with zone) to the "
+                "front matter, or name the file 2024-05-01-slug.md",
+            )
             return None
         try:
             return parse_date(raw, self.cfg.timezone)
@@ -375,13 +447,19 @@ class _PostBuilder:
                 stem = jekyll["slug"]
             slug = slugify(stem)
             if not slug:
-                self.fail("slug", f"cannot make a URL slug from the file name {stem!r}; "
-                          "add 'slug: …' to the front matter")
+                self.fail(
+                    "slug",
+                    f"cannot make a URL slug from the file name {stem!r}; "
+                    "add 'slug: …' to the front matter",
+                )
             return slug
         slug = str(raw).strip()
         if not _SLUG_OK.match(slug) or slug in (".", "..") or slug.startswith("."):
-            self.fail("slug", f"slug {slug!r} is not a single URL path segment (it could escape "
-                      "the output folder); use letters, digits and dashes")
+            self.fail(
+                "slug",
+                f"slug {slug!r} is not a single URL path segment (it could escape "
+                "the output folder); use letters, digits and dashes",
+            )
             return ""
         return slug
 
@@ -410,7 +488,9 @@ class _PostBuilder:
     def _url(self, slug: str, published: datetime) -> str:
         local = published.astimezone(self.cfg.timezone)
         path = self.cfg.permalink.format(
-            year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}",
+            year=f"{local.year:04d}",
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
             slug=quote(slug),
         )
         return urljoin(self.cfg.base_url, path.lstrip("/"))
@@ -421,8 +501,11 @@ class _PostBuilder:
             post_id = str(raw).strip()
             scheme = urlsplit(post_id).scheme
             if not scheme or any(c.isspace() for c in post_id):
-                self.fail("id", f"id {post_id!r} must be an absolute URI such as "
-                          "'urn:uuid:…' or 'tag:example.com,2024:post'")
+                self.fail(
+                    "id",
+                    f"id {post_id!r} must be an absolute URI such as "
+                    "'urn:uuid:…' or 'tag:example.com,2024:post'",
+                )
             return post_id
         if not url or published is None:
             return ""
@@ -449,7 +532,7 @@ def load_post(path: Path, cfg: Config, warnings: list[Problem]) -> Post:
 def read_body(post: Post) -> str:
     """Return the Markdown body of a loaded post, read again from its file."""
     text = decode(post.source.read_bytes(), post.rel_path, [])
-    return text[split(text, post.rel_path).body_start:]
+    return text[split(text, post.rel_path).body_start :]
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -464,8 +547,10 @@ def load_posts(cfg: Config) -> LoadResult:
     content = cfg.content_path
     if not content.is_dir():
         raise ContentError.single(
-            display_path(content, cfg.root), 0,
-            "content folder not found; create it or set content_dir in feedkit.toml")
+            display_path(content, cfg.root),
+            0,
+            "content folder not found; create it or set content_dir in feedkit.toml",
+        )
     problems: list[Problem] = []
     warnings: list[Problem] = []
     posts: list[Post] = []
@@ -489,8 +574,12 @@ def _duplicates(posts: list[Post]) -> Iterator[Problem]:
             other = owners.setdefault(value, post)
             if other is not post and not (attr == "url" and post.slug == other.slug):
                 line = _key_line(post, attr)
-                yield Problem(post.rel_path, line, f"{what} {value!r} is also used by "
-                              f"{other.rel_path}; each post needs its own {what}")
+                yield Problem(
+                    post.rel_path,
+                    line,
+                    f"{what} {value!r} is also used by "
+                    f"{other.rel_path}; each post needs its own {what}",
+                )
 
 
 def _key_line(post: Post, key: str) -> int:

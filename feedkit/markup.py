@@ -27,16 +27,21 @@ _HTML_URL_ATTR = re.compile(
     r"""(?P<pre>\s(?:href|src|poster|cite|action)\s*=\s*)(?P<q>["']?)(?P<url>[^"'\s>]*)(?P=q)""",
     re.IGNORECASE,
 )
+_FOOTNOTE_HREF = re.compile(r'href="#(fn(?:ref)?-)')
 _HTML_SRCSET = re.compile(r"""(?P<pre>\ssrcset\s*=\s*)(?P<q>["'])(?P<val>.*?)(?P=q)""", re.I)
 # XML 1.0 forbids these code points even as character references.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _render_math_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+def _render_math_inline(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
     return f'<span class="math inline">${html.escape(tokens[idx].content, quote=False)}$</span>'
 
 
-def _render_math_display(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+def _render_math_display(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
     body = html.escape(tokens[idx].content.strip("\n"), quote=False)
     return f'<div class="math display">$$\n{body}\n$$</div>\n'
 
@@ -55,8 +60,13 @@ def markdown() -> MarkdownIt:
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
         # Pandoc's rules: "$5 and $6" is money, not math; "$a_i * b_i$" is math, untouched.
-        .use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
-             double_inline=True)
+        .use(
+            dollarmath_plugin,
+            allow_labels=False,
+            allow_space=False,
+            allow_digits=False,
+            double_inline=True,
+        )
     )
     md.add_render_rule("math_inline", _render_math_inline)
     md.add_render_rule("math_inline_double", _render_math_display_inline)
@@ -104,7 +114,9 @@ def render_html(body: str, base_url: str, doc_id: str) -> str:
     env = {"docId": doc_id}  # footnote anchors unique per post when feeds carry many posts
     tokens = md.parse(MORE_MARK.sub("", body), env)
     _make_urls_absolute(tokens, base_url)
-    return md.renderer.render(tokens, md.options, env)
+    out = md.renderer.render(tokens, md.options, env)
+    # The footnote plugin writes its own same-page links, outside the link tokens.
+    return _FOOTNOTE_HREF.sub(lambda m: f'href="{html.escape(base_url)}#{m[1]}', out)
 
 
 def _inline_text(children: Sequence[Token]) -> str:
@@ -126,7 +138,7 @@ def plain_text(markdown_text: str) -> str:
     return collapse(" ".join(parts))
 
 
-_SENTENCE_END = tuple(".!?…\"”’)»")
+_SENTENCE_END = tuple('.!?…"”’)»')
 
 
 def opening_text(markdown_text: str, limit: int) -> str:
@@ -196,7 +208,10 @@ def measure(body: str) -> tuple[int, int]:
     CJK text has no spaces between words: each CJK character counts as a word, read at
     about 500 a minute against 230 words a minute for space-separated scripts.
     """
-    words = len(body.split())
-    cjk = 0 if body.isascii() else len(_CJK.findall(body))
+    if body.isascii():
+        words, cjk = len(body.split()), 0
+    else:
+        cjk = len(_CJK.findall(body))
+        words = len(_CJK.sub(" ", body).split()) if cjk else len(body.split())
     minutes = words / WORDS_PER_MINUTE + cjk / CJK_PER_MINUTE
     return words + cjk, max(1, math.ceil(minutes))

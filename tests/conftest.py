@@ -43,8 +43,9 @@ def now() -> datetime:
 def make_site(tmp_path: Path) -> MakeSite:
     """Return a function that makes a site in tmp_path from fixture files or given texts."""
 
-    def make(*fixtures: str, posts: dict[str, str | bytes] | None = None,
-             toml: str = SITE_TOML) -> Config:
+    def make(
+        *fixtures: str, posts: dict[str, str | bytes] | None = None, toml: str = SITE_TOML
+    ) -> Config:
         (tmp_path / "feedkit.toml").write_text(toml, encoding="utf-8")
         content = tmp_path / "content"
         content.mkdir(exist_ok=True)

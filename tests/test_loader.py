@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, MakeSite
+from loader_expect import post_record
+
 from feedkit.errors import ContentError
 from feedkit.loader import load_posts, parse_date, public_posts, read_body
-from loader_expect import post_record
 
 GOOD = sorted(p for p in (FIXTURES / "posts").rglob("*.md"))
 BAD = sorted((FIXTURES / "bad").glob("*.md"))
@@ -52,10 +52,14 @@ def test_every_problem_is_listed_in_one_run(make_site: MakeSite) -> None:
         for line in path.with_suffix(".err").read_text(encoding="utf-8").splitlines():
             expected.append(line.replace("content/", "content/bad/", 1))
     assert sorted(e for e in errors if e.startswith("content/bad/")) == sorted(expected)
-    assert "content/duplicates/two.md:4: slug 'same' is also used by content/duplicates/one.md; " \
+    assert (
+        "content/duplicates/two.md:4: slug 'same' is also used by content/duplicates/one.md; "
         "each post needs its own slug" in errors
-    assert "content/duplicates/three.md:4: ID 'urn:uuid:11111111-2222-3333-4444-555555555555' " \
+    )
+    assert (
+        "content/duplicates/three.md:4: ID 'urn:uuid:11111111-2222-3333-4444-555555555555' "
         "is also used by content/duplicates/one.md; each post needs its own ID" in errors
+    )
     # The good posts' warnings come along too, so one run shows everything.
     assert any("control character" in str(p) for p in info.value.problems if p.warning)
 
@@ -88,9 +92,14 @@ def test_body_is_read_again_without_front_matter(make_site: MakeSite) -> None:
 
 
 def test_hidden_files_and_hugo_section_pages_are_not_posts(make_site: MakeSite) -> None:
-    cfg = make_site("posts/draft.md", posts={
-        ".obsidian/note.md": "not a post", "_index.md": "# Section", "notes/.hidden.md": "x",
-    })
+    cfg = make_site(
+        "posts/draft.md",
+        posts={
+            ".obsidian/note.md": "not a post",
+            "_index.md": "# Section",
+            "notes/.hidden.md": "x",
+        },
+    )
     assert [p.slug for p in load_posts(cfg).posts] == ["draft"]
 
 
@@ -101,15 +110,18 @@ def test_missing_content_folder_is_an_error(make_site: MakeSite) -> None:
         load_posts(cfg)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("2024-05-01", "2024-05-01T00:00:00+02:00"),
-    ("2024-05-01 10:00", "2024-05-01T10:00:00+02:00"),
-    ("2024-05-01 10:00:00 +0000", "2024-05-01T10:00:00+00:00"),
-    ("2024-05-01T10:00:00Z", "2024-05-01T10:00:00+00:00"),
-    ("2024/05/01 10:00", "2024-05-01T10:00:00+02:00"),
-    ("Wed, 01 May 2024 10:00:00 -0500", "2024-05-01T10:00:00-05:00"),
-    ("2024-01-15 08:00:00 UTC", "2024-01-15T08:00:00+00:00"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2024-05-01", "2024-05-01T00:00:00+02:00"),
+        ("2024-05-01 10:00", "2024-05-01T10:00:00+02:00"),
+        ("2024-05-01 10:00:00 +0000", "2024-05-01T10:00:00+00:00"),
+        ("2024-05-01T10:00:00Z", "2024-05-01T10:00:00+00:00"),
+        ("2024/05/01 10:00", "2024-05-01T10:00:00+02:00"),
+        ("Wed, 01 May 2024 10:00:00 -0500", "2024-05-01T10:00:00-05:00"),
+        ("2024-01-15 08:00:00 UTC", "2024-01-15T08:00:00+00:00"),
+    ],
+)
 def test_date_strings_jekyll_hugo_and_pelican_users_write(raw: str, expected: str) -> None:
     from zoneinfo import ZoneInfo
 
@@ -125,10 +137,14 @@ def test_unreadable_dates_raise(raw: object) -> None:
 
 
 def test_type_errors_in_front_matter_name_the_key_line(make_site: MakeSite) -> None:
-    cfg = make_site(posts={"typed.md": (
-        "---\ntitle: Typed\ndate: 2024-01-01\ndraft: maybe\ntags: [[nested]]\n"
-        "id: not a uri\nauthor: [42]\n---\nBody\n"
-    )})
+    cfg = make_site(
+        posts={
+            "typed.md": (
+                "---\ntitle: Typed\ndate: 2024-01-01\ndraft: maybe\ntags: [[nested]]\n"
+                "id: not a uri\nauthor: [42]\n---\nBody\n"
+            )
+        }
+    )
     with pytest.raises(ContentError) as info:
         load_posts(cfg)
     assert [str(p) for p in info.value.problems] == [

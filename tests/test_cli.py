@@ -1,0 +1,166 @@
+"""The CLI: exit codes, messages word for word, help on every command, nothing written on error."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, NOW_ENV, ROOT, MakeSite
+
+from feedkit.cli import main
+
+
+def run(runner: CliRunner, *args: str):
+    return runner.invoke(main, list(args), env=NOW_ENV, catch_exceptions=False)
+
+
+def test_build_writes_every_feed(make_site: MakeSite, runner: CliRunner) -> None:
+    cfg = make_site("posts")
+    result = run(runner, "build", "--config", str(cfg.root / "feedkit.toml"))
+    assert result.exit_code == 0, result.output
+    names = sorted(
+        p.relative_to(cfg.output_path).as_posix() for p in cfg.output_path.rglob("*") if p.is_file()
+    )
+    assert {
+        "atom.xml",
+        "rss.xml",
+        "feed.json",
+        "feed.xsl",
+        "tags/sqlite/atom.xml",
+        "tags/version-control/rss.xml",
+    } <= set(names)
+    assert "from 14 posts: 11 published, 2 draft(s), 1 scheduled for later" in result.stdout
+    assert "control character" in result.stderr
+
+
+def test_second_build_changes_nothing(make_site: MakeSite, runner: CliRunner) -> None:
+    cfg = make_site("posts")
+    config = str(cfg.root / "feedkit.toml")
+    run(runner, "build", "--config", config)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in cfg.output_path.rglob("*.xml")}
+    result = run(runner, "build", "--config", config)
+    assert "(0 changed)" in result.stdout
+    assert before == {
+        p: (p.read_bytes(), p.stat().st_mtime_ns) for p in cfg.output_path.rglob("*.xml")
+    }
+
+
+def test_drafts_flag_includes_drafts(make_site: MakeSite, runner: CliRunner) -> None:
+    cfg = make_site("posts/draft.md", "posts/future.md")
+    run(runner, "build", "--drafts", "--config", str(cfg.root / "feedkit.toml"))
+    atom = (cfg.output_path / "atom.xml").read_text(encoding="utf-8")
+    assert "<title>A draft</title>" in atom and "Scheduled for later" not in atom
+
+
+def test_content_errors_exit_1_list_everything_and_write_nothing(
+    make_site: MakeSite, runner: CliRunner
+) -> None:
+    cfg = make_site("posts")
+    config = str(cfg.root / "feedkit.toml")
+    assert run(runner, "build", "--config", config).exit_code == 0
+    before = {p: p.read_bytes() for p in cfg.output_path.rglob("*") if p.is_file()}
+    for path in sorted((FIXTURES / "bad").glob("*.md")):
+        shutil.copyfile(path, cfg.content_path / path.name)
+    (cfg.content_path / "new-good-post.md").write_text(
+        "---\ntitle: New\ndate: 2025-01-01\n---\nNew.\n", encoding="utf-8"
+    )
+    result = run(runner, "build", "--config", config)
+    assert result.exit_code == 1
+    expected = [
+        line
+        for path in sorted((FIXTURES / "bad").glob("*.md"))
+        for line in path.with_suffix(".err").read_text(encoding="utf-8").splitlines()
+    ]
+    lines = result.stderr.splitlines()
+    assert [line for line in lines if "warning" not in line][:-1] == expected
+    assert lines[-1] == "error: 8 problems in the content; nothing was written"
+    assert result.stdout == ""
+    after = {p: p.read_bytes() for p in cfg.output_path.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_check_validates_and_writes_nothing(make_site: MakeSite, runner: CliRunner) -> None:
+    cfg = make_site("posts")
+    result = run(runner, "check", "--config", str(cfg.root / "feedkit.toml"))
+    assert result.exit_code == 0
+    assert result.stdout == "OK: 14 posts: 11 published, 2 draft(s), 1 scheduled for later\n"
+    assert not cfg.output_path.exists()
+
+
+def test_check_strict_fails_on_warnings(make_site: MakeSite, runner: CliRunner) -> None:
+    cfg = make_site("posts/control-chars.md")
+    result = run(runner, "check", "--strict", "--config", str(cfg.root / "feedkit.toml"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "content/control-chars.md:2: warning: removed 3 control character(s) that XML feeds "
+        "cannot carry (first: U+0007)",
+        "error: 1 warning(s) and --strict is on",
+    ]
+
+
+def test_config_error_exits_1_with_key_and_message(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "feedkit.toml").write_text('title = "T"\nbase_url = "https://e.com/"\nlimt = 3\n')
+    result = run(runner, "build", "--config", str(tmp_path / "feedkit.toml"))
+    assert result.exit_code == 1
+    assert result.stderr == "error: feedkit.toml: limt: unknown key\n"
+
+
+def test_missing_config_exits_1(tmp_path: Path, runner: CliRunner) -> None:
+    result = run(runner, "check", "--config", str(tmp_path / "nope.toml"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: nope.toml: (file): not found at ")
+
+
+def test_usage_error_exits_2(runner: CliRunner) -> None:
+    result = run(runner, "build", "--no-such-flag")
+    assert result.exit_code == 2
+    assert "Error: No such option" in result.stderr and "--no-such-flag" in result.stderr
+
+
+def test_bad_pinned_clock_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check"], env={"FEEDKIT_NOW": "yesterday"})
+    assert result.exit_code == 2
+    assert "FEEDKIT_NOW='yesterday' is not an ISO 8601 date" in result.stderr
+
+
+def test_traceback_only_with_verbose(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "feedkit.toml").write_text("title = 3\n")
+    config = str(tmp_path / "feedkit.toml")
+    quiet = run(runner, "check", "--config", config)
+    loud = run(runner, "-v", "check", "--config", config)
+    assert "Traceback" not in quiet.stderr
+    assert "Traceback (most recent call last)" in loud.stderr
+    assert quiet.exit_code == loud.exit_code == 1
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_has_help(runner: CliRunner, command: str) -> None:
+    result = run(runner, command, "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Usage: main {command} [OPTIONS]")
+    assert main.commands[command].help
+
+
+def test_sample_site_checks_clean(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run(runner, "check", "--strict")
+    assert result.exit_code == 0, result.output
+
+
+def test_feeds_of_tags_no_post_has_any_more_are_removed(
+    make_site: MakeSite, runner: CliRunner
+) -> None:
+    cfg = make_site("posts/toml-front-matter.md", "posts/tags-comma-string.md")
+    config = str(cfg.root / "feedkit.toml")
+    (cfg.output_path / "tags").mkdir(parents=True)
+    (cfg.output_path / "tags" / "mine.txt").write_text("not feedkit's")
+    run(runner, "build", "--config", config)
+    assert (cfg.output_path / "tags/git/atom.xml").exists()
+    (cfg.content_path / "tags-comma-string.md").unlink()
+    result = run(runner, "build", "--config", config)
+    assert result.exit_code == 0
+    assert not (cfg.output_path / "tags/git").exists()
+    assert (cfg.output_path / "tags/sqlite/atom.xml").exists()
+    assert (cfg.output_path / "tags/mine.txt").read_text() == "not feedkit's"

@@ -1,0 +1,104 @@
+"""feedkit.toml: defaults, and every problem reported at once as `feedkit.toml: key: message`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feedkit.config import Config, load_config
+from feedkit.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "feedkit.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_are_documented_values(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, 'title = "T"\nbase_url = "https://example.com/blog"\n'))
+    assert isinstance(cfg, Config)
+    assert cfg.base_url == "https://example.com/blog/"
+    assert cfg.root == tmp_path.resolve()
+    assert cfg.content_path == tmp_path.resolve() / "content"
+    assert cfg.output_path == tmp_path.resolve() / "public"
+    assert str(cfg.timezone) == "UTC"
+    assert cfg.language == "en"
+    assert cfg.permalink == "/{year}/{month}/{slug}/"
+    assert cfg.author.name == "T" and cfg.author.email is None
+    assert (cfg.feed.limit, cfg.feed.summary_chars, cfg.feed.full_content, cfg.feed.tag_feeds) == (
+        20,
+        500,
+        True,
+        False,
+    )
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+base_url = "example.com"
+timezone = "Mars/Olympus"
+permalink = "/{year}/{title}/"
+langauge = "en"
+language = "english"
+
+[feed]
+limit = 0
+summary_chars = "long"
+full_contnet = false
+
+[author]
+email = "not-an-address"
+
+[extra]
+x = 1
+""",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).splitlines() == [
+        "feedkit.toml: base_url: must be an absolute http(s) URL such as https://example.com/, "
+        "not 'example.com'",
+        "feedkit.toml: timezone: unknown time zone 'Mars/Olympus'; use an IANA name such as "
+        "'Europe/Berlin' or 'UTC'",
+        "feedkit.toml: permalink: unknown placeholder {title}; use {year}, {month}, {day}, {slug}",
+        "feedkit.toml: langauge: unknown key; did you mean 'language'?",
+        "feedkit.toml: language: must be a language tag such as 'en' or 'en-GB', not 'english'",
+        "feedkit.toml: extra: unknown key",
+        "feedkit.toml: title: is required",
+        "feedkit.toml: author.email: is not an email address: 'not-an-address'",
+        "feedkit.toml: feed.limit: must be between 1 and 10000, not 0",
+        "feedkit.toml: feed.summary_chars: must be a whole number, not 'long'",
+        "feedkit.toml: feed.full_contnet: unknown key; did you mean 'full_content'?",
+    ]
+
+
+def test_permalink_without_slug_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, 'title = "T"\nbase_url = "https://e.com/"\npermalink = "/{year}/"\n')
+    with pytest.raises(ConfigError, match=r"permalink: must contain \{slug\}"):
+        load_config(path)
+
+
+def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, 'title = "T"\nbase_url = \n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == "feedkit.toml: (syntax): Invalid value (at line 2, column 12)"
+
+
+def test_missing_file_says_where_it_looked(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / "feedkit.toml")
+    assert str(info.value) == (
+        f"feedkit.toml: (file): not found at {tmp_path / 'feedkit.toml'}; run feedkit in the "
+        "folder that has it, or pass --config PATH"
+    )
+
+
+def test_section_that_is_not_a_table(tmp_path: Path) -> None:
+    path = write(tmp_path, 'title = "T"\nbase_url = "https://e.com/"\nfeed = 3\n')
+    with pytest.raises(ConfigError, match=r"feed: must be a table \(\[feed\]\), not int"):
+        load_config(path)

@@ -1,0 +1,197 @@
+"""Feeds: read back by a real feed parser, escaped once, identical across builds and TZ."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import NOW, ROOT, MakeSite
+
+from feedkit.build import plan_build
+from feedkit.config import load_config
+from feedkit.loader import public_posts
+
+HOSTILE = 'Tom & Jerry <b>"quoted"</b> 🚀 שלום {{ 7*7 }} {% raw %}'
+
+
+def sample_plan():
+    cfg = load_config(ROOT / "feedkit.toml")
+    return cfg, plan_build(cfg, NOW)
+
+
+def _epoch(parsed) -> int:
+    return calendar.timegm(parsed)
+
+
+@pytest.mark.parametrize("name", ["atom.xml", "rss.xml", "feed.json"])
+def test_feed_parser_reads_back_every_post(name: str) -> None:
+    cfg, plan = sample_plan()
+    posts = public_posts(plan.loaded.posts, NOW)[: cfg.feed.limit]
+    assert len(posts) >= 8, "the sample blog should fill a feed"
+    data = plan.files[name]
+    if name == "feed.json":
+        items = json.loads(data)["items"]
+        assert [i["id"] for i in items] == [p.id for p in posts]
+        assert [i["title"] for i in items] == [p.title for p in posts]
+        assert [i["url"] for i in items] == [p.url for p in posts]
+        assert [i["date_published"] for i in items] == [p.published.isoformat() for p in posts]
+        assert [i.get("tags", []) for i in items] == [list(p.tags) for p in posts]
+        return
+    feed = feedparser.parse(data)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.feed.title == cfg.title
+    assert feed.feed.link == cfg.base_url
+    entries = feed.entries
+    assert [e.title for e in entries] == [p.title for p in posts]
+    assert [e.link for e in entries] == [p.url for p in posts]
+    assert [e.id for e in entries] == [p.id for p in posts]
+    assert [_epoch(e.published_parsed) for e in entries] == [
+        int(p.published.timestamp()) for p in posts
+    ]
+    if name == "atom.xml":
+        assert [_epoch(e.updated_parsed) for e in entries] == [
+            int(p.updated.timestamp()) for p in posts
+        ]
+    assert [[t.term for t in e.get("tags", [])] for e in entries] == [list(p.tags) for p in posts]
+    summaries = [e.summary for e in entries]
+    assert all(s and "<" not in s and "{{" not in s for s in summaries)
+    assert all(len(s) <= cfg.feed.summary_chars for s in summaries)
+    # Full content is there, and it links absolutely.
+    contents = [e.content[0].value for e in entries]
+    assert all("<p>" in c for c in contents)
+    assert not any('src="images/' in c or 'href="../' in c for c in contents)
+
+
+def test_summaries_in_feeds_equal_the_rendered_ones() -> None:
+    cfg, plan = sample_plan()
+    feed = feedparser.parse(plan.files["atom.xml"])
+    items = json.loads(plan.files["feed.json"])["items"]
+    assert [e.summary for e in feed.entries] == [i["summary"] for i in items]
+
+
+def test_tag_feeds_hold_only_their_tag() -> None:
+    cfg, plan = sample_plan()
+    tag_feeds = sorted(n for n in plan.files if n.startswith("tags/") and n.endswith("atom.xml"))
+    assert tag_feeds, "the sample config turns tag feeds on"
+    for name in tag_feeds:
+        slug = name.split("/")[1]
+        feed = feedparser.parse(plan.files[name])
+        assert feed.bozo == 0
+        assert feed.entries
+        for entry in feed.entries:
+            assert slug in {t.term.lower().replace(" ", "-") for t in entry.tags}
+        self_link = [link.href for link in feed.feed.links if link.rel == "self"]
+        assert self_link == [f"{cfg.base_url}tags/{slug}/atom.xml"]
+
+
+def test_hostile_title_is_escaped_exactly_once(make_site: MakeSite) -> None:
+    cfg = make_site("posts/hostile-title.md")
+    plan = plan_build(cfg, NOW)
+    atom, rss = plan.files["atom.xml"].decode(), plan.files["rss.xml"].decode()
+    escaped = 'Tom &amp; Jerry &lt;b&gt;"quoted"&lt;/b&gt; 🚀 שלום {{ 7*7 }} {% raw %}'
+    assert f"<title>{escaped}</title>" in atom
+    assert f"<title>{escaped}</title>" in rss
+    assert "&amp;amp;" not in atom and "&amp;amp;" not in rss
+    assert "49" not in atom
+    assert json.loads(plan.files["feed.json"])["items"][0]["title"] == HOSTILE
+    for name in ("atom.xml", "rss.xml"):
+        (entry,) = feedparser.parse(plan.files[name]).entries
+        assert (
+            entry.title_detail.value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+            == HOSTILE
+        )
+
+
+def test_identical_input_gives_identical_bytes() -> None:
+    _, first = sample_plan()
+    _, second = sample_plan()
+    assert first.files == second.files
+
+
+def test_build_under_other_machine_time_zones_is_byte_identical(tmp_path: Path) -> None:
+    outputs = []
+    for tz in ("UTC", "America/New_York", "Asia/Kolkata"):
+        out = tmp_path / tz.replace("/", "_")
+        toml = (ROOT / "feedkit.toml").read_text(encoding="utf-8")
+        (tmp_path / "feedkit.toml").write_text(
+            toml.replace('output_dir = "public"', f'output_dir = "{out.name}"').replace(
+                'content_dir = "content"', f'content_dir = "{ROOT / "content"}"'
+            ),
+            encoding="utf-8",
+        )
+        env = {**os.environ, "TZ": tz, "FEEDKIT_NOW": NOW.isoformat()}
+        subprocess.run(
+            [sys.executable, "-m", "feedkit", "build"],
+            cwd=tmp_path,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        outputs.append(
+            {
+                p.relative_to(out).as_posix(): p.read_bytes()
+                for p in sorted(out.rglob("*"))
+                if p.is_file()
+            }
+        )
+    assert outputs[0] and outputs[0] == outputs[1] == outputs[2]
+
+
+def test_summary_only_feeds_when_full_content_is_off(make_site: MakeSite) -> None:
+    from conftest import SITE_TOML
+
+    cfg = make_site(
+        "posts/naive-datetime.md", toml=SITE_TOML.replace("[feed]", "[feed]\nfull_content = false")
+    )
+    plan = plan_build(cfg, NOW)
+    (entry,) = feedparser.parse(plan.files["atom.xml"]).entries
+    assert entry.summary == "Summer time in Berlin is UTC+2."
+    assert "content" not in entry
+    assert b"content:encoded" not in plan.files["rss.xml"]
+    item = json.loads(plan.files["feed.json"])["items"][0]
+    assert item["content_text"] == "Summer time in Berlin is UTC+2." and "content_html" not in item
+
+
+def test_feed_level_updated_is_the_newest_entry_not_the_clock(make_site: MakeSite) -> None:
+    cfg = make_site("posts/toml-front-matter.md", "posts/naive-datetime.md")
+    plan = plan_build(cfg, NOW)
+    feed = feedparser.parse(plan.files["atom.xml"]).feed
+    assert feed.updated == "2024-06-15T18:45:00+02:00"
+    rss = plan.files["rss.xml"]
+    assert b"<lastBuildDate>Sat, 15 Jun 2024 18:45:00 +0200</lastBuildDate>" in rss
+
+
+def test_feeds_carry_the_stylesheet_instruction() -> None:
+    _, plan = sample_plan()
+    for name in ("atom.xml", "rss.xml"):
+        lines = plan.files[name].splitlines()
+        assert lines[1] == b'<?xml-stylesheet type="text/xsl" href="/feed.xsl"?>'
+    assert plan.files["feed.xsl"].startswith(b"<?xml")
+
+
+def test_rss_author_is_an_email_and_name_only_authors_use_dc_creator(make_site: MakeSite) -> None:
+    cfg = make_site("posts/json-front-matter.md", "posts/yaml-all-keys.md")
+    rss = plan_build(cfg, NOW).files["rss.xml"].decode()
+    assert "<author>grace@example.com (Grace Hopper)</author>" in rss
+    assert "<author>ada@example.org (Ada Quill)</author>" in rss
+    assert "Ben Ortiz" not in rss.split("<author>")[1]
+
+
+def test_rendering_is_limited_to_what_the_feeds_include(make_site: MakeSite) -> None:
+    from conftest import SITE_TOML
+
+    posts = {
+        f"p{i:02d}.md": f"---\ntitle: Post {i}\ndate: 2024-01-{i + 1:02d}\n---\nBody {i}.\n"
+        for i in range(12)
+    }
+    cfg = make_site(posts=posts, toml=SITE_TOML.replace("tag_feeds = true", "limit = 5"))
+    plan = plan_build(cfg, NOW)
+    assert plan.rendered == 5
+    titles = [e.title for e in feedparser.parse(plan.files["atom.xml"]).entries]
+    assert titles == [f"Post {i}" for i in range(11, 6, -1)]

@@ -1,0 +1,123 @@
+"""Markdown rendering, absolute URLs, plain-text summaries and reading time."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedkit.markup import measure, plain_text, render_html, summarize, truncate
+
+BASE = "https://example.com/blog/2024/05/post/"
+
+
+def html(body: str) -> str:
+    return render_html(body, BASE, "post")
+
+
+def test_inline_math_is_passed_through_untouched_by_emphasis() -> None:
+    out = html("Sum $a_i * b_i$ over $x_1 + x_2$ and $*x*$.")
+    assert '<span class="math inline">$a_i * b_i$</span>' in out
+    assert '<span class="math inline">$x_1 + x_2$</span>' in out
+    assert '<span class="math inline">$*x*$</span>' in out
+    assert "<em>" not in out
+
+
+def test_display_math_keeps_its_delimiters_and_escapes_html() -> None:
+    out = html("$$\na < b \\quad c_1 * d_2\n$$\n")
+    assert '<div class="math display">$$\na &lt; b \\quad c_1 * d_2\n$$</div>' in out
+
+
+def test_money_is_not_math() -> None:
+    out = html("It costs $5 and $6 today.")
+    assert "math" not in out
+    assert "$5 and $6" in out
+
+
+def test_code_blocks_are_kept_verbatim_and_escaped() -> None:
+    out = html('```python\nif a < b and c & d:\n    print(f"{{x}} $y$")\n```\n')
+    assert '<pre><code class="language-python">if a &lt; b and c &amp; d:\n' in out
+    assert "print(f&quot;{{x}} $y$&quot;)" in out
+
+
+def test_tables_strikethrough_and_footnotes() -> None:
+    out = html("| a | b |\n|:--|--:|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: A note.\n")
+    assert '<th style="text-align:left">a</th>' in out
+    assert '<td style="text-align:right">2</td>' in out
+    assert "<s>old</s>" in out
+    # Footnote anchors are absolute (readers have no base URL) and unique per post.
+    assert f'href="{BASE}#fn-post-1"' in out
+    assert 'id="fn-post-1"' in out
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("[up](../other/)", 'href="https://example.com/blog/2024/05/other/"'),
+        ("[root](/about/)", 'href="https://example.com/about/"'),
+        ("![A diagram](diagram.svg)", 'src="https://example.com/blog/2024/05/post/diagram.svg"'),
+        (
+            '<img src="images/a.svg" alt="A">',
+            'src="https://example.com/blog/2024/05/post/images/a.svg"',
+        ),
+        ("<a href='x.html'>x</a>", "href='https://example.com/blog/2024/05/post/x.html'"),
+        (
+            '<img srcset="a.png 1x, b.png 2x" src="a.png" alt="">',
+            'srcset="https://example.com/blog/2024/05/post/a.png 1x, '
+            'https://example.com/blog/2024/05/post/b.png 2x"',
+        ),
+        ("[abs](https://other.org/x)", 'href="https://other.org/x"'),
+        ("[mail](mailto:a@example.org)", 'href="mailto:a@example.org"'),
+    ],
+)
+def test_relative_urls_become_absolute(markdown: str, expected: str) -> None:
+    assert expected in html(markdown)
+
+
+def test_more_marker_is_not_in_the_html() -> None:
+    assert "more" not in html("Before.\n\n<!--more-->\n\nAfter.")
+
+
+def test_summary_prefers_front_matter_and_strips_markup() -> None:
+    given = "A *short* [link](https://x.org) &amp; {{ name }} <b>x</b>"
+    summary = summarize("Body text.", given, 500)
+    assert summary == "A short link & x"
+
+
+def test_summary_takes_text_before_more() -> None:
+    body = "First **para**.\n\nSecond para.\n\n<!--more-->\n\nThird para."
+    assert summarize(body, None, 500) == "First para. Second para."
+
+
+def test_summary_from_opening_paragraphs_skips_code_and_lead_in() -> None:
+    opening = "word " * 60
+    body = f"{opening}\n\nAs follows:\n\n```\ncode()\n```\n\nLater text."
+    assert summarize(body, None, 500) == opening.strip()
+
+
+def test_summary_has_no_template_tags_entities_or_html() -> None:
+    body = "Use {{ title }} and {% if x %} in &lt;templates&gt; with <em>care</em> &amp; love.\n"
+    assert summarize(body, None, 500) == "Use and in <templates> with care & love."
+
+
+def test_summary_is_cut_at_a_word_boundary_with_ellipsis() -> None:
+    text = " ".join(f"word{i}" for i in range(200))
+    summary = summarize(text, None, 100)
+    assert summary.endswith("…")
+    assert len(summary) <= 100
+    assert summary[:-1] in text and text[len(summary) - 1] == " "
+
+
+def test_truncate_keeps_short_text() -> None:
+    assert truncate("short", 10) == "short"
+    assert truncate("one two three four", 12) == "one two…"
+
+
+def test_plain_text_keeps_math_and_inline_code() -> None:
+    assert plain_text("Let $x_1$ be `x < y`.") == "Let $x_1$ be x < y."
+
+
+def test_reading_time_and_word_count() -> None:
+    assert measure("word " * 230) == (230, 1)
+    assert measure("word " * 231) == (231, 2)
+    assert measure("") == (0, 1)
+    words, minutes = measure("日本語" * 500)  # 1,500 CJK characters at 500 a minute
+    assert minutes == 3 and words >= 1500
