@@ -27,6 +27,7 @@ class BuildPlan:
     loaded: LoadResult
     published: int  # posts readers can see
     rendered: int  # posts whose Markdown was rendered for this build
+    entries: tuple[RenderedPost, ...] = ()  # the main feed's entries, newest first
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -79,8 +80,9 @@ def plan_build(
 
     rendered: dict[str, RenderedPost] = {}  # a post in several feeds is rendered once
     files: dict[str, bytes] = {XSL_NAME: xsl_stylesheet()}
+    main_entries: list[RenderedPost] = []
     for folder, info, members in feeds:
-        entries = []
+        entries = main_entries if not folder else []
         for post in members:
             if post.id not in rendered:
                 rendered[post.id] = render_post(post, cfg)
@@ -89,7 +91,8 @@ def plan_build(
         files[folder + "rss.xml"] = render_rss(cfg, info, entries, now)
         if cfg.feed.json_feed:
             files[folder + "feed.json"] = render_json_feed(cfg, info, entries)
-    return BuildPlan(files=files, loaded=loaded, published=len(visible), rendered=len(rendered))
+    return BuildPlan(files=files, loaded=loaded, published=len(visible), rendered=len(rendered),
+                     entries=tuple(main_entries))
 
 
 def write_atomically(path: Path, data: bytes) -> bool:

@@ -16,7 +16,17 @@ import click
 from feedkit.build import plan_build, write_outputs
 from feedkit.config import CONFIG_NAME, Config, load_config
 from feedkit.errors import ContentError, FeedkitError, Problem
-from feedkit.loader import display_path
+from feedkit.loader import display_path, load_posts, public_posts
+from feedkit.preview import make_server, preview_text
+from feedkit.sending import (
+    dry_run_report,
+    run_digest,
+    send_test_copy,
+    sender_factory,
+    status_report,
+)
+from feedkit.state import State
+from feedkit.subscribers import Subscriber, load_subscribers
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -138,6 +148,86 @@ def check(config_path: Path, strict: bool) -> None:
             sum(not p.draft and p.published > now for p in posts),
         )
     )
+
+
+def _subscribers(cfg: Config) -> list[Subscriber]:
+    path = cfg.path(cfg.digest.subscribers)
+    subscribers, problems = load_subscribers(path, display_path(path, cfg.root))
+    report(problems)
+    return subscribers
+
+
+@main.command()
+@config_option
+@click.option("--dry-run", is_flag=True, help="Show who would get what; change nothing.")
+@click.option("--to", "test_address", metavar="ADDRESS",
+              help="Send one test copy of the next digest to ADDRESS; change no state.")
+@click.option("--send-latest", type=click.IntRange(min=0), default=0, metavar="N",
+              help="On the first run, send the newest N posts instead of none.")
+@click.option("--status", is_flag=True, help="Show recent digests and each reader's result.")
+@error_boundary
+def digest(config_path: Path, dry_run: bool, test_address: str | None, send_latest: int,
+           status: bool) -> None:
+    """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
+    cfg = _load(config_path)
+    state_path = cfg.path(cfg.digest.state)
+    if status:
+        click.echo(status_report(State.open_readonly(state_path)))
+        return
+    now = now_from_env()
+    loaded = load_posts(cfg)
+    report(loaded.warnings)
+    public = public_posts(loaded.posts, now)
+    subscribers = _subscribers(cfg)
+    if dry_run or test_address:
+        readonly = State.open_readonly(state_path)
+        try:
+            if test_address:
+                click.echo(send_test_copy(cfg, readonly, public, test_address, now))
+            else:
+                click.echo(dry_run_report(cfg, readonly, public, subscribers, now, send_latest))
+        finally:
+            if readonly is not None:
+                readonly.close()
+        return
+    with State.open(state_path) as state:
+        result = run_digest(cfg, state, public, subscribers, sender_factory(cfg), now,
+                            send_latest=send_latest)
+    click.echo(result.summary)
+    troubled = sum(d.counts.get("failed", 0) + d.counts.get("deferred", 0)
+                   for d in result.digests)
+    if troubled:
+        click.echo(f"error: {troubled} recipient(s) not reached; see feedkit digest --status",
+                   err=True)
+        sys.exit(1)
+
+
+@main.command()
+@config_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--text", "text_only", is_flag=True,
+              help="Print the next digest's subject and text part instead of serving.")
+@error_boundary
+def preview(config_path: Path, port: int, text_only: bool) -> None:
+    """Show the next digest and the feeds exactly as readers will get them; sends nothing."""
+    cfg = _load(config_path)
+    if text_only:
+        click.echo(preview_text(cfg, now_from_env()))
+        return
+    try:
+        server = make_server(config_path.resolve(), now_from_env, port)
+    except OSError as exc:
+        raise FeedkitError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; "
+                           "try --port 0") from exc
+    host, bound = server.server_address[:2]
+    click.echo(f"Preview of {cfg.title} at http://{host}:{bound}/ (Ctrl+C stops it)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import string
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +30,34 @@ class FeedConfig:
 
 
 @dataclass(frozen=True)
+class DigestConfig:
+    sender: str | None = None  # `from`: "Name <address>"; required to send
+    subscribers: Path = Path("subscribers.csv")  # CSV with columns email,name
+    state: Path = Path(".feedkit/state.db")  # what was sent to whom (SQLite)
+    delivery: str = "outbox"  # "outbox" (one .eml per recipient) or "smtp"
+    outbox: Path = Path("outbox")
+    templates: Path = Path("email_templates")  # a site's own templates override the defaults
+    unsubscribe_url: str | None = None  # https URL with {token} (and optionally {email})
+    unsubscribe_email: str | None = None  # mailto address; default: the `from` address
+    secret_env: str = "FEEDKIT_UNSUBSCRIBE_SECRET"  # env var holding the token secret
+    list_id: str | None = None  # default: the site's host name
+    summary_chars: int = 300
+    max_bytes: int = 100_000  # Gmail clips messages over ~102 KB
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str | None = None
+    port: int = 587
+    security: str = "starttls"  # "starttls", "ssl" (implicit TLS) or "none"
+    username: str | None = None
+    password_env: str = "FEEDKIT_SMTP_PASSWORD"  # the password is only read from here
+    timeout: float = 30.0
+    attempts: int = 4  # tries per message for 4xx replies and dropped connections
+    backoff: float = 2.0  # seconds before the second try; doubles for each further try
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path  # the folder holding feedkit.toml; relative paths are taken from here
     title: str
@@ -41,6 +70,12 @@ class Config:
     output_dir: Path = Path("public")
     permalink: str = "/{year}/{month}/{slug}/"
     feed: FeedConfig = field(default_factory=FeedConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+
+    def path(self, relative: Path) -> Path:
+        """Return a configured path made absolute against the site root."""
+        return relative if relative.is_absolute() else self.root / relative
 
     @property
     def content_path(self) -> Path:
@@ -175,7 +210,101 @@ FEED_KEYS: dict[str, Checker] = {
     "tag_feeds": _bool,
     "json_feed": _bool,
 }
-SECTIONS: dict[str, dict[str, Checker]] = {"author": AUTHOR_KEYS, "feed": FEED_KEYS}
+
+
+def _choice(*options: str) -> Checker:
+    def check(value: Any) -> str:
+        if value not in options:
+            listed = ", ".join(repr(o) for o in options)
+            raise ValueError(f"must be one of {listed}, not {value!r}")
+        return str(value)
+
+    return check
+
+
+def _path(value: Any) -> Path:
+    return Path(_nonempty(value)).expanduser()
+
+
+def _mailbox(value: Any) -> str:
+    text = _nonempty(value)
+    _, address = parseaddr(text)
+    _email(address or text)
+    return text
+
+
+def _unsubscribe_url(value: Any) -> str:
+    url = _nonempty(value)
+    if urlsplit(url).scheme != "https":
+        raise ValueError("must be an https URL (mail providers only honour https one-click links)")
+    try:
+        names = {n for _, n, _, _ in string.Formatter().parse(url) if n is not None}
+    except ValueError as exc:
+        raise ValueError(f"is not a valid pattern: {exc}") from exc
+    if "token" not in names:
+        raise ValueError("must contain {token}, so a link unsubscribes only its own reader")
+    if names - {"token", "email"}:
+        raise ValueError(f"unknown placeholder {{{sorted(names - {'token', 'email'})[0]}}}")
+    return url
+
+
+def _env_name(value: Any) -> str:
+    name = _nonempty(value)
+    if not name.replace("_", "").isalnum() or name[0].isdigit():
+        raise ValueError(f"must be the name of an environment variable, not {name!r}")
+    return name
+
+
+def _positive_float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"must be a positive number of seconds, not {value!r}")
+    return float(value)
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"must be a number of seconds, not {value!r}")
+    return float(value)
+
+
+def _no_password(value: Any) -> str:
+    raise ValueError(
+        "passwords do not belong in feedkit.toml; put the name of an environment variable "
+        "in smtp.password_env and the password in that variable"
+    )
+
+
+DIGEST_KEYS: dict[str, Checker] = {
+    "from": _mailbox,
+    "subscribers": _path,
+    "state": _path,
+    "delivery": _choice("outbox", "smtp"),
+    "outbox": _path,
+    "templates": _path,
+    "unsubscribe_url": _unsubscribe_url,
+    "unsubscribe_email": _email,
+    "secret_env": _env_name,
+    "list_id": _nonempty,
+    "summary_chars": _int_range(40, 5_000),
+    "max_bytes": _int_range(10_000, 10_000_000),
+}
+SMTP_KEYS: dict[str, Checker] = {
+    "host": _nonempty,
+    "port": _int_range(1, 65535),
+    "security": _choice("starttls", "ssl", "none"),
+    "username": _nonempty,
+    "password": _no_password,
+    "password_env": _env_name,
+    "timeout": _positive_float,
+    "attempts": _int_range(1, 20),
+    "backoff": _seconds,
+}
+SECTIONS: dict[str, dict[str, Checker]] = {
+    "author": AUTHOR_KEYS,
+    "feed": FEED_KEYS,
+    "digest": DIGEST_KEYS,
+    "smtp": SMTP_KEYS,
+}
 
 
 def _did_you_mean(key: str, known: list[str]) -> str:
@@ -231,6 +360,12 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
         sections[name] = (
             _check_table(table, schema, f"{name}.", problems) if isinstance(table, dict) else {}
         )
+    digest_values = dict(sections["digest"])
+    if "from" in digest_values:
+        digest_values["sender"] = digest_values.pop("from")
+    delivery = digest_values.get("delivery", "outbox")
+    if delivery == "smtp" and "host" not in sections["smtp"]:
+        problems.append(("smtp.host", "is required when digest.delivery is 'smtp'"))
     if problems:
         raise ConfigError(problems)
 
@@ -240,7 +375,14 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
         email=author_values.get("email"),
         url=author_values.get("url"),
     )
-    return Config(root=root, author=author, feed=FeedConfig(**sections["feed"]), **site)
+    return Config(
+        root=root,
+        author=author,
+        feed=FeedConfig(**sections["feed"]),
+        digest=DigestConfig(**digest_values),
+        smtp=SmtpConfig(**sections["smtp"]),
+        **site,
+    )
 
 
 def load_config(path: Path) -> Config:

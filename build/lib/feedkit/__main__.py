@@ -1,0 +1,3 @@
+from feedkit.cli import main
+
+main()

@@ -1,0 +1,407 @@
+"""`feedkit.toml` → frozen config dataclasses, every bad key reported at once."""
+
+from __future__ import annotations
+
+import difflib
+import string
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from feedkit.errors import ConfigError
+from feedkit.models import Author
+
+CONFIG_NAME = "feedkit.toml"
+PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    limit: int = 20  # entries per feed, newest first
+    summary_chars: int = 500  # summaries are cut at a word boundary near this length
+    full_content: bool = True  # False: feeds carry the summary only
+    tag_feeds: bool = False  # also write tags/<tag>/atom.xml and rss.xml
+    json_feed: bool = True  # also write feed.json (JSON Feed 1.1)
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    sender: str | None = None  # `from`: "Name <address>"; required to send
+    subscribers: Path = Path("subscribers.csv")  # CSV with columns email,name
+    state: Path = Path(".feedkit/state.db")  # what was sent to whom (SQLite)
+    delivery: str = "outbox"  # "outbox" (one .eml per recipient) or "smtp"
+    outbox: Path = Path("outbox")
+    templates: Path = Path("email_templates")  # a site's own templates override the defaults
+    unsubscribe_url: str | None = None  # https URL with {token} (and optionally {email})
+    unsubscribe_email: str | None = None  # mailto address; default: the `from` address
+    secret_env: str = "FEEDKIT_UNSUBSCRIBE_SECRET"  # env var holding the token secret
+    list_id: str | None = None  # default: the site's host name
+    summary_chars: int = 300
+    max_bytes: int = 100_000  # Gmail clips messages over ~102 KB
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str | None = None
+    port: int = 587
+    security: str = "starttls"  # "starttls", "ssl" (implicit TLS) or "none"
+    username: str | None = None
+    password_env: str = "FEEDKIT_SMTP_PASSWORD"  # the password is only read from here
+    timeout: float = 30.0
+    attempts: int = 4
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path  # the folder holding feedkit.toml; relative paths are taken from here
+    title: str
+    base_url: str  # absolute, always ends with "/"
+    description: str = ""
+    language: str = "en"
+    author: Author = field(default_factory=lambda: Author("Anonymous"))
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    content_dir: Path = Path("content")
+    output_dir: Path = Path("public")
+    permalink: str = "/{year}/{month}/{slug}/"
+    feed: FeedConfig = field(default_factory=FeedConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+
+    def path(self, relative: Path) -> Path:
+        """Return a configured path made absolute against the site root."""
+        return relative if relative.is_absolute() else self.root / relative
+
+    @property
+    def content_path(self) -> Path:
+        return self.root / self.content_dir
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+    @property
+    def cache_path(self) -> Path:
+        return self.root / ".feedkit"
+
+
+# A key's checker turns the raw TOML value into the config value or raises ValueError
+# with a message for the user.
+Checker = Callable[[Any], Any]
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, not {type(value).__name__}")
+    return value
+
+
+def _nonempty(value: Any) -> str:
+    text = _string(value).strip()
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {value!r}")
+    return value
+
+
+def _int_range(low: int, high: int) -> Checker:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"must be a whole number, not {value!r}")
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}, not {value}")
+        return value
+
+    return check
+
+
+def _base_url(value: Any) -> str:
+    url = _nonempty(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            f"must be an absolute http(s) URL such as https://example.com/, not {url!r}"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError("must not have a query or fragment")
+    return url if url.endswith("/") else url + "/"
+
+
+def _timezone(value: Any) -> ZoneInfo:
+    name = _nonempty(value)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"unknown time zone {name!r}; use an IANA name such as 'Europe/Berlin' or 'UTC'"
+        ) from exc
+
+
+def _language(value: Any) -> str:
+    lang = _nonempty(value)
+    parts = lang.split("-")
+    if not (2 <= len(parts[0]) <= 3 and parts[0].isalpha()) or not all(
+        p.isalnum() and 1 <= len(p) <= 8 for p in parts[1:]
+    ):
+        raise ValueError(f"must be a language tag such as 'en' or 'en-GB', not {lang!r}")
+    return lang
+
+
+def _relative_dir(value: Any) -> Path:
+    path = Path(_nonempty(value))
+    if ".." in path.parts:
+        raise ValueError("must not contain '..'")
+    return path
+
+
+def _permalink(value: Any) -> str:
+    pattern = _nonempty(value)
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"is not a valid pattern: {exc}") from exc
+    unknown = names - PERMALINK_FIELDS
+    if unknown:
+        raise ValueError(
+            f"unknown placeholder {{{sorted(unknown)[0]}}}; "
+            "use {year}, {month}, {day}, {slug}"
+        )
+    if "slug" not in names:
+        raise ValueError("must contain {slug}, or every post would get the same URL")
+    if "//" in pattern or ".." in pattern.split("/"):
+        raise ValueError("must not contain '//' or '..'")
+    return pattern
+
+
+def _email(value: Any) -> str:
+    text = _nonempty(value)
+    local, at, domain = text.rpartition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in text):
+        raise ValueError(f"is not an email address: {text!r}")
+    return text
+
+
+SITE_KEYS: dict[str, Checker] = {
+    "title": _nonempty,
+    "base_url": _base_url,
+    "description": _string,
+    "language": _language,
+    "timezone": _timezone,
+    "content_dir": _relative_dir,
+    "output_dir": _relative_dir,
+    "permalink": _permalink,
+}
+REQUIRED_SITE_KEYS = ("title", "base_url")
+AUTHOR_KEYS: dict[str, Checker] = {"name": _nonempty, "email": _email, "url": _base_url}
+FEED_KEYS: dict[str, Checker] = {
+    "limit": _int_range(1, 10_000),
+    "summary_chars": _int_range(40, 100_000),
+    "full_content": _bool,
+    "tag_feeds": _bool,
+    "json_feed": _bool,
+}
+
+
+def _choice(*options: str) -> Checker:
+    def check(value: Any) -> str:
+        if value not in options:
+            listed = ", ".join(repr(o) for o in options)
+            raise ValueError(f"must be one of {listed}, not {value!r}")
+        return str(value)
+
+    return check
+
+
+def _path(value: Any) -> Path:
+    return Path(_nonempty(value)).expanduser()
+
+
+def _mailbox(value: Any) -> str:
+    text = _nonempty(value)
+    _, address = parseaddr(text)
+    _email(address or text)
+    return text
+
+
+def _unsubscribe_url(value: Any) -> str:
+    url = _nonempty(value)
+    if urlsplit(url).scheme != "https":
+        raise ValueError("must be an https URL (mail providers only honour https one-click links)")
+    try:
+        names = {n for _, n, _, _ in string.Formatter().parse(url) if n is not None}
+    except ValueError as exc:
+        raise ValueError(f"is not a valid pattern: {exc}") from exc
+    if "token" not in names:
+        raise ValueError("must contain {token}, so a link unsubscribes only its own reader")
+    if names - {"token", "email"}:
+        raise ValueError(f"unknown placeholder {{{sorted(names - {'token', 'email'})[0]}}}")
+    return url
+
+
+def _env_name(value: Any) -> str:
+    name = _nonempty(value)
+    if not name.replace("_", "").isalnum() or name[0].isdigit():
+        raise ValueError(f"must be the name of an environment variable, not {name!r}")
+    return name
+
+
+def _positive_float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"must be a positive number of seconds, not {value!r}")
+    return float(value)
+
+
+def _no_password(value: Any) -> str:
+    raise ValueError(
+        "passwords do not belong in feedkit.toml; put the name of an environment variable "
+        "in smtp.password_env and the password in that variable"
+    )
+
+
+DIGEST_KEYS: dict[str, Checker] = {
+    "from": _mailbox,
+    "subscribers": _path,
+    "state": _path,
+    "delivery": _choice("outbox", "smtp"),
+    "outbox": _path,
+    "templates": _path,
+    "unsubscribe_url": _unsubscribe_url,
+    "unsubscribe_email": _email,
+    "secret_env": _env_name,
+    "list_id": _nonempty,
+    "summary_chars": _int_range(40, 5_000),
+    "max_bytes": _int_range(10_000, 10_000_000),
+}
+SMTP_KEYS: dict[str, Checker] = {
+    "host": _nonempty,
+    "port": _int_range(1, 65535),
+    "security": _choice("starttls", "ssl", "none"),
+    "username": _nonempty,
+    "password": _no_password,
+    "password_env": _env_name,
+    "timeout": _positive_float,
+    "attempts": _int_range(1, 20),
+}
+SECTIONS: dict[str, dict[str, Checker]] = {
+    "author": AUTHOR_KEYS,
+    "feed": FEED_KEYS,
+    "digest": DIGEST_KEYS,
+    "smtp": SMTP_KEYS,
+}
+
+
+def _did_you_mean(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _check_table(
+    table: Mapping[str, Any],
+    schema: Mapping[str, Checker],
+    prefix: str,
+    problems: list[tuple[str, str]],
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        name = f"{prefix}{key}"
+        checker = schema.get(key)
+        if checker is None:
+            problems.append((name, "unknown key" + _did_you_mean(key, sorted(schema))))
+            continue
+        try:
+            values[key] = checker(raw)
+        except ValueError as exc:
+            problems.append((name, str(exc)))
+    return values
+
+
+def parse_config(data: Mapping[str, Any], root: Path) -> Config:
+    """Return the Config for a parsed `feedkit.toml`; raise ConfigError listing every problem."""
+    problems: list[tuple[str, str]] = []
+    top_schema: dict[str, Checker] = dict(SITE_KEYS)
+    site: dict[str, Any] = {}
+    for key, raw in data.items():
+        if key in SECTIONS:
+            if not isinstance(raw, dict):
+                problems.append((key, f"must be a table ([{key}]), not {type(raw).__name__}"))
+            continue
+        if key not in top_schema:
+            known = sorted([*top_schema, *SECTIONS])
+            problems.append((key, "unknown key" + _did_you_mean(key, known)))
+            continue
+        try:
+            site[key] = top_schema[key](raw)
+        except ValueError as exc:
+            problems.append((key, str(exc)))
+    for key in REQUIRED_SITE_KEYS:
+        if key not in data:
+            problems.append((key, "is required"))
+
+    sections: dict[str, dict[str, Any]] = {}
+    for name, schema in SECTIONS.items():
+        table = data.get(name, {})
+        sections[name] = (
+            _check_table(table, schema, f"{name}.", problems) if isinstance(table, dict) else {}
+        )
+    digest_values = dict(sections["digest"])
+    if "from" in digest_values:
+        digest_values["sender"] = digest_values.pop("from")
+    delivery = digest_values.get("delivery", "outbox")
+    if delivery == "smtp" and "host" not in sections["smtp"]:
+        problems.append(("smtp.host", "is required when digest.delivery is 'smtp'"))
+    if problems:
+        raise ConfigError(problems)
+
+    author_values = sections["author"]
+    author = Author(
+        name=author_values.get("name", site["title"]),
+        email=author_values.get("email"),
+        url=author_values.get("url"),
+    )
+    return Config(
+        root=root,
+        author=author,
+        feed=FeedConfig(**sections["feed"]),
+        digest=DigestConfig(**digest_values),
+        smtp=SmtpConfig(**sections["smtp"]),
+        **site,
+    )
+
+
+def load_config(path: Path) -> Config:
+    """Return the Config read from the `feedkit.toml` at `path`."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            [
+                (
+                    "(file)",
+                    f"not found at {path}; run feedkit in the folder that has it, "
+                    "or pass --config PATH",
+                )
+            ],
+            file=name,
+        ) from exc
+    except OSError as exc:
+        raise ConfigError([("(file)", f"cannot be read: {exc.strerror}")], file=name) from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError([("(file)", "is not UTF-8 text")], file=name) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([("(syntax)", str(exc))], file=name) from exc
+    try:
+        return parse_config(data, root=path.resolve().parent)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, file=name) from None

@@ -1,0 +1,187 @@
+"""Rendered posts → Atom, RSS 2.0 and JSON Feed 1.1 bytes, identical for identical input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from feedgen.feed import FeedGenerator
+
+from feedkit import __version__
+from feedkit.config import Config
+from feedkit.models import RenderedPost
+
+GENERATOR = "feedkit"
+GENERATOR_URI = "https://github.com/feedkit/feedkit"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+XSL_NAME = "feed.xsl"
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """What one feed is: its title, where it lives, and which page it stands for."""
+
+    title: str
+    description: str
+    home_url: str  # the HTML page the feed stands for
+    base_url: str  # the folder URL the feed files are published under
+
+
+def _stylesheet_pi(cfg: Config) -> bytes:
+    # Browsers only apply same-origin stylesheets: a path, not a full URL.
+    href = urlsplit(cfg.base_url).path + XSL_NAME
+    return f'<?xml-stylesheet type="text/xsl" href="{href}"?>\n'.encode()
+
+
+def _with_stylesheet(xml: bytes, cfg: Config) -> bytes:
+    head, sep, rest = xml.partition(b"?>\n")
+    if not head.startswith(b"<?xml") or not sep:
+        raise AssertionError("feedgen output lost its XML declaration")
+    return head + sep + _stylesheet_pi(cfg) + rest
+
+
+def _feed_updated(posts: Sequence[RenderedPost], fallback: datetime) -> datetime:
+    return max((rp.post.updated for rp in posts), default=fallback)
+
+
+def _author_dicts(rp: RenderedPost) -> list[dict[str, str]]:
+    out = []
+    for author in rp.post.authors:
+        entry = {"name": author.name}
+        if author.email:
+            entry["email"] = author.email
+        if author.url:
+            entry["uri"] = author.url
+        out.append(entry)
+    return out
+
+
+def _generator(fg: FeedGenerator) -> None:
+    # Pinned so feeds don't change when feedgen is upgraded.
+    fg.generator(GENERATOR, uri=GENERATOR_URI)
+
+
+def render_atom(
+    cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost], fallback_updated: datetime
+) -> bytes:
+    """Return the Atom 1.0 document for `posts` (already newest first and limited)."""
+    self_url = urljoin(info.base_url, "atom.xml")
+    fg = FeedGenerator()
+    fg.id(self_url)
+    fg.title(info.title)
+    if info.description:
+        fg.subtitle(info.description)
+    fg.link(href=self_url, rel="self", type="application/atom+xml")
+    fg.link(href=info.home_url, rel="alternate", type="text/html")
+    fg.language(cfg.language)
+    fg.author(_site_author(cfg))
+    fg.updated(_feed_updated(posts, fallback_updated))
+    _generator(fg)
+    for rp in posts:
+        post = rp.post
+        fe = fg.add_entry(order="append")
+        fe.id(post.id)
+        fe.title(post.title)
+        fe.link(href=post.url, rel="alternate", type="text/html")
+        fe.published(post.published)
+        fe.updated(post.updated)
+        fe.author(_author_dicts(rp))
+        for tag in post.tags:
+            fe.category(term=tag)
+        if rp.summary:
+            fe.summary(rp.summary)
+        if cfg.feed.full_content:
+            fe.content(rp.html, type="html")
+    return _with_stylesheet(fg.atom_str(pretty=True), cfg)
+
+
+def render_rss(
+    cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost], fallback_updated: datetime
+) -> bytes:
+    """Return the RSS 2.0 document for `posts` (already newest first and limited)."""
+    self_url = urljoin(info.base_url, "rss.xml")
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.title(info.title)
+    fg.description(info.description or info.title)
+    # RSS <channel><link> is the last link added: self first, the site last.
+    fg.link(href=self_url, rel="self", type="application/rss+xml")
+    fg.link(href=info.home_url, rel="alternate")
+    fg.language(cfg.language)
+    fg.lastBuildDate(_feed_updated(posts, fallback_updated))
+    fg.docs("https://www.rssboard.org/rss-specification")
+    _generator(fg)
+    for rp in posts:
+        post = rp.post
+        fe = fg.add_entry(order="append")
+        fe.title(post.title)
+        fe.link(href=post.url)
+        fe.guid(post.id, permalink=post.id == post.url)
+        fe.pubDate(post.published)
+        # RSS <author> must be an email address; name-only authors go in dc:creator.
+        with_email = [a for a in _author_dicts(rp) if "email" in a]
+        if with_email:
+            fe.author(with_email)
+        else:
+            for author in post.authors:
+                fe.dc.dc_creator(author.name)
+        for tag in post.tags:
+            fe.category(term=tag)
+        fe.description(rp.summary or post.title)
+        if cfg.feed.full_content:
+            fe.content(rp.html, type="html")
+    return _with_stylesheet(fg.rss_str(pretty=True), cfg)
+
+
+def render_json_feed(cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost]) -> bytes:
+    """Return the JSON Feed 1.1 document for `posts` (already newest first and limited)."""
+    feed: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": info.title,
+        "home_page_url": info.home_url,
+        "feed_url": urljoin(info.base_url, "feed.json"),
+    }
+    if info.description:
+        feed["description"] = info.description
+    feed["language"] = cfg.language
+    feed["authors"] = [_json_author(cfg.author.name, cfg.author.url)]
+    items = []
+    for rp in posts:
+        post = rp.post
+        item: dict[str, Any] = {"id": post.id, "url": post.url, "title": post.title}
+        if cfg.feed.full_content:
+            item["content_html"] = rp.html
+        else:
+            item["content_text"] = rp.summary or post.title
+        if rp.summary:
+            item["summary"] = rp.summary
+        if post.image:
+            item["image"] = post.image
+        item["date_published"] = post.published.isoformat()
+        item["date_modified"] = post.updated.isoformat()
+        item["authors"] = [_json_author(a.name, a.url) for a in post.authors]
+        if post.tags:
+            item["tags"] = list(post.tags)
+        items.append(item)
+    feed["items"] = items
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_author(name: str, url: str | None) -> dict[str, str]:
+    return {"name": name, "url": url} if url else {"name": name}
+
+
+def _site_author(cfg: Config) -> dict[str, str]:
+    author = {"name": cfg.author.name}
+    if cfg.author.email:
+        author["email"] = cfg.author.email
+    if cfg.author.url:
+        author["uri"] = cfg.author.url
+    return author
+
+
+__all__ = ["FeedInfo", "render_atom", "render_json_feed", "render_rss", "__version__"]

@@ -1,0 +1,607 @@
+"""Markdown files → `Post`s: front matter, dates, slugs, drafts; problems with path:line."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from email.utils import parseaddr, parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+from feedkit.config import Config
+from feedkit.errors import ContentError, Problem
+from feedkit.markup import XML_ILLEGAL, measure
+from feedkit.models import Author, Post, slugify
+
+
+class TOMLHandler(BaseHandler):
+    """python-frontmatter's TOML handler needs the unmaintained `toml`; stdlib tomllib does it."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+HANDLERS: tuple[tuple[str, BaseHandler], ...] = (
+    ("YAML", YAMLHandler()),
+    ("TOML", TOMLHandler()),
+    ("JSON", JSONHandler()),
+)
+JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
+_SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
+_OFFSET_WITH_SPACE = re.compile(r"\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+
+TITLE_KEYS = ("title",)
+DATE_KEYS = ("date",)
+UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "modified")
+AUTHOR_KEYS = ("author", "authors")
+TAG_KEYS = ("tags", "categories", "category")
+SUMMARY_KEYS = ("summary", "description", "excerpt")
+KNOWN_KEYS = frozenset(
+    [
+        *TITLE_KEYS,
+        *DATE_KEYS,
+        *UPDATED_KEYS,
+        *AUTHOR_KEYS,
+        *TAG_KEYS,
+        *SUMMARY_KEYS,
+        "draft",
+        "published",
+        "slug",
+        "id",
+        "image",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    posts: tuple[Post, ...]  # every post, drafts and future ones too, newest first
+    warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A post file split into front matter and body, with the line numbers to report."""
+
+    text: str
+    fm_format: str
+    fm_text: str
+    fm_first_line: int  # file line of fm_text's first line
+    body_start: int  # index into text
+    body_line: int
+
+
+class _FileProblems(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+
+def discover(content_dir: Path) -> Iterator[Path]:
+    """Yield every post file under `content_dir` in a stable order.
+
+    Hidden files and folders are skipped, and so are Hugo's `_index.md` section pages.
+    """
+    for path in sorted(content_dir.rglob("*.md")):
+        rel = path.relative_to(content_dir)
+        if any(part.startswith(".") for part in rel.parts) or path.name == "_index.md":
+            continue
+        if path.is_file():
+            yield path
+
+
+def decode(raw: bytes, shown: str, warnings: list[Problem]) -> str:
+    """Return the text of a post file: UTF-8 (BOM allowed), LF line ends, XML-safe."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise _FileProblems(
+            [
+                Problem(
+                    shown,
+                    line,
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
+                )
+            ]
+        ) from exc
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = XML_ILLEGAL.search(text)
+    if bad:
+        count = len(XML_ILLEGAL.findall(text))
+        line = text.count("\n", 0, bad.start()) + 1
+        warnings.append(
+            Problem(
+                shown,
+                line,
+                f"removed {count} control character(s) that XML feeds cannot carry "
+                f"(first: U+{ord(bad.group()):04X})",
+                warning=True,
+            )
+        )
+        text = XML_ILLEGAL.sub("", text)
+    return text
+
+
+def split(text: str, shown: str) -> _Source:
+    """Return `text` split into front matter and body, or raise naming the broken line."""
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    for fm_format, handler in HANDLERS:
+        assert handler.FM_BOUNDARY is not None
+        if not handler.FM_BOUNDARY.match(first):
+            continue
+        start = len(first) + 1
+        close = handler.FM_BOUNDARY.search(text, start) if first_end >= 0 else None
+        if close is None:
+            delimiter = first.strip()
+            closing = "}" if fm_format == "JSON" else delimiter
+            raise _FileProblems(
+                [
+                    Problem(
+                        shown,
+                        1,
+                        f"front matter opened with '{delimiter}' is never closed; "
+                        f"add a line '{closing}' after the last key",
+                    )
+                ]
+            )
+        body_start = text.find("\n", close.end())
+        body_start = len(text) if body_start < 0 else body_start + 1
+        if fm_format == "JSON":  # the braces belong to the JSON document
+            fm_text, fm_first_line = text[: close.end()], 1
+        else:
+            fm_text, fm_first_line = text[start : close.start()], 2
+        return _Source(
+            text=text,
+            fm_format=fm_format,
+            fm_text=fm_text,
+            fm_first_line=fm_first_line,
+            body_start=body_start,
+            body_line=text.count("\n", 0, body_start) + 1,
+        )
+    raise _FileProblems(
+        [
+            Problem(
+                shown,
+                1,
+                "has no front matter; start the file with a '---' line, then 'title: …', "
+                "'date: …', and close it with another '---' line",
+            )
+        ]
+    )
+
+
+def parse_front_matter(src: _Source, shown: str) -> dict[str, Any]:
+    """Return the front matter mapping, or raise with the file's line of the syntax error."""
+    handler = dict(HANDLERS)[src.fm_format]
+    try:
+        data = handler.load(src.fm_text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = src.fm_first_line + (mark.line if mark else 0)
+        what = exc.problem or exc.context or "syntax error"
+        if exc.context and exc.context_mark and exc.problem:
+            what += f" ({exc.context} at line {src.fm_first_line + exc.context_mark.line})"
+        raise _FileProblems([Problem(shown, line, f"YAML front matter: {what}")]) from exc
+    except yaml.YAMLError as exc:
+        raise _FileProblems(
+            [Problem(shown, src.fm_first_line, f"YAML front matter: {exc}")]
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        if m:
+            line = src.fm_first_line + int(m.group(1)) - 1
+        else:  # "at end of document": the last line of the block
+            line = src.fm_first_line + max(src.fm_text.count("\n") - 1, 0)
+        message = re.sub(r"\s*\(at (?:line|end of).*?\)", "", str(exc))
+        raise _FileProblems([Problem(shown, line, f"TOML front matter: {message}")]) from exc
+    except json.JSONDecodeError as exc:
+        raise _FileProblems([Problem(shown, exc.lineno, f"JSON front matter: {exc.msg}")]) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise _FileProblems(
+            [
+                Problem(
+                    shown,
+                    src.fm_first_line,
+                    f"front matter must be a mapping of keys to values (like 'title: …'), "
+                    f"not a {type(data).__name__}",
+                )
+            ]
+        )
+    return {str(k): v for k, v in data.items()}
+
+
+def parse_date(value: Any, tz: ZoneInfo) -> datetime:
+    """Return an aware datetime for a front matter date; naive values are in `tz`."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time(0, 0))
+    elif isinstance(value, str) and value.strip():
+        parsed = _parse_date_string(value.strip())
+    else:
+        raise ValueError(f"cannot read {value!r} as a date")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        parsed = parsed.replace(tzinfo=tz)
+    if not 1970 <= parsed.year <= 9999:
+        raise ValueError(f"year {parsed.year} is out of range")
+    return parsed
+
+
+def _parse_date_string(text: str) -> datetime:
+    candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), text)
+    candidate = candidate.replace("/", "-")
+    try:
+        return datetime.fromisoformat(candidate)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    raise ValueError(
+        f"cannot read {text!r} as a date; write it as 2024-05-01, 2024-05-01 10:00 "
+        f"or 2024-05-01T10:00:00+02:00"
+    )
+
+
+def _offset(raw: str) -> str:
+    if raw.upper() in ("Z", "UTC", "GMT"):
+        return "+00:00"
+    digits = raw.replace(":", "")
+    return f"{digits[:3]}:{digits[3:]}"
+
+
+def _split_list(value: Any, key: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        parts = value.split(",") if "," in value else value.split()
+        return [p.strip() for p in parts if p.strip()]
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                raise ValueError(f"{key} must be a list of names, but has {item!r}")
+            if str(item).strip():
+                items.append(str(item).strip())
+        return items
+    raise ValueError(f"{key} must be a list or a comma- or space-separated string")
+
+
+def _authors(value: Any, site_author: Author) -> tuple[Author, ...]:
+    raw = value if isinstance(value, list) else [value]
+    authors = []
+    for item in raw:
+        if isinstance(item, dict):
+            name = item.get("name")
+            if not isinstance(name, str) or not name.strip():
+                raise ValueError(f"author {item!r} needs a 'name'")
+            email, url = item.get("email"), item.get("url")
+            authors.append(
+                Author(
+                    name.strip(),
+                    email if isinstance(email, str) else None,
+                    url if isinstance(url, str) else None,
+                )
+            )
+        elif isinstance(item, str) and item.strip():
+            name, email = parseaddr(item) if "<" in item else (item.strip(), "")
+            name = name or email
+            if not email and name == site_author.name:
+                email = site_author.email or ""
+            authors.append(Author(name, email or None))
+        else:
+            raise ValueError(f"author must be a name or a list of names, not {item!r}")
+    return tuple(authors)
+
+
+class _PostBuilder:
+    """Reads one file's front matter into a Post, collecting every problem found."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        path: Path,
+        shown: str,
+        src: _Source,
+        meta: dict[str, Any],
+        warnings: list[Problem],
+    ) -> None:
+        self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta
+        self.problems: list[Problem] = []
+        self.warnings = warnings
+
+    def line_of(self, key: str) -> int:
+        m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", self.src.fm_text, re.M)
+        if not m:
+            return self.src.fm_first_line
+        return self.src.fm_first_line + self.src.fm_text.count("\n", 0, m.start())
+
+    def fail(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.shown, self.line_of(key), message))
+
+    def first(self, keys: tuple[str, ...]) -> tuple[str, Any]:
+        for key in keys:
+            if self.meta.get(key) not in (None, ""):
+                return key, self.meta[key]
+        return keys[0], None
+
+    def build(self) -> Post:
+        cfg, meta = self.cfg, self.meta
+        jekyll = JEKYLL_NAME.match(self.path.stem)
+
+        title = meta.get("title")
+        if isinstance(title, str | int | float) and not isinstance(title, bool):
+            title = " ".join(str(title).split())
+        if not title:
+            self.fail("title", "missing title; add 'title: …' to the front matter")
+            title = ""
+
+        published = self._date(jekyll)
+        updated_key, updated_raw = self.first(UPDATED_KEYS)
+        updated = published
+        if updated_raw is not None and published is not None:
+            try:
+                updated = parse_date(updated_raw, cfg.timezone)
+            except ValueError as exc:
+                self.fail(updated_key, f"{updated_key}: {exc}")
+                updated = published
+            if updated < published:
+                self.warnings.append(
+                    Problem(
+                        self.shown,
+                        self.line_of(updated_key),
+                        f"{updated_key} is before the post's date; using the date",
+                        warning=True,
+                    )
+                )
+                updated = published
+
+        slug = self._slug(jekyll)
+        authors = self._field(AUTHOR_KEYS, lambda v: _authors(v, cfg.author), (cfg.author,))
+        tags = self._tags()
+        summary_key, summary = self.first(SUMMARY_KEYS)
+        if summary is not None and not isinstance(summary, str):
+            self.fail(summary_key, f"{summary_key} must be text")
+            summary = None
+        draft = self._draft()
+        url = self._url(slug, published) if slug and published else ""
+        post_id = self._id(url, published)
+        image = meta.get("image")
+        if image is not None and not (isinstance(image, str) and image.strip()):
+            self.fail("image", "image must be a path or URL")
+            image = None
+
+        if self.problems:
+            raise _FileProblems(self.problems)
+        assert published is not None and updated is not None
+        words, minutes = measure(self.src.text[self.src.body_start :])
+        return Post(
+            source=self.path,
+            rel_path=self.shown,
+            body_line=self.src.body_line,
+            title=str(title),
+            slug=slug,
+            url=url,
+            id=post_id,
+            published=published,
+            updated=updated,
+            authors=authors,
+            tags=tags,
+            summary=summary,
+            image=urljoin(url, image.strip()) if image else None,
+            draft=draft,
+            word_count=words,
+            reading_minutes=minutes,
+            extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+        )
+
+    def _field(self, keys: tuple[str, ...], parse: Any, default: Any) -> Any:
+        key, value = self.first(keys)
+        if value is None:
+            return default
+        try:
+            return parse(value) or default
+        except ValueError as exc:
+            self.fail(key, str(exc))
+            return default
+
+    def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
+        raw = self.meta.get("date")
+        if raw in (None, "") and jekyll:
+            raw = jekyll["date"]
+        if raw in (None, ""):
+            self.fail(
+                "date",
+                "missing date; add 'date: 2024-05-01' (or a time with zone) to the "
+                "front matter, or name the file 2024-05-01-slug.md",
+            )
+            return None
+        try:
+            return parse_date(raw, self.cfg.timezone)
+        except ValueError as exc:
+            self.fail("date", f"date: {exc}")
+            return None
+
+    def _slug(self, jekyll: re.Match[str] | None) -> str:
+        raw = self.meta.get("slug")
+        if raw is None:
+            stem = self.path.parent.name if self.path.stem == "index" else self.path.stem
+            if self.path.stem != "index" and jekyll:
+                stem = jekyll["slug"]
+            slug = slugify(stem)
+            if not slug:
+                self.fail(
+                    "slug",
+                    f"cannot make a URL slug from the file name {stem!r}; "
+                    "add 'slug: …' to the front matter",
+                )
+            return slug
+        slug = str(raw).strip()
+        if not _SLUG_OK.match(slug) or slug in (".", "..") or slug.startswith("."):
+            self.fail(
+                "slug",
+                f"slug {slug!r} is not a single URL path segment (it could escape "
+                "the output folder); use letters, digits and dashes",
+            )
+            return ""
+        return slug
+
+    def _tags(self) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for key in TAG_KEYS:
+            try:
+                for tag in _split_list(self.meta.get(key), key):
+                    seen.setdefault(slugify(tag) or tag, tag)
+            except ValueError as exc:
+                self.fail(key, str(exc))
+        return tuple(seen.values())
+
+    def _draft(self) -> bool:
+        draft = False
+        for key, means_draft in (("draft", True), ("published", False)):
+            value = self.meta.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, bool):
+                self.fail(key, f"{key} must be true or false, not {value!r}")
+            elif value is means_draft:
+                draft = True
+        return draft
+
+    def _url(self, slug: str, published: datetime) -> str:
+        local = published.astimezone(self.cfg.timezone)
+        path = self.cfg.permalink.format(
+            year=f"{local.year:04d}",
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+            slug=quote(slug),
+        )
+        return urljoin(self.cfg.base_url, path.lstrip("/"))
+
+    def _id(self, url: str, published: datetime | None) -> str:
+        raw = self.meta.get("id")
+        if raw is not None:
+            post_id = str(raw).strip()
+            scheme = urlsplit(post_id).scheme
+            if not scheme or any(c.isspace() for c in post_id):
+                self.fail(
+                    "id",
+                    f"id {post_id!r} must be an absolute URI such as "
+                    "'urn:uuid:…' or 'tag:example.com,2024:post'",
+                )
+            return post_id
+        if not url or published is None:
+            return ""
+        # RFC 4151 tag URI: stays the same when the site moves to https or another path layout
+        # would be a different post; set `id:` in front matter to pin it across URL changes.
+        parts = urlsplit(url)
+        return f"tag:{parts.hostname},{published.date().isoformat()}:{parts.path}"
+
+
+def load_post(path: Path, cfg: Config, warnings: list[Problem]) -> Post:
+    """Return the Post in `path`; raise ContentError listing what is wrong with it."""
+    shown = display_path(path, cfg.root)
+    try:
+        text = decode(path.read_bytes(), shown, warnings)
+        src = split(text, shown)
+        meta = parse_front_matter(src, shown)
+        return _PostBuilder(cfg, path, shown, src, meta, warnings).build()
+    except _FileProblems as exc:
+        raise ContentError(exc.problems) from None
+    except OSError as exc:
+        raise ContentError.single(shown, 0, f"cannot be read: {exc.strerror}") from exc
+
+
+def read_body(post: Post) -> str:
+    """Return the Markdown body of a loaded post, read again from its file."""
+    text = decode(post.source.read_bytes(), post.rel_path, [])
+    return text[split(text, post.rel_path).body_start :]
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_posts(cfg: Config) -> LoadResult:
+    """Return every post under the content folder, newest first; raise listing all problems."""
+    content = cfg.content_path
+    if not content.is_dir():
+        raise ContentError.single(
+            display_path(content, cfg.root),
+            0,
+            "content folder not found; create it or set content_dir in feedkit.toml",
+        )
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    posts: list[Post] = []
+    for path in discover(content):
+        try:
+            posts.append(load_post(path, cfg, warnings))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    problems.extend(_duplicates(posts))
+    if problems:
+        raise ContentError(problems + [w for w in warnings])
+    posts.sort(key=lambda p: (p.published, p.slug), reverse=True)
+    return LoadResult(tuple(posts), tuple(warnings))
+
+
+def _duplicates(posts: list[Post]) -> Iterator[Problem]:
+    for attr, what in (("slug", "slug"), ("id", "ID"), ("url", "URL")):
+        owners: dict[str, Post] = {}
+        for post in posts:
+            value = getattr(post, attr)
+            other = owners.setdefault(value, post)
+            if other is not post and not (attr == "url" and post.slug == other.slug):
+                line = _key_line(post, attr)
+                yield Problem(
+                    post.rel_path,
+                    line,
+                    f"{what} {value!r} is also used by "
+                    f"{other.rel_path}; each post needs its own {what}",
+                )
+
+
+def _key_line(post: Post, key: str) -> int:
+    """Return the line of `key` in a post's front matter (1 if it is not there)."""
+    try:
+        text = decode(post.source.read_bytes(), post.rel_path, [])
+    except (OSError, _FileProblems):
+        return 1
+    m = re.search(rf"""^\s*["']?{key}["']?\s*[:=]""", text[: split(text, "").body_start], re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+def public_posts(posts: tuple[Post, ...], now: datetime, *, drafts: bool = False) -> list[Post]:
+    """Return the posts readers may see at `now`: no drafts (unless asked), nothing future."""
+    return [p for p in posts if (drafts or not p.draft) and p.published <= now]
+
+
+def tags_of(posts: list[Post]) -> Mapping[str, tuple[str, list[Post]]]:
+    """Return tag slug → (display name, posts with that tag, newest first)."""
+    tags: dict[str, tuple[str, list[Post]]] = {}
+    for post in posts:
+        for tag in post.tags:
+            name, members = tags.setdefault(slugify(tag) or tag, (tag, []))
+            members.append(post)
+    return tags

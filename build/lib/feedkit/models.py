@@ -1,0 +1,68 @@
+"""Plain data that flows loader → feeds / digest → delivery. No I/O here."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Post:
+    """One post's metadata. The Markdown body is not kept: `markup.render_post` re-reads it."""
+
+    source: Path  # absolute path of the Markdown file
+    rel_path: str  # path as shown in messages, relative to the site root
+    body_line: int  # 1-based line of the file where the Markdown body starts
+    title: str
+    slug: str
+    url: str  # absolute URL of the post's page
+    id: str  # permanent entry ID
+    published: datetime  # time-zone aware
+    updated: datetime  # time-zone aware, never before `published`
+    authors: tuple[Author, ...]
+    tags: tuple[str, ...]
+    summary: str | None  # summary given in front matter (Markdown allowed), else None
+    image: str | None  # absolute URL of the post's image, if any
+    draft: bool
+    word_count: int
+    reading_minutes: int
+    extra: Mapping[str, Any] = field(default_factory=dict)  # front matter keys we don't use
+
+    def is_public(self, now: datetime) -> bool:
+        """True when the post may appear in outputs at `now`: not a draft, not in the future."""
+        return not self.draft and self.published <= now
+
+
+@dataclass(frozen=True, eq=False)
+class RenderedPost:
+    """A post with its body rendered: what feeds and digests put in front of readers."""
+
+    post: Post
+    html: str  # full body HTML, links and image sources absolute
+    summary: str  # plain text, no markup, cut near `summary_chars`
+
+
+_SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)
+_SLUG_DASH = re.compile(r"[\s_-]+")
+
+
+def slugify(text: str) -> str:
+    """Return a URL path segment for `text`: lower case, ASCII where it can be, dashes."""
+    normal = unicodedata.normalize("NFKD", text)
+    ascii_text = normal.encode("ascii", "ignore").decode("ascii")
+    # Keep non-Latin tags (日本語, Ελληνικά) readable instead of dropping them to "".
+    base = ascii_text if ascii_text.strip() else unicodedata.normalize("NFKC", text)
+    base = _SLUG_DROP.sub("", base).strip().lower()
+    return _SLUG_DASH.sub("-", base).strip("-")

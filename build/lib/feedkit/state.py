@@ -1,0 +1,232 @@
+"""What was sent to whom, in SQLite: crash-safe, one transaction per recorded fact."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from feedkit.errors import FeedkitError
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Posts that existed before the first digest: recorded as sent, so nobody gets the archive.
+CREATE TABLE IF NOT EXISTS baseline (post_id TEXT PRIMARY KEY, recorded TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS digests (
+    id TEXT PRIMARY KEY,
+    created TEXT NOT NULL,          -- ISO 8601; also the messages' Date header
+    slot TEXT UNIQUE,               -- the scheduled time it serves, if any
+    note TEXT NOT NULL DEFAULT ''
+);
+-- A digest's post list, frozen when it is created: a resumed run re-sends the same digest.
+CREATE TABLE IF NOT EXISTS digest_posts (
+    digest_id TEXT NOT NULL REFERENCES digests(id),
+    position INTEGER NOT NULL,
+    post_id TEXT NOT NULL,
+    snapshot TEXT NOT NULL,         -- JSON of PostSnapshot
+    PRIMARY KEY (digest_id, position)
+);
+CREATE INDEX IF NOT EXISTS digest_posts_post ON digest_posts(post_id);
+CREATE TABLE IF NOT EXISTS recipients (
+    digest_id TEXT NOT NULL REFERENCES digests(id),
+    email TEXT NOT NULL,            -- lower-cased address
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,           -- pending | sent | failed | deferred | dropped
+    attempts INTEGER NOT NULL DEFAULT 0,
+    detail TEXT NOT NULL DEFAULT '',
+    updated TEXT NOT NULL,
+    PRIMARY KEY (digest_id, email)
+);
+"""
+FINAL = ("sent", "failed", "dropped")
+
+
+class StateError(FeedkitError):
+    """The state database cannot be opened or is not feedkit's."""
+
+
+@dataclass(frozen=True)
+class PostSnapshot:
+    """What a digest shows of a post, frozen when the digest is created."""
+
+    id: str
+    title: str
+    url: str
+    published: str  # ISO 8601
+    reading_minutes: int
+    authors: tuple[str, ...]
+    summary: str
+    image: str | None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    status: str = "pending"
+    attempts: int = 0
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DigestRecord:
+    id: str
+    created: datetime
+    slot: str | None
+    posts: tuple[PostSnapshot, ...]
+
+
+class State:
+    """The state file. Open it with `State.open(path)`; every write commits at once."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> State:
+        if not create and not path.exists():
+            raise StateError(f"{path}: no state yet (no digest has run)")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: a recorded delivery survives a power cut, not just a killed process.
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            with _transaction(conn):
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                version = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+                if version is None:
+                    conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                elif int(version[0]) > SCHEMA_VERSION:
+                    raise StateError(f"{path}: made by a newer feedkit (schema {version[0]})")
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"{path}: cannot open the state database: {exc}") from exc
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- what is known -------------------------------------------------------------------
+
+    def has_baseline(self) -> bool:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='baseline'").fetchone()
+        return row is not None
+
+    def record_baseline(self, post_ids: Iterable[str], now: datetime) -> None:
+        """Record the archive as already sent (first run), in one transaction."""
+        with _transaction(self.conn):
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO baseline VALUES (?, ?)",
+                [(pid, now.isoformat()) for pid in post_ids],
+            )
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('baseline', ?)",
+                              (now.isoformat(),))
+
+    def known_post_ids(self) -> set[str]:
+        """Return the IDs of posts in the baseline or in any digest: not new any more."""
+        rows = self.conn.execute(
+            "SELECT post_id FROM baseline UNION SELECT post_id FROM digest_posts"
+        )
+        return {r[0] for r in rows}
+
+    # -- digests ---------------------------------------------------------------------------
+
+    def create_digest(self, digest: DigestRecord, recipients: Iterable[Recipient]) -> None:
+        """Store a new digest, its frozen post list and its recipients, all or nothing."""
+        now = digest.created.isoformat()
+        with _transaction(self.conn):
+            self.conn.execute("INSERT INTO digests (id, created, slot) VALUES (?, ?, ?)",
+                              (digest.id, now, digest.slot))
+            self.conn.executemany(
+                "INSERT INTO digest_posts VALUES (?, ?, ?, ?)",
+                [(digest.id, i, p.id, json.dumps(asdict(p), ensure_ascii=False))
+                 for i, p in enumerate(digest.posts)],
+            )
+            self.conn.executemany(
+                "INSERT INTO recipients (digest_id, email, name, status, updated) "
+                "VALUES (?, ?, ?, 'pending', ?)",
+                [(digest.id, r.email, r.name, now) for r in recipients],
+            )
+
+    def digest(self, digest_id: str) -> DigestRecord:
+        row = self.conn.execute("SELECT id, created, slot FROM digests WHERE id=?",
+                                (digest_id,)).fetchone()
+        if row is None:
+            raise StateError(f"{self.path}: no digest {digest_id!r}")
+        posts = tuple(
+            _snapshot(json.loads(r[0])) for r in self.conn.execute(
+                "SELECT snapshot FROM digest_posts WHERE digest_id=? ORDER BY position",
+                (digest_id,))
+        )
+        return DigestRecord(row[0], datetime.fromisoformat(row[1]), row[2], posts)
+
+    def unfinished_digests(self) -> list[DigestRecord]:
+        """Return digests that some recipient still waits for, oldest first."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT d.id, d.created FROM digests d JOIN recipients r "
+            "ON r.digest_id = d.id WHERE r.status IN ('pending', 'deferred') "
+            "ORDER BY d.created, d.id"
+        ).fetchall()
+        return [self.digest(r[0]) for r in rows]
+
+    def recipients(self, digest_id: str, *, waiting_only: bool = False) -> list[Recipient]:
+        sql = "SELECT email, name, status, attempts, detail FROM recipients WHERE digest_id=?"
+        if waiting_only:
+            sql += " AND status IN ('pending', 'deferred')"
+        rows = self.conn.execute(sql + " ORDER BY rowid", (digest_id,))
+        return [Recipient(*r) for r in rows]
+
+    def record_outcome(self, digest_id: str, email: str, status: str, detail: str,
+                       now: datetime) -> None:
+        """Store one recipient's result at once, so a crash loses at most the one in flight."""
+        with _transaction(self.conn):
+            self.conn.execute(
+                "UPDATE recipients SET status=?, detail=?, attempts=attempts+1, updated=? "
+                "WHERE digest_id=? AND email=?",
+                (status, detail, now.isoformat(), digest_id, email),
+            )
+
+    def slot_served(self, slot: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM digests WHERE slot=?", (slot,)).fetchone()
+        return row is not None
+
+    def recent_digests(self, limit: int = 10) -> list[tuple[DigestRecord, list[Recipient]]]:
+        rows = self.conn.execute(
+            "SELECT id FROM digests ORDER BY created DESC, id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [(self.digest(r[0]), self.recipients(r[0])) for r in rows]
+
+    def integrity_ok(self) -> bool:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _snapshot(data: dict[str, object]) -> PostSnapshot:
+    data = dict(data)
+    data["authors"] = tuple(data.get("authors") or ())  # type: ignore[call-overload]
+    return PostSnapshot(**data)  # type: ignore[arg-type]
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

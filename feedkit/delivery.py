@@ -1,0 +1,477 @@
+"""Delivery of digest messages: an outbox folder of .eml files (default) or an SMTP server."""
+
+from __future__ import annotations
+
+import email.policy
+import email.utils
+import hashlib
+import logging
+import os
+import smtplib
+import ssl
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol
+
+from feedkit.errors import ConfigError, FeedkitError
+
+log = logging.getLogger("feedkit.delivery")
+
+SECURITY_MODES = ("starttls", "ssl", "none")
+
+
+class DeliveryError(FeedkitError):
+    """Delivery cannot work for anyone (login refused, no STARTTLS, outbox unwritable).
+
+    The batch should stop: every later recipient would fail the same way.
+    """
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        self.key = key
+        super().__init__(f"{key}: {message}" if key else message)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How to reach the SMTP server; the password comes from the environment, never a file."""
+
+    host: str
+    port: int = 587
+    security: str = "starttls"  # "starttls" | "ssl" (implicit TLS) | "none"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: float = 30.0  # socket timeout: a stalled server becomes a transient failure
+    attempts: int = 4  # tries per message for transient failures
+    backoff: float = 2.0  # seconds before the 2nd try; doubles each try
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Return every `(key, message)` wrong with these settings; empty when usable."""
+        found: list[tuple[str, str]] = []
+        if not self.host:
+            found.append(("smtp.host", "is empty; give the SMTP server's host name"))
+        if not 0 < self.port < 65536:
+            found.append(("smtp.port", f"{self.port} is not a port number (1-65535)"))
+        if self.security not in SECURITY_MODES:
+            found.append(
+                (
+                    "smtp.security",
+                    f"{self.security!r} is not one of {', '.join(map(repr, SECURITY_MODES))}",
+                )
+            )
+        if self.username and not self.password:
+            found.append(
+                (
+                    "smtp.username",
+                    "is set but the SMTP password is empty; "
+                    "put the password in its environment variable",
+                )
+            )
+        if not self.timeout > 0:
+            found.append(("smtp.timeout", "must be more than 0 seconds"))
+        if self.attempts < 1:
+            found.append(("smtp.attempts", "must be at least 1"))
+        if self.backoff < 0:
+            found.append(("smtp.backoff", "must not be negative"))
+        return found
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one message for one recipient."""
+
+    status: str  # "sent" | "failed" (permanent) | "deferred" (transient: retry at the next run)
+    detail: str  # e.g. "250 OK", "550 5.1.1 mailbox unavailable", "connection refused"
+
+
+class Sender(Protocol):
+    def send(self, message: EmailMessage, recipient: str) -> Outcome: ...
+
+    def close(self) -> None: ...
+
+
+_FILE_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@._+-")
+_MAX_NAME = 200
+
+
+def safe_file_name(address: str) -> str:
+    """Return a file-name stem for `address` that is safe on every common file system.
+
+    Lower-case letters, digits and `@._+-` stay; everything else (upper case too, so that
+    two addresses never meet on a case-insensitive file system) becomes `%XX` of its UTF-8
+    bytes, so `urllib.parse.unquote` gives the address back. Names longer than 200
+    characters are cut and end in `~` and a hash, still distinct but no longer reversible.
+    """
+    parts: list[str] = []
+    for index, char in enumerate(address):
+        if char in _FILE_NAME_CHARS and not (index == 0 and char == "."):
+            parts.append(char)
+        else:
+            parts.extend(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
+    name = "".join(parts)
+    if len(name) > _MAX_NAME:
+        digest = hashlib.sha256(address.encode("utf-8", "surrogatepass")).hexdigest()
+        name = f"{name[: _MAX_NAME - 17].rstrip('%0123456789ABCDEF')}~{digest[:16]}"
+    return name
+
+
+def address_problem(address: str) -> str | None:
+    """Return why `address` cannot be an envelope recipient, or None if it can."""
+    if not address:
+        return "empty address"
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in address):
+        return "contains spaces or control characters"
+    if any(char in "<>,;" for char in address):
+        return "contains one of < > , ;"
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain:
+        return "not of the form name@domain"
+    return None
+
+
+class OutboxSender:
+    """Writes each message to `folder/<safe address>.eml` instead of sending it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DeliveryError(f"{folder}: cannot create the outbox folder: {exc}") from exc
+
+    def path_for(self, recipient: str) -> Path:
+        """Return the file a message for `recipient` is written to."""
+        return self.folder / f"{safe_file_name(recipient)}.eml"
+
+    def send(self, message: EmailMessage, recipient: str) -> Outcome:
+        problem = address_problem(recipient)
+        if problem:
+            return Outcome("failed", f"bad address {recipient!r}: {problem}")
+        path = self.path_for(recipient)
+        data = message.as_bytes(policy=email.policy.SMTP)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise DeliveryError(f"{path}: cannot write the message: {exc}") from exc
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _fsync_folder(self.folder)
+        return Outcome("sent", f"written to {path}")
+
+    def close(self) -> None:
+        """Nothing to release; here so OutboxSender is a Sender."""
+
+    def __enter__(self) -> OutboxSender:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; not possible (nor needed) on every platform.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class _Transient(Exception):
+    """A try failed in a way that may pass: wait and try again."""
+
+    def __init__(self, detail: str, *, connecting: bool = False) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.connecting = connecting
+
+
+class _Permanent(Exception):
+    """This message cannot reach this recipient: report it, do not retry."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def _reply_text(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {' '.join(text.split())}".strip()
+
+
+class SmtpSender:
+    """Sends messages over one SMTP connection, reused for the whole batch.
+
+    `send` returns an Outcome for everything that concerns one recipient and raises
+    DeliveryError only for what would fail for everyone (login refused, STARTTLS missing).
+    After the server could not be reached through all attempts, later sends are deferred at
+    once instead of waiting through the retries again; a new SmtpSender tries afresh.
+    """
+
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        problems = settings.problems()
+        if problems:
+            raise ConfigError(problems)
+        self.settings = settings
+        self._sleep = sleep
+        self._ssl_context = ssl_context
+        self._smtp: smtplib.SMTP | None = None
+        self._unreachable: str | None = None
+
+    @property
+    def _where(self) -> str:
+        return f"{self.settings.host}:{self.settings.port}"
+
+    def _redact(self, text: str) -> str:
+        password = self.settings.password
+        return text.replace(password, "********") if password else text
+
+    def send(self, message: EmailMessage, recipient: str) -> Outcome:
+        problem = address_problem(recipient)
+        if problem:
+            return Outcome("failed", f"bad address {recipient!r}: {problem}")
+        if self._unreachable is not None:
+            return Outcome("deferred", self._unreachable)
+        sender = _envelope_sender(message)
+        data = message.as_bytes(policy=email.policy.SMTP)
+        attempts = self.settings.attempts
+        for attempt in range(1, attempts + 1):
+            try:
+                detail = self._try_once(sender, recipient, data)
+            except _Permanent as exc:
+                return Outcome("failed", self._redact(exc.detail))
+            except _Transient as exc:
+                detail = self._redact(exc.detail)
+                if attempt == attempts:
+                    deferred = f"{detail} ({attempts} attempts)"
+                    if exc.connecting:
+                        self._unreachable = deferred
+                    return Outcome("deferred", deferred)
+                delay = self.settings.backoff * 2 ** (attempt - 1)
+                log.warning(
+                    "%s: %s (try %d of %d); trying again in %g s",
+                    recipient,
+                    detail,
+                    attempt,
+                    attempts,
+                    delay,
+                )
+                self._sleep(delay)
+            else:
+                return Outcome("sent", self._redact(detail))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _try_once(self, sender: str, recipient: str, data: bytes) -> str:
+        """Run one mail transaction; return the server's final reply or raise."""
+        smtp = self._connection()
+        try:
+            options: list[str] = []
+            if not (sender + recipient).isascii():
+                if not smtp.has_extn("smtputf8"):
+                    raise _Permanent(
+                        f"{self._where} does not support SMTPUTF8, "
+                        f"needed for the address {recipient!r}"
+                    )
+                options.append("SMTPUTF8")
+            if not data.isascii() and smtp.has_extn("8bitmime"):
+                options.append("BODY=8BITMIME")
+            if smtp.has_extn("size"):
+                options.append(f"SIZE={len(data)}")
+            code, text = smtp.mail(sender, options)
+            self._check(smtp, code, text)
+            code, text = smtp.rcpt(recipient)
+            self._check(smtp, code, text)
+            code, text = smtp.data(data)
+            self._check(smtp, code, text)
+            return _reply_text(code, text)
+        except smtplib.SMTPResponseException as exc:  # smtp.data() raises when DATA is refused
+            self._check(smtp, exc.smtp_code, exc.smtp_error)
+            raise _Transient(_reply_text(exc.smtp_code, exc.smtp_error)) from exc
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            raise _Transient(str(exc) or type(exc).__name__) from exc
+        except smtplib.SMTPException as exc:
+            self._drop()
+            raise _Transient(str(exc)) from exc
+
+    def _check(self, smtp: smtplib.SMTP, code: int, text: bytes | str) -> None:
+        """Raise for a refused step, leaving the connection ready for the next message."""
+        if 200 <= code < 400:
+            return
+        if code == 421:  # the server is closing the connection
+            self._drop()
+        else:
+            try:
+                smtp.rset()
+            except (smtplib.SMTPException, OSError):
+                self._drop()
+        if 500 <= code < 600:
+            raise _Permanent(_reply_text(code, text))
+        raise _Transient(_reply_text(code, text))
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is not None and self._smtp.sock is not None:
+            return self._smtp
+        self._drop()
+        opened: list[smtplib.SMTP] = []
+        try:
+            self._smtp = self._open(opened)
+        except BaseException:
+            for smtp in opened:
+                _close_quietly(smtp)
+            raise
+        return self._smtp
+
+    def _tls_context(self) -> ssl.SSLContext:
+        return self._ssl_context or ssl.create_default_context()
+
+    def _open(self, opened: list[smtplib.SMTP]) -> smtplib.SMTP:
+        """Connect, say EHLO, start TLS and log in; raise _Transient or DeliveryError.
+
+        The connection goes into `opened` as soon as it exists, for the caller to close if
+        a later step fails.
+        """
+        settings = self.settings
+        where = self._where
+        key = "smtp.host"  # the setting to blame if the server refuses this step
+        try:
+            smtp: smtplib.SMTP
+            if settings.security == "ssl":
+                smtp = smtplib.SMTP_SSL(
+                    settings.host,
+                    settings.port,
+                    timeout=settings.timeout,
+                    context=self._tls_context(),
+                )
+            else:
+                smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+            opened.append(smtp)
+            smtp.ehlo_or_helo_if_needed()
+            if settings.security == "starttls":
+                key = "smtp.security"
+                if not smtp.has_extn("starttls"):
+                    raise DeliveryError(
+                        f'{where} does not offer STARTTLS; use security = "ssl" if it '
+                        'expects TLS from the start (usually port 465), or "none" only '
+                        "for a server on this machine",
+                        key=key,
+                    )
+                code, text = smtp.starttls(context=self._tls_context())
+                if code != 220:
+                    raise smtplib.SMTPResponseException(code, text)
+                smtp.ehlo()
+            if settings.username:
+                key = "smtp.username"
+                smtp.login(settings.username, settings.password or "")
+            return smtp
+        except (ssl.SSLEOFError, ssl.SSLZeroReturnError) as exc:
+            raise _Transient(f"cannot connect to {where}: {exc}", connecting=True) from exc
+        except ssl.SSLError as exc:
+            raise DeliveryError(
+                f"TLS with {where} failed: {exc.reason or exc}; check smtp.security "
+                "and smtp.port (implicit TLS is usually port 465, STARTTLS 587)",
+                key="smtp.security",
+            ) from exc
+        except smtplib.SMTPNotSupportedError as exc:  # from login(): no AUTH offered
+            raise DeliveryError(
+                f"{where} does not offer AUTH; remove smtp.username if it needs no login, "
+                'or use security = "starttls" or "ssl" if it offers AUTH only over TLS',
+                key=key,
+            ) from exc
+        except smtplib.SMTPResponseException as exc:
+            reply = self._redact(_reply_text(exc.smtp_code, exc.smtp_error))
+            if 400 <= exc.smtp_code < 500:
+                raise _Transient(f"cannot connect to {where}: {reply}", connecting=True) from exc
+            if key == "smtp.username":
+                message = (
+                    f"{where} refused the login for {settings.username!r} ({reply}); check "
+                    "smtp.username and the SMTP password in its environment variable"
+                )
+            elif key == "smtp.security":
+                message = f"{where} refused STARTTLS: {reply}"
+            else:
+                message = f"{where} refuses to take mail from this host: {reply}"
+            raise DeliveryError(message, key=key) from exc
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            detail = self._redact(str(exc) or type(exc).__name__)
+            raise _Transient(f"cannot connect to {where}: {detail}", connecting=True) from exc
+        except smtplib.SMTPException as exc:  # e.g. no AUTH mechanism in common
+            raise DeliveryError(
+                f"cannot log in at {where}: {self._redact(str(exc))}", key=key
+            ) from exc
+
+    def _drop(self) -> None:
+        """Forget the connection without a goodbye: it is broken or being replaced."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            _close_quietly(smtp)
+
+    def close(self) -> None:
+        """Say QUIT and close the connection; errors are ignored, the batch is over."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            if smtp.sock is not None:
+                smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass
+        finally:
+            _close_quietly(smtp)
+
+    def __enter__(self) -> SmtpSender:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _close_quietly(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.close()
+    except OSError:
+        pass
+
+
+def _envelope_sender(message: EmailMessage) -> str:
+    """Return the envelope sender: the Sender header's address, else the From header's."""
+    header = message.get("Sender") or message.get("From")
+    if header is None:
+        raise DeliveryError("the message has no From header to take the envelope sender from")
+    addresses = email.utils.getaddresses([str(header)])
+    if not addresses or not addresses[0][1]:
+        raise DeliveryError(f"the message's sender {str(header)!r} holds no address")
+    return addresses[0][1]

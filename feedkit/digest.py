@@ -1,0 +1,317 @@
+"""Which posts are new; the digest's HTML and text, rendered once; one MIME message per reader."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.header import Header
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import jinja2
+import premailer
+
+from feedkit.config import Config
+from feedkit.errors import ConfigError, FeedkitError
+from feedkit.loader import read_body
+from feedkit.markup import summarize
+from feedkit.models import Post
+from feedkit.state import DigestRecord, PostSnapshot
+from feedkit.subscribers import Subscriber
+
+TEMPLATE_HTML = "digest.html.j2"
+TEMPLATE_TEXT = "digest.txt.j2"
+TEMPLATE_SUBJECT = "digest.subject.j2"
+# Per-reader values go in after CSS inlining, so a list of 10,000 costs one premailer run.
+PLACEHOLDERS = {
+    "name": "%%FEEDKIT_RECIPIENT_NAME%%",
+    "greeting": "%%FEEDKIT_RECIPIENT_GREETING%%",
+    "unsubscribe_url": "%%FEEDKIT_RECIPIENT_UNSUBSCRIBE%%",
+    "email": "%%FEEDKIT_RECIPIENT_EMAIL%%",
+}
+# Headers we encode ourselves (set_raw) are sent as they are, never refolded.
+MAIL_POLICY = policy.SMTP.clone(refold_source="none")
+# Room for the per-reader values that replace the placeholders.
+RECIPIENT_MARGIN = 2_000
+
+
+class TemplateError(FeedkitError):
+    """An email template is missing or broken."""
+
+
+@dataclass(frozen=True)
+class RenderedDigest:
+    """A digest rendered once, with per-reader placeholders still in it."""
+
+    subject: str
+    html: str
+    text: str
+    cards: int  # posts shown in full
+    overflow: int  # posts listed as title links only, to stay under the size limit
+
+
+def new_posts(public: Sequence[Post], known_ids: set[str]) -> list[Post]:
+    """Return the public posts no digest or baseline has covered yet, newest first."""
+    return [p for p in public if p.id not in known_ids]
+
+
+def snapshot(post: Post, cfg: Config) -> PostSnapshot:
+    """Return what a digest shows of `post`: frozen, so a resumed digest is the same digest."""
+    body = read_body(post)
+    return PostSnapshot(
+        id=post.id,
+        title=post.title,
+        url=post.url,
+        published=post.published.isoformat(),
+        reading_minutes=post.reading_minutes,
+        authors=tuple(a.name for a in post.authors),
+        summary=summarize(body, post.summary, cfg.digest.summary_chars),
+        image=post.image,
+    )
+
+
+def digest_id(posts: Sequence[PostSnapshot], created: datetime) -> str:
+    """Return a digest ID: its date, and a hash of its posts so two digests never clash."""
+    digest = hashlib.sha256("\n".join(p.id for p in posts).encode()).hexdigest()[:8]
+    return f"{created:%Y%m%d-%H%M%S}-{digest}"
+
+
+def make_record(posts: Sequence[Post], cfg: Config, created: datetime,
+                slot: str | None = None) -> DigestRecord:
+    snaps = tuple(snapshot(p, cfg) for p in posts)
+    return DigestRecord(digest_id(snaps, created), created, slot, snaps)
+
+
+def join_names(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def format_day(when: datetime, cfg: Config, *, long: bool = False) -> str:
+    local = when.astimezone(cfg.timezone)
+    return f"{local.day} {local:%B %Y}" if long else f"{local.day} {local:%b %Y}"
+
+
+def _sender(cfg: Config) -> tuple[str, str]:
+    if not cfg.digest.sender:
+        raise ConfigError([("digest.from", "is required to send a digest, e.g. "
+                            "from = \"Ada Quill <ada@example.org>\"")])
+    name, address = parseaddr(cfg.digest.sender)
+    return name or cfg.title, address
+
+
+def list_id(cfg: Config) -> str:
+    return cfg.digest.list_id or (urlsplit(cfg.base_url).hostname or "feedkit.invalid")
+
+
+class DigestRenderer:
+    """Renders digests from the site's templates, falling back to feedkit's defaults."""
+
+    def __init__(self, cfg: Config, environ: dict[str, str] | None = None) -> None:
+        self.cfg = cfg
+        self.environ = os.environ if environ is None else environ
+        site_dir = cfg.path(cfg.digest.templates)
+        loaders: list[jinja2.BaseLoader] = []
+        if site_dir.is_dir():
+            loaders.append(jinja2.FileSystemLoader(site_dir))
+        loaders.append(jinja2.FileSystemLoader(default_templates_dir()))
+        common: dict[str, Any] = dict(undefined=jinja2.StrictUndefined, trim_blocks=True,
+                                      lstrip_blocks=True, keep_trailing_newline=True)
+        loader = jinja2.ChoiceLoader(loaders)
+        self.html_env = jinja2.Environment(loader=loader, autoescape=True, **common)
+        self.text_env = jinja2.Environment(loader=loader, autoescape=False, **common)
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def _context(self, record: DigestRecord, cards: Sequence[PostSnapshot],
+                 overflow: Sequence[PostSnapshot], subject: str) -> dict[str, Any]:
+        cfg = self.cfg
+        titles = [p.title for p in record.posts]
+        count = len(record.posts)
+        preheader = f"{count} new post{'s' if count != 1 else ''}: " + " · ".join(titles)
+        return {
+            "site": {"title": cfg.title, "url": cfg.base_url, "description": cfg.description,
+                     "language": cfg.language, "feed_url": urljoin(cfg.base_url, "atom.xml")},
+            "digest": {"id": record.id, "subject": subject, "post_count": count,
+                       "preheader": preheader[:200],
+                       "date": format_day(record.created, cfg, long=True)},
+            "posts": [self._card(p) for p in cards],
+            "overflow_posts": [{"title": p.title, "url": p.url,
+                                "date": format_day(datetime.fromisoformat(p.published), cfg)}
+                               for p in overflow],
+            "recipient": dict(PLACEHOLDERS),
+        }
+
+    def _card(self, post: PostSnapshot) -> dict[str, Any]:
+        return {
+            "title": post.title, "url": post.url,
+            "date": format_day(datetime.fromisoformat(post.published), self.cfg),
+            "reading_minutes": post.reading_minutes, "authors": join_names(post.authors),
+            "summary": post.summary, "image": post.image,
+        }
+
+    def _template(self, env: jinja2.Environment, name: str) -> jinja2.Template:
+        try:
+            return env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") \
+                from exc
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"email template {name} not found") from exc
+
+    def _render(self, env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+        template = self._template(env, name)
+        try:
+            return template.render(context)
+        except jinja2.UndefinedError as exc:
+            where = template.filename or name
+            raise TemplateError(f"{where}: {exc.message}; see the template context in "
+                                "README") from exc
+
+    def render(self, record: DigestRecord) -> RenderedDigest:
+        """Return the digest rendered and inlined once, cut to fit under `max_bytes`."""
+        count = len(record.posts)
+        subject_ctx = self._context(record, record.posts, (), "")
+        subject = " ".join(self._render(self.text_env, TEMPLATE_SUBJECT, subject_ctx).split())
+        limit = self.cfg.digest.max_bytes - RECIPIENT_MARGIN
+
+        def attempt(cards: int) -> tuple[str, str]:
+            ctx = self._context(record, record.posts[:cards], record.posts[cards:], subject)
+            return self._inline(self._render(self.html_env, TEMPLATE_HTML, ctx)), \
+                self._render(self.text_env, TEMPLATE_TEXT, ctx)
+
+        html_out, text_out = attempt(count)
+        cards = count
+        if len(html_out.encode()) > limit:
+            # Full cards for the newest posts, the rest as title links: find the most that fit.
+            low, high, best = 0, count - 1, None
+            while low <= high:
+                mid = (low + high) // 2
+                candidate = attempt(mid)
+                if len(candidate[0].encode()) <= limit:
+                    low, best, cards = mid + 1, candidate, mid
+                else:
+                    high = mid - 1
+            if best is None:
+                raise TemplateError(
+                    f"the digest of {count} posts is over digest.max_bytes "
+                    f"({self.cfg.digest.max_bytes}) even with title links only")
+            html_out, text_out = best
+        return RenderedDigest(subject, html_out, text_out, cards, count - cards)
+
+    def _inline(self, document: str) -> str:
+        inliner = premailer.Premailer(
+            document,
+            allow_network=False,  # never fetch anything while rendering mail
+            strip_important=False,  # the phone layout's !important must win over inline styles
+            keep_style_tags=False,
+            remove_classes=False,
+            disable_validation=True,
+            cssutils_logging_level=logging.CRITICAL,  # mso-* and -webkit-* are not errors
+        )
+        return str(inliner.transform())
+
+    # -- per reader ------------------------------------------------------------------------
+
+    def unsubscribe_link(self, email: str) -> str:
+        cfg = self.cfg
+        if cfg.digest.unsubscribe_url:
+            token = unsubscribe_token(self._secret(), email)
+            return cfg.digest.unsubscribe_url.format(token=token, email=quote(email, safe=""))
+        return f"mailto:{self._unsubscribe_address()}?subject=unsubscribe"
+
+    def _unsubscribe_address(self) -> str:
+        return self.cfg.digest.unsubscribe_email or _sender(self.cfg)[1]
+
+    def _secret(self) -> bytes:
+        name = self.cfg.digest.secret_env
+        secret = self.environ.get(name, "")
+        if len(secret) < 16:
+            raise ConfigError([("digest.unsubscribe_url", f"needs a secret of at least 16 "
+                                f"characters in the environment variable {name}")])
+        return secret.encode()
+
+    def message(self, rendered: RenderedDigest, record: DigestRecord,
+                subscriber: Subscriber) -> EmailMessage:
+        """Return the message for one reader: placeholders filled, headers receivers expect."""
+        cfg = self.cfg
+        email = subscriber.email
+        unsubscribe = self.unsubscribe_link(email)
+        greeting = f"Hi {subscriber.name}," if subscriber.name else "Hello,"
+        values = {"name": subscriber.name, "greeting": greeting,
+                  "unsubscribe_url": unsubscribe, "email": email}
+        html_body, text_body = rendered.html, rendered.text
+        for key, placeholder in PLACEHOLDERS.items():
+            html_body = html_body.replace(placeholder, html.escape(values[key]))
+            text_body = text_body.replace(placeholder, values[key])
+
+        from_name, from_address = _sender(cfg)
+        msg = EmailMessage(policy=MAIL_POLICY)
+        # Encoded here, not by the email package: its folder drops the spaces between
+        # encoded words, so "“curly” 🚀 日本語" would arrive as "“curly”🚀日本語".
+        msg.set_raw("Subject", encode_header(rendered.subject))
+        msg.set_raw("From", mailbox(from_name, from_address))
+        msg.set_raw("To", mailbox(subscriber.name, email))
+        msg["Date"] = format_datetime(record.created)
+        msg["Message-ID"] = message_id(record.id, email, list_id(cfg))
+        msg.set_raw("List-Id", mailbox(cfg.title, list_id(cfg)))
+        mailto = f"<mailto:{self._unsubscribe_address()}?subject=unsubscribe>"
+        if unsubscribe.startswith("https:"):
+            msg["List-Unsubscribe"] = f"<{unsubscribe}>, {mailto}"
+            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        else:
+            msg["List-Unsubscribe"] = mailto
+        msg["Precedence"] = "bulk"
+        # Quoted-printable keeps every line under 998 octets whatever the templates do.
+        msg.set_content(text_body, subtype="plain", charset="utf-8", cte="quoted-printable")
+        msg.add_alternative(html_body, subtype="html", charset="utf-8", cte="quoted-printable")
+        return msg
+
+
+def encode_header(text: str, name: str = "Subject") -> str:
+    """Return a header value: ASCII as is, else RFC 2047 encoded words that keep spaces."""
+    flat = " ".join(text.split())
+    if flat.isascii():
+        return flat
+    return Header(flat, "utf-8", maxlinelen=76, header_name=name).encode(linesep="\r\n")
+
+
+def mailbox(name: str, address: str) -> str:
+    """Return `Name <address>` for a header: quoted when it has specials, encoded if not ASCII."""
+    flat = " ".join(name.split())
+    if not flat:
+        return address
+    if not flat.isascii():
+        return f"{encode_header(flat, 'To')} <{address}>"
+    if any(c in flat for c in '()<>[]:;@\\,."'):
+        flat = '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{flat} <{address}>"
+
+
+def unsubscribe_token(secret: bytes, email: str) -> str:
+    """Return the reader's unsubscribe token: an HMAC of the address, unguessable without
+    the secret, so a link only ever unsubscribes its own reader."""
+    return hmac.new(secret, email.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def message_id(digest: str, email: str, domain: str) -> str:
+    """Return the Message-ID for one reader's copy of a digest: the same on every resend."""
+    who = hashlib.sha256(f"{digest}\n{email.lower()}".encode()).hexdigest()[:16]
+    return f"<{digest}.{who}@{domain}>"
+
+
+def default_templates_dir() -> Path:
+    """Return the folder of feedkit's default email templates."""
+    return Path(str(resources.files("feedkit.email_templates")))

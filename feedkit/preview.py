@@ -1,0 +1,184 @@
+"""The local preview: the next digest and the feeds exactly as readers will get them.
+
+Everything is read afresh on each request, so edits to posts, config and templates show on
+reload. It never sends mail and never writes state.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from feedkit.build import BuildPlan, plan_build
+from feedkit.config import Config, load_config
+from feedkit.digest import DigestRenderer, RenderedDigest, format_day, join_names
+from feedkit.errors import ContentError, FeedkitError
+from feedkit.loader import public_posts
+from feedkit.sending import next_record
+from feedkit.state import State
+from feedkit.subscribers import Subscriber, load_subscribers
+
+SHOWN_HEADERS = ("Subject", "From", "To", "Date", "Message-ID", "List-Id", "List-Unsubscribe",
+                 "List-Unsubscribe-Post")
+CONTENT_TYPES = {
+    ".xml": "application/xml; charset=utf-8",  # browsers display it (and apply feed.xsl)
+    ".json": "application/feed+json; charset=utf-8",
+    ".xsl": "application/xslt+xml; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class DigestPreview:
+    why: str
+    rendered: RenderedDigest
+    message: EmailMessage
+
+    @property
+    def html(self) -> str:
+        part = self.message.get_body(("html",))
+        assert part is not None
+        return str(part.get_content())
+
+    @property
+    def text(self) -> str:
+        part = self.message.get_body(("plain",))
+        assert part is not None
+        return str(part.get_content())
+
+
+def preview_digest(cfg: Config, plan: BuildPlan, now: datetime) -> DigestPreview:
+    """Return the next digest as the first subscriber would get it; nothing is changed."""
+    public = public_posts(plan.loaded.posts, now)
+    state = State.open_readonly(cfg.path(cfg.digest.state))
+    try:
+        record, why = next_record(cfg, state, public, now)
+    finally:
+        if state is not None:
+            state.close()
+    try:
+        subscribers, _ = load_subscribers(cfg.path(cfg.digest.subscribers), "subscribers")
+    except FeedkitError:
+        subscribers = []
+    reader = subscribers[0] if subscribers else Subscriber("reader@example.com", "Reader")
+    renderer = DigestRenderer(cfg)
+    rendered = renderer.render(record)
+    return DigestPreview(why, rendered, renderer.message(rendered, record, reader))
+
+
+def preview_text(cfg: Config, now: datetime) -> str:
+    """Return the next digest's subject and text part, as `feedkit preview --text` prints."""
+    preview = preview_digest(cfg, plan_build(cfg, now), now)
+    return f"Subject: {preview.rendered.subject}\n({preview.why})\n\n{preview.text}"
+
+
+_PAGE = jinja2.Environment(
+    loader=jinja2.PackageLoader("feedkit", "static"), autoescape=True,
+    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+)
+
+
+def render_page(cfg: Config, now: datetime) -> str:
+    """Return the preview page: next digest, feed as a reader lists it, every post."""
+    plan = plan_build(cfg, now)
+    digest: dict[str, Any] | None = None
+    digest_error = None
+    try:
+        preview = preview_digest(cfg, plan, now)
+        digest = {
+            "why": preview.why,
+            "subject": preview.rendered.subject,
+            "headers": [(h, str(preview.message[h])) for h in SHOWN_HEADERS
+                        if preview.message[h] is not None],
+            "text": preview.text,
+            "size": len(preview.html.encode()),
+            "cards": preview.rendered.cards,
+            "overflow": preview.rendered.overflow,
+        }
+    except FeedkitError as exc:
+        digest_error = str(exc)
+    posts = []
+    for post in plan.loaded.posts:
+        status = ("draft" if post.draft else "scheduled" if post.published > now else "")
+        posts.append({
+            "title": post.title, "url": post.url, "status": status, "path": post.rel_path,
+            "line": f"{format_day(post.published, cfg)} | {post.reading_minutes} min read | "
+                    f"{join_names([a.name for a in post.authors])}",
+        })
+    entries = [{"title": e.post.title, "url": e.post.url, "summary": e.summary,
+                "date": format_day(e.post.published, cfg)} for e in plan.entries]
+    return _PAGE.get_template("preview.html.j2").render(
+        site=cfg, digest=digest, digest_error=digest_error, entries=entries, posts=posts,
+        warnings=[str(w) for w in plan.warnings], now=now.isoformat(timespec="seconds"),
+    )
+
+
+def error_page(exc: FeedkitError) -> str:
+    lines = [str(p) for p in exc.problems] if isinstance(exc, ContentError) else [str(exc)]
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
+    return ("<!doctype html><meta charset=utf-8><title>feedkit preview: problems</title>"
+            f"<h1>Fix these, then reload</h1><ul>{items}</ul>")
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    config_path: Path
+    clock: Callable[[], datetime]
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        path = self.path.split("?", 1)[0]
+        try:
+            cfg = load_config(self.config_path)
+            now = self.clock()
+            if path in ("/", "/index.html"):
+                self._send(render_page(cfg, now).encode(), "text/html; charset=utf-8")
+            elif path in ("/digest.html", "/digest.txt"):
+                preview = preview_digest(cfg, plan_build(cfg, now), now)
+                if path.endswith(".html"):
+                    self._send(preview.html.encode(), "text/html; charset=utf-8")
+                else:
+                    self._send(preview.text.encode(), "text/plain; charset=utf-8")
+            else:
+                files = plan_build(cfg, now).files
+                name = path.lstrip("/")
+                if name not in files:
+                    self._send(b"not found\n", "text/plain", HTTPStatus.NOT_FOUND)
+                    return
+                kind = CONTENT_TYPES.get(Path(name).suffix, "application/octet-stream")
+                self._send(files[name], kind)
+        except FeedkitError as exc:
+            self._send(error_page(exc).encode(), "text/html; charset=utf-8",
+                       HTTPStatus.INTERNAL_SERVER_ERROR)
+
+    def _send(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass  # the CLI reports the address; request lines are noise
+
+
+def make_server(config_path: Path, clock: Callable[[], datetime], port: int = 8000,
+                host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """Return a preview server bound to `host:port` (port 0: any free port)."""
+    handler = type("Handler", (PreviewHandler,), {
+        "config_path": config_path, "clock": staticmethod(clock)})
+    return ThreadingHTTPServer((host, port), handler)
+
+
+def serve_in_thread(server: ThreadingHTTPServer) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return thread

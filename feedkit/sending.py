@@ -1,0 +1,256 @@
+"""One digest run: finish unfinished digests, freeze a new one, deliver, record each result."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from feedkit.config import Config
+from feedkit.delivery import OutboxSender, Sender, SmtpSender, SmtpSettings
+from feedkit.errors import ConfigError, FeedkitError
+from feedkit.digest import DigestRenderer, RenderedDigest, make_record, new_posts
+from feedkit.models import Post
+from feedkit.state import DigestRecord, Recipient, State
+from feedkit.subscribers import Subscriber, valid_address
+
+log = logging.getLogger("feedkit.digest")
+
+
+@dataclass
+class DigestOutcome:
+    """What happened to one digest in this run."""
+
+    id: str
+    posts: int
+    resumed: bool
+    counts: dict[str, int] = field(default_factory=dict)  # status → recipients
+    cards: int = 0
+    overflow: int = 0
+
+    def add(self, status: str) -> None:
+        self.counts[status] = self.counts.get(status, 0) + 1
+
+
+@dataclass
+class RunReport:
+    baseline: int | None = None  # set on the first run: posts recorded as already sent
+    digests: list[DigestOutcome] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        if self.baseline is not None and not self.digests:
+            return (f"First run: recorded {self.baseline} published post(s) as already sent, so "
+                    "nobody gets the archive; new posts go out in the next digest.")
+        if not self.digests:
+            return "No new posts since the last digest; nothing sent."
+        lines = []
+        for d in self.digests:
+            counts = ", ".join(f"{n} {status}" for status, n in sorted(d.counts.items()))
+            verb = "resumed" if d.resumed else "sent"
+            lines.append(f"Digest {d.id} ({d.posts} post(s)) {verb}: {counts or 'no recipients'}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run would do, worked out without writing anything."""
+
+    first_run: bool
+    baseline: list[Post]
+    resume: list[tuple[DigestRecord, list[Recipient]]]
+    new: list[Post]
+
+
+def plan_run(state: State | None, public: Sequence[Post], *, send_latest: int = 0) -> Plan:
+    """Return what a digest run would do now; `state` None means no run happened yet."""
+    if state is None or not state.has_baseline():
+        baseline = list(public[send_latest:])
+        return Plan(True, baseline, [], list(public[:send_latest]))
+    resume = [(d, state.recipients(d.id, waiting_only=True)) for d in state.unfinished_digests()]
+    return Plan(False, [], resume, new_posts(public, state.known_post_ids()))
+
+
+def run_digest(
+    cfg: Config,
+    state: State,
+    public: Sequence[Post],
+    subscribers: Sequence[Subscriber],
+    open_sender: Callable[[str], Sender],
+    now: datetime,
+    *,
+    send_latest: int = 0,
+    slot: str | None = None,
+    renderer: DigestRenderer | None = None,
+) -> RunReport:
+    """Run one digest: record the archive on the first run, finish unfinished digests,
+    then freeze and send a digest of the posts nobody has had yet."""
+    renderer = renderer or DigestRenderer(cfg)
+    report = RunReport()
+    plan = plan_run(state, public, send_latest=send_latest)
+    if plan.first_run:
+        state.record_baseline((p.id for p in plan.baseline), now)
+        report.baseline = len(plan.baseline)
+        log.info("first run: %d post(s) recorded as already sent", len(plan.baseline))
+
+    current = {s.key: s for s in subscribers}
+    for record, waiting in plan.resume:
+        outcome = DigestOutcome(record.id, len(record.posts), resumed=True)
+        report.digests.append(outcome)
+        _deliver(renderer, state, record, waiting, current, open_sender, now, outcome)
+
+    if plan.new:
+        record = make_record(plan.new, cfg, now, slot)
+        state.create_digest(record, [Recipient(s.key, s.name) for s in subscribers])
+        outcome = DigestOutcome(record.id, len(record.posts), resumed=False)
+        report.digests.append(outcome)
+        waiting = state.recipients(record.id, waiting_only=True)
+        _deliver(renderer, state, record, waiting, current, open_sender, now, outcome)
+    return report
+
+
+def _deliver(
+    renderer: DigestRenderer,
+    state: State,
+    record: DigestRecord,
+    waiting: Sequence[Recipient],
+    current: dict[str, Subscriber],
+    open_sender: Callable[[str], Sender],
+    now: datetime,
+    outcome: DigestOutcome,
+) -> None:
+    if not waiting:
+        return
+    rendered: RenderedDigest = renderer.render(record)  # once for every reader
+    outcome.cards, outcome.overflow = rendered.cards, rendered.overflow
+    sender = open_sender(record.id)
+    try:
+        for recipient in waiting:
+            subscriber = current.get(recipient.email)
+            if subscriber is None:  # left the list since the digest was frozen
+                state.record_outcome(record.id, recipient.email, "dropped",
+                                     "no longer in the subscriber list", now)
+                outcome.add("dropped")
+                continue
+            message = renderer.message(rendered, record, subscriber)
+            result = sender.send(message, subscriber.email)
+            state.record_outcome(record.id, recipient.email, result.status, result.detail, now)
+            outcome.add(result.status)
+            if result.status != "sent":
+                log.warning("%s: %s (%s)", subscriber.email, result.status, result.detail)
+    finally:
+        sender.close()
+
+
+def sender_factory(cfg: Config, environ: Mapping[str, str] | None = None,
+                   sleep: Callable[[float], None] = time.sleep) -> Callable[[str], Sender]:
+    """Return a function that opens the configured delivery for one digest."""
+    env = os.environ if environ is None else environ
+    if cfg.digest.delivery == "outbox":
+        outbox = cfg.path(cfg.digest.outbox)
+        return lambda digest_id: OutboxSender(outbox / digest_id)
+    smtp = cfg.smtp
+    password = env.get(smtp.password_env) or None
+    if smtp.username and password is None:
+        raise ConfigError([("smtp.password_env", f"the environment variable "
+                            f"{smtp.password_env} is not set; it must hold the password for "
+                            f"smtp.username")])
+    assert smtp.host is not None  # config validation requires it for smtp delivery
+    settings = SmtpSettings(host=smtp.host, port=smtp.port, security=smtp.security,
+                            username=smtp.username, password=password, timeout=smtp.timeout,
+                            attempts=smtp.attempts, backoff=smtp.backoff)
+    return lambda digest_id: SmtpSender(settings, sleep=sleep)
+
+
+def next_record(cfg: Config, state: State | None, public: Sequence[Post], now: datetime,
+                *, sample: int = 3) -> tuple[DigestRecord, str]:
+    """Return the digest readers would get next (never stored), and how it was chosen."""
+    if state is not None:
+        for record in state.unfinished_digests():
+            return record, f"unfinished digest {record.id}"
+    plan = plan_run(state, public)
+    if plan.new:
+        return make_record(plan.new, cfg, now), f"{len(plan.new)} new post(s)"
+    if not public:
+        raise FeedkitError("there are no published posts to put in a digest")
+    return make_record(public[:sample], cfg, now), (
+        f"no new posts, so a sample of the newest {min(sample, len(public))}")
+
+
+def send_test_copy(cfg: Config, state: State | None, public: Sequence[Post], address: str,
+                   now: datetime) -> str:
+    """Send one copy of the next digest to `address`; change no state."""
+    if not valid_address(address):
+        raise FeedkitError(f"--to: {address!r} is not an email address")
+    record, why = next_record(cfg, state, public, now)
+    renderer = DigestRenderer(cfg)
+    rendered = renderer.render(record)
+    message = renderer.message(rendered, record, Subscriber(address, ""))
+    del message["Subject"]
+    message["Subject"] = f"[test] {rendered.subject}"
+    sender = sender_factory(cfg)(f"test-{record.id}")
+    try:
+        result = sender.send(message, address)
+    finally:
+        sender.close()
+    if result.status != "sent":
+        raise FeedkitError(f"test copy to {address} {result.status}: {result.detail}")
+    return f"Test copy of the next digest ({why}) sent to {address}: {result.detail}"
+
+
+def dry_run_report(cfg: Config, state: State | None, public: Sequence[Post],
+                   subscribers: Sequence[Subscriber], now: datetime, send_latest: int = 0
+                   ) -> str:
+    """Return what a digest run would do now, rendering it to catch template errors."""
+    plan = plan_run(state, public, send_latest=send_latest)
+    renderer = DigestRenderer(cfg)
+    lines = []
+    if plan.first_run:
+        lines.append(f"First run: would record {len(plan.baseline)} published post(s) as "
+                     "already sent, so nobody gets the archive.")
+    current = {s.key for s in subscribers}
+    for record, waiting in plan.resume:
+        readers = [r.email for r in waiting if r.email in current]
+        lines.append(f"Would resume digest {record.id} ({len(record.posts)} post(s)) for "
+                     f"{len(readers)} reader(s) not yet served.")
+    if plan.new:
+        record = make_record(plan.new, cfg, now)
+        rendered = renderer.render(record)
+        lines.append(f"Would send a new digest of {len(plan.new)} post(s) to "
+                     f"{len(subscribers)} subscriber(s).")
+        lines.append(f"Subject: {rendered.subject}")
+        size = len(rendered.html.encode())
+        lines.append(f"HTML: {size:,} bytes, {rendered.cards} full card(s), "
+                     f"{rendered.overflow} title link(s)")
+        lines.extend(f"  - {p.title} <{p.url}>" for p in plan.new)
+    elif not plan.resume and not plan.first_run:
+        lines.append("No new posts since the last digest; nothing would be sent.")
+    return "\n".join(lines)
+
+
+def status_report(state: State | None, limit: int = 10) -> str:
+    """Return recent digests with per-recipient outcomes, problems first."""
+    if state is None:
+        return "No digest has run yet."
+    with state:
+        digests = state.recent_digests(limit)
+        if not digests:
+            baseline = "recorded" if state.has_baseline() else "not recorded"
+            return f"No digest sent yet (first-run archive {baseline})."
+        lines = []
+        for record, recipients in digests:
+            counts: dict[str, int] = {}
+            for r in recipients:
+                counts[r.status] = counts.get(r.status, 0) + 1
+            summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no recipients"
+            slot = f" slot {record.slot}" if record.slot else ""
+            lines.append(f"{record.id}  {record.created.isoformat()}{slot}  "
+                         f"{len(record.posts)} post(s)  {summary}")
+            for r in recipients:
+                if r.status != "sent":
+                    lines.append(f"    {r.status:<8} {r.email}  {r.detail} "
+                                 f"({r.attempts} attempt(s))")
+        return "\n".join(lines)

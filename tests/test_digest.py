@@ -1,0 +1,178 @@
+"""The digest: rendered once, per-reader values after inlining, headers receivers require."""
+
+from __future__ import annotations
+
+import email
+import re
+from datetime import timedelta
+from email import policy
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from conftest import NOW
+from digest_site import SECRET_ENV, make_digest_site, public, write_post
+from feedkit.digest import DigestRenderer, make_record, message_id, unsubscribe_token
+from feedkit.errors import ConfigError
+from feedkit.subscribers import Subscriber
+
+HOSTILE = 'Tom & Jerry <script>alert(1)</script> {{ 7*7 }} “curly” 🚀 日本語'
+
+
+def render(tmp_path: Path, posts: int = 3, **kwargs):
+    cfg = make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=posts, **kwargs)
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    record = make_record(public(cfg), cfg, NOW)
+    return cfg, renderer, record, renderer.render(record)
+
+
+def parts(msg):
+    parsed = email.message_from_bytes(msg.as_bytes(), policy=policy.default)
+    return (parsed, parsed.get_body(("plain",)).get_content(),
+            parsed.get_body(("html",)).get_content())
+
+
+def test_message_round_trips_emoji_curly_quotes_and_cjk(tmp_path: Path) -> None:
+    cfg = make_digest_site(tmp_path, [], posts=0)
+    write_post(tmp_path, "hostile", HOSTILE, NOW - timedelta(days=1))
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    record = make_record(public(cfg), cfg, NOW)
+    rendered = renderer.render(record)
+    reader = Subscriber("jose@example.org", "José “Pepe” 山田 🚀")
+    parsed, text, html = parts(renderer.message(rendered, record, reader))
+    assert parsed["Subject"] == f"Example Blog: {HOSTILE}"
+    assert parsed["To"].addresses[0].display_name == "José “Pepe” 山田 🚀"
+    assert parsed.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in parsed.iter_parts()] == ["text/plain", "text/html"]
+    # Escaped exactly once in HTML, literal in text; the template tag is not evaluated.
+    assert "Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} “curly” 🚀 日本語" in html
+    assert HOSTILE in text
+    assert "49" not in text and "49" not in html
+    assert "José “Pepe” 山田 🚀" in text
+    assert "<script" not in html
+
+
+def test_every_raw_line_is_under_998_octets_and_subject_is_encoded(tmp_path: Path) -> None:
+    cfg, renderer, record, rendered = render(tmp_path)
+    raw = renderer.message(rendered, record, Subscriber("a@example.org", "Ä")).as_bytes()
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    subject_line = next(line for line in raw.split(b"\r\n") if line.startswith(b"Subject:"))
+    assert subject_line.isascii()
+
+
+def test_html_is_email_safe(tmp_path: Path) -> None:
+    cfg, renderer, record, rendered = render(tmp_path)
+    _, _, html = parts(renderer.message(rendered, record, Subscriber("a@example.org", "A")))
+    doc = lxml.html.fromstring(html)
+    assert not doc.xpath("//link") and not doc.xpath("//script")
+    for style in doc.xpath("//style"):
+        css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
+        outside_media = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", css)
+        assert outside_media.strip() == "", outside_media
+    assert all(img.get("alt") for img in doc.xpath("//img"))
+    hrefs = [a.get("href") for a in doc.xpath("//a[@href]")]
+    assert hrefs and all(h.startswith(("https://", "mailto:")) for h in hrefs)
+    assert doc.xpath("//*[@style]"), "CSS was inlined"
+
+
+def test_headers_receivers_require(tmp_path: Path) -> None:
+    cfg, renderer, record, rendered = render(tmp_path)
+    msg = renderer.message(rendered, record, Subscriber("Ada@Example.org", "Ada"))
+    parsed, text, html = parts(msg)
+    token = unsubscribe_token(SECRET_ENV["FEEDKIT_UNSUBSCRIBE_SECRET"].encode(), "ada@example.org")
+    url = f"https://example.com/unsubscribe?token={token}&email=Ada%40Example.org"
+    assert parsed["From"] == "Ada Quill <ada@example.org>"
+    assert parsed["To"] == "Ada <Ada@Example.org>"
+    assert parsed["Date"] == "Sun, 22 Nov 2026 12:00:00 +0000"
+    assert parsed["Message-ID"] == message_id(record.id, "ada@example.org", "example.com")
+    assert parsed["List-Id"] == "Example Blog <example.com>"
+    assert parsed["List-Unsubscribe"] == f"<{url}>, <mailto:ada@example.org?subject=unsubscribe>"
+    assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f'href="{url.replace("&", "&amp;")}"' in html  # the visible unsubscribe link
+    assert url in text
+    assert "%%FEEDKIT" not in html and "%%FEEDKIT" not in text
+    assert "Hi Ada," in text
+
+
+def test_message_id_is_stable_per_digest_and_reader(tmp_path: Path) -> None:
+    cfg, renderer, record, rendered = render(tmp_path)
+    one = renderer.message(rendered, record, Subscriber("a@example.org", "A"))
+    again = renderer.message(renderer.render(record), record, Subscriber("A@example.org", "A"))
+    other = renderer.message(rendered, record, Subscriber("b@example.org", "B"))
+    assert one["Message-ID"] == again["Message-ID"] != other["Message-ID"]
+
+
+def test_tokens_differ_per_reader_and_need_the_secret() -> None:
+    a = unsubscribe_token(b"s" * 16, "a@example.org")
+    assert a == unsubscribe_token(b"s" * 16, " A@Example.org ")
+    assert a != unsubscribe_token(b"s" * 16, "b@example.org")
+    assert a != unsubscribe_token(b"t" * 16, "a@example.org")
+
+
+def test_missing_secret_names_the_setting(tmp_path: Path) -> None:
+    cfg = make_digest_site(tmp_path, [], posts=1)
+    renderer = DigestRenderer(cfg, environ={})
+    record = make_record(public(cfg), cfg, NOW)
+    with pytest.raises(ConfigError, match="digest.unsubscribe_url: needs a secret of at least "
+                       "16 characters in the environment variable FEEDKIT_UNSUBSCRIBE_SECRET"):
+        renderer.message(renderer.render(record), record, Subscriber("a@example.org", ""))
+
+
+def test_without_unsubscribe_url_the_mailto_is_the_visible_link(tmp_path: Path) -> None:
+    cfg = make_digest_site(tmp_path, [], posts=1)
+    toml = (tmp_path / "feedkit.toml").read_text().replace("unsubscribe_url", "# unsubscribe_url")
+    (tmp_path / "feedkit.toml").write_text(toml)
+    from feedkit.config import load_config
+
+    cfg = load_config(tmp_path / "feedkit.toml")
+    renderer = DigestRenderer(cfg, environ={})
+    record = make_record(public(cfg), cfg, NOW)
+    msg = renderer.message(renderer.render(record), record, Subscriber("a@example.org", ""))
+    parsed, text, html = parts(msg)
+    assert parsed["List-Unsubscribe"] == "<mailto:ada@example.org?subject=unsubscribe>"
+    assert parsed["List-Unsubscribe-Post"] is None
+    assert 'href="mailto:ada@example.org?subject=unsubscribe"' in html
+    assert "Hello," in text
+
+
+def test_two_hundred_new_posts_stay_under_100_kb(tmp_path: Path) -> None:
+    cfg = make_digest_site(tmp_path, [], posts=0)
+    long_body = ("A paragraph with enough words to make a real summary for the digest card. " * 20)
+    for i in range(200):
+        write_post(tmp_path, f"p{i:03d}", f"Post number {i} with a reasonably long title",
+                   NOW - timedelta(hours=i + 1), long_body)
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    record = make_record(public(cfg), cfg, NOW)
+    rendered = renderer.render(record)
+    msg = renderer.message(rendered, record, Subscriber("a@example.org", "A"))
+    _, text, html = parts(msg)
+    assert len(html.encode()) < 100_000
+    assert rendered.cards + rendered.overflow == 200
+    assert 0 < rendered.cards < 200
+    # Every post is still in the mail: full cards for the newest, title links for the rest.
+    for post in record.posts:
+        assert post.url in html
+    assert "Post number 0 with" in html and "Post number 199 with" in html
+
+
+def test_site_template_overrides_the_default(tmp_path: Path) -> None:
+    cfg = make_digest_site(tmp_path, [], posts=1)
+    (tmp_path / "email_templates").mkdir()
+    (tmp_path / "email_templates" / "digest.subject.j2").write_text(
+        "Fresh from {{ site.title }}", encoding="utf-8")
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    rendered = renderer.render(make_record(public(cfg), cfg, NOW))
+    assert rendered.subject == "Fresh from Example Blog"
+    assert "Old post 0" in rendered.text  # the other templates are still the defaults
+
+
+def test_broken_site_template_names_file_and_line(tmp_path: Path) -> None:
+    from feedkit.digest import TemplateError
+
+    cfg = make_digest_site(tmp_path, [], posts=1)
+    (tmp_path / "email_templates").mkdir()
+    (tmp_path / "email_templates" / "digest.txt.j2").write_text("ok\n{% if %}\n")
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    with pytest.raises(TemplateError, match=r"digest.txt.j2:2: "):
+        renderer.render(make_record(public(cfg), cfg, NOW))

@@ -1,0 +1,435 @@
+"""The default digest email templates in email_templates/: HTML (through premailer), text, subject.
+
+The templates are rendered the way feedkit renders them (autoescape only for .html.j2,
+StrictUndefined, trim/lstrip blocks) with a context that has a hostile title, an image, overflow
+posts and the per-recipient placeholder tokens, then the HTML goes through premailer with the
+settings from DESIGN.md ("Digest").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import premailer
+import pytest
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import escape
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "email_templates"
+
+HOSTILE = "Tom & Jerry <script>alert(1)</script> {{ 7*7 }} 🚀 שלום"
+LONG_URL = "https://example.com/blog/a-very-long-hyphenated-address-that-wordwrap-must-not-break/"
+PLACEHOLDER_RE = re.compile(r"%%FEEDKIT_RECIPIENT_[A-Z_]+%%")
+
+
+class Placeholder(str):
+    """A recipient token: templates may print it but must never test it (it is not the value)."""
+
+    def __bool__(self) -> bool:
+        raise AssertionError(f"template tested the recipient placeholder {str(self)!r}")
+
+
+SITE = {
+    "title": "Example Blog",
+    "url": "https://example.com/blog/",
+    "description": "Posts for tests.",
+    "language": "en",
+    "feed_url": "https://example.com/blog/feed.xml",
+}
+RECIPIENT = {
+    "name": Placeholder("%%FEEDKIT_RECIPIENT_NAME%%"),
+    "greeting": Placeholder("%%FEEDKIT_RECIPIENT_GREETING%%"),
+    "unsubscribe_url": Placeholder("%%FEEDKIT_RECIPIENT_UNSUBSCRIBE_URL%%"),
+    "email": Placeholder("%%FEEDKIT_RECIPIENT_EMAIL%%"),
+}
+POSTS = [
+    {
+        "title": "Writing fast feeds",
+        "url": "https://example.com/blog/posts/fast-feeds/",
+        "date": "14 Mar 2025",
+        "reading_minutes": 4,
+        "authors": "Ada Quill and Ben Ortiz",
+        "summary": (
+            "How we made the feed build ten times faster by rendering only what each output "
+            "needs, and keeping bodies out of memory while we were at it. The details are at "
+            f"{LONG_URL} together with the numbers measured on two cores."
+        ),
+        "image": "https://example.com/blog/img/fast-feeds.png",
+    },
+    {
+        "title": HOSTILE,
+        "url": "https://example.com/blog/posts/tom-and-jerry/",
+        "date": "15 Mar 2025",
+        "reading_minutes": 2,
+        "authors": "Ben Ortiz",
+        "summary": "Cats & mice <b>not bold</b> {{ 7*7 }} 🚀 שלום עולם",
+        "image": None,
+    },
+    {
+        "title": "Third post",
+        "url": "https://example.com/blog/posts/third/",
+        "date": "16 Mar 2025",
+        "reading_minutes": 1,
+        "authors": "Ada Quill",
+        "summary": "Short and sweet.",
+        "image": None,
+    },
+]
+OVERFLOW = [
+    {
+        "title": "An older post",
+        "url": "https://example.com/blog/posts/older/",
+        "date": "1 Mar 2025",
+    },
+    {"title": "The oldest", "url": "https://example.com/blog/posts/oldest/", "date": "28 Feb 2025"},
+]
+
+
+def make_context(
+    posts: list[dict[str, Any]] = POSTS,
+    overflow: list[dict[str, Any]] = OVERFLOW,
+    *,
+    with_subject: bool = True,
+) -> dict[str, Any]:
+    count = len(posts) + len(overflow)
+    digest: dict[str, Any] = {
+        "id": "2026-11-22-abc",
+        "post_count": count,
+        "preheader": "Writing fast feeds, Tom & Jerry and more",
+        "date": "22 November 2026",
+    }
+    if with_subject:  # the subject template runs before the subject exists
+        digest["subject"] = f"{SITE['title']}: {count} new posts"
+    return {
+        "site": SITE,
+        "digest": digest,
+        "posts": posts,
+        "overflow_posts": overflow,
+        "recipient": RECIPIENT,
+    }
+
+
+ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def render(name: str, context: dict[str, Any]) -> str:
+    return ENV.get_template(name).render(**context)
+
+
+def inline(html: str) -> str:
+    return premailer.Premailer(
+        html,
+        allow_network=False,
+        strip_important=False,
+        keep_style_tags=False,
+        remove_classes=False,
+        cssutils_logging_level=logging.CRITICAL,
+        disable_validation=True,
+    ).transform()
+
+
+def by_class(tree: Any, tag: str, cls: str) -> list[Any]:
+    return tree.xpath(f'.//{tag}[contains(concat(" ", normalize-space(@class), " "), " {cls} ")]')
+
+
+def top_level_css_blocks(css: str) -> list[tuple[str, str]]:
+    """Split a stylesheet into (prelude, body) pairs at nesting depth 0, comments removed."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    blocks, depth, start, prelude = [], 0, 0, ""
+    for i, char in enumerate(css):
+        if char == "{":
+            if depth == 0:
+                prelude, start = css[start:i].strip(), i + 1
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            assert depth >= 0, "unbalanced braces"
+            if depth == 0:
+                blocks.append((prelude, css[start:i]))
+                start = i + 1
+    assert depth == 0, "unbalanced braces"
+    assert css[start:].strip() == "", f"text after the last rule: {css[start:]!r}"
+    return blocks
+
+
+@pytest.fixture(scope="module")
+def raw_html() -> str:
+    return render("digest.html.j2", make_context())
+
+
+@pytest.fixture(scope="module")
+def html(raw_html: str) -> str:
+    return inline(raw_html)
+
+
+@pytest.fixture(scope="module")
+def tree(html: str) -> Any:
+    return lxml.html.document_fromstring(html)
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return render("digest.txt.j2", make_context())
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+def test_no_link_no_script_and_hostile_title_escaped(raw_html: str, html: str, tree: Any) -> None:
+    for doc in (raw_html, html):
+        assert not re.search(r"<link\b", doc, re.I)
+        assert not re.search(r"<script\b", doc, re.I)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc
+    assert tree.xpath("//link | //script") == []
+    assert [a.text_content() for a in tree.xpath("//a") if "alert(1)" in a.text_content()] == [
+        HOSTILE
+    ]
+
+
+def test_only_media_rules_left_in_style(tree: Any) -> None:
+    styles = tree.xpath("//style")  # the Outlook-only style inside <!--[if mso]> is a comment
+    assert len(styles) == 1
+    blocks = top_level_css_blocks(styles[0].text)
+    preludes = [prelude for prelude, _ in blocks]
+    assert preludes and all(p.startswith("@media") for p in preludes), preludes
+    assert any("max-width: 620px" in p for p in preludes), "no phone layout"
+    assert any("prefers-color-scheme: dark" in p for p in preludes), "no dark mode"
+    for prelude, body in blocks:
+        assert "@" not in body, f"at-rule nested in {prelude} (premailer crashes on that)"
+        declarations = [d for d in re.split(r"[;{}]", body) if ":" in d]
+        assert declarations and all("!important" in d for d in declarations), prelude
+
+
+def test_media_rules_target_classes_that_exist(tree: Any) -> None:
+    css = tree.xpath("//style")[0].text
+    used = {c for value in tree.xpath("//@class") for c in value.split()}
+    targeted = set(re.findall(r"\.([A-Za-z][\w-]*)", css))
+    assert {"container", "card", "card-body", "button", "post-title"} <= targeted
+    assert targeted <= used, f"@media rules for classes nobody uses: {targeted - used}"
+
+
+def test_css_file_is_email_safe() -> None:
+    css = (TEMPLATES / "digest.css").read_text(encoding="utf-8")
+    # Included verbatim: must read the same whether or not the including template autoescapes.
+    assert str(escape(css)) == css
+    lowered = re.sub(r"/\*.*?\*/", "", css, flags=re.S).lower()
+    for banned in ("@import", "@font-face", "url(", "flex", "grid", "background-image", ":root"):
+        assert banned not in lowered, banned
+    for prelude, _ in top_level_css_blocks(css):
+        if not prelude.startswith("@media"):
+            assert ":" not in prelude and "*" not in prelude, f"not inlinable: {prelude}"
+
+
+def test_layout_is_presentation_tables_600px_with_outlook_wrapper(
+    raw_html: str, html: str, tree: Any
+) -> None:
+    tables = tree.xpath("//table")
+    assert len(tables) >= 5
+    assert all(t.get("role") == "presentation" for t in tables)
+    (container,) = by_class(tree, "table", "container")
+    assert "max-width:600px" in container.get("style").replace(" ", "")
+    for doc in (raw_html, html):
+        assert re.search(r'<!--\[if mso\]>\s*<table[^>]*width="600"', doc)
+        assert re.search(r"<!--\[if mso\]>\s*</td></tr></table>\s*<!\[endif\]-->", doc)
+    style_text = " ".join(tree.xpath("//@style")).lower()
+    assert "flex" not in style_text and "grid" not in style_text and "url(" not in style_text
+
+
+def test_every_img_has_alt_and_email_sizes(tree: Any) -> None:
+    imgs = tree.xpath("//img")
+    assert len(imgs) == 1  # only the post with an image
+    for img in imgs:
+        assert img.get("alt", "").strip()
+    (img,) = imgs
+    assert img.get("alt") == POSTS[0]["title"]
+    assert img.get("src") == POSTS[0]["image"]
+    assert img.get("width") == "552"
+    style = img.get("style").replace(" ", "")
+    assert "width:100%" in style and "max-width:552px" in style and "height:auto" in style
+
+
+def test_every_link_is_absolute_or_a_recipient_placeholder(tree: Any) -> None:
+    hrefs = tree.xpath("//@href")
+    assert len(hrefs) >= 2 * len(POSTS) + len(OVERFLOW) + 3
+    for href in hrefs:
+        assert re.match(r"(https?://|mailto:)", href) or PLACEHOLDER_RE.fullmatch(href), href
+    for src in tree.xpath("//@src"):
+        assert re.match(r"https?://", src), src
+
+
+def test_preheader_is_first_and_hidden(tree: Any) -> None:
+    first = tree.body[0]
+    assert "preheader" in first.get("class", "").split()
+    style = first.get("style").replace(" ", "").lower()
+    for rule in ("display:none", "max-height:0", "overflow:hidden", "mso-hide:all"):
+        assert rule in style, rule
+    content = first.text_content()
+    assert content.startswith("Writing fast feeds, Tom & Jerry and more")
+    assert content.count("\u034f\u200c\u00a0") >= 20  # &#847;&zwnj;&nbsp; filler
+
+
+def test_each_post_title_is_one_link_to_the_post(tree: Any) -> None:
+    for post in POSTS:
+        links = [a for a in tree.xpath("//a") if a.text_content() == post["title"]]
+        assert len(links) == 1, post["title"]
+        (link,) = links
+        assert link.get("href") == post["url"]
+        heading = link.getparent()
+        assert heading.tag == "h2" and "post-title" in heading.get("class")
+        assert heading.get("dir") == "auto"
+        assert len(tree.xpath("//a[@href=$u]", u=post["url"])) == 2  # title and "Read more"
+
+
+def test_cards_have_meta_summary_and_read_more(tree: Any) -> None:
+    bodies = by_class(tree, "td", "card-body")
+    assert len(bodies) == len(POSTS)
+    for body, post in zip(bodies, POSTS, strict=True):
+        assert body.get("lang") == "en" and body.get("dir") == "auto"
+        (meta,) = by_class(body, "p", "meta")
+        expected = f"{post['date']} · {post['reading_minutes']} min read · {post['authors']}"
+        assert meta.text_content() == expected
+        (summary,) = by_class(body, "p", "summary")
+        assert summary.text_content() == post["summary"]
+        assert summary.get("dir") == "auto"
+        (button,) = by_class(body, "a", "button")
+        assert button.text_content().strip() == "Read more →"
+        assert button.get("href") == post["url"]
+
+
+def test_cards_got_inline_styles(tree: Any) -> None:
+    cards = by_class(tree, "table", "card")
+    assert len(cards) == len(POSTS)
+    for card in cards:
+        style = card.get("style", "").replace(" ", "")
+        assert "background-color:" in style and "border:" in style
+    for title in by_class(tree, "h2", "post-title"):
+        assert "font-size:" in title.get("style", "")
+    for button in by_class(tree, "a", "button"):
+        style = button.get("style", "").replace(" ", "")
+        assert "display:inline-block" in style and "padding:" in style
+
+
+def test_overflow_section_lists_links_with_dates(tree: Any) -> None:
+    (more,) = by_class(tree, "td", "more")
+    assert "More new posts" in more.text_content()
+    items = by_class(more, "p", "more-item")
+    assert len(items) == len(OVERFLOW)
+    for item, post in zip(items, OVERFLOW, strict=True):
+        (link,) = item.xpath(".//a")
+        assert link.get("href") == post["url"] and link.text_content() == post["title"]
+        assert post["date"] in item.text_content()
+
+
+def test_no_overflow_section_and_singular_intro_for_one_post() -> None:
+    context = make_context(POSTS[2:], [])
+    html = inline(render("digest.html.j2", context))
+    text = render("digest.txt.j2", context)
+    assert "More new posts" not in html and "More new posts" not in text
+    assert "There is a new post on Example Blog" in html
+    assert "There is a new post on Example Blog" in text
+
+
+def test_footer_has_reason_unsubscribe_and_feed(tree: Any, html: str) -> None:
+    (footer,) = by_class(tree, "td", "footer")
+    reason = (
+        "You get this email because you subscribed to Example Blog at https://example.com/blog/."
+    )
+    assert reason in " ".join(footer.text_content().split())
+    links = {a.text_content(): a.get("href") for a in footer.xpath(".//a")}
+    assert links.get("Unsubscribe") == "%%FEEDKIT_RECIPIENT_UNSUBSCRIBE_URL%%"
+    assert SITE["feed_url"] in links.values()
+    # Placeholders survive premailer untouched, each exactly where it belongs.
+    assert html.count("%%FEEDKIT_RECIPIENT_UNSUBSCRIBE_URL%%") == 1
+    assert html.count("%%FEEDKIT_RECIPIENT_GREETING%%") == 1
+
+
+def test_header_links_site_and_intro_has_greeting(tree: Any) -> None:
+    (header,) = by_class(tree, "td", "header")
+    (link,) = header.xpath(".//a")
+    assert link.get("href") == SITE["url"] and link.text_content() == SITE["title"]
+    (intro,) = by_class(tree, "td", "intro")
+    assert "%%FEEDKIT_RECIPIENT_GREETING%%" in intro.text_content()
+    assert "There are 5 new posts on Example Blog (22 November 2026)." in intro.text_content()
+
+
+def test_html_under_20_kb_after_inlining(html: str) -> None:
+    assert len(html.encode("utf-8")) < 20 * 1024
+
+
+def test_template_syntax_in_data_stays_literal(raw_html: str, tree: Any, text: str) -> None:
+    subject = render("digest.subject.j2", make_context(POSTS[1:2], [], with_subject=False))
+    visible = tree.body.text_content()
+    for out in (raw_html, visible, text, subject):
+        assert "{{ 7*7 }}" in out
+    for out in (visible, text, subject):
+        assert not re.search(r"\b49\b", out)
+
+
+# --- text part ------------------------------------------------------------------------------
+
+
+def test_text_part_has_every_post_and_footer(text: str) -> None:
+    flat = " ".join(text.split())
+    assert text.startswith("Example Blog\n")
+    assert "%%FEEDKIT_RECIPIENT_GREETING%%" in text
+    for post in POSTS:
+        assert f"\n{post['title']}\n" in text
+        meta = f"{post['date']} · {post['reading_minutes']} min read · {post['authors']}"
+        assert f"\n{meta}\n" in text
+        assert " ".join(post["summary"].split()) in flat
+        assert f"\nRead more: {post['url']}\n\n" in text
+    for post in OVERFLOW:
+        assert f"\n- {post['title']} ({post['date']})\n  {post['url']}\n" in text
+    reason = (
+        "You get this email because you subscribed to Example Blog at https://example.com/blog/."
+    )
+    assert reason in flat
+    assert "\nUnsubscribe: %%FEEDKIT_RECIPIENT_UNSUBSCRIBE_URL%%\n" in text
+    assert f"{SITE['feed_url']}\n" in text
+
+
+def test_text_part_is_plain_text(text: str) -> None:
+    assert HOSTILE in text
+    assert not re.search(r"&(amp|lt|gt|quot|middot|nbsp|#\d+|#x[0-9a-f]+);", text, re.I)
+    assert "<p" not in text and "<a " not in text
+
+
+def test_text_part_line_lengths_and_unbroken_urls(text: str) -> None:
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 998
+    assert LONG_URL in lines  # wrapped onto its own line, not broken at a hyphen
+    summary_lines = text.split(POSTS[0]["authors"] + "\n\n", 1)[1].split("\n\nRead more:", 1)[0]
+    wrapped = summary_lines.splitlines()
+    assert len(wrapped) >= 3
+    for line in wrapped:
+        assert len(line) <= 72 or " " not in line, line
+
+
+# --- subject --------------------------------------------------------------------------------
+
+
+def test_subject_one_post() -> None:
+    subject = render("digest.subject.j2", make_context(POSTS[1:2], [], with_subject=False))
+    assert subject == f"Example Blog: {HOSTILE}"  # not HTML-escaped, one line, no newline
+
+
+def test_subject_many_posts_counts_overflow() -> None:
+    subject = render("digest.subject.j2", make_context(with_subject=False))
+    assert subject == "Example Blog: 5 new posts"
+
+
+def test_subject_stays_one_line_with_newlines_in_title() -> None:
+    post = dict(POSTS[2], title="Line one\r\nLine two\n")
+    subject = render("digest.subject.j2", make_context([post], [], with_subject=False))
+    assert subject == "Example Blog: Line one Line two"
