@@ -91,8 +91,13 @@ def plan_build(
         files[folder + "rss.xml"] = render_rss(cfg, info, entries, now)
         if cfg.feed.json_feed:
             files[folder + "feed.json"] = render_json_feed(cfg, info, entries)
-    return BuildPlan(files=files, loaded=loaded, published=len(visible), rendered=len(rendered),
-                     entries=tuple(main_entries))
+    return BuildPlan(
+        files=files,
+        loaded=loaded,
+        published=len(visible),
+        rendered=len(rendered),
+        entries=tuple(main_entries),
+    )
 
 
 def write_atomically(path: Path, data: bytes) -> bool:

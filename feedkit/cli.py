@@ -160,14 +160,24 @@ def _subscribers(cfg: Config) -> list[Subscriber]:
 @main.command()
 @config_option
 @click.option("--dry-run", is_flag=True, help="Show who would get what; change nothing.")
-@click.option("--to", "test_address", metavar="ADDRESS",
-              help="Send one test copy of the next digest to ADDRESS; change no state.")
-@click.option("--send-latest", type=click.IntRange(min=0), default=0, metavar="N",
-              help="On the first run, send the newest N posts instead of none.")
+@click.option(
+    "--to",
+    "test_address",
+    metavar="ADDRESS",
+    help="Send one test copy of the next digest to ADDRESS; change no state.",
+)
+@click.option(
+    "--send-latest",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="On the first run, send the newest N posts instead of none.",
+)
 @click.option("--status", is_flag=True, help="Show recent digests and each reader's result.")
 @error_boundary
-def digest(config_path: Path, dry_run: bool, test_address: str | None, send_latest: int,
-           status: bool) -> None:
+def digest(
+    config_path: Path, dry_run: bool, test_address: str | None, send_latest: int, status: bool
+) -> None:
     """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
     cfg = _load(config_path)
     state_path = cfg.path(cfg.digest.state)
@@ -191,23 +201,33 @@ def digest(config_path: Path, dry_run: bool, test_address: str | None, send_late
                 readonly.close()
         return
     with State.open(state_path) as state:
-        result = run_digest(cfg, state, public, subscribers, sender_factory(cfg), now,
-                            send_latest=send_latest)
+        result = run_digest(
+            cfg, state, public, subscribers, sender_factory(cfg), now, send_latest=send_latest
+        )
     click.echo(result.summary)
-    troubled = sum(d.counts.get("failed", 0) + d.counts.get("deferred", 0)
-                   for d in result.digests)
+    troubled = sum(d.counts.get("failed", 0) + d.counts.get("deferred", 0) for d in result.digests)
     if troubled:
-        click.echo(f"error: {troubled} recipient(s) not reached; see feedkit digest --status",
-                   err=True)
+        click.echo(
+            f"error: {troubled} recipient(s) not reached; see feedkit digest --status", err=True
+        )
         sys.exit(1)
 
 
 @main.command()
 @config_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1 (0 picks a free one).")
-@click.option("--text", "text_only", is_flag=True,
-              help="Print the next digest's subject and text part instead of serving.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
+@click.option(
+    "--text",
+    "text_only",
+    is_flag=True,
+    help="Print the next digest's subject and text part instead of serving.",
+)
 @error_boundary
 def preview(config_path: Path, port: int, text_only: bool) -> None:
     """Show the next digest and the feeds exactly as readers will get them; sends nothing."""
@@ -218,10 +238,11 @@ def preview(config_path: Path, port: int, text_only: bool) -> None:
     try:
         server = make_server(config_path.resolve(), now_from_env, port)
     except OSError as exc:
-        raise FeedkitError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; "
-                           "try --port 0") from exc
-    host, bound = server.server_address[:2]
-    click.echo(f"Preview of {cfg.title} at http://{host}:{bound}/ (Ctrl+C stops it)")
+        raise FeedkitError(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port 0"
+        ) from exc
+    bound = server.server_address[1]
+    click.echo(f"Preview of {cfg.title} at http://127.0.0.1:{bound}/ (Ctrl+C stops it)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -101,11 +101,14 @@ _MAX_NAME = 200
 def safe_file_name(address: str) -> str:
     """Return a file-name stem for `address` that is safe on every common file system.
 
-    Lower-case letters, digits and `@._+-` stay; everything else (upper case too, so that
-    two addresses never meet on a case-insensitive file system) becomes `%XX` of its UTF-8
-    bytes, so `urllib.parse.unquote` gives the address back. Names longer than 200
-    characters are cut and end in `~` and a hash, still distinct but no longer reversible.
+    The domain is lower-cased (it is case-insensitive). Then lower-case letters, digits and
+    `@._+-` stay, and everything else, upper case included, becomes `%XX` of its UTF-8
+    bytes: two mailboxes never share a file, even on a case-insensitive file system, and
+    `urllib.parse.unquote` gives the address back. A name over 200 characters is cut and
+    ends in `~` and a hash: still distinct, no longer reversible.
     """
+    local, at, domain = address.rpartition("@")
+    address = f"{local}{at}{domain.lower()}" if at else address
     parts: list[str] = []
     for index, char in enumerate(address):
         if char in _FILE_NAME_CHARS and not (index == 0 and char == "."):
@@ -115,7 +118,9 @@ def safe_file_name(address: str) -> str:
     name = "".join(parts)
     if len(name) > _MAX_NAME:
         digest = hashlib.sha256(address.encode("utf-8", "surrogatepass")).hexdigest()
-        name = f"{name[: _MAX_NAME - 17].rstrip('%0123456789ABCDEF')}~{digest[:16]}"
+        cut = _MAX_NAME - 17
+        cut -= 1 if name[cut - 1] == "%" else 2 if name[cut - 2] == "%" else 0  # whole %XX only
+        name = f"{name[:cut]}~{digest[:16]}"
     return name
 
 

@@ -87,8 +87,9 @@ def digest_id(posts: Sequence[PostSnapshot], created: datetime) -> str:
     return f"{created:%Y%m%d-%H%M%S}-{digest}"
 
 
-def make_record(posts: Sequence[Post], cfg: Config, created: datetime,
-                slot: str | None = None) -> DigestRecord:
+def make_record(
+    posts: Sequence[Post], cfg: Config, created: datetime, slot: str | None = None
+) -> DigestRecord:
     snaps = tuple(snapshot(p, cfg) for p in posts)
     return DigestRecord(digest_id(snaps, created), created, slot, snaps)
 
@@ -106,8 +107,14 @@ def format_day(when: datetime, cfg: Config, *, long: bool = False) -> str:
 
 def _sender(cfg: Config) -> tuple[str, str]:
     if not cfg.digest.sender:
-        raise ConfigError([("digest.from", "is required to send a digest, e.g. "
-                            "from = \"Ada Quill <ada@example.org>\"")])
+        raise ConfigError(
+            [
+                (
+                    "digest.from",
+                    'is required to send a digest, e.g. from = "Ada Quill <ada@example.org>"',
+                )
+            ]
+        )
     name, address = parseaddr(cfg.digest.sender)
     return name or cfg.title, address
 
@@ -127,47 +134,72 @@ class DigestRenderer:
         if site_dir.is_dir():
             loaders.append(jinja2.FileSystemLoader(site_dir))
         loaders.append(jinja2.FileSystemLoader(default_templates_dir()))
-        common: dict[str, Any] = dict(undefined=jinja2.StrictUndefined, trim_blocks=True,
-                                      lstrip_blocks=True, keep_trailing_newline=True)
+        common: dict[str, Any] = dict(
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
         loader = jinja2.ChoiceLoader(loaders)
         self.html_env = jinja2.Environment(loader=loader, autoescape=True, **common)
         self.text_env = jinja2.Environment(loader=loader, autoescape=False, **common)
 
     # -- rendering -------------------------------------------------------------------------
 
-    def _context(self, record: DigestRecord, cards: Sequence[PostSnapshot],
-                 overflow: Sequence[PostSnapshot], subject: str) -> dict[str, Any]:
+    def _context(
+        self,
+        record: DigestRecord,
+        cards: Sequence[PostSnapshot],
+        overflow: Sequence[PostSnapshot],
+        subject: str,
+    ) -> dict[str, Any]:
         cfg = self.cfg
         titles = [p.title for p in record.posts]
         count = len(record.posts)
         preheader = f"{count} new post{'s' if count != 1 else ''}: " + " · ".join(titles)
         return {
-            "site": {"title": cfg.title, "url": cfg.base_url, "description": cfg.description,
-                     "language": cfg.language, "feed_url": urljoin(cfg.base_url, "atom.xml")},
-            "digest": {"id": record.id, "subject": subject, "post_count": count,
-                       "preheader": preheader[:200],
-                       "date": format_day(record.created, cfg, long=True)},
+            "site": {
+                "title": cfg.title,
+                "url": cfg.base_url,
+                "description": cfg.description,
+                "language": cfg.language,
+                "feed_url": urljoin(cfg.base_url, "atom.xml"),
+            },
+            "digest": {
+                "id": record.id,
+                "subject": subject,
+                "post_count": count,
+                "preheader": preheader[:200],
+                "date": format_day(record.created, cfg, long=True),
+            },
             "posts": [self._card(p) for p in cards],
-            "overflow_posts": [{"title": p.title, "url": p.url,
-                                "date": format_day(datetime.fromisoformat(p.published), cfg)}
-                               for p in overflow],
+            "overflow_posts": [
+                {
+                    "title": p.title,
+                    "url": p.url,
+                    "date": format_day(datetime.fromisoformat(p.published), cfg),
+                }
+                for p in overflow
+            ],
             "recipient": dict(PLACEHOLDERS),
         }
 
     def _card(self, post: PostSnapshot) -> dict[str, Any]:
         return {
-            "title": post.title, "url": post.url,
+            "title": post.title,
+            "url": post.url,
             "date": format_day(datetime.fromisoformat(post.published), self.cfg),
-            "reading_minutes": post.reading_minutes, "authors": join_names(post.authors),
-            "summary": post.summary, "image": post.image,
+            "reading_minutes": post.reading_minutes,
+            "authors": join_names(post.authors),
+            "summary": post.summary,
+            "image": post.image,
         }
 
     def _template(self, env: jinja2.Environment, name: str) -> jinja2.Template:
         try:
             return env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") \
-                from exc
+            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"email template {name} not found") from exc
 
@@ -177,8 +209,9 @@ class DigestRenderer:
             return template.render(context)
         except jinja2.UndefinedError as exc:
             where = template.filename or name
-            raise TemplateError(f"{where}: {exc.message}; see the template context in "
-                                "README") from exc
+            raise TemplateError(
+                f"{where}: {exc.message}; see the template context in README"
+            ) from exc
 
     def render(self, record: DigestRecord) -> RenderedDigest:
         """Return the digest rendered and inlined once, cut to fit under `max_bytes`."""
@@ -189,8 +222,9 @@ class DigestRenderer:
 
         def attempt(cards: int) -> tuple[str, str]:
             ctx = self._context(record, record.posts[:cards], record.posts[cards:], subject)
-            return self._inline(self._render(self.html_env, TEMPLATE_HTML, ctx)), \
-                self._render(self.text_env, TEMPLATE_TEXT, ctx)
+            return self._inline(self._render(self.html_env, TEMPLATE_HTML, ctx)), self._render(
+                self.text_env, TEMPLATE_TEXT, ctx
+            )
 
         html_out, text_out = attempt(count)
         cards = count
@@ -207,7 +241,8 @@ class DigestRenderer:
             if best is None:
                 raise TemplateError(
                     f"the digest of {count} posts is over digest.max_bytes "
-                    f"({self.cfg.digest.max_bytes}) even with title links only")
+                    f"({self.cfg.digest.max_bytes}) even with title links only"
+                )
             html_out, text_out = best
         return RenderedDigest(subject, html_out, text_out, cards, count - cards)
 
@@ -239,19 +274,31 @@ class DigestRenderer:
         name = self.cfg.digest.secret_env
         secret = self.environ.get(name, "")
         if len(secret) < 16:
-            raise ConfigError([("digest.unsubscribe_url", f"needs a secret of at least 16 "
-                                f"characters in the environment variable {name}")])
+            raise ConfigError(
+                [
+                    (
+                        "digest.unsubscribe_url",
+                        f"needs a secret of at least 16 "
+                        f"characters in the environment variable {name}",
+                    )
+                ]
+            )
         return secret.encode()
 
-    def message(self, rendered: RenderedDigest, record: DigestRecord,
-                subscriber: Subscriber) -> EmailMessage:
+    def message(
+        self, rendered: RenderedDigest, record: DigestRecord, subscriber: Subscriber
+    ) -> EmailMessage:
         """Return the message for one reader: placeholders filled, headers receivers expect."""
         cfg = self.cfg
         email = subscriber.email
         unsubscribe = self.unsubscribe_link(email)
         greeting = f"Hi {subscriber.name}," if subscriber.name else "Hello,"
-        values = {"name": subscriber.name, "greeting": greeting,
-                  "unsubscribe_url": unsubscribe, "email": email}
+        values = {
+            "name": subscriber.name,
+            "greeting": greeting,
+            "unsubscribe_url": unsubscribe,
+            "email": email,
+        }
         html_body, text_body = rendered.html, rendered.text
         for key, placeholder in PLACEHOLDERS.items():
             html_body = html_body.replace(placeholder, html.escape(values[key]))

@@ -28,8 +28,16 @@ from feedkit.sending import next_record
 from feedkit.state import State
 from feedkit.subscribers import Subscriber, load_subscribers
 
-SHOWN_HEADERS = ("Subject", "From", "To", "Date", "Message-ID", "List-Id", "List-Unsubscribe",
-                 "List-Unsubscribe-Post")
+SHOWN_HEADERS = (
+    "Subject",
+    "From",
+    "To",
+    "Date",
+    "Message-ID",
+    "List-Id",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+)
 CONTENT_TYPES = {
     ".xml": "application/xml; charset=utf-8",  # browsers display it (and apply feed.xsl)
     ".json": "application/feed+json; charset=utf-8",
@@ -82,8 +90,11 @@ def preview_text(cfg: Config, now: datetime) -> str:
 
 
 _PAGE = jinja2.Environment(
-    loader=jinja2.PackageLoader("feedkit", "static"), autoescape=True,
-    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    loader=jinja2.PackageLoader("feedkit", "static"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
 )
 
 
@@ -97,8 +108,11 @@ def render_page(cfg: Config, now: datetime) -> str:
         digest = {
             "why": preview.why,
             "subject": preview.rendered.subject,
-            "headers": [(h, str(preview.message[h])) for h in SHOWN_HEADERS
-                        if preview.message[h] is not None],
+            "headers": [
+                (h, str(preview.message[h]))
+                for h in SHOWN_HEADERS
+                if preview.message[h] is not None
+            ],
             "text": preview.text,
             "size": len(preview.html.encode()),
             "cards": preview.rendered.cards,
@@ -108,25 +122,44 @@ def render_page(cfg: Config, now: datetime) -> str:
         digest_error = str(exc)
     posts = []
     for post in plan.loaded.posts:
-        status = ("draft" if post.draft else "scheduled" if post.published > now else "")
-        posts.append({
-            "title": post.title, "url": post.url, "status": status, "path": post.rel_path,
-            "line": f"{format_day(post.published, cfg)} | {post.reading_minutes} min read | "
-                    f"{join_names([a.name for a in post.authors])}",
-        })
-    entries = [{"title": e.post.title, "url": e.post.url, "summary": e.summary,
-                "date": format_day(e.post.published, cfg)} for e in plan.entries]
+        status = "draft" if post.draft else "scheduled" if post.published > now else ""
+        posts.append(
+            {
+                "title": post.title,
+                "url": post.url,
+                "status": status,
+                "path": post.rel_path,
+                "line": f"{format_day(post.published, cfg)} | {post.reading_minutes} min read | "
+                f"{join_names([a.name for a in post.authors])}",
+            }
+        )
+    entries = [
+        {
+            "title": e.post.title,
+            "url": e.post.url,
+            "summary": e.summary,
+            "date": format_day(e.post.published, cfg),
+        }
+        for e in plan.entries
+    ]
     return _PAGE.get_template("preview.html.j2").render(
-        site=cfg, digest=digest, digest_error=digest_error, entries=entries, posts=posts,
-        warnings=[str(w) for w in plan.warnings], now=now.isoformat(timespec="seconds"),
+        site=cfg,
+        digest=digest,
+        digest_error=digest_error,
+        entries=entries,
+        posts=posts,
+        warnings=[str(w) for w in plan.warnings],
+        now=now.isoformat(timespec="seconds"),
     )
 
 
 def error_page(exc: FeedkitError) -> str:
     lines = [str(p) for p in exc.problems] if isinstance(exc, ContentError) else [str(exc)]
     items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
-    return ("<!doctype html><meta charset=utf-8><title>feedkit preview: problems</title>"
-            f"<h1>Fix these, then reload</h1><ul>{items}</ul>")
+    return (
+        "<!doctype html><meta charset=utf-8><title>feedkit preview: problems</title>"
+        f"<h1>Fix these, then reload</h1><ul>{items}</ul>"
+    )
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -155,8 +188,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 kind = CONTENT_TYPES.get(Path(name).suffix, "application/octet-stream")
                 self._send(files[name], kind)
         except FeedkitError as exc:
-            self._send(error_page(exc).encode(), "text/html; charset=utf-8",
-                       HTTPStatus.INTERNAL_SERVER_ERROR)
+            self._send(
+                error_page(exc).encode(),
+                "text/html; charset=utf-8",
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+            )
 
     def _send(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK) -> None:
         self.send_response(status)
@@ -170,11 +206,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         pass  # the CLI reports the address; request lines are noise
 
 
-def make_server(config_path: Path, clock: Callable[[], datetime], port: int = 8000,
-                host: str = "127.0.0.1") -> ThreadingHTTPServer:
+def make_server(
+    config_path: Path, clock: Callable[[], datetime], port: int = 8000, host: str = "127.0.0.1"
+) -> ThreadingHTTPServer:
     """Return a preview server bound to `host:port` (port 0: any free port)."""
-    handler = type("Handler", (PreviewHandler,), {
-        "config_path": config_path, "clock": staticmethod(clock)})
+    handler = type(
+        "Handler", (PreviewHandler,), {"config_path": config_path, "clock": staticmethod(clock)}
+    )
     return ThreadingHTTPServer((host, port), handler)
 
 

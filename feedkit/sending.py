@@ -11,8 +11,8 @@ from datetime import datetime
 
 from feedkit.config import Config
 from feedkit.delivery import OutboxSender, Sender, SmtpSender, SmtpSettings
-from feedkit.errors import ConfigError, FeedkitError
 from feedkit.digest import DigestRenderer, RenderedDigest, make_record, new_posts
+from feedkit.errors import ConfigError, FeedkitError
 from feedkit.models import Post
 from feedkit.state import DigestRecord, Recipient, State
 from feedkit.subscribers import Subscriber, valid_address
@@ -43,8 +43,10 @@ class RunReport:
     @property
     def summary(self) -> str:
         if self.baseline is not None and not self.digests:
-            return (f"First run: recorded {self.baseline} published post(s) as already sent, so "
-                    "nobody gets the archive; new posts go out in the next digest.")
+            return (
+                f"First run: recorded {self.baseline} published post(s) as already sent, so "
+                "nobody gets the archive; new posts go out in the next digest."
+            )
         if not self.digests:
             return "No new posts since the last digest; nothing sent."
         lines = []
@@ -131,8 +133,9 @@ def _deliver(
         for recipient in waiting:
             subscriber = current.get(recipient.email)
             if subscriber is None:  # left the list since the digest was frozen
-                state.record_outcome(record.id, recipient.email, "dropped",
-                                     "no longer in the subscriber list", now)
+                state.record_outcome(
+                    record.id, recipient.email, "dropped", "no longer in the subscriber list", now
+                )
                 outcome.add("dropped")
                 continue
             message = renderer.message(rendered, record, subscriber)
@@ -145,8 +148,11 @@ def _deliver(
         sender.close()
 
 
-def sender_factory(cfg: Config, environ: Mapping[str, str] | None = None,
-                   sleep: Callable[[float], None] = time.sleep) -> Callable[[str], Sender]:
+def sender_factory(
+    cfg: Config,
+    environ: Mapping[str, str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Callable[[str], Sender]:
     """Return a function that opens the configured delivery for one digest."""
     env = os.environ if environ is None else environ
     if cfg.digest.delivery == "outbox":
@@ -155,18 +161,33 @@ def sender_factory(cfg: Config, environ: Mapping[str, str] | None = None,
     smtp = cfg.smtp
     password = env.get(smtp.password_env) or None
     if smtp.username and password is None:
-        raise ConfigError([("smtp.password_env", f"the environment variable "
-                            f"{smtp.password_env} is not set; it must hold the password for "
-                            f"smtp.username")])
+        raise ConfigError(
+            [
+                (
+                    "smtp.password_env",
+                    f"the environment variable "
+                    f"{smtp.password_env} is not set; it must hold the password for "
+                    f"smtp.username",
+                )
+            ]
+        )
     assert smtp.host is not None  # config validation requires it for smtp delivery
-    settings = SmtpSettings(host=smtp.host, port=smtp.port, security=smtp.security,
-                            username=smtp.username, password=password, timeout=smtp.timeout,
-                            attempts=smtp.attempts, backoff=smtp.backoff)
+    settings = SmtpSettings(
+        host=smtp.host,
+        port=smtp.port,
+        security=smtp.security,
+        username=smtp.username,
+        password=password,
+        timeout=smtp.timeout,
+        attempts=smtp.attempts,
+        backoff=smtp.backoff,
+    )
     return lambda digest_id: SmtpSender(settings, sleep=sleep)
 
 
-def next_record(cfg: Config, state: State | None, public: Sequence[Post], now: datetime,
-                *, sample: int = 3) -> tuple[DigestRecord, str]:
+def next_record(
+    cfg: Config, state: State | None, public: Sequence[Post], now: datetime, *, sample: int = 3
+) -> tuple[DigestRecord, str]:
     """Return the digest readers would get next (never stored), and how it was chosen."""
     if state is not None:
         for record in state.unfinished_digests():
@@ -177,11 +198,13 @@ def next_record(cfg: Config, state: State | None, public: Sequence[Post], now: d
     if not public:
         raise FeedkitError("there are no published posts to put in a digest")
     return make_record(public[:sample], cfg, now), (
-        f"no new posts, so a sample of the newest {min(sample, len(public))}")
+        f"no new posts, so a sample of the newest {min(sample, len(public))}"
+    )
 
 
-def send_test_copy(cfg: Config, state: State | None, public: Sequence[Post], address: str,
-                   now: datetime) -> str:
+def send_test_copy(
+    cfg: Config, state: State | None, public: Sequence[Post], address: str, now: datetime
+) -> str:
     """Send one copy of the next digest to `address`; change no state."""
     if not valid_address(address):
         raise FeedkitError(f"--to: {address!r} is not an email address")
@@ -201,30 +224,43 @@ def send_test_copy(cfg: Config, state: State | None, public: Sequence[Post], add
     return f"Test copy of the next digest ({why}) sent to {address}: {result.detail}"
 
 
-def dry_run_report(cfg: Config, state: State | None, public: Sequence[Post],
-                   subscribers: Sequence[Subscriber], now: datetime, send_latest: int = 0
-                   ) -> str:
+def dry_run_report(
+    cfg: Config,
+    state: State | None,
+    public: Sequence[Post],
+    subscribers: Sequence[Subscriber],
+    now: datetime,
+    send_latest: int = 0,
+) -> str:
     """Return what a digest run would do now, rendering it to catch template errors."""
     plan = plan_run(state, public, send_latest=send_latest)
     renderer = DigestRenderer(cfg)
     lines = []
     if plan.first_run:
-        lines.append(f"First run: would record {len(plan.baseline)} published post(s) as "
-                     "already sent, so nobody gets the archive.")
+        lines.append(
+            f"First run: would record {len(plan.baseline)} published post(s) as "
+            "already sent, so nobody gets the archive."
+        )
     current = {s.key for s in subscribers}
     for record, waiting in plan.resume:
         readers = [r.email for r in waiting if r.email in current]
-        lines.append(f"Would resume digest {record.id} ({len(record.posts)} post(s)) for "
-                     f"{len(readers)} reader(s) not yet served.")
+        lines.append(
+            f"Would resume digest {record.id} ({len(record.posts)} post(s)) for "
+            f"{len(readers)} reader(s) not yet served."
+        )
     if plan.new:
         record = make_record(plan.new, cfg, now)
         rendered = renderer.render(record)
-        lines.append(f"Would send a new digest of {len(plan.new)} post(s) to "
-                     f"{len(subscribers)} subscriber(s).")
+        lines.append(
+            f"Would send a new digest of {len(plan.new)} post(s) to "
+            f"{len(subscribers)} subscriber(s)."
+        )
         lines.append(f"Subject: {rendered.subject}")
         size = len(rendered.html.encode())
-        lines.append(f"HTML: {size:,} bytes, {rendered.cards} full card(s), "
-                     f"{rendered.overflow} title link(s)")
+        lines.append(
+            f"HTML: {size:,} bytes, {rendered.cards} full card(s), "
+            f"{rendered.overflow} title link(s)"
+        )
         lines.extend(f"  - {p.title} <{p.url}>" for p in plan.new)
     elif not plan.resume and not plan.first_run:
         lines.append("No new posts since the last digest; nothing would be sent.")
@@ -247,10 +283,13 @@ def status_report(state: State | None, limit: int = 10) -> str:
                 counts[r.status] = counts.get(r.status, 0) + 1
             summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no recipients"
             slot = f" slot {record.slot}" if record.slot else ""
-            lines.append(f"{record.id}  {record.created.isoformat()}{slot}  "
-                         f"{len(record.posts)} post(s)  {summary}")
+            lines.append(
+                f"{record.id}  {record.created.isoformat()}{slot}  "
+                f"{len(record.posts)} post(s)  {summary}"
+            )
             for r in recipients:
                 if r.status != "sent":
-                    lines.append(f"    {r.status:<8} {r.email}  {r.detail} "
-                                 f"({r.attempts} attempt(s))")
+                    lines.append(
+                        f"    {r.status:<8} {r.email}  {r.detail} ({r.attempts} attempt(s))"
+                    )
         return "\n".join(lines)

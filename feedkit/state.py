@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from feedkit.errors import FeedkitError
 
@@ -119,8 +120,9 @@ class State:
         if not path.exists():
             return None
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30,
-                                   isolation_level=None)
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None
+            )
             conn.execute("SELECT count(*) FROM meta").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StateError(f"{path}: cannot read the state database: {exc}") from exc
@@ -148,8 +150,9 @@ class State:
                 "INSERT OR IGNORE INTO baseline VALUES (?, ?)",
                 [(pid, now.isoformat()) for pid in post_ids],
             )
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('baseline', ?)",
-                              (now.isoformat(),))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('baseline', ?)", (now.isoformat(),)
+            )
 
     def known_post_ids(self) -> set[str]:
         """Return the IDs of posts in the baseline or in any digest: not new any more."""
@@ -164,12 +167,16 @@ class State:
         """Store a new digest, its frozen post list and its recipients, all or nothing."""
         now = digest.created.isoformat()
         with _transaction(self.conn):
-            self.conn.execute("INSERT INTO digests (id, created, slot) VALUES (?, ?, ?)",
-                              (digest.id, now, digest.slot))
+            self.conn.execute(
+                "INSERT INTO digests (id, created, slot) VALUES (?, ?, ?)",
+                (digest.id, now, digest.slot),
+            )
             self.conn.executemany(
                 "INSERT INTO digest_posts VALUES (?, ?, ?, ?)",
-                [(digest.id, i, p.id, json.dumps(asdict(p), ensure_ascii=False))
-                 for i, p in enumerate(digest.posts)],
+                [
+                    (digest.id, i, p.id, json.dumps(asdict(p), ensure_ascii=False))
+                    for i, p in enumerate(digest.posts)
+                ],
             )
             self.conn.executemany(
                 "INSERT INTO recipients (digest_id, email, name, status, updated) "
@@ -178,14 +185,17 @@ class State:
             )
 
     def digest(self, digest_id: str) -> DigestRecord:
-        row = self.conn.execute("SELECT id, created, slot FROM digests WHERE id=?",
-                                (digest_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT id, created, slot FROM digests WHERE id=?", (digest_id,)
+        ).fetchone()
         if row is None:
             raise StateError(f"{self.path}: no digest {digest_id!r}")
         posts = tuple(
-            _snapshot(json.loads(r[0])) for r in self.conn.execute(
+            _snapshot(json.loads(r[0]))
+            for r in self.conn.execute(
                 "SELECT snapshot FROM digest_posts WHERE digest_id=? ORDER BY position",
-                (digest_id,))
+                (digest_id,),
+            )
         )
         return DigestRecord(row[0], datetime.fromisoformat(row[1]), row[2], posts)
 
@@ -205,8 +215,9 @@ class State:
         rows = self.conn.execute(sql + " ORDER BY rowid", (digest_id,))
         return [Recipient(*r) for r in rows]
 
-    def record_outcome(self, digest_id: str, email: str, status: str, detail: str,
-                       now: datetime) -> None:
+    def record_outcome(
+        self, digest_id: str, email: str, status: str, detail: str, now: datetime
+    ) -> None:
         """Store one recipient's result at once, so a crash loses at most the one in flight."""
         with _transaction(self.conn):
             self.conn.execute(
@@ -229,10 +240,10 @@ class State:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def _snapshot(data: dict[str, object]) -> PostSnapshot:
+def _snapshot(data: dict[str, Any]) -> PostSnapshot:
     data = dict(data)
-    data["authors"] = tuple(data.get("authors") or ())  # type: ignore[call-overload]
-    return PostSnapshot(**data)  # type: ignore[arg-type]
+    data["authors"] = tuple(data.get("authors") or ())  # JSON has lists, the dataclass tuples
+    return PostSnapshot(**data)
 
 
 @contextmanager

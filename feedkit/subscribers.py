@@ -11,8 +11,10 @@ from pathlib import Path
 from feedkit.errors import FeedkitError, Problem
 
 # Deliberately plain: an address a mail server will accept, not every RFC 5322 curiosity.
-_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_ADDRESS = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 class SubscribersError(FeedkitError):
@@ -49,17 +51,31 @@ def parse_subscribers(text: str, shown: str) -> tuple[list[Subscriber], list[Pro
             continue  # header row
         email, name = cells[0], (cells[1] if len(cells) > 1 else "")
         if len(cells) > 2 and any(cells[2:]):
-            problems.append(Problem(shown, line, f"expected 'email,name', got {len(cells)} "
-                                    "columns; quote names that contain commas", warning=True))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"expected 'email,name', got {len(cells)} "
+                    "columns; quote names that contain commas",
+                    warning=True,
+                )
+            )
             continue
         if not valid_address(email):
-            problems.append(Problem(shown, line, f"{email!r} is not an email address; skipped",
-                                    warning=True))
+            problems.append(
+                Problem(shown, line, f"{email!r} is not an email address; skipped", warning=True)
+            )
             continue
         key = email.lower()
         if key in seen:
-            problems.append(Problem(shown, line, f"{email} is already listed on line "
-                                    f"{seen[key]}; skipped", warning=True))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"{email} is already listed on line {seen[key]}; skipped",
+                    warning=True,
+                )
+            )
             continue
         seen[key] = line
         subscribers.append(Subscriber(email, " ".join(name.split())))
@@ -73,7 +89,8 @@ def load_subscribers(path: Path, shown: str) -> tuple[list[Subscriber], list[Pro
     except FileNotFoundError as exc:
         raise SubscribersError(
             f"{shown}: not found; create it with one 'email,name' line per subscriber, "
-            "or set digest.subscribers in feedkit.toml") from exc
+            "or set digest.subscribers in feedkit.toml"
+        ) from exc
     except OSError as exc:
         raise SubscribersError(f"{shown}: cannot be read: {exc.strerror}") from exc
     try:

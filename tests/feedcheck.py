@@ -19,13 +19,14 @@ message class name and ``level`` its severity.  Reproduced messages:
             MissingGuid InvalidHttpGUID InvalidPermalink InvalidBooleanAttribute
             NotSufficientlyUnique DuplicateValue DuplicateItemSemantics
             NeedDescriptionBeforeContent InvalidRSSVersion InvalidPositiveInteger
+            ImageUrlFormat ImageLinkDoesntMatch ImageTitleDoesntMatch InvalidWidth InvalidHeight
   shared    ImplausibleDate InvalidFullLink InvalidLink InvalidIRI InvalidUriChar UriNotIri
             InvalidTAG InvalidURN InvalidUUID SchemeNotIANARegistered InvalidURIAttribute
             NotHtml SecurityRisk SecurityRiskAttr DangerousStyleAttr ContainsRelRef
 
 Not reproduced: HTTP and media-type checks, UnknownHost (needs DNS), info-level notes,
 DuplicateIds, RFC 5005 paging, iTunes/Media RSS/other extension vocabularies (their namespaces
-are accepted, their elements unchecked), enclosure/cloud/image/textInput/skip* details, Atom
+are accepted, their elements unchecked), enclosure/cloud/textInput/skip* details, Atom
 content with src= or non-text media types, RSS 0.9x/1.0, the full ISO 639-2 list (any
 3-letter code passes) and dot-segment URI normalisation.  NotHtml approximates html5lib's
 strict parse: mismatched or stray end tags, unclosed elements and self-closed non-void ones.
@@ -73,14 +74,24 @@ ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
 XHTML = "http://www.w3.org/1999/xhtml"
-XML_BASE, XML_LANG = "{http://www.w3.org/XML/1998/namespace}base", "{http://www.w3.org/XML/1998/namespace}lang"  # noqa: E501
-KNOWN_NS = {"atom": ATOM, "content": CONTENT, "dc": DC, "xhtml": XHTML,
-            "dcterms": "http://purl.org/dc/terms/", "media": "http://search.yahoo.com/mrss/",
-            "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
-            "sy": "http://purl.org/rss/1.0/modules/syndication/",
-            "slash": "http://purl.org/rss/1.0/modules/slash/",
-            "wfw": "http://wellformedweb.org/CommentAPI/",
-            "thr": "http://purl.org/syndication/thread/1.0", "georss": "http://www.georss.org/georss"}
+XML_BASE, XML_LANG = (
+    "{http://www.w3.org/XML/1998/namespace}base",
+    "{http://www.w3.org/XML/1998/namespace}lang",
+)  # noqa: E501
+KNOWN_NS = {
+    "atom": ATOM,
+    "content": CONTENT,
+    "dc": DC,
+    "xhtml": XHTML,
+    "dcterms": "http://purl.org/dc/terms/",
+    "media": "http://search.yahoo.com/mrss/",
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "sy": "http://purl.org/rss/1.0/modules/syndication/",
+    "slash": "http://purl.org/rss/1.0/modules/slash/",
+    "wfw": "http://wellformedweb.org/CommentAPI/",
+    "thr": "http://purl.org/syndication/thread/1.0",
+    "georss": "http://www.georss.org/georss",
+}
 
 
 def _words(text: str) -> frozenset[str]:
@@ -128,12 +139,16 @@ CSS_PROPS = _words("""azimuth background background-color border border-bottom
 CSS_KEYWORDS = _words("""aqua auto black block blue bold both bottom brown center collapse dashed
   dotted fuchsia gray green !important italic left lime maroon medium none navy normal nowrap
   olive pointer purple red right solid silver teal top transparent underline white yellow""")
-CSS_VALUE_RE = re.compile(r"^(#[0-9a-f]+|rgb\(\d+%?,\d*%?,?\d*%?\)?|"
-                          r"\d?\.?\d?\d(cm|em|ex|in|mm|pc|pt|px|%|,|\))?)$")
-VOID_TAGS = _words("area base basefont br col embed frame hr img input isindex link meta param "
-                   "source track wbr")
-OPTIONAL_END = _words("p li dt dd tr td th tbody thead tfoot option optgroup colgroup rp rt html "
-                      "body head caption")
+CSS_VALUE_RE = re.compile(
+    r"^(#[0-9a-f]+|rgb\(\d+%?,\d*%?,?\d*%?\)?|"
+    r"\d?\.?\d?\d(cm|em|ex|in|mm|pc|pt|px|%|,|\))?)$"
+)
+VOID_TAGS = _words(
+    "area base basefont br col embed frame hr img input isindex link meta param source track wbr"
+)
+OPTIONAL_END = _words(
+    "p li dt dd tr td th tbody thead tfoot option optgroup colgroup rp rt html body head caption"
+)
 ISO639 = _words("""aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co
   cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi
   ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw
@@ -149,32 +164,57 @@ LINK_RELS = _words("""alternate current describedby edit edit-media enclosure fi
   license next next-archive payment prev-archive previous related replies search self service up
   via""")
 TEXT_TYPE, LINK_ATTRS = _words("type"), _words("href rel type hreflang title length")
-ATTRS = {ATOM: {"link": LINK_ATTRS, "category": _words("term scheme label"), "title": TEXT_TYPE,
-                "generator": _words("uri version"), "content": _words("type src"),
-                "subtitle": TEXT_TYPE, "summary": TEXT_TYPE, "rights": TEXT_TYPE},
-         "": {"rss": _words("version"), "guid": _words("isPermaLink"), "source": _words("url"),
-              "category": _words("domain"), "enclosure": _words("url length type"),
-              "cloud": _words("domain port path registerProcedure protocol")}}
+ATTRS = {
+    ATOM: {
+        "link": LINK_ATTRS,
+        "category": _words("term scheme label"),
+        "title": TEXT_TYPE,
+        "generator": _words("uri version"),
+        "content": _words("type src"),
+        "subtitle": TEXT_TYPE,
+        "summary": TEXT_TYPE,
+        "rights": TEXT_TYPE,
+    },
+    "": {
+        "rss": _words("version"),
+        "guid": _words("isPermaLink"),
+        "source": _words("url"),
+        "category": _words("domain"),
+        "enclosure": _words("url length type"),
+        "cloud": _words("domain port path registerProcedure protocol"),
+    },
+}
 
 URICHARS = r"0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,#"
 FULL_URI_RE = re.compile(rf"[a-zA-Z][0-9a-zA-Z+\-.]*:(//)?[{URICHARS}]+$")
 URI_REF_RE = re.compile(rf"([a-zA-Z][0-9a-zA-Z+\-.]*:)?/{{0,2}}(\[[0-9A-Fa-f:]+\])?[{URICHARS}]*$")
-TAG_RE = re.compile(r"^tag:([a-z0-9\-._]+?@)?[a-z0-9.\-]+?,\d{4}(-\d{2}(-\d{2})?)?:"
-                    r"[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*(#[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*)?$")
+TAG_RE = re.compile(
+    r"^tag:([a-z0-9\-._]+?@)?[a-z0-9.\-]+?,\d{4}(-\d{2}(-\d{2})?)?:"
+    r"[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*(#[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*)?$"
+)
 URN_RE = re.compile(r"^urn:[a-z0-9][a-z0-9-]{1,31}:([a-z0-9()+,.:=@;$_!*'\-]|%[0-9a-f]{2})+$", re.I)
 UUID_RE = re.compile(r"^urn:uuid:[a-f0-9]{8}-([a-f0-9]{4}-){3}[a-f0-9]{12}$", re.I)
-MIME_RE = re.compile(r'[^\s()<>,;:\\"/[\]?=]+/[^\s()<>,;:\\"/[\]?=]+(\s*;\s*[^\s()<>,;:\\"/[\]?=]'
-                     r'+=("(\\"|[^"])*"|[^\s()<>,;:\\"/[\]?=]+))*$')
-EMAIL_RE = re.compile(r"([A-Z0-9_\-+.']+)@(([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|"
-                      r"(([A-Z0-9\-]+\.)+))([A-Z0-9][-A-Z0-9]*)$", re.I)
+MIME_RE = re.compile(
+    r'[^\s()<>,;:\\"/[\]?=]+/[^\s()<>,;:\\"/[\]?=]+(\s*;\s*[^\s()<>,;:\\"/[\]?=]'
+    r'+=("(\\"|[^"])*"|[^\s()<>,;:\\"/[\]?=]+))*$'
+)
+EMAIL_RE = re.compile(
+    r"([A-Z0-9_\-+.']+)@(([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|"
+    r"(([A-Z0-9\-]+\.)+))([A-Z0-9][-A-Z0-9]*)$",
+    re.I,
+)
 SIMPLE_EMAIL_RE = re.compile(r"^[\w._%+-]+@[A-Za-z][\w.-]+$")
 RFC3339_RE = re.compile(r"^\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d*)?(Z|[+-]\d\d:\d\d)$")
-RFC2822_RE = re.compile(r"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d\d? (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug"
-                        r"|Sep|Oct|Nov|Dec) \d\d\d\d \d\d:\d\d(:\d\d)? ([+-]?\d\d[03]0|UT|GMT|EST"
-                        r"|EDT|CST|CDT|MST|MDT|PST|PDT|Z)$")
-RFC822_LAX_RE = re.compile(r"((mon|tue|wed|thu|fri|sat|sun)\s*,\s*)?\d\d?\s+(jan|feb|mar|apr|may|"
-                           r"jun|jul|aug|sep|oct|nov|dec)\s+\d\d(\d\d)?\s+\d\d:\d\d(:\d\d)?\s+"
-                           r"([+-]\d\d\d\d|ut|gmt|est|edt|cst|cdt|mst|mdt|pst|pdt|[a-ik-z])?$")
+RFC2822_RE = re.compile(
+    r"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d\d? (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug"
+    r"|Sep|Oct|Nov|Dec) \d\d\d\d \d\d:\d\d(:\d\d)? ([+-]?\d\d[03]0|UT|GMT|EST"
+    r"|EDT|CST|CDT|MST|MDT|PST|PDT|Z)$"
+)
+RFC822_LAX_RE = re.compile(
+    r"((mon|tue|wed|thu|fri|sat|sun)\s*,\s*)?\d\d?\s+(jan|feb|mar|apr|may|"
+    r"jun|jul|aug|sep|oct|nov|dec)\s+\d\d(\d\d)?\s+\d\d:\d\d(:\d\d)?\s+"
+    r"([+-]\d\d\d\d|ut|gmt|est|edt|cst|cdt|mst|mdt|pst|pdt|[a-ik-z])?$"
+)
 
 
 @dataclass
@@ -210,11 +250,13 @@ def _children(el: Element) -> Kids:
 def _lang_ok(value: str) -> bool:
     primary = value.split("-")[0].lower()
     return bool(re.match(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$", value)) and (
-        primary in ISO639 or len(primary) == 3)
+        primary in ISO639 or len(primary) == 3
+    )
 
 
-def _uri_problem(value: str, full: bool, iri: bool, invalid: str | None = None
-                 ) -> tuple[str, str] | None:
+def _uri_problem(
+    value: str, full: bool, iri: bool, invalid: str | None = None
+) -> tuple[str, str] | None:
     """validators.rfc2396.validate: (level, code) of the first problem, or None."""
     if iri:
         value = "".join(c if ord(c) < 128 else quote(c) for c in value)
@@ -237,8 +279,9 @@ def _uri_problem(value: str, full: bool, iri: bool, invalid: str | None = None
     return None
 
 
-def _check_uri(run: _Run, value: str, where: str, full: bool = True, iri: bool = False,
-               code: str | None = None) -> bool:
+def _check_uri(
+    run: _Run, value: str, where: str, full: bool = True, iri: bool = False, code: str | None = None
+) -> bool:
     """Log URI problems (``code`` replaces the generic error code); False on an error."""
     problem = _uri_problem(value, full, iri, code)
     if problem and problem[0] == "warning":
@@ -258,6 +301,7 @@ def _canonical(uri: str) -> str | None:
         def one(esc: re.Match[str]) -> str:
             char = chr(int(esc.group()[1:], 16))
             return char if re.match(r"[A-Za-z0-9\-._~]", char) else esc.group().upper()
+
         part = re.sub(r"%[0-9a-fA-F]{2}", one, unicodedata.normalize("NFC", part))
         return quote(part, safe="-._~!$&'()*+,;=:@/%" + safe)
 
@@ -268,9 +312,13 @@ def _canonical(uri: str) -> str | None:
         default = {"http": ":80", "https": ":443", "ftp": ":21"}.get(scheme, "\0")
         host = host.removesuffix(default)
         auth, path = "//" + (user + "@" if user else "") + host, path or "/"
-    return ((scheme + ":" if scheme else "") + (auth or "") + path
-            + ("?" + norm(m.group(7), "?") if m.group(7) is not None else "")
-            + ("#" + norm(m.group(9), "?") if m.group(9) is not None else ""))
+    return (
+        (scheme + ":" if scheme else "")
+        + (auth or "")
+        + path
+        + ("?" + norm(m.group(7), "?") if m.group(7) is not None else "")
+        + ("#" + norm(m.group(9), "?") if m.group(9) is not None else "")
+    )
 
 
 def _base(el: Element, url: str) -> tuple[str, bool]:
@@ -310,7 +358,7 @@ def _check_rfc822(run: _Run, value: str, where: str) -> None:
             day = None
         if parsed is None or day is None:
             run.error("InvalidRFC2822Date", where, f"{value!r} must be an RFC-822 date-time")
-        elif "," in value and "MonTueWedThuFriSatSun"[day.weekday() * 3:][:3] != value[:3]:
+        elif "," in value and "MonTueWedThuFriSatSun"[day.weekday() * 3 :][:3] != value[:3]:
             run.error("IncorrectDOW", where, f"incorrect day of week in {value!r}")
         elif parsed[0] < 1990 or email.utils.mktime_tz(parsed) > time.time() + 600:
             run.warn("ImplausibleDate", where, f"implausible date {value!r}")
@@ -335,13 +383,15 @@ def _check_style(style: str) -> list[str]:
         if prop not in CSS_PROPS:
             unsafe.append(prop)
         elif prop.split("-")[0] in ("background", "border", "margin", "padding"):
-            unsafe += [k for k in value.split() if k not in CSS_KEYWORDS
-                       and not CSS_VALUE_RE.match(k)]
+            unsafe += [
+                k for k in value.split() if k not in CSS_KEYWORDS and not CSS_VALUE_RE.match(k)
+            ]
     return unsafe
 
 
-def _check_node(run: _Run, node: Element, tag: str, where: str, relref: bool,
-                xhtml: bool = False) -> None:
+def _check_node(
+    run: _Run, node: Element, tag: str, where: str, relref: bool, xhtml: bool = False
+) -> None:
     """HTMLValidator.handle_tag (diveater for xhtml) on one element, plus ContainsRelRef."""
     if tag not in HTML_TAGS:
         return run.warn("NotHtml", where, f"non-html tag <{tag}>")
@@ -374,17 +424,31 @@ def _check_html(run: _Run, markup: str, where: str, relref: bool) -> None:
         return run.warn("NotHtml", where, f"invalid HTML: {exc}")
     bad = [e.message for e in parser.error_log if e.type_name == "ERR_TAG_NAME_MISMATCH"]
     plain = re.sub(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", "", markup, flags=re.S | re.I)
-    bad += [f"'<' not starting a tag: {m.group()!r}" for m in re.finditer(r"<(?![a-zA-Z!/?])."
-                                                                            r"{0,8}", plain)]
-    bad += [f"bad character reference {m.group()!r}" for m in re.finditer(
-        r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*)(;?)", plain) if not m.group(2)
-        or not (m.group(1)[0] == "#" or m.group(1) + ";" in html5)]
+    bad += [
+        f"'<' not starting a tag: {m.group()!r}"
+        for m in re.finditer(
+            r"<(?![a-zA-Z!/?])."
+            r"{0,8}",
+            plain,
+        )
+    ]
+    bad += [
+        f"bad character reference {m.group()!r}"
+        for m in re.finditer(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*)(;?)", plain)
+        if not m.group(2) or not (m.group(1)[0] == "#" or m.group(1) + ";" in html5)
+    ]
     opened = Counter(t.lower() for t in re.findall(r"<([a-zA-Z][\w-]*)(?:\s[^>]*)?(?<!/)>", plain))
     closed = Counter(t.lower() for t in re.findall(r"</([a-zA-Z][\w-]*)\s*>", plain))
-    bad += [f"unclosed <{t}>" for t, n in opened.items()
-            if t in HTML_TAGS - VOID_TAGS - OPTIONAL_END and n > closed[t]]
-    bad += [f"self-closed <{t}>" for t in re.findall(r"<([a-zA-Z][\w-]*)(?:\s[^>]*)?/>", plain)
-            if t.lower() in HTML_TAGS - VOID_TAGS]
+    bad += [
+        f"unclosed <{t}>"
+        for t, n in opened.items()
+        if t in HTML_TAGS - VOID_TAGS - OPTIONAL_END and n > closed[t]
+    ]
+    bad += [
+        f"self-closed <{t}>"
+        for t in re.findall(r"<([a-zA-Z][\w-]*)(?:\s[^>]*)?/>", plain)
+        if t.lower() in HTML_TAGS - VOID_TAGS
+    ]
     if bad:
         run.warn("NotHtml", where, f"invalid HTML: {bad[0]}")
     for node in (n for f in frags if not isinstance(f, str) for n in f.iter()):
@@ -396,11 +460,14 @@ def _nonhtml(run: _Run, el: Element | str, where: str, code: str, rss: bool = Fa
     """validators.nonhtml: markup or entity references in an element meant for plain text."""
     value = el if isinstance(el, str) else _text(el)
     start = 0 if isinstance(el, str) else (el.sourceline or 1) - 1
-    lines = [] if isinstance(el, str) else run.lines[start:start + value.count("\n") + 1]
+    lines = [] if isinstance(el, str) else run.lines[start : start + value.count("\n") + 1]
     hexref = any("&#x" in line for line in lines)
     tags = [t for t in re.findall(r"</(\w+)>", value) if t.lower() in HTML_TAGS]
-    refs = [v for v in re.findall(r"&(#?\w+)", value)
-            if v in name2codepoint or v == "apos" or not v.isalpha()]
+    refs = [
+        v
+        for v in re.findall(r"&(#?\w+)", value)
+        if v in name2codepoint or v == "apos" or not v.isalpha()
+    ]
     if tags or (refs and not hexref):
         run.warn(code, where, "should not contain HTML: " + (f"</{tags[0]}>" if tags else refs[0]))
     elif rss and re.search(r"&#[x0-9]|<[/a-zA-Z]", value) and not hexref:
@@ -415,8 +482,10 @@ def _parse_xml(run: _Run, data: bytes, atom: bool) -> Element | None:
         run.error("UnicodeError", "document", f"not UTF-8: {exc}")
         return None
     run.lines = text.split("\n")
-    decl = re.match(r"""<\?xml\s+version\s*=\s*['"]([^'"]*)['"](\s+encoding\s*=\s*['"]([^'"]*))?""",
-                    text.lstrip("\ufeff"))
+    decl = re.match(
+        r"""<\?xml\s+version\s*=\s*['"]([^'"]*)['"](\s+encoding\s*=\s*['"]([^'"]*))?""",
+        text.lstrip("\ufeff"),
+    )
     if decl and decl.group(1) != "1.0":
         run.error("BadXmlVersion", "document", f"incorrect XML version {decl.group(1)}")
     if decl and decl.group(3) and decl.group(3).lower() not in ("utf-8", "utf8"):
@@ -465,8 +534,12 @@ def _check_links(run: _Run, links: list[Element], where: str, missing_self: str 
             run.warn("AttrNotBlank", where, f"the {attr} attribute of link should not be blank")
         if ltype is not None and not MIME_RE.match(ltype):
             run.error("InvalidMIMEType", where, f"not a valid MIME type {ltype!r}")
-        elif ltype and rel == "self" and ltype.split(";")[0] not in (
-                "application/atom+xml", "application/rss+xml", "application/rdf+xml"):
+        elif (
+            ltype
+            and rel == "self"
+            and ltype.split(";")[0]
+            not in ("application/atom+xml", "application/rss+xml", "application/rdf+xml")
+        ):
             run.warn("SelfNotAtom", where, f'"self" link references a {ltype} representation')
         if lang is not None and not _lang_ok(lang):
             run.error("InvalidLanguage", where, f"hreflang {lang!r} is not ISO-639")
@@ -482,7 +555,8 @@ def _check_links(run: _Run, links: list[Element], where: str, missing_self: str 
             base, _ = _base(link, run.url)
             scope = [link, *link.iterancestors()]
             if not urlsplit(href).netloc and not any(
-                    urlsplit(a.get(XML_BASE, "")).netloc for a in scope):
+                urlsplit(a.get(XML_BASE, "")).netloc for a in scope
+            ):
                 run.warn("RelativeSelf", where, f"relative href value on self link: {href!r}")
             if _canonical(urljoin(base, href)) != _canonical(run.url):
                 run.warn("SelfDoesntMatchLocation", where, f"self link {href!r} is not {run.url!r}")
@@ -496,10 +570,12 @@ def _singletons(run: _Run, kids: Kids, ns: str, names: str, where: str) -> None:
 
 
 # ---------------------------------------------------------------- Atom 1.0
-FEED_KIDS = _words("author category contributor generator icon id link logo rights subtitle "
-                   "title updated entry")
-ENTRY_KIDS = _words("author category content contributor id link published rights source "
-                    "summary title updated")
+FEED_KIDS = _words(
+    "author category contributor generator icon id link logo rights subtitle title updated entry"
+)
+ENTRY_KIDS = _words(
+    "author category content contributor id link published rights source summary title updated"
+)
 
 
 def _check_text_construct(run: _Run, el: Element, where: str, content: bool = False) -> None:
@@ -573,12 +649,19 @@ def _check_atom_metadata(run: _Run, kids: Kids, where: str) -> None:
         if (el.text or "") != value:
             run.error("UnexpectedWhitespace", f"{where} <id>", "whitespace not permitted here")
         if _check_uri(run, value, f"{where} <id>", iri=True) and _canonical(value) != value:
-            run.warn("NonCanonicalURI", f"{where} <id>",
-                     f"{value!r} is not in canonical form {_canonical(value)!r}")
+            run.warn(
+                "NonCanonicalURI",
+                f"{where} <id>",
+                f"{value!r} is not in canonical form {_canonical(value)!r}",
+            )
     for el in kids.get((ATOM, "updated"), []) + kids.get((ATOM, "published"), []):
         _check_rfc3339(run, el.text or "", f"{where} <{_local(el)[1]}>")
-    _check_links(run, kids.get((ATOM, "link"), []), f"{where} <link>",
-                 "MissingSelf" if where == "feed" else None)
+    _check_links(
+        run,
+        kids.get((ATOM, "link"), []),
+        f"{where} <link>",
+        "MissingSelf" if where == "feed" else None,
+    )
 
 
 def _check_entry(run: _Run, entry: Element, where: str, feed_author: bool) -> None:
@@ -599,10 +682,13 @@ def _check_entry(run: _Run, entry: Element, where: str, feed_author: bool) -> No
     if (ATOM, "content") not in kids and (ATOM, "summary") not in kids:
         run.warn("MissingTextualContent", where, "missing textual content")
     if (ATOM, "content") not in kids and not any(
-            link.get("rel", "alternate") == "alternate" for link in kids.get((ATOM, "link"), [])):
+        link.get("rel", "alternate") == "alternate" for link in kids.get((ATOM, "link"), [])
+    ):
         run.error("MissingContentOrAlternate", where, "missing content or alternate link")
-    published, updated = ([_rfc3339(_text(e)) for e in kids.get((ATOM, n), [])[:1]] or [None]
-                          for n in ("published", "updated"))
+    published, updated = (
+        [_rfc3339(_text(e)) for e in kids.get((ATOM, n), [])[:1]] or [None]
+        for n in ("published", "updated")
+    )
     if published[0] and updated[0] and updated[0] < published[0]:
         run.warn("UpdatedBeforePublished", where, "updated is earlier than published")
 
@@ -632,8 +718,9 @@ def check_atom(data: bytes, url: str) -> list[FeedIssue]:
     _check_atom_metadata(run, kids, "feed")
     for el in kids.get((ATOM, "generator"), []):
         if el.get("uri") is not None:
-            _check_uri(run, el.get("uri", ""), "feed <generator>", False,
-                       code="InvalidURIAttribute")
+            _check_uri(
+                run, el.get("uri", ""), "feed <generator>", False, code="InvalidURIAttribute"
+            )
     for el in kids.get((ATOM, "icon"), []) + kids.get((ATOM, "logo"), []):
         _check_uri(run, _text(el), f"feed <{_local(el)[1]}>", full=False)
     seen: dict[str, set[str]] = {"id": set(), "updated": set()}
@@ -648,17 +735,28 @@ def check_atom(data: bytes, url: str) -> list[FeedIssue]:
 
 
 # ---------------------------------------------------------------- RSS 2.0
-CHANNEL_KIDS = _words("title link description language copyright managingEditor webMaster "
-                      "pubDate lastBuildDate category generator docs cloud ttl image rating "
-                      "textInput skipHours skipDays item")
-ITEM_KIDS = _words("title link description author category comments enclosure guid pubDate "
-                   "source")
-ALLOWED_EXT = {"channel": {ATOM: _words("author category contributor generator id icon link "
-                                        "logo title subtitle rights updated"), CONTENT: _words("")},
-               "item": {ATOM: _words("id link title summary author contributor content "
-                                     "published updated"), CONTENT: _words("encoded")}}
-DC_NAMES = _words("title creator subject description publisher contributor date type format "
-                  "identifier source language relation coverage rights")
+CHANNEL_KIDS = _words(
+    "title link description language copyright managingEditor webMaster "
+    "pubDate lastBuildDate category generator docs cloud ttl image rating "
+    "textInput skipHours skipDays item"
+)
+ITEM_KIDS = _words("title link description author category comments enclosure guid pubDate source")
+ALLOWED_EXT = {
+    "channel": {
+        ATOM: _words(
+            "author category contributor generator id icon link logo title subtitle rights updated"
+        ),
+        CONTENT: _words(""),
+    },
+    "item": {
+        ATOM: _words("id link title summary author contributor content published updated"),
+        CONTENT: _words("encoded"),
+    },
+}
+DC_NAMES = _words(
+    "title creator subject description publisher contributor date type format "
+    "identifier source language relation coverage rights"
+)
 
 
 def _email_with_name(run: _Run, value: str, where: str) -> None:
@@ -681,10 +779,16 @@ def _check_rss_kids(run: _Run, parent: Element, where: str, core: frozenset[str]
         ns, name = _local(child)
         if name not in allowed.get(ns, {name}):
             run.error("UndefinedElement", where, f"undefined {where.split()[0]} element: {name}")
-        elif ns == "" and len(child) and name not in ("item", "image", "textInput", "skipHours",
-                                                      "skipDays"):
-            run.error("UndefinedElement", f"{where} <{name}>",
-                      f"undefined element <{_local(child[0])[1]}>; escape HTML")
+        elif (
+            ns == ""
+            and len(child)
+            and name not in ("item", "image", "textInput", "skipHours", "skipDays")
+        ):
+            run.error(
+                "UndefinedElement",
+                f"{where} <{name}>",
+                f"undefined element <{_local(child[0])[1]}>; escape HTML",
+            )
     return _children(parent)
 
 
@@ -695,7 +799,8 @@ def _check_guid(run: _Run, el: Element, where: str, guids: set[str]) -> None:
         run.error("InvalidBooleanAttribute", where, "isPermaLink must be 'true' or 'false'")
     if perma in (None, "true"):
         if _check_uri(run, value, where, code="InvalidHttpGUID") and value.lower().startswith(
-                ("tag:", "urn:uuid:")):
+            ("tag:", "urn:uuid:")
+        ):
             run.error("InvalidPermalink", where, "guid must be a URL unless isPermaLink='false'")
     elif len(value) < 9 and value.isdigit():
         run.warn("NotSufficientlyUnique", where, "the guid is not sufficiently unique")
@@ -713,12 +818,17 @@ def _check_item(run: _Run, item: Element, where: str, guids: set[str]) -> None:
         run.error("ItemMustContainTitleOrDescription", where, "needs a title or description")
     if ("", "guid") not in kids:
         run.warn("MissingGuid", where, "item should contain a guid element")
-    _singletons(run, kids, "", "title link description author comments enclosure guid pubDate "
-                "source", where)
+    _singletons(
+        run, kids, "", "title link description author comments enclosure guid pubDate source", where
+    )
     _singletons(run, kids, CONTENT, "encoded", where)
-    for core, ns, ext in (("author", DC, "creator"), ("pubDate", DC, "date"),
-                          ("category", DC, "subject"), ("guid", ATOM, "id"),
-                          ("pubDate", ATOM, "published")):
+    for core, ns, ext in (
+        ("author", DC, "creator"),
+        ("pubDate", DC, "date"),
+        ("category", DC, "subject"),
+        ("guid", ATOM, "id"),
+        ("pubDate", ATOM, "published"),
+    ):
         if ("", core) in kids and (ns, ext) in kids:
             run.warn("DuplicateItemSemantics", where, f"item should not have both {core} and {ext}")
     for el in kids.get(("", "title"), []) + kids.get(("", "category"), []):
@@ -732,7 +842,8 @@ def _check_item(run: _Run, item: Element, where: str, guids: set[str]) -> None:
         _check_html(run, _text(el), f"{where} <{_local(el)[1]}>", relref=True)
     order = [_local(c) for c in item if isinstance(c.tag, str)]
     if (CONTENT, "encoded") in order and ("", "description") not in order[
-            :order.index((CONTENT, "encoded"))]:
+        : order.index((CONTENT, "encoded"))
+    ]:
         run.warn("NeedDescriptionBeforeContent", where, "description should precede content")
     for el in kids.get(("", "author"), []):
         _email_with_name(run, _text(el), f"{where} <author>")
@@ -741,6 +852,31 @@ def _check_item(run: _Run, item: Element, where: str, guids: set[str]) -> None:
     for el in kids.get(("", "guid"), [])[:1]:
         _check_guid(run, el, f"{where} <guid>", guids)
     _check_links(run, kids.get((ATOM, "link"), []), f"{where} <atom:link>", None)
+
+
+def _check_image(run: _Run, image: Element, channel: Kids) -> None:
+    """image.py: required url/title/link, a jpg/gif/png url, and agreement with the channel."""
+    kids, where = _children(image), "channel <image>"
+    for name in ("url", "title", "link"):
+        if ("", name) not in kids:
+            code = {"url": "MissingElement"}.get(name, f"Missing{name.title()}")
+            run.error(code, where, f"missing image element: {name}")
+    for el in kids.get(("", "url"), [])[:1]:
+        ext = _text(el).split(".")[-1].lower()
+        if (
+            _check_uri(run, _text(el), where)
+            and re.match(r"^\w+$", ext)
+            and ext not in ("jpg", "jpeg", "gif", "png")
+        ):
+            run.warn("ImageUrlFormat", where, f"image not in a required format (.{ext})")
+    for name, code in (("link", "ImageLinkDoesntMatch"), ("title", "ImageTitleDoesntMatch")):
+        mine, theirs = kids.get(("", name), [])[:1], channel.get(("", name), [])[:1]
+        if mine and theirs and _text(mine[0]) != _text(theirs[0]):
+            run.warn(code, where, f"image {name} doesn't match channel {name}")
+    for name, limit in (("width", 144), ("height", 400)):
+        for el in kids.get(("", name), [])[:1]:
+            if not _text(el).isdigit() or not 0 < int(_text(el)) <= limit:
+                run.error(f"Invalid{name.title()}", where, f"{name} must be 1 to {limit}")
 
 
 def check_rss(data: bytes, url: str) -> list[FeedIssue]:
@@ -766,9 +902,15 @@ def check_rss(data: bytes, url: str) -> list[FeedIssue]:
     for name in ("title", "link", "description"):
         if ("", name) not in kids:
             run.error(f"Missing{name.title()}", "channel", f"missing channel element: {name}")
-    _singletons(run, kids, "", "title link description language copyright managingEditor webMaster "
-                "pubDate lastBuildDate generator docs cloud ttl image textInput skipHours "
-                "skipDays rating", "channel")
+    _singletons(
+        run,
+        kids,
+        "",
+        "title link description language copyright managingEditor webMaster "
+        "pubDate lastBuildDate generator docs cloud ttl image textInput skipHours "
+        "skipDays rating",
+        "channel",
+    )
     for name in ("title", "description", "copyright", "category"):
         for el in kids.get(("", name), []):
             _nonhtml(run, el, f"channel <{name}>", "ContainsHTML", rss=True)
@@ -786,6 +928,8 @@ def check_rss(data: bytes, url: str) -> list[FeedIssue]:
     for el in kids.get(("", "ttl"), []):
         if not _text(el).isdigit() or int(_text(el)) <= 0:
             run.error("InvalidPositiveInteger", "channel <ttl>", "ttl must be a positive integer")
+    for image in kids.get(("", "image"), [])[:1]:
+        _check_image(run, image, kids)
     _check_links(run, kids.get((ATOM, "link"), []), "channel <atom:link>", "MissingAtomSelfLink")
     guids: set[str] = set()
     for i, item in enumerate(kids.get(("", "item"), []), 1):
@@ -796,35 +940,79 @@ def check_rss(data: bytes, url: str) -> list[FeedIssue]:
 # ---------------------------------------------------------------- JSON Feed 1.1
 _STR: dict[str, Any] = {"type": "string"}
 _EXT: dict[str, Any] = {"^_[A-Za-z][^.]*$": {}}
-_AUTHORS = {"type": "array", "items": {
-    "type": "object", "properties": {"name": _STR, "url": _STR, "avatar": _STR},
-    "anyOf": [{"required": ["name"]}, {"required": ["url"]}, {"required": ["avatar"]}]}}
-_ATTACHMENT = {"type": "object", "required": ["url", "mime_type"], "properties": {
-    "url": _STR, "mime_type": _STR, "title": _STR, "size_in_bytes": {"type": "number"},
-    "duration_in_seconds": {"type": "number"}}}
-_ITEM = {"type": "object", "required": ["id"], "additionalProperties": False,
-         "patternProperties": _EXT,
-         "anyOf": [{"required": ["content_html"]}, {"required": ["content_text"]}],
-         "properties": {"id": {"type": "string", "minLength": 1}, "authors": _AUTHORS,
-                        "author": _AUTHORS["items"], "tags": {"type": "array", "items": _STR},
-                        "attachments": {"type": "array", "items": _ATTACHMENT},
-                        **{k: _STR for k in ("url external_url title content_html content_text "
-                                             "summary image banner_image date_published "
-                                             "date_modified language").split()}}}
+_AUTHORS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"name": _STR, "url": _STR, "avatar": _STR},
+        "anyOf": [{"required": ["name"]}, {"required": ["url"]}, {"required": ["avatar"]}],
+    },
+}
+_ATTACHMENT = {
+    "type": "object",
+    "required": ["url", "mime_type"],
+    "properties": {
+        "url": _STR,
+        "mime_type": _STR,
+        "title": _STR,
+        "size_in_bytes": {"type": "number"},
+        "duration_in_seconds": {"type": "number"},
+    },
+}
+_ITEM = {
+    "type": "object",
+    "required": ["id"],
+    "additionalProperties": False,
+    "patternProperties": _EXT,
+    "anyOf": [{"required": ["content_html"]}, {"required": ["content_text"]}],
+    "properties": {
+        "id": {"type": "string", "minLength": 1},
+        "authors": _AUTHORS,
+        "author": _AUTHORS["items"],
+        "tags": {"type": "array", "items": _STR},
+        "attachments": {"type": "array", "items": _ATTACHMENT},
+        **{
+            k: _STR
+            for k in (
+                "url external_url title content_html content_text "
+                "summary image banner_image date_published "
+                "date_modified language"
+            ).split()
+        },
+    },
+}
 JSON_FEED_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object", "required": ["version", "title", "items"],
-    "additionalProperties": False, "patternProperties": _EXT,
-    "properties": {"version": {"const": "https://jsonfeed.org/version/1.1"},
-                   "authors": _AUTHORS, "author": _AUTHORS["items"], "expired": {"type": "boolean"},
-                   "items": {"type": "array", "items": _ITEM},
-                   "hubs": {"type": "array", "items": {
-                       "type": "object", "required": ["type", "url"],
-                       "properties": {"type": _STR, "url": _STR}}},
-                   **{k: _STR for k in ("title home_page_url feed_url description user_comment "
-                                        "next_url icon favicon language").split()}}}
-_JSON_URLS = _words("home_page_url feed_url next_url icon favicon url external_url image "
-                    "banner_image avatar")
+    "type": "object",
+    "required": ["version", "title", "items"],
+    "additionalProperties": False,
+    "patternProperties": _EXT,
+    "properties": {
+        "version": {"const": "https://jsonfeed.org/version/1.1"},
+        "authors": _AUTHORS,
+        "author": _AUTHORS["items"],
+        "expired": {"type": "boolean"},
+        "items": {"type": "array", "items": _ITEM},
+        "hubs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "url"],
+                "properties": {"type": _STR, "url": _STR},
+            },
+        },
+        **{
+            k: _STR
+            for k in (
+                "title home_page_url feed_url description user_comment "
+                "next_url icon favicon language"
+            ).split()
+        },
+    },
+}
+_JSON_URLS = _words(
+    "home_page_url feed_url next_url icon favicon url external_url image banner_image avatar"
+)
 
 
 def _json_where(path: list[object]) -> str:
@@ -840,8 +1028,12 @@ def _json_members(node: object, path: list[object]) -> list[tuple[list[object], 
         return [m for i, v in enumerate(node) for m in _json_members(v, [*path, i])]
     if not isinstance(node, dict):
         return []
-    return [m for k, v in node.items() if not str(k).startswith("_")
-            for m in [(path, str(k), v), *_json_members(v, [*path, k])]]
+    return [
+        m
+        for k, v in node.items()
+        if not str(k).startswith("_")
+        for m in [(path, str(k), v), *_json_members(v, [*path, k])]
+    ]
 
 
 def check_json_feed(data: bytes, url: str) -> list[FeedIssue]:
@@ -857,8 +1049,11 @@ def check_json_feed(data: bytes, url: str) -> list[FeedIssue]:
         return run.issues
     validator = jsonschema.Draft202012Validator(JSON_FEED_SCHEMA)
     for err in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
-        code = {"required": "MissingElement", "anyOf": "MissingElement",
-                "additionalProperties": "UndefinedElement"}.get(str(err.validator), "InvalidValue")
+        code = {
+            "required": "MissingElement",
+            "anyOf": "MissingElement",
+            "additionalProperties": "UndefinedElement",
+        }.get(str(err.validator), "InvalidValue")
         message = err.message
         if err.validator == "anyOf":
             message = "needs one of " + ", ".join(s["required"][0] for s in err.validator_value)

@@ -82,9 +82,9 @@ class _Controller(Controller):
 
     def _trigger_server(self) -> None:
         # Bound to port 0: learn the real port before aiosmtpd's readiness probe uses it.
-        assert self.server is not None
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
+        server = cast(asyncio.Server, self.server)
+        self.port = server.sockets[0].getsockname()[1]
+        super()._trigger_server()  # type: ignore[no-untyped-call]
 
 
 class FaultySmtpServer:
@@ -336,8 +336,14 @@ class FaultySmtpServer:
         return None
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[FaultySmtpServer]:
+@pytest.fixture(name="smtp_server")
+def smtp_server_fixture() -> Iterator[FaultySmtpServer]:
     """Yield a started FaultySmtpServer with no faults scripted; stop it afterwards."""
     with FaultySmtpServer() as server:
         yield server
+
+
+# The same fixture under two names. conftest.py imports `smtp_server`. A test module that
+# takes a `smtp_server` parameter imports `smtp_server_fixture` instead: importing the name
+# `smtp_server` there makes every such parameter a ruff F811 (redefinition of an unused import).
+smtp_server = smtp_server_fixture

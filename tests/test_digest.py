@@ -10,14 +10,14 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-
 from conftest import NOW
 from digest_site import SECRET_ENV, make_digest_site, public, write_post
+
 from feedkit.digest import DigestRenderer, make_record, message_id, unsubscribe_token
 from feedkit.errors import ConfigError
 from feedkit.subscribers import Subscriber
 
-HOSTILE = 'Tom & Jerry <script>alert(1)</script> {{ 7*7 }} “curly” 🚀 日本語'
+HOSTILE = "Tom & Jerry <script>alert(1)</script> {{ 7*7 }} “curly” 🚀 日本語"
 
 
 def render(tmp_path: Path, posts: int = 3, **kwargs):
@@ -29,8 +29,11 @@ def render(tmp_path: Path, posts: int = 3, **kwargs):
 
 def parts(msg):
     parsed = email.message_from_bytes(msg.as_bytes(), policy=policy.default)
-    return (parsed, parsed.get_body(("plain",)).get_content(),
-            parsed.get_body(("html",)).get_content())
+    return (
+        parsed,
+        parsed.get_body(("plain",)).get_content(),
+        parsed.get_body(("html",)).get_content(),
+    )
 
 
 def test_message_round_trips_emoji_curly_quotes_and_cjk(tmp_path: Path) -> None:
@@ -46,7 +49,9 @@ def test_message_round_trips_emoji_curly_quotes_and_cjk(tmp_path: Path) -> None:
     assert parsed.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in parsed.iter_parts()] == ["text/plain", "text/html"]
     # Escaped exactly once in HTML, literal in text; the template tag is not evaluated.
-    assert "Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} “curly” 🚀 日本語" in html
+    assert (
+        "Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} “curly” 🚀 日本語" in html
+    )
     assert HOSTILE in text
     assert "49" not in text and "49" not in html
     assert "José “Pepe” 山田 🚀" in text
@@ -114,8 +119,11 @@ def test_missing_secret_names_the_setting(tmp_path: Path) -> None:
     cfg = make_digest_site(tmp_path, [], posts=1)
     renderer = DigestRenderer(cfg, environ={})
     record = make_record(public(cfg), cfg, NOW)
-    with pytest.raises(ConfigError, match="digest.unsubscribe_url: needs a secret of at least "
-                       "16 characters in the environment variable FEEDKIT_UNSUBSCRIBE_SECRET"):
+    with pytest.raises(
+        ConfigError,
+        match="digest.unsubscribe_url: needs a secret of at least "
+        "16 characters in the environment variable FEEDKIT_UNSUBSCRIBE_SECRET",
+    ):
         renderer.message(renderer.render(record), record, Subscriber("a@example.org", ""))
 
 
@@ -138,10 +146,15 @@ def test_without_unsubscribe_url_the_mailto_is_the_visible_link(tmp_path: Path) 
 
 def test_two_hundred_new_posts_stay_under_100_kb(tmp_path: Path) -> None:
     cfg = make_digest_site(tmp_path, [], posts=0)
-    long_body = ("A paragraph with enough words to make a real summary for the digest card. " * 20)
+    long_body = "A paragraph with enough words to make a real summary for the digest card. " * 20
     for i in range(200):
-        write_post(tmp_path, f"p{i:03d}", f"Post number {i} with a reasonably long title",
-                   NOW - timedelta(hours=i + 1), long_body)
+        write_post(
+            tmp_path,
+            f"p{i:03d}",
+            f"Post number {i} with a reasonably long title",
+            NOW - timedelta(hours=i + 1),
+            long_body,
+        )
     renderer = DigestRenderer(cfg, environ=SECRET_ENV)
     record = make_record(public(cfg), cfg, NOW)
     rendered = renderer.render(record)
@@ -160,7 +173,8 @@ def test_site_template_overrides_the_default(tmp_path: Path) -> None:
     cfg = make_digest_site(tmp_path, [], posts=1)
     (tmp_path / "email_templates").mkdir()
     (tmp_path / "email_templates" / "digest.subject.j2").write_text(
-        "Fresh from {{ site.title }}", encoding="utf-8")
+        "Fresh from {{ site.title }}", encoding="utf-8"
+    )
     renderer = DigestRenderer(cfg, environ=SECRET_ENV)
     rendered = renderer.render(make_record(public(cfg), cfg, NOW))
     assert rendered.subject == "Fresh from Example Blog"

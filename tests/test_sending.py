@@ -9,39 +9,46 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import NOW
 from digest_site import SECRET_ENV, make_digest_site, public, write_post
+from smtp_server import FaultySmtpServer
+
 from feedkit.cli import main
 from feedkit.config import load_config
 from feedkit.digest import DigestRenderer
 from feedkit.sending import run_digest, sender_factory
 from feedkit.state import State
 from feedkit.subscribers import load_subscribers
-from smtp_server import FaultySmtpServer, smtp_server  # noqa: F401
 
 READERS = [(f"reader{i}@example.org", f"Reader {i}") for i in range(6)]
 
 
 def smtp_toml(server: FaultySmtpServer, auth: bool = False) -> str:
     user = 'username = "feedkit"\n' if auth else ""
-    return (f'\n[smtp]\nhost = "{server.host}"\nport = {server.port}\nsecurity = "none"\n'
-            f"timeout = 5\nbackoff = 0\n{user}")
+    return (
+        f'\n[smtp]\nhost = "{server.host}"\nport = {server.port}\nsecurity = "none"\n'
+        f"timeout = 5\nbackoff = 0\n{user}"
+    )
 
 
 def site(tmp_path: Path, server: FaultySmtpServer, auth: bool = False):
     make_digest_site(tmp_path, READERS)
     toml = (tmp_path / "feedkit.toml").read_text()
-    toml = toml.replace('subscribers = "subscribers.csv"',
-                        'subscribers = "subscribers.csv"\ndelivery = "smtp"')
+    toml = toml.replace(
+        'subscribers = "subscribers.csv"', 'subscribers = "subscribers.csv"\ndelivery = "smtp"'
+    )
     (tmp_path / "feedkit.toml").write_text(toml + smtp_toml(server, auth))
     return load_config(tmp_path / "feedkit.toml")
 
 
 def digest(tmp_path: Path, *args: str, now=NOW, env: dict[str, str] | None = None):
     environ = {"FEEDKIT_NOW": now.isoformat(), **SECRET_ENV, **(env or {})}
-    return CliRunner().invoke(main, ["digest", "--config", str(tmp_path / "feedkit.toml"),
-                                     *args], env=environ, catch_exceptions=False)
+    return CliRunner().invoke(
+        main,
+        ["digest", "--config", str(tmp_path / "feedkit.toml"), *args],
+        env=environ,
+        catch_exceptions=False,
+    )
 
 
 def titles(received) -> list[str]:
@@ -78,7 +85,9 @@ def test_first_run_sends_nothing_then_only_new_posts_exactly_once(
     assert later.exit_code == 0
     for address, _ in READERS:
         assert [titles(r) for r in smtp_server.received_for(address)] == [
-            ["New post A", "New post B"], ["New post C"]]
+            ["New post A", "New post B"],
+            ["New post C"],
+        ]
 
 
 def test_451_then_success_is_retried_and_delivered_once(
@@ -106,7 +115,8 @@ def test_550_for_one_reader_does_not_stop_the_others(
     assert result.exit_code == 1
     assert "5 sent" in result.stdout and "1 failed" in result.stdout
     assert result.stderr.endswith(
-        "error: 1 recipient(s) not reached; see feedkit digest --status\n")
+        "error: 1 recipient(s) not reached; see feedkit digest --status\n"
+    )
     assert smtp_server.received_for("reader1@example.org") == []
     assert len(smtp_server.messages) == 5
     status = digest(tmp_path, "--status")
@@ -131,9 +141,11 @@ def test_missing_password_names_the_variable(tmp_path: Path, smtp_server) -> Non
     site(tmp_path, smtp_server, auth=True)
     result = digest(tmp_path)
     assert result.exit_code == 1
-    assert result.stderr == ("error: feedkit.toml: smtp.password_env: the environment variable "
-                             "FEEDKIT_SMTP_PASSWORD is not set; it must hold the password for "
-                             "smtp.username\n")
+    assert result.stderr == (
+        "error: feedkit.toml: smtp.password_env: the environment variable "
+        "FEEDKIT_SMTP_PASSWORD is not set; it must hold the password for "
+        "smtp.username\n"
+    )
 
 
 class Crash(Exception):
@@ -147,8 +159,9 @@ def test_crash_half_way_then_rerun_serves_the_other_half_with_the_same_digest(
     subscribers, _ = load_subscribers(tmp_path / "subscribers.csv", "subscribers.csv")
     renderer = DigestRenderer(cfg, environ=SECRET_ENV)
     with State.open(cfg.path(cfg.digest.state)) as state:
-        run_digest(cfg, state, public(cfg), subscribers, sender_factory(cfg), NOW,
-                   renderer=renderer)
+        run_digest(
+            cfg, state, public(cfg), subscribers, sender_factory(cfg), NOW, renderer=renderer
+        )
     write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
 
     real = sender_factory(cfg)
@@ -178,15 +191,25 @@ def test_crash_half_way_then_rerun_serves_the_other_half_with_the_same_digest(
     write_post(tmp_path, "new-b", "New post B", NOW + timedelta(minutes=30))
     later = NOW + timedelta(hours=1)
     with State.open(cfg.path(cfg.digest.state)) as state:
-        report = run_digest(cfg, state, public(cfg, later), subscribers, sender_factory(cfg),
-                            later, renderer=renderer)
+        report = run_digest(
+            cfg,
+            state,
+            public(cfg, later),
+            subscribers,
+            sender_factory(cfg),
+            later,
+            renderer=renderer,
+        )
         assert state.integrity_ok()
     assert [d.resumed for d in report.digests] == [True, False]
     for address, _ in READERS:
         got = smtp_server.received_for(address)
         assert [titles(r) for r in got] == [["New post A"], ["New post B"]]
-    ids = {email.message_from_bytes(r.raw)["Message-ID"]
-           for a, _ in READERS for r in smtp_server.received_for(a)[:1]}
+    ids = {
+        email.message_from_bytes(r.raw)["Message-ID"]
+        for a, _ in READERS
+        for r in smtp_server.received_for(a)[:1]
+    }
     assert len(ids) == 6
 
 
@@ -243,12 +266,15 @@ def test_dry_run_and_test_copy_change_no_state(tmp_path: Path, smtp_server) -> N
     assert "Subject: Example Blog: New post A" in dry.stdout
     test = digest(tmp_path, "--to", "me@example.net")
     assert test.exit_code == 0, test.output
-    assert test.stdout.startswith("Test copy of the next digest (1 new post(s)) sent to "
-                                  "me@example.net")
+    assert test.stdout.startswith(
+        "Test copy of the next digest (1 new post(s)) sent to me@example.net"
+    )
     (copy,) = smtp_server.messages
     assert list(copy.rcpt_tos) == ["me@example.net"]
-    assert email.message_from_bytes(copy.raw, policy=policy.default)["Subject"] == \
-        "[test] Example Blog: New post A"
+    assert (
+        email.message_from_bytes(copy.raw, policy=policy.default)["Subject"]
+        == "[test] Example Blog: New post A"
+    )
     assert state_bytes(tmp_path) == before
     # The real run still sends the post to everyone.
     assert "6 sent" in digest(tmp_path).stdout
