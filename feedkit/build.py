@@ -40,7 +40,8 @@ def render_post(post: Post, cfg: Config) -> RenderedPost:
     return RenderedPost(
         post=post,
         html=render_html(body, post.url, post.slug),
-        summary=summarize(body, post.summary, cfg.feed.summary_chars),
+        # A post that is only an image or code still needs some text for readers to see.
+        summary=summarize(body, post.summary, cfg.feed.summary_chars) or post.title,
     )
 
 

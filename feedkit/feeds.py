@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +13,6 @@ from urllib.parse import urljoin, urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from feedkit import __version__
 from feedkit.config import Config
 from feedkit.models import RenderedPost
 
@@ -131,10 +132,29 @@ def render_rss(
                 fe.dc.dc_creator(author.name)
         for tag in post.tags:
             fe.category(term=tag)
-        fe.description(rp.summary or post.title)
+        # <description> is HTML to every RSS reader: the plain-text summary is escaped as HTML.
+        fe.description(html.escape(rp.summary or post.title, quote=False))
         if cfg.feed.full_content:
             fe.content(rp.html, type="html")
-    return _with_stylesheet(fg.rss_str(pretty=True), cfg)
+    return _with_stylesheet(_numeric_references(fg.rss_str(pretty=True)), cfg)
+
+
+_RSS_PLAIN_TEXT = re.compile(rb"(<(title|category|dc:creator)(?: [^>]*)?>)([^<]*)(</\2>)")
+
+
+def _numeric_references(xml: bytes) -> bytes:
+    """Return RSS with & and < in plain-text elements written as &#x26; and &#x3C;.
+
+    RSS never said whether <title> is text or HTML, so readers guess; the numeric
+    references are the one spelling every reader takes as the literal character (the RSS
+    Advisory Board's advice, and the W3C validator warns on "&amp;" there).
+    """
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        text = m[3].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+        return m[1] + text + m[4]
+
+    return _RSS_PLAIN_TEXT.sub(fix, xml)
 
 
 def render_json_feed(cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost]) -> bytes:
@@ -182,6 +202,3 @@ def _site_author(cfg: Config) -> dict[str, str]:
     if cfg.author.url:
         author["uri"] = cfg.author.url
     return author
-
-
-__all__ = ["FeedInfo", "render_atom", "render_json_feed", "render_rss", "__version__"]

@@ -839,7 +839,12 @@ def _check_item(run: _Run, item: Element, where: str, guids: set[str]) -> None:
     for el in kids.get(("", "link"), []) + kids.get(("", "comments"), []):
         _check_uri(run, _text(el), f"{where} <{_local(el)[1]}>")
     for el in kids.get(("", "description"), []) + kids.get((CONTENT, "encoded"), []):
-        _check_html(run, _text(el), f"{where} <{_local(el)[1]}>", relref=True)
+        _check_html(
+            run,
+            _text(el),
+            f"{where} <{etree.QName(el).localname}>".replace("<encoded>", "<content:encoded>"),
+            relref=True,
+        )
     order = [_local(c) for c in item if isinstance(c.tag, str)]
     if (CONTENT, "encoded") in order and ("", "description") not in order[
         : order.index((CONTENT, "encoded"))

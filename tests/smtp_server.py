@@ -315,7 +315,7 @@ class FaultySmtpServer:
             mail_from=envelope.mail_from or "",
             rcpt_tos=tuple(envelope.rcpt_tos),
             raw=raw,
-            message=cast(EmailMessage, BytesParser(policy=email.policy.default).parsebytes(raw)),
+            message=BytesParser(policy=email.policy.default).parsebytes(raw),
             connection=cast(_Protocol, server).connection_number,
             username=session.auth_data if session.authenticated else None,
             tls=transport is not None and transport.get_extra_info("ssl_object") is not None,

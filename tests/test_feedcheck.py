@@ -192,6 +192,8 @@ def test_where_names_the_entry_item_and_element() -> None:
         edit("&lt;/a&gt;", "&lt;/a&gt;&lt;script&gt;x()&lt;/script&gt;")(ATOM), ATOM_URL
     )
     assert [(i.code, i.where) for i in atom] == [("SecurityRisk", "entry 1 <content>")]
+    script = edit("&lt;/p&gt;</content:encoded>", "&lt;script&gt;&lt;/script&gt;</content:encoded>")
+    assert [i.where for i in check_rss(script(RSS), RSS_URL)] == ["item 1 <content:encoded>"]
     rss = check_rss(edit(f">{POST2}<", f">{POST1}<")(RSS), RSS_URL)
     assert [(i.level, i.code, i.where) for i in rss] == [
         ("error", "DuplicateValue", "item 2 <guid>")

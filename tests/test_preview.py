@@ -27,8 +27,14 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(key, value)
     cfg = make_digest_site(tmp_path, [("ada@example.org", "Ada")])
     with State.open(cfg.path(cfg.digest.state)) as state:  # first run: archive recorded
-        run_digest(cfg, state, public(cfg), [Subscriber("ada@example.org", "Ada")],
-                   sender_factory(cfg), NOW)
+        run_digest(
+            cfg,
+            state,
+            public(cfg),
+            [Subscriber("ada@example.org", "Ada")],
+            sender_factory(cfg),
+            NOW,
+        )
     write_post(tmp_path, "fresh", "A fresh post", NOW - timedelta(hours=1))
     write_post(tmp_path, "draft", "Still a draft", NOW - timedelta(hours=1))
     draft = tmp_path / "content" / "draft.md"
@@ -67,8 +73,8 @@ def test_page_shows_next_digest_feed_and_posts(site: Path, base_url: str) -> Non
     assert "Hi Ada," in page  # the text part
     assert "<th>List-Unsubscribe-Post</th><td>List-Unsubscribe=One-Click</td>" in page
     assert "The post about A fresh post." in page  # a summary, as a feed reader lists it
-    assert "Still a draft</span><span class=\"badge\">draft</span>" in page
-    assert "Coming later</span><span class=\"badge\">scheduled</span>" in page
+    assert 'Still a draft</span><span class="badge">draft</span>' in page
+    assert 'Coming later</span><span class="badge">scheduled</span>' in page
     assert "22 Nov 2026 | 1 min read | Ada Quill" in page
     assert state_bytes(site) == before
     assert not (site / "outbox").exists()
@@ -119,8 +125,11 @@ def test_content_errors_are_shown_not_crashed(site: Path, base_url: str) -> None
 def test_preview_text_prints_subject_and_text_part(site: Path) -> None:
     before = state_bytes(site)
     result = CliRunner().invoke(
-        main, ["preview", "--text", "--config", str(site / "feedkit.toml")],
-        env={"FEEDKIT_NOW": NOW.isoformat(), **SECRET_ENV}, catch_exceptions=False)
+        main,
+        ["preview", "--text", "--config", str(site / "feedkit.toml")],
+        env={"FEEDKIT_NOW": NOW.isoformat(), **SECRET_ENV},
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Subject: Example Blog: A fresh post\n(1 new post(s))\n\n")
     assert "Hi Ada," in result.stdout

@@ -1,0 +1,55 @@
+"""Our feeds against the W3C Feed Validation Service's rules (offline, tests/feedcheck.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import NOW, ROOT, MakeSite
+from feedcheck import check_atom, check_json_feed, check_rss
+from feedkit.build import plan_build
+from feedkit.config import load_config
+
+CHECKS = {"atom.xml": check_atom, "rss.xml": check_rss, "feed.json": check_json_feed}
+
+
+def issues_of(files: dict[str, bytes], base_url: str) -> dict[str, list[str]]:
+    found = {}
+    for name, data in files.items():
+        check = CHECKS.get(name.rsplit("/", 1)[-1])
+        if check:
+            found[name] = [
+                f"{i.level} {i.code} {i.where}: {i.message}" for i in check(data, base_url + name)
+            ]
+    return found
+
+
+def test_sample_site_feeds_have_no_errors_and_no_warnings() -> None:
+    cfg = load_config(ROOT / "feedkit.toml")
+    plan = plan_build(cfg, NOW)
+    found = issues_of(dict(plan.files), cfg.base_url)
+    assert len(found) >= 3 + 3 * 10, "every feed, tag feeds too, was checked"
+    assert {name: issues for name, issues in found.items() if issues} == {}
+
+
+@pytest.mark.parametrize("full_content", [True, False])
+def test_fixture_posts_feeds_are_valid(make_site: MakeSite, full_content: bool) -> None:
+    from conftest import SITE_TOML
+
+    toml = SITE_TOML.replace("[feed]", f"[feed]\nfull_content = {str(full_content).lower()}")
+    cfg = make_site("posts", toml=toml)
+    (
+        cfg.content_path / "posts" / "hostile-title.md"
+    ).unlink()  # a raw <script> in a body: see below
+    found = issues_of(dict(plan_build(cfg, NOW).files), cfg.base_url)
+    assert {name: issues for name, issues in found.items() if issues} == {}
+
+
+def test_plain_text_summaries_with_markup_characters_stay_valid(make_site: MakeSite) -> None:
+    cfg = make_site(
+        posts={
+            "qa.md": "---\ntitle: Q&A <time>\ndate: 2024-01-01\n---\n"
+            "Q&A: is `a < b && c > d` true? Use <b>bold</b> & “quotes”.\n"
+        }
+    )
+    found = issues_of(dict(plan_build(cfg, NOW).files), cfg.base_url)
+    assert {name: issues for name, issues in found.items() if issues} == {}
