@@ -51,6 +51,10 @@ def settings_for(server: FaultySmtpServer, **changes: Any) -> SmtpSettings:
     return dataclasses.replace(plain, **changes)
 
 
+def no_sleep(seconds: float) -> None:
+    raise AssertionError(f"unexpected retry (it would wait {seconds} s)")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -86,7 +90,7 @@ def test_message_arrives_byte_for_byte(smtp_server: FaultySmtpServer) -> None:
 def test_envelope_recipient_is_the_given_address_not_the_to_header(
     smtp_server: FaultySmtpServer,
 ) -> None:
-    with SmtpSender(settings_for(smtp_server)) as sender:
+    with SmtpSender(settings_for(smtp_server), sleep=no_sleep) as sender:
         outcome = sender.send(make_message(to="Test Copy <preview@example.org>"), ANN)
 
     assert outcome.status == "sent"
@@ -97,7 +101,7 @@ def test_envelope_recipient_is_the_given_address_not_the_to_header(
 
 def test_one_connection_serves_a_whole_batch(smtp_server: FaultySmtpServer) -> None:
     recipients = [f"reader{n}@example.com" for n in range(5)]
-    with SmtpSender(settings_for(smtp_server)) as sender:
+    with SmtpSender(settings_for(smtp_server), sleep=no_sleep) as sender:
         outcomes = [sender.send(make_message(to=r), r) for r in recipients]
 
     assert [o.status for o in outcomes] == ["sent"] * 5
@@ -107,7 +111,7 @@ def test_one_connection_serves_a_whole_batch(smtp_server: FaultySmtpServer) -> N
 
 
 def test_close_says_quit_and_ignores_errors(smtp_server: FaultySmtpServer) -> None:
-    sender = SmtpSender(settings_for(smtp_server))
+    sender = SmtpSender(settings_for(smtp_server), sleep=no_sleep)
     sender.send(make_message(), ANN)
     sender.close()
     sender.close()
@@ -119,7 +123,7 @@ def test_close_says_quit_and_ignores_errors(smtp_server: FaultySmtpServer) -> No
 
 
 def test_connection_is_opened_lazily_on_first_send(smtp_server: FaultySmtpServer) -> None:
-    with SmtpSender(settings_for(smtp_server)):
+    with SmtpSender(settings_for(smtp_server), sleep=no_sleep):
         assert smtp_server.connections == 0
 
 
@@ -258,7 +262,7 @@ def test_550_fails_one_recipient_and_the_next_still_gets_mail(
 
 
 def test_bad_address_fails_without_talking_to_the_server(smtp_server: FaultySmtpServer) -> None:
-    with SmtpSender(settings_for(smtp_server)) as sender:
+    with SmtpSender(settings_for(smtp_server), sleep=no_sleep) as sender:
         outcome = sender.send(make_message(), "ann@example.com>\r\nRCPT TO:<evil@example.com")
 
     assert outcome.status == "failed"
@@ -272,7 +276,7 @@ def test_bad_address_fails_without_talking_to_the_server(smtp_server: FaultySmtp
 def test_auth_is_used_when_a_username_is_set(smtp_server: FaultySmtpServer) -> None:
     smtp_server.require_auth("ada", "s3cret")
     settings = settings_for(smtp_server, username="ada", password="s3cret")
-    with SmtpSender(settings) as sender:
+    with SmtpSender(settings, sleep=no_sleep) as sender:
         outcomes = [sender.send(make_message(), ANN), sender.send(make_message(to=BOB), BOB)]
 
     assert [o.status for o in outcomes] == ["sent", "sent"]
@@ -319,7 +323,7 @@ def test_message_without_from_raises(smtp_server: FaultySmtpServer) -> None:
     message = make_message()
     del message["From"]
     with pytest.raises(DeliveryError, match="no From header"):
-        with SmtpSender(settings_for(smtp_server)) as sender:
+        with SmtpSender(settings_for(smtp_server), sleep=no_sleep) as sender:
             sender.send(message, ANN)
 
 
@@ -358,7 +362,9 @@ def test_starttls_encrypts_before_login(certificate: tuple[Path, Path]) -> None:
     with FaultySmtpServer(tls_context=server_context(certificate)) as server:
         server.require_auth("ada", "s3cret")
         settings = settings_for(server, security="starttls", username="ada", password="s3cret")
-        with SmtpSender(settings, ssl_context=client_context(certificate)) as sender:
+        with SmtpSender(
+            settings, sleep=no_sleep, ssl_context=client_context(certificate)
+        ) as sender:
             outcome = sender.send(make_message(), ANN)
 
         assert outcome.status == "sent"
@@ -370,7 +376,9 @@ def test_starttls_encrypts_before_login(certificate: tuple[Path, Path]) -> None:
 def test_implicit_tls(certificate: tuple[Path, Path]) -> None:
     with FaultySmtpServer(ssl_context=server_context(certificate)) as server:
         settings = settings_for(server, security="ssl")
-        with SmtpSender(settings, ssl_context=client_context(certificate)) as sender:
+        with SmtpSender(
+            settings, sleep=no_sleep, ssl_context=client_context(certificate)
+        ) as sender:
             outcome = sender.send(make_message(), ANN)
 
         assert outcome.status == "sent"

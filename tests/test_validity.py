@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import NOW, ROOT, MakeSite
 from feedcheck import check_atom, check_json_feed, check_rss
+
 from feedkit.build import plan_build
 from feedkit.config import load_config
 
