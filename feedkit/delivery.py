@@ -124,7 +124,7 @@ def safe_file_name(address: str) -> str:
     return name
 
 
-def address_problem(address: str) -> str | None:
+def _address_problem(address: str) -> str | None:
     """Return why `address` cannot be an envelope recipient, or None if it can."""
     if not address:
         return "empty address"
@@ -153,7 +153,7 @@ class OutboxSender:
         return self.folder / f"{safe_file_name(recipient)}.eml"
 
     def send(self, message: EmailMessage, recipient: str) -> Outcome:
-        problem = address_problem(recipient)
+        problem = _address_problem(recipient)
         if problem:
             return Outcome("failed", f"bad address {recipient!r}: {problem}")
         path = self.path_for(recipient)
@@ -260,7 +260,7 @@ class SmtpSender:
         return text.replace(password, "********") if password else text
 
     def send(self, message: EmailMessage, recipient: str) -> Outcome:
-        problem = address_problem(recipient)
+        problem = _address_problem(recipient)
         if problem:
             return Outcome("failed", f"bad address {recipient!r}: {problem}")
         if self._unreachable is not None:
@@ -320,12 +320,9 @@ class SmtpSender:
         except smtplib.SMTPResponseException as exc:  # smtp.data() raises when DATA is refused
             self._check(smtp, exc.smtp_code, exc.smtp_error)
             raise _Transient(_reply_text(exc.smtp_code, exc.smtp_error)) from exc
-        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        except OSError as exc:  # disconnected, timed out, reset (SMTPException is an OSError)
             self._drop()
             raise _Transient(str(exc) or type(exc).__name__) from exc
-        except smtplib.SMTPException as exc:
-            self._drop()
-            raise _Transient(str(exc)) from exc
 
     def _check(self, smtp: smtplib.SMTP, code: int, text: bytes | str) -> None:
         """Raise for a refused step, leaving the connection ready for the next message."""
@@ -338,6 +335,12 @@ class SmtpSender:
                 smtp.rset()
             except (smtplib.SMTPException, OSError):
                 self._drop()
+        if code == 530:  # would be refused for every recipient alike
+            raise DeliveryError(
+                f"{self._where} requires a login ({self._redact(_reply_text(code, text))}); "
+                "set smtp.username and the SMTP password in its environment variable",
+                key="smtp.username",
+            )
         if 500 <= code < 600:
             raise _Permanent(_reply_text(code, text))
         raise _Transient(_reply_text(code, text))
@@ -399,10 +402,17 @@ class SmtpSender:
             return smtp
         except (ssl.SSLEOFError, ssl.SSLZeroReturnError) as exc:
             raise _Transient(f"cannot connect to {where}: {exc}", connecting=True) from exc
+        except ssl.SSLCertVerificationError as exc:
+            raise DeliveryError(
+                f"TLS with {where} failed: its certificate is not trusted "
+                f"({exc.verify_message or exc.reason}); check smtp.host against the name in "
+                "the certificate",
+                key="smtp.security",
+            ) from exc
         except ssl.SSLError as exc:
             raise DeliveryError(
-                f"TLS with {where} failed: {exc.reason or exc}; check smtp.security "
-                "and smtp.port (implicit TLS is usually port 465, STARTTLS 587)",
+                f"TLS with {where} failed ({exc.reason or exc}); check smtp.security and "
+                "smtp.port: implicit TLS (ssl) is usually port 465, starttls port 587",
                 key="smtp.security",
             ) from exc
         except smtplib.SMTPNotSupportedError as exc:  # from login(): no AUTH offered
@@ -425,13 +435,16 @@ class SmtpSender:
             else:
                 message = f"{where} refuses to take mail from this host: {reply}"
             raise DeliveryError(message, key=key) from exc
-        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        except smtplib.SMTPServerDisconnected as exc:
             detail = self._redact(str(exc) or type(exc).__name__)
             raise _Transient(f"cannot connect to {where}: {detail}", connecting=True) from exc
         except smtplib.SMTPException as exc:  # e.g. no AUTH mechanism in common
             raise DeliveryError(
                 f"cannot log in at {where}: {self._redact(str(exc))}", key=key
             ) from exc
+        except OSError as exc:  # refused, unreachable, timed out, reset
+            detail = self._redact(str(exc) or type(exc).__name__)
+            raise _Transient(f"cannot connect to {where}: {detail}", connecting=True) from exc
 
     def _drop(self) -> None:
         """Forget the connection without a goodbye: it is broken or being replaced."""

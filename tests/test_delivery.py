@@ -307,6 +307,24 @@ def test_wrong_password_raises_without_showing_it(
     assert sleeps == []
 
 
+def test_server_that_requires_a_login_raises_when_no_username_is_set(
+    smtp_server: FaultySmtpServer,
+) -> None:
+    smtp_server.require_auth("ada", "s3cret")
+    with pytest.raises(DeliveryError, match=r"^smtp\.username: .* requires a login \(530 "):
+        with SmtpSender(settings_for(smtp_server), sleep=no_sleep) as sender:
+            sender.send(make_message(), ANN)
+    assert smtp_server.messages == []
+
+
+def test_no_common_auth_mechanism_raises_naming_smtp_username() -> None:
+    with FaultySmtpServer(auth_mechanisms=()) as server:
+        settings = settings_for(server, username="ada", password="s3cret")
+        with pytest.raises(DeliveryError, match=r"^smtp\.username: cannot log in"):
+            with SmtpSender(settings, sleep=no_sleep) as sender:
+                sender.send(make_message(), ANN)
+
+
 def test_starttls_against_a_server_without_it_raises_naming_smtp_security(
     smtp_server: FaultySmtpServer,
 ) -> None:
