@@ -51,33 +51,21 @@ class SmtpSettings:
 
     def problems(self) -> list[tuple[str, str]]:
         """Return every `(key, message)` wrong with these settings; empty when usable."""
-        found: list[tuple[str, str]] = []
-        if not self.host:
-            found.append(("smtp.host", "is empty; give the SMTP server's host name"))
-        if not 0 < self.port < 65536:
-            found.append(("smtp.port", f"{self.port} is not a port number (1-65535)"))
-        if self.security not in SECURITY_MODES:
-            found.append(
-                (
-                    "smtp.security",
-                    f"{self.security!r} is not one of {', '.join(map(repr, SECURITY_MODES))}",
-                )
-            )
-        if self.username and not self.password:
-            found.append(
-                (
-                    "smtp.username",
-                    "is set but the SMTP password is empty; "
-                    "put the password in its environment variable",
-                )
-            )
-        if not self.timeout > 0:
-            found.append(("smtp.timeout", "must be more than 0 seconds"))
-        if self.attempts < 1:
-            found.append(("smtp.attempts", "must be at least 1"))
-        if self.backoff < 0:
-            found.append(("smtp.backoff", "must not be negative"))
-        return found
+        modes = ", ".join(map(repr, SECURITY_MODES))
+        checks = [
+            (not self.host, "smtp.host", "is empty; give the SMTP server's host name"),
+            (not 0 < self.port < 65536, "smtp.port", f"{self.port} is not a port (1-65535)"),
+            (self.security not in SECURITY_MODES, "smtp.security", f"must be one of {modes}"),
+            (
+                bool(self.username) and not self.password,
+                "smtp.username",
+                "is set but the SMTP password is empty; put it in its environment variable",
+            ),
+            (not self.timeout > 0, "smtp.timeout", "must be more than 0 seconds"),
+            (self.attempts < 1, "smtp.attempts", "must be at least 1"),
+            (self.backoff < 0, "smtp.backoff", "must not be negative"),
+        ]
+        return [(key, message) for failed, key, message in checks if failed]
 
 
 @dataclass(frozen=True)
@@ -203,21 +191,14 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-class _Transient(Exception):
-    """A try failed in a way that may pass: wait and try again."""
+class _TryFailed(Exception):
+    """One try failed: a `permanent` failure is reported at once, any other is retried."""
 
-    def __init__(self, detail: str, *, connecting: bool = False) -> None:
+    def __init__(self, detail: str, *, permanent: bool = False, connecting: bool = False) -> None:
         super().__init__(detail)
         self.detail = detail
-        self.connecting = connecting
-
-
-class _Permanent(Exception):
-    """This message cannot reach this recipient: report it, do not retry."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+        self.permanent = permanent
+        self.connecting = connecting  # the server could not be reached (or would not talk)
 
 
 def _reply_text(code: int, text: bytes | str) -> str:
@@ -271,10 +252,10 @@ class SmtpSender:
         for attempt in range(1, attempts + 1):
             try:
                 detail = self._try_once(sender, recipient, data)
-            except _Permanent as exc:
-                return Outcome("failed", self._redact(exc.detail))
-            except _Transient as exc:
+            except _TryFailed as exc:
                 detail = self._redact(exc.detail)
+                if exc.permanent:
+                    return Outcome("failed", detail)
                 if attempt == attempts:
                     deferred = f"{detail} ({attempts} attempts)"
                     if exc.connecting:
@@ -301,9 +282,10 @@ class SmtpSender:
             options: list[str] = []
             if not (sender + recipient).isascii():
                 if not smtp.has_extn("smtputf8"):
-                    raise _Permanent(
+                    raise _TryFailed(
                         f"{self._where} does not support SMTPUTF8, "
-                        f"needed for the address {recipient!r}"
+                        f"needed for the address {recipient!r}",
+                        permanent=True,
                     )
                 options.append("SMTPUTF8")
             if not data.isascii() and smtp.has_extn("8bitmime"):
@@ -319,10 +301,10 @@ class SmtpSender:
             return _reply_text(code, text)
         except smtplib.SMTPResponseException as exc:  # smtp.data() raises when DATA is refused
             self._check(smtp, exc.smtp_code, exc.smtp_error)
-            raise _Transient(_reply_text(exc.smtp_code, exc.smtp_error)) from exc
+            raise _TryFailed(_reply_text(exc.smtp_code, exc.smtp_error)) from exc
         except OSError as exc:  # disconnected, timed out, reset (SMTPException is an OSError)
             self._drop()
-            raise _Transient(str(exc) or type(exc).__name__) from exc
+            raise _TryFailed(str(exc) or type(exc).__name__) from exc
 
     def _check(self, smtp: smtplib.SMTP, code: int, text: bytes | str) -> None:
         """Raise for a refused step, leaving the connection ready for the next message."""
@@ -333,7 +315,7 @@ class SmtpSender:
         else:
             try:
                 smtp.rset()
-            except (smtplib.SMTPException, OSError):
+            except OSError:  # smtplib's errors are OSErrors too
                 self._drop()
         if code == 530:  # would be refused for every recipient alike
             raise DeliveryError(
@@ -341,9 +323,7 @@ class SmtpSender:
                 "set smtp.username and the SMTP password in its environment variable",
                 key="smtp.username",
             )
-        if 500 <= code < 600:
-            raise _Permanent(_reply_text(code, text))
-        raise _Transient(_reply_text(code, text))
+        raise _TryFailed(_reply_text(code, text), permanent=500 <= code < 600)
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is not None and self._smtp.sock is not None:
@@ -362,7 +342,7 @@ class SmtpSender:
         return self._ssl_context or ssl.create_default_context()
 
     def _open(self, opened: list[smtplib.SMTP]) -> smtplib.SMTP:
-        """Connect, say EHLO, start TLS and log in; raise _Transient or DeliveryError.
+        """Connect, say EHLO, start TLS and log in; raise _TryFailed or DeliveryError.
 
         The connection goes into `opened` as soon as it exists, for the caller to close if
         a later step fails.
@@ -401,7 +381,7 @@ class SmtpSender:
                 smtp.login(settings.username, settings.password or "")
             return smtp
         except (ssl.SSLEOFError, ssl.SSLZeroReturnError) as exc:
-            raise _Transient(f"cannot connect to {where}: {exc}", connecting=True) from exc
+            raise _TryFailed(f"cannot connect to {where}: {exc}", connecting=True) from exc
         except ssl.SSLCertVerificationError as exc:
             raise DeliveryError(
                 f"TLS with {where} failed: its certificate is not trusted "
@@ -424,7 +404,7 @@ class SmtpSender:
         except smtplib.SMTPResponseException as exc:
             reply = self._redact(_reply_text(exc.smtp_code, exc.smtp_error))
             if 400 <= exc.smtp_code < 500:
-                raise _Transient(f"cannot connect to {where}: {reply}", connecting=True) from exc
+                raise _TryFailed(f"cannot connect to {where}: {reply}", connecting=True) from exc
             if key == "smtp.username":
                 message = (
                     f"{where} refused the login for {settings.username!r} ({reply}); check "
@@ -437,14 +417,14 @@ class SmtpSender:
             raise DeliveryError(message, key=key) from exc
         except smtplib.SMTPServerDisconnected as exc:
             detail = self._redact(str(exc) or type(exc).__name__)
-            raise _Transient(f"cannot connect to {where}: {detail}", connecting=True) from exc
+            raise _TryFailed(f"cannot connect to {where}: {detail}", connecting=True) from exc
         except smtplib.SMTPException as exc:  # e.g. no AUTH mechanism in common
             raise DeliveryError(
                 f"cannot log in at {where}: {self._redact(str(exc))}", key=key
             ) from exc
         except OSError as exc:  # refused, unreachable, timed out, reset
             detail = self._redact(str(exc) or type(exc).__name__)
-            raise _Transient(f"cannot connect to {where}: {detail}", connecting=True) from exc
+            raise _TryFailed(f"cannot connect to {where}: {detail}", connecting=True) from exc
 
     def _drop(self) -> None:
         """Forget the connection without a goodbye: it is broken or being replaced."""
@@ -460,7 +440,7 @@ class SmtpSender:
         try:
             if smtp.sock is not None:
                 smtp.quit()
-        except (smtplib.SMTPException, OSError):
+        except OSError:
             pass
         finally:
             _close_quietly(smtp)
