@@ -25,7 +25,7 @@ from feedkit.sending import (
     sender_factory,
     status_report,
 )
-from feedkit.state import State
+from feedkit.state import SenderLock, State
 from feedkit.subscribers import Subscriber, load_subscribers
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -200,10 +200,13 @@ def digest(
             if readonly is not None:
                 readonly.close()
         return
-    with State.open(state_path) as state:
-        result = run_digest(
-            cfg, state, public, subscribers, sender_factory(cfg), now, send_latest=send_latest
-        )
+    # One sender at a time per state file; a second run waits, then finds nothing left to send.
+    with SenderLock(state_path) as lock:
+        lock.acquire(cfg.digest.lock_timeout)
+        with State.open(state_path) as state:
+            result = run_digest(
+                cfg, state, public, subscribers, sender_factory(cfg), now, send_latest=send_latest
+            )
     click.echo(result.summary)
     troubled = sum(d.counts.get("failed", 0) + d.counts.get("deferred", 0) for d in result.digests)
     if troubled:

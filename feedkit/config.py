@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import re
 import string
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,15 @@ class DigestConfig:
     list_id: str | None = None  # default: the site's host name
     summary_chars: int = 300
     max_bytes: int = 100_000  # Gmail clips messages over ~102 KB
+    schedule: str | None = None  # cron with day names, e.g. "0 9 * * mon", for `schedule`
+    timezone: ZoneInfo | None = None  # the schedule's zone; default: the site's
+    catch_up: timedelta = timedelta(hours=12)  # a missed slot younger than this is sent late
+    lock_timeout: float = 60.0  # seconds to wait for another sender to finish
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    schedule: str | None = None  # cron for feed rebuilds under `feedkit schedule`
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,7 @@ class Config:
     permalink: str = "/{year}/{month}/{slug}/"
     feed: FeedConfig = field(default_factory=FeedConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
+    build: BuildConfig = field(default_factory=BuildConfig)
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
 
     def path(self, relative: Path) -> Path:
@@ -274,6 +286,52 @@ def _no_password(value: Any) -> str:
     )
 
 
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*$")
+
+
+def _duration(value: Any) -> timedelta:
+    text = _nonempty(value)
+    m = _DURATION.match(text)
+    if not m or not any(m.groups()):
+        raise ValueError(f"must be a duration such as '12h', '90m' or '1d 6h', not {text!r}")
+    days, hours, minutes = (int(g or 0) for g in m.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def _cron(value: Any) -> str:
+    expr = " ".join(_nonempty(value).split())
+    fields = expr.split(" ")
+    if len(fields) != 5:
+        raise ValueError(
+            f"must be a cron expression of 5 fields (minute hour day month weekday), "
+            f"such as '0 9 * * mon', not {expr!r}"
+        )
+    if any(c.isdigit() for c in fields[4]):
+        raise ValueError(
+            f"write the weekday as a name (mon, tue, …, sun), not {fields[4]!r}: cron counts "
+            "0 as Sunday but APScheduler counts 0 as Monday, so a number would silently move "
+            "the digest to another day"
+        )
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expr, timezone=UTC)
+    except ValueError as exc:
+        raise ValueError(f"is not a valid cron expression ({exc}): {expr!r}") from exc
+    return expr
+
+
+def _float_range(low: float, high: float) -> Checker:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"must be a number, not {value!r}")
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low:g} and {high:g}, not {value}")
+        return float(value)
+
+    return check
+
+
 DIGEST_KEYS: dict[str, Checker] = {
     "from": _mailbox,
     "subscribers": _path,
@@ -287,7 +345,12 @@ DIGEST_KEYS: dict[str, Checker] = {
     "list_id": _nonempty,
     "summary_chars": _int_range(40, 5_000),
     "max_bytes": _int_range(10_000, 10_000_000),
+    "schedule": _cron,
+    "timezone": _timezone,
+    "catch_up": _duration,
+    "lock_timeout": _float_range(0, 86_400),
 }
+BUILD_KEYS: dict[str, Checker] = {"schedule": _cron}
 SMTP_KEYS: dict[str, Checker] = {
     "host": _nonempty,
     "port": _int_range(1, 65535),
@@ -303,6 +366,7 @@ SECTIONS: dict[str, dict[str, Checker]] = {
     "author": AUTHOR_KEYS,
     "feed": FEED_KEYS,
     "digest": DIGEST_KEYS,
+    "build": BUILD_KEYS,
     "smtp": SMTP_KEYS,
 }
 
@@ -380,6 +444,7 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
         author=author,
         feed=FeedConfig(**sections["feed"]),
         digest=DigestConfig(**digest_values),
+        build=BuildConfig(**sections["build"]),
         smtp=SmtpConfig(**sections["smtp"]),
         **site,
     )

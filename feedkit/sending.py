@@ -39,6 +39,7 @@ class DigestOutcome:
 class RunReport:
     baseline: int | None = None  # set on the first run: posts recorded as already sent
     digests: list[DigestOutcome] = field(default_factory=list)
+    stopped: bool = False  # asked to stop before every reader was served
 
     @property
     def summary(self) -> str:
@@ -87,6 +88,7 @@ def run_digest(
     send_latest: int = 0,
     slot: str | None = None,
     renderer: DigestRenderer | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> RunReport:
     """Run one digest: record the archive on the first run, finish unfinished digests,
     then freeze and send a digest of the posts nobody has had yet."""
@@ -102,15 +104,16 @@ def run_digest(
     for record, waiting in plan.resume:
         outcome = DigestOutcome(record.id, len(record.posts), resumed=True)
         report.digests.append(outcome)
-        _deliver(renderer, state, record, waiting, current, open_sender, now, outcome)
+        _deliver(renderer, state, record, waiting, current, open_sender, now, outcome, should_stop)
 
-    if plan.new:
+    if plan.new and not should_stop():
         record = make_record(plan.new, cfg, now, slot)
         state.create_digest(record, [Recipient(s.key, s.name) for s in subscribers])
         outcome = DigestOutcome(record.id, len(record.posts), resumed=False)
         report.digests.append(outcome)
         waiting = state.recipients(record.id, waiting_only=True)
-        _deliver(renderer, state, record, waiting, current, open_sender, now, outcome)
+        _deliver(renderer, state, record, waiting, current, open_sender, now, outcome, should_stop)
+    report.stopped = should_stop()
     return report
 
 
@@ -123,6 +126,7 @@ def _deliver(
     open_sender: Callable[[str], Sender],
     now: datetime,
     outcome: DigestOutcome,
+    should_stop: Callable[[], bool],
 ) -> None:
     if not waiting:
         return
@@ -131,6 +135,9 @@ def _deliver(
     sender = open_sender(record.id)
     try:
         for recipient in waiting:
+            if should_stop():  # the rest stay pending: the next run sends them this digest
+                log.info("stopping: %s left pending for the next run", record.id)
+                break
             subscriber = current.get(recipient.email)
             if subscriber is None:  # left the list since the digest was frozen
                 state.record_outcome(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -33,6 +36,16 @@ CREATE TABLE IF NOT EXISTS digest_posts (
     PRIMARY KEY (digest_id, position)
 );
 CREATE INDEX IF NOT EXISTS digest_posts_post ON digest_posts(post_id);
+-- Scheduled times ("slots") and what became of each: at most one digest run per slot.
+CREATE TABLE IF NOT EXISTS slots (
+    job TEXT NOT NULL,
+    slot TEXT NOT NULL,             -- wall-clock time and zone, e.g. 2026-03-29T02:30 Europe/Berlin
+    due TEXT NOT NULL,              -- the instant it was due (ISO 8601)
+    status TEXT NOT NULL,           -- served | coalesced | skipped
+    detail TEXT NOT NULL DEFAULT '',
+    recorded TEXT NOT NULL,
+    PRIMARY KEY (job, slot)
+);
 CREATE TABLE IF NOT EXISTS recipients (
     digest_id TEXT NOT NULL REFERENCES digests(id),
     email TEXT NOT NULL,            -- lower-cased address
@@ -226,9 +239,27 @@ class State:
                 (status, detail, now.isoformat(), digest_id, email),
             )
 
-    def slot_served(self, slot: str) -> bool:
-        row = self.conn.execute("SELECT 1 FROM digests WHERE slot=?", (slot,)).fetchone()
-        return row is not None
+    # -- scheduled slots ---------------------------------------------------------------------
+
+    def slot_status(self, job: str, slot: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT status FROM slots WHERE job=? AND slot=?", (job, slot)
+        ).fetchone()
+        return row[0] if row else None
+
+    def record_slot(
+        self, job: str, slot: str, due: datetime, status: str, detail: str, now: datetime
+    ) -> None:
+        with _transaction(self.conn):
+            self.conn.execute(
+                "INSERT OR REPLACE INTO slots VALUES (?, ?, ?, ?, ?, ?)",
+                (job, slot, due.isoformat(), status, detail, now.isoformat()),
+            )
+
+    def last_slot_due(self, job: str) -> datetime | None:
+        """Return when the latest recorded slot of `job` was due, if any."""
+        rows = self.conn.execute("SELECT due FROM slots WHERE job=?", (job,)).fetchall()
+        return max((datetime.fromisoformat(r[0]) for r in rows), default=None)
 
     def recent_digests(self, limit: int = 10) -> list[tuple[DigestRecord, list[Recipient]]]:
         rows = self.conn.execute(
@@ -238,6 +269,73 @@ class State:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+class SenderLock:
+    """Held by whoever sends digests from one state file: a scheduler, or `feedkit digest`.
+
+    An OS file lock (flock): the kernel drops it when its process dies, even by kill -9, so
+    a stale lock can never block the next run; the file only says who holds it.
+    """
+
+    def __init__(self, state_path: Path) -> None:
+        self.path = state_path.with_name(state_path.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(
+        self,
+        timeout: float,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = clock() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if clock() >= deadline:
+                    holder = _read_holder(fd)
+                    os.close(fd)
+                    raise LockedError(
+                        f"{self.path}: another feedkit is sending digests ({holder}); waited "
+                        f"{timeout:g} s. Try again when it is done, or raise "
+                        "digest.lock_timeout"
+                    ) from None
+                sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.write(
+            fd,
+            f"pid {os.getpid()} since {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}".encode(),
+        )
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> SenderLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class LockedError(FeedkitError):
+    """Another process holds the sender lock."""
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, 200).decode(errors="replace").strip() or "holder unknown"
+    except OSError:
+        return "holder unknown"
 
 
 def _snapshot(data: dict[str, Any]) -> PostSnapshot:

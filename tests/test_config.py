@@ -102,3 +102,54 @@ def test_section_that_is_not_a_table(tmp_path: Path) -> None:
     path = write(tmp_path, 'title = "T"\nbase_url = "https://e.com/"\nfeed = 3\n')
     with pytest.raises(ConfigError, match=r"feed: must be a table \(\[feed\]\), not int"):
         load_config(path)
+
+
+SCHEDULE_BASE = 'title = "T"\nbase_url = "https://e.com/"\n'
+
+
+def test_schedule_settings(tmp_path: Path) -> None:
+    cfg = load_config(
+        write(
+            tmp_path,
+            SCHEDULE_BASE
+            + (
+                '[digest]\nschedule = "0 9 * * mon"\ntimezone = "America/New_York"\n'
+                'catch_up = "1d 6h"\n[build]\nschedule = "*/15 * * * *"\n'
+            ),
+        )
+    )
+    assert cfg.digest.schedule == "0 9 * * mon"
+    assert str(cfg.digest.timezone) == "America/New_York"
+    assert cfg.digest.catch_up.total_seconds() == 30 * 3600
+    assert cfg.build.schedule == "*/15 * * * *"
+    default = load_config(write(tmp_path, SCHEDULE_BASE))
+    assert default.digest.catch_up.total_seconds() == 12 * 3600
+    assert default.digest.schedule is None and default.build.schedule is None
+
+
+def test_bad_schedules_are_refused_with_the_reason(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        SCHEDULE_BASE
+        + (
+            '[digest]\nschedule = "0 9 * * 1"\ntimezone = "Europe/Atlantis"\ncatch_up = "soon"\n'
+            '[build]\nschedule = "61 * * * *"\n'
+        ),
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).splitlines() == [
+        "feedkit.toml: digest.schedule: write the weekday as a name (mon, tue, …, sun), not '1': "
+        "cron counts 0 as Sunday but APScheduler counts 0 as Monday, so a number would silently "
+        "move the digest to another day",
+        "feedkit.toml: digest.timezone: unknown time zone 'Europe/Atlantis'; use an IANA name "
+        "such as 'Europe/Berlin' or 'UTC'",
+        "feedkit.toml: digest.catch_up: must be a duration such as '12h', '90m' or '1d 6h', "
+        "not 'soon'",
+        "feedkit.toml: build.schedule: is not a valid cron expression (Error validating "
+        "expression '61': the last value (61) is higher than the maximum value (59)): "
+        "'61 * * * *'",
+    ]
+    four_fields = write(tmp_path, SCHEDULE_BASE + '[digest]\nschedule = "0 9 * *"\n')
+    with pytest.raises(ConfigError, match="must be a cron expression of 5 fields"):
+        load_config(four_fields)
