@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from smtp_server import smtp_server_fixture  # noqa: F401  (the `smtp_server` fixture)
 
 from feedkit.config import Config, load_config
+
+from smtp_server import smtp_server_fixture  # noqa: F401  (the `smtp_server` fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from conftest import NOW, SITE_TOML
-
 from feedkit.config import Config, load_config
 from feedkit.loader import load_posts, public_posts
 from feedkit.models import Post
+
+from conftest import NOW, SITE_TOML
 
 DIGEST_TOML = (
     SITE_TOML

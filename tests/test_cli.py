@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, NOW_ENV, ROOT, MakeSite
 
 from feedkit.cli import main
+
+from conftest import FIXTURES, NOW_ENV, ROOT, MakeSite
 
 
 def run(runner: CliRunner, *args: str):

@@ -7,7 +7,6 @@ import sys
 
 from conftest import ROOT
 
-
 CODE = [d for d in ("feedkit", "tests", "bench") if (ROOT / d).is_dir()]
 
 

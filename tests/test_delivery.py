@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401
 
 from feedkit.delivery import (
     DeliveryError,
@@ -30,6 +29,8 @@ from feedkit.delivery import (
     safe_file_name,
 )
 from feedkit.errors import ConfigError
+
+from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401
 
 ANN = "ann@example.com"
 BOB = "bob@example.com"

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import NOW
-from digest_site import SECRET_ENV, make_digest_site, public, write_post
 
 from feedkit.digest import DigestRenderer, make_record, message_id, unsubscribe_token
 from feedkit.errors import ConfigError
 from feedkit.subscribers import Subscriber
+
+from conftest import NOW
+from digest_site import SECRET_ENV, make_digest_site, public, write_post
 
 HOSTILE = "Tom & Jerry <script>alert(1)</script> {{ 7*7 }} “curly” 🚀 日本語"
 

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from feedcheck import FeedIssue, check_atom, check_json_feed, check_rss
 from feedgen.feed import FeedGenerator
 from lxml import etree
+
+from feedcheck import FeedIssue, check_atom, check_json_feed, check_rss
 
 SITE = "https://example.com/"
 ATOM_URL = "https://example.com/atom.xml"

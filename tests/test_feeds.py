@@ -11,11 +11,12 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import NOW, ROOT, MakeSite
 
 from feedkit.build import plan_build
 from feedkit.config import load_config
 from feedkit.loader import public_posts
+
+from conftest import NOW, ROOT, MakeSite
 
 HOSTILE = 'Tom & Jerry <b>"quoted"</b> 🚀 שלום {{ 7*7 }} {% raw %}'
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import NOW, ROOT
 
 from feedkit.build import plan_build
 from feedkit.config import load_config
+
+from conftest import NOW, ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "sample"
 NAMES = ["atom.xml", "rss.xml", "feed.json", "tags/python/atom.xml", "tags/python/rss.xml"]

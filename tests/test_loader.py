@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, MakeSite
-from loader_expect import post_record
 
 from feedkit.errors import ContentError
 from feedkit.loader import load_posts, parse_date, public_posts, read_body
+
+from conftest import FIXTURES, MakeSite
+from loader_expect import post_record
 
 GOOD = sorted(p for p in (FIXTURES / "posts").rglob("*.md"))
 BAD = sorted((FIXTURES / "bad").glob("*.md"))

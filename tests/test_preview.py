@@ -11,14 +11,15 @@ from pathlib import Path
 import feedparser
 import pytest
 from click.testing import CliRunner
-from conftest import NOW
-from digest_site import SECRET_ENV, make_digest_site, public, write_post
 
 from feedkit.cli import main
 from feedkit.preview import make_server, serve_in_thread
 from feedkit.sending import run_digest, sender_factory
 from feedkit.state import State
 from feedkit.subscribers import Subscriber
+
+from conftest import NOW
+from digest_site import SECRET_ENV, make_digest_site, public, write_post
 
 
 @pytest.fixture

@@ -9,9 +9,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import NOW
-from digest_site import SECRET_ENV, make_digest_site, public, write_post
-from smtp_server import FaultySmtpServer
 
 from feedkit.cli import main
 from feedkit.config import load_config
@@ -19,6 +16,10 @@ from feedkit.digest import DigestRenderer
 from feedkit.sending import run_digest, sender_factory
 from feedkit.state import State
 from feedkit.subscribers import load_subscribers
+
+from conftest import NOW
+from digest_site import SECRET_ENV, make_digest_site, public, write_post
+from smtp_server import FaultySmtpServer
 
 READERS = [(f"reader{i}@example.org", f"Reader {i}") for i in range(6)]
 

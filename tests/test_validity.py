@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NOW, ROOT, MakeSite
-from feedcheck import check_atom, check_json_feed, check_rss
 
 from feedkit.build import plan_build
 from feedkit.config import load_config
+
+from conftest import NOW, ROOT, MakeSite
+from feedcheck import check_atom, check_json_feed, check_rss
 
 CHECKS = {"atom.xml": check_atom, "rss.xml": check_rss, "feed.json": check_json_feed}
 
