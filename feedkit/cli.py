@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import traceback
@@ -18,6 +19,7 @@ from feedkit.config import CONFIG_NAME, Config, load_config
 from feedkit.errors import ContentError, FeedkitError, Problem
 from feedkit.loader import display_path, load_posts, public_posts
 from feedkit.preview import make_server, preview_text
+from feedkit.schedule import run_once, serve
 from feedkit.sending import (
     dry_run_report,
     run_digest,
@@ -252,6 +254,25 @@ def preview(config_path: Path, port: int, text_only: bool) -> None:
         pass
     finally:
         server.server_close()
+
+
+@main.command()
+@config_option
+@click.option(
+    "--once", is_flag=True, help="Do whatever is due now and exit (for cron or a systemd timer)."
+)
+@error_boundary
+def schedule(config_path: Path, once: bool) -> None:
+    """Send digests and rebuild feeds on the schedules in feedkit.toml, in the foreground."""
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if once:
+        for line in run_once(config_path, now_from_env()):
+            click.echo(line)
+        return
+    serve(config_path, lambda: datetime.now(UTC))
 
 
 if __name__ == "__main__":

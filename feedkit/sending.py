@@ -89,6 +89,7 @@ def run_digest(
     slot: str | None = None,
     renderer: DigestRenderer | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    resume_only: bool = False,
 ) -> RunReport:
     """Run one digest: record the archive on the first run, finish unfinished digests,
     then freeze and send a digest of the posts nobody has had yet."""
@@ -106,7 +107,7 @@ def run_digest(
         report.digests.append(outcome)
         _deliver(renderer, state, record, waiting, current, open_sender, now, outcome, should_stop)
 
-    if plan.new and not should_stop():
+    if plan.new and not resume_only and not should_stop():
         record = make_record(plan.new, cfg, now, slot)
         state.create_digest(record, [Recipient(s.key, s.name) for s in subscribers])
         outcome = DigestOutcome(record.id, len(record.posts), resumed=False)

@@ -239,6 +239,10 @@ class State:
                 (status, detail, now.isoformat(), digest_id, email),
             )
 
+    def digest_for_slot(self, slot: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM digests WHERE slot=?", (slot,)).fetchone()
+        return row[0] if row else None
+
     # -- scheduled slots ---------------------------------------------------------------------
 
     def slot_status(self, job: str, slot: str) -> str | None:

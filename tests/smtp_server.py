@@ -128,6 +128,7 @@ class FaultySmtpServer:
             enable_SMTPUTF8=smtputf8,
         )
         self._running = False
+        self.delay = 0.0  # seconds before accepting each message
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -309,6 +310,8 @@ class FaultySmtpServer:
                 transport.close()
             await asyncio.sleep(30)
             return "421 4.4.2 Connection dropped"
+        if self.delay:  # a slow server, so a test can interrupt a batch half-way
+            await asyncio.sleep(self.delay)
         raw = envelope.original_content or b""
         transport = server.transport
         received = Received(

@@ -1,0 +1,265 @@
+"""Scheduled digests with a fake clock: on time, never twice, never missed, through DST."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from apscheduler.triggers.cron import CronTrigger
+
+from feedkit.config import load_config
+from feedkit.schedule import CronSlots, DigestKeeper, Slot, keeper_for
+from feedkit.state import State
+
+from conftest import NOW
+from digest_site import SECRET_ENV, make_digest_site, write_post
+
+BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
+UTC = ZoneInfo("UTC")
+
+
+def test_daily_slots_are_one_per_calendar_day_through_a_whole_year() -> None:
+    for tz in (BERLIN, NEW_YORK):
+        slots = CronSlots("30 2 * * *", tz).between(
+            datetime(2025, 12, 31, 12, tzinfo=tz), datetime(2026, 12, 31, 12, tzinfo=tz)
+        )
+        days = Counter(s.due.astimezone(tz).date() for s in slots)
+        assert len(slots) == 365
+        assert set(days.values()) == {1}
+        assert min(days) == date(2026, 1, 1) and max(days) == date(2026, 12, 31)
+
+
+def test_nonexistent_and_repeated_times_are_served_once() -> None:
+    spring = CronSlots("30 2 * * *", BERLIN).between(
+        datetime(2026, 3, 28, 12, tzinfo=UTC), datetime(2026, 3, 30, 12, tzinfo=UTC)
+    )
+    # 02:30 does not exist on 29 March in Berlin: the slot is due at 03:30 summer time.
+    assert [s.due.astimezone(BERLIN).isoformat() for s in spring] == [
+        "2026-03-29T03:30:00+02:00",
+        "2026-03-30T02:30:00+02:00",
+    ]
+    autumn = CronSlots("30 1 * * *", NEW_YORK).between(
+        datetime(2026, 10, 31, 12, tzinfo=UTC), datetime(2026, 11, 2, 12, tzinfo=UTC)
+    )
+    # 01:30 happens twice on 1 November in New York: served at the first.
+    assert [s.due.astimezone(NEW_YORK).isoformat() for s in autumn] == [
+        "2026-11-01T01:30:00-04:00",
+        "2026-11-02T01:30:00-05:00",
+    ]
+
+
+def apscheduler_fires(expr: str, tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
+    """The times APScheduler 3.x's own trigger fires: it skips and repeats around DST."""
+    trigger = CronTrigger.from_crontab(expr, timezone=tz)
+    fires, previous, now = [], None, start
+    while True:
+        fire = trigger.get_next_fire_time(previous, now)
+        if fire is None or fire > end:
+            return fires
+        if not fires or fire != fires[-1]:
+            fires.append(fire)
+        previous, now = fire, max(fire, now) + timedelta(minutes=1)
+
+
+def simulate(
+    keeper: DigestKeeper,
+    start: datetime,
+    end: datetime,
+    *,
+    watch: timedelta,
+    fires: list[datetime],
+    down: tuple[datetime, datetime] | None = None,
+) -> None:
+    """Wake the keeper as the real scheduler would: on its cron fires, every `watch`, and
+    at start, except while the process is down."""
+    ticks = set(fires)
+    t = start
+    while t <= end:
+        ticks.add(t)
+        t += watch
+    started = False
+    for tick in sorted(ticks):
+        if not start <= tick <= end:
+            continue
+        if down and down[0] <= tick < down[1]:
+            started = False
+            continue
+        if not started:
+            keeper.start(tick)
+            started = True
+        else:
+            keeper.tick(tick)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.slots: list[Slot] = []
+
+    def __call__(self, state: State, slot: Slot, now: datetime, resume_only: bool) -> None:
+        assert slot.due <= now
+        self.slots.append(slot)
+
+
+@pytest.mark.parametrize("tz", [BERLIN, NEW_YORK], ids=str)
+@pytest.mark.parametrize("month", [3, 10, 11])
+def test_daily_digest_at_0230_across_dst_changes(tmp_path: Path, tz: ZoneInfo, month: int) -> None:
+    start = datetime(2026, month, 1, tzinfo=tz) if month != 3 else datetime(2026, 3, 5, tzinfo=tz)
+    end = start + timedelta(days=28)
+    recorder = Recorder()
+    keeper = DigestKeeper(
+        CronSlots("30 2 * * *", tz), timedelta(hours=12), tmp_path / "state.db", recorder
+    )
+    simulate(
+        keeper,
+        start,
+        end,
+        watch=timedelta(minutes=5),
+        fires=apscheduler_fires("30 2 * * *", tz, start, end),
+    )
+    days = Counter(s.due.astimezone(tz).date() for s in recorder.slots)
+    assert len(days) == 28 and set(days.values()) == {1}, days
+    assert len({s.key for s in recorder.slots}) == len(recorder.slots)
+
+
+def test_weekly_digest_over_eight_weeks_sends_eight_digests(tmp_path: Path, monkeypatch) -> None:
+    for key, value in SECRET_ENV.items():
+        monkeypatch.setenv(key, value)
+    start = datetime(2026, 11, 2, 8, tzinfo=BERLIN)  # a Monday, before 09:00
+    cfg = make_digest_site(
+        tmp_path,
+        [("ada@example.org", "Ada"), ("ben@example.org", "Ben")],
+        extra_toml='schedule = "0 9 * * mon"\n',
+    )
+    keeper = keeper_for(cfg, tmp_path / "feedkit.toml", lambda: False)
+    # The first run, a week before: the archive is recorded, not sent.
+    keeper.start(datetime(2026, 10, 26, 9, 30, tzinfo=BERLIN))
+    t = start
+    for week in range(8):
+        write_post(tmp_path, f"week-{week}", f"Week {week}", t + timedelta(days=week * 7 - 2))
+    simulate(
+        keeper,
+        start,
+        start + timedelta(weeks=8),
+        watch=timedelta(minutes=30),
+        fires=apscheduler_fires("0 9 * * mon", BERLIN, start, start + timedelta(weeks=8)),
+    )
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        digests = state.recent_digests(50)
+    assert len(digests) == 8
+    assert all(len(d.posts) == 1 for d, _ in digests)
+    assert all(r.status == "sent" for _, readers in digests for r in readers)
+    for address in ("ada@example.org", "ben@example.org"):
+        files = sorted((tmp_path / "outbox").glob(f"*/{address}.eml"))
+        assert len(files) == 8
+
+
+def test_downtime_over_two_slots_gives_exactly_one_catch_up(tmp_path: Path) -> None:
+    recorder = Recorder()
+    keeper = DigestKeeper(
+        CronSlots("0 * * * *", UTC), timedelta(hours=12), tmp_path / "state.db", recorder
+    )
+    start = datetime(2026, 6, 1, 0, 30, tzinfo=UTC)
+    keeper.start(start)
+    keeper.tick(datetime(2026, 6, 1, 1, 0, tzinfo=UTC))
+    # Down from 01:10 to 03:20: the 02:00 and 03:00 slots are missed.
+    keeper.start(datetime(2026, 6, 1, 3, 20, tzinfo=UTC))
+    keeper.tick(datetime(2026, 6, 1, 3, 25, tzinfo=UTC))
+    assert [s.key for s in recorder.slots] == [
+        "2026-06-01T00:00 UTC",
+        "2026-06-01T01:00 UTC",
+        "2026-06-01T03:00 UTC",
+    ]
+    with State.open(tmp_path / "state.db") as state:
+        assert state.slot_status("digest", "2026-06-01T02:00 UTC") == "coalesced"
+
+
+def test_downtime_longer_than_catch_up_sends_nothing_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder = Recorder()
+    keeper = DigestKeeper(
+        CronSlots("0 9 * * *", BERLIN), timedelta(hours=12), tmp_path / "state.db", recorder
+    )
+    keeper.start(datetime(2026, 6, 1, 9, 1, tzinfo=BERLIN))
+    caplog.set_level(logging.INFO, "feedkit.schedule")
+    keeper.start(datetime(2026, 6, 4, 22, 0, tzinfo=BERLIN))  # 13 h after the 4 June slot
+    assert [s.key for s in recorder.slots] == ["2026-06-01T09:00 Europe/Berlin"]
+    assert (
+        "skipped 3 digest slot(s) missed while feedkit was not running, more than "
+        "catch_up (12h) ago: 2026-06-02T09:00 Europe/Berlin, 2026-06-03T09:00 "
+        "Europe/Berlin, 2026-06-04T09:00 Europe/Berlin"
+    ) in caplog.text
+    keeper.tick(datetime(2026, 6, 5, 9, 0, tzinfo=BERLIN))
+    assert recorder.slots[-1].key == "2026-06-05T09:00 Europe/Berlin"
+
+
+def test_a_served_slot_is_not_served_again_by_a_second_scheduler(tmp_path: Path) -> None:
+    first, second = Recorder(), Recorder()
+    slots = CronSlots("0 9 * * *", UTC)
+    a = DigestKeeper(slots, timedelta(hours=12), tmp_path / "state.db", first)
+    b = DigestKeeper(slots, timedelta(hours=12), tmp_path / "state.db", second)
+    when = datetime(2026, 6, 1, 9, 0, 30, tzinfo=UTC)
+    a.tick(when)
+    b.tick(when)
+    b.start(when + timedelta(minutes=5))
+    assert len(first.slots) == 1 and second.slots == []
+
+
+def test_schedule_once_serves_the_due_slot(tmp_path: Path, runner, monkeypatch) -> None:
+    from feedkit.cli import main
+
+    make_digest_site(
+        tmp_path,
+        [("ada@example.org", "Ada")],
+        extra_toml='schedule = "0 9 * * *"\ncatch_up = "2h"\n',
+    )
+    config = str(tmp_path / "feedkit.toml")
+    env = {**SECRET_ENV, "FEEDKIT_NOW": datetime(2026, 11, 22, 9, 30, tzinfo=BERLIN).isoformat()}
+    first = runner.invoke(main, ["schedule", "--once", "--config", config], env=env)
+    assert first.exit_code == 0, first.output
+    assert first.stdout == "digest slot 2026-11-22T09:00 Europe/Berlin served\n"
+    assert (tmp_path / "public" / "atom.xml").exists()
+    again = runner.invoke(main, ["schedule", "--once", "--config", config], env=env)
+    assert again.stdout == "no digest due\n"
+
+
+def test_schedule_without_schedules_says_what_to_set(tmp_path: Path, runner) -> None:
+    from feedkit.cli import main
+
+    make_digest_site(tmp_path, [])
+    result = runner.invoke(main, ["schedule", "--config", str(tmp_path / "feedkit.toml")])
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "error: feedkit.toml: nothing to schedule: set digest.schedule and/or build.schedule\n"
+    )
+
+
+def test_stop_keeps_the_slot_open_for_the_next_start(tmp_path: Path) -> None:
+    cfg = make_digest_site(tmp_path, [])
+    assert cfg  # the keeper below only needs a state path
+    from feedkit.sending import RunReport
+
+    calls: list[bool] = []
+
+    def stopped_run(state, slot, now, resume_only):
+        calls.append(resume_only)
+        report = RunReport()
+        report.stopped = len(calls) == 1
+        return report
+
+    keeper = DigestKeeper(
+        CronSlots("0 9 * * *", UTC), timedelta(hours=12), tmp_path / "state.db", stopped_run
+    )
+    when = datetime(2026, 6, 1, 9, 1, tzinfo=UTC)
+    keeper.start(when)
+    keeper.start(when + timedelta(minutes=10))
+    keeper.tick(when + timedelta(minutes=20))
+    assert calls == [False, False]
+    assert NOW  # the module's fixed clock is not used: every time here is explicit
+    with State.open(tmp_path / "state.db") as state:
+        assert state.slot_status("digest", "2026-06-01T09:00 UTC") == "served"
+    assert load_config(tmp_path / "feedkit.toml").digest.schedule is None
