@@ -10,25 +10,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from feedkit.build import plan_build, write_outputs
+if TYPE_CHECKING:
+    from feedkit.subscribers import Subscriber
+
 from feedkit.config import CONFIG_NAME, Config, load_config
 from feedkit.errors import ContentError, FeedkitError, Problem
-from feedkit.loader import display_path, load_posts, public_posts
-from feedkit.preview import make_server, preview_text
-from feedkit.schedule import run_once, serve
-from feedkit.sending import (
-    dry_run_report,
-    run_digest,
-    send_test_copy,
-    sender_factory,
-    status_report,
-)
-from feedkit.state import SenderLock, State
-from feedkit.subscribers import Subscriber, load_subscribers
+from feedkit.loader import display_path
+
+# Each command imports the stages it needs when it runs: `feedkit build` is run every few
+# minutes by schedulers and should not pay for mail, templating and scheduling libraries.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,6 +101,8 @@ def _counts(cfg: Config, plan_posts: int, total: int, drafts: int, future: int) 
 @error_boundary
 def build(config_path: Path, drafts: bool) -> None:
     """Write atom.xml, rss.xml and feed.json to the output folder."""
+    from feedkit.build import plan_build, write_outputs
+
     cfg = _load(config_path)
     now = now_from_env()
     plan = plan_build(cfg, now, drafts=drafts)
@@ -132,6 +128,8 @@ def build(config_path: Path, drafts: bool) -> None:
 @error_boundary
 def check(config_path: Path, strict: bool) -> None:
     """Validate feedkit.toml and every post, and render the feeds in memory; write nothing."""
+    from feedkit.build import plan_build
+
     cfg = _load(config_path)
     now = now_from_env()
     plan = plan_build(cfg, now)
@@ -153,6 +151,8 @@ def check(config_path: Path, strict: bool) -> None:
 
 
 def _subscribers(cfg: Config) -> list[Subscriber]:
+    from feedkit.subscribers import load_subscribers
+
     path = cfg.path(cfg.digest.subscribers)
     subscribers, problems = load_subscribers(path, display_path(path, cfg.root))
     report(problems)
@@ -181,6 +181,16 @@ def digest(
     config_path: Path, dry_run: bool, test_address: str | None, send_latest: int, status: bool
 ) -> None:
     """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
+    from feedkit.loader import load_posts, public_posts
+    from feedkit.sending import (
+        dry_run_report,
+        run_digest,
+        send_test_copy,
+        sender_factory,
+        status_report,
+    )
+    from feedkit.state import SenderLock, State
+
     cfg = _load(config_path)
     state_path = cfg.path(cfg.digest.state)
     if status:
@@ -236,6 +246,8 @@ def digest(
 @error_boundary
 def preview(config_path: Path, port: int, text_only: bool) -> None:
     """Show the next digest and the feeds exactly as readers will get them; sends nothing."""
+    from feedkit.preview import make_server, preview_text
+
     cfg = _load(config_path)
     if text_only:
         click.echo(preview_text(cfg, now_from_env()))
@@ -264,6 +276,8 @@ def preview(config_path: Path, port: int, text_only: bool) -> None:
 @error_boundary
 def schedule(config_path: Path, once: bool) -> None:
     """Send digests and rebuild feeds on the schedules in feedkit.toml, in the foreground."""
+    from feedkit.schedule import run_once, serve
+
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
     )
