@@ -15,7 +15,7 @@ from feedkit.config import Config
 from feedkit.errors import OutputError, Problem
 from feedkit.feeds import XSL_NAME, FeedInfo, render_atom, render_json_feed, render_rss
 from feedkit.loader import LoadResult, load_posts, public_posts, read_body, tags_of
-from feedkit.markup import render_html, summarize
+from feedkit.markup import measure, render_html, summarize
 from feedkit.models import Post, RenderedPost
 
 
@@ -28,17 +28,22 @@ class BuildPlan:
     published: int  # posts readers can see
     rendered: int  # posts whose Markdown was rendered for this build
     entries: tuple[RenderedPost, ...] = ()  # the main feed's entries, newest first
+    render_warnings: tuple[Problem, ...] = ()  # found in bodies while rendering
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return self.loaded.warnings
+        # A small file is read whole at load and again to render: report each warning once.
+        return tuple(dict.fromkeys(self.loaded.warnings + self.render_warnings))
 
 
-def render_post(post: Post, cfg: Config) -> RenderedPost:
+def render_post(post: Post, cfg: Config, warnings: list[Problem] | None = None) -> RenderedPost:
     """Return `post` with its body rendered to HTML and its plain-text summary."""
-    body = read_body(post)
+    body = read_body(post, warnings)
+    words, minutes = measure(body)
     return RenderedPost(
         post=post,
+        word_count=words,
+        reading_minutes=minutes,
         html=render_html(body, post.url, post.slug),
         # A post that is only an image or code still needs some text for readers to see.
         summary=summarize(body, post.summary, cfg.feed.summary_chars) or post.title,
@@ -80,13 +85,14 @@ def plan_build(
             )
 
     rendered: dict[str, RenderedPost] = {}  # a post in several feeds is rendered once
+    render_warnings: list[Problem] = []
     files: dict[str, bytes] = {XSL_NAME: xsl_stylesheet()}
     main_entries: list[RenderedPost] = []
     for folder, info, members in feeds:
         entries = main_entries if not folder else []
         for post in members:
             if post.id not in rendered:
-                rendered[post.id] = render_post(post, cfg)
+                rendered[post.id] = render_post(post, cfg, render_warnings)
             entries.append(rendered[post.id])
         files[folder + "atom.xml"] = render_atom(cfg, info, entries, now)
         files[folder + "rss.xml"] = render_rss(cfg, info, entries, now)
@@ -98,6 +104,7 @@ def plan_build(
         published=len(visible),
         rendered=len(rendered),
         entries=tuple(main_entries),
+        render_warnings=tuple(render_warnings),
     )
 
 

@@ -25,7 +25,7 @@ import premailer
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.loader import read_body
-from feedkit.markup import summarize
+from feedkit.markup import measure, summarize
 from feedkit.models import Post
 from feedkit.state import DigestRecord, PostSnapshot
 from feedkit.subscribers import Subscriber
@@ -74,7 +74,7 @@ def snapshot(post: Post, cfg: Config) -> PostSnapshot:
         title=post.title,
         url=post.url,
         published=post.published.isoformat(),
-        reading_minutes=post.reading_minutes,
+        reading_minutes=measure(body)[1],
         authors=tuple(a.name for a in post.authors),
         summary=summarize(body, post.summary, cfg.digest.summary_chars),
         image=post.image,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -14,30 +12,20 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import yaml
-from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
-
+from feedkit import postfile
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.markup import XML_ILLEGAL, measure
 from feedkit.models import Author, Post, slugify
-
-
-class TOMLHandler(BaseHandler):
-    """python-frontmatter's TOML handler needs the unmaintained `toml`; stdlib tomllib does it."""
-
-    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
-    START_DELIMITER = END_DELIMITER = "+++"
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        return tomllib.loads(fm)
-
-
-HANDLERS: tuple[tuple[str, BaseHandler], ...] = (
-    ("YAML", YAMLHandler()),
-    ("TOML", TOMLHandler()),
-    ("JSON", JSONHandler()),
+from feedkit.postfile import (
+    FileProblems,
+    Source,
+    decode,
+    discover,
+    parse_front_matter,
+    read_head,
+    split,
 )
+
 JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 _OFFSET_WITH_SPACE = re.compile(r"\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
@@ -69,161 +57,6 @@ KNOWN_KEYS = frozenset(
 class LoadResult:
     posts: tuple[Post, ...]  # every post, drafts and future ones too, newest first
     warnings: tuple[Problem, ...]
-
-
-@dataclass(frozen=True)
-class _Source:
-    """A post file split into front matter and body, with the line numbers to report."""
-
-    text: str
-    fm_format: str
-    fm_text: str
-    fm_first_line: int  # file line of fm_text's first line
-    body_start: int  # index into text
-    body_line: int
-
-
-class _FileProblems(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-
-
-def discover(content_dir: Path) -> Iterator[Path]:
-    """Yield every post file under `content_dir` in a stable order.
-
-    Hidden files and folders are skipped, and so are Hugo's `_index.md` section pages.
-    """
-    for path in sorted(content_dir.rglob("*.md")):
-        rel = path.relative_to(content_dir)
-        if any(part.startswith(".") for part in rel.parts) or path.name == "_index.md":
-            continue
-        if path.is_file():
-            yield path
-
-
-def decode(raw: bytes, shown: str, warnings: list[Problem]) -> str:
-    """Return the text of a post file: UTF-8 (BOM allowed), LF line ends, XML-safe."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise _FileProblems(
-            [
-                Problem(
-                    shown,
-                    line,
-                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
-                )
-            ]
-        ) from exc
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = XML_ILLEGAL.search(text)
-    if bad:
-        count = len(XML_ILLEGAL.findall(text))
-        line = text.count("\n", 0, bad.start()) + 1
-        warnings.append(
-            Problem(
-                shown,
-                line,
-                f"removed {count} control character(s) that XML feeds cannot carry "
-                f"(first: U+{ord(bad.group()):04X})",
-                warning=True,
-            )
-        )
-        text = XML_ILLEGAL.sub("", text)
-    return text
-
-
-def split(text: str, shown: str) -> _Source:
-    """Return `text` split into front matter and body, or raise naming the broken line."""
-    first_end = text.find("\n")
-    first = text if first_end < 0 else text[:first_end]
-    for fm_format, handler in HANDLERS:
-        assert handler.FM_BOUNDARY is not None
-        if not handler.FM_BOUNDARY.match(first):
-            continue
-        start = len(first) + 1
-        close = handler.FM_BOUNDARY.search(text, start) if first_end >= 0 else None
-        if close is None:
-            delimiter = first.strip()
-            closing = "}" if fm_format == "JSON" else delimiter
-            raise _FileProblems(
-                [
-                    Problem(
-                        shown,
-                        1,
-                        f"front matter opened with '{delimiter}' is never closed; "
-                        f"add a line '{closing}' after the last key",
-                    )
-                ]
-            )
-        body_start = text.find("\n", close.end())
-        body_start = len(text) if body_start < 0 else body_start + 1
-        if fm_format == "JSON":  # the braces belong to the JSON document
-            fm_text, fm_first_line = text[: close.end()], 1
-        else:
-            fm_text, fm_first_line = text[start : close.start()], 2
-        return _Source(
-            text=text,
-            fm_format=fm_format,
-            fm_text=fm_text,
-            fm_first_line=fm_first_line,
-            body_start=body_start,
-            body_line=text.count("\n", 0, body_start) + 1,
-        )
-    raise _FileProblems(
-        [
-            Problem(
-                shown,
-                1,
-                "has no front matter; start the file with a '---' line, then 'title: …', "
-                "'date: …', and close it with another '---' line",
-            )
-        ]
-    )
-
-
-def parse_front_matter(src: _Source, shown: str) -> dict[str, Any]:
-    """Return the front matter mapping, or raise with the file's line of the syntax error."""
-    handler = dict(HANDLERS)[src.fm_format]
-    try:
-        data = handler.load(src.fm_text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = src.fm_first_line + (mark.line if mark else 0)
-        what = exc.problem or exc.context or "syntax error"
-        if exc.context and exc.context_mark and exc.problem:
-            what += f" ({exc.context} at line {src.fm_first_line + exc.context_mark.line})"
-        raise _FileProblems([Problem(shown, line, f"YAML front matter: {what}")]) from exc
-    except yaml.YAMLError as exc:
-        raise _FileProblems(
-            [Problem(shown, src.fm_first_line, f"YAML front matter: {exc}")]
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        if m:
-            line = src.fm_first_line + int(m.group(1)) - 1
-        else:  # "at end of document": the last line of the block
-            line = src.fm_first_line + max(src.fm_text.count("\n") - 1, 0)
-        message = re.sub(r"\s*\(at (?:line|end of).*?\)", "", str(exc))
-        raise _FileProblems([Problem(shown, line, f"TOML front matter: {message}")]) from exc
-    except json.JSONDecodeError as exc:
-        raise _FileProblems([Problem(shown, exc.lineno, f"JSON front matter: {exc.msg}")]) from exc
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise _FileProblems(
-            [
-                Problem(
-                    shown,
-                    src.fm_first_line,
-                    f"front matter must be a mapping of keys to values (like 'title: …'), "
-                    f"not a {type(data).__name__}",
-                )
-            ]
-        )
-    return {str(k): v for k, v in data.items()}
 
 
 def parse_date(value: Any, tz: ZoneInfo) -> datetime:
@@ -319,7 +152,7 @@ class _PostBuilder:
         cfg: Config,
         path: Path,
         shown: str,
-        src: _Source,
+        src: Source,
         meta: dict[str, Any],
         warnings: list[Problem],
     ) -> None:
@@ -389,9 +222,8 @@ class _PostBuilder:
             image = None
 
         if self.problems:
-            raise _FileProblems(self.problems)
+            raise FileProblems(self.problems)
         assert published is not None and updated is not None
-        words, minutes = measure(self.src.text[self.src.body_start :])
         return Post(
             source=self.path,
             rel_path=self.shown,
@@ -407,8 +239,6 @@ class _PostBuilder:
             summary=summary,
             image=urljoin(url, image.strip()) if image else None,
             draft=draft,
-            word_count=words,
-            reading_minutes=minutes,
             extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
         )
 
@@ -519,20 +349,23 @@ def load_post(path: Path, cfg: Config, warnings: list[Problem]) -> Post:
     """Return the Post in `path`; raise ContentError listing what is wrong with it."""
     shown = display_path(path, cfg.root)
     try:
-        text = decode(path.read_bytes(), shown, warnings)
-        src = split(text, shown)
+        src = read_head(path, shown, warnings)
         meta = parse_front_matter(src, shown)
         return _PostBuilder(cfg, path, shown, src, meta, warnings).build()
-    except _FileProblems as exc:
+    except FileProblems as exc:
         raise ContentError(exc.problems) from None
     except OSError as exc:
         raise ContentError.single(shown, 0, f"cannot be read: {exc.strerror}") from exc
 
 
-def read_body(post: Post) -> str:
+def read_body(post: Post, warnings: list[Problem] | None = None) -> str:
     """Return the Markdown body of a loaded post, read again from its file."""
-    text = decode(post.source.read_bytes(), post.rel_path, [])
-    return text[split(text, post.rel_path).body_start :]
+    try:
+        return postfile.read_body(post.source, post.rel_path, warnings)
+    except FileProblems as exc:
+        raise ContentError(exc.problems) from None
+    except OSError as exc:
+        raise ContentError.single(post.rel_path, 0, f"cannot be read: {exc.strerror}") from exc
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -586,7 +419,7 @@ def _key_line(post: Post, key: str) -> int:
     """Return the line of `key` in a post's front matter (1 if it is not there)."""
     try:
         text = decode(post.source.read_bytes(), post.rel_path, [])
-    except (OSError, _FileProblems):
+    except (OSError, FileProblems):
         return 1
     m = re.search(rf"""^\s*["']?{key}["']?\s*[:=]""", text[: split(text, "").body_start], re.M)
     return text.count("\n", 0, m.start()) + 1 if m else 1

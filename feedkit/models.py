@@ -36,8 +36,6 @@ class Post:
     summary: str | None  # summary given in front matter (Markdown allowed), else None
     image: str | None  # absolute URL of the post's image, if any
     draft: bool
-    word_count: int
-    reading_minutes: int
     extra: Mapping[str, Any] = field(default_factory=dict)  # front matter keys we don't use
 
     def is_public(self, now: datetime) -> bool:
@@ -52,6 +50,8 @@ class RenderedPost:
     post: Post
     html: str  # full body HTML, links and image sources absolute
     summary: str  # plain text, no markup, cut near `summary_chars`
+    word_count: int
+    reading_minutes: int
 
 
 _SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)

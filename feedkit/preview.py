@@ -23,7 +23,9 @@ from feedkit.build import BuildPlan, plan_build
 from feedkit.config import Config, load_config
 from feedkit.digest import DigestRenderer, RenderedDigest, format_day, join_names
 from feedkit.errors import ContentError, FeedkitError
-from feedkit.loader import public_posts
+from feedkit.loader import public_posts, read_body
+from feedkit.markup import measure
+from feedkit.models import Post
 from feedkit.sending import next_record
 from feedkit.state import State
 from feedkit.subscribers import Subscriber, load_subscribers
@@ -98,6 +100,13 @@ _PAGE = jinja2.Environment(
 )
 
 
+def reading_minutes(post: Post) -> int | str:
+    try:
+        return measure(read_body(post))[1]
+    except FeedkitError:
+        return "?"  # the problem itself is listed on the page
+
+
 def render_page(cfg: Config, now: datetime) -> str:
     """Return the preview page: next digest, feed as a reader lists it, every post."""
     plan = plan_build(cfg, now)
@@ -129,7 +138,7 @@ def render_page(cfg: Config, now: datetime) -> str:
                 "url": post.url,
                 "status": status,
                 "path": post.rel_path,
-                "line": f"{format_day(post.published, cfg)} | {post.reading_minutes} min read | "
+                "line": f"{format_day(post.published, cfg)} | {reading_minutes(post)} min read | "
                 f"{join_names([a.name for a in post.authors])}",
             }
         )

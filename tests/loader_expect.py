@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from feedkit.loader import read_body
+from feedkit.markup import measure
 from feedkit.models import Post
 
 
 def post_record(post: Post) -> dict[str, Any]:
+    words, minutes = measure(read_body(post))
     return {
         "title": post.title,
         "slug": post.slug,
@@ -20,8 +23,8 @@ def post_record(post: Post) -> dict[str, Any]:
         "summary": post.summary,
         "image": post.image,
         "draft": post.draft,
-        "word_count": post.word_count,
-        "reading_minutes": post.reading_minutes,
+        "word_count": words,
+        "reading_minutes": minutes,
         "body_line": post.body_line,
         "extra": dict(post.extra),
     }

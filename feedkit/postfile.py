@@ -1,0 +1,238 @@
+"""Post files → text, front matter mapping and body, with the file's own line numbers.
+
+Reading is the hot path of a build over thousands of posts: `read_head` reads only as far as
+the end of the front matter; the body is read again, whole, only for posts an output shows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+from feedkit.errors import Problem
+
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The same, as bytes to delete: a cheap test of a whole file before any regex runs.
+_ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+HEAD_BYTES = 4096
+
+
+class TOMLHandler(BaseHandler):
+    """python-frontmatter's TOML handler needs the unmaintained `toml`; stdlib tomllib does it."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+HANDLERS: tuple[tuple[str, BaseHandler], ...] = (
+    ("YAML", YAMLHandler()),
+    ("TOML", TOMLHandler()),
+    ("JSON", JSONHandler()),
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A post file split into front matter and body, with the line numbers to report."""
+
+    text: str
+    fm_format: str
+    fm_text: str
+    fm_first_line: int  # file line of fm_text's first line
+    body_start: int  # index into text
+    body_line: int
+
+
+class FileProblems(Exception):
+    """What is wrong with one file; the loader collects these from every file."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Return every post file under `content_dir` in a stable order.
+
+    Hidden files and folders are skipped, and so are Hugo's `_index.md` section pages.
+    """
+    found: list[Path] = []
+    pending = [content_dir]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    pending.append(Path(entry.path))
+                elif entry.name.endswith(".md") and entry.name != "_index.md" and entry.is_file():
+                    found.append(Path(entry.path))
+    found.sort()
+    return found
+
+
+def has_illegal(raw: bytes) -> bool:
+    """Return True if `raw` may hold characters XML cannot carry (checked exactly later)."""
+    return (
+        len(raw.translate(None, _ILLEGAL_BYTES)) != len(raw)
+        or b"\xef\xbf\xbe" in raw
+        or b"\xef\xbf\xbf" in raw
+    )
+
+
+def decode(raw: bytes, shown: str, warnings: list[Problem]) -> str:
+    """Return the text of a post file: UTF-8 (BOM allowed), LF line ends, XML-safe."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise FileProblems(
+            [
+                Problem(
+                    shown,
+                    line,
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
+                )
+            ]
+        ) from exc
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not has_illegal(raw):
+        return text
+    bad = XML_ILLEGAL.search(text)
+    if bad:
+        count = len(XML_ILLEGAL.findall(text))
+        line = text.count("\n", 0, bad.start()) + 1
+        warnings.append(
+            Problem(
+                shown,
+                line,
+                f"removed {count} control character(s) that XML feeds cannot carry "
+                f"(first: U+{ord(bad.group()):04X})",
+                warning=True,
+            )
+        )
+        text = XML_ILLEGAL.sub("", text)
+    return text
+
+
+def split(text: str, shown: str) -> Source:
+    """Return `text` split into front matter and body, or raise naming the broken line."""
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    for fm_format, handler in HANDLERS:
+        assert handler.FM_BOUNDARY is not None
+        if not handler.FM_BOUNDARY.match(first):
+            continue
+        start = len(first) + 1
+        close = handler.FM_BOUNDARY.search(text, start) if first_end >= 0 else None
+        if close is None:
+            delimiter = first.strip()
+            closing = "}" if fm_format == "JSON" else delimiter
+            raise FileProblems(
+                [
+                    Problem(
+                        shown,
+                        1,
+                        f"front matter opened with '{delimiter}' is never closed; "
+                        f"add a line '{closing}' after the last key",
+                    )
+                ]
+            )
+        body_start = text.find("\n", close.end())
+        body_start = len(text) if body_start < 0 else body_start + 1
+        if fm_format == "JSON":  # the braces belong to the JSON document
+            fm_text, fm_first_line = text[: close.end()], 1
+        else:
+            fm_text, fm_first_line = text[start : close.start()], 2
+        return Source(
+            text=text,
+            fm_format=fm_format,
+            fm_text=fm_text,
+            fm_first_line=fm_first_line,
+            body_start=body_start,
+            body_line=text.count("\n", 0, body_start) + 1,
+        )
+    raise FileProblems(
+        [
+            Problem(
+                shown,
+                1,
+                "has no front matter; start the file with a '---' line, then 'title: …', "
+                "'date: …', and close it with another '---' line",
+            )
+        ]
+    )
+
+
+def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
+    """Return the front matter mapping, or raise with the file's line of the syntax error."""
+    handler = dict(HANDLERS)[src.fm_format]
+    try:
+        data = handler.load(src.fm_text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = src.fm_first_line + (mark.line if mark else 0)
+        what = exc.problem or exc.context or "syntax error"
+        if exc.context and exc.context_mark and exc.problem:
+            what += f" ({exc.context} at line {src.fm_first_line + exc.context_mark.line})"
+        raise FileProblems([Problem(shown, line, f"YAML front matter: {what}")]) from exc
+    except yaml.YAMLError as exc:
+        raise FileProblems(
+            [Problem(shown, src.fm_first_line, f"YAML front matter: {exc}")]
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        if m:
+            line = src.fm_first_line + int(m.group(1)) - 1
+        else:  # "at end of document": the last line of the block
+            line = src.fm_first_line + max(src.fm_text.count("\n") - 1, 0)
+        message = re.sub(r"\s*\(at (?:line|end of).*?\)", "", str(exc))
+        raise FileProblems([Problem(shown, line, f"TOML front matter: {message}")]) from exc
+    except json.JSONDecodeError as exc:
+        raise FileProblems([Problem(shown, exc.lineno, f"JSON front matter: {exc.msg}")]) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FileProblems(
+            [
+                Problem(
+                    shown,
+                    src.fm_first_line,
+                    f"front matter must be a mapping of keys to values (like 'title: …'), "
+                    f"not a {type(data).__name__}",
+                )
+            ]
+        )
+    return {str(k): v for k, v in data.items()}
+
+
+def read_head(path: Path, shown: str, warnings: list[Problem]) -> Source:
+    """Return the file split at the end of its front matter, reading no more than needed."""
+    with open(path, "rb") as f:
+        raw = f.read(HEAD_BYTES)
+        if len(raw) == HEAD_BYTES:
+            cut = raw.rfind(b"\n") + 1  # a line end is always a character boundary
+            head = decode(raw[:cut], shown, warnings) if cut else ""
+            try:
+                return split(head, shown)
+            except FileProblems:
+                raw += f.read()  # front matter longer than the head: read it all
+    return split(decode(raw, shown, warnings), shown)
+
+
+def read_body(path: Path, shown: str, warnings: list[Problem] | None = None) -> str:
+    """Return the whole Markdown body of a post file (strictly UTF-8 checked)."""
+    text = decode(path.read_bytes(), shown, [] if warnings is None else warnings)
+    return text[split(text, shown).body_start :]
