@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
@@ -224,8 +225,8 @@ def _yaml_string(text: str) -> str:
 def _date(instant: datetime, rng: random.Random, short_naive_ok: bool) -> str:
     roll = rng.random()
     if roll < 0.06 and short_naive_ok:
-        # Read in the site's timezone (UTC). Hugo 0.111 cannot parse this form; posts that
-        # use it are kept out of the newest ones so both tools still pick the same 20.
+        # Read in the site's timezone (UTC). Hugo 0.111 cannot parse this form (it dates
+        # such posts 0001-01-01): keep them out of the newest, so both pick the same 20.
         return instant.strftime("%Y-%m-%d %H:%M")
     if roll < 0.12:
         return instant.strftime("%Y-%m-%d %H:%M:%S")
@@ -242,8 +243,10 @@ def _front_matter(rng: random.Random, i: int, instant: datetime, count: int) -> 
     title, slug_base = _title(rng)
     stem = f"{slug_base}-{i}"
     lines = [f"title: {_yaml_string(title)}"]
-    lines.append(f"date: {_date(instant, rng, short_naive_ok=i < count - 60)}")
-    if rng.random() < 0.2:
+    date = _date(instant, rng, short_naive_ok=i < count - 60)
+    lines.append(f"date: {date}")
+    # Hugo falls back to lastmod for a date it cannot parse: no lastmod on such posts.
+    if rng.random() < 0.2 and len(date) > 16:
         later = instant + timedelta(days=rng.randint(1, 400), minutes=rng.randint(0, 1440))
         key = rng.choice(("updated", "lastmod"))
         lines.append(f"{key}: {later.strftime('%Y-%m-%dT%H:%M:%S')}+00:00")
@@ -313,7 +316,7 @@ posts = "/:year/:month/:slugorfilename/"
   [cascade._target]
     kind = "page"
 """
-HUGO_RSS = """{{- printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\" standalone=\\"yes\\"?>" | safeHTML }}
+HUGO_RSS = """{{- printf "<?xml version=%q encoding=%q?>" "1.0" "utf-8" | safeHTML }}
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
   <channel>
     <title>{{ .Site.Title }}</title>
@@ -369,12 +372,16 @@ def generate(root: Path, count: int, seed: int = 1, tag_feeds: bool = False) -> 
             instant = start + timedelta(minutes=minute)
         front, stem = _front_matter(rng, i, instant, count)
         long_post = rng.random() < 0.11
-        target = rng.randint(5400, 6600) if long_post else int(rng.triangular(500, 2400, 900))
+        target = rng.randint(5200, 6200) if long_post else int(rng.triangular(600, 2800, 1060))
         body = _body(rng, target, rng.random() < 0.15, rng.random() < 0.1, rng.random() < 0.3)
         folder = root / "content" / "posts" / str(instant.year)
         folder.mkdir(parents=True, exist_ok=True)
         data = (front + body).encode("utf-8")
-        (folder / f"{stem}.md").write_bytes(data)
+        path = folder / f"{stem}.md"
+        path.write_bytes(data)
+        # Files as old as their posts, as in a real blog; a build never reads dates from them.
+        written = min(instant, start + step * count).timestamp()
+        os.utime(path, (written, written))
         total += len(data)
         if not future and "draft: true" not in front:
             newest = f"content/posts/{instant.year}/{stem}.md"

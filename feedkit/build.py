@@ -1,22 +1,33 @@
-"""The feed build: load every post, render only what the feeds include, write atomically."""
+"""The feed build: choose each feed's entries, render only those, write atomically.
+
+With the build cache (the default), only post files that changed since the last build are
+read, and when no feed's entries changed nothing is rendered or written at all.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from feedkit.config import Config
 from feedkit.errors import OutputError, Problem
-from feedkit.feeds import XSL_NAME, FeedInfo, render_atom, render_json_feed, render_rss
-from feedkit.loader import LoadResult, load_posts, public_posts, read_body, tags_of
-from feedkit.markup import measure, render_html, summarize
-from feedkit.models import Post, RenderedPost
+from feedkit.loader import LoadResult, Progress, body_of, load_posts, read_raw
+from feedkit.models import Post, RenderedPost, slugify
+
+if TYPE_CHECKING:
+    from feedkit.cache import BuildCache
+
+# The same as feeds.XSL_NAME; not imported from there, so a build that changes nothing never
+# loads feedgen.
+XSL_NAME = "feed.xsl"
 
 
 @dataclass(frozen=True)
@@ -24,30 +35,96 @@ class BuildPlan:
     """Every output file's bytes, decided before anything is written."""
 
     files: Mapping[str, bytes]  # path relative to the output folder → content
-    loaded: LoadResult
+    reused: bool  # nothing changed: the last build's files stand, `files` is empty
+    total: int  # post files
     published: int  # posts readers can see
+    drafts: int
+    scheduled: int  # dated in the future
     rendered: int  # posts whose Markdown was rendered for this build
+    warnings: tuple[Problem, ...] = ()
     entries: tuple[RenderedPost, ...] = ()  # the main feed's entries, newest first
-    render_warnings: tuple[Problem, ...] = ()  # found in bodies while rendering
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        # A small file is read whole at load and again to render: report each warning once.
-        return tuple(dict.fromkeys(self.loaded.warnings + self.render_warnings))
+    loaded: LoadResult | None = None  # every post, when the build read them all
+    members: dict[str, Post] = field(default_factory=dict)  # the posts in some feed
+    signature: str = ""  # what the files were made from
 
 
-def render_post(post: Post, cfg: Config, warnings: list[Problem] | None = None) -> RenderedPost:
-    """Return `post` with its body rendered to HTML and its plain-text summary."""
-    body = read_body(post, warnings)
-    words, minutes = measure(body)
-    return RenderedPost(
-        post=post,
-        word_count=words,
-        reading_minutes=minutes,
-        html=render_html(body, post.url, post.slug),
-        # A post that is only an image or code still needs some text for readers to see.
-        summary=summarize(body, post.summary, cfg.feed.summary_chars) or post.title,
+@dataclass(frozen=True)
+class Choice:
+    """One post as far as choosing feed entries goes."""
+
+    shown: str
+    published: float
+    slug: str
+    draft: bool
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    folder: str  # "" for the site feed, "tags/<slug>/" for a tag's
+    title: str
+    description: str
+    members: list[str]  # posts, by path as shown, newest first
+
+
+def choose_feeds(
+    cfg: Config, choices: list[Choice], now: datetime, drafts: bool
+) -> tuple[list[FeedPlan], int]:
+    """Return each feed's entries and the number of posts readers can see at `now`."""
+    cutoff = now.timestamp()
+    visible = sorted(
+        (c for c in choices if (drafts or not c.draft) and c.published <= cutoff),
+        key=lambda c: (c.published, c.slug),
+        reverse=True,
     )
+    limit = cfg.feed.limit
+    feeds = [FeedPlan("", cfg.title, cfg.description, [c.shown for c in visible[:limit]])]
+    if cfg.feed.tag_feeds:
+        tags: dict[str, tuple[str, list[str]]] = {}
+        for choice in visible:
+            for tag in choice.tags:
+                name, members = tags.setdefault(slugify(tag) or tag, (tag, []))
+                members.append(choice.shown)
+        for slug, (name, members) in sorted(tags.items()):
+            feeds.append(
+                FeedPlan(
+                    f"tags/{slug}/",
+                    f"{cfg.title}: {name}",
+                    f"Posts tagged “{name}” on {cfg.title}",
+                    members[:limit],
+                )
+            )
+    return feeds, len(visible)
+
+
+def render_post(
+    post: Post,
+    cfg: Config,
+    warnings: list[Problem] | None = None,
+    cache: BuildCache | None = None,
+) -> RenderedPost:
+    """Return `post` with its body rendered to HTML and its plain-text summary."""
+    raw = read_raw(post)
+    key = cache.render_key(raw, post, cfg.feed.summary_chars) if cache else ""
+    stored = cache.render(key) if cache else None
+    if stored is not None:
+        html, summary, words, minutes, found = stored
+        if warnings is not None:
+            warnings.extend(found)
+    else:
+        from feedkit.markup import measure, render_html, summarize
+
+        found = []
+        body = body_of(post, raw, found)
+        words, minutes = measure(body)
+        html = render_html(body, post.url, post.slug)
+        # A post that is only an image or code still needs some text for readers to see.
+        summary = summarize(body, post.summary, cfg.feed.summary_chars) or post.title
+        if cache is not None:
+            cache.remember_render(key, (html, summary, words, minutes, tuple(found)))
+        if warnings is not None:
+            warnings.extend(found)
+    return RenderedPost(post, html, summary, words, minutes)
 
 
 def xsl_stylesheet() -> bytes:
@@ -55,57 +132,116 @@ def xsl_stylesheet() -> bytes:
 
 
 def plan_build(
-    cfg: Config, now: datetime, *, drafts: bool = False, loaded: LoadResult | None = None
+    cfg: Config,
+    now: datetime,
+    *,
+    drafts: bool = False,
+    cache: BuildCache | None = None,
+    progress: Progress | None = None,
+    loaded: LoadResult | None = None,
 ) -> BuildPlan:
     """Return the BuildPlan for the site at `now`; raises before anything is written."""
-    loaded = loaded if loaded is not None else load_posts(cfg)
-    visible = public_posts(loaded.posts, now, drafts=drafts)
-    limit = cfg.feed.limit
-    feeds: list[tuple[str, FeedInfo, list[Post]]] = [
-        (
-            "",
-            FeedInfo(cfg.title, cfg.description, cfg.base_url, cfg.base_url),
-            visible[:limit],
-        )
-    ]
-    if cfg.feed.tag_feeds:
-        for slug, (name, members) in sorted(tags_of(visible).items()):
-            folder = f"tags/{slug}/"
-            feeds.append(
-                (
-                    folder,
-                    FeedInfo(
-                        title=f"{cfg.title}: {name}",
-                        description=f"Posts tagged “{name}” on {cfg.title}",
-                        home_url=cfg.base_url,
-                        base_url=urljoin(cfg.base_url, folder),
-                    ),
-                    members[:limit],
-                )
-            )
+    cutoff = now.timestamp()
+    if cache is None:
+        if loaded is None:
+            loaded = load_posts(cfg, progress=progress)
+        posts = {p.rel_path: p for p in loaded.posts}
+        choices = [
+            Choice(p.rel_path, p.published.timestamp(), p.slug, p.draft, p.tags)
+            for p in loaded.posts
+        ]
+        warnings = list(loaded.warnings)
 
+        def full_post(shown: str) -> Post:
+            return posts[shown]
+
+        stats: dict[str, object] = {}
+        fresh: set[str] = set()
+    else:
+        refreshed = cache.refresh(cfg, progress)
+        choices = [
+            Choice(shown, e.published, e.slug, e.draft, e.tags)
+            for shown, e in refreshed.entries.items()
+        ]
+        warnings = refreshed.warnings
+
+        def full_post(shown: str) -> Post:
+            return cache.post(shown, refreshed, cfg)
+
+        stats = {shown: e.stat for shown, e in refreshed.entries.items()}
+        fresh = set(refreshed.parsed)
+    feeds, published = choose_feeds(cfg, choices, now, drafts)
+    total, drafts_count = len(choices), sum(c.draft for c in choices)
+    scheduled = sum(not c.draft and c.published > cutoff for c in choices)
+    signature = _signature(cfg, feeds, stats, drafts, now)
+    members = {shown for feed in feeds for shown in feed.members}
+    if (
+        cache is not None
+        # A member read again in this build may have changed without its status changing.
+        and not members & fresh
+        and cache.outputs_current(signature, cfg.output_path)
+    ):
+        return BuildPlan(
+            files={},
+            reused=True,
+            total=total,
+            published=published,
+            drafts=drafts_count,
+            scheduled=scheduled,
+            rendered=0,
+            warnings=tuple(warnings),
+            signature=signature,
+        )
+
+    from feedkit.feeds import FeedInfo, render_atom, render_json_feed, render_rss
+
+    if progress is not None:
+        progress(f"rendering up to {sum(len(f.members) for f in feeds):,} feed entries")
     rendered: dict[str, RenderedPost] = {}  # a post in several feeds is rendered once
     render_warnings: list[Problem] = []
     files: dict[str, bytes] = {XSL_NAME: xsl_stylesheet()}
     main_entries: list[RenderedPost] = []
-    for folder, info, members in feeds:
-        entries = main_entries if not folder else []
-        for post in members:
-            if post.id not in rendered:
-                rendered[post.id] = render_post(post, cfg, render_warnings)
-            entries.append(rendered[post.id])
-        files[folder + "atom.xml"] = render_atom(cfg, info, entries, now)
-        files[folder + "rss.xml"] = render_rss(cfg, info, entries, now)
+    for feed in feeds:
+        info = FeedInfo(
+            feed.title, feed.description, cfg.base_url, urljoin(cfg.base_url, feed.folder)
+        )
+        entries = main_entries if not feed.folder else []
+        for shown in feed.members:
+            if shown not in rendered:
+                rendered[shown] = render_post(full_post(shown), cfg, render_warnings, cache)
+            entries.append(rendered[shown])
+        files[feed.folder + "atom.xml"] = render_atom(cfg, info, entries, now)
+        files[feed.folder + "rss.xml"] = render_rss(cfg, info, entries, now)
         if cfg.feed.json_feed:
-            files[folder + "feed.json"] = render_json_feed(cfg, info, entries)
+            files[feed.folder + "feed.json"] = render_json_feed(cfg, info, entries)
     return BuildPlan(
         files=files,
-        loaded=loaded,
-        published=len(visible),
+        reused=False,
+        total=total,
+        published=published,
+        drafts=drafts_count,
+        scheduled=scheduled,
         rendered=len(rendered),
+        # A small file is read whole at load and again to render: report each warning once.
+        warnings=tuple(dict.fromkeys(warnings + render_warnings)),
         entries=tuple(main_entries),
-        render_warnings=tuple(render_warnings),
+        loaded=loaded,
+        members={shown: r.post for shown, r in rendered.items()},
+        signature=signature,
     )
+
+
+def _signature(
+    cfg: Config, feeds: list[FeedPlan], stats: Mapping[str, object], drafts: bool, now: datetime
+) -> str:
+    """Return a hash of what the output files are made from: when it is the same as last
+    time, so are the files."""
+    parts: list[object] = [drafts, cfg.feed.limit]
+    for feed in feeds:
+        parts.append((feed.folder, [(shown, stats.get(shown)) for shown in feed.members]))
+        if not feed.members:  # an empty feed's date is the build's
+            parts.append(now.isoformat())
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def write_atomically(path: Path, data: bytes) -> bool:

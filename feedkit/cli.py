@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from feedkit.build import BuildPlan
     from feedkit.subscribers import Subscriber
 
 from feedkit.config import CONFIG_NAME, Config, load_config
@@ -91,35 +94,84 @@ def _load(config_path: Path) -> Config:
     return load_config(config_path)
 
 
-def _counts(cfg: Config, plan_posts: int, total: int, drafts: int, future: int) -> str:
-    return f"{total} posts: {plan_posts} published, {drafts} draft(s), {future} scheduled for later"
-
-
 @main.command()
 @config_option
 @click.option("--drafts", is_flag=True, help="Include drafts (for a private preview build).")
+@click.option("--no-cache", is_flag=True, help="Read and render everything afresh.")
 @error_boundary
-def build(config_path: Path, drafts: bool) -> None:
+def build(config_path: Path, drafts: bool, no_cache: bool) -> None:
     """Write atom.xml, rss.xml and feed.json to the output folder."""
     from feedkit.build import plan_build, write_outputs
+    from feedkit.cache import BuildCache
 
     cfg = _load(config_path)
     now = now_from_env()
-    plan = plan_build(cfg, now, drafts=drafts)
+    cache = None if no_cache else BuildCache.open(cfg)
+    with StatusLine() as status:
+        plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=status.show)
+        changed: list[str] = []
+        if not plan.reused:
+            status.show("writing feeds")
+            changed = write_outputs(cfg.output_path, plan.files, cfg.cache_path)
+            if cache is not None:
+                cache.save(plan.members, plan.signature, cfg.output_path, list(plan.files))
+        elif cache is not None and cache.read_files:
+            cache.save_index()
     report(plan.warnings)
-    changed = write_outputs(cfg.output_path, plan.files, cfg.cache_path)
     out = display_path(cfg.output_path, Path.cwd())
-    posts = plan.loaded.posts
-    click.echo(
-        f"Built {len(plan.files)} files in {out}/ ({len(changed)} changed) from "
-        + _counts(
-            cfg,
-            plan.published,
-            len(posts),
-            sum(p.draft for p in posts),
-            sum(not p.draft and p.published > now for p in posts),
-        )
+    files = len(plan.files) if not plan.reused else "all"
+    click.echo(f"Built {files} files in {out}/ ({len(changed)} changed) from " + _counts(plan))
+
+
+def _counts(plan: BuildPlan) -> str:
+    return (
+        f"{plan.total} posts: {plan.published} published, {plan.drafts} draft(s), "
+        f"{plan.scheduled} scheduled for later"
     )
+
+
+class StatusLine:
+    """A one-line progress display on stderr for builds that take over a second.
+
+    Nothing is shown when stderr is not a terminal (cron, CI, pipes), or for quick builds.
+    """
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.message = "starting"
+        self.started = time.monotonic()
+        self.shown = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def show(self, message: str) -> None:
+        self.message = message
+
+    def _run(self) -> None:
+        if self._stop.wait(self.DELAY):
+            return
+        while True:
+            elapsed = time.monotonic() - self.started
+            sys.stderr.write(f"\r\x1b[2KBuilding… {self.message} ({elapsed:.1f} s)")
+            sys.stderr.flush()
+            self.shown = True
+            if self._stop.wait(0.2):
+                return
+
+    def __enter__(self) -> StatusLine:
+        if self.enabled:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self.enabled:
+            self._thread.join()
+        if self.shown:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
 
 
 @main.command()
@@ -129,25 +181,20 @@ def build(config_path: Path, drafts: bool) -> None:
 def check(config_path: Path, strict: bool) -> None:
     """Validate feedkit.toml and every post, and render the feeds in memory; write nothing."""
     from feedkit.build import plan_build
+    from feedkit.loader import check_bodies, load_posts
 
     cfg = _load(config_path)
     now = now_from_env()
-    plan = plan_build(cfg, now)
-    report(plan.warnings)
-    posts = plan.loaded.posts
-    if strict and plan.warnings:
-        click.echo(f"error: {len(plan.warnings)} warning(s) and --strict is on", err=True)
+    loaded = load_posts(cfg)
+    # A build reads only the bodies it shows; check reads them all.
+    body_warnings = check_bodies(loaded.posts)
+    plan = plan_build(cfg, now, loaded=loaded)
+    warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
+    report(warnings)
+    if strict and warnings:
+        click.echo(f"error: {len(warnings)} warning(s) and --strict is on", err=True)
         sys.exit(1)
-    click.echo(
-        "OK: "
-        + _counts(
-            cfg,
-            plan.published,
-            len(posts),
-            sum(p.draft for p in posts),
-            sum(not p.draft and p.published > now for p in posts),
-        )
-    )
+    click.echo("OK: " + _counts(plan))
 
 
 def _subscribers(cfg: Config) -> list[Subscriber]:

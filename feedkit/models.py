@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ _SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)
 _SLUG_DASH = re.compile(r"[\s_-]+")
 
 
+@lru_cache(maxsize=4096)  # tags repeat across thousands of posts
 def slugify(text: str) -> str:
     """Return a URL path segment for `text`: lower case, ASCII where it can be, dashes."""
     normal = unicodedata.normalize("NFKD", text)

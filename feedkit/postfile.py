@@ -66,8 +66,8 @@ def discover(content_dir: Path) -> list[Path]:
 
     Hidden files and folders are skipped, and so are Hugo's `_index.md` section pages.
     """
-    found: list[Path] = []
-    pending = [content_dir]
+    found: list[str] = []
+    pending = [str(content_dir)]
     while pending:
         folder = pending.pop()
         with os.scandir(folder) as entries:
@@ -75,11 +75,11 @@ def discover(content_dir: Path) -> list[Path]:
                 if entry.name.startswith("."):
                     continue
                 if entry.is_dir():
-                    pending.append(Path(entry.path))
+                    pending.append(entry.path)
                 elif entry.name.endswith(".md") and entry.name != "_index.md" and entry.is_file():
-                    found.append(Path(entry.path))
-    found.sort()
-    return found
+                    found.append(entry.path)
+    found.sort()  # strings sort much faster than Path objects
+    return [Path(p) for p in found]
 
 
 def has_illegal(raw: bytes) -> bool:
@@ -218,21 +218,23 @@ def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
     return {str(k): v for k, v in data.items()}
 
 
-def read_head(path: Path, shown: str, warnings: list[Problem]) -> Source:
-    """Return the file split at the end of its front matter, reading no more than needed."""
+def read_head(path: Path, shown: str, warnings: list[Problem]) -> tuple[Source, os.stat_result]:
+    """Return the file split at the end of its front matter, reading no more than needed,
+    and the file's status as it was before reading (for the build cache)."""
     with open(path, "rb") as f:
+        st = os.fstat(f.fileno())
         raw = f.read(HEAD_BYTES)
         if len(raw) == HEAD_BYTES:
             cut = raw.rfind(b"\n") + 1  # a line end is always a character boundary
             head = decode(raw[:cut], shown, warnings) if cut else ""
             try:
-                return split(head, shown)
+                return split(head, shown), st
             except FileProblems:
                 raw += f.read()  # front matter longer than the head: read it all
-    return split(decode(raw, shown, warnings), shown)
+    return split(decode(raw, shown, warnings), shown), st
 
 
-def read_body(path: Path, shown: str, warnings: list[Problem] | None = None) -> str:
-    """Return the whole Markdown body of a post file (strictly UTF-8 checked)."""
-    text = decode(path.read_bytes(), shown, [] if warnings is None else warnings)
+def body_of(raw: bytes, shown: str, warnings: list[Problem] | None = None) -> str:
+    """Return the whole Markdown body of a post file's bytes (strictly UTF-8 checked)."""
+    text = decode(raw, shown, [] if warnings is None else warnings)
     return text[split(text, shown).body_start :]

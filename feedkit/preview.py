@@ -19,11 +19,11 @@ from typing import Any
 
 import jinja2
 
-from feedkit.build import BuildPlan, plan_build
+from feedkit.build import plan_build
 from feedkit.config import Config, load_config
 from feedkit.digest import DigestRenderer, RenderedDigest, format_day, join_names
 from feedkit.errors import ContentError, FeedkitError
-from feedkit.loader import public_posts, read_body
+from feedkit.loader import LoadResult, load_posts, public_posts, read_body
 from feedkit.markup import measure
 from feedkit.models import Post
 from feedkit.sending import next_record
@@ -66,9 +66,9 @@ class DigestPreview:
         return str(part.get_content())
 
 
-def preview_digest(cfg: Config, plan: BuildPlan, now: datetime) -> DigestPreview:
+def preview_digest(cfg: Config, loaded: LoadResult, now: datetime) -> DigestPreview:
     """Return the next digest as the first subscriber would get it; nothing is changed."""
-    public = public_posts(plan.loaded.posts, now)
+    public = public_posts(loaded.posts, now)
     state = State.open_readonly(cfg.path(cfg.digest.state))
     try:
         record, why = next_record(cfg, state, public, now)
@@ -87,7 +87,7 @@ def preview_digest(cfg: Config, plan: BuildPlan, now: datetime) -> DigestPreview
 
 def preview_text(cfg: Config, now: datetime) -> str:
     """Return the next digest's subject and text part, as `feedkit preview --text` prints."""
-    preview = preview_digest(cfg, plan_build(cfg, now), now)
+    preview = preview_digest(cfg, load_posts(cfg), now)
     return f"Subject: {preview.rendered.subject}\n({preview.why})\n\n{preview.text}"
 
 
@@ -109,11 +109,12 @@ def reading_minutes(post: Post) -> int | str:
 
 def render_page(cfg: Config, now: datetime) -> str:
     """Return the preview page: next digest, feed as a reader lists it, every post."""
-    plan = plan_build(cfg, now)
+    loaded = load_posts(cfg)
+    plan = plan_build(cfg, now, loaded=loaded)
     digest: dict[str, Any] | None = None
     digest_error = None
     try:
-        preview = preview_digest(cfg, plan, now)
+        preview = preview_digest(cfg, loaded, now)
         digest = {
             "why": preview.why,
             "subject": preview.rendered.subject,
@@ -130,7 +131,7 @@ def render_page(cfg: Config, now: datetime) -> str:
     except FeedkitError as exc:
         digest_error = str(exc)
     posts = []
-    for post in plan.loaded.posts:
+    for post in loaded.posts:
         status = "draft" if post.draft else "scheduled" if post.published > now else ""
         posts.append(
             {
@@ -183,7 +184,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             if path in ("/", "/index.html"):
                 self._send(render_page(cfg, now).encode(), "text/html; charset=utf-8")
             elif path in ("/digest.html", "/digest.txt"):
-                preview = preview_digest(cfg, plan_build(cfg, now), now)
+                preview = preview_digest(cfg, load_posts(cfg), now)
                 if path.endswith(".html"):
                     self._send(preview.html.encode(), "text/html; charset=utf-8")
                 else:

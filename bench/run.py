@@ -1,0 +1,394 @@
+"""Time feedkit's feed build against Hugo's on the same generated corpus; print a table.
+
+    .venv/bin/python bench/run.py [--sizes 1000,5000,20000] [--runs 5] [--smoke] [--workdir DIR]
+
+Each corpus is generated once per size and seed (bench/corpus.py) and kept in the workdir.
+Before timing, feedkit's output is checked: a cached build must equal a cold one and a
+`--no-cache` one byte for byte, and atom.xml must hold 20 entries. Then every case runs
+`--runs` times, round-robin, under GNU time (`%e %M`); the table shows medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import corpus
+
+BENCH = Path(__file__).resolve().parent
+GNU_TIME = "/usr/bin/time"
+FEEDKIT_NOW = "2030-01-01T00:00:00+00:00"  # pinned: builds are reproducible, 2099 stays future
+EDIT = "Edit {n}: the benchmark changed this post."
+HEADER = "| size | tool/case | wall s (median) | peak MiB | ratio to Hugo |"
+
+
+class BenchError(Exception):
+    """A build failed or produced wrong output; the run exits 1."""
+
+
+@dataclass
+class Sample:
+    wall: float  # seconds
+    rss_kib: int  # peak resident set size
+
+
+@dataclass
+class Case:
+    name: str
+    command: list[str]
+    prepare: Callable[[int], None] = lambda run: None
+    verify: Callable[[int], None] = lambda run: None
+    samples: list[Sample] = field(default_factory=list)
+
+
+@dataclass
+class Site:
+    root: Path  # feedkit.toml, content/, hugo/
+    tags_root: Path  # feedkit.toml with tag_feeds = true; content -> root/content
+    newest: Path  # the newest published post, edited by the "one post changed" case
+
+
+def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[Sample, str]:
+    """Return the wall time and peak RSS of `command`, and its stdout+stderr; raise if it fails."""
+    if Path(GNU_TIME).exists():
+        with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+            proc = subprocess.run(
+                [GNU_TIME, "-f", "%e %M", "-o", report.name, *command],
+                capture_output=True,
+                text=True,
+                env=env,
+            )
+            wall, rss = report.read().split()[-2:]
+        sample = Sample(float(wall), int(rss))
+        code, out = proc.returncode, proc.stdout + proc.stderr
+    else:  # no GNU time (CI): the same two numbers from wait4()
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        )
+        assert child.stdout is not None
+        out = child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = code = os.waitstatus_to_exitcode(status)
+        sample = Sample(round(time.perf_counter() - start, 2), usage.ru_maxrss)
+    if code != 0:
+        raise BenchError(f"{' '.join(command)} exited {code}:\n{out.strip()[-2000:]}")
+    return sample, out
+
+
+def find_tools(install: bool) -> tuple[str | None, str | None]:
+    """Return the paths of GNU time and hugo, installing them with apt-get if allowed."""
+    hugo = "/usr/bin/hugo" if Path("/usr/bin/hugo").exists() else shutil.which("hugo")
+    missing = [pkg for pkg, ok in (("time", Path(GNU_TIME).exists()), ("hugo", hugo)) if not ok]
+    if missing and install and os.geteuid() == 0 and shutil.which("apt-get"):
+        print(f"installing {' '.join(missing)} with apt-get", file=sys.stderr)
+        apt = ["apt-get", "install", "-y", "-q", *missing]
+        if subprocess.run(apt, capture_output=True).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], capture_output=True)
+            subprocess.run(apt, capture_output=True)
+        return find_tools(install=False)
+    if missing:
+        names = " ".join(missing)
+        print(f"note: missing {names}; install: sudo apt-get install -y {names}", file=sys.stderr)
+    return (GNU_TIME if Path(GNU_TIME).exists() else None), hugo
+
+
+def feedkit_command() -> list[str]:
+    script = Path(sys.executable).parent / "feedkit"
+    if not script.exists():
+        raise BenchError(f"no feedkit next to {sys.executable}; run with .venv/bin/python")
+    return [str(script), "build"]
+
+
+def prepare_site(workdir: Path, size: int, seed: int) -> Site:
+    """Return the site for `size` posts, generating it unless a complete one is cached."""
+    version = hashlib.sha256((BENCH / "corpus.py").read_bytes()).hexdigest()[:8]
+    sites = workdir / "sites"
+    name = f"{size}-seed{seed}-{version}"
+    root, tags_root = sites / name, sites / f"{name}-tags"
+    if sites.is_dir():  # corpora from an older corpus.py are 250 MB each at 20,000 posts
+        for old in sites.glob(f"{size}-seed{seed}-*"):
+            if not old.name.startswith(name):
+                shutil.rmtree(old)
+    if not (root / "bench.json").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        print(f"generating {size} posts in {root}", file=sys.stderr)
+        start = time.perf_counter()
+        corpus.generate(root, size, seed)
+        print(f"  took {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    tags_root.mkdir(parents=True, exist_ok=True)
+    (tags_root / "feedkit.toml").write_text(corpus.feedkit_config(True), encoding="utf-8")
+    if not (tags_root / "content").is_symlink():
+        (tags_root / "content").symlink_to(Path("..") / name / "content")
+    newest = json.loads((root / "bench.json").read_text(encoding="utf-8"))["newest"]
+    return Site(root, tags_root, root / newest)
+
+
+def clean(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
+def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+
+
+def check_feedkit(site: Site, build: list[str], env: dict[str, str]) -> list[str]:
+    """Check feedkit's output before timing it; return notes, raise BenchError on a fault."""
+    notes = []
+    config = ["--config", str(site.root / "feedkit.toml")]
+    clean(site.root / ".feedkit", site.root / "public")
+    _, out = measure(build + config, env)
+    warnings = [line for line in out.splitlines() if not line.startswith("Built ")]
+    if warnings:
+        notes.append(f"{len(warnings)} line(s) of warnings, first: {warnings[0]}")
+    cold = snapshot(site.root / "public")
+    measure(build + config, env)
+    if diff := differences(cold, snapshot(site.root / "public")):
+        raise BenchError(f"a cached build differs from a cold build in {', '.join(diff)}")
+    help_text = subprocess.run(build + ["--help"], capture_output=True, text=True).stdout
+    if "--no-cache" in help_text:
+        measure(build + config + ["--no-cache"], env)
+        if diff := differences(cold, snapshot(site.root / "public")):
+            raise BenchError(f"cached and --no-cache builds differ in {', '.join(diff)}")
+        notes.append("cached, warm and --no-cache outputs are byte-identical")
+    else:
+        notes.append("feedkit build has no --no-cache yet; skipped that comparison")
+    entries = cold["atom.xml"].count(b"<entry>")
+    if entries != 20:
+        raise BenchError(f"atom.xml has {entries} entries, not 20")
+    tags_config = ["--config", str(site.tags_root / "feedkit.toml")]
+    clean(site.tags_root / ".feedkit", site.tags_root / "public")
+    measure(build + tags_config, env)
+    tag_feeds = len(list((site.tags_root / "public").glob("tags/*/atom.xml")))
+    notes.append(f"atom.xml has 20 entries; the tag_feeds site wrote {tag_feeds} tag feeds")
+    return notes
+
+
+def hugo_command(hugo: str, site: Site) -> list[str]:
+    # Absolute paths: Hugo takes a relative --destination from --source.
+    hugo_dir = site.root / "hugo"
+    return [hugo, "--quiet", "--source", str(hugo_dir), "--destination", str(hugo_dir / "public")]
+
+
+def check_hugo(site: Site, command: list[str]) -> list[str]:
+    """Return notes on whether Hugo's RSS carries the same 20 posts as feedkit's."""
+    hugo_dir = site.root / "hugo"
+    clean(hugo_dir / "public", hugo_dir / "resources")
+    measure(command)
+    rss = (hugo_dir / "public" / "index.xml").read_text(encoding="utf-8")
+    item_link = re.compile(r"<item>\s*<title>.*?</title>\s*<link>(.*?)</link>", re.S)
+    links = item_link.findall(rss)
+    ours = item_link.findall((site.root / "public" / "rss.xml").read_text(encoding="utf-8"))
+    notes = []
+    if len(links) != 20:
+        notes.append(f"WARNING: Hugo's RSS should have 20 items, has {len(links)}")
+    # Hugo takes :year/:month from a date's own offset, feedkit from the site's timezone.
+    slugs, our_slugs = ([u.rstrip("/").rsplit("/", 1)[-1] for u in x] for x in (links, ours))
+    if slugs == our_slugs:
+        notes.append(f"Hugo's RSS lists the same {len(links)} posts as feedkit's, in order")
+    else:
+        odd = sorted(set(slugs) ^ set(our_slugs)) or ["(the same posts, in another order)"]
+        notes.append(f"WARNING: Hugo's RSS and feedkit's differ: {', '.join(odd)}")
+    return notes
+
+
+def edit_cases(site: Site) -> tuple[Callable[[int], None], ...]:
+    """Return (edit, verify, restore) for the "one post changed" case.
+
+    The edit appends a sentence that names the run, so its text is deterministic; the file
+    gets the current time as its mtime, as when an author saves it just before a build.
+    """
+    original = site.newest.read_bytes()
+
+    def edit(run: int) -> None:
+        site.newest.write_bytes(original + f"\n{EDIT.format(n=run + 1)}\n".encode())
+        os.utime(site.newest)
+
+    def verify(run: int) -> None:
+        restore(run)
+        atom = (site.root / "public" / "atom.xml").read_text(encoding="utf-8")
+        if EDIT.format(n=run + 1) not in atom:
+            raise BenchError(f"stale output: the edit to {site.newest.name} is not in atom.xml")
+
+    def restore(run: int) -> None:
+        site.newest.write_bytes(original)
+        os.utime(site.newest)
+
+    return edit, verify, restore
+
+
+def bench_size(
+    size: int, site: Site, runs: int, hugo: str | None, env: dict[str, str]
+) -> list[Case]:
+    """Return the timed cases for one size, each with `runs` samples, run round-robin."""
+    build = feedkit_command()
+    config = ["--config", str(site.root / "feedkit.toml")]
+    tags_config = ["--config", str(site.tags_root / "feedkit.toml")]
+    edit, verify, restore = edit_cases(site)
+    cases = [
+        Case(
+            "feedkit cold",
+            build + config,
+            lambda run: clean(site.root / ".feedkit", site.root / "public"),
+        ),
+        Case(
+            "feedkit cold, tag feeds on",
+            build + tags_config,
+            lambda run: clean(site.tags_root / ".feedkit", site.tags_root / "public"),
+        ),
+        Case("feedkit again, nothing changed", build + config),
+        Case("feedkit after one post changed", build + config, edit, verify),
+    ]
+    if hugo:
+        hugo_dir = site.root / "hugo"
+        cases.append(
+            Case(
+                "hugo cold",
+                hugo_command(hugo, site),
+                lambda run: clean(hugo_dir / "public", hugo_dir / "resources"),
+            )
+        )
+    # The cases share one cache and one content folder: keep this order within a round.
+    order = [cases[0], cases[2], cases[3], cases[1], *cases[4:]]
+    try:
+        for run in range(runs):
+            for case in order:
+                case.prepare(run)
+                sample, _ = measure(case.command, env)
+                case.verify(run)
+                case.samples.append(sample)
+            print(f"  {size} posts: round {run + 1}/{runs} done", file=sys.stderr)
+    finally:
+        restore(runs)
+    return cases
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    lines = [HEADER, "|---:|---|---:|---:|---:|"]
+    for row in rows:
+        ratio = row["ratio_to_hugo"]
+        shown = f"{ratio:.2f}×" if isinstance(ratio, float) else "–"
+        lines.append(
+            f"| {row['size']:,} | {row['case']} | {row['wall_s_median']:.2f} "
+            f"| {row['peak_mib_median']:.0f} | {shown} |"
+        )
+    return "\n".join(lines)
+
+
+def summarize(size: int, cases: list[Case]) -> list[dict[str, object]]:
+    hugo = next((c for c in cases if c.name.startswith("hugo")), None)
+    hugo_wall = statistics.median(s.wall for s in hugo.samples) if hugo else None
+    rows: list[dict[str, object]] = []
+    for case in cases:
+        wall = statistics.median(s.wall for s in case.samples)
+        rows.append(
+            {
+                "size": size,
+                "case": case.name,
+                "wall_s_median": wall,
+                "peak_mib_median": statistics.median(s.rss_kib for s in case.samples) / 1024,
+                "ratio_to_hugo": round(wall / hugo_wall, 3) if hugo_wall else None,
+                "wall_s": [s.wall for s in case.samples],
+                "peak_kib": [s.rss_kib for s in case.samples],
+            }
+        )
+    return rows
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,20000", help="post counts, comma-separated")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (median shown)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--smoke", action="store_true", help="200 posts, 1 run, no installs")
+    parser.add_argument("--pelican", action="store_true", help="also time Pelican (not yet)")
+    parser.add_argument("--workdir", type=Path, default=BENCH / "out")
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes must be whole numbers separated by commas, not {args.sizes!r}")
+    if args.smoke:
+        args.sizes, args.runs = [200], 1
+    if args.runs < 1 or not args.sizes or min(args.sizes) < 30:
+        parser.error("--runs must be at least 1 and every size at least 30 posts")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # Line by line, so the progress on stderr and the results on stdout stay in order.
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    workdir = args.workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    timer, hugo = find_tools(install=not args.smoke)
+    env = {**os.environ, "FEEDKIT_NOW": FEEDKIT_NOW}
+    hugo_version = ""
+    if hugo:
+        hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout
+        print(f"hugo: {hugo_version.strip()}")
+    else:
+        print("hugo: not installed, skipped")
+    if args.pelican:
+        print("pelican: not part of this benchmark yet, skipped")
+    print(
+        f"timer: {'GNU time' if timer else 'wait4() (GNU time not installed)'}; "
+        f"{args.runs} run(s) per case; python {platform.python_version()}; "
+        f"{os.cpu_count()} CPUs; FEEDKIT_NOW={FEEDKIT_NOW}"
+    )
+    rows: list[dict[str, object]] = []
+    checks: dict[str, list[str]] = {}
+    try:
+        build = feedkit_command()
+        for size in args.sizes:
+            site = prepare_site(workdir, size, args.seed)
+            notes = check_feedkit(site, build, env)
+            if hugo:
+                notes += check_hugo(site, hugo_command(hugo, site))
+            checks[str(size)] = notes
+            for note in notes:
+                print(f"check {size}: {note}")
+            rows += summarize(size, bench_size(size, site, args.runs, hugo, env))
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print()
+    print(table(rows))
+    results = {
+        "seed": args.seed,
+        "runs": args.runs,
+        "timer": "GNU time" if timer else "wait4",
+        "hugo": hugo_version.strip() or None,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "feedkit_now": FEEDKIT_NOW,
+        "checks": checks,
+        "results": rows,
+    }
+    out = workdir / "results.json"
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nresults: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The benchmark in bench/ still runs, and its corpus generator stays seeded and realistic."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def load_corpus() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_corpus", BENCH / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+def test_generate_is_deterministic_for_a_seed(tmp_path: Path) -> None:
+    corpus = load_corpus()
+    corpus.generate(tmp_path / "a", 30, seed=7)
+    corpus.generate(tmp_path / "b", 30, seed=7)
+    corpus.generate(tmp_path / "c", 30, seed=8)
+    a, b, c = (files_of(tmp_path / name) for name in "abc")
+    assert len([name for name in a if name.endswith(".md")]) == 30
+    assert a == b
+    assert a != c
+
+
+def test_generate_makes_posts_of_realistic_size(tmp_path: Path) -> None:
+    load_corpus().generate(tmp_path, 300)
+    sizes = [p.stat().st_size for p in (tmp_path / "content").rglob("*.md")]
+    assert len(sizes) == 300
+    assert 9_000 <= sum(sizes) / len(sizes) <= 16_000
+    long_posts = sum(size > 25_000 for size in sizes)  # ~6,000 words
+    assert 0.05 <= long_posts / len(sizes) <= 0.20
+    text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "content").rglob("*.md"))
+    for feature in ("<!--more-->", "```python", "draft: true", "|---|", "$$", 'tags: "'):
+        assert feature in text, feature
+
+
+def test_smoke_run_prints_the_table(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--smoke", "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "| size | tool/case | wall s (median) | peak MiB | ratio to Hugo |" in proc.stdout
+    assert "| 200 | feedkit cold |" in proc.stdout
+    assert (tmp_path / "results.json").is_file()

@@ -1,0 +1,184 @@
+"""The build cache: never stale, byte-identical to a build without it, robust to damage."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from feedkit import cache as cache_module
+from feedkit.build import plan_build
+from feedkit.cache import BuildCache
+from feedkit.cli import main
+from feedkit.config import load_config
+
+from conftest import NOW, NOW_ENV, SITE_TOML
+
+
+def post(title: str, date: str, body: str = "Body text.", extra: str = "") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\ntags: [alpha, beta]\n{extra}---\n{body}\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML.replace("[feed]", "[feed]\nlimit = 3"))
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(6):
+        (content / f"p{i}.md").write_text(post(f"Post {i}", f"2024-01-{i + 1:02d}"))
+    return tmp_path
+
+
+def build(site: Path, *args: str) -> str:
+    result = CliRunner().invoke(
+        main,
+        ["build", "--config", str(site / "feedkit.toml"), *args],
+        env=NOW_ENV,
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def outputs(site: Path) -> dict[str, bytes]:
+    out = site / "public"
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
+
+
+def assert_same_as_uncached(site: Path) -> None:
+    """The cached build's files on disk equal what a build without the cache makes."""
+    cfg = load_config(site / "feedkit.toml")
+    fresh = plan_build(cfg, NOW).files
+    assert outputs(site) == dict(fresh)
+
+
+def age(path: Path, seconds: int = 60) -> None:
+    """Make a file look written a while ago: the cache trusts only settled files."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def settle(site: Path) -> None:
+    for path in (site / "content").rglob("*.md"):
+        age(path)
+
+
+def test_every_kind_of_change_is_seen(site: Path) -> None:
+    content = site / "content"
+    settle(site)
+    build(site)
+    assert_same_as_uncached(site)
+    assert "(0 changed)" in build(site)  # nothing changed: nothing written
+
+    steps = [
+        lambda: (content / "p5.md").write_text(post("Post 5 edited", "2024-01-06")),
+        lambda: (content / "p6.md").write_text(post("Post 6 added", "2024-01-07")),
+        lambda: (content / "p6.md").unlink(),
+        lambda: (content / "p4.md").rename(content / "p4-renamed.md"),
+        lambda: (content / "p0.md").write_text(post("Old post, now new", "2024-02-01")),
+        lambda: (content / "p1.md").write_text(
+            post("Drafted", "2024-03-01", extra="draft: true\n")
+        ),
+        lambda: (content / "p1.md").write_text(post("Undrafted", "2024-03-01")),
+        lambda: (content / "p2.md").write_text(post("Tags", "2024-01-03").replace("beta", "gamma")),
+        lambda: (content / "future.md").write_text(post("Later", "2099-01-01")),
+    ]
+    for step in steps:
+        step()
+        build(site)
+        assert_same_as_uncached(site)
+        settle(site)
+
+
+def test_same_size_rewrite_within_the_same_second_is_seen(site: Path) -> None:
+    path = site / "content" / "p5.md"
+    build(site)  # p5 was just written: too fresh to be trusted by the cache
+    before = path.stat()
+    path.write_text(post("Post 5", "2024-01-06", body="Bode text."))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same mtime, to the ns
+    assert path.stat().st_size == before.st_size
+    build(site)
+    assert b"Bode text." in (site / "public" / "atom.xml").read_bytes()
+    assert_same_as_uncached(site)
+
+
+def test_fresh_files_are_not_trusted_by_status_alone(site: Path, monkeypatch) -> None:
+    # On a file system with coarse timestamps a rewrite can keep size, mtime, ctime and
+    # inode. The index then must not hold files written just before it was.
+    monkeypatch.setattr(cache_module, "stat_key", lambda st: (st.st_size, st.st_mtime_ns, 0, 0))
+    path = site / "content" / "p5.md"
+    build(site)
+    before = path.stat()
+    path.write_text(post("Post 5", "2024-01-06", body="Bode text."))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    build(site)
+    assert b"Bode text." in (site / "public" / "atom.xml").read_bytes()
+
+
+def test_settled_files_are_not_read_again(site: Path) -> None:
+    settle(site)
+    build(site)
+    cfg = load_config(site / "feedkit.toml")
+    cache = BuildCache.open(cfg)
+    plan = plan_build(cfg, NOW, cache=cache)
+    assert plan.reused and cache.read_files == 0
+    (site / "content" / "p0.md").write_text(post("Post 0 edited", "2024-01-01"))
+    cache = BuildCache.open(cfg)
+    plan = plan_build(cfg, NOW, cache=cache)
+    assert cache.read_files == 1 and plan.reused  # p0 is not in the 3-entry feed
+
+
+def test_config_change_invalidates_the_cache(site: Path) -> None:
+    settle(site)
+    build(site)
+    toml = (site / "feedkit.toml").read_text().replace("limit = 3", "limit = 4")
+    (site / "feedkit.toml").write_text(toml.replace('title = "Example Blog"', 'title = "Renamed"'))
+    build(site)
+    assert b"<title>Renamed</title>" in (site / "public" / "atom.xml").read_bytes()
+    assert_same_as_uncached(site)
+
+
+def test_deleted_or_edited_outputs_are_rebuilt(site: Path) -> None:
+    settle(site)
+    build(site)
+    (site / "public" / "rss.xml").unlink()
+    (site / "public" / "atom.xml").write_text("scribbled")
+    build(site)
+    assert_same_as_uncached(site)
+
+
+def test_damaged_cache_costs_only_a_full_build(site: Path) -> None:
+    settle(site)
+    build(site)
+    for name in ("index.marshal", "posts.pickle", "rendered.pickle"):
+        (site / ".feedkit" / "cache" / name).write_bytes(b"\x00garbage")
+    (site / "content" / "p5.md").write_text(post("Post 5 edited", "2024-01-06"))
+    build(site)
+    assert_same_as_uncached(site)
+
+
+def test_no_cache_build_equals_cached_build(site: Path, tmp_path_factory) -> None:
+    other = tmp_path_factory.mktemp("other")
+    shutil.copytree(site, other, dirs_exist_ok=True)
+    settle(site)
+    build(site)
+    build(site)
+    build(other, "--no-cache")
+    assert outputs(site) == outputs(other)
+    assert not (other / ".feedkit" / "cache").exists()
+
+
+def test_errors_are_reported_on_cached_builds_too(site: Path) -> None:
+    settle(site)
+    build(site)
+    (site / "content" / "p3.md").write_text("---\ntitle: [broken\n---\n")
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(site / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 1
+    assert "content/p3.md:3: YAML front matter: did not find expected" in result.stderr
