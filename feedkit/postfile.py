@@ -22,7 +22,6 @@ from feedkit.errors import Problem
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # The same, as bytes to delete: a cheap test of a whole file before any regex runs.
 _ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
-HEAD_BYTES = 4096
 
 
 class TOMLHandler(BaseHandler):
@@ -91,8 +90,9 @@ def has_illegal(raw: bytes) -> bool:
     )
 
 
-def decode(raw: bytes, shown: str, warnings: list[Problem]) -> str:
-    """Return the text of a post file: UTF-8 (BOM allowed), LF line ends, XML-safe."""
+def decode(raw: bytes, shown: str, warnings: list[Problem] | None) -> str:
+    """Return the text of a post file: UTF-8 (BOM allowed), LF line ends; XML-safe, with a
+    warning for what was removed, unless `warnings` is None."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -108,23 +108,28 @@ def decode(raw: bytes, shown: str, warnings: list[Problem]) -> str:
         ) from exc
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not has_illegal(raw):
+    if warnings is None or not has_illegal(raw):
         return text
+    return strip_illegal(text, shown, warnings)
+
+
+def strip_illegal(text: str, shown: str, warnings: list[Problem], first_line: int = 1) -> str:
+    """Return `text` without the characters XML cannot carry, warning about them."""
     bad = XML_ILLEGAL.search(text)
-    if bad:
-        count = len(XML_ILLEGAL.findall(text))
-        line = text.count("\n", 0, bad.start()) + 1
-        warnings.append(
-            Problem(
-                shown,
-                line,
-                f"removed {count} control character(s) that XML feeds cannot carry "
-                f"(first: U+{ord(bad.group()):04X})",
-                warning=True,
-            )
+    if not bad:
+        return text
+    count = len(XML_ILLEGAL.findall(text))
+    line = first_line + text.count("\n", 0, bad.start())
+    warnings.append(
+        Problem(
+            shown,
+            line,
+            f"removed {count} control character(s) that XML feeds cannot carry "
+            f"(first: U+{ord(bad.group()):04X})",
+            warning=True,
         )
-        text = XML_ILLEGAL.sub("", text)
-    return text
+    )
+    return XML_ILLEGAL.sub("", text)
 
 
 def split(text: str, shown: str) -> Source:
@@ -219,22 +224,26 @@ def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
 
 
 def read_head(path: Path, shown: str, warnings: list[Problem]) -> tuple[Source, os.stat_result]:
-    """Return the file split at the end of its front matter, reading no more than needed,
-    and the file's status as it was before reading (for the build cache)."""
+    """Return the file split at the end of its front matter, and the file's status as it was
+    before reading (for the build cache).
+
+    The whole file is checked to be UTF-8, so a broken old post is reported even when no
+    feed shows it; only the front matter is scanned for characters XML cannot carry (the
+    body is, when it is rendered).
+    """
     with open(path, "rb") as f:
         st = os.fstat(f.fileno())
-        raw = f.read(HEAD_BYTES)
-        if len(raw) == HEAD_BYTES:
-            cut = raw.rfind(b"\n") + 1  # a line end is always a character boundary
-            head = decode(raw[:cut], shown, warnings) if cut else ""
-            try:
-                return split(head, shown), st
-            except FileProblems:
-                raw += f.read()  # front matter longer than the head: read it all
-    return split(decode(raw, shown, warnings), shown), st
+        raw = f.read()
+    text = decode(raw, shown, None)
+    head = text[: split(text, shown).body_start]
+    return split(strip_illegal(head, shown, warnings), shown), st
 
 
 def body_of(raw: bytes, shown: str, warnings: list[Problem] | None = None) -> str:
     """Return the whole Markdown body of a post file's bytes (strictly UTF-8 checked)."""
-    text = decode(raw, shown, [] if warnings is None else warnings)
-    return text[split(text, shown).body_start :]
+    text = decode(raw, shown, None)
+    src = split(text, shown)
+    body = text[src.body_start :]
+    if not has_illegal(raw):
+        return body
+    return strip_illegal(body, shown, [] if warnings is None else warnings, src.body_line)

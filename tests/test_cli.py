@@ -95,9 +95,11 @@ def test_check_strict_fails_on_warnings(make_site: MakeSite, runner: CliRunner) 
     result = run(runner, "check", "--strict", "--config", str(cfg.root / "feedkit.toml"))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "content/control-chars.md:2: warning: removed 3 control character(s) that XML feeds "
+        "content/control-chars.md:2: warning: removed 1 control character(s) that XML feeds "
         "cannot carry (first: U+0007)",
-        "error: 1 warning(s) and --strict is on",
+        "content/control-chars.md:5: warning: removed 2 control character(s) that XML feeds "
+        "cannot carry (first: U+000C)",
+        "error: 2 warning(s) and --strict is on",
     ]
 
 
