@@ -9,7 +9,6 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -239,6 +238,8 @@ def _path(value: Any) -> Path:
 
 
 def _mailbox(value: Any) -> str:
+    from email.utils import parseaddr  # here: `feedkit build` has no use for it
+
     text = _nonempty(value)
     _, address = parseaddr(text)
     _email(address or text)

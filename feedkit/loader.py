@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from email.utils import parseaddr, parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -87,6 +86,8 @@ def _parse_date_string(text: str) -> datetime:
     except ValueError:
         pass
     try:
+        from email.utils import parsedate_to_datetime  # rare: RFC 2822 dates
+
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         pass
@@ -137,7 +138,12 @@ def _authors(value: Any, site_author: Author) -> tuple[Author, ...]:
                 )
             )
         elif isinstance(item, str) and item.strip():
-            name, email = parseaddr(item) if "<" in item else (item.strip(), "")
+            if "<" in item:
+                from email.utils import parseaddr  # rare: "Name <address>"
+
+                name, email = parseaddr(item)
+            else:
+                name, email = item.strip(), ""
             name = name or email
             if not email and name == site_author.name:
                 email = site_author.email or ""

@@ -11,34 +11,36 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import yaml
-from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+from typing import TYPE_CHECKING, Any
 
 from feedkit.errors import Problem
+
+if TYPE_CHECKING:
+    from frontmatter.default_handlers import BaseHandler
 
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # The same, as bytes to delete: a cheap test of a whole file before any regex runs.
 _ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
-class TOMLHandler(BaseHandler):
-    """python-frontmatter's TOML handler needs the unmaintained `toml`; stdlib tomllib does it."""
+@lru_cache(maxsize=1)
+def handlers() -> tuple[tuple[str, BaseHandler], ...]:
+    """Return python-frontmatter's handlers by format, loaded on first use: a build that
+    finds nothing changed never needs PyYAML."""
+    from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
-    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
-    START_DELIMITER = END_DELIMITER = "+++"
+    class TOMLHandler(BaseHandler):
+        """python-frontmatter's TOML handler needs the unmaintained `toml`; tomllib does it."""
 
-    def load(self, fm: str, **kwargs: object) -> Any:
-        return tomllib.loads(fm)
+        FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+        START_DELIMITER = END_DELIMITER = "+++"
 
+        def load(self, fm: str, **kwargs: object) -> Any:
+            return tomllib.loads(fm)
 
-HANDLERS: tuple[tuple[str, BaseHandler], ...] = (
-    ("YAML", YAMLHandler()),
-    ("TOML", TOMLHandler()),
-    ("JSON", JSONHandler()),
-)
+    return (("YAML", YAMLHandler()), ("TOML", TOMLHandler()), ("JSON", JSONHandler()))
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def split(text: str, shown: str) -> Source:
     """Return `text` split into front matter and body, or raise naming the broken line."""
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
-    for fm_format, handler in HANDLERS:
+    for fm_format, handler in handlers():
         assert handler.FM_BOUNDARY is not None
         if not handler.FM_BOUNDARY.match(first):
             continue
@@ -183,7 +185,9 @@ def split(text: str, shown: str) -> Source:
 
 def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
     """Return the front matter mapping, or raise with the file's line of the syntax error."""
-    handler = dict(HANDLERS)[src.fm_format]
+    import yaml
+
+    handler = dict(handlers())[src.fm_format]
     try:
         data = handler.load(src.fm_text)
     except yaml.MarkedYAMLError as exc:
