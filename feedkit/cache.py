@@ -32,7 +32,7 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.loader import display_path, duplicates, parse_files
 from feedkit.models import Post
-from feedkit.postfile import discover
+from feedkit.postfile import walk
 
 CACHE_FORMAT = 2
 RACY_NS = 2_000_000_000
@@ -84,7 +84,7 @@ class Refreshed:
     """Every post file's entry, after reading the files that changed."""
 
     entries: dict[str, Entry]  # by path as shown, in file order
-    sources: dict[str, Path]
+    sources: dict[str, str]  # path as shown → file
     parsed: dict[str, Post]  # the posts read in this build
     warnings: list[Problem]
 
@@ -127,19 +127,22 @@ class BuildCache:
                 "content folder not found; create it or set content_dir in feedkit.toml",
             )
         entries: dict[str, Entry] = {}
-        sources: dict[str, Path] = {}
+        sources: dict[str, str] = {}
         todo: list[Path] = []
-        for path in discover(content):
-            shown = display_path(path, cfg.root)
+        root = str(cfg.root).rstrip("/") + "/"
+        known_entries = self.entries
+        for path, dir_entry in walk(content):
+            shown = path[len(root) :] if path.startswith(root) else path  # as display_path
             sources[shown] = path
-            known = self.entries.get(shown)
-            try:
-                if known is not None and known.stat == stat_key(os.stat(path)):
-                    entries[shown] = known
-                    continue
-            except OSError:
-                pass
-            todo.append(path)
+            known = known_entries.get(shown)
+            if known is not None:
+                try:
+                    if known.stat == stat_key(dir_entry.stat()):
+                        entries[shown] = known
+                        continue
+                except OSError:
+                    pass
+            todo.append(Path(path))
         if progress is not None and todo:
             progress(f"reading {len(todo):,} of {len(sources):,} posts")
         self.read_files = len(todo)
@@ -172,7 +175,7 @@ class BuildCache:
         entry = refreshed.entries[shown]
         if kept is not None and kept[0] == entry.stat:
             return kept[1]
-        ((_, st, post, problems, _),) = parse_files(cfg, [refreshed.sources[shown]])
+        ((_, st, post, problems, _),) = parse_files(cfg, [Path(refreshed.sources[shown])])
         if post is None or st is None:
             raise ContentError(problems)
         self.read_files += 1

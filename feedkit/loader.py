@@ -483,7 +483,7 @@ def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
     return LoadResult(tuple(posts), tuple(warnings))
 
 
-def duplicates(records: Iterable[tuple[str, Path, str, str, str]]) -> list[Problem]:
+def duplicates(records: Iterable[tuple[str, Path | str, str, str, str]]) -> list[Problem]:
     """Return a problem for each post whose slug, ID or URL another post already has.
 
     `records` are (shown path, file, slug, id, url), in file order.
@@ -491,7 +491,7 @@ def duplicates(records: Iterable[tuple[str, Path, str, str, str]]) -> list[Probl
     found: list[Problem] = []
     records = list(records)
     for index, what in ((2, "slug"), (3, "ID"), (4, "URL")):
-        owners: dict[str, tuple[str, Path, str, str, str]] = {}
+        owners: dict[str, tuple[str, Path | str, str, str, str]] = {}
         for record in records:
             value = str(record[index])
             other = owners.setdefault(value, record)
@@ -507,10 +507,10 @@ def duplicates(records: Iterable[tuple[str, Path, str, str, str]]) -> list[Probl
     return found
 
 
-def _key_line(source: Path, shown: str, key: str) -> int:
+def _key_line(source: Path | str, shown: str, key: str) -> int:
     """Return the line of `key` in a post's front matter (1 if it is not there)."""
     try:
-        text = decode(source.read_bytes(), shown, [])
+        text = decode(Path(source).read_bytes(), shown, [])
     except (OSError, FileProblems):
         return 1
     m = re.search(rf"""^\s*["']?{key}["']?\s*[:=]""", text[: split(text, "").body_start], re.M)
