@@ -1,11 +1,13 @@
 """Time feedkit's feed build against Hugo's on the same generated corpus; print a table.
 
-    .venv/bin/python bench/run.py [--sizes 1000,5000,20000] [--runs 5] [--smoke] [--workdir DIR]
+    .venv/bin/python bench/run.py [--sizes 1000,5000,20000] [--runs 5] [--smoke] [--pelican]
+                                  [--workdir bench/out]
 
 Each corpus is generated once per size and seed (bench/corpus.py) and kept in the workdir.
 Before timing, feedkit's output is checked: a cached build must equal a cold one and a
-`--no-cache` one byte for byte, and atom.xml must hold 20 entries. Then every case runs
-`--runs` times, round-robin, under GNU time (`%e %M`); the table shows medians.
+`--no-cache` one byte for byte, atom.xml must hold 20 entries, and Hugo (and Pelican, with
+--pelican) must pick the same 20 posts. Then every case runs `--runs` times, round-robin,
+under GNU time (`%e %M`); the table shows medians, and workdir/results.json every sample.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import hashlib
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import corpus
+import rivals
 
 BENCH = Path(__file__).resolve().parent
 GNU_TIME = "/usr/bin/time"
@@ -183,34 +185,6 @@ def check_feedkit(site: Site, build: list[str], env: dict[str, str]) -> list[str
     return notes
 
 
-def hugo_command(hugo: str, site: Site) -> list[str]:
-    # Absolute paths: Hugo takes a relative --destination from --source.
-    hugo_dir = site.root / "hugo"
-    return [hugo, "--quiet", "--source", str(hugo_dir), "--destination", str(hugo_dir / "public")]
-
-
-def check_hugo(site: Site, command: list[str]) -> list[str]:
-    """Return notes on whether Hugo's RSS carries the same 20 posts as feedkit's."""
-    hugo_dir = site.root / "hugo"
-    clean(hugo_dir / "public", hugo_dir / "resources")
-    measure(command)
-    rss = (hugo_dir / "public" / "index.xml").read_text(encoding="utf-8")
-    item_link = re.compile(r"<item>\s*<title>.*?</title>\s*<link>(.*?)</link>", re.S)
-    links = item_link.findall(rss)
-    ours = item_link.findall((site.root / "public" / "rss.xml").read_text(encoding="utf-8"))
-    notes = []
-    if len(links) != 20:
-        notes.append(f"WARNING: Hugo's RSS should have 20 items, has {len(links)}")
-    # Hugo takes :year/:month from a date's own offset, feedkit from the site's timezone.
-    slugs, our_slugs = ([u.rstrip("/").rsplit("/", 1)[-1] for u in x] for x in (links, ours))
-    if slugs == our_slugs:
-        notes.append(f"Hugo's RSS lists the same {len(links)} posts as feedkit's, in order")
-    else:
-        odd = sorted(set(slugs) ^ set(our_slugs)) or ["(the same posts, in another order)"]
-        notes.append(f"WARNING: Hugo's RSS and feedkit's differ: {', '.join(odd)}")
-    return notes
-
-
 def edit_cases(site: Site) -> tuple[Callable[[int], None], ...]:
     """Return (edit, verify, restore) for the "one post changed" case.
 
@@ -236,8 +210,40 @@ def edit_cases(site: Site) -> tuple[Callable[[int], None], ...]:
     return edit, verify, restore
 
 
+def rival_cases(site: Site, hugo: str | None, pelican: Path | None) -> list[Case]:
+    """Return the cases for the other tools, each starting without output or cache."""
+    cases = []
+    if hugo:
+        out = site.root / "hugo"
+        cases.append(
+            Case(
+                "hugo cold",
+                rivals.hugo_command(hugo, site.root),
+                lambda run: clean(out / "public", out / "resources"),
+            )
+        )
+    if pelican:
+        cases.append(
+            Case(
+                "pelican cold (renders every post)",
+                rivals.pelican_command(pelican, site.root),
+                lambda run: clean(site.root / "pelican" / "public"),
+            )
+        )
+    return cases
+
+
+def check_rivals(site: Site, cases: list[Case]) -> list[str]:
+    notes = []
+    for case in cases:
+        case.prepare(0)
+        measure(case.command)
+        notes += rivals.feed_notes(case.name.split()[0], site.root)
+    return notes
+
+
 def bench_size(
-    size: int, site: Site, runs: int, hugo: str | None, env: dict[str, str]
+    size: int, site: Site, runs: int, rival: list[Case], env: dict[str, str]
 ) -> list[Case]:
     """Return the timed cases for one size, each with `runs` samples, run round-robin."""
     build = feedkit_command()
@@ -257,16 +263,8 @@ def bench_size(
         ),
         Case("feedkit again, nothing changed", build + config),
         Case("feedkit after one post changed", build + config, edit, verify),
+        *rival,
     ]
-    if hugo:
-        hugo_dir = site.root / "hugo"
-        cases.append(
-            Case(
-                "hugo cold",
-                hugo_command(hugo, site),
-                lambda run: clean(hugo_dir / "public", hugo_dir / "resources"),
-            )
-        )
     # The cases share one cache and one content folder: keep this order within a round.
     order = [cases[0], cases[2], cases[3], cases[1], *cases[4:]]
     try:
@@ -320,7 +318,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per case (median shown)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="200 posts, 1 run, no installs")
-    parser.add_argument("--pelican", action="store_true", help="also time Pelican (not yet)")
+    parser.add_argument(
+        "--pelican", action="store_true", help="also time Pelican (installed into the workdir)"
+    )
     parser.add_argument("--workdir", type=Path, default=BENCH / "out")
     args = parser.parse_args(argv)
     try:
@@ -348,8 +348,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hugo: {hugo_version.strip()}")
     else:
         print("hugo: not installed, skipped")
+    pelican = None
     if args.pelican:
-        print("pelican: not part of this benchmark yet, skipped")
+        venv = workdir / "pelican-venv"
+        print(f"pelican: in {venv}", file=sys.stderr)
+        try:
+            pelican = rivals.install_pelican(venv)
+        except RuntimeError as exc:
+            print(f"pelican: could not be installed, skipped ({exc})")
     print(
         f"timer: {'GNU time' if timer else 'wait4() (GNU time not installed)'}; "
         f"{args.runs} run(s) per case; python {platform.python_version()}; "
@@ -362,17 +368,21 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             site = prepare_site(workdir, size, args.seed)
             notes = check_feedkit(site, build, env)
-            if hugo:
-                notes += check_hugo(site, hugo_command(hugo, site))
+            rival = rival_cases(site, hugo, pelican)
+            notes += check_rivals(site, rival)
             checks[str(size)] = notes
             for note in notes:
                 print(f"check {size}: {note}")
-            rows += summarize(size, bench_size(size, site, args.runs, hugo, env))
+            rows += summarize(size, bench_size(size, site, args.runs, rival, env))
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print()
     print(table(rows))
+    print(
+        "\npeak MiB: the largest single process (GNU time %M); a forked helper's memory is not"
+        " added.\nHugo builds the home feed only: the tag-feeds row does more work than it."
+    )
     results = {
         "seed": args.seed,
         "runs": args.runs,
