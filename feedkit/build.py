@@ -169,7 +169,7 @@ def plan_build(
             return cache.post(shown, refreshed, cfg)
 
         stats = {shown: e.stat for shown, e in refreshed.entries.items()}
-        fresh = set(refreshed.parsed)
+        fresh = refreshed.parsed
     feeds, published = choose_feeds(cfg, choices, now, drafts)
     total, drafts_count = len(choices), sum(c.draft for c in choices)
     scheduled = sum(not c.draft and c.published > cutoff for c in choices)

@@ -30,7 +30,7 @@ from typing import Any
 from feedkit import __version__
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.loader import display_path, duplicates, parse_files
+from feedkit.loader import display_path, duplicates, more_problems, parse_files
 from feedkit.models import Post
 from feedkit.postfile import walk
 
@@ -63,17 +63,11 @@ class Entry:
     warnings: tuple[tuple[str, int, str], ...]
 
     @classmethod
-    def of(cls, st: os.stat_result, post: Post, warnings: list[Problem]) -> Entry:
-        return cls(
-            stat_key(st),
-            post.published.timestamp(),
-            post.draft,
-            post.slug,
-            post.id,
-            post.url,
-            post.tags,
-            tuple((w.path, w.line, w.message) for w in warnings),
-        )
+    def of(cls, st: os.stat_result, fields: tuple[Any, ...], warnings: list[Problem]) -> Entry:
+        """Return the entry for a file from its status and the post's `choice_fields`."""
+        published, draft, slug, post_id, url, tags = fields
+        notes = tuple((w.path, w.line, w.message) for w in warnings)
+        return cls(stat_key(st), published, draft, slug, post_id, url, tags, notes)
 
     def problems(self) -> list[Problem]:
         return [Problem(path, line, message, warning=True) for path, line, message in self.warnings]
@@ -85,7 +79,7 @@ class Refreshed:
 
     entries: dict[str, Entry]  # by path as shown, in file order
     sources: dict[str, str]  # path as shown → file
-    parsed: dict[str, Post]  # the posts read in this build
+    parsed: set[str]  # the files read in this build
     warnings: list[Problem]
 
 
@@ -146,13 +140,14 @@ class BuildCache:
         if progress is not None and todo:
             progress(f"reading {len(todo):,} of {len(sources):,} posts")
         self.read_files = len(todo)
-        parsed: dict[str, Post] = {}
+        parsed: set[str] = set()
         problems: list[Problem] = []
-        for shown, st, post, file_problems, file_warnings in parse_files(cfg, todo):
+        # Only what choosing entries needs is kept; the few posts a feed shows are read again.
+        for shown, st, fields, file_problems, file_warnings in parse_files(cfg, todo, light=True):
             problems.extend(file_problems)
-            if post is not None and st is not None:
-                parsed[shown] = post
-                entries[shown] = Entry.of(st, post, file_warnings)
+            if fields is not None and st is not None:
+                parsed.add(shown)
+                entries[shown] = Entry.of(st, fields, file_warnings)
             else:
                 problems.extend(file_warnings)
         ordered = {shown: entries[shown] for shown in sources if shown in entries}
@@ -161,14 +156,16 @@ class BuildCache:
         )
         warnings = [w for e in ordered.values() for w in e.problems()]
         if problems:
+            problems.extend(
+                more_problems(problems, [(shown, Path(path)) for shown, path in sources.items()])
+            )
+            problems.sort(key=lambda p: p.path)  # file by file; stable, so lines stay in order
             raise ContentError(problems + warnings)
         self.entries = ordered
         return Refreshed(ordered, sources, parsed, warnings)
 
     def post(self, shown: str, refreshed: Refreshed, cfg: Config) -> Post:
-        """Return the full post of a file: read in this build, kept from the last, or read now."""
-        if shown in refreshed.parsed:
-            return refreshed.parsed[shown]
+        """Return the full post of a file: kept from the last build, or read now."""
         if self._posts is None:
             self._posts = _load_pickle(self.folder / "posts.pickle", self.key)
         kept = self._posts.get(shown)

@@ -26,6 +26,7 @@ from feedkit.postfile import (
     parse_front_matter,
     read_head,
     split,
+    unreadable_bodies,
 )
 
 JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
@@ -417,39 +418,47 @@ PARALLEL_FROM = 1500
 
 
 # One parsed file: its name as shown, its status, and the post or what is wrong with it.
-Parsed = tuple[str, "os.stat_result | None", "Post | None", list[Problem], list[Problem]]
+Parsed = tuple[str, "os.stat_result | None", Any, list[Problem], list[Problem]]
 
 
-def _load_many(cfg: Config, paths: list[Path]) -> list[Parsed]:
+def _load_many(cfg: Config, paths: list[Path], light: bool = False) -> list[Parsed]:
     results: list[Parsed] = []
     for path in paths:
         shown = display_path(path, cfg.root)
         warnings: list[Problem] = []
         try:
             post, st = _parse(path, shown, cfg, warnings)
-            results.append((shown, st, post, [], warnings))
+            results.append((shown, st, choice_fields(post) if light else post, [], warnings))
         except ContentError as exc:
             results.append((shown, None, None, list(exc.problems), warnings))
     return results
 
 
-def parse_files(cfg: Config, paths: list[Path]) -> list[Parsed]:
-    """Parse half the files in a forked process while this one parses the other half.
+def choice_fields(post: Post) -> tuple[float, bool, str, str, str, tuple[str, ...]]:
+    """Return what choosing feed entries needs of a post: (published as a timestamp, draft,
+    slug, ID, URL, tags). Far smaller than the post, so 20,000 of them fit in little memory."""
+    return (post.published.timestamp(), post.draft, post.slug, post.id, post.url, post.tags)
+
+
+def parse_files(cfg: Config, paths: list[Path], *, light: bool = False) -> list[Parsed]:
+    """Return each file's post (only its `choice_fields` when `light`) or its problems.
+
+    Parse half the files in a forked process while this one parses the other half.
 
     Front matter parsing is CPU-bound Python (PyYAML builds its objects in Python even with
     the C parser), so a second core nearly halves a cold build of thousands of posts.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if len(paths) < PARALLEL_FROM or (cores or 1) < 2:
-        return _load_many(cfg, paths)
+        return _load_many(cfg, paths, light)
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
-        return _load_many(cfg, paths)
+        return _load_many(cfg, paths, light)
     half = len(paths) // 2
     with context.Pool(1) as pool:
-        other = pool.apply_async(_load_many, (cfg, paths[half:]))
-        first = _load_many(cfg, paths[:half])
+        other = pool.apply_async(_load_many, (cfg, paths[half:], light))
+        first = _load_many(cfg, paths[:half], light)
         return first + other.get()
 
 
@@ -478,9 +487,21 @@ def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
         warnings.extend(file_warnings)
     problems.extend(duplicates((p.rel_path, p.source, p.slug, p.id, p.url) for p in posts))
     if problems:
+        problems.extend(more_problems(problems, [(p.rel_path, p.source) for p in posts]))
+        problems.sort(key=lambda p: p.path)  # file by file; stable, so lines stay in order
         raise ContentError(problems + warnings)
     posts.sort(key=lambda p: (p.published, p.slug), reverse=True)
     return LoadResult(tuple(posts), tuple(warnings))
+
+
+def more_problems(found: list[Problem], files: list[tuple[str, Path]]) -> list[Problem]:
+    """Return the bodies that are not UTF-8 among `files` not already in `found`.
+
+    A build only reads the bodies it shows; when it fails anyway, it reads them all, so a
+    single run lists every problem.
+    """
+    reported = {p.path for p in found}
+    return unreadable_bodies([(shown, path) for shown, path in files if shown not in reported])
 
 
 def duplicates(records: Iterable[tuple[str, Path | str, str, str, str]]) -> list[Problem]:

@@ -20,6 +20,14 @@ from feedkit.errors import Problem
 if TYPE_CHECKING:
     from frontmatter.default_handlers import BaseHandler
 
+HEAD_BYTES = 4096  # holds the front matter of nearly every post
+# The line that closes front matter, by the first byte of the file: found in the bytes, so
+# only the front matter itself is decoded.
+_CLOSING_LINE = {
+    b"-": re.compile(rb"\n-{3,}[ \t]*\r?\n"),
+    b"+": re.compile(rb"\n\+{3,}[ \t]*\r?\n"),
+    b"{": re.compile(rb"\n\}[ \t]*\r?\n"),
+}
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # The same, as bytes to delete: a cheap test of a whole file before any regex runs.
 _ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
@@ -242,16 +250,40 @@ def read_head(path: Path, shown: str, warnings: list[Problem]) -> tuple[Source, 
     """Return the file split at the end of its front matter, and the file's status as it was
     before reading (for the build cache).
 
-    The whole file is checked to be UTF-8, so a broken old post is reported even when no
-    feed shows it; only the front matter is scanned for characters XML cannot carry (the
-    body is, when it is rendered).
+    Only as much as the front matter is read and decoded: over 20,000 posts, decoding whole
+    bodies would be a third of a build. A body is checked (UTF-8, characters XML cannot
+    carry) when a feed shows it, by `feedkit check`, and whenever a build finds problems
+    (see `unreadable_bodies`), so one run lists them all.
     """
     with open(path, "rb") as f:
         st = os.fstat(f.fileno())
-        raw = f.read()
+        raw = f.read(HEAD_BYTES)
+        start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        closer = _CLOSING_LINE.get(raw[start : start + 1])
+        end = closer.search(raw) if closer is not None else None
+        if end is not None:
+            try:
+                return split(decode(raw[: end.end()], shown, warnings), shown), st
+            except FileProblems:
+                pass  # not front matter after all: the whole file tells what is wrong
+        if len(raw) == HEAD_BYTES:
+            raw += f.read()
     text = decode(raw, shown, None)
     head = text[: split(text, shown).body_start]
     return split(strip_illegal(head, shown, warnings), shown), st
+
+
+def unreadable_bodies(paths: list[tuple[str, Path]]) -> list[Problem]:
+    """Return a problem for each file (shown path, path) that is not UTF-8 as a whole."""
+    found = []
+    for shown, path in paths:
+        try:
+            decode(path.read_bytes(), shown, None)
+        except FileProblems as exc:
+            found.extend(exc.problems)
+        except OSError:
+            pass  # reported where the file was read
+    return found
 
 
 def body_of(raw: bytes, shown: str, warnings: list[Problem] | None = None) -> str:

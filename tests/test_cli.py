@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 
-from conftest import FIXTURES, NOW_ENV, ROOT, MakeSite
+from conftest import FIXTURES, NOW_ENV, ROOT, SITE_TOML, MakeSite
 
 
 def run(runner: CliRunner, *args: str):
@@ -167,3 +167,31 @@ def test_feeds_of_tags_no_post_has_any_more_are_removed(
     assert not (cfg.output_path / "tags/git").exists()
     assert (cfg.output_path / "tags/sqlite/atom.xml").exists()
     assert (cfg.output_path / "tags/mine.txt").read_text() == "not feedkit's"
+
+
+def test_a_broken_old_body_fails_check_and_any_failing_build(
+    make_site: MakeSite, runner: CliRunner
+) -> None:
+    old = b"---\ntitle: Old\ndate: 2001-01-01\n---\nCaf\xe9 from 2001.\n"
+    posts = {
+        f"p{i}.md": f"---\ntitle: P{i}\ndate: 2024-01-{i + 1:02d}\n---\nNew.\n" for i in range(3)
+    }
+    cfg = make_site(
+        posts={**posts, "old.md": old}, toml=SITE_TOML.replace("tag_feeds = true", "limit = 2")
+    )
+    config = str(cfg.root / "feedkit.toml")
+    # The build reads only the bodies its feeds show: the old post is not among them.
+    assert run(runner, "build", "--config", config).exit_code == 0
+    checked = run(runner, "check", "--config", config)
+    assert checked.exit_code == 1
+    assert "content/old.md:5: is not UTF-8 text (byte 0xE9); save the file as UTF-8" in (
+        checked.stderr
+    )
+    (cfg.content_path / "p0.md").write_text("---\ntitle: [broken\n---\n")
+    failed = run(runner, "build", "--config", config)
+    assert failed.exit_code == 1
+    assert failed.stderr.splitlines()[:2] == [
+        "content/old.md:5: is not UTF-8 text (byte 0xE9); save the file as UTF-8",
+        "content/p0.md:3: YAML front matter: did not find expected ',' or ']' (while parsing "
+        "a flow sequence at line 2)",
+    ]
