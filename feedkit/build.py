@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import OutputError, Problem
 from feedkit.loader import LoadResult, Progress, body_of, load_posts, read_raw
@@ -104,27 +105,72 @@ def render_post(
     cache: BuildCache | None = None,
 ) -> RenderedPost:
     """Return `post` with its body rendered to HTML and its plain-text summary."""
-    raw = read_raw(post)
-    key = cache.render_key(raw, post, cfg.feed.summary_chars) if cache else ""
-    stored = cache.render(key) if cache else None
-    if stored is not None:
-        html, summary, words, minutes, found = stored
-        if warnings is not None:
-            warnings.extend(found)
-    else:
-        from feedkit.markup import measure, render_html, summarize
+    rendered, found = render_posts({post.rel_path: post}, cfg, cache)[post.rel_path]
+    if warnings is not None:
+        warnings.extend(found)
+    return rendered
 
-        found = []
-        body = body_of(post, raw, found)
-        words, minutes = measure(body)
-        html = render_html(body, post.url, post.slug)
-        # A post that is only an image or code still needs some text for readers to see.
-        summary = summarize(body, post.summary, cfg.feed.summary_chars) or post.title
+
+# What rendering a post gives: the rendered post and the warnings found in its body.
+Rendered = tuple[RenderedPost, tuple[Problem, ...]]
+
+
+def _render(post: Post, raw: bytes, summary_chars: int) -> tuple[Any, ...]:
+    from feedkit.markup import measure, render_html, summarize
+
+    found: list[Problem] = []
+    body = body_of(post, raw, found)
+    words, minutes = measure(body)
+    html = render_html(body, post.url, post.slug)
+    # A post that is only an image or code still needs some text for readers to see.
+    summary = summarize(body, post.summary, summary_chars) or post.title
+    return (html, summary, words, minutes, tuple(found))
+
+
+def load_renderers() -> None:
+    """Import the Markdown renderer and feedgen ahead of use (while a child parses)."""
+    from feedkit import feeds, markup
+
+    markup.markdown()
+    del feeds
+
+
+def render_posts(
+    posts: Mapping[str, Post], cfg: Config, cache: BuildCache | None = None
+) -> dict[str, Rendered]:
+    """Return every post rendered: from the cache when its file is unchanged; the rest
+    split with a forked child when there are enough of them to be worth it."""
+    done: dict[str, tuple[Any, ...]] = {}
+    todo: list[tuple[str, Post, bytes, str]] = []
+    for shown, post in posts.items():
+        raw = read_raw(post)
+        key = cache.render_key(raw, post, cfg.feed.summary_chars) if cache else ""
+        stored = cache.render(key) if cache else None
+        if stored is not None:
+            done[shown] = stored
+        else:
+            todo.append((shown, post, raw, key))
+
+    def render_part(part: list[tuple[str, Post, bytes, str]]) -> list[tuple[Any, ...]]:
+        return [_render(post, raw, cfg.feed.summary_chars) for _, post, raw, _ in part]
+
+    if len(todo) >= 4 and parallel.cores() >= 2:
+        half = len(todo) // 2
+        mine, theirs = parallel.in_parallel(
+            lambda: render_part(todo[:half]), lambda: render_part(todo[half:])
+        )
+        values = mine + theirs
+    else:
+        values = render_part(todo)
+    for (shown, _, _, key), value in zip(todo, values, strict=True):
+        done[shown] = value
         if cache is not None:
-            cache.remember_render(key, (html, summary, words, minutes, tuple(found)))
-        if warnings is not None:
-            warnings.extend(found)
-    return RenderedPost(post, html, summary, words, minutes)
+            cache.remember_render(key, value)
+    out: dict[str, Rendered] = {}
+    for shown, post in posts.items():
+        html, summary, words, minutes, found = done[shown]
+        out[shown] = (RenderedPost(post, html, summary, words, minutes), tuple(found))
+    return out
 
 
 def xsl_stylesheet() -> bytes:
@@ -158,7 +204,7 @@ def plan_build(
         stats: dict[str, object] = {}
         fresh: set[str] = set()
     else:
-        refreshed = cache.refresh(cfg, progress)
+        refreshed = cache.refresh(cfg, progress, meanwhile=load_renderers)
         choices = [
             Choice(shown, e.published, e.slug, e.draft, e.tags)
             for shown, e in refreshed.entries.items()
@@ -197,8 +243,11 @@ def plan_build(
 
     if progress is not None:
         progress(f"rendering up to {sum(len(f.members) for f in feeds):,} feed entries")
-    rendered: dict[str, RenderedPost] = {}  # a post in several feeds is rendered once
-    render_warnings: list[Problem] = []
+    # A post in several feeds is rendered once.
+    members_in_order = list(dict.fromkeys(shown for feed in feeds for shown in feed.members))
+    results = render_posts({shown: full_post(shown) for shown in members_in_order}, cfg, cache)
+    rendered = {shown: result[0] for shown, result in results.items()}
+    render_warnings = [w for result in results.values() for w in result[1]]
     files: dict[str, bytes] = {XSL_NAME: xsl_stylesheet()}
     main_entries: list[RenderedPost] = []
     for feed in feeds:
@@ -206,10 +255,7 @@ def plan_build(
             feed.title, feed.description, cfg.base_url, urljoin(cfg.base_url, feed.folder)
         )
         entries = main_entries if not feed.folder else []
-        for shown in feed.members:
-            if shown not in rendered:
-                rendered[shown] = render_post(full_post(shown), cfg, render_warnings, cache)
-            entries.append(rendered[shown])
+        entries.extend(rendered[shown] for shown in feed.members)
         files[feed.folder + "atom.xml"] = render_atom(cfg, info, entries, now)
         files[feed.folder + "rss.xml"] = render_rss(cfg, info, entries, now)
         if cfg.feed.json_feed:

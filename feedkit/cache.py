@@ -27,21 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from feedkit import __version__
+from feedkit import __version__, postfile
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.loader import display_path, duplicates, more_problems, parse_files
 from feedkit.models import Post
-from feedkit.postfile import walk
 
 CACHE_FORMAT = 2
 RACY_NS = 2_000_000_000
 
-StatKey = tuple[int, int, int, int]
-
-
-def stat_key(st: os.stat_result) -> StatKey:
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+StatKey = postfile.StatKey
 
 
 def config_key(cfg: Config) -> str:
@@ -63,11 +58,11 @@ class Entry:
     warnings: tuple[tuple[str, int, str], ...]
 
     @classmethod
-    def of(cls, st: os.stat_result, fields: tuple[Any, ...], warnings: list[Problem]) -> Entry:
+    def of(cls, st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Entry:
         """Return the entry for a file from its status and the post's `choice_fields`."""
         published, draft, slug, post_id, url, tags = fields
         notes = tuple((w.path, w.line, w.message) for w in warnings)
-        return cls(stat_key(st), published, draft, slug, post_id, url, tags, notes)
+        return cls(st, published, draft, slug, post_id, url, tags, notes)
 
     def problems(self) -> list[Problem]:
         return [Problem(path, line, message, warning=True) for path, line, message in self.warnings]
@@ -111,7 +106,12 @@ class BuildCache:
 
     # -- posts ----------------------------------------------------------------------------
 
-    def refresh(self, cfg: Config, progress: Callable[[str], None] | None = None) -> Refreshed:
+    def refresh(
+        self,
+        cfg: Config,
+        progress: Callable[[str], None] | None = None,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> Refreshed:
         """Return every post file's entry, reading only new and changed files."""
         content = cfg.content_path
         if not content.is_dir():
@@ -125,17 +125,13 @@ class BuildCache:
         todo: list[Path] = []
         root = str(cfg.root).rstrip("/") + "/"
         known_entries = self.entries
-        for path, dir_entry in walk(content):
+        for path, key in postfile.walk(content):
             shown = path[len(root) :] if path.startswith(root) else path  # as display_path
             sources[shown] = path
             known = known_entries.get(shown)
-            if known is not None:
-                try:
-                    if known.stat == stat_key(dir_entry.stat()):
-                        entries[shown] = known
-                        continue
-                except OSError:
-                    pass
+            if known is not None and key is not None and known.stat == key:
+                entries[shown] = known
+                continue
             todo.append(Path(path))
         if progress is not None and todo:
             progress(f"reading {len(todo):,} of {len(sources):,} posts")
@@ -143,7 +139,9 @@ class BuildCache:
         parsed: set[str] = set()
         problems: list[Problem] = []
         # Only what choosing entries needs is kept; the few posts a feed shows are read again.
-        for shown, st, fields, file_problems, file_warnings in parse_files(cfg, todo, light=True):
+        for shown, st, fields, file_problems, file_warnings in parse_files(
+            cfg, todo, light=True, meanwhile=meanwhile
+        ):
             problems.extend(file_problems)
             if fields is not None and st is not None:
                 parsed.add(shown)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -14,7 +12,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-from feedkit import postfile
+from feedkit import parallel, postfile
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Author, Post, slugify
@@ -365,7 +363,7 @@ def load_post(path: Path, cfg: Config, warnings: list[Problem]) -> Post:
 
 def _parse(
     path: Path, shown: str, cfg: Config, warnings: list[Problem]
-) -> tuple[Post, os.stat_result]:
+) -> tuple[Post, postfile.StatKey]:
     try:
         src, st = read_head(path, shown, warnings)
         meta = parse_front_matter(src, shown)
@@ -418,7 +416,7 @@ PARALLEL_FROM = 1500
 
 
 # One parsed file: its name as shown, its status, and the post or what is wrong with it.
-Parsed = tuple[str, "os.stat_result | None", Any, list[Problem], list[Problem]]
+Parsed = tuple[str, "postfile.StatKey | None", Any, list[Problem], list[Problem]]
 
 
 def _load_many(cfg: Config, paths: list[Path], light: bool = False) -> list[Parsed]:
@@ -440,26 +438,31 @@ def choice_fields(post: Post) -> tuple[float, bool, str, str, str, tuple[str, ..
     return (post.published.timestamp(), post.draft, post.slug, post.id, post.url, post.tags)
 
 
-def parse_files(cfg: Config, paths: list[Path], *, light: bool = False) -> list[Parsed]:
+def parse_files(
+    cfg: Config,
+    paths: list[Path],
+    *,
+    light: bool = False,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[Parsed]:
     """Return each file's post (only its `choice_fields` when `light`) or its problems.
 
-    Parse half the files in a forked process while this one parses the other half.
-
-    Front matter parsing is CPU-bound Python (PyYAML builds its objects in Python even with
-    the C parser), so a second core nearly halves a cold build of thousands of posts.
+    Over many files, a forked child parses part of them while this process parses the rest
+    (and first runs `meanwhile`, e.g. imports the renderer, so that costs no extra time;
+    with few files, `meanwhile` is left to whoever needs it).
     """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if len(paths) < PARALLEL_FROM or (cores or 1) < 2:
+    if len(paths) < PARALLEL_FROM or parallel.cores() < 2:
         return _load_many(cfg, paths, light)
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform
-        return _load_many(cfg, paths, light)
-    half = len(paths) // 2
-    with context.Pool(1) as pool:
-        other = pool.apply_async(_load_many, (cfg, paths[half:], light))
-        first = _load_many(cfg, paths[:half], light)
-        return first + other.get()
+    # This process also runs `meanwhile`: give it a little less to parse.
+    mine = int(len(paths) * (0.42 if meanwhile is not None else 0.5))
+
+    def here() -> list[Parsed]:
+        if meanwhile is not None:
+            meanwhile()
+        return _load_many(cfg, paths[:mine], light)
+
+    first, rest = parallel.in_parallel(here, lambda: _load_many(cfg, paths[mine:], light))
+    return first + rest
 
 
 Progress = Callable[[str], None]  # told what a long build is doing now

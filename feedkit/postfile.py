@@ -70,13 +70,22 @@ class FileProblems(Exception):
         self.problems = problems
 
 
-def walk(content_dir: Path) -> list[tuple[str, os.DirEntry[str]]]:
-    """Return (path, directory entry) for every post file under `content_dir`, sorted.
+StatKey = tuple[int, int, int, int]
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    """Return what tells a file's versions apart: size, modification and change times in
+    nanoseconds, inode."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def walk(content_dir: Path) -> list[tuple[str, StatKey | None]]:
+    """Return (path, status key) for every post file under `content_dir`, sorted.
 
     Hidden files and folders are skipped, and so are Hugo's `_index.md` section pages.
     Paths stay strings: a build over 20,000 posts should not make 20,000 Path objects.
     """
-    found: list[tuple[str, os.DirEntry[str]]] = []
+    found: list[tuple[str, StatKey | None]] = []
     pending = [str(content_dir)]
     while pending:
         folder = pending.pop()
@@ -88,7 +97,11 @@ def walk(content_dir: Path) -> list[tuple[str, os.DirEntry[str]]]:
                 if entry.is_dir():
                     pending.append(entry.path)
                 elif name.endswith(".md") and name != "_index.md" and entry.is_file():
-                    found.append((entry.path, entry))
+                    try:
+                        key: StatKey | None = stat_key(entry.stat())
+                    except OSError:
+                        key = None
+                    found.append((entry.path, key))
     found.sort(key=lambda pair: pair[0])
     return found
 
@@ -246,7 +259,7 @@ def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
     return {str(k): v for k, v in data.items()}
 
 
-def read_head(path: Path, shown: str, warnings: list[Problem]) -> tuple[Source, os.stat_result]:
+def read_head(path: Path, shown: str, warnings: list[Problem]) -> tuple[Source, StatKey]:
     """Return the file split at the end of its front matter, and the file's status as it was
     before reading (for the build cache).
 
@@ -256,7 +269,7 @@ def read_head(path: Path, shown: str, warnings: list[Problem]) -> tuple[Source, 
     (see `unreadable_bodies`), so one run lists them all.
     """
     with open(path, "rb") as f:
-        st = os.fstat(f.fileno())
+        st = stat_key(os.fstat(f.fileno()))
         raw = f.read(HEAD_BYTES)
         start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
         closer = _CLOSING_LINE.get(raw[start : start + 1])

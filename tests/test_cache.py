@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from feedkit import cache as cache_module
+from feedkit import postfile
 from feedkit.build import plan_build
 from feedkit.cache import BuildCache
 from feedkit.cli import main
@@ -110,7 +110,7 @@ def test_same_size_rewrite_within_the_same_second_is_seen(site: Path) -> None:
 def test_fresh_files_are_not_trusted_by_status_alone(site: Path, monkeypatch) -> None:
     # On a file system with coarse timestamps a rewrite can keep size, mtime, ctime and
     # inode. The index then must not hold files written just before it was.
-    monkeypatch.setattr(cache_module, "stat_key", lambda st: (st.st_size, st.st_mtime_ns, 0, 0))
+    monkeypatch.setattr(postfile, "stat_key", lambda st: (st.st_size, st.st_mtime_ns, 0, 0))
     path = site / "content" / "p5.md"
     build(site)
     before = path.stat()
