@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -136,10 +136,10 @@ class StatusLine:
     Nothing is shown when stderr is not a terminal (cron, CI, pipes), or for quick builds.
     """
 
-    DELAY = 1.0
-
-    def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
+    def __init__(self, stream: TextIO | None = None, delay: float = 1.0) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.delay = delay
+        self.enabled = self.stream.isatty()
         self.message = "starting"
         self.started = time.monotonic()
         self.shown = False
@@ -150,12 +150,12 @@ class StatusLine:
         self.message = message
 
     def _run(self) -> None:
-        if self._stop.wait(self.DELAY):
+        if self._stop.wait(self.delay):
             return
         while True:
             elapsed = time.monotonic() - self.started
-            sys.stderr.write(f"\r\x1b[2KBuilding… {self.message} ({elapsed:.1f} s)")
-            sys.stderr.flush()
+            self.stream.write(f"\r\x1b[2KBuilding… {self.message} ({elapsed:.1f} s)")
+            self.stream.flush()
             self.shown = True
             if self._stop.wait(0.2):
                 return
@@ -170,8 +170,8 @@ class StatusLine:
         if self.enabled:
             self._thread.join()
         if self.shown:
-            sys.stderr.write("\r\x1b[2K")
-            sys.stderr.flush()
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
 
 
 @main.command()

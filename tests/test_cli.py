@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,33 @@ def test_a_broken_old_body_fails_check_and_any_failing_build(
         "content/p0.md:3: YAML front matter: did not find expected ',' or ']' (while parsing "
         "a flow sequence at line 2)",
     ]
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_for_slow_builds_only() -> None:
+    from feedkit.cli import StatusLine
+
+    terminal = FakeTerminal()
+    with StatusLine(terminal, delay=0) as status:
+        status.show("reading 20,000 of 20,000 posts")
+        deadline = time.monotonic() + 5
+        while "reading 20,000" not in terminal.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    shown = terminal.getvalue()
+    assert "\r\x1b[2KBuilding… reading 20,000 of 20,000 posts (" in shown
+    assert shown.endswith("\r\x1b[2K")  # the line is cleared at the end
+
+    quick = FakeTerminal()
+    with StatusLine(quick, delay=60):
+        pass
+    assert quick.getvalue() == ""
+
+    piped = io.StringIO()  # cron, CI, a pipe: never
+    with StatusLine(piped, delay=0) as status:
+        status.show("reading")
+        time.sleep(0.05)
+    assert piped.getvalue() == ""
