@@ -12,9 +12,10 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urljoin
 
 from feedkit import parallel
@@ -24,7 +25,7 @@ from feedkit.loader import LoadResult, Progress, body_of, load_posts, read_raw
 from feedkit.models import Post, RenderedPost, slugify
 
 if TYPE_CHECKING:
-    from feedkit.cache import BuildCache
+    from feedkit.cache import BuildCache, Scan
 
 # The same as feeds.XSL_NAME; not imported from there, so a build that changes nothing never
 # loads feedgen.
@@ -47,11 +48,13 @@ class BuildPlan:
     loaded: LoadResult | None = None  # every post, when the build read them all
     members: dict[str, Post] = field(default_factory=dict)  # the posts in some feed
     signature: str = ""  # what the files were made from
+    unchanged: bool = False  # no post file changed: the cache has nothing new to record
+    scan: Scan | None = None  # the post files as this build found them
+    summary: dict[str, Any] = field(default_factory=dict)  # what the cache keeps of this build
 
 
-@dataclass(frozen=True)
-class Choice:
-    """One post as far as choosing feed entries goes."""
+class Choice(NamedTuple):
+    """One post as far as choosing feed entries goes (a tuple: 20,000 are made per build)."""
 
     shown: str
     published: float
@@ -203,23 +206,50 @@ def plan_build(
 
         stats: dict[str, object] = {}
         fresh: set[str] = set()
+        scan: Scan | None = None
     else:
-        refreshed = cache.refresh(cfg, progress, meanwhile=load_renderers)
+        from feedkit.cache import DRAFT, PUBLISHED, SLUG, STAT, TAGS
+
+        scan = cache.scan(cfg)
+        if cache.unchanged(scan, cutoff, drafts, cfg.output_path):
+            return _unchanged_plan(cache.state, scan)
+        refreshed = cache.refresh(cfg, scan, progress, meanwhile=load_renderers)
         choices = [
-            Choice(shown, e.published, e.slug, e.draft, e.tags)
-            for shown, e in refreshed.entries.items()
+            Choice(shown, row[PUBLISHED], row[SLUG], row[DRAFT], row[TAGS])
+            for shown, row in refreshed.rows.items()
         ]
         warnings = refreshed.warnings
 
         def full_post(shown: str) -> Post:
             return cache.post(shown, refreshed, cfg)
 
-        stats = {shown: e.stat for shown, e in refreshed.entries.items()}
+        stats = {shown: row[STAT] for shown, row in refreshed.rows.items()}
         fresh = refreshed.parsed
     feeds, published = choose_feeds(cfg, choices, now, drafts)
     total, drafts_count = len(choices), sum(c.draft for c in choices)
     scheduled = sum(not c.draft and c.published > cutoff for c in choices)
     signature = _signature(cfg, feeds, stats, drafts, now)
+    summary = {
+        "signature": signature,
+        "drafts": drafts,
+        # The first time a post now hidden for its date comes due: the feeds change then.
+        "next_change": min(
+            (c.published for c in choices if (drafts or not c.draft) and c.published > cutoff),
+            default=float("inf"),
+        ),
+        "counts": (total, published, drafts_count, scheduled),
+        "warnings": [(w.path, w.line, w.message) for w in warnings],
+    }
+    plan = partial(
+        BuildPlan,
+        total=total,
+        published=published,
+        drafts=drafts_count,
+        scheduled=scheduled,
+        signature=signature,
+        scan=scan,
+        summary=summary,
+    )
     members = {shown for feed in feeds for shown in feed.members}
     if (
         cache is not None
@@ -227,17 +257,7 @@ def plan_build(
         and not members & fresh
         and cache.outputs_current(signature, cfg.output_path)
     ):
-        return BuildPlan(
-            files={},
-            reused=True,
-            total=total,
-            published=published,
-            drafts=drafts_count,
-            scheduled=scheduled,
-            rendered=0,
-            warnings=tuple(warnings),
-            signature=signature,
-        )
+        return plan(files={}, reused=True, rendered=0, warnings=tuple(warnings))
 
     from feedkit.feeds import FeedInfo, render_atom, render_json_feed, render_rss
 
@@ -260,20 +280,33 @@ def plan_build(
         files[feed.folder + "rss.xml"] = render_rss(cfg, info, entries, now)
         if cfg.feed.json_feed:
             files[feed.folder + "feed.json"] = render_json_feed(cfg, info, entries)
-    return BuildPlan(
+    return plan(
         files=files,
         reused=False,
-        total=total,
-        published=published,
-        drafts=drafts_count,
-        scheduled=scheduled,
         rendered=len(rendered),
         # A small file is read whole at load and again to render: report each warning once.
         warnings=tuple(dict.fromkeys(warnings + render_warnings)),
         entries=tuple(main_entries),
         loaded=loaded,
         members={shown: r.post for shown, r in rendered.items()},
-        signature=signature,
+    )
+
+
+def _unchanged_plan(state: dict[str, Any], scan: Scan) -> BuildPlan:
+    """Return the plan of a build that found nothing to do, from what the last one knew."""
+    total, published, drafts, scheduled = state["counts"]
+    return BuildPlan(
+        files={},
+        reused=True,
+        unchanged=True,
+        total=total,
+        published=published,
+        drafts=drafts,
+        scheduled=scheduled,
+        rendered=0,
+        warnings=tuple(Problem(p, n, m, warning=True) for p, n, m in state["warnings"]),
+        signature=state["signature"],
+        scan=scan,
     )
 
 

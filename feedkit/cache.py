@@ -1,16 +1,19 @@
 """What the last build read and made, so a rebuild reads only what changed.
 
-Three files in `.feedkit/cache/`:
+Four files in `.feedkit/cache/`:
 
-- `index.marshal`: for every post file, its status (size, modification and change times in
+- `state.marshal`, small: a fingerprint of every post file's status, when a scheduled post
+  next comes due, the counts to report, and the outputs written. When the fingerprint, the
+  outputs and the visibility of posts are unchanged, a build stops there.
+- `index.marshal`: a row per post file, its status (size, modification and change times in
   nanoseconds, inode) and the little a build needs to choose feed entries: date, draft,
-  slug, ID, URL, tags and warnings. Small and fast to load even for 20,000 posts.
+  slug, ID, tags and warnings. Plain tuples, so 20,000 rows load in milliseconds.
 - `posts.pickle`: the full posts that the last build put in a feed.
 - `rendered.pickle`: rendered bodies, keyed by a hash of the file's bytes and settings.
 
 A file is trusted unread only when its status is what it was; a file changed within two
-seconds of the index being written is never trusted (as git treats "racily clean" entries),
-because a rewrite of the same size can share a timestamp with the version that was read.
+seconds of the cache being written is never trusted (as git treats "racily clean" index
+entries), because a rewrite of the same size can share a timestamp with the version read.
 Any change to the configuration or to feedkit empties the cache. A missing or damaged cache
 only costs a full build.
 """
@@ -25,18 +28,27 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from feedkit import __version__, postfile
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.loader import display_path, duplicates, more_problems, parse_files
+from feedkit.loader import duplicates, more_problems, parse_files
 from feedkit.models import Post
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 RACY_NS = 2_000_000_000
 
 StatKey = postfile.StatKey
+# An index row: (status, published timestamp, draft, slug, ID, tags, warnings or None).
+Row = tuple[StatKey, float, bool, str, str, tuple[str, ...], Any]
+STAT: Final = 0
+PUBLISHED: Final = 1
+DRAFT: Final = 2
+SLUG: Final = 3
+ID: Final = 4
+TAGS: Final = 5
+NOTES: Final = 6
 
 
 def config_key(cfg: Config) -> str:
@@ -44,35 +56,26 @@ def config_key(cfg: Config) -> str:
     return hashlib.sha256(repr((__version__, CACHE_FORMAT, cfg)).encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What the index keeps of one post file."""
+def row_of(st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Row:
+    """Return the index row for a file from its status and the post's `choice_fields`."""
+    published, draft, slug, post_id, _url, tags = fields
+    notes = tuple((w.path, w.line, w.message) for w in warnings) or None
+    return (st, published, draft, slug, post_id, tags, notes)
 
-    stat: StatKey
-    published: float  # POSIX timestamp: orders and filters like the aware datetime
-    draft: bool
-    slug: str
-    id: str
-    url: str
-    tags: tuple[str, ...]
-    warnings: tuple[tuple[str, int, str], ...]
 
-    @classmethod
-    def of(cls, st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Entry:
-        """Return the entry for a file from its status and the post's `choice_fields`."""
-        published, draft, slug, post_id, url, tags = fields
-        notes = tuple((w.path, w.line, w.message) for w in warnings)
-        return cls(st, published, draft, slug, post_id, url, tags, notes)
+@dataclass
+class Scan:
+    """Every post file and its status, from one walk of the content folder."""
 
-    def problems(self) -> list[Problem]:
-        return [Problem(path, line, message, warning=True) for path, line, message in self.warnings]
+    files: list[tuple[str, str, StatKey | None]]  # (path as shown, path, status)
+    fingerprint: str
 
 
 @dataclass
 class Refreshed:
-    """Every post file's entry, after reading the files that changed."""
+    """Every post file's row, after reading the files that changed."""
 
-    entries: dict[str, Entry]  # by path as shown, in file order
+    rows: dict[str, Row]  # by path as shown, in file order
     sources: dict[str, str]  # path as shown → file
     parsed: set[str]  # the files read in this build
     warnings: list[Problem]
@@ -82,8 +85,8 @@ class Refreshed:
 class BuildCache:
     folder: Path
     key: str
-    entries: dict[str, Entry] = field(default_factory=dict)
-    outputs: dict[str, Any] = field(default_factory=dict)  # signature, file statuses
+    state: dict[str, Any] = field(default_factory=dict)
+    rows: dict[str, Row] | None = None
     _posts: dict[str, tuple[StatKey, Post]] | None = None
     _rendered: dict[str, Any] | None = None
     _used_renders: set[str] = field(default_factory=set)
@@ -94,45 +97,56 @@ class BuildCache:
         """Return the cache for `cfg`; empty when missing, damaged or made for another config."""
         folder = cfg.cache_path / "cache"
         key = config_key(cfg)
-        try:
-            with open(folder / "index.marshal", "rb") as f:
-                data = marshal.load(f)
-            if data["format"] == CACHE_FORMAT and data["key"] == key:
-                entries = {shown: Entry(*row) for shown, row in data["entries"].items()}
-                return cls(folder, key, entries, data["outputs"])
-        except (OSError, EOFError, ValueError, TypeError, KeyError):
-            pass
-        return cls(folder, key)
+        state = _load_marshal(folder / "state.marshal", key)
+        return cls(folder, key, state)
 
-    # -- posts ----------------------------------------------------------------------------
+    # -- finding what changed -------------------------------------------------------------
+
+    def scan(self, cfg: Config) -> Scan:
+        content = cfg.content_path
+        if not content.is_dir():
+            raise ContentError.single(
+                content.name,
+                0,
+                "content folder not found; create it or set content_dir in feedkit.toml",
+            )
+        root = str(cfg.root).rstrip("/") + "/"
+        files = []
+        for path, key in postfile.walk(content):
+            shown = path[len(root) :] if path.startswith(root) else path  # as display_path
+            files.append((shown, path, key))
+        fingerprint = hashlib.blake2b(marshal.dumps(files), digest_size=20).hexdigest()
+        return Scan(files, fingerprint)
+
+    def unchanged(self, scan: Scan, now: float, drafts: bool, out_dir: Path) -> bool:
+        """Return True if no post file changed since the last build, no scheduled post came
+        due, and its outputs are still there, untouched: the build has nothing to do."""
+        state = self.state
+        if not state or state.get("fingerprint") != scan.fingerprint:
+            return False
+        if state.get("drafts") != drafts or now >= state.get("next_change", 0.0):
+            return False
+        return self._outputs_current(state.get("signature", ""), out_dir)
 
     def refresh(
         self,
         cfg: Config,
+        scan: Scan,
         progress: Callable[[str], None] | None = None,
         meanwhile: Callable[[], object] | None = None,
     ) -> Refreshed:
-        """Return every post file's entry, reading only new and changed files."""
-        content = cfg.content_path
-        if not content.is_dir():
-            raise ContentError.single(
-                display_path(content, cfg.root),
-                0,
-                "content folder not found; create it or set content_dir in feedkit.toml",
-            )
-        entries: dict[str, Entry] = {}
+        """Return every post file's row, reading only new and changed files."""
+        known = self.rows if self.rows is not None else self._load_rows()
+        rows: dict[str, Row] = {}
         sources: dict[str, str] = {}
         todo: list[Path] = []
-        root = str(cfg.root).rstrip("/") + "/"
-        known_entries = self.entries
-        for path, key in postfile.walk(content):
-            shown = path[len(root) :] if path.startswith(root) else path  # as display_path
+        for shown, path, key in scan.files:
             sources[shown] = path
-            known = known_entries.get(shown)
-            if known is not None and key is not None and known.stat == key:
-                entries[shown] = known
-                continue
-            todo.append(Path(path))
+            row = known.get(shown)
+            if row is not None and key is not None and row[STAT] == key:
+                rows[shown] = row
+            else:
+                todo.append(Path(path))
         if progress is not None and todo:
             progress(f"reading {len(todo):,} of {len(sources):,} posts")
         self.read_files = len(todo)
@@ -145,21 +159,30 @@ class BuildCache:
             problems.extend(file_problems)
             if fields is not None and st is not None:
                 parsed.add(shown)
-                entries[shown] = Entry.of(st, fields, file_warnings)
+                rows[shown] = row_of(st, fields, file_warnings)
             else:
                 problems.extend(file_warnings)
-        ordered = {shown: entries[shown] for shown in sources if shown in entries}
-        problems.extend(
-            duplicates((shown, sources[shown], e.slug, e.id, e.url) for shown, e in ordered.items())
-        )
-        warnings = [w for e in ordered.values() for w in e.problems()]
+        ordered = {shown: rows[shown] for shown in sources if shown in rows}
+        if todo and _may_clash(ordered):  # unchanged files were checked when they were read
+            problems.extend(
+                duplicates(
+                    (shown, sources[shown], row[SLUG], row[ID], "")
+                    for shown, row in ordered.items()
+                )
+            )
+        warnings = [
+            Problem(path, line, message, warning=True)
+            for row in ordered.values()
+            if row[NOTES]
+            for path, line, message in row[NOTES]
+        ]
         if problems:
             problems.extend(
                 more_problems(problems, [(shown, Path(path)) for shown, path in sources.items()])
             )
             problems.sort(key=lambda p: p.path)  # file by file; stable, so lines stay in order
             raise ContentError(problems + warnings)
-        self.entries = ordered
+        self.rows = ordered
         return Refreshed(ordered, sources, parsed, warnings)
 
     def post(self, shown: str, refreshed: Refreshed, cfg: Config) -> Post:
@@ -167,8 +190,7 @@ class BuildCache:
         if self._posts is None:
             self._posts = _load_pickle(self.folder / "posts.pickle", self.key)
         kept = self._posts.get(shown)
-        entry = refreshed.entries[shown]
-        if kept is not None and kept[0] == entry.stat:
+        if kept is not None and kept[0] == refreshed.rows[shown][STAT]:
             return kept[1]
         ((_, st, post, problems, _),) = parse_files(cfg, [Path(refreshed.sources[shown])])
         if post is None or st is None:
@@ -201,69 +223,60 @@ class BuildCache:
     # -- outputs --------------------------------------------------------------------------
 
     def outputs_current(self, signature: str, out_dir: Path) -> bool:
-        """Return True if the last build made these outputs from the same entries and they
-        are still there, untouched."""
-        if self.outputs.get("signature") != signature:
+        """Return True if the last build made its outputs from the same feed entries and
+        they are still there, untouched."""
+        return self._outputs_current(signature, out_dir)
+
+    def _outputs_current(self, signature: str, out_dir: Path) -> bool:
+        files = self.state.get("files") or {}
+        if not files or self.state.get("signature") != signature:
             return False
-        for name, (size, mtime_ns) in self.outputs.get("files", {}).items():
+        for name, (size, mtime_ns) in files.items():
             try:
                 st = os.stat(out_dir / name)
             except OSError:
                 return False
             if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
                 return False
-        return bool(self.outputs.get("files"))
+        return True
 
     # -- saving ---------------------------------------------------------------------------
 
-    def save_index(self) -> None:
-        """Write the index alone: files were read, but no output changed."""
-        self._save(None, self.outputs)
-
     def save(
-        self, members: dict[str, Post], signature: str, out_dir: Path, outputs: list[str]
+        self,
+        scan: Scan,
+        summary: dict[str, Any],
+        members: dict[str, Post] | None = None,
+        out_dir: Path | None = None,
+        outputs: list[str] | None = None,
     ) -> None:
-        """Write the index, the feed posts and the renders used, leaving out what is too
-        fresh to trust."""
-        files = {}
-        for name in outputs:
-            st = os.stat(out_dir / name)
-            files[name] = (st.st_size, st.st_mtime_ns)
-        self._save(members, {"signature": signature, "files": files})
+        """Write what this build learned, leaving out what is too fresh to trust.
 
-    def _save(self, members: dict[str, Post] | None, outputs: dict[str, Any]) -> None:
+        `summary` holds the signature of the outputs, drafts, next_change and the counts.
+        Without `members` the outputs were not rewritten and their record stands.
+        """
         self.folder.mkdir(parents=True, exist_ok=True)
-
-        def write(name: str, dump: Callable[[Any], bytes], make: Callable[[int], Any]) -> None:
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
-            try:
-                # The temp file's own timestamp is "now" on the file system's clock.
-                data = dump(make(os.fstat(fd).st_mtime_ns - RACY_NS))
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                os.replace(tmp, self.folder / name)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+        state = dict(self.state) if members is None else {}
+        state.update(summary, format=CACHE_FORMAT, key=self.key)
+        if members is not None and out_dir is not None:
+            files = {}
+            for name in outputs or []:
+                st = os.stat(out_dir / name)
+                files[name] = (st.st_size, st.st_mtime_ns)
+            state["files"] = files
+        rows = self.rows or {}
 
         def index(trusted_before: int) -> dict[str, Any]:
-            rows = {
-                shown: (e.stat, e.published, e.draft, e.slug, e.id, e.url, e.tags, e.warnings)
-                for shown, e in self.entries.items()
-                if _settled(e.stat, trusted_before)
-            }
-            return {
-                "format": CACHE_FORMAT,
-                "key": self.key,
-                "entries": rows,
-                "outputs": outputs,
-            }
+            settled = {shown: row for shown, row in rows.items() if row[STAT][1] < trusted_before}
+            # A file too fresh to trust makes the fingerprint worthless next time.
+            state["fingerprint"] = scan.fingerprint if len(settled) == len(rows) else None
+            return {"format": CACHE_FORMAT, "key": self.key, "rows": settled}
 
         def posts(trusted_before: int) -> dict[str, Any]:
             kept = {
-                shown: (self.entries[shown].stat, post)
+                shown: (rows[shown][STAT], post)
                 for shown, post in (members or {}).items()
-                if shown in self.entries and _settled(self.entries[shown].stat, trusted_before)
+                if shown in rows and rows[shown][STAT][1] < trusted_before
             }
             return {"format": CACHE_FORMAT, "key": self.key, "data": kept}
 
@@ -273,14 +286,46 @@ class BuildCache:
 
         pickled = lambda value: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)  # noqa: E731
         if members is not None:
-            write("posts.pickle", pickled, posts)
-            write("rendered.pickle", pickled, rendered)
-        write("index.marshal", marshal.dumps, index)  # last: it vouches for the others
+            self._write("posts.pickle", pickled, posts)
+            self._write("rendered.pickle", pickled, rendered)
+        if self.read_files or members is not None or self.rows is not None:
+            self._write("index.marshal", marshal.dumps, index)
+        self._write("state.marshal", marshal.dumps, lambda _: state)  # last: it vouches
+
+    def _write(self, name: str, dump: Callable[[Any], bytes], make: Callable[[int], Any]) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
+        try:
+            # The temp file's own timestamp is "now" on the file system's clock.
+            data = dump(make(os.fstat(fd).st_mtime_ns - RACY_NS))
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, self.folder / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _load_rows(self) -> dict[str, Row]:
+        data = _load_marshal(self.folder / "index.marshal", self.key)
+        rows = data.get("rows")
+        return rows if isinstance(rows, dict) else {}
 
 
-def _settled(stat: StatKey, trusted_before: int) -> bool:
-    """Return True if a file was last modified long enough before now to be trusted."""
-    return stat[1] < trusted_before
+def _may_clash(rows: dict[str, Row]) -> bool:
+    """Return True if two posts may share a slug or an ID (then `duplicates` says which)."""
+    slugs = {row[SLUG] for row in rows.values()}
+    ids = {row[ID] for row in rows.values()}
+    return len(slugs) != len(rows) or len(ids) != len(rows)
+
+
+def _load_marshal(path: Path, key: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            data = marshal.load(f)
+        if isinstance(data, dict) and data.get("format") == CACHE_FORMAT and data.get("key") == key:
+            return data
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    return {}
 
 
 def _load_pickle(path: Path, key: str) -> dict[str, Any]:

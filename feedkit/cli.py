@@ -113,10 +113,11 @@ def build(config_path: Path, drafts: bool, no_cache: bool) -> None:
         if not plan.reused:
             status.show("writing feeds")
             changed = write_outputs(cfg.output_path, plan.files, cfg.cache_path)
-            if cache is not None:
-                cache.save(plan.members, plan.signature, cfg.output_path, list(plan.files))
-        elif cache is not None and cache.read_files:
-            cache.save_index()
+        if cache is not None and plan.scan is not None and not plan.unchanged:
+            if plan.reused:  # files were read, but the feeds came out the same
+                cache.save(plan.scan, plan.summary)
+            else:
+                cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, list(plan.files))
     report(plan.warnings)
     out = display_path(cfg.output_path, Path.cwd())
     files = len(plan.files) if not plan.reused else "all"

@@ -519,6 +519,8 @@ def duplicates(records: Iterable[tuple[str, Path | str, str, str, str]]) -> list
         for record in records:
             value = str(record[index])
             other = owners.setdefault(value, record)
+            if index == 4 and not value:  # no URLs given: a URL clash is a slug clash
+                break
             if other is not record and not (index == 4 and record[2] == other[2]):
                 found.append(
                     Problem(

@@ -182,3 +182,19 @@ def test_errors_are_reported_on_cached_builds_too(site: Path) -> None:
     )
     assert result.exit_code == 1
     assert "content/p3.md:3: YAML front matter: did not find expected" in result.stderr
+
+
+def test_a_scheduled_post_appears_when_its_time_comes_without_any_file_change(
+    site: Path,
+) -> None:
+    (site / "content" / "later.md").write_text(post("Later", "2027-01-01"))
+    settle(site)
+    build(site)
+    assert b"<title>Later</title>" not in (site / "public" / "atom.xml").read_bytes()
+    build(site)  # nothing changed
+    later = {"FEEDKIT_NOW": "2027-01-02T00:00:00+00:00"}
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(site / "feedkit.toml")], env=later, catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    assert b"<title>Later</title>" in (site / "public" / "atom.xml").read_bytes()
