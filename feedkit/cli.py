@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -104,6 +105,11 @@ def build(config_path: Path, drafts: bool, no_cache: bool) -> None:
     from feedkit.build import plan_build, write_outputs
     from feedkit.cache import BuildCache
 
+    # A build makes hundreds of thousands of small tuples and frees them all at exit: the
+    # cycle collector would scan them again and again for nothing (about a tenth of the
+    # time at 20,000 posts). It still runs, rarely.
+    gc.freeze()
+    gc.set_threshold(200_000, 50, 100)
     cfg = _load(config_path)
     now = now_from_env()
     cache = None if no_cache else BuildCache.open(cfg)
