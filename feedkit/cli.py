@@ -102,14 +102,21 @@ def _load(config_path: Path) -> Config:
 @error_boundary
 def build(config_path: Path, drafts: bool, no_cache: bool) -> None:
     """Write atom.xml, rss.xml and feed.json to the output folder."""
-    from feedkit.build import plan_build, write_outputs
-    from feedkit.cache import BuildCache
-
     # A build makes hundreds of thousands of small tuples and frees them all at exit: the
     # cycle collector would scan them again and again for nothing (about a tenth of the
     # time at 20,000 posts). It still runs, rarely.
-    gc.freeze()
+    thresholds = gc.get_threshold()
     gc.set_threshold(200_000, 50, 100)
+    try:
+        _build(config_path, drafts, no_cache)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _build(config_path: Path, drafts: bool, no_cache: bool) -> None:
+    from feedkit.build import plan_build, write_outputs
+    from feedkit.cache import BuildCache
+
     cfg = _load(config_path)
     now = now_from_env()
     cache = None if no_cache else BuildCache.open(cfg)
