@@ -320,7 +320,7 @@ def _may_clash(rows: dict[str, Row]) -> bool:
 def _load_marshal(path: Path, key: str) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:
-            data = marshal.load(f)
+            data = marshal.loads(f.read())  # marshal.load(f) reads a file item by item: 6x slower
         if isinstance(data, dict) and data.get("format") == CACHE_FORMAT and data.get("key") == key:
             return data
     except (OSError, EOFError, ValueError, TypeError):
