@@ -68,9 +68,17 @@ def test_every_raw_line_is_under_998_octets_and_subject_is_encoded(tmp_path: Pat
 
 
 def test_html_is_email_safe(tmp_path: Path) -> None:
-    cfg, renderer, record, rendered = render(tmp_path)
+    cfg = make_digest_site(tmp_path, [], posts=2)
+    illustrated = tmp_path / "content" / "old-0.md"
+    illustrated.write_text(illustrated.read_text().replace("tags:", "image: cover.png\ntags:"))
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    record = make_record(public(cfg), cfg, NOW)
+    rendered = renderer.render(record)
     _, _, html = parts(renderer.message(rendered, record, Subscriber("a@example.org", "A")))
     doc = lxml.html.fromstring(html)
+    images = doc.xpath("//img")
+    assert [img.get("src") for img in images] == [
+        "https://example.com/blog/2026/10/old-0/cover.png"]
     assert not doc.xpath("//link") and not doc.xpath("//script")
     for style in doc.xpath("//style"):
         css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)

@@ -1,3 +1,0 @@
-from feedkit.cli import main
-
-main()
