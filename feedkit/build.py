@@ -7,8 +7,6 @@ read, and when no feed's entries changed nothing is rendered or written at all.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urljoin
 
 from feedkit import parallel
+from feedkit.atomicfile import write_atomically
 from feedkit.config import Config
 from feedkit.errors import OutputError, Problem
 from feedkit.loader import LoadResult, Progress, body_of, load_posts, read_raw
@@ -323,25 +322,18 @@ def _signature(
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def write_atomically(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` via a temp file and rename; return False if it was unchanged."""
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` atomically unless it already holds it; return True if written.
+
+    Unchanged feeds keep their modification time, so web servers' caches and rsync stay
+    quiet when nothing changed.
+    """
     try:
         if path.read_bytes() == data:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)
     return True
 
 
@@ -359,7 +351,7 @@ def write_outputs(out_dir: Path, files: Mapping[str, bytes], cache_dir: Path) ->
     for name, data in files.items():
         target = out_dir / name
         try:
-            if write_atomically(target, data):
+            if write_if_changed(target, data):
                 changed.append(name)
         except OSError as exc:
             raise OutputError(f"{target}: cannot write: {exc.strerror}") from exc
@@ -382,5 +374,5 @@ def write_outputs(out_dir: Path, files: Mapping[str, bytes], cache_dir: Path) ->
             except OSError:
                 break
     cache_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(manifest, "".join(f"{name}\n" for name in sorted(files)).encode())
+    write_if_changed(manifest, "".join(f"{name}\n" for name in sorted(files)).encode())
     return changed

@@ -6,10 +6,8 @@ import email.policy
 import email.utils
 import hashlib
 import logging
-import os
 import smtplib
 import ssl
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
+from feedkit.atomicfile import write_atomically
 from feedkit.errors import ConfigError, FeedkitError
 
 log = logging.getLogger("feedkit.delivery")
@@ -146,20 +145,10 @@ class OutboxSender:
             return Outcome("failed", f"bad address {recipient!r}: {problem}")
         path = self.path_for(recipient)
         data = message.as_bytes(policy=email.policy.SMTP)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.folder)
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
+            write_atomically(path, data, mode=0o600)  # mail is private to the reader
         except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
             raise DeliveryError(f"{path}: cannot write the message: {exc}") from exc
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _fsync_folder(self.folder)
         return Outcome("sent", f"written to {path}")
 
     def close(self) -> None:
@@ -175,20 +164,6 @@ class OutboxSender:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable; not possible (nor needed) on every platform.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class _TryFailed(Exception):

@@ -78,7 +78,8 @@ def test_html_is_email_safe(tmp_path: Path) -> None:
     doc = lxml.html.fromstring(html)
     images = doc.xpath("//img")
     assert [img.get("src") for img in images] == [
-        "https://example.com/blog/2026/10/old-0/cover.png"]
+        "https://example.com/blog/2026/10/old-0/cover.png"
+    ]
     assert not doc.xpath("//link") and not doc.xpath("//script")
     for style in doc.xpath("//style"):
         css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
