@@ -322,6 +322,32 @@ def _signature(
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def build_site(
+    cfg: Config,
+    now: datetime,
+    *,
+    drafts: bool = False,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> tuple[BuildPlan, list[str]]:
+    """Build the feeds and write what changed; return the plan and the files changed."""
+    from feedkit.cache import BuildCache
+
+    cache = BuildCache.open(cfg) if use_cache else None
+    plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=progress)
+    changed: list[str] = []
+    if not plan.reused:
+        if progress is not None:
+            progress("writing feeds")
+        changed = write_outputs(cfg.output_path, plan.files, cfg.cache_path)
+    if cache is not None and plan.scan is not None and not plan.unchanged:
+        if plan.reused:  # files were read, but the feeds came out the same
+            cache.save(plan.scan, plan.summary)
+        else:
+            cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, list(plan.files))
+    return plan, changed
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write `data` to `path` atomically unless it already holds it; return True if written.
 

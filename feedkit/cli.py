@@ -114,27 +114,23 @@ def build(config_path: Path, drafts: bool, no_cache: bool) -> None:
 
 
 def _build(config_path: Path, drafts: bool, no_cache: bool) -> None:
-    from feedkit.build import plan_build, write_outputs
-    from feedkit.cache import BuildCache
+    from feedkit.build import build_site
 
     cfg = _load(config_path)
     now = now_from_env()
-    cache = None if no_cache else BuildCache.open(cfg)
     with StatusLine() as status:
-        plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=status.show)
-        changed: list[str] = []
-        if not plan.reused:
-            status.show("writing feeds")
-            changed = write_outputs(cfg.output_path, plan.files, cfg.cache_path)
-        if cache is not None and plan.scan is not None and not plan.unchanged:
-            if plan.reused:  # files were read, but the feeds came out the same
-                cache.save(plan.scan, plan.summary)
-            else:
-                cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, list(plan.files))
+        plan, changed = build_site(
+            cfg, now, drafts=drafts, use_cache=not no_cache, progress=status.show
+        )
     report(plan.warnings)
     out = display_path(cfg.output_path, Path.cwd())
-    files = len(plan.files) if not plan.reused else "all"
-    click.echo(f"Built {files} files in {out}/ ({len(changed)} changed) from " + _counts(plan))
+    if plan.reused:
+        click.echo(f"Feeds in {out}/ are up to date (0 changed); " + _counts(plan))
+    else:
+        click.echo(
+            f"Built {len(plan.files)} files in {out}/ ({len(changed)} changed) from "
+            + _counts(plan)
+        )
 
 
 def _counts(plan: BuildPlan) -> str:

@@ -25,7 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from feedkit.build import plan_build, write_outputs
+from feedkit import build
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
 from feedkit.loader import display_path, load_posts, public_posts
@@ -202,11 +202,11 @@ def _listing(keys: list[str], shown: int = 5) -> str:
 
 
 def build_site(cfg: Config, now: datetime) -> str:
-    """Rebuild the feeds; return a one-line report."""
-    plan = plan_build(cfg, now)
+    """Rebuild the feeds (with the build cache: next to nothing when nothing changed);
+    return a one-line report."""
+    plan, changed = build.build_site(cfg, now)
     for warning in plan.warnings:
         log.warning("%s", warning)
-    changed = write_outputs(cfg.output_path, plan.files, cfg.cache_path)
     return f"built feeds: {len(changed)} file(s) changed, {plan.published} post(s) published"
 
 

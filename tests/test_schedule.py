@@ -223,6 +223,8 @@ def test_schedule_once_serves_the_due_slot(tmp_path: Path, runner, monkeypatch) 
     assert first.exit_code == 0, first.output
     assert first.stdout == "digest slot 2026-11-22T09:00 Europe/Berlin served\n"
     assert (tmp_path / "public" / "atom.xml").exists()
+    # Scheduled rebuilds use the build cache: every few minutes should cost next to nothing.
+    assert (tmp_path / ".feedkit" / "cache" / "state.marshal").exists()
     again = runner.invoke(main, ["schedule", "--once", "--config", config], env=env)
     assert again.stdout == "no digest due\n"
 
