@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from feedkit.errors import ContentError
-from feedkit.loader import load_posts, parse_date, public_posts, read_body
+from feedkit.loader import load_posts, public_posts, read_body
 
 from conftest import FIXTURES, MakeSite
 from loader_expect import post_record
@@ -111,32 +111,6 @@ def test_missing_content_folder_is_an_error(make_site: MakeSite) -> None:
     shutil.rmtree(cfg.content_path)
     with pytest.raises(ContentError, match="content: content folder not found"):
         load_posts(cfg)
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("2024-05-01", "2024-05-01T00:00:00+02:00"),
-        ("2024-05-01 10:00", "2024-05-01T10:00:00+02:00"),
-        ("2024-05-01 10:00:00 +0000", "2024-05-01T10:00:00+00:00"),
-        ("2024-05-01T10:00:00Z", "2024-05-01T10:00:00+00:00"),
-        ("2024/05/01 10:00", "2024-05-01T10:00:00+02:00"),
-        ("Wed, 01 May 2024 10:00:00 -0500", "2024-05-01T10:00:00-05:00"),
-        ("2024-01-15 08:00:00 UTC", "2024-01-15T08:00:00+00:00"),
-    ],
-)
-def test_date_strings_jekyll_hugo_and_pelican_users_write(raw: str, expected: str) -> None:
-    from zoneinfo import ZoneInfo
-
-    assert parse_date(raw, ZoneInfo("Europe/Berlin")).isoformat() == expected
-
-
-@pytest.mark.parametrize("raw", ["tomorrow", "2024-13-01", "", 12, None, "0001-01-01"])
-def test_unreadable_dates_raise(raw: object) -> None:
-    from zoneinfo import ZoneInfo
-
-    with pytest.raises(ValueError):
-        parse_date(raw, ZoneInfo("UTC"))
 
 
 def test_type_errors_in_front_matter_name_the_key_line(make_site: MakeSite) -> None:

@@ -1,0 +1,350 @@
+"""Front matter → a Post: the keys Jekyll, Hugo and Pelican users write, checked one by one.
+
+Every problem in a file is collected (with the line of its key), not just the first.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+from feedkit.config import Config
+from feedkit.errors import Problem
+from feedkit.models import Author, Post, slugify
+from feedkit.postfile import FileProblems, Source
+
+JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
+_SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
+_OFFSET_WITH_SPACE = re.compile(r"\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+
+TITLE_KEYS = ("title",)
+DATE_KEYS = ("date",)
+UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "modified")
+AUTHOR_KEYS = ("author", "authors")
+TAG_KEYS = ("tags", "categories", "category")
+SUMMARY_KEYS = ("summary", "description", "excerpt")
+KNOWN_KEYS = frozenset(
+    [
+        *TITLE_KEYS,
+        *DATE_KEYS,
+        *UPDATED_KEYS,
+        *AUTHOR_KEYS,
+        *TAG_KEYS,
+        *SUMMARY_KEYS,
+        "draft",
+        "published",
+        "slug",
+        "id",
+        "image",
+    ]
+)
+
+
+def parse_date(value: Any, tz: ZoneInfo) -> datetime:
+    """Return an aware datetime for a front matter date; naive values are in `tz`."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time(0, 0))
+    elif isinstance(value, str) and value.strip():
+        parsed = _parse_date_string(value.strip())
+    else:
+        raise ValueError(f"cannot read {value!r} as a date")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        parsed = parsed.replace(tzinfo=tz)
+    if not 1970 <= parsed.year <= 9999:
+        raise ValueError(f"year {parsed.year} is out of range")
+    return parsed
+
+
+def _parse_date_string(text: str) -> datetime:
+    candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), text)
+    candidate = candidate.replace("/", "-")
+    try:
+        return datetime.fromisoformat(candidate)
+    except ValueError:
+        pass
+    try:
+        from email.utils import parsedate_to_datetime  # rare: RFC 2822 dates
+
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    raise ValueError(
+        f"cannot read {text!r} as a date; write it as 2024-05-01, 2024-05-01 10:00 "
+        f"or 2024-05-01T10:00:00+02:00"
+    )
+
+
+def _offset(raw: str) -> str:
+    if raw.upper() in ("Z", "UTC", "GMT"):
+        return "+00:00"
+    digits = raw.replace(":", "")
+    return f"{digits[:3]}:{digits[3:]}"
+
+
+def _split_list(value: Any, key: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        parts = value.split(",") if "," in value else value.split()
+        return [p.strip() for p in parts if p.strip()]
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                raise ValueError(f"{key} must be a list of names, but has {item!r}")
+            if str(item).strip():
+                items.append(str(item).strip())
+        return items
+    raise ValueError(f"{key} must be a list or a comma- or space-separated string")
+
+
+def _authors(value: Any, site_author: Author) -> tuple[Author, ...]:
+    raw = value if isinstance(value, list) else [value]
+    authors = []
+    for item in raw:
+        if isinstance(item, dict):
+            name = item.get("name")
+            if not isinstance(name, str) or not name.strip():
+                raise ValueError(f"author {item!r} needs a 'name'")
+            email, url = item.get("email"), item.get("url")
+            authors.append(
+                Author(
+                    name.strip(),
+                    email if isinstance(email, str) else None,
+                    url if isinstance(url, str) else None,
+                )
+            )
+        elif isinstance(item, str) and item.strip():
+            if "<" in item:
+                from email.utils import parseaddr  # rare: "Name <address>"
+
+                name, email = parseaddr(item)
+            else:
+                name, email = item.strip(), ""
+            name = name or email
+            if not email and name == site_author.name:
+                email = site_author.email or ""
+            authors.append(Author(name, email or None))
+        else:
+            raise ValueError(f"author must be a name or a list of names, not {item!r}")
+    return tuple(authors)
+
+
+class PostBuilder:
+    """Reads one file's front matter into a Post, collecting every problem found."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        path: Path,
+        shown: str,
+        src: Source,
+        meta: dict[str, Any],
+        warnings: list[Problem],
+    ) -> None:
+        self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta
+        self.problems: list[Problem] = []
+        self.warnings = warnings
+
+    def line_of(self, key: str) -> int:
+        m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", self.src.fm_text, re.M)
+        if not m:
+            return self.src.fm_first_line
+        return self.src.fm_first_line + self.src.fm_text.count("\n", 0, m.start())
+
+    def fail(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.shown, self.line_of(key), message))
+
+    def first(self, keys: tuple[str, ...]) -> tuple[str, Any]:
+        for key in keys:
+            if self.meta.get(key) not in (None, ""):
+                return key, self.meta[key]
+        return keys[0], None
+
+    def build(self) -> Post:
+        cfg, meta = self.cfg, self.meta
+        jekyll = JEKYLL_NAME.match(self.path.stem)
+
+        title = meta.get("title")
+        if isinstance(title, str | int | float) and not isinstance(title, bool):
+            title = " ".join(str(title).split())
+        if not title:
+            self.fail("title", "missing title; add 'title: …' to the front matter")
+            title = ""
+
+        published = self._date(jekyll)
+        updated_key, updated_raw = self.first(UPDATED_KEYS)
+        updated = published
+        if updated_raw is not None and published is not None:
+            try:
+                updated = parse_date(updated_raw, cfg.timezone)
+            except ValueError as exc:
+                self.fail(updated_key, f"{updated_key}: {exc}")
+                updated = published
+            if updated < published:
+                self.warnings.append(
+                    Problem(
+                        self.shown,
+                        self.line_of(updated_key),
+                        f"{updated_key} is before the post's date; using the date",
+                        warning=True,
+                    )
+                )
+                updated = published
+
+        slug = self._slug(jekyll)
+        authors = self._field(AUTHOR_KEYS, lambda v: _authors(v, cfg.author), (cfg.author,))
+        tags = self._tags()
+        summary_key, summary = self.first(SUMMARY_KEYS)
+        if summary is not None and not isinstance(summary, str):
+            self.fail(summary_key, f"{summary_key} must be text")
+            summary = None
+        draft = self._draft()
+        url = self._url(slug, published) if slug and published else ""
+        post_id = self._id(url, published)
+        image = meta.get("image")
+        if image is not None and not (isinstance(image, str) and image.strip()):
+            self.fail("image", "image must be a path or URL")
+            image = None
+
+        if self.problems:
+            raise FileProblems(self.problems)
+        assert published is not None and updated is not None
+        return Post(
+            source=self.path,
+            rel_path=self.shown,
+            body_line=self.src.body_line,
+            title=str(title),
+            slug=slug,
+            url=url,
+            id=post_id,
+            published=published,
+            updated=updated,
+            authors=authors,
+            tags=tags,
+            summary=summary,
+            image=urljoin(url, image.strip()) if image else None,
+            draft=draft,
+            extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+        )
+
+    def _field(self, keys: tuple[str, ...], parse: Any, default: Any) -> Any:
+        key, value = self.first(keys)
+        if value is None:
+            return default
+        try:
+            return parse(value) or default
+        except ValueError as exc:
+            self.fail(key, str(exc))
+            return default
+
+    def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
+        raw = self.meta.get("date")
+        if raw in (None, "") and jekyll:
+            raw = jekyll["date"]
+        if raw in (None, ""):
+            self.fail(
+                "date",
+                "missing date; add 'date: 2024-05-01' (or a time with zone) to the "
+                "front matter, or name the file 2024-05-01-slug.md",
+            )
+            return None
+        try:
+            return parse_date(raw, self.cfg.timezone)
+        except ValueError as exc:
+            self.fail("date", f"date: {exc}")
+            return None
+
+    def _slug(self, jekyll: re.Match[str] | None) -> str:
+        raw = self.meta.get("slug")
+        if raw is None:
+            stem = self.path.parent.name if self.path.stem == "index" else self.path.stem
+            if self.path.stem != "index" and jekyll:
+                stem = jekyll["slug"]
+            slug = slugify(stem)
+            if not slug:
+                self.fail(
+                    "slug",
+                    f"cannot make a URL slug from the file name {stem!r}; "
+                    "add 'slug: …' to the front matter",
+                )
+            return slug
+        slug = str(raw).strip()
+        if not _SLUG_OK.match(slug) or slug in (".", "..") or slug.startswith("."):
+            self.fail(
+                "slug",
+                f"slug {slug!r} is not a single URL path segment (it could escape "
+                "the output folder); use letters, digits and dashes",
+            )
+            return ""
+        return slug
+
+    def _tags(self) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for key in TAG_KEYS:
+            try:
+                for tag in _split_list(self.meta.get(key), key):
+                    seen.setdefault(slugify(tag) or tag, tag)
+            except ValueError as exc:
+                self.fail(key, str(exc))
+        return tuple(seen.values())
+
+    def _draft(self) -> bool:
+        draft = False
+        for key, means_draft in (("draft", True), ("published", False)):
+            value = self.meta.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, bool):
+                self.fail(key, f"{key} must be true or false, not {value!r}")
+            elif value is means_draft:
+                draft = True
+        return draft
+
+    def _url(self, slug: str, published: datetime) -> str:
+        local = published.astimezone(self.cfg.timezone)
+        path = self.cfg.permalink.format(
+            year=f"{local.year:04d}",
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+            slug=quote(slug),
+        )
+        # base_url ends with "/" and the permalink has no "..", "//" or scheme (config checks):
+        # joining is concatenation, and much cheaper than urljoin over thousands of posts.
+        return self.cfg.base_url + path.lstrip("/")
+
+    def _id(self, url: str, published: datetime | None) -> str:
+        raw = self.meta.get("id")
+        if raw is not None:
+            post_id = str(raw).strip()
+            scheme = urlsplit(post_id).scheme
+            if not scheme or any(c.isspace() for c in post_id):
+                self.fail(
+                    "id",
+                    f"id {post_id!r} must be an absolute URI such as "
+                    "'urn:uuid:…' or 'tag:example.com,2024:post'",
+                )
+            return post_id
+        if not url or published is None:
+            return ""
+        # RFC 4151 tag URI: stays the same when the site moves to https or another path layout
+        # would be a different post; set `id:` in front matter to pin it across URL changes.
+        host, origin = _site_origin(self.cfg.base_url)
+        path = url[len(origin) :] if url.startswith(origin) else urlsplit(url).path
+        return f"tag:{host},{published.date().isoformat()}:{path}"
+
+
+@lru_cache(maxsize=8)
+def _site_origin(base_url: str) -> tuple[str, str]:
+    parts = urlsplit(base_url)
+    return parts.hostname or "", f"{parts.scheme}://{parts.netloc}"
+
+
+# Below this many files a second process costs more than it saves.
