@@ -40,7 +40,11 @@ def in_parallel(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
             try:
                 payload = pickle.dumps((True, there()), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-                payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+                try:
+                    payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:  # an exception that cannot travel: its words can
+                    failure = RuntimeError(f"{type(exc).__name__}: {exc}")
+                    payload = pickle.dumps((False, failure), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)
         finally:

@@ -1,0 +1,50 @@
+"""in_parallel: both halves' results, in order; the child's failures reach the parent."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from feedkit import parallel
+
+
+def test_both_halves_run_and_come_back_in_order() -> None:
+    parent = os.getpid()
+    here, there = parallel.in_parallel(
+        lambda: ("here", os.getpid()), lambda: ("there", os.getpid())
+    )
+    assert here == ("here", parent)
+    assert there[0] == "there"
+    if parallel.cores() >= 2 and hasattr(os, "fork"):
+        assert there[1] != parent  # really another process
+
+
+def test_an_error_in_the_child_is_raised_here() -> None:
+    def fail() -> None:
+        raise ValueError("broken front matter")
+
+    with pytest.raises(ValueError, match="broken front matter"):
+        parallel.in_parallel(lambda: 1, fail)
+
+
+def test_an_error_that_cannot_be_pickled_still_says_what_it_was() -> None:
+    class Unpicklable(Exception):
+        def __init__(self) -> None:
+            super().__init__("held a lock")
+            self.lock = threading.Lock()
+
+    def fail() -> None:
+        raise Unpicklable()
+
+    if parallel.cores() < 2 or not hasattr(os, "fork"):
+        pytest.skip("runs in this process without a second core")
+    with pytest.raises(RuntimeError, match="Unpicklable: held a lock"):
+        parallel.in_parallel(lambda: 1, fail)
+
+
+def test_without_a_second_core_both_run_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    parent = os.getpid()
+    assert parallel.in_parallel(os.getpid, os.getpid) == (parent, parent)
