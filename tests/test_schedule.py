@@ -265,3 +265,24 @@ def test_stop_keeps_the_slot_open_for_the_next_start(tmp_path: Path) -> None:
     with State.open(tmp_path / "state.db") as state:
         assert state.slot_status("digest", "2026-06-01T09:00 UTC") == "served"
     assert load_config(tmp_path / "feedkit.toml").digest.schedule is None
+
+
+@pytest.mark.parametrize("tz", [BERLIN, NEW_YORK], ids=str)
+def test_daily_digest_at_0230_for_a_whole_year_sends_one_per_calendar_day(
+    tmp_path: Path, tz: ZoneInfo
+) -> None:
+    start = datetime(2026, 1, 1, tzinfo=tz)
+    end = datetime(2026, 12, 31, 23, 0, tzinfo=tz)
+    recorder = Recorder()
+    keeper = DigestKeeper(
+        CronSlots("30 2 * * *", tz), timedelta(hours=12), tmp_path / "state.db", recorder
+    )
+    simulate(
+        keeper,
+        start,
+        end,
+        watch=timedelta(hours=1),
+        fires=apscheduler_fires("30 2 * * *", tz, start, end),
+    )
+    days = Counter(s.due.astimezone(tz).date() for s in recorder.slots)
+    assert len(days) == 365 and set(days.values()) == {1}
