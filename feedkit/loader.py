@@ -41,12 +41,14 @@ def load_post(path: Path, cfg: Config, warnings: list[Problem]) -> Post:
 
 
 def _parse(
-    path: Path, shown: str, cfg: Config, warnings: list[Problem]
-) -> tuple[Post, postfile.StatKey]:
+    path: Path, shown: str, cfg: Config, warnings: list[Problem], light: bool = False
+) -> tuple[Any, postfile.StatKey]:
+    """Return the file's Post (or with `light`, its `choice_fields`) and its status."""
     try:
         src, st = read_head(path, shown, warnings)
         meta = parse_front_matter(src, shown)
-        return PostBuilder(cfg, path, shown, src, meta, warnings).build(), st
+        builder = PostBuilder(cfg, path, shown, src, meta, warnings)
+        return (builder.choice() if light else builder.build()), st
     except FileProblems as exc:
         raise ContentError(exc.problems) from None
     except OSError as exc:
@@ -97,8 +99,8 @@ def _load_many(cfg: Config, paths: list[Path], light: bool = False) -> list[Pars
         shown = display_path(path, cfg.root)
         warnings: list[Problem] = []
         try:
-            post, st = _parse(path, shown, cfg, warnings)
-            results.append((shown, st, choice_fields(post) if light else post, [], warnings))
+            post, st = _parse(path, shown, cfg, warnings, light)
+            results.append((shown, st, post, [], warnings))
         except ContentError as exc:
             results.append((shown, None, None, list(exc.problems), warnings))
     return results

@@ -131,3 +131,15 @@ def test_type_errors_in_front_matter_name_the_key_line(make_site: MakeSite) -> N
         "content/typed.md:6: id 'not a uri' must be an absolute URI such as 'urn:uuid:…' "
         "or 'tag:example.com,2024:post'",
     ]
+
+
+def test_light_parse_gives_exactly_the_posts_choice_fields(make_site: MakeSite) -> None:
+    from feedkit.loader import choice_fields, parse_files
+    from feedkit.postfile import discover
+
+    cfg = make_site("posts")
+    paths = discover(cfg.content_path)
+    full = {shown: post for shown, _, post, _, _ in parse_files(cfg, paths)}
+    light = {shown: fields for shown, _, fields, _, _ in parse_files(cfg, paths, light=True)}
+    assert len(full) == len(light) == 14
+    assert {shown: choice_fields(post) for shown, post in full.items()} == light
