@@ -100,19 +100,6 @@ def choose_feeds(
     return feeds, len(visible)
 
 
-def render_post(
-    post: Post,
-    cfg: Config,
-    warnings: list[Problem] | None = None,
-    cache: BuildCache | None = None,
-) -> RenderedPost:
-    """Return `post` with its body rendered to HTML and its plain-text summary."""
-    rendered, found = render_posts({post.rel_path: post}, cfg, cache)[post.rel_path]
-    if warnings is not None:
-        warnings.extend(found)
-    return rendered
-
-
 # What rendering a post gives: the rendered post and the warnings found in its body.
 Rendered = tuple[RenderedPost, tuple[Problem, ...]]
 

@@ -57,7 +57,7 @@ def config_key(cfg: Config) -> str:
 
 
 def row_of(st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Row:
-    """Return the index row for a file from its status and the post's `choice_fields`."""
+    """Return the index row for a file from its status and `PostBuilder.choice`."""
     published, draft, slug, post_id, _url, tags = fields
     notes = tuple((w.path, w.line, w.message) for w in warnings) or None
     return (st, published, draft, slug, post_id, tags, notes)
@@ -126,7 +126,7 @@ class BuildCache:
             return False
         if state.get("drafts") != drafts or now >= state.get("next_change", 0.0):
             return False
-        return self._outputs_current(state.get("signature", ""), out_dir)
+        return self.outputs_current(state.get("signature", ""), out_dir)
 
     def refresh(
         self,
@@ -225,9 +225,6 @@ class BuildCache:
     def outputs_current(self, signature: str, out_dir: Path) -> bool:
         """Return True if the last build made its outputs from the same feed entries and
         they are still there, untouched."""
-        return self._outputs_current(signature, out_dir)
-
-    def _outputs_current(self, signature: str, out_dir: Path) -> bool:
         files = self.state.get("files") or {}
         if not files or self.state.get("signature") != signature:
             return False

@@ -7,7 +7,7 @@ module finds the files, spreads the work over the cores and checks posts against
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Any
 from feedkit import parallel, postfile
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.models import Post, slugify
+from feedkit.models import Post
 from feedkit.postfile import (
     FileProblems,
     decode,
@@ -43,7 +43,7 @@ def load_post(path: Path, cfg: Config, warnings: list[Problem]) -> Post:
 def _parse(
     path: Path, shown: str, cfg: Config, warnings: list[Problem], light: bool = False
 ) -> tuple[Any, postfile.StatKey]:
-    """Return the file's Post (or with `light`, its `choice_fields`) and its status."""
+    """Return the file's Post (or with `light`, only `PostBuilder.choice`) and its status."""
     try:
         src, st = read_head(path, shown, warnings)
         meta = parse_front_matter(src, shown)
@@ -106,12 +106,6 @@ def _load_many(cfg: Config, paths: list[Path], light: bool = False) -> list[Pars
     return results
 
 
-def choice_fields(post: Post) -> tuple[float, bool, str, str, str, tuple[str, ...]]:
-    """Return what choosing feed entries needs of a post: (published as a timestamp, draft,
-    slug, ID, URL, tags). Far smaller than the post, so 20,000 of them fit in little memory."""
-    return (post.published.timestamp(), post.draft, post.slug, post.id, post.url, post.tags)
-
-
 def parse_files(
     cfg: Config,
     paths: list[Path],
@@ -119,7 +113,7 @@ def parse_files(
     light: bool = False,
     meanwhile: Callable[[], object] | None = None,
 ) -> list[Parsed]:
-    """Return each file's post (only its `choice_fields` when `light`) or its problems.
+    """Return each file's post (only its `PostBuilder.choice` when `light`) or its problems.
 
     Over many files, a forked child parses part of them while this process parses the rest
     (and first runs `meanwhile`, e.g. imports the renderer, so that costs no extra time;
@@ -234,13 +228,3 @@ def check_bodies(posts: Iterable[Post]) -> tuple[Problem, ...]:
 def public_posts(posts: tuple[Post, ...], now: datetime, *, drafts: bool = False) -> list[Post]:
     """Return the posts readers may see at `now`: no drafts (unless asked), nothing future."""
     return [p for p in posts if (drafts or not p.draft) and p.published <= now]
-
-
-def tags_of(posts: list[Post]) -> Mapping[str, tuple[str, list[Post]]]:
-    """Return tag slug → (display name, posts with that tag, newest first)."""
-    tags: dict[str, tuple[str, list[Post]]] = {}
-    for post in posts:
-        for tag in post.tags:
-            name, members = tags.setdefault(slugify(tag) or tag, (tag, []))
-            members.append(post)
-    return tags

@@ -21,7 +21,7 @@ class Author:
 
 @dataclass(frozen=True, eq=False)
 class Post:
-    """One post's metadata. The Markdown body is not kept: `markup.render_post` re-reads it."""
+    """One post's metadata. The Markdown body is not kept: rendering reads it again."""
 
     source: Path  # absolute path of the Markdown file
     rel_path: str  # path as shown in messages, relative to the site root

@@ -169,9 +169,9 @@ class PostBuilder:
         return keys[0], None
 
     def choice(self) -> tuple[float, bool, str, str, str, tuple[str, ...]]:
-        """Return only what choosing feed entries needs (see loader.choice_fields), after
-        the same checks as `build`, without making the Post: a cold build over 20,000
-        posts keeps these and reads the few that a feed shows again."""
+        """Return only what choosing feed entries needs: (published as a timestamp, draft,
+        slug, ID, URL, tags), after the same checks as `build`, without making the Post.
+        A cold build over 20,000 posts keeps these and reads the few a feed shows again."""
         post = self.build(light=True)
         assert isinstance(post, tuple)
         return post

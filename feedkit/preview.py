@@ -7,7 +7,6 @@ reload. It never sends mail and never writes state.
 from __future__ import annotations
 
 import html
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -224,9 +223,3 @@ def make_server(
         "Handler", (PreviewHandler,), {"config_path": config_path, "clock": staticmethod(clock)}
     )
     return ThreadingHTTPServer((host, port), handler)
-
-
-def serve_in_thread(server: ThreadingHTTPServer) -> threading.Thread:
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return thread

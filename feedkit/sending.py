@@ -54,7 +54,10 @@ class RunReport:
         for d in self.digests:
             counts = ", ".join(f"{n} {status}" for status, n in sorted(d.counts.items()))
             verb = "resumed" if d.resumed else "sent"
-            lines.append(f"Digest {d.id} ({d.posts} post(s)) {verb}: {counts or 'no recipients'}")
+            line = f"Digest {d.id} ({d.posts} post(s)) {verb}: {counts or 'no recipients'}"
+            if d.overflow:
+                line += f"; {d.overflow} post(s) as title links to stay under the size limit"
+            lines.append(line)
         return "\n".join(lines)
 
 
@@ -276,7 +279,7 @@ def dry_run_report(
 
 
 def status_report(state: State | None, limit: int = 10) -> str:
-    """Return recent digests with per-recipient outcomes, problems first."""
+    """Return recent digests, each reader not reached with why, and the state's health."""
     if state is None:
         return "No digest has run yet."
     with state:
@@ -300,4 +303,6 @@ def status_report(state: State | None, limit: int = 10) -> str:
                     lines.append(
                         f"    {r.status:<8} {r.email}  {r.detail} ({r.attempts} attempt(s))"
                     )
+        health = "intact" if state.integrity_ok() else "DAMAGED (integrity check failed)"
+        lines.append(f"State file {state.path}: {health}")
         return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedkit.cli import main
-from feedkit.preview import make_server, serve_in_thread
+from feedkit.preview import make_server
 from feedkit.sending import run_digest, sender_factory
 from feedkit.state import State
 from feedkit.subscribers import Subscriber
@@ -47,7 +48,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def base_url(site: Path) -> Iterator[str]:
     server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
-    serve_in_thread(server)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:

@@ -122,6 +122,7 @@ def test_550_for_one_reader_does_not_stop_the_others(
     assert len(smtp_server.messages) == 5
     status = digest(tmp_path, "--status")
     assert "failed   reader1@example.org  550" in status.stdout
+    assert status.stdout.rstrip().endswith("state.db: intact")
     # Permanent failures are not retried on the next run.
     assert digest(tmp_path).stdout.startswith("No new posts")
     assert smtp_server.attempts("reader1@example.org") == 1
