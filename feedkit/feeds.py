@@ -17,7 +17,6 @@ from feedkit.config import Config
 from feedkit.models import RenderedPost
 
 GENERATOR = "feedkit"
-GENERATOR_URI = "https://github.com/feedkit/feedkit"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 XSL_NAME = "feed.xsl"
 
@@ -63,7 +62,7 @@ def _author_dicts(rp: RenderedPost) -> list[dict[str, str]]:
 
 def _generator(fg: FeedGenerator) -> None:
     # Pinned so feeds don't change when feedgen is upgraded.
-    fg.generator(GENERATOR, uri=GENERATOR_URI)
+    fg.generator(GENERATOR)  # no URI: feedkit has no home page of its own to point to
 
 
 def render_atom(
