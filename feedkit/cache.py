@@ -33,7 +33,13 @@ from typing import Any, Final
 from feedkit import __version__, postfile
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.loader import duplicates, more_problems, parse_files
+from feedkit.loader import (
+    content_folder,
+    duplicates,
+    parse_files,
+    root_prefix,
+    with_body_problems,
+)
 from feedkit.models import Post
 
 CACHE_FORMAT = 3
@@ -103,17 +109,11 @@ class BuildCache:
     # -- finding what changed -------------------------------------------------------------
 
     def scan(self, cfg: Config) -> Scan:
-        content = cfg.content_path
-        if not content.is_dir():
-            raise ContentError.single(
-                content.name,
-                0,
-                "content folder not found; create it or set content_dir in feedkit.toml",
-            )
-        root = str(cfg.root).rstrip("/") + "/"
+        root = root_prefix(cfg.root)
         files = []
-        for path, key in postfile.walk(content):
-            shown = path[len(root) :] if path.startswith(root) else path  # as display_path
+        for path, key in postfile.walk(content_folder(cfg)):
+            # display_path's rule, inline: this loop runs once per post file on every build.
+            shown = path[len(root) :] if path.startswith(root) else path
             files.append((shown, path, key))
         fingerprint = hashlib.blake2b(marshal.dumps(files), digest_size=20).hexdigest()
         return Scan(files, fingerprint)
@@ -177,11 +177,8 @@ class BuildCache:
             for path, line, message in row[NOTES]
         ]
         if problems:
-            problems.extend(
-                more_problems(problems, [(shown, Path(path)) for shown, path in sources.items()])
-            )
-            problems.sort(key=lambda p: p.path)  # file by file; stable, so lines stay in order
-            raise ContentError(problems + warnings)
+            files = [(shown, Path(path)) for shown, path in sources.items()]
+            raise ContentError(with_body_problems(problems, files) + warnings)
         self.rows = ordered
         return Refreshed(ordered, sources, parsed, warnings)
 

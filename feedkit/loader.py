@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +79,30 @@ def body_of(post: Post, raw: bytes, warnings: list[Problem] | None = None) -> st
         raise ContentError.single(post.rel_path, 0, f"cannot be read: {exc.strerror}") from exc
 
 
-def display_path(path: Path, root: Path) -> str:
+def display_path(path: Path | str, root: Path) -> str:
     """Return `path` as shown in messages: relative to the site root when it is inside it."""
-    text, prefix = str(path), str(root).rstrip("/") + "/"
+    text, prefix = str(path), root_prefix(root)
     if text.startswith(prefix):
         return text[len(prefix) :].replace("\\", "/")
     return text
+
+
+@lru_cache(maxsize=8)
+def root_prefix(root: Path) -> str:
+    """Return the text a path inside `root` starts with (display_path strips it)."""
+    return str(root).rstrip("/") + "/"
+
+
+def content_folder(cfg: Config) -> Path:
+    """Return the content folder, or raise saying it is missing and how to fix that."""
+    content = cfg.content_path
+    if not content.is_dir():
+        raise ContentError.single(
+            display_path(content, cfg.root),
+            0,
+            "content folder not found; create it or set content_dir in feedkit.toml",
+        )
+    return content
 
 
 PARALLEL_FROM = 1500
@@ -138,14 +157,7 @@ Progress = Callable[[str], None]  # told what a long build is doing now
 
 def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
     """Return every post under the content folder, newest first; raise listing all problems."""
-    content = cfg.content_path
-    if not content.is_dir():
-        raise ContentError.single(
-            display_path(content, cfg.root),
-            0,
-            "content folder not found; create it or set content_dir in feedkit.toml",
-        )
-    paths = discover(content)
+    paths = discover(content_folder(cfg))
     if progress is not None:
         progress(f"reading {len(paths):,} posts")
     posts: list[Post] = []
@@ -158,21 +170,22 @@ def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
         warnings.extend(file_warnings)
     problems.extend(duplicates((p.rel_path, p.source, p.slug, p.id, p.url) for p in posts))
     if problems:
-        problems.extend(more_problems(problems, [(p.rel_path, p.source) for p in posts]))
-        problems.sort(key=lambda p: p.path)  # file by file; stable, so lines stay in order
-        raise ContentError(problems + warnings)
+        files = [(p.rel_path, p.source) for p in posts]
+        raise ContentError(with_body_problems(problems, files) + warnings)
     posts.sort(key=lambda p: (p.published, p.slug), reverse=True)
     return LoadResult(tuple(posts), tuple(warnings))
 
 
-def more_problems(found: list[Problem], files: list[tuple[str, Path]]) -> list[Problem]:
-    """Return the bodies that are not UTF-8 among `files` not already in `found`.
+def with_body_problems(found: list[Problem], files: list[tuple[str, Path]]) -> list[Problem]:
+    """Return `found` and the bodies among `files` that are not UTF-8, file by file.
 
     A build only reads the bodies it shows; when it fails anyway, it reads them all, so a
     single run lists every problem.
     """
     reported = {p.path for p in found}
-    return unreadable_bodies([(shown, path) for shown, path in files if shown not in reported])
+    more = unreadable_bodies([(shown, path) for shown, path in files if shown not in reported])
+    # Sorted by file; the sort is stable, so each file's problems stay in line order.
+    return sorted(found + more, key=lambda p: p.path)
 
 
 def duplicates(records: Iterable[tuple[str, Path | str, str, str, str]]) -> list[Problem]:
