@@ -208,10 +208,9 @@ def check(config_path: Path, strict: bool) -> None:
 
 
 def _subscribers(cfg: Config) -> list[Subscriber]:
-    from feedkit.subscribers import load_subscribers
+    from feedkit.subscribers import site_subscribers
 
-    path = cfg.path(cfg.digest.subscribers)
-    subscribers, problems = load_subscribers(path, display_path(path, cfg.root))
+    subscribers, problems = site_subscribers(cfg)
     report(problems)
     return subscribers
 

@@ -27,7 +27,7 @@ from feedkit.markup import measure
 from feedkit.models import Post
 from feedkit.sending import next_record
 from feedkit.state import State
-from feedkit.subscribers import Subscriber, load_subscribers
+from feedkit.subscribers import Subscriber, site_subscribers
 
 SHOWN_HEADERS = (
     "Subject",
@@ -75,7 +75,7 @@ def preview_digest(cfg: Config, loaded: LoadResult, now: datetime) -> DigestPrev
         if state is not None:
             state.close()
     try:
-        subscribers, _ = load_subscribers(cfg.path(cfg.digest.subscribers), "subscribers")
+        subscribers, _ = site_subscribers(cfg)
     except FeedkitError:
         subscribers = []
     reader = subscribers[0] if subscribers else Subscriber("reader@example.com", "Reader")

@@ -31,7 +31,7 @@ from feedkit.errors import FeedkitError
 from feedkit.loader import display_path, load_posts, public_posts
 from feedkit.sending import RunReport, run_digest, sender_factory
 from feedkit.state import SenderLock, State
-from feedkit.subscribers import load_subscribers
+from feedkit.subscribers import site_subscribers
 
 log = logging.getLogger("feedkit.schedule")
 DIGEST_JOB = "digest"
@@ -217,8 +217,7 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
         cfg = load_config(config_path)
         log.info(build_site(cfg, now))
         loaded = load_posts(cfg)
-        path = cfg.path(cfg.digest.subscribers)
-        subscribers, problems = load_subscribers(path, display_path(path, cfg.root))
+        subscribers, problems = site_subscribers(cfg)
         for problem in problems:
             log.warning("%s", problem)
         report = run_digest(

@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from feedkit.config import Config
 from feedkit.errors import FeedkitError, Problem
+from feedkit.loader import display_path
 
 # Deliberately plain: an address a mail server will accept, not every RFC 5322 curiosity.
 _ADDRESS = re.compile(
@@ -80,6 +82,12 @@ def parse_subscribers(text: str, shown: str) -> tuple[list[Subscriber], list[Pro
         seen[key] = line
         subscribers.append(Subscriber(email, " ".join(name.split())))
     return subscribers, problems
+
+
+def site_subscribers(cfg: Config) -> tuple[list[Subscriber], list[Problem]]:
+    """Return the site's subscribers (digest.subscribers) and the rows skipped."""
+    path = cfg.path(cfg.digest.subscribers)
+    return load_subscribers(path, display_path(path, cfg.root))
 
 
 def load_subscribers(path: Path, shown: str) -> tuple[list[Subscriber], list[Problem]]:
