@@ -104,25 +104,25 @@ class Recorder:
         self.slots.append(slot)
 
 
+def daily_0230_days(
+    state: Path, tz: ZoneInfo, start: datetime, end: datetime, watch: timedelta
+) -> Counter[date]:
+    """Simulate a daily 02:30 digest from `start` to `end`; return digests per calendar day."""
+    recorder = Recorder()
+    keeper = DigestKeeper(CronSlots("30 2 * * *", tz), timedelta(hours=12), state, recorder)
+    fires = apscheduler_fires("30 2 * * *", tz, start, end)
+    simulate(keeper, start, end, watch=watch, fires=fires)
+    assert len({s.key for s in recorder.slots}) == len(recorder.slots)
+    return Counter(s.due.astimezone(tz).date() for s in recorder.slots)
+
+
 @pytest.mark.parametrize("tz", [BERLIN, NEW_YORK], ids=str)
 @pytest.mark.parametrize("month", [3, 10, 11])
 def test_daily_digest_at_0230_across_dst_changes(tmp_path: Path, tz: ZoneInfo, month: int) -> None:
     start = datetime(2026, month, 1, tzinfo=tz) if month != 3 else datetime(2026, 3, 5, tzinfo=tz)
     end = start + timedelta(days=28)
-    recorder = Recorder()
-    keeper = DigestKeeper(
-        CronSlots("30 2 * * *", tz), timedelta(hours=12), tmp_path / "state.db", recorder
-    )
-    simulate(
-        keeper,
-        start,
-        end,
-        watch=timedelta(minutes=5),
-        fires=apscheduler_fires("30 2 * * *", tz, start, end),
-    )
-    days = Counter(s.due.astimezone(tz).date() for s in recorder.slots)
+    days = daily_0230_days(tmp_path / "state.db", tz, start, end, timedelta(minutes=5))
     assert len(days) == 28 and set(days.values()) == {1}, days
-    assert len({s.key for s in recorder.slots}) == len(recorder.slots)
 
 
 def test_weekly_digest_over_eight_weeks_sends_eight_digests(tmp_path: Path, monkeypatch) -> None:
@@ -273,16 +273,5 @@ def test_daily_digest_at_0230_for_a_whole_year_sends_one_per_calendar_day(
 ) -> None:
     start = datetime(2026, 1, 1, tzinfo=tz)
     end = datetime(2026, 12, 31, 23, 0, tzinfo=tz)
-    recorder = Recorder()
-    keeper = DigestKeeper(
-        CronSlots("30 2 * * *", tz), timedelta(hours=12), tmp_path / "state.db", recorder
-    )
-    simulate(
-        keeper,
-        start,
-        end,
-        watch=timedelta(hours=1),
-        fires=apscheduler_fires("30 2 * * *", tz, start, end),
-    )
-    days = Counter(s.due.astimezone(tz).date() for s in recorder.slots)
+    days = daily_0230_days(tmp_path / "state.db", tz, start, end, timedelta(hours=1))
     assert len(days) == 365 and set(days.values()) == {1}
