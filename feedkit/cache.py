@@ -42,10 +42,11 @@ from feedkit.loader import (
 )
 from feedkit.models import Post
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 RACY_NS = 2_000_000_000
 
 StatKey = postfile.StatKey
+stat_mtime_ns = postfile.stat_mtime_ns
 # An index row: (status, published timestamp, draft, slug, ID, tags, warnings or None).
 Row = tuple[StatKey, float, bool, str, str, tuple[str, ...], Any]
 STAT: Final = 0
@@ -74,7 +75,19 @@ class Scan:
     """Every post file and its status, from one walk of the content folder."""
 
     files: list[tuple[str, str, StatKey | None]]  # (path as shown, path, status)
+    # A hash of the paths and statuses; "" until known when the walk did not stat the files.
     fingerprint: str
+
+
+NO_STAT = bytes(32)  # in a fingerprint, for a file whose status is unknown
+
+
+def fingerprint(files: list[tuple[str, str, StatKey | None]]) -> str:
+    """Return a hash of every post file's path and status."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update("\0".join([path for _, path, _ in files]).encode("utf-8", "surrogateescape"))
+    digest.update(b"".join([key or NO_STAT for _, _, key in files]))
+    return digest.hexdigest()
 
 
 @dataclass
@@ -96,6 +109,7 @@ class BuildCache:
     _posts: dict[str, tuple[StatKey, Post]] | None = None
     _rendered: dict[str, Any] | None = None
     _used_renders: set[str] = field(default_factory=set)
+    parsed: set[str] = field(default_factory=set)  # the files whose rows this build read
     read_files: int = 0  # files this build had to read
 
     @classmethod
@@ -109,14 +123,16 @@ class BuildCache:
     # -- finding what changed -------------------------------------------------------------
 
     def scan(self, cfg: Config) -> Scan:
+        """Return every post file; with their statuses unless the cache is empty (then every
+        file is read, and its status taken as it is opened)."""
         root = root_prefix(cfg.root)
-        files = []
-        for path, key in postfile.walk(content_folder(cfg)):
-            # display_path's rule, inline: this loop runs once per post file on every build.
-            shown = path[len(root) :] if path.startswith(root) else path
-            files.append((shown, path, key))
-        fingerprint = hashlib.blake2b(marshal.dumps(files), digest_size=20).hexdigest()
-        return Scan(files, fingerprint)
+        stat = bool(self.state)
+        # display_path's rule, inline: this runs once per post file on every build.
+        files = [
+            (path[len(root) :] if path.startswith(root) else path, path, key)
+            for path, key in postfile.walk(content_folder(cfg), stat=stat)
+        ]
+        return Scan(files, fingerprint(files) if stat else "")
 
     def unchanged(self, scan: Scan, now: float, drafts: bool, out_dir: Path) -> bool:
         """Return True if no post file changed since the last build, no scheduled post came
@@ -163,6 +179,10 @@ class BuildCache:
             else:
                 problems.extend(file_warnings)
         ordered = {shown: rows[shown] for shown in sources if shown in rows}
+        if not scan.fingerprint and not problems:  # the walk left the statuses to the reads
+            scan.files = [(shown, path, ordered[shown][STAT]) for shown, path, _ in scan.files]
+            scan.fingerprint = fingerprint(scan.files)
+        self.parsed = parsed
         if todo and _may_clash(ordered):  # unchanged files were checked when they were read
             problems.extend(
                 duplicates(
@@ -261,7 +281,14 @@ class BuildCache:
         rows = self.rows or {}
 
         def index(trusted_before: int) -> dict[str, Any]:
-            settled = {shown: row for shown, row in rows.items() if row[STAT][1] < trusted_before}
+            # Rows kept from the index were settled when it was written; only the files read
+            # in this build can be too fresh.
+            fresh = {
+                shown
+                for shown in self.parsed
+                if shown in rows and stat_mtime_ns(rows[shown][STAT]) >= trusted_before
+            }
+            settled = {shown: row for shown, row in rows.items() if shown not in fresh}
             # A file too fresh to trust makes the fingerprint worthless next time.
             state["fingerprint"] = scan.fingerprint if len(settled) == len(rows) else None
             return {"format": CACHE_FORMAT, "key": self.key, "rows": settled}
@@ -270,7 +297,7 @@ class BuildCache:
             kept = {
                 shown: (rows[shown][STAT], post)
                 for shown, post in (members or {}).items()
-                if shown in rows and rows[shown][STAT][1] < trusted_before
+                if shown in rows and stat_mtime_ns(rows[shown][STAT]) < trusted_before
             }
             return {"format": CACHE_FORMAT, "key": self.key, "data": kept}
 

@@ -99,6 +99,24 @@ if CParser is not None:
         def construct_document(self, node: Node) -> Any:
             return _build(node)
 
+        # The C parser asks these for every node. With no implicit resolvers (the walk
+        # resolves plain scalars itself) and no path resolvers (the lean loader adds none),
+        # PyYAML's versions come to a default tag by kind and nothing: say so directly.
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+            return _DEFAULT_TAGS[kind]
+
+        def descend_resolver(self, current_node: Node | None, current_index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+    _DEFAULT_TAGS = {
+        ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG,
+        SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
+        MappingNode: BaseResolver.DEFAULT_MAPPING_TAG,
+    }
+
 
 def load(text: str) -> Any:
     """Return the YAML document in `text`, exactly as PyYAML's safe loader would."""

@@ -110,7 +110,8 @@ def test_same_size_rewrite_within_the_same_second_is_seen(site: Path) -> None:
 def test_fresh_files_are_not_trusted_by_status_alone(site: Path, monkeypatch) -> None:
     # On a file system with coarse timestamps a rewrite can keep size, mtime, ctime and
     # inode. The index then must not hold files written just before it was.
-    monkeypatch.setattr(postfile, "stat_key", lambda st: (st.st_size, st.st_mtime_ns, 0, 0))
+    coarse = lambda st: postfile._STAT.pack(st.st_size, st.st_mtime_ns, 0, 0)  # noqa: E731
+    monkeypatch.setattr(postfile, "stat_key", coarse)
     path = site / "content" / "p5.md"
     build(site)
     before = path.stat()
@@ -131,6 +132,32 @@ def test_settled_files_are_not_read_again(site: Path) -> None:
     cache = BuildCache.open(cfg)
     plan = plan_build(cfg, NOW, cache=cache)
     assert cache.read_files == 1 and plan.reused  # p0 is not in the 3-entry feed
+
+
+def test_a_cold_build_takes_statuses_as_it_reads_and_the_next_build_stops_at_once(
+    site: Path, monkeypatch
+) -> None:
+    settle(site)
+    walks: list[bool] = []
+    real_walk = postfile.walk
+
+    def walk(folder: Path, *, stat: bool = True) -> list[tuple[str, bytes | None]]:
+        walks.append(stat)
+        return real_walk(folder, stat=stat)
+
+    monkeypatch.setattr(postfile, "walk", walk)
+    build(site)  # no cache yet: every file is read, so the walk does not stat them
+    cfg = load_config(site / "feedkit.toml")
+    cache = BuildCache.open(cfg)
+    plan = plan_build(cfg, NOW, cache=cache)
+    assert walks == [False, True]
+    # The statuses taken while reading give the same fingerprint as a walk that stats.
+    assert plan.unchanged and cache.read_files == 0 and cache.rows is None
+    path = site / "content" / "p5.md"
+    path.write_text(post("Post 5", "2024-01-06", body="A new body."))
+    age(path, 5)
+    build(site)
+    assert b"A new body." in (site / "public" / "atom.xml").read_bytes()
 
 
 def test_config_change_invalidates_the_cache(site: Path) -> None:

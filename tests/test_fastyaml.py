@@ -98,3 +98,14 @@ def test_bench_corpus_front_matter_loads_the_same(tmp_path: Path) -> None:
     for path in sorted((tmp_path / "content").rglob("*.md")):
         text = split(decode(path.read_bytes(), path.name, []), path.name).fm_text
         assert same(fastyaml.load(text), yaml.load(text, Loader=yaml.CSafeLoader)), path.name
+
+
+def test_lean_loader_may_skip_resolution_because_pyyaml_has_no_base_resolvers() -> None:
+    # The lean loader answers the C parser's resolve() with the default tag for the node's
+    # kind. That is PyYAML's own answer only while BaseResolver has no implicit or path
+    # resolvers registered (SafeLoader's live on Resolver, a subclass).
+    from yaml.resolver import BaseResolver
+
+    assert not BaseResolver.yaml_implicit_resolvers
+    assert not BaseResolver.yaml_path_resolvers
+    assert fastyaml.load("a: [1, {b: '2'}]\nc: |\n  x\n") == {"a": [1, {"b": "2"}], "c": "x\n"}
