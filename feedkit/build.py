@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urljoin
@@ -163,7 +162,9 @@ def render_posts(
 
 
 def xsl_stylesheet() -> bytes:
-    return (resources.files("feedkit") / "static" / XSL_NAME).read_bytes()
+    # A plain path, not importlib.resources: that import costs more than the read, on every
+    # build (feedkit is installed as files; pyproject.toml ships static/ as package data).
+    return (Path(__file__).parent / "static" / XSL_NAME).read_bytes()
 
 
 def plan_build(

@@ -65,7 +65,7 @@ def config_key(cfg: Config) -> str:
 
 def row_of(st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Row:
     """Return the index row for a file from its status and `PostBuilder.choice`."""
-    published, draft, slug, post_id, _url, tags = fields
+    published, draft, slug, post_id, tags = fields
     notes = tuple((w.path, w.line, w.message) for w in warnings) or None
     return (st, published, draft, slug, post_id, tags, notes)
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -69,6 +67,8 @@ def error_boundary(func: F) -> F:
         except FeedkitError as exc:
             ctx = click.get_current_context()
             if ctx.find_root().params.get("verbose"):
+                import traceback
+
                 traceback.print_exc()
             if isinstance(exc, ContentError):
                 errors = [p for p in exc.problems if not p.warning]
@@ -332,6 +332,8 @@ def preview(config_path: Path, port: int, text_only: bool) -> None:
 @error_boundary
 def schedule(config_path: Path, once: bool) -> None:
     """Send digests and rebuild feeds on the schedules in feedkit.toml, in the foreground."""
+    import logging
+
     from feedkit.schedule import run_once, serve
 
     logging.basicConfig(

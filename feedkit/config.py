@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 import tomllib
@@ -373,6 +372,8 @@ SECTIONS: dict[str, dict[str, Checker]] = {
 
 
 def _did_you_mean(key: str, known: list[str]) -> str:
+    import difflib  # only when a key is unknown
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 

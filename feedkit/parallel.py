@@ -3,11 +3,14 @@
 Parsing thousands of front matters and rendering Markdown are pure Python; with the
 second core of a small server they take about half the time. A plain fork and a pipe cost a
 few milliseconds, far less than a process pool, which matters for a build that should take
-a fraction of a second.
+a fraction of a second. The child's result comes back marshalled when it is made of plain
+values (tuples, strings, numbers: about twice as fast both ways as pickle, and parent and
+child are the same interpreter), pickled otherwise.
 """
 
 from __future__ import annotations
 
+import marshal
 import os
 import pickle
 from collections.abc import Callable
@@ -38,13 +41,13 @@ def in_parallel(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
         os.close(read_end)
         try:
             try:
-                payload = pickle.dumps((True, there()), protocol=pickle.HIGHEST_PROTOCOL)
+                payload = _dumps(there())
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
                 try:
-                    payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+                    payload = _FAILED + pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
                 except Exception:  # an exception that cannot travel: its words can
                     failure = RuntimeError(f"{type(exc).__name__}: {exc}")
-                    payload = pickle.dumps((False, failure), protocol=pickle.HIGHEST_PROTOCOL)
+                    payload = _FAILED + pickle.dumps(failure, protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)
         finally:
@@ -58,7 +61,17 @@ def in_parallel(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
         os.waitpid(pid, 0)
     if not data:
         raise RuntimeError("the forked helper process died before it finished")
-    ok, theirs = pickle.loads(data)
-    if not ok:
-        raise theirs
-    return mine, theirs
+    kind, body = data[:1], memoryview(data)[1:]
+    if kind == _FAILED:
+        raise pickle.loads(body)
+    return mine, (marshal.loads(body) if kind == _MARSHALLED else pickle.loads(body))
+
+
+_MARSHALLED, _PICKLED, _FAILED = b"m", b"p", b"f"
+
+
+def _dumps(value: object) -> bytes:
+    try:
+        return _MARSHALLED + marshal.dumps(value)  # type: ignore[arg-type]
+    except ValueError:  # holds objects marshal cannot carry (dataclasses, exceptions)
+        return _PICKLED + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

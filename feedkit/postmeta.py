@@ -168,9 +168,9 @@ class PostBuilder:
                 return key, self.meta[key]
         return keys[0], None
 
-    def choice(self) -> tuple[float, bool, str, str, str, tuple[str, ...]]:
+    def choice(self) -> tuple[float, bool, str, str, tuple[str, ...]]:
         """Return only what choosing feed entries needs: (published as a timestamp, draft,
-        slug, ID, URL, tags), after the same checks as `build`, without making the Post.
+        slug, ID, tags), after the same checks as `build`, without making the Post.
         A cold build over 20,000 posts keeps these and reads the few a feed shows again."""
         post = self.build(light=True)
         assert isinstance(post, tuple)
@@ -227,7 +227,7 @@ class PostBuilder:
             raise FileProblems(self.problems)
         assert published is not None and updated is not None
         if light:
-            return (published.timestamp(), draft, slug, post_id, url, tags)
+            return (published.timestamp(), draft, slug, post_id, tags)
         return Post(
             source=self.path,
             rel_path=self.shown,

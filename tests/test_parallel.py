@@ -48,3 +48,20 @@ def test_without_a_second_core_both_run_here(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(parallel, "cores", lambda: 1)
     parent = os.getpid()
     assert parallel.in_parallel(os.getpid, os.getpid) == (parent, parent)
+
+
+def test_plain_and_rich_results_both_come_back_whole() -> None:
+    # Plain values travel marshalled, anything else pickled: the parent gets equal values.
+    from datetime import UTC, datetime
+
+    from feedkit.errors import Problem
+
+    plain = [("a.md", b"\x00" * 32, (1.5, False, "slug", ("tag",)), [], None)]
+    rich = [Problem("a.md", 3, "bad date"), datetime(2024, 1, 1, tzinfo=UTC)]
+    assert parallel.in_parallel(lambda: 0, lambda: plain) == (0, plain)
+    assert parallel.in_parallel(lambda: 0, lambda: rich) == (0, rich)
+    # A tuple subclass keeps its type (marshal would flatten it: it goes pickled).
+    from feedkit.build import Choice
+
+    choice = Choice("a.md", 1.0, "a", False, ())
+    assert type(parallel.in_parallel(lambda: 0, lambda: choice)[1]) is Choice
