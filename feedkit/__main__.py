@@ -1,3 +1,3 @@
-from feedkit.cli import main
+from feedkit.cli import run
 
-main()
+run()

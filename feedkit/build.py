@@ -143,11 +143,21 @@ def render_posts(
         return [_render(post, raw, cfg.feed.summary_chars) for _, post, raw, _ in part]
 
     if len(todo) >= 4 and parallel.cores() >= 2:
-        half = len(todo) // 2
+        # Halves of about equal Markdown, not equal counts: one long post takes as long to
+        # render as a dozen short ones.
+        here: list[int] = []
+        there: list[int] = []
+        sizes = [0, 0]
+        for i in sorted(range(len(todo)), key=lambda i: -len(todo[i][2])):
+            lighter = 0 if sizes[0] <= sizes[1] else 1
+            (here, there)[lighter].append(i)
+            sizes[lighter] += len(todo[i][2])
         mine, theirs = parallel.in_parallel(
-            lambda: render_part(todo[:half]), lambda: render_part(todo[half:])
+            lambda: render_part([todo[i] for i in here]),
+            lambda: render_part([todo[i] for i in there]),
         )
-        values = mine + theirs
+        by_index = dict(zip(here + there, mine + theirs, strict=True))
+        values = [by_index[i] for i in range(len(todo))]
     else:
         values = render_part(todo)
     for (shown, _, _, key), value in zip(todo, values, strict=True):

@@ -155,14 +155,14 @@ class BuildCache:
         known = self.rows if self.rows is not None else self._load_rows()
         rows: dict[str, Row] = {}
         sources: dict[str, str] = {}
-        todo: list[Path] = []
+        todo: list[str] = []
         for shown, path, key in scan.files:
             sources[shown] = path
             row = known.get(shown)
             if row is not None and key is not None and row[STAT] == key:
                 rows[shown] = row
             else:
-                todo.append(Path(path))
+                todo.append(path)
         if progress is not None and todo:
             progress(f"reading {len(todo):,} of {len(sources):,} posts")
         self.read_files = len(todo)

@@ -7,7 +7,7 @@ module finds the files, spreads the work over the cores and checks posts against
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -42,7 +42,7 @@ def load_post(path: Path, cfg: Config, warnings: list[Problem]) -> Post:
 
 
 def _parse(
-    path: Path, shown: str, cfg: Config, warnings: list[Problem], light: bool = False
+    path: Path | str, shown: str, cfg: Config, warnings: list[Problem], light: bool = False
 ) -> tuple[Any, postfile.StatKey]:
     """Return the file's Post (or with `light`, only `PostBuilder.choice`) and its status."""
     try:
@@ -115,7 +115,7 @@ MEANWHILE_POSTS = 650
 Parsed = tuple[str, "postfile.StatKey | None", Any, list[Problem], list[Problem]]
 
 
-def _load_many(cfg: Config, paths: list[Path], light: bool = False) -> list[Parsed]:
+def _load_many(cfg: Config, paths: Sequence[Path | str], light: bool = False) -> list[Parsed]:
     results: list[Parsed] = []
     for path in paths:
         shown = display_path(path, cfg.root)
@@ -130,7 +130,7 @@ def _load_many(cfg: Config, paths: list[Path], light: bool = False) -> list[Pars
 
 def parse_files(
     cfg: Config,
-    paths: list[Path],
+    paths: Sequence[Path | str],
     *,
     light: bool = False,
     meanwhile: Callable[[], object] | None = None,

@@ -273,7 +273,7 @@ def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
     return {str(k): v for k, v in data.items()}
 
 
-def read_head(path: Path, shown: str, warnings: list[Problem]) -> tuple[Source, StatKey]:
+def read_head(path: Path | str, shown: str, warnings: list[Problem]) -> tuple[Source, StatKey]:
     """Return the file split at the end of its front matter, and the file's status as it was
     before reading (for the build cache).
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -227,3 +230,45 @@ def test_progress_shows_on_a_terminal_for_slow_builds_only() -> None:
         status.show("reading")
         time.sleep(0.05)
     assert piped.getvalue() == ""
+
+
+def console_script(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `feedkit` as its console script does (feedkit.cli:run), in a fresh interpreter
+    with an exit handler that tells whether the interpreter was torn down."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('torn down', file=sys.stderr))\n"
+        f"sys.argv = ['feedkit', *{list(args)!r}]\n"
+        "from feedkit.cli import run\n"
+        "run()\n"
+    )
+    env = {**os.environ, **NOW_ENV}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True
+    )
+
+
+def test_console_script_leaves_quickly_after_a_build_with_its_output_flushed(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site("posts")
+    done = console_script("build", cwd=cfg.root)
+    assert done.returncode == 0, done.stderr
+    assert "from 14 posts: 11 published" in done.stdout  # flushed before os._exit
+    assert "control character" in done.stderr
+    assert "torn down" not in done.stderr
+    assert (cfg.output_path / "atom.xml").read_bytes().rstrip().endswith(b"</feed>")
+    # A failed build leaves quickly too, with its exit code and every message.
+    shutil.copyfile(
+        FIXTURES / "bad" / sorted(p.name for p in (FIXTURES / "bad").glob("*.md"))[0],
+        cfg.content_path / "broken.md",
+    )
+    failed = console_script("build", cwd=cfg.root)
+    assert failed.returncode == 1
+    assert failed.stderr.rstrip().endswith("nothing was written")
+    assert "torn down" not in failed.stderr
+    # Any other command exits the ordinary way.
+    other = console_script("check", cwd=cfg.root)
+    assert other.returncode == 1 and "torn down" in other.stderr
+    usage = console_script("build", "--no-such-option", cwd=cfg.root)
+    assert usage.returncode == 2 and "No such option" in usage.stderr

@@ -106,6 +106,35 @@ def test_hidden_files_and_hugo_section_pages_are_not_posts(make_site: MakeSite) 
     assert [p.slug for p in load_posts(cfg).posts] == ["draft"]
 
 
+def test_slugs_come_from_file_names_folders_of_page_bundles_and_jekyll_dates(
+    make_site: MakeSite,
+) -> None:
+    from feedkit.loader import parse_files
+    from feedkit.postfile import discover
+
+    head = "---\ntitle: T\ndate: 2024-01-01\n---\nBody\n"
+    cfg = make_site(
+        posts={
+            "plain-name.md": head,
+            "My Bundle/index.md": head,
+            "2023-05-06-jekyll-style.md": "---\ntitle: J\n---\nBody\n",
+            "v1.2 notes.md": head,
+        }
+    )
+    expected = ["2023-05-06-jekyll-style", "My Bundle/index", "plain-name", "v1.2 notes"]
+    assert (
+        sorted(
+            p.source.relative_to(cfg.content_path).with_suffix("").as_posix()
+            for p in load_posts(cfg).posts
+        )
+        == expected
+    )
+    slugs = sorted(p.slug for p in load_posts(cfg).posts)
+    assert slugs == ["jekyll-style", "my-bundle", "plain-name", "v12-notes"]
+    light = parse_files(cfg, [str(p) for p in discover(cfg.content_path)], light=True)
+    assert sorted(fields[2] for _, _, fields, _, _ in light) == slugs
+
+
 def test_missing_content_folder_is_an_error(make_site: MakeSite) -> None:
     cfg = make_site()
     shutil.rmtree(cfg.content_path)
