@@ -174,3 +174,21 @@ def test_light_parse_gives_exactly_the_posts_choice_fields(make_site: MakeSite) 
     assert {
         shown: (p.published.timestamp(), p.draft, p.slug, p.id, p.tags) for shown, p in full.items()
     } == light
+
+
+@pytest.mark.parametrize("pad", [0, 4000, 4070, 4080, 4090, 4096, 4100, 9000, 70000])
+def test_front_matter_of_any_length_around_the_first_read_is_read_whole(
+    make_site: MakeSite, pad: int
+) -> None:
+    # The first read takes HEAD_BYTES; front matter ending just before, across or after that
+    # boundary, or longer than it many times over, must give the same post.
+    from feedkit.postfile import HEAD_BYTES
+
+    assert HEAD_BYTES == 4096
+    summary = "x" * pad
+    text = f"---\ntitle: Long\ndate: 2024-01-01\nsummary: {summary}end\n---\nThe body.\n"
+    cfg = make_site(posts={"long.md": text})
+    (post,) = load_posts(cfg).posts
+    assert post.summary == summary + "end"
+    assert read_body(post) == "The body.\n"
+    assert post.body_line == 6
