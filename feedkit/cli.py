@@ -111,41 +111,37 @@ def build(config_path: Path, drafts: bool, no_cache: bool) -> None:
         _build(config_path, drafts, no_cache)
     finally:
         gc.set_threshold(*thresholds)
-        QuickExit.allowed = True  # every file the build wrote is closed by now
 
 
 class QuickExit:
-    """Whether the command that ran left nothing open, so that `run` may skip teardown."""
+    """Whether `feedkit` runs as its console script (`run`), not inside a test's CliRunner."""
 
-    allowed = False
+    armed = False
+
+    @classmethod
+    def now(cls) -> None:
+        """Leave the process at once if armed, after flushing what was printed.
+
+        Tearing the interpreter down frees every module and object one by one: after a
+        build over thousands of posts that is 20 to 30 ms, a tenth of a rebuild, spent on
+        nothing. A build has closed every file it wrote by the time it reports, so it can
+        leave with os._exit (mypy's command line does the same). Failed builds and other
+        commands exit the ordinary way.
+        """
+        if not cls.armed:
+            return
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # a closed pipe: the ordinary exit reports it
+            return
+        os._exit(0)
 
 
 def run() -> None:
-    """The `feedkit` console script: `main`, then, after a build, a quick exit.
-
-    Tearing the interpreter down frees every module and object one by one: after a build
-    over thousands of posts that is 20 to 30 ms, a tenth of a rebuild, spent on nothing. A
-    build closes every file it writes, so it leaves with os._exit once its output is flushed
-    (mypy's command line does the same). Other commands, and errors that escape a command,
-    exit the ordinary way.
-    """
-    try:
-        main()
-    except SystemExit as exc:
-        if not QuickExit.allowed:
-            raise
-        code = exc.code
-    else:  # pragma: no cover - click's main always exits
-        code = 0
-    if code is not None and not isinstance(code, int):
-        print(code, file=sys.stderr)
-        code = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe: say nothing, as Python would after printing its warning
-        code = code or 1
-    os._exit(code or 0)
+    """The `feedkit` console script."""
+    QuickExit.armed = True
+    main()
 
 
 def _build(config_path: Path, drafts: bool, no_cache: bool) -> None:
@@ -166,6 +162,7 @@ def _build(config_path: Path, drafts: bool, no_cache: bool) -> None:
             f"Built {len(plan.files)} files in {out}/ ({len(changed)} changed) from "
             + _counts(plan)
         )
+    QuickExit.now()  # before this frame's objects are freed one by one
 
 
 def _counts(plan: BuildPlan) -> str:
