@@ -6,8 +6,9 @@ Four files in `.feedkit/cache/`:
   next comes due, the counts to report, and the outputs written. When the fingerprint, the
   outputs and the visibility of posts are unchanged, a build stops there.
 - `index.marshal`: a row per post file, its status (size, modification and change times in
-  nanoseconds, inode) and the little a build needs to choose feed entries: date, draft,
-  slug, ID, tags and warnings. Plain tuples, so 20,000 rows load in milliseconds.
+  nanoseconds, inode, packed in 32 bytes) and the little a build needs to choose feed
+  entries: date, draft, slug, ID, tags and warnings. Plain tuples, so 20,000 rows load in
+  milliseconds.
 - `posts.pickle`: the full posts that the last build put in a feed.
 - `rendered.pickle`: rendered bodies, keyed by a hash of the file's bytes and settings.
 
