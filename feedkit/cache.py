@@ -12,9 +12,10 @@ Four files in `.feedkit/cache/`:
 - `posts.pickle`: the full posts that the last build put in a feed.
 - `rendered.pickle`: rendered bodies, keyed by a hash of the file's bytes and settings.
 
-A file is trusted unread only when its status is what it was; a file changed within two
-seconds of the cache being written is never trusted (as git treats "racily clean" index
-entries), because a rewrite of the same size can share a timestamp with the version read.
+A file is trusted unread only when its status is what it was; a file changed less than two
+seconds before the build that read it began (or before the cache was written, by the file
+system's clock) is never trusted (as git treats "racily clean" index entries), because a
+rewrite of the same size can share a timestamp with the version read.
 Any change to the configuration or to feedkit empties the cache. A missing or damaged cache
 only costs a full build.
 """
@@ -26,6 +27,7 @@ import marshal
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +114,9 @@ class BuildCache:
     _used_renders: set[str] = field(default_factory=set)
     parsed: set[str] = field(default_factory=set)  # the files whose rows this build read
     read_files: int = 0  # files this build had to read
+    # When this build began, before it read any file: a file is trusted by its status only
+    # if it was last changed two seconds before it was read, not just before the save.
+    started_ns: int = field(default_factory=time.time_ns)
 
     @classmethod
     def open(cls, cfg: Config) -> BuildCache:
@@ -318,7 +323,10 @@ class BuildCache:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
         try:
             # The temp file's own timestamp is "now" on the file system's clock.
-            data = dump(make(os.fstat(fd).st_mtime_ns - RACY_NS))
+            # The earlier of the file system's clock now and the system clock when the
+            # build began: a long build must not trust files changed just before it read them.
+            now_ns = min(os.fstat(fd).st_mtime_ns, self.started_ns)
+            data = dump(make(now_ns - RACY_NS))
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
             os.replace(tmp, self.folder / name)

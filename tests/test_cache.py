@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,25 @@ def test_fresh_files_are_not_trusted_by_status_alone(site: Path, monkeypatch) ->
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     build(site)
     assert b"Bode text." in (site / "public" / "atom.xml").read_bytes()
+
+
+def test_a_file_changed_just_before_a_long_build_read_it_is_not_trusted(site: Path) -> None:
+    # The build began 2.5 s before it saved its cache and read p5 then, 0.5 s after p5 was
+    # written: on a file system with coarse timestamps a rewrite of p5 right after the read
+    # could keep its status, so p5 must not enter the index, though it is 3 s old at saving.
+    settle(site)
+    path = site / "content" / "p5.md"
+    st = path.stat()
+    now = time.time_ns()
+    os.utime(path, ns=(st.st_atime_ns, now - 3_000_000_000))
+    cfg = load_config(site / "feedkit.toml")
+    cache = BuildCache.open(cfg)
+    cache.started_ns = now - 2_500_000_000
+    plan = plan_build(cfg, NOW, cache=cache)
+    assert plan.scan is not None
+    cache.save(plan.scan, plan.summary)
+    indexed = BuildCache.open(cfg)._load_rows()
+    assert sorted(indexed) == [f"content/p{i}.md" for i in range(5)]  # all but p5
 
 
 def test_settled_files_are_not_read_again(site: Path) -> None:
