@@ -278,11 +278,12 @@ class PostBuilder:
     def _slug(self, jekyll: re.Match[str] | None) -> str:
         raw = self.meta.get("slug")
         if raw is None:
-            stem = self.stem
-            if stem == "index":  # a page bundle, content/my-post/index.md: the folder's name
+            if self.stem == "index":  # a page bundle, my-post/index.md: the folder's name
                 stem = os.path.basename(os.path.dirname(self.path))
-            if self.stem != "index" and jekyll:
+            elif jekyll:
                 stem = jekyll["slug"]
+            else:
+                stem = self.stem
             slug = slugify(stem)
             if not slug:
                 self.fail(

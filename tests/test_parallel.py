@@ -60,7 +60,7 @@ def test_plain_and_rich_results_both_come_back_whole() -> None:
     rich = [Problem("a.md", 3, "bad date"), datetime(2024, 1, 1, tzinfo=UTC)]
     assert parallel.in_parallel(lambda: 0, lambda: plain) == (0, plain)
     assert parallel.in_parallel(lambda: 0, lambda: rich) == (0, rich)
-    # A tuple subclass keeps its type (marshal would flatten it: it goes pickled).
+    # A tuple subclass keeps its type (marshal refuses subclasses: it goes pickled).
     from feedkit.build import Choice
 
     choice = Choice("a.md", 1.0, "a", False, ())
