@@ -258,10 +258,14 @@ def check_rivals(site: Site, cases: list[Case]) -> list[str]:
 
 
 def bench_size(
-    size: int, site: Site, runs: int, rival: list[Case], env: dict[str, str]
+    size: int,
+    site: Site,
+    runs: int,
+    rival: list[Case],
+    env: dict[str, str],
+    build: list[str],
 ) -> list[Case]:
     """Return the timed cases for one size, each with `runs` samples, run round-robin."""
-    build = feedkit_command()
     config = ["--config", str(site.root / "feedkit.toml")]
     tags_config = ["--config", str(site.tags_root / "feedkit.toml")]
     edit, verify, restore = edit_cases(site)
@@ -388,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
             checks[str(size)] = notes
             for note in notes:
                 print(f"check {size}: {note}")
-            rows += summarize(size, bench_size(size, site, args.runs, rival, env))
+            rows += summarize(size, bench_size(size, site, args.runs, rival, env, build))
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
