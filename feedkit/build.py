@@ -343,6 +343,8 @@ def build_site(
             cache.save(plan.scan, plan.summary)
         else:
             cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, list(plan.files))
+    elif cache is not None and plan.unchanged:
+        cache.stamp()
     return plan, changed
 
 

@@ -11,6 +11,7 @@ import os
 import re
 import struct
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -89,18 +90,33 @@ def stat_mtime_ns(key: StatKey) -> int:
     return int(_STAT.unpack(key)[1])
 
 
-def walk(content_dir: Path, *, stat: bool = True) -> list[tuple[str, StatKey | None]]:
+def is_post_name(name: str) -> bool:
+    """Return True if a file of this name (not hidden, `.md`, not `_index.md`) is a post."""
+    return name.endswith(".md") and not name.startswith(".") and name != "_index.md"
+
+
+def walk(
+    content_dir: Path | str,
+    *,
+    stat: bool = True,
+    on_folder: Callable[[str], object] | None = None,
+    on_link: Callable[[str], object] | None = None,
+) -> list[tuple[str, StatKey | None]]:
     """Return (path, status key) for every post file under `content_dir`, sorted.
 
     Hidden files and folders are skipped, and so are Hugo's `_index.md` section pages.
     Paths stay strings: a build over 20,000 posts should not make 20,000 Path objects.
     Without `stat` every key is None: a build that reads every file anyway gets each file's
     status when it opens it, and a stat call per file costs as much as the rest of the walk.
+    `on_folder` is called with each folder before it is listed, and `on_link` with each
+    symbolic link the walk follows (the build server watches folders for changes).
     """
     found: list[tuple[str, StatKey | None]] = []
     pending = [str(content_dir)]
     while pending:
         folder = pending.pop()
+        if on_folder is not None:
+            on_folder(folder)
         with os.scandir(folder) as entries:
             for entry in entries:
                 name = entry.name
@@ -108,7 +124,7 @@ def walk(content_dir: Path, *, stat: bool = True) -> list[tuple[str, StatKey | N
                     continue
                 if entry.is_dir():
                     pending.append(entry.path)
-                elif name.endswith(".md") and name != "_index.md" and entry.is_file():
+                elif is_post_name(name) and entry.is_file():
                     key: StatKey | None = None
                     if stat:
                         try:
@@ -116,6 +132,10 @@ def walk(content_dir: Path, *, stat: bool = True) -> list[tuple[str, StatKey | N
                         except OSError:
                             pass
                     found.append((entry.path, key))
+                else:
+                    continue
+                if on_link is not None and entry.is_symlink():
+                    on_link(entry.path)
     found.sort(key=lambda pair: pair[0])
     return found
 

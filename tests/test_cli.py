@@ -233,13 +233,13 @@ def test_progress_shows_on_a_terminal_for_slow_builds_only() -> None:
 
 
 def console_script(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run `feedkit` as its console script does (feedkit.cli:run), in a fresh interpreter
+    """Run `feedkit` as its console script does (feedkit.launch:run), in a fresh interpreter
     with an exit handler that tells whether the interpreter was torn down."""
     code = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('torn down', file=sys.stderr))\n"
         f"sys.argv = ['feedkit', *{list(args)!r}]\n"
-        "from feedkit.cli import run\n"
+        "from feedkit.launch import run\n"
         "run()\n"
     )
     env = {**os.environ, **NOW_ENV}
