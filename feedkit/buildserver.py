@@ -227,6 +227,7 @@ class BuildServer:
         self.stopping = False
         self.busy = False  # a build is running: a stop waits for it
         self.how = ""  # how the last build found what changed, for the log
+        self.peak_kib = 0  # the last build's peak resident memory (KiB)
         self.config_stat: tuple[int, int, int] | None = _file_stat(self.config_path)
 
     # -- starting and stopping ------------------------------------------------------------
@@ -355,11 +356,12 @@ class BuildServer:
             return
         self.served += 1
         log.info(
-            "build %d: %s: exit %d in %.0f ms (%s)",
+            "build %d: %s: exit %d in %.0f ms, peak %.0f MiB (%s)",
             self.served,
             " ".join(request["argv"]),
             status,
             (time.monotonic() - started) * 1000,
+            self.peak_kib / 1024,
             self.how,
         )
         try:
@@ -447,8 +449,9 @@ class BuildServer:
                 watched: list[Any] = [conn] if pidfd is None else [conn, pidfd]
                 # Without a pidfd (kernels before 5.3, other systems), look every 10 ms.
                 ready, _, _ = select.select(watched, [], [], None if pidfd is not None else 0.01)
-                done, status = os.waitpid(pid, os.WNOHANG)
+                done, status, usage = os.wait4(pid, os.WNOHANG)
                 if done:
+                    self.peak_kib = usage.ru_maxrss
                     self._settle(known)
                     code = os.waitstatus_to_exitcode(status)
                     return code if code >= 0 else 128 - code
