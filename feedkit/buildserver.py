@@ -316,7 +316,10 @@ class BuildServer:
                 except OSError:
                     continue
                 with conn:
-                    self.handle(conn)
+                    try:
+                        self.handle(conn)
+                    except Exception:  # a fault in one build's handling: the caller builds
+                        log.exception("a build could not be handled; its caller builds itself")
 
     def handle(self, conn: socket.socket) -> None:
         """Run one client's build and send back its exit status; a stop waits for it."""
@@ -344,7 +347,12 @@ class BuildServer:
                 conn.sendall(NOT_SERVED + reason.encode())
                 return
             started = time.monotonic()
-            status = self._run(conn, request, fds)
+            try:
+                status = self._run(conn, request, fds)
+            except OSError as exc:  # no fork (out of memory, process limit)
+                log.warning("cannot run a build: %s", exc)
+                conn.sendall(NOT_SERVED + f"cannot run a build: {exc}".encode())
+                return
         finally:
             for fd in fds:
                 os.close(fd)
