@@ -4,10 +4,14 @@
                                   [--workdir bench/out]
 
 Each corpus is generated once per size and seed (bench/corpus.py) and kept in the workdir.
+feedkit is installed from this checkout into workdir/feedkit-venv, as a wheel, as users
+install it (--smoke uses the feedkit next to this Python instead).
 Before timing, feedkit's output is checked: a cached build must equal a cold one and a
 `--no-cache` one byte for byte, atom.xml must hold 20 entries, and Hugo (and Pelican, with
 --pelican) must pick the same 20 posts. Then every case runs `--runs` times, round-robin,
 under GNU time (`%e %M`); the table shows medians, and workdir/results.json every sample.
+Last, the rebuild cases run again with `feedkit build-server` running for the site, after a
+check that its output equals a local `--no-cache` build's.
 """
 
 from __future__ import annotations
