@@ -40,7 +40,15 @@ from typing import Any
 from feedkit import cache, postfile
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
-from feedkit.launch import MAX_REQUEST, NOT_SERVED, PROTOCOL, RAN, SOCKET_NAME, identity
+from feedkit.launch import (
+    MAX_REQUEST,
+    NOT_SERVED,
+    PROTOCOL,
+    RAN,
+    SOCKET_NAME,
+    identity,
+    socket_path,
+)
 
 log = logging.getLogger("feedkit.buildserver")
 LOCK_NAME = "build-server.lock"
@@ -216,7 +224,7 @@ class BuildServer:
         self.config_path = config_path.resolve()
         self.cfg = cfg
         self.folder = cfg.cache_path
-        self.socket_path = str(self.folder / SOCKET_NAME)
+        self.socket_path = socket_path(str(self.config_path))  # where clients look for it
         self.identity = identity()
         self.code = code_stamp()
         self.listener: socket.socket | None = None
@@ -228,7 +236,7 @@ class BuildServer:
         self.busy = False  # a build is running: a stop waits for it
         self.how = ""  # how the last build found what changed, for the log
         self.peak_kib = 0  # the last build's peak resident memory (KiB)
-        self.config_stat: tuple[int, int, int] | None = _file_stat(self.config_path)
+        self.config_stat = _stat_key(self.config_path)
 
     # -- starting and stopping ------------------------------------------------------------
 
@@ -410,7 +418,7 @@ class BuildServer:
 
     def _follow_config(self) -> None:
         """Watch another content folder when feedkit.toml names another."""
-        current = _file_stat(self.config_path)
+        current = _stat_key(self.config_path)
         if current == self.config_stat:
             return
         self.config_stat = current
@@ -439,7 +447,6 @@ class BuildServer:
         changed = watch.take()
         mark = secrets.token_hex(8)
         if not watch.exact or not trusted:  # a full walk, whose saved state is then vouched for
-            self.how = "walked the content folder"
             return cache.Known(watch.content_dir, [], changed, "", mark)
         self.how = f"watched: {len(changed)} file(s) changed"
         return cache.Known(watch.content_dir, watch.listing(), changed, trusted, mark)
@@ -476,13 +483,7 @@ class BuildServer:
         """After a build: if it saved the cache, the watch's changes so far are in it."""
         if known is None or self.watch is None:
             return
-        try:
-            with open(self.folder / "cache" / "state.marshal", "rb") as f:
-                state = marshal.loads(f.read())
-        except (OSError, EOFError, ValueError, TypeError):
-            state = {}
-        token = state.get("server_token") if isinstance(state, dict) else None
-        if token == known.new_token:
+        if cache.BuildCache.open(self.cfg).state.get("server_token") == known.new_token:
             self.token = known.new_token
         else:  # nothing saved (or another process saved): keep what the build was told
             self.watch.changed |= known.changed
@@ -496,12 +497,11 @@ class BuildServer:
         os.execv(sys.executable, [sys.executable, *sys.argv])
 
 
-def _file_stat(path: Path) -> tuple[int, int, int] | None:
+def _stat_key(path: Path) -> postfile.StatKey | None:
     try:
-        st = os.stat(path)
+        return postfile.stat_key(os.stat(path))
     except OSError:
         return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _pidfd(pid: int) -> int | None:
