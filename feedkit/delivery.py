@@ -131,7 +131,9 @@ class OutboxSender:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            # Private like the messages in it: its file names are the readers' addresses.
+            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
         except OSError as exc:
             raise DeliveryError(f"{folder}: cannot create the outbox folder: {exc}") from exc
 

@@ -107,7 +107,7 @@ class State:
         if not create and not path.exists():
             raise StateError(f"{path}: no state yet (no digest has run)")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
             conn = sqlite3.connect(path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             # FULL: a recorded delivery survives a power cut, not just a killed process.
@@ -293,8 +293,8 @@ class SenderLock:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        _private_folder(self.path.parent)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         deadline = clock() + timeout
         while True:
             try:
@@ -340,6 +340,37 @@ def _read_holder(fd: int) -> str:
         return os.read(fd, 200).decode(errors="replace").strip() or "holder unknown"
     except OSError:
         return "holder unknown"
+
+
+def _private_folder(folder: Path) -> None:
+    """Make `folder` (and missing parents) for the owner only; an existing one is left as is."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _create_private(path: Path) -> None:
+    """Make sure the state file exists and only its owner can read it.
+
+    It holds every subscriber's address. A new file is created 0600 before SQLite opens it
+    (SQLite gives its -wal and -shm files the database file's mode); one left readable by
+    other users by an older feedkit is closed to them.
+    """
+    try:
+        _private_folder(path.parent)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            try:
+                mode = file.stat().st_mode
+                if mode & 0o077:
+                    os.chmod(file, mode & 0o700)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise StateError(
+                    f"{file}: is readable by other users and cannot be made private: {exc.strerror}"
+                ) from exc
+    except OSError as exc:
+        raise StateError(f"{path}: cannot create the state file: {exc.strerror}") from exc
 
 
 def _snapshot(data: dict[str, Any]) -> PostSnapshot:
