@@ -66,7 +66,7 @@ def error_boundary(func: F) -> F:
             return func(*args, **kwargs)
         except FeedkitError as exc:
             ctx = click.get_current_context()
-            if ctx.find_root().params.get("verbose"):
+            if ctx.find_root().params.get("verbose") or ctx.meta.get(VERBOSE):
                 import traceback
 
                 traceback.print_exc()
@@ -84,7 +84,35 @@ def error_boundary(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+VERBOSE = "feedkit.verbose"
+
+
+def _remember_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[VERBOSE] = True  # ctx.meta is shared by the group's and the command's context
+
+
+class FeedkitCommand(click.Command):
+    """A feedkit command: takes `-v` after its name too (`feedkit build -v`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(
+            click.Option(
+                ["-v", "--verbose"],
+                is_flag=True,
+                expose_value=False,
+                callback=_remember_verbose,
+                help="Show tracebacks for errors.",
+            )
+        )
+
+
+class FeedkitGroup(click.Group):
+    command_class = FeedkitCommand
+
+
+@click.group(cls=FeedkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(package_name="feedkit")
 def main(verbose: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -138,9 +139,17 @@ def test_traceback_only_with_verbose(tmp_path: Path, runner: CliRunner) -> None:
     config = str(tmp_path / "feedkit.toml")
     quiet = run(runner, "check", "--config", config)
     loud = run(runner, "-v", "check", "--config", config)
+    after = run(runner, "check", "--config", config, "--verbose")
     assert "Traceback" not in quiet.stderr
     assert "Traceback (most recent call last)" in loud.stderr
-    assert quiet.exit_code == loud.exit_code == 1
+    assert "Traceback (most recent call last)" in after.stderr
+    assert quiet.exit_code == loud.exit_code == after.exit_code == 1
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_takes_verbose_after_its_name(runner: CliRunner, command: str) -> None:
+    result = run(runner, command, "--help")
+    assert re.search(r"^  -v, --verbose +Show tracebacks for errors\.$", result.stdout, re.M)
 
 
 @pytest.mark.parametrize("command", sorted(main.commands))
