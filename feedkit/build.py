@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urljoin
 
 from feedkit import parallel
-from feedkit.atomicfile import write_atomically
+from feedkit.atomicfile import replace_together, write_atomically
 from feedkit.config import Config
 from feedkit.errors import OutputError, Problem
 from feedkit.loader import LoadResult, Progress, body_of, load_posts, read_raw
@@ -348,49 +348,36 @@ def build_site(
     return plan, changed
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` atomically unless it already holds it; return True if written.
-
-    Unchanged feeds keep their modification time, so web servers' caches and rsync stay
-    quiet when nothing changed.
-    """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomically(path, data)
-    return True
-
-
 MANIFEST = "outputs.txt"
 
 
 def write_outputs(out_dir: Path, files: Mapping[str, bytes], cache_dir: Path) -> list[str]:
-    """Write every file of a plan under `out_dir`; return the ones that changed.
+    """Write every file of a plan under `out_dir`, all or none; return the ones that changed.
 
-    Files an earlier build wrote and this one does not (the feed of a tag no post has any
-    more) are removed; the list of what feedkit wrote lives in `cache_dir`, so nothing else
-    in the output folder is ever touched.
+    Unchanged files keep their modification time, so web servers' caches and rsync stay
+    quiet when nothing changed. Files an earlier build wrote and this one does not (the feed
+    of a tag no post has any more) are removed once the new files are in place; the list of
+    what feedkit wrote lives in `cache_dir`, so nothing else in the output folder is touched.
     """
-    changed = []
-    for name, data in files.items():
-        target = out_dir / name
-        try:
-            if write_if_changed(target, data):
-                changed.append(name)
-        except OSError as exc:
-            raise OutputError(f"{target}: cannot write: {exc.strerror}") from exc
+    written = replace_together({out_dir / name: data for name, data in files.items()})
+    changed = [path.relative_to(out_dir).as_posix() for path in written]
     manifest = cache_dir / MANIFEST
     try:
-        previous = manifest.read_text(encoding="utf-8").splitlines()
+        recorded = manifest.read_bytes()
     except OSError:
-        previous = []
+        recorded = b""
+    previous = recorded.decode("utf-8", "replace").splitlines()
     for name in sorted(set(previous) - set(files)):
         stale = out_dir / name
         if ".." in Path(name).parts or Path(name).is_absolute():
             continue
-        stale.unlink(missing_ok=True)
+        try:
+            stale.unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"{stale}: cannot remove this feed of a tag no post has any more: "
+                f"{exc.strerror} (the new feeds are in place)"
+            ) from exc
         changed.append(name)
         for folder in stale.parents:
             if folder == out_dir or not folder.is_relative_to(out_dir):
@@ -399,6 +386,12 @@ def write_outputs(out_dir: Path, files: Mapping[str, bytes], cache_dir: Path) ->
                 folder.rmdir()  # only succeeds when empty
             except OSError:
                 break
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    write_if_changed(manifest, "".join(f"{name}\n" for name in sorted(files)).encode())
+    listing = "".join(f"{name}\n" for name in sorted(files)).encode()
+    if listing != recorded:
+        try:
+            write_atomically(manifest, listing)
+        except OSError as exc:
+            raise OutputError(
+                f"{manifest}: cannot write: {exc.strerror} (the new feeds are in place)"
+            ) from exc
     return changed
