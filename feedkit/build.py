@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -49,6 +49,7 @@ class BuildPlan:
     unchanged: bool = False  # no post file changed: the cache has nothing new to record
     scan: Scan | None = None  # the post files as this build found them
     summary: dict[str, Any] = field(default_factory=dict)  # what the cache keeps of this build
+    cache_discarded: str = ""  # why the build cache found was not used
 
 
 class Choice(NamedTuple):
@@ -325,26 +326,36 @@ def build_site(
     now: datetime,
     *,
     drafts: bool = False,
-    use_cache: bool = True,
+    ignore_cache: bool = False,
     progress: Progress | None = None,
 ) -> tuple[BuildPlan, list[str]]:
-    """Build the feeds and write what changed; return the plan and the files changed."""
+    """Build the feeds and write what changed; return the plan and the files changed.
+
+    With `ignore_cache`, every post is read and rendered afresh, and the cache saved is a
+    fresh one: the next build goes on from this one's output, not from the cache ignored.
+    """
     from feedkit.cache import BuildCache
 
-    cache = BuildCache.open(cfg) if use_cache else None
+    cache = BuildCache.fresh(cfg) if ignore_cache else BuildCache.open(cfg)
+    if cache.discarded:  # logging is imported only then: a build that changes nothing skips it
+        import logging
+
+        logging.getLogger(__name__).info("build cache thrown away: %s", cache.discarded)
     plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=progress)
     changed: list[str] = []
     if not plan.reused:
         if progress is not None:
             progress("writing feeds")
         changed = write_outputs(cfg.output_path, plan.files, cfg.cache_path)
-    if cache is not None and plan.scan is not None and not plan.unchanged:
+    if plan.unchanged:
+        cache.stamp()
+    elif plan.scan is not None:
         if plan.reused:  # files were read, but the feeds came out the same
             cache.save(plan.scan, plan.summary)
         else:
             cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, list(plan.files))
-    elif cache is not None and plan.unchanged:
-        cache.stamp()
+    if cache.discarded:
+        plan = replace(plan, cache_discarded=cache.discarded)
     return plan, changed
 
 
