@@ -152,3 +152,20 @@ def test_a_rename_that_fails_half_way_puts_the_replaced_files_back(
     assert f"error: {renamed[3]}: cannot write: Input/output error" in result.stderr
     assert on_disk(site) == before
     assert_built_afresh(site)
+
+
+def test_a_stale_feed_that_cannot_be_removed_is_named_after_the_new_feeds_are_in(
+    site: Path,
+) -> None:
+    # zeta's feeds are stale in this build; one of them is now a folder with a file in it.
+    stale = site / "public" / "tags" / "zeta" / "atom.xml"
+    stale.unlink()
+    (stale / "notes").mkdir(parents=True)
+    failed = feedkit(site, "build")
+    assert failed.returncode == 1
+    assert failed.stderr == (
+        f"error: {stale}: cannot remove this feed of a tag no post has any more: "
+        "Is a directory (the new feeds are in place)\n"
+    )
+    assert b"Post 2, retitled" in (site / "public" / "atom.xml").read_bytes()
+    assert b"Zeta, retitled" in (site / "public" / "tags" / "omega" / "atom.xml").read_bytes()
