@@ -2,18 +2,98 @@
 
 A feed reader fetching atom.xml, or a mail program picking up an .eml from the outbox,
 never sees half a file, and a crash leaves the old file or the new one, never a mix.
+`replace_together` does the same for a set of files: every new file is written and synced
+beside its target before the first is renamed into place, so a failed write changes none.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+
+from feedkit.errors import OutputError
 
 
 def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Replace `path` with `data` in one step; the folder is made if it is missing."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_temp(path, data, mode)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
+@dataclass
+class _Staged:
+    target: Path
+    tmp: str  # the new bytes, synced, beside the target
+    old: bytes | None  # the target's bytes before, None if it did not exist
+    old_stat: os.stat_result | None
+
+
+def replace_together(files: Mapping[Path, bytes], *, mode: int = 0o644) -> list[Path]:
+    """Replace each file with its bytes, all or none; return the files that changed.
+
+    A file that already holds its bytes is left alone, modification time and all. Raises
+    OutputError naming the file that failed; then no file was changed: temp files and
+    folders made for this call are removed, and files already renamed into place get their
+    old bytes, mode and modification time back.
+    """
+    staged: list[_Staged] = []
+    made: list[Path] = []  # folders this call created, outermost first
+    try:
+        for target, data in files.items():
+            old: bytes | None = None
+            old_stat: os.stat_result | None = None
+            try:
+                with open(target, "rb") as current:
+                    old_stat = os.fstat(current.fileno())
+                    old = current.read()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:  # a folder where the file should be, unreadable
+                raise OutputError(f"{target}: cannot write: {exc.strerror}{_outcome([])}") from exc
+            if old == data:
+                continue
+            try:
+                made.extend(_make_folders(target.parent))
+                staged.append(_Staged(target, _write_temp(target, data, mode), old, old_stat))
+            except OSError as exc:
+                raise OutputError(f"{target}: cannot write: {exc.strerror}{_outcome([])}") from exc
+        done = 0
+        try:
+            for item in staged:
+                os.replace(item.tmp, item.target)
+                done += 1
+        except BaseException as exc:
+            stuck = _put_back(staged[:done])
+            if isinstance(exc, OSError):
+                failed = staged[done].target
+                message = f"{failed}: cannot write: {exc.strerror}{_outcome(stuck)}"
+                raise OutputError(message) from exc
+            raise
+    except BaseException:
+        for item in staged:
+            Path(item.tmp).unlink(missing_ok=True)
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
+    for folder in dict.fromkeys(item.target.parent for item in staged):
+        _fsync_folder(folder)
+    return [item.target for item in staged]
+
+
+def _write_temp(path: Path, data: bytes, mode: int) -> str:
+    """Return a new file beside `path` that holds `data`, synced to disk."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -21,11 +101,52 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    return tmp
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Make `folder` and any missing parents; return the ones made, outermost first."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    made = []
+    for each in reversed(missing):
+        each.mkdir()
+        made.append(each)
+    return made
+
+
+def _put_back(replaced: list[_Staged]) -> list[Path]:
+    """Return the old files to their places; return the ones that could not be."""
+    failed = []
+    for item in reversed(replaced):
+        tmp = None
+        try:
+            if item.old is None or item.old_stat is None:
+                item.target.unlink()
+                continue
+            st = item.old_stat
+            tmp = _write_temp(item.target, item.old, st.st_mode & 0o7777)
+            os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
+            os.replace(tmp, item.target)
+        except OSError:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            failed.append(item.target)
+    return failed
+
+
+def _outcome(not_put_back: list[Path]) -> str:
+    if not not_put_back:
+        return " (no file was changed)"
+    names = ", ".join(str(path) for path in reversed(not_put_back))
+    return f" (these files were replaced and could not be put back: {names})"
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urljoin
 
 from feedkit import parallel
-from feedkit.atomicfile import write_atomically
+from feedkit.atomicfile import replace_together, write_atomically
 from feedkit.config import Config
 from feedkit.errors import OutputError, Problem
 from feedkit.loader import LoadResult, Progress, body_of, load_posts, read_raw
@@ -49,6 +49,7 @@ class BuildPlan:
     unchanged: bool = False  # no post file changed: the cache has nothing new to record
     scan: Scan | None = None  # the post files as this build found them
     summary: dict[str, Any] = field(default_factory=dict)  # what the cache keeps of this build
+    cache_discarded: str = ""  # why the build cache found was not used
 
 
 class Choice(NamedTuple):
@@ -325,72 +326,69 @@ def build_site(
     now: datetime,
     *,
     drafts: bool = False,
-    use_cache: bool = True,
+    ignore_cache: bool = False,
     progress: Progress | None = None,
 ) -> tuple[BuildPlan, list[str]]:
-    """Build the feeds and write what changed; return the plan and the files changed."""
+    """Build the feeds and write what changed; return the plan and the files changed.
+
+    With `ignore_cache`, every post is read and rendered afresh, and the cache saved is a
+    fresh one: the next build goes on from this one's output, not from the cache ignored.
+    """
     from feedkit.cache import BuildCache
 
-    cache = BuildCache.open(cfg) if use_cache else None
+    cache = BuildCache.fresh(cfg) if ignore_cache else BuildCache.open(cfg)
+    if cache.discarded:  # logging is imported only then: a build that changes nothing skips it
+        import logging
+
+        logging.getLogger(__name__).info("build cache thrown away: %s", cache.discarded)
     plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=progress)
     changed: list[str] = []
     if not plan.reused:
         if progress is not None:
             progress("writing feeds")
         changed = write_outputs(cfg.output_path, plan.files, cfg.cache_path)
-    if cache is not None and plan.scan is not None and not plan.unchanged:
+    if plan.unchanged:
+        cache.stamp()
+    elif plan.scan is not None:
         if plan.reused:  # files were read, but the feeds came out the same
             cache.save(plan.scan, plan.summary)
         else:
             cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, list(plan.files))
-    elif cache is not None and plan.unchanged:
-        cache.stamp()
+    if cache.discarded:
+        plan = replace(plan, cache_discarded=cache.discarded)
     return plan, changed
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` atomically unless it already holds it; return True if written.
-
-    Unchanged feeds keep their modification time, so web servers' caches and rsync stay
-    quiet when nothing changed.
-    """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomically(path, data)
-    return True
 
 
 MANIFEST = "outputs.txt"
 
 
 def write_outputs(out_dir: Path, files: Mapping[str, bytes], cache_dir: Path) -> list[str]:
-    """Write every file of a plan under `out_dir`; return the ones that changed.
+    """Write every file of a plan under `out_dir`, all or none; return the ones that changed.
 
-    Files an earlier build wrote and this one does not (the feed of a tag no post has any
-    more) are removed; the list of what feedkit wrote lives in `cache_dir`, so nothing else
-    in the output folder is ever touched.
+    Unchanged files keep their modification time, so web servers' caches and rsync stay
+    quiet when nothing changed. Files an earlier build wrote and this one does not (the feed
+    of a tag no post has any more) are removed once the new files are in place; the list of
+    what feedkit wrote lives in `cache_dir`, so nothing else in the output folder is touched.
     """
-    changed = []
-    for name, data in files.items():
-        target = out_dir / name
-        try:
-            if write_if_changed(target, data):
-                changed.append(name)
-        except OSError as exc:
-            raise OutputError(f"{target}: cannot write: {exc.strerror}") from exc
+    written = replace_together({out_dir / name: data for name, data in files.items()})
+    changed = [path.relative_to(out_dir).as_posix() for path in written]
     manifest = cache_dir / MANIFEST
     try:
-        previous = manifest.read_text(encoding="utf-8").splitlines()
+        recorded = manifest.read_bytes()
     except OSError:
-        previous = []
+        recorded = b""
+    previous = recorded.decode("utf-8", "replace").splitlines()
     for name in sorted(set(previous) - set(files)):
         stale = out_dir / name
         if ".." in Path(name).parts or Path(name).is_absolute():
             continue
-        stale.unlink(missing_ok=True)
+        try:
+            stale.unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"{stale}: cannot remove this feed of a tag no post has any more: "
+                f"{exc.strerror} (the new feeds are in place)"
+            ) from exc
         changed.append(name)
         for folder in stale.parents:
             if folder == out_dir or not folder.is_relative_to(out_dir):
@@ -399,6 +397,12 @@ def write_outputs(out_dir: Path, files: Mapping[str, bytes], cache_dir: Path) ->
                 folder.rmdir()  # only succeeds when empty
             except OSError:
                 break
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    write_if_changed(manifest, "".join(f"{name}\n" for name in sorted(files)).encode())
+    listing = "".join(f"{name}\n" for name in sorted(files)).encode()
+    if listing != recorded:
+        try:
+            write_atomically(manifest, listing)
+        except OSError as exc:
+            raise OutputError(
+                f"{manifest}: cannot write: {exc.strerror} (the new feeds are in place)"
+            ) from exc
     return changed

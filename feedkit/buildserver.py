@@ -284,10 +284,11 @@ class BuildServer:
     def _warm(self) -> None:
         """Import and set up everything a build uses, then keep the collector off it."""
         import feedkit.cli  # noqa: F401 - the command line the children run
-        from feedkit import build, feeds, loader, markup  # noqa: F401
+        from feedkit import build, cachekey, feeds, loader, markup  # noqa: F401
         from feedkit.postfile import handlers
 
         handlers()
+        cachekey.toolchain()  # what the code loaded here is: the children key the cache on it
         build.load_renderers()
         markup.render_html("# Warm\n\n*up* `code` $x$ [a](/b)\n", "https://example.org/", "warm")
         gc.collect()

@@ -16,8 +16,9 @@ A file is trusted unread only when its status is what it was; a file changed les
 seconds before the build that read it began (or before the cache was written, by the file
 system's clock) is never trusted (as git treats "racily clean" index entries), because a
 rewrite of the same size can share a timestamp with the version read.
-Any change to the configuration or to feedkit empties the cache. A missing or damaged cache
-only costs a full build.
+The cache is not used (and `discarded` says why) when the configuration changed, or what
+makes the output did (feedkit/cachekey.py): feedkit's files, Python, or a library that shapes
+the feeds. A missing or damaged cache only costs a full build.
 
 In a build server's child (feedkit/buildserver.py), `KNOWN` holds what the server saw change
 since the build that saved the state it names: then only those files are stat-ed, and every
@@ -37,7 +38,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from feedkit import __version__, postfile
+from feedkit import postfile
+from feedkit.cachekey import (
+    CACHE_FORMAT,
+    RACY_NS,
+    cache_key,
+    config_hash,
+    record,
+    toolchain,
+    why_not_used,
+)
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.loader import (
@@ -48,9 +58,6 @@ from feedkit.loader import (
     with_body_problems,
 )
 from feedkit.models import Post
-
-CACHE_FORMAT = 4
-RACY_NS = 2_000_000_000
 
 StatKey = postfile.StatKey
 stat_mtime_ns = postfile.stat_mtime_ns
@@ -63,11 +70,6 @@ SLUG: Final = 3
 ID: Final = 4
 TAGS: Final = 5
 NOTES: Final = 6
-
-
-def config_key(cfg: Config) -> str:
-    """Return a hash of everything in the config that changes what a build makes."""
-    return hashlib.sha256(repr((__version__, CACHE_FORMAT, cfg)).encode()).hexdigest()
 
 
 def row_of(st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Row:
@@ -137,14 +139,35 @@ class BuildCache:
     started_ns: int = field(default_factory=time.time_ns)
     # The build server's mark on the state this build saves (None when not run by one).
     token: str | None = field(default_factory=lambda: KNOWN.new_token if KNOWN else None)
+    discarded: str = ""  # why the cache found was not used, if one was found
+    config: str = ""  # config_hash of the build's config
 
     @classmethod
     def open(cls, cfg: Config) -> BuildCache:
-        """Return the cache for `cfg`; empty when missing, damaged or made for another config."""
+        """Return the cache for `cfg`; empty when missing, damaged, or made for another
+        config or by other code (then `discarded` says why)."""
         folder = cfg.cache_path / "cache"
-        key = config_key(cfg)
-        state = _load_marshal(folder / "state.marshal", key)
-        return cls(folder, key, state)
+        stored = _read_marshal(folder / "state.marshal")
+        toolchain(stored.get("toolchain") if stored else None)
+        config = config_hash(cfg)
+        key = cache_key(config)
+        if stored and stored.get("format") == CACHE_FORMAT and stored.get("key") == key:
+            return cls(folder, key, stored, config=config)
+        return cls(folder, key, config=config, discarded=why_not_used(stored, config))
+
+    @classmethod
+    def fresh(cls, cfg: Config) -> BuildCache:
+        """Return an empty cache for `cfg` that reads nothing an earlier build left; saved,
+        it replaces what was there."""
+        config = config_hash(cfg)
+        return cls(
+            cfg.cache_path / "cache",
+            cache_key(config),
+            rows={},
+            _posts={},
+            _rendered={},
+            config=config,
+        )
 
     # -- finding what changed -------------------------------------------------------------
 
@@ -323,6 +346,7 @@ class BuildCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         state = dict(self.state) if members is None else {}
         state.update(summary, format=CACHE_FORMAT, key=self.key, server_token=self.token)
+        state.update(made_with=dict(toolchain()), toolchain=record(), config=self.config)
         if members is not None and out_dir is not None:
             files = {}
             for name in outputs or []:
@@ -365,10 +389,15 @@ class BuildCache:
         self._write("state.marshal", marshal.dumps, lambda _: state)  # last: it vouches
 
     def stamp(self) -> None:
-        """Put the build server's mark on the state of a build that found nothing changed:
-        the state still describes every file, as of this build."""
-        if self.token is not None and self.state.get("server_token") != self.token:
-            state = dict(self.state, server_token=self.token)
+        """Put the build server's mark on the state of a build that found nothing changed
+        (the state still describes every file, as of this build), and the record of what
+        made the output if the build that saved the state found it too fresh to keep."""
+        state = dict(self.state)
+        if self.token is not None:
+            state["server_token"] = self.token
+        if state.get("toolchain") is None:
+            state["toolchain"] = record()
+        if state != self.state:
             self._write("state.marshal", marshal.dumps, lambda _: state)
 
     def _write(self, name: str, dump: Callable[[Any], bytes], make: Callable[[int], Any]) -> None:
@@ -399,14 +428,22 @@ def _may_clash(rows: dict[str, Row]) -> bool:
     return len(slugs) != len(rows) or len(ids) != len(rows)
 
 
-def _load_marshal(path: Path, key: str) -> dict[str, Any]:
+def _read_marshal(path: Path) -> dict[str, Any] | None:
+    """Return the dict a marshal file holds: None when there is no file, {} when damaged."""
     try:
         with open(path, "rb") as f:
             data = marshal.loads(f.read())  # marshal.load(f) reads a file item by item: 6x slower
-        if isinstance(data, dict) and data.get("format") == CACHE_FORMAT and data.get("key") == key:
-            return data
+    except FileNotFoundError:
+        return None
     except (OSError, EOFError, ValueError, TypeError):
-        pass
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _load_marshal(path: Path, key: str) -> dict[str, Any]:
+    data = _read_marshal(path)
+    if data and data.get("format") == CACHE_FORMAT and data.get("key") == key:
+        return data
     return {}
 
 

@@ -126,7 +126,9 @@ def _load(config_path: Path) -> Config:
 @main.command()
 @config_option
 @click.option("--drafts", is_flag=True, help="Include drafts (for a private preview build).")
-@click.option("--no-cache", is_flag=True, help="Read and render everything afresh.")
+@click.option(
+    "--no-cache", is_flag=True, help="Read and render everything afresh; save a fresh cache."
+)
 @error_boundary
 def build(config_path: Path, drafts: bool, no_cache: bool) -> None:
     """Write atom.xml, rss.xml and feed.json to the output folder."""
@@ -179,9 +181,11 @@ def _build(config_path: Path, drafts: bool, no_cache: bool) -> None:
     now = now_from_env()
     with StatusLine() as status:
         plan, changed = build_site(
-            cfg, now, drafts=drafts, use_cache=not no_cache, progress=status.show
+            cfg, now, drafts=drafts, ignore_cache=no_cache, progress=status.show
         )
     report(plan.warnings)
+    if plan.cache_discarded:
+        click.echo(f"note: build cache thrown away: {plan.cache_discarded}", err=True)
     out = display_path(cfg.output_path, Path.cwd())
     if plan.reused:
         click.echo(f"Feeds in {out}/ are up to date (0 changed); " + _counts(plan))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
+import pickle
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import feedkit
 from feedkit import postfile
 from feedkit.build import plan_build
 from feedkit.cache import BuildCache
@@ -185,7 +190,13 @@ def test_config_change_invalidates_the_cache(site: Path) -> None:
     build(site)
     toml = (site / "feedkit.toml").read_text().replace("limit = 3", "limit = 4")
     (site / "feedkit.toml").write_text(toml.replace('title = "Example Blog"', 'title = "Renamed"'))
-    build(site)
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(site / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "note: build cache thrown away: the settings in feedkit.toml changed\n"
+    )
     assert b"<title>Renamed</title>" in (site / "public" / "atom.xml").read_bytes()
     assert_same_as_uncached(site)
 
@@ -213,11 +224,113 @@ def test_no_cache_build_equals_cached_build(site: Path, tmp_path_factory) -> Non
     other = tmp_path_factory.mktemp("other")
     shutil.copytree(site, other, dirs_exist_ok=True)
     settle(site)
+    settle(other)
     build(site)
     build(site)
     build(other, "--no-cache")
     assert outputs(site) == outputs(other)
-    assert not (other / ".feedkit" / "cache").exists()
+    # Ignoring the cache still writes a fresh one: the next build has nothing to do.
+    assert "are up to date (0 changed)" in build(other)
+
+
+def test_no_cache_repairs_a_wrong_cache_for_good(site: Path) -> None:
+    settle(site)
+    build(site)
+    rendered = site / ".feedkit" / "cache" / "rendered.pickle"
+    kept = pickle.loads(rendered.read_bytes())
+    for key, (_, *rest) in kept["data"].items():
+        kept["data"][key] = ("<p>WRONG</p>", *rest)
+    rendered.write_bytes(pickle.dumps(kept))
+    (site / "content" / "p5.md").write_text(post("Post 5 edited", "2024-01-06"))
+    build(site)
+    assert b"WRONG" in (site / "public" / "atom.xml").read_bytes()  # the cache is trusted
+    settle(site)
+    build(site, "--no-cache")
+    assert_same_as_uncached(site)
+    # The next build keeps what --no-cache made; it does not go back to the wrong cache.
+    assert "are up to date (0 changed)" in build(site)
+    (site / "public" / "rss.xml").unlink()
+    build(site)
+    assert_same_as_uncached(site)
+
+
+def feedkit_with(site: Path, pythonpath: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `feedkit build` in a fresh process that imports from `pythonpath` first."""
+    env = {**os.environ, **NOW_ENV, "PYTHONPATH": str(pythonpath), "FEEDKIT_BUILD_SERVER": "off"}
+    done = subprocess.run(
+        [sys.executable, "-m", "feedkit", "build", "--config", str(site / "feedkit.toml"), *args],
+        cwd=site,  # python -m imports from the folder it runs in first
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_an_upgrade_of_feedkit_that_changes_rendering_rebuilds_everything(
+    site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # A copy of feedkit, as a user's install, whose files can change without changing ours.
+    installed = tmp_path_factory.mktemp("install")
+    shutil.copytree(
+        Path(feedkit.__file__).parent,
+        installed / "feedkit",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    (site / "content" / "p5.md").write_text(post("Post 5", "2024-01-06", body="Math: $x^2$."))
+    settle(site)
+    feedkit_with(site, installed)
+    assert "up to date" in feedkit_with(site, installed).stdout
+    atom = site / "public" / "atom.xml"
+    assert b'class="math inline"&gt;' in atom.read_bytes()
+    markup = installed / "feedkit" / "markup.py"
+    text = markup.read_text(encoding="utf-8")
+    markup.write_text(text.replace('"math inline"', '"math inline new"'), encoding="utf-8")
+    upgraded = feedkit_with(site, installed)
+    assert "Built 10 files" in upgraded.stdout and "(0 changed)" not in upgraded.stdout
+    assert "note: build cache thrown away: feedkit's code changed" in upgraded.stderr
+    assert b'class="math inline new"&gt;' in atom.read_bytes()
+    assert "up to date" in feedkit_with(site, installed).stdout
+
+
+def test_an_upgrade_of_a_library_that_shapes_the_output_rebuilds_everything(
+    site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # markdown-it-py "4.3.0+inline" (as installed, but one renderer rule changed) in a folder
+    # that comes before the installed one on the import path.
+    libraries = tmp_path_factory.mktemp("libraries")
+    import markdown_it
+
+    shutil.copytree(
+        Path(markdown_it.__file__).parent,
+        libraries / "markdown_it",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    renderer = libraries / "markdown_it" / "renderer.py"
+    text = renderer.read_text(encoding="utf-8")
+    assert text.count('"<code"\n') == 1
+    renderer.write_text(text.replace('"<code"\n', '"<code class=inline"\n'), encoding="utf-8")
+    version = importlib.metadata.version("markdown-it-py")
+    info = libraries / f"markdown_it_py-{version}+inline.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: markdown-it-py\nVersion: {version}+inline\n"
+    )
+    (site / "content" / "p5.md").write_text(post("Post 5", "2024-01-06", body="Call `f()`."))
+    settle(site)
+    empty = tmp_path_factory.mktemp("empty")
+    feedkit_with(site, empty)
+    atom = site / "public" / "atom.xml"
+    assert b"&lt;code&gt;f()" in atom.read_bytes()
+    upgraded = feedkit_with(site, libraries)
+    assert f"markdown-it-py {version} → {version}+inline" in upgraded.stderr
+    assert b"&lt;code class=inline&gt;f()" in atom.read_bytes()
+    assert "up to date" in feedkit_with(site, libraries).stdout
+    downgraded = feedkit_with(site, empty)
+    assert f"markdown-it-py {version}+inline → {version}" in downgraded.stderr
+    assert b"&lt;code&gt;f()" in atom.read_bytes()
 
 
 def test_errors_are_reported_on_cached_builds_too(site: Path) -> None:

@@ -1,0 +1,171 @@
+"""Writing a build's files: all of them go out together, or none does.
+
+Each test builds a site, changes a post so that every feed changes, makes a write fail part of
+the way through the next build, and checks what a reader would then fetch: every file on disk
+is still the first build's (bytes and modification time), no temp file is left behind, and
+`feedkit build` exits 1 naming the file it could not write.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from feedkit.build import plan_build
+from feedkit.cli import main
+from feedkit.config import load_config
+
+from conftest import NOW, NOW_ENV, SITE_TOML
+
+
+def post(title: str, date: str, tags: str = "alpha, beta") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\ntags: [{tags}]\n---\nThe body of {title}.\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A site built once, then two posts retitled and one retagged: the next build changes
+    every feed, makes the feeds of a new tag, omega, and removes those of zeta."""
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(3):
+        (content / f"p{i}.md").write_text(post(f"Post {i}", f"2024-01-0{i + 1}"))
+    (content / "zeta.md").write_text(post("Zeta", "2023-12-01", tags="zeta"))
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    (content / "p2.md").write_text(post("Post 2, retitled", "2024-01-03"))
+    (content / "zeta.md").write_text(post("Zeta, retitled", "2023-12-01", tags="omega"))
+    return tmp_path
+
+
+def feedkit(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **NOW_ENV, "FEEDKIT_BUILD_SERVER": "off"}
+    return subprocess.run(
+        [sys.executable, "-m", "feedkit", *args, "--config", str(site / "feedkit.toml")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def on_disk(site: Path) -> dict[str, tuple[bytes, int] | None]:
+    """Every path under the output folder: a file's bytes and mtime, None for a folder."""
+    out = site / "public"
+    return {
+        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        if p.is_file()
+        else None
+        for p in sorted(out.rglob("*"))
+    }
+
+
+def assert_built_afresh(site: Path) -> None:
+    """After the obstacle is gone, the next build writes the new feeds in full."""
+    built = feedkit(site, "build")
+    assert built.returncode == 0, built.stderr
+    expected = plan_build(load_config(site / "feedkit.toml"), NOW).files
+    assert {name: data for name, data in expected.items()} == {
+        name: (site / "public" / name).read_bytes() for name in expected
+    }
+    assert b"Post 2, retitled" in (site / "public" / "atom.xml").read_bytes()
+    assert not (site / "public" / "tags" / "zeta").exists()
+
+
+def test_a_folder_where_a_feed_should_be_changes_no_file(site: Path) -> None:
+    # The omega tag's feed.json comes last in the build; atom.xml and the others before it.
+    obstacle = site / "public" / "tags" / "omega" / "feed.json"
+    obstacle.mkdir(parents=True)
+    before = on_disk(site)
+    failed = feedkit(site, "build")
+    assert failed.returncode == 1
+    assert failed.stderr.startswith(f"error: {obstacle}: cannot write: Is a directory"), (
+        failed.stderr
+    )
+    assert "Traceback" not in failed.stderr
+    # Old bytes, old mtimes, no temp file, no new folder, zeta's feeds still there.
+    assert on_disk(site) == before
+    obstacle.rmdir()
+    assert_built_afresh(site)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_disk_on_the_third_file_changes_no_file(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The third file written in the output folder goes to /dev/full, where every write
+    # fails as on a full disk (feed.xsl is unchanged: atom.xml, rss.xml, then feed.json).
+    before = on_disk(site)
+    real_mkstemp = tempfile.mkstemp
+    made: list[str] = []
+
+    def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd, name = real_mkstemp(*args, **kwargs)
+        if Path(name).parent.is_relative_to(site / "public"):
+            made.append(name)
+            if len(made) == 3:
+                os.close(fd)
+                fd = os.open("/dev/full", os.O_WRONLY)
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(site / "feedkit.toml")], env=NOW_ENV
+    )
+    monkeypatch.undo()
+    assert result.exit_code == 1, result.output
+    full = site / "public" / "feed.json"
+    assert f"error: {full}: cannot write: No space left on device" in result.stderr
+    assert on_disk(site) == before
+    assert_built_afresh(site)
+
+
+def test_a_rename_that_fails_half_way_puts_the_replaced_files_back(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = on_disk(site)
+    real_replace = os.replace
+    renamed: list[str] = []
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if Path(dst).parent.is_relative_to(site / "public"):
+            renamed.append(str(dst))
+            if len(renamed) == 4:  # the tag feeds come after the site's own feeds
+                raise OSError(errno.EIO, os.strerror(errno.EIO), str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(site / "feedkit.toml")], env=NOW_ENV
+    )
+    monkeypatch.undo()
+    assert result.exit_code == 1, result.output
+    assert f"error: {renamed[3]}: cannot write: Input/output error" in result.stderr
+    assert on_disk(site) == before
+    assert_built_afresh(site)
+
+
+def test_a_stale_feed_that_cannot_be_removed_is_named_after_the_new_feeds_are_in(
+    site: Path,
+) -> None:
+    # zeta's feeds are stale in this build; one of them is now a folder with a file in it.
+    stale = site / "public" / "tags" / "zeta" / "atom.xml"
+    stale.unlink()
+    (stale / "notes").mkdir(parents=True)
+    failed = feedkit(site, "build")
+    assert failed.returncode == 1
+    assert failed.stderr == (
+        f"error: {stale}: cannot remove this feed of a tag no post has any more: "
+        "Is a directory (the new feeds are in place)\n"
+    )
+    assert b"Post 2, retitled" in (site / "public" / "atom.xml").read_bytes()
+    assert b"Zeta, retitled" in (site / "public" / "tags" / "omega" / "atom.xml").read_bytes()
