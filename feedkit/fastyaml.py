@@ -4,13 +4,20 @@ PyYAML's C loader parses in C but constructs every object in Python through a ge
 machinery (generators, deep construction, per-node dispatch): for front matter that is two
 thirds of its time. `load` here keeps PyYAML's parser, its implicit-type rules and its
 constructors for every type, and only replaces the walk over the node tree; anything
-unusual (explicit tags, merge keys, unhashable keys) goes to PyYAML's own SafeLoader. The
-result is the same as `yaml.load(text, Loader=yaml.CSafeLoader)`; tests/test_fastyaml.py
-checks that on every front matter in the test fixtures, the sample blog and tricky cases.
+unusual (explicit tags, merge keys, unhashable keys, nesting deeper than Python recursion
+goes) goes to PyYAML's own SafeLoader. The result is the same as
+`yaml.load(text, Loader=yaml.CSafeLoader)`, aliases included: an alias is the same object as
+its anchor (so a "billion laughs" document stays small, and a node holding its own alias
+holds itself), as in PyYAML. One difference, where PyYAML fails with a bare exception and
+no line: a scalar its implicit or explicit type cannot build (the date 2023-02-30, `0x_`)
+is kept as its text, an `ImpossibleValue`, for the post to report at its key's line.
+tests/test_fastyaml.py checks all this on every front matter in the repository, tricky
+cases, and documents that hypothesis makes up.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +25,8 @@ import yaml
 from yaml.constructor import BaseConstructor, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver, Resolver
+
+from feedkit.postvalues import ImpossibleValue
 
 try:  # the C parser, when PyYAML was built with libyaml
     from yaml._yaml import CParser
@@ -31,8 +40,38 @@ STR = "tag:yaml.org,2002:str"
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MERGE = "tag:yaml.org,2002:merge"
 _IMPLICIT = Resolver.yaml_implicit_resolvers
-_CONSTRUCTORS = SafeConstructor.yaml_constructors
 _SAFE = SafeConstructor()
+# The exceptions PyYAML's scalar constructors raise on text their type's pattern let through
+# (2023-02-30, 0x_) or an explicit tag forced on them (!!int many, !!bool maybe).
+_SCALAR_FAILURES = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
+
+Construct = Callable[[BaseConstructor, Node], Any]
+
+
+def _kept_when_impossible(construct: Construct) -> Construct:
+    """Return `construct`, giving an ImpossibleValue where it fails on a scalar's text."""
+
+    def build(loader: BaseConstructor, node: Node) -> Any:
+        try:
+            return construct(loader, node)
+        except _SCALAR_FAILURES as exc:
+            if not isinstance(node, ScalarNode):
+                raise
+            return ImpossibleValue(node.value, str(exc))
+
+    return build
+
+
+class _SafeLoader(SAFE_LOADER):  # type: ignore[misc, valid-type]
+    """PyYAML's safe loader, keeping scalars it cannot build as their text."""
+
+
+for _type in ("bool", "int", "float", "timestamp"):
+    _SafeLoader.add_constructor(
+        f"tag:yaml.org,2002:{_type}",
+        _kept_when_impossible(SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{_type}"]),
+    )
+_CONSTRUCTORS = _SafeLoader.yaml_constructors
 
 
 class _Unusual(Exception):
@@ -46,7 +85,9 @@ def _plain_tag(value: str) -> str:
     return STR
 
 
-def _build(node: Node) -> Any:
+def _build(node: Node, built: dict[Node, Any]) -> Any:
+    """Return the object for `node`; `built` holds those made so far, by node (an alias is
+    the node of its anchor again, and must give the same object, as PyYAML gives)."""
     kind = node.__class__
     if kind is ScalarNode:
         if node.tag != STR:
@@ -68,21 +109,28 @@ def _build(node: Node) -> Any:
         if construct is None:
             raise _Unusual
         return construct(_SAFE, node)
+    done = built.get(node)
+    if done is not None:
+        return done
     if kind is MappingNode:
         if node.tag != "tag:yaml.org,2002:map":
             raise _Unusual
-        mapping = {}
+        mapping: dict[Any, Any] = {}
+        built[node] = mapping  # before its values, which may be aliases of it
         for key_node, value_node in node.value:
-            key = _build(key_node)
+            key = _build(key_node, built)
             try:
-                mapping[key] = _build(value_node)
+                mapping[key] = _build(value_node, built)
             except TypeError as exc:  # an unhashable key
                 raise _Unusual from exc
         return mapping
     if kind is SequenceNode:
         if node.tag != "tag:yaml.org,2002:seq":
             raise _Unusual
-        return [_build(item) for item in node.value]
+        items: list[Any] = []
+        built[node] = items
+        items.extend([_build(item, built) for item in node.value])
+        return items
     raise _Unusual
 
 
@@ -97,7 +145,7 @@ if CParser is not None:
             BaseResolver.__init__(self)
 
         def construct_document(self, node: Node) -> Any:
-            return _build(node)
+            return _build(node, {})
 
         # The C parser asks these for every node. With no implicit resolvers (the walk
         # resolves plain scalars itself) and no path resolvers (the lean loader adds none),
@@ -119,11 +167,11 @@ if CParser is not None:
 
 
 def load(text: str) -> Any:
-    """Return the YAML document in `text`, exactly as PyYAML's safe loader would."""
+    """Return the YAML document in `text`, as PyYAML's safe loader would (see above)."""
     # "!" may start an explicit tag, which the lean walk cannot see once parsed.
     if CParser is None or "!" in text:
-        return yaml.load(text, Loader=SAFE_LOADER)
+        return yaml.load(text, Loader=_SafeLoader)
     try:
         return yaml.load(text, Loader=_LeanLoader)
-    except _Unusual:
-        return yaml.load(text, Loader=SAFE_LOADER)
+    except (_Unusual, RecursionError):  # PyYAML's loader builds deep nesting without recursing
+        return yaml.load(text, Loader=_SafeLoader)

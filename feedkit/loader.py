@@ -1,11 +1,14 @@
 """Markdown files → `Post`s, every problem listed as path:line; bodies read again on demand.
 
-Reading a file is `postfile`'s job, turning its front matter into a Post `postmeta`'s; this
-module finds the files, spreads the work over the cores and checks posts against each other.
+Reading a file is `postfile`'s job, turning its front matter into a Post `postmeta`'s (each
+value read by `postvalues`); this module finds the files, spreads the work over the cores and
+checks posts against each other.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -53,7 +56,24 @@ def _parse(
     except FileProblems as exc:
         raise ContentError(exc.problems) from None
     except OSError as exc:
-        raise ContentError.single(shown, 0, f"cannot be read: {exc.strerror}") from exc
+        raise ContentError([unreadable(path, shown, exc)]) from exc
+
+
+def unreadable(path: Path | str, shown: str, exc: OSError) -> Problem:
+    """Return the problem of a post file that could not be read: what is wrong, and what to
+    do about it when it is a symbolic link that leads nowhere or back to itself."""
+    if exc.errno == errno.ELOOP:
+        return Problem(
+            shown, 0, "is a symbolic link that leads back to itself; fix or remove the link"
+        )
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return Problem(
+            shown,
+            0,
+            f"is a symbolic link to {os.readlink(path)!r}, which does not exist; "
+            "fix or remove the link",
+        )
+    return Problem(shown, 0, f"cannot be read: {exc.strerror}")
 
 
 def read_body(post: Post, warnings: list[Problem] | None = None) -> str:
@@ -66,7 +86,7 @@ def read_raw(post: Post) -> bytes:
     try:
         return post.source.read_bytes()
     except OSError as exc:
-        raise ContentError.single(post.rel_path, 0, f"cannot be read: {exc.strerror}") from exc
+        raise ContentError([unreadable(post.source, post.rel_path, exc)]) from exc
 
 
 def body_of(post: Post, raw: bytes, warnings: list[Problem] | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat as stat_mode
 import struct
 import tomllib
 from collections.abc import Callable
@@ -35,6 +36,32 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
+# A TOML key whose value is written as a date or time that tomllib refuses (2023-02-30,
+# 2023-13-01T10:00:00Z): group 2 is the value.
+_TOML_DATE_LINE = re.compile(
+    r"""^(\s*(?:[\w-]+|"[^"\n]*"|'[^'\n]*')\s*=\s*)"""
+    r"(\d{4}-\d\d-\d\d(?:[Tt ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:[Zz]|[+-]\d\d:\d\d)?)"
+    r"([ \t]*(?:#.*)?)$"
+)
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    """Return TOML front matter; a date that names no real day (which tomllib refuses, as a
+    syntax error) is read as its text, for the post to report at its key's line."""
+    lines: list[str] | None = None
+    while True:  # each turn quotes one more line, or raises
+        try:
+            return tomllib.loads(text if lines is None else "\n".join(lines))
+        except tomllib.TOMLDecodeError as exc:
+            m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+            lines = text.split("\n") if lines is None else lines
+            index = int(m.group(1)) - 1 if m else -1
+            date = _TOML_DATE_LINE.match(lines[index]) if 0 <= index < len(lines) else None
+            if date is None:
+                raise
+            lines[index] = f'{date[1]}"{date[2]}"{date[3]}'
+
+
 @lru_cache(maxsize=1)
 def handlers() -> tuple[tuple[str, BaseHandler], ...]:
     """Return python-frontmatter's handlers by format, loaded on first use: a build that
@@ -48,7 +75,7 @@ def handlers() -> tuple[tuple[str, BaseHandler], ...]:
         START_DELIMITER = END_DELIMITER = "+++"
 
         def load(self, fm: str, **kwargs: object) -> Any:
-            return tomllib.loads(fm)
+            return load_toml(fm)
 
     return (("YAML", YAMLHandler()), ("TOML", TOMLHandler()), ("JSON", JSONHandler()))
 
@@ -110,11 +137,18 @@ def walk(
     status when it opens it, and a stat call per file costs as much as the rest of the walk.
     `on_folder` is called with each folder before it is listed, and `on_link` with each
     symbolic link the walk follows (the build server watches folders for changes).
+
+    What cannot be read is listed too, for reading it to say why: a post file's link that
+    leads nowhere or back to itself, and a folder's link back to a folder that holds it
+    (which is not followed: the walk would never end).
     """
     found: list[tuple[str, StatKey | None]] = []
-    pending = [str(content_dir)]
+    root = str(content_dir)
+    # Each folder to list, with the identities (device, inode) of it and the folders
+    # holding it: a link to one of those is a loop.
+    pending: list[tuple[str, tuple[tuple[int, int], ...]]] = [(root, (_identity(os.stat(root)),))]
     while pending:
-        folder = pending.pop()
+        folder, holders = pending.pop()
         if on_folder is not None:
             on_folder(folder)
         with os.scandir(folder) as entries:
@@ -122,14 +156,22 @@ def walk(
                 name = entry.name
                 if name.startswith("."):
                     continue
-                if entry.is_dir():
-                    pending.append(entry.path)
-                elif is_post_name(name) and entry.is_file():
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:  # a link in a loop of links
+                    is_dir = False
+                if is_dir:
+                    here = _identity(entry.stat())
+                    if here in holders:  # a loop: not followed, listed for reading to say so
+                        found.append((entry.path, None))
+                    else:
+                        pending.append((entry.path, (*holders, here)))
+                elif is_post_name(name) and (entry.is_symlink() or entry.is_file()):
                     key: StatKey | None = None
                     if stat:
                         try:
                             key = stat_key(entry.stat())
-                        except OSError:
+                        except OSError:  # a broken link: reading it says so
                             pass
                     found.append((entry.path, key))
                 else:
@@ -138,6 +180,10 @@ def walk(
                     on_link(entry.path)
     found.sort(key=lambda pair: pair[0])
     return found
+
+
+def _identity(st: os.stat_result) -> tuple[int, int]:
+    return (st.st_dev, st.st_ino)
 
 
 def discover(content_dir: Path) -> list[Path]:
@@ -308,6 +354,17 @@ def read_head(path: Path | str, shown: str, warnings: list[Problem]) -> tuple[So
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         status = os.fstat(fd)
+        if stat_mode.S_ISDIR(status.st_mode):  # `walk` lists a folder only for a link loop
+            raise FileProblems(
+                [
+                    Problem(
+                        shown,
+                        0,
+                        "is a symbolic link to a folder that holds it, so reading it would "
+                        "never end; remove the link",
+                    )
+                ]
+            )
         st = stat_key(status)
         raw = _read(fd, HEAD_BYTES, expected=status.st_size)
         start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0

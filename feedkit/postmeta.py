@@ -7,21 +7,20 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime, time
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
 from feedkit.errors import Problem
-from feedkit.models import Author, Post, slugify
+from feedkit.models import Post, slugify
 from feedkit.postfile import FileProblems, Source
+from feedkit.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
 
 JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
-_OFFSET_WITH_SPACE = re.compile(r"\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 TITLE_KEYS = ("title",)
 DATE_KEYS = ("date",)
@@ -44,98 +43,6 @@ KNOWN_KEYS = frozenset(
         "image",
     ]
 )
-
-
-def parse_date(value: Any, tz: ZoneInfo) -> datetime:
-    """Return an aware datetime for a front matter date; naive values are in `tz`."""
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        parsed = datetime.combine(value, time(0, 0))
-    elif isinstance(value, str) and value.strip():
-        parsed = _parse_date_string(value.strip())
-    else:
-        raise ValueError(f"cannot read {value!r} as a date")
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        parsed = parsed.replace(tzinfo=tz)
-    if not 1970 <= parsed.year <= 9999:
-        raise ValueError(f"year {parsed.year} is out of range")
-    return parsed
-
-
-def _parse_date_string(text: str) -> datetime:
-    candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), text)
-    candidate = candidate.replace("/", "-")
-    try:
-        return datetime.fromisoformat(candidate)
-    except ValueError:
-        pass
-    try:
-        from email.utils import parsedate_to_datetime  # rare: RFC 2822 dates
-
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        pass
-    raise ValueError(
-        f"cannot read {text!r} as a date; write it as 2024-05-01, 2024-05-01 10:00 "
-        f"or 2024-05-01T10:00:00+02:00"
-    )
-
-
-def _offset(raw: str) -> str:
-    if raw.upper() in ("Z", "UTC", "GMT"):
-        return "+00:00"
-    digits = raw.replace(":", "")
-    return f"{digits[:3]}:{digits[3:]}"
-
-
-def _split_list(value: Any, key: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        parts = value.split(",") if "," in value else value.split()
-        return [p.strip() for p in parts if p.strip()]
-    if isinstance(value, list):
-        items = []
-        for item in value:
-            if isinstance(item, bool) or not isinstance(item, str | int | float):
-                raise ValueError(f"{key} must be a list of names, but has {item!r}")
-            if str(item).strip():
-                items.append(str(item).strip())
-        return items
-    raise ValueError(f"{key} must be a list or a comma- or space-separated string")
-
-
-def _authors(value: Any, site_author: Author) -> tuple[Author, ...]:
-    raw = value if isinstance(value, list) else [value]
-    authors = []
-    for item in raw:
-        if isinstance(item, dict):
-            name = item.get("name")
-            if not isinstance(name, str) or not name.strip():
-                raise ValueError(f"author {item!r} needs a 'name'")
-            email, url = item.get("email"), item.get("url")
-            authors.append(
-                Author(
-                    name.strip(),
-                    email if isinstance(email, str) else None,
-                    url if isinstance(url, str) else None,
-                )
-            )
-        elif isinstance(item, str) and item.strip():
-            if "<" in item:
-                from email.utils import parseaddr  # rare: "Name <address>"
-
-                name, email = parseaddr(item)
-            else:
-                name, email = item.strip(), ""
-            name = name or email
-            if not email and name == site_author.name:
-                email = site_author.email or ""
-            authors.append(Author(name, email or None))
-        else:
-            raise ValueError(f"author must be a name or a list of names, not {item!r}")
-    return tuple(authors)
 
 
 class PostBuilder:
@@ -183,23 +90,21 @@ class PostBuilder:
         self.stem = os.path.splitext(os.path.basename(self.path))[0]
         jekyll = JEKYLL_NAME.match(self.stem)
 
-        title = meta.get("title")
-        if isinstance(title, str | int | float) and not isinstance(title, bool):
-            title = " ".join(str(title).split())
-        if not title:
+        title = self._text("title", meta.get("title"), "")
+        title = " ".join(title.split()) if title else title
+        if title == "":
             self.fail("title", "missing title; add 'title: …' to the front matter")
-            title = ""
 
         published = self._date(jekyll)
         updated_key, updated_raw = self.first(UPDATED_KEYS)
         updated = published
-        if updated_raw is not None and published is not None:
+        if updated_raw is not None:  # checked even when the date is wrong: one run shows all
             try:
                 updated = parse_date(updated_raw, cfg.timezone)
             except ValueError as exc:
                 self.fail(updated_key, f"{updated_key}: {exc}")
                 updated = published
-            if updated < published:
+            if published is not None and updated is not None and updated < published:
                 self.warnings.append(
                     Problem(
                         self.shown,
@@ -211,22 +116,20 @@ class PostBuilder:
                 updated = published
 
         slug = self._slug(jekyll)
-        authors = self._field(AUTHOR_KEYS, lambda v: _authors(v, cfg.author), (cfg.author,))
+        authors = self._field(AUTHOR_KEYS, lambda v: parse_authors(v, cfg.author), (cfg.author,))
         tags = self._tags()
         summary_key, summary = self.first(SUMMARY_KEYS)
-        if summary is not None and not isinstance(summary, str):
-            self.fail(summary_key, f"{summary_key} must be text")
-            summary = None
+        summary = self._text(summary_key, summary)
         draft = self._draft()
         url = self._url(slug, published) if slug and published else ""
         post_id = self._id(url, published)
-        image = meta.get("image")
-        if image is not None and not (isinstance(image, str) and image.strip()):
+        image = self._text("image", meta.get("image"))
+        if image is not None and not image.strip():
             self.fail("image", "image must be a path or URL")
             image = None
 
-        if self.problems:
-            raise FileProblems(self.problems)
+        if self.problems:  # in the order of their lines
+            raise FileProblems(sorted(self.problems, key=lambda problem: problem.line))
         assert published is not None and updated is not None
         if light:
             return (published.timestamp(), draft, slug, post_id, tags)
@@ -248,6 +151,16 @@ class PostBuilder:
             extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
         )
 
+    def _text(self, key: str, value: Any, missing: str | None = None) -> str | None:
+        """Return a text field's value as text, or `missing` when not given; None (and a
+        problem) when it is a list, a mapping or true/false."""
+        try:
+            text = text_value(value, key)
+        except ValueError as exc:
+            self.fail(key, str(exc))
+            return None
+        return missing if text is None else text
+
     def _field(self, keys: tuple[str, ...], parse: Any, default: Any) -> Any:
         key, value = self.first(keys)
         if value is None:
@@ -261,7 +174,15 @@ class PostBuilder:
     def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
         raw = self.meta.get("date")
         if raw in (None, "") and jekyll:
-            raw = jekyll["date"]
+            try:
+                return parse_date(jekyll["date"], self.cfg.timezone)
+            except ValueError as exc:
+                self.fail(
+                    "date",
+                    f"date: the file name's date {exc}; rename the file or add 'date: …' "
+                    "to the front matter",
+                )
+                return None
         if raw in (None, ""):
             self.fail(
                 "date",
@@ -292,11 +213,14 @@ class PostBuilder:
                     "add 'slug: …' to the front matter",
                 )
             return slug
-        slug = str(raw).strip()
+        text = self._text("slug", raw)
+        if text is None:
+            return ""
+        slug = text.strip()
         if not _SLUG_OK.match(slug) or slug in (".", "..") or slug.startswith("."):
             self.fail(
                 "slug",
-                f"slug {slug!r} is not a single URL path segment (it could escape "
+                f"slug {short_repr(slug)} is not a single URL path segment (it could escape "
                 "the output folder); use letters, digits and dashes",
             )
             return ""
@@ -306,7 +230,7 @@ class PostBuilder:
         seen: dict[str, str] = {}
         for key in TAG_KEYS:
             try:
-                for tag in _split_list(self.meta.get(key), key):
+                for tag in split_list(self.meta.get(key), key):
                     seen.setdefault(slugify(tag) or tag, tag)
             except ValueError as exc:
                 self.fail(key, str(exc))
@@ -319,7 +243,7 @@ class PostBuilder:
             if value is None:
                 continue
             if not isinstance(value, bool):
-                self.fail(key, f"{key} must be true or false, not {value!r}")
+                self.fail(key, f"{key} must be true or false, not {short_repr(value)}")
             elif value is means_draft:
                 draft = True
         return draft
@@ -339,12 +263,15 @@ class PostBuilder:
     def _id(self, url: str, published: datetime | None) -> str:
         raw = self.meta.get("id")
         if raw is not None:
-            post_id = str(raw).strip()
+            text = self._text("id", raw)
+            if text is None:
+                return ""
+            post_id = text.strip()
             scheme = urlsplit(post_id).scheme
             if not scheme or any(c.isspace() for c in post_id):
                 self.fail(
                     "id",
-                    f"id {post_id!r} must be an absolute URI such as "
+                    f"id {short_repr(post_id)} must be an absolute URI such as "
                     "'urn:uuid:…' or 'tag:example.com,2024:post'",
                 )
             return post_id
@@ -361,6 +288,3 @@ class PostBuilder:
 def _site_origin(base_url: str) -> tuple[str, str]:
     parts = urlsplit(base_url)
     return parts.hostname or "", f"{parts.scheme}://{parts.netloc}"
-
-
-# Below this many files a second process costs more than it saves.

@@ -16,7 +16,7 @@ import pytest
 
 from feedkit.state import State
 
-from conftest import NOW
+from conftest import FIXTURES, NOW
 from digest_site import SECRET_ENV, make_digest_site, write_post
 from smtp_server import FaultySmtpServer
 
@@ -207,3 +207,140 @@ def test_schedule_logs_next_run_times(tmp_path: Path, smtp_server: FaultySmtpSer
     code, out, err = finish(process, timeout=30)
     assert code == 0, err
     assert "next digest run: " in err and "next build run: " in err
+
+
+# -- bad posts, through the real `feedkit` command -------------------------------------------
+
+FEEDKIT = str(Path(sys.executable).with_name("feedkit"))  # the console script users run
+
+IMPOSSIBLE_DATES = {
+    "february-30.md": "---\ntitle: February 30\ndate: 2023-02-30\n---\nx\n",
+    "month-13.md": "---\ntitle: Month 13\ndate: 2023-13-01\n---\nx\n",
+    "hour-25.md": "---\ntitle: Hour 25\ndate: 2023-01-01 25:00:00\n---\nx\n",
+    "offset-25.md": "---\ntitle: Offset 25\ndate: 2023-01-01T10:00:00+25:00\n---\nx\n",
+    "no-title.md": "---\ndate: 2023-01-01\n---\nx\n",
+}
+IMPOSSIBLE_DATES_REPORT = """\
+content/february-30.md:3: date: '2023-02-30' is not a real date: day is out of range for month
+content/hour-25.md:3: date: '2023-01-01 25:00:00' is not a real date: hour must be in 0..23
+content/month-13.md:3: date: '2023-13-01' is not a real date: month must be in 1..12
+content/no-title.md:2: missing title; add 'title: …' to the front matter
+content/offset-25.md:3: date: '2023-01-01T10:00:00+25:00' is not a real date: the offset from \
+UTC must be under 24 hours
+error: 5 problems in the content; nothing was written
+"""
+
+
+def site_with_posts(tmp_path: Path, posts: dict[str, str], extra_toml: str = "") -> Path:
+    make_digest_site(tmp_path, [("reader@example.org", "Reader")], posts=1, extra_toml=extra_toml)
+    for name, text in posts.items():
+        (tmp_path / "content" / name).write_text(text, encoding="utf-8")
+    return tmp_path / "feedkit.toml"
+
+
+def run_feedkit(config: Path, *args: str, timeout: float = 60) -> tuple[int, str, str]:
+    env = {**os.environ, **SECRET_ENV, "FEEDKIT_NOW": NOW.isoformat()}
+    done = subprocess.run(
+        [FEEDKIT, *args, "--config", str(config)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["build"], ["check"], ["digest"], ["preview", "--text"], ["schedule", "--once"]]
+)
+def test_impossible_dates_are_reported_by_every_command_with_every_other_problem(
+    tmp_path: Path, command: list[str]
+) -> None:
+    config = site_with_posts(tmp_path, IMPOSSIBLE_DATES)
+    code, out, err = run_feedkit(config, *command)
+    assert (code, out, err) == (1, "", IMPOSSIBLE_DATES_REPORT)
+    assert not (tmp_path / "public").exists() and not (tmp_path / "outbox").exists()
+
+
+def test_schedule_reports_impossible_dates_and_keeps_running(tmp_path: Path) -> None:
+    config = site_with_posts(
+        tmp_path,
+        IMPOSSIBLE_DATES,
+        extra_toml='schedule = "0 9 * * mon"\n\n[build]\nschedule = "*/15 * * * *"\n',
+    )
+    log = tmp_path / "schedule.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [FEEDKIT, "schedule", "--config", str(config)],
+            env={**os.environ, **SECRET_ENV},
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            text=True,
+        )
+        try:
+            wait_for(lambda: process.poll() is not None or "next build run" in log.read_text())
+            assert process.poll() is None, log.read_text()  # still running: not dead at start
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(30)
+    text = log.read_text()
+    assert process.returncode == 0, text
+    assert "Traceback" not in text
+    for line in IMPOSSIBLE_DATES_REPORT.splitlines()[:-1]:
+        assert line in text
+    assert text.rstrip().endswith("feedkit schedule stopped")
+
+
+# Runs a command and prints its peak memory (KiB), killing it if it runs too long.
+MEASURED = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=25)\n"
+    "sys.stderr.write(done.stderr)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"], ["digest"], ["preview", "--text"]])
+def test_alias_bombs_and_recursive_values_load_quickly_in_little_memory(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # A "billion laughs" of half a kilobyte: nine to the ninth strings if aliases were copies.
+    config = site_with_posts(
+        tmp_path,
+        {
+            path.name: path.read_text(encoding="utf-8")
+            for path in (FIXTURES / "aliases").glob("*.md")
+        },
+    )
+    # Twice: the second run, after one post changed, takes the others from the build cache.
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURED, FEEDKIT, *command, "--config", str(config)],
+            env={**os.environ, **SECRET_ENV, "FEEDKIT_NOW": NOW.isoformat()},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        assert int(done.stdout.splitlines()[-1]) < 200 * 1024  # KiB: a build takes about 30 MiB
+        os.utime(tmp_path / "content" / "recursive-series.md", ns=(0, time.time_ns()))
+
+
+def test_symbolic_link_loops_are_reported_not_a_traceback(tmp_path: Path) -> None:
+    config = site_with_posts(tmp_path, {})
+    (tmp_path / "content" / "sub").mkdir()
+    (tmp_path / "content" / "sub" / "loop").symlink_to("..", target_is_directory=True)
+    (tmp_path / "content" / "self.md").symlink_to("self.md")
+    for command in ("build", "check"):
+        code, out, err = run_feedkit(config, command)
+        assert (code, out, err) == (
+            1,
+            "",
+            "content/self.md: is a symbolic link that leads back to itself; fix or remove "
+            "the link\n"
+            "content/sub/loop: is a symbolic link to a folder that holds it, so "
+            "reading it would never end; remove the link\n"
+            "error: 2 problems in the content; nothing was written\n",
+        )

@@ -1,0 +1,170 @@
+"""Front matter values → what a Post holds: dates, text, lists of names, authors.
+
+Each reader raises ValueError saying what is wrong with the value; the post builder
+(`postmeta`) reports it at the line of the value's key.
+"""
+
+from __future__ import annotations
+
+import re
+import reprlib
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from feedkit.models import Author
+
+_OFFSET_WITH_SPACE = re.compile(r"\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+
+
+class ImpossibleValue(str):
+    """A front matter value written in a typed form that names nothing real (the date
+    2023-02-30, the hour 25, `0x_`): kept as its text, with why it could not be read, so the
+    post reports it at its key's line and any other value still comes through."""
+
+    reason: str
+
+    def __new__(cls, text: str, reason: str) -> ImpossibleValue:
+        value = super().__new__(cls, text)
+        value.reason = reason
+        return value
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (ImpossibleValue, (str(self), self.reason))
+
+
+# Values shown in messages: front matter may hold a list that holds itself, or a billion
+# items through aliases; a message shows the start of it.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict = 1, 4, 4
+_SHORT.maxstring = _SHORT.maxother = 60
+
+
+def short_repr(value: Any) -> str:
+    """Return `value` as a message shows it: its repr, cut short when long or deep."""
+    return _SHORT.repr(value)
+
+
+def parse_date(value: Any, tz: ZoneInfo) -> datetime:
+    """Return an aware datetime for a front matter date; naive values are in `tz`."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time(0, 0))
+    elif isinstance(value, str) and value.strip():
+        why = value.reason if isinstance(value, ImpossibleValue) else None
+        parsed = _parse_date_string(value.strip(), why)
+    else:
+        raise ValueError(f"cannot read {short_repr(value)} as a date")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        parsed = parsed.replace(tzinfo=tz)
+    written = value.strip() if isinstance(value, str) else parsed.isoformat()
+    if not 1970 <= parsed.year <= 9999:
+        raise ValueError(f"{short_repr(written)} is out of range: feedkit reads years 1970 to 9999")
+    for zone, name in ((UTC, "UTC"), (tz, f"the site's time zone, {tz}")):
+        try:
+            parsed.astimezone(zone)
+        except OverflowError as exc:
+            raise ValueError(
+                f"{short_repr(written)} is out of range: it falls after the year 9999 in {name}"
+            ) from exc
+    return parsed
+
+
+def _parse_date_string(text: str, why: str | None = None) -> datetime:
+    """Return the datetime `text` writes; `why` says what YAML found impossible in it."""
+    candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), text)
+    candidate = candidate.replace("/", "-")
+    impossible = None  # the right form, but no such date (2023-02-30) or time (25:00)
+    try:
+        return datetime.fromisoformat(candidate)
+    except ValueError as exc:
+        if not str(exc).startswith("Invalid isoformat string"):
+            impossible = str(exc)
+    try:
+        from email.utils import parsedate_to_datetime  # rare: RFC 2822 dates
+
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        pass
+    if impossible is None and why is not None and re.match(r"\d{4}-", text):
+        impossible = why  # a form YAML reads as a date, fromisoformat does not
+    if impossible is not None:
+        if impossible.startswith("offset must be"):
+            impossible = "the offset from UTC must be under 24 hours"
+        raise ValueError(f"{short_repr(text)} is not a real date: {impossible}")
+    raise ValueError(
+        f"cannot read {short_repr(text)} as a date; write it as 2024-05-01, 2024-05-01 10:00 "
+        f"or 2024-05-01T10:00:00+02:00"
+    )
+
+
+def _offset(raw: str) -> str:
+    if raw.upper() in ("Z", "UTC", "GMT"):
+        return "+00:00"
+    digits = raw.replace(":", "")
+    return f"{digits[:3]}:{digits[3:]}"
+
+
+def text_value(value: Any, name: str) -> str | None:
+    """Return a text field's value (None when not given): numbers and dates, which YAML reads
+    from an unquoted `title: 2024`, as their text; raise for a list, a mapping, true/false."""
+    if value is None or isinstance(value, str):
+        return None if value is None else str(value)  # str(): not an ImpossibleValue
+    if isinstance(value, bool):
+        kind = "a true/false value"
+    elif isinstance(value, int | float | date):
+        return str(value)
+    elif isinstance(value, list):
+        kind = "a list"
+    elif isinstance(value, dict):
+        kind = "a mapping"
+    else:
+        kind = f"a {type(value).__name__}"
+    raise ValueError(
+        f"{name} must be text, not {kind}; put the whole value in quotes to keep it as written"
+    )
+
+
+def split_list(value: Any, key: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        parts = value.split(",") if "," in value else value.split()
+        return [p.strip() for p in parts if p.strip()]
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, str | int | float | date):
+                raise ValueError(f"{key} must be a list of names, but has {short_repr(item)}")
+            if str(item).strip():
+                items.append(str(item).strip())
+        return items
+    raise ValueError(f"{key} must be a list or a comma- or space-separated string")
+
+
+def parse_authors(value: Any, site_author: Author) -> tuple[Author, ...]:
+    raw = value if isinstance(value, list) else [value]
+    authors = []
+    for item in raw:
+        if isinstance(item, dict):
+            name = text_value(item.get("name"), "author name")
+            if name is None or not name.strip():
+                raise ValueError(f"author {short_repr(item)} needs a 'name'")
+            email = text_value(item.get("email"), "author email")
+            url = text_value(item.get("url"), "author url")
+            authors.append(Author(name.strip(), email or None, url or None))
+        elif isinstance(item, str) and item.strip():
+            if "<" in item:
+                from email.utils import parseaddr  # rare: "Name <address>"
+
+                name, email = parseaddr(item)
+            else:
+                name, email = item.strip(), ""
+            name = name or email
+            if not email and name == site_author.name:
+                email = site_author.email or ""
+            authors.append(Author(name, email or None))
+        else:
+            raise ValueError(f"author must be a name or a list of names, not {short_repr(item)}")
+    return tuple(authors)

@@ -1,0 +1,66 @@
+"""Front matter values → Post fields: the date forms Jekyll, Hugo and Pelican users write."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feedkit.postvalues import ImpossibleValue, parse_date
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2024-05-01", "2024-05-01T00:00:00+02:00"),
+        ("2024-05-01 10:00", "2024-05-01T10:00:00+02:00"),
+        ("2024-05-01 10:00:00 +0000", "2024-05-01T10:00:00+00:00"),
+        ("2024-05-01T10:00:00Z", "2024-05-01T10:00:00+00:00"),
+        ("2024/05/01 10:00", "2024-05-01T10:00:00+02:00"),
+        ("Wed, 01 May 2024 10:00:00 -0500", "2024-05-01T10:00:00-05:00"),
+        ("2024-01-15 08:00:00 UTC", "2024-01-15T08:00:00+00:00"),
+    ],
+)
+def test_date_strings_jekyll_hugo_and_pelican_users_write(raw: str, expected: str) -> None:
+    assert parse_date(raw, ZoneInfo("Europe/Berlin")).isoformat() == expected
+
+
+@pytest.mark.parametrize("raw", ["tomorrow", "2024-13-01", "", 12, None, "0001-01-01"])
+def test_unreadable_dates_raise(raw: object) -> None:
+    with pytest.raises(ValueError):
+        parse_date(raw, ZoneInfo("UTC"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("2023-02-30", "'2023-02-30' is not a real date: day is out of range for month"),
+        ("2023-13-01 10:00", "'2023-13-01 10:00' is not a real date: month must be in 1..12"),
+        ("2023-01-01 25:00:00", "'2023-01-01 25:00:00' is not a real date: hour must be in 0..23"),
+        (
+            "2023-01-01 10:00:00 +2500",
+            "'2023-01-01 10:00:00 +2500' is not a real date: the offset from UTC must be under "
+            "24 hours",
+        ),
+        (
+            ImpossibleValue("2001-12-14 21:59:43.10 -25", "offset must be a timedelta strictly"),
+            "'2001-12-14 21:59:43.10 -25' is not a real date: the offset from UTC must be under "
+            "24 hours",
+        ),
+        (
+            datetime(9999, 12, 31, 23, tzinfo=timezone(-timedelta(hours=12))),
+            "'9999-12-31T23:00:00-12:00' is out of range: it falls after the year 9999 in UTC",
+        ),
+        (
+            "tomorrow",
+            "cannot read 'tomorrow' as a date; write it as 2024-05-01, 2024-05-01 10:00 "
+            "or 2024-05-01T10:00:00+02:00",
+        ),
+        (["a"] * 10**6, "cannot read ['a', 'a', 'a', 'a', ...] as a date"),
+    ],
+)
+def test_impossible_dates_say_what_is_wrong(raw: object, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_date(raw, ZoneInfo("Europe/Berlin"))
+    assert str(info.value) == message
