@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.policy
 import email.utils
 import hashlib
 import logging
@@ -18,6 +17,7 @@ from typing import Protocol
 
 from feedkit.atomicfile import write_atomically
 from feedkit.errors import ConfigError, FeedkitError
+from feedkit.wire import wire_bytes
 
 log = logging.getLogger("feedkit.delivery")
 
@@ -144,7 +144,7 @@ class OutboxSender:
         if problem:
             return Outcome("failed", f"bad address {recipient!r}: {problem}")
         path = self.path_for(recipient)
-        data = message.as_bytes(policy=email.policy.SMTP)
+        data = wire_bytes(message)
         try:
             write_atomically(path, data, mode=0o600)  # mail is private to the reader
         except OSError as exc:
@@ -222,7 +222,7 @@ class SmtpSender:
         if self._unreachable is not None:
             return Outcome("deferred", self._unreachable)
         sender = _envelope_sender(message)
-        data = message.as_bytes(policy=email.policy.SMTP)
+        data = wire_bytes(message)
         attempts = self.settings.attempts
         for attempt in range(1, attempts + 1):
             try:
