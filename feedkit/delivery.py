@@ -17,6 +17,7 @@ from typing import Protocol
 
 from feedkit.atomicfile import write_atomically
 from feedkit.errors import ConfigError, FeedkitError
+from feedkit.subscribers import address_problem
 from feedkit.wire import wire_bytes
 
 log = logging.getLogger("feedkit.delivery")
@@ -115,14 +116,7 @@ def _address_problem(address: str) -> str | None:
     """Return why `address` cannot be an envelope recipient, or None if it can."""
     if not address:
         return "empty address"
-    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in address):
-        return "contains spaces or control characters"
-    if any(char in "<>,;" for char in address):
-        return "contains one of < > , ;"
-    local, at, domain = address.rpartition("@")
-    if not at or not local or not domain:
-        return "not of the form name@domain"
-    return None
+    return address_problem(address)
 
 
 class OutboxSender:
