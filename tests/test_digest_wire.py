@@ -13,6 +13,8 @@ import pytest
 
 from feedkit.config import load_config
 from feedkit.digest import DigestRenderer, make_record, unsubscribe_token
+from feedkit.errors import ConfigError
+from feedkit.state import DigestRecord
 from feedkit.subscribers import Subscriber
 from feedkit.wire import wire_bytes
 
@@ -252,3 +254,49 @@ def test_dry_run_reports_the_html_size_as_sent(tmp_path: Path) -> None:
     digest_command(tmp_path, "--send-latest", "200")
     [raw] = outbox_messages(tmp_path).values()
     assert len(html_body_on_the_wire(raw)) == sent
+
+
+def renderer_for(root: Path, toml_edit: tuple[str, str]) -> tuple[DigestRenderer, DigestRecord]:
+    make_digest_site(root, [], posts=1)
+    toml = (root / "feedkit.toml").read_text()
+    assert toml_edit[0] in toml
+    (root / "feedkit.toml").write_text(toml.replace(*toml_edit))
+    cfg = load_config(root / "feedkit.toml")
+    return DigestRenderer(cfg, environ=SECRET_ENV), make_record(public(cfg), cfg, NOW)
+
+
+def test_a_list_id_that_cannot_be_one_is_named(tmp_path: Path) -> None:
+    renderer, record = renderer_for(
+        tmp_path,
+        ('subscribers = "subscribers.csv"', 'subscribers = "subscribers.csv"\nlist_id = "my list"'),
+    )
+    with pytest.raises(ConfigError, match=r"feedkit.toml: digest.list_id: 'my list' cannot"):
+        renderer.message(renderer.render(record), record, Subscriber("a@example.org", "A"))
+
+
+def test_an_internationalised_host_names_the_list_in_ascii(tmp_path: Path) -> None:
+    renderer, record = renderer_for(
+        tmp_path, ('base_url = "https://example.com/blog/"', 'base_url = "https://bücher.example/"')
+    )
+    message = renderer.message(renderer.render(record), record, Subscriber("a@example.org", "A"))
+    fields = raw_fields(wire_bytes(message))
+    assert fields["List-Id"] == b"List-Id: Example Blog <xn--bcher-kva.example>"
+    assert fields["Message-ID"].endswith(b"@xn--bcher-kva.example>")
+
+
+@pytest.mark.parametrize(
+    "pattern", ["https://e.io/un subscribe?t={token}", "https://é.io/?t={token}"]
+)
+def test_an_unsubscribe_url_a_header_cannot_carry_is_named(tmp_path: Path, pattern: str) -> None:
+    renderer, record = renderer_for(
+        tmp_path,
+        (
+            'unsubscribe_url = "https://example.com/unsubscribe?token={token}&email={email}"',
+            f'unsubscribe_url = "{pattern}"',
+        ),
+    )
+    with pytest.raises(
+        ConfigError,
+        match="feedkit.toml: digest.unsubscribe_url: must be ASCII without spaces or < >",
+    ):
+        renderer.message(renderer.render(record), record, Subscriber("a@example.org", "A"))
