@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.policy
 import email.utils
 import hashlib
 import logging
@@ -18,6 +17,8 @@ from typing import Protocol
 
 from feedkit.atomicfile import write_atomically
 from feedkit.errors import ConfigError, FeedkitError
+from feedkit.subscribers import address_problem
+from feedkit.wire import wire_bytes
 
 log = logging.getLogger("feedkit.delivery")
 
@@ -115,14 +116,7 @@ def _address_problem(address: str) -> str | None:
     """Return why `address` cannot be an envelope recipient, or None if it can."""
     if not address:
         return "empty address"
-    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in address):
-        return "contains spaces or control characters"
-    if any(char in "<>,;" for char in address):
-        return "contains one of < > , ;"
-    local, at, domain = address.rpartition("@")
-    if not at or not local or not domain:
-        return "not of the form name@domain"
-    return None
+    return address_problem(address)
 
 
 class OutboxSender:
@@ -146,7 +140,7 @@ class OutboxSender:
         if problem:
             return Outcome("failed", f"bad address {recipient!r}: {problem}")
         path = self.path_for(recipient)
-        data = message.as_bytes(policy=email.policy.SMTP)
+        data = wire_bytes(message)
         try:
             write_atomically(path, data, mode=0o600)  # mail is private to the reader
         except OSError as exc:
@@ -224,7 +218,7 @@ class SmtpSender:
         if self._unreachable is not None:
             return Outcome("deferred", self._unreachable)
         sender = _envelope_sender(message)
-        data = message.as_bytes(policy=email.policy.SMTP)
+        data = wire_bytes(message)
         attempts = self.settings.attempts
         for attempt in range(1, attempts + 1):
             try:

@@ -7,11 +7,10 @@ import hmac
 import html
 import logging
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
-from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from importlib import resources
@@ -29,6 +28,18 @@ from feedkit.markup import measure, summarize
 from feedkit.models import Post
 from feedkit.state import DigestRecord, PostSnapshot
 from feedkit.subscribers import Subscriber
+from feedkit.wire import (
+    CONTROL,
+    MAIL_POLICY,
+    MAX_LINE,
+    UTF8_MAIL_POLICY,
+    HeaderLineTooLong,
+    fold,
+    html_sent_size,
+    mailbox,
+    sent_size,
+    text_tokens,
+)
 
 TEMPLATE_HTML = "digest.html.j2"
 TEMPLATE_TEXT = "digest.txt.j2"
@@ -40,10 +51,11 @@ PLACEHOLDERS = {
     "unsubscribe_url": "%%FEEDKIT_RECIPIENT_UNSUBSCRIBE%%",
     "email": "%%FEEDKIT_RECIPIENT_EMAIL%%",
 }
-# Headers we encode ourselves (set_raw) are sent as they are, never refolded.
-MAIL_POLICY = policy.SMTP.clone(refold_source="none")
-# Room for the per-reader values that replace the placeholders.
+# Room, in bytes as sent, for the per-reader values that replace the placeholders.
 RECIPIENT_MARGIN = 2_000
+_LIST_ID = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+# The reader the preview and the dry run show: made up, so no real address or token is shown.
+SAMPLE_READER = Subscriber("reader@example.com", "Alex Reader")
 
 
 class TemplateError(FeedkitError):
@@ -120,7 +132,17 @@ def _sender(cfg: Config) -> tuple[str, str]:
 
 
 def list_id(cfg: Config) -> str:
-    return cfg.digest.list_id or (urlsplit(cfg.base_url).hostname or "feedkit.invalid")
+    """Return the list's identifier (RFC 2919): digest.list_id, else the site's host name."""
+    label = cfg.digest.list_id or (urlsplit(cfg.base_url).hostname or "feedkit.invalid")
+    try:
+        label = label if label.isascii() else label.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass  # reported just below
+    if not _LIST_ID.fullmatch(label) or len(label) > 255:
+        why = f"{label!r} cannot identify a list: use a host name under your control, e.g. "
+        why += 'list_id = "blog.example.org" (letters, digits, dots, at most 255)'
+        raise ConfigError([("digest.list_id", why)])
+    return label
 
 
 class DigestRenderer:
@@ -213,12 +235,13 @@ class DigestRenderer:
                 f"{where}: {exc.message}; see the template context in README"
             ) from exc
 
-    def render(self, record: DigestRecord) -> RenderedDigest:
-        """Return the digest rendered and inlined once, cut to fit under `max_bytes`."""
+    def render(self, record: DigestRecord, reserve: int = RECIPIENT_MARGIN) -> RenderedDigest:
+        """Return the digest rendered and inlined once, cut so that its HTML part, as sent
+        and with `reserve` bytes left for each reader's own values, fits in `max_bytes`."""
         count = len(record.posts)
         subject_ctx = self._context(record, record.posts, (), "")
         subject = " ".join(self._render(self.text_env, TEMPLATE_SUBJECT, subject_ctx).split())
-        limit = self.cfg.digest.max_bytes - RECIPIENT_MARGIN
+        limit = self.cfg.digest.max_bytes - reserve
 
         def attempt(cards: int) -> tuple[str, str]:
             ctx = self._context(record, record.posts[:cards], record.posts[cards:], subject)
@@ -228,13 +251,13 @@ class DigestRenderer:
 
         html_out, text_out = attempt(count)
         cards = count
-        if len(html_out.encode()) > limit:
+        if sent_size(html_out) > limit:
             # Full cards for the newest posts, the rest as title links: find the most that fit.
             low, high, best = 0, count - 1, None
             while low <= high:
                 mid = (low + high) // 2
                 candidate = attempt(mid)
-                if len(candidate[0].encode()) <= limit:
+                if sent_size(candidate[0]) <= limit:
                     low, best, cards = mid + 1, candidate, mid
                 else:
                     high = mid - 1
@@ -264,7 +287,11 @@ class DigestRenderer:
         cfg = self.cfg
         if cfg.digest.unsubscribe_url:
             token = unsubscribe_token(self._secret(), email)
-            return cfg.digest.unsubscribe_url.format(token=token, email=quote(email, safe=""))
+            url = cfg.digest.unsubscribe_url.format(token=token, email=quote(email, safe=""))
+            if not url.isascii() or any(c.isspace() or c in "<>" or CONTROL.match(c) for c in url):
+                why = "must be ASCII without spaces or < >; percent-encode other characters"
+                raise ConfigError([("digest.unsubscribe_url", why)])
+            return url
         return f"mailto:{self._unsubscribe_address()}?subject=unsubscribe"
 
     def _unsubscribe_address(self) -> str:
@@ -288,7 +315,19 @@ class DigestRenderer:
     def message(
         self, rendered: RenderedDigest, record: DigestRecord, subscriber: Subscriber
     ) -> EmailMessage:
-        """Return the message for one reader: placeholders filled, headers receivers expect."""
+        """Return the message for one reader: placeholders filled, headers receivers expect,
+        and its HTML part, as sent, within `max_bytes`."""
+        message = self._message(rendered, record, subscriber)
+        reserve = RECIPIENT_MARGIN
+        while (over := html_sent_size(message) - self.cfg.digest.max_bytes) > 0:
+            # This reader's name and link need more room than the margin: fewer full cards.
+            reserve += over
+            message = self._message(self.render(record, reserve), record, subscriber)
+        return message
+
+    def _message(
+        self, rendered: RenderedDigest, record: DigestRecord, subscriber: Subscriber
+    ) -> EmailMessage:
         cfg = self.cfg
         email = subscriber.email
         unsubscribe = self.unsubscribe_link(email)
@@ -305,46 +344,46 @@ class DigestRenderer:
             text_body = text_body.replace(placeholder, values[key])
 
         from_name, from_address = _sender(cfg)
-        msg = EmailMessage(policy=MAIL_POLICY)
-        # Encoded here, not by the email package: its folder drops the spaces between
-        # encoded words, so "“curly” 🚀 日本語" would arrive as "“curly”🚀日本語".
-        msg.set_raw("Subject", encode_header(rendered.subject))
-        msg.set_raw("From", mailbox(from_name, from_address))
-        msg.set_raw("To", mailbox(subscriber.name, email))
+        smtputf8 = not (from_address + email).isascii()
+        msg = EmailMessage(policy=UTF8_MAIL_POLICY if smtputf8 else MAIL_POLICY)
+        # Every field that carries a URI or an address is folded here, between its elements
+        # and never inside one, and never encoded: the email package's folder would encode
+        # a long List-Unsubscribe into words no receiver reads as a URI (RFC 2369), and drop
+        # the spaces between encoded words ("“curly” 🚀 日本語" → "“curly”🚀日本語").
+        msg.set_raw("Subject", fold("Subject", text_tokens(rendered.subject)))
+        msg.set_raw("From", mailbox("From", from_name, from_address))
+        msg.set_raw("To", mailbox("To", subscriber.name, email))
         msg["Date"] = format_datetime(record.created)
-        msg["Message-ID"] = message_id(record.id, email, list_id(cfg))
-        msg.set_raw("List-Id", mailbox(cfg.title, list_id(cfg)))
-        mailto = f"<mailto:{self._unsubscribe_address()}?subject=unsubscribe>"
+        msg.set_raw("Message-ID", fold("Message-ID", [message_id(record.id, email, list_id(cfg))]))
+        msg.set_raw(
+            "List-Id", fold("List-Id", [*text_tokens(cfg.title, True), f"<{list_id(cfg)}>"])
+        )
+        address = quote(self._unsubscribe_address(), safe="@!$'*+=")
+        mailto = f"<mailto:{address}?subject=unsubscribe>"
         if unsubscribe.startswith("https:"):
-            msg["List-Unsubscribe"] = f"<{unsubscribe}>, {mailto}"
+            msg.set_raw("List-Unsubscribe", self._one_click(unsubscribe, mailto, email))
             msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         else:
-            msg["List-Unsubscribe"] = mailto
+            msg.set_raw("List-Unsubscribe", fold("List-Unsubscribe", [mailto]))
         msg["Precedence"] = "bulk"
         # Quoted-printable keeps every line under 998 octets whatever the templates do.
         msg.set_content(text_body, subtype="plain", charset="utf-8", cte="quoted-printable")
         msg.add_alternative(html_body, subtype="html", charset="utf-8", cte="quoted-printable")
         return msg
 
-
-def encode_header(text: str, name: str = "Subject") -> str:
-    """Return a header value: ASCII as is, else RFC 2047 encoded words that keep spaces."""
-    flat = " ".join(text.split())
-    if flat.isascii():
-        return flat
-    return Header(flat, "utf-8", maxlinelen=76, header_name=name).encode(linesep="\r\n")
-
-
-def mailbox(name: str, address: str) -> str:
-    """Return `Name <address>` for a header: quoted when it has specials, encoded if not ASCII."""
-    flat = " ".join(name.split())
-    if not flat:
-        return address
-    if not flat.isascii():
-        return f"{encode_header(flat, 'To')} <{address}>"
-    if any(c in flat for c in '()<>[]:;@\\,."'):
-        flat = '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return f"{flat} <{address}>"
+    def _one_click(self, url: str, mailto: str, email: str) -> str:
+        """Return the List-Unsubscribe value with the https URL first (RFC 8058)."""
+        try:
+            return fold("List-Unsubscribe", [f"<{url}>,", mailto])
+        except HeaderLineTooLong as exc:
+            # RFC 2369: no whitespace may be put inside the angle brackets, so no fold there.
+            longest = MAX_LINE - len("List-Unsubscribe: <>,")
+            why = (
+                f"gives a {len(url):,}-character link for {email}, but a List-Unsubscribe "
+                f"header line holds at most {longest} characters of link, and a link cannot "
+                "be folded; make the URL shorter"
+            )
+            raise ConfigError([("digest.unsubscribe_url", why)]) from exc
 
 
 def unsubscribe_token(secret: bytes, email: str) -> str:

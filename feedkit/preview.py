@@ -7,6 +7,7 @@ reload. It never sends mail and never writes state.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,14 +21,14 @@ import jinja2
 
 from feedkit.build import plan_build
 from feedkit.config import Config, load_config
-from feedkit.digest import DigestRenderer, RenderedDigest, format_day, join_names
+from feedkit.digest import SAMPLE_READER, DigestRenderer, RenderedDigest, format_day, join_names
 from feedkit.errors import ContentError, FeedkitError
 from feedkit.loader import LoadResult, load_posts, public_posts, read_body
 from feedkit.markup import measure
 from feedkit.models import Post
 from feedkit.sending import next_record
 from feedkit.state import State
-from feedkit.subscribers import Subscriber, site_subscribers
+from feedkit.wire import html_sent_size, wire_bytes
 
 SHOWN_HEADERS = (
     "Subject",
@@ -66,7 +67,7 @@ class DigestPreview:
 
 
 def preview_digest(cfg: Config, loaded: LoadResult, now: datetime) -> DigestPreview:
-    """Return the next digest as the first subscriber would get it; nothing is changed."""
+    """Return the next digest as a made-up reader would get it; nothing is changed."""
     public = public_posts(loaded.posts, now)
     state = State.open_readonly(cfg.path(cfg.digest.state))
     try:
@@ -74,14 +75,11 @@ def preview_digest(cfg: Config, loaded: LoadResult, now: datetime) -> DigestPrev
     finally:
         if state is not None:
             state.close()
-    try:
-        subscribers, _ = site_subscribers(cfg)
-    except FeedkitError:
-        subscribers = []
-    reader = subscribers[0] if subscribers else Subscriber("reader@example.com", "Reader")
+    # A made-up reader: the page is for the author, and shows no subscriber's address or
+    # working unsubscribe link (its token is that of reader@example.com, which nobody has).
     renderer = DigestRenderer(cfg)
     rendered = renderer.render(record)
-    return DigestPreview(why, rendered, renderer.message(rendered, record, reader))
+    return DigestPreview(why, rendered, renderer.message(rendered, record, SAMPLE_READER))
 
 
 def preview_text(cfg: Config, now: datetime) -> str:
@@ -117,13 +115,11 @@ def render_page(cfg: Config, now: datetime) -> str:
         digest = {
             "why": preview.why,
             "subject": preview.rendered.subject,
-            "headers": [
-                (h, str(preview.message[h]))
-                for h in SHOWN_HEADERS
-                if preview.message[h] is not None
-            ],
+            "headers": raw_header_lines(preview.message),
             "text": preview.text,
-            "size": len(preview.html.encode()),
+            "size": html_sent_size(preview.message),
+            "decoded_size": len(preview.html.encode()),
+            "max_bytes": cfg.digest.max_bytes,
             "cards": preview.rendered.cards,
             "overflow": preview.rendered.overflow,
         }
@@ -162,6 +158,16 @@ def render_page(cfg: Config, now: datetime) -> str:
     )
 
 
+def raw_header_lines(message: EmailMessage) -> str:
+    """Return the shown header fields exactly as sent (folds as line breaks), not decoded."""
+    head = wire_bytes(message).split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
+    fields = re.split(r"\r\n(?![ \t])", head)
+    shown = {name.lower() for name in SHOWN_HEADERS}
+    return "".join(
+        f.replace("\r\n", "\n") + "\n" for f in fields if f.split(":", 1)[0].lower() in shown
+    )
+
+
 def error_page(exc: FeedkitError) -> str:
     lines = [str(p) for p in exc.problems] if isinstance(exc, ContentError) else [str(exc)]
     items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
@@ -171,11 +177,41 @@ def error_page(exc: FeedkitError) -> str:
     )
 
 
+# The names this server answers to. Any other Host is a page elsewhere reaching it through
+# DNS rebinding (a name of theirs that resolves to 127.0.0.1), which must read nothing.
+_LOOPBACK_HOST = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?", re.I)
+
+
+def host_refusal(hosts: list[str]) -> tuple[HTTPStatus, str] | None:
+    """Return the status and reason to refuse a request with these Host values, or None.
+
+    No Host, or more than one, is a malformed request: 400 (RFC 9112, 3.2). A well-formed
+    Host this server does not answer to is 421 Misdirected Request (RFC 9110, 15.5.20):
+    the request reached a server that will not answer for that name.
+    """
+    if not hosts:
+        return HTTPStatus.BAD_REQUEST, "the request has no Host header"
+    if len(hosts) > 1:
+        return HTTPStatus.BAD_REQUEST, "the request has more than one Host header"
+    if not _LOOPBACK_HOST.fullmatch(hosts[0].strip()):
+        return (
+            HTTPStatus.MISDIRECTED_REQUEST,
+            "this preview answers only to 127.0.0.1, localhost and [::1]; open it at one of those",
+        )
+    return None
+
+
 class PreviewHandler(BaseHTTPRequestHandler):
     config_path: Path
     clock: Callable[[], datetime]
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        refusal = host_refusal(self.headers.get_all("Host") or [])
+        if refusal:
+            status, reason = refusal
+            body = f"{status.value} {status.phrase}: {reason}\n".encode()
+            self._send(body, "text/plain; charset=utf-8", status)
+            return
         path = self.path.split("?", 1)[0]
         try:
             cfg = load_config(self.config_path)

@@ -11,11 +11,12 @@ from datetime import datetime
 
 from feedkit.config import Config
 from feedkit.delivery import OutboxSender, Sender, SmtpSender, SmtpSettings
-from feedkit.digest import DigestRenderer, RenderedDigest, make_record, new_posts
+from feedkit.digest import SAMPLE_READER, DigestRenderer, RenderedDigest, make_record, new_posts
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.models import Post
 from feedkit.state import DigestRecord, Recipient, State
 from feedkit.subscribers import Subscriber, valid_address
+from feedkit.wire import html_sent_size
 
 log = logging.getLogger("feedkit.digest")
 
@@ -267,9 +268,14 @@ def dry_run_report(
             f"{len(subscribers)} subscriber(s)."
         )
         lines.append(f"Subject: {rendered.subject}")
-        size = len(rendered.html.encode())
+        reader = subscribers[0] if subscribers else SAMPLE_READER
+        message = renderer.message(rendered, record, reader)
+        html_part = message.get_body(("html",))
+        decoded = len(str(html_part.get_content()).encode()) if html_part else 0
         lines.append(
-            f"HTML: {size:,} bytes, {rendered.cards} full card(s), "
+            f"HTML: {html_sent_size(message):,} bytes as sent to {reader.email} "
+            f"(quoted-printable; {decoded:,} decoded; digest.max_bytes is "
+            f"{cfg.digest.max_bytes:,}), {rendered.cards} full card(s), "
             f"{rendered.overflow} title link(s)"
         )
         lines.extend(f"  - {p.title} <{p.url}>" for p in plan.new)

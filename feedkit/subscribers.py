@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from email_validator import EmailNotValidError, validate_email
+
 from feedkit.config import Config
 from feedkit.errors import FeedkitError, Problem
 from feedkit.loader import display_path
+from feedkit.wire import CONTROL
 
-# Deliberately plain: an address a mail server will accept, not every RFC 5322 curiosity.
-_ADDRESS = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
-)
+# An address and a name: an address has at most 254 characters, and a longer line is a
+# pasted paragraph or a broken export, not a reader.
+MAX_ROW = 1_000
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 class SubscribersError(FeedkitError):
     """The subscriber list cannot be read at all."""
 
 
+class AddressError(ValueError):
+    """Not an address mail can be sent to; the message says why."""
+
+
 @dataclass(frozen=True)
 class Subscriber:
-    email: str  # as written, for the To header
+    email: str  # as mail is sent to it (see `mail_address`), for the envelope and To header
     name: str
 
     @property
@@ -34,54 +39,104 @@ class Subscriber:
         return self.email.lower()
 
 
+def mail_address(address: str) -> str:
+    """Return `address` in the form mail is sent to, or raise AddressError saying why not.
+
+    Checked by email-validator for syntax only (no DNS): internationalised addresses are
+    valid (RFC 6531). A domain is sent lower-cased, and in its ASCII (IDNA) form when the
+    local part is ASCII, so `user@exämple.de` needs no SMTPUTF8; `chloé@example.fr` does.
+    """
+    try:
+        valid = validate_email(address, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError as exc:
+        reason = str(exc).rstrip(".")
+        raise AddressError(reason[:1].lower() + reason[1:]) from exc
+    return valid.ascii_email or valid.normalized
+
+
+def address_problem(address: str) -> str | None:
+    """Return why mail cannot be sent to `address`, or None if it can."""
+    try:
+        mail_address(address)
+    except AddressError as exc:
+        return str(exc)
+    return None
+
+
 def valid_address(address: str) -> bool:
-    return bool(_ADDRESS.match(address)) and ".." not in address and len(address) <= 254
+    return address_problem(address) is None
 
 
-def parse_subscribers(text: str, shown: str) -> tuple[list[Subscriber], list[Problem]]:
-    """Return the valid subscribers of a CSV text and a problem for each row skipped."""
+def _is_unclosed(line: str) -> bool:
+    """Return whether a quote opened in `line` runs past its end (into the next row)."""
+    return len(list(csv.reader([line + "\n", "next\n"]))) < 2
+
+
+def _row(line: str, number: int) -> tuple[str, str] | str | None:
+    """Return `(email, name)` from one line, why it is not a subscriber row, or None for a
+    line that holds no subscriber (blank, a comment, the header row)."""
+    if _is_unclosed(line):
+        return "a quote opened in this line is never closed (every row is one line)"
+    cells = [c.strip() for c in next(csv.reader([line]), [])]
+    if not any(cells) or cells[0].startswith("#"):
+        return None
+    if number == 1 and cells[0].lower() in ("email", "e-mail", "address"):
+        return None
+    email, name = (cells + [""])[:2]
+    if len(cells) > 2 and any(cells[2:]):
+        return f"expected 'email,name', got {len(cells)} columns; quote names that contain commas"
+    control = CONTROL.search(name)
+    if control:
+        return f"the name contains the control character U+{ord(control.group()):04X}"
+    try:
+        email = mail_address(email)
+    except AddressError as exc:
+        return f"{cells[0]!r} is not an email address: {exc}"
+    return email, " ".join(name.split())
+
+
+def parse_subscribers(data: bytes, shown: str) -> tuple[list[Subscriber], list[Problem]]:
+    """Return the valid subscribers in a CSV file's bytes and a problem for each row skipped.
+
+    Each line is one row, read on its own: a broken line (not UTF-8, an unclosed quote, too
+    long) costs that row only, never the rows after it.
+    """
     subscribers: list[Subscriber] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    reader = csv.reader(io.StringIO(text))
-    for row in reader:
-        line = reader.line_num
-        cells = [c.strip() for c in row]
-        if not cells or not any(cells) or cells[0].startswith("#"):
+    lines = _LINE_BREAK.split(data.removeprefix(b"\xef\xbb\xbf"))
+    for number, raw in enumerate(lines, start=1):
+        row = _decoded_row(raw, number)
+        if row is None:
             continue
-        if line == 1 and cells[0].lower() in ("email", "e-mail", "address"):
-            continue  # header row
-        email, name = cells[0], (cells[1] if len(cells) > 1 else "")
-        if len(cells) > 2 and any(cells[2:]):
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    f"expected 'email,name', got {len(cells)} "
-                    "columns; quote names that contain commas",
-                    warning=True,
-                )
-            )
+        if isinstance(row, str):
+            problems.append(Problem(shown, number, f"{row}; skipped", warning=True))
             continue
-        if not valid_address(email):
-            problems.append(
-                Problem(shown, line, f"{email!r} is not an email address; skipped", warning=True)
-            )
-            continue
+        email, name = row
         key = email.lower()
         if key in seen:
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    f"{email} is already listed on line {seen[key]}; skipped",
-                    warning=True,
-                )
-            )
+            message = f"{email} is already listed on line {seen[key]}; skipped"
+            problems.append(Problem(shown, number, message, warning=True))
             continue
-        seen[key] = line
-        subscribers.append(Subscriber(email, " ".join(name.split())))
+        seen[key] = number
+        subscribers.append(Subscriber(email, name))
     return subscribers, problems
+
+
+def _decoded_row(raw: bytes, number: int) -> tuple[str, str] | str | None:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
+        return (
+            f"byte 0x{raw[exc.start]:02X} in column {column} is not UTF-8; save the file as UTF-8"
+        )
+    if len(line) > MAX_ROW:
+        return (
+            f"the line is {len(line):,} characters long, more than a subscriber row can be "
+            f"({MAX_ROW:,})"
+        )
+    return _row(line, number)
 
 
 def site_subscribers(cfg: Config) -> tuple[list[Subscriber], list[Problem]]:
@@ -93,7 +148,7 @@ def site_subscribers(cfg: Config) -> tuple[list[Subscriber], list[Problem]]:
 def load_subscribers(path: Path, shown: str) -> tuple[list[Subscriber], list[Problem]]:
     """Return the subscribers in `path` (UTF-8 CSV, `email,name`) and the rows skipped."""
     try:
-        raw = path.read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError as exc:
         raise SubscribersError(
             f"{shown}: not found; create it with one 'email,name' line per subscriber, "
@@ -101,9 +156,4 @@ def load_subscribers(path: Path, shown: str) -> tuple[list[Subscriber], list[Pro
         ) from exc
     except OSError as exc:
         raise SubscribersError(f"{shown}: cannot be read: {exc.strerror}") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise SubscribersError(f"{shown}:{line}: is not UTF-8 text; save it as UTF-8") from exc
-    return parse_subscribers(text, shown)
+    return parse_subscribers(data, shown)

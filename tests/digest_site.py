@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
+from feedkit.cli import main
 from feedkit.config import Config, load_config
 from feedkit.loader import load_posts, public_posts
 from feedkit.models import Post
@@ -47,3 +51,34 @@ def make_digest_site(
 
 def public(cfg: Config, now: datetime = NOW) -> list[Post]:
     return public_posts(load_posts(cfg).posts, now)
+
+
+def digest_command(root: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    """Return the result of `feedkit digest` on the site in `root`, at NOW, as a user runs it."""
+    environ = {"FEEDKIT_NOW": NOW.isoformat(), **SECRET_ENV, **(env or {})}
+    return CliRunner().invoke(
+        main, ["digest", "--config", str(root / "feedkit.toml"), *args], env=environ
+    )
+
+
+def outbox_messages(root: Path) -> dict[str, bytes]:
+    """Return the bytes of every message in the site's outbox, by file name."""
+    return {p.name: p.read_bytes() for p in sorted((root / "outbox").glob("*/*.eml"))}
+
+
+def raw_fields(raw: bytes) -> dict[str, bytes]:
+    """Return each header field of a message exactly as written, folds included, by name."""
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    fields = re.split(rb"\r\n(?![ \t])", head)
+    return {field.split(b":", 1)[0].decode(): field for field in fields}
+
+
+def html_body_on_the_wire(raw: bytes) -> bytes:
+    """Return the HTML part's body as the message carries it (encoded, CRLF line ends)."""
+    found = re.search(rb'boundary="([^"]+)"', raw)
+    assert found, "not a multipart message"
+    for part in raw.split(b"\r\n--" + found.group(1)):
+        head, _, body = part.partition(b"\r\n\r\n")
+        if b"Content-Type: text/html" in head:
+            return body
+    raise AssertionError("no text/html part")

@@ -536,3 +536,37 @@ def test_safe_file_name_keeps_long_names_short_and_distinct() -> None:
         name = safe_file_name("é" * count + "@example.com")
         assert len(name) <= 200
         assert re.fullmatch(r"(%[0-9A-F]{2})+~[0-9a-f]{16}", name), name
+
+
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        (
+            "trailing.@example.com",
+            "an email address cannot have a period immediately before the @-sign",
+        ),
+        ("two..dots@example.com", "an email address cannot have two periods in a row"),
+        ("ann@example", "the part after the @-sign is not valid. It should have a period"),
+    ],
+)
+def test_outbox_refuses_what_no_mail_server_takes(tmp_path: Path, address: str, why: str) -> None:
+    outcome = OutboxSender(tmp_path).send(make_message(), address)
+    assert outcome == Outcome("failed", f"bad address {address!r}: {why}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_internationalised_recipient_is_sent_with_smtputf8(smtp_server: FaultySmtpServer) -> None:
+    message = make_message()
+    del message["To"]
+    message["To"] = "chloé@example.fr"
+    message = BytesParser(policy=email.policy.SMTPUTF8).parsebytes(
+        message.as_bytes(policy=email.policy.SMTPUTF8)
+    )
+    with SmtpSender(settings_for(smtp_server), sleep=no_sleep) as sender:
+        outcome = sender.send(message, "chloé@example.fr")
+
+    assert outcome.status == "sent", outcome
+    [received] = smtp_server.messages
+    assert received.rcpt_tos == ("chloé@example.fr",)
+    assert "SMTPUTF8" in received.mail_options
+    assert "To: chloé@example.fr\r\n".encode() in received.raw

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import http.client
 import json
+import re
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -14,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedkit.cli import main
+from feedkit.digest import unsubscribe_token
 from feedkit.preview import make_server
 from feedkit.sending import run_digest, sender_factory
 from feedkit.state import State
@@ -70,10 +74,10 @@ def test_page_shows_next_digest_feed_and_posts(site: Path, base_url: str) -> Non
     status, kind, body = get(base_url + "/")
     page = body.decode()
     assert status == 200 and kind == "text/html; charset=utf-8"
-    assert "Subject</th><td>Example Blog: A fresh post</td>" in page
+    assert '<p class="subject">Example Blog: A fresh post</p>' in page
     assert 'src="/digest.html" width="620"' in page and 'src="/digest.html" width="375"' in page
-    assert "Hi Ada," in page  # the text part
-    assert "<th>List-Unsubscribe-Post</th><td>List-Unsubscribe=One-Click</td>" in page
+    assert "Hi Alex Reader," in page  # the text part
+    assert "\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n" in page
     assert "The post about A fresh post." in page  # a summary, as a feed reader lists it
     assert 'Still a draft</span><span class="badge">draft</span>' in page
     assert 'Coming later</span><span class="badge">scheduled</span>' in page
@@ -86,7 +90,7 @@ def test_digest_html_and_text_are_served(site: Path, base_url: str) -> None:
     status, kind, html = get(base_url + "/digest.html")
     assert status == 200 and b"A fresh post" in html and b"<style" in html
     status, kind, text = get(base_url + "/digest.txt")
-    assert kind == "text/plain; charset=utf-8" and "Hi Ada," in text.decode()
+    assert kind == "text/plain; charset=utf-8" and "Hi Alex Reader," in text.decode()
 
 
 def test_feeds_are_served_for_a_real_feed_reader(site: Path, base_url: str) -> None:
@@ -110,7 +114,7 @@ def test_edits_show_on_reload_without_restart(site: Path, base_url: str) -> None
     (site / "email_templates").mkdir()
     (site / "email_templates" / "digest.subject.j2").write_text("Edited: {{ posts[0].title }}")
     page = get(base_url + "/")[2].decode()
-    assert "Subject</th><td>Edited: Retitled post</td>" in page
+    assert '<p class="subject">Edited: Retitled post</p>' in page
     assert b"Retitled post" in get(base_url + "/atom.xml")[2]
 
 
@@ -134,5 +138,94 @@ def test_preview_text_prints_subject_and_text_part(site: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Subject: Example Blog: A fresh post\n(1 new post(s))\n\n")
-    assert "Hi Ada," in result.stdout
+    assert "Hi Alex Reader," in result.stdout
     assert state_bytes(site) == before
+
+
+# -- what the preview shows, and to whom ---------------------------------------------------------
+
+MADE_UP_TOKEN = unsubscribe_token(
+    SECRET_ENV["FEEDKIT_UNSUBSCRIBE_SECRET"].encode(), "reader@example.com"
+)
+REAL_TOKEN = unsubscribe_token(SECRET_ENV["FEEDKIT_UNSUBSCRIBE_SECRET"].encode(), "ada@example.org")
+
+
+def test_header_lines_are_shown_raw_as_sent(site: Path, base_url: str) -> None:
+    (site / "content" / "fresh.md").write_text(
+        (site / "content" / "fresh.md").read_text().replace("A fresh post", "Ünïcode “post” 🚀")
+    )
+    page = get(base_url + "/")[2].decode()
+    [shown] = re.findall(r'<pre class="headers">(.*?)</pre>', page, flags=re.S)
+    shown = html.unescape(shown)
+    url = f"https://example.com/unsubscribe?token={MADE_UP_TOKEN}&email=reader%40example.com"
+    assert shown.startswith("Subject: =?utf-8?")  # encoded, as sent
+    assert "\nFrom: Ada Quill <ada@example.org>\n" in shown
+    assert "\nTo: Alex Reader <reader@example.com>\n" in shown
+    assert f"\nList-Unsubscribe: <{url}>,\n <mailto:ada@example.org?subject=unsubscribe>\n" in (
+        shown
+    )
+    assert '<p class="subject">Example Blog: Ünïcode “post” 🚀</p>' in page  # as readers see it
+
+
+def test_preview_shows_a_made_up_reader_never_a_real_one(site: Path, base_url: str) -> None:
+    page = get(base_url + "/")[2].decode()
+    digest_html = get(base_url + "/digest.html")[2].decode()
+    digest_text = get(base_url + "/digest.txt")[2].decode()
+    for shown in (page, digest_html, digest_text):
+        assert MADE_UP_TOKEN in shown
+        assert REAL_TOKEN not in shown
+        assert "Ada," not in shown and "ada%40example.org" not in shown
+    assert "Hi Alex Reader," in digest_text
+
+
+def request_with_host(base_url: str, *hosts: str) -> tuple[int, bytes]:
+    address = base_url.removeprefix("http://")
+    connection = http.client.HTTPConnection(address, timeout=10)
+    try:
+        connection.putrequest("GET", "/", skip_host=True)
+        for host in hosts:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "127.0.0.1:{port}", "localhost", "LocalHost:{port}", "[::1]:{port}"]
+)
+def test_loopback_host_names_are_served(base_url: str, host: str) -> None:
+    port = base_url.rsplit(":", 1)[1]
+    status, body = request_with_host(base_url, host.format(port=port))
+    assert status == 200 and b"Next digest" in body
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "rebind.attacker.example:{port}",
+        "rebind.attacker.example",
+        "127.0.0.2",
+        "0.0.0.0",
+        "localhost.attacker.example",
+        "127.0.0.1.nip.io:{port}",
+        "localhost:{port}@evil",
+    ],
+)
+def test_other_host_names_get_421_misdirected_request(base_url: str, host: str) -> None:
+    port = base_url.rsplit(":", 1)[1]
+    status, body = request_with_host(base_url, host.format(port=port))
+    assert status == 421
+    assert body == (
+        b"421 Misdirected Request: this preview answers only to 127.0.0.1, localhost and "
+        b"[::1]; open it at one of those\n"
+    )
+    assert b"A fresh post" not in body
+
+
+def test_a_request_without_a_host_or_with_two_gets_400(base_url: str) -> None:
+    status, body = request_with_host(base_url)
+    assert (status, body) == (400, b"400 Bad Request: the request has no Host header\n")
+    status, body = request_with_host(base_url, "127.0.0.1", "rebind.attacker.example")
+    assert (status, body) == (400, b"400 Bad Request: the request has more than one Host header\n")

@@ -237,7 +237,8 @@ def test_bad_subscriber_rows_are_reported_and_skipped(tmp_path: Path) -> None:
     result = digest(tmp_path)
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "subscribers.csv:4: warning: 'not-an-address' is not an email address; skipped",
+        "subscribers.csv:4: warning: 'not-an-address' is not an email address: "
+        "an email address must have an @-sign; skipped",
         "subscribers.csv:5: warning: READER0@example.org is already listed on line 2; skipped",
     ]
     assert "2 sent" in result.stdout

@@ -1,0 +1,302 @@
+"""The digest on the wire: header fields and sizes in the bytes written to the outbox and
+received by an SMTP server, never after a parser decoded them."""
+
+from __future__ import annotations
+
+import email
+import re
+from datetime import timedelta
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from feedkit.config import load_config
+from feedkit.digest import DigestRenderer, make_record, unsubscribe_token
+from feedkit.errors import ConfigError
+from feedkit.state import DigestRecord
+from feedkit.subscribers import Subscriber
+from feedkit.wire import wire_bytes
+
+from conftest import NOW
+from digest_site import (
+    SECRET_ENV,
+    digest_command,
+    html_body_on_the_wire,
+    make_digest_site,
+    outbox_messages,
+    public,
+    raw_fields,
+    write_post,
+)
+from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401
+
+SECRET = SECRET_ENV["FEEDKIT_UNSUBSCRIBE_SECRET"].encode()
+MAILTO = b"<mailto:ada@example.org?subject=unsubscribe>"
+# "List-Unsubscribe: <" + URL + ">," must fit in one 998-octet line: the URL cannot be folded.
+LONGEST_URL = 998 - len("List-Unsubscribe: <>,")
+
+
+def sized_url_site(root: Path, length: int, extra_toml: str = "") -> str:
+    """Make a site whose one reader's unsubscribe URL is `length` characters; return it."""
+    make_digest_site(root, [("ada@example.org", "Ada")], posts=2, extra_toml=extra_toml)
+    token = unsubscribe_token(SECRET, "ada@example.org")
+    pattern = "https://e.io/" + "u" * (length - 48) + "?t={token}"
+    toml = (root / "feedkit.toml").read_text()
+    toml = re.sub(r'unsubscribe_url = ".*"', f'unsubscribe_url = "{pattern}"', toml)
+    (root / "feedkit.toml").write_text(toml)
+    url = pattern.format(token=token)
+    assert len(url) == length
+    return url
+
+
+def check_unsubscribe_field(raw: bytes, url: str) -> None:
+    field = raw_fields(raw)["List-Unsubscribe"]
+    one_line = b"List-Unsubscribe: <" + url.encode() + b">, " + MAILTO
+    if len(one_line) <= 78:
+        assert field == one_line
+    else:  # folded between the two URIs, and only there
+        assert field == b"List-Unsubscribe: <" + url.encode() + b">,\r\n " + MAILTO
+    assert b"=?" not in field
+    assert raw_fields(raw)["List-Unsubscribe-Post"] == (
+        b"List-Unsubscribe-Post: List-Unsubscribe=One-Click"
+    )
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+
+
+@pytest.mark.parametrize("length", [48, 57, 74, 75, 76, 120, 500, LONGEST_URL])
+def test_one_click_unsubscribe_url_is_written_whole_and_unencoded(
+    tmp_path: Path, length: int
+) -> None:
+    url = sized_url_site(tmp_path, length)
+    result = digest_command(tmp_path, "--send-latest", "1")
+    assert result.exit_code == 0, result.output
+    [raw] = outbox_messages(tmp_path).values()
+    check_unsubscribe_field(raw, url)
+
+
+@pytest.mark.parametrize("length", [76, LONGEST_URL])
+def test_one_click_unsubscribe_url_reaches_the_smtp_server_whole(
+    tmp_path: Path, smtp_server: FaultySmtpServer, length: int
+) -> None:
+    smtp = (
+        f'\n[smtp]\nhost = "{smtp_server.host}"\nport = {smtp_server.port}\n'
+        'security = "none"\ntimeout = 5\nbackoff = 0\n'
+    )
+    url = sized_url_site(tmp_path, length, extra_toml=smtp)
+    toml = (tmp_path / "feedkit.toml").read_text()
+    (tmp_path / "feedkit.toml").write_text(
+        toml.replace(
+            'subscribers = "subscribers.csv"', 'subscribers = "subscribers.csv"\ndelivery = "smtp"'
+        )
+    )
+    result = digest_command(tmp_path, "--send-latest", "1")
+    assert result.exit_code == 0, result.output
+    [received] = smtp_server.messages
+    check_unsubscribe_field(received.raw, url)
+
+
+@pytest.mark.parametrize("length", [LONGEST_URL + 1, 2_000])
+def test_unsubscribe_url_too_long_for_a_header_line_is_refused_before_sending(
+    tmp_path: Path, length: int
+) -> None:
+    sized_url_site(tmp_path, length)
+    result = digest_command(tmp_path, "--send-latest", "1")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: feedkit.toml: digest.unsubscribe_url: gives a {length:,}-character link for "
+        f"ada@example.org, but a List-Unsubscribe header line holds at most {LONGEST_URL} "
+        "characters of link, and a link cannot be folded; make the URL shorter\n"
+    )
+    assert outbox_messages(tmp_path) == {}
+
+
+def header_message(tmp_path: Path, reader: Subscriber, extra_toml: str = "") -> bytes:
+    cfg = make_digest_site(tmp_path, [], posts=1, extra_toml=extra_toml)
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    record = make_record(public(cfg), cfg, NOW)
+    return bytes(renderer.message(renderer.render(record), record, reader).as_bytes())
+
+
+def unfolded(field: bytes) -> bytes:
+    return field.replace(b"\r\n", b"")
+
+
+def test_long_names_fold_between_words_and_addresses_stay_whole(tmp_path: Path) -> None:
+    name = " ".join(["Augusta Ada King, Countess of Lovelace"] * 12)
+    address = "a" * 64 + "@" + "b" * 60 + "." + "c" * 60 + ".example.org"
+    raw = header_message(tmp_path, Subscriber(address, name))
+    to = raw_fields(raw)["To"]
+    assert unfolded(to) == f'To: "{name}" <{address}>'.encode()
+    assert to.count(b"\r\n") > 5
+    lines = to.split(b"\r\n")
+    assert all(len(line) <= 78 for line in lines[:-1])
+    assert lines[-1] == f" <{address}>".encode()  # the address is never broken or encoded
+    assert b"=?" not in to
+
+
+def test_long_non_ascii_name_is_encoded_words_and_the_address_is_not(tmp_path: Path) -> None:
+    name = "José “Pepe” 山田 🚀 " * 20
+    raw = header_message(tmp_path, Subscriber("jose@example.org", name))
+    to = raw_fields(raw)["To"]
+    assert to.isascii()
+    assert all(len(line) <= 78 for line in to.split(b"\r\n"))
+    assert to.endswith(b" <jose@example.org>")
+    assert b"=?" not in to.rsplit(b"<", 1)[1]
+
+
+def test_control_characters_in_a_name_never_reach_a_header(tmp_path: Path) -> None:
+    raw = header_message(tmp_path, Subscriber("ada@example.org", "Ada\x00 Love\x1blace\x7f\x85"))
+    to = raw_fields(raw)["To"]
+    assert to == b"To: Ada Lovelace <ada@example.org>"
+
+
+def test_long_title_list_id_and_sender_name_fold_outside_the_brackets(tmp_path: Path) -> None:
+    long_name = "The Quite Remarkably Long-Winded Weekly Notebook of Numerical Curiosities"
+    label = "numerical-curiosities-weekly-digest-for-readers." + "x" * 60 + ".example.org"
+    extra = f'list_id = "{label}"\n'
+    cfg_root = tmp_path
+    make_digest_site(cfg_root, [], posts=1, extra_toml=extra)
+    toml = (cfg_root / "feedkit.toml").read_text()
+    toml = toml.replace('title = "Example Blog"', f'title = "{long_name} {long_name}"')
+    toml = toml.replace(
+        'from = "Ada Quill <ada@example.org>"', f'from = "{long_name} <ada@example.org>"'
+    )
+    (cfg_root / "feedkit.toml").write_text(toml)
+    cfg = load_config(cfg_root / "feedkit.toml")
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    record = make_record(public(cfg), cfg, NOW)
+    raw = bytes(
+        renderer.message(
+            renderer.render(record), record, Subscriber("a@example.org", "A")
+        ).as_bytes()
+    )
+    fields = raw_fields(raw)
+    assert unfolded(fields["List-Id"]) == f"List-Id: {long_name} {long_name} <{label}>".encode()
+    assert fields["List-Id"].split(b"\r\n")[-1] == f" <{label}>".encode()
+    assert unfolded(fields["From"]) == f"From: {long_name} <ada@example.org>".encode()
+    message_id = fields["Message-ID"]
+    assert re.fullmatch(
+        rb"Message-ID: <[0-9a-f.-]+@" + re.escape(label.encode()) + rb">", message_id
+    )
+    for field in (fields["List-Id"], fields["From"], message_id):
+        assert b"=?" not in field
+        assert all(len(line) <= 998 for line in field.split(b"\r\n"))
+
+
+# -- size: what Gmail measures is the HTML as sent -----------------------------------------------
+
+
+def big_site(root: Path) -> None:
+    make_digest_site(root, [("ada@example.org", "Ada “the Countess” Lovelace")], posts=0)
+    long_body = (
+        "A paragraph with enough words = a real summary & some “quotes” for the digest card. " * 20
+    )
+    for i in range(200):
+        write_post(
+            root,
+            f"p{i:03d}",
+            f"Post number {i} with a reasonably long title",
+            NOW - timedelta(hours=i + 1),
+            long_body,
+        )
+
+
+def test_html_part_as_sent_stays_under_max_bytes(tmp_path: Path) -> None:
+    big_site(tmp_path)
+    result = digest_command(tmp_path, "--send-latest", "200")
+    assert result.exit_code == 0, result.output
+    assert "post(s) as title links to stay under the size limit" in result.stdout
+    [raw] = outbox_messages(tmp_path).values()
+    body = html_body_on_the_wire(raw)
+    assert b"Content-Transfer-Encoding: quoted-printable" in raw
+    assert 95_000 < len(body) <= 100_000  # cut to fit, not far below the limit either
+    assert b"Lovelace" in body  # with the reader's own values filled in
+    assert max(len(line) for line in body.split(b"\r\n")) <= 76  # RFC 2045
+
+
+def test_a_reader_whose_values_outgrow_the_margin_still_gets_mail_under_max_bytes(
+    tmp_path: Path,
+) -> None:
+    big_site(tmp_path)
+    cfg = load_config(tmp_path / "feedkit.toml")
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    record = make_record(public(cfg), cfg, NOW)
+    rendered = renderer.render(record)
+    long_named = Subscriber("ada@example.org", "🚀 " * 600)
+    raw = wire_bytes(renderer.message(rendered, record, long_named))
+    assert len(html_body_on_the_wire(raw)) <= 100_000
+    assert cards(raw) < rendered.cards  # room made for the name with fewer full cards
+    # Everyone else keeps the digest rendered once.
+    others = wire_bytes(renderer.message(rendered, record, Subscriber("b@example.org", "B")))
+    assert cards(others) == rendered.cards
+    assert len(html_body_on_the_wire(others)) <= 100_000
+
+
+def cards(raw: bytes) -> int:
+    html = email.message_from_bytes(raw, policy=policy.default).get_body(("html",))
+    return str(html.get_content()).count('class="card"')
+
+
+def test_dry_run_reports_the_html_size_as_sent(tmp_path: Path) -> None:
+    big_site(tmp_path)
+    result = digest_command(tmp_path, "--dry-run", "--send-latest", "200")
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("HTML:")]
+    found = re.fullmatch(
+        r"HTML: ([\d,]+) bytes as sent to ada@example\.org \(quoted-printable; ([\d,]+) decoded; "
+        r"digest\.max_bytes is 100,000\), (\d+) full card\(s\), (\d+) title link\(s\)",
+        line,
+    )
+    assert found, line
+    sent, decoded = (int(found.group(i).replace(",", "")) for i in (1, 2))
+    assert decoded < sent <= 100_000
+    digest_command(tmp_path, "--send-latest", "200")
+    [raw] = outbox_messages(tmp_path).values()
+    assert len(html_body_on_the_wire(raw)) == sent
+
+
+def renderer_for(root: Path, toml_edit: tuple[str, str]) -> tuple[DigestRenderer, DigestRecord]:
+    make_digest_site(root, [], posts=1)
+    toml = (root / "feedkit.toml").read_text()
+    assert toml_edit[0] in toml
+    (root / "feedkit.toml").write_text(toml.replace(*toml_edit))
+    cfg = load_config(root / "feedkit.toml")
+    return DigestRenderer(cfg, environ=SECRET_ENV), make_record(public(cfg), cfg, NOW)
+
+
+def test_a_list_id_that_cannot_be_one_is_named(tmp_path: Path) -> None:
+    renderer, record = renderer_for(
+        tmp_path,
+        ('subscribers = "subscribers.csv"', 'subscribers = "subscribers.csv"\nlist_id = "my list"'),
+    )
+    with pytest.raises(ConfigError, match=r"feedkit.toml: digest.list_id: 'my list' cannot"):
+        renderer.message(renderer.render(record), record, Subscriber("a@example.org", "A"))
+
+
+def test_an_internationalised_host_names_the_list_in_ascii(tmp_path: Path) -> None:
+    renderer, record = renderer_for(
+        tmp_path, ('base_url = "https://example.com/blog/"', 'base_url = "https://bücher.example/"')
+    )
+    message = renderer.message(renderer.render(record), record, Subscriber("a@example.org", "A"))
+    fields = raw_fields(wire_bytes(message))
+    assert fields["List-Id"] == b"List-Id: Example Blog <xn--bcher-kva.example>"
+    assert fields["Message-ID"].endswith(b"@xn--bcher-kva.example>")
+
+
+@pytest.mark.parametrize(
+    "pattern", ["https://e.io/un subscribe?t={token}", "https://é.io/?t={token}"]
+)
+def test_an_unsubscribe_url_a_header_cannot_carry_is_named(tmp_path: Path, pattern: str) -> None:
+    renderer, record = renderer_for(
+        tmp_path,
+        (
+            'unsubscribe_url = "https://example.com/unsubscribe?token={token}&email={email}"',
+            f'unsubscribe_url = "{pattern}"',
+        ),
+    )
+    with pytest.raises(
+        ConfigError,
+        match="feedkit.toml: digest.unsubscribe_url: must be ASCII without spaces or < >",
+    ):
+        renderer.message(renderer.render(record), record, Subscriber("a@example.org", "A"))
