@@ -239,6 +239,14 @@ def check(config_path: Path, strict: bool) -> None:
     click.echo("OK: " + _counts(plan))
 
 
+def _email_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from feedkit.subscribers import valid_address
+
+    if value is not None and not valid_address(value):
+        raise click.BadParameter(f"{value!r} is not an email address")
+    return value
+
+
 def _subscribers(cfg: Config) -> list[Subscriber]:
     from feedkit.subscribers import site_subscribers
 
@@ -254,6 +262,7 @@ def _subscribers(cfg: Config) -> list[Subscriber]:
     "--to",
     "test_address",
     metavar="ADDRESS",
+    callback=_email_address,
     help="Send one test copy of the next digest to ADDRESS; change no state.",
 )
 @click.option(

@@ -287,3 +287,12 @@ def test_dry_run_before_any_run_creates_no_state(tmp_path: Path) -> None:
     result = digest(tmp_path, "--dry-run")
     assert result.stdout.startswith("First run: would record 3 published post(s)")
     assert not (tmp_path / ".feedkit").exists()
+
+
+def test_test_copy_to_a_bad_address_is_a_usage_error_naming_to(tmp_path: Path) -> None:
+    make_digest_site(tmp_path, READERS[:1])
+    result = digest(tmp_path, "--to", "notanemail")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--to': 'notanemail' is not an email address"
+    )
