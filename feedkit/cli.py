@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from feedkit.subscribers import Subscriber
 
 from feedkit.config import CONFIG_NAME, Config, load_config
-from feedkit.errors import ContentError, FeedkitError, Problem
+from feedkit.errors import ConfigError, ContentError, FeedkitError, Problem
 from feedkit.loader import display_path
 
 # Each command imports the stages it needs when it runs: `feedkit build` is run every few
@@ -221,9 +221,13 @@ class StatusLine:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @error_boundary
 def check(config_path: Path, strict: bool) -> None:
-    """Validate feedkit.toml and every post, and render the feeds in memory; write nothing."""
+    """Validate feedkit.toml and every post, and render the feeds in memory; write nothing.
+
+    When the site mails a digest, also check that one could be sent from here.
+    """
     from feedkit.build import plan_build
     from feedkit.loader import check_bodies, load_posts
+    from feedkit.sending import digest_in_use, send_problems
 
     cfg = _load(config_path)
     now = now_from_env()
@@ -233,6 +237,8 @@ def check(config_path: Path, strict: bool) -> None:
     plan = plan_build(cfg, now, loaded=loaded)
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
     report(warnings)
+    if digest_in_use(cfg) and (problems := send_problems(cfg)):
+        raise ConfigError(problems)  # a digest could not be sent from here
     if strict and warnings:
         click.echo(f"error: {len(warnings)} warning(s) and --strict is on", err=True)
         sys.exit(1)
@@ -282,6 +288,7 @@ def digest(
     from feedkit.sending import (
         dry_run_report,
         run_digest,
+        send_problems,
         send_test_copy,
         sender_factory,
         status_report,
@@ -309,6 +316,9 @@ def digest(
             if readonly is not None:
                 readonly.close()
         return
+    problems = send_problems(cfg)  # all at once, before anything is stored
+    if problems:
+        raise ConfigError(problems)
     # One sender at a time per state file; a second run waits, then finds nothing left to send.
     with SenderLock(state_path) as lock:
         lock.acquire(cfg.digest.lock_timeout)

@@ -27,9 +27,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from feedkit import build
 from feedkit.config import Config, load_config
-from feedkit.errors import FeedkitError
+from feedkit.errors import ConfigError, FeedkitError
 from feedkit.loader import display_path, load_posts, public_posts
-from feedkit.sending import RunReport, run_digest, sender_factory
+from feedkit.sending import RunReport, run_digest, send_problems, sender_factory
 from feedkit.state import SenderLock, State
 from feedkit.subscribers import site_subscribers
 
@@ -215,6 +215,9 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
 
     def run(state: State, slot: Slot, now: datetime, resume_only: bool) -> RunReport:
         cfg = load_config(config_path)
+        missing = send_problems(cfg)  # all at once, before the build and anything stored
+        if missing:
+            raise ConfigError(missing)
         log.info(build_site(cfg, now))
         loaded = load_posts(cfg)
         subscribers, problems = site_subscribers(cfg)

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from feedkit.config import Config
 from feedkit.delivery import OutboxSender, Sender, SmtpSender, SmtpSettings
-from feedkit.digest import DigestRenderer, RenderedDigest, make_record, new_posts
+from feedkit.digest import DigestRenderer, RenderedDigest, check_sendable, make_record, new_posts
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.models import Post
 from feedkit.state import DigestRecord, Recipient, State
@@ -95,8 +95,14 @@ def run_digest(
     resume_only: bool = False,
 ) -> RunReport:
     """Run one digest: record the archive on the first run, finish unfinished digests,
-    then freeze and send a digest of the posts nobody has had yet."""
+    then freeze and send a digest of the posts nobody has had yet.
+
+    Raises ConfigError before anything is stored if a message could not be made.
+    """
     renderer = renderer or DigestRenderer(cfg)
+    problems = check_sendable(cfg, renderer.environ)
+    if problems:
+        raise ConfigError(problems)
     report = RunReport()
     plan = plan_run(state, public, send_latest=send_latest)
     if plan.first_run:
@@ -165,26 +171,23 @@ def sender_factory(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Callable[[str], Sender]:
     """Return a function that opens the configured delivery for one digest."""
-    env = os.environ if environ is None else environ
     if cfg.digest.delivery == "outbox":
         outbox = cfg.path(cfg.digest.outbox)
         return lambda digest_id: OutboxSender(outbox / digest_id)
+    settings, problems = _smtp_settings(cfg, os.environ if environ is None else environ)
+    if problems:
+        raise ConfigError(problems)
+    return lambda digest_id: SmtpSender(settings, sleep=sleep)
+
+
+def _smtp_settings(
+    cfg: Config, environ: Mapping[str, str]
+) -> tuple[SmtpSettings, list[tuple[str, str]]]:
+    """Return the SMTP settings with the password from the environment, and their problems."""
     smtp = cfg.smtp
-    password = env.get(smtp.password_env) or None
-    if smtp.username and password is None:
-        raise ConfigError(
-            [
-                (
-                    "smtp.password_env",
-                    f"the environment variable "
-                    f"{smtp.password_env} is not set; it must hold the password for "
-                    f"smtp.username",
-                )
-            ]
-        )
-    assert smtp.host is not None  # config validation requires it for smtp delivery
+    password = environ.get(smtp.password_env) or None
     settings = SmtpSettings(
-        host=smtp.host,
+        host=smtp.host or "",
         port=smtp.port,
         security=smtp.security,
         username=smtp.username,
@@ -193,7 +196,38 @@ def sender_factory(
         attempts=smtp.attempts,
         backoff=smtp.backoff,
     )
-    return lambda digest_id: SmtpSender(settings, sleep=sleep)
+    problems = settings.problems()
+    if smtp.username and password is None:  # said better than settings.problems() can
+        problems = [(k, m) for k, m in problems if k != "smtp.username"]
+        problems.append(
+            (
+                "smtp.password_env",
+                f"the environment variable {smtp.password_env} is not set; it must hold "
+                "the password for smtp.username",
+            )
+        )
+    return settings, problems
+
+
+def send_problems(cfg: Config, environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Return every `(key, message)` that would stop a digest from going out; empty if none."""
+    env = os.environ if environ is None else environ
+    problems = check_sendable(cfg, env)
+    if cfg.digest.delivery == "smtp":
+        problems.extend(_smtp_settings(cfg, env)[1])
+    return problems
+
+
+def digest_in_use(cfg: Config) -> bool:
+    """Return whether the site mails a digest at all, so its settings are worth checking."""
+    digest = cfg.digest
+    return bool(
+        digest.sender
+        or digest.delivery == "smtp"
+        or digest.schedule
+        or digest.unsubscribe_url
+        or cfg.path(digest.subscribers).exists()
+    )
 
 
 def next_record(

@@ -296,3 +296,49 @@ def test_test_copy_to_a_bad_address_is_a_usage_error_naming_to(tmp_path: Path) -
     assert result.stderr.splitlines()[-1] == (
         "Error: Invalid value for '--to': 'notanemail' is not an email address"
     )
+
+
+# -- what a send needs is checked before a digest is frozen -----------------------------------
+
+
+def test_a_missing_secret_freezes_nothing_and_the_fix_sends_one_digest(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    site(tmp_path, smtp_server)
+    digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=2))
+    unset = {"FEEDKIT_UNSUBSCRIBE_SECRET": ""}
+    result = digest(tmp_path, env=unset)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: feedkit.toml: digest.unsubscribe_url: needs a secret of at least 16 "
+        "characters in the environment variable FEEDKIT_UNSUBSCRIBE_SECRET\n"
+    )
+    assert digest(tmp_path, "--status").stdout.startswith("No digest sent yet")
+    write_post(tmp_path, "new-b", "New post B", NOW - timedelta(hours=1))
+    fixed = digest(tmp_path)
+    assert fixed.exit_code == 0, fixed.output
+    for address, _ in READERS:
+        (received,) = smtp_server.received_for(address)
+        assert titles(received) == ["New post A", "New post B"]
+
+
+def test_every_missing_send_setting_is_reported_at_once(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    site(tmp_path, smtp_server, auth=True)
+    toml = (tmp_path / "feedkit.toml").read_text()
+    (tmp_path / "feedkit.toml").write_text(
+        toml.replace('from = "Ada Quill <ada@example.org>"\n', "")
+    )
+    result = digest(tmp_path, env={"FEEDKIT_UNSUBSCRIBE_SECRET": "short"})
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: feedkit.toml: digest.from: is required to send a digest, e.g. "
+        'from = "Ada Quill <ada@example.org>"\n'
+        "feedkit.toml: digest.unsubscribe_url: needs a secret of at least 16 characters in "
+        "the environment variable FEEDKIT_UNSUBSCRIBE_SECRET\n"
+        "feedkit.toml: smtp.password_env: the environment variable FEEDKIT_SMTP_PASSWORD is "
+        "not set; it must hold the password for smtp.username\n"
+    )
+    assert not (tmp_path / ".feedkit" / "state.db").exists()
