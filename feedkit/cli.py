@@ -279,14 +279,25 @@ def _subscribers(cfg: Config) -> list[Subscriber]:
     help="On the first run, send the newest N posts instead of none.",
 )
 @click.option("--status", is_flag=True, help="Show recent digests and each reader's result.")
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Put the failed readers of the digests --status lists back in line, then send.",
+)
 @error_boundary
 def digest(
-    config_path: Path, dry_run: bool, test_address: str | None, send_latest: int, status: bool
+    config_path: Path,
+    dry_run: bool,
+    test_address: str | None,
+    send_latest: int,
+    status: bool,
+    retry_failed: bool,
 ) -> None:
     """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
     from feedkit.loader import load_posts, public_posts
     from feedkit.sending import (
         dry_run_report,
+        put_failed_back,
         run_digest,
         send_problems,
         send_test_copy,
@@ -295,6 +306,10 @@ def digest(
     )
     from feedkit.state import SenderLock, State
 
+    if retry_failed:
+        for name, given in (("--status", status), ("--dry-run", dry_run), ("--to", test_address)):
+            if given:
+                raise click.UsageError(f"--retry-failed cannot be combined with {name}")
     cfg = _load(config_path)
     state_path = cfg.path(cfg.digest.state)
     if status:
@@ -323,11 +338,21 @@ def digest(
     with SenderLock(state_path) as lock:
         lock.acquire(cfg.digest.lock_timeout)
         with State.open(state_path) as state:
+            if retry_failed:
+                click.echo(put_failed_back(state, now))
             result = run_digest(
                 cfg, state, public, subscribers, sender_factory(cfg), now, send_latest=send_latest
             )
     click.echo(result.summary)
-    troubled = sum(d.counts.get("failed", 0) + d.counts.get("deferred", 0) for d in result.digests)
+    if result.halted is not None:
+        click.echo(f"error: {result.halted}", err=True)
+        click.echo(
+            f"The batch stopped: {result.total('pending', 'deferred')} reader(s) stay pending "
+            "and get this digest at the next run; see feedkit digest --status",
+            err=True,
+        )
+        sys.exit(1)
+    troubled = result.total("failed", "deferred")
     if troubled:
         click.echo(
             f"error: {troubled} recipient(s) not reached; see feedkit digest --status", err=True
@@ -392,8 +417,12 @@ def schedule(config_path: Path, once: bool) -> None:
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     if once:
-        for line in run_once(config_path, now_from_env()):
+        done, problem = run_once(config_path, now_from_env())
+        for line in done:
             click.echo(line)
+        if problem:
+            click.echo(f"error: {problem}", err=True)
+            sys.exit(1)
         return
     serve(config_path, lambda: datetime.now(UTC))
 
