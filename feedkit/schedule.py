@@ -292,16 +292,27 @@ def keeper_for(cfg: Config, config_path: Path, should_stop: Callable[[], bool]) 
 
 def run_once(config_path: Path, now: datetime) -> tuple[list[str], str | None]:
     """Do whatever is due at `now` (for cron or systemd timers); return what was done, and
-    what went wrong if a due digest slot could not be served."""
+    what went wrong if a due digest slot could not be served.
+
+    The feeds are rebuilt on every call when `[build] schedule` is set (or no digest is
+    scheduled): cron runs this every few minutes, and with the build cache a rebuild that
+    finds nothing changed costs next to nothing, so the build needs no slot bookkeeping.
+    """
     cfg = load_config(config_path)
+    done = []
+    if cfg.build.schedule or not cfg.digest.schedule:
+        done.append(build_site(cfg, now))
     if not cfg.digest.schedule:
-        return [build_site(cfg, now)], None
+        return done, None
     run = keeper_for(cfg, config_path, lambda: False).start(now)
     if run is None:
-        return ["no digest due"], None
-    if run.served:
-        return [f"digest slot {run.slot.key} served"], None
-    return [f"digest slot {run.slot.key} not served; the next run tries again"], run.why_not
+        done.append("no digest due")
+    elif run.served:
+        done.append(f"digest slot {run.slot.key} served")
+    else:
+        done.append(f"digest slot {run.slot.key} not served; the next run tries again")
+        return done, run.why_not
+    return done, None
 
 
 def serve(config_path: Path, clock: Callable[[], datetime]) -> None:

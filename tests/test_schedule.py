@@ -278,6 +278,33 @@ def test_daily_digest_at_0230_for_a_whole_year_sends_one_per_calendar_day(
     assert len(days) == 365 and set(days.values()) == {1}
 
 
+def test_schedule_once_rebuilds_on_the_build_schedule_between_digest_slots(
+    tmp_path: Path, runner
+) -> None:
+    from feedkit.cli import main
+
+    make_digest_site(
+        tmp_path,
+        [("ada@example.org", "Ada")],
+        extra_toml='schedule = "0 9 * * mon"\n\n[build]\nschedule = "*/15 * * * *"\n',
+    )
+    config = str(tmp_path / "feedkit.toml")
+    tuesday = datetime(2026, 11, 24, 14, 0, tzinfo=BERLIN)  # no digest slot due
+    env = {**SECRET_ENV, "FEEDKIT_NOW": tuesday.isoformat()}
+    result = runner.invoke(main, ["schedule", "--once", "--config", config], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "built feeds: 7 file(s) changed, 3 post(s) published",
+        "no digest due",
+    ]
+    assert (tmp_path / "public" / "atom.xml").exists()
+    write_post(tmp_path, "later", "Later post", tuesday + timedelta(minutes=10))
+    later = {**env, "FEEDKIT_NOW": (tuesday + timedelta(minutes=15)).isoformat()}
+    again = runner.invoke(main, ["schedule", "--once", "--config", config], env=later)
+    assert again.exit_code == 0, again.output
+    assert "Later post" in (tmp_path / "public" / "atom.xml").read_text(encoding="utf-8")
+
+
 def smtp_schedule_site(tmp_path: Path, server: FaultySmtpServer) -> str:
     make_digest_site(
         tmp_path,
