@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from feedkit.subscribers import Subscriber
 
 from feedkit.config import CONFIG_NAME, Config, load_config
-from feedkit.errors import ContentError, FeedkitError, Problem
+from feedkit.errors import ConfigError, ContentError, FeedkitError, Problem
 from feedkit.loader import display_path
 
 # Each command imports the stages it needs when it runs: `feedkit build` is run every few
@@ -253,9 +253,13 @@ class StatusLine:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @error_boundary
 def check(config_path: Path, strict: bool) -> None:
-    """Validate feedkit.toml and every post, and render the feeds in memory; write nothing."""
+    """Validate feedkit.toml and every post, and render the feeds in memory; write nothing.
+
+    When the site mails a digest, also check that one could be sent from here.
+    """
     from feedkit.build import plan_build
     from feedkit.loader import check_bodies, load_posts
+    from feedkit.sending import digest_in_use, send_problems
 
     cfg = _load(config_path)
     now = now_from_env()
@@ -265,10 +269,20 @@ def check(config_path: Path, strict: bool) -> None:
     plan = plan_build(cfg, now, loaded=loaded)
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
     report(warnings)
+    if digest_in_use(cfg) and (problems := send_problems(cfg)):
+        raise ConfigError(problems)  # a digest could not be sent from here
     if strict and warnings:
         click.echo(f"error: {len(warnings)} warning(s) and --strict is on", err=True)
         sys.exit(1)
     click.echo("OK: " + _counts(plan))
+
+
+def _email_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from feedkit.subscribers import valid_address
+
+    if value is not None and not valid_address(value):
+        raise click.BadParameter(f"{value!r} is not an email address")
+    return value
 
 
 def _subscribers(cfg: Config) -> list[Subscriber]:
@@ -286,6 +300,7 @@ def _subscribers(cfg: Config) -> list[Subscriber]:
     "--to",
     "test_address",
     metavar="ADDRESS",
+    callback=_email_address,
     help="Send one test copy of the next digest to ADDRESS; change no state.",
 )
 @click.option(
@@ -296,21 +311,37 @@ def _subscribers(cfg: Config) -> list[Subscriber]:
     help="On the first run, send the newest N posts instead of none.",
 )
 @click.option("--status", is_flag=True, help="Show recent digests and each reader's result.")
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Put the failed readers of the digests --status lists back in line, then send.",
+)
 @error_boundary
 def digest(
-    config_path: Path, dry_run: bool, test_address: str | None, send_latest: int, status: bool
+    config_path: Path,
+    dry_run: bool,
+    test_address: str | None,
+    send_latest: int,
+    status: bool,
+    retry_failed: bool,
 ) -> None:
     """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
     from feedkit.loader import load_posts, public_posts
     from feedkit.sending import (
         dry_run_report,
+        put_failed_back,
         run_digest,
+        send_problems,
         send_test_copy,
         sender_factory,
         status_report,
     )
     from feedkit.state import SenderLock, State
 
+    if retry_failed:
+        for name, given in (("--status", status), ("--dry-run", dry_run), ("--to", test_address)):
+            if given:
+                raise click.UsageError(f"--retry-failed cannot be combined with {name}")
     cfg = _load(config_path)
     state_path = cfg.path(cfg.digest.state)
     if status:
@@ -332,15 +363,28 @@ def digest(
             if readonly is not None:
                 readonly.close()
         return
+    problems = send_problems(cfg)  # all at once, before anything is stored
+    if problems:
+        raise ConfigError(problems)
     # One sender at a time per state file; a second run waits, then finds nothing left to send.
     with SenderLock(state_path) as lock:
         lock.acquire(cfg.digest.lock_timeout)
         with State.open(state_path) as state:
+            if retry_failed:
+                click.echo(put_failed_back(state, now))
             result = run_digest(
                 cfg, state, public, subscribers, sender_factory(cfg), now, send_latest=send_latest
             )
     click.echo(result.summary)
-    troubled = sum(d.counts.get("failed", 0) + d.counts.get("deferred", 0) for d in result.digests)
+    if result.halted is not None:
+        click.echo(f"error: {result.halted}", err=True)
+        click.echo(
+            f"The batch stopped: {result.total('pending', 'deferred')} reader(s) stay pending "
+            "and get this digest at the next run; see feedkit digest --status",
+            err=True,
+        )
+        sys.exit(1)
+    troubled = result.total("failed", "deferred")
     if troubled:
         click.echo(
             f"error: {troubled} recipient(s) not reached; see feedkit digest --status", err=True
@@ -405,8 +449,12 @@ def schedule(config_path: Path, once: bool) -> None:
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     if once:
-        for line in run_once(config_path, now_from_env()):
+        done, problem = run_once(config_path, now_from_env())
+        for line in done:
             click.echo(line)
+        if problem:
+            click.echo(f"error: {problem}", err=True)
+            sys.exit(1)
         return
     serve(config_path, lambda: datetime.now(UTC))
 

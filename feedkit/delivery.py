@@ -182,7 +182,8 @@ class SmtpSender:
     """Sends messages over one SMTP connection, reused for the whole batch.
 
     `send` returns an Outcome for everything that concerns one recipient and raises
-    DeliveryError only for what would fail for everyone (login refused, STARTTLS missing).
+    DeliveryError only for what would fail for everyone (login refused, STARTTLS missing,
+    the sender refused).
     After the server could not be reached through all attempts, later sends are deferred at
     once instead of waiting through the retries again; a new SmtpSender tries afresh.
     """
@@ -264,7 +265,7 @@ class SmtpSender:
             if smtp.has_extn("size"):
                 options.append(f"SIZE={len(data)}")
             code, text = smtp.mail(sender, options)
-            self._check(smtp, code, text)
+            self._check(smtp, code, text, sender=sender)
             code, text = smtp.rcpt(recipient)
             self._check(smtp, code, text)
             code, text = smtp.data(data)
@@ -277,8 +278,14 @@ class SmtpSender:
             self._drop()
             raise _TryFailed(str(exc) or type(exc).__name__) from exc
 
-    def _check(self, smtp: smtplib.SMTP, code: int, text: bytes | str) -> None:
-        """Raise for a refused step, leaving the connection ready for the next message."""
+    def _check(
+        self, smtp: smtplib.SMTP, code: int, text: bytes | str, *, sender: str | None = None
+    ) -> None:
+        """Raise for a refused step, leaving the connection ready for the next message.
+
+        `sender` is given for MAIL: a permanent refusal there is a refusal of the sender,
+        the same for every recipient, so it raises DeliveryError.
+        """
         if 200 <= code < 400:
             return
         if code == 421:  # the server is closing the connection
@@ -293,6 +300,13 @@ class SmtpSender:
                 f"{self._where} requires a login ({self._redact(_reply_text(code, text))}); "
                 "set smtp.username and the SMTP password in its environment variable",
                 key="smtp.username",
+            )
+        if sender is not None and 500 <= code < 600:
+            raise DeliveryError(
+                f"{self._where} refused the sender {sender} "
+                f"({self._redact(_reply_text(code, text))}): nobody can be sent mail until "
+                "that is fixed",
+                key="digest.from",
             )
         raise _TryFailed(_reply_text(code, text), permanent=500 <= code < 600)
 

@@ -8,7 +8,7 @@ import html
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -145,10 +145,29 @@ def list_id(cfg: Config) -> str:
     return label
 
 
+def check_sendable(cfg: Config, environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Return every `(key, message)` that would stop a message from being made; empty if none.
+
+    Run before a digest is frozen: a digest frozen and then not sent goes out later
+    together with the next one.
+    """
+    renderer = DigestRenderer(cfg, environ)
+    checks: list[Callable[[], object]] = [lambda: _sender(cfg)]
+    if cfg.digest.unsubscribe_url:
+        checks.append(renderer._secret)
+    problems: list[tuple[str, str]] = []
+    for check in checks:
+        try:
+            check()
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
 class DigestRenderer:
     """Renders digests from the site's templates, falling back to feedkit's defaults."""
 
-    def __init__(self, cfg: Config, environ: dict[str, str] | None = None) -> None:
+    def __init__(self, cfg: Config, environ: Mapping[str, str] | None = None) -> None:
         self.cfg = cfg
         self.environ = os.environ if environ is None else environ
         site_dir = cfg.path(cfg.digest.templates)

@@ -27,9 +27,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from feedkit import build
 from feedkit.config import Config, load_config
-from feedkit.errors import FeedkitError
+from feedkit.errors import ConfigError, FeedkitError
 from feedkit.loader import display_path, load_posts, public_posts
-from feedkit.sending import RunReport, run_digest, sender_factory
+from feedkit.sending import RunReport, run_digest, send_problems, sender_factory
 from feedkit.state import SenderLock, State
 from feedkit.subscribers import site_subscribers
 
@@ -44,6 +44,15 @@ RETRY_DEFERRED_EVERY = timedelta(minutes=15)
 class Slot:
     due: datetime  # the instant it is due (UTC)
     key: str  # wall-clock time and zone: "2026-03-29T02:30 Europe/Berlin"
+
+
+@dataclass(frozen=True)
+class SlotRun:
+    """A digest slot that was run, and whether that served it."""
+
+    slot: Slot
+    served: bool
+    why_not: str = ""  # when not served: what went wrong
 
 
 class CronSlots:
@@ -106,7 +115,7 @@ class DigestKeeper:
         self._done: set[str] = set()
         self._may_have_deferred = True  # until a look at the state says otherwise
 
-    def start(self, now: datetime) -> Slot | None:
+    def start(self, now: datetime) -> SlotRun | None:
         """Record slots missed beyond `catch_up` while feedkit was down, then serve what is due."""
         with SenderLock(self.state_path) as lock:
             lock.acquire(self.lock_timeout)
@@ -133,8 +142,12 @@ class DigestKeeper:
                         )
         return self.tick(now)
 
-    def tick(self, now: datetime) -> Slot | None:
-        """Serve the latest unserved slot due within `catch_up`; return it, or None."""
+    def tick(self, now: datetime) -> SlotRun | None:
+        """Serve the latest unserved slot due within `catch_up`; return how it went, or None.
+
+        A run that reached nobody (stopped, or no reader got the digest) leaves the slot
+        unserved, so the next tick tries again.
+        """
         window = self.slots.between(now - self.catch_up, now)
         retry_due = self._may_have_deferred and (
             self._last_retry is None or now - self._last_retry >= RETRY_DEFERRED_EVERY
@@ -165,13 +178,17 @@ class DigestKeeper:
                 report = self.run(state, slot, now, resume_only)
                 if report is not None and report.stopped:
                     log.info("stopped during slot %s; it resumes on the next start", slot.key)
-                    return slot
+                    return SlotRun(slot, False, "stopped")
+                why = _not_served(report, state.digest_for_slot(slot.key))
+                if why:
+                    log.error("digest slot %s not served: %s; tried again soon", slot.key, why)
+                    return SlotRun(slot, False, why)
                 summary = report.summary if report is not None else "done"
                 self._may_have_deferred = True
                 state.record_slot(DIGEST_JOB, slot.key, slot.due, "served", summary, now)
                 self._done.add(slot.key)
                 self._last_retry = now
-                return slot
+                return SlotRun(slot, True)
 
     def _retry_deferred(self, state: State, now: datetime) -> None:
         if self._last_retry is not None and now - self._last_retry < RETRY_DEFERRED_EVERY:
@@ -182,6 +199,20 @@ class DigestKeeper:
             return
         log.info("retrying readers a digest could not reach yet")
         self.run(state, Slot(now, "retry"), now, True)
+
+
+def _not_served(report: RunReport | None, slot_digest: str | None) -> str:
+    """Return why a slot's run did not serve it: the batch stopped, or the slot's own digest
+    reached none of the readers it tried; or "" if it was served."""
+    if report is None:
+        return ""
+    if report.halted is not None:
+        return str(report.halted)
+    for outcome in report.digests:
+        if outcome.id == slot_digest and outcome.reached_nobody:
+            counts = ", ".join(f"{n} {s}" for s, n in sorted(outcome.counts.items()))
+            return f"no reader was reached ({counts}); see feedkit digest --status"
+    return ""
 
 
 def _span(delta: timedelta) -> str:
@@ -215,6 +246,9 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
 
     def run(state: State, slot: Slot, now: datetime, resume_only: bool) -> RunReport:
         cfg = load_config(config_path)
+        missing = send_problems(cfg)  # all at once, before the build and anything stored
+        if missing:
+            raise ConfigError(missing)
         log.info(build_site(cfg, now))
         loaded = load_posts(cfg)
         subscribers, problems = site_subscribers(cfg)
@@ -233,6 +267,8 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
         )
         for line in report.summary.splitlines():
             log.info("%s", line)
+        if report.halted is not None:
+            log.error("the batch stopped: %s", report.halted)
         return report
 
     return run
@@ -254,16 +290,29 @@ def keeper_for(cfg: Config, config_path: Path, should_stop: Callable[[], bool]) 
     )
 
 
-def run_once(config_path: Path, now: datetime) -> list[str]:
-    """Do whatever is due at `now` (for cron or systemd timers) and return what was done."""
+def run_once(config_path: Path, now: datetime) -> tuple[list[str], str | None]:
+    """Do whatever is due at `now` (for cron or systemd timers); return what was done, and
+    what went wrong if a due digest slot could not be served.
+
+    The feeds are rebuilt on every call when `[build] schedule` is set (or no digest is
+    scheduled): cron runs this every few minutes, and with the build cache a rebuild that
+    finds nothing changed costs next to nothing, so the build needs no slot bookkeeping.
+    """
     cfg = load_config(config_path)
     done = []
-    if cfg.digest.schedule:
-        slot = keeper_for(cfg, config_path, lambda: False).start(now)
-        done.append(f"digest slot {slot.key} served" if slot else "no digest due")
-    else:
+    if cfg.build.schedule or not cfg.digest.schedule:
         done.append(build_site(cfg, now))
-    return done
+    if not cfg.digest.schedule:
+        return done, None
+    run = keeper_for(cfg, config_path, lambda: False).start(now)
+    if run is None:
+        done.append("no digest due")
+    elif run.served:
+        done.append(f"digest slot {run.slot.key} served")
+    else:
+        done.append(f"digest slot {run.slot.key} not served; the next run tries again")
+        return done, run.why_not
+    return done, None
 
 
 def serve(config_path: Path, clock: Callable[[], datetime]) -> None:

@@ -10,15 +10,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from feedkit.config import Config
-from feedkit.delivery import OutboxSender, Sender, SmtpSender, SmtpSettings
-from feedkit.digest import SAMPLE_READER, DigestRenderer, RenderedDigest, make_record, new_posts
+from feedkit.delivery import DeliveryError, OutboxSender, Sender, SmtpSender, SmtpSettings
+from feedkit.digest import (
+    SAMPLE_READER,
+    DigestRenderer,
+    RenderedDigest,
+    check_sendable,
+    make_record,
+    new_posts,
+)
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.models import Post
+from feedkit.refusals import RefusalStreak
 from feedkit.state import DigestRecord, Recipient, State
 from feedkit.subscribers import Subscriber, valid_address
 from feedkit.wire import html_sent_size
 
 log = logging.getLogger("feedkit.digest")
+RECENT = 10  # digests `--status` shows, and whose failed readers `--retry-failed` puts back
 
 
 @dataclass
@@ -31,9 +40,13 @@ class DigestOutcome:
     counts: dict[str, int] = field(default_factory=dict)  # status → recipients
     cards: int = 0
     overflow: int = 0
+    halted: bool = False  # the batch stopped: delivery could not work for anyone
 
-    def add(self, status: str) -> None:
-        self.counts[status] = self.counts.get(status, 0) + 1
+    @property
+    def reached_nobody(self) -> bool:
+        """Whether readers were tried and none of them got the digest."""
+        tried = sum(self.counts.get(s, 0) for s in ("sent", "failed", "deferred"))
+        return tried > 0 and not self.counts.get("sent")
 
 
 @dataclass
@@ -41,6 +54,11 @@ class RunReport:
     baseline: int | None = None  # set on the first run: posts recorded as already sent
     digests: list[DigestOutcome] = field(default_factory=list)
     stopped: bool = False  # asked to stop before every reader was served
+    halted: DeliveryError | None = None  # why the batch stopped for everyone, if it did
+
+    def total(self, *statuses: str) -> int:
+        """Return how many readers of this run's digests ended in one of `statuses`."""
+        return sum(d.counts.get(s, 0) for d in self.digests for s in statuses)
 
     @property
     def summary(self) -> str:
@@ -54,7 +72,7 @@ class RunReport:
         lines = []
         for d in self.digests:
             counts = ", ".join(f"{n} {status}" for status, n in sorted(d.counts.items()))
-            verb = "resumed" if d.resumed else "sent"
+            verb = "stopped" if d.halted else "resumed" if d.resumed else "sent"
             line = f"Digest {d.id} ({d.posts} post(s)) {verb}: {counts or 'no recipients'}"
             if d.overflow:
                 line += f"; {d.overflow} post(s) as title links to stay under the size limit"
@@ -96,8 +114,16 @@ def run_digest(
     resume_only: bool = False,
 ) -> RunReport:
     """Run one digest: record the archive on the first run, finish unfinished digests,
-    then freeze and send a digest of the posts nobody has had yet."""
+    then freeze and send a digest of the posts nobody has had yet.
+
+    Raises ConfigError before anything is stored if a message could not be made. If
+    delivery cannot work for anyone, the batch stops and `halted` says why; the readers
+    not reached stay in line for the next run.
+    """
     renderer = renderer or DigestRenderer(cfg)
+    problems = check_sendable(cfg, renderer.environ)
+    if problems:
+        raise ConfigError(problems)
     report = RunReport()
     plan = plan_run(state, public, send_latest=send_latest)
     if plan.first_run:
@@ -106,18 +132,27 @@ def run_digest(
         log.info("first run: %d post(s) recorded as already sent", len(plan.baseline))
 
     current = {s.key: s for s in subscribers}
-    for record, waiting in plan.resume:
-        outcome = DigestOutcome(record.id, len(record.posts), resumed=True)
-        report.digests.append(outcome)
-        _deliver(renderer, state, record, waiting, current, open_sender, now, outcome, should_stop)
+    try:
+        for record, waiting in plan.resume:
+            outcome = DigestOutcome(record.id, len(record.posts), resumed=True)
+            report.digests.append(outcome)
+            _deliver(
+                renderer, state, record, waiting, current, open_sender, now, outcome, should_stop
+            )
 
-    if plan.new and not resume_only and not should_stop():
-        record = make_record(plan.new, cfg, now, slot)
-        state.create_digest(record, [Recipient(s.key, s.name) for s in subscribers])
-        outcome = DigestOutcome(record.id, len(record.posts), resumed=False)
-        report.digests.append(outcome)
-        waiting = state.recipients(record.id, waiting_only=True)
-        _deliver(renderer, state, record, waiting, current, open_sender, now, outcome, should_stop)
+        if plan.new and not resume_only and not should_stop():
+            record = make_record(plan.new, cfg, now, slot)
+            state.create_digest(record, [Recipient(s.key, s.name) for s in subscribers])
+            outcome = DigestOutcome(record.id, len(record.posts), resumed=False)
+            report.digests.append(outcome)
+            waiting = state.recipients(record.id, waiting_only=True)
+            _deliver(
+                renderer, state, record, waiting, current, open_sender, now, outcome, should_stop
+            )
+    except DeliveryError as exc:  # nobody else could be reached either: stop here
+        report.halted = exc
+        if report.digests:
+            report.digests[-1].halted = True
     report.stopped = should_stop()
     return report
 
@@ -137,6 +172,7 @@ def _deliver(
         return
     rendered: RenderedDigest = renderer.render(record)  # once for every reader
     outcome.cards, outcome.overflow = rendered.cards, rendered.overflow
+    streak = RefusalStreak()
     sender = open_sender(record.id)
     try:
         for recipient in waiting:
@@ -148,16 +184,24 @@ def _deliver(
                 state.record_outcome(
                     record.id, recipient.email, "dropped", "no longer in the subscriber list", now
                 )
-                outcome.add("dropped")
                 continue
             message = renderer.message(rendered, record, subscriber)
             result = sender.send(message, subscriber.email)
             state.record_outcome(record.id, recipient.email, result.status, result.detail, now)
-            outcome.add(result.status)
             if result.status != "sent":
                 log.warning("%s: %s (%s)", subscriber.email, result.status, result.detail)
+            halt = streak.note(recipient.email, result.status, result.detail)
+            if halt is not None:
+                state.put_back(record.id, halt.put_back, now)
+                raise DeliveryError(halt.message)
     finally:
         sender.close()
+        # Count from the state file: it has the readers put back and those never tried.
+        emails = {r.email for r in waiting}
+        outcome.counts = {}
+        for r in state.recipients(record.id):
+            if r.email in emails:
+                outcome.counts[r.status] = outcome.counts.get(r.status, 0) + 1
 
 
 def sender_factory(
@@ -166,26 +210,23 @@ def sender_factory(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Callable[[str], Sender]:
     """Return a function that opens the configured delivery for one digest."""
-    env = os.environ if environ is None else environ
     if cfg.digest.delivery == "outbox":
         outbox = cfg.path(cfg.digest.outbox)
         return lambda digest_id: OutboxSender(outbox / digest_id)
+    settings, problems = _smtp_settings(cfg, os.environ if environ is None else environ)
+    if problems:
+        raise ConfigError(problems)
+    return lambda digest_id: SmtpSender(settings, sleep=sleep)
+
+
+def _smtp_settings(
+    cfg: Config, environ: Mapping[str, str]
+) -> tuple[SmtpSettings, list[tuple[str, str]]]:
+    """Return the SMTP settings with the password from the environment, and their problems."""
     smtp = cfg.smtp
-    password = env.get(smtp.password_env) or None
-    if smtp.username and password is None:
-        raise ConfigError(
-            [
-                (
-                    "smtp.password_env",
-                    f"the environment variable "
-                    f"{smtp.password_env} is not set; it must hold the password for "
-                    f"smtp.username",
-                )
-            ]
-        )
-    assert smtp.host is not None  # config validation requires it for smtp delivery
+    password = environ.get(smtp.password_env) or None
     settings = SmtpSettings(
-        host=smtp.host,
+        host=smtp.host or "",
         port=smtp.port,
         security=smtp.security,
         username=smtp.username,
@@ -194,7 +235,48 @@ def sender_factory(
         attempts=smtp.attempts,
         backoff=smtp.backoff,
     )
-    return lambda digest_id: SmtpSender(settings, sleep=sleep)
+    problems = settings.problems()
+    if smtp.username and password is None:  # said better than settings.problems() can
+        problems = [(k, m) for k, m in problems if k != "smtp.username"]
+        problems.append(
+            (
+                "smtp.password_env",
+                f"the environment variable {smtp.password_env} is not set; it must hold "
+                "the password for smtp.username",
+            )
+        )
+    return settings, problems
+
+
+def send_problems(cfg: Config, environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Return every `(key, message)` that would stop a digest from going out; empty if none."""
+    env = os.environ if environ is None else environ
+    problems = check_sendable(cfg, env)
+    if cfg.digest.delivery == "smtp":
+        problems.extend(_smtp_settings(cfg, env)[1])
+    return problems
+
+
+def digest_in_use(cfg: Config) -> bool:
+    """Return whether the site mails a digest at all, so its settings are worth checking."""
+    digest = cfg.digest
+    return bool(
+        digest.sender
+        or digest.delivery == "smtp"
+        or digest.schedule
+        or digest.unsubscribe_url
+        or cfg.path(digest.subscribers).exists()
+    )
+
+
+def put_failed_back(state: State, now: datetime, limit: int = RECENT) -> str:
+    """Put the failed readers of the digests `status_report` lists back in line; say so."""
+    counts = [state.put_back(record.id, None, now) for record, _ in state.recent_digests(limit)]
+    readers = sum(counts)
+    if not readers:
+        return "No failed readers to put back."
+    digests = sum(1 for n in counts if n)
+    return f"Put {readers} failed reader(s) of {digests} digest(s) back in line."
 
 
 def next_record(
@@ -284,7 +366,7 @@ def dry_run_report(
     return "\n".join(lines)
 
 
-def status_report(state: State | None, limit: int = 10) -> str:
+def status_report(state: State | None, limit: int = RECENT) -> str:
     """Return recent digests, each reader not reached with why, and the state's health."""
     if state is None:
         return "No digest has run yet."
@@ -294,6 +376,7 @@ def status_report(state: State | None, limit: int = 10) -> str:
             baseline = "recorded" if state.has_baseline() else "not recorded"
             return f"No digest sent yet (first-run archive {baseline})."
         lines = []
+        failed = 0
         for record, recipients in digests:
             counts: dict[str, int] = {}
             for r in recipients:
@@ -309,6 +392,12 @@ def status_report(state: State | None, limit: int = 10) -> str:
                     lines.append(
                         f"    {r.status:<8} {r.email}  {r.detail} ({r.attempts} attempt(s))"
                     )
+            failed += counts.get("failed", 0)
+        if failed:
+            lines.append(
+                f"{failed} reader(s) failed; once the cause is fixed, feedkit digest "
+                "--retry-failed puts them back in line"
+            )
         health = "intact" if state.integrity_ok() else "DAMAGED (integrity check failed)"
         lines.append(f"State file {state.path}: {health}")
         return "\n".join(lines)

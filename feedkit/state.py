@@ -222,11 +222,30 @@ class State:
         return [self.digest(r[0]) for r in rows]
 
     def recipients(self, digest_id: str, *, waiting_only: bool = False) -> list[Recipient]:
+        """Return a digest's readers in list order; `waiting_only`: those not yet served,
+        the least tried first, so a few readers refused every time never hold up the rest."""
         sql = "SELECT email, name, status, attempts, detail FROM recipients WHERE digest_id=?"
+        order = " ORDER BY rowid"
         if waiting_only:
             sql += " AND status IN ('pending', 'deferred')"
-        rows = self.conn.execute(sql + " ORDER BY rowid", (digest_id,))
+            order = " ORDER BY attempts, rowid"
+        rows = self.conn.execute(sql + order, (digest_id,))
         return [Recipient(*r) for r in rows]
+
+    def put_back(self, digest_id: str, emails: Iterable[str] | None, now: datetime) -> int:
+        """Make failed readers of a digest (all, if `emails` is None) pending again, in one
+        transaction; return how many. Their last refusal stays as the detail."""
+        sql = (
+            "UPDATE recipients SET status='pending', updated=? "
+            "WHERE digest_id=? AND status='failed'"
+        )
+        with _transaction(self.conn):
+            if emails is None:
+                return self.conn.execute(sql, (now.isoformat(), digest_id)).rowcount
+            return sum(
+                self.conn.execute(sql + " AND email=?", (now.isoformat(), digest_id, e)).rowcount
+                for e in emails
+            )
 
     def record_outcome(
         self, digest_id: str, email: str, status: str, detail: str, now: datetime

@@ -6,11 +6,16 @@
         server.drop("cy@example.com")             # hang up in her first DATA
         server.stall("di@example.com", seconds=3) # no reply to her first DATA for 3 s
         server.require_auth("ada", "secret")      # MAIL needs AUTH LOGIN/PLAIN first
+        server.refuse_all("554 5.7.1 Quota", at="mail", after=10)  # every MAIL from the 11th
+        server.refuse_all("554 No service", at="connect")          # refuse every greeting
+        server.clear_faults()                     # the server is fixed
         ... send to server.host, server.port ...
         server.messages, .connections, .logins, .quits, .attempts("ann@example.com")
 
 Faults count per address: "times=N" means the first N tries for that address (RCPTs for
 faults at "rcpt", DATA commands carrying it for faults at "data"); `times=None` means always.
+Faults for everyone (`refuse_all`) count transactions (MAIL commands) or, at "connect",
+connections: "after=N" lets the first N through.
 """
 
 from __future__ import annotations
@@ -64,10 +69,34 @@ class _Fault:
         return True
 
 
+@dataclass
+class _ServerFault:
+    at: str  # "connect" | "mail" | "rcpt" | "data"
+    reply: str
+    after: int  # transactions (connections, at "connect") let through first
+    times: int | None  # None: until cleared
+    used: int = 0
+
+    def fires(self, number: int) -> bool:
+        if number <= self.after or (self.times is not None and self.used >= self.times):
+            return False
+        self.used += 1
+        return True
+
+
 class _Protocol(SMTP):
     """aiosmtpd's SMTP with the number of its connection, for the record."""
 
     connection_number = 0
+    greeting: str | None = None  # a refusal to greet with instead of "220"
+
+    async def _handle_client(self) -> None:
+        if self.greeting is None:
+            await super()._handle_client()  # type: ignore[no-untyped-call]
+            return
+        await self.push(self.greeting)
+        if self.transport is not None:
+            self.transport.close()
 
 
 class _Controller(Controller):
@@ -78,6 +107,7 @@ class _Controller(Controller):
     def factory(self) -> SMTP:
         protocol = _Protocol(self.handler, **self.SMTP_kwargs)
         protocol.connection_number = self.owner._connection_made()
+        protocol.greeting = self.owner._server_fault("connect", protocol.connection_number)
         return protocol
 
     def _trigger_server(self) -> None:
@@ -107,6 +137,8 @@ class FaultySmtpServer:
         self._lock = threading.Lock()
         self._messages: list[Received] = []
         self._faults: dict[str, list[_Fault]] = {}
+        self._server_faults: list[_ServerFault] = []
+        self._transactions = 0
         self._rcpt_counts: Counter[str] = Counter()
         self._data_counts: Counter[str] = Counter()
         self._connections = 0
@@ -188,6 +220,23 @@ class FaultySmtpServer:
         with self._lock:
             self._credentials = (username, password)
 
+    def refuse_all(
+        self, reply: str, *, at: str = "mail", after: int = 0, times: int | None = None
+    ) -> None:
+        """Answer `reply` at `at` ("connect", "mail", "rcpt" or "data") whoever the mail is
+        for: from the transaction (connection, at "connect") after the first `after`, for
+        `times` of them (None: until `clear_faults`)."""
+        if at not in ("connect", "mail", "rcpt", "data"):
+            raise ValueError(f"at must be 'connect', 'mail', 'rcpt' or 'data', not {at!r}")
+        with self._lock:
+            self._server_faults.append(_ServerFault(at, reply, after, times))
+
+    def clear_faults(self) -> None:
+        """Forget every scripted fault: the server is fixed."""
+        with self._lock:
+            self._faults.clear()
+            self._server_faults.clear()
+
     def _add(self, address: str, fault: _Fault) -> None:
         if fault.at not in ("rcpt", "data"):
             raise ValueError(f"at must be 'rcpt' or 'data', not {fault.at!r}")
@@ -228,6 +277,12 @@ class FaultySmtpServer:
         with self._lock:
             return list(self._logins)
 
+    @property
+    def transactions(self) -> int:
+        """Return how many MAIL commands arrived, refused or not."""
+        with self._lock:
+            return self._transactions
+
     def attempts(self, address: str) -> int:
         """Return how many RCPT commands named `address`."""
         with self._lock:
@@ -244,6 +299,15 @@ class FaultySmtpServer:
         with self._lock:
             self._connections += 1
             return self._connections
+
+    def _server_fault(self, at: str, number: int | None = None) -> str | None:
+        """Return the reply of the first fault for everyone that fires at `at`, if any."""
+        with self._lock:
+            number = self._transactions if number is None else number
+            for fault in self._server_faults:
+                if fault.at == at and fault.fires(number):
+                    return fault.reply
+        return None
 
     def _authenticate(
         self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
@@ -270,6 +334,11 @@ class FaultySmtpServer:
             needs_auth = self._credentials is not None
         if needs_auth and not session.authenticated:
             return "530 5.7.0 Authentication required"
+        with self._lock:
+            self._transactions += 1
+        refusal = self._server_fault("mail")
+        if refusal is not None:
+            return refusal
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
@@ -288,8 +357,11 @@ class FaultySmtpServer:
         options: list[str],
     ) -> str:
         key = address.lower()
+        refusal = self._server_fault("rcpt")
         with self._lock:
             self._rcpt_counts[key] += 1
+            if refusal is not None:
+                return refusal
             for fault in self._faults.get(key, []):
                 if fault.at == "rcpt" and fault.fires():
                     return fault.reply
@@ -298,6 +370,11 @@ class FaultySmtpServer:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        refusal = self._server_fault("data")
+        if refusal is not None:
+            with self._lock:
+                self._data_counts.update(a.lower() for a in envelope.rcpt_tos)
+            return refusal
         fault = self._data_fault(envelope.rcpt_tos)
         if fault is not None and fault.kind == "reply":
             return fault.reply

@@ -278,3 +278,31 @@ def test_console_script_leaves_quickly_after_a_build_with_its_output_flushed(
     assert "nothing was written" in failed.stderr and "torn down" in failed.stderr
     other = console_script("check", cwd=cfg.root)
     assert other.returncode == 1 and "torn down" in other.stderr
+
+
+def test_check_reports_what_a_digest_send_would_miss(tmp_path: Path, runner: CliRunner) -> None:
+    from digest_site import SECRET_ENV, make_digest_site
+
+    make_digest_site(tmp_path, [("ann@example.org", "Ann")])
+    complete = (tmp_path / "feedkit.toml").read_text().replace(
+        'subscribers = "subscribers.csv"', 'subscribers = "subscribers.csv"\ndelivery = "smtp"'
+    ) + '\n[smtp]\nhost = "smtp.example.org"\nusername = "ada"\n'
+    sender = 'from = "Ada Quill <ada@example.org>"\n'
+    (tmp_path / "feedkit.toml").write_text(complete.replace(sender, ""))
+    config = str(tmp_path / "feedkit.toml")
+    unset = {**NOW_ENV, "FEEDKIT_UNSUBSCRIBE_SECRET": None, "FEEDKIT_SMTP_PASSWORD": None}
+    result = runner.invoke(main, ["check", "--config", config], env=unset)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: feedkit.toml: digest.from: is required to send a digest, e.g. "
+        'from = "Ada Quill <ada@example.org>"\n'
+        "feedkit.toml: digest.unsubscribe_url: needs a secret of at least 16 characters in "
+        "the environment variable FEEDKIT_UNSUBSCRIBE_SECRET\n"
+        "feedkit.toml: smtp.password_env: the environment variable FEEDKIT_SMTP_PASSWORD is "
+        "not set; it must hold the password for smtp.username\n"
+    )
+    (tmp_path / "feedkit.toml").write_text(complete)
+    env = {**unset, **SECRET_ENV, "FEEDKIT_SMTP_PASSWORD": "pa55-word"}
+    fixed = runner.invoke(main, ["check", "--config", config], env=env)
+    assert fixed.exit_code == 0, fixed.output
+    assert fixed.stdout.startswith("OK: ")

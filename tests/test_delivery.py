@@ -338,6 +338,40 @@ def test_starttls_against_a_server_without_it_raises_naming_smtp_security(
     assert sleeps == []
 
 
+@pytest.mark.parametrize(
+    "reply",
+    ["554 5.7.1 Sender address rejected: Access denied", "550 5.4.5 Daily sending quota exceeded"],
+)
+def test_a_refused_sender_raises_naming_digest_from_without_retrying(
+    smtp_server: FaultySmtpServer, reply: str
+) -> None:
+    smtp_server.refuse_all(reply, at="mail")
+    expected = (
+        f"digest.from: 127.0.0.1:{smtp_server.port} refused the sender ada@example.org "
+        f"({reply}): nobody can be sent mail until that is fixed"
+    )
+    with SmtpSender(settings_for(smtp_server), sleep=no_sleep) as sender:
+        with pytest.raises(DeliveryError) as caught:
+            sender.send(make_message(), ANN)
+        assert str(caught.value) == expected
+        smtp_server.clear_faults()  # the connection is still good for the next message
+        assert sender.send(make_message(), ANN).status == "sent"
+    assert smtp_server.transactions == 2
+    assert smtp_server.attempts(ANN) == 1
+    assert smtp_server.connections == 1
+
+
+def test_a_transient_refusal_of_the_sender_is_retried(smtp_server: FaultySmtpServer) -> None:
+    smtp_server.refuse_all("451 4.7.1 Rate limited, slow down", at="mail", times=2)
+    sleeps: list[float] = []
+    with SmtpSender(settings_for(smtp_server), sleep=sleeps.append) as sender:
+        outcome = sender.send(make_message(), ANN)
+    assert outcome.status == "sent"
+    assert sleeps == [2.0, 4.0]
+    assert smtp_server.transactions == 3
+    assert len(smtp_server.received_for(ANN)) == 1
+
+
 def test_message_without_from_raises(smtp_server: FaultySmtpServer) -> None:
     message = make_message()
     del message["From"]

@@ -17,6 +17,7 @@ from feedkit.state import State
 
 from conftest import NOW
 from digest_site import SECRET_ENV, make_digest_site, write_post
+from smtp_server import FaultySmtpServer
 
 BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
 UTC = ZoneInfo("UTC")
@@ -275,3 +276,123 @@ def test_daily_digest_at_0230_for_a_whole_year_sends_one_per_calendar_day(
     end = datetime(2026, 12, 31, 23, 0, tzinfo=tz)
     days = daily_0230_days(tmp_path / "state.db", tz, start, end, timedelta(hours=1))
     assert len(days) == 365 and set(days.values()) == {1}
+
+
+def test_schedule_once_rebuilds_on_the_build_schedule_between_digest_slots(
+    tmp_path: Path, runner
+) -> None:
+    from feedkit.cli import main
+
+    make_digest_site(
+        tmp_path,
+        [("ada@example.org", "Ada")],
+        extra_toml='schedule = "0 9 * * mon"\n\n[build]\nschedule = "*/15 * * * *"\n',
+    )
+    config = str(tmp_path / "feedkit.toml")
+    tuesday = datetime(2026, 11, 24, 14, 0, tzinfo=BERLIN)  # no digest slot due
+    env = {**SECRET_ENV, "FEEDKIT_NOW": tuesday.isoformat()}
+    result = runner.invoke(main, ["schedule", "--once", "--config", config], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "built feeds: 7 file(s) changed, 3 post(s) published",
+        "no digest due",
+    ]
+    assert (tmp_path / "public" / "atom.xml").exists()
+    write_post(tmp_path, "later", "Later post", tuesday + timedelta(minutes=10))
+    later = {**env, "FEEDKIT_NOW": (tuesday + timedelta(minutes=15)).isoformat()}
+    again = runner.invoke(main, ["schedule", "--once", "--config", config], env=later)
+    assert again.exit_code == 0, again.output
+    assert "Later post" in (tmp_path / "public" / "atom.xml").read_text(encoding="utf-8")
+
+
+def smtp_schedule_site(tmp_path: Path, server: FaultySmtpServer) -> str:
+    make_digest_site(
+        tmp_path,
+        [("ada@example.org", "Ada"), ("ben@example.org", "Ben"), ("cy@example.org", "Cy")],
+        extra_toml='schedule = "0 9 * * mon"\ndelivery = "smtp"\n'
+        f'\n[smtp]\nhost = "{server.host}"\nport = {server.port}\nsecurity = "none"\n'
+        "timeout = 5\nbackoff = 0\n",
+    )
+    return str(tmp_path / "feedkit.toml")
+
+
+def test_a_slot_that_reached_nobody_is_not_served_and_the_next_run_sends_it(
+    tmp_path: Path, runner, smtp_server: FaultySmtpServer
+) -> None:
+    from feedkit.cli import main
+
+    config = smtp_schedule_site(tmp_path, smtp_server)
+    monday = datetime(2026, 11, 23, 9, 5, tzinfo=BERLIN)
+
+    def once(when: datetime):
+        env = {**SECRET_ENV, "FEEDKIT_NOW": when.isoformat()}
+        return runner.invoke(main, ["schedule", "--once", "--config", config], env=env)
+
+    env = {**SECRET_ENV, "FEEDKIT_NOW": (monday - timedelta(days=1)).isoformat()}
+    assert runner.invoke(main, ["digest", "--config", config], env=env).exit_code == 0
+    write_post(tmp_path, "news", "Monday news", monday - timedelta(hours=2))
+    smtp_server.refuse_all("554 5.7.1 Sender address rejected", at="mail")
+    refused = once(monday)
+    assert refused.exit_code == 1
+    assert refused.stdout == (
+        "digest slot 2026-11-23T09:00 Europe/Berlin not served; the next run tries again\n"
+    )
+    assert "error: digest.from: " in refused.stderr
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        assert state.slot_status("digest", "2026-11-23T09:00 Europe/Berlin") is None
+    smtp_server.clear_faults()
+    fixed = once(monday + timedelta(minutes=10))
+    assert fixed.exit_code == 0, fixed.output
+    assert fixed.stdout == "digest slot 2026-11-23T09:00 Europe/Berlin served\n"
+    assert sorted(r for m in smtp_server.messages for r in m.rcpt_tos) == [
+        "ada@example.org",
+        "ben@example.org",
+        "cy@example.org",
+    ]
+    assert once(monday + timedelta(minutes=20)).stdout == "no digest due\n"
+
+
+def test_a_run_where_everyone_was_deferred_leaves_the_slot_open(tmp_path: Path) -> None:
+    from feedkit.sending import DigestOutcome, RunReport
+    from feedkit.state import DigestRecord
+
+    results = iter([{"deferred": 2}, {"failed": 1, "deferred": 1}, {"sent": 1, "deferred": 1}])
+    calls: list[bool] = []
+
+    def run(state, slot, now, resume_only):
+        calls.append(resume_only)
+        if not resume_only:  # the slot's digest, frozen on its first run
+            state.create_digest(DigestRecord("d", now, slot.key, ()), [])
+        report = RunReport()
+        report.digests.append(DigestOutcome("d", 1, resumed=resume_only, counts=next(results)))
+        return report
+
+    keeper = DigestKeeper(
+        CronSlots("0 9 * * *", UTC), timedelta(hours=12), tmp_path / "state.db", run
+    )
+    when = datetime(2026, 6, 1, 9, 1, tzinfo=UTC)
+    runs = [keeper.tick(when + timedelta(minutes=minutes)) for minutes in (0, 5, 10, 15)]
+    assert [r.served if r else None for r in runs] == [False, False, True, None]
+    assert runs[0] is not None and runs[0].why_not == (
+        "no reader was reached (2 deferred); see feedkit digest --status"
+    )
+    assert calls == [False, True, True]
+    with State.open(tmp_path / "state.db") as state:
+        assert state.slot_status("digest", "2026-06-01T09:00 UTC") == "served"
+
+
+def test_readers_of_an_older_digest_still_deferred_do_not_hold_a_slot_open(
+    tmp_path: Path,
+) -> None:
+    from feedkit.sending import DigestOutcome, RunReport
+
+    def run(state, slot, now, resume_only):  # no new posts: only an older digest resumed
+        report = RunReport()
+        report.digests.append(DigestOutcome("older", 1, resumed=True, counts={"deferred": 1}))
+        return report
+
+    keeper = DigestKeeper(
+        CronSlots("0 9 * * *", UTC), timedelta(hours=12), tmp_path / "state.db", run
+    )
+    served = keeper.tick(datetime(2026, 6, 1, 9, 1, tzinfo=UTC))
+    assert served is not None and served.served

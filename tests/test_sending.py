@@ -32,8 +32,13 @@ def smtp_toml(server: FaultySmtpServer, auth: bool = False) -> str:
     )
 
 
-def site(tmp_path: Path, server: FaultySmtpServer, auth: bool = False):
-    make_digest_site(tmp_path, READERS)
+def site(
+    tmp_path: Path,
+    server: FaultySmtpServer,
+    auth: bool = False,
+    readers: list[tuple[str, str]] = READERS,
+):
+    make_digest_site(tmp_path, readers)
     toml = (tmp_path / "feedkit.toml").read_text()
     toml = toml.replace(
         'subscribers = "subscribers.csv"', 'subscribers = "subscribers.csv"\ndelivery = "smtp"'
@@ -288,3 +293,271 @@ def test_dry_run_before_any_run_creates_no_state(tmp_path: Path) -> None:
     result = digest(tmp_path, "--dry-run")
     assert result.stdout.startswith("First run: would record 3 published post(s)")
     assert not (tmp_path / ".feedkit").exists()
+
+
+def test_test_copy_to_a_bad_address_is_a_usage_error_naming_to(tmp_path: Path) -> None:
+    make_digest_site(tmp_path, READERS[:1])
+    result = digest(tmp_path, "--to", "notanemail")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--to': 'notanemail' is not an email address"
+    )
+
+
+# -- refusals for everyone stop the batch; nobody is lost ------------------------------------
+
+MANY = [(f"reader{i:02d}@example.org", f"Reader {i}") for i in range(20)]
+EVERYONE = [address for address, _ in MANY]
+
+
+def statuses(tmp_path: Path) -> dict[str, str]:
+    """Return each reader's status in the newest digest, as the state file has it."""
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        ((_, recipients),) = state.recent_digests(1)
+    return {r.email: r.status for r in recipients}
+
+
+def copies(server: FaultySmtpServer) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for received in server.messages:
+        for rcpt in received.rcpt_tos:
+            counts[rcpt] = counts.get(rcpt, 0) + 1
+    return counts
+
+
+def many_readers_and_a_new_post(tmp_path: Path, server: FaultySmtpServer) -> None:
+    site(tmp_path, server, readers=MANY)
+    assert digest(tmp_path).exit_code == 0  # the first run records the archive
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+
+
+def everyone_gets_it_once_after_the_fix(tmp_path: Path, server: FaultySmtpServer) -> None:
+    server.clear_faults()
+    again = digest(tmp_path)
+    assert again.exit_code == 0, again.output
+    assert copies(server) == dict.fromkeys(EVERYONE, 1)
+    assert all(titles(m) == ["New post A"] for m in server.messages)
+    assert set(statuses(tmp_path).values()) == {"sent"}
+    assert digest(tmp_path).stdout == "No new posts since the last digest; nothing sent.\n"
+
+
+def test_a_refused_sender_stops_the_batch_and_the_readers_stay_pending(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    many_readers_and_a_new_post(tmp_path, smtp_server)
+    smtp_server.refuse_all("554 5.7.1 Sender address rejected: Access denied", at="mail")
+    result = digest(tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: digest.from: 127.0.0.1:{smtp_server.port} refused the sender "
+        "ada@example.org (554 5.7.1 Sender address rejected: Access denied): nobody can "
+        "be sent mail until that is fixed\n"
+        "The batch stopped: 20 reader(s) stay pending and get this digest at the next run; "
+        "see feedkit digest --status\n"
+    )
+    assert result.stdout.endswith(" stopped: 20 pending\n")
+    assert smtp_server.transactions == 1  # one try was enough to know
+    assert smtp_server.messages == []
+    assert set(statuses(tmp_path).values()) == {"pending"}
+    everyone_gets_it_once_after_the_fix(tmp_path, smtp_server)
+
+
+def test_a_quota_from_the_11th_message_on_leaves_the_rest_pending(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    many_readers_and_a_new_post(tmp_path, smtp_server)
+    smtp_server.refuse_all("554 5.7.0 Daily sending quota exceeded", at="mail", after=10)
+    result = digest(tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout.endswith(" stopped: 10 pending, 10 sent\n")
+    assert "(554 5.7.0 Daily sending quota exceeded)" in result.stderr
+    assert len(smtp_server.messages) == 10
+    rows = statuses(tmp_path)
+    assert [rows[a] for a in EVERYONE] == ["sent"] * 10 + ["pending"] * 10
+    everyone_gets_it_once_after_the_fix(tmp_path, smtp_server)
+
+
+def test_the_same_refusal_for_five_readers_in_a_row_is_about_the_sender(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    many_readers_and_a_new_post(tmp_path, smtp_server)
+    smtp_server.refuse_all("550 5.7.1 Daily sending quota exceeded", at="rcpt", after=10)
+    result = digest(tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: 5 readers in a row were refused with the same reply (550 5.7.1 Daily "
+        "sending quota exceeded): that is a refusal of the sender or of the message, not of "
+        "each reader, so the batch stopped and they were put back in line "
+        "(reader10@example.org, reader11@example.org, reader12@example.org, "
+        "reader13@example.org, reader14@example.org). If these addresses really are "
+        "dead, remove them from the subscriber list\n"
+        "The batch stopped: 10 reader(s) stay pending and get this digest at the next run; "
+        "see feedkit digest --status\n"
+    )
+    assert len(smtp_server.messages) == 10
+    assert [smtp_server.attempts(a) for a in EVERYONE[10:]] == [1] * 5 + [0] * 5
+    rows = statuses(tmp_path)
+    assert [rows[a] for a in EVERYONE] == ["sent"] * 10 + ["pending"] * 10
+    everyone_gets_it_once_after_the_fix(tmp_path, smtp_server)
+
+
+def test_a_refused_connection_stops_the_batch_and_the_readers_stay_pending(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    many_readers_and_a_new_post(tmp_path, smtp_server)
+    # Five readers get the digest; then the server hangs up and refuses the new connection.
+    smtp_server.refuse_all("421 4.3.2 Shutting down", at="rcpt", after=5, times=1)
+    smtp_server.refuse_all("554 5.7.1 No SMTP service for you", at="connect", after=1)
+    result = digest(tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: smtp.host: 127.0.0.1:{smtp_server.port} refuses to take mail from this "
+        "host: 554 5.7.1 No SMTP service for you\n"
+        "The batch stopped: 15 reader(s) stay pending and get this digest at the next run; "
+        "see feedkit digest --status\n"
+    )
+    rows = statuses(tmp_path)
+    assert [rows[a] for a in EVERYONE] == ["sent"] * 5 + ["pending"] * 15
+    everyone_gets_it_once_after_the_fix(tmp_path, smtp_server)
+
+
+def test_dead_mailboxes_in_a_row_fail_each_reader_and_the_batch_goes_on(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    many_readers_and_a_new_post(tmp_path, smtp_server)
+    for address in EVERYONE[3:10]:  # the same reply, but it says the mailbox does not exist
+        smtp_server.reject(address, reply="550 5.1.1 Mailbox unavailable")
+    result = digest(tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout.endswith(" sent: 7 failed, 13 sent\n")
+    assert result.stderr == "error: 7 recipient(s) not reached; see feedkit digest --status\n"
+    assert sorted(copies(smtp_server)) == EVERYONE[:3] + EVERYONE[10:]
+
+
+def test_the_same_transient_refusal_three_times_in_a_row_stops_the_batch(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    many_readers_and_a_new_post(tmp_path, smtp_server)
+    smtp_server.refuse_all("451 4.7.0 Too many connections, try again later", at="rcpt")
+    result = digest(tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: 3 readers in a row were deferred with the same reply (451 4.7.0 Too many "
+        "connections, try again later (4 attempts)): the server turns everyone away for "
+        "now, so the batch stopped instead of trying every reader\n"
+        "The batch stopped: 20 reader(s) stay pending and get this digest at the next run; "
+        "see feedkit digest --status\n"
+    )
+    assert [smtp_server.attempts(a) for a in EVERYONE] == [4] * 3 + [0] * 17
+    rows = statuses(tmp_path)
+    assert [rows[a] for a in EVERYONE] == ["deferred"] * 3 + ["pending"] * 17
+    assert smtp_server.messages == []
+    # Still refused: the next run tries readers not tried yet, not the same three again.
+    assert digest(tmp_path).exit_code == 1
+    assert [smtp_server.attempts(a) for a in EVERYONE] == [4] * 6 + [0] * 14
+    everyone_gets_it_once_after_the_fix(tmp_path, smtp_server)
+
+
+def test_a_server_turning_everyone_away_costs_three_readers_retries_not_all(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    cfg = site(tmp_path, smtp_server, readers=MANY)
+    toml = (tmp_path / "feedkit.toml").read_text().replace("backoff = 0", "backoff = 2")
+    (tmp_path / "feedkit.toml").write_text(toml)
+    cfg = load_config(tmp_path / "feedkit.toml")
+    subscribers, _ = load_subscribers(tmp_path / "subscribers.csv", "subscribers.csv")
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    sleeps: list[float] = []
+    open_sender = sender_factory(cfg, {}, sleep=sleeps.append)
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        run_digest(cfg, state, public(cfg), subscribers, open_sender, NOW, renderer=renderer)
+        write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+        smtp_server.refuse_all("421 4.7.0 Try again later", at="mail")
+        report = run_digest(
+            cfg, state, public(cfg), subscribers, open_sender, NOW, renderer=renderer
+        )
+    assert report.halted is not None
+    assert sleeps == [2.0, 4.0, 8.0] * 3  # 42 s in all, where every reader used to wait 14 s
+    assert smtp_server.transactions == 12
+
+
+def test_retry_failed_puts_failed_readers_back_and_sends_them(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    many_readers_and_a_new_post(tmp_path, smtp_server)
+    smtp_server.reject("reader03@example.org")
+    smtp_server.reject("reader07@example.org")
+    assert digest(tmp_path).exit_code == 1
+    status = digest(tmp_path, "--status")
+    assert status.stdout.rstrip().splitlines()[-2] == (
+        "2 reader(s) failed; once the cause is fixed, feedkit digest --retry-failed "
+        "puts them back in line"
+    )
+    assert digest(tmp_path).stdout.startswith("No new posts")  # failed stays failed
+    smtp_server.clear_faults()
+    result = digest(tmp_path, "--retry-failed")
+    assert result.exit_code == 0, result.output
+    digest_id = result.stdout.splitlines()[1].split()[1]
+    assert result.stdout == (
+        f"Put 2 failed reader(s) of 1 digest(s) back in line.\n"
+        f"Digest {digest_id} (1 post(s)) resumed: 2 sent\n"
+    )
+    assert copies(smtp_server) == dict.fromkeys(EVERYONE, 1)
+    assert set(statuses(tmp_path).values()) == {"sent"}
+    nothing = digest(tmp_path, "--retry-failed")
+    assert nothing.stdout == (
+        "No failed readers to put back.\nNo new posts since the last digest; nothing sent.\n"
+    )
+
+
+def test_retry_failed_with_status_is_a_usage_error(tmp_path: Path) -> None:
+    make_digest_site(tmp_path, READERS[:1])
+    result = digest(tmp_path, "--retry-failed", "--status")
+    assert result.exit_code == 2
+    assert "--retry-failed cannot be combined with --status" in result.stderr
+
+
+# -- what a send needs is checked before a digest is frozen -----------------------------------
+
+
+def test_a_missing_secret_freezes_nothing_and_the_fix_sends_one_digest(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    site(tmp_path, smtp_server)
+    digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=2))
+    unset = {"FEEDKIT_UNSUBSCRIBE_SECRET": ""}
+    result = digest(tmp_path, env=unset)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: feedkit.toml: digest.unsubscribe_url: needs a secret of at least 16 "
+        "characters in the environment variable FEEDKIT_UNSUBSCRIBE_SECRET\n"
+    )
+    assert digest(tmp_path, "--status").stdout.startswith("No digest sent yet")
+    write_post(tmp_path, "new-b", "New post B", NOW - timedelta(hours=1))
+    fixed = digest(tmp_path)
+    assert fixed.exit_code == 0, fixed.output
+    for address, _ in READERS:
+        (received,) = smtp_server.received_for(address)
+        assert titles(received) == ["New post A", "New post B"]
+
+
+def test_every_missing_send_setting_is_reported_at_once(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    site(tmp_path, smtp_server, auth=True)
+    toml = (tmp_path / "feedkit.toml").read_text()
+    (tmp_path / "feedkit.toml").write_text(
+        toml.replace('from = "Ada Quill <ada@example.org>"\n', "")
+    )
+    result = digest(tmp_path, env={"FEEDKIT_UNSUBSCRIBE_SECRET": "short"})
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: feedkit.toml: digest.from: is required to send a digest, e.g. "
+        'from = "Ada Quill <ada@example.org>"\n'
+        "feedkit.toml: digest.unsubscribe_url: needs a secret of at least 16 characters in "
+        "the environment variable FEEDKIT_UNSUBSCRIBE_SECRET\n"
+        "feedkit.toml: smtp.password_env: the environment variable FEEDKIT_SMTP_PASSWORD is "
+        "not set; it must hold the password for smtp.username\n"
+    )
+    assert not (tmp_path / ".feedkit" / "state.db").exists()
