@@ -260,6 +260,7 @@ def check(config_path: Path, strict: bool) -> None:
     from feedkit.build import plan_build
     from feedkit.loader import check_bodies, load_posts
     from feedkit.sending import digest_in_use, send_problems
+    from feedkit.subscribers import site_subscribers
 
     cfg = _load(config_path)
     now = now_from_env()
@@ -268,8 +269,13 @@ def check(config_path: Path, strict: bool) -> None:
     body_warnings = check_bodies(loaded.posts)
     plan = plan_build(cfg, now, loaded=loaded)
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
+    subscribers: list[Subscriber] = []
+    mails = digest_in_use(cfg)
+    if mails and cfg.path(cfg.digest.subscribers).exists():
+        subscribers, skipped = site_subscribers(cfg)
+        warnings += tuple(skipped)
     report(warnings)
-    if digest_in_use(cfg) and (problems := send_problems(cfg)):
+    if mails and (problems := send_problems(cfg, subscribers=subscribers)):
         raise ConfigError(problems)  # a digest could not be sent from here
     if strict and warnings:
         click.echo(f"error: {len(warnings)} warning(s) and --strict is on", err=True)
@@ -363,7 +369,7 @@ def digest(
             if readonly is not None:
                 readonly.close()
         return
-    problems = send_problems(cfg)  # all at once, before anything is stored
+    problems = send_problems(cfg, subscribers=subscribers)  # all at once, before any is stored
     if problems:
         raise ConfigError(problems)
     # One sender at a time per state file; a second run waits, then finds nothing left to send.

@@ -145,20 +145,32 @@ def list_id(cfg: Config) -> str:
     return label
 
 
-def check_sendable(cfg: Config, environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+def check_sendable(
+    cfg: Config,
+    environ: Mapping[str, str] | None = None,
+    subscribers: Sequence[Subscriber] = (),
+) -> list[tuple[str, str]]:
     """Return every `(key, message)` that would stop a message from being made; empty if none.
 
     Run before a digest is frozen: a digest frozen and then not sent goes out later
-    together with the next one.
+    together with the next one, and one stopped half-way has served only some readers.
     """
     renderer = DigestRenderer(cfg, environ)
-    checks: list[Callable[[], object]] = [lambda: _sender(cfg)]
+    checks: list[Callable[[], object]] = [lambda: _sender(cfg), lambda: list_id(cfg)]
     if cfg.digest.unsubscribe_url:
         checks.append(renderer._secret)
     problems: list[tuple[str, str]] = []
     for check in checks:
         try:
             check()
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    if subscribers and not problems:
+        # A reader's link differs from another's only by the address in it (the token has
+        # one length): if the longest address fits in the header, every reader's does.
+        longest = max(subscribers, key=lambda s: len(quote(s.email, safe="")))
+        try:
+            renderer.list_unsubscribe(longest.email)
         except ConfigError as exc:
             problems.extend(exc.problems)
     return problems
@@ -377,21 +389,23 @@ class DigestRenderer:
         msg.set_raw(
             "List-Id", fold("List-Id", [*text_tokens(cfg.title, True), f"<{list_id(cfg)}>"])
         )
-        address = quote(self._unsubscribe_address(), safe="@!$'*+=")
-        mailto = f"<mailto:{address}?subject=unsubscribe>"
+        msg.set_raw("List-Unsubscribe", self.list_unsubscribe(email, unsubscribe))
         if unsubscribe.startswith("https:"):
-            msg.set_raw("List-Unsubscribe", self._one_click(unsubscribe, mailto, email))
             msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        else:
-            msg.set_raw("List-Unsubscribe", fold("List-Unsubscribe", [mailto]))
         msg["Precedence"] = "bulk"
         # Quoted-printable keeps every line under 998 octets whatever the templates do.
         msg.set_content(text_body, subtype="plain", charset="utf-8", cte="quoted-printable")
         msg.add_alternative(html_body, subtype="html", charset="utf-8", cte="quoted-printable")
         return msg
 
-    def _one_click(self, url: str, mailto: str, email: str) -> str:
-        """Return the List-Unsubscribe value with the https URL first (RFC 8058)."""
+    def list_unsubscribe(self, email: str, url: str | None = None) -> str:
+        """Return the reader's List-Unsubscribe value: the https link first (RFC 8058), then
+        the mailto; `url` is their unsubscribe link if already made."""
+        url = url or self.unsubscribe_link(email)
+        address = quote(self._unsubscribe_address(), safe="@!$'*+=")
+        mailto = f"<mailto:{address}?subject=unsubscribe>"
+        if not url.startswith("https:"):
+            return fold("List-Unsubscribe", [mailto])
         try:
             return fold("List-Unsubscribe", [f"<{url}>,", mailto])
         except HeaderLineTooLong as exc:

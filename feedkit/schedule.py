@@ -246,14 +246,14 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
 
     def run(state: State, slot: Slot, now: datetime, resume_only: bool) -> RunReport:
         cfg = load_config(config_path)
-        missing = send_problems(cfg)  # all at once, before the build and anything stored
+        subscribers, problems = site_subscribers(cfg)
+        for problem in problems:
+            log.warning("%s", problem)
+        missing = send_problems(cfg, subscribers=subscribers)  # all at once, before anything
         if missing:
             raise ConfigError(missing)
         log.info(build_site(cfg, now))
         loaded = load_posts(cfg)
-        subscribers, problems = site_subscribers(cfg)
-        for problem in problems:
-            log.warning("%s", problem)
         report = run_digest(
             cfg,
             state,

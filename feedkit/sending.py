@@ -121,7 +121,7 @@ def run_digest(
     not reached stay in line for the next run.
     """
     renderer = renderer or DigestRenderer(cfg)
-    problems = check_sendable(cfg, renderer.environ)
+    problems = check_sendable(cfg, renderer.environ, subscribers)
     if problems:
         raise ConfigError(problems)
     report = RunReport()
@@ -248,10 +248,15 @@ def _smtp_settings(
     return settings, problems
 
 
-def send_problems(cfg: Config, environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
-    """Return every `(key, message)` that would stop a digest from going out; empty if none."""
+def send_problems(
+    cfg: Config,
+    environ: Mapping[str, str] | None = None,
+    subscribers: Sequence[Subscriber] = (),
+) -> list[tuple[str, str]]:
+    """Return every `(key, message)` that would stop a digest from going out to
+    `subscribers`; empty if none."""
     env = os.environ if environ is None else environ
-    problems = check_sendable(cfg, env)
+    problems = check_sendable(cfg, env, subscribers)
     if cfg.digest.delivery == "smtp":
         problems.extend(_smtp_settings(cfg, env)[1])
     return problems

@@ -10,11 +10,13 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from feedkit.cli import main
 from feedkit.config import load_config
 from feedkit.digest import DigestRenderer, make_record, unsubscribe_token
 from feedkit.errors import ConfigError
-from feedkit.state import DigestRecord
+from feedkit.state import DigestRecord, State
 from feedkit.subscribers import Subscriber
 from feedkit.wire import wire_bytes
 
@@ -109,6 +111,38 @@ def test_unsubscribe_url_too_long_for_a_header_line_is_refused_before_sending(
         "characters of link, and a link cannot be folded; make the URL shorter\n"
     )
     assert outbox_messages(tmp_path) == {}
+
+
+def test_one_reader_whose_link_cannot_fit_stops_the_run_before_anything_is_frozen(
+    tmp_path: Path,
+) -> None:
+    long_address = "a" * 64 + "@" + "b" * 60 + "." + "c" * 60 + ".example.org"
+    readers = [("ann@example.org", "Ann"), (long_address, "Long"), ("bo@example.org", "Bo")]
+    make_digest_site(tmp_path, readers, posts=2)
+    assert digest_command(tmp_path).exit_code == 0  # the first run records the archive
+    pattern = "https://e.io/" + "u" * 760 + "?t={token}&e={email}"
+    toml = (tmp_path / "feedkit.toml").read_text()
+    toml = re.sub(r'unsubscribe_url = ".*"', f'unsubscribe_url = "{pattern}"', toml)
+    (tmp_path / "feedkit.toml").write_text(toml)
+    write_post(tmp_path, "new", "New post", NOW - timedelta(hours=1))
+    length = len(pattern.format(token="t" * 32, email=long_address.replace("@", "%40")))
+    expected = (
+        f"feedkit.toml: digest.unsubscribe_url: gives a {length:,}-character link for "
+        f"{long_address}, but a List-Unsubscribe header line holds at most {LONGEST_URL} "
+        "characters of link, and a link cannot be folded; make the URL shorter\n"
+    )
+
+    check = CliRunner().invoke(
+        main,
+        ["check", "--config", str(tmp_path / "feedkit.toml")],
+        env={"FEEDKIT_NOW": NOW.isoformat(), **SECRET_ENV},
+    )
+    assert (check.exit_code, check.stderr) == (1, "error: " + expected)
+    result = digest_command(tmp_path)
+    assert (result.exit_code, result.stderr) == (1, "error: " + expected)
+    assert outbox_messages(tmp_path) == {}  # nobody got a copy, not even Ann before him
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        assert state.unfinished_digests() == [] and state.recent_digests() == []
 
 
 def header_message(tmp_path: Path, reader: Subscriber, extra_toml: str = "") -> bytes:
