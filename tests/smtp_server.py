@@ -55,7 +55,7 @@ class Received:
 
 @dataclass
 class _Fault:
-    kind: str  # "reply" | "drop" | "stall"
+    kind: str  # "reply" | "drop" | "stall" | "lose-ack"
     at: str  # "rcpt" | "data"
     times: int | None  # None: always
     reply: str = ""
@@ -210,6 +210,11 @@ class FaultySmtpServer:
     def drop(self, address: str, times: int | None = 1) -> None:
         """Close the connection, unanswered, after the data of the first `times` DATAs."""
         self._add(address, _Fault("drop", "data", times))
+
+    def lose_ack(self, address: str, times: int | None = 1) -> None:
+        """Keep the message of the first `times` DATAs, then hang up before saying so: the
+        client cannot know the message arrived (a lost acknowledgement)."""
+        self._add(address, _Fault("lose-ack", "data", times))
 
     def stall(self, address: str, times: int | None = 1, *, seconds: float = 5.0) -> None:
         """Say nothing for `seconds` after the data of the first `times` DATAs, then hang up."""
@@ -378,7 +383,7 @@ class FaultySmtpServer:
         fault = self._data_fault(envelope.rcpt_tos)
         if fault is not None and fault.kind == "reply":
             return fault.reply
-        if fault is not None:
+        if fault is not None and fault.kind != "lose-ack":
             if fault.kind == "stall":
                 await asyncio.sleep(fault.seconds)
             # Hang up without an answer; our task is then cancelled by connection_lost.
@@ -403,6 +408,10 @@ class FaultySmtpServer:
         )
         with self._lock:
             self._messages.append(received)
+        if fault is not None:  # lose-ack: kept, and the reply never goes out
+            if transport is not None:
+                transport.close()
+            await asyncio.sleep(30)
         return "250 2.0.0 OK queued"
 
     def _data_fault(self, rcpt_tos: list[str]) -> _Fault | None:

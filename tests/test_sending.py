@@ -110,6 +110,26 @@ def test_451_then_success_is_retried_and_delivered_once(
     assert len(smtp_server.messages) == 6
 
 
+def test_a_lost_acknowledgement_sends_that_one_message_twice_with_one_message_id(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # What README promises: the one message whose acknowledgement was lost goes again, the
+    # same message; nobody else gets a second copy, and nobody gets a third.
+    site(tmp_path, smtp_server)
+    digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    smtp_server.lose_ack("reader2@example.org", times=1)
+    result = digest(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "6 sent" in result.stdout
+    assert {a: n for a, n in copies(smtp_server).items() if n != 1} == {"reader2@example.org": 2}
+    first, second = smtp_server.received_for("reader2@example.org")
+    assert first.raw == second.raw  # the same bytes, so the same Message-ID
+    assert first.message["Message-ID"] == second.message["Message-ID"]
+    assert digest(tmp_path).stdout == "No new posts since the last digest; nothing sent.\n"
+    assert len(smtp_server.messages) == 7
+
+
 def test_550_for_one_reader_does_not_stop_the_others(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:
