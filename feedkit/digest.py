@@ -9,7 +9,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -353,7 +353,8 @@ class DigestRenderer:
         while (over := html_sent_size(message) - self.cfg.digest.max_bytes) > 0:
             # This reader's name and link need more room than the margin: fewer full cards.
             reserve += over
-            message = self._message(self.render(record, reserve), record, subscriber)
+            fewer = replace(self.render(record, reserve), subject=rendered.subject)
+            message = self._message(fewer, record, subscriber)
         return message
 
     def _message(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -23,7 +24,7 @@ from feedkit.errors import ConfigError, FeedkitError
 from feedkit.models import Post
 from feedkit.refusals import RefusalStreak
 from feedkit.state import DigestRecord, Recipient, State
-from feedkit.subscribers import Subscriber, valid_address
+from feedkit.subscribers import AddressError, Subscriber, mail_address
 from feedkit.wire import html_sent_size
 
 log = logging.getLogger("feedkit.digest")
@@ -305,14 +306,16 @@ def send_test_copy(
     cfg: Config, state: State | None, public: Sequence[Post], address: str, now: datetime
 ) -> str:
     """Send one copy of the next digest to `address`; change no state."""
-    if not valid_address(address):
-        raise FeedkitError(f"--to: {address!r} is not an email address")
+    try:
+        address = mail_address(address)  # as a subscriber's would be sent to
+    except AddressError as exc:
+        raise FeedkitError(f"--to: {address!r} is not an email address: {exc}") from exc
     record, why = next_record(cfg, state, public, now)
     renderer = DigestRenderer(cfg)
     rendered = renderer.render(record)
+    # The subject goes through the message's own header folding, as every reader's does.
+    rendered = dataclasses.replace(rendered, subject=f"[test] {rendered.subject}")
     message = renderer.message(rendered, record, Subscriber(address, ""))
-    del message["Subject"]
-    message["Subject"] = f"[test] {rendered.subject}"
     sender = sender_factory(cfg)(f"test-{record.id}")
     try:
         result = sender.send(message, address)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 from datetime import timedelta
 from email import policy
+from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from feedkit.state import State
 from feedkit.subscribers import load_subscribers
 
 from conftest import NOW
-from digest_site import SECRET_ENV, make_digest_site, public, write_post
+from digest_site import SECRET_ENV, make_digest_site, public, raw_fields, write_post
 from smtp_server import FaultySmtpServer
 
 READERS = [(f"reader{i}@example.org", f"Reader {i}") for i in range(6)]
@@ -306,6 +307,26 @@ def test_dry_run_and_test_copy_change_no_state(tmp_path: Path, smtp_server) -> N
     assert state_bytes(tmp_path) == before
     # The real run still sends the post to everyone.
     assert "6 sent" in digest(tmp_path).stdout
+
+
+def test_test_copy_subject_keeps_its_spaces_and_goes_to_the_address_as_readers_do(
+    tmp_path: Path,
+) -> None:
+    make_digest_site(tmp_path, READERS[:1])
+    digest(tmp_path)
+    write_post(tmp_path, "new-a", "“Curly” 🚀 日本語 post", NOW - timedelta(hours=1))
+    result = digest(tmp_path, "--to", "Me@EXÄMPLE.de")
+    assert result.exit_code == 0, result.output
+    assert "sent to Me@xn--exmple-cua.de" in result.stdout  # its domain in ASCII form
+    (copy,) = (tmp_path / "outbox").glob("test-*/*.eml")
+    assert copy.name == "%4De@xn--exmple-cua.de.eml"
+    raw = copy.read_bytes()
+    field = raw_fields(raw)["Subject"]
+    assert field.isascii() and b"=?utf-8?" in field  # encoded words, folded by us
+    assert max(len(line) for line in field.split(b"\r\n")) <= 78
+    words = decode_header(field.decode()[len("Subject: ") :])
+    decoded = str(make_header(words))
+    assert decoded == "[test] Example Blog: “Curly” 🚀 日本語 post"  # spaces kept
 
 
 def test_dry_run_before_any_run_creates_no_state(tmp_path: Path) -> None:
