@@ -36,10 +36,11 @@ def about_the_mailbox(detail: str) -> bool:
 
 @dataclass(frozen=True)
 class Halt:
-    """Why the batch stops, and the readers that were failed for it and wait again."""
+    """Why the batch stops, and the readers refused in the run that proved it (still waiting:
+    their refusals were the sender's, so they were never recorded as failed)."""
 
     message: str
-    put_back: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
 
 
 class RefusalStreak:
@@ -66,7 +67,7 @@ class RefusalStreak:
             return Halt(
                 f"{count} readers in a row were refused with the same reply ({detail}): that "
                 "is a refusal of the sender or of the message, not of each reader, so the "
-                f"batch stopped and they were put back in line ({listed}). If these "
+                f"batch stopped and they stay in line ({listed}). If these "
                 "addresses really are dead, remove them from the subscriber list",
                 tuple(self._readers),
             )
@@ -77,3 +78,9 @@ class RefusalStreak:
                 "every reader"
             )
         return None
+
+    @property
+    def suspects(self) -> tuple[str, ...]:
+        """Return the readers of the current run of one permanent refusal: whether it is
+        theirs or the sender's is not known until the run breaks or grows to a halt."""
+        return tuple(self._readers) if self._status == "failed" else ()

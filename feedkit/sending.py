@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from feedkit.config import Config
-from feedkit.delivery import DeliveryError, OutboxSender, Sender, SmtpSender, SmtpSettings
+from feedkit.delivery import (
+    DeliveryError,
+    OutboxSender,
+    Outcome,
+    Sender,
+    SmtpSender,
+    SmtpSettings,
+)
 from feedkit.digest import (
     SAMPLE_READER,
     DigestRenderer,
@@ -174,6 +181,15 @@ def _deliver(
     rendered: RenderedDigest = renderer.render(record)  # once for every reader
     outcome.cards, outcome.overflow = rendered.cards, rendered.overflow
     streak = RefusalStreak()
+    # Refusals that may yet prove to be the sender's are recorded once they prove to be the
+    # reader's: a run stopped (or killed) meanwhile leaves those readers pending, not failed.
+    held: dict[str, Outcome] = {}
+
+    def record_result(email: str, result: Outcome) -> None:
+        state.record_outcome(record.id, email, result.status, result.detail, now)
+        if result.status != "sent":
+            log.warning("%s: %s (%s)", email, result.status, result.detail)
+
     sender = open_sender(record.id)
     try:
         for recipient in waiting:
@@ -188,13 +204,20 @@ def _deliver(
                 continue
             message = renderer.message(rendered, record, subscriber)
             result = sender.send(message, subscriber.email)
-            state.record_outcome(record.id, recipient.email, result.status, result.detail, now)
-            if result.status != "sent":
-                log.warning("%s: %s (%s)", subscriber.email, result.status, result.detail)
             halt = streak.note(recipient.email, result.status, result.detail)
-            if halt is not None:
-                state.put_back(record.id, halt.put_back, now)
+            if halt is not None:  # those held stay pending
+                if recipient.email not in halt.refused:  # deferred: it waits either way
+                    record_result(recipient.email, result)
                 raise DeliveryError(halt.message)
+            suspects = streak.suspects
+            for email in [e for e in held if e not in suspects]:
+                record_result(email, held.pop(email))
+            if recipient.email in suspects:
+                held[recipient.email] = result
+            else:
+                record_result(recipient.email, result)
+        for email, result in held.items():  # the batch ended before the run proved anything
+            record_result(email, result)
     finally:
         sender.close()
         # Count from the state file: it has the readers put back and those never tried.

@@ -46,7 +46,7 @@ def test_the_same_permanent_refusal_five_times_in_a_row_halts_and_puts_all_five_
         assert streak.note(f"r{n}@example.org", *quota) is None
     halt = streak.note("r5@example.org", *quota)
     assert halt is not None
-    assert halt.put_back == tuple(f"r{n}@example.org" for n in range(1, 6))
+    assert halt.refused == tuple(f"r{n}@example.org" for n in range(1, 6))
     assert halt.message.startswith("5 readers in a row were refused with the same reply")
 
 
@@ -67,5 +67,5 @@ def test_the_same_transient_refusal_three_times_in_a_row_halts_with_nobody_put_b
     streak = RefusalStreak()
     assert feed(streak, [busy] * (TRANSIENT_IN_A_ROW - 1)) == []
     halt = streak.note("r3@example.org", *busy)
-    assert halt is not None and halt.put_back == ()
+    assert halt is not None and halt.refused == ()
     assert halt.message.startswith("3 readers in a row were deferred with the same reply")

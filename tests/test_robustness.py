@@ -108,6 +108,30 @@ def test_kill_9_mid_batch_then_rerun_serves_everyone(
         assert {r.status for r in readers} == {"sent"}
 
 
+def test_a_quota_run_says_only_what_became_of_each_reader(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    config = smtp_site(tmp_path, smtp_server, 20)
+    new_post_digest_prepared(config, tmp_path)
+    smtp_server.reject("reader003@example.org")
+    smtp_server.refuse_all("550 5.7.1 Daily sending quota exceeded", at="rcpt", after=10)
+    code, out, err = finish(feedkit(config, "digest"))
+    assert code == 1
+    refused = ", ".join(f"reader{i:03d}@example.org" for i in range(10, 15))
+    # One line for the reader whose mailbox is gone; none for the five the quota refused,
+    # which stay in line: they were never failed.
+    assert err == (
+        "reader003@example.org: failed (550 5.1.1 Mailbox unavailable)\n"
+        "error: 5 readers in a row were refused with the same reply (550 5.7.1 Daily sending "
+        "quota exceeded): that is a refusal of the sender or of the message, not of each "
+        f"reader, so the batch stopped and they stay in line ({refused}). If these addresses "
+        "really are dead, remove them from the subscriber list\n"
+        "The batch stopped: 10 reader(s) stay pending and get this digest at the next run; "
+        "see feedkit digest --status\n"
+    )
+    assert out.startswith("Digest ") and out.endswith(": 1 failed, 10 pending, 9 sent\n")
+
+
 def test_two_digest_processes_at_once_send_one_copy_each(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

@@ -428,7 +428,7 @@ def test_the_same_refusal_for_five_readers_in_a_row_is_about_the_sender(
     assert result.stderr == (
         "error: 5 readers in a row were refused with the same reply (550 5.7.1 Daily "
         "sending quota exceeded): that is a refusal of the sender or of the message, not of "
-        "each reader, so the batch stopped and they were put back in line "
+        "each reader, so the batch stopped and they stay in line "
         "(reader10@example.org, reader11@example.org, reader12@example.org, "
         "reader13@example.org, reader14@example.org). If these addresses really are "
         "dead, remove them from the subscriber list\n"
@@ -440,6 +440,57 @@ def test_the_same_refusal_for_five_readers_in_a_row_is_about_the_sender(
     rows = statuses(tmp_path)
     assert [rows[a] for a in EVERYONE] == ["sent"] * 10 + ["pending"] * 10
     everyone_gets_it_once_after_the_fix(tmp_path, smtp_server)
+
+
+def test_a_run_killed_amid_identical_refusals_leaves_those_readers_pending_not_failed(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # Whether 3 alike refusals are the readers' or the sender's is not known yet: a process
+    # that dies then must not leave them failed, where no later run would try them again.
+    cfg = site(tmp_path, smtp_server, readers=MANY)
+    subscribers, _ = load_subscribers(tmp_path / "subscribers.csv", "subscribers.csv")
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    real = sender_factory(cfg)
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        run_digest(cfg, state, public(cfg), subscribers, real, NOW, renderer=renderer)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    smtp_server.reject(EVERYONE[1])  # a dead mailbox: failed at once, the reader's own
+    smtp_server.refuse_all("550 5.7.1 Daily sending quota exceeded", at="rcpt", after=3)
+
+    def killed_after_six(digest_id: str):
+        sender = real(digest_id)
+        tried: list[str] = []
+
+        class Killed:
+            def send(self, message, recipient):
+                if len(tried) == 6:
+                    raise Crash("kill -9")
+                tried.append(recipient)
+                return sender.send(message, recipient)
+
+            def close(self):
+                sender.close()
+
+        return Killed()
+
+    with State.open(cfg.path(cfg.digest.state)) as state, pytest.raises(Crash):
+        run_digest(cfg, state, public(cfg), subscribers, killed_after_six, NOW, renderer=renderer)
+    rows = statuses(tmp_path)
+    assert [rows[a] for a in EVERYONE[:6]] == [
+        "sent",
+        "failed",
+        "sent",
+        "pending",
+        "pending",
+        "pending",
+    ]
+
+    smtp_server.clear_faults()
+    again = digest(tmp_path)
+    assert again.exit_code == 0, again.output  # the dead mailbox is not tried again
+    rows = statuses(tmp_path)
+    assert [a for a in EVERYONE if rows[a] != "sent"] == [EVERYONE[1]]
+    assert copies(smtp_server) == {a: 1 for a in EVERYONE if a != EVERYONE[1]}
 
 
 def test_a_refused_connection_stops_the_batch_and_the_readers_stay_pending(
