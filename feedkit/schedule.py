@@ -129,13 +129,14 @@ class DigestKeeper:
                             slot.key,
                             slot.due,
                             "skipped",
-                            f"feedkit was not running; more than {_span(self.catch_up)} late",
+                            f"not served within catch_up ({_span(self.catch_up)}): feedkit "
+                            "was not running, or could not send",
                             now,
                         )
                     if missed:
                         log.warning(
-                            "skipped %d digest slot(s) missed while feedkit was not running, "
-                            "more than catch_up (%s) ago: %s",
+                            "skipped %d digest slot(s) not served within catch_up (%s; "
+                            "feedkit was not running, or could not send): %s",
                             len(missed),
                             _span(self.catch_up),
                             _listing([s.key for s in missed]),

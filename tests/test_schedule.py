@@ -190,8 +190,8 @@ def test_downtime_longer_than_catch_up_sends_nothing_and_says_so(
     keeper.start(datetime(2026, 6, 4, 22, 0, tzinfo=BERLIN))  # 13 h after the 4 June slot
     assert [s.key for s in recorder.slots] == ["2026-06-01T09:00 Europe/Berlin"]
     assert (
-        "skipped 3 digest slot(s) missed while feedkit was not running, more than "
-        "catch_up (12h) ago: 2026-06-02T09:00 Europe/Berlin, 2026-06-03T09:00 "
+        "skipped 3 digest slot(s) not served within catch_up (12h; feedkit was not running, "
+        "or could not send): 2026-06-02T09:00 Europe/Berlin, 2026-06-03T09:00 "
         "Europe/Berlin, 2026-06-04T09:00 Europe/Berlin"
     ) in caplog.text
     keeper.tick(datetime(2026, 6, 5, 9, 0, tzinfo=BERLIN))
