@@ -180,6 +180,29 @@ class Crash(Exception):
     pass
 
 
+def dies_after(sends: int, open_sender):
+    """Return a delivery that dies (raises Crash, as a power cut or kill -9 would end the
+    run) when asked for message number `sends` + 1."""
+
+    def opened(digest_id: str):
+        sender = open_sender(digest_id)
+        tried: list[str] = []
+
+        class Dying:
+            def send(self, message, recipient):
+                if len(tried) == sends:
+                    raise Crash("power cut")
+                tried.append(recipient)
+                return sender.send(message, recipient)
+
+            def close(self):
+                sender.close()
+
+        return Dying()
+
+    return opened
+
+
 def test_crash_half_way_then_rerun_serves_the_other_half_with_the_same_digest(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:
@@ -194,24 +217,10 @@ def test_crash_half_way_then_rerun_serves_the_other_half_with_the_same_digest(
 
     real = sender_factory(cfg)
 
-    def crashing(digest_id: str):
-        sender = real(digest_id)
-        sent = []
-
-        class Half:
-            def send(self, message, recipient):
-                if len(sent) == 3:
-                    raise Crash("power cut")
-                sent.append(recipient)
-                return sender.send(message, recipient)
-
-            def close(self):
-                sender.close()
-
-        return Half()
-
     with State.open(cfg.path(cfg.digest.state)) as state, pytest.raises(Crash):
-        run_digest(cfg, state, public(cfg), subscribers, crashing, NOW, renderer=renderer)
+        run_digest(
+            cfg, state, public(cfg), subscribers, dies_after(3, real), NOW, renderer=renderer
+        )
     first_half = {rcpt for m in smtp_server.messages for rcpt in m.rcpt_tos}
     assert len(first_half) == 3
 
@@ -456,25 +465,10 @@ def test_a_run_killed_amid_identical_refusals_leaves_those_readers_pending_not_f
     write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
     smtp_server.reject(EVERYONE[1])  # a dead mailbox: failed at once, the reader's own
     smtp_server.refuse_all("550 5.7.1 Daily sending quota exceeded", at="rcpt", after=3)
-
-    def killed_after_six(digest_id: str):
-        sender = real(digest_id)
-        tried: list[str] = []
-
-        class Killed:
-            def send(self, message, recipient):
-                if len(tried) == 6:
-                    raise Crash("kill -9")
-                tried.append(recipient)
-                return sender.send(message, recipient)
-
-            def close(self):
-                sender.close()
-
-        return Killed()
-
     with State.open(cfg.path(cfg.digest.state)) as state, pytest.raises(Crash):
-        run_digest(cfg, state, public(cfg), subscribers, killed_after_six, NOW, renderer=renderer)
+        run_digest(
+            cfg, state, public(cfg), subscribers, dies_after(6, real), NOW, renderer=renderer
+        )
     rows = statuses(tmp_path)
     assert [rows[a] for a in EVERYONE[:6]] == [
         "sent",
