@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from feedkit.build import BuildPlan
-    from feedkit.subscribers import Subscriber
+    from feedkit.mail.subscribers import Subscriber
+    from feedkit.site.build import BuildPlan
 
 from feedkit.config import CONFIG_NAME, Config, load_config
 from feedkit.errors import ConfigError, ContentError, FeedkitError, Problem
-from feedkit.loader import display_path
+from feedkit.posts.loader import display_path
 
 # Each command imports the stages it needs when it runs: `feedkit build` is run every few
 # minutes by schedulers and should not pay for mail, templating and scheduling libraries.
@@ -175,7 +175,7 @@ def run() -> None:
 
 
 def _build(config_path: Path, drafts: bool, no_cache: bool) -> None:
-    from feedkit.build import build_site
+    from feedkit.site.build import build_site
 
     cfg = _load(config_path)
     now = now_from_env()
@@ -257,10 +257,10 @@ def check(config_path: Path, strict: bool) -> None:
 
     When the site mails a digest, also check that one could be sent from here.
     """
-    from feedkit.build import plan_build
-    from feedkit.loader import check_bodies, load_posts
-    from feedkit.sending import digest_in_use, send_problems
-    from feedkit.subscribers import site_subscribers
+    from feedkit.mail.sending import digest_in_use, send_problems
+    from feedkit.mail.subscribers import site_subscribers
+    from feedkit.posts.loader import check_bodies, load_posts
+    from feedkit.site.build import plan_build
 
     cfg = _load(config_path)
     now = now_from_env()
@@ -284,7 +284,7 @@ def check(config_path: Path, strict: bool) -> None:
 
 
 def _email_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from feedkit.subscribers import valid_address
+    from feedkit.mail.subscribers import valid_address
 
     if value is not None and not valid_address(value):
         raise click.BadParameter(f"{value!r} is not an email address")
@@ -292,7 +292,7 @@ def _email_address(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def _subscribers(cfg: Config) -> list[Subscriber]:
-    from feedkit.subscribers import site_subscribers
+    from feedkit.mail.subscribers import site_subscribers
 
     subscribers, problems = site_subscribers(cfg)
     report(problems)
@@ -332,8 +332,7 @@ def digest(
     retry_failed: bool,
 ) -> None:
     """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
-    from feedkit.loader import load_posts, public_posts
-    from feedkit.sending import (
+    from feedkit.mail.sending import (
         dry_run_report,
         put_failed_back,
         run_digest,
@@ -342,7 +341,8 @@ def digest(
         sender_factory,
         status_report,
     )
-    from feedkit.state import SenderLock, State
+    from feedkit.mail.state import SenderLock, State
+    from feedkit.posts.loader import load_posts, public_posts
 
     if retry_failed:
         for name, given in (("--status", status), ("--dry-run", dry_run), ("--to", test_address)):
@@ -416,7 +416,7 @@ def digest(
 @error_boundary
 def preview(config_path: Path, port: int, text_only: bool) -> None:
     """Show the next digest and the feeds exactly as readers will get them; sends nothing."""
-    from feedkit.preview import make_server, preview_text
+    from feedkit.web.preview import make_server, preview_text
 
     cfg = _load(config_path)
     if text_only:
@@ -476,7 +476,7 @@ def build_server(config_path: Path) -> None:
     """
     import logging
 
-    from feedkit.buildserver import serve
+    from feedkit.site.buildserver import serve
 
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"

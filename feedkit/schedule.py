@@ -25,13 +25,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from feedkit import build
 from feedkit.config import Config, load_config
 from feedkit.errors import ConfigError, FeedkitError
-from feedkit.loader import display_path, load_posts, public_posts
-from feedkit.sending import RunReport, run_digest, send_problems, sender_factory
-from feedkit.state import SenderLock, State
-from feedkit.subscribers import site_subscribers
+from feedkit.mail.sending import RunReport, run_digest, send_problems, sender_factory
+from feedkit.mail.state import SenderLock, State
+from feedkit.mail.subscribers import site_subscribers
+from feedkit.posts.loader import display_path, load_posts, public_posts
+from feedkit.site import build
 
 log = logging.getLogger("feedkit.schedule")
 DIGEST_JOB = "digest"

@@ -10,8 +10,8 @@ from click.testing import CliRunner, Result
 
 from feedkit.cli import main
 from feedkit.config import Config, load_config
-from feedkit.loader import load_posts, public_posts
 from feedkit.models import Post
+from feedkit.posts.loader import load_posts, public_posts
 
 from conftest import NOW, SITE_TOML
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from feedkit.loader import read_body
-from feedkit.markup import measure
 from feedkit.models import Post
+from feedkit.posts.loader import read_body
+from feedkit.posts.markup import measure
 
 
 def post_record(post: Post) -> dict[str, Any]:

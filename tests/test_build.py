@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from feedkit.build import plan_build
 from feedkit.cli import main
 from feedkit.config import load_config
+from feedkit.site.build import plan_build
 
 from conftest import NOW, NOW_ENV, SITE_TOML
 

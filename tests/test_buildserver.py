@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from feedkit import buildserver, cache, postfile
-from feedkit.build import build_site
 from feedkit.config import Config
 from feedkit.launch import SERVER_ENV, build_config, socket_path
+from feedkit.posts import postfile
+from feedkit.site import buildserver, cache
+from feedkit.site.build import build_site
 
 from conftest import FIXTURES, NOW, NOW_ENV, MakeSite
 
@@ -302,7 +303,7 @@ def test_a_server_restarts_itself_when_feedkits_files_change(
     # A copy of feedkit, so that changing its files changes nothing else.
     installed = tmp_path_factory.mktemp("install")
     shutil.copytree(
-        Path(buildserver.__file__).parent,
+        Path(buildserver.__file__).parents[1],  # the feedkit package
         installed / "feedkit",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
@@ -314,7 +315,7 @@ def test_a_server_restarts_itself_when_feedkits_files_change(
     # Another install of feedkit is not served by this one: it builds for itself.
     assert "up to date" in served(cfg).stdout
     assert len(server.builds()) == 1
-    module = installed / "feedkit" / "build.py"
+    module = installed / "feedkit" / "site" / "build.py"
     module.write_text(module.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     here = feedkit("build", cwd=cfg.root, pythonpath=installed)  # built here meanwhile
     # Other code may make other output: the cache is not trusted, the same bytes come out.

@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 import feedkit
-from feedkit import postfile
-from feedkit.build import plan_build
-from feedkit.cache import BuildCache
 from feedkit.cli import main
 from feedkit.config import load_config
+from feedkit.posts import postfile
+from feedkit.site.build import plan_build
+from feedkit.site.cache import BuildCache
 
 from conftest import NOW, NOW_ENV, SITE_TOML
 
@@ -285,7 +285,7 @@ def test_an_upgrade_of_feedkit_that_changes_rendering_rebuilds_everything(
     assert "up to date" in feedkit_with(site, installed).stdout
     atom = site / "public" / "atom.xml"
     assert b'class="math inline"&gt;' in atom.read_bytes()
-    markup = installed / "feedkit" / "markup.py"
+    markup = installed / "feedkit" / "posts" / "markup.py"
     text = markup.read_text(encoding="utf-8")
     markup.write_text(text.replace('"math inline"', '"math inline new"'), encoding="utf-8")
     upgraded = feedkit_with(site, installed)

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import feedkit
-from feedkit.cachekey import CODE, LIBRARIES, code_hash, library_versions, made_with, toolchain
+from feedkit.site.cachekey import CODE, LIBRARIES, code_hash, library_versions, made_with, toolchain
 
 
 def test_versions_are_the_installed_ones() -> None:
@@ -59,7 +59,7 @@ def test_the_code_hash_follows_every_file_but_compiled_and_hidden_ones(tmp_path:
     xsl.write_bytes(xsl.read_bytes() + b"\n")
     second = code_hash(package)
     assert second != first
-    (package / "feeds.py").rename(package / "feeds2.py")
+    (package / "site" / "feeds.py").rename(package / "site" / "feeds2.py")
     assert code_hash(package) not in (first, second)
 
 
@@ -96,7 +96,7 @@ def test_a_record_stands_only_while_every_status_is_the_one_it_was_taken_with(
     assert dict(made_with(package, path, kept, later)[0])[CODE] == "as recorded"
     assert dict(made_with(package, path, kept, later)[0])["lxml"] == "5"
 
-    rewrite(package / "feeds.py", b'"feedkit"', b'"feedkip"')
+    rewrite(package / "site" / "feeds.py", b'"feedkit"', b'"feedkip"')
     changed = dict(made_with(package, path, kept, later)[0])
     assert changed[CODE] == code_hash(package) != dict(found)[CODE]
     assert changed["lxml"] == "6.0"

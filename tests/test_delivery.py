@@ -20,7 +20,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from feedkit.delivery import (
+from feedkit.errors import ConfigError
+from feedkit.mail.delivery import (
     DeliveryError,
     OutboxSender,
     Outcome,
@@ -28,7 +29,6 @@ from feedkit.delivery import (
     SmtpSettings,
     safe_file_name,
 )
-from feedkit.errors import ConfigError
 
 from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401
 
@@ -136,7 +136,7 @@ def test_451_then_success_is_retried_and_delivered_once(
 ) -> None:
     smtp_server.defer(ANN, times=1)
     sleeps: list[float] = []
-    with caplog.at_level(logging.WARNING, logger="feedkit.delivery"):
+    with caplog.at_level(logging.WARNING, logger="feedkit.mail.delivery"):
         with SmtpSender(settings_for(smtp_server), sleep=sleeps.append) as sender:
             outcome = sender.send(make_message(), ANN)
 
@@ -155,7 +155,7 @@ def test_451_forever_is_deferred_after_all_attempts(
 ) -> None:
     smtp_server.defer(ANN, times=None)
     sleeps: list[float] = []
-    with caplog.at_level(logging.WARNING, logger="feedkit.delivery"):
+    with caplog.at_level(logging.WARNING, logger="feedkit.mail.delivery"):
         with SmtpSender(settings_for(smtp_server), sleep=sleeps.append) as sender:
             outcome = sender.send(make_message(), ANN)
 

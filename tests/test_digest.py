@@ -11,9 +11,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from feedkit.digest import DigestRenderer, make_record, message_id, unsubscribe_token
 from feedkit.errors import ConfigError
-from feedkit.subscribers import Subscriber
+from feedkit.mail.digest import DigestRenderer, make_record, message_id, unsubscribe_token
+from feedkit.mail.subscribers import Subscriber
 
 from conftest import NOW
 from digest_site import SECRET_ENV, make_digest_site, public, write_post
@@ -192,7 +192,7 @@ def test_site_template_overrides_the_default(tmp_path: Path) -> None:
 
 
 def test_broken_site_template_names_file_and_line(tmp_path: Path) -> None:
-    from feedkit.digest import TemplateError
+    from feedkit.mail.digest import TemplateError
 
     cfg = make_digest_site(tmp_path, [], posts=1)
     (tmp_path / "email_templates").mkdir()

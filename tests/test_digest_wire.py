@@ -14,11 +14,11 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 from feedkit.config import load_config
-from feedkit.digest import DigestRenderer, make_record, unsubscribe_token
 from feedkit.errors import ConfigError
-from feedkit.state import DigestRecord, State
-from feedkit.subscribers import Subscriber
-from feedkit.wire import wire_bytes
+from feedkit.mail.digest import DigestRenderer, make_record, unsubscribe_token
+from feedkit.mail.state import DigestRecord, State
+from feedkit.mail.subscribers import Subscriber
+from feedkit.mail.wire import wire_bytes
 
 from conftest import NOW
 from digest_site import (

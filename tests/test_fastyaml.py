@@ -12,9 +12,9 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from feedkit import fastyaml
-from feedkit.postfile import FileProblems, decode, split
-from feedkit.postvalues import ImpossibleValue
+from feedkit.posts import fastyaml
+from feedkit.posts.postfile import FileProblems, decode, split
+from feedkit.posts.postvalues import ImpossibleValue
 
 from conftest import FIXTURES, ROOT
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from feedkit.build import plan_build
 from feedkit.config import load_config
-from feedkit.loader import public_posts
+from feedkit.posts.loader import public_posts
+from feedkit.site.build import plan_build
 
 from conftest import NOW, ROOT, MakeSite
 

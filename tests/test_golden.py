@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from feedkit.build import plan_build
 from feedkit.config import load_config
+from feedkit.site.build import plan_build
 
 from conftest import NOW, ROOT
 

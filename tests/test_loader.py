@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from feedkit.errors import ContentError
-from feedkit.loader import load_posts, public_posts, read_body
+from feedkit.posts.loader import load_posts, public_posts, read_body
 
 from conftest import FIXTURES, MakeSite
 from loader_expect import post_record
@@ -37,7 +37,7 @@ def test_post_loads_as_expected(path: Path, make_site: MakeSite) -> None:
 
 @pytest.mark.parametrize("path", BAD, ids=lambda p: p.stem)
 def test_bad_post_is_reported_with_line(path: Path, make_site: MakeSite, now) -> None:
-    from feedkit.build import plan_build
+    from feedkit.site.build import plan_build
 
     cfg = make_site()
     shutil.copyfile(path, cfg.content_path / path.name)
@@ -111,8 +111,8 @@ def test_hidden_files_and_hugo_section_pages_are_not_posts(make_site: MakeSite) 
 def test_slugs_come_from_file_names_folders_of_page_bundles_and_jekyll_dates(
     make_site: MakeSite,
 ) -> None:
-    from feedkit.loader import parse_files
-    from feedkit.postfile import discover
+    from feedkit.posts.loader import parse_files
+    from feedkit.posts.postfile import discover
 
     head = "---\ntitle: T\ndate: 2024-01-01\n---\nBody\n"
     cfg = make_site(
@@ -164,8 +164,8 @@ def test_type_errors_in_front_matter_name_the_key_line(make_site: MakeSite) -> N
 
 
 def test_light_parse_gives_exactly_the_posts_choice_fields(make_site: MakeSite) -> None:
-    from feedkit.loader import parse_files
-    from feedkit.postfile import discover
+    from feedkit.posts.loader import parse_files
+    from feedkit.posts.postfile import discover
 
     cfg = make_site("posts")
     paths = discover(cfg.content_path)
@@ -183,7 +183,7 @@ def test_front_matter_of_any_length_around_the_first_read_is_read_whole(
 ) -> None:
     # The first read takes HEAD_BYTES; front matter ending just before, across or after that
     # boundary, or longer than it many times over, must give the same post.
-    from feedkit.postfile import HEAD_BYTES
+    from feedkit.posts.postfile import HEAD_BYTES
 
     assert HEAD_BYTES == 4096
     summary = "x" * pad
@@ -198,7 +198,7 @@ def test_front_matter_of_any_length_around_the_first_read_is_read_whole(
 def test_symbolic_link_loops_and_dangling_links_are_reported_with_everything_else(
     make_site: MakeSite, now
 ) -> None:
-    from feedkit.build import plan_build
+    from feedkit.site.build import plan_build
 
     cfg = make_site("posts/draft.md", "bad/missing-title.md")
     content = cfg.content_path
@@ -252,7 +252,7 @@ def test_a_folder_linked_twice_is_read_twice_but_not_forever(make_site: MakeSite
 def test_a_recursive_value_is_kept_for_unknown_keys_and_refused_for_known_ones(
     make_site: MakeSite, now
 ) -> None:
-    from feedkit.build import plan_build
+    from feedkit.site.build import plan_build
 
     head = "---\ntitle: T\ndate: 2024-01-01\n"
     cfg = make_site(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedkit.markup import measure, plain_text, render_html, summarize, truncate
+from feedkit.posts.markup import measure, plain_text, render_html, summarize, truncate
 
 BASE = "https://example.com/blog/2024/05/post/"
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedkit.postvalues import ImpossibleValue, parse_date
+from feedkit.posts.postvalues import ImpossibleValue, parse_date
 
 
 @pytest.mark.parametrize(

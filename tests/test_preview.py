@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from feedkit.cli import main
-from feedkit.digest import unsubscribe_token
-from feedkit.preview import make_server
-from feedkit.sending import run_digest, sender_factory
-from feedkit.state import State
-from feedkit.subscribers import Subscriber
+from feedkit.mail.digest import unsubscribe_token
+from feedkit.mail.sending import run_digest, sender_factory
+from feedkit.mail.state import State
+from feedkit.mail.subscribers import Subscriber
+from feedkit.web.preview import make_server
 
 from conftest import NOW
 from digest_site import SECRET_ENV, make_digest_site, public, write_post

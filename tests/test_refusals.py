@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedkit.refusals import (
+from feedkit.mail.refusals import (
     PERMANENT_IN_A_ROW,
     TRANSIENT_IN_A_ROW,
     RefusalStreak,

@@ -12,8 +12,8 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from feedkit.config import load_config
+from feedkit.mail.state import State
 from feedkit.schedule import CronSlots, DigestKeeper, Slot, keeper_for
-from feedkit.state import State
 
 from conftest import NOW
 from digest_site import SECRET_ENV, make_digest_site, write_post
@@ -244,7 +244,7 @@ def test_schedule_without_schedules_says_what_to_set(tmp_path: Path, runner) -> 
 def test_stop_keeps_the_slot_open_for_the_next_start(tmp_path: Path) -> None:
     cfg = make_digest_site(tmp_path, [])
     assert cfg  # the keeper below only needs a state path
-    from feedkit.sending import RunReport
+    from feedkit.mail.sending import RunReport
 
     calls: list[bool] = []
 
@@ -353,8 +353,8 @@ def test_a_slot_that_reached_nobody_is_not_served_and_the_next_run_sends_it(
 
 
 def test_a_run_where_everyone_was_deferred_leaves_the_slot_open(tmp_path: Path) -> None:
-    from feedkit.sending import DigestOutcome, RunReport
-    from feedkit.state import DigestRecord
+    from feedkit.mail.sending import DigestOutcome, RunReport
+    from feedkit.mail.state import DigestRecord
 
     results = iter([{"deferred": 2}, {"failed": 1, "deferred": 1}, {"sent": 1, "deferred": 1}])
     calls: list[bool] = []
@@ -384,7 +384,7 @@ def test_a_run_where_everyone_was_deferred_leaves_the_slot_open(tmp_path: Path) 
 def test_readers_of_an_older_digest_still_deferred_do_not_hold_a_slot_open(
     tmp_path: Path,
 ) -> None:
-    from feedkit.sending import DigestOutcome, RunReport
+    from feedkit.mail.sending import DigestOutcome, RunReport
 
     def run(state, slot, now, resume_only):  # no new posts: only an older digest resumed
         report = RunReport()

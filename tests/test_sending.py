@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 from feedkit.config import load_config
-from feedkit.digest import DigestRenderer
-from feedkit.sending import run_digest, sender_factory
-from feedkit.state import State
-from feedkit.subscribers import load_subscribers
+from feedkit.mail.digest import DigestRenderer
+from feedkit.mail.sending import run_digest, sender_factory
+from feedkit.mail.state import State
+from feedkit.mail.subscribers import load_subscribers
 
 from conftest import NOW
 from digest_site import SECRET_ENV, make_digest_site, public, raw_fields, write_post

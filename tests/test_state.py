@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedkit.cli import main
-from feedkit.state import State
+from feedkit.mail.state import State
 
 from conftest import NOW
 from digest_site import SECRET_ENV, make_digest_site, write_post

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from feedkit.subscribers import Subscriber, load_subscribers
+from feedkit.mail.subscribers import Subscriber, load_subscribers
 
 from digest_site import digest_command, make_digest_site, outbox_messages, raw_fields
 from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401

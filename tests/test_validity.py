@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from feedkit.build import plan_build
 from feedkit.config import load_config
+from feedkit.site.build import plan_build
 
 from conftest import NOW, ROOT, MakeSite
 from feedcheck import check_atom, check_json_feed, check_rss

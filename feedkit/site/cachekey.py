@@ -59,7 +59,7 @@ def toolchain(saved: object = None) -> Toolchain:
     """
     global _found
     if _found is None:
-        _found = made_with(Path(__file__).parent, sys.path, saved, time.time_ns())
+        _found = made_with(Path(__file__).parent.parent, sys.path, saved, time.time_ns())
     return _found[0]
 
 

@@ -23,12 +23,9 @@ import premailer
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
-from feedkit.loader import read_body
-from feedkit.markup import measure, summarize
-from feedkit.models import Post
-from feedkit.state import DigestRecord, PostSnapshot
-from feedkit.subscribers import Subscriber
-from feedkit.wire import (
+from feedkit.mail.state import DigestRecord, PostSnapshot
+from feedkit.mail.subscribers import Subscriber
+from feedkit.mail.wire import (
     CONTROL,
     MAIL_POLICY,
     MAX_LINE,
@@ -40,6 +37,9 @@ from feedkit.wire import (
     sent_size,
     text_tokens,
 )
+from feedkit.models import Post
+from feedkit.posts.loader import read_body
+from feedkit.posts.markup import measure, summarize
 
 TEMPLATE_HTML = "digest.html.j2"
 TEMPLATE_TEXT = "digest.txt.j2"

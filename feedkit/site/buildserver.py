@@ -37,7 +37,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from feedkit import cache, postfile
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
 from feedkit.launch import (
@@ -49,8 +48,10 @@ from feedkit.launch import (
     identity,
     socket_path,
 )
+from feedkit.posts import postfile
+from feedkit.site import cache
 
-log = logging.getLogger("feedkit.buildserver")
+log = logging.getLogger("feedkit.site.buildserver")
 LOCK_NAME = "build-server.lock"
 REQUEST_TIMEOUT = 10.0  # seconds for a client to send its request
 STALE = "feedkit changed since the build server started"
@@ -199,11 +200,14 @@ class Watch:
         return changed
 
 
+SUBFOLDERS = ("mail", "posts", "site", "static", "web")  # feedkit's, beside its top modules
+
+
 def code_stamp() -> tuple[tuple[str, int, int], ...]:
     """Return the size and modification time of each of feedkit's own files."""
-    folder = Path(__file__).parent
+    folder = Path(__file__).parent.parent  # the feedkit package
     stamp = []
-    for sub in (folder, folder / "static"):
+    for sub in (folder, *(folder / name for name in SUBFOLDERS)):
         for entry in sorted(os.scandir(sub), key=lambda e: e.name):
             if entry.is_file():
                 st = entry.stat()
@@ -284,8 +288,9 @@ class BuildServer:
     def _warm(self) -> None:
         """Import and set up everything a build uses, then keep the collector off it."""
         import feedkit.cli  # noqa: F401 - the command line the children run
-        from feedkit import build, cachekey, feeds, loader, markup  # noqa: F401
-        from feedkit.postfile import handlers
+        from feedkit.posts import loader, markup  # noqa: F401
+        from feedkit.posts.postfile import handlers
+        from feedkit.site import build, cachekey, feeds  # noqa: F401
 
         handlers()
         cachekey.toolchain()  # what the code loaded here is: the children key the cache on it

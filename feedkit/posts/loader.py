@@ -17,11 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from feedkit import parallel, postfile
+from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Post
-from feedkit.postfile import (
+from feedkit.posts import postfile
+from feedkit.posts.postfile import (
     FileProblems,
     decode,
     discover,
@@ -30,7 +31,7 @@ from feedkit.postfile import (
     split,
     unreadable_bodies,
 )
-from feedkit.postmeta import PostBuilder
+from feedkit.posts.postmeta import PostBuilder
 
 
 @dataclass(frozen=True)

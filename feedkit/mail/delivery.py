@@ -17,10 +17,10 @@ from typing import Protocol
 
 from feedkit.atomicfile import write_atomically
 from feedkit.errors import ConfigError, FeedkitError
-from feedkit.subscribers import address_problem
-from feedkit.wire import wire_bytes
+from feedkit.mail.subscribers import address_problem
+from feedkit.mail.wire import wire_bytes
 
-log = logging.getLogger("feedkit.delivery")
+log = logging.getLogger("feedkit.mail.delivery")
 
 SECURITY_MODES = ("starttls", "ssl", "none")
 

@@ -11,8 +11,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from feedkit.config import Config
 from feedkit.errors import FeedkitError, Problem
-from feedkit.loader import display_path
-from feedkit.wire import CONTROL
+from feedkit.mail.wire import CONTROL
+from feedkit.posts.loader import display_path
 
 # An address and a name: an address has at most 254 characters, and a longer line is a
 # pasted paragraph or a broken export, not a reader.

@@ -295,7 +295,7 @@ def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
     """Return the front matter mapping, or raise with the file's line of the syntax error."""
     import yaml
 
-    from feedkit import fastyaml
+    from feedkit.posts import fastyaml
 
     try:
         # python-frontmatter finds the block; the YAML in it goes through PyYAML's C parser

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from feedkit.config import Config
-from feedkit.delivery import (
+from feedkit.errors import ConfigError, FeedkitError
+from feedkit.mail.delivery import (
     DeliveryError,
     OutboxSender,
     Outcome,
@@ -19,7 +20,7 @@ from feedkit.delivery import (
     SmtpSender,
     SmtpSettings,
 )
-from feedkit.digest import (
+from feedkit.mail.digest import (
     SAMPLE_READER,
     DigestRenderer,
     RenderedDigest,
@@ -27,14 +28,13 @@ from feedkit.digest import (
     make_record,
     new_posts,
 )
-from feedkit.errors import ConfigError, FeedkitError
+from feedkit.mail.refusals import RefusalStreak
+from feedkit.mail.state import DigestRecord, Recipient, State
+from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
+from feedkit.mail.wire import html_sent_size
 from feedkit.models import Post
-from feedkit.refusals import RefusalStreak
-from feedkit.state import DigestRecord, Recipient, State
-from feedkit.subscribers import AddressError, Subscriber, mail_address
-from feedkit.wire import html_sent_size
 
-log = logging.getLogger("feedkit.digest")
+log = logging.getLogger("feedkit.mail.digest")
 RECENT = 10  # digests `--status` shows, and whose failed readers `--retry-failed` puts back
 
 

@@ -16,8 +16,8 @@ from urllib.parse import quote, urljoin, urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post, slugify
-from feedkit.postfile import FileProblems, Source
-from feedkit.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
+from feedkit.posts.postfile import FileProblems, Source
+from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
 
 JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")

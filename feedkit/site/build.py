@@ -19,11 +19,11 @@ from feedkit import parallel
 from feedkit.atomicfile import replace_together, write_atomically
 from feedkit.config import Config
 from feedkit.errors import OutputError, Problem
-from feedkit.loader import LoadResult, Progress, body_of, load_posts, read_raw
 from feedkit.models import Post, RenderedPost, slugify
+from feedkit.posts.loader import LoadResult, Progress, body_of, load_posts, read_raw
 
 if TYPE_CHECKING:
-    from feedkit.cache import BuildCache, Scan
+    from feedkit.site.cache import BuildCache, Scan
 
 # The same as feeds.XSL_NAME; not imported from there, so a build that changes nothing never
 # loads feedgen.
@@ -105,7 +105,7 @@ Rendered = tuple[RenderedPost, tuple[Problem, ...]]
 
 
 def _render(post: Post, raw: bytes, summary_chars: int) -> tuple[Any, ...]:
-    from feedkit.markup import measure, render_html, summarize
+    from feedkit.posts.markup import measure, render_html, summarize
 
     found: list[Problem] = []
     body = body_of(post, raw, found)
@@ -118,7 +118,8 @@ def _render(post: Post, raw: bytes, summary_chars: int) -> tuple[Any, ...]:
 
 def load_renderers() -> None:
     """Import the Markdown renderer and feedgen ahead of use (while a child parses)."""
-    from feedkit import feeds, markup
+    from feedkit.posts import markup
+    from feedkit.site import feeds
 
     markup.markdown()
     del feeds
@@ -175,7 +176,7 @@ def render_posts(
 def xsl_stylesheet() -> bytes:
     # A plain path, not importlib.resources: that import costs more than the read, on every
     # build (feedkit is installed as files; pyproject.toml ships static/ as package data).
-    return (Path(__file__).parent / "static" / XSL_NAME).read_bytes()
+    return (Path(__file__).parent.parent / "static" / XSL_NAME).read_bytes()
 
 
 def plan_build(
@@ -206,7 +207,7 @@ def plan_build(
         fresh: set[str] = set()
         scan: Scan | None = None
     else:
-        from feedkit.cache import DRAFT, PUBLISHED, SLUG, STAT, TAGS
+        from feedkit.site.cache import DRAFT, PUBLISHED, SLUG, STAT, TAGS
 
         scan = cache.scan(cfg)
         if cache.unchanged(scan, cutoff, drafts, cfg.output_path):
@@ -257,7 +258,7 @@ def plan_build(
     ):
         return plan(files={}, reused=True, rendered=0, warnings=tuple(warnings))
 
-    from feedkit.feeds import FeedInfo, render_atom, render_json_feed, render_rss
+    from feedkit.site.feeds import FeedInfo, render_atom, render_json_feed, render_rss
 
     if progress is not None:
         progress(f"rendering up to {sum(len(f.members) for f in feeds):,} feed entries")
@@ -334,7 +335,7 @@ def build_site(
     With `ignore_cache`, every post is read and rendered afresh, and the cache saved is a
     fresh one: the next build goes on from this one's output, not from the cache ignored.
     """
-    from feedkit.cache import BuildCache
+    from feedkit.site.cache import BuildCache
 
     cache = BuildCache.fresh(cfg) if ignore_cache else BuildCache.open(cfg)
     if cache.discarded:  # logging is imported only then: a build that changes nothing skips it

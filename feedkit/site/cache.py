@@ -17,10 +17,10 @@ seconds before the build that read it began (or before the cache was written, by
 system's clock) is never trusted (as git treats "racily clean" index entries), because a
 rewrite of the same size can share a timestamp with the version read.
 The cache is not used (and `discarded` says why) when the configuration changed, or what
-makes the output did (feedkit/cachekey.py): feedkit's files, Python, or a library that shapes
+makes the output did (feedkit/site/cachekey.py): feedkit's files, Python, or a library that shapes
 the feeds. A missing or damaged cache only costs a full build.
 
-In a build server's child (feedkit/buildserver.py), `KNOWN` holds what the server saw change
+In a build server's child (feedkit/site/buildserver.py), `KNOWN` holds what the server saw change
 since the build that saved the state it names: then only those files are stat-ed, and every
 other file's status is its index row's.
 """
@@ -38,8 +38,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from feedkit import postfile
-from feedkit.cachekey import (
+from feedkit.config import Config
+from feedkit.errors import ContentError, Problem
+from feedkit.models import Post
+from feedkit.posts import postfile
+from feedkit.posts.loader import (
+    content_folder,
+    duplicates,
+    parse_files,
+    root_prefix,
+    with_body_problems,
+)
+from feedkit.site.cachekey import (
     CACHE_FORMAT,
     RACY_NS,
     cache_key,
@@ -48,16 +58,6 @@ from feedkit.cachekey import (
     toolchain,
     why_not_used,
 )
-from feedkit.config import Config
-from feedkit.errors import ContentError, Problem
-from feedkit.loader import (
-    content_folder,
-    duplicates,
-    parse_files,
-    root_prefix,
-    with_body_problems,
-)
-from feedkit.models import Post
 
 StatKey = postfile.StatKey
 stat_mtime_ns = postfile.stat_mtime_ns

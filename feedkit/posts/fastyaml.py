@@ -26,7 +26,7 @@ from yaml.constructor import BaseConstructor, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver, Resolver
 
-from feedkit.postvalues import ImpossibleValue
+from feedkit.posts.postvalues import ImpossibleValue
 
 try:  # the C parser, when PyYAML was built with libyaml
     from yaml._yaml import CParser

@@ -19,16 +19,22 @@ from typing import Any
 
 import jinja2
 
-from feedkit.build import plan_build
 from feedkit.config import Config, load_config
-from feedkit.digest import SAMPLE_READER, DigestRenderer, RenderedDigest, format_day, join_names
 from feedkit.errors import ContentError, FeedkitError
-from feedkit.loader import LoadResult, load_posts, public_posts, read_body
-from feedkit.markup import measure
+from feedkit.mail.digest import (
+    SAMPLE_READER,
+    DigestRenderer,
+    RenderedDigest,
+    format_day,
+    join_names,
+)
+from feedkit.mail.sending import next_record
+from feedkit.mail.state import State
+from feedkit.mail.wire import html_sent_size, wire_bytes
 from feedkit.models import Post
-from feedkit.sending import next_record
-from feedkit.state import State
-from feedkit.wire import html_sent_size, wire_bytes
+from feedkit.posts.loader import LoadResult, load_posts, public_posts, read_body
+from feedkit.posts.markup import measure
+from feedkit.site.build import plan_build
 
 SHOWN_HEADERS = (
     "Subject",

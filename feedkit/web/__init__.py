@@ -1,0 +1,1 @@
+"""What runs as a web service: the local preview of the next digest and the feeds."""
