@@ -21,14 +21,8 @@ from urllib.parse import unquote
 import pytest
 
 from feedkit.errors import ConfigError
-from feedkit.mail.delivery import (
-    DeliveryError,
-    OutboxSender,
-    Outcome,
-    SmtpSender,
-    SmtpSettings,
-    safe_file_name,
-)
+from feedkit.mail.delivery import DeliveryError, Outcome, SmtpSender, SmtpSettings
+from feedkit.mail.outbox import OutboxSender, safe_file_name
 
 from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401
 

@@ -14,7 +14,6 @@ from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.delivery import (
     DeliveryError,
-    OutboxSender,
     Outcome,
     Sender,
     SmtpSender,
@@ -28,6 +27,7 @@ from feedkit.mail.digest import (
     make_record,
     new_posts,
 )
+from feedkit.mail.outbox import OutboxSender
 from feedkit.mail.refusals import RefusalStreak
 from feedkit.mail.state import DigestRecord, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
