@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import ROOT
 
@@ -29,3 +31,39 @@ def test_ruff_format() -> None:
 def test_mypy() -> None:
     result = run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The flow of DESIGN.md: each package imports only from those before it and from the
+# top-level modules below them; only the command line and the scheduler call everything.
+PACKAGES = ("posts", "site", "mail", "web")
+CALLERS = {"cli", "schedule", "launch", "__main__"}
+# The build server runs the `feedkit build` command line in its forked children, and
+# answers the console script's launcher in the launcher's own protocol.
+ALLOWED = {("site/buildserver.py", "feedkit.cli"), ("site/buildserver.py", "feedkit.launch")}
+
+
+def feedkit_imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {name for name in names if name.startswith("feedkit.")}
+
+
+def test_packages_import_only_what_comes_before_them() -> None:
+    package_root = ROOT / "feedkit"
+    wrong = []
+    for path in sorted(package_root.rglob("*.py")):
+        where = path.relative_to(package_root)
+        rank = PACKAGES.index(where.parts[0]) if len(where.parts) > 1 else -1
+        if where.stem in CALLERS and rank == -1:
+            continue
+        for name in feedkit_imports(path):
+            part = name.split(".")[1]
+            if (str(where), name) in ALLOWED:
+                continue
+            if part in CALLERS or (part in PACKAGES and PACKAGES.index(part) > rank):
+                wrong.append(f"{where} imports {name}")
+    assert wrong == []
