@@ -11,7 +11,9 @@ Before timing, feedkit's output is checked: a cached build must equal a cold one
 --pelican) must pick the same 20 posts. Then every case runs `--runs` times, round-robin,
 under GNU time (`%e %M`); the table shows medians, and workdir/results.json every sample.
 Last, the rebuild cases run again with `feedkit build-server` running for the site, after a
-check that its output equals a local `--no-cache` build's.
+check that its output equals a local `--no-cache` build's. A second table times feedkit's
+YAML loader against PyYAML's on the corpus's front matter and on hostile documents
+(bench/yaml_speed.py).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pathlib import Path
 
 import corpus
 import rivals
+import yaml_speed
 
 BENCH = Path(__file__).resolve().parent
 GNU_TIME = "/usr/bin/time"
@@ -490,6 +493,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs; FEEDKIT_NOW={FEEDKIT_NOW}"
     )
     rows: list[dict[str, object]] = []
+    yaml_rows: list[dict[str, object]] = []
     checks: dict[str, list[str]] = {}
     try:
         build = feedkit_command(workdir, install=not args.smoke)
@@ -502,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
             for note in notes:
                 print(f"check {size}: {note}")
             rows += summarize(size, bench_size(size, site, args.runs, rival, env, build))
+        yaml_rows = yaml_speed.rows(site.root / "content", args.runs)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -511,6 +516,8 @@ def main(argv: list[str] | None = None) -> int:
         "\npeak MiB: the largest single process (GNU time %M); a forked helper's memory is not"
         " added.\nHugo builds the home feed only: the tag-feeds row does more work than it."
     )
+    print()
+    print(yaml_speed.table(yaml_rows))
     results = {
         "seed": args.seed,
         "runs": args.runs,
@@ -521,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         "feedkit_now": FEEDKIT_NOW,
         "checks": checks,
         "results": rows,
+        "yaml": yaml_rows,
     }
     out = workdir / "results.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -63,3 +63,6 @@ def test_smoke_run_prints_the_table(tmp_path: Path) -> None:
     # Timed again with `feedkit build-server` running; the bench checks its output first.
     assert "| 200 | feedkit after one post changed, build server running |" in proc.stdout
     assert (tmp_path / "results.json").is_file()
+    # fastyaml against PyYAML's own loader, hostile documents included.
+    assert "| front matter | documents | fastyaml ms | PyYAML ms | ratio to PyYAML |" in proc.stdout
+    assert "| alias bomb (9^9 if copied) | 1 |" in proc.stdout
