@@ -122,10 +122,11 @@ def render_rss(
         fe.link(href=post.url)
         fe.guid(post.id, permalink=post.id == post.url)
         fe.pubDate(post.published)
-        # RSS <author> must be an email address; name-only authors go in dc:creator.
-        with_email = [a for a in _author_dicts(rp) if "email" in a]
-        if with_email:
-            fe.author(with_email)
+        # RSS <author> must be an email address, and the W3C validator warns on an item with
+        # both <author> and dc:creator: when any co-author has no email, all go in dc:creator.
+        authors = _author_dicts(rp)
+        if all("email" in a for a in authors):
+            fe.author(authors)
         else:
             for author in post.authors:
                 fe.dc.dc_creator(author.name)
