@@ -218,3 +218,39 @@ def test_rss_keeps_every_co_author_with_or_without_email(make_site: MakeSite) ->
     from test_validity import issues_of
 
     assert issues_of({"rss.xml": rss.encode()}, cfg.base_url) == {"rss.xml": []}
+
+
+def test_tags_c_cpp_and_csharp_each_get_their_own_feed(make_site: MakeSite) -> None:
+    cfg = make_site(
+        posts={"langs.md": "---\ntitle: Langs\ndate: 2024-03-01\ntags: [C, C++, C#]\n---\nB.\n"}
+    )
+    build_site(cfg, NOW)
+    (entry,) = feedparser.parse((cfg.output_path / "atom.xml").read_bytes()).entries
+    assert [t.term for t in entry.tags] == ["C", "C++", "C#"]
+    for slug, name in (("c", "C"), ("c-plus-plus", "C++"), ("c-sharp", "C#")):
+        feed = feedparser.parse((cfg.output_path / "tags" / slug / "atom.xml").read_bytes())
+        assert feed.feed.title == f"Example Blog: {name}"
+        assert [e.title for e in feed.entries] == ["Langs"]
+
+
+def test_tags_that_would_share_a_feed_are_reported(make_site: MakeSite) -> None:
+    cfg = make_site(
+        posts={
+            "a.md": "---\ntitle: A\ndate: 2024-03-01\ntags: [Node.js, python]\n---\nA.\n",
+            "b.md": "---\ntitle: B\ndate: 2024-03-02\ntags: [nodejs, Python]\n---\nB.\n",
+            "c.md": "---\ntitle: C\ndate: 2024-03-03\ntags: [Go, go!]\n---\nC.\n",
+        }
+    )
+    plan, _ = build_site(cfg, NOW)
+    messages = sorted(str(w) for w in plan.warnings)
+    assert messages == [
+        "content/a.md: warning: tag 'Node.js' shares the feed tags/nodejs/ with 'nodejs' "
+        "(content/b.md); "
+        "both are listed there: spell them the same, or rename one",
+        "content/c.md:4: warning: tags 'Go' and 'go!' share the feed tags/go/; "
+        "both are listed there: spell them the same, or rename one",
+    ]
+    # Case alone makes no other tag: Python and python share a feed without a word.
+    assert (cfg.output_path / "tags" / "python" / "atom.xml").exists()
+    (c,) = feedparser.parse((cfg.output_path / "tags" / "go" / "atom.xml").read_bytes()).entries
+    assert [t.term for t in c.tags] == ["Go", "go!"]

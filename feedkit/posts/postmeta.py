@@ -227,11 +227,26 @@ class PostBuilder:
         return slug
 
     def _tags(self) -> tuple[str, ...]:
-        seen: dict[str, str] = {}
+        seen: dict[str, str] = {}  # a tag's case-folded spelling → the spelling kept
+        slugs: dict[str, str] = {}  # a tag feed's slug → the first tag in it
         for key in TAG_KEYS:
             try:
                 for tag in split_list(self.meta.get(key), key):
-                    seen.setdefault(slugify(tag) or tag, tag)
+                    if tag.casefold() in seen:  # "Python" and "python" are one tag
+                        continue
+                    seen[tag.casefold()] = tag
+                    slug = tag_slug(tag)
+                    first = slugs.setdefault(slug, tag)
+                    if first != tag and self.cfg.feed.tag_feeds:
+                        self.warnings.append(
+                            Problem(
+                                self.shown,
+                                self.line_of(key),
+                                f"tags {first!r} and {tag!r} share the feed tags/{slug}/; "
+                                f"{TAGS_MERGED}",
+                                warning=True,
+                            )
+                        )
             except ValueError as exc:
                 self.fail(key, str(exc))
         return tuple(seen.values())
@@ -282,6 +297,18 @@ class PostBuilder:
         host, origin = _site_origin(self.cfg.base_url)
         path = url[len(origin) :] if url.startswith(origin) else urlsplit(url).path
         return f"tag:{host},{published.date().isoformat()}:{path}"
+
+
+TAGS_MERGED = "both are listed there: spell them the same, or rename one"
+# Characters that tell tags apart where slugify would drop them: C, C++ and C# are three.
+_TAG_SIGNS = re.compile(r"(?<=[\w+#])([+#])")
+_TAG_SIGN_WORDS = {"+": " plus ", "#": " sharp "}
+
+
+def tag_slug(tag: str) -> str:
+    """Return the folder name of a tag's feed: "c-plus-plus" for C++, "c-sharp" for C#."""
+    spelled = _TAG_SIGNS.sub(lambda m: _TAG_SIGN_WORDS[m[1]], tag)
+    return slugify(spelled) or slugify(tag) or tag
 
 
 @lru_cache(maxsize=8)

@@ -19,8 +19,9 @@ from feedkit import parallel
 from feedkit.atomicfile import replace_together, write_atomically
 from feedkit.config import Config
 from feedkit.errors import OutputError, Problem
-from feedkit.models import Post, RenderedPost, slugify
+from feedkit.models import Post, RenderedPost
 from feedkit.posts.loader import LoadResult, Progress, body_of, load_posts, read_raw
+from feedkit.posts.postmeta import TAGS_MERGED, tag_slug
 
 if TYPE_CHECKING:
     from feedkit.site.cache import BuildCache, Scan
@@ -71,9 +72,10 @@ class FeedPlan:
 
 
 def choose_feeds(
-    cfg: Config, choices: list[Choice], now: datetime, drafts: bool
+    cfg: Config, choices: list[Choice], now: datetime, drafts: bool, warnings: list[Problem]
 ) -> tuple[list[FeedPlan], int]:
-    """Return each feed's entries and the number of posts readers can see at `now`."""
+    """Return each feed's entries and the number of posts readers can see at `now`; add to
+    `warnings` the tags of different spelling that share a feed."""
     cutoff = now.timestamp()
     visible = sorted(
         (c for c in choices if (drafts or not c.draft) and c.published <= cutoff),
@@ -84,10 +86,30 @@ def choose_feeds(
     feeds = [FeedPlan("", cfg.title, cfg.description, [c.shown for c in visible[:limit]])]
     if cfg.feed.tag_feeds:
         tags: dict[str, tuple[str, list[str]]] = {}
+        told: set[tuple[str, str]] = set()
         for choice in visible:
             for tag in choice.tags:
-                name, members = tags.setdefault(slugify(tag) or tag, (tag, []))
-                members.append(choice.shown)
+                slug = tag_slug(tag)
+                name, members = tags.setdefault(slug, (tag, []))
+                # Two spellings in one feed: say so once (in one post, its loading did).
+                if (
+                    name.casefold() != tag.casefold()
+                    and members
+                    and members[0] != choice.shown
+                    and (slug, tag.casefold()) not in told
+                ):
+                    told.add((slug, tag.casefold()))
+                    warnings.append(
+                        Problem(
+                            choice.shown,
+                            0,
+                            f"tag {tag!r} shares the feed tags/{slug}/ with {name!r} "
+                            f"({members[0]}); {TAGS_MERGED}",
+                            warning=True,
+                        )
+                    )
+                if not members or members[-1] != choice.shown:
+                    members.append(choice.shown)
         for slug, (name, members) in sorted(tags.items()):
             feeds.append(
                 FeedPlan(
@@ -224,7 +246,7 @@ def plan_build(
 
         stats = {shown: row[STAT] for shown, row in refreshed.rows.items()}
         fresh = refreshed.parsed
-    feeds, published = choose_feeds(cfg, choices, now, drafts)
+    feeds, published = choose_feeds(cfg, choices, now, drafts, warnings)
     total, drafts_count = len(choices), sum(c.draft for c in choices)
     scheduled = sum(not c.draft and c.published > cutoff for c in choices)
     signature = _signature(cfg, feeds, stats, drafts, now)
