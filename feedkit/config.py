@@ -27,6 +27,9 @@ class FeedConfig:
     full_content: bool = True  # False: feeds carry the summary only
     tag_feeds: bool = False  # also write tags/<tag>/atom.xml and rss.xml
     json_feed: bool = True  # also write feed.json (JSON Feed 1.1)
+    # Entry IDs when a post has no `id:`, as the generator a site moves from made them:
+    # "tag" (tag:host,date:/path/), "url" (Hugo), "jekyll" (jekyll-feed), "pelican".
+    ids: str = "tag"
 
 
 @dataclass(frozen=True)
@@ -213,13 +216,6 @@ SITE_KEYS: dict[str, Checker] = {
 }
 REQUIRED_SITE_KEYS = ("title", "base_url")
 AUTHOR_KEYS: dict[str, Checker] = {"name": _nonempty, "email": _email, "url": _base_url}
-FEED_KEYS: dict[str, Checker] = {
-    "limit": _int_range(1, 10_000),
-    "summary_chars": _int_range(40, 100_000),
-    "full_content": _bool,
-    "tag_feeds": _bool,
-    "json_feed": _bool,
-}
 
 
 def _choice(*options: str) -> Checker:
@@ -230,6 +226,16 @@ def _choice(*options: str) -> Checker:
         return str(value)
 
     return check
+
+
+FEED_KEYS: dict[str, Checker] = {
+    "limit": _int_range(1, 10_000),
+    "summary_chars": _int_range(40, 100_000),
+    "full_content": _bool,
+    "tag_feeds": _bool,
+    "json_feed": _bool,
+    "ids": _choice("tag", "url", "jekyll", "pelican"),
+}
 
 
 def _path(value: Any) -> Path:

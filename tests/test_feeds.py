@@ -254,3 +254,50 @@ def test_tags_that_would_share_a_feed_are_reported(make_site: MakeSite) -> None:
     assert (cfg.output_path / "tags" / "python" / "atom.xml").exists()
     (c,) = feedparser.parse((cfg.output_path / "tags" / "go" / "atom.xml").read_bytes()).entries
     assert [t.term for t in c.tags] == ["Go", "go!"]
+
+
+# What the old generator published for a post at /2024/03/01/hello/ (or hello.html) under
+# https://example.com/blog/: jekyll-feed `post.id | absolute_url`, Hugo `.Permalink`, Pelican
+# `get_tag_uri(link, date)`.
+@pytest.mark.parametrize(
+    ("ids", "permalink", "expected"),
+    [
+        (
+            "tag",
+            "/{year}/{month}/{day}/{slug}/",
+            "tag:example.com,2024-03-01:/blog/2024/03/01/hello/",
+        ),
+        ("url", "/{year}/{month}/{day}/{slug}/", "https://example.com/blog/2024/03/01/hello/"),
+        ("jekyll", "/{year}/{month}/{day}/{slug}/", "https://example.com/blog/2024/03/01/hello"),
+        (
+            "jekyll",
+            "/{year}/{month}/{day}/{slug}.html",
+            "https://example.com/blog/2024/03/01/hello",
+        ),
+        ("jekyll", "/{slug}/", "https://example.com/blog/hello"),
+        (
+            "pelican",
+            "/{year}/{month}/{slug}.html",
+            "tag:example.com,2024-03-01:/blog/2024/03/hello.html/",
+        ),
+    ],
+)
+def test_entry_ids_can_be_what_the_old_generator_published(
+    make_site: MakeSite, ids: str, permalink: str, expected: str
+) -> None:
+    from conftest import SITE_TOML
+
+    toml = SITE_TOML.replace('timezone = "Europe/Berlin"', f'permalink = "{permalink}"')
+    cfg = make_site(
+        posts={"2024-03-01-hello.md": "---\ntitle: Hello\n---\nBody.\n"},
+        toml=toml.replace("[feed]", f'[feed]\nids = "{ids}"'),
+    )
+    build_site(cfg, NOW)
+    out = cfg.output_path
+    for name in ("atom.xml", "rss.xml"):
+        (entry,) = feedparser.parse((out / name).read_bytes()).entries
+        assert entry.id == expected
+    rss = (out / "rss.xml").read_text(encoding="utf-8")
+    permalink_guid = "true" if ids == "url" else "false"
+    assert f'<guid isPermaLink="{permalink_guid}">{expected}</guid>' in rss
+    assert json.loads((out / "feed.json").read_bytes())["items"][0]["id"] == expected

@@ -122,7 +122,7 @@ class PostBuilder:
         summary = self._text(summary_key, summary)
         draft = self._draft()
         url = self._url(slug, published) if slug and published else ""
-        post_id = self._id(url, published)
+        post_id = self._id(url, slug, published)
         image = self._text("image", meta.get("image"))
         if image is not None and not image.strip():
             self.fail("image", "image must be a path or URL")
@@ -275,7 +275,7 @@ class PostBuilder:
         # joining is concatenation, and much cheaper than urljoin over thousands of posts.
         return self.cfg.base_url + path.lstrip("/")
 
-    def _id(self, url: str, published: datetime | None) -> str:
+    def _id(self, url: str, slug: str, published: datetime | None) -> str:
         raw = self.meta.get("id")
         if raw is not None:
             text = self._text("id", raw)
@@ -292,11 +292,20 @@ class PostBuilder:
             return post_id
         if not url or published is None:
             return ""
-        # RFC 4151 tag URI: stays the same when the site moves to https or another path layout
-        # would be a different post; set `id:` in front matter to pin it across URL changes.
-        host, origin = _site_origin(self.cfg.base_url)
+        # Derived from the URL on every build, not stored: a new permalink pattern or base_url
+        # gives new IDs, unless `id:` in the front matter pins a post's.
+        ids = self.cfg.feed.ids
+        if ids == "url":  # Hugo's <guid>{{ .Permalink }}</guid>
+            return url
+        base = self.cfg.base_url
+        if ids == "jekyll":  # jekyll-feed's `post.id | absolute_url`: the URL's folder + slug
+            folder = url[len(base) :].rstrip("/").rpartition("/")[0]
+            return base + (f"{folder}/" if folder else "") + quote(slug)
+        # RFC 4151 tag URI: stays the same when the site moves to https.
+        host, origin = _site_origin(base)
         path = url[len(origin) :] if url.startswith(origin) else urlsplit(url).path
-        return f"tag:{host},{published.date().isoformat()}:{path}"
+        tag = f"tag:{host},{published.date().isoformat()}:{path}"
+        return tag + "/" if ids == "pelican" else tag  # Pelican's get_tag_uri adds "/"
 
 
 TAGS_MERGED = "both are listed there: spell them the same, or rename one"
