@@ -30,6 +30,10 @@ class FeedConfig:
     # Entry IDs when a post has no `id:`, as the generator a site moves from made them:
     # "tag" (tag:host,date:/path/), "url" (Hugo), "jekyll" (jekyll-feed), "pelican".
     ids: str = "tag"
+    # Where the feeds go under the output folder; tag feeds take the same file names.
+    atom: str = "atom.xml"
+    rss: str = "rss.xml"
+    json: str = "feed.json"
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,17 @@ def _language(value: Any) -> str:
     return lang
 
 
+def _feed_file(value: Any) -> str:
+    name = _nonempty(value)
+    parts = name.split("/")
+    if any(p in ("", ".", "..") or p != p.strip() for p in parts) or "\\" in name:
+        raise ValueError(
+            "must be a file name or a path under the output folder, "
+            f"such as 'index.xml' or 'feeds/rss.xml', not {name!r}"
+        )
+    return name
+
+
 def _relative_dir(value: Any) -> Path:
     path = Path(_nonempty(value))
     if ".." in path.parts:
@@ -235,7 +250,36 @@ FEED_KEYS: dict[str, Checker] = {
     "tag_feeds": _bool,
     "json_feed": _bool,
     "ids": _choice("tag", "url", "jekyll", "pelican"),
+    "atom": _feed_file,
+    "rss": _feed_file,
+    "json": _feed_file,
 }
+FEED_FILE_KEYS = ("atom", "rss", "json")
+XSL_NAME = "feed.xsl"  # written beside the feeds for browsers
+
+
+def _feed_file_problems(feed: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Return what is wrong with the feed file names together: each needs its own."""
+    problems: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}  # a file name → the key that has it
+    for key in FEED_FILE_KEYS:
+        name = feed.get(key, getattr(FeedConfig, key))
+        if name == XSL_NAME:
+            problems.append(
+                (f"feed.{key}", f"{name!r} is the feeds' stylesheet; choose another name")
+            )
+            continue
+        other = seen.setdefault(name.rpartition("/")[2], key)
+        if other != key:
+            problems.append(
+                (
+                    f"feed.{key}",
+                    f"{name!r} has the file name of feed.{other} "
+                    f"{feed.get(other, getattr(FeedConfig, other))!r}; tag feeds are "
+                    "tags/<tag>/<file name>: give each feed its own file name",
+                )
+            )
+    return problems
 
 
 def _path(value: Any) -> Path:
@@ -436,6 +480,7 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
     if "from" in digest_values:
         digest_values["sender"] = digest_values.pop("from")
     delivery = digest_values.get("delivery", "outbox")
+    problems.extend(_feed_file_problems(sections["feed"]))
     if delivery == "smtp" and "host" not in sections["smtp"]:
         problems.append(("smtp.host", "is required when digest.delivery is 'smtp'"))
     if problems:

@@ -153,3 +153,37 @@ def test_bad_schedules_are_refused_with_the_reason(tmp_path: Path) -> None:
     four_fields = write(tmp_path, SCHEDULE_BASE + '[digest]\nschedule = "0 9 * *"\n')
     with pytest.raises(ConfigError, match="must be a cron expression of 5 fields"):
         load_config(four_fields)
+
+
+def test_feed_file_names_are_checked_together(tmp_path: Path) -> None:
+    path = tmp_path / "feedkit.toml"
+    path.write_text(
+        'title = "T"\nbase_url = "https://example.com/"\n[feed]\n'
+        'atom_file = "feed.xml"\nrss = "../index.xml"\njson = "feeds/"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).splitlines() == [
+        "feedkit.toml: feed.atom_file: unknown key; did you mean 'atom'?",
+        "feedkit.toml: feed.rss: must be a file name or a path under the output folder, "
+        "such as 'index.xml' or 'feeds/rss.xml', not '../index.xml'",
+        "feedkit.toml: feed.json: must be a file name or a path under the output folder, "
+        "such as 'index.xml' or 'feeds/rss.xml', not 'feeds/'",
+    ]
+
+
+def test_two_feeds_cannot_share_a_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "feedkit.toml"
+    path.write_text(
+        'title = "T"\nbase_url = "https://example.com/"\n[feed]\n'
+        'atom = "a/feed.xml"\nrss = "b/feed.xml"\njson = "feed.xsl"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).splitlines() == [
+        "feedkit.toml: feed.rss: 'b/feed.xml' has the file name of feed.atom 'a/feed.xml'; "
+        "tag feeds are tags/<tag>/<file name>: give each feed its own file name",
+        "feedkit.toml: feed.json: 'feed.xsl' is the feeds' stylesheet; choose another name",
+    ]

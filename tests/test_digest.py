@@ -11,6 +11,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from feedkit.config import load_config
 from feedkit.errors import ConfigError
 from feedkit.mail.digest import DigestRenderer, make_record, message_id, unsubscribe_token
 from feedkit.mail.subscribers import Subscriber
@@ -200,3 +201,18 @@ def test_broken_site_template_names_file_and_line(tmp_path: Path) -> None:
     renderer = DigestRenderer(cfg, environ=SECRET_ENV)
     with pytest.raises(TemplateError, match=r"digest.txt.j2:2: "):
         renderer.render(make_record(public(cfg), cfg, NOW))
+
+
+def test_the_feed_link_follows_a_renamed_feed(tmp_path: Path) -> None:
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    toml = tmp_path / "feedkit.toml"
+    toml.write_text(toml.read_text().replace("[feed]", '[feed]\natom = "feed.xml"'))
+    cfg = load_config(toml)
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    record = make_record(public(cfg), cfg, NOW)
+    rendered = renderer.render(record)
+    reader = Subscriber("ada@example.org", "Ada")
+    _, text, html = parts(renderer.message(rendered, record, reader))
+    assert f"Feed: {cfg.base_url}feed.xml" in text.splitlines()
+    assert f'href="{cfg.base_url}feed.xml"' in html
+    assert "atom.xml" not in text + html

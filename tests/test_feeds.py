@@ -301,3 +301,30 @@ def test_entry_ids_can_be_what_the_old_generator_published(
     permalink_guid = "true" if ids == "url" else "false"
     assert f'<guid isPermaLink="{permalink_guid}">{expected}</guid>' in rss
     assert json.loads((out / "feed.json").read_bytes())["items"][0]["id"] == expected
+
+
+def test_feeds_keep_the_addresses_subscribers_have(make_site: MakeSite) -> None:
+    from conftest import SITE_TOML
+    from feedcheck import check_atom, check_json_feed, check_rss
+
+    names = 'atom = "feed.xml"\nrss = "index.xml"\njson = "feeds/feed.json"\n'
+    cfg = make_site("posts", toml=SITE_TOML.replace("[feed]", "[feed]\n" + names))
+    (cfg.content_path / "posts" / "hostile-title.md").unlink()  # see test_validity
+    build_site(cfg, NOW)
+    out, base = cfg.output_path, cfg.base_url
+    assert not (out / "atom.xml").exists() and not (out / "rss.xml").exists()
+    tags = sorted(p.parent.name for p in out.glob("tags/*/feed.xml"))
+    assert tags and tags == sorted(p.parent.name for p in out.glob("tags/*/index.xml"))
+    feeds = [("feed.xml", check_atom), ("index.xml", check_rss)]
+    feeds += [(f"tags/{t}/{n}", c) for t in tags for n, c in feeds]
+    for name, check in feeds:
+        data = (out / name).read_bytes()
+        feed = feedparser.parse(data)
+        assert feed.bozo == 0 and feed.entries
+        self_links = [link.href for link in feed.feed.links if link.rel == "self"]
+        assert self_links == [base + name]
+        assert [str(i) for i in check(data, base + name)] == []
+    data = (out / "feeds" / "feed.json").read_bytes()
+    assert json.loads(data)["feed_url"] == base + "feeds/feed.json"
+    assert [str(i) for i in check_json_feed(data, base + "feeds/feed.json")] == []
+    assert (out / "tags" / tags[0] / "feed.json").exists()

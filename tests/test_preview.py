@@ -229,3 +229,21 @@ def test_a_request_without_a_host_or_with_two_gets_400(base_url: str) -> None:
     assert (status, body) == (400, b"400 Bad Request: the request has no Host header\n")
     status, body = request_with_host(base_url, "127.0.0.1", "rebind.attacker.example")
     assert (status, body) == (400, b"400 Bad Request: the request has more than one Host header\n")
+
+
+def test_renamed_feeds_are_linked_and_served_under_their_names(site: Path) -> None:
+    toml = site / "feedkit.toml"
+    toml.write_text(
+        toml.read_text().replace("[feed]", '[feed]\natom = "feed.xml"\nrss = "index.xml"')
+    )
+    server = make_server(toml, lambda: NOW, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        page = get(url + "/")[2].decode()
+        assert '<a href="/feed.xml">feed.xml</a><a href="/index.xml">index.xml</a>' in page
+        for name in ("feed.xml", "index.xml"):
+            assert feedparser.parse(get(f"{url}/{name}")[2]).entries
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -216,7 +216,7 @@ class DigestRenderer:
                 "url": cfg.base_url,
                 "description": cfg.description,
                 "language": cfg.language,
-                "feed_url": urljoin(cfg.base_url, "atom.xml"),
+                "feed_url": urljoin(cfg.base_url, cfg.feed.atom),
             },
             "digest": {
                 "id": record.id,

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 from feedkit import parallel
 from feedkit.atomicfile import replace_together, write_atomically
-from feedkit.config import Config
+from feedkit.config import XSL_NAME, Config
 from feedkit.errors import OutputError, Problem
 from feedkit.models import Post, RenderedPost
 from feedkit.posts.loader import LoadResult, Progress, body_of, load_posts, read_raw
@@ -25,10 +25,6 @@ from feedkit.posts.postmeta import TAGS_MERGED, tag_slug
 
 if TYPE_CHECKING:
     from feedkit.site.cache import BuildCache, Scan
-
-# The same as feeds.XSL_NAME; not imported from there, so a build that changes nothing never
-# loads feedgen.
-XSL_NAME = "feed.xsl"
 
 
 @dataclass(frozen=True)
@@ -195,6 +191,16 @@ def render_posts(
     return out
 
 
+def feed_files(cfg: Config, folder: str) -> tuple[str, str, str]:
+    """Return the Atom, RSS and JSON Feed file paths under the output folder: as configured
+    for the site's feeds, the same file names in a tag's folder."""
+    names = (cfg.feed.atom, cfg.feed.rss, cfg.feed.json)
+    if not folder:
+        return names
+    atom, rss, json = (folder + name.rpartition("/")[2] for name in names)
+    return atom, rss, json
+
+
 def xsl_stylesheet() -> bytes:
     # A plain path, not importlib.resources: that import costs more than the read, on every
     # build (feedkit is installed as files; pyproject.toml ships static/ as package data).
@@ -292,15 +298,19 @@ def plan_build(
     files: dict[str, bytes] = {XSL_NAME: xsl_stylesheet()}
     main_entries: list[RenderedPost] = []
     for feed in feeds:
+        atom, rss, json = feed_files(cfg, feed.folder)
         info = FeedInfo(
-            feed.title, feed.description, cfg.base_url, urljoin(cfg.base_url, feed.folder)
+            feed.title,
+            feed.description,
+            cfg.base_url,
+            *(urljoin(cfg.base_url, name) for name in (atom, rss, json)),
         )
         entries = main_entries if not feed.folder else []
         entries.extend(rendered[shown] for shown in feed.members)
-        files[feed.folder + "atom.xml"] = render_atom(cfg, info, entries, now)
-        files[feed.folder + "rss.xml"] = render_rss(cfg, info, entries, now)
+        files[atom] = render_atom(cfg, info, entries, now)
+        files[rss] = render_rss(cfg, info, entries, now)
         if cfg.feed.json_feed:
-            files[feed.folder + "feed.json"] = render_json_feed(cfg, info, entries)
+            files[json] = render_json_feed(cfg, info, entries)
     return plan(
         files=files,
         reused=False,

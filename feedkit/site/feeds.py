@@ -9,16 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from feedkit.config import Config
+from feedkit.config import XSL_NAME, Config
 from feedkit.models import RenderedPost
 
 GENERATOR = "feedkit"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-XSL_NAME = "feed.xsl"
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,9 @@ class FeedInfo:
     title: str
     description: str
     home_url: str  # the HTML page the feed stands for
-    base_url: str  # the folder URL the feed files are published under
+    atom_url: str  # where each format is published: its self link
+    rss_url: str
+    json_url: str
 
 
 def _stylesheet_pi(cfg: Config) -> bytes:
@@ -69,7 +70,7 @@ def render_atom(
     cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost], fallback_updated: datetime
 ) -> bytes:
     """Return the Atom 1.0 document for `posts` (already newest first and limited)."""
-    self_url = urljoin(info.base_url, "atom.xml")
+    self_url = info.atom_url
     fg = FeedGenerator()
     fg.id(self_url)
     fg.title(info.title)
@@ -103,7 +104,7 @@ def render_rss(
     cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost], fallback_updated: datetime
 ) -> bytes:
     """Return the RSS 2.0 document for `posts` (already newest first and limited)."""
-    self_url = urljoin(info.base_url, "rss.xml")
+    self_url = info.rss_url
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.title(info.title)
@@ -163,7 +164,7 @@ def render_json_feed(cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost])
         "version": JSON_FEED_VERSION,
         "title": info.title,
         "home_page_url": info.home_url,
-        "feed_url": urljoin(info.base_url, "feed.json"),
+        "feed_url": info.json_url,
     }
     if info.description:
         feed["description"] = info.description
