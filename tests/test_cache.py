@@ -326,7 +326,7 @@ def test_an_upgrade_of_a_library_that_shapes_the_output_rebuilds_everything(
     assert b"&lt;code&gt;f()" in atom.read_bytes()
     upgraded = feedkit_with(site, libraries)
     assert f"markdown-it-py {version} → {version}+inline" in upgraded.stderr
-    assert b"&lt;code class=inline&gt;f()" in atom.read_bytes()
+    assert b'&lt;code class="inline"&gt;f()' in atom.read_bytes()
     assert "up to date" in feedkit_with(site, libraries).stdout
     downgraded = feedkit_with(site, empty)
     assert f"markdown-it-py {version}+inline → {version}" in downgraded.stderr

@@ -37,6 +37,7 @@ def test_the_first_folder_on_the_path_that_has_a_library_gives_its_version(
         "markdown-it-py": "2.0",
         "mdit-py-plugins": "none",
         "mdurl": "none",
+        "nh3": "none",
         "python-frontmatter": "none",
         "PyYAML": "6.0.2",
         "feedgen": "1.1.dev0",

@@ -35,7 +35,7 @@ def test_money_is_not_math() -> None:
 def test_code_blocks_are_kept_verbatim_and_escaped() -> None:
     out = html('```python\nif a < b and c & d:\n    print(f"{{x}} $y$")\n```\n')
     assert '<pre><code class="language-python">if a &lt; b and c &amp; d:\n' in out
-    assert "print(f&quot;{{x}} $y$&quot;)" in out
+    assert 'print(f"{{x}} $y$")' in out
 
 
 def test_tables_strikethrough_and_footnotes() -> None:
@@ -58,13 +58,26 @@ def test_tables_strikethrough_and_footnotes() -> None:
             '<img src="images/a.svg" alt="A">',
             'src="https://example.com/blog/2024/05/post/images/a.svg"',
         ),
-        ("<a href='x.html'>x</a>", "href='https://example.com/blog/2024/05/post/x.html'"),
+        ("<a href='x.html'>x</a>", 'href="https://example.com/blog/2024/05/post/x.html"'),
         (
             '<img srcset="a.png 1x, b.png 2x" src="a.png" alt="">',
             'srcset="https://example.com/blog/2024/05/post/a.png 1x, '
             'https://example.com/blog/2024/05/post/b.png 2x"',
         ),
         ("[abs](https://other.org/x)", 'href="https://other.org/x"'),
+        (
+            '<video src="v.mp4" poster="p.jpg"></video>',
+            '<a href="https://example.com/blog/2024/05/post/v.mp4">',
+        ),
+        ('<object data="o.svg"></object>', 'href="https://example.com/blog/2024/05/post/o.svg"'),
+        (
+            '<blockquote cite="s.html">q</blockquote>',
+            'cite="https://example.com/blog/2024/05/post/s.html"',
+        ),
+        (
+            '<picture><source srcset="w.webp 2x" type="image/webp"><img src="w.png"></picture>',
+            'srcset="https://example.com/blog/2024/05/post/w.webp 2x"',
+        ),
         ("[mail](mailto:a@example.org)", 'href="mailto:a@example.org"'),
     ],
 )
@@ -121,3 +134,63 @@ def test_reading_time_and_word_count() -> None:
     assert measure("") == (0, 1)
     words, minutes = measure("日本語" * 500)  # 1,500 CJK characters at 500 a minute
     assert minutes == 3 and words >= 1500
+
+
+def test_scripts_handlers_and_script_urls_are_removed() -> None:
+    out = html(
+        'Hi <script>alert(1)</script><b onclick="alert(2)">b</b> '
+        '<a href="javascript:alert(3)">j</a> <img src="a.png" onerror="alert(4)" alt="">\n\n'
+        '<img srcset="javascript:alert(5) 1x, b.png 2x" alt="">'
+        '<a href="data:text/html,&lt;script&gt;alert(6)&lt;/script&gt;">d</a>'
+    )
+    assert "alert" not in out and "script" not in out and "data:" not in out
+    assert "<b>b</b>" in out
+    assert "<a>j</a>" in out
+    assert 'srcset="https://example.com/blog/2024/05/post/b.png 2x"' in out
+
+
+def test_style_keeps_alignment_and_colour_but_no_urls() -> None:
+    out = html('<div style="background:url(t.gif); text-align:center; color:red">x</div>')
+    assert "url(" not in out and "t.gif" not in out
+    assert "text-align:center" in out.replace(" ", "")
+    assert "color:red" in out.replace(" ", "")
+
+
+def test_an_iframe_becomes_a_link_to_what_it_showed() -> None:
+    out = html('<iframe src="//www.youtube.com/embed/x" title="A talk"></iframe>')
+    assert out.strip() == '<a href="https://www.youtube.com/embed/x">A talk</a>'
+
+
+def test_an_embed_without_a_safe_source_leaves_nothing() -> None:
+    assert html('<iframe src="javascript:alert(1)"></iframe>').strip() == ""
+
+
+def test_self_closed_anchors_are_closed_where_they_stand() -> None:
+    out = html('<a name="one" />One. <a name="two" /> Two.\n\nNext.')
+    assert out == '<p><a name="one"></a>One. <a name="two"></a> Two.</p>\n<p>Next.</p>\n'
+
+
+def test_what_posts_use_is_kept() -> None:
+    body = (
+        "<details open><summary>S</summary>d</details>\n\n"
+        '<figure><img src="f.png" alt="F" width="10"><figcaption>C</figcaption></figure>\n\n'
+        '<math display="block"><msup><mi>x</mi><mn>2</mn></msup></math>\n\n'
+        '<table><tfoot><tr><td colspan="2">t</td></tr></tfoot></table>\n\n'
+        '<p><abbr title="HyperText">HTML</abbr><kbd>K</kbd><sup>1</sup><mark>m</mark></p>\n'
+    )
+    out = html(body)
+    for kept in (
+        '<details open=""><summary>S</summary>d</details>',
+        '<figure><img src="https://example.com/blog/2024/05/post/f.png" alt="F" width="10">',
+        "<figcaption>C</figcaption>",
+        '<math display="block"><msup><mi>x</mi><mn>2</mn></msup></math>',
+        '<tfoot><tr><td colspan="2">t</td></tr></tfoot>',
+        '<abbr title="HyperText">HTML</abbr><kbd>K</kbd><sup>1</sup><mark>m</mark>',
+    ):
+        assert kept in out
+
+
+def test_summary_has_no_script_or_style_text() -> None:
+    body = "Hello <script>alert(1)</script> world <style>p{}</style> and <b>bold</b> $x$.\n"
+    assert summarize(body, None, 500) == "Hello world and bold $x$."
+    assert summarize("Body.", "A <script>alert(1)</script>summary", 500) == "A summary"

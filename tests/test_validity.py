@@ -54,3 +54,28 @@ def test_plain_text_summaries_with_markup_characters_stay_valid(make_site: MakeS
     )
     found = issues_of(dict(plan_build(cfg, NOW).files), cfg.base_url)
     assert {name: issues for name, issues in found.items() if issues} == {}
+
+
+HOSTILE = ("<script", "alert(", "onerror", "onmouseover", "onclick", "onload", "javascript:")
+HOSTILE += ("vbscript:", "<iframe", "<object", "<embed", "<video", "<audio", "<form", "<style")
+HOSTILE += ("url(", "tracker.gif", "evil.png", "injected", "<svg")
+
+
+@pytest.mark.parametrize("name", ["atom.xml", "rss.xml", "feed.json", "tags/security/atom.xml"])
+def test_hostile_html_is_gone_from_every_feed(make_site: MakeSite, name: str) -> None:
+    cfg = make_site("hostile-html")
+    files = dict(plan_build(cfg, NOW).files)
+    text = files[name].decode("utf-8").lower()
+    assert "hostile html" in text, "the post is in the feed"
+    assert [bad for bad in HOSTILE if bad.lower() in text] == []
+    # What posts legitimately use is still there, and embeds are links to what they showed.
+    for kept in ("details", "figcaption", "srcset", "language-python", "hello"):
+        assert kept in text
+    assert "https://www.youtube.com/embed/abc123" in text
+
+
+def test_hostile_html_feeds_have_no_errors_and_no_warnings(make_site: MakeSite) -> None:
+    cfg = make_site("hostile-html")
+    found = issues_of(dict(plan_build(cfg, NOW).files), cfg.base_url)
+    assert len(found) >= 6
+    assert {name: issues for name, issues in found.items() if issues} == {}

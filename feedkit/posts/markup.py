@@ -1,4 +1,4 @@
-"""Markdown → HTML with absolute URLs, HTML-free summaries, word counts and reading time."""
+"""Markdown → safe HTML with absolute URLs, HTML-free summaries, word counts and reading time."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+
+from feedkit.posts.sanitize import close_self_closed, sanitize, text_of
 
 WORDS_PER_MINUTE = 230
 # Readers take in about 500 CJK characters a minute; count them at that rate.
@@ -22,13 +23,6 @@ MORE_MARK = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.IGN
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _SPACE = re.compile(r"\s+")
-# URL-bearing attributes inside raw HTML that a post author typed into Markdown.
-_HTML_URL_ATTR = re.compile(
-    r"""(?P<pre>\s(?:href|src|poster|cite|action)\s*=\s*)(?P<q>["']?)(?P<url>[^"'\s>]*)(?P=q)""",
-    re.IGNORECASE,
-)
-_FOOTNOTE_HREF = re.compile(r'href="#(fn(?:ref)?-)')
-_HTML_SRCSET = re.compile(r"""(?P<pre>\ssrcset\s*=\s*)(?P<q>["'])(?P<val>.*?)(?P=q)""", re.I)
 # XML 1.0 forbids these code points even as character references.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -79,47 +73,28 @@ def strip_xml_illegal(text: str) -> str:
     return XML_ILLEGAL.sub("", text)
 
 
-def _absolute_html(fragment: str, base: str) -> str:
-    def one(m: re.Match[str]) -> str:
-        q = m["q"] or '"'
-        return f"{m['pre']}{q}{html.escape(urljoin(base, html.unescape(m['url'])))}{q}"
-
-    def srcset(m: re.Match[str]) -> str:
-        items = []
-        for item in m["val"].split(","):
-            parts = item.strip().split(None, 1)
-            if parts:
-                parts[0] = urljoin(base, parts[0])
-                items.append(" ".join(parts))
-        return f"{m['pre']}{m['q']}{', '.join(items)}{m['q']}"
-
-    return _HTML_SRCSET.sub(srcset, _HTML_URL_ATTR.sub(one, fragment))
-
-
-def _make_urls_absolute(tokens: Sequence[Token], base: str) -> None:
+def _close_self_closed(tokens: Sequence[Token]) -> None:
     for token in tokens:
-        if token.type == "link_open" and isinstance(token.attrs.get("href"), str):
-            token.attrs["href"] = urljoin(base, str(token.attrs["href"]))
-        elif token.type == "image" and isinstance(token.attrs.get("src"), str):
-            token.attrs["src"] = urljoin(base, str(token.attrs["src"]))
-        elif token.type in ("html_block", "html_inline"):
-            token.content = _absolute_html(token.content, base)
+        if token.type == "html_inline":
+            token.content = close_self_closed(token.content)
         if token.children:
-            _make_urls_absolute(token.children, base)
+            _close_self_closed(token.children)
 
 
 def render_html(body: str, base_url: str, doc_id: str) -> str:
-    """Return the HTML of a Markdown body, every link and image source absolute."""
+    """Return the safe HTML of a Markdown body, every URL in it absolute against `base_url`."""
     md = markdown()
     env = {"docId": doc_id}  # footnote anchors unique per post when feeds carry many posts
     tokens = md.parse(MORE_MARK.sub("", body), env)
-    _make_urls_absolute(tokens, base_url)
-    out = md.renderer.render(tokens, md.options, env)
-    # The footnote plugin writes its own same-page links, outside the link tokens.
-    return _FOOTNOTE_HREF.sub(lambda m: f'href="{html.escape(base_url)}#{m[1]}', out)
+    _close_self_closed(tokens)
+    return sanitize(md.renderer.render(tokens, md.options, env), base_url)
 
 
 def _inline_text(children: Sequence[Token]) -> str:
+    if any(child.type == "html_inline" for child in children):
+        # Raw HTML: the text a reader would see of it, not the text of a script or style.
+        md = markdown()
+        return text_of(md.renderer.render(children, md.options, {}))
     out: list[str] = []
     for child in children:
         if child.type in ("text", "code_inline"):
