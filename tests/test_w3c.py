@@ -1,0 +1,62 @@
+"""Our feeds through the W3C Feed Validation Service's own code (../shared/tools/validate-feed),
+run on the files a build writes: 0 errors and 0 warnings. Skipped where ../shared is absent;
+tests/test_validity.py checks the same rules with the repository's own copy (feedcheck.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from feedkit.cli import main
+from feedkit.config import Config
+
+from conftest import NOW_ENV, ROOT, SITE_TOML, MakeSite
+
+VALIDATE = ROOT.parent / "shared" / "tools" / "validate-feed"
+pytestmark = pytest.mark.skipif(not VALIDATE.is_file(), reason="../shared/tools is absent")
+
+
+def build(cfg: Config) -> list[Path]:
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    return sorted(p for p in cfg.output_path.rglob("*") if p.suffix == ".xml")
+
+
+def verdicts(cfg: Config, files: list[Path]) -> dict[str, str]:
+    """Return the validator's report for every feed that has an error or a warning."""
+    found = {}
+    for path in files:
+        url = cfg.base_url + path.relative_to(cfg.output_path).as_posix()
+        done = subprocess.run(
+            [sys.executable, str(VALIDATE), str(path), url], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            found[url] = done.stdout + done.stderr
+    return found
+
+
+def test_sample_site_feeds_pass_the_w3c_validator(make_site: MakeSite) -> None:
+    cfg = make_site(toml=(ROOT / "feedkit.toml").read_text(encoding="utf-8"))
+    for post in (ROOT / "content").rglob("*.md"):
+        target = cfg.content_path / post.relative_to(ROOT / "content")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(post.read_bytes())
+    files = build(cfg)
+    assert len(files) >= 2 + 2 * 10, "every Atom and RSS feed, tag feeds too"
+    assert verdicts(cfg, files) == {}
+
+
+@pytest.mark.parametrize("fixtures", [("posts",), ("hostile-html",)])
+def test_fixture_feeds_pass_the_w3c_validator(make_site: MakeSite, fixtures: tuple[str]) -> None:
+    cfg = make_site(*fixtures, toml=SITE_TOML)
+    hostile_title = cfg.content_path / "posts" / "hostile-title.md"
+    hostile_title.unlink(missing_ok=True)  # its title's markup: see test_validity.py
+    files = build(cfg)
+    assert len(files) >= 2
+    assert verdicts(cfg, files) == {}
