@@ -161,6 +161,18 @@ def test_summary_only_feeds_when_full_content_is_off(make_site: MakeSite) -> Non
     assert item["content_text"] == "Summer time in Berlin is UTC+2." and "content_html" not in item
 
 
+def test_a_quoted_abstract_before_more_is_the_summary_in_every_feed(make_site: MakeSite) -> None:
+    body = "> We derive the trade-off and show where it fails.\n\n<!--more-->\n\nThe body."
+    cfg = make_site(posts={"abstract.md": f"---\ntitle: Bias\ndate: 2024-01-01\n---\n{body}\n"})
+    plan = plan_build(cfg, NOW)
+    abstract = "We derive the trade-off and show where it fails."
+    (entry,) = feedparser.parse(plan.files["atom.xml"]).entries
+    assert entry.summary == abstract
+    (item,) = feedparser.parse(plan.files["rss.xml"]).entries
+    assert item.summary == abstract
+    assert json.loads(plan.files["feed.json"])["items"][0]["summary"] == abstract
+
+
 def test_feed_level_updated_is_the_newest_entry_not_the_clock(make_site: MakeSite) -> None:
     cfg = make_site("posts/toml-front-matter.md", "posts/naive-datetime.md")
     plan = plan_build(cfg, NOW)

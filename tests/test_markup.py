@@ -100,6 +100,37 @@ def test_summary_takes_text_before_more() -> None:
     assert summarize(body, None, 500) == "First para. Second para."
 
 
+def test_summary_before_more_takes_every_block_a_blockquote_abstract_too() -> None:
+    # How a math-heavy Jekyll blog opens each post: a quoted abstract, then the cut.
+    body = (
+        "> In this post we derive the **bias–variance** trade-off\n"
+        "> and show where it fails.\n\n"
+        "- for regression\n- for classification\n\n<!--more-->\n\n## Setup\n\nBody text."
+    )
+    assert summarize(body, None, 300) == (
+        "In this post we derive the bias–variance trade-off and show where it fails. "
+        "for regression for classification"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "summary"),
+    [
+        ("> A quoted opening, and nothing else.\n", "A quoted opening, and nothing else."),
+        ("- first point\n- second point\n", "first point second point"),
+        ("## A heading\n\n```python\nprint(1)\n```\n", "A heading"),
+    ],
+)
+def test_a_post_that_opens_with_no_paragraph_is_summarised_by_its_text(
+    body: str, summary: str
+) -> None:
+    assert summarize(body, None, 300) == summary
+
+
+def test_a_post_with_no_text_has_no_summary() -> None:
+    assert summarize("```python\nprint(1)\n```\n", None, 300) == ""
+
+
 def test_summary_from_opening_paragraphs_skips_code_and_lead_in() -> None:
     opening = "word " * 60
     body = f"{opening}\n\nAs follows:\n\n```\ncode()\n```\n\nLater text."

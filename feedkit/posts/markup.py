@@ -167,14 +167,16 @@ def summarize(body: str, front_matter_summary: str | None, limit: int) -> str:
     if front_matter_summary and front_matter_summary.strip():
         return truncate(plain_text(front_matter_summary), limit)
     more = MORE_MARK.search(body)
-    if more:
-        return truncate(opening_text(body[: more.start()], limit * 4), limit)
+    if more:  # the author's own cut: every block before it (a blockquote abstract, a list)
+        return truncate(plain_text(body[: more.start()]), limit)
     # Only the opening needs parsing: a few times the limit of source text covers it.
     head = body[: max(limit * 4, 2000)]
     cut = head.rfind("\n\n")
     if len(body) > len(head) and cut > limit:
         head = head[:cut]
-    return truncate(opening_text(head, limit), limit)
+    # A post that opens with no paragraph (a list, a quote, a heading) is summarised by the
+    # text of those blocks: a summary is empty only when the post has no text at all.
+    return truncate(opening_text(head, limit) or plain_text(head), limit)
 
 
 def measure(body: str) -> tuple[int, int]:
