@@ -117,9 +117,18 @@ def stat_mtime_ns(key: StatKey) -> int:
     return int(_STAT.unpack(key)[1])
 
 
+# The Markdown file names Jekyll, Hugo and Pelican read.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+
+
 def is_post_name(name: str) -> bool:
-    """Return True if a file of this name (not hidden, `.md`, not `_index.md`) is a post."""
-    return name.endswith(".md") and not name.startswith(".") and name != "_index.md"
+    """Return True if a file of this name (not hidden, Markdown, not Hugo's `_index.md`) may
+    be a post; the layout's rules (`feedkit.posts.layout`) decide."""
+    return (
+        name.endswith(MARKDOWN_SUFFIXES)
+        and not name.startswith(".")
+        and not name.startswith("_index.")
+    )
 
 
 def walk(

@@ -16,6 +16,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post, slugify
+from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
 from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
 
@@ -56,8 +57,10 @@ class PostBuilder:
         src: Source,
         meta: dict[str, Any],
         warnings: list[Problem],
+        place: Place = ANYWHERE,
     ) -> None:
         self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta
+        self.place = place
         self.problems: list[Problem] = []
         self.warnings = warnings
 
@@ -89,6 +92,12 @@ class PostBuilder:
         # From the path as text: a cold build makes no Path object for each of 20,000 files.
         self.stem = os.path.splitext(os.path.basename(self.path))[0]
         jekyll = JEKYLL_NAME.match(self.stem)
+        draft = self._draft()
+        if meta.get("date") in (None, "") and not jekyll:
+            if draft:
+                raise NotAPost(DATELESS_DRAFT)
+            if self.place.dateless_page:
+                raise NotAPost(self.place.dateless_page)
 
         title = self._text("title", meta.get("title"), "")
         title = " ".join(title.split()) if title else title
@@ -120,7 +129,6 @@ class PostBuilder:
         tags = self._tags()
         summary_key, summary = self.first(SUMMARY_KEYS)
         summary = self._text(summary_key, summary)
-        draft = self._draft()
         url = self._url(slug, published) if slug and published else ""
         post_id = self._id(url, published)
         image = self._text("image", meta.get("image"))
@@ -237,7 +245,7 @@ class PostBuilder:
         return tuple(seen.values())
 
     def _draft(self) -> bool:
-        draft = False
+        draft = self.place.draft
         for key, means_draft in (("draft", True), ("published", False)):
             value = self.meta.get(key)
             if value is None:

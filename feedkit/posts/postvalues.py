@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 from feedkit.models import Author
 
 _OFFSET_WITH_SPACE = re.compile(r"\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+# A date and time with its year written again before the offset ('2023-01-29 18:30:22 2023
+# -0800', as `date` prints it): Ruby, and so Jekyll, reads it; group 2 is the repeated year.
+_YEAR_AGAIN = re.compile(r"^((\d{4})-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d)?) \2(?= )")
 
 
 class ImpossibleValue(str):
@@ -73,7 +76,8 @@ def parse_date(value: Any, tz: ZoneInfo) -> datetime:
 
 def _parse_date_string(text: str, why: str | None = None) -> datetime:
     """Return the datetime `text` writes; `why` says what YAML found impossible in it."""
-    candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), text)
+    candidate = _YEAR_AGAIN.sub(r"\1", text)
+    candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), candidate)
     candidate = candidate.replace("/", "-")
     impossible = None  # the right form, but no such date (2023-02-30) or time (25:00)
     try:
