@@ -153,3 +153,14 @@ def test_bad_schedules_are_refused_with_the_reason(tmp_path: Path) -> None:
     four_fields = write(tmp_path, SCHEDULE_BASE + '[digest]\nschedule = "0 9 * *"\n')
     with pytest.raises(ConfigError, match="must be a cron expression of 5 fields"):
         load_config(four_fields)
+
+
+def test_main_sections_is_a_list_of_top_level_folders(tmp_path: Path) -> None:
+    good = write(tmp_path, 'title = "T"\nbase_url = "https://e.com/"\nmain_sections = ["posts"]\n')
+    assert load_config(good).main_sections == ("posts",)
+    bad = write(tmp_path, 'title = "T"\nbase_url = "https://e.com/"\nmain_sections = "posts"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(bad)
+    assert str(info.value) == (
+        'feedkit.toml: main_sections: must be a list of folder names, such as ["posts"]'
+    )

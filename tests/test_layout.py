@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from feedkit.cli import main
+from feedkit.config import Config, load_config
+from feedkit.errors import ContentError
 from feedkit.posts.loader import load_posts
 
-from conftest import MakeSite
+from conftest import FIXTURES, MakeSite
 
 CORPORA = Path("/work/shared/corpora")
 
@@ -61,8 +63,6 @@ def corpus_site(tmp_path: Path, name: str, content: str) -> Path:
 
 
 def test_jekyll_docs_corpus_loads_every_release_post(tmp_path: Path) -> None:
-    from feedkit.config import load_config
-
     cfg = load_config(corpus_site(tmp_path, "jekyll-docs", "."))
     loaded = load_posts(cfg)
     assert len(loaded.posts) == 102
@@ -79,3 +79,81 @@ def test_build_of_a_jekyll_folder_skips_its_pages_again_and_again(
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert "from 5 posts: 4 published, 1 draft(s)" in first.stdout
     assert "are up to date (0 changed); 5 posts" in second.stdout
+
+
+def hugo_site(tmp_path: Path, toml: str = "") -> Config:
+    """Return the config of a copy of the Hugo-layout fixture (hugo.toml beside content/)."""
+    site = tmp_path / "hugo"
+    shutil.copytree(FIXTURES / "layouts" / "hugo", site)
+    (site / "feedkit.toml").write_text(
+        f'title = "Hugo"\nbase_url = "https://example.com/"\n{toml}', encoding="utf-8"
+    )
+    return load_config(site / "feedkit.toml")
+
+
+OUTSIDE = (
+    "skipped: a page, not a post: it is outside the main sections (posts); "
+    "add its section to main_sections in feedkit.toml to publish it"
+)
+TRANSLATION = (
+    "skipped: a translation ({lang}); feedkit publishes only the posts in the site's "
+    "language ('en', the language in feedkit.toml)"
+)
+
+
+def test_hugo_posts_are_the_pages_of_the_main_section(tmp_path: Path) -> None:
+    loaded = load_posts(hugo_site(tmp_path))
+    assert sorted(p.slug for p in loaded.posts) == [
+        "bundle",
+        "first",
+        "moved",
+        "nested",
+        "scheduled",
+    ]
+    assert [str(p) for p in loaded.skipped] == [
+        f"content/about.md: {OUTSIDE}",
+        f"content/contact.md: {OUTSIDE}",
+        f"content/notes/note.md: {OUTSIDE}",
+        f"content/posts/bundle/index.fr.md: {TRANSLATION.format(lang='fr')}",
+        f"content/posts/first.fr.md: {TRANSLATION.format(lang='fr')}",
+        "content/posts/unlisted.md: skipped: Hugo lists it nowhere (build: list: never)",
+    ]
+
+
+def test_main_sections_setting_names_the_sections_of_posts(tmp_path: Path) -> None:
+    loaded = load_posts(hugo_site(tmp_path, 'main_sections = ["posts", "notes"]\n'))
+    assert "note" in {p.slug for p in loaded.posts}
+    assert len(loaded.skipped) == 5
+
+
+def test_site_language_chooses_the_translations(tmp_path: Path) -> None:
+    loaded = load_posts(hugo_site(tmp_path, 'language = "fr"\n'))
+    assert {p.title for p in loaded.posts} >= {"Premier", "Paquet"}
+    assert "First" not in {p.title for p in loaded.posts}
+
+
+def test_hugo_publish_date_schedules_and_url_places_the_post(tmp_path: Path) -> None:
+    posts = {p.slug: p for p in load_posts(hugo_site(tmp_path)).posts}
+    assert posts["scheduled"].published.isoformat() == "2099-01-01T00:00:00+00:00"
+    assert posts["moved"].url == "https://example.com/archives/moved/"
+    assert posts["bundle"].url == "https://example.com/2024/03/bundle/"
+
+
+def test_a_flat_folder_without_hugo_config_keeps_its_dateless_post_an_error(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site(posts={"a/one.md": "---\ntitle: One\n---\n", "b/x.md": "---\ntitle: X\n---\n"})
+    with pytest.raises(ContentError, match="missing date"):
+        load_posts(cfg)
+
+
+def test_hugo_papermod_corpus_builds(tmp_path: Path, runner, monkeypatch) -> None:
+    toml = corpus_site(tmp_path, "hugo-papermod", "content")
+    monkeypatch.setenv("FEEDKIT_NOW", "2026-06-01T00:00:00Z")
+    result = runner.invoke(main, ["check", "--config", str(toml)])
+    assert result.exit_code == 0, result.output
+    for page in ("about.md", "search.md", "archives.md", "search.fr.md"):
+        assert f"content/{page}: skipped: " in result.stderr
+    loaded = load_posts(load_config(toml))
+    slugs = {p.slug for p in loaded.posts}
+    assert "cover-page" in slugs and "indexen" not in slugs

@@ -7,10 +7,13 @@ A file that is not a post is never dropped silently: it is skipped with the reas
 from __future__ import annotations
 
 import os
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from feedkit.config import Config
+from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,9 +21,7 @@ class Place:
     """What a post file's place in its layout says about it."""
 
     draft: bool = False  # in Jekyll's _drafts/
-    # Why a file here without a date is a page rather than a post missing its date; "" when
-    # a missing date is an error.
-    dateless_page: str = ""
+    language: str = ""  # a Hugo translation's language, from its name: post.en.md
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -43,6 +44,12 @@ class NotAPost(Exception):
 
 DATELESS_DRAFT = "a draft without a date; add 'date: …' when it is ready to publish"
 JEKYLL_PAGE = "a page, not a post: Jekyll publishes only the files in _posts/ as posts"
+# The configuration files that make a folder a Hugo site.
+HUGO_CONFIGS = tuple(
+    f"{name}.{ext}" for name in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
+)
+# A translation's name: post.fr.md, index.pt-br.md (Hugo's rule, by file name).
+_LANGUAGE = re.compile(r"\.([a-z]{2,3}(?:-[a-z0-9]{2,8})?)$", re.IGNORECASE)
 
 
 class Layout:
@@ -51,8 +58,22 @@ class Layout:
     def __init__(self, cfg: Config, paths: Iterable[str]) -> None:
         self.prefix = str(cfg.content_path).rstrip("/\\") + os.sep
         parts = [self.parts(path) for path in paths]
+        self.files = {"/".join(folders) for folders in parts}
         # Jekyll: posts live in _posts/ (at the top or inside a category folder).
         self.jekyll = any("_posts" in folders[:-1] for folders in parts)
+        # Hugo: a site whose configuration is beside the content folder, or that names
+        # its main sections; posts are the pages of those, in the site's language.
+        content = cfg.content_path
+        self.hugo = not self.jekyll and (
+            bool(cfg.main_sections)
+            or any(
+                (folder / name).is_file()
+                for folder in {cfg.root, content.parent}
+                for name in HUGO_CONFIGS
+            )
+        )
+        self.language = cfg.language.lower()
+        self.main_sections = cfg.main_sections or _largest_section(parts)
 
     def parts(self, path: str) -> list[str]:
         """Return the path's folders and file name, relative to the content folder."""
@@ -61,10 +82,50 @@ class Layout:
 
     def place(self, path: str) -> Place | Skipped:
         """Return what the layout says about the post file at `path`, or why it is none."""
-        folders = self.parts(path)[:-1]
+        parts = self.parts(path)
+        folders = parts[:-1]
         if self.jekyll:
             if "_drafts" in folders:
                 return Place(draft=True)
             if "_posts" not in folders:
                 return Skipped(JEKYLL_PAGE)
-        return Place()
+        if not self.hugo:
+            return ANYWHERE
+        if not folders or folders[0] not in self.main_sections:
+            sections = ", ".join(self.main_sections) or "none"
+            return Skipped(
+                f"a page, not a post: it is outside the main sections ({sections}); "
+                "add its section to main_sections in feedkit.toml to publish it"
+            )
+        stem = parts[-1]
+        for suffix in MARKDOWN_SUFFIXES:
+            stem = stem.removesuffix(suffix)
+        language = _LANGUAGE.search(stem)
+        if language is None:
+            # In the site's language, unless a translation into it sits beside the file.
+            base = "/".join([*folders, stem])
+            for lang in {self.language, self.language.split("-")[0]}:
+                for suffix in MARKDOWN_SUFFIXES:
+                    if f"{base}.{lang}{suffix}" in self.files:
+                        return Skipped(
+                            f"another language's version of {stem}.{lang}{suffix}, which is "
+                            f"in the site's language ({self.language!r}, the language in "
+                            "feedkit.toml)"
+                        )
+            return ANYWHERE
+        lang = language[1].lower()
+        if lang not in (self.language, self.language.split("-")[0]):
+            return Skipped(
+                f"a translation ({lang}); feedkit publishes only the posts in the site's "
+                f"language ({self.language!r}, the language in feedkit.toml)"
+            )
+        return Place(language=language[1])
+
+
+def _largest_section(parts: list[list[str]]) -> tuple[str, ...]:
+    """Return the top-level folder holding the most files (Hugo's default main section)."""
+    counts = Counter(folders[0] for folders in parts if len(folders) > 1)
+    if not counts:
+        return ()
+    most = max(counts.values())
+    return (min(name for name, count in counts.items() if count == most),)

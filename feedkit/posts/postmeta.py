@@ -25,6 +25,10 @@ _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)
 DATE_KEYS = ("date",)
+# Hugo's publish date: when the post goes out (it is scheduled until then).
+PUBLISH_KEYS = ("publishDate", "publishdate", "pubdate")
+URL_KEYS = ("url", "permalink")  # Hugo's, Jekyll's: the post's own path on the site
+BUILD_KEYS = ("build", "_build")  # Hugo's build options
 UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "modified")
 AUTHOR_KEYS = ("author", "authors")
 TAG_KEYS = ("tags", "categories", "category")
@@ -42,6 +46,8 @@ KNOWN_KEYS = frozenset(
         "slug",
         "id",
         "image",
+        *PUBLISH_KEYS,
+        *URL_KEYS,
     ]
 )
 
@@ -91,13 +97,14 @@ class PostBuilder:
         cfg, meta = self.cfg, self.meta
         # From the path as text: a cold build makes no Path object for each of 20,000 files.
         self.stem = os.path.splitext(os.path.basename(self.path))[0]
+        if self.place.language:  # a translation, post.en.md: its slug is the post's
+            self.stem = self.stem.removesuffix("." + self.place.language)
         jekyll = JEKYLL_NAME.match(self.stem)
         draft = self._draft()
-        if meta.get("date") in (None, "") and not jekyll:
+        self._unlisted()
+        if not jekyll and all(meta.get(k) in (None, "") for k in (*DATE_KEYS, *PUBLISH_KEYS)):
             if draft:
                 raise NotAPost(DATELESS_DRAFT)
-            if self.place.dateless_page:
-                raise NotAPost(self.place.dateless_page)
 
         title = self._text("title", meta.get("title"), "")
         title = " ".join(title.split()) if title else title
@@ -130,6 +137,7 @@ class PostBuilder:
         summary_key, summary = self.first(SUMMARY_KEYS)
         summary = self._text(summary_key, summary)
         url = self._url(slug, published) if slug and published else ""
+        url = self._own_url() or url
         post_id = self._id(url, published)
         image = self._text("image", meta.get("image"))
         if image is not None and not image.strip():
@@ -180,6 +188,13 @@ class PostBuilder:
             return default
 
     def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
+        key, raw = self.first(PUBLISH_KEYS)
+        if raw is not None:
+            try:
+                return parse_date(raw, self.cfg.timezone)
+            except ValueError as exc:
+                self.fail(key, f"{key}: {exc}")
+                return None
         raw = self.meta.get("date")
         if raw in (None, "") and jekyll:
             try:
@@ -233,6 +248,39 @@ class PostBuilder:
             )
             return ""
         return slug
+
+    def _unlisted(self) -> None:
+        """Raise NotAPost when Hugo's build options keep the page out of every list."""
+        for key in BUILD_KEYS:
+            options = self.meta.get(key)
+            if not isinstance(options, dict):
+                continue
+            for option, hidden in (("list", ("never", "local")), ("render", ("never",))):
+                value = options.get(option)
+                if value is False or (isinstance(value, str) and value.lower() in hidden):
+                    where = "nowhere" if option == "list" else "no page for it"
+                    raise NotAPost(f"Hugo lists it {where} ({key}: {option}: {str(value).lower()})")
+
+    def _own_url(self) -> str:
+        """Return the URL front matter gives the post (`url`, `permalink`), or ""."""
+        key, raw = self.first(URL_KEYS)
+        if raw is None:
+            return ""
+        text = self._text(key, raw)
+        path = (text or "").strip()
+        if (
+            not path.startswith("/")
+            or "//" in path
+            or ".." in path.split("/")
+            or any(c.isspace() for c in path)
+        ):
+            self.fail(
+                key,
+                f"{key} {short_repr(path)} must be a path on the site, such as /about/ "
+                "(no '//', '..' or spaces)",
+            )
+            return ""
+        return self.cfg.base_url + quote(path.lstrip("/"), safe="/%:@!$&'()*+,;=-._~")
 
     def _tags(self) -> tuple[str, ...]:
         seen: dict[str, str] = {}
