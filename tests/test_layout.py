@@ -105,6 +105,7 @@ def test_hugo_posts_are_the_pages_of_the_main_section(tmp_path: Path) -> None:
     loaded = load_posts(hugo_site(tmp_path))
     assert sorted(p.slug for p in loaded.posts) == [
         "bundle",
+        "expired",
         "first",
         "moved",
         "nested",
@@ -157,3 +158,38 @@ def test_hugo_papermod_corpus_builds(tmp_path: Path, runner, monkeypatch) -> Non
     loaded = load_posts(load_config(toml))
     slugs = {p.slug for p in loaded.posts}
     assert "cover-page" in slugs and "indexen" not in slugs
+    from datetime import UTC, datetime
+
+    from feedkit.posts.loader import public_posts
+
+    public = {p.slug for p in public_posts(loaded.posts, datetime(2026, 6, 1, tzinfo=UTC))}
+    assert "papermod-installation" in public
+    assert "papermod-features" not in public  # expiryDate: 2026-05-08
+
+
+def test_an_expired_post_leaves_the_feeds_when_its_expiry_date_comes(
+    tmp_path: Path, runner, monkeypatch
+) -> None:
+    cfg = hugo_site(tmp_path)
+    rss = cfg.output_path / "rss.xml"
+    args = ["build", "--config", str(cfg.root / "feedkit.toml")]
+    monkeypatch.setenv("FEEDKIT_NOW", "2024-12-31T00:00:00Z")
+    assert runner.invoke(main, args).exit_code == 0
+    assert "/2024/08/expired/" in rss.read_text(encoding="utf-8")
+    monkeypatch.setenv("FEEDKIT_NOW", "2025-01-02T00:00:00Z")  # the build cache knows the date
+    assert runner.invoke(main, args).exit_code == 0
+    assert "/2024/08/expired/" not in rss.read_text(encoding="utf-8")
+    monkeypatch.setenv("FEEDKIT_NOW", "2024-12-31T00:00:00Z")
+    assert runner.invoke(main, [*args, "--no-cache"]).exit_code == 0
+    assert "/2024/08/expired/" in rss.read_text(encoding="utf-8")
+
+
+def test_public_posts_leave_out_expired_ones(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from feedkit.posts.loader import public_posts
+
+    posts = load_posts(hugo_site(tmp_path)).posts
+    before = {p.slug for p in public_posts(posts, datetime(2024, 12, 31, tzinfo=UTC))}
+    after = {p.slug for p in public_posts(posts, datetime(2025, 1, 1, tzinfo=UTC))}
+    assert before - after == {"expired"}

@@ -5,6 +5,7 @@ Every problem in a file is collected (with the line of its key), not just the fi
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from datetime import datetime
@@ -27,6 +28,7 @@ TITLE_KEYS = ("title",)
 DATE_KEYS = ("date",)
 # Hugo's publish date: when the post goes out (it is scheduled until then).
 PUBLISH_KEYS = ("publishDate", "publishdate", "pubdate")
+EXPIRY_KEYS = ("expiryDate", "expirydate", "unpublishdate")  # Hugo's: out of every output then
 URL_KEYS = ("url", "permalink")  # Hugo's, Jekyll's: the post's own path on the site
 BUILD_KEYS = ("build", "_build")  # Hugo's build options
 UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "modified")
@@ -47,6 +49,7 @@ KNOWN_KEYS = frozenset(
         "id",
         "image",
         *PUBLISH_KEYS,
+        *EXPIRY_KEYS,
         *URL_KEYS,
     ]
 )
@@ -85,10 +88,11 @@ class PostBuilder:
                 return key, self.meta[key]
         return keys[0], None
 
-    def choice(self) -> tuple[float, bool, str, str, tuple[str, ...]]:
+    def choice(self) -> tuple[float, bool, str, str, tuple[str, ...], float]:
         """Return only what choosing feed entries needs: (published as a timestamp, draft,
-        slug, ID, tags), after the same checks as `build`, without making the Post.
-        A cold build over 20,000 posts keeps these and reads the few a feed shows again."""
+        slug, ID, tags, expiry as a timestamp or infinity), after the same checks as `build`,
+        without making the Post. A cold build over 20,000 posts keeps these and reads the few
+        a feed shows again."""
         post = self.build(light=True)
         assert isinstance(post, tuple)
         return post
@@ -131,6 +135,7 @@ class PostBuilder:
                 )
                 updated = published
 
+        expires = self._expiry()
         slug = self._slug(jekyll)
         authors = self._field(AUTHOR_KEYS, lambda v: parse_authors(v, cfg.author), (cfg.author,))
         tags = self._tags()
@@ -148,7 +153,14 @@ class PostBuilder:
             raise FileProblems(sorted(self.problems, key=lambda problem: problem.line))
         assert published is not None and updated is not None
         if light:
-            return (published.timestamp(), draft, slug, post_id, tags)
+            return (
+                published.timestamp(),
+                draft,
+                slug,
+                post_id,
+                tags,
+                expires.timestamp() if expires else math.inf,
+            )
         return Post(
             source=Path(self.path),
             rel_path=self.shown,
@@ -165,6 +177,7 @@ class PostBuilder:
             image=urljoin(url, image.strip()) if image else None,
             draft=draft,
             extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+            expires=expires,
         )
 
     def _text(self, key: str, value: Any, missing: str | None = None) -> str | None:
@@ -248,6 +261,16 @@ class PostBuilder:
             )
             return ""
         return slug
+
+    def _expiry(self) -> datetime | None:
+        key, raw = self.first(EXPIRY_KEYS)
+        if raw is None:
+            return None
+        try:
+            return parse_date(raw, self.cfg.timezone)
+        except ValueError as exc:
+            self.fail(key, f"{key}: {exc}")
+            return None
 
     def _unlisted(self) -> None:
         """Raise NotAPost when Hugo's build options keep the page out of every list."""

@@ -62,8 +62,9 @@ from feedkit.site.cachekey import (
 
 StatKey = postfile.StatKey
 stat_mtime_ns = postfile.stat_mtime_ns
-# An index row: (status, published timestamp, draft, slug, ID, tags, warnings or None).
-Row = tuple[StatKey, float, bool, str, str, tuple[str, ...], Any]
+# An index row: (status, published timestamp, draft, slug, ID, tags, warnings or None,
+# expiry timestamp or infinity).
+Row = tuple[StatKey, float, bool, str, str, tuple[str, ...], Any, float]
 STAT: Final = 0
 PUBLISHED: Final = 1
 DRAFT: Final = 2
@@ -71,13 +72,14 @@ SLUG: Final = 3
 ID: Final = 4
 TAGS: Final = 5
 NOTES: Final = 6
+EXPIRES: Final = 7
 
 
 def row_of(st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Row:
     """Return the index row for a file from its status and `PostBuilder.choice`."""
-    published, draft, slug, post_id, tags = fields
+    published, draft, slug, post_id, tags, expires = fields
     notes = tuple((w.path, w.line, w.message) for w in warnings) or None
-    return (st, published, draft, slug, post_id, tags, notes)
+    return (st, published, draft, slug, post_id, tags, notes, expires)
 
 
 @dataclass
