@@ -21,12 +21,50 @@ def test_jekyll_posts_load_with_every_markdown_extension(make_site: MakeSite) ->
     cfg = make_site("layouts/jekyll")
     loaded = load_posts(cfg)
     assert sorted((p.slug, p.draft) for p in loaded.posts) == [
+        ("custom", False),
         ("dated-draft", True),
+        ("literal", False),
         ("mdown-post", False),
         ("mkd-post", False),
         ("plain", False),
         ("released", False),
+        ("unpublished", True),  # published: false
     ]
+
+
+def test_jekyll_permalink_in_front_matter_gives_the_post_its_url(make_site: MakeSite) -> None:
+    urls = {p.slug: p.url for p in load_posts(make_site("layouts/jekyll")).posts}
+    assert urls["custom"] == "https://example.com/blog/news/release-notes/2017/custom.html"
+    assert urls["literal"] == "https://example.com/blog/about-jekyll/"
+    assert urls["plain"] == "https://example.com/blog/2016/05/plain/"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "permalink: /:section/:title/",
+            "permalink: unknown placeholder :section; use :year, :short_year, :month, "
+            ":i_month, :day, :i_day, :title, :slug, :categories, :output_ext",
+        ),
+        (
+            "url: /a/../b/",
+            "url '/a/../b/' must be a path on the site, such as /about/ (no '//', '..' or spaces)",
+        ),
+        (
+            "url: https://elsewhere.example/x/",
+            "url 'https://elsewhere.example/x/' must be a path on the site, such as /about/ "
+            "(no '//', '..' or spaces)",
+        ),
+    ],
+)
+def test_a_url_that_is_no_path_on_the_site_is_reported_at_its_line(
+    make_site: MakeSite, line: str, message: str
+) -> None:
+    cfg = make_site(posts={"p.md": f"---\ntitle: P\ndate: 2024-01-01\n{line}\n---\nBody\n"})
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    assert [str(p) for p in info.value.problems] == [f"content/p.md:4: {message}"]
 
 
 def test_jekyll_pages_and_dateless_drafts_are_skipped_with_the_reason(
@@ -77,8 +115,8 @@ def test_build_of_a_jekyll_folder_skips_its_pages_again_and_again(
     args = ["build", "--config", str(cfg.root / "feedkit.toml")]
     first, second = runner.invoke(main, args), runner.invoke(main, args)
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
-    assert "from 5 posts: 4 published, 1 draft(s)" in first.stdout
-    assert "are up to date (0 changed); 5 posts" in second.stdout
+    assert "from 8 posts: 6 published, 2 draft(s)" in first.stdout
+    assert "are up to date (0 changed); 8 posts" in second.stdout
 
 
 def hugo_site(tmp_path: Path, toml: str = "") -> Config:

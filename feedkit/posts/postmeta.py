@@ -22,6 +22,7 @@ from feedkit.posts.postfile import FileProblems, Source
 from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
 
 JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
+_PLACEHOLDER = re.compile(r":([a-z_]+)")  # in a Jekyll permalink: /:categories/:title/
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)
@@ -142,7 +143,7 @@ class PostBuilder:
         summary_key, summary = self.first(SUMMARY_KEYS)
         summary = self._text(summary_key, summary)
         url = self._url(slug, published) if slug and published else ""
-        url = self._own_url() or url
+        url = self._own_url(slug, published) or url
         post_id = self._id(url, published)
         image = self._text("image", meta.get("image"))
         if image is not None and not image.strip():
@@ -284,26 +285,62 @@ class PostBuilder:
                     where = "nowhere" if option == "list" else "no page for it"
                     raise NotAPost(f"Hugo lists it {where} ({key}: {option}: {str(value).lower()})")
 
-    def _own_url(self) -> str:
+    def _own_url(self, slug: str, published: datetime | None) -> str:
         """Return the URL front matter gives the post (`url`, `permalink`), or ""."""
         key, raw = self.first(URL_KEYS)
         if raw is None:
             return ""
-        text = self._text(key, raw)
-        path = (text or "").strip()
+        path = (self._text(key, raw) or "").strip()
+        if key == "permalink" and ":" in path and published is not None:
+            path = self._placeholders(path, slug, published)
         if (
-            not path.startswith("/")
+            not path
             or "//" in path
             or ".." in path.split("/")
+            or ":" in path
             or any(c.isspace() for c in path)
         ):
+            if path:
+                self.fail(
+                    key,
+                    f"{key} {short_repr(path)} must be a path on the site, such as /about/ "
+                    "(no '//', '..' or spaces)",
+                )
+            return ""
+        return self.cfg.base_url + quote(path.lstrip("/"), safe="/%@!$&'()*+,;=-._~")
+
+    def _placeholders(self, path: str, slug: str, published: datetime) -> str:
+        """Return a Jekyll permalink with its placeholders (`/:categories/:title/`) filled in,
+        or "" after a problem naming the one it does not know."""
+        local = published.astimezone(self.cfg.timezone)
+        categories: list[str] = []
+        for key in ("categories", "category"):
+            try:
+                categories += [slugify(c) for c in split_list(self.meta.get(key), key)]
+            except ValueError:
+                pass  # reported with the tags
+        values = {
+            "year": f"{local.year:04d}",
+            "short_year": f"{local.year % 100:02d}",
+            "month": f"{local.month:02d}",
+            "i_month": str(local.month),
+            "day": f"{local.day:02d}",
+            "i_day": str(local.day),
+            "title": slug,
+            "slug": slug,
+            "categories": "/".join(c for c in categories if c),
+            "output_ext": ".html",
+        }
+        unknown = [m[1] for m in _PLACEHOLDER.finditer(path) if m[1] not in values]
+        if unknown:
             self.fail(
-                key,
-                f"{key} {short_repr(path)} must be a path on the site, such as /about/ "
-                "(no '//', '..' or spaces)",
+                "permalink",
+                f"permalink: unknown placeholder :{unknown[0]}; use "
+                + ", ".join(f":{name}" for name in values),
             )
             return ""
-        return self.cfg.base_url + quote(path.lstrip("/"), safe="/%:@!$&'()*+,;=-._~")
+        filled = _PLACEHOLDER.sub(lambda m: values[m[1]], path)
+        return re.sub(r"/{2,}", "/", filled)  # an empty :categories leaves no empty segment
 
     def _tags(self) -> tuple[str, ...]:
         seen: dict[str, str] = {}
