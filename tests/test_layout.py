@@ -10,7 +10,7 @@ import pytest
 from feedkit.cli import main
 from feedkit.config import Config, load_config
 from feedkit.errors import ContentError
-from feedkit.posts.loader import load_posts
+from feedkit.posts.loader import load_posts, read_body
 
 from conftest import FIXTURES, MakeSite
 
@@ -231,3 +231,32 @@ def test_public_posts_leave_out_expired_ones(tmp_path: Path) -> None:
     before = {p.slug for p in public_posts(posts, datetime(2024, 12, 31, tzinfo=UTC))}
     after = {p.slug for p in public_posts(posts, datetime(2025, 1, 1, tzinfo=UTC))}
     assert before - after == {"expired"}
+
+
+def test_pelican_metadata_header_is_read_as_pelican_does(make_site: MakeSite) -> None:
+    loaded = load_posts(make_site("layouts/pelican"))
+    posts = {p.slug: p for p in loaded.posts}
+    post = posts["my-super-post"]
+    assert post.title == "My super title"
+    assert post.published.isoformat() == "2010-12-03T10:20:00+01:00"
+    assert post.updated.isoformat() == "2010-12-05T19:30:00+01:00"
+    assert [a.name for a in post.authors] == ["Metaireau, Alexis", "Doyle, Conan"]
+    assert post.tags == ("pelican", "publishing", "Release Notes")
+    assert post.summary == "Short version for index\nand feeds"
+    assert post.body_line == 11
+    assert read_body(post) == "This is the content of my super blog post.\n"
+    assert posts["not-yet"].draft
+    assert [str(p) for p in loaded.skipped] == [
+        "content/pelican/hidden.md: skipped: Pelican lists it nowhere (status: hidden)"
+    ]
+
+
+def test_pelican_status_other_than_draft_hidden_published_is_an_error(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site(posts={"p.md": "Title: P\nDate: 2024-01-01\nStatus: maybe\n\nBody\n"})
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    assert [str(p) for p in info.value.problems] == [
+        "content/p.md:3: status must be draft, hidden or published, not 'maybe'"
+    ]

@@ -75,7 +75,8 @@ class PostBuilder:
         self.warnings = warnings
 
     def line_of(self, key: str) -> int:
-        m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", self.src.fm_text, re.M)
+        flags = re.M | (re.I if self.src.fm_format == "Pelican" else 0)  # Title: …
+        m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", self.src.fm_text, flags)
         if not m:
             return self.src.fm_first_line
         return self.src.fm_first_line + self.src.fm_text.count("\n", 0, m.start())
@@ -354,6 +355,14 @@ class PostBuilder:
 
     def _draft(self) -> bool:
         draft = self.place.draft
+        if self.src.fm_format == "Pelican" and "status" in self.meta:
+            status = str(self.meta["status"]).lower()
+            if status == "hidden":
+                raise NotAPost("Pelican lists it nowhere (status: hidden)")
+            if status == "draft":
+                draft = True
+            elif status != "published":
+                self.fail("status", f"status must be draft, hidden or published, not {status!r}")
         for key, means_draft in (("draft", True), ("published", False)):
             value = self.meta.get(key)
             if value is None:
