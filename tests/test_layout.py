@@ -260,3 +260,26 @@ def test_pelican_status_other_than_draft_hidden_published_is_an_error(
     assert [str(p) for p in info.value.problems] == [
         "content/p.md:3: status must be draft, hidden or published, not 'maybe'"
     ]
+
+
+def test_pelican_pages_folder_holds_pages_when_pelicanconf_is_beside_it(
+    make_site: MakeSite,
+) -> None:
+    page = "Title: About\n\nA page has no date.\n"
+    cfg = make_site("layouts/pelican", posts={"pages/about.md": page})
+    (cfg.root / "pelicanconf.py").write_text("SITENAME = 'P'\n", encoding="utf-8")
+    loaded = load_posts(cfg)
+    assert len(loaded.posts) == 2
+    assert [str(p) for p in loaded.skipped] == [
+        "content/pages/about.md: skipped: a page, not a post: "
+        "Pelican publishes the files in pages/ as pages",
+        "content/pelican/hidden.md: skipped: Pelican lists it nowhere (status: hidden)",
+    ]
+
+
+def test_a_dateless_draft_in_front_matter_is_skipped_not_an_error(make_site: MakeSite) -> None:
+    cfg = make_site(posts={"idea.md": "---\ntitle: Idea\ndraft: true\n---\nLater.\n"})
+    assert [str(p) for p in load_posts(cfg).skipped] == [
+        "content/idea.md: skipped: a draft without a date; "
+        "add 'date: …' when it is ready to publish"
+    ]

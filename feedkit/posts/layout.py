@@ -1,4 +1,5 @@
-"""Which files under the content folder are posts: the rules of Jekyll and Hugo layouts.
+"""Which files under the content folder are posts: the rules of Jekyll, Hugo and Pelican
+layouts.
 
 A file that is not a post is never dropped silently: it is skipped with the reason, and
 `feedkit check` lists it.
@@ -44,6 +45,7 @@ class NotAPost(Exception):
 
 DATELESS_DRAFT = "a draft without a date; add 'date: …' when it is ready to publish"
 JEKYLL_PAGE = "a page, not a post: Jekyll publishes only the files in _posts/ as posts"
+PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
 # The configuration files that make a folder a Hugo site.
 HUGO_CONFIGS = tuple(
     f"{name}.{ext}" for name in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
@@ -63,14 +65,14 @@ class Layout:
         self.jekyll = any("_posts" in folders[:-1] for folders in parts)
         # Hugo: a site whose configuration is beside the content folder, or that names
         # its main sections; posts are the pages of those, in the site's language.
-        content = cfg.content_path
+        site_folders = {cfg.root, cfg.content_path.parent}
         self.hugo = not self.jekyll and (
             bool(cfg.main_sections)
-            or any(
-                (folder / name).is_file()
-                for folder in {cfg.root, content.parent}
-                for name in HUGO_CONFIGS
-            )
+            or any((folder / name).is_file() for folder in site_folders for name in HUGO_CONFIGS)
+        )
+        # Pelican: its pages live in pages/, its articles everywhere else (its defaults).
+        self.pelican = not (self.jekyll or self.hugo) and any(
+            (folder / "pelicanconf.py").is_file() for folder in site_folders
         )
         self.language = cfg.language.lower()
         self.main_sections = cfg.main_sections or _largest_section(parts)
@@ -89,6 +91,8 @@ class Layout:
                 return Place(draft=True)
             if "_posts" not in folders:
                 return Skipped(JEKYLL_PAGE)
+        if self.pelican and folders[:1] == ["pages"]:
+            return Skipped(PELICAN_PAGE)
         if not self.hugo:
             return ANYWHERE
         if not folders or folders[0] not in self.main_sections:
