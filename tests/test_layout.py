@@ -283,3 +283,10 @@ def test_a_dateless_draft_in_front_matter_is_skipped_not_an_error(make_site: Mak
         "content/idea.md: skipped: a draft without a date; "
         "add 'date: …' when it is ready to publish"
     ]
+
+
+def test_a_hugo_site_without_sections_keeps_every_page_a_post(make_site: MakeSite) -> None:
+    cfg = make_site(posts={"one.md": "---\ntitle: One\ndate: 2024-01-01\n---\nBody\n"})
+    (cfg.root / "hugo.toml").write_text('title = "H"\n', encoding="utf-8")
+    loaded = load_posts(cfg)
+    assert [p.slug for p in loaded.posts] == ["one"] and loaded.skipped == ()

@@ -95,20 +95,18 @@ class Layout:
             return Skipped(PELICAN_PAGE)
         if not self.hugo:
             return ANYWHERE
-        if not folders or folders[0] not in self.main_sections:
+        if self.main_sections and (not folders or folders[0] not in self.main_sections):
             sections = ", ".join(self.main_sections) or "none"
             return Skipped(
                 f"a page, not a post: it is outside the main sections ({sections}); "
                 "add its section to main_sections in feedkit.toml to publish it"
             )
-        stem = parts[-1]
-        for suffix in MARKDOWN_SUFFIXES:
-            stem = stem.removesuffix(suffix)
+        stem = os.path.splitext(parts[-1])[0]
         language = _LANGUAGE.search(stem)
         if language is None:
             # In the site's language, unless a translation into it sits beside the file.
             base = "/".join([*folders, stem])
-            for lang in {self.language, self.language.split("-")[0]}:
+            for lang in dict.fromkeys((self.language, self.language.split("-")[0])):
                 for suffix in MARKDOWN_SUFFIXES:
                     if f"{base}.{lang}{suffix}" in self.files:
                         return Skipped(

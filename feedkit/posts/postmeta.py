@@ -19,10 +19,16 @@ from feedkit.errors import Problem
 from feedkit.models import Post, slugify
 from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
-from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
+from feedkit.posts.postvalues import (
+    fill_permalink,
+    parse_authors,
+    parse_date,
+    short_repr,
+    split_list,
+    text_value,
+)
 
 JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
-_PLACEHOLDER = re.compile(r":([a-z_]+)")  # in a Jekyll permalink: /:categories/:title/
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)
@@ -311,37 +317,19 @@ class PostBuilder:
         return self.cfg.base_url + quote(path.lstrip("/"), safe="/%@!$&'()*+,;=-._~")
 
     def _placeholders(self, path: str, slug: str, published: datetime) -> str:
-        """Return a Jekyll permalink with its placeholders (`/:categories/:title/`) filled in,
-        or "" after a problem naming the one it does not know."""
-        local = published.astimezone(self.cfg.timezone)
+        """Return a Jekyll permalink with its placeholders filled in, or "" after a problem
+        naming the one it does not know."""
         categories: list[str] = []
         for key in ("categories", "category"):
             try:
-                categories += [slugify(c) for c in split_list(self.meta.get(key), key)]
+                categories += split_list(self.meta.get(key), key)
             except ValueError:
                 pass  # reported with the tags
-        values = {
-            "year": f"{local.year:04d}",
-            "short_year": f"{local.year % 100:02d}",
-            "month": f"{local.month:02d}",
-            "i_month": str(local.month),
-            "day": f"{local.day:02d}",
-            "i_day": str(local.day),
-            "title": slug,
-            "slug": slug,
-            "categories": "/".join(c for c in categories if c),
-            "output_ext": ".html",
-        }
-        unknown = [m[1] for m in _PLACEHOLDER.finditer(path) if m[1] not in values]
-        if unknown:
-            self.fail(
-                "permalink",
-                f"permalink: unknown placeholder :{unknown[0]}; use "
-                + ", ".join(f":{name}" for name in values),
-            )
+        try:
+            return fill_permalink(path, slug, published.astimezone(self.cfg.timezone), categories)
+        except ValueError as exc:
+            self.fail("permalink", f"permalink: {exc}")
             return ""
-        filled = _PLACEHOLDER.sub(lambda m: values[m[1]], path)
-        return re.sub(r"/{2,}", "/", filled)  # an empty :categories leaves no empty segment
 
     def _tags(self) -> tuple[str, ...]:
         seen: dict[str, str] = {}
