@@ -290,3 +290,11 @@ def test_a_hugo_site_without_sections_keeps_every_page_a_post(make_site: MakeSit
     (cfg.root / "hugo.toml").write_text('title = "H"\n', encoding="utf-8")
     loaded = load_posts(cfg)
     assert [p.slug for p in loaded.posts] == ["one"] and loaded.skipped == ()
+
+
+def test_load_post_of_a_file_that_is_no_post_says_why(make_site: MakeSite) -> None:
+    from feedkit.posts.loader import load_post
+
+    cfg = make_site(posts={"idea.md": "---\ntitle: Idea\ndraft: true\n---\nLater.\n"})
+    with pytest.raises(ContentError, match="content/idea.md: skipped: a draft without a date"):
+        load_post(cfg.content_path / "idea.md", cfg, [])

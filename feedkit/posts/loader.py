@@ -43,8 +43,13 @@ class LoadResult:
 
 
 def load_post(path: Path, cfg: Config, warnings: list[Problem]) -> Post:
-    """Return the Post in `path`; raise ContentError listing what is wrong with it."""
-    return _parse(path, display_path(path, cfg.root), cfg, warnings)[0]
+    """Return the Post in `path`; raise ContentError listing what is wrong with it, or why
+    its front matter says it is no post."""
+    shown = display_path(path, cfg.root)
+    post = _parse(path, shown, cfg, warnings)[0]
+    if isinstance(post, Skipped):
+        raise ContentError.single(shown, 0, f"skipped: {post.reason}")
+    return post
 
 
 def _parse(
