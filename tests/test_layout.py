@@ -298,3 +298,9 @@ def test_load_post_of_a_file_that_is_no_post_says_why(make_site: MakeSite) -> No
     cfg = make_site(posts={"idea.md": "---\ntitle: Idea\ndraft: true\n---\nLater.\n"})
     with pytest.raises(ContentError, match="content/idea.md: skipped: a draft without a date"):
         load_post(cfg.content_path / "idea.md", cfg, [])
+
+
+def test_a_folder_whose_name_ends_in_posts_is_no_jekyll_layout(make_site: MakeSite) -> None:
+    head = "---\ntitle: T\ndate: 2024-01-01\n---\nBody\n"
+    cfg = make_site(posts={"my_posts/a.md": head, "b.md": head})
+    assert sorted(p.slug for p in load_posts(cfg).posts) == ["a", "b"]

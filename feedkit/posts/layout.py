@@ -59,10 +59,12 @@ class Layout:
 
     def __init__(self, cfg: Config, paths: Iterable[str]) -> None:
         self.prefix = str(cfg.content_path).rstrip("/\\") + os.sep
-        parts = [self.parts(path) for path in paths]
-        self.files = {"/".join(folders) for folders in parts}
-        # Jekyll: posts live in _posts/ (at the top or inside a category folder).
-        self.jekyll = any("_posts" in folders[:-1] for folders in parts)
+        paths = list(paths)
+        # Jekyll: posts live in _posts/ (at the top or inside a category folder). Checked
+        # on the paths as they are: this runs on every build, over every file.
+        start = len(self.prefix) - 1
+        marker = os.sep + "_posts" + os.sep
+        self.jekyll = any(path.find(marker, start) >= 0 for path in paths)
         # Hugo: a site whose configuration is beside the content folder, or that names
         # its main sections; posts are the pages of those, in the site's language.
         site_folders = {cfg.root, cfg.content_path.parent}
@@ -75,16 +77,21 @@ class Layout:
             (folder / "pelicanconf.py").is_file() for folder in site_folders
         )
         self.language = cfg.language.lower()
-        self.main_sections = cfg.main_sections or _largest_section(parts)
+        # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
+        rels = [self.rel(path) for path in paths] if self.hugo else []
+        self.files = set(rels)
+        self.main_sections = cfg.main_sections or _largest_section(rels)
 
-    def parts(self, path: str) -> list[str]:
-        """Return the path's folders and file name, relative to the content folder."""
+    def rel(self, path: str) -> str:
+        """Return the path relative to the content folder, with '/' between its parts."""
         rel = path[len(self.prefix) :] if path.startswith(self.prefix) else path
-        return rel.replace("\\", "/").split("/")
+        return rel.replace("\\", "/") if os.sep != "/" else rel
 
     def place(self, path: str) -> Place | Skipped:
         """Return what the layout says about the post file at `path`, or why it is none."""
-        parts = self.parts(path)
+        if not (self.jekyll or self.hugo or self.pelican):
+            return ANYWHERE
+        parts = self.rel(path).split("/")
         folders = parts[:-1]
         if self.jekyll:
             if "_drafts" in folders:
@@ -124,9 +131,9 @@ class Layout:
         return Place(language=language[1])
 
 
-def _largest_section(parts: list[list[str]]) -> tuple[str, ...]:
+def _largest_section(rels: list[str]) -> tuple[str, ...]:
     """Return the top-level folder holding the most files (Hugo's default main section)."""
-    counts = Counter(folders[0] for folders in parts if len(folders) > 1)
+    counts = Counter(rel.split("/", 1)[0] for rel in rels if "/" in rel)
     if not counts:
         return ()
     most = max(counts.values())
