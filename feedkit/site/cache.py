@@ -124,7 +124,7 @@ class Refreshed:
     sources: dict[str, str]  # path as shown → file
     parsed: set[str]  # the files read in this build
     warnings: list[Problem]
-    layout: Layout | None = None  # which files are posts; `check` lists those that are not
+    layout: Layout | None = None  # the rules a post is read again with (see `post`)
 
 
 @dataclass
@@ -247,14 +247,14 @@ class BuildCache:
         parsed: set[str] = set()
         problems: list[Problem] = []
         layout = Layout(cfg, sources.values())
-        not_posts: dict[str, StatKey | None] = {}  # skipped: no row, read again next time
+        not_posts: set[str] = set()  # skipped: no row, so read again on the next build
         # Only what choosing entries needs is kept; the few posts a feed shows are read again.
         for shown, st, fields, file_problems, file_warnings in parse_files(
             cfg, todo, light=True, meanwhile=meanwhile, layout=layout
         ):
             problems.extend(file_problems)
             if isinstance(fields, Skipped):
-                not_posts[shown] = st
+                not_posts.add(shown)
             elif fields is not None and st is not None:
                 parsed.add(shown)
                 rows[shown] = row_of(st, fields, file_warnings)
