@@ -269,6 +269,7 @@ def check(config_path: Path, strict: bool) -> None:
     body_warnings = check_bodies(loaded.posts)
     plan = plan_build(cfg, now, loaded=loaded)
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
+    report(loaded.skipped)  # files that are not posts, each with the reason
     subscribers: list[Subscriber] = []
     mails = digest_in_use(cfg)
     if mails and cfg.path(cfg.digest.subscribers).exists():

@@ -85,6 +85,9 @@ class Config:
     content_dir: Path = Path("content")
     output_dir: Path = Path("public")
     permalink: str = "/{year}/{month}/{slug}/"
+    # Hugo's mainSections: the top-level folders whose pages are posts; () = the one with
+    # the most files, as Hugo does.
+    main_sections: tuple[str, ...] = ()
     feed: FeedConfig = field(default_factory=FeedConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
     build: BuildConfig = field(default_factory=BuildConfig)
@@ -192,6 +195,15 @@ def _relative_dir(value: Any) -> Path:
     return path
 
 
+def _sections(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise ValueError('must be a list of folder names, such as ["posts"]')
+    names = tuple(_nonempty(name).strip("/") for name in value)
+    if any(not name or "/" in name or name in (".", "..") for name in names):
+        raise ValueError('must name top-level folders of the content folder, such as "posts"')
+    return names
+
+
 def _permalink(value: Any) -> str:
     pattern = _nonempty(value)
     try:
@@ -228,6 +240,7 @@ SITE_KEYS: dict[str, Checker] = {
     "content_dir": _relative_dir,
     "output_dir": _relative_dir,
     "permalink": _permalink,
+    "main_sections": _sections,
 }
 REQUIRED_SITE_KEYS = ("title", "base_url")
 AUTHOR_KEYS: dict[str, Checker] = {"name": _nonempty, "email": _email, "url": _base_url}

@@ -38,10 +38,16 @@ class Post:
     image: str | None  # absolute URL of the post's image, if any
     draft: bool
     extra: Mapping[str, Any] = field(default_factory=dict)  # front matter keys we don't use
+    expires: datetime | None = None  # left out of every output from then on (Hugo's expiryDate)
 
     def is_public(self, now: datetime) -> bool:
-        """True when the post may appear in outputs at `now`: not a draft, not in the future."""
-        return not self.draft and self.published <= now
+        """True when the post may appear in outputs at `now`: not a draft, not in the future,
+        not expired."""
+        return (
+            not self.draft
+            and self.published <= now
+            and (self.expires is None or now < self.expires)
+        )
 
 
 @dataclass(frozen=True, eq=False)

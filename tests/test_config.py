@@ -187,3 +187,14 @@ def test_two_feeds_cannot_share_a_file_name(tmp_path: Path) -> None:
         "tag feeds are tags/<tag>/<file name>: give each feed its own file name",
         "feedkit.toml: feed.json: 'feed.xsl' is the feeds' stylesheet; choose another name",
     ]
+
+
+def test_main_sections_is_a_list_of_top_level_folders(tmp_path: Path) -> None:
+    good = write(tmp_path, 'title = "T"\nbase_url = "https://e.com/"\nmain_sections = ["posts"]\n')
+    assert load_config(good).main_sections == ("posts",)
+    bad = write(tmp_path, 'title = "T"\nbase_url = "https://e.com/"\nmain_sections = "posts"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(bad)
+    assert str(info.value) == (
+        'feedkit.toml: main_sections: must be a list of folder names, such as ["posts"]'
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -173,7 +174,15 @@ def test_light_parse_gives_exactly_the_posts_choice_fields(make_site: MakeSite) 
     light = {shown: fields for shown, _, fields, _, _ in parse_files(cfg, paths, light=True)}
     assert len(full) == len(light) == 14
     assert {
-        shown: (p.published.timestamp(), p.draft, p.slug, p.id, p.tags) for shown, p in full.items()
+        shown: (
+            p.published.timestamp(),
+            p.draft,
+            p.slug,
+            p.id,
+            p.tags,
+            p.expires.timestamp() if p.expires else math.inf,
+        )
+        for shown, p in full.items()
     } == light
 
 

@@ -20,6 +20,8 @@ from feedkit.posts.postvalues import ImpossibleValue, parse_date
         ("2024/05/01 10:00", "2024-05-01T10:00:00+02:00"),
         ("Wed, 01 May 2024 10:00:00 -0500", "2024-05-01T10:00:00-05:00"),
         ("2024-01-15 08:00:00 UTC", "2024-01-15T08:00:00+00:00"),
+        # Jekyll's own 3.9.3 release post: Ruby reads past the year written twice.
+        ("2023-01-29 18:30:22 2023 -0800", "2023-01-29T18:30:22-08:00"),
     ],
 )
 def test_date_strings_jekyll_hugo_and_pelican_users_write(raw: str, expected: str) -> None:

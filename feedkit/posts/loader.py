@@ -22,6 +22,7 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Post
 from feedkit.posts import postfile
+from feedkit.posts.layout import ANYWHERE, Layout, NotAPost, Place, Skipped
 from feedkit.posts.postfile import (
     FileProblems,
     decode,
@@ -38,22 +39,37 @@ from feedkit.posts.postmeta import PostBuilder
 class LoadResult:
     posts: tuple[Post, ...]  # every post, drafts and future ones too, newest first
     warnings: tuple[Problem, ...]
+    skipped: tuple[Problem, ...] = ()  # files that are not posts, each with the reason
 
 
 def load_post(path: Path, cfg: Config, warnings: list[Problem]) -> Post:
-    """Return the Post in `path`; raise ContentError listing what is wrong with it."""
-    return _parse(path, display_path(path, cfg.root), cfg, warnings)[0]
+    """Return the Post in `path`; raise ContentError listing what is wrong with it, or why
+    its front matter says it is no post."""
+    shown = display_path(path, cfg.root)
+    post = _parse(path, shown, cfg, warnings)[0]
+    if isinstance(post, Skipped):
+        raise ContentError.single(shown, 0, f"skipped: {post.reason}")
+    return post
 
 
 def _parse(
-    path: Path | str, shown: str, cfg: Config, warnings: list[Problem], light: bool = False
+    path: Path | str,
+    shown: str,
+    cfg: Config,
+    warnings: list[Problem],
+    light: bool = False,
+    place: Place = ANYWHERE,
 ) -> tuple[Any, postfile.StatKey]:
-    """Return the file's Post (or with `light`, only `PostBuilder.choice`) and its status."""
+    """Return the file's Post (or with `light`, only `PostBuilder.choice`; `Skipped` when its
+    front matter shows it is not a post) and its status."""
     try:
         src, st = read_head(path, shown, warnings)
         meta = parse_front_matter(src, shown)
-        builder = PostBuilder(cfg, path, shown, src, meta, warnings)
-        return (builder.choice() if light else builder.build()), st
+        builder = PostBuilder(cfg, path, shown, src, meta, warnings, place)
+        try:
+            return (builder.choice() if light else builder.build()), st
+        except NotAPost as exc:
+            return Skipped(exc.reason), st
     except FileProblems as exc:
         raise ContentError(exc.problems) from None
     except OSError as exc:
@@ -132,17 +148,24 @@ PARALLEL_FROM = 1500
 MEANWHILE_POSTS = 650
 
 
-# One parsed file: its name as shown, its status, and the post or what is wrong with it.
+# One parsed file: its name as shown, its status, and the post (`Skipped` when the file is
+# none) or what is wrong with it.
 Parsed = tuple[str, "postfile.StatKey | None", Any, list[Problem], list[Problem]]
 
 
-def _load_many(cfg: Config, paths: Sequence[Path | str], light: bool = False) -> list[Parsed]:
+def _load_many(
+    cfg: Config, paths: Sequence[Path | str], layout: Layout, light: bool = False
+) -> list[Parsed]:
     results: list[Parsed] = []
     for path in paths:
         shown = display_path(path, cfg.root)
         warnings: list[Problem] = []
+        place = layout.place(str(path))
+        if isinstance(place, Skipped):  # its place alone says so: not even read
+            results.append((shown, None, place, [], []))
+            continue
         try:
-            post, st = _parse(path, shown, cfg, warnings, light)
+            post, st = _parse(path, shown, cfg, warnings, light, place)
             results.append((shown, st, post, [], warnings))
         except ContentError as exc:
             results.append((shown, None, None, list(exc.problems), warnings))
@@ -155,15 +178,22 @@ def parse_files(
     *,
     light: bool = False,
     meanwhile: Callable[[], object] | None = None,
+    layout: Layout | None = None,
 ) -> list[Parsed]:
-    """Return each file's post (only its `PostBuilder.choice` when `light`) or its problems.
+    """Return each file's post (only its `PostBuilder.choice` when `light`; `Skipped` for a
+    file that is not a post) or its problems.
+
+    `layout` holds the rules decided from every file of the content folder; without it,
+    they are decided from `paths`.
 
     Over many files, a forked child parses part of them while this process parses the rest
     (and first runs `meanwhile`, e.g. imports the renderer, so that costs no extra time;
     with few files, `meanwhile` is left to whoever needs it).
     """
+    if layout is None:
+        layout = Layout(cfg, map(str, paths))
     if len(paths) < PARALLEL_FROM or parallel.cores() < 2:
-        return _load_many(cfg, paths, light)
+        return _load_many(cfg, paths, layout, light)
     postfile.handlers()  # import the YAML parser once, not in both processes
     # This process also runs `meanwhile`: give it less to parse, so both finish together.
     mine = (len(paths) - (MEANWHILE_POSTS if meanwhile is not None else 0)) // 2
@@ -171,9 +201,9 @@ def parse_files(
     def here() -> list[Parsed]:
         if meanwhile is not None:
             meanwhile()
-        return _load_many(cfg, paths[:mine], light)
+        return _load_many(cfg, paths[:mine], layout, light)
 
-    first, rest = parallel.in_parallel(here, lambda: _load_many(cfg, paths[mine:], light))
+    first, rest = parallel.in_parallel(here, lambda: _load_many(cfg, paths[mine:], layout, light))
     return first + rest
 
 
@@ -188,8 +218,11 @@ def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
     posts: list[Post] = []
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    for _, _, post, file_problems, file_warnings in parse_files(cfg, paths):
-        if post is not None:
+    skipped: list[Problem] = []
+    for shown, _, post, file_problems, file_warnings in parse_files(cfg, paths):
+        if isinstance(post, Skipped):
+            skipped.append(Problem(shown, 0, f"skipped: {post.reason}"))
+        elif post is not None:
             posts.append(post)
         problems.extend(file_problems)
         warnings.extend(file_warnings)
@@ -198,7 +231,7 @@ def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
         files = [(p.rel_path, p.source) for p in posts]
         raise ContentError(with_body_problems(problems, files) + warnings)
     posts.sort(key=lambda p: (p.published, p.slug), reverse=True)
-    return LoadResult(tuple(posts), tuple(warnings))
+    return LoadResult(tuple(posts), tuple(warnings), tuple(skipped))
 
 
 def with_body_problems(found: list[Problem], files: list[tuple[str, Path]]) -> list[Problem]:
@@ -264,5 +297,10 @@ def check_bodies(posts: Iterable[Post]) -> tuple[Problem, ...]:
 
 
 def public_posts(posts: tuple[Post, ...], now: datetime, *, drafts: bool = False) -> list[Post]:
-    """Return the posts readers may see at `now`: no drafts (unless asked), nothing future."""
-    return [p for p in posts if (drafts or not p.draft) and p.published <= now]
+    """Return the posts readers may see at `now`: no drafts (unless asked), nothing future,
+    nothing expired."""
+    return [
+        p
+        for p in posts
+        if (drafts or not p.draft) and p.published <= now and (p.expires is None or now < p.expires)
+    ]

@@ -5,6 +5,7 @@ Every problem in a file is collected (with the line of its key), not just the fi
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from datetime import datetime
@@ -16,14 +17,27 @@ from urllib.parse import quote, urljoin, urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post, slugify
+from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
-from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
+from feedkit.posts.postvalues import (
+    fill_permalink,
+    parse_authors,
+    parse_date,
+    short_repr,
+    split_list,
+    text_value,
+)
 
 JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)
 DATE_KEYS = ("date",)
+# Hugo's publish date: when the post goes out (it is scheduled until then).
+PUBLISH_KEYS = ("publishDate", "publishdate", "pubdate")
+EXPIRY_KEYS = ("expiryDate", "expirydate", "unpublishdate")  # Hugo's: out of every output then
+URL_KEYS = ("url", "permalink")  # Hugo's, Jekyll's: the post's own path on the site
+BUILD_KEYS = ("build", "_build")  # Hugo's build options
 UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "modified")
 AUTHOR_KEYS = ("author", "authors")
 TAG_KEYS = ("tags", "categories", "category")
@@ -41,6 +55,9 @@ KNOWN_KEYS = frozenset(
         "slug",
         "id",
         "image",
+        *PUBLISH_KEYS,
+        *EXPIRY_KEYS,
+        *URL_KEYS,
     ]
 )
 
@@ -56,13 +73,16 @@ class PostBuilder:
         src: Source,
         meta: dict[str, Any],
         warnings: list[Problem],
+        place: Place = ANYWHERE,
     ) -> None:
         self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta
+        self.place = place
         self.problems: list[Problem] = []
         self.warnings = warnings
 
     def line_of(self, key: str) -> int:
-        m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", self.src.fm_text, re.M)
+        flags = re.M | (re.I if self.src.fm_format == "Pelican" else 0)  # Title: …
+        m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", self.src.fm_text, flags)
         if not m:
             return self.src.fm_first_line
         return self.src.fm_first_line + self.src.fm_text.count("\n", 0, m.start())
@@ -76,10 +96,11 @@ class PostBuilder:
                 return key, self.meta[key]
         return keys[0], None
 
-    def choice(self) -> tuple[float, bool, str, str, tuple[str, ...]]:
+    def choice(self) -> tuple[float, bool, str, str, tuple[str, ...], float]:
         """Return only what choosing feed entries needs: (published as a timestamp, draft,
-        slug, ID, tags), after the same checks as `build`, without making the Post.
-        A cold build over 20,000 posts keeps these and reads the few a feed shows again."""
+        slug, ID, tags, expiry as a timestamp or infinity), after the same checks as `build`,
+        without making the Post. A cold build over 20,000 posts keeps these and reads the few
+        a feed shows again."""
         post = self.build(light=True)
         assert isinstance(post, tuple)
         return post
@@ -88,7 +109,14 @@ class PostBuilder:
         cfg, meta = self.cfg, self.meta
         # From the path as text: a cold build makes no Path object for each of 20,000 files.
         self.stem = os.path.splitext(os.path.basename(self.path))[0]
+        if self.place.language:  # a translation, post.en.md: its slug is the post's
+            self.stem = self.stem.removesuffix("." + self.place.language)
         jekyll = JEKYLL_NAME.match(self.stem)
+        draft = self._draft()
+        self._unlisted()
+        if not jekyll and all(meta.get(k) in (None, "") for k in (*DATE_KEYS, *PUBLISH_KEYS)):
+            if draft:
+                raise NotAPost(DATELESS_DRAFT)
 
         title = self._text("title", meta.get("title"), "")
         title = " ".join(title.split()) if title else title
@@ -115,13 +143,14 @@ class PostBuilder:
                 )
                 updated = published
 
+        expires = self._expiry()
         slug = self._slug(jekyll)
         authors = self._field(AUTHOR_KEYS, lambda v: parse_authors(v, cfg.author), (cfg.author,))
         tags = self._tags()
         summary_key, summary = self.first(SUMMARY_KEYS)
         summary = self._text(summary_key, summary)
-        draft = self._draft()
         url = self._url(slug, published) if slug and published else ""
+        url = self._own_url(slug, published) or url
         post_id = self._id(url, slug, published)
         image = self._text("image", meta.get("image"))
         if image is not None and not image.strip():
@@ -132,7 +161,14 @@ class PostBuilder:
             raise FileProblems(sorted(self.problems, key=lambda problem: problem.line))
         assert published is not None and updated is not None
         if light:
-            return (published.timestamp(), draft, slug, post_id, tags)
+            return (
+                published.timestamp(),
+                draft,
+                slug,
+                post_id,
+                tags,
+                expires.timestamp() if expires else math.inf,
+            )
         return Post(
             source=Path(self.path),
             rel_path=self.shown,
@@ -149,6 +185,7 @@ class PostBuilder:
             image=urljoin(url, image.strip()) if image else None,
             draft=draft,
             extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+            expires=expires,
         )
 
     def _text(self, key: str, value: Any, missing: str | None = None) -> str | None:
@@ -172,6 +209,13 @@ class PostBuilder:
             return default
 
     def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
+        key, raw = self.first(PUBLISH_KEYS)
+        if raw is not None:
+            try:
+                return parse_date(raw, self.cfg.timezone)
+            except ValueError as exc:
+                self.fail(key, f"{key}: {exc}")
+                return None
         raw = self.meta.get("date")
         if raw in (None, "") and jekyll:
             try:
@@ -226,6 +270,67 @@ class PostBuilder:
             return ""
         return slug
 
+    def _expiry(self) -> datetime | None:
+        key, raw = self.first(EXPIRY_KEYS)
+        if raw is None:
+            return None
+        try:
+            return parse_date(raw, self.cfg.timezone)
+        except ValueError as exc:
+            self.fail(key, f"{key}: {exc}")
+            return None
+
+    def _unlisted(self) -> None:
+        """Raise NotAPost when Hugo's build options keep the page out of every list."""
+        for key in BUILD_KEYS:
+            options = self.meta.get(key)
+            if not isinstance(options, dict):
+                continue
+            for option, hidden in (("list", ("never", "local")), ("render", ("never",))):
+                value = options.get(option)
+                if value is False or (isinstance(value, str) and value.lower() in hidden):
+                    where = "nowhere" if option == "list" else "no page for it"
+                    raise NotAPost(f"Hugo lists it {where} ({key}: {option}: {str(value).lower()})")
+
+    def _own_url(self, slug: str, published: datetime | None) -> str:
+        """Return the URL front matter gives the post (`url`, `permalink`), or ""."""
+        key, raw = self.first(URL_KEYS)
+        if raw is None:
+            return ""
+        path = (self._text(key, raw) or "").strip()
+        if key == "permalink" and ":" in path and published is not None:
+            path = self._placeholders(path, slug, published)
+        if (
+            not path
+            or "//" in path
+            or ".." in path.split("/")
+            or ":" in path
+            or any(c.isspace() for c in path)
+        ):
+            if path:
+                self.fail(
+                    key,
+                    f"{key} {short_repr(path)} must be a path on the site, such as /about/ "
+                    "(no '//', '..' or spaces)",
+                )
+            return ""
+        return self.cfg.base_url + quote(path.lstrip("/"), safe="/%@!$&'()*+,;=-._~")
+
+    def _placeholders(self, path: str, slug: str, published: datetime) -> str:
+        """Return a Jekyll permalink with its placeholders filled in, or "" after a problem
+        naming the one it does not know."""
+        categories: list[str] = []
+        for key in ("categories", "category"):
+            try:
+                categories += split_list(self.meta.get(key), key)
+            except ValueError:
+                pass  # reported with the tags
+        try:
+            return fill_permalink(path, slug, published.astimezone(self.cfg.timezone), categories)
+        except ValueError as exc:
+            self.fail("permalink", f"permalink: {exc}")
+            return ""
+
     def _tags(self) -> tuple[str, ...]:
         seen: dict[str, str] = {}  # a tag's case-folded spelling → the spelling kept
         slugs: dict[str, str] = {}  # a tag feed's slug → the first tag in it
@@ -252,7 +357,15 @@ class PostBuilder:
         return tuple(seen.values())
 
     def _draft(self) -> bool:
-        draft = False
+        draft = self.place.draft
+        if self.src.fm_format == "Pelican" and "status" in self.meta:
+            status = str(self.meta["status"]).lower()
+            if status == "hidden":
+                raise NotAPost("Pelican lists it nowhere (status: hidden)")
+            if status == "draft":
+                draft = True
+            elif status != "published":
+                self.fail("status", f"status must be draft, hidden or published, not {status!r}")
         for key, means_draft in (("draft", True), ("published", False)):
             value = self.meta.get(key)
             if value is None:

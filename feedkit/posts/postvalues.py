@@ -12,9 +12,12 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feedkit.models import Author
+from feedkit.models import Author, slugify
 
 _OFFSET_WITH_SPACE = re.compile(r"\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+# A date and time with its year written again before the offset ('2023-01-29 18:30:22 2023
+# -0800', as `date` prints it): Ruby, and so Jekyll, reads it; group 2 is the repeated year.
+_YEAR_AGAIN = re.compile(r"^((\d{4})-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d)?) \2(?= )")
 
 
 class ImpossibleValue(str):
@@ -73,7 +76,8 @@ def parse_date(value: Any, tz: ZoneInfo) -> datetime:
 
 def _parse_date_string(text: str, why: str | None = None) -> datetime:
     """Return the datetime `text` writes; `why` says what YAML found impossible in it."""
-    candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), text)
+    candidate = _YEAR_AGAIN.sub(r"\1", text)
+    candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), candidate)
     candidate = candidate.replace("/", "-")
     impossible = None  # the right form, but no such date (2023-02-30) or time (25:00)
     try:
@@ -168,3 +172,30 @@ def parse_authors(value: Any, site_author: Author) -> tuple[Author, ...]:
         else:
             raise ValueError(f"author must be a name or a list of names, not {short_repr(item)}")
     return tuple(authors)
+
+
+_PLACEHOLDER = re.compile(r":([a-z_]+)")  # in a Jekyll permalink: /:categories/:title/
+
+
+def fill_permalink(path: str, slug: str, local: datetime, categories: list[str]) -> str:
+    """Return a Jekyll permalink (`/:categories/:year/:title/`) with its placeholders filled
+    in for a post published at `local`; raise ValueError naming one it does not know."""
+    values = {
+        "year": f"{local.year:04d}",
+        "short_year": f"{local.year % 100:02d}",
+        "month": f"{local.month:02d}",
+        "i_month": str(local.month),
+        "day": f"{local.day:02d}",
+        "i_day": str(local.day),
+        "title": slug,
+        "slug": slug,
+        "categories": "/".join(filter(None, map(slugify, categories))),
+        "output_ext": ".html",
+    }
+    unknown = [m[1] for m in _PLACEHOLDER.finditer(path) if m[1] not in values]
+    if unknown:
+        raise ValueError(
+            f"unknown placeholder :{unknown[0]}; use " + ", ".join(f":{name}" for name in values)
+        )
+    filled = _PLACEHOLDER.sub(lambda m: values[m[1]], path)
+    return re.sub(r"/{2,}", "/", filled)  # an empty :categories leaves no empty segment

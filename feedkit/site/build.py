@@ -7,6 +7,7 @@ read, and when no feed's entries changed nothing is rendered or written at all.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -57,6 +58,7 @@ class Choice(NamedTuple):
     slug: str
     draft: bool
     tags: tuple[str, ...]
+    expires: float = math.inf  # left out from then on
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def choose_feeds(
     `warnings` the tags of different spelling that share a feed."""
     cutoff = now.timestamp()
     visible = sorted(
-        (c for c in choices if (drafts or not c.draft) and c.published <= cutoff),
+        (c for c in choices if (drafts or not c.draft) and c.published <= cutoff < c.expires),
         key=lambda c: (c.published, c.slug),
         reverse=True,
     )
@@ -223,7 +225,14 @@ def plan_build(
             loaded = load_posts(cfg, progress=progress)
         posts = {p.rel_path: p for p in loaded.posts}
         choices = [
-            Choice(p.rel_path, p.published.timestamp(), p.slug, p.draft, p.tags)
+            Choice(
+                p.rel_path,
+                p.published.timestamp(),
+                p.slug,
+                p.draft,
+                p.tags,
+                p.expires.timestamp() if p.expires else math.inf,
+            )
             for p in loaded.posts
         ]
         warnings = list(loaded.warnings)
@@ -235,14 +244,14 @@ def plan_build(
         fresh: set[str] = set()
         scan: Scan | None = None
     else:
-        from feedkit.site.cache import DRAFT, PUBLISHED, SLUG, STAT, TAGS
+        from feedkit.site.cache import DRAFT, EXPIRES, PUBLISHED, SLUG, STAT, TAGS
 
         scan = cache.scan(cfg)
         if cache.unchanged(scan, cutoff, drafts, cfg.output_path):
             return _unchanged_plan(cache.state, scan)
         refreshed = cache.refresh(cfg, scan, progress, meanwhile=load_renderers)
         choices = [
-            Choice(shown, row[PUBLISHED], row[SLUG], row[DRAFT], row[TAGS])
+            Choice(shown, row[PUBLISHED], row[SLUG], row[DRAFT], row[TAGS], row[EXPIRES])
             for shown, row in refreshed.rows.items()
         ]
         warnings = refreshed.warnings
@@ -259,9 +268,16 @@ def plan_build(
     summary = {
         "signature": signature,
         "drafts": drafts,
-        # The first time a post now hidden for its date comes due: the feeds change then.
+        # The first time a post now hidden for its date comes due, or one expires: the feeds
+        # change then.
         "next_change": min(
-            (c.published for c in choices if (drafts or not c.draft) and c.published > cutoff),
+            (
+                moment
+                for c in choices
+                if drafts or not c.draft
+                for moment in (c.published, c.expires)
+                if moment > cutoff
+            ),
             default=float("inf"),
         ),
         "counts": (total, published, drafts_count, scheduled),

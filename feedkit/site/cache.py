@@ -42,6 +42,7 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Post
 from feedkit.posts import postfile
+from feedkit.posts.layout import Layout, Skipped
 from feedkit.posts.loader import (
     content_folder,
     duplicates,
@@ -61,8 +62,9 @@ from feedkit.site.cachekey import (
 
 StatKey = postfile.StatKey
 stat_mtime_ns = postfile.stat_mtime_ns
-# An index row: (status, published timestamp, draft, slug, ID, tags, warnings or None).
-Row = tuple[StatKey, float, bool, str, str, tuple[str, ...], Any]
+# An index row: (status, published timestamp, draft, slug, ID, tags, warnings or None,
+# expiry timestamp or infinity).
+Row = tuple[StatKey, float, bool, str, str, tuple[str, ...], Any, float]
 STAT: Final = 0
 PUBLISHED: Final = 1
 DRAFT: Final = 2
@@ -70,13 +72,14 @@ SLUG: Final = 3
 ID: Final = 4
 TAGS: Final = 5
 NOTES: Final = 6
+EXPIRES: Final = 7
 
 
 def row_of(st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Row:
     """Return the index row for a file from its status and `PostBuilder.choice`."""
-    published, draft, slug, post_id, tags = fields
+    published, draft, slug, post_id, tags, expires = fields
     notes = tuple((w.path, w.line, w.message) for w in warnings) or None
-    return (st, published, draft, slug, post_id, tags, notes)
+    return (st, published, draft, slug, post_id, tags, notes, expires)
 
 
 @dataclass
@@ -121,6 +124,7 @@ class Refreshed:
     sources: dict[str, str]  # path as shown → file
     parsed: set[str]  # the files read in this build
     warnings: list[Problem]
+    layout: Layout | None = None  # the rules a post is read again with (see `post`)
 
 
 @dataclass
@@ -242,19 +246,27 @@ class BuildCache:
         self.read_files = len(todo)
         parsed: set[str] = set()
         problems: list[Problem] = []
+        layout = Layout(cfg, sources.values())
+        not_posts: set[str] = set()  # skipped: no row, so read again on the next build
         # Only what choosing entries needs is kept; the few posts a feed shows are read again.
         for shown, st, fields, file_problems, file_warnings in parse_files(
-            cfg, todo, light=True, meanwhile=meanwhile
+            cfg, todo, light=True, meanwhile=meanwhile, layout=layout
         ):
             problems.extend(file_problems)
-            if fields is not None and st is not None:
+            if isinstance(fields, Skipped):
+                not_posts.add(shown)
+            elif fields is not None and st is not None:
                 parsed.add(shown)
                 rows[shown] = row_of(st, fields, file_warnings)
             else:
                 problems.extend(file_warnings)
         ordered = {shown: rows[shown] for shown in sources if shown in rows}
         if not scan.fingerprint and not problems:  # the walk left the statuses to the reads
-            scan.files = [(shown, path, ordered[shown][STAT]) for shown, path, _ in scan.files]
+            scan.files = [
+                (shown, path, ordered[shown][STAT] if shown in ordered else _status(path))
+                for shown, path, _ in scan.files
+                if shown in ordered or shown in not_posts
+            ]
             scan.fingerprint = fingerprint(scan.files)
         self.parsed = parsed
         if todo and _may_clash(ordered):  # unchanged files were checked when they were read
@@ -274,7 +286,7 @@ class BuildCache:
             files = [(shown, Path(path)) for shown, path in sources.items()]
             raise ContentError(with_body_problems(problems, files) + warnings)
         self.rows = ordered
-        return Refreshed(ordered, sources, parsed, warnings)
+        return Refreshed(ordered, sources, parsed, warnings, layout)
 
     def post(self, shown: str, refreshed: Refreshed, cfg: Config) -> Post:
         """Return the full post of a file: kept from the last build, or read now."""
@@ -283,7 +295,9 @@ class BuildCache:
         kept = self._posts.get(shown)
         if kept is not None and kept[0] == refreshed.rows[shown][STAT]:
             return kept[1]
-        ((_, st, post, problems, _),) = parse_files(cfg, [Path(refreshed.sources[shown])])
+        ((_, st, post, problems, _),) = parse_files(
+            cfg, [Path(refreshed.sources[shown])], layout=refreshed.layout
+        )
         if post is None or st is None:
             raise ContentError(problems)
         self.read_files += 1
@@ -419,6 +433,14 @@ class BuildCache:
         data = _load_marshal(self.folder / "index.marshal", self.key)
         rows = data.get("rows")
         return rows if isinstance(rows, dict) else {}
+
+
+def _status(path: str) -> StatKey | None:
+    """Return a file's status key; None when it is gone (the next build notices)."""
+    try:
+        return postfile.stat_key(os.stat(path))
+    except OSError:
+        return None
 
 
 def _may_clash(rows: dict[str, Row]) -> bool:

@@ -1,0 +1,140 @@
+"""Which files under the content folder are posts: the rules of Jekyll, Hugo and Pelican
+layouts.
+
+A file that is not a post is never dropped silently: it is skipped with the reason, and
+`feedkit check` lists it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from feedkit.config import Config
+from feedkit.posts.postfile import MARKDOWN_SUFFIXES
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What a post file's place in its layout says about it."""
+
+    draft: bool = False  # in Jekyll's _drafts/
+    language: str = ""  # a Hugo translation's language, from its name: post.en.md
+
+
+ANYWHERE = Place()  # a place whose layout says nothing about the post in it
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file that is not a post, and why."""
+
+    reason: str
+
+
+class NotAPost(Exception):
+    """Raised while reading a file whose front matter shows it is not a post."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+DATELESS_DRAFT = "a draft without a date; add 'date: …' when it is ready to publish"
+JEKYLL_PAGE = "a page, not a post: Jekyll publishes only the files in _posts/ as posts"
+PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
+# The configuration files that make a folder a Hugo site.
+HUGO_CONFIGS = tuple(
+    f"{name}.{ext}" for name in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
+)
+# A translation's name: post.fr.md, index.pt-br.md (Hugo's rule, by file name).
+_LANGUAGE = re.compile(r"\.([a-z]{2,3}(?:-[a-z0-9]{2,8})?)$", re.IGNORECASE)
+
+
+class Layout:
+    """The rules for one content folder, decided from the list of all its post files."""
+
+    def __init__(self, cfg: Config, paths: Iterable[str]) -> None:
+        self.prefix = str(cfg.content_path).rstrip("/\\") + os.sep
+        paths = list(paths)
+        # Jekyll: posts live in _posts/ (at the top or inside a category folder). Checked
+        # on the paths as they are: this runs on every build, over every file.
+        start = len(self.prefix) - 1
+        marker = os.sep + "_posts" + os.sep
+        self.jekyll = any(path.find(marker, start) >= 0 for path in paths)
+        # Hugo: a site whose configuration is beside the content folder, or that names
+        # its main sections; posts are the pages of those, in the site's language.
+        site_folders = {cfg.root, cfg.content_path.parent}
+        self.hugo = not self.jekyll and (
+            bool(cfg.main_sections)
+            or any((folder / name).is_file() for folder in site_folders for name in HUGO_CONFIGS)
+        )
+        # Pelican: its pages live in pages/, its articles everywhere else (its defaults).
+        self.pelican = not (self.jekyll or self.hugo) and any(
+            (folder / "pelicanconf.py").is_file() for folder in site_folders
+        )
+        self.language = cfg.language.lower()
+        # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
+        rels = [self.rel(path) for path in paths] if self.hugo else []
+        self.files = set(rels)
+        self.main_sections = cfg.main_sections or _largest_section(rels)
+
+    def rel(self, path: str) -> str:
+        """Return the path relative to the content folder, with '/' between its parts."""
+        rel = path[len(self.prefix) :] if path.startswith(self.prefix) else path
+        return rel.replace("\\", "/") if os.sep != "/" else rel
+
+    def place(self, path: str) -> Place | Skipped:
+        """Return what the layout says about the post file at `path`, or why it is none."""
+        if not (self.jekyll or self.hugo or self.pelican):
+            return ANYWHERE
+        parts = self.rel(path).split("/")
+        folders = parts[:-1]
+        if self.jekyll:
+            if "_drafts" in folders:
+                return Place(draft=True)
+            if "_posts" not in folders:
+                return Skipped(JEKYLL_PAGE)
+        if self.pelican and folders[:1] == ["pages"]:
+            return Skipped(PELICAN_PAGE)
+        if not self.hugo:
+            return ANYWHERE
+        if self.main_sections and (not folders or folders[0] not in self.main_sections):
+            sections = ", ".join(self.main_sections) or "none"
+            return Skipped(
+                f"a page, not a post: it is outside the main sections ({sections}); "
+                "add its section to main_sections in feedkit.toml to publish it"
+            )
+        stem = os.path.splitext(parts[-1])[0]
+        language = _LANGUAGE.search(stem)
+        if language is None:
+            # In the site's language, unless a translation into it sits beside the file.
+            base = "/".join([*folders, stem])
+            for lang in dict.fromkeys((self.language, self.language.split("-")[0])):
+                for suffix in MARKDOWN_SUFFIXES:
+                    if f"{base}.{lang}{suffix}" in self.files:
+                        return Skipped(
+                            f"another language's version of {stem}.{lang}{suffix}, which is "
+                            f"in the site's language ({self.language!r}, the language in "
+                            "feedkit.toml)"
+                        )
+            return ANYWHERE
+        lang = language[1].lower()
+        if lang not in (self.language, self.language.split("-")[0]):
+            return Skipped(
+                f"a translation ({lang}); feedkit publishes only the posts in the site's "
+                f"language ({self.language!r}, the language in feedkit.toml)"
+            )
+        return Place(language=language[1])
+
+
+def _largest_section(rels: list[str]) -> tuple[str, ...]:
+    """Return the top-level folder holding the most files (Hugo's default main section)."""
+    counts = Counter(rel.split("/", 1)[0] for rel in rels if "/" in rel)
+    if not counts:
+        return ()
+    most = max(counts.values())
+    return (min(name for name, count in counts.items() if count == most),)

@@ -1,0 +1,65 @@
+"""Pelican's metadata header: `Key: value` lines at the top of a Markdown file, no `---`.
+
+The rules are Python-Markdown's meta extension, which Pelican reads them with: keys are
+case-insensitive, a line indented four spaces continues the value above, and the header
+ends at the first blank line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+FORMAT = "Pelican"
+_KEY_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
+_MORE_LINE = re.compile(r"^[ ]{4,}(.*)$")
+# Lists Pelican splits: by ';' when there is one (names with commas), else by ','.
+_LISTS = ("tags", "authors")
+
+
+def header_end(text: str) -> int:
+    """Return where the body starts (after the header and its blank line), or -1 when the
+    text does not start with a `Key: value` line."""
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if not _KEY_LINE.match(first):
+        return -1
+    blank = re.search(r"\n[ \t]*\n", text)
+    if blank is None:
+        return len(text)
+    return blank.end()
+
+
+def load(header: str) -> dict[str, Any]:
+    """Return the header's mapping: keys lower-cased, values text, as Pelican reads them
+    (`tags` and `authors` as lists, `category` one name)."""
+    meta: dict[str, Any] = {}
+    key = ""
+    for line in header.split("\n"):
+        if not line.strip():
+            continue
+        more = _MORE_LINE.match(line)
+        if more and key:
+            meta[key] = f"{meta[key]}\n{more[1].strip()}".strip()
+            continue
+        pair = _KEY_LINE.match(line)
+        if pair is None:
+            raise ValueError(f"{line.strip()!r} is not a 'Key: value' line")
+        key = pair[1].lower()
+        meta[key] = pair[2].strip()
+    for name in _LISTS:
+        if isinstance(meta.get(name), str):
+            value = meta[name]
+            parts = value.split(";") if ";" in value else value.split(",")
+            meta[name] = [part.strip() for part in parts if part.strip()]
+    if isinstance(meta.get("category"), str):
+        meta["category"] = [meta["category"]] if meta["category"] else []
+    return meta
+
+
+def error_line(header: str) -> int:
+    """Return the header's line (from 1) that is neither `Key: value` nor a continuation."""
+    for number, line in enumerate(header.split("\n"), 1):
+        if line.strip() and not _KEY_LINE.match(line) and not _MORE_LINE.match(line):
+            return number
+    return 1

@@ -1,0 +1,306 @@
+"""Discovery: which files of a Jekyll, Hugo or Pelican folder are posts, and why others are not."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from feedkit.cli import main
+from feedkit.config import Config, load_config
+from feedkit.errors import ContentError
+from feedkit.posts.loader import load_posts, read_body
+
+from conftest import FIXTURES, MakeSite
+
+CORPORA = Path("/work/shared/corpora")
+
+
+def test_jekyll_posts_load_with_every_markdown_extension(make_site: MakeSite) -> None:
+    cfg = make_site("layouts/jekyll")
+    loaded = load_posts(cfg)
+    assert sorted((p.slug, p.draft) for p in loaded.posts) == [
+        ("custom", False),
+        ("dated-draft", True),
+        ("literal", False),
+        ("mdown-post", False),
+        ("mkd-post", False),
+        ("plain", False),
+        ("released", False),
+        ("unpublished", True),  # published: false
+    ]
+
+
+def test_jekyll_permalink_in_front_matter_gives_the_post_its_url(make_site: MakeSite) -> None:
+    urls = {p.slug: p.url for p in load_posts(make_site("layouts/jekyll")).posts}
+    assert urls["custom"] == "https://example.com/blog/news/release-notes/2017/custom.html"
+    assert urls["literal"] == "https://example.com/blog/about-jekyll/"
+    assert urls["plain"] == "https://example.com/blog/2016/05/plain/"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "permalink: /:section/:title/",
+            "permalink: unknown placeholder :section; use :year, :short_year, :month, "
+            ":i_month, :day, :i_day, :title, :slug, :categories, :output_ext",
+        ),
+        (
+            "url: /a/../b/",
+            "url '/a/../b/' must be a path on the site, such as /about/ (no '//', '..' or spaces)",
+        ),
+        (
+            "url: https://elsewhere.example/x/",
+            "url 'https://elsewhere.example/x/' must be a path on the site, such as /about/ "
+            "(no '//', '..' or spaces)",
+        ),
+    ],
+)
+def test_a_url_that_is_no_path_on_the_site_is_reported_at_its_line(
+    make_site: MakeSite, line: str, message: str
+) -> None:
+    cfg = make_site(posts={"p.md": f"---\ntitle: P\ndate: 2024-01-01\n{line}\n---\nBody\n"})
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    assert [str(p) for p in info.value.problems] == [f"content/p.md:4: {message}"]
+
+
+def test_jekyll_pages_and_dateless_drafts_are_skipped_with_the_reason(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site("layouts/jekyll")
+    assert [str(p) for p in load_posts(cfg).skipped] == [
+        "content/jekyll/_drafts/not-ready.md: skipped: a draft without a date; "
+        "add 'date: …' when it is ready to publish",
+        "content/jekyll/about.md: skipped: a page, not a post: "
+        "Jekyll publishes only the files in _posts/ as posts",
+    ]
+
+
+def test_check_lists_skipped_files_and_succeeds(make_site: MakeSite, runner, monkeypatch) -> None:
+    cfg = make_site("layouts/jekyll")
+    monkeypatch.setenv("FEEDKIT_NOW", "2026-01-01T00:00:00Z")
+    result = runner.invoke(main, ["check", "--config", str(cfg.root / "feedkit.toml")])
+    assert result.exit_code == 0, result.output
+    assert "content/jekyll/about.md: skipped: a page, not a post" in result.stderr
+
+
+def corpus_site(tmp_path: Path, name: str, content: str) -> Path:
+    """Return the feedkit.toml of a copy of a shared corpus (the test skips without it)."""
+    if not (CORPORA / name).is_dir():
+        pytest.skip(f"{CORPORA / name} is not here")
+    site = tmp_path / name
+    shutil.copytree(CORPORA / name, site)
+    (site / "feedkit.toml").write_text(
+        f'title = "{name}"\nbase_url = "https://example.com/"\ncontent_dir = "{content}"\n',
+        encoding="utf-8",
+    )
+    return site / "feedkit.toml"
+
+
+def test_jekyll_docs_corpus_loads_every_release_post(tmp_path: Path) -> None:
+    cfg = load_config(corpus_site(tmp_path, "jekyll-docs", "."))
+    loaded = load_posts(cfg)
+    assert len(loaded.posts) == 102
+    assert loaded.skipped == ()
+
+
+def test_build_of_a_jekyll_folder_skips_its_pages_again_and_again(
+    make_site: MakeSite, runner, monkeypatch
+) -> None:
+    cfg = make_site("layouts/jekyll")
+    monkeypatch.setenv("FEEDKIT_NOW", "2026-01-01T00:00:00Z")
+    args = ["build", "--config", str(cfg.root / "feedkit.toml")]
+    first, second = runner.invoke(main, args), runner.invoke(main, args)
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert "from 8 posts: 6 published, 2 draft(s)" in first.stdout
+    assert "are up to date (0 changed); 8 posts" in second.stdout
+
+
+def hugo_site(tmp_path: Path, toml: str = "") -> Config:
+    """Return the config of a copy of the Hugo-layout fixture (hugo.toml beside content/)."""
+    site = tmp_path / "hugo"
+    shutil.copytree(FIXTURES / "layouts" / "hugo", site)
+    (site / "feedkit.toml").write_text(
+        f'title = "Hugo"\nbase_url = "https://example.com/"\n{toml}', encoding="utf-8"
+    )
+    return load_config(site / "feedkit.toml")
+
+
+OUTSIDE = (
+    "skipped: a page, not a post: it is outside the main sections (posts); "
+    "add its section to main_sections in feedkit.toml to publish it"
+)
+TRANSLATION = (
+    "skipped: a translation ({lang}); feedkit publishes only the posts in the site's "
+    "language ('en', the language in feedkit.toml)"
+)
+
+
+def test_hugo_posts_are_the_pages_of_the_main_section(tmp_path: Path) -> None:
+    loaded = load_posts(hugo_site(tmp_path))
+    assert sorted(p.slug for p in loaded.posts) == [
+        "bundle",
+        "expired",
+        "first",
+        "moved",
+        "nested",
+        "scheduled",
+    ]
+    assert [str(p) for p in loaded.skipped] == [
+        f"content/about.md: {OUTSIDE}",
+        f"content/contact.md: {OUTSIDE}",
+        f"content/notes/note.md: {OUTSIDE}",
+        f"content/posts/bundle/index.fr.md: {TRANSLATION.format(lang='fr')}",
+        f"content/posts/first.fr.md: {TRANSLATION.format(lang='fr')}",
+        "content/posts/unlisted.md: skipped: Hugo lists it nowhere (build: list: never)",
+    ]
+
+
+def test_main_sections_setting_names_the_sections_of_posts(tmp_path: Path) -> None:
+    loaded = load_posts(hugo_site(tmp_path, 'main_sections = ["posts", "notes"]\n'))
+    assert "note" in {p.slug for p in loaded.posts}
+    assert len(loaded.skipped) == 5
+
+
+def test_site_language_chooses_the_translations(tmp_path: Path) -> None:
+    loaded = load_posts(hugo_site(tmp_path, 'language = "fr"\n'))
+    assert {p.title for p in loaded.posts} >= {"Premier", "Paquet"}
+    assert "First" not in {p.title for p in loaded.posts}
+
+
+def test_hugo_publish_date_schedules_and_url_places_the_post(tmp_path: Path) -> None:
+    posts = {p.slug: p for p in load_posts(hugo_site(tmp_path)).posts}
+    assert posts["scheduled"].published.isoformat() == "2099-01-01T00:00:00+00:00"
+    assert posts["moved"].url == "https://example.com/archives/moved/"
+    assert posts["bundle"].url == "https://example.com/2024/03/bundle/"
+
+
+def test_a_flat_folder_without_hugo_config_keeps_its_dateless_post_an_error(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site(posts={"a/one.md": "---\ntitle: One\n---\n", "b/x.md": "---\ntitle: X\n---\n"})
+    with pytest.raises(ContentError, match="missing date"):
+        load_posts(cfg)
+
+
+def test_hugo_papermod_corpus_builds(tmp_path: Path, runner, monkeypatch) -> None:
+    toml = corpus_site(tmp_path, "hugo-papermod", "content")
+    monkeypatch.setenv("FEEDKIT_NOW", "2026-06-01T00:00:00Z")
+    result = runner.invoke(main, ["check", "--config", str(toml)])
+    assert result.exit_code == 0, result.output
+    for page in ("about.md", "search.md", "archives.md", "search.fr.md"):
+        assert f"content/{page}: skipped: " in result.stderr
+    loaded = load_posts(load_config(toml))
+    slugs = {p.slug for p in loaded.posts}
+    assert "cover-page" in slugs and "indexen" not in slugs
+    from datetime import UTC, datetime
+
+    from feedkit.posts.loader import public_posts
+
+    public = {p.slug for p in public_posts(loaded.posts, datetime(2026, 6, 1, tzinfo=UTC))}
+    assert "papermod-installation" in public
+    assert "papermod-features" not in public  # expiryDate: 2026-05-08
+
+
+def test_an_expired_post_leaves_the_feeds_when_its_expiry_date_comes(
+    tmp_path: Path, runner, monkeypatch
+) -> None:
+    cfg = hugo_site(tmp_path)
+    rss = cfg.output_path / "rss.xml"
+    args = ["build", "--config", str(cfg.root / "feedkit.toml")]
+    monkeypatch.setenv("FEEDKIT_NOW", "2024-12-31T00:00:00Z")
+    assert runner.invoke(main, args).exit_code == 0
+    assert "/2024/08/expired/" in rss.read_text(encoding="utf-8")
+    monkeypatch.setenv("FEEDKIT_NOW", "2025-01-02T00:00:00Z")  # the build cache knows the date
+    assert runner.invoke(main, args).exit_code == 0
+    assert "/2024/08/expired/" not in rss.read_text(encoding="utf-8")
+    monkeypatch.setenv("FEEDKIT_NOW", "2024-12-31T00:00:00Z")
+    assert runner.invoke(main, [*args, "--no-cache"]).exit_code == 0
+    assert "/2024/08/expired/" in rss.read_text(encoding="utf-8")
+
+
+def test_public_posts_leave_out_expired_ones(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from feedkit.posts.loader import public_posts
+
+    posts = load_posts(hugo_site(tmp_path)).posts
+    before = {p.slug for p in public_posts(posts, datetime(2024, 12, 31, tzinfo=UTC))}
+    after = {p.slug for p in public_posts(posts, datetime(2025, 1, 1, tzinfo=UTC))}
+    assert before - after == {"expired"}
+
+
+def test_pelican_metadata_header_is_read_as_pelican_does(make_site: MakeSite) -> None:
+    loaded = load_posts(make_site("layouts/pelican"))
+    posts = {p.slug: p for p in loaded.posts}
+    post = posts["my-super-post"]
+    assert post.title == "My super title"
+    assert post.published.isoformat() == "2010-12-03T10:20:00+01:00"
+    assert post.updated.isoformat() == "2010-12-05T19:30:00+01:00"
+    assert [a.name for a in post.authors] == ["Metaireau, Alexis", "Doyle, Conan"]
+    assert post.tags == ("pelican", "publishing", "Release Notes")
+    assert post.summary == "Short version for index\nand feeds"
+    assert post.body_line == 11
+    assert read_body(post) == "This is the content of my super blog post.\n"
+    assert posts["not-yet"].draft
+    assert [str(p) for p in loaded.skipped] == [
+        "content/pelican/hidden.md: skipped: Pelican lists it nowhere (status: hidden)"
+    ]
+
+
+def test_pelican_status_other_than_draft_hidden_published_is_an_error(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site(posts={"p.md": "Title: P\nDate: 2024-01-01\nStatus: maybe\n\nBody\n"})
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    assert [str(p) for p in info.value.problems] == [
+        "content/p.md:3: status must be draft, hidden or published, not 'maybe'"
+    ]
+
+
+def test_pelican_pages_folder_holds_pages_when_pelicanconf_is_beside_it(
+    make_site: MakeSite,
+) -> None:
+    page = "Title: About\n\nA page has no date.\n"
+    cfg = make_site("layouts/pelican", posts={"pages/about.md": page})
+    (cfg.root / "pelicanconf.py").write_text("SITENAME = 'P'\n", encoding="utf-8")
+    loaded = load_posts(cfg)
+    assert len(loaded.posts) == 2
+    assert [str(p) for p in loaded.skipped] == [
+        "content/pages/about.md: skipped: a page, not a post: "
+        "Pelican publishes the files in pages/ as pages",
+        "content/pelican/hidden.md: skipped: Pelican lists it nowhere (status: hidden)",
+    ]
+
+
+def test_a_dateless_draft_in_front_matter_is_skipped_not_an_error(make_site: MakeSite) -> None:
+    cfg = make_site(posts={"idea.md": "---\ntitle: Idea\ndraft: true\n---\nLater.\n"})
+    assert [str(p) for p in load_posts(cfg).skipped] == [
+        "content/idea.md: skipped: a draft without a date; "
+        "add 'date: …' when it is ready to publish"
+    ]
+
+
+def test_a_hugo_site_without_sections_keeps_every_page_a_post(make_site: MakeSite) -> None:
+    cfg = make_site(posts={"one.md": "---\ntitle: One\ndate: 2024-01-01\n---\nBody\n"})
+    (cfg.root / "hugo.toml").write_text('title = "H"\n', encoding="utf-8")
+    loaded = load_posts(cfg)
+    assert [p.slug for p in loaded.posts] == ["one"] and loaded.skipped == ()
+
+
+def test_load_post_of_a_file_that_is_no_post_says_why(make_site: MakeSite) -> None:
+    from feedkit.posts.loader import load_post
+
+    cfg = make_site(posts={"idea.md": "---\ntitle: Idea\ndraft: true\n---\nLater.\n"})
+    with pytest.raises(ContentError, match="content/idea.md: skipped: a draft without a date"):
+        load_post(cfg.content_path / "idea.md", cfg, [])
+
+
+def test_a_folder_whose_name_ends_in_posts_is_no_jekyll_layout(make_site: MakeSite) -> None:
+    head = "---\ntitle: T\ndate: 2024-01-01\n---\nBody\n"
+    cfg = make_site(posts={"my_posts/a.md": head, "b.md": head})
+    assert sorted(p.slug for p in load_posts(cfg).posts) == ["a", "b"]
