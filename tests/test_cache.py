@@ -195,9 +195,42 @@ def test_config_change_invalidates_the_cache(site: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.stderr == (
-        "note: build cache thrown away: the settings in feedkit.toml changed\n"
+        "note: build cache thrown away: the settings in feedkit.toml changed, or a Hugo or "
+        "Pelican configuration beside the content folder came or went\n"
     )
     assert b"<title>Renamed</title>" in (site / "public" / "atom.xml").read_bytes()
+    assert_same_as_uncached(site)
+
+
+def test_a_hugo_configuration_that_appears_changes_which_files_are_posts(site: Path) -> None:
+    # The same files, read by other rules: about.md becomes a page outside the main section.
+    posts = site / "content" / "posts"
+    posts.mkdir()
+    for p in sorted((site / "content").glob("p*.md")):
+        p.rename(posts / p.name)
+    (site / "content" / "about.md").write_text(post("About", "2024-02-01"))
+    settle(site)
+    build(site)
+    assert b"<title>About</title>" in (site / "public" / "atom.xml").read_bytes()
+    (site / "hugo.toml").write_text('title = "Example"\n')
+    build(site)
+    assert b"<title>About</title>" not in (site / "public" / "atom.xml").read_bytes()
+    assert_same_as_uncached(site)
+
+
+def test_a_translation_that_appears_beside_a_cached_post_takes_its_place(site: Path) -> None:
+    (site / "hugo.toml").write_text('title = "Example"\n')
+    posts = site / "content" / "posts"
+    posts.mkdir()
+    for p in sorted((site / "content").glob("p*.md")):
+        p.rename(posts / p.name)
+    settle(site)
+    build(site)
+    (posts / "p5.en.md").write_text(post("Post 5 in English", "2024-01-06"))
+    age(posts / "p5.en.md")
+    build(site)
+    atom = (site / "public" / "atom.xml").read_bytes()
+    assert b"<title>Post 5 in English</title>" in atom and b"<title>Post 5</title>" not in atom
     assert_same_as_uncached(site)
 
 

@@ -50,6 +50,20 @@ PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pag
 HUGO_CONFIGS = tuple(
     f"{name}.{ext}" for name in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
 )
+PELICAN_CONFIG = "pelicanconf.py"
+
+
+def site_markers(cfg: Config) -> tuple[str, ...]:
+    """Return the names of the Hugo or Pelican configuration files beside the content folder
+    (or feedkit.toml): they decide which files are posts, so the build cache keys on them."""
+    folders = dict.fromkeys((cfg.root, cfg.content_path.parent))
+    return tuple(
+        name
+        for name in (*HUGO_CONFIGS, PELICAN_CONFIG)
+        if any((folder / name).is_file() for folder in folders)
+    )
+
+
 # A translation's name: post.fr.md, index.pt-br.md (Hugo's rule, by file name).
 _LANGUAGE = re.compile(r"\.([a-z]{2,3}(?:-[a-z0-9]{2,8})?)$", re.IGNORECASE)
 
@@ -67,15 +81,12 @@ class Layout:
         self.jekyll = any(path.find(marker, start) >= 0 for path in paths)
         # Hugo: a site whose configuration is beside the content folder, or that names
         # its main sections; posts are the pages of those, in the site's language.
-        site_folders = {cfg.root, cfg.content_path.parent}
+        markers = site_markers(cfg)
         self.hugo = not self.jekyll and (
-            bool(cfg.main_sections)
-            or any((folder / name).is_file() for folder in site_folders for name in HUGO_CONFIGS)
+            bool(cfg.main_sections) or any(name in HUGO_CONFIGS for name in markers)
         )
         # Pelican: its pages live in pages/, its articles everywhere else (its defaults).
-        self.pelican = not (self.jekyll or self.hugo) and any(
-            (folder / "pelicanconf.py").is_file() for folder in site_folders
-        )
+        self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers
         self.language = cfg.language.lower()
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
         rels = [self.rel(path) for path in paths] if self.hugo else []

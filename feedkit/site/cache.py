@@ -248,6 +248,10 @@ class BuildCache:
         problems: list[Problem] = []
         layout = Layout(cfg, sources.values())
         not_posts: set[str] = set()  # skipped: no row, so read again on the next build
+        if layout.hugo:  # a page's place depends on the others: main sections, translations
+            for shown in [s for s in rows if isinstance(layout.place(sources[s]), Skipped)]:
+                del rows[shown]
+                not_posts.add(shown)
         # Only what choosing entries needs is kept; the few posts a feed shows are read again.
         for shown, st, fields, file_problems, file_warnings in parse_files(
             cfg, todo, light=True, meanwhile=meanwhile, layout=layout

@@ -222,8 +222,12 @@ def changes(before: dict[str, str]) -> list[str]:
 
 
 def config_hash(cfg: Config) -> str:
-    """Return a hash of everything in the config that changes what a build makes."""
-    return hashlib.sha256(repr(cfg).encode()).hexdigest()
+    """Return a hash of everything in the config that changes what a build makes: the
+    settings, and the Hugo or Pelican configuration files whose presence decides which
+    files are posts."""
+    from feedkit.posts.layout import site_markers
+
+    return hashlib.sha256(repr((cfg, site_markers(cfg))).encode()).hexdigest()
 
 
 def cache_key(config: str) -> str:
@@ -244,5 +248,8 @@ def why_not_used(stored: dict[str, Any] | None, config: str) -> str:
     if changed:
         return ", ".join(changed)
     if stored.get("config") != config:
-        return "the settings in feedkit.toml changed"
+        return (
+            "the settings in feedkit.toml changed, or a Hugo or Pelican configuration "
+            "beside the content folder came or went"
+        )
     return "it was written for another build"
