@@ -125,8 +125,12 @@ def feedkit_command(workdir: Path, install: bool) -> list[str]:
     if install:
         venv = workdir / "feedkit-venv"
         pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
-        if (venv / "bin" / "feedkit").exists():  # the dependencies are there: feedkit only
-            steps = [pip + ["--no-deps", "--force-reinstall", str(BENCH.parent)]]
+        if (venv / "bin" / "feedkit").exists():
+            # feedkit afresh, then whatever dependency this checkout added (pip keeps the rest)
+            steps = [
+                pip + ["--no-deps", "--force-reinstall", str(BENCH.parent)],
+                pip + [str(BENCH.parent)],
+            ]
         else:
             steps = [[sys.executable, "-m", "venv", str(venv)], pip + [str(BENCH.parent)]]
         print(f"installing feedkit from {BENCH.parent} into {venv}", file=sys.stderr)
@@ -135,9 +139,11 @@ def feedkit_command(workdir: Path, install: bool) -> list[str]:
             if proc.returncode != 0:
                 raise BenchError(f"{' '.join(step[:5])} failed:\n{proc.stderr[-2000:]}")
         installed = next(venv.glob("lib/python*/site-packages/feedkit"))
-        for source in (BENCH.parent / "feedkit").glob("*.py"):
-            if (installed / source.name).read_bytes() != source.read_bytes():
-                raise BenchError(f"the installed {source.name} is not this checkout's")
+        package = BENCH.parent / "feedkit"
+        for source in package.rglob("*.py"):
+            name = source.relative_to(package)
+            if (installed / name).read_bytes() != source.read_bytes():
+                raise BenchError(f"the installed {name} is not this checkout's")
         return [str(venv / "bin" / "feedkit"), "build"]
     script = Path(sys.executable).parent / "feedkit"
     if not script.exists():

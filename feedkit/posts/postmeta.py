@@ -334,15 +334,18 @@ class PostBuilder:
     def _tags(self) -> tuple[str, ...]:
         seen: dict[str, str] = {}  # a tag's case-folded spelling → the spelling kept
         slugs: dict[str, str] = {}  # a tag feed's slug → the first tag in it
+        feeds = self.cfg.feed.tag_feeds  # only tag feeds can merge two tags
         for key in TAG_KEYS:
             try:
                 for tag in split_list(self.meta.get(key), key):
                     if tag.casefold() in seen:  # "Python" and "python" are one tag
                         continue
                     seen[tag.casefold()] = tag
+                    if not feeds:
+                        continue
                     slug = tag_slug(tag)
                     first = slugs.setdefault(slug, tag)
-                    if first != tag and self.cfg.feed.tag_feeds:
+                    if first != tag:
                         self.warnings.append(
                             Problem(
                                 self.shown,
@@ -427,6 +430,7 @@ _TAG_SIGNS = re.compile(r"(?<=[\w+#])([+#])")
 _TAG_SIGN_WORDS = {"+": " plus ", "#": " sharp "}
 
 
+@lru_cache(maxsize=4096)  # a blog has far fewer tags than posts
 def tag_slug(tag: str) -> str:
     """Return the folder name of a tag's feed: "c-plus-plus" for C++, "c-sharp" for C#."""
     spelled = _TAG_SIGNS.sub(lambda m: _TAG_SIGN_WORDS[m[1]], tag)
