@@ -11,8 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from types import TracebackType
-from typing import Protocol
+from typing import Protocol, Self
 
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.subscribers import address_problem
@@ -80,6 +79,19 @@ class Sender(Protocol):
     def close(self) -> None: ...
 
 
+class Closing:
+    """A delivery that a `with` block closes when it ends."""
+
+    def close(self) -> None:
+        """Release what the delivery holds; nothing by default."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 def recipient_problem(address: str) -> str | None:
     """Return why `address` cannot be an envelope recipient, or None if it can."""
     if not address:
@@ -103,7 +115,7 @@ def _reply_text(code: int, text: bytes | str) -> str:
     return f"{code} {' '.join(text.split())}".strip()
 
 
-class SmtpSender:
+class SmtpSender(Closing):
     """Sends messages over one SMTP connection, reused for the whole batch.
 
     `send` returns an Outcome for everything that concerns one recipient and raises
@@ -354,17 +366,6 @@ class SmtpSender:
             pass
         finally:
             _close_quietly(smtp)
-
-    def __enter__(self) -> SmtpSender:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _close_quietly(smtp: smtplib.SMTP) -> None:

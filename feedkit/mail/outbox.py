@@ -6,10 +6,9 @@ from __future__ import annotations
 import hashlib
 from email.message import EmailMessage
 from pathlib import Path
-from types import TracebackType
 
 from feedkit.atomicfile import write_atomically
-from feedkit.mail.delivery import DeliveryError, Outcome, recipient_problem
+from feedkit.mail.delivery import Closing, DeliveryError, Outcome, recipient_problem
 from feedkit.mail.wire import wire_bytes
 
 _FILE_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@._+-")
@@ -42,7 +41,7 @@ def safe_file_name(address: str) -> str:
     return name
 
 
-class OutboxSender:
+class OutboxSender(Closing):
     """Writes each message to `folder/<safe address>.eml` instead of sending it."""
 
     def __init__(self, folder: Path) -> None:
@@ -69,17 +68,3 @@ class OutboxSender:
         except OSError as exc:
             raise DeliveryError(f"{path}: cannot write the message: {exc}") from exc
         return Outcome("sent", f"written to {path}")
-
-    def close(self) -> None:
-        """Nothing to release; here so OutboxSender is a Sender."""
-
-    def __enter__(self) -> OutboxSender:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
