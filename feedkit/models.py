@@ -40,11 +40,11 @@ class Post:
     extra: Mapping[str, Any] = field(default_factory=dict)  # front matter keys we don't use
     expires: datetime | None = None  # left out of every output from then on (Hugo's expiryDate)
 
-    def is_public(self, now: datetime) -> bool:
-        """True when the post may appear in outputs at `now`: not a draft, not in the future,
-        not expired."""
+    def is_public(self, now: datetime, *, drafts: bool = False) -> bool:
+        """True when the post may appear in outputs at `now`: not a draft (unless `drafts`),
+        not in the future, not expired."""
         return (
-            not self.draft
+            (drafts or not self.draft)
             and self.published <= now
             and (self.expires is None or now < self.expires)
         )

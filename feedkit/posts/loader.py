@@ -299,8 +299,4 @@ def check_bodies(posts: Iterable[Post]) -> tuple[Problem, ...]:
 def public_posts(posts: tuple[Post, ...], now: datetime, *, drafts: bool = False) -> list[Post]:
     """Return the posts readers may see at `now`: no drafts (unless asked), nothing future,
     nothing expired."""
-    return [
-        p
-        for p in posts
-        if (drafts or not p.draft) and p.published <= now and (p.expires is None or now < p.expires)
-    ]
+    return [p for p in posts if p.is_public(now, drafts=drafts)]
