@@ -67,17 +67,14 @@ def valid_address(address: str) -> bool:
     return address_problem(address) is None
 
 
-def _is_unclosed(line: str) -> bool:
-    """Return whether a quote opened in `line` runs past its end (into the next row)."""
-    return len(list(csv.reader([line + "\n", "next\n"]))) < 2
-
-
 def _row(line: str, number: int) -> tuple[str, str] | str | None:
     """Return `(email, name)` from one line, why it is not a subscriber row, or None for a
     line that holds no subscriber (blank, a comment, the header row)."""
-    if _is_unclosed(line):
+    # Read with a line after it: a quote opened in `line` and never closed swallows it.
+    rows = list(csv.reader([line + "\n", "next\n"]))
+    if len(rows) < 2:
         return "a quote opened in this line is never closed (every row is one line)"
-    cells = [c.strip() for c in next(csv.reader([line]), [])]
+    cells = [c.strip() for c in rows[0]]
     if not any(cells) or cells[0].startswith("#"):
         return None
     if number == 1 and cells[0].lower() in ("email", "e-mail", "address"):
