@@ -386,10 +386,9 @@ class DigestRenderer:
         msg.set_raw("From", mailbox("From", from_name, from_address))
         msg.set_raw("To", mailbox("To", subscriber.name, email))
         msg["Date"] = format_datetime(record.created)
-        msg.set_raw("Message-ID", fold("Message-ID", [message_id(record.id, email, list_id(cfg))]))
-        msg.set_raw(
-            "List-Id", fold("List-Id", [*text_tokens(cfg.title, True), f"<{list_id(cfg)}>"])
-        )
+        list_name = list_id(cfg)
+        msg.set_raw("Message-ID", fold("Message-ID", [message_id(record.id, email, list_name)]))
+        msg.set_raw("List-Id", fold("List-Id", [*text_tokens(cfg.title, True), f"<{list_name}>"]))
         msg.set_raw("List-Unsubscribe", self.list_unsubscribe(email, unsubscribe))
         if unsubscribe.startswith("https:"):
             msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
