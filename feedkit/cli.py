@@ -131,7 +131,7 @@ def _load(config_path: Path) -> Config:
 )
 @error_boundary
 def build(config_path: Path, drafts: bool, no_cache: bool) -> None:
-    """Write atom.xml, rss.xml and feed.json to the output folder."""
+    """Write the Atom, RSS and JSON feeds ([feed] atom, rss, json) to the output folder."""
     # A build makes hundreds of thousands of small tuples and frees them all at exit: the
     # cycle collector would scan them again and again for nothing (about a tenth of the
     # time at 20,000 posts). It still runs, rarely.
