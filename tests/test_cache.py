@@ -331,39 +331,40 @@ def test_an_upgrade_of_feedkit_that_changes_rendering_rebuilds_everything(
 def test_an_upgrade_of_a_library_that_shapes_the_output_rebuilds_everything(
     site: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    # markdown-it-py "4.3.0+inline" (as installed, but one renderer rule changed) in a folder
-    # that comes before the installed one on the import path.
+    # feedgen "X+marked" (as installed, but its Atom entries carry one more attribute) in a
+    # folder that comes before the installed one on the import path.
     libraries = tmp_path_factory.mktemp("libraries")
-    import markdown_it
+    import feedgen
 
     shutil.copytree(
-        Path(markdown_it.__file__).parent,
-        libraries / "markdown_it",
+        Path(feedgen.__file__).parent,
+        libraries / "feedgen",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
-    renderer = libraries / "markdown_it" / "renderer.py"
-    text = renderer.read_text(encoding="utf-8")
-    assert text.count('"<code"\n') == 1
-    renderer.write_text(text.replace('"<code"\n', '"<code class=inline"\n'), encoding="utf-8")
-    version = importlib.metadata.version("markdown-it-py")
-    info = libraries / f"markdown_it_py-{version}+inline.dist-info"
+    entry = libraries / "feedgen" / "entry.py"
+    text = entry.read_text(encoding="utf-8")
+    made = "        entry = xml_elem('entry')\n"
+    assert text.count(made) == 1
+    entry.write_text(text.replace(made, made + "        entry.set('class', 'marked')\n"))
+    version = importlib.metadata.version("feedgen")
+    info = libraries / f"feedgen-{version}+marked.dist-info"
     info.mkdir()
     (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: markdown-it-py\nVersion: {version}+inline\n"
+        f"Metadata-Version: 2.1\nName: feedgen\nVersion: {version}+marked\n"
     )
     (site / "content" / "p5.md").write_text(post("Post 5", "2024-01-06", body="Call `f()`."))
     settle(site)
     empty = tmp_path_factory.mktemp("empty")
     feedkit_with(site, empty)
     atom = site / "public" / "atom.xml"
-    assert b"&lt;code&gt;f()" in atom.read_bytes()
+    assert b'<entry class="marked">' not in atom.read_bytes()
     upgraded = feedkit_with(site, libraries)
-    assert f"markdown-it-py {version} → {version}+inline" in upgraded.stderr
-    assert b'&lt;code class="inline"&gt;f()' in atom.read_bytes()
+    assert f"feedgen {version} → {version}+marked" in upgraded.stderr
+    assert b'<entry class="marked">' in atom.read_bytes()
     assert "up to date" in feedkit_with(site, libraries).stdout
     downgraded = feedkit_with(site, empty)
-    assert f"markdown-it-py {version}+inline → {version}" in downgraded.stderr
-    assert b"&lt;code&gt;f()" in atom.read_bytes()
+    assert f"feedgen {version}+marked → {version}" in downgraded.stderr
+    assert b'<entry class="marked">' not in atom.read_bytes()
 
 
 def test_errors_are_reported_on_cached_builds_too(site: Path) -> None:

@@ -27,18 +27,16 @@ def test_the_first_folder_on_the_path_that_has_a_library_gives_its_version(
         folder.mkdir()
     (second / "PyYAML-5.4.dist-info").mkdir()
     (first / "pyyaml-6.0.2.dist-info").mkdir()
-    (second / "Markdown_It.Py-2.0-py3.11.egg-info").mkdir()  # names compare normalized
+    (second / "Python_FrontMatter-2.0-py3.11.egg-info").mkdir()  # names compare normalized
     develop = first / "feedgen.egg-info"  # a development install: the version is inside
     develop.mkdir()
     (develop / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: feedgen\nVersion: 1.1.dev0\n")
     (first / "lxml").mkdir()  # a package, not its metadata
     path = [str(tmp_path / "missing"), str(first / "not-a-folder.zip"), str(first), str(second)]
     assert library_versions(LIBRARIES, path) == {
-        "markdown-it-py": "2.0",
-        "mdit-py-plugins": "none",
-        "mdurl": "none",
+        "pyromark": "none",
         "nh3": "none",
-        "python-frontmatter": "none",
+        "python-frontmatter": "2.0",
         "PyYAML": "6.0.2",
         "feedgen": "1.1.dev0",
         "lxml": "none",

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from feedkit.posts.markup import measure, plain_text, render_html, summarize, truncate
+from feedkit.posts.markup import (
+    markdown,
+    measure,
+    plain_text,
+    render_html,
+    summarize,
+    truncate,
+)
 
 BASE = "https://example.com/blog/2024/05/post/"
 
@@ -23,7 +33,7 @@ def test_inline_math_is_passed_through_untouched_by_emphasis() -> None:
 
 def test_display_math_keeps_its_delimiters_and_escapes_html() -> None:
     out = html("$$\na < b \\quad c_1 * d_2\n$$\n")
-    assert '<div class="math display">$$\na &lt; b \\quad c_1 * d_2\n$$</div>' in out
+    assert '<span class="math display">$$\na &lt; b \\quad c_1 * d_2\n$$</span>' in out
 
 
 def test_money_is_not_math() -> None:
@@ -42,7 +52,7 @@ def test_tables_strikethrough_and_footnotes() -> None:
     out = html("| a | b |\n|:--|--:|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: A note.\n")
     assert '<th style="text-align:left">a</th>' in out
     assert '<td style="text-align:right">2</td>' in out
-    assert "<s>old</s>" in out
+    assert "<del>old</del>" in out
     # Footnote anchors are absolute (readers have no base URL) and unique per post.
     assert f'href="{BASE}#fn-post-1"' in out
     assert 'id="fn-post-1"' in out
@@ -225,3 +235,43 @@ def test_summary_has_no_script_or_style_text() -> None:
     body = "Hello <script>alert(1)</script> world <style>p{}</style> and <b>bold</b> $x$.\n"
     assert summarize(body, None, 500) == "Hello world and bold $x$."
     assert summarize("Body.", "A <script>alert(1)</script>summary", 500) == "A summary"
+
+
+SPEC = json.loads(
+    (Path(__file__).parent / "fixtures" / "commonmark" / "spec-0.31.2.json").read_text("utf-8")
+)
+
+
+def _same_html(text: str) -> str:
+    # Spellings of one HTML: `<br />` or `<br>`, `&quot;` or `"` in text, a line break
+    # after `<li>` before a raw HTML block.
+    return text.replace(" />", ">").replace("&quot;", '"').replace("<li>\n", "<li>")
+
+
+@pytest.mark.parametrize("example", SPEC, ids=lambda e: f"{e['example']}-{e['section']}")
+def test_the_engine_renders_every_commonmark_spec_example_exactly(
+    example: dict[str, str],
+) -> None:
+    out = markdown().html(example["markdown"])
+    assert _same_html(out) == _same_html(example["html"])
+
+
+def test_a_formula_on_its_own_ends_the_opening_like_any_other_block() -> None:
+    body = (
+        "Machin's formula gives pi quickly, and this post shows how to use it well.\n\n"
+        "It reads:\n\n$$\n\\pi = 4 \\arctan x\n$$\n\nMore text after the formula.\n"
+    )
+    assert summarize(body, None, 100) == (
+        "Machin's formula gives pi quickly, and this post shows how to use it well."
+    )
+
+
+def test_the_text_of_html_blocks_is_summary_text_but_not_their_scripts() -> None:
+    body = '<div class="lead">An <b>HTML</b> opening.<script>alert(1)</script></div>\n'
+    assert plain_text(body) == "An HTML opening."
+    assert summarize(body, None, 100) == "An HTML opening."
+
+
+def test_alt_text_code_blocks_and_footnotes_stay_out_of_plain_text() -> None:
+    body = "![a chart](c.png) Words[^1].\n\n```\ncode\n```\n\n[^1]: The note.\n"
+    assert plain_text(body) == "Words."

@@ -34,13 +34,10 @@ if TYPE_CHECKING:
 CACHE_FORMAT = 5  # the layout of the cache's files
 RACY_NS = 2_000_000_000  # a status changed this shortly before it was taken is not trusted
 
-# The distributions whose code turns posts into feed bytes: Markdown (and its link
-# normalizer), the HTML sanitiser, front matter (and the YAML under it), and feedgen with lxml
-# serializing.
+# The distributions whose code turns posts into feed bytes: Markdown, the HTML sanitiser,
+# front matter (and the YAML under it), and feedgen with lxml serializing.
 LIBRARIES = (
-    "markdown-it-py",
-    "mdit-py-plugins",
-    "mdurl",
+    "pyromark",
     "nh3",
     "python-frontmatter",
     "PyYAML",
