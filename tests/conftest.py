@@ -16,6 +16,9 @@ from smtp_server import smtp_server_fixture  # noqa: F401  (the `smtp_server` fi
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The shared folder beside the repository (real blogs, the W3C validator); tests that use it
+# skip where it is absent.
+SHARED = ROOT.parent / "shared"
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 NOW_ENV = {"FEEDKIT_NOW": NOW.isoformat()}
 

@@ -360,7 +360,6 @@ def test_the_watch_lists_changes_and_asks_for_a_walk_when_unsure(tmp_path: Path)
         assert watch.listing() == [path for path, _ in postfile.walk(content, stat=False)]
         (content / "2026" / "a.md").write_text("b", encoding="utf-8")
         (content / "b.md").write_text("b", encoding="utf-8")
-        (content / "_index.md").write_text("section", encoding="utf-8")
         (content / "c.txt").write_text("c", encoding="utf-8")
         watch.read()
         assert watch.take() == {f"{content}/2026/a.md", f"{content}/b.md"}

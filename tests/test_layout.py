@@ -10,11 +10,12 @@ import pytest
 from feedkit.cli import main
 from feedkit.config import Config, load_config
 from feedkit.errors import ContentError
+from feedkit.posts.layout import SECTION_PAGE
 from feedkit.posts.loader import load_posts, read_body
 
-from conftest import FIXTURES, MakeSite
+from conftest import FIXTURES, SHARED, MakeSite
 
-CORPORA = Path("/work/shared/corpora")
+CORPORA = SHARED / "corpora"
 
 
 def test_jekyll_posts_load_with_every_markdown_extension(make_site: MakeSite) -> None:
@@ -153,6 +154,7 @@ def test_hugo_posts_are_the_pages_of_the_main_section(tmp_path: Path) -> None:
         f"content/about.md: {OUTSIDE}",
         f"content/contact.md: {OUTSIDE}",
         f"content/notes/note.md: {OUTSIDE}",
+        f"content/posts/_index.md: skipped: {SECTION_PAGE}",
         f"content/posts/bundle/index.fr.md: {TRANSLATION.format(lang='fr')}",
         f"content/posts/first.fr.md: {TRANSLATION.format(lang='fr')}",
         "content/posts/unlisted.md: skipped: Hugo lists it nowhere (build: list: never)",
@@ -162,7 +164,7 @@ def test_hugo_posts_are_the_pages_of_the_main_section(tmp_path: Path) -> None:
 def test_main_sections_setting_names_the_sections_of_posts(tmp_path: Path) -> None:
     loaded = load_posts(hugo_site(tmp_path, 'main_sections = ["posts", "notes"]\n'))
     assert "note" in {p.slug for p in loaded.posts}
-    assert len(loaded.skipped) == 5
+    assert len(loaded.skipped) == 6  # about, contact, posts/_index, 2 translations, unlisted
 
 
 def test_site_language_chooses_the_translations(tmp_path: Path) -> None:
@@ -304,3 +306,31 @@ def test_a_folder_whose_name_ends_in_posts_is_no_jekyll_layout(make_site: MakeSi
     head = "---\ntitle: T\ndate: 2024-01-01\n---\nBody\n"
     cfg = make_site(posts={"my_posts/a.md": head, "b.md": head})
     assert sorted(p.slug for p in load_posts(cfg).posts) == ["a", "b"]
+
+
+def test_hugo_content_copied_without_its_config_is_known_by_its_section_pages(
+    tmp_path: Path,
+) -> None:
+    cfg = hugo_site(tmp_path)
+    (cfg.root / "hugo.toml").unlink()
+    assert (cfg.content_path / "posts" / "_index.md").is_file()
+    loaded = load_posts(cfg)
+    assert len(loaded.posts) == 6
+    assert [str(p) for p in loaded.skipped][:3] == [
+        f"content/about.md: {OUTSIDE}",
+        f"content/contact.md: {OUTSIDE}",
+        f"content/notes/note.md: {OUTSIDE}",
+    ]
+    assert f"content/posts/_index.md: skipped: {SECTION_PAGE}" in map(str, loaded.skipped)
+
+
+def test_hugo_papermod_content_alone_builds(tmp_path: Path, runner, monkeypatch) -> None:
+    toml = corpus_site(tmp_path, "hugo-papermod", "content")
+    (toml.parent / "config.yml").unlink()
+    monkeypatch.setenv("FEEDKIT_NOW", "2026-06-01T00:00:00Z")
+    result = runner.invoke(main, ["build", "--config", str(toml)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["check", "--config", str(toml)])
+    assert result.exit_code == 0, result.output
+    for page in ("about.md", "search.md", "archives.md", "posts/papermod/_index.md"):
+        assert f"content/{page}: skipped: " in result.stderr

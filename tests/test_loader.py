@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from feedkit.errors import ContentError
+from feedkit.posts.layout import SECTION_PAGE
 from feedkit.posts.loader import load_posts, public_posts, read_body
 
 from conftest import FIXTURES, MakeSite
@@ -97,7 +98,7 @@ def test_body_is_read_again_without_front_matter(make_site: MakeSite) -> None:
     assert bodies["control-chars"] == "A form feed  and a NUL  sneak in.\n"
 
 
-def test_hidden_files_and_hugo_section_pages_are_not_posts(make_site: MakeSite) -> None:
+def test_hidden_files_and_hugo_section_pages_are_not_posts_but_said_so(make_site: MakeSite) -> None:
     cfg = make_site(
         "posts/draft.md",
         posts={
@@ -106,7 +107,9 @@ def test_hidden_files_and_hugo_section_pages_are_not_posts(make_site: MakeSite) 
             "notes/.hidden.md": "x",
         },
     )
-    assert [p.slug for p in load_posts(cfg).posts] == ["draft"]
+    loaded = load_posts(cfg)
+    assert [p.slug for p in loaded.posts] == ["draft"]
+    assert [str(p) for p in loaded.skipped] == [f"content/_index.md: skipped: {SECTION_PAGE}"]
 
 
 def test_slugs_come_from_file_names_folders_of_page_bundles_and_jekyll_dates(

@@ -46,6 +46,7 @@ class NotAPost(Exception):
 DATELESS_DRAFT = "a draft without a date; add 'date: …' when it is ready to publish"
 JEKYLL_PAGE = "a page, not a post: Jekyll publishes only the files in _posts/ as posts"
 PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
+SECTION_PAGE = "Hugo's page of a section (or of the home page), not a post"
 # The configuration files that make a folder a Hugo site.
 HUGO_CONFIGS = tuple(
     f"{name}.{ext}" for name in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
@@ -79,11 +80,15 @@ class Layout:
         start = len(self.prefix) - 1
         marker = os.sep + "_posts" + os.sep
         self.jekyll = any(path.find(marker, start) >= 0 for path in paths)
-        # Hugo: a site whose configuration is beside the content folder, or that names
-        # its main sections; posts are the pages of those, in the site's language.
+        # Hugo: a site whose configuration is beside the content folder, that names its main
+        # sections, or whose content has Hugo's section pages (`_index.md`, copied without
+        # the configuration); posts are the pages of those sections, in the site's language.
         markers = site_markers(cfg)
+        section_page = os.sep + "_index."
         self.hugo = not self.jekyll and (
-            bool(cfg.main_sections) or any(name in HUGO_CONFIGS for name in markers)
+            bool(cfg.main_sections)
+            or any(name in HUGO_CONFIGS for name in markers)
+            or any(path.find(section_page, start) >= 0 for path in paths)
         )
         # Pelican: its pages live in pages/, its articles everywhere else (its defaults).
         self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers
@@ -104,6 +109,8 @@ class Layout:
             return ANYWHERE
         parts = self.rel(path).split("/")
         folders = parts[:-1]
+        if parts[-1].startswith("_index."):
+            return Skipped(SECTION_PAGE)
         if self.jekyll:
             if "_drafts" in folders:
                 return Place(draft=True)

@@ -123,13 +123,9 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 
 def is_post_name(name: str) -> bool:
-    """Return True if a file of this name (not hidden, Markdown, not Hugo's `_index.md`) may
-    be a post; the layout's rules (`feedkit.posts.layout`) decide."""
-    return (
-        name.endswith(MARKDOWN_SUFFIXES)
-        and not name.startswith(".")
-        and not name.startswith("_index.")
-    )
+    """Return True if a file of this name (Markdown, not hidden) may be a post; the layout's
+    rules (`feedkit.posts.layout`) decide, and say why when it is not one."""
+    return name.endswith(MARKDOWN_SUFFIXES) and not name.startswith(".")
 
 
 def walk(
@@ -141,7 +137,7 @@ def walk(
 ) -> list[tuple[str, StatKey | None]]:
     """Return (path, status key) for every post file under `content_dir`, sorted.
 
-    Hidden files and folders are skipped, and so are Hugo's `_index.md` section pages.
+    Hidden files and folders are skipped.
     Paths stay strings: a build over 20,000 posts should not make 20,000 Path objects.
     Without `stat` every key is None: a build that reads every file anyway gets each file's
     status when it opens it, and a stat call per file costs as much as the rest of the walk.
