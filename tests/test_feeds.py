@@ -340,3 +340,30 @@ def test_feeds_keep_the_addresses_subscribers_have(make_site: MakeSite) -> None:
     assert json.loads(data)["feed_url"] == base + "feeds/feed.json"
     assert [str(i) for i in check_json_feed(data, base + "feeds/feed.json")] == []
     assert (out / "tags" / tags[0] / "feed.json").exists()
+
+
+def test_posts_of_one_instant_get_distinct_updated_times_newest_first(
+    make_site: MakeSite,
+) -> None:
+    # Three posts of one day (date-only: the same midnight), and one edited to that instant.
+    day = "2024-03-10"
+    cfg = make_site(
+        posts={
+            "a.md": f"---\ntitle: A\ndate: {day}\n---\nA.\n",
+            "b.md": f"---\ntitle: B\ndate: {day}\n---\nB.\n",
+            "c.md": f"---\ntitle: C\ndate: {day}\n---\nC.\n",
+            "old.md": f"---\ntitle: Old\ndate: 2024-01-01\nupdated: {day}\n---\nOld.\n",
+        }
+    )
+    plan = plan_build(cfg, NOW)
+    atom = feedparser.parse(plan.files["atom.xml"])
+    assert [(e.title, e.updated) for e in atom.entries] == [
+        ("C", "2024-03-10T00:00:00+01:00"),
+        ("B", "2024-03-10T00:00:01+01:00"),
+        ("A", "2024-03-10T00:00:02+01:00"),
+        ("Old", "2024-03-10T00:00:03+01:00"),
+    ]
+    assert [e.published for e in atom.entries][:3] == ["2024-03-10T00:00:00+01:00"] * 3
+    items = json.loads(plan.files["feed.json"])["items"]
+    assert [i["date_modified"] for i in items] == [e.updated for e in atom.entries]
+    assert atom.feed.updated == "2024-03-10T00:00:03+01:00"

@@ -302,7 +302,13 @@ def plan_build(
     ):
         return plan(files={}, reused=True, rendered=0, warnings=tuple(warnings))
 
-    from feedkit.site.feeds import FeedInfo, render_atom, render_json_feed, render_rss
+    from feedkit.site.feeds import (
+        FeedInfo,
+        distinct_updated,
+        render_atom,
+        render_json_feed,
+        render_rss,
+    )
 
     if progress is not None:
         progress(f"rendering up to {sum(len(f.members) for f in feeds):,} feed entries")
@@ -322,7 +328,7 @@ def plan_build(
             *(urljoin(cfg.base_url, name) for name in (atom, rss, json)),
         )
         entries = main_entries if not feed.folder else []
-        entries.extend(rendered[shown] for shown in feed.members)
+        entries.extend(distinct_updated([rendered[shown] for shown in feed.members]))
         files[atom] = render_atom(cfg, info, entries, now)
         files[rss] = render_rss(cfg, info, entries, now)
         if cfg.feed.json_feed:

@@ -6,8 +6,8 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,6 +43,29 @@ def _with_stylesheet(xml: bytes, cfg: Config) -> bytes:
     if not head.startswith(b"<?xml") or not sep:
         raise AssertionError("feedgen output lost its XML declaration")
     return head + sep + _stylesheet_pi(cfg) + rest
+
+
+def distinct_updated(posts: Sequence[RenderedPost]) -> list[RenderedPost]:
+    """Return `posts` (newest first) with no two `updated` times the same.
+
+    Posts of one day without a time share its midnight, and the W3C validator warns on two
+    entries updated at one instant. The newest keeps its time; each later one that meets a
+    time already given gets the next free second. Counting from the newest, a post that
+    leaves the bottom of the feed changes no other post's time.
+    """
+    taken: set[datetime] = set()
+    out: list[RenderedPost] = []
+    for rp in posts:
+        updated = rp.post.updated
+        while updated in taken:
+            updated += timedelta(seconds=1)
+        taken.add(updated)
+        out.append(rp if updated == rp.post.updated else _with_updated(rp, updated))
+    return out
+
+
+def _with_updated(rp: RenderedPost, updated: datetime) -> RenderedPost:
+    return replace(rp, post=replace(rp.post, updated=updated))
 
 
 def _feed_updated(posts: Sequence[RenderedPost], fallback: datetime) -> datetime:
