@@ -275,3 +275,28 @@ def test_the_text_of_html_blocks_is_summary_text_but_not_their_scripts() -> None
 def test_alt_text_code_blocks_and_footnotes_stay_out_of_plain_text() -> None:
     body = "![a chart](c.png) Words[^1].\n\n```\ncode\n```\n\n[^1]: The note.\n"
     assert plain_text(body) == "Words."
+
+
+@pytest.mark.parametrize(
+    ("style", "kept"),
+    [
+        ("color: #c00; text-align: center", "color:#c00;text-align:center"),
+        ("color: rgb(200, 0, 0)", "color:rgb(200, 0, 0)"),
+        # What feed validators call dangerous goes: functions other than rgb() with
+        # integers, custom properties, unknown background keywords, escapes.
+        ("color: rgba(0, 0, 0, 0.5); font-weight: bold", "font-weight:bold"),
+        ("color: var(--accent); text-align: right", "text-align:right"),
+        ("background-color: lightblue; color: navy", "color:navy"),
+        ("background-color: #eef", "background-color:#eef"),
+        ("color: \\72 ed", None),
+        ("position: fixed; top: 0", None),
+    ],
+)
+def test_inline_styles_keep_only_declarations_feed_validators_accept(
+    style: str, kept: str | None
+) -> None:
+    out = html(f'<p style="{style}">x</p>').strip()
+    if kept is None:
+        assert out == "<p>x</p>"
+    else:
+        assert out == f'<p style="{kept}">x</p>'

@@ -66,6 +66,20 @@ STYLE_PROPERTIES = {
     "text-align", "color", "background-color", "font-style", "font-weight",
     "text-decoration", "vertical-align",
 }  # fmt: skip
+# A style value the W3C feed validator accepts (its checkStyle rule, which mirrors what feed
+# readers' own sanitisers let through): words, numbers, #colours and rgb() of integers; a
+# background's words must be known keywords or such values.
+_STYLE_VALUE = re.compile(r"(?:[,#%.\sa-zA-Z0-9!]|\w-\w|\([\d,\s]+\))*")
+_BACKGROUND_WORD = re.compile(
+    r"#[0-9a-f]+|rgb\(\d+%?,\d*%?,?\d*%?\)?|\d?\.?\d?\d(?:cm|em|ex|in|mm|pc|pt|px|%|,|\))?"
+)
+_CSS_KEYWORDS = {
+    "aqua", "auto", "black", "block", "blue", "bold", "both", "bottom", "brown", "center",
+    "collapse", "dashed", "dotted", "fuchsia", "gray", "green", "!important", "italic", "left",
+    "lime", "maroon", "medium", "none", "navy", "normal", "nowrap", "olive", "pointer",
+    "purple", "red", "right", "solid", "silver", "teal", "top", "transparent", "underline",
+    "white", "yellow",
+}  # fmt: skip
 # Links may use these; `data:` is left out, as a link or image it can carry a whole page.
 URL_SCHEMES = {"http", "https", "mailto", "tel", "xmpp", "irc", "ircs", "geo", "magnet"}
 # Only these may load into a reader's page by themselves (img, source, srcset).
@@ -109,8 +123,27 @@ def _srcset(value: str, base: str) -> str | None:
     return ", ".join(candidates) or None
 
 
+def _style(value: str) -> str | None:
+    """Return the declarations of a style attribute that may stay, or None for none."""
+    kept = []
+    for declaration in value.split(";"):
+        name, colon, text = declaration.partition(":")
+        name, text = name.strip().lower(), text.strip()
+        if not colon or name not in STYLE_PROPERTIES or not _STYLE_VALUE.fullmatch(text):
+            continue
+        if name.startswith("background") and not all(
+            word in _CSS_KEYWORDS or _BACKGROUND_WORD.fullmatch(word)
+            for word in text.lower().split()
+        ):
+            continue
+        kept.append(f"{name}:{text}")
+    return ";".join(kept) or None
+
+
 def _url_filter(base: str) -> Callable[[str, str, str], str | None]:
     def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "style":
+            return _style(value)
         if attribute not in _URL_ATTRIBUTES:
             return value
         if attribute == "srcset":
