@@ -97,17 +97,19 @@ def _footnote_id(doc_id: str, label: str) -> str:
     return f"{doc_id}-{_ID_UNSAFE.sub('-', html.unescape(label)).strip('-')}"
 
 
-def render_html(body: str, base_url: str, doc_id: str, math: str = "mathml") -> str:
+def render_html(body: str, base_url: str, doc_id: str, math_form: str = "mathml") -> str:
     """Return the safe HTML of a Markdown body, every URL in it absolute against `base_url`.
 
     Footnote anchors carry `doc_id`, so they stay unique when a feed holds many posts; each
-    formula is in the form `math` names (see `math_html`).
+    formula is in the form `math_form` names (see `math_html`).
     """
     out = markdown().html(MORE_MARK.sub("", body))
     if "/>" in out:
         out = _SELF_CLOSED_TAG.sub(lambda m: close_self_closed(m[0]), out)
     if 'class="math math-' in out:
-        out = _MATH_SPAN.sub(lambda m: math_html(html.unescape(m[2]), m[1] == "display", math), out)
+        out = _MATH_SPAN.sub(
+            lambda m: math_html(html.unescape(m[2]), m[1] == "display", math_form), out
+        )
     if 'class="footnote-' in out:
         out = _FOOTNOTE_REF.sub(
             lambda m: (
