@@ -135,6 +135,19 @@ def test_math_that_cannot_be_mathml_is_a_warning_and_the_post_is_kept(
         assert '<span class="math display">$$\n\\left( \\frac{a}{b}\n$$</span>' in atom
 
 
+def test_check_warns_on_math_in_posts_no_feed_shows(make_site: MakeSite, runner: CliRunner) -> None:
+    newer = "---\ntitle: Newer\ndate: 2024-02-01\n---\nText.\n"
+    toml = SITE_TOML.replace("tag_feeds = true", "tag_feeds = false\nlimit = 1")
+    cfg = make_site(posts={"bad-math.md": BAD_MATH, "newer.md": newer}, toml=toml)
+    result = run(runner, "check", "--strict", "--config", str(cfg.root / "feedkit.toml"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("content/bad-math.md:7: warning: math $\\foo{x}$ cannot")
+    toml = toml.replace("[feed]", '[feed]\nmath = "source"')
+    (cfg.root / "feedkit.toml").write_text(toml, encoding="utf-8")
+    result = run(runner, "check", "--strict", "--config", str(cfg.root / "feedkit.toml"))
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
 def test_config_error_exits_1_with_key_and_message(tmp_path: Path, runner: CliRunner) -> None:
     (tmp_path / "feedkit.toml").write_text('title = "T"\nbase_url = "https://e.com/"\nlimt = 3\n')
     result = run(runner, "build", "--config", str(tmp_path / "feedkit.toml"))

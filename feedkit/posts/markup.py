@@ -17,6 +17,8 @@ from typing import Any
 
 import pyromark
 
+from feedkit.errors import Problem
+from feedkit.models import Post
 from feedkit.posts.sanitize import close_self_closed, sanitize, text_of
 from feedkit.posts.texmath import tex_to_mathml, tex_to_text
 
@@ -91,6 +93,24 @@ def unconverted_math(body: str) -> list[tuple[int, str]]:
             data = data or body.encode()  # the ranges count bytes
             found.append((data.count(b"\n", 0, span["start"]) + 1, tex))
     return found
+
+
+def math_warnings(post: Post, body: str) -> list[Problem]:
+    """Return a warning, at its line, for each formula of a post that stays TeX in feeds."""
+    warnings = []
+    for line, tex in unconverted_math(body):
+        shown = " ".join(tex.split())
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        warnings.append(
+            Problem(
+                post.rel_path,
+                post.body_line + line - 1,
+                f"math ${shown}$ cannot be made MathML (an unknown command or unbalanced "
+                "braces?); feeds show its TeX source",
+                warning=True,
+            )
+        )
+    return warnings
 
 
 def _footnote_id(doc_id: str, label: str) -> str:

@@ -125,31 +125,17 @@ Rendered = tuple[RenderedPost, tuple[Problem, ...]]
 
 
 def _render(post: Post, raw: bytes, summary_chars: int, math: str) -> tuple[Any, ...]:
-    from feedkit.posts.markup import measure, render_html, summarize, unconverted_math
+    from feedkit.posts.markup import math_warnings, measure, render_html, summarize
 
     found: list[Problem] = []
     body = body_of(post, raw, found)
     words, minutes = measure(body)
     html = render_html(body, post.url, post.slug, math)
     if math == "mathml":
-        found.extend(
-            Problem(
-                post.rel_path,
-                post.body_line + line - 1,
-                f"math ${_shorten(tex)}$ cannot be made MathML (an unknown command or "
-                "unbalanced braces?); feeds show its TeX source",
-                warning=True,
-            )
-            for line, tex in unconverted_math(body)
-        )
+        found.extend(math_warnings(post, body))
     # A post that is only an image or code still needs some text for readers to see.
     summary = summarize(body, post.summary, summary_chars) or post.title
     return (html, summary, words, minutes, tuple(found))
-
-
-def _shorten(tex: str) -> str:
-    shown = " ".join(tex.split())
-    return shown if len(shown) <= 60 else shown[:59] + "…"
 
 
 def load_renderers() -> None:
