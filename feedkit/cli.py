@@ -266,7 +266,7 @@ def check(config_path: Path, strict: bool) -> None:
     now = now_from_env()
     loaded = load_posts(cfg)
     # A build reads only the bodies it shows; check reads them all.
-    body_warnings = check_bodies(loaded.posts)
+    body_warnings = check_bodies(loaded.posts, cfg.feed.math)
     plan = plan_build(cfg, now, loaded=loaded)
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
     report(loaded.skipped)  # files that are not posts, each with the reason

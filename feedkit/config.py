@@ -34,6 +34,9 @@ class FeedConfig:
     atom: str = "atom.xml"
     rss: str = "rss.xml"
     json: str = "feed.json"
+    # Formulas in feed HTML: "mathml" (readers show it), or "source" (the TeX in
+    # <span class="math …">, for sites that typeset it with MathJax or KaTeX).
+    math: str = "mathml"
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,7 @@ FEED_KEYS: dict[str, Checker] = {
     "atom": _feed_file,
     "rss": _feed_file,
     "json": _feed_file,
+    "math": _choice("mathml", "source"),
 }
 FEED_FILE_KEYS = ("atom", "rss", "json")
 XSL_NAME = "feed.xsl"  # written beside the feeds for browsers

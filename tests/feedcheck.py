@@ -74,6 +74,20 @@ ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
 XHTML = "http://www.w3.org/1999/xhtml"
+MATHML = "http://www.w3.org/1998/Math/MathML"
+# What diveater accepts of MathML in xhtml content (validators.py mathml_elements/_attributes).
+MATHML_TAGS = frozenset(
+    "annotation annotation-xml maction math merror mfrac mi mmultiscripts mn mo mover mpadded "
+    "mphantom mprescripts mroot mrow mspace msqrt mstyle msub msubsup msup mtable mtd mtext mtr "
+    "munder munderover none semantics".split()
+)
+MATHML_ATTRS = frozenset(
+    "actiontype align columnalign columnlines columnspacing columnspan depth display "
+    "displaystyle encoding equalcolumns equalrows fence fontstyle fontweight frame height "
+    "linethickness lspace mathbackground mathcolor mathvariant maxsize minsize other rowalign "
+    "rowlines rowspacing rowspan rspace scriptlevel selection separator stretchy width "
+    "xmlns".split()
+)
 XML_BASE, XML_LANG = (
     "{http://www.w3.org/XML/1998/namespace}base",
     "{http://www.w3.org/XML/1998/namespace}lang",
@@ -83,6 +97,7 @@ KNOWN_NS = {
     "content": CONTENT,
     "dc": DC,
     "xhtml": XHTML,
+    "mathml": MATHML,
     "dcterms": "http://purl.org/dc/terms/",
     "media": "http://search.yahoo.com/mrss/",
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -413,8 +428,12 @@ def _check_node(
             run.warn("ContainsRelRef", where, f"relative URL reference {ref!r}")
 
 
-def _check_html(run: _Run, markup: str, where: str, relref: bool) -> None:
-    """validators.safeHtml (+ absUrlMixin when relref) for escaped HTML, via lxml.html."""
+def _check_html(run: _Run, markup: str, where: str, relref: bool, mathml: bool = False) -> None:
+    """validators.safeHtml (+ absUrlMixin when relref) for escaped HTML, via lxml.html.
+
+    With `mathml` (JSON Feed: HTML5, which holds MathML; no W3C rule covers it), MathML is
+    held to the rules of Atom's xhtml content rather than reported as non-HTML.
+    """
     if "<?import " in markup.lower():
         run.warn("SecurityRisk", where, "should not contain <?import")
     parser = lxml.html.HTMLParser(recover=True)
@@ -452,8 +471,19 @@ def _check_html(run: _Run, markup: str, where: str, relref: bool) -> None:
     if bad:
         run.warn("NotHtml", where, f"invalid HTML: {bad[0]}")
     for node in (n for f in frags if not isinstance(f, str) for n in f.iter()):
-        if isinstance(node.tag, str):
+        if mathml and isinstance(node.tag, str) and node.tag.lower() in MATHML_TAGS:
+            _check_mathml(run, node, node.tag.lower(), where)
+        elif isinstance(node.tag, str):
             _check_node(run, node, node.tag.lower(), where, relref)
+
+
+def _check_mathml(run: _Run, node: Element, name: str, where: str) -> None:
+    """diveater on one MathML element of xhtml content."""
+    if name not in MATHML_TAGS:
+        run.warn("SecurityRisk", where, f"should not contain <{name}>")
+    for attr in (str(a) for a in node.attrib if not str(a).startswith("{")):
+        if attr not in MATHML_ATTRS:
+            run.warn("SecurityRiskAttr", where, f"should not contain {attr} attribute")
 
 
 def _nonhtml(run: _Run, el: Element | str, where: str, code: str, rss: bool = False) -> None:
@@ -595,8 +625,11 @@ def _check_text_construct(run: _Run, el: Element, where: str, content: bool = Fa
         if _text(el) or len(divs) != 1 or divs[0].tag != f"{{{XHTML}}}div":
             run.error("MissingXhtmlDiv", where, "missing xhtml:div element")
         for node in (n for n in el.iterdescendants() if isinstance(n.tag, str)):
-            if _local(node)[0] == XHTML:
-                _check_node(run, node, _local(node)[1], where, relref, xhtml=True)
+            ns, name = _local(node)
+            if ns == XHTML:
+                _check_node(run, node, name, where, relref, xhtml=True)
+            elif ns == MATHML:
+                _check_mathml(run, node, name, where)
         return
     if len(el):
         run.error("UndefinedElement", where, f"undefined element <{_local(el[0])[1]}>; escape it")
@@ -1089,7 +1122,7 @@ def check_json_feed(data: bytes, url: str) -> list[FeedIssue]:
         elif key in ("date_published", "date_modified"):
             _check_rfc3339(run, value, where)
         elif key == "content_html":
-            _check_html(run, value, where, relref=True)
+            _check_html(run, value, where, relref=True, mathml=True)
         elif key in ("title", "summary", "description"):
             _nonhtml(run, value, where, "ContainsHTML")
         elif key == "id" and in_item:

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ import feedkit
 from feedkit.cli import main
 from feedkit.config import load_config
 from feedkit.posts import postfile
-from feedkit.site.build import plan_build
+from feedkit.posts.loader import load_posts
+from feedkit.site.build import plan_build, render_posts
 from feedkit.site.cache import BuildCache
 
 from conftest import NOW, NOW_ENV, SITE_TOML
@@ -202,6 +204,28 @@ def test_config_change_invalidates_the_cache(site: Path) -> None:
     assert_same_as_uncached(site)
 
 
+def test_the_math_setting_changes_the_feeds_and_the_cached_renders(site: Path) -> None:
+    (site / "content" / "p5.md").write_text(post("Post 5", "2024-01-06", body="Let $x^2$ be."))
+    settle(site)
+    build(site)
+    atom = site / "public" / "atom.xml"
+    assert b"<mi>x</mi><mn>2</mn>" in atom.read_bytes()
+    toml = (site / "feedkit.toml").read_text()
+    (site / "feedkit.toml").write_text(toml.replace("[feed]", '[feed]\nmath = "source"'))
+    build(site)
+    assert b'&lt;span class="math inline"&gt;$x^2$&lt;/span&gt;' in atom.read_bytes()
+    assert b"<mi>" not in atom.read_bytes()
+    assert_same_as_uncached(site)
+    # A render kept for one setting is not taken for the other, even by a cache that stays.
+    cfg = load_config(site / "feedkit.toml")
+    posts = {p.rel_path: p for p in load_posts(cfg).posts}
+    cache = BuildCache.open(cfg)
+    as_source = render_posts(posts, cfg, cache)["content/p5.md"][0].html
+    as_mathml = replace(cfg, feed=replace(cfg.feed, math="mathml"))
+    assert "<math" not in as_source
+    assert "<math" in render_posts(posts, as_mathml, cache)["content/p5.md"][0].html
+
+
 def test_a_hugo_configuration_that_appears_changes_which_files_are_posts(site: Path) -> None:
     # The same files, read by other rules: about.md becomes a page outside the main section.
     posts = site / "content" / "posts"
@@ -312,19 +336,21 @@ def test_an_upgrade_of_feedkit_that_changes_rendering_rebuilds_everything(
         installed / "feedkit",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
-    (site / "content" / "p5.md").write_text(post("Post 5", "2024-01-06", body="Math: $x^2$."))
+    body = "A note.[^1]\n\n[^1]: The note."
+    (site / "content" / "p5.md").write_text(post("Post 5", "2024-01-06", body=body))
     settle(site)
     feedkit_with(site, installed)
     assert "up to date" in feedkit_with(site, installed).stdout
     atom = site / "public" / "atom.xml"
-    assert b'class="math inline"&gt;' in atom.read_bytes()
+    assert b'class="footnote-ref"&gt;' in atom.read_bytes()
     markup = installed / "feedkit" / "posts" / "markup.py"
     text = markup.read_text(encoding="utf-8")
-    markup.write_text(text.replace('"math inline"', '"math inline new"'), encoding="utf-8")
+    assert text.count('"footnote-ref"') == 1
+    markup.write_text(text.replace('"footnote-ref"', '"footnote-ref new"'), encoding="utf-8")
     upgraded = feedkit_with(site, installed)
     assert "Built 10 files" in upgraded.stdout and "(0 changed)" not in upgraded.stdout
     assert "note: build cache thrown away: feedkit's code changed" in upgraded.stderr
-    assert b'class="math inline new"&gt;' in atom.read_bytes()
+    assert b'class="footnote-ref new"&gt;' in atom.read_bytes()
     assert "up to date" in feedkit_with(site, installed).stdout
 
 

@@ -109,6 +109,45 @@ def test_check_strict_fails_on_warnings(make_site: MakeSite, runner: CliRunner) 
     ]
 
 
+BAD_MATH = (
+    "---\ntitle: Bad math\ndate: 2024-01-02\n---\nGood $x^2$.\n\n"
+    "Unknown $\\foo{x}$ and\n\n$$\n\\left( \\frac{a}{b}\n$$\n"
+)
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_math_that_cannot_be_mathml_is_a_warning_and_the_post_is_kept(
+    make_site: MakeSite, runner: CliRunner, command: str
+) -> None:
+    cfg = make_site(posts={"bad-math.md": BAD_MATH})
+    result = run(runner, command, "--config", str(cfg.root / "feedkit.toml"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "content/bad-math.md:7: warning: math $\\foo{x}$ cannot be made MathML (an unknown "
+        "command or unbalanced braces?); feeds show its TeX source",
+        "content/bad-math.md:9: warning: math $\\left( \\frac{a}{b}$ cannot be made MathML (an "
+        "unknown command or unbalanced braces?); feeds show its TeX source",
+    ]
+    if command == "build":
+        atom = (cfg.output_path / "atom.xml").read_text(encoding="utf-8")
+        assert "<mi>x</mi><mn>2</mn>" in atom
+        assert '<span class="math inline">$\\foo{x}$</span>' in atom
+        assert '<span class="math display">$$\n\\left( \\frac{a}{b}\n$$</span>' in atom
+
+
+def test_check_warns_on_math_in_posts_no_feed_shows(make_site: MakeSite, runner: CliRunner) -> None:
+    newer = "---\ntitle: Newer\ndate: 2024-02-01\n---\nText.\n"
+    toml = SITE_TOML.replace("tag_feeds = true", "tag_feeds = false\nlimit = 1")
+    cfg = make_site(posts={"bad-math.md": BAD_MATH, "newer.md": newer}, toml=toml)
+    result = run(runner, "check", "--strict", "--config", str(cfg.root / "feedkit.toml"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("content/bad-math.md:7: warning: math $\\foo{x}$ cannot")
+    toml = toml.replace("[feed]", '[feed]\nmath = "source"')
+    (cfg.root / "feedkit.toml").write_text(toml, encoding="utf-8")
+    result = run(runner, "check", "--strict", "--config", str(cfg.root / "feedkit.toml"))
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
 def test_config_error_exits_1_with_key_and_message(tmp_path: Path, runner: CliRunner) -> None:
     (tmp_path / "feedkit.toml").write_text('title = "T"\nbase_url = "https://e.com/"\nlimt = 3\n')
     result = run(runner, "build", "--config", str(tmp_path / "feedkit.toml"))

@@ -198,3 +198,14 @@ def test_main_sections_is_a_list_of_top_level_folders(tmp_path: Path) -> None:
     assert str(info.value) == (
         'feedkit.toml: main_sections: must be a list of folder names, such as ["posts"]'
     )
+
+
+def test_math_setting_is_mathml_or_source(tmp_path: Path) -> None:
+    base = 'title = "T"\nbase_url = "https://e.com/"\n'
+    assert load_config(write(tmp_path, base)).feed.math == "mathml"
+    assert load_config(write(tmp_path, base + '[feed]\nmath = "source"\n')).feed.math == "source"
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, base + '[feed]\nmath = "katex"\n'))
+    assert str(info.value) == (
+        "feedkit.toml: feed.math: must be one of 'mathml', 'source', not 'katex'"
+    )

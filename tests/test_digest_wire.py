@@ -334,3 +334,27 @@ def test_an_unsubscribe_url_a_header_cannot_carry_is_named(tmp_path: Path, patte
         match="feedkit.toml: digest.unsubscribe_url: must be ASCII without spaces or < >",
     ):
         renderer.message(renderer.render(record), record, Subscriber("a@example.org", "A"))
+
+
+def test_math_in_a_digest_is_readable_text_in_both_parts(tmp_path: Path) -> None:
+    import quopri
+
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=1)
+    body = "Let $\\alpha \\in \\mathcal{D}$ and $x_i^2 \\le \\frac{a+b}{2}$.\n\nMore text."
+    write_post(tmp_path, "math", "Math", NOW - timedelta(hours=1), body)
+    result = digest_command(tmp_path, "--send-latest", "1")
+    assert result.exit_code == 0, result.output
+    [raw] = outbox_messages(tmp_path).values()
+    boundary = re.search(rb'boundary="([^"]+)"', raw)
+    assert boundary
+    shown = {}
+    for part in raw.split(b"\r\n--" + boundary.group(1))[1:-1]:
+        head, _, encoded = part.partition(b"\r\n\r\n")
+        assert b"Content-Transfer-Encoding: quoted-printable" in head
+        kind = re.search(rb"Content-Type: (text/\w+)", head)
+        assert kind
+        shown[kind.group(1)] = quopri.decodestring(encoded).decode("utf-8")
+    assert set(shown) == {b"text/plain", b"text/html"}
+    for text in shown.values():
+        assert "Let α ∈ 𝒟 and xᵢ² ≤ (a + b)/2." in text
+        assert "\\alpha" not in text and "\\frac" not in text and "<math" not in text

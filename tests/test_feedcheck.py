@@ -154,6 +154,25 @@ def test_xml_stylesheet_processing_instruction_is_accepted(check, sample, url) -
     assert check(styled, url) == []
 
 
+def test_mathml_in_xhtml_content_is_valid() -> None:
+    mathml = (
+        '<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Let '
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><semantics><mrow>'
+        '<mi mathvariant="bold">x</mi><mspace width="1em"/><mo stretchy="false">(</mo></mrow>'
+        '<annotation encoding="application/x-tex">\\mathbf{x} \\quad (</annotation>'
+        "</semantics></math> be.</p></div></summary>"
+    )
+    feed = ATOM.replace(b"<summary>Summary of post 1.</summary>", mathml.encode())
+    assert check_atom(feed, ATOM_URL) == []
+
+
+def test_mathml_in_escaped_html_is_not_html() -> None:
+    feed = ATOM.replace(
+        b"&lt;p&gt;Hello", b"&lt;p&gt;&lt;math&gt;&lt;mi&gt;x&lt;/mi&gt;&lt;/math&gt;"
+    )
+    assert ("warning", "NotHtml") in codes(check_atom(feed, ATOM_URL))
+
+
 def test_feed_level_author_covers_entries_without_author() -> None:
     assert check_atom(drop("/a:feed/a:entry/a:author")(ATOM), ATOM_URL) == []
 
@@ -480,6 +499,28 @@ ATOM_CASES = [
         ),
         "warning",
         "SecurityRisk",
+    ),
+    (
+        "xhtml-mathml-element-outside-the-list",
+        edit(
+            "<summary>Summary of post 1.</summary>",
+            '<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+            '<math xmlns="http://www.w3.org/1998/Math/MathML"><menclose><mi>x</mi></menclose>'
+            "</math></div></summary>",
+        ),
+        "warning",
+        "SecurityRisk",
+    ),
+    (
+        "xhtml-mathml-attribute-outside-the-list",
+        edit(
+            "<summary>Summary of post 1.</summary>",
+            '<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+            '<math xmlns="http://www.w3.org/1998/Math/MathML"><mover accent="true"><mi>x</mi>'
+            "<mo>^</mo></mover></math></div></summary>",
+        ),
+        "warning",
+        "SecurityRiskAttr",
     ),
     ("empty-title", edit("<title>Post number 1</title>", "<title></title>"), "warning", "NotBlank"),
     (
@@ -983,6 +1024,12 @@ JSON_CASES = [
         "warning",
         "SecurityRisk",
     ),
+    (
+        "mathml-attribute-outside-the-list",
+        _set("items/0/content_html", '<math><mo form="prefix">(</mo></math>'),
+        "warning",
+        "SecurityRiskAttr",
+    ),
     ("html-in-title", _set("items/0/title", "Post <b>1</b>"), "warning", "ContainsHTML"),
     ("unknown-key", _set("items/0/content-html", "<p>x</p>"), "error", "UndefinedElement"),
     ("unknown-top-key", _set("homepage", SITE), "error", "UndefinedElement"),
@@ -1003,6 +1050,16 @@ def test_json_feed_rule(mutate: Callable[[dict], None], level: str, code: str) -
     feed = copy.deepcopy(JSON_FEED)
     mutate(feed)
     assert (level, code) in codes(check_json_feed(json.dumps(feed).encode(), JSON_URL))
+
+
+def test_mathml_in_json_feed_html_is_valid() -> None:
+    doc = copy.deepcopy(JSON_FEED)
+    doc["items"][0]["content_html"] = (
+        '<p>Let <math display="inline"><semantics><mrow><mi mathvariant="bold">x</mi>'
+        '<mspace width="1em"></mspace></mrow><annotation encoding="application/x-tex">'
+        "\\mathbf{x}</annotation></semantics></math> be.</p>"
+    )
+    assert check_json_feed(json.dumps(doc).encode(), JSON_URL) == []
 
 
 def test_json_feed_syntax_errors() -> None:

@@ -367,3 +367,47 @@ def test_posts_of_one_instant_get_distinct_updated_times_newest_first(
     items = json.loads(plan.files["feed.json"])["items"]
     assert [i["date_modified"] for i in items] == [e.updated for e in atom.entries]
     assert atom.feed.updated == "2024-03-10T00:00:03+01:00"
+
+
+def test_math_is_mathml_in_atom_and_json_and_readable_in_rss_and_summaries(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site("math/summary.md")
+    plan = plan_build(cfg, NOW)
+    readable = "Let α ∈ 𝒟 be a sample, with xᵢ² ≤ (a + b)/2 for every i."
+    atom = plan.files["atom.xml"].decode()
+    # Atom carries it as XHTML: there MathML is in its own namespace, not unknown HTML.
+    assert '<content type="xhtml">' in atom
+    assert (
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><semantics><mrow>'
+        "<mi>α</mi><mo>∈</mo><mi>𝒟</mi></mrow>"
+        '<annotation encoding="application/x-tex">\\alpha \\in \\mathcal{D}</annotation>'
+    ) in atom
+    assert "<mtable><mtr><mtd><mi>a</mi></mtd><mtd><mi>b</mi></mtd></mtr>" in atom
+    (entry,) = feedparser.parse(plan.files["atom.xml"]).entries
+    assert entry.summary.startswith(readable)
+    assert "\\" not in entry.summary and "$" not in entry.summary
+    item = json.loads(plan.files["feed.json"])["items"][0]
+    assert item["summary"] == entry.summary
+    assert '<math display="inline"><semantics><mrow><mi>α</mi>' in item["content_html"]
+    rss = plan.files["rss.xml"].decode()
+    assert "&lt;math" not in rss
+    assert (
+        '&lt;span class="math inline" title="\\alpha \\in \\mathcal{D}"&gt;α ∈ 𝒟&lt;/span&gt;'
+    ) in rss
+    assert f"<description>{readable}" in rss
+
+
+def test_the_sample_math_post_carries_mathml_with_its_tex() -> None:
+    cfg, plan = sample_plan()
+    feed = feedparser.parse(plan.files["atom.xml"])
+    (entry,) = [e for e in feed.entries if e.title.startswith("Pi Day")]
+    atom = plan.files["atom.xml"].decode()
+    entry_xml = atom[atom.index("<title>Pi Day") : atom.index("</entry>", atom.index("Pi Day"))]
+    assert entry_xml.count("<math ") == 16  # every formula of the post, 3 of them display
+    assert (
+        '<annotation encoding="application/x-tex">'
+        "\\frac{\\pi}{4} = 4 \\arctan\\frac{1}{5} - \\arctan\\frac{1}{239}.</annotation>"
+    ) in entry_xml
+    assert "$$" not in entry_xml and 'class="math' not in entry_xml
+    assert "<math" in entry.content[0].value

@@ -14,6 +14,7 @@ from feedkit.posts.markup import (
     render_html,
     summarize,
     truncate,
+    unconverted_math,
 )
 
 BASE = "https://example.com/blog/2024/05/post/"
@@ -24,16 +25,56 @@ def html(body: str) -> str:
 
 
 def test_inline_math_is_passed_through_untouched_by_emphasis() -> None:
-    out = html("Sum $a_i * b_i$ over $x_1 + x_2$ and $*x*$.")
+    out = render_html("Sum $a_i * b_i$ over $x_1 + x_2$ and $*x*$.", BASE, "post", "source")
     assert '<span class="math inline">$a_i * b_i$</span>' in out
     assert '<span class="math inline">$x_1 + x_2$</span>' in out
     assert '<span class="math inline">$*x*$</span>' in out
     assert "<em>" not in out
 
 
-def test_display_math_keeps_its_delimiters_and_escapes_html() -> None:
-    out = html("$$\na < b \\quad c_1 * d_2\n$$\n")
+def test_display_math_as_source_keeps_its_delimiters_and_escapes_html() -> None:
+    out = render_html("$$\na < b \\quad c_1 * d_2\n$$\n", BASE, "post", "source")
     assert '<span class="math display">$$\na &lt; b \\quad c_1 * d_2\n$$</span>' in out
+
+
+def test_math_is_mathml_with_its_tex_as_annotation() -> None:
+    out = html("Let $\\alpha \\in \\mathcal{D}$.\n\n$$\na < b \\quad \\mathbf{\\alpha}\n$$\n")
+    assert out == (
+        '<p>Let <math display="inline"><semantics><mrow><mi>α</mi><mo>∈</mo><mi>𝒟</mi></mrow>'
+        '<annotation encoding="application/x-tex">\\alpha \\in \\mathcal{D}</annotation>'
+        "</semantics></math>.</p>\n"
+        '<p><math display="block"><semantics><mrow><mi>a</mi><mo>&lt;</mo><mi>b</mi>'
+        '<mspace width="1em"></mspace><mrow><mi mathvariant="bold">α</mi></mrow></mrow>'
+        '<annotation encoding="application/x-tex">a &lt; b \\quad \\mathbf{\\alpha}</annotation>'
+        "</semantics></math></p>\n"
+    )
+
+
+def test_matrices_keep_their_layout_through_the_sanitiser() -> None:
+    out = html("$$\n\\begin{aligned} a &= b \\\\ \\left( c \\right) &= d \\end{aligned}\n$$\n")
+    for kept in (
+        '<mtable displaystyle="true" rowspacing="3pt" columnspacing="0em 2em">',
+        '<mtd columnalign="right">',
+        '<mo stretchy="true" fence="true">(</mo>',
+    ):
+        assert kept in out
+
+
+def test_tex_that_cannot_be_mathml_stays_source_and_is_listed() -> None:
+    body = "Good $x$.\n\nBad $\\left( x$ and $\\foo{x}$.\n"
+    out = html(body)
+    assert '<math display="inline">' in out
+    assert '<span class="math inline">$\\left( x$</span>' in out
+    assert '<span class="math inline">$\\foo{x}$</span>' in out
+    assert unconverted_math(body) == [(3, "\\left( x"), (3, "\\foo{x}")]
+    assert unconverted_math("No math, $5 and $6.") == []
+
+
+def test_summary_writes_math_readably() -> None:
+    body = "Let $\\alpha \\in \\mathcal{D}$ and $x_i^2 \\le \\frac{a+b}{2}$.\n"
+    assert summarize(body, None, 500) == "Let α ∈ 𝒟 and xᵢ² ≤ (a + b)/2."
+    assert summarize("Body.", "About $\\mathbb{R}^n$.", 500) == "About ℝⁿ."
+    assert summarize("Bad $\\left( x$ math.", None, 500) == "Bad $\\left( x$ math."
 
 
 def test_money_is_not_math() -> None:
@@ -166,7 +207,7 @@ def test_truncate_keeps_short_text() -> None:
 
 
 def test_plain_text_keeps_math_and_inline_code() -> None:
-    assert plain_text("Let $x_1$ be `x < y`.") == "Let $x_1$ be x < y."
+    assert plain_text("Let $x_1$ be `x < y`.") == "Let x₁ be x < y."
 
 
 def test_reading_time_and_word_count() -> None:
@@ -233,7 +274,7 @@ def test_what_posts_use_is_kept() -> None:
 
 def test_summary_has_no_script_or_style_text() -> None:
     body = "Hello <script>alert(1)</script> world <style>p{}</style> and <b>bold</b> $x$.\n"
-    assert summarize(body, None, 500) == "Hello world and bold $x$."
+    assert summarize(body, None, 500) == "Hello world and bold x."
     assert summarize("Body.", "A <script>alert(1)</script>summary", 500) == "A summary"
 
 

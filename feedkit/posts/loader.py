@@ -282,15 +282,21 @@ def _key_line(source: Path | str, shown: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
-def check_bodies(posts: Iterable[Post]) -> tuple[Problem, ...]:
-    """Read every post's body; raise listing the ones that are not UTF-8, return warnings."""
+def check_bodies(posts: Iterable[Post], math: str = "mathml") -> tuple[Problem, ...]:
+    """Read every post's body; raise listing the ones that are not UTF-8, return warnings
+    (with `math` "mathml", also on formulas that stay TeX)."""
+    from feedkit.posts.markup import math_warnings  # a build reads only the bodies it shows
+
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for post in posts:
         try:
-            read_body(post, warnings)
+            body = read_body(post, warnings)
         except ContentError as exc:
             problems.extend(exc.problems)
+            continue
+        if math == "mathml":
+            warnings.extend(math_warnings(post, body))
     if problems:
         raise ContentError(problems + warnings)
     return tuple(warnings)

@@ -17,7 +17,10 @@ from typing import Any
 
 import pyromark
 
+from feedkit.errors import Problem
+from feedkit.models import Post
 from feedkit.posts.sanitize import close_self_closed, sanitize, text_of
+from feedkit.posts.texmath import tex_to_mathml, tex_to_text
 
 WORDS_PER_MINUTE = 230
 # Readers take in about 500 CJK characters a minute; count them at that rate.
@@ -57,8 +60,12 @@ def strip_xml_illegal(text: str) -> str:
     return XML_ILLEGAL.sub("", text)
 
 
-def math_html(tex: str, display: bool) -> str:
-    """Return the HTML a feed carries for one formula: its TeX source, marked as math."""
+def math_html(tex: str, display: bool, form: str = "mathml") -> str:
+    """Return the HTML a feed carries for one formula: MathML with the TeX as annotation, or
+    (`form` "source", or TeX MathML cannot be made of) the TeX source marked as math, for
+    pages that typeset it with MathJax or KaTeX."""
+    if form == "mathml" and (mathml := tex_to_mathml(tex, display)) is not None:
+        return mathml
     escaped = html.escape(tex, quote=False)
     if display:
         return f'<span class="math display">$${escaped}$$</span>'
@@ -66,24 +73,63 @@ def math_html(tex: str, display: bool) -> str:
 
 
 def math_text(tex: str) -> str:
-    """Return a formula as plain text for summaries."""
-    return f"${tex}$"
+    """Return a formula as readable plain text for summaries (`α ∈ 𝒟`); TeX that cannot be
+    read as math stays as written, between dollars."""
+    text = tex_to_text(tex)
+    return f"${tex}$" if text is None else text
+
+
+def unconverted_math(body: str) -> list[tuple[int, str]]:
+    """Return (line in `body`, TeX) of each formula that stays TeX source in feeds."""
+    if "$" not in body:
+        return []
+    found: list[tuple[int, str]] = []
+    data = b""
+    for event, span in markdown().events_with_range(body):
+        if not isinstance(event, dict):
+            continue
+        tex = event.get("InlineMath", event.get("DisplayMath"))
+        if isinstance(tex, str) and tex_to_mathml(tex, "DisplayMath" in event) is None:
+            data = data or body.encode()  # the ranges count bytes
+            found.append((data.count(b"\n", 0, span["start"]) + 1, tex))
+    return found
+
+
+def math_warnings(post: Post, body: str) -> list[Problem]:
+    """Return a warning, at its line, for each formula of a post that stays TeX in feeds."""
+    warnings = []
+    for line, tex in unconverted_math(body):
+        shown = " ".join(tex.split())
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        warnings.append(
+            Problem(
+                post.rel_path,
+                post.body_line + line - 1,
+                f"math ${shown}$ cannot be made MathML (an unknown command or unbalanced "
+                "braces?); feeds show its TeX source",
+                warning=True,
+            )
+        )
+    return warnings
 
 
 def _footnote_id(doc_id: str, label: str) -> str:
     return f"{doc_id}-{_ID_UNSAFE.sub('-', html.unescape(label)).strip('-')}"
 
 
-def render_html(body: str, base_url: str, doc_id: str) -> str:
+def render_html(body: str, base_url: str, doc_id: str, math_form: str = "mathml") -> str:
     """Return the safe HTML of a Markdown body, every URL in it absolute against `base_url`.
 
-    Footnote anchors carry `doc_id`, so they stay unique when a feed holds many posts.
+    Footnote anchors carry `doc_id`, so they stay unique when a feed holds many posts; each
+    formula is in the form `math_form` names (see `math_html`).
     """
     out = markdown().html(MORE_MARK.sub("", body))
     if "/>" in out:
         out = _SELF_CLOSED_TAG.sub(lambda m: close_self_closed(m[0]), out)
     if 'class="math math-' in out:
-        out = _MATH_SPAN.sub(lambda m: math_html(html.unescape(m[2]), m[1] == "display"), out)
+        out = _MATH_SPAN.sub(
+            lambda m: math_html(html.unescape(m[2]), m[1] == "display", math_form), out
+        )
     if 'class="footnote-' in out:
         out = _FOOTNOTE_REF.sub(
             lambda m: (

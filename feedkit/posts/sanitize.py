@@ -22,11 +22,13 @@ import nh3
 if TYPE_CHECKING:
     from lxml import etree
 
+# MathML Core's elements but <ms>, and of its attributes those the W3C feed validator accepts
+# (it warns on any other in a feed's XHTML, and MathML Core renders without them).
 _MATHML = {
-    "math", "maction", "annotation", "annotation-xml", "menclose", "merror", "mfenced",
-    "mfrac", "mi", "mmultiscripts", "mn", "mo", "mover", "mpadded", "mphantom", "mprescripts",
-    "mroot", "mrow", "ms", "mspace", "msqrt", "mstyle", "msub", "msubsup", "msup", "mtable",
-    "mtd", "mtext", "mtr", "munder", "munderover", "none", "semantics",
+    "math", "maction", "annotation", "annotation-xml", "merror", "mfrac", "mi",
+    "mmultiscripts", "mn", "mo", "mover", "mpadded", "mphantom", "mprescripts", "mroot",
+    "mrow", "mspace", "msqrt", "mstyle", "msub", "msubsup", "msup", "mtable", "mtd", "mtext",
+    "mtr", "munder", "munderover", "none", "semantics",
 }  # fmt: skip
 TAGS = set(nh3.ALLOWED_TAGS) | {"section", "picture", "source", "tfoot"} | _MATHML
 _EMBEDS = ("iframe", "video", "audio", "object", "embed")
@@ -35,8 +37,9 @@ _EMBEDS = ("iframe", "video", "audio", "object", "embed")
 DROPPED_WHOLE = {"script", "style", "template", "noembed", "noframes", "textarea", *_EMBEDS}
 _MATHML_ATTRIBUTES = {
     "display", "displaystyle", "mathvariant", "encoding", "stretchy", "fence", "separator",
-    "lspace", "rspace", "accent", "accentunder", "columnalign", "rowalign", "scriptlevel",
-    "movablelimits", "linethickness", "notation", "width", "height", "depth",
+    "lspace", "rspace", "columnalign", "rowalign", "scriptlevel", "linethickness", "width",
+    "height", "depth", "minsize", "maxsize", "rowspacing", "columnspacing", "rowlines",
+    "columnlines", "columnspan", "rowspan", "mathcolor", "mathbackground",
 }  # fmt: skip
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "lang", "dir", "style"},

@@ -124,13 +124,15 @@ def choose_feeds(
 Rendered = tuple[RenderedPost, tuple[Problem, ...]]
 
 
-def _render(post: Post, raw: bytes, summary_chars: int) -> tuple[Any, ...]:
-    from feedkit.posts.markup import measure, render_html, summarize
+def _render(post: Post, raw: bytes, summary_chars: int, math: str) -> tuple[Any, ...]:
+    from feedkit.posts.markup import math_warnings, measure, render_html, summarize
 
     found: list[Problem] = []
     body = body_of(post, raw, found)
     words, minutes = measure(body)
-    html = render_html(body, post.url, post.slug)
+    html = render_html(body, post.url, post.slug, math)
+    if math == "mathml":
+        found.extend(math_warnings(post, body))
     # A post that is only an image or code still needs some text for readers to see.
     summary = summarize(body, post.summary, summary_chars) or post.title
     return (html, summary, words, minutes, tuple(found))
@@ -154,7 +156,7 @@ def render_posts(
     todo: list[tuple[str, Post, bytes, str]] = []
     for shown, post in posts.items():
         raw = read_raw(post)
-        key = cache.render_key(raw, post, cfg.feed.summary_chars) if cache else ""
+        key = cache.render_key(raw, post, cfg.feed.summary_chars, cfg.feed.math) if cache else ""
         stored = cache.render(key) if cache else None
         if stored is not None:
             done[shown] = stored
@@ -162,7 +164,9 @@ def render_posts(
             todo.append((shown, post, raw, key))
 
     def render_part(part: list[tuple[str, Post, bytes, str]]) -> list[tuple[Any, ...]]:
-        return [_render(post, raw, cfg.feed.summary_chars) for _, post, raw, _ in part]
+        return [
+            _render(post, raw, cfg.feed.summary_chars, cfg.feed.math) for _, post, raw, _ in part
+        ]
 
     if len(todo) >= 4 and parallel.cores() >= 2:
         # Halves of about equal Markdown, not equal counts: one long post takes as long to

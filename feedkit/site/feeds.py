@@ -15,8 +15,10 @@ from feedgen.feed import FeedGenerator
 
 from feedkit.config import XSL_NAME, Config
 from feedkit.models import RenderedPost
+from feedkit.posts.texmath import mathml_as_text
 
 GENERATOR = "feedkit"
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
@@ -119,8 +121,29 @@ def render_atom(
         if rp.summary:
             fe.summary(rp.summary)
         if cfg.feed.full_content:
-            fe.content(rp.html, type="html")
+            if "<math" in rp.html:
+                fe.content(xhtml(rp.html), type="xhtml")
+            else:
+                fe.content(rp.html, type="html")
     return _with_stylesheet(fg.atom_str(pretty=True), cfg)
+
+
+def xhtml(fragment: str) -> str:
+    """Return an HTML fragment as XHTML, its MathML in the MathML namespace.
+
+    Atom carries a post with math as XHTML: in escaped HTML, feed validators know no MathML
+    and warn on every element of it; in XHTML each element says what it is.
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    parts = lxml_html.fragments_fromstring(fragment)
+    lead = html.escape(parts.pop(0), quote=False) if parts and isinstance(parts[0], str) else ""
+    markup = lead + "".join(etree.tostring(part, encoding="unicode") for part in parts)
+    # An HTML parser puts <math> in no namespace; the XML written from it names none.
+    return markup.replace("<math ", f'<math xmlns="{MATHML_NS}" ').replace(
+        "<math>", f'<math xmlns="{MATHML_NS}">'
+    )
 
 
 def render_rss(
@@ -159,7 +182,8 @@ def render_rss(
         # <description> is HTML to every RSS reader: the plain-text summary is escaped as HTML.
         fe.description(html.escape(rp.summary or post.title, quote=False))
         if cfg.feed.full_content:
-            fe.content(rp.html, type="html")
+            # RSS has no XHTML form: feed validators warn on MathML in its HTML.
+            fe.content(mathml_as_text(rp.html), type="html")
     return _with_stylesheet(_numeric_references(fg.rss_str(pretty=True)), cfg)
 
 
