@@ -17,6 +17,7 @@ from typing import Any
 
 import pyromark
 
+from feedkit.posts import kramdown
 from feedkit.posts.sanitize import close_self_closed, sanitize, text_of
 
 WORDS_PER_MINUTE = 230
@@ -74,12 +75,24 @@ def _footnote_id(doc_id: str, label: str) -> str:
     return f"{doc_id}-{_ID_UNSAFE.sub('-', html.unescape(label)).strip('-')}"
 
 
-def render_html(body: str, base_url: str, doc_id: str) -> str:
+def render_html(body: str, base_url: str, doc_id: str, *, jekyll: bool = False) -> str:
     """Return the safe HTML of a Markdown body, every URL in it absolute against `base_url`.
 
     Footnote anchors carry `doc_id`, so they stay unique when a feed holds many posts.
+    kramdown's additions are understood; with `jekyll`, its math rule too (`$$…$$` within
+    text is inline math).
     """
-    out = markdown().html(MORE_MARK.sub("", body))
+    text = MORE_MARK.sub("", body)
+    prepared = kramdown.prepare(text)
+    out = markdown().html(prepared.text if prepared else text)
+    if prepared:
+        from feedkit.posts.kramdown_html import finish
+
+        out = finish(out, prepared)
+    if jekyll and 'class="math math-display"' in out:
+        from feedkit.posts.kramdown_html import kramdown_math
+
+        out = kramdown_math(prepared.text if prepared else text, out)
     if "/>" in out:
         out = _SELF_CLOSED_TAG.sub(lambda m: close_self_closed(m[0]), out)
     if 'class="math math-' in out:
@@ -118,7 +131,8 @@ def _blocks(markdown_text: str) -> Iterator[tuple[str, str]]:
     marked: list[str] = []  # the same text as HTML, raw HTML included, read when there is some
     raw = False
     displayed = ""  # the text of display math in the block
-    for event in markdown().events(markdown_text):
+    prepared = kramdown.prepare(markdown_text)
+    for event in markdown().events(prepared.text if prepared else markdown_text):
         if isinstance(event, str):  # SoftBreak, HardBreak, Rule
             if event == "Rule" and depth == 0:
                 yield "Rule", ""

@@ -124,13 +124,16 @@ def choose_feeds(
 Rendered = tuple[RenderedPost, tuple[Problem, ...]]
 
 
-def _render(post: Post, raw: bytes, summary_chars: int) -> tuple[Any, ...]:
+def _render(post: Post, raw: bytes, summary_chars: int, jekyll: bool) -> tuple[Any, ...]:
+    from feedkit.posts import kramdown
     from feedkit.posts.markup import measure, render_html, summarize
 
     found: list[Problem] = []
     body = body_of(post, raw, found)
+    for line, message in kramdown.warnings(body):
+        found.append(Problem(post.rel_path, post.body_line + line, message, warning=True))
     words, minutes = measure(body)
-    html = render_html(body, post.url, post.slug)
+    html = render_html(body, post.url, post.slug, jekyll=jekyll)
     # A post that is only an image or code still needs some text for readers to see.
     summary = summarize(body, post.summary, summary_chars) or post.title
     return (html, summary, words, minutes, tuple(found))
@@ -150,11 +153,16 @@ def render_posts(
 ) -> dict[str, Rendered]:
     """Return every post rendered: from the cache when its file is unchanged; the rest
     split with a forked child when there are enough of them to be worth it."""
+    from feedkit.posts.kramdown import jekyll_post
+
     done: dict[str, tuple[Any, ...]] = {}
     todo: list[tuple[str, Post, bytes, str]] = []
+    jekyll: dict[str, bool] = {}  # kramdown's math rule applies
     for shown, post in posts.items():
         raw = read_raw(post)
-        key = cache.render_key(raw, post, cfg.feed.summary_chars) if cache else ""
+        jekyll[shown] = jekyll_post(cfg, post.source)
+        settings = (cfg.feed.summary_chars, jekyll[shown])
+        key = cache.render_key(raw, post, *settings) if cache else ""
         stored = cache.render(key) if cache else None
         if stored is not None:
             done[shown] = stored
@@ -162,7 +170,10 @@ def render_posts(
             todo.append((shown, post, raw, key))
 
     def render_part(part: list[tuple[str, Post, bytes, str]]) -> list[tuple[Any, ...]]:
-        return [_render(post, raw, cfg.feed.summary_chars) for _, post, raw, _ in part]
+        return [
+            _render(post, raw, cfg.feed.summary_chars, jekyll[shown])
+            for shown, post, raw, _ in part
+        ]
 
     if len(todo) >= 4 and parallel.cores() >= 2:
         # Halves of about equal Markdown, not equal counts: one long post takes as long to
