@@ -296,3 +296,17 @@ def test_math_rule_follows_the_site_through_build(make_site: MakeSite) -> None:
         assert f'<span class="math {expected}">' in entry.content[0].value
         for leftover in Path(cfg.content_path).rglob("*.md"):
             leftover.unlink()
+
+
+def test_attribute_list_lines_inside_html_are_left_out_with_a_warning() -> None:
+    body = '<div class="note">\n**Note**\n{: .notice}\n</div>\n\n<pre>\n{: .kept}\n</pre>\n'
+    out = html(body)
+    assert "{: .notice}" not in out
+    assert "<pre>{: .kept}\n</pre>" in out
+    assert kramdown.warnings(body) == ((2, "{: .notice} inside HTML is not applied; left out"),)
+
+
+def test_markers_never_meet_text_written_like_them() -> None:
+    body = "Text <kd-0> and *x*{: .y}\n\n<!--kd-0-->\n"
+    out = html(body)
+    assert '<em class="y">x</em>' in out

@@ -29,9 +29,6 @@ from feedkit.config import Config
 
 Attrs = tuple[tuple[str, str], ...]
 
-_BLOCK_MARK = "<!--kd-{}-->"
-_SPAN_MARK = "<kd-{}>"
-_MARK = re.compile(r"<!--kd-(\d+)-->|<kd-(\d+)>")
 _EXTENSION = re.compile(r"\{::(\w+)(?:\s((?:\\\}|[^}\n])*?))?(/)?\}")
 _STOP = re.compile(r"\{:/(\w[\w-]*)?\}")
 _ALD = re.compile(r"\{:(\w[\w-]*):((?:\\\}|[^}\n])*)\}")
@@ -41,6 +38,9 @@ _ATTRIBUTE = re.compile(
     r"""|(?P<short>(?:#[A-Za-z][\w:-]*|\.\w[\w-]*)+)|(?P<ref>\w[\w-]*))(?=\s|\Z)"""
 )
 _SHORT = re.compile(r"([#.])([^#.]+)")
+# A line of an HTML block that is only a kramdown attribute list or extension tag.
+_HTML_LINE = re.compile(r"^[ \t]*(\{:(?:\\\}|[^}\n])*\})[ \t]*$", re.MULTILINE)
+_HTML_CODE = re.compile(r"<(?:pre|code|script|style|textarea)\b", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"^([ \t>]*)\*\[([^\]\n]+)\]:([^\n]*)$", re.MULTILINE)
 _CONTAINER = " \t>"
 _ITEM_START = re.compile(r"(?:^|[ \t>])(?:[*+-]|\d{1,9}[.)])[ \t]+\Z")
@@ -62,6 +62,7 @@ class Prepared:
     """A post's text with kramdown's constructs as markers, and what they mean."""
 
     text: str
+    marker: str  # the markers' name: <!--NAME-3-->, <NAME-3> (a name the post does not use)
     fixes: tuple[Fix, ...]
     abbreviations: tuple[tuple[str, str], ...]
     warnings: tuple[tuple[int, str], ...]  # (line in the text, counted from 0, message)
@@ -103,6 +104,12 @@ class _Reader:
         self.alds: dict[str, list[tuple[str, str]]] = {}
         self.pending: list[tuple[int, Fix, list[str]]] = []  # IAL fixes whose refs need ALDs
         self.directions: dict[int, str] = {}  # line start → "after"/"before"/"removed"
+        self.marker = "kd"
+        while f"<{self.marker}-" in text.lower() or f"<!--{self.marker}-" in text.lower():
+            self.marker += "x"
+
+    def marked(self, number: int, block: bool) -> str:
+        return f"<!--{self.marker}-{number}-->" if block else f"<{self.marker}-{number}>"
 
     def warn(self, pos: int, message: str) -> None:
         self.warnings.append((self.text.count("\n", 0, pos), message))
@@ -112,7 +119,7 @@ class _Reader:
         number = len(self.fixes) - 1
         if refs:
             self.pending.append((number, fix, list(refs)))
-        self.edits.append((start, end, (_BLOCK_MARK if block else _SPAN_MARK).format(number)))
+        self.edits.append((start, end, self.marked(number, block)))
 
 
 @lru_cache(maxsize=4)
@@ -123,8 +130,9 @@ def _prepare(text: str) -> Prepared:
     protected: list[tuple[int, int]] = []  # code, HTML and math: never read as kramdown
     headings: list[tuple[int, int, int]] = []  # heading range and where its content starts
     stack: list[tuple[str, int, bool]] = []
+    html_lines: list[tuple[int, int]] = []  # lines of HTML blocks with no code in them
     code = 0
-    after_element = in_heading = False
+    after_element = in_heading = html_code = False
     value: Any
     for event, where in markdown().events_with_range(text, merge_text=True):
         start, end = where["start"], where["end"]
@@ -149,6 +157,7 @@ def _prepare(text: str) -> Prepared:
             after_element = False
         elif key == "End":
             name, _, _ = stack.pop()
+            html_code = html_code and name != "HtmlBlock"
             if name in ("CodeBlock", "MetadataBlock"):
                 code -= 1
             after_element = name in _INLINE_ELEMENTS
@@ -158,10 +167,14 @@ def _prepare(text: str) -> Prepared:
             texts.append(_Text(start, end, after_element, list_start, ordered))
             after_element = False
         else:
+            if key == "Html":
+                html_code = html_code or _HTML_CODE.search(value) is not None
+                if not html_code and "{:" in value:
+                    html_lines.append((start, end))
             if key != "Text":
                 protected.append((start, end))
             after_element = key == "Code" or (key == "InlineHtml" and value.startswith("</"))
-    return _read(text, texts, protected, headings)
+    return _read(text, texts, protected, headings, html_lines)
 
 
 def _inside(ranges: list[tuple[int, int]], pos: int) -> bool:
@@ -173,6 +186,7 @@ def _read(
     texts: list[_Text],
     protected: list[tuple[int, int]],
     headings: list[tuple[int, int, int]],
+    html_lines: list[tuple[int, int]],
 ) -> Prepared:
     reader = _Reader(text)
     starts = [t.start for t in texts]
@@ -186,6 +200,11 @@ def _read(
         if i and text[i - 1] == "\\":
             continue  # written as text on purpose
         done = _construct(reader, texts[where], i, skip)
+    for start, end in html_lines:  # HTML is not read as Markdown: its attribute lists go
+        for m in _HTML_LINE.finditer(text, start, end):
+            if not any(s <= m.start(1) < e for s, e, _ in reader.edits):
+                reader.warn(m.start(1), f"{m[1]} inside HTML is not applied; left out")
+                reader.edits.append((m.start(1), m.end(1), ""))
     abbreviations: dict[str, str] = {}
     for found in _ABBREVIATION.finditer(text):
         star = found.start(2) - 2
@@ -201,7 +220,7 @@ def _read(
             if content >= 0:
                 fix = Fix("heading", text=_heading_text(text[content:end]))
                 reader.fixes.append(fix)
-                reader.edits.append((content, content, _SPAN_MARK.format(len(reader.fixes) - 1)))
+                reader.edits.append((content, content, reader.marked(len(reader.fixes) - 1, False)))
     pieces: list[str] = []
     at = 0
     for start, end, replacement in sorted(reader.edits, key=lambda e: (e[0], e[1])):
@@ -212,6 +231,7 @@ def _read(
     pieces.append(text[at:])
     return Prepared(
         "".join(pieces),
+        reader.marker,
         tuple(reader.fixes),
         tuple(sorted(abbreviations.items(), key=lambda a: -len(a[0]))),
         tuple(sorted(reader.warnings)),

@@ -14,7 +14,6 @@ from typing import Any
 
 from feedkit.posts.kramdown import Attrs, Fix, Prepared
 
-_MARK = re.compile(r"<!--kd-(\d+)-->\n?|<kd-(\d+)>")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*?)(/?)>")
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
@@ -29,8 +28,10 @@ _NO_ABBR = {"code", "pre", "kbd", "samp", "script", "style", "abbr", "math"}
 def finish(out: str, prepared: Prepared) -> str:
     """Return pyromark's HTML of a prepared text with kramdown's constructs applied."""
     fixes = prepared.fixes
+    name = re.escape(prepared.marker)
+    marks = re.compile(rf"<!--{name}-(\d+)-->\n?|<{name}-(\d+)>")
     pos = 0  # heading and TOC markers wait for every attribute to be in place
-    while m := _MARK.search(out, pos):
+    while m := marks.search(out, pos):
         fix = fixes[int(m[1] or m[2])]
         if fix.kind in ("heading", "toc", "raw"):
             pos = m.end()
@@ -41,9 +42,9 @@ def finish(out: str, prepared: Prepared) -> str:
         if target is not None and fix.attrs:
             out = _apply(out, target, fix.attrs)
     if any(fix.kind == "heading" for fix in fixes):
-        out = _heading_ids(out, fixes)
+        out = _heading_ids(out, fixes, marks)
     if any(fix.kind == "toc" for fix in fixes):
-        out = _toc(out, fixes)
+        out = _toc(out, fixes, marks)
     if prepared.abbreviations:
         out = _abbreviate(out, prepared.abbreviations)
     if any(fix.kind == "raw" for fix in fixes):  # last: kramdown leaves raw HTML as it is
@@ -52,7 +53,7 @@ def finish(out: str, prepared: Prepared) -> str:
             fix = fixes[int(m[1] or m[2])]
             return fix.text + ("\n" if m[1] else "") if fix.kind == "raw" else m[0]
 
-        out = _MARK.sub(raw, out)
+        out = marks.sub(raw, out)
     return out
 
 
@@ -191,11 +192,11 @@ def _apply(out: str, at: int, attrs: Attrs) -> str:
     return f"{out[:at]}<{name}{written}{closing}>{out[tag.end() :]}"
 
 
-def _heading_ids(out: str, fixes: tuple[Fix, ...]) -> str:
+def _heading_ids(out: str, fixes: tuple[Fix, ...], marks: re.Pattern[str]) -> str:
     """Return `out` with an ID on each Markdown heading that has none: kramdown's auto ID."""
     used: dict[str, int] = {}
     pos = 0
-    while m := _MARK.search(out, pos):
+    while m := marks.search(out, pos):
         fix = fixes[int(m[1] or m[2])]
         if fix.kind != "heading":
             pos = m.end()
@@ -222,7 +223,7 @@ def _auto_id(text: str, used: dict[str, int]) -> str:
     return made
 
 
-def _toc(out: str, fixes: tuple[Fix, ...]) -> str:
+def _toc(out: str, fixes: tuple[Fix, ...], marks: re.Pattern[str]) -> str:
     """Return `out` with the first `{:toc}` list replaced by kramdown's table of contents:
     a nested list of links to the headings that have an ID (not class `no_toc`)."""
     entries: list[tuple[int, str, str]] = []
@@ -244,7 +245,7 @@ def _toc(out: str, fixes: tuple[Fix, ...]) -> str:
         attrs = (("id", "markdown-toc"), *fix.attrs)
         return _apply(f"<{fix.text}>", 0, attrs) + "\n" + _toc_items(entries, fix.text)
 
-    return _MARK.sub(one, out)
+    return marks.sub(one, out)
 
 
 def _toc_items(entries: list[tuple[int, str, str]], tag: str) -> str:
