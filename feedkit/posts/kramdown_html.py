@@ -18,6 +18,8 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*?)(/?)>")
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 _VOID |= {"track", "wbr"}
+# pyromark's footnote and math markup: markup.py rewrites it by its exact shape, so it stays.
+_OWN_MARKUP = re.compile(r'<(?:div|sup) class="footnote-|<span class="math ')
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.DOTALL)
 _LINK_TAG = re.compile(r"</?a\b[^>]*>")
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-reference">.*?</sup>', re.DOTALL)
@@ -39,7 +41,7 @@ def finish(out: str, prepared: Prepared) -> str:
         out = out[: m.start()] + out[m.end() :]
         pos = m.start()
         target = _target(out, pos, fix.kind)
-        if target is not None and fix.attrs:
+        if target is not None and fix.attrs and not _OWN_MARKUP.match(out, target):
             out = _apply(out, target, fix.attrs)
     if any(fix.kind == "heading" for fix in fixes):
         out = _heading_ids(out, fixes, marks)
