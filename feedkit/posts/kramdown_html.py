@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
 from feedkit.posts.kramdown import Attrs, Fix, Prepared
@@ -125,8 +125,14 @@ def _target(out: str, pos: int, kind: str) -> int | None:
     return _enclosing(out, end) if kind == "after" else None
 
 
-def _tags(out: str, end: int) -> Iterable[re.Match[str]]:
-    return reversed(list(_TAG.finditer(out, 0, end)))
+def _tags(out: str, end: int) -> Iterator[re.Match[str]]:
+    """Yield the tags before `end`, nearest first, read a window at a time (the tag wanted
+    is nearly always close). Windows start at a "<", and no tag holds one, so none is cut."""
+    stop = end
+    while stop > 0:
+        start = max(out.rfind("<", 0, stop - 2048), 0) if stop > 2048 else 0
+        yield from reversed(list(_TAG.finditer(out, start, stop)))
+        stop = start
 
 
 def _opening(out: str, close: int, name: str) -> int | None:
