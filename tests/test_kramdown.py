@@ -316,3 +316,19 @@ def test_footnotes_keep_their_anchors_whatever_attribute_lists_say() -> None:
     out = html("Text[^1].\n\n[^1]: Note.\n{: .fn}\n")
     assert '<div class="footnote" id="fn-post-1">' in out
     assert '<a href="https://example.com/blog/post/#fn-post-1" id="fnref-post-1">' in out
+
+
+def test_check_reports_kramdown_not_understood_in_every_post(make_site: MakeSite) -> None:
+    posts = {
+        f"p{n}.md": f"---\ntitle: P{n}\ndate: 2024-01-{n + 1:02d}\n---\nText.\n" for n in range(3)
+    }
+    posts["old.md"] = "---\ntitle: Old\ndate: 2020-01-01\n---\nFirst.\n\nSome text{: .x}.\n"
+    toml = SITE_TOML.replace("[feed]\n", "[feed]\nlimit = 2\n")
+    cfg = make_site(posts=posts, toml=toml)
+    config = str(cfg.root / "feedkit.toml")
+    result = CliRunner().invoke(main, ["check", "--config", config], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    expected = "content/old.md:7: warning: {: .x} follows plain text, so it applies to nothing"
+    assert result.output.count(expected) == 1
+    strict = CliRunner().invoke(main, ["check", "--strict", "--config", config], env=NOW_ENV)
+    assert strict.exit_code == 1 and expected in strict.output

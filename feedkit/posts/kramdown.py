@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from feedkit.config import Config
+from feedkit.errors import Problem
+from feedkit.models import Post
 
 Attrs = tuple[tuple[str, str], ...]
 
@@ -82,6 +84,14 @@ def warnings(text: str) -> tuple[tuple[int, str], ...]:
     """Return (line from 0, message) for each kramdown construct in `text` not understood."""
     prepared = prepare(text)
     return prepared.warnings if prepared else ()
+
+
+def problems(post: Post, body: str) -> list[Problem]:
+    """Return a `path:line` warning for each kramdown construct in a post's body not understood."""
+    return [
+        Problem(post.rel_path, post.body_line + line, message, warning=True)
+        for line, message in warnings(body)
+    ]
 
 
 @dataclass

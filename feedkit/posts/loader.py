@@ -283,14 +283,19 @@ def _key_line(source: Path | str, shown: str, key: str) -> int:
 
 
 def check_bodies(posts: Iterable[Post]) -> tuple[Problem, ...]:
-    """Read every post's body; raise listing the ones that are not UTF-8, return warnings."""
+    """Read every post's body; raise listing the ones that are not UTF-8, return warnings
+    (kramdown syntax not understood too)."""
+    from feedkit.posts import kramdown
+
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for post in posts:
         try:
-            read_body(post, warnings)
+            body = read_body(post, warnings)
         except ContentError as exc:
             problems.extend(exc.problems)
+            continue
+        warnings += kramdown.problems(post, body)
     if problems:
         raise ContentError(problems + warnings)
     return tuple(warnings)

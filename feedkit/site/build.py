@@ -130,8 +130,7 @@ def _render(post: Post, raw: bytes, summary_chars: int, jekyll: bool) -> tuple[A
 
     found: list[Problem] = []
     body = body_of(post, raw, found)
-    for line, message in kramdown.warnings(body):
-        found.append(Problem(post.rel_path, post.body_line + line, message, warning=True))
+    found += kramdown.problems(post, body)
     words, minutes = measure(body)
     html = render_html(body, post.url, post.slug, jekyll=jekyll)
     # A post that is only an image or code still needs some text for readers to see.
