@@ -332,3 +332,8 @@ def test_check_reports_kramdown_not_understood_in_every_post(make_site: MakeSite
     assert result.output.count(expected) == 1
     strict = CliRunner().invoke(main, ["check", "--strict", "--config", config], env=NOW_ENV)
     assert strict.exit_code == 1 and expected in strict.output
+
+
+def test_several_block_ials_in_a_row_all_apply() -> None:
+    assert html("Text.\n{: .a}\n{: #b}\n") == '<p class="a" id="b">Text.</p>\n'
+    assert html("{: .a}\n{: #b}\nText.\n") == '<p class="a" id="b">Text.</p>\n'

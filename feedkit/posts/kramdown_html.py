@@ -18,6 +18,7 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*?)(/?)>")
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 _VOID |= {"track", "wbr"}
+_NEXT_TAG = re.compile(r"(?:\s|<!--.*?-->)*<([a-zA-Z])", re.DOTALL)
 # pyromark's footnote and math markup: markup.py rewrites it by its exact shape, so it stays.
 _OWN_MARKUP = re.compile(r'<(?:div|sup) class="footnote-|<span class="math ')
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.DOTALL)
@@ -106,15 +107,19 @@ def display_math(source: str) -> list[bool]:
 
 def _target(out: str, pos: int, kind: str) -> int | None:
     """Return where the start tag of the element a marker at `pos` stood for begins."""
-    if kind == "before":
-        m = re.compile(r"\s*<([a-zA-Z])").match(out, pos)
+    if kind == "before":  # the next element, past other markers (comments)
+        m = _NEXT_TAG.match(out, pos)
         return m.start(1) - 1 if m else None
     if kind == "item":
         return _enclosing(out, pos, {"li"})
     end = pos
-    if kind == "after":
-        while end and out[end - 1].isspace():
+    while kind == "after" and end:  # the element before, past other markers (comments)
+        if out[end - 1].isspace():
             end -= 1
+        elif out.endswith("-->", 0, end) and (comment := out.rfind("<!--", 0, end)) >= 0:
+            end = comment
+        else:
+            break
     if end and out[end - 1] == ">":
         start = out.rfind("<", 0, end)
         tag = _TAG.fullmatch(out, start, end)
