@@ -41,7 +41,7 @@ _ATTRIBUTE = re.compile(
 )
 _SHORT = re.compile(r"([#.])([^#.]+)")
 # A line of an HTML block that is only a kramdown attribute list or extension tag.
-_HTML_LINE = re.compile(r"^[ \t]*(\{:(?:\\\}|[^}\n])*\})[ \t]*$", re.MULTILINE)
+_HTML_LINE = re.compile(r"^[ \t]*(\{:(?:\\\}|[^}\n])*\})[ \t\r]*$", re.MULTILINE)
 _HTML_CODE = re.compile(r"<(?:pre|code|script|style|textarea)\b", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"^([ \t>]*)\*\[([^\]\n]+)\]:([^\n]*)$", re.MULTILINE)
 _CONTAINER = " \t>"
