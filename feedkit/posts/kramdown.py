@@ -4,15 +4,16 @@
 where its text is, so code blocks, code spans, HTML and math keep `{:` verbatim), records what
 each means and leaves a marker where it stood: `<!--kd-N-->` on a line of its own for the
 block-level ones (an HTML comment ends the block before it, as kramdown's IAL line does), an
-inline `<kd-N>` in text. `finish` applies them to pyromark's HTML: attributes onto the element,
-kramdown's table of contents, raw `{::nomarkdown}` HTML, `<abbr>` for abbreviations. Markers
-that find no element are dropped with the rest of unknown markup by the sanitiser.
+inline `<kd-N>` in text. `kramdown_html.finish` applies them to pyromark's HTML: attributes
+onto the element, kramdown's table of contents, raw `{::nomarkdown}` HTML, `<abbr>` for
+abbreviations. Markers that find no element are dropped by the sanitiser, as unknown markup.
 
 Understood: block IALs (`{: .c #id k="v"}` on the line after a block, or before one), span
 IALs after an image, link, emphasis or code span, list item IALs (`* {:.c} item`), ALDs
 (`{:name: …}` used as `{: name}`), `{:toc}`, `{::comment}`, `{::nomarkdown}`, `{::options}`
-(read and ignored), abbreviations (`*[HTML]: …`). Anything else starting with `{:` is left
-out of the post and reported by `warnings`.
+(read and ignored), abbreviations (`*[HTML]: …`). Anything else starting with `{:` outside
+code, attribute list lines inside HTML blocks too, is left out of the post and reported by
+`warnings`.
 """
 
 from __future__ import annotations
@@ -112,7 +113,8 @@ class _Reader:
         self.fixes: list[Fix] = []
         self.warnings: list[tuple[int, str]] = []
         self.alds: dict[str, list[tuple[str, str]]] = {}
-        self.pending: list[tuple[int, Fix, list[str]]] = []  # IAL fixes whose refs need ALDs
+        # IAL fixes whose references need the ALDs: (fix number, where, names)
+        self.pending: list[tuple[int, int, list[str]]] = []
         self.directions: dict[int, str] = {}  # line start → "after"/"before"/"removed"
         self.marker = "kd"
         while f"<{self.marker}-" in text.lower() or f"<!--{self.marker}-" in text.lower():
@@ -128,7 +130,7 @@ class _Reader:
         self.fixes.append(fix)
         number = len(self.fixes) - 1
         if refs:
-            self.pending.append((number, fix, list(refs)))
+            self.pending.append((number, start, list(refs)))
         self.edits.append((start, end, self.marked(number, block)))
 
 
@@ -223,8 +225,8 @@ def _read(
         abbreviations[found[2]] = found[3].strip()
         reader.edits.append((star, found.end(), ""))
         reader.directions[found.start()] = "removed"
-    for number, fix, refs in reader.pending:
-        reader.fixes[number] = _resolved(reader, fix, refs)
+    for number, where, refs in reader.pending:
+        reader.fixes[number] = _resolved(reader, reader.fixes[number], refs, where)
     if any(fix.kind == "toc" for fix in reader.fixes):
         for _, end, content in headings:
             if content >= 0:
@@ -384,7 +386,7 @@ def _attributes(reader: _Reader, pos: int, source: str, refs: list[str]) -> list
 
 
 def _resolved(
-    reader: _Reader, fix: Fix, refs: list[str], seen: frozenset[str] = frozenset()
+    reader: _Reader, fix: Fix, refs: list[str], where: int, seen: frozenset[str] = frozenset()
 ) -> Fix:
     """Return `fix` with the attributes of the definitions it refers to before its own."""
     attrs: list[tuple[str, str]] = []
@@ -393,11 +395,11 @@ def _resolved(
             continue
         if ref not in reader.alds:
             if ref != "footnotes":
-                reader.warn(0, f"{{: {ref}}}: no attribute list definition {{:{ref}: …}}")
+                reader.warn(where, f"{{: {ref}}}: no attribute list definition {{:{ref}: …}}")
             continue
         own = [a for a in reader.alds[ref] if a[0] != "\0ref"]
         inner = [v for k, v in reader.alds[ref] if k == "\0ref"]
-        attrs += list(_resolved(reader, Fix(fix.kind), inner, seen | {ref}).attrs) + own
+        attrs += list(_resolved(reader, Fix(fix.kind), inner, where, seen | {ref}).attrs) + own
     return Fix(fix.kind, (*attrs, *fix.attrs), fix.text)
 
 
