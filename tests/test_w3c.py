@@ -52,7 +52,7 @@ def test_sample_site_feeds_pass_the_w3c_validator(make_site: MakeSite) -> None:
     assert verdicts(cfg, files) == {}
 
 
-@pytest.mark.parametrize("fixtures", [("posts",), ("hostile-html",), ("math",)])
+@pytest.mark.parametrize("fixtures", [("posts",), ("hostile-html",), ("math",), ("kramdown",)])
 def test_fixture_feeds_pass_the_w3c_validator(make_site: MakeSite, fixtures: tuple[str]) -> None:
     cfg = make_site(*fixtures, toml=SITE_TOML)
     hostile_title = cfg.content_path / "posts" / "hostile-title.md"

@@ -284,7 +284,8 @@ def _key_line(source: Path | str, shown: str, key: str) -> int:
 
 def check_bodies(posts: Iterable[Post], math: str = "mathml") -> tuple[Problem, ...]:
     """Read every post's body; raise listing the ones that are not UTF-8, return warnings
-    (with `math` "mathml", also on formulas that stay TeX)."""
+    (kramdown syntax not understood; with `math` "mathml", formulas that stay TeX)."""
+    from feedkit.posts import kramdown
     from feedkit.posts.markup import math_warnings  # a build reads only the bodies it shows
 
     problems: list[Problem] = []
@@ -297,6 +298,7 @@ def check_bodies(posts: Iterable[Post], math: str = "mathml") -> tuple[Problem, 
             continue
         if math == "mathml":
             warnings.extend(math_warnings(post, body))
+        warnings += kramdown.problems(post, body)
     if problems:
         raise ContentError(problems + warnings)
     return tuple(warnings)

@@ -19,6 +19,7 @@ import pyromark
 
 from feedkit.errors import Problem
 from feedkit.models import Post
+from feedkit.posts import kramdown
 from feedkit.posts.sanitize import close_self_closed, sanitize, text_of
 from feedkit.posts.texmath import tex_to_mathml, tex_to_text
 
@@ -117,13 +118,26 @@ def _footnote_id(doc_id: str, label: str) -> str:
     return f"{doc_id}-{_ID_UNSAFE.sub('-', html.unescape(label)).strip('-')}"
 
 
-def render_html(body: str, base_url: str, doc_id: str, math_form: str = "mathml") -> str:
+def render_html(
+    body: str, base_url: str, doc_id: str, math_form: str = "mathml", *, jekyll: bool = False
+) -> str:
     """Return the safe HTML of a Markdown body, every URL in it absolute against `base_url`.
 
     Footnote anchors carry `doc_id`, so they stay unique when a feed holds many posts; each
-    formula is in the form `math_form` names (see `math_html`).
+    formula is in the form `math_form` names (see `math_html`). kramdown's additions are
+    understood; with `jekyll`, its math rule too (`$$…$$` within text is inline math).
     """
-    out = markdown().html(MORE_MARK.sub("", body))
+    text = MORE_MARK.sub("", body)
+    prepared = kramdown.prepare(text)
+    out = markdown().html(prepared.text if prepared else text)
+    if prepared:
+        from feedkit.posts.kramdown_html import finish
+
+        out = finish(out, prepared)
+    if jekyll and 'class="math math-display"' in out:
+        from feedkit.posts.kramdown_html import kramdown_math
+
+        out = kramdown_math(prepared.text if prepared else text, out)
     if "/>" in out:
         out = _SELF_CLOSED_TAG.sub(lambda m: close_self_closed(m[0]), out)
     if 'class="math math-' in out:
@@ -164,7 +178,8 @@ def _blocks(markdown_text: str) -> Iterator[tuple[str, str]]:
     marked: list[str] = []  # the same text as HTML, raw HTML included, read when there is some
     raw = False
     displayed = ""  # the text of display math in the block
-    for event in markdown().events(markdown_text):
+    prepared = kramdown.prepare(markdown_text)
+    for event in markdown().events(prepared.text if prepared else markdown_text):
         if isinstance(event, str):  # SoftBreak, HardBreak, Rule
             if event == "Rule" and depth == 0:
                 yield "Rule", ""

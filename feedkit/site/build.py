@@ -124,13 +124,15 @@ def choose_feeds(
 Rendered = tuple[RenderedPost, tuple[Problem, ...]]
 
 
-def _render(post: Post, raw: bytes, summary_chars: int, math: str) -> tuple[Any, ...]:
+def _render(post: Post, raw: bytes, summary_chars: int, math: str, jekyll: bool) -> tuple[Any, ...]:
+    from feedkit.posts import kramdown
     from feedkit.posts.markup import math_warnings, measure, render_html, summarize
 
     found: list[Problem] = []
     body = body_of(post, raw, found)
+    found += kramdown.problems(post, body)
     words, minutes = measure(body)
-    html = render_html(body, post.url, post.slug, math)
+    html = render_html(body, post.url, post.slug, math, jekyll=jekyll)
     if math == "mathml":
         found.extend(math_warnings(post, body))
     # A post that is only an image or code still needs some text for readers to see.
@@ -152,11 +154,16 @@ def render_posts(
 ) -> dict[str, Rendered]:
     """Return every post rendered: from the cache when its file is unchanged; the rest
     split with a forked child when there are enough of them to be worth it."""
+    from feedkit.posts.kramdown import jekyll_post
+
     done: dict[str, tuple[Any, ...]] = {}
     todo: list[tuple[str, Post, bytes, str]] = []
+    jekyll: dict[str, bool] = {}  # kramdown's math rule applies
     for shown, post in posts.items():
         raw = read_raw(post)
-        key = cache.render_key(raw, post, cfg.feed.summary_chars, cfg.feed.math) if cache else ""
+        jekyll[shown] = jekyll_post(cfg, post.source)
+        settings = (cfg.feed.summary_chars, cfg.feed.math, jekyll[shown])
+        key = cache.render_key(raw, post, *settings) if cache else ""
         stored = cache.render(key) if cache else None
         if stored is not None:
             done[shown] = stored
@@ -165,7 +172,8 @@ def render_posts(
 
     def render_part(part: list[tuple[str, Post, bytes, str]]) -> list[tuple[Any, ...]]:
         return [
-            _render(post, raw, cfg.feed.summary_chars, cfg.feed.math) for _, post, raw, _ in part
+            _render(post, raw, cfg.feed.summary_chars, cfg.feed.math, jekyll[shown])
+            for shown, post, raw, _ in part
         ]
 
     if len(todo) >= 4 and parallel.cores() >= 2:
