@@ -4,9 +4,13 @@ about at their line, and never reach readers as template text. Through `feedkit 
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import feedparser
@@ -15,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from feedkit.cli import main
 
-from conftest import FIXTURES, NOW_ENV, SITE_TOML
+from conftest import FIXTURES, NOW_ENV, ROOT, SITE_TOML
 
 TEMPLATES = FIXTURES / "templates"
 
@@ -214,3 +218,117 @@ def test_the_render_cache_sees_a_change_to_what_templates_read(tmp_path: Path) -
     first.write_text(first.read_text().replace("title: First steps", "title: First\nslug: one"))
     assert run(site, "build").exit_code == 0
     assert 'href="https://example.com/blog/2024/01/one/"' in entry(site, "Liquid tour")
+
+
+CORPORA = ROOT.parent / "shared" / "corpora"
+_CODE = re.compile(r"<code\b.*?</code>", re.DOTALL)
+
+
+def corpus_site(tmp_path: Path, name: str, base_url: str, inside: str = "") -> Path:
+    """A copy of a real blog from ../shared/corpora, with a minimal feedkit.toml."""
+    corpus = CORPORA / name
+    if not corpus.is_dir():
+        pytest.skip(f"../shared/corpora/{name} is absent")
+    shutil.copytree(corpus, tmp_path / inside if inside else tmp_path, dirs_exist_ok=True)
+    toml = f'title = "{name}"\nbase_url = "{base_url}"\n[feed]\ntag_feeds = true\n'
+    (tmp_path / "feedkit.toml").write_text(toml, encoding="utf-8")
+    return tmp_path
+
+
+def feed_files(site: Path) -> dict[str, bytes]:
+    out = site / "public"
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.suffix in (".xml", ".json") and p.name != "feed.xsl"
+    }
+
+
+def shown_outside_code(feed_json: bytes) -> str:
+    """Return the text of every JSON Feed entry's HTML outside <code>, references read."""
+    items = json.loads(feed_json)["items"]
+    return "".join(html.unescape(_CODE.sub("", item["content_html"])) for item in items)
+
+
+def test_jekyll_docs_posts_all_load_and_no_liquid_reaches_a_feed(tmp_path: Path) -> None:
+    site = corpus_site(tmp_path, "jekyll-docs", "https://jekyllrb.com/", inside="content")
+    check = run(site, "check")
+    assert check.exit_code == 0, check.output
+    assert "OK: 102 posts: 102 published" in check.stdout
+    # The only warnings: three links to the docs' history page, which the corpus lacks.
+    assert check.stderr.count("warning: link: _docs/history.md does not exist") == 3
+    assert "warning" not in check.stderr.replace("warning: link: _docs/history.md", "")
+    assert run(site, "build").exit_code == 0
+    files = feed_files(site)
+    assert len(files) > 3, "tag feeds too"
+    for name, data in files.items():
+        assert b"{%" not in data and b"{{" not in data, name
+        if name.endswith(".json"):
+            text = shown_outside_code(data)
+            assert "{%" not in text and "{{" not in text, name
+
+
+def test_hugo_papermod_builds_and_no_shortcode_reaches_a_feed(tmp_path: Path) -> None:
+    site = corpus_site(tmp_path, "hugo-papermod", "https://adityatelange.github.io/hugo-PaperMod/")
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    files = feed_files(site)
+    assert len(files) > 3, "tag feeds too"
+    for name, data in files.items():
+        assert b"{{" not in data and b"{%" not in data, name
+        if name.endswith(".json"):
+            text = shown_outside_code(data)
+            assert "{{<" not in text and "{{%" not in text, name
+            assert "{{</" not in text and "{{/*" not in text
+
+
+VALIDATE = ROOT.parent / "shared" / "tools" / "validate-feed"
+
+
+def w3c_verdicts(site: Path, base_url: str) -> dict[str, str]:
+    """Return the W3C validator's report of every Atom and RSS feed with a problem."""
+    found = {}
+    for path in sorted((site / "public").rglob("*.xml")):
+        url = base_url + path.relative_to(site / "public").as_posix()
+        done = subprocess.run(
+            [sys.executable, str(VALIDATE), str(path), url], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            found[url] = done.stdout + done.stderr
+    return found
+
+
+@pytest.mark.skipif(not VALIDATE.is_file(), reason="../shared/tools is absent")
+@pytest.mark.parametrize("site_of", [jekyll_site, hugo_site])
+def test_template_fixture_feeds_pass_the_w3c_validator(tmp_path: Path, site_of) -> None:
+    site = site_of(tmp_path)
+    assert run(site, "build").exit_code == 0
+    assert w3c_verdicts(site, "https://example.com/blog/") == {}
+
+
+@pytest.mark.skipif(not VALIDATE.is_file(), reason="../shared/tools is absent")
+def test_jekyll_docs_feeds_pass_the_w3c_validator(tmp_path: Path) -> None:
+    site = corpus_site(tmp_path, "jekyll-docs", "https://jekyllrb.com/", inside="content")
+    assert run(site, "build").exit_code == 0
+    assert w3c_verdicts(site, "https://jekyllrb.com/") == {}
+
+
+def test_the_digest_summarises_the_expanded_post(tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    (site / "content" / "_posts" / "2024-02-01-broken.md").unlink()
+    (site / "content" / "_posts" / "2024-02-20-liquid-tour.md").write_text(
+        "---\ntitle: Liquid tour\n---\n"
+        "Welcome to {{ site.title }}: start with {% post_url 2024-01-10-first-steps %}.\n",
+        encoding="utf-8",
+    )
+    (site / "feedkit.toml").write_text(
+        SITE_TOML + '\n[digest]\nfrom = "Ada Quill <ada@example.org>"\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        main, ["preview", "--text", "--config", str(site / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "Welcome to Example Blog: start with\nhttps://example.com/blog/2024/01/first-steps/.\n"
+        in result.stdout
+    )
