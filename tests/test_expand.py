@@ -87,6 +87,11 @@ def test_jekyll_liquid_is_rendered_into_the_feed(tmp_path: Path) -> None:
     assert "<code>{% post_url name %}</code>" in html
     # include with a parameter, page.* inside it
     assert "Note: Mind the gap (Liquid tour)" in html
+    # capture; Jekyll's filters
+    assert (
+        'Hi from Liquid tour: hello-world, a &amp; b, ["liquid", "jekyll"], '
+        "2024-02-20T00:00:00+01:00."
+    ) in html
 
 
 def test_jekyll_liquid_not_understood_is_warned_at_its_line(tmp_path: Path) -> None:
@@ -119,6 +124,8 @@ HUGO_WARNINGS = (
     "content/posts/unknown.md:7: warning: unknown shortcode 'notice'; left out, its inner "
     "content kept\n"
     "content/posts/unknown.md:11: warning: ref: no post 'no-such-post' in the content folder\n"
+    "content/posts/unknown.md:15: warning: demo.inline: an inline shortcode's Go template is "
+    "not run; its actions are left out\n"
 )
 
 
@@ -143,6 +150,9 @@ def test_hugo_shortcodes_are_rendered_into_the_feed(tmp_path: Path) -> None:
     assert '<a href="https://x.com/GoHugoIO/status/1315233626070503424">' in html
     assert '<a href="https://x.com/GoHugoIO/status/1305090583917203457">' in html
     assert '<a href="https://www.instagram.com/p/BWNjjyYFxVx/">' in html
+    assert 'Inline <img alt="" height="14" src="https://example.com/logo.png" /> image' in html
+    assert '<a href="https://example.org/a.ogg">Liftoff</a>' in html
+    assert '<a href="https://example.org/v.webm">Video</a>' in html
     assert "Hidden <em>details</em>" in html
     # feedparser's own sanitiser drops <details>: read the JSON Feed for it.
     items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
@@ -154,6 +164,7 @@ def test_hugo_shortcodes_are_rendered_into_the_feed(tmp_path: Path) -> None:
     unknown = entry(site, "Unknown shortcodes")
     assert "<p>Self-closing:</p>" in unknown and "Kept inner text." in unknown
     assert "mystery" not in unknown and "notice" not in unknown
+    assert "<p>Inline HTML kept.</p>" in unknown and "demo" not in unknown
 
     assert run(site, "build", "--strict").exit_code == 1
 
