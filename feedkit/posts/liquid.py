@@ -112,6 +112,10 @@ _VARIABLE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 class JekyllEnvironment(Environment):
     """python-liquid with Jekyll's tags and filters; problems are collected, not raised."""
 
+    # A post's loop or output this big is a mistake: a warning, not a build that hangs.
+    loop_iteration_limit = 100_000
+    output_stream_limit = 10_000_000
+
     def __init__(self, site: Mapping[str, Any], lookup: Mapping[str, Resolver]) -> None:
         super().__init__(tolerance=Mode.LAX, strict_filters=True)
         self.site = site
@@ -221,7 +225,7 @@ class JekyllEnvironment(Environment):
         # Said at the include tag, with the place in the include file.
         for i in range(before, len(self.found.problems)):
             source, index, message = self.found.problems[i]
-            if source is text:
+            if source is text and "(_includes/" not in message:
                 line = text.count("\n", 0, index) + 1
                 message = f"{message} (_includes/{name}, line {line})"
             self.found.problems[i] = (node.token.source, node.token.start_index, message)
