@@ -343,3 +343,23 @@ def test_the_digest_summarises_the_expanded_post(tmp_path: Path) -> None:
         "Welcome to Example Blog: start with\nhttps://example.com/blog/2024/01/first-steps/.\n"
         in result.stdout
     )
+
+
+def test_jekyll_posts_dropped_into_a_plain_folder_get_liquid(tmp_path: Path) -> None:
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    posts = tmp_path / "content"
+    shutil.copytree(TEMPLATES / "jekyll" / "_posts", posts)
+    (posts / "2024-02-01-broken.md").unlink()
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    # No _config.yml, _includes/ or _docs/ came along: said, at their lines.
+    assert result.stderr == (
+        "content/2024-02-20-liquid-tour.md:6: warning: Liquid: site.repository is undefined; "
+        "left out\n"
+        "content/2024-02-20-liquid-tour.md:13: warning: link: _docs/guide.md does not exist\n"
+        "content/2024-02-20-liquid-tour.md:23: warning: include: no file 'note.html' in "
+        "_includes/\n"
+    )
+    html = entry(tmp_path, "Liquid tour")
+    assert 'href="https://example.com/blog/2024/01/first-steps/"' in html
+    assert '<code class="language-ruby">puts "{{ not_liquid }}"' in html

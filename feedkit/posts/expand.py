@@ -2,10 +2,11 @@
 (and raw HTML), before Markdown is rendered.
 
 Which syntax applies is the site's: a Jekyll site (a `_posts/` folder or a `_config.yml`)
-gets Liquid; any other gets Hugo's shortcodes, which are `{{<` or `{{%` and never Liquid.
-Elsewhere `{{ … }}` and `{% … %}` are text as written (a post about Jinja shows its
-examples). What is not understood is a `path:line` warning, and its template text never
-reaches readers. A body without `{{` or `{%` costs two substring tests.
+gets Liquid, and so does a Jekyll post dropped into a plain folder (a `2024-01-31-slug.md`
+file with `{%` tags in it); any other gets Hugo's shortcodes, which are `{{<` or `{{%`
+and never Liquid. Elsewhere `{{ … }}` and `{% … %}` are text as written (a post about
+Jinja shows its examples). What is not understood is a `path:line` warning, and its
+template text never reaches readers. A body without `{{` or `{%` costs two substring tests.
 
 `Templates` is made once per run: it knows the site (`site.*`, `_includes/`) and finds the
 posts that `{% post_url %}`, `{% link %}` and `{{< ref >}}` name, only when a post asks.
@@ -28,7 +29,9 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts import fastyaml
+from feedkit.posts.layout import HUGO_CONFIGS, site_markers
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
+from feedkit.posts.postmeta import JEKYLL_NAME
 
 JEKYLL_CONFIG = "_config.yml"
 INCLUDES = "_includes"
@@ -84,6 +87,9 @@ class Templates:
         self.post_of = post_of
         self.jekyll_root = jekyll_folder(cfg)
         self.jekyll = self.jekyll_root is not None or any("/_posts/" in "/" + p for p in self.paths)
+        self.hugo = not self.jekyll and (
+            bool(cfg.main_sections) or any(n in HUGO_CONFIGS for n in site_markers(cfg))
+        )
         self._urls: dict[str, str] = {}
 
     @classmethod
@@ -96,7 +102,11 @@ class Templates:
         """Return `body` without template syntax: understood, or left out and said."""
         if "{{" not in body and "{%" not in body:
             return Expanded(body, (), ())
-        if self.jekyll:
+        if self.jekyll or (
+            not self.hugo
+            and "{%" in body
+            and JEKYLL_NAME.match(posixpath.splitext(posixpath.basename(post.rel_path))[0])
+        ):
             return self._liquid(post, body)
         if "{{<" in body or "{{%" in body:
             return self._shortcodes(post, body)
