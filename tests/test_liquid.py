@@ -23,3 +23,12 @@ def test_a_huge_loop_stops_with_a_warning() -> None:
     text, found = env.render_post("{% for i in (1..100000000) %}x{% endfor %}done", {})
     assert text == "done"
     assert list(lines_of(found)) == [(0, "Liquid: loop iteration limit reached; left out")]
+
+
+def test_a_block_never_closed_is_said_at_its_tag() -> None:
+    env = JekyllEnvironment({}, {})
+    text, found = env.render_post("Intro.\n\n{% for x in page.list %}\n{{ x }}\nThe end.", {})
+    assert text == "Intro.\n\n"
+    assert list(lines_of(found)) == [
+        (2, "Liquid: expected tag endfor, found end of expression; left out")
+    ]

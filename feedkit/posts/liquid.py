@@ -142,21 +142,37 @@ class JekyllEnvironment(Environment):
 
         self.undefined = Missing
         for name in ("post_url", "link", "include"):
-            tag = type(f"{name}_tag", (JekyllTag,), {"name": name})
-            self.add_tag(tag)
+            self.add_tag(type(f"{name}_tag", (JekyllTag,), {"name": name}))
         self.add_tag(HighlightTag)
         for name, func in jekyll_filters(site).items():
             self.add_filter(name, func)
+        # The tags being parsed, innermost last: where a problem found at the end of the
+        # template (a block never closed) is said.
+        self.parsing: list[Token] = []
+        for parser in self.tags.values():
+            setattr(parser, "get_node", self._tracked(parser.get_node))  # noqa: B010
+
+    def _tracked(self, get_node: Callable[[TokenStream], Node]) -> Callable[[TokenStream], Node]:
+        def tracked(stream: TokenStream) -> Node:
+            self.parsing.append(stream.current)
+            try:
+                return get_node(stream)
+            finally:
+                self.parsing.pop()
+
+        return tracked
 
     def error(self, exc: Any, msg: str | None = None, token: Token | None = None) -> None:
         if not isinstance(exc, LiquidError):
             exc = exc(msg, token=token)
         where = exc.token or token
+        if (where is None or where.start_index < 0) and self.parsing:
+            where = self.parsing[-1]
         message = str(exc.args[0]) if exc.args else type(exc).__name__
         if message.startswith("unexpected tag "):
             message = "unknown tag " + message.removeprefix("unexpected tag ")
         message = f"Liquid: {message}; left out"
-        if where is None:
+        if where is None or where.start_index < 0:
             self.found.problems.append(("", 0, message))
         else:
             self.found.problems.append((where.source, where.start_index, message))
