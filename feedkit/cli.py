@@ -263,16 +263,17 @@ def check(config_path: Path, strict: bool) -> None:
     """
     from feedkit.mail.sending import digest_in_use, send_problems
     from feedkit.mail.subscribers import site_subscribers
-    from feedkit.posts.expand import check_templates
-    from feedkit.posts.loader import check_bodies, load_posts, read_body
+    from feedkit.posts.expand import template_checker
+    from feedkit.posts.loader import check_bodies, load_posts
     from feedkit.site.build import plan_build
 
     cfg = _load(config_path)
     now = now_from_env()
     loaded = load_posts(cfg)
     # A build reads only the bodies it shows; check reads them all.
-    body_warnings = check_bodies(loaded.posts)
-    body_warnings += check_templates(cfg, loaded.posts, read_body)
+    # Template warnings of every post, not only the feeds' entries.
+    check_templates, template_warnings = template_checker(cfg, loaded.posts)
+    body_warnings = check_bodies(loaded.posts, check_templates) + tuple(template_warnings)
     plan = plan_build(cfg, now, loaded=loaded)
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
     report(loaded.skipped)  # files that are not posts, each with the reason

@@ -34,6 +34,7 @@ from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 from feedkit.posts.postmeta import JEKYLL_NAME
 
 JEKYLL_CONFIG = "_config.yml"
+_TEMPLATE_START = re.compile(r"\{[{%]")
 INCLUDES = "_includes"
 # What a render read besides its own file: (kind, name, what it found). Kinds: "post_url",
 # "link", "ref" (found: the URL), "include", "config" (found: a hash of the file's bytes).
@@ -100,7 +101,8 @@ class Templates:
 
     def expand(self, post: Post, body: str) -> Expanded:
         """Return `body` without template syntax: understood, or left out and said."""
-        if "{{" not in body and "{%" not in body:
+        # One memchr for "{", then a regex: `"{{" in body` is several times slower.
+        if "{" not in body or _TEMPLATE_START.search(body) is None:
             return Expanded(body, (), ())
         if self.jekyll or (
             not self.hugo
@@ -345,12 +347,11 @@ def shield_braces(html: str) -> str:
     return _BRACE.sub("&#123;", html) if "{" in html else html
 
 
-def check_templates(
-    cfg: Config, posts: Sequence[Post], read: Callable[[Post], str]
-) -> tuple[Problem, ...]:
-    """Return the template warnings of every post (`read` gives a post's body)."""
+def template_checker(
+    cfg: Config, posts: Sequence[Post]
+) -> tuple[Callable[[Post, str], None], list[Problem]]:
+    """Return a function to call with each post and its body, and the list of template
+    warnings it fills."""
     templates = Templates.of_posts(cfg, posts)
     found: list[Problem] = []
-    for post in posts:
-        found.extend(templates.expand(post, read(post)).problems)
-    return tuple(found)
+    return (lambda post, body: found.extend(templates.expand(post, body).problems)), found

@@ -282,13 +282,18 @@ def _key_line(source: Path | str, shown: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
-def check_bodies(posts: Iterable[Post]) -> tuple[Problem, ...]:
-    """Read every post's body; raise listing the ones that are not UTF-8, return warnings."""
+def check_bodies(
+    posts: Iterable[Post], each: Callable[[Post, str], None] | None = None
+) -> tuple[Problem, ...]:
+    """Read every post's body (and hand it to `each`); raise listing the ones that are not
+    UTF-8, return warnings."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for post in posts:
         try:
-            read_body(post, warnings)
+            body = read_body(post, warnings)
+            if each is not None:
+                each(post, body)
         except ContentError as exc:
             problems.extend(exc.problems)
     if problems:
