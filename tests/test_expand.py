@@ -145,6 +145,7 @@ def test_hugo_shortcodes_are_rendered_into_the_feed(tmp_path: Path) -> None:
     assert '<a href="https://vimeo.com/152985022">' in html
     assert 'href="https://example.com/blog/2024/01/first/"' in html  # the post's URL
     assert 'href="https://example.com/blog/2024/01/bundle/"' in html
+    assert 'href="https://example.com/blog/2024/01/first/#top"' in html  # from the post's folder
     assert '<code class="language-go">fmt.Println("{{ .Title }}")' in html
     assert '<a href="https://gist.github.com/spf13/7896402">' in html
     assert '<a href="https://x.com/GoHugoIO/status/1315233626070503424">' in html
@@ -363,3 +364,16 @@ def test_jekyll_posts_dropped_into_a_plain_folder_get_liquid(tmp_path: Path) -> 
     html = entry(tmp_path, "Liquid tour")
     assert 'href="https://example.com/blog/2024/01/first-steps/"' in html
     assert '<code class="language-ruby">puts "{{ not_liquid }}"' in html
+
+
+def test_a_broken_config_yml_is_said_once(tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    (site / "content" / "_config.yml").write_text("title: ok\nrepository: [unclosed\n")
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "content/_config.yml:3: warning: cannot be read (did not find expected ',' or ']'); "
+        "site.* has feedkit.toml's settings only\n"
+    )
+    assert result.stderr.count("_config.yml") == 1
+    assert "Welcome to Example Blog;" in entry(site, "Liquid tour")

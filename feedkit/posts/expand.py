@@ -92,6 +92,7 @@ class Templates:
             bool(cfg.main_sections) or any(n in HUGO_CONFIGS for n in site_markers(cfg))
         )
         self._urls: dict[str, str] = {}
+        self._config_problem: Problem | None = None  # _config.yml cannot be read
 
     @classmethod
     def of_posts(cls, cfg: Config, posts: Sequence[Post]) -> Templates:
@@ -122,12 +123,23 @@ class Templates:
 
     @cached_property
     def _config_yml(self) -> tuple[dict[str, Any], str]:
+        """Return `_config.yml`'s values and a hash of its bytes."""
         if self.jekyll_root is None:
             return {}, ""
+        path = self.jekyll_root / JEKYLL_CONFIG
         try:
-            data = (self.jekyll_root / JEKYLL_CONFIG).read_bytes()
+            data = path.read_bytes()
             values = fastyaml.load(data.decode("utf-8"))
-        except (OSError, ValueError, fastyaml.yaml.YAMLError):
+        except (OSError, ValueError, fastyaml.yaml.YAMLError) as exc:
+            mark = getattr(exc, "problem_mark", None)
+            shown = os.path.relpath(path, self.cfg.root).replace(os.sep, "/")
+            reason = str(getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc)
+            self._config_problem = Problem(
+                shown,
+                mark.line + 1 if mark is not None else 0,
+                f"cannot be read ({reason}); site.* has feedkit.toml's settings only",
+                warning=True,
+            )
             return {}, "unreadable"
         found = hashlib.sha256(data).hexdigest()
         return (values if isinstance(values, dict) else {}), found
@@ -169,6 +181,8 @@ class Templates:
             Problem(post.rel_path, post.body_line + line, message, warning=True)
             for line, message in sorted(lines_of(found), key=lambda found: found[0])
         )
+        if self._config_problem is not None:
+            problems = (self._config_problem, *problems)
         reads = [("config", JEKYLL_CONFIG, self._config_yml[1])]
         reads += [(kind, name, self._read(kind, name)[0]) for kind, name in found.reads]
         return Expanded(text, problems, tuple(dict.fromkeys(reads)))
@@ -179,17 +193,26 @@ class Templates:
         from feedkit.posts.shortcodes import expand_shortcodes
 
         here = posixpath.dirname(self._content_rel(post.rel_path))
-        result = expand_shortcodes(body, lambda target: self._read("ref", target, here)[:2])
+
+        def from_here(target: str) -> str:
+            # "../other" is relative to the post's folder: kept as seen from the content
+            # folder, so the cache can look it up again.
+            if not target.startswith("."):
+                return target
+            return posixpath.normpath(posixpath.join(here, target))
+
+        result = expand_shortcodes(body, lambda target: self._read("ref", from_here(target))[:2])
         problems = tuple(
             Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
             for at, msg in result.problems
         )
-        reads = tuple((k, n, self._read(k, n, here)[0]) for k, n in dict.fromkeys(result.reads))
+        targets = dict.fromkeys(from_here(name) for _, name in result.reads)
+        reads = tuple(("ref", name, self._read("ref", name)[0]) for name in targets)
         return Expanded(result.text, problems, reads)
 
     # -- what tags look up --------------------------------------------------------------------
 
-    def _read(self, kind: str, name: str, here: str = "") -> tuple[str, str]:
+    def _read(self, kind: str, name: str) -> tuple[str, str]:
         """Return (what `kind` `name` gives, the problem with it or "")."""
         if kind == "config":
             return self._config_yml[1], ""
@@ -202,7 +225,7 @@ class Templates:
             return self._url(shown), ""
         if kind == "link":
             return self._link(name)
-        return self._ref(name, here)
+        return self._ref(name)
 
     @cached_property
     def _content_prefix(self) -> str:
@@ -260,11 +283,10 @@ class Templates:
             return url, f"link: {name} does not exist"
         return url, ""
 
-    def _ref(self, target: str, here: str) -> tuple[str, str]:
+    def _ref(self, target: str) -> tuple[str, str]:
         path, hash_, anchor = target.partition("#")
         path = path.strip()
-        key = posixpath.normpath(posixpath.join(here, path)) if path.startswith(".") else path
-        key = key.strip("/")
+        key = path.strip("/")
         index = self._by_content_path
         shown = index.get(key)
         if shown is None and key and "/" not in key:
