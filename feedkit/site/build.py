@@ -169,7 +169,7 @@ def render_posts(
         raw = read_raw(post)
         key = cache.render_key(raw, post, cfg.feed.summary_chars) if cache else ""
         stored = cache.render(key) if cache else None
-        if stored is not None and templates.current(stored[5]):
+        if stored is not None and len(stored) == 6 and templates.current(stored[5]):
             done[shown] = stored
         else:
             todo.append((shown, post, raw, key))
