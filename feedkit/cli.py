@@ -129,8 +129,9 @@ def _load(config_path: Path) -> Config:
 @click.option(
     "--no-cache", is_flag=True, help="Read and render everything afresh; save a fresh cache."
 )
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @error_boundary
-def build(config_path: Path, drafts: bool, no_cache: bool) -> None:
+def build(config_path: Path, drafts: bool, no_cache: bool, strict: bool) -> None:
     """Write the Atom, RSS and JSON feeds ([feed] atom, rss, json) to the output folder."""
     # A build makes hundreds of thousands of small tuples and frees them all at exit: the
     # cycle collector would scan them again and again for nothing (about a tenth of the
@@ -138,7 +139,7 @@ def build(config_path: Path, drafts: bool, no_cache: bool) -> None:
     thresholds = gc.get_threshold()
     gc.set_threshold(200_000, 50, 100)
     try:
-        _build(config_path, drafts, no_cache)
+        _build(config_path, drafts, no_cache, strict)
     finally:
         gc.set_threshold(*thresholds)
 
@@ -174,7 +175,7 @@ def run() -> None:
     main()
 
 
-def _build(config_path: Path, drafts: bool, no_cache: bool) -> None:
+def _build(config_path: Path, drafts: bool, no_cache: bool, strict: bool = False) -> None:
     from feedkit.site.build import build_site
 
     cfg = _load(config_path)
@@ -194,6 +195,9 @@ def _build(config_path: Path, drafts: bool, no_cache: bool) -> None:
             f"Built {len(plan.files)} files in {out}/ ({len(changed)} changed) from "
             + _counts(plan)
         )
+    if strict and plan.warnings:
+        click.echo(f"error: {len(plan.warnings)} warning(s) and --strict is on", err=True)
+        sys.exit(1)
     QuickExit.now()  # before this frame's objects are freed one by one
 
 
@@ -259,6 +263,7 @@ def check(config_path: Path, strict: bool) -> None:
     """
     from feedkit.mail.sending import digest_in_use, send_problems
     from feedkit.mail.subscribers import site_subscribers
+    from feedkit.posts.expand import template_checker
     from feedkit.posts.loader import check_bodies, load_posts
     from feedkit.site.build import plan_build
 
@@ -266,7 +271,10 @@ def check(config_path: Path, strict: bool) -> None:
     now = now_from_env()
     loaded = load_posts(cfg)
     # A build reads only the bodies it shows; check reads them all.
-    body_warnings = check_bodies(loaded.posts, cfg.feed.math)
+    # Template warnings of every post, not only the feeds' entries.
+    expand_templates, template_warnings = template_checker(cfg, loaded.posts)
+    body_warnings = check_bodies(loaded.posts, cfg.feed.math, expand_templates)
+    body_warnings += tuple(template_warnings)
     plan = plan_build(cfg, now, loaded=loaded)
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
     report(loaded.skipped)  # files that are not posts, each with the reason

@@ -197,8 +197,9 @@ def test_config_change_invalidates_the_cache(site: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.stderr == (
-        "note: build cache thrown away: the settings in feedkit.toml changed, or a Hugo or "
-        "Pelican configuration beside the content folder came or went\n"
+        "note: build cache thrown away: the settings in feedkit.toml changed, a Hugo or "
+        "Pelican configuration beside the content folder came or went, or _config.yml or "
+        "_includes/ changed\n"
     )
     assert b"<title>Renamed</title>" in (site / "public" / "atom.xml").read_bytes()
     assert_same_as_uncached(site)

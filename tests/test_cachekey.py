@@ -38,6 +38,7 @@ def test_the_first_folder_on_the_path_that_has_a_library_gives_its_version(
         "nh3": "none",
         "python-frontmatter": "2.0",
         "PyYAML": "6.0.2",
+        "python-liquid": "none",
         "feedgen": "1.1.dev0",
         "lxml": "none",
     }

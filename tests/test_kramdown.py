@@ -15,10 +15,9 @@ from feedkit.cli import main
 from feedkit.posts import kramdown
 from feedkit.posts.markup import render_html, summarize
 
-from conftest import NOW_ENV, ROOT, SITE_TOML, MakeSite
+from conftest import NOW_ENV, SITE_TOML, MakeSite
 
 BASE = "https://example.com/blog/post/"
-CORPUS = ROOT.parent / "shared" / "corpora" / "jekyll-docs"
 
 
 def html(body: str, jekyll: bool = False, math_form: str = "source") -> str:
@@ -256,28 +255,6 @@ def test_kramdown_fixture_through_feedkit_build(make_site: MakeSite) -> None:
     item = json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"][0]
     assert "{:" not in _outside_code(item["content_html"])
     assert "{:" not in item["summary"].replace("{: .kept}", "")
-
-
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpora is absent")
-def test_jekyll_docs_corpus_feeds_hold_no_kramdown_syntax(make_site: MakeSite) -> None:
-    cfg = make_site(toml=SITE_TOML)
-    content = cfg.content_path
-    for path in CORPUS.rglob("*"):
-        if path.is_file():
-            target = content / path.relative_to(CORPUS)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes())
-    result = CliRunner().invoke(
-        main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
-    )
-    assert result.exit_code == 0, result.output
-    feeds = sorted(p for p in cfg.output_path.rglob("*.xml"))
-    assert len(feeds) > 2, "the site's feeds and its tag feeds"
-    for feed in feeds:
-        for entry in feedparser.parse(feed.read_bytes()).entries:
-            content = entry.content[0].value if "content" in entry else entry.description
-            assert "{:" not in _outside_code(content), (feed, entry.link)
-            assert "{:" not in entry.summary, (feed, entry.link)
 
 
 def test_jekyll_post_is_known_by_its_folder_or_config(make_site: MakeSite) -> None:

@@ -38,6 +38,7 @@ from feedkit.mail.wire import (
     text_tokens,
 )
 from feedkit.models import Post
+from feedkit.posts.expand import Templates
 from feedkit.posts.loader import read_body
 from feedkit.posts.markup import measure, summarize
 
@@ -78,9 +79,11 @@ def new_posts(public: Sequence[Post], known_ids: set[str]) -> list[Post]:
     return [p for p in public if p.id not in known_ids]
 
 
-def snapshot(post: Post, cfg: Config) -> PostSnapshot:
+def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> PostSnapshot:
     """Return what a digest shows of `post`: frozen, so a resumed digest is the same digest."""
-    body = read_body(post)
+    if templates is None:
+        templates = Templates.of_posts(cfg, [post])
+    body = templates.expand(post, read_body(post)).text
     return PostSnapshot(
         id=post.id,
         title=post.title,
@@ -100,9 +103,16 @@ def digest_id(posts: Sequence[PostSnapshot], created: datetime) -> str:
 
 
 def make_record(
-    posts: Sequence[Post], cfg: Config, created: datetime, slot: str | None = None
+    posts: Sequence[Post],
+    cfg: Config,
+    created: datetime,
+    slot: str | None = None,
+    *,
+    among: Sequence[Post] = (),
 ) -> DigestRecord:
-    snaps = tuple(snapshot(p, cfg) for p in posts)
+    """Return the digest of `posts`; their templates may link to any post in `among`."""
+    templates = Templates.of_posts(cfg, [*among, *posts])
+    snaps = tuple(snapshot(p, cfg, templates) for p in posts)
     return DigestRecord(digest_id(snaps, created), created, slot, snaps)
 
 

@@ -149,7 +149,7 @@ def run_digest(
             )
 
         if plan.new and not resume_only and not should_stop():
-            record = make_record(plan.new, cfg, now, slot)
+            record = make_record(plan.new, cfg, now, slot, among=public)
             state.create_digest(record, [Recipient(s.key, s.name) for s in subscribers])
             outcome = DigestOutcome(record.id, len(record.posts), resumed=False)
             report.digests.append(outcome)
@@ -317,10 +317,10 @@ def next_record(
             return record, f"unfinished digest {record.id}"
     plan = plan_run(state, public)
     if plan.new:
-        return make_record(plan.new, cfg, now), f"{len(plan.new)} new post(s)"
+        return make_record(plan.new, cfg, now, among=public), f"{len(plan.new)} new post(s)"
     if not public:
         raise FeedkitError("there are no published posts to put in a digest")
-    return make_record(public[:sample], cfg, now), (
+    return make_record(public[:sample], cfg, now, among=public), (
         f"no new posts, so a sample of the newest {min(sample, len(public))}"
     )
 
@@ -374,7 +374,7 @@ def dry_run_report(
             f"{len(readers)} reader(s) not yet served."
         )
     if plan.new:
-        record = make_record(plan.new, cfg, now)
+        record = make_record(plan.new, cfg, now, among=public)
         rendered = renderer.render(record)
         lines.append(
             f"Would send a new digest of {len(plan.new)} post(s) to "

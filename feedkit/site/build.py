@@ -21,6 +21,7 @@ from feedkit.atomicfile import replace_together, write_atomically
 from feedkit.config import XSL_NAME, Config
 from feedkit.errors import OutputError, Problem
 from feedkit.models import Post, RenderedPost
+from feedkit.posts.expand import Templates, jekyll_folder, shield_braces
 from feedkit.posts.loader import LoadResult, Progress, body_of, load_posts, read_raw
 from feedkit.posts.postmeta import TAGS_MERGED, tag_slug
 
@@ -120,42 +121,61 @@ def choose_feeds(
     return feeds, len(visible)
 
 
-# What rendering a post gives: the rendered post and the warnings found in its body.
-Rendered = tuple[RenderedPost, tuple[Problem, ...]]
+# What rendering a post gives: the rendered post, the warnings found in its body, and
+# whether its templates read another post's URL.
+Rendered = tuple[RenderedPost, tuple[Problem, ...], bool]
+# The cache's record of the feed entries whose templates read other posts' URLs.
+READS_POSTS = "reads_posts"
+RENDER_WARNINGS = "render_warnings"  # the cache's record of the feed entries' warnings
 
 
-def _render(post: Post, raw: bytes, summary_chars: int, math: str, jekyll: bool) -> tuple[Any, ...]:
+def _render(
+    post: Post, raw: bytes, summary_chars: int, math: str, jekyll: bool, templates: Templates
+) -> tuple[Any, ...]:
     from feedkit.posts import kramdown
     from feedkit.posts.markup import math_warnings, measure, render_html, summarize
 
     found: list[Problem] = []
-    body = body_of(post, raw, found)
+    expanded = templates.expand(post, body_of(post, raw, found))
+    body = expanded.text
+    found.extend(expanded.problems)
     found += kramdown.problems(post, body)
     words, minutes = measure(body)
-    html = render_html(body, post.url, post.slug, math, jekyll=jekyll)
+    html = shield_braces(render_html(body, post.url, post.slug, math, jekyll=jekyll))
     if math == "mathml":
         found.extend(math_warnings(post, body))
     # A post that is only an image or code still needs some text for readers to see.
     summary = summarize(body, post.summary, summary_chars) or post.title
-    return (html, summary, words, minutes, tuple(found))
+    return (html, summary, words, minutes, tuple(found), expanded.reads)
 
 
-def load_renderers() -> None:
-    """Import the Markdown renderer and feedgen ahead of use (while a child parses)."""
+def load_renderers(cfg: Config | None = None) -> None:
+    """Import the Markdown renderer and feedgen ahead of use (while a child parses), and
+    Liquid for a Jekyll site (python-liquid takes about 0.1 s to import)."""
     from feedkit.posts import markup
     from feedkit.site import feeds
 
     markup.markdown()
     del feeds
+    if cfg is not None and (jekyll_folder(cfg) or (cfg.content_path / "_posts").is_dir()):
+        from feedkit.posts import liquid
+
+        del liquid
 
 
 def render_posts(
-    posts: Mapping[str, Post], cfg: Config, cache: BuildCache | None = None
+    posts: Mapping[str, Post],
+    cfg: Config,
+    cache: BuildCache | None = None,
+    templates: Templates | None = None,
 ) -> dict[str, Rendered]:
-    """Return every post rendered: from the cache when its file is unchanged; the rest
-    split with a forked child when there are enough of them to be worth it."""
+    """Return every post rendered: from the cache when its file is unchanged and what its
+    templates read is as it was; the rest split with a forked child when there are enough
+    of them to be worth it."""
     from feedkit.posts.kramdown import jekyll_post
 
+    if templates is None:
+        templates = Templates(cfg, posts, posts.__getitem__)
     done: dict[str, tuple[Any, ...]] = {}
     todo: list[tuple[str, Post, bytes, str]] = []
     jekyll: dict[str, bool] = {}  # kramdown's math rule applies
@@ -165,14 +185,15 @@ def render_posts(
         settings = (cfg.feed.summary_chars, cfg.feed.math, jekyll[shown])
         key = cache.render_key(raw, post, *settings) if cache else ""
         stored = cache.render(key) if cache else None
-        if stored is not None:
+        if stored is not None and len(stored) == 6 and templates.current(stored[5]):
             done[shown] = stored
         else:
             todo.append((shown, post, raw, key))
 
     def render_part(part: list[tuple[str, Post, bytes, str]]) -> list[tuple[Any, ...]]:
+        chars, math = cfg.feed.summary_chars, cfg.feed.math
         return [
-            _render(post, raw, cfg.feed.summary_chars, cfg.feed.math, jekyll[shown])
+            _render(post, raw, chars, math, jekyll[shown], templates)
             for shown, post, raw, _ in part
         ]
 
@@ -200,8 +221,9 @@ def render_posts(
             cache.remember_render(key, value)
     out: dict[str, Rendered] = {}
     for shown, post in posts.items():
-        html, summary, words, minutes, found = done[shown]
-        out[shown] = (RenderedPost(post, html, summary, words, minutes), tuple(found))
+        html, summary, words, minutes, found, reads = done[shown]
+        reads_posts = any(kind in ("post_url", "link", "ref") for kind, _, _ in reads)
+        out[shown] = (RenderedPost(post, html, summary, words, minutes), tuple(found), reads_posts)
     return out
 
 
@@ -261,7 +283,7 @@ def plan_build(
         scan = cache.scan(cfg)
         if cache.unchanged(scan, cutoff, drafts, cfg.output_path):
             return _unchanged_plan(cache.state, scan)
-        refreshed = cache.refresh(cfg, scan, progress, meanwhile=load_renderers)
+        refreshed = cache.refresh(cfg, scan, progress, meanwhile=partial(load_renderers, cfg))
         choices = [
             Choice(shown, row[PUBLISHED], row[SLUG], row[DRAFT], row[TAGS], row[EXPIRES])
             for shown, row in refreshed.rows.items()
@@ -308,11 +330,19 @@ def plan_build(
     members = {shown for feed in feeds for shown in feed.members}
     if (
         cache is not None
-        # A member read again in this build may have changed without its status changing.
+        # A member read again in this build may have changed without its status changing;
+        # so may a post whose URL a member's template reads.
         and not members & fresh
+        and not (fresh and members & set(cache.state.get(READS_POSTS) or ()))
         and cache.outputs_current(signature, cfg.output_path)
     ):
-        return plan(files={}, reused=True, rendered=0, warnings=tuple(warnings))
+        # The feed entries' template warnings, as the build that rendered them found them.
+        earlier = [
+            Problem(p, n, m, warning=True) for p, n, m in cache.state.get(RENDER_WARNINGS) or ()
+        ]
+        return plan(
+            files={}, reused=True, rendered=0, warnings=tuple(dict.fromkeys(warnings + earlier))
+        )
 
     from feedkit.site.feeds import (
         FeedInfo,
@@ -326,9 +356,14 @@ def plan_build(
         progress(f"rendering up to {sum(len(f.members) for f in feeds):,} feed entries")
     # A post in several feeds is rendered once.
     members_in_order = list(dict.fromkeys(shown for feed in feeds for shown in feed.members))
-    results = render_posts({shown: full_post(shown) for shown in members_in_order}, cfg, cache)
+    templates = Templates(cfg, [c.shown for c in choices], full_post)
+    results = render_posts(
+        {shown: full_post(shown) for shown in members_in_order}, cfg, cache, templates
+    )
     rendered = {shown: result[0] for shown, result in results.items()}
+    summary[READS_POSTS] = sorted(shown for shown, result in results.items() if result[2])
     render_warnings = [w for result in results.values() for w in result[1]]
+    summary[RENDER_WARNINGS] = [(w.path, w.line, w.message) for w in render_warnings]
     files: dict[str, bytes] = {XSL_NAME: xsl_stylesheet()}
     main_entries: list[RenderedPost] = []
     for feed in feeds:
@@ -369,7 +404,12 @@ def _unchanged_plan(state: dict[str, Any], scan: Scan) -> BuildPlan:
         drafts=drafts,
         scheduled=scheduled,
         rendered=0,
-        warnings=tuple(Problem(p, n, m, warning=True) for p, n, m in state["warnings"]),
+        warnings=tuple(
+            dict.fromkeys(
+                Problem(p, n, m, warning=True)
+                for p, n, m in [*state["warnings"], *(state.get(RENDER_WARNINGS) or ())]
+            )
+        ),
         signature=state["signature"],
         scan=scan,
     )

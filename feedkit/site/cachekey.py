@@ -35,12 +35,13 @@ CACHE_FORMAT = 5  # the layout of the cache's files
 RACY_NS = 2_000_000_000  # a status changed this shortly before it was taken is not trusted
 
 # The distributions whose code turns posts into feed bytes: Markdown, the HTML sanitiser,
-# front matter (and the YAML under it), and feedgen with lxml serializing.
+# front matter (and the YAML under it), Jekyll's Liquid, and feedgen with lxml serializing.
 LIBRARIES = (
     "pyromark",
     "nh3",
     "python-frontmatter",
     "PyYAML",
+    "python-liquid",
     "feedgen",
     "lxml",
 )
@@ -220,11 +221,13 @@ def changes(before: dict[str, str]) -> list[str]:
 
 def config_hash(cfg: Config) -> str:
     """Return a hash of everything in the config that changes what a build makes: the
-    settings, and the Hugo or Pelican configuration files whose presence decides which
-    files are posts."""
+    settings, the Hugo or Pelican configuration files whose presence decides which files
+    are posts, and the files templates read besides posts (`_config.yml`, `_includes/`)."""
+    from feedkit.posts.expand import template_inputs
     from feedkit.posts.layout import site_markers
 
-    return hashlib.sha256(repr((cfg, site_markers(cfg))).encode()).hexdigest()
+    made_from = (cfg, site_markers(cfg), template_inputs(cfg))
+    return hashlib.sha256(repr(made_from).encode()).hexdigest()
 
 
 def cache_key(config: str) -> str:
@@ -246,7 +249,7 @@ def why_not_used(stored: dict[str, Any] | None, config: str) -> str:
         return ", ".join(changed)
     if stored.get("config") != config:
         return (
-            "the settings in feedkit.toml changed, or a Hugo or Pelican configuration "
-            "beside the content folder came or went"
+            "the settings in feedkit.toml changed, a Hugo or Pelican configuration "
+            "beside the content folder came or went, or _config.yml or _includes/ changed"
         )
     return "it was written for another build"

@@ -40,11 +40,17 @@ def _stylesheet_pi(cfg: Config) -> bytes:
     return f'<?xml-stylesheet type="text/xsl" href="{href}"?>\n'.encode()
 
 
+# A `{` that opens `{{` or `{%`: template syntax to a site that runs feeds through its own
+# templates. Feed HTML has it as `&#123;` already (feedkit.posts.expand.shield_braces);
+# what is left (XHTML content, titles) is written as the same character reference in XML.
+_TEMPLATE_BRACE = re.compile(rb"\{(?=[{%])")
+
+
 def _with_stylesheet(xml: bytes, cfg: Config) -> bytes:
     head, sep, rest = xml.partition(b"?>\n")
     if not head.startswith(b"<?xml") or not sep:
         raise AssertionError("feedgen output lost its XML declaration")
-    return head + sep + _stylesheet_pi(cfg) + rest
+    return head + sep + _stylesheet_pi(cfg) + _TEMPLATE_BRACE.sub(b"&#123;", rest)
 
 
 def distinct_updated(posts: Sequence[RenderedPost]) -> list[RenderedPost]:

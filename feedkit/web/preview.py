@@ -32,6 +32,7 @@ from feedkit.mail.sending import next_record
 from feedkit.mail.state import State
 from feedkit.mail.wire import html_sent_size, wire_bytes
 from feedkit.models import Post
+from feedkit.posts.expand import Templates
 from feedkit.posts.loader import LoadResult, load_posts, public_posts, read_body
 from feedkit.posts.markup import measure
 from feedkit.site.build import plan_build
@@ -103,9 +104,9 @@ _PAGE = jinja2.Environment(
 )
 
 
-def reading_minutes(post: Post) -> int | str:
+def reading_minutes(post: Post, templates: Templates) -> int | str:
     try:
-        return measure(read_body(post))[1]
+        return measure(templates.expand(post, read_body(post)).text)[1]
     except FeedkitError:
         return "?"  # the problem itself is listed on the page
 
@@ -132,6 +133,7 @@ def render_page(cfg: Config, now: datetime) -> str:
     except FeedkitError as exc:
         digest_error = str(exc)
     posts = []
+    templates = Templates.of_posts(cfg, loaded.posts)
     for post in loaded.posts:
         status = "draft" if post.draft else "scheduled" if post.published > now else ""
         posts.append(
@@ -140,7 +142,8 @@ def render_page(cfg: Config, now: datetime) -> str:
                 "url": post.url,
                 "status": status,
                 "path": post.rel_path,
-                "line": f"{format_day(post.published, cfg)} | {reading_minutes(post)} min read | "
+                "line": f"{format_day(post.published, cfg)} | "
+                f"{reading_minutes(post, templates)} min read | "
                 f"{join_names([a.name for a in post.authors])}",
             }
         )

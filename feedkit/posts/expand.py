@@ -1,0 +1,385 @@
+"""The template stage: a post body with Jekyll Liquid or Hugo shortcodes → plain Markdown
+(and raw HTML), before Markdown is rendered.
+
+Which syntax applies is the site's: a Jekyll site (a `_posts/` folder or a `_config.yml`)
+gets Liquid, and so does a Jekyll post dropped into a plain folder (a `2024-01-31-slug.md`
+file with `{%` tags in it); any other gets Hugo's shortcodes, which are `{{<` or `{{%`
+and never Liquid. Elsewhere `{{ … }}` and `{% … %}` are text as written (a post about
+Jinja shows its examples). What is not understood is a `path:line` warning, and its
+template text never reaches readers. A body without `{{` or `{%` costs two substring tests.
+
+`Templates` is made once per run: it knows the site (`site.*`, `_includes/`) and finds the
+posts that `{% post_url %}`, `{% link %}` and `{{< ref >}}` name, only when a post asks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from feedkit.config import Config
+from feedkit.errors import Problem
+from feedkit.models import Post
+from feedkit.posts import fastyaml
+from feedkit.posts.layout import HUGO_CONFIGS, site_markers
+from feedkit.posts.postfile import MARKDOWN_SUFFIXES
+from feedkit.posts.postmeta import JEKYLL_NAME
+
+JEKYLL_CONFIG = "_config.yml"
+_TEMPLATE_START = re.compile(r"\{[{%]")
+INCLUDES = "_includes"
+# What a render read besides its own file: (kind, name, what it found). Kinds: "post_url",
+# "link", "ref" (found: the URL), "include", "config" (found: a hash of the file's bytes).
+Read = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Expanded:
+    text: str  # the body as plain Markdown
+    problems: tuple[Problem, ...]  # warnings, at their lines in the post file
+    reads: tuple[Read, ...]  # what the result depends on besides the post
+
+
+def jekyll_folder(cfg: Config) -> Path | None:
+    """Return the folder of the Jekyll site's `_config.yml` (the content folder, the one
+    above it, or feedkit.toml's), None when there is none."""
+    for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
+        if (folder / JEKYLL_CONFIG).is_file():
+            return folder
+    return None
+
+
+def template_inputs(cfg: Config) -> str:
+    """Return a hash of the files expansion reads besides posts (`_config.yml`, every file
+    in `_includes/`): the build cache keys on it, so a change there renders afresh."""
+    folder = jekyll_folder(cfg)
+    if folder is None and not (cfg.content_path / INCLUDES).is_dir():
+        return ""
+    digest = hashlib.sha256()
+    for base in dict.fromkeys(x for x in (folder, cfg.content_path) if x is not None):
+        paths = [base / JEKYLL_CONFIG]
+        for dirpath, _, names in os.walk(base / INCLUDES):
+            paths += [Path(dirpath) / name for name in names]
+        for path in sorted(paths):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            digest.update(b"%s\0%d\0" % (str(path).encode("utf-8", "surrogateescape"), len(data)))
+            digest.update(data)
+    return digest.hexdigest()
+
+
+class Templates:
+    """What expanding templates needs of the whole site, found once per run."""
+
+    def __init__(self, cfg: Config, paths: Iterable[str], post_of: Callable[[str], Post]) -> None:
+        """`paths`: every post as shown in messages; `post_of` gives the Post of one."""
+        self.cfg = cfg
+        self.paths = list(paths)
+        self.post_of = post_of
+        self.jekyll_root = jekyll_folder(cfg)
+        self.jekyll = self.jekyll_root is not None or any("/_posts/" in "/" + p for p in self.paths)
+        self.hugo = not self.jekyll and (
+            bool(cfg.main_sections) or any(n in HUGO_CONFIGS for n in site_markers(cfg))
+        )
+        self._urls: dict[str, str] = {}
+        self._config_problem: Problem | None = None  # _config.yml cannot be read
+
+    @classmethod
+    def of_posts(cls, cfg: Config, posts: Sequence[Post]) -> Templates:
+        """Return the Templates of a run that has every post loaded."""
+        by_path = {p.rel_path: p for p in posts}
+        return cls(cfg, by_path, by_path.__getitem__)
+
+    def expand(self, post: Post, body: str) -> Expanded:
+        """Return `body` without template syntax: understood, or left out and said."""
+        # One memchr for "{", then a regex: `"{{" in body` is several times slower.
+        if "{" not in body or _TEMPLATE_START.search(body) is None:
+            return Expanded(body, (), ())
+        if self.jekyll or (
+            not self.hugo
+            and "{%" in body
+            and JEKYLL_NAME.match(posixpath.splitext(posixpath.basename(post.rel_path))[0])
+        ):
+            return self._liquid(post, body)
+        if "{{<" in body or "{{%" in body:
+            return self._shortcodes(post, body)
+        return Expanded(body, (), ())  # text as written: a post about Jinja or Go templates
+
+    def current(self, reads: Iterable[Read]) -> bool:
+        """Return True when each thing a render read is still what it found."""
+        return all(self._read(kind, name)[0] == found for kind, name, found in reads)
+
+    # -- Liquid -------------------------------------------------------------------------
+
+    @cached_property
+    def _config_yml(self) -> tuple[dict[str, Any], str]:
+        """Return `_config.yml`'s values and a hash of its bytes."""
+        if self.jekyll_root is None:
+            return {}, ""
+        path = self.jekyll_root / JEKYLL_CONFIG
+        try:
+            data = path.read_bytes()
+            values = fastyaml.load(data.decode("utf-8"))
+        except (OSError, ValueError, fastyaml.yaml.YAMLError) as exc:
+            mark = getattr(exc, "problem_mark", None)
+            shown = os.path.relpath(path, self.cfg.root).replace(os.sep, "/")
+            reason = str(getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc)
+            self._config_problem = Problem(
+                shown,
+                mark.line + 1 if mark is not None else 0,
+                f"cannot be read ({reason}); site.* has feedkit.toml's settings only",
+                warning=True,
+            )
+            return {}, "unreadable"
+        found = hashlib.sha256(data).hexdigest()
+        return (values if isinstance(values, dict) else {}), found
+
+    @cached_property
+    def site(self) -> dict[str, Any]:
+        """Return `site.*`: the blog's `_config.yml`, with feedkit.toml's settings on top."""
+        cfg = self.cfg
+        parts = urlsplit(cfg.base_url)
+        return {
+            **self._config_yml[0],
+            "title": cfg.title,
+            "description": cfg.description,
+            "url": f"{parts.scheme}://{parts.netloc}",
+            "baseurl": parts.path.rstrip("/"),
+            "base_url": cfg.base_url,
+            "lang": cfg.language,
+            "language": cfg.language,
+            "timezone": str(cfg.timezone),
+            "author": {"name": cfg.author.name, "email": cfg.author.email or ""},
+        }
+
+    @cached_property
+    def _liquid_env(self) -> Any:
+        from feedkit.posts.liquid import JekyllEnvironment
+
+        def resolver(kind: str) -> Callable[[str], tuple[str, str]]:
+            return lambda name: self._read(kind, name)[:2]
+
+        return JekyllEnvironment(
+            self.site, {k: resolver(k) for k in ("post_url", "link", "include")}
+        )
+
+    def _liquid(self, post: Post, body: str) -> Expanded:
+        from feedkit.posts.liquid import lines_of
+
+        text, found = self._liquid_env.render_post(body, page_of(post))
+        problems = tuple(
+            Problem(post.rel_path, post.body_line + line, message, warning=True)
+            for line, message in sorted(lines_of(found), key=lambda found: found[0])
+        )
+        if self._config_problem is not None:
+            problems = (self._config_problem, *problems)
+        reads = [("config", JEKYLL_CONFIG, self._config_yml[1])]
+        reads += [(kind, name, self._read(kind, name)[0]) for kind, name in found.reads]
+        return Expanded(text, problems, tuple(dict.fromkeys(reads)))
+
+    # -- shortcodes -----------------------------------------------------------------------
+
+    def _shortcodes(self, post: Post, body: str) -> Expanded:
+        from feedkit.posts.shortcodes import expand_shortcodes
+
+        here = posixpath.dirname(self._content_rel(post.rel_path))
+
+        def from_here(target: str) -> str:
+            # "../other" is relative to the post's folder: kept as seen from the content
+            # folder, so the cache can look it up again.
+            if not target.startswith("."):
+                return target
+            return posixpath.normpath(posixpath.join(here, target))
+
+        result = expand_shortcodes(body, lambda target: self._read("ref", from_here(target))[:2])
+        problems = tuple(
+            Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
+            for at, msg in result.problems
+        )
+        targets = dict.fromkeys(from_here(name) for _, name in result.reads)
+        reads = tuple(("ref", name, self._read("ref", name)[0]) for name in targets)
+        return Expanded(result.text, problems, reads)
+
+    # -- what tags look up --------------------------------------------------------------------
+
+    def _read(self, kind: str, name: str) -> tuple[str, str]:
+        """Return (what `kind` `name` gives, the problem with it or "")."""
+        if kind == "config":
+            return self._config_yml[1], ""
+        if kind == "include":
+            return self._include(name)
+        if kind == "post_url":
+            shown = self._by_stem.get(name.strip("/"))
+            if shown is None:
+                return "", f"post_url: no post {name!r} in _posts/"
+            return self._url(shown), ""
+        if kind == "link":
+            return self._link(name)
+        return self._ref(name)
+
+    @cached_property
+    def _content_prefix(self) -> str:
+        rel = os.path.relpath(self.cfg.content_path, self.cfg.root).replace(os.sep, "/")
+        return "" if rel == "." else rel + "/"
+
+    def _content_rel(self, shown: str) -> str:
+        prefix = self._content_prefix
+        return shown[len(prefix) :] if shown.startswith(prefix) else shown
+
+    @cached_property
+    def _by_stem(self) -> dict[str, str]:
+        """Jekyll names (`2020-01-02-title`, or `folder/2020-01-02-title`) → post."""
+        found: dict[str, str] = {}
+        for shown in self.paths:
+            stem = posixpath.splitext(shown)[0]
+            before, _, after = stem.rpartition("/_posts/")
+            name = after if before or stem.startswith("_posts/") else posixpath.basename(stem)
+            found.setdefault(posixpath.basename(name), shown)
+            found.setdefault(name, shown)
+        return found
+
+    @cached_property
+    def _by_content_path(self) -> dict[str, str]:
+        """Paths in the content folder, with and without the suffix, and a bundle's folder
+        (`posts/x/index.md` → `posts/x`) → post."""
+        found: dict[str, str] = {}
+        for shown in self.paths:
+            rel = self._content_rel(shown)
+            stem = posixpath.splitext(rel)[0]
+            found.setdefault(rel, shown)
+            found.setdefault(stem, shown)
+            if posixpath.basename(stem) in ("index", "_index"):
+                found.setdefault(posixpath.dirname(stem), shown)
+        return found
+
+    @cached_property
+    def _by_file(self) -> dict[str, str]:
+        return {os.path.normpath(self.cfg.root / shown): shown for shown in self.paths}
+
+    def _url(self, shown: str) -> str:
+        url = self._urls.get(shown)
+        if url is None:
+            url = self._urls[shown] = self.post_of(shown).url
+        return url
+
+    def _link(self, name: str) -> tuple[str, str]:
+        root = self.jekyll_root or self.cfg.content_path
+        target = os.path.normpath(root / name)
+        shown = self._by_file.get(target)
+        if shown is not None:
+            return self._url(shown), ""
+        url = _jekyll_page_url(name, self._config_yml[0], self.site)
+        if not os.path.isfile(target):
+            return url, f"link: {name} does not exist"
+        return url, ""
+
+    def _ref(self, target: str) -> tuple[str, str]:
+        path, hash_, anchor = target.partition("#")
+        path = path.strip()
+        key = path.strip("/")
+        index = self._by_content_path
+        shown = index.get(key)
+        if shown is None and key and "/" not in key:
+            # Hugo also finds a page by its file name alone, when only one has it.
+            named = [
+                s for p, s in index.items() if posixpath.basename(posixpath.splitext(p)[0]) == key
+            ]
+            shown = named[0] if len(set(named)) == 1 else None
+        if shown is None:
+            if not path and anchor:
+                return hash_ + anchor, ""
+            return "", f"no post {target!r} in the content folder"
+        return self._url(shown) + hash_ + anchor, ""
+
+    def _include(self, name: str) -> tuple[str, str]:
+        bases = [b for b in (self.jekyll_root, self.cfg.content_path) if b is not None]
+        for base in dict.fromkeys(bases):
+            folder = (base / INCLUDES).resolve()
+            path = (folder / name).resolve()
+            if not path.is_relative_to(folder):
+                return "", f"include: {name} is outside {INCLUDES}/"
+            try:
+                return path.read_text(encoding="utf-8"), ""
+            except (OSError, UnicodeDecodeError):
+                continue
+        return "", f"include: no file {name!r} in {INCLUDES}/"
+
+
+def page_of(post: Post) -> dict[str, Any]:
+    """Return `page.*` for Liquid: the post's front matter as Jekyll gives it."""
+    return {
+        **post.extra,
+        "title": post.title,
+        "date": post.published,
+        "last_modified_at": post.updated,
+        "url": urlsplit(post.url).path,
+        "id": post.id,
+        "slug": post.slug,
+        "tags": list(post.tags),
+        "categories": list(post.extra.get("categories") or post.tags),
+        "path": post.rel_path,
+        "name": posixpath.basename(post.rel_path),
+        "excerpt": post.summary or "",
+        "author": ", ".join(a.name for a in post.authors),
+        "draft": post.draft,
+    }
+
+
+def _jekyll_page_url(name: str, config: Mapping[str, Any], site: Mapping[str, Any]) -> str:
+    """Return the URL Jekyll gives a page or a collection's document at `name`."""
+    stem, suffix = posixpath.splitext(name.strip("/"))
+    first, _, rest = stem.partition("/")
+    collections = config.get("collections")
+    if first.startswith("_") and isinstance(collections, Mapping):
+        options = collections.get(first[1:])
+        permalink = options.get("permalink") if isinstance(options, Mapping) else None
+        if isinstance(permalink, str):
+            path = (
+                permalink.replace(":collection", first[1:])
+                .replace(":path", rest)
+                .replace(":name", posixpath.basename(rest))
+                .replace(":output_ext", ".html")
+            )
+            return site["url"] + site["baseurl"] + path
+    if suffix in MARKDOWN_SUFFIXES or suffix == ".html":
+        stem += "" if posixpath.basename(stem) == "index" else ".html"
+        stem = stem.removesuffix("index")
+    else:
+        stem += suffix
+    return site["url"] + site["baseurl"] + "/" + stem
+
+
+_BRACE = re.compile(r"\{(?=[{%])")
+
+
+def shield_braces(html: str) -> str:
+    """Return feed HTML with the `{` of every `{{` and `{%` left in it (shown as text by a
+    raw block, an escaped shortcode or a code example) written `&#123;`: readers see the
+    same text, and a site that puts the feed through its own templates cannot run it."""
+    return _BRACE.sub("&#123;", html) if "{" in html else html
+
+
+def template_checker(
+    cfg: Config, posts: Sequence[Post]
+) -> tuple[Callable[[Post, str], str], list[Problem]]:
+    """Return a function that gives a post's body with its templates expanded, and the list
+    of template warnings it fills."""
+    templates = Templates.of_posts(cfg, posts)
+    found: list[Problem] = []
+
+    def expand(post: Post, body: str) -> str:
+        expanded = templates.expand(post, body)
+        found.extend(expanded.problems)
+        return expanded.text
+
+    return expand, found

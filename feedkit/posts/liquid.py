@@ -1,0 +1,328 @@
+"""Jekyll's Liquid, through python-liquid: its logic and filters, and Jekyll's own tags and
+filters on top (`post_url`, `link`, `highlight`, `include` with parameters, `relative_url`…).
+
+A post body goes in, Markdown with raw HTML comes out, and every tag, filter or variable
+that is not understood is a problem found at its line, never text left for readers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime
+from io import StringIO
+from typing import Any, TextIO
+from urllib.parse import quote, quote_plus
+
+from liquid import Environment, Mode, RenderContext, Undefined
+from liquid.ast import Node
+from liquid.exceptions import LiquidError, LiquidSyntaxError
+from liquid.stream import TokenStream
+from liquid.tag import Tag
+from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
+
+# What a tag asks of the site: a post by Jekyll name, a page by path, an include's text.
+# Each answers (value, problem): a problem is a message for the post's line, "" when none.
+Resolver = Callable[[str], tuple[str, str]]
+
+
+class Found:
+    """The problems and reads of one render: (source, index in it, message) and the
+    (kind, name) of every post, page or include a tag looked up."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, int, str]] = []
+        self.reads: list[tuple[str, str]] = []
+
+
+class JekyllTag(Tag):
+    """A tag whose markup Jekyll reads itself (not a Liquid expression)."""
+
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token = stream.eat(TOKEN_TAG)
+        markup = stream.current.value if stream.current.kind == TOKEN_EXPRESSION else ""
+        return JekyllNode(token, self.name, markup.strip())
+
+
+class JekyllNode(Node):
+    __slots__ = ("name", "markup")
+
+    def __init__(self, token: Token, name: str, markup: str) -> None:
+        super().__init__(token)
+        self.name = name
+        self.markup = markup
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        env = context.env
+        assert isinstance(env, JekyllEnvironment)
+        return buffer.write(env.run_tag(self, context))
+
+
+class HighlightTag(Tag):
+    """`{% highlight lang [linenos] %}…{% endhighlight %}`: a fenced code block, its text
+    taken as written (Jekyll 4 reads it like `raw`)."""
+
+    name = "highlight"
+    end = "endhighlight"
+
+    def parse(self, stream: TokenStream) -> Node:
+        token = stream.eat(TOKEN_TAG)
+        markup = stream.current.value if stream.current.kind == TOKEN_EXPRESSION else ""
+        source = token.source
+        start = source.find("%}", token.start_index) + 2
+        while not (stream.current.kind == TOKEN_TAG and stream.current.value == self.end):
+            if stream.current.kind == TOKEN_EOF:
+                raise LiquidSyntaxError("highlight tag was never closed", token=token)
+            next(stream)
+        stop = source.rfind("{%", 0, stream.current.start_index)
+        words = markup.split()
+        env = self.env
+        code = env.highlighted.get(start) if isinstance(env, JekyllEnvironment) else None
+        return HighlightNode(token, words[0] if words else "", code or source[start:stop])
+
+
+class HighlightNode(Node):
+    __slots__ = ("lang", "code")
+
+    def __init__(self, token: Token, lang: str, code: str) -> None:
+        super().__init__(token)
+        self.lang = lang
+        self.code = code
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        code = self.code.strip("\n")
+        longest = max((len(m) for m in re.findall(r"`{3,}", code)), default=2)
+        fence = "`" * (longest + 1)
+        return buffer.write(f"\n{fence}{self.lang}\n{code}\n{fence}\n")
+
+
+_HIGHLIGHT = re.compile(
+    r"(?P<open>\{%-?\s*highlight\b.*?%\})(?P<code>.*?)(?P<close>\{%-?\s*endhighlight\s*-?%\})",
+    re.DOTALL,
+)
+_PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w.\[\]-]+))""")
+_VARIABLE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
+
+
+class JekyllEnvironment(Environment):
+    """python-liquid with Jekyll's tags and filters; problems are collected, not raised."""
+
+    # A post's loop or output this big is a mistake: a warning, not a build that hangs.
+    loop_iteration_limit = 100_000
+    output_stream_limit = 10_000_000
+
+    def __init__(self, site: Mapping[str, Any], lookup: Mapping[str, Resolver]) -> None:
+        super().__init__(tolerance=Mode.LAX, strict_filters=True)
+        self.site = site
+        self.lookup = lookup  # "post_url", "link", "include" → its resolver
+        self.found = Found()
+        self.highlighted: dict[int, str] = {}  # a highlight block's code, by where it starts
+        found_of = lambda: self.found  # noqa: E731
+
+        class Missing(Undefined):
+            """An undefined variable: shown as nothing, and said."""
+
+            __slots__ = ()
+
+            def __str__(self) -> str:
+                if self.token is not None:
+                    found_of().problems.append(
+                        (
+                            self.token.source,
+                            self.token.start_index,
+                            f"Liquid: {self.hint or self.name + ' is undefined'}; left out",
+                        )
+                    )
+                return ""
+
+        self.undefined = Missing
+        for name in ("post_url", "link", "include"):
+            self.add_tag(type(f"{name}_tag", (JekyllTag,), {"name": name}))
+        self.add_tag(HighlightTag)
+        for name, func in jekyll_filters(site).items():
+            self.add_filter(name, func)
+        # The tags being parsed, innermost last: where a problem found at the end of the
+        # template (a block never closed) is said.
+        self.parsing: list[Token] = []
+        for parser in self.tags.values():
+            setattr(parser, "get_node", self._tracked(parser.get_node))  # noqa: B010
+
+    def _tracked(self, get_node: Callable[[TokenStream], Node]) -> Callable[[TokenStream], Node]:
+        def tracked(stream: TokenStream) -> Node:
+            self.parsing.append(stream.current)
+            try:
+                return get_node(stream)
+            finally:
+                self.parsing.pop()
+
+        return tracked
+
+    def error(self, exc: Any, msg: str | None = None, token: Token | None = None) -> None:
+        if not isinstance(exc, LiquidError):
+            exc = exc(msg, token=token)
+        where = exc.token or token
+        if (where is None or where.start_index < 0) and self.parsing:
+            where = self.parsing[-1]
+        message = str(exc.args[0]) if exc.args else type(exc).__name__
+        if message.startswith("unexpected tag "):
+            message = "unknown tag " + message.removeprefix("unexpected tag ")
+        message = f"Liquid: {message}; left out"
+        if where is None or where.start_index < 0:
+            self.found.problems.append(("", 0, message))
+        else:
+            self.found.problems.append((where.source, where.start_index, message))
+
+    def render_post(self, source: str, page: Mapping[str, Any]) -> tuple[str, Found]:
+        """Return `source` rendered for `page`, and what was found on the way."""
+        self.found = Found()
+        self.highlighted = {}
+        if "highlight" in source:
+            source = _HIGHLIGHT.sub(self._hide_code, source)
+        for _ in range(100):
+            try:
+                template = self.from_string(source, globals={"site": self.site, "page": page})
+            except LiquidError as exc:
+                # The lexer stops at a `{{` or `{%` it cannot read to its end: said, and
+                # read again without it, so the rest of the post is kept.
+                self.error(exc)
+                at = exc.token.start_index if exc.token else -1
+                if source[at : at + 2] not in ("{{", "{%"):
+                    break
+                source = source[:at] + source[at + 2 :]
+                continue
+            return template.render(), self.found
+        return "", self.found
+
+    def _hide_code(self, match: re.Match[str]) -> str:
+        # The code is kept aside and blanked for the lexer (lines and places kept): Jekyll
+        # reads a highlight block as written, where the lexer would take `{% comment %}`.
+        self.highlighted[match.end("open")] = match["code"]
+        return match["open"] + re.sub(r"[^\n]", " ", match["code"]) + match["close"]
+
+    def run_tag(self, node: JekyllNode, context: RenderContext) -> str:
+        markup = _VARIABLE.sub(lambda m: str(_value(context, m[1])), node.markup)
+        if node.name == "include":
+            return self._include(node, markup, context)
+        target = markup.split()[0] if markup.split() else ""
+        self.found.reads.append((node.name, target))
+        value, problem = self.lookup[node.name](target)
+        if problem:
+            self.found.problems.append((node.token.source, node.token.start_index, problem))
+        return value
+
+    def _include(self, node: JekyllNode, markup: str, context: RenderContext) -> str:
+        name, _, rest = markup.partition(" ")
+        self.found.reads.append(("include", name))
+        text, problem = self.lookup["include"](name)
+        if problem:
+            self.found.problems.append((node.token.source, node.token.start_index, problem))
+            return ""
+        params = {
+            m[1]: m[2] if m[2] is not None else m[3] if m[3] is not None else _value(context, m[4])
+            for m in _PARAM.finditer(rest)
+        }
+        buffer = StringIO()
+        before = len(self.found.problems)
+        try:
+            template = self.from_string(text, name=name)
+            with context.extend({"include": params}):
+                for child in template.nodes:
+                    try:
+                        child.render(context, buffer)
+                    except LiquidError as exc:
+                        self.error(exc, token=child.token)
+        except LiquidError as exc:
+            self.error(exc)
+        # Said at the include tag, with the place in the include file.
+        for i in range(before, len(self.found.problems)):
+            source, index, message = self.found.problems[i]
+            if source is text and "(_includes/" not in message:
+                line = text.count("\n", 0, index) + 1
+                message = f"{message} (_includes/{name}, line {line})"
+            self.found.problems[i] = (node.token.source, node.token.start_index, message)
+        return buffer.getvalue()
+
+
+def _value(context: RenderContext, path: str) -> object:
+    parts: list[object] = [int(p) if p.isdigit() else p for p in path.split(".")]
+    return context.get(parts, token=None, default="")
+
+
+def jekyll_filters(site: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
+    """Return Jekyll's own filters, on top of Liquid's standard ones."""
+    url = str(site.get("url") or "").rstrip("/")
+    baseurl = str(site.get("baseurl") or "").rstrip("/")
+
+    def relative_url(value: object) -> str:
+        text = str(value)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", text, re.IGNORECASE):
+            return text
+        return baseurl + "/" + text.lstrip("/") if text else baseurl + "/"
+
+    def absolute_url(value: object) -> str:
+        text = str(value)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", text, re.IGNORECASE):
+            return text
+        return url + relative_url(text)
+
+    def slugify(value: object, mode: str = "default") -> str:
+        text = str(value)
+        if mode == "latin":
+            text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        if mode == "raw":
+            return re.sub(r"\s+", "-", text).strip("-").lower()
+        if mode == "pretty":
+            return re.sub(r"[^\w._~!$&'()+,;=@-]+", "-", text).strip("-").lower()
+        return re.sub(r"[^\w-]+", "-", text).strip("-").lower()
+
+    def date_to_xmlschema(value: object) -> str:
+        return value.isoformat() if isinstance(value, date | datetime) else str(value)
+
+    def date_to_string(value: object) -> str:
+        return f"{value.day:02d} {value:%b %Y}" if isinstance(value, date) else str(value)
+
+    def date_to_long_string(value: object) -> str:
+        return f"{value.day:02d} {value:%B %Y}" if isinstance(value, date) else str(value)
+
+    def array_to_sentence_string(value: object, connector: str = "and") -> str:
+        items = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+        if len(items) <= 2:
+            return f" {connector} ".join(items)
+        return ", ".join(items[:-1]) + f", {connector} " + items[-1]
+
+    def where(value: object, key: str, expected: object) -> list[Any]:
+        items = value if isinstance(value, list | tuple) else []
+        return [i for i in items if isinstance(i, Mapping) and str(i.get(key)) == str(expected)]
+
+    return {
+        "relative_url": relative_url,
+        "absolute_url": absolute_url,
+        "slugify": slugify,
+        # The body goes on to the Markdown renderer: Markdown text is what it wants.
+        "markdownify": str,
+        "jsonify": lambda value: json.dumps(value, default=str, ensure_ascii=False),
+        "xml_escape": lambda value: html.escape(str(value)),
+        "cgi_escape": lambda value: quote_plus(str(value)),
+        "uri_escape": lambda value: quote(str(value), safe="/:?#[]@!$&'()*+,;=%"),
+        "number_of_words": lambda value: len(str(value).split()),
+        "normalize_whitespace": lambda value: " ".join(str(value).split()),
+        "smartify": str,
+        "date_to_xmlschema": date_to_xmlschema,
+        "date_to_rfc822": lambda value: f"{value:%a, %d %b %Y %H:%M:%S %z}",
+        "date_to_string": date_to_string,
+        "date_to_long_string": date_to_long_string,
+        "array_to_sentence_string": array_to_sentence_string,
+        "where": where,
+    }
+
+
+def lines_of(found: Found) -> Iterator[tuple[int, str]]:
+    """Yield (0-based line in the post, message) for each problem found; a problem with
+    no place (the whole template) at its first line."""
+    for text, index, message in found.problems:
+        yield (text.count("\n", 0, index) if text else 0), message

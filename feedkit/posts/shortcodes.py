@@ -1,0 +1,218 @@
+"""Hugo shortcodes → Markdown and raw HTML: Hugo's own (`figure`, `youtube`, `ref`, …), the
+obvious ones of the PaperMod theme, and `{{</* … */>}}` escapes as the literal text.
+
+Paired (`{{< name >}}…{{< /name >}}`), self-closing (`{{< name />}}`), `{{% … %}}` alike;
+named or positional parameters. A shortcode not understood is a problem at its line, and
+only its inner content (if any) reaches readers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+
+# {{< name params >}}, {{% /name %}}, {{< name />}}, {{</* escaped */>}}
+_TAG = re.compile(
+    r"\{\{(?P<d>(?P<angle><)|%)(?P<esc>/\*)?\s*(?P<close>/)?\s*(?P<name>[\w.-]+)"
+    r"(?P<params>(?:\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[^\"`])*?)"
+    r"(?P<self>/)?\s*(?P<esc_end>\*/)?(?(angle)>|%)\}\}",
+    re.DOTALL,
+)
+_PARAM = re.compile(r"""(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)""")
+_GO_ACTION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+PAIRED_OPEN = "{{<"  # the quick test: a body without it or "{{%" has no shortcode
+
+# Resolves a ref/relref target ("posts/x.md#part") to (absolute URL, problem or "").
+RefResolver = Callable[[str], tuple[str, str]]
+
+
+@dataclass
+class Expansion:
+    text: str
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (index in body, message)
+    reads: list[tuple[str, str]] = field(default_factory=list)  # ("ref", target)
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: list[str]
+    named: dict[str, str]
+
+    def get(self, key: str, position: int | None = None) -> str:
+        if key in self.named:
+            return self.named[key]
+        if position is not None and position < len(self.args):
+            return self.args[position]
+        return ""
+
+
+def _params(text: str) -> tuple[list[str], dict[str, str]]:
+    args: list[str] = []
+    named: dict[str, str] = {}
+    for m in _PARAM.finditer(text):
+        value = m[2]
+        if value[0] == '"':
+            value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        elif value[0] == "`":
+            value = value[1:-1]
+        if m[1]:
+            named[m[1]] = value
+        else:
+            args.append(value)
+    return args, named
+
+
+def expand_shortcodes(body: str, resolve: RefResolver) -> Expansion:
+    """Return `body` with every shortcode replaced by what it means, and the problems."""
+    tags = list(_TAG.finditer(body))
+    out = Expansion("")
+    out.text = _expand(body, tags, 0, len(tags), 0, len(body), resolve, out)
+    return out
+
+
+def _closing(tags: list[re.Match[str]], i: int, stop: int) -> int:
+    """Return the index of the tag that closes tags[i], -1 when none does."""
+    name, depth = tags[i]["name"], 0
+    for j in range(i + 1, stop):
+        tag = tags[j]
+        if tag["esc"] or tag["name"] != name or tag["self"]:
+            continue
+        if not tag["close"]:
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            return j
+    return -1
+
+
+def _expand(
+    body: str,
+    tags: list[re.Match[str]],
+    first: int,
+    stop: int,
+    start: int,
+    end: int,
+    resolve: RefResolver,
+    out: Expansion,
+) -> str:
+    parts: list[str] = []
+    pos, i = start, first
+    while i < stop:
+        tag = tags[i]
+        parts.append(body[pos : tag.start()])
+        pos, i = tag.end(), i + 1
+        if tag["esc"]:  # {{</* x */>}} is how a post shows the shortcode itself
+            close = "/" if tag["close"] else ""
+            params = tag["params"].rstrip()
+            left, right = ("<", ">") if tag["angle"] else ("%", "%")
+            parts.append(f"{{{{{left} {close}{tag['name']}{params} {right}}}}}")
+            continue
+        if tag["close"]:
+            out.problems.append((tag.start(), f"{tag['name']}: closing shortcode never opened"))
+            continue
+        inner: str | None = None
+        if not tag["self"]:
+            j = _closing(tags, i - 1, stop)
+            if j >= 0:
+                inner = _expand(body, tags, i, j, tag.end(), tags[j].start(), resolve, out)
+                pos, i = tags[j].end(), j + 1
+        args, named = _params(tag["params"])
+        parts.append(_shortcode(Call(tag["name"], args, named), inner, tag.start(), resolve, out))
+    parts.append(body[pos:end])
+    return "".join(parts)
+
+
+def _link(url: str, text: str) -> str:
+    return f'<a href="{escape(url)}">{escape(text)}</a>'
+
+
+def _fenced(lang: str, code: str) -> str:
+    code = code.strip("\n")
+    longest = max((len(m) for m in re.findall(r"`{3,}", code)), default=2)
+    fence = "`" * (longest + 1)
+    return f"\n{fence}{lang}\n{code}\n{fence}\n"
+
+
+def _figure(call: Call) -> str:
+    attrs = [f'src="{escape(call.get("src", 0))}"', f'alt="{escape(call.get("alt"))}"']
+    attrs += [f'{k}="{escape(call.get(k))}"' for k in ("width", "height", "title") if call.get(k)]
+    img = f"<img {' '.join(attrs)}>"
+    if call.get("link"):
+        img = f'<a href="{escape(call.get("link"))}">{img}</a>'
+    caption = [escape(call.get(k)) for k in ("title", "caption", "attr") if call.get(k)]
+    figcaption = f"<figcaption>{' '.join(caption)}</figcaption>" if caption else ""
+    return f"\n<figure>{img}{figcaption}</figure>\n"
+
+
+def _embed_link(call: Call) -> str:
+    name = call.name
+    if name == "youtube":
+        video = call.get("id", 0)
+        return _link(
+            f"https://www.youtube.com/watch?v={video}", call.get("title") or "YouTube video"
+        )
+    if name == "vimeo":
+        video = call.get("id", 0)
+        return _link(f"https://vimeo.com/{video}", call.get("title") or "Vimeo video")
+    if name == "gist":
+        user, gist, file = call.get("user", 0), call.get("id", 1), call.get("file", 2)
+        anchor = "#file-" + re.sub(r"[^\w-]", "-", file).lower() if file else ""
+        return _link(f"https://gist.github.com/{user}/{gist}{anchor}", f"Gist {file or gist}")
+    if name in ("tweet", "x", "twitter"):
+        user, post = call.get("user"), call.get("id", 0)
+        return _link(f"https://x.com/{user or 'i'}/status/{post}", "Post on X")
+    if name == "instagram":
+        return _link(f"https://www.instagram.com/p/{call.get('id', 0)}/", "Instagram post")
+    # PaperMod's audio and video players: a link to the file, as feeds show embeds.
+    kind = "Audio" if name == "audio" else "Video"
+    return _link(call.get("src", 0), call.get("caption") or call.get("title") or kind)
+
+
+EMBEDS = {"youtube", "vimeo", "gist", "tweet", "x", "twitter", "instagram", "audio", "video"}
+
+
+def _shortcode(call: Call, inner: str | None, at: int, resolve: RefResolver, out: Expansion) -> str:
+    name = call.name
+    if name in EMBEDS:
+        return _embed_link(call)
+    if name == "figure":
+        return _figure(call)
+    if name in ("ref", "relref"):
+        target = call.get("path", 0)
+        out.reads.append(("ref", target))
+        url, problem = resolve(target)
+        if problem:
+            out.problems.append((at, f"{name}: {problem}"))
+        return url
+    if name == "highlight":
+        return _fenced(call.get("lang", 0), inner or "")
+    if name == "collapse":  # PaperMod: a summary line that opens to the inner content
+        from feedkit.posts.markup import plain_text
+
+        summary = escape(plain_text(call.get("summary")) or "Details")
+        opened = " open" if call.get("openByDefault") == "true" else ""
+        return f"\n<details{opened}><summary>{summary}</summary>\n\n{inner or ''}\n\n</details>\n"
+    if name == "inTextImg":  # PaperMod: an image in the line of text
+        height = call.get("height")
+        size = f' height="{escape(height)}"' if height else ""
+        return f'<img src="{escape(call.get("url", 0))}" alt="{escape(call.get("alt"))}"{size}>'
+    if name.endswith(".inline") and inner is not None:
+        # Hugo's inline shortcode: its inner text is a Go template, which is not run here.
+        if _GO_ACTION.search(inner):
+            out.problems.append(
+                (
+                    at,
+                    f"{name}: an inline shortcode's Go template is not run; "
+                    "its actions are left out",
+                )
+            )
+        return _GO_ACTION.sub("", inner)
+    if inner is None:
+        out.problems.append((at, f"unknown shortcode {name!r}; left out"))
+        return ""
+    out.problems.append((at, f"unknown shortcode {name!r}; left out, its inner content kept"))
+    return inner

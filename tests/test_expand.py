@@ -1,0 +1,308 @@
+"""Template syntax in posts: Jekyll's Liquid and Hugo's shortcodes are understood or warned
+about at their line, and never reach readers as template text. Through `feedkit build` and
+`feedkit check` on the repository's fixture sites (tests/fixtures/templates/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner, Result
+
+from feedkit.cli import main
+
+from conftest import FIXTURES, NOW_ENV, ROOT, SITE_TOML
+
+TEMPLATES = FIXTURES / "templates"
+
+
+def jekyll_site(tmp_path: Path, toml: str = SITE_TOML) -> Path:
+    """A Jekyll blog (with its _config.yml, _includes/, _posts/) as the content folder."""
+    shutil.copytree(TEMPLATES / "jekyll", tmp_path / "content")
+    (tmp_path / "feedkit.toml").write_text(toml, encoding="utf-8")
+    return tmp_path
+
+
+def hugo_site(tmp_path: Path, toml: str = SITE_TOML) -> Path:
+    """A Hugo site: hugo.toml beside content/."""
+    shutil.copytree(TEMPLATES / "hugo", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "feedkit.toml").write_text(toml, encoding="utf-8")
+    return tmp_path
+
+
+def run(site: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--config", str(site / "feedkit.toml")], env=NOW_ENV)
+
+
+def entry(site: Path, title: str) -> str:
+    """Return the HTML of the Atom entry with this title, as a feed reader gets it (with
+    `&#123;` read as the `{` it is)."""
+    feed = feedparser.parse((site / "public" / "atom.xml").read_bytes())
+    (found,) = [e for e in feed.entries if e.title == title]
+    return str(found.content[0].value).replace("&#123;", "{")
+
+
+JEKYLL_WARNINGS = (
+    "content/_posts/2024-02-01-broken.md:4: warning: Liquid: unknown tag 'youtube'; left out\n"
+    "content/_posts/2024-02-01-broken.md:6: warning: Liquid: unknown filter 'frobnicate'; "
+    "left out\n"
+    "content/_posts/2024-02-01-broken.md:8: warning: include: no file 'missing.html' in "
+    "_includes/\n"
+    "content/_posts/2024-02-01-broken.md:10: warning: post_url: no post "
+    "'1999-01-01-nowhere' in _posts/\n"
+    "content/_posts/2024-02-01-broken.md:12: warning: Liquid: page.no_such_key is undefined; "
+    "left out\n"
+    "content/_posts/2024-02-01-broken.md:14: warning: Liquid: expected '}}', found end of "
+    "file; left out\n"
+)
+
+
+def test_jekyll_liquid_is_rendered_into_the_feed(tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    raw = (site / "public" / "atom.xml").read_bytes()
+    assert b"{{" not in raw and b"{%" not in raw
+    html = entry(site, "Liquid tour")
+    # site.* from feedkit.toml over _config.yml, and _config.yml's own keys
+    assert "Welcome to Example Blog; the code is at" in html
+    assert 'href="https://github.com/example/fixture"' in html
+    # assign, split, for, if
+    assert "<p>Version 1.0</p>" in html and "<p>Version 2.0 (latest)</p>" in html
+    # post_url, link (a collection's document), relative_url, absolute_url
+    assert 'href="https://example.com/blog/2024/01/first-steps/"' in html
+    assert 'href="https://example.com/blog/docs/guide/"' in html
+    assert 'src="https://example.com/blog/assets/logo.png"' in html
+    assert 'href="https://example.com/blog/"' in html
+    # highlight: a code block in its language, its text as written; raw: as written
+    assert '<code class="language-ruby">puts "{{ not_liquid }}" if x {% comment %}' in html
+    assert "<code>{% post_url name %}</code>" in html
+    # include with a parameter, page.* inside it
+    assert "Note: Mind the gap (Liquid tour)" in html
+    # capture; Jekyll's filters
+    assert (
+        'Hi from Liquid tour: hello-world, a &amp; b, ["liquid", "jekyll"], '
+        "2024-02-20T00:00:00+01:00."
+    ) in html
+
+
+def test_jekyll_liquid_not_understood_is_warned_at_its_line(tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == JEKYLL_WARNINGS
+    html = entry(site, "Broken templates")
+    assert "<p>An unknown tag:</p>" in html
+    assert "<p>An undefined variable:</p>" in html
+    assert "Text after an unclosed tag:  oops" in html  # the rest of the post is kept
+    assert "youtube" not in html and "frobnicate" not in html
+
+    strict = run(site, "build", "--strict")
+    assert strict.exit_code == 1
+    assert strict.stderr == JEKYLL_WARNINGS + "error: 6 warning(s) and --strict is on\n"
+
+
+def test_check_warns_about_templates_in_every_post(tmp_path: Path) -> None:
+    # One entry a feed: the broken post is not in it, check reads it all the same.
+    site = jekyll_site(tmp_path, SITE_TOML.replace("[feed]", "[feed]\nlimit = 1"))
+    result = run(site, "check")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(JEKYLL_WARNINGS)
+    assert run(site, "check", "--strict").exit_code == 1
+
+
+HUGO_WARNINGS = (
+    "content/posts/unknown.md:5: warning: unknown shortcode 'mystery'; left out\n"
+    "content/posts/unknown.md:7: warning: unknown shortcode 'notice'; left out, its inner "
+    "content kept\n"
+    "content/posts/unknown.md:11: warning: ref: no post 'no-such-post' in the content folder\n"
+    "content/posts/unknown.md:15: warning: demo.inline: an inline shortcode's Go template is "
+    "not run; its actions are left out\n"
+)
+
+
+def test_hugo_shortcodes_are_rendered_into_the_feed(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == HUGO_WARNINGS
+    raw = (site / "public" / "atom.xml").read_bytes()
+    assert b"{{<" not in raw and b"{{%" not in raw and b"{{" not in raw
+    html = entry(site, "Every shortcode")
+    assert (
+        '<figure><img alt="A cat" src="https://example.com/images/cat.jpg" />'
+        "<figcaption>The cat</figcaption></figure>"
+    ) in html
+    assert '<a href="https://www.youtube.com/watch?v=hjD9jTi_DQ4">' in html
+    assert '<a href="https://vimeo.com/152985022">' in html
+    assert 'href="https://example.com/blog/2024/01/first/"' in html  # the post's URL
+    assert 'href="https://example.com/blog/2024/01/bundle/"' in html
+    assert 'href="https://example.com/blog/2024/01/first/#top"' in html  # from the post's folder
+    assert '<code class="language-go">fmt.Println("{{ .Title }}")' in html
+    assert '<a href="https://gist.github.com/spf13/7896402">' in html
+    assert '<a href="https://x.com/GoHugoIO/status/1315233626070503424">' in html
+    assert '<a href="https://x.com/GoHugoIO/status/1305090583917203457">' in html
+    assert '<a href="https://www.instagram.com/p/BWNjjyYFxVx/">' in html
+    assert 'Inline <img alt="" height="14" src="https://example.com/logo.png" /> image' in html
+    assert '<a href="https://example.org/a.ogg">Liftoff</a>' in html
+    assert '<a href="https://example.org/v.webm">Video</a>' in html
+    assert "Hidden <em>details</em>" in html
+    # feedparser's own sanitiser drops <details>: read the JSON Feed for it.
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    (shortcodes,) = [item for item in items if item["title"] == "Every shortcode"]
+    assert "<details><summary>More</summary>\n<p>Hidden" in shortcodes["content_html"]
+    # The escape shows the shortcode itself, as text.
+    assert '<code class="language-md">{{&lt; figure src="cat.jpg" &gt;}}' in html
+
+    unknown = entry(site, "Unknown shortcodes")
+    assert "<p>Self-closing:</p>" in unknown and "Kept inner text." in unknown
+    assert "mystery" not in unknown and "notice" not in unknown
+    assert "<p>Inline HTML kept.</p>" in unknown and "demo" not in unknown
+
+    assert run(site, "build", "--strict").exit_code == 1
+
+
+def test_a_plain_site_shows_liquid_like_text_as_written(tmp_path: Path) -> None:
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "jinja.md").write_text(
+        "---\ntitle: Jinja\ndate: 2024-01-01\n---\nWrite `{{ name }}` and `{% if x %}`.\n",
+        encoding="utf-8",
+    )
+    result = run(tmp_path, "build", "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    html = entry(tmp_path, "Jinja")
+    assert "<code>{{ name }}</code> and <code>{% if x %}</code>" in html
+
+
+@pytest.mark.parametrize("site_of", [jekyll_site, hugo_site])
+def test_template_warnings_stay_on_a_build_from_the_cache(tmp_path: Path, site_of) -> None:
+    site = site_of(tmp_path)
+    first = run(site, "build")
+    again = run(site, "build")
+    assert again.exit_code == 0
+    assert again.stderr == first.stderr != ""
+    assert run(site, "build", "--strict").exit_code == 1
+
+
+def settle(site: Path) -> None:
+    """Make the content's files look written a while ago: the build cache trusts only
+    settled files."""
+    for path in (site / "content").rglob("*"):
+        if path.is_file():
+            st = path.stat()
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 60 * 1_000_000_000))
+
+
+def test_the_render_cache_sees_a_change_to_what_templates_read(tmp_path: Path) -> None:
+    # One entry a feed (the tour): the post it links to is no feed entry, so only what the
+    # tour's templates read tells the cache that the tour must be rendered again.
+    site = jekyll_site(tmp_path, SITE_TOML.replace("[feed]", "[feed]\nlimit = 1"))
+    content = site / "content"
+    settle(site)
+    assert run(site, "build").exit_code == 0
+    assert "Note: Mind the gap" in entry(site, "Liquid tour")
+
+    (content / "_includes" / "note.html").write_text("<p>Changed: {{ include.text }}</p>\n")
+    assert run(site, "build").exit_code == 0
+    assert "Changed: Mind the gap" in entry(site, "Liquid tour")
+    settle(site)
+
+    config = content / "_config.yml"
+    config.write_text(config.read_text().replace("example/fixture", "example/moved"))
+    assert run(site, "build").exit_code == 0
+    assert 'href="https://github.com/example/moved"' in entry(site, "Liquid tour")
+    settle(site)
+
+    assert run(site, "build").exit_code == 0  # the cache now knows every file as it is
+    assert "up to date" in run(site, "build").stdout
+
+    first = content / "_posts" / "2024-01-10-first-steps.md"
+    first.write_text(first.read_text().replace("title: First steps", "title: First\nslug: one"))
+    assert run(site, "build").exit_code == 0
+    assert 'href="https://example.com/blog/2024/01/one/"' in entry(site, "Liquid tour")
+
+
+VALIDATE = ROOT.parent / "shared" / "tools" / "validate-feed"
+
+
+def w3c_verdicts(site: Path, base_url: str) -> dict[str, str]:
+    """Return the W3C validator's report of every Atom and RSS feed with a problem."""
+    found = {}
+    for path in sorted((site / "public").rglob("*.xml")):
+        url = base_url + path.relative_to(site / "public").as_posix()
+        done = subprocess.run(
+            [sys.executable, str(VALIDATE), str(path), url], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            found[url] = done.stdout + done.stderr
+    return found
+
+
+@pytest.mark.skipif(not VALIDATE.is_file(), reason="../shared/tools is absent")
+@pytest.mark.parametrize("site_of", [jekyll_site, hugo_site])
+def test_template_fixture_feeds_pass_the_w3c_validator(tmp_path: Path, site_of) -> None:
+    site = site_of(tmp_path)
+    assert run(site, "build").exit_code == 0
+    assert w3c_verdicts(site, "https://example.com/blog/") == {}
+
+
+def test_the_digest_summarises_the_expanded_post(tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    (site / "content" / "_posts" / "2024-02-01-broken.md").unlink()
+    (site / "content" / "_posts" / "2024-02-20-liquid-tour.md").write_text(
+        "---\ntitle: Liquid tour\n---\n"
+        "Welcome to {{ site.title }}: start with {% post_url 2024-01-10-first-steps %}.\n",
+        encoding="utf-8",
+    )
+    (site / "feedkit.toml").write_text(
+        SITE_TOML + '\n[digest]\nfrom = "Ada Quill <ada@example.org>"\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        main, ["preview", "--text", "--config", str(site / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "Welcome to Example Blog: start with\nhttps://example.com/blog/2024/01/first-steps/.\n"
+        in result.stdout
+    )
+
+
+def test_jekyll_posts_dropped_into_a_plain_folder_get_liquid(tmp_path: Path) -> None:
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    posts = tmp_path / "content"
+    shutil.copytree(TEMPLATES / "jekyll" / "_posts", posts)
+    (posts / "2024-02-01-broken.md").unlink()
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    # No _config.yml, _includes/ or _docs/ came along: said, at their lines.
+    assert result.stderr == (
+        "content/2024-02-20-liquid-tour.md:6: warning: Liquid: site.repository is undefined; "
+        "left out\n"
+        "content/2024-02-20-liquid-tour.md:13: warning: link: _docs/guide.md does not exist\n"
+        "content/2024-02-20-liquid-tour.md:23: warning: include: no file 'note.html' in "
+        "_includes/\n"
+    )
+    html = entry(tmp_path, "Liquid tour")
+    assert 'href="https://example.com/blog/2024/01/first-steps/"' in html
+    assert '<code class="language-ruby">puts "{{ not_liquid }}"' in html
+
+
+def test_a_broken_config_yml_is_said_once(tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    (site / "content" / "_config.yml").write_text("title: ok\nrepository: [unclosed\n")
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "content/_config.yml:3: warning: cannot be read (did not find expected ',' or ']'); "
+        "site.* has feedkit.toml's settings only\n"
+    )
+    assert result.stderr.count("_config.yml") == 1
+    assert "Welcome to Example Blog;" in entry(site, "Liquid tour")

@@ -1,0 +1,50 @@
+"""Hugo shortcodes (feedkit/posts/shortcodes.py): parameters, nesting and escapes."""
+
+from __future__ import annotations
+
+from feedkit.posts.shortcodes import expand_shortcodes
+
+
+def no_refs(target: str) -> tuple[str, str]:
+    return "", f"no post {target!r}"
+
+
+def test_parameters_quoted_raw_and_positional() -> None:
+    body = (
+        '{{< figure src="/a b.png" alt="say \\"hi\\"" title=`raw "text"` >}}\n'
+        "{{< gist user 123 file.py >}}"
+    )
+    out = expand_shortcodes(body, no_refs)
+    assert '<img src="/a b.png" alt="say &quot;hi&quot;" title="raw &quot;text&quot;">' in out.text
+    assert '<a href="https://gist.github.com/user/123#file-file-py">Gist file.py</a>' in out.text
+    assert out.problems == []
+
+
+def test_nested_paired_shortcodes_of_one_name() -> None:
+    body = (
+        '{{< collapse summary="outer" >}}a {{< collapse summary="inner" >}}b'
+        "{{< /collapse >}} c{{< /collapse >}}"
+    )
+    out = expand_shortcodes(body, no_refs)
+    assert out.text.count("<details>") == 2 and out.text.count("</details>") == 2
+    assert out.text.index("<summary>inner</summary>") < out.text.index("b")
+    assert out.text.rindex("c") > out.text.rindex("</details>", 0, out.text.rindex("c"))
+    assert out.problems == []
+
+
+def test_escapes_show_the_shortcode_and_are_not_run() -> None:
+    body = "{{</* youtube abc */>}} {{%/* notice */%}}x{{%/* /notice */%}}"
+    out = expand_shortcodes(body, no_refs)
+    assert out.text == "{{< youtube abc >}} {{% notice %}}x{{% /notice %}}"
+    assert out.problems == []
+
+
+def test_problems_are_placed_where_the_shortcode_starts() -> None:
+    body = "one\n{{< ref missing >}}\n{{< /stray >}}"
+    out = expand_shortcodes(body, no_refs)
+    assert out.text == "one\n\n"
+    assert out.problems == [
+        (4, "ref: no post 'missing'"),
+        (24, "stray: closing shortcode never opened"),
+    ]
+    assert out.reads == [("ref", "missing")]
