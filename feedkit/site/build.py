@@ -150,13 +150,16 @@ def _render(
 
 
 def load_renderers(cfg: Config | None = None) -> None:
-    """Import the Markdown renderer and feedgen ahead of use (while a child parses), and
-    Liquid for a Jekyll site (python-liquid takes about 0.1 s to import)."""
-    from feedkit.posts import markup
+    """Import the Markdown renderer and feedgen ahead of use (while a child parses), the
+    TeX converter when formulas become MathML, and Liquid for a Jekyll site (python-liquid
+    takes about 0.1 s to import)."""
+    from feedkit.posts import markup, texmath
     from feedkit.site import feeds
 
     markup.markdown()
     del feeds
+    if cfg is not None and cfg.feed.math == "mathml":
+        texmath.load()
     if cfg is not None and (jekyll_folder(cfg) or (cfg.content_path / "_posts").is_dir()):
         from feedkit.posts import liquid
 
