@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import fastyaml
+from feedkit.posts import fastyaml, kramdown
 from feedkit.posts.layout import HUGO_CONFIGS, site_markers
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 from feedkit.posts.postmeta import JEKYLL_NAME
@@ -101,7 +101,10 @@ class Templates:
         return cls(cfg, by_path, by_path.__getitem__)
 
     def expand(self, post: Post, body: str) -> Expanded:
-        """Return `body` without template syntax: understood, or left out and said."""
+        """Return `body` without template syntax: understood, or left out and said; in a
+        Jekyll site, its lines of span-level HTML read as Jekyll reads them."""
+        if self.jekyll and "<" in body:
+            body = kramdown.gfm_paragraphs(body)
         # One memchr for "{", then a regex: `"{{" in body` is several times slower.
         if "{" not in body or _TEMPLATE_START.search(body) is None:
             return Expanded(body, (), ())
