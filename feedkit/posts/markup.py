@@ -19,7 +19,7 @@ import pyromark
 
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import kramdown
+from feedkit.posts import kramdown, texdelims
 from feedkit.posts.sanitize import close_self_closed, sanitize, text_of
 from feedkit.posts.texmath import tex_to_mathml, tex_to_text
 
@@ -127,7 +127,7 @@ def render_html(
     formula is in the form `math_form` names (see `math_html`). kramdown's additions are
     understood; with `jekyll`, its math rule too (`$$…$$` within text is inline math).
     """
-    text = MORE_MARK.sub("", body)
+    text = texdelims.convert(MORE_MARK.sub("", body))
     prepared = kramdown.prepare(text)
     out = markdown().html(prepared.text if prepared else text)
     if prepared:
@@ -178,6 +178,7 @@ def _blocks(markdown_text: str) -> Iterator[tuple[str, str]]:
     marked: list[str] = []  # the same text as HTML, raw HTML included, read when there is some
     raw = False
     displayed = ""  # the text of display math in the block
+    markdown_text = texdelims.convert(markdown_text)
     prepared = kramdown.prepare(markdown_text)
     for event in markdown().events(prepared.text if prepared else markdown_text):
         if isinstance(event, str):  # SoftBreak, HardBreak, Rule

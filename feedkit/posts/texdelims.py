@@ -1,0 +1,92 @@
+r"""TeX written for MathJax or KaTeX between `\\(…\\)` and `\\[…\\]`: math, as `$…$` is.
+
+Blogs that typeset math in the browser (Hugo's and Jekyll's MathJax or KaTeX set-ups) write
+an inline formula as `\\(x\\)` and a displayed one as `\\[x\\]` in Markdown, where the doubled
+backslash comes out as one for the page's script to find, and as `\(x\)` / `\[x\]` in raw
+HTML, where Markdown escapes do not apply. Before rendering, these become the math pyromark
+knows: `$x$` and `$$x$$` in Markdown text (the formula as the page showed it, Markdown's
+escapes read), pyromark's own math span in HTML. A single backslash in Markdown text is left
+alone: `\[1\]` there is an escaped bracket, not a formula.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+# In Markdown text: the doubled backslash. In HTML: the single one.
+_IN_TEXT = re.compile(r"\\\\\((.+?)\\\\\)|\\\\\[(.+?)\\\\\]", re.DOTALL)
+_IN_HTML = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# Markdown's backslash escapes: a backslash before ASCII punctuation stands for that character.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def has_delimiters(text: str) -> bool:
+    """True when `text` may hold a `\\(…\\)` or `\\[…\\]` formula (a quick test)."""
+    return "\\(" in text or "\\[" in text
+
+
+def convert(text: str) -> str:
+    """Return Markdown `text` with its `\\(…\\)` and `\\[…\\]` formulas as pyromark's math,
+    outside code."""
+    if not has_delimiters(text):
+        return text
+    from feedkit.posts.markup import markdown  # markup calls this module: import at use
+
+    data = text.encode()
+    kept: list[tuple[int, int]] = []  # code and math: never read for formulas
+    markup: list[tuple[int, int]] = []  # raw HTML: read with single backslashes
+    event: Any
+    for event, where in markdown().events_with_range(text):
+        if not isinstance(event, dict):
+            continue
+        ((kind, value),) = event.items()
+        if kind == "Start" and (value if isinstance(value, str) else next(iter(value))) in (
+            "CodeBlock",
+            "MetadataBlock",
+        ):
+            kept.append((where["start"], where["end"]))
+        elif kind in ("Code", "InlineMath", "DisplayMath"):
+            kept.append((where["start"], where["end"]))
+        elif kind in ("Html", "InlineHtml"):
+            markup.append((where["start"], where["end"]))
+    edits: list[tuple[int, int, bytes]] = []
+    for start, end in markup:
+        source = data[start:end].decode()
+        if (changed := _html_math(source)) != source:
+            edits.append((start, end, changed.encode()))
+    taken = sorted(kept + markup)
+    for m in _IN_TEXT.finditer(data.decode("latin-1")):  # byte offsets, as the ranges
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        source = data[m.start() : m.end()].decode()
+        if (changed := _text_math(source)) != source:
+            edits.append((m.start(), m.end(), changed.encode()))
+    for start, end, new in sorted(edits, reverse=True):
+        data = data[:start] + new + data[end:]
+    return data.decode() if edits else text
+
+
+def _text_math(source: str) -> str:
+    def formula(m: re.Match[str]) -> str:
+        display = m[2] is not None
+        tex = _ESCAPE.sub(r"\1", m[2] if display else m[1]).strip()
+        if not tex or "$" in tex:
+            return m[0]
+        return f"$${tex}$$" if display else f"${tex}$"
+
+    return _IN_TEXT.sub(formula, source)
+
+
+def _html_math(source: str) -> str:
+    def formula(m: re.Match[str]) -> str:
+        display = m[2] is not None
+        raw = m[2] if display else m[1]
+        tex = html.unescape(raw).strip()
+        if not tex or "<" in raw:  # a tag inside: not one formula
+            return m[0]
+        kind = "display" if display else "inline"
+        return f'<span class="math math-{kind}">{html.escape(tex, quote=False)}</span>'
+
+    return _IN_HTML.sub(formula, source)

@@ -1,0 +1,61 @@
+"""`\\(…\\)` and `\\[…\\]`, as MathJax and KaTeX blogs write math: formulas like `$…$`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from feedkit.posts.markup import render_html, summarize
+from feedkit.posts.texdelims import convert
+from feedkit.site.build import plan_build
+
+from conftest import NOW, MakeSite
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("Let \\\\(x^2\\\\) be.", "Let $x^2$ be."),
+        ("Set \\\\(\\\\{x\\\\}\\\\) here.", "Set $\\{x\\}$ here."),  # Markdown's escapes read
+        ("\\\\[ a + b \\\\]\n", "$$a + b$$\n"),
+        ("<p>\\(x &lt; 1\\)</p>\n", '<p><span class="math math-inline">x &lt; 1</span></p>\n'),
+        ("<div>\\[x\\]</div>\n", '<div><span class="math math-display">x</span></div>\n'),
+    ],
+)
+def test_mathjax_delimiters_become_math(markdown: str, expected: str) -> None:
+    assert convert(markdown) == expected
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "An escaped \\[1\\] bracket and \\(paren\\).",  # one backslash in Markdown: escapes
+        "`\\\\(x\\\\)` in code",
+        "```\n\\\\(x\\\\)\n```\n",
+        "    \\\\(indented code\\\\)\n",
+        "Money \\\\($5\\\\) and nothing \\\\(\\\\).",
+    ],
+)
+def test_what_is_not_a_formula_is_left_as_written(markdown: str) -> None:
+    assert convert(markdown) == markdown
+
+
+def test_formulas_are_mathml_in_feeds_and_readable_in_summaries() -> None:
+    body = "Let \\\\(\\\\alpha \\\\in \\\\mathcal{D}\\\\).\n\n<p>\\(\\varphi\\)</p>\n"
+    out = render_html(body, "https://e.org/p/", "p")
+    assert out.count('<math display="inline">') == 2
+    assert '<annotation encoding="application/x-tex">\\alpha \\in \\mathcal{D}</annotation>' in out
+    assert summarize(body, None, 100) == "Let α ∈ 𝒟."
+
+
+def test_the_fixture_post_reaches_the_feeds_as_mathml(make_site: MakeSite) -> None:
+    cfg = make_site("math/mathjax-delimiters.md")
+    plan = plan_build(cfg, NOW)
+    (item,) = json.loads(plan.files["feed.json"])["items"]
+    html = item["content_html"]
+    assert html.count('<math display="inline">') == 3
+    assert html.count('<math display="block">') == 1
+    assert "\\(" not in html.replace("<code>code \\\\(y\\\\)</code>", "")
+    assert "[1]" in html
+    assert item["summary"].startswith("A blog that typesets math in the browser writes α ∈ 𝒟")
