@@ -88,6 +88,7 @@ class Config:
     content_dir: Path = Path("content")
     output_dir: Path = Path("public")
     permalink: str = "/{year}/{month}/{slug}/"
+    permalink_given: bool = False  # set in feedkit.toml: a Jekyll site's own is not read
     # Hugo's mainSections: the top-level folders whose pages are posts; () = the one with
     # the most files, as Hugo does.
     main_sections: tuple[str, ...] = ()
@@ -511,6 +512,7 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
     )
     return Config(
         root=root,
+        permalink_given="permalink" in site,
         author=author,
         feed=FeedConfig(**sections["feed"]),
         digest=DigestConfig(**digest_values),

@@ -76,7 +76,7 @@ def test_jekyll_liquid_is_rendered_into_the_feed(tmp_path: Path) -> None:
     # assign, split, for, if
     assert "<p>Version 1.0</p>" in html and "<p>Version 2.0 (latest)</p>" in html
     # post_url, link (a collection's document), relative_url, absolute_url
-    assert 'href="https://example.com/blog/2024/01/first-steps/"' in html
+    assert 'href="https://example.com/blog/2024/01/10/first-steps.html"' in html
     assert 'href="https://example.com/blog/docs/guide/"' in html
     assert 'src="https://example.com/blog/assets/logo.png"' in html
     assert 'href="https://example.com/blog/"' in html
@@ -227,7 +227,7 @@ def test_the_render_cache_sees_a_change_to_what_templates_read(tmp_path: Path) -
     first = content / "_posts" / "2024-01-10-first-steps.md"
     first.write_text(first.read_text().replace("title: First steps", "title: First\nslug: one"))
     assert run(site, "build").exit_code == 0
-    assert 'href="https://example.com/blog/2024/01/one/"' in entry(site, "Liquid tour")
+    assert 'href="https://example.com/blog/2024/01/10/one.html"' in entry(site, "Liquid tour")
 
 
 VALIDATE = ROOT.parent / "shared" / "tools" / "validate-feed"
@@ -270,7 +270,7 @@ def test_the_digest_summarises_the_expanded_post(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert (
-        "Welcome to Example Blog: start with\nhttps://example.com/blog/2024/01/first-steps/.\n"
+        "Welcome to Example Blog: start with\nhttps://example.com/blog/2024/01/10/first-steps.html.\n"
         in result.stdout
     )
 

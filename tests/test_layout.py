@@ -13,7 +13,7 @@ from feedkit.errors import ContentError
 from feedkit.posts.layout import SECTION_PAGE
 from feedkit.posts.loader import load_posts, read_body
 
-from conftest import FIXTURES, SHARED, MakeSite
+from conftest import FIXTURES, SHARED, SITE_TOML, MakeSite
 
 CORPORA = SHARED / "corpora"
 
@@ -37,7 +37,50 @@ def test_jekyll_permalink_in_front_matter_gives_the_post_its_url(make_site: Make
     urls = {p.slug: p.url for p in load_posts(make_site("layouts/jekyll")).posts}
     assert urls["custom"] == "https://example.com/blog/news/release-notes/2017/custom.html"
     assert urls["literal"] == "https://example.com/blog/about-jekyll/"
-    assert urls["plain"] == "https://example.com/blog/2016/05/plain/"
+    # Jekyll's own default permalink ("date"): the URL Jekyll gave the post.
+    assert urls["plain"] == "https://example.com/blog/2016/05/06/plain.html"
+
+
+@pytest.mark.parametrize(
+    ("config_yml", "toml", "url"),
+    [
+        ("permalink: pretty\n", "", "https://example.com/blog/2016/05/06/plain/"),
+        ("permalink: /:year/:title/\n", "", "https://example.com/blog/2016/plain/"),
+        ("permalink: ordinal\n", "", "https://example.com/blog/2016/127/plain.html"),
+        (
+            "permalink: pretty\ncollections:\n  posts:\n    permalink: /news/:year/:title/\n",
+            "",
+            "https://example.com/blog/news/2016/plain/",
+        ),
+        (
+            "permalink: pretty\n",
+            'permalink = "/{year}/{slug}/"\n',
+            "https://example.com/blog/2016/plain/",
+        ),
+    ],
+)
+def test_a_jekyll_sites_posts_keep_the_urls_its_config_gives_them(
+    make_site: MakeSite, config_yml: str, toml: str, url: str
+) -> None:
+    cfg = make_site("layouts/jekyll", toml=toml + SITE_TOML)
+    (cfg.content_path / "_config.yml").write_text(config_yml, encoding="utf-8")
+    cfg = load_config(cfg.root / "feedkit.toml")
+    urls = {p.slug: p.url for p in load_posts(cfg).posts}
+    assert urls["plain"] == url
+    assert urls["literal"] == "https://example.com/blog/about-jekyll/"  # its own permalink
+
+
+def test_a_jekyll_permalink_feedkit_cannot_fill_in_is_said_with_its_file(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site("layouts/jekyll")
+    (cfg.content_path / "_config.yml").write_text("permalink: /:path/\n", encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    assert str(info.value.problems[0]).startswith(
+        "content/_config.yml: permalink: unknown placeholder :path; use :year,"
+    )
+    assert str(info.value.problems[0]).endswith("; set permalink in feedkit.toml instead")
 
 
 @pytest.mark.parametrize(
@@ -46,7 +89,9 @@ def test_jekyll_permalink_in_front_matter_gives_the_post_its_url(make_site: Make
         (
             "permalink: /:section/:title/",
             "permalink: unknown placeholder :section; use :year, :short_year, :month, "
-            ":i_month, :day, :i_day, :title, :slug, :categories, :output_ext",
+            ":i_month, :day, :i_day, :title, :slug, :categories, :slugified_categories, "
+            ":output_ext, :y_day, :short_month, :long_month, :week, :w_year, :w_day, "
+            ":short_day, :long_day, :hour, :minute, :second",
         ),
         (
             "url: /a/../b/",

@@ -29,11 +29,10 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts import fastyaml, kramdown
-from feedkit.posts.layout import HUGO_CONFIGS, site_markers
+from feedkit.posts.layout import HUGO_CONFIGS, JEKYLL_CONFIG, jekyll_folder, site_markers
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 from feedkit.posts.postmeta import JEKYLL_NAME
 
-JEKYLL_CONFIG = "_config.yml"
 _TEMPLATE_START = re.compile(r"\{[{%]")
 INCLUDES = "_includes"
 # What a render read besides its own file: (kind, name, what it found). Kinds: "post_url",
@@ -46,15 +45,6 @@ class Expanded:
     text: str  # the body as plain Markdown
     problems: tuple[Problem, ...]  # warnings, at their lines in the post file
     reads: tuple[Read, ...]  # what the result depends on besides the post
-
-
-def jekyll_folder(cfg: Config) -> Path | None:
-    """Return the folder of the Jekyll site's `_config.yml` (the content folder, the one
-    above it, or feedkit.toml's), None when there is none."""
-    for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
-        if (folder / JEKYLL_CONFIG).is_file():
-            return folder
-    return None
 
 
 def template_inputs(cfg: Config) -> str:

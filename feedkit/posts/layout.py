@@ -12,9 +12,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from feedkit.config import Config
+from feedkit.errors import ContentError
+from feedkit.posts import fastyaml
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
+from feedkit.posts.postvalues import fill_permalink
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +29,7 @@ class Place:
 
     draft: bool = False  # in Jekyll's _drafts/
     language: str = ""  # a Hugo translation's language, from its name: post.en.md
+    permalink: str = ""  # the site's own pattern for its posts' URLs (Jekyll's `:year`…)
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -47,6 +54,15 @@ DATELESS_DRAFT = "a draft without a date; add 'date: …' when it is ready to pu
 JEKYLL_PAGE = "a page, not a post: Jekyll publishes only the files in _posts/ as posts"
 PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
 SECTION_PAGE = "Hugo's page of a section (or of the home page), not a post"
+JEKYLL_CONFIG = "_config.yml"
+# Jekyll's named permalink styles; "date" is its default.
+JEKYLL_STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
 # The configuration files that make a folder a Hugo site.
 HUGO_CONFIGS = tuple(
     f"{name}.{ext}" for name in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
@@ -63,6 +79,47 @@ def site_markers(cfg: Config) -> tuple[str, ...]:
         for name in (*HUGO_CONFIGS, PELICAN_CONFIG)
         if any((folder / name).is_file() for folder in folders)
     )
+
+
+def jekyll_folder(cfg: Config) -> Path | None:
+    """Return the folder of the Jekyll site's `_config.yml` (the content folder, the one
+    above it, or feedkit.toml's), None when there is none."""
+    for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
+        if (folder / JEKYLL_CONFIG).is_file():
+            return folder
+    return None
+
+
+def jekyll_permalink(cfg: Config) -> str:
+    """Return the URL pattern Jekyll gives the site's posts: `_config.yml`'s
+    `collections.posts.permalink`, else its `permalink` (a pattern or a style such as
+    "pretty"), else Jekyll's default, the "date" style. Raise ContentError for a pattern
+    feedkit cannot fill in."""
+    folder = jekyll_folder(cfg)
+    values: Any = {}
+    if folder is not None:
+        try:
+            values = fastyaml.load((folder / JEKYLL_CONFIG).read_text(encoding="utf-8"))
+        except (OSError, ValueError, fastyaml.yaml.YAMLError):
+            values = {}  # the template stage says why, once, as a warning
+    values = values if isinstance(values, dict) else {}
+    collections = values.get("collections")
+    posts = collections.get("posts") if isinstance(collections, dict) else None
+    own = posts.get("permalink") if isinstance(posts, dict) else None
+    pattern = own or values.get("permalink") or "date"
+    pattern = JEKYLL_STYLES.get(pattern, pattern) if isinstance(pattern, str) else ""
+    try:
+        if not pattern.startswith("/"):
+            raise ValueError("must be a path such as /:year/:title/ or a style such as pretty")
+        fill_permalink(pattern, "slug", datetime(2000, 1, 1), [])
+    except ValueError as exc:
+        shown = os.path.relpath(Path(folder or cfg.root) / JEKYLL_CONFIG, cfg.root)
+        raise ContentError.single(
+            shown.replace(os.sep, "/"),
+            0,
+            f"permalink: {exc}; set permalink in feedkit.toml instead",
+        ) from None
+    return pattern
 
 
 # A translation's name: post.fr.md, index.pt-br.md (Hugo's rule, by file name).
@@ -92,6 +149,16 @@ class Layout:
         )
         # Pelican: its pages live in pages/, its articles everywhere else (its defaults).
         self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers
+        # A Jekyll site's posts keep the URLs Jekyll gave them, unless feedkit.toml says.
+        permalink = ""
+        if (
+            not cfg.permalink_given
+            and not (self.hugo or self.pelican)
+            and (self.jekyll or jekyll_folder(cfg) is not None)
+        ):
+            permalink = jekyll_permalink(cfg)
+        self.post = Place(permalink=permalink)  # what the layout says of a plain post
+        self.draft = Place(draft=True, permalink=permalink)
         self.language = cfg.language.lower()
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
         rels = [self.rel(path) for path in paths] if self.hugo else []
@@ -106,20 +173,20 @@ class Layout:
     def place(self, path: str) -> Place | Skipped:
         """Return what the layout says about the post file at `path`, or why it is none."""
         if not (self.jekyll or self.hugo or self.pelican):
-            return ANYWHERE
+            return self.post
         parts = self.rel(path).split("/")
         folders = parts[:-1]
         if parts[-1].startswith("_index."):
             return Skipped(SECTION_PAGE)
         if self.jekyll:
             if "_drafts" in folders:
-                return Place(draft=True)
+                return self.draft
             if "_posts" not in folders:
                 return Skipped(JEKYLL_PAGE)
         if self.pelican and folders[:1] == ["pages"]:
             return Skipped(PELICAN_PAGE)
         if not self.hugo:
-            return ANYWHERE
+            return self.post
         if self.main_sections and (not folders or folders[0] not in self.main_sections):
             sections = ", ".join(self.main_sections) or "none"
             return Skipped(

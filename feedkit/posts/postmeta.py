@@ -61,6 +61,9 @@ KNOWN_KEYS = frozenset(
     ]
 )
 
+# What stays as written in a URL's path (RFC 3986's pchar and "/"); the rest is %-encoded.
+_URL_SAFE = "/%@!$&'()*+,;=-._~"
+
 
 class PostBuilder:
     """Reads one file's front matter into a Post, collecting every problem found."""
@@ -314,7 +317,7 @@ class PostBuilder:
                     "(no '//', '..' or spaces)",
                 )
             return ""
-        return self.cfg.base_url + quote(path.lstrip("/"), safe="/%@!$&'()*+,;=-._~")
+        return self.cfg.base_url + quote(path.lstrip("/"), safe=_URL_SAFE)
 
     def _placeholders(self, path: str, slug: str, published: datetime) -> str:
         """Return a Jekyll permalink with its placeholders filled in, or "" after a problem
@@ -380,6 +383,9 @@ class PostBuilder:
         return draft
 
     def _url(self, slug: str, published: datetime) -> str:
+        if self.place.permalink:  # the site's own (Jekyll's), checked when it was read
+            path = self._placeholders(self.place.permalink, slug, published)
+            return self.cfg.base_url + quote(path.lstrip("/"), safe=_URL_SAFE)
         local = published.astimezone(self.cfg.timezone)
         path = self.cfg.permalink.format(
             year=f"{local.year:04d}",

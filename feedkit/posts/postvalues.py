@@ -180,6 +180,7 @@ _PLACEHOLDER = re.compile(r":([a-z_]+)")  # in a Jekyll permalink: /:categories/
 def fill_permalink(path: str, slug: str, local: datetime, categories: list[str]) -> str:
     """Return a Jekyll permalink (`/:categories/:year/:title/`) with its placeholders filled
     in for a post published at `local`; raise ValueError naming one it does not know."""
+    folders = "/".join(filter(None, map(slugify, categories)))
     values = {
         "year": f"{local.year:04d}",
         "short_year": f"{local.year % 100:02d}",
@@ -189,8 +190,20 @@ def fill_permalink(path: str, slug: str, local: datetime, categories: list[str])
         "i_day": str(local.day),
         "title": slug,
         "slug": slug,
-        "categories": "/".join(filter(None, map(slugify, categories))),
+        "categories": folders,
+        "slugified_categories": folders,
         "output_ext": ".html",
+        "y_day": f"{local.timetuple().tm_yday:03d}",
+        "short_month": local.strftime("%b"),
+        "long_month": local.strftime("%B"),
+        "week": f"{local.isocalendar().week:02d}",
+        "w_year": str(local.isocalendar().year),
+        "w_day": str(local.isoweekday()),
+        "short_day": local.strftime("%a"),
+        "long_day": local.strftime("%A"),
+        "hour": f"{local.hour:02d}",
+        "minute": f"{local.minute:02d}",
+        "second": f"{local.second:02d}",
     }
     unknown = [m[1] for m in _PLACEHOLDER.finditer(path) if m[1] not in values]
     if unknown:

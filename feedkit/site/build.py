@@ -21,7 +21,8 @@ from feedkit.atomicfile import replace_together, write_atomically
 from feedkit.config import XSL_NAME, Config
 from feedkit.errors import OutputError, Problem
 from feedkit.models import Post, RenderedPost
-from feedkit.posts.expand import Templates, jekyll_folder, shield_braces
+from feedkit.posts.expand import Templates, shield_braces
+from feedkit.posts.layout import jekyll_folder
 from feedkit.posts.loader import LoadResult, Progress, body_of, load_posts, read_raw
 from feedkit.posts.postmeta import TAGS_MERGED, tag_slug
 
