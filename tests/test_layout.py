@@ -379,3 +379,43 @@ def test_hugo_papermod_content_alone_builds(tmp_path: Path, runner, monkeypatch)
     assert result.exit_code == 0, result.output
     for page in ("about.md", "search.md", "archives.md", "posts/papermod/_index.md"):
         assert f"content/{page}: skipped: " in result.stderr
+
+
+def test_hugo_pages_without_a_date_or_title_are_taken_as_hugo_takes_them(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site(
+        posts={
+            "posts/dated.md": "---\ntitle: Dated\ndate: 2024-01-01\ndraft: 'false'\n---\nA.\n",
+            "posts/overview.md": "---\ntitle: Series overview\n---\nNo date.\n",
+            "posts/no-title/index.md": "---\ndate: 2024-02-01\n---\nNo title.\n",
+        }
+    )
+    (cfg.root / "hugo.toml").write_text('title = "H"\n', encoding="utf-8")
+    loaded = load_posts(cfg)
+    warnings = [str(w) for w in loaded.warnings]
+    assert sorted((p.slug, p.title, p.draft) for p in loaded.posts) == [
+        ("dated", "Dated", False),  # draft: 'false' in quotes, as Hugo reads it
+        ("no-title", "no title", False),
+    ]
+    assert [str(p) for p in loaded.skipped] == [
+        "content/posts/overview.md: skipped: a page without a date (Hugo lists it undated); "
+        "add 'date: …' to publish it in the feeds"
+    ]
+    assert warnings == [
+        "content/posts/no-title/index.md:2: warning: no title; feeds show 'no title': "
+        "add 'title: …' to the front matter"
+    ]
+
+
+def test_outside_hugo_a_post_needs_its_date_and_title(make_site: MakeSite) -> None:
+    cfg = make_site(
+        posts={"a.md": "---\ntitle: A\n---\nx\n", "b.md": "---\ndate: 2024-01-01\n---\n"}
+    )
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    assert [p.message for p in info.value.problems] == [
+        "missing date; add 'date: 2024-05-01' (or a time with zone) to the front matter, or "
+        "name the file 2024-05-01-slug.md",
+        "missing title; add 'title: …' to the front matter",
+    ]

@@ -30,6 +30,7 @@ class Place:
     draft: bool = False  # in Jekyll's _drafts/
     language: str = ""  # a Hugo translation's language, from its name: post.en.md
     permalink: str = ""  # the site's own pattern for its posts' URLs (Jekyll's `:year`…)
+    hugo: bool = False  # a Hugo site's page: Hugo's leniencies hold (no date, no title)
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -51,6 +52,9 @@ class NotAPost(Exception):
 
 
 DATELESS_DRAFT = "a draft without a date; add 'date: …' when it is ready to publish"
+DATELESS_PAGE = (
+    "a page without a date (Hugo lists it undated); add 'date: …' to publish it in the feeds"
+)
 JEKYLL_PAGE = "a page, not a post: Jekyll publishes only the files in _posts/ as posts"
 PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
 SECTION_PAGE = "Hugo's page of a section (or of the home page), not a post"
@@ -159,6 +163,7 @@ class Layout:
             permalink = jekyll_permalink(cfg)
         self.post = Place(permalink=permalink)  # what the layout says of a plain post
         self.draft = Place(draft=True, permalink=permalink)
+        self.hugo_page = Place(hugo=True)
         self.language = cfg.language.lower()
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
         rels = [self.rel(path) for path in paths] if self.hugo else []
@@ -206,14 +211,14 @@ class Layout:
                             f"in the site's language ({self.language!r}, the language in "
                             "feedkit.toml)"
                         )
-            return ANYWHERE
+            return self.hugo_page
         lang = language[1].lower()
         if lang not in (self.language, self.language.split("-")[0]):
             return Skipped(
                 f"a translation ({lang}); feedkit publishes only the posts in the site's "
                 f"language ({self.language!r}, the language in feedkit.toml)"
             )
-        return Place(language=language[1])
+        return Place(language=language[1], hugo=True)
 
 
 def _largest_section(rels: list[str]) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post, slugify
-from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, NotAPost, Place
+from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
 from feedkit.posts.postvalues import (
     fill_permalink,
@@ -120,9 +120,25 @@ class PostBuilder:
         if not jekyll and all(meta.get(k) in (None, "") for k in (*DATE_KEYS, *PUBLISH_KEYS)):
             if draft:
                 raise NotAPost(DATELESS_DRAFT)
+            if self.place.hugo:
+                raise NotAPost(DATELESS_PAGE)
 
         title = self._text("title", meta.get("title"), "")
         title = " ".join(title.split()) if title else title
+        if title == "" and self.place.hugo and "title" not in meta:
+            # Hugo publishes a page without a title; a feed entry needs one: its name.
+            name = self.stem
+            if name == "index":  # a page bundle: its folder names it
+                name = os.path.basename(os.path.dirname(self.path)) or name
+            title = name.replace("-", " ").replace("_", " ").strip() or name
+            self.warnings.append(
+                Problem(
+                    self.shown,
+                    self.src.fm_first_line,
+                    f"no title; feeds show {title!r}: add 'title: …' to the front matter",
+                    warning=True,
+                )
+            )
         if title == "":
             self.fail("title", "missing title; add 'title: …' to the front matter")
 
@@ -376,6 +392,8 @@ class PostBuilder:
             value = self.meta.get(key)
             if value is None:
                 continue
+            if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+                value = value.strip().lower() == "true"  # "false" in quotes: as Hugo reads it
             if not isinstance(value, bool):
                 self.fail(key, f"{key} must be true or false, not {short_repr(value)}")
             elif value is means_draft:
