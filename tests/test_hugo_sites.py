@@ -1,0 +1,51 @@
+"""Real Hugo blogs as their authors wrote them (tests/fixtures/hugo-themes/: a hugo.toml,
+page bundles, the built-in shortcodes and popular themes' ones, CJK tags), through
+`feedkit build` and `feedkit check`: what readers get in every feed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+from click.testing import CliRunner, Result
+
+from feedkit.cli import main
+
+from conftest import FIXTURES, NOW_ENV, SHARED, SITE_TOML
+
+VALIDATE = SHARED / "tools" / "validate-feed"
+
+
+def hugo_site(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES / "hugo-themes", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    return tmp_path
+
+
+def run(site: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--config", str(site / "feedkit.toml")], env=NOW_ENV)
+
+
+def test_a_tag_in_chinese_gets_feeds_at_percent_encoded_urls(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    folder = site / "public" / "tags" / "中文"
+    url = "https://example.com/blog/tags/%E4%B8%AD%E6%96%87/"
+    atom = feedparser.parse((folder / "atom.xml").read_bytes())
+    assert atom.feed.id == url + "atom.xml"
+    assert [link.href for link in atom.feed.links if link.rel == "self"] == [url + "atom.xml"]
+    rss = feedparser.parse((folder / "rss.xml").read_bytes())
+    assert [link.href for link in rss.feed.links if link.rel == "self"] == [url + "rss.xml"]
+    assert f'"feed_url": "{url}feed.json"' in (folder / "feed.json").read_text(encoding="utf-8")
+    if VALIDATE.is_file():
+        for name in ("atom.xml", "rss.xml"):
+            done = subprocess.run(
+                [sys.executable, str(VALIDATE), str(folder / name), url + name],
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
