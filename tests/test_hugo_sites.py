@@ -4,6 +4,7 @@ page bundles, the built-in shortcodes and popular themes' ones, CJK tags), throu
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -49,3 +50,38 @@ def test_a_tag_in_chinese_gets_feeds_at_percent_encoded_urls(tmp_path: Path) -> 
                 text=True,
             )
             assert done.returncode == 0, done.stdout + done.stderr
+
+
+def item(site: Path, title: str) -> dict[str, str]:
+    """Return the JSON Feed item with this title (feedparser's own sanitiser would drop
+    `<details>` from Atom content)."""
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    (found,) = [i for i in items if i["title"] == title]
+    return dict(found)
+
+
+def test_hugos_built_in_shortcodes_comment_details_param_and_figure_captions(
+    tmp_path: Path,
+) -> None:
+    site = hugo_site(tmp_path)
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    post = "content/posts/builtins.md"
+    assert [line for line in result.stderr.splitlines() if line.startswith(post)] == [
+        f"{post}:21: warning: param: no 'nowhere' in the post's front matter "
+        "(the site's params are not read); left out"
+    ]
+    html = item(site, "Hugo's built-in shortcodes")["content_html"]
+    assert "private note" not in html and "TODO" not in html
+    assert '<details open=""><summary>See the answer</summary>' in html
+    assert "<p>It is <strong>42</strong>.</p>" in html
+    assert "<details><summary>Positional, as hugo-book writes it</summary>" in html
+    assert "Described as: Shortcodes every Hugo site has.; mood happy." in html
+    assert "\nUnknown: .</p>" in html
+    assert (
+        "<figcaption>The river at <em>dusk</em>, by "
+        '<a href="https://example.org/jane">Jane</a></figcaption>'
+    ) in html
+    assert "{{" not in html and "*dusk*" not in html
+    summary = item(site, "Hugo's built-in shortcodes")["summary"]
+    assert "private" not in summary

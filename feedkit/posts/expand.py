@@ -194,7 +194,9 @@ class Templates:
                 return target
             return posixpath.normpath(posixpath.join(here, target))
 
-        result = expand_shortcodes(body, lambda target: self._read("ref", from_here(target))[:2])
+        result = expand_shortcodes(
+            body, lambda target: self._read("ref", from_here(target))[:2], post.extra
+        )
         problems = tuple(
             Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
             for at, msg in result.problems

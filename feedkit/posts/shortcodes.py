@@ -9,9 +9,10 @@ only its inner content (if any) reaches readers.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 # {{< name params >}}, {{% /name %}}, {{< name />}}, {{</* escaped */>}}
 _TAG = re.compile(
@@ -26,6 +27,14 @@ PAIRED_OPEN = "{{<"  # the quick test: a body without it or "{{%" has no shortco
 
 # Resolves a ref/relref target ("posts/x.md#part") to (absolute URL, problem or "").
 RefResolver = Callable[[str], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Page:
+    """What shortcodes may ask of the post they are in."""
+
+    resolve: RefResolver
+    params: Mapping[str, Any] = field(default_factory=dict)  # its front matter
 
 
 @dataclass
@@ -65,11 +74,15 @@ def _params(text: str) -> tuple[list[str], dict[str, str]]:
     return args, named
 
 
-def expand_shortcodes(body: str, resolve: RefResolver) -> Expansion:
-    """Return `body` with every shortcode replaced by what it means, and the problems."""
+def expand_shortcodes(
+    body: str, resolve: RefResolver, params: Mapping[str, Any] | None = None
+) -> Expansion:
+    """Return `body` with every shortcode replaced by what it means, and the problems;
+    `params` is the post's front matter, for `{{< param >}}`."""
     tags = list(_TAG.finditer(body))
     out = Expansion("")
-    out.text = _expand(body, tags, 0, len(tags), 0, len(body), resolve, out)
+    page = Page(resolve, params or {})
+    out.text = _expand(body, tags, 0, len(tags), 0, len(body), page, out)
     return out
 
 
@@ -96,7 +109,7 @@ def _expand(
     stop: int,
     start: int,
     end: int,
-    resolve: RefResolver,
+    page: Page,
     out: Expansion,
 ) -> str:
     parts: list[str] = []
@@ -118,10 +131,10 @@ def _expand(
         if not tag["self"]:
             j = _closing(tags, i - 1, stop)
             if j >= 0:
-                inner = _expand(body, tags, i, j, tag.end(), tags[j].start(), resolve, out)
+                inner = _expand(body, tags, i, j, tag.end(), tags[j].start(), page, out)
                 pos, i = tags[j].end(), j + 1
         args, named = _params(tag["params"])
-        parts.append(_shortcode(Call(tag["name"], args, named), inner, tag.start(), resolve, out))
+        parts.append(_shortcode(Call(tag["name"], args, named), inner, tag.start(), page, out))
     parts.append(body[pos:end])
     return "".join(parts)
 
@@ -137,13 +150,25 @@ def _fenced(lang: str, code: str) -> str:
     return f"\n{fence}{lang}\n{code}\n{fence}\n"
 
 
+def _inline_markdown(text: str) -> str:
+    """Return the HTML of one line of Markdown, without its paragraph: what Hugo's
+    `markdownify` gives a figure's caption."""
+    from feedkit.posts.markup import markdown
+
+    html = markdown().html(text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html
+
+
 def _figure(call: Call) -> str:
     attrs = [f'src="{escape(call.get("src", 0))}"', f'alt="{escape(call.get("alt"))}"']
     attrs += [f'{k}="{escape(call.get(k))}"' for k in ("width", "height", "title") if call.get(k)]
     img = f"<img {' '.join(attrs)}>"
     if call.get("link"):
         img = f'<a href="{escape(call.get("link"))}">{img}</a>'
-    caption = [escape(call.get(k)) for k in ("title", "caption", "attr") if call.get(k)]
+    caption = [escape(call.get("title"))] if call.get("title") else []
+    caption += [_inline_markdown(call.get(k)) for k in ("caption", "attr") if call.get(k)]
     figcaption = f"<figcaption>{' '.join(caption)}</figcaption>" if caption else ""
     return f"\n<figure>{img}{figcaption}</figure>\n"
 
@@ -175,7 +200,24 @@ def _embed_link(call: Call) -> str:
 EMBEDS = {"youtube", "vimeo", "gist", "tweet", "x", "twitter", "instagram", "audio", "video"}
 
 
-def _shortcode(call: Call, inner: str | None, at: int, resolve: RefResolver, out: Expansion) -> str:
+def _param(call: Call, params: Mapping[str, Any]) -> str | None:
+    """Return the front matter value `{{< param "a.b" >}}` names (Hugo reads keys in any
+    case, and a page's own `params:` too), None when there is none."""
+    for source in (params, params.get("params")):
+        value: Any = source
+        for key in call.get("name", 0).split("."):
+            if not isinstance(value, Mapping):
+                value = None
+                break
+            value = {str(k).lower(): v for k, v in value.items()}.get(key.lower())
+        if isinstance(value, bool):
+            return str(value).lower()
+        if value is not None and not isinstance(value, Mapping | list):
+            return str(value)
+    return None
+
+
+def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansion) -> str:
     name = call.name
     if name in EMBEDS:
         return _embed_link(call)
@@ -184,18 +226,37 @@ def _shortcode(call: Call, inner: str | None, at: int, resolve: RefResolver, out
     if name in ("ref", "relref"):
         target = call.get("path", 0)
         out.reads.append(("ref", target))
-        url, problem = resolve(target)
+        url, problem = page.resolve(target)
         if problem:
             out.problems.append((at, f"{name}: {problem}"))
         return url
     if name == "highlight":
         return _fenced(call.get("lang", 0), inner or "")
-    if name == "collapse":  # PaperMod: a summary line that opens to the inner content
+    if name == "comment":  # Hugo's: a note to the author, for no reader
+        return ""
+    if name in ("collapse", "details"):  # a summary line that opens to the inner content
+        # PaperMod's collapse; Hugo's details (also hugo-book's, with positional arguments)
         from feedkit.posts.markup import plain_text
 
-        summary = escape(plain_text(call.get("summary")) or "Details")
-        opened = " open" if call.get("openByDefault") == "true" else ""
-        return f"\n<details{opened}><summary>{summary}</summary>\n\n{inner or ''}\n\n</details>\n"
+        first = call.args[0] if call.args and call.args[0] != "open" else ""
+        summary = call.get("summary") or call.get("title") or first
+        summary = escape(plain_text(summary) or "Details")
+        opened = "true" in (call.get("openByDefault"), call.get("open")) or "open" in call.args
+        opened_attr = " open" if opened else ""
+        return (
+            f"\n<details{opened_attr}><summary>{summary}</summary>\n\n{inner or ''}\n\n</details>\n"
+        )
+    if name == "param":
+        value = _param(call, page.params)
+        if value is None:
+            out.problems.append(
+                (
+                    at,
+                    f"param: no {call.get('name', 0)!r} in the post's front matter "
+                    "(the site's params are not read); left out",
+                )
+            )
+        return escape(value or "", quote=False)
     if name == "inTextImg":  # PaperMod: an image in the line of text
         height = call.get("height")
         size = f' height="{escape(height)}"' if height else ""
