@@ -141,9 +141,9 @@ def test_hugo_shortcodes_are_rendered_into_the_feed(tmp_path: Path) -> None:
     ) in html
     assert '<a href="https://www.youtube.com/watch?v=hjD9jTi_DQ4">' in html
     assert '<a href="https://vimeo.com/152985022">' in html
-    assert 'href="https://example.com/blog/2024/01/first/"' in html  # the post's URL
-    assert 'href="https://example.com/blog/2024/01/bundle/"' in html
-    assert 'href="https://example.com/blog/2024/01/first/#top"' in html  # from the post's folder
+    assert 'href="https://example.com/blog/posts/first/"' in html  # the post's URL
+    assert 'href="https://example.com/blog/posts/bundle/"' in html
+    assert 'href="https://example.com/blog/posts/first/#top"' in html  # from the post's folder
     assert '<code class="language-go">fmt.Println("{{ .Title }}")' in html
     assert '<a href="https://gist.github.com/spf13/7896402">' in html
     assert '<a href="https://x.com/GoHugoIO/status/1315233626070503424">' in html

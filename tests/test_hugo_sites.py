@@ -85,3 +85,72 @@ def test_hugos_built_in_shortcodes_comment_details_param_and_figure_captions(
     assert "{{" not in html and "*dusk*" not in html
     summary = item(site, "Hugo's built-in shortcodes")["summary"]
     assert "private" not in summary
+
+
+def urls(site: Path) -> dict[str, str]:
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    return {i["title"]: i["url"] for i in items}
+
+
+def test_posts_get_the_urls_of_the_hugo_configs_permalinks(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    assert run(site, "build").exit_code == 0
+    found = urls(site)
+    # Hugo's :slug is the title's when the page sets none; :month is in the date's own zone.
+    assert found["Hugo's built-in shortcodes"] == (
+        "https://example.com/blog/2024/03/hugos-built-in-shortcodes/"
+    )
+    tokyo = "https://example.com/blog/2024/03/written-in-tokyo-just-after-midnight/"
+    assert found["Written in Tokyo, Just After Midnight"] == tokyo
+    html = item(site, "Written in Tokyo, Just After Midnight")["content_html"]
+    assert f'<img src="{tokyo}view.jpg" alt="The view">' in html
+
+
+def test_hugos_default_urls_and_main_sections_from_its_config_folder(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "hugo-config-dir", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    check = run(tmp_path, "check")
+    assert check.exit_code == 0, check.output
+    assert "OK: 4 posts: 4 published" in check.stdout
+    assert "content/about.md: skipped: a page, not a post: it is outside the main sections " in (
+        check.stderr
+    )
+    assert run(tmp_path, "build").exit_code == 0
+    blog = "https://example.com/blog/"
+    assert urls(tmp_path) == {
+        "A Short Note": blog + "notes/short-note/",
+        "Renamed": blog + "posts/a-new-name/",
+        "Part One": blog + "posts/series/part-one/",
+        "A Page Bundle": blog + "posts/a-bundle/",
+    }
+    html = item(tmp_path, "A Page Bundle")["content_html"]
+    assert f'<img src="{blog}posts/a-bundle/cover.jpg" alt="Cover">' in html
+
+
+def test_a_rebuild_follows_a_change_of_the_hugo_configs_permalinks(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    assert run(site, "build").exit_code == 0
+    config = site / "hugo.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("/:year/:month/:slug/", "/p/:filename/"),
+        encoding="utf-8",
+    )
+    assert run(site, "build").exit_code == 0
+    assert urls(site)["Hugo's built-in shortcodes"] == "https://example.com/blog/p/builtins/"
+
+
+def test_a_permalink_hugo_has_but_feedkit_cannot_fill_is_an_error_naming_the_file(
+    tmp_path: Path,
+) -> None:
+    site = hugo_site(tmp_path)
+    config = site / "hugo.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(":slug/", ":slug/:lastmod/"),
+        encoding="utf-8",
+    )
+    result = run(site, "build")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "hugo.toml: permalinks: posts: unknown placeholder :lastmod; use :section, "
+    )
+    assert "set permalink in feedkit.toml instead" in result.stderr

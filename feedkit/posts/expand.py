@@ -29,7 +29,7 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts import fastyaml, kramdown
-from feedkit.posts.layout import HUGO_CONFIGS, JEKYLL_CONFIG, jekyll_folder, site_markers
+from feedkit.posts.layout import JEKYLL_CONFIG, is_hugo_marker, jekyll_folder, site_markers
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 from feedkit.posts.postmeta import JEKYLL_NAME
 
@@ -79,7 +79,7 @@ class Templates:
         self.jekyll_root = jekyll_folder(cfg)
         self.jekyll = self.jekyll_root is not None or any("/_posts/" in "/" + p for p in self.paths)
         self.hugo = not self.jekyll and (
-            bool(cfg.main_sections) or any(n in HUGO_CONFIGS for n in site_markers(cfg))
+            bool(cfg.main_sections) or any(is_hugo_marker(n) for n in site_markers(cfg))
         )
         self._urls: dict[str, str] = {}
         self._config_problem: Problem | None = None  # _config.yml cannot be read

@@ -17,6 +17,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post, slugify
+from feedkit.posts.hugoconfig import fill_hugo_permalink
 from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
 from feedkit.posts.postvalues import (
@@ -401,6 +402,8 @@ class PostBuilder:
         return draft
 
     def _url(self, slug: str, published: datetime) -> str:
+        if self.place.hugo_permalink:
+            return self._hugo_url(published)
         if self.place.permalink:  # the site's own (Jekyll's), checked when it was read
             path = self._placeholders(self.place.permalink, slug, published)
             return self.cfg.base_url + quote(path.lstrip("/"), safe=_URL_SAFE)
@@ -414,6 +417,22 @@ class PostBuilder:
         # base_url ends with "/" and the permalink has no "..", "//" or scheme (config checks):
         # joining is concatenation, and much cheaper than urljoin over thousands of posts.
         return self.cfg.base_url + path.lstrip("/")
+
+    def _hugo_url(self, published: datetime) -> str:
+        """Return the URL Hugo gives the page: its date in the date's own zone, `:slug`
+        its front matter's or its title's, `:filename` its file's (a bundle's folder's)."""
+        raw = self.meta.get("slug")
+        slug = raw.strip() if isinstance(raw, str) else ""
+        name = os.path.basename(os.path.dirname(self.path)) if self.stem == "index" else self.stem
+        title = self.meta.get("title")
+        path = fill_hugo_permalink(
+            self.place.hugo_permalink,
+            slug,
+            name,
+            title if isinstance(title, str) else "",
+            published,
+        )
+        return self.cfg.base_url + quote(path.lstrip("/"), safe=_URL_SAFE)
 
     def _id(self, url: str, slug: str, published: datetime | None) -> str:
         raw = self.meta.get("id")

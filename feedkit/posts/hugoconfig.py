@@ -1,0 +1,170 @@
+"""A Hugo site's own configuration, as far as its feeds need it: which sections hold posts
+(`mainSections`) and the URLs Hugo gives their pages (`[permalinks]`).
+
+Read from the files Hugo reads, beside the content folder (or feedkit.toml): `hugo.toml`
+(or `config.toml`, YAML, JSON), and a `config/_default/` folder, where `hugo.*`/`config.*`
+hold the top level and any other file one top-level key (`params.toml`, `permalinks.yaml`).
+Keys in any case, as Hugo reads them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from feedkit.errors import ContentError
+from feedkit.posts import fastyaml
+
+ROOT_NAMES = ("hugo", "config")
+SUFFIXES = ("toml", "yaml", "yml", "json")
+# The configuration files that make a folder a Hugo site, and its configuration folder.
+HUGO_CONFIGS = tuple(f"{name}.{ext}" for name in ROOT_NAMES for ext in SUFFIXES)
+CONFIG_DIR = "config/_default"
+_PLACEHOLDER = re.compile(r":([a-z]+)")  # /:year/:month/:slug/
+
+
+@dataclass(frozen=True)
+class HugoSettings:
+    main_sections: tuple[str, ...] = ()
+    permalinks: tuple[tuple[str, str], ...] = ()  # (section, pattern), from [permalinks]
+
+
+def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
+    """Return what the Hugo configuration in the first of `folders` that has one says;
+    raise ContentError for a file that cannot be read or a permalink feedkit cannot fill."""
+    for folder in folders:
+        files = [folder / name for name in HUGO_CONFIGS if (folder / name).is_file()][:1]
+        config_dir = folder / CONFIG_DIR
+        if config_dir.is_dir():
+            files += sorted(p for p in config_dir.iterdir() if p.suffix[1:] in SUFFIXES)
+        if files:
+            return _settings(tuple(files), folder)
+    return HugoSettings()
+
+
+def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
+    values: dict[str, Any] = {}
+    for path in files:
+        read = _lower(_read(path, folder))
+        if not isinstance(read, dict):
+            continue
+        stem = path.stem.lower()
+        if path.parent.name == "_default" and stem not in ROOT_NAMES:
+            if "." not in stem:  # languages.en.toml and the like: not read here
+                values[stem] = {**values.get(stem, {}), **read}
+        else:
+            values = {**values, **read}
+    params = values.get("params")
+    sections = values.get("mainsections") or (
+        params.get("mainsections") if isinstance(params, dict) else None
+    )
+    if isinstance(sections, str):
+        sections = [sections]
+    main = tuple(str(s) for s in sections) if isinstance(sections, list) else ()
+    permalinks = values.get("permalinks")
+    patterns: dict[str, str] = {}
+    if isinstance(permalinks, dict):
+        page = permalinks.get("page")
+        for section, pattern in (page if isinstance(page, dict) else permalinks).items():
+            if isinstance(pattern, str):
+                try:
+                    filled = with_sections(pattern, ["section"])
+                    fill_hugo_permalink(filled, "", "slug", "title", datetime(2000, 1, 1))
+                except ValueError as exc:
+                    raise ContentError.single(
+                        _shown(files[0], folder),
+                        0,
+                        f"permalinks: {section}: {exc}; set permalink in feedkit.toml instead",
+                    ) from None
+                patterns[section] = pattern
+    return HugoSettings(main, tuple(patterns.items()))
+
+
+def _shown(path: Path, folder: Path) -> str:
+    return os.path.relpath(path, folder).replace(os.sep, "/")
+
+
+def _read(path: Path, folder: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".toml":
+            return tomllib.loads(text)
+        if path.suffix == ".json":
+            return json.loads(text)
+        return fastyaml.load(text)
+    except (OSError, ValueError, fastyaml.yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc
+        raise ContentError.single(
+            _shown(path, folder),
+            mark.line + 1 if mark is not None else 0,
+            f"Hugo's configuration cannot be read ({reason})",
+        ) from None
+
+
+def _lower(value: Any) -> Any:
+    """Return the value with every mapping key in lower case (Hugo's keys have no case)."""
+    if isinstance(value, dict):
+        return {str(k).lower(): _lower(v) for k, v in value.items()}
+    return value
+
+
+def urlize(text: str) -> str:
+    """Return `text` as Hugo's urlize makes it a path segment: letters, digits and marks
+    kept, with `._~+#@-`; a run of spaces one hyphen; the rest dropped; lower case."""
+    out: list[str] = []
+    hyphen = False
+    for char in text.strip():
+        if char.isalnum() or unicodedata.category(char).startswith("M") or char in "._~+#@-":
+            out.append(char)
+            hyphen = char == "-"
+        elif char.isspace() and not hyphen:
+            out.append("-")
+            hyphen = True
+    return "".join(out).lower()
+
+
+def with_sections(pattern: str, folders: list[str]) -> str:
+    """Return a Hugo permalink pattern with `:sections` and `:section` filled in for a
+    page in `folders` under the content folder."""
+    return re.sub(
+        r":sections?(?![a-z])",
+        lambda m: "/".join(folders) if m[0] == ":sections" else (folders or [""])[0],
+        pattern,
+    )
+
+
+def fill_hugo_permalink(pattern: str, slug: str, name: str, title: str, date: datetime) -> str:
+    """Return a Hugo permalink pattern filled in for one page (`:section` and `:sections`
+    are filled already): `slug` is its front matter's, `name` its file's (a bundle's
+    folder's), `date` in its own zone. Raise ValueError naming a placeholder not known."""
+    own = urlize(slug) if slug else ""
+    values = {
+        "year": f"{date.year:04d}",
+        "month": f"{date.month:02d}",
+        "monthname": date.strftime("%B").lower(),
+        "day": f"{date.day:02d}",
+        "weekday": str(date.isoweekday() % 7),
+        "weekdayname": date.strftime("%A").lower(),
+        "yearday": str(date.timetuple().tm_yday),
+        "title": urlize(title),
+        "slug": own or urlize(title),
+        "filename": name.lower(),
+        "contentbasename": name.lower(),
+        "slugorfilename": own or name.lower(),
+        "slugorcontentbasename": own or name.lower(),
+    }
+    unknown = [m[1] for m in _PLACEHOLDER.finditer(pattern) if m[1] not in values]
+    if unknown:
+        raise ValueError(
+            f"unknown placeholder :{unknown[0]}; use "
+            + ", ".join(f":{name}" for name in ("section", "sections", *values))
+        )
+    return re.sub(r"/{2,}", "/", _PLACEHOLDER.sub(lambda m: values[m[1]], pattern))
