@@ -154,3 +154,21 @@ def test_a_permalink_hugo_has_but_feedkit_cannot_fill_is_an_error_naming_the_fil
         "hugo.toml: permalinks: posts: unknown placeholder :lastmod; use :section, "
     )
     assert "set permalink in feedkit.toml instead" in result.stderr
+
+
+def test_math_passed_through_as_hugos_config_says_is_mathml(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "passthrough-math" not in result.stderr
+    found = item(site, "Math the Hugo docs way")
+    html = found["content_html"]
+    assert html.count('<math display="inline">') == 1
+    assert '<annotation encoding="application/x-tex">a^2 + b^2 = c^2</annotation>' in html
+    assert html.count('<math display="block">') == 1
+    # Passed through as written: \, is TeX's thin space, not a Markdown escape.
+    tex = r"\int_0^\infty e^{-x^2}\,dx = \frac{\sqrt{\pi}}{2}"
+    assert f'<annotation encoding="application/x-tex">{tex}</annotation>' in html
+    assert r"<code>\(x\)</code>" in html
+    assert r"\(" not in html.replace(r"<code>\(x\)</code>", "")
+    assert found["summary"].startswith("Inline a² + b² = c² and a display:")

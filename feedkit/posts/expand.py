@@ -28,8 +28,15 @@ from urllib.parse import urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import fastyaml, kramdown
-from feedkit.posts.layout import JEKYLL_CONFIG, is_hugo_marker, jekyll_folder, site_markers
+from feedkit.posts import fastyaml, kramdown, texdelims
+from feedkit.posts.hugoconfig import hugo_settings
+from feedkit.posts.layout import (
+    JEKYLL_CONFIG,
+    is_hugo_marker,
+    jekyll_folder,
+    site_folders,
+    site_markers,
+)
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 from feedkit.posts.postmeta import JEKYLL_NAME
 
@@ -81,6 +88,8 @@ class Templates:
         self.hugo = not self.jekyll and (
             bool(cfg.main_sections) or any(is_hugo_marker(n) for n in site_markers(cfg))
         )
+        # A Hugo site's math passed through Markdown as written (Goldmark's passthrough).
+        self.passthrough = hugo_settings(site_folders(cfg)).passthrough if self.hugo else ()
         self._urls: dict[str, str] = {}
         self._config_problem: Problem | None = None  # _config.yml cannot be read
 
@@ -95,6 +104,8 @@ class Templates:
         Jekyll site, its lines of span-level HTML read as Jekyll reads them."""
         if self.jekyll and "<" in body:
             body = kramdown.gfm_paragraphs(body)
+        if self.passthrough and "\\" in body:
+            body = texdelims.passthrough(body, self.passthrough)
         # One memchr for "{", then a regex: `"{{" in body` is several times slower.
         if "{" not in body or _TEMPLATE_START.search(body) is None:
             return Expanded(body, (), ())

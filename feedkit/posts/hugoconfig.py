@@ -34,6 +34,8 @@ _PLACEHOLDER = re.compile(r":([a-z]+)")  # /:year/:month/:slug/
 class HugoSettings:
     main_sections: tuple[str, ...] = ()
     permalinks: tuple[tuple[str, str], ...] = ()  # (section, pattern), from [permalinks]
+    # Goldmark's passthrough delimiters: (open, close, display), such as ("\\(", "\\)", False)
+    passthrough: tuple[tuple[str, str, bool], ...] = ()
 
 
 def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
@@ -84,7 +86,24 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
                         f"permalinks: {section}: {exc}; set permalink in feedkit.toml instead",
                     ) from None
                 patterns[section] = pattern
-    return HugoSettings(main, tuple(patterns.items()))
+    return HugoSettings(main, tuple(patterns.items()), _passthrough(values))
+
+
+def _passthrough(values: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:
+    """Return the delimiters of `markup.goldmark.extensions.passthrough`, when enabled."""
+    found: Any = values
+    for key in ("markup", "goldmark", "extensions", "passthrough"):
+        found = found.get(key) if isinstance(found, dict) else None
+    if not isinstance(found, dict) or found.get("enable") is not True:
+        return ()
+    delimiters = found.get("delimiters")
+    pairs: list[tuple[str, str, bool]] = []
+    for kind in ("inline", "block"):
+        listed = delimiters.get(kind) if isinstance(delimiters, dict) else None
+        for pair in listed if isinstance(listed, list) else []:
+            if isinstance(pair, list) and len(pair) == 2 and all(isinstance(d, str) for d in pair):
+                pairs.append((pair[0], pair[1], kind == "block"))
+    return tuple(pairs)
 
 
 def _shown(path: Path, folder: Path) -> str:

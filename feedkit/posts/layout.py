@@ -74,10 +74,16 @@ JEKYLL_STYLES = {
 PELICAN_CONFIG = "pelicanconf.py"
 
 
+def site_folders(cfg: Config) -> tuple[Path, ...]:
+    """Return the folders where a site's own configuration may sit: feedkit.toml's, and the
+    one above the content folder."""
+    return tuple(dict.fromkeys((cfg.root, cfg.content_path.parent)))
+
+
 def site_markers(cfg: Config) -> tuple[str, ...]:
     """Return the names of the Hugo or Pelican configuration files beside the content folder
     (or feedkit.toml): they decide which files are posts, so the build cache keys on them."""
-    folders = dict.fromkeys((cfg.root, cfg.content_path.parent))
+    folders = site_folders(cfg)
     found = tuple(
         name
         for name in (*HUGO_CONFIGS, PELICAN_CONFIG)
@@ -174,7 +180,7 @@ class Layout:
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
         rels = [self.rel(path) for path in paths] if self.hugo else []
         self.files = set(rels)
-        hugo = hugo_settings(tuple(dict.fromkeys((cfg.root, cfg.content_path.parent))))
+        hugo = hugo_settings(site_folders(cfg))
         self.main_sections = cfg.main_sections or hugo.main_sections or _largest_section(rels)
         # A Hugo site's pages keep the URLs Hugo gives them, unless feedkit.toml says.
         self.hugo_urls = self.hugo and not cfg.permalink_given
