@@ -172,3 +172,20 @@ def test_math_passed_through_as_hugos_config_says_is_mathml(tmp_path: Path) -> N
     assert r"<code>\(x\)</code>" in html
     assert r"\(" not in html.replace(r"<code>\(x\)</code>", "")
     assert found["summary"].startswith("Inline a² + b² = c² and a display:")
+
+
+def test_emoji_codes_are_emoji_when_the_hugo_config_enables_them(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    assert run(site, "build").exit_code == 0
+    found = item(site, "Launch day")
+    text = "We shipped it 🎉 🚀! Times like 10:30:00 and :not_an_emoji: stay."
+    assert f"<p>{text}</p>" in found["content_html"]
+    assert "<code>:tada:</code>" in found["content_html"]
+    assert found["summary"].startswith(text)
+
+    config = site / "hugo.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("enableEmoji = true\n", ""), encoding="utf-8"
+    )
+    assert run(site, "build").exit_code == 0
+    assert "We shipped it :tada: :rocket:!" in item(site, "Launch day")["content_html"]

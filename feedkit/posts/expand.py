@@ -88,8 +88,11 @@ class Templates:
         self.hugo = not self.jekyll and (
             bool(cfg.main_sections) or any(is_hugo_marker(n) for n in site_markers(cfg))
         )
-        # A Hugo site's math passed through Markdown as written (Goldmark's passthrough).
-        self.passthrough = hugo_settings(site_folders(cfg)).passthrough if self.hugo else ()
+        # A Hugo site's math passed through Markdown as written (Goldmark's passthrough),
+        # and its emoji codes.
+        hugo = hugo_settings(site_folders(cfg)) if self.hugo else None
+        self.passthrough = hugo.passthrough if hugo else ()
+        self.emoji = hugo is not None and hugo.emoji
         self._urls: dict[str, str] = {}
         self._config_problem: Problem | None = None  # _config.yml cannot be read
 
@@ -106,6 +109,10 @@ class Templates:
             body = kramdown.gfm_paragraphs(body)
         if self.passthrough and "\\" in body:
             body = texdelims.passthrough(body, self.passthrough)
+        if self.emoji and ":" in body:
+            from feedkit.posts.emojicodes import emojify
+
+            body = emojify(body)
         # One memchr for "{", then a regex: `"{{" in body` is several times slower.
         if "{" not in body or _TEMPLATE_START.search(body) is None:
             return Expanded(body, (), ())

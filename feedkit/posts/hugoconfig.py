@@ -36,6 +36,7 @@ class HugoSettings:
     permalinks: tuple[tuple[str, str], ...] = ()  # (section, pattern), from [permalinks]
     # Goldmark's passthrough delimiters: (open, close, display), such as ("\\(", "\\)", False)
     passthrough: tuple[tuple[str, str, bool], ...] = ()
+    emoji: bool = False  # enableEmoji: `:tada:` in content is 🎉
 
 
 def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
@@ -86,7 +87,9 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
                         f"permalinks: {section}: {exc}; set permalink in feedkit.toml instead",
                     ) from None
                 patterns[section] = pattern
-    return HugoSettings(main, tuple(patterns.items()), _passthrough(values))
+    return HugoSettings(
+        main, tuple(patterns.items()), _passthrough(values), values.get("enableemoji") is True
+    )
 
 
 def _passthrough(values: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:

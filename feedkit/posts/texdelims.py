@@ -34,7 +34,7 @@ def convert(text: str) -> str:
     if not has_delimiters(text):
         return text
     data = text.encode()
-    kept, markup = _regions(text)
+    kept, markup = regions(text)
     edits: list[tuple[int, int, bytes]] = []
     for start, end in markup:
         source = data[start:end].decode()
@@ -52,7 +52,7 @@ def convert(text: str) -> str:
     return data.decode() if edits else text
 
 
-def _regions(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def regions(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Return the byte ranges of `text`'s code and math (never read for formulas) and of
     its raw HTML."""
     from feedkit.posts.markup import markdown  # markup calls this module: import at use
@@ -84,7 +84,7 @@ def passthrough(text: str, delimiters: Sequence[tuple[str, str, bool]]) -> str:
     if not pairs:
         return text
     data = text.encode()
-    kept, markup = _regions(text)
+    kept, markup = regions(text)
     taken = sorted(kept + markup)
     found = re.compile(
         # Not after a backslash: `\\(x\\)` is MathJax's doubled form, read by `convert`.
