@@ -111,7 +111,7 @@ def test_hugos_default_urls_and_main_sections_from_its_config_folder(tmp_path: P
     (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
     check = run(tmp_path, "check")
     assert check.exit_code == 0, check.output
-    assert "OK: 4 posts: 4 published" in check.stdout
+    assert "OK: 5 posts: 5 published" in check.stdout
     assert "content/about.md: skipped: a page, not a post: it is outside the main sections " in (
         check.stderr
     )
@@ -122,6 +122,7 @@ def test_hugos_default_urls_and_main_sections_from_its_config_folder(tmp_path: P
         "Renamed": blog + "posts/a-new-name/",
         "Part One": blog + "posts/series/part-one/",
         "A Page Bundle": blog + "posts/a-bundle/",
+        "Links to pages": blog + "posts/links/",
     }
     html = item(tmp_path, "A Page Bundle")["content_html"]
     assert f'<img src="{blog}posts/a-bundle/cover.jpg" alt="Cover">' in html
@@ -189,3 +190,21 @@ def test_emoji_codes_are_emoji_when_the_hugo_config_enables_them(tmp_path: Path)
     )
     assert run(site, "build").exit_code == 0
     assert "We shipped it :tada: :rocket:!" in item(site, "Launch day")["content_html"]
+
+
+def test_a_ref_to_a_page_that_is_not_a_post_links_where_hugo_publishes_it(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(FIXTURES / "hugo-config-dir", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "content/posts/links.md:7: warning: ref: no post 'nowhere' in the content folder\n"
+    )
+    blog = "https://example.com/blog/"
+    html = item(tmp_path, "Links to pages")["content_html"]
+    assert f'<a href="{blog}about/">about</a>' in html
+    assert f'<a href="{blog}guide/install/#linux">the install guide</a>' in html
+    assert f'<a href="{blog}docs/">the docs</a>' in html
+    assert f'<a href="{blog}notes/short-note/">a note</a>' in html

@@ -308,11 +308,25 @@ class Templates:
                 s for p, s in index.items() if posixpath.basename(posixpath.splitext(p)[0]) == key
             ]
             shown = named[0] if len(set(named)) == 1 else None
+        if shown is None and key:
+            page = self._page(key)  # a page that is not a post: where Hugo publishes it
+            if page:
+                return page + hash_ + anchor, ""
         if shown is None:
             if not path and anchor:
                 return hash_ + anchor, ""
             return "", f"no post {target!r} in the content folder"
         return self._url(shown) + hash_ + anchor, ""
+
+    @cached_property
+    def _pages(self) -> Any:
+        from feedkit.posts.hugoconfig import Pages
+
+        return Pages(self.cfg, hugo_settings(site_folders(self.cfg)))
+
+    def _page(self, key: str) -> str:
+        """Return the URL of the page (not a post) `key` names, "" when there is none."""
+        return str(self._pages.url(key))
 
     def _include(self, name: str) -> tuple[str, str]:
         bases = [b for b in (self.jekyll_root, self.cfg.content_path) if b is not None]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import tomllib
 import unicodedata
@@ -18,7 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
+from feedkit.config import Config
 from feedkit.errors import ContentError
 from feedkit.posts import fastyaml
 
@@ -190,3 +194,81 @@ def fill_hugo_permalink(pattern: str, slug: str, name: str, title: str, date: da
             + ", ".join(f":{name}" for name in ("section", "sections", *values))
         )
     return re.sub(r"/{2,}", "/", _PLACEHOLDER.sub(lambda m: values[m[1]], pattern))
+
+
+class Pages:
+    """Every Markdown file of a content folder, for a `ref` to a page that is not a post:
+    looked for only when a ref names no post, and then once a run."""
+
+    def __init__(self, cfg: Config, settings: HugoSettings) -> None:
+        from feedkit.posts.postfile import discover
+
+        self.cfg, self.settings = cfg, settings
+        content = cfg.content_path
+        # Paths with and without the suffix, and a bundle's or section's folder → the file.
+        self.files: dict[str, str] = {}
+        for file in discover(content):
+            rel = file.relative_to(content).as_posix()
+            stem = posixpath.splitext(rel)[0]
+            for name in (rel, stem):
+                self.files.setdefault(name, rel)
+            if posixpath.basename(stem) in ("index", "_index"):
+                self.files.setdefault(posixpath.dirname(stem), rel)
+
+    def url(self, key: str) -> str:
+        """Return the URL of the page `key` names (a path, or a file name when only one
+        file has it), "" when there is none."""
+        rel = self.files.get(key)
+        if rel is None and "/" not in key:
+            named = {
+                r
+                for p, r in self.files.items()
+                if posixpath.basename(posixpath.splitext(p)[0]) == key
+            }
+            rel = named.pop() if len(named) == 1 else None
+        if rel is None:
+            return ""
+        cfg = self.cfg
+        return page_url(cfg.base_url, self.settings, cfg.content_path, rel, cfg.timezone)
+
+
+def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz: ZoneInfo) -> str:
+    """Return the URL Hugo gives the page (not a post: an about page, a section's
+    `_index.md`) at `rel` in the `content` folder: its front matter's `url`, else its
+    section's permalink when its front matter fills it, else its path."""
+    from feedkit.posts.postfile import FileProblems, parse_front_matter, read_head
+    from feedkit.posts.postmeta import URL_SAFE
+    from feedkit.posts.postvalues import parse_date
+
+    try:
+        meta = parse_front_matter(read_head(content / rel, rel, [])[0], rel)
+    except (OSError, FileProblems):
+        meta = {}
+    parts = rel.split("/")
+    folders, stem = parts[:-1], parts[-1].rsplit(".", 1)[0]
+    url, slug, title = (meta.get(k) for k in ("url", "slug", "title"))
+    if isinstance(url, str) and url.startswith("/"):
+        path = url
+    elif stem.split(".")[0] == "_index":  # a section's page: the section's address
+        path = "/" + "".join(f"{folder}/" for folder in folders)
+    else:
+        if stem.split(".")[0] == "index":  # a page bundle: the page is its folder
+            stem, folders = (folders or [""])[-1], folders[:-1]
+        stem = stem.split(".")[0] if "." in stem else stem  # about.fr: about
+        pattern = dict(settings.permalinks).get(folders[0] if folders else "")
+        date: datetime | None = None
+        try:
+            date = parse_date(meta.get("date"), tz) if meta.get("date") else None
+        except ValueError:
+            pass
+        dated = pattern is not None and re.search(r":(year|month|day|week|yearday)", pattern)
+        if pattern is None or (dated and date is None):
+            pattern = "/" + "".join(f"{folder}/" for folder in folders) + ":slugorfilename/"
+        path = fill_hugo_permalink(
+            with_sections(pattern, folders),
+            slug if isinstance(slug, str) else "",
+            stem,
+            title if isinstance(title, str) else "",
+            date or datetime(1970, 1, 1),
+        )
+    return base_url + quote(path.lstrip("/"), safe=URL_SAFE)

@@ -63,7 +63,7 @@ KNOWN_KEYS = frozenset(
 )
 
 # What stays as written in a URL's path (RFC 3986's pchar and "/"); the rest is %-encoded.
-_URL_SAFE = "/%@!$&'()*+,;=-._~"
+URL_SAFE = "/%@!$&'()*+,;=-._~"
 
 
 class PostBuilder:
@@ -334,7 +334,7 @@ class PostBuilder:
                     "(no '//', '..' or spaces)",
                 )
             return ""
-        return self.cfg.base_url + quote(path.lstrip("/"), safe=_URL_SAFE)
+        return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
 
     def _placeholders(self, path: str, slug: str, published: datetime) -> str:
         """Return a Jekyll permalink with its placeholders filled in, or "" after a problem
@@ -406,7 +406,7 @@ class PostBuilder:
             return self._hugo_url(published)
         if self.place.permalink:  # the site's own (Jekyll's), checked when it was read
             path = self._placeholders(self.place.permalink, slug, published)
-            return self.cfg.base_url + quote(path.lstrip("/"), safe=_URL_SAFE)
+            return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
         local = published.astimezone(self.cfg.timezone)
         path = self.cfg.permalink.format(
             year=f"{local.year:04d}",
@@ -432,7 +432,7 @@ class PostBuilder:
             title if isinstance(title, str) else "",
             published,
         )
-        return self.cfg.base_url + quote(path.lstrip("/"), safe=_URL_SAFE)
+        return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
 
     def _id(self, url: str, slug: str, published: datetime | None) -> str:
         raw = self.meta.get("id")
