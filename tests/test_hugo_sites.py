@@ -208,3 +208,15 @@ def test_a_ref_to_a_page_that_is_not_a_post_links_where_hugo_publishes_it(
     assert f'<a href="{blog}guide/install/#linux">the install guide</a>' in html
     assert f'<a href="{blog}docs/">the docs</a>' in html
     assert f'<a href="{blog}notes/short-note/">a note</a>' in html
+
+
+def test_a_headless_bundle_is_no_post_and_check_says_why(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    check = run(site, "check")
+    assert check.exit_code == 0, check.output
+    assert (
+        "content/posts/shared-images/index.md: skipped: a headless bundle (headless: true): "
+        "Hugo publishes no page for it\n"
+    ) in check.stderr
+    assert run(site, "build").exit_code == 0
+    assert "Images other pages use" not in (site / "public" / "atom.xml").read_text("utf-8")

@@ -302,6 +302,8 @@ class PostBuilder:
 
     def _unlisted(self) -> None:
         """Raise NotAPost when Hugo's build options keep the page out of every list."""
+        if self.place.hugo and self.meta.get("headless") is True:
+            raise NotAPost("a headless bundle (headless: true): Hugo publishes no page for it")
         for key in BUILD_KEYS:
             options = self.meta.get(key)
             if not isinstance(options, dict):
