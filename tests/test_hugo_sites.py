@@ -220,3 +220,13 @@ def test_a_headless_bundle_is_no_post_and_check_says_why(tmp_path: Path) -> None
     ) in check.stderr
     assert run(site, "build").exit_code == 0
     assert "Images other pages use" not in (site / "public" / "atom.xml").read_text("utf-8")
+
+
+def test_the_math_shortcodes_of_blowfish_and_hugo_blox_are_understood(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    result = run(site, "build", "--strict")
+    assert "theme-math.md" not in result.stderr
+    html = item(site, "Blowfish and Hugo Blox math")["content_html"]
+    assert html.count('<math display="inline">') == 1
+    assert html.count('<math display="block">') == 1
+    assert "{{" not in html and "<p>Blowfish loads KaTeX for <math" in html

@@ -234,6 +234,10 @@ def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansio
         return _fenced(call.get("lang", 0), inner or "")
     if name == "comment":  # Hugo's: a note to the author, for no reader
         return ""
+    if name == "katex" or (name == "math" and inner is not None):
+        # Blowfish's and Congo's katex loads KaTeX on the page; Hugo Blox's math wraps
+        # formulas: feeds carry the formulas themselves.
+        return inner or ""
     if name in ("collapse", "details"):  # a summary line that opens to the inner content
         # PaperMod's collapse; Hugo's details (also hugo-book's, with positional arguments)
         from feedkit.posts.markup import plain_text
