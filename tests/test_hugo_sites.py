@@ -230,3 +230,13 @@ def test_the_math_shortcodes_of_blowfish_and_hugo_blox_are_understood(tmp_path: 
     assert html.count('<math display="inline">') == 1
     assert html.count('<math display="block">') == 1
     assert "{{" not in html and "<p>Blowfish loads KaTeX for <math" in html
+
+
+def test_dates_in_the_forms_hugo_reads_load(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    check = run(site, "check")
+    assert "go-dates.md" not in check.stderr and check.exit_code == 0, check.output
+    assert run(site, "build").exit_code == 0
+    found = item(site, "Dated the way Go prints a time")
+    assert found["date_published"] == "2024-03-08T09:30:00.250000-08:00"
+    assert found["date_modified"].startswith("2024-03-09T00:00:00")
