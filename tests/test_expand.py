@@ -119,7 +119,7 @@ def test_check_warns_about_templates_in_every_post(tmp_path: Path) -> None:
 
 HUGO_WARNINGS = (
     "content/posts/unknown.md:5: warning: unknown shortcode 'mystery'; left out\n"
-    "content/posts/unknown.md:7: warning: unknown shortcode 'notice'; left out, its inner "
+    "content/posts/unknown.md:7: warning: unknown shortcode 'sidebar'; left out, its inner "
     "content kept\n"
     "content/posts/unknown.md:11: warning: ref: no post 'no-such-post' in the content folder\n"
     "content/posts/unknown.md:15: warning: demo.inline: an inline shortcode's Go template is "
@@ -162,7 +162,7 @@ def test_hugo_shortcodes_are_rendered_into_the_feed(tmp_path: Path) -> None:
 
     unknown = entry(site, "Unknown shortcodes")
     assert "<p>Self-closing:</p>" in unknown and "Kept inner text." in unknown
-    assert "mystery" not in unknown and "notice" not in unknown
+    assert "mystery" not in unknown and "sidebar" not in unknown
     assert "<p>Inline HTML kept.</p>" in unknown and "demo" not in unknown
 
     assert run(site, "build", "--strict").exit_code == 1

@@ -240,3 +240,21 @@ def test_dates_in_the_forms_hugo_reads_load(tmp_path: Path) -> None:
     found = item(site, "Dated the way Go prints a time")
     assert found["date_published"] == "2024-03-08T09:30:00.250000-08:00"
     assert found["date_modified"].startswith("2024-03-09T00:00:00")
+
+
+def test_the_admonitions_of_popular_themes_are_quotes_with_their_title(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    result = run(site, "build")
+    assert "admonitions.md" not in result.stderr
+    html = item(site, "Admonitions of the popular themes")["content_html"]
+    for title, text in (
+        ("A useful tip", "Use <code>hugo server -D</code> to see <strong>drafts</strong>."),
+        ("Warning", "LoveIt's positional form."),
+        ("Note", "Hugo Blox's callout with <em>Markdown</em>."),
+        ("Danger", "hugo-book's hint."),
+        ("Heads up", "A notice with a title."),
+    ):
+        quote = f"<blockquote>\n<p><strong>{title}</strong></p>\n<p>{text}</p>\n</blockquote>"
+        assert quote in html
+    assert "<blockquote>\n<p>Blowfish's alert: its argument is an icon.</p>\n</blockquote>" in html
+    assert "circle-info" not in html

@@ -197,6 +197,23 @@ def _embed_link(call: Call) -> str:
     return _link(call.get("src", 0), call.get("caption") or call.get("title") or kind)
 
 
+# Themes' boxes around a note: LoveIt's, DoIt's and FixIt's admonition, Blowfish's, Congo's
+# and Docsy's alert, Hugo Blox's callout, hugo-book's hint, the notice of hugo-notice and
+# others. In a feed: a quote under a bold title.
+ADMONITIONS = {"admonition", "alert", "callout", "hint", "notice"}
+
+
+def _admonition(call: Call, inner: str) -> str:
+    from feedkit.posts.markup import plain_text
+
+    # alert's argument is an icon (Blowfish, Congo); the others' the kind: tip, warning, …
+    kind = "" if call.name == "alert" else call.get("type") or call.get("style", 0)
+    named = call.args[1] if call.name in ("admonition", "notice") and len(call.args) > 1 else ""
+    title = escape(plain_text(call.get("title") or named or kind.capitalize()))
+    heading = f"<p><strong>{title}</strong></p>\n" if title else ""
+    return f"\n<blockquote>\n{heading}\n{inner.strip()}\n\n</blockquote>\n"
+
+
 EMBEDS = {"youtube", "vimeo", "gist", "tweet", "x", "twitter", "instagram", "audio", "video"}
 
 
@@ -232,6 +249,8 @@ def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansio
         return url
     if name == "highlight":
         return _fenced(call.get("lang", 0), inner or "")
+    if name in ADMONITIONS and inner is not None:
+        return _admonition(call, inner)
     if name == "comment":  # Hugo's: a note to the author, for no reader
         return ""
     if name == "katex" or (name == "math" and inner is not None):
