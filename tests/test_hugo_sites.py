@@ -9,8 +9,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import feedparser
+import pytest
 from click.testing import CliRunner, Result
 
 from feedkit.cli import main
@@ -258,3 +260,27 @@ def test_the_admonitions_of_popular_themes_are_quotes_with_their_title(tmp_path:
         assert quote in html
     assert "<blockquote>\n<p>Blowfish's alert: its argument is an icon.</p>\n</blockquote>" in html
     assert "circle-info" not in html
+
+
+@pytest.mark.skipif(not VALIDATE.is_file(), reason="../shared/tools is absent")
+@pytest.mark.parametrize("fixture", ["hugo-themes", "hugo-config-dir"])
+def test_every_feed_of_the_hugo_fixtures_passes_the_w3c_validator(
+    tmp_path: Path, fixture: str
+) -> None:
+    shutil.copytree(FIXTURES / fixture, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    assert run(tmp_path, "build").exit_code == 0
+    public = tmp_path / "public"
+    files = sorted(p for p in public.rglob("*.xml") if p.name != "feed.xsl")
+    assert len(files) >= 2
+    failed = {}
+    for path in files:
+        url = "https://example.com/blog/" + quote(path.relative_to(public).as_posix())
+        done = subprocess.run(
+            [sys.executable, str(VALIDATE), str(path), url], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            failed[url] = done.stdout[-1500:] + done.stderr[-500:]
+    assert failed == {}
+    for path in public.rglob("*.json"):
+        assert "{{" not in path.read_text(encoding="utf-8")
