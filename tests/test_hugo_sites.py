@@ -71,7 +71,7 @@ def test_hugos_built_in_shortcodes_comment_details_param_and_figure_captions(
     post = "content/posts/builtins.md"
     assert [line for line in result.stderr.splitlines() if line.startswith(post)] == [
         f"{post}:21: warning: param: no 'nowhere' in the post's front matter "
-        "(the site's params are not read); left out"
+        "or the site's params; left out"
     ]
     html = item(site, "Hugo's built-in shortcodes")["content_html"]
     assert "private note" not in html and "TODO" not in html
@@ -79,7 +79,7 @@ def test_hugos_built_in_shortcodes_comment_details_param_and_figure_captions(
     assert "<p>It is <strong>42</strong>.</p>" in html
     assert "<details><summary>Positional, as hugo-book writes it</summary>" in html
     assert "Described as: Shortcodes every Hugo site has.; mood happy." in html
-    assert "\nUnknown: .</p>" in html
+    assert "\nUnknown: . Site: Notes from the fixture.</p>" in html
     assert (
         "<figcaption>The river at <em>dusk</em>, by "
         '<a href="https://example.org/jane">Jane</a></figcaption>'

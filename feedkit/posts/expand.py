@@ -93,6 +93,7 @@ class Templates:
         hugo = hugo_settings(site_folders(cfg)) if self.hugo else None
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
+        self.site_params = hugo.params if hugo else {}
         self._urls: dict[str, str] = {}
         self._config_problem: Problem | None = None  # _config.yml cannot be read
 
@@ -213,7 +214,10 @@ class Templates:
             return posixpath.normpath(posixpath.join(here, target))
 
         result = expand_shortcodes(
-            body, lambda target: self._read("ref", from_here(target))[:2], post.extra
+            body,
+            lambda target: self._read("ref", from_here(target))[:2],
+            post.extra,
+            self.site_params,
         )
         problems = tuple(
             Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)

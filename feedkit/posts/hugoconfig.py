@@ -15,7 +15,7 @@ import posixpath
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ class HugoSettings:
     # Goldmark's passthrough delimiters: (open, close, display), such as ("\\(", "\\)", False)
     passthrough: tuple[tuple[str, str, bool], ...] = ()
     emoji: bool = False  # enableEmoji: `:tada:` in content is 🎉
+    params: dict[str, Any] = field(default_factory=dict, hash=False)  # the site's [params]
 
 
 def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
@@ -92,7 +93,11 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
                     ) from None
                 patterns[section] = pattern
     return HugoSettings(
-        main, tuple(patterns.items()), _passthrough(values), values.get("enableemoji") is True
+        main,
+        tuple(patterns.items()),
+        _passthrough(values),
+        values.get("enableemoji") is True,
+        params if isinstance(params, dict) else {},
     )
 
 

@@ -35,6 +35,7 @@ class Page:
 
     resolve: RefResolver
     params: Mapping[str, Any] = field(default_factory=dict)  # its front matter
+    site_params: Mapping[str, Any] = field(default_factory=dict)  # the site's [params]
 
 
 @dataclass
@@ -75,13 +76,16 @@ def _params(text: str) -> tuple[list[str], dict[str, str]]:
 
 
 def expand_shortcodes(
-    body: str, resolve: RefResolver, params: Mapping[str, Any] | None = None
+    body: str,
+    resolve: RefResolver,
+    params: Mapping[str, Any] | None = None,
+    site_params: Mapping[str, Any] | None = None,
 ) -> Expansion:
     """Return `body` with every shortcode replaced by what it means, and the problems;
-    `params` is the post's front matter, for `{{< param >}}`."""
+    `params` is the post's front matter and `site_params` the site's, for `{{< param >}}`."""
     tags = list(_TAG.finditer(body))
     out = Expansion("")
-    page = Page(resolve, params or {})
+    page = Page(resolve, params or {}, site_params or {})
     out.text = _expand(body, tags, 0, len(tags), 0, len(body), page, out)
     return out
 
@@ -217,10 +221,11 @@ def _admonition(call: Call, inner: str) -> str:
 EMBEDS = {"youtube", "vimeo", "gist", "tweet", "x", "twitter", "instagram", "audio", "video"}
 
 
-def _param(call: Call, params: Mapping[str, Any]) -> str | None:
-    """Return the front matter value `{{< param "a.b" >}}` names (Hugo reads keys in any
-    case, and a page's own `params:` too), None when there is none."""
-    for source in (params, params.get("params")):
+def _param(call: Call, page: Page) -> str | None:
+    """Return the value `{{< param "a.b" >}}` names: the post's front matter's (its own
+    `params:` too), else the site's; keys in any case, as Hugo reads them. None when there
+    is none."""
+    for source in (page.params, page.params.get("params"), page.site_params):
         value: Any = source
         for key in call.get("name", 0).split("."):
             if not isinstance(value, Mapping):
@@ -270,13 +275,13 @@ def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansio
             f"\n<details{opened_attr}><summary>{summary}</summary>\n\n{inner or ''}\n\n</details>\n"
         )
     if name == "param":
-        value = _param(call, page.params)
+        value = _param(call, page)
         if value is None:
             out.problems.append(
                 (
                     at,
                     f"param: no {call.get('name', 0)!r} in the post's front matter "
-                    "(the site's params are not read); left out",
+                    "or the site's params; left out",
                 )
             )
         return escape(value or "", quote=False)
