@@ -108,6 +108,15 @@ def test_posts_get_the_urls_of_the_hugo_configs_permalinks(tmp_path: Path) -> No
     assert f'<img src="{tokyo}view.jpg" alt="The view">' in html
 
 
+def test_the_cover_images_of_hugo_themes_are_the_entries_images(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    assert run(site, "build").exit_code == 0
+    tokyo = "https://example.com/blog/2024/03/written-in-tokyo-just-after-midnight/"
+    assert item(site, "Written in Tokyo, Just After Midnight")["image"] == tokyo + "view.jpg"
+    loveit = item(site, "Admonitions of the popular themes")
+    assert loveit["image"] == "https://example.com/images/admonitions.png"
+
+
 def test_hugos_default_urls_and_main_sections_from_its_config_folder(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "hugo-config-dir", tmp_path, dirs_exist_ok=True)
     (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")

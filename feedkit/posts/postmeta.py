@@ -173,6 +173,8 @@ class PostBuilder:
         url = self._own_url(slug, published) or url
         post_id = self._id(url, slug, published)
         image = self._text("image", meta.get("image"))
+        if image is None and self.place.hugo:
+            image = _theme_image(meta)
         if image is not None and not image.strip():
             self.fail("image", "image must be a path or URL")
             image = None
@@ -473,6 +475,22 @@ TAGS_MERGED = "both are listed there: spell them the same, or rename one"
 # Characters that tell tags apart where slugify would drop them: C, C++ and C# are three.
 _TAG_SIGNS = re.compile(r"(?<=[\w+#])([+#])")
 _TAG_SIGN_WORDS = {"+": " plus ", "#": " sharp "}
+
+
+def _theme_image(meta: dict[str, Any]) -> str | None:
+    """Return a Hugo page's cover image as its theme names it: PaperMod's `cover.image`,
+    Hugo's own `images` (its first), LoveIt's `featuredImage`, Blowfish's `featureimage`."""
+    cover = meta.get("cover")
+    images = meta.get("images")
+    for found in (
+        cover.get("image") if isinstance(cover, dict) else None,
+        images[0] if isinstance(images, list) and images else None,
+        meta.get("featuredImage"),
+        meta.get("featureimage"),
+    ):
+        if isinstance(found, str) and found.strip():
+            return found
+    return None
 
 
 @lru_cache(maxsize=4096)  # a blog has far fewer tags than posts
