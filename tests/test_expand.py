@@ -119,7 +119,7 @@ def test_check_warns_about_templates_in_every_post(tmp_path: Path) -> None:
 
 HUGO_WARNINGS = (
     "content/posts/unknown.md:5: warning: unknown shortcode 'mystery'; left out\n"
-    "content/posts/unknown.md:7: warning: unknown shortcode 'notice'; left out, its inner "
+    "content/posts/unknown.md:7: warning: unknown shortcode 'sidebar'; left out, its inner "
     "content kept\n"
     "content/posts/unknown.md:11: warning: ref: no post 'no-such-post' in the content folder\n"
     "content/posts/unknown.md:15: warning: demo.inline: an inline shortcode's Go template is "
@@ -141,9 +141,9 @@ def test_hugo_shortcodes_are_rendered_into_the_feed(tmp_path: Path) -> None:
     ) in html
     assert '<a href="https://www.youtube.com/watch?v=hjD9jTi_DQ4">' in html
     assert '<a href="https://vimeo.com/152985022">' in html
-    assert 'href="https://example.com/blog/2024/01/first/"' in html  # the post's URL
-    assert 'href="https://example.com/blog/2024/01/bundle/"' in html
-    assert 'href="https://example.com/blog/2024/01/first/#top"' in html  # from the post's folder
+    assert 'href="https://example.com/blog/posts/first/"' in html  # the post's URL
+    assert 'href="https://example.com/blog/posts/bundle/"' in html
+    assert 'href="https://example.com/blog/posts/first/#top"' in html  # from the post's folder
     assert '<code class="language-go">fmt.Println("{{ .Title }}")' in html
     assert '<a href="https://gist.github.com/spf13/7896402">' in html
     assert '<a href="https://x.com/GoHugoIO/status/1315233626070503424">' in html
@@ -162,7 +162,7 @@ def test_hugo_shortcodes_are_rendered_into_the_feed(tmp_path: Path) -> None:
 
     unknown = entry(site, "Unknown shortcodes")
     assert "<p>Self-closing:</p>" in unknown and "Kept inner text." in unknown
-    assert "mystery" not in unknown and "notice" not in unknown
+    assert "mystery" not in unknown and "sidebar" not in unknown
     assert "<p>Inline HTML kept.</p>" in unknown and "demo" not in unknown
 
     assert run(site, "build", "--strict").exit_code == 1

@@ -247,3 +247,17 @@ def test_renamed_feeds_are_linked_and_served_under_their_names(site: Path) -> No
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_tag_feed_in_chinese_is_served_at_its_percent_encoded_address(
+    site: Path, base_url: str
+) -> None:
+    when = (NOW - timedelta(hours=2)).isoformat()
+    (site / "content" / "zh.md").write_text(
+        f"---\ntitle: 中文\ndate: {when}\ntags: [中文]\n---\n好。\n", encoding="utf-8"
+    )
+    path = "/tags/%E4%B8%AD%E6%96%87/atom.xml"  # where its self link says it is
+    status, kind, body = get(base_url + path)
+    feed = feedparser.parse(body)
+    assert status == 200 and [e.title for e in feed.entries] == ["中文"]
+    assert [link.href for link in feed.feed.links if link.rel == "self"][0].endswith(path)

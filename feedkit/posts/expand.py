@@ -28,8 +28,15 @@ from urllib.parse import urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import fastyaml, kramdown
-from feedkit.posts.layout import HUGO_CONFIGS, JEKYLL_CONFIG, jekyll_folder, site_markers
+from feedkit.posts import fastyaml, kramdown, texdelims
+from feedkit.posts.hugoconfig import hugo_settings
+from feedkit.posts.layout import (
+    JEKYLL_CONFIG,
+    is_hugo_marker,
+    jekyll_folder,
+    site_folders,
+    site_markers,
+)
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 from feedkit.posts.postmeta import JEKYLL_NAME
 
@@ -79,8 +86,14 @@ class Templates:
         self.jekyll_root = jekyll_folder(cfg)
         self.jekyll = self.jekyll_root is not None or any("/_posts/" in "/" + p for p in self.paths)
         self.hugo = not self.jekyll and (
-            bool(cfg.main_sections) or any(n in HUGO_CONFIGS for n in site_markers(cfg))
+            bool(cfg.main_sections) or any(is_hugo_marker(n) for n in site_markers(cfg))
         )
+        # A Hugo site's math passed through Markdown as written (Goldmark's passthrough),
+        # and its emoji codes.
+        hugo = hugo_settings(site_folders(cfg)) if self.hugo else None
+        self.passthrough = hugo.passthrough if hugo else ()
+        self.emoji = hugo is not None and hugo.emoji
+        self.site_params = hugo.params if hugo else {}
         self._urls: dict[str, str] = {}
         self._config_problem: Problem | None = None  # _config.yml cannot be read
 
@@ -95,6 +108,12 @@ class Templates:
         Jekyll site, its lines of span-level HTML read as Jekyll reads them."""
         if self.jekyll and "<" in body:
             body = kramdown.gfm_paragraphs(body)
+        if self.passthrough and "\\" in body:
+            body = texdelims.passthrough(body, self.passthrough)
+        if self.emoji and ":" in body:
+            from feedkit.posts.emojicodes import emojify
+
+            body = emojify(body)
         # One memchr for "{", then a regex: `"{{" in body` is several times slower.
         if "{" not in body or _TEMPLATE_START.search(body) is None:
             return Expanded(body, (), ())
@@ -194,7 +213,12 @@ class Templates:
                 return target
             return posixpath.normpath(posixpath.join(here, target))
 
-        result = expand_shortcodes(body, lambda target: self._read("ref", from_here(target))[:2])
+        result = expand_shortcodes(
+            body,
+            lambda target: self._read("ref", from_here(target))[:2],
+            post.extra,
+            self.site_params,
+        )
         problems = tuple(
             Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
             for at, msg in result.problems
@@ -288,11 +312,25 @@ class Templates:
                 s for p, s in index.items() if posixpath.basename(posixpath.splitext(p)[0]) == key
             ]
             shown = named[0] if len(set(named)) == 1 else None
+        if shown is None and key:
+            page = self._page(key)  # a page that is not a post: where Hugo publishes it
+            if page:
+                return page + hash_ + anchor, ""
         if shown is None:
             if not path and anchor:
                 return hash_ + anchor, ""
             return "", f"no post {target!r} in the content folder"
         return self._url(shown) + hash_ + anchor, ""
+
+    @cached_property
+    def _pages(self) -> Any:
+        from feedkit.posts.hugoconfig import Pages
+
+        return Pages(self.cfg, hugo_settings(site_folders(self.cfg)))
+
+    def _page(self, key: str) -> str:
+        """Return the URL of the page (not a post) `key` names, "" when there is none."""
+        return str(self._pages.url(key))
 
     def _include(self, name: str) -> tuple[str, str]:
         bases = [b for b in (self.jekyll_root, self.cfg.content_path) if b is not None]

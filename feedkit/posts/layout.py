@@ -19,6 +19,7 @@ from typing import Any
 from feedkit.config import Config
 from feedkit.errors import ContentError
 from feedkit.posts import fastyaml
+from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, hugo_settings, with_sections
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 from feedkit.posts.postvalues import fill_permalink
 
@@ -31,6 +32,9 @@ class Place:
     language: str = ""  # a Hugo translation's language, from its name: post.en.md
     permalink: str = ""  # the site's own pattern for its posts' URLs (Jekyll's `:year`…)
     hugo: bool = False  # a Hugo site's page: Hugo's leniencies hold (no date, no title)
+    # The Hugo site's URL pattern for the page (its :section filled in), when feedkit.toml
+    # sets no permalink: [permalinks], else Hugo's default, the page's path.
+    hugo_permalink: str = ""
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -67,22 +71,30 @@ JEKYLL_STYLES = {
     "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
     "none": "/:categories/:title:output_ext",
 }
-# The configuration files that make a folder a Hugo site.
-HUGO_CONFIGS = tuple(
-    f"{name}.{ext}" for name in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
-)
 PELICAN_CONFIG = "pelicanconf.py"
+
+
+def site_folders(cfg: Config) -> tuple[Path, ...]:
+    """Return the folders where a site's own configuration may sit: feedkit.toml's, and the
+    one above the content folder."""
+    return tuple(dict.fromkeys((cfg.root, cfg.content_path.parent)))
 
 
 def site_markers(cfg: Config) -> tuple[str, ...]:
     """Return the names of the Hugo or Pelican configuration files beside the content folder
     (or feedkit.toml): they decide which files are posts, so the build cache keys on them."""
-    folders = dict.fromkeys((cfg.root, cfg.content_path.parent))
-    return tuple(
+    folders = site_folders(cfg)
+    found = tuple(
         name
         for name in (*HUGO_CONFIGS, PELICAN_CONFIG)
         if any((folder / name).is_file() for folder in folders)
     )
+    return found + ((CONFIG_DIR,) if any((f / CONFIG_DIR).is_dir() for f in folders) else ())
+
+
+def is_hugo_marker(name: str) -> bool:
+    """Return True when a name `site_markers` gives is Hugo's configuration."""
+    return name in HUGO_CONFIGS or name == CONFIG_DIR
 
 
 def jekyll_folder(cfg: Config) -> Path | None:
@@ -148,7 +160,7 @@ class Layout:
         section_page = os.sep + "_index."
         self.hugo = not self.jekyll and (
             bool(cfg.main_sections)
-            or any(name in HUGO_CONFIGS for name in markers)
+            or any(is_hugo_marker(name) for name in markers)
             or any(path.find(section_page, start) >= 0 for path in paths)
         )
         # Pelican: its pages live in pages/, its articles everywhere else (its defaults).
@@ -168,7 +180,11 @@ class Layout:
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
         rels = [self.rel(path) for path in paths] if self.hugo else []
         self.files = set(rels)
-        self.main_sections = cfg.main_sections or _largest_section(rels)
+        hugo = hugo_settings(site_folders(cfg))
+        self.main_sections = cfg.main_sections or hugo.main_sections or _largest_section(rels)
+        # A Hugo site's pages keep the URLs Hugo gives them, unless feedkit.toml says.
+        self.hugo_urls = self.hugo and not cfg.permalink_given
+        self.permalinks = dict(hugo.permalinks)
 
     def rel(self, path: str) -> str:
         """Return the path relative to the content folder, with '/' between its parts."""
@@ -211,14 +227,26 @@ class Layout:
                             f"in the site's language ({self.language!r}, the language in "
                             "feedkit.toml)"
                         )
-            return self.hugo_page
+            return self._hugo_place(folders, stem, "")
         lang = language[1].lower()
         if lang not in (self.language, self.language.split("-")[0]):
             return Skipped(
                 f"a translation ({lang}); feedkit publishes only the posts in the site's "
                 f"language ({self.language!r}, the language in feedkit.toml)"
             )
-        return Place(language=language[1], hugo=True)
+        return self._hugo_place(folders, stem, language[1])
+
+    def _hugo_place(self, folders: list[str], stem: str, language: str) -> Place:
+        if not self.hugo_urls:
+            return Place(language=language, hugo=True) if language else self.hugo_page
+        if stem.split(".")[0] == "index":  # a page bundle: the page is its folder
+            folders = folders[:-1]
+        pattern = self.permalinks.get(folders[0] if folders else "")
+        if pattern is None:  # Hugo's default: the page's path
+            pattern = "/" + "".join(f"{folder}/" for folder in folders) + ":slugorfilename/"
+        else:
+            pattern = with_sections(pattern, folders)
+        return Place(language=language, hugo=True, hugo_permalink=pattern)
 
 
 def _largest_section(rels: list[str]) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post, slugify
+from feedkit.posts.hugoconfig import fill_hugo_permalink
 from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
 from feedkit.posts.postvalues import (
@@ -62,7 +63,7 @@ KNOWN_KEYS = frozenset(
 )
 
 # What stays as written in a URL's path (RFC 3986's pchar and "/"); the rest is %-encoded.
-_URL_SAFE = "/%@!$&'()*+,;=-._~"
+URL_SAFE = "/%@!$&'()*+,;=-._~"
 
 
 class PostBuilder:
@@ -172,6 +173,8 @@ class PostBuilder:
         url = self._own_url(slug, published) or url
         post_id = self._id(url, slug, published)
         image = self._text("image", meta.get("image"))
+        if image is None and self.place.hugo:
+            image = _theme_image(meta)
         if image is not None and not image.strip():
             self.fail("image", "image must be a path or URL")
             image = None
@@ -301,6 +304,8 @@ class PostBuilder:
 
     def _unlisted(self) -> None:
         """Raise NotAPost when Hugo's build options keep the page out of every list."""
+        if self.place.hugo and self.meta.get("headless") is True:
+            raise NotAPost("a headless bundle (headless: true): Hugo publishes no page for it")
         for key in BUILD_KEYS:
             options = self.meta.get(key)
             if not isinstance(options, dict):
@@ -333,7 +338,7 @@ class PostBuilder:
                     "(no '//', '..' or spaces)",
                 )
             return ""
-        return self.cfg.base_url + quote(path.lstrip("/"), safe=_URL_SAFE)
+        return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
 
     def _placeholders(self, path: str, slug: str, published: datetime) -> str:
         """Return a Jekyll permalink with its placeholders filled in, or "" after a problem
@@ -401,9 +406,11 @@ class PostBuilder:
         return draft
 
     def _url(self, slug: str, published: datetime) -> str:
+        if self.place.hugo_permalink:
+            return self._hugo_url(published)
         if self.place.permalink:  # the site's own (Jekyll's), checked when it was read
             path = self._placeholders(self.place.permalink, slug, published)
-            return self.cfg.base_url + quote(path.lstrip("/"), safe=_URL_SAFE)
+            return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
         local = published.astimezone(self.cfg.timezone)
         path = self.cfg.permalink.format(
             year=f"{local.year:04d}",
@@ -414,6 +421,22 @@ class PostBuilder:
         # base_url ends with "/" and the permalink has no "..", "//" or scheme (config checks):
         # joining is concatenation, and much cheaper than urljoin over thousands of posts.
         return self.cfg.base_url + path.lstrip("/")
+
+    def _hugo_url(self, published: datetime) -> str:
+        """Return the URL Hugo gives the page: its date in the date's own zone, `:slug`
+        its front matter's or its title's, `:filename` its file's (a bundle's folder's)."""
+        raw = self.meta.get("slug")
+        slug = raw.strip() if isinstance(raw, str) else ""
+        name = os.path.basename(os.path.dirname(self.path)) if self.stem == "index" else self.stem
+        title = self.meta.get("title")
+        path = fill_hugo_permalink(
+            self.place.hugo_permalink,
+            slug,
+            name,
+            title if isinstance(title, str) else "",
+            published,
+        )
+        return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
 
     def _id(self, url: str, slug: str, published: datetime | None) -> str:
         raw = self.meta.get("id")
@@ -452,6 +475,22 @@ TAGS_MERGED = "both are listed there: spell them the same, or rename one"
 # Characters that tell tags apart where slugify would drop them: C, C++ and C# are three.
 _TAG_SIGNS = re.compile(r"(?<=[\w+#])([+#])")
 _TAG_SIGN_WORDS = {"+": " plus ", "#": " sharp "}
+
+
+def _theme_image(meta: dict[str, Any]) -> str | None:
+    """Return a Hugo page's cover image as its theme names it: PaperMod's `cover.image`,
+    Hugo's own `images` (its first), LoveIt's `featuredImage`, Blowfish's `featureimage`."""
+    cover = meta.get("cover")
+    images = meta.get("images")
+    for found in (
+        cover.get("image") if isinstance(cover, dict) else None,
+        images[0] if isinstance(images, list) and images else None,
+        meta.get("featuredImage"),
+        meta.get("featureimage"),
+    ):
+        if isinstance(found, str) and found.strip():
+            return found
+    return None
 
 
 @lru_cache(maxsize=4096)  # a blog has far fewer tags than posts

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from feedkit.models import Author, slugify
 
+# Go's time.String form, which Hugo reads: an offset, then the zone's name ('-0800 PST').
+_ZONE_NAME_AFTER_OFFSET = re.compile(r"(\s[+-]\d{2}:?\d{2})\s+[A-Z]{2,5}$")
 _OFFSET_WITH_SPACE = re.compile(r"\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 # A date and time with its year written again before the offset ('2023-01-29 18:30:22 2023
 # -0800', as `date` prints it): Ruby, and so Jekyll, reads it; group 2 is the repeated year.
@@ -77,6 +79,7 @@ def parse_date(value: Any, tz: ZoneInfo) -> datetime:
 def _parse_date_string(text: str, why: str | None = None) -> datetime:
     """Return the datetime `text` writes; `why` says what YAML found impossible in it."""
     candidate = _YEAR_AGAIN.sub(r"\1", text)
+    candidate = _ZONE_NAME_AFTER_OFFSET.sub(r"\1", candidate)
     candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), candidate)
     candidate = candidate.replace("/", "-")
     impossible = None  # the right form, but no such date (2023-02-30) or time (25:00)
@@ -90,6 +93,10 @@ def _parse_date_string(text: str, why: str | None = None) -> datetime:
 
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
+        pass
+    try:
+        return datetime.strptime(text, "%d %b %Y")  # '02 Jan 2006': Hugo reads it too
+    except ValueError:
         pass
     if impossible is None and why is not None and re.match(r"\d{4}-", text):
         impossible = why  # a form YAML reads as a date, fromisoformat does not

@@ -9,9 +9,10 @@ only its inner content (if any) reaches readers.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 # {{< name params >}}, {{% /name %}}, {{< name />}}, {{</* escaped */>}}
 _TAG = re.compile(
@@ -26,6 +27,15 @@ PAIRED_OPEN = "{{<"  # the quick test: a body without it or "{{%" has no shortco
 
 # Resolves a ref/relref target ("posts/x.md#part") to (absolute URL, problem or "").
 RefResolver = Callable[[str], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Page:
+    """What shortcodes may ask of the post they are in."""
+
+    resolve: RefResolver
+    params: Mapping[str, Any] = field(default_factory=dict)  # its front matter
+    site_params: Mapping[str, Any] = field(default_factory=dict)  # the site's [params]
 
 
 @dataclass
@@ -65,11 +75,18 @@ def _params(text: str) -> tuple[list[str], dict[str, str]]:
     return args, named
 
 
-def expand_shortcodes(body: str, resolve: RefResolver) -> Expansion:
-    """Return `body` with every shortcode replaced by what it means, and the problems."""
+def expand_shortcodes(
+    body: str,
+    resolve: RefResolver,
+    params: Mapping[str, Any] | None = None,
+    site_params: Mapping[str, Any] | None = None,
+) -> Expansion:
+    """Return `body` with every shortcode replaced by what it means, and the problems;
+    `params` is the post's front matter and `site_params` the site's, for `{{< param >}}`."""
     tags = list(_TAG.finditer(body))
     out = Expansion("")
-    out.text = _expand(body, tags, 0, len(tags), 0, len(body), resolve, out)
+    page = Page(resolve, params or {}, site_params or {})
+    out.text = _expand(body, tags, 0, len(tags), 0, len(body), page, out)
     return out
 
 
@@ -96,7 +113,7 @@ def _expand(
     stop: int,
     start: int,
     end: int,
-    resolve: RefResolver,
+    page: Page,
     out: Expansion,
 ) -> str:
     parts: list[str] = []
@@ -118,10 +135,10 @@ def _expand(
         if not tag["self"]:
             j = _closing(tags, i - 1, stop)
             if j >= 0:
-                inner = _expand(body, tags, i, j, tag.end(), tags[j].start(), resolve, out)
+                inner = _expand(body, tags, i, j, tag.end(), tags[j].start(), page, out)
                 pos, i = tags[j].end(), j + 1
         args, named = _params(tag["params"])
-        parts.append(_shortcode(Call(tag["name"], args, named), inner, tag.start(), resolve, out))
+        parts.append(_shortcode(Call(tag["name"], args, named), inner, tag.start(), page, out))
     parts.append(body[pos:end])
     return "".join(parts)
 
@@ -137,13 +154,25 @@ def _fenced(lang: str, code: str) -> str:
     return f"\n{fence}{lang}\n{code}\n{fence}\n"
 
 
+def _inline_markdown(text: str) -> str:
+    """Return the HTML of one line of Markdown, without its paragraph: what Hugo's
+    `markdownify` gives a figure's caption."""
+    from feedkit.posts.markup import markdown
+
+    html = markdown().html(text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html
+
+
 def _figure(call: Call) -> str:
     attrs = [f'src="{escape(call.get("src", 0))}"', f'alt="{escape(call.get("alt"))}"']
     attrs += [f'{k}="{escape(call.get(k))}"' for k in ("width", "height", "title") if call.get(k)]
     img = f"<img {' '.join(attrs)}>"
     if call.get("link"):
         img = f'<a href="{escape(call.get("link"))}">{img}</a>'
-    caption = [escape(call.get(k)) for k in ("title", "caption", "attr") if call.get(k)]
+    caption = [escape(call.get("title"))] if call.get("title") else []
+    caption += [_inline_markdown(call.get(k)) for k in ("caption", "attr") if call.get(k)]
     figcaption = f"<figcaption>{' '.join(caption)}</figcaption>" if caption else ""
     return f"\n<figure>{img}{figcaption}</figure>\n"
 
@@ -172,10 +201,45 @@ def _embed_link(call: Call) -> str:
     return _link(call.get("src", 0), call.get("caption") or call.get("title") or kind)
 
 
+# Themes' boxes around a note: LoveIt's, DoIt's and FixIt's admonition, Blowfish's, Congo's
+# and Docsy's alert, Hugo Blox's callout, hugo-book's hint, the notice of hugo-notice and
+# others. In a feed: a quote under a bold title.
+ADMONITIONS = {"admonition", "alert", "callout", "hint", "notice"}
+
+
+def _admonition(call: Call, inner: str) -> str:
+    from feedkit.posts.markup import plain_text
+
+    # alert's argument is an icon (Blowfish, Congo); the others' the kind: tip, warning, …
+    kind = "" if call.name == "alert" else call.get("type") or call.get("style", 0)
+    named = call.args[1] if call.name in ("admonition", "notice") and len(call.args) > 1 else ""
+    title = escape(plain_text(call.get("title") or named or kind.capitalize()))
+    heading = f"<p><strong>{title}</strong></p>\n" if title else ""
+    return f"\n<blockquote>\n{heading}\n{inner.strip()}\n\n</blockquote>\n"
+
+
 EMBEDS = {"youtube", "vimeo", "gist", "tweet", "x", "twitter", "instagram", "audio", "video"}
 
 
-def _shortcode(call: Call, inner: str | None, at: int, resolve: RefResolver, out: Expansion) -> str:
+def _param(call: Call, page: Page) -> str | None:
+    """Return the value `{{< param "a.b" >}}` names: the post's front matter's (its own
+    `params:` too), else the site's; keys in any case, as Hugo reads them. None when there
+    is none."""
+    for source in (page.params, page.params.get("params"), page.site_params):
+        value: Any = source
+        for key in call.get("name", 0).split("."):
+            if not isinstance(value, Mapping):
+                value = None
+                break
+            value = {str(k).lower(): v for k, v in value.items()}.get(key.lower())
+        if isinstance(value, bool):
+            return str(value).lower()
+        if value is not None and not isinstance(value, Mapping | list):
+            return str(value)
+    return None
+
+
+def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansion) -> str:
     name = call.name
     if name in EMBEDS:
         return _embed_link(call)
@@ -184,18 +248,43 @@ def _shortcode(call: Call, inner: str | None, at: int, resolve: RefResolver, out
     if name in ("ref", "relref"):
         target = call.get("path", 0)
         out.reads.append(("ref", target))
-        url, problem = resolve(target)
+        url, problem = page.resolve(target)
         if problem:
             out.problems.append((at, f"{name}: {problem}"))
         return url
     if name == "highlight":
         return _fenced(call.get("lang", 0), inner or "")
-    if name == "collapse":  # PaperMod: a summary line that opens to the inner content
+    if name in ADMONITIONS and inner is not None:
+        return _admonition(call, inner)
+    if name == "comment":  # Hugo's: a note to the author, for no reader
+        return ""
+    if name == "katex" or (name == "math" and inner is not None):
+        # Blowfish's and Congo's katex loads KaTeX on the page; Hugo Blox's math wraps
+        # formulas: feeds carry the formulas themselves.
+        return inner or ""
+    if name in ("collapse", "details"):  # a summary line that opens to the inner content
+        # PaperMod's collapse; Hugo's details (also hugo-book's, with positional arguments)
         from feedkit.posts.markup import plain_text
 
-        summary = escape(plain_text(call.get("summary")) or "Details")
-        opened = " open" if call.get("openByDefault") == "true" else ""
-        return f"\n<details{opened}><summary>{summary}</summary>\n\n{inner or ''}\n\n</details>\n"
+        first = call.args[0] if call.args and call.args[0] != "open" else ""
+        summary = call.get("summary") or call.get("title") or first
+        summary = escape(plain_text(summary) or "Details")
+        opened = "true" in (call.get("openByDefault"), call.get("open")) or "open" in call.args
+        opened_attr = " open" if opened else ""
+        return (
+            f"\n<details{opened_attr}><summary>{summary}</summary>\n\n{inner or ''}\n\n</details>\n"
+        )
+    if name == "param":
+        value = _param(call, page)
+        if value is None:
+            out.problems.append(
+                (
+                    at,
+                    f"param: no {call.get('name', 0)!r} in the post's front matter "
+                    "or the site's params; left out",
+                )
+            )
+        return escape(value or "", quote=False)
     if name == "inTextImg":  # PaperMod: an image in the line of text
         height = call.get("height")
         size = f' height="{escape(height)}"' if height else ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from typing import Any
 
 # In Markdown text: the doubled backslash. In HTML: the single one.
@@ -32,9 +33,30 @@ def convert(text: str) -> str:
     outside code."""
     if not has_delimiters(text):
         return text
+    data = text.encode()
+    kept, markup = regions(text)
+    edits: list[tuple[int, int, bytes]] = []
+    for start, end in markup:
+        source = data[start:end].decode()
+        if (changed := _html_math(source)) != source:
+            edits.append((start, end, changed.encode()))
+    taken = sorted(kept + markup)
+    for m in _IN_TEXT.finditer(data.decode("latin-1")):  # byte offsets, as the ranges
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        source = data[m.start() : m.end()].decode()
+        if (changed := _text_math(source)) != source:
+            edits.append((m.start(), m.end(), changed.encode()))
+    for start, end, new in sorted(edits, reverse=True):
+        data = data[:start] + new + data[end:]
+    return data.decode() if edits else text
+
+
+def regions(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Return the byte ranges of `text`'s code and math (never read for formulas) and of
+    its raw HTML."""
     from feedkit.posts.markup import markdown  # markup calls this module: import at use
 
-    data = text.encode()
     kept: list[tuple[int, int]] = []  # code and math: never read for formulas
     markup: list[tuple[int, int]] = []  # raw HTML: read with single backslashes
     event: Any
@@ -51,20 +73,35 @@ def convert(text: str) -> str:
             kept.append((where["start"], where["end"]))
         elif kind in ("Html", "InlineHtml"):
             markup.append((where["start"], where["end"]))
-    edits: list[tuple[int, int, bytes]] = []
-    for start, end in markup:
-        source = data[start:end].decode()
-        if (changed := _html_math(source)) != source:
-            edits.append((start, end, changed.encode()))
+    return kept, markup
+
+
+def passthrough(text: str, delimiters: Sequence[tuple[str, str, bool]]) -> str:
+    """Return Markdown `text` with the formulas between a Hugo site's passthrough
+    delimiters ((open, close, display), such as `\\(`, `\\)`) as `$…$` and `$$…$$`, outside
+    code and HTML: their TeX as written, since Hugo passes it through Markdown untouched."""
+    pairs = [(o, c, d) for o, c, d in delimiters if o and c and "$" not in o + c and o in text]
+    if not pairs:
+        return text
+    data = text.encode()
+    kept, markup = regions(text)
     taken = sorted(kept + markup)
-    for m in _IN_TEXT.finditer(data.decode("latin-1")):  # byte offsets, as the ranges
+    found = re.compile(
+        # Not after a backslash: `\\(x\\)` is MathJax's doubled form, read by `convert`.
+        "|".join(f"((?<!\\\\){re.escape(o)}(.+?){re.escape(c)})" for o, c, _ in pairs),
+        re.DOTALL,
+    )
+    edits: list[tuple[int, int, bytes]] = []
+    for m in found.finditer(data.decode("latin-1")):  # byte offsets, as the ranges
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
-        source = data[m.start() : m.end()].decode()
-        if (changed := _text_math(source)) != source:
-            edits.append((m.start(), m.end(), changed.encode()))
-    for start, end, new in sorted(edits, reverse=True):
-        data = data[:start] + new + data[end:]
+        index = next(i for i in range(len(pairs)) if m[2 * i + 1] is not None)
+        tex = data[m.start(2 * index + 2) : m.end(2 * index + 2)].decode().strip()
+        if tex and "$" not in tex:
+            math = f"$${tex}$$" if pairs[index][2] else f"${tex}$"
+            edits.append((m.start(), m.end(), math.encode()))
+    for start, end, replacement in sorted(edits, reverse=True):
+        data = data[:start] + replacement + data[end:]
     return data.decode() if edits else text
 
 

@@ -16,6 +16,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import jinja2
 
@@ -235,7 +236,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                     self._send(preview.text.encode(), "text/plain; charset=utf-8")
             else:
                 files = plan_build(cfg, now).files
-                name = path.lstrip("/")
+                name = unquote(path.lstrip("/"))  # tags/%E4%B8%AD%E6%96%87/: tags/中文/
                 if name not in files:
                     self._send(b"not found\n", "text/plain", HTTPStatus.NOT_FOUND)
                     return

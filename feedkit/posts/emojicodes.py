@@ -1,0 +1,33 @@
+"""Emoji codes (`:tada:`) as emoji, in a Hugo site whose configuration sets `enableEmoji`:
+what its pages show, readers of its feeds see too. The codes are GitHub's (gemoji), as
+Hugo's; the emoji library knows them as its "alias" language. Code is left as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from feedkit.posts import texdelims
+
+_CODE = re.compile(r":[a-z0-9_+-]+:")  # GitHub's emoji names: :smile:, :+1:, :t-rex:
+
+
+def emojify(text: str) -> str:
+    """Return Markdown `text` with its emoji codes outside code as the emoji they name;
+    a code that names none (`10:30:00`, `:nope:`) stays as written."""
+    if _CODE.search(text) is None:
+        return text
+    import emoji
+
+    data = text.encode()
+    kept, _ = texdelims.regions(text)
+    edits: list[tuple[int, int, bytes]] = []
+    for m in _CODE.finditer(data.decode("latin-1")):  # byte offsets, as the ranges
+        if any(a < m.end() and m.start() < b for a, b in kept):
+            continue
+        shown = emoji.emojize(m[0], language="alias")
+        if shown != m[0]:
+            edits.append((m.start(), m.end(), shown.encode()))
+    for start, end, replacement in sorted(edits, reverse=True):
+        data = data[:start] + replacement + data[end:]
+    return data.decode() if edits else text

@@ -1,0 +1,279 @@
+"""A Hugo site's own configuration, as far as its feeds need it: which sections hold posts
+(`mainSections`) and the URLs Hugo gives their pages (`[permalinks]`).
+
+Read from the files Hugo reads, beside the content folder (or feedkit.toml): `hugo.toml`
+(or `config.toml`, YAML, JSON), and a `config/_default/` folder, where `hugo.*`/`config.*`
+hold the top level and any other file one top-level key (`params.toml`, `permalinks.yaml`).
+Keys in any case, as Hugo reads them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from feedkit.config import Config
+from feedkit.errors import ContentError
+from feedkit.posts import fastyaml
+
+ROOT_NAMES = ("hugo", "config")
+SUFFIXES = ("toml", "yaml", "yml", "json")
+# The configuration files that make a folder a Hugo site, and its configuration folder.
+HUGO_CONFIGS = tuple(f"{name}.{ext}" for name in ROOT_NAMES for ext in SUFFIXES)
+CONFIG_DIR = "config/_default"
+_PLACEHOLDER = re.compile(r":([a-z]+)")  # /:year/:month/:slug/
+
+
+@dataclass(frozen=True)
+class HugoSettings:
+    main_sections: tuple[str, ...] = ()
+    permalinks: tuple[tuple[str, str], ...] = ()  # (section, pattern), from [permalinks]
+    # Goldmark's passthrough delimiters: (open, close, display), such as ("\\(", "\\)", False)
+    passthrough: tuple[tuple[str, str, bool], ...] = ()
+    emoji: bool = False  # enableEmoji: `:tada:` in content is 🎉
+    params: dict[str, Any] = field(default_factory=dict, hash=False)  # the site's [params]
+
+
+def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
+    """Return what the Hugo configuration in the first of `folders` that has one says;
+    raise ContentError for a file that cannot be read or a permalink feedkit cannot fill."""
+    for folder in folders:
+        files = [folder / name for name in HUGO_CONFIGS if (folder / name).is_file()][:1]
+        config_dir = folder / CONFIG_DIR
+        if config_dir.is_dir():
+            files += sorted(p for p in config_dir.iterdir() if p.suffix[1:] in SUFFIXES)
+        if files:
+            return _settings(tuple(files), folder)
+    return HugoSettings()
+
+
+def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
+    values: dict[str, Any] = {}
+    for path in files:
+        read = _lower(_read(path, folder))
+        if not isinstance(read, dict):
+            continue
+        stem = path.stem.lower()
+        if path.parent.name == "_default" and stem not in ROOT_NAMES:
+            if "." not in stem:  # languages.en.toml and the like: not read here
+                values[stem] = {**values.get(stem, {}), **read}
+        else:
+            values = {**values, **read}
+    params = values.get("params")
+    sections = values.get("mainsections") or (
+        params.get("mainsections") if isinstance(params, dict) else None
+    )
+    if isinstance(sections, str):
+        sections = [sections]
+    main = tuple(str(s) for s in sections) if isinstance(sections, list) else ()
+    permalinks = values.get("permalinks")
+    patterns: dict[str, str] = {}
+    if isinstance(permalinks, dict):
+        page = permalinks.get("page")
+        for section, pattern in (page if isinstance(page, dict) else permalinks).items():
+            if isinstance(pattern, str):
+                try:
+                    filled = with_sections(pattern, ["section"])
+                    fill_hugo_permalink(filled, "", "slug", "title", datetime(2000, 1, 1))
+                except ValueError as exc:
+                    raise ContentError.single(
+                        _shown(files[0], folder),
+                        0,
+                        f"permalinks: {section}: {exc}; set permalink in feedkit.toml instead",
+                    ) from None
+                patterns[section] = pattern
+    return HugoSettings(
+        main,
+        tuple(patterns.items()),
+        _passthrough(values),
+        values.get("enableemoji") is True,
+        params if isinstance(params, dict) else {},
+    )
+
+
+def _passthrough(values: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:
+    """Return the delimiters of `markup.goldmark.extensions.passthrough`, when enabled."""
+    found: Any = values
+    for key in ("markup", "goldmark", "extensions", "passthrough"):
+        found = found.get(key) if isinstance(found, dict) else None
+    if not isinstance(found, dict) or found.get("enable") is not True:
+        return ()
+    delimiters = found.get("delimiters")
+    pairs: list[tuple[str, str, bool]] = []
+    for kind in ("inline", "block"):
+        listed = delimiters.get(kind) if isinstance(delimiters, dict) else None
+        for pair in listed if isinstance(listed, list) else []:
+            if isinstance(pair, list) and len(pair) == 2 and all(isinstance(d, str) for d in pair):
+                pairs.append((pair[0], pair[1], kind == "block"))
+    return tuple(pairs)
+
+
+def _shown(path: Path, folder: Path) -> str:
+    return os.path.relpath(path, folder).replace(os.sep, "/")
+
+
+def _read(path: Path, folder: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".toml":
+            return tomllib.loads(text)
+        if path.suffix == ".json":
+            return json.loads(text)
+        return fastyaml.load(text)
+    except (OSError, ValueError, fastyaml.yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc
+        raise ContentError.single(
+            _shown(path, folder),
+            mark.line + 1 if mark is not None else 0,
+            f"Hugo's configuration cannot be read ({reason})",
+        ) from None
+
+
+def _lower(value: Any) -> Any:
+    """Return the value with every mapping key in lower case (Hugo's keys have no case)."""
+    if isinstance(value, dict):
+        return {str(k).lower(): _lower(v) for k, v in value.items()}
+    return value
+
+
+def urlize(text: str) -> str:
+    """Return `text` as Hugo's urlize makes it a path segment: letters, digits and marks
+    kept, with `._~+#@-`; a run of spaces one hyphen; the rest dropped; lower case."""
+    out: list[str] = []
+    hyphen = False
+    for char in text.strip():
+        if char.isalnum() or unicodedata.category(char).startswith("M") or char in "._~+#@-":
+            out.append(char)
+            hyphen = char == "-"
+        elif char.isspace() and not hyphen:
+            out.append("-")
+            hyphen = True
+    return "".join(out).lower()
+
+
+def with_sections(pattern: str, folders: list[str]) -> str:
+    """Return a Hugo permalink pattern with `:sections` and `:section` filled in for a
+    page in `folders` under the content folder."""
+    return re.sub(
+        r":sections?(?![a-z])",
+        lambda m: "/".join(folders) if m[0] == ":sections" else (folders or [""])[0],
+        pattern,
+    )
+
+
+def fill_hugo_permalink(pattern: str, slug: str, name: str, title: str, date: datetime) -> str:
+    """Return a Hugo permalink pattern filled in for one page (`:section` and `:sections`
+    are filled already): `slug` is its front matter's, `name` its file's (a bundle's
+    folder's), `date` in its own zone. Raise ValueError naming a placeholder not known."""
+    own = urlize(slug) if slug else ""
+    values = {
+        "year": f"{date.year:04d}",
+        "month": f"{date.month:02d}",
+        "monthname": date.strftime("%B").lower(),
+        "day": f"{date.day:02d}",
+        "weekday": str(date.isoweekday() % 7),
+        "weekdayname": date.strftime("%A").lower(),
+        "yearday": str(date.timetuple().tm_yday),
+        "title": urlize(title),
+        "slug": own or urlize(title),
+        "filename": name.lower(),
+        "contentbasename": name.lower(),
+        "slugorfilename": own or name.lower(),
+        "slugorcontentbasename": own or name.lower(),
+    }
+    unknown = [m[1] for m in _PLACEHOLDER.finditer(pattern) if m[1] not in values]
+    if unknown:
+        raise ValueError(
+            f"unknown placeholder :{unknown[0]}; use "
+            + ", ".join(f":{name}" for name in ("section", "sections", *values))
+        )
+    return re.sub(r"/{2,}", "/", _PLACEHOLDER.sub(lambda m: values[m[1]], pattern))
+
+
+class Pages:
+    """Every Markdown file of a content folder, for a `ref` to a page that is not a post:
+    looked for only when a ref names no post, and then once a run."""
+
+    def __init__(self, cfg: Config, settings: HugoSettings) -> None:
+        from feedkit.posts.postfile import discover
+
+        self.cfg, self.settings = cfg, settings
+        content = cfg.content_path
+        # Paths with and without the suffix, and a bundle's or section's folder → the file.
+        self.files: dict[str, str] = {}
+        for file in discover(content):
+            rel = file.relative_to(content).as_posix()
+            stem = posixpath.splitext(rel)[0]
+            for name in (rel, stem):
+                self.files.setdefault(name, rel)
+            if posixpath.basename(stem) in ("index", "_index"):
+                self.files.setdefault(posixpath.dirname(stem), rel)
+
+    def url(self, key: str) -> str:
+        """Return the URL of the page `key` names (a path, or a file name when only one
+        file has it), "" when there is none."""
+        rel = self.files.get(key)
+        if rel is None and "/" not in key:
+            named = {
+                r
+                for p, r in self.files.items()
+                if posixpath.basename(posixpath.splitext(p)[0]) == key
+            }
+            rel = named.pop() if len(named) == 1 else None
+        if rel is None:
+            return ""
+        cfg = self.cfg
+        return page_url(cfg.base_url, self.settings, cfg.content_path, rel, cfg.timezone)
+
+
+def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz: ZoneInfo) -> str:
+    """Return the URL Hugo gives the page (not a post: an about page, a section's
+    `_index.md`) at `rel` in the `content` folder: its front matter's `url`, else its
+    section's permalink when its front matter fills it, else its path."""
+    from feedkit.posts.postfile import FileProblems, parse_front_matter, read_head
+    from feedkit.posts.postmeta import URL_SAFE
+    from feedkit.posts.postvalues import parse_date
+
+    try:
+        meta = parse_front_matter(read_head(content / rel, rel, [])[0], rel)
+    except (OSError, FileProblems):
+        meta = {}
+    parts = rel.split("/")
+    folders, stem = parts[:-1], parts[-1].rsplit(".", 1)[0]
+    url, slug, title = (meta.get(k) for k in ("url", "slug", "title"))
+    if isinstance(url, str) and url.startswith("/"):
+        path = url
+    elif stem.split(".")[0] == "_index":  # a section's page: the section's address
+        path = "/" + "".join(f"{folder}/" for folder in folders)
+    else:
+        if stem.split(".")[0] == "index":  # a page bundle: the page is its folder
+            stem, folders = (folders or [""])[-1], folders[:-1]
+        stem = stem.split(".")[0] if "." in stem else stem  # about.fr: about
+        pattern = dict(settings.permalinks).get(folders[0] if folders else "")
+        date: datetime | None = None
+        try:
+            date = parse_date(meta.get("date"), tz) if meta.get("date") else None
+        except ValueError:
+            pass
+        dated = pattern is not None and re.search(r":(year|month|day|week|yearday)", pattern)
+        if pattern is None or (dated and date is None):
+            pattern = "/" + "".join(f"{folder}/" for folder in folders) + ":slugorfilename/"
+        path = fill_hugo_permalink(
+            with_sections(pattern, folders),
+            slug if isinstance(slug, str) else "",
+            stem,
+            title if isinstance(title, str) else "",
+            date or datetime(1970, 1, 1),
+        )
+    return base_url + quote(path.lstrip("/"), safe=URL_SAFE)

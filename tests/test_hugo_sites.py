@@ -1,0 +1,295 @@
+"""Real Hugo blogs as their authors wrote them (tests/fixtures/hugo-themes/: a hugo.toml,
+page bundles, the built-in shortcodes and popular themes' ones, CJK tags), through
+`feedkit build` and `feedkit check`: what readers get in every feed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import feedparser
+import pytest
+from click.testing import CliRunner, Result
+
+from feedkit.cli import main
+
+from conftest import FIXTURES, NOW_ENV, SHARED, SITE_TOML
+
+VALIDATE = SHARED / "tools" / "validate-feed"
+
+
+def hugo_site(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES / "hugo-themes", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    return tmp_path
+
+
+def run(site: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--config", str(site / "feedkit.toml")], env=NOW_ENV)
+
+
+def test_a_tag_in_chinese_gets_feeds_at_percent_encoded_urls(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    folder = site / "public" / "tags" / "中文"
+    url = "https://example.com/blog/tags/%E4%B8%AD%E6%96%87/"
+    atom = feedparser.parse((folder / "atom.xml").read_bytes())
+    assert atom.feed.id == url + "atom.xml"
+    assert [link.href for link in atom.feed.links if link.rel == "self"] == [url + "atom.xml"]
+    rss = feedparser.parse((folder / "rss.xml").read_bytes())
+    assert [link.href for link in rss.feed.links if link.rel == "self"] == [url + "rss.xml"]
+    assert f'"feed_url": "{url}feed.json"' in (folder / "feed.json").read_text(encoding="utf-8")
+    if VALIDATE.is_file():
+        for name in ("atom.xml", "rss.xml"):
+            done = subprocess.run(
+                [sys.executable, str(VALIDATE), str(folder / name), url + name],
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+
+
+def item(site: Path, title: str) -> dict[str, str]:
+    """Return the JSON Feed item with this title (feedparser's own sanitiser would drop
+    `<details>` from Atom content)."""
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    (found,) = [i for i in items if i["title"] == title]
+    return dict(found)
+
+
+def test_hugos_built_in_shortcodes_comment_details_param_and_figure_captions(
+    tmp_path: Path,
+) -> None:
+    site = hugo_site(tmp_path)
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    post = "content/posts/builtins.md"
+    assert [line for line in result.stderr.splitlines() if line.startswith(post)] == [
+        f"{post}:21: warning: param: no 'nowhere' in the post's front matter "
+        "or the site's params; left out"
+    ]
+    html = item(site, "Hugo's built-in shortcodes")["content_html"]
+    assert "private note" not in html and "TODO" not in html
+    assert '<details open=""><summary>See the answer</summary>' in html
+    assert "<p>It is <strong>42</strong>.</p>" in html
+    assert "<details><summary>Positional, as hugo-book writes it</summary>" in html
+    assert "Described as: Shortcodes every Hugo site has.; mood happy." in html
+    assert "\nUnknown: . Site: Notes from the fixture.</p>" in html
+    assert (
+        "<figcaption>The river at <em>dusk</em>, by "
+        '<a href="https://example.org/jane">Jane</a></figcaption>'
+    ) in html
+    assert "{{" not in html and "*dusk*" not in html
+    summary = item(site, "Hugo's built-in shortcodes")["summary"]
+    assert "private" not in summary
+
+
+def urls(site: Path) -> dict[str, str]:
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    return {i["title"]: i["url"] for i in items}
+
+
+def test_posts_get_the_urls_of_the_hugo_configs_permalinks(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    assert run(site, "build").exit_code == 0
+    found = urls(site)
+    # Hugo's :slug is the title's when the page sets none; :month is in the date's own zone.
+    assert found["Hugo's built-in shortcodes"] == (
+        "https://example.com/blog/2024/03/hugos-built-in-shortcodes/"
+    )
+    tokyo = "https://example.com/blog/2024/03/written-in-tokyo-just-after-midnight/"
+    assert found["Written in Tokyo, Just After Midnight"] == tokyo
+    html = item(site, "Written in Tokyo, Just After Midnight")["content_html"]
+    assert f'<img src="{tokyo}view.jpg" alt="The view">' in html
+
+
+def test_the_cover_images_of_hugo_themes_are_the_entries_images(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    assert run(site, "build").exit_code == 0
+    tokyo = "https://example.com/blog/2024/03/written-in-tokyo-just-after-midnight/"
+    assert item(site, "Written in Tokyo, Just After Midnight")["image"] == tokyo + "view.jpg"
+    loveit = item(site, "Admonitions of the popular themes")
+    assert loveit["image"] == "https://example.com/images/admonitions.png"
+
+
+def test_hugos_default_urls_and_main_sections_from_its_config_folder(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "hugo-config-dir", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    check = run(tmp_path, "check")
+    assert check.exit_code == 0, check.output
+    assert "OK: 5 posts: 5 published" in check.stdout
+    assert "content/about.md: skipped: a page, not a post: it is outside the main sections " in (
+        check.stderr
+    )
+    assert run(tmp_path, "build").exit_code == 0
+    blog = "https://example.com/blog/"
+    assert urls(tmp_path) == {
+        "A Short Note": blog + "notes/short-note/",
+        "Renamed": blog + "posts/a-new-name/",
+        "Part One": blog + "posts/series/part-one/",
+        "A Page Bundle": blog + "posts/a-bundle/",
+        "Links to pages": blog + "posts/links/",
+    }
+    html = item(tmp_path, "A Page Bundle")["content_html"]
+    assert f'<img src="{blog}posts/a-bundle/cover.jpg" alt="Cover">' in html
+
+
+def test_a_rebuild_follows_a_change_of_the_hugo_configs_permalinks(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    assert run(site, "build").exit_code == 0
+    config = site / "hugo.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("/:year/:month/:slug/", "/p/:filename/"),
+        encoding="utf-8",
+    )
+    assert run(site, "build").exit_code == 0
+    assert urls(site)["Hugo's built-in shortcodes"] == "https://example.com/blog/p/builtins/"
+
+
+def test_a_permalink_hugo_has_but_feedkit_cannot_fill_is_an_error_naming_the_file(
+    tmp_path: Path,
+) -> None:
+    site = hugo_site(tmp_path)
+    config = site / "hugo.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(":slug/", ":slug/:lastmod/"),
+        encoding="utf-8",
+    )
+    result = run(site, "build")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "hugo.toml: permalinks: posts: unknown placeholder :lastmod; use :section, "
+    )
+    assert "set permalink in feedkit.toml instead" in result.stderr
+
+
+def test_math_passed_through_as_hugos_config_says_is_mathml(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "passthrough-math" not in result.stderr
+    found = item(site, "Math the Hugo docs way")
+    html = found["content_html"]
+    assert html.count('<math display="inline">') == 1
+    assert '<annotation encoding="application/x-tex">a^2 + b^2 = c^2</annotation>' in html
+    assert html.count('<math display="block">') == 1
+    # Passed through as written: \, is TeX's thin space, not a Markdown escape.
+    tex = r"\int_0^\infty e^{-x^2}\,dx = \frac{\sqrt{\pi}}{2}"
+    assert f'<annotation encoding="application/x-tex">{tex}</annotation>' in html
+    assert r"<code>\(x\)</code>" in html
+    assert r"\(" not in html.replace(r"<code>\(x\)</code>", "")
+    assert found["summary"].startswith("Inline a² + b² = c² and a display:")
+
+
+def test_emoji_codes_are_emoji_when_the_hugo_config_enables_them(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    assert run(site, "build").exit_code == 0
+    found = item(site, "Launch day")
+    text = "We shipped it 🎉 🚀! Times like 10:30:00 and :not_an_emoji: stay."
+    assert f"<p>{text}</p>" in found["content_html"]
+    assert "<code>:tada:</code>" in found["content_html"]
+    assert found["summary"].startswith(text)
+
+    config = site / "hugo.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("enableEmoji = true\n", ""), encoding="utf-8"
+    )
+    assert run(site, "build").exit_code == 0
+    assert "We shipped it :tada: :rocket:!" in item(site, "Launch day")["content_html"]
+
+
+def test_a_ref_to_a_page_that_is_not_a_post_links_where_hugo_publishes_it(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(FIXTURES / "hugo-config-dir", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "content/posts/links.md:7: warning: ref: no post 'nowhere' in the content folder\n"
+    )
+    blog = "https://example.com/blog/"
+    html = item(tmp_path, "Links to pages")["content_html"]
+    assert f'<a href="{blog}about/">about</a>' in html
+    assert f'<a href="{blog}guide/install/#linux">the install guide</a>' in html
+    assert f'<a href="{blog}docs/">the docs</a>' in html
+    assert f'<a href="{blog}notes/short-note/">a note</a>' in html
+
+
+def test_a_headless_bundle_is_no_post_and_check_says_why(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    check = run(site, "check")
+    assert check.exit_code == 0, check.output
+    assert (
+        "content/posts/shared-images/index.md: skipped: a headless bundle (headless: true): "
+        "Hugo publishes no page for it\n"
+    ) in check.stderr
+    assert run(site, "build").exit_code == 0
+    assert "Images other pages use" not in (site / "public" / "atom.xml").read_text("utf-8")
+
+
+def test_the_math_shortcodes_of_blowfish_and_hugo_blox_are_understood(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    result = run(site, "build", "--strict")
+    assert "theme-math.md" not in result.stderr
+    html = item(site, "Blowfish and Hugo Blox math")["content_html"]
+    assert html.count('<math display="inline">') == 1
+    assert html.count('<math display="block">') == 1
+    assert "{{" not in html and "<p>Blowfish loads KaTeX for <math" in html
+
+
+def test_dates_in_the_forms_hugo_reads_load(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    check = run(site, "check")
+    assert "go-dates.md" not in check.stderr and check.exit_code == 0, check.output
+    assert run(site, "build").exit_code == 0
+    found = item(site, "Dated the way Go prints a time")
+    assert found["date_published"] == "2024-03-08T09:30:00.250000-08:00"
+    assert found["date_modified"].startswith("2024-03-09T00:00:00")
+
+
+def test_the_admonitions_of_popular_themes_are_quotes_with_their_title(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    result = run(site, "build")
+    assert "admonitions.md" not in result.stderr
+    html = item(site, "Admonitions of the popular themes")["content_html"]
+    for title, text in (
+        ("A useful tip", "Use <code>hugo server -D</code> to see <strong>drafts</strong>."),
+        ("Warning", "LoveIt's positional form."),
+        ("Note", "Hugo Blox's callout with <em>Markdown</em>."),
+        ("Danger", "hugo-book's hint."),
+        ("Heads up", "A notice with a title."),
+    ):
+        quote = f"<blockquote>\n<p><strong>{title}</strong></p>\n<p>{text}</p>\n</blockquote>"
+        assert quote in html
+    assert "<blockquote>\n<p>Blowfish's alert: its argument is an icon.</p>\n</blockquote>" in html
+    assert "circle-info" not in html
+
+
+@pytest.mark.skipif(not VALIDATE.is_file(), reason="../shared/tools is absent")
+@pytest.mark.parametrize("fixture", ["hugo-themes", "hugo-config-dir"])
+def test_every_feed_of_the_hugo_fixtures_passes_the_w3c_validator(
+    tmp_path: Path, fixture: str
+) -> None:
+    shutil.copytree(FIXTURES / fixture, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    assert run(tmp_path, "build").exit_code == 0
+    public = tmp_path / "public"
+    files = sorted(p for p in public.rglob("*.xml") if p.name != "feed.xsl")
+    assert len(files) >= 2
+    failed = {}
+    for path in files:
+        url = "https://example.com/blog/" + quote(path.relative_to(public).as_posix())
+        done = subprocess.run(
+            [sys.executable, str(VALIDATE), str(path), url], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            failed[url] = done.stdout[-1500:] + done.stderr[-500:]
+    assert failed == {}
+    for path in public.rglob("*.json"):
+        assert "{{" not in path.read_text(encoding="utf-8")
