@@ -35,13 +35,16 @@ CACHE_FORMAT = 5  # the layout of the cache's files
 RACY_NS = 2_000_000_000  # a status changed this shortly before it was taken is not trusted
 
 # The distributions whose code turns posts into feed bytes: Markdown, the HTML sanitiser,
-# front matter (and the YAML under it), Jekyll's Liquid, and feedgen with lxml serializing.
+# front matter (and the YAML under it), Jekyll's Liquid, TeX to MathML, emoji codes, and
+# feedgen with lxml serializing.
 LIBRARIES = (
     "pyromark",
     "nh3",
     "python-frontmatter",
     "PyYAML",
     "python-liquid",
+    "latex2mathml",
+    "emoji",
     "feedgen",
     "lxml",
 )
