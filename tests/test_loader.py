@@ -17,8 +17,9 @@ from conftest import FIXTURES, MakeSite
 from loader_expect import post_record
 
 # posts/ is the sample other tests build feeds from; typed-text/ holds text fields that YAML
-# reads as numbers or dates.
+# reads as numbers or dates; theme-front-matter/ the shapes Jekyll themes give keys.
 GOOD = sorted((FIXTURES / "posts").rglob("*.md")) + sorted((FIXTURES / "typed-text").glob("*.md"))
+GOOD += sorted((FIXTURES / "theme-front-matter").glob("*.md"))
 BAD = sorted((FIXTURES / "bad").glob("*.md"))
 
 

@@ -171,7 +171,7 @@ class PostBuilder:
         url = self._url(slug, published) if slug and published else ""
         url = self._own_url(slug, published) or url
         post_id = self._id(url, slug, published)
-        image = self._text("image", meta.get("image"))
+        image = self._image()
         if image is not None and not image.strip():
             self.fail("image", "image must be a path or URL")
             image = None
@@ -216,6 +216,24 @@ class PostBuilder:
             self.fail(key, str(exc))
             return None
         return missing if text is None else text
+
+    def _image(self) -> str | None:
+        """Return `image:` as text; Chirpy's and So Simple's `image: {path: …}` give its path."""
+        value = self.meta.get("image")
+        if isinstance(value, dict):
+            if "path" not in value:
+                self.warnings.append(
+                    Problem(
+                        self.shown,
+                        self.line_of("image"),
+                        "image: a mapping without 'path' (Chirpy's and So Simple's "
+                        "image: {path: …}); the post has no image",
+                        warning=True,
+                    )
+                )
+                return None
+            value = value["path"]
+        return self._text("image", value)
 
     def _field(self, keys: tuple[str, ...], parse: Any, default: Any) -> Any:
         key, value = self.first(keys)
