@@ -49,13 +49,14 @@ class Expanded:
 
 def template_inputs(cfg: Config) -> str:
     """Return a hash of the files expansion reads besides posts (`_config.yml`, every file
-    in `_includes/`): the build cache keys on it, so a change there renders afresh."""
+    in `_includes/`, and `_data/authors.yml`, which names posts' authors): the build cache
+    keys on it, so a change there renders afresh."""
     folder = jekyll_folder(cfg)
     if folder is None and not (cfg.content_path / INCLUDES).is_dir():
         return ""
     digest = hashlib.sha256()
     for base in dict.fromkeys(x for x in (folder, cfg.content_path) if x is not None):
-        paths = [base / JEKYLL_CONFIG]
+        paths = [base / JEKYLL_CONFIG, base / "_data" / "authors.yml"]
         for dirpath, _, names in os.walk(base / INCLUDES):
             paths += [Path(dirpath) / name for name in names]
         for path in sorted(paths):

@@ -18,9 +18,10 @@ from typing import Any
 
 from feedkit.config import Config
 from feedkit.errors import ContentError
+from feedkit.models import Author
 from feedkit.posts import fastyaml
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
-from feedkit.posts.postvalues import fill_permalink
+from feedkit.posts.postvalues import fill_permalink, text_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class Place:
     language: str = ""  # a Hugo translation's language, from its name: post.en.md
     permalink: str = ""  # the site's own pattern for its posts' URLs (Jekyll's `:year`…)
     hugo: bool = False  # a Hugo site's page: Hugo's leniencies hold (no date, no title)
+    authors: tuple[tuple[str, Author], ...] = ()  # a Jekyll site's _data/authors.yml, by key
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -126,6 +128,32 @@ def jekyll_permalink(cfg: Config) -> str:
     return pattern
 
 
+def jekyll_authors(cfg: Config) -> tuple[tuple[str, Author], ...]:
+    """Return the authors of a Jekyll site's `_data/authors.yml` by key (themes such as
+    Chirpy and Minimal Mistakes name a post's author by one: `author: mira`). An entry
+    without a text `name`, or a file that cannot be read, names no one: the key stays as
+    written."""
+    folder = jekyll_folder(cfg)
+    if folder is None:
+        return ()
+    try:
+        values = fastyaml.load((folder / "_data" / "authors.yml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, fastyaml.yaml.YAMLError):
+        return ()
+    found = []
+    for key, entry in values.items() if isinstance(values, dict) else ():
+        try:
+            name, email, url = (
+                text_value(entry.get(k), k) if isinstance(entry, dict) else None
+                for k in ("name", "email", "url")
+            )
+        except ValueError:
+            continue
+        if name and name.strip():
+            found.append((str(key), Author(name.strip(), email or None, url or None)))
+    return tuple(found)
+
+
 # A translation's name: post.fr.md, index.pt-br.md (Hugo's rule, by file name).
 _LANGUAGE = re.compile(r"\.([a-z]{2,3}(?:-[a-z0-9]{2,8})?)$", re.IGNORECASE)
 
@@ -161,8 +189,9 @@ class Layout:
             and (self.jekyll or jekyll_folder(cfg) is not None)
         ):
             permalink = jekyll_permalink(cfg)
-        self.post = Place(permalink=permalink)  # what the layout says of a plain post
-        self.draft = Place(draft=True, permalink=permalink)
+        authors = () if self.hugo or self.pelican else jekyll_authors(cfg)
+        self.post = Place(permalink=permalink, authors=authors)  # what it says of a post
+        self.draft = Place(draft=True, permalink=permalink, authors=authors)
         self.hugo_page = Place(hugo=True)
         self.language = cfg.language.lower()
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).

@@ -164,7 +164,10 @@ class PostBuilder:
 
         expires = self._expiry()
         slug = self._slug(jekyll)
-        authors = self._field(AUTHOR_KEYS, lambda v: parse_authors(v, cfg.author), (cfg.author,))
+        known = dict(self.place.authors)
+        authors = self._field(
+            AUTHOR_KEYS, lambda v: parse_authors(v, cfg.author, known), (cfg.author,)
+        )
         tags = self._tags()
         summary_key, summary = self.first(SUMMARY_KEYS)
         summary = self._text(summary_key, summary)

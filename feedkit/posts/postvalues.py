@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import reprlib
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -147,7 +148,11 @@ def split_list(value: Any, key: str) -> list[str]:
     raise ValueError(f"{key} must be a list or a comma- or space-separated string")
 
 
-def parse_authors(value: Any, site_author: Author) -> tuple[Author, ...]:
+def parse_authors(
+    value: Any, site_author: Author, known: Mapping[str, Author] | None = None
+) -> tuple[Author, ...]:
+    """Return a post's authors; a name that is a key of `known` (a Jekyll site's
+    `_data/authors.yml`) is that author."""
     raw = value if isinstance(value, list) else [value]
     authors = []
     for item in raw:
@@ -158,6 +163,8 @@ def parse_authors(value: Any, site_author: Author) -> tuple[Author, ...]:
             email = text_value(item.get("email"), "author email")
             url = text_value(item.get("url"), "author url")
             authors.append(Author(name.strip(), email or None, url or None))
+        elif isinstance(item, str) and known and item.strip() in known:
+            authors.append(known[item.strip()])
         elif isinstance(item, str) and item.strip():
             if "<" in item:
                 from email.utils import parseaddr  # rare: "Name <address>"
