@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from feedkit import parallel
 from feedkit.atomicfile import replace_together, write_atomically
@@ -376,7 +376,8 @@ def plan_build(
             feed.title,
             feed.description,
             cfg.base_url,
-            *(urljoin(cfg.base_url, name) for name in (atom, rss, json)),
+            # a tag's folder may be tags/旅行/: its address is %-encoded (an IRI is no URL)
+            *(urljoin(cfg.base_url, quote(name)) for name in (atom, rss, json)),
         )
         entries = main_entries if not feed.folder else []
         entries.extend(distinct_updated([rendered[shown] for shown in feed.members]))
