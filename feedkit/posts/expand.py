@@ -19,7 +19,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import fastyaml, kramdown
+from feedkit.posts import fastyaml, jemoji, kramdown
 from feedkit.posts.layout import HUGO_CONFIGS, JEKYLL_CONFIG, jekyll_folder, site_markers
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 from feedkit.posts.postmeta import JEKYLL_NAME
@@ -93,7 +93,18 @@ class Templates:
 
     def expand(self, post: Post, body: str) -> Expanded:
         """Return `body` without template syntax: understood, or left out and said; in a
-        Jekyll site, its lines of span-level HTML read as Jekyll reads them."""
+        Jekyll site, its lines of span-level HTML read as Jekyll reads them, and its
+        `:smile:` shortcodes are emoji when it uses jemoji."""
+        expanded = self._expand(post, body)
+        if self._jemoji and (text := jemoji.emojize(expanded.text)) is not expanded.text:
+            return replace(expanded, text=text)
+        return expanded
+
+    @cached_property
+    def _jemoji(self) -> bool:
+        return self.jekyll and jemoji.uses_jemoji(self._config_yml[0])
+
+    def _expand(self, post: Post, body: str) -> Expanded:
         if self.jekyll and "<" in body:
             body = kramdown.gfm_paragraphs(body)
         # One memchr for "{", then a regex: `"{{" in body` is several times slower.
