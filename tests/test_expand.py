@@ -306,3 +306,17 @@ def test_a_broken_config_yml_is_said_once(tmp_path: Path) -> None:
     )
     assert result.stderr.count("_config.yml") == 1
     assert "Welcome to Example Blog;" in entry(site, "Liquid tour")
+
+
+def test_a_loop_over_something_undefined_is_warned_not_silently_empty(tmp_path: Path) -> None:
+    # A year-in-review post lists `site.posts`, which feedkit does not give: its list was
+    # left out of the feed without a word.
+    shutil.copytree(FIXTURES / "jekyll-loops", tmp_path / "content")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = run(tmp_path, "check")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "content/_posts/2024-01-02-year-in-review.md:6: warning: Liquid: site.posts is "
+        "undefined; left out\n"
+    )
+    assert run(tmp_path, "build", "--strict").exit_code == 1

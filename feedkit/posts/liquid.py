@@ -19,6 +19,7 @@ from urllib.parse import quote, quote_plus
 
 from liquid import Environment, Mode, RenderContext, Undefined
 from liquid.ast import Node
+from liquid.builtin.tags.for_tag import ForNode, ForTag
 from liquid.exceptions import LiquidError, LiquidSyntaxError
 from liquid.stream import TokenStream
 from liquid.tag import Tag
@@ -61,6 +62,26 @@ class JekyllNode(Node):
         env = context.env
         assert isinstance(env, JekyllEnvironment)
         return buffer.write(env.run_tag(self, context))
+
+
+class SaidForNode(ForNode):
+    """`{% for %}` that says when what it loops over is undefined (`site.posts`, which
+    feedkit does not give): Liquid loops over nothing, and a list would go unsaid."""
+
+    __slots__ = ()
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        iterable = self.expression.iterable.evaluate(context)
+        if isinstance(iterable, Undefined) and iterable.token is not None:
+            str(iterable)  # said as when shown
+        return super().render_to_output(context, buffer)
+
+
+class SaidForTag(ForTag):
+    def parse(self, stream: TokenStream) -> Node:
+        node = super().parse(stream)
+        assert isinstance(node, ForNode)
+        return SaidForNode(node.token, node.expression, node.block, node.default)
 
 
 class HighlightTag(Tag):
@@ -144,6 +165,7 @@ class JekyllEnvironment(Environment):
         for name in ("post_url", "link", "include"):
             self.add_tag(type(f"{name}_tag", (JekyllTag,), {"name": name}))
         self.add_tag(HighlightTag)
+        self.add_tag(SaidForTag)
         for name, func in jekyll_filters(site).items():
             self.add_filter(name, func)
         # The tags being parsed, innermost last: where a problem found at the end of the
