@@ -93,9 +93,14 @@ class Templates:
 
     def expand(self, post: Post, body: str) -> Expanded:
         """Return `body` without template syntax: understood, or left out and said; in a
-        Jekyll site, its lines of span-level HTML read as Jekyll reads them, and its
+        Jekyll site, its HTML read as Jekyll reads it (`kramdown_blocks`), and its
         `:smile:` shortcodes are emoji when it uses jemoji."""
         expanded = self._expand(post, body)
+        if self.jekyll and "<" in expanded.text:
+            from feedkit.posts.kramdown_blocks import html_elements
+
+            if (text := html_elements(expanded.text)) is not expanded.text:
+                expanded = replace(expanded, text=text)
         if self._jemoji and (text := jemoji.emojize(expanded.text)) is not expanded.text:
             return replace(expanded, text=text)
         return expanded
