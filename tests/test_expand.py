@@ -320,3 +320,22 @@ def test_a_loop_over_something_undefined_is_warned_not_silently_empty(tmp_path: 
         "undefined; left out\n"
     )
     assert run(tmp_path, "build", "--strict").exit_code == 1
+
+
+def test_markdownify_gives_html_inside_an_html_element(tmp_path: Path) -> None:
+    # Minimal Mistakes' notices: a captured Markdown text, markdownified into a <div>.
+    # markdownify gave the Markdown back, and in HTML it stayed as written (#### New…).
+    post = (
+        "---\ntitle: Notice\n---\n"
+        "{% capture notice-2 %}\n#### New Site Features\n\n* Cover images\n"
+        "* Drafts auto-save\n{% endcapture %}\n\n"
+        '<div class="notice">{{ notice-2 | markdownify }}</div>\n'
+    )
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    (tmp_path / "content" / "_posts" / "2024-05-05-notice.md").write_text(post, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    html = entry(tmp_path, "Notice")
+    assert '<div class="notice"><h4>New Site Features</h4>' in html
+    assert "<li>Cover images</li>" in html and "####" not in html

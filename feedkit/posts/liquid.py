@@ -275,6 +275,14 @@ def _value(context: RenderContext, path: str) -> object:
     return context.get(parts, token=None, default="")
 
 
+def _markdownify(value: Any) -> str:
+    """Return Markdown as HTML, as Jekyll's filter does: in an HTML element (a theme's
+    notice `<div>`), Markdown left as it was would be shown as written."""
+    from feedkit.posts.markup import markdown
+
+    return str(markdown().html(str(value)))
+
+
 def jekyll_filters(site: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
     """Return Jekyll's own filters, on top of Liquid's standard ones."""
     url = str(site.get("url") or "").rstrip("/")
@@ -326,7 +334,7 @@ def jekyll_filters(site: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
         "absolute_url": absolute_url,
         "slugify": slugify,
         # The body goes on to the Markdown renderer: Markdown text is what it wants.
-        "markdownify": str,
+        "markdownify": _markdownify,
         "jsonify": lambda value: json.dumps(value, default=str, ensure_ascii=False),
         "xml_escape": lambda value: html.escape(str(value)),
         "cgi_escape": lambda value: quote_plus(str(value)),
