@@ -44,9 +44,11 @@ def test_jekyll_permalink_in_front_matter_gives_the_post_its_url(make_site: Make
 @pytest.mark.parametrize(
     ("config_yml", "toml", "url"),
     [
-        ("permalink: pretty\n", "", "https://example.com/blog/2016/05/06/plain/"),
+        # The fixture sits in content/jekyll/, beside _config.yml: to Jekyll "jekyll" is
+        # a category folder, and pretty and ordinal URLs have :categories.
+        ("permalink: pretty\n", "", "https://example.com/blog/jekyll/2016/05/06/plain/"),
         ("permalink: /:year/:title/\n", "", "https://example.com/blog/2016/plain/"),
-        ("permalink: ordinal\n", "", "https://example.com/blog/2016/127/plain.html"),
+        ("permalink: ordinal\n", "", "https://example.com/blog/jekyll/2016/127/plain.html"),
         (
             "permalink: pretty\ncollections:\n  posts:\n    permalink: /news/:year/:title/\n",
             "",
@@ -419,3 +421,25 @@ def test_outside_hugo_a_post_needs_its_date_and_title(make_site: MakeSite) -> No
         "name the file 2024-05-01-slug.md",
         "missing title; add 'title: …' to the front matter",
     ]
+
+
+def test_a_category_folder_above_posts_is_in_the_url_jekyll_gives(make_site: MakeSite) -> None:
+    # Jekyll gives a post in blog/_posts/ the category "blog", after its own categories;
+    # the default permalink has :categories, so the post's page is under /blog/.
+    post = "---\ntitle: {title}\n{extra}---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": "title: Site\n",
+            "blog/_posts/2024-04-22-rust-vs-go.md": post.format(title="Rust", extra=""),
+            "blog/_posts/2024-09-09-math.md": post.format(
+                title="Math", extra="categories: [math, jekyll]\n"
+            ),
+            "_posts/2024-01-01-top.md": post.format(title="Top", extra=""),
+        }
+    )
+    urls = {p.slug: p.url for p in load_posts(cfg).posts}
+    assert urls == {
+        "rust-vs-go": "https://example.com/blog/blog/2024/04/22/rust-vs-go.html",
+        "math": "https://example.com/blog/math/jekyll/blog/2024/09/09/math.html",
+        "top": "https://example.com/blog/2024/01/01/top.html",
+    }

@@ -11,7 +11,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ class Place:
     permalink: str = ""  # the site's own pattern for its posts' URLs (Jekyll's `:year`…)
     hugo: bool = False  # a Hugo site's page: Hugo's leniencies hold (no date, no title)
     authors: tuple[tuple[str, Author], ...] = ()  # a Jekyll site's _data/authors.yml, by key
+    categories: tuple[str, ...] = ()  # Jekyll's: the folders above _posts/ (blog/_posts/)
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -190,6 +191,7 @@ class Layout:
         ):
             permalink = jekyll_permalink(cfg)
         authors = () if self.hugo or self.pelican else jekyll_authors(cfg)
+        self.root_known = jekyll_folder(cfg) == cfg.content_path
         self.post = Place(permalink=permalink, authors=authors)  # what it says of a post
         self.draft = Place(draft=True, permalink=permalink, authors=authors)
         self.hugo_page = Place(hugo=True)
@@ -214,9 +216,17 @@ class Layout:
             return Skipped(SECTION_PAGE)
         if self.jekyll:
             if "_drafts" in folders:
-                return self.draft
-            if "_posts" not in folders:
+                place = self.draft
+            elif "_posts" in folders:
+                place = self.post
+            else:
                 return Skipped(JEKYLL_PAGE)
+            # Jekyll gives a post in blog/_posts/ the category "blog" (its URL has it), in
+            # a site whose root is known: the content folder holds its _config.yml.
+            above = folders[: folders.index("_drafts" if place.draft else "_posts")]
+            if above and self.root_known:
+                return replace(place, categories=tuple(above))
+            return place
         if self.pelican and folders[:1] == ["pages"]:
             return Skipped(PELICAN_PAGE)
         if not self.hugo:

@@ -365,6 +365,7 @@ class PostBuilder:
                 categories += split_list(self.meta.get(key), key)
             except ValueError:
                 pass  # reported with the tags
+        categories += [c for c in self.place.categories if c not in categories]
         try:
             return fill_permalink(path, slug, published.astimezone(self.cfg.timezone), categories)
         except ValueError as exc:
