@@ -339,3 +339,27 @@ def test_markdownify_gives_html_inside_an_html_element(tmp_path: Path) -> None:
     html = entry(tmp_path, "Notice")
     assert '<div class="notice"><h4>New Site Features</h4>' in html
     assert "<li>Cover images</li>" in html and "####" not in html
+
+
+def test_warnings_name_the_right_line_after_a_blank_line_below_front_matter(
+    tmp_path: Path,
+) -> None:
+    # Real posts leave a blank line after the closing `---`: every warning was a line early.
+    post = (
+        "---\ntitle: A\n---\n\n"
+        "Line five {{ page.nope }}\n\n"
+        "Line seven {: .stray}\n\n"
+        "Line nine $\\foo$\n"
+    )
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    (tmp_path / "content" / "_posts" / "2024-01-01-a.md").write_text(post, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(tmp_path, command)
+        assert result.exit_code == 0, result.output
+        lines = [line.split(": warning: ")[0] for line in result.stderr.splitlines()]
+        assert lines == [
+            "content/_posts/2024-01-01-a.md:5",
+            "content/_posts/2024-01-01-a.md:7",
+            "content/_posts/2024-01-01-a.md:9",
+        ], result.stderr

@@ -271,7 +271,9 @@ def split(text: str, shown: str) -> Source:
                     )
                 ]
             )
-        body_start = text.find("\n", close.end())
+        # The line after the closing one: the boundary's `\s*$` runs on over blank lines,
+        # and the body's lines must count from where it truly starts.
+        body_start = text.find("\n", close.start())
         body_start = len(text) if body_start < 0 else body_start + 1
         if fm_format == "JSON":  # the braces belong to the JSON document
             fm_text, fm_first_line = text[: close.end()], 1
