@@ -363,3 +363,30 @@ def test_warnings_name_the_right_line_after_a_blank_line_below_front_matter(
             "content/_posts/2024-01-01-a.md:7",
             "content/_posts/2024-01-01-a.md:9",
         ], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("config_yml", "front_matter"),
+    [
+        ("excerpt_separator: <!-- excerpt-end -->\n", ""),
+        ("title: Site\n", 'excerpt_separator: "<!-- excerpt-end -->"\n'),
+    ],
+)
+def test_jekyll_excerpt_separator_ends_the_summary(
+    tmp_path: Path, config_yml: str, front_matter: str
+) -> None:
+    # jekyll-feed's summary is the excerpt: the text before the site's or the post's
+    # excerpt_separator. The summary ran on past it.
+    post = (
+        f"---\ntitle: Year\n{front_matter}---\n\nAnother year. The posts I liked:\n\n"
+        "<!-- excerpt-end -->\n\nThings I read: many books.\n"
+    )
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    (tmp_path / "content" / "_config.yml").write_text(config_yml, encoding="utf-8")
+    (tmp_path / "content" / "_posts" / "2024-01-02-year.md").write_text(post, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    assert item["summary"] == "Another year. The posts I liked:"
+    assert "Things I read: many books." in item["content_html"]

@@ -102,8 +102,21 @@ class Templates:
             if (text := html_elements(expanded.text)) is not expanded.text:
                 expanded = replace(expanded, text=text)
         if self._jemoji and (text := jemoji.emojize(expanded.text)) is not expanded.text:
-            return replace(expanded, text=text)
+            expanded = replace(expanded, text=text)
+        if self.jekyll and (text := self._excerpt_cut(post, expanded.text)) is not expanded.text:
+            expanded = replace(expanded, text=text)
         return expanded
+
+    def _excerpt_cut(self, post: Post, body: str) -> str:
+        """Return `body` with the post's or the site's `excerpt_separator`, standing on a
+        line of its own, written `<!--more-->`: the summary is Jekyll's excerpt."""
+        separator = post.extra.get("excerpt_separator")
+        if separator is None:
+            separator = self._config_yml[0].get("excerpt_separator")
+        if not isinstance(separator, str) or not separator.strip() or separator not in body:
+            return body
+        m = re.search(rf"^[ \t]*{re.escape(separator.strip())}[ \t]*$", body, re.MULTILINE)
+        return body[: m.start()] + "<!--more-->" + body[m.end() :] if m else body
 
     @cached_property
     def _jemoji(self) -> bool:
