@@ -390,3 +390,26 @@ def test_jekyll_excerpt_separator_ends_the_summary(
     (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
     assert item["summary"] == "Another year. The posts I liked:"
     assert "Things I read: many books." in item["content_html"]
+
+
+def test_jekyll_gist_tag_becomes_a_link_to_the_gist(tmp_path: Path) -> None:
+    # jekyll-gist's {% gist %}: the page embeds the gist; feeds show embeds as links.
+    post = (
+        "---\ntitle: Gists\n---\n\n"
+        "{% gist parkr/c08ee0f2726fd0e3909d test.md %}\n\n"
+        "{% gist 931c1c8d465a04042403 %}\n"
+    )
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    (tmp_path / "content" / "_posts" / "2024-01-03-gists.md").write_text(post, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    html = entry(tmp_path, "Gists")
+    assert (
+        '<a href="https://gist.github.com/parkr/c08ee0f2726fd0e3909d#file-test-md">Gist test.md</a>'
+    ) in html
+    assert (
+        '<a href="https://gist.github.com/931c1c8d465a04042403">Gist 931c1c8d465a04042403</a>'
+        in (html)
+    )

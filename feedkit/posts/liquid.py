@@ -162,7 +162,7 @@ class JekyllEnvironment(Environment):
                 return ""
 
         self.undefined = Missing
-        for name in ("post_url", "link", "include"):
+        for name in ("post_url", "link", "include", "gist"):
             self.add_tag(type(f"{name}_tag", (JekyllTag,), {"name": name}))
         self.add_tag(HighlightTag)
         self.add_tag(SaidForTag)
@@ -230,6 +230,8 @@ class JekyllEnvironment(Environment):
         markup = _VARIABLE.sub(lambda m: str(_value(context, m[1])), node.markup)
         if node.name == "include":
             return self._include(node, markup, context)
+        if node.name == "gist":
+            return _gist_link(markup)
         target = markup.split()[0] if markup.split() else ""
         self.found.reads.append((node.name, target))
         value, problem = self.lookup[node.name](target)
@@ -273,6 +275,17 @@ class JekyllEnvironment(Environment):
 def _value(context: RenderContext, path: str) -> object:
     parts: list[object] = [int(p) if p.isdigit() else p for p in path.split(".")]
     return context.get(parts, token=None, default="")
+
+
+def _gist_link(markup: str) -> str:
+    """Return jekyll-gist's `{% gist [user/]id [file] %}` as a link to the gist: feeds show
+    embeds as links."""
+    gist, _, file = markup.partition(" ")
+    file = file.strip().strip("\"'")
+    anchor = "#file-" + re.sub(r"[^\w-]", "-", file).lower() if file else ""
+    url = f"https://gist.github.com/{gist}{anchor}"
+    text = "Gist " + (file or gist.rpartition("/")[2])
+    return f'<a href="{html.escape(url)}">{html.escape(text)}</a>'
 
 
 def _markdownify(value: Any) -> str:
