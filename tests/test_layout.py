@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from feedkit.cli import main
@@ -13,7 +14,7 @@ from feedkit.errors import ContentError
 from feedkit.posts.layout import SECTION_PAGE
 from feedkit.posts.loader import load_posts, read_body
 
-from conftest import FIXTURES, SHARED, SITE_TOML, MakeSite
+from conftest import FIXTURES, NOW_ENV, SHARED, SITE_TOML, MakeSite
 
 CORPORA = SHARED / "corpora"
 
@@ -443,3 +444,30 @@ def test_a_category_folder_above_posts_is_in_the_url_jekyll_gives(make_site: Mak
         "math": "https://example.com/blog/math/jekyll/blog/2024/09/09/math.html",
         "top": "https://example.com/blog/2024/01/01/top.html",
     }
+
+
+def test_a_jekyll_post_without_a_title_takes_jekylls_title_from_its_name(
+    tmp_path: Path, runner, monkeypatch
+) -> None:
+    # Jekyll titles an untitled post from its file name ("Welcome To Jekyll"); feedkit
+    # failed the whole build over it.
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    posts = tmp_path / "content" / "_posts"
+    (posts / "2024-01-01-welcome-to-jekyll.md").write_text(
+        "---\nlayout: post\n---\n\nNo title here.\n", encoding="utf-8"
+    )
+    (posts / "2024-01-02-empty.md").write_text("---\n---\nEmpty front matter.\n", encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["build"], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "content/_posts/2024-01-01-welcome-to-jekyll.md:2: warning: no title; feeds show "
+        "'Welcome To Jekyll': add 'title: …' to the front matter\n"
+        "content/_posts/2024-01-02-empty.md:2: warning: no title; feeds show 'Empty': "
+        "add 'title: …' to the front matter\n"
+    )
+    titles = [
+        e.title for e in feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes()).entries
+    ]
+    assert titles == ["Empty", "Welcome To Jekyll"]

@@ -32,6 +32,7 @@ class Place:
     language: str = ""  # a Hugo translation's language, from its name: post.en.md
     permalink: str = ""  # the site's own pattern for its posts' URLs (Jekyll's `:year`…)
     hugo: bool = False  # a Hugo site's page: Hugo's leniencies hold (no date, no title)
+    jekyll: bool = False  # in a Jekyll site's _posts/ or _drafts/: no title is Jekyll's
     authors: tuple[tuple[str, Author], ...] = ()  # a Jekyll site's _data/authors.yml, by key
     categories: tuple[str, ...] = ()  # Jekyll's: the folders above _posts/ (blog/_posts/)
 
@@ -192,8 +193,9 @@ class Layout:
             permalink = jekyll_permalink(cfg)
         authors = () if self.hugo or self.pelican else jekyll_authors(cfg)
         self.root_known = jekyll_folder(cfg) == cfg.content_path
-        self.post = Place(permalink=permalink, authors=authors)  # what it says of a post
-        self.draft = Place(draft=True, permalink=permalink, authors=authors)
+        jekyll = self.jekyll
+        self.post = Place(permalink=permalink, authors=authors, jekyll=jekyll)  # of a post
+        self.draft = Place(draft=True, permalink=permalink, authors=authors, jekyll=jekyll)
         self.hugo_page = Place(hugo=True)
         self.language = cfg.language.lower()
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).

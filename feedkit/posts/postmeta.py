@@ -125,12 +125,15 @@ class PostBuilder:
 
         title = self._text("title", meta.get("title"), "")
         title = " ".join(title.split()) if title else title
-        if title == "" and self.place.hugo and "title" not in meta:
-            # Hugo publishes a page without a title; a feed entry needs one: its name.
+        if title == "" and (self.place.hugo or self.place.jekyll) and "title" not in meta:
+            # Hugo and Jekyll publish a page without a title; a feed entry needs one: its name.
             name = self.stem
             if name == "index":  # a page bundle: its folder names it
                 name = os.path.basename(os.path.dirname(self.path)) or name
             title = name.replace("-", " ").replace("_", " ").strip() or name
+            if self.place.jekyll:  # Jekyll's titleize_slug: "Welcome To Jekyll"
+                name = jekyll["slug"] if jekyll else name
+                title = " ".join(word.capitalize() for word in name.split("-")) or name
             self.warnings.append(
                 Problem(
                     self.shown,
