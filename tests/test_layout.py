@@ -36,7 +36,8 @@ def test_jekyll_posts_load_with_every_markdown_extension(make_site: MakeSite) ->
 
 def test_jekyll_permalink_in_front_matter_gives_the_post_its_url(make_site: MakeSite) -> None:
     urls = {p.slug: p.url for p in load_posts(make_site("layouts/jekyll")).posts}
-    assert urls["custom"] == "https://example.com/blog/news/release-notes/2017/custom.html"
+    # Jekyll's :categories: "Release Notes" in lower case, its space %20 (not a slug)
+    assert urls["custom"] == "https://example.com/blog/news/release%20notes/2017/custom.html"
     assert urls["literal"] == "https://example.com/blog/about-jekyll/"
     # Jekyll's own default permalink ("date"): the URL Jekyll gave the post.
     assert urls["plain"] == "https://example.com/blog/2016/05/06/plain.html"
@@ -471,3 +472,24 @@ def test_a_jekyll_post_without_a_title_takes_jekylls_title_from_its_name(
         e.title for e in feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes()).entries
     ]
     assert titles == ["Empty", "Welcome To Jekyll"]
+
+
+def test_jekyll_categories_in_a_url_are_as_jekyll_writes_them(make_site: MakeSite) -> None:
+    # Jekyll's :categories are the categories in lower case (a space is %20 in the URL);
+    # only :slugified_categories are slugs. "Machine Learning" linked to a page Jekyll
+    # never wrote (machine-learning/).
+    post = "---\ntitle: T\ncategories: [Machine Learning, C++, machine learning]\n{}---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": "permalink: /:categories/:title/\n",
+            "_posts/2024-01-01-plain.md": post.format(""),
+            "_posts/2024-01-02-slugs.md": post.format(
+                "permalink: /:slugified_categories/:title/\n"
+            ),
+        }
+    )
+    urls = {p.slug: p.url for p in load_posts(cfg).posts}
+    assert urls == {
+        "plain": "https://example.com/blog/machine%20learning/c++/plain/",
+        "slugs": "https://example.com/blog/machine-learning/c/slugs/",
+    }

@@ -340,15 +340,15 @@ class PostBuilder:
         key, raw = self.first(URL_KEYS)
         if raw is None:
             return ""
-        path = (self._text(key, raw) or "").strip()
+        path = written = (self._text(key, raw) or "").strip()
         if key == "permalink" and ":" in path and published is not None:
-            path = self._placeholders(path, slug, published)
+            path = self._placeholders(path, slug, published)  # a category may hold a space
         if (
             not path
             or "//" in path
             or ".." in path.split("/")
             or ":" in path
-            or any(c.isspace() for c in path)
+            or any(c.isspace() for c in written)
         ):
             if path:
                 self.fail(

@@ -187,7 +187,10 @@ _PLACEHOLDER = re.compile(r":([a-z_]+)")  # in a Jekyll permalink: /:categories/
 def fill_permalink(path: str, slug: str, local: datetime, categories: list[str]) -> str:
     """Return a Jekyll permalink (`/:categories/:year/:title/`) with its placeholders filled
     in for a post published at `local`; raise ValueError naming one it does not know."""
-    folders = "/".join(filter(None, map(slugify, categories)))
+    # As Jekyll's URL drop: :categories in lower case (the URL escapes a space as %20),
+    # :slugified_categories as slugs; each once.
+    folders = "/".join(dict.fromkeys(filter(None, (c.lower() for c in categories))))
+    slugged = "/".join(dict.fromkeys(filter(None, map(slugify, categories))))
     values = {
         "year": f"{local.year:04d}",
         "short_year": f"{local.year % 100:02d}",
@@ -198,7 +201,7 @@ def fill_permalink(path: str, slug: str, local: datetime, categories: list[str])
         "title": slug,
         "slug": slug,
         "categories": folders,
-        "slugified_categories": folders,
+        "slugified_categories": slugged,
         "output_ext": ".html",
         "y_day": f"{local.timetuple().tm_yday:03d}",
         "short_month": local.strftime("%b"),
