@@ -493,3 +493,32 @@ def test_jekyll_categories_in_a_url_are_as_jekyll_writes_them(make_site: MakeSit
         "plain": "https://example.com/blog/machine%20learning/c++/plain/",
         "slugs": "https://example.com/blog/machine-learning/c/slugs/",
     }
+
+
+def test_jekyll_reads_only_dated_names_in_posts_and_single_digit_dates(
+    make_site: MakeSite, runner, monkeypatch
+) -> None:
+    # Jekyll publishes from _posts/ only the files named YEAR-MONTH-DAY-title (month and
+    # day may be one digit) and passes over the rest (a README, a template): feedkit
+    # failed the whole build on them.
+    post = "---\ntitle: {}\n---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": "title: Site\n",
+            "_posts/2020-1-5-single-digits.md": post.format("Single digits"),
+            "_posts/README.md": "# Notes for me\n",
+            "_posts/template.md": post.format("Template"),
+        }
+    )
+    monkeypatch.setenv("FEEDKIT_NOW", "2026-01-01T00:00:00Z")
+    result = runner.invoke(main, ["check", "--config", str(cfg.root / "feedkit.toml")])
+    assert result.exit_code == 0, result.output
+    reason = (
+        "skipped: not a post: Jekyll publishes only the files in _posts/ named "
+        "YEAR-MONTH-DAY-title (2024-05-01-title.md)"
+    )
+    assert f"content/_posts/README.md: {reason}" in result.stderr
+    assert f"content/_posts/template.md: {reason}" in result.stderr
+    (post_loaded,) = load_posts(cfg).posts
+    assert post_loaded.published.date().isoformat() == "2020-01-05"
+    assert post_loaded.url == "https://example.com/blog/2020/01/05/single-digits.html"

@@ -60,6 +60,11 @@ DATELESS_PAGE = (
     "a page without a date (Hugo lists it undated); add 'date: …' to publish it in the feeds"
 )
 JEKYLL_PAGE = "a page, not a post: Jekyll publishes only the files in _posts/ as posts"
+JEKYLL_UNDATED = (
+    "not a post: Jekyll publishes only the files in _posts/ named YEAR-MONTH-DAY-title "
+    "(2024-05-01-title.md)"
+)
+JEKYLL_POST_FILE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-.+\.[^.]+$")  # as JEKYLL_NAME
 PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
 SECTION_PAGE = "Hugo's page of a section (or of the home page), not a post"
 JEKYLL_CONFIG = "_config.yml"
@@ -220,6 +225,8 @@ class Layout:
             if "_drafts" in folders:
                 place = self.draft
             elif "_posts" in folders:
+                if not JEKYLL_POST_FILE.match(parts[-1]):
+                    return Skipped(JEKYLL_UNDATED)
                 place = self.post
             else:
                 return Skipped(JEKYLL_PAGE)

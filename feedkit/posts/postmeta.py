@@ -28,7 +28,8 @@ from feedkit.posts.postvalues import (
     text_value,
 )
 
-JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
+# Jekyll's post name: YEAR-MONTH-DAY-title, the month and day in one digit or two.
+JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)
@@ -261,8 +262,9 @@ class PostBuilder:
                 return None
         raw = self.meta.get("date")
         if raw in (None, "") and jekyll:
+            year, month, day = jekyll["date"].split("-")
             try:
-                return parse_date(jekyll["date"], self.cfg.timezone)
+                return parse_date(f"{year}-{month:0>2}-{day:0>2}", self.cfg.timezone)
             except ValueError as exc:
                 self.fail(
                     "date",
