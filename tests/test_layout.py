@@ -522,3 +522,29 @@ def test_jekyll_reads_only_dated_names_in_posts_and_single_digit_dates(
     (post_loaded,) = load_posts(cfg).posts
     assert post_loaded.published.date().isoformat() == "2020-01-05"
     assert post_loaded.url == "https://example.com/blog/2020/01/05/single-digits.html"
+
+
+def test_jekyll_html_posts_are_posts_as_wordpress_imports_write_them(
+    tmp_path: Path, runner, monkeypatch
+) -> None:
+    # jekyll-import writes a WordPress blog's posts as .html files in _posts/, which
+    # Jekyll publishes (Liquid, no Markdown); feedkit passed over them without a word.
+    shutil.copytree(FIXTURES / "jekyll-wordpress", tmp_path / "content")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    check = runner.invoke(main, ["check"], env=NOW_ENV)
+    assert check.exit_code == 0, check.output
+    assert "OK: 1 posts: 1 published" in check.stdout and check.stderr == ""
+    result = runner.invoke(main, ["build"], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    (entry,) = feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes()).entries
+    assert entry.title == "Hello world!"
+    assert entry.author_detail.name == "Ada Admin"  # jekyll-import: {login, display_name}
+    assert entry.summary == (
+        "Welcome to WordPress. This is your first post, imported by jekyll-import."
+    )
+    html = entry.content[0].value
+    assert "<strong>WordPress</strong>" in html
+    assert 'src="https://example.com/wp-content/uploads/2012/03/photo.jpg"' in html
+    assert "<pre>" not in html and "&lt;" not in html  # indented HTML is HTML, not code
+    assert "Edit or delete it, then start blogging!" in html

@@ -105,6 +105,10 @@ class Templates:
             expanded = replace(expanded, text=text)
         if self.jekyll and (text := self._excerpt_cut(post, expanded.text)) is not expanded.text:
             expanded = replace(expanded, text=text)
+        if post.rel_path.endswith(".html"):  # an HTML post: no Markdown, as in Jekyll
+            from feedkit.posts.kramdown_blocks import raw_html
+
+            expanded = replace(expanded, text=raw_html(expanded.text))
         return expanded
 
     def _excerpt_cut(self, post: Post, body: str) -> str:

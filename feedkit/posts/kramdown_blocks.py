@@ -87,3 +87,17 @@ def _end_tag(data: bytes, pos: int, name: str) -> int | None:
         if depth == 0:
             return pos + tag.start()
     return None
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\r?\n)")
+
+
+def raw_html(text: str) -> str:
+    """Return an HTML post's body (a `.html` file in `_posts/`, which Jekyll does not read as
+    Markdown) as one HTML block: Markdown then leaves it as written."""
+    from feedkit.posts.markup import MORE_MARK
+
+    more = MORE_MARK.search(text)
+    if more:  # the cut stays on a line of its own, between the blocks, for the summary
+        return f"{raw_html(text[: more.start()])}\n{more[0]}\n\n{raw_html(text[more.end() :])}"
+    return "<div>" + _BLANK_LINE.sub("\n<!-- -->", text) + "\n</div>\n"

@@ -128,6 +128,15 @@ def is_post_name(name: str) -> bool:
     return name.endswith(MARKDOWN_SUFFIXES) and not name.startswith(".")
 
 
+def is_jekyll_html_post(folder: str, name: str) -> bool:
+    """True for an HTML file in a Jekyll `_posts/` or `_drafts/` folder: Jekyll publishes
+    those too (jekyll-import writes a WordPress blog's posts so)."""
+    if not name.endswith(".html"):
+        return False
+    parts = folder.replace("\\", "/").split("/")
+    return "_posts" in parts or "_drafts" in parts
+
+
 def walk(
     content_dir: Path | str,
     *,
@@ -172,7 +181,9 @@ def walk(
                         found.append((entry.path, None))
                     else:
                         pending.append((entry.path, (*holders, here)))
-                elif is_post_name(name) and (entry.is_symlink() or entry.is_file()):
+                elif (is_post_name(name) or is_jekyll_html_post(folder, name)) and (
+                    entry.is_symlink() or entry.is_file()
+                ):
                     key: StatKey | None = None
                     if stat:
                         try:

@@ -157,7 +157,8 @@ def parse_authors(
     authors = []
     for item in raw:
         if isinstance(item, dict):
-            name = text_value(item.get("name"), "author name")
+            # jekyll-import writes a WordPress author as {login, email, display_name}
+            name = text_value(item.get("name") or item.get("display_name"), "author name")
             if name is None or not name.strip():
                 raise ValueError(f"author {short_repr(item)} needs a 'name'")
             email = text_value(item.get("email"), "author email")
