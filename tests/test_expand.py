@@ -306,3 +306,110 @@ def test_a_broken_config_yml_is_said_once(tmp_path: Path) -> None:
     )
     assert result.stderr.count("_config.yml") == 1
     assert "Welcome to Example Blog;" in entry(site, "Liquid tour")
+
+
+def test_a_loop_over_something_undefined_is_warned_not_silently_empty(tmp_path: Path) -> None:
+    # A year-in-review post lists `site.posts`, which feedkit does not give: its list was
+    # left out of the feed without a word.
+    shutil.copytree(FIXTURES / "jekyll-loops", tmp_path / "content")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = run(tmp_path, "check")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "content/_posts/2024-01-02-year-in-review.md:6: warning: Liquid: site.posts is "
+        "undefined; left out\n"
+    )
+    assert run(tmp_path, "build", "--strict").exit_code == 1
+
+
+def test_markdownify_gives_html_inside_an_html_element(tmp_path: Path) -> None:
+    # Minimal Mistakes' notices: a captured Markdown text, markdownified into a <div>.
+    # markdownify gave the Markdown back, and in HTML it stayed as written (#### New…).
+    post = (
+        "---\ntitle: Notice\n---\n"
+        "{% capture notice-2 %}\n#### New Site Features\n\n* Cover images\n"
+        "* Drafts auto-save\n{% endcapture %}\n\n"
+        '<div class="notice">{{ notice-2 | markdownify }}</div>\n'
+    )
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    (tmp_path / "content" / "_posts" / "2024-05-05-notice.md").write_text(post, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    html = entry(tmp_path, "Notice")
+    assert '<div class="notice"><h4>New Site Features</h4>' in html
+    assert "<li>Cover images</li>" in html and "####" not in html
+
+
+def test_warnings_name_the_right_line_after_a_blank_line_below_front_matter(
+    tmp_path: Path,
+) -> None:
+    # Real posts leave a blank line after the closing `---`: every warning was a line early.
+    post = (
+        "---\ntitle: A\n---\n\n"
+        "Line five {{ page.nope }}\n\n"
+        "Line seven {: .stray}\n\n"
+        "Line nine $\\foo$\n"
+    )
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    (tmp_path / "content" / "_posts" / "2024-01-01-a.md").write_text(post, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(tmp_path, command)
+        assert result.exit_code == 0, result.output
+        lines = [line.split(": warning: ")[0] for line in result.stderr.splitlines()]
+        assert lines == [
+            "content/_posts/2024-01-01-a.md:5",
+            "content/_posts/2024-01-01-a.md:7",
+            "content/_posts/2024-01-01-a.md:9",
+        ], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("config_yml", "front_matter"),
+    [
+        ("excerpt_separator: <!-- excerpt-end -->\n", ""),
+        ("title: Site\n", 'excerpt_separator: "<!-- excerpt-end -->"\n'),
+    ],
+)
+def test_jekyll_excerpt_separator_ends_the_summary(
+    tmp_path: Path, config_yml: str, front_matter: str
+) -> None:
+    # jekyll-feed's summary is the excerpt: the text before the site's or the post's
+    # excerpt_separator. The summary ran on past it.
+    post = (
+        f"---\ntitle: Year\n{front_matter}---\n\nAnother year. The posts I liked:\n\n"
+        "<!-- excerpt-end -->\n\nThings I read: many books.\n"
+    )
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    (tmp_path / "content" / "_config.yml").write_text(config_yml, encoding="utf-8")
+    (tmp_path / "content" / "_posts" / "2024-01-02-year.md").write_text(post, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    assert item["summary"] == "Another year. The posts I liked:"
+    assert "Things I read: many books." in item["content_html"]
+
+
+def test_jekyll_gist_tag_becomes_a_link_to_the_gist(tmp_path: Path) -> None:
+    # jekyll-gist's {% gist %}: the page embeds the gist; feeds show embeds as links.
+    post = (
+        "---\ntitle: Gists\n---\n\n"
+        "{% gist parkr/c08ee0f2726fd0e3909d test.md %}\n\n"
+        "{% gist 931c1c8d465a04042403 %}\n"
+    )
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    (tmp_path / "content" / "_posts" / "2024-01-03-gists.md").write_text(post, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    html = entry(tmp_path, "Gists")
+    assert (
+        '<a href="https://gist.github.com/parkr/c08ee0f2726fd0e3909d#file-test-md">Gist test.md</a>'
+    ) in html
+    assert (
+        '<a href="https://gist.github.com/931c1c8d465a04042403">Gist 931c1c8d465a04042403</a>'
+        in (html)
+    )

@@ -348,3 +348,44 @@ def test_an_anchor_line_before_a_heading_reads_as_jekyll_reads_it(make_site: Mak
 def test_gfm_paragraphs_leaves_text_without_such_lines_alone() -> None:
     text = 'A <a name="x" /> in a paragraph.\n\n<div>\n## raw\n</div>\n'
     assert kramdown.gfm_paragraphs(text) is text
+
+
+def test_attribute_lists_after_non_ascii_text_apply(make_site: MakeSite) -> None:
+    # pyromark gives byte offsets: a curly quote or a CJK character before `{:` used to
+    # shift them, and every attribute list after it reached readers as text, unwarned.
+    cfg = make_site("kramdown-unicode", toml=SITE_TOML)
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "content/kramdown-unicode/_posts/2024-05-01-curly-quotes.md:17: warning: {: .stray} "
+        "follows plain text, so it applies to nothing: put it right after an image, link, "
+        "emphasis or code span; left out\n"
+    )
+    (entry,) = feedparser.parse((cfg.output_path / "atom.xml").read_bytes()).entries
+    content = entry.content[0].value
+    assert "{:" not in content
+    assert '<blockquote class="prompt-tip">' in content
+    assert '<code class="filepath">/etc/pve/</code>' in content
+    assert '<a class="back-to-top" href=' in content
+    assert '<img alt="UI" class="w-75" src=' in content and 'width="972"' in content
+
+
+def test_a_summary_shows_no_attribute_list_even_one_in_code(make_site: MakeSite) -> None:
+    # Minimal Mistakes' notice post opens with "… with the `{: .notice}` class.": its
+    # summary is plain text and, as with `{{ }}` and `{% %}`, shows no such syntax.
+    post = (
+        "---\ntitle: Notices\n---\n"
+        "**Watch out!** This text has been [emphasized](#) with the `{: .notice}` class.\n"
+        "{: .notice}\n"
+    )
+    cfg = make_site(posts={"_posts/2024-05-02-notice.md": post}, toml=SITE_TOML)
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads((cfg.output_path / "feed.json").read_bytes())["items"]
+    assert item["summary"] == "Watch out! This text has been emphasized with the class."
+    assert '<p class="notice">' in item["content_html"]
+    assert "<code>{: .notice}</code>" in item["content_html"]  # code shows what it says

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from feedkit.cli import main
@@ -13,7 +14,7 @@ from feedkit.errors import ContentError
 from feedkit.posts.layout import SECTION_PAGE
 from feedkit.posts.loader import load_posts, read_body
 
-from conftest import FIXTURES, SHARED, SITE_TOML, MakeSite
+from conftest import FIXTURES, NOW_ENV, SHARED, SITE_TOML, MakeSite
 
 CORPORA = SHARED / "corpora"
 
@@ -35,7 +36,8 @@ def test_jekyll_posts_load_with_every_markdown_extension(make_site: MakeSite) ->
 
 def test_jekyll_permalink_in_front_matter_gives_the_post_its_url(make_site: MakeSite) -> None:
     urls = {p.slug: p.url for p in load_posts(make_site("layouts/jekyll")).posts}
-    assert urls["custom"] == "https://example.com/blog/news/release-notes/2017/custom.html"
+    # Jekyll's :categories: "Release Notes" in lower case, its space %20 (not a slug)
+    assert urls["custom"] == "https://example.com/blog/news/release%20notes/2017/custom.html"
     assert urls["literal"] == "https://example.com/blog/about-jekyll/"
     # Jekyll's own default permalink ("date"): the URL Jekyll gave the post.
     assert urls["plain"] == "https://example.com/blog/2016/05/06/plain.html"
@@ -44,9 +46,11 @@ def test_jekyll_permalink_in_front_matter_gives_the_post_its_url(make_site: Make
 @pytest.mark.parametrize(
     ("config_yml", "toml", "url"),
     [
-        ("permalink: pretty\n", "", "https://example.com/blog/2016/05/06/plain/"),
+        # The fixture sits in content/jekyll/, beside _config.yml: to Jekyll "jekyll" is
+        # a category folder, and pretty and ordinal URLs have :categories.
+        ("permalink: pretty\n", "", "https://example.com/blog/jekyll/2016/05/06/plain/"),
         ("permalink: /:year/:title/\n", "", "https://example.com/blog/2016/plain/"),
-        ("permalink: ordinal\n", "", "https://example.com/blog/2016/127/plain.html"),
+        ("permalink: ordinal\n", "", "https://example.com/blog/jekyll/2016/127/plain.html"),
         (
             "permalink: pretty\ncollections:\n  posts:\n    permalink: /news/:year/:title/\n",
             "",
@@ -419,3 +423,128 @@ def test_outside_hugo_a_post_needs_its_date_and_title(make_site: MakeSite) -> No
         "name the file 2024-05-01-slug.md",
         "missing title; add 'title: …' to the front matter",
     ]
+
+
+def test_a_category_folder_above_posts_is_in_the_url_jekyll_gives(make_site: MakeSite) -> None:
+    # Jekyll gives a post in blog/_posts/ the category "blog", after its own categories;
+    # the default permalink has :categories, so the post's page is under /blog/.
+    post = "---\ntitle: {title}\n{extra}---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": "title: Site\n",
+            "blog/_posts/2024-04-22-rust-vs-go.md": post.format(title="Rust", extra=""),
+            "blog/_posts/2024-09-09-math.md": post.format(
+                title="Math", extra="categories: [math, jekyll]\n"
+            ),
+            "_posts/2024-01-01-top.md": post.format(title="Top", extra=""),
+        }
+    )
+    urls = {p.slug: p.url for p in load_posts(cfg).posts}
+    assert urls == {
+        "rust-vs-go": "https://example.com/blog/blog/2024/04/22/rust-vs-go.html",
+        "math": "https://example.com/blog/math/jekyll/blog/2024/09/09/math.html",
+        "top": "https://example.com/blog/2024/01/01/top.html",
+    }
+
+
+def test_a_jekyll_post_without_a_title_takes_jekylls_title_from_its_name(
+    tmp_path: Path, runner, monkeypatch
+) -> None:
+    # Jekyll titles an untitled post from its file name ("Welcome To Jekyll"); feedkit
+    # failed the whole build over it.
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    posts = tmp_path / "content" / "_posts"
+    (posts / "2024-01-01-welcome-to-jekyll.md").write_text(
+        "---\nlayout: post\n---\n\nNo title here.\n", encoding="utf-8"
+    )
+    (posts / "2024-01-02-empty.md").write_text("---\n---\nEmpty front matter.\n", encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["build"], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "content/_posts/2024-01-01-welcome-to-jekyll.md:2: warning: no title; feeds show "
+        "'Welcome To Jekyll': add 'title: …' to the front matter\n"
+        "content/_posts/2024-01-02-empty.md:2: warning: no title; feeds show 'Empty': "
+        "add 'title: …' to the front matter\n"
+    )
+    titles = [
+        e.title for e in feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes()).entries
+    ]
+    assert titles == ["Empty", "Welcome To Jekyll"]
+
+
+def test_jekyll_categories_in_a_url_are_as_jekyll_writes_them(make_site: MakeSite) -> None:
+    # Jekyll's :categories are the categories in lower case (a space is %20 in the URL);
+    # only :slugified_categories are slugs. "Machine Learning" linked to a page Jekyll
+    # never wrote (machine-learning/).
+    post = "---\ntitle: T\ncategories: [Machine Learning, C++, machine learning]\n{}---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": "permalink: /:categories/:title/\n",
+            "_posts/2024-01-01-plain.md": post.format(""),
+            "_posts/2024-01-02-slugs.md": post.format(
+                "permalink: /:slugified_categories/:title/\n"
+            ),
+        }
+    )
+    urls = {p.slug: p.url for p in load_posts(cfg).posts}
+    assert urls == {
+        "plain": "https://example.com/blog/machine%20learning/c++/plain/",
+        "slugs": "https://example.com/blog/machine-learning/c/slugs/",
+    }
+
+
+def test_jekyll_reads_only_dated_names_in_posts_and_single_digit_dates(
+    make_site: MakeSite, runner, monkeypatch
+) -> None:
+    # Jekyll publishes from _posts/ only the files named YEAR-MONTH-DAY-title (month and
+    # day may be one digit) and passes over the rest (a README, a template): feedkit
+    # failed the whole build on them.
+    post = "---\ntitle: {}\n---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": "title: Site\n",
+            "_posts/2020-1-5-single-digits.md": post.format("Single digits"),
+            "_posts/README.md": "# Notes for me\n",
+            "_posts/template.md": post.format("Template"),
+        }
+    )
+    monkeypatch.setenv("FEEDKIT_NOW", "2026-01-01T00:00:00Z")
+    result = runner.invoke(main, ["check", "--config", str(cfg.root / "feedkit.toml")])
+    assert result.exit_code == 0, result.output
+    reason = (
+        "skipped: not a post: Jekyll publishes only the files in _posts/ named "
+        "YEAR-MONTH-DAY-title (2024-05-01-title.md)"
+    )
+    assert f"content/_posts/README.md: {reason}" in result.stderr
+    assert f"content/_posts/template.md: {reason}" in result.stderr
+    (post_loaded,) = load_posts(cfg).posts
+    assert post_loaded.published.date().isoformat() == "2020-01-05"
+    assert post_loaded.url == "https://example.com/blog/2020/01/05/single-digits.html"
+
+
+def test_jekyll_html_posts_are_posts_as_wordpress_imports_write_them(
+    tmp_path: Path, runner, monkeypatch
+) -> None:
+    # jekyll-import writes a WordPress blog's posts as .html files in _posts/, which
+    # Jekyll publishes (Liquid, no Markdown); feedkit passed over them without a word.
+    shutil.copytree(FIXTURES / "jekyll-wordpress", tmp_path / "content")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    check = runner.invoke(main, ["check"], env=NOW_ENV)
+    assert check.exit_code == 0, check.output
+    assert "OK: 1 posts: 1 published" in check.stdout and check.stderr == ""
+    result = runner.invoke(main, ["build"], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    (entry,) = feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes()).entries
+    assert entry.title == "Hello world!"
+    assert entry.author_detail.name == "Ada Admin"  # jekyll-import: {login, display_name}
+    assert entry.summary == (
+        "Welcome to WordPress. This is your first post, imported by jekyll-import."
+    )
+    html = entry.content[0].value
+    assert "<strong>WordPress</strong>" in html
+    assert 'src="https://example.com/wp-content/uploads/2012/03/photo.jpg"' in html
+    assert "<pre>" not in html and "&lt;" not in html  # indented HTML is HTML, not code
+    assert "Edit or delete it, then start blogging!" in html

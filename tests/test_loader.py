@@ -6,19 +6,22 @@ import json
 import math
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
+from feedkit.cli import main
 from feedkit.errors import ContentError
 from feedkit.posts.layout import SECTION_PAGE
 from feedkit.posts.loader import load_posts, public_posts, read_body
 
-from conftest import FIXTURES, MakeSite
+from conftest import FIXTURES, NOW_ENV, SITE_TOML, MakeSite
 from loader_expect import post_record
 
 # posts/ is the sample other tests build feeds from; typed-text/ holds text fields that YAML
-# reads as numbers or dates.
+# reads as numbers or dates; theme-front-matter/ the shapes Jekyll themes give keys.
 GOOD = sorted((FIXTURES / "posts").rglob("*.md")) + sorted((FIXTURES / "typed-text").glob("*.md"))
+GOOD += sorted((FIXTURES / "theme-front-matter").glob("*.md"))
 BAD = sorted((FIXTURES / "bad").glob("*.md"))
 
 
@@ -284,3 +287,36 @@ def test_a_recursive_value_is_kept_for_unknown_keys_and_refused_for_known_ones(
     (post,) = load_posts(cfg).posts
     assert post.extra["series"][1] is post.extra["series"]
     assert plan_build(cfg, now).published == 1
+
+
+def test_jekyll_author_keys_take_their_entry_in_data_authors(tmp_path: Path, runner) -> None:
+    # Chirpy and Minimal Mistakes posts say `author: mira`, a key into _data/authors.yml;
+    # readers were shown "mira".
+    shutil.copytree(FIXTURES / "jekyll-authors", tmp_path / "content")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = runner.invoke(main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    # The Atom XML itself: feedparser lends one author's email to the next one.
+    atom = ElementTree.parse(tmp_path / "public" / "atom.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    authors = {
+        e.findtext("a:title", namespaces=ns): [
+            (a.findtext("a:name", namespaces=ns), a.findtext("a:email", namespaces=ns))
+            for a in e.findall("a:author", ns)
+        ]
+        for e in atom.findall("a:entry", ns)
+    }
+    assert authors == {
+        "By key": [("Mira Hollander", "mira@example.io")],
+        "Two keys and a name": [
+            ("Tomás Ekberg", None),
+            ("Mira Hollander", "mira@example.io"),
+            ("Someone Else", None),
+        ],
+    }
+    # The build cache knows the file: a renamed author reaches the feed on the next build.
+    data = tmp_path / "content" / "_data" / "authors.yml"
+    data.write_text(data.read_text(encoding="utf-8").replace("Mira Hollander", "Mira H."))
+    result = runner.invoke(main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert b"<name>Mira H.</name>" in (tmp_path / "public" / "atom.xml").read_bytes()

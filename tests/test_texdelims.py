@@ -59,3 +59,19 @@ def test_the_fixture_post_reaches_the_feeds_as_mathml(make_site: MakeSite) -> No
     assert "\\(" not in html.replace("<code>code \\\\(y\\\\)</code>", "")
     assert "[1]" in html
     assert item["summary"].startswith("A blog that typesets math in the browser writes α ∈ 𝒟")
+
+
+def test_latex_environments_without_dollars_are_math(make_site: MakeSite) -> None:
+    # A MathJax blog's `\begin{equation}…\end{equation}` in text: its page shows the
+    # formula, feeds showed the TeX.
+    cfg = make_site("math/mathjax-environments.md")
+    plan = plan_build(cfg, NOW)
+    (item,) = json.loads(plan.files["feed.json"])["items"]
+    html = item["content_html"]
+    assert html.count('<math display="block">') == 1
+    assert html.count('<math display="inline">') == 1
+    assert "\\begin{equation}" not in html.replace(
+        "<code>\\begin{equation} x \\end{equation}</code>", ""
+    ).replace('x-tex">\\begin{equation}', "")
+    assert "\\begin{itemize}" in html
+    assert plan.warnings == ()

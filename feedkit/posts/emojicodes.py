@@ -1,15 +1,27 @@
-"""Emoji codes (`:tada:`) as emoji, in a Hugo site whose configuration sets `enableEmoji`:
-what its pages show, readers of its feeds see too. The codes are GitHub's (gemoji), as
-Hugo's; the emoji library knows them as its "alias" language. Code is left as written.
+"""Emoji codes (`:tada:`) as emoji, in a Hugo site whose configuration sets `enableEmoji` or a
+Jekyll site that uses the jemoji plugin: what its pages show, readers of its feeds see too.
+The codes are GitHub's (gemoji), as Hugo's and jemoji's; the emoji library knows them as its
+"alias" language. Code is left as written.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from feedkit.posts import texdelims
 
 _CODE = re.compile(r":[a-z0-9_+-]+:")  # GitHub's emoji names: :smile:, :+1:, :t-rex:
+
+
+def uses_jemoji(config: Mapping[str, Any]) -> bool:
+    """True when a Jekyll `_config.yml`'s `plugins` (or older `gems`) list jemoji."""
+    for key in ("plugins", "gems"):
+        names = config.get(key)
+        if isinstance(names, list) and "jemoji" in names:
+            return True
+    return False
 
 
 def emojify(text: str) -> str:

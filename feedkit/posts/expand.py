@@ -19,7 +19,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts import fastyaml, kramdown, texdelims
+from feedkit.posts.emojicodes import emojify, uses_jemoji
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.layout import (
     JEKYLL_CONFIG,
@@ -56,13 +57,14 @@ class Expanded:
 
 def template_inputs(cfg: Config) -> str:
     """Return a hash of the files expansion reads besides posts (`_config.yml`, every file
-    in `_includes/`): the build cache keys on it, so a change there renders afresh."""
+    in `_includes/`, and `_data/authors.yml`, which names posts' authors): the build cache
+    keys on it, so a change there renders afresh."""
     folder = jekyll_folder(cfg)
     if folder is None and not (cfg.content_path / INCLUDES).is_dir():
         return ""
     digest = hashlib.sha256()
     for base in dict.fromkeys(x for x in (folder, cfg.content_path) if x is not None):
-        paths = [base / JEKYLL_CONFIG]
+        paths = [base / JEKYLL_CONFIG, base / "_data" / "authors.yml"]
         for dirpath, _, names in os.walk(base / INCLUDES):
             paths += [Path(dirpath) / name for name in names]
         for path in sorted(paths):
@@ -105,14 +107,45 @@ class Templates:
 
     def expand(self, post: Post, body: str) -> Expanded:
         """Return `body` without template syntax: understood, or left out and said; in a
-        Jekyll site, its lines of span-level HTML read as Jekyll reads them."""
+        Jekyll site, its HTML read as Jekyll reads it (`kramdown_blocks`), and its
+        `:smile:` shortcodes are emoji when it uses jemoji."""
+        expanded = self._expand(post, body)
+        if self.jekyll and "<" in expanded.text:
+            from feedkit.posts.kramdown_blocks import html_elements
+
+            if (text := html_elements(expanded.text)) is not expanded.text:
+                expanded = replace(expanded, text=text)
+        if self._jemoji and (text := emojify(expanded.text)) is not expanded.text:
+            expanded = replace(expanded, text=text)
+        if self.jekyll and (text := self._excerpt_cut(post, expanded.text)) is not expanded.text:
+            expanded = replace(expanded, text=text)
+        if post.rel_path.endswith(".html"):  # an HTML post: no Markdown, as in Jekyll
+            from feedkit.posts.kramdown_blocks import raw_html
+
+            expanded = replace(expanded, text=raw_html(expanded.text))
+        return expanded
+
+    def _excerpt_cut(self, post: Post, body: str) -> str:
+        """Return `body` with the post's or the site's `excerpt_separator`, standing on a
+        line of its own, written `<!--more-->`: the summary is Jekyll's excerpt."""
+        separator = post.extra.get("excerpt_separator")
+        if separator is None:
+            separator = self._config_yml[0].get("excerpt_separator")
+        if not isinstance(separator, str) or not separator.strip() or separator not in body:
+            return body
+        m = re.search(rf"^[ \t]*{re.escape(separator.strip())}[ \t]*$", body, re.MULTILINE)
+        return body[: m.start()] + "<!--more-->" + body[m.end() :] if m else body
+
+    @cached_property
+    def _jemoji(self) -> bool:
+        return self.jekyll and uses_jemoji(self._config_yml[0])
+
+    def _expand(self, post: Post, body: str) -> Expanded:
         if self.jekyll and "<" in body:
             body = kramdown.gfm_paragraphs(body)
         if self.passthrough and "\\" in body:
             body = texdelims.passthrough(body, self.passthrough)
         if self.emoji and ":" in body:
-            from feedkit.posts.emojicodes import emojify
-
             body = emojify(body)
         # One memchr for "{", then a regex: `"{{" in body` is several times slower.
         if "{" not in body or _TEMPLATE_START.search(body) is None:

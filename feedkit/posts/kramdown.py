@@ -19,10 +19,11 @@ code, attribute list lines inside HTML blocks too, is left out of the post and r
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +147,12 @@ def _prepare(text: str) -> Prepared:
     code = 0
     after_element = in_heading = html_code = False
     value: Any
+    # pyromark's ranges count UTF-8 bytes; this module indexes the text by characters.
+    at = None if text.isascii() else _char_index(text)
     for event, where in markdown().events_with_range(text, merge_text=True):
         start, end = where["start"], where["end"]
+        if at is not None:
+            start, end = at(start), at(end)
         if in_heading:  # the heading's content starts with this event
             in_heading = False
             if not (isinstance(event, dict) and "End" in event):
@@ -187,6 +192,12 @@ def _prepare(text: str) -> Prepared:
                 protected.append((start, end))
             after_element = key == "Code" or (key == "InlineHtml" and value.startswith("</"))
     return _read(text, texts, protected, headings, html_lines)
+
+
+def _char_index(text: str) -> Callable[[int], int]:
+    """Return a function from a UTF-8 byte offset in `text` to its character index."""
+    starts = list(accumulate((len(c.encode()) for c in text), initial=0))
+    return lambda offset: bisect_left(starts, offset)
 
 
 def _inside(ranges: list[tuple[int, int]], pos: int) -> bool:

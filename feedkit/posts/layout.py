@@ -11,17 +11,18 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from feedkit.config import Config
 from feedkit.errors import ContentError
+from feedkit.models import Author
 from feedkit.posts import fastyaml
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, hugo_settings, with_sections
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
-from feedkit.posts.postvalues import fill_permalink
+from feedkit.posts.postvalues import fill_permalink, text_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,9 @@ class Place:
     # The Hugo site's URL pattern for the page (its :section filled in), when feedkit.toml
     # sets no permalink: [permalinks], else Hugo's default, the page's path.
     hugo_permalink: str = ""
+    jekyll: bool = False  # in a Jekyll site's _posts/ or _drafts/: no title is Jekyll's
+    authors: tuple[tuple[str, Author], ...] = ()  # a Jekyll site's _data/authors.yml, by key
+    categories: tuple[str, ...] = ()  # Jekyll's: the folders above _posts/ (blog/_posts/)
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -60,6 +64,11 @@ DATELESS_PAGE = (
     "a page without a date (Hugo lists it undated); add 'date: …' to publish it in the feeds"
 )
 JEKYLL_PAGE = "a page, not a post: Jekyll publishes only the files in _posts/ as posts"
+JEKYLL_UNDATED = (
+    "not a post: Jekyll publishes only the files in _posts/ named YEAR-MONTH-DAY-title "
+    "(2024-05-01-title.md)"
+)
+JEKYLL_POST_FILE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-.+\.[^.]+$")  # as JEKYLL_NAME
 PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
 SECTION_PAGE = "Hugo's page of a section (or of the home page), not a post"
 JEKYLL_CONFIG = "_config.yml"
@@ -138,6 +147,32 @@ def jekyll_permalink(cfg: Config) -> str:
     return pattern
 
 
+def jekyll_authors(cfg: Config) -> tuple[tuple[str, Author], ...]:
+    """Return the authors of a Jekyll site's `_data/authors.yml` by key (themes such as
+    Chirpy and Minimal Mistakes name a post's author by one: `author: mira`). An entry
+    without a text `name`, or a file that cannot be read, names no one: the key stays as
+    written."""
+    folder = jekyll_folder(cfg)
+    if folder is None:
+        return ()
+    try:
+        values = fastyaml.load((folder / "_data" / "authors.yml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, fastyaml.yaml.YAMLError):
+        return ()
+    found = []
+    for key, entry in values.items() if isinstance(values, dict) else ():
+        try:
+            name, email, url = (
+                text_value(entry.get(k), k) if isinstance(entry, dict) else None
+                for k in ("name", "email", "url")
+            )
+        except ValueError:
+            continue
+        if name and name.strip():
+            found.append((str(key), Author(name.strip(), email or None, url or None)))
+    return tuple(found)
+
+
 # A translation's name: post.fr.md, index.pt-br.md (Hugo's rule, by file name).
 _LANGUAGE = re.compile(r"\.([a-z]{2,3}(?:-[a-z0-9]{2,8})?)$", re.IGNORECASE)
 
@@ -173,8 +208,11 @@ class Layout:
             and (self.jekyll or jekyll_folder(cfg) is not None)
         ):
             permalink = jekyll_permalink(cfg)
-        self.post = Place(permalink=permalink)  # what the layout says of a plain post
-        self.draft = Place(draft=True, permalink=permalink)
+        authors = () if self.hugo or self.pelican else jekyll_authors(cfg)
+        self.root_known = jekyll_folder(cfg) == cfg.content_path
+        jekyll = self.jekyll
+        self.post = Place(permalink=permalink, authors=authors, jekyll=jekyll)  # of a post
+        self.draft = Place(draft=True, permalink=permalink, authors=authors, jekyll=jekyll)
         self.hugo_page = Place(hugo=True)
         self.language = cfg.language.lower()
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
@@ -201,9 +239,19 @@ class Layout:
             return Skipped(SECTION_PAGE)
         if self.jekyll:
             if "_drafts" in folders:
-                return self.draft
-            if "_posts" not in folders:
+                place = self.draft
+            elif "_posts" in folders:
+                if not JEKYLL_POST_FILE.match(parts[-1]):
+                    return Skipped(JEKYLL_UNDATED)
+                place = self.post
+            else:
                 return Skipped(JEKYLL_PAGE)
+            # Jekyll gives a post in blog/_posts/ the category "blog" (its URL has it), in
+            # a site whose root is known: the content folder holds its _config.yml.
+            above = folders[: folders.index("_drafts" if place.draft else "_posts")]
+            if above and self.root_known:
+                return replace(place, categories=tuple(above))
+            return place
         if self.pelican and folders[:1] == ["pages"]:
             return Skipped(PELICAN_PAGE)
         if not self.hugo:

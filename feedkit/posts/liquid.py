@@ -19,6 +19,7 @@ from urllib.parse import quote, quote_plus
 
 from liquid import Environment, Mode, RenderContext, Undefined
 from liquid.ast import Node
+from liquid.builtin.tags.for_tag import ForNode, ForTag
 from liquid.exceptions import LiquidError, LiquidSyntaxError
 from liquid.stream import TokenStream
 from liquid.tag import Tag
@@ -61,6 +62,26 @@ class JekyllNode(Node):
         env = context.env
         assert isinstance(env, JekyllEnvironment)
         return buffer.write(env.run_tag(self, context))
+
+
+class SaidForNode(ForNode):
+    """`{% for %}` that says when what it loops over is undefined (`site.posts`, which
+    feedkit does not give): Liquid loops over nothing, and a list would go unsaid."""
+
+    __slots__ = ()
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        iterable = self.expression.iterable.evaluate(context)
+        if isinstance(iterable, Undefined) and iterable.token is not None:
+            str(iterable)  # said as when shown
+        return super().render_to_output(context, buffer)
+
+
+class SaidForTag(ForTag):
+    def parse(self, stream: TokenStream) -> Node:
+        node = super().parse(stream)
+        assert isinstance(node, ForNode)
+        return SaidForNode(node.token, node.expression, node.block, node.default)
 
 
 class HighlightTag(Tag):
@@ -141,9 +162,10 @@ class JekyllEnvironment(Environment):
                 return ""
 
         self.undefined = Missing
-        for name in ("post_url", "link", "include"):
+        for name in ("post_url", "link", "include", "gist"):
             self.add_tag(type(f"{name}_tag", (JekyllTag,), {"name": name}))
         self.add_tag(HighlightTag)
+        self.add_tag(SaidForTag)
         for name, func in jekyll_filters(site).items():
             self.add_filter(name, func)
         # The tags being parsed, innermost last: where a problem found at the end of the
@@ -208,6 +230,8 @@ class JekyllEnvironment(Environment):
         markup = _VARIABLE.sub(lambda m: str(_value(context, m[1])), node.markup)
         if node.name == "include":
             return self._include(node, markup, context)
+        if node.name == "gist":
+            return _gist_link(markup)
         target = markup.split()[0] if markup.split() else ""
         self.found.reads.append((node.name, target))
         value, problem = self.lookup[node.name](target)
@@ -251,6 +275,25 @@ class JekyllEnvironment(Environment):
 def _value(context: RenderContext, path: str) -> object:
     parts: list[object] = [int(p) if p.isdigit() else p for p in path.split(".")]
     return context.get(parts, token=None, default="")
+
+
+def _gist_link(markup: str) -> str:
+    """Return jekyll-gist's `{% gist [user/]id [file] %}` as a link to the gist: feeds show
+    embeds as links."""
+    gist, _, file = markup.partition(" ")
+    file = file.strip().strip("\"'")
+    anchor = "#file-" + re.sub(r"[^\w-]", "-", file).lower() if file else ""
+    url = f"https://gist.github.com/{gist}{anchor}"
+    text = "Gist " + (file or gist.rpartition("/")[2])
+    return f'<a href="{html.escape(url)}">{html.escape(text)}</a>'
+
+
+def _markdownify(value: Any) -> str:
+    """Return Markdown as HTML, as Jekyll's filter does: in an HTML element (a theme's
+    notice `<div>`), Markdown left as it was would be shown as written."""
+    from feedkit.posts.markup import markdown
+
+    return str(markdown().html(str(value)))
 
 
 def jekyll_filters(site: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
@@ -304,7 +347,7 @@ def jekyll_filters(site: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
         "absolute_url": absolute_url,
         "slugify": slugify,
         # The body goes on to the Markdown renderer: Markdown text is what it wants.
-        "markdownify": str,
+        "markdownify": _markdownify,
         "jsonify": lambda value: json.dumps(value, default=str, ensure_ascii=False),
         "xml_escape": lambda value: html.escape(str(value)),
         "cgi_escape": lambda value: quote_plus(str(value)),

@@ -28,7 +28,8 @@ WORDS_PER_MINUTE = 230
 CJK_PER_MINUTE = 500
 MORE_MARK = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+# Template tags, and kramdown's `{: .notice}` (a code span may show one): never in a summary.
+_TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{:[^}\n]*\}", re.DOTALL)
 _SPACE = re.compile(r"\s+")
 # XML 1.0 forbids these code points even as character references.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -128,6 +128,15 @@ def is_post_name(name: str) -> bool:
     return name.endswith(MARKDOWN_SUFFIXES) and not name.startswith(".")
 
 
+def is_jekyll_html_post(folder: str, name: str) -> bool:
+    """True for an HTML file in a Jekyll `_posts/` or `_drafts/` folder: Jekyll publishes
+    those too (jekyll-import writes a WordPress blog's posts so)."""
+    if not name.endswith(".html"):
+        return False
+    parts = folder.replace("\\", "/").split("/")
+    return "_posts" in parts or "_drafts" in parts
+
+
 def walk(
     content_dir: Path | str,
     *,
@@ -172,7 +181,9 @@ def walk(
                         found.append((entry.path, None))
                     else:
                         pending.append((entry.path, (*holders, here)))
-                elif is_post_name(name) and (entry.is_symlink() or entry.is_file()):
+                elif (is_post_name(name) or is_jekyll_html_post(folder, name)) and (
+                    entry.is_symlink() or entry.is_file()
+                ):
                     key: StatKey | None = None
                     if stat:
                         try:
@@ -271,7 +282,9 @@ def split(text: str, shown: str) -> Source:
                     )
                 ]
             )
-        body_start = text.find("\n", close.end())
+        # The line after the closing one: the boundary's `\s*$` runs on over blank lines,
+        # and the body's lines must count from where it truly starts.
+        body_start = text.find("\n", close.start())
         body_start = len(text) if body_start < 0 else body_start + 1
         if fm_format == "JSON":  # the braces belong to the JSON document
             fm_text, fm_first_line = text[: close.end()], 1

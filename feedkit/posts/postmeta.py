@@ -29,7 +29,8 @@ from feedkit.posts.postvalues import (
     text_value,
 )
 
-JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
+# Jekyll's post name: YEAR-MONTH-DAY-title, the month and day in one digit or two.
+JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)
@@ -126,12 +127,15 @@ class PostBuilder:
 
         title = self._text("title", meta.get("title"), "")
         title = " ".join(title.split()) if title else title
-        if title == "" and self.place.hugo and "title" not in meta:
-            # Hugo publishes a page without a title; a feed entry needs one: its name.
+        if title == "" and (self.place.hugo or self.place.jekyll) and "title" not in meta:
+            # Hugo and Jekyll publish a page without a title; a feed entry needs one: its name.
             name = self.stem
             if name == "index":  # a page bundle: its folder names it
                 name = os.path.basename(os.path.dirname(self.path)) or name
             title = name.replace("-", " ").replace("_", " ").strip() or name
+            if self.place.jekyll:  # Jekyll's titleize_slug: "Welcome To Jekyll"
+                name = jekyll["slug"] if jekyll else name
+                title = " ".join(word.capitalize() for word in name.split("-")) or name
             self.warnings.append(
                 Problem(
                     self.shown,
@@ -165,14 +169,17 @@ class PostBuilder:
 
         expires = self._expiry()
         slug = self._slug(jekyll)
-        authors = self._field(AUTHOR_KEYS, lambda v: parse_authors(v, cfg.author), (cfg.author,))
+        known = dict(self.place.authors)
+        authors = self._field(
+            AUTHOR_KEYS, lambda v: parse_authors(v, cfg.author, known), (cfg.author,)
+        )
         tags = self._tags()
         summary_key, summary = self.first(SUMMARY_KEYS)
         summary = self._text(summary_key, summary)
         url = self._url(slug, published) if slug and published else ""
         url = self._own_url(slug, published) or url
         post_id = self._id(url, slug, published)
-        image = self._text("image", meta.get("image"))
+        image = self._image()
         if image is None and self.place.hugo:
             image = _theme_image(meta)
         if image is not None and not image.strip():
@@ -220,6 +227,24 @@ class PostBuilder:
             return None
         return missing if text is None else text
 
+    def _image(self) -> str | None:
+        """Return `image:` as text; Chirpy's and So Simple's `image: {path: …}` give its path."""
+        value = self.meta.get("image")
+        if isinstance(value, dict):
+            if "path" not in value:
+                self.warnings.append(
+                    Problem(
+                        self.shown,
+                        self.line_of("image"),
+                        "image: a mapping without 'path' (Chirpy's and So Simple's "
+                        "image: {path: …}); the post has no image",
+                        warning=True,
+                    )
+                )
+                return None
+            value = value["path"]
+        return self._text("image", value)
+
     def _field(self, keys: tuple[str, ...], parse: Any, default: Any) -> Any:
         key, value = self.first(keys)
         if value is None:
@@ -240,8 +265,9 @@ class PostBuilder:
                 return None
         raw = self.meta.get("date")
         if raw in (None, "") and jekyll:
+            year, month, day = jekyll["date"].split("-")
             try:
-                return parse_date(jekyll["date"], self.cfg.timezone)
+                return parse_date(f"{year}-{month:0>2}-{day:0>2}", self.cfg.timezone)
             except ValueError as exc:
                 self.fail(
                     "date",
@@ -321,15 +347,15 @@ class PostBuilder:
         key, raw = self.first(URL_KEYS)
         if raw is None:
             return ""
-        path = (self._text(key, raw) or "").strip()
+        path = written = (self._text(key, raw) or "").strip()
         if key == "permalink" and ":" in path and published is not None:
-            path = self._placeholders(path, slug, published)
+            path = self._placeholders(path, slug, published)  # a category may hold a space
         if (
             not path
             or "//" in path
             or ".." in path.split("/")
             or ":" in path
-            or any(c.isspace() for c in path)
+            or any(c.isspace() for c in written)
         ):
             if path:
                 self.fail(
@@ -349,6 +375,7 @@ class PostBuilder:
                 categories += split_list(self.meta.get(key), key)
             except ValueError:
                 pass  # reported with the tags
+        categories += [c for c in self.place.categories if c not in categories]
         try:
             return fill_permalink(path, slug, published.astimezone(self.cfg.timezone), categories)
         except ValueError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import reprlib
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -154,17 +155,24 @@ def split_list(value: Any, key: str) -> list[str]:
     raise ValueError(f"{key} must be a list or a comma- or space-separated string")
 
 
-def parse_authors(value: Any, site_author: Author) -> tuple[Author, ...]:
+def parse_authors(
+    value: Any, site_author: Author, known: Mapping[str, Author] | None = None
+) -> tuple[Author, ...]:
+    """Return a post's authors; a name that is a key of `known` (a Jekyll site's
+    `_data/authors.yml`) is that author."""
     raw = value if isinstance(value, list) else [value]
     authors = []
     for item in raw:
         if isinstance(item, dict):
-            name = text_value(item.get("name"), "author name")
+            # jekyll-import writes a WordPress author as {login, email, display_name}
+            name = text_value(item.get("name") or item.get("display_name"), "author name")
             if name is None or not name.strip():
                 raise ValueError(f"author {short_repr(item)} needs a 'name'")
             email = text_value(item.get("email"), "author email")
             url = text_value(item.get("url"), "author url")
             authors.append(Author(name.strip(), email or None, url or None))
+        elif isinstance(item, str) and known and item.strip() in known:
+            authors.append(known[item.strip()])
         elif isinstance(item, str) and item.strip():
             if "<" in item:
                 from email.utils import parseaddr  # rare: "Name <address>"
@@ -187,7 +195,10 @@ _PLACEHOLDER = re.compile(r":([a-z_]+)")  # in a Jekyll permalink: /:categories/
 def fill_permalink(path: str, slug: str, local: datetime, categories: list[str]) -> str:
     """Return a Jekyll permalink (`/:categories/:year/:title/`) with its placeholders filled
     in for a post published at `local`; raise ValueError naming one it does not know."""
-    folders = "/".join(filter(None, map(slugify, categories)))
+    # As Jekyll's URL drop: :categories in lower case (the URL escapes a space as %20),
+    # :slugified_categories as slugs; each once.
+    folders = "/".join(dict.fromkeys(filter(None, (c.lower() for c in categories))))
+    slugged = "/".join(dict.fromkeys(filter(None, map(slugify, categories))))
     values = {
         "year": f"{local.year:04d}",
         "short_year": f"{local.year % 100:02d}",
@@ -198,7 +209,7 @@ def fill_permalink(path: str, slug: str, local: datetime, categories: list[str])
         "title": slug,
         "slug": slug,
         "categories": folders,
-        "slugified_categories": folders,
+        "slugified_categories": slugged,
         "output_ext": ".html",
         "y_day": f"{local.timetuple().tm_yday:03d}",
         "short_month": local.strftime("%b"),

@@ -6,7 +6,9 @@ backslash comes out as one for the page's script to find, and as `\(x\)` / `\[x\
 HTML, where Markdown escapes do not apply. Before rendering, these become the math pyromark
 knows: `$x$` and `$$x$$` in Markdown text (the formula as the page showed it, Markdown's
 escapes read), pyromark's own math span in HTML. A single backslash in Markdown text is left
-alone: `\[1\]` there is an escaped bracket, not a formula.
+alone: `\[1\]` there is an escaped bracket, not a formula. A math environment written
+without delimiters (`\begin{equation}…\end{equation}`, `align`, `gather`…), which MathJax
+finds on its own, is math too: displayed when alone on its lines, else inline.
 """
 
 from __future__ import annotations
@@ -19,13 +21,19 @@ from typing import Any
 # In Markdown text: the doubled backslash. In HTML: the single one.
 _IN_TEXT = re.compile(r"\\\\\((.+?)\\\\\)|\\\\\[(.+?)\\\\\]", re.DOTALL)
 _IN_HTML = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# A LaTeX math environment, which MathJax (and KaTeX's auto-render) find without delimiters.
+_ENVIRONMENT = re.compile(
+    rb"\\begin\{((?:equation|align|alignat|gather|multline|flalign|eqnarray)\*?)\}"
+    rb"(.+?)\\end\{\1\}",
+    re.DOTALL,
+)
 # Markdown's backslash escapes: a backslash before ASCII punctuation stands for that character.
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def has_delimiters(text: str) -> bool:
     """True when `text` may hold a `\\(…\\)` or `\\[…\\]` formula (a quick test)."""
-    return "\\(" in text or "\\[" in text
+    return "\\(" in text or "\\[" in text or "\\begin{" in text
 
 
 def convert(text: str) -> str:
@@ -47,6 +55,20 @@ def convert(text: str) -> str:
         source = data[m.start() : m.end()].decode()
         if (changed := _text_math(source)) != source:
             edits.append((m.start(), m.end(), changed.encode()))
+    taken += [(start, end) for start, end, _ in edits]
+    for env in _ENVIRONMENT.finditer(data):
+        if any(a < env.end() and env.start() < b for a, b in taken):
+            continue
+        tex = _ESCAPE.sub(r"\1", env[0].decode()).strip()
+        if "$" not in tex:  # alone on its lines it is displayed, within text inline
+            line_start = data.rfind(b"\n", 0, env.start()) + 1
+            line_end = data.find(b"\n", env.end()) % (len(data) + 1)
+            alone = (
+                not data[line_start : env.start()].strip()
+                and not data[env.end() : line_end].strip()
+            )
+            math = f"$${tex}$$" if alone else f"${tex}$"
+            edits.append((env.start(), env.end(), math.encode()))
     for start, end, new in sorted(edits, reverse=True):
         data = data[:start] + new + data[end:]
     return data.decode() if edits else text

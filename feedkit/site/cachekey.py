@@ -257,6 +257,7 @@ def why_not_used(stored: dict[str, Any] | None, config: str) -> str:
     if stored.get("config") != config:
         return (
             "the settings in feedkit.toml changed, a Hugo or Pelican configuration "
-            "beside the content folder came or went, or _config.yml or _includes/ changed"
+            "beside the content folder came or went, or _config.yml, _includes/ or "
+            "_data/authors.yml changed"
         )
     return "it was written for another build"

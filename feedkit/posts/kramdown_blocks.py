@@ -1,0 +1,103 @@
+"""HTML elements in a Jekyll post, read as kramdown reads them.
+
+kramdown reads a block-level HTML element (`<div>`, `<figure>`…) to its end tag: blank
+lines and indented lines in it are HTML. CommonMark ends the HTML block at the first blank
+line, and an indented line after it is a code block: al-folio's rows of figures (indented
+`<div>`s, with the blank lines that Liquid's `{% if %}` lines leave) reached readers as
+code showing their tags. And kramdown reads an element's content as Markdown when it has
+`markdown="1"`, which CommonMark does only after a blank line.
+
+`html_elements` rewrites the text so CommonMark reads it so: in an element that runs past
+its HTML block, a blank line followed by an indented line gets an empty HTML comment (the
+block goes on; the sanitiser drops the comment), and a `markdown="1"` element gets a blank
+line after its start tag and before its end tag. Where CommonMark's reading shows more
+than kramdown's (Markdown between blank lines in a `<details>`, as GitHub shows it), it
+is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BLOCK_START = re.compile(
+    rb"[ ]{0,3}<(article|aside|blockquote|center|details|div|figure|footer|header|nav|section)"
+    rb"\b([^>]*)>[ \t]*(\r?\n|\Z)",
+    re.IGNORECASE,
+)
+_MARKDOWN_ATTRIBUTE = re.compile(rb"""\smarkdown\s*=\s*["']?(?:1|block)\b""", re.IGNORECASE)
+_BLANK_THEN_INDENTED = re.compile(rb"\n[ \t]*(?=\r?\n(?:[ ]{4}|\t)[ \t]*\S)")
+_KEEP_GOING = b"\n<!-- -->"
+
+
+def html_elements(text: str) -> str:
+    """Return a Jekyll post's Markdown with its top-level block HTML elements read to their
+    end tags, as kramdown reads them (see the module's docstring); `text` when none."""
+    if "<" not in text:
+        return text
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    edits: list[tuple[int, int, bytes]] = []
+    fenced: list[tuple[int, int]] = []
+    blocks: list[tuple[int, int]] = []
+    depth = 0
+    for event, where in markdown().events_with_range(text):
+        if not isinstance(event, dict) or not ("Start" in event or "End" in event):
+            continue
+        if "Start" in event:
+            value = event["Start"]
+            if depth == 0 and value == "HtmlBlock":
+                blocks.append((where["start"], where["end"]))
+            if isinstance(value, dict) and "Fenced" in str(value.get("CodeBlock", "")):
+                fenced.append((where["start"], where["end"]))
+            depth += 1
+        else:
+            depth -= 1
+    done = 0
+    for start, end in blocks:
+        m = _BLOCK_START.match(data, start)
+        if start < done or m is None:
+            continue
+        close = _end_tag(data, m.end(), m[1].lower().decode())
+        if close is None:
+            continue
+        if _MARKDOWN_ATTRIBUTE.search(m[2]):
+            done = close
+            edits.append((m.end(), m.end(), b"\n"))
+            line = data.rfind(b"\n", 0, close) + 1
+            if not data[line:close].strip():
+                edits.append((line, line, b"\n"))
+            continue
+        if close < end:
+            continue  # one HTML block holds it all: read alike
+        done = close
+        for blank in _BLANK_THEN_INDENTED.finditer(data, m.end() - 1, close):
+            if not any(a <= blank.start() < b for a, b in fenced):
+                edits.append((blank.start(), blank.end(), _KEEP_GOING))
+    for at, stop, new in reversed(edits):
+        data = data[:at] + new + data[stop:]
+    return data.decode() if edits else text
+
+
+def _end_tag(data: bytes, pos: int, name: str) -> int | None:
+    """Return where the end tag of the element `name` opened before `pos` starts."""
+    depth = 1
+    for tag in re.finditer(rb"<(/?)" + name.encode() + rb"\b[^>]*>", data[pos:], re.IGNORECASE):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            return pos + tag.start()
+    return None
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\r?\n)")
+
+
+def raw_html(text: str) -> str:
+    """Return an HTML post's body (a `.html` file in `_posts/`, which Jekyll does not read as
+    Markdown) as one HTML block: Markdown then leaves it as written."""
+    from feedkit.posts.markup import MORE_MARK
+
+    more = MORE_MARK.search(text)
+    if more:  # the cut stays on a line of its own, between the blocks, for the summary
+        return f"{raw_html(text[: more.start()])}\n{more[0]}\n\n{raw_html(text[more.end() :])}"
+    return "<div>" + _BLANK_LINE.sub("\n<!-- -->", text) + "\n</div>\n"

@@ -1,0 +1,46 @@
+"""jemoji's `:smile:` shortcodes: a Jekyll site that uses the plugin shows emoji in its
+feeds, as its pages do; code keeps what it says. Through `feedkit build`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from feedkit.cli import main
+
+from conftest import FIXTURES, NOW_ENV, SITE_TOML
+
+
+def build(tmp_path: Path, config_yml: str | None = None) -> dict:
+    shutil.copytree(FIXTURES / "jekyll-emoji", tmp_path / "content")
+    if config_yml is not None:
+        (tmp_path / "content" / "_config.yml").write_text(config_yml, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    return item
+
+
+def test_jemoji_shortcodes_are_emoji_in_feeds_and_summaries(tmp_path: Path) -> None:
+    item = build(tmp_path)
+    assert (
+        "<p>Thanks for reading! ❤️ 👍 It is 10:30:00 and :not_an_emoji: stays.</p>"
+        in (item["content_html"])
+    )
+    assert "<code>:smile:</code>" in item["content_html"]
+    assert 'print(":tada:")' in item["content_html"]
+    assert item["summary"].startswith("Thanks for reading! ❤️ 👍 It is")
+    atom = (tmp_path / "public" / "atom.xml").read_text(encoding="utf-8")
+    assert ":heart:" not in atom and "❤️ 👍" in atom
+
+
+def test_without_jemoji_shortcodes_stay_as_written(tmp_path: Path) -> None:
+    item = build(tmp_path, "title: Emoji\nplugins: [jekyll-feed]\n")
+    assert "Thanks for reading! :heart: :+1:" in item["content_html"]
