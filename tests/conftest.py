@@ -76,3 +76,24 @@ def make_site(tmp_path: Path) -> MakeSite:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def only_feed_item(tmp_path: Path, fixture: str, config_yml: str | None = None) -> dict:
+    """Build the fixture site `fixture` (its files as the content folder; `config_yml` as
+    its `_config.yml` when given) with `feedkit build`, which must succeed without a
+    warning, and return its feed.json's one item."""
+    import json
+
+    from feedkit.cli import main
+
+    shutil.copytree(FIXTURES / fixture, tmp_path / "content")
+    if config_yml is not None:
+        (tmp_path / "content" / "_config.yml").write_text(config_yml, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    return item

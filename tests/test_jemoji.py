@@ -3,29 +3,13 @@ feeds, as its pages do; code keeps what it says. Through `feedkit build`."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from feedkit.cli import main
-
-from conftest import FIXTURES, NOW_ENV, SITE_TOML
+from conftest import only_feed_item
 
 
 def build(tmp_path: Path, config_yml: str | None = None) -> dict:
-    shutil.copytree(FIXTURES / "jekyll-emoji", tmp_path / "content")
-    if config_yml is not None:
-        (tmp_path / "content" / "_config.yml").write_text(config_yml, encoding="utf-8")
-    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
-    result = CliRunner().invoke(
-        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
-    )
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
-    return item
+    return only_feed_item(tmp_path, "jekyll-emoji", config_yml)
 
 
 def test_jemoji_shortcodes_are_emoji_in_feeds_and_summaries(tmp_path: Path) -> None:

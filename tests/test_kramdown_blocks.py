@@ -4,28 +4,15 @@ Markdown. Through `feedkit build` on tests/fixtures/jekyll-html-blocks/."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from feedkit.cli import main
-
-from conftest import FIXTURES, NOW_ENV, SITE_TOML
+from conftest import only_feed_item
 
 
 def test_html_elements_run_to_their_end_tag_as_kramdown_reads_them(tmp_path: Path) -> None:
     # al-folio's figure rows: indented HTML with blank lines from Liquid in it. CommonMark
     # ends the HTML block at a blank line and showed the rest as a code block of tags.
-    shutil.copytree(FIXTURES / "jekyll-html-blocks", tmp_path / "content")
-    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
-    result = CliRunner().invoke(
-        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
-    )
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    item = only_feed_item(tmp_path, "jekyll-html-blocks")
     html = item["content_html"]
     assert "&lt;" not in html  # no tag shown as text
     assert html.count("<pre>") == 1 and "def f():\n\n    return 1\n" in html  # the real code

@@ -30,6 +30,7 @@ from typing import Any
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
+from feedkit.posts.layout import jekyll_folder
 
 Attrs = tuple[tuple[str, str], ...]
 
@@ -424,11 +425,6 @@ def _heading_text(source: str) -> str:
     return re.sub(r"(?:^|\s+)#+\s*$", "", text).strip()
 
 
-@lru_cache(maxsize=16)
-def _jekyll_config(*folders: Path) -> bool:
-    return any((folder / "_config.yml").is_file() for folder in folders)
-
-
 # Jekyll reads posts with kramdown's GFM input: a line of span-level HTML (`<a name="x" />`)
 # starts a paragraph there, which a heading, list or quote on the next line ends. CommonMark
 # starts an HTML block instead, which runs on to the next blank line and shows the Markdown
@@ -475,4 +471,4 @@ def jekyll_post(cfg: Config, source: Path) -> bool:
         parts = ()
     if "_posts" in parts or "_drafts" in parts:
         return True
-    return _jekyll_config(cfg.root, cfg.content_path, cfg.content_path.parent)
+    return jekyll_folder(cfg) is not None
