@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 # In Markdown text: the doubled backslash. In HTML: the single one.
@@ -39,8 +40,11 @@ def has_delimiters(text: str) -> bool:
 def convert(text: str) -> str:
     """Return Markdown `text` with its `\\(…\\)` and `\\[…\\]` formulas as pyromark's math,
     outside code."""
-    if not has_delimiters(text):
-        return text
+    return _convert(text) if has_delimiters(text) else text
+
+
+@lru_cache(maxsize=8)  # a post's body is read for its HTML and again for its summary
+def _convert(text: str) -> str:
     data = text.encode()
     kept, markup = regions(text)
     edits: list[tuple[int, int, bytes]] = []
