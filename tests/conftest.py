@@ -78,10 +78,12 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def only_feed_item(tmp_path: Path, fixture: str, config_yml: str | None = None) -> dict:
+def only_feed_item(
+    tmp_path: Path, fixture: str, config_yml: str | None = None, files: dict[str, str] | None = None
+) -> dict:
     """Build the fixture site `fixture` (its files as the content folder; `config_yml` as
-    its `_config.yml` when given) with `feedkit build`, which must succeed without a
-    warning, and return its feed.json's one item."""
+    its `_config.yml` and `files` beside them when given) with `feedkit build`, which must
+    succeed without a warning, and return its feed.json's one item."""
     import json
 
     from feedkit.cli import main
@@ -89,6 +91,9 @@ def only_feed_item(tmp_path: Path, fixture: str, config_yml: str | None = None) 
     shutil.copytree(FIXTURES / fixture, tmp_path / "content")
     if config_yml is not None:
         (tmp_path / "content" / "_config.yml").write_text(config_yml, encoding="utf-8")
+    for name, text in (files or {}).items():
+        (tmp_path / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "content" / name).write_text(text, encoding="utf-8")
     (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
     result = CliRunner().invoke(
         main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV

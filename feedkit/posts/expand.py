@@ -40,6 +40,7 @@ from feedkit.posts.layout import (
 )
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 from feedkit.posts.postmeta import JEKYLL_NAME
+from feedkit.posts.themeincludes import THEME_INCLUDES
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
 INCLUDES = "_includes"
@@ -376,6 +377,8 @@ class Templates:
                 return path.read_text(encoding="utf-8"), ""
             except (OSError, UnicodeDecodeError):
                 continue
+        if name in THEME_INCLUDES:  # a theme's, kept in its gem: feedkit's stand-in
+            return THEME_INCLUDES[name], ""
         return "", f"include: no file {name!r} in {INCLUDES}/"
 
 
