@@ -85,6 +85,7 @@ class Config:
     language: str = "en"
     author: Author = field(default_factory=lambda: Author("Anonymous"))
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    timezone_given: bool = False  # set in feedkit.toml: a Jekyll site's own is not read
     content_dir: Path = Path("content")
     output_dir: Path = Path("public")
     permalink: str = "/{year}/{month}/{slug}/"
@@ -513,6 +514,7 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
     return Config(
         root=root,
         permalink_given="permalink" in site,
+        timezone_given="timezone" in site,
         author=author,
         feed=FeedConfig(**sections["feed"]),
         digest=DigestConfig(**digest_values),

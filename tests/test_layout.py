@@ -548,3 +548,27 @@ def test_jekyll_html_posts_are_posts_as_wordpress_imports_write_them(
     assert 'src="https://example.com/wp-content/uploads/2012/03/photo.jpg"' in html
     assert "<pre>" not in html and "&lt;" not in html  # indented HTML is HTML, not code
     assert "Edit or delete it, then start blogging!" in html
+
+
+def test_a_jekyll_sites_dates_are_read_in_its_config_timezone(make_site: MakeSite) -> None:
+    toml = 'title = "J"\nbase_url = "https://example.com/"\n'
+    cfg = make_site("layouts/jekyll", toml=toml)
+    (cfg.content_path / "_config.yml").write_text("timezone: America/Los_Angeles\n")
+    posts = {p.slug: p for p in load_posts(load_config(cfg.root / "feedkit.toml")).posts}
+    # 2016-05-06-plain.md: midnight in Los Angeles, as Jekyll dates it.
+    assert posts["plain"].published.isoformat() == "2016-05-06T00:00:00-07:00"
+    assert posts["plain"].url == "https://example.com/jekyll/2016/05/06/plain.html"
+    given = make_site("layouts/jekyll", toml=toml + 'timezone = "Asia/Tokyo"\n')
+    posts = {p.slug: p for p in load_posts(given).posts}
+    assert posts["plain"].published.isoformat() == "2016-05-06T00:00:00+09:00"
+
+
+def test_a_jekyll_timezone_that_is_no_zone_is_said_with_its_file(make_site: MakeSite) -> None:
+    cfg = make_site("layouts/jekyll", toml='title = "J"\nbase_url = "https://example.com/"\n')
+    (cfg.content_path / "_config.yml").write_text("timezone: Mars/Olympus\n")
+    with pytest.raises(ContentError) as info:
+        load_posts(load_config(cfg.root / "feedkit.toml"))
+    assert [str(p) for p in info.value.problems] == [
+        "content/_config.yml: timezone: 'Mars/Olympus' is not a time zone name such as "
+        "'Europe/Berlin'; set timezone in feedkit.toml instead"
+    ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.config import Config
 from feedkit.errors import ContentError
@@ -38,6 +39,7 @@ class Place:
     hugo_permalink: str = ""
     jekyll: bool = False  # in a Jekyll site's _posts/ or _drafts/: no title is Jekyll's
     authors: tuple[tuple[str, Author], ...] = ()  # a Jekyll site's _data/authors.yml, by key
+    timezone: ZoneInfo | None = None  # a Jekyll site's own, for its posts' dates
     categories: tuple[str, ...] = ()  # Jekyll's: the folders above _posts/ (blog/_posts/)
 
 
@@ -115,19 +117,45 @@ def jekyll_folder(cfg: Config) -> Path | None:
     return None
 
 
-def jekyll_permalink(cfg: Config) -> str:
+def jekyll_config(cfg: Config) -> dict[str, Any]:
+    """Return the values of the Jekyll site's `_config.yml` ({} when there is none or it
+    cannot be read: the template stage says why, once, as a warning)."""
+    folder = jekyll_folder(cfg)
+    if folder is None:
+        return {}
+    try:
+        values = fastyaml.load((folder / JEKYLL_CONFIG).read_text(encoding="utf-8"))
+    except (OSError, ValueError, fastyaml.yaml.YAMLError):
+        return {}
+    return values if isinstance(values, dict) else {}
+
+
+def _config_problem(cfg: Config, message: str) -> ContentError:
+    shown = os.path.relpath(Path(jekyll_folder(cfg) or cfg.root) / JEKYLL_CONFIG, cfg.root)
+    return ContentError.single(shown.replace(os.sep, "/"), 0, message)
+
+
+def jekyll_timezone(cfg: Config, values: dict[str, Any]) -> ZoneInfo | None:
+    """Return the zone a Jekyll site's `_config.yml` reads its posts' dates in (`timezone`),
+    None when it names none. Raise ContentError for a name that is no time zone."""
+    name = values.get("timezone")
+    if name in (None, ""):
+        return None
+    try:
+        return ZoneInfo(str(name).strip())
+    except (ValueError, ZoneInfoNotFoundError):
+        raise _config_problem(
+            cfg,
+            f"timezone: {name!r} is not a time zone name such as 'Europe/Berlin'; set "
+            "timezone in feedkit.toml instead",
+        ) from None
+
+
+def jekyll_permalink(cfg: Config, values: dict[str, Any]) -> str:
     """Return the URL pattern Jekyll gives the site's posts: `_config.yml`'s
     `collections.posts.permalink`, else its `permalink` (a pattern or a style such as
     "pretty"), else Jekyll's default, the "date" style. Raise ContentError for a pattern
     feedkit cannot fill in."""
-    folder = jekyll_folder(cfg)
-    values: Any = {}
-    if folder is not None:
-        try:
-            values = fastyaml.load((folder / JEKYLL_CONFIG).read_text(encoding="utf-8"))
-        except (OSError, ValueError, fastyaml.yaml.YAMLError):
-            values = {}  # the template stage says why, once, as a warning
-    values = values if isinstance(values, dict) else {}
     collections = values.get("collections")
     posts = collections.get("posts") if isinstance(collections, dict) else None
     own = posts.get("permalink") if isinstance(posts, dict) else None
@@ -138,11 +166,8 @@ def jekyll_permalink(cfg: Config) -> str:
             raise ValueError("must be a path such as /:year/:title/ or a style such as pretty")
         fill_permalink(pattern, "slug", datetime(2000, 1, 1), [])
     except ValueError as exc:
-        shown = os.path.relpath(Path(folder or cfg.root) / JEKYLL_CONFIG, cfg.root)
-        raise ContentError.single(
-            shown.replace(os.sep, "/"),
-            0,
-            f"permalink: {exc}; set permalink in feedkit.toml instead",
+        raise _config_problem(
+            cfg, f"permalink: {exc}; set permalink in feedkit.toml instead"
         ) from None
     return pattern
 
@@ -202,17 +227,20 @@ class Layout:
         self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers
         # A Jekyll site's posts keep the URLs Jekyll gave them, unless feedkit.toml says.
         permalink = ""
-        if (
-            not cfg.permalink_given
-            and not (self.hugo or self.pelican)
-            and (self.jekyll or jekyll_folder(cfg) is not None)
-        ):
-            permalink = jekyll_permalink(cfg)
+        timezone = None
+        if not (self.hugo or self.pelican) and (self.jekyll or jekyll_folder(cfg) is not None):
+            values = jekyll_config(cfg)
+            if not cfg.permalink_given:
+                permalink = jekyll_permalink(cfg, values)
+            if not cfg.timezone_given:  # and its dates are read in its zone
+                timezone = jekyll_timezone(cfg, values)
         authors = () if self.hugo or self.pelican else jekyll_authors(cfg)
         self.root_known = jekyll_folder(cfg) == cfg.content_path
         jekyll = self.jekyll
-        self.post = Place(permalink=permalink, authors=authors, jekyll=jekyll)  # of a post
-        self.draft = Place(draft=True, permalink=permalink, authors=authors, jekyll=jekyll)
+        self.post = Place(  # what the layout says of a post
+            permalink=permalink, authors=authors, jekyll=jekyll, timezone=timezone
+        )
+        self.draft = replace(self.post, draft=True)
         self.hugo_page = Place(hugo=True)
         self.language = cfg.language.lower()
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).

@@ -82,6 +82,8 @@ class PostBuilder:
     ) -> None:
         self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta
         self.place = place
+        # Naive dates are read in the site's zone: a Jekyll site's own, else feedkit.toml's.
+        self.timezone = place.timezone or cfg.timezone
         self.problems: list[Problem] = []
         self.warnings = warnings
 
@@ -152,7 +154,7 @@ class PostBuilder:
         updated = published
         if updated_raw is not None:  # checked even when the date is wrong: one run shows all
             try:
-                updated = parse_date(updated_raw, cfg.timezone)
+                updated = parse_date(updated_raw, self.timezone)
             except ValueError as exc:
                 self.fail(updated_key, f"{updated_key}: {exc}")
                 updated = published
@@ -259,7 +261,7 @@ class PostBuilder:
         key, raw = self.first(PUBLISH_KEYS)
         if raw is not None:
             try:
-                return parse_date(raw, self.cfg.timezone)
+                return parse_date(raw, self.timezone)
             except ValueError as exc:
                 self.fail(key, f"{key}: {exc}")
                 return None
@@ -267,7 +269,7 @@ class PostBuilder:
         if raw in (None, "") and jekyll:
             year, month, day = jekyll["date"].split("-")
             try:
-                return parse_date(f"{year}-{month:0>2}-{day:0>2}", self.cfg.timezone)
+                return parse_date(f"{year}-{month:0>2}-{day:0>2}", self.timezone)
             except ValueError as exc:
                 self.fail(
                     "date",
@@ -283,7 +285,7 @@ class PostBuilder:
             )
             return None
         try:
-            return parse_date(raw, self.cfg.timezone)
+            return parse_date(raw, self.timezone)
         except ValueError as exc:
             self.fail("date", f"date: {exc}")
             return None
@@ -323,7 +325,7 @@ class PostBuilder:
         if raw is None:
             return None
         try:
-            return parse_date(raw, self.cfg.timezone)
+            return parse_date(raw, self.timezone)
         except ValueError as exc:
             self.fail(key, f"{key}: {exc}")
             return None
@@ -377,7 +379,7 @@ class PostBuilder:
                 pass  # reported with the tags
         categories += [c for c in self.place.categories if c not in categories]
         try:
-            return fill_permalink(path, slug, published.astimezone(self.cfg.timezone), categories)
+            return fill_permalink(path, slug, published.astimezone(self.timezone), categories)
         except ValueError as exc:
             self.fail("permalink", f"permalink: {exc}")
             return ""
@@ -438,7 +440,7 @@ class PostBuilder:
         if self.place.permalink:  # the site's own (Jekyll's), checked when it was read
             path = self._placeholders(self.place.permalink, slug, published)
             return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
-        local = published.astimezone(self.cfg.timezone)
+        local = published.astimezone(self.timezone)
         path = self.cfg.permalink.format(
             year=f"{local.year:04d}",
             month=f"{local.month:02d}",
