@@ -293,3 +293,23 @@ def test_every_feed_of_the_hugo_fixtures_passes_the_w3c_validator(
     assert failed == {}
     for path in public.rglob("*.json"):
         assert "{{" not in path.read_text(encoding="utf-8")
+
+
+def test_naive_dates_are_read_in_the_hugo_configs_time_zone(tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    config = site / "hugo.toml"
+    config.write_text('timeZone = "Asia/Tokyo"\n' + config.read_text(encoding="utf-8"))
+    toml = 'title = "T"\nbase_url = "https://example.com/blog/"\n'
+    (site / "feedkit.toml").write_text(toml, encoding="utf-8")
+    (site / "content" / "posts" / "naive.md").write_text(
+        "---\ntitle: Naive\ndate: 2024-05-01 09:00:00\n---\nText.\n", encoding="utf-8"
+    )
+    assert run(site, "build").exit_code == 0
+    assert item(site, "Naive")["date_published"] == "2024-05-01T09:00:00+09:00"
+    config.write_text(config.read_text(encoding="utf-8").replace("Asia/Tokyo", "Mars/Olympus"))
+    result = run(site, "build")
+    assert result.exit_code == 1
+    assert (
+        "hugo.toml: timeZone: 'Mars/Olympus' is not a time zone name such as 'Europe/Berlin'; "
+        "set timezone in feedkit.toml instead"
+    ) in result.output

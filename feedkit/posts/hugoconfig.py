@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.config import Config
 from feedkit.errors import ContentError
@@ -42,6 +42,7 @@ class HugoSettings:
     passthrough: tuple[tuple[str, str, bool], ...] = ()
     emoji: bool = False  # enableEmoji: `:tada:` in content is 🎉
     params: dict[str, Any] = field(default_factory=dict, hash=False)  # the site's [params]
+    timezone: str = ""  # timeZone: the zone Hugo reads naive dates in
 
 
 def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
@@ -92,12 +93,24 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
                         f"permalinks: {section}: {exc}; set permalink in feedkit.toml instead",
                     ) from None
                 patterns[section] = pattern
+    zone = values.get("timezone")
+    if zone not in (None, ""):
+        try:
+            ZoneInfo(str(zone).strip())
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ContentError.single(
+                _shown(files[0], folder),
+                0,
+                f"timeZone: {zone!r} is not a time zone name such as 'Europe/Berlin'; set "
+                "timezone in feedkit.toml instead",
+            ) from None
     return HugoSettings(
         main,
         tuple(patterns.items()),
         _passthrough(values),
         values.get("enableemoji") is True,
         params if isinstance(params, dict) else {},
+        str(zone).strip() if zone not in (None, "") else "",
     )
 
 

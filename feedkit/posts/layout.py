@@ -241,7 +241,6 @@ class Layout:
             permalink=permalink, authors=authors, jekyll=jekyll, timezone=timezone
         )
         self.draft = replace(self.post, draft=True)
-        self.hugo_page = Place(hugo=True)
         self.language = cfg.language.lower()
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
         rels = [self.rel(path) for path in paths] if self.hugo else []
@@ -251,6 +250,10 @@ class Layout:
         # A Hugo site's pages keep the URLs Hugo gives them, unless feedkit.toml says.
         self.hugo_urls = self.hugo and not cfg.permalink_given
         self.permalinks = dict(hugo.permalinks)
+        # A Hugo site's naive dates are read in its timeZone, unless feedkit.toml says.
+        zone = hugo.timezone if self.hugo and not cfg.timezone_given else ""
+        self.hugo_timezone = ZoneInfo(zone) if zone else None
+        self.hugo_page = Place(hugo=True, timezone=self.hugo_timezone)
 
     def rel(self, path: str) -> str:
         """Return the path relative to the content folder, with '/' between its parts."""
@@ -314,7 +317,9 @@ class Layout:
 
     def _hugo_place(self, folders: list[str], stem: str, language: str) -> Place:
         if not self.hugo_urls:
-            return Place(language=language, hugo=True) if language else self.hugo_page
+            if not language:
+                return self.hugo_page
+            return Place(language=language, hugo=True, timezone=self.hugo_timezone)
         if stem.split(".")[0] == "index":  # a page bundle: the page is its folder
             folders = folders[:-1]
         pattern = self.permalinks.get(folders[0] if folders else "")
@@ -322,7 +327,9 @@ class Layout:
             pattern = "/" + "".join(f"{folder}/" for folder in folders) + ":slugorfilename/"
         else:
             pattern = with_sections(pattern, folders)
-        return Place(language=language, hugo=True, hugo_permalink=pattern)
+        return Place(
+            language=language, hugo=True, hugo_permalink=pattern, timezone=self.hugo_timezone
+        )
 
 
 def _largest_section(rels: list[str]) -> tuple[str, ...]:
