@@ -205,6 +205,7 @@ def _counts(plan: BuildPlan) -> str:
     return (
         f"{plan.total} posts: {plan.published} published, {plan.drafts} draft(s), "
         f"{plan.scheduled} scheduled for later"
+        + (f", {plan.expired} expired" if plan.expired else "")
     )
 
 

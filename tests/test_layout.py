@@ -266,8 +266,12 @@ def test_an_expired_post_leaves_the_feeds_when_its_expiry_date_comes(
     assert runner.invoke(main, args).exit_code == 0
     assert "/posts/expired/" in rss.read_text(encoding="utf-8")
     monkeypatch.setenv("FEEDKIT_NOW", "2025-01-02T00:00:00Z")  # the build cache knows the date
-    assert runner.invoke(main, args).exit_code == 0
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0
     assert "/posts/expired/" not in rss.read_text(encoding="utf-8")
+    assert result.stdout.rstrip().endswith("scheduled for later, 1 expired")
+    again = runner.invoke(main, args)  # nothing changed: the count the cache kept
+    assert again.stdout.rstrip().endswith("scheduled for later, 1 expired")
     monkeypatch.setenv("FEEDKIT_NOW", "2024-12-31T00:00:00Z")
     assert runner.invoke(main, [*args, "--no-cache"]).exit_code == 0
     assert "/posts/expired/" in rss.read_text(encoding="utf-8")

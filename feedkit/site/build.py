@@ -42,6 +42,7 @@ class BuildPlan:
     scheduled: int  # dated in the future
     rendered: int  # posts whose Markdown was rendered for this build
     warnings: tuple[Problem, ...] = ()
+    expired: int = 0  # out of every output since their expiry date (Hugo's expiryDate)
     entries: tuple[RenderedPost, ...] = ()  # the main feed's entries, newest first
     loaded: LoadResult | None = None  # every post, when the build read them all
     members: dict[str, Post] = field(default_factory=dict)  # the posts in some feed
@@ -302,6 +303,7 @@ def plan_build(
     feeds, published = choose_feeds(cfg, choices, now, drafts, warnings)
     total, drafts_count = len(choices), sum(c.draft for c in choices)
     scheduled = sum(not c.draft and c.published > cutoff for c in choices)
+    expired = sum(not c.draft and c.published <= cutoff and c.expires <= cutoff for c in choices)
     signature = _signature(cfg, feeds, stats, drafts, now)
     summary = {
         "signature": signature,
@@ -318,7 +320,7 @@ def plan_build(
             ),
             default=float("inf"),
         ),
-        "counts": (total, published, drafts_count, scheduled),
+        "counts": (total, published, drafts_count, scheduled, expired),
         "warnings": [(w.path, w.line, w.message) for w in warnings],
     }
     plan = partial(
@@ -327,6 +329,7 @@ def plan_build(
         published=published,
         drafts=drafts_count,
         scheduled=scheduled,
+        expired=expired,
         signature=signature,
         scan=scan,
         summary=summary,
@@ -399,7 +402,7 @@ def plan_build(
 
 def _unchanged_plan(state: dict[str, Any], scan: Scan) -> BuildPlan:
     """Return the plan of a build that found nothing to do, from what the last one knew."""
-    total, published, drafts, scheduled = state["counts"]
+    total, published, drafts, scheduled, expired = state["counts"]
     return BuildPlan(
         files={},
         reused=True,
@@ -408,6 +411,7 @@ def _unchanged_plan(state: dict[str, Any], scan: Scan) -> BuildPlan:
         published=published,
         drafts=drafts,
         scheduled=scheduled,
+        expired=expired,
         rendered=0,
         warnings=tuple(
             dict.fromkeys(
