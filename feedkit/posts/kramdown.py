@@ -30,7 +30,6 @@ from typing import Any
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts.layout import jekyll_folder
 
 Attrs = tuple[tuple[str, str], ...]
 
@@ -462,13 +461,14 @@ def gfm_paragraphs(text: str) -> str:
     return data.decode() if cuts else text
 
 
-def jekyll_post(cfg: Config, source: Path) -> bool:
+def jekyll_post(cfg: Config, source: Path, site_config: bool) -> bool:
     """True when a post file belongs to a Jekyll site (kramdown's rules are the site's):
-    it sits in `_posts/` or `_drafts/`, or the site has a `_config.yml`."""
+    it sits in `_posts/` or `_drafts/`, or the site has a `_config.yml` (`site_config`,
+    as `layout.jekyll_folder` finds it once per run)."""
     try:
         parts = source.relative_to(cfg.content_path).parts[:-1]
     except ValueError:
         parts = ()
     if "_posts" in parts or "_drafts" in parts:
         return True
-    return jekyll_folder(cfg) is not None
+    return site_config

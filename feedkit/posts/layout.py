@@ -117,10 +117,9 @@ def jekyll_folder(cfg: Config) -> Path | None:
     return None
 
 
-def jekyll_config(cfg: Config) -> dict[str, Any]:
-    """Return the values of the Jekyll site's `_config.yml` ({} when there is none or it
+def jekyll_config(folder: Path | None) -> dict[str, Any]:
+    """Return the values of the `_config.yml` in `folder` ({} when there is none or it
     cannot be read: the template stage says why, once, as a warning)."""
-    folder = jekyll_folder(cfg)
     if folder is None:
         return {}
     try:
@@ -130,12 +129,12 @@ def jekyll_config(cfg: Config) -> dict[str, Any]:
     return values if isinstance(values, dict) else {}
 
 
-def _config_problem(cfg: Config, message: str) -> ContentError:
-    shown = os.path.relpath(Path(jekyll_folder(cfg) or cfg.root) / JEKYLL_CONFIG, cfg.root)
+def _config_problem(cfg: Config, folder: Path | None, message: str) -> ContentError:
+    shown = os.path.relpath(Path(folder or cfg.root) / JEKYLL_CONFIG, cfg.root)
     return ContentError.single(shown.replace(os.sep, "/"), 0, message)
 
 
-def jekyll_timezone(cfg: Config, values: dict[str, Any]) -> ZoneInfo | None:
+def jekyll_timezone(cfg: Config, folder: Path | None, values: dict[str, Any]) -> ZoneInfo | None:
     """Return the zone a Jekyll site's `_config.yml` reads its posts' dates in (`timezone`),
     None when it names none. Raise ContentError for a name that is no time zone."""
     name = values.get("timezone")
@@ -146,12 +145,13 @@ def jekyll_timezone(cfg: Config, values: dict[str, Any]) -> ZoneInfo | None:
     except (ValueError, ZoneInfoNotFoundError):
         raise _config_problem(
             cfg,
+            folder,
             f"timezone: {name!r} is not a time zone name such as 'Europe/Berlin'; set "
             "timezone in feedkit.toml instead",
         ) from None
 
 
-def jekyll_permalink(cfg: Config, values: dict[str, Any]) -> str:
+def jekyll_permalink(cfg: Config, folder: Path | None, values: dict[str, Any]) -> str:
     """Return the URL pattern Jekyll gives the site's posts: `_config.yml`'s
     `collections.posts.permalink`, else its `permalink` (a pattern or a style such as
     "pretty"), else Jekyll's default, the "date" style. Raise ContentError for a pattern
@@ -167,17 +167,16 @@ def jekyll_permalink(cfg: Config, values: dict[str, Any]) -> str:
         fill_permalink(pattern, "slug", datetime(2000, 1, 1), [])
     except ValueError as exc:
         raise _config_problem(
-            cfg, f"permalink: {exc}; set permalink in feedkit.toml instead"
+            cfg, folder, f"permalink: {exc}; set permalink in feedkit.toml instead"
         ) from None
     return pattern
 
 
-def jekyll_authors(cfg: Config) -> tuple[tuple[str, Author], ...]:
-    """Return the authors of a Jekyll site's `_data/authors.yml` by key (themes such as
-    Chirpy and Minimal Mistakes name a post's author by one: `author: mira`). An entry
-    without a text `name`, or a file that cannot be read, names no one: the key stays as
-    written."""
-    folder = jekyll_folder(cfg)
+def jekyll_authors(folder: Path | None) -> tuple[tuple[str, Author], ...]:
+    """Return the authors of the `_data/authors.yml` in a Jekyll site's `folder` by key
+    (themes such as Chirpy and Minimal Mistakes name a post's author by one: `author:
+    mira`). An entry without a text `name`, or a file that cannot be read, names no one:
+    the key stays as written."""
     if folder is None:
         return ()
     try:
@@ -228,14 +227,15 @@ class Layout:
         # A Jekyll site's posts keep the URLs Jekyll gave them, unless feedkit.toml says.
         permalink = ""
         timezone = None
-        if not (self.hugo or self.pelican) and (self.jekyll or jekyll_folder(cfg) is not None):
-            values = jekyll_config(cfg)
+        folder = jekyll_folder(cfg)  # of its _config.yml
+        if not (self.hugo or self.pelican) and (self.jekyll or folder is not None):
+            values = jekyll_config(folder)
             if not cfg.permalink_given:
-                permalink = jekyll_permalink(cfg, values)
+                permalink = jekyll_permalink(cfg, folder, values)
             if not cfg.timezone_given:  # and its dates are read in its zone
-                timezone = jekyll_timezone(cfg, values)
-        authors = () if self.hugo or self.pelican else jekyll_authors(cfg)
-        self.root_known = jekyll_folder(cfg) == cfg.content_path
+                timezone = jekyll_timezone(cfg, folder, values)
+        authors = () if self.hugo or self.pelican else jekyll_authors(folder)
+        self.root_known = folder == cfg.content_path
         jekyll = self.jekyll
         self.post = Place(  # what the layout says of a post
             permalink=permalink, authors=authors, jekyll=jekyll, timezone=timezone

@@ -181,12 +181,13 @@ def render_posts(
 
     if templates is None:
         templates = Templates(cfg, posts, posts.__getitem__)
+    site_config = templates.jekyll_root is not None  # a Jekyll site's _config.yml
     done: dict[str, tuple[Any, ...]] = {}
     todo: list[tuple[str, Post, bytes, str]] = []
     jekyll: dict[str, bool] = {}  # kramdown's math rule applies
     for shown, post in posts.items():
         raw = read_raw(post)
-        jekyll[shown] = jekyll_post(cfg, post.source)
+        jekyll[shown] = jekyll_post(cfg, post.source, site_config)
         settings = (cfg.feed.summary_chars, cfg.feed.math, jekyll[shown])
         key = cache.render_key(raw, post, *settings) if cache else ""
         stored = cache.render(key) if cache else None
