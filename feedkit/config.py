@@ -77,6 +77,16 @@ class SmtpConfig:
 
 
 @dataclass(frozen=True)
+class ServeConfig:
+    """`feedkit serve`: sign-ups, confirmations, unsubscribes and the digest archive."""
+
+    url: str | None = None  # the service's public https URL; digests link to it when set
+    host: str = "127.0.0.1"  # behind a reverse proxy, as the README shows
+    port: int = 8080
+    confirm_within: timedelta = timedelta(hours=48)  # a confirmation link expires after this
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path  # the folder holding feedkit.toml; relative paths are taken from here
     title: str
@@ -97,6 +107,7 @@ class Config:
     digest: DigestConfig = field(default_factory=DigestConfig)
     build: BuildConfig = field(default_factory=BuildConfig)
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    serve: ServeConfig = field(default_factory=ServeConfig)
 
     def path(self, relative: Path) -> Path:
         """Return a configured path made absolute against the site root."""
@@ -329,6 +340,19 @@ def _unsubscribe_url(value: Any) -> str:
     return url
 
 
+def _service_url(value: Any) -> str:
+    url = _nonempty(value)
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise ValueError(
+            "must be the https URL readers reach `feedkit serve` at, such as "
+            "'https://news.example.com/' (mail providers only honour https one-click links)"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError("must not have a query or fragment")
+    return url if url.endswith("/") else url + "/"
+
+
 def _env_name(value: Any) -> str:
     name = _nonempty(value)
     if not name.replace("_", "").isalnum() or name[0].isdigit():
@@ -431,12 +455,19 @@ SMTP_KEYS: dict[str, Checker] = {
     "attempts": _int_range(1, 20),
     "backoff": _seconds,
 }
+SERVE_KEYS: dict[str, Checker] = {
+    "url": _service_url,
+    "host": _nonempty,
+    "port": _int_range(1, 65535),
+    "confirm_within": _duration,
+}
 SECTIONS: dict[str, dict[str, Checker]] = {
     "author": AUTHOR_KEYS,
     "feed": FEED_KEYS,
     "digest": DIGEST_KEYS,
     "build": BUILD_KEYS,
     "smtp": SMTP_KEYS,
+    "serve": SERVE_KEYS,
 }
 
 
@@ -520,6 +551,7 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
         digest=DigestConfig(**digest_values),
         build=BuildConfig(**sections["build"]),
         smtp=SmtpConfig(**sections["smtp"]),
+        serve=ServeConfig(**sections["serve"]),
         **site,
     )
 

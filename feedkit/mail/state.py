@@ -16,7 +16,7 @@ from typing import Any
 
 from feedkit.errors import FeedkitError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the reader list (readers, reader_events)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Posts that existed before the first digest: recorded as sent, so nobody gets the archive.
@@ -56,6 +56,32 @@ CREATE TABLE IF NOT EXISTS recipients (
     updated TEXT NOT NULL,
     PRIMARY KEY (digest_id, email)
 );
+-- The reader list (see readers.py). `id` goes into links, so no address is ever in a URL.
+CREATE TABLE IF NOT EXISTS readers (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,     -- lower-cased address: the key, as in recipients
+    address TEXT NOT NULL,          -- as mail is sent to it
+    name TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,           -- pending | active | unsubscribed | bounced | complained
+    source TEXT NOT NULL,           -- form | cli | import: FILE | subscribers.csv
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,          -- when the status last changed
+    confirm_nonce TEXT,             -- the open confirmation's; cleared once used
+    confirm_sent TEXT,              -- when its mail was asked for
+    subscription TEXT,              -- this subscription's; unsubscribe links carry it
+    soft_bounces INTEGER NOT NULL DEFAULT 0,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS readers_status ON readers(status);
+-- What happened to each reader, and consent: when, from which IP, which confirmation.
+CREATE TABLE IF NOT EXISTS reader_events (
+    reader_id INTEGER NOT NULL REFERENCES readers(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    event TEXT NOT NULL,
+    ip TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS reader_events_reader ON reader_events(reader_id);
 """
 FINAL = ("sent", "failed", "dropped")
 
@@ -114,12 +140,16 @@ class State:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.executescript(SCHEMA)  # idempotent: every statement is IF NOT EXISTS
-            with _transaction(conn):
+            with transaction(conn):
                 version = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
                 if version is None:
                     conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
                 elif int(version[0]) > SCHEMA_VERSION:
                     raise StateError(f"{path}: made by a newer feedkit (schema {version[0]})")
+                elif int(version[0]) < SCHEMA_VERSION:  # the new tables were made above
+                    conn.execute(
+                        "UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),)
+                    )
         except sqlite3.DatabaseError as exc:
             raise StateError(f"{path}: cannot open the state database: {exc}") from exc
         return cls(conn, path)
@@ -158,7 +188,7 @@ class State:
 
     def record_baseline(self, post_ids: Iterable[str], now: datetime) -> None:
         """Record the archive as already sent (first run), in one transaction."""
-        with _transaction(self.conn):
+        with transaction(self.conn):
             self.conn.executemany(
                 "INSERT OR IGNORE INTO baseline VALUES (?, ?)",
                 [(pid, now.isoformat()) for pid in post_ids],
@@ -179,7 +209,7 @@ class State:
     def create_digest(self, digest: DigestRecord, recipients: Iterable[Recipient]) -> None:
         """Store a new digest, its frozen post list and its recipients, all or nothing."""
         now = digest.created.isoformat()
-        with _transaction(self.conn):
+        with transaction(self.conn):
             self.conn.execute(
                 "INSERT INTO digests (id, created, slot) VALUES (?, ?, ?)",
                 (digest.id, now, digest.slot),
@@ -239,7 +269,7 @@ class State:
             "UPDATE recipients SET status='pending', updated=? "
             "WHERE digest_id=? AND status='failed'"
         )
-        with _transaction(self.conn):
+        with transaction(self.conn):
             if emails is None:
                 return self.conn.execute(sql, (now.isoformat(), digest_id)).rowcount
             return sum(
@@ -251,7 +281,7 @@ class State:
         self, digest_id: str, email: str, status: str, detail: str, now: datetime
     ) -> None:
         """Store one recipient's result at once, so a crash loses at most the one in flight."""
-        with _transaction(self.conn):
+        with transaction(self.conn):
             self.conn.execute(
                 "UPDATE recipients SET status=?, detail=?, attempts=attempts+1, updated=? "
                 "WHERE digest_id=? AND email=?",
@@ -273,7 +303,7 @@ class State:
     def record_slot(
         self, job: str, slot: str, due: datetime, status: str, detail: str, now: datetime
     ) -> None:
-        with _transaction(self.conn):
+        with transaction(self.conn):
             self.conn.execute(
                 "INSERT OR REPLACE INTO slots VALUES (?, ?, ?, ?, ?, ?)",
                 (job, slot, due.isoformat(), status, detail, now.isoformat()),
@@ -399,7 +429,7 @@ def _snapshot(data: dict[str, Any]) -> PostSnapshot:
 
 
 @contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
