@@ -9,7 +9,14 @@ import pytest
 
 from feedkit.config import parse_config
 from feedkit.errors import ConfigError
-from feedkit.mail.tokens import TokenError, Tokens, secret_path, site_secret
+from feedkit.mail.tokens import (
+    TokenError,
+    Tokens,
+    confirm_link,
+    secret_path,
+    site_secret,
+    unsubscribe_link,
+)
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 DAY = timedelta(hours=24)
@@ -81,3 +88,16 @@ def test_serve_url_must_be_https(tmp_path: Path) -> None:
     assert cfg.serve.url == "https://news.example.org/"
     with pytest.raises(ConfigError, match="serve.url"):
         parse_config({**base, "serve": {"url": "http://news.example.org/"}}, tmp_path)
+
+
+def test_links_point_at_the_service_and_read_back(tmp_path: Path) -> None:
+    base = {"title": "T", "base_url": "https://example.org/"}
+    cfg = parse_config({**base, "serve": {"url": "https://news.example.org/list"}}, tmp_path)
+    tokens = Tokens(b"s" * 32)
+    link = unsubscribe_link(cfg, tokens, 3, "sub")
+    assert link.startswith("https://news.example.org/list/unsubscribe/")
+    assert tokens.read_unsubscribe(link.rsplit("/", 1)[1]).subscription == "sub"
+    confirm = confirm_link(cfg, tokens, 3, "n", NOW)
+    assert tokens.read_confirm(confirm.rsplit("/", 1)[1], NOW, DAY).nonce == "n"
+    with pytest.raises(ConfigError, match="serve.url"):
+        unsubscribe_link(config(tmp_path), tokens, 3, "sub")

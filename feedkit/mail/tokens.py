@@ -123,3 +123,20 @@ class Tokens:
         if not good:
             raise TokenError("this unsubscribe link is not valid")
         return UnsubscribeToken(reader_id, subscription)
+
+
+def service_link(cfg: Config, path: str) -> str:
+    """Return the public URL of `path` on `feedkit serve` (`serve.url` must be set)."""
+    if cfg.serve.url is None:
+        raise ConfigError([("serve.url", "is required: links in mails point at feedkit serve")])
+    return cfg.serve.url + path
+
+
+def confirm_link(cfg: Config, tokens: Tokens, reader_id: int, nonce: str, made: datetime) -> str:
+    """The link of a confirmation mail: `GET` shows a page whose button confirms."""
+    return service_link(cfg, "confirm/" + tokens.confirm(reader_id, nonce, made))
+
+
+def unsubscribe_link(cfg: Config, tokens: Tokens, reader_id: int, subscription: str) -> str:
+    """A reader's unsubscribe link: RFC 8058 one-click `POST`, or a confirm page on `GET`."""
+    return service_link(cfg, "unsubscribe/" + tokens.unsubscribe(reader_id, subscription))
