@@ -28,6 +28,7 @@ from digest_site import (
     outbox_messages,
     write_post,
 )
+from smtp_server import FaultySmtpServer
 
 READERS = [
     ("ann.reader@example.org", "Ann Zyxwell"),
@@ -260,3 +261,30 @@ def test_a_scheduled_digest_publishes_its_web_copy(tmp_path: Path) -> None:
     text, _ = decoded_parts(raw.read_bytes())
     folder = page.parent.relative_to(tmp_path / "public").as_posix()
     assert f"in your browser: https://example.com/blog/{folder}/\r\n" in text
+
+
+def test_a_digest_that_reached_nobody_is_not_published(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    smtp = (
+        f'delivery = "smtp"\n\n[smtp]\nhost = "{smtp_server.host}"\nport = {smtp_server.port}\n'
+        'security = "none"\ntimeout = 5\nbackoff = 0\n'
+    )
+    make_digest_site(tmp_path, READERS[:2], extra_toml=smtp)
+    run(tmp_path, "digest")
+    write_post(tmp_path, "new", "A new post", NOW - timedelta(hours=1))
+    for address, _ in READERS[:2]:
+        smtp_server.reject(address)
+    refused = run(tmp_path, "digest")
+    assert refused.exit_code == 1 and "2 failed" in refused.stdout, refused.output
+    assert not (tmp_path / "public" / "newsletter").exists()
+    smtp_server.clear_faults()
+    retried = CliRunner().invoke(
+        main,
+        ["digest", "--retry-failed", "--config", str(tmp_path / "feedkit.toml")],
+        env={"FEEDKIT_NOW": (NOW + timedelta(hours=1)).isoformat(), **SECRET_ENV},
+    )
+    assert retried.exit_code == 0 and "2 sent" in retried.stdout, retried.output
+    assert "Digest archive in " in retried.stdout
+    (page,) = (tmp_path / "public" / "newsletter").glob("2026-11-22-*/index.html")
+    assert b"A new post" in page.read_bytes()
