@@ -195,10 +195,23 @@ def _build(config_path: Path, drafts: bool, no_cache: bool, strict: bool = False
             f"Built {len(plan.files)} files in {out}/ ({len(changed)} changed) from "
             + _counts(plan)
         )
+    _refresh_archive(cfg)  # a lost output folder gets the digests' pages back
     if strict and plan.warnings:
         click.echo(f"error: {len(plan.warnings)} warning(s) and --strict is on", err=True)
         sys.exit(1)
     QuickExit.now()  # before this frame's objects are freed one by one
+
+
+def _refresh_archive(cfg: Config) -> None:
+    """Write the web copies of sent digests when the site has sent any; say what changed."""
+    if not cfg.digest.archive or not cfg.path(cfg.digest.state).exists():
+        return  # no digest has run: the mail stack is not even imported
+    from feedkit.mail.archive import refresh_archive
+
+    changed = refresh_archive(cfg)
+    if changed:
+        out = display_path(cfg.output_path / cfg.digest.archive, Path.cwd())
+        click.echo(f"Digest archive in {out}/: {len(changed)} file(s) changed")
 
 
 def _counts(plan: BuildPlan) -> str:
@@ -391,7 +404,11 @@ def digest(
             result = run_digest(
                 cfg, state, public, subscribers, sender_factory(cfg), now, send_latest=send_latest
             )
-    click.echo(result.summary)
+    try:
+        if result.total("sent"):
+            _refresh_archive(cfg)  # the web copies the mails link to
+    finally:
+        click.echo(result.summary)  # what was sent, even if the web copies could not be written
     if result.halted is not None:
         click.echo(f"error: {result.halted}", err=True)
         click.echo(

@@ -57,6 +57,8 @@ class DigestConfig:
     timezone: ZoneInfo | None = None  # the schedule's zone; default: the site's
     catch_up: timedelta = timedelta(hours=12)  # a missed slot younger than this is sent late
     lock_timeout: float = 60.0  # seconds to wait for another sender to finish
+    # Web copies of sent digests go here, under the output folder; "" publishes none.
+    archive: str = "newsletter"
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,18 @@ def _feed_file(value: Any) -> str:
         raise ValueError(
             "must be a file name or a path under the output folder, "
             f"such as 'index.xml' or 'feeds/rss.xml', not {name!r}"
+        )
+    return name
+
+
+def _archive_dir(value: Any) -> str:
+    if _string(value) == "":
+        return ""  # no web copies
+    name = value.strip("/")
+    if any(p in ("", ".", "..") or p != p.strip() for p in name.split("/")) or "\\" in name:
+        raise ValueError(
+            "must be a folder under the output folder, such as 'newsletter', "
+            f"or '' for no web copies, not {value!r}"
         )
     return name
 
@@ -442,6 +456,7 @@ DIGEST_KEYS: dict[str, Checker] = {
     "timezone": _timezone,
     "catch_up": _duration,
     "lock_timeout": _float_range(0, 86_400),
+    "archive": _archive_dir,
 }
 BUILD_KEYS: dict[str, Checker] = {"schedule": _cron}
 SMTP_KEYS: dict[str, Checker] = {

@@ -27,6 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from feedkit.config import Config, load_config
 from feedkit.errors import ConfigError, FeedkitError
+from feedkit.mail.archive import publish_archive
 from feedkit.mail.sending import RunReport, run_digest, send_problems, sender_factory
 from feedkit.mail.state import SenderLock, State
 from feedkit.mail.subscribers import site_subscribers
@@ -268,11 +269,24 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
         )
         for line in report.summary.splitlines():
             log.info("%s", line)
+        if report.total("sent"):
+            _publish_archive(cfg, state)
         if report.halted is not None:
             log.error("the batch stopped: %s", report.halted)
         return report
 
     return run
+
+
+def _publish_archive(cfg: Config, state: State) -> None:
+    """Write the web copies of sent digests; a failure is logged: the mail went out."""
+    try:
+        changed = publish_archive(cfg, state)
+    except FeedkitError as exc:
+        log.error("digest archive not written: %s", exc)
+        return
+    if changed:
+        log.info("digest archive: %d file(s) changed", len(changed))
 
 
 def keeper_for(cfg: Config, config_path: Path, should_stop: Callable[[], bool]) -> DigestKeeper:

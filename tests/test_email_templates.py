@@ -94,6 +94,9 @@ def make_context(
     overflow: list[dict[str, Any]] = OVERFLOW,
     *,
     with_subject: bool = True,
+    web_url: str = "",
+    web_copy: bool = False,
+    subscribe_url: str = "",
 ) -> dict[str, Any]:
     count = len(posts) + len(overflow)
     digest: dict[str, Any] = {
@@ -110,6 +113,9 @@ def make_context(
         "posts": posts,
         "overflow_posts": overflow,
         "recipient": RECIPIENT,
+        "web_url": web_url,
+        "web_copy": web_copy,
+        "subscribe_url": subscribe_url,
     }
 
 
@@ -352,6 +358,35 @@ def test_footer_has_reason_unsubscribe_and_feed(tree: Any, html: str) -> None:
     # Placeholders survive premailer untouched, each exactly where it belongs.
     assert html.count("%%FEEDKIT_RECIPIENT_UNSUBSCRIBE_URL%%") == 1
     assert html.count("%%FEEDKIT_RECIPIENT_GREETING%%") == 1
+
+
+WEB_URL = "https://example.com/blog/newsletter/2026-11-22-abc/"
+
+
+def test_a_mail_links_to_its_web_copy_above_the_header() -> None:
+    context = make_context(web_url=WEB_URL, subscribe_url="https://news.example.com/subscribe")
+    tree = lxml.html.document_fromstring(inline(render("digest.html.j2", context)))
+    (header,) = by_class(tree, "td", "header")
+    first = header.xpath(".//a")[0]
+    assert (first.text_content(), first.get("href")) == (
+        "View this digest in your browser",
+        WEB_URL,
+    )
+    text = render("digest.txt.j2", context)
+    assert text.startswith(f"View this digest in your browser: {WEB_URL}\n\nExample Blog\n")
+    (footer,) = by_class(tree, "td", "footer")  # a mail's footer: its reader's unsubscribe link
+    assert "Unsubscribe" in [a.text_content() for a in footer.xpath(".//a")]
+
+
+def test_the_web_copy_offers_a_subscribe_link_instead_of_unsubscribing() -> None:
+    subscribe = "https://news.example.com/subscribe"
+    for given, links in ((subscribe, {"Subscribe": subscribe}), ("", {})):
+        html = inline(render("digest.html.j2", make_context(web_copy=True, subscribe_url=given)))
+        assert "%%FEEDKIT_RECIPIENT_UNSUBSCRIBE_URL%%" not in html
+        (footer,) = by_class(lxml.html.document_fromstring(html), "td", "footer")
+        found = {a.text_content(): a.get("href") for a in footer.xpath(".//a")}
+        assert found == {SITE["url"]: SITE["url"], **links, "Feed": SITE["feed_url"]}
+        assert "You get this email" not in footer.text_content()
 
 
 def test_header_links_site_and_intro_has_greeting(tree: Any) -> None:

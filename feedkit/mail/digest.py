@@ -23,6 +23,7 @@ import premailer
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
+from feedkit.mail.archive import subscribe_url, web_url
 from feedkit.mail.state import DigestRecord, PostSnapshot
 from feedkit.mail.subscribers import Subscriber
 from feedkit.mail.wire import (
@@ -189,8 +190,11 @@ def check_sendable(
 class DigestRenderer:
     """Renders digests from the site's templates, falling back to feedkit's defaults."""
 
-    def __init__(self, cfg: Config, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, cfg: Config, environ: Mapping[str, str] | None = None, *, web_copy: bool = False
+    ) -> None:
         self.cfg = cfg
+        self.web_copy = web_copy  # rendering the archive's page, not a mail
         self.environ = os.environ if environ is None else environ
         site_dir = cfg.path(cfg.digest.templates)
         loaders: list[jinja2.BaseLoader] = []
@@ -245,6 +249,10 @@ class DigestRenderer:
                 for p in overflow
             ],
             "recipient": dict(PLACEHOLDERS),
+            # Mails link to their web copy; the web copy itself links to the sign-up page.
+            "web_url": "" if self.web_copy else web_url(cfg, record),
+            "web_copy": self.web_copy,
+            "subscribe_url": subscribe_url(cfg),
         }
 
     def _card(self, post: PostSnapshot) -> dict[str, Any]:

@@ -320,6 +320,16 @@ class State:
         ).fetchall()
         return [(self.digest(r[0]), self.recipients(r[0])) for r in rows]
 
+    def sent_digests(self) -> list[DigestRecord]:
+        """Return the digests that reached at least one reader, newest first."""
+        rows = self.conn.execute(
+            "SELECT id FROM digests d WHERE EXISTS (SELECT 1 FROM recipients r "
+            "WHERE r.digest_id = d.id AND r.status = 'sent')"
+        ).fetchall()
+        records = [self.digest(r[0]) for r in rows]
+        # By instant, not by text: two runs may have recorded their times in other zones.
+        return sorted(records, key=lambda d: (d.created, d.id), reverse=True)
+
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
