@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -98,13 +99,13 @@ def run_bounces(
 ) -> BounceReport:
     """Read the returned mail at `path` and apply it to the reader list (undone if dry)."""
     env = dict(os.environ if environ is None else environ)
+    mail = read_mail(path)  # a PATH that is no mailbox fails here, before anything is made
     bounce_address = cfg.digest.bounce_address
     secret = None
     # A dry run makes no secret: without one, no digest ever went out with a tag.
     kept = cfg.digest.secret_env in env or secret_path(cfg).exists()
     if bounce_address and (kept or not dry_run):
         secret = site_secret(cfg, env)
-    mail = read_mail(path)
     state_path = cfg.path(cfg.digest.state)
     with TemporaryDirectory() as scratch:
         if dry_run and not state_path.exists():
@@ -135,11 +136,15 @@ def _apply_all(
                 report.applied.append(Applied(message.label, finding, "", "skipped"))
                 continue
             key = hashlib.sha256(message.raw).hexdigest()
+            if conn.execute("SELECT 1 FROM bounce_messages WHERE hash=?", (key,)).fetchone():
+                report.seen_before += 1
+                continue
+            findings = classify(message.raw, bounce_address)
             with transaction(conn):  # the message is read once, with all it changes
-                if not _remember(conn, key, now):
+                if not _remember(conn, key, now):  # another run read it meanwhile
                     report.seen_before += 1
                     continue
-                for finding in classify(message.raw, bounce_address):
+                for finding in findings:
                     applied = apply(message.label, finding)
                     report.changed += applied.changed
                     report.applied.append(applied)
@@ -149,9 +154,9 @@ def _apply_all(
     return report
 
 
-def _remember(conn: object, key: str, now: datetime, outcome: str = "") -> bool:
+def _remember(conn: sqlite3.Connection, key: str, now: datetime, outcome: str = "") -> bool:
     """Record `key` as done; return False if it already was."""
-    cursor = conn.execute(  # type: ignore[attr-defined]
+    cursor = conn.execute(
         "INSERT OR IGNORE INTO bounce_messages VALUES (?, ?, ?)", (key, now.isoformat(), outcome)
     )
     return bool(cursor.rowcount)

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import mailbox
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
 from email.parser import HeaderParser
 from email.utils import getaddresses, parseaddr
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from feedkit.errors import FeedkitError
 from feedkit.mail.verp import find_tag
@@ -117,36 +119,36 @@ def reply_status(text: str) -> str:
 
 
 def read_mail(path: Path, limit: int = MAX_MESSAGE) -> Iterator[Returned]:
-    """Yield the messages of a Maildir, an mbox file or one .eml file, in a stable order."""
-    if path.is_dir():
-        if not ((path / "cur").is_dir() or (path / "new").is_dir()):
-            raise FeedkitError(f"{path}: not a Maildir (it has no cur/ or new/ folder)")
-        folder = mailbox.Maildir(path, factory=None, create=False)
-        for key in sorted(folder.keys()):
-            yield _read(key, lambda key=key: folder.get_file(key), limit)  # type: ignore[misc]
-        return
+    """Return the messages of a Maildir, an mbox file or one .eml file, in a stable order,
+    each read when its turn comes; raise FeedkitError at once if PATH is no mailbox."""
     try:
+        if path.is_dir():
+            if not ((path / "cur").is_dir() or (path / "new").is_dir()):
+                raise FeedkitError(f"{path}: not a Maildir (it has no cur/ or new/ folder)")
+            folder = mailbox.Maildir(path, factory=None, create=False)
+            keys = sorted(folder.keys())
+            return (_read(key, partial(folder.get_file, key), limit) for key in keys)
         with path.open("rb") as file:
             start = file.read(5)
+        if start == b"From ":
+            box = mailbox.mbox(path, factory=None, create=False)
+            found = enumerate(box.keys(), 1)
+            return (_read(f"#{n}", partial(box.get_file, key), limit) for n, key in found)
     except OSError as exc:
-        raise FeedkitError(f"{path}: cannot read it: {exc.strerror}") from exc
-    if start == b"From ":
-        box = mailbox.mbox(path, factory=None, create=False)
-        for number, key in enumerate(box.keys(), 1):
-            yield _read(f"#{number}", lambda key=key: box.get_file(key), limit)  # type: ignore[misc]
-        return
-    yield _read(path.name, lambda: path.open("rb"), limit)
+        raise FeedkitError(f"{path}: cannot read it: {exc.strerror or exc}") from exc
+    return iter([_read(path.name, partial(path.open, "rb"), limit)])
 
 
-def _read(label: str, opener: object, limit: int) -> Returned:
+def _read(label: str, opener: Callable[[], Any], limit: int) -> Returned:
+    """Return the message `opener` opens (a file object), at most `limit` bytes of it."""
     try:
-        with opener() as file:  # type: ignore[operator]
+        with opener() as file:
             raw = file.read(limit + 1)
     except (OSError, KeyError) as exc:  # gone meanwhile: moved by a mail client
         return Returned(label, None, f"cannot be read: {exc}")
     if len(raw) > limit:
         return Returned(label, None, f"over {limit // 1024 // 1024} MiB: not a bounce or report")
-    return Returned(label, raw)
+    return Returned(label, bytes(raw))
 
 
 # -- what a message says ---------------------------------------------------------------------
