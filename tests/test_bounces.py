@@ -3,6 +3,7 @@ or one file, and applied to the reader list; VERP envelope senders; refusals at 
 
 from __future__ import annotations
 
+import functools
 import mailbox
 import shutil
 from datetime import timedelta
@@ -20,7 +21,7 @@ from feedkit.mail.verp import verp_address, verp_tag
 
 from conftest import FIXTURES, NOW
 from digest_site import SECRET_ENV, make_digest_site, raw_fields, write_post
-from smtp_server import FaultySmtpServer
+from smtp_server import FaultySmtpServer, _Protocol
 
 SAMPLES = FIXTURES / "bounces"
 SECRET = SECRET_ENV["FEEDKIT_UNSUBSCRIBE_SECRET"].encode()
@@ -378,8 +379,17 @@ def first_run_then_a_new_post(root: Path) -> Result:
 
 
 def test_each_readers_copy_goes_out_from_its_own_verp_address_and_nothing_else_changes(
-    tmp_path: Path, smtp_server: FaultySmtpServer
+    tmp_path: Path, smtp_server: FaultySmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    commands: list[str] = []  # MAIL commands as the server read them off the wire
+    original = _Protocol.smtp_MAIL
+
+    @functools.wraps(original)
+    async def smtp_mail(self: _Protocol, arg: str | None) -> None:
+        commands.append(f"MAIL {arg}")
+        await original(self, arg)
+
+    monkeypatch.setattr(_Protocol, "smtp_MAIL", smtp_mail)
     plain = smtp_site(tmp_path / "plain", smtp_server, extra="")
     assert first_run_then_a_new_post(plain).exit_code == 0
     without = {m.rcpt_tos: m for m in smtp_server.messages}
@@ -388,6 +398,9 @@ def test_each_readers_copy_goes_out_from_its_own_verp_address_and_nothing_else_c
     assert result.exit_code == 0, result.output
     sent = smtp_server.messages[len(without) :]
     assert len(sent) == len(READERS)
+    assert [c.split(" SIZE=")[0] for c in commands] == ["MAIL FROM:<ada@example.org>"] * len(
+        READERS
+    ) + [f"MAIL FROM:<bounces+{tag(m.rcpt_tos[0])}@example.org>" for m in sent]
     for received in sent:
         (reader,) = received.rcpt_tos
         # MAIL FROM:<bounces+tag@example.org>, the tag the reader's alone.
