@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import mailbox
 import shutil
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -118,6 +119,7 @@ def mail(subject: str, body: str = "Thanks!", extra: str = "") -> bytes:
         (mail("Re: Unsubscribe me please"), "unsubscribe"),
         (mail("", body="\n  UNSUBSCRIBE\n\nSent from my phone"), "unsubscribe"),
         (mail("Loved the post", body="How do I unsubscribe my sister?"), "not understood"),
+        (mail("Re: New posts", body="Unsubscribe? Never! Great post."), "not understood"),
         (mail("Automatic reply: New posts", extra="Auto-Submitted: auto-replied\n"), "ignored"),
         (sample("yahoo-arf-abuse.eml").replace(b"Type: abuse", b"Type: not-spam"), "ignored"),
     ],
@@ -466,4 +468,21 @@ def test_a_bounce_address_that_leaves_no_room_for_the_tag_is_refused(tmp_path: P
         "error: feedkit.toml: digest.bounce_address: must have at most 47 characters before "
         "the @: each reader's copy goes out from it as local+tag@domain, with a 16-character "
         "tag\n"
+    )
+
+
+def test_a_state_database_locked_too_long_is_an_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = bounce_site(tmp_path)
+
+    def locked(*args: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr("feedkit.mail.bounce_run._apply_all", locked)
+    result = bounces(root, str(SAMPLES / "qmail-failure-notice.eml"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {root / '.feedkit' / 'state.db'}: database is locked; run feedkit bounces "
+        "again later (mail it has recorded is skipped then)\n"
     )

@@ -31,7 +31,7 @@ from feedkit.mail.bounces import (
     severity,
 )
 from feedkit.mail.readers import Reader, Readers
-from feedkit.mail.state import State, transaction
+from feedkit.mail.state import State, StateError, transaction
 from feedkit.mail.tokens import secret_path, site_secret
 from feedkit.mail.verp import verp_tag
 
@@ -111,7 +111,13 @@ def run_bounces(
         if dry_run and not state_path.exists():
             state_path = Path(scratch) / "state.db"  # an empty list, thrown away
         with State.open(state_path) as state:
-            return _apply_all(state, mail, now, bounce_address, secret, cfg, dry_run)
+            try:
+                return _apply_all(state, mail, now, bounce_address, secret, cfg, dry_run)
+            except sqlite3.OperationalError as exc:  # locked by another writer for 30 s
+                raise StateError(
+                    f"{state_path}: {exc}; run feedkit bounces again later (mail it has "
+                    "recorded is skipped then)"
+                ) from exc
 
 
 def _apply_all(

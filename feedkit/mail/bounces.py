@@ -57,7 +57,13 @@ SOFT_PERMANENT = {
 _ENHANCED = re.compile(r"(?<![\w.])([245])\.(\d{1,3})\.(\d{1,3})(?![\w.])")
 _REPLY = re.compile(r"(?<![\w.])#?([45]\d\d)(?=[\s-])")
 _RECIPIENT_LINE = re.compile(r"^<([^<>\s@]+@[^<>\s]+)>:", re.MULTILINE)  # qmail, Postfix
-_UNSUBSCRIBE = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|sv|tr)\s*:\s*)*unsubscribe\b", re.IGNORECASE)
+# What mail programs send to a List-Unsubscribe mailto (its ?subject=unsubscribe), and what
+# people write: the whole subject or first line, so "Unsubscribe? Never!" is not one.
+_UNSUBSCRIBE = re.compile(
+    r"\s*(?:(?:re|fwd?|aw|wg|sv|tr)\s*:\s*)*(?:please\s+)?unsubscribe(?:\s+me)?"
+    r"(?:\s+please)?[\s.!]*",
+    re.IGNORECASE,
+)
 _BOUNCE_SUBJECT = re.compile(
     r"undeliver|delivery status notification|failure notice|mail delivery failed|"
     r"returned mail|delivery failure|could not be delivered|delivery has failed",
@@ -177,8 +183,8 @@ def _classify(msg: EmailMessage, bounce_address: str | None) -> list[Finding]:
     if _from_mail_system(msg):
         return [_plain_bounce(msg, tag, original_id)]
     subject = str(msg.get("Subject", ""))
-    asked = "subject" if _UNSUBSCRIBE.match(subject) else ""
-    if asked or _UNSUBSCRIBE.match(_first_line(_text(msg)) or "-"):
+    asked = "subject" if _UNSUBSCRIBE.fullmatch(subject) else ""
+    if asked or _UNSUBSCRIBE.fullmatch(_first_line(_text(msg)) or "-"):
         address = parseaddr(str(msg.get("From", "")))[1]
         said = f"subject {' '.join(subject.split())[:60]!r}" if asked else "its first line"
         return [Finding("unsubscribe", address, detail=f"asked by {said}")]
