@@ -102,6 +102,13 @@ def test_the_servers_words_and_the_digest_come_back_with_a_bounce() -> None:
     assert qmail.original == "<20261130-090000-1f2e3d4c.a41f0c3e5b6d7e89@example.org>"
 
 
+def test_a_report_cut_before_its_status_part_is_read_from_its_text() -> None:
+    raw = sample("postfix-user-unknown.eml")
+    cut = raw[: raw.index(b"Content-Description: Delivery report")]
+    (found,) = classify(cut, BOUNCES)
+    assert (found.kind, found.tag, found.status) == ("hard", tag("cy@example.net"), "5.1.1")
+
+
 def test_without_a_bounce_address_no_tag_is_read() -> None:
     (found,) = classify(sample("postfix-user-unknown.eml"))
     assert (found.kind, found.address, found.tag) == ("hard", "cyrus@forward.example", "")

@@ -177,7 +177,8 @@ def _classify(msg: EmailMessage, bounce_address: str | None) -> list[Finding]:
     tag = _tag(msg, original, bounce_address)
     original_id = str(original.get("Message-ID", "")).strip() if original is not None else ""
     if ctype == "multipart/report" and report_type == "delivery-status":
-        return _delivery_status(msg, tag, original_id)
+        if _part(msg, "message/delivery-status") is not None or not _from_mail_system(msg):
+            return _delivery_status(msg, tag, original_id)
     if ctype == "multipart/report" and report_type == "feedback-report":
         return [_feedback(msg, original, tag, original_id)]
     if _from_mail_system(msg):
