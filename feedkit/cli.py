@@ -427,6 +427,21 @@ def digest(
 
 @main.command()
 @config_option
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what the mail would change; change nothing.")
+@error_boundary
+def bounces(config_path: Path, path: Path, dry_run: bool) -> None:
+    """Read returned mail in PATH (a Maildir, an mbox file or one .eml): bounces, complaints
+    and unsubscribe emails update the reader list. Mail read before is skipped."""
+    from feedkit.mail.bounce_run import run_bounces
+
+    cfg = _load(config_path)
+    for line in run_bounces(cfg, path, now_from_env(), dry_run=dry_run).lines():
+        click.echo(line)
+
+
+@main.command()
+@config_option
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),

@@ -59,6 +59,9 @@ class DigestConfig:
     lock_timeout: float = 60.0  # seconds to wait for another sender to finish
     # Web copies of sent digests go here, under the output folder; "" publishes none.
     archive: str = "newsletter"
+    # VERP: each reader's copy goes out from bounce_address with a signed tag (`feedkit bounces`)
+    bounce_address: str | None = None
+    soft_bounce_limit: int = 3  # soft bounces in a row that make a reader bounced
 
 
 @dataclass(frozen=True)
@@ -339,6 +342,17 @@ def _mailbox(value: Any) -> str:
     return text
 
 
+def _bounce_address(value: Any) -> str:
+    address = _email(value)
+    local = address.rpartition("@")[0]
+    if len(local) > 47:  # a local part holds 64 octets: room for "+" and the 16-character tag
+        raise ValueError(
+            "must have at most 47 characters before the @: each reader's copy goes out "
+            "from it as local+tag@domain, with a 16-character tag"
+        )
+    return address
+
+
 def _unsubscribe_url(value: Any) -> str:
     url = _nonempty(value)
     if urlsplit(url).scheme != "https":
@@ -457,6 +471,8 @@ DIGEST_KEYS: dict[str, Checker] = {
     "catch_up": _duration,
     "lock_timeout": _float_range(0, 86_400),
     "archive": _archive_dir,
+    "bounce_address": _bounce_address,
+    "soft_bounce_limit": _int_range(1, 100),
 }
 BUILD_KEYS: dict[str, Checker] = {"schedule": _cron}
 SMTP_KEYS: dict[str, Checker] = {

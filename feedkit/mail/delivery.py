@@ -131,11 +131,15 @@ class SmtpSender(Closing):
         *,
         sleep: Callable[[float], None] = time.sleep,
         ssl_context: ssl.SSLContext | None = None,
+        envelope: Callable[[str], str] | None = None,
     ) -> None:
         problems = settings.problems()
         if problems:
             raise ConfigError(problems)
         self.settings = settings
+        # The envelope sender (MAIL FROM) for a recipient, e.g. their VERP bounce address;
+        # None: the message's Sender or From address. The message's bytes are the same.
+        self._envelope = envelope
         self._sleep = sleep
         self._ssl_context = ssl_context
         self._smtp: smtplib.SMTP | None = None
@@ -155,7 +159,7 @@ class SmtpSender(Closing):
             return Outcome("failed", f"bad address {recipient!r}: {problem}")
         if self._unreachable is not None:
             return Outcome("deferred", self._unreachable)
-        sender = _envelope_sender(message)
+        sender = self._envelope(recipient) if self._envelope else _envelope_sender(message)
         data = wire_bytes(message)
         attempts = self.settings.attempts
         for attempt in range(1, attempts + 1):
@@ -243,7 +247,7 @@ class SmtpSender(Closing):
                 f"{self._where} refused the sender {sender} "
                 f"({self._redact(_reply_text(code, text))}): nobody can be sent mail until "
                 "that is fixed",
-                key="digest.from",
+                key="digest.bounce_address" if self._envelope else "digest.from",
             )
         raise _TryFailed(_reply_text(code, text), permanent=500 <= code < 600)
 

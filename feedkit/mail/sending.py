@@ -9,9 +9,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
+from feedkit.mail.bounce_run import record_delivery
 from feedkit.mail.delivery import (
     DeliveryError,
     Outcome,
@@ -28,9 +30,12 @@ from feedkit.mail.digest import (
     new_posts,
 )
 from feedkit.mail.outbox import OutboxSender
+from feedkit.mail.readers import Readers
 from feedkit.mail.refusals import RefusalStreak
 from feedkit.mail.state import DigestRecord, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
+from feedkit.mail.tokens import site_secret
+from feedkit.mail.verp import verp_address
 from feedkit.mail.wire import html_sent_size
 from feedkit.models import Post
 
@@ -185,8 +190,13 @@ def _deliver(
     # reader's: a run stopped (or killed) meanwhile leaves those readers pending, not failed.
     held: dict[str, Outcome] = {}
 
+    readers = Readers(state)
+    soft_limit = renderer.cfg.digest.soft_bounce_limit
+
     def record_result(email: str, result: Outcome) -> None:
         state.record_outcome(record.id, email, result.status, result.detail, now)
+        # Only a result proved to be the reader's gets here: 5xx is a bounce on the list.
+        record_delivery(readers, email, result.status, result.detail, now, soft_limit)
         if result.status != "sent":
             log.warning("%s: %s (%s)", email, result.status, result.detail)
 
@@ -237,10 +247,14 @@ def sender_factory(
     if cfg.digest.delivery == "outbox":
         outbox = cfg.path(cfg.digest.outbox)
         return lambda digest_id: OutboxSender(outbox / digest_id)
-    settings, problems = _smtp_settings(cfg, os.environ if environ is None else environ)
+    env = os.environ if environ is None else environ
+    settings, problems = _smtp_settings(cfg, env)
     if problems:
         raise ConfigError(problems)
-    return lambda digest_id: SmtpSender(settings, sleep=sleep)
+    envelope = None
+    if cfg.digest.bounce_address:  # VERP: a bounce names its reader
+        envelope = partial(verp_address, cfg.digest.bounce_address, site_secret(cfg, env))
+    return lambda digest_id: SmtpSender(settings, sleep=sleep, envelope=envelope)
 
 
 def _smtp_settings(

@@ -82,6 +82,13 @@ CREATE TABLE IF NOT EXISTS reader_events (
     detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS reader_events_reader ON reader_events(reader_id);
+-- Returned mail `feedkit bounces` has read (a hash of its bytes), and soft bounces counted
+-- (a hash of reader and digest): reading a mailbox again changes nothing.
+CREATE TABLE IF NOT EXISTS bounce_messages (
+    hash TEXT PRIMARY KEY,
+    processed TEXT NOT NULL,
+    outcome TEXT NOT NULL DEFAULT ''
+);
 """
 FINAL = ("sent", "failed", "dropped")
 
@@ -440,6 +447,16 @@ def _snapshot(data: dict[str, Any]) -> PostSnapshot:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    if conn.in_transaction:  # inside another one: a savepoint, kept or undone with it
+        conn.execute("SAVEPOINT nested")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO nested")
+            conn.execute("RELEASE nested")
+            raise
+        conn.execute("RELEASE nested")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
