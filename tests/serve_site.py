@@ -51,9 +51,11 @@ class Service:
 
 
 @contextmanager
-def running(cfg: Config, *args: str, now: datetime = NOW) -> Iterator[Service]:
-    """Run `feedkit serve --port 0` for the site until the block ends, then SIGTERM it and
-    check that it stopped cleanly."""
+def running(
+    cfg: Config, *args: str, now: datetime = NOW, stop: int = signal.SIGTERM
+) -> Iterator[Service]:
+    """Run `feedkit serve --port 0` for the site until the block ends, then send it `stop`
+    and check that it stopped cleanly."""
     env = {
         **os.environ,
         "FEEDKIT_NOW": now.isoformat(),
@@ -78,7 +80,7 @@ def running(cfg: Config, *args: str, now: datetime = NOW) -> Iterator[Service]:
         yield Service(process, line.removeprefix("serving on ").strip())
     finally:
         if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
+            process.send_signal(stop)
         try:
             _, err = process.communicate(timeout=20)
         except subprocess.TimeoutExpired:

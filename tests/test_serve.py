@@ -4,6 +4,7 @@ HTTP requests, confirmation mails as a real SMTP server received them, the state
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 from datetime import timedelta
@@ -48,6 +49,9 @@ def test_sign_up_confirm_and_one_click_unsubscribe(
         assert "<script" not in form.text
         policy = form.headers["content-security-policy"]
         assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+        assert form.headers["referrer-policy"] == "no-referrer"
+        assert form.headers["cache-control"] == "no-store"
+        assert form.headers["x-frame-options"] == "DENY"
 
         answer = sign_up(client, "Zoe@Example.org", name="Zoë Q")
         assert answer.status_code == 200 and "Check your inbox" in answer.text
@@ -309,6 +313,20 @@ def test_the_archive_is_served_once_the_digest_has_written_it(
         assert index.status_code == 200 and index.text == "<h1>Past issues</h1>"
         assert client.get("archive/2026-11-22/").text == "<h1>Issue 1</h1>"
         assert client.get("archive/../feedkit.toml").status_code == 404
+
+
+def test_with_the_outbox_delivery_confirmations_are_written_there(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    cfg = make_serve_site(tmp_path, smtp_server)
+    toml = cfg.root / "feedkit.toml"
+    toml.write_text(toml.read_text().replace('delivery = "smtp"', 'delivery = "outbox"'))
+    with running(cfg, stop=signal.SIGINT) as service:  # Ctrl+C stops it cleanly too
+        assert sign_up(httpx.Client(base_url=service.url), "out@example.org").status_code == 200
+    written = tmp_path / "outbox" / "confirmations" / "out@example.org.eml"
+    assert written.stat().st_mode & 0o777 == 0o600
+    assert confirm_link_in(written.read_bytes()).startswith(PUBLIC_URL + "confirm/")
+    assert smtp_server.messages == []
 
 
 def feedkit_serve(site: Path) -> subprocess.CompletedProcess[str]:
