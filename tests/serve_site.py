@@ -30,7 +30,7 @@ def make_serve_site(root: Path, smtp: FaultySmtpServer, serve_toml: str = "") ->
     toml = SITE_TOML + (
         '\n[digest]\nfrom = "Ada Quill <ada@example.org>"\ndelivery = "smtp"\n'
         f'\n[smtp]\nhost = "{smtp.host}"\nport = {smtp.port}\nsecurity = "none"\n'
-        "attempts = 2\nbackoff = 0.1\ntimeout = 5\n"
+        "timeout = 5\n"
         f'\n[serve]\nurl = "{PUBLIC_URL}"\n{serve_toml}'
     )
     (root / "feedkit.toml").write_text(toml, encoding="utf-8")

@@ -267,6 +267,7 @@ def test_a_dead_mail_server_asks_the_reader_to_try_again_and_loses_nothing(
         failed = sign_up(client, "kim@example.org")
         assert failed.status_code == 503 and "try again" in failed.text
         assert failed.headers["retry-after"] == "300"
+        assert smtp_server.connections == 2  # not smtp.attempts (4): the reader is waiting
         row = reader_row(cfg, "kim@example.org")
         assert row is not None and row["status"] == "pending"
         smtp_server.clear_faults()  # the mail server is back

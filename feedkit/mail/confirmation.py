@@ -6,6 +6,7 @@ import hashlib
 import html
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -19,9 +20,11 @@ from feedkit.mail.subscribers import Subscriber
 from feedkit.mail.wire import MAIL_POLICY, UTF8_MAIL_POLICY, fold, mailbox, text_tokens
 
 OUTBOX_FOLDER = "confirmations"  # under digest.outbox, beside the digests' folders
-# A reader waits for the page while the mail goes out: retries of a 4xx reply wait at most
-# this long each, not the digest's doubling backoff.
-MAX_WAIT = 1.0
+# A reader waits for the page while the mail goes out: fewer and shorter tries than a
+# digest's, and no doubling backoff between them.
+MAX_ATTEMPTS = 2
+MAX_TIMEOUT = 15.0  # seconds
+MAX_WAIT = 1.0  # seconds between tries
 
 
 def sender_address(cfg: Config) -> tuple[str, str]:
@@ -94,11 +97,18 @@ def send_confirmation(
     address: str,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Outcome:
-    """Deliver a confirmation mail the configured way (outbox or SMTP).
+    """Deliver a confirmation mail the configured way (outbox or SMTP), with at most
+    MAX_ATTEMPTS tries of at most MAX_TIMEOUT seconds: a reader is waiting for the page.
 
     Raises DeliveryError when delivery cannot work for anyone (login refused, sender
     refused, outbox unwritable)."""
-    sender = sender_factory(cfg, sleep=lambda seconds: sleep(min(seconds, MAX_WAIT)))
+    smtp = cfg.smtp
+    quick = replace(
+        smtp, attempts=min(smtp.attempts, MAX_ATTEMPTS), timeout=min(smtp.timeout, MAX_TIMEOUT)
+    )
+    sender = sender_factory(
+        replace(cfg, smtp=quick), sleep=lambda seconds: sleep(min(seconds, MAX_WAIT))
+    )
     delivery = sender(OUTBOX_FOLDER)
     try:
         return delivery.send(message, address)
