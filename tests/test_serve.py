@@ -296,6 +296,10 @@ def test_pages_escape_what_they_show_and_methods_are_answered_properly(
         assert client.delete("unsubscribe/abc").status_code == 405
         huge = client.post("subscribe", data={"email": "a@example.org", "name": "x" * 20_000})
         assert huge.status_code == 413
+        form_type = {"Content-Type": "application/x-www-form-urlencoded"}
+        chunks = iter([b"email=a%40example.org&name=", b"x" * 20_000])  # no Content-Length
+        streamed = client.post("subscribe", content=chunks, headers=form_type)
+        assert streamed.status_code == 413
         assert client.get("nothing-here").status_code == 404
     assert smtp_server.messages == []
 

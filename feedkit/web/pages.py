@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -120,10 +121,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodyLimit:
     """Answers 413 to a request whose body is over `limit` bytes, said or sent."""
 
@@ -140,27 +137,17 @@ class BodyLimit:
                 await _too_large(send)
                 return
         received = 0
-        started = False
 
         async def limited_receive() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise _TooLarge
+                if received > self.limit:  # a chunked body: the app's handler answers 413
+                    raise HTTPException(413, "Request body too large")
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await _too_large(send)
+        await self.app(scope, limited_receive, send)
 
 
 async def _too_large(send: Send) -> None:
