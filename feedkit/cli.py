@@ -482,6 +482,43 @@ def preview(config_path: Path, port: int, text_only: bool) -> None:
 
 @main.command()
 @config_option
+@click.option("--host", help="Address to listen on.  [default: serve.host, 127.0.0.1]")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one.  [default: serve.port, 8080]",
+)
+@error_boundary
+def serve(config_path: Path, host: str | None, port: int | None) -> None:
+    """Take sign-ups, confirmations and unsubscribes, and show the digest archive.
+
+    Run it behind a reverse proxy that serves serve.url over https; see the README.
+    """
+    import logging
+
+    from feedkit.web.serve import listening_socket, make_app, run, serve_problems, url_of
+
+    cfg = _load(config_path)
+    if problems := serve_problems(cfg):
+        raise ConfigError(problems)
+    now_from_env()  # a bad FEEDKIT_NOW stops it here, not at the first request
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
+    )
+    app = make_app(cfg, now_from_env)
+    host = host or cfg.serve.host
+    port = cfg.serve.port if port is None else port
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        raise FeedkitError(f"cannot listen on {host}:{port}: {exc.strerror}; try --port 0") from exc
+    click.echo(f"serving on {url_of(sock)}")
+    sys.stdout.flush()
+    run(cfg, app, sock)
+
+
+@main.command()
+@config_option
 @click.option(
     "--once", is_flag=True, help="Do whatever is due now and exit (for cron or a systemd timer)."
 )

@@ -89,6 +89,12 @@ class ServeConfig:
     host: str = "127.0.0.1"  # behind a reverse proxy, as the README shows
     port: int = 8080
     confirm_within: timedelta = timedelta(hours=48)  # a confirmation link expires after this
+    # Sign-ups taken from one IP address within `signup_window`; more are answered 429.
+    signups_per_ip: int = 10
+    signup_window: timedelta = timedelta(hours=1)
+    resend_after: timedelta = timedelta(minutes=10)  # one confirmation mail per address per this
+    # Reverse proxies whose X-Forwarded-For names the reader's address (IPs or networks).
+    proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -381,6 +387,19 @@ def _service_url(value: Any) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _networks(value: Any) -> tuple[str, ...]:
+    import ipaddress  # here: only `feedkit serve` reads it
+
+    if not isinstance(value, list):
+        raise ValueError('must be a list of IP addresses or networks, such as ["127.0.0.1"]')
+    for item in value:
+        try:
+            ipaddress.ip_network(_nonempty(item))
+        except ValueError as exc:
+            raise ValueError(f"{item!r} is not an IP address or network") from exc
+    return tuple(value)
+
+
 def _env_name(value: Any) -> str:
     name = _nonempty(value)
     if not name.replace("_", "").isalnum() or name[0].isdigit():
@@ -491,6 +510,10 @@ SERVE_KEYS: dict[str, Checker] = {
     "host": _nonempty,
     "port": _int_range(1, 65535),
     "confirm_within": _duration,
+    "signups_per_ip": _int_range(1, 1_000_000),
+    "signup_window": _duration,
+    "resend_after": _duration,
+    "proxies": _networks,
 }
 SECTIONS: dict[str, dict[str, Checker]] = {
     "author": AUTHOR_KEYS,

@@ -208,6 +208,17 @@ class Readers:
         assert reader is not None
         return Confirmation(reader, nonce)
 
+    def unsent(self, reader_id: int, nonce: str, now: datetime, detail: str) -> None:
+        """Record that the confirmation `nonce` could not be mailed: the reader stays
+        pending, and their next sign-up mails one at once instead of after resend_after."""
+        with transaction(self.conn):
+            cursor = self.conn.execute(
+                "UPDATE readers SET confirm_sent=NULL WHERE id=? AND confirm_nonce=?",
+                (reader_id, nonce),
+            )
+            if cursor.rowcount:
+                self._event(reader_id, now, "unsent", "", f"confirmation {nonce[:8]}: {detail}")
+
     def confirm(self, reader_id: int, nonce: str, ip: str, now: datetime) -> Reader | None:
         """Make a pending reader active if `nonce` is their open confirmation's.
 

@@ -1,0 +1,116 @@
+"""The confirmation mail of a sign-up (double opt-in): its message, and its delivery."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+from feedkit.config import Config
+from feedkit.errors import ConfigError
+from feedkit.mail.delivery import Outcome
+from feedkit.mail.digest import list_id
+from feedkit.mail.sending import sender_factory
+from feedkit.mail.subscribers import Subscriber
+from feedkit.mail.wire import MAIL_POLICY, UTF8_MAIL_POLICY, fold, mailbox, text_tokens
+
+OUTBOX_FOLDER = "confirmations"  # under digest.outbox, beside the digests' folders
+# A reader waits for the page while the mail goes out: fewer and shorter tries than a
+# digest's, and no doubling backoff between them.
+MAX_ATTEMPTS = 2
+MAX_TIMEOUT = 15.0  # seconds
+MAX_WAIT = 1.0  # seconds between tries
+
+
+def sender_address(cfg: Config) -> tuple[str, str]:
+    """Return the display name and address mail comes from (`digest.from`)."""
+    if not cfg.digest.sender:
+        raise ConfigError(
+            [("digest.from", 'is required to mail confirmations, e.g. from = "Ada <ada@x.org>"')]
+        )
+    name, address = parseaddr(cfg.digest.sender)
+    return name or cfg.title, address
+
+
+def say_duration(span: timedelta) -> str:
+    hours = int(span.total_seconds() // 3600)
+    if hours >= 24 and hours % 24 == 0:
+        days = hours // 24
+        return f"{days} day{'s' if days != 1 else ''}"
+    if hours >= 1:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, int(span.total_seconds() // 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def confirmation_message(
+    cfg: Config, subscriber: Subscriber, link: str, now: datetime
+) -> EmailMessage:
+    """Return the mail asking `subscriber` to confirm their sign-up by opening `link`."""
+    from_name, from_address = sender_address(cfg)
+    within = say_duration(cfg.serve.confirm_within)
+    subject = f"Confirm your subscription to {cfg.title}"
+    greeting = f"Hi {subscriber.name}," if subscriber.name else "Hello,"
+    text = (
+        f"{greeting}\n\n"
+        f"someone, hopefully you, asked for the posts of {cfg.title} by email at this\n"
+        "address. To confirm, open this link and press the button on the page:\n\n"
+        f"{link}\n\n"
+        f"The link works for {within}. If you did not ask for this, ignore this mail:\n"
+        "nothing more will come.\n"
+    )
+    e = html.escape
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{e(cfg.language)}"><head><meta charset="utf-8">'
+        f"<title>{e(subject)}</title></head>\n"
+        '<body style="font-family:sans-serif;line-height:1.5;max-width:36em">\n'
+        f"<p>{e(greeting)}</p>\n"
+        f"<p>someone, hopefully you, asked for the posts of {e(cfg.title)} by email at this "
+        "address. To confirm, open this link and press the button on the page:</p>\n"
+        f'<p><a href="{e(link)}">Confirm my subscription</a></p>\n'
+        f"<p>The link works for {within}. If you did not ask for this, ignore this mail: "
+        "nothing more will come.</p>\n</body></html>\n"
+    )
+    smtputf8 = not (from_address + subscriber.email).isascii()
+    msg = EmailMessage(policy=UTF8_MAIL_POLICY if smtputf8 else MAIL_POLICY)
+    msg.set_raw("Subject", fold("Subject", text_tokens(subject)))
+    msg.set_raw("From", mailbox("From", from_name, from_address))
+    msg.set_raw("To", mailbox("To", subscriber.name, subscriber.email))
+    msg["Date"] = format_datetime(now)
+    # Unique per confirmation, without saying which: the link's nonce is not in it.
+    who = hashlib.sha256(f"{link}\n{subscriber.key}".encode()).hexdigest()[:20]
+    msg.set_raw("Message-ID", fold("Message-ID", [f"<confirm.{who}@{list_id(cfg)}>"]))
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: autoresponders do not answer it
+    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    msg.add_alternative(page, subtype="html", charset="utf-8", cte="quoted-printable")
+    return msg
+
+
+def send_confirmation(
+    cfg: Config,
+    message: EmailMessage,
+    address: str,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Outcome:
+    """Deliver a confirmation mail the configured way (outbox or SMTP), with at most
+    MAX_ATTEMPTS tries of at most MAX_TIMEOUT seconds: a reader is waiting for the page.
+
+    Raises DeliveryError when delivery cannot work for anyone (login refused, sender
+    refused, outbox unwritable)."""
+    smtp = cfg.smtp
+    quick = replace(
+        smtp, attempts=min(smtp.attempts, MAX_ATTEMPTS), timeout=min(smtp.timeout, MAX_TIMEOUT)
+    )
+    sender = sender_factory(
+        replace(cfg, smtp=quick), sleep=lambda seconds: sleep(min(seconds, MAX_WAIT))
+    )
+    delivery = sender(OUTBOX_FOLDER)
+    try:
+        return delivery.send(message, address)
+    finally:
+        delivery.close()

@@ -1,0 +1,391 @@
+"""`feedkit serve`: sign-ups with double opt-in, confirmations, one-click unsubscribes, and
+the digest archive, as a small ASGI service (Starlette on uvicorn) behind a reverse proxy.
+
+Only POST changes anything. The database and the mail go through worker threads, so one
+slow SMTP server never stalls the other readers' requests.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import signal
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+from feedkit.config import Config
+from feedkit.errors import ConfigError, FeedkitError
+from feedkit.mail.confirmation import (
+    confirmation_message,
+    say_duration,
+    send_confirmation,
+    sender_address,
+)
+from feedkit.mail.digest import list_id
+from feedkit.mail.readers import Readers
+from feedkit.mail.sending import sender_factory
+from feedkit.mail.state import State
+from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
+from feedkit.mail.tokens import TokenError, Tokens, confirm_link, site_secret
+from feedkit.mail.wire import CONTROL
+from feedkit.web.pages import ARCHIVE, BodyLimit, Pages, SecurityHeaders, SlidingWindow
+
+log = logging.getLogger("feedkit.serve")
+Clock = Callable[[], datetime]
+MAX_NAME = 100
+RETRY_LATER = "300"  # seconds, for a reader whose confirmation mail could not go out
+
+
+def serve_problems(cfg: Config) -> list[tuple[str, str]]:
+    """Return every `(key, message)` that keeps `feedkit serve` from working; empty if none."""
+    problems: list[tuple[str, str]] = []
+    if cfg.serve.url is None:
+        why = "is required: the links in confirmation mails point at it, e.g. "
+        problems.append(("serve.url", why + 'url = "https://news.example.org/"'))
+    for check in (lambda: sender_address(cfg), lambda: list_id(cfg), lambda: sender_factory(cfg)):
+        try:
+            check()
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+@dataclass(frozen=True)
+class Signup:
+    subscriber: Subscriber
+    ip: str
+    now: datetime
+
+
+class Service:
+    """What the pages do, run in worker threads: each thread keeps its own connection to
+    the state database (SQLite connections stay in the thread that opened them)."""
+
+    def __init__(self, cfg: Config, tokens: Tokens) -> None:
+        self.cfg = cfg
+        self.tokens = tokens
+        self.state_path = cfg.path(cfg.digest.state)
+        self._local = threading.local()
+
+    @property
+    def readers(self) -> Readers:
+        readers: Readers | None = getattr(self._local, "readers", None)
+        if readers is None:
+            readers = self._local.readers = Readers(State.open(self.state_path))
+        return readers
+
+    def subscribe(self, signup: Signup) -> bool:
+        """Record a sign-up and mail its confirmation; False if the mail could not go out
+        now (the reader stays pending, and a sign-up later mails again)."""
+        cfg = self.cfg
+        confirmation = self.readers.request(
+            signup.subscriber, signup.ip, signup.now, resend_after=cfg.serve.resend_after
+        )
+        if confirmation is None:  # already active, or mailed a moment ago: no second mail
+            return True
+        reader = confirmation.reader
+        link = confirm_link(cfg, self.tokens, reader.id, confirmation.nonce, signup.now)
+        message = confirmation_message(cfg, reader.subscriber, link, signup.now)
+        try:
+            outcome = send_confirmation(cfg, message, reader.address)
+        except FeedkitError as exc:
+            status, detail = "deferred", str(exc)
+        else:
+            status, detail = outcome.status, outcome.detail
+        if status == "sent":
+            log.info("reader %d: confirmation mailed (%s)", reader.id, detail)
+            return True
+        if status == "failed":  # this address refuses mail; answered like any other
+            log.warning("reader %d: confirmation refused: %s", reader.id, detail)
+            return True
+        log.error("reader %d: confirmation not mailed: %s", reader.id, detail)
+        self.readers.unsent(reader.id, confirmation.nonce, signup.now, detail)
+        return False
+
+    def confirmable(self, token: str, now: datetime) -> bool:
+        """Return whether a confirmation link is good now; changes nothing."""
+        try:
+            found = self.tokens.read_confirm(token, now, self.cfg.serve.confirm_within)
+        except TokenError:
+            return False
+        reader = self.readers.by_id(found.reader_id)
+        nonce = reader.confirm_nonce if reader is not None else None
+        return nonce is not None and secrets.compare_digest(nonce, found.nonce)
+
+    def confirm(self, token: str, ip: str, now: datetime) -> bool:
+        try:
+            found = self.tokens.read_confirm(token, now, self.cfg.serve.confirm_within)
+        except TokenError:
+            return False
+        reader = self.readers.confirm(found.reader_id, found.nonce, ip, now)
+        if reader is not None:
+            log.info("reader %d: confirmed", reader.id)
+        return reader is not None
+
+    def unsubscribable(self, token: str) -> bool:
+        try:
+            found = self.tokens.read_unsubscribe(token)
+        except TokenError:
+            return False
+        reader = self.readers.by_id(found.reader_id)
+        current = reader.subscription if reader is not None else None
+        return current is not None and secrets.compare_digest(current, found.subscription)
+
+    def unsubscribe(self, token: str, how: str, ip: str, now: datetime) -> bool:
+        try:
+            found = self.tokens.read_unsubscribe(token)
+        except TokenError:
+            return False
+        reader = self.readers.unsubscribe(found.reader_id, found.subscription, now, how, ip)
+        if reader is not None:
+            log.info("reader %d: unsubscribed (%s)", reader.id, how)
+        return reader is not None
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _client(request: Request) -> str:
+    # uvicorn has put the X-Forwarded-For address here when the peer is a trusted proxy.
+    return request.client.host if request.client is not None else ""
+
+
+class Archive:
+    """The digest archive's static files, once the digest has written them; 404 before."""
+
+    def __init__(self, folder: Path, not_found: Callable[[], Response]) -> None:
+        self.folder = folder
+        self.files = StaticFiles(directory=folder, html=True, check_dir=False)
+        self.not_found = not_found
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.folder.is_dir():
+            await self.not_found()(scope, receive, send)
+            return
+        await self.files(scope, receive, send)
+
+
+def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
+    """Return the service as an ASGI app; `clock` gives the time of each request."""
+    service = Service(cfg, tokens or Tokens(site_secret(cfg)))
+    pages = Pages(cfg.title, cfg.language)
+    per_ip = SlidingWindow(cfg.serve.signups_per_ip, cfg.serve.signup_window)
+    within = say_duration(cfg.serve.confirm_within)
+
+    def form(status: int = 200, email: str = "", name: str = "", error: str = "") -> Response:
+        return pages.render(
+            "subscribe.html.j2",
+            status,
+            heading="Subscribe",
+            root="",
+            email=email,
+            name=name,
+            error=error,
+        )
+
+    def not_found() -> Response:
+        return pages.message("Not found", ["There is no page here."], status=404)
+
+    def bad_link(again: str) -> Response:
+        return pages.message(
+            "This link is not valid or has expired",
+            [again],
+            status=400,
+            link="../subscribe",
+            link_text="Sign up again",
+        )
+
+    bad_confirm = (
+        f"Confirmation links work once, for {within}. If you still want the posts "
+        "by email, please sign up again."
+    )
+    bad_unsubscribe = (
+        "Please use the unsubscribe link of the newest email you got from us. Signed up "
+        "again since? Then that email's link is the one that works."
+    )
+
+    async def subscribe(request: Request) -> Response:
+        if request.method != "POST":
+            return form()
+        posted = await request.form()
+        now = clock()
+        ip = _client(request)
+        if not per_ip.allow(ip, now):
+            log.warning("sign-up from %s refused: over serve.signups_per_ip", ip)
+            window = str(int(cfg.serve.signup_window.total_seconds()))
+            return pages.message(
+                "Too many sign-ups",
+                ["Too many sign-ups came from your network. Please try again later."],
+                status=429,
+                headers={"Retry-After": window},
+            )
+        email = _text(posted, "email").strip()
+        name = " ".join(CONTROL.sub(" ", _text(posted, "name")).split())[:MAX_NAME]
+        if _text(posted, "website"):  # the honeypot: only robots fill it in
+            log.info("sign-up from %s ignored: the hidden field was filled in", ip)
+            return check_inbox()
+        try:
+            address = mail_address(email)
+        except AddressError as exc:
+            why = f"That is not an email address ({exc}). Please check it."
+            return form(status=400, email=email[:254], name=name, error=why)
+        signup = Signup(Subscriber(address, name), ip, now)
+        sent = await run_in_threadpool(service.subscribe, signup)
+        if not sent:
+            return pages.message(
+                "Please try again later",
+                [
+                    "We could not send the confirmation email just now. Nothing is lost: "
+                    "please try again in a few minutes."
+                ],
+                status=503,
+                headers={"Retry-After": RETRY_LATER},
+            )
+        return check_inbox()
+
+    def check_inbox() -> Response:
+        return pages.message(
+            "Check your inbox",
+            [
+                "If the address can receive mail, an email with a confirmation link is on "
+                "its way to it. Your subscription starts when you open the link and press "
+                "the button there.",
+                f"The link works for {within}. Nothing arrived? Look in the spam "
+                "folder, or sign up again in a few minutes.",
+            ],
+        )
+
+    async def confirm(request: Request) -> Response:
+        token = request.path_params["token"]
+        now = clock()
+        if request.method == "POST":
+            if not await run_in_threadpool(service.confirm, token, _client(request), now):
+                return bad_link(bad_confirm)
+            return pages.message(
+                "You’re subscribed",
+                [f"Thank you: new posts of {cfg.title} will come to you by email."],
+            )
+        if not await run_in_threadpool(service.confirmable, token, now):
+            return bad_link(bad_confirm)
+        return pages.render(
+            "button.html.j2",
+            heading="Confirm your subscription",
+            text=f"Press the button to get the new posts of {cfg.title} by email.",
+            fields=[],
+            button="Confirm my subscription",
+            link="",
+            link_intro="",
+            link_text="",
+        )
+
+    async def unsubscribe(request: Request) -> Response:
+        token = request.path_params["token"]
+        now = clock()
+        if request.method == "POST":
+            # RFC 8058: the body is "List-Unsubscribe=One-Click"; the token alone decides.
+            posted = await request.form()
+            how = "web page" if _text(posted, "via") == "page" else "one-click"
+            done = await run_in_threadpool(service.unsubscribe, token, how, _client(request), now)
+            if not done:
+                return bad_link(bad_unsubscribe)
+            return pages.message(
+                "You’re unsubscribed",
+                [f"You will get no more emails from {cfg.title}."],
+                link="../subscribe",
+                link_text="Changed your mind? Subscribe again",
+            )
+        if not await run_in_threadpool(service.unsubscribable, token):
+            return bad_link(bad_unsubscribe)
+        return pages.render(
+            "button.html.j2",
+            heading="Unsubscribe",
+            text=f"Press the button to get no more emails from {cfg.title}.",
+            fields=[("List-Unsubscribe", "One-Click"), ("via", "page")],
+            button="Unsubscribe",
+            link="../subscribe",
+            link_intro="Changed your mind? Close this page and nothing changes, or",
+            link_text="subscribe with another address",
+        )
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 404:
+            response = not_found()
+        else:
+            response = pages.message(exc.detail, [exc.detail], status=exc.status_code)
+        response.headers.update(exc.headers or {})
+        return response
+
+    archive = cfg.output_path / "newsletter"
+    app = Starlette(
+        routes=[
+            Route("/", subscribe, methods=["GET"]),
+            Route("/subscribe", subscribe, methods=["GET", "POST"]),
+            Route("/confirm/{token}", confirm, methods=["GET", "POST"]),
+            Route("/unsubscribe/{token}", unsubscribe, methods=["GET", "POST"]),
+            Mount(ARCHIVE, app=Archive(archive, not_found)),
+        ],
+        exception_handlers={HTTPException: http_error},
+    )
+    return SecurityHeaders(BodyLimit(app), pages.policy)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """Return a socket listening on host:port (port 0: a free one); OSError if it cannot."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def run(cfg: Config, app: Any, sock: socket.socket) -> None:
+    """Serve `app` on `sock` until SIGTERM or SIGINT, then finish the open requests."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,
+        proxy_headers=bool(cfg.serve.proxies),
+        forwarded_allow_ips=list(cfg.serve.proxies),
+        access_log=False,  # its lines would carry the readers' tokens
+        log_config=None,
+        server_header=False,
+        lifespan="off",
+        timeout_graceful_shutdown=10,
+    )
+    server = uvicorn.Server(config)
+    # uvicorn raises the signal again once it has shut down; it has done its work then.
+    quiet = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        server.run(sockets=[sock])
+    finally:
+        for sig, handler in quiet.items():
+            signal.signal(sig, handler)
+        sock.close()

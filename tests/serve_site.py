@@ -1,0 +1,133 @@
+"""A site whose `feedkit serve` runs as a real process, mailing through a real SMTP server."""
+
+from __future__ import annotations
+
+import os
+import quopri
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from feedkit.config import Config, load_config
+
+from conftest import NOW, SITE_TOML
+from smtp_server import FaultySmtpServer
+
+SECRET = "serve-test-secret-0123456789abcdef"
+PUBLIC_URL = "https://news.example.test/"
+
+
+def make_serve_site(root: Path, smtp: FaultySmtpServer, serve_toml: str = "") -> Config:
+    """Write a site that mails through `smtp` and has `feedkit serve` at PUBLIC_URL."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "content").mkdir(exist_ok=True)
+    toml = SITE_TOML + (
+        '\n[digest]\nfrom = "Ada Quill <ada@example.org>"\ndelivery = "smtp"\n'
+        f'\n[smtp]\nhost = "{smtp.host}"\nport = {smtp.port}\nsecurity = "none"\n'
+        "timeout = 5\n"
+        f'\n[serve]\nurl = "{PUBLIC_URL}"\n{serve_toml}'
+    )
+    (root / "feedkit.toml").write_text(toml, encoding="utf-8")
+    return load_config(root / "feedkit.toml")
+
+
+class Service:
+    """A running `feedkit serve` process; `url` is where it listens."""
+
+    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
+        self.process = process
+        self.url = url
+
+    def local(self, public_link: str) -> str:
+        """Return a link from a mail (on PUBLIC_URL) as the URL of this process."""
+        assert public_link.startswith(PUBLIC_URL), public_link
+        return self.url + public_link[len(PUBLIC_URL) :]
+
+
+@contextmanager
+def running(
+    cfg: Config, *args: str, now: datetime = NOW, stop: int = signal.SIGTERM
+) -> Iterator[Service]:
+    """Run `feedkit serve --port 0` for the site until the block ends, then send it `stop`
+    and check that it stopped cleanly."""
+    env = {
+        **os.environ,
+        "FEEDKIT_NOW": now.isoformat(),
+        "FEEDKIT_UNSUBSCRIBE_SECRET": SECRET,
+        "FEEDKIT_BUILD_SERVER": "off",
+    }
+    command = [sys.executable, "-m", "feedkit", "serve", "--port", "0", *args]
+    process = subprocess.Popen(
+        [*command, "--config", str(cfg.root / "feedkit.toml")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line.startswith("serving on "):
+            process.kill()
+            _, err = process.communicate(timeout=10)
+            raise AssertionError(f"feedkit serve did not start: {line!r} {err}")
+        yield Service(process, line.removeprefix("serving on ").strip())
+    finally:
+        if process.poll() is None:
+            process.send_signal(stop)
+        try:
+            _, err = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    assert process.returncode == 0, err
+    assert "Traceback" not in err, err
+
+
+def raw_text_part(raw: bytes) -> str:
+    """Return the text/plain part of a message as sent, quoted-printable decoded."""
+    found = re.search(rb'boundary="([^"]+)"', raw)
+    assert found, "not a multipart message"
+    for part in raw.split(b"--" + found.group(1)):
+        head, _, body = part.partition(b"\r\n\r\n")
+        if b"Content-Type: text/plain" in head:
+            assert b"Content-Transfer-Encoding: quoted-printable" in head
+            return quopri.decodestring(body).decode("utf-8")
+    raise AssertionError("no text part")
+
+
+def confirm_link_in(raw: bytes) -> str:
+    """Return the confirmation link of a confirmation mail, from its bytes as received."""
+    links = re.findall(r"https://\S+", raw_text_part(raw))
+    assert len(links) == 1, links
+    return links[0]
+
+
+def reader_row(cfg: Config, address: str) -> dict[str, object] | None:
+    """Return the reader's row in the state database, read as another program would."""
+    conn = sqlite3.connect(cfg.path(cfg.digest.state))
+    conn.row_factory = sqlite3.Row
+    try:
+        row = conn.execute("SELECT * FROM readers WHERE email=?", (address.lower(),)).fetchone()
+        return None if row is None else dict(row)
+    finally:
+        conn.close()
+
+
+def reader_events(cfg: Config, address: str) -> list[tuple[str, str, str]]:
+    """Return the reader's events as (event, ip, detail), oldest first."""
+    conn = sqlite3.connect(cfg.path(cfg.digest.state))
+    try:
+        return conn.execute(
+            "SELECT e.event, e.ip, e.detail FROM reader_events e JOIN readers r "
+            "ON r.id = e.reader_id WHERE r.email=? ORDER BY e.rowid",
+            (address.lower(),),
+        ).fetchall()
+    finally:
+        conn.close()
