@@ -7,7 +7,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from feedkit.mail.roster import FileChanges
+    from feedkit.mail.state import State
     from feedkit.mail.subscribers import Subscriber
     from feedkit.site.build import BuildPlan
 
@@ -263,7 +266,6 @@ def check(config_path: Path, strict: bool) -> None:
     When the site mails a digest, also check that one could be sent from here.
     """
     from feedkit.mail.sending import digest_in_use, send_problems
-    from feedkit.mail.subscribers import site_subscribers
     from feedkit.posts.expand import template_checker
     from feedkit.posts.loader import check_bodies, load_posts
     from feedkit.site.build import plan_build
@@ -281,8 +283,8 @@ def check(config_path: Path, strict: bool) -> None:
     report(loaded.skipped)  # files that are not posts, each with the reason
     subscribers: list[Subscriber] = []
     mails = digest_in_use(cfg)
-    if mails and cfg.path(cfg.digest.subscribers).exists():
-        subscribers, skipped = site_subscribers(cfg)
+    if mails:
+        subscribers, skipped, _ = _planned_readers(cfg, require=False)
         warnings += tuple(skipped)
     report(warnings)
     if mails and (problems := send_problems(cfg, subscribers=subscribers)):
@@ -301,12 +303,26 @@ def _email_address(ctx: click.Context, param: click.Parameter, value: str | None
     return value
 
 
-def _subscribers(cfg: Config) -> list[Subscriber]:
-    from feedkit.mail.subscribers import site_subscribers
+def _planned_readers(
+    cfg: Config, *, require: bool = True
+) -> tuple[list[Subscriber], list[Problem], FileChanges | None]:
+    """Return who a digest would go to now, changing nothing (see roster.planned_readers)."""
+    from feedkit.mail.roster import planned_readers
 
-    subscribers, problems = site_subscribers(cfg)
-    report(problems)
-    return subscribers
+    with _readonly_state(cfg.path(cfg.digest.state)) as state:
+        return planned_readers(cfg, state, require=require)
+
+
+@contextmanager
+def _readonly_state(path: Path) -> Iterator[State | None]:
+    from feedkit.mail.state import State
+
+    state = State.open_readonly(path)
+    try:
+        yield state
+    finally:
+        if state is not None:
+            state.close()
 
 
 @main.command()
@@ -342,6 +358,7 @@ def digest(
     retry_failed: bool,
 ) -> None:
     """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
+    from feedkit.mail.roster import digest_readers
     from feedkit.mail.sending import (
         dry_run_report,
         put_failed_back,
@@ -367,17 +384,17 @@ def digest(
     loaded = load_posts(cfg)
     report(loaded.warnings)
     public = public_posts(loaded.posts, now)
-    subscribers = _subscribers(cfg)
-    if dry_run or test_address:
-        readonly = State.open_readonly(state_path)
-        try:
-            if test_address:
-                click.echo(send_test_copy(cfg, readonly, public, test_address, now))
-            else:
-                click.echo(dry_run_report(cfg, readonly, public, subscribers, now, send_latest))
-        finally:
-            if readonly is not None:
-                readonly.close()
+    if test_address:
+        with _readonly_state(state_path) as readonly:
+            click.echo(send_test_copy(cfg, readonly, public, test_address, now))
+        return
+    subscribers, skipped, changes = _planned_readers(cfg)
+    if dry_run:
+        report(skipped)
+        with _readonly_state(state_path) as readonly:
+            click.echo(dry_run_report(cfg, readonly, public, subscribers, now, send_latest))
+        if changes is not None:
+            click.echo(changes.summary())
         return
     problems = send_problems(cfg, subscribers=subscribers)  # all at once, before any is stored
     if problems:
@@ -386,6 +403,9 @@ def digest(
     with SenderLock(state_path) as lock:
         lock.acquire(cfg.digest.lock_timeout)
         with State.open(state_path) as state:
+            # The list as it is now, with subscribers.csv's changes (if there is one).
+            subscribers, skipped = digest_readers(cfg, state, now)
+            report(skipped)
             if retry_failed:
                 click.echo(put_failed_back(state, now))
             result = run_digest(

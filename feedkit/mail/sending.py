@@ -28,6 +28,7 @@ from feedkit.mail.digest import (
     new_posts,
 )
 from feedkit.mail.outbox import OutboxSender
+from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.refusals import RefusalStreak
 from feedkit.mail.state import DigestRecord, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
@@ -139,14 +140,11 @@ def run_digest(
         report.baseline = len(plan.baseline)
         log.info("first run: %d post(s) recorded as already sent", len(plan.baseline))
 
-    current = {s.key: s for s in subscribers}
     try:
         for record, waiting in plan.resume:
             outcome = DigestOutcome(record.id, len(record.posts), resumed=True)
             report.digests.append(outcome)
-            _deliver(
-                renderer, state, record, waiting, current, open_sender, now, outcome, should_stop
-            )
+            _deliver(renderer, state, record, waiting, open_sender, now, outcome, should_stop)
 
         if plan.new and not resume_only and not should_stop():
             record = make_record(plan.new, cfg, now, slot, among=public)
@@ -154,9 +152,7 @@ def run_digest(
             outcome = DigestOutcome(record.id, len(record.posts), resumed=False)
             report.digests.append(outcome)
             waiting = state.recipients(record.id, waiting_only=True)
-            _deliver(
-                renderer, state, record, waiting, current, open_sender, now, outcome, should_stop
-            )
+            _deliver(renderer, state, record, waiting, open_sender, now, outcome, should_stop)
     except DeliveryError as exc:  # nobody else could be reached either: stop here
         report.halted = exc
         if report.digests:
@@ -170,7 +166,6 @@ def _deliver(
     state: State,
     record: DigestRecord,
     waiting: Sequence[Recipient],
-    current: dict[str, Subscriber],
     open_sender: Callable[[str], Sender],
     now: datetime,
     outcome: DigestOutcome,
@@ -181,6 +176,7 @@ def _deliver(
     rendered: RenderedDigest = renderer.render(record)  # once for every reader
     outcome.cards, outcome.overflow = rendered.cards, rendered.overflow
     streak = RefusalStreak()
+    readers = Readers(state)
     # Refusals that may yet prove to be the sender's are recorded once they prove to be the
     # reader's: a run stopped (or killed) meanwhile leaves those readers pending, not failed.
     held: dict[str, Outcome] = {}
@@ -196,12 +192,13 @@ def _deliver(
             if should_stop():  # the rest stay pending: the next run sends them this digest
                 log.info("stopping: %s left pending for the next run", record.id)
                 break
-            subscriber = current.get(recipient.email)
-            if subscriber is None:  # left the list since the digest was frozen
-                state.record_outcome(
-                    record.id, recipient.email, "dropped", "no longer in the subscriber list", now
-                )
+            # Asked now, not when the digest was frozen: who left since gets no copy.
+            reader = readers.get(recipient.email)
+            if reader is None or reader.status != "active":
+                why = "no longer on the reader list" if reader is None else _left(reader)
+                state.record_outcome(record.id, recipient.email, "dropped", why, now)
                 continue
+            subscriber = reader.subscriber
             message = renderer.message(rendered, record, subscriber)
             result = sender.send(message, subscriber.email)
             halt = streak.note(recipient.email, result.status, result.detail)
@@ -226,6 +223,12 @@ def _deliver(
         for r in state.recipients(record.id):
             if r.email in emails:
                 outcome.counts[r.status] = outcome.counts.get(r.status, 0) + 1
+
+
+def _left(reader: Reader) -> str:
+    """Return why a reader is off the list, for a digest's recipient row."""
+    why = f"{reader.status} {reader.updated.isoformat(timespec='minutes')}"
+    return f"{why}: {reader.detail}" if reader.detail else why
 
 
 def sender_factory(
