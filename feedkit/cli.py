@@ -495,6 +495,100 @@ def schedule(config_path: Path, once: bool) -> None:
     serve(config_path, lambda: datetime.now(UTC))
 
 
+@main.group(cls=FeedkitGroup)
+def subscribers() -> None:
+    """The reader list in the state database: who gets the digest, who left, and why."""
+
+
+@subscribers.command("list")
+@config_option
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "active", "unsubscribed", "bounced", "complained"]),
+    help="Only the readers with this status.",
+)
+@error_boundary
+def subscribers_list(config_path: Path, status: str | None) -> None:
+    """One line per reader (address, name, status, since, source, detail), then counts."""
+    from feedkit.mail.roster import listing, read_list
+
+    cfg = _load(config_path)
+    with _readonly_state(cfg.path(cfg.digest.state)) as state:
+        readers, counts = read_list(state, status)
+    for line in listing(readers, counts):
+        click.echo(line)
+
+
+@subscribers.command("add")
+@config_option
+@click.argument("address", callback=_email_address)
+@click.option("--name", default="", help="The reader's name, for the greeting.")
+@error_boundary
+def subscribers_add(config_path: Path, address: str, name: str) -> None:
+    """Add a reader who asked you to (you vouch for their consent); never one who left."""
+    from feedkit.mail.readers import Readers
+    from feedkit.mail.roster import add_reader
+    from feedkit.mail.state import State
+
+    cfg = _load(config_path)
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        click.echo(add_reader(Readers(state), address, name, now_from_env()))
+
+
+@subscribers.command("remove")
+@config_option
+@click.argument("address")
+@click.option(
+    "--forget", is_flag=True, help="Erase all that is kept about them (right to erasure)."
+)
+@error_boundary
+def subscribers_remove(config_path: Path, address: str, forget: bool) -> None:
+    """Unsubscribe a reader; with --forget, erase them and their past deliveries."""
+    from feedkit.mail.roster import remove_reader
+    from feedkit.mail.state import State
+
+    cfg = _load(config_path)
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        click.echo(remove_reader(cfg, state, address, now_from_env(), forget=forget))
+
+
+@subscribers.command("import")
+@config_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@error_boundary
+def subscribers_import(config_path: Path, file: Path) -> None:
+    """Add the readers of FILE (email,name per line, as subscribers.csv) as active."""
+    from feedkit.mail.readers import Readers
+    from feedkit.mail.roster import import_file
+    from feedkit.mail.state import State
+
+    cfg = _load(config_path)
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        counts, skipped = import_file(cfg, Readers(state), file, str(file), now_from_env())
+    report(skipped)
+    click.echo(counts)
+
+
+@subscribers.command("export")
+@config_option
+@click.argument("file", default="-", type=click.Path(dir_okay=False, allow_dash=True))
+@error_boundary
+def subscribers_export(config_path: Path, file: str) -> None:
+    """Write the whole list as CSV (email,name,status,since,source) to FILE or stdout.
+
+    FILE is written readable by you only: it holds every reader's address.
+    """
+    from feedkit.mail.roster import export_csv, read_list, write_export
+
+    cfg = _load(config_path)
+    with _readonly_state(cfg.path(cfg.digest.state)) as state:
+        data = export_csv(read_list(state, None)[0])
+    if file == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_export(Path(file), data)
+
+
 @main.command("build-server")
 @config_option
 @error_boundary

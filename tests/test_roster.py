@@ -8,6 +8,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from feedkit.cli import main
@@ -270,3 +271,183 @@ def test_sign_ups_while_a_digest_sends_are_all_recorded_without_lock_errors(
     listed = reader_list(tmp_path)
     assert sum(1 for status, _, _ in listed.values() if status == "active") == 500
     assert len(confirmed) == 200
+
+
+# -- feedkit subscribers --------------------------------------------------------------------------
+
+
+def listed_site(root: Path) -> None:
+    """A site whose subscribers.csv became the list at a first digest run, then was removed."""
+    make_digest_site(root, THREE)
+    assert feedkit(root, "digest").exit_code == 0
+    (root / "subscribers.csv").unlink()
+
+
+def test_subscribers_list_shows_each_reader_and_counts_by_status(tmp_path: Path) -> None:
+    listed_site(tmp_path)
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        Readers(state).bounce(
+            "bob@example.org", NOW + timedelta(days=1), hard=True, detail="550 5.1.1 no such user"
+        )
+    result = feedkit(tmp_path, "subscribers", "list")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "ada@example.org  Ada  active   2026-11-22 12:00 UTC  subscribers.csv\n"
+        "bob@example.org  Bob  bounced  2026-11-23 12:00 UTC  subscribers.csv  "
+        "550 5.1.1 no such user\n"
+        "cy@example.org   Cy   active   2026-11-22 12:00 UTC  subscribers.csv\n"
+        "3 reader(s) on the list: 2 active, 1 bounced\n"
+    )
+    bounced = feedkit(tmp_path, "subscribers", "list", "--status", "bounced")
+    assert bounced.stdout.splitlines()[0].startswith("bob@example.org  Bob  bounced")
+    assert len(bounced.stdout.splitlines()) == 2
+    wrong = feedkit(tmp_path, "subscribers", "list", "--status", "gone")
+    assert wrong.exit_code == 2
+    assert "Invalid value for '--status': 'gone' is not one of" in wrong.stderr
+
+
+def test_subscribers_list_before_any_list_exists_says_so_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    make_digest_site(tmp_path, THREE)
+    result = feedkit(tmp_path, "subscribers", "list")
+    assert (result.exit_code, result.stdout) == (0, "0 reader(s) on the list: nobody\n")
+    assert not (tmp_path / ".feedkit").exists()
+
+
+def test_subscribers_add_makes_a_reader_active_but_never_one_who_left(tmp_path: Path) -> None:
+    listed_site(tmp_path)
+    added = feedkit(tmp_path, "subscribers", "add", "Dee@Example.ORG", "--name", "Dee  Dee")
+    assert added.exit_code == 0, added.output
+    assert added.stdout == "Added Dee@example.org: active, source cli.\n"
+    assert reader_list(tmp_path)["dee@example.org"] == ("active", "cli", "")
+    again = feedkit(tmp_path, "subscribers", "add", "dee@example.org")
+    assert again.stdout == "Dee@example.org is already on the list (active); nothing changed.\n"
+
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        Readers(state).leave("cy@example.org", NOW, "unsubscribed", "one-click")
+    refused = feedkit(tmp_path, "subscribers", "add", "cy@example.org")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "error: cy@example.org is not added: unsubscribed since 2026-11-22 12:00 UTC "
+        "(one-click). Someone who left the list is never put back by the operator; they can "
+        "sign up again themselves\n"
+    )
+    assert reader_list(tmp_path)["cy@example.org"][0] == "unsubscribed"
+    control = feedkit(tmp_path, "subscribers", "add", "fay@example.org", "--name", "F\x1b[2J")
+    assert (control.exit_code, control.stderr) == (
+        1,
+        "error: --name: contains the control character U+001B\n",
+    )
+    bad = feedkit(tmp_path, "subscribers", "add", "not-an-address")
+    assert bad.exit_code == 2
+    assert "'not-an-address' is not an email address" in bad.stderr
+
+
+def test_subscribers_remove_unsubscribes_and_records_who_did(tmp_path: Path) -> None:
+    listed_site(tmp_path)
+    result = feedkit(tmp_path, "subscribers", "remove", "BOB@example.org")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Removed bob@example.org: unsubscribed, no more digests go to them.\n"
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        readers = Readers(state)
+        bob = readers.get("bob@example.org")
+        assert bob is not None and bob.status == "unsubscribed"
+        assert [e.event for e in readers.events(bob.id)] == ["imported", "removed"]
+    twice = feedkit(tmp_path, "subscribers", "remove", "bob@example.org")
+    assert twice.exit_code == 0
+    assert twice.stdout.startswith("bob@example.org is already off the list (unsubscribed")
+    unknown = feedkit(tmp_path, "subscribers", "remove", "zed@example.org")
+    assert (unknown.exit_code, unknown.stderr) == (
+        1,
+        "error: zed@example.org is not on the reader list\n",
+    )
+
+
+def test_subscribers_remove_forget_erases_the_reader_and_their_past_deliveries(
+    tmp_path: Path,
+) -> None:
+    make_digest_site(tmp_path, THREE)
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    # Still in subscribers.csv: erasing would only make them a new reader at the next run.
+    kept = feedkit(tmp_path, "subscribers", "remove", "bob@example.org", "--forget")
+    assert kept.exit_code == 1
+    assert kept.stderr == (
+        "error: subscribers.csv still lists bob@example.org: delete that row first, or the "
+        "next digest would add them again as a new reader\n"
+    )
+    write_rows(tmp_path, [THREE[0], THREE[2]])
+    result = feedkit(tmp_path, "subscribers", "remove", "bob@example.org", "--forget")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Erased bob@example.org: their list entry, its history and their 1 row(s) in past "
+        "digests' recipients.\n"
+    )
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        everything = "\n".join(state.conn.iterdump())
+    assert "bob@example.org" not in everything.lower()
+    assert "ada@example.org" in everything  # the others are kept
+
+
+def test_subscribers_import_adds_rows_warns_per_row_and_never_brings_back_who_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed_site(tmp_path)
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        Readers(state).leave("cy@example.org", NOW, "complained", "feedback report")
+    (tmp_path / "more.csv").write_bytes(
+        b"email,name\n"
+        b"dee@example.org,Dee\n"
+        b"not an address,Nobody\n"
+        b"ada@example.org,Ada\n"
+        b"cy@example.org,Cy\n"
+        b"eve@example.org,Eve\n"
+    )
+    monkeypatch.chdir(tmp_path)  # the file as the user names it, relative to where they are
+    result = feedkit(tmp_path, "subscribers", "import", "more.csv")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "more.csv:3: warning: 'not an address' is not an email address: an email address "
+        "must have an @-sign; skipped\n"
+    )
+    assert result.stdout == (
+        "Imported more.csv: 2 added, 1 already on the list, 1 who left the list not added "
+        "back, 1 row(s) skipped.\n"
+    )
+    listed = reader_list(tmp_path)
+    assert listed["dee@example.org"] == ("active", "import: more.csv", "")
+    assert listed["cy@example.org"][0] == "complained"
+    missing = feedkit(tmp_path, "subscribers", "import", str(tmp_path / "nope.csv"))
+    assert (missing.exit_code, missing.stderr) == (1, f"error: {tmp_path}/nope.csv: not found\n")
+
+
+def test_importing_the_sites_own_subscribers_csv_keeps_its_rows_in_charge(tmp_path: Path) -> None:
+    # The README's move: import, then keep editing the file: a row deleted still unsubscribes.
+    make_digest_site(tmp_path, THREE)
+    path = str(tmp_path / "subscribers.csv")
+    result = feedkit(tmp_path, "subscribers", "import", path)
+    assert result.exit_code == 0, result.output
+    assert {source for _, source, _ in reader_list(tmp_path).values()} == {"subscribers.csv"}
+    write_rows(tmp_path, THREE[:2])
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    assert reader_list(tmp_path)["cy@example.org"][0] == "unsubscribed"
+
+
+def test_subscribers_export_writes_csv_only_its_owner_can_read(tmp_path: Path) -> None:
+    listed_site(tmp_path)
+    feedkit(tmp_path, "subscribers", "remove", "cy@example.org")
+    target = tmp_path / "out" / "readers.csv"
+    result = feedkit(tmp_path, "subscribers", "export", str(target))
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.read_text(encoding="utf-8") == (
+        "email,name,status,since,source\n"
+        "ada@example.org,Ada,active,2026-11-22T12:00:00+00:00,subscribers.csv\n"
+        "bob@example.org,Bob,active,2026-11-22T12:00:00+00:00,subscribers.csv\n"
+        "cy@example.org,Cy,unsubscribed,2026-11-22T12:00:00+00:00,subscribers.csv\n"
+    )
+    to_stdout = feedkit(tmp_path, "subscribers", "export")
+    assert to_stdout.stdout == target.read_text(encoding="utf-8")
+    assert feedkit(tmp_path, "subscribers", "export", "-").stdout == to_stdout.stdout

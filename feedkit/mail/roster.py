@@ -13,7 +13,7 @@ from pathlib import Path
 from feedkit.atomicfile import write_atomically
 from feedkit.config import Config
 from feedkit.errors import FeedkitError, Problem
-from feedkit.mail.readers import GONE, Reader, Readers
+from feedkit.mail.readers import GONE, STATUSES, Reader, Readers
 from feedkit.mail.state import State
 from feedkit.mail.subscribers import (
     AddressError,
@@ -22,6 +22,7 @@ from feedkit.mail.subscribers import (
     load_subscribers,
     mail_address,
 )
+from feedkit.mail.wire import CONTROL
 from feedkit.posts.loader import display_path
 
 REMOVED_FROM_FILE = "removed from {file}"
@@ -164,6 +165,15 @@ def _gone_why(reader: Reader) -> str:
     return f"{why} ({reader.detail})" if reader.detail else why
 
 
+def read_list(state: State | None, status: str | None) -> tuple[list[Reader], dict[str, int]]:
+    """Return the readers on the list (of one status) and the list's counts by status;
+    an empty list when no digest or sign-up has made one yet."""
+    if state is None or not _has_list(state):
+        return [], dict.fromkeys(STATUSES, 0)
+    readers = Readers(state)
+    return readers.all(status), readers.counts()
+
+
 def listing(readers: Sequence[Reader], counts: dict[str, int]) -> list[str]:
     """Return one line per reader (address, name, status, since, source, detail) and a
     last line counting the whole list by status."""
@@ -185,6 +195,8 @@ def listing(readers: Sequence[Reader], counts: dict[str, int]) -> list[str]:
 def add_reader(readers: Readers, address: str, name: str, now: datetime) -> str:
     """Add a reader the operator vouches for; return what was done. RosterError if they
     left the list: only their own sign-up brings them back."""
+    if control := CONTROL.search(name):
+        raise RosterError(f"--name: contains the control character U+{ord(control.group()):04X}")
     subscriber = Subscriber(_address(address), " ".join(name.split()))
     result = readers.add(subscriber, now, "cli")
     if result == "added":
