@@ -496,6 +496,14 @@ def schedule(config_path: Path, once: bool) -> None:
 
 
 @main.group(cls=FeedkitGroup)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    expose_value=False,
+    callback=_remember_verbose,
+    help="Show tracebacks for errors.",
+)
 def subscribers() -> None:
     """The reader list in the state database: who gets the digest, who left, and why."""
 

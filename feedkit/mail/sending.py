@@ -199,7 +199,7 @@ def _deliver(
                 state.record_outcome(record.id, recipient.email, "dropped", why, now)
                 continue
             subscriber = reader.subscriber
-            message = renderer.message(rendered, record, subscriber)
+            message = renderer.message(rendered, record, subscriber, reader)
             result = sender.send(message, subscriber.email)
             halt = streak.note(recipient.email, result.status, result.detail)
             if halt is not None:  # those held stay pending
@@ -337,7 +337,7 @@ def send_test_copy(
     except AddressError as exc:
         raise FeedkitError(f"--to: {address!r} is not an email address: {exc}") from exc
     record, why = next_record(cfg, state, public, now)
-    renderer = DigestRenderer(cfg)
+    renderer = DigestRenderer(cfg, sample_links=True)  # the address may be on no list
     rendered = renderer.render(record)
     # The subject goes through the message's own header folding, as every reader's does.
     rendered = dataclasses.replace(rendered, subject=f"[test] {rendered.subject}")
@@ -362,7 +362,7 @@ def dry_run_report(
 ) -> str:
     """Return what a digest run would do now, rendering it to catch template errors."""
     plan = plan_run(state, public, send_latest=send_latest)
-    renderer = DigestRenderer(cfg)
+    renderer = DigestRenderer(cfg, sample_links=True)
     lines = []
     if plan.first_run:
         lines.append(
