@@ -451,3 +451,43 @@ def test_subscribers_export_writes_csv_only_its_owner_can_read(tmp_path: Path) -
     to_stdout = feedkit(tmp_path, "subscribers", "export")
     assert to_stdout.stdout == target.read_text(encoding="utf-8")
     assert feedkit(tmp_path, "subscribers", "export", "-").stdout == to_stdout.stdout
+
+
+# -- feedkit digest --status ----------------------------------------------------------------------
+
+
+def test_digest_status_shows_the_list_and_each_digests_troubled_readers_in_brief(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    readers = [(f"reader{i:02d}@example.org", f"Reader {i}") for i in range(25)]
+    smtp_site(tmp_path, smtp_server, readers)
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    for address, _ in readers[:12]:
+        smtp_server.reject(address, reply="550 5.1.1 Mailbox unavailable")
+    assert feedkit(tmp_path, "digest").exit_code == 1
+    later = NOW + timedelta(hours=2)
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        gone = Readers(state)
+        gone.bounce("reader00@example.org", later, hard=True, detail="550 5.1.1 no such user")
+        gone.leave("reader20@example.org", later, "unsubscribed", "one-click")
+    result = feedkit(tmp_path, "digest", "--status", now=later)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:4] == [
+        "Reader list: 23 active, 1 unsubscribed, 1 bounced (25 in all)",
+        "  Left since 2026-11-22 12:00 UTC (the oldest digest below), newest first:",
+        "    unsubscribed reader20@example.org  since 2026-11-22 14:00 UTC  one-click",
+        "    bounced      reader00@example.org  since 2026-11-22 14:00 UTC  550 5.1.1 no such user",
+    ]
+    assert lines[4].endswith("1 post(s)  12 failed, 13 sent")
+    assert lines[5] == (
+        "    failed   reader00@example.org  550 5.1.1 Mailbox unavailable (1 attempt(s)); "
+        "now bounced"
+    )
+    assert lines[6] == (
+        "    failed   reader01@example.org  550 5.1.1 Mailbox unavailable (1 attempt(s))"
+    )
+    assert lines[15] == "    … and 2 more failed"
+    assert lines[16].startswith("12 reader(s) failed;")
+    assert len(lines) == 18  # the sent readers are counted, not listed

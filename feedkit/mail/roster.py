@@ -174,6 +174,38 @@ def read_list(state: State | None, status: str | None) -> tuple[list[Reader], di
     return readers.all(status), readers.counts()
 
 
+def list_status(state: State, since: datetime, shown: int) -> list[str]:
+    """Return the list's counts by status, then who left it since `since` (up to `shown`
+    of each status), for `feedkit digest --status`."""
+    readers, counts = read_list(state, None)
+    total = sum(counts.values())
+    summary = ", ".join(f"{n:,} {status}" for status, n in counts.items() if n) or "nobody"
+    lines = [f"Reader list: {summary} ({total:,} in all)"]
+    left = sorted(
+        (r for r in readers if r.status in GONE and r.updated >= since),
+        key=lambda r: r.updated,
+        reverse=True,
+    )
+    if left:
+        lines.append(f"  Left since {_when(since)} (the oldest digest below), newest first:")
+    for status in GONE:
+        recent = [r for r in left if r.status == status]
+        for r in recent[:shown]:
+            detail = f"  {r.detail}" if r.detail else ""
+            lines.append(f"    {status:<12} {r.address}  since {_when(r.updated)}{detail}")
+        if len(recent) > shown:
+            lines.append(
+                f"    … and {len(recent) - shown} more {status}: feedkit subscribers list "
+                f"--status {status}"
+            )
+    return lines
+
+
+def reader_statuses(state: State) -> dict[str, str]:
+    """Return each reader's status on the list, by lower-cased address."""
+    return {r.key: r.status for r in read_list(state, None)[0]}
+
+
 def listing(readers: Sequence[Reader], counts: dict[str, int]) -> list[str]:
     """Return one line per reader (address, name, status, since, source, detail) and a
     last line counting the whole list by status."""

@@ -30,6 +30,7 @@ from feedkit.mail.digest import (
 from feedkit.mail.outbox import OutboxSender
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.refusals import RefusalStreak
+from feedkit.mail.roster import list_status, reader_statuses
 from feedkit.mail.state import DigestRecord, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.wire import html_sent_size
@@ -37,6 +38,7 @@ from feedkit.models import Post
 
 log = logging.getLogger("feedkit.mail.digest")
 RECENT = 10  # digests `--status` shows, and whose failed readers `--retry-failed` puts back
+SHOWN = 10  # readers `--status` lists of each result, so 10,000 readers stay readable
 
 
 @dataclass
@@ -400,8 +402,10 @@ def dry_run_report(
     return "\n".join(lines)
 
 
-def status_report(state: State | None, limit: int = RECENT) -> str:
-    """Return recent digests, each reader not reached with why, and the state's health."""
+def status_report(state: State | None, limit: int = RECENT, shown: int = SHOWN) -> str:
+    """Return the reader list's counts and who left it lately, recent digests with each
+    reader not reached (up to `shown` of each result, with their list status), and the
+    state's health."""
     if state is None:
         return "No digest has run yet."
     with state:
@@ -409,7 +413,9 @@ def status_report(state: State | None, limit: int = RECENT) -> str:
         if not digests:
             baseline = "recorded" if state.has_baseline() else "not recorded"
             return f"No digest sent yet (first-run archive {baseline})."
-        lines = []
+        since = min(record.created for record, _ in digests)
+        lines = list_status(state, since, shown)
+        on_list = reader_statuses(state)
         failed = 0
         for record, recipients in digests:
             counts: dict[str, int] = {}
@@ -421,11 +427,16 @@ def status_report(state: State | None, limit: int = RECENT) -> str:
                 f"{record.id}  {record.created.isoformat()}{slot}  "
                 f"{len(record.posts)} post(s)  {summary}"
             )
-            for r in recipients:
-                if r.status != "sent":
+            for status in ("failed", "deferred", "pending", "dropped"):
+                them = [r for r in recipients if r.status == status]
+                for r in them[:shown]:
+                    now_on = on_list.get(r.email, "not on the list")
                     lines.append(
                         f"    {r.status:<8} {r.email}  {r.detail} ({r.attempts} attempt(s))"
+                        + ("" if now_on == "active" else f"; now {now_on}")
                     )
+                if len(them) > shown:
+                    lines.append(f"    … and {len(them) - shown} more {status}")
             failed += counts.get("failed", 0)
         if failed:
             lines.append(
