@@ -354,6 +354,9 @@ def test_subscribers_remove_unsubscribes_and_records_who_did(tmp_path: Path) -> 
         bob = readers.get("bob@example.org")
         assert bob is not None and bob.status == "unsubscribed"
         assert [e.event for e in readers.events(bob.id)] == ["imported", "removed"]
+    feedkit(tmp_path, "subscribers", "add", "user@exämple.de")  # kept as user@xn--exmple-cua.de
+    idna = feedkit(tmp_path, "subscribers", "remove", "user@EXÄMPLE.de")
+    assert idna.stdout.startswith("Removed user@xn--exmple-cua.de: unsubscribed")
     twice = feedkit(tmp_path, "subscribers", "remove", "bob@example.org")
     assert twice.exit_code == 0
     assert twice.stdout.startswith("bob@example.org is already off the list (unsubscribed")

@@ -151,3 +151,17 @@ def test_a_reader_not_on_the_list_gets_no_message_without_a_working_link(
         "zed@example.org: not on the reader list, so no unsubscribe link can be made for "
         "them; add them with feedkit subscribers add"
     )
+
+
+def test_preview_shows_a_service_link_and_makes_no_secret(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    cfg = service_site(tmp_path, smtp_server)
+    result = CliRunner().invoke(
+        main,
+        ["preview", "--text", "--config", str(tmp_path / "feedkit.toml")],
+        env={"FEEDKIT_NOW": NOW.isoformat(), "FEEDKIT_UNSUBSCRIBE_SECRET": None},
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(re.escape(SERVICE) + r"unsubscribe/[\w.-]+", result.stdout)
+    assert not secret_path(cfg).exists() and not (tmp_path / ".feedkit").exists()

@@ -249,7 +249,10 @@ def remove_reader(
     """Take a reader off the list (unsubscribed), or with `forget` erase everything kept
     about them; return what was done. RosterError if they are not on the list."""
     readers = Readers(state)
-    reader = readers.get(address)
+    try:
+        reader = readers.get(mail_address(address))  # as the list keeps it (IDNA domain)
+    except AddressError:
+        reader = readers.get(address)
     if reader is None:
         raise RosterError(f"{address} is not on the reader list")
     if forget:
