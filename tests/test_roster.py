@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import threading
 from datetime import timedelta
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,19 @@ def test_rows_added_to_subscribers_csv_join_and_rows_deleted_leave_the_list(
     assert later.exit_code == 0, later.output
     assert "bob@example.org" not in mailed(tmp_path)
     assert reader_list(tmp_path)["bob@example.org"][0] == "unsubscribed"
+
+
+def test_a_name_edited_in_subscribers_csv_greets_the_reader_in_the_next_digest(
+    tmp_path: Path,
+) -> None:
+    make_digest_site(tmp_path, THREE)
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    write_rows(tmp_path, [THREE[0], ("bob@example.org", "Robert"), THREE[2]])
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    (raw,) = [m for name, m in outbox_messages(tmp_path).items() if name.startswith("bob@")]
+    text = email.message_from_bytes(raw, policy=policy.default).get_body(("plain",))
+    assert text is not None and "Hi Robert," in text.get_content()
 
 
 def test_a_reader_who_left_the_list_is_not_mailed_though_subscribers_csv_lists_them(

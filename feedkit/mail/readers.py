@@ -334,6 +334,12 @@ class Readers:
                     counts.kept += 1
         return counts
 
+    def rename(self, address: str, name: str) -> None:
+        """Give a reader another name (edited in subscribers.csv); nothing else changes."""
+        self.conn.execute(
+            "UPDATE readers SET name=? WHERE email=?", (name, address.strip().lower())
+        )
+
     def forget(self, address: str) -> bool:
         """Delete everything kept about a reader (their right to erasure); True if found."""
         with transaction(self.conn):

@@ -37,6 +37,7 @@ class FileChanges:
     problems: list[Problem]
     new: list[Subscriber] = field(default_factory=list)  # not on the list yet: they join
     gone: list[Reader] = field(default_factory=list)  # brought by the file, row deleted
+    renamed: list[Subscriber] = field(default_factory=list)  # brought by it, name edited
     left: int = 0  # rows of readers who left the list: not mailed again
 
     @property
@@ -74,6 +75,8 @@ def file_changes(cfg: Config, readers: Readers | None) -> FileChanges | None:
             changes.new.append(row)
         elif reader.status in GONE:
             changes.left += 1
+        elif reader.source == shown and reader.name != row.name:
+            changes.renamed.append(row)
     keys = {row.key for row in rows}
     gone = [
         r
@@ -107,6 +110,8 @@ def digest_readers(
         _require_readers(cfg, readers)
         return readers.active(), []
     readers.import_rows(changes.new, now, changes.shown)
+    for row in changes.renamed:
+        readers.rename(row.email, row.name)
     for reader in changes.gone:
         readers.leave(reader.address, now, "unsubscribed", changes.detail, event="removed")
     return readers.active(), changes.problems
