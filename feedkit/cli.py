@@ -517,7 +517,10 @@ def subscribers() -> None:
 )
 @error_boundary
 def subscribers_list(config_path: Path, status: str | None) -> None:
-    """One line per reader (address, name, status, since, source, detail), then counts."""
+    """Show each reader and the counts by status.
+
+    One line per reader: address, name, status, since when, source, and why they left.
+    """
     from feedkit.mail.roster import listing, read_list
 
     cfg = _load(config_path)
@@ -533,7 +536,11 @@ def subscribers_list(config_path: Path, status: str | None) -> None:
 @click.option("--name", default="", help="The reader's name, for the greeting.")
 @error_boundary
 def subscribers_add(config_path: Path, address: str, name: str) -> None:
-    """Add a reader who asked you to (you vouch for their consent); never one who left."""
+    """Add a reader who asked you to; never one who left.
+
+    You vouch for their consent (recorded as source "cli"). Someone who unsubscribed,
+    bounced or complained can only come back by signing up again themselves.
+    """
     from feedkit.mail.readers import Readers
     from feedkit.mail.roster import add_reader
     from feedkit.mail.state import State
@@ -551,7 +558,10 @@ def subscribers_add(config_path: Path, address: str, name: str) -> None:
 )
 @error_boundary
 def subscribers_remove(config_path: Path, address: str, forget: bool) -> None:
-    """Unsubscribe a reader; with --forget, erase them and their past deliveries."""
+    """Unsubscribe a reader, or --forget them.
+
+    --forget erases their list entry, its history and their rows in past digests.
+    """
     from feedkit.mail.roster import remove_reader
     from feedkit.mail.state import State
 
@@ -565,7 +575,10 @@ def subscribers_remove(config_path: Path, address: str, forget: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @error_boundary
 def subscribers_import(config_path: Path, file: Path) -> None:
-    """Add the readers of FILE (email,name per line, as subscribers.csv) as active."""
+    """Add FILE's readers (subscribers.csv format) as active.
+
+    FILE has one email,name row per line; nobody who left the list is added back.
+    """
     from feedkit.mail.readers import Readers
     from feedkit.mail.roster import import_file
     from feedkit.mail.state import State
@@ -582,9 +595,10 @@ def subscribers_import(config_path: Path, file: Path) -> None:
 @click.argument("file", default="-", type=click.Path(dir_okay=False, allow_dash=True))
 @error_boundary
 def subscribers_export(config_path: Path, file: str) -> None:
-    """Write the whole list as CSV (email,name,status,since,source) to FILE or stdout.
+    """Write the list as CSV to FILE or stdout.
 
-    FILE is written readable by you only: it holds every reader's address.
+    Columns: email,name,status,since,source. FILE is written readable by you only: it
+    holds every reader's address.
     """
     from feedkit.mail.roster import export_csv, read_list, write_export
 
