@@ -7,7 +7,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from feedkit.mail.roster import FileChanges
+    from feedkit.mail.state import State
     from feedkit.mail.subscribers import Subscriber
     from feedkit.site.build import BuildPlan
 
@@ -276,7 +279,6 @@ def check(config_path: Path, strict: bool) -> None:
     When the site mails a digest, also check that one could be sent from here.
     """
     from feedkit.mail.sending import digest_in_use, send_problems
-    from feedkit.mail.subscribers import site_subscribers
     from feedkit.posts.expand import template_checker
     from feedkit.posts.loader import check_bodies, load_posts
     from feedkit.site.build import plan_build
@@ -294,8 +296,8 @@ def check(config_path: Path, strict: bool) -> None:
     report(loaded.skipped)  # files that are not posts, each with the reason
     subscribers: list[Subscriber] = []
     mails = digest_in_use(cfg)
-    if mails and cfg.path(cfg.digest.subscribers).exists():
-        subscribers, skipped = site_subscribers(cfg)
+    if mails:
+        subscribers, skipped, _ = _planned_readers(cfg, require=False)
         warnings += tuple(skipped)
     report(warnings)
     if mails and (problems := send_problems(cfg, subscribers=subscribers)):
@@ -314,12 +316,26 @@ def _email_address(ctx: click.Context, param: click.Parameter, value: str | None
     return value
 
 
-def _subscribers(cfg: Config) -> list[Subscriber]:
-    from feedkit.mail.subscribers import site_subscribers
+def _planned_readers(
+    cfg: Config, *, require: bool = True
+) -> tuple[list[Subscriber], list[Problem], FileChanges | None]:
+    """Return who a digest would go to now, changing nothing (see roster.planned_readers)."""
+    from feedkit.mail.roster import planned_readers
 
-    subscribers, problems = site_subscribers(cfg)
-    report(problems)
-    return subscribers
+    with _readonly_state(cfg.path(cfg.digest.state)) as state:
+        return planned_readers(cfg, state, require=require)
+
+
+@contextmanager
+def _readonly_state(path: Path) -> Iterator[State | None]:
+    from feedkit.mail.state import State
+
+    state = State.open_readonly(path)
+    try:
+        yield state
+    finally:
+        if state is not None:
+            state.close()
 
 
 @main.command()
@@ -355,6 +371,7 @@ def digest(
     retry_failed: bool,
 ) -> None:
     """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
+    from feedkit.mail.roster import digest_readers
     from feedkit.mail.sending import (
         dry_run_report,
         put_failed_back,
@@ -380,17 +397,17 @@ def digest(
     loaded = load_posts(cfg)
     report(loaded.warnings)
     public = public_posts(loaded.posts, now)
-    subscribers = _subscribers(cfg)
-    if dry_run or test_address:
-        readonly = State.open_readonly(state_path)
-        try:
-            if test_address:
-                click.echo(send_test_copy(cfg, readonly, public, test_address, now))
-            else:
-                click.echo(dry_run_report(cfg, readonly, public, subscribers, now, send_latest))
-        finally:
-            if readonly is not None:
-                readonly.close()
+    if test_address:
+        with _readonly_state(state_path) as readonly:
+            click.echo(send_test_copy(cfg, readonly, public, test_address, now))
+        return
+    subscribers, skipped, changes = _planned_readers(cfg)
+    if dry_run:
+        report(skipped)
+        with _readonly_state(state_path) as readonly:
+            click.echo(dry_run_report(cfg, readonly, public, subscribers, now, send_latest))
+        if changes is not None:
+            click.echo(changes.summary())
         return
     problems = send_problems(cfg, subscribers=subscribers)  # all at once, before any is stored
     if problems:
@@ -399,6 +416,9 @@ def digest(
     with SenderLock(state_path) as lock:
         lock.acquire(cfg.digest.lock_timeout)
         with State.open(state_path) as state:
+            # The list as it is now, with subscribers.csv's changes (if there is one).
+            subscribers, skipped = digest_readers(cfg, state, now)
+            report(skipped)
             if retry_failed:
                 click.echo(put_failed_back(state, now))
             result = run_digest(
@@ -542,6 +562,122 @@ def schedule(config_path: Path, once: bool) -> None:
             sys.exit(1)
         return
     serve(config_path, lambda: datetime.now(UTC))
+
+
+@main.group(cls=FeedkitGroup)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    expose_value=False,
+    callback=_remember_verbose,
+    help="Show tracebacks for errors.",
+)
+def subscribers() -> None:
+    """The reader list in the state database: who gets the digest, who left, and why."""
+
+
+@subscribers.command("list")
+@config_option
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "active", "unsubscribed", "bounced", "complained"]),
+    help="Only the readers with this status.",
+)
+@error_boundary
+def subscribers_list(config_path: Path, status: str | None) -> None:
+    """Show each reader and the counts by status.
+
+    One line per reader: address, name, status, since when, source, and why they left.
+    """
+    from feedkit.mail.roster import listing, read_list
+
+    cfg = _load(config_path)
+    with _readonly_state(cfg.path(cfg.digest.state)) as state:
+        readers, counts = read_list(state, status)
+    for line in listing(readers, counts):
+        click.echo(line)
+
+
+@subscribers.command("add")
+@config_option
+@click.argument("address", callback=_email_address)
+@click.option("--name", default="", help="The reader's name, for the greeting.")
+@error_boundary
+def subscribers_add(config_path: Path, address: str, name: str) -> None:
+    """Add a reader who asked you to; never one who left.
+
+    You vouch for their consent (recorded as source "cli"). Someone who unsubscribed,
+    bounced or complained can only come back by signing up again themselves.
+    """
+    from feedkit.mail.readers import Readers
+    from feedkit.mail.roster import add_reader
+    from feedkit.mail.state import State
+
+    cfg = _load(config_path)
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        click.echo(add_reader(Readers(state), address, name, now_from_env()))
+
+
+@subscribers.command("remove")
+@config_option
+@click.argument("address")
+@click.option(
+    "--forget", is_flag=True, help="Erase all that is kept about them (right to erasure)."
+)
+@error_boundary
+def subscribers_remove(config_path: Path, address: str, forget: bool) -> None:
+    """Unsubscribe a reader, or --forget them.
+
+    --forget erases their list entry, its history and their rows in past digests.
+    """
+    from feedkit.mail.roster import remove_reader
+    from feedkit.mail.state import State
+
+    cfg = _load(config_path)
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        click.echo(remove_reader(cfg, state, address, now_from_env(), forget=forget))
+
+
+@subscribers.command("import")
+@config_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@error_boundary
+def subscribers_import(config_path: Path, file: Path) -> None:
+    """Add FILE's readers (subscribers.csv format) as active.
+
+    FILE has one email,name row per line; nobody who left the list is added back.
+    """
+    from feedkit.mail.readers import Readers
+    from feedkit.mail.roster import import_file
+    from feedkit.mail.state import State
+
+    cfg = _load(config_path)
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        counts, skipped = import_file(cfg, Readers(state), file, str(file), now_from_env())
+    report(skipped)
+    click.echo(counts)
+
+
+@subscribers.command("export")
+@config_option
+@click.argument("file", default="-", type=click.Path(dir_okay=False, allow_dash=True))
+@error_boundary
+def subscribers_export(config_path: Path, file: str) -> None:
+    """Write the list as CSV to FILE or stdout.
+
+    Columns: email,name,status,since,source. FILE is written readable by you only: it
+    holds every reader's address.
+    """
+    from feedkit.mail.roster import export_csv, read_list, write_export
+
+    cfg = _load(config_path)
+    with _readonly_state(cfg.path(cfg.digest.state)) as state:
+        data = export_csv(read_list(state, None)[0])
+    if file == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_export(Path(file), data)
 
 
 @main.command("build-server")

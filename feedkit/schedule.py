@@ -28,9 +28,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from feedkit.config import Config, load_config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.archive import publish_archive
+from feedkit.mail.roster import digest_readers
 from feedkit.mail.sending import RunReport, run_digest, send_problems, sender_factory
 from feedkit.mail.state import SenderLock, State
-from feedkit.mail.subscribers import site_subscribers
 from feedkit.posts.loader import display_path, load_posts, public_posts
 from feedkit.site import build
 
@@ -248,7 +248,7 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
 
     def run(state: State, slot: Slot, now: datetime, resume_only: bool) -> RunReport:
         cfg = load_config(config_path)
-        subscribers, problems = site_subscribers(cfg)
+        subscribers, problems = digest_readers(cfg, state, now)  # subscribers.csv, if any
         for problem in problems:
             log.warning("%s", problem)
         missing = send_problems(cfg, subscribers=subscribers)  # all at once, before anything

@@ -12,11 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from feedkit.cli import main
-from feedkit.config import load_config
+from feedkit.config import Config, load_config
 from feedkit.mail.digest import DigestRenderer
+from feedkit.mail.roster import digest_readers
 from feedkit.mail.sending import run_digest, sender_factory
 from feedkit.mail.state import State
-from feedkit.mail.subscribers import load_subscribers
+from feedkit.mail.subscribers import Subscriber
 
 from conftest import NOW
 from digest_site import SECRET_ENV, make_digest_site, public, raw_fields, write_post
@@ -56,6 +57,12 @@ def digest(tmp_path: Path, *args: str, now=NOW, env: dict[str, str] | None = Non
         env=environ,
         catch_exceptions=False,
     )
+
+
+def listed(cfg: Config) -> list[Subscriber]:
+    """Return the readers of subscribers.csv, brought onto the reader list as a run does."""
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        return digest_readers(cfg, state, NOW)[0]
 
 
 def titles(received) -> list[str]:
@@ -207,7 +214,7 @@ def test_crash_half_way_then_rerun_serves_the_other_half_with_the_same_digest(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:
     cfg = site(tmp_path, smtp_server)
-    subscribers, _ = load_subscribers(tmp_path / "subscribers.csv", "subscribers.csv")
+    subscribers = listed(cfg)  # the list a digest goes to, as a run makes it
     renderer = DigestRenderer(cfg, environ=SECRET_ENV)
     with State.open(cfg.path(cfg.digest.state)) as state:
         run_digest(
@@ -457,7 +464,7 @@ def test_a_run_killed_amid_identical_refusals_leaves_those_readers_pending_not_f
     # Whether 3 alike refusals are the readers' or the sender's is not known yet: a process
     # that dies then must not leave them failed, where no later run would try them again.
     cfg = site(tmp_path, smtp_server, readers=MANY)
-    subscribers, _ = load_subscribers(tmp_path / "subscribers.csv", "subscribers.csv")
+    subscribers = listed(cfg)  # the list a digest goes to, as a run makes it
     renderer = DigestRenderer(cfg, environ=SECRET_ENV)
     real = sender_factory(cfg)
     with State.open(cfg.path(cfg.digest.state)) as state:
@@ -551,7 +558,7 @@ def test_a_server_turning_everyone_away_costs_three_readers_retries_not_all(
     toml = (tmp_path / "feedkit.toml").read_text().replace("backoff = 0", "backoff = 2")
     (tmp_path / "feedkit.toml").write_text(toml)
     cfg = load_config(tmp_path / "feedkit.toml")
-    subscribers, _ = load_subscribers(tmp_path / "subscribers.csv", "subscribers.csv")
+    subscribers = listed(cfg)  # the list a digest goes to, as a run makes it
     renderer = DigestRenderer(cfg, environ=SECRET_ENV)
     sleeps: list[float] = []
     open_sender = sender_factory(cfg, {}, sleep=sleeps.append)

@@ -8,6 +8,7 @@ import html
 import logging
 import os
 import re
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -24,8 +25,10 @@ import premailer
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.archive import subscribe_url, web_url
+from feedkit.mail.readers import Reader
 from feedkit.mail.state import DigestRecord, PostSnapshot
 from feedkit.mail.subscribers import Subscriber
+from feedkit.mail.tokens import Tokens, site_secret, unsubscribe_link
 from feedkit.mail.wire import (
     CONTROL,
     MAIL_POLICY,
@@ -166,11 +169,17 @@ def check_sendable(
     Run before a digest is frozen: a digest frozen and then not sent goes out later
     together with the next one, and one stopped half-way has served only some readers.
     """
-    renderer = DigestRenderer(cfg, environ)
+    renderer = DigestRenderer(cfg, environ, sample_links=True)
     checks: list[Callable[[], object]] = [lambda: _sender(cfg), lambda: list_id(cfg)]
+    problems: list[tuple[str, str]] = []
     if cfg.digest.unsubscribe_url:
         checks.append(renderer._secret)
-    problems: list[tuple[str, str]] = []
+        if cfg.serve.url:
+            why = "and serve.url are both set: unsubscribe links point at feedkit serve "
+            why += "(serve.url); remove digest.unsubscribe_url"
+            problems.append(("digest.unsubscribe_url", why))
+    elif cfg.serve.url and cfg.digest.secret_env in renderer.environ:
+        checks.append(lambda: site_secret(cfg, renderer.environ))  # else a file, made on use
     for check in checks:
         try:
             check()
@@ -191,11 +200,21 @@ class DigestRenderer:
     """Renders digests from the site's templates, falling back to feedkit's defaults."""
 
     def __init__(
-        self, cfg: Config, environ: Mapping[str, str] | None = None, *, web_copy: bool = False
+        self,
+        cfg: Config,
+        environ: Mapping[str, str] | None = None,
+        *,
+        web_copy: bool = False,
+        sample_links: bool = False,
     ) -> None:
+        """`web_copy`: rendering the archive's page, not a mail. `sample_links`: links of
+        `feedkit serve` that unsubscribe nobody, for copies that go to no reader on the list
+        (preview, dry run, test copy)."""
         self.cfg = cfg
-        self.web_copy = web_copy  # rendering the archive's page, not a mail
+        self.web_copy = web_copy
         self.environ = os.environ if environ is None else environ
+        self.sample_links = sample_links
+        self._tokens: Tokens | None = None
         site_dir = cfg.path(cfg.digest.templates)
         loaders: list[jinja2.BaseLoader] = []
         if site_dir.is_dir():
@@ -332,8 +351,12 @@ class DigestRenderer:
 
     # -- per reader ------------------------------------------------------------------------
 
-    def unsubscribe_link(self, email: str) -> str:
+    def unsubscribe_link(self, email: str, reader: Reader | None = None) -> str:
+        """Return the reader's unsubscribe link: on `feedkit serve` when `serve.url` is set
+        (`reader` is their row on the list), else digest.unsubscribe_url, else a mailto."""
         cfg = self.cfg
+        if cfg.serve.url and not cfg.digest.unsubscribe_url:
+            return self._service_link(email, reader)
         if cfg.digest.unsubscribe_url:
             token = unsubscribe_token(self._secret(), email)
             url = cfg.digest.unsubscribe_url.format(token=token, email=quote(email, safe=""))
@@ -342,6 +365,18 @@ class DigestRenderer:
                 raise ConfigError([("digest.unsubscribe_url", why)])
             return url
         return f"mailto:{self._unsubscribe_address()}?subject=unsubscribe"
+
+    def _service_link(self, email: str, reader: Reader | None) -> str:
+        if self.sample_links:  # signed with a throwaway secret: no server accepts it
+            return unsubscribe_link(self.cfg, Tokens(secrets.token_bytes(32)), 0, "sample")
+        if reader is None or reader.subscription is None:
+            raise FeedkitError(
+                f"{email}: not on the reader list, so no unsubscribe link can be made for "
+                "them; add them with feedkit subscribers add"
+            )
+        if self._tokens is None:
+            self._tokens = Tokens(site_secret(self.cfg, self.environ))
+        return unsubscribe_link(self.cfg, self._tokens, reader.id, reader.subscription)
 
     def _unsubscribe_address(self) -> str:
         return self.cfg.digest.unsubscribe_email or _sender(self.cfg)[1]
@@ -362,25 +397,33 @@ class DigestRenderer:
         return secret.encode()
 
     def message(
-        self, rendered: RenderedDigest, record: DigestRecord, subscriber: Subscriber
+        self,
+        rendered: RenderedDigest,
+        record: DigestRecord,
+        subscriber: Subscriber,
+        reader: Reader | None = None,
     ) -> EmailMessage:
-        """Return the message for one reader: placeholders filled, headers receivers expect,
-        and its HTML part, as sent, within `max_bytes`."""
-        message = self._message(rendered, record, subscriber)
+        """Return the message for one reader (`reader`: their row on the list): placeholders
+        filled, headers receivers expect, and its HTML part, as sent, within `max_bytes`."""
+        message = self._message(rendered, record, subscriber, reader)
         reserve = RECIPIENT_MARGIN
         while (over := html_sent_size(message) - self.cfg.digest.max_bytes) > 0:
             # This reader's name and link need more room than the margin: fewer full cards.
             reserve += over
             fewer = replace(self.render(record, reserve), subject=rendered.subject)
-            message = self._message(fewer, record, subscriber)
+            message = self._message(fewer, record, subscriber, reader)
         return message
 
     def _message(
-        self, rendered: RenderedDigest, record: DigestRecord, subscriber: Subscriber
+        self,
+        rendered: RenderedDigest,
+        record: DigestRecord,
+        subscriber: Subscriber,
+        reader: Reader | None,
     ) -> EmailMessage:
         cfg = self.cfg
         email = subscriber.email
-        unsubscribe = self.unsubscribe_link(email)
+        unsubscribe = self.unsubscribe_link(email, reader)
         greeting = f"Hi {subscriber.name}," if subscriber.name else "Hello,"
         values = {
             "name": subscriber.name,
@@ -434,7 +477,8 @@ class DigestRenderer:
                 f"header line holds at most {longest} characters of link, and a link cannot "
                 "be folded; make the URL shorter"
             )
-            raise ConfigError([("digest.unsubscribe_url", why)]) from exc
+            key = "digest.unsubscribe_url" if self.cfg.digest.unsubscribe_url else "serve.url"
+            raise ConfigError([(key, why)]) from exc
 
 
 def unsubscribe_token(secret: bytes, email: str) -> str:

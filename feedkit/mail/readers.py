@@ -260,9 +260,12 @@ class Readers:
                 self._event(reader_id, now, "unsubscribed", ip, how)
         return self.by_id(reader_id)
 
-    def leave(self, address: str, now: datetime, status: str, detail: str) -> Reader | None:
+    def leave(
+        self, address: str, now: datetime, status: str, detail: str, *, event: str = ""
+    ) -> Reader | None:
         """Take a reader off the list as `status` (unsubscribed, complained), e.g. from
-        an unsubscribe email or a feedback report; None if the address is not on it."""
+        an unsubscribe email or a feedback report; None if the address is not on it.
+        The event is named `event` (default: the status), e.g. "removed" by the operator."""
         assert status in GONE
         with transaction(self.conn):
             row = self.conn.execute(
@@ -273,7 +276,7 @@ class Readers:
             if row[1] != status and not (row[1] == "complained" and status == "unsubscribed"):
                 self._set_status(row[0], status, now, detail)
             self.conn.execute("UPDATE readers SET confirm_nonce=NULL WHERE id=?", (row[0],))
-            self._event(row[0], now, status, "", detail)
+            self._event(row[0], now, event or status, "", detail)
         return self.by_id(row[0])
 
     def bounce(
@@ -341,6 +344,12 @@ class Readers:
                 else:
                     counts.kept += 1
         return counts
+
+    def rename(self, address: str, name: str) -> None:
+        """Give a reader another name (edited in subscribers.csv); nothing else changes."""
+        self.conn.execute(
+            "UPDATE readers SET name=? WHERE email=?", (name, address.strip().lower())
+        )
 
     def forget(self, address: str) -> bool:
         """Delete everything kept about a reader (their right to erasure); True if found."""

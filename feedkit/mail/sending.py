@@ -30,8 +30,9 @@ from feedkit.mail.digest import (
     new_posts,
 )
 from feedkit.mail.outbox import OutboxSender
-from feedkit.mail.readers import Readers
+from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.refusals import RefusalStreak
+from feedkit.mail.roster import list_status, reader_statuses
 from feedkit.mail.state import DigestRecord, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import site_secret
@@ -41,6 +42,7 @@ from feedkit.models import Post
 
 log = logging.getLogger("feedkit.mail.digest")
 RECENT = 10  # digests `--status` shows, and whose failed readers `--retry-failed` puts back
+SHOWN = 10  # readers `--status` lists of each result, so 10,000 readers stay readable
 
 
 @dataclass
@@ -144,14 +146,11 @@ def run_digest(
         report.baseline = len(plan.baseline)
         log.info("first run: %d post(s) recorded as already sent", len(plan.baseline))
 
-    current = {s.key: s for s in subscribers}
     try:
         for record, waiting in plan.resume:
             outcome = DigestOutcome(record.id, len(record.posts), resumed=True)
             report.digests.append(outcome)
-            _deliver(
-                renderer, state, record, waiting, current, open_sender, now, outcome, should_stop
-            )
+            _deliver(renderer, state, record, waiting, open_sender, now, outcome, should_stop)
 
         if plan.new and not resume_only and not should_stop():
             record = make_record(plan.new, cfg, now, slot, among=public)
@@ -159,9 +158,7 @@ def run_digest(
             outcome = DigestOutcome(record.id, len(record.posts), resumed=False)
             report.digests.append(outcome)
             waiting = state.recipients(record.id, waiting_only=True)
-            _deliver(
-                renderer, state, record, waiting, current, open_sender, now, outcome, should_stop
-            )
+            _deliver(renderer, state, record, waiting, open_sender, now, outcome, should_stop)
     except DeliveryError as exc:  # nobody else could be reached either: stop here
         report.halted = exc
         if report.digests:
@@ -175,7 +172,6 @@ def _deliver(
     state: State,
     record: DigestRecord,
     waiting: Sequence[Recipient],
-    current: dict[str, Subscriber],
     open_sender: Callable[[str], Sender],
     now: datetime,
     outcome: DigestOutcome,
@@ -186,6 +182,7 @@ def _deliver(
     rendered: RenderedDigest = renderer.render(record)  # once for every reader
     outcome.cards, outcome.overflow = rendered.cards, rendered.overflow
     streak = RefusalStreak()
+    readers = Readers(state)
     # Refusals that may yet prove to be the sender's are recorded once they prove to be the
     # reader's: a run stopped (or killed) meanwhile leaves those readers pending, not failed.
     held: dict[str, Outcome] = {}
@@ -206,13 +203,14 @@ def _deliver(
             if should_stop():  # the rest stay pending: the next run sends them this digest
                 log.info("stopping: %s left pending for the next run", record.id)
                 break
-            subscriber = current.get(recipient.email)
-            if subscriber is None:  # left the list since the digest was frozen
-                state.record_outcome(
-                    record.id, recipient.email, "dropped", "no longer in the subscriber list", now
-                )
+            # Asked now, not when the digest was frozen: who left since gets no copy.
+            reader = readers.get(recipient.email)
+            if reader is None or reader.status != "active":
+                why = "no longer on the reader list" if reader is None else _left(reader)
+                state.record_outcome(record.id, recipient.email, "dropped", why, now)
                 continue
-            message = renderer.message(rendered, record, subscriber)
+            subscriber = reader.subscriber
+            message = renderer.message(rendered, record, subscriber, reader)
             result = sender.send(message, subscriber.email)
             halt = streak.note(recipient.email, result.status, result.detail)
             if halt is not None:  # those held stay pending
@@ -236,6 +234,12 @@ def _deliver(
         for r in state.recipients(record.id):
             if r.email in emails:
                 outcome.counts[r.status] = outcome.counts.get(r.status, 0) + 1
+
+
+def _left(reader: Reader) -> str:
+    """Return why a reader is off the list, for a digest's recipient row."""
+    why = f"{reader.status} {reader.updated.isoformat(timespec='minutes')}"
+    return f"{why}: {reader.detail}" if reader.detail else why
 
 
 def sender_factory(
@@ -348,7 +352,7 @@ def send_test_copy(
     except AddressError as exc:
         raise FeedkitError(f"--to: {address!r} is not an email address: {exc}") from exc
     record, why = next_record(cfg, state, public, now)
-    renderer = DigestRenderer(cfg)
+    renderer = DigestRenderer(cfg, sample_links=True)  # the address may be on no list
     rendered = renderer.render(record)
     # The subject goes through the message's own header folding, as every reader's does.
     rendered = dataclasses.replace(rendered, subject=f"[test] {rendered.subject}")
@@ -373,7 +377,7 @@ def dry_run_report(
 ) -> str:
     """Return what a digest run would do now, rendering it to catch template errors."""
     plan = plan_run(state, public, send_latest=send_latest)
-    renderer = DigestRenderer(cfg)
+    renderer = DigestRenderer(cfg, sample_links=True)
     lines = []
     if plan.first_run:
         lines.append(
@@ -411,8 +415,10 @@ def dry_run_report(
     return "\n".join(lines)
 
 
-def status_report(state: State | None, limit: int = RECENT) -> str:
-    """Return recent digests, each reader not reached with why, and the state's health."""
+def status_report(state: State | None, limit: int = RECENT, shown: int = SHOWN) -> str:
+    """Return the reader list's counts and who left it lately, recent digests with each
+    reader not reached (up to `shown` of each result, with their list status), and the
+    state's health."""
     if state is None:
         return "No digest has run yet."
     with state:
@@ -420,7 +426,9 @@ def status_report(state: State | None, limit: int = RECENT) -> str:
         if not digests:
             baseline = "recorded" if state.has_baseline() else "not recorded"
             return f"No digest sent yet (first-run archive {baseline})."
-        lines = []
+        since = min(record.created for record, _ in digests)
+        lines = list_status(state, since, shown)
+        on_list = reader_statuses(state)
         failed = 0
         for record, recipients in digests:
             counts: dict[str, int] = {}
@@ -432,11 +440,16 @@ def status_report(state: State | None, limit: int = RECENT) -> str:
                 f"{record.id}  {record.created.isoformat()}{slot}  "
                 f"{len(record.posts)} post(s)  {summary}"
             )
-            for r in recipients:
-                if r.status != "sent":
+            for status in ("failed", "deferred", "pending", "dropped"):
+                them = [r for r in recipients if r.status == status]
+                for r in them[:shown]:
+                    now_on = on_list.get(r.email, "not on the list")
                     lines.append(
                         f"    {r.status:<8} {r.email}  {r.detail} ({r.attempts} attempt(s))"
+                        + ("" if now_on == "active" else f"; now {now_on}")
                     )
+                if len(them) > shown:
+                    lines.append(f"    … and {len(them) - shown} more {status}")
             failed += counts.get("failed", 0)
         if failed:
             lines.append(

@@ -295,6 +295,15 @@ class State:
                 (status, detail, now.isoformat(), digest_id, email),
             )
 
+    def erase_recipient(self, email: str) -> int:
+        """Delete a reader's rows from every digest's recipients (their right to erasure);
+        return how many there were."""
+        with transaction(self.conn):
+            cursor = self.conn.execute(
+                "DELETE FROM recipients WHERE email=?", (email.strip().lower(),)
+            )
+        return cursor.rowcount
+
     def digest_for_slot(self, slot: str) -> str | None:
         row = self.conn.execute("SELECT id FROM digests WHERE slot=?", (slot,)).fetchone()
         return row[0] if row else None

@@ -85,7 +85,7 @@ def preview_digest(cfg: Config, loaded: LoadResult, now: datetime) -> DigestPrev
             state.close()
     # A made-up reader: the page is for the author, and shows no subscriber's address or
     # working unsubscribe link (its token is that of reader@example.com, which nobody has).
-    renderer = DigestRenderer(cfg)
+    renderer = DigestRenderer(cfg, sample_links=True)
     rendered = renderer.render(record)
     return DigestPreview(why, rendered, renderer.message(rendered, record, SAMPLE_READER))
 
