@@ -480,8 +480,8 @@ def test_digest_status_shows_the_list_and_each_digests_troubled_readers_in_brief
     smtp_site(tmp_path, smtp_server, readers)
     assert feedkit(tmp_path, "digest").exit_code == 0
     write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
-    for address, _ in readers[:12]:
-        smtp_server.reject(address, reply="550 5.1.1 Mailbox unavailable")
+    for address, _ in readers[:12]:  # mailbox full: failed, one soft bounce
+        smtp_server.reject(address, reply="552 5.2.2 Mailbox full")
     assert feedkit(tmp_path, "digest").exit_code == 1
     later = NOW + timedelta(hours=2)
     with State.open(tmp_path / ".feedkit" / "state.db") as state:
@@ -499,12 +499,9 @@ def test_digest_status_shows_the_list_and_each_digests_troubled_readers_in_brief
     ]
     assert lines[4].endswith("1 post(s)  12 failed, 13 sent")
     assert lines[5] == (
-        "    failed   reader00@example.org  550 5.1.1 Mailbox unavailable (1 attempt(s)); "
-        "now bounced"
+        "    failed   reader00@example.org  552 5.2.2 Mailbox full (1 attempt(s)); now bounced"
     )
-    assert lines[6] == (
-        "    failed   reader01@example.org  550 5.1.1 Mailbox unavailable (1 attempt(s))"
-    )
+    assert lines[6] == ("    failed   reader01@example.org  552 5.2.2 Mailbox full (1 attempt(s))")
     assert lines[15] == "    … and 2 more failed"
     assert lines[16].startswith("12 reader(s) failed;")
     assert len(lines) == 18  # the sent readers are counted, not listed

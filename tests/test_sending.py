@@ -578,8 +578,8 @@ def test_retry_failed_puts_failed_readers_back_and_sends_them(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:
     many_readers_and_a_new_post(tmp_path, smtp_server)
-    smtp_server.reject("reader03@example.org")
-    smtp_server.reject("reader07@example.org")
+    smtp_server.reject("reader03@example.org", reply="552 5.2.2 Mailbox full")
+    smtp_server.reject("reader07@example.org", reply="552 5.2.2 Mailbox full")
     assert digest(tmp_path).exit_code == 1
     status = digest(tmp_path, "--status")
     assert status.stdout.rstrip().splitlines()[-2] == (
