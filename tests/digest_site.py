@@ -73,12 +73,18 @@ def raw_fields(raw: bytes) -> dict[str, bytes]:
     return {field.split(b":", 1)[0].decode(): field for field in fields}
 
 
-def html_body_on_the_wire(raw: bytes) -> bytes:
-    """Return the HTML part's body as the message carries it (encoded, CRLF line ends)."""
+def part_on_the_wire(raw: bytes, subtype: str) -> tuple[bytes, bytes]:
+    """Return the head and body of the message's text/`subtype` part as it carries them
+    (encoded, CRLF line ends)."""
     found = re.search(rb'boundary="([^"]+)"', raw)
     assert found, "not a multipart message"
     for part in raw.split(b"\r\n--" + found.group(1)):
         head, _, body = part.partition(b"\r\n\r\n")
-        if b"Content-Type: text/html" in head:
-            return body
-    raise AssertionError("no text/html part")
+        if b"Content-Type: text/" + subtype.encode() in head:
+            return head, body
+    raise AssertionError(f"no text/{subtype} part")
+
+
+def html_body_on_the_wire(raw: bytes) -> bytes:
+    """Return the HTML part's body as the message carries it (encoded, CRLF line ends)."""
+    return part_on_the_wire(raw, "html")[1]

@@ -17,6 +17,7 @@ from pathlib import Path
 from feedkit.config import Config, load_config
 
 from conftest import NOW, SITE_TOML
+from digest_site import part_on_the_wire
 from smtp_server import FaultySmtpServer
 
 SECRET = "serve-test-secret-0123456789abcdef"
@@ -92,14 +93,9 @@ def running(
 
 def raw_text_part(raw: bytes) -> str:
     """Return the text/plain part of a message as sent, quoted-printable decoded."""
-    found = re.search(rb'boundary="([^"]+)"', raw)
-    assert found, "not a multipart message"
-    for part in raw.split(b"--" + found.group(1)):
-        head, _, body = part.partition(b"\r\n\r\n")
-        if b"Content-Type: text/plain" in head:
-            assert b"Content-Transfer-Encoding: quoted-printable" in head
-            return quopri.decodestring(body).decode("utf-8")
-    raise AssertionError("no text part")
+    head, body = part_on_the_wire(raw, "plain")
+    assert b"Content-Transfer-Encoding: quoted-printable" in head
+    return quopri.decodestring(body).decode("utf-8")
 
 
 def confirm_link_in(raw: bytes) -> str:
