@@ -24,6 +24,7 @@ import asyncio
 import email.policy
 import ssl
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class Received:
     username: str | None  # who had authenticated on that connection
     tls: bool  # whether the connection was encrypted (STARTTLS or implicit TLS)
     mail_options: tuple[str, ...]  # MAIL FROM parameters, e.g. ("BODY=8BITMIME",)
+    data_began: float = 0.0  # time.monotonic() when its DATA command arrived
 
 
 @dataclass
@@ -89,6 +91,11 @@ class _Protocol(SMTP):
 
     connection_number = 0
     greeting: str | None = None  # a refusal to greet with instead of "220"
+    data_began = 0.0  # time.monotonic() when the latest DATA command arrived
+
+    async def smtp_DATA(self, arg: str) -> None:
+        self.data_began = time.monotonic()
+        await super().smtp_DATA(arg)
 
     async def _handle_client(self) -> None:
         if self.greeting is None:
@@ -405,6 +412,7 @@ class FaultySmtpServer:
             username=session.auth_data if session.authenticated else None,
             tls=transport is not None and transport.get_extra_info("ssl_object") is not None,
             mail_options=tuple(envelope.mail_options),
+            data_began=cast(_Protocol, server).data_began,
         )
         with self._lock:
             self._messages.append(received)

@@ -29,6 +29,7 @@ from feedkit.mail.digest import (
     make_record,
     new_posts,
 )
+from feedkit.mail.inflight import InFlight
 from feedkit.mail.outbox import OutboxSender
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.refusals import RefusalStreak
@@ -198,20 +199,23 @@ def _deliver(
             log.warning("%s: %s (%s)", email, result.status, result.detail)
 
     sender = open_sender(record.id)
+    inflight = InFlight(state.path)
     try:
         for recipient in waiting:
             if should_stop():  # the rest stay pending: the next run sends them this digest
                 log.info("stopping: %s left pending for the next run", record.id)
                 break
-            # Asked now, not when the digest was frozen: who left since gets no copy.
-            reader = readers.get(recipient.email)
-            if reader is None or reader.status != "active":
-                why = "no longer on the reader list" if reader is None else _left(reader)
-                state.record_outcome(record.id, recipient.email, "dropped", why, now)
-                continue
-            subscriber = reader.subscriber
-            message = renderer.message(rendered, record, subscriber, reader)
-            result = sender.send(message, subscriber.email)
+            # From asking to sent, an unsubscribe waits: once it is answered, no copy starts.
+            with inflight.sending(recipient.email):
+                # Asked now, not when the digest was frozen: who left since gets no copy.
+                reader = readers.get(recipient.email)
+                if reader is None or reader.status != "active":
+                    why = "no longer on the reader list" if reader is None else _left(reader)
+                    state.record_outcome(record.id, recipient.email, "dropped", why, now)
+                    continue
+                subscriber = reader.subscriber
+                message = renderer.message(rendered, record, subscriber, reader)
+                result = sender.send(message, subscriber.email)
             halt = streak.note(recipient.email, result.status, result.detail)
             if halt is not None:  # those held stay pending
                 if recipient.email not in halt.refused:  # deferred: it waits either way
@@ -227,6 +231,7 @@ def _deliver(
         for email, result in held.items():  # the batch ended before the run proved anything
             record_result(email, result)
     finally:
+        inflight.close()
         sender.close()
         # Count from the state file: it has the readers put back and those never tried.
         emails = {r.email for r in waiting}

@@ -37,6 +37,7 @@ from feedkit.mail.confirmation import (
     sender_address,
 )
 from feedkit.mail.digest import list_id
+from feedkit.mail.inflight import InFlight
 from feedkit.mail.readers import Readers
 from feedkit.mail.sending import sender_factory
 from feedkit.mail.state import State
@@ -49,6 +50,7 @@ log = logging.getLogger("feedkit.serve")
 Clock = Callable[[], datetime]
 MAX_NAME = 100
 RETRY_LATER = "300"  # seconds, for a reader whose confirmation mail could not go out
+IN_FLIGHT_WAIT = 10.0  # seconds an unsubscribe waits for a digest copy on its way to them
 
 
 def serve_problems(cfg: Config) -> list[tuple[str, str]]:
@@ -80,6 +82,7 @@ class Service:
         self.cfg = cfg
         self.tokens = tokens
         self.state_path = cfg.path(cfg.digest.state)
+        self.inflight = InFlight(self.state_path)
         self._local = threading.local()
 
     @property
@@ -152,9 +155,13 @@ class Service:
         except TokenError:
             return False
         reader = self.readers.unsubscribe(found.reader_id, found.subscription, now, how, ip)
-        if reader is not None:
-            log.info("reader %d: unsubscribed (%s)", reader.id, how)
-        return reader is not None
+        if reader is None:
+            return False
+        log.info("reader %d: unsubscribed (%s)", reader.id, how)
+        # A digest copy already on its way to them goes first: after the answer, none starts.
+        if not self.inflight.wait(reader.key, IN_FLIGHT_WAIT):
+            log.warning("reader %d: a digest copy was still being sent to them", reader.id)
+        return True
 
 
 def _text(form: FormData, name: str) -> str:
