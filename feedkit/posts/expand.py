@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import fastyaml, kramdown, texdelims
+from feedkit.posts import fastyaml
 from feedkit.posts.emojicodes import emojify, uses_jemoji
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.layout import (
@@ -142,6 +142,9 @@ class Templates:
         return self.jekyll and uses_jemoji(self._config_yml[0])
 
     def _expand(self, post: Post, body: str) -> Expanded:
+        # Imported here: the build cache's key reads `template_inputs` before any post is read.
+        from feedkit.posts import kramdown, texdelims
+
         if self.jekyll and "<" in body:
             body = kramdown.gfm_paragraphs(body)
         if self.passthrough and "\\" in body:

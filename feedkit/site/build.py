@@ -17,16 +17,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, urljoin
 
 from feedkit import parallel
-from feedkit.atomicfile import replace_together, write_atomically
 from feedkit.config import XSL_NAME, Config
 from feedkit.errors import OutputError, Problem
 from feedkit.models import Post, RenderedPost
-from feedkit.posts.expand import Templates, shield_braces
 from feedkit.posts.layout import jekyll_folder
 from feedkit.posts.loader import LoadResult, Progress, body_of, load_posts, read_raw
 from feedkit.posts.postmeta import TAGS_MERGED, tag_slug
 
 if TYPE_CHECKING:
+    from feedkit.posts.expand import Templates
     from feedkit.site.cache import BuildCache, Scan
 
 
@@ -135,6 +134,7 @@ def _render(
     post: Post, raw: bytes, summary_chars: int, math: str, jekyll: bool, templates: Templates
 ) -> tuple[Any, ...]:
     from feedkit.posts import kramdown
+    from feedkit.posts.expand import shield_braces
     from feedkit.posts.markup import math_warnings, measure, render_html, summarize
 
     found: list[Problem] = []
@@ -152,16 +152,25 @@ def _render(
 
 
 def load_renderers(cfg: Config | None = None) -> None:
-    """Import the Markdown renderer and feedgen ahead of use (while a child parses), the
-    TeX converter when formulas become MathML, and Liquid for a Jekyll site (python-liquid
-    takes about 0.1 s to import)."""
-    from feedkit.posts import markup, texmath
+    """Import what rendering and writing feeds takes, ahead of use (while a child parses):
+    the Markdown renderer, Jekyll's and Hugo's templates, feedgen with its RSS extension, the
+    writing of files; the TeX converter and lxml.html when formulas become MathML, and
+    Liquid for a Jekyll site (python-liquid takes about 0.1 s to import). None of it is
+    needed to read posts, so a cold build does not import it before the child starts."""
+    from feedkit import atomicfile
+    from feedkit.posts import expand, markup, texmath
     from feedkit.site import feeds
 
     markup.markdown()
-    del feeds
+    # After feeds: feedgen's extensions take lxml.etree as feedgen.feed imported it.
+    from feedgen.ext import dc
+
+    del feeds, expand, atomicfile, dc
     if cfg is not None and cfg.feed.math == "mathml":
         texmath.load()
+        import lxml.html  # feeds.xhtml: Atom carries a post with math as XHTML
+
+        del lxml.html
     if cfg is not None and (jekyll_folder(cfg) or (cfg.content_path / "_posts").is_dir()):
         from feedkit.posts import liquid
 
@@ -177,6 +186,7 @@ def render_posts(
     """Return every post rendered: from the cache when its file is unchanged and what its
     templates read is as it was; the rest split with a forked child when there are enough
     of them to be worth it."""
+    from feedkit.posts.expand import Templates
     from feedkit.posts.kramdown import jekyll_post
 
     if templates is None:
@@ -352,6 +362,7 @@ def plan_build(
             files={}, reused=True, rendered=0, warnings=tuple(dict.fromkeys(warnings + earlier))
         )
 
+    from feedkit.posts.expand import Templates
     from feedkit.site.feeds import (
         FeedInfo,
         distinct_updated,
@@ -487,6 +498,8 @@ def write_outputs(out_dir: Path, files: Mapping[str, bytes], cache_dir: Path) ->
     of a tag no post has any more) are removed once the new files are in place; the list of
     what feedkit wrote lives in `cache_dir`, so nothing else in the output folder is touched.
     """
+    from feedkit.atomicfile import replace_together, write_atomically
+
     written = replace_together({out_dir / name: data for name, data in files.items()})
     changed = [path.relative_to(out_dir).as_posix() for path in written]
     manifest = cache_dir / MANIFEST
