@@ -64,6 +64,8 @@ def parse_date(value: Any, tz: ZoneInfo) -> datetime:
         raise ValueError(f"cannot read {short_repr(value)} as a date")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         parsed = parsed.replace(tzinfo=tz)
+    if 1970 <= parsed.year < 9999:  # in range in every zone: the checks below cannot fail
+        return parsed
     written = value.strip() if isinstance(value, str) else parsed.isoformat()
     if not 1970 <= parsed.year <= 9999:
         raise ValueError(f"{short_repr(written)} is out of range: feedkit reads years 1970 to 9999")
