@@ -401,7 +401,10 @@ def read_head(path: Path | str, shown: str, warnings: list[Problem]) -> tuple[So
                 ]
             )
         st = stat_key(status)
-        raw = _read(fd, HEAD_BYTES, expected=status.st_size)
+        size = status.st_size
+        raw = os.read(fd, HEAD_BYTES)  # one call reads it, but for a short read
+        if len(raw) < HEAD_BYTES and 0 < len(raw) < size:
+            raw += _read(fd, HEAD_BYTES - len(raw), expected=size - len(raw))
         start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
         closer = _CLOSING_LINE.get(raw[start : start + 1])
         end = closer.search(raw) if closer is not None else None
