@@ -381,7 +381,7 @@ class BuildCache:
                 for shown in self.parsed
                 if shown in rows and stat_mtime_ns(rows[shown][STAT]) >= trusted_before
             }
-            settled = {shown: row for shown, row in rows.items() if shown not in fresh}
+            settled = {s: row for s, row in rows.items() if s not in fresh} if fresh else rows
             # A file too fresh to trust makes the fingerprint worthless next time.
             state["fingerprint"] = scan.fingerprint if len(settled) == len(rows) else None
             return {"format": CACHE_FORMAT, "key": self.key, "rows": settled}
