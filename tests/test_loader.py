@@ -251,6 +251,33 @@ def test_files_read_in_batches_give_what_each_gives_read_alone_in_file_order(
     ]
 
 
+def test_many_files_shared_with_a_child_give_what_one_process_gives_in_file_order(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedkit import parallel
+    from feedkit.posts import loader
+    from feedkit.posts.postfile import discover
+
+    posts: dict[str, str | bytes] = {
+        f"p{i:04d}.md": f"---\ntitle: Post {i}\ndate: 2024-01-01T10:{i % 60:02d}:00Z\n---\nBody\n"
+        for i in range(loader.PARALLEL_FROM + 150)
+    }
+    posts["p0777.md"] = "---\ntitle: [broken\n---\nBody\n"
+    cfg = make_site(posts=posts)
+    paths = discover(cfg.content_path)
+    imported: list[str] = []
+    shared = [
+        seen(r)
+        for r in loader.parse_files(cfg, paths, light=True, meanwhile=lambda: imported.append("x"))
+    ]
+    assert imported == ["x"]
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    alone = [seen(r) for r in loader.parse_files(cfg, paths, light=True)]
+    assert shared == alone
+    assert [r[0] for r in shared] == [f"content/p{i:04d}.md" for i in range(len(posts))]
+    assert shared[777][3] and not shared[776][3]
+
+
 @pytest.mark.parametrize("pad", [0, 4000, 4070, 4080, 4090, 4096, 4100, 9000, 70000])
 def test_front_matter_of_any_length_around_the_first_read_is_read_whole(
     make_site: MakeSite, pad: int

@@ -136,10 +136,9 @@ def content_folder(cfg: Config) -> Path:
 
 
 PARALLEL_FROM = 1500
-# What `meanwhile` (importing the Markdown renderer, feedgen, lxml.html and the TeX converter)
-# costs, in posts parsed in the same time: about 70 ms against 100 us a post, measured on the
-# benchmark's corpus, where parent and child then finish together.
-MEANWHILE_POSTS = 700
+# Files in a part of the work this process and its forked child share (see
+# `parallel.shared`): the last part one of them takes is all the other may wait for.
+PART = 100
 
 
 # One parsed file: its name as shown, its status, and the post (`Skipped` when the file is
@@ -236,25 +235,24 @@ def parse_files(
     `layout` holds the rules decided from every file of the content folder; without it,
     they are decided from `paths`.
 
-    Over many files, a forked child parses part of them while this process parses the rest
-    (and first runs `meanwhile`, e.g. imports the renderer, so that costs no extra time;
-    with few files, `meanwhile` is left to whoever needs it).
+    Over many files, a forked child parses some of them while this process parses the
+    others, each taking the next hundred as it is free; this process first runs
+    `meanwhile` (e.g. imports the renderer), so that costs no extra time. With few files,
+    `meanwhile` is left to whoever needs it.
     """
     if layout is None:
         layout = Layout(cfg, map(str, paths))
     if len(paths) < PARALLEL_FROM or parallel.cores() < 2:
         return _load_many(cfg, paths, layout, light)
     postfile.handlers()  # import the YAML parser once, not in both processes
-    # This process also runs `meanwhile`: give it less to parse, so both finish together.
-    mine = (len(paths) - (MEANWHILE_POSTS if meanwhile is not None else 0)) // 2
+    size = max(PART, -(-len(paths) // parallel.MAX_PARTS))
+    starts = range(0, len(paths), size)
 
-    def here() -> list[Parsed]:
-        if meanwhile is not None:
-            meanwhile()
-        return _load_many(cfg, paths[:mine], layout, light)
+    def part(index: int) -> list[Parsed]:
+        return _load_many(cfg, paths[starts[index] : starts[index] + size], layout, light)
 
-    first, rest = parallel.in_parallel(here, lambda: _load_many(cfg, paths[mine:], layout, light))
-    return first + rest
+    parts = parallel.shared(len(starts), part, first=meanwhile)
+    return [parsed for each in parts for parsed in each]
 
 
 Progress = Callable[[str], None]  # told what a long build is doing now
