@@ -214,20 +214,17 @@ def render_posts(
         ]
 
     if len(todo) >= 4 and parallel.cores() >= 2:
-        # Halves of about equal Markdown, not equal counts: one long post takes as long to
-        # render as a dozen short ones.
-        here: list[int] = []
-        there: list[int] = []
-        sizes = [0, 0]
-        for i in sorted(range(len(todo)), key=lambda i: -len(todo[i][2])):
-            lighter = 0 if sizes[0] <= sizes[1] else 1
-            (here, there)[lighter].append(i)
-            sizes[lighter] += len(todo[i][2])
-        mine, theirs = parallel.in_parallel(
-            lambda: render_part([todo[i] for i in here]),
-            lambda: render_part([todo[i] for i in there]),
-        )
-        by_index = dict(zip(here + there, mine + theirs, strict=True))
+        # Shared with a forked child, longest first: one long post takes as long to render
+        # as a dozen short ones, and whoever is free takes the next.
+        order = sorted(range(len(todo)), key=lambda i: -len(todo[i][2]))
+        size = -(-len(order) // parallel.MAX_PARTS)
+        groups = [order[start : start + size] for start in range(0, len(order), size)]
+        parts = parallel.shared(len(groups), lambda g: render_part([todo[i] for i in groups[g]]))
+        by_index = {
+            i: value
+            for group, part in zip(groups, parts, strict=True)
+            for i, value in zip(group, part, strict=True)
+        }
         values = [by_index[i] for i in range(len(todo))]
     else:
         values = render_part(todo)
