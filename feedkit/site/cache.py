@@ -78,7 +78,7 @@ EXPIRES: Final = 7
 def row_of(st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Row:
     """Return the index row for a file from its status and `PostBuilder.choice`."""
     published, draft, slug, post_id, tags, expires = fields
-    notes = tuple((w.path, w.line, w.message) for w in warnings) or None
+    notes = tuple([(w.path, w.line, w.message) for w in warnings]) if warnings else None
     return (st, published, draft, slug, post_id, tags, notes, expires)
 
 
