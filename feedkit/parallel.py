@@ -18,6 +18,7 @@ from __future__ import annotations
 import marshal
 import os
 import pickle
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -64,7 +65,9 @@ def in_parallel(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     finally:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
-        os.waitpid(pid, 0)
+        # Its answer is in: a thread waits for its exit (tearing down a copy of this
+        # process takes a few milliseconds), so none is left a zombie and nobody waits.
+        threading.Thread(target=_reap, args=(pid,), daemon=True).start()
     if not data:
         raise RuntimeError("the forked helper process died before it finished")
     kind, body = data[:1], memoryview(data)[1:]
@@ -115,6 +118,13 @@ def shared(
         os.close(queue)
     every = {**mine, **theirs}
     return [every[index] for index in range(count)]
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already (SIGCHLD ignored, as a parent may set it)
+        pass
 
 
 _MARSHALLED, _PICKLED, _FAILED = b"m", b"p", b"f"

@@ -124,3 +124,18 @@ def test_shared_work_without_a_second_core_runs_here(monkeypatch: pytest.MonkeyP
         (2, os.getpid()),
     ]
     assert ran == ["first"]
+
+
+def test_the_child_is_reaped_without_this_process_waiting_for_it() -> None:
+    if parallel.cores() < 2 or not hasattr(os, "fork"):
+        pytest.skip("runs in this process without a second core")
+    _, child = parallel.in_parallel(lambda: None, os.getpid)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # no zombie left; WNOWAIT: this test reaps nothing
+        try:
+            os.waitid(os.P_PID, child, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            break
+        time.sleep(0.01)
+    else:
+        pytest.fail(f"the forked child {child} was left a zombie")
