@@ -218,3 +218,35 @@ def test_a_cold_build_reads_posts_before_importing_what_renders_them(tmp_path: P
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.splitlines()[0] == ""  # imported when reading began: none of them
     assert (tmp_path / "public" / "atom.xml").exists()
+
+
+def test_the_counts_and_the_next_change_are_those_of_each_post_one_by_one() -> None:
+    # _tally counts in one pass what the summary line and the cache's next_change say.
+    import math
+    import random
+
+    from feedkit.site.build import Choice, _tally
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        choices = [
+            Choice(
+                "p.md",
+                rng.choice([1.0, 2.0, 3.0, 4.0]),
+                "p",
+                rng.random() < 0.4,
+                (),
+                rng.choice([math.inf, 1.0, 2.5, 3.0, 6.0]),
+            )
+            for _ in range(rng.randint(0, 6))
+        ]
+        cutoff, drafts = rng.choice([0.5, 2.0, 3.0, 4.5]), rng.random() < 0.5
+        seen = [c for c in choices if drafts or not c.draft]
+        assert _tally(choices, cutoff, drafts) == (
+            sum(c.draft for c in choices),
+            sum(not c.draft and c.published > cutoff for c in choices),
+            sum(not c.draft and c.published <= cutoff and c.expires <= cutoff for c in choices),
+            min(
+                (t for c in seen for t in (c.published, c.expires) if t > cutoff), default=math.inf
+            ),
+        )

@@ -309,25 +309,13 @@ def plan_build(
         stats = {shown: row[STAT] for shown, row in refreshed.rows.items()}
         fresh = refreshed.parsed
     feeds, published = choose_feeds(cfg, choices, now, drafts, warnings)
-    total, drafts_count = len(choices), sum(c.draft for c in choices)
-    scheduled = sum(not c.draft and c.published > cutoff for c in choices)
-    expired = sum(not c.draft and c.published <= cutoff and c.expires <= cutoff for c in choices)
+    total = len(choices)
+    drafts_count, scheduled, expired, next_change = _tally(choices, cutoff, drafts)
     signature = _signature(cfg, feeds, stats, drafts, now)
     summary = {
         "signature": signature,
         "drafts": drafts,
-        # The first time a post now hidden for its date comes due, or one expires: the feeds
-        # change then.
-        "next_change": min(
-            (
-                moment
-                for c in choices
-                if drafts or not c.draft
-                for moment in (c.published, c.expires)
-                if moment > cutoff
-            ),
-            default=float("inf"),
-        ),
+        "next_change": next_change,
         "counts": (total, published, drafts_count, scheduled, expired),
         "warnings": [(w.path, w.line, w.message) for w in warnings],
     }
@@ -407,6 +395,28 @@ def plan_build(
         loaded=loaded,
         members={shown: r.post for shown, r in rendered.items()},
     )
+
+
+def _tally(choices: list[Choice], cutoff: float, drafts: bool) -> tuple[int, int, int, float]:
+    """Return the number of drafts, of posts scheduled for later and of expired ones, and
+    the first time after `cutoff` that a post now hidden for its date comes due or one
+    expires (the feeds change then): one pass over every post."""
+    draft_count = scheduled = expired = 0
+    next_change = math.inf
+    for c in choices:
+        if c.draft:
+            draft_count += 1
+            if not drafts:  # an unseen draft's dates change no feed
+                continue
+        elif c.published > cutoff:
+            scheduled += 1
+        elif c.expires <= cutoff:
+            expired += 1
+        if cutoff < c.published < next_change:
+            next_change = c.published
+        if cutoff < c.expires < next_change:
+            next_change = c.expires
+    return draft_count, scheduled, expired, next_change
 
 
 def _unchanged_plan(state: dict[str, Any], scan: Scan) -> BuildPlan:

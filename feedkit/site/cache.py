@@ -264,7 +264,9 @@ class BuildCache:
                 rows[shown] = row_of(st, fields, file_warnings)
             else:
                 problems.extend(file_warnings)
-        ordered = {shown: rows[shown] for shown in sources if shown in rows}
+        # Read afresh, every row is in file order already.
+        every = len(todo) == len(sources)
+        ordered = rows if every else {shown: rows[shown] for shown in sources if shown in rows}
         if not scan.fingerprint and not problems:  # the walk left the statuses to the reads
             scan.files = [
                 (shown, path, ordered[shown][STAT] if shown in ordered else _status(path))
