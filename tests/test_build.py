@@ -185,6 +185,7 @@ RENDERING = (
     "feedkit.posts.kramdown",
     "feedkit.site.feeds",
     "feedkit.atomicfile",
+    "tempfile",
 )
 SPY = """
 import sys

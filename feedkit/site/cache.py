@@ -31,7 +31,6 @@ import hashlib
 import marshal
 import os
 import pickle
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -421,6 +420,8 @@ class BuildCache:
             self._write("state.marshal", marshal.dumps, lambda _: state)
 
     def _write(self, name: str, dump: Callable[[Any], bytes], make: Callable[[int], Any]) -> None:
+        import tempfile  # here: with random and shutil, 3 ms a cold build need not spend first
+
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
         try:
             # The temp file's own timestamp is "now" on the file system's clock.
