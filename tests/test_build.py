@@ -183,6 +183,7 @@ RENDERING = (
     "email_validator",
     "feedkit.posts.markup",
     "feedkit.posts.kramdown",
+    "feedkit.posts.emojicodes",
     "feedkit.site.feeds",
     "feedkit.atomicfile",
     "tempfile",
