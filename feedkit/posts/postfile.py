@@ -174,6 +174,13 @@ def walk(
                 name = entry.name
                 if name.startswith("."):
                     continue
+                if (
+                    not stat
+                    and name.endswith(MARKDOWN_SUFFIXES)
+                    and entry.is_file(follow_symlinks=False)
+                ):  # a plain post file, by far the most common entry: one call says so
+                    found.append((entry.path, None))
+                    continue
                 try:
                     is_dir = entry.is_dir()
                 except OSError:  # a link in a loop of links

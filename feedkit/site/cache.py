@@ -233,13 +233,17 @@ class BuildCache:
         rows: dict[str, Row] = {}
         sources: dict[str, str] = {}
         todo: list[str] = []
-        for shown, path, key in scan.files:
-            sources[shown] = path
-            row = known.get(shown)
-            if row is not None and key is not None and row[STAT] == key:
-                rows[shown] = row
-            else:
-                todo.append(path)
+        if not known:  # a cold build: every file is read
+            sources = {shown: path for shown, path, _ in scan.files}
+            todo = list(sources.values())
+        else:
+            for shown, path, key in scan.files:
+                sources[shown] = path
+                row = known.get(shown)
+                if row is not None and key is not None and row[STAT] == key:
+                    rows[shown] = row
+                else:
+                    todo.append(path)
         if progress is not None and todo:
             progress(f"reading {len(todo):,} of {len(sources):,} posts")
         self.read_files = len(todo)
