@@ -4,12 +4,15 @@ A feed reader fetching atom.xml, or a mail program picking up an .eml from the o
 never sees half a file, and a crash leaves the old file or the new one, never a mix.
 `replace_together` does the same for a set of files: every new file is written and synced
 beside its target before the first is renamed into place, so a failed write changes none.
+Its files are synced all at once, from threads: a journaling file system (ext4 here) then
+commits them together, where one after another each sync waits for a commit of its own.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,9 +66,14 @@ def replace_together(files: Mapping[Path, bytes], *, mode: int = 0o644) -> list[
                 continue
             try:
                 made.extend(_make_folders(target.parent))
-                staged.append(_Staged(target, _write_temp(target, data, mode), old, old_stat))
+                tmp = _write_temp(target, data, mode, sync=False)
+                staged.append(_Staged(target, tmp, old, old_stat))
             except OSError as exc:
                 raise OutputError(f"{target}: cannot write: {exc.strerror}{_outcome([])}") from exc
+        for item, error in zip(staged, _sync_all([item.tmp for item in staged]), strict=True):
+            if error is not None:
+                message = f"{item.target}: cannot write: {error.strerror}{_outcome([])}"
+                raise OutputError(message) from error
         done = 0
         try:
             for item in staged:
@@ -87,19 +95,51 @@ def replace_together(files: Mapping[Path, bytes], *, mode: int = 0o644) -> list[
             except OSError:
                 pass
         raise
-    for folder in dict.fromkeys(item.target.parent for item in staged):
-        _fsync_folder(folder)
+    # Makes the renames durable; not possible (nor needed) on every platform.
+    _sync_all(list(dict.fromkeys(item.target.parent for item in staged)))
     return [item.target for item in staged]
 
 
-def _write_temp(path: Path, data: bytes, mode: int) -> str:
-    """Return a new file beside `path` that holds `data`, synced to disk."""
+def _sync_all(paths: list[str] | list[Path]) -> list[OSError | None]:
+    """Sync each file or folder in `paths` to disk, all at once; return each one's error
+    (None when synced; a folder that cannot be opened counts as synced, see _fsync_folder)."""
+    errors: list[OSError | None] = [None] * len(paths)
+
+    def sync(index: int) -> None:
+        try:
+            fd = os.open(paths[index], os.O_RDONLY)
+        except OSError as exc:
+            if not os.path.isdir(paths[index]):
+                errors[index] = exc
+            return
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            if not os.path.isdir(paths[index]):
+                errors[index] = exc
+        finally:
+            os.close(fd)
+
+    threads = [threading.Thread(target=sync, args=(index,)) for index in range(1, len(paths))]
+    for thread in threads:
+        thread.start()
+    if paths:
+        sync(0)
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def _write_temp(path: Path, data: bytes, mode: int, *, sync: bool = True) -> str:
+    """Return a new file beside `path` that holds `data`, synced to disk (unless not `sync`:
+    then the caller syncs it)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                os.fsync(out.fileno())
         os.chmod(tmp, mode)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -6,6 +6,11 @@ few milliseconds, far less than a process pool, which matters for a build that s
 a fraction of a second. The child's result comes back marshalled when it is made of plain
 values (tuples, strings, numbers: about twice as fast both ways as pickle, and parent and
 child are the same interpreter), pickled otherwise.
+
+`shared` splits a job in parts that both processes take from one queue as each is free, so
+they finish together whatever else this process has to do first, and however a busy machine
+slows either: the queue is a pipe holding the parts' numbers, two bytes each, written whole
+before the fork; a read of a pipe is atomic, so each number goes to exactly one reader.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ from __future__ import annotations
 import marshal
 import os
 import pickle
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 A = TypeVar("A")
 B = TypeVar("B")
+R = TypeVar("R")
 
 
 def cores() -> int:
@@ -58,13 +65,66 @@ def in_parallel(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     finally:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
-        os.waitpid(pid, 0)
+        # Its answer is in: a thread waits for its exit (tearing down a copy of this
+        # process takes a few milliseconds), so none is left a zombie and nobody waits.
+        threading.Thread(target=_reap, args=(pid,), daemon=True).start()
     if not data:
         raise RuntimeError("the forked helper process died before it finished")
     kind, body = data[:1], memoryview(data)[1:]
     if kind == _FAILED:
         raise pickle.loads(body)
     return mine, (marshal.loads(body) if kind == _MARSHALLED else pickle.loads(body))
+
+
+# At most this many parts share a queue: their numbers, written before the fork, fit in a
+# pipe's buffer (and in PIPE_BUF, 512 bytes at least) everywhere.
+MAX_PARTS = 250
+
+
+def shared(
+    count: int, part: Callable[[int], R], first: Callable[[], object] | None = None
+) -> list[R]:
+    """Return [part(0), …, part(count - 1)], the calls shared between this process and a
+    forked child: each takes the next part when it is free. This process runs `first`
+    before it takes any. Without fork or a second core, everything runs here.
+    """
+    if count > MAX_PARTS:
+        raise ValueError(f"at most {MAX_PARTS} parts, not {count}")
+    if count < 2 or not hasattr(os, "fork") or cores() < 2:
+        if first is not None:
+            first()
+        return [part(index) for index in range(count)]
+    queue, filler = os.pipe()
+    try:
+        os.write(filler, b"".join(index.to_bytes(2, "little") for index in range(count)))
+    finally:
+        os.close(filler)  # an empty queue reads as its end
+
+    def take_parts() -> dict[int, R]:
+        done: dict[int, R] = {}
+        while len(token := os.read(queue, 2)) == 2:
+            index = int.from_bytes(token, "little")
+            done[index] = part(index)
+        return done
+
+    def here() -> dict[int, R]:
+        if first is not None:
+            first()
+        return take_parts()
+
+    try:
+        mine, theirs = in_parallel(here, take_parts)
+    finally:
+        os.close(queue)
+    every = {**mine, **theirs}
+    return [every[index] for index in range(count)]
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already (SIGCHLD ignored, as a parent may set it)
+        pass
 
 
 _MARSHALLED, _PICKLED, _FAILED = b"m", b"p", b"f"

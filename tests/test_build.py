@@ -169,3 +169,86 @@ def test_a_stale_feed_that_cannot_be_removed_is_named_after_the_new_feeds_are_in
     )
     assert b"Post 2, retitled" in (site / "public" / "atom.xml").read_bytes()
     assert b"Zeta, retitled" in (site / "public" / "tags" / "omega" / "atom.xml").read_bytes()
+
+
+# What renders the few posts a feed shows and writes its files; none of it reads posts.
+RENDERING = (
+    "feedgen",
+    "lxml",
+    "jinja2",
+    "liquid",
+    "pyromark",
+    "nh3",
+    "latex2mathml",
+    "email_validator",
+    "feedkit.posts.markup",
+    "feedkit.posts.kramdown",
+    "feedkit.posts.emojicodes",
+    "feedkit.site.feeds",
+    "feedkit.atomicfile",
+    "tempfile",
+)
+SPY = """
+import sys
+from feedkit.cli import main
+from feedkit.site import cache
+
+read = cache.parse_files
+
+def spy(*args, **kwargs):
+    print(*sorted(name for name in sys.modules if name.startswith(RENDERING)), file=sys.stderr)
+    return read(*args, **kwargs)
+
+cache.parse_files = spy
+main(["build", "--config", sys.argv[1]])
+"""
+
+
+def test_a_cold_build_reads_posts_before_importing_what_renders_them(tmp_path: Path) -> None:
+    # Over many posts a forked child reads half of them; the parent imports the renderer and
+    # feedgen meanwhile. Imported before the fork, they would hold up both.
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "p.md").write_text(post("Math $x^2$", "2024-01-01"))
+    proc = subprocess.run(
+        [sys.executable, "-c", f"RENDERING = {RENDERING!r}\n{SPY}", str(tmp_path / "feedkit.toml")],
+        env={**os.environ, **NOW_ENV, "FEEDKIT_BUILD_SERVER": "off"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines()[0] == ""  # imported when reading began: none of them
+    assert (tmp_path / "public" / "atom.xml").exists()
+
+
+def test_the_counts_and_the_next_change_are_those_of_each_post_one_by_one() -> None:
+    # _tally counts in one pass what the summary line and the cache's next_change say.
+    import math
+    import random
+
+    from feedkit.site.build import Choice, _tally
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        choices = [
+            Choice(
+                "p.md",
+                rng.choice([1.0, 2.0, 3.0, 4.0]),
+                "p",
+                rng.random() < 0.4,
+                (),
+                rng.choice([math.inf, 1.0, 2.5, 3.0, 6.0]),
+            )
+            for _ in range(rng.randint(0, 6))
+        ]
+        cutoff, drafts = rng.choice([0.5, 2.0, 3.0, 4.5]), rng.random() < 0.5
+        seen = [c for c in choices if drafts or not c.draft]
+        assert _tally(choices, cutoff, drafts) == (
+            sum(c.draft for c in choices),
+            sum(not c.draft and c.published > cutoff for c in choices),
+            sum(not c.draft and c.published <= cutoff and c.expires <= cutoff for c in choices),
+            min(
+                (t for c in seen for t in (c.published, c.expires) if t > cutoff), default=math.inf
+            ),
+        )

@@ -6,13 +6,15 @@ import json
 import math
 import shutil
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
 
 from feedkit.cli import main
 from feedkit.errors import ContentError
-from feedkit.posts.layout import SECTION_PAGE
+from feedkit.models import Post
+from feedkit.posts.layout import SECTION_PAGE, Layout
 from feedkit.posts.loader import load_posts, public_posts, read_body
 
 from conftest import FIXTURES, NOW_ENV, SITE_TOML, MakeSite
@@ -190,6 +192,90 @@ def test_light_parse_gives_exactly_the_posts_choice_fields(make_site: MakeSite) 
         )
         for shown, p in full.items()
     } == light
+
+
+def seen(parsed: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Return what a parsed file's result says, with a Post as its record (Posts compare by
+    identity)."""
+    shown, status, post, problems, warnings = parsed
+    if isinstance(post, Post):
+        post = post_record(post)
+    return shown, status, post, [str(p) for p in problems], [str(w) for w in warnings]
+
+
+@pytest.mark.parametrize("light", [False, True])
+def test_files_read_in_batches_give_what_each_gives_read_alone_in_file_order(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, light: bool
+) -> None:
+    # Good posts, broken ones at each stage (unreadable, not UTF-8, bad YAML, bad values),
+    # a page its place skips and a dateless draft its front matter skips, across batches.
+    from feedkit.posts import loader
+    from feedkit.posts.postfile import discover
+
+    good = "---\ntitle: T{n}\ndate: 2024-01-0{n}\ntags: [a]\n---\nBody\n"
+    cfg = make_site(
+        posts={
+            "a1.md": good.format(n=1),
+            "a2-bad-yaml.md": "---\ntitle: [unclosed\ndate: 2024-01-01\n---\nBody\n",
+            "a3.md": good.format(n=3),
+            "_index.md": "# Section",
+            "b1-not-utf8.md": b"---\ntitle: \xff\ndate: 2024-01-01\n---\nBody\n",
+            "b2-draft.md": "---\ntitle: Idea\ndraft: true\n---\nLater\n",
+            "b3-bad-date.md": "---\ntitle: T\ndate: 2024-02-30\n---\nBody\n",
+            "c1.md": good.format(n=4),
+            "c2-control.md": "---\ntitle: A\x0cB\ndate: 2024-01-05\n---\nBody\n",
+        }
+    )
+    (cfg.content_path / "b4-dangling.md").symlink_to("nowhere.md")
+    paths = discover(cfg.content_path)
+    layout = Layout(cfg, map(str, paths))  # a Hugo site's: it has an _index.md
+    alone = [loader.parse_files(cfg, [p], light=light, layout=layout)[0] for p in paths]
+    monkeypatch.setattr(loader, "BATCH", 3)
+    together = loader.parse_files(cfg, paths, light=light, layout=layout)
+    assert [seen(result) for result in together] == [seen(result) for result in alone]
+    assert [(shown, post is None, bool(problems)) for shown, _, post, problems, _ in together] == [
+        ("content/_index.md", False, False),
+        ("content/a1.md", False, False),
+        ("content/a2-bad-yaml.md", True, True),
+        ("content/a3.md", False, False),
+        ("content/b1-not-utf8.md", True, True),
+        ("content/b2-draft.md", False, False),
+        ("content/b3-bad-date.md", True, True),
+        ("content/b4-dangling.md", True, True),
+        ("content/c1.md", False, False),
+        ("content/c2-control.md", False, False),
+    ]
+    assert [str(w) for w in together[-1][4]] == [
+        "content/c2-control.md:2: warning: removed 1 control character(s) that XML feeds "
+        "cannot carry (first: U+000C)"
+    ]
+
+
+def test_many_files_shared_with_a_child_give_what_one_process_gives_in_file_order(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedkit import parallel
+    from feedkit.posts import loader
+    from feedkit.posts.postfile import discover
+
+    posts: dict[str, str | bytes] = {
+        f"p{i:04d}.md": f"---\ntitle: Post {i}\ndate: 2024-01-01T10:{i % 60:02d}:00Z\n---\nBody\n"
+        for i in range(loader.PARALLEL_FROM + 150)
+    }
+    posts["p0777.md"] = "---\ntitle: [broken\n---\nBody\n"
+    cfg = make_site(posts=posts)
+    paths = discover(cfg.content_path)
+    imported: list[str] = []
+    shared = [
+        seen(r)
+        for r in loader.parse_files(cfg, paths, light=True, meanwhile=lambda: imported.append("x"))
+    ]
+    assert imported == ["x"]
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    alone = [seen(r) for r in loader.parse_files(cfg, paths, light=True)]
+    assert shared == alone
+    assert [r[0] for r in shared] == [f"content/p{i:04d}.md" for i in range(len(posts))]
+    assert shared[777][3] and not shared[776][3]
 
 
 @pytest.mark.parametrize("pad", [0, 4000, 4070, 4080, 4090, 4096, 4100, 9000, 70000])

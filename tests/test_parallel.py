@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +67,75 @@ def test_plain_and_rich_results_both_come_back_whole() -> None:
 
     choice = Choice("a.md", 1.0, "a", False, ())
     assert type(parallel.in_parallel(lambda: 0, lambda: choice)[1]) is Choice
+
+
+def test_shared_work_comes_back_in_order_and_both_processes_take_part() -> None:
+    def part(i: int) -> tuple[int, int]:
+        time.sleep(0.005)  # long enough for both to be taking parts
+        return i, os.getpid()
+
+    results = parallel.shared(40, part)
+    assert [i for i, _ in results] == list(range(40))
+    if parallel.cores() >= 2 and hasattr(os, "fork"):
+        assert len({pid for _, pid in results}) == 2
+
+
+def test_shared_work_goes_to_whoever_is_free(tmp_path: Path) -> None:
+    # This process is busy first (`first`): the child takes the parts meanwhile, so both
+    # finish together instead of this one taking half of them after its own work.
+    if parallel.cores() < 2 or not hasattr(os, "fork"):
+        pytest.skip("runs in this process without a second core")
+    started = tmp_path / "started"
+
+    def first() -> None:
+        # Busy until the child has taken most parts (or 10 s): the child takes them all.
+        deadline = time.monotonic() + 10
+        while len(list(tmp_path.glob("part-*"))) < 18 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        started.touch()
+
+    def part(i: int) -> int:
+        (tmp_path / f"part-{i}").touch()
+        time.sleep(0.01)
+        return os.getpid()
+
+    pids = parallel.shared(20, part, first=first)
+    assert started.exists()
+    assert len(pids) == 20
+    assert pids.count(os.getpid()) <= 2  # the child took at least the 18 this one waited for
+
+
+def test_an_error_in_shared_work_is_raised_here() -> None:
+    def part(i: int) -> int:
+        if i == 7:
+            raise ValueError("part 7 broke")
+        return i
+
+    with pytest.raises(ValueError, match="part 7 broke"):
+        parallel.shared(12, part)
+
+
+def test_shared_work_without_a_second_core_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    ran: list[str] = []
+    assert parallel.shared(3, lambda i: (i, os.getpid()), first=lambda: ran.append("first")) == [
+        (0, os.getpid()),
+        (1, os.getpid()),
+        (2, os.getpid()),
+    ]
+    assert ran == ["first"]
+
+
+def test_the_child_is_reaped_without_this_process_waiting_for_it() -> None:
+    if parallel.cores() < 2 or not hasattr(os, "fork"):
+        pytest.skip("runs in this process without a second core")
+    _, child = parallel.in_parallel(lambda: None, os.getpid)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # no zombie left; WNOWAIT: this test reaps nothing
+        try:
+            os.waitid(os.P_PID, child, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            break
+        time.sleep(0.01)
+    else:
+        pytest.fail(f"the forked child {child} was left a zombie")

@@ -55,6 +55,16 @@ def test_unreadable_dates_raise(raw: object) -> None:
             "'9999-12-31T23:00:00-12:00' is out of range: it falls after the year 9999 in UTC",
         ),
         (
+            "9999-12-31T23:30:00Z",  # 00:30 next year in Berlin
+            "'9999-12-31T23:30:00Z' is out of range: it falls after the year 9999 in the site's "
+            "time zone, Europe/Berlin",
+        ),
+        ("1969-12-31", "'1969-12-31' is out of range: feedkit reads years 1970 to 9999"),
+        (
+            datetime(1969, 12, 31, 23),
+            "'1969-12-31T23:00:00+01:00' is out of range: feedkit reads years 1970 to 9999",
+        ),
+        (
             "tomorrow",
             "cannot read 'tomorrow' as a date; write it as 2024-05-01, 2024-05-01 10:00 "
             "or 2024-05-01T10:00:00+02:00",

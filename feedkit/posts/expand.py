@@ -28,8 +28,7 @@ from urllib.parse import urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import fastyaml, kramdown, texdelims
-from feedkit.posts.emojicodes import emojify, uses_jemoji
+from feedkit.posts import fastyaml
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.layout import (
     JEKYLL_CONFIG,
@@ -110,6 +109,8 @@ class Templates:
         """Return `body` without template syntax: understood, or left out and said; in a
         Jekyll site, its HTML read as Jekyll reads it (`kramdown_blocks`), and its
         `:smile:` shortcodes are emoji when it uses jemoji."""
+        from feedkit.posts.emojicodes import emojify  # see _expand
+
         expanded = self._expand(post, body)
         if self.jekyll and "<" in expanded.text:
             from feedkit.posts.kramdown_blocks import html_elements
@@ -139,9 +140,16 @@ class Templates:
 
     @cached_property
     def _jemoji(self) -> bool:
+        from feedkit.posts.emojicodes import uses_jemoji
+
         return self.jekyll and uses_jemoji(self._config_yml[0])
 
     def _expand(self, post: Post, body: str) -> Expanded:
+        # Imported here: the build cache's key reads `template_inputs` before any post is
+        # read, and a cold build should not import what only rendering needs before then.
+        from feedkit.posts import kramdown, texdelims
+        from feedkit.posts.emojicodes import emojify
+
         if self.jekyll and "<" in body:
             body = kramdown.gfm_paragraphs(body)
         if self.passthrough and "\\" in body:

@@ -136,19 +136,13 @@ def _build(node: Node, built: dict[Node, Any]) -> Any:
 
 if CParser is not None:
 
-    class _LeanLoader(CParser, BaseConstructor, BaseResolver):  # type: ignore[misc]
-        """PyYAML's C parser, no implicit resolution while parsing, our walk after."""
-
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            BaseConstructor.__init__(self)
-            BaseResolver.__init__(self)
-
-        def construct_document(self, node: Node) -> Any:
-            return _build(node, {})
+    class _LeanParser(CParser):  # type: ignore[misc]
+        """PyYAML's C parser and composer, no implicit resolution while parsing (the walk
+        does it after): constructing comes after, in `_build`, so none of PyYAML's
+        constructor or resolver state is made."""
 
         # The C parser asks these for every node. With no implicit resolvers (the walk
-        # resolves plain scalars itself) and no path resolvers (the lean loader adds none),
+        # resolves plain scalars itself) and no path resolvers (the lean parser adds none),
         # PyYAML's versions come to a default tag by kind and nothing: say so directly.
         def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
             return _DEFAULT_TAGS[kind]
@@ -171,7 +165,11 @@ def load(text: str) -> Any:
     # "!" may start an explicit tag, which the lean walk cannot see once parsed.
     if CParser is None or "!" in text:
         return yaml.load(text, Loader=_SafeLoader)
+    parser = _LeanParser(text)
     try:
-        return yaml.load(text, Loader=_LeanLoader)
+        node = parser.get_single_node()  # as yaml.load, which takes a loader that constructs
+        return None if node is None else _build(node, {})
     except (_Unusual, RecursionError):  # PyYAML's loader builds deep nesting without recursing
         return yaml.load(text, Loader=_SafeLoader)
+    finally:
+        parser.dispose()

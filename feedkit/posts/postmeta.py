@@ -98,9 +98,12 @@ class PostBuilder:
         self.problems.append(Problem(self.shown, self.line_of(key), message))
 
     def first(self, keys: tuple[str, ...]) -> tuple[str, Any]:
+        """Return the first of `keys` given a value, and that value; else keys[0], None."""
+        get = self.meta.get
         for key in keys:
-            if self.meta.get(key) not in (None, ""):
-                return key, self.meta[key]
+            value = get(key)
+            if value is not None and value != "":
+                return key, value
         return keys[0], None
 
     def choice(self) -> tuple[float, bool, str, str, tuple[str, ...], float]:
@@ -121,7 +124,7 @@ class PostBuilder:
         jekyll = JEKYLL_NAME.match(self.stem)
         draft = self._draft()
         self._unlisted()
-        if not jekyll and all(meta.get(k) in (None, "") for k in (*DATE_KEYS, *PUBLISH_KEYS)):
+        if not jekyll and self.first(DATE_KEYS + PUBLISH_KEYS)[1] is None:
             if draft:
                 raise NotAPost(DATELESS_DRAFT)
             if self.place.hugo:
@@ -389,11 +392,15 @@ class PostBuilder:
         slugs: dict[str, str] = {}  # a tag feed's slug → the first tag in it
         feeds = self.cfg.feed.tag_feeds  # only tag feeds can merge two tags
         for key in TAG_KEYS:
+            value = self.meta.get(key)
+            if value is None:
+                continue
             try:
-                for tag in split_list(self.meta.get(key), key):
-                    if tag.casefold() in seen:  # "Python" and "python" are one tag
+                for tag in split_list(value, key):
+                    folded = tag.casefold()
+                    if folded in seen:  # "Python" and "python" are one tag
                         continue
-                    seen[tag.casefold()] = tag
+                    seen[folded] = tag
                     if not feeds:
                         continue
                     slug = tag_slug(tag)

@@ -10,6 +10,7 @@ import re
 import reprlib
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -64,6 +65,8 @@ def parse_date(value: Any, tz: ZoneInfo) -> datetime:
         raise ValueError(f"cannot read {short_repr(value)} as a date")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         parsed = parsed.replace(tzinfo=tz)
+    if 1970 <= parsed.year < 9999:  # in range in every zone: the checks below cannot fail
+        return parsed
     written = value.strip() if isinstance(value, str) else parsed.isoformat()
     if not 1970 <= parsed.year <= 9999:
         raise ValueError(f"{short_repr(written)} is out of range: feedkit reads years 1970 to 9999")
@@ -173,13 +176,12 @@ def parse_authors(
             authors.append(Author(name.strip(), email or None, url or None))
         elif isinstance(item, str) and known and item.strip() in known:
             authors.append(known[item.strip()])
+        elif isinstance(item, str) and "<" not in item and item.strip():
+            authors.append(_named_author(item.strip(), site_author))
         elif isinstance(item, str) and item.strip():
-            if "<" in item:
-                from email.utils import parseaddr  # rare: "Name <address>"
+            from email.utils import parseaddr  # rare: "Name <address>"
 
-                name, email = parseaddr(item)
-            else:
-                name, email = item.strip(), ""
+            name, email = parseaddr(item)
             name = name or email
             if not email and name == site_author.name:
                 email = site_author.email or ""
@@ -187,6 +189,13 @@ def parse_authors(
         else:
             raise ValueError(f"author must be a name or a list of names, not {short_repr(item)}")
     return tuple(authors)
+
+
+@lru_cache(maxsize=1024)  # a blog's few authors, over thousands of posts
+def _named_author(name: str, site_author: Author) -> Author:
+    """Return the author a post names by name alone: the site's author (with its email)
+    when the names are the same."""
+    return Author(name, site_author.email or None if name == site_author.name else None)
 
 
 _PLACEHOLDER = re.compile(r":([a-z_]+)")  # in a Jekyll permalink: /:categories/:title/

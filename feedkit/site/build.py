@@ -17,16 +17,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, urljoin
 
 from feedkit import parallel
-from feedkit.atomicfile import replace_together, write_atomically
 from feedkit.config import XSL_NAME, Config
 from feedkit.errors import OutputError, Problem
 from feedkit.models import Post, RenderedPost
-from feedkit.posts.expand import Templates, shield_braces
 from feedkit.posts.layout import jekyll_folder
 from feedkit.posts.loader import LoadResult, Progress, body_of, load_posts, read_raw
 from feedkit.posts.postmeta import TAGS_MERGED, tag_slug
 
 if TYPE_CHECKING:
+    from feedkit.posts.expand import Templates
     from feedkit.site.cache import BuildCache, Scan
 
 
@@ -135,6 +134,7 @@ def _render(
     post: Post, raw: bytes, summary_chars: int, math: str, jekyll: bool, templates: Templates
 ) -> tuple[Any, ...]:
     from feedkit.posts import kramdown
+    from feedkit.posts.expand import shield_braces
     from feedkit.posts.markup import math_warnings, measure, render_html, summarize
 
     found: list[Problem] = []
@@ -152,16 +152,25 @@ def _render(
 
 
 def load_renderers(cfg: Config | None = None) -> None:
-    """Import the Markdown renderer and feedgen ahead of use (while a child parses), the
-    TeX converter when formulas become MathML, and Liquid for a Jekyll site (python-liquid
-    takes about 0.1 s to import)."""
-    from feedkit.posts import markup, texmath
+    """Import what rendering and writing feeds takes, ahead of use (while a child parses):
+    the Markdown renderer, Jekyll's and Hugo's templates, feedgen with its RSS extension, the
+    writing of files; the TeX converter and lxml.html when formulas become MathML, and
+    Liquid for a Jekyll site (python-liquid takes about 0.1 s to import). None of it is
+    needed to read posts, so a cold build does not import it before the child starts."""
+    from feedkit import atomicfile
+    from feedkit.posts import expand, markup, texmath
     from feedkit.site import feeds
 
     markup.markdown()
-    del feeds
+    # After feeds: feedgen's extensions take lxml.etree as feedgen.feed imported it.
+    from feedgen.ext import dc
+
+    del feeds, expand, atomicfile, dc
     if cfg is not None and cfg.feed.math == "mathml":
         texmath.load()
+        import lxml.html  # feeds.xhtml: Atom carries a post with math as XHTML
+
+        del lxml.html
     if cfg is not None and (jekyll_folder(cfg) or (cfg.content_path / "_posts").is_dir()):
         from feedkit.posts import liquid
 
@@ -177,6 +186,7 @@ def render_posts(
     """Return every post rendered: from the cache when its file is unchanged and what its
     templates read is as it was; the rest split with a forked child when there are enough
     of them to be worth it."""
+    from feedkit.posts.expand import Templates
     from feedkit.posts.kramdown import jekyll_post
 
     if templates is None:
@@ -204,20 +214,17 @@ def render_posts(
         ]
 
     if len(todo) >= 4 and parallel.cores() >= 2:
-        # Halves of about equal Markdown, not equal counts: one long post takes as long to
-        # render as a dozen short ones.
-        here: list[int] = []
-        there: list[int] = []
-        sizes = [0, 0]
-        for i in sorted(range(len(todo)), key=lambda i: -len(todo[i][2])):
-            lighter = 0 if sizes[0] <= sizes[1] else 1
-            (here, there)[lighter].append(i)
-            sizes[lighter] += len(todo[i][2])
-        mine, theirs = parallel.in_parallel(
-            lambda: render_part([todo[i] for i in here]),
-            lambda: render_part([todo[i] for i in there]),
-        )
-        by_index = dict(zip(here + there, mine + theirs, strict=True))
+        # Shared with a forked child, longest first: one long post takes as long to render
+        # as a dozen short ones, and whoever is free takes the next.
+        order = sorted(range(len(todo)), key=lambda i: -len(todo[i][2]))
+        size = -(-len(order) // parallel.MAX_PARTS)
+        groups = [order[start : start + size] for start in range(0, len(order), size)]
+        parts = parallel.shared(len(groups), lambda g: render_part([todo[i] for i in groups[g]]))
+        by_index = {
+            i: value
+            for group, part in zip(groups, parts, strict=True)
+            for i, value in zip(group, part, strict=True)
+        }
         values = [by_index[i] for i in range(len(todo))]
     else:
         values = render_part(todo)
@@ -302,25 +309,13 @@ def plan_build(
         stats = {shown: row[STAT] for shown, row in refreshed.rows.items()}
         fresh = refreshed.parsed
     feeds, published = choose_feeds(cfg, choices, now, drafts, warnings)
-    total, drafts_count = len(choices), sum(c.draft for c in choices)
-    scheduled = sum(not c.draft and c.published > cutoff for c in choices)
-    expired = sum(not c.draft and c.published <= cutoff and c.expires <= cutoff for c in choices)
+    total = len(choices)
+    drafts_count, scheduled, expired, next_change = _tally(choices, cutoff, drafts)
     signature = _signature(cfg, feeds, stats, drafts, now)
     summary = {
         "signature": signature,
         "drafts": drafts,
-        # The first time a post now hidden for its date comes due, or one expires: the feeds
-        # change then.
-        "next_change": min(
-            (
-                moment
-                for c in choices
-                if drafts or not c.draft
-                for moment in (c.published, c.expires)
-                if moment > cutoff
-            ),
-            default=float("inf"),
-        ),
+        "next_change": next_change,
         "counts": (total, published, drafts_count, scheduled, expired),
         "warnings": [(w.path, w.line, w.message) for w in warnings],
     }
@@ -352,6 +347,7 @@ def plan_build(
             files={}, reused=True, rendered=0, warnings=tuple(dict.fromkeys(warnings + earlier))
         )
 
+    from feedkit.posts.expand import Templates
     from feedkit.site.feeds import (
         FeedInfo,
         distinct_updated,
@@ -399,6 +395,28 @@ def plan_build(
         loaded=loaded,
         members={shown: r.post for shown, r in rendered.items()},
     )
+
+
+def _tally(choices: list[Choice], cutoff: float, drafts: bool) -> tuple[int, int, int, float]:
+    """Return the number of drafts, of posts scheduled for later and of expired ones, and
+    the first time after `cutoff` that a post now hidden for its date comes due or one
+    expires (the feeds change then): one pass over every post."""
+    draft_count = scheduled = expired = 0
+    next_change = math.inf
+    for c in choices:
+        if c.draft:
+            draft_count += 1
+            if not drafts:  # an unseen draft's dates change no feed
+                continue
+        elif c.published > cutoff:
+            scheduled += 1
+        elif c.expires <= cutoff:
+            expired += 1
+        if cutoff < c.published < next_change:
+            next_change = c.published
+        if cutoff < c.expires < next_change:
+            next_change = c.expires
+    return draft_count, scheduled, expired, next_change
 
 
 def _unchanged_plan(state: dict[str, Any], scan: Scan) -> BuildPlan:
@@ -487,6 +505,8 @@ def write_outputs(out_dir: Path, files: Mapping[str, bytes], cache_dir: Path) ->
     of a tag no post has any more) are removed once the new files are in place; the list of
     what feedkit wrote lives in `cache_dir`, so nothing else in the output folder is touched.
     """
+    from feedkit.atomicfile import replace_together, write_atomically
+
     written = replace_together({out_dir / name: data for name, data in files.items()})
     changed = [path.relative_to(out_dir).as_posix() for path in written]
     manifest = cache_dir / MANIFEST

@@ -31,7 +31,6 @@ import hashlib
 import marshal
 import os
 import pickle
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,7 +77,7 @@ EXPIRES: Final = 7
 def row_of(st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Row:
     """Return the index row for a file from its status and `PostBuilder.choice`."""
     published, draft, slug, post_id, tags, expires = fields
-    notes = tuple((w.path, w.line, w.message) for w in warnings) or None
+    notes = tuple([(w.path, w.line, w.message) for w in warnings]) if warnings else None
     return (st, published, draft, slug, post_id, tags, notes, expires)
 
 
@@ -234,13 +233,17 @@ class BuildCache:
         rows: dict[str, Row] = {}
         sources: dict[str, str] = {}
         todo: list[str] = []
-        for shown, path, key in scan.files:
-            sources[shown] = path
-            row = known.get(shown)
-            if row is not None and key is not None and row[STAT] == key:
-                rows[shown] = row
-            else:
-                todo.append(path)
+        if not known:  # a cold build: every file is read
+            sources = {shown: path for shown, path, _ in scan.files}
+            todo = list(sources.values())
+        else:
+            for shown, path, key in scan.files:
+                sources[shown] = path
+                row = known.get(shown)
+                if row is not None and key is not None and row[STAT] == key:
+                    rows[shown] = row
+                else:
+                    todo.append(path)
         if progress is not None and todo:
             progress(f"reading {len(todo):,} of {len(sources):,} posts")
         self.read_files = len(todo)
@@ -264,7 +267,9 @@ class BuildCache:
                 rows[shown] = row_of(st, fields, file_warnings)
             else:
                 problems.extend(file_warnings)
-        ordered = {shown: rows[shown] for shown in sources if shown in rows}
+        # Read afresh, every row is in file order already.
+        every = len(todo) == len(sources)
+        ordered = rows if every else {shown: rows[shown] for shown in sources if shown in rows}
         if not scan.fingerprint and not problems:  # the walk left the statuses to the reads
             scan.files = [
                 (shown, path, ordered[shown][STAT] if shown in ordered else _status(path))
@@ -381,7 +386,7 @@ class BuildCache:
                 for shown in self.parsed
                 if shown in rows and stat_mtime_ns(rows[shown][STAT]) >= trusted_before
             }
-            settled = {shown: row for shown, row in rows.items() if shown not in fresh}
+            settled = {s: row for s, row in rows.items() if s not in fresh} if fresh else rows
             # A file too fresh to trust makes the fingerprint worthless next time.
             state["fingerprint"] = scan.fingerprint if len(settled) == len(rows) else None
             return {"format": CACHE_FORMAT, "key": self.key, "rows": settled}
@@ -419,6 +424,8 @@ class BuildCache:
             self._write("state.marshal", marshal.dumps, lambda _: state)
 
     def _write(self, name: str, dump: Callable[[Any], bytes], make: Callable[[int], Any]) -> None:
+        import tempfile  # here: with random and shutil, 3 ms a cold build need not spend first
+
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
         try:
             # The temp file's own timestamp is "now" on the file system's clock.

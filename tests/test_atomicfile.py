@@ -1,0 +1,74 @@
+"""Files written whole or not at all: a set of files is synced together, then renamed."""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from feedkit.atomicfile import replace_together
+from feedkit.errors import OutputError
+
+
+def test_a_set_of_files_is_synced_at_once_before_any_is_renamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each sync waits for the disk; one after another, four files would wait four times.
+    real_fsync = os.fsync
+    lock = threading.Lock()
+    running: list[int] = []
+    most = 0
+    renamed_while_syncing: list[str] = []
+
+    def fsync(fd: int) -> None:
+        nonlocal most
+        with lock:
+            running.append(fd)
+            most = max(most, len(running))
+        time.sleep(0.2)
+        real_fsync(fd)
+        with lock:
+            running.remove(fd)
+
+    real_replace = os.replace
+
+    def replace(src: str, dst: str | Path) -> None:
+        if running:
+            renamed_while_syncing.append(str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    files = {tmp_path / "out" / name: name.encode() for name in ("a", "b", "c", "d")}
+    files[tmp_path / "out" / "tags" / "x" / "e"] = b"e"
+    changed = replace_together(files)
+    assert changed == list(files)
+    assert {path: path.read_bytes() for path in files} == files
+    assert most == 5  # every file at once (then both folders at once)
+    assert renamed_while_syncing == []
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a", "b", "c", "d", "tags"]
+
+
+def test_a_file_that_cannot_be_synced_is_named_and_no_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a").write_bytes(b"old a")
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.readlink(f"/proc/self/fd/{fd}").rpartition("/")[2].startswith(".b."):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OutputError) as info:
+        replace_together({tmp_path / "a": b"new a", tmp_path / "b": b"new b"})
+    assert str(info.value) == (
+        f"{tmp_path / 'b'}: cannot write: Input/output error (no file was changed)"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a"]  # no temp file left
+    assert (tmp_path / "a").read_bytes() == b"old a"
