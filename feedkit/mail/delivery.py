@@ -15,7 +15,7 @@ from typing import Protocol, Self
 
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.subscribers import address_problem
-from feedkit.mail.wire import wire_bytes
+from feedkit.mail.wire import Copy, wire_bytes
 
 log = logging.getLogger("feedkit.mail.delivery")
 
@@ -74,7 +74,7 @@ class Outcome:
 
 
 class Sender(Protocol):
-    def send(self, message: EmailMessage, recipient: str) -> Outcome: ...
+    def send(self, message: EmailMessage | Copy, recipient: str) -> Outcome: ...
 
     def close(self) -> None: ...
 
@@ -153,7 +153,7 @@ class SmtpSender(Closing):
         password = self.settings.password
         return text.replace(password, "********") if password else text
 
-    def send(self, message: EmailMessage, recipient: str) -> Outcome:
+    def send(self, message: EmailMessage | Copy, recipient: str) -> Outcome:
         problem = recipient_problem(recipient)
         if problem:
             return Outcome("failed", f"bad address {recipient!r}: {problem}")
@@ -379,8 +379,10 @@ def _close_quietly(smtp: smtplib.SMTP) -> None:
         pass
 
 
-def _envelope_sender(message: EmailMessage) -> str:
+def _envelope_sender(message: EmailMessage | Copy) -> str:
     """Return the envelope sender: the Sender header's address, else the From header's."""
+    if isinstance(message, Copy):
+        return message.sender
     header = message.get("Sender") or message.get("From")
     if header is None:
         raise DeliveryError("the message has no From header to take the envelope sender from")

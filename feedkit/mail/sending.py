@@ -14,6 +14,7 @@ from functools import partial
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.bounce_run import record_delivery
+from feedkit.mail.copies import CopyMaker
 from feedkit.mail.delivery import (
     DeliveryError,
     Outcome,
@@ -182,7 +183,7 @@ def _deliver(
     rendered: RenderedDigest = renderer.render(record)  # once for every reader
     outcome.cards, outcome.overflow = rendered.cards, rendered.overflow
     streak = RefusalStreak()
-    readers = Readers(state)
+    copies = CopyMaker(renderer, rendered, record)
     # Refusals that may yet prove to be the sender's are recorded once they prove to be the
     # reader's: a run stopped (or killed) meanwhile leaves those readers pending, not failed.
     held: dict[str, Outcome] = {}
@@ -210,7 +211,7 @@ def _deliver(
                 state.record_outcome(record.id, recipient.email, "dropped", why, now)
                 continue
             subscriber = reader.subscriber
-            message = renderer.message(rendered, record, subscriber, reader)
+            message = copies.copy(subscriber, reader)
             result = sender.send(message, subscriber.email)
             halt = streak.note(recipient.email, result.status, result.detail)
             if halt is not None:  # those held stay pending
