@@ -16,6 +16,7 @@ before-send copy for every feedkit run. The ratio is feedkit's rate over smtplib
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import smtplib
 import socket
@@ -103,6 +104,7 @@ def feedkit_command() -> list[str]:
 def run_feedkit(root: Path) -> float:
     """Run `feedkit digest` on the site; return its wall time in seconds."""
     env = {"FEEDKIT_NOW": FEEDKIT_NOW, "FEEDKIT_UNSUBSCRIBE_SECRET": SECRET, "PATH": "/usr/bin"}
+    env.update((k, v) for k, v in os.environ.items() if k == "PYTHONPATH")
     start = time.perf_counter()
     proc = subprocess.run(
         [*feedkit_command(), "digest", "--config", str(root / "feedkit.toml")],

@@ -1,0 +1,98 @@
+"""`[smtp] connections = N`: real `feedkit digest` processes sending over N connections to a
+real SMTP server, each reader recorded once, kill -9 and a refusing server included."""
+
+from __future__ import annotations
+
+import email
+import signal
+from pathlib import Path
+
+from test_robustness import copies, feedkit, finish, new_post_digest_prepared, smtp_site, wait_for
+
+from feedkit.mail.state import State
+
+from smtp_server import FaultySmtpServer
+
+
+def site(tmp_path: Path, server: FaultySmtpServer, readers: int, connections: int) -> Path:
+    config = smtp_site(tmp_path, server, readers)
+    with config.open("a") as toml:  # [smtp] is the file's last table
+        toml.write(f"connections = {connections}\n")
+    new_post_digest_prepared(config, tmp_path)
+    return config
+
+
+def statuses(tmp_path: Path) -> dict[str, str]:
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        assert state.integrity_ok()
+        ((_, readers),) = state.recent_digests()
+        return {r.email: r.status for r in readers}
+
+
+def test_every_reader_gets_one_copy_over_n_connections(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    config = site(tmp_path, smtp_server, 30, connections=3)
+    smtp_server.delay = 0.02  # slow enough that every connection gets work
+    code, out, err = finish(feedkit(config, "digest"))
+    assert code == 0, err
+    assert "30 sent" in out
+    assert smtp_server.connections == 3 and smtp_server.quits == 3
+    assert {m.connection for m in smtp_server.messages} == {1, 2, 3}
+    got = copies(smtp_server)
+    assert set(got) == {f"reader{i:03d}@example.org" for i in range(30)}
+    assert set(got.values()) == {1}
+    assert set(statuses(tmp_path).values()) == {"sent"}
+    code, out, err = finish(feedkit(config, "digest"))
+    assert code == 0 and out.startswith("No new posts"), err
+    assert len(smtp_server.messages) == 30
+
+
+def test_kill_9_over_n_connections_sends_at_most_n_messages_again(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    config = site(tmp_path, smtp_server, 200, connections=3)
+    smtp_server.delay = 0.02
+    process = feedkit(config, "digest")
+    wait_for(lambda: len(smtp_server.messages) >= 60)
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    assert process.returncode == -signal.SIGKILL
+    assert len(smtp_server.messages) < 200, "the kill came too late to test anything"
+
+    smtp_server.delay = 0
+    code, out, err = finish(feedkit(config, "digest"))
+    assert code == 0, err
+    assert "resumed" in out
+    got = copies(smtp_server)
+    assert set(got) == {f"reader{i:03d}@example.org" for i in range(200)}
+    duplicated = [r for r, n in got.items() if n > 1]
+    assert len(duplicated) <= 3 and max(got.values()) <= 2
+    for reader in duplicated:  # in flight at the kill: the same message again
+        ids = {
+            email.message_from_bytes(m.raw)["Message-ID"] for m in smtp_server.received_for(reader)
+        }
+        assert len(ids) == 1
+    assert set(statuses(tmp_path).values()) == {"sent"}
+
+
+def test_a_refusing_server_stops_every_connection_and_nobody_is_lost(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    config = site(tmp_path, smtp_server, 60, connections=3)
+    smtp_server.delay = 0.02
+    smtp_server.refuse_all("554 5.7.1 Sending paused for this account", at="mail", after=20)
+    code, out, err = finish(feedkit(config, "digest"))
+    assert code == 1
+    assert "refused the sender" in err and "The batch stopped" in err, err
+    assert smtp_server.connections == 3 and smtp_server.quits == 3  # each said goodbye
+    sent = [e for e, status in statuses(tmp_path).items() if status == "sent"]
+    assert len(sent) == len(smtp_server.messages) == 20  # every message sent is recorded
+    assert set(statuses(tmp_path).values()) == {"sent", "pending"}
+
+    smtp_server.clear_faults()
+    smtp_server.delay = 0
+    code, out, err = finish(feedkit(config, "digest"))
+    assert code == 0, err
+    got = copies(smtp_server)
+    assert len(got) == 60 and set(got.values()) == {1}
