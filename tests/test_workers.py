@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import email
 import signal
+import time
 from pathlib import Path
 
 from test_robustness import copies, feedkit, finish, new_post_digest_prepared, smtp_site, wait_for
 
+from feedkit.mail.delivery import SmtpSender, SmtpSettings
 from feedkit.mail.state import State
+from feedkit.mail.wire import Copy
+from feedkit.mail.workers import Workers
 
-from smtp_server import FaultySmtpServer
+from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401
 
 
 def site(tmp_path: Path, server: FaultySmtpServer, readers: int, connections: int) -> Path:
@@ -96,3 +100,39 @@ def test_a_refusing_server_stops_every_connection_and_nobody_is_lost(
     assert code == 0, err
     got = copies(smtp_server)
     assert len(got) == 60 and set(got.values()) == {1}
+
+
+def test_a_connection_begins_the_next_message_but_sends_its_data_only_once_the_last_is_recorded(
+    smtp_server: FaultySmtpServer,
+) -> None:
+    settings = SmtpSettings(host=smtp_server.host, port=smtp_server.port, security="none")
+    workers = Workers(lambda: SmtpSender(settings), 1)
+    try:
+        workers.submit(
+            "a@example.org", Copy(b"Subject: A\r\n\r\nA\r\n", "s@example.org"), "a@example.org"
+        )
+        first = workers.result()
+        assert first.outcome is not None and first.outcome.status == "sent"
+        workers.submit(
+            "b@example.org", Copy(b"Subject: B\r\n\r\nB\r\n", "s@example.org"), "b@example.org"
+        )
+        wait_for(lambda: smtp_server.attempts("b@example.org") == 1)  # MAIL and RCPT are done
+        time.sleep(0.3)
+        assert [m.rcpt_tos for m in smtp_server.messages] == [("a@example.org",)]
+        workers.recorded(first)  # the caller stored the first result: now B's data goes
+        second = workers.result()
+        assert second.outcome is not None and second.outcome.status == "sent"
+        assert [m.rcpt_tos for m in smtp_server.messages] == [
+            ("a@example.org",),
+            ("b@example.org",),
+        ]
+        workers.submit(
+            "c@example.org", Copy(b"Subject: C\r\n\r\nC\r\n", "s@example.org"), "c@example.org"
+        )
+        wait_for(lambda: smtp_server.attempts("c@example.org") == 1)
+        workers.stop()  # the run stops before B is recorded: C's transaction is reset
+        stopped = workers.result()
+        assert stopped.outcome is None and stopped.error is None
+    finally:
+        workers.close()
+    assert len(smtp_server.messages) == 2 and smtp_server.quits == 1

@@ -80,7 +80,8 @@ def deliver(
         """Record a worker's result, or raise what its delivery raised."""
         if done.error is not None:
             raise done.error
-        assert done.outcome is not None
+        if done.outcome is None:  # stopped before it was sent: it stays pending
+            return
         email, result = done.email, done.outcome
         halt = streak.note(email, result.status, result.detail)
         if halt is not None:  # those held stay pending
@@ -95,25 +96,32 @@ def deliver(
         else:
             record_result(email, result)
 
-    def settle_ready() -> None:
-        """Settle the next result and the others already in, in one transaction (one write
-        to disk for them all); a failure is raised once the results before it are stored."""
-        batch = [workers.result(), *workers.ready()]
-        if len(batch) == 1:
-            settle(batch[0])
-            return
-        failure: BaseException | None = None
-        with transaction(state.conn):
+    def settle_all(batch: list[Done]) -> None:
+        """Settle results in one transaction (one write to disk for them all), then let
+        their workers send again; a failure is raised once the results before it are stored,
+        and no worker sends anything after it."""
+        try:
+            if len(batch) == 1:
+                settle(batch[0])
+                return
+            failure: BaseException | None = None
+            with transaction(state.conn):
+                for done in batch:
+                    if failure is None:
+                        try:
+                            settle(done)
+                        except BaseException as exc:  # raised below, with the batch stored
+                            failure = exc
+                    elif done.outcome is not None and done.outcome.status == "sent":
+                        record_result(done.email, done.outcome)
+            if failure is not None:
+                raise failure
+        except BaseException:
+            workers.stop()
+            raise
+        finally:
             for done in batch:
-                if failure is None:
-                    try:
-                        settle(done)
-                    except BaseException as exc:  # raised below, with the batch stored
-                        failure = exc
-                elif done.outcome is not None and done.outcome.status == "sent":
-                    record_result(done.email, done.outcome)
-        if failure is not None:
-            raise failure
+                workers.recorded(done)
 
     workers = Workers(partial(open_sender, record.id), connections)
     try:
@@ -130,14 +138,22 @@ def deliver(
                     continue
                 subscriber = reader.subscriber
                 message = copies.copy(subscriber, reader)
-                while not workers.idle:  # its last result is recorded before it sends again
-                    settle_ready()
+                batch = [] if workers.idle else [workers.result(), *workers.ready()]
                 if should_stop():
+                    settle_all(batch)
                     break
-                workers.submit(recipient.email, message, subscriber.email)
+                if all(d.outcome is not None and d.outcome.status == "sent" for d in batch):
+                    # Given before the worker's last result is recorded, so it can begin the
+                    # transaction; its data goes once that result is stored.
+                    workers.submit(recipient.email, message, subscriber.email)
+                    settle_all(batch)
+                else:  # a refusal may stop the batch: nothing more is begun before it counts
+                    settle_all(batch)
+                    workers.submit(recipient.email, message, subscriber.email)
             while workers.in_flight:
-                settle_ready()
+                settle_all([workers.result(), *workers.ready()])
         except BaseException:
+            workers.stop()
             # Sent on another connection meanwhile: recorded, so never sent twice.
             while workers.in_flight:
                 done = workers.result()

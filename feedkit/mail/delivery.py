@@ -109,6 +109,10 @@ class _TryFailed(Exception):
         self.connecting = connecting  # the server could not be reached (or would not talk)
 
 
+class SendStopped(Exception):
+    """A message was not sent: `before_data` said to stop before its data went."""
+
+
 def _reply_text(code: int, text: bytes | str) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
@@ -144,6 +148,9 @@ class SmtpSender(Closing):
         self._ssl_context = ssl_context
         self._smtp: smtplib.SMTP | None = None
         self._unreachable: str | None = None
+        # Asked just before each message's data goes (after MAIL and RCPT); it may wait,
+        # and False stops the send. Set by whoever sends over several threads (workers.py).
+        self.before_data: Callable[[], bool] | None = None
 
     @property
     def _where(self) -> str:
@@ -154,6 +161,8 @@ class SmtpSender(Closing):
         return text.replace(password, "********") if password else text
 
     def send(self, message: EmailMessage | Copy, recipient: str) -> Outcome:
+        """Send the message to `recipient`; see the class. If `before_data` says False,
+        the transaction is reset, nothing is sent, and SendStopped is raised."""
         problem = recipient_problem(recipient)
         if problem:
             return Outcome("failed", f"bad address {recipient!r}: {problem}")
@@ -165,6 +174,9 @@ class SmtpSender(Closing):
         for attempt in range(1, attempts + 1):
             try:
                 detail = self._try_once(sender, recipient, data)
+            except SendStopped:
+                self._reset()
+                raise
             except _TryFailed as exc:
                 detail = self._redact(exc.detail)
                 if exc.permanent:
@@ -209,6 +221,8 @@ class SmtpSender(Closing):
             self._check(smtp, code, text, sender=sender)
             code, text = smtp.rcpt(recipient)
             self._check(smtp, code, text)
+            if self.before_data is not None and not self.before_data():
+                raise SendStopped(recipient)
             code, text = smtp.data(data)
             self._check(smtp, code, text)
             return _reply_text(code, text)
@@ -351,6 +365,14 @@ class SmtpSender(Closing):
         except OSError as exc:  # refused, unreachable, timed out, reset
             detail = self._redact(str(exc) or type(exc).__name__)
             raise _TryFailed(f"cannot connect to {where}: {detail}", connecting=True) from exc
+
+    def _reset(self) -> None:
+        """End the transaction begun (RSET), keeping the connection if it still works."""
+        if self._smtp is not None:
+            try:
+                self._smtp.rset()
+            except OSError:
+                self._drop()
 
     def _drop(self) -> None:
         """Forget the connection without a goodbye: it is broken or being replaced."""
