@@ -136,3 +136,15 @@ def test_a_connection_begins_the_next_message_but_sends_its_data_only_once_the_l
     finally:
         workers.close()
     assert len(smtp_server.messages) == 2 and smtp_server.quits == 1
+
+
+def test_connections_out_of_range_is_named_before_anything_is_sent(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    config = smtp_site(tmp_path, smtp_server, 3)
+    with config.open("a") as toml:
+        toml.write("connections = 0\n")
+    code, out, err = finish(feedkit(config, "digest"))
+    assert (code, out) == (1, "")
+    assert err == "error: feedkit.toml: smtp.connections: must be between 1 and 20, not 0\n"
+    assert smtp_server.connections == 0
