@@ -91,7 +91,10 @@ def test_a_refusing_server_stops_every_connection_and_nobody_is_lost(
     assert "refused the sender" in err and "The batch stopped" in err, err
     assert smtp_server.connections == 3 and smtp_server.quits == 3  # each said goodbye
     sent = [e for e, status in statuses(tmp_path).items() if status == "sent"]
-    assert len(sent) == len(smtp_server.messages) == 20  # every message sent is recorded
+    # Every message sent is recorded. Of the 20 transactions let through, those begun on
+    # other connections when the refusal came were reset before their data: at most 3.
+    assert len(sent) == len(smtp_server.messages)
+    assert 20 - 3 <= len(sent) <= 20
     assert set(statuses(tmp_path).values()) == {"sent", "pending"}
 
     smtp_server.clear_faults()

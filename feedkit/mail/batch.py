@@ -101,8 +101,9 @@ def deliver(
         their workers send again; a failure is raised once the results before it are stored,
         and no worker sends anything after it."""
         try:
-            if len(batch) == 1:
-                settle(batch[0])
+            if len(batch) <= 1:
+                for done in batch:
+                    settle(done)
                 return
             failure: BaseException | None = None
             with transaction(state.conn):

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import cast
 
 from feedkit.mail.delivery import Outcome, Sender, SendStopped, SmtpSender
 from feedkit.mail.wire import Copy
@@ -117,8 +118,8 @@ class Workers:
         # An SMTP sender asks just before the data (MAIL and RCPT go meanwhile); any other
         # delivery is asked before it starts.
         asks = isinstance(sender, SmtpSender)
-        if isinstance(sender, SmtpSender):
-            sender.before_data = ready
+        if asks:
+            cast(SmtpSender, sender).before_data = ready
         try:
             while (task := tasks.get()) is not None:
                 key, message, address = task
