@@ -130,6 +130,7 @@ def deliver(
             for recipient in waiting:
                 if should_stop():  # the rest stay pending: the next run sends them this digest
                     log.info("stopping: %s left pending for the next run", record.id)
+                    workers.stop()  # data under way is finished, a transaction begun reset
                     break
                 # Asked now, not when the digest was frozen: who left since gets no copy.
                 reader = readers.get(recipient.email)
@@ -141,6 +142,7 @@ def deliver(
                 message = copies.copy(subscriber, reader)
                 batch = [] if workers.idle else [workers.result(), *workers.ready()]
                 if should_stop():
+                    workers.stop()
                     settle_all(batch)
                     break
                 if all(d.outcome is not None and d.outcome.status == "sent" for d in batch):
