@@ -35,6 +35,7 @@ from pathlib import Path
 
 import corpus
 import rivals
+import send
 import yaml_speed
 
 BENCH = Path(__file__).resolve().parent
@@ -459,6 +460,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--pelican", action="store_true", help="also time Pelican (installed into the workdir)"
     )
     parser.add_argument("--workdir", type=Path, default=BENCH / "out")
+    parser.add_argument(  # bench/send.py: a digest to 10,000 readers against smtplib
+        "--send", action="store_true", help="also time sending a digest (bench/send.py)"
+    )
     args = parser.parse_args(argv)
     try:
         args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -539,6 +543,9 @@ def main(argv: list[str] | None = None) -> int:
     out = workdir / "results.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nresults: {out}")
+    if args.send:  # its own table; see bench/send.py
+        print()
+        return send.main(["--workdir", str(workdir), *(["--smoke"] if args.smoke else [])])
     return 0
 
 

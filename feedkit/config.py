@@ -79,6 +79,7 @@ class SmtpConfig:
     timeout: float = 30.0
     attempts: int = 4  # tries per message for 4xx replies and dropped connections
     backoff: float = 2.0  # seconds before the second try; doubles for each further try
+    connections: int = 1  # sent over this many connections at once, for relays that allow it
 
 
 @dataclass(frozen=True)
@@ -504,6 +505,7 @@ SMTP_KEYS: dict[str, Checker] = {
     "timeout": _positive_float,
     "attempts": _int_range(1, 20),
     "backoff": _seconds,
+    "connections": _int_range(1, 20),
 }
 SERVE_KEYS: dict[str, Checker] = {
     "url": _service_url,

@@ -15,7 +15,7 @@ from typing import Protocol, Self
 
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.subscribers import address_problem
-from feedkit.mail.wire import wire_bytes
+from feedkit.mail.wire import Copy, wire_bytes
 
 log = logging.getLogger("feedkit.mail.delivery")
 
@@ -74,7 +74,7 @@ class Outcome:
 
 
 class Sender(Protocol):
-    def send(self, message: EmailMessage, recipient: str) -> Outcome: ...
+    def send(self, message: EmailMessage | Copy, recipient: str) -> Outcome: ...
 
     def close(self) -> None: ...
 
@@ -107,6 +107,10 @@ class _TryFailed(Exception):
         self.detail = detail
         self.permanent = permanent
         self.connecting = connecting  # the server could not be reached (or would not talk)
+
+
+class SendStopped(Exception):
+    """A message was not sent: `before_data` said to stop before its data went."""
 
 
 def _reply_text(code: int, text: bytes | str) -> str:
@@ -144,6 +148,9 @@ class SmtpSender(Closing):
         self._ssl_context = ssl_context
         self._smtp: smtplib.SMTP | None = None
         self._unreachable: str | None = None
+        # Asked just before each message's data goes (after MAIL and RCPT); it may wait,
+        # and False stops the send. Set by whoever sends over several threads (workers.py).
+        self.before_data: Callable[[], bool] | None = None
 
     @property
     def _where(self) -> str:
@@ -153,7 +160,9 @@ class SmtpSender(Closing):
         password = self.settings.password
         return text.replace(password, "********") if password else text
 
-    def send(self, message: EmailMessage, recipient: str) -> Outcome:
+    def send(self, message: EmailMessage | Copy, recipient: str) -> Outcome:
+        """Send the message to `recipient`; see the class. If `before_data` says False,
+        the transaction is reset, nothing is sent, and SendStopped is raised."""
         problem = recipient_problem(recipient)
         if problem:
             return Outcome("failed", f"bad address {recipient!r}: {problem}")
@@ -165,6 +174,9 @@ class SmtpSender(Closing):
         for attempt in range(1, attempts + 1):
             try:
                 detail = self._try_once(sender, recipient, data)
+            except SendStopped:
+                self._reset()
+                raise
             except _TryFailed as exc:
                 detail = self._redact(exc.detail)
                 if exc.permanent:
@@ -209,6 +221,8 @@ class SmtpSender(Closing):
             self._check(smtp, code, text, sender=sender)
             code, text = smtp.rcpt(recipient)
             self._check(smtp, code, text)
+            if self.before_data is not None and not self.before_data():
+                raise SendStopped(recipient)
             code, text = smtp.data(data)
             self._check(smtp, code, text)
             return _reply_text(code, text)
@@ -352,6 +366,14 @@ class SmtpSender(Closing):
             detail = self._redact(str(exc) or type(exc).__name__)
             raise _TryFailed(f"cannot connect to {where}: {detail}", connecting=True) from exc
 
+    def _reset(self) -> None:
+        """End the transaction begun (RSET), keeping the connection if it still works."""
+        if self._smtp is not None:
+            try:
+                self._smtp.rset()
+            except OSError:
+                self._drop()
+
     def _drop(self) -> None:
         """Forget the connection without a goodbye: it is broken or being replaced."""
         smtp, self._smtp = self._smtp, None
@@ -379,8 +401,10 @@ def _close_quietly(smtp: smtplib.SMTP) -> None:
         pass
 
 
-def _envelope_sender(message: EmailMessage) -> str:
+def _envelope_sender(message: EmailMessage | Copy) -> str:
     """Return the envelope sender: the Sender header's address, else the From header's."""
+    if isinstance(message, Copy):
+        return message.sender
     header = message.get("Sender") or message.get("From")
     if header is None:
         raise DeliveryError("the message has no From header to take the envelope sender from")

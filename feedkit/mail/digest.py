@@ -145,6 +145,11 @@ def _sender(cfg: Config) -> tuple[str, str]:
     return name or cfg.title, address
 
 
+def sender_address(cfg: Config) -> str:
+    """Return the address digests are sent from (digest.from's)."""
+    return _sender(cfg)[1]
+
+
 def list_id(cfg: Config) -> str:
     """Return the list's identifier (RFC 2919): digest.list_id, else the site's host name."""
     label = cfg.digest.list_id or (urlsplit(cfg.base_url).hostname or "feedkit.invalid")

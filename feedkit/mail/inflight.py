@@ -37,15 +37,22 @@ class InFlight:
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             return self._fd
 
+    def hold(self, address: str) -> None:
+        """Take the reader's lock: from deciding about them until their copy is sent.
+        The process's locks are its own, so any of its threads may `let_go` of it."""
+        fcntl.lockf(self._file(), fcntl.LOCK_EX, 1, _byte(address))
+
+    def let_go(self, address: str) -> None:
+        fcntl.lockf(self._file(), fcntl.LOCK_UN, 1, _byte(address))
+
     @contextmanager
     def sending(self, address: str) -> Iterator[None]:
         """Hold the reader's lock while the block decides about them and sends their copy."""
-        fd, offset = self._file(), _byte(address)
-        fcntl.lockf(fd, fcntl.LOCK_EX, 1, offset)
+        self.hold(address)
         try:
             yield
         finally:
-            fcntl.lockf(fd, fcntl.LOCK_UN, 1, offset)
+            self.let_go(address)
 
     def wait(
         self,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from feedkit.atomicfile import write_atomically
 from feedkit.mail.delivery import Closing, DeliveryError, Outcome, recipient_problem
-from feedkit.mail.wire import wire_bytes
+from feedkit.mail.wire import Copy, wire_bytes
 
 _FILE_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@._+-")
 _MAX_NAME = 200
@@ -57,7 +57,7 @@ class OutboxSender(Closing):
         """Return the file a message for `recipient` is written to."""
         return self.folder / f"{safe_file_name(recipient)}.eml"
 
-    def send(self, message: EmailMessage, recipient: str) -> Outcome:
+    def send(self, message: EmailMessage | Copy, recipient: str) -> Outcome:
         problem = recipient_problem(recipient)
         if problem:
             return Outcome("failed", f"bad address {recipient!r}: {problem}")

@@ -13,10 +13,9 @@ from functools import partial
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
-from feedkit.mail.bounce_run import record_delivery
+from feedkit.mail.batch import DigestOutcome, deliver
 from feedkit.mail.delivery import (
     DeliveryError,
-    Outcome,
     Sender,
     SmtpSender,
     SmtpSettings,
@@ -24,15 +23,11 @@ from feedkit.mail.delivery import (
 from feedkit.mail.digest import (
     SAMPLE_READER,
     DigestRenderer,
-    RenderedDigest,
     check_sendable,
     make_record,
     new_posts,
 )
-from feedkit.mail.inflight import InFlight
 from feedkit.mail.outbox import OutboxSender
-from feedkit.mail.readers import Reader, Readers
-from feedkit.mail.refusals import RefusalStreak
 from feedkit.mail.roster import list_status, reader_statuses
 from feedkit.mail.state import DigestRecord, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
@@ -44,25 +39,6 @@ from feedkit.models import Post
 log = logging.getLogger("feedkit.mail.digest")
 RECENT = 10  # digests `--status` shows, and whose failed readers `--retry-failed` puts back
 SHOWN = 10  # readers `--status` lists of each result, so 10,000 readers stay readable
-
-
-@dataclass
-class DigestOutcome:
-    """What happened to one digest in this run."""
-
-    id: str
-    posts: int
-    resumed: bool
-    counts: dict[str, int] = field(default_factory=dict)  # status → recipients
-    cards: int = 0
-    overflow: int = 0
-    halted: bool = False  # the batch stopped: delivery could not work for anyone
-
-    @property
-    def reached_nobody(self) -> bool:
-        """Whether readers were tried and none of them got the digest."""
-        tried = sum(self.counts.get(s, 0) for s in ("sent", "failed", "deferred"))
-        return tried > 0 and not self.counts.get("sent")
 
 
 @dataclass
@@ -151,7 +127,7 @@ def run_digest(
         for record, waiting in plan.resume:
             outcome = DigestOutcome(record.id, len(record.posts), resumed=True)
             report.digests.append(outcome)
-            _deliver(renderer, state, record, waiting, open_sender, now, outcome, should_stop)
+            deliver(renderer, state, record, waiting, open_sender, now, outcome, should_stop)
 
         if plan.new and not resume_only and not should_stop():
             record = make_record(plan.new, cfg, now, slot, among=public)
@@ -159,92 +135,13 @@ def run_digest(
             outcome = DigestOutcome(record.id, len(record.posts), resumed=False)
             report.digests.append(outcome)
             waiting = state.recipients(record.id, waiting_only=True)
-            _deliver(renderer, state, record, waiting, open_sender, now, outcome, should_stop)
+            deliver(renderer, state, record, waiting, open_sender, now, outcome, should_stop)
     except DeliveryError as exc:  # nobody else could be reached either: stop here
         report.halted = exc
         if report.digests:
             report.digests[-1].halted = True
     report.stopped = should_stop()
     return report
-
-
-def _deliver(
-    renderer: DigestRenderer,
-    state: State,
-    record: DigestRecord,
-    waiting: Sequence[Recipient],
-    open_sender: Callable[[str], Sender],
-    now: datetime,
-    outcome: DigestOutcome,
-    should_stop: Callable[[], bool],
-) -> None:
-    if not waiting:
-        return
-    rendered: RenderedDigest = renderer.render(record)  # once for every reader
-    outcome.cards, outcome.overflow = rendered.cards, rendered.overflow
-    streak = RefusalStreak()
-    readers = Readers(state)
-    # Refusals that may yet prove to be the sender's are recorded once they prove to be the
-    # reader's: a run stopped (or killed) meanwhile leaves those readers pending, not failed.
-    held: dict[str, Outcome] = {}
-
-    readers = Readers(state)
-    soft_limit = renderer.cfg.digest.soft_bounce_limit
-
-    def record_result(email: str, result: Outcome) -> None:
-        state.record_outcome(record.id, email, result.status, result.detail, now)
-        # Only a result proved to be the reader's gets here: 5xx is a bounce on the list.
-        record_delivery(readers, email, result.status, result.detail, now, soft_limit)
-        if result.status != "sent":
-            log.warning("%s: %s (%s)", email, result.status, result.detail)
-
-    sender = open_sender(record.id)
-    inflight = InFlight(state.path)
-    try:
-        for recipient in waiting:
-            if should_stop():  # the rest stay pending: the next run sends them this digest
-                log.info("stopping: %s left pending for the next run", record.id)
-                break
-            # From asking to sent, an unsubscribe waits: once it is answered, no copy starts.
-            with inflight.sending(recipient.email):
-                # Asked now, not when the digest was frozen: who left since gets no copy.
-                reader = readers.get(recipient.email)
-                if reader is None or reader.status != "active":
-                    why = "no longer on the reader list" if reader is None else _left(reader)
-                    state.record_outcome(record.id, recipient.email, "dropped", why, now)
-                    continue
-                subscriber = reader.subscriber
-                message = renderer.message(rendered, record, subscriber, reader)
-                result = sender.send(message, subscriber.email)
-            halt = streak.note(recipient.email, result.status, result.detail)
-            if halt is not None:  # those held stay pending
-                if recipient.email not in halt.refused:  # deferred: it waits either way
-                    record_result(recipient.email, result)
-                raise DeliveryError(halt.message)
-            suspects = streak.suspects
-            for email in [e for e in held if e not in suspects]:
-                record_result(email, held.pop(email))
-            if recipient.email in suspects:
-                held[recipient.email] = result
-            else:
-                record_result(recipient.email, result)
-        for email, result in held.items():  # the batch ended before the run proved anything
-            record_result(email, result)
-    finally:
-        inflight.close()
-        sender.close()
-        # Count from the state file: it has the readers put back and those never tried.
-        emails = {r.email for r in waiting}
-        outcome.counts = {}
-        for r in state.recipients(record.id):
-            if r.email in emails:
-                outcome.counts[r.status] = outcome.counts.get(r.status, 0) + 1
-
-
-def _left(reader: Reader) -> str:
-    """Return why a reader is off the list, for a digest's recipient row."""
-    why = f"{reader.status} {reader.updated.isoformat(timespec='minutes')}"
-    return f"{why}: {reader.detail}" if reader.detail else why
 
 
 def sender_factory(

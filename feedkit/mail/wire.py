@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from email import policy
 from email.header import Header
 from email.message import EmailMessage
@@ -22,6 +23,14 @@ FOLD_AT = 78
 # C0 and C1 controls and DEL: never in a header, whatever a config or list holds.
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 SPECIALS = frozenset('()<>[]:;@\\,."')
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A message already made into its bytes as sent, and its envelope sender."""
+
+    data: bytes
+    sender: str  # the message's From address
 
 
 class HeaderLineTooLong(ValueError):
@@ -83,11 +92,13 @@ def sent_size(html_text: str) -> int:
     return html_sent_size(part)
 
 
-def wire_bytes(message: EmailMessage) -> bytes:
+def wire_bytes(message: EmailMessage | Copy) -> bytes:
     """Return the message as it goes on the wire: by its own policy, with CRLF line ends.
 
     The message's own policy, so header fields its builder folded (set_raw) go out as they
     are: email.policy.SMTP would refold every line over 78 characters and RFC 2047-encode
     the URIs and addresses in it, which receivers then cannot read.
     """
+    if isinstance(message, Copy):
+        return message.data
     return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
