@@ -25,6 +25,75 @@ def hugo_command(hugo: str, root: Path) -> list[str]:
     return [hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")]
 
 
+# Hugo with its term feeds too: the home feed and one RSS feed per tag, each of the 20
+# newest posts with that tag, in full; feedkit's "tag feeds on" site does the same (in
+# three formats). Pages are still not rendered, and no other taxonomy is built.
+HUGO_TERMS_CONFIG = """baseURL = "https://bench.example.org/"
+title = "Bench & Co. Blog"
+timeZone = "UTC"
+disableKinds = ["taxonomy", "section", "sitemap", "robotsTXT", "404"]
+# Only the list of all tags is off (Hugo says so, as an error, unless told this is meant).
+ignoreErrors = ["error-disable-taxonomy"]
+
+[taxonomies]
+tag = "tags"
+
+[outputs]
+home = ["RSS"]
+term = ["RSS"]
+
+[services.rss]
+limit = 20
+
+[permalinks]
+posts = "/:year/:month/:slugorfilename/"
+
+[[cascade]]
+  [cascade._build]
+    render = "link"
+  [cascade._target]
+    kind = "page"
+"""
+HUGO_TERMS_RSS = """{{- printf "<?xml version=%q encoding=%q?>" "1.0" "utf-8" | safeHTML }}
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+  <channel>
+    <title>{{ .Site.Title }}{{ if not .IsHome }}: {{ .Title }}{{ end }}</title>
+    <link>{{ .Permalink }}</link>
+    <description>Recent posts on {{ .Site.Title }}</description>
+    {{- $all := .Pages }}
+    {{- if .IsHome }}{{ $all = .Site.RegularPages }}{{ end }}
+    {{- $pages := first .Site.Config.Services.RSS.Limit $all.ByDate.Reverse }}
+    {{- range $pages }}
+    <item>
+      <title>{{ .Title }}</title>
+      <link>{{ .Permalink }}</link>
+      <pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" | safeHTML }}</pubDate>
+      <guid>{{ .Permalink }}</guid>
+      <description>{{ .Content | html }}</description>
+    </item>
+    {{- end }}
+  </channel>
+</rss>
+"""
+
+
+def hugo_terms_command(hugo: str, root: Path) -> list[str]:
+    """Return the command that builds `root`'s home feed and tag feeds with Hugo, writing
+    its site files in root/hugo-tags (the content is root/content, linked)."""
+    site = root / "hugo-tags"
+    (site / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+    (site / "config.toml").write_text(HUGO_TERMS_CONFIG, encoding="utf-8")
+    (site / "layouts" / "_default" / "rss.xml").write_text(HUGO_TERMS_RSS, encoding="utf-8")
+    if not (site / "content").is_symlink():
+        (site / "content").symlink_to(Path("..") / "content", target_is_directory=True)
+    return [hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")]
+
+
+def term_feeds(root: Path) -> int:
+    """Return how many tag feeds Hugo's term-feeds build wrote."""
+    return len(list((root / "hugo-tags" / "public" / "tags").glob("*/index.xml")))
+
+
 def links(feed: str, entry: re.Pattern[str], link: re.Pattern[str]) -> list[str]:
     """Return the first link of every entry (or item) in a feed's text."""
     return [m.group(1) if (m := link.search(e)) else "" for e in entry.findall(feed)]
