@@ -88,6 +88,8 @@ def hugo_terms_command(hugo: str, root: Path) -> list[str]:
     (site / "layouts" / "_default" / "rss.xml").write_text(HUGO_TERMS_RSS, encoding="utf-8")
     done = site / "content.done"
     if not done.exists():
+        if (site / "content").is_symlink():  # to the posts themselves, in an older bench
+            (site / "content").unlink()
         shutil.rmtree(site / "content", ignore_errors=True)
         for source in sorted((root / "content").rglob("*.md")):
             target = site / "content" / source.relative_to(root / "content")
