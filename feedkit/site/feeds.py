@@ -301,14 +301,15 @@ def render_json_feed(
             if made is not None:
                 made[id(rp)] = (rp, item)
         items.append(item)
-    head = json.dumps(feed, ensure_ascii=False, indent=2)
+    head = json.dumps(feed, ensure_ascii=False, indent=2).encode()
     # What json.dumps(indent=2) writes for the feed with its items, each item one level in.
-    listed = "[\n" + ",\n".join(items) + "\n  ]" if items else "[]"
-    return f'{head[:-2]},\n  "items": {listed}\n}}\n'.encode()
+    listed = b"[\n" + b",\n".join(items) + b"\n  ]" if items else b"[]"
+    return head[:-2] + b',\n  "items": ' + listed + b"\n}\n"
 
 
-def _json_item(cfg: Config, rp: RenderedPost) -> str:
-    """Return a JSON Feed item's text as it stands in the feed's "items" list."""
+def _json_item(cfg: Config, rp: RenderedPost) -> bytes:
+    """Return a JSON Feed item's bytes as they stand in the feed's "items" list (UTF-8: as
+    text, a post with one emoji takes four bytes a character)."""
     post = rp.post
     item: dict[str, Any] = {"id": post.id, "url": post.url, "title": post.title}
     if cfg.feed.full_content:
@@ -325,7 +326,8 @@ def _json_item(cfg: Config, rp: RenderedPost) -> str:
     if post.tags:
         item["tags"] = list(post.tags)
     # Its lines indented two levels (no JSON string holds a line break of its own).
-    return "    " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    text = "    " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    return text.encode()
 
 
 def _json_author(name: str, url: str | None) -> dict[str, str]:
