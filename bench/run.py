@@ -8,8 +8,10 @@ feedkit is installed from this checkout into workdir/feedkit-venv, as a wheel, a
 install it (--smoke uses the feedkit next to this Python instead).
 Before timing, feedkit's output is checked: a cached build must equal a cold one and a
 `--no-cache` one byte for byte, atom.xml must hold 20 entries, and Hugo (and Pelican, with
---pelican) must pick the same 20 posts. Then every case runs `--runs` times, round-robin,
-under GNU time (`%e %M`); the table shows medians, and workdir/results.json every sample.
+--pelican) must pick the same 20 posts. Hugo runs twice: its home feed only, and with its
+term (tag) feeds too, which the tag-feeds case is measured against; `feedkit check` is timed
+too. Then every case runs `--runs` times, round-robin, under GNU time (`%e %M`); the table
+shows medians, and workdir/results.json every sample.
 Last, the rebuild cases run again with `feedkit build-server` running for the site, after a
 check that its output equals a local `--no-cache` build's. A second table times feedkit's
 YAML loader against PyYAML's on the corpus's front matter and on hostile documents
