@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,8 +60,15 @@ def test_smoke_run_prints_the_table(tmp_path: Path) -> None:
         timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "| size | tool/case | wall s (median) | peak MiB | ratio to Hugo |" in proc.stdout
+    header = "| size | tool/case | wall s (median) | peak MiB | ratio to Hugo "
+    assert header + "| ratio to Hugo with term feeds |" in proc.stdout
     assert "| 200 | feedkit cold |" in proc.stdout
+    assert "| 200 | feedkit check |" in proc.stdout
+    if shutil.which("hugo"):
+        # Tag feeds against Hugo building its term (tag) feeds too, in their own column.
+        assert re.search(r"\| 200 \| feedkit cold, tag feeds on \|.*\| [0-9.]+× \|\n", proc.stdout)
+        assert re.search(r"\| 200 \| hugo cold, term feeds too \|.*\| 1\.00× \|\n", proc.stdout)
+        assert re.search(r"check 200: Hugo with term feeds wrote [1-9]\d* tag feeds", proc.stdout)
     # Timed again with `feedkit build-server` running; the bench checks its output first.
     assert "| 200 | feedkit after one post changed, build server running |" in proc.stdout
     assert (tmp_path / "results.json").is_file()

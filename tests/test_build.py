@@ -252,3 +252,38 @@ def test_the_counts_and_the_next_change_are_those_of_each_post_one_by_one() -> N
                 (t for c in seen for t in (c.published, c.expires) if t > cutoff), default=math.inf
             ),
         )
+
+
+def test_tag_feeds_are_made_in_both_processes_and_equal_what_one_process_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three files a tag, each with up to `limit` entries: with many tags, making the feeds
+    # takes longer than rendering the posts in them, and is shared with the forked child.
+    from feedkit import parallel
+    from feedkit.site import feeds
+
+    root = tmp_path / "site"
+    content = root / "content"
+    content.mkdir(parents=True)
+    (root / "feedkit.toml").write_text(SITE_TOML)  # tag_feeds = true
+    for i in range(120):
+        tags = ", ".join(f"topic{(i + k) % 30}" for k in range(4))
+        day = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00Z"
+        text = post(f"Post {i}", day, tags) + "More words. " * 300 + "\n"
+        (content / f"p{i:03d}.md").write_text(text, encoding="utf-8")
+    cfg = load_config(root / "feedkit.toml")
+    makers = tmp_path / "makers"
+    made_by = feeds.render_atom
+
+    def render_atom(*args: Any, **kwargs: Any) -> bytes:
+        with open(makers, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return made_by(*args, **kwargs)
+
+    monkeypatch.setattr(feeds, "render_atom", render_atom)
+    shared = plan_build(cfg, NOW).files
+    assert len([name for name in shared if name.startswith("tags/")]) == 30 * 3
+    if parallel.cores() >= 2 and hasattr(os, "fork"):
+        assert len(set(makers.read_text().split())) == 2
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    assert plan_build(cfg, NOW).files == shared

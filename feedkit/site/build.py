@@ -348,13 +348,7 @@ def plan_build(
         )
 
     from feedkit.posts.expand import Templates
-    from feedkit.site.feeds import (
-        FeedInfo,
-        distinct_updated,
-        render_atom,
-        render_json_feed,
-        render_rss,
-    )
+    from feedkit.site.feeds import FeedInfo, distinct_updated, render_feeds
 
     if progress is not None:
         progress(f"rendering up to {sum(len(f.members) for f in feeds):,} feed entries")
@@ -368,23 +362,19 @@ def plan_build(
     summary[READS_POSTS] = sorted(shown for shown, result in results.items() if result[2])
     render_warnings = [w for result in results.values() for w in result[1]]
     summary[RENDER_WARNINGS] = [(w.path, w.line, w.message) for w in render_warnings]
-    files: dict[str, bytes] = {XSL_NAME: xsl_stylesheet()}
-    main_entries: list[RenderedPost] = []
+    jobs = []
     for feed in feeds:
-        atom, rss, json = feed_files(cfg, feed.folder)
+        names = feed_files(cfg, feed.folder)
         info = FeedInfo(
             feed.title,
             feed.description,
             cfg.base_url,
             # A tag's folder may be 中文: its URL is percent-encoded, as a post's is.
-            *(urljoin(cfg.base_url, quote(name)) for name in (atom, rss, json)),
+            *(urljoin(cfg.base_url, quote(name)) for name in names),
         )
-        entries = main_entries if not feed.folder else []
-        entries.extend(distinct_updated([rendered[shown] for shown in feed.members]))
-        files[atom] = render_atom(cfg, info, entries, now)
-        files[rss] = render_rss(cfg, info, entries, now)
-        if cfg.feed.json_feed:
-            files[json] = render_json_feed(cfg, info, entries)
+        jobs.append((info, names, [rendered[shown] for shown in feed.members]))
+    files = {XSL_NAME: xsl_stylesheet(), **render_feeds(cfg, jobs, now)}
+    main_entries = distinct_updated(jobs[0][2])
     return plan(
         files=files,
         reused=False,

@@ -34,6 +34,45 @@ class FeedInfo:
     json_url: str
 
 
+# One feed to make: what it is, its Atom, RSS and JSON Feed file paths, its entries.
+FeedJob = tuple[FeedInfo, tuple[str, str, str], Sequence[RenderedPost]]
+# What one format made of each post, for the next feed the post is in (the site's and each
+# of its tags'): by the post's id(), the post kept with it so that no other takes that id.
+Made = dict[int, tuple[RenderedPost, Any]]
+PARALLEL_FROM = 4  # feeds: fewer (no tag feeds, or a few) are made here, without a fork
+
+
+def render_feeds(cfg: Config, jobs: Sequence[FeedJob], now: datetime) -> dict[str, bytes]:
+    """Return every file of the feeds in `jobs`, by path: Atom, RSS and (when configured)
+    JSON Feed; `now` is an empty feed's date. Many feeds (a site's tag feeds) are shared
+    with a forked child: each process takes the next feed when it is free."""
+    from feedkit import parallel
+
+    # Each post's entries, made once in each process.
+    atom_made: Made = {}
+    rss_made: Made = {}
+    json_made: Made = {}
+
+    def make(index: int) -> list[tuple[str, bytes]]:
+        info, (atom, rss, json_feed), posts = jobs[index]
+        entries = distinct_updated(posts)
+        out = [
+            (atom, render_atom(cfg, info, entries, now, atom_made)),
+            (rss, render_rss(cfg, info, entries, now, rss_made)),
+        ]
+        if cfg.feed.json_feed:
+            out.append((json_feed, render_json_feed(cfg, info, entries, json_made)))
+        return out
+
+    if len(jobs) < PARALLEL_FROM:
+        parts = [make(index) for index in range(len(jobs))]
+    else:  # in groups of one feed, or a few when there are more than a queue holds
+        size = -(-len(jobs) // parallel.MAX_PARTS)
+        groups = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+        parts = parallel.shared(len(groups), lambda g: [f for i in groups[g] for f in make(i)])
+    return {name: data for part in parts for name, data in part}
+
+
 def _stylesheet_pi(cfg: Config) -> bytes:
     # Browsers only apply same-origin stylesheets: a path, not a full URL.
     href = urlsplit(cfg.base_url).path + XSL_NAME
@@ -97,10 +136,20 @@ def _generator(fg: FeedGenerator) -> None:
     fg.generator(GENERATOR)  # no URI: feedkit has no home page of its own to point to
 
 
+def _made_before(made: Made | None, rp: RenderedPost) -> Any:
+    known = made.get(id(rp)) if made is not None else None
+    return known[1] if known is not None and known[0] is rp else None
+
+
 def render_atom(
-    cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost], fallback_updated: datetime
+    cfg: Config,
+    info: FeedInfo,
+    posts: Sequence[RenderedPost],
+    fallback_updated: datetime,
+    made: Made | None = None,
 ) -> bytes:
-    """Return the Atom 1.0 document for `posts` (already newest first and limited)."""
+    """Return the Atom 1.0 document for `posts` (already newest first and limited); with
+    `made`, each entry made once for every feed (see Made)."""
     self_url = info.atom_url
     fg = FeedGenerator()
     fg.id(self_url)
@@ -114,8 +163,13 @@ def render_atom(
     fg.updated(_feed_updated(posts, fallback_updated))
     _generator(fg)
     for rp in posts:
+        if (fe := _made_before(made, rp)) is not None:
+            fg.add_entry(fe, order="append")
+            continue
         post = rp.post
         fe = fg.add_entry(order="append")
+        if made is not None:
+            made[id(rp)] = (rp, fe)
         fe.id(post.id)
         fe.title(post.title)
         fe.link(href=post.url, rel="alternate", type="text/html")
@@ -153,9 +207,14 @@ def xhtml(fragment: str) -> str:
 
 
 def render_rss(
-    cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost], fallback_updated: datetime
+    cfg: Config,
+    info: FeedInfo,
+    posts: Sequence[RenderedPost],
+    fallback_updated: datetime,
+    made: Made | None = None,
 ) -> bytes:
-    """Return the RSS 2.0 document for `posts` (already newest first and limited)."""
+    """Return the RSS 2.0 document for `posts` (already newest first and limited); with
+    `made`, each item made once for every feed (see Made)."""
     self_url = info.rss_url
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
@@ -169,8 +228,14 @@ def render_rss(
     fg.docs("https://www.rssboard.org/rss-specification")
     _generator(fg)
     for rp in posts:
+        # A FeedEntry added again keeps its dc:creator: feedgen registers the extension once.
+        if (fe := _made_before(made, rp)) is not None:
+            fg.add_entry(fe, order="append")
+            continue
         post = rp.post
         fe = fg.add_entry(order="append")
+        if made is not None:
+            made[id(rp)] = (rp, fe)
         fe.title(post.title)
         fe.link(href=post.url)
         fe.guid(post.id, permalink=post.id == post.url)
@@ -211,8 +276,14 @@ def _numeric_references(xml: bytes) -> bytes:
     return _RSS_PLAIN_TEXT.sub(fix, xml)
 
 
-def render_json_feed(cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost]) -> bytes:
-    """Return the JSON Feed 1.1 document for `posts` (already newest first and limited)."""
+def render_json_feed(
+    cfg: Config,
+    info: FeedInfo,
+    posts: Sequence[RenderedPost],
+    made: Made | None = None,
+) -> bytes:
+    """Return the JSON Feed 1.1 document for `posts` (already newest first and limited);
+    with `made`, each item's text made once for every feed (see Made)."""
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": info.title,
@@ -225,24 +296,38 @@ def render_json_feed(cfg: Config, info: FeedInfo, posts: Sequence[RenderedPost])
     feed["authors"] = [_json_author(cfg.author.name, cfg.author.url)]
     items = []
     for rp in posts:
-        post = rp.post
-        item: dict[str, Any] = {"id": post.id, "url": post.url, "title": post.title}
-        if cfg.feed.full_content:
-            item["content_html"] = rp.html
-        else:
-            item["content_text"] = rp.summary or post.title
-        if rp.summary:
-            item["summary"] = rp.summary
-        if post.image:
-            item["image"] = post.image
-        item["date_published"] = post.published.isoformat()
-        item["date_modified"] = post.updated.isoformat()
-        item["authors"] = [_json_author(a.name, a.url) for a in post.authors]
-        if post.tags:
-            item["tags"] = list(post.tags)
+        if (item := _made_before(made, rp)) is None:
+            item = _json_item(cfg, rp)
+            if made is not None:
+                made[id(rp)] = (rp, item)
         items.append(item)
-    feed["items"] = items
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    head = json.dumps(feed, ensure_ascii=False, indent=2).encode()
+    # What json.dumps(indent=2) writes for the feed with its items, each item one level in.
+    listed = b"[\n" + b",\n".join(items) + b"\n  ]" if items else b"[]"
+    return head[:-2] + b',\n  "items": ' + listed + b"\n}\n"
+
+
+def _json_item(cfg: Config, rp: RenderedPost) -> bytes:
+    """Return a JSON Feed item's bytes as they stand in the feed's "items" list (UTF-8: as
+    text, a post with one emoji takes four bytes a character)."""
+    post = rp.post
+    item: dict[str, Any] = {"id": post.id, "url": post.url, "title": post.title}
+    if cfg.feed.full_content:
+        item["content_html"] = rp.html
+    else:
+        item["content_text"] = rp.summary or post.title
+    if rp.summary:
+        item["summary"] = rp.summary
+    if post.image:
+        item["image"] = post.image
+    item["date_published"] = post.published.isoformat()
+    item["date_modified"] = post.updated.isoformat()
+    item["authors"] = [_json_author(a.name, a.url) for a in post.authors]
+    if post.tags:
+        item["tags"] = list(post.tags)
+    # Its lines indented two levels (no JSON string holds a line break of its own).
+    text = "    " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    return text.encode()
 
 
 def _json_author(name: str, url: str | None) -> dict[str, str]:
