@@ -263,11 +263,17 @@ def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
     paths = discover(content_folder(cfg))
     if progress is not None:
         progress(f"reading {len(paths):,} posts")
+    return gather(parse_files(cfg, paths))
+
+
+def gather(parsed: Iterable[Parsed]) -> LoadResult:
+    """Return the posts of parsed files (in file order), newest first; raise listing all
+    problems, as `load_posts` does."""
     posts: list[Post] = []
     problems: list[Problem] = []
     warnings: list[Problem] = []
     skipped: list[Problem] = []
-    for shown, _, post, file_problems, file_warnings in parse_files(cfg, paths):
+    for shown, _, post, file_problems, file_warnings in parsed:
         if isinstance(post, Skipped):
             skipped.append(Problem(shown, 0, f"skipped: {post.reason}"))
         elif post is not None:
