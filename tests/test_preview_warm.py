@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from preview_process import fetch, next_event, preview_process, token_of
 
 from feedkit.mail.sending import run_digest, sender_factory
 from feedkit.mail.state import State
@@ -19,6 +18,7 @@ from feedkit.web.preview import make_server
 
 from conftest import NOW
 from digest_site import SECRET_ENV, make_digest_site, public, write_post
+from preview_process import fetch, next_event, preview_process, token_of
 
 PATHS = ["/", "/atom.xml", "/rss.xml", "/feed.json", "/digest.html", "/digest.txt"]
 PATHS += ["/tags/test/atom.xml", "/feed.xsl", "/nope.xml"]
