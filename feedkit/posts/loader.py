@@ -284,7 +284,9 @@ def gather(parsed: Iterable[Parsed]) -> LoadResult:
     if problems:
         files = [(p.rel_path, p.source) for p in posts]
         raise ContentError(with_body_problems(problems, files) + warnings)
-    posts.sort(key=lambda p: (p.published, p.slug), reverse=True)
+    # By instant as a number: the same order as comparing the dates, whose every comparison
+    # asks both time zones for their offsets (0.4 s of sorting at 20,000 posts).
+    posts.sort(key=lambda p: (p.published.timestamp(), p.slug), reverse=True)
     return LoadResult(tuple(posts), tuple(warnings), tuple(skipped))
 
 

@@ -34,6 +34,7 @@ from feedkit.mail.digest import (
 from feedkit.mail.sending import next_record
 from feedkit.mail.state import State
 from feedkit.mail.wire import html_sent_size, wire_bytes
+from feedkit.models import Post
 from feedkit.posts.loader import LoadResult, load_posts, public_posts
 from feedkit.posts.markup import measure
 from feedkit.web.warm import WarmSite
@@ -152,24 +153,36 @@ def render_page(site: WarmSite, now: datetime) -> str:
 
 
 def post_list(site: WarmSite, now: datetime) -> Markup:
-    """Return the page's list of every post (lock held)."""
+    """Return the page's list of every post (lock held); each post's item is made again
+    only when the post, its status or its reading time changed."""
     cfg, loaded = site.cfg, site.loaded
     assert cfg is not None and loaded is not None
-    posts = []
+    template = _PAGE.get_template("preview_post.html.j2")
+    items = []
     for post in loaded.posts:
         status = "draft" if post.draft else "scheduled" if post.published > now else ""
-        posts.append(
-            {
-                "title": post.title,
-                "url": post.url,
-                "status": status,
-                "path": post.rel_path,
-                "line": f"{format_day(post.published, cfg)} | "
-                f"{site.minutes(post, reading_minutes)} min read | "
-                f"{join_names([a.name for a in post.authors])}",
-            }
-        )
-    return Markup(_PAGE.get_template("preview_posts.html.j2").render(posts=posts) + "\n")
+        minutes = site.minutes(post, reading_minutes)
+
+        def item(post: Post = post, status: str = status, minutes: int | str = minutes) -> str:
+            line = (
+                f"{format_day(post.published, cfg)} | {minutes} min read | "
+                f"{join_names([a.name for a in post.authors])}"
+            )
+            return (
+                template.render(
+                    p={
+                        "title": post.title,
+                        "url": post.url,
+                        "status": status,
+                        "path": post.rel_path,
+                        "line": line,
+                    }
+                )
+                + "\n"
+            )
+
+        items.append(site.row(post, (status, minutes), item))
+    return Markup("".join(items))
 
 
 def reading_minutes(text: str) -> int:
