@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -173,3 +174,33 @@ def test_events_refuse_other_host_names(site: Path) -> None:
         connection.putheader("Host", "rebind.attacker.example")
         connection.endheaders()
         assert connection.getresponse().status == 421
+
+
+def test_reading_times_counted_in_a_forked_child_are_those_counted_here(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(6):
+        body = " ".join(["word"] * (300 * n)) or "Short."
+        write_post(site, f"long-{n}", f"Long {n}", NOW - timedelta(days=n + 1), body=body)
+    pages = []
+    shared: list[int] = []
+    real = warm.parallel.shared
+
+    def spy(count, part, first=None):  # type: ignore[no-untyped-def]
+        shared.append(count)
+        return real(count, part, first)
+
+    monkeypatch.setattr(warm, "parallel", SimpleNamespace(shared=spy, MAX_PARTS=250))
+    for parallel_from in (10**9, 2):  # here only; shared with a forked child
+        monkeypatch.setattr(warm, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(warm, "PART", 1)
+        server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            pages.append(fetch(f"http://127.0.0.1:{server.server_address[1]}/")[1])
+        finally:
+            server.shutdown()
+            server.server_close()
+    assert pages[0] == pages[1]
+    assert b"| 7 min read |" in pages[0]  # 1,500 words at 230 a minute
+    assert shared == [11]  # the second time only: 11 posts, a part each

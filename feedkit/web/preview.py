@@ -158,6 +158,7 @@ def post_list(site: WarmSite, now: datetime) -> Markup:
     cfg, loaded = site.cfg, site.loaded
     assert cfg is not None and loaded is not None
     template = _PAGE.get_template("preview_post.html.j2")
+    site.count_minutes(reading_minutes)
     items = []
     for post in loaded.posts:
         status = "draft" if post.draft else "scheduled" if post.published > now else ""

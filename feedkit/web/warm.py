@@ -17,15 +17,26 @@ import os
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from feedkit import parallel
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
 from feedkit.models import Post
 from feedkit.posts.expand import Templates
 from feedkit.posts.layout import Layout, Place, Skipped
-from feedkit.posts.loader import LoadResult, Parsed, content_folder, gather, parse_files, read_body
+from feedkit.posts.loader import (
+    PARALLEL_FROM,
+    PART,
+    LoadResult,
+    Parsed,
+    content_folder,
+    gather,
+    parse_files,
+    read_body,
+)
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES, walk
 from feedkit.site.build import BuildPlan, plan_build
 from feedkit.web.watch import Snapshot, Watcher, changed, snapshot
@@ -273,10 +284,40 @@ class WarmSite:
         known = self._minutes.get(id(post))
         if known and known[0] is post and (not known[2] or templates.current(known[2])):
             return known[1]
-        try:
-            expanded = templates.expand(post, read_body(post))
-        except FeedkitError:
+        counted = _count(post, templates, measure)
+        if counted is None:
             return "?"  # the problem itself is listed on the page
-        value = measure(expanded.text)
-        self._minutes[id(post)] = (post, value, expanded.reads)
-        return value
+        self._minutes[id(post)] = (post, *counted)
+        return counted[0]
+
+    def count_minutes(self, measure: Callable[[str], int]) -> None:
+        """Count the reading time of every post not counted yet; with many, a forked
+        child reads some of the bodies, as when posts are read (lock held)."""
+        assert self.loaded is not None
+        templates = self.templates()
+        todo = [post for post in self.loaded.posts if id(post) not in self._minutes]
+        if len(todo) < PARALLEL_FROM:
+            return
+        self.minutes(todo[0], measure)  # what counting imports is imported before the fork
+        size = max(PART, -(-len(todo) // parallel.MAX_PARTS))
+        starts = range(0, len(todo), size)
+
+        def part(index: int) -> list[tuple[int, tuple[Any, ...]] | None]:
+            return [_count(post, templates, measure) for post in todo[starts[index] :][:size]]
+
+        parts = parallel.shared(len(starts), part)
+        for post, counted in zip(todo, chain.from_iterable(parts), strict=True):
+            if counted is not None:
+                self._minutes[id(post)] = (post, *counted)
+
+
+def _count(
+    post: Post, templates: Templates, measure: Callable[[str], int]
+) -> tuple[int, tuple[Any, ...]] | None:
+    """Return the post's reading time and what expanding it read, or None if it cannot be
+    expanded."""
+    try:
+        expanded = templates.expand(post, read_body(post))
+    except FeedkitError:
+        return None
+    return measure(expanded.text), expanded.reads
