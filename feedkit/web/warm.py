@@ -117,14 +117,7 @@ class WarmSite:
         or not); return True when anything did."""
         with self.lock:
             files = self._snapshot()
-            _, skip = self._folders()
-            hidden = tuple(str(path) + os.sep for path in skip)
-            named = {
-                p
-                for p in named or ()
-                if not os.path.basename(p).startswith(".") and not (p + os.sep).startswith(hidden)
-            }
-            differ = changed(self._files, files) | named
+            differ = changed(self._files, files) | (named or set())
             if not differ:
                 return False
             kinds = {self._is_post(path) for path in differ}

@@ -130,8 +130,9 @@ class Watcher:
         paths: set[str] = set()
         for event in self.inotify.read(timeout=0):
             folder = self.folders.get(event.wd)
-            if folder is not None:
-                paths.add(os.path.join(folder, event.name) if event.name else folder)
+            path = os.path.join(folder, event.name) if folder and event.name else folder
+            if path is not None and not _ignored(event.name) and path not in self.skip:
+                paths.add(path)
             if event.mask & (in_flags.ISDIR | in_flags.Q_OVERFLOW):
                 self._watch_all()
         return paths
