@@ -204,3 +204,20 @@ def test_reading_times_counted_in_a_forked_child_are_those_counted_here(
     assert pages[0] == pages[1]
     assert b"| 7 min read |" in pages[0]  # 1,500 words at 230 a minute
     assert shared == [11]  # the second time only: 11 posts, a part each
+
+
+def test_editors_scratch_files_change_nothing(site: Path) -> None:
+    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        page = fetch(base + "/")[1]
+        for name in ("fresh.md~", ".fresh.md.swp", "4913"):
+            (site / "content" / name).write_text("scratch")
+        (site / "public").mkdir()
+        (site / "public" / "atom.xml").write_text("an earlier build")
+        assert fetch(base + "/")[1] == page
+        assert server.site.reloads == 1  # the read at start
+    finally:
+        server.shutdown()
+        server.server_close()
