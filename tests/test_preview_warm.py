@@ -3,6 +3,9 @@ as a fresh process makes, and a reload signal for the page when a file is saved.
 
 from __future__ import annotations
 
+import http.client
+import socket
+import struct
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -166,8 +169,6 @@ def test_a_config_change_reads_everything_again(
 
 
 def test_events_refuse_other_host_names(site: Path) -> None:
-    import http.client
-
     with preview_process(site) as base:
         connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=10)
         connection.putrequest("GET", "/events?since=x", skip_host=True)
@@ -221,3 +222,14 @@ def test_editors_scratch_files_change_nothing(site: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_browser_leaving_mid_answer_prints_no_traceback(site: Path) -> None:
+    with preview_process(site) as base:  # which fails on a traceback in the preview's stderr
+        host, port = base.removeprefix("http://").split(":")
+        for _ in range(20):
+            with socket.create_connection((host, int(port))) as client:
+                client.sendall(b"GET /digest.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                # Closed at once with a reset, as a browser drops a reloading page's frames.
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        assert fetch(base + "/")[0] == 200

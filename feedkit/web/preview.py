@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -334,6 +335,12 @@ class PreviewServer(ThreadingHTTPServer):
     """The preview's HTTP server; `server_close` also stops watching the site's files."""
 
     site: WarmSite
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that left while being answered (a page reloading, its frames unfinished)
+        # is no error of the preview's: no traceback on the writer's terminal.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def server_close(self) -> None:
         super().server_close()
