@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import corpus
+import preview_speed
 import rivals
 import send
 import yaml_speed
@@ -533,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, object]] = []
     yaml_rows: list[dict[str, object]] = []
     checks: dict[str, list[str]] = {}
+    preview_rows: list[dict[str, object]] = []  # `feedkit preview`, see preview_speed.py
     try:
         build = feedkit_command(workdir, install=not args.smoke)
         for size in args.sizes:
@@ -544,6 +546,9 @@ def main(argv: list[str] | None = None) -> int:
             for note in notes:
                 print(f"check {size}: {note}")
             rows += summarize(size, bench_size(size, site, args.runs, rival, env, build))
+            preview_rows.append(
+                preview_speed.row(site.root, size, site.newest, args.runs, env, build[0])
+            )
         yaml_rows = yaml_speed.rows(site.root / "content", args.runs)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -559,6 +564,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print()
     print(yaml_speed.table(yaml_rows))
+    print()
+    print(preview_speed.table(preview_rows))
     results = {
         "seed": args.seed,
         "runs": args.runs,
@@ -570,6 +577,7 @@ def main(argv: list[str] | None = None) -> int:
         "checks": checks,
         "results": rows,
         "yaml": yaml_rows,
+        "preview": preview_rows,
     }
     out = workdir / "results.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -475,8 +475,14 @@ def bounces(config_path: Path, path: Path, dry_run: bool) -> None:
     is_flag=True,
     help="Print the next digest's subject and text part instead of serving.",
 )
+@click.option(
+    "--poll",
+    type=click.FloatRange(0.05),
+    help="Look for saved files every POLL seconds (for folders where the system reports "
+    "no file events, such as network drives).  [default: on Linux, the system's events]",
+)
 @error_boundary
-def preview(config_path: Path, port: int, text_only: bool) -> None:
+def preview(config_path: Path, port: int, text_only: bool, poll: float | None) -> None:
     """Show the next digest and the feeds exactly as readers will get them; sends nothing."""
     from feedkit.web.preview import make_server, preview_text
 
@@ -485,7 +491,7 @@ def preview(config_path: Path, port: int, text_only: bool) -> None:
         click.echo(preview_text(cfg, now_from_env()))
         return
     try:
-        server = make_server(config_path.resolve(), now_from_env, port)
+        server = make_server(config_path.resolve(), now_from_env, port, poll=poll)
     except OSError as exc:
         raise FeedkitError(
             f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port 0"

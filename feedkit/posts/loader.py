@@ -263,11 +263,17 @@ def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
     paths = discover(content_folder(cfg))
     if progress is not None:
         progress(f"reading {len(paths):,} posts")
+    return gather(parse_files(cfg, paths))
+
+
+def gather(parsed: Iterable[Parsed]) -> LoadResult:
+    """Return the posts of parsed files (in file order), newest first; raise listing all
+    problems, as `load_posts` does."""
     posts: list[Post] = []
     problems: list[Problem] = []
     warnings: list[Problem] = []
     skipped: list[Problem] = []
-    for shown, _, post, file_problems, file_warnings in parse_files(cfg, paths):
+    for shown, _, post, file_problems, file_warnings in parsed:
         if isinstance(post, Skipped):
             skipped.append(Problem(shown, 0, f"skipped: {post.reason}"))
         elif post is not None:
@@ -278,7 +284,9 @@ def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
     if problems:
         files = [(p.rel_path, p.source) for p in posts]
         raise ContentError(with_body_problems(problems, files) + warnings)
-    posts.sort(key=lambda p: (p.published, p.slug), reverse=True)
+    # By instant as a number: the same order as comparing the dates, whose every comparison
+    # asks both time zones for their offsets (0.4 s of sorting at 20,000 posts).
+    posts.sort(key=lambda p: (p.published.timestamp(), p.slug), reverse=True)
     return LoadResult(tuple(posts), tuple(warnings), tuple(skipped))
 
 

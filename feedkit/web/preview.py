@@ -1,13 +1,15 @@
 """The local preview: the next digest and the feeds exactly as readers will get them.
 
-Everything is read afresh on each request, so edits to posts, config and templates show on
-reload. It never sends mail and never writes state.
+The posts are read once and kept warm (feedkit/web/warm.py): a save re-reads what changed,
+and the page, which listens at /events, reloads itself. It never sends mail and never writes
+state.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,11 +18,12 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 import jinja2
+from markupsafe import Markup
 
-from feedkit.config import Config, load_config
+from feedkit.config import Config
 from feedkit.errors import ContentError, FeedkitError
 from feedkit.mail.digest import (
     SAMPLE_READER,
@@ -33,10 +36,9 @@ from feedkit.mail.sending import next_record
 from feedkit.mail.state import State
 from feedkit.mail.wire import html_sent_size, wire_bytes
 from feedkit.models import Post
-from feedkit.posts.expand import Templates
-from feedkit.posts.loader import LoadResult, load_posts, public_posts, read_body
+from feedkit.posts.loader import LoadResult, load_posts, public_posts
 from feedkit.posts.markup import measure
-from feedkit.site.build import plan_build
+from feedkit.web.warm import WarmSite
 
 SHOWN_HEADERS = (
     "Subject",
@@ -105,17 +107,11 @@ _PAGE = jinja2.Environment(
 )
 
 
-def reading_minutes(post: Post, templates: Templates) -> int | str:
-    try:
-        return measure(templates.expand(post, read_body(post)).text)[1]
-    except FeedkitError:
-        return "?"  # the problem itself is listed on the page
-
-
-def render_page(cfg: Config, now: datetime) -> str:
+def render_page(site: WarmSite, now: datetime) -> str:
     """Return the preview page: next digest, feed as a reader lists it, every post."""
-    loaded = load_posts(cfg)
-    plan = plan_build(cfg, now, loaded=loaded)
+    cfg, loaded = site.cfg, site.loaded
+    assert cfg is not None and loaded is not None
+    plan = site.plan(now)
     digest: dict[str, Any] | None = None
     digest_error = None
     try:
@@ -133,21 +129,9 @@ def render_page(cfg: Config, now: datetime) -> str:
         }
     except FeedkitError as exc:
         digest_error = str(exc)
-    posts = []
-    templates = Templates.of_posts(cfg, loaded.posts)
-    for post in loaded.posts:
-        status = "draft" if post.draft else "scheduled" if post.published > now else ""
-        posts.append(
-            {
-                "title": post.title,
-                "url": post.url,
-                "status": status,
-                "path": post.rel_path,
-                "line": f"{format_day(post.published, cfg)} | "
-                f"{reading_minutes(post, templates)} min read | "
-                f"{join_names([a.name for a in post.authors])}",
-            }
-        )
+    # The list of every post is most of the page: made again only when the posts change
+    # or one of them comes out.
+    posts = site.memo(("posts", site.visible(now)), lambda: post_list(site, now))
     entries = [
         {
             "title": e.post.title,
@@ -165,7 +149,46 @@ def render_page(cfg: Config, now: datetime) -> str:
         posts=posts,
         warnings=[str(w) for w in plan.warnings],
         now=now.isoformat(timespec="seconds"),
+        token=site.token,
     )
+
+
+def post_list(site: WarmSite, now: datetime) -> Markup:
+    """Return the page's list of every post (lock held); each post's item is made again
+    only when the post, its status or its reading time changed."""
+    cfg, loaded = site.cfg, site.loaded
+    assert cfg is not None and loaded is not None
+    template = _PAGE.get_template("preview_post.html.j2")
+    site.count_minutes(reading_minutes)
+    items = []
+    for post in loaded.posts:
+        status = "draft" if post.draft else "scheduled" if post.published > now else ""
+        minutes = site.minutes(post, reading_minutes)
+
+        def item(post: Post = post, status: str = status, minutes: int | str = minutes) -> str:
+            line = (
+                f"{format_day(post.published, cfg)} | {minutes} min read | "
+                f"{join_names([a.name for a in post.authors])}"
+            )
+            return (
+                template.render(
+                    p={
+                        "title": post.title,
+                        "url": post.url,
+                        "status": status,
+                        "path": post.rel_path,
+                        "line": line,
+                    }
+                )
+                + "\n"
+            )
+
+        items.append(site.row(post, (status, minutes), item))
+    return Markup("".join(items))
+
+
+def reading_minutes(text: str) -> int:
+    return measure(text)[1]
 
 
 def raw_header_lines(message: EmailMessage) -> str:
@@ -178,13 +201,18 @@ def raw_header_lines(message: EmailMessage) -> str:
     )
 
 
-def error_page(exc: FeedkitError) -> str:
+def error_page(exc: FeedkitError, token: str) -> str:
     lines = [str(p) for p in exc.problems] if isinstance(exc, ContentError) else [str(exc)]
     items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
     return (
         "<!doctype html><meta charset=utf-8><title>feedkit preview: problems</title>"
-        f"<h1>Fix these, then reload</h1><ul>{items}</ul>"
+        f"<h1>Fix these, then reload</h1><ul>{items}</ul>{reload_script(token)}"
     )
+
+
+def reload_script(token: str) -> str:
+    """Return the tag that reloads the page when the files it was made from change."""
+    return f'<script src="/reload.js" data-token="{html.escape(token)}"></script>\n'
 
 
 # The names this server answers to. Any other Host is a page elsewhere reaching it through
@@ -211,8 +239,12 @@ def host_refusal(hosts: list[str]) -> tuple[HTTPStatus, str] | None:
     return None
 
 
+RELOAD_JS = "reload.js"
+KEEPALIVE = 15.0  # seconds between comments on an idle event stream: a closed tab is noticed
+
+
 class PreviewHandler(BaseHTTPRequestHandler):
-    config_path: Path
+    site: WarmSite
     clock: Callable[[], datetime]
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
@@ -222,20 +254,36 @@ class PreviewHandler(BaseHTTPRequestHandler):
             body = f"{status.value} {status.phrase}: {reason}\n".encode()
             self._send(body, "text/plain; charset=utf-8", status)
             return
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
+        if path == "/events":
+            self._events(parse_qs(query).get("since", [""])[0])
+            return
+        if path == "/" + RELOAD_JS:
+            body = (Path(__file__).parent.parent / "static" / RELOAD_JS).read_bytes()
+            self._send(body, "text/javascript; charset=utf-8")
+            return
+        site = self.site
+        site.current()
+        with site.lock:
+            self._answer(path, site)
+
+    def _answer(self, path: str, site: WarmSite) -> None:
         try:
-            cfg = load_config(self.config_path)
+            if site.problem is not None:
+                raise site.problem
+            cfg, loaded = site.cfg, site.loaded
+            assert cfg is not None and loaded is not None
             now = self.clock()
             if path in ("/", "/index.html"):
-                self._send(render_page(cfg, now).encode(), "text/html; charset=utf-8")
+                self._send(render_page(site, now).encode(), "text/html; charset=utf-8")
             elif path in ("/digest.html", "/digest.txt"):
-                preview = preview_digest(cfg, load_posts(cfg), now)
+                preview = preview_digest(cfg, loaded, now)
                 if path.endswith(".html"):
                     self._send(preview.html.encode(), "text/html; charset=utf-8")
                 else:
                     self._send(preview.text.encode(), "text/plain; charset=utf-8")
             else:
-                files = plan_build(cfg, now).files
+                files = site.plan(now).files
                 name = unquote(path.lstrip("/"))  # tags/%E4%B8%AD%E6%96%87/: tags/中文/
                 if name not in files:
                     self._send(b"not found\n", "text/plain", HTTPStatus.NOT_FOUND)
@@ -244,10 +292,32 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self._send(files[name], kind)
         except FeedkitError as exc:
             self._send(
-                error_page(exc).encode(),
+                error_page(exc, site.token).encode(),
                 "text/html; charset=utf-8",
                 HTTPStatus.INTERNAL_SERVER_ERROR,
             )
+
+    def _events(self, since: str) -> None:
+        """Send `reload` on this event stream once the files differ from those the page
+        (made from the files named `since`) was made from."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        site = self.site
+        try:
+            while True:
+                site.current()
+                with site.changed:
+                    moved = site.changed.wait_for(lambda: site.token != since, KEEPALIVE)
+                if moved:
+                    self.wfile.write(b"data: reload\n\n")
+                    self.wfile.flush()
+                    return
+                self.wfile.write(b": still watching\n\n")
+                self.wfile.flush()
+        except OSError:  # the page was closed or reloaded
+            return
 
     def _send(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK) -> None:
         self.send_response(status)
@@ -261,11 +331,37 @@ class PreviewHandler(BaseHTTPRequestHandler):
         pass  # the CLI reports the address; request lines are noise
 
 
+class PreviewServer(ThreadingHTTPServer):
+    """The preview's HTTP server; `server_close` also stops watching the site's files."""
+
+    site: WarmSite
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that left while being answered (a page reloading, its frames unfinished)
+        # is no error of the preview's: no traceback on the writer's terminal.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.site.close()
+
+
 def make_server(
-    config_path: Path, clock: Callable[[], datetime], port: int = 8000, host: str = "127.0.0.1"
-) -> ThreadingHTTPServer:
-    """Return a preview server bound to `host:port` (port 0: any free port)."""
-    handler = type(
-        "Handler", (PreviewHandler,), {"config_path": config_path, "clock": staticmethod(clock)}
-    )
-    return ThreadingHTTPServer((host, port), handler)
+    config_path: Path,
+    clock: Callable[[], datetime],
+    port: int = 8000,
+    host: str = "127.0.0.1",
+    poll: float | None = None,
+) -> PreviewServer:
+    """Return a preview server bound to `host:port` (port 0: any free port), with the site
+    read; `poll`: check the files every that many seconds, not on the system's events."""
+    site = WarmSite(config_path, poll)
+    handler = type("Handler", (PreviewHandler,), {"site": site, "clock": staticmethod(clock)})
+    try:
+        server = PreviewServer((host, port), handler)
+    except OSError:
+        site.close()
+        raise
+    server.site = site
+    return server

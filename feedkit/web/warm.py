@@ -1,0 +1,316 @@
+"""The preview's site, read once and kept in memory, re-read where files change.
+
+At start every post is read, as `feedkit build` reads them. When files change (see
+feedkit/web/watch.py), only the post files that changed are read again, and every file whose
+place in the layout (Jekyll, Hugo, Pelican rules, decided from the list of all files)
+changed with them; a change to feedkit.toml, a template or anything else beside the posts
+reads everything again. Either way the posts, feeds and pages are the same, byte for byte,
+as a fresh process would make: the same functions make them from the same files.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import hashlib
+import os
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from itertools import chain
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from feedkit import parallel
+from feedkit.config import Config, load_config
+from feedkit.errors import FeedkitError
+from feedkit.models import Post
+from feedkit.posts.expand import Templates
+from feedkit.posts.layout import Layout, Place, Skipped
+from feedkit.posts.loader import (
+    PARALLEL_FROM,
+    PART,
+    LoadResult,
+    Parsed,
+    content_folder,
+    gather,
+    parse_files,
+    read_body,
+)
+from feedkit.posts.postfile import MARKDOWN_SUFFIXES, walk
+from feedkit.site.build import BuildPlan, plan_build
+from feedkit.web.watch import Snapshot, Watcher, changed, snapshot
+
+T = TypeVar("T")
+# Files in the content folder that are templates or site settings, not posts: a change
+# there reads everything again.
+_SITE_PARTS = ("_includes", "_data", "_layouts")
+
+
+class WarmSite:
+    """The site as last read: `cfg` and `loaded`, or the `problem` that stops them.
+
+    Hold `lock` while using them; `token` names the files they were read from (the same
+    files give the same token in any process), and `changed` is notified when it moves.
+    """
+
+    def __init__(self, config_path: Path, poll: float | None = None) -> None:
+        self.config_path = config_path
+        self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
+        self.cfg: Config | None = None
+        self.loaded: LoadResult | None = None
+        self.problem: FeedkitError | None = None
+        self.token = ""
+        self.reloads = 0  # reads since start, whole or in part
+        self._files: Snapshot = {}
+        # Every post file as listed (the order `gather` takes them in), where the layout
+        # places it and what reading it gave.
+        self._parsed: dict[str, tuple[Place | Skipped, Parsed]] = {}
+        self._layout: Layout | None = None
+        self._memo: dict[tuple[object, ...], Any] = {}
+        self._minutes: dict[int, tuple[Post, int | str, tuple[Any, ...]]] = {}
+        self._templates: Templates | None = None
+        self._rows: dict[int, tuple[Post, tuple[object, ...], str]] = {}
+        self._templates_how: tuple[object, ...] = ()
+        self._dates: tuple[list[float], list[float]] = ([], [])
+        with self.lock:
+            self._read_everything(self._snapshot())
+        roots, skip = self._folders()
+        self.watcher = Watcher(roots, skip, poll)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._follow, name="preview-watch", daemon=True)
+        self._thread.start()
+
+    # -- which files --------------------------------------------------------------------
+
+    def _folders(self) -> tuple[list[Path], list[Path]]:
+        root = self.config_path.parent
+        roots, skip = [root], []
+        if self.cfg is not None:
+            content = self.cfg.content_path
+            if content.is_symlink() or not content.resolve().is_relative_to(root.resolve()):
+                roots.append(content)
+            skip.append(self.cfg.output_path)
+        return roots, skip
+
+    def _snapshot(self) -> Snapshot:
+        return snapshot(*self._folders())
+
+    def _is_post(self, path: str) -> bool | None:
+        """Return True for a post file, False for a file that changes the whole site, None
+        for one that changes nothing shown (a picture beside the posts)."""
+        if self.cfg is None:
+            return False
+        prefix = str(self.cfg.content_path).rstrip(os.sep) + os.sep
+        if not path.startswith(prefix):
+            return False
+        parts = path[len(prefix) :].split(os.sep)
+        if any(part in _SITE_PARTS for part in parts) or parts[-1].startswith("_config."):
+            return False
+        return True if parts[-1].endswith((*MARKDOWN_SUFFIXES, ".html")) else None
+
+    # -- reading ------------------------------------------------------------------------
+
+    def refresh(self, named: set[str] | None = None) -> bool:
+        """Read again what changed since the last read (the files in `named` too, changed
+        or not); return True when anything did."""
+        with self.lock:
+            files = self._snapshot()
+            differ = changed(self._files, files) | (named or set())
+            if not differ:
+                return False
+            kinds = {self._is_post(path) for path in differ}
+            if False in kinds:
+                self._read_everything(files)
+            else:
+                self._read_posts({path for path in differ if self._is_post(path)}, files)
+            return True
+
+    def _read_everything(self, files: Snapshot) -> None:
+        self.cfg, self._parsed, self._minutes, self._rows = None, {}, {}, {}
+        try:
+            self.cfg = load_config(self.config_path)
+        except FeedkitError as exc:
+            self._done(files, problem=exc)
+            return
+        self._read_posts(None, self._snapshot())  # the folders the settings name
+
+    def _read_posts(self, paths: set[str] | None, files: Snapshot) -> None:
+        """Read the post files in `paths` (None: all) and those whose place changed."""
+        assert self.cfg is not None
+        same = paths is not None and all(p in self._files and p in files for p in paths)
+        if paths is not None and same and self._layout is not None:
+            # Only changed, none added or removed: the same list, the same layout.
+            for path in paths & self._parsed.keys():
+                place = self._parsed[path][0]
+                [parsed] = parse_files(self.cfg, [Path(path)], layout=self._layout)
+                self._parsed[path] = (place, parsed)
+            self._gathered(files)
+            return
+        try:
+            # As `discover` lists them, without making a Path of each: only those read are.
+            found = [path for path, _ in walk(content_folder(self.cfg))]
+        except FeedkitError as exc:
+            self._done(files, problem=exc)
+            return
+        layout = Layout(self.cfg, found)
+        kept: dict[str, tuple[Place | Skipped, Parsed]] = {}
+        places: dict[str, Place | Skipped] = {}
+        for path in found:
+            place = places[path] = layout.place(path)
+            old = self._parsed.get(path)
+            if paths is not None and old and old[0] == place and old[1][1] is not None:
+                if path not in paths:
+                    kept[path] = old
+        todo = [path for path in found if path not in kept]
+        parsed_files = parse_files(self.cfg, [Path(path) for path in todo], layout=layout)
+        for path, parsed in zip(todo, parsed_files, strict=True):
+            kept[path] = (places[path], parsed)
+        self._parsed, self._layout = {path: kept[path] for path in found}, layout
+        self._gathered(files)
+
+    def _gathered(self, files: Snapshot) -> None:
+        try:
+            self._done(files, loaded=gather(parsed for _, parsed in self._parsed.values()))
+        except FeedkitError as exc:
+            self._done(files, problem=exc)
+
+    def _done(
+        self, files: Snapshot, loaded: LoadResult | None = None, problem: FeedkitError | None = None
+    ) -> None:
+        self.loaded, self.problem, self._files = loaded, problem, files
+        # In the order the folders list their files: the same files, the same order.
+        self.token = hashlib.sha256(repr(files).encode()).hexdigest()[:16]
+        self._memo.clear()
+        self._templates = None
+        if loaded is not None:
+            kept = {id(post) for post in loaded.posts}
+            self._minutes = {k: v for k, v in self._minutes.items() if k in kept}
+            self._rows = {k: v for k, v in self._rows.items() if k in kept}
+            self._dates = (
+                sorted(p.published.timestamp() for p in loaded.posts),
+                sorted(p.expires.timestamp() for p in loaded.posts if p.expires),
+            )
+        self.reloads += 1
+        self.changed.notify_all()
+        # The posts stay for the process's life: the cycle collector need not scan their
+        # millions of objects again at every reload (at 20,000 posts, a reload took twice
+        # as long, and longer each time).
+        gc.freeze()
+
+    def _follow(self) -> None:
+        """Read again whenever the watcher says files changed, until `close`."""
+        while not self._stop.is_set():
+            if not self.watcher.wait(1.0):
+                continue
+            if self.watcher.inotify is not None:
+                self._stop.wait(0.02)  # an editor's save is several events: take them together
+            try:
+                self.current(polled=True)
+            except Exception:  # pragma: no cover - the next request shows what is wrong
+                continue
+
+    def current(self, polled: bool = False) -> None:
+        """Take in the changes the system reported (a request calls this first, so a
+        page asked for after a save shows it, even before the watcher woke up). The
+        events are taken with the lock held: whoever takes them has read again before
+        anyone else reads the site. When polling, only the watcher compares (`polled`)."""
+        with self.lock:
+            named = self.watcher.pending()
+            if named or (polled and self.watcher.inotify is None):
+                self.refresh(named)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.watcher.close()
+
+    # -- what pages need, kept until the files change -------------------------------------
+
+    def visible(self, now: datetime) -> tuple[float, ...]:
+        """Return what of the posts as read depends on `now`: how many came out and how
+        many expired by then (and `now` itself when none is shown: an empty feed's date)."""
+        cutoff = now.timestamp()
+        due = bisect.bisect_right(self._dates[0], cutoff)
+        gone = bisect.bisect_right(self._dates[1], cutoff)
+        return (due, gone) if due > gone else (due, gone, cutoff)
+
+    def memo(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        """Return `make()`, made once until the files change (lock held)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return cast(T, self._memo[key])
+
+    def plan(self, now: datetime) -> BuildPlan:
+        """Return `plan_build` at `now` for the posts as read (lock held)."""
+        cfg, loaded = self.cfg, self.loaded
+        assert cfg is not None and loaded is not None
+        return self.memo(("plan", self.visible(now)), lambda: plan_build(cfg, now, loaded=loaded))
+
+    def templates(self) -> Templates:
+        """Return the Templates of the posts as read (lock held)."""
+        assert self.cfg is not None and self.loaded is not None
+        if self._templates is None:
+            made = Templates.of_posts(self.cfg, self.loaded.posts)
+            # What decides how every post expands: when it changes, no reading time holds.
+            how = (made.jekyll, made.hugo, made.passthrough, made.emoji, repr(made.site_params))
+            if self._templates_how != how:
+                self._minutes.clear()
+            self._templates, self._templates_how = made, how
+        return self._templates
+
+    def row(self, post: Post, key: tuple[object, ...], make: Callable[[], str]) -> str:
+        """Return `make()` for the post, made once while the post as read and `key` stay
+        the same (lock held)."""
+        known = self._rows.get(id(post))
+        if known and known[0] is post and known[1] == key:
+            return known[2]
+        made = make()
+        self._rows[id(post)] = (post, key, made)
+        return made
+
+    def minutes(self, post: Post, measure: Callable[[str], int]) -> int | str:
+        """Return the post's reading time, as `measure` counts its expanded body; kept
+        while the post and what its templates read stay the same (lock held)."""
+        templates = self.templates()
+        known = self._minutes.get(id(post))
+        if known and known[0] is post and (not known[2] or templates.current(known[2])):
+            return known[1]
+        counted = _count(post, templates, measure)
+        if counted is None:
+            return "?"  # the problem itself is listed on the page
+        self._minutes[id(post)] = (post, *counted)
+        return counted[0]
+
+    def count_minutes(self, measure: Callable[[str], int]) -> None:
+        """Count the reading time of every post not counted yet; with many, a forked
+        child reads some of the bodies, as when posts are read (lock held)."""
+        assert self.loaded is not None
+        templates = self.templates()
+        todo = [post for post in self.loaded.posts if id(post) not in self._minutes]
+        if len(todo) < PARALLEL_FROM:
+            return
+        self.minutes(todo[0], measure)  # what counting imports is imported before the fork
+        size = max(PART, -(-len(todo) // parallel.MAX_PARTS))
+        starts = range(0, len(todo), size)
+
+        def part(index: int) -> list[tuple[int, tuple[Any, ...]] | None]:
+            return [_count(post, templates, measure) for post in todo[starts[index] :][:size]]
+
+        parts = parallel.shared(len(starts), part)
+        for post, counted in zip(todo, chain.from_iterable(parts), strict=True):
+            if counted is not None:
+                self._minutes[id(post)] = (post, *counted)
+
+
+def _count(
+    post: Post, templates: Templates, measure: Callable[[str], int]
+) -> tuple[int, tuple[Any, ...]] | None:
+    """Return the post's reading time and what expanding it read, or None if it cannot be
+    expanded."""
+    try:
+        expanded = templates.expand(post, read_body(post))
+    except FeedkitError:
+        return None
+    return measure(expanded.text), expanded.reads

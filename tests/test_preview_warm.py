@@ -1,0 +1,235 @@
+"""The warm preview: posts read once, re-read where files change, pages and feeds the same
+as a fresh process makes, and a reload signal for the page when a file is saved."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import struct
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from feedkit.mail.sending import run_digest, sender_factory
+from feedkit.mail.state import State
+from feedkit.mail.subscribers import Subscriber
+from feedkit.web import warm
+from feedkit.web.preview import make_server
+
+from conftest import NOW
+from digest_site import SECRET_ENV, make_digest_site, public, write_post
+from preview_process import fetch, next_event, preview_process, token_of
+
+PATHS = ["/", "/atom.xml", "/rss.xml", "/feed.json", "/digest.html", "/digest.txt"]
+PATHS += ["/tags/test/atom.xml", "/feed.xsl", "/nope.xml"]
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for key, value in SECRET_ENV.items():
+        monkeypatch.setenv(key, value)
+    cfg = make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        run_digest(
+            cfg,
+            state,
+            public(cfg),
+            [Subscriber("ada@example.org", "Ada")],
+            sender_factory(cfg),
+            NOW,
+        )
+    write_post(tmp_path, "fresh", "A fresh post", NOW - timedelta(hours=1))
+    write_post(tmp_path, "later", "Coming later", NOW + timedelta(days=3))
+    return tmp_path
+
+
+def served(base: str) -> dict[str, tuple[int, bytes]]:
+    return {path: fetch(base + path) for path in PATHS}
+
+
+def saved(base: str, change: object) -> bytes:
+    """Return the page once the preview has taken in the change `change()` made."""
+    before = token_of(fetch(base + "/")[1])
+    assert callable(change)
+    change()
+    assert next_event(base, before) == b"data: reload\n"
+    status, page = fetch(base + "/")
+    assert token_of(page) != before
+    return page
+
+
+@pytest.mark.parametrize("watch", [[], ["--poll", "0.05"]], ids=["events", "polling"])
+def test_after_edits_adds_deletes_renames_it_serves_what_a_fresh_process_does(
+    site: Path, watch: list[str]
+) -> None:
+    content = site / "content"
+    fresh = content / "fresh.md"
+    with preview_process(site, *watch) as base:
+        assert b"A fresh post" in fetch(base + "/atom.xml")[1]
+        page = saved(base, lambda: fresh.write_text(fresh.read_text().replace("A fresh", "An")))
+        assert b"An post" in page
+        saved(base, lambda: write_post(site, "added", "Added post", NOW - timedelta(minutes=5)))
+        saved(base, lambda: (content / "later.md").unlink())
+        saved(base, lambda: fresh.rename(content / "renamed.md"))
+        (content / "deep").mkdir()
+        saved(base, lambda: (content / "added.md").rename(content / "deep" / "added.md"))
+        warm_answers = served(base)
+    with preview_process(site) as base:
+        assert served(base) == warm_answers
+    assert b"Added post" in warm_answers["/atom.xml"][1]
+    assert b"/renamed/" in warm_answers["/atom.xml"][1]
+    assert b"Coming later" not in warm_answers["/"][1]
+    assert warm_answers["/nope.xml"][0] == 404
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["post", "config", "template"],
+)
+def test_a_save_tells_the_page_to_reload_and_the_page_shows_it(site: Path, change: str) -> None:
+    with preview_process(site) as base:
+        before = token_of(fetch(base + "/")[1])
+        events: list[bytes] = []
+        listener = threading.Thread(target=lambda: events.append(next_event(base, before)))
+        listener.start()
+        if change == "post":
+            write_post(site, "fresh", "Saved again", NOW - timedelta(hours=1))
+            shown = b"Saved again"
+        elif change == "config":
+            toml = site / "feedkit.toml"
+            toml.write_text(toml.read_text().replace("Example Blog", "Renamed Blog"))
+            shown = b"<h1>Renamed Blog</h1>"
+        else:
+            (site / "email_templates").mkdir()
+            (site / "email_templates" / "digest.subject.j2").write_text("Edited subject")
+            shown = b'<p class="subject">Edited subject</p>'
+        listener.join(timeout=20)
+        assert events == [b"data: reload\n"]
+        assert shown in fetch(base + "/")[1]
+
+
+def test_the_event_stream_answers_at_once_for_a_page_made_from_older_files(site: Path) -> None:
+    with preview_process(site) as base:
+        assert next_event(base, "0123456789abcdef", timeout=5) == b"data: reload\n"
+
+
+def test_the_page_loads_the_reload_script_from_the_preview(site: Path) -> None:
+    with preview_process(site) as base:
+        page = fetch(base + "/")[1]
+        script = fetch(base + "/reload.js")
+    assert page.rstrip().endswith(b"</script>\n</body>\n</html>")
+    assert script[0] == 200 and b'new EventSource("/events?since="' in script[1]
+
+
+@pytest.fixture
+def reads(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, list[list[str]]]]:
+    """The in-process preview's URL, and the post files each read of posts read."""
+    calls: list[list[str]] = []
+    real = warm.parse_files
+
+    def counted(cfg, paths, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append([Path(p).name for p in paths])
+        return real(cfg, paths, **kwargs)
+
+    monkeypatch.setattr(warm, "parse_files", counted)
+    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", calls
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_requests_read_no_post_and_a_save_reads_only_that_post(
+    site: Path, reads: tuple[str, list[list[str]]]
+) -> None:
+    base, calls = reads
+    assert len(calls) == 1 and len(calls[0]) == 5  # at start: every post
+    served(base)
+    served(base)
+    assert len(calls) == 1
+    write_post(site, "fresh", "Saved again", NOW - timedelta(hours=1))
+    assert b"Saved again" in fetch(base + "/atom.xml")[1]
+    assert calls[1:] == [["fresh.md"]]
+
+
+def test_a_config_change_reads_everything_again(
+    site: Path, reads: tuple[str, list[list[str]]]
+) -> None:
+    base, calls = reads
+    toml = site / "feedkit.toml"
+    toml.write_text(toml.read_text().replace("Example Blog", "Renamed Blog"))
+    assert b"<h1>Renamed Blog</h1>" in fetch(base + "/")[1]
+    assert [len(names) for names in calls] == [5, 5]
+
+
+def test_events_refuse_other_host_names(site: Path) -> None:
+    with preview_process(site) as base:
+        connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=10)
+        connection.putrequest("GET", "/events?since=x", skip_host=True)
+        connection.putheader("Host", "rebind.attacker.example")
+        connection.endheaders()
+        assert connection.getresponse().status == 421
+
+
+def test_reading_times_counted_in_a_forked_child_are_those_counted_here(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(6):
+        body = " ".join(["word"] * (300 * n)) or "Short."
+        write_post(site, f"long-{n}", f"Long {n}", NOW - timedelta(days=n + 1), body=body)
+    pages = []
+    shared: list[int] = []
+    real = warm.parallel.shared
+
+    def spy(count, part, first=None):  # type: ignore[no-untyped-def]
+        shared.append(count)
+        return real(count, part, first)
+
+    monkeypatch.setattr(warm, "parallel", SimpleNamespace(shared=spy, MAX_PARTS=250))
+    for parallel_from in (10**9, 2):  # here only; shared with a forked child
+        monkeypatch.setattr(warm, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(warm, "PART", 1)
+        server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            pages.append(fetch(f"http://127.0.0.1:{server.server_address[1]}/")[1])
+        finally:
+            server.shutdown()
+            server.server_close()
+    assert pages[0] == pages[1]
+    assert b"| 7 min read |" in pages[0]  # 1,500 words at 230 a minute
+    assert shared == [11]  # the second time only: 11 posts, a part each
+
+
+def test_editors_scratch_files_change_nothing(site: Path) -> None:
+    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        page = fetch(base + "/")[1]
+        for name in ("fresh.md~", ".fresh.md.swp", "4913"):
+            (site / "content" / name).write_text("scratch")
+        (site / "public").mkdir()
+        (site / "public" / "atom.xml").write_text("an earlier build")
+        assert fetch(base + "/")[1] == page
+        assert server.site.reloads == 1  # the read at start
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_browser_leaving_mid_answer_prints_no_traceback(site: Path) -> None:
+    with preview_process(site) as base:  # which fails on a traceback in the preview's stderr
+        host, port = base.removeprefix("http://").split(":")
+        for _ in range(20):
+            with socket.create_connection((host, int(port))) as client:
+                client.sendall(b"GET /digest.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                # Closed at once with a reset, as a browser drops a reloading page's frames.
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        assert fetch(base + "/")[0] == 200
