@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -102,3 +104,26 @@ def only_feed_item(
     assert result.stderr == ""
     (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
     return item
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (the system's, driven by Playwright). Where it is missing the
+    tests that use it skip, except under .ci/run (FEEDKIT_CI=1), which installs it: there a
+    browser that cannot run is a failure."""
+    if not CHROMIUM.exists():
+        why = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        if os.environ.get("FEEDKIT_CI") == "1":
+            pytest.fail(why + "; .ci/run should have installed it")
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -15,12 +15,11 @@ import re
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from feedkit.config import Config
 from feedkit.mail.tokens import Tokens, unsubscribe_link
@@ -29,23 +28,6 @@ from conftest import NOW
 from digest_site import write_post
 from serve_site import SECRET, confirm_link_in, make_serve_site, reader_events, reader_row, running
 from smtp_server import FaultySmtpServer
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        why = f"{CHROMIUM} is not installed (apt-get install chromium)"
-        if os.environ.get("FEEDKIT_CI") == "1":
-            pytest.fail(why + "; .ci/run should have installed it")
-        pytest.skip(why)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
