@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -287,3 +288,28 @@ def test_tag_feeds_are_made_in_both_processes_and_equal_what_one_process_makes(
         assert len(set(makers.read_text().split())) == 2
     monkeypatch.setattr(parallel, "cores", lambda: 1)
     assert plan_build(cfg, NOW).files == shared
+
+
+def test_a_build_with_nothing_changed_imports_no_renderer_and_no_yaml(tmp_path: Path) -> None:
+    # A scheduler runs `feedkit build` every few minutes, mostly with nothing to do: that run
+    # should pay for finding so, not for importing what reads or renders posts.
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "p.md").write_text(post("Math $x^2$", "2024-01-01"))
+    os.utime(tmp_path / "content" / "p.md", (1e9, 1e9))  # saved long before the builds
+    assert feedkit(tmp_path, "build").returncode == 0
+    before = on_disk(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "feedkit", "build"],
+        cwd=tmp_path,
+        env={**os.environ, **NOW_ENV, "FEEDKIT_BUILD_SERVER": "off"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "up to date (0 changed)" in proc.stdout
+    imported = re.findall(r"\| +([\w.]+)$", proc.stderr, re.M)
+    assert "feedkit.site.build" in imported
+    assert [m for m in imported if m.startswith((*RENDERING, "yaml"))] == []
+    assert on_disk(tmp_path) == before

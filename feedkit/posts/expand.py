@@ -28,7 +28,6 @@ from urllib.parse import urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import fastyaml
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.layout import (
     JEKYLL_CONFIG,
@@ -180,6 +179,8 @@ class Templates:
         """Return `_config.yml`'s values and a hash of its bytes."""
         if self.jekyll_root is None:
             return {}, ""
+        from feedkit.posts import fastyaml  # PyYAML only for a Jekyll site
+
         path = self.jekyll_root / JEKYLL_CONFIG
         try:
             data = path.read_bytes()

@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.config import Config
 from feedkit.errors import ContentError
-from feedkit.posts import fastyaml
 
 ROOT_NAMES = ("hugo", "config")
 SUFFIXES = ("toml", "yaml", "yml", "json")
@@ -136,6 +135,11 @@ def _shown(path: Path, folder: Path) -> str:
 
 
 def _read(path: Path, folder: Path) -> Any:
+    unreadable: tuple[type[Exception], ...] = (OSError, ValueError)
+    if path.suffix not in (".toml", ".json"):  # PyYAML only for a YAML file
+        from feedkit.posts import fastyaml
+
+        unreadable = (*unreadable, fastyaml.yaml.YAMLError)
     try:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".toml":
@@ -143,7 +147,7 @@ def _read(path: Path, folder: Path) -> Any:
         if path.suffix == ".json":
             return json.loads(text)
         return fastyaml.load(text)
-    except (OSError, ValueError, fastyaml.yaml.YAMLError) as exc:
+    except unreadable as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc
         raise ContentError.single(

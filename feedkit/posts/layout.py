@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from feedkit.config import Config
 from feedkit.errors import ContentError
 from feedkit.models import Author
-from feedkit.posts import fastyaml
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, hugo_settings, with_sections
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 from feedkit.posts.postvalues import fill_permalink, text_value
@@ -123,8 +122,14 @@ def jekyll_config(folder: Path | None) -> dict[str, Any]:
     if folder is None:
         return {}
     try:
-        values = fastyaml.load((folder / JEKYLL_CONFIG).read_text(encoding="utf-8"))
-    except (OSError, ValueError, fastyaml.yaml.YAMLError):
+        text = (folder / JEKYLL_CONFIG).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return {}
+    from feedkit.posts import fastyaml  # PyYAML only when there is YAML to read
+
+    try:
+        values = fastyaml.load(text)
+    except (ValueError, fastyaml.yaml.YAMLError):
         return {}
     return values if isinstance(values, dict) else {}
 
@@ -180,8 +185,14 @@ def jekyll_authors(folder: Path | None) -> tuple[tuple[str, Author], ...]:
     if folder is None:
         return ()
     try:
-        values = fastyaml.load((folder / "_data" / "authors.yml").read_text(encoding="utf-8"))
-    except (OSError, ValueError, fastyaml.yaml.YAMLError):
+        text = (folder / "_data" / "authors.yml").read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return ()
+    from feedkit.posts import fastyaml  # PyYAML only when there is YAML to read
+
+    try:
+        values = fastyaml.load(text)
+    except (ValueError, fastyaml.yaml.YAMLError):
         return ()
     found = []
     for key, entry in values.items() if isinstance(values, dict) else ():
