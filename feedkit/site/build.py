@@ -514,24 +514,18 @@ def build_site(
 MANIFEST = "outputs.txt"
 
 
-def write_outputs(out_dir: Path, files: Mapping[str, bytes], cache_dir: Path) -> list[str]:
-    """Write every file of a plan under `out_dir`, all or none; return the ones that changed.
-
-    Unchanged files keep their modification time, so web servers' caches and rsync stay
-    quiet when nothing changed. Files an earlier build wrote and this one does not (the feed
-    of a tag no post has any more) are removed once the new files are in place; the list of
-    what feedkit wrote lives in `cache_dir`, so nothing else in the output folder is touched.
-    """
-    from feedkit.atomicfile import replace_together
-
-    written = replace_together({out_dir / name: data for name, data in files.items()})
-    return _finish_outputs(out_dir, list(files), written, cache_dir)
-
-
 def write_staged(out_dir: Path, staged: Mapping[str, str | None], cache_dir: Path) -> list[str]:
-    """`write_outputs` for files staged by `plan_build(stage_into=out_dir)`: every temp file
-    is synced, then all are renamed into place, all or none. Temp files a build that
-    crashed left beside these files are removed once the new files are in place."""
+    """Put the files staged by `plan_build(stage_into=out_dir)` in place, all or none: every
+    temp file is synced, then all are renamed (feedkit.atomicfile.rename_together); return
+    the files that changed. Temp files a build that crashed left beside these files are
+    removed once the new files are in place.
+
+    Unchanged files are not staged and keep their modification time, so web servers' caches
+    and rsync stay quiet when nothing changed. Files an earlier build wrote and this one does
+    not (the feed of a tag no post has any more) are removed once the new files are in place;
+    the list of what feedkit wrote lives in `cache_dir`, so nothing else in the output folder
+    is touched.
+    """
     from feedkit.atomicfile import remove_temps, rename_together
 
     changes = {out_dir / name: tmp for name, tmp in staged.items() if tmp is not None}
