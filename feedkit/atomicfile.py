@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,22 +70,7 @@ def replace_together(files: Mapping[Path, bytes], *, mode: int = 0o644) -> list[
                 staged.append(_Staged(target, tmp, old, old_stat))
             except OSError as exc:
                 raise OutputError(f"{target}: cannot write: {exc.strerror}{_outcome([])}") from exc
-        for item, error in zip(staged, _sync_all([item.tmp for item in staged]), strict=True):
-            if error is not None:
-                message = f"{item.target}: cannot write: {error.strerror}{_outcome([])}"
-                raise OutputError(message) from error
-        done = 0
-        try:
-            for item in staged:
-                os.replace(item.tmp, item.target)
-                done += 1
-        except BaseException as exc:
-            stuck = _put_back(staged[:done])
-            if isinstance(exc, OSError):
-                failed = staged[done].target
-                message = f"{failed}: cannot write: {exc.strerror}{_outcome(stuck)}"
-                raise OutputError(message) from exc
-            raise
+        _rename_all(staged)
     except BaseException:
         for item in staged:
             Path(item.tmp).unlink(missing_ok=True)
@@ -98,6 +83,108 @@ def replace_together(files: Mapping[Path, bytes], *, mode: int = 0o644) -> list[
     # Makes the renames durable; not possible (nor needed) on every platform.
     _sync_all(list(dict.fromkeys(item.target.parent for item in staged)))
     return [item.target for item in staged]
+
+
+def stage(target: Path, data: bytes, *, mode: int = 0o644) -> str | None:
+    """Write `data` to a new temp file beside `target` (made with its folders, not yet
+    synced) and return the temp file's name for `rename_together`; None when `target`
+    holds `data` already. The temp name starts with a dot and ends in `.tmp`."""
+    try:
+        with open(target, "rb") as current:
+            if current.read() == data:
+                return None
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # a folder where the file should be, unreadable
+        raise OutputError(f"{target}: cannot write: {exc.strerror}{_outcome([])}") from exc
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return _write_temp(target, data, mode, sync=False)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror}{_outcome([])}") from exc
+
+
+def discard(temps: Iterable[str | None]) -> None:
+    """Remove temp files `stage` made that will not be renamed into place."""
+    for tmp in temps:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def remove_temps(targets: Iterable[Path], *, up_to: Path | None = None) -> None:
+    """Remove every temp file `stage` made beside `targets` and did not rename, whoever
+    made it (a build that crashed too). With `up_to`, then remove each target's folder
+    that this leaves empty, and its parents below `up_to`."""
+    by_folder: dict[Path, set[str]] = {}
+    for target in targets:
+        by_folder.setdefault(target.parent, set()).add(target.name)
+    for folder, names in by_folder.items():
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            # `.{name}.{random}.tmp`, as _write_temp names them (the random part has no dot)
+            name = entry[1:].rpartition(".")[0].rpartition(".")[0]
+            if entry.startswith(".") and entry.endswith(".tmp") and name in names:
+                (folder / entry).unlink(missing_ok=True)
+    if up_to is None:
+        return
+    for folder in sorted(by_folder, key=lambda f: len(f.parts), reverse=True):
+        for each in (folder, *folder.parents):
+            if each == up_to or not each.is_relative_to(up_to):
+                break
+            try:
+                each.rmdir()  # only when empty
+            except OSError:
+                break
+
+
+def rename_together(staged: Mapping[Path, str]) -> list[Path]:
+    """Put each temp file from `stage` in its target's place, all or none, as
+    `replace_together` does: every one is synced before the first is renamed; return the
+    targets. On failure no target has changed and the temp files are gone."""
+    items: list[_Staged] = []
+    try:
+        for target, tmp in staged.items():
+            old: bytes | None = None
+            old_stat: os.stat_result | None = None
+            try:
+                with open(target, "rb") as current:
+                    old_stat = os.fstat(current.fileno())
+                    old = current.read()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise OutputError(f"{target}: cannot write: {exc.strerror}{_outcome([])}") from exc
+            items.append(_Staged(target, tmp, old, old_stat))
+        _rename_all(items)
+    except BaseException:
+        discard(staged.values())
+        raise
+    _sync_all(list(dict.fromkeys(item.target.parent for item in items)))
+    return [item.target for item in items]
+
+
+def _rename_all(staged: list[_Staged]) -> None:
+    """Sync every staged file, then rename each into place; on failure put back the ones
+    renamed already and raise OutputError."""
+    for item, error in zip(staged, _sync_all([item.tmp for item in staged]), strict=True):
+        if error is not None:
+            message = f"{item.target}: cannot write: {error.strerror}{_outcome([])}"
+            raise OutputError(message) from error
+    done = 0
+    try:
+        for item in staged:
+            os.replace(item.tmp, item.target)
+            done += 1
+    except BaseException as exc:
+        stuck = _put_back(staged[:done])
+        if isinstance(exc, OSError):
+            failed = staged[done].target
+            message = f"{failed}: cannot write: {exc.strerror}{_outcome(stuck)}"
+            raise OutputError(message) from exc
+        raise
 
 
 def _sync_all(paths: list[str] | list[Path]) -> list[OSError | None]:

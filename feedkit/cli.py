@@ -195,7 +195,7 @@ def _build(config_path: Path, drafts: bool, no_cache: bool, strict: bool = False
         click.echo(f"Feeds in {out}/ are up to date (0 changed); " + _counts(plan))
     else:
         click.echo(
-            f"Built {len(plan.files)} files in {out}/ ({len(changed)} changed) from "
+            f"Built {len(plan.names)} files in {out}/ ({len(changed)} changed) from "
             + _counts(plan)
         )
     _refresh_archive(cfg)  # a lost output folder gets the digests' pages back

@@ -313,3 +313,60 @@ def test_a_build_with_nothing_changed_imports_no_renderer_and_no_yaml(tmp_path: 
     assert "feedkit.site.build" in imported
     assert [m for m in imported if m.startswith((*RENDERING, "yaml"))] == []
     assert on_disk(tmp_path) == before
+
+
+def test_each_feed_file_is_staged_on_disk_by_the_process_that_made_it(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nobody holds every feed's bytes: each file goes to a temp file beside its place as soon
+    # as it is made, in the forked child too, and only its name comes back; readers still see
+    # the old files until the build renames them all.
+    import feedkit.atomicfile
+    from feedkit import parallel
+
+    cfg = load_config(site / "feedkit.toml")
+    expected = plan_build(cfg, NOW).files
+    out = site / "public"
+    before = on_disk(site)
+    stagers = site / "stagers.txt"
+    real_stage = feedkit.atomicfile.stage
+
+    def stage(target: Path, data: bytes, **kwargs: Any) -> str | None:
+        with open(stagers, "a") as log:
+            log.write(f"{os.getpid()}\n")
+        return real_stage(target, data, **kwargs)
+
+    monkeypatch.setattr(feedkit.atomicfile, "stage", stage)
+    plan = plan_build(cfg, NOW, stage_into=out)
+    assert plan.files == {}
+    assert sorted(plan.names) == sorted(expected)
+    for name, tmp in plan.staged.items():
+        path = out / name
+        if tmp is None:  # unchanged since the first build
+            assert path.read_bytes() == expected[name]
+            continue
+        assert Path(tmp).parent == path.parent
+        assert Path(tmp).name.startswith(f".{path.name}.") and tmp.endswith(".tmp")
+        assert Path(tmp).read_bytes() == expected[name]
+    assert sum(tmp is not None for tmp in plan.staged.values()) >= 8
+    if parallel.cores() >= 2 and hasattr(os, "fork"):
+        assert len(set(stagers.read_text().split())) == 2  # this process and the child
+    staged = {p for p in on_disk(site) if p.endswith(".tmp")}
+    # Old bytes and mtimes; the one new folder holds the new tag's staged feeds.
+    assert {name: v for name, v in on_disk(site).items() if name not in staged} == {
+        **before,
+        "tags/omega": None,
+    }
+
+
+def test_temp_files_a_crashed_build_left_are_removed_by_the_next(site: Path) -> None:
+    out = site / "public"
+    leftovers = [out / ".atom.xml.k3j_x9q1.tmp", out / "tags" / "alpha" / ".rss.xml.a1b2c3d4.tmp"]
+    for path in leftovers:
+        path.write_bytes(b"half a feed")
+    (out / ".notes.tmp").write_bytes(b"not feedkit's")
+    built = feedkit(site, "build")
+    assert built.returncode == 0, built.stderr
+    assert [path for path in leftovers if path.exists()] == []
+    assert (out / ".notes.tmp").read_bytes() == b"not feedkit's"
+    assert [p.name for p in out.rglob(".*.tmp")] == [".notes.tmp"]

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class BuildPlan:
-    """Every output file's bytes, decided before anything is written."""
+    """Every output file's bytes, decided before anything is written (or staged: see
+    `plan_build`'s `stage_into`)."""
 
     files: Mapping[str, bytes]  # path relative to the output folder → content
     reused: bool  # nothing changed: the last build's files stand, `files` is empty
@@ -50,6 +51,13 @@ class BuildPlan:
     scan: Scan | None = None  # the post files as this build found them
     summary: dict[str, Any] = field(default_factory=dict)  # what the cache keeps of this build
     cache_discarded: str = ""  # why the build cache found was not used
+    # With `stage_into`, the files instead: each one's temp file, None when unchanged.
+    staged: Mapping[str, str | None] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        """Every output file, relative to the output folder."""
+        return list(self.files or self.staged)
 
 
 class Choice(NamedTuple):
@@ -264,8 +272,13 @@ def plan_build(
     cache: BuildCache | None = None,
     progress: Progress | None = None,
     loaded: LoadResult | None = None,
+    stage_into: Path | None = None,
 ) -> BuildPlan:
-    """Return the BuildPlan for the site at `now`; raises before anything is written."""
+    """Return the BuildPlan for the site at `now`; raises before anything is written.
+
+    With `stage_into` (the output folder), each file is staged beside its place there as
+    soon as it is made (feedkit.atomicfile.stage) rather than kept: for `write_staged`.
+    """
     cutoff = now.timestamp()
     if cache is None:
         if loaded is None:
@@ -348,7 +361,7 @@ def plan_build(
         )
 
     from feedkit.posts.expand import Templates
-    from feedkit.site.feeds import FeedInfo, distinct_updated, render_feeds
+    from feedkit.site.feeds import FeedInfo, distinct_updated, render_feeds, stage_feeds
 
     if progress is not None:
         progress(f"rendering up to {sum(len(f.members) for f in feeds):,} feed entries")
@@ -373,10 +386,23 @@ def plan_build(
             *(urljoin(cfg.base_url, quote(name)) for name in names),
         )
         jobs.append((info, names, [rendered[shown] for shown in feed.members]))
-    files = {XSL_NAME: xsl_stylesheet(), **render_feeds(cfg, jobs, now)}
+    files: dict[str, bytes] = {}
+    staged: dict[str, str | None] = {}
+    if stage_into is None:
+        files = {XSL_NAME: xsl_stylesheet(), **render_feeds(cfg, jobs, now)}
+    else:
+        from feedkit.atomicfile import discard, stage
+
+        staged[XSL_NAME] = stage(stage_into / XSL_NAME, xsl_stylesheet())
+        try:
+            staged.update(stage_feeds(cfg, jobs, now, stage_into))
+        except BaseException:
+            discard(staged.values())
+            raise
     main_entries = distinct_updated(jobs[0][2])
     return plan(
         files=files,
+        staged=staged,
         reused=False,
         rendered=len(rendered),
         # A small file is read whole at load and again to render: report each warning once.
@@ -466,19 +492,20 @@ def build_site(
         import logging
 
         logging.getLogger(__name__).info("build cache thrown away: %s", cache.discarded)
-    plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=progress)
+    out = cfg.output_path
+    plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=progress, stage_into=out)
     changed: list[str] = []
     if not plan.reused:
         if progress is not None:
             progress("writing feeds")
-        changed = write_outputs(cfg.output_path, plan.files, cfg.cache_path)
+        changed = write_staged(out, plan.staged, cfg.cache_path)
     if plan.unchanged:
         cache.stamp()
     elif plan.scan is not None:
         if plan.reused:  # files were read, but the feeds came out the same
             cache.save(plan.scan, plan.summary)
         else:
-            cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, list(plan.files))
+            cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, plan.names)
     if cache.discarded:
         plan = replace(plan, cache_discarded=cache.discarded)
     return plan, changed
@@ -487,17 +514,38 @@ def build_site(
 MANIFEST = "outputs.txt"
 
 
-def write_outputs(out_dir: Path, files: Mapping[str, bytes], cache_dir: Path) -> list[str]:
-    """Write every file of a plan under `out_dir`, all or none; return the ones that changed.
+def write_staged(out_dir: Path, staged: Mapping[str, str | None], cache_dir: Path) -> list[str]:
+    """Put the files staged by `plan_build(stage_into=out_dir)` in place, all or none: every
+    temp file is synced, then all are renamed (feedkit.atomicfile.rename_together); return
+    the files that changed. Temp files a build that crashed left beside these files are
+    removed once the new files are in place.
 
-    Unchanged files keep their modification time, so web servers' caches and rsync stay
-    quiet when nothing changed. Files an earlier build wrote and this one does not (the feed
-    of a tag no post has any more) are removed once the new files are in place; the list of
-    what feedkit wrote lives in `cache_dir`, so nothing else in the output folder is touched.
+    Unchanged files are not staged and keep their modification time, so web servers' caches
+    and rsync stay quiet when nothing changed. Files an earlier build wrote and this one does
+    not (the feed of a tag no post has any more) are removed once the new files are in place;
+    the list of what feedkit wrote lives in `cache_dir`, so nothing else in the output folder
+    is touched.
     """
-    from feedkit.atomicfile import replace_together, write_atomically
+    from feedkit.atomicfile import remove_temps, rename_together
 
-    written = replace_together({out_dir / name: data for name, data in files.items()})
+    changes = {out_dir / name: tmp for name, tmp in staged.items() if tmp is not None}
+    try:
+        written = rename_together(changes)
+    except BaseException:  # and the folders made for new feeds
+        remove_temps((out_dir / name for name in staged), up_to=out_dir)
+        raise
+    remove_temps(out_dir / name for name in staged)
+    return _finish_outputs(out_dir, list(staged), written, cache_dir)
+
+
+def _finish_outputs(
+    out_dir: Path, names: list[str], written: list[Path], cache_dir: Path
+) -> list[str]:
+    """Remove the files an earlier build wrote and this one did not, record `names`; return
+    every file changed."""
+    from feedkit.atomicfile import write_atomically
+
+    files = set(names)
     changed = [path.relative_to(out_dir).as_posix() for path in written]
     manifest = cache_dir / MANIFEST
     try:

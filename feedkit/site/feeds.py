@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
@@ -39,6 +40,7 @@ FeedJob = tuple[FeedInfo, tuple[str, str, str], Sequence[RenderedPost]]
 # What one format made of each post, for the next feed the post is in (the site's and each
 # of its tags'): by the post's id(), the post kept with it so that no other takes that id.
 Made = dict[int, tuple[RenderedPost, Any]]
+T = TypeVar("T")
 PARALLEL_FROM = 4  # feeds: fewer (no tag feeds, or a few) are made here, without a fork
 
 
@@ -46,6 +48,34 @@ def render_feeds(cfg: Config, jobs: Sequence[FeedJob], now: datetime) -> dict[st
     """Return every file of the feeds in `jobs`, by path: Atom, RSS and (when configured)
     JSON Feed; `now` is an empty feed's date. Many feeds (a site's tag feeds) are shared
     with a forked child: each process takes the next feed when it is free."""
+    return _make_feeds(cfg, jobs, now, lambda name, data: data)
+
+
+def stage_feeds(
+    cfg: Config, jobs: Sequence[FeedJob], now: datetime, out_dir: Path
+) -> dict[str, str | None]:
+    """Make the files `render_feeds` returns, and stage each under `out_dir` as soon as it
+    is made, by the process that made it (see feedkit.atomicfile.stage): return each file's
+    temp file by path, None for a file that holds its bytes already. Only names come back
+    from the child, and no process holds more than the file it is making. On failure, no
+    temp file is left, nor a folder made for one."""
+    from feedkit.atomicfile import remove_temps, stage
+
+    try:
+        return _make_feeds(cfg, jobs, now, lambda name, data: stage(out_dir / name, data))
+    except BaseException:  # both processes are done: what either staged is on disk
+        remove_temps((out_dir / name for job in jobs for name in job[1]), up_to=out_dir)
+        raise
+
+
+def _make_feeds(
+    cfg: Config,
+    jobs: Sequence[FeedJob],
+    now: datetime,
+    put: Callable[[str, bytes], T],
+) -> dict[str, T]:
+    """Return put(path, bytes) for each file of the feeds in `jobs` (see render_feeds),
+    called in the process that made the file."""
     from feedkit import parallel
 
     # Each post's entries, made once in each process.
@@ -53,15 +83,15 @@ def render_feeds(cfg: Config, jobs: Sequence[FeedJob], now: datetime) -> dict[st
     rss_made: Made = {}
     json_made: Made = {}
 
-    def make(index: int) -> list[tuple[str, bytes]]:
+    def make(index: int) -> list[tuple[str, T]]:
         info, (atom, rss, json_feed), posts = jobs[index]
         entries = distinct_updated(posts)
         out = [
-            (atom, render_atom(cfg, info, entries, now, atom_made)),
-            (rss, render_rss(cfg, info, entries, now, rss_made)),
+            (atom, put(atom, render_atom(cfg, info, entries, now, atom_made))),
+            (rss, put(rss, render_rss(cfg, info, entries, now, rss_made))),
         ]
         if cfg.feed.json_feed:
-            out.append((json_feed, render_json_feed(cfg, info, entries, json_made)))
+            out.append((json_feed, put(json_feed, render_json_feed(cfg, info, entries, json_made))))
         return out
 
     if len(jobs) < PARALLEL_FROM:
