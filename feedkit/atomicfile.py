@@ -52,16 +52,7 @@ def replace_together(files: Mapping[Path, bytes], *, mode: int = 0o644) -> list[
     made: list[Path] = []  # folders this call created, outermost first
     try:
         for target, data in files.items():
-            old: bytes | None = None
-            old_stat: os.stat_result | None = None
-            try:
-                with open(target, "rb") as current:
-                    old_stat = os.fstat(current.fileno())
-                    old = current.read()
-            except FileNotFoundError:
-                pass
-            except OSError as exc:  # a folder where the file should be, unreadable
-                raise OutputError(f"{target}: cannot write: {exc.strerror}{_outcome([])}") from exc
+            old, old_stat = _current(target)
             if old == data:
                 continue
             try:
@@ -140,6 +131,18 @@ def remove_temps(targets: Iterable[Path], *, up_to: Path | None = None) -> None:
                 break
 
 
+def _current(target: Path) -> tuple[bytes | None, os.stat_result | None]:
+    """Return a target's bytes and status as they are now, (None, None) if it does not
+    exist; OutputError if it cannot be read (a folder where the file should be)."""
+    try:
+        with open(target, "rb") as current:
+            return current.read(), os.fstat(current.fileno())
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror}{_outcome([])}") from exc
+
+
 def rename_together(staged: Mapping[Path, str]) -> list[Path]:
     """Put each temp file from `stage` in its target's place, all or none, as
     `replace_together` does: every one is synced before the first is renamed; return the
@@ -147,16 +150,7 @@ def rename_together(staged: Mapping[Path, str]) -> list[Path]:
     items: list[_Staged] = []
     try:
         for target, tmp in staged.items():
-            old: bytes | None = None
-            old_stat: os.stat_result | None = None
-            try:
-                with open(target, "rb") as current:
-                    old_stat = os.fstat(current.fileno())
-                    old = current.read()
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise OutputError(f"{target}: cannot write: {exc.strerror}{_outcome([])}") from exc
+            old, old_stat = _current(target)
             items.append(_Staged(target, tmp, old, old_stat))
         _rename_all(items)
     except BaseException:
