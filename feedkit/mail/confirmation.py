@@ -9,12 +9,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime
 
 from feedkit.config import Config
-from feedkit.errors import ConfigError
 from feedkit.mail.delivery import Outcome
-from feedkit.mail.digest import list_id
+from feedkit.mail.digest import list_id, mail_from
 from feedkit.mail.sending import sender_factory
 from feedkit.mail.subscribers import Subscriber
 from feedkit.mail.wire import MAIL_POLICY, UTF8_MAIL_POLICY, fold, mailbox, text_tokens
@@ -27,14 +26,9 @@ MAX_TIMEOUT = 15.0  # seconds
 MAX_WAIT = 1.0  # seconds between tries
 
 
-def sender_address(cfg: Config) -> tuple[str, str]:
-    """Return the display name and address mail comes from (`digest.from`)."""
-    if not cfg.digest.sender:
-        raise ConfigError(
-            [("digest.from", 'is required to mail confirmations, e.g. from = "Ada <ada@x.org>"')]
-        )
-    name, address = parseaddr(cfg.digest.sender)
-    return name or cfg.title, address
+def confirmation_sender(cfg: Config) -> tuple[str, str]:
+    """Return the display name and address confirmations come from (`digest.from`)."""
+    return mail_from(cfg, "to mail confirmations")
 
 
 def say_duration(span: timedelta) -> str:
@@ -52,7 +46,7 @@ def confirmation_message(
     cfg: Config, subscriber: Subscriber, link: str, now: datetime
 ) -> EmailMessage:
     """Return the mail asking `subscriber` to confirm their sign-up by opening `link`."""
-    from_name, from_address = sender_address(cfg)
+    from_name, from_address = confirmation_sender(cfg)
     within = say_duration(cfg.serve.confirm_within)
     subject = f"Confirm your subscription to {cfg.title}"
     greeting = f"Hi {subscriber.name}," if subscriber.name else "Hello,"

@@ -131,15 +131,12 @@ def format_day(when: datetime, cfg: Config, *, long: bool = False) -> str:
     return f"{local.day} {local:%B %Y}" if long else f"{local.day} {local:%b %Y}"
 
 
-def _sender(cfg: Config) -> tuple[str, str]:
+def mail_from(cfg: Config, need: str = "to send a digest") -> tuple[str, str]:
+    """Return the display name and address feedkit's mail comes from (`digest.from`);
+    ConfigError saying it is required `need` when it is not set."""
     if not cfg.digest.sender:
         raise ConfigError(
-            [
-                (
-                    "digest.from",
-                    'is required to send a digest, e.g. from = "Ada Quill <ada@example.org>"',
-                )
-            ]
+            [("digest.from", f'is required {need}, e.g. from = "Ada Quill <ada@example.org>"')]
         )
     name, address = parseaddr(cfg.digest.sender)
     return name or cfg.title, address
@@ -147,7 +144,7 @@ def _sender(cfg: Config) -> tuple[str, str]:
 
 def sender_address(cfg: Config) -> str:
     """Return the address digests are sent from (digest.from's)."""
-    return _sender(cfg)[1]
+    return mail_from(cfg)[1]
 
 
 def list_id(cfg: Config) -> str:
@@ -175,7 +172,7 @@ def check_sendable(
     together with the next one, and one stopped half-way has served only some readers.
     """
     renderer = DigestRenderer(cfg, environ, sample_links=True)
-    checks: list[Callable[[], object]] = [lambda: _sender(cfg), lambda: list_id(cfg)]
+    checks: list[Callable[[], object]] = [lambda: mail_from(cfg), lambda: list_id(cfg)]
     problems: list[tuple[str, str]] = []
     if cfg.digest.unsubscribe_url:
         checks.append(renderer._secret)
@@ -384,7 +381,7 @@ class DigestRenderer:
         return unsubscribe_link(self.cfg, self._tokens, reader.id, reader.subscription)
 
     def _unsubscribe_address(self) -> str:
-        return self.cfg.digest.unsubscribe_email or _sender(self.cfg)[1]
+        return self.cfg.digest.unsubscribe_email or mail_from(self.cfg)[1]
 
     def _secret(self) -> bytes:
         name = self.cfg.digest.secret_env
@@ -441,7 +438,7 @@ class DigestRenderer:
             html_body = html_body.replace(placeholder, html.escape(values[key]))
             text_body = text_body.replace(placeholder, values[key])
 
-        from_name, from_address = _sender(cfg)
+        from_name, from_address = mail_from(cfg)
         smtputf8 = not (from_address + email).isascii()
         msg = EmailMessage(policy=UTF8_MAIL_POLICY if smtputf8 else MAIL_POLICY)
         # Every field that carries a URI or an address is folded here, between its elements

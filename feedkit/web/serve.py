@@ -32,9 +32,9 @@ from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.confirmation import (
     confirmation_message,
+    confirmation_sender,
     say_duration,
     send_confirmation,
-    sender_address,
 )
 from feedkit.mail.digest import list_id
 from feedkit.mail.inflight import InFlight
@@ -59,7 +59,11 @@ def serve_problems(cfg: Config) -> list[tuple[str, str]]:
     if cfg.serve.url is None:
         why = "is required: the links in confirmation mails point at it, e.g. "
         problems.append(("serve.url", why + 'url = "https://news.example.org/"'))
-    for check in (lambda: sender_address(cfg), lambda: list_id(cfg), lambda: sender_factory(cfg)):
+    for check in (
+        lambda: confirmation_sender(cfg),
+        lambda: list_id(cfg),
+        lambda: sender_factory(cfg),
+    ):
         try:
             check()
         except ConfigError as exc:
