@@ -72,6 +72,11 @@ def _nonce() -> str:
     return secrets.token_urlsafe(12)
 
 
+def _matches(kept: str | None, given: str) -> bool:
+    """Whether a link's nonce is the one kept (in constant time: a guess learns nothing)."""
+    return kept is not None and secrets.compare_digest(kept, given)
+
+
 def _time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
@@ -135,6 +140,16 @@ class Readers:
         return [
             Event(datetime.fromisoformat(at), event, ip, detail) for at, event, ip, detail in rows
         ]
+
+    def confirmation_open(self, reader_id: int, nonce: str) -> bool:
+        """Whether `nonce` is the reader's open confirmation's (what `confirm` accepts)."""
+        reader = self.by_id(reader_id)
+        return reader is not None and _matches(reader.confirm_nonce, nonce)
+
+    def subscription_current(self, reader_id: int, subscription: str) -> bool:
+        """Whether `subscription` is the reader's current one's (what `unsubscribe` accepts)."""
+        reader = self.by_id(reader_id)
+        return reader is not None and _matches(reader.subscription, subscription)
 
     # -- changing --------------------------------------------------------------------------
 
@@ -229,7 +244,7 @@ class Readers:
             row = self.conn.execute(
                 "SELECT confirm_nonce, status FROM readers WHERE id=?", (reader_id,)
             ).fetchone()
-            if row is None or row[0] is None or not secrets.compare_digest(row[0], nonce):
+            if row is None or not _matches(row[0], nonce):
                 return None
             self.conn.execute(
                 "UPDATE readers SET status='active', updated=?, detail='', confirm_nonce=NULL, "
@@ -252,7 +267,7 @@ class Readers:
             row = self.conn.execute(
                 "SELECT subscription, status FROM readers WHERE id=?", (reader_id,)
             ).fetchone()
-            if row is None or row[0] is None or not secrets.compare_digest(row[0], subscription):
+            if row is None or not _matches(row[0], subscription):
                 return None
             if row[1] in ("active", "pending"):
                 self._set_status(reader_id, "unsubscribed", now, how)

@@ -8,7 +8,6 @@ slow SMTP server never stalls the other readers' requests.
 from __future__ import annotations
 
 import logging
-import secrets
 import signal
 import socket
 import threading
@@ -130,9 +129,7 @@ class Service:
             found = self.tokens.read_confirm(token, now, self.cfg.serve.confirm_within)
         except TokenError:
             return False
-        reader = self.readers.by_id(found.reader_id)
-        nonce = reader.confirm_nonce if reader is not None else None
-        return nonce is not None and secrets.compare_digest(nonce, found.nonce)
+        return self.readers.confirmation_open(found.reader_id, found.nonce)
 
     def confirm(self, token: str, ip: str, now: datetime) -> bool:
         try:
@@ -149,9 +146,7 @@ class Service:
             found = self.tokens.read_unsubscribe(token)
         except TokenError:
             return False
-        reader = self.readers.by_id(found.reader_id)
-        current = reader.subscription if reader is not None else None
-        return current is not None and secrets.compare_digest(current, found.subscription)
+        return self.readers.subscription_current(found.reader_id, found.subscription)
 
     def unsubscribe(self, token: str, how: str, ip: str, now: datetime) -> bool:
         try:
