@@ -3,12 +3,18 @@ real SMTP server, each reader recorded once, kill -9 and a refusing server inclu
 
 from __future__ import annotations
 
-import email
-import signal
 import time
 from pathlib import Path
 
-from test_robustness import copies, feedkit, finish, new_post_digest_prepared, smtp_site, wait_for
+from test_robustness import (
+    copies,
+    feedkit,
+    finish,
+    kill_mid_send_then_rerun,
+    new_post_digest_prepared,
+    smtp_site,
+    wait_for,
+)
 
 from feedkit.mail.delivery import SmtpSender, SmtpSettings
 from feedkit.mail.state import State
@@ -56,27 +62,7 @@ def test_kill_9_over_n_connections_sends_at_most_n_messages_again(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:
     config = site(tmp_path, smtp_server, 200, connections=3)
-    smtp_server.delay = 0.02
-    process = feedkit(config, "digest")
-    wait_for(lambda: len(smtp_server.messages) >= 60)
-    process.send_signal(signal.SIGKILL)
-    process.wait(10)
-    assert process.returncode == -signal.SIGKILL
-    assert len(smtp_server.messages) < 200, "the kill came too late to test anything"
-
-    smtp_server.delay = 0
-    code, out, err = finish(feedkit(config, "digest"))
-    assert code == 0, err
-    assert "resumed" in out
-    got = copies(smtp_server)
-    assert set(got) == {f"reader{i:03d}@example.org" for i in range(200)}
-    duplicated = [r for r, n in got.items() if n > 1]
-    assert len(duplicated) <= 3 and max(got.values()) <= 2
-    for reader in duplicated:  # in flight at the kill: the same message again
-        ids = {
-            email.message_from_bytes(m.raw)["Message-ID"] for m in smtp_server.received_for(reader)
-        }
-        assert len(ids) == 1
+    kill_mid_send_then_rerun(config, smtp_server, 200, delay=0.02, in_flight=3)
     assert set(statuses(tmp_path).values()) == {"sent"}
 
 
