@@ -49,6 +49,19 @@ def make_digest_site(
     return load_config(root / "feedkit.toml")
 
 
+def site_after_first_digest(root: Path) -> Config:
+    """A digest site for Ada whose first digest ran: the archive is recorded as sent."""
+    from feedkit.mail.sending import run_digest, sender_factory
+    from feedkit.mail.state import State
+    from feedkit.mail.subscribers import Subscriber
+
+    cfg = make_digest_site(root, [("ada@example.org", "Ada")])
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        reader = Subscriber("ada@example.org", "Ada")
+        run_digest(cfg, state, public(cfg), [reader], sender_factory(cfg), NOW)
+    return cfg
+
+
 def public(cfg: Config, now: datetime = NOW) -> list[Post]:
     return public_posts(load_posts(cfg).posts, now)
 

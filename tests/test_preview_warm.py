@@ -14,14 +14,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from feedkit.mail.sending import run_digest, sender_factory
-from feedkit.mail.state import State
-from feedkit.mail.subscribers import Subscriber
 from feedkit.web import warm
 from feedkit.web.preview import make_server
 
 from conftest import NOW
-from digest_site import SECRET_ENV, make_digest_site, public, write_post
+from digest_site import SECRET_ENV, site_after_first_digest, write_post
 from preview_process import fetch, next_event, preview_process, token_of
 
 PATHS = ["/", "/atom.xml", "/rss.xml", "/feed.json", "/digest.html", "/digest.txt"]
@@ -32,16 +29,7 @@ PATHS += ["/tags/test/atom.xml", "/feed.xsl", "/nope.xml"]
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for key, value in SECRET_ENV.items():
         monkeypatch.setenv(key, value)
-    cfg = make_digest_site(tmp_path, [("ada@example.org", "Ada")])
-    with State.open(cfg.path(cfg.digest.state)) as state:
-        run_digest(
-            cfg,
-            state,
-            public(cfg),
-            [Subscriber("ada@example.org", "Ada")],
-            sender_factory(cfg),
-            NOW,
-        )
+    site_after_first_digest(tmp_path)  # first run: archive recorded
     write_post(tmp_path, "fresh", "A fresh post", NOW - timedelta(hours=1))
     write_post(tmp_path, "later", "Coming later", NOW + timedelta(days=3))
     return tmp_path
