@@ -49,7 +49,7 @@ def site(tmp_path: Path) -> Path:
 
 
 def feedkit(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **NOW_ENV, "FEEDKIT_BUILD_SERVER": "off"}
+    env = {**os.environ, **NOW_ENV}
     return subprocess.run(
         [sys.executable, "-m", "feedkit", *args, "--config", str(site / "feedkit.toml")],
         env=env,
@@ -213,7 +213,7 @@ def test_a_cold_build_reads_posts_before_importing_what_renders_them(tmp_path: P
     (tmp_path / "content" / "p.md").write_text(post("Math $x^2$", "2024-01-01"))
     proc = subprocess.run(
         [sys.executable, "-c", f"RENDERING = {RENDERING!r}\n{SPY}", str(tmp_path / "feedkit.toml")],
-        env={**os.environ, **NOW_ENV, "FEEDKIT_BUILD_SERVER": "off"},
+        env={**os.environ, **NOW_ENV},
         capture_output=True,
         text=True,
         timeout=60,
@@ -302,7 +302,7 @@ def test_a_build_with_nothing_changed_imports_no_renderer_and_no_yaml(tmp_path: 
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "feedkit", "build"],
         cwd=tmp_path,
-        env={**os.environ, **NOW_ENV, "FEEDKIT_BUILD_SERVER": "off"},
+        env={**os.environ, **NOW_ENV},
         capture_output=True,
         text=True,
         timeout=60,

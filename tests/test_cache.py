@@ -103,6 +103,28 @@ def test_every_kind_of_change_is_seen(site: Path) -> None:
         settle(site)
 
 
+def test_a_new_folder_is_walked_and_files_that_are_not_posts_change_nothing(
+    site: Path,
+) -> None:
+    content = site / "content"
+    settle(site)
+    build(site)
+    bundle = content / "bundle-post"  # a page bundle: its post is the folder's index.md
+    bundle.mkdir()
+    (bundle / "index.md").write_text(post("Bundled", "2024-02-01", body="In a folder."))
+    assert "from 7 posts" in build(site)
+    assert_same_as_uncached(site)
+    (bundle / "index.md").write_text(post("Bundled, edited", "2024-02-01"))
+    build(site)
+    assert b"Bundled, edited" in (site / "public" / "atom.xml").read_bytes()
+    assert_same_as_uncached(site)
+    settle(site)
+    build(site)
+    (content / "notes.txt").write_text("not a post")
+    (content / ".draft.md").write_text("hidden")
+    assert "up to date (0 changed); 7 posts" in build(site)
+
+
 def test_same_size_rewrite_within_the_same_second_is_seen(site: Path) -> None:
     path = site / "content" / "p5.md"
     build(site)  # p5 was just written: too fresh to be trusted by the cache
@@ -314,7 +336,7 @@ def test_no_cache_repairs_a_wrong_cache_for_good(site: Path) -> None:
 
 def feedkit_with(site: Path, pythonpath: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `feedkit build` in a fresh process that imports from `pythonpath` first."""
-    env = {**os.environ, **NOW_ENV, "PYTHONPATH": str(pythonpath), "FEEDKIT_BUILD_SERVER": "off"}
+    env = {**os.environ, **NOW_ENV, "PYTHONPATH": str(pythonpath)}
     done = subprocess.run(
         [sys.executable, "-m", "feedkit", "build", "--config", str(site / "feedkit.toml"), *args],
         cwd=site,  # python -m imports from the folder it runs in first

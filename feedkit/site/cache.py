@@ -19,10 +19,6 @@ rewrite of the same size can share a timestamp with the version read.
 The cache is not used (and `discarded` says why) when the configuration changed, or what
 makes the output did (feedkit/site/cachekey.py): feedkit's files, Python, or a library that shapes
 the feeds. A missing or damaged cache only costs a full build.
-
-In a build server's child (feedkit/site/buildserver.py), `KNOWN` holds what the server saw change
-since the build that saved the state it names: then only those files are stat-ed, and every
-other file's status is its index row's.
 """
 
 from __future__ import annotations
@@ -101,20 +97,6 @@ def fingerprint(files: list[tuple[str, str, StatKey | None]]) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class Known:
-    """What a build server, watching the content folder, knows of its files."""
-
-    content_dir: str
-    paths: list[str]  # every post file
-    changed: frozenset[str]  # files changed, added or removed since `token`'s build began
-    token: str  # the saved state this knowledge goes on from
-    new_token: str  # what the state this build saves will carry
-
-
-KNOWN: Known | None = None  # set in a build server's child, for the one build it runs
-
-
 @dataclass
 class Refreshed:
     """Every post file's row, after reading the files that changed."""
@@ -140,8 +122,6 @@ class BuildCache:
     # When this build began, before it read any file: a file is trusted by its status only
     # if it was last changed two seconds before it was read, not just before the save.
     started_ns: int = field(default_factory=time.time_ns)
-    # The build server's mark on the state this build saves (None when not run by one).
-    token: str | None = field(default_factory=lambda: KNOWN.new_token if KNOWN else None)
     discarded: str = ""  # why the cache found was not used, if one was found
     config: str = ""  # config_hash of the build's config
 
@@ -179,13 +159,6 @@ class BuildCache:
         file is read, and its status taken as it is opened)."""
         root = root_prefix(cfg.root)
         folder = content_folder(cfg)
-        known = KNOWN
-        if (
-            known is not None
-            and self.state.get("server_token") == known.token
-            and known.content_dir == str(folder)
-        ):
-            return self._scan_known(known, root)
         stat = bool(self.state)
         # display_path's rule, inline: this runs once per post file on every build.
         files = [
@@ -193,23 +166,6 @@ class BuildCache:
             for path, key in postfile.walk(folder, stat=stat)
         ]
         return Scan(files, fingerprint(files) if stat else "")
-
-    def _scan_known(self, known: Known, root: str) -> Scan:
-        """Return the scan a walk would, stat-ing only the files the server saw change."""
-        self.rows = rows = self._load_rows()
-        changed = known.changed
-        files: list[tuple[str, str, StatKey | None]] = []
-        for path in known.paths:  # sorted, as a walk's
-            shown = path[len(root) :] if path.startswith(root) else path
-            row = rows.get(shown)
-            if row is not None and path not in changed:
-                files.append((shown, path, row[STAT]))
-                continue
-            try:  # new, changed, or too fresh for the index to have kept
-                files.append((shown, path, postfile.stat_key(os.stat(path))))
-            except OSError:  # gone since the server listed it
-                continue
-        return Scan(files, fingerprint(files))
 
     def unchanged(self, scan: Scan, now: float, drafts: bool, out_dir: Path) -> bool:
         """Return True if no post file changed since the last build, no scheduled post came
@@ -368,7 +324,7 @@ class BuildCache:
         """
         self.folder.mkdir(parents=True, exist_ok=True)
         state = dict(self.state) if members is None else {}
-        state.update(summary, format=CACHE_FORMAT, key=self.key, server_token=self.token)
+        state.update(summary, format=CACHE_FORMAT, key=self.key)
         state.update(made_with=dict(toolchain()), toolchain=record(), config=self.config)
         if members is not None and out_dir is not None:
             files = {}
@@ -412,12 +368,9 @@ class BuildCache:
         self._write("state.marshal", marshal.dumps, lambda _: state)  # last: it vouches
 
     def stamp(self) -> None:
-        """Put the build server's mark on the state of a build that found nothing changed
-        (the state still describes every file, as of this build), and the record of what
-        made the output if the build that saved the state found it too fresh to keep."""
+        """Add to the state of a build that found nothing changed the record of what made
+        the output, if the build that saved the state found it too fresh to keep."""
         state = dict(self.state)
-        if self.token is not None:
-            state["server_token"] = self.token
         if state.get("toolchain") is None:
             state["toolchain"] = record()
         if state != self.state:
