@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -264,6 +264,61 @@ def xsl_stylesheet() -> bytes:
     return (Path(__file__).parent.parent / "static" / XSL_NAME).read_bytes()
 
 
+@dataclass(frozen=True)
+class PostsRead:
+    """Every post file as far as choosing feed entries goes, and how to read one in full."""
+
+    choices: list[Choice]
+    warnings: list[Problem]
+    full_post: Callable[[str], Post]  # a post by its path as shown
+    stats: Mapping[str, object]  # each file's status, when the build cache knows it
+    fresh: set[str]  # the files read in this build, when others came from the cache
+    scan: Scan | None = None  # the post files as the build cache found them
+    loaded: LoadResult | None = None  # every post, when they were all read
+
+
+def read_every_post(cfg: Config, loaded: LoadResult | None, progress: Progress | None) -> PostsRead:
+    """Return every post, read now (or as `loaded` holds them), without the build cache."""
+    if loaded is None:
+        loaded = load_posts(cfg, progress=progress)
+    posts = {p.rel_path: p for p in loaded.posts}
+    choices = [
+        Choice(
+            p.rel_path,
+            p.published.timestamp(),
+            p.slug,
+            p.draft,
+            p.tags,
+            p.expires.timestamp() if p.expires else math.inf,
+        )
+        for p in loaded.posts
+    ]
+    return PostsRead(choices, list(loaded.warnings), posts.__getitem__, {}, set(), loaded=loaded)
+
+
+def read_changed_posts(
+    cfg: Config, cache: BuildCache, scan: Scan, progress: Progress | None
+) -> PostsRead:
+    """Return every post file of `scan`: the files that changed read now, the others as
+    the build cache's index holds them; a post is read in full when a feed shows it,
+    unless the cache kept it."""
+    from feedkit.site.cache import DRAFT, EXPIRES, PUBLISHED, SLUG, STAT, TAGS
+
+    # While a forked child reads posts, this process imports what renders them.
+    refreshed = cache.refresh(cfg, scan, progress, meanwhile=partial(load_renderers, cfg))
+    rows = refreshed.rows
+    choices = [
+        Choice(shown, row[PUBLISHED], row[SLUG], row[DRAFT], row[TAGS], row[EXPIRES])
+        for shown, row in rows.items()
+    ]
+
+    def full_post(shown: str) -> Post:
+        return cache.post(shown, refreshed, cfg)
+
+    stats = {shown: row[STAT] for shown, row in rows.items()}
+    return PostsRead(choices, refreshed.warnings, full_post, stats, refreshed.parsed, scan)
+
+
 def plan_build(
     cfg: Config,
     now: datetime,
@@ -276,55 +331,28 @@ def plan_build(
 ) -> BuildPlan:
     """Return the BuildPlan for the site at `now`; raises before anything is written.
 
+    The stages, in order: find the post files and read their front matter; choose each
+    feed's entries; render them; make the files. The build cache, when given, is consulted
+    at reading (a file unchanged since the last build is not read again, and when no file
+    changed the plan says so at once) and at rendering (a body rendered before is not
+    rendered again, and when the feeds' entries and files are the last build's, nothing is).
+
     With `stage_into` (the output folder), each file is staged beside its place there as
     soon as it is made (feedkit.atomicfile.stage) rather than kept: for `write_staged`.
     """
     cutoff = now.timestamp()
     if cache is None:
-        if loaded is None:
-            loaded = load_posts(cfg, progress=progress)
-        posts = {p.rel_path: p for p in loaded.posts}
-        choices = [
-            Choice(
-                p.rel_path,
-                p.published.timestamp(),
-                p.slug,
-                p.draft,
-                p.tags,
-                p.expires.timestamp() if p.expires else math.inf,
-            )
-            for p in loaded.posts
-        ]
-        warnings = list(loaded.warnings)
-
-        def full_post(shown: str) -> Post:
-            return posts[shown]
-
-        stats: dict[str, object] = {}
-        fresh: set[str] = set()
-        scan: Scan | None = None
+        read = read_every_post(cfg, loaded, progress)
     else:
-        from feedkit.site.cache import DRAFT, EXPIRES, PUBLISHED, SLUG, STAT, TAGS
-
         scan = cache.scan(cfg)
         if cache.unchanged(scan, cutoff, drafts, cfg.output_path):
             return _unchanged_plan(cache.state, scan)
-        refreshed = cache.refresh(cfg, scan, progress, meanwhile=partial(load_renderers, cfg))
-        choices = [
-            Choice(shown, row[PUBLISHED], row[SLUG], row[DRAFT], row[TAGS], row[EXPIRES])
-            for shown, row in refreshed.rows.items()
-        ]
-        warnings = refreshed.warnings
-
-        def full_post(shown: str) -> Post:
-            return cache.post(shown, refreshed, cfg)
-
-        stats = {shown: row[STAT] for shown, row in refreshed.rows.items()}
-        fresh = refreshed.parsed
+        read = read_changed_posts(cfg, cache, scan, progress)
+    choices, warnings, full_post = read.choices, read.warnings, read.full_post
     feeds, published = choose_feeds(cfg, choices, now, drafts, warnings)
     total = len(choices)
     drafts_count, scheduled, expired, next_change = _tally(choices, cutoff, drafts)
-    signature = _signature(cfg, feeds, stats, drafts, now)
+    signature = _signature(cfg, feeds, read.stats, drafts, now)
     summary = {
         "signature": signature,
         "drafts": drafts,
@@ -340,10 +368,11 @@ def plan_build(
         scheduled=scheduled,
         expired=expired,
         signature=signature,
-        scan=scan,
+        scan=read.scan,
         summary=summary,
     )
     members = {shown for feed in feeds for shown in feed.members}
+    fresh = read.fresh
     if (
         cache is not None
         # A member read again in this build may have changed without its status changing;
@@ -408,7 +437,7 @@ def plan_build(
         # A small file is read whole at load and again to render: report each warning once.
         warnings=tuple(dict.fromkeys(warnings + render_warnings)),
         entries=tuple(main_entries),
-        loaded=loaded,
+        loaded=read.loaded,
         members={shown: r.post for shown, r in rendered.items()},
     )
 
