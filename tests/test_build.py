@@ -228,16 +228,17 @@ def test_the_counts_and_the_next_change_are_those_of_each_post_one_by_one() -> N
     import math
     import random
 
-    from feedkit.site.build import Choice, _tally
+    from feedkit.models import Choice
+    from feedkit.site.build import _tally
 
     rng = random.Random(5)
     for _ in range(2000):
         choices = [
             Choice(
-                "p.md",
                 rng.choice([1.0, 2.0, 3.0, 4.0]),
-                "p",
                 rng.random() < 0.4,
+                "p",
+                "urn:p",
                 (),
                 rng.choice([math.inf, 1.0, 2.5, 3.0, 6.0]),
             )

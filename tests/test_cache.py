@@ -21,7 +21,7 @@ from feedkit.config import load_config
 from feedkit.posts import postfile
 from feedkit.posts.loader import load_posts
 from feedkit.site.build import plan_build, render_posts
-from feedkit.site.cache import BuildCache
+from feedkit.site.cache import CHOICE, BuildCache
 
 from conftest import NOW, NOW_ENV, SITE_TOML
 
@@ -181,6 +181,21 @@ def test_settled_files_are_not_read_again(site: Path) -> None:
     cache = BuildCache.open(cfg)
     plan = plan_build(cfg, NOW, cache=cache)
     assert cache.read_files == 1 and plan.reused  # p0 is not in the 3-entry feed
+
+
+def test_the_index_keeps_each_posts_choice_as_reading_it_gives(site: Path) -> None:
+    (site / "content" / "p1.md").write_text(post("Drafted", "2024-01-02", extra="draft: true\n"))
+    settle(site)
+    build(site)
+    cfg = load_config(site / "feedkit.toml")
+    cache = BuildCache.open(cfg)
+    refreshed = cache.refresh(cfg, cache.scan(cfg))
+    assert cache.read_files == 0  # every row came from the index
+    posts = {p.rel_path: p for p in load_posts(cfg).posts}
+    assert {shown: row[CHOICE] for shown, row in refreshed.rows.items()} == {
+        shown: p.choice() for shown, p in posts.items()
+    }
+    assert refreshed.rows["content/p1.md"][CHOICE].draft
 
 
 def test_a_cold_build_takes_statuses_as_it_reads_and_the_next_build_stops_at_once(

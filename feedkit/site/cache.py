@@ -6,9 +6,8 @@ Four files in `.feedkit/cache/`:
   next comes due, the counts to report, and the outputs written. When the fingerprint, the
   outputs and the visibility of posts are unchanged, a build stops there.
 - `index.marshal`: a row per post file, its status (size, modification and change times in
-  nanoseconds, inode, packed in 32 bytes) and the little a build needs to choose feed
-  entries: date, draft, slug, ID, tags and warnings. Plain tuples, so 20,000 rows load in
-  milliseconds.
+  nanoseconds, inode, packed in 32 bytes), its `Choice` (the little a build needs to choose
+  feed entries) and its warnings. Plain tuples, so 20,000 rows load in milliseconds.
 - `posts.pickle`: the full posts that the last build put in a feed.
 - `rendered.pickle`: rendered bodies, keyed by a hash of the file's bytes and settings.
 
@@ -35,7 +34,7 @@ from typing import Any, Final
 
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.models import Post
+from feedkit.models import Choice, Post
 from feedkit.posts import postfile
 from feedkit.posts.layout import Layout, Skipped
 from feedkit.posts.loader import (
@@ -57,24 +56,11 @@ from feedkit.site.cachekey import (
 
 StatKey = postfile.StatKey
 stat_mtime_ns = postfile.stat_mtime_ns
-# An index row: (status, published timestamp, draft, slug, ID, tags, warnings or None,
-# expiry timestamp or infinity).
-Row = tuple[StatKey, float, bool, str, str, tuple[str, ...], Any, float]
+# An index row: (status, choice, warnings as (path, line, message) tuples or None).
+Row = tuple[StatKey, Choice, Any]
 STAT: Final = 0
-PUBLISHED: Final = 1
-DRAFT: Final = 2
-SLUG: Final = 3
-ID: Final = 4
-TAGS: Final = 5
-NOTES: Final = 6
-EXPIRES: Final = 7
-
-
-def row_of(st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Row:
-    """Return the index row for a file from its status and `PostBuilder.choice`."""
-    published, draft, slug, post_id, tags, expires = fields
-    notes = tuple([(w.path, w.line, w.message) for w in warnings]) if warnings else None
-    return (st, published, draft, slug, post_id, tags, notes, expires)
+CHOICE: Final = 1
+NOTES: Final = 2
 
 
 @dataclass
@@ -220,7 +206,8 @@ class BuildCache:
                 not_posts.add(shown)
             elif fields is not None and st is not None:
                 parsed.add(shown)
-                rows[shown] = row_of(st, fields, file_warnings)
+                notes = [(w.path, w.line, w.message) for w in file_warnings]
+                rows[shown] = (st, fields, tuple(notes) if notes else None)
             else:
                 problems.extend(file_warnings)
         # Read afresh, every row is in file order already.
@@ -237,7 +224,7 @@ class BuildCache:
         if todo and _may_clash(ordered):  # unchanged files were checked when they were read
             problems.extend(
                 duplicates(
-                    (shown, sources[shown], row[SLUG], row[ID], "")
+                    (shown, sources[shown], row[CHOICE].slug, row[CHOICE].id, "")
                     for shown, row in ordered.items()
                 )
             )
@@ -342,7 +329,12 @@ class BuildCache:
                 for shown in self.parsed
                 if shown in rows and stat_mtime_ns(rows[shown][STAT]) >= trusted_before
             }
-            settled = {s: row for s, row in rows.items() if s not in fresh} if fresh else rows
+            # marshal takes plain tuples only: each Choice goes as one.
+            settled = {
+                s: (st, tuple(choice), notes)
+                for s, (st, choice, notes) in rows.items()
+                if s not in fresh
+            }
             # A file too fresh to trust makes the fingerprint worthless next time.
             state["fingerprint"] = scan.fingerprint if len(settled) == len(rows) else None
             return {"format": CACHE_FORMAT, "key": self.key, "rows": settled}
@@ -396,7 +388,10 @@ class BuildCache:
     def _load_rows(self) -> dict[str, Row]:
         data = _load_marshal(self.folder / "index.marshal", self.key)
         rows = data.get("rows")
-        return rows if isinstance(rows, dict) else {}
+        if not isinstance(rows, dict):
+            return {}
+        make = Choice._make
+        return {shown: (st, make(fields), notes) for shown, (st, fields, notes) in rows.items()}
 
 
 def _status(path: str) -> StatKey | None:
@@ -409,8 +404,8 @@ def _status(path: str) -> StatKey | None:
 
 def _may_clash(rows: dict[str, Row]) -> bool:
     """Return True if two posts may share a slug or an ID (then `duplicates` says which)."""
-    slugs = {row[SLUG] for row in rows.values()}
-    ids = {row[ID] for row in rows.values()}
+    slugs = {row[CHOICE].slug for row in rows.values()}
+    ids = {row[CHOICE].id for row in rows.values()}
     return len(slugs) != len(rows) or len(ids) != len(rows)
 
 
