@@ -9,8 +9,10 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -326,6 +328,52 @@ def test_no_cache_build_equals_cached_build(site: Path, tmp_path_factory) -> Non
     assert outputs(site) == outputs(other)
     # Ignoring the cache still writes a fresh one: the next build has nothing to do.
     assert "are up to date (0 changed)" in build(other)
+
+
+def test_no_cache_does_no_more_work_than_a_build_with_no_cache_folder(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `--no-cache` and a first build ("cold": no .feedkit/ folder) both read and render every
+    # post afresh; ignoring a cache must cost nothing more than having none. What each
+    # build does is counted, not timed: the walk, every file read (front matter, full post,
+    # body), every post rendered, every cache file loaded.
+    import feedkit.site.build as build_module
+    import feedkit.site.cache as cache_module
+
+    done: list[tuple[object, ...]] = []
+
+    def counted(module: object, name: str, record: Callable[..., tuple[object, ...]]) -> None:
+        real = getattr(module, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            done.append((name, *record(*args, **kwargs)))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    counted(postfile, "walk", lambda folder, stat=True: (stat,))
+    counted(
+        cache_module,
+        "parse_files",
+        lambda cfg, paths, light=False, **_: (sorted(map(str, paths)), light),
+    )
+    counted(build_module, "read_raw", lambda post: (post.rel_path,))
+    counted(BuildCache, "remember_render", lambda self, key, value: ())
+    loads = ("_read_marshal", "_load_pickle")
+    for name in loads:
+        counted(cache_module, name, lambda path, *_: (Path(path).name,))
+
+    settle(site)
+    build(site)
+    shutil.rmtree(site / ".feedkit")
+    shutil.rmtree(site / "public")
+    done.clear()
+    build(site)
+    cold = [step for step in done if step[0] not in loads]  # it looks for cache files too
+    assert ("walk", False) in cold and cold.count(("remember_render",)) == 3
+    done.clear()
+    build(site, "--no-cache")
+    assert done == cold  # the same posts read, the same rendered, no cache file read
 
 
 def test_no_cache_repairs_a_wrong_cache_for_good(site: Path) -> None:
