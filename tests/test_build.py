@@ -371,3 +371,27 @@ def test_temp_files_a_crashed_build_left_are_removed_by_the_next(site: Path) -> 
     assert [path for path in leftovers if path.exists()] == []
     assert (out / ".notes.tmp").read_bytes() == b"not feedkit's"
     assert [p.name for p in out.rglob(".*.tmp")] == [".notes.tmp"]
+
+
+def test_the_scheduler_rebuilds_every_post_again_in_the_same_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `feedkit schedule` runs every build in one process. When a rebuild reads many posts
+    # again (here: feedkit.toml changed, so the cache is thrown away), this process imports
+    # what renders them while a forked child reads, as on the first build.
+    from feedkit import parallel
+    from feedkit.posts.loader import PARALLEL_FROM
+    from feedkit.schedule import build_site
+
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(PARALLEL_FROM + 10):
+        day = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00Z"
+        (content / f"p{i:04d}.md").write_text(post(f"Post {i}", day) + "Math: $x^2$.\n")
+    toml = tmp_path / "feedkit.toml"
+    toml.write_text(SITE_TOML)
+    assert "10 file(s) changed" in build_site(load_config(toml), NOW)
+    toml.write_text(SITE_TOML.replace('title = "Example Blog"', 'title = "Renamed Blog"'))
+    assert "file(s) changed" in build_site(load_config(toml), NOW)
+    assert b"<title>Renamed Blog</title>" in (tmp_path / "public" / "atom.xml").read_bytes()

@@ -174,9 +174,11 @@ def load_renderers(cfg: Config | None = None) -> None:
     del feeds, expand, atomicfile, dc
     if cfg is not None and cfg.feed.math == "mathml":
         texmath.load()
-        import lxml.html  # feeds.xhtml: Atom carries a post with math as XHTML
+        # feeds.xhtml: Atom carries a post with math as XHTML. (`import lxml.html` then
+        # `del lxml.html` would take the attribute off the package, and fail the next time.)
+        from lxml import html as lxml_html
 
-        del lxml.html
+        del lxml_html
     if cfg is not None and (jekyll_folder(cfg) or (cfg.content_path / "_posts").is_dir()):
         from feedkit.posts import liquid
 
