@@ -11,10 +11,8 @@ Before timing, feedkit's output is checked: a cached build must equal a cold one
 --pelican) must pick the same 20 posts. Hugo runs twice: its home feed only, and with its
 term (tag) feeds too, which the tag-feeds case is measured against; `feedkit check` is timed
 too. Then every case runs `--runs` times, round-robin, under GNU time (`%e %M`); the table
-shows medians, and workdir/results.json every sample.
-Last, the rebuild cases run again with `feedkit build-server` running for the site, after a
-check that its output equals a local `--no-cache` build's. A second table times feedkit's
-YAML loader against PyYAML's on the corpus's front matter and on hostile documents
+shows medians, and workdir/results.json every sample. A second table times feedkit's YAML
+loader against PyYAML's on the corpus's front matter and on hostile documents
 (bench/yaml_speed.py).
 """
 
@@ -345,99 +343,17 @@ def bench_size(
     ]
     # The cases share one cache and one content folder: keep this order within a round.
     order = [cases[0], cases[2], cases[3], cases[1], *cases[4:]]
-    here = {**env, "FEEDKIT_BUILD_SERVER": "off"}  # these build in the timed process
     try:
         for run in range(runs):
             for case in order:
                 case.prepare(run)
-                sample, _ = measure(case.command, here)
+                sample, _ = measure(case.command, env)
                 case.verify(run)
                 case.samples.append(sample)
             print(f"  {size} posts: round {run + 1}/{runs} done", file=sys.stderr)
     finally:
         restore(runs)
-    return cases + bench_server(size, site, runs, env, build)
-
-
-SERVED = "build server running"
-
-
-def bench_server(
-    size: int, site: Site, runs: int, env: dict[str, str], build: list[str]
-) -> list[Case]:
-    """Return the rebuild cases timed with `feedkit build-server` running for the site.
-
-    `feedkit build` is the same command; it hands the build to the server. The peak memory
-    of a sample is the larger of the command's and the server's build process's.
-    """
-    config = ["--config", str(site.root / "feedkit.toml")]
-    edit, verify, restore = edit_cases(site)
-    cases = [
-        Case(f"feedkit again, nothing changed, {SERVED}", build + config),
-        Case(f"feedkit after one post changed, {SERVED}", build + config, edit, verify),
-    ]
-    with BuildServer(site, build, env) as server:
-        measure(build + config, env)  # the first build after a start walks the folder
-        served = snapshot(site.root / "public")
-        measure(build + [*config, "--no-cache"], {**env, "FEEDKIT_BUILD_SERVER": "off"})
-        if diff := differences(served, snapshot(site.root / "public")):
-            raise BenchError(f"the build server's output differs in {', '.join(diff)}")
-        try:
-            for run in range(runs):
-                # Untimed: brings the feeds back in line with the post the last round restored.
-                measure(build + config, env)
-                for case in cases:
-                    case.prepare(run)
-                    sample, _ = measure(case.command, env)
-                    case.verify(run)
-                    sample.rss_kib = max(sample.rss_kib, server.last_peak_kib())
-                    case.samples.append(sample)
-                print(f"  {size} posts, {SERVED}: round {run + 1}/{runs} done", file=sys.stderr)
-        finally:
-            restore(runs)
-        if server.builds() != 1 + 3 * runs:
-            raise BenchError(f"the build server ran {server.builds()} builds, not all of them")
     return cases
-
-
-class BuildServer:
-    """`feedkit build-server` for a site, from start to SIGTERM, its log in the workdir."""
-
-    def __init__(self, site: Site, build: list[str], env: dict[str, str]) -> None:
-        self.command = [build[0], "build-server", "--config", str(site.root / "feedkit.toml")]
-        self.env = env
-        self.log_path = site.root / "build-server.log"
-
-    def __enter__(self) -> BuildServer:
-        self.log_file = open(self.log_path, "wb")  # noqa: SIM115 - closed in __exit__
-        self.process = subprocess.Popen(
-            self.command, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log_file
-        )
-        deadline = time.monotonic() + 60
-        while "Build server for" not in self.log():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.__exit__()
-                raise BenchError(f"feedkit build-server did not start:\n{self.log()}")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=60)
-        self.log_file.close()
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def builds(self) -> int:
-        return self.log().count(" INFO build ")
-
-    def last_peak_kib(self) -> int:
-        lines = [line for line in self.log().splitlines() if " INFO build " in line]
-        if not lines or ", peak " not in lines[-1]:
-            return 0
-        return int(float(lines[-1].split(", peak ")[1].split()[0]) * 1024)
 
 
 def table(rows: list[dict[str, object]]) -> str:

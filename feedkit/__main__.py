@@ -1,3 +1,3 @@
-from feedkit.launch import run
+from feedkit.cli import run
 
 run()

@@ -686,24 +686,5 @@ def subscribers_export(config_path: Path, file: str) -> None:
         write_export(Path(file), data)
 
 
-@main.command("build-server")
-@config_option
-@error_boundary
-def build_server(config_path: Path) -> None:
-    """Keep a warm process that runs this site's `feedkit build` commands, in the foreground.
-
-    A build it runs skips starting Python and importing its libraries, and reads only the
-    post files that changed: a rebuild after an edit takes tens of milliseconds.
-    """
-    import logging
-
-    from feedkit.site.buildserver import serve
-
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
-    )
-    serve(config_path, lambda line: click.echo(line, err=True))
-
-
 if __name__ == "__main__":
     main()

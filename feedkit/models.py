@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,32 @@ class Author:
     name: str
     email: str | None = None
     url: str | None = None
+
+
+class Choice(NamedTuple):
+    """What choosing a post for the feeds takes, all a build keeps of a post no feed shows
+    (a tuple: a build has one for each of 20,000 posts; the build cache's index keeps them)."""
+
+    published: float  # a timestamp
+    draft: bool
+    slug: str
+    id: str  # checked for clashes with other posts' IDs
+    tags: tuple[str, ...]
+    expires: float = math.inf  # a timestamp: left out of every output from then on
+
+    @classmethod
+    def of(
+        cls,
+        published: datetime,
+        draft: bool,
+        slug: str,
+        post_id: str,
+        tags: tuple[str, ...],
+        expires: datetime | None,
+    ) -> Choice:
+        """Return the Choice of a post with these values."""
+        until = expires.timestamp() if expires else math.inf
+        return cls(published.timestamp(), draft, slug, post_id, tags, until)
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +66,10 @@ class Post:
     draft: bool
     extra: Mapping[str, Any] = field(default_factory=dict)  # front matter keys we don't use
     expires: datetime | None = None  # left out of every output from then on (Hugo's expiryDate)
+
+    def choice(self) -> Choice:
+        """Return what choosing this post for the feeds takes."""
+        return Choice.of(self.published, self.draft, self.slug, self.id, self.tags, self.expires)
 
     def is_public(self, now: datetime, *, drafts: bool = False) -> bool:
         """True when the post may appear in outputs at `now`: not a draft (unless `drafts`),

@@ -61,7 +61,6 @@ def running(
         **os.environ,
         "FEEDKIT_NOW": now.isoformat(),
         "FEEDKIT_UNSUBSCRIBE_SECRET": SECRET,
-        "FEEDKIT_BUILD_SERVER": "off",
     }
     command = [sys.executable, "-m", "feedkit", "serve", "--port", "0", *args]
     process = subprocess.Popen(

@@ -49,7 +49,7 @@ def site(tmp_path: Path) -> Path:
 
 
 def feedkit(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **NOW_ENV, "FEEDKIT_BUILD_SERVER": "off"}
+    env = {**os.environ, **NOW_ENV}
     return subprocess.run(
         [sys.executable, "-m", "feedkit", *args, "--config", str(site / "feedkit.toml")],
         env=env,
@@ -213,7 +213,7 @@ def test_a_cold_build_reads_posts_before_importing_what_renders_them(tmp_path: P
     (tmp_path / "content" / "p.md").write_text(post("Math $x^2$", "2024-01-01"))
     proc = subprocess.run(
         [sys.executable, "-c", f"RENDERING = {RENDERING!r}\n{SPY}", str(tmp_path / "feedkit.toml")],
-        env={**os.environ, **NOW_ENV, "FEEDKIT_BUILD_SERVER": "off"},
+        env={**os.environ, **NOW_ENV},
         capture_output=True,
         text=True,
         timeout=60,
@@ -228,16 +228,17 @@ def test_the_counts_and_the_next_change_are_those_of_each_post_one_by_one() -> N
     import math
     import random
 
-    from feedkit.site.build import Choice, _tally
+    from feedkit.models import Choice
+    from feedkit.site.build import _tally
 
     rng = random.Random(5)
     for _ in range(2000):
         choices = [
             Choice(
-                "p.md",
                 rng.choice([1.0, 2.0, 3.0, 4.0]),
-                "p",
                 rng.random() < 0.4,
+                "p",
+                "urn:p",
                 (),
                 rng.choice([math.inf, 1.0, 2.5, 3.0, 6.0]),
             )
@@ -302,7 +303,7 @@ def test_a_build_with_nothing_changed_imports_no_renderer_and_no_yaml(tmp_path: 
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "feedkit", "build"],
         cwd=tmp_path,
-        env={**os.environ, **NOW_ENV, "FEEDKIT_BUILD_SERVER": "off"},
+        env={**os.environ, **NOW_ENV},
         capture_output=True,
         text=True,
         timeout=60,
@@ -370,3 +371,27 @@ def test_temp_files_a_crashed_build_left_are_removed_by_the_next(site: Path) -> 
     assert [path for path in leftovers if path.exists()] == []
     assert (out / ".notes.tmp").read_bytes() == b"not feedkit's"
     assert [p.name for p in out.rglob(".*.tmp")] == [".notes.tmp"]
+
+
+def test_the_scheduler_rebuilds_every_post_again_in_the_same_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `feedkit schedule` runs every build in one process. When a rebuild reads many posts
+    # again (here: feedkit.toml changed, so the cache is thrown away), this process imports
+    # what renders them while a forked child reads, as on the first build.
+    from feedkit import parallel
+    from feedkit.posts.loader import PARALLEL_FROM
+    from feedkit.schedule import build_site
+
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(PARALLEL_FROM + 10):
+        day = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00Z"
+        (content / f"p{i:04d}.md").write_text(post(f"Post {i}", day) + "Math: $x^2$.\n")
+    toml = tmp_path / "feedkit.toml"
+    toml.write_text(SITE_TOML)
+    assert "10 file(s) changed" in build_site(load_config(toml), NOW)
+    toml.write_text(SITE_TOML.replace('title = "Example Blog"', 'title = "Renamed Blog"'))
+    assert "file(s) changed" in build_site(load_config(toml), NOW)
+    assert b"<title>Renamed Blog</title>" in (tmp_path / "public" / "atom.xml").read_bytes()

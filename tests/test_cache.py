@@ -9,8 +9,10 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -21,7 +23,7 @@ from feedkit.config import load_config
 from feedkit.posts import postfile
 from feedkit.posts.loader import load_posts
 from feedkit.site.build import plan_build, render_posts
-from feedkit.site.cache import BuildCache
+from feedkit.site.cache import CHOICE, BuildCache
 
 from conftest import NOW, NOW_ENV, SITE_TOML
 
@@ -103,6 +105,28 @@ def test_every_kind_of_change_is_seen(site: Path) -> None:
         settle(site)
 
 
+def test_a_new_folder_is_walked_and_files_that_are_not_posts_change_nothing(
+    site: Path,
+) -> None:
+    content = site / "content"
+    settle(site)
+    build(site)
+    bundle = content / "bundle-post"  # a page bundle: its post is the folder's index.md
+    bundle.mkdir()
+    (bundle / "index.md").write_text(post("Bundled", "2024-02-01", body="In a folder."))
+    assert "from 7 posts" in build(site)
+    assert_same_as_uncached(site)
+    (bundle / "index.md").write_text(post("Bundled, edited", "2024-02-01"))
+    build(site)
+    assert b"Bundled, edited" in (site / "public" / "atom.xml").read_bytes()
+    assert_same_as_uncached(site)
+    settle(site)
+    build(site)
+    (content / "notes.txt").write_text("not a post")
+    (content / ".draft.md").write_text("hidden")
+    assert "up to date (0 changed); 7 posts" in build(site)
+
+
 def test_same_size_rewrite_within_the_same_second_is_seen(site: Path) -> None:
     path = site / "content" / "p5.md"
     build(site)  # p5 was just written: too fresh to be trusted by the cache
@@ -159,6 +183,21 @@ def test_settled_files_are_not_read_again(site: Path) -> None:
     cache = BuildCache.open(cfg)
     plan = plan_build(cfg, NOW, cache=cache)
     assert cache.read_files == 1 and plan.reused  # p0 is not in the 3-entry feed
+
+
+def test_the_index_keeps_each_posts_choice_as_reading_it_gives(site: Path) -> None:
+    (site / "content" / "p1.md").write_text(post("Drafted", "2024-01-02", extra="draft: true\n"))
+    settle(site)
+    build(site)
+    cfg = load_config(site / "feedkit.toml")
+    cache = BuildCache.open(cfg)
+    refreshed = cache.refresh(cfg, cache.scan(cfg))
+    assert cache.read_files == 0  # every row came from the index
+    posts = {p.rel_path: p for p in load_posts(cfg).posts}
+    assert {shown: row[CHOICE] for shown, row in refreshed.rows.items()} == {
+        shown: p.choice() for shown, p in posts.items()
+    }
+    assert refreshed.rows["content/p1.md"][CHOICE].draft
 
 
 def test_a_cold_build_takes_statuses_as_it_reads_and_the_next_build_stops_at_once(
@@ -291,6 +330,52 @@ def test_no_cache_build_equals_cached_build(site: Path, tmp_path_factory) -> Non
     assert "are up to date (0 changed)" in build(other)
 
 
+def test_no_cache_does_no_more_work_than_a_build_with_no_cache_folder(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `--no-cache` and a first build ("cold": no .feedkit/ folder) both read and render every
+    # post afresh; ignoring a cache must cost nothing more than having none. What each
+    # build does is counted, not timed: the walk, every file read (front matter, full post,
+    # body), every post rendered, every cache file loaded.
+    import feedkit.site.build as build_module
+    import feedkit.site.cache as cache_module
+
+    done: list[tuple[object, ...]] = []
+
+    def counted(module: object, name: str, record: Callable[..., tuple[object, ...]]) -> None:
+        real = getattr(module, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            done.append((name, *record(*args, **kwargs)))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    counted(postfile, "walk", lambda folder, stat=True: (stat,))
+    counted(
+        cache_module,
+        "parse_files",
+        lambda cfg, paths, light=False, **_: (sorted(map(str, paths)), light),
+    )
+    counted(build_module, "read_raw", lambda post: (post.rel_path,))
+    counted(BuildCache, "remember_render", lambda self, key, value: ())
+    loads = ("_read_marshal", "_load_pickle")
+    for name in loads:
+        counted(cache_module, name, lambda path, *_: (Path(path).name,))
+
+    settle(site)
+    build(site)
+    shutil.rmtree(site / ".feedkit")
+    shutil.rmtree(site / "public")
+    done.clear()
+    build(site)
+    cold = [step for step in done if step[0] not in loads]  # it looks for cache files too
+    assert ("walk", False) in cold and cold.count(("remember_render",)) == 3
+    done.clear()
+    build(site, "--no-cache")
+    assert done == cold  # the same posts read, the same rendered, no cache file read
+
+
 def test_no_cache_repairs_a_wrong_cache_for_good(site: Path) -> None:
     settle(site)
     build(site)
@@ -314,7 +399,7 @@ def test_no_cache_repairs_a_wrong_cache_for_good(site: Path) -> None:
 
 def feedkit_with(site: Path, pythonpath: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `feedkit build` in a fresh process that imports from `pythonpath` first."""
-    env = {**os.environ, **NOW_ENV, "PYTHONPATH": str(pythonpath), "FEEDKIT_BUILD_SERVER": "off"}
+    env = {**os.environ, **NOW_ENV, "PYTHONPATH": str(pythonpath)}
     done = subprocess.run(
         [sys.executable, "-m", "feedkit", "build", "--config", str(site / "feedkit.toml"), *args],
         cwd=site,  # python -m imports from the folder it runs in first

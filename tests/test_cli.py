@@ -6,8 +6,10 @@ import io
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -281,14 +283,15 @@ def test_progress_shows_on_a_terminal_for_slow_builds_only() -> None:
 
 
 def console_script(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run `feedkit` as its console script does (feedkit.launch:run), in a fresh interpreter
-    with an exit handler that tells whether the interpreter was torn down."""
+    """Run `feedkit` as its installed console script does, in a fresh interpreter with an
+    exit handler that tells whether the interpreter was torn down."""
     code = (
         "import atexit, sys\n"
+        "from importlib.metadata import entry_points\n"
         "atexit.register(lambda: print('torn down', file=sys.stderr))\n"
         f"sys.argv = ['feedkit', *{list(args)!r}]\n"
-        "from feedkit.launch import run\n"
-        "run()\n"
+        "(script,) = entry_points(group='console_scripts', name='feedkit')\n"
+        "script.load()()\n"
     )
     env = {**os.environ, **NOW_ENV}
     return subprocess.run(
@@ -317,6 +320,45 @@ def test_console_script_leaves_quickly_after_a_build_with_its_output_flushed(
     assert "nothing was written" in failed.stderr and "torn down" in failed.stderr
     other = console_script("check", cwd=cfg.root)
     assert other.returncode == 1 and "torn down" in other.stderr
+
+
+def test_a_build_sends_nothing_to_whatever_listens_in_the_sites_folder(
+    make_site: MakeSite,
+) -> None:
+    # A build runs in the process that was started for it: nothing of the caller's (its
+    # environment, its terminal) goes to a socket someone else may have put in .feedkit/.
+    cfg = make_site("posts")
+    (cfg.root / ".feedkit").mkdir()
+    connections: list[socket.socket] = []
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(str(cfg.root / ".feedkit" / "build.sock"))
+        listener.listen()
+
+        def accept() -> None:
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                except OSError:  # closed: the test is over
+                    return
+                connections.append(conn)
+                conn.close()
+
+        threading.Thread(target=accept, daemon=True).start()
+        script = Path(sys.executable).parent / "feedkit"
+        done = subprocess.run(
+            [str(script), "build"],
+            cwd=cfg.root,
+            env={**os.environ, **NOW_ENV},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        listener.shutdown(socket.SHUT_RDWR)
+    assert done.returncode == 0, done.stderr
+    assert "Built 28 files in public/ (28 changed) from 14 posts" in done.stdout
+    assert connections == []
+    gone = console_script("build-server", cwd=cfg.root)
+    assert gone.returncode == 2 and "No such command 'build-server'" in gone.stderr
 
 
 def test_check_reports_what_a_digest_send_would_miss(tmp_path: Path, runner: CliRunner) -> None:

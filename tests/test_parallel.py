@@ -63,9 +63,9 @@ def test_plain_and_rich_results_both_come_back_whole() -> None:
     assert parallel.in_parallel(lambda: 0, lambda: plain) == (0, plain)
     assert parallel.in_parallel(lambda: 0, lambda: rich) == (0, rich)
     # A tuple subclass keeps its type (marshal refuses subclasses: it goes pickled).
-    from feedkit.site.build import Choice
+    from feedkit.models import Choice
 
-    choice = Choice("a.md", 1.0, "a", False, ())
+    choice = Choice(1.0, False, "a", "urn:a", ())
     assert type(parallel.in_parallel(lambda: 0, lambda: choice)[1]) is Choice
 
 

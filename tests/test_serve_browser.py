@@ -93,7 +93,6 @@ def list_unsubscribe_link(raw: bytes) -> str:
 def feedkit(cfg: Config, *args: str, now: datetime = NOW) -> subprocess.CompletedProcess[str]:
     """Run the `feedkit` command on the site, as the blogger (or their cron) does."""
     env = {**os.environ, "FEEDKIT_NOW": now.isoformat(), "FEEDKIT_UNSUBSCRIBE_SECRET": SECRET}
-    env["FEEDKIT_BUILD_SERVER"] = "off"
     return subprocess.run(
         [sys.executable, "-m", "feedkit", *args, "--config", str(cfg.root / "feedkit.toml")],
         env=env,

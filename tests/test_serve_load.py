@@ -57,7 +57,6 @@ def start_digest(cfg: Config, now: datetime) -> subprocess.Popen[str]:
         **os.environ,
         "FEEDKIT_NOW": now.isoformat(),
         "FEEDKIT_UNSUBSCRIBE_SECRET": SECRET,
-        "FEEDKIT_BUILD_SERVER": "off",
     }
     command = [
         sys.executable,

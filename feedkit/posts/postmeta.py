@@ -5,7 +5,6 @@ Every problem in a file is collected (with the line of its key), not just the fi
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from datetime import datetime
@@ -16,7 +15,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from feedkit.config import Config
 from feedkit.errors import Problem
-from feedkit.models import Post, slugify
+from feedkit.models import Choice, Post, slugify
 from feedkit.posts.hugoconfig import fill_hugo_permalink
 from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
@@ -106,13 +105,12 @@ class PostBuilder:
                 return key, value
         return keys[0], None
 
-    def choice(self) -> tuple[float, bool, str, str, tuple[str, ...], float]:
-        """Return only what choosing feed entries needs: (published as a timestamp, draft,
-        slug, ID, tags, expiry as a timestamp or infinity), after the same checks as `build`,
+    def choice(self) -> Choice:
+        """Return only what choosing feed entries needs, after the same checks as `build`,
         without making the Post. A cold build over 20,000 posts keeps these and reads the few
         a feed shows again."""
         post = self.build(light=True)
-        assert isinstance(post, tuple)
+        assert isinstance(post, Choice)
         return post
 
     def build(self, light: bool = False) -> Any:
@@ -195,14 +193,7 @@ class PostBuilder:
             raise FileProblems(sorted(self.problems, key=lambda problem: problem.line))
         assert published is not None and updated is not None
         if light:
-            return (
-                published.timestamp(),
-                draft,
-                slug,
-                post_id,
-                tags,
-                expires.timestamp() if expires else math.inf,
-            )
+            return Choice.of(published, draft, slug, post_id, tags, expires)
         return Post(
             source=Path(self.path),
             rel_path=self.shown,

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin
 
 from feedkit import parallel
 from feedkit.config import XSL_NAME, Config
 from feedkit.errors import OutputError, Problem
-from feedkit.models import Post, RenderedPost
+from feedkit.models import Choice, Post, RenderedPost
 from feedkit.posts.layout import jekyll_folder
 from feedkit.posts.loader import LoadResult, Progress, body_of, load_posts, read_raw
 from feedkit.posts.postmeta import TAGS_MERGED, tag_slug
@@ -60,17 +60,6 @@ class BuildPlan:
         return list(self.files or self.staged)
 
 
-class Choice(NamedTuple):
-    """One post as far as choosing feed entries goes (a tuple: 20,000 are made per build)."""
-
-    shown: str
-    published: float
-    slug: str
-    draft: bool
-    tags: tuple[str, ...]
-    expires: float = math.inf  # left out from then on
-
-
 @dataclass(frozen=True)
 class FeedPlan:
     folder: str  # "" for the site feed, "tags/<slug>/" for a tag's
@@ -80,22 +69,31 @@ class FeedPlan:
 
 
 def choose_feeds(
-    cfg: Config, choices: list[Choice], now: datetime, drafts: bool, warnings: list[Problem]
+    cfg: Config,
+    choices: Mapping[str, Choice],
+    now: datetime,
+    drafts: bool,
+    warnings: list[Problem],
 ) -> tuple[list[FeedPlan], int]:
-    """Return each feed's entries and the number of posts readers can see at `now`; add to
-    `warnings` the tags of different spelling that share a feed."""
+    """Return each feed's entries, from every post's Choice by its path as shown, and the
+    number of posts readers can see at `now`; add to `warnings` the tags of different
+    spelling that share a feed."""
     cutoff = now.timestamp()
     visible = sorted(
-        (c for c in choices if (drafts or not c.draft) and c.published <= cutoff < c.expires),
-        key=lambda c: (c.published, c.slug),
+        (
+            (shown, c)
+            for shown, c in choices.items()
+            if (drafts or not c.draft) and c.published <= cutoff < c.expires
+        ),
+        key=lambda item: (item[1].published, item[1].slug),
         reverse=True,
     )
     limit = cfg.feed.limit
-    feeds = [FeedPlan("", cfg.title, cfg.description, [c.shown for c in visible[:limit]])]
+    feeds = [FeedPlan("", cfg.title, cfg.description, [shown for shown, _ in visible[:limit]])]
     if cfg.feed.tag_feeds:
         tags: dict[str, tuple[str, list[str]]] = {}
         told: set[tuple[str, str]] = set()
-        for choice in visible:
+        for shown, choice in visible:
             for tag in choice.tags:
                 slug = tag_slug(tag)
                 name, members = tags.setdefault(slug, (tag, []))
@@ -103,21 +101,21 @@ def choose_feeds(
                 if (
                     name.casefold() != tag.casefold()
                     and members
-                    and members[0] != choice.shown
+                    and members[0] != shown
                     and (slug, tag.casefold()) not in told
                 ):
                     told.add((slug, tag.casefold()))
                     warnings.append(
                         Problem(
-                            choice.shown,
+                            shown,
                             0,
                             f"tag {tag!r} shares the feed tags/{slug}/ with {name!r} "
                             f"({members[0]}); {TAGS_MERGED}",
                             warning=True,
                         )
                     )
-                if not members or members[-1] != choice.shown:
-                    members.append(choice.shown)
+                if not members or members[-1] != shown:
+                    members.append(shown)
         for slug, (name, members) in sorted(tags.items()):
             feeds.append(
                 FeedPlan(
@@ -176,9 +174,11 @@ def load_renderers(cfg: Config | None = None) -> None:
     del feeds, expand, atomicfile, dc
     if cfg is not None and cfg.feed.math == "mathml":
         texmath.load()
-        import lxml.html  # feeds.xhtml: Atom carries a post with math as XHTML
+        # feeds.xhtml: Atom carries a post with math as XHTML. (`import lxml.html` then
+        # `del lxml.html` would take the attribute off the package, and fail the next time.)
+        from lxml import html as lxml_html
 
-        del lxml.html
+        del lxml_html
     if cfg is not None and (jekyll_folder(cfg) or (cfg.content_path / "_posts").is_dir()):
         from feedkit.posts import liquid
 
@@ -264,6 +264,48 @@ def xsl_stylesheet() -> bytes:
     return (Path(__file__).parent.parent / "static" / XSL_NAME).read_bytes()
 
 
+@dataclass(frozen=True)
+class PostsRead:
+    """Every post file as far as choosing feed entries goes, and how to read one in full."""
+
+    choices: dict[str, Choice]  # by path as shown, in file order
+    warnings: list[Problem]
+    full_post: Callable[[str], Post]  # a post by its path as shown
+    stats: Mapping[str, object]  # each file's status, when the build cache knows it
+    fresh: set[str]  # the files read in this build, when others came from the cache
+    scan: Scan | None = None  # the post files as the build cache found them
+    loaded: LoadResult | None = None  # every post, when they were all read
+
+
+def read_every_post(cfg: Config, loaded: LoadResult | None, progress: Progress | None) -> PostsRead:
+    """Return every post, read now (or as `loaded` holds them), without the build cache."""
+    if loaded is None:
+        loaded = load_posts(cfg, progress=progress)
+    posts = {p.rel_path: p for p in loaded.posts}
+    choices = {shown: post.choice() for shown, post in posts.items()}
+    return PostsRead(choices, list(loaded.warnings), posts.__getitem__, {}, set(), loaded=loaded)
+
+
+def read_changed_posts(
+    cfg: Config, cache: BuildCache, scan: Scan, progress: Progress | None
+) -> PostsRead:
+    """Return every post file of `scan`: the files that changed read now, the others as
+    the build cache's index holds them; a post is read in full when a feed shows it,
+    unless the cache kept it."""
+    from feedkit.site.cache import CHOICE, STAT
+
+    # While a forked child reads posts, this process imports what renders them.
+    refreshed = cache.refresh(cfg, scan, progress, meanwhile=partial(load_renderers, cfg))
+    rows = refreshed.rows
+    choices = {shown: row[CHOICE] for shown, row in rows.items()}
+
+    def full_post(shown: str) -> Post:
+        return cache.post(shown, refreshed, cfg)
+
+    stats = {shown: row[STAT] for shown, row in rows.items()}
+    return PostsRead(choices, refreshed.warnings, full_post, stats, refreshed.parsed, scan)
+
+
 def plan_build(
     cfg: Config,
     now: datetime,
@@ -276,55 +318,28 @@ def plan_build(
 ) -> BuildPlan:
     """Return the BuildPlan for the site at `now`; raises before anything is written.
 
+    The stages, in order: find the post files and read their front matter; choose each
+    feed's entries; render them; make the files. The build cache, when given, is consulted
+    at reading (a file unchanged since the last build is not read again, and when no file
+    changed the plan says so at once) and at rendering (a body rendered before is not
+    rendered again, and when the feeds' entries and files are the last build's, nothing is).
+
     With `stage_into` (the output folder), each file is staged beside its place there as
     soon as it is made (feedkit.atomicfile.stage) rather than kept: for `write_staged`.
     """
     cutoff = now.timestamp()
     if cache is None:
-        if loaded is None:
-            loaded = load_posts(cfg, progress=progress)
-        posts = {p.rel_path: p for p in loaded.posts}
-        choices = [
-            Choice(
-                p.rel_path,
-                p.published.timestamp(),
-                p.slug,
-                p.draft,
-                p.tags,
-                p.expires.timestamp() if p.expires else math.inf,
-            )
-            for p in loaded.posts
-        ]
-        warnings = list(loaded.warnings)
-
-        def full_post(shown: str) -> Post:
-            return posts[shown]
-
-        stats: dict[str, object] = {}
-        fresh: set[str] = set()
-        scan: Scan | None = None
+        read = read_every_post(cfg, loaded, progress)
     else:
-        from feedkit.site.cache import DRAFT, EXPIRES, PUBLISHED, SLUG, STAT, TAGS
-
         scan = cache.scan(cfg)
         if cache.unchanged(scan, cutoff, drafts, cfg.output_path):
             return _unchanged_plan(cache.state, scan)
-        refreshed = cache.refresh(cfg, scan, progress, meanwhile=partial(load_renderers, cfg))
-        choices = [
-            Choice(shown, row[PUBLISHED], row[SLUG], row[DRAFT], row[TAGS], row[EXPIRES])
-            for shown, row in refreshed.rows.items()
-        ]
-        warnings = refreshed.warnings
-
-        def full_post(shown: str) -> Post:
-            return cache.post(shown, refreshed, cfg)
-
-        stats = {shown: row[STAT] for shown, row in refreshed.rows.items()}
-        fresh = refreshed.parsed
+        read = read_changed_posts(cfg, cache, scan, progress)
+    choices, warnings, full_post = read.choices, read.warnings, read.full_post
     feeds, published = choose_feeds(cfg, choices, now, drafts, warnings)
     total = len(choices)
-    drafts_count, scheduled, expired, next_change = _tally(choices, cutoff, drafts)
-    signature = _signature(cfg, feeds, stats, drafts, now)
+    drafts_count, scheduled, expired, next_change = _tally(choices.values(), cutoff, drafts)
+    signature = _signature(cfg, feeds, read.stats, drafts, now)
     summary = {
         "signature": signature,
         "drafts": drafts,
@@ -340,10 +355,11 @@ def plan_build(
         scheduled=scheduled,
         expired=expired,
         signature=signature,
-        scan=scan,
+        scan=read.scan,
         summary=summary,
     )
     members = {shown for feed in feeds for shown in feed.members}
+    fresh = read.fresh
     if (
         cache is not None
         # A member read again in this build may have changed without its status changing;
@@ -367,7 +383,7 @@ def plan_build(
         progress(f"rendering up to {sum(len(f.members) for f in feeds):,} feed entries")
     # A post in several feeds is rendered once.
     members_in_order = list(dict.fromkeys(shown for feed in feeds for shown in feed.members))
-    templates = Templates(cfg, [c.shown for c in choices], full_post)
+    templates = Templates(cfg, list(choices), full_post)
     results = render_posts(
         {shown: full_post(shown) for shown in members_in_order}, cfg, cache, templates
     )
@@ -408,12 +424,12 @@ def plan_build(
         # A small file is read whole at load and again to render: report each warning once.
         warnings=tuple(dict.fromkeys(warnings + render_warnings)),
         entries=tuple(main_entries),
-        loaded=loaded,
+        loaded=read.loaded,
         members={shown: r.post for shown, r in rendered.items()},
     )
 
 
-def _tally(choices: list[Choice], cutoff: float, drafts: bool) -> tuple[int, int, int, float]:
+def _tally(choices: Iterable[Choice], cutoff: float, drafts: bool) -> tuple[int, int, int, float]:
     """Return the number of drafts, of posts scheduled for later and of expired ones, and
     the first time after `cutoff` that a post now hidden for its date comes due or one
     expires (the feeds change then): one pass over every post."""

@@ -6,9 +6,8 @@ Four files in `.feedkit/cache/`:
   next comes due, the counts to report, and the outputs written. When the fingerprint, the
   outputs and the visibility of posts are unchanged, a build stops there.
 - `index.marshal`: a row per post file, its status (size, modification and change times in
-  nanoseconds, inode, packed in 32 bytes) and the little a build needs to choose feed
-  entries: date, draft, slug, ID, tags and warnings. Plain tuples, so 20,000 rows load in
-  milliseconds.
+  nanoseconds, inode, packed in 32 bytes), its `Choice` (the little a build needs to choose
+  feed entries) and its warnings. Plain tuples, so 20,000 rows load in milliseconds.
 - `posts.pickle`: the full posts that the last build put in a feed.
 - `rendered.pickle`: rendered bodies, keyed by a hash of the file's bytes and settings.
 
@@ -19,10 +18,6 @@ rewrite of the same size can share a timestamp with the version read.
 The cache is not used (and `discarded` says why) when the configuration changed, or what
 makes the output did (feedkit/site/cachekey.py): feedkit's files, Python, or a library that shapes
 the feeds. A missing or damaged cache only costs a full build.
-
-In a build server's child (feedkit/site/buildserver.py), `KNOWN` holds what the server saw change
-since the build that saved the state it names: then only those files are stat-ed, and every
-other file's status is its index row's.
 """
 
 from __future__ import annotations
@@ -39,7 +34,7 @@ from typing import Any, Final
 
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.models import Post
+from feedkit.models import Choice, Post
 from feedkit.posts import postfile
 from feedkit.posts.layout import Layout, Skipped
 from feedkit.posts.loader import (
@@ -61,24 +56,11 @@ from feedkit.site.cachekey import (
 
 StatKey = postfile.StatKey
 stat_mtime_ns = postfile.stat_mtime_ns
-# An index row: (status, published timestamp, draft, slug, ID, tags, warnings or None,
-# expiry timestamp or infinity).
-Row = tuple[StatKey, float, bool, str, str, tuple[str, ...], Any, float]
+# An index row: (status, choice, warnings as (path, line, message) tuples or None).
+Row = tuple[StatKey, Choice, Any]
 STAT: Final = 0
-PUBLISHED: Final = 1
-DRAFT: Final = 2
-SLUG: Final = 3
-ID: Final = 4
-TAGS: Final = 5
-NOTES: Final = 6
-EXPIRES: Final = 7
-
-
-def row_of(st: StatKey, fields: tuple[Any, ...], warnings: list[Problem]) -> Row:
-    """Return the index row for a file from its status and `PostBuilder.choice`."""
-    published, draft, slug, post_id, tags, expires = fields
-    notes = tuple([(w.path, w.line, w.message) for w in warnings]) if warnings else None
-    return (st, published, draft, slug, post_id, tags, notes, expires)
+CHOICE: Final = 1
+NOTES: Final = 2
 
 
 @dataclass
@@ -99,20 +81,6 @@ def fingerprint(files: list[tuple[str, str, StatKey | None]]) -> str:
     digest.update("\0".join([path for _, path, _ in files]).encode("utf-8", "surrogateescape"))
     digest.update(b"".join([key or NO_STAT for _, _, key in files]))
     return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class Known:
-    """What a build server, watching the content folder, knows of its files."""
-
-    content_dir: str
-    paths: list[str]  # every post file
-    changed: frozenset[str]  # files changed, added or removed since `token`'s build began
-    token: str  # the saved state this knowledge goes on from
-    new_token: str  # what the state this build saves will carry
-
-
-KNOWN: Known | None = None  # set in a build server's child, for the one build it runs
 
 
 @dataclass
@@ -140,8 +108,6 @@ class BuildCache:
     # When this build began, before it read any file: a file is trusted by its status only
     # if it was last changed two seconds before it was read, not just before the save.
     started_ns: int = field(default_factory=time.time_ns)
-    # The build server's mark on the state this build saves (None when not run by one).
-    token: str | None = field(default_factory=lambda: KNOWN.new_token if KNOWN else None)
     discarded: str = ""  # why the cache found was not used, if one was found
     config: str = ""  # config_hash of the build's config
 
@@ -179,13 +145,6 @@ class BuildCache:
         file is read, and its status taken as it is opened)."""
         root = root_prefix(cfg.root)
         folder = content_folder(cfg)
-        known = KNOWN
-        if (
-            known is not None
-            and self.state.get("server_token") == known.token
-            and known.content_dir == str(folder)
-        ):
-            return self._scan_known(known, root)
         stat = bool(self.state)
         # display_path's rule, inline: this runs once per post file on every build.
         files = [
@@ -193,23 +152,6 @@ class BuildCache:
             for path, key in postfile.walk(folder, stat=stat)
         ]
         return Scan(files, fingerprint(files) if stat else "")
-
-    def _scan_known(self, known: Known, root: str) -> Scan:
-        """Return the scan a walk would, stat-ing only the files the server saw change."""
-        self.rows = rows = self._load_rows()
-        changed = known.changed
-        files: list[tuple[str, str, StatKey | None]] = []
-        for path in known.paths:  # sorted, as a walk's
-            shown = path[len(root) :] if path.startswith(root) else path
-            row = rows.get(shown)
-            if row is not None and path not in changed:
-                files.append((shown, path, row[STAT]))
-                continue
-            try:  # new, changed, or too fresh for the index to have kept
-                files.append((shown, path, postfile.stat_key(os.stat(path))))
-            except OSError:  # gone since the server listed it
-                continue
-        return Scan(files, fingerprint(files))
 
     def unchanged(self, scan: Scan, now: float, drafts: bool, out_dir: Path) -> bool:
         """Return True if no post file changed since the last build, no scheduled post came
@@ -264,7 +206,8 @@ class BuildCache:
                 not_posts.add(shown)
             elif fields is not None and st is not None:
                 parsed.add(shown)
-                rows[shown] = row_of(st, fields, file_warnings)
+                notes = [(w.path, w.line, w.message) for w in file_warnings]
+                rows[shown] = (st, fields, tuple(notes) if notes else None)
             else:
                 problems.extend(file_warnings)
         # Read afresh, every row is in file order already.
@@ -281,7 +224,7 @@ class BuildCache:
         if todo and _may_clash(ordered):  # unchanged files were checked when they were read
             problems.extend(
                 duplicates(
-                    (shown, sources[shown], row[SLUG], row[ID], "")
+                    (shown, sources[shown], row[CHOICE].slug, row[CHOICE].id, "")
                     for shown, row in ordered.items()
                 )
             )
@@ -368,7 +311,7 @@ class BuildCache:
         """
         self.folder.mkdir(parents=True, exist_ok=True)
         state = dict(self.state) if members is None else {}
-        state.update(summary, format=CACHE_FORMAT, key=self.key, server_token=self.token)
+        state.update(summary, format=CACHE_FORMAT, key=self.key)
         state.update(made_with=dict(toolchain()), toolchain=record(), config=self.config)
         if members is not None and out_dir is not None:
             files = {}
@@ -386,7 +329,12 @@ class BuildCache:
                 for shown in self.parsed
                 if shown in rows and stat_mtime_ns(rows[shown][STAT]) >= trusted_before
             }
-            settled = {s: row for s, row in rows.items() if s not in fresh} if fresh else rows
+            # marshal takes plain tuples only: each Choice goes as one.
+            settled = {
+                s: (st, tuple(choice), notes)
+                for s, (st, choice, notes) in rows.items()
+                if s not in fresh
+            }
             # A file too fresh to trust makes the fingerprint worthless next time.
             state["fingerprint"] = scan.fingerprint if len(settled) == len(rows) else None
             return {"format": CACHE_FORMAT, "key": self.key, "rows": settled}
@@ -412,12 +360,9 @@ class BuildCache:
         self._write("state.marshal", marshal.dumps, lambda _: state)  # last: it vouches
 
     def stamp(self) -> None:
-        """Put the build server's mark on the state of a build that found nothing changed
-        (the state still describes every file, as of this build), and the record of what
-        made the output if the build that saved the state found it too fresh to keep."""
+        """Add to the state of a build that found nothing changed the record of what made
+        the output, if the build that saved the state found it too fresh to keep."""
         state = dict(self.state)
-        if self.token is not None:
-            state["server_token"] = self.token
         if state.get("toolchain") is None:
             state["toolchain"] = record()
         if state != self.state:
@@ -443,7 +388,10 @@ class BuildCache:
     def _load_rows(self) -> dict[str, Row]:
         data = _load_marshal(self.folder / "index.marshal", self.key)
         rows = data.get("rows")
-        return rows if isinstance(rows, dict) else {}
+        if not isinstance(rows, dict):
+            return {}
+        make = Choice._make
+        return {shown: (st, make(fields), notes) for shown, (st, fields, notes) in rows.items()}
 
 
 def _status(path: str) -> StatKey | None:
@@ -456,8 +404,8 @@ def _status(path: str) -> StatKey | None:
 
 def _may_clash(rows: dict[str, Row]) -> bool:
     """Return True if two posts may share a slug or an ID (then `duplicates` says which)."""
-    slugs = {row[SLUG] for row in rows.values()}
-    ids = {row[ID] for row in rows.values()}
+    slugs = {row[CHOICE].slug for row in rows.values()}
+    ids = {row[CHOICE].id for row in rows.values()}
     return len(slugs) != len(rows) or len(ids) != len(rows)
 
 

@@ -4,8 +4,8 @@ A `Snapshot` is the status (modification time, size, inode) of every file the pr
 the content folder, feedkit.toml and the templates beside it. Two snapshots compared say
 which files changed, were added or removed, however the change was made, so the reload
 never depends on an event arriving. The `Watcher` only says when to compare: on Linux
-when the system reports a file event (inotify, as `feedkit build-server` watches), elsewhere,
-or when asked to (`poll`), every few tenths of a second.
+when the system reports a file event (inotify), elsewhere, or when asked to (`poll`), every
+few tenths of a second.
 """
 
 from __future__ import annotations
