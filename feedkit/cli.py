@@ -278,7 +278,7 @@ def check(config_path: Path, strict: bool) -> None:
 
     When the site mails a digest, also check that one could be sent from here.
     """
-    from feedkit.mail.sending import digest_in_use, send_problems
+    from feedkit.mail import digest_in_use
     from feedkit.posts.expand import template_checker
     from feedkit.posts.loader import check_bodies, load_posts
     from feedkit.site.build import plan_build
@@ -300,8 +300,11 @@ def check(config_path: Path, strict: bool) -> None:
         subscribers, skipped, _ = _planned_readers(cfg, require=False)
         warnings += tuple(skipped)
     report(warnings)
-    if mails and (problems := send_problems(cfg, subscribers=subscribers)):
-        raise ConfigError(problems)  # a digest could not be sent from here
+    if mails:
+        from feedkit.mail.sending import send_problems
+
+        if problems := send_problems(cfg, subscribers=subscribers):
+            raise ConfigError(problems)  # a digest could not be sent from here
     if strict and warnings:
         click.echo(f"error: {len(warnings)} warning(s) and --strict is on", err=True)
         sys.exit(1)
