@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
-from conftest import NOW_ENV, SITE_TOML
+import pytest
+from click.testing import CliRunner, Result
+
+from feedkit.cli import main
+
+from conftest import FIXTURES, NOW_ENV, SITE_TOML
 
 
 def post(title: str, date: str, body: str = "") -> str:
@@ -38,3 +47,171 @@ def test_a_check_of_a_site_that_mails_nothing_imports_no_mail_code(tmp_path: Pat
     imported = re.findall(r"\| +([\w.]+)$", proc.stderr, re.M)
     assert "feedkit.posts.loader" in imported
     assert [m for m in imported if m.startswith(("feedkit.mail.", "premailer", "jinja2"))] == []
+
+
+MATH = "Good $x^2$.\n\nBad $\\foo{x}$ here.\n"
+KRAMDOWN = "A paragraph.\n{: .notice}\n\nText with {::nomarkdown}raw{:/nomarkdown}.\n"
+
+
+def saved_long_ago(site: Path) -> None:
+    """Date every file of the content folder in the past: a check trusts it by its status
+    (a file changed in the two seconds before a check began never is), as long as its
+    change time is what it was."""
+    for path in (site / "content").rglob("*"):
+        # Only files changed since: setting the time changes a file's status too.
+        if path.is_file() and path.stat().st_mtime > time.time() - 60:
+            os.utime(path, (1e9, 1e9))
+
+
+def jekyll_site(tmp_path: Path) -> Path:
+    """The Jekyll fixture blog (Liquid, post_url, includes), with formulas that stay TeX, a
+    control character and kramdown syntax in posts of its own."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "templates" / "jekyll", site / "content")
+    (site / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    posts = site / "content" / "_posts"
+    (posts / "2024-03-01-math.md").write_text(post("Math", "2024-03-01", MATH))
+    (posts / "2024-03-02-kramdown.md").write_text(post("Kramdown", "2024-03-02", KRAMDOWN))
+    (posts / "2024-03-03-bell.md").write_text(post("Bell", "2024-03-03", "Ring \a twice."))
+    saved_long_ago(site)
+    return site
+
+
+def outcome(site: Path) -> tuple[int, str, str]:
+    result = feedkit(site, "check")
+    return result.returncode, result.stdout, result.stderr
+
+
+def without_cache(site: Path, tmp_path: Path) -> tuple[int, str, str]:
+    """Return what `feedkit check` says of a copy of the site with no .feedkit folder."""
+    copy = Path(tempfile.mkdtemp(dir=tmp_path)) / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".feedkit"))
+    return outcome(copy)
+
+
+def test_a_check_with_its_cache_says_what_a_check_without_one_says(tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    posts = site / "content" / "_posts"
+    first = posts / "2024-01-10-first-steps.md"
+
+    def edit_math() -> None:
+        (posts / "2024-03-01-math.md").write_text(
+            post("Math", "2024-03-01", "Now $\\qux{y}$ instead.")
+        )
+
+    def add() -> None:
+        (posts / "2024-03-04-new.md").write_text(post("New", "2024-03-04", "Also $\\baz$."))
+
+    def rename_linked_post() -> None:  # the tour's post_url now finds nothing
+        first.rename(posts / "2024-01-11-first-steps.md")
+
+    def delete() -> None:
+        (posts / "2024-03-02-kramdown.md").unlink()
+
+    def same_size_and_time() -> None:  # only the change time tells this version apart
+        path = posts / "2024-03-03-bell.md"
+        before = path.stat()
+        path.write_text(path.read_text().replace("Ring \a", "Bell \a"))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    def config() -> None:
+        toml = site / "feedkit.toml"
+        toml.write_text(toml.read_text() + 'math = "source"\n', encoding="utf-8")
+
+    def config_back() -> None:
+        toml = site / "feedkit.toml"
+        toml.write_text(toml.read_text().replace('math = "source"\n', ""), encoding="utf-8")
+
+    def link_again() -> None:
+        (posts / "2024-01-11-first-steps.md").rename(first)
+
+    steps = [edit_math, add, rename_linked_post, delete, same_size_and_time, config]
+    steps += [config_back, link_again]
+    assert outcome(site) == without_cache(site, tmp_path)
+    assert (site / ".feedkit" / "cache" / "check.pickle").is_file()
+    seen = set()
+    for step in [lambda: None, *steps]:
+        step()
+        saved_long_ago(site)
+        expected = without_cache(site, tmp_path)
+        assert outcome(site) == expected, step
+        assert outcome(site) == expected, step  # and again, from what that check kept
+        seen.add(expected[2])
+    assert len(seen) >= 5  # the steps changed what a check says
+    assert "post_url: no post '2024-01-10-first-steps'" in "".join(seen)
+    assert "math $\\qux{y}$ cannot be made MathML" in "".join(seen)
+
+
+def spied_check(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, list[str], list[str]]:
+    """Return `feedkit check` run here, the files whose front matter it read and the posts
+    whose body it read."""
+    from feedkit.site import checkcache
+
+    heads: list[str] = []
+    bodies: list[str] = []
+    parse, read = checkcache.parse_files, checkcache.read_body
+
+    def parse_spy(cfg: Any, paths: Any, **kwargs: Any) -> Any:
+        heads.extend(Path(p).name for p in paths)
+        return parse(cfg, paths, **kwargs)
+
+    def read_spy(post: Any, warnings: Any = None) -> str:
+        bodies.append(post.source.name)
+        return read(post, warnings)
+
+    monkeypatch.setattr(checkcache, "parse_files", parse_spy)
+    monkeypatch.setattr(checkcache, "read_body", read_spy)
+    result = CliRunner().invoke(
+        main, ["check", "--config", str(site / "feedkit.toml")], env=NOW_ENV
+    )
+    return result, heads, bodies
+
+
+def test_a_repeated_check_reads_only_the_files_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = jekyll_site(tmp_path)
+    first, heads, bodies = spied_check(site, monkeypatch)
+    assert first.exit_code == 0, first.output
+    assert len(heads) == 7 and len(bodies) == 6  # _docs/guide.md is no post
+    again, heads, bodies = spied_check(site, monkeypatch)
+    assert (again.exit_code, again.stdout, again.stderr) == (0, first.stdout, first.stderr)
+    assert (heads, bodies) == (["guide.md"], [])  # a file that is no post by its place only
+    math = site / "content" / "_posts" / "2024-03-01-math.md"
+    math.write_text(post("Math", "2024-03-01", "Fine $y$."))
+    os.utime(math, (1e9, 1e9))
+    edited, heads, bodies = spied_check(site, monkeypatch)
+    assert (heads, bodies) == (["guide.md", math.name], [math.name])
+    assert "cannot be made MathML" not in edited.stderr
+
+
+def test_a_file_changed_just_before_a_check_is_read_again_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = jekyll_site(tmp_path)
+    math = site / "content" / "_posts" / "2024-03-01-math.md"
+    math.write_text(post("Math", "2024-03-01", "Bad $\\foo$."))  # now: too fresh to trust
+    spied_check(site, monkeypatch)
+    again, heads, bodies = spied_check(site, monkeypatch)
+    assert (heads, bodies) == (["guide.md", math.name], [math.name])
+    assert "content/_posts/2024-03-01-math.md:5: warning: math $\\foo$" in again.stderr
+
+
+def test_a_body_that_is_not_utf8_is_reported_by_every_check(tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    math = site / "content" / "_posts" / "2024-03-01-math.md"
+    assert outcome(site)[0] == 0
+    before = math.stat()
+    good = math.read_bytes()
+    math.write_bytes(good.replace(b"Good", b"G\xffod"))  # the same size and times
+    os.utime(math, ns=(before.st_atime_ns, before.st_mtime_ns))
+    expected = (
+        "content/_posts/2024-03-01-math.md:5: is not UTF-8 text (byte 0xFF); save the file as UTF-8"
+    )
+    for _ in range(2):
+        code, stdout, stderr = outcome(site)
+        assert (code, stdout) == (1, "")
+        assert stderr.splitlines()[0] == expected
+        assert (code, stdout, stderr) == without_cache(site, tmp_path)
+    math.write_bytes(good)
+    assert outcome(site) == without_cache(site, tmp_path)
