@@ -120,7 +120,8 @@ def check_posts(
             kept[shown] = row
         else:
             todo.append(Path(path))
-    read = iter(parse_files(cfg, todo, layout=layout))
+    fresh = parse_files(cfg, todo, layout=layout)
+    read = iter(fresh)
     parsed: list[Parsed] = [
         next(read) if row is None else (shown, row[0], row[2], [], list(row[3]))
         for shown, row in ((shown, kept.get(shown)) for shown in places)
@@ -152,7 +153,11 @@ def check_posts(
             if st is not None:
                 body = results.get(post.rel_path) if isinstance(post, Post) else None
                 rows[shown] = (st, places[shown], post, file_warnings, body)
-        cache.save(rows, site)
+        # Nothing read (files that are no post by their place alone never are) and no file
+        # gone: what was kept still holds, settled as it was.
+        read_any = unread or any(st is not None for _, st, *_ in fresh)
+        if read_any or not same_site or rows.keys() != known.keys():
+            cache.save(rows, site)
     return loaded, tuple(warnings) + tuple(w for result in ordered for w in result[2])
 
 
