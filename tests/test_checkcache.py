@@ -63,12 +63,16 @@ def saved_long_ago(site: Path) -> None:
             os.utime(path, (1e9, 1e9))
 
 
+# One feed of one entry: most template warnings are the check's own, not the feeds'.
+ONE_ENTRY = SITE_TOML.replace("tag_feeds = true", "tag_feeds = false\nlimit = 1")
+
+
 def jekyll_site(tmp_path: Path) -> Path:
     """The Jekyll fixture blog (Liquid, post_url, includes), with formulas that stay TeX, a
     control character and kramdown syntax in posts of its own."""
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "templates" / "jekyll", site / "content")
-    (site / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (site / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
     posts = site / "content" / "_posts"
     (posts / "2024-03-01-math.md").write_text(post("Math", "2024-03-01", MATH))
     (posts / "2024-03-02-kramdown.md").write_text(post("Kramdown", "2024-03-02", KRAMDOWN))
@@ -218,3 +222,28 @@ def test_a_body_that_is_not_utf8_is_reported_by_every_check(tmp_path: Path) -> N
         assert (code, stdout, stderr) == without_cache(site, tmp_path)
     math.write_bytes(good)
     assert outcome(site) == without_cache(site, tmp_path)
+
+
+def test_a_hugo_page_whose_ref_target_goes_or_moves_is_checked_again(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "templates" / "hugo", site)
+    (site / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    posts = site / "content" / "posts"
+    (posts / "newest.md").write_text(post("Newest", "2024-03-01"))
+    saved_long_ago(site)
+    seen = set()
+    for step in (
+        lambda: None,
+        lambda: (posts / "first.md").rename(posts / "moved.md"),  # `ref "first"` finds none
+        lambda: (posts / "moved.md").rename(posts / "first.md"),
+        lambda: (site / "hugo.toml").write_text(
+            (site / "hugo.toml").read_text() + "\n[markup.goldmark.extensions.passthrough]\n"
+        ),
+    ):
+        step()
+        saved_long_ago(site)
+        expected = without_cache(site, tmp_path)
+        assert outcome(site) == expected
+        assert outcome(site) == expected
+        seen.add(expected)
+    assert len(seen) >= 2
