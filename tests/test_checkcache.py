@@ -247,3 +247,39 @@ def test_a_hugo_page_whose_ref_target_goes_or_moves_is_checked_again(tmp_path: P
         assert outcome(site) == expected
         seen.add(expected)
     assert len(seen) >= 2
+
+
+def test_many_bodies_are_checked_in_two_processes_and_warned_about_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedkit import parallel
+    from feedkit.site import checkcache
+
+    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    count = checkcache.PARALLEL_FROM + 50
+    for i in range(count):
+        body = f"Post {i}: $\\bad{i}{{x}}$." if i % 7 == 0 else f"Post {i}: $x_{i}$."
+        (content / f"p{i:03}.md").write_text(
+            post(f"P{i}", f"2024-01-01T00:{i // 60:02}:{i % 60:02}Z", body)
+        )
+    calls: list[int] = []
+    shared = parallel.shared
+
+    def spy(count: int, *args: Any, **kwargs: Any) -> Any:
+        calls.append(count)
+        return shared(count, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "shared", spy)
+    result = CliRunner().invoke(
+        main, ["check", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert calls or parallel.cores() < 2  # the bodies were shared with a forked child
+    newest_first = [i for i in reversed(range(count)) if i % 7 == 0]
+    assert result.stderr.splitlines() == [
+        f"content/p{i:03}.md:5: warning: math $\\bad{i}{{x}}$ cannot be made MathML (an "
+        "unknown command or unbalanced braces?); feeds show its TeX source"
+        for i in newest_first
+    ]

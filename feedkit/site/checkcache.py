@@ -100,8 +100,8 @@ def check_posts(
     cfg: Config, cache: CheckCache | None = None
 ) -> tuple[LoadResult, tuple[Problem, ...]]:
     """Return every post (as `load_posts`) and the warnings of every body, post by post: its
-    own, formulas that stay TeX (with `math` "mathml"), kramdown not understood; then every
-    template warning. Raise listing every problem, as `load_posts` does, then for each
+    own, formulas that stay TeX (when feeds show MathML), kramdown not understood; then
+    every template warning. Raise listing every problem, as `load_posts` does, then for each
     body that cannot be read. With `cache`, unchanged files are not read again, and what
     this check found is saved in it."""
     from feedkit.posts.expand import Templates
@@ -170,7 +170,8 @@ def _check_bodies(posts: list[Post], cfg: Config, templates: Templates) -> list[
     starts = range(0, len(posts), size)
 
     def part(index: int) -> list[BodyResult]:
-        return [_check_body(post, math, templates) for post in posts[starts[index] :][:size]]
+        part_posts = posts[starts[index] : starts[index] + size]
+        return [_check_body(post, math, templates) for post in part_posts]
 
     return [result for each in parallel.shared(len(starts), part) for result in each]
 
