@@ -10,9 +10,10 @@ Before timing, feedkit's output is checked: a cached build must equal a cold one
 `--no-cache` one byte for byte, atom.xml must hold 20 entries, and Hugo (and Pelican, with
 --pelican) must pick the same 20 posts. Hugo runs twice: its home feed only, and with its
 term (tag) feeds too, which the tag-feeds case is measured against; `feedkit check` is timed
-too. Then every case runs `--runs` times, round-robin, under GNU time (`%e %M`); the table
-shows medians, and workdir/results.json every sample. A second table times feedkit's YAML
-loader against PyYAML's on the corpus's front matter and on hostile documents
+too, from cold and again with what it kept. Then every case runs `--runs` times,
+round-robin, under GNU time (`%e %M`); the table shows medians, and workdir/results.json
+every sample. A second table times feedkit's YAML loader against PyYAML's on the corpus's
+front matter and on hostile documents
 (bench/yaml_speed.py).
 """
 
@@ -50,6 +51,7 @@ HEADER = (
 HUGO_TERMS = "hugo cold, term feeds too"
 TAGS_ON = "feedkit cold, tag feeds on"
 CHECK = "feedkit check"
+CHECK_AGAIN = "feedkit check again, nothing changed"
 
 
 class BenchError(Exception):
@@ -338,7 +340,9 @@ def bench_size(
         ),
         Case("feedkit again, nothing changed", build + config),
         Case("feedkit after one post changed", build + config, edit, verify),
-        Case(CHECK, [build[0], "check", *config]),
+        # From cold (no .feedkit/), then again with what that check kept.
+        Case(CHECK, [build[0], "check", *config], lambda run: clean(site.root / ".feedkit")),
+        Case(CHECK_AGAIN, [build[0], "check", *config]),
         *rival,
     ]
     # The cases share one cache and one content folder: keep this order within a round.
@@ -476,7 +480,8 @@ def main(argv: list[str] | None = None) -> int:
         " added.\n"
         f'"hugo cold" builds the home feed only; "{HUGO_TERMS}" builds a feed per tag as'
         f' well, and is what the "{TAGS_ON}" row is measured against.'
-        f' "{CHECK}" checks every post and renders the feeds in memory.'
+        f' "{CHECK}" checks every post and renders the feeds in memory, from cold;'
+        f' "{CHECK_AGAIN}" right after it, with what it kept.'
     )
     print()
     print(yaml_speed.table(yaml_rows))

@@ -274,23 +274,21 @@ class StatusLine:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @error_boundary
 def check(config_path: Path, strict: bool) -> None:
-    """Validate feedkit.toml and every post, and render the feeds in memory; write nothing.
+    """Validate feedkit.toml and every post, and render the feeds in memory; write no feeds.
 
-    When the site mails a digest, also check that one could be sent from here.
+    When the site mails a digest, also check that one could be sent from here. What each
+    post gave is kept in .feedkit/cache/, so the next check reads only the files that changed.
     """
-    from feedkit.mail.sending import digest_in_use, send_problems
-    from feedkit.posts.expand import template_checker
-    from feedkit.posts.loader import check_bodies, load_posts
+    from feedkit.mail import digest_in_use
     from feedkit.site.build import plan_build
+    from feedkit.site.checkcache import CheckCache, check_posts
 
     cfg = _load(config_path)
     now = now_from_env()
-    loaded = load_posts(cfg)
-    # A build reads only the bodies it shows; check reads them all.
-    # Template warnings of every post, not only the feeds' entries.
-    expand_templates, template_warnings = template_checker(cfg, loaded.posts)
-    body_warnings = check_bodies(loaded.posts, cfg.feed.math, expand_templates)
-    body_warnings += tuple(template_warnings)
+    # A build reads only the bodies it shows; check reads them all, and the template
+    # warnings of every post, not only the feeds' entries (files unchanged since the last
+    # check are not read again).
+    loaded, body_warnings = check_posts(cfg, CheckCache.open(cfg))
     plan = plan_build(cfg, now, loaded=loaded)
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
     report(loaded.skipped)  # files that are not posts, each with the reason
@@ -300,8 +298,11 @@ def check(config_path: Path, strict: bool) -> None:
         subscribers, skipped, _ = _planned_readers(cfg, require=False)
         warnings += tuple(skipped)
     report(warnings)
-    if mails and (problems := send_problems(cfg, subscribers=subscribers)):
-        raise ConfigError(problems)  # a digest could not be sent from here
+    if mails:
+        from feedkit.mail.sending import send_problems
+
+        if problems := send_problems(cfg, subscribers=subscribers):
+            raise ConfigError(problems)  # a digest could not be sent from here
     if strict and warnings:
         click.echo(f"error: {len(warnings)} warning(s) and --strict is on", err=True)
         sys.exit(1)

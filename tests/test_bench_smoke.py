@@ -64,6 +64,7 @@ def test_smoke_run_prints_the_table(tmp_path: Path) -> None:
     assert header + "| ratio to Hugo with term feeds |" in proc.stdout
     assert "| 200 | feedkit cold |" in proc.stdout
     assert "| 200 | feedkit check |" in proc.stdout
+    assert "| 200 | feedkit check again, nothing changed |" in proc.stdout
     if shutil.which("hugo"):
         # Tag feeds against Hugo building its term (tag) feeds too, in their own column.
         assert re.search(r"\| 200 \| feedkit cold, tag feeds on \|.*\| [0-9.]+× \|\n", proc.stdout)

@@ -70,6 +70,75 @@ def test_tex_that_cannot_be_mathml_stays_source_and_is_listed() -> None:
     assert unconverted_math("No math, $5 and $6.") == []
 
 
+def formulas_that_stay_tex(body: str) -> list[tuple[int, str]]:
+    """Return (line, TeX) of each formula of `body` that stays TeX, as every event says."""
+    from feedkit.posts.texmath import tex_to_mathml
+
+    data = body.encode()
+    return [
+        (data.count(b"\n", 0, span["start"]) + 1, tex)
+        for event, span in markdown().events_with_range(body)
+        if isinstance(event, dict)
+        and isinstance(tex := event.get("InlineMath", event.get("DisplayMath")), str)
+        and tex_to_mathml(tex, "DisplayMath" in event) is None
+    ]
+
+
+MATH_BODIES = [
+    "Good $x$.\n\nBad $\\left( x$ and $\\foo{x}$.\n",
+    "> quoted $a <\n> \\foo b$ and $$\n> \\frac{1}{2\n> $$\n",
+    "Note[^1] $x &amp; y$.\n\n[^1]: In a note $\\foo$ and `$\\bar$`.\n",
+    "```\n$\\foo$\n```\n\n    $\\bar$\n\n| a | $\\baz$ |\n|---|---|\n| $x$ | $\\qux{$ |\n",
+    "Ünïcödé first: $\\alpha$ then\n\n- item $\\nope$\n  - deeper $$\\nope2$$\n",
+    "It costs $5 and $6 today, $ x $ and $x$.",
+]
+
+
+@pytest.mark.parametrize("body", MATH_BODIES)
+def test_formulas_that_stay_tex_are_found_at_their_lines(body: str) -> None:
+    assert unconverted_math(body) == formulas_that_stay_tex(body)
+
+
+def test_formulas_that_stay_tex_are_found_in_every_corpus_post() -> None:
+    from conftest import SHARED
+
+    bodies = [
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted((SHARED / "corpora").rglob("*.md"))
+    ]
+    if not bodies:
+        pytest.skip("no corpora here")
+    with_math = [b for b in bodies if "$" in b]
+    assert with_math
+    assert [b for b in with_math if unconverted_math(b) != formulas_that_stay_tex(b)] == []
+
+
+class CountingParser:
+    """The shared parser, counting each kind of parse asked of it."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str) -> object:
+        self.calls.append(name)
+        return getattr(markdown(), name)
+
+
+def test_only_a_body_with_a_formula_that_stays_tex_pays_for_the_event_parse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Reading every event in Python took most of a check's time; a body whose formulas all
+    # convert needs only pulldown-cmark's own HTML writer.
+    from feedkit.posts import markup
+
+    parser = CountingParser()
+    monkeypatch.setattr(markup, "markdown", lambda: parser)
+    assert unconverted_math("Good $x^2$ and\n\n$$\n\\frac{a}{b}\n$$\n") == []
+    assert "events_with_range" not in parser.calls
+    assert unconverted_math("Bad $\\foo{x}$.") == [(1, "\\foo{x}")]
+    assert "events_with_range" in parser.calls
+
+
 def test_summary_writes_math_readably() -> None:
     body = "Let $\\alpha \\in \\mathcal{D}$ and $x_i^2 \\le \\frac{a+b}{2}$.\n"
     assert summarize(body, None, 500) == "Let α ∈ 𝒟 and xᵢ² ≤ (a + b)/2."

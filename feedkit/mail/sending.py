@@ -206,18 +206,6 @@ def send_problems(
     return problems
 
 
-def digest_in_use(cfg: Config) -> bool:
-    """Return whether the site mails a digest at all, so its settings are worth checking."""
-    digest = cfg.digest
-    return bool(
-        digest.sender
-        or digest.delivery == "smtp"
-        or digest.schedule
-        or digest.unsubscribe_url
-        or cfg.path(digest.subscribers).exists()
-    )
-
-
 def put_failed_back(state: State, now: datetime, limit: int = RECENT) -> str:
     """Put the failed readers of the digests `status_report` lists back in line; say so."""
     counts = [state.put_back(record.id, None, now) for record, _ in state.recent_digests(limit)]

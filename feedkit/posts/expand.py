@@ -443,19 +443,3 @@ def shield_braces(html: str) -> str:
     raw block, an escaped shortcode or a code example) written `&#123;`: readers see the
     same text, and a site that puts the feed through its own templates cannot run it."""
     return _BRACE.sub("&#123;", html) if "{" in html else html
-
-
-def template_checker(
-    cfg: Config, posts: Sequence[Post]
-) -> tuple[Callable[[Post, str], str], list[Problem]]:
-    """Return a function that gives a post's body with its templates expanded, and the list
-    of template warnings it fills."""
-    templates = Templates.of_posts(cfg, posts)
-    found: list[Problem] = []
-
-    def expand(post: Post, body: str) -> str:
-        expanded = templates.expand(post, body)
-        found.extend(expanded.problems)
-        return expanded.text
-
-    return expand, found

@@ -352,35 +352,6 @@ def _key_line(source: Path | str, shown: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
-def check_bodies(
-    posts: Iterable[Post],
-    math: str = "mathml",
-    expand: Callable[[Post, str], str] | None = None,
-) -> tuple[Problem, ...]:
-    """Read every post's body; raise listing the ones that are not UTF-8, return warnings:
-    kramdown syntax not understood, and with `math` "mathml" formulas that stay TeX, in
-    each body as `expand` (its templates) makes it."""
-    from feedkit.posts import kramdown
-    from feedkit.posts.markup import math_warnings  # a build reads only the bodies it shows
-
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    for post in posts:
-        try:
-            body = read_body(post, warnings)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            continue
-        if expand is not None:
-            body = expand(post, body)
-        if math == "mathml":
-            warnings.extend(math_warnings(post, body))
-        warnings += kramdown.problems(post, body)
-    if problems:
-        raise ContentError(problems + warnings)
-    return tuple(warnings)
-
-
 def public_posts(posts: tuple[Post, ...], now: datetime, *, drafts: bool = False) -> list[Post]:
     """Return the posts readers may see at `now`: no drafts (unless asked), nothing future,
     nothing expired."""

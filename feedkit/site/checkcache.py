@@ -1,0 +1,193 @@
+"""`feedkit check`'s reading of every post and its body, and what it keeps for the next check.
+
+A check reads every file whole: its front matter, then its body, with its templates
+expanded, for formulas that stay TeX and kramdown that is not understood. It keeps what
+each file gave in `.feedkit/cache/check.pickle`, beside the build cache and under the
+build cache's key (feedkit/site/cachekey.py: the config, feedkit's code, Python and the
+libraries), so the next check reads only the files that changed. A file's results are
+trusted by its status as the build cache trusts an index row: only when the status is what
+it was, and the file was changed two seconds before the check that read it began ("racily
+clean"); its place in the site's layout must be the same too. A body's results are kept
+only while what its templates read (another post's URL, an include, `_config.yml`) is as
+it was. Files with problems are never kept: their problems are found afresh every time,
+and nothing is saved from a check that found any.
+
+Over many bodies, a forked child checks some of them while this process checks the others
+(feedkit/parallel.py), as a build's loader shares front matters.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from feedkit import parallel
+from feedkit.config import Config
+from feedkit.errors import ContentError, Problem
+from feedkit.models import Post
+from feedkit.posts.layout import Layout
+from feedkit.posts.loader import (
+    LoadResult,
+    Parsed,
+    content_folder,
+    display_path,
+    gather,
+    parse_files,
+    read_body,
+)
+from feedkit.posts.postfile import StatKey, stat_mtime_ns, walk
+from feedkit.site.cache import BuildCache, _load_pickle
+from feedkit.site.cachekey import CACHE_FORMAT
+
+if TYPE_CHECKING:
+    from feedkit.posts.expand import Read, Templates
+
+CHECK_FILE = "check.pickle"
+# What a body gave: problems (it cannot be read), warnings (the body's own, then formulas
+# and kramdown), its template warnings, and what its templates read besides the post.
+BodyResult = tuple[list[Problem], list[Problem], list[Problem], tuple["Read", ...]]
+# A file's row: its status, its place in the layout, its Post (or `Skipped`), the warnings
+# reading it gave, and what its body gave.
+Row = tuple[StatKey, Any, Any, list[Problem], BodyResult | None]
+# Bodies checked in one part of the work shared with a forked child, and how many bodies
+# are worth a fork.
+PART = 20
+PARALLEL_FROM = 200
+
+
+@dataclass
+class CheckCache:
+    """The last check's rows, under the build cache's key (`build`, which it writes with)."""
+
+    build: BuildCache
+    rows: dict[str, Row] = field(default_factory=dict)
+    site: tuple[bool, bool] | None = None  # the last check's templates: Jekyll's, Hugo's
+
+    @classmethod
+    def open(cls, cfg: Config) -> CheckCache:
+        """Return what the last check kept for `cfg`; empty when it is missing, damaged, or
+        made for another config or by other code."""
+        build = BuildCache.open(cfg)
+        data = _load_pickle(build.folder / CHECK_FILE, build.key)
+        rows, site = data.get("rows"), data.get("site")
+        if not isinstance(rows, dict):
+            return cls(build)
+        return cls(build, rows, site if isinstance(site, tuple) else None)
+
+    def save(self, rows: dict[str, Row], site: tuple[bool, bool]) -> None:
+        """Write `rows` for the next check, leaving out files too fresh to trust by their
+        status; a cache that cannot be written only costs the next check time."""
+
+        def kept(trusted_before: int) -> dict[str, Any]:
+            settled = {s: r for s, r in rows.items() if stat_mtime_ns(r[0]) < trusted_before}
+            data = {"rows": settled, "site": site}
+            return {"format": CACHE_FORMAT, "key": self.build.key, "data": data}
+
+        try:
+            self.build.folder.mkdir(parents=True, exist_ok=True)
+            self.build._write(CHECK_FILE, _pickled, kept)
+        except OSError:
+            pass
+
+
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def check_posts(
+    cfg: Config, cache: CheckCache | None = None
+) -> tuple[LoadResult, tuple[Problem, ...]]:
+    """Return every post (as `load_posts`) and the warnings of every body, post by post: its
+    own, formulas that stay TeX (when feeds show MathML), kramdown not understood; then
+    every template warning. Raise listing every problem, as `load_posts` does, then for each
+    body that cannot be read. With `cache`, unchanged files are not read again, and what
+    this check found is saved in it."""
+    from feedkit.posts.expand import Templates
+
+    files = walk(content_folder(cfg))
+    layout = Layout(cfg, [path for path, _ in files])
+    known = cache.rows if cache is not None else {}
+    places: dict[str, Any] = {}
+    kept: dict[str, Row] = {}
+    todo: list[Path] = []
+    for path, key in files:
+        shown = display_path(path, cfg.root)
+        places[shown] = place = layout.place(path)
+        row = known.get(shown)
+        if row is not None and key is not None and row[0] == key and row[1] == place:
+            kept[shown] = row
+        else:
+            todo.append(Path(path))
+    fresh = parse_files(cfg, todo, layout=layout)
+    read = iter(fresh)
+    parsed: list[Parsed] = [
+        next(read) if row is None else (shown, row[0], row[2], [], list(row[3]))
+        for shown, row in ((shown, kept.get(shown)) for shown in places)
+    ]
+    loaded = gather(parsed)
+
+    templates = Templates.of_posts(cfg, loaded.posts)
+    site = (templates.jekyll, templates.hugo)
+    same_site = cache is not None and cache.site == site
+    results: dict[str, BodyResult] = {}
+    unread: list[Post] = []
+    for post in loaded.posts:
+        row = kept.get(post.rel_path)
+        body = row[4] if row is not None and same_site else None
+        if body is not None and templates.current(body[3]):
+            results[post.rel_path] = body
+        else:
+            unread.append(post)
+    checked = _check_bodies(unread, cfg, templates)
+    results.update(zip([post.rel_path for post in unread], checked, strict=True))
+    ordered = [results[post.rel_path] for post in loaded.posts]
+    problems = [problem for result in ordered for problem in result[0]]
+    warnings = [warning for result in ordered for warning in result[1]]
+    if problems:
+        raise ContentError(problems + warnings)
+    if cache is not None:
+        rows: dict[str, Row] = {}
+        for shown, st, post, _, file_warnings in parsed:
+            if st is not None:
+                body = results.get(post.rel_path) if isinstance(post, Post) else None
+                rows[shown] = (st, places[shown], post, file_warnings, body)
+        # Nothing read (files that are no post by their place alone never are) and no file
+        # gone: what was kept still holds, settled as it was.
+        read_any = unread or any(st is not None for _, st, *_ in fresh)
+        if read_any or not same_site or rows.keys() != known.keys():
+            cache.save(rows, site)
+    return loaded, tuple(warnings) + tuple(w for result in ordered for w in result[2])
+
+
+def _check_bodies(posts: list[Post], cfg: Config, templates: Templates) -> list[BodyResult]:
+    """Return what each post's body gives (see `BodyResult`), in the order of `posts`."""
+    math = cfg.feed.math
+    if len(posts) < PARALLEL_FROM or parallel.cores() < 2:
+        return [_check_body(post, math, templates) for post in posts]
+    size = max(PART, -(-len(posts) // parallel.MAX_PARTS))
+    starts = range(0, len(posts), size)
+
+    def part(index: int) -> list[BodyResult]:
+        part_posts = posts[starts[index] : starts[index] + size]
+        return [_check_body(post, math, templates) for post in part_posts]
+
+    return [result for each in parallel.shared(len(starts), part) for result in each]
+
+
+def _check_body(post: Post, math: str, templates: Templates) -> BodyResult:
+    """Return what a post's body gives (see `BodyResult`)."""
+    from feedkit.posts import kramdown
+    from feedkit.posts.markup import math_warnings
+
+    warnings: list[Problem] = []
+    try:
+        body = read_body(post, warnings)
+    except ContentError as exc:
+        return list(exc.problems), warnings, [], ()
+    expanded = templates.expand(post, body)
+    if math == "mathml":
+        warnings.extend(math_warnings(post, expanded.text))
+    warnings += kramdown.problems(post, expanded.text)
+    return [], warnings, list(expanded.problems), expanded.reads

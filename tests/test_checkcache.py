@@ -1,0 +1,285 @@
+"""`feedkit check`: what it imports, and its cache of each unchanged file's results."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from feedkit.cli import main
+
+from conftest import FIXTURES, NOW_ENV, SITE_TOML
+
+
+def post(title: str, date: str, body: str = "") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\n---\n{body or f'The body of {title}.'}\n"
+
+
+def feedkit(
+    site: Path, *args: str, python: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *python, "-m", "feedkit", *args, "--config", str(site / "feedkit.toml")],
+        env={**os.environ, **NOW_ENV, "FEEDKIT_BUILD_SERVER": "off"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_check_of_a_site_that_mails_nothing_imports_no_mail_code(tmp_path: Path) -> None:
+    # Sending code pulls in the email package, Jinja2 and premailer: 0.4 s a check of a site
+    # without a digest would pay for nothing.
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "p.md").write_text(post("Math", "2024-01-01", "Math $x^2$."))
+    proc = feedkit(tmp_path, "check", python=("-X", "importtime"))
+    assert proc.returncode == 0, proc.stderr
+    imported = re.findall(r"\| +([\w.]+)$", proc.stderr, re.M)
+    assert "feedkit.posts.loader" in imported
+    assert [m for m in imported if m.startswith(("feedkit.mail.", "premailer", "jinja2"))] == []
+
+
+MATH = "Good $x^2$.\n\nBad $\\foo{x}$ here.\n"
+KRAMDOWN = "A paragraph.\n{: .notice}\n\nText with {::nomarkdown}raw{:/nomarkdown}.\n"
+
+
+def saved_long_ago(site: Path) -> None:
+    """Date every file of the content folder in the past: a check trusts it by its status
+    (a file changed in the two seconds before a check began never is), as long as its
+    change time is what it was."""
+    for path in (site / "content").rglob("*"):
+        # Only files changed since: setting the time changes a file's status too.
+        if path.is_file() and path.stat().st_mtime > time.time() - 60:
+            os.utime(path, (1e9, 1e9))
+
+
+# One feed of one entry: most template warnings are the check's own, not the feeds'.
+ONE_ENTRY = SITE_TOML.replace("tag_feeds = true", "tag_feeds = false\nlimit = 1")
+
+
+def jekyll_site(tmp_path: Path) -> Path:
+    """The Jekyll fixture blog (Liquid, post_url, includes), with formulas that stay TeX, a
+    control character and kramdown syntax in posts of its own."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "templates" / "jekyll", site / "content")
+    (site / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    posts = site / "content" / "_posts"
+    (posts / "2024-03-01-math.md").write_text(post("Math", "2024-03-01", MATH))
+    (posts / "2024-03-02-kramdown.md").write_text(post("Kramdown", "2024-03-02", KRAMDOWN))
+    (posts / "2024-03-03-bell.md").write_text(post("Bell", "2024-03-03", "Ring \a twice."))
+    saved_long_ago(site)
+    return site
+
+
+def outcome(site: Path) -> tuple[int, str, str]:
+    result = feedkit(site, "check")
+    return result.returncode, result.stdout, result.stderr
+
+
+def without_cache(site: Path, tmp_path: Path) -> tuple[int, str, str]:
+    """Return what `feedkit check` says of a copy of the site with no .feedkit folder."""
+    copy = Path(tempfile.mkdtemp(dir=tmp_path)) / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".feedkit"))
+    return outcome(copy)
+
+
+def test_a_check_with_its_cache_says_what_a_check_without_one_says(tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    posts = site / "content" / "_posts"
+    first = posts / "2024-01-10-first-steps.md"
+
+    def edit_math() -> None:
+        (posts / "2024-03-01-math.md").write_text(
+            post("Math", "2024-03-01", "Now $\\qux{y}$ instead.")
+        )
+
+    def add() -> None:
+        (posts / "2024-03-04-new.md").write_text(post("New", "2024-03-04", "Also $\\baz$."))
+
+    def rename_linked_post() -> None:  # the tour's post_url now finds nothing
+        first.rename(posts / "2024-01-11-first-steps.md")
+
+    def delete() -> None:
+        (posts / "2024-03-02-kramdown.md").unlink()
+
+    def same_size_and_time() -> None:  # only the change time tells this version apart
+        path = posts / "2024-03-03-bell.md"
+        before = path.stat()
+        path.write_text(path.read_text().replace("Ring \a", "Bell \a"))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    def config() -> None:
+        toml = site / "feedkit.toml"
+        toml.write_text(toml.read_text() + 'math = "source"\n', encoding="utf-8")
+
+    def config_back() -> None:
+        toml = site / "feedkit.toml"
+        toml.write_text(toml.read_text().replace('math = "source"\n', ""), encoding="utf-8")
+
+    def link_again() -> None:
+        (posts / "2024-01-11-first-steps.md").rename(first)
+
+    steps = [edit_math, add, rename_linked_post, delete, same_size_and_time, config]
+    steps += [config_back, link_again]
+    assert outcome(site) == without_cache(site, tmp_path)
+    assert (site / ".feedkit" / "cache" / "check.pickle").is_file()
+    seen = set()
+    for step in [lambda: None, *steps]:
+        step()
+        saved_long_ago(site)
+        expected = without_cache(site, tmp_path)
+        assert outcome(site) == expected, step
+        assert outcome(site) == expected, step  # and again, from what that check kept
+        seen.add(expected[2])
+    assert len(seen) >= 5  # the steps changed what a check says
+    assert "post_url: no post '2024-01-10-first-steps'" in "".join(seen)
+    assert "math $\\qux{y}$ cannot be made MathML" in "".join(seen)
+
+
+def spied_check(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, list[str], list[str]]:
+    """Return `feedkit check` run here, the files whose front matter it read and the posts
+    whose body it read."""
+    from feedkit.site import checkcache
+
+    heads: list[str] = []
+    bodies: list[str] = []
+    parse, read = checkcache.parse_files, checkcache.read_body
+
+    def parse_spy(cfg: Any, paths: Any, **kwargs: Any) -> Any:
+        heads.extend(Path(p).name for p in paths)
+        return parse(cfg, paths, **kwargs)
+
+    def read_spy(post: Any, warnings: Any = None) -> str:
+        bodies.append(post.source.name)
+        return read(post, warnings)
+
+    monkeypatch.setattr(checkcache, "parse_files", parse_spy)
+    monkeypatch.setattr(checkcache, "read_body", read_spy)
+    result = CliRunner().invoke(
+        main, ["check", "--config", str(site / "feedkit.toml")], env=NOW_ENV
+    )
+    return result, heads, bodies
+
+
+def test_a_repeated_check_reads_only_the_files_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = jekyll_site(tmp_path)
+    first, heads, bodies = spied_check(site, monkeypatch)
+    assert first.exit_code == 0, first.output
+    assert len(heads) == 7 and len(bodies) == 6  # _docs/guide.md is no post
+    kept = site / ".feedkit" / "cache" / "check.pickle"
+    saved = kept.stat().st_mtime_ns, kept.stat().st_ino
+    again, heads, bodies = spied_check(site, monkeypatch)
+    assert (kept.stat().st_mtime_ns, kept.stat().st_ino) == saved  # not written again
+    assert (again.exit_code, again.stdout, again.stderr) == (0, first.stdout, first.stderr)
+    assert (heads, bodies) == (["guide.md"], [])  # a file that is no post by its place only
+    math = site / "content" / "_posts" / "2024-03-01-math.md"
+    math.write_text(post("Math", "2024-03-01", "Fine $y$."))
+    os.utime(math, (1e9, 1e9))
+    edited, heads, bodies = spied_check(site, monkeypatch)
+    assert (heads, bodies) == (["guide.md", math.name], [math.name])
+    assert "cannot be made MathML" not in edited.stderr
+
+
+def test_a_file_changed_just_before_a_check_is_read_again_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = jekyll_site(tmp_path)
+    math = site / "content" / "_posts" / "2024-03-01-math.md"
+    math.write_text(post("Math", "2024-03-01", "Bad $\\foo$."))  # now: too fresh to trust
+    spied_check(site, monkeypatch)
+    again, heads, bodies = spied_check(site, monkeypatch)
+    assert (heads, bodies) == (["guide.md", math.name], [math.name])
+    assert "content/_posts/2024-03-01-math.md:5: warning: math $\\foo$" in again.stderr
+
+
+def test_a_body_that_is_not_utf8_is_reported_by_every_check(tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    math = site / "content" / "_posts" / "2024-03-01-math.md"
+    assert outcome(site)[0] == 0
+    before = math.stat()
+    good = math.read_bytes()
+    math.write_bytes(good.replace(b"Good", b"G\xffod"))  # the same size and times
+    os.utime(math, ns=(before.st_atime_ns, before.st_mtime_ns))
+    expected = (
+        "content/_posts/2024-03-01-math.md:5: is not UTF-8 text (byte 0xFF); save the file as UTF-8"
+    )
+    for _ in range(2):
+        code, stdout, stderr = outcome(site)
+        assert (code, stdout) == (1, "")
+        assert stderr.splitlines()[0] == expected
+        assert (code, stdout, stderr) == without_cache(site, tmp_path)
+    math.write_bytes(good)
+    assert outcome(site) == without_cache(site, tmp_path)
+
+
+def test_a_hugo_page_whose_ref_target_goes_or_moves_is_checked_again(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "templates" / "hugo", site)
+    (site / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    posts = site / "content" / "posts"
+    (posts / "newest.md").write_text(post("Newest", "2024-03-01"))
+    saved_long_ago(site)
+    seen = set()
+    for step in (
+        lambda: None,
+        lambda: (posts / "first.md").rename(posts / "moved.md"),  # `ref "first"` finds none
+        lambda: (posts / "moved.md").rename(posts / "first.md"),
+        lambda: (site / "hugo.toml").write_text(
+            (site / "hugo.toml").read_text() + "\n[markup.goldmark.extensions.passthrough]\n"
+        ),
+    ):
+        step()
+        saved_long_ago(site)
+        expected = without_cache(site, tmp_path)
+        assert outcome(site) == expected
+        assert outcome(site) == expected
+        seen.add(expected)
+    assert len(seen) >= 2
+
+
+def test_many_bodies_are_checked_in_two_processes_and_warned_about_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedkit import parallel
+    from feedkit.site import checkcache
+
+    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    count = checkcache.PARALLEL_FROM + 50
+    for i in range(count):
+        body = f"Post {i}: $\\bad{i}{{x}}$." if i % 7 == 0 else f"Post {i}: $x_{i}$."
+        (content / f"p{i:03}.md").write_text(
+            post(f"P{i}", f"2024-01-01T00:{i // 60:02}:{i % 60:02}Z", body)
+        )
+    calls: list[int] = []
+    shared = parallel.shared
+
+    def spy(count: int, *args: Any, **kwargs: Any) -> Any:
+        calls.append(count)
+        return shared(count, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "shared", spy)
+    result = CliRunner().invoke(
+        main, ["check", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert calls or parallel.cores() < 2  # the bodies were shared with a forked child
+    newest_first = [i for i in reversed(range(count)) if i % 7 == 0]
+    assert result.stderr.splitlines() == [
+        f"content/p{i:03}.md:5: warning: math $\\bad{i}{{x}}$ cannot be made MathML (an "
+        "unknown command or unbalanced braces?); feeds show its TeX source"
+        for i in newest_first
+    ]
