@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
@@ -351,13 +351,17 @@ class BuildCache:
             used = {k: v for k, v in (self._rendered or {}).items() if k in self._used_renders}
             return {"format": CACHE_FORMAT, "key": self.key, "data": used}
 
-        pickled = lambda value: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)  # noqa: E731
+        def pickled(value: Any, out: BinaryIO) -> None:
+            # Streamed in frames: the bytes of every rendered body are never all in memory
+            # a second time, beside the bodies themselves.
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+
         if members is not None:
             self._write("posts.pickle", pickled, posts)
             self._write("rendered.pickle", pickled, rendered)
         if self.read_files or members is not None or self.rows is not None:
-            self._write("index.marshal", marshal.dumps, index)
-        self._write("state.marshal", marshal.dumps, lambda _: state)  # last: it vouches
+            self._write("index.marshal", marshal.dump, index)
+        self._write("state.marshal", marshal.dump, lambda _: state)  # last: it vouches
 
     def stamp(self) -> None:
         """Add to the state of a build that found nothing changed the record of what made
@@ -366,9 +370,11 @@ class BuildCache:
         if state.get("toolchain") is None:
             state["toolchain"] = record()
         if state != self.state:
-            self._write("state.marshal", marshal.dumps, lambda _: state)
+            self._write("state.marshal", marshal.dump, lambda _: state)
 
-    def _write(self, name: str, dump: Callable[[Any], bytes], make: Callable[[int], Any]) -> None:
+    def _write(
+        self, name: str, dump: Callable[[Any, BinaryIO], object], make: Callable[[int], Any]
+    ) -> None:
         import tempfile  # here: with random and shutil, 3 ms a cold build need not spend first
 
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
@@ -377,9 +383,9 @@ class BuildCache:
             # The earlier of the file system's clock now and the system clock when the
             # build began: a long build must not trust files changed just before it read them.
             now_ns = min(os.fstat(fd).st_mtime_ns, self.started_ns)
-            data = dump(make(now_ns - RACY_NS))
+            value = make(now_ns - RACY_NS)
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                dump(value, out)
             os.replace(tmp, self.folder / name)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
