@@ -359,7 +359,7 @@ def test_no_cache_does_no_more_work_than_a_build_with_no_cache_folder(
     )
     counted(build_module, "read_raw", lambda post: (post.rel_path,))
     counted(BuildCache, "remember_render", lambda self, key, value: ())
-    loads = ("_read_marshal", "_load_pickle")
+    loads = ("_read_marshal", "load_pickle")
     for name in loads:
         counted(cache_module, name, lambda path, *_: (Path(path).name,))
 

@@ -243,7 +243,7 @@ class BuildCache:
     def post(self, shown: str, refreshed: Refreshed, cfg: Config) -> Post:
         """Return the full post of a file: kept from the last build, or read now."""
         if self._posts is None:
-            self._posts = _load_pickle(self.folder / "posts.pickle", self.key)
+            self._posts = load_pickle(self.folder / "posts.pickle", self.key)
         kept = self._posts.get(shown)
         if kept is not None and kept[0] == refreshed.rows[shown][STAT]:
             return kept[1]
@@ -265,7 +265,7 @@ class BuildCache:
 
     def render(self, key: str) -> Any:
         if self._rendered is None:
-            self._rendered = _load_pickle(self.folder / "rendered.pickle", self.key)
+            self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
         value = self._rendered.get(key)
         if value is not None:
             self._used_renders.add(key)
@@ -273,7 +273,7 @@ class BuildCache:
 
     def remember_render(self, key: str, value: Any) -> None:
         if self._rendered is None:
-            self._rendered = _load_pickle(self.folder / "rendered.pickle", self.key)
+            self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
         self._rendered[key] = value
         self._used_renders.add(key)
 
@@ -351,17 +351,12 @@ class BuildCache:
             used = {k: v for k, v in (self._rendered or {}).items() if k in self._used_renders}
             return {"format": CACHE_FORMAT, "key": self.key, "data": used}
 
-        def pickled(value: Any, out: BinaryIO) -> None:
-            # Streamed in frames: the bytes of every rendered body are never all in memory
-            # a second time, beside the bodies themselves.
-            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-
         if members is not None:
-            self._write("posts.pickle", pickled, posts)
-            self._write("rendered.pickle", pickled, rendered)
+            self.write("posts.pickle", dump_pickle, posts)
+            self.write("rendered.pickle", dump_pickle, rendered)
         if self.read_files or members is not None or self.rows is not None:
-            self._write("index.marshal", marshal.dump, index)
-        self._write("state.marshal", marshal.dump, lambda _: state)  # last: it vouches
+            self.write("index.marshal", marshal.dump, index)
+        self.write("state.marshal", marshal.dump, lambda _: state)  # last: it vouches
 
     def stamp(self) -> None:
         """Add to the state of a build that found nothing changed the record of what made
@@ -370,9 +365,9 @@ class BuildCache:
         if state.get("toolchain") is None:
             state["toolchain"] = record()
         if state != self.state:
-            self._write("state.marshal", marshal.dump, lambda _: state)
+            self.write("state.marshal", marshal.dump, lambda _: state)
 
-    def _write(
+    def write(
         self, name: str, dump: Callable[[Any, BinaryIO], object], make: Callable[[int], Any]
     ) -> None:
         import tempfile  # here: with random and shutil, 3 ms a cold build need not spend first
@@ -434,7 +429,13 @@ def _load_marshal(path: Path, key: str) -> dict[str, Any]:
     return {}
 
 
-def _load_pickle(path: Path, key: str) -> dict[str, Any]:
+def dump_pickle(value: Any, out: BinaryIO) -> None:
+    """Write `value` to `out` in frames: the bytes of every rendered body are never all in
+    memory a second time, beside the bodies themselves."""
+    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_pickle(path: Path, key: str) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:
             data = pickle.load(f)

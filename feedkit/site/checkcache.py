@@ -18,7 +18,6 @@ Over many bodies, a forked child checks some of them while this process checks t
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +37,7 @@ from feedkit.posts.loader import (
     read_body,
 )
 from feedkit.posts.postfile import StatKey, stat_mtime_ns, walk
-from feedkit.site.cache import BuildCache, _load_pickle
+from feedkit.site.cache import BuildCache, dump_pickle, load_pickle
 from feedkit.site.cachekey import CACHE_FORMAT
 
 if TYPE_CHECKING:
@@ -70,7 +69,7 @@ class CheckCache:
         """Return what the last check kept for `cfg`; empty when it is missing, damaged, or
         made for another config or by other code."""
         build = BuildCache.open(cfg)
-        data = _load_pickle(build.folder / CHECK_FILE, build.key)
+        data = load_pickle(build.folder / CHECK_FILE, build.key)
         rows, site = data.get("rows"), data.get("site")
         if not isinstance(rows, dict):
             return cls(build)
@@ -87,13 +86,9 @@ class CheckCache:
 
         try:
             self.build.folder.mkdir(parents=True, exist_ok=True)
-            self.build._write(CHECK_FILE, _pickled, kept)
+            self.build.write(CHECK_FILE, dump_pickle, kept)
         except OSError:
             pass
-
-
-def _pickled(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def check_posts(
