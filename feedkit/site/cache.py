@@ -146,10 +146,11 @@ class BuildCache:
     config: str = ""  # config_hash of the build's config
 
     @classmethod
-    def open(cls, cfg: Config) -> BuildCache:
-        """Return the cache for `cfg`; empty when missing, damaged, or made for another
-        config or by other code (then `discarded` says why)."""
-        folder = cfg.cache_path / "cache"
+    def open(cls, cfg: Config, folder: Path | None = None) -> BuildCache:
+        """Return the cache for `cfg` (the build's, or the one in `folder`); empty when
+        missing, damaged, or made for another config or by other code (then `discarded`
+        says why)."""
+        folder = folder or cfg.cache_path / "cache"
         stored = _read_marshal(folder / "state.marshal")
         toolchain(stored.get("toolchain") if stored else None)
         config = config_hash(cfg)
