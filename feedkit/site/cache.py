@@ -313,6 +313,14 @@ class BuildCache:
         self.read_files += 1
         return post
 
+    def kept(self) -> tuple[dict[str, Row], dict[str, tuple[StatKey, Post]]]:
+        """Return the saved index's rows and the full posts the last save kept, each with
+        the status it was read at; empty when missing, damaged, or made for another config
+        or by other code."""
+        if self._posts is None:
+            self._posts = _load_pickle(self.folder / "posts.pickle", self.key)
+        return self._load_rows(), self._posts
+
     # -- rendered bodies ------------------------------------------------------------------
 
     @staticmethod

@@ -15,8 +15,10 @@ hide those changes from it. A missing or damaged index only costs reading every 
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Callable, Iterator, Sequence
+import math
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,8 +28,22 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Post
 from feedkit.posts.expand import Templates
-from feedkit.posts.loader import parse_files
-from feedkit.site.cache import DRAFT, EXPIRES, ID, PUBLISHED, SLUG, BuildCache, Refreshed, Scan
+from feedkit.posts.layout import Place, Skipped
+from feedkit.posts.loader import Parsed, parse_files, root_prefix
+from feedkit.posts.postfile import StatKey
+from feedkit.site.cache import (
+    DRAFT,
+    EXPIRES,
+    ID,
+    NOTES,
+    PUBLISHED,
+    SLUG,
+    STAT,
+    BuildCache,
+    Refreshed,
+    Scan,
+    row_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -153,3 +169,60 @@ def read_index(cfg: Config, cache: BuildCache) -> PostIndex:
         except OSError as exc:  # a cache that cannot be written only costs time
             log.info("post index not saved: %s", exc)
     return PostIndex(cfg, refreshed, order, tuple(refreshed.warnings))
+
+
+# -- the preview: every post in full -------------------------------------------------------
+
+
+def kept_posts(
+    cfg: Config,
+    cache: BuildCache,
+    listed: Iterable[tuple[str, StatKey | None]],
+    places: Mapping[str, Place | Skipped],
+) -> dict[str, Parsed]:
+    """Return, by file, what reading it gave (as `parse_files` does) for each of the `listed`
+    files (path and status) that the cache kept in full at the status it has now."""
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling 20,000 posts with the collector on takes three times as long
+    try:
+        rows, posts = cache.kept()
+    finally:
+        if enabled:
+            gc.enable()
+    found: dict[str, Parsed] = {}
+    root = root_prefix(cfg.root)
+    for path, key in listed:
+        if key is None or isinstance(places[path], Skipped):
+            continue
+        # display_path's rule, inline: this runs once per post file.
+        shown = path[len(root) :] if path.startswith(root) else path
+        row, kept = rows.get(shown), posts.get(shown)
+        if row is None or kept is None or row[STAT] != key or kept[0] != key:
+            continue
+        notes = [
+            Problem(where, line, message, warning=True) for where, line, message in row[NOTES] or ()
+        ]
+        found[path] = (shown, key, kept[1], [], notes)
+    return found
+
+
+def keep_posts(
+    cfg: Config, cache: BuildCache, parsed: Iterable[Parsed], read: Collection[str]
+) -> None:
+    """Save the index rows and the full posts of the `parsed` files (`read`: those read now,
+    as shown; only they can be too fresh to keep), once the site has a `.feedkit` folder."""
+    if not cfg.cache_path.is_dir():
+        return
+    rows = {}
+    posts = {}
+    for shown, st, post, _, warnings in parsed:
+        if isinstance(post, Post) and st is not None:
+            expires = post.expires.timestamp() if post.expires else math.inf
+            fields = (post.published.timestamp(), post.draft, post.slug, post.id, post.tags)
+            rows[shown] = row_of(st, (*fields, expires), warnings)
+            posts[shown] = post
+    cache.rows, cache.parsed = rows, set(read) & rows.keys()
+    try:
+        cache.save(Scan([], ""), {}, posts)
+    except OSError as exc:  # a cache that cannot be written only costs time
+        log.info("posts not kept: %s", exc)

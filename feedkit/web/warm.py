@@ -15,7 +15,7 @@ import gc
 import hashlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
@@ -24,6 +24,7 @@ from typing import Any, TypeVar, cast
 from feedkit import parallel
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
+from feedkit.mail.digest import DigestRenderer
 from feedkit.models import Post
 from feedkit.posts.expand import Templates
 from feedkit.posts.layout import Layout, Place, Skipped
@@ -35,13 +36,19 @@ from feedkit.posts.loader import (
     content_folder,
     gather,
     parse_files,
+    public_posts,
     read_body,
 )
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES, walk
 from feedkit.site.build import BuildPlan, plan_build
+from feedkit.site.cache import BuildCache
+from feedkit.site.postindex import PostList, keep_posts, kept_posts, reader_cache
 from feedkit.web.watch import Snapshot, Watcher, changed, snapshot
 
 T = TypeVar("T")
+# Posts read at start that make it worth saving every post again (20,000 take about half a
+# second): fewer are read again at the next start, in less time than that.
+KEEP_FROM = 100
 # Files in the content folder that are templates or site settings, not posts: a change
 # there reads everything again.
 _SITE_PARTS = ("_includes", "_data", "_layouts")
@@ -68,6 +75,8 @@ class WarmSite:
         # places it and what reading it gave.
         self._parsed: dict[str, tuple[Place | Skipped, Parsed]] = {}
         self._layout: Layout | None = None
+        self._cache: BuildCache | None = None  # where posts read at start are kept
+        self._renderer: DigestRenderer | None = None
         self._memo: dict[tuple[object, ...], Any] = {}
         self._minutes: dict[int, tuple[Post, int | str, tuple[Any, ...]]] = {}
         self._templates: Templates | None = None
@@ -129,11 +138,13 @@ class WarmSite:
 
     def _read_everything(self, files: Snapshot) -> None:
         self.cfg, self._parsed, self._minutes, self._rows = None, {}, {}, {}
+        self._renderer = None
         try:
             self.cfg = load_config(self.config_path)
         except FeedkitError as exc:
             self._done(files, problem=exc)
             return
+        self._cache = reader_cache(self.cfg)  # the posts unchanged since the last read
         self._read_posts(None, self._snapshot())  # the folders the settings name
 
     def _read_posts(self, paths: set[str] | None, files: Snapshot) -> None:
@@ -150,7 +161,8 @@ class WarmSite:
             return
         try:
             # As `discover` lists them, without making a Path of each: only those read are.
-            found = [path for path, _ in walk(content_folder(self.cfg))]
+            listed = walk(content_folder(self.cfg))
+            found = [path for path, _ in listed]
         except FeedkitError as exc:
             self._done(files, problem=exc)
             return
@@ -163,11 +175,17 @@ class WarmSite:
             if paths is not None and old and old[0] == place and old[1][1] is not None:
                 if path not in paths:
                     kept[path] = old
+        if paths is None and self._cache is not None:  # every post: the cache has most
+            cached = kept_posts(self.cfg, self._cache, listed, places)
+            kept.update((path, (places[path], parsed)) for path, parsed in cached.items())
         todo = [path for path in found if path not in kept]
         parsed_files = parse_files(self.cfg, [Path(path) for path in todo], layout=layout)
         for path, parsed in zip(todo, parsed_files, strict=True):
             kept[path] = (places[path], parsed)
         self._parsed, self._layout = {path: kept[path] for path in found}, layout
+        if paths is None and self._cache is not None and len(todo) >= KEEP_FROM:
+            read = {parsed[0] for parsed in parsed_files}
+            keep_posts(self.cfg, self._cache, (p for _, p in self._parsed.values()), read)
         self._gathered(files)
 
     def _gathered(self, files: Snapshot) -> None:
@@ -248,6 +266,23 @@ class WarmSite:
         assert cfg is not None and loaded is not None
         return self.memo(("plan", self.visible(now)), lambda: plan_build(cfg, now, loaded=loaded))
 
+    def public(self, now: datetime) -> PostList:
+        """Return the posts readers may see at `now`, newest first (lock held)."""
+        assert self.loaded is not None
+        loaded = self.loaded
+        return self.memo(
+            ("public", self.visible(now)), lambda: PostList.of(public_posts(loaded.posts, now))
+        )
+
+    def renderer(self) -> DigestRenderer:
+        """Return the digest renderer of the preview (lock held): kept while the settings
+        are, as its templates are compiled once (Jinja reloads a template that changed, and
+        any file beside the posts reads everything again)."""
+        assert self.cfg is not None
+        if self._renderer is None:
+            self._renderer = DigestRenderer(self.cfg, sample_links=True)
+        return self._renderer
+
     def templates(self) -> Templates:
         """Return the Templates of the posts as read (lock held)."""
         assert self.cfg is not None and self.loaded is not None
@@ -283,12 +318,16 @@ class WarmSite:
         self._minutes[id(post)] = (post, *counted)
         return counted[0]
 
-    def count_minutes(self, measure: Callable[[str], int]) -> None:
-        """Count the reading time of every post not counted yet; with many, a forked
-        child reads some of the bodies, as when posts are read (lock held)."""
+    def count_minutes(
+        self, measure: Callable[[str], int], posts: Sequence[Post] | None = None
+    ) -> None:
+        """Count the reading time of each of `posts` (default: every post) not counted yet;
+        with many, a forked child reads some of the bodies, as when posts are read (lock
+        held)."""
         assert self.loaded is not None
         templates = self.templates()
-        todo = [post for post in self.loaded.posts if id(post) not in self._minutes]
+        listed = self.loaded.posts if posts is None else posts
+        todo = [post for post in listed if id(post) not in self._minutes]
         if len(todo) < PARALLEL_FROM:
             return
         self.minutes(todo[0], measure)  # what counting imports is imported before the fork
