@@ -1,11 +1,14 @@
 """The preview's site, read once and kept in memory, re-read where files change.
 
-At start every post is read, as `feedkit build` reads them. When files change (see
-feedkit/web/watch.py), only the post files that changed are read again, and every file whose
-place in the layout (Jekyll, Hugo, Pelican rules, decided from the list of all files)
-changed with them; a change to feedkit.toml, a template or anything else beside the posts
-reads everything again. Either way the posts, feeds and pages are the same, byte for byte,
-as a fresh process would make: the same functions make them from the same files.
+At start every post is read, as `feedkit build` reads them, except those that the cache the
+digest shares (feedkit/site/postindex.py, `.feedkit/cache/read/`) kept in full at the status
+the file still has; when the preview stops, what it read is kept there for the next start.
+When files change (see feedkit/web/watch.py), only the post files that changed are read
+again, and every file whose place in the layout (Jekyll, Hugo, Pelican rules, decided from
+the list of all files) changed with them; a change to feedkit.toml, a template or anything
+else beside the posts reads everything again. Either way the posts, feeds and pages are the
+same, byte for byte, as a fresh process would make: the same functions make them from the
+same files.
 """
 
 from __future__ import annotations
@@ -46,8 +49,8 @@ from feedkit.site.postindex import PostList, keep_posts, kept_posts, reader_cach
 from feedkit.web.watch import Snapshot, Watcher, changed, snapshot
 
 T = TypeVar("T")
-# Posts read at start that make it worth saving every post again (20,000 take about half a
-# second): fewer are read again at the next start, in less time than that.
+# Posts read since the cache was that make it worth saving every post again (20,000 take
+# about half a second): fewer are read again at the next start, in less time than that.
 KEEP_FROM = 100
 # Files in the content folder that are templates or site settings, not posts: a change
 # there reads everything again.
@@ -77,6 +80,7 @@ class WarmSite:
         self._layout: Layout | None = None
         self._cache: BuildCache | None = None  # where posts read at start are kept
         self._renderer: DigestRenderer | None = None
+        self._unkept: set[str] = set()  # posts (as shown) read since the cache was
         self._memo: dict[tuple[object, ...], Any] = {}
         self._minutes: dict[int, tuple[Post, int | str, tuple[Any, ...]]] = {}
         self._templates: Templates | None = None
@@ -145,6 +149,7 @@ class WarmSite:
             self._done(files, problem=exc)
             return
         self._cache = reader_cache(self.cfg)  # the posts unchanged since the last read
+        self._unkept = set()
         self._read_posts(None, self._snapshot())  # the folders the settings name
 
     def _read_posts(self, paths: set[str] | None, files: Snapshot) -> None:
@@ -157,6 +162,7 @@ class WarmSite:
                 place = self._parsed[path][0]
                 [parsed] = parse_files(self.cfg, [Path(path)], layout=self._layout)
                 self._parsed[path] = (place, parsed)
+                self._unkept.add(parsed[0])
             self._gathered(files)
             return
         try:
@@ -183,10 +189,19 @@ class WarmSite:
         for path, parsed in zip(todo, parsed_files, strict=True):
             kept[path] = (places[path], parsed)
         self._parsed, self._layout = {path: kept[path] for path in found}, layout
-        if paths is None and self._cache is not None and len(todo) >= KEEP_FROM:
-            read = {parsed[0] for parsed in parsed_files}
-            keep_posts(self.cfg, self._cache, (p for _, p in self._parsed.values()), read)
+        self._unkept.update(parsed[0] for parsed in parsed_files)
         self._gathered(files)
+
+    def keep(self) -> None:
+        """Save the posts as read in the cache, for the next start, when it has to read at
+        least KEEP_FROM of them again; called when the preview stops, so that pickling every
+        post (about half a second at 20,000) keeps neither the start nor a page waiting."""
+        with self.lock:
+            if self.cfg is None or self._cache is None or len(self._unkept) < KEEP_FROM:
+                return
+            every = [parsed for _, parsed in self._parsed.values()]
+            keep_posts(self.cfg, self._cache, every, self._unkept)
+            self._unkept = set()
 
     def _gathered(self, files: Snapshot) -> None:
         try:
@@ -243,6 +258,7 @@ class WarmSite:
         self._stop.set()
         self._thread.join()
         self.watcher.close()
+        self.keep()
 
     # -- what pages need, kept until the files change -------------------------------------
 
