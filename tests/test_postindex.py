@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from feedkit.config import load_config
+from feedkit.mail.digest import make_record
 from feedkit.posts import loader, postfile
-from feedkit.site.postindex import READ_FOLDER
+from feedkit.posts.loader import load_posts, read_body
+from feedkit.site.postindex import READ_FOLDER, read_index, reader_cache, templates_of
 
-from conftest import NOW
+from conftest import NOW, SITE_TOML
 from digest_site import (
     SECRET_ENV,
     digest_command,
@@ -183,3 +186,25 @@ def test_a_damaged_or_missing_index_only_costs_reading_every_post(
     reads.clear()
     assert dry_run(site) == first  # and the index is whole again
     assert reads == ["fresh.md"]
+
+
+def test_a_link_to_another_post_is_found_reading_only_that_post(
+    tmp_path: Path, reads: list[str]
+) -> None:
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    posts = tmp_path / "content" / "_posts"
+    posts.mkdir(parents=True)
+    for n in range(3):
+        (posts / f"2024-01-0{n + 1}-old-{n}.md").write_text(f"---\ntitle: Old {n}\n---\nOld.\n")
+    link = "See [the first]({% post_url 2024-01-01-old-0 %})."
+    (posts / "2024-02-01-new.md").write_text(f"---\ntitle: New\n---\n{link}\n")
+    cfg = load_config(tmp_path / "feedkit.toml")
+    public = read_index(cfg, reader_cache(cfg)).public(NOW)
+    reads.clear()
+    record = make_record(public[:1], cfg, NOW, among=public)
+    assert [p.title for p in record.posts] == ["New"]
+    assert reads == ["2024-02-01-new.md", "2024-01-01-old-0.md"]  # the one shown, the one named
+    templates = templates_of(cfg, public)
+    expanded = templates.expand(public[0], read_body(public[0]))
+    assert "See [the first](https://example.com/blog/2024/01/01/old-0.html)." in expanded.text
+    assert templates.paths == [p.rel_path for p in load_posts(cfg).posts]
