@@ -101,3 +101,48 @@ def test_a_config_change_or_a_damaged_cache_reads_every_post(
     names, answers = start()
     assert len(names) == warm.KEEP_FROM + 3
     assert b"<h1>Renamed Blog</h1>" in answers["/"][1]
+
+
+def test_an_edit_that_keeps_order_and_names_skips_sorting_every_post_and_serves_the_same(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gathered: list[int] = []
+    real = warm.gather
+
+    def counted(parsed):  # type: ignore[no-untyped-def]
+        gathered.append(1)
+        return real(parsed)
+
+    monkeypatch.setattr(warm, "gather", counted)
+    post = site / "content" / "post-001.md"
+    text = post.read_text()
+    edits = [  # (new text, whether every post is sorted and checked again)
+        (text.replace("Post 1", "Post one"), False),  # the title
+        (text.replace("---\n", "---\nupdated: 2020-01-01\n", 1), False),  # a warning now
+        (text.replace(str((NOW - timedelta(days=2)).year), "2001"), True),  # the date
+        (text.replace("title:", "title: [oops"), True),  # a problem
+        (text, True),  # mended: read again
+        (text + "\nMore words.\n", False),
+    ]
+    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        fetch(base + "/")
+        for edited, again in edits:
+            gathered.clear()
+            post.write_text(edited)
+            server.site.refresh({str(post)})
+            warm_answers = {path: fetch(base + path) for path in PATHS}
+            assert bool(gathered) == again
+            fresh = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+            threading.Thread(target=fresh.serve_forever, daemon=True).start()
+            try:
+                other = f"http://127.0.0.1:{fresh.server_address[1]}"
+                assert {path: fetch(other + path) for path in PATHS} == warm_answers
+            finally:
+                fresh.shutdown()
+                fresh.server_close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -158,12 +158,15 @@ class WarmSite:
         same = paths is not None and all(p in self._files and p in files for p in paths)
         if paths is not None and same and self._layout is not None:
             # Only changed, none added or removed: the same list, the same layout.
+            swaps: list[tuple[Parsed, Parsed]] = []
             for path in paths & self._parsed.keys():
-                place = self._parsed[path][0]
+                place, before = self._parsed[path]
                 [parsed] = parse_files(self.cfg, [Path(path)], layout=self._layout)
                 self._parsed[path] = (place, parsed)
                 self._unkept.add(parsed[0])
-            self._gathered(files)
+                swaps.append((before, parsed))
+            if not self._swapped(swaps, files):
+                self._gathered(files)
             return
         try:
             # As `discover` lists them, without making a Path of each: only those read are.
@@ -203,6 +206,28 @@ class WarmSite:
             keep_posts(self.cfg, self._cache, every, self._unkept)
             self._unkept = set()
 
+    def _swapped(self, swaps: list[tuple[Parsed, Parsed]], files: Snapshot) -> bool:
+        """Put each post read again in its old post's place and return True, when that is all
+        `gather` would change: there was no problem, and each is a post with the old one's
+        date, expiry, slug, ID and URL (so the order is the same, and no clash is new).
+        Editing a post's text or title changes none of them; `gather` sorts and checks all
+        20,000 posts again in about 0.1 s."""
+        loaded = self.loaded
+        if loaded is None or self.problem is not None:
+            return False
+        swap: dict[int, Post] = {}
+        for (_, _, old, _, _), (_, _, new, problems, _) in swaps:
+            if not isinstance(old, Post) or not isinstance(new, Post) or problems:
+                return False
+            keys = ("published", "expires", "slug", "id", "url")
+            if any(getattr(old, key) != getattr(new, key) for key in keys):
+                return False
+            swap[id(old)] = new
+        posts = tuple(swap.get(id(post), post) for post in loaded.posts)
+        warnings = tuple(w for _, parsed in self._parsed.values() for w in parsed[4])
+        self._done(files, LoadResult(posts, warnings, loaded.skipped), same_dates=True)
+        return True
+
     def _gathered(self, files: Snapshot) -> None:
         try:
             self._done(files, loaded=gather(parsed for _, parsed in self._parsed.values()))
@@ -210,7 +235,11 @@ class WarmSite:
             self._done(files, problem=exc)
 
     def _done(
-        self, files: Snapshot, loaded: LoadResult | None = None, problem: FeedkitError | None = None
+        self,
+        files: Snapshot,
+        loaded: LoadResult | None = None,
+        problem: FeedkitError | None = None,
+        same_dates: bool = False,
     ) -> None:
         self.loaded, self.problem, self._files = loaded, problem, files
         # In the order the folders list their files: the same files, the same order.
@@ -221,6 +250,7 @@ class WarmSite:
             kept = {id(post) for post in loaded.posts}
             self._minutes = {k: v for k, v in self._minutes.items() if k in kept}
             self._rows = {k: v for k, v in self._rows.items() if k in kept}
+        if loaded is not None and not same_dates:
             self._dates = (
                 sorted(p.published.timestamp() for p in loaded.posts),
                 sorted(p.expires.timestamp() for p in loaded.posts if p.expires),
