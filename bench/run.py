@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import corpus
+import digest_speed
 import preview_speed
 import rivals
 import send
@@ -455,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     yaml_rows: list[dict[str, object]] = []
     checks: dict[str, list[str]] = {}
     preview_rows: list[dict[str, object]] = []  # `feedkit preview`, see preview_speed.py
+    digest_rows: list[dict[str, object]] = []  # `feedkit digest --dry-run`, see digest_speed.py
     try:
         build = feedkit_command(workdir, install=not args.smoke)
         for size in args.sizes:
@@ -469,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
             preview_rows.append(
                 preview_speed.row(site.root, size, site.newest, args.runs, env, build[0])
             )
+            digest_rows.append(digest_speed.row(site.root, size, args.runs, env, build[0], measure))
         yaml_rows = yaml_speed.rows(site.root / "content", args.runs)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -487,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     print(yaml_speed.table(yaml_rows))
     print()
     print(preview_speed.table(preview_rows))
+    print()
+    print(digest_speed.table(digest_rows))
     results = {
         "seed": args.seed,
         "runs": args.runs,
@@ -499,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
         "results": rows,
         "yaml": yaml_rows,
         "preview": preview_rows,
+        "digest_dry_run": digest_rows,
     }
     out = workdir / "results.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

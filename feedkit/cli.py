@@ -383,7 +383,7 @@ def digest(
         status_report,
     )
     from feedkit.mail.state import SenderLock, State
-    from feedkit.posts.loader import load_posts, public_posts
+    from feedkit.site.postindex import read_index, reader_cache
 
     if retry_failed:
         for name, given in (("--status", status), ("--dry-run", dry_run), ("--to", test_address)):
@@ -395,9 +395,9 @@ def digest(
         click.echo(status_report(State.open_readonly(state_path)))
         return
     now = now_from_env()
-    loaded = load_posts(cfg)
-    report(loaded.warnings)
-    public = public_posts(loaded.posts, now)
+    index = read_index(cfg, reader_cache(cfg))  # only changed files are read
+    report(index.warnings)
+    public = index.public(now)  # each post read in full only if the digest shows it
     if test_address:
         with _readonly_state(state_path) as readonly:
             click.echo(send_test_copy(cfg, readonly, public, test_address, now))

@@ -31,8 +31,9 @@ from feedkit.mail.archive import publish_archive
 from feedkit.mail.roster import digest_readers
 from feedkit.mail.sending import RunReport, run_digest, send_problems, sender_factory
 from feedkit.mail.state import SenderLock, State
-from feedkit.posts.loader import display_path, load_posts, public_posts
+from feedkit.posts.loader import display_path
 from feedkit.site import build
+from feedkit.site.postindex import read_index, reader_cache
 
 log = logging.getLogger("feedkit.schedule")
 DIGEST_JOB = "digest"
@@ -255,11 +256,11 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
         if missing:
             raise ConfigError(missing)
         log.info(build_site(cfg, now))
-        loaded = load_posts(cfg)
+        public = read_index(cfg, reader_cache(cfg)).public(now)  # only changed files are read
         report = run_digest(
             cfg,
             state,
-            public_posts(loaded.posts, now),
+            public,
             subscribers,
             sender_factory(cfg),
             now,

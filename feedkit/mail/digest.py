@@ -45,6 +45,7 @@ from feedkit.models import Post
 from feedkit.posts.expand import Templates
 from feedkit.posts.loader import read_body
 from feedkit.posts.markup import measure, summarize
+from feedkit.site.postindex import PostList, templates_of
 
 TEMPLATE_HTML = "digest.html.j2"
 TEMPLATE_TEXT = "digest.txt.j2"
@@ -79,8 +80,10 @@ class RenderedDigest:
 
 
 def new_posts(public: Sequence[Post], known_ids: set[str]) -> list[Post]:
-    """Return the public posts no digest or baseline has covered yet, newest first."""
-    return [p for p in public if p.id not in known_ids]
+    """Return the public posts no digest or baseline has covered yet, newest first; only
+    those are read in full when `public` is a PostList."""
+    posts = PostList.of(public)
+    return [posts[i] for i, post_id in enumerate(posts.ids) if post_id not in known_ids]
 
 
 def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> PostSnapshot:
@@ -114,8 +117,9 @@ def make_record(
     *,
     among: Sequence[Post] = (),
 ) -> DigestRecord:
-    """Return the digest of `posts`; their templates may link to any post in `among`."""
-    templates = Templates.of_posts(cfg, [*among, *posts])
+    """Return the digest of `posts`; their templates may link to any post in `among` (read
+    in full only if a template names it)."""
+    templates = templates_of(cfg, among, posts)
     snaps = tuple(snapshot(p, cfg, templates) for p in posts)
     return DigestRecord(digest_id(snaps, created), created, slot, snaps)
 

@@ -35,6 +35,7 @@ from feedkit.mail.tokens import site_secret
 from feedkit.mail.verp import verp_address
 from feedkit.mail.wire import html_sent_size
 from feedkit.models import Post
+from feedkit.site.postindex import PostList
 
 log = logging.getLogger("feedkit.mail.digest")
 RECENT = 10  # digests `--status` shows, and whose failed readers `--retry-failed` puts back
@@ -77,18 +78,18 @@ class Plan:
     """What a run would do, worked out without writing anything."""
 
     first_run: bool
-    baseline: list[Post]
+    baseline: list[str]  # the IDs of the posts the first run records as already sent
     resume: list[tuple[DigestRecord, list[Recipient]]]
     new: list[Post]
 
 
 def plan_run(state: State | None, public: Sequence[Post], *, send_latest: int = 0) -> Plan:
     """Return what a digest run would do now; `state` None means no run happened yet."""
+    posts = PostList.of(public)  # IDs for planning; only the posts a digest shows are read
     if state is None or not state.has_baseline():
-        baseline = list(public[send_latest:])
-        return Plan(True, baseline, [], list(public[:send_latest]))
+        return Plan(True, posts.ids[send_latest:], [], list(posts[:send_latest]))
     resume = [(d, state.recipients(d.id, waiting_only=True)) for d in state.unfinished_digests()]
-    return Plan(False, [], resume, new_posts(public, state.known_post_ids()))
+    return Plan(False, [], resume, new_posts(posts, state.known_post_ids()))
 
 
 def run_digest(
@@ -119,7 +120,7 @@ def run_digest(
     report = RunReport()
     plan = plan_run(state, public, send_latest=send_latest)
     if plan.first_run:
-        state.record_baseline((p.id for p in plan.baseline), now)
+        state.record_baseline(plan.baseline, now)
         report.baseline = len(plan.baseline)
         log.info("first run: %d post(s) recorded as already sent", len(plan.baseline))
 

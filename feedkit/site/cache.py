@@ -112,10 +112,11 @@ class BuildCache:
     config: str = ""  # config_hash of the build's config
 
     @classmethod
-    def open(cls, cfg: Config) -> BuildCache:
-        """Return the cache for `cfg`; empty when missing, damaged, or made for another
-        config or by other code (then `discarded` says why)."""
-        folder = cfg.cache_path / "cache"
+    def open(cls, cfg: Config, folder: Path | None = None) -> BuildCache:
+        """Return the cache for `cfg` (the build's, or the one in `folder`); empty when
+        missing, damaged, or made for another config or by other code (then `discarded`
+        says why)."""
+        folder = folder or cfg.cache_path / "cache"
         stored = _read_marshal(folder / "state.marshal")
         toolchain(stored.get("toolchain") if stored else None)
         config = config_hash(cfg)
@@ -254,6 +255,14 @@ class BuildCache:
             raise ContentError(problems)
         self.read_files += 1
         return post
+
+    def kept(self) -> tuple[dict[str, Row], dict[str, tuple[StatKey, Post]]]:
+        """Return the saved index's rows and the full posts the last save kept, each with
+        the status it was read at; empty when missing, damaged, or made for another config
+        or by other code."""
+        if self._posts is None:
+            self._posts = load_pickle(self.folder / "posts.pickle", self.key)
+        return self._load_rows(), self._posts
 
     # -- rendered bodies ------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -36,8 +36,8 @@ from feedkit.mail.sending import next_record
 from feedkit.mail.state import State
 from feedkit.mail.wire import html_sent_size, wire_bytes
 from feedkit.models import Post
-from feedkit.posts.loader import LoadResult, load_posts, public_posts
 from feedkit.posts.markup import measure
+from feedkit.site.postindex import read_index, reader_cache
 from feedkit.web.warm import WarmSite
 
 SHOWN_HEADERS = (
@@ -50,6 +50,9 @@ SHOWN_HEADERS = (
     "List-Unsubscribe",
     "List-Unsubscribe-Post",
 )
+# The list of every post, a page at a time: newest first, so the posts being written are on
+# the first page; at 20,000 posts the whole list would be 6 MB, and a reading time each.
+POSTS_PER_PAGE = 100
 CONTENT_TYPES = {
     ".xml": "application/xml; charset=utf-8",  # browsers display it (and apply feed.xsl)
     ".json": "application/feed+json; charset=utf-8",
@@ -76,9 +79,11 @@ class DigestPreview:
         return str(part.get_content())
 
 
-def preview_digest(cfg: Config, loaded: LoadResult, now: datetime) -> DigestPreview:
-    """Return the next digest as a made-up reader would get it; nothing is changed."""
-    public = public_posts(loaded.posts, now)
+def preview_digest(
+    cfg: Config, public: Sequence[Post], now: datetime, renderer: DigestRenderer | None = None
+) -> DigestPreview:
+    """Return the next digest of the `public` posts (newest first) as a made-up reader would
+    get it; nothing is changed. `renderer`: one made with `sample_links`, kept from before."""
     state = State.open_readonly(cfg.path(cfg.digest.state))
     try:
         record, why = next_record(cfg, state, public, now)
@@ -87,14 +92,15 @@ def preview_digest(cfg: Config, loaded: LoadResult, now: datetime) -> DigestPrev
             state.close()
     # A made-up reader: the page is for the author, and shows no subscriber's address or
     # working unsubscribe link (its token is that of reader@example.com, which nobody has).
-    renderer = DigestRenderer(cfg, sample_links=True)
+    renderer = renderer or DigestRenderer(cfg, sample_links=True)
     rendered = renderer.render(record)
     return DigestPreview(why, rendered, renderer.message(rendered, record, SAMPLE_READER))
 
 
 def preview_text(cfg: Config, now: datetime) -> str:
     """Return the next digest's subject and text part, as `feedkit preview --text` prints."""
-    preview = preview_digest(cfg, load_posts(cfg), now)
+    index = read_index(cfg, reader_cache(cfg))  # only changed files are read
+    preview = preview_digest(cfg, index.public(now), now)
     return f"Subject: {preview.rendered.subject}\n({preview.why})\n\n{preview.text}"
 
 
@@ -107,15 +113,16 @@ _PAGE = jinja2.Environment(
 )
 
 
-def render_page(site: WarmSite, now: datetime) -> str:
-    """Return the preview page: next digest, feed as a reader lists it, every post."""
+def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
+    """Return the preview page: next digest, feed as a reader lists it, and page `page` of
+    the list of every post."""
     cfg, loaded = site.cfg, site.loaded
     assert cfg is not None and loaded is not None
     plan = site.plan(now)
     digest: dict[str, Any] | None = None
     digest_error = None
     try:
-        preview = preview_digest(cfg, loaded, now)
+        preview = preview_digest(cfg, site.public(now), now, site.renderer())
         digest = {
             "why": preview.why,
             "subject": preview.rendered.subject,
@@ -129,9 +136,12 @@ def render_page(site: WarmSite, now: datetime) -> str:
         }
     except FeedkitError as exc:
         digest_error = str(exc)
-    # The list of every post is most of the page: made again only when the posts change
-    # or one of them comes out.
-    posts = site.memo(("posts", site.visible(now)), lambda: post_list(site, now))
+    # The list of posts is most of the page: made again only when the posts change or one
+    # of them comes out.
+    total = len(loaded.posts)
+    pages = max(1, -(-total // POSTS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    posts = site.memo(("posts", site.visible(now), page), lambda: post_list(site, now, page))
     entries = [
         {
             "title": e.post.title,
@@ -147,21 +157,28 @@ def render_page(site: WarmSite, now: datetime) -> str:
         digest_error=digest_error,
         entries=entries,
         posts=posts,
+        total=total,
+        page=page,
+        pages=pages,
+        first=(page - 1) * POSTS_PER_PAGE + 1,
+        last=min(page * POSTS_PER_PAGE, total),
         warnings=[str(w) for w in plan.warnings],
         now=now.isoformat(timespec="seconds"),
         token=site.token,
     )
 
 
-def post_list(site: WarmSite, now: datetime) -> Markup:
-    """Return the page's list of every post (lock held); each post's item is made again
-    only when the post, its status or its reading time changed."""
+def post_list(site: WarmSite, now: datetime, page: int = 1) -> Markup:
+    """Return page `page` of the list of every post (lock held), reading times counted for
+    the posts it shows; each post's item is made again only when the post, its status or
+    its reading time changed."""
     cfg, loaded = site.cfg, site.loaded
     assert cfg is not None and loaded is not None
     template = _PAGE.get_template("preview_post.html.j2")
-    site.count_minutes(reading_minutes)
+    shown = loaded.posts[(page - 1) * POSTS_PER_PAGE : page * POSTS_PER_PAGE]
+    site.count_minutes(reading_minutes, shown)
     items = []
-    for post in loaded.posts:
+    for post in shown:
         status = "draft" if post.draft else "scheduled" if post.published > now else ""
         minutes = site.minutes(post, reading_minutes)
 
@@ -265,9 +282,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         site = self.site
         site.current()
         with site.lock:
-            self._answer(path, site)
+            self._answer(path, site, parse_qs(query))
 
-    def _answer(self, path: str, site: WarmSite) -> None:
+    def _answer(self, path: str, site: WarmSite, query: dict[str, list[str]]) -> None:
         try:
             if site.problem is not None:
                 raise site.problem
@@ -275,9 +292,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             assert cfg is not None and loaded is not None
             now = self.clock()
             if path in ("/", "/index.html"):
-                self._send(render_page(site, now).encode(), "text/html; charset=utf-8")
+                page = query.get("posts", ["1"])[0]
+                number = int(page) if page.isdigit() else 1
+                self._send(render_page(site, now, number).encode(), "text/html; charset=utf-8")
             elif path in ("/digest.html", "/digest.txt"):
-                preview = preview_digest(cfg, loaded, now)
+                preview = preview_digest(cfg, site.public(now), now, site.renderer())
                 if path.endswith(".html"):
                     self._send(preview.html.encode(), "text/html; charset=utf-8")
                 else:

@@ -1,11 +1,14 @@
 """The preview's site, read once and kept in memory, re-read where files change.
 
-At start every post is read, as `feedkit build` reads them. When files change (see
-feedkit/web/watch.py), only the post files that changed are read again, and every file whose
-place in the layout (Jekyll, Hugo, Pelican rules, decided from the list of all files)
-changed with them; a change to feedkit.toml, a template or anything else beside the posts
-reads everything again. Either way the posts, feeds and pages are the same, byte for byte,
-as a fresh process would make: the same functions make them from the same files.
+At start every post is read, as `feedkit build` reads them, except those that the cache the
+digest shares (feedkit/site/postindex.py, `.feedkit/cache/read/`) kept in full at the status
+the file still has; when the preview stops, what it read is kept there for the next start.
+When files change (see feedkit/web/watch.py), only the post files that changed are read
+again, and every file whose place in the layout (Jekyll, Hugo, Pelican rules, decided from
+the list of all files) changed with them; a change to feedkit.toml, a template or anything
+else beside the posts reads everything again. Either way the posts, feeds and pages are the
+same, byte for byte, as a fresh process would make: the same functions make them from the
+same files.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import gc
 import hashlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
@@ -24,6 +27,7 @@ from typing import Any, TypeVar, cast
 from feedkit import parallel
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
+from feedkit.mail.digest import DigestRenderer
 from feedkit.models import Post
 from feedkit.posts.expand import Templates
 from feedkit.posts.layout import Layout, Place, Skipped
@@ -35,13 +39,19 @@ from feedkit.posts.loader import (
     content_folder,
     gather,
     parse_files,
+    public_posts,
     read_body,
 )
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES, walk
 from feedkit.site.build import BuildPlan, plan_build
+from feedkit.site.cache import BuildCache
+from feedkit.site.postindex import PostList, keep_posts, kept_posts, reader_cache
 from feedkit.web.watch import Snapshot, Watcher, changed, snapshot
 
 T = TypeVar("T")
+# Posts read since the cache was that make it worth saving every post again (20,000 take
+# about half a second): fewer are read again at the next start, in less time than that.
+KEEP_FROM = 100
 # Files in the content folder that are templates or site settings, not posts: a change
 # there reads everything again.
 _SITE_PARTS = ("_includes", "_data", "_layouts")
@@ -68,6 +78,9 @@ class WarmSite:
         # places it and what reading it gave.
         self._parsed: dict[str, tuple[Place | Skipped, Parsed]] = {}
         self._layout: Layout | None = None
+        self._cache: BuildCache | None = None  # where posts read at start are kept
+        self._renderer: DigestRenderer | None = None
+        self._unkept: set[str] = set()  # posts (as shown) read since the cache was
         self._memo: dict[tuple[object, ...], Any] = {}
         self._minutes: dict[int, tuple[Post, int | str, tuple[Any, ...]]] = {}
         self._templates: Templates | None = None
@@ -129,11 +142,14 @@ class WarmSite:
 
     def _read_everything(self, files: Snapshot) -> None:
         self.cfg, self._parsed, self._minutes, self._rows = None, {}, {}, {}
+        self._renderer = None
         try:
             self.cfg = load_config(self.config_path)
         except FeedkitError as exc:
             self._done(files, problem=exc)
             return
+        self._cache = reader_cache(self.cfg)  # the posts unchanged since the last read
+        self._unkept = set()
         self._read_posts(None, self._snapshot())  # the folders the settings name
 
     def _read_posts(self, paths: set[str] | None, files: Snapshot) -> None:
@@ -142,15 +158,20 @@ class WarmSite:
         same = paths is not None and all(p in self._files and p in files for p in paths)
         if paths is not None and same and self._layout is not None:
             # Only changed, none added or removed: the same list, the same layout.
+            swaps: list[tuple[Parsed, Parsed]] = []
             for path in paths & self._parsed.keys():
-                place = self._parsed[path][0]
+                place, before = self._parsed[path]
                 [parsed] = parse_files(self.cfg, [Path(path)], layout=self._layout)
                 self._parsed[path] = (place, parsed)
-            self._gathered(files)
+                self._unkept.add(parsed[0])
+                swaps.append((before, parsed))
+            if not self._swapped(swaps, files):
+                self._gathered(files)
             return
         try:
             # As `discover` lists them, without making a Path of each: only those read are.
-            found = [path for path, _ in walk(content_folder(self.cfg))]
+            listed = walk(content_folder(self.cfg))
+            found = [path for path, _ in listed]
         except FeedkitError as exc:
             self._done(files, problem=exc)
             return
@@ -163,12 +184,49 @@ class WarmSite:
             if paths is not None and old and old[0] == place and old[1][1] is not None:
                 if path not in paths:
                     kept[path] = old
+        if paths is None and self._cache is not None:  # every post: the cache has most
+            cached = kept_posts(self.cfg, self._cache, listed, places)
+            kept.update((path, (places[path], parsed)) for path, parsed in cached.items())
         todo = [path for path in found if path not in kept]
         parsed_files = parse_files(self.cfg, [Path(path) for path in todo], layout=layout)
         for path, parsed in zip(todo, parsed_files, strict=True):
             kept[path] = (places[path], parsed)
         self._parsed, self._layout = {path: kept[path] for path in found}, layout
+        self._unkept.update(parsed[0] for parsed in parsed_files)
         self._gathered(files)
+
+    def keep(self) -> None:
+        """Save the posts as read in the cache, for the next start, when it has to read at
+        least KEEP_FROM of them again; called when the preview stops, so that pickling every
+        post (about half a second at 20,000) keeps neither the start nor a page waiting."""
+        with self.lock:
+            if self.cfg is None or self._cache is None or len(self._unkept) < KEEP_FROM:
+                return
+            every = [parsed for _, parsed in self._parsed.values()]
+            keep_posts(self.cfg, self._cache, every, self._unkept)
+            self._unkept = set()
+
+    def _swapped(self, swaps: list[tuple[Parsed, Parsed]], files: Snapshot) -> bool:
+        """Put each post read again in its old post's place and return True, when that is all
+        `gather` would change: there was no problem, and each is a post with the old one's
+        date, expiry, slug, ID and URL (so the order is the same, and no clash is new).
+        Editing a post's text or title changes none of them; `gather` sorts and checks all
+        20,000 posts again in about 0.1 s."""
+        loaded = self.loaded
+        if loaded is None or self.problem is not None:
+            return False
+        swap: dict[int, Post] = {}
+        for (_, _, old, _, _), (_, _, new, problems, _) in swaps:
+            if not isinstance(old, Post) or not isinstance(new, Post) or problems:
+                return False
+            keys = ("published", "expires", "slug", "id", "url")
+            if any(getattr(old, key) != getattr(new, key) for key in keys):
+                return False
+            swap[id(old)] = new
+        posts = tuple(swap.get(id(post), post) for post in loaded.posts)
+        warnings = tuple(w for _, parsed in self._parsed.values() for w in parsed[4])
+        self._done(files, LoadResult(posts, warnings, loaded.skipped), same_dates=True)
+        return True
 
     def _gathered(self, files: Snapshot) -> None:
         try:
@@ -177,7 +235,11 @@ class WarmSite:
             self._done(files, problem=exc)
 
     def _done(
-        self, files: Snapshot, loaded: LoadResult | None = None, problem: FeedkitError | None = None
+        self,
+        files: Snapshot,
+        loaded: LoadResult | None = None,
+        problem: FeedkitError | None = None,
+        same_dates: bool = False,
     ) -> None:
         self.loaded, self.problem, self._files = loaded, problem, files
         # In the order the folders list their files: the same files, the same order.
@@ -188,6 +250,7 @@ class WarmSite:
             kept = {id(post) for post in loaded.posts}
             self._minutes = {k: v for k, v in self._minutes.items() if k in kept}
             self._rows = {k: v for k, v in self._rows.items() if k in kept}
+        if loaded is not None and not same_dates:
             self._dates = (
                 sorted(p.published.timestamp() for p in loaded.posts),
                 sorted(p.expires.timestamp() for p in loaded.posts if p.expires),
@@ -225,6 +288,7 @@ class WarmSite:
         self._stop.set()
         self._thread.join()
         self.watcher.close()
+        self.keep()
 
     # -- what pages need, kept until the files change -------------------------------------
 
@@ -247,6 +311,23 @@ class WarmSite:
         cfg, loaded = self.cfg, self.loaded
         assert cfg is not None and loaded is not None
         return self.memo(("plan", self.visible(now)), lambda: plan_build(cfg, now, loaded=loaded))
+
+    def public(self, now: datetime) -> PostList:
+        """Return the posts readers may see at `now`, newest first (lock held)."""
+        assert self.loaded is not None
+        loaded = self.loaded
+        return self.memo(
+            ("public", self.visible(now)), lambda: PostList.of(public_posts(loaded.posts, now))
+        )
+
+    def renderer(self) -> DigestRenderer:
+        """Return the digest renderer of the preview (lock held): kept while the settings
+        are, as its templates are compiled once (Jinja reloads a template that changed, and
+        any file beside the posts reads everything again)."""
+        assert self.cfg is not None
+        if self._renderer is None:
+            self._renderer = DigestRenderer(self.cfg, sample_links=True)
+        return self._renderer
 
     def templates(self) -> Templates:
         """Return the Templates of the posts as read (lock held)."""
@@ -283,12 +364,16 @@ class WarmSite:
         self._minutes[id(post)] = (post, *counted)
         return counted[0]
 
-    def count_minutes(self, measure: Callable[[str], int]) -> None:
-        """Count the reading time of every post not counted yet; with many, a forked
-        child reads some of the bodies, as when posts are read (lock held)."""
+    def count_minutes(
+        self, measure: Callable[[str], int], posts: Sequence[Post] | None = None
+    ) -> None:
+        """Count the reading time of each of `posts` (default: every post) not counted yet;
+        with many, a forked child reads some of the bodies, as when posts are read (lock
+        held)."""
         assert self.loaded is not None
         templates = self.templates()
-        todo = [post for post in self.loaded.posts if id(post) not in self._minutes]
+        listed = self.loaded.posts if posts is None else posts
+        todo = [post for post in listed if id(post) not in self._minutes]
         if len(todo) < PARALLEL_FROM:
             return
         self.minutes(todo[0], measure)  # what counting imports is imported before the fork

@@ -1,0 +1,213 @@
+"""Every post as the cache's index knows it, for the digest and the preview: which posts
+there are, their IDs, dates and order, without reading them; a post read in full only when
+it is shown.
+
+`read_index` takes the cache as an argument (`reader_cache` opens the one these commands
+share) and reads only the post files whose status changed since the index was saved, or that
+were too fresh then to be trusted by status (feedkit/site/cache.py, "racily clean"); a
+change of settings or of feedkit's code throws the index away, as for the build.
+
+The digest and the preview keep their index in `.feedkit/cache/read/`, not in the build's
+files: the build decides from its index which of its outputs to make again (a post whose URL
+a feed entry's template reads, say), and rows brought up to date by another command would
+hide those changes from it. A missing or damaged index only costs reading every post.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import overload
+
+from feedkit.config import Config
+from feedkit.errors import ContentError, Problem
+from feedkit.models import Post
+from feedkit.posts.expand import Templates
+from feedkit.posts.layout import Place, Skipped
+from feedkit.posts.loader import Parsed, parse_files, root_prefix
+from feedkit.posts.postfile import StatKey
+from feedkit.site.cache import CHOICE, NOTES, STAT, BuildCache, Refreshed, Scan
+
+log = logging.getLogger(__name__)
+
+READ_FOLDER = "read"  # under .feedkit/cache/: the digest's and the preview's index
+
+
+def reader_cache(cfg: Config) -> BuildCache:
+    """Return the cache the digest and the preview read posts through."""
+    return BuildCache.open(cfg, cfg.cache_path / "cache" / READ_FOLDER)
+
+
+class PostList(Sequence[Post]):
+    """Posts in a given order, with their paths (as shown) and IDs known up front; each
+    post is read in full the first time it is asked for."""
+
+    def __init__(
+        self,
+        paths: list[str],
+        ids: list[str],
+        post_of: Callable[[str], Post],
+        posts: list[Post | None] | None = None,
+    ) -> None:
+        self.paths = paths
+        self.ids = ids
+        self._post_of = post_of
+        self._posts: list[Post | None] = posts if posts is not None else [None] * len(paths)
+
+    @classmethod
+    def of(cls, posts: Sequence[Post]) -> PostList:
+        """Return `posts` as a PostList (itself, when it is one)."""
+        if isinstance(posts, PostList):
+            return posts
+        listed = list(posts)
+        by_path = {p.rel_path: p for p in listed}
+        return cls(
+            [p.rel_path for p in listed], [p.id for p in listed], by_path.__getitem__, [*listed]
+        )
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @overload
+    def __getitem__(self, index: int) -> Post: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> PostList: ...
+
+    def __getitem__(self, index: int | slice) -> Post | PostList:
+        if isinstance(index, slice):
+            return PostList(self.paths[index], self.ids[index], self._post_of, self._posts[index])
+        post = self._posts[index]
+        if post is None:
+            post = self._posts[index] = self._post_of(self.paths[index])
+        return post
+
+    def __iter__(self) -> Iterator[Post]:
+        return (self[i] for i in range(len(self.paths)))
+
+
+def templates_of(cfg: Config, *lists: Sequence[Post]) -> Templates:
+    """Return `Templates.of_posts` over the posts of `lists`, in order (a later list's post
+    stands for an earlier one's of the same path), reading none in full until a template
+    names it."""
+    owners: dict[str, tuple[PostList, int]] = {}
+    for posts in map(PostList.of, lists):
+        for index, shown in enumerate(posts.paths):
+            owners[shown] = (posts, index)
+
+    def post_of(shown: str) -> Post:
+        posts, index = owners[shown]
+        return posts[index]
+
+    return Templates(cfg, owners, post_of)
+
+
+@dataclass
+class PostIndex:
+    """Every post file's row, and every post in the order `load_posts` gives (newest first)."""
+
+    cfg: Config
+    refreshed: Refreshed
+    order: list[str]  # every post, as shown
+    warnings: tuple[Problem, ...]
+    read: dict[str, Post] = field(default_factory=dict)  # the posts read in full so far
+
+    def post(self, shown: str) -> Post:
+        """Return the full post of a file, read now (once)."""
+        post = self.read.get(shown)
+        if post is None:
+            source = Path(self.refreshed.sources[shown])
+            layout = self.refreshed.layout
+            ((_, _, found, problems, _),) = parse_files(self.cfg, [source], layout=layout)
+            if not isinstance(found, Post):
+                raise ContentError(problems or [Problem(shown, 0, "is no longer a post")])
+            post = self.read[shown] = found
+        return post
+
+    def public(self, now: datetime, *, drafts: bool = False) -> PostList:
+        """Return the posts readers may see at `now` (as `public_posts` does), newest first."""
+        cutoff = now.timestamp()
+        rows = self.refreshed.rows
+        visible = [(s, c) for s in self.order if (c := rows[s][CHOICE]).published <= cutoff]
+        shown = [s for s, c in visible if (drafts or not c.draft) and cutoff < c.expires]
+        return PostList(shown, [rows[s][CHOICE].id for s in shown], self.post)
+
+
+def read_index(cfg: Config, cache: BuildCache) -> PostIndex:
+    """Return every post as the index knows it, after reading the files that changed (and
+    saving what was read, once the site has a `.feedkit` folder); raise ContentError
+    listing every problem, as `load_posts` does."""
+    scan: Scan = cache.scan(cfg)
+    refreshed = cache.refresh(cfg, scan)
+    rows = refreshed.rows
+    # As `load_posts` sorts posts: by date, then slug, newest first, from file order.
+    order = sorted(
+        rows, key=lambda s: (rows[s][CHOICE].published, rows[s][CHOICE].slug), reverse=True
+    )
+    # Kept only where feedkit already keeps its files: a dry run on a new site leaves none.
+    if (cache.read_files or not cache.state) and cfg.cache_path.is_dir():
+        try:
+            cache.save(scan, {})
+        except OSError as exc:  # a cache that cannot be written only costs time
+            log.info("post index not saved: %s", exc)
+    return PostIndex(cfg, refreshed, order, tuple(refreshed.warnings))
+
+
+# -- the preview: every post in full -------------------------------------------------------
+
+
+def kept_posts(
+    cfg: Config,
+    cache: BuildCache,
+    listed: Iterable[tuple[str, StatKey | None]],
+    places: Mapping[str, Place | Skipped],
+) -> dict[str, Parsed]:
+    """Return, by file, what reading it gave (as `parse_files` does) for each of the `listed`
+    files (path and status) that the cache kept in full at the status it has now."""
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling 20,000 posts with the collector on takes three times as long
+    try:
+        rows, posts = cache.kept()
+    finally:
+        if enabled:
+            gc.enable()
+    found: dict[str, Parsed] = {}
+    root = root_prefix(cfg.root)
+    for path, key in listed:
+        if key is None or isinstance(places[path], Skipped):
+            continue
+        # display_path's rule, inline: this runs once per post file.
+        shown = path[len(root) :] if path.startswith(root) else path
+        row, kept = rows.get(shown), posts.get(shown)
+        if row is None or kept is None or row[STAT] != key or kept[0] != key:
+            continue
+        notes = [
+            Problem(where, line, message, warning=True) for where, line, message in row[NOTES] or ()
+        ]
+        found[path] = (shown, key, kept[1], [], notes)
+    return found
+
+
+def keep_posts(
+    cfg: Config, cache: BuildCache, parsed: Iterable[Parsed], read: Collection[str]
+) -> None:
+    """Save the index rows and the full posts of the `parsed` files (`read`: those read now,
+    as shown; only they can be too fresh to keep), once the site has a `.feedkit` folder."""
+    if not cfg.cache_path.is_dir():
+        return
+    rows = {}
+    posts = {}
+    for shown, st, post, _, warnings in parsed:
+        if isinstance(post, Post) and st is not None:
+            notes = tuple([(w.path, w.line, w.message) for w in warnings]) or None
+            rows[shown] = (st, post.choice(), notes)
+            posts[shown] = post
+    cache.rows, cache.parsed = rows, set(read) & rows.keys()
+    try:
+        cache.save(Scan([], ""), {}, posts)
+    except OSError as exc:  # a cache that cannot be written only costs time
+        log.info("posts not kept: %s", exc)

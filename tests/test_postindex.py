@@ -1,0 +1,210 @@
+"""The digest reads posts through the post index: a file is parsed again only when it changed
+(or was too fresh to trust), and what a run shows is what a run without the index shows."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from feedkit.config import load_config
+from feedkit.mail.digest import make_record
+from feedkit.posts import loader, postfile
+from feedkit.posts.loader import load_posts, read_body
+from feedkit.site.postindex import READ_FOLDER, read_index, reader_cache, templates_of
+
+from conftest import NOW, SITE_TOML
+from digest_site import (
+    SECRET_ENV,
+    digest_command,
+    outbox_messages,
+    site_after_first_digest,
+    write_post,
+)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the post files parsed (their front matter read), in order."""
+    names: list[str] = []
+    real = loader.read_head
+
+    def counted(path, shown, warnings):  # type: ignore[no-untyped-def]
+        names.append(Path(path).name)
+        return real(path, shown, warnings)
+
+    monkeypatch.setattr(loader, "read_head", counted)
+    return names
+
+
+def settle(root: Path) -> None:
+    """Make the posts written in the last minute look written a minute earlier: the index
+    trusts only settled files."""
+    recent = time.time_ns() - 60_000_000_000
+    for path in (root / "content").rglob("*.md"):
+        st = path.stat()
+        if st.st_mtime_ns > recent:
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
+
+
+def index_folder(root: Path) -> Path:
+    return root / ".feedkit" / "cache" / READ_FOLDER
+
+
+def dry_run(root: Path) -> str:
+    result = digest_command(root, "--dry-run")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def without_index(root: Path) -> str:
+    """Return a dry run's output with no index to go by (read afresh, then put back)."""
+    kept = index_folder(root).with_name("kept")
+    shutil.move(index_folder(root), kept)
+    try:
+        return dry_run(root)
+    finally:
+        shutil.rmtree(index_folder(root))
+        shutil.move(kept, index_folder(root))
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for key, value in SECRET_ENV.items():
+        monkeypatch.setenv(key, value)
+    site_after_first_digest(tmp_path)  # three old posts, recorded as sent
+    write_post(tmp_path, "fresh", "A fresh post", NOW - timedelta(hours=1))
+    settle(tmp_path)
+    return tmp_path
+
+
+def test_a_dry_run_parses_only_the_posts_its_digest_shows(site: Path, reads: list[str]) -> None:
+    first = dry_run(site)
+    assert "Would send a new digest of 1 post(s)" in first
+    reads.clear()
+    assert dry_run(site) == first
+    assert reads == ["fresh.md"]  # read in full to be shown; no file parsed for planning
+
+
+def test_a_digest_parses_only_the_new_posts(site: Path, reads: list[str]) -> None:
+    dry_run(site)  # the index is made
+    write_post(site, "added", "An added post", NOW - timedelta(minutes=5))
+    settle(site)
+    reads.clear()
+    result = digest_command(site)
+    assert result.exit_code == 0, result.output
+    assert "(2 post(s)) sent: 1 sent" in result.stdout
+    assert sorted(reads) == ["added.md", "added.md", "fresh.md"]  # added: its row, in full
+    [message] = outbox_messages(site).values()
+    assert b"An added post" in message and b"A fresh post" in message
+    reads.clear()
+    assert "No new posts since the last digest" in digest_command(site).stdout
+    assert reads == []
+
+
+def test_the_sample_of_a_test_copy_is_all_that_is_read(site: Path, reads: list[str]) -> None:
+    assert digest_command(site).exit_code == 0  # the fresh post goes out: none is new now
+    reads.clear()
+    result = digest_command(site, "--to", "test@example.net")
+    assert result.exit_code == 0, result.output
+    assert "a sample of the newest 3" in result.stdout
+    assert sorted(reads) == ["fresh.md", "old-1.md", "old-2.md"]
+
+
+def test_edits_additions_deletions_and_a_config_change_are_seen(
+    site: Path, reads: list[str]
+) -> None:
+    content = site / "content"
+    fresh = content / "fresh.md"
+    dry_run(site)
+    steps = [
+        lambda: fresh.write_text(fresh.read_text().replace("A fresh post", "Retitled post")),
+        lambda: write_post(site, "added", "An added post", NOW - timedelta(minutes=5)),
+        lambda: fresh.unlink(),
+        lambda: write_post(site, "later", "Not yet", NOW + timedelta(days=1)),
+        lambda: (content / "old-0.md").write_text(
+            (content / "old-0.md").read_text().replace("Old post 0", "Renamed old post")
+        ),
+    ]
+    shown = []
+    for step in steps:
+        step()
+        settle(site)
+        out = dry_run(site)
+        assert out == without_index(site)
+        shown.append(out)
+    assert "  - Retitled post <" in shown[0]
+    assert "digest of 2 post(s)" in shown[1] and "  - An added post <" in shown[1]
+    assert "digest of 1 post(s)" in shown[2] and "Retitled post" not in shown[2]
+    assert "Not yet" not in shown[3]
+    assert shown[4] == shown[3]  # an old post's title is in no digest
+    toml = site / "feedkit.toml"
+    toml.write_text(toml.read_text().replace("Example Blog", "Renamed Blog"))
+    reads.clear()
+    out = dry_run(site)
+    assert "Subject: Renamed Blog: An added post" in out
+    assert len(reads) == 5 + 1  # every post again: the settings changed; then the shown one
+
+
+def test_a_rewrite_that_keeps_a_fresh_files_status_is_seen(
+    site: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On a file system with coarse timestamps a rewrite can keep size, mtime, ctime and
+    # inode: a file written just before the index was saved is not trusted by its status.
+    coarse = lambda st: postfile._STAT.pack(st.st_size, st.st_mtime_ns, 0, 0)  # noqa: E731
+    monkeypatch.setattr(postfile, "stat_key", coarse)
+    path = site / "content" / "fresh.md"
+    path.write_text(path.read_text().replace("A fresh post", "A first post"))  # now: fresh
+    assert "  - A first post <" in dry_run(site)
+    before = path.stat()
+    path.write_text(path.read_text().replace("A first post", "A later post"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads.clear()
+    assert "  - A later post <" in dry_run(site)
+    assert reads == ["fresh.md", "fresh.md"]  # its row again, then in full
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "missing"])
+def test_a_damaged_or_missing_index_only_costs_reading_every_post(
+    site: Path, reads: list[str], damage: str
+) -> None:
+    first = dry_run(site)
+    for path in index_folder(site).iterdir():
+        if damage == "garbage":
+            path.write_bytes(b"\x00not a cache\xff" * 10)
+        elif damage == "empty":
+            path.write_bytes(b"")
+        else:
+            path.unlink()
+    reads.clear()
+    assert dry_run(site) == first
+    assert sorted(reads) == ["fresh.md", "fresh.md", "old-0.md", "old-1.md", "old-2.md"]
+    reads.clear()
+    assert dry_run(site) == first  # and the index is whole again
+    assert reads == ["fresh.md"]
+
+
+def test_a_link_to_another_post_is_found_reading_only_that_post(
+    tmp_path: Path, reads: list[str]
+) -> None:
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    posts = tmp_path / "content" / "_posts"
+    posts.mkdir(parents=True)
+    for n in range(3):
+        (posts / f"2024-01-0{n + 1}-old-{n}.md").write_text(f"---\ntitle: Old {n}\n---\nOld.\n")
+    link = "See [the first]({% post_url 2024-01-01-old-0 %})."
+    (posts / "2024-02-01-new.md").write_text(f"---\ntitle: New\n---\n{link}\n")
+    cfg = load_config(tmp_path / "feedkit.toml")
+    public = read_index(cfg, reader_cache(cfg)).public(NOW)
+    reads.clear()
+    record = make_record(public[:1], cfg, NOW, among=public)
+    assert [p.title for p in record.posts] == ["New"]
+    assert reads == ["2024-02-01-new.md", "2024-01-01-old-0.md"]  # the one shown, the one named
+    templates = templates_of(cfg, public)
+    expanded = templates.expand(public[0], read_body(public[0]))
+    assert "See [the first](https://example.com/blog/2024/01/01/old-0.html)." in expanded.text
+    assert templates.paths == [p.rel_path for p in load_posts(cfg).posts]
