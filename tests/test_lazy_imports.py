@@ -44,6 +44,24 @@ def test_posts_split_where_python_frontmatter_would_split_them() -> None:
     assert dict(postfile.handlers())["TOML"].FM_BOUNDARY.pattern == patterns["TOML"]
 
 
+def test_a_build_with_nothing_changed_imports_nothing_that_reads_posts(tmp_path: Path) -> None:
+    # It lists the files and compares their statuses with the cache's; parsing front matter
+    # (PyYAML, python-frontmatter, json, the post fields), rendering (the TeX converter,
+    # feedgen, lxml) and handing work to a forked child (pickle) are for builds with work.
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "p.md").write_text(
+        "---\ntitle: Math\ndate: 2024-01-01\n---\nThe body: $x^2$.\n"
+    )
+    os.utime(tmp_path / "content" / "p.md", (1e9, 1e9))  # saved long before the builds
+    assert "feedkit.site.build" in imported(tmp_path, "build")
+    modules = imported(tmp_path, "build")
+    assert "feedkit.site.cache" in modules
+    heavy = ("yaml", "frontmatter", "latex2mathml", "feedgen", "lxml", "json", "pickle")
+    assert [m for m in modules if m.split(".")[0] in heavy] == []
+    assert "feedkit.posts.postmeta" not in modules
+
+
 def test_a_build_after_one_post_is_edited_imports_no_python_frontmatter(tmp_path: Path) -> None:
     # Rendering the edited post needs only where its body starts; its YAML goes through
     # PyYAML's parser directly. No formula in it: the TeX converter stays out too.

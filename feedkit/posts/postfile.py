@@ -6,7 +6,6 @@ the end of the front matter; the body is read again, whole, only for posts an ou
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat as stat_mode
@@ -347,6 +346,8 @@ def split(text: str, shown: str) -> Source:
 
 def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
     """Return the front matter mapping, or raise with the file's line of the syntax error."""
+    import json  # here, as yaml: a build that finds nothing changed parses no front matter
+
     import yaml
 
     from feedkit.posts import fastyaml
