@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import pickle
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -50,6 +49,10 @@ def in_parallel(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
             try:
                 payload = _dumps(there())
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+                # pickle here and below, not at the top: a build that forks no child (one
+                # with nothing changed, say) has no use for it.
+                import pickle
+
                 try:
                     payload = _FAILED + pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
                 except Exception:  # an exception that cannot travel: its words can
@@ -71,6 +74,8 @@ def in_parallel(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     if not data:
         raise RuntimeError("the forked helper process died before it finished")
     kind, body = data[:1], memoryview(data)[1:]
+    import pickle
+
     if kind == _FAILED:
         raise pickle.loads(body)
     return mine, (marshal.loads(body) if kind == _MARSHALLED else pickle.loads(body))
@@ -134,4 +139,6 @@ def _dumps(value: object) -> bytes:
     try:
         return _MARSHALLED + marshal.dumps(value)  # type: ignore[arg-type]
     except ValueError:  # holds objects marshal cannot carry (dataclasses, exceptions)
+        import pickle
+
         return _PICKLED + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

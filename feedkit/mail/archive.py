@@ -20,13 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
 
-from feedgen.feed import FeedGenerator
-
 from feedkit.atomicfile import replace_together
 from feedkit.config import Config
 from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.tokens import service_link
-from feedkit.site.feeds import GENERATOR
 
 if TYPE_CHECKING:
     from feedkit.mail.digest import DigestRenderer
@@ -163,6 +160,12 @@ def index_page(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
 
 def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     """Return the Atom feed of the issues, newest first; its times are the digests' own."""
+    # Here, not at the top: a digest imports this module for its links, and a dry run or a
+    # send that writes no archive has no use for feedgen and dateutil (about 20 ms).
+    from feedgen.feed import FeedGenerator
+
+    from feedkit.site.feeds import GENERATOR
+
     folder = urljoin(cfg.base_url, quote(cfg.digest.archive + "/"))
     self_url = folder + FEED
     fg = FeedGenerator()

@@ -37,7 +37,6 @@ from feedkit.posts.layout import (
     site_markers,
 )
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
-from feedkit.posts.postmeta import JEKYLL_NAME
 from feedkit.posts.themeincludes import THEME_INCLUDES
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
@@ -158,6 +157,10 @@ class Templates:
         # One memchr for "{", then a regex: `"{{" in body` is several times slower.
         if "{" not in body or _TEMPLATE_START.search(body) is None:
             return Expanded(body, (), ())
+        # Here, not at the top: a build that finds nothing changed imports this module (for
+        # template_inputs) but reads no post.
+        from feedkit.posts.postmeta import JEKYLL_NAME
+
         if self.jekyll or (
             not self.hugo
             and "{%" in body

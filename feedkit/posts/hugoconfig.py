@@ -9,7 +9,6 @@ Keys in any case, as Hugo reads them.
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import re
@@ -145,6 +144,8 @@ def _read(path: Path, folder: Path) -> Any:
         if path.suffix == ".toml":
             return tomllib.loads(text)
         if path.suffix == ".json":
+            import json  # here: most Hugo sites' settings are TOML or YAML
+
             return json.loads(text)
         return fastyaml.load(text)
     except unreadable as exc:

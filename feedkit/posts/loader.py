@@ -32,7 +32,6 @@ from feedkit.posts.postfile import (
     split,
     unreadable_bodies,
 )
-from feedkit.posts.postmeta import PostBuilder
 
 
 @dataclass(frozen=True)
@@ -175,6 +174,10 @@ ToRead = tuple[Path | str, str, "Place | Skipped", list[Problem]]
 def _load_batch(cfg: Config, files: list[ToRead], light: bool) -> list[Parsed]:
     """Return each file's post (see `parse_files`), in the order of `files`, each stage
     over every file before the next (see BATCH)."""
+    # Here, not at the top: a build that finds nothing changed imports this module (for its
+    # paths) but reads no post.
+    from feedkit.posts.postmeta import PostBuilder
+
     failed: dict[int, list[Problem]] = {}
     heads: list[tuple[postfile.Source, postfile.StatKey] | None] = []
     for index, (path, shown, place, warnings) in enumerate(files):

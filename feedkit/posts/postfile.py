@@ -6,7 +6,6 @@ the end of the front matter; the body is read again, whole, only for posts an ou
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat as stat_mode
@@ -63,6 +62,20 @@ def load_toml(text: str) -> dict[str, Any]:
             lines[index] = f'{date[1]}"{date[2]}"{date[3]}'
 
 
+# The lines that open and close front matter, by format, in the order they are tried:
+# python-frontmatter's handlers' FM_BOUNDARY patterns (the TOML one is feedkit's), kept here so
+# that finding where a post's body starts (the only thing a render or a digest asks of the
+# file) imports neither python-frontmatter nor PyYAML, about 15 ms a process.
+BOUNDARIES = (("YAML", r"^-{3,}\s*$"), ("TOML", r"^\+{3,}\s*$"), ("JSON", r"^(?:{|})$"))
+
+
+@lru_cache(maxsize=1)
+def boundaries() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Return BOUNDARIES compiled (on first use: a build that finds nothing changed never
+    splits a file)."""
+    return tuple((name, re.compile(pattern, re.MULTILINE)) for name, pattern in BOUNDARIES)
+
+
 @lru_cache(maxsize=1)
 def handlers() -> tuple[tuple[str, BaseHandler], ...]:
     """Return python-frontmatter's handlers by format, loaded on first use: a build that
@@ -72,7 +85,7 @@ def handlers() -> tuple[tuple[str, BaseHandler], ...]:
     class TOMLHandler(BaseHandler):
         """python-frontmatter's TOML handler needs the unmaintained `toml`; tomllib does it."""
 
-        FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+        FM_BOUNDARY = dict(boundaries())["TOML"]
         START_DELIMITER = END_DELIMITER = "+++"
 
         def load(self, fm: str, **kwargs: object) -> Any:
@@ -274,12 +287,11 @@ def split(text: str, shown: str) -> Source:
     """Return `text` split into front matter and body, or raise naming the broken line."""
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
-    for fm_format, handler in handlers():
-        assert handler.FM_BOUNDARY is not None
-        if not handler.FM_BOUNDARY.match(first):
+    for fm_format, boundary in boundaries():
+        if not boundary.match(first):
             continue
         start = len(first) + 1
-        close = handler.FM_BOUNDARY.search(text, start) if first_end >= 0 else None
+        close = boundary.search(text, start) if first_end >= 0 else None
         if close is None:
             delimiter = first.strip()
             closing = "}" if fm_format == "JSON" else delimiter
@@ -334,6 +346,8 @@ def split(text: str, shown: str) -> Source:
 
 def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
     """Return the front matter mapping, or raise with the file's line of the syntax error."""
+    import json  # here, as yaml: a build that finds nothing changed parses no front matter
+
     import yaml
 
     from feedkit.posts import fastyaml

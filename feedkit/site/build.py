@@ -22,7 +22,6 @@ from feedkit.errors import OutputError, Problem
 from feedkit.models import Choice, Post, RenderedPost
 from feedkit.posts.layout import jekyll_folder
 from feedkit.posts.loader import LoadResult, Progress, body_of, load_posts, read_raw
-from feedkit.posts.postmeta import TAGS_MERGED, tag_slug
 
 if TYPE_CHECKING:
     from feedkit.posts.expand import Templates
@@ -78,6 +77,8 @@ def choose_feeds(
     """Return each feed's entries, from every post's Choice by its path as shown, and the
     number of posts readers can see at `now`; add to `warnings` the tags of different
     spelling that share a feed."""
+    from feedkit.posts.postmeta import TAGS_MERGED, tag_slug  # only when something changed
+
     cutoff = now.timestamp()
     visible = sorted(
         (

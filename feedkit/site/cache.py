@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import pickle
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -441,10 +440,14 @@ def _load_marshal(path: Path, key: str) -> dict[str, Any]:
 def dump_pickle(value: Any, out: BinaryIO) -> None:
     """Write `value` to `out` in frames: the bytes of every rendered body are never all in
     memory a second time, beside the bodies themselves."""
+    import pickle  # here and in load_pickle: a build with nothing changed reads no body
+
     pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def load_pickle(path: Path, key: str) -> dict[str, Any]:
+    import pickle
+
     try:
         with open(path, "rb") as f:
             data = pickle.load(f)

@@ -1,0 +1,96 @@
+"""What a fresh `feedkit` process imports on its common paths: a library that path does not
+use costs its import time on every run (issue 13's fresh-process goals)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from feedkit.posts import postfile
+
+from conftest import NOW, NOW_ENV, SITE_TOML
+from digest_site import SECRET_ENV, site_after_first_digest, write_post
+
+
+def imported(site: Path, *args: str, env: dict[str, str] | None = None) -> list[str]:
+    """Return the modules `feedkit ARGS` imported, in a fresh process run in `site`."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "feedkit", *args],
+        cwd=site,
+        env={**os.environ, **NOW_ENV, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return re.findall(r"\| +([\w.]+)$", proc.stderr, re.M)
+
+
+def test_posts_split_where_python_frontmatter_would_split_them() -> None:
+    # postfile keeps python-frontmatter's boundary patterns so that splitting a post needs
+    # neither it nor PyYAML; an upgrade that changes them must show here.
+    from frontmatter.default_handlers import JSONHandler, YAMLHandler
+
+    patterns = dict(postfile.BOUNDARIES)
+    assert list(patterns) == [name for name, _ in postfile.handlers()]
+    assert patterns["YAML"] == YAMLHandler.FM_BOUNDARY.pattern
+    assert patterns["JSON"] == JSONHandler.FM_BOUNDARY.pattern
+    assert dict(postfile.handlers())["TOML"].FM_BOUNDARY.pattern == patterns["TOML"]
+
+
+def test_a_build_with_nothing_changed_imports_nothing_that_reads_posts(tmp_path: Path) -> None:
+    # It lists the files and compares their statuses with the cache's; parsing front matter
+    # (PyYAML, python-frontmatter, json, the post fields), rendering (the TeX converter,
+    # feedgen, lxml) and handing work to a forked child (pickle) are for builds with work.
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "p.md").write_text(
+        "---\ntitle: Math\ndate: 2024-01-01\n---\nThe body: $x^2$.\n"
+    )
+    os.utime(tmp_path / "content" / "p.md", (1e9, 1e9))  # saved long before the builds
+    assert "feedkit.site.build" in imported(tmp_path, "build")
+    modules = imported(tmp_path, "build")
+    assert "feedkit.site.cache" in modules
+    heavy = ("yaml", "frontmatter", "latex2mathml", "feedgen", "lxml", "json", "pickle")
+    assert [m for m in modules if m.split(".")[0] in heavy] == []
+    assert "feedkit.posts.postmeta" not in modules
+
+
+def test_a_build_after_one_post_is_edited_imports_no_python_frontmatter(tmp_path: Path) -> None:
+    # Rendering the edited post needs only where its body starts; its YAML goes through
+    # PyYAML's parser directly. No formula in it: the TeX converter stays out too.
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    for i in range(3):
+        (tmp_path / "content" / f"p{i}.md").write_text(
+            f"---\ntitle: Post {i}\ndate: 2024-01-0{i + 1}\n---\nThe body of post {i}.\n"
+        )
+    assert "feedkit.site.build" in imported(tmp_path, "build")
+    (tmp_path / "content" / "p2.md").write_text(
+        "---\ntitle: Post 2, edited\ndate: 2024-01-03\n---\nThe body, edited.\n"
+    )
+    modules = imported(tmp_path, "build")
+    assert "feedgen.feed" in modules  # the feeds were written again
+    assert b"Post 2, edited" in (tmp_path / "public" / "atom.xml").read_bytes()
+    assert [m for m in modules if m.startswith(("frontmatter", "latex2mathml"))] == []
+
+
+def test_a_digest_dry_run_imports_no_feedgen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The digest's links come from the archive module; its Atom feed of past digests, which
+    # needs feedgen and dateutil, is written only by a run that sends.
+    for name, value in SECRET_ENV.items():
+        monkeypatch.setenv(name, value)
+    site_after_first_digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    modules = imported(tmp_path, "digest", "--dry-run", env=SECRET_ENV)
+    assert "feedkit.mail.archive" in modules
+    assert "premailer" in modules  # the size as sent is of the inlined HTML
+    assert [m for m in modules if m.startswith(("feedgen", "dateutil", "frontmatter"))] == []
