@@ -39,8 +39,8 @@ def bodies_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tup
 
     monkeypatch.setattr(warm, "read_body", counted)
     server = make_server(tmp_path / "feedkit.toml", lambda: NOW, port=0)
-    server.warming.join()  # the first page, made right after start
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    assert server.warmed.wait(20)  # the first page, made once serving
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", names
     finally:

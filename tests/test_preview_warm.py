@@ -267,7 +267,7 @@ def test_the_first_page_finds_the_feeds_rendered_and_the_digest_ready(
     counted: tuple[PreviewServer, dict[str, list[str]]],
 ) -> None:
     server, done = counted
-    server.warming.join(20)  # right after start, before any request
+    assert server.warmed.wait(20)  # once serving, before any request
     made = {key: list(value) for key, value in done.items()}
     assert "fresh" in made["rendered"] and made["renderers"] == ["made"]
     page = fetch(url(server) + "/")[1]
@@ -280,7 +280,7 @@ def test_a_save_renders_only_the_post_saved_and_the_system_names_it_without_a_li
     site: Path, counted: tuple[PreviewServer, dict[str, list[str]]]
 ) -> None:
     server, done = counted
-    server.warming.join(20)
+    assert server.warmed.wait(20)
     rendered, listed = len(done["rendered"]), len(done["listed"])
     assert rendered >= 4  # every post in a feed, at start
     write_post(site, "fresh", "Saved again", NOW - timedelta(hours=1))
@@ -302,7 +302,7 @@ def test_what_the_system_cannot_vouch_for_lists_every_file_again(
     site: Path, counted: tuple[PreviewServer, dict[str, list[str]]], change: str
 ) -> None:
     server, done = counted
-    server.warming.join(20)
+    assert server.warmed.wait(20)
     content = site / "content"
     if change == "polling":
         server.site.watcher.close()  # as with --poll: no events

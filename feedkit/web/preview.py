@@ -358,7 +358,15 @@ class PreviewServer(ThreadingHTTPServer):
     """The preview's HTTP server; `server_close` also stops watching the site's files."""
 
     site: WarmSite
-    warming: threading.Thread  # makes the first page's parts ahead of its request
+    warming: threading.Thread  # makes the first page once serving, ahead of its request
+    warmed: threading.Event  # set once it did
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        # Started here, not before: the address is announced at once, and the page is made
+        # while the writer opens it.
+        if self.warming.ident is None:
+            self.warming.start()
+        super().serve_forever(poll_interval)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A browser that left while being answered (a page reloading, its frames unfinished)
@@ -388,9 +396,10 @@ def make_server(
         site.close()
         raise
     server.site = site
-    server.warming = threading.Thread(target=warm_up, args=(site, clock), name="preview-warm-up")
-    server.warming.daemon = True
-    server.warming.start()
+    server.warmed = threading.Event()
+    server.warming = threading.Thread(
+        target=warm_up, args=(site, clock, server.warmed), name="preview-warm-up", daemon=True
+    )
     return server
 
 
@@ -409,7 +418,7 @@ def prepare(site: WarmSite) -> None:
         return
 
 
-def warm_up(site: WarmSite, clock: Callable[[], datetime]) -> None:
+def warm_up(site: WarmSite, clock: Callable[[], datetime], done: threading.Event) -> None:
     """Make the page once, right after start, so that the first request finds the feed plan
     made, the posts of the first page counted and the digest's templates compiled (under
     the lock: a request waits for what it needs, and nothing it finds is older than the
@@ -421,3 +430,5 @@ def warm_up(site: WarmSite, clock: Callable[[], datetime]) -> None:
                 render_page(site, clock())
     except Exception:  # the first request shows what is wrong
         return
+    finally:
+        done.set()
