@@ -4,6 +4,7 @@ as a fresh process makes, and a reload signal for the page when a file is saved.
 from __future__ import annotations
 
 import http.client
+import shutil
 import socket
 import struct
 import threading
@@ -15,7 +16,9 @@ from types import SimpleNamespace
 import pytest
 
 from feedkit import parallel
+from feedkit.config import load_config
 from feedkit.site import build
+from feedkit.site.build import build_site
 from feedkit.web import warm
 from feedkit.web.preview import PreviewServer, make_server
 
@@ -322,3 +325,32 @@ def test_what_the_system_cannot_vouch_for_lists_every_file_again(
     assert (b"Added post" in atom) == (change == "added")
     assert (b"A fresh post" in atom) == (change in ("added", "folder"))
     assert (b"Saved again" in atom) == (change == "polling")
+
+
+def test_after_a_build_the_preview_renders_no_feed_entry_the_build_rendered(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = load_config(site / "feedkit.toml")
+    build_site(cfg, NOW)
+    write_post(site, "fresh", "Saved since the build", NOW - timedelta(hours=1))
+    rendered: list[str] = []
+    render = build._render
+
+    def counted(post, *args):  # type: ignore[no-untyped-def]
+        rendered.append(post.slug)
+        return render(post, *args)
+
+    monkeypatch.setattr(build, "_render", counted)
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert server.warmed.wait(20)
+        answers = {path: fetch(url(server) + path) for path in PATHS}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert rendered == ["fresh"]  # the one post changed since
+    shutil.rmtree(site / ".feedkit" / "cache")  # a fresh process renders every entry
+    with preview_process(site) as base:
+        assert served(base) == answers

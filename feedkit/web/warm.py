@@ -164,6 +164,7 @@ class WarmSite:
             self._done(files, problem=exc)
             return
         self._cache = reader_cache(self.cfg)  # the posts unchanged since the last read
+        self._cache.add_renders(self.cfg.cache_path / "cache")  # the last build's feed entries
         self._unkept = set()
         self._read_posts(None, self._snapshot())  # the folders the settings name
 
