@@ -40,6 +40,7 @@ def bodies_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tup
     monkeypatch.setattr(warm, "read_body", counted)
     server = make_server(tmp_path / "feedkit.toml", lambda: NOW, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    assert server.warmed.wait(20)  # the first page, made once serving
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", names
     finally:
@@ -71,7 +72,9 @@ def test_the_last_page_holds_the_oldest_posts(bodies_read: tuple[str, list[str]]
     assert titles(page) == [f"Post number {n}" for n in range(200, POSTS)] + [
         f"Old post {n}" for n in (2, 1, 0)
     ]
-    assert len(names) == POSTS - 2 * POSTS_PER_PAGE + 3
+    first, last = names[:POSTS_PER_PAGE], names[POSTS_PER_PAGE:]
+    assert sorted(first) == sorted(f"post-{n:03}" for n in range(POSTS_PER_PAGE))
+    assert len(last) == POSTS - 2 * POSTS_PER_PAGE + 3
     assert b'<a href="/?posts=2">' in page and b"older posts" not in page
     assert b"page 3 of 3" in page
     for asked in ("/?posts=99", "/?posts=0", "/?posts=x"):  # the nearest page there is

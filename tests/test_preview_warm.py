@@ -4,6 +4,7 @@ as a fresh process makes, and a reload signal for the page when a file is saved.
 from __future__ import annotations
 
 import http.client
+import shutil
 import socket
 import struct
 import threading
@@ -14,8 +15,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from feedkit import parallel
+from feedkit.config import load_config
+from feedkit.site import build
+from feedkit.site.build import build_site
 from feedkit.web import warm
-from feedkit.web.preview import make_server
+from feedkit.web.preview import PreviewServer, make_server
 
 from conftest import NOW
 from digest_site import SECRET_ENV, site_after_first_digest, write_post
@@ -223,3 +228,131 @@ def test_a_browser_leaving_mid_answer_prints_no_traceback(site: Path) -> None:
                 # Closed at once with a reset, as a browser drops a reloading page's frames.
                 client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         assert fetch(base + "/")[0] == 200
+
+
+@pytest.fixture
+def counted(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[PreviewServer, dict[str, list[str]]]]:
+    """The in-process preview, and what it did since start: the posts it rendered (by
+    slug), every listing of the site's files, every digest renderer made."""
+    done: dict[str, list[str]] = {"rendered": [], "listed": [], "renderers": []}
+    render, listing, renderer = build._render, warm.snapshot, warm.DigestRenderer
+
+    def rendered(post, *args):  # type: ignore[no-untyped-def]
+        done["rendered"].append(post.slug)
+        return render(post, *args)
+
+    def listed(*args):  # type: ignore[no-untyped-def]
+        done["listed"].append("every file")
+        return listing(*args)
+
+    def made(*args, **kwargs):  # type: ignore[no-untyped-def]
+        done["renderers"].append("made")
+        return renderer(*args, **kwargs)
+
+    monkeypatch.setattr(build, "_render", rendered)
+    monkeypatch.setattr(parallel, "cores", lambda: 1)  # every render in this process
+    monkeypatch.setattr(warm, "snapshot", listed)
+    monkeypatch.setattr(warm, "DigestRenderer", made)
+    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server, done
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def url(server: PreviewServer) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def test_the_first_page_finds_the_feeds_rendered_and_the_digest_ready(
+    counted: tuple[PreviewServer, dict[str, list[str]]],
+) -> None:
+    server, done = counted
+    assert server.warmed.wait(20)  # once serving, before any request
+    made = {key: list(value) for key, value in done.items()}
+    assert "fresh" in made["rendered"] and made["renderers"] == ["made"]
+    page = fetch(url(server) + "/")[1]
+    fetch(url(server) + "/atom.xml")
+    assert done == made  # the request rendered nothing and made no renderer
+    assert b"A fresh post" in page and b'<p class="subject">' in page
+
+
+def test_a_save_renders_only_the_post_saved_and_the_system_names_it_without_a_listing(
+    site: Path, counted: tuple[PreviewServer, dict[str, list[str]]]
+) -> None:
+    server, done = counted
+    assert server.warmed.wait(20)
+    rendered, listed = len(done["rendered"]), len(done["listed"])
+    assert rendered >= 4  # every post in a feed, at start
+    write_post(site, "fresh", "Saved again", NOW - timedelta(hours=1))
+    assert b"Saved again" in fetch(url(server) + "/atom.xml")[1]
+    assert done["rendered"][rendered:] == ["fresh"]
+    assert len(done["listed"]) == listed  # the system named the file saved
+    answers = {path: fetch(url(server) + path) for path in PATHS}
+    fresh_server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+    threading.Thread(target=fresh_server.serve_forever, daemon=True).start()
+    try:
+        assert {path: fetch(url(fresh_server) + path) for path in PATHS} == answers
+    finally:
+        fresh_server.shutdown()
+        fresh_server.server_close()
+
+
+@pytest.mark.parametrize("change", ["added", "removed", "folder", "polling"])
+def test_what_the_system_cannot_vouch_for_lists_every_file_again(
+    site: Path, counted: tuple[PreviewServer, dict[str, list[str]]], change: str
+) -> None:
+    server, done = counted
+    assert server.warmed.wait(20)
+    content = site / "content"
+    if change == "polling":
+        server.site.watcher.close()  # as with --poll: no events
+    listed = len(done["listed"])
+    if change == "added":
+        write_post(site, "added", "Added post", NOW - timedelta(minutes=5))
+    elif change == "removed":
+        (content / "fresh.md").unlink()
+    elif change == "folder":
+        (content / "deep").mkdir()
+        (content / "fresh.md").rename(content / "deep" / "fresh.md")
+    else:
+        write_post(site, "fresh", "Saved again", NOW - timedelta(hours=1))
+        server.site.refresh()  # as the poller does: compare every file's status
+    atom = fetch(url(server) + "/atom.xml")[1]
+    assert len(done["listed"]) > listed
+    assert (b"Added post" in atom) == (change == "added")
+    assert (b"A fresh post" in atom) == (change in ("added", "folder"))
+    assert (b"Saved again" in atom) == (change == "polling")
+
+
+def test_after_a_build_the_preview_renders_no_feed_entry_the_build_rendered(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = load_config(site / "feedkit.toml")
+    build_site(cfg, NOW)
+    write_post(site, "fresh", "Saved since the build", NOW - timedelta(hours=1))
+    rendered: list[str] = []
+    render = build._render
+
+    def counted(post, *args):  # type: ignore[no-untyped-def]
+        rendered.append(post.slug)
+        return render(post, *args)
+
+    monkeypatch.setattr(build, "_render", counted)
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert server.warmed.wait(20)
+        answers = {path: fetch(url(server) + path) for path in PATHS}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert rendered == ["fresh"]  # the one post changed since
+    shutil.rmtree(site / ".feedkit" / "cache")  # a fresh process renders every entry
+    with preview_process(site) as base:
+        assert served(base) == answers

@@ -278,12 +278,19 @@ class PostsRead:
     loaded: LoadResult | None = None  # every post, when they were all read
 
 
-def read_every_post(cfg: Config, loaded: LoadResult | None, progress: Progress | None) -> PostsRead:
-    """Return every post, read now (or as `loaded` holds them), without the build cache."""
+def read_every_post(
+    cfg: Config,
+    loaded: LoadResult | None,
+    progress: Progress | None,
+    choices: dict[str, Choice] | None = None,
+) -> PostsRead:
+    """Return every post, read now (or as `loaded` holds them, with their `choices` when
+    known), without the build cache."""
     if loaded is None:
         loaded = load_posts(cfg, progress=progress)
     posts = {p.rel_path: p for p in loaded.posts}
-    choices = {shown: post.choice() for shown, post in posts.items()}
+    if choices is None:
+        choices = {shown: post.choice() for shown, post in posts.items()}
     return PostsRead(choices, list(loaded.warnings), posts.__getitem__, {}, set(), loaded=loaded)
 
 
@@ -316,6 +323,8 @@ def plan_build(
     progress: Progress | None = None,
     loaded: LoadResult | None = None,
     stage_into: Path | None = None,
+    renders: BuildCache | None = None,
+    choices: dict[str, Choice] | None = None,
 ) -> BuildPlan:
     """Return the BuildPlan for the site at `now`; raises before anything is written.
 
@@ -327,10 +336,12 @@ def plan_build(
 
     With `stage_into` (the output folder), each file is staged beside its place there as
     soon as it is made (feedkit.atomicfile.stage) rather than kept: for `write_staged`.
+    Without `cache`, `renders` is consulted at rendering only, and `choices` are those of
+    the `loaded` posts by path as shown, when known (the warm preview keeps both).
     """
     cutoff = now.timestamp()
     if cache is None:
-        read = read_every_post(cfg, loaded, progress)
+        read = read_every_post(cfg, loaded, progress, choices)
     else:
         scan = cache.scan(cfg)
         if cache.unchanged(scan, cutoff, drafts, cfg.output_path):
@@ -386,7 +397,10 @@ def plan_build(
     members_in_order = list(dict.fromkeys(shown for feed in feeds for shown in feed.members))
     templates = Templates(cfg, list(choices), full_post)
     results = render_posts(
-        {shown: full_post(shown) for shown in members_in_order}, cfg, cache, templates
+        {shown: full_post(shown) for shown in members_in_order},
+        cfg,
+        cache if cache is not None else renders,
+        templates,
     )
     rendered = {shown: result[0] for shown, result in results.items()}
     summary[READS_POSTS] = sorted(shown for shown, result in results.items() if result[2])

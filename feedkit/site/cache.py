@@ -279,6 +279,14 @@ class BuildCache:
             self._used_renders.add(key)
         return value
 
+    def add_renders(self, folder: Path) -> None:
+        """Take in the rendered bodies that a cache for the same settings and code kept in
+        `folder` (the preview takes those of the last build), keeping its own."""
+        if self._rendered is None:
+            self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
+        for key, value in load_pickle(folder / "rendered.pickle", self.key).items():
+            self._rendered.setdefault(key, value)
+
     def remember_render(self, key: str, value: Any) -> None:
         if self._rendered is None:
             self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,8 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, FeedkitError
 from feedkit.mail.digest import (
     SAMPLE_READER,
+    TEMPLATE_HTML,
+    TEMPLATE_TEXT,
     DigestRenderer,
     RenderedDigest,
     format_day,
@@ -37,6 +40,7 @@ from feedkit.mail.state import State
 from feedkit.mail.wire import html_sent_size, wire_bytes
 from feedkit.models import Post
 from feedkit.posts.markup import measure
+from feedkit.site.build import load_renderers
 from feedkit.site.postindex import read_index, reader_cache
 from feedkit.web.warm import WarmSite
 
@@ -354,6 +358,15 @@ class PreviewServer(ThreadingHTTPServer):
     """The preview's HTTP server; `server_close` also stops watching the site's files."""
 
     site: WarmSite
+    warming: threading.Thread  # makes the first page once serving, ahead of its request
+    warmed: threading.Event  # set once it did
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        # Started here, not before: the address is announced at once, and the page is made
+        # while the writer opens it.
+        if self.warming.ident is None:
+            self.warming.start()
+        super().serve_forever(poll_interval)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A browser that left while being answered (a page reloading, its frames unfinished)
@@ -375,7 +388,7 @@ def make_server(
 ) -> PreviewServer:
     """Return a preview server bound to `host:port` (port 0: any free port), with the site
     read; `poll`: check the files every that many seconds, not on the system's events."""
-    site = WarmSite(config_path, poll)
+    site = WarmSite(config_path, poll, prepare)
     handler = type("Handler", (PreviewHandler,), {"site": site, "clock": staticmethod(clock)})
     try:
         server = PreviewServer((host, port), handler)
@@ -383,4 +396,39 @@ def make_server(
         site.close()
         raise
     server.site = site
+    server.warmed = threading.Event()
+    server.warming = threading.Thread(
+        target=warm_up, args=(site, clock, server.warmed), name="preview-warm-up", daemon=True
+    )
     return server
+
+
+def prepare(site: WarmSite) -> None:
+    """Import what renders feeds, compile the page's and the digest's templates (lock held):
+    what the first page takes that needs no post."""
+    assert site.cfg is not None
+    load_renderers(site.cfg)
+    renderer = site.renderer()
+    try:
+        for name in ("preview.html.j2", "preview_post.html.j2"):
+            _PAGE.get_template(name)
+        for env, name in [(renderer.html_env, TEMPLATE_HTML), (renderer.text_env, TEMPLATE_TEXT)]:
+            env.get_template(name)
+    except jinja2.TemplateError:  # the page says what is wrong
+        return
+
+
+def warm_up(site: WarmSite, clock: Callable[[], datetime], done: threading.Event) -> None:
+    """Make the page once, right after start, so that the first request finds the feed plan
+    made, the posts of the first page counted and the digest's templates compiled (under
+    the lock: a request waits for what it needs, and nothing it finds is older than the
+    files; what changes meanwhile is read again first, as for a request)."""
+    try:
+        site.current()
+        with site.lock:
+            if site.problem is None:
+                render_page(site, clock())
+    except Exception:  # the first request shows what is wrong
+        return
+    finally:
+        done.set()

@@ -28,7 +28,7 @@ from feedkit import parallel
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
 from feedkit.mail.digest import DigestRenderer
-from feedkit.models import Post
+from feedkit.models import Choice, Post
 from feedkit.posts.expand import Templates
 from feedkit.posts.layout import Layout, Place, Skipped
 from feedkit.posts.loader import (
@@ -46,7 +46,7 @@ from feedkit.posts.postfile import MARKDOWN_SUFFIXES, walk
 from feedkit.site.build import BuildPlan, plan_build
 from feedkit.site.cache import BuildCache
 from feedkit.site.postindex import PostList, keep_posts, kept_posts, reader_cache
-from feedkit.web.watch import Snapshot, Watcher, changed, snapshot
+from feedkit.web.watch import Snapshot, Watcher, changed, restat, snapshot
 
 T = TypeVar("T")
 # Posts read since the cache was that make it worth saving every post again (20,000 take
@@ -64,8 +64,16 @@ class WarmSite:
     files give the same token in any process), and `changed` is notified when it moves.
     """
 
-    def __init__(self, config_path: Path, poll: float | None = None) -> None:
+    def __init__(
+        self,
+        config_path: Path,
+        poll: float | None = None,
+        prepare: Callable[[WarmSite], object] | None = None,
+    ) -> None:
+        """`prepare`: what the first page takes that needs no post (imports, templates),
+        done while a forked child reads posts, when it does."""
         self.config_path = config_path
+        self._prepare = prepare
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.cfg: Config | None = None
@@ -87,6 +95,7 @@ class WarmSite:
         self._rows: dict[int, tuple[Post, tuple[object, ...], str]] = {}
         self._templates_how: tuple[object, ...] = ()
         self._dates: tuple[list[float], list[float]] = ([], [])
+        self._choices: dict[str, Choice] | None = None  # of the posts, by path as shown
         with self.lock:
             self._read_everything(self._snapshot())
         roots, skip = self._folders()
@@ -125,12 +134,18 @@ class WarmSite:
 
     # -- reading ------------------------------------------------------------------------
 
-    def refresh(self, named: set[str] | None = None) -> bool:
+    def refresh(self, named: set[str] | None = None, vouched: bool = False) -> bool:
         """Read again what changed since the last read (the files in `named` too, changed
-        or not); return True when anything did."""
+        or not); return True when anything did. When the watcher `vouched` that only the
+        `named` files changed, and all were listed before and still are, only they are
+        looked at: listing 20,000 files again takes about 0.1 s."""
         with self.lock:
-            files = self._snapshot()
-            differ = changed(self._files, files) | (named or set())
+            files = restat(self._files, named) if vouched and named and self.cfg else None
+            if files is None:
+                files = self._snapshot()
+                differ = changed(self._files, files) | (named or set())
+            else:
+                differ = set(named or ())
             if not differ:
                 return False
             kinds = {self._is_post(path) for path in differ}
@@ -149,6 +164,7 @@ class WarmSite:
             self._done(files, problem=exc)
             return
         self._cache = reader_cache(self.cfg)  # the posts unchanged since the last read
+        self._cache.add_renders(self.cfg.cache_path / "cache")  # the last build's feed entries
         self._unkept = set()
         self._read_posts(None, self._snapshot())  # the folders the settings name
 
@@ -188,7 +204,13 @@ class WarmSite:
             cached = kept_posts(self.cfg, self._cache, listed, places)
             kept.update((path, (places[path], parsed)) for path, parsed in cached.items())
         todo = [path for path in found if path not in kept]
-        parsed_files = parse_files(self.cfg, [Path(path) for path in todo], layout=layout)
+        prepare = self._prepare
+        parsed_files = parse_files(
+            self.cfg,
+            [Path(path) for path in todo],
+            layout=layout,
+            meanwhile=(lambda: prepare(self)) if prepare and paths is None else None,
+        )
         for path, parsed in zip(todo, parsed_files, strict=True):
             kept[path] = (places[path], parsed)
         self._parsed, self._layout = {path: kept[path] for path in found}, layout
@@ -224,6 +246,8 @@ class WarmSite:
                 return False
             swap[id(old)] = new
         posts = tuple(swap.get(id(post), post) for post in loaded.posts)
+        if self._choices is not None:  # the same files: only theirs changed
+            self._choices.update((new.rel_path, new.choice()) for new in swap.values())
         warnings = tuple(w for _, parsed in self._parsed.values() for w in parsed[4])
         self._done(files, LoadResult(posts, warnings, loaded.skipped), same_dates=True)
         return True
@@ -250,6 +274,8 @@ class WarmSite:
             kept = {id(post) for post in loaded.posts}
             self._minutes = {k: v for k, v in self._minutes.items() if k in kept}
             self._rows = {k: v for k, v in self._rows.items() if k in kept}
+        if not same_dates:
+            self._choices = None
         if loaded is not None and not same_dates:
             self._dates = (
                 sorted(p.published.timestamp() for p in loaded.posts),
@@ -280,9 +306,9 @@ class WarmSite:
         events are taken with the lock held: whoever takes them has read again before
         anyone else reads the site. When polling, only the watcher compares (`polled`)."""
         with self.lock:
-            named = self.watcher.pending()
+            named, vouched = self.watcher.pending()
             if named or (polled and self.watcher.inotify is None):
-                self.refresh(named)
+                self.refresh(named, vouched)
 
     def close(self) -> None:
         self._stop.set()
@@ -310,7 +336,16 @@ class WarmSite:
         """Return `plan_build` at `now` for the posts as read (lock held)."""
         cfg, loaded = self.cfg, self.loaded
         assert cfg is not None and loaded is not None
-        return self.memo(("plan", self.visible(now)), lambda: plan_build(cfg, now, loaded=loaded))
+        # Bodies rendered before are kept with the posts: after a save, only what changed
+        # is rendered again (the build cache's rule: same bytes, settings and templates).
+        renders = self._cache
+        if self._choices is None:
+            self._choices = {post.rel_path: post.choice() for post in loaded.posts}
+        choices = self._choices
+        return self.memo(
+            ("plan", self.visible(now)),
+            lambda: plan_build(cfg, now, loaded=loaded, renders=renders, choices=choices),
+        )
 
     def public(self, now: datetime) -> PostList:
         """Return the posts readers may see at `now`, newest first (lock held)."""

@@ -3,9 +3,10 @@
 A `Snapshot` is the status (modification time, size, inode) of every file the preview reads:
 the content folder, feedkit.toml and the templates beside it. Two snapshots compared say
 which files changed, were added or removed, however the change was made, so the reload
-never depends on an event arriving. The `Watcher` only says when to compare: on Linux
-when the system reports a file event (inotify), elsewhere, or when asked to (`poll`), every
-few tenths of a second.
+never depends on an event arriving. The `Watcher` says when to compare: on Linux when the
+system reports a file event (inotify), elsewhere, or when asked to (`poll`), every few tenths
+of a second. Where the system's events vouch that only files already listed were written
+(no folder, no lost event), `restat` looks at those files alone instead of listing them all.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import select
+import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -66,6 +68,21 @@ def changed(before: Snapshot, after: Snapshot) -> set[str]:
     return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
 
+def restat(before: Snapshot, named: Iterable[str]) -> Snapshot | None:
+    """Return `before` with the status the `named` files have now, or None when one of them
+    was added or removed, or is no plain file: then only a new listing says what there is."""
+    after = dict(before)
+    for path in named:
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            st = None
+        if path not in before or st is None or not stat.S_ISREG(st.st_mode):
+            return None
+        after[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    return after
+
+
 class Watcher:
     """Says when files under `roots` may have changed, and which, where the system tells."""
 
@@ -98,6 +115,15 @@ class Watcher:
             | in_flags.MOVE_SELF
             | in_flags.ONLYDIR
         )
+        # Events after which the files named are not all that may have changed.
+        UNSURE = (
+            in_flags.ISDIR
+            | in_flags.Q_OVERFLOW
+            | in_flags.IGNORED
+            | in_flags.DELETE_SELF
+            | in_flags.MOVE_SELF
+            | in_flags.UNMOUNT
+        )
 
     def _watch_all(self) -> None:
         """Watch every folder under the roots (again: a new folder is watched too)."""
@@ -122,20 +148,24 @@ class Watcher:
             return True
         return bool(select.select([self.inotify.fileno()], [], [], timeout)[0])
 
-    def pending(self) -> set[str]:
-        """Return the files the system has named as changed so far, without waiting
-        (none when polling: compare snapshots)."""
+    def pending(self) -> tuple[set[str], bool]:
+        """Return the files the system has named as changed so far, without waiting (none
+        when polling: compare snapshots), and whether the events vouch that nothing else
+        changed: none was lost, none was about a folder or a watch."""
         if self.inotify is None:
-            return set()
+            return set(), False
         paths: set[str] = set()
+        vouched = True
         for event in self.inotify.read(timeout=0):
             folder = self.folders.get(event.wd)
             path = os.path.join(folder, event.name) if folder and event.name else folder
             if path is not None and not _ignored(event.name) and path not in self.skip:
                 paths.add(path)
+            if folder is None or event.mask & self.UNSURE:
+                vouched = False
             if event.mask & (in_flags.ISDIR | in_flags.Q_OVERFLOW):
                 self._watch_all()
-        return paths
+        return paths, vouched
 
     def close(self) -> None:
         if self.inotify is not None:
