@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
-import logging
 import os
 import re
 import secrets
@@ -20,11 +19,11 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
-import premailer
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.archive import subscribe_url, web_url
+from feedkit.mail.inlined import InlineCache, inline
 from feedkit.mail.readers import Reader
 from feedkit.mail.state import DigestRecord, PostSnapshot
 from feedkit.mail.subscribers import Subscriber
@@ -212,11 +211,14 @@ class DigestRenderer:
         *,
         web_copy: bool = False,
         sample_links: bool = False,
+        inline_cache: InlineCache | None = None,
     ) -> None:
         """`web_copy`: rendering the archive's page, not a mail. `sample_links`: links of
         `feedkit serve` that unsubscribe nobody, for copies that go to no reader on the list
-        (preview, dry run, test copy)."""
+        (preview, dry run, test copy). `inline_cache`: where inlined HTML is kept, if
+        anywhere."""
         self.cfg = cfg
+        self.inline_cache = inline_cache
         self.web_copy = web_copy
         self.environ = os.environ if environ is None else environ
         self.sample_links = sample_links
@@ -344,16 +346,7 @@ class DigestRenderer:
         return RenderedDigest(subject, html_out, text_out, cards, count - cards)
 
     def _inline(self, document: str) -> str:
-        inliner = premailer.Premailer(
-            document,
-            allow_network=False,  # never fetch anything while rendering mail
-            strip_important=False,  # the phone layout's !important must win over inline styles
-            keep_style_tags=False,
-            remove_classes=False,
-            disable_validation=True,
-            cssutils_logging_level=logging.CRITICAL,  # mso-* and -webkit-* are not errors
-        )
-        return str(inliner.transform())
+        return inline(document, self.inline_cache)
 
     # -- per reader ------------------------------------------------------------------------
 
