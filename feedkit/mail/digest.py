@@ -23,8 +23,8 @@ import jinja2
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.archive import subscribe_url, web_url
-from feedkit.mail.inlined import InlineCache, inline
 from feedkit.mail.readers import Reader
+from feedkit.mail.rendercache import RenderCache, inline
 from feedkit.mail.state import DigestRecord, PostSnapshot
 from feedkit.mail.subscribers import Subscriber
 from feedkit.mail.tokens import Tokens, site_secret, unsubscribe_link
@@ -211,14 +211,14 @@ class DigestRenderer:
         *,
         web_copy: bool = False,
         sample_links: bool = False,
-        inline_cache: InlineCache | None = None,
+        render_cache: RenderCache | None = None,
     ) -> None:
         """`web_copy`: rendering the archive's page, not a mail. `sample_links`: links of
         `feedkit serve` that unsubscribe nobody, for copies that go to no reader on the list
-        (preview, dry run, test copy). `inline_cache`: where inlined HTML is kept, if
-        anywhere."""
+        (preview, dry run, test copy). `render_cache`: where inlined HTML and compiled
+        templates are kept, if anywhere."""
         self.cfg = cfg
-        self.inline_cache = inline_cache
+        self.render_cache = render_cache
         self.web_copy = web_copy
         self.environ = os.environ if environ is None else environ
         self.sample_links = sample_links
@@ -235,8 +235,15 @@ class DigestRenderer:
             keep_trailing_newline=True,
         )
         loader = jinja2.ChoiceLoader(loaders)
-        self.html_env = jinja2.Environment(loader=loader, autoescape=True, **common)
-        self.text_env = jinja2.Environment(loader=loader, autoescape=False, **common)
+        self.html_env = self._environment(loader, render_cache, autoescape=True, **common)
+        self.text_env = self._environment(loader, render_cache, autoescape=False, **common)
+
+    @staticmethod
+    def _environment(
+        loader: jinja2.BaseLoader, render_cache: RenderCache | None, **options: Any
+    ) -> jinja2.Environment:
+        cache = render_cache.templates(options) if render_cache is not None else None
+        return jinja2.Environment(loader=loader, bytecode_cache=cache, **options)
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -346,7 +353,7 @@ class DigestRenderer:
         return RenderedDigest(subject, html_out, text_out, cards, count - cards)
 
     def _inline(self, document: str) -> str:
-        return inline(document, self.inline_cache)
+        return inline(document, self.render_cache)
 
     # -- per reader ------------------------------------------------------------------------
 

@@ -27,8 +27,8 @@ from feedkit.mail.digest import (
     make_record,
     new_posts,
 )
-from feedkit.mail.inlined import InlineCache
 from feedkit.mail.outbox import OutboxSender
+from feedkit.mail.rendercache import RenderCache
 from feedkit.mail.roster import list_status, reader_statuses
 from feedkit.mail.state import DigestRecord, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
@@ -266,12 +266,12 @@ def dry_run_report(
     subscribers: Sequence[Subscriber],
     now: datetime,
     send_latest: int = 0,
-    inline_cache: InlineCache | None = None,
+    render_cache: RenderCache | None = None,
 ) -> str:
     """Return what a digest run would do now, rendering it to catch template errors
-    (inlined HTML kept in `inline_cache`, if given, for the send that follows)."""
+    (inlined HTML kept in `render_cache`, if given, for the send that follows)."""
     plan = plan_run(state, public, send_latest=send_latest)
-    renderer = DigestRenderer(cfg, sample_links=True, inline_cache=inline_cache)
+    renderer = DigestRenderer(cfg, sample_links=True, render_cache=render_cache)
     lines = []
     if plan.first_run:
         lines.append(
@@ -291,7 +291,7 @@ def dry_run_report(
         if cfg.digest.archive:
             # The web copy a send publishes: its template errors show now, and the send
             # finds its inlined HTML kept.
-            DigestRenderer(cfg, web_copy=True, inline_cache=inline_cache).render(record)
+            DigestRenderer(cfg, web_copy=True, render_cache=render_cache).render(record)
         lines.append(
             f"Would send a new digest of {len(plan.new)} post(s) to "
             f"{len(subscribers)} subscriber(s)."

@@ -12,13 +12,14 @@ from datetime import timedelta
 from email import policy
 from pathlib import Path
 
+import jinja2
 import pytest
 from test_sending import READERS, digest, listed, site
 
 from feedkit.config import load_config
-from feedkit.mail import inlined
+from feedkit.mail import rendercache
 from feedkit.mail.digest import DigestRenderer, default_templates_dir, make_record
-from feedkit.mail.inlined import SETTINGS, InlineCache, inline
+from feedkit.mail.rendercache import SETTINGS, RenderCache, inline
 from feedkit.mail.sending import run_digest, sender_factory
 from feedkit.mail.state import State
 
@@ -83,7 +84,7 @@ def test_readers_get_the_same_bytes_with_the_cache_as_without(
     def no_premailer(document: str, settings: object) -> str:
         raise AssertionError("premailer ran although the dry run kept its result")
 
-    monkeypatch.setattr(inlined, "_premailer", no_premailer)
+    monkeypatch.setattr(rendercache, "_premailer", no_premailer)
     assert digest(with_cache).exit_code == 0
     monkeypatch.undo()
     cfg = load_config(without / "feedkit.toml")
@@ -101,13 +102,13 @@ def test_readers_get_the_same_bytes_with_the_cache_as_without(
 def counting_premailer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Return the list of documents premailer is given from now on."""
     given: list[str] = []
-    real = inlined._premailer
+    real = rendercache._premailer
 
     def count(document: str, settings: object) -> str:
         given.append(document)
         return real(document, settings)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(inlined, "_premailer", count)
+    monkeypatch.setattr(rendercache, "_premailer", count)
     return given
 
 
@@ -116,13 +117,13 @@ def test_a_changed_template_css_post_or_setting_is_inlined_again(
 ) -> None:
     cfg = site_after_first_digest(tmp_path)
     write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
-    cache = InlineCache.of_site(cfg.cache_path)
+    cache = RenderCache.of_site(cfg.cache_path)
     given = counting_premailer(monkeypatch)
 
     def html(when=NOW) -> str:
         posts = public(cfg, when)
         record = make_record(posts[:1], cfg, when, among=posts)
-        rendered = DigestRenderer(cfg, SECRET_ENV, inline_cache=cache).render(record)
+        rendered = DigestRenderer(cfg, SECRET_ENV, render_cache=cache).render(record)
         assert rendered.html == DigestRenderer(cfg, SECRET_ENV).render(record).html
         return rendered.html
 
@@ -137,27 +138,30 @@ def test_a_changed_template_css_post_or_setting_is_inlined_again(
     page = (default_templates_dir() / "digest.html.j2").read_text(encoding="utf-8")
     (templates / "digest.html.j2").write_text(page.replace("Read more", "Read on"), "utf-8")
     assert "Read on" in html() and len(given) == 5
+    page = page.replace("Read more", "Read again")  # a template saved again: compiled again
+    (templates / "digest.html.j2").write_text(page, "utf-8")
+    assert "Read again" in html() and len(given) == 7
 
     css = (default_templates_dir() / "digest.css").read_text(encoding="utf-8")
     (templates / "digest.css").write_text(css + "\n.post-title { color: #abcdef; }\n", "utf-8")
-    assert "#abcdef" in html() and len(given) == 7
+    assert "#abcdef" in html() and len(given) == 9
 
     write_post(tmp_path, "new-b", "New post B", NOW - timedelta(minutes=30))
-    assert "New post B" in html() and len(given) == 9
+    assert "New post B" in html() and len(given) == 11
 
     document = given[-1]
     other = {**SETTINGS, "keep_style_tags": True}
     assert "<style" in inline(document, cache, other)
-    assert len(given) == 10
+    assert len(given) == 12
     assert inline(document, cache, other) == inline(document, None, other)
-    assert len(given) == 11  # the first came from the cache
+    assert len(given) == 13  # the first came from the cache
 
 
 def test_a_damaged_or_missing_file_only_costs_an_inline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cfg = site_after_first_digest(tmp_path)
-    cache = InlineCache.of_site(cfg.cache_path)
+    cache = RenderCache.of_site(cfg.cache_path)
     document = "<html><head><style>p { color: red; }</style></head><body><p>Hi</p></body></html>"
     given = counting_premailer(monkeypatch)
     expected = inline(document)
@@ -171,7 +175,34 @@ def test_a_damaged_or_missing_file_only_costs_an_inline(
 
 
 def test_a_dry_run_on_a_site_without_a_feedkit_folder_keeps_nothing(tmp_path: Path) -> None:
-    cache = InlineCache.of_site(tmp_path / ".feedkit")
+    cache = RenderCache.of_site(tmp_path / ".feedkit")
     document = "<html><body><p>Hi</p></body></html>"
     assert inline(document, cache) == inline(document)
     assert not (tmp_path / ".feedkit").exists()
+
+
+def test_templates_are_compiled_once_for_the_runs_that_follow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = site_after_first_digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    cache = RenderCache.of_site(cfg.cache_path)
+    compiled: list[str | None] = []
+    real = jinja2.Environment.compile
+
+    def compile(self: jinja2.Environment, source: str, name: str | None = None, *a, **k):
+        compiled.append(name)
+        return real(self, source, name, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
+    posts = public(cfg)
+    record = make_record(posts[:1], cfg, NOW, among=posts)
+    plain = DigestRenderer(cfg, SECRET_ENV).render(record)
+    names = sorted(n for n in compiled if n)
+    assert "digest.html.j2" in names and "digest.txt.j2" in names
+    compiled.clear()
+    assert DigestRenderer(cfg, SECRET_ENV, render_cache=cache).render(record) == plain
+    assert sorted(n for n in compiled if n) == names
+    compiled.clear()
+    assert DigestRenderer(cfg, SECRET_ENV, render_cache=cache).render(record) == plain
+    assert compiled == []  # the second process's renderer loads them compiled

@@ -1,4 +1,4 @@
-"""The digest's HTML with its CSS inlined, kept by what went in, so premailer runs once a digest.
+"""What rendering a digest makes that the next run can use again: inlined HTML, compiled templates.
 
 Importing premailer (cssutils and requests come with it) takes about a quarter of a second,
 and its first inline as long again (cssutils compiles its patterns). What it returns depends
@@ -8,6 +8,10 @@ the same posts the rest changes once a day at most (the date and the web copy's 
 So each result is kept in `.feedkit/cache/inlined/`, named by a hash of all of those: the
 dry run, the send after it and runs minutes apart inline once. A missing or damaged file
 costs one inline; premailer is imported only then.
+
+Jinja2 compiles the email templates to Python in every process (a tenth of a second for the
+mail's and the web copy's); its own bytecode cache keeps them in `.feedkit/cache/templates/`,
+made again when a template's source changes.
 """
 
 from __future__ import annotations
@@ -19,12 +23,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feedkit.atomicfile import write_atomically
 
-log = logging.getLogger("feedkit.mail.inlined")
+if TYPE_CHECKING:
+    import jinja2
+
+log = logging.getLogger("feedkit.mail.rendercache")
 FOLDER = "inlined"
+TEMPLATES = "templates"
 KEEP = 16  # results kept, newest used first; a digest needs one, or a few when cut to size
 # The libraries whose versions can change the inlined bytes.
 LIBRARIES = ("premailer", "cssutils", "cssselect", "lxml")
@@ -39,17 +47,38 @@ SETTINGS: Mapping[str, Any] = {
 
 
 @dataclass(frozen=True)
-class InlineCache:
-    """Inlined HTML kept in `folder`, written only while `home` (the site's `.feedkit`
-    folder) exists, as the post index is: a dry run on a new site leaves no files."""
+class RenderCache:
+    """Inlined HTML kept in `folder`, and compiled templates beside it, written only while
+    `home` (the site's `.feedkit` folder) exists, as the post index is: a dry run on a new
+    site leaves no files."""
 
     folder: Path
     home: Path
 
     @classmethod
-    def of_site(cls, cache_path: Path) -> InlineCache:
+    def of_site(cls, cache_path: Path) -> RenderCache:
         """Return the cache of the site whose `.feedkit` folder is `cache_path`."""
         return cls(cache_path / "cache" / FOLDER, cache_path)
+
+    def templates(self, options: Mapping[str, Any]) -> jinja2.BytecodeCache | None:
+        """Return Jinja2's cache of templates compiled with `options` (an Environment's),
+        None if the site keeps none. Jinja2 tells its files apart by template name and
+        source only, so each set of options gets a folder of its own."""
+        if not self.home.is_dir():
+            return None
+        import jinja2
+
+        # Its files say which Python compiled them, not which Jinja2.
+        versions = [metadata.version("jinja2"), *sorted((k, repr(v)) for k, v in options.items())]
+        made_by = json.dumps(versions)
+        kind = hashlib.sha256(made_by.encode()).hexdigest()[:16]
+        folder = self.home / "cache" / TEMPLATES / kind
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.info("compiled templates not kept: %s", exc)
+            return None
+        return jinja2.FileSystemBytecodeCache(str(folder))
 
     def get(self, key: str) -> str | None:
         """Return the inlined HTML kept under `key`; None if missing or damaged."""
@@ -93,7 +122,7 @@ def inline_key(document: str, settings: Mapping[str, Any]) -> str:
 
 
 def inline(
-    document: str, cache: InlineCache | None = None, settings: Mapping[str, Any] = SETTINGS
+    document: str, cache: RenderCache | None = None, settings: Mapping[str, Any] = SETTINGS
 ) -> str:
     """Return `document` with its CSS inlined by premailer with `settings`, from `cache`
     when it holds the result already."""
