@@ -10,16 +10,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.batch import DigestOutcome, deliver
-from feedkit.mail.delivery import (
-    DeliveryError,
-    Sender,
-    SmtpSender,
-    SmtpSettings,
-)
 from feedkit.mail.digest import (
     SAMPLE_READER,
     DigestRenderer,
@@ -27,16 +22,17 @@ from feedkit.mail.digest import (
     make_record,
     new_posts,
 )
-from feedkit.mail.outbox import OutboxSender
 from feedkit.mail.rendercache import RenderCache
 from feedkit.mail.roster import list_status, reader_statuses
 from feedkit.mail.state import DigestRecord, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import site_secret
-from feedkit.mail.verp import verp_address
 from feedkit.mail.wire import html_sent_size
 from feedkit.models import Post
 from feedkit.site.postindex import PostList
+
+if TYPE_CHECKING:  # imported by the runs that send: a dry run needs no SMTP
+    from feedkit.mail.delivery import DeliveryError, Sender, SmtpSettings
 
 log = logging.getLogger("feedkit.mail.digest")
 RECENT = 10  # digests `--status` shows, and whose failed readers `--retry-failed` puts back
@@ -114,6 +110,8 @@ def run_digest(
     delivery cannot work for anyone, the batch stops and `halted` says why; the readers
     not reached stay in line for the next run.
     """
+    from feedkit.mail.delivery import DeliveryError
+
     renderer = renderer or DigestRenderer(cfg)
     problems = check_sendable(cfg, renderer.environ, subscribers)
     if problems:
@@ -152,6 +150,10 @@ def sender_factory(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Callable[[str], Sender]:
     """Return a function that opens the configured delivery for one digest."""
+    from feedkit.mail.delivery import SmtpSender
+    from feedkit.mail.outbox import OutboxSender
+    from feedkit.mail.verp import verp_address
+
     if cfg.digest.delivery == "outbox":
         outbox = cfg.path(cfg.digest.outbox)
         return lambda digest_id: OutboxSender(outbox / digest_id)
@@ -169,6 +171,8 @@ def _smtp_settings(
     cfg: Config, environ: Mapping[str, str]
 ) -> tuple[SmtpSettings, list[tuple[str, str]]]:
     """Return the SMTP settings with the password from the environment, and their problems."""
+    from feedkit.mail.delivery import SmtpSettings
+
     smtp = cfg.smtp
     password = environ.get(smtp.password_env) or None
     settings = SmtpSettings(
