@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from feedkit.mail.rendercache import RenderCache
     from feedkit.mail.roster import FileChanges
     from feedkit.mail.state import State
     from feedkit.mail.subscribers import Subscriber
@@ -205,13 +206,13 @@ def _build(config_path: Path, drafts: bool, no_cache: bool, strict: bool = False
     QuickExit.now()  # before this frame's objects are freed one by one
 
 
-def _refresh_archive(cfg: Config) -> None:
+def _refresh_archive(cfg: Config, render_cache: RenderCache | None = None) -> None:
     """Write the web copies of sent digests when the site has sent any; say what changed."""
     if not cfg.digest.archive or not cfg.path(cfg.digest.state).exists():
         return  # no digest has run: the mail stack is not even imported
     from feedkit.mail.archive import refresh_archive
 
-    changed = refresh_archive(cfg)
+    changed = refresh_archive(cfg, render_cache)
     if changed:
         out = display_path(cfg.output_path / cfg.digest.archive, Path.cwd())
         click.echo(f"Digest archive in {out}/: {len(changed)} file(s) changed")
@@ -372,6 +373,8 @@ def digest(
     retry_failed: bool,
 ) -> None:
     """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
+    from feedkit.mail.digest import DigestRenderer
+    from feedkit.mail.rendercache import RenderCache
     from feedkit.mail.roster import digest_readers
     from feedkit.mail.sending import (
         dry_run_report,
@@ -395,6 +398,7 @@ def digest(
         click.echo(status_report(State.open_readonly(state_path)))
         return
     now = now_from_env()
+    render_cache = RenderCache.of_site(cfg.cache_path)  # premailer once a digest, not a run
     index = read_index(cfg, reader_cache(cfg))  # only changed files are read
     report(index.warnings)
     public = index.public(now)  # each post read in full only if the digest shows it
@@ -406,7 +410,9 @@ def digest(
     if dry_run:
         report(skipped)
         with _readonly_state(state_path) as readonly:
-            click.echo(dry_run_report(cfg, readonly, public, subscribers, now, send_latest))
+            click.echo(
+                dry_run_report(cfg, readonly, public, subscribers, now, send_latest, render_cache)
+            )
         if changes is not None:
             click.echo(changes.summary())
         return
@@ -423,11 +429,18 @@ def digest(
             if retry_failed:
                 click.echo(put_failed_back(state, now))
             result = run_digest(
-                cfg, state, public, subscribers, sender_factory(cfg), now, send_latest=send_latest
+                cfg,
+                state,
+                public,
+                subscribers,
+                sender_factory(cfg),
+                now,
+                send_latest=send_latest,
+                renderer=DigestRenderer(cfg, render_cache=render_cache),
             )
     try:
         if result.total("sent"):
-            _refresh_archive(cfg)  # the web copies the mails link to
+            _refresh_archive(cfg, render_cache)  # the web copies the mails link to
     finally:
         click.echo(result.summary)  # what was sent, even if the web copies could not be written
     if result.halted is not None:

@@ -27,6 +27,7 @@ from feedkit.mail.tokens import service_link
 
 if TYPE_CHECKING:
     from feedkit.mail.digest import DigestRenderer
+    from feedkit.mail.rendercache import RenderCache
 
 # Part of every page's key: change it when the pages made here change, so they are made again.
 PAGE_FORMAT = "1"
@@ -60,19 +61,21 @@ def subscribe_url(cfg: Config) -> str:
     return service_link(cfg, "subscribe") if cfg.serve.url else ""
 
 
-def refresh_archive(cfg: Config) -> list[Path]:
+def refresh_archive(cfg: Config, render_cache: RenderCache | None = None) -> list[Path]:
     """Publish the archive from the site's state database, if it has one; return the files
-    that changed."""
+    that changed (`render_cache`: where inlined HTML is kept, if anywhere)."""
     if not cfg.digest.archive:
         return []
     state = State.open_readonly(cfg.path(cfg.digest.state))
     if state is None:
         return []
     with state:
-        return publish_archive(cfg, state)
+        return publish_archive(cfg, state, render_cache)
 
 
-def publish_archive(cfg: Config, state: State) -> list[Path]:
+def publish_archive(
+    cfg: Config, state: State, render_cache: RenderCache | None = None
+) -> list[Path]:
     """Write a page for every digest that reached a reader, the index and the Atom feed of
     them; return the files that changed. A file that would not change is not touched."""
     records = state.sent_digests() if cfg.digest.archive else []
@@ -92,7 +95,7 @@ def publish_archive(cfg: Config, state: State) -> list[Path]:
             # build that finds every page made pays nothing for them.
             from feedkit.mail.digest import DigestRenderer
 
-            renderer = DigestRenderer(cfg, web_copy=True)
+            renderer = DigestRenderer(cfg, web_copy=True, render_cache=render_cache)
         files[path] = web_page(cfg, record, renderer).encode() + mark
     files[folder / INDEX] = index_page(cfg, records)
     files[folder / FEED] = issues_feed(cfg, records)

@@ -9,16 +9,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
-from feedkit.mail.bounce_run import record_delivery
 from feedkit.mail.copies import CopyMaker
-from feedkit.mail.delivery import DeliveryError, Outcome, Sender
 from feedkit.mail.digest import DigestRenderer, RenderedDigest
 from feedkit.mail.inflight import InFlight
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.refusals import RefusalStreak
 from feedkit.mail.state import DigestRecord, Recipient, State, transaction
-from feedkit.mail.workers import Done, Workers
+
+if TYPE_CHECKING:  # imported by `deliver`: a dry run imports this module and sends nothing
+    from feedkit.mail.delivery import Outcome, Sender
+    from feedkit.mail.workers import Done
 
 log = logging.getLogger("feedkit.mail.digest")
 
@@ -55,6 +57,10 @@ def deliver(
     """Send `record` to the readers `waiting` who are still on the list, each result
     recorded before its connection sends again; fill in `outcome`. Raise DeliveryError
     when delivery cannot work for anyone."""
+    from feedkit.mail.bounce_run import record_delivery  # mailbox, for bounces
+    from feedkit.mail.delivery import DeliveryError  # smtplib and ssl
+    from feedkit.mail.workers import Workers
+
     if not waiting:
         return
     rendered: RenderedDigest = renderer.render(record)  # once for every reader

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
-import logging
 import os
 import re
 import secrets
@@ -20,12 +19,12 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
-import premailer
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.archive import subscribe_url, web_url
 from feedkit.mail.readers import Reader
+from feedkit.mail.rendercache import RenderCache, inline
 from feedkit.mail.state import DigestRecord, PostSnapshot
 from feedkit.mail.subscribers import Subscriber
 from feedkit.mail.tokens import Tokens, site_secret, unsubscribe_link
@@ -212,11 +211,14 @@ class DigestRenderer:
         *,
         web_copy: bool = False,
         sample_links: bool = False,
+        render_cache: RenderCache | None = None,
     ) -> None:
         """`web_copy`: rendering the archive's page, not a mail. `sample_links`: links of
         `feedkit serve` that unsubscribe nobody, for copies that go to no reader on the list
-        (preview, dry run, test copy)."""
+        (preview, dry run, test copy). `render_cache`: where inlined HTML and compiled
+        templates are kept, if anywhere."""
         self.cfg = cfg
+        self.render_cache = render_cache
         self.web_copy = web_copy
         self.environ = os.environ if environ is None else environ
         self.sample_links = sample_links
@@ -233,8 +235,15 @@ class DigestRenderer:
             keep_trailing_newline=True,
         )
         loader = jinja2.ChoiceLoader(loaders)
-        self.html_env = jinja2.Environment(loader=loader, autoescape=True, **common)
-        self.text_env = jinja2.Environment(loader=loader, autoescape=False, **common)
+        self.html_env = self._environment(loader, render_cache, autoescape=True, **common)
+        self.text_env = self._environment(loader, render_cache, autoescape=False, **common)
+
+    @staticmethod
+    def _environment(
+        loader: jinja2.BaseLoader, render_cache: RenderCache | None, **options: Any
+    ) -> jinja2.Environment:
+        cache = render_cache.templates(options) if render_cache is not None else None
+        return jinja2.Environment(loader=loader, bytecode_cache=cache, **options)
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -344,16 +353,7 @@ class DigestRenderer:
         return RenderedDigest(subject, html_out, text_out, cards, count - cards)
 
     def _inline(self, document: str) -> str:
-        inliner = premailer.Premailer(
-            document,
-            allow_network=False,  # never fetch anything while rendering mail
-            strip_important=False,  # the phone layout's !important must win over inline styles
-            keep_style_tags=False,
-            remove_classes=False,
-            disable_validation=True,
-            cssutils_logging_level=logging.CRITICAL,  # mso-* and -webkit-* are not errors
-        )
-        return str(inliner.transform())
+        return inline(document, self.render_cache)
 
     # -- per reader ------------------------------------------------------------------------
 

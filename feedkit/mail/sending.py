@@ -10,16 +10,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.batch import DigestOutcome, deliver
-from feedkit.mail.delivery import (
-    DeliveryError,
-    Sender,
-    SmtpSender,
-    SmtpSettings,
-)
 from feedkit.mail.digest import (
     SAMPLE_READER,
     DigestRenderer,
@@ -27,15 +22,17 @@ from feedkit.mail.digest import (
     make_record,
     new_posts,
 )
-from feedkit.mail.outbox import OutboxSender
+from feedkit.mail.rendercache import RenderCache
 from feedkit.mail.roster import list_status, reader_statuses
 from feedkit.mail.state import DigestRecord, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import site_secret
-from feedkit.mail.verp import verp_address
 from feedkit.mail.wire import html_sent_size
 from feedkit.models import Post
 from feedkit.site.postindex import PostList
+
+if TYPE_CHECKING:  # imported by the runs that send: a dry run needs no SMTP
+    from feedkit.mail.delivery import DeliveryError, Sender, SmtpSettings
 
 log = logging.getLogger("feedkit.mail.digest")
 RECENT = 10  # digests `--status` shows, and whose failed readers `--retry-failed` puts back
@@ -113,6 +110,8 @@ def run_digest(
     delivery cannot work for anyone, the batch stops and `halted` says why; the readers
     not reached stay in line for the next run.
     """
+    from feedkit.mail.delivery import DeliveryError
+
     renderer = renderer or DigestRenderer(cfg)
     problems = check_sendable(cfg, renderer.environ, subscribers)
     if problems:
@@ -151,6 +150,10 @@ def sender_factory(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Callable[[str], Sender]:
     """Return a function that opens the configured delivery for one digest."""
+    from feedkit.mail.delivery import SmtpSender
+    from feedkit.mail.outbox import OutboxSender
+    from feedkit.mail.verp import verp_address
+
     if cfg.digest.delivery == "outbox":
         outbox = cfg.path(cfg.digest.outbox)
         return lambda digest_id: OutboxSender(outbox / digest_id)
@@ -168,6 +171,8 @@ def _smtp_settings(
     cfg: Config, environ: Mapping[str, str]
 ) -> tuple[SmtpSettings, list[tuple[str, str]]]:
     """Return the SMTP settings with the password from the environment, and their problems."""
+    from feedkit.mail.delivery import SmtpSettings
+
     smtp = cfg.smtp
     password = environ.get(smtp.password_env) or None
     settings = SmtpSettings(
@@ -265,10 +270,12 @@ def dry_run_report(
     subscribers: Sequence[Subscriber],
     now: datetime,
     send_latest: int = 0,
+    render_cache: RenderCache | None = None,
 ) -> str:
-    """Return what a digest run would do now, rendering it to catch template errors."""
+    """Return what a digest run would do now, rendering it to catch template errors
+    (inlined HTML kept in `render_cache`, if given, for the send that follows)."""
     plan = plan_run(state, public, send_latest=send_latest)
-    renderer = DigestRenderer(cfg, sample_links=True)
+    renderer = DigestRenderer(cfg, sample_links=True, render_cache=render_cache)
     lines = []
     if plan.first_run:
         lines.append(
@@ -285,6 +292,10 @@ def dry_run_report(
     if plan.new:
         record = make_record(plan.new, cfg, now, among=public)
         rendered = renderer.render(record)
+        if cfg.digest.archive:
+            # The web copy a send publishes: its template errors show now, and the send
+            # finds its inlined HTML kept.
+            DigestRenderer(cfg, web_copy=True, render_cache=render_cache).render(record)
         lines.append(
             f"Would send a new digest of {len(plan.new)} post(s) to "
             f"{len(subscribers)} subscriber(s)."

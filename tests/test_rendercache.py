@@ -1,0 +1,208 @@
+"""Inlined digest HTML kept in .feedkit/cache/inlined/: premailer runs once a digest, not once
+a run, and what readers receive is the same bytes either way."""
+
+from __future__ import annotations
+
+import email
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from email import policy
+from pathlib import Path
+
+import jinja2
+import pytest
+from test_sending import READERS, digest, listed, site
+
+from feedkit.config import load_config
+from feedkit.mail import rendercache
+from feedkit.mail.digest import DigestRenderer, default_templates_dir, make_record
+from feedkit.mail.rendercache import SETTINGS, RenderCache, inline
+from feedkit.mail.sending import run_digest, sender_factory
+from feedkit.mail.state import State
+
+from conftest import NOW
+from digest_site import SECRET_ENV, public, site_after_first_digest, write_post
+from smtp_server import FaultySmtpServer
+
+_BOUNDARY = re.compile(rb"={15}\d{19}==")  # the email package's: random in every message
+
+
+@pytest.fixture(autouse=True)
+def secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SECRET_ENV.items():
+        monkeypatch.setenv(name, value)
+
+
+def imported(site_dir: Path, *args: str, now=NOW) -> list[str]:
+    """Return the modules `feedkit ARGS` imported, in a fresh process run in `site_dir`."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "feedkit", *args],
+        cwd=site_dir,
+        env={**os.environ, **SECRET_ENV, "FEEDKIT_NOW": now.isoformat()},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return re.findall(r"\| +([\w.]+)$", proc.stderr, re.M)
+
+
+def test_dry_runs_after_the_first_and_the_send_after_them_import_no_premailer(
+    tmp_path: Path,
+) -> None:
+    site_after_first_digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    assert "premailer" in imported(tmp_path, "digest", "--dry-run")
+    # Minutes later, as a writer checks again and then sends: the clock moved, the digest
+    # (its ID has the time in it) is another, its HTML before inlining is not.
+    later = NOW + timedelta(minutes=7)
+    assert "premailer" not in imported(tmp_path, "digest", "--dry-run", now=later)
+    assert "premailer" not in imported(tmp_path, "digest", now=later + timedelta(minutes=3))
+    (sent,) = list((tmp_path / "outbox").glob("*/*.eml"))
+    assert b"New post A" in sent.read_bytes()
+    message = email.message_from_bytes(sent.read_bytes(), policy=policy.default)
+    html_part = message.get_body(("html",))
+    assert html_part is not None
+    assert re.search(r'<h2 class="post-title"[^>]*style="', html_part.get_content())
+
+
+def test_readers_get_the_same_bytes_with_the_cache_as_without(
+    tmp_path: Path, smtp_server: FaultySmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_cache, without = tmp_path / "with", tmp_path / "without"
+    for root in (with_cache, without):
+        site(root, smtp_server)
+        assert digest(root).exit_code == 0  # the first run: the archive as sent
+        write_post(root, "new-a", "New post A", NOW - timedelta(hours=1))
+    assert digest(with_cache, "--dry-run").exit_code == 0
+    # The mail and its web copy, which the send publishes in the archive.
+    assert len(list((with_cache / ".feedkit" / "cache" / "inlined").glob("*.html"))) == 2
+
+    def no_premailer(document: str, settings: object) -> str:
+        raise AssertionError("premailer ran although the dry run kept its result")
+
+    monkeypatch.setattr(rendercache, "_premailer", no_premailer)
+    assert digest(with_cache).exit_code == 0
+    monkeypatch.undo()
+    cfg = load_config(without / "feedkit.toml")
+    with State.open(cfg.path(cfg.digest.state)) as state:  # the renderer without a cache
+        renderer = DigestRenderer(cfg, SECRET_ENV)
+        readers = listed(cfg)
+        run_digest(cfg, state, public(cfg), readers, sender_factory(cfg), NOW, renderer=renderer)
+    assert not (without / ".feedkit" / "cache" / "inlined").exists()
+    for address, _ in READERS:
+        cached, plain = smtp_server.received_for(address)
+        assert b"New post A" in cached.raw
+        assert _BOUNDARY.sub(b"BOUNDARY", cached.raw) == _BOUNDARY.sub(b"BOUNDARY", plain.raw)
+
+
+def counting_premailer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Return the list of documents premailer is given from now on."""
+    given: list[str] = []
+    real = rendercache._premailer
+
+    def count(document: str, settings: object) -> str:
+        given.append(document)
+        return real(document, settings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rendercache, "_premailer", count)
+    return given
+
+
+def test_a_changed_template_css_post_or_setting_is_inlined_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = site_after_first_digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    cache = RenderCache.of_site(cfg.cache_path)
+    given = counting_premailer(monkeypatch)
+
+    def html(when=NOW) -> str:
+        posts = public(cfg, when)
+        record = make_record(posts[:1], cfg, when, among=posts)
+        rendered = DigestRenderer(cfg, SECRET_ENV, render_cache=cache).render(record)
+        assert rendered.html == DigestRenderer(cfg, SECRET_ENV).render(record).html
+        return rendered.html
+
+    # Each call inlines once without the cache (to compare), and once more on a miss.
+    first = html()
+    assert len(given) == 2
+    assert html(NOW + timedelta(minutes=5)) == first
+    assert len(given) == 3  # minutes later, another digest ID: the same HTML, kept
+
+    templates = tmp_path / "email_templates"
+    templates.mkdir()
+    page = (default_templates_dir() / "digest.html.j2").read_text(encoding="utf-8")
+    (templates / "digest.html.j2").write_text(page.replace("Read more", "Read on"), "utf-8")
+    assert "Read on" in html() and len(given) == 5
+    page = page.replace("Read more", "Read again")  # a template saved again: compiled again
+    (templates / "digest.html.j2").write_text(page, "utf-8")
+    assert "Read again" in html() and len(given) == 7
+
+    css = (default_templates_dir() / "digest.css").read_text(encoding="utf-8")
+    (templates / "digest.css").write_text(css + "\n.post-title { color: #abcdef; }\n", "utf-8")
+    assert "#abcdef" in html() and len(given) == 9
+
+    write_post(tmp_path, "new-b", "New post B", NOW - timedelta(minutes=30))
+    assert "New post B" in html() and len(given) == 11
+
+    document = given[-1]
+    other = {**SETTINGS, "keep_style_tags": True}
+    assert "<style" in inline(document, cache, other)
+    assert len(given) == 12
+    assert inline(document, cache, other) == inline(document, None, other)
+    assert len(given) == 13  # the first came from the cache
+
+
+def test_a_damaged_or_missing_file_only_costs_an_inline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = site_after_first_digest(tmp_path)
+    cache = RenderCache.of_site(cfg.cache_path)
+    document = "<html><head><style>p { color: red; }</style></head><body><p>Hi</p></body></html>"
+    given = counting_premailer(monkeypatch)
+    expected = inline(document)
+    assert inline(document, cache) == expected and len(given) == 2
+    (kept,) = cache.folder.glob("*.html")
+    kept.write_bytes(kept.read_bytes().replace(b"color:red", b"color:blue"))
+    assert inline(document, cache) == expected and len(given) == 3
+    kept.unlink()
+    assert inline(document, cache) == expected and len(given) == 4
+    assert inline(document, cache) == expected and len(given) == 4
+
+
+def test_a_dry_run_on_a_site_without_a_feedkit_folder_keeps_nothing(tmp_path: Path) -> None:
+    cache = RenderCache.of_site(tmp_path / ".feedkit")
+    document = "<html><body><p>Hi</p></body></html>"
+    assert inline(document, cache) == inline(document)
+    assert not (tmp_path / ".feedkit").exists()
+
+
+def test_templates_are_compiled_once_for_the_runs_that_follow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = site_after_first_digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    cache = RenderCache.of_site(cfg.cache_path)
+    compiled: list[str | None] = []
+    real = jinja2.Environment.compile
+
+    def compile(self: jinja2.Environment, source: str, name: str | None = None, *a, **k):
+        compiled.append(name)
+        return real(self, source, name, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
+    posts = public(cfg)
+    record = make_record(posts[:1], cfg, NOW, among=posts)
+    plain = DigestRenderer(cfg, SECRET_ENV).render(record)
+    names = sorted(n for n in compiled if n)
+    assert "digest.html.j2" in names and "digest.txt.j2" in names
+    compiled.clear()
+    assert DigestRenderer(cfg, SECRET_ENV, render_cache=cache).render(record) == plain
+    assert sorted(n for n in compiled if n) == names
+    compiled.clear()
+    assert DigestRenderer(cfg, SECRET_ENV, render_cache=cache).render(record) == plain
+    assert compiled == []  # the second process's renderer loads them compiled
