@@ -13,14 +13,17 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+import cssutils
+import premailer.cache
 import pytest
 
 from feedkit import parallel
 from feedkit.config import load_config
+from feedkit.posts.loader import public_posts
 from feedkit.site import build
 from feedkit.site.build import build_site
 from feedkit.web import warm
-from feedkit.web.preview import PreviewServer, make_server
+from feedkit.web.preview import PreviewServer, make_server, prepare, render_page
 
 from conftest import NOW
 from digest_site import SECRET_ENV, site_after_first_digest, write_post
@@ -356,3 +359,67 @@ def test_after_a_build_the_preview_renders_no_feed_entry_the_build_rendered(
     shutil.rmtree(site / ".feedkit" / "cache")  # a fresh process renders every entry
     with preview_process(site) as base:
         assert served(base) == answers
+
+
+def test_at_start_the_preview_lists_the_files_once(
+    counted: tuple[PreviewServer, dict[str, list[str]]],
+) -> None:
+    server, done = counted
+    assert server.warmed.wait(20)
+    assert done["listed"] == ["every file"]  # listing 20,000 files takes about 0.15 s
+
+
+def test_the_public_posts_and_the_feeds_take_the_choices_made_when_the_posts_were_read(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (site / "content" / "draft.md").write_text(
+        '---\ntitle: "A draft"\ndate: 2020-01-01\ndraft: true\n---\nNot yet.\n', "utf-8"
+    )
+    expired = f"expiryDate: {(NOW - timedelta(days=1)).isoformat()}"
+    (site / "content" / "gone.md").write_text(
+        f'---\ntitle: "Gone"\ndate: 2020-01-02\n{expired}\n---\nOver.\n', "utf-8"
+    )
+    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+    choices: list[str] = []
+    choice = warm.Post.choice
+
+    def counted(post: warm.Post) -> warm.Choice:
+        choices.append(post.slug)
+        return choice(post)
+
+    monkeypatch.setattr(warm.Post, "choice", counted)
+    try:
+        site_read = server.site
+        with site_read.lock:
+            assert site_read.loaded is not None
+            public = list(site_read.public(NOW))
+            render_page(site_read, NOW)
+            expected = public_posts(site_read.loaded.posts, NOW)
+    finally:
+        server.server_close()
+    assert choices == []  # made once, as the posts were read, not for a page
+    assert public == expected and len(expected) == len(site_read.loaded.posts) - 3
+
+
+def test_the_digest_stylesheet_is_parsed_before_the_first_page(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[int] = []
+    parse = cssutils.parseString
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        parsed.append(1)
+        return parse(*args, **kwargs)
+
+    premailer.cache.cache.clear()  # as in a fresh process
+    monkeypatch.setattr(cssutils, "parseString", counted)
+    monkeypatch.setattr(parallel, "cores", lambda: 1)  # no child reads: prepare is ours to run
+    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+    try:
+        prepare(server.site)  # what runs while a child reads the posts
+        assert parsed == [1]
+        with server.site.lock:
+            page = render_page(server.site, NOW)
+    finally:
+        server.server_close()
+    assert parsed == [1] and '<p class="subject">' in page

@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,15 +28,13 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, FeedkitError
 from feedkit.mail.digest import (
     SAMPLE_READER,
-    TEMPLATE_HTML,
-    TEMPLATE_TEXT,
     DigestRenderer,
     RenderedDigest,
     format_day,
     join_names,
 )
 from feedkit.mail.sending import next_record
-from feedkit.mail.state import State
+from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.wire import html_sent_size, wire_bytes
 from feedkit.models import Post
 from feedkit.posts.markup import measure
@@ -404,17 +402,17 @@ def make_server(
 
 
 def prepare(site: WarmSite) -> None:
-    """Import what renders feeds, compile the page's and the digest's templates (lock held):
-    what the first page takes that needs no post."""
+    """Import what renders feeds, compile the page's templates, and render a digest of no
+    post (lock held): what the first page takes that needs no post. The digest's first
+    inlining parses its stylesheet (cssutils compiles ~270 patterns at first use); premailer
+    keeps the parse, by the stylesheet's text, for the digest of the posts."""
     assert site.cfg is not None
     load_renderers(site.cfg)
-    renderer = site.renderer()
     try:
         for name in ("preview.html.j2", "preview_post.html.j2"):
             _PAGE.get_template(name)
-        for env, name in [(renderer.html_env, TEMPLATE_HTML), (renderer.text_env, TEMPLATE_TEXT)]:
-            env.get_template(name)
-    except jinja2.TemplateError:  # the page says what is wrong
+        site.renderer().render(DigestRecord("", datetime.fromtimestamp(0, UTC), None, ()))
+    except (jinja2.TemplateError, FeedkitError):  # the page says what is wrong
         return
 
 
