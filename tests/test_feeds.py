@@ -507,3 +507,30 @@ def test_each_entry_is_serialised_once_per_format_for_all_its_feeds(
     assert files["tags/a/atom.xml"].count(b"<entry>") == 2
     assert files["tags/b/rss.xml"].count(b"<item>") == 2
     assert sorted(made) == ["atom_entry"] * 4 + ["rss_entry"] * 4
+
+
+def test_entry_bytes_are_kept_only_while_a_feed_to_come_has_the_post(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Entry bytes are UTF-8 copies of each body: kept for every post to the end, they
+    # would add to the peak of a build with tag feeds.
+    from feedkit import parallel
+    from feedkit.site import feeds
+
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    kept: list[tuple[str, int]] = []
+    made_by = feeds.render_atom
+
+    def render_atom(cfg, info, posts, fallback, made=None) -> bytes:
+        kept.append((info.atom_url.rsplit("/", 2)[-2], len(made or {})))
+        return made_by(cfg, info, posts, fallback, made)
+
+    monkeypatch.setattr(feeds, "render_atom", render_atom)
+    posts = {
+        f"p{day}.md": f"---\ntitle: P{day}\ndate: 2024-03-1{day}\ntags: {tags}\n---\nText.\n"
+        for day, tags in enumerate(["[a, b]", "a", "b", "[]"])
+    }
+    plan_build(make_site(posts=posts), NOW)
+    # After the site's feed: P0, P1 and P2 are in a tag feed to come, P3 in none; after
+    # a's feed, b's posts P0 and P2.
+    assert kept == [("blog", 0), ("a", 3), ("b", 2)]

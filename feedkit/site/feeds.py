@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -79,10 +80,12 @@ def _make_feeds(
     called in the process that made the file."""
     from feedkit import parallel
 
-    # Each post's entries, made once in each process.
+    # Each post's entries, made once in each process, and kept while a feed not yet made
+    # has the post: `uses` counts those feeds, here and in the child alike.
     atom_made: Made = {}
     rss_made: Made = {}
     json_made: Made = {}
+    uses = Counter(id(rp) for job in jobs for rp in job[2])
 
     def make(index: int) -> list[tuple[str, T]]:
         info, (atom, rss, json_feed), posts = jobs[index]
@@ -93,6 +96,13 @@ def _make_feeds(
         ]
         if cfg.feed.json_feed:
             out.append((json_feed, put(json_feed, render_json_feed(cfg, info, entries, json_made))))
+        for rp, entry in zip(posts, entries, strict=True):
+            uses[id(rp)] -= 1
+            # An entry given a later `updated` is this feed's own.
+            done = [id(entry)] if entry is not rp else []
+            for made in (atom_made, rss_made, json_made):
+                for key in done + ([id(rp)] if uses[id(rp)] == 0 else []):
+                    made.pop(key, None)
         return out
 
     if len(jobs) < PARALLEL_FROM:
