@@ -352,8 +352,7 @@ def _rss_item(cfg: Config, rp: RenderedPost) -> bytes:
 
 
 def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
-    """Set what an RSS item of `rp` says on feedgen's `fe` (made by a feed with the dc
-    extension)."""
+    """Set what an RSS item of `rp` says on feedgen's `fe` (with the dc extension loaded)."""
     post = rp.post
     fe.title(post.title)
     fe.link(href=post.url)
