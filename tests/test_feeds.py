@@ -16,7 +16,7 @@ from feedkit.config import load_config
 from feedkit.posts.loader import public_posts
 from feedkit.site.build import build_site, plan_build
 
-from conftest import NOW, ROOT, MakeSite
+from conftest import NOW, ROOT, SITE_TOML, MakeSite
 
 HOSTILE = 'Tom & Jerry <b>"quoted"</b> 🚀 שלום {{ 7*7 }} {% raw %}'
 
@@ -415,3 +415,122 @@ def test_the_sample_math_post_carries_mathml_with_its_tex() -> None:
     ) in entry_xml
     assert "$$" not in entry_xml and 'class="math' not in entry_xml
     assert "<math" in entry.content[0].value
+
+
+SPLICE_POSTS = {
+    "emoji.md": "---\ntitle: Rockets 🚀 & <b>\ndate: 2024-03-10\ntags: [a, b]\n---\n"
+    + "Fast 🚀 text, ]]> and {{ not a template }} and {% raw %} too.\n\n| x | y |\n|---|---|\n"
+    + "| 1 | 2 |\n",
+    "same-day.md": "---\ntitle: Same day\ndate: 2024-03-10\ntags: [a]\n"
+    + "authors: [Bo Name, Cy Two]\n---\nBell \x07 and form feed \x0c in text.\n",
+    "own-id.md": '---\ntitle: "Own {{ id }} & {% x %}"\ndate: 2024-03-09\n'
+    + "id: urn:uuid:1234\ntags: b\n---\n"
+    + f"{HOSTILE}\n\n<script>alert(1)</script>\n",
+    "plain.md": "---\ntitle: Plain\ndate: 2024-03-08\n---\nNo tags, only words.\n",
+}
+
+
+def _whole_tree_feeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make feeds as feedgen writes each whole feed, every entry serialised in each."""
+    from feedkit.site import feeds
+
+    def atom(cfg, info, posts, fallback, made=None) -> bytes:
+        fg = feeds.atom_head(cfg, info, feeds._feed_updated(posts, fallback))
+        for rp in posts:
+            feeds.fill_atom_entry(fg.add_entry(order="append"), cfg, rp)
+        return feeds._with_stylesheet(fg.atom_str(pretty=True), cfg)
+
+    def rss(cfg, info, posts, fallback, made=None) -> bytes:
+        fg = feeds.rss_head(cfg, info, feeds._feed_updated(posts, fallback))
+        for rp in posts:
+            feeds.fill_rss_item(fg.add_entry(order="append"), cfg, rp)
+        return feeds._with_stylesheet(feeds._numeric_references(fg.rss_str(pretty=True)), cfg)
+
+    monkeypatch.setattr(feeds, "render_atom", atom)
+    monkeypatch.setattr(feeds, "render_rss", rss)
+
+
+@pytest.mark.parametrize("full_content", [True, False])
+def test_spliced_feeds_are_the_bytes_of_feedgen_writing_each_whole_feed(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, full_content: bool
+) -> None:
+    # Math (Atom XHTML with MathML), emoji, escaping, control characters, name-only
+    # co-authors (RSS dc:creator), an id that is not the URL, posts of one instant.
+    toml = SITE_TOML + ("" if full_content else "full_content = false\n")
+    cfg = make_site("math/summary.md", posts=SPLICE_POSTS, toml=toml)
+    spliced = plan_build(cfg, NOW).files
+    assert {"tags/a/atom.xml", "tags/b/rss.xml"} <= set(spliced)
+    assert (b'<content type="xhtml">' in spliced["atom.xml"]) is full_content
+    assert b"<dc:creator>Bo Name</dc:creator>" in spliced["tags/a/rss.xml"]
+    _whole_tree_feeds(monkeypatch)
+    assert plan_build(cfg, NOW).files == spliced
+
+
+def test_an_empty_feed_is_spliced_as_feedgen_writes_it(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedkit.site import feeds
+
+    cfg = make_site()
+    info = feeds.FeedInfo("T", "", "https://e.org/", *["https://e.org/f"] * 3)
+    spliced = feeds.render_atom(cfg, info, [], NOW), feeds.render_rss(cfg, info, [], NOW)
+    assert b"<updated>2026-11-22T12:00:00+00:00</updated>" in spliced[0]
+    assert b"<entry>" not in spliced[0] and b"<item>" not in spliced[1]
+    _whole_tree_feeds(monkeypatch)
+    assert (feeds.render_atom(cfg, info, [], NOW), feeds.render_rss(cfg, info, [], NOW)) == spliced
+
+
+def test_each_entry_is_serialised_once_per_format_for_all_its_feeds(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A post in the site's feed and two tag feeds: its entry is made into bytes once, and
+    # those bytes go into each feed (rather than each feed serialising it again).
+    from feedgen.entry import FeedEntry
+
+    from feedkit import parallel
+
+    monkeypatch.setattr(parallel, "cores", lambda: 1)  # one process: one count
+    made: list[str] = []
+    for name in ("atom_entry", "rss_entry"):
+        method = getattr(FeedEntry, name)
+
+        def counted(self, *args, _method=method, _name=name, **kwargs):
+            made.append(_name)
+            return _method(self, *args, **kwargs)
+
+        monkeypatch.setattr(FeedEntry, name, counted)
+    posts = {
+        f"p{day}.md": f"---\ntitle: P{day}\ndate: 2024-03-1{day}\ntags: {tags}\n---\nText.\n"
+        for day, tags in enumerate(["[a, b]", "a", "b", "[]"])
+    }
+    files = plan_build(make_site(posts=posts), NOW).files
+    assert files["tags/a/atom.xml"].count(b"<entry>") == 2
+    assert files["tags/b/rss.xml"].count(b"<item>") == 2
+    assert sorted(made) == ["atom_entry"] * 4 + ["rss_entry"] * 4
+
+
+def test_entry_bytes_are_kept_only_while_a_feed_to_come_has_the_post(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Entry bytes are UTF-8 copies of each body: kept for every post to the end, they
+    # would add to the peak of a build with tag feeds.
+    from feedkit import parallel
+    from feedkit.site import feeds
+
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    kept: list[tuple[str, int]] = []
+    made_by = feeds.render_atom
+
+    def render_atom(cfg, info, posts, fallback, made=None) -> bytes:
+        kept.append((info.atom_url.rsplit("/", 2)[-2], len(made or {})))
+        return made_by(cfg, info, posts, fallback, made)
+
+    monkeypatch.setattr(feeds, "render_atom", render_atom)
+    posts = {
+        f"p{day}.md": f"---\ntitle: P{day}\ndate: 2024-03-1{day}\ntags: {tags}\n---\nText.\n"
+        for day, tags in enumerate(["[a, b]", "a", "b", "[]"])
+    }
+    plan_build(make_site(posts=posts), NOW)
+    # After the site's feed: P0, P1 and P2 are in a tag feed to come, P3 in none; after
+    # a's feed, b's posts P0 and P2.
+    assert kept == [("blog", 0), ("a", 3), ("b", 2)]

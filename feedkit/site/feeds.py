@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from feedkit.config import XSL_NAME, Config
@@ -37,9 +39,9 @@ class FeedInfo:
 
 # One feed to make: what it is, its Atom, RSS and JSON Feed file paths, its entries.
 FeedJob = tuple[FeedInfo, tuple[str, str, str], Sequence[RenderedPost]]
-# What one format made of each post, for the next feed the post is in (the site's and each
-# of its tags'): by the post's id(), the post kept with it so that no other takes that id.
-Made = dict[int, tuple[RenderedPost, Any]]
+# Each post's entry bytes in one format, for the next feed the post is in (the site's and
+# each of its tags'): by the post's id(), the post kept with it so that no other takes that id.
+Made = dict[int, tuple[RenderedPost, bytes]]
 T = TypeVar("T")
 PARALLEL_FROM = 4  # feeds: fewer (no tag feeds, or a few) are made here, without a fork
 
@@ -78,10 +80,12 @@ def _make_feeds(
     called in the process that made the file."""
     from feedkit import parallel
 
-    # Each post's entries, made once in each process.
+    # Each post's entries, made once in each process, and kept while a feed not yet made
+    # has the post: `uses` counts those feeds, here and in the child alike.
     atom_made: Made = {}
     rss_made: Made = {}
     json_made: Made = {}
+    uses = Counter(id(rp) for job in jobs for rp in job[2])
 
     def make(index: int) -> list[tuple[str, T]]:
         info, (atom, rss, json_feed), posts = jobs[index]
@@ -92,6 +96,13 @@ def _make_feeds(
         ]
         if cfg.feed.json_feed:
             out.append((json_feed, put(json_feed, render_json_feed(cfg, info, entries, json_made))))
+        for rp, entry in zip(posts, entries, strict=True):
+            uses[id(rp)] -= 1
+            # An entry given a later `updated` is this feed's own.
+            done = [id(entry)] if entry is not rp else []
+            for made in (atom_made, rss_made, json_made):
+                for key in done + ([id(rp)] if uses[id(rp)] == 0 else []):
+                    made.pop(key, None)
         return out
 
     if len(jobs) < PARALLEL_FROM:
@@ -166,7 +177,7 @@ def _generator(fg: FeedGenerator) -> None:
     fg.generator(GENERATOR)  # no URI: feedkit has no home page of its own to point to
 
 
-def _made_before(made: Made | None, rp: RenderedPost) -> Any:
+def _made_before(made: Made | None, rp: RenderedPost) -> bytes | None:
     known = made.get(id(rp)) if made is not None else None
     return known[1] if known is not None and known[0] is rp else None
 
@@ -179,43 +190,103 @@ def render_atom(
     made: Made | None = None,
 ) -> bytes:
     """Return the Atom 1.0 document for `posts` (already newest first and limited); with
-    `made`, each entry made once for every feed (see Made)."""
-    self_url = info.atom_url
+    `made`, each entry's bytes made once for every feed (see Made)."""
+    fg = atom_head(cfg, info, _feed_updated(posts, fallback_updated))
+    head = _with_stylesheet(fg.atom_str(pretty=True), cfg)
+    entries = [_entry_bytes(made, rp, lambda rp: _atom_entry(cfg, rp)) for rp in posts]
+    return _splice(head, _ATOM_TAIL, entries)
+
+
+def atom_head(cfg: Config, info: FeedInfo, updated: datetime) -> FeedGenerator:
+    """Return feedgen's Atom feed for `info`, with no entries yet."""
     fg = FeedGenerator()
-    fg.id(self_url)
+    fg.id(info.atom_url)
     fg.title(info.title)
     if info.description:
         fg.subtitle(info.description)
-    fg.link(href=self_url, rel="self", type="application/atom+xml")
+    fg.link(href=info.atom_url, rel="self", type="application/atom+xml")
     fg.link(href=info.home_url, rel="alternate", type="text/html")
     fg.language(cfg.language)
     fg.author(_site_author(cfg))
-    fg.updated(_feed_updated(posts, fallback_updated))
+    fg.updated(updated)
     _generator(fg)
-    for rp in posts:
-        if (fe := _made_before(made, rp)) is not None:
-            fg.add_entry(fe, order="append")
-            continue
-        post = rp.post
-        fe = fg.add_entry(order="append")
+    return fg
+
+
+def _atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
+    """Return one Atom entry's bytes as they stand in a feed, indented one level."""
+    from lxml import etree
+
+    fe = FeedEntry()  # an Atom feed has no extension
+    fill_atom_entry(fe, cfg, rp)
+    root = etree.Element("feed", xmlns=ATOM_NS)  # as feedgen makes it
+    root.append(fe.atom_entry())
+    return _TEMPLATE_BRACE.sub(b"&#123;", _only_child(root, 1, _ATOM_TAIL))
+
+
+def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
+    """Set what an Atom entry of `rp` says on feedgen's `fe`."""
+    post = rp.post
+    fe.id(post.id)
+    fe.title(post.title)
+    fe.link(href=post.url, rel="alternate", type="text/html")
+    fe.published(post.published)
+    fe.updated(post.updated)
+    fe.author(_author_dicts(rp))
+    for tag in post.tags:
+        fe.category(term=tag)
+    if rp.summary:
+        fe.summary(rp.summary)
+    if cfg.feed.full_content:
+        if "<math" in rp.html:
+            fe.content(xhtml(rp.html), type="xhtml")
+        else:
+            fe.content(rp.html, type="html")
+
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+# The namespaces feedgen declares on an RSS feed with the dc extension: an item uses no other.
+_RSS_NAMESPACES = {
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "atom": ATOM_NS,
+    "content": "http://purl.org/rss/1.0/modules/content/",
+}
+
+
+def _only_child(root: Any, depth: int, tail: bytes) -> bytes:
+    """Return the bytes of the one entry `depth` levels under `root` as they stand in a
+    feed: lxml indents by depth, and an entry declares no namespace its feed's root does."""
+    from lxml import etree
+
+    one = etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
+    start = 0
+    for _ in range(depth):  # the start tags above it, a line each
+        start = one.index(b"\n", start) + 1
+    if not one.endswith(tail):
+        raise AssertionError("lxml wrote an entry's feed that does not end as feedgen's")
+    return one[start : -len(tail)]
+
+
+# What follows the last entry (item) in feedgen's pretty-printed feeds.
+_ATOM_TAIL = b"</feed>\n"
+_RSS_TAIL = b"  </channel>\n</rss>\n"
+
+
+def _splice(empty: bytes, tail: bytes, entries: Sequence[bytes]) -> bytes:
+    """Return a feed document: its entries put where feedgen writes them, before `tail`."""
+    if not empty.endswith(tail):
+        raise AssertionError("feedgen wrote a feed that does not end as it did")
+    return b"".join([empty[: -len(tail)], *entries, tail])
+
+
+def _entry_bytes(
+    made: Made | None, rp: RenderedPost, make: Callable[[RenderedPost], bytes]
+) -> bytes:
+    if (known := _made_before(made, rp)) is None:
+        known = make(rp)
         if made is not None:
-            made[id(rp)] = (rp, fe)
-        fe.id(post.id)
-        fe.title(post.title)
-        fe.link(href=post.url, rel="alternate", type="text/html")
-        fe.published(post.published)
-        fe.updated(post.updated)
-        fe.author(_author_dicts(rp))
-        for tag in post.tags:
-            fe.category(term=tag)
-        if rp.summary:
-            fe.summary(rp.summary)
-        if cfg.feed.full_content:
-            if "<math" in rp.html:
-                fe.content(xhtml(rp.html), type="xhtml")
-            else:
-                fe.content(rp.html, type="html")
-    return _with_stylesheet(fg.atom_str(pretty=True), cfg)
+            made[id(rp)] = (rp, known)
+    return known
 
 
 def xhtml(fragment: str) -> str:
@@ -244,48 +315,64 @@ def render_rss(
     made: Made | None = None,
 ) -> bytes:
     """Return the RSS 2.0 document for `posts` (already newest first and limited); with
-    `made`, each item made once for every feed (see Made)."""
-    self_url = info.rss_url
+    `made`, each item's bytes made once for every feed (see Made)."""
+    fg = rss_head(cfg, info, _feed_updated(posts, fallback_updated))
+    head = _with_stylesheet(_numeric_references(fg.rss_str(pretty=True)), cfg)
+    items = [_entry_bytes(made, rp, lambda rp: _rss_item(cfg, rp)) for rp in posts]
+    return _splice(head, _RSS_TAIL, items)
+
+
+def rss_head(cfg: Config, info: FeedInfo, updated: datetime) -> FeedGenerator:
+    """Return feedgen's RSS feed for `info`, with no items yet."""
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.title(info.title)
     fg.description(info.description or info.title)
     # RSS <channel><link> is the last link added: self first, the site last.
-    fg.link(href=self_url, rel="self", type="application/rss+xml")
+    fg.link(href=info.rss_url, rel="self", type="application/rss+xml")
     fg.link(href=info.home_url, rel="alternate")
     fg.language(cfg.language)
-    fg.lastBuildDate(_feed_updated(posts, fallback_updated))
+    fg.lastBuildDate(updated)
     fg.docs("https://www.rssboard.org/rss-specification")
     _generator(fg)
-    for rp in posts:
-        # A FeedEntry added again keeps its dc:creator: feedgen registers the extension once.
-        if (fe := _made_before(made, rp)) is not None:
-            fg.add_entry(fe, order="append")
-            continue
-        post = rp.post
-        fe = fg.add_entry(order="append")
-        if made is not None:
-            made[id(rp)] = (rp, fe)
-        fe.title(post.title)
-        fe.link(href=post.url)
-        fe.guid(post.id, permalink=post.id == post.url)
-        fe.pubDate(post.published)
-        # RSS <author> must be an email address, and the W3C validator warns on an item with
-        # both <author> and dc:creator: when any co-author has no email, all go in dc:creator.
-        authors = _author_dicts(rp)
-        if all("email" in a for a in authors):
-            fe.author(authors)
-        else:
-            for author in post.authors:
-                fe.dc.dc_creator(author.name)
-        for tag in post.tags:
-            fe.category(term=tag)
-        # <description> is HTML to every RSS reader: the plain-text summary is escaped as HTML.
-        fe.description(html.escape(rp.summary or post.title, quote=False))
-        if cfg.feed.full_content:
-            # RSS has no XHTML form: feed validators warn on MathML in its HTML.
-            fe.content(mathml_as_text(rp.html), type="html")
-    return _with_stylesheet(_numeric_references(fg.rss_str(pretty=True)), cfg)
+    return fg
+
+
+def _rss_item(cfg: Config, rp: RenderedPost) -> bytes:
+    """Return one RSS item's bytes as they stand in a feed, indented two levels."""
+    from lxml import etree
+
+    fe = FeedEntry()
+    fe.load_extension("dc", atom=False, rss=True)
+    fill_rss_item(fe, cfg, rp)
+    root = etree.Element("rss", version="2.0", nsmap=_RSS_NAMESPACES)  # as feedgen makes it
+    etree.SubElement(root, "channel").append(fe.rss_entry())
+    item = _only_child(root, 2, _RSS_TAIL)
+    return _TEMPLATE_BRACE.sub(b"&#123;", _numeric_references(item))
+
+
+def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
+    """Set what an RSS item of `rp` says on feedgen's `fe` (with the dc extension loaded)."""
+    post = rp.post
+    fe.title(post.title)
+    fe.link(href=post.url)
+    fe.guid(post.id, permalink=post.id == post.url)
+    fe.pubDate(post.published)
+    # RSS <author> must be an email address, and the W3C validator warns on an item with
+    # both <author> and dc:creator: when any co-author has no email, all go in dc:creator.
+    authors = _author_dicts(rp)
+    if all("email" in a for a in authors):
+        fe.author(authors)
+    else:
+        for author in post.authors:
+            fe.dc.dc_creator(author.name)
+    for tag in post.tags:
+        fe.category(term=tag)
+    # <description> is HTML to every RSS reader: the plain-text summary is escaped as HTML.
+    fe.description(html.escape(rp.summary or post.title, quote=False))
+    if cfg.feed.full_content:
+        # RSS has no XHTML form: feed validators warn on MathML in its HTML.
+        fe.content(mathml_as_text(rp.html), type="html")
 
 
 _RSS_PLAIN_TEXT = re.compile(rb"(<(title|category|dc:creator)(?: [^>]*)?>)([^<]*)(</\2>)")
@@ -324,13 +411,7 @@ def render_json_feed(
         feed["description"] = info.description
     feed["language"] = cfg.language
     feed["authors"] = [_json_author(cfg.author.name, cfg.author.url)]
-    items = []
-    for rp in posts:
-        if (item := _made_before(made, rp)) is None:
-            item = _json_item(cfg, rp)
-            if made is not None:
-                made[id(rp)] = (rp, item)
-        items.append(item)
+    items = [_entry_bytes(made, rp, lambda rp: _json_item(cfg, rp)) for rp in posts]
     head = json.dumps(feed, ensure_ascii=False, indent=2).encode()
     # What json.dumps(indent=2) writes for the feed with its items, each item one level in.
     listed = b"[\n" + b",\n".join(items) + b"\n  ]" if items else b"[]"
