@@ -105,13 +105,16 @@ def test_a_full_disk_on_the_third_file_changes_no_file(
 ) -> None:
     # The third file written in the output folder goes to /dev/full, where every write
     # fails as on a full disk (feed.xsl is unchanged: atom.xml, rss.xml, then feed.json).
+    # Only in this process: a forked child that makes some of the feeds would count its own
+    # files from the count it was forked with, and fail one of its feeds instead.
     before = on_disk(site)
     real_mkstemp = tempfile.mkstemp
     made: list[str] = []
+    here = os.getpid()
 
     def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
         fd, name = real_mkstemp(*args, **kwargs)
-        if Path(name).parent.is_relative_to(site / "public"):
+        if os.getpid() == here and Path(name).parent.is_relative_to(site / "public"):
             made.append(name)
             if len(made) == 3:
                 os.close(fd)
@@ -124,8 +127,9 @@ def test_a_full_disk_on_the_third_file_changes_no_file(
     )
     monkeypatch.undo()
     assert result.exit_code == 1, result.output
-    full = site / "public" / "feed.json"
-    assert f"error: {full}: cannot write: No space left on device" in result.stderr
+    # The third file of the first feed this process made: the site's, or a tag's.
+    full = re.escape(str(site / "public")) + r"/(tags/[^/]+/)?feed\.json"
+    assert re.search(f"error: {full}: cannot write: No space left on device", result.stderr)
     assert on_disk(site) == before
     assert_built_afresh(site)
 
