@@ -6,14 +6,36 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from feedkit.web.preview import PreviewServer, make_server
+
 from conftest import NOW
 from digest_site import SECRET_ENV
+
+
+@contextmanager
+def preview_in_process(config: Path) -> Iterator[PreviewServer]:
+    """Serve the site of `config` from this process at NOW on a free port until the block
+    ends (so a test can patch what the preview calls); yield the server (`url` gives its
+    address)."""
+    server = make_server(config, lambda: NOW, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def url(server: PreviewServer) -> str:
+    """Return the address an in-process preview serves at."""
+    return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @contextmanager

@@ -6,7 +6,6 @@ import html
 import http.client
 import json
 import re
-import threading
 import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,10 +17,10 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 from feedkit.mail.digest import unsubscribe_token
-from feedkit.web.preview import make_server
 
 from conftest import NOW
 from digest_site import SECRET_ENV, site_after_first_digest, write_post
+from preview_process import preview_in_process, url
 
 
 @pytest.fixture
@@ -39,13 +38,8 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def base_url(site: Path) -> Iterator[str]:
-    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with preview_in_process(site / "feedkit.toml") as server:
+        yield url(server)
 
 
 def get(url: str) -> tuple[int, str, bytes]:
@@ -224,17 +218,12 @@ def test_renamed_feeds_are_linked_and_served_under_their_names(site: Path) -> No
     toml.write_text(
         toml.read_text().replace("[feed]", '[feed]\natom = "feed.xml"\nrss = "index.xml"')
     )
-    server = make_server(toml, lambda: NOW, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}"
-        page = get(url + "/")[2].decode()
+    with preview_in_process(toml) as server:
+        base = url(server)
+        page = get(base + "/")[2].decode()
         assert '<a href="/feed.xml">feed.xml</a><a href="/index.xml">index.xml</a>' in page
         for name in ("feed.xml", "index.xml"):
-            assert feedparser.parse(get(f"{url}/{name}")[2]).entries
-    finally:
-        server.shutdown()
-        server.server_close()
+            assert feedparser.parse(get(f"{base}/{name}")[2]).entries
 
 
 def test_a_tag_feed_in_chinese_is_served_at_its_percent_encoded_address(

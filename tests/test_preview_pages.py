@@ -4,7 +4,6 @@ page shows, and links to the pages before and after."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -12,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from feedkit.web import warm
-from feedkit.web.preview import POSTS_PER_PAGE, make_server
+from feedkit.web.preview import POSTS_PER_PAGE
 
 from conftest import NOW
 from digest_site import SECRET_ENV, site_after_first_digest, write_post
-from preview_process import fetch
+from preview_process import fetch, preview_in_process, url
 
 POSTS = 2 * POSTS_PER_PAGE + 30
 
@@ -38,14 +37,9 @@ def bodies_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tup
         return real(post, warnings)
 
     monkeypatch.setattr(warm, "read_body", counted)
-    server = make_server(tmp_path / "feedkit.toml", lambda: NOW, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    assert server.warmed.wait(20)  # the first page, made once serving
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", names
-    finally:
-        server.shutdown()
-        server.server_close()
+    with preview_in_process(tmp_path / "feedkit.toml") as server:
+        assert server.warmed.wait(20)  # the first page, made once serving
+        yield url(server), names
 
 
 def titles(page: bytes) -> list[str]:

@@ -27,7 +27,14 @@ from feedkit.web.preview import PreviewServer, make_server, prepare, render_page
 
 from conftest import NOW
 from digest_site import SECRET_ENV, site_after_first_digest, write_post
-from preview_process import fetch, next_event, preview_process, token_of
+from preview_process import (
+    fetch,
+    next_event,
+    preview_in_process,
+    preview_process,
+    token_of,
+    url,
+)
 
 PATHS = ["/", "/atom.xml", "/rss.xml", "/feed.json", "/digest.html", "/digest.txt"]
 PATHS += ["/tags/test/atom.xml", "/feed.xsl", "/nope.xml"]
@@ -134,13 +141,8 @@ def reads(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, li
         return real(cfg, paths, **kwargs)
 
     monkeypatch.setattr(warm, "parse_files", counted)
-    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", calls
-    finally:
-        server.shutdown()
-        server.server_close()
+    with preview_in_process(site / "feedkit.toml") as server:
+        yield url(server), calls
 
 
 def test_requests_read_no_post_and_a_save_reads_only_that_post(
@@ -163,7 +165,9 @@ def test_a_config_change_reads_everything_again(
     toml = site / "feedkit.toml"
     toml.write_text(toml.read_text().replace("Example Blog", "Renamed Blog"))
     assert b"<h1>Renamed Blog</h1>" in fetch(base + "/")[1]
-    assert [len(names) for names in calls] == [5, 5]
+    # Every read reads all five files. A loaded machine can see the write as two changes
+    # (the file truncated, then written), each read again in full.
+    assert len(calls) >= 2 and all(len(names) == 5 for names in calls), calls
 
 
 def test_events_refuse_other_host_names(site: Path) -> None:
@@ -193,23 +197,16 @@ def test_reading_times_counted_in_a_forked_child_are_those_counted_here(
     for parallel_from in (10**9, 2):  # here only; shared with a forked child
         monkeypatch.setattr(warm, "PARALLEL_FROM", parallel_from)
         monkeypatch.setattr(warm, "PART", 1)
-        server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            pages.append(fetch(f"http://127.0.0.1:{server.server_address[1]}/")[1])
-        finally:
-            server.shutdown()
-            server.server_close()
+        with preview_in_process(site / "feedkit.toml") as server:
+            pages.append(fetch(url(server) + "/")[1])
     assert pages[0] == pages[1]
     assert b"| 7 min read |" in pages[0]  # 1,500 words at 230 a minute
     assert shared == [11]  # the second time only: 11 posts, a part each
 
 
 def test_editors_scratch_files_change_nothing(site: Path) -> None:
-    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}"
+    with preview_in_process(site / "feedkit.toml") as server:
+        base = url(server)
         page = fetch(base + "/")[1]
         for name in ("fresh.md~", ".fresh.md.swp", "4913"):
             (site / "content" / name).write_text("scratch")
@@ -217,9 +214,6 @@ def test_editors_scratch_files_change_nothing(site: Path) -> None:
         (site / "public" / "atom.xml").write_text("an earlier build")
         assert fetch(base + "/")[1] == page
         assert server.site.reloads == 1  # the read at start
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_browser_leaving_mid_answer_prints_no_traceback(site: Path) -> None:
@@ -258,17 +252,8 @@ def counted(
     monkeypatch.setattr(parallel, "cores", lambda: 1)  # every render in this process
     monkeypatch.setattr(warm, "snapshot", listed)
     monkeypatch.setattr(warm, "DigestRenderer", made)
-    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with preview_in_process(site / "feedkit.toml") as server:
         yield server, done
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def url(server: PreviewServer) -> str:
-    return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def test_the_first_page_finds_the_feeds_rendered_and_the_digest_ready(
@@ -296,13 +281,8 @@ def test_a_save_renders_only_the_post_saved_and_the_system_names_it_without_a_li
     assert done["rendered"][rendered:] == ["fresh"]
     assert len(done["listed"]) == listed  # the system named the file saved
     answers = {path: fetch(url(server) + path) for path in PATHS}
-    fresh_server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
-    threading.Thread(target=fresh_server.serve_forever, daemon=True).start()
-    try:
+    with preview_in_process(site / "feedkit.toml") as fresh_server:
         assert {path: fetch(url(fresh_server) + path) for path in PATHS} == answers
-    finally:
-        fresh_server.shutdown()
-        fresh_server.server_close()
 
 
 @pytest.mark.parametrize("change", ["added", "removed", "folder", "polling"])
@@ -347,14 +327,9 @@ def test_after_a_build_the_preview_renders_no_feed_entry_the_build_rendered(
 
     monkeypatch.setattr(build, "_render", counted)
     monkeypatch.setattr(parallel, "cores", lambda: 1)
-    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with preview_in_process(site / "feedkit.toml") as server:
         assert server.warmed.wait(20)
         answers = {path: fetch(url(server) + path) for path in PATHS}
-    finally:
-        server.shutdown()
-        server.server_close()
     assert rendered == ["fresh"]  # the one post changed since
     shutil.rmtree(site / ".feedkit" / "cache")  # a fresh process renders every entry
     with preview_process(site) as base:
