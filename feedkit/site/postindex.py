@@ -30,7 +30,16 @@ from feedkit.posts.expand import Templates
 from feedkit.posts.layout import Place, Skipped
 from feedkit.posts.loader import Parsed, parse_files, root_prefix
 from feedkit.posts.postfile import StatKey
-from feedkit.site.cache import CHOICE, NOTES, STAT, BuildCache, Refreshed, Scan
+from feedkit.site.cache import (
+    CHOICE,
+    NOTES,
+    STAT,
+    BuildCache,
+    Refreshed,
+    Scan,
+    index_row,
+    row_warnings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -185,10 +194,7 @@ def kept_posts(
         row, kept = rows.get(shown), posts.get(shown)
         if row is None or kept is None or row[STAT] != key or kept[0] != key:
             continue
-        notes = [
-            Problem(where, line, message, warning=True) for where, line, message in row[NOTES] or ()
-        ]
-        found[path] = (shown, key, kept[1], [], notes)
+        found[path] = (shown, key, kept[1], [], row_warnings(row) if row[NOTES] else [])
     return found
 
 
@@ -203,8 +209,7 @@ def keep_posts(
     posts = {}
     for shown, st, post, _, warnings in parsed:
         if isinstance(post, Post) and st is not None:
-            notes = tuple([(w.path, w.line, w.message) for w in warnings]) or None
-            rows[shown] = (st, post.choice(), notes)
+            rows[shown] = index_row(st, post.choice(), warnings)
             posts[shown] = post
     cache.rows, cache.parsed = rows, set(read) & rows.keys()
     try:
