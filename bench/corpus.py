@@ -293,18 +293,11 @@ tag_feeds = {str(tag_feeds).lower()}
 """
 
 
-# Hugo 0.111 drops regular pages from every collection when "page" is in disableKinds, and
-# its RSS then has no items: keep the kind, but render no page (`render = "link"` keeps the
-# permalinks the feed needs).
-HUGO_CONFIG = """baseURL = "https://bench.example.org/"
-title = "Bench & Co. Blog"
-timeZone = "UTC"
-disableKinds = ["taxonomy", "term", "section", "sitemap", "robotsTXT", "404"]
-
-[outputs]
-home = ["RSS"]
-
-[services.rss]
+# What every Hugo site of the benchmark shares: feeds of the 20 newest posts, their
+# permalinks as feedkit's, and no page rendered. Hugo 0.111 drops regular pages from every
+# collection when "page" is in disableKinds, and its RSS then has no items: keep the kind,
+# but render no page (`render = "link"` keeps the permalinks the feed needs).
+HUGO_POSTS = """[services.rss]
 limit = 20
 
 [permalinks]
@@ -316,6 +309,18 @@ posts = "/:year/:month/:slugorfilename/"
   [cascade._target]
     kind = "page"
 """
+HUGO_CONFIG = (
+    """baseURL = "https://bench.example.org/"
+title = "Bench & Co. Blog"
+timeZone = "UTC"
+disableKinds = ["taxonomy", "term", "section", "sitemap", "robotsTXT", "404"]
+
+[outputs]
+home = ["RSS"]
+
+"""
+    + HUGO_POSTS
+)
 HUGO_RSS = """{{- printf "<?xml version=%q encoding=%q?>" "1.0" "utf-8" | safeHTML }}
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
   <channel>

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from corpus import HUGO_POSTS
+
 PELICAN_PACKAGES = ["pelican>=4.9,<5", "pelican-yaml-metadata>=2.1,<3", "markdown>=3.5,<4"]
 _ITEM = re.compile(r"<item>(.*?)</item>", re.S)
 _ITEM_LINK = re.compile(r"<link>(.*?)</link>")
@@ -30,7 +32,8 @@ def hugo_command(hugo: str, root: Path) -> list[str]:
 # Hugo with its term feeds too: the home feed and one RSS feed per tag, each of the 20
 # newest posts with that tag, in full; feedkit's "tag feeds on" site does the same (in
 # three formats). Pages are still not rendered, and no other taxonomy is built.
-HUGO_TERMS_CONFIG = """baseURL = "https://bench.example.org/"
+HUGO_TERMS_CONFIG = (
+    """baseURL = "https://bench.example.org/"
 title = "Bench & Co. Blog"
 timeZone = "UTC"
 disableKinds = ["taxonomy", "section", "sitemap", "robotsTXT", "404"]
@@ -44,18 +47,9 @@ tag = "tags"
 home = ["RSS"]
 term = ["RSS"]
 
-[services.rss]
-limit = 20
-
-[permalinks]
-posts = "/:year/:month/:slugorfilename/"
-
-[[cascade]]
-  [cascade._build]
-    render = "link"
-  [cascade._target]
-    kind = "page"
 """
+    + HUGO_POSTS
+)
 HUGO_TERMS_RSS = """{{- printf "<?xml version=%q encoding=%q?>" "1.0" "utf-8" | safeHTML }}
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
   <channel>
