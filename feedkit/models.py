@@ -45,6 +45,11 @@ class Choice(NamedTuple):
         until = expires.timestamp() if expires else math.inf
         return cls(published.timestamp(), draft, slug, post_id, tags, until)
 
+    def is_public(self, cutoff: float, drafts: bool = False) -> bool:
+        """`Post.is_public` at the timestamp `cutoff`: not a draft (unless `drafts`), out,
+        not expired."""
+        return (drafts or not self.draft) and self.published <= cutoff < self.expires
+
 
 @dataclass(frozen=True, eq=False)
 class Post:

@@ -81,11 +81,7 @@ def choose_feeds(
 
     cutoff = now.timestamp()
     visible = sorted(
-        (
-            (shown, c)
-            for shown, c in choices.items()
-            if (drafts or not c.draft) and c.published <= cutoff < c.expires
-        ),
+        ((shown, c) for shown, c in choices.items() if c.is_public(cutoff, drafts)),
         key=lambda item: (item[1].published, item[1].slug),
         reverse=True,
     )

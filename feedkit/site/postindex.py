@@ -141,8 +141,7 @@ class PostIndex:
         """Return the posts readers may see at `now` (as `public_posts` does), newest first."""
         cutoff = now.timestamp()
         rows = self.refreshed.rows
-        visible = [(s, c) for s in self.order if (c := rows[s][CHOICE]).published <= cutoff]
-        shown = [s for s, c in visible if (drafts or not c.draft) and cutoff < c.expires]
+        shown = [s for s in self.order if rows[s][CHOICE].is_public(cutoff, drafts)]
         return PostList(shown, [rows[s][CHOICE].id for s in shown], self.post)
 
 
