@@ -91,10 +91,17 @@ class RenderedPost:
     """A post with its body rendered: what feeds and digests put in front of readers."""
 
     post: Post
-    html: str  # full body HTML, links and image sources absolute
+    # The full body HTML, links and image sources absolute, as UTF-8. A feed holds hundreds
+    # of these at once: a Python str of a post with one emoji takes four bytes a character.
+    html_utf8: bytes
     summary: str  # plain text, no markup, cut near `summary_chars`
     word_count: int
     reading_minutes: int
+
+    @property
+    def html(self) -> str:
+        """The full body HTML."""
+        return self.html_utf8.decode()
 
 
 _SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)

@@ -399,3 +399,23 @@ def test_the_scheduler_rebuilds_every_post_again_in_the_same_process(
     toml.write_text(SITE_TOML.replace('title = "Example Blog"', 'title = "Renamed Blog"'))
     assert "file(s) changed" in build_site(load_config(toml), NOW)
     assert b"<title>Renamed Blog</title>" in (tmp_path / "public" / "atom.xml").read_bytes()
+
+
+def test_rendered_bodies_are_kept_as_utf8_in_memory_and_in_the_cache(tmp_path: Path) -> None:
+    # A str holding one emoji takes four bytes a character: with tag feeds on, a build holds
+    # hundreds of bodies at once.
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "p.md").write_text(
+        "---\ntitle: Emoji\ndate: 2024-01-01\n---\nShipped 🚀 “today”.\n", encoding="utf-8"
+    )
+    entry = plan_build(load_config(tmp_path / "feedkit.toml"), NOW).entries[0]
+    assert entry.html_utf8 == "<p>Shipped 🚀 “today”.</p>\n".encode()
+    assert entry.html == "<p>Shipped 🚀 “today”.</p>\n"
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    import pickle
+
+    kept = pickle.loads((tmp_path / ".feedkit" / "cache" / "rendered.pickle").read_bytes())
+    assert [value[0] for value in kept["data"].values()] == [entry.html_utf8]
+    assert "Shipped 🚀 “today”." in (tmp_path / "public" / "atom.xml").read_text("utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import marshal
 import os
 import pickle
 import shutil
@@ -22,6 +23,7 @@ from feedkit.cli import main
 from feedkit.config import load_config
 from feedkit.posts import postfile
 from feedkit.posts.loader import load_posts
+from feedkit.site import cache as cache_module
 from feedkit.site.build import plan_build, render_posts
 from feedkit.site.cache import CHOICE, BuildCache
 
@@ -307,6 +309,31 @@ def test_deleted_or_edited_outputs_are_rebuilt(site: Path) -> None:
     assert_same_as_uncached(site)
 
 
+def test_the_index_is_saved_a_few_rows_at_a_time_and_read_back_whole(
+    site: Path, monkeypatch
+) -> None:
+    # Saved in one piece, 20,000 rows would be in memory twice more while they are written.
+    monkeypatch.setattr(cache_module, "_ROWS_A_FRAME", 2)
+    settle(site)
+    build(site)
+    cfg = load_config(site / "feedkit.toml")
+    index = site / ".feedkit" / "cache" / "index.marshal"
+    data = index.read_bytes()
+    frames, start = [], 0
+    while start < len(data):
+        size = int.from_bytes(data[start : start + 8], "little")
+        frames.append(marshal.loads(data[start + 8 : start + 8 + size]))
+        start += 8 + size
+    assert [len(frame) for frame in frames[1:]] == [2, 2, 2]  # after the header
+    cache = BuildCache.open(cfg)
+    refreshed = cache.refresh(cfg, cache.scan(cfg))
+    assert cache.read_files == 0 and len(refreshed.rows) == 6
+    index.write_bytes(data[:-5])  # cut within its last frame: no row of it is trusted
+    cache = BuildCache.open(cfg)
+    cache.refresh(cfg, cache.scan(cfg))
+    assert cache.read_files == 6
+
+
 def test_damaged_cache_costs_only_a_full_build(site: Path) -> None:
     settle(site)
     build(site)
@@ -382,7 +409,7 @@ def test_no_cache_repairs_a_wrong_cache_for_good(site: Path) -> None:
     rendered = site / ".feedkit" / "cache" / "rendered.pickle"
     kept = pickle.loads(rendered.read_bytes())
     for key, (_, *rest) in kept["data"].items():
-        kept["data"][key] = ("<p>WRONG</p>", *rest)
+        kept["data"][key] = (b"<p>WRONG</p>", *rest)
     rendered.write_bytes(pickle.dumps(kept))
     (site / "content" / "p5.md").write_text(post("Post 5 edited", "2024-01-06"))
     build(site)

@@ -151,7 +151,7 @@ def _render(
         found.extend(math_warnings(post, body))
     # A post that is only an image or code still needs some text for readers to see.
     summary = summarize(body, post.summary, summary_chars) or post.title
-    return (html, summary, words, minutes, tuple(found), expanded.reads)
+    return (html.encode(), summary, words, minutes, tuple(found), expanded.reads)
 
 
 def load_renderers(cfg: Config | None = None) -> None:

@@ -238,10 +238,11 @@ def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     if rp.summary:
         fe.summary(rp.summary)
     if cfg.feed.full_content:
-        if "<math" in rp.html:
-            fe.content(xhtml(rp.html), type="xhtml")
+        body = rp.html
+        if "<math" in body:
+            fe.content(xhtml(body), type="xhtml")
         else:
-            fe.content(rp.html, type="html")
+            fe.content(body, type="html")
 
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
