@@ -184,7 +184,7 @@ RENDERING = (
     "liquid",
     "pyromark",
     "nh3",
-    "latex2mathml",
+    "math_core",
     "email_validator",
     "feedkit.posts.markup",
     "feedkit.posts.kramdown",

@@ -39,7 +39,7 @@ def test_the_first_folder_on_the_path_that_has_a_library_gives_its_version(
         "python-frontmatter": "2.0",
         "PyYAML": "6.0.2",
         "python-liquid": "none",
-        "latex2mathml": "none",
+        "math-core": "none",
         "emoji": "none",
         "feedgen": "1.1.dev0",
         "lxml": "none",

@@ -57,7 +57,7 @@ def test_a_build_with_nothing_changed_imports_nothing_that_reads_posts(tmp_path:
     assert "feedkit.site.build" in imported(tmp_path, "build")
     modules = imported(tmp_path, "build")
     assert "feedkit.site.cache" in modules
-    heavy = ("yaml", "frontmatter", "latex2mathml", "feedgen", "lxml", "json", "pickle")
+    heavy = ("yaml", "frontmatter", "math_core", "feedgen", "lxml", "json", "pickle")
     assert [m for m in modules if m.split(".")[0] in heavy] == []
     assert "feedkit.posts.postmeta" not in modules
 
@@ -78,7 +78,7 @@ def test_a_build_after_one_post_is_edited_imports_no_python_frontmatter(tmp_path
     modules = imported(tmp_path, "build")
     assert "feedgen.feed" in modules  # the feeds were written again
     assert b"Post 2, edited" in (tmp_path / "public" / "atom.xml").read_bytes()
-    assert [m for m in modules if m.startswith(("frontmatter", "latex2mathml"))] == []
+    assert [m for m in modules if m.startswith(("frontmatter", "math_core"))] == []
 
 
 def test_a_digest_dry_run_imports_neither_feedgen_nor_what_sends(

@@ -40,11 +40,12 @@ def test_display_math_as_source_keeps_its_delimiters_and_escapes_html() -> None:
 def test_math_is_mathml_with_its_tex_as_annotation() -> None:
     out = html("Let $\\alpha \\in \\mathcal{D}$.\n\n$$\na < b \\quad \\mathbf{\\alpha}\n$$\n")
     assert out == (
-        '<p>Let <math display="inline"><semantics><mrow><mi>α</mi><mo>∈</mo><mi>𝒟</mi></mrow>'
+        '<p>Let <math display="inline"><semantics><mrow><mi>α</mi><mo>∈</mo>'
+        "<mrow><mspace></mspace><mi>𝒟\ufe00</mi></mrow></mrow>"
         '<annotation encoding="application/x-tex">\\alpha \\in \\mathcal{D}</annotation>'
         "</semantics></math>.</p>\n"
         '<p><math display="block"><semantics><mrow><mi>a</mi><mo>&lt;</mo><mi>b</mi>'
-        '<mspace width="1em"></mspace><mrow><mi mathvariant="bold">α</mi></mrow></mrow>'
+        '<mspace width="1em"></mspace><mi>𝛂</mi></mrow>'
         '<annotation encoding="application/x-tex">a &lt; b \\quad \\mathbf{\\alpha}</annotation>'
         "</semantics></math></p>\n"
     )
@@ -53,9 +54,9 @@ def test_math_is_mathml_with_its_tex_as_annotation() -> None:
 def test_matrices_keep_their_layout_through_the_sanitiser() -> None:
     out = html("$$\n\\begin{aligned} a &= b \\\\ \\left( c \\right) &= d \\end{aligned}\n$$\n")
     for kept in (
-        '<mtable displaystyle="true" rowspacing="3pt" columnspacing="0em 2em">',
-        '<mtd columnalign="right">',
-        '<mo stretchy="true" fence="true">(</mo>',
+        '<mtable displaystyle="true" scriptlevel="0">',
+        '<mtd columnalign="right"><mi>a</mi></mtd><mtd columnalign="left"><mo>=</mo>',
+        "<mrow><mo>(</mo><mi>c</mi><mo>)</mo></mrow>",
     ):
         assert kept in out
 

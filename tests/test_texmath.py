@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from xml.etree.ElementTree import fromstring
 
 import pytest
 
@@ -32,36 +35,120 @@ from feedkit.posts.texmath import mathml_as_text, tex_to_mathml, tex_to_text
         (r"O(n \log n), \sin x", "O(n log n), sin x"),
         (r"\hat{x} + \bar z", "x̂ + z̄"),
         (r"f'(x) \label{eq:f}", "f′(x)"),
+        (r"\underline{x} + \overline{AB}", "x̲ + A̅B̅"),
+        (r"\widetilde{xyz} + \vec v", "xyz + v⃗"),
+        (r"\mathscr{L} \ne \emptyset", "ℒ ≠ ∅"),
+        (r"\det(A) + \ln y", "det(A) + ln y"),
+        (r"\lim_{n \to \infty} \left(1 + \frac{1}{n}\right)^n = e", "lim_(n→∞) (1 + 1/n)ⁿ = e"),
+        (r"a \! b \quad c", "ab c"),
+        (r"\begin{align} a &= b \label{x} \\ c &= d \end{align}", "a = b; c = d"),
+        (r"\begin{gather} a \\ b \end{gather}", "a; b"),
+        (r"\begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}", "{1 x > 0; 0 otherwise"),
+        (r"E = mc^2 \tag{3}", "E = mc² (3)"),
+        # What MathJax reads and math-core does not, written in what it does read.
+        (
+            r"\begin{equation}\begin{split} a &= b \\ c &= d \end{split}\end{equation}",
+            "a = b; c = d",
+        ),
+        (r"\mbox{for all } n, x_1 + \dotsb + x_n", "for all n, x₁ + ⋯ + xₙ"),
+        (r"\sum_{\substack{i < n \\ j < n}} a_{ij}", "∑_(i<n;j<n) aᵢⱼ"),
+        (r"\begin{smallmatrix} a & b \end{smallmatrix} + \smash{y}", "a b + y"),
     ],
 )
 def test_formulas_read_as_text(tex: str, text: str) -> None:
     assert tex_to_text(tex) == text
 
 
-@pytest.mark.parametrize("tex", [r"\frac{1}{", r"\foo{x}", "x^", r"\left( x", "a } b", "a & b"])
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\frac{1}{",
+        r"\foo{x}",
+        "x^",
+        r"\left( x",
+        "a } b",
+        "a & b",
+        r"\text{a & b}",  # LaTeX wants \& in text
+        r"\eqref{eq:f}",  # what it points to is not in the feed
+        r"\newcommand{\R}{\mathbb{R}} \R",  # math-core has its own \R
+        r"\large x",
+    ],
+)
 def test_tex_that_cannot_be_read_gives_none(tex: str) -> None:
     assert tex_to_text(tex) is None
     assert tex_to_mathml(tex, False) is None
 
 
 def test_mathml_keeps_the_tex_as_its_annotation() -> None:
+    # MathML Core as math-core writes it: \mathcal's letter with the variation selector
+    # that asks for its chancery style.
     assert tex_to_mathml(r"\alpha \in \mathcal{D}", False) == (
-        '<math display="inline"><semantics><mrow><mi>α</mi><mo>∈</mo><mi>𝒟</mi></mrow>'
+        '<math display="inline"><semantics><mrow><mi>α</mi><mo>∈</mo>'
+        "<mrow><mspace/><mi>𝒟\ufe00</mi></mrow></mrow>"
         '<annotation encoding="application/x-tex">\\alpha \\in \\mathcal{D}</annotation>'
         "</semantics></math>"
     )
     block = tex_to_mathml("\n\\frac{a}{b}\n", True)
-    assert block is not None and block.startswith('<math display="block"><semantics><mrow><mfrac>')
+    assert block is not None and block.startswith('<math display="block"><semantics><mfrac>')
     assert '<annotation encoding="application/x-tex">\\frac{a}{b}</annotation>' in block
 
 
 def test_markup_characters_in_tex_are_escaped_not_made_elements() -> None:
-    mathml = tex_to_mathml(r"a < b \text{<b>&</b>}", False)
+    mathml = tex_to_mathml(r"a < b \text{<b>\&</b>}", False)
     assert mathml is not None
     assert "<b>" not in mathml
     assert "<mo>&lt;</mo>" in mathml
     assert "<mtext>&lt;b&gt;&amp;&lt;/b&gt;</mtext>" in mathml
-    assert "a &lt; b \\text{&lt;b&gt;&amp;&lt;/b&gt;}</annotation>" in mathml
+    assert "a &lt; b \\text{&lt;b&gt;\\&amp;&lt;/b&gt;}</annotation>" in mathml
+    closing = tex_to_mathml(r"\text{</script>}", True)
+    assert closing is not None and "</script>" not in closing
+    assert "<mtext>&lt;/script&gt;</mtext>" in closing
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\sin x + \lim_{n} a_n + \det(A)",  # function application, written as an entity
+        r"\textbf{bold} \textrm{roman} \text{\emph{it} \texttt{tt}}",  # HTML in <mtext>
+        r"\begin{equation} E = mc^2 \label{eq:e} \end{equation}",  # numbered, labelled
+        r"\left. \frac{df}{dx} \right|_{x=0} + \begin{cases} a \end{cases}",
+        r"\begin{array}{r|l} a & b \end{array} \color{red} x \mathbin{+} y \! z",  # CSS
+        r"\cancel{x} + \boxed{a = 1}",  # menclose, with classes for math-core's stylesheet
+    ],
+)
+def test_mathml_is_xml_of_mathml_elements_alone(tex: str) -> None:
+    # Atom carries it as XHTML: no HTML entity XML lacks, no HTML element that would land
+    # in the MathML namespace, no `style` or `class` (the W3C validator warns on them in
+    # MathML), nothing a sanitiser drops, no equation number or id pointing nowhere.
+    from feedkit.posts.sanitize import TAGS
+
+    mathml = tex_to_mathml(tex, True)
+    assert mathml is not None
+    root = fromstring(mathml)
+    names = {element.tag for element in root.iter()}
+    assert names <= TAGS and not names & {"b", "i", "em", "code", "span", "a"}
+    assert "(1)" not in mathml and " id=" not in mathml
+    assert " style=" not in mathml and " class=" not in mathml
+
+
+def test_css_layout_becomes_mathml_attributes() -> None:
+    mathml = tex_to_mathml(r"\begin{aligned} a &= b \end{aligned} \color{red} x", True) or ""
+    assert '<mtd columnalign="right"><mi>a</mi></mtd><mtd columnalign="left">' in mathml
+    assert '<mrow mathcolor="#FF0000"><mi>x</mi></mrow>' in mathml
+
+
+def test_converting_a_formula_reads_no_package_metadata() -> None:
+    # A cold build whose feed shows math, and `feedkit check`, pay the converter's import:
+    # it must not go through importlib.metadata (about 20 ms) to learn its own version.
+    code = (
+        "import sys\n"
+        "from feedkit.posts.texmath import tex_to_mathml, tex_to_text\n"
+        "assert tex_to_mathml('x^2', True) and tex_to_text('x^2') == 'x²'\n"
+        "print(sorted(m for m in sys.modules if m.startswith('importlib.metadata')))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
 
 
 def test_mathml_as_text_puts_the_readable_form_in_place_of_each_formula() -> None:

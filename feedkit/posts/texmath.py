@@ -1,13 +1,14 @@
 """TeX formulas → MathML for feed HTML, and → readable plain text for summaries and mail.
 
-latex2mathml parses the TeX; its MathML tree is written out twice: as markup (with the TeX
-kept as the annotation, so a reader can copy it) and as text (`\\alpha \\in \\mathcal{D}` →
-`α ∈ 𝒟`, `\\frac{a+b}{2}` → `(a+b)/2`, `x_i^2` → `xᵢ²`). One parse gives both, so the summary
-says what the feed shows. TeX it cannot convert (an unknown macro, unbalanced braces) gives
-None: the caller keeps the source and can say where it is.
+math-core (Rust) turns the TeX into MathML Core, the MathML that browsers render; that
+markup is what feeds carry, with the TeX kept as the annotation so a reader can copy it.
+The text form is read back from the same markup (`\\alpha \\in \\mathcal{D}` → `α ∈ 𝒟`,
+`\\frac{a+b}{2}` → `(a+b)/2`, `x_i^2` → `xᵢ²`), so the summary says what the feed shows.
+TeX it cannot convert (an unknown macro, unbalanced braces) gives None: the caller keeps
+the source and can say where it is.
 
-latex2mathml is pure Python (about 0.1–0.7 ms a formula, 70 ms to import): it is imported
-on the first formula, and each formula is converted once per process.
+math-core takes about a millisecond to import and about 10 µs a formula; each
+formula is converted once per process.
 """
 
 from __future__ import annotations
@@ -21,99 +22,167 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-# Numbering and cross-references mean nothing in a feed entry; latex2mathml has no \label.
-_NUMBERING = re.compile(r"\\label\{[^{}]*\}|\\nonumber\b|\\notag\b")
-# kramdown and MathJax posts write `aligned`, which latex2mathml knows as `align*`.
-_ALIGNED = re.compile(r"\\(begin|end)\{aligned\}")
+    from math_core import LatexToMathML
+
+# Numbering and cross-references mean nothing in a feed entry: a numbered environment is
+# written as its starred form (no "(1)" beside it), and \label, which math-core reads only
+# inside a numbered one, goes.
+_LABEL = re.compile(r"\\label\{[^{}]*\}")
+_REFERENCE = re.compile(r"\\(?:eq)?ref\{")
+_NUMBERED = re.compile(r"\\(begin|end)\{(equation|align|gather|multline)\}")
+# What MathJax (and latex2mathml, which feedkit used before) read and math-core does not,
+# written in what it does read.
+_ENVIRONMENTS = re.compile(r"\\(begin|end)\{(split|smallmatrix)\}")
+_SAME_ENVIRONMENT = {"split": "aligned", "smallmatrix": "matrix"}
+_MACROS = {
+    "mbox": r"\text{#1}",
+    "hbox": r"\text{#1}",
+    "pmb": r"\boldsymbol{#1}",
+    "smash": "#1",
+    "mathrlap": "#1",
+    "mathllap": "#1",
+    "mathclap": "#1",
+    "href": "#2",
+    "dotsb": r"\cdots",
+    "dotsm": r"\cdots",
+    "dotsi": r"\cdots",
+    "dotsc": r"\ldots",
+    "dotso": r"\ldots",
+    "substack": r"{\scriptstyle\begin{matrix}#1\end{matrix}}",
+}
+_ANNOTATION = '<annotation encoding="application/x-tex">'
+# math-core escapes text with XML's own entities; the two it writes by name (function
+# application and invisible times after \sin, \lim…) are not XML's, so they become characters.
+_NAMED = re.compile(r"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z][A-Za-z0-9]*;")
+# math-core writes \textbf{…}, \textrm{…} and the like as HTML inside <mtext>: in a feed's
+# XHTML that would land in the MathML namespace, so only its text is kept.
+_MTEXT = re.compile(r"(<mtext[^>]*>)(.*?)</mtext>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+# math-core lays out with CSS (a cell's text-align, \color's color) where MathML has
+# attributes; feed validators and readers' sanitisers know the attributes, not `style` on
+# MathML, so those properties become attributes and the rest (widths, paddings) goes.
+_STYLE = re.compile(r' style="([^"]*)"')
+_STYLE_ATTRIBUTES = {
+    "text-align": "columnalign",
+    "color": "mathcolor",
+    "background-color": "mathbackground",
+}
+# \boxed and \cancel come as <menclose> with classes for math-core's own stylesheet: no
+# feed has that stylesheet, MathML Core has no menclose (a browser shows its content as a
+# row), and sanitisers drop it; a row it is.
+_ENCLOSE = re.compile(r"<menclose[^>]*>|</menclose>| class=\"[^\"]*\"")
+
+
+@lru_cache(maxsize=1)
+def _converter() -> LatexToMathML:
+    from math_core import LatexToMathML
+
+    # \widetilde and the like are "unreliable" in MathML Core: a browser may draw the accent
+    # short. Drawn short beats a feed showing the formula's TeX.
+    return LatexToMathML(
+        annotation=True, fancy_error=False, allow_unreliable_rendering=True, macros=_MACROS
+    )
 
 
 def load() -> None:
-    """Import latex2mathml ahead of a post's first formula (about 40 ms, while a child
-    process parses posts)."""
-    import latex2mathml.converter
+    """Import math-core, and ElementTree for the text form (about 3 ms of the two), ahead
+    of a post's first formula (while a child process parses posts)."""
+    import xml.etree.ElementTree
 
-    del latex2mathml
-
-
-class _Unconvertible(Exception):
-    """latex2mathml left TeX in its output instead of failing."""
+    del xml
+    _converter()
 
 
-@lru_cache(maxsize=4096)
-def _tree(tex: str, display: bool) -> Element | None:
-    """Return latex2mathml's `<math>` element for `tex`, or None if it cannot convert it."""
-    from latex2mathml.converter import convert_to_element
+def _plain_mtext(m: re.Match[str]) -> str:
+    return f"{m[1]}{_TAG.sub('', m[2])}</mtext>"
 
-    source = _ALIGNED.sub(r"\\\1{align*}", _NUMBERING.sub("", tex))
-    try:
-        root = convert_to_element(source, display="block" if display else "inline")
-        for element in root.iter():
-            text = element.text or ""
-            # What latex2mathml does with what it does not know: an unknown macro, a stray
-            # `&` or brace becomes an identifier holding the TeX.
-            if element.tag == "mi" and (text.startswith("\\") or text in ("&", "{", "}")):
-                raise _Unconvertible(text)
-    except Exception:  # latex2mathml raises its own classes, and IndexError on bad input
-        return None
-    return root
+
+def _as_row(m: re.Match[str]) -> str:
+    return "</mrow>" if m[0] == "</menclose>" else "<mrow>" if m[0][0] == "<" else ""
+
+
+def _style_attributes(m: re.Match[str]) -> str:
+    attributes = ""
+    for declaration in m[1].split(";"):
+        name, _, value = declaration.partition(":")
+        if (attribute := _STYLE_ATTRIBUTES.get(name.strip())) and value.strip():
+            attributes += f' {attribute}="{value.strip()}"'
+    return attributes
 
 
 @lru_cache(maxsize=4096)
 def tex_to_mathml(tex: str, display: bool) -> str | None:
     """Return `<math>` for a formula with its TeX as the annotation, or None if the TeX
     cannot be converted."""
-    root = _tree(tex, display)
-    if root is None:
+    from math_core import LatexError
+
+    if _REFERENCE.search(tex):
+        return None  # what it points to is not in the feed
+    source = _NUMBERED.sub(r"\\\1{\2*}", _LABEL.sub("", tex))
+    if "\\begin{s" in source:
+        source = _ENVIRONMENTS.sub(lambda m: f"\\{m[1]}{{{_SAME_ENVIRONMENT[m[2]]}}}", source)
+    if display and "\\tag" in source and "\\begin{" not in source:
+        source = f"\\begin{{equation*}}{source}\\end{{equation*}}"  # MathJax's $$x \tag{1}$$
+    try:
+        out = _converter().convert_with_local_state(source, displaystyle=display)
+    except LatexError:
         return None
+    # math-core's own shape is <math …><semantics>ROW<annotation …>TeX</annotation>…: its
+    # row is kept, in a <math> that always says how it is displayed, and the TeX is the
+    # post's own, not the one rewritten above.
+    row = out[out.index("<semantics>") + len("<semantics>") : out.rindex(_ANNOTATION)]
+    if "&" in row:
+        row = _NAMED.sub(lambda m: html.unescape(m[0]), row)
+    if "<mtext" in row:
+        row = _MTEXT.sub(_plain_mtext, row)
+    if " style=" in row:
+        row = _STYLE.sub(_style_attributes, row)
+    if "<menclose" in row or " class=" in row:
+        row = _ENCLOSE.sub(_as_row, row)
     kind = "block" if display else "inline"
-    rows = "".join(_markup(child) for child in root)
     annotation = html.escape(tex.strip(), quote=False)
     return (
-        f'<math display="{kind}"><semantics>{rows}'
-        f'<annotation encoding="application/x-tex">{annotation}</annotation>'
-        "</semantics></math>"
+        f'<math display="{kind}"><semantics>{row}'
+        f"{_ANNOTATION}{annotation}</annotation></semantics></math>"
     )
-
-
-def _markup(element: Element) -> str:
-    # latex2mathml writes characters as entity text ("&#x003B1;") and unescapes its whole
-    # output, which lets a `<` typed in \text{} through as markup: escape each part instead.
-    attributes = "".join(
-        f' {name}="{html.escape(value)}"' for name, value in element.attrib.items()
-    )
-    inner = html.escape(html.unescape(element.text or ""), quote=False)
-    for child in element:
-        inner += _markup(child) + html.escape(html.unescape(child.tail or ""), quote=False)
-    return f"<{element.tag}{attributes}>{inner}</{element.tag}>"
 
 
 @lru_cache(maxsize=4096)
 def tex_to_text(tex: str) -> str | None:
     """Return a formula as readable plain text (`α ∈ 𝒟`), or None if the TeX cannot be
     converted."""
-    root = _tree(tex, False)
-    if root is None:
+    from xml.etree.ElementTree import ParseError, fromstring
+
+    # Displayed, a formula may carry a \tag.
+    mathml = tex_to_mathml(tex, False) or tex_to_mathml(tex, True)
+    if mathml is None:
         return None
-    return " ".join(_text(root).split())
+    try:
+        row = fromstring(mathml)[0][0]  # <math><semantics>ROW<annotation>
+    except ParseError:  # a control character, which XML cannot carry (post files lose them)
+        return None
+    return " ".join(_text(row).split())
 
 
 # -- the text form ------------------------------------------------------------------------
 
+# The accent marks math-core puts over (or, `_UNDER`, under) a letter → the combining
+# character that writes the same. It draws \overline and \underline both with a low line.
 _ACCENTS = {
-    "^": "\u0302", "ˆ": "\u0302", "~": "\u0303", "˜": "\u0303", "¯": "\u0304",
-    "―": "\u0305", "‾": "\u0305", "→": "\u20d7", "˙": "\u0307", "¨": "\u0308",
-    "ˇ": "\u030c", "´": "\u0301", "`": "\u0300", "˘": "\u0306", "˚": "\u030a",
+    "ˆ": "\u0302", "\u0302": "\u0302", "˜": "\u0303", "¯": "\u0304", "\u0332": "\u0305",
+    "⃗": "\u20d7", "→": "\u20d7", "˙": "\u0307", "¨": "\u0308", "ˇ": "\u030c", "´": "\u0301",
+    "`": "\u0300", "˘": "\u0306", "˚": "\u030a", "~": "\u0303",
 }  # fmt: skip
+_UNDER = {"\u0332": "\u0332", "~": "\u0330"}
+_LINES = {"\u0305", "\u0332"}  # a line runs under or over every letter
+# Characters that show nothing: function application and the other invisible operators,
+# and the variation selectors that pick a \mathcal or \mathscr letter's style.
+_INVISIBLE = dict.fromkeys([*range(0x2061, 0x2065), *range(0xFE00, 0xFE10)])
 _BRACES = set("⏞⏟⎴⎵︷︸")
 _PRIMES = set("′″‴")
 _ROOTS = {"2": "√", "3": "∛", "4": "∜"}
 # Operators that are symbols but not infix: they take no spaces around them.
 _NOT_INFIX = ("N-ARY", "INTEGRAL", "INFINITY", "PARTIAL", "NABLA", "VERTICAL", "ROOT", "NOT SIGN")
-_VARIANTS = {
-    "bold": "BOLD", "bold-italic": "BOLD ITALIC", "double-struck": "DOUBLE-STRUCK",
-    "script": "SCRIPT", "bold-script": "BOLD SCRIPT", "fraktur": "FRAKTUR",
-    "bold-fraktur": "BOLD FRAKTUR", "sans-serif": "SANS-SERIF", "monospace": "MONOSPACE",
-}  # fmt: skip
 
 
 @lru_cache(maxsize=2)
@@ -132,34 +201,25 @@ def _scripts(kind: str) -> dict[str, str]:
     return table
 
 
-def _styled(text: str, variant: str) -> str:
-    """Return `text` in a mathematical alphabet (𝐱, 𝔤, 𝟙) where Unicode has the letter."""
-    style = _VARIANTS.get(variant)
-    if style is None:
-        return text
-    out = []
-    for char in text:
-        name = unicodedata.name(char, "")
-        letter = name.replace("LATIN ", "").replace("GREEK ", "").replace("LETTER ", "")
-        for candidate in (f"MATHEMATICAL {style} {letter}", f"{style} {letter}"):
-            try:
-                char = unicodedata.lookup(candidate)
-                break
-            except KeyError:
-                continue
-        out.append(char)
-    return "".join(out)
-
-
 def _token(element: Element) -> str:
-    text = html.unescape(element.text or "").replace("\xa0", " ")
-    return _styled(text, element.get("mathvariant", ""))
+    # math-core writes styled letters as themselves (𝐱, 𝔤, 𝟙): no mathvariant to apply.
+    return (element.text or "").translate(_INVISIBLE).replace("\xa0", " ")
+
+
+def _unwrapped(element: Element) -> Element:
+    """Return the one part `element` shows when it is a row of one (math-core writes
+    `\\mathrm{fl}` as <mrow><mspace/><mi>fl</mi></mrow>)."""
+    while element.tag == "mrow":
+        shown = [child for child in element if not (child.tag == "mspace" and not child.attrib)]
+        if len(shown) != 1:
+            break
+        element = shown[0]
+    return element
 
 
 def _is_atom(element: Element) -> bool:
     """Return True if `element` reads as one symbol: no parentheses needed around it."""
-    while element.tag == "mrow" and len(element) == 1:
-        element = element[0]
+    element = _unwrapped(element)
     if element.tag in ("msub", "msup", "msubsup"):
         return _is_atom(element[0])
     return element.tag in ("mi", "mn") or (element.tag == "mo" and len(_token(element)) == 1)
@@ -195,16 +255,16 @@ def _scripted(base: str, script: Element, kind: str) -> str:
     return base + ("^" if kind == "super" else "_") + (text if _is_atom(script) else f"({text})")
 
 
-def _accented(base: Element, mark: Element) -> str | None:
+def _accented(base: Element, mark: Element, under: bool) -> str | None:
     """Return `base` with a combining accent (x̂, x̄) when `mark` is one."""
     sign = _token(mark) if mark.tag == "mo" else ""
     text = _text(base).strip()
     if sign in _BRACES:
         return _operand(base)
-    accent = _ACCENTS.get(sign)
+    accent = (_UNDER if under else _ACCENTS).get(sign)
     if accent is None:
         return None
-    if sign in "―‾¯" or len(text) == 1:  # an overline runs over every letter
+    if accent in _LINES or len(text) == 1:
         return "".join(char + accent for char in text)
     return text
 
@@ -212,12 +272,15 @@ def _accented(base: Element, mark: Element) -> str | None:
 def _kind(element: Element, text: str) -> str:
     """Return how a part of a row joins its neighbours: "op" (spaced infix), "punct",
     "open", "close", "word" (a function name such as log), "large" (∑, ∫) or "atom"."""
+    element = _unwrapped(element)
     tag = element.tag
     if tag in ("msub", "msup", "msubsup", "munder", "mover", "munderover"):
         base = _kind(element[0], _text(element[0]))
         return base if base in ("word", "large") else "atom"
     if tag not in ("mi", "mo"):
         return "space" if tag == "mspace" else "atom"
+    if not text:
+        return "space"  # an invisible operator
     if text in (",", ";"):
         return "punct"
     if len(text) > 1 and text.replace(" ", "").replace("\u2009", "").isalpha():
@@ -240,6 +303,7 @@ def _kind(element: Element, text: str) -> str:
 def _row(children: list[Element]) -> str:
     out = ""
     previous = "open"
+    name = False  # the last part was a function's name alone: det(A) takes no space
     for child in children:
         text = _text(child)
         kind = _kind(child, text)
@@ -249,7 +313,11 @@ def _row(children: list[Element]) -> str:
             out = f"{out.rstrip()} {text} "
         elif kind == "punct":
             out = f"{out.rstrip()}{text} "
-        elif kind in ("word", "atom") and previous == "word" or kind == "word" and out:
+        elif (
+            kind in ("word", "atom")
+            and previous == "word"
+            and not (name and text.startswith(("(", "[")))
+        ) or (kind == "word" and out and previous != "open"):
             out = f"{out} {text}"
         else:
             out += text
@@ -257,6 +325,8 @@ def _row(children: list[Element]) -> str:
             previous = "word"
         elif kind != "space":
             previous = kind
+        if kind != "space":
+            name = kind == "word" and _unwrapped(child).tag == "mi"
     return out
 
 
@@ -285,16 +355,18 @@ def _text(element: Element) -> str:
     if tag == "msubsup" and len(children) == 3:
         return _scripted(_scripted(_text(children[0]), children[1], "sub"), children[2], "super")
     if tag in ("mover", "munder") and len(children) == 2:
-        accented = _accented(children[0], children[1])
+        accented = _accented(children[0], children[1], tag == "munder")
         if accented is not None:
             return accented
         return _scripted(_text(children[0]), children[1], "super" if tag == "mover" else "sub")
     if tag == "munderover" and len(children) == 3:
         return _scripted(_scripted(_text(children[0]), children[1], "sub"), children[2], "super")
-    if tag == "mtable":
-        return "; ".join(
-            " ".join(_text(cell).strip() for cell in row) for row in children if len(row)
-        )
+    if tag == "mtable":  # a row's cells read on as one row: `a &= b` is `a = b`
+        from xml.etree.ElementTree import Element as Node
+
+        gap = Node("mspace", width="1em")
+        rows = (_row([part for cell in row for part in (gap, *cell)]).strip() for row in children)
+        return "; ".join(filter(None, rows))
     return _row(children)
 
 

@@ -43,7 +43,7 @@ LIBRARIES = (
     "python-frontmatter",
     "PyYAML",
     "python-liquid",
-    "latex2mathml",
+    "math-core",
     "emoji",
     "feedgen",
     "lxml",
