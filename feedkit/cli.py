@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
+from feedkit import __version__
+
 if TYPE_CHECKING:
     from feedkit.mail.rendercache import RenderCache
     from feedkit.mail.roster import FileChanges
@@ -129,7 +131,7 @@ group_verbose = click.option(
 
 @click.group(cls=FeedkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks for errors.")
-@click.version_option(package_name="feedkit")
+@click.version_option(version=__version__, prog_name="feedkit")
 def main(verbose: bool) -> None:
     """Feeds and an email digest from a folder of Markdown posts."""
 
