@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
-from feedkit import __version__
+from feedkit import __version__, clihelp
 
 if TYPE_CHECKING:
     from feedkit.mail.rendercache import RenderCache
@@ -831,3 +831,16 @@ def subscribers_export(config_path: Path, file: str) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _add_help(group: click.Group, prefix: str = "") -> None:
+    """End each command's --help with its examples and environment (feedkit.clihelp)."""
+    for name, command in group.commands.items():
+        path = f"{prefix}{name}"
+        command.epilog = clihelp.epilog(path)
+        if isinstance(command, click.Group):
+            _add_help(command, f"{path} ")
+
+
+main.epilog = clihelp.MAIN
+_add_help(main)
