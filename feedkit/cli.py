@@ -696,6 +696,17 @@ def new(config_path: Path, title: str, draft: bool, tags: tuple[str, ...]) -> No
     click.echo(f"Wrote {display_path(path, Path.cwd())}" + (" (a draft)" if draft else ""))
 
 
+@main.command()
+@config_option
+@error_boundary
+def snippet(config_path: Path) -> None:
+    """Print the HTML the site's pages need: the feeds' links for <head>, the subscribe
+    form (with [serve] url set) and a link to the past digests."""
+    from feedkit.web.snippet import snippet as make_snippet
+
+    click.echo(make_snippet(_load(config_path)), nl=False)
+
+
 @main.group(cls=FeedkitGroup)
 @group_verbose
 def templates() -> None:

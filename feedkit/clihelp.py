@@ -67,6 +67,13 @@ COMMANDS: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["FEEDKIT_NOW"],
     ),
+    "snippet": (
+        [
+            "feedkit snippet",
+            "feedkit snippet > _includes/feedkit.html   # for a Jekyll site's layouts",
+        ],
+        [],
+    ),
     "templates": (["feedkit templates copy"], []),
     "templates copy": (["feedkit templates copy", "feedkit templates copy --force"], []),
     "subscribers": (
