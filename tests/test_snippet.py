@@ -73,7 +73,7 @@ def test_the_links_are_the_feeds_own_and_the_form_signs_a_reader_up(
     assert answer.status_code == 200 and "Check your inbox" in answer.text
     assert reader_row(cfg, "zoe@example.org")["status"] == "pending"
     [mail] = smtp_server.received_for("zoe@example.org")
-    assert mail.raw.startswith(b"Subject: Confirm your subscription to Tom & \"Jerry\" <b>\r\n")
+    assert mail.raw.startswith(b'Subject: Confirm your subscription to Tom & "Jerry" <b>\r\n')
 
 
 def test_without_serve_there_is_no_form_and_a_note_says_why(tmp_path: Path) -> None:
