@@ -113,7 +113,9 @@ def slugify(text: str) -> str:
     """Return a URL path segment for `text`: lower case, ASCII where it can be, dashes."""
     normal = unicodedata.normalize("NFKD", text)
     ascii_text = normal.encode("ascii", "ignore").decode("ascii")
-    # Keep non-Latin tags (日本語, Ελληνικά) readable instead of dropping them to "".
-    base = ascii_text if ascii_text.strip() else unicodedata.normalize("NFKC", text)
+    # Keep non-Latin tags (日本語, Ελληνικά) readable instead of dropping them to "": all
+    # that is ASCII of "ελληνικά-中文" is its dash.
+    latin = any(char.isalnum() for char in ascii_text)
+    base = ascii_text if latin else unicodedata.normalize("NFKC", text)
     base = _SLUG_DROP.sub("", base).strip().lower()
     return _SLUG_DASH.sub("-", base).strip("-")

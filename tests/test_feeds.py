@@ -534,3 +534,31 @@ def test_entry_bytes_are_kept_only_while_a_feed_to_come_has_the_post(
     # After the site's feed: P0, P1 and P2 are in a tag feed to come, P3 in none; after
     # a's feed, b's posts P0 and P2.
     assert kept == [("blog", 0), ("a", 3), ("b", 2)]
+
+
+def test_a_posts_image_is_in_atom_and_rss_as_feed_readers_look_for_it(
+    make_site: MakeSite,
+) -> None:
+    # Media RSS content and thumbnail: what Feedly, Inoreader and NetNewsWire show as the
+    # entry's picture; only the feeds of a post with an image declare its namespace.
+    cfg = make_site(
+        posts={
+            "pic.md": "---\ntitle: Pic\ndate: 2024-03-02\ntags: [seen]\nimage: img/cover.jpg\n"
+            "---\nText.\n",
+            "plain.md": "---\ntitle: Plain\ndate: 2024-03-01\ntags: [plain]\n---\nText.\n",
+        }
+    )
+    plan = plan_build(cfg, NOW)
+    image = "https://example.com/blog/2024/03/pic/img/cover.jpg"
+    assert json.loads(plan.files["feed.json"])["items"][0]["image"] == image
+    for name in ("atom.xml", "rss.xml", "tags/seen/atom.xml", "tags/seen/rss.xml"):
+        parsed = feedparser.parse(plan.files[name])
+        assert not parsed.bozo, name
+        entry = parsed.entries[0]
+        assert entry.title == "Pic"
+        assert entry.media_content == [{"url": image, "type": "image/jpeg", "medium": "image"}]
+        assert entry.media_thumbnail == [{"url": image}]
+        assert plan.files[name].count(b'xmlns:media="http://search.yahoo.com/mrss/"') == 1
+    assert "media_content" not in feedparser.parse(plan.files["atom.xml"]).entries[1]
+    for name in ("tags/plain/atom.xml", "tags/plain/rss.xml"):
+        assert b"mrss" not in plan.files[name]

@@ -191,15 +191,20 @@ def render_atom(
 ) -> bytes:
     """Return the Atom 1.0 document for `posts` (already newest first and limited); with
     `made`, each entry's bytes made once for every feed (see Made)."""
-    fg = atom_head(cfg, info, _feed_updated(posts, fallback_updated))
+    fg = atom_head(cfg, info, _feed_updated(posts, fallback_updated), _has_images(posts))
     head = _with_stylesheet(fg.atom_str(pretty=True), cfg)
     entries = [_entry_bytes(made, rp, lambda rp: _atom_entry(cfg, rp)) for rp in posts]
     return _splice(head, _ATOM_TAIL, entries)
 
 
-def atom_head(cfg: Config, info: FeedInfo, updated: datetime) -> FeedGenerator:
-    """Return feedgen's Atom feed for `info`, with no entries yet."""
+def atom_head(
+    cfg: Config, info: FeedInfo, updated: datetime, images: bool = False
+) -> FeedGenerator:
+    """Return feedgen's Atom feed for `info`, with no entries yet; with `images`, ready for
+    entries with one (see `_add_image`)."""
     fg = FeedGenerator()
+    if images:
+        fg.load_extension("media", atom=True, rss=False)
     fg.id(info.atom_url)
     fg.title(info.title)
     if info.description:
@@ -217,9 +222,9 @@ def _atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
     """Return one Atom entry's bytes as they stand in a feed, indented one level."""
     from lxml import etree
 
-    fe = FeedEntry()  # an Atom feed has no extension
+    fe = FeedEntry()
     fill_atom_entry(fe, cfg, rp)
-    root = etree.Element("feed", xmlns=ATOM_NS)  # as feedgen makes it
+    root = etree.Element("feed", xmlns=ATOM_NS, nsmap=_MEDIA)  # as feedgen makes it
     root.append(fe.atom_entry())
     return _TEMPLATE_BRACE.sub(b"&#123;", _only_child(root, 1, _ATOM_TAIL))
 
@@ -237,6 +242,7 @@ def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
         fe.category(term=tag)
     if rp.summary:
         fe.summary(rp.summary)
+    _add_image(fe, post.image)
     if cfg.feed.full_content:
         body = rp.html
         if "<math" in body:
@@ -246,6 +252,33 @@ def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
 
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# Media RSS: where feed readers (Feedly, Inoreader, NetNewsWire…) look for a post's picture,
+# in Atom and RSS alike. A feed declares it only when an entry has an image, and an entry is
+# made under a root that declares it, so that it never declares it itself.
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+_MEDIA = {"media": MEDIA_NS}
+
+
+def _has_images(posts: Sequence[RenderedPost]) -> bool:
+    return any(rp.post.image for rp in posts)
+
+
+def _add_image(fe: FeedEntry, image: str | None) -> None:
+    """Give `fe` the post's image as Media RSS: the picture and its thumbnail."""
+    if not image:
+        return
+    import mimetypes
+
+    fe.load_extension("media", atom=True, rss=True)
+    content = {"url": image, "medium": "image"}
+    kind = mimetypes.guess_type(urlsplit(image).path)[0]
+    if kind and kind.startswith("image/"):
+        content["type"] = kind
+    # Outside a media:group: the validator wants a group to hold several pictures.
+    fe.media.content(content, group=None)
+    fe.media.thumbnail({"url": image}, group=None)
+
+
 # The namespaces feedgen declares on an RSS feed with the dc extension: an item uses no other.
 _RSS_NAMESPACES = {
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -317,16 +350,19 @@ def render_rss(
 ) -> bytes:
     """Return the RSS 2.0 document for `posts` (already newest first and limited); with
     `made`, each item's bytes made once for every feed (see Made)."""
-    fg = rss_head(cfg, info, _feed_updated(posts, fallback_updated))
+    fg = rss_head(cfg, info, _feed_updated(posts, fallback_updated), _has_images(posts))
     head = _with_stylesheet(_numeric_references(fg.rss_str(pretty=True)), cfg)
     items = [_entry_bytes(made, rp, lambda rp: _rss_item(cfg, rp)) for rp in posts]
     return _splice(head, _RSS_TAIL, items)
 
 
-def rss_head(cfg: Config, info: FeedInfo, updated: datetime) -> FeedGenerator:
-    """Return feedgen's RSS feed for `info`, with no items yet."""
+def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = False) -> FeedGenerator:
+    """Return feedgen's RSS feed for `info`, with no items yet; with `images`, ready for
+    items with one (see `_add_image`)."""
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
+    if images:
+        fg.load_extension("media", atom=False, rss=True)
     fg.title(info.title)
     fg.description(info.description or info.title)
     # RSS <channel><link> is the last link added: self first, the site last.
@@ -346,7 +382,7 @@ def _rss_item(cfg: Config, rp: RenderedPost) -> bytes:
     fe = FeedEntry()
     fe.load_extension("dc", atom=False, rss=True)
     fill_rss_item(fe, cfg, rp)
-    root = etree.Element("rss", version="2.0", nsmap=_RSS_NAMESPACES)  # as feedgen makes it
+    root = etree.Element("rss", version="2.0", nsmap={**_RSS_NAMESPACES, **_MEDIA})
     etree.SubElement(root, "channel").append(fe.rss_entry())
     item = _only_child(root, 2, _RSS_TAIL)
     return _TEMPLATE_BRACE.sub(b"&#123;", _numeric_references(item))
@@ -369,6 +405,7 @@ def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
             fe.dc.dc_creator(author.name)
     for tag in post.tags:
         fe.category(term=tag)
+    _add_image(fe, post.image)
     # <description> is HTML to every RSS reader: the plain-text summary is escaped as HTML.
     fe.description(html.escape(rp.summary or post.title, quote=False))
     if cfg.feed.full_content:

@@ -1,0 +1,111 @@
+"""A new post file: `feedkit new "Title"`.
+
+The post goes where the site keeps its posts: a Jekyll site's `_posts/` as
+`2024-05-01-slug.md`, the content folder's `posts/` when it has one (Hugo's habit, and what
+`feedkit init` makes), else the content folder itself. Its front matter is the title (YAML
+quotes what needs quoting), the date and time now in the site's zone, and `draft: true` or
+tags when asked; the slug comes from the title as the build would make it from a file name,
+with -2, -3… when a post file has it already.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from feedkit.config import Config
+from feedkit.errors import OutputError
+from feedkit.models import slugify
+from feedkit.posts.layout import jekyll_folder
+from feedkit.posts.postfile import MARKDOWN_SUFFIXES
+from feedkit.posts.postmeta import JEKYLL_NAME
+
+SLUG_CHARS = 60  # a longer title is cut at a dash: file names and URLs stay readable
+FALLBACK_SLUG = "post"  # for a title with no letter or digit a slug could keep
+
+
+def post_slug(title: str) -> str:
+    """Return the slug for a post titled `title`: as the build makes one, kept short."""
+    slug = slugify(title)
+    if len(slug) > SLUG_CHARS:
+        cut = slug[: SLUG_CHARS + 1].rsplit("-", 1)[0]
+        slug = cut if cut else slug[:SLUG_CHARS]
+    return slug or FALLBACK_SLUG
+
+
+def posts_folder(cfg: Config) -> tuple[Path, bool]:
+    """Return the folder a new post goes in, and whether it is a Jekyll `_posts/`."""
+    if jekyll_folder(cfg) is not None:
+        return cfg.content_path / "_posts", True
+    posts = cfg.content_path / "posts"
+    return (posts if posts.is_dir() else cfg.content_path), False
+
+
+def front_matter(title: str, when: datetime, draft: bool, tags: list[str]) -> str:
+    """Return the YAML front matter block (with its `---` lines) of a new post."""
+    import yaml  # PyYAML quotes what a title needs quoted: a colon, a quote, a leading dash
+
+    def dump(value: object, flow: bool) -> str:
+        return yaml.safe_dump(value, allow_unicode=True, default_flow_style=flow, width=10**6)
+
+    # The date in ISO 8601 with its zone, as Jekyll, Hugo and feedkit read it (a YAML
+    # timestamp: PyYAML would write a space for the T).
+    text = dump({"title": title}, False) + f"date: {when.isoformat()}\n"
+    if draft:
+        text += "draft: true\n"
+    if tags:
+        text += f"tags: {dump(tags, True)}"  # [a, b]
+    return f"---\n{text}---\n"
+
+
+def new_post(
+    cfg: Config,
+    title: str,
+    now: datetime,
+    *,
+    draft: bool = False,
+    tags: list[str] | None = None,
+    body: str = "",
+) -> Path:
+    """Write a new post titled `title`, dated `now` in the site's zone, and return its path.
+
+    An existing file is never written over: a slug a post file has already gets -2, -3…
+    """
+    title = " ".join(title.split())  # a title is one line
+    if not title:
+        raise ValueError("the title is empty")
+    when = now.astimezone(cfg.timezone).replace(microsecond=0)
+    folder, jekyll = posts_folder(cfg)
+    prefix = f"{when:%Y-%m-%d}-" if jekyll else ""
+    slug = post_slug(title)
+    text = front_matter(title, when, draft, list(tags or ())) + (f"\n{body}\n" if body else "")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        taken = _slugs_taken(folder, jekyll)
+        number = 1
+        while True:
+            name = slug if number == 1 else f"{slug}-{number}"
+            path = folder / f"{prefix}{name}.md"
+            if name.casefold() not in taken:
+                try:
+                    with open(path, "x", encoding="utf-8", newline="\n") as out:
+                        out.write(text)
+                    return path
+                except FileExistsError:  # made meanwhile: take the next number
+                    pass
+            number += 1
+    except OSError as exc:
+        raise OutputError(f"{exc.filename or folder}: cannot write: {exc.strerror}") from exc
+
+
+def _slugs_taken(folder: Path, jekyll: bool) -> set[str]:
+    """Return the slugs of the post files in `folder`, case-folded: on macOS and Windows
+    `My-Post.md` and `my-post.md` are one file."""
+    taken = set()
+    for path in folder.iterdir():
+        if not path.name.endswith(MARKDOWN_SUFFIXES):
+            continue
+        stem = path.stem
+        named = JEKYLL_NAME.match(stem) if jekyll else None
+        taken.add((named["slug"] if named else stem).casefold())
+    return taken

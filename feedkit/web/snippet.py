@@ -1,0 +1,36 @@
+"""`feedkit snippet`: the HTML a site's pages need from feedkit: the feeds' autodiscovery
+links, the form that signs a reader up with `feedkit serve`, a link to the past digests."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urljoin
+
+import jinja2
+
+from feedkit.config import Config
+from feedkit.mail.archive import FEED, subscribe_url
+from feedkit.site.build import feed_files
+from feedkit.web.pages import templates_dir
+
+
+def snippet(cfg: Config) -> str:
+    """Return the HTML to paste into the site's templates (autoescaped: a title with quotes
+    or an ampersand stays text)."""
+    atom, rss, json_feed = (urljoin(cfg.base_url, quote(name)) for name in feed_files(cfg, ""))
+    archive = urljoin(cfg.base_url, quote(cfg.digest.archive + "/")) if cfg.digest.archive else ""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+    )
+    return env.get_template("snippet.html.j2").render(
+        title=cfg.title,
+        atom=atom,
+        rss=rss,
+        json=json_feed if cfg.feed.json_feed else "",
+        subscribe=subscribe_url(cfg),
+        archive=archive,
+        archive_feed=archive + FEED if archive else "",
+    )
