@@ -57,7 +57,7 @@ def test_page_shows_next_digest_feed_and_posts(site: Path, base_url: str) -> Non
     page = body.decode()
     assert status == 200 and kind == "text/html; charset=utf-8"
     assert '<p class="subject">Example Blog: A fresh post</p>' in page
-    assert 'src="/digest.html" width="620"' in page and 'src="/digest.html" width="375"' in page
+    assert 'src="/digest.html" width="700"' in page and 'src="/digest.html" width="375"' in page
     assert "Hi Alex Reader," in page  # the text part
     assert "\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n" in page
     assert "The post about A fresh post." in page  # a summary, as a feed reader lists it
