@@ -245,25 +245,46 @@ class StatusLine:
     Nothing is shown when stderr is not a terminal (cron, CI, pipes), or for quick builds.
     """
 
-    def __init__(self, stream: TextIO | None = None, delay: float = 1.0) -> None:
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        delay: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.delay = delay
         self.enabled = self.stream.isatty()
-        self.message = "starting"
-        self.started = time.monotonic()
+        self.clock = clock
+        self.started = clock()
+        # The step, how many of how many things it has done, and when it began: one tuple,
+        # replaced whole, as the display thread reads it.
+        self.state: tuple[str, int, int, float] = ("starting", 0, 0, self.started)
         self.shown = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def show(self, message: str) -> None:
-        self.message = message
+    def show(self, step: str, done: int = 0, total: int = 0) -> None:
+        """Say what the build does now (a `Progress`): `done` of `total` when counted."""
+        began = self.state[3] if step == self.state[0] else self.clock()
+        self.state = (step, done, total, began)
+
+    def line(self) -> str:
+        """Return the status line: the step, how far it is, its rate and the time left."""
+        step, done, total, began = self.state
+        now = self.clock()
+        text = f"Building… {step}"
+        if total:
+            text += f": {done:,} of {total:,}"
+            if 0 < done < total and now > began:
+                rate = done / (now - began)
+                text += f" ({rate:,.0f}/s, about {_duration((total - done) / rate)} left)"
+        return f"{text} ({now - self.started:.1f} s)"
 
     def _run(self) -> None:
         if self._stop.wait(self.delay):
             return
         while True:
-            elapsed = time.monotonic() - self.started
-            self.stream.write(f"\r\x1b[2KBuilding… {self.message} ({elapsed:.1f} s)")
+            self.stream.write(f"\r\x1b[2K{self.line()}")
             self.stream.flush()
             self.shown = True
             if self._stop.wait(0.2):
@@ -281,6 +302,13 @@ class StatusLine:
         if self.shown:
             self.stream.write("\r\x1b[2K")
             self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    """Return a time left as people say it: "3 s", "1 min 20 s"."""
+    whole = max(1, round(seconds))
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 
 @main.command()

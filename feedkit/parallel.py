@@ -87,40 +87,72 @@ MAX_PARTS = 250
 
 
 def shared(
-    count: int, part: Callable[[int], R], first: Callable[[], object] | None = None
+    count: int,
+    part: Callable[[int], R],
+    first: Callable[[], object] | None = None,
+    on_done: Callable[[int], object] | None = None,
 ) -> list[R]:
     """Return [part(0), …, part(count - 1)], the calls shared between this process and a
     forked child: each takes the next part when it is free. This process runs `first`
     before it takes any. Without fork or a second core, everything runs here.
+
+    `on_done` is called here with the number of parts either process has finished, each
+    time this process finishes one (for a progress display): the child tells of each part
+    it finishes with a byte on a pipe of its own.
     """
     if count > MAX_PARTS:
         raise ValueError(f"at most {MAX_PARTS} parts, not {count}")
     if count < 2 or not hasattr(os, "fork") or cores() < 2:
         if first is not None:
             first()
-        return [part(index) for index in range(count)]
+        results = []
+        for index in range(count):
+            results.append(part(index))
+            if on_done is not None:
+                on_done(index + 1)
+        return results
     queue, filler = os.pipe()
     try:
         os.write(filler, b"".join(index.to_bytes(2, "little") for index in range(count)))
     finally:
         os.close(filler)  # an empty queue reads as its end
+    # A byte for each part the child finishes: at most MAX_PARTS, far less than a pipe holds,
+    # so the child never waits on it.
+    told, tell = os.pipe() if on_done is not None else (-1, -1)
+    if on_done is not None:
+        os.set_blocking(told, False)
+    theirs_done = 0
 
-    def take_parts() -> dict[int, R]:
+    def take_parts(tell_fd: int) -> dict[int, R]:
+        nonlocal theirs_done
         done: dict[int, R] = {}
         while len(token := os.read(queue, 2)) == 2:
             index = int.from_bytes(token, "little")
             done[index] = part(index)
+            if tell_fd >= 0:
+                os.write(tell_fd, b"1")
+            elif on_done is not None:
+                try:
+                    theirs_done += len(os.read(told, MAX_PARTS))
+                except BlockingIOError:  # none finished since the last look
+                    pass
+                on_done(len(done) + theirs_done)
         return done
 
     def here() -> dict[int, R]:
         if first is not None:
             first()
-        return take_parts()
+        return take_parts(-1)
 
     try:
-        mine, theirs = in_parallel(here, take_parts)
+        mine, theirs = in_parallel(here, lambda: take_parts(tell))
     finally:
         os.close(queue)
+        if on_done is not None:
+            os.close(told)
+            os.close(tell)
+    if on_done is not None:
+        on_done(count)
     every = {**mine, **theirs}
     return [every[index] for index in range(count)]
 

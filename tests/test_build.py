@@ -419,3 +419,33 @@ def test_rendered_bodies_are_kept_as_utf8_in_memory_and_in_the_cache(tmp_path: P
     kept = pickle.loads((tmp_path / ".feedkit" / "cache" / "rendered.pickle").read_bytes())
     assert [value[0] for value in kept["data"].values()] == [entry.html_utf8]
     assert "Shipped 🚀 “today”." in (tmp_path / "public" / "atom.xml").read_text("utf-8")
+
+
+def test_a_build_tells_its_progress_step_by_step_with_counts(tmp_path: Path) -> None:
+    from feedkit.posts.loader import PARALLEL_FROM, READING
+    from feedkit.site.build import RENDERING, build_site
+    from feedkit.site.feeds import WRITING
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML + "limit = 40\n", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    count = PARALLEL_FROM + 100
+    for i in range(count):
+        (tmp_path / "content" / f"p{i}.md").write_text(
+            f"---\ntitle: Post {i}\ndate: 2024-01-01T00:{i // 60 % 60:02d}:{i % 60:02d}Z\n"
+            f"tags: [t{i % 6}]\n---\nBody {i}.\n",
+            encoding="utf-8",
+        )
+    told: list[tuple[str, int, int]] = []
+
+    def progress(step: str, done: int, total: int) -> None:
+        told.append((step, done, total))
+
+    plan, _ = build_site(load_config(tmp_path / "feedkit.toml"), NOW, progress=progress)
+    steps = list(dict.fromkeys(step for step, _, _ in told))
+    assert steps == [READING, RENDERING, WRITING]
+    for step in steps:
+        counts = [(done, total) for s, done, total in told if s == step]
+        assert counts == sorted(counts) and counts[-1][0] == counts[-1][1]
+    assert told[-1] == (WRITING, 7, 7)  # the site's feeds and six tags'
+    assert [t for s, _, t in told if s == READING][-1] == count
+    assert [t for s, _, t in told if s == RENDERING][-1] == plan.rendered

@@ -262,12 +262,12 @@ def test_progress_shows_on_a_terminal_for_slow_builds_only() -> None:
 
     terminal = FakeTerminal()
     with StatusLine(terminal, delay=0) as status:
-        status.show("reading 20,000 of 20,000 posts")
+        status.show("reading posts", 20_000, 20_000)
         deadline = time.monotonic() + 5
-        while "reading 20,000" not in terminal.getvalue() and time.monotonic() < deadline:
+        while "20,000 of 20,000" not in terminal.getvalue() and time.monotonic() < deadline:
             time.sleep(0.01)
     shown = terminal.getvalue()
-    assert "\r\x1b[2KBuilding… reading 20,000 of 20,000 posts (" in shown
+    assert "\r\x1b[2KBuilding… reading posts: 20,000 of 20,000 (" in shown
     assert shown.endswith("\r\x1b[2K")  # the line is cleared at the end
 
     quick = FakeTerminal()
@@ -277,9 +277,32 @@ def test_progress_shows_on_a_terminal_for_slow_builds_only() -> None:
 
     piped = io.StringIO()  # cron, CI, a pipe: never
     with StatusLine(piped, delay=0) as status:
-        status.show("reading")
+        status.show("reading posts", 1, 2)
         time.sleep(0.05)
     assert piped.getvalue() == ""
+
+
+def test_progress_says_how_far_how_fast_and_how_long_is_left() -> None:
+    from feedkit.cli import StatusLine
+
+    now = [100.0]
+    status = StatusLine(FakeTerminal(), clock=lambda: now[0])
+    now[0] = 100.5
+    status.show("reading posts", 0, 20_000)  # the step begins
+    now[0] = 102.5
+    status.show("reading posts", 8_000, 20_000)
+    assert status.line() == (
+        "Building… reading posts: 8,000 of 20,000 (4,000/s, about 3 s left) (2.5 s)"
+    )
+    now[0] = 103.0
+    status.show("rendering feed entries", 100, 10_000)  # a new step: its own rate
+    now[0] = 104.0
+    status.show("rendering feed entries", 150, 10_000)
+    assert status.line() == (
+        "Building… rendering feed entries: 150 of 10,000 (150/s, about 1 min 6 s left) (4.0 s)"
+    )
+    status.show("writing", 0, 0)  # a step that is not counted
+    assert status.line() == "Building… writing (4.0 s)"
 
 
 def console_script(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

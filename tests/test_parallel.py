@@ -139,3 +139,43 @@ def test_the_child_is_reaped_without_this_process_waiting_for_it() -> None:
         time.sleep(0.01)
     else:
         pytest.fail(f"the forked child {child} was left a zombie")
+
+
+def test_shared_work_tells_how_many_parts_both_processes_have_done(tmp_path: Path) -> None:
+    # A progress display in this process counts the child's parts too. The child takes
+    # parts 0-18 while this process waits in `first`, and holds part 18 until this process
+    # has done part 19: this process's count then says 18 of the child's and its own one.
+    if parallel.cores() < 2 or not hasattr(os, "fork"):
+        pytest.skip("runs in this process without a second core")
+    go = tmp_path / "go"
+
+    def wait_for(path: Path) -> None:
+        deadline = time.monotonic() + 10
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def first() -> None:
+        wait_for(tmp_path / "part-18")
+        time.sleep(0.2)  # the child tells of parts 0-17 as each returns
+
+    def part(i: int) -> int:
+        (tmp_path / f"part-{i}").touch()
+        if i == 18:
+            wait_for(go)
+        if i == 19:
+            go.touch()
+        return os.getpid()
+
+    counts: list[int] = []
+    pids = parallel.shared(20, part, first=first, on_done=counts.append)
+    assert pids[19] == os.getpid() and pids.count(os.getpid()) == 1
+    assert counts == [19, 20]  # after its one part, and once at the end
+
+
+def test_shared_work_tells_its_count_without_a_second_core(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    counts: list[int] = []
+    parallel.shared(3, lambda i: i, on_done=counts.append)
+    assert counts == [1, 2, 3]

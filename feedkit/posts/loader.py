@@ -231,9 +231,10 @@ def parse_files(
     light: bool = False,
     meanwhile: Callable[[], object] | None = None,
     layout: Layout | None = None,
+    progress: Progress | None = None,
 ) -> list[Parsed]:
     """Return each file's post (only its `PostBuilder.choice` when `light`; `Skipped` for a
-    file that is not a post) or its problems.
+    file that is not a post) or its problems; `progress` is told how many are read.
 
     `layout` holds the rules decided from every file of the content folder; without it,
     they are decided from `paths`.
@@ -245,7 +246,7 @@ def parse_files(
     """
     if layout is None:
         layout = Layout(cfg, map(str, paths))
-    if len(paths) < PARALLEL_FROM or parallel.cores() < 2:
+    if len(paths) < PARALLEL_FROM:
         return _load_many(cfg, paths, layout, light)
     postfile.handlers()  # import the YAML parser once, not in both processes
     size = max(PART, -(-len(paths) // parallel.MAX_PARTS))
@@ -263,7 +264,11 @@ def parse_files(
             ]
         return parsed
 
-    parts = parallel.shared(len(starts), part, first=meanwhile)
+    def done(parts: int) -> None:
+        if progress is not None:
+            progress(READING, min(parts * size, len(paths)), len(paths))
+
+    parts = parallel.shared(len(starts), part, first=meanwhile, on_done=done)
     found = [parsed for each in parts for parsed in each]
     if light:
         for i, (shown, st, fields, problems, warnings) in enumerate(found):
@@ -272,15 +277,16 @@ def parse_files(
     return found
 
 
-Progress = Callable[[str], None]  # told what a long build is doing now
+# Told what a long build is doing now: the step, and how many of how many things it has
+# done (0 of 0 for a step that is not counted).
+Progress = Callable[[str, int, int], None]
+READING = "reading posts"
 
 
 def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
     """Return every post under the content folder, newest first; raise listing all problems."""
     paths = discover(content_folder(cfg))
-    if progress is not None:
-        progress(f"reading {len(paths):,} posts")
-    return gather(parse_files(cfg, paths))
+    return gather(parse_files(cfg, paths, progress=progress))
 
 
 def gather(parsed: Iterable[Parsed]) -> LoadResult:

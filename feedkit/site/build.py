@@ -130,6 +130,7 @@ def choose_feeds(
 Rendered = tuple[RenderedPost, tuple[Problem, ...], bool]
 # The cache's record of the feed entries whose templates read other posts' URLs.
 READS_POSTS = "reads_posts"
+RENDERING = "rendering feed entries"  # what `progress` is told while posts are rendered
 RENDER_WARNINGS = "render_warnings"  # the cache's record of the feed entries' warnings
 
 
@@ -187,10 +188,11 @@ def render_posts(
     cfg: Config,
     cache: BuildCache | None = None,
     templates: Templates | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Rendered]:
     """Return every post rendered: from the cache when its file is unchanged and what its
     templates read is as it was; the rest split with a forked child when there are enough
-    of them to be worth it."""
+    of them to be worth it (`progress` is told how many are done)."""
     from feedkit.posts.expand import Templates
     from feedkit.posts.kramdown import jekyll_post
 
@@ -224,7 +226,14 @@ def render_posts(
         order = sorted(range(len(todo)), key=lambda i: -len(todo[i][2]))
         size = -(-len(order) // parallel.MAX_PARTS)
         groups = [order[start : start + size] for start in range(0, len(order), size)]
-        parts = parallel.shared(len(groups), lambda g: render_part([todo[i] for i in groups[g]]))
+
+        def rendered(parts: int) -> None:
+            if progress is not None:
+                progress(RENDERING, sum(len(group) for group in groups[:parts]), len(todo))
+
+        parts = parallel.shared(
+            len(groups), lambda g: render_part([todo[i] for i in groups[g]]), on_done=rendered
+        )
         by_index = {
             i: value
             for group, part in zip(groups, parts, strict=True)
@@ -387,8 +396,6 @@ def plan_build(
     from feedkit.posts.expand import Templates
     from feedkit.site.feeds import FeedInfo, distinct_updated, render_feeds, stage_feeds
 
-    if progress is not None:
-        progress(f"rendering up to {sum(len(f.members) for f in feeds):,} feed entries")
     # A post in several feeds is rendered once.
     members_in_order = list(dict.fromkeys(shown for feed in feeds for shown in feed.members))
     templates = Templates(cfg, list(choices), full_post)
@@ -397,6 +404,7 @@ def plan_build(
         cfg,
         cache if cache is not None else renders,
         templates,
+        progress,
     )
     rendered = {shown: result[0] for shown, result in results.items()}
     summary[READS_POSTS] = sorted(shown for shown, result in results.items() if result[2])
@@ -422,7 +430,7 @@ def plan_build(
 
         staged[XSL_NAME] = stage(stage_into / XSL_NAME, xsl_stylesheet())
         try:
-            staged.update(stage_feeds(cfg, jobs, now, stage_into))
+            staged.update(stage_feeds(cfg, jobs, now, stage_into, progress))
         except BaseException:
             discard(staged.values())
             raise
@@ -523,8 +531,6 @@ def build_site(
     plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=progress, stage_into=out)
     changed: list[str] = []
     if not plan.reused:
-        if progress is not None:
-            progress("writing feeds")
         changed = write_staged(out, plan.staged, cfg.cache_path)
     if plan.unchanged:
         cache.stamp()

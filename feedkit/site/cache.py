@@ -38,6 +38,7 @@ from feedkit.models import Choice, Post
 from feedkit.posts import postfile
 from feedkit.posts.layout import Layout, Skipped
 from feedkit.posts.loader import (
+    Progress,
     content_folder,
     duplicates,
     parse_files,
@@ -180,7 +181,7 @@ class BuildCache:
         self,
         cfg: Config,
         scan: Scan,
-        progress: Callable[[str], None] | None = None,
+        progress: Progress | None = None,
         meanwhile: Callable[[], object] | None = None,
     ) -> Refreshed:
         """Return every post file's row, reading only new and changed files."""
@@ -199,8 +200,6 @@ class BuildCache:
                     rows[shown] = row
                 else:
                     todo.append(path)
-        if progress is not None and todo:
-            progress(f"reading {len(todo):,} of {len(sources):,} posts")
         self.read_files = len(todo)
         parsed: set[str] = set()
         problems: list[Problem] = []
@@ -212,7 +211,7 @@ class BuildCache:
                 not_posts.add(shown)
         # Only what choosing entries needs is kept; the few posts a feed shows are read again.
         for shown, st, fields, file_problems, file_warnings in parse_files(
-            cfg, todo, light=True, meanwhile=meanwhile, layout=layout
+            cfg, todo, light=True, meanwhile=meanwhile, layout=layout, progress=progress
         ):
             problems.extend(file_problems)
             if isinstance(fields, Skipped):

@@ -43,6 +43,7 @@ FeedJob = tuple[FeedInfo, tuple[str, str, str], Sequence[RenderedPost]]
 # each of its tags'): by the post's id(), the post kept with it so that no other takes that id.
 Made = dict[int, tuple[RenderedPost, bytes]]
 T = TypeVar("T")
+WRITING = "making feeds"  # what `progress` is told while feeds are made
 PARALLEL_FROM = 4  # feeds: fewer (no tag feeds, or a few) are made here, without a fork
 
 
@@ -54,17 +55,25 @@ def render_feeds(cfg: Config, jobs: Sequence[FeedJob], now: datetime) -> dict[st
 
 
 def stage_feeds(
-    cfg: Config, jobs: Sequence[FeedJob], now: datetime, out_dir: Path
+    cfg: Config,
+    jobs: Sequence[FeedJob],
+    now: datetime,
+    out_dir: Path,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, str | None]:
     """Make the files `render_feeds` returns, and stage each under `out_dir` as soon as it
     is made, by the process that made it (see feedkit.atomicfile.stage): return each file's
     temp file by path, None for a file that holds its bytes already. Only names come back
     from the child, and no process holds more than the file it is making. On failure, no
-    temp file is left, nor a folder made for one."""
+    temp file is left, nor a folder made for one. `progress` is told how many feeds are made.
+    """
     from feedkit.atomicfile import remove_temps, stage
 
+    def put(name: str, data: bytes) -> str | None:
+        return stage(out_dir / name, data)
+
     try:
-        return _make_feeds(cfg, jobs, now, lambda name, data: stage(out_dir / name, data))
+        return _make_feeds(cfg, jobs, now, put, progress)
     except BaseException:  # both processes are done: what either staged is on disk
         remove_temps((out_dir / name for job in jobs for name in job[1]), up_to=out_dir)
         raise
@@ -75,6 +84,7 @@ def _make_feeds(
     jobs: Sequence[FeedJob],
     now: datetime,
     put: Callable[[str, bytes], T],
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, T]:
     """Return put(path, bytes) for each file of the feeds in `jobs` (see render_feeds),
     called in the process that made the file."""
@@ -110,7 +120,14 @@ def _make_feeds(
     else:  # in groups of one feed, or a few when there are more than a queue holds
         size = -(-len(jobs) // parallel.MAX_PARTS)
         groups = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-        parts = parallel.shared(len(groups), lambda g: [f for i in groups[g] for f in make(i)])
+
+        def done(parts: int) -> None:
+            if progress is not None:
+                progress(WRITING, min(parts * size, len(jobs)), len(jobs))
+
+        parts = parallel.shared(
+            len(groups), lambda g: [f for i in groups[g] for f in make(i)], on_done=done
+        )
     return {name: data for part in parts for name, data in part}
 
 
