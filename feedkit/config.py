@@ -37,6 +37,8 @@ class FeedConfig:
     # Formulas in feed HTML: "mathml" (readers show it), or "source" (the TeX in
     # <span class="math …">, for sites that typeset it with MathJax or KaTeX).
     math: str = "mathml"
+    # A WebSub hub: the feeds name it, and a build that changed a feed tells it at once.
+    hub: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,17 @@ def _base_url(value: Any) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _hub_url(value: Any) -> str:
+    url = _nonempty(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            f"must be the absolute http(s) URL of a WebSub hub, such as "
+            f"https://pubsubhubbub.appspot.com/, not {url!r}"
+        )
+    return url
+
+
 def _timezone(value: Any) -> ZoneInfo:
     name = _nonempty(value)
     try:
@@ -307,6 +320,7 @@ FEED_KEYS: dict[str, Checker] = {
     "rss": _feed_file,
     "json": _feed_file,
     "math": _choice("mathml", "source"),
+    "hub": _hub_url,
 }
 FEED_FILE_KEYS = ("atom", "rss", "json")
 XSL_NAME = "feed.xsl"  # written beside the feeds for browsers

@@ -64,3 +64,11 @@ def test_fixture_feeds_pass_the_w3c_validator(make_site: MakeSite, fixtures: tup
     files = build(cfg)
     assert len(files) >= 2
     assert verdicts(cfg, files) == {}
+
+
+def test_feeds_naming_a_websub_hub_pass_the_w3c_validator(make_site: MakeSite) -> None:
+    cfg = make_site("posts", toml=SITE_TOML + 'hub = "https://hub.example.org/?a=1&b=2"\n')
+    (cfg.content_path / "posts" / "hostile-title.md").unlink(missing_ok=True)
+    files = build(cfg)
+    assert b'rel="hub"' in files[0].read_bytes()
+    assert verdicts(cfg, files) == {}

@@ -539,6 +539,11 @@ def build_site(
             cache.save(plan.scan, plan.summary)
         else:
             cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, plan.names)
+    if cfg.feed.hub:  # and what an earlier build could not tell the hub
+        from feedkit.site.websub import tell_hub
+
+        if untold := tell_hub(cfg, changed):
+            plan = replace(plan, warnings=plan.warnings + tuple(untold))
     if cache.discarded:
         plan = replace(plan, cache_discarded=cache.discarded)
     return plan, changed

@@ -227,6 +227,8 @@ def atom_head(
     if info.description:
         fg.subtitle(info.description)
     fg.link(href=info.atom_url, rel="self", type="application/atom+xml")
+    if cfg.feed.hub:  # WebSub: where readers' services subscribe to be told of changes
+        fg.link(href=cfg.feed.hub, rel="hub")
     fg.link(href=info.home_url, rel="alternate", type="text/html")
     fg.language(cfg.language)
     fg.author(_site_author(cfg))
@@ -368,9 +370,25 @@ def render_rss(
     """Return the RSS 2.0 document for `posts` (already newest first and limited); with
     `made`, each item's bytes made once for every feed (see Made)."""
     fg = rss_head(cfg, info, _feed_updated(posts, fallback_updated), _has_images(posts))
-    head = _with_stylesheet(_numeric_references(fg.rss_str(pretty=True)), cfg)
+    head = _with_stylesheet(_numeric_references(_with_hub(fg.rss_str(pretty=True), cfg)), cfg)
     items = [_entry_bytes(made, rp, lambda rp: _rss_item(cfg, rp)) for rp in posts]
     return _splice(head, _RSS_TAIL, items)
+
+
+_RSS_SELF_END = b' rel="self" type="application/rss+xml"/>\n'
+
+
+def _with_hub(rss: bytes, cfg: Config) -> bytes:
+    """Return an RSS feed with its WebSub hub as an atom:link after its self link (feedgen
+    writes no other atom:link in RSS)."""
+    if not cfg.feed.hub:
+        return rss
+    head, found, rest = rss.partition(_RSS_SELF_END)
+    if not found:
+        raise AssertionError("feedgen wrote an RSS feed without its self link")
+    indent = head[head.rindex(b"\n") + 1 : head.rindex(b"<")]
+    hub = html.escape(cfg.feed.hub).encode()
+    return head + found + indent + b'<atom:link href="' + hub + b'" rel="hub"/>\n' + rest
 
 
 def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = False) -> FeedGenerator:
@@ -466,6 +484,8 @@ def render_json_feed(
         feed["description"] = info.description
     feed["language"] = cfg.language
     feed["authors"] = [_json_author(cfg.author.name, cfg.author.url)]
+    if cfg.feed.hub:
+        feed["hubs"] = [{"type": "WebSub", "url": cfg.feed.hub}]
     items = [_entry_bytes(made, rp, lambda rp: _json_item(cfg, rp)) for rp in posts]
     head = json.dumps(feed, ensure_ascii=False, indent=2).encode()
     # What json.dumps(indent=2) writes for the feed with its items, each item one level in.
