@@ -175,27 +175,24 @@ def _int_range(low: int, high: int) -> Checker:
     return check
 
 
-def _base_url(value: Any) -> str:
+def _http_url(value: Any, example: str) -> str:
     url = _nonempty(value)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(
-            f"must be an absolute http(s) URL such as https://example.com/, not {url!r}"
-        )
+        raise ValueError(f"must be an absolute http(s) URL such as {example}, not {url!r}")
+    return url
+
+
+def _base_url(value: Any) -> str:
+    url = _http_url(value, "https://example.com/")
+    parts = urlsplit(url)
     if parts.query or parts.fragment:
         raise ValueError("must not have a query or fragment")
     return url if url.endswith("/") else url + "/"
 
 
 def _hub_url(value: Any) -> str:
-    url = _nonempty(value)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(
-            f"must be the absolute http(s) URL of a WebSub hub, such as "
-            f"https://pubsubhubbub.appspot.com/, not {url!r}"
-        )
-    return url
+    return _http_url(value, "https://pubsubhubbub.appspot.com/ (a WebSub hub)")
 
 
 def _timezone(value: Any) -> ZoneInfo:
