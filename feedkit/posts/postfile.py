@@ -94,7 +94,7 @@ def handlers() -> tuple[tuple[str, BaseHandler], ...]:
     return (("YAML", YAMLHandler()), ("TOML", TOMLHandler()), ("JSON", JSONHandler()))
 
 
-@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 2 us per post
+@dataclass(slots=True, eq=False)  # not frozen: a frozen dataclass's __init__ costs 2 us per post
 class Source:
     """A post file split into front matter and body, with the line numbers to report."""
 
