@@ -442,12 +442,13 @@ def _no_password(value: Any) -> str:
     )
 
 
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*$")
+# Compiled when first met (re keeps it): a site that sets no duration never needs it.
+_DURATION = r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*$"
 
 
 def _duration(value: Any) -> timedelta:
     text = _nonempty(value)
-    m = _DURATION.match(text)
+    m = re.match(_DURATION, text)
     if not m or not any(m.groups()):
         raise ValueError(f"must be a duration such as '12h', '90m' or '1d 6h', not {text!r}")
     days, hours, minutes = (int(g or 0) for g in m.groups())
