@@ -18,7 +18,7 @@ import pytest
 
 from feedkit import config
 from feedkit.errors import Problem
-from feedkit.posts import markup, postfile
+from feedkit.posts import markup, postfile, sanitize
 
 from conftest import NOW_ENV, SITE_TOML
 
@@ -56,7 +56,8 @@ try:
     main(sys.argv[1:])
 finally:
     with open(os.environ["FEEDKIT_PROBE"], "w") as out:
-        json.dump({"classes": classes, "patterns": patterns}, out)
+        modules = sorted(name for name in sys.modules if name.startswith("feedkit"))
+        json.dump({"classes": classes, "patterns": patterns, "modules": modules}, out)
 """
 
 
@@ -136,15 +137,20 @@ def test_a_build_compiles_no_pattern_that_only_rare_input_needs(tmp_path: Path) 
         source(postfile._TOML_DATE_LINE),
         source(config._DURATION),
     ]
-    assert [p for p in rare if p in made_at_start(site, "build")["patterns"]] == []
+    unchanged = made_at_start(site, "build")
+    assert [p for p in rare if p in unchanged["patterns"]] == []
+    # Nor the post values' patterns: a build that finds nothing changed reads no date.
+    assert "feedkit.posts.postvalues" not in unchanged["modules"]
     post = site / "content" / "p2.md"
     post.write_text(post.read_text() + "Edited, in plain ASCII.\n")
     edited = made_at_start(site, "build")["patterns"]
     assert source(markup.MORE_MARK) in edited  # the post was rendered again
     # (Rendering strips control characters from every summary: markup compiles their
-    # pattern for itself.) CJK characters are counted only in a body with some text beyond
-    # ASCII: compiling that class of 39,000 code points takes 3 ms.
-    assert [p for p in [*rare[1:], source(markup._CJK)] if p in edited] == []
+    # pattern for itself.) Style attributes are checked only in a post that has one; CJK
+    # characters are counted only in a body with some text beyond ASCII: compiling that
+    # class of 39,000 code points takes 3 ms.
+    style = [source(sanitize._STYLE_VALUE), source(sanitize._BACKGROUND_WORD)]
+    assert [p for p in [*rare[1:], source(markup._CJK), *style] if p in edited] == []
 
 
 def test_a_duration_and_a_toml_date_are_still_read_with_their_patterns(tmp_path: Path) -> None:
