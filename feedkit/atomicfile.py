@@ -32,8 +32,10 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     _fsync_folder(path.parent)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Staged:
+    """A file staged to replace its target, with what the target held before."""
+
     target: Path
     tmp: str  # the new bytes, synced, beside the target
     old: bytes | None  # the target's bytes before, None if it did not exist

@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 
 @dataclass(frozen=True)
 class Author:
+    """A post's or the site's author, as feeds name them."""
+
     name: str
     email: str | None = None
     url: str | None = None

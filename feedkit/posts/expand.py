@@ -46,8 +46,10 @@ INCLUDES = "_includes"
 Read = tuple[str, str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Expanded:
+    """A post's body with its templates expanded."""
+
     text: str  # the body as plain Markdown
     problems: tuple[Problem, ...]  # warnings, at their lines in the post file
     reads: tuple[Read, ...]  # what the result depends on besides the post

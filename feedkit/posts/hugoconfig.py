@@ -32,14 +32,16 @@ CONFIG_DIR = "config/_default"
 _PLACEHOLDER = re.compile(r":([a-z]+)")  # /:year/:month/:slug/
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # its repr is in the build cache's key; nothing compares it
 class HugoSettings:
+    """What a Hugo site's configuration says that feedkit follows."""
+
     main_sections: tuple[str, ...] = ()
     permalinks: tuple[tuple[str, str], ...] = ()  # (section, pattern), from [permalinks]
     # Goldmark's passthrough delimiters: (open, close, display), such as ("\\(", "\\)", False)
     passthrough: tuple[tuple[str, str, bool], ...] = ()
     emoji: bool = False  # enableEmoji: `:tada:` in content is 🎉
-    params: dict[str, Any] = field(default_factory=dict, hash=False)  # the site's [params]
+    params: dict[str, Any] = field(default_factory=dict)  # the site's [params]
     timezone: str = ""  # timeZone: the zone Hugo reads naive dates in
 
 

@@ -52,7 +52,7 @@ _INLINE_ELEMENTS = {"Emphasis", "Strong", "Strikethrough", "Link", "Image"}
 _INLINE_ELEMENTS |= {"Superscript", "Subscript"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Fix:
     """What one marker stands for."""
 
@@ -61,7 +61,7 @@ class Fix:
     text: str = ""  # raw HTML (raw), the heading's source text (heading), ul/ol (toc)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Prepared:
     """A post's text with kramdown's constructs as markers, and what they mean."""
 
@@ -96,8 +96,10 @@ def problems(post: Post, body: str) -> list[Problem]:
     ]
 
 
-@dataclass
+@dataclass(eq=False)
 class _Text:
+    """A run of a post's text, where kramdown's constructs may stand."""
+
     start: int
     end: int
     after_element: bool  # right after an image, link, emphasis or code span

@@ -22,7 +22,6 @@ from feedkit.errors import ContentError
 from feedkit.models import Author
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, hugo_settings, with_sections
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES
-from feedkit.posts.postvalues import fill_permalink, text_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +165,9 @@ def jekyll_permalink(cfg: Config, folder: Path | None, values: dict[str, Any]) -
     own = posts.get("permalink") if isinstance(posts, dict) else None
     pattern = own or values.get("permalink") or "date"
     pattern = JEKYLL_STYLES.get(pattern, pattern) if isinstance(pattern, str) else ""
+    # Here, not at the top: a build that finds nothing changed reads no post value.
+    from feedkit.posts.postvalues import fill_permalink
+
     try:
         if not pattern.startswith("/"):
             raise ValueError("must be a path such as /:year/:title/ or a style such as pretty")
@@ -189,6 +191,7 @@ def jekyll_authors(folder: Path | None) -> tuple[tuple[str, Author], ...]:
     except (OSError, ValueError):
         return ()
     from feedkit.posts import fastyaml  # PyYAML only when there is YAML to read
+    from feedkit.posts.postvalues import text_value
 
     try:
         values = fastyaml.load(text)

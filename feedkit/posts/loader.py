@@ -34,8 +34,10 @@ from feedkit.posts.postfile import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or printed: it holds every post
 class LoadResult:
+    """Every post file of a site, read: the posts, what is wrong with them, what is no post."""
+
     posts: tuple[Post, ...]  # every post, drafts and future ones too, newest first
     warnings: tuple[Problem, ...]
     skipped: tuple[Problem, ...] = ()  # files that are not posts, each with the reason

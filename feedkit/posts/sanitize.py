@@ -71,9 +71,10 @@ STYLE_PROPERTIES = {
 }  # fmt: skip
 # A style value the W3C feed validator accepts (its checkStyle rule, which mirrors what feed
 # readers' own sanitisers let through): words, numbers, #colours and rgb() of integers; a
-# background's words must be known keywords or such values.
-_STYLE_VALUE = re.compile(r"(?:[,#%.\sa-zA-Z0-9!]|\w-\w|\([\d,\s]+\))*")
-_BACKGROUND_WORD = re.compile(
+# background's words must be known keywords or such values. Compiled when first met (re
+# keeps them): most posts have no style attribute.
+_STYLE_VALUE = r"(?:[,#%.\sa-zA-Z0-9!]|\w-\w|\([\d,\s]+\))*"
+_BACKGROUND_WORD = (
     r"#[0-9a-f]+|rgb\(\d+%?,\d*%?,?\d*%?\)?|\d?\.?\d?\d(?:cm|em|ex|in|mm|pc|pt|px|%|,|\))?"
 )
 _CSS_KEYWORDS = {
@@ -132,10 +133,10 @@ def _style(value: str) -> str | None:
     for declaration in value.split(";"):
         name, colon, text = declaration.partition(":")
         name, text = name.strip().lower(), text.strip()
-        if not colon or name not in STYLE_PROPERTIES or not _STYLE_VALUE.fullmatch(text):
+        if not colon or name not in STYLE_PROPERTIES or not re.fullmatch(_STYLE_VALUE, text):
             continue
         if name.startswith("background") and not all(
-            word in _CSS_KEYWORDS or _BACKGROUND_WORD.fullmatch(word)
+            word in _CSS_KEYWORDS or re.fullmatch(_BACKGROUND_WORD, word)
             for word in text.lower().split()
         ):
             continue

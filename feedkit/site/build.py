@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from feedkit.site.cache import BuildCache, Scan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or printed (it holds every post)
 class BuildPlan:
     """Every output file's bytes, decided before anything is written (or staged: see
     `plan_build`'s `stage_into`)."""
@@ -59,8 +59,10 @@ class BuildPlan:
         return list(self.files or self.staged)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FeedPlan:
+    """One feed's title and entries."""
+
     folder: str  # "" for the site feed, "tags/<slug>/" for a tag's
     title: str
     description: str
@@ -270,7 +272,7 @@ def xsl_stylesheet() -> bytes:
     return (Path(__file__).parent.parent / "static" / XSL_NAME).read_bytes()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PostsRead:
     """Every post file as far as choosing feed entries goes, and how to read one in full."""
 
