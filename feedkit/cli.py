@@ -438,6 +438,7 @@ def digest(
                 send_latest=send_latest,
                 renderer=DigestRenderer(cfg, render_cache=render_cache),
             )
+    index.keep()  # a site's first run made its .feedkit folder: the next run reads less
     try:
         if result.total("sent"):
             _refresh_archive(cfg, render_cache)  # the web copies the mails link to

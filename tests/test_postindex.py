@@ -21,6 +21,7 @@ from conftest import NOW, SITE_TOML
 from digest_site import (
     SECRET_ENV,
     digest_command,
+    make_digest_site,
     outbox_messages,
     site_after_first_digest,
     write_post,
@@ -208,3 +209,42 @@ def test_a_link_to_another_post_is_found_reading_only_that_post(
     expanded = templates.expand(public[0], read_body(public[0]))
     assert "See [the first](https://example.com/blog/2024/01/01/old-0.html)." in expanded.text
     assert templates.paths == [p.rel_path for p in load_posts(cfg).posts]
+
+
+def test_a_sites_first_digest_keeps_the_index_for_the_runs_after_it(
+    tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in SECRET_ENV.items():
+        monkeypatch.setenv(key, value)
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    settle(tmp_path)
+    result = digest_command(tmp_path)  # the first run: no .feedkit folder before it
+    assert result.exit_code == 0, result.output
+    assert "First run: recorded 3 published post(s)" in result.stdout
+    write_post(tmp_path, "fresh", "A fresh post", NOW - timedelta(hours=1))
+    settle(tmp_path)
+    reads.clear()
+    assert "  - A fresh post <" in dry_run(tmp_path)
+    assert reads == ["fresh.md", "fresh.md"]  # its row, then in full: no other post read
+
+
+def test_a_dry_run_that_reads_only_files_too_fresh_to_keep_rewrites_no_index(
+    site: Path, reads: list[str]
+) -> None:
+    dry_run(site)
+    before = {p.name: p.stat() for p in index_folder(site).iterdir()}
+    write_post(site, "added", "An added post", NOW - timedelta(minutes=5))  # just now: fresh
+    reads.clear()
+    for _ in range(2):  # as often as it runs while the new file is too fresh to trust
+        assert "  - An added post <" in dry_run(site)
+    assert reads == ["added.md", "added.md", "fresh.md"] * 2  # rows, then the two shown
+    after = {p.name: p.stat() for p in index_folder(site).iterdir()}
+    assert after.keys() == before.keys()
+    for name, st in before.items():  # not written again: it would keep nothing more
+        assert (after[name].st_ino, after[name].st_mtime_ns) == (st.st_ino, st.st_mtime_ns)
+    settle(site)
+    reads.clear()
+    dry_run(site)  # settled now: read once more and kept
+    reads.clear()
+    dry_run(site)
+    assert sorted(reads) == ["added.md", "fresh.md"]  # only the two the digest shows

@@ -39,7 +39,9 @@ from feedkit.site.cache import (
     Scan,
     index_row,
     row_warnings,
+    stat_mtime_ns,
 )
+from feedkit.site.cachekey import RACY_NS
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +126,9 @@ class PostIndex:
     order: list[str]  # every post, as shown
     warnings: tuple[Problem, ...]
     read: dict[str, Post] = field(default_factory=dict)  # the posts read in full so far
+    cache: BuildCache | None = None  # what the rows came from, and are kept in
+    scan: Scan | None = None
+    kept: bool = False  # saved, or nothing worth saving
 
     def post(self, shown: str) -> Post:
         """Return the full post of a file, read now (once)."""
@@ -144,11 +149,32 @@ class PostIndex:
         shown = [s for s in self.order if rows[s][CHOICE].is_public(cutoff, drafts)]
         return PostList(shown, [rows[s][CHOICE].id for s in shown], self.post)
 
+    def keep(self) -> None:
+        """Save the rows read in this run for the next, once the site has a `.feedkit`
+        folder (a dry run on a new site leaves none; a digest run calls this again once
+        it made one), and only if the save would keep a row the index lacks: the rows of
+        files too fresh to trust are left out anyway, and rewriting 20,000 rows to keep
+        none of them would cost a run that reads a post just saved more than the rest."""
+        cache, scan = self.cache, self.scan
+        if self.kept or cache is None or scan is None or not self.cfg.cache_path.is_dir():
+            return
+        self.kept = True
+        rows = self.refreshed.rows
+        trusted_before = cache.started_ns - RACY_NS  # as `BuildCache.save` judges, or earlier
+        settled = [s for s in cache.parsed if stat_mtime_ns(rows[s][STAT]) < trusted_before]
+        try:
+            if settled or not cache.state:
+                cache.save(scan, {})
+            else:  # at most the toolchain's record, when the last save found it too fresh
+                cache.stamp()
+        except OSError as exc:  # a cache that cannot be written only costs time
+            log.info("post index not saved: %s", exc)
+
 
 def read_index(cfg: Config, cache: BuildCache) -> PostIndex:
     """Return every post as the index knows it, after reading the files that changed (and
-    saving what was read, once the site has a `.feedkit` folder); raise ContentError
-    listing every problem, as `load_posts` does."""
+    saving what was read, once the site has a `.feedkit` folder: see `PostIndex.keep`);
+    raise ContentError listing every problem, as `load_posts` does."""
     scan: Scan = cache.scan(cfg)
     refreshed = cache.refresh(cfg, scan)
     rows = refreshed.rows
@@ -156,13 +182,9 @@ def read_index(cfg: Config, cache: BuildCache) -> PostIndex:
     order = sorted(
         rows, key=lambda s: (rows[s][CHOICE].published, rows[s][CHOICE].slug), reverse=True
     )
-    # Kept only where feedkit already keeps its files: a dry run on a new site leaves none.
-    if (cache.read_files or not cache.state) and cfg.cache_path.is_dir():
-        try:
-            cache.save(scan, {})
-        except OSError as exc:  # a cache that cannot be written only costs time
-            log.info("post index not saved: %s", exc)
-    return PostIndex(cfg, refreshed, order, tuple(refreshed.warnings))
+    index = PostIndex(cfg, refreshed, order, tuple(refreshed.warnings), cache=cache, scan=scan)
+    index.keep()
+    return index
 
 
 # -- the preview: every post in full -------------------------------------------------------
