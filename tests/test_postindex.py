@@ -15,6 +15,7 @@ from feedkit.config import load_config
 from feedkit.mail.digest import make_record
 from feedkit.posts import loader, postfile
 from feedkit.posts.loader import load_posts, read_body
+from feedkit.site.cache import BuildCache
 from feedkit.site.postindex import READ_FOLDER, read_index, reader_cache, templates_of
 
 from conftest import NOW, SITE_TOML
@@ -248,3 +249,51 @@ def test_a_dry_run_that_reads_only_files_too_fresh_to_keep_rewrites_no_index(
     reads.clear()
     dry_run(site)
     assert sorted(reads) == ["added.md", "fresh.md"]  # only the two the digest shows
+
+
+@pytest.fixture
+def refreshes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per time the index's rows were loaded and brought up to date."""
+    calls: list[int] = []
+    real = BuildCache.refresh
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(BuildCache, "refresh", counted)
+    return calls
+
+
+def test_a_dry_run_with_no_post_file_changed_loads_no_index_row(
+    site: Path, reads: list[str], refreshes: list[int]
+) -> None:
+    first = dry_run(site)
+    refreshes.clear()
+    reads.clear()
+    assert dry_run(site) == first
+    assert (refreshes, reads) == ([], ["fresh.md"])  # only the post it shows, in full
+
+
+def test_posts_that_come_due_or_expire_between_dry_runs_are_seen(
+    site: Path, reads: list[str], refreshes: list[int]
+) -> None:
+    write_post(site, "later", "A scheduled post", NOW + timedelta(days=1))
+    expiring = site / "content" / "expiring.md"
+    write_post(site, "expiring", "An expiring post", NOW - timedelta(minutes=30))
+    expiring.write_text(
+        expiring.read_text().replace("tags:", f"expiryDate: {NOW + timedelta(days=2)}\ntags:")
+    )
+    settle(site)
+    dry_run(site)
+    refreshes.clear()
+    shown = []
+    for days in (0, 1, 2, 3, 0):
+        when = (NOW + timedelta(days=days, hours=1)).isoformat()
+        result = digest_command(site, "--dry-run", env={"FEEDKIT_NOW": when})
+        assert result.exit_code == 0, result.output
+        shown.append([line for line in result.stdout.splitlines() if line.startswith("  - ")])
+    assert [len(titles) for titles in shown] == [2, 3, 2, 2, 2]
+    assert "A scheduled post" in str(shown[1]) and "An expiring post" not in str(shown[2])
+    assert shown[4] == shown[0]
+    assert refreshes == [1, 1, 1]  # when the posts readers may see changed: not again after
