@@ -179,7 +179,7 @@ class PostIndex:
             shown = list(refreshed.rows)
             choices = [row[CHOICE] for row in refreshed.rows.values()]
             # As `load_posts` sorts posts: by date, then slug, newest first, from file order
-            # (reverse=True keeps that order among equals); keys made in one C loop.
+            # (reverse=True keeps that order among equals); each key made once, looked up in C.
             keys = [(c.published, c.slug) for c in choices]
             ranks = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
             order = [shown[i] for i in ranks]
