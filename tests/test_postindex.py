@@ -297,3 +297,19 @@ def test_posts_that_come_due_or_expire_between_dry_runs_are_seen(
     assert "A scheduled post" in str(shown[1]) and "An expiring post" not in str(shown[2])
     assert shown[4] == shown[0]
     assert refreshes == [1, 1, 1]  # when the posts readers may see changed: not again after
+
+
+def test_a_posts_warning_is_shown_by_every_dry_run(
+    site: Path, reads: list[str], refreshes: list[int]
+) -> None:
+    dated = f"date: {NOW - timedelta(days=40)}\nupdated: {NOW - timedelta(days=41)}"
+    (site / "content" / "early.md").write_text(f"---\ntitle: Early\n{dated}\n---\nEarly.\n")
+    settle(site)
+    warning = "content/early.md:4: warning: updated is before the post's date; using the date"
+    first = digest_command(site, "--dry-run")
+    refreshes.clear()
+    reads.clear()
+    again = digest_command(site, "--dry-run")
+    assert (refreshes, sorted(reads)) == ([], ["early.md", "fresh.md"])  # the two new ones
+    assert warning in first.stderr
+    assert (again.exit_code, again.stdout, again.stderr) == (0, first.stdout, first.stderr)
