@@ -440,7 +440,7 @@ def digest(
         return
     now = now_from_env()
     render_cache = RenderCache.of_site(cfg.cache_path)  # premailer once a digest, not a run
-    index = read_index(cfg, reader_cache(cfg))  # only changed files are read
+    index = read_index(cfg, reader_cache(cfg), now)  # only changed files are read
     report(index.warnings)
     public = index.public(now)  # each post read in full only if the digest shows it
     if test_address:
@@ -479,6 +479,7 @@ def digest(
                 send_latest=send_latest,
                 renderer=DigestRenderer(cfg, render_cache=render_cache),
             )
+    index.keep(now)  # a site's first run made its .feedkit folder: the next run reads less
     try:
         if result.total("sent"):
             _refresh_archive(cfg, render_cache)  # the web copies the mails link to

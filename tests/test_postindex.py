@@ -15,12 +15,14 @@ from feedkit.config import load_config
 from feedkit.mail.digest import make_record
 from feedkit.posts import loader, postfile
 from feedkit.posts.loader import load_posts, read_body
+from feedkit.site.cache import BuildCache
 from feedkit.site.postindex import READ_FOLDER, read_index, reader_cache, templates_of
 
 from conftest import NOW, SITE_TOML
 from digest_site import (
     SECRET_ENV,
     digest_command,
+    make_digest_site,
     outbox_messages,
     site_after_first_digest,
     write_post,
@@ -208,3 +210,106 @@ def test_a_link_to_another_post_is_found_reading_only_that_post(
     expanded = templates.expand(public[0], read_body(public[0]))
     assert "See [the first](https://example.com/blog/2024/01/01/old-0.html)." in expanded.text
     assert templates.paths == [p.rel_path for p in load_posts(cfg).posts]
+
+
+def test_a_sites_first_digest_keeps_the_index_for_the_runs_after_it(
+    tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in SECRET_ENV.items():
+        monkeypatch.setenv(key, value)
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    settle(tmp_path)
+    result = digest_command(tmp_path)  # the first run: no .feedkit folder before it
+    assert result.exit_code == 0, result.output
+    assert "First run: recorded 3 published post(s)" in result.stdout
+    write_post(tmp_path, "fresh", "A fresh post", NOW - timedelta(hours=1))
+    settle(tmp_path)
+    reads.clear()
+    assert "  - A fresh post <" in dry_run(tmp_path)
+    assert reads == ["fresh.md", "fresh.md"]  # its row, then in full: no other post read
+
+
+def test_a_dry_run_that_reads_only_files_too_fresh_to_keep_rewrites_no_index(
+    site: Path, reads: list[str]
+) -> None:
+    dry_run(site)
+    before = {p.name: p.stat() for p in index_folder(site).iterdir()}
+    write_post(site, "added", "An added post", NOW - timedelta(minutes=5))  # just now: fresh
+    reads.clear()
+    for _ in range(2):  # as often as it runs while the new file is too fresh to trust
+        assert "  - An added post <" in dry_run(site)
+    assert reads == ["added.md", "added.md", "fresh.md"] * 2  # rows, then the two shown
+    after = {p.name: p.stat() for p in index_folder(site).iterdir()}
+    assert after.keys() == before.keys()
+    for name, st in before.items():  # not written again: it would keep nothing more
+        assert (after[name].st_ino, after[name].st_mtime_ns) == (st.st_ino, st.st_mtime_ns)
+    settle(site)
+    reads.clear()
+    dry_run(site)  # settled now: read once more and kept
+    reads.clear()
+    dry_run(site)
+    assert sorted(reads) == ["added.md", "fresh.md"]  # only the two the digest shows
+
+
+@pytest.fixture
+def refreshes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per time the index's rows were loaded and brought up to date."""
+    calls: list[int] = []
+    real = BuildCache.refresh
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(BuildCache, "refresh", counted)
+    return calls
+
+
+def test_a_dry_run_with_no_post_file_changed_loads_no_index_row(
+    site: Path, reads: list[str], refreshes: list[int]
+) -> None:
+    first = dry_run(site)
+    refreshes.clear()
+    reads.clear()
+    assert dry_run(site) == first
+    assert (refreshes, reads) == ([], ["fresh.md"])  # only the post it shows, in full
+
+
+def test_posts_that_come_due_or_expire_between_dry_runs_are_seen(
+    site: Path, reads: list[str], refreshes: list[int]
+) -> None:
+    write_post(site, "later", "A scheduled post", NOW + timedelta(days=1))
+    expiring = site / "content" / "expiring.md"
+    write_post(site, "expiring", "An expiring post", NOW - timedelta(minutes=30))
+    expiring.write_text(
+        expiring.read_text().replace("tags:", f"expiryDate: {NOW + timedelta(days=2)}\ntags:")
+    )
+    settle(site)
+    dry_run(site)
+    refreshes.clear()
+    shown = []
+    for days in (0, 1, 2, 3, 0):
+        when = (NOW + timedelta(days=days, hours=1)).isoformat()
+        result = digest_command(site, "--dry-run", env={"FEEDKIT_NOW": when})
+        assert result.exit_code == 0, result.output
+        shown.append([line for line in result.stdout.splitlines() if line.startswith("  - ")])
+    assert [len(titles) for titles in shown] == [2, 3, 2, 2, 2]
+    assert "A scheduled post" in str(shown[1]) and "An expiring post" not in str(shown[2])
+    assert shown[4] == shown[0]
+    assert refreshes == [1, 1, 1]  # when the posts readers may see changed: not again after
+
+
+def test_a_posts_warning_is_shown_by_every_dry_run(
+    site: Path, reads: list[str], refreshes: list[int]
+) -> None:
+    dated = f"date: {NOW - timedelta(days=40)}\nupdated: {NOW - timedelta(days=41)}"
+    (site / "content" / "early.md").write_text(f"---\ntitle: Early\n{dated}\n---\nEarly.\n")
+    settle(site)
+    warning = "content/early.md:4: warning: updated is before the post's date; using the date"
+    first = digest_command(site, "--dry-run")
+    refreshes.clear()
+    reads.clear()
+    again = digest_command(site, "--dry-run")
+    assert (refreshes, sorted(reads)) == ([], ["early.md", "fresh.md"])  # the two new ones
+    assert warning in first.stderr
+    assert (again.exit_code, again.stdout, again.stderr) == (0, first.stdout, first.stderr)

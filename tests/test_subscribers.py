@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from feedkit.mail.subscribers import Subscriber, load_subscribers
+from feedkit.mail.subscribers import Subscriber, load_subscribers, mail_address
 
 from digest_site import digest_command, make_digest_site, outbox_messages, raw_fields
 from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401
@@ -185,3 +185,19 @@ def test_internationalised_address_fails_alone_without_smtputf8(tmp_path: Path) 
     assert "1 failed, 1 sent" in result.stdout
     status = digest_command(tmp_path, "--status").stdout
     assert "does not support SMTPUTF8, needed for the address 'chloé@example.fr'" in status
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Bob@Example.ORG",
+        "user@exämple.de",
+        "chloé@example.fr",
+        "e\u0301@example.fr",
+        "ДЖ@пример.рф",
+    ],
+)
+def test_an_address_as_the_check_gives_it_passes_it_unchanged(written: str) -> None:
+    # What the reader list keeps is taken unchecked from subscribers.csv (parse_subscribers).
+    kept = mail_address(written)
+    assert mail_address(kept) == kept

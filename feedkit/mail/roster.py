@@ -66,9 +66,9 @@ def file_changes(cfg: Config, readers: Readers | None) -> FileChanges | None:
     if not path.exists():
         return None
     shown = display_path(path, cfg.root)
-    rows, problems = load_subscribers(path, shown)
-    changes = FileChanges(shown, rows, list(problems))
     on_list = {r.key: r for r in readers.all()} if readers is not None else {}
+    rows, problems = load_subscribers(path, shown, {r.address for r in on_list.values()})
+    changes = FileChanges(shown, rows, list(problems))
     for row in rows:
         reader = on_list.get(row.key)
         if reader is None:

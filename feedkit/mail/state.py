@@ -206,8 +206,8 @@ class State:
 
     def known_post_ids(self) -> set[str]:
         """Return the IDs of posts in the baseline or in any digest: not new any more."""
-        rows = self.conn.execute(
-            "SELECT post_id FROM baseline UNION SELECT post_id FROM digest_posts"
+        rows = self.conn.execute(  # UNION ALL: the set drops repeats faster than SQLite does
+            "SELECT post_id FROM baseline UNION ALL SELECT post_id FROM digest_posts"
         )
         return {r[0] for r in rows}
 

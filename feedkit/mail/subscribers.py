@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-
-from email_validator import EmailNotValidError, validate_email
 
 from feedkit.config import Config
 from feedkit.errors import FeedkitError, Problem
@@ -46,6 +45,10 @@ def mail_address(address: str) -> str:
     valid (RFC 6531). A domain is sent lower-cased, and in its ASCII (IDNA) form when the
     local part is ASCII, so `user@exämple.de` needs no SMTPUTF8; `chloé@example.fr` does.
     """
+    # Here: its import compiles its patterns (20 ms), which a run whose rows are all known
+    # on the reader list does not need (see `parse_subscribers`).
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         valid = validate_email(address, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError as exc:
@@ -67,7 +70,7 @@ def valid_address(address: str) -> bool:
     return address_problem(address) is None
 
 
-def _row(line: str, number: int) -> tuple[str, str] | str | None:
+def _row(line: str, number: int, known: Collection[str]) -> tuple[str, str] | str | None:
     """Return `(email, name)` from one line, why it is not a subscriber row, or None for a
     line that holds no subscriber (blank, a comment, the header row)."""
     # Read with a line after it: a quote opened in `line` and never closed swallows it.
@@ -86,24 +89,28 @@ def _row(line: str, number: int) -> tuple[str, str] | str | None:
     if control:
         return f"the name contains the control character U+{ord(control.group()):04X}"
     try:
-        email = mail_address(email)
+        email = email if email in known else mail_address(email)
     except AddressError as exc:
         return f"{cells[0]!r} is not an email address: {exc}"
     return email, " ".join(name.split())
 
 
-def parse_subscribers(data: bytes, shown: str) -> tuple[list[Subscriber], list[Problem]]:
+def parse_subscribers(
+    data: bytes, shown: str, known: Collection[str] = ()
+) -> tuple[list[Subscriber], list[Problem]]:
     """Return the valid subscribers in a CSV file's bytes and a problem for each row skipped.
 
     Each line is one row, read on its own: a broken line (not UTF-8, an unclosed quote, too
-    long) costs that row only, never the rows after it.
+    long) costs that row only, never the rows after it. An address in `known` (as
+    `mail_address` gave it: the reader list's) is taken as it is: checked again, it would
+    come back unchanged.
     """
     subscribers: list[Subscriber] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     lines = _LINE_BREAK.split(data.removeprefix(b"\xef\xbb\xbf"))
     for number, raw in enumerate(lines, start=1):
-        row = _decoded_row(raw, number)
+        row = _decoded_row(raw, number, known)
         if row is None:
             continue
         if isinstance(row, str):
@@ -120,7 +127,7 @@ def parse_subscribers(data: bytes, shown: str) -> tuple[list[Subscriber], list[P
     return subscribers, problems
 
 
-def _decoded_row(raw: bytes, number: int) -> tuple[str, str] | str | None:
+def _decoded_row(raw: bytes, number: int, known: Collection[str]) -> tuple[str, str] | str | None:
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -133,7 +140,7 @@ def _decoded_row(raw: bytes, number: int) -> tuple[str, str] | str | None:
             f"the line is {len(line):,} characters long, more than a subscriber row can be "
             f"({MAX_ROW:,})"
         )
-    return _row(line, number)
+    return _row(line, number, known)
 
 
 def site_subscribers(cfg: Config) -> tuple[list[Subscriber], list[Problem]]:
@@ -142,8 +149,11 @@ def site_subscribers(cfg: Config) -> tuple[list[Subscriber], list[Problem]]:
     return load_subscribers(path, display_path(path, cfg.root))
 
 
-def load_subscribers(path: Path, shown: str) -> tuple[list[Subscriber], list[Problem]]:
-    """Return the subscribers in `path` (UTF-8 CSV, `email,name`) and the rows skipped."""
+def load_subscribers(
+    path: Path, shown: str, known: Collection[str] = ()
+) -> tuple[list[Subscriber], list[Problem]]:
+    """Return the subscribers in `path` (UTF-8 CSV, `email,name`) and the rows skipped
+    (`known`: see `parse_subscribers`)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
@@ -153,4 +163,4 @@ def load_subscribers(path: Path, shown: str) -> tuple[list[Subscriber], list[Pro
         ) from exc
     except OSError as exc:
         raise SubscribersError(f"{shown}: cannot be read: {exc.strerror}") from exc
-    return parse_subscribers(data, shown)
+    return parse_subscribers(data, shown, known)

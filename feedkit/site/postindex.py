@@ -7,6 +7,10 @@ share) and reads only the post files whose status changed since the index was sa
 were too fresh then to be trusted by status (feedkit/site/cache.py, "racily clean"); a
 change of settings or of feedkit's code throws the index away, as for the build.
 
+With the time it is asked for, the index also keeps (PUBLIC_FILE) the list of posts readers
+may see then, and until when that list holds: a run at a time it holds in, with not one post
+file's status changed (their fingerprint, as the build cache takes it), loads no row at all.
+
 The digest and the preview keep their index in `.feedkit/cache/read/`, not in the build's
 files: the build decides from its index which of its outputs to make again (a post whose URL
 a feed entry's template reads, say), and rows brought up to date by another command would
@@ -17,17 +21,21 @@ from __future__ import annotations
 
 import gc
 import logging
+import marshal
+import math
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from itertools import repeat
 from pathlib import Path
-from typing import overload
+from typing import Any, NamedTuple, overload
 
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.models import Post
+from feedkit.models import Choice, Post
 from feedkit.posts.expand import Templates
-from feedkit.posts.layout import Place, Skipped
+from feedkit.posts.layout import Layout, Place, Skipped
 from feedkit.posts.loader import Parsed, parse_files, root_prefix
 from feedkit.posts.postfile import StatKey
 from feedkit.site.cache import (
@@ -39,7 +47,9 @@ from feedkit.site.cache import (
     Scan,
     index_row,
     row_warnings,
+    stat_mtime_ns,
 )
+from feedkit.site.cachekey import CACHE_FORMAT, RACY_NS
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +114,9 @@ def templates_of(cfg: Config, *lists: Sequence[Post]) -> Templates:
     stands for an earlier one's of the same path), reading none in full until a template
     names it."""
     owners: dict[str, tuple[PostList, int]] = {}
-    for posts in map(PostList.of, lists):
-        for index, shown in enumerate(posts.paths):
-            owners[shown] = (posts, index)
+    for posts in map(PostList.of, lists):  # in C loops: 20,000 posts are listed per digest
+        places = zip(repeat(posts, len(posts)), range(len(posts)), strict=True)
+        owners.update(zip(posts.paths, places, strict=True))
 
     def post_of(shown: str) -> Post:
         posts, index = owners[shown]
@@ -115,54 +125,181 @@ def templates_of(cfg: Config, *lists: Sequence[Post]) -> Templates:
     return Templates(cfg, owners, post_of)
 
 
+class KeptPublic(NamedTuple):
+    """The posts readers could see at the last full read, and when that list holds: for the
+    same post files (a fingerprint of their paths and statuses), settings and code, while
+    no post comes due or expires. Kept in PUBLIC_FILE, beside the index."""
+
+    fingerprint: str
+    drafts: bool
+    since: float  # timestamps: the list holds from `since` until before `until`
+    until: float
+    paths: list[str]  # newest first, as shown
+    ids: list[str]
+    warnings: list[tuple[str, int, str]]  # of every post file, as the index keeps them
+
+    def holds(self, fingerprint: str, cutoff: float, drafts: bool) -> bool:
+        return (fingerprint, drafts) == (self.fingerprint, self.drafts) and (
+            self.since <= cutoff < self.until
+        )
+
+
+PUBLIC_FILE = "public.marshal"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Every post file's row, brought up to date, and every post in order."""
+
+    refreshed: Refreshed
+    order: list[str]  # every post, as shown, as `load_posts` orders them
+    choices: list[Choice]  # of each post in `order`
+
+
 @dataclass
 class PostIndex:
-    """Every post file's row, and every post in the order `load_posts` gives (newest first)."""
+    """Every post, in the order `load_posts` gives (newest first), as the index knows it;
+    with no post file changed since the last full read, only the posts readers may see."""
 
     cfg: Config
-    refreshed: Refreshed
-    order: list[str]  # every post, as shown
-    warnings: tuple[Problem, ...]
+    cache: BuildCache
+    scan: Scan
+    warnings: tuple[Problem, ...] = ()
+    kept_public: KeptPublic | None = None  # what the last full read kept, if it still holds
     read: dict[str, Post] = field(default_factory=dict)  # the posts read in full so far
+    kept: bool = False  # saved, or nothing worth saving
+    _rows: Rows | None = None
+    _places: tuple[dict[str, str], Layout] | None = None
+
+    def rows(self) -> Rows:
+        """Return every post file's row, reading the files that changed (ContentError
+        lists every problem, as `load_posts` does)."""
+        if self._rows is None:
+            refreshed = self.cache.refresh(self.cfg, self.scan)
+            shown = list(refreshed.rows)
+            choices = [row[CHOICE] for row in refreshed.rows.values()]
+            # As `load_posts` sorts posts: by date, then slug, newest first, from file order
+            # (reverse=True keeps that order among equals); each key made once, looked up in C.
+            keys = [(c.published, c.slug) for c in choices]
+            ranks = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
+            order = [shown[i] for i in ranks]
+            self._rows = Rows(refreshed, order, [choices[i] for i in ranks])
+            self.warnings = tuple(refreshed.warnings)
+        return self._rows
 
     def post(self, shown: str) -> Post:
         """Return the full post of a file, read now (once)."""
         post = self.read.get(shown)
         if post is None:
-            source = Path(self.refreshed.sources[shown])
-            layout = self.refreshed.layout
-            ((_, _, found, problems, _),) = parse_files(self.cfg, [source], layout=layout)
+            sources, layout = self._sources()
+            ((_, _, found, problems, _),) = parse_files(
+                self.cfg, [Path(sources[shown])], layout=layout
+            )
             if not isinstance(found, Post):
                 raise ContentError(problems or [Problem(shown, 0, "is no longer a post")])
             post = self.read[shown] = found
         return post
 
+    def _sources(self) -> tuple[dict[str, str], Layout | None]:
+        """Return every post file by path as shown, and the rules it is read with."""
+        if self._rows is not None:
+            return self._rows.refreshed.sources, self._rows.refreshed.layout
+        if self._places is None:  # as `BuildCache.refresh` finds them, from the same walk
+            sources = {shown: path for shown, path, _ in self.scan.files}
+            self._places = (sources, Layout(self.cfg, sources.values()))
+        return self._places
+
     def public(self, now: datetime, *, drafts: bool = False) -> PostList:
         """Return the posts readers may see at `now` (as `public_posts` does), newest first."""
         cutoff = now.timestamp()
-        rows = self.refreshed.rows
-        shown = [s for s in self.order if rows[s][CHOICE].is_public(cutoff, drafts)]
-        return PostList(shown, [rows[s][CHOICE].id for s in shown], self.post)
+        kept = self.kept_public
+        if kept is not None and kept.holds(self.scan.fingerprint, cutoff, drafts):
+            return PostList(kept.paths, kept.ids, self.post)
+        rows = self.rows()
+        every = zip(rows.order, rows.choices, strict=True)
+        public = [(s, c) for s, c in every if c.is_public(cutoff, drafts)]
+        return PostList([s for s, _ in public], [c.id for _, c in public], self.post)
 
-
-def read_index(cfg: Config, cache: BuildCache) -> PostIndex:
-    """Return every post as the index knows it, after reading the files that changed (and
-    saving what was read, once the site has a `.feedkit` folder); raise ContentError
-    listing every problem, as `load_posts` does."""
-    scan: Scan = cache.scan(cfg)
-    refreshed = cache.refresh(cfg, scan)
-    rows = refreshed.rows
-    # As `load_posts` sorts posts: by date, then slug, newest first, from file order.
-    order = sorted(
-        rows, key=lambda s: (rows[s][CHOICE].published, rows[s][CHOICE].slug), reverse=True
-    )
-    # Kept only where feedkit already keeps its files: a dry run on a new site leaves none.
-    if (cache.read_files or not cache.state) and cfg.cache_path.is_dir():
+    def keep(self, now: datetime | None = None) -> None:
+        """Save the rows read in this run for the next, once the site has a `.feedkit`
+        folder (a dry run on a new site leaves none; a digest run calls this again once
+        it made one), and only if the save would keep a row the index lacks: the rows of
+        files too fresh to trust are left out anyway, and rewriting 20,000 rows to keep
+        none of them would cost a run that reads a post just saved more than the rest.
+        With `now`, also keep the posts readers may see then, for runs with no post file
+        changed (see KeptPublic)."""
+        cache, scan = self.cache, self.scan
+        if self.kept or self._rows is None or not self.cfg.cache_path.is_dir():
+            return
+        self.kept = True
+        rows = self._rows.refreshed.rows
+        trusted_before = cache.started_ns - RACY_NS  # as `BuildCache.save` judges, or earlier
+        settled = [s for s in cache.parsed if stat_mtime_ns(rows[s][STAT]) < trusted_before]
         try:
-            cache.save(scan, {})
+            if settled or not cache.state:
+                cache.save(scan, {})
+            else:  # at most the toolchain's record, when the last save found it too fresh
+                cache.stamp()
+            if now is not None and scan.fingerprint and self._settled(trusted_before):
+                cache.write(PUBLIC_FILE, marshal.dump, partial(self._public_kept, now))
         except OSError as exc:  # a cache that cannot be written only costs time
             log.info("post index not saved: %s", exc)
-    return PostIndex(cfg, refreshed, order, tuple(refreshed.warnings))
+
+    def _settled(self, trusted_before: int) -> bool:
+        """Return True if every post file was last changed before `trusted_before`."""
+        return all(
+            k is not None and stat_mtime_ns(k) < trusted_before for _, _, k in self.scan.files
+        )
+
+    def _public_kept(self, now: datetime, trusted_before: int) -> dict[str, Any]:
+        """Return what PUBLIC_FILE keeps of the posts readers may see at `now`: nothing
+        when a post file is too fresh to be trusted by its status."""
+        entry: dict[str, Any] = {"format": CACHE_FORMAT, "key": self.cache.key}
+        if not self._settled(trusted_before):
+            return entry
+        cutoff = now.timestamp()
+        public = self.public(now)
+        # The list changes only when a post comes due or expires.
+        changes = [t for c in self.rows().choices for t in (c.published, c.expires)]
+        kept = KeptPublic(
+            self.scan.fingerprint,
+            False,
+            max([t for t in changes if t <= cutoff], default=-math.inf),
+            min([t for t in changes if t > cutoff], default=math.inf),
+            public.paths,
+            public.ids,
+            [(w.path, w.line, w.message) for w in self.warnings],
+        )
+        return entry | {"public": tuple(kept)}  # marshal takes plain tuples only
+
+
+def _kept_public(cache: BuildCache) -> KeptPublic | None:
+    """Return what PUBLIC_FILE holds for this cache's settings and code; None if nothing."""
+    try:
+        data = marshal.loads((cache.folder / PUBLIC_FILE).read_bytes())
+        if data.get("format") == CACHE_FORMAT and data.get("key") == cache.key:
+            return KeptPublic._make(data["public"])
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, KeyError):
+        pass
+    return None
+
+
+def read_index(cfg: Config, cache: BuildCache, now: datetime | None = None) -> PostIndex:
+    """Return every post as the index knows it, after reading the files that changed (and
+    saving what was read, once the site has a `.feedkit` folder: see `PostIndex.keep`);
+    raise ContentError listing every problem, as `load_posts` does. With `now`, when no
+    post file changed since a full read kept the posts readers may see then, only those
+    are known: the index's rows are loaded only if asked for."""
+    scan: Scan = cache.scan(cfg)
+    if now is not None and scan.fingerprint:
+        kept = _kept_public(cache)
+        if kept is not None and kept.holds(scan.fingerprint, now.timestamp(), False):
+            warnings = tuple(Problem(*w, warning=True) for w in kept.warnings)
+            return PostIndex(cfg, cache, scan, warnings, kept, kept=True)
+    index = PostIndex(cfg, cache, scan)
+    index.rows()  # the files that changed are read now: their problems stop the run here
+    index.keep(now)
+    return index
 
 
 # -- the preview: every post in full -------------------------------------------------------
