@@ -337,8 +337,10 @@ def check(config_path: Path, strict: bool) -> None:
     subscribers: list[Subscriber] = []
     mails = digest_in_use(cfg)
     if mails:
+        from feedkit.mail.digest import card_image_warnings
+
         subscribers, skipped, _ = _planned_readers(cfg, require=False)
-        warnings += tuple(skipped)
+        warnings += tuple(skipped) + tuple(card_image_warnings(loaded.posts, now))
     report(warnings)
     if mails:
         from feedkit.mail.sending import send_problems

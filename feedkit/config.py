@@ -73,6 +73,12 @@ class DigestConfig:
     # VERP: each reader's copy goes out from bounce_address with a signed tag (`feedkit bounces`)
     bounce_address: str | None = None
     soft_bounce_limit: int = 3  # soft bounces in a row that make a reader bounced
+    # What a card shows of a post: "summary", or "full" (its whole body; the newest posts
+    # that fit in max_bytes, the others as title links).
+    content: str = "summary"
+    # The sender's postal address, shown in every digest's footer: anti-spam law in the US
+    # (CAN-SPAM) asks for one, and Mailchimp and Buttondown require it. Lines as written.
+    postal_address: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -520,6 +526,8 @@ DIGEST_KEYS: dict[str, Checker] = {
     "archive": _archive_dir,
     "bounce_address": _bounce_address,
     "soft_bounce_limit": _int_range(1, 100),
+    "content": _choice("summary", "full"),
+    "postal_address": _nonempty,
 }
 BUILD_KEYS: dict[str, Checker] = {"schedule": _cron}
 SMTP_KEYS: dict[str, Checker] = {

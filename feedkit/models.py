@@ -73,6 +73,7 @@ class Post:
     draft: bool
     extra: Mapping[str, Any] = field(default_factory=dict)  # front matter keys we don't use
     expires: datetime | None = None  # left out of every output from then on (Hugo's expiryDate)
+    image_alt: str | None = None  # what the image shows, for readers who cannot see it
 
     def choice(self) -> Choice:
         """Return what choosing this post for the feeds takes."""

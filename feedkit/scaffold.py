@@ -76,6 +76,8 @@ json_feed = true      # feed.json (JSON Feed 1.1)
 {digest_from}
 subscribers = "subscribers.csv"   # email,name per line
 delivery = "outbox"               # one .eml per reader in outbox/; "smtp" sends them
+content = "summary"               # "full": each post's whole text in the digest
+# postal_address = "1 Example Street, Springfield"   # in every digest's footer
 
 # [smtp]                          # for delivery = "smtp"
 # host = "smtp.example.org"

@@ -10,14 +10,24 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from click.testing import CliRunner
 
+from feedkit.cli import main
 from feedkit.config import load_config
 from feedkit.errors import ConfigError
 from feedkit.mail.digest import DigestRenderer, make_record, message_id, unsubscribe_token
 from feedkit.mail.subscribers import Subscriber
 
-from conftest import NOW
-from digest_site import SECRET_ENV, make_digest_site, public, write_post
+from conftest import NOW, NOW_ENV
+from digest_site import (
+    SECRET_ENV,
+    digest_command,
+    make_digest_site,
+    outbox_messages,
+    part_on_the_wire,
+    public,
+    write_post,
+)
 
 HOSTILE = "Tom & Jerry <script>alert(1)</script> {{ 7*7 }} “curly” 🚀 日本語"
 
@@ -86,7 +96,7 @@ def test_html_is_email_safe(tmp_path: Path) -> None:
         css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
         outside_media = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", css)
         assert outside_media.strip() == "", outside_media
-    assert all(img.get("alt") for img in doc.xpath("//img"))
+    assert all(img.get("alt") is not None for img in doc.xpath("//img"))
     hrefs = [a.get("href") for a in doc.xpath("//a[@href]")]
     assert hrefs and all(h.startswith(("https://", "mailto:")) for h in hrefs)
     assert doc.xpath("//*[@style]"), "CSS was inlined"
@@ -216,3 +226,49 @@ def test_the_feed_link_follows_a_renamed_feed(tmp_path: Path) -> None:
     assert f"Feed: {cfg.base_url}feed.xml" in text.splitlines()
     assert f'href="{cfg.base_url}feed.xml"' in html
     assert "atom.xml" not in text + html
+
+
+def test_a_digest_in_full_carries_each_post_whole_as_sent(tmp_path: Path) -> None:
+    import quopri
+
+    make_digest_site(
+        tmp_path,
+        [("ada@example.org", "Ada")],
+        posts=0,
+        extra_toml='content = "full"\npostal_address = "Ada Quill\\n1 Example Street"\n',
+    )
+    (tmp_path / "content").mkdir()
+    assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
+    body = "Opening line with **bold**.\n\n```python\nprint(1 < 2)\n```\n\nThe end, $x^2$."
+    write_post(tmp_path, "whole", "A whole post", NOW - timedelta(hours=1), body)
+    done = digest_command(tmp_path)
+    assert done.exit_code == 0, done.output
+    (raw,) = outbox_messages(tmp_path).values()
+    html = quopri.decodestring(part_on_the_wire(raw, "html")[1]).decode("utf-8")
+    text = quopri.decodestring(part_on_the_wire(raw, "plain")[1]).decode("utf-8")
+    assert "<strong>Opening line with <strong>" not in html
+    assert "Opening line with <strong" in html and "print(1 &lt; 2)" in html
+    assert "<math" not in html and "x²" in html  # mail programs show no MathML
+    assert "Ada Quill<br" in html and "1 Example Street" in html
+    assert "Opening line with **bold**.\r\n\r\n```python\r\nprint(1 < 2)\r\n```" in text
+    assert text.rstrip().endswith("Ada Quill\r\n1 Example Street")
+
+
+def test_an_svg_image_is_left_out_of_cards_and_check_says_so(tmp_path: Path) -> None:
+    cfg = make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=1)
+    post = tmp_path / "content" / "old-0.md"
+    post.write_text(post.read_text().replace("tags:", "image: diagram.svg\ntags:"))
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    record = make_record(public(cfg), cfg, NOW)
+    _, _, html = parts(
+        renderer.message(renderer.render(record), record, Subscriber("a@x.org", "A"))
+    )
+    assert lxml.html.fromstring(html).xpath("//img") == []  # Gmail and Outlook show no SVG
+    checked = CliRunner().invoke(
+        main, ["check", "--config", str(tmp_path / "feedkit.toml")], env={**NOW_ENV, **SECRET_ENV}
+    )
+    assert checked.exit_code == 0
+    assert checked.stderr == (
+        "content/old-0.md: warning: image: SVG, which Gmail and Outlook do not show: digest "
+        "cards leave it out; give a PNG or JPEG as the post's image for email readers\n"
+    )

@@ -17,7 +17,7 @@ import lxml.html
 import premailer
 import pytest
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "email_templates"
 
@@ -39,6 +39,7 @@ SITE = {
     "description": "Posts for tests.",
     "language": "en",
     "feed_url": "https://example.com/blog/feed.xml",
+    "postal_address": [],
 }
 RECIPIENT = {
     "name": Placeholder("%%FEEDKIT_RECIPIENT_NAME%%"),
@@ -59,6 +60,10 @@ POSTS = [
             f"{LONG_URL} together with the numbers measured on two cores."
         ),
         "image": "https://example.com/blog/img/fast-feeds.png",
+        "image_alt": "A chart: build time falling from 4 s to 0.4 s",
+        "updated": "",
+        "html": "",
+        "text": "",
     },
     {
         "title": HOSTILE,
@@ -68,6 +73,10 @@ POSTS = [
         "authors": "Ben Ortiz",
         "summary": "Cats & mice <b>not bold</b> {{ 7*7 }} 🚀 שלום עולם",
         "image": None,
+        "image_alt": "",
+        "updated": "16 Mar 2025",
+        "html": "",
+        "text": "",
     },
     {
         "title": "Third post",
@@ -77,6 +86,10 @@ POSTS = [
         "authors": "Ada Quill",
         "summary": "Short and sweet.",
         "image": None,
+        "image_alt": "",
+        "updated": "",
+        "html": "",
+        "text": "",
     },
 ]
 OVERFLOW = [
@@ -255,10 +268,10 @@ def test_layout_is_presentation_tables_600px_with_outlook_wrapper(
 def test_every_img_has_alt_and_email_sizes(tree: Any) -> None:
     imgs = tree.xpath("//img")
     assert len(imgs) == 1  # only the post with an image
-    for img in imgs:
-        assert img.get("alt", "").strip()
     (img,) = imgs
-    assert img.get("alt") == POSTS[0]["title"]
+    # What the picture shows, as the post says it: the title is right above it already.
+    assert img.get("alt") == POSTS[0]["image_alt"]
+    assert img.getparent().tag == "a" and img.getparent().get("href") == POSTS[0]["url"]
     assert img.get("src") == POSTS[0]["image"]
     assert img.get("width") == "552"
     style = img.get("style").replace(" ", "")
@@ -294,7 +307,8 @@ def test_each_post_title_is_one_link_to_the_post(tree: Any) -> None:
         heading = link.getparent()
         assert heading.tag == "h2" and "post-title" in heading.get("class")
         assert heading.get("dir") == "auto"
-        assert len(tree.xpath("//a[@href=$u]", u=post["url"])) == 2  # title and "Read more"
+        # The title, "Read more", and the picture when there is one.
+        assert len(tree.xpath("//a[@href=$u]", u=post["url"])) == 2 + bool(post["image"])
 
 
 def test_cards_have_meta_summary_and_read_more(tree: Any) -> None:
@@ -303,7 +317,10 @@ def test_cards_have_meta_summary_and_read_more(tree: Any) -> None:
     for body, post in zip(bodies, POSTS, strict=True):
         assert body.get("lang") == "en" and body.get("dir") == "auto"
         (meta,) = by_class(body, "p", "meta")
-        expected = f"{post['date']} · {post['reading_minutes']} min read · {post['authors']}"
+        updated = f" · updated {post['updated']}" if post["updated"] else ""
+        expected = (
+            f"{post['date']}{updated} · {post['reading_minutes']} min read · {post['authors']}"
+        )
         assert meta.text_content() == expected
         (summary,) = by_class(body, "p", "summary")
         assert summary.text_content() == post["summary"]
@@ -420,7 +437,8 @@ def test_text_part_has_every_post_and_footer(text: str) -> None:
     assert "%%FEEDKIT_RECIPIENT_GREETING%%" in text
     for post in POSTS:
         assert f"\n{post['title']}\n" in text
-        meta = f"{post['date']} · {post['reading_minutes']} min read · {post['authors']}"
+        updated = f" · updated {post['updated']}" if post["updated"] else ""
+        meta = f"{post['date']}{updated} · {post['reading_minutes']} min read · {post['authors']}"
         assert f"\n{meta}\n" in text
         assert " ".join(post["summary"].split()) in flat
         assert f"\nRead more: {post['url']}\n\n" in text
@@ -468,3 +486,54 @@ def test_subject_stays_one_line_with_newlines_in_title() -> None:
     post = dict(POSTS[2], title="Line one\r\nLine two\n")
     subject = render("digest.subject.j2", make_context([post], [], with_subject=False))
     assert subject == "Example Blog: Line one Line two"
+
+
+def test_an_image_without_alternative_text_is_left_to_the_title(tree: Any) -> None:
+    context = make_context([{**POSTS[0], "image_alt": ""}], [])
+    (img,) = lxml.html.document_fromstring(render("digest.html.j2", context)).xpath("//img")
+    assert img.get("alt") == ""  # decorative: the title above it says what the post is
+
+
+def test_the_masthead_is_not_smaller_than_the_post_titles(tree: Any) -> None:
+    def size(element: Any) -> int:
+        found = re.search(r"font-size:\s*(\d+)px", element.get("style", ""))
+        assert found, element.get("style")
+        return int(found[1])
+
+    (masthead,) = by_class(tree, "h1", "site-name")
+    assert all(size(masthead) >= size(title) for title in by_class(tree, "h2", "post-title"))
+    css = (TEMPLATES / "digest.css").read_text(encoding="utf-8")
+    phone = css.split("@media only screen", 1)[1]
+    sizes = dict(re.findall(r"\.(site-name|post-title) \{\s*font-size: (\d+)px", phone))
+    assert int(sizes["site-name"]) >= int(sizes["post-title"])
+
+
+def test_a_post_in_full_shows_its_html_styled_for_mail_and_its_markdown_as_text() -> None:
+    body = (
+        '<p>Opening <a href="https://example.com/blog/x/">link</a>.</p>\n'
+        '<pre><code class="language-python">print("hi")\n</code></pre>\n'
+        '<p><img src="https://example.com/blog/img/wide.png" alt="A wide chart"></p>\n'
+    )
+    post = {**POSTS[2], "html": Markup(body), "text": 'Opening [link](x).\n\n    print("hi")'}
+    context = make_context([post], [])
+    tree = lxml.html.document_fromstring(inline(render("digest.html.j2", context)))
+    (content,) = by_class(tree, "div", "post-content")
+    assert not by_class(tree, "p", "summary")  # the whole post instead
+    (pre,) = content.xpath(".//pre")
+    assert "white-space:pre-wrap" in pre.get("style", "").replace(" ", "")
+    (img,) = content.xpath(".//img")
+    assert "max-width:100%" in img.get("style", "").replace(" ", "")
+    (button,) = by_class(tree, "a", "button")
+    assert button.text_content().strip() == "Read it on the site →"
+    text = render("digest.txt.j2", context)
+    assert 'Opening [link](x).\n\n    print("hi")\n\nOn the site: ' in text
+
+
+def test_the_postal_address_is_in_the_footer_of_both_parts() -> None:
+    site = {**SITE, "postal_address": ["Ada Quill", "1 Example Street", "Springfield"]}
+    context = {**make_context(), "site": site}
+    tree = lxml.html.document_fromstring(inline(render("digest.html.j2", context)))
+    (address,) = by_class(tree, "p", "address")
+    assert lxml.html.tostring(address, encoding="unicode").count("<br>") == 2
+    assert address.text_content() == "Ada Quill1 Example StreetSpringfield"
+    assert render("digest.txt.j2", context).endswith("\nAda Quill\n1 Example Street\nSpringfield\n")

@@ -19,9 +19,10 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
+import markupsafe
 
 from feedkit.config import Config
-from feedkit.errors import ConfigError, FeedkitError
+from feedkit.errors import ConfigError, FeedkitError, Problem
 from feedkit.mail.archive import subscribe_url, web_url
 from feedkit.mail.readers import Reader
 from feedkit.mail.rendercache import RenderCache, inline
@@ -43,7 +44,7 @@ from feedkit.mail.wire import (
 from feedkit.models import Post
 from feedkit.posts.expand import Templates
 from feedkit.posts.loader import read_body
-from feedkit.posts.markup import measure, summarize
+from feedkit.posts.markup import MORE_MARK, measure, render_html, summarize
 from feedkit.site.postindex import PostList, templates_of
 
 TEMPLATE_HTML = "digest.html.j2"
@@ -90,6 +91,7 @@ def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> Pos
     if templates is None:
         templates = Templates.of_posts(cfg, [post])
     body = templates.expand(post, read_body(post)).text
+    full = cfg.digest.content == "full"
     return PostSnapshot(
         id=post.id,
         title=post.title,
@@ -99,7 +101,41 @@ def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> Pos
         authors=tuple(a.name for a in post.authors),
         summary=summarize(body, post.summary, cfg.digest.summary_chars),
         image=post.image,
+        image_alt=post.image_alt or "",
+        updated=post.updated.isoformat() if post.updated > post.published else "",
+        html=email_html(body, post, cfg, templates) if full else "",
+        text=MORE_MARK.sub("", body).strip() if full else "",
     )
+
+
+def email_html(body: str, post: Post, cfg: Config, templates: Templates) -> str:
+    """Return a post's body as the digest shows it in full: the feeds' safe HTML, with each
+    formula as readable text (no mail program shows MathML)."""
+    from feedkit.posts.kramdown import jekyll_post
+    from feedkit.posts.texmath import mathml_as_text
+
+    jekyll = jekyll_post(cfg, post.source, templates.jekyll_root is not None)
+    return mathml_as_text(render_html(body, post.url, post.slug, "mathml", jekyll=jekyll))
+
+
+def shows_image(url: str | None) -> bool:
+    """Return True if a card can show the image at `url`: Gmail and Outlook show no SVG."""
+    return bool(url) and not urlsplit(url or "").path.lower().endswith((".svg", ".svgz"))
+
+
+def card_image_warnings(posts: Sequence[Post], now: datetime) -> list[Problem]:
+    """Return a warning for each public post whose image a digest card must leave out."""
+    return [
+        Problem(
+            post.rel_path,
+            0,
+            "image: SVG, which Gmail and Outlook do not show: digest cards leave it out; "
+            "give a PNG or JPEG as the post's image for email readers",
+            warning=True,
+        )
+        for post in posts
+        if post.image and not shows_image(post.image) and post.is_public(now)
+    ]
 
 
 def digest_id(posts: Sequence[PostSnapshot], created: datetime) -> str:
@@ -265,6 +301,7 @@ class DigestRenderer:
                 "description": cfg.description,
                 "language": cfg.language,
                 "feed_url": urljoin(cfg.base_url, cfg.feed.atom),
+                "postal_address": cfg.digest.postal_address.splitlines(),
             },
             "digest": {
                 "id": record.id,
@@ -290,14 +327,20 @@ class DigestRenderer:
         }
 
     def _card(self, post: PostSnapshot) -> dict[str, Any]:
+        updated = datetime.fromisoformat(post.updated) if post.updated else None
         return {
             "title": post.title,
             "url": post.url,
             "date": format_day(datetime.fromisoformat(post.published), self.cfg),
+            "updated": format_day(updated, self.cfg) if updated else "",
             "reading_minutes": post.reading_minutes,
             "authors": join_names(post.authors),
             "summary": post.summary,
-            "image": post.image,
+            "image": post.image if shows_image(post.image) else None,
+            "image_alt": post.image_alt,
+            # Sanitised when rendered (feedkit.posts.sanitize): markup, not text to escape.
+            "html": markupsafe.Markup(post.html),
+            "text": post.text,
         }
 
     def _template(self, env: jinja2.Environment, name: str) -> jinja2.Template:

@@ -109,6 +109,11 @@ class PostSnapshot:
     authors: tuple[str, ...]
     summary: str
     image: str | None
+    # Added later: digests recorded before have none of these.
+    image_alt: str = ""  # what the image shows; "" when the post does not say
+    updated: str = ""  # ISO 8601, when the post says it was updated after `published`
+    html: str = ""  # the whole body as email HTML, for [digest] content = "full"
+    text: str = ""  # the whole body as plain text (its Markdown), likewise
 
 
 @dataclass(frozen=True)

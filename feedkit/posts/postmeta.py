@@ -56,6 +56,7 @@ KNOWN_KEYS = frozenset(
         "slug",
         "id",
         "image",
+        "image_alt",
         *PUBLISH_KEYS,
         *EXPIRY_KEYS,
         *URL_KEYS,
@@ -211,6 +212,7 @@ class PostBuilder:
             draft=draft,
             extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
             expires=expires,
+            image_alt=_image_alt(meta) if image else None,
         )
 
     def _text(self, key: str, value: Any, missing: str | None = None) -> str | None:
@@ -502,6 +504,20 @@ TAGS_MERGED = "both are listed there: spell them the same, or rename one"
 # Characters that tell tags apart where slugify would drop them: C, C++ and C# are three.
 _TAG_SIGNS = re.compile(r"(?<=[\w+#])([+#])")
 _TAG_SIGN_WORDS = {"+": " plus ", "#": " sharp "}
+
+
+def _image_alt(meta: dict[str, Any]) -> str | None:
+    """Return the image's alternative text as themes write it: Chirpy's and So Simple's
+    `image: {path, alt}`, PaperMod's `cover.alt`, or `image_alt`."""
+    image, cover = meta.get("image"), meta.get("cover")
+    for found in (
+        image.get("alt") if isinstance(image, dict) else None,
+        cover.get("alt") if isinstance(cover, dict) else None,
+        meta.get("image_alt"),
+    ):
+        if isinstance(found, str) and found.strip():
+            return " ".join(found.split())
+    return None
 
 
 def _theme_image(meta: dict[str, Any]) -> str | None:
