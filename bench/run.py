@@ -103,7 +103,9 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[Samp
         out = child.stdout.read()
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = code = os.waitstatus_to_exitcode(status)
-        sample = Sample(round(time.perf_counter() - start, 2), usage.ru_maxrss)
+        # ru_maxrss is in KiB on Linux, in bytes on macOS.
+        peak = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
+        sample = Sample(round(time.perf_counter() - start, 2), peak)
     if code != 0:
         raise BenchError(f"{' '.join(command)} exited {code}:\n{out.strip()[-2000:]}")
     return sample, out

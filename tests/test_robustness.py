@@ -329,7 +329,8 @@ MEASURED = (
     "import resource, subprocess, sys\n"
     "done = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=25)\n"
     "sys.stderr.write(done.stderr)\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(peak // 1024 if sys.platform == 'darwin' else peak)  # bytes there, KiB here\n"
     "sys.exit(done.returncode)\n"
 )
 

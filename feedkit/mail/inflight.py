@@ -4,46 +4,60 @@ answered. So a reader told "you're unsubscribed" gets no copy the mail server be
 after that: either the digest asked after the unsubscribe (and mails nobody), or the copy
 was already on its way when the reader clicked.
 
-The digest and `feedkit serve` are separate processes, so the lock is the kernel's: a POSIX
-record lock on one byte per reader (a hash of the address) of a file beside the state
-database. The kernel drops the locks of a process that dies, so none is ever left stale.
+The digest and `feedkit serve` are separate processes, so the lock is the operating
+system's, through filelock (flock on Linux and macOS, LockFileEx on Windows): one of 256
+files in a folder beside the state database, chosen by a hash of the address. The system
+drops the locks of a process that dies, so none is ever left stale. Within a process a lock
+is counted, not exclusive: a digest that sends several copies at once whose readers share a
+file holds it until the last of them is sent.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+FILES = 256  # two readers may share one: one then waits for the other's copy, nothing worse
 
 
 class InFlight:
     """The in-flight locks of one state file: `InFlight(state.path)`."""
 
     def __init__(self, state_path: Path) -> None:
-        self.path = state_path.with_name(state_path.name + ".sending")
-        self._fd: int | None = None
+        self.path = state_path.with_name(state_path.name + ".sending")  # a folder
+        self._locks: dict[int, Any] = {}
         self._opening = threading.Lock()
 
-    def _file(self) -> int:
-        # One descriptor for the process: closing any other one on the file would drop
-        # the process's locks on it (POSIX record locks belong to the process).
+    def _lock(self, address: str) -> Any:
+        """Return the lock of the reader's file: one object for the process, so that any of
+        its threads may `let_go` of a lock another took, and holding is counted."""
+        from filelock import FileLock
+
+        number = _file_number(address)
         with self._opening:
-            if self._fd is None:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            return self._fd
+            lock = self._locks.get(number)
+            if lock is None:
+                self.path.mkdir(mode=0o700, exist_ok=True)
+                lock = FileLock(
+                    self.path / f"{number:03d}",
+                    mode=0o600,
+                    thread_local=False,
+                    fallback_to_soft=False,  # a file that merely exists would outlive a kill
+                )
+                self._locks[number] = lock
+            return lock
 
     def hold(self, address: str) -> None:
-        """Take the reader's lock: from deciding about them until their copy is sent.
-        The process's locks are its own, so any of its threads may `let_go` of it."""
-        fcntl.lockf(self._file(), fcntl.LOCK_EX, 1, _byte(address))
+        """Take the reader's lock: from deciding about them until their copy is sent."""
+        self._lock(address).acquire()
 
     def let_go(self, address: str) -> None:
-        fcntl.lockf(self._file(), fcntl.LOCK_UN, 1, _byte(address))
+        self._lock(address).release()
 
     @contextmanager
     def sending(self, address: str) -> Iterator[None]:
@@ -64,26 +78,27 @@ class InFlight:
     ) -> bool:
         """Return True once no copy to `address` is being sent, False after `timeout` s
         with one still on its way."""
-        fd, offset = self._file(), _byte(address)
+        from filelock import Timeout
+
+        lock = self._lock(address)
         deadline = clock() + timeout
         while True:
             try:
-                fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB, 1, offset)
-            except OSError:  # EAGAIN or EACCES: a digest holds it
+                lock.acquire(timeout=0)
+            except Timeout:  # a digest holds it
                 if clock() >= deadline:
                     return False
                 sleep(0.005)
                 continue
-            fcntl.lockf(fd, fcntl.LOCK_UN, 1, offset)
+            lock.release()
             return True
 
     def close(self) -> None:
         with self._opening:
-            if self._fd is not None:
-                os.close(self._fd)
-                self._fd = None
+            for lock in self._locks.values():
+                lock.release(force=True)
+            self._locks.clear()
 
 
-def _byte(address: str) -> int:
-    # Two readers may share a byte: one then waits for the other's copy, nothing worse.
-    return zlib.crc32(address.strip().lower().encode("utf-8"))
+def _file_number(address: str) -> int:
+    return zlib.crc32(address.strip().lower().encode("utf-8")) % FILES

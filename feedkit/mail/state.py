@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import sqlite3
@@ -358,13 +357,15 @@ class State:
 class SenderLock:
     """Held by whoever sends digests from one state file: a scheduler, or `feedkit digest`.
 
-    An OS file lock (flock): the kernel drops it when its process dies, even by kill -9, so
-    a stale lock can never block the next run; the file only says who holds it.
+    An operating-system file lock (filelock: flock on Linux and macOS, LockFileEx on
+    Windows): the system drops it when its process dies, even by kill -9, so a stale lock can
+    never block the next run. A file beside it says who holds it.
     """
 
     def __init__(self, state_path: Path) -> None:
         self.path = state_path.with_name(state_path.name + ".lock")
-        self._fd: int | None = None
+        self.holder_path = state_path.with_name(state_path.name + ".lock-holder")
+        self._lock: Any = None
 
     def acquire(
         self,
@@ -373,35 +374,43 @@ class SenderLock:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        from filelock import FileLock, Timeout
+
         _private_folder(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        # Never a "soft" lock (a file that exists): a killed sender would leave it behind.
+        lock = FileLock(self.path, mode=0o600, thread_local=False, fallback_to_soft=False)
         deadline = clock() + timeout
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                lock.acquire(timeout=0)
                 break
-            except BlockingIOError:
+            except Timeout:
                 if clock() >= deadline:
-                    holder = _read_holder(fd)
-                    os.close(fd)
                     raise LockedError(
-                        f"{self.path}: another feedkit is sending digests ({holder}); waited "
-                        f"{timeout:g} s. Try again when it is done, or raise "
-                        "digest.lock_timeout"
+                        f"{self.path}: another feedkit is sending digests "
+                        f"({self._holder()}); waited {timeout:g} s. Try again when it is "
+                        "done, or raise digest.lock_timeout"
                     ) from None
                 sleep(0.05)
-        os.ftruncate(fd, 0)
-        os.write(
-            fd,
-            f"pid {os.getpid()} since {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}".encode(),
-        )
-        self._fd = fd
+        since = f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}"
+        try:
+            fd = os.open(self.holder_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(f"pid {os.getpid()} since {since}")
+        except OSError:  # only a courtesy to whoever waits
+            pass
+        self._lock = lock
+
+    def _holder(self) -> str:
+        try:
+            return self.holder_path.read_text(encoding="utf-8", errors="replace")[:200].strip()
+        except OSError:
+            return "holder unknown"
 
     def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        if self._lock is not None:
+            self._lock.release(force=True)
+            self._lock = None
 
     def __enter__(self) -> SenderLock:
         return self
@@ -412,14 +421,6 @@ class SenderLock:
 
 class LockedError(FeedkitError):
     """Another process holds the sender lock."""
-
-
-def _read_holder(fd: int) -> str:
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        return os.read(fd, 200).decode(errors="replace").strip() or "holder unknown"
-    except OSError:
-        return "holder unknown"
 
 
 def _private_folder(folder: Path) -> None:
