@@ -5,15 +5,19 @@ after that: either the digest asked after the unsubscribe (and mails nobody), or
 was already on its way when the reader clicked.
 
 The digest and `feedkit serve` are separate processes, so the lock is the operating
-system's, through filelock (flock on Linux and macOS, LockFileEx on Windows): one of 256
-files in a folder beside the state database, chosen by a hash of the address. The system
-drops the locks of a process that dies, so none is ever left stale. Within a process a lock
-is counted, not exclusive: a digest that sends several copies at once whose readers share a
-file holds it until the last of them is sent.
+system's, and the system drops the locks of a process that dies, so none is ever left
+stale. On Linux and macOS it is a POSIX record lock on one byte per reader (a hash of the
+address) of a file beside the state database: about 2 µs to take and give back. Where there
+is no `fcntl` (Windows) it is filelock's lock (LockFileEx) on one of 256 files in a folder
+beside the state database, chosen by the same hash: about 150 µs, which at 10,000 readers
+would add 1.5 s to a send on Linux, so it is not used there. Either way a process's locks
+are its own, not a thread's; two readers may share a byte (rarely: the hash has 32 bits) or a
+file, and then one waits for the other's copy, nothing worse.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import zlib
@@ -22,23 +26,38 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-FILES = 256  # two readers may share one: one then waits for the other's copy, nothing worse
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+FILES = 256  # where there is no fcntl: lock files, two readers may share one
 
 
 class InFlight:
     """The in-flight locks of one state file: `InFlight(state.path)`."""
 
     def __init__(self, state_path: Path) -> None:
-        self.path = state_path.with_name(state_path.name + ".sending")  # a folder
+        # A file of record locks; where there is no fcntl, a folder of lock files.
+        self.path = state_path.with_name(state_path.name + ".sending")
+        self._fd: int | None = None
         self._locks: dict[int, Any] = {}
         self._opening = threading.Lock()
 
-    def _lock(self, address: str) -> Any:
-        """Return the lock of the reader's file: one object for the process, so that any of
-        its threads may `let_go` of a lock another took, and holding is counted."""
+    def _file(self) -> int:
+        # One descriptor for the process: closing any other one on the file would drop
+        # the process's locks on it (POSIX record locks belong to the process).
+        with self._opening:
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            return self._fd
+
+    def _lock_file(self, address: str) -> Any:
+        """Return the filelock of the reader's file (no fcntl): one object for the process,
+        so that any of its threads may `let_go` of a lock another took (it counts holds)."""
         from filelock import FileLock
 
-        number = _file_number(address)
+        number = _byte(address) % FILES
         with self._opening:
             lock = self._locks.get(number)
             if lock is None:
@@ -53,11 +72,18 @@ class InFlight:
             return lock
 
     def hold(self, address: str) -> None:
-        """Take the reader's lock: from deciding about them until their copy is sent."""
-        self._lock(address).acquire()
+        """Take the reader's lock: from deciding about them until their copy is sent.
+        The process's locks are its own, so any of its threads may `let_go` of it."""
+        if fcntl is None:
+            self._lock_file(address).acquire()
+        else:
+            fcntl.lockf(self._file(), fcntl.LOCK_EX, 1, _byte(address))
 
     def let_go(self, address: str) -> None:
-        self._lock(address).release()
+        if fcntl is None:
+            self._lock_file(address).release()
+        else:
+            fcntl.lockf(self._file(), fcntl.LOCK_UN, 1, _byte(address))
 
     @contextmanager
     def sending(self, address: str) -> Iterator[None]:
@@ -78,27 +104,42 @@ class InFlight:
     ) -> bool:
         """Return True once no copy to `address` is being sent, False after `timeout` s
         with one still on its way."""
-        from filelock import Timeout
-
-        lock = self._lock(address)
         deadline = clock() + timeout
-        while True:
+        while not self._free(address):
+            if clock() >= deadline:
+                return False
+            sleep(0.005)
+        return True
+
+    def _free(self, address: str) -> bool:
+        """Return True if no other process holds the reader's lock, taking it for a moment."""
+        if fcntl is None:
+            from filelock import Timeout
+
+            lock = self._lock_file(address)
             try:
                 lock.acquire(timeout=0)
             except Timeout:  # a digest holds it
-                if clock() >= deadline:
-                    return False
-                sleep(0.005)
-                continue
+                return False
             lock.release()
             return True
+        fd, offset = self._file(), _byte(address)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB, 1, offset)
+        except OSError:  # EAGAIN or EACCES: a digest holds it
+            return False
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, offset)
+        return True
 
     def close(self) -> None:
         with self._opening:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
             for lock in self._locks.values():
                 lock.release(force=True)
             self._locks.clear()
 
 
-def _file_number(address: str) -> int:
-    return zlib.crc32(address.strip().lower().encode("utf-8")) % FILES
+def _byte(address: str) -> int:
+    return zlib.crc32(address.strip().lower().encode("utf-8"))
