@@ -134,3 +134,53 @@ def test_the_sdist_holds_the_suite_and_its_tests_run_against_the_wheel(
         cwd=unpacked, env={**env, "PYTHONSAFEPATH": "1"},
     )  # fmt: skip
     assert " passed" in ran and "failed" not in ran
+
+
+def test_from_an_empty_folder_to_a_test_digest_with_the_wheels_console_script(
+    dist: tuple[Path, str], tmp_path: Path
+) -> None:
+    # Issue 14's path for a newcomer: the `feedkit` command a wheel installs, run in an
+    # empty folder: init, new, build, digest --to, with no file written by hand.
+    out, _ = dist
+    (wheel,) = out.glob("*.whl")
+    prefix = tmp_path / "prefix"
+    run(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--prefix", str(prefix),
+        str(wheel), cwd=tmp_path)  # fmt: skip
+    (script,) = prefix.glob("bin/feedkit")
+    (packages,) = prefix.glob("lib/python*/site-packages")
+    # The dependencies are this interpreter's; feedkit is the wheel's alone.
+    env = {**os.environ, "PYTHONPATH": str(packages), "FEEDKIT_NOW": "2026-11-30T09:00:00+00:00"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    where = run(
+        sys.executable, "-c", "import feedkit; print(feedkit.__file__)", cwd=tmp_path, env=env
+    )
+    assert where.strip() == str(packages / "feedkit" / "__init__.py")
+    home = tmp_path / "empty"
+    home.mkdir()
+
+    def feedkit(*args: str, cwd: Path) -> str:
+        return run(str(script), *args, cwd=cwd, env=env)
+
+    said = feedkit(
+        "init", "blog", "--title", "Notes", "--url", "https://notes.example.org/",
+        "--author", "Ada Quill", "--email", "ada@example.org", cwd=home,
+    )  # fmt: skip
+    assert "blog/feedkit.toml" in said
+    site = home / "blog"
+    assert feedkit("new", "A first real post", cwd=site) == (
+        "Wrote content/posts/a-first-real-post.md\n"
+    )
+    assert "Built 4 files in public/ (4 changed) from 2 posts" in feedkit("build", cwd=site)
+    sent = feedkit("digest", "--to", "reader@example.org", cwd=site)
+    assert "Test copy of the next digest" in sent and "reader@example.org.eml" in sent
+    (copy,) = (site / "outbox").rglob("*.eml")
+    raw = copy.read_bytes()
+    assert b"\r\nTo: reader@example.org\r\n" in raw
+    assert b"A first real post" in raw
+    assert sorted(p.name for p in site.iterdir()) == [
+        ".feedkit",
+        "content",
+        "feedkit.toml",
+        "outbox",
+        "public",
+    ]
