@@ -240,7 +240,7 @@ def _counts(plan: BuildPlan) -> str:
 
 
 class StatusLine:
-    """A one-line progress display on stderr for builds that take over a second.
+    """A one-line progress display on stderr for builds and sends that take over a second.
 
     Nothing is shown when stderr is not a terminal (cron, CI, pipes), or for quick builds.
     """
@@ -250,8 +250,10 @@ class StatusLine:
         stream: TextIO | None = None,
         delay: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        doing: str = "Building",
     ) -> None:
         self.stream = stream if stream is not None else sys.stderr
+        self.doing = doing
         self.delay = delay
         self.enabled = self.stream.isatty()
         self.clock = clock
@@ -272,7 +274,7 @@ class StatusLine:
         """Return the status line: the step, how far it is, its rate and the time left."""
         step, done, total, began = self.state
         now = self.clock()
-        text = f"Building… {step}"
+        text = f"{self.doing}… {step}"
         if total:
             text += f": {done:,} of {total:,}"
             if 0 < done < total and now > began:
@@ -471,16 +473,18 @@ def digest(
             report(skipped)
             if retry_failed:
                 click.echo(put_failed_back(state, now))
-            result = run_digest(
-                cfg,
-                state,
-                public,
-                subscribers,
-                sender_factory(cfg),
-                now,
-                send_latest=send_latest,
-                renderer=DigestRenderer(cfg, render_cache=render_cache),
-            )
+            with StatusLine(doing="Sending") as line:
+                result = run_digest(
+                    cfg,
+                    state,
+                    public,
+                    subscribers,
+                    sender_factory(cfg),
+                    now,
+                    send_latest=send_latest,
+                    renderer=DigestRenderer(cfg, render_cache=render_cache),
+                    progress=line.show,
+                )
     index.keep(now)  # a site's first run made its .feedkit folder: the next run reads less
     try:
         if result.total("sent"):

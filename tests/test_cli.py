@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 
-from conftest import FIXTURES, NOW_ENV, ROOT, SITE_TOML, MakeSite
+from conftest import FIXTURES, NOW, NOW_ENV, ROOT, SITE_TOML, MakeSite
 
 
 def run(runner: CliRunner, *args: str):
@@ -410,3 +411,36 @@ def test_check_reports_what_a_digest_send_would_miss(tmp_path: Path, runner: Cli
     fixed = runner.invoke(main, ["check", "--config", config], env=env)
     assert fixed.exit_code == 0, fixed.output
     assert fixed.stdout.startswith("OK: ")
+
+
+def test_a_send_shows_how_many_readers_of_how_many(tmp_path: Path) -> None:
+    from feedkit.mail.batch import SENDING
+    from feedkit.mail.digest import DigestRenderer
+    from feedkit.mail.roster import digest_readers
+    from feedkit.mail.sending import run_digest, sender_factory
+    from feedkit.mail.state import State
+
+    from digest_site import SECRET_ENV, make_digest_site, public, write_post
+
+    cfg = make_digest_site(tmp_path, [(f"r{i}@example.org", f"R {i}") for i in range(5)])
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    told: list[tuple[str, int, int]] = []
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        readers, _ = digest_readers(cfg, state, NOW)  # subscribers.csv into the reader list
+        first = run_digest(
+            cfg, state, public(cfg), readers, sender_factory(cfg), NOW, renderer=renderer
+        )
+        assert first.baseline == 3  # the first run sends none of the old posts
+        write_post(tmp_path, "new", "New", NOW - timedelta(hours=1))
+        report = run_digest(
+            cfg,
+            state,
+            public(cfg),
+            readers,
+            sender_factory(cfg),
+            NOW,
+            renderer=renderer,
+            progress=lambda step, done, total: told.append((step, done, total)),
+        )
+    assert report.total("sent") == 5
+    assert told == [(SENDING, n, 5) for n in range(5)]

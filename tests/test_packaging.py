@@ -144,8 +144,10 @@ def test_from_an_empty_folder_to_a_test_digest_with_the_wheels_console_script(
     out, _ = dist
     (wheel,) = out.glob("*.whl")
     prefix = tmp_path / "prefix"
-    run(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--prefix", str(prefix),
-        str(wheel), cwd=tmp_path)  # fmt: skip
+    # --ignore-installed: with --prefix alone, pip would first remove the feedkit installed
+    # in this environment (the one running the tests).
+    run(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed",
+        "--prefix", str(prefix), str(wheel), cwd=tmp_path)  # fmt: skip
     (script,) = prefix.glob("bin/feedkit")
     (packages,) = prefix.glob("lib/python*/site-packages")
     # The dependencies are this interpreter's; feedkit is the wheel's alone.

@@ -44,6 +44,11 @@ class DigestOutcome:
         return tried > 0 and not self.counts.get("sent")
 
 
+# Told what a long run is doing now: the step, and how many of how many it has done.
+Progress = Callable[[str, int, int], None]
+SENDING = "sending the digest"
+
+
 def deliver(
     renderer: DigestRenderer,
     state: State,
@@ -53,10 +58,11 @@ def deliver(
     now: datetime,
     outcome: DigestOutcome,
     should_stop: Callable[[], bool],
+    progress: Progress | None = None,
 ) -> None:
     """Send `record` to the readers `waiting` who are still on the list, each result
     recorded before its connection sends again; fill in `outcome`. Raise DeliveryError
-    when delivery cannot work for anyone."""
+    when delivery cannot work for anyone. `progress` is told how many readers are done."""
     from feedkit.mail.bounce_run import record_delivery  # mailbox, for bounces
     from feedkit.mail.delivery import DeliveryError  # smtplib and ssl
     from feedkit.mail.workers import Workers
@@ -136,7 +142,9 @@ def deliver(
     inflight = InFlight(state.path)
     try:
         try:
-            for recipient in waiting:
+            for done_count, recipient in enumerate(waiting):
+                if progress is not None:
+                    progress(SENDING, done_count, len(waiting))
                 if should_stop():  # the rest stay pending: the next run sends them this digest
                     log.info("stopping: %s left pending for the next run", record.id)
                     workers.stop()  # data under way is finished, a transaction begun reset

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
-from feedkit.mail.batch import DigestOutcome, deliver
+from feedkit.mail.batch import DigestOutcome, Progress, deliver
 from feedkit.mail.digest import (
     SAMPLE_READER,
     DigestRenderer,
@@ -102,13 +102,15 @@ def run_digest(
     renderer: DigestRenderer | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     resume_only: bool = False,
+    progress: Progress | None = None,
 ) -> RunReport:
     """Run one digest: record the archive on the first run, finish unfinished digests,
     then freeze and send a digest of the posts nobody has had yet.
 
     Raises ConfigError before anything is stored if a message could not be made. If
     delivery cannot work for anyone, the batch stops and `halted` says why; the readers
-    not reached stay in line for the next run.
+    not reached stay in line for the next run. `progress` is told how many readers of how
+    many each digest has been handed to the mail server for.
     """
     from feedkit.mail.delivery import DeliveryError
 
@@ -127,7 +129,9 @@ def run_digest(
         for record, waiting in plan.resume:
             outcome = DigestOutcome(record.id, len(record.posts), resumed=True)
             report.digests.append(outcome)
-            deliver(renderer, state, record, waiting, open_sender, now, outcome, should_stop)
+            deliver(
+                renderer, state, record, waiting, open_sender, now, outcome, should_stop, progress
+            )
 
         if plan.new and not resume_only and not should_stop():
             record = make_record(plan.new, cfg, now, slot, among=public)
@@ -135,7 +139,9 @@ def run_digest(
             outcome = DigestOutcome(record.id, len(record.posts), resumed=False)
             report.digests.append(outcome)
             waiting = state.recipients(record.id, waiting_only=True)
-            deliver(renderer, state, record, waiting, open_sender, now, outcome, should_stop)
+            deliver(
+                renderer, state, record, waiting, open_sender, now, outcome, should_stop, progress
+            )
     except DeliveryError as exc:  # nobody else could be reached either: stop here
         report.halted = exc
         if report.digests:
