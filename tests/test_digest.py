@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import re
+import shutil
 from datetime import timedelta
 from email import policy
 from pathlib import Path
@@ -18,7 +19,7 @@ from feedkit.errors import ConfigError
 from feedkit.mail.digest import DigestRenderer, make_record, message_id, unsubscribe_token
 from feedkit.mail.subscribers import Subscriber
 
-from conftest import NOW, NOW_ENV
+from conftest import NOW, NOW_ENV, ROOT
 from digest_site import (
     SECRET_ENV,
     digest_command,
@@ -272,3 +273,27 @@ def test_an_svg_image_is_left_out_of_cards_and_check_says_so(tmp_path: Path) -> 
         "content/old-0.md: warning: image: SVG, which Gmail and Outlook do not show: digest "
         "cards leave it out; give a PNG or JPEG as the post's image for email readers\n"
     )
+
+
+def test_a_card_image_of_the_sites_own_has_its_height_for_outlook(tmp_path: Path) -> None:
+    cfg = make_digest_site(tmp_path, [], posts=2)
+    bundle = tmp_path / "content" / "bundle"
+    bundle.mkdir()
+    (tmp_path / "content" / "old-0.md").rename(bundle / "index.md")
+    index = bundle / "index.md"
+    index.write_text(index.read_text().replace("tags:", "image: wide.png\ntags:"))
+    shutil.copy(ROOT / "content" / "kahan-summation" / "diagram.png", bundle / "wide.png")
+    remote = tmp_path / "content" / "old-1.md"
+    remote.write_text(
+        remote.read_text().replace("tags:", "image: https://cdn.example/a.png\ntags:")
+    )
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    record = make_record(public(cfg), cfg, NOW)
+    message = renderer.message(renderer.render(record), record, Subscriber("a@x.org", "A"))
+    _, _, html = parts(message)
+    sizes = {img.get("src"): img.get("height") for img in lxml.html.fromstring(html).xpath("//img")}
+    # 960 × 400 shown 552 wide: 230 high. An image elsewhere: its height is not known.
+    assert sizes == {
+        "https://example.com/blog/2026/10/bundle/wide.png": "230",
+        "https://cdn.example/a.png": None,
+    }

@@ -61,6 +61,7 @@ POSTS = [
         ),
         "image": "https://example.com/blog/img/fast-feeds.png",
         "image_alt": "A chart: build time falling from 4 s to 0.4 s",
+        "image_height": 276,
         "updated": "",
         "html": "",
         "text": "",
@@ -74,6 +75,7 @@ POSTS = [
         "summary": "Cats & mice <b>not bold</b> {{ 7*7 }} 🚀 שלום עולם",
         "image": None,
         "image_alt": "",
+        "image_height": 0,
         "updated": "16 Mar 2025",
         "html": "",
         "text": "",
@@ -87,6 +89,7 @@ POSTS = [
         "summary": "Short and sweet.",
         "image": None,
         "image_alt": "",
+        "image_height": 0,
         "updated": "",
         "html": "",
         "text": "",
@@ -273,7 +276,7 @@ def test_every_img_has_alt_and_email_sizes(tree: Any) -> None:
     assert img.get("alt") == POSTS[0]["image_alt"]
     assert img.getparent().tag == "a" and img.getparent().get("href") == POSTS[0]["url"]
     assert img.get("src") == POSTS[0]["image"]
-    assert img.get("width") == "552"
+    assert img.get("width") == "552" and img.get("height") == "276"  # Outlook reads these
     style = img.get("style").replace(" ", "")
     assert "width:100%" in style and "max-width:552px" in style and "height:auto" in style
 

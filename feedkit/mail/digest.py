@@ -16,7 +16,7 @@ from email.utils import format_datetime, parseaddr
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import jinja2
 import markupsafe
@@ -105,7 +105,39 @@ def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> Pos
         updated=post.updated.isoformat() if post.updated > post.published else "",
         html=email_html(body, post, cfg, templates) if full else "",
         text=MORE_MARK.sub("", body).strip() if full else "",
+        image_height=card_image_height(post, cfg),
     )
+
+
+CARD_WIDTH = 552  # px: the width a card shows its image at (digest.html.j2)
+
+
+def card_image_height(post: Post, cfg: Config) -> int:
+    """Return the height a card shows the post's image at, when the image is a file of the
+    site's (beside the post, or under the site's folder or Hugo's static/); 0 otherwise.
+    Outlook sizes an image by its attributes alone."""
+    if not post.image or not shows_image(post.image):
+        return 0
+    root = cfg.root.resolve()
+    places: list[Path] = []
+    if post.image.startswith(post.url):  # a page bundle's: beside index.md
+        places.append(post.source.parent / unquote(post.image[len(post.url) :]))
+    if post.image.startswith(cfg.base_url):
+        rest = unquote(post.image[len(cfg.base_url) :])
+        places += [root / rest, root / "static" / rest, cfg.content_path / rest]
+    for place in places:
+        try:
+            path = place.resolve()
+            if not path.is_relative_to(root) or not path.is_file():
+                continue
+        except OSError:
+            continue
+        import imagesize  # reads the size from the file's header
+
+        width, height = imagesize.get(path)
+        if width > 0 and height > 0:
+            return round(CARD_WIDTH * height / width)
+    return 0
 
 
 def email_html(body: str, post: Post, cfg: Config, templates: Templates) -> str:
@@ -338,6 +370,7 @@ class DigestRenderer:
             "summary": post.summary,
             "image": post.image if shows_image(post.image) else None,
             "image_alt": post.image_alt,
+            "image_height": post.image_height,
             # Sanitised when rendered (feedkit.posts.sanitize): markup, not text to escape.
             "html": markupsafe.Markup(post.html),
             "text": post.text,

@@ -113,6 +113,7 @@ class PostSnapshot:
     updated: str = ""  # ISO 8601, when the post says it was updated after `published`
     html: str = ""  # the whole body as email HTML, for [digest] content = "full"
     text: str = ""  # the whole body as plain text (its Markdown), likewise
+    image_height: int = 0  # at the card's width, when the image's file is the site's; else 0
 
 
 @dataclass(frozen=True)
