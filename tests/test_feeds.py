@@ -562,3 +562,16 @@ def test_a_posts_image_is_in_atom_and_rss_as_feed_readers_look_for_it(
     assert "media_content" not in feedparser.parse(plan.files["atom.xml"]).entries[1]
     for name in ("tags/plain/atom.xml", "tags/plain/rss.xml"):
         assert b"mrss" not in plan.files[name]
+
+
+def test_an_images_type_comes_from_pythons_table_not_the_machines(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mimetypes
+
+    cfg = make_site(posts={"pic.md": "---\ntitle: Pic\ndate: 2024-03-02\nimage: a.png\n---\nT.\n"})
+    before = plan_build(cfg, NOW).files["atom.xml"]
+    mimetypes.init()
+    monkeypatch.setitem(mimetypes.types_map, ".png", "image/x-from-this-machine")
+    assert plan_build(cfg, NOW).files["atom.xml"] == before
+    assert b'type="image/png"' in before

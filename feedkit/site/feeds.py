@@ -290,7 +290,8 @@ def _add_image(fe: FeedEntry, image: str | None) -> None:
 
     fe.load_extension("media", atom=True, rss=True)
     content = {"url": image, "medium": "image"}
-    kind = mimetypes.guess_type(urlsplit(image).path)[0]
+    # Python's own table, not the machine's mime.types: the same feed on every machine.
+    kind = mimetypes.MimeTypes().guess_type(urlsplit(image).path)[0]
     if kind and kind.startswith("image/"):
         content["type"] = kind
     # Outside a media:group: the validator wants a group to hold several pictures.
