@@ -36,7 +36,7 @@ def test_mypy() -> None:
 # The flow of DESIGN.md: each package imports only from those before it and from the
 # top-level modules below them; only the command line and the scheduler call everything.
 PACKAGES = ("posts", "site", "mail", "web")
-CALLERS = {"cli", "schedule", "__main__"}
+CALLERS = {"cli", "commands", "schedule", "__main__"}
 
 
 def feedkit_imports(path: Path) -> set[str]:
@@ -54,6 +54,8 @@ def test_packages_import_only_what_comes_before_them() -> None:
     wrong = []
     for path in sorted(package_root.rglob("*.py")):
         where = path.relative_to(package_root)
+        if where.parts[0] == "commands":  # the `feedkit` command's commands: callers too
+            continue
         rank = PACKAGES.index(where.parts[0]) if len(where.parts) > 1 else -1
         if where.stem in CALLERS and rank == -1:
             continue

@@ -1,0 +1,149 @@
+"""`feedkit init`, `feedkit new` and `feedkit templates`: a new site, a new post, the email
+templates to edit."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from feedkit.cli import (
+    FeedkitGroup,
+    config_option,
+    error_boundary,
+    group_verbose,
+    main,
+    now_from_env,
+)
+from feedkit.config import CONFIG_NAME, load_config
+from feedkit.errors import ConfigError
+from feedkit.posts.loader import display_path
+
+if TYPE_CHECKING:
+    pass
+
+
+# What `feedkit init` asks for, by the settings feedkit.toml names them.
+_INIT_OPTIONS = {
+    "title": "--title",
+    "base_url": "--url",
+    "author.name": "--author",
+    "author.email": "--email",
+    "digest.from": "--email",
+    "timezone": "--timezone",
+    "language": "--language",
+    "description": "--description",
+}
+
+
+def _ask(value: str | None, option: str, question: str) -> str:
+    """Return `value`, or ask for it on a terminal; without one, a usage error names the
+    option (cron, CI and scripts get no prompt to hang on)."""
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise click.UsageError(f"missing {option} (or run feedkit init in a terminal to be asked)")
+    answer: str = click.prompt(question)
+    return answer
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--title", help="The blog's title.")
+@click.option("--url", "base_url", help="Where the blog's pages are: https://blog.example.org/")
+@click.option("--author", help="The author's name (default: asked, or the title).")
+@click.option("--email", default="", help="The author's address, also the digest's sender.")
+@click.option("--timezone", default="UTC", show_default=True, help="An IANA zone: Europe/Berlin.")
+@click.option("--language", default="en", show_default=True, help="The posts' language.")
+@click.option("--description", default="", help="What the blog is about, for feed readers.")
+@error_boundary
+def init(
+    folder: Path,
+    title: str | None,
+    base_url: str | None,
+    author: str | None,
+    email: str,
+    timezone: str,
+    language: str,
+    description: str,
+) -> None:
+    """Start a site in FOLDER: a commented feedkit.toml, the content folder, a first post.
+
+    \b
+    Example:
+      feedkit init myblog --title "Notes" --url https://notes.example.org/ --author "Ada"
+    """
+    from feedkit.posts.newpost import new_post
+    from feedkit.scaffold import SiteAnswers, init_site
+
+    title = _ask(title, "--title", "Blog title")
+    base_url = _ask(base_url, "--url", "Blog URL (https://…)")
+    if author is None:
+        author = click.prompt("Author", default=title) if sys.stdin.isatty() else title
+    answers = SiteAnswers(title, base_url, author, email, timezone, language, description)
+    try:
+        cfg = init_site(folder, answers)
+    except ConfigError as exc:
+        key, message = exc.problems[0]
+        raise click.UsageError(f"{_INIT_OPTIONS.get(key, key)}: {message}") from None
+    first = new_post(cfg, FIRST_POST_TITLE, now_from_env(), tags=["meta"], body=FIRST_POST)
+    click.echo(f"Started a site in {display_path(folder.resolve(), Path.cwd())}/:")
+    for path in (cfg.root / CONFIG_NAME, first):
+        click.echo(f"  {display_path(path, Path.cwd())}")
+    click.echo('Next: feedkit new "A title", then feedkit build.')
+
+
+FIRST_POST_TITLE = "Hello, world"
+
+FIRST_POST = """\
+This is the first post. Posts are Markdown files with front matter in the content folder;
+`feedkit new "A title"` starts the next one, `feedkit build` writes the Atom, RSS and JSON
+feeds, and `feedkit preview` shows them and the next email digest as readers will get them."""
+
+
+@main.command()
+@config_option
+@click.argument("title")
+@click.option("--draft", is_flag=True, help="Mark it a draft: no feed or digest shows it.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
+@error_boundary
+def new(config_path: Path, title: str, draft: bool, tags: tuple[str, ...]) -> None:
+    """Write a new post titled TITLE, dated now in the site's time zone; print its path.
+
+    \b
+    Example:
+      feedkit new "Rounding to nearest even" --tag numerics --draft
+    """
+    from feedkit.posts.newpost import new_post
+
+    if not title.strip():
+        raise click.UsageError("TITLE is empty")
+    cfg = load_config(config_path)
+    path = new_post(cfg, title, now_from_env(), draft=draft, tags=list(tags))
+    click.echo(f"Wrote {display_path(path, Path.cwd())}" + (" (a draft)" if draft else ""))
+
+
+@main.group(cls=FeedkitGroup)
+@group_verbose
+def templates() -> None:
+    """The email templates: feedkit's own, or the site's copies of them to edit."""
+
+
+@templates.command("copy")
+@config_option
+@click.option("--force", is_flag=True, help="Replace templates the site has changed.")
+@error_boundary
+def templates_copy(config_path: Path, force: bool) -> None:
+    """Copy feedkit's email templates into the site's templates folder, to edit.
+
+    A template the site has changed is kept unless --force is given.
+    """
+    from feedkit.scaffold import copy_templates
+
+    cfg = load_config(config_path)
+    done = copy_templates(cfg, replace=force)
+    for path, what in done:
+        note = " (the site's own differs; --force replaces it)" if what == "kept" else ""
+        click.echo(f"{what:>9}  {display_path(path, Path.cwd())}{note}")
