@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.errors import ConfigError
@@ -155,6 +155,11 @@ class Config:
     @property
     def output_path(self) -> Path:
         return self.root / self.output_dir
+
+    def output_url(self, path: str) -> str:
+        """Return the address of a file or folder under the output folder (a feed, the
+        digest archive): percent-encoded, as a post's is, since a tag's folder may be 中文."""
+        return urljoin(self.base_url, quote(path))
 
     @property
     def cache_path(self) -> Path:

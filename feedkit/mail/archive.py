@@ -18,7 +18,7 @@ from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urljoin
+from urllib.parse import quote
 
 from feedkit.atomicfile import replace_together
 from feedkit.config import Config
@@ -53,7 +53,7 @@ def web_url(cfg: Config, record: DigestRecord) -> str:
     """Return the address of the digest's web copy; "" when `digest.archive` is off."""
     if not cfg.digest.archive:
         return ""
-    return urljoin(cfg.base_url, quote(f"{cfg.digest.archive}/{issue_path(record)}/"))
+    return cfg.output_url(f"{cfg.digest.archive}/{issue_path(record)}/")
 
 
 def subscribe_url(cfg: Config) -> str:
@@ -169,7 +169,7 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
 
     from feedkit.site.feeds import GENERATOR
 
-    folder = urljoin(cfg.base_url, quote(cfg.digest.archive + "/"))
+    folder = cfg.output_url(cfg.digest.archive + "/")
     self_url = folder + FEED
     fg = FeedGenerator()
     fg.id(self_url)

@@ -17,6 +17,7 @@ from feedkit.mail.inflight import InFlight
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.refusals import RefusalStreak
 from feedkit.mail.state import DigestRecord, Recipient, State, transaction
+from feedkit.posts.loader import Progress
 
 if TYPE_CHECKING:  # imported by `deliver`: a dry run imports this module and sends nothing
     from feedkit.mail.delivery import Outcome, Sender
@@ -44,8 +45,6 @@ class DigestOutcome:
         return tried > 0 and not self.counts.get("sent")
 
 
-# Told what a long run is doing now: the step, and how many of how many it has done.
-Progress = Callable[[str, int, int], None]
 SENDING = "sending the digest"
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
-from feedkit.mail.batch import DigestOutcome, Progress, deliver
+from feedkit.mail.batch import DigestOutcome, deliver
 from feedkit.mail.digest import (
     SAMPLE_READER,
     DigestRenderer,
@@ -29,6 +29,7 @@ from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import site_secret
 from feedkit.mail.wire import html_sent_size
 from feedkit.models import Post
+from feedkit.posts.loader import Progress
 from feedkit.site.postindex import PostList
 
 if TYPE_CHECKING:  # imported by the runs that send: a dry run needs no SMTP

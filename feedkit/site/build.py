@@ -14,7 +14,6 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urljoin
 
 from feedkit import parallel
 from feedkit.config import XSL_NAME, Config
@@ -419,8 +418,7 @@ def plan_build(
             feed.title,
             feed.description,
             cfg.base_url,
-            # A tag's folder may be 中文: its URL is percent-encoded, as a post's is.
-            *(urljoin(cfg.base_url, quote(name)) for name in names),
+            *(cfg.output_url(name) for name in names),
         )
         jobs.append((info, names, [rendered[shown] for shown in feed.members]))
     files: dict[str, bytes] = {}

@@ -18,6 +18,7 @@ from feedgen.feed import FeedGenerator
 
 from feedkit.config import XSL_NAME, Config
 from feedkit.models import RenderedPost
+from feedkit.posts.loader import Progress
 from feedkit.posts.texmath import mathml_as_text
 
 GENERATOR = "feedkit"
@@ -59,7 +60,7 @@ def stage_feeds(
     jobs: Sequence[FeedJob],
     now: datetime,
     out_dir: Path,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, str | None]:
     """Make the files `render_feeds` returns, and stage each under `out_dir` as soon as it
     is made, by the process that made it (see feedkit.atomicfile.stage): return each file's
@@ -84,7 +85,7 @@ def _make_feeds(
     jobs: Sequence[FeedJob],
     now: datetime,
     put: Callable[[str, bytes], T],
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, T]:
     """Return put(path, bytes) for each file of the feeds in `jobs` (see render_feeds),
     called in the process that made the file."""

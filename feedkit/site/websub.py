@@ -14,12 +14,12 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin
 
 from feedkit import __version__
 from feedkit.atomicfile import write_atomically
 from feedkit.config import Config
 from feedkit.errors import Problem
+from feedkit.site.build import feed_files
 
 PENDING = "websub-pending.txt"  # in the cache folder: feed URLs the hub has not heard of
 AT_ONCE = 50  # feed URLs in one ping
@@ -31,10 +31,10 @@ Opener = Callable[..., Any]  # urllib.request.urlopen's signature
 def feed_urls(cfg: Config, changed: Iterable[str]) -> list[str]:
     """Return the URLs of the feeds among `changed` (output file paths), as their self
     links give them."""
-    names = (cfg.feed.atom, cfg.feed.rss, cfg.feed.json)
+    names = feed_files(cfg, "")
     tails = tuple(name.rpartition("/")[2] for name in names)
     return [
-        urljoin(cfg.base_url, quote(path))
+        cfg.output_url(path)
         for path in changed
         if path in names or (path.startswith("tags/") and path.endswith(tails))
     ]

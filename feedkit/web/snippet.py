@@ -3,8 +3,6 @@ links, the form that signs a reader up with `feedkit serve`, a link to the past 
 
 from __future__ import annotations
 
-from urllib.parse import quote, urljoin
-
 import jinja2
 
 from feedkit.config import Config
@@ -16,8 +14,8 @@ from feedkit.web.pages import templates_dir
 def snippet(cfg: Config) -> str:
     """Return the HTML to paste into the site's templates (autoescaped: a title with quotes
     or an ampersand stays text)."""
-    atom, rss, json_feed = (urljoin(cfg.base_url, quote(name)) for name in feed_files(cfg, ""))
-    archive = urljoin(cfg.base_url, quote(cfg.digest.archive + "/")) if cfg.digest.archive else ""
+    atom, rss, json_feed = (cfg.output_url(name) for name in feed_files(cfg, ""))
+    archive = cfg.output_url(cfg.digest.archive + "/") if cfg.digest.archive else ""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         autoescape=True,
