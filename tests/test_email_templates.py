@@ -137,12 +137,14 @@ def make_context(
 
 ENV = Environment(
     loader=FileSystemLoader(TEMPLATES),
+    extensions=["jinja2.ext.i18n"],  # feedkit's words; English here (see test_i18n.py)
     autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+ENV.install_null_translations(newstyle=True)
 
 
 def render(name: str, context: dict[str, Any]) -> str:
@@ -480,9 +482,11 @@ def test_subject_one_post() -> None:
     assert subject == f"Example Blog: {HOSTILE}"  # not HTML-escaped, one line, no newline
 
 
-def test_subject_many_posts_counts_overflow() -> None:
+def test_subject_many_posts_names_the_lead_post_and_counts_the_rest() -> None:
     subject = render("digest.subject.j2", make_context(with_subject=False))
-    assert subject == "Example Blog: 5 new posts"
+    assert subject == "Example Blog: Writing fast feeds and 4 more posts"
+    two = render("digest.subject.j2", make_context(POSTS[:2], [], with_subject=False))
+    assert two == "Example Blog: Writing fast feeds and 1 more post"
 
 
 def test_subject_stays_one_line_with_newlines_in_title() -> None:

@@ -27,6 +27,7 @@ SOURCES = (
     "MANIFEST.in",
     "feedkit.toml",
     "subscribers.csv",
+    "babel.cfg",
     "feedkit",
     "email_templates",
     "tests",
@@ -96,6 +97,8 @@ def test_the_wheel_says_who_it_is_and_holds_its_data_files(dist: tuple[Path, str
         "feedkit/email_templates/digest.html.j2",
         "feedkit/email_templates/digest.css",
         "feedkit/py.typed",
+        "feedkit/locale/feedkit.pot",
+        *(f"feedkit/locale/{lang}.po" for lang in ("de", "fr", "es")),
     ):
         assert data in names
 
@@ -131,6 +134,7 @@ def test_the_sdist_holds_the_suite_and_its_tests_run_against_the_wheel(
     ran = run(
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
         "tests/test_models.py", "tests/test_golden.py", "tests/test_newpost.py",
+        "tests/test_i18n.py",
         cwd=unpacked, env={**env, "PYTHONSAFEPATH": "1"},
     )  # fmt: skip
     assert " passed" in ran and "failed" not in ran

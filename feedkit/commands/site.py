@@ -94,6 +94,7 @@ def check(config_path: Path, strict: bool) -> None:
     When the site mails a digest, also check that one could be sent from here. What each
     post gave is kept in .feedkit/cache/, so the next check reads only the files that changed.
     """
+    from feedkit.i18n import language_warning, untranslated
     from feedkit.mail import digest_in_use
     from feedkit.site.build import plan_build
     from feedkit.site.checkcache import CheckCache, check_posts
@@ -114,6 +115,8 @@ def check(config_path: Path, strict: bool) -> None:
 
         subscribers, skipped, _ = readers_now(cfg, require=False)
         warnings += tuple(skipped) + tuple(card_image_warnings(loaded.posts, now))
+    if (mails or cfg.serve.url) and untranslated(cfg.language):
+        warnings += (language_warning(cfg.language),)
     report(warnings)
     if mails:
         from feedkit.mail.sending import send_problems

@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from feedkit import __version__
 from feedkit.atomicfile import replace_together
 from feedkit.config import Config
+from feedkit.i18n import language
 from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.tokens import service_link
 
@@ -30,11 +32,9 @@ if TYPE_CHECKING:
     from feedkit.mail.rendercache import RenderCache
 
 # Part of every page's key: change it when the pages made here change, so they are made again.
-PAGE_FORMAT = "1"
+PAGE_FORMAT = "2"
 INDEX = "index.html"
 FEED = "atom.xml"
-# What a web copy says where a mail says something of its reader.
-NEUTRAL = {"greeting": "Hello,"}
 _DIGEST_ID = re.compile(r"\d{8}-\d{6}-([0-9a-f]{8})")  # digest.digest_id's: time, post hash
 
 
@@ -97,8 +97,12 @@ def publish_archive(
 
             renderer = DigestRenderer(cfg, web_copy=True, render_cache=render_cache)
         files[path] = web_page(cfg, record, renderer).encode() + mark
-    files[folder / INDEX] = index_page(cfg, records)
-    files[folder / FEED] = issues_feed(cfg, records)
+    # The index and the feed, likewise, only when what they show changed: their dates and
+    # words need Babel, which a build with nothing new to publish does not load.
+    mark = f"<!-- feedkit archive {_index_key(cfg, records)} -->\n".encode()
+    if files or not _ends_with(folder / INDEX, mark) or not (folder / FEED).is_file():
+        files[folder / INDEX] = index_page(cfg, records) + mark
+        files[folder / FEED] = issues_feed(cfg, records)
     return replace_together(files)
 
 
@@ -108,15 +112,18 @@ def web_page(cfg: Config, record: DigestRecord, renderer: DigestRenderer) -> str
 
     page = renderer.render(record).html
     subscribe = subscribe_url(cfg)
+    words = language(cfg.language)
     # A site's own templates may still show the unsubscribe link on the web copy.
     href = re.escape(PLACEHOLDERS["unsubscribe_url"])
     link = re.compile(r'<a\b([^>]*?)\s*\bhref="' + href + r'"([^>]*)>.*?</a>', re.S)
     if subscribe:
         to = html.escape(subscribe)
-        page = link.sub(lambda m: f'<a{m[1]} href="{to}"{m[2]}>Subscribe</a>', page)
+        said = html.escape(words.gettext("Subscribe"))
+        page = link.sub(lambda m: f'<a{m[1]} href="{to}"{m[2]}>{said}</a>', page)
     else:
         page = link.sub("", page)
-    values: Mapping[str, str] = {**NEUTRAL, "unsubscribe_url": subscribe}
+    # What a web copy says where a mail says something of its reader.
+    values: Mapping[str, str] = {"greeting": words.greeting(""), "unsubscribe_url": subscribe}
     for key, placeholder in PLACEHOLDERS.items():
         page = page.replace(placeholder, html.escape(values.get(key, "")))
     return page
@@ -129,22 +136,29 @@ def index_page(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     served: under the site's own address, or at `feedkit serve`'s /archive/.
     """
     e = html.escape
-    title = f"{cfg.title}: past digests"
+    words = language(cfg.language)
+    title = words.gettext("%(site)s: past digests") % {"site": cfg.title}
     subscribe = subscribe_url(cfg)
     items = []
     for record in records:
-        local = record.created.astimezone(cfg.timezone)
+        day = words.day(record.created, cfg.timezone, long=True)
         posts = "".join(f'<li><a href="{e(p.url)}">{e(p.title)}</a></li>\n' for p in record.posts)
         count = len(record.posts)
+        counted = words.ngettext("%(count)s post", "%(count)s posts", count)
+        counted %= {"count": words.number(count)}
         items.append(
             f'<li><a href="{e(quote(issue_path(record)))}/">'
             f'<time datetime="{e(record.created.isoformat())}">'
-            f"{local.day} {local:%B %Y}</time></a> · {count} post{'s' if count != 1 else ''}\n"
+            f"{e(day)}</time></a> · {e(counted)}\n"
             f"<ul>\n{posts}</ul></li>\n"
         )
-    links = '<a href="atom.xml">Atom feed of the digests</a>'
+    feed_link = words.gettext("Atom feed of the digests")
+    links = f'<a href="atom.xml">{e(feed_link)}</a>'
     if subscribe:
-        links = f'<a href="{e(subscribe)}">Subscribe by email</a> · ' + links
+        subscribe_link = words.gettext("Subscribe by email")
+        links = f'<a href="{e(subscribe)}">{e(subscribe_link)}</a> · ' + links
+    site_link = f'<a href="{e(cfg.base_url)}">{e(cfg.title)}</a>'
+    heading = e(words.gettext("Past digests of %(site)s")) % {"site": site_link}
     about = f"<p>{e(cfg.description)}</p>\n" if cfg.description else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{e(cfg.language)}">\n<head>\n<meta charset="utf-8">\n'
@@ -154,7 +168,7 @@ def index_page(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
         "<style>body{font-family:system-ui,sans-serif;line-height:1.5;max-width:40rem;"
         "margin:2rem auto;padding:0 1rem}ol>li{margin:1rem 0}</style>\n"
         "</head>\n<body>\n<main>\n"
-        f'<h1>Past digests of <a href="{e(cfg.base_url)}">{e(cfg.title)}</a></h1>\n'
+        f"<h1>{heading}</h1>\n"
         f"{about}<p>{links}</p>\n"
         f'<ol class="issues">\n{"".join(items)}</ol>\n'
         "</main>\n</body>\n</html>\n"
@@ -173,8 +187,10 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     self_url = folder + FEED
     fg = FeedGenerator()
     fg.id(self_url)
-    fg.title(f"{cfg.title}: past digests")
-    fg.subtitle(f"Each digest of new posts mailed to the readers of {cfg.title}")
+    words = language(cfg.language)
+    fg.title(words.gettext("%(site)s: past digests") % {"site": cfg.title})
+    said = words.gettext("Each digest of new posts mailed to the readers of %(site)s")
+    fg.subtitle(said % {"site": cfg.title})
     fg.link(href=self_url, rel="self", type="application/atom+xml")
     fg.link(href=folder, rel="alternate", type="text/html")
     fg.language(cfg.language)
@@ -187,17 +203,19 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     fg.updated(records[0].created)
     fg.generator(GENERATOR)
     e = html.escape
+    as_mailed = words.gettext("The digest as mailed")
     for record in records:
-        local = record.created.astimezone(cfg.timezone)
+        day = words.day(record.created, cfg.timezone, long=True)
         url = web_url(cfg, record)
         fe = fg.add_entry(order="append")
         fe.id(url)
-        fe.title(f"{local.day} {local:%B %Y}: " + " · ".join(p.title for p in record.posts))
+        titles = " · ".join(p.title for p in record.posts)
+        fe.title(words.gettext("%(date)s: %(titles)s") % {"date": day, "titles": titles})
         fe.link(href=url, rel="alternate", type="text/html")
         fe.published(record.created)
         fe.updated(record.created)
         posts = "".join(f'<li><a href="{e(p.url)}">{e(p.title)}</a></li>' for p in record.posts)
-        mailed = f'<p><a href="{e(url)}">The digest as mailed</a></p>'
+        mailed = f'<p><a href="{e(url)}">{e(as_mailed)}</a></p>'
         fe.content(f"<ul>{posts}</ul>{mailed}", type="html")
     return fg.atom_str(pretty=True)
 
@@ -214,11 +232,25 @@ def _page_key(cfg: Config, record: DigestRecord, templates: str) -> str:
         cfg.base_url,
         cfg.description,
         cfg.language,
+        language(cfg.language).stamp,
         cfg.feed.atom,
         str(cfg.timezone),
         cfg.digest.max_bytes,
         cfg.digest.archive,
         cfg.serve.url,
+    ]
+    return hashlib.sha256(json.dumps(made_from).encode()).hexdigest()[:32]
+
+
+def _index_key(cfg: Config, records: Sequence[DigestRecord]) -> str:
+    """Return what the archive's index and feed are made from, hashed."""
+    made_from = [
+        PAGE_FORMAT,
+        __version__,  # the feed's generator
+        [[r.id, r.created.isoformat(), [[p.title, p.url] for p in r.posts]] for r in records],
+        [cfg.title, cfg.base_url, cfg.description, cfg.language, str(cfg.timezone)],
+        [cfg.author.name, cfg.author.email, cfg.author.url],
+        [cfg.digest.archive, cfg.serve.url, language(cfg.language).stamp],
     ]
     return hashlib.sha256(json.dumps(made_from).encode()).hexdigest()[:32]
 

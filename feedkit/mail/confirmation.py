@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import html
+import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from feedkit.config import Config
+from feedkit.i18n import language
 from feedkit.mail.delivery import Outcome
 from feedkit.mail.digest import list_id, mail_from
 from feedkit.mail.sending import sender_factory
@@ -31,44 +33,49 @@ def confirmation_sender(cfg: Config) -> tuple[str, str]:
     return mail_from(cfg, "to mail confirmations")
 
 
-def say_duration(span: timedelta) -> str:
-    hours = int(span.total_seconds() // 3600)
-    if hours >= 24 and hours % 24 == 0:
-        days = hours // 24
-        return f"{days} day{'s' if days != 1 else ''}"
-    if hours >= 1:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    minutes = max(1, int(span.total_seconds() // 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
-
-
 def confirmation_message(
     cfg: Config, subscriber: Subscriber, link: str, now: datetime
 ) -> EmailMessage:
-    """Return the mail asking `subscriber` to confirm their sign-up by opening `link`."""
+    """Return the mail asking `subscriber` to confirm their sign-up by opening `link`, in the
+    site's language."""
     from_name, from_address = confirmation_sender(cfg)
-    within = say_duration(cfg.serve.confirm_within)
-    subject = f"Confirm your subscription to {cfg.title}"
-    greeting = f"Hi {subscriber.name}," if subscriber.name else "Hello,"
-    text = (
-        f"{greeting}\n\n"
-        f"someone, hopefully you, asked for the posts of {cfg.title} by email at this\n"
-        "address. To confirm, open this link and press the button on the page:\n\n"
-        f"{link}\n\n"
-        f"The link works for {within}. If you did not ask for this, ignore this mail:\n"
-        "nothing more will come.\n"
+    words = language(cfg.language)
+    within = words.duration(cfg.serve.confirm_within)
+    subject = words.gettext("Confirm your subscription to %(site)s") % {"site": cfg.title}
+    greeting = words.greeting(subscriber.name)
+    asked = words.gettext(
+        "someone, hopefully you, asked for the posts of %(site)s by email at this address. "
+        "To confirm, open this link and press the button on the page:"
     )
+    works = words.gettext(
+        "The link works for %(time)s. If you did not ask for this, ignore this mail: "
+        "nothing more will come."
+    )
+    text = (
+        "\n\n".join(
+            [
+                greeting,
+                textwrap.fill(
+                    asked % {"site": cfg.title}, 72, break_long_words=False, break_on_hyphens=False
+                ),
+                link,
+                textwrap.fill(
+                    works % {"time": within}, 72, break_long_words=False, break_on_hyphens=False
+                ),
+            ]
+        )
+        + "\n"
+    )
+    button = words.gettext("Confirm my subscription")
     e = html.escape
     page = (
         f'<!DOCTYPE html>\n<html lang="{e(cfg.language)}"><head><meta charset="utf-8">'
         f"<title>{e(subject)}</title></head>\n"
         '<body style="font-family:sans-serif;line-height:1.5;max-width:36em">\n'
         f"<p>{e(greeting)}</p>\n"
-        f"<p>someone, hopefully you, asked for the posts of {e(cfg.title)} by email at this "
-        "address. To confirm, open this link and press the button on the page:</p>\n"
-        f'<p><a href="{e(link)}">Confirm my subscription</a></p>\n'
-        f"<p>The link works for {within}. If you did not ask for this, ignore this mail: "
-        "nothing more will come.</p>\n</body></html>\n"
+        f"<p>{e(asked % {'site': cfg.title})}</p>\n"
+        f'<p><a href="{e(link)}">{e(button)}</a></p>\n'
+        f"<p>{e(works % {'time': within})}</p>\n</body></html>\n"
     )
     smtputf8 = not (from_address + subscriber.email).isascii()
     msg = EmailMessage(policy=UTF8_MAIL_POLICY if smtputf8 else MAIL_POLICY)

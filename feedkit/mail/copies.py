@@ -129,7 +129,7 @@ class CopyMaker:
         name = subscriber.name
         return {
             "name": name,
-            "greeting": f"Hi {name}," if name else "Hello,",
+            "greeting": self.renderer.language.greeting(name),
             "unsubscribe_url": self.renderer.unsubscribe_link(subscriber.email, reader),
             "email": subscriber.email,
         }

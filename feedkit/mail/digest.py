@@ -23,6 +23,7 @@ import markupsafe
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError, Problem
+from feedkit.i18n import Language, language
 from feedkit.mail.archive import subscribe_url, web_url
 from feedkit.mail.readers import Reader
 from feedkit.mail.rendercache import RenderCache, inline
@@ -191,15 +192,9 @@ def make_record(
     return DigestRecord(digest_id(snaps, created), created, slot, snaps)
 
 
-def join_names(names: Sequence[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def format_day(when: datetime, cfg: Config, *, long: bool = False) -> str:
-    local = when.astimezone(cfg.timezone)
-    return f"{local.day} {local:%B %Y}" if long else f"{local.day} {local:%b %Y}"
+    """Return the day of `when` in the site's zone, written as the site's language does."""
+    return language(cfg.language).day(when, cfg.timezone, long=long)
 
 
 def mail_from(cfg: Config, need: str = "to send a digest") -> tuple[str, str]:
@@ -296,7 +291,9 @@ class DigestRenderer:
         if site_dir.is_dir():
             loaders.append(jinja2.FileSystemLoader(site_dir))
         loaders.append(jinja2.FileSystemLoader(default_templates_dir()))
+        self.language: Language = language(cfg.language)
         common: dict[str, Any] = dict(
+            extensions=["jinja2.ext.i18n"],
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -305,6 +302,8 @@ class DigestRenderer:
         loader = jinja2.ChoiceLoader(loaders)
         self.html_env = self._environment(loader, render_cache, autoescape=True, **common)
         self.text_env = self._environment(loader, render_cache, autoescape=False, **common)
+        self.language.install(self.html_env)
+        self.language.install(self.text_env)
 
     @staticmethod
     def _environment(
@@ -325,7 +324,10 @@ class DigestRenderer:
         cfg = self.cfg
         titles = [p.title for p in record.posts]
         count = len(record.posts)
-        preheader = f"{count} new post{'s' if count != 1 else ''}: " + " · ".join(titles)
+        said = self.language.ngettext(
+            "%(count)s new post: %(titles)s", "%(count)s new posts: %(titles)s", count
+        )
+        preheader = said % {"count": self.language.number(count), "titles": " · ".join(titles)}
         return {
             "site": {
                 "title": cfg.title,
@@ -366,7 +368,7 @@ class DigestRenderer:
             "date": format_day(datetime.fromisoformat(post.published), self.cfg),
             "updated": format_day(updated, self.cfg) if updated else "",
             "reading_minutes": post.reading_minutes,
-            "authors": join_names(post.authors),
+            "authors": self.language.names(post.authors),
             "summary": post.summary,
             "image": post.image if shows_image(post.image) else None,
             "image_alt": post.image_alt,
@@ -506,10 +508,9 @@ class DigestRenderer:
         cfg = self.cfg
         email = subscriber.email
         unsubscribe = self.unsubscribe_link(email, reader)
-        greeting = f"Hi {subscriber.name}," if subscriber.name else "Hello,"
         values = {
             "name": subscriber.name,
-            "greeting": greeting,
+            "greeting": self.language.greeting(subscriber.name),
             "unsubscribe_url": unsubscribe,
             "email": email,
         }

@@ -17,6 +17,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from feedkit.i18n import language as words
+
 MAX_BODY = 16 * 1024  # bytes: a sign-up form is a few hundred
 ARCHIVE = "/archive"
 
@@ -32,10 +34,12 @@ class Pages:
         folder = templates_dir()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(folder),
+            extensions=["jinja2.ext.i18n"],
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
         )
+        words(language).install(self.env)  # the site's language
         self.style = (folder / "serve.css").read_text(encoding="utf-8")
         digest = hashlib.sha256(self.style.encode()).digest()
         self.style_hash = "sha256-" + base64.b64encode(digest).decode()

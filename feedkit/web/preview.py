@@ -26,12 +26,12 @@ from markupsafe import Markup
 
 from feedkit.config import Config
 from feedkit.errors import ContentError, FeedkitError
+from feedkit.i18n import language
 from feedkit.mail.digest import (
     SAMPLE_READER,
     DigestRenderer,
     RenderedDigest,
     format_day,
-    join_names,
 )
 from feedkit.mail.sending import next_record
 from feedkit.mail.state import DigestRecord, State
@@ -187,7 +187,7 @@ def post_list(site: WarmSite, now: datetime, page: int = 1) -> Markup:
         def item(post: Post = post, status: str = status, minutes: int | str = minutes) -> str:
             line = (
                 f"{format_day(post.published, cfg)} | {minutes} min read | "
-                f"{join_names([a.name for a in post.authors])}"
+                f"{language(cfg.language).names([a.name for a in post.authors])}"
             )
             return (
                 template.render(

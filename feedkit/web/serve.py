@@ -29,10 +29,10 @@ from starlette.types import Receive, Scope, Send
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
+from feedkit.i18n import language
 from feedkit.mail.confirmation import (
     confirmation_message,
     confirmation_sender,
-    say_duration,
     send_confirmation,
 )
 from feedkit.mail.digest import list_id
@@ -193,13 +193,16 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
     service = Service(cfg, tokens or Tokens(site_secret(cfg)))
     pages = Pages(cfg.title, cfg.language)
     per_ip = SlidingWindow(cfg.serve.signups_per_ip, cfg.serve.signup_window)
-    within = say_duration(cfg.serve.confirm_within)
+    words = language(cfg.language)
+    _ = words.gettext
+    within = words.duration(cfg.serve.confirm_within)
+    site = {"site": cfg.title}
 
     def form(status: int = 200, email: str = "", name: str = "", error: str = "") -> Response:
         return pages.render(
             "subscribe.html.j2",
             status,
-            heading="Subscribe",
+            heading=_("Subscribe"),
             root="",
             email=email,
             name=name,
@@ -207,22 +210,22 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
         )
 
     def not_found() -> Response:
-        return pages.message("Not found", ["There is no page here."], status=404)
+        return pages.message(_("Not found"), [_("There is no page here.")], status=404)
 
     def bad_link(again: str) -> Response:
         return pages.message(
-            "This link is not valid or has expired",
+            _("This link is not valid or has expired"),
             [again],
             status=400,
             link="../subscribe",
-            link_text="Sign up again",
+            link_text=_("Sign up again"),
         )
 
-    bad_confirm = (
-        f"Confirmation links work once, for {within}. If you still want the posts "
+    bad_confirm = _(
+        "Confirmation links work once, for %(time)s. If you still want the posts "
         "by email, please sign up again."
-    )
-    bad_unsubscribe = (
+    ) % {"time": within}
+    bad_unsubscribe = _(
         "Please use the unsubscribe link of the newest email you got from us. Signed up "
         "again since? Then that email's link is the one that works."
     )
@@ -237,8 +240,8 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
             log.warning("sign-up from %s refused: over serve.signups_per_ip", ip)
             window = str(int(cfg.serve.signup_window.total_seconds()))
             return pages.message(
-                "Too many sign-ups",
-                ["Too many sign-ups came from your network. Please try again later."],
+                _("Too many sign-ups"),
+                [_("Too many sign-ups came from your network. Please try again later.")],
                 status=429,
                 headers={"Retry-After": window},
             )
@@ -250,16 +253,22 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
         try:
             address = mail_address(email)
         except AddressError as exc:
-            why = f"That is not an email address ({exc}). Please check it."
+            # email-validator says why in English: shown only on English pages.
+            if words.code is None:
+                why = f"That is not an email address ({exc}). Please check it."
+            else:
+                why = _("That is not an email address. Please check it.")
             return form(status=400, email=email[:254], name=name, error=why)
         signup = Signup(Subscriber(address, name), ip, now)
         sent = await run_in_threadpool(service.subscribe, signup)
         if not sent:
             return pages.message(
-                "Please try again later",
+                _("Please try again later"),
                 [
-                    "We could not send the confirmation email just now. Nothing is lost: "
-                    "please try again in a few minutes."
+                    _(
+                        "We could not send the confirmation email just now. Nothing is lost: "
+                        "please try again in a few minutes."
+                    )
                 ],
                 status=503,
                 headers={"Retry-After": RETRY_LATER},
@@ -268,13 +277,18 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
 
     def check_inbox() -> Response:
         return pages.message(
-            "Check your inbox",
+            _("Check your inbox"),
             [
-                "If the address can receive mail, an email with a confirmation link is on "
-                "its way to it. Your subscription starts when you open the link and press "
-                "the button there.",
-                f"The link works for {within}. Nothing arrived? Look in the spam "
-                "folder, or sign up again in a few minutes.",
+                _(
+                    "If the address can receive mail, an email with a confirmation link is "
+                    "on its way to it. Your subscription starts when you open the link and "
+                    "press the button there."
+                ),
+                _(
+                    "The link works for %(time)s. Nothing arrived? Look in the spam "
+                    "folder, or sign up again in a few minutes."
+                )
+                % {"time": within},
             ],
         )
 
@@ -285,17 +299,17 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
             if not await run_in_threadpool(service.confirm, token, _client(request), now):
                 return bad_link(bad_confirm)
             return pages.message(
-                "You’re subscribed",
-                [f"Thank you: new posts of {cfg.title} will come to you by email."],
+                _("You’re subscribed"),
+                [_("Thank you: new posts of %(site)s will come to you by email.") % site],
             )
         if not await run_in_threadpool(service.confirmable, token, now):
             return bad_link(bad_confirm)
         return pages.render(
             "button.html.j2",
-            heading="Confirm your subscription",
-            text=f"Press the button to get the new posts of {cfg.title} by email.",
+            heading=_("Confirm your subscription"),
+            text=_("Press the button to get the new posts of %(site)s by email.") % site,
             fields=[],
-            button="Confirm my subscription",
+            button=_("Confirm my subscription"),
             link="",
             link_intro="",
             link_text="",
@@ -312,22 +326,22 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
             if not done:
                 return bad_link(bad_unsubscribe)
             return pages.message(
-                "You’re unsubscribed",
-                [f"You will get no more emails from {cfg.title}."],
+                _("You’re unsubscribed"),
+                [_("You will get no more emails from %(site)s.") % site],
                 link="../subscribe",
-                link_text="Changed your mind? Subscribe again",
+                link_text=_("Changed your mind? Subscribe again"),
             )
         if not await run_in_threadpool(service.unsubscribable, token):
             return bad_link(bad_unsubscribe)
         return pages.render(
             "button.html.j2",
-            heading="Unsubscribe",
-            text=f"Press the button to get no more emails from {cfg.title}.",
+            heading=_("Unsubscribe"),
+            text=_("Press the button to get no more emails from %(site)s.") % site,
             fields=[("List-Unsubscribe", "One-Click"), ("via", "page")],
-            button="Unsubscribe",
+            button=_("Unsubscribe"),
             link="../subscribe",
-            link_intro="Changed your mind? Close this page and nothing changes, or",
-            link_text="subscribe with another address",
+            link_intro=_("Changed your mind? Close this page and nothing changes, or"),
+            link_text=_("subscribe with another address"),
         )
 
     async def http_error(request: Request, exc: Exception) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import jinja2
 
 from feedkit.config import Config
+from feedkit.i18n import language
 from feedkit.mail.archive import FEED, subscribe_url
 from feedkit.site.build import feed_files
 from feedkit.web.pages import templates_dir
@@ -13,16 +14,18 @@ from feedkit.web.pages import templates_dir
 
 def snippet(cfg: Config) -> str:
     """Return the HTML to paste into the site's templates (autoescaped: a title with quotes
-    or an ampersand stays text)."""
+    or an ampersand stays text), its words in the site's language."""
     atom, rss, json_feed = (cfg.output_url(name) for name in feed_files(cfg, ""))
     archive = cfg.output_url(cfg.digest.archive + "/") if cfg.digest.archive else ""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
+        extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
     )
+    language(cfg.language).install(env)  # the form's words, in the site's language
     return env.get_template("snippet.html.j2").render(
         title=cfg.title,
         atom=atom,

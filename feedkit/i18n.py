@@ -1,0 +1,205 @@
+"""What readers read, in the site's `language`: feedkit's own words from gettext catalogs
+(feedkit/locale/<lang>.po), dates, numbers and lists from Babel (CLDR).
+
+A language with no catalog gets English throughout, dates included, so no sentence mixes
+two languages; `feedkit check` says so (`untranslated`)."""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import hashlib
+import io
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from feedkit.errors import Problem
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+DOMAIN = "feedkit"
+LOCALE_DIR = Path(__file__).with_name("locale")
+SOURCE = "en"  # the language feedkit's words are written in: needs no catalog
+# Words before a name that make "Hi <first name>" wrong ("Hi Dr.,", "Hi Frau,"): such a
+# name is used whole. Compared lowercased, without a final dot.
+HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr prof sir dame lord lady rev fr hr herr frau m mme mlle "
+    "monsieur madame sr sra srta don doña dña".split()
+)
+# Scripts written family name first, without spaces between the names: used whole.
+_FAMILY_FIRST = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def catalog_path(code: str) -> Path:
+    return LOCALE_DIR / f"{code}.po"
+
+
+def languages() -> list[str]:
+    """Return the languages feedkit's words are available in, English first."""
+    found = sorted(p.stem for p in LOCALE_DIR.glob("*.po"))
+    return [SOURCE, *found]
+
+
+def _catalog_for(tag: str) -> str | None:
+    """Return the catalog folder for language tag `tag` ("de-AT" -> "de_AT" or "de"); None
+    for English and for a language feedkit has no words in."""
+    parts = tag.replace("_", "-").split("-")
+    primary = parts[0].lower()
+    if primary == SOURCE:
+        return None
+    wanted = [f"{primary}_{parts[1].upper()}"] if len(parts) > 1 else []
+    for code in [*wanted, primary]:
+        if catalog_path(code).is_file():
+            return code
+    return None
+
+
+def untranslated(tag: str) -> bool:
+    """Return True if feedkit has no words in the language `tag` (mails and pages in English)."""
+    return tag.split("-")[0].lower() != SOURCE and _catalog_for(tag) is None
+
+
+def _load(code: str) -> gettext.GNUTranslations:
+    """Return the catalog `code` as gettext translations: the .po is read as it is (no
+    compiled .mo to fall out of date), fuzzy entries left out."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with catalog_path(code).open("rb") as po:
+        catalog = read_po(po, locale=code, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def language_warning(tag: str) -> Problem:
+    """Return the warning `feedkit check` gives when feedkit has no words in `tag`."""
+    have = ", ".join(languages())
+    return Problem(
+        "feedkit.toml",
+        0,
+        f"language: feedkit has no translation into {tag!r} ({have}): digests, their web "
+        "copies and the sign-up pages are in English, dates included; see README, "
+        "Translations, to add one",
+        warning=True,
+    )
+
+
+class Language:
+    """feedkit's words, dates, numbers and lists in one language; Babel loads on first use."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.code = _catalog_for(tag)
+        # Formats follow the words: a site in a language without a catalog gets English dates.
+        self._format_tag = SOURCE if untranslated(tag) else tag
+
+    @functools.cached_property
+    def stamp(self) -> str:
+        """A hash of the catalog ("" for English): part of what a kept page was made from."""
+        if not self.code:
+            return ""
+        return hashlib.sha256(catalog_path(self.code).read_bytes()).hexdigest()[:16]
+
+    @functools.cached_property
+    def translations(self) -> gettext.NullTranslations:
+        return _load(self.code) if self.code else gettext.NullTranslations()
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.translations.ngettext(singular, plural, count)
+
+    @functools.cached_property
+    def locale(self) -> Locale:
+        from babel import Locale, UnknownLocaleError
+
+        for tag in (self._format_tag, self._format_tag.split("-")[0], SOURCE):
+            try:
+                return Locale.parse(tag, sep="-")
+            except (UnknownLocaleError, ValueError):
+                continue
+        raise AssertionError("Babel knows English")  # pragma: no cover
+
+    def day(self, when: datetime, zone: tzinfo, *, long: bool = False) -> str:
+        """Return the day of `when` in `zone` as the language writes a date: "14. März 2025"
+        (`long`), "14.03.2025"."""
+        from babel.dates import format_date
+
+        day = when.astimezone(zone).date()
+        return format_date(day, "long" if long else "medium", locale=self.locale)
+
+    def number(self, value: int) -> str:
+        """Return `value` with the language's digit grouping: 12,345 / 12.345 / 12 345."""
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=self.locale)
+
+    def names(self, names: Sequence[str]) -> str:
+        """Return `names` as a list in a sentence: "Ada, Bo and Cy" / "Ada, Bo und Cy"."""
+        if len(names) <= 1:
+            return "".join(names)
+        from babel.lists import format_list
+
+        return format_list(list(names), locale=self.locale)
+
+    def duration(self, span: timedelta) -> str:
+        """Return `span` in whole days, else hours, else minutes: "2 days", "36 Stunden"."""
+        from babel.units import format_unit
+
+        hours = int(span.total_seconds() // 3600)
+        if hours >= 24 and hours % 24 == 0:
+            return format_unit(hours // 24, "duration-day", locale=self.locale)
+        if hours >= 1:
+            return format_unit(hours, "duration-hour", locale=self.locale)
+        minutes = max(1, int(span.total_seconds() // 60))
+        return format_unit(minutes, "duration-minute", locale=self.locale)
+
+    def greeting(self, name: str) -> str:
+        """Return the opening line of a mail to someone called `name`: "Hi Ada," by their
+        first name where the name allows it, "Hello," when there is no name."""
+        called = first_name(name)
+        if not called:
+            return self.gettext("Hello,")
+        return self.gettext("Hi %(name)s,") % {"name": called}
+
+    def install(self, env: Any) -> None:
+        """Make the Jinja2 environment `env` (one with the i18n extension) speak this language."""
+        # The methods, not the catalog: it is read when a template first says a word.
+        env.install_gettext_callables(self.gettext, self.ngettext, newstyle=True)
+
+
+@functools.cache
+def language(tag: str) -> Language:
+    """Return the site's language `tag` (a feedkit.toml `language`), loaded once a process."""
+    return Language(tag)
+
+
+def first_name(name: str) -> str:
+    """Return what to call someone by in a greeting: the first of their names ("Ada" for
+    "Ada Lovelace", "Ada" for "Lovelace, Ada"), or the whole name where the first word is
+    a title or an initial ("Dr. Ada Lovelace", "J. R. R. Tolkien") or the script writes the
+    family name first (李小龙); "" when `name` is empty or an address."""
+    name = " ".join(name.split())
+    if not name or "@" in name:
+        return ""
+    if _FAMILY_FIRST.search(name):
+        return name
+    if name.count(",") == 1:  # "Lovelace, Ada"
+        family, given = (part.strip() for part in name.split(","))
+        if given and family:
+            return first_name(given) if " " in given else given
+    words = name.split(" ")
+    first = words[0].rstrip(",")
+    bare = first.rstrip(".").lower()
+    if len(words) == 1:
+        return first
+    if bare in HONORIFICS or len(bare) == 1 or not any(c.isalpha() for c in first):
+        return name
+    return first
