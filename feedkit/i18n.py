@@ -7,18 +7,16 @@ two languages; `feedkit check` says so (`untranslated`)."""
 from __future__ import annotations
 
 import functools
-import gettext
-import hashlib
-import io
-import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedkit.errors import Problem
 
 if TYPE_CHECKING:
+    import gettext
+    from datetime import datetime, timedelta, tzinfo
+
     from babel import Locale
 
 DOMAIN = "feedkit"
@@ -30,8 +28,16 @@ HONORIFICS = frozenset(
     "mr mrs ms miss mx dr prof sir dame lord lady rev fr hr herr frau m mme mlle "
     "monsieur madame sr sra srta don doña dña".split()
 )
-# Scripts written family name first, without spaces between the names: used whole.
-_FAMILY_FIRST = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Scripts written family name first, without spaces between the names (kana, CJK
+# ideographs, Hangul), as code point ranges: used whole. (A regular expression of these
+# ranges takes 4 ms to compile, on every command that greets.)
+_FAMILY_FIRST = (
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+)
 
 
 def catalog_path(code: str) -> Path:
@@ -66,6 +72,9 @@ def untranslated(tag: str) -> bool:
 def _load(code: str) -> gettext.GNUTranslations:
     """Return the catalog `code` as gettext translations: the .po is read as it is (no
     compiled .mo to fall out of date), fuzzy entries left out."""
+    import gettext
+    import io
+
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -104,16 +113,21 @@ class Language:
         """A hash of the catalog ("" for English): part of what a kept page was made from."""
         if not self.code:
             return ""
+        import hashlib
+
         return hashlib.sha256(catalog_path(self.code).read_bytes()).hexdigest()[:16]
 
     @functools.cached_property
-    def translations(self) -> gettext.NullTranslations:
-        return _load(self.code) if self.code else gettext.NullTranslations()
+    def translations(self) -> gettext.GNUTranslations:
+        assert self.code is not None
+        return _load(self.code)
 
     def gettext(self, message: str) -> str:
-        return self.translations.gettext(message)
+        return self.translations.gettext(message) if self.code else message
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
+        if not self.code:
+            return singular if count == 1 else plural
         return self.translations.ngettext(singular, plural, count)
 
     @functools.cached_property
@@ -189,7 +203,7 @@ def first_name(name: str) -> str:
     name = " ".join(name.split())
     if not name or "@" in name:
         return ""
-    if _FAMILY_FIRST.search(name):
+    if any(low <= ord(c) <= high for c in name for low, high in _FAMILY_FIRST):
         return name
     if name.count(",") == 1:  # "Lovelace, Ada"
         family, given = (part.strip() for part in name.split(","))
