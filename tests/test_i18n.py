@@ -7,6 +7,9 @@ import quopri
 import re
 import subprocess
 import sys
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -25,11 +28,26 @@ from feedkit.mail.wire import wire_bytes
 
 from conftest import NOW, NOW_ENV
 from digest_site import SECRET_ENV, part_on_the_wire, raw_fields, write_post
+from preview_process import preview_in_process, url
 from serve_site import make_serve_site, running
 from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = ("de", "fr", "es")
+
+
+@contextmanager
+def patched_environ(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def catalog(code: str):  # type: ignore[no-untyped-def]
@@ -293,6 +311,32 @@ def test_the_preview_shows_the_german_digest_to_a_made_up_reader(tmp_path: Path)
     assert "Subject: Notizen aus der Werkstatt: Ein neuer Beitrag" in result.stdout
     assert "Hallo Alex," in result.stdout
     assert "Es gibt einen neuen Beitrag auf Notizen aus der Werkstatt" in result.stdout
+
+
+def test_the_preview_page_speaks_german_around_the_german_digest(tmp_path: Path) -> None:
+    tmp_path.joinpath("feedkit.toml").write_text(
+        GERMAN_SITE.format(host="127.0.0.1", port=25, content="summary"), encoding="utf-8"
+    )
+    tmp_path.joinpath("subscribers.csv").write_text("email,name\n", encoding="utf-8")
+    body = "Ein kurzer Text über Rundungsfehler."
+    write_post(tmp_path, "neu", "Ein neuer Beitrag", NOW - timedelta(hours=1), body)
+    write_post(tmp_path, "entwurf", "Noch ein Entwurf", NOW - timedelta(hours=2), body)
+    draft = tmp_path / "content" / "entwurf.md"
+    draft.write_text(draft.read_text().replace("tags:", "draft: true\ntags:"))
+    env = {**SECRET_ENV, **NOW_ENV}
+    with patched_environ(env), preview_in_process(tmp_path / "feedkit.toml") as server:
+        with urllib.request.urlopen(url(server) + "/", timeout=10) as response:
+            page = response.read().decode()
+    assert '<html lang="de">' in page and "<h2>Nächste Ausgabe</h2>" in page
+    # No digest has run: the page shows a sample (the post is not the archive's yet).
+    assert "keine neuen Beiträge, daher ein Beispiel: der neueste Beitrag · " in page
+    assert re.search(r"\d\.\d{3} Bytes HTML wie verschickt", page)  # 9.827: German digits
+    assert "1 vollständige Karte</p>" in page
+    assert '<span class="badge">Entwurf</span>' in page
+    assert "22.11.2026 | 1 Min. Lesezeit | Ada Quill" in page
+    assert "Hallo Alex," in page  # the digest's text part, to the made-up reader
+    shown = re.sub(r'<pre class="headers">.*?</pre>', " ", page, flags=re.S)  # header names
+    assert english_left(words_of(shown), "de") == []
 
 
 def test_the_confirmation_mail_and_pages_of_a_german_site(

@@ -119,7 +119,7 @@ def test_preview_text_prints_subject_and_text_part(site: Path) -> None:
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Subject: Example Blog: A fresh post\n(1 new post(s))\n\n")
+    assert result.stdout.startswith("Subject: Example Blog: A fresh post\n(1 new post)\n\n")
     assert "Hi Alex," in result.stdout
     assert state_bytes(site) == before
 

@@ -312,7 +312,7 @@ def test_dry_run_and_test_copy_change_no_state(tmp_path: Path, smtp_server) -> N
     test = digest(tmp_path, "--to", "me@example.net")
     assert test.exit_code == 0, test.output
     assert test.stdout.startswith(
-        "Test copy of the next digest (1 new post(s)) sent to me@example.net"
+        "Test copy of the next digest (1 new post) sent to me@example.net"
     )
     (copy,) = smtp_server.messages
     assert list(copy.rcpt_tos) == ["me@example.net"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
+from feedkit.i18n import language
 from feedkit.mail.batch import DigestOutcome, deliver
 from feedkit.mail.digest import (
     SAMPLE_READER,
@@ -232,18 +233,26 @@ def put_failed_back(state: State, now: datetime, limit: int = RECENT) -> str:
 def next_record(
     cfg: Config, state: State | None, public: Sequence[Post], now: datetime, *, sample: int = 3
 ) -> tuple[DigestRecord, str]:
-    """Return the digest readers would get next (never stored), and how it was chosen."""
+    """Return the digest readers would get next (never stored), and how it was chosen (in
+    the site's language: the preview shows it beside the digest)."""
+    words = language(cfg.language)
     if state is not None:
         for record in state.unfinished_digests():
-            return record, f"unfinished digest {record.id}"
+            return record, words.gettext("unfinished digest %(id)s") % {"id": record.id}
     plan = plan_run(state, public)
     if plan.new:
-        return make_record(plan.new, cfg, now, among=public), f"{len(plan.new)} new post(s)"
+        count = len(plan.new)
+        said = words.ngettext("%(count)s new post", "%(count)s new posts", count)
+        return make_record(plan.new, cfg, now, among=public), said % {"count": count}
     if not public:
         raise FeedkitError("there are no published posts to put in a digest")
-    return make_record(public[:sample], cfg, now, among=public), (
-        f"no new posts, so a sample of the newest {min(sample, len(public))}"
+    count = min(sample, len(public))
+    said = words.ngettext(
+        "no new posts, so a sample: the newest post",
+        "no new posts, so a sample of the newest %(count)s",
+        count,
     )
+    return make_record(public[:sample], cfg, now, among=public), said % {"count": count}
 
 
 def send_test_copy(

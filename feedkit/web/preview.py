@@ -108,6 +108,7 @@ def preview_text(cfg: Config, now: datetime) -> str:
 
 _PAGE = jinja2.Environment(
     loader=jinja2.PackageLoader("feedkit", "static"),
+    extensions=["jinja2.ext.i18n"],  # the page speaks the site's language (see render_page)
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
@@ -120,6 +121,8 @@ def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
     the list of every post."""
     cfg, loaded = site.cfg, site.loaded
     assert cfg is not None and loaded is not None
+    words = language(cfg.language)
+    words.install(_PAGE)  # one site a process: its language, as its feedkit.toml says now
     plan = site.plan(now)
     digest: dict[str, Any] | None = None
     digest_error = None
@@ -130,9 +133,9 @@ def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
             "subject": preview.rendered.subject,
             "headers": raw_header_lines(preview.message),
             "text": preview.text,
-            "size": html_sent_size(preview.message),
-            "decoded_size": len(preview.html.encode()),
-            "max_bytes": cfg.digest.max_bytes,
+            "size_text": words.number(html_sent_size(preview.message)),
+            "decoded_text": words.number(len(preview.html.encode())),
+            "max_bytes_text": words.number(cfg.digest.max_bytes),
             "cards": preview.rendered.cards,
             "overflow": preview.rendered.overflow,
         }
@@ -160,10 +163,11 @@ def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
         entries=entries,
         posts=posts,
         total=total,
+        total_text=words.number(total),
         page=page,
         pages=pages,
-        first=(page - 1) * POSTS_PER_PAGE + 1,
-        last=min(page * POSTS_PER_PAGE, total),
+        first_text=words.number((page - 1) * POSTS_PER_PAGE + 1),
+        last_text=words.number(min(page * POSTS_PER_PAGE, total)),
         warnings=[str(w) for w in plan.warnings],
         now=now.isoformat(timespec="seconds"),
         token=site.token,
@@ -179,15 +183,20 @@ def post_list(site: WarmSite, now: datetime, page: int = 1) -> Markup:
     template = _PAGE.get_template("preview_post.html.j2")
     shown = loaded.posts[(page - 1) * POSTS_PER_PAGE : page * POSTS_PER_PAGE]
     site.count_minutes(reading_minutes, shown)
+    words = language(cfg.language)
+    draft, scheduled = words.gettext("draft"), words.gettext("scheduled")
     items = []
     for post in shown:
-        status = "draft" if post.draft else "scheduled" if post.published > now else ""
+        status = draft if post.draft else scheduled if post.published > now else ""
         minutes = site.minutes(post, reading_minutes)
 
         def item(post: Post = post, status: str = status, minutes: int | str = minutes) -> str:
+            many = minutes if isinstance(minutes, int) else 2  # "?": not counted
+            read = words.ngettext("%(count)s min read", "%(count)s min read", many)
+            read %= {"count": minutes}
             line = (
-                f"{format_day(post.published, cfg)} | {minutes} min read | "
-                f"{language(cfg.language).names([a.name for a in post.authors])}"
+                f"{format_day(post.published, cfg)} | {read} | "
+                f"{words.names([a.name for a in post.authors])}"
             )
             return (
                 template.render(
