@@ -219,17 +219,12 @@ _STAT_AT = os.stat in os.supports_dir_fd
 def _statuses(folder: str, names: list[str]) -> list[tuple[str, StatKey | None]]:
     """Return (path, status key) of the files `names` in `folder`; None for one that went."""
     prefix = os.path.join(folder, "")
-    pack, stat = _STAT.pack, os.stat
     if not _STAT_AT:
         return [(prefix + name, _status_or_none(prefix + name)) for name in names]
     fd = os.open(folder, os.O_RDONLY)
     try:
         try:
-            return [
-                (prefix + name, pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-                for name in names
-                for st in (stat(name, dir_fd=fd),)
-            ]
+            return [(prefix + name, stat_key(os.stat(name, dir_fd=fd))) for name in names]
         except OSError:  # a file removed since the folder was listed: reading it says so
             return [(prefix + name, _status_or_none(name, fd)) for name in names]
     finally:
