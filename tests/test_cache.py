@@ -396,6 +396,24 @@ def test_the_index_is_written_whole_again_once_its_changes_add_up(site: Path, mo
     assert_same_as_uncached(site)
 
 
+def test_a_build_with_nothing_changed_keeps_the_record_of_this_processs_code(
+    site: Path, monkeypatch
+) -> None:
+    # Installing any package into site-packages changes its folder's status: the saved
+    # record no longer stands, and every later build read and hashed feedkit's files again.
+    monkeypatch.setattr(cache_module, "record", lambda: {"code": "as it was"})
+    settle(site)
+    build(site)
+    state = site / ".feedkit" / "cache" / "state.marshal"
+    assert marshal.loads(state.read_bytes())["toolchain"] == {"code": "as it was"}
+    monkeypatch.setattr(cache_module, "record", lambda: {"code": "as it is"})
+    assert "up to date" in build(site)
+    assert marshal.loads(state.read_bytes())["toolchain"] == {"code": "as it is"}
+    monkeypatch.setattr(cache_module, "record", lambda: None)  # too fresh to know
+    build(site)
+    assert marshal.loads(state.read_bytes())["toolchain"] == {"code": "as it is"}
+
+
 def test_damaged_cache_costs_only_a_full_build(site: Path) -> None:
     settle(site)
     build(site)

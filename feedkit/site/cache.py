@@ -417,11 +417,14 @@ class BuildCache:
         self.write("state.marshal", marshal.dump, lambda _: state)  # last: it vouches
 
     def stamp(self) -> None:
-        """Add to the state of a build that found nothing changed the record of what made
-        the output, if the build that saved the state found it too fresh to keep."""
+        """Put in the state of a build that found nothing changed this process's record of
+        what made the output, if the build that saved the state found it too fresh to keep,
+        or the saved one no longer stands (a package installed beside the libraries changes
+        their folder's status): else every later build would read feedkit's files again."""
         state = dict(self.state)
-        if state.get("toolchain") is None:
-            state["toolchain"] = record()
+        found = record()
+        if found is not None:
+            state["toolchain"] = found
         if state != self.state:
             self.write("state.marshal", marshal.dump, lambda _: state)
 
