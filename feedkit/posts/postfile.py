@@ -219,9 +219,12 @@ _STAT_AT = os.stat in os.supports_dir_fd
 def _statuses(folder: str, names: list[str]) -> list[tuple[str, StatKey | None]]:
     """Return (path, status key) of the files `names` in `folder`; None for one that went."""
     prefix = os.path.join(folder, "")
-    if not _STAT_AT:
+    try:
+        fd = os.open(folder, os.O_RDONLY) if _STAT_AT else -1
+    except OSError:  # gone since it was listed
+        fd = -1
+    if fd < 0:
         return [(prefix + name, _status_or_none(prefix + name)) for name in names]
-    fd = os.open(folder, os.O_RDONLY)
     try:
         try:
             return [(prefix + name, stat_key(os.stat(name, dir_fd=fd))) for name in names]
