@@ -324,7 +324,7 @@ def test_the_index_is_saved_a_few_rows_at_a_time_and_read_back_whole(
         size = int.from_bytes(data[start : start + 8], "little")
         frames.append(marshal.loads(data[start + 8 : start + 8 + size]))
         start += 8 + size
-    assert [len(frame) for frame in frames[1:]] == [2, 2, 2]  # after the header
+    assert [len(frame[0]) for frame in frames[1:]] == [2, 2, 2]  # after the header
     cache = BuildCache.open(cfg)
     refreshed = cache.refresh(cfg, cache.scan(cfg))
     assert cache.read_files == 0 and len(refreshed.rows) == 6
@@ -332,6 +332,86 @@ def test_the_index_is_saved_a_few_rows_at_a_time_and_read_back_whole(
     cache = BuildCache.open(cfg)
     cache.refresh(cfg, cache.scan(cfg))
     assert cache.read_files == 6
+
+
+def index_rows(site: Path) -> dict[str, Any]:
+    """Return the index's rows as a build that reads nothing finds them, by path as shown."""
+    cfg = load_config(site / "feedkit.toml")
+    cache = BuildCache.open(cfg)
+    refreshed = cache.refresh(cfg, cache.scan(cfg))
+    assert cache.read_files == 0
+    return refreshed.rows
+
+
+def test_a_build_after_one_edit_adds_one_row_to_the_index_and_rewrites_no_other(
+    site: Path,
+) -> None:
+    # At 20,000 posts, writing every row again took 18 ms of a 0.4 s build.
+    settle(site)
+    build(site)
+    index = site / ".feedkit" / "cache" / "index.marshal"
+    before = index.read_bytes()
+    (site / "content" / "p0.md").write_text(post("P0", "2024-01-01", extra="draft: true\n"))
+    age(site / "content" / "p0.md")  # settled, as the others: only its status changed
+    build(site)
+    after = index.read_bytes()
+    assert after.startswith(before) and len(after) - len(before) < len(before) / 4
+    assert index_rows(site)["content/p0.md"][CHOICE].draft
+    assert_same_as_uncached(site)
+
+
+def test_rows_of_removed_and_too_fresh_files_leave_the_index_that_keeps_the_others(
+    site: Path,
+) -> None:
+    settle(site)
+    build(site)
+    kept = index_rows(site)
+    (site / "content" / "p4.md").unlink()
+    (site / "content" / "p2.md").write_text(post("Post 2 edited", "2024-01-03"))  # too fresh
+    build(site)
+    cfg = load_config(site / "feedkit.toml")
+    cache = BuildCache.open(cfg)
+    refreshed = cache.refresh(cfg, cache.scan(cfg))
+    assert cache.read_files == 1 and cache.parsed == {"content/p2.md"}
+    del kept["content/p4.md"], kept["content/p2.md"]
+    assert {s: r for s, r in refreshed.rows.items() if s != "content/p2.md"} == kept
+    assert_same_as_uncached(site)
+
+
+def test_the_index_is_written_whole_again_once_its_changes_add_up(site: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cache_module, "_CHANGES_KEPT", 2)
+    settle(site)
+    build(site)
+    index = site / ".feedkit" / "cache" / "index.marshal"
+    first = index.read_bytes()
+    for i, name in enumerate(["p0.md", "p1.md", "p3.md"]):
+        (site / "content" / name).write_text(post(f"Edit {i}", "2023-12-01"))
+        age(site / "content" / name)
+        build(site)
+        if i < 2:
+            assert index.read_bytes().startswith(first)
+    assert not index.read_bytes().startswith(first)  # three changed rows: written whole
+    rows = index_rows(site)
+    assert len(rows) == 6 and ",2023-12-01:" in rows["content/p3.md"][CHOICE].id
+    assert_same_as_uncached(site)
+
+
+def test_a_build_with_nothing_changed_keeps_the_record_of_this_processs_code(
+    site: Path, monkeypatch
+) -> None:
+    # Installing any package into site-packages changes its folder's status: the saved
+    # record no longer stands, and every later build read and hashed feedkit's files again.
+    monkeypatch.setattr(cache_module, "record", lambda: {"code": "as it was"})
+    settle(site)
+    build(site)
+    state = site / ".feedkit" / "cache" / "state.marshal"
+    assert marshal.loads(state.read_bytes())["toolchain"] == {"code": "as it was"}
+    monkeypatch.setattr(cache_module, "record", lambda: {"code": "as it is"})
+    assert "up to date" in build(site)
+    assert marshal.loads(state.read_bytes())["toolchain"] == {"code": "as it is"}
+    monkeypatch.setattr(cache_module, "record", lambda: None)  # too fresh to know
+    build(site)
+    assert marshal.loads(state.read_bytes())["toolchain"] == {"code": "as it is"}
 
 
 def test_damaged_cache_costs_only_a_full_build(site: Path) -> None:

@@ -101,6 +101,11 @@ def test_the_wheel_says_who_it_is_and_holds_its_data_files(dist: tuple[Path, str
         *(f"feedkit/locale/{lang}.po" for lang in ("de", "fr", "es")),
     ):
         assert data in names
+    # Every module, in every subpackage: a package missing from pyproject.toml's list is
+    # still found through an editable install, but not from the wheel a user installs.
+    package = ROOT / "feedkit"
+    modules = {f"feedkit/{p.relative_to(package).as_posix()}" for p in package.rglob("*.py")}
+    assert sorted(modules - names) == []
 
 
 def test_the_sdist_holds_the_suite_and_its_tests_run_against_the_wheel(

@@ -33,21 +33,23 @@ from feedkit.models import Post
 
 Attrs = tuple[tuple[str, str], ...]
 
-_EXTENSION = re.compile(r"\{::(\w+)(?:\s((?:\\\}|[^}\n])*?))?(/)?\}")
-_STOP = re.compile(r"\{:/(\w[\w-]*)?\}")
-_ALD = re.compile(r"\{:(\w[\w-]*):((?:\\\}|[^}\n])*)\}")
-_IAL = re.compile(r"\{:((?:\\\}|[^}\n])*)\}")
-_ATTRIBUTE = re.compile(
+# Patterns as text, compiled where they are used (re keeps each compiled): most posts have
+# no kramdown syntax, and compiling them all took 1.5 ms of every build that renders a post.
+_EXTENSION = r"\{::(\w+)(?:\s((?:\\\}|[^}\n])*?))?(/)?\}"
+_STOP = r"\{:/(\w[\w-]*)?\}"
+_ALD = r"\{:(\w[\w-]*):((?:\\\}|[^}\n])*)\}"
+_IAL = r"\{:((?:\\\}|[^}\n])*)\}"
+_ATTRIBUTE = (
     r"""\s*(?:(?P<key>\w[\w-]*)=(?:"(?P<dq>(?:\\.|[^"\\])*)"|'(?P<sq>(?:\\.|[^'\\])*)')"""
     r"""|(?P<short>(?:#[A-Za-z][\w:-]*|\.\w[\w-]*)+)|(?P<ref>\w[\w-]*))(?=\s|\Z)"""
 )
-_SHORT = re.compile(r"([#.])([^#.]+)")
+_SHORT = r"([#.])([^#.]+)"
 # A line of an HTML block that is only a kramdown attribute list or extension tag.
-_HTML_LINE = re.compile(r"^[ \t]*(\{:(?:\\\}|[^}\n])*\})[ \t\r]*$", re.MULTILINE)
-_HTML_CODE = re.compile(r"<(?:pre|code|script|style|textarea)\b", re.IGNORECASE)
-_ABBREVIATION = re.compile(r"^([ \t>]*)\*\[([^\]\n]+)\]:([^\n]*)$", re.MULTILINE)
+_HTML_LINE = r"(?m)^[ \t]*(\{:(?:\\\}|[^}\n])*\})[ \t\r]*$"
+_HTML_CODE = r"(?i)<(?:pre|code|script|style|textarea)\b"
+_ABBREVIATION = r"(?m)^([ \t>]*)\*\[([^\]\n]+)\]:([^\n]*)$"
 _CONTAINER = " \t>"
-_ITEM_START = re.compile(r"(?:^|[ \t>])(?:[*+-]|\d{1,9}[.)])[ \t]+\Z")
+_ITEM_START = r"(?:^|[ \t>])(?:[*+-]|\d{1,9}[.)])[ \t]+\Z"
 _INLINE_ELEMENTS = {"Emphasis", "Strong", "Strikethrough", "Link", "Image"}
 _INLINE_ELEMENTS |= {"Superscript", "Subscript"}
 
@@ -187,7 +189,7 @@ def _prepare(text: str) -> Prepared:
             after_element = False
         else:
             if key == "Html":
-                html_code = html_code or _HTML_CODE.search(value) is not None
+                html_code = html_code or re.compile(_HTML_CODE).search(value) is not None
                 if not html_code and "{:" in value:
                     html_lines.append((start, end))
             if key != "Text":
@@ -226,12 +228,12 @@ def _read(
             continue  # written as text on purpose
         done = _construct(reader, texts[where], i, skip)
     for start, end in html_lines:  # HTML is not read as Markdown: its attribute lists go
-        for m in _HTML_LINE.finditer(text, start, end):
+        for m in re.compile(_HTML_LINE).finditer(text, start, end):
             if not any(s <= m.start(1) < e for s, e, _ in reader.edits):
                 reader.warn(m.start(1), f"{m[1]} inside HTML is not applied; left out")
                 reader.edits.append((m.start(1), m.end(1), ""))
     abbreviations: dict[str, str] = {}
-    for found in _ABBREVIATION.finditer(text):
+    for found in re.compile(_ABBREVIATION).finditer(text):
         star = found.start(2) - 2
         if _inside(protected, star) or any(s <= star < e for s, e, _ in reader.edits):
             continue
@@ -271,25 +273,25 @@ def _construct(reader: _Reader, where: _Text, i: int, skip: set[int]) -> int:
     line_end = len(text) if line_end < 0 else line_end
     prefix = text[line_start:i]
     alone = prefix.strip(_CONTAINER) == ""
-    if m := _EXTENSION.match(text, i):
+    if m := re.compile(_EXTENSION).match(text, i):
         return _extension(reader, m, alone and text[m.end() : line_end].strip() == "", skip)
-    if m := _STOP.match(text, i):
+    if m := re.compile(_STOP).match(text, i):
         reader.warn(i, f"{m[0]} closes no {{::…}} extension; left out")
         return _drop(reader, i, m.end())
-    m = _IAL.match(text, i)
+    m = re.compile(_IAL).match(text, i)
     if m is None:
         reader.warn(i, f"{text[i:line_end].strip()!r}: kramdown syntax not understood; left out")
         return _drop(reader, i, i + 2)
     refs: list[str] = []
     block = alone and text[m.end() : line_end].strip() == ""
-    if block and (ald := _ALD.match(text, i)) and ald.end() == m.end():
+    if block and (ald := re.compile(_ALD).match(text, i)) and ald.end() == m.end():
         reader.alds[ald[1]] = _attributes(reader, i, ald[2], refs)
         reader.alds[ald[1]] += [("\0ref", ref) for ref in refs]
         reader.directions[line_start] = "removed"
         return _drop(reader, i, ald.end())
     if not block:
         end = m.end()
-        if _ITEM_START.search(prefix):
+        if re.compile(_ITEM_START).search(prefix):
             kind = "item"  # kramdown's list item IAL: `* {:.c} text`
             end += len(text[end:line_end]) - len(text[end:line_end].lstrip())
         elif i == where.start and where.after_element:
@@ -380,7 +382,7 @@ def _attributes(reader: _Reader, pos: int, source: str, refs: list[str]) -> list
     at = 0
     source = source.rstrip()
     while at < len(source):
-        m = _ATTRIBUTE.match(source, at)
+        m = re.compile(_ATTRIBUTE).match(source, at)
         if m is None:
             bad = source[at:].split()[0]
             reader.warn(pos, f"{bad!r} in {{:{source}}} is not an attribute; left out")
@@ -391,7 +393,7 @@ def _attributes(reader: _Reader, pos: int, source: str, refs: list[str]) -> list
             value = m["dq"] if m["dq"] is not None else m["sq"]
             attrs.append((m["key"], re.sub(r"\\(.)", r"\1", value)))
         elif m["short"]:
-            for sign, name in _SHORT.findall(m["short"]):
+            for sign, name in re.compile(_SHORT).findall(m["short"]):
                 attrs.append(("class" if sign == "." else "id", name))
         else:
             refs.append(m["ref"])
@@ -430,10 +432,9 @@ def _heading_text(source: str) -> str:
 # starts a paragraph there, which a heading, list or quote on the next line ends. CommonMark
 # starts an HTML block instead, which runs on to the next blank line and shows the Markdown
 # in it as text.
-_SPAN_HTML_LINE = re.compile(
-    rb"[ ]{0,3}<(a|abbr|b|br|cite|code|em|i|img|kbd|mark|q|s|small|span|strong|sub|sup|time|u)"
-    rb"\b[^<>]*>(?:</\1>)?[ \t]*\r?\n",
-    re.IGNORECASE,
+_SPAN_HTML_LINE = (
+    rb"(?i)[ ]{0,3}<(a|abbr|b|br|cite|code|em|i|img|kbd|mark|q|s|small|span|strong|sub|sup|time|u)"
+    rb"\b[^<>]*>(?:</\1>)?[ \t]*\r?\n"
 )
 
 
@@ -452,7 +453,7 @@ def gfm_paragraphs(text: str) -> str:
             continue
         if "Start" in event:
             if depth == 0 and event["Start"] == "HtmlBlock":
-                m = _SPAN_HTML_LINE.match(data, where["start"], where["end"])
+                m = re.compile(_SPAN_HTML_LINE).match(data, where["start"], where["end"])
                 if m and data[m.end() : where["end"]].strip():
                     cuts.append(m.end())
             depth += 1

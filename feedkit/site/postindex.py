@@ -349,6 +349,6 @@ def keep_posts(
             posts[shown] = post
     cache.rows, cache.parsed = rows, set(read) & rows.keys()
     try:
-        cache.save(Scan([], ""), {}, posts)
+        cache.save(Scan([], "", False), {}, posts)
     except OSError as exc:  # a cache that cannot be written only costs time
         log.info("posts not kept: %s", exc)
