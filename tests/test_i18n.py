@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gettext
+import io
 import os
 import quopri
 import re
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
@@ -96,6 +99,24 @@ def test_every_catalog_translates_every_word_with_the_same_placeholders(code: st
             assert set(re.findall(r"%\(\w+\)s", said)) >= wanted - {"%(count)s"}, said
     assert list(po.check()) == []  # Babel's own checks (python-format)
     assert code in languages()
+
+    # The compiled catalog feedkit reads says what the .po says (pybabel compile was run).
+    made = io.BytesIO()
+    write_mo(made, po)
+    made.seek(0)
+    expected = gettext.GNUTranslations(made)
+    with (LOCALE_DIR / f"{code}.mo").open("rb") as mo:
+        shipped = gettext.GNUTranslations(mo)
+    for message in po:
+        if not message.id:
+            continue
+        if message.pluralizable:
+            for n in range(4):
+                said = shipped.ngettext(message.id[0], message.id[1], n)
+                assert said == expected.ngettext(message.id[0], message.id[1], n), message.id
+        else:
+            said = shipped.gettext(message.id)
+            assert said == expected.gettext(message.id), "run pybabel compile (README)"
 
 
 @pytest.mark.parametrize(
@@ -420,3 +441,25 @@ def test_a_build_with_its_archive_up_to_date_does_not_load_babel(
     modules = re.findall(r"\| +([\w.]+)$", proc.stderr, re.M)
     assert "feedkit.mail.archive" in modules
     assert [m for m in modules if m.split(".")[0] == "babel"] == []
+
+
+def test_the_feed_stylesheet_speaks_the_site_language(tmp_path: Path) -> None:
+    from lxml import etree
+
+    from feedkit.site.xsl import WORDS
+
+    tmp_path.joinpath("feedkit.toml").write_text(GERMAN_SITE.split("[digest]")[0], encoding="utf-8")
+    write_post(tmp_path, "neu", "Ein neuer Beitrag", NOW - timedelta(hours=1), "Ein Text.")
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    xsl = (tmp_path / "public" / "feed.xsl").read_text(encoding="utf-8")
+    po = catalog("de")
+    for english in WORDS:
+        assert english not in xsl and po[english].string in xsl
+    page = etree.XSLT(etree.XML(xsl.encode()))(etree.parse(str(tmp_path / "public" / "atom.xml")))
+    text = " ".join(etree.fromstring(bytes(page), etree.HTMLParser()).itertext())
+    assert "Dies ist ein Web-Feed." in text and "Ein neuer Beitrag" in text
+    assert "Notizen aus der Werkstatt (Web-Feed)" in text  # the page's title
+    assert english_left(words_of(text), "de") == []

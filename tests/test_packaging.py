@@ -98,7 +98,7 @@ def test_the_wheel_says_who_it_is_and_holds_its_data_files(dist: tuple[Path, str
         "feedkit/email_templates/digest.css",
         "feedkit/py.typed",
         "feedkit/locale/feedkit.pot",
-        *(f"feedkit/locale/{lang}.po" for lang in ("de", "fr", "es")),
+        *(f"feedkit/locale/{lang}.{kind}" for lang in ("de", "fr", "es") for kind in ("po", "mo")),
     ):
         assert data in names
     # Every module, in every subpackage: a package missing from pyproject.toml's list is

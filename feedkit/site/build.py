@@ -265,12 +265,6 @@ def feed_files(cfg: Config, folder: str) -> tuple[str, str, str]:
     return atom, rss, json
 
 
-def xsl_stylesheet() -> bytes:
-    # A plain path, not importlib.resources: that import costs more than the read, on every
-    # build (feedkit is installed as files; pyproject.toml ships static/ as package data).
-    return (Path(__file__).parent.parent / "static" / XSL_NAME).read_bytes()
-
-
 @dataclass(frozen=True, eq=False, repr=False)
 class PostsRead:
     """Every post file as far as choosing feed entries goes, and how to read one in full."""
@@ -396,6 +390,7 @@ def plan_build(
 
     from feedkit.posts.expand import Templates
     from feedkit.site.feeds import FeedInfo, distinct_updated, render_feeds, stage_feeds
+    from feedkit.site.xsl import xsl_stylesheet
 
     # A post in several feeds is rendered once.
     members_in_order = list(dict.fromkeys(shown for feed in feeds for shown in feed.members))
@@ -424,11 +419,11 @@ def plan_build(
     files: dict[str, bytes] = {}
     staged: dict[str, str | None] = {}
     if stage_into is None:
-        files = {XSL_NAME: xsl_stylesheet(), **render_feeds(cfg, jobs, now)}
+        files = {XSL_NAME: xsl_stylesheet(cfg), **render_feeds(cfg, jobs, now)}
     else:
         from feedkit.atomicfile import discard, stage
 
-        staged[XSL_NAME] = stage(stage_into / XSL_NAME, xsl_stylesheet())
+        staged[XSL_NAME] = stage(stage_into / XSL_NAME, xsl_stylesheet(cfg))
         try:
             staged.update(stage_feeds(cfg, jobs, now, stage_into, progress))
         except BaseException:

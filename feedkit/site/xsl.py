@@ -1,0 +1,38 @@
+"""The stylesheet browsers show a feed with (feed.xsl, written beside the feeds), its words in
+the site's language."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from feedkit.config import XSL_NAME, Config
+from feedkit.i18n import N_, language
+
+# What feed.xsl says, as written there in English: each is replaced by its translation.
+WORDS = (
+    N_("This document is not a recognised Atom or RSS feed."),
+    N_("Copy its address into your feed reader to subscribe."),
+    N_("This is a web feed."),
+    N_("Visit the website"),
+    N_("No entries yet."),
+    N_("Untitled feed"),
+    N_("(web feed)"),
+    N_("(untitled)"),
+    N_("Web feed"),
+)
+_WORDS = re.compile("|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True)))
+
+
+def xsl_stylesheet(cfg: Config) -> bytes:
+    """Return feed.xsl for the site: as feedkit ships it for English, else with its words
+    translated (one pass, so no translation is translated again)."""
+    # A plain path, not importlib.resources: that import costs more than the read, on every
+    # build (feedkit is installed as files; pyproject.toml ships static/ as package data).
+    data = (Path(__file__).parent.parent / "static" / XSL_NAME).read_bytes()
+    words = language(cfg.language)
+    if words.code is None:
+        return data
+    said = _WORDS.sub(lambda m: html.escape(words.gettext(m[0]), quote=False), data.decode())
+    return said.encode()
