@@ -153,18 +153,18 @@ def spied_check(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, li
 
     heads: list[str] = []
     bodies: list[str] = []
-    parse, read = checkcache.parse_files, checkcache.read_body
+    parse, read = checkcache.parse_files, checkcache.read_post_body
 
     def parse_spy(cfg: Any, paths: Any, **kwargs: Any) -> Any:
         heads.extend(Path(p).name for p in paths)
         return parse(cfg, paths, **kwargs)
 
-    def read_spy(post: Any, warnings: Any = None) -> str:
+    def read_spy(post: Any, warnings: Any) -> str:
         bodies.append(post.source.name)
         return read(post, warnings)
 
     monkeypatch.setattr(checkcache, "parse_files", parse_spy)
-    monkeypatch.setattr(checkcache, "read_body", read_spy)
+    monkeypatch.setattr(checkcache, "read_post_body", read_spy)
     result = CliRunner().invoke(
         main, ["check", "--config", str(site / "feedkit.toml")], env=NOW_ENV
     )
@@ -287,8 +287,9 @@ def test_many_bodies_are_checked_in_two_processes_and_warned_about_in_order(
 
 # One post for each thing a body can be warned about, in each form of file a check meets:
 # line ends of Windows and of old Macs, a byte order mark, TOML, JSON and Pelican headers,
-# blank lines after the front matter, no line end after it, control characters in the front
-# matter and the body. Names sort oldest first: the check reports the newest first.
+# blank lines after the front matter, none after it, a carriage return in a body, control
+# characters in the front matter and the body. Names sort oldest first: the check reports
+# the newest first.
 EVERY_BODY_WARNING: dict[str, bytes] = {
     "a-math.md": b"---\ntitle: A\ndate: 2024-01-01\n---\nGood $x$, bad $\\foo{x}$.\n",
     "b-display.md": b"---\ntitle: B\ndate: 2024-01-02\n---\nText.\n\n$$\\qux{y}$$\n",
@@ -308,6 +309,7 @@ EVERY_BODY_WARNING: dict[str, bytes] = {
     "2024-01-16-p-liquid.md": b"---\ntitle: P\n---\nA {% frob %} b\n",
     "q-shortcode.md": b"---\ntitle: Q\ndate: 2024-01-17\n---\nA\n\n{{< frob >}}\n",
     "r-abbr.md": b"---\ntitle: R\ndate: 2024-01-18\n---\n*[R]: Arr\n\nR {::frob}\n",
+    "s-mixed.md": b"---\ntitle: S\ndate: 2024-01-19\n---\nA\r\r$\\mixed$\n",
 }
 
 
@@ -329,6 +331,7 @@ def removed(name: str, line: int, first: str) -> str:
 # the template warnings.
 EXPECTED_BODY_WARNINGS = [
     removed("h-heads.md", 2, "U+0002"),
+    math("s-mixed.md", 7, r"\mixed"),
     "content/r-abbr.md:7: warning: {::frob} has no closing {:/frob}; left out",
     removed("o-split.md", 5, "U+0001"),
     "content/o-split.md:5: warning: {::frob} has no closing {:/frob}; left out",
@@ -365,6 +368,6 @@ def test_every_kind_of_body_warning_is_reported_from_cold_and_again(tmp_path: Pa
     for _ in range(3):  # from cold, then twice from what the check before kept
         result = feedkit(tmp_path, "check")
         assert (result.returncode, result.stderr.splitlines()) == (0, EXPECTED_BODY_WARNINGS)
-        assert result.stdout == "OK: 18 posts: 18 published, 0 draft(s), 0 scheduled for later\n"
+        assert result.stdout == "OK: 19 posts: 19 published, 0 draft(s), 0 scheduled for later\n"
         saved.append((kept.stat().st_mtime_ns, kept.stat().st_ino))
     assert saved[0] == saved[1] == saved[2]  # the checks after the first read no file
