@@ -18,25 +18,35 @@ Over many bodies, a forked child checks some of them while this process checks t
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Post
+from feedkit.posts import pelicanmeta
 from feedkit.posts.layout import Layout
 from feedkit.posts.loader import (
     LoadResult,
     Parsed,
+    body_of,
     content_folder,
     display_path,
     gather,
     parse_files,
-    read_body,
+    unreadable,
 )
-from feedkit.posts.postfile import StatKey, stat_mtime_ns, walk
+from feedkit.posts.postfile import (
+    FileProblems,
+    StatKey,
+    has_illegal,
+    split,
+    stat_mtime_ns,
+    strip_illegal,
+    walk,
+)
 from feedkit.site.cache import BuildCache, dump_pickle, load_pickle
 from feedkit.site.cachekey import CACHE_FORMAT
 
@@ -106,7 +116,7 @@ def check_posts(
     known = cache.rows if cache is not None else {}
     places: dict[str, Any] = {}
     kept: dict[str, Row] = {}
-    todo: list[Path] = []
+    todo: list[str] = []  # as found: parsing makes a Path of each post, and needs none
     for path, key in files:
         shown = display_path(path, cfg.root)
         places[shown] = place = layout.place(path)
@@ -114,7 +124,7 @@ def check_posts(
         if row is not None and key is not None and row[0] == key and row[1] == place:
             kept[shown] = row
         else:
-            todo.append(Path(path))
+            todo.append(path)
     fresh = parse_files(cfg, todo, layout=layout)
     read = iter(fresh)
     parsed: list[Parsed] = [
@@ -178,7 +188,7 @@ def _check_body(post: Post, math: str, templates: Templates) -> BodyResult:
 
     warnings: list[Problem] = []
     try:
-        body = read_body(post, warnings)
+        body = read_post_body(post, warnings)
     except ContentError as exc:
         return list(exc.problems), warnings, [], ()
     expanded = templates.expand(post, body)
@@ -186,3 +196,60 @@ def _check_body(post: Post, math: str, templates: Templates) -> BodyResult:
         warnings.extend(math_warnings(post, expanded.text))
     warnings += kramdown.problems(post, expanded.text)
     return [], warnings, list(expanded.problems), expanded.reads
+
+
+def read_post_body(post: Post, warnings: list[Problem]) -> str:
+    """Return a loaded post's Markdown body, read again from its file, as
+    `loader.read_body` gives it (the same text, warnings and problems), at less cost.
+
+    Only the body is decoded: nearly every post has an emoji or another character beyond
+    U+FFFF somewhere, which makes its whole text four bytes a character, and copying the
+    body out of it cost more than reading the file. The file's bytes are split where the
+    front matter read before said the body starts, and that is checked by splitting what
+    comes before; files with other line ends, Pelican's headers, or anything unexpected
+    take `loader.body_of`'s way.
+    """
+    try:
+        # A bare file descriptor: a file object costs more than reading a post.
+        fd = os.open(post.source, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            size = os.fstat(fd).st_size
+            raw = os.read(fd, size + 1)  # one call, for a file no bigger than its status says
+            if len(raw) > size:
+                while more := os.read(fd, 1 << 20):
+                    raw += more
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise ContentError([unreadable(post.source, post.rel_path, exc)]) from exc
+    start = _body_start(raw, post.body_line)
+    if start is None:
+        return body_of(post, raw, warnings)
+    try:
+        body = raw[start:].decode("utf-8")
+    except UnicodeDecodeError:
+        return body_of(post, raw, warnings)  # which names the line of the first bad byte
+    if not has_illegal(raw):
+        return body
+    return strip_illegal(body, post.rel_path, warnings, post.body_line)
+
+
+def _body_start(raw: bytes, body_line: int) -> int | None:
+    """Return where in a file's bytes its body starts, after `body_line - 1` line ends, when
+    what comes before is its front matter, delimited, whole, ending right there, as
+    `postfile.split` finds it; else None."""
+    if b"\r" in raw:  # line ends that decoding changes: lines no longer count as bytes do
+        return None
+    start = 0
+    for _ in range(body_line - 1):
+        start = raw.find(b"\n", start) + 1
+        if not start:
+            return None
+    try:
+        head = raw[:start].decode("utf-8-sig")
+        src = split(head, "")
+    except (UnicodeDecodeError, FileProblems):
+        return None
+    if src.fm_format == pelicanmeta.FORMAT or src.body_start != len(head):
+        return None
+    return start
