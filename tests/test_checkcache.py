@@ -371,3 +371,23 @@ def test_every_kind_of_body_warning_is_reported_from_cold_and_again(tmp_path: Pa
         assert result.stdout == "OK: 19 posts: 19 published, 0 draft(s), 0 scheduled for later\n"
         saved.append((kept.stat().st_mtime_ns, kept.stat().st_ino))
     assert saved[0] == saved[1] == saved[2]  # the checks after the first read no file
+
+
+def test_a_check_reads_each_body_as_a_build_reads_it(tmp_path: Path) -> None:
+    from feedkit.config import load_config
+    from feedkit.posts.loader import load_posts, read_body
+    from feedkit.site.checkcache import read_post_body
+
+    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    for name, data in EVERY_BODY_WARNING.items():
+        (content / name).write_bytes(data)
+    (content / "t-one-line.md").write_bytes(b"---\ntitle: T\ndate: 2024-01-20\n---\nNo end")
+    (content / "u-empty.md").write_bytes(b"---\ntitle: U\ndate: 2024-01-21\n---\n")
+    posts = load_posts(load_config(tmp_path / "feedkit.toml")).posts
+    assert len(posts) == len(EVERY_BODY_WARNING) + 2
+    for each in posts:
+        warned: tuple[list[Any], list[Any]] = ([], [])
+        assert read_post_body(each, warned[0]) == read_body(each, warned[1]), each.rel_path
+        assert warned[0] == warned[1], each.rel_path

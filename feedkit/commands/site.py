@@ -112,8 +112,9 @@ def check(config_path: Path, strict: bool) -> None:
     # warnings of every post, not only the feeds' entries (files unchanged since the last
     # check are not read again).
     with _rare_collections():
-        loaded, body_warnings = check_posts(cfg, CheckCache.open(cfg))
-        plan = plan_build(cfg, now, loaded=loaded)
+        loaded, body_warnings, plan = check_posts(
+            cfg, CheckCache.open(cfg), lambda loaded: plan_build(cfg, now, loaded=loaded)
+        )
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
     report(loaded.skipped)  # files that are not posts, each with the reason
     subscribers: list[Subscriber] = []

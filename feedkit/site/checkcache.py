@@ -12,21 +12,23 @@ only while what its templates read (another post's URL, an include, `_config.yml
 it was. Files with problems are never kept: their problems are found afresh every time,
 and nothing is saved from a check that found any.
 
-Over many bodies, a forked child checks some of them while this process checks the others
-(feedkit/parallel.py), as a build's loader shares front matters.
+Over many files, a forked child parses some of them while this process parses the others
+(feedkit/parallel.py), then checks some of the bodies, as a build's loader shares front
+matters; and while this process plans the feeds, a child saves what the check found.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Post
-from feedkit.posts import pelicanmeta
 from feedkit.posts.layout import Layout
 from feedkit.posts.loader import (
     LoadResult,
@@ -39,14 +41,12 @@ from feedkit.posts.loader import (
     unreadable,
 )
 from feedkit.posts.postfile import (
-    FileProblems,
     StatKey,
     has_illegal,
-    split,
     stat_mtime_ns,
-    strip_illegal,
     walk,
 )
+from feedkit.site.build import load_renderers
 from feedkit.site.cache import BuildCache, dump_pickle, load_pickle
 from feedkit.site.cachekey import CACHE_FORMAT
 
@@ -64,6 +64,7 @@ Row = tuple[StatKey, Any, Any, list[Problem], BodyResult | None]
 # are worth a fork.
 PART = 20
 PARALLEL_FROM = 200
+T = TypeVar("T")
 
 
 @dataclass
@@ -102,13 +103,14 @@ class CheckCache:
 
 
 def check_posts(
-    cfg: Config, cache: CheckCache | None = None
-) -> tuple[LoadResult, tuple[Problem, ...]]:
-    """Return every post (as `load_posts`) and the warnings of every body, post by post: its
-    own, formulas that stay TeX (when feeds show MathML), kramdown not understood; then
-    every template warning. Raise listing every problem, as `load_posts` does, then for each
-    body that cannot be read. With `cache`, unchanged files are not read again, and what
-    this check found is saved in it."""
+    cfg: Config, cache: CheckCache | None, then: Callable[[LoadResult], T]
+) -> tuple[LoadResult, tuple[Problem, ...], T]:
+    """Return every post (as `load_posts`), the warnings of every body, post by post (its
+    own, formulas that stay TeX when feeds show MathML, kramdown not understood; then every
+    template warning), and what `then` gives of the posts. Raise listing every problem, as
+    `load_posts` does, then for each body that cannot be read. With `cache`, unchanged files
+    are not read again, and what this check found is saved in it: by a forked child while
+    this process runs `then`, when there are many posts."""
     from feedkit.posts.expand import Templates
 
     files = walk(content_folder(cfg))
@@ -125,7 +127,16 @@ def check_posts(
             kept[shown] = row
         else:
             todo.append(path)
-    fresh = parse_files(cfg, todo, layout=layout)
+    # While a forked child parses, this process imports what checking bodies and planning
+    # the feeds take; after, both processes have it.
+    # Sharing the work pays from fewer files than in a build, which reads no body.
+    fresh = parse_files(
+        cfg,
+        todo,
+        layout=layout,
+        meanwhile=partial(load_renderers, cfg),
+        parallel_from=PARALLEL_FROM,
+    )
     read = iter(fresh)
     parsed: list[Parsed] = [
         next(read) if row is None else (shown, row[0], row[2], [], list(row[3]))
@@ -152,8 +163,9 @@ def check_posts(
     warnings = [warning for result in ordered for warning in result[1]]
     if problems:
         raise ContentError(problems + warnings)
+    found = tuple(warnings) + tuple(w for result in ordered for w in result[2])
+    rows: dict[str, Row] = {}
     if cache is not None:
-        rows: dict[str, Row] = {}
         for shown, st, post, _, file_warnings in parsed:
             if st is not None:
                 body = results.get(post.rel_path) if isinstance(post, Post) else None
@@ -161,9 +173,16 @@ def check_posts(
         # Nothing read (files that are no post by their place alone never are) and no file
         # gone: what was kept still holds, settled as it was.
         read_any = unread or any(st is not None for _, st, *_ in fresh)
-        if read_any or not same_site or rows.keys() != known.keys():
-            cache.save(rows, site)
-    return loaded, tuple(warnings) + tuple(w for result in ordered for w in result[2])
+        if not read_any and same_site and rows.keys() == known.keys():
+            cache = None
+    if cache is None:
+        return loaded, found, then(loaded)
+    if len(rows) < PARALLEL_FROM:
+        cache.save(rows, site)
+        return loaded, found, then(loaded)
+    # Pickling every post takes a tenth of a cold check: a child does it meanwhile.
+    after, _ = parallel.in_parallel(partial(then, loaded), partial(cache.save, rows, site))
+    return loaded, found, after
 
 
 def _check_bodies(posts: list[Post], cfg: Config, templates: Templates) -> list[BodyResult]:
@@ -171,6 +190,7 @@ def _check_bodies(posts: list[Post], cfg: Config, templates: Templates) -> list[
     math = cfg.feed.math
     if len(posts) < PARALLEL_FROM or parallel.cores() < 2:
         return [_check_body(post, math, templates) for post in posts]
+    load_renderers(cfg)  # once, before the fork, not in each process (when parsing did not)
     size = max(PART, -(-len(posts) // parallel.MAX_PARTS))
     starts = range(0, len(posts), size)
 
@@ -204,10 +224,9 @@ def read_post_body(post: Post, warnings: list[Problem]) -> str:
 
     Only the body is decoded: nearly every post has an emoji or another character beyond
     U+FFFF somewhere, which makes its whole text four bytes a character, and copying the
-    body out of it cost more than reading the file. The file's bytes are split where the
-    front matter read before said the body starts, and that is checked by splitting what
-    comes before; files with other line ends, Pelican's headers, or anything unexpected
-    take `loader.body_of`'s way.
+    body out of it cost more than reading the file. Files with characters XML cannot carry
+    (the front matter was read without them), carriage returns, or a body that may be
+    the closing line itself take `loader.body_of`'s way, as does a body not UTF-8.
     """
     try:
         # A bare file descriptor: a file object costs more than reading a post.
@@ -223,33 +242,30 @@ def read_post_body(post: Post, warnings: list[Problem]) -> str:
     except OSError as exc:
         raise ContentError([unreadable(post.source, post.rel_path, exc)]) from exc
     start = _body_start(raw, post.body_line)
-    if start is None:
-        return body_of(post, raw, warnings)
-    try:
-        body = raw[start:].decode("utf-8")
-    except UnicodeDecodeError:
-        return body_of(post, raw, warnings)  # which names the line of the first bad byte
-    if not has_illegal(raw):
-        return body
-    return strip_illegal(body, post.rel_path, warnings, post.body_line)
+    if start is not None and not has_illegal(raw):
+        try:
+            return raw[start:].decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # body_of names the line of the first bad byte
+    return body_of(post, raw, warnings)
 
 
 def _body_start(raw: bytes, body_line: int) -> int | None:
-    """Return where in a file's bytes its body starts, after `body_line - 1` line ends, when
-    what comes before is its front matter, delimited, whole, ending right there, as
-    `postfile.split` finds it; else None."""
-    if b"\r" in raw:  # line ends that decoding changes: lines no longer count as bytes do
+    """Return where in a file's bytes its body starts: after `body_line - 1` line ends, or
+    None when that may not be where `postfile.split` starts it.
+
+    Every format's front matter ends right after a line end, or at the end of the text; and
+    `body_line` is the line `split` found there when the front matter was read, in the same
+    text (with no character XML cannot carry, none was removed before). Only decoding a
+    carriage return makes a line end no newline byte counts, and only a file that ends with
+    its closing line has its body start elsewhere than after its line ends."""
+    if body_line < 2 or b"\r" in raw:
         return None
     start = 0
     for _ in range(body_line - 1):
         start = raw.find(b"\n", start) + 1
         if not start:
             return None
-    try:
-        head = raw[:start].decode("utf-8-sig")
-        src = split(head, "")
-    except (UnicodeDecodeError, FileProblems):
-        return None
-    if src.fm_format == pelicanmeta.FORMAT or src.body_start != len(head):
-        return None
+    if start < len(raw) and raw[-1:] != b"\n" and raw.find(b"\n", start) < 0:
+        return None  # the last line: the body, or the closing line with an empty body
     return start
