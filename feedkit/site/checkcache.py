@@ -127,9 +127,8 @@ def check_posts(
             kept[shown] = row
         else:
             todo.append(path)
-    # While a forked child parses, this process imports what checking bodies and planning
-    # the feeds take; after, both processes have it.
-    # Sharing the work pays from fewer files than in a build, which reads no body.
+    # From fewer files than a build, which reads no body, a forked child parses some while
+    # this process first imports what checking bodies and planning the feeds take.
     fresh = parse_files(
         cfg,
         todo,
@@ -266,6 +265,6 @@ def _body_start(raw: bytes, body_line: int) -> int | None:
         start = raw.find(b"\n", start) + 1
         if not start:
             return None
-    if start < len(raw) and raw[-1:] != b"\n" and raw.find(b"\n", start) < 0:
+    if raw[-1:] != b"\n" and raw.find(b"\n", start) < 0:
         return None  # the last line: the body, or the closing line with an empty body
     return start
