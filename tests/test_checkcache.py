@@ -264,6 +264,7 @@ def test_many_bodies_are_checked_in_two_processes_and_warned_about_in_order(
         (content / f"p{i:03}.md").write_text(
             post(f"P{i}", f"2024-01-01T00:{i // 60:02}:{i % 60:02}Z", body)
         )
+    saved_long_ago(tmp_path)
     calls: list[int] = []
     shared = parallel.shared
 
@@ -283,6 +284,10 @@ def test_many_bodies_are_checked_in_two_processes_and_warned_about_in_order(
         "unknown command or unbalanced braces?); feeds show its TeX source"
         for i in newest_first
     ]
+    # What a forked child saved while this process planned the feeds is whole by the time
+    # the check ends: the next check reads no file, and says the same.
+    again, heads, bodies = spied_check(tmp_path, monkeypatch)
+    assert (again.exit_code, again.stderr, heads, bodies) == (0, result.stderr, [], [])
 
 
 # One post for each thing a body can be warned about, in each form of file a check meets:
