@@ -153,18 +153,18 @@ def spied_check(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, li
 
     heads: list[str] = []
     bodies: list[str] = []
-    parse, read = checkcache.parse_files, checkcache.read_body
+    parse, read = checkcache.parse_files, checkcache.read_post_body
 
     def parse_spy(cfg: Any, paths: Any, **kwargs: Any) -> Any:
         heads.extend(Path(p).name for p in paths)
         return parse(cfg, paths, **kwargs)
 
-    def read_spy(post: Any, warnings: Any = None) -> str:
+    def read_spy(post: Any, warnings: Any) -> str:
         bodies.append(post.source.name)
         return read(post, warnings)
 
     monkeypatch.setattr(checkcache, "parse_files", parse_spy)
-    monkeypatch.setattr(checkcache, "read_body", read_spy)
+    monkeypatch.setattr(checkcache, "read_post_body", read_spy)
     result = CliRunner().invoke(
         main, ["check", "--config", str(site / "feedkit.toml")], env=NOW_ENV
     )
@@ -264,6 +264,7 @@ def test_many_bodies_are_checked_in_two_processes_and_warned_about_in_order(
         (content / f"p{i:03}.md").write_text(
             post(f"P{i}", f"2024-01-01T00:{i // 60:02}:{i % 60:02}Z", body)
         )
+    saved_long_ago(tmp_path)
     calls: list[int] = []
     shared = parallel.shared
 
@@ -283,3 +284,115 @@ def test_many_bodies_are_checked_in_two_processes_and_warned_about_in_order(
         "unknown command or unbalanced braces?); feeds show its TeX source"
         for i in newest_first
     ]
+    # What a forked child saved while this process planned the feeds is whole by the time
+    # the check ends: the next check reads no file, and says the same.
+    again, heads, bodies = spied_check(tmp_path, monkeypatch)
+    assert (again.exit_code, again.stderr, heads, bodies) == (0, result.stderr, [], [])
+
+
+# One post for each thing a body can be warned about, in each form of file a check meets:
+# line ends of Windows and of old Macs, a byte order mark, TOML, JSON and Pelican headers,
+# blank lines after the front matter, none after it, a carriage return in a body, control
+# characters in the front matter and the body. Names sort oldest first: the check reports
+# the newest first.
+EVERY_BODY_WARNING: dict[str, bytes] = {
+    "a-math.md": b"---\ntitle: A\ndate: 2024-01-01\n---\nGood $x$, bad $\\foo{x}$.\n",
+    "b-display.md": b"---\ntitle: B\ndate: 2024-01-02\n---\nText.\n\n$$\\qux{y}$$\n",
+    "c-kramdown.md": b"---\ntitle: C\ndate: 2024-01-03\n---\nSome {::frob}x{:/frob} here.\n",
+    "d-bell.md": b"---\ntitle: D\ndate: 2024-01-04\n---\nOne.\n\nRing \x07 twice.\n",
+    "e-crlf.md": b"---\r\ntitle: E\r\ndate: 2024-01-05\r\n---\r\nA\r\n\r\n$\\crlf$ \x01\r\n",
+    "f-cr.md": b"---\rtitle: F\rdate: 2024-01-06\r---\rA\r\r$\\cr$\r",
+    "g-bom.md": b"\xef\xbb\xbf---\ntitle: G\ndate: 2024-01-07\n---\nA\n\n$\\bom$\n",
+    "h-heads.md": b"---\ntitle: H \x02\ndate: 2024-01-08\n---\nA \x03 b\n\n$\\heads$\n",
+    "i-toml.md": b'+++\ntitle = "I"\ndate = 2024-01-09\n+++\nA\n\n$\\toml$ {::x}\n',
+    "j-json.md": b'{\n"title": "J",\n"date": "2024-01-10"\n}\nA\n\n$\\json$\n',
+    "k-pelican.md": b"Title: K\nDate: 2024-01-11\n\nA\n\n$\\pelican$\n",
+    "l-blank.md": b"---\ntitle: L\ndate: 2024-01-12\n---\n\n\n\nA $\\blank$\n",
+    "m-bare.md": b"---\ntitle: M\ndate: 2024-01-13\n---",
+    "n-fffe.md": b"---\ntitle: N\ndate: 2024-01-14\n---\nA \xef\xbf\xbf \xe2\x9a\x99\xef\xb8\x8f\n",
+    "o-split.md": b"---\ntitle: O\ndate: 2024-01-15\n---\nA {\x01::frob} b\n",
+    "2024-01-16-p-liquid.md": b"---\ntitle: P\n---\nA {% frob %} b\n",
+    "q-shortcode.md": b"---\ntitle: Q\ndate: 2024-01-17\n---\nA\n\n{{< frob >}}\n",
+    "r-abbr.md": b"---\ntitle: R\ndate: 2024-01-18\n---\n*[R]: Arr\n\nR {::frob}\n",
+    "s-mixed.md": b"---\ntitle: S\ndate: 2024-01-19\n---\nA\r\r$\\mixed$\n",
+}
+
+
+def math(name: str, line: int, tex: str) -> str:
+    return (
+        f"content/{name}:{line}: warning: math ${tex}$ cannot be made MathML (an unknown "
+        "command or unbalanced braces?); feeds show its TeX source"
+    )
+
+
+def removed(name: str, line: int, first: str) -> str:
+    return (
+        f"content/{name}:{line}: warning: removed 1 control character(s) that XML feeds "
+        f"cannot carry (first: {first})"
+    )
+
+
+# The feed's one entry first (its render warnings), then each body's, newest first, then
+# the template warnings.
+EXPECTED_BODY_WARNINGS = [
+    removed("h-heads.md", 2, "U+0002"),
+    math("s-mixed.md", 7, r"\mixed"),
+    "content/r-abbr.md:7: warning: {::frob} has no closing {:/frob}; left out",
+    removed("o-split.md", 5, "U+0001"),
+    "content/o-split.md:5: warning: {::frob} has no closing {:/frob}; left out",
+    removed("n-fffe.md", 5, "U+FFFF"),
+    math("l-blank.md", 8, r"\blank"),
+    math("k-pelican.md", 6, r"\pelican"),
+    math("j-json.md", 7, r"\json"),
+    math("i-toml.md", 7, r"\toml"),
+    "content/i-toml.md:7: warning: {::x} has no closing {:/x}; left out",
+    removed("h-heads.md", 5, "U+0003"),
+    math("h-heads.md", 7, r"\heads"),
+    math("g-bom.md", 7, r"\bom"),
+    math("f-cr.md", 7, r"\cr"),
+    removed("e-crlf.md", 7, "U+0001"),
+    math("e-crlf.md", 7, r"\crlf"),
+    removed("d-bell.md", 7, "U+0007"),
+    "content/c-kramdown.md:5: warning: {::frob}: unknown kramdown extension; its tags left out",
+    math("b-display.md", 7, r"\qux{y}"),
+    math("a-math.md", 5, r"\foo{x}"),
+    "content/q-shortcode.md:7: warning: unknown shortcode 'frob'; left out",
+    "content/2024-01-16-p-liquid.md:4: warning: Liquid: unknown tag 'frob'; left out",
+]
+
+
+def test_every_kind_of_body_warning_is_reported_from_cold_and_again(tmp_path: Path) -> None:
+    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    for name, data in EVERY_BODY_WARNING.items():
+        (content / name).write_bytes(data)
+    saved_long_ago(tmp_path)
+    kept = tmp_path / ".feedkit" / "cache" / "check.pickle"
+    saved = []
+    for _ in range(3):  # from cold, then twice from what the check before kept
+        result = feedkit(tmp_path, "check")
+        assert (result.returncode, result.stderr.splitlines()) == (0, EXPECTED_BODY_WARNINGS)
+        assert result.stdout == "OK: 19 posts: 19 published, 0 draft(s), 0 scheduled for later\n"
+        saved.append((kept.stat().st_mtime_ns, kept.stat().st_ino))
+    assert saved[0] == saved[1] == saved[2]  # the checks after the first read no file
+
+
+def test_a_check_reads_each_body_as_a_build_reads_it(tmp_path: Path) -> None:
+    from feedkit.config import load_config
+    from feedkit.posts.loader import load_posts, read_body
+    from feedkit.site.checkcache import read_post_body
+
+    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    for name, data in EVERY_BODY_WARNING.items():
+        (content / name).write_bytes(data)
+    (content / "t-one-line.md").write_bytes(b"---\ntitle: T\ndate: 2024-01-20\n---\nNo end")
+    (content / "u-empty.md").write_bytes(b"---\ntitle: U\ndate: 2024-01-21\n---\n")
+    posts = load_posts(load_config(tmp_path / "feedkit.toml")).posts
+    assert len(posts) == len(EVERY_BODY_WARNING) + 2
+    for each in posts:
+        warned: tuple[list[Any], list[Any]] = ([], [])
+        assert read_post_body(each, warned[0]) == read_body(each, warned[1]), each.rel_path
+        assert warned[0] == warned[1], each.rel_path

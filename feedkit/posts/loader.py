@@ -234,6 +234,7 @@ def parse_files(
     meanwhile: Callable[[], object] | None = None,
     layout: Layout | None = None,
     progress: Progress | None = None,
+    parallel_from: int = PARALLEL_FROM,
 ) -> list[Parsed]:
     """Return each file's post (only its `PostBuilder.choice` when `light`; `Skipped` for a
     file that is not a post) or its problems; `progress` is told how many are read.
@@ -244,11 +245,11 @@ def parse_files(
     Over many files, a forked child parses some of them while this process parses the
     others, each taking the next hundred as it is free; this process first runs
     `meanwhile` (e.g. imports the renderer), so that costs no extra time. With few files,
-    `meanwhile` is left to whoever needs it.
+    `meanwhile` is left to whoever needs it. Many is `parallel_from` files.
     """
     if layout is None:
         layout = Layout(cfg, map(str, paths))
-    if len(paths) < PARALLEL_FROM:
+    if len(paths) < parallel_from:
         return _load_many(cfg, paths, layout, light)
     postfile.handlers()  # import the YAML parser once, not in both processes
     size = max(PART, -(-len(paths) // parallel.MAX_PARTS))

@@ -12,15 +12,18 @@ only while what its templates read (another post's URL, an include, `_config.yml
 it was. Files with problems are never kept: their problems are found afresh every time,
 and nothing is saved from a check that found any.
 
-Over many bodies, a forked child checks some of them while this process checks the others
-(feedkit/parallel.py), as a build's loader shares front matters.
+Over many files, a forked child parses some of them while this process parses the others
+(feedkit/parallel.py), then checks some of the bodies, as a build's loader shares front
+matters; and while this process plans the feeds, a child saves what the check found.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from feedkit import parallel
 from feedkit.config import Config
@@ -30,13 +33,20 @@ from feedkit.posts.layout import Layout
 from feedkit.posts.loader import (
     LoadResult,
     Parsed,
+    body_of,
     content_folder,
     display_path,
     gather,
     parse_files,
-    read_body,
+    unreadable,
 )
-from feedkit.posts.postfile import StatKey, stat_mtime_ns, walk
+from feedkit.posts.postfile import (
+    StatKey,
+    has_illegal,
+    stat_mtime_ns,
+    walk,
+)
+from feedkit.site.build import load_renderers
 from feedkit.site.cache import BuildCache, dump_pickle, load_pickle
 from feedkit.site.cachekey import CACHE_FORMAT
 
@@ -54,6 +64,7 @@ Row = tuple[StatKey, Any, Any, list[Problem], BodyResult | None]
 # are worth a fork.
 PART = 20
 PARALLEL_FROM = 200
+T = TypeVar("T")
 
 
 @dataclass
@@ -92,13 +103,14 @@ class CheckCache:
 
 
 def check_posts(
-    cfg: Config, cache: CheckCache | None = None
-) -> tuple[LoadResult, tuple[Problem, ...]]:
-    """Return every post (as `load_posts`) and the warnings of every body, post by post: its
-    own, formulas that stay TeX (when feeds show MathML), kramdown not understood; then
-    every template warning. Raise listing every problem, as `load_posts` does, then for each
-    body that cannot be read. With `cache`, unchanged files are not read again, and what
-    this check found is saved in it."""
+    cfg: Config, cache: CheckCache | None, then: Callable[[LoadResult], T]
+) -> tuple[LoadResult, tuple[Problem, ...], T]:
+    """Return every post (as `load_posts`), the warnings of every body, post by post (its
+    own, formulas that stay TeX when feeds show MathML, kramdown not understood; then every
+    template warning), and what `then` gives of the posts. Raise listing every problem, as
+    `load_posts` does, then for each body that cannot be read. With `cache`, unchanged files
+    are not read again, and what this check found is saved in it: by a forked child while
+    this process runs `then`, when there are many posts."""
     from feedkit.posts.expand import Templates
 
     files = walk(content_folder(cfg))
@@ -106,7 +118,7 @@ def check_posts(
     known = cache.rows if cache is not None else {}
     places: dict[str, Any] = {}
     kept: dict[str, Row] = {}
-    todo: list[Path] = []
+    todo: list[str] = []  # as found: parsing makes a Path of each post, and needs none
     for path, key in files:
         shown = display_path(path, cfg.root)
         places[shown] = place = layout.place(path)
@@ -114,8 +126,16 @@ def check_posts(
         if row is not None and key is not None and row[0] == key and row[1] == place:
             kept[shown] = row
         else:
-            todo.append(Path(path))
-    fresh = parse_files(cfg, todo, layout=layout)
+            todo.append(path)
+    # From fewer files than a build, which reads no body, a forked child parses some while
+    # this process first imports what checking bodies and planning the feeds take.
+    fresh = parse_files(
+        cfg,
+        todo,
+        layout=layout,
+        meanwhile=partial(load_renderers, cfg),
+        parallel_from=PARALLEL_FROM,
+    )
     read = iter(fresh)
     parsed: list[Parsed] = [
         next(read) if row is None else (shown, row[0], row[2], [], list(row[3]))
@@ -142,8 +162,9 @@ def check_posts(
     warnings = [warning for result in ordered for warning in result[1]]
     if problems:
         raise ContentError(problems + warnings)
+    found = tuple(warnings) + tuple(w for result in ordered for w in result[2])
+    rows: dict[str, Row] = {}
     if cache is not None:
-        rows: dict[str, Row] = {}
         for shown, st, post, _, file_warnings in parsed:
             if st is not None:
                 body = results.get(post.rel_path) if isinstance(post, Post) else None
@@ -151,9 +172,16 @@ def check_posts(
         # Nothing read (files that are no post by their place alone never are) and no file
         # gone: what was kept still holds, settled as it was.
         read_any = unread or any(st is not None for _, st, *_ in fresh)
-        if read_any or not same_site or rows.keys() != known.keys():
-            cache.save(rows, site)
-    return loaded, tuple(warnings) + tuple(w for result in ordered for w in result[2])
+        if not read_any and same_site and rows.keys() == known.keys():
+            cache = None
+    if cache is None:
+        return loaded, found, then(loaded)
+    if len(rows) < PARALLEL_FROM:
+        cache.save(rows, site)
+        return loaded, found, then(loaded)
+    # Pickling every post takes a tenth of a cold check: a child does it meanwhile.
+    after, _ = parallel.in_parallel(partial(then, loaded), partial(cache.save, rows, site))
+    return loaded, found, after
 
 
 def _check_bodies(posts: list[Post], cfg: Config, templates: Templates) -> list[BodyResult]:
@@ -161,6 +189,7 @@ def _check_bodies(posts: list[Post], cfg: Config, templates: Templates) -> list[
     math = cfg.feed.math
     if len(posts) < PARALLEL_FROM or parallel.cores() < 2:
         return [_check_body(post, math, templates) for post in posts]
+    load_renderers(cfg)  # once, before the fork, not in each process (when parsing did not)
     size = max(PART, -(-len(posts) // parallel.MAX_PARTS))
     starts = range(0, len(posts), size)
 
@@ -178,7 +207,7 @@ def _check_body(post: Post, math: str, templates: Templates) -> BodyResult:
 
     warnings: list[Problem] = []
     try:
-        body = read_body(post, warnings)
+        body = read_post_body(post, warnings)
     except ContentError as exc:
         return list(exc.problems), warnings, [], ()
     expanded = templates.expand(post, body)
@@ -186,3 +215,56 @@ def _check_body(post: Post, math: str, templates: Templates) -> BodyResult:
         warnings.extend(math_warnings(post, expanded.text))
     warnings += kramdown.problems(post, expanded.text)
     return [], warnings, list(expanded.problems), expanded.reads
+
+
+def read_post_body(post: Post, warnings: list[Problem]) -> str:
+    """Return a loaded post's Markdown body, read again from its file, as
+    `loader.read_body` gives it (the same text, warnings and problems), at less cost.
+
+    Only the body is decoded: nearly every post has an emoji or another character beyond
+    U+FFFF somewhere, which makes its whole text four bytes a character, and copying the
+    body out of it cost more than reading the file. Files with characters XML cannot carry
+    (the front matter was read without them), carriage returns, or a body that may be
+    the closing line itself take `loader.body_of`'s way, as does a body not UTF-8.
+    """
+    try:
+        # A bare file descriptor: a file object costs more than reading a post.
+        fd = os.open(post.source, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            size = os.fstat(fd).st_size
+            raw = os.read(fd, size + 1)  # one call, for a file no bigger than its status says
+            if len(raw) > size:
+                while more := os.read(fd, 1 << 20):
+                    raw += more
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise ContentError([unreadable(post.source, post.rel_path, exc)]) from exc
+    start = _body_start(raw, post.body_line)
+    if start is not None and not has_illegal(raw):
+        try:
+            return raw[start:].decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # body_of names the line of the first bad byte
+    return body_of(post, raw, warnings)
+
+
+def _body_start(raw: bytes, body_line: int) -> int | None:
+    """Return where in a file's bytes its body starts: after `body_line - 1` line ends, or
+    None when that may not be where `postfile.split` starts it.
+
+    Every format's front matter ends right after a line end, or at the end of the text; and
+    `body_line` is the line `split` found there when the front matter was read, in the same
+    text (with no character XML cannot carry, none was removed before). Only decoding a
+    carriage return makes a line end no newline byte counts, and only a file that ends with
+    its closing line has its body start elsewhere than after its line ends."""
+    if body_line < 2 or b"\r" in raw:
+        return None
+    start = 0
+    for _ in range(body_line - 1):
+        start = raw.find(b"\n", start) + 1
+        if not start:
+            return None
+    if raw[-1:] != b"\n" and raw.find(b"\n", start) < 0:
+        return None  # the last line: the body, or the closing line with an empty body
+    return start
