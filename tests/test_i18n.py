@@ -10,8 +10,6 @@ import re
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -31,26 +29,12 @@ from feedkit.mail.wire import wire_bytes
 
 from conftest import NOW, NOW_ENV
 from digest_site import SECRET_ENV, part_on_the_wire, raw_fields, write_post
-from preview_process import preview_in_process, url
+from preview_process import preview_process
 from serve_site import make_serve_site, running
 from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = ("de", "fr", "es")
-
-
-@contextmanager
-def patched_environ(values: dict[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def catalog(code: str):  # type: ignore[no-untyped-def]
@@ -344,9 +328,9 @@ def test_the_preview_page_speaks_german_around_the_german_digest(tmp_path: Path)
     write_post(tmp_path, "entwurf", "Noch ein Entwurf", NOW - timedelta(hours=2), body)
     draft = tmp_path / "content" / "entwurf.md"
     draft.write_text(draft.read_text().replace("tags:", "draft: true\ntags:"))
-    env = {**SECRET_ENV, **NOW_ENV}
-    with patched_environ(env), preview_in_process(tmp_path / "feedkit.toml") as server:
-        with urllib.request.urlopen(url(server) + "/", timeout=10) as response:
+    # As a writer runs it: a process whose warm-up compiles the page before any request.
+    with preview_process(tmp_path) as base:
+        with urllib.request.urlopen(base + "/", timeout=20) as response:
             page = response.read().decode()
     assert '<html lang="de">' in page and "<h2>Nächste Ausgabe</h2>" in page
     # No digest has run: the page shows a sample (the post is not the archive's yet).
@@ -463,3 +447,36 @@ def test_the_feed_stylesheet_speaks_the_site_language(tmp_path: Path) -> None:
     assert "Dies ist ein Web-Feed." in text and "Ein neuer Beitrag" in text
     assert "Notizen aus der Werkstatt (Web-Feed)" in text  # the page's title
     assert english_left(words_of(text), "de") == []
+
+
+def test_a_preview_whose_warm_up_compiled_the_page_first_still_says_its_words(
+    tmp_path: Path,
+) -> None:
+    # A fresh process, as `feedkit preview` at 20,000 posts runs: prepare() compiles the
+    # page while a child reads the posts, before the first request sets the language.
+    tmp_path.joinpath("feedkit.toml").write_text(
+        GERMAN_SITE.format(host="127.0.0.1", port=25, content="summary"), encoding="utf-8"
+    )
+    tmp_path.joinpath("subscribers.csv").write_text("email,name\n", encoding="utf-8")
+    write_post(tmp_path, "neu", "Ein neuer Beitrag", NOW - timedelta(hours=1), "Ein Text.")
+    script = (
+        "import sys\n"
+        "from datetime import datetime\n"
+        "from pathlib import Path\n"
+        "from feedkit.web.preview import make_server, prepare, render_page\n"
+        "now = datetime.fromisoformat(sys.argv[2])\n"
+        "server = make_server(Path(sys.argv[1]), lambda: now, port=0)\n"
+        "prepare(server.site)\n"
+        "with server.site.lock:\n"
+        "    print(render_page(server.site, now))\n"
+        "server.server_close()\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "feedkit.toml"), NOW.isoformat()],
+        env={**os.environ, **SECRET_ENV},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "<title>Vorschau: Notizen aus der Werkstatt</title>" in ran.stdout

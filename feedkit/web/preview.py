@@ -114,6 +114,9 @@ _PAGE = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# New-style gettext from the start: the page's {% trans %} blocks compile one way or the
+# other, and the warm-up compiles them before a request installs the site's language.
+_PAGE.install_null_translations(newstyle=True)
 
 
 def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
