@@ -16,6 +16,7 @@ from pathlib import Path
 from feedkit.atomicfile import write_atomically
 from feedkit.config import CONFIG_NAME, Config, parse_config
 from feedkit.errors import OutputError
+from feedkit.i18n import languages
 
 POSTS_FOLDER = "posts"  # under the content folder: where `feedkit new` puts posts
 
@@ -41,6 +42,7 @@ def _string(value: str) -> str:
 def config_text(answers: SiteAnswers) -> str:
     """Return a commented feedkit.toml for `answers`."""
     a = answers
+    spoken = ", ".join(languages())
     sender = f"{a.author} <{a.email}>" if a.email else "Your Name <you@example.org>"
     digest_from = f"from = {_string(sender)}" if a.email else f"# from = {_string(sender)}"
     email = f"email = {_string(a.email)}" if a.email else '# email = "you@example.org"'
@@ -55,7 +57,7 @@ def config_text(answers: SiteAnswers) -> str:
 title = {_string(a.title)}
 base_url = {_string(a.base_url)}   # where the site's pages are; feed links are made from it
 {description}
-language = {_string(a.language)}
+language = {_string(a.language)}   # the posts'; digests and sign-up pages speak it ({spoken})
 timezone = {_string(a.timezone)}   # dates in posts written without a zone are read in this one
 content_dir = "content"   # the posts: Markdown files with front matter
 output_dir = "public"     # where `feedkit build` writes the feeds

@@ -480,3 +480,15 @@ def test_a_preview_whose_warm_up_compiled_the_page_first_still_says_its_words(
     )
     assert ran.returncode == 0, ran.stderr
     assert "<title>Vorschau: Notizen aus der Werkstatt</title>" in ran.stdout
+
+
+def test_a_new_site_says_which_languages_its_mail_can_speak() -> None:
+    from feedkit.scaffold import SiteAnswers, config_text
+
+    text = config_text(SiteAnswers("Notizen", "https://example.com/", "Ada", language="de"))
+    assert (
+        'language = "de"   # the posts\'; digests and sign-up pages speak it (en, de, es, fr)'
+        in text
+    )
+    result = CliRunner().invoke(main, ["init", "--help"])
+    assert f"({', '.join(languages())})" in " ".join(result.output.split())  # all, and only

@@ -56,7 +56,13 @@ def _ask(value: str | None, option: str, question: str) -> str:
 @click.option("--author", help="The author's name (default: asked, or the title).")
 @click.option("--email", default="", help="The author's address, also the digest's sender.")
 @click.option("--timezone", default="UTC", show_default=True, help="An IANA zone: Europe/Berlin.")
-@click.option("--language", default="en", show_default=True, help="The posts' language.")
+@click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    help="The posts' language, a tag such as en, de-AT or pt-BR: digests and sign-up pages "
+    "speak it where feedkit has its words (en, de, es, fr).",
+)
 @click.option("--description", default="", help="What the blog is about, for feed readers.")
 @error_boundary
 def init(
