@@ -9,8 +9,9 @@ import pytest
 
 from feedkit.config import Config, load_config
 from feedkit.mail.copies import CopyMaker
-from feedkit.mail.digest import DigestRenderer, make_record
+from feedkit.mail.digest import DigestRenderer
 from feedkit.mail.readers import Readers
+from feedkit.mail.snapshot import make_record
 from feedkit.mail.state import State
 from feedkit.mail.subscribers import Subscriber, mail_address
 from feedkit.mail.wire import html_sent_size, wire_bytes

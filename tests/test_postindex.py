@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from feedkit.config import load_config
-from feedkit.mail.digest import make_record
+from feedkit.mail.snapshot import make_record
 from feedkit.posts import loader, postfile
 from feedkit.posts.loader import load_posts, read_body
 from feedkit.site.cache import BuildCache

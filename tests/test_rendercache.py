@@ -18,9 +18,10 @@ from test_sending import READERS, digest, listed, site
 
 from feedkit.config import load_config
 from feedkit.mail import rendercache
-from feedkit.mail.digest import DigestRenderer, default_templates_dir, make_record
+from feedkit.mail.digest import DigestRenderer, default_templates_dir
 from feedkit.mail.rendercache import SETTINGS, RenderCache, inline
 from feedkit.mail.sending import run_digest, sender_factory
+from feedkit.mail.snapshot import make_record
 from feedkit.mail.state import State
 
 from conftest import NOW

@@ -15,8 +15,9 @@ from click.testing import CliRunner, Result
 from feedkit.cli import main
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
-from feedkit.mail.digest import DigestRenderer, make_record
+from feedkit.mail.digest import DigestRenderer
 from feedkit.mail.readers import Readers
+from feedkit.mail.snapshot import make_record
 from feedkit.mail.state import State
 from feedkit.mail.subscribers import Subscriber
 from feedkit.mail.tokens import TokenError, Tokens, secret_path, site_secret

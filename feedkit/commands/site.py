@@ -121,7 +121,7 @@ def check(config_path: Path, strict: bool) -> None:
     subscribers: list[Subscriber] = []
     mails = digest_in_use(cfg)
     if mails:
-        from feedkit.mail.digest import card_image_warnings
+        from feedkit.mail.snapshot import card_image_warnings
 
         subscribers, skipped, _ = readers_now(cfg, require=False)
         warnings += tuple(skipped) + tuple(card_image_warnings(loaded.posts, now))

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 PAGE_FORMAT = "2"
 INDEX = "index.html"
 FEED = "atom.xml"
-_DIGEST_ID = re.compile(r"\d{8}-\d{6}-([0-9a-f]{8})")  # digest.digest_id's: time, post hash
+_DIGEST_ID = re.compile(r"\d{8}-\d{6}-([0-9a-f]{8})")  # snapshot.digest_id's: time, post hash
 
 
 def issue_path(record: DigestRecord) -> str:

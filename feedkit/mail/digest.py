@@ -1,4 +1,5 @@
-"""Which posts are new; the digest's HTML and text, rendered once; one MIME message per reader."""
+"""The digest's HTML and text, rendered once from its snapshots (mail/snapshot.py); one MIME
+message per reader."""
 
 from __future__ import annotations
 
@@ -16,17 +17,18 @@ from email.utils import format_datetime, parseaddr
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
 import markupsafe
 
 from feedkit.config import Config
-from feedkit.errors import ConfigError, FeedkitError, Problem
+from feedkit.errors import ConfigError, FeedkitError
 from feedkit.i18n import Language, language
 from feedkit.mail.archive import subscribe_url, web_url
 from feedkit.mail.readers import Reader
 from feedkit.mail.rendercache import RenderCache, inline
+from feedkit.mail.snapshot import shows_image
 from feedkit.mail.state import DigestRecord, PostSnapshot
 from feedkit.mail.subscribers import Subscriber
 from feedkit.mail.tokens import Tokens, site_secret, unsubscribe_link
@@ -42,11 +44,6 @@ from feedkit.mail.wire import (
     sent_size,
     text_tokens,
 )
-from feedkit.models import Post
-from feedkit.posts.expand import Templates
-from feedkit.posts.loader import read_body
-from feedkit.posts.markup import MORE_MARK, measure, render_html, summarize
-from feedkit.site.postindex import PostList, templates_of
 
 TEMPLATE_HTML = "digest.html.j2"
 TEMPLATE_TEXT = "digest.txt.j2"
@@ -78,118 +75,6 @@ class RenderedDigest:
     text: str
     cards: int  # posts shown in full
     overflow: int  # posts listed as title links only, to stay under the size limit
-
-
-def new_posts(public: Sequence[Post], known_ids: set[str]) -> list[Post]:
-    """Return the public posts no digest or baseline has covered yet, newest first; only
-    those are read in full when `public` is a PostList."""
-    posts = PostList.of(public)
-    return [posts[i] for i, post_id in enumerate(posts.ids) if post_id not in known_ids]
-
-
-def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> PostSnapshot:
-    """Return what a digest shows of `post`: frozen, so a resumed digest is the same digest."""
-    if templates is None:
-        templates = Templates.of_posts(cfg, [post])
-    body = templates.expand(post, read_body(post)).text
-    full = cfg.digest.content == "full"
-    return PostSnapshot(
-        id=post.id,
-        title=post.title,
-        url=post.url,
-        published=post.published.isoformat(),
-        reading_minutes=measure(body)[1],
-        authors=tuple(a.name for a in post.authors),
-        summary=summarize(body, post.summary, cfg.digest.summary_chars),
-        image=post.image,
-        image_alt=post.image_alt or "",
-        updated=post.updated.isoformat() if post.updated > post.published else "",
-        html=email_html(body, post, cfg, templates) if full else "",
-        text=MORE_MARK.sub("", body).strip() if full else "",
-        image_height=card_image_height(post, cfg),
-    )
-
-
-CARD_WIDTH = 552  # px: the width a card shows its image at (digest.html.j2)
-
-
-def card_image_height(post: Post, cfg: Config) -> int:
-    """Return the height a card shows the post's image at, when the image is a file of the
-    site's (beside the post, or under the site's folder or Hugo's static/); 0 otherwise.
-    Outlook sizes an image by its attributes alone."""
-    if not post.image or not shows_image(post.image):
-        return 0
-    root = cfg.root.resolve()
-    places: list[Path] = []
-    if post.image.startswith(post.url):  # a page bundle's: beside index.md
-        places.append(post.source.parent / unquote(post.image[len(post.url) :]))
-    if post.image.startswith(cfg.base_url):
-        rest = unquote(post.image[len(cfg.base_url) :])
-        places += [root / rest, root / "static" / rest, cfg.content_path / rest]
-    for place in places:
-        try:
-            path = place.resolve()
-            if not path.is_relative_to(root) or not path.is_file():
-                continue
-        except OSError:
-            continue
-        import imagesize  # reads the size from the file's header
-
-        width, height = imagesize.get(path)
-        if width > 0 and height > 0:
-            return round(CARD_WIDTH * height / width)
-    return 0
-
-
-def email_html(body: str, post: Post, cfg: Config, templates: Templates) -> str:
-    """Return a post's body as the digest shows it in full: the feeds' safe HTML, with each
-    formula as readable text (no mail program shows MathML)."""
-    from feedkit.posts.kramdown import jekyll_post
-    from feedkit.posts.texmath import mathml_as_text
-
-    jekyll = jekyll_post(cfg, post.source, templates.jekyll_root is not None)
-    return mathml_as_text(render_html(body, post.url, post.slug, "mathml", jekyll=jekyll))
-
-
-def shows_image(url: str | None) -> bool:
-    """Return True if a card can show the image at `url`: Gmail and Outlook show no SVG."""
-    return bool(url) and not urlsplit(url or "").path.lower().endswith((".svg", ".svgz"))
-
-
-def card_image_warnings(posts: Sequence[Post], now: datetime) -> list[Problem]:
-    """Return a warning for each public post whose image a digest card must leave out."""
-    return [
-        Problem(
-            post.rel_path,
-            0,
-            "image: SVG, which Gmail and Outlook do not show: digest cards leave it out; "
-            "give a PNG or JPEG as the post's image for email readers",
-            warning=True,
-        )
-        for post in posts
-        if post.image and not shows_image(post.image) and post.is_public(now)
-    ]
-
-
-def digest_id(posts: Sequence[PostSnapshot], created: datetime) -> str:
-    """Return a digest ID: its date, and a hash of its posts so two digests never clash."""
-    digest = hashlib.sha256("\n".join(p.id for p in posts).encode()).hexdigest()[:8]
-    return f"{created:%Y%m%d-%H%M%S}-{digest}"
-
-
-def make_record(
-    posts: Sequence[Post],
-    cfg: Config,
-    created: datetime,
-    slot: str | None = None,
-    *,
-    among: Sequence[Post] = (),
-) -> DigestRecord:
-    """Return the digest of `posts`; their templates may link to any post in `among` (read
-    in full only if a template names it)."""
-    templates = templates_of(cfg, among, posts)
-    snaps = tuple(snapshot(p, cfg, templates) for p in posts)
-    return DigestRecord(digest_id(snaps, created), created, slot, snaps)
 
 
 def format_day(when: datetime, cfg: Config, *, long: bool = False) -> str:

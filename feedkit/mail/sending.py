@@ -20,11 +20,10 @@ from feedkit.mail.digest import (
     SAMPLE_READER,
     DigestRenderer,
     check_sendable,
-    make_record,
-    new_posts,
 )
 from feedkit.mail.rendercache import RenderCache
 from feedkit.mail.roster import list_status, reader_statuses
+from feedkit.mail.snapshot import make_record, new_posts
 from feedkit.mail.state import DigestRecord, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import site_secret

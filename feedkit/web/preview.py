@@ -116,7 +116,7 @@ _PAGE = jinja2.Environment(
 )
 # New-style gettext from the start: the page's {% trans %} blocks compile one way or the
 # other, and the warm-up compiles them before a request installs the site's language.
-_PAGE.install_null_translations(newstyle=True)
+language("en").install(_PAGE)
 
 
 def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
