@@ -544,3 +544,15 @@ def test_the_postal_address_is_in_the_footer_of_both_parts() -> None:
     assert lxml.html.tostring(address, encoding="unicode").count("<br>") == 2
     assert address.text_content() == "Ada Quill1 Example StreetSpringfield"
     assert render("digest.txt.j2", context).endswith("\nAda Quill\n1 Example Street\nSpringfield\n")
+
+
+def test_percent_signs_and_placeholders_in_titles_stay_literal_in_translated_sentences() -> None:
+    # The sentences are gettext format strings ("%(site)s: %(lead)s …"): a title is a value
+    # put into one, never part of it.
+    post = dict(POSTS[0], title="100% sure: %(lead)s %s {{ x }}")
+    subject = render("digest.subject.j2", make_context([post, POSTS[2]], [], with_subject=False))
+    assert subject == "Example Blog: 100% sure: %(lead)s %s {{ x }} and 1 more post"
+    context = make_context([post], [])
+    context["site"] = dict(SITE, title="50% & %(count)s")
+    html = render("digest.html.j2", context)
+    assert "There is a new post on 50% &amp; %(count)s (22 November 2026)." in html
