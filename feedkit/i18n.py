@@ -30,6 +30,8 @@ HONORIFICS = frozenset(
     "mr mrs ms miss mx dr prof sir dame lord lady rev fr hr herr frau m mme mlle "
     "monsieur madame sr sra srta don doña dña".split()
 )
+# What follows a name after a comma without being a given name ("Ada Lovelace, PhD").
+SUFFIXES = frozenset("jr sr ii iii iv phd md dds esq mba msc bsc ba ma".split())
 # Scripts written family name first, without spaces between the names (kana, CJK
 # ideographs, Hangul), as code point ranges: used whole. (A regular expression of these
 # ranges takes 4 ms to compile, on every command that greets.)
@@ -59,8 +61,8 @@ def languages() -> list[str]:
 
 
 def _catalog_for(tag: str) -> str | None:
-    """Return the catalog folder for language tag `tag` ("de-AT" -> "de_AT" or "de"); None
-    for English and for a language feedkit has no words in."""
+    """Return the catalog for language tag `tag` ("de-AT" -> "de_AT" if there is one, else
+    "de"); None for English and for a language feedkit has no words in."""
     parts = tag.replace("_", "-").split("-")
     primary = parts[0].lower()
     if primary == SOURCE:
@@ -204,8 +206,10 @@ def first_name(name: str) -> str:
         return ""
     if any(low <= ord(c) <= high for c in name for low, high in _FAMILY_FIRST):
         return name
-    if name.count(",") == 1:  # "Lovelace, Ada"
+    if name.count(",") == 1:  # "Lovelace, Ada", or "Ada Lovelace, PhD"
         family, given = (part.strip() for part in name.split(","))
+        if given.replace(".", "").lower() in SUFFIXES:
+            return first_name(family)
         if given and family:
             return first_name(given) if " " in given else given
     words = name.split(" ")

@@ -112,6 +112,8 @@ def test_every_catalog_translates_every_word_with_the_same_placeholders(code: st
         ("Jean-Luc Picard", "Jean-Luc"),
         ("Lovelace, Ada", "Ada"),
         ("Lovelace, Ada Augusta", "Ada"),
+        ("Ada Lovelace, PhD", "Ada"),  # a suffix after the comma, not a given name
+        ("Martin Luther King, Jr.", "Martin"),
         ("Dr. Ada Lovelace", "Dr. Ada Lovelace"),  # a title: "Hi Dr.," would be wrong
         ("Frau Müller", "Frau Müller"),
         ("J. R. R. Tolkien", "J. R. R. Tolkien"),  # an initial is no name to greet by
