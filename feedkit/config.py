@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-import re
-import string
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from urllib.parse import quote, urljoin
+from zoneinfo import ZoneInfo
 
+from feedkit.configkeys import (
+    REQUIRED_SITE_KEYS,
+    SECTIONS,
+    SITE_KEYS,
+    Checker,
+    check_table,
+    did_you_mean,
+)
 from feedkit.errors import ConfigError
 from feedkit.models import Author
 
 CONFIG_NAME = "feedkit.toml"
-PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
 
 
 # The config classes keep the repr that dataclasses write (the build cache's key is a hash of
@@ -166,185 +171,6 @@ class Config:
         return self.root / ".feedkit"
 
 
-# A key's checker turns the raw TOML value into the config value or raises ValueError
-# with a message for the user.
-Checker = Callable[[Any], Any]
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"must be a string, not {type(value).__name__}")
-    return value
-
-
-def _nonempty(value: Any) -> str:
-    text = _string(value).strip()
-    if not text:
-        raise ValueError("must not be empty")
-    return text
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"must be true or false, not {value!r}")
-    return value
-
-
-def _int_range(low: int, high: int) -> Checker:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"must be a whole number, not {value!r}")
-        if not low <= value <= high:
-            raise ValueError(f"must be between {low} and {high}, not {value}")
-        return value
-
-    return check
-
-
-def _http_url(value: Any, example: str) -> str:
-    url = _nonempty(value)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"must be an absolute http(s) URL such as {example}, not {url!r}")
-    return url
-
-
-def _base_url(value: Any) -> str:
-    url = _http_url(value, "https://example.com/")
-    parts = urlsplit(url)
-    if parts.query or parts.fragment:
-        raise ValueError("must not have a query or fragment")
-    return url if url.endswith("/") else url + "/"
-
-
-def _hub_url(value: Any) -> str:
-    return _http_url(value, "https://pubsubhubbub.appspot.com/ (a WebSub hub)")
-
-
-def _timezone(value: Any) -> ZoneInfo:
-    name = _nonempty(value)
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(
-            f"unknown time zone {name!r}; use an IANA name such as 'Europe/Berlin' or 'UTC'"
-        ) from exc
-
-
-def _language(value: Any) -> str:
-    lang = _nonempty(value)
-    parts = lang.split("-")
-    if not (2 <= len(parts[0]) <= 3 and parts[0].isalpha()) or not all(
-        p.isalnum() and 1 <= len(p) <= 8 for p in parts[1:]
-    ):
-        raise ValueError(f"must be a language tag such as 'en' or 'en-GB', not {lang!r}")
-    return lang
-
-
-def _feed_file(value: Any) -> str:
-    name = _nonempty(value)
-    parts = name.split("/")
-    if any(p in ("", ".", "..") or p != p.strip() for p in parts) or "\\" in name:
-        raise ValueError(
-            "must be a file name or a path under the output folder, "
-            f"such as 'index.xml' or 'feeds/rss.xml', not {name!r}"
-        )
-    return name
-
-
-def _archive_dir(value: Any) -> str:
-    if _string(value) == "":
-        return ""  # no web copies
-    name = value.strip("/")
-    if any(p in ("", ".", "..") or p != p.strip() for p in name.split("/")) or "\\" in name:
-        raise ValueError(
-            "must be a folder under the output folder, such as 'newsletter', "
-            f"or '' for no web copies, not {value!r}"
-        )
-    return name
-
-
-def _relative_dir(value: Any) -> Path:
-    path = Path(_nonempty(value))
-    if ".." in path.parts:
-        raise ValueError("must not contain '..'")
-    return path
-
-
-def _sections(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise ValueError('must be a list of folder names, such as ["posts"]')
-    names = tuple(_nonempty(name).strip("/") for name in value)
-    if any(not name or "/" in name or name in (".", "..") for name in names):
-        raise ValueError('must name top-level folders of the content folder, such as "posts"')
-    return names
-
-
-def _permalink(value: Any) -> str:
-    pattern = _nonempty(value)
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
-    except ValueError as exc:
-        raise ValueError(f"is not a valid pattern: {exc}") from exc
-    unknown = names - PERMALINK_FIELDS
-    if unknown:
-        raise ValueError(
-            f"unknown placeholder {{{sorted(unknown)[0]}}}; "
-            "use {year}, {month}, {day}, {slug}"
-        )
-    if "slug" not in names:
-        raise ValueError("must contain {slug}, or every post would get the same URL")
-    if "//" in pattern or ".." in pattern.split("/"):
-        raise ValueError("must not contain '//' or '..'")
-    return pattern
-
-
-def _email(value: Any) -> str:
-    text = _nonempty(value)
-    local, at, domain = text.rpartition("@")
-    if not at or not local or "." not in domain or any(c.isspace() for c in text):
-        raise ValueError(f"is not an email address: {text!r}")
-    return text
-
-
-SITE_KEYS: dict[str, Checker] = {
-    "title": _nonempty,
-    "base_url": _base_url,
-    "description": _string,
-    "language": _language,
-    "timezone": _timezone,
-    "content_dir": _relative_dir,
-    "output_dir": _relative_dir,
-    "permalink": _permalink,
-    "main_sections": _sections,
-}
-REQUIRED_SITE_KEYS = ("title", "base_url")
-AUTHOR_KEYS: dict[str, Checker] = {"name": _nonempty, "email": _email, "url": _base_url}
-
-
-def _choice(*options: str) -> Checker:
-    def check(value: Any) -> str:
-        if value not in options:
-            listed = ", ".join(repr(o) for o in options)
-            raise ValueError(f"must be one of {listed}, not {value!r}")
-        return str(value)
-
-    return check
-
-
-FEED_KEYS: dict[str, Checker] = {
-    "limit": _int_range(1, 10_000),
-    "summary_chars": _int_range(40, 100_000),
-    "full_content": _bool,
-    "tag_feeds": _bool,
-    "json_feed": _bool,
-    "ids": _choice("tag", "url", "jekyll", "pelican"),
-    "atom": _feed_file,
-    "rss": _feed_file,
-    "json": _feed_file,
-    "math": _choice("mathml", "source"),
-    "hub": _hub_url,
-}
 FEED_FILE_KEYS = ("atom", "rss", "json")
 XSL_NAME = "feed.xsl"  # written beside the feeds for browsers
 
@@ -373,227 +199,6 @@ def _feed_file_problems(feed: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def _path(value: Any) -> Path:
-    return Path(_nonempty(value)).expanduser()
-
-
-def _mailbox(value: Any) -> str:
-    from email.utils import parseaddr  # here: `feedkit build` has no use for it
-
-    text = _nonempty(value)
-    _, address = parseaddr(text)
-    _email(address or text)
-    return text
-
-
-def _bounce_address(value: Any) -> str:
-    address = _email(value)
-    local = address.rpartition("@")[0]
-    if len(local) > 47:  # a local part holds 64 octets: room for "+" and the 16-character tag
-        raise ValueError(
-            "must have at most 47 characters before the @: each reader's copy goes out "
-            "from it as local+tag@domain, with a 16-character tag"
-        )
-    return address
-
-
-def _unsubscribe_url(value: Any) -> str:
-    url = _nonempty(value)
-    if urlsplit(url).scheme != "https":
-        raise ValueError("must be an https URL (mail providers only honour https one-click links)")
-    try:
-        names = {n for _, n, _, _ in string.Formatter().parse(url) if n is not None}
-    except ValueError as exc:
-        raise ValueError(f"is not a valid pattern: {exc}") from exc
-    if "token" not in names:
-        raise ValueError("must contain {token}, so a link unsubscribes only its own reader")
-    if names - {"token", "email"}:
-        raise ValueError(f"unknown placeholder {{{sorted(names - {'token', 'email'})[0]}}}")
-    return url
-
-
-def _service_url(value: Any) -> str:
-    url = _nonempty(value)
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc:
-        raise ValueError(
-            "must be the https URL readers reach `feedkit serve` at, such as "
-            "'https://news.example.com/' (mail providers only honour https one-click links)"
-        )
-    if parts.query or parts.fragment:
-        raise ValueError("must not have a query or fragment")
-    return url if url.endswith("/") else url + "/"
-
-
-def _networks(value: Any) -> tuple[str, ...]:
-    import ipaddress  # here: only `feedkit serve` reads it
-
-    if not isinstance(value, list):
-        raise ValueError('must be a list of IP addresses or networks, such as ["127.0.0.1"]')
-    for item in value:
-        try:
-            ipaddress.ip_network(_nonempty(item))
-        except ValueError as exc:
-            raise ValueError(f"{item!r} is not an IP address or network") from exc
-    return tuple(value)
-
-
-def _env_name(value: Any) -> str:
-    name = _nonempty(value)
-    if not name.replace("_", "").isalnum() or name[0].isdigit():
-        raise ValueError(f"must be the name of an environment variable, not {name!r}")
-    return name
-
-
-def _positive_float(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ValueError(f"must be a positive number of seconds, not {value!r}")
-    return float(value)
-
-
-def _seconds(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ValueError(f"must be a number of seconds, not {value!r}")
-    return float(value)
-
-
-def _no_password(value: Any) -> str:
-    raise ValueError(
-        "passwords do not belong in feedkit.toml; put the name of an environment variable "
-        "in smtp.password_env and the password in that variable"
-    )
-
-
-# Compiled when first met (re keeps it): a site that sets no duration never needs it.
-_DURATION = r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*$"
-
-
-def _duration(value: Any) -> timedelta:
-    text = _nonempty(value)
-    m = re.match(_DURATION, text)
-    if not m or not any(m.groups()):
-        raise ValueError(f"must be a duration such as '12h', '90m' or '1d 6h', not {text!r}")
-    days, hours, minutes = (int(g or 0) for g in m.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes)
-
-
-def _cron(value: Any) -> str:
-    expr = " ".join(_nonempty(value).split())
-    fields = expr.split(" ")
-    if len(fields) != 5:
-        raise ValueError(
-            f"must be a cron expression of 5 fields (minute hour day month weekday), "
-            f"such as '0 9 * * mon', not {expr!r}"
-        )
-    if any(c.isdigit() for c in fields[4]):
-        raise ValueError(
-            f"write the weekday as a name (mon, tue, …, sun), not {fields[4]!r}: cron counts "
-            "0 as Sunday but APScheduler counts 0 as Monday, so a number would silently move "
-            "the digest to another day"
-        )
-    from apscheduler.triggers.cron import CronTrigger
-
-    try:
-        CronTrigger.from_crontab(expr, timezone=UTC)
-    except ValueError as exc:
-        raise ValueError(f"is not a valid cron expression ({exc}): {expr!r}") from exc
-    return expr
-
-
-def _float_range(low: float, high: float) -> Checker:
-    def check(value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"must be a number, not {value!r}")
-        if not low <= value <= high:
-            raise ValueError(f"must be between {low:g} and {high:g}, not {value}")
-        return float(value)
-
-    return check
-
-
-DIGEST_KEYS: dict[str, Checker] = {
-    "from": _mailbox,
-    "subscribers": _path,
-    "state": _path,
-    "delivery": _choice("outbox", "smtp"),
-    "outbox": _path,
-    "templates": _path,
-    "unsubscribe_url": _unsubscribe_url,
-    "unsubscribe_email": _email,
-    "secret_env": _env_name,
-    "list_id": _nonempty,
-    "summary_chars": _int_range(40, 5_000),
-    "max_bytes": _int_range(10_000, 10_000_000),
-    "schedule": _cron,
-    "timezone": _timezone,
-    "catch_up": _duration,
-    "lock_timeout": _float_range(0, 86_400),
-    "archive": _archive_dir,
-    "bounce_address": _bounce_address,
-    "soft_bounce_limit": _int_range(1, 100),
-    "content": _choice("summary", "full"),
-    "postal_address": _nonempty,
-}
-BUILD_KEYS: dict[str, Checker] = {"schedule": _cron}
-SMTP_KEYS: dict[str, Checker] = {
-    "host": _nonempty,
-    "port": _int_range(1, 65535),
-    "security": _choice("starttls", "ssl", "none"),
-    "username": _nonempty,
-    "password": _no_password,
-    "password_env": _env_name,
-    "timeout": _positive_float,
-    "attempts": _int_range(1, 20),
-    "backoff": _seconds,
-    "connections": _int_range(1, 20),
-}
-SERVE_KEYS: dict[str, Checker] = {
-    "url": _service_url,
-    "host": _nonempty,
-    "port": _int_range(1, 65535),
-    "confirm_within": _duration,
-    "signups_per_ip": _int_range(1, 1_000_000),
-    "signup_window": _duration,
-    "resend_after": _duration,
-    "proxies": _networks,
-}
-SECTIONS: dict[str, dict[str, Checker]] = {
-    "author": AUTHOR_KEYS,
-    "feed": FEED_KEYS,
-    "digest": DIGEST_KEYS,
-    "build": BUILD_KEYS,
-    "smtp": SMTP_KEYS,
-    "serve": SERVE_KEYS,
-}
-
-
-def _did_you_mean(key: str, known: list[str]) -> str:
-    import difflib  # only when a key is unknown
-
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _check_table(
-    table: Mapping[str, Any],
-    schema: Mapping[str, Checker],
-    prefix: str,
-    problems: list[tuple[str, str]],
-) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key, raw in table.items():
-        name = f"{prefix}{key}"
-        checker = schema.get(key)
-        if checker is None:
-            problems.append((name, "unknown key" + _did_you_mean(key, sorted(schema))))
-            continue
-        try:
-            values[key] = checker(raw)
-        except ValueError as exc:
-            problems.append((name, str(exc)))
-    return values
-
-
 def parse_config(data: Mapping[str, Any], root: Path) -> Config:
     """Return the Config for a parsed `feedkit.toml`; raise ConfigError listing every problem."""
     problems: list[tuple[str, str]] = []
@@ -606,7 +211,7 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
             continue
         if key not in top_schema:
             known = sorted([*top_schema, *SECTIONS])
-            problems.append((key, "unknown key" + _did_you_mean(key, known)))
+            problems.append((key, "unknown key" + did_you_mean(key, known)))
             continue
         try:
             site[key] = top_schema[key](raw)
@@ -620,7 +225,7 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
     for name, schema in SECTIONS.items():
         table = data.get(name, {})
         sections[name] = (
-            _check_table(table, schema, f"{name}.", problems) if isinstance(table, dict) else {}
+            check_table(table, schema, f"{name}.", problems) if isinstance(table, dict) else {}
         )
     digest_values = dict(sections["digest"])
     if "from" in digest_values:
