@@ -423,8 +423,9 @@ def test_rendered_bodies_are_kept_as_utf8_in_memory_and_in_the_cache(tmp_path: P
 
 def test_a_build_tells_its_progress_step_by_step_with_counts(tmp_path: Path) -> None:
     from feedkit.posts.loader import PARALLEL_FROM, READING
-    from feedkit.site.build import RENDERING, build_site
+    from feedkit.site.build import build_site
     from feedkit.site.feeds import WRITING
+    from feedkit.site.render import RENDERING
 
     (tmp_path / "feedkit.toml").write_text(SITE_TOML + "limit = 40\n", encoding="utf-8")
     (tmp_path / "content").mkdir()

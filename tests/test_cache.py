@@ -24,8 +24,9 @@ from feedkit.config import load_config
 from feedkit.posts import postfile
 from feedkit.posts.loader import load_posts
 from feedkit.site import cache as cache_module
-from feedkit.site.build import plan_build, render_posts
+from feedkit.site.build import plan_build
 from feedkit.site.cache import CHOICE, BuildCache
+from feedkit.site.render import render_posts
 
 from conftest import NOW, NOW_ENV, SITE_TOML
 
@@ -444,8 +445,8 @@ def test_no_cache_does_no_more_work_than_a_build_with_no_cache_folder(
     # post afresh; ignoring a cache must cost nothing more than having none. What each
     # build does is counted, not timed: the walk, every file read (front matter, full post,
     # body), every post rendered, every cache file loaded.
-    import feedkit.site.build as build_module
     import feedkit.site.cache as cache_module
+    import feedkit.site.render as render_module
 
     done: list[tuple[object, ...]] = []
 
@@ -464,7 +465,7 @@ def test_no_cache_does_no_more_work_than_a_build_with_no_cache_folder(
         "parse_files",
         lambda cfg, paths, light=False, **_: (sorted(map(str, paths)), light),
     )
-    counted(build_module, "read_raw", lambda post: (post.rel_path,))
+    counted(render_module, "read_raw", lambda post: (post.rel_path,))
     counted(BuildCache, "remember_render", lambda self, key, value: ())
     loads = ("_read_marshal", "load_pickle")
     for name in loads:

@@ -21,7 +21,7 @@ import pytest
 from feedkit import parallel
 from feedkit.config import load_config
 from feedkit.posts.loader import public_posts
-from feedkit.site import build
+from feedkit.site import render as render_module
 from feedkit.site.build import build_site
 from feedkit.web import warm
 from feedkit.web.preview import PreviewServer, make_server, prepare, render_page
@@ -245,7 +245,7 @@ def counted(
     """The in-process preview, and what it did since start: the posts it rendered (by
     slug), every listing of the site's files, every digest renderer made."""
     done: dict[str, list[str]] = {"rendered": [], "listed": [], "renderers": []}
-    render, listing, renderer = build._render, warm.snapshot, warm.DigestRenderer
+    render, listing, renderer = render_module._render, warm.snapshot, warm.DigestRenderer
 
     def rendered(post, *args):  # type: ignore[no-untyped-def]
         done["rendered"].append(post.slug)
@@ -259,7 +259,7 @@ def counted(
         done["renderers"].append("made")
         return renderer(*args, **kwargs)
 
-    monkeypatch.setattr(build, "_render", rendered)
+    monkeypatch.setattr(render_module, "_render", rendered)
     monkeypatch.setattr(parallel, "cores", lambda: 1)  # every render in this process
     monkeypatch.setattr(warm, "snapshot", listed)
     monkeypatch.setattr(warm, "DigestRenderer", made)
@@ -330,13 +330,13 @@ def test_after_a_build_the_preview_renders_no_feed_entry_the_build_rendered(
     build_site(cfg, NOW)
     write_post(site, "fresh", "Saved since the build", NOW - timedelta(hours=1))
     rendered: list[str] = []
-    render = build._render
+    render = render_module._render
 
     def counted(post, *args):  # type: ignore[no-untyped-def]
         rendered.append(post.slug)
         return render(post, *args)
 
-    monkeypatch.setattr(build, "_render", counted)
+    monkeypatch.setattr(render_module, "_render", counted)
     monkeypatch.setattr(parallel, "cores", lambda: 1)
     with preview_in_process(site / "feedkit.toml") as server:
         assert server.warmed.wait(20)

@@ -15,15 +15,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from feedkit import parallel
 from feedkit.config import XSL_NAME, Config
 from feedkit.errors import OutputError, Problem
 from feedkit.models import Choice, Post, RenderedPost
-from feedkit.posts.layout import jekyll_folder
-from feedkit.posts.loader import LoadResult, Progress, body_of, load_posts, read_raw
+from feedkit.posts.loader import LoadResult, Progress, load_posts
+from feedkit.site.render import load_renderers, render_posts
 
 if TYPE_CHECKING:
-    from feedkit.posts.expand import Templates
     from feedkit.site.cache import BuildCache, Scan
 
 
@@ -126,133 +124,9 @@ def choose_feeds(
     return feeds, len(visible)
 
 
-# What rendering a post gives: the rendered post, the warnings found in its body, and
-# whether its templates read another post's URL.
-Rendered = tuple[RenderedPost, tuple[Problem, ...], bool]
 # The cache's record of the feed entries whose templates read other posts' URLs.
 READS_POSTS = "reads_posts"
-RENDERING = "rendering feed entries"  # what `progress` is told while posts are rendered
 RENDER_WARNINGS = "render_warnings"  # the cache's record of the feed entries' warnings
-
-
-def _render(
-    post: Post, raw: bytes, summary_chars: int, math: str, jekyll: bool, templates: Templates
-) -> tuple[Any, ...]:
-    from feedkit.posts import kramdown
-    from feedkit.posts.expand import shield_braces
-    from feedkit.posts.markup import math_warnings, measure, render_html, summarize
-
-    found: list[Problem] = []
-    expanded = templates.expand(post, body_of(post, raw, found))
-    body = expanded.text
-    found.extend(expanded.problems)
-    found += kramdown.problems(post, body)
-    words, minutes = measure(body)
-    html = shield_braces(render_html(body, post.url, post.slug, math, jekyll=jekyll))
-    if math == "mathml":
-        found.extend(math_warnings(post, body))
-    # A post that is only an image or code still needs some text for readers to see.
-    summary = summarize(body, post.summary, summary_chars) or post.title
-    return (html.encode(), summary, words, minutes, tuple(found), expanded.reads)
-
-
-def load_renderers(cfg: Config | None = None) -> None:
-    """Import what rendering and writing feeds takes, ahead of use (while a child parses):
-    the Markdown renderer, Jekyll's and Hugo's templates, feedgen with its RSS extension, the
-    writing of files; the TeX converter and lxml.html when formulas become MathML, and
-    Liquid for a Jekyll site (python-liquid takes about 0.1 s to import). None of it is
-    needed to read posts, so a cold build does not import it before the child starts."""
-    from feedkit import atomicfile
-    from feedkit.posts import expand, markup, texmath
-    from feedkit.site import feeds
-
-    markup.markdown()
-    # After feeds: feedgen's extensions take lxml.etree as feedgen.feed imported it.
-    from feedgen.ext import dc
-
-    del feeds, expand, atomicfile, dc
-    if cfg is not None and cfg.feed.math == "mathml":
-        texmath.load()
-        # feeds.xhtml: Atom carries a post with math as XHTML. (`import lxml.html` then
-        # `del lxml.html` would take the attribute off the package, and fail the next time.)
-        from lxml import html as lxml_html
-
-        del lxml_html
-    if cfg is not None and (jekyll_folder(cfg) or (cfg.content_path / "_posts").is_dir()):
-        from feedkit.posts import liquid
-
-        del liquid
-
-
-def render_posts(
-    posts: Mapping[str, Post],
-    cfg: Config,
-    cache: BuildCache | None = None,
-    templates: Templates | None = None,
-    progress: Progress | None = None,
-) -> dict[str, Rendered]:
-    """Return every post rendered: from the cache when its file is unchanged and what its
-    templates read is as it was; the rest split with a forked child when there are enough
-    of them to be worth it (`progress` is told how many are done)."""
-    from feedkit.posts.expand import Templates
-    from feedkit.posts.kramdown import jekyll_post
-
-    if templates is None:
-        templates = Templates(cfg, posts, posts.__getitem__)
-    site_config = templates.jekyll_root is not None  # a Jekyll site's _config.yml
-    done: dict[str, tuple[Any, ...]] = {}
-    todo: list[tuple[str, Post, bytes, str]] = []
-    jekyll: dict[str, bool] = {}  # kramdown's math rule applies
-    for shown, post in posts.items():
-        raw = read_raw(post)
-        jekyll[shown] = jekyll_post(cfg, post.source, site_config)
-        settings = (cfg.feed.summary_chars, cfg.feed.math, jekyll[shown])
-        key = cache.render_key(raw, post, *settings) if cache else ""
-        stored = cache.render(key) if cache else None
-        if stored is not None and len(stored) == 6 and templates.current(stored[5]):
-            done[shown] = stored
-        else:
-            todo.append((shown, post, raw, key))
-
-    def render_part(part: list[tuple[str, Post, bytes, str]]) -> list[tuple[Any, ...]]:
-        chars, math = cfg.feed.summary_chars, cfg.feed.math
-        return [
-            _render(post, raw, chars, math, jekyll[shown], templates)
-            for shown, post, raw, _ in part
-        ]
-
-    if len(todo) >= 4 and parallel.cores() >= 2:
-        # Shared with a forked child, longest first: one long post takes as long to render
-        # as a dozen short ones, and whoever is free takes the next.
-        order = sorted(range(len(todo)), key=lambda i: -len(todo[i][2]))
-        size = -(-len(order) // parallel.MAX_PARTS)
-        groups = [order[start : start + size] for start in range(0, len(order), size)]
-
-        def rendered(parts: int) -> None:
-            if progress is not None:
-                progress(RENDERING, sum(len(group) for group in groups[:parts]), len(todo))
-
-        parts = parallel.shared(
-            len(groups), lambda g: render_part([todo[i] for i in groups[g]]), on_done=rendered
-        )
-        by_index = {
-            i: value
-            for group, part in zip(groups, parts, strict=True)
-            for i, value in zip(group, part, strict=True)
-        }
-        values = [by_index[i] for i in range(len(todo))]
-    else:
-        values = render_part(todo)
-    for (shown, _, _, key), value in zip(todo, values, strict=True):
-        done[shown] = value
-        if cache is not None:
-            cache.remember_render(key, value)
-    out: dict[str, Rendered] = {}
-    for shown, post in posts.items():
-        html, summary, words, minutes, found, reads = done[shown]
-        reads_posts = any(kind in ("post_url", "link", "ref") for kind, _, _ in reads)
-        out[shown] = (RenderedPost(post, html, summary, words, minutes), tuple(found), reads_posts)
-    return out
 
 
 def feed_files(cfg: Config, folder: str) -> tuple[str, str, str]:

@@ -46,9 +46,9 @@ from feedkit.posts.postfile import (
     stat_mtime_ns,
     walk,
 )
-from feedkit.site.build import load_renderers
 from feedkit.site.cache import BuildCache, dump_pickle, load_pickle
 from feedkit.site.cachekey import CACHE_FORMAT
+from feedkit.site.render import load_renderers
 
 if TYPE_CHECKING:
     from feedkit.posts.expand import Read, Templates

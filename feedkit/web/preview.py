@@ -38,8 +38,8 @@ from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.wire import html_sent_size, wire_bytes
 from feedkit.models import Post
 from feedkit.posts.markup import measure
-from feedkit.site.build import load_renderers
 from feedkit.site.postindex import read_index, reader_cache
+from feedkit.site.render import load_renderers
 from feedkit.web.warm import WarmSite
 
 SHOWN_HEADERS = (
