@@ -95,7 +95,7 @@ def read_body(post: Post, warnings: list[Problem] | None = None) -> str:
 def read_raw(post: Post) -> bytes:
     """Return a loaded post's file as bytes."""
     try:
-        return post.source.read_bytes()
+        return postfile.read_file(post.source)
     except OSError as exc:
         raise ContentError([unreadable(post.source, post.rel_path, exc)]) from exc
 

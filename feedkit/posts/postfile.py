@@ -470,6 +470,20 @@ def read_head(path: Path | str, shown: str, warnings: list[Problem]) -> tuple[So
     return split(strip_illegal(head, shown, warnings), shown), st
 
 
+def read_file(path: Path | str) -> bytes:
+    """Return a file's bytes, through a bare file descriptor: io.open's buffered file object
+    costs more than reading a post. One read call, for a file no bigger than its status says."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
+        raw = os.read(fd, size + 1)
+        if len(raw) != size:  # grown since, or a short read: the rest, to the end
+            raw += _read(fd, None)
+        return raw
+    finally:
+        os.close(fd)
+
+
 def _read(fd: int, limit: int | None, expected: int | None = None) -> bytes:
     """Return up to `limit` bytes from `fd` (all that is left when None), stopping early once
     `expected` bytes came: a file's size says when a read is done, without one more call."""

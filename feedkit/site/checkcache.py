@@ -19,7 +19,6 @@ matters; and while this process plans the feeds, a child saves what the check fo
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -38,7 +37,7 @@ from feedkit.posts.loader import (
     display_path,
     gather,
     parse_files,
-    unreadable,
+    read_raw,
 )
 from feedkit.posts.postfile import (
     StatKey,
@@ -227,19 +226,7 @@ def read_post_body(post: Post, warnings: list[Problem]) -> str:
     (the front matter was read without them), carriage returns, or a body that may be
     the closing line itself take `loader.body_of`'s way, as does a body not UTF-8.
     """
-    try:
-        # A bare file descriptor: a file object costs more than reading a post.
-        fd = os.open(post.source, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        try:
-            size = os.fstat(fd).st_size
-            raw = os.read(fd, size + 1)  # one call, for a file no bigger than its status says
-            if len(raw) > size:
-                while more := os.read(fd, 1 << 20):
-                    raw += more
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        raise ContentError([unreadable(post.source, post.rel_path, exc)]) from exc
+    raw = read_raw(post)
     start = _body_start(raw, post.body_line)
     if start is not None and not has_illegal(raw):
         try:
