@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     import gettext
     from datetime import datetime, timedelta, tzinfo
 
+    import jinja2
     from babel import Locale
 
 DOMAIN = "feedkit"
+I18N = "jinja2.ext.i18n"  # Jinja2's extension for {% trans %} and _()
 LOCALE_DIR = Path(__file__).with_name("locale")
 SOURCE = "en"  # the language feedkit's words are written in: needs no catalog
 # Words before a name that make "Hi <first name>" wrong ("Hi Dr.,", "Hi Frau,"): such a
@@ -184,10 +186,19 @@ class Language:
             return self.gettext("Hello,")
         return self.gettext("Hi %(name)s,") % {"name": called}
 
-    def install(self, env: Any) -> None:
-        """Make the Jinja2 environment `env` (one with the i18n extension) speak this language."""
-        # The methods, not the catalog: it is read when a template first says a word.
-        env.install_gettext_callables(self.gettext, self.ngettext, newstyle=True)
+    def environment(self, **options: Any) -> jinja2.Environment:
+        """Return a Jinja2 environment made with `options` and the i18n extension (`I18N`),
+        speaking this language before any template is compiled: Jinja2 compiles `{% trans %}`
+        for the gettext style installed at the time, and keeps the compiled template."""
+        import jinja2
+
+        env = jinja2.Environment(extensions=[I18N], **options)
+        # The methods, not the catalog: it is read when a template first says a word. (The
+        # extension adds this method to the environment, which type checkers cannot see.)
+        env.install_gettext_callables(  # type: ignore[attr-defined]
+            self.gettext, self.ngettext, newstyle=True
+        )
+        return env
 
 
 @functools.cache

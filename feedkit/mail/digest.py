@@ -24,7 +24,7 @@ import markupsafe
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
-from feedkit.i18n import Language, language
+from feedkit.i18n import I18N, Language, language
 from feedkit.mail.archive import subscribe_url, web_url
 from feedkit.mail.readers import Reader
 from feedkit.mail.rendercache import RenderCache, inline
@@ -178,7 +178,6 @@ class DigestRenderer:
         loaders.append(jinja2.FileSystemLoader(default_templates_dir()))
         self.language: Language = language(cfg.language)
         common: dict[str, Any] = dict(
-            extensions=["jinja2.ext.i18n"],
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -187,15 +186,13 @@ class DigestRenderer:
         loader = jinja2.ChoiceLoader(loaders)
         self.html_env = self._environment(loader, render_cache, autoescape=True, **common)
         self.text_env = self._environment(loader, render_cache, autoescape=False, **common)
-        self.language.install(self.html_env)
-        self.language.install(self.text_env)
 
-    @staticmethod
     def _environment(
-        loader: jinja2.BaseLoader, render_cache: RenderCache | None, **options: Any
+        self, loader: jinja2.BaseLoader, render_cache: RenderCache | None, **options: Any
     ) -> jinja2.Environment:
-        cache = render_cache.templates(options) if render_cache is not None else None
-        return jinja2.Environment(loader=loader, bytecode_cache=cache, **options)
+        made_with = {"extensions": [I18N], **options}  # what the compiled templates depend on
+        cache = render_cache.templates(made_with) if render_cache is not None else None
+        return self.language.environment(loader=loader, bytecode_cache=cache, **options)
 
     # -- rendering -------------------------------------------------------------------------
 

@@ -32,14 +32,12 @@ class Pages:
 
     def __init__(self, title: str, language: str) -> None:
         folder = templates_dir()
-        self.env = jinja2.Environment(
+        self.env = words(language).environment(  # the site's language
             loader=jinja2.FileSystemLoader(folder),
-            extensions=["jinja2.ext.i18n"],
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
         )
-        words(language).install(self.env)  # the site's language
         self.style = (folder / "serve.css").read_text(encoding="utf-8")
         digest = hashlib.sha256(self.style.encode()).digest()
         self.style_hash = "sha256-" + base64.b64encode(digest).decode()

@@ -7,6 +7,7 @@ state.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import sys
@@ -106,17 +107,17 @@ def preview_text(cfg: Config, now: datetime) -> str:
     return f"Subject: {preview.rendered.subject}\n({preview.why})\n\n{preview.text}"
 
 
-_PAGE = jinja2.Environment(
-    loader=jinja2.PackageLoader("feedkit", "static"),
-    extensions=["jinja2.ext.i18n"],  # the page speaks the site's language (see render_page)
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-# New-style gettext from the start: the page's {% trans %} blocks compile one way or the
-# other, and the warm-up compiles them before a request installs the site's language.
-language("en").install(_PAGE)
+@functools.cache
+def _page(tag: str) -> jinja2.Environment:
+    """Return the preview page's templates, speaking the language `tag` (one a process,
+    unless its feedkit.toml changes language)."""
+    return language(tag).environment(
+        loader=jinja2.PackageLoader("feedkit", "static"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
@@ -125,7 +126,6 @@ def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
     cfg, loaded = site.cfg, site.loaded
     assert cfg is not None and loaded is not None
     words = language(cfg.language)
-    words.install(_PAGE)  # one site a process: its language, as its feedkit.toml says now
     plan = site.plan(now)
     digest: dict[str, Any] | None = None
     digest_error = None
@@ -159,21 +159,25 @@ def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
         }
         for e in plan.entries
     ]
-    return _PAGE.get_template("preview.html.j2").render(
-        site=cfg,
-        digest=digest,
-        digest_error=digest_error,
-        entries=entries,
-        posts=posts,
-        total=total,
-        total_text=words.number(total),
-        page=page,
-        pages=pages,
-        first_text=words.number((page - 1) * POSTS_PER_PAGE + 1),
-        last_text=words.number(min(page * POSTS_PER_PAGE, total)),
-        warnings=[str(w) for w in plan.warnings],
-        now=now.isoformat(timespec="seconds"),
-        token=site.token,
+    return (
+        _page(cfg.language)
+        .get_template("preview.html.j2")
+        .render(
+            site=cfg,
+            digest=digest,
+            digest_error=digest_error,
+            entries=entries,
+            posts=posts,
+            total=total,
+            total_text=words.number(total),
+            page=page,
+            pages=pages,
+            first_text=words.number((page - 1) * POSTS_PER_PAGE + 1),
+            last_text=words.number(min(page * POSTS_PER_PAGE, total)),
+            warnings=[str(w) for w in plan.warnings],
+            now=now.isoformat(timespec="seconds"),
+            token=site.token,
+        )
     )
 
 
@@ -183,7 +187,7 @@ def post_list(site: WarmSite, now: datetime, page: int = 1) -> Markup:
     its reading time changed."""
     cfg, loaded = site.cfg, site.loaded
     assert cfg is not None and loaded is not None
-    template = _PAGE.get_template("preview_post.html.j2")
+    template = _page(cfg.language).get_template("preview_post.html.j2")
     shown = loaded.posts[(page - 1) * POSTS_PER_PAGE : page * POSTS_PER_PAGE]
     site.count_minutes(reading_minutes, shown)
     words = language(cfg.language)
@@ -422,7 +426,7 @@ def prepare(site: WarmSite) -> None:
     load_renderers(site.cfg)
     try:
         for name in ("preview.html.j2", "preview_post.html.j2"):
-            _PAGE.get_template(name)
+            _page(site.cfg.language).get_template(name)
         site.renderer().render(DigestRecord("", datetime.fromtimestamp(0, UTC), None, ()))
     except (jinja2.TemplateError, FeedkitError):  # the page says what is wrong
         return

@@ -17,15 +17,13 @@ def snippet(cfg: Config) -> str:
     or an ampersand stays text), its words in the site's language."""
     atom, rss, json_feed = (cfg.output_url(name) for name in feed_files(cfg, ""))
     archive = cfg.output_url(cfg.digest.archive + "/") if cfg.digest.archive else ""
-    env = jinja2.Environment(
+    env = language(cfg.language).environment(  # the form's words, in the site's language
         loader=jinja2.FileSystemLoader(templates_dir()),
-        extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
     )
-    language(cfg.language).install(env)  # the form's words, in the site's language
     return env.get_template("snippet.html.j2").render(
         title=cfg.title,
         atom=atom,
