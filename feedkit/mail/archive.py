@@ -246,7 +246,7 @@ def _index_key(cfg: Config, records: Sequence[DigestRecord]) -> str:
     """Return what the archive's index and feed are made from, hashed."""
     made_from = [
         PAGE_FORMAT,
-        __version__,  # the feed's generator
+        __version__,  # another feedkit may write the index and the feed otherwise
         [[r.id, r.created.isoformat(), [[p.title, p.url] for p in r.posts]] for r in records],
         [cfg.title, cfg.base_url, cfg.description, cfg.language, str(cfg.timezone)],
         [cfg.author.name, cfg.author.email, cfg.author.url],

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import partial
 
 from feedkit.config import Config
 from feedkit.i18n import language
@@ -46,26 +47,13 @@ def confirmation_message(
     asked = words.gettext(
         "someone, hopefully you, asked for the posts of %(site)s by email at this address. "
         "To confirm, open this link and press the button on the page:"
-    )
+    ) % {"site": cfg.title}
     works = words.gettext(
         "The link works for %(time)s. If you did not ask for this, ignore this mail: "
         "nothing more will come."
-    )
-    text = (
-        "\n\n".join(
-            [
-                greeting,
-                textwrap.fill(
-                    asked % {"site": cfg.title}, 72, break_long_words=False, break_on_hyphens=False
-                ),
-                link,
-                textwrap.fill(
-                    works % {"time": within}, 72, break_long_words=False, break_on_hyphens=False
-                ),
-            ]
-        )
-        + "\n"
-    )
+    ) % {"time": within}
+    lines = partial(textwrap.fill, width=72, break_long_words=False, break_on_hyphens=False)
+    text = "\n\n".join([greeting, lines(asked), link, lines(works)]) + "\n"
     button = words.gettext("Confirm my subscription")
     e = html.escape
     page = (
@@ -73,9 +61,9 @@ def confirmation_message(
         f"<title>{e(subject)}</title></head>\n"
         '<body style="font-family:sans-serif;line-height:1.5;max-width:36em">\n'
         f"<p>{e(greeting)}</p>\n"
-        f"<p>{e(asked % {'site': cfg.title})}</p>\n"
+        f"<p>{e(asked)}</p>\n"
         f'<p><a href="{e(link)}">{e(button)}</a></p>\n'
-        f"<p>{e(works % {'time': within})}</p>\n</body></html>\n"
+        f"<p>{e(works)}</p>\n</body></html>\n"
     )
     smtputf8 = not (from_address + subscriber.email).isascii()
     msg = EmailMessage(policy=UTF8_MAIL_POLICY if smtputf8 else MAIL_POLICY)
