@@ -1,3 +1,3 @@
-from feedkit.cli import run
+from feedkit.entry import run
 
 run()

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from feedkit.shown import problem_line
+
 
 class FeedkitError(Exception):
     """Base of every error feedkit reports to the user (exit code 1)."""
@@ -23,9 +25,7 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        kind = "warning: " if self.warning else ""
-        return f"{where}: {kind}{self.message}"
+        return problem_line(self.path, self.line, self.message, self.warning)
 
 
 class ContentError(FeedkitError):

@@ -89,7 +89,7 @@ def test_the_wheel_says_who_it_is_and_holds_its_data_files(dist: tuple[Path, str
     assert meta["License-Expression"] == "MIT"
     assert meta["License-File"] == "LICENSE" and f"{info}/licenses/LICENSE" in names
     assert "Programming Language :: Python :: 3.11" in meta.get_all("Classifier")
-    assert "feedkit = feedkit.cli:run" in scripts
+    assert "feedkit = feedkit.entry:run" in scripts
     for data in (
         "feedkit/static/feed.xsl",
         "feedkit/static/reload.js",

@@ -13,7 +13,7 @@ import pytest
 
 from feedkit.config import load_config
 from feedkit.mail.snapshot import make_record
-from feedkit.posts import loader, postfile
+from feedkit.posts import loader, postfile, walk
 from feedkit.posts.loader import load_posts, read_body
 from feedkit.site.cache import BuildCache
 from feedkit.site.postindex import READ_FOLDER, read_index, reader_cache, templates_of
@@ -157,8 +157,9 @@ def test_a_rewrite_that_keeps_a_fresh_files_status_is_seen(
 ) -> None:
     # On a file system with coarse timestamps a rewrite can keep size, mtime, ctime and
     # inode: a file written just before the index was saved is not trusted by its status.
-    coarse = lambda st: postfile._STAT.pack(st.st_size, st.st_mtime_ns, 0, 0)  # noqa: E731
+    coarse = lambda st: walk._STAT.pack(st.st_size, st.st_mtime_ns, 0, 0)  # noqa: E731
     monkeypatch.setattr(postfile, "stat_key", coarse)
+    monkeypatch.setattr(walk, "stat_key", coarse)
     path = site / "content" / "fresh.md"
     path.write_text(path.read_text().replace("A fresh post", "A first post"))  # now: fresh
     assert "  - A first post <" in dry_run(site)

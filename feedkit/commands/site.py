@@ -24,6 +24,7 @@ from feedkit.commands.mail import readers_now, refresh_web_copies
 from feedkit.config import load_config
 from feedkit.errors import ConfigError
 from feedkit.posts.loader import display_path
+from feedkit.site.uptodate import counts_text, up_to_date_line
 
 if TYPE_CHECKING:
     from feedkit.mail.subscribers import Subscriber
@@ -64,14 +65,19 @@ def _build(config_path: Path, drafts: bool, no_cache: bool, strict: bool = False
     now = now_from_env()
     with StatusLine() as status:
         plan, changed = build_site(
-            cfg, now, drafts=drafts, ignore_cache=no_cache, progress=status.show
+            cfg,
+            now,
+            drafts=drafts,
+            ignore_cache=no_cache,
+            progress=status.show,
+            config_file=config_path,
         )
     report(plan.warnings)
     if plan.cache_discarded:
         click.echo(f"note: build cache thrown away: {plan.cache_discarded}", err=True)
     out = display_path(cfg.output_path, Path.cwd())
     if plan.reused:
-        click.echo(f"Feeds in {out}/ are up to date (0 changed); " + _counts(plan))
+        click.echo(up_to_date_line(out, _numbers(plan)))
     else:
         click.echo(
             f"Built {len(plan.names)} files in {out}/ ({len(changed)} changed) from "
@@ -84,12 +90,12 @@ def _build(config_path: Path, drafts: bool, no_cache: bool, strict: bool = False
     QuickExit.now()  # before this frame's objects are freed one by one
 
 
+def _numbers(plan: BuildPlan) -> tuple[int, int, int, int, int]:
+    return (plan.total, plan.published, plan.drafts, plan.scheduled, plan.expired)
+
+
 def _counts(plan: BuildPlan) -> str:
-    return (
-        f"{plan.total} posts: {plan.published} published, {plan.drafts} draft(s), "
-        f"{plan.scheduled} scheduled for later"
-        + (f", {plan.expired} expired" if plan.expired else "")
-    )
+    return counts_text(*_numbers(plan))
 
 
 @main.command()

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from feedkit.posts.postfile import (
     split,
     unreadable_bodies,
 )
+from feedkit.shown import display_path, root_prefix  # noqa: F401 (imported from here too)
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # never compared or printed: it holds every post
@@ -108,20 +108,6 @@ def body_of(post: Post, raw: bytes, warnings: list[Problem] | None = None) -> st
         raise ContentError(exc.problems) from None
     except OSError as exc:
         raise ContentError.single(post.rel_path, 0, f"cannot be read: {exc.strerror}") from exc
-
-
-def display_path(path: Path | str, root: Path) -> str:
-    """Return `path` as shown in messages: relative to the site root when it is inside it."""
-    text, prefix = str(path), root_prefix(root)
-    if text.startswith(prefix):
-        return text[len(prefix) :].replace("\\", "/")
-    return text
-
-
-@lru_cache(maxsize=8)
-def root_prefix(root: Path) -> str:
-    """Return the text a path inside `root` starts with (display_path strips it)."""
-    return str(root).rstrip("/") + "/"
 
 
 def content_folder(cfg: Config) -> Path:

@@ -20,6 +20,7 @@ from feedkit.errors import OutputError, Problem
 from feedkit.models import Choice, Post, RenderedPost
 from feedkit.posts.loader import LoadResult, Progress, load_posts
 from feedkit.site.render import load_renderers, render_posts
+from feedkit.site.uptodate import RENDER_WARNINGS, kept_warnings, outputs_current, record
 
 if TYPE_CHECKING:
     from feedkit.site.cache import BuildCache, Scan
@@ -126,7 +127,6 @@ def choose_feeds(
 
 # The cache's record of the feed entries whose templates read other posts' URLs.
 READS_POSTS = "reads_posts"
-RENDER_WARNINGS = "render_warnings"  # the cache's record of the feed entries' warnings
 
 
 def feed_files(cfg: Config, folder: str) -> tuple[str, str, str]:
@@ -252,7 +252,7 @@ def plan_build(
         # so may a post whose URL a member's template reads.
         and not members & fresh
         and not (fresh and members & set(cache.state.get(READS_POSTS) or ()))
-        and cache.outputs_current(signature, cfg.output_path)
+        and outputs_current(cache.state, signature, cfg.output_path)
     ):
         # The feed entries' template warnings, as the build that rendered them found them.
         earlier = [
@@ -352,12 +352,7 @@ def _unchanged_plan(state: dict[str, Any], scan: Scan) -> BuildPlan:
         scheduled=scheduled,
         expired=expired,
         rendered=0,
-        warnings=tuple(
-            dict.fromkeys(
-                Problem(p, n, m, warning=True)
-                for p, n, m in [*state["warnings"], *(state.get(RENDER_WARNINGS) or ())]
-            )
-        ),
+        warnings=tuple(Problem(p, n, m, warning=True) for p, n, m in kept_warnings(state)),
         signature=state["signature"],
         scan=scan,
     )
@@ -383,15 +378,21 @@ def build_site(
     drafts: bool = False,
     ignore_cache: bool = False,
     progress: Progress | None = None,
+    config_file: Path | None = None,
 ) -> tuple[BuildPlan, list[str]]:
     """Build the feeds and write what changed; return the plan and the files changed.
 
     With `ignore_cache`, every post is read and rendered afresh, and the cache saved is a
     fresh one: the next build goes on from this one's output, not from the cache ignored.
+    `config_file` is the feedkit.toml `cfg` was read from: given, the cache records what
+    the output was made from, so that the next `feedkit build` that has nothing to do can
+    say so before it loads the build (feedkit.site.uptodate).
     """
     from feedkit.site.cache import BuildCache
 
     cache = BuildCache.fresh(cfg) if ignore_cache else BuildCache.open(cfg)
+    if config_file is not None:
+        cache.inputs = partial(record, cfg, config_file)
     if cache.discarded:  # logging is imported only then: a build that changes nothing skips it
         import logging
 

@@ -30,6 +30,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO, Final
@@ -56,6 +57,7 @@ from feedkit.site.cachekey import (
     toolchain,
     why_not_used,
 )
+from feedkit.site.uptodate import RECORD, fingerprint, nothing_to_do
 
 StatKey = postfile.StatKey
 stat_mtime_ns = postfile.stat_mtime_ns
@@ -115,19 +117,6 @@ class Scan:
         self.found, self.stat, self._files, self._fingerprint = found, True, None, None
 
 
-NO_STAT = bytes(32)  # in a fingerprint, for a file whose status is unknown
-
-
-def fingerprint(found: list[tuple[str, StatKey | None]]) -> str:
-    """Return a hash of every post file's path and status. (SHA-256: with the processors'
-    own instructions for it, twice as fast here as BLAKE2.)"""
-    digest = hashlib.sha256(
-        "\0".join([path for path, _ in found]).encode("utf-8", "surrogateescape")
-    )
-    digest.update(b"".join([key or NO_STAT for _, key in found]))
-    return digest.hexdigest()
-
-
 @dataclass(eq=False, repr=False)
 class Refreshed:
     """Every post file's row, after reading the files that changed."""
@@ -161,6 +150,9 @@ class BuildCache:
     started_ns: int = field(default_factory=time.time_ns)
     discarded: str = ""  # why the cache found was not used, if one was found
     config: str = ""  # config_hash of the build's config
+    # What else the output was made from, by status (feedkit.site.uptodate `record`), made
+    # when the state is saved; None: nothing recorded (a later build runs whole).
+    inputs: Callable[[int], dict[str, Any] | None] | None = None
 
     @classmethod
     def open(cls, cfg: Config, folder: Path | None = None) -> BuildCache:
@@ -201,12 +193,7 @@ class BuildCache:
     def unchanged(self, scan: Scan, now: float, drafts: bool, out_dir: Path) -> bool:
         """Return True if no post file changed since the last build, no scheduled post came
         due, and its outputs are still there, untouched: the build has nothing to do."""
-        state = self.state
-        if not state or state.get("fingerprint") != scan.fingerprint:
-            return False
-        if state.get("drafts") != drafts or now >= state.get("next_change", 0.0):
-            return False
-        return self.outputs_current(state.get("signature", ""), out_dir)
+        return nothing_to_do(self.state, scan.fingerprint, now, drafts, out_dir)
 
     def refresh(
         self,
@@ -334,21 +321,6 @@ class BuildCache:
 
     # -- outputs --------------------------------------------------------------------------
 
-    def outputs_current(self, signature: str, out_dir: Path) -> bool:
-        """Return True if the last build made its outputs from the same feed entries and
-        they are still there, untouched."""
-        files = self.state.get("files") or {}
-        if not files or self.state.get("signature") != signature:
-            return False
-        for name, (size, mtime_ns) in files.items():
-            try:
-                st = os.stat(out_dir / name)
-            except OSError:
-                return False
-            if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
-                return False
-        return True
-
     # -- saving ---------------------------------------------------------------------------
 
     def save(
@@ -414,19 +386,28 @@ class BuildCache:
         if self.read_files or members is not None or self.rows is not None:
             self.write("index.marshal", _dump_rows, index)
             self._index = None  # what was loaded is not what is there now
-        self.write("state.marshal", marshal.dump, lambda _: state)  # last: it vouches
+        self.write("state.marshal", marshal.dump, partial(self._with_inputs, state))  # last
 
     def stamp(self) -> None:
         """Put in the state of a build that found nothing changed this process's record of
         what made the output, if the build that saved the state found it too fresh to keep,
         or the saved one no longer stands (a package installed beside the libraries changes
-        their folder's status): else every later build would read feedkit's files again."""
+        their folder's status): else every later build would read feedkit's files again.
+        And the record of what else the output was made from, when it was not kept or
+        changed (see feedkit.site.uptodate)."""
         state = dict(self.state)
         found = record()
         if found is not None:
             state["toolchain"] = found
+        state = self._with_inputs(state, self.started_ns - RACY_NS)
         if state != self.state:
             self.write("state.marshal", marshal.dump, lambda _: state)
+
+    def _with_inputs(self, state: dict[str, Any], trusted_before: int) -> dict[str, Any]:
+        """Return `state` with the record of the output's other inputs, if there is one."""
+        if self.inputs is None:
+            return state
+        return {**state, RECORD: self.inputs(trusted_before)}
 
     def write(
         self, name: str, dump: Callable[[Any, BinaryIO], object], make: Callable[[int], Any]

@@ -23,12 +23,17 @@ import os
 import re
 import sys
 import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from feedkit import __version__
 
+# typing itself is not imported: a build with nothing to do loads only what it runs (see
+# feedkit.site.uptodate); mypy reads this name as typing's.
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from feedkit.config import Config
 
 CACHE_FORMAT = 8  # the layout of the cache's files
@@ -62,7 +67,8 @@ def toolchain(saved: object = None) -> Toolchain:
     """
     global _found
     if _found is None:
-        _found = made_with(Path(__file__).parent.parent, sys.path, saved, time.time_ns())
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        _found = made_with(package, sys.path, saved, time.time_ns())
     return _found[0]
 
 
@@ -75,7 +81,7 @@ def record() -> dict[str, Any] | None:
 
 
 def made_with(
-    package: Path, path: list[str], saved: object, now_ns: int
+    package: Path | str, path: list[str], saved: object, now_ns: int
 ) -> tuple[Toolchain, dict[str, Any] | None]:
     """Return the toolchain of feedkit in `package` with libraries found on `path`, and the
     record to save of it; from `saved` when every status is the one it was taken with."""
@@ -107,7 +113,7 @@ def made_with(
     return found, {"files": status, "folders": folders, "code": code, "libraries": libraries}
 
 
-def package_files(package: Path) -> list[tuple[str, tuple[Any, ...]]]:
+def package_files(package: Path | str) -> list[tuple[str, tuple[Any, ...]]]:
     """Return every file of the package but compiled bytecode and hidden files, in every
     folder, sorted: its path and its status (relative path, size, modification and change
     times, inode)."""
@@ -145,7 +151,7 @@ def _folder_status(entry: str) -> tuple[Any, ...]:
     return (entry, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def code_hash(package: Path, files: list[tuple[str, tuple[Any, ...]]] | None = None) -> str:
+def code_hash(package: Path | str, files: list[tuple[str, tuple[Any, ...]]] | None = None) -> str:
     """Return a hash of the relative paths and bytes of the package's files (`package_files`)."""
     digest = hashlib.sha256()
     for path, (rel, *_) in files if files is not None else package_files(package):
@@ -237,10 +243,10 @@ def config_hash(cfg: Config) -> str:
     return hashlib.sha256(repr(made_from).encode()).hexdigest()
 
 
-def cache_key(config: str) -> str:
-    """Return a hash of the config's hash and of what makes the output: a cache saved with
-    another key is not used."""
-    made_with = (CACHE_FORMAT, toolchain(), config)
+def cache_key(config: str, chain: Toolchain | None = None) -> str:
+    """Return a hash of the config's hash and of what makes the output (`chain`, this
+    process's `toolchain()` by default): a cache saved with another key is not used."""
+    made_with = (CACHE_FORMAT, toolchain() if chain is None else chain, config)
     return hashlib.sha256(repr(made_with).encode()).hexdigest()
 
 

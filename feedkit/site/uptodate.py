@@ -1,0 +1,280 @@
+"""A build with nothing to do, told before the command line loads.
+
+Schedulers, editors' save hooks and `make` run `feedkit build` over and over, and most runs
+find that nothing changed. The build finds that itself (the cache's `unchanged`), but only
+after click, the config and the build's modules have loaded: tens of milliseconds, more than
+the rest of such a run. So the console script (feedkit/entry.py) first asks `answer` here,
+which loads nothing but the standard library's os, marshal and hashlib and feedkit's walk.
+
+The last build's state (`.feedkit/cache/state.marshal`) holds, besides what the build
+itself consults (the post files' fingerprint, when a scheduled post comes due, the outputs
+written, the counts and warnings to report), a record of what else the output was made
+from (`record`): the config file, and every file and folder the config's reading and the
+cache's key look at (Hugo's, Pelican's and Jekyll's configuration, `_includes/`,
+`_data/authors.yml`), each by its status (size, modification and change times, inode), as
+posts are. `answer` says the feeds are up to date only when every one of those is as
+recorded, feedkit's files and libraries are the ones the cache was made with (the record
+feedkit/site/cachekey.py keeps), and the build's own test (`nothing_to_do`, the same code)
+holds. Then it prints what the build would print. Any difference or doubt (another option,
+a digest archive or a WebSub hub to look after, a status too fresh to trust) hands the run
+to the full build, which decides for itself; a wrong "changed" costs only time.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import time
+
+from feedkit.posts.walk import StatKey, stat_key, stat_mtime_ns, walk
+from feedkit.shown import display_path, problem_line
+from feedkit.site.cachekey import CACHE_FORMAT, cache_key, made_with
+
+# typing itself is not imported: a build with nothing to do loads only what it runs (see
+# feedkit.site.uptodate); mypy reads this name as typing's.
+TYPE_CHECKING = False
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, TextIO
+
+    from feedkit.config import Config
+
+RECORD = "inputs"  # the state's key for `record`
+STATE = os.path.join(".feedkit", "cache", "state.marshal")  # beside feedkit.toml
+RENDER_WARNINGS = "render_warnings"  # the state's record of the feed entries' warnings
+NO_STAT = bytes(32)  # in a fingerprint, for a file whose status is unknown
+
+
+# -- what the build and this share ------------------------------------------------------
+
+
+def fingerprint(found: list[tuple[str, StatKey | None]]) -> str:
+    """Return a hash of every post file's path and status. (SHA-256: with the processors'
+    own instructions for it, twice as fast here as BLAKE2.)"""
+    import hashlib  # here: a build that finds a setting changed never hashes its posts
+
+    digest = hashlib.sha256(
+        "\0".join([path for path, _ in found]).encode("utf-8", "surrogateescape")
+    )
+    digest.update(b"".join([key or NO_STAT for _, key in found]))
+    return digest.hexdigest()
+
+
+def nothing_to_do(
+    state: dict[str, Any], fingerprint: str, now: float, drafts: bool, out_dir: Path | str
+) -> bool:
+    """Return True if no post file changed since the build that saved `state` (its
+    fingerprint is the same), no scheduled post came due, and its outputs are still there,
+    untouched: a build has nothing to do."""
+    if not state or not fingerprint or state.get("fingerprint") != fingerprint:
+        return False
+    if state.get("drafts") != drafts or now >= state.get("next_change", 0.0):
+        return False
+    return outputs_current(state, state.get("signature", ""), out_dir)
+
+
+def outputs_current(state: dict[str, Any], signature: str, out_dir: Path | str) -> bool:
+    """Return True if the build that saved `state` made its outputs from the entries that
+    `signature` stands for, and they are still there, untouched."""
+    files = state.get("files") or {}
+    if not files or state.get("signature") != signature:
+        return False
+    for name, (size, mtime_ns) in files.items():
+        try:
+            st = os.stat(os.path.join(out_dir, name))
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
+            return False
+    return True
+
+
+def kept_warnings(state: dict[str, Any]) -> list[tuple[str, int, str]]:
+    """Return the warnings the build that saved `state` reported, each once: the posts'
+    and those of rendering the feed entries."""
+    kept = [*state["warnings"], *(state.get(RENDER_WARNINGS) or ())]
+    return list(dict.fromkeys(tuple(w) for w in kept))
+
+
+def counts_text(total: int, published: int, drafts: int, scheduled: int, expired: int) -> str:
+    """Return the counts a build reports: "12 posts: 10 published, 1 draft(s), …"."""
+    return (
+        f"{total} posts: {published} published, {drafts} draft(s), "
+        f"{scheduled} scheduled for later" + (f", {expired} expired" if expired else "")
+    )
+
+
+def up_to_date_line(out_shown: str, counts: tuple[int, int, int, int, int]) -> str:
+    """Return what a build that changed nothing says."""
+    return f"Feeds in {out_shown}/ are up to date (0 changed); " + counts_text(*counts)
+
+
+# -- what the build records -------------------------------------------------------------
+
+
+def watched(cfg: Config, config_file: str) -> list[str]:
+    """Return every file and folder, besides posts, whose change may change what reading
+    the config and the cache's key (feedkit/site/cachekey.py `config_hash`) find: the config
+    file, Hugo's and Pelican's configuration beside the content folder or the config (their
+    presence decides which files are posts), and Jekyll's `_config.yml`, `_data/authors.yml`
+    and `_includes/` (templates read them), every file and folder below those folders."""
+    from feedkit.posts.expand import INCLUDES
+    from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS
+    from feedkit.posts.layout import JEKYLL_CONFIG, PELICAN_CONFIG, site_folders
+
+    paths = [config_file]
+    for folder in site_folders(cfg):
+        paths += [str(folder / name) for name in (*HUGO_CONFIGS, PELICAN_CONFIG)]
+        paths += _tree(str(folder / CONFIG_DIR))
+    for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
+        paths += [str(folder / JEKYLL_CONFIG), str(folder / "_data" / "authors.yml")]
+        paths += _tree(str(folder / INCLUDES))
+    return list(dict.fromkeys(paths))
+
+
+def _tree(folder: str) -> list[str]:
+    """Return `folder` and every file and folder below it (just `folder` when missing)."""
+    found = [folder]
+    for dirpath, dirnames, filenames in os.walk(folder):
+        found += [os.path.join(dirpath, name) for name in (*dirnames, *filenames)]
+    return found
+
+
+def statuses(paths: list[str]) -> list[tuple[str, StatKey | None]]:
+    """Return each path with its status; None for one that is not there."""
+    found: list[tuple[str, StatKey | None]] = []
+    for path in paths:
+        try:
+            found.append((path, stat_key(os.stat(path))))
+        except OSError:
+            found.append((path, None))
+    return found
+
+
+def record(cfg: Config, config_file: Path, trusted_before: int) -> dict[str, Any] | None:
+    """Return what `answer` needs besides the build's state: the config file's real path,
+    the status of every watched path, and the folders to look at. None when a status is
+    too fresh to trust (changed at `trusted_before` or later: a rewrite of the same size
+    could share its timestamp), or when a build with nothing new still has work: telling a
+    WebSub hub what an earlier build could not."""
+    if cfg.feed.hub:
+        return None
+    real = os.path.realpath(config_file)
+    inputs = statuses(watched(cfg, real))
+    if any(key is not None and stat_mtime_ns(key) >= trusted_before for _, key in inputs):
+        return None
+    return {
+        "config": real,
+        "inputs": inputs,
+        "content": str(cfg.content_path),
+        "out": str(cfg.output_path),
+        # With a digest archive, a build also writes the web copies of digests sent since.
+        "digests": str(cfg.path(cfg.digest.state)) if cfg.digest.archive else None,
+    }
+
+
+# -- the answer ---------------------------------------------------------------------------
+
+
+def answer(
+    args: list[str],
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    package: str | None = None,
+) -> bool:
+    """Return True when `feedkit build` with these arguments has nothing to do, after
+    printing what the build would (to `out` and `err`, sys.stdout and sys.stderr by
+    default); False, having printed nothing, when the full build must run. `package` is
+    feedkit's folder (tests point it elsewhere)."""
+    options = _options(args)
+    if options is None:
+        return False
+    config_file, drafts = options
+    try:
+        now = _now()
+        with open(os.path.join(os.path.dirname(os.path.realpath(config_file)), STATE), "rb") as f:
+            state = marshal.load(f)
+        lines = _lines(state, config_file, drafts, now, package)
+    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
+        return False  # a damaged or older state: the build says what it makes of it
+    if lines is None:
+        return False
+    said, warnings = lines
+    out = out or sys.stdout
+    err = err or sys.stderr
+    for stream, text in ((err, warnings), (out, said)):
+        # As click.echo would write them; a character the stream cannot take is the full
+        # build's to report as it does.
+        text.encode(stream.encoding or "utf-8", stream.errors or "strict")
+    err.write(warnings)
+    out.write(said)
+    out.flush()
+    err.flush()
+    return True
+
+
+def _options(args: list[str]) -> tuple[str, bool] | None:
+    """Return the config file and --drafts of `feedkit build ARGS`; None for any other
+    option (--no-cache, --strict, -v, --help, a typo), which only the full build takes."""
+    config, drafts = "feedkit.toml", False
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--drafts":
+            drafts = True
+        elif arg == "--config" and rest and not rest[0].startswith("-"):
+            config = rest.pop(0)
+        elif arg.startswith("--config=") and len(arg) > len("--config="):
+            config = arg[len("--config=") :]
+        else:
+            return None
+    return config, drafts
+
+
+def _now() -> float:
+    """Return the time of the build: now, or FEEDKIT_NOW (as feedkit.cli reads it)."""
+    pinned = os.environ.get("FEEDKIT_NOW")
+    if not pinned:
+        return time.time()
+    from datetime import datetime
+
+    value = datetime.fromisoformat(pinned)  # a ValueError: the build reports it
+    if value.tzinfo is None:
+        raise ValueError(pinned)
+    return value.timestamp()
+
+
+def _lines(
+    state: dict[str, Any], config_file: str, drafts: bool, now: float, package: str | None
+) -> tuple[str, str] | None:
+    """Return what the build would print (stdout, stderr) if it has nothing to do."""
+    inputs = state.get(RECORD)
+    if state.get("format") != CACHE_FORMAT or not isinstance(inputs, dict):
+        return None
+    if inputs["config"] != os.path.realpath(config_file):
+        return None
+    if inputs["digests"] is not None and os.path.exists(inputs["digests"]):
+        return None  # web copies of the digests sent may be due: the mail side's to say
+    if statuses([path for path, _ in inputs["inputs"]]) != inputs["inputs"]:
+        return None
+    # From the record of feedkit's files and libraries when they are as it says; read
+    # again (a few milliseconds) when the build found them too fresh to keep one.
+    package = package or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    chain, _ = made_with(package, sys.path, state.get("toolchain"), time.time_ns())
+    if state.get("made_with") != dict(chain) or state.get("key") != cache_key(
+        state.get("config", ""), chain
+    ):
+        return None  # feedkit, Python or a library changed: the build throws the cache away
+    found = walk(inputs["content"])
+    if not nothing_to_do(state, fingerprint(found), now, drafts, inputs["out"]):
+        return None
+    warnings = [
+        problem_line(path, line, message, True) for path, line, message in kept_warnings(state)
+    ]
+    said = up_to_date_line(display_path(inputs["out"], os.getcwd()), state["counts"])
+    if any("\x1b" in text for text in (*warnings, said)):
+        return None  # click strips terminal escapes when writing to a file: leave it that
+    return said + "\n", "".join(line + "\n" for line in warnings)

@@ -1,0 +1,286 @@
+"""A `feedkit build` with nothing to do is told so before the command line loads
+(feedkit/site/uptodate.py), saying what the full build says; and never when anything the
+build reads or makes changed."""
+
+from __future__ import annotations
+
+import io
+import marshal
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import feedkit
+from feedkit.site import uptodate
+
+from conftest import NOW_ENV, SITE_TOML
+
+
+def post(title: str, date: str, body: str = "Body text.") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\ntags: [alpha]\n---\n{body}\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "blog"
+    root.mkdir()
+    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    content = root / "content"
+    content.mkdir()
+    for i in range(4):
+        (content / f"p{i}.md").write_text(post(f"Post {i}", f"2026-01-0{i + 1}"))
+    (content / "later.md").write_text(post("Later", "2026-12-24"))  # after NOW: scheduled
+    (content / "odd.md").write_text(
+        "---\ntitle: Odd\ndate: 2026-02-01\nupdated: 2026-01-01\n---\nUpdated before.\n"
+    )
+    settle(root)
+    monkeypatch.setenv("FEEDKIT_NOW", NOW_ENV["FEEDKIT_NOW"])
+    return root
+
+
+def settle(root: Path) -> None:
+    """Make every file and folder of the site but the outputs and the cache that was just
+    written look written a minute ago (a status younger than two seconds is never trusted);
+    the others keep their statuses."""
+    recent = time.time_ns() - 30_000_000_000
+    for path in [root, *root.rglob("*")]:
+        if not {"public", ".feedkit"} & set(path.relative_to(root).parts):
+            if path.stat().st_mtime_ns > recent:
+                age(path)
+
+
+def age(path: Path) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
+
+
+def feedkit_run(
+    root: Path, *args: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `feedkit ARGS` as the console script does (feedkit.entry.run), in a fresh
+    process; when it returns without the command line loaded, it lists the modules it
+    imported on its last line of stderr."""
+    probe = (
+        "import sys; from feedkit.entry import run; sys.argv[0] = 'feedkit'; run(); "
+        "print('modules:', ' '.join(sorted(sys.modules)), file=sys.stderr)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        cwd=cwd or root,
+        env={**os.environ, **NOW_ENV},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    done = feedkit_run(root, "build", "--config", str(root / "feedkit.toml"), *args)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def quick(root: Path, *args: str, config: str | None = None) -> tuple[bool, str, str]:
+    """Return what `answer` says of `feedkit build ARGS` here, and what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    said = uptodate.answer(
+        ["--config", config or str(root / "feedkit.toml"), *args], out=out, err=err
+    )
+    return said, out.getvalue(), err.getvalue()
+
+
+def test_a_build_with_nothing_to_do_answers_as_the_build_would_without_loading_it(
+    site: Path,
+) -> None:
+    first = build(site)
+    assert first.stdout.startswith("Built ")
+    fast = build(site)
+    modules = fast.stderr.splitlines()[-1].split()
+    assert modules[0] == "modules:"
+    assert not {"click", "feedkit.cli", "feedkit.config", "yaml", "tomllib"} & set(modules)
+    # -v goes the full build's way, which finds nothing to do the same way and says so
+    full = build(site, "-v")
+    assert "modules:" not in full.stderr
+    assert (
+        fast.stdout
+        == full.stdout
+        == (
+            "Feeds in public/ are up to date (0 changed); "
+            "6 posts: 5 published, 0 draft(s), 1 scheduled for later\n"
+        )
+    )
+    warning = "content/odd.md:4: warning: updated is before the post's date; using the date\n"
+    assert full.stderr == warning
+    assert fast.stderr.splitlines(keepends=True)[:-1] == [warning]
+
+
+def test_the_output_folder_is_shown_from_where_the_command_runs(site: Path) -> None:
+    build(site)
+    elsewhere = site.parent
+    fast = feedkit_run(site, "build", "--config", "blog/feedkit.toml", cwd=elsewhere)
+    full = feedkit_run(site, "build", "--config", "blog/feedkit.toml", "-v", cwd=elsewhere)
+    assert fast.stderr.splitlines()[-1].startswith("modules:")
+    assert fast.stdout == full.stdout
+    assert fast.stdout.startswith("Feeds in blog/public/ are up to date")
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def add_to(path: Path, text: str) -> None:
+    write(path, path.read_text(encoding="utf-8") + text)
+
+
+# Each change to a file the build reads, besides the outputs; the site is settled after it,
+# so that the answer is not "too fresh to trust" but the change itself.
+CHANGES: dict[str, Callable[[Path], object]] = {
+    "a post edited": lambda s: add_to(s / "content/p1.md", "More.\n"),
+    "a post added": lambda s: write(s / "content/p9.md", post("Nine", "2026-03-01")),
+    "a post removed": lambda s: (s / "content/p2.md").unlink(),
+    "a post renamed": lambda s: (s / "content/p3.md").rename(s / "content/p3b.md"),
+    "the config edited": lambda s: add_to(s / "feedkit.toml", "# a comment\n"),
+    "Jekyll's _config.yml added": lambda s: write(s / "_config.yml", "title: J\n"),
+    "an include added": lambda s: write(s / "content/_includes/note.html", "<b>n</b>\n"),
+    "an include edited": lambda s: add_to(s / "_includes/kept.html", "<i>more</i>\n"),
+    "authors.yml added": lambda s: write(s / "_data/authors.yml", "ada: {name: Ada}\n"),
+    "a Hugo config added": lambda s: write(s / "hugo.toml", 'title = "H"\n'),
+    "a Hugo config folder file": lambda s: write(s / "config/_default/params.toml", "a=1\n"),
+    "a Pelican config added": lambda s: write(s / "pelicanconf.py", "SITENAME = 'P'\n"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_change_to_what_the_build_reads_goes_to_the_full_build(site: Path, change: str) -> None:
+    write(site / "_includes/kept.html", "<b>kept</b>\n")
+    settle(site)
+    build(site)
+    assert quick(site)[0]
+    CHANGES[change](site)
+    settle(site)
+    assert quick(site) == (False, "", "")
+    build(site)  # the full build takes it in and records it: nothing to do again
+    assert quick(site)[0]
+
+
+def test_outputs_changed_or_gone_go_to_the_full_build(site: Path) -> None:
+    build(site)
+    atom = site / "public/atom.xml"
+    made = atom.read_bytes()
+    atom.unlink()
+    assert quick(site) == (False, "", "")
+    assert build(site).stdout.startswith("Built ")
+    assert atom.read_bytes() == made
+    add_to(site / "public/rss.xml", "\n")
+    assert quick(site) == (False, "", "")
+    build(site)
+    assert quick(site)[0]
+
+
+def test_a_scheduled_post_coming_due_goes_to_the_full_build(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(site)
+    # The post is dated 2026-12-24 in the site's zone, Europe/Berlin: 23:00 the day before.
+    monkeypatch.setenv("FEEDKIT_NOW", "2026-12-23T22:59:59+00:00")
+    assert quick(site)[0]
+    monkeypatch.setenv("FEEDKIT_NOW", "2026-12-23T23:00:00+00:00")
+    assert quick(site) == (False, "", "")
+    monkeypatch.setenv("FEEDKIT_NOW", "Christmas")  # the full build says what is wrong
+    assert quick(site) == (False, "", "")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--drafts"],
+        ["--strict"],
+        ["--no-cache"],
+        ["-v"],
+        ["--help"],
+        ["--config"],
+        ["--config", "--drafts"],
+        ["--config="],
+        ["extra"],
+    ],
+)
+def test_other_options_go_to_the_full_build(site: Path, args: list[str]) -> None:
+    build(site)
+    assert quick(site)[0]
+    out, err = io.StringIO(), io.StringIO()
+    assert not uptodate.answer(["--config", str(site / "feedkit.toml"), *args], out=out, err=err)
+    assert out.getvalue() == err.getvalue() == ""
+
+
+def test_a_drafts_build_is_answered_for_drafts_only(site: Path) -> None:
+    build(site, "--drafts")
+    assert quick(site, "--drafts")[0]
+    assert not quick(site)[0]
+
+
+def test_another_config_file_goes_to_the_full_build(site: Path) -> None:
+    build(site)
+    shutil.copyfile(site / "feedkit.toml", site / "other.toml")
+    age(site / "other.toml")
+    assert quick(site, config=str(site / "other.toml")) == (False, "", "")
+    os.chdir(site)
+    assert quick(site, config="feedkit.toml")[0]  # the same file, by another path
+
+
+def test_a_digest_sent_since_goes_to_the_full_build_for_its_web_copies(site: Path) -> None:
+    build(site)
+    (site / ".feedkit/state.db").write_bytes(b"")
+    assert quick(site) == (False, "", "")
+    add_to(site / "feedkit.toml", '\n[digest]\narchive = ""\n')
+    settle(site)
+    build(site)
+    assert quick(site)[0]  # no web copies to keep: the digests' state is not the build's
+
+
+def test_a_websub_hub_goes_to_the_full_build(site: Path) -> None:
+    text = (site / "feedkit.toml").read_text(encoding="utf-8")
+    write(site / "feedkit.toml", text.replace("[feed]", '[feed]\nhub = "http://127.0.0.1:9/"'))
+    settle(site)
+    build(site)
+    state = marshal.loads((site / ".feedkit/cache/state.marshal").read_bytes())
+    assert state["fingerprint"] and state[uptodate.RECORD] is None
+    assert quick(site) == (False, "", "")
+
+
+def test_a_config_too_fresh_to_trust_is_recorded_by_a_later_build(site: Path) -> None:
+    add_to(site / "feedkit.toml", "# just saved\n")
+    build(site)
+    assert quick(site) == (False, "", "")  # it could change again within its timestamp
+    age(site / "feedkit.toml")
+    assert "up to date" in build(site).stdout  # the full build records it now
+    assert quick(site)[0]
+
+
+def test_a_damaged_state_goes_to_the_full_build(site: Path) -> None:
+    build(site)
+    state = site / ".feedkit/cache/state.marshal"
+    state.write_bytes(state.read_bytes()[:40])
+    assert quick(site) == (False, "", "")
+    assert build(site).stdout.startswith("Built ")
+
+
+def test_a_change_to_feedkit_itself_goes_to_the_full_build(
+    site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    build(site)
+    copy = tmp_path_factory.mktemp("install") / "feedkit"
+    shutil.copytree(
+        Path(feedkit.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    quiet = {"out": io.StringIO(), "err": io.StringIO()}
+    args = ["--config", str(site / "feedkit.toml")]
+    assert uptodate.answer(args, package=str(copy), **quiet)  # the same files elsewhere
+    add_to(copy / "site/feeds.py", "# changed\n")
+    assert not uptodate.answer(args, package=str(copy), **quiet)
