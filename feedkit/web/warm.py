@@ -56,6 +56,12 @@ KEEP_FROM = 100
 _SITE_PARTS = ("_includes", "_data", "_layouts")
 
 
+def files_token(files: Snapshot) -> str:
+    """Return the name of these files at these statuses: the same in any process, however
+    its folders were listed (so sorted), and another when any file changed, came or went."""
+    return hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()[:16]
+
+
 class WarmSite:
     """The site as last read: `cfg` and `loaded`, or the `problem` that stops them.
 
@@ -265,8 +271,7 @@ class WarmSite:
         same_dates: bool = False,
     ) -> None:
         self.loaded, self.problem, self._files = loaded, problem, files
-        # In the order the folders list their files: the same files, the same order.
-        self.token = hashlib.sha256(repr(files).encode()).hexdigest()[:16]
+        self.token = files_token(files)
         self._memo.clear()
         self._templates = None
         if loaded is not None:
