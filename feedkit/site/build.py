@@ -292,14 +292,15 @@ def plan_build(
         jobs.append((info, names, [rendered[shown] for shown in feed.members]))
     files: dict[str, bytes] = {}
     staged: dict[str, str | None] = {}
+    kept = cache if cache is not None else renders
     if stage_into is None:
-        files = {XSL_NAME: xsl_stylesheet(cfg), **render_feeds(cfg, jobs, now)}
+        files = {XSL_NAME: xsl_stylesheet(cfg), **render_feeds(cfg, jobs, now, kept)}
     else:
         from feedkit.atomicfile import discard, stage
 
         staged[XSL_NAME] = stage(stage_into / XSL_NAME, xsl_stylesheet(cfg))
         try:
-            staged.update(stage_feeds(cfg, jobs, now, stage_into, progress))
+            staged.update(stage_feeds(cfg, jobs, now, stage_into, progress, kept))
         except BaseException:
             discard(staged.values())
             raise
