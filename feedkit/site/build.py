@@ -7,6 +7,7 @@ read, and when no feed's entries changed nothing is rendered or written at all.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -79,13 +80,14 @@ def choose_feeds(
     from feedkit.posts.postmeta import TAGS_MERGED, tag_slug  # only when something changed
 
     cutoff = now.timestamp()
-    visible = sorted(
-        ((shown, c) for shown, c in choices.items() if c.is_public(cutoff, drafts)),
-        key=lambda item: (item[1].published, item[1].slug),
-        reverse=True,
-    )
+    visible = [item for item in choices.items() if item[1].is_public(cutoff, drafts)]
     limit = cfg.feed.limit
-    feeds = [FeedPlan("", cfg.title, cfg.description, [shown for shown, _ in visible[:limit]])]
+    if cfg.feed.tag_feeds:
+        visible.sort(key=_newest, reverse=True)
+        top = visible[:limit]
+    else:  # the site's feed alone: its few entries, not every post in order
+        top = heapq.nlargest(limit, visible, key=_newest)
+    feeds = [FeedPlan("", cfg.title, cfg.description, [shown for shown, _ in top])]
     if cfg.feed.tag_feeds:
         tags: dict[str, tuple[str, list[str]]] = {}
         told: set[tuple[str, str]] = set()
@@ -122,6 +124,12 @@ def choose_feeds(
                 )
             )
     return feeds, len(visible)
+
+
+def _newest(item: tuple[str, Choice]) -> tuple[float, str]:
+    """Newest first; of one time, by slug (and of one slug too, in file order: both
+    `sorted` and `heapq.nlargest` keep the order of equals)."""
+    return item[1].published, item[1].slug
 
 
 # The cache's record of the feed entries whose templates read other posts' URLs.
