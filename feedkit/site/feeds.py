@@ -8,7 +8,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from feedkit.config import XSL_NAME, Config
-from feedkit.models import RenderedPost
+from feedkit.models import Post, RenderedPost
 from feedkit.posts.loader import Progress
 
 if TYPE_CHECKING:  # feedgen (with dateutil and lxml) is imported only to make something
@@ -234,11 +234,22 @@ def _settings(cfg: Config) -> bytes:
 def _key(cfg: Config, kind: str, made_from: object, text: bytes = b"") -> str:
     """Return the key a feed part (an entry or a head in one format) is kept by: a hash of
     every setting, the kind of part, and the repr of all it is made from (for an entry, the
-    whole post with the `updated` its feed gives it, its summary, and `text`, its HTML)."""
+    post with the `updated` its feed gives it, its summary, and `text`, its HTML)."""
     digest = hashlib.sha256(_settings(cfg))
     digest.update(repr((kind, made_from)).encode())
     digest.update(text)
     return f"{kind}:{digest.hexdigest()}"
+
+
+# What of a post its entries are made from: every field but `extra`, the front matter keys
+# feedkit does not use, which no entry shows and whose repr may never end (a YAML alias
+# bomb is small in memory, not written out).
+_ENTRY_FIELDS = tuple(f.name for f in fields(Post) if f.name != "extra")
+
+
+def _entry_made_from(rp: RenderedPost) -> tuple[object, ...]:
+    """Return what `rp`'s entries are made from besides its HTML (see `_key`)."""
+    return (*(getattr(rp.post, name) for name in _ENTRY_FIELDS), rp.summary)
 
 
 def _kept_or_made(kept: Kept | None, key: Callable[[], str], make: Callable[[], bytes]) -> bytes:
@@ -409,7 +420,7 @@ def _entry_bytes(
     if (known := _made_before(made, rp)) is None:
         known = _kept_or_made(
             kept,
-            lambda: _key(cfg, kind, (rp.post, rp.summary), rp.html_utf8),
+            lambda: _key(cfg, kind, _entry_made_from(rp), rp.html_utf8),
             lambda: make(cfg, rp),
         )
         if made is not None:
