@@ -9,11 +9,13 @@ is still the first build's (bytes and modification time), no temp file is left b
 from __future__ import annotations
 
 import errno
+import math
 import os
 import re
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -260,6 +262,41 @@ def test_the_counts_and_the_next_change_are_those_of_each_post_one_by_one() -> N
         )
 
 
+def test_the_site_feed_holds_the_newest_posts_in_the_same_order_with_tag_feeds_or_without(
+    tmp_path: Path,
+) -> None:
+    # Without tag feeds only the site's few entries are picked from every post, not every
+    # post sorted: the same posts in the same order, ties (one time, one slug) included.
+    import random
+    from dataclasses import replace
+
+    from feedkit.models import Choice
+    from feedkit.site.build import choose_feeds
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML.replace("[feed]", "[feed]\nlimit = 5"))
+    with_tags = load_config(tmp_path / "feedkit.toml")
+    without = replace(with_tags, feed=replace(with_tags.feed, tag_feeds=False))
+    rng = random.Random(13)
+    for _ in range(300):
+        choices = {
+            f"content/p{i}.md": Choice(
+                rng.choice([1.0, 2.0, 3.0, 5.0]),
+                rng.random() < 0.2,
+                rng.choice("abc"),
+                f"urn:{i}",
+                (rng.choice("xy"),),
+                rng.choice([math.inf, 4.0]),
+            )
+            for i in range(rng.randint(0, 12))
+        }
+        now = datetime.fromtimestamp(rng.choice([2.5, 4.5, 6.0]), UTC)
+        drafts = rng.random() < 0.3
+        tagged, shown = choose_feeds(with_tags, choices, now, drafts, [])
+        alone, count = choose_feeds(without, choices, now, drafts, [])
+        assert len(alone) == 1 and count == shown
+        assert alone[0].members == tagged[0].members
+
+
 def test_tag_feeds_are_made_in_both_processes_and_equal_what_one_process_makes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -417,7 +454,8 @@ def test_rendered_bodies_are_kept_as_utf8_in_memory_and_in_the_cache(tmp_path: P
     import pickle
 
     kept = pickle.loads((tmp_path / ".feedkit" / "cache" / "rendered.pickle").read_bytes())
-    assert [value[0] for value in kept["data"].values()] == [entry.html_utf8]
+    bodies = [value for value in kept["data"].values() if isinstance(value, tuple)]
+    assert [value[0] for value in bodies] == [entry.html_utf8]
     assert "Shipped 🚀 “today”." in (tmp_path / "public" / "atom.xml").read_text("utf-8")
 
 

@@ -613,3 +613,85 @@ def test_a_scheduled_post_appears_when_its_time_comes_without_any_file_change(
     )
     assert result.exit_code == 0
     assert b"<title>Later</title>" in (site / "public" / "atom.xml").read_bytes()
+
+
+def _count_entries(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Return the list each feed entry made from here on is added to: (format, post title)."""
+    from feedkit.site import feeds
+
+    made: list[tuple[str, str]] = []
+    for kind, name in (("atom", "_atom_entry"), ("rss", "_rss_item"), ("json", "_json_item")):
+        real = getattr(feeds, name)
+
+        def counted(cfg: Any, rp: Any, _real: Any = real, _kind: str = kind) -> bytes:
+            made.append((_kind, rp.post.title))
+            return _real(cfg, rp)
+
+        monkeypatch.setattr(feeds, name, counted)
+    return made
+
+
+def test_a_build_after_one_edit_makes_only_the_edited_posts_entries(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each entry's bytes in each format are kept with the rendered bodies: the rebuild makes
+    # those of the post that changed, and takes the others' from the cache.
+    made = _count_entries(monkeypatch)
+    settle(site)
+    build(site)
+    assert sorted(made) == sorted(
+        (k, f"Post {i}") for k in ("atom", "rss", "json") for i in (3, 4, 5)
+    )
+    made.clear()
+    (site / "content" / "p4.md").write_text(post("Post 4", "2024-01-05", body="Edited body."))
+    build(site)
+    assert sorted(made) == [("atom", "Post 4"), ("json", "Post 4"), ("rss", "Post 4")]
+    assert_same_as_uncached(site)
+    assert b"Edited body." in (site / "public" / "atom.xml").read_bytes()
+
+
+def test_no_kept_entry_or_feed_head_outlives_what_it_was_made_from(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each change below changes an entry or a feed's head (its date, the Media RSS namespace
+    # it declares) but not necessarily the post's body: the kept bytes must not be taken.
+    content = site / "content"
+    made = _count_entries(monkeypatch)
+    settle(site)
+    build(site)
+    steps: list[tuple[Callable[[], object], list[tuple[str, str]]]] = [
+        # The title alone.
+        (
+            lambda: (content / "p5.md").write_text(post("Post 5, retitled", "2024-01-06")),
+            ["Post 5, retitled"],
+        ),
+        # Its summary alone: the body is the same.
+        (
+            lambda: (content / "p4.md").write_text(
+                post("Post 4", "2024-01-05", extra="summary: Said otherwise.\n")
+            ),
+            ["Post 4"],
+        ),
+        # A post of the same instant as the newest: its entry says a second later.
+        (lambda: (content / "p3.md").write_text(post("Post 3", "2024-01-06")), ["Post 3"]),
+        # The newest goes: Post 3 keeps its own time again, Post 2 comes into the feed.
+        (lambda: (content / "p5.md").unlink(), ["Post 2", "Post 3"]),
+        # An image: the feeds declare Media RSS; then it goes, and so does the declaration.
+        (
+            lambda: (content / "p2.md").write_text(
+                post("Post 2", "2024-01-03", extra="image: /cover.png\n")
+            ),
+            ["Post 2"],
+        ),
+        (lambda: (content / "p2.md").write_text(post("Post 2", "2024-01-03")), ["Post 2"]),
+    ]
+    for step, remade in steps:
+        made.clear()
+        step()
+        build(site)
+        # Each in the three formats, once for all the feeds it is in.
+        assert sorted(made) == sorted((k, t) for k in ("atom", "json", "rss") for t in remade)
+        assert_same_as_uncached(site)
+        settle(site)
+    atom = (site / "public" / "atom.xml").read_bytes()
+    assert b"xmlns:media" not in atom and b"<title>Post 5" not in atom

@@ -434,13 +434,13 @@ def _whole_tree_feeds(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make feeds as feedgen writes each whole feed, every entry serialised in each."""
     from feedkit.site import feeds
 
-    def atom(cfg, info, posts, fallback, made=None) -> bytes:
+    def atom(cfg, info, posts, fallback, made=None, kept=None) -> bytes:
         fg = feeds.atom_head(cfg, info, feeds._feed_updated(posts, fallback))
         for rp in posts:
             feeds.fill_atom_entry(fg.add_entry(order="append"), cfg, rp)
         return feeds._with_stylesheet(fg.atom_str(pretty=True), cfg)
 
-    def rss(cfg, info, posts, fallback, made=None) -> bytes:
+    def rss(cfg, info, posts, fallback, made=None, kept=None) -> bytes:
         fg = feeds.rss_head(cfg, info, feeds._feed_updated(posts, fallback))
         for rp in posts:
             feeds.fill_rss_item(fg.add_entry(order="append"), cfg, rp)
@@ -521,9 +521,9 @@ def test_entry_bytes_are_kept_only_while_a_feed_to_come_has_the_post(
     kept: list[tuple[str, int]] = []
     made_by = feeds.render_atom
 
-    def render_atom(cfg, info, posts, fallback, made=None) -> bytes:
+    def render_atom(cfg, info, posts, fallback, made=None, store=None) -> bytes:
         kept.append((info.atom_url.rsplit("/", 2)[-2], len(made or {})))
-        return made_by(cfg, info, posts, fallback, made)
+        return made_by(cfg, info, posts, fallback, made, store)
 
     monkeypatch.setattr(feeds, "render_atom", render_atom)
     posts = {
@@ -575,3 +575,53 @@ def test_an_images_type_comes_from_pythons_table_not_the_machines(
     monkeypatch.setitem(mimetypes.types_map, ".png", "image/x-from-this-machine")
     assert plan_build(cfg, NOW).files["atom.xml"] == before
     assert b'type="image/png"' in before
+
+
+class DictKept:
+    """The build cache's side of feeds.Kept, in a dict."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, bytes] = {}
+
+    def feed_part(self, key: str) -> bytes | None:
+        return self.parts.get(key)
+
+    def remember_feed_part(self, key: str, data: bytes) -> None:
+        self.parts[key] = data
+
+
+@pytest.mark.parametrize(
+    "setting", ["full_content = false", 'hub = "https://hub.example/"', 'language = "de"']
+)
+def test_parts_kept_for_one_setting_are_not_taken_for_another(
+    make_site: MakeSite, setting: str
+) -> None:
+    # The build cache is thrown away when a setting changes; but entries and heads kept
+    # for one config are not taken for another even where it stays (as the preview's
+    # rendered bodies are not), though the posts are the same.
+    from feedkit.site import feeds
+
+    posts = {
+        "math.md": "---\ntitle: Pi\ndate: 2024-03-02\n---\nLet $x^2$ be the start of it all.\n",
+        "plain.md": "---\ntitle: Plain\ndate: 2024-03-01\n---\nOnly words, a good many.\n",
+    }
+    cfg = make_site(posts=posts)
+    toml = SITE_TOML + f"{setting}\n"
+    if setting.startswith("language"):  # a top-level key
+        toml = f"{setting}\n{SITE_TOML}"
+    other = make_site(posts=posts, toml=toml)
+    entries = plan_build(cfg, NOW).entries
+    info = feeds.FeedInfo("T", "", cfg.base_url, *["https://example.com/f"] * 3)
+    kept = DictKept()
+    for render in (feeds.render_atom, feeds.render_rss):
+        fresh = render(cfg, info, entries, NOW)
+        assert render(cfg, info, entries, NOW, None, kept) == fresh
+        assert render(cfg, info, entries, NOW, None, kept) == fresh  # from `kept` now
+        assert render(other, info, entries, NOW, None, kept) == render(other, info, entries, NOW)
+    assert feeds.render_json_feed(cfg, info, entries, None, kept) == feeds.render_json_feed(
+        cfg, info, entries
+    )
+    json_feed = feeds.render_json_feed(other, info, entries, None, kept)
+    assert json_feed == feeds.render_json_feed(other, info, entries)
+    # Two entries and a head in Atom and RSS, two entries in JSON, for each config.
+    assert len(kept.parts) == 2 * (3 + 3 + 2)

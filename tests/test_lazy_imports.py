@@ -76,9 +76,35 @@ def test_a_build_after_one_post_is_edited_imports_no_python_frontmatter(tmp_path
         "---\ntitle: Post 2, edited\ndate: 2024-01-03\n---\nThe body, edited.\n"
     )
     modules = imported(tmp_path, "build")
-    assert "feedgen.feed" in modules  # the feeds were written again
+    assert "feedgen.entry" in modules  # the edited post's entries were made again
     assert b"Post 2, edited" in (tmp_path / "public" / "atom.xml").read_bytes()
     assert [m for m in modules if m.startswith(("frontmatter", "math_core"))] == []
+
+
+def test_feeds_made_again_from_kept_entries_import_neither_feedgen_nor_the_renderer(
+    tmp_path: Path,
+) -> None:
+    # Every entry and feed head of the last build is kept in its cache: a feed deleted from
+    # the output folder is written again from them, without feedgen, dateutil, lxml or the
+    # Markdown renderer.
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    for i in range(3):
+        (tmp_path / "content" / f"p{i}.md").write_text(
+            f"---\ntitle: Post {i}\ndate: 2024-01-0{i + 1}\ntags: [t{i % 2}]\n---\n"
+            f"The body of post {i}: $x^{i}$ & more.\n"
+        )
+        os.utime(tmp_path / "content" / f"p{i}.md", (1e9, 1e9))  # saved long before
+    assert "feedgen.entry" in imported(tmp_path, "build")
+    public = tmp_path / "public"
+    before = {p: p.read_bytes() for p in public.rglob("*") if p.is_file()}
+    (public / "atom.xml").unlink()
+    (public / "tags" / "t1" / "rss.xml").unlink()
+    modules = imported(tmp_path, "build")
+    assert "feedkit.site.feeds" in modules
+    heavy = ("feedgen", "dateutil", "lxml", "pyromark", "math_core", "feedkit.posts.markup")
+    assert [m for m in modules if m.startswith(heavy)] == []
+    assert {p: p.read_bytes() for p in public.rglob("*") if p.is_file()} == before
 
 
 def test_a_digest_dry_run_imports_neither_feedgen_nor_what_sends(

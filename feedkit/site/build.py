@@ -7,6 +7,7 @@ read, and when no feed's entries changed nothing is rendered or written at all.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -80,13 +81,14 @@ def choose_feeds(
     from feedkit.posts.postmeta import TAGS_MERGED, tag_slug  # only when something changed
 
     cutoff = now.timestamp()
-    visible = sorted(
-        ((shown, c) for shown, c in choices.items() if c.is_public(cutoff, drafts)),
-        key=lambda item: (item[1].published, item[1].slug),
-        reverse=True,
-    )
+    visible = [item for item in choices.items() if item[1].is_public(cutoff, drafts)]
     limit = cfg.feed.limit
-    feeds = [FeedPlan("", cfg.title, cfg.description, [shown for shown, _ in visible[:limit]])]
+    if cfg.feed.tag_feeds:
+        visible.sort(key=_newest, reverse=True)
+        top = visible[:limit]
+    else:  # the site's feed alone: its few entries, not every post in order
+        top = heapq.nlargest(limit, visible, key=_newest)
+    feeds = [FeedPlan("", cfg.title, cfg.description, [shown for shown, _ in top])]
     if cfg.feed.tag_feeds:
         tags: dict[str, tuple[str, list[str]]] = {}
         told: set[tuple[str, str]] = set()
@@ -123,6 +125,12 @@ def choose_feeds(
                 )
             )
     return feeds, len(visible)
+
+
+def _newest(item: tuple[str, Choice]) -> tuple[float, str]:
+    """Newest first; of one time, by slug (and of one slug too, in file order: both
+    `sorted` and `heapq.nlargest` keep the order of equals)."""
+    return item[1].published, item[1].slug
 
 
 # The cache's record of the feed entries whose templates read other posts' URLs.
@@ -292,14 +300,15 @@ def plan_build(
         jobs.append((info, names, [rendered[shown] for shown in feed.members]))
     files: dict[str, bytes] = {}
     staged: dict[str, str | None] = {}
+    kept = cache if cache is not None else renders
     if stage_into is None:
-        files = {XSL_NAME: xsl_stylesheet(cfg), **render_feeds(cfg, jobs, now)}
+        files = {XSL_NAME: xsl_stylesheet(cfg), **render_feeds(cfg, jobs, now, kept)}
     else:
         from feedkit.atomicfile import discard, stage
 
         staged[XSL_NAME] = stage(stage_into / XSL_NAME, xsl_stylesheet(cfg))
         try:
-            staged.update(stage_feeds(cfg, jobs, now, stage_into, progress))
+            staged.update(stage_feeds(cfg, jobs, now, stage_into, progress, kept))
         except BaseException:
             discard(staged.values())
             raise

@@ -11,7 +11,9 @@ Four files in `.feedkit/cache/`:
   rows load in milliseconds. A build that changed a few rows writes the index it read as it
   was, with one frame more: the rows it changed and those gone.
 - `posts.pickle`: the full posts that the last build put in a feed.
-- `rendered.pickle`: rendered bodies, keyed by a hash of the file's bytes and settings.
+- `rendered.pickle`: rendered bodies, keyed by a hash of the file's bytes and settings, and
+  the bytes of the feed entries and feed heads made from them, keyed by a hash of all they
+  are made from (feedkit/site/feeds.py): an unchanged entry is not made again.
 
 A file is trusted unread only when its status is what it was; a file changed less than two
 seconds before the build that read it began (or before the cache was written, by the file
@@ -317,6 +319,24 @@ class BuildCache:
         if self._rendered is None:
             self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
         self._rendered[key] = value
+        self._used_renders.add(key)
+
+    # Feed entries and heads are kept beside the bodies they are made of (feeds.Kept).
+
+    def feed_part(self, key: str) -> bytes | None:
+        """Return a feed entry's or a feed head's bytes as a build made them, by their key."""
+        if self._rendered is None:
+            self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
+        value = self._rendered.get(key)
+        if not isinstance(value, bytes):
+            return None
+        self._used_renders.add(key)
+        return value
+
+    def remember_feed_part(self, key: str, data: bytes) -> None:
+        if self._rendered is None:
+            self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
+        self._rendered[key] = data
         self._used_renders.add(key)
 
     # -- outputs --------------------------------------------------------------------------

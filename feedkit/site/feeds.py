@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from feedgen.entry import FeedEntry
-from feedgen.feed import FeedGenerator
-
 from feedkit.config import XSL_NAME, Config
-from feedkit.models import RenderedPost
+from feedkit.models import Post, RenderedPost
 from feedkit.posts.loader import Progress
-from feedkit.posts.texmath import mathml_as_text
+
+if TYPE_CHECKING:  # feedgen (with dateutil and lxml) is imported only to make something
+    from feedgen.entry import FeedEntry
+    from feedgen.feed import FeedGenerator
 
 GENERATOR = "feedkit"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -44,15 +46,30 @@ FeedJob = tuple[FeedInfo, tuple[str, str, str], Sequence[RenderedPost]]
 # each of its tags'): by the post's id(), the post kept with it so that no other takes that id.
 Made = dict[int, tuple[RenderedPost, bytes]]
 T = TypeVar("T")
+
+
+class Kept(Protocol):
+    """Where feed entries' and feed heads' bytes are kept from one build to the next (the
+    build cache), by a key that hashes everything they are made from (see `_key`)."""
+
+    def feed_part(self, key: str) -> bytes | None: ...
+
+    def remember_feed_part(self, key: str, data: bytes) -> None: ...
+
+
 WRITING = "making feeds"  # what `progress` is told while feeds are made
 PARALLEL_FROM = 4  # feeds: fewer (no tag feeds, or a few) are made here, without a fork
 
 
-def render_feeds(cfg: Config, jobs: Sequence[FeedJob], now: datetime) -> dict[str, bytes]:
+def render_feeds(
+    cfg: Config, jobs: Sequence[FeedJob], now: datetime, kept: Kept | None = None
+) -> dict[str, bytes]:
     """Return every file of the feeds in `jobs`, by path: Atom, RSS and (when configured)
     JSON Feed; `now` is an empty feed's date. Many feeds (a site's tag feeds) are shared
-    with a forked child: each process takes the next feed when it is free."""
-    return _make_feeds(cfg, jobs, now, lambda name, data: data)
+    with a forked child: each process takes the next feed when it is free. A few are made
+    here, each entry and head taken from `kept` when it holds them, and given to it when
+    made."""
+    return _make_feeds(cfg, jobs, now, lambda name, data: data, kept=kept)
 
 
 def stage_feeds(
@@ -61,12 +78,14 @@ def stage_feeds(
     now: datetime,
     out_dir: Path,
     progress: Progress | None = None,
+    kept: Kept | None = None,
 ) -> dict[str, str | None]:
-    """Make the files `render_feeds` returns, and stage each under `out_dir` as soon as it
-    is made, by the process that made it (see feedkit.atomicfile.stage): return each file's
-    temp file by path, None for a file that holds its bytes already. Only names come back
-    from the child, and no process holds more than the file it is making. On failure, no
-    temp file is left, nor a folder made for one. `progress` is told how many feeds are made.
+    """Make the files `render_feeds` returns (`kept` as there), and stage each under
+    `out_dir` as soon as it is made, by the process that made it (see
+    feedkit.atomicfile.stage): return each file's temp file by path, None for a file that
+    holds its bytes already. Only names come back from the child, and no process holds more
+    than the file it is making. On failure, no temp file is left, nor a folder made for
+    one. `progress` is told how many feeds are made.
     """
     from feedkit.atomicfile import remove_temps, stage
 
@@ -74,7 +93,7 @@ def stage_feeds(
         return stage(out_dir / name, data)
 
     try:
-        return _make_feeds(cfg, jobs, now, put, progress)
+        return _make_feeds(cfg, jobs, now, put, progress, kept)
     except BaseException:  # both processes are done: what either staged is on disk
         remove_temps((out_dir / name for job in jobs for name in job[1]), up_to=out_dir)
         raise
@@ -86,6 +105,7 @@ def _make_feeds(
     now: datetime,
     put: Callable[[str, bytes], T],
     progress: Progress | None = None,
+    kept: Kept | None = None,
 ) -> dict[str, T]:
     """Return put(path, bytes) for each file of the feeds in `jobs` (see render_feeds),
     called in the process that made the file."""
@@ -98,15 +118,21 @@ def _make_feeds(
     json_made: Made = {}
     uses = Counter(id(rp) for job in jobs for rp in job[2])
 
+    # What a forked child makes is not kept: its bytes would have to come back to this
+    # process, and a build with that many feeds holds enough at its peak already.
+    if len(jobs) >= PARALLEL_FROM:
+        kept = None
+
     def make(index: int) -> list[tuple[str, T]]:
         info, (atom, rss, json_feed), posts = jobs[index]
         entries = distinct_updated(posts)
         out = [
-            (atom, put(atom, render_atom(cfg, info, entries, now, atom_made))),
-            (rss, put(rss, render_rss(cfg, info, entries, now, rss_made))),
+            (atom, put(atom, render_atom(cfg, info, entries, now, atom_made, kept))),
+            (rss, put(rss, render_rss(cfg, info, entries, now, rss_made, kept))),
         ]
         if cfg.feed.json_feed:
-            out.append((json_feed, put(json_feed, render_json_feed(cfg, info, entries, json_made))))
+            items = render_json_feed(cfg, info, entries, json_made, kept)
+            out.append((json_feed, put(json_feed, items)))
         for rp, entry in zip(posts, entries, strict=True):
             uses[id(rp)] -= 1
             # An entry given a later `updated` is this feed's own.
@@ -200,18 +226,62 @@ def _made_before(made: Made | None, rp: RenderedPost) -> bytes | None:
     return known[1] if known is not None and known[0] is rp else None
 
 
+@lru_cache(maxsize=4)  # a Config is hashed by identity: one repr for all its feeds' parts
+def _settings(cfg: Config) -> bytes:
+    return hashlib.sha256(repr(cfg).encode()).digest()
+
+
+def _key(cfg: Config, kind: str, made_from: object, text: bytes = b"") -> str:
+    """Return the key a feed part (an entry or a head in one format) is kept by: a hash of
+    every setting, the kind of part, and the repr of all it is made from (for an entry, the
+    post with the `updated` its feed gives it, its summary, and `text`, its HTML)."""
+    digest = hashlib.sha256(_settings(cfg))
+    digest.update(repr((kind, made_from)).encode())
+    digest.update(text)
+    return f"{kind}:{digest.hexdigest()}"
+
+
+# What of a post its entries are made from: every field but `extra`, the front matter keys
+# feedkit does not use, which no entry shows and whose repr may never end (a YAML alias
+# bomb is small in memory, not written out).
+_ENTRY_FIELDS = tuple(f.name for f in fields(Post) if f.name != "extra")
+
+
+def _entry_made_from(rp: RenderedPost) -> tuple[object, ...]:
+    """Return what `rp`'s entries are made from besides its HTML (see `_key`)."""
+    return (*(getattr(rp.post, name) for name in _ENTRY_FIELDS), rp.summary)
+
+
+def _kept_or_made(kept: Kept | None, key: Callable[[], str], make: Callable[[], bytes]) -> bytes:
+    """Return what `make` gives, or what `kept` holds by `key()` (found only when kept)."""
+    if kept is None:
+        return make()
+    found = key()
+    data = kept.feed_part(found)
+    if data is None:
+        data = make()
+        kept.remember_feed_part(found, data)
+    return data
+
+
 def render_atom(
     cfg: Config,
     info: FeedInfo,
     posts: Sequence[RenderedPost],
     fallback_updated: datetime,
     made: Made | None = None,
+    kept: Kept | None = None,
 ) -> bytes:
     """Return the Atom 1.0 document for `posts` (already newest first and limited); with
-    `made`, each entry's bytes made once for every feed (see Made)."""
-    fg = atom_head(cfg, info, _feed_updated(posts, fallback_updated), _has_images(posts))
-    head = _with_stylesheet(fg.atom_str(pretty=True), cfg)
-    entries = [_entry_bytes(made, rp, lambda rp: _atom_entry(cfg, rp)) for rp in posts]
+    `made`, each entry's bytes made once for every feed (see Made); with `kept`, taken from
+    there when a build made them before (see Kept)."""
+    updated, images = _feed_updated(posts, fallback_updated), _has_images(posts)
+
+    def empty() -> bytes:  # the feed without entries: its head and tail
+        return _with_stylesheet(atom_head(cfg, info, updated, images).atom_str(pretty=True), cfg)
+
+    head = _kept_or_made(kept, lambda: _key(cfg, "atom-feed", (info, updated, images)), empty)
+    entries = [_entry_bytes(cfg, made, kept, "atom", rp, _atom_entry) for rp in posts]
     return _splice(head, _ATOM_TAIL, entries)
 
 
@@ -220,6 +290,8 @@ def atom_head(
 ) -> FeedGenerator:
     """Return feedgen's Atom feed for `info`, with no entries yet; with `images`, ready for
     entries with one (see `_add_image`)."""
+    from feedgen.feed import FeedGenerator
+
     fg = FeedGenerator()
     if images:
         fg.load_extension("media", atom=True, rss=False)
@@ -240,6 +312,7 @@ def atom_head(
 
 def _atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
     """Return one Atom entry's bytes as they stand in a feed, indented one level."""
+    from feedgen.entry import FeedEntry
     from lxml import etree
 
     fe = FeedEntry()
@@ -335,10 +408,21 @@ def _splice(empty: bytes, tail: bytes, entries: Sequence[bytes]) -> bytes:
 
 
 def _entry_bytes(
-    made: Made | None, rp: RenderedPost, make: Callable[[RenderedPost], bytes]
+    cfg: Config,
+    made: Made | None,
+    kept: Kept | None,
+    kind: str,
+    rp: RenderedPost,
+    make: Callable[[Config, RenderedPost], bytes],
 ) -> bytes:
+    """Return `rp`'s entry in one format: made once in this process for all its feeds, and
+    made at all only when no earlier build kept it."""
     if (known := _made_before(made, rp)) is None:
-        known = make(rp)
+        known = _kept_or_made(
+            kept,
+            lambda: _key(cfg, kind, _entry_made_from(rp), rp.html_utf8),
+            lambda: make(cfg, rp),
+        )
         if made is not None:
             made[id(rp)] = (rp, known)
     return known
@@ -368,12 +452,18 @@ def render_rss(
     posts: Sequence[RenderedPost],
     fallback_updated: datetime,
     made: Made | None = None,
+    kept: Kept | None = None,
 ) -> bytes:
     """Return the RSS 2.0 document for `posts` (already newest first and limited); with
-    `made`, each item's bytes made once for every feed (see Made)."""
-    fg = rss_head(cfg, info, _feed_updated(posts, fallback_updated), _has_images(posts))
-    head = _with_stylesheet(_numeric_references(_with_hub(fg.rss_str(pretty=True), cfg)), cfg)
-    items = [_entry_bytes(made, rp, lambda rp: _rss_item(cfg, rp)) for rp in posts]
+    `made` and `kept`, each item's bytes as `render_atom` has its entries'."""
+    updated, images = _feed_updated(posts, fallback_updated), _has_images(posts)
+
+    def empty() -> bytes:
+        rss = rss_head(cfg, info, updated, images).rss_str(pretty=True)
+        return _with_stylesheet(_numeric_references(_with_hub(rss, cfg)), cfg)
+
+    head = _kept_or_made(kept, lambda: _key(cfg, "rss-feed", (info, updated, images)), empty)
+    items = [_entry_bytes(cfg, made, kept, "rss", rp, _rss_item) for rp in posts]
     return _splice(head, _RSS_TAIL, items)
 
 
@@ -396,6 +486,8 @@ def _with_hub(rss: bytes, cfg: Config) -> bytes:
 def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = False) -> FeedGenerator:
     """Return feedgen's RSS feed for `info`, with no items yet; with `images`, ready for
     items with one (see `_add_image`)."""
+    from feedgen.feed import FeedGenerator
+
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     if images:
@@ -414,6 +506,7 @@ def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = Fals
 
 def _rss_item(cfg: Config, rp: RenderedPost) -> bytes:
     """Return one RSS item's bytes as they stand in a feed, indented two levels."""
+    from feedgen.entry import FeedEntry
     from lxml import etree
 
     fe = FeedEntry()
@@ -427,6 +520,8 @@ def _rss_item(cfg: Config, rp: RenderedPost) -> bytes:
 
 def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     """Set what an RSS item of `rp` says on feedgen's `fe` (with the dc extension loaded)."""
+    from feedkit.posts.texmath import mathml_as_text
+
     post = rp.post
     fe.title(post.title)
     fe.link(href=post.url)
@@ -473,9 +568,10 @@ def render_json_feed(
     info: FeedInfo,
     posts: Sequence[RenderedPost],
     made: Made | None = None,
+    kept: Kept | None = None,
 ) -> bytes:
     """Return the JSON Feed 1.1 document for `posts` (already newest first and limited);
-    with `made`, each item's text made once for every feed (see Made)."""
+    with `made` and `kept`, each item's bytes as `render_atom` has its entries'."""
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": info.title,
@@ -488,7 +584,7 @@ def render_json_feed(
     feed["authors"] = [_json_author(cfg.author.name, cfg.author.url)]
     if cfg.feed.hub:
         feed["hubs"] = [{"type": "WebSub", "url": cfg.feed.hub}]
-    items = [_entry_bytes(made, rp, lambda rp: _json_item(cfg, rp)) for rp in posts]
+    items = [_entry_bytes(cfg, made, kept, "json", rp, _json_item) for rp in posts]
     head = json.dumps(feed, ensure_ascii=False, indent=2).encode()
     # What json.dumps(indent=2) writes for the feed with its items, each item one level in.
     listed = b"[\n" + b",\n".join(items) + b"\n  ]" if items else b"[]"

@@ -51,15 +51,18 @@ def load_renderers(cfg: Config | None = None) -> None:
     writing of files; the TeX converter and lxml.html when formulas become MathML, and
     Liquid for a Jekyll site (python-liquid takes about 0.1 s to import). None of it is
     needed to read posts, so a cold build does not import it before the child starts."""
+    import feedgen.entry
+    import feedgen.feed
+
     from feedkit import atomicfile
     from feedkit.posts import expand, markup, texmath
     from feedkit.site import feeds
 
     markup.markdown()
-    # After feeds: feedgen's extensions take lxml.etree as feedgen.feed imported it.
+    # After feedgen.feed: feedgen's extensions take lxml.etree as feedgen.feed imported it.
     from feedgen.ext import dc
 
-    del feeds, expand, atomicfile, dc
+    del feedgen, feeds, expand, atomicfile, dc
     if cfg is not None and cfg.feed.math == "mathml":
         texmath.load()
         # feeds.xhtml: Atom carries a post with math as XHTML. (`import lxml.html` then
