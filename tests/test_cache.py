@@ -617,17 +617,21 @@ def test_a_scheduled_post_appears_when_its_time_comes_without_any_file_change(
 
 def _count_entries(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Return the list each feed entry made from here on is added to: (format, post title)."""
-    from feedkit.site import feeds
+    from feedkit.site import jsonfeed, xmlfeeds
 
     made: list[tuple[str, str]] = []
-    for kind, name in (("atom", "_atom_entry"), ("rss", "_rss_item"), ("json", "_json_item")):
-        real = getattr(feeds, name)
+    for kind, module, name in (
+        ("atom", xmlfeeds, "_atom_entry"),
+        ("rss", xmlfeeds, "_rss_item"),
+        ("json", jsonfeed, "_json_item"),
+    ):
+        real = getattr(module, name)
 
         def counted(cfg: Any, rp: Any, _real: Any = real, _kind: str = kind) -> bytes:
             made.append((_kind, rp.post.title))
             return _real(cfg, rp)
 
-        monkeypatch.setattr(feeds, name, counted)
+        monkeypatch.setattr(module, name, counted)
     return made
 
 

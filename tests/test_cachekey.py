@@ -98,7 +98,7 @@ def test_a_record_stands_only_while_every_status_is_the_one_it_was_taken_with(
     assert dict(made_with(package, path, kept, later)[0])[CODE] == "as recorded"
     assert dict(made_with(package, path, kept, later)[0])["lxml"] == "5"
 
-    rewrite(package / "site" / "feeds.py", b'"feedkit"', b'"feedkip"')
+    rewrite(package / "site" / "feedparts.py", b'"feedkit"', b'"feedkip"')
     changed = dict(made_with(package, path, kept, later)[0])
     assert changed[CODE] == code_hash(package) != dict(found)[CODE]
     assert changed["lxml"] == "6.0"

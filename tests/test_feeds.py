@@ -432,19 +432,19 @@ SPLICE_POSTS = {
 
 def _whole_tree_feeds(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make feeds as feedgen writes each whole feed, every entry serialised in each."""
-    from feedkit.site import feeds
+    from feedkit.site import feedparts, feeds, xmlfeeds
 
     def atom(cfg, info, posts, fallback, made=None, kept=None) -> bytes:
-        fg = feeds.atom_head(cfg, info, feeds._feed_updated(posts, fallback))
+        fg = xmlfeeds.atom_head(cfg, info, feedparts.feed_updated(posts, fallback))
         for rp in posts:
-            feeds.fill_atom_entry(fg.add_entry(order="append"), cfg, rp)
-        return feeds._with_stylesheet(fg.atom_str(pretty=True), cfg)
+            xmlfeeds.fill_atom_entry(fg.add_entry(order="append"), cfg, rp)
+        return feedparts.with_stylesheet(fg.atom_str(pretty=True), cfg)
 
     def rss(cfg, info, posts, fallback, made=None, kept=None) -> bytes:
-        fg = feeds.rss_head(cfg, info, feeds._feed_updated(posts, fallback))
+        fg = xmlfeeds.rss_head(cfg, info, feedparts.feed_updated(posts, fallback))
         for rp in posts:
-            feeds.fill_rss_item(fg.add_entry(order="append"), cfg, rp)
-        return feeds._with_stylesheet(feeds._numeric_references(fg.rss_str(pretty=True)), cfg)
+            xmlfeeds.fill_rss_item(fg.add_entry(order="append"), cfg, rp)
+        return feedparts.with_stylesheet(xmlfeeds._numeric_references(fg.rss_str(pretty=True)), cfg)
 
     monkeypatch.setattr(feeds, "render_atom", atom)
     monkeypatch.setattr(feeds, "render_rss", rss)

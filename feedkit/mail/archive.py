@@ -181,7 +181,7 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     # send that writes no archive has no use for feedgen and dateutil (about 20 ms).
     from feedgen.feed import FeedGenerator
 
-    from feedkit.site.feeds import GENERATOR
+    from feedkit.site.feedparts import GENERATOR
 
     folder = cfg.output_url(cfg.digest.archive + "/")
     self_url = folder + FEED

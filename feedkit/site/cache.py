@@ -13,7 +13,7 @@ Four files in `.feedkit/cache/`:
 - `posts.pickle`: the full posts that the last build put in a feed.
 - `rendered.pickle`: rendered bodies, keyed by a hash of the file's bytes and settings, and
   the bytes of the feed entries and feed heads made from them, keyed by a hash of all they
-  are made from (feedkit/site/feeds.py): an unchanged entry is not made again.
+  are made from (feedkit/site/feedparts.py): an unchanged entry is not made again.
 
 A file is trusted unread only when its status is what it was; a file changed less than two
 seconds before the build that read it began (or before the cache was written, by the file

@@ -65,7 +65,7 @@ def load_renderers(cfg: Config | None = None) -> None:
     del feedgen, feeds, expand, atomicfile, dc
     if cfg is not None and cfg.feed.math == "mathml":
         texmath.load()
-        # feeds.xhtml: Atom carries a post with math as XHTML. (`import lxml.html` then
+        # xmlfeeds.xhtml: Atom carries a post with math as XHTML. (`import lxml.html` then
         # `del lxml.html` would take the attribute off the package, and fail the next time.)
         from lxml import html as lxml_html
 

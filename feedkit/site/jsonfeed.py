@@ -1,0 +1,68 @@
+"""Rendered posts → JSON Feed 1.1 bytes, each item made once and kept as Atom's entries are."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from feedkit.config import Config
+from feedkit.models import RenderedPost
+from feedkit.site.feedparts import FeedInfo, Kept, Made, entry_bytes
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def render_json_feed(
+    cfg: Config,
+    info: FeedInfo,
+    posts: Sequence[RenderedPost],
+    made: Made | None = None,
+    kept: Kept | None = None,
+) -> bytes:
+    """Return the JSON Feed 1.1 document for `posts` (already newest first and limited);
+    with `made` and `kept`, each item's bytes as `render_atom` has its entries'."""
+    feed: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": info.title,
+        "home_page_url": info.home_url,
+        "feed_url": info.json_url,
+    }
+    if info.description:
+        feed["description"] = info.description
+    feed["language"] = cfg.language
+    feed["authors"] = [_json_author(cfg.author.name, cfg.author.url)]
+    if cfg.feed.hub:
+        feed["hubs"] = [{"type": "WebSub", "url": cfg.feed.hub}]
+    items = [entry_bytes(cfg, made, kept, "json", rp, _json_item) for rp in posts]
+    head = json.dumps(feed, ensure_ascii=False, indent=2).encode()
+    # What json.dumps(indent=2) writes for the feed with its items, each item one level in.
+    listed = b"[\n" + b",\n".join(items) + b"\n  ]" if items else b"[]"
+    return head[:-2] + b',\n  "items": ' + listed + b"\n}\n"
+
+
+def _json_item(cfg: Config, rp: RenderedPost) -> bytes:
+    """Return a JSON Feed item's bytes as they stand in the feed's "items" list (UTF-8: as
+    text, a post with one emoji takes four bytes a character)."""
+    post = rp.post
+    item: dict[str, Any] = {"id": post.id, "url": post.url, "title": post.title}
+    if cfg.feed.full_content:
+        item["content_html"] = rp.html
+    else:
+        item["content_text"] = rp.summary or post.title
+    if rp.summary:
+        item["summary"] = rp.summary
+    if post.image:
+        item["image"] = post.image
+    item["date_published"] = post.published.isoformat()
+    item["date_modified"] = post.updated.isoformat()
+    item["authors"] = [_json_author(a.name, a.url) for a in post.authors]
+    if post.tags:
+        item["tags"] = list(post.tags)
+    # Its lines indented two levels (no JSON string holds a line break of its own).
+    text = "    " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    return text.encode()
+
+
+def _json_author(name: str, url: str | None) -> dict[str, str]:
+    return {"name": name, "url": url} if url else {"name": name}

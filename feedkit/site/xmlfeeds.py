@@ -1,0 +1,332 @@
+"""Rendered posts → Atom 1.0 and RSS 2.0 bytes, made with feedgen: a feed's head once, each
+entry on its own, spliced where feedgen writes its entries (identical for identical input)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from feedkit.config import Config
+from feedkit.models import RenderedPost
+from feedkit.site.feedparts import (
+    GENERATOR,
+    TEMPLATE_BRACE,
+    FeedInfo,
+    Kept,
+    Made,
+    author_dicts,
+    entry_bytes,
+    feed_updated,
+    kept_or_made,
+    part_key,
+    with_stylesheet,
+)
+
+if TYPE_CHECKING:  # feedgen (with dateutil and lxml) is imported only to make something
+    from feedgen.entry import FeedEntry
+    from feedgen.feed import FeedGenerator
+
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+
+
+def render_atom(
+    cfg: Config,
+    info: FeedInfo,
+    posts: Sequence[RenderedPost],
+    fallback_updated: datetime,
+    made: Made | None = None,
+    kept: Kept | None = None,
+) -> bytes:
+    """Return the Atom 1.0 document for `posts` (already newest first and limited); with
+    `made`, each entry's bytes made once for every feed (see Made); with `kept`, taken from
+    there when a build made them before (see Kept)."""
+    updated, images = feed_updated(posts, fallback_updated), _has_images(posts)
+
+    def empty() -> bytes:  # the feed without entries: its head and tail
+        return with_stylesheet(atom_head(cfg, info, updated, images).atom_str(pretty=True), cfg)
+
+    head = kept_or_made(kept, lambda: part_key(cfg, "atom-feed", (info, updated, images)), empty)
+    entries = [entry_bytes(cfg, made, kept, "atom", rp, _atom_entry) for rp in posts]
+    return _splice(head, _ATOM_TAIL, entries)
+
+
+def atom_head(
+    cfg: Config, info: FeedInfo, updated: datetime, images: bool = False
+) -> FeedGenerator:
+    """Return feedgen's Atom feed for `info`, with no entries yet; with `images`, ready for
+    entries with one (see `_add_image`)."""
+    from feedgen.feed import FeedGenerator
+
+    fg = FeedGenerator()
+    if images:
+        fg.load_extension("media", atom=True, rss=False)
+    fg.id(info.atom_url)
+    fg.title(info.title)
+    if info.description:
+        fg.subtitle(info.description)
+    fg.link(href=info.atom_url, rel="self", type="application/atom+xml")
+    if cfg.feed.hub:  # WebSub: where readers' services subscribe to be told of changes
+        fg.link(href=cfg.feed.hub, rel="hub")
+    fg.link(href=info.home_url, rel="alternate", type="text/html")
+    fg.language(cfg.language)
+    fg.author(_site_author(cfg))
+    fg.updated(updated)
+    _generator(fg)
+    return fg
+
+
+def _atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
+    """Return one Atom entry's bytes as they stand in a feed, indented one level."""
+    from feedgen.entry import FeedEntry
+    from lxml import etree
+
+    fe = FeedEntry()
+    fill_atom_entry(fe, cfg, rp)
+    root = etree.Element("feed", xmlns=ATOM_NS, nsmap=_MEDIA)  # as feedgen makes it
+    root.append(fe.atom_entry())
+    return TEMPLATE_BRACE.sub(b"&#123;", _only_child(root, 1, _ATOM_TAIL))
+
+
+def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
+    """Set what an Atom entry of `rp` says on feedgen's `fe`."""
+    post = rp.post
+    fe.id(post.id)
+    fe.title(post.title)
+    fe.link(href=post.url, rel="alternate", type="text/html")
+    fe.published(post.published)
+    fe.updated(post.updated)
+    fe.author(author_dicts(rp))
+    for tag in post.tags:
+        fe.category(term=tag)
+    if rp.summary:
+        fe.summary(rp.summary)
+    _add_image(fe, post.image)
+    if cfg.feed.full_content:
+        body = rp.html
+        if "<math" in body:
+            fe.content(xhtml(body), type="xhtml")
+        else:
+            fe.content(body, type="html")
+
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+# Media RSS: where feed readers (Feedly, Inoreader, NetNewsWire…) look for a post's picture,
+# in Atom and RSS alike. A feed declares it only when an entry has an image, and an entry is
+# made under a root that declares it, so that it never declares it itself.
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+_MEDIA = {"media": MEDIA_NS}
+
+
+def _has_images(posts: Sequence[RenderedPost]) -> bool:
+    return any(rp.post.image for rp in posts)
+
+
+def _add_image(fe: FeedEntry, image: str | None) -> None:
+    """Give `fe` the post's image as Media RSS: the picture and its thumbnail."""
+    if not image:
+        return
+    import mimetypes
+
+    fe.load_extension("media", atom=True, rss=True)
+    content = {"url": image, "medium": "image"}
+    # Python's own table, not the machine's mime.types: the same feed on every machine.
+    kind = mimetypes.MimeTypes().guess_type(urlsplit(image).path)[0]
+    if kind and kind.startswith("image/"):
+        content["type"] = kind
+    # Outside a media:group: the validator wants a group to hold several pictures.
+    fe.media.content(content, group=None)
+    fe.media.thumbnail({"url": image}, group=None)
+
+
+# The namespaces feedgen declares on an RSS feed with the dc extension: an item uses no other.
+_RSS_NAMESPACES = {
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "atom": ATOM_NS,
+    "content": "http://purl.org/rss/1.0/modules/content/",
+}
+
+
+def _only_child(root: Any, depth: int, tail: bytes) -> bytes:
+    """Return the bytes of the one entry `depth` levels under `root` as they stand in a
+    feed: lxml indents by depth, and an entry declares no namespace its feed's root does."""
+    from lxml import etree
+
+    one = etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
+    start = 0
+    for _ in range(depth):  # the start tags above it, a line each
+        start = one.index(b"\n", start) + 1
+    if not one.endswith(tail):
+        raise AssertionError("lxml wrote an entry's feed that does not end as feedgen's")
+    return one[start : -len(tail)]
+
+
+# What follows the last entry (item) in feedgen's pretty-printed feeds.
+_ATOM_TAIL = b"</feed>\n"
+
+
+_RSS_TAIL = b"  </channel>\n</rss>\n"
+
+
+def _splice(empty: bytes, tail: bytes, entries: Sequence[bytes]) -> bytes:
+    """Return a feed document: its entries put where feedgen writes them, before `tail`."""
+    if not empty.endswith(tail):
+        raise AssertionError("feedgen wrote a feed that does not end as it did")
+    return b"".join([empty[: -len(tail)], *entries, tail])
+
+
+def xhtml(fragment: str) -> str:
+    """Return an HTML fragment as XHTML, its MathML in the MathML namespace.
+
+    Atom carries a post with math as XHTML: in escaped HTML, feed validators know no MathML
+    and warn on every element of it; in XHTML each element says what it is.
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    parts = lxml_html.fragments_fromstring(fragment)
+    lead = html.escape(parts.pop(0), quote=False) if parts and isinstance(parts[0], str) else ""
+    markup = lead + "".join(etree.tostring(part, encoding="unicode") for part in parts)
+    # An HTML parser puts <math> in no namespace; the XML written from it names none.
+    return markup.replace("<math ", f'<math xmlns="{MATHML_NS}" ').replace(
+        "<math>", f'<math xmlns="{MATHML_NS}">'
+    )
+
+
+def render_rss(
+    cfg: Config,
+    info: FeedInfo,
+    posts: Sequence[RenderedPost],
+    fallback_updated: datetime,
+    made: Made | None = None,
+    kept: Kept | None = None,
+) -> bytes:
+    """Return the RSS 2.0 document for `posts` (already newest first and limited); with
+    `made` and `kept`, each item's bytes as `render_atom` has its entries'."""
+    updated, images = feed_updated(posts, fallback_updated), _has_images(posts)
+
+    def empty() -> bytes:
+        rss = rss_head(cfg, info, updated, images).rss_str(pretty=True)
+        return with_stylesheet(_numeric_references(_with_hub(rss, cfg)), cfg)
+
+    head = kept_or_made(kept, lambda: part_key(cfg, "rss-feed", (info, updated, images)), empty)
+    items = [entry_bytes(cfg, made, kept, "rss", rp, _rss_item) for rp in posts]
+    return _splice(head, _RSS_TAIL, items)
+
+
+_RSS_SELF_END = b' rel="self" type="application/rss+xml"/>\n'
+
+
+def _with_hub(rss: bytes, cfg: Config) -> bytes:
+    """Return an RSS feed with its WebSub hub as an atom:link after its self link (feedgen
+    writes no other atom:link in RSS)."""
+    if not cfg.feed.hub:
+        return rss
+    head, found, rest = rss.partition(_RSS_SELF_END)
+    if not found:
+        raise AssertionError("feedgen wrote an RSS feed without its self link")
+    indent = head[head.rindex(b"\n") + 1 : head.rindex(b"<")]
+    hub = html.escape(cfg.feed.hub).encode()
+    return head + found + indent + b'<atom:link href="' + hub + b'" rel="hub"/>\n' + rest
+
+
+def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = False) -> FeedGenerator:
+    """Return feedgen's RSS feed for `info`, with no items yet; with `images`, ready for
+    items with one (see `_add_image`)."""
+    from feedgen.feed import FeedGenerator
+
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    if images:
+        fg.load_extension("media", atom=False, rss=True)
+    fg.title(info.title)
+    fg.description(info.description or info.title)
+    # RSS <channel><link> is the last link added: self first, the site last.
+    fg.link(href=info.rss_url, rel="self", type="application/rss+xml")
+    fg.link(href=info.home_url, rel="alternate")
+    fg.language(cfg.language)
+    fg.lastBuildDate(updated)
+    fg.docs("https://www.rssboard.org/rss-specification")
+    _generator(fg)
+    return fg
+
+
+def _rss_item(cfg: Config, rp: RenderedPost) -> bytes:
+    """Return one RSS item's bytes as they stand in a feed, indented two levels."""
+    from feedgen.entry import FeedEntry
+    from lxml import etree
+
+    fe = FeedEntry()
+    fe.load_extension("dc", atom=False, rss=True)
+    fill_rss_item(fe, cfg, rp)
+    root = etree.Element("rss", version="2.0", nsmap={**_RSS_NAMESPACES, **_MEDIA})
+    etree.SubElement(root, "channel").append(fe.rss_entry())
+    item = _only_child(root, 2, _RSS_TAIL)
+    return TEMPLATE_BRACE.sub(b"&#123;", _numeric_references(item))
+
+
+def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
+    """Set what an RSS item of `rp` says on feedgen's `fe` (with the dc extension loaded)."""
+    from feedkit.posts.texmath import mathml_as_text
+
+    post = rp.post
+    fe.title(post.title)
+    fe.link(href=post.url)
+    fe.guid(post.id, permalink=post.id == post.url)
+    fe.pubDate(post.published)
+    # RSS <author> must be an email address, and the W3C validator warns on an item with
+    # both <author> and dc:creator: when any co-author has no email, all go in dc:creator.
+    authors = author_dicts(rp)
+    if all("email" in a for a in authors):
+        fe.author(authors)
+    else:
+        for author in post.authors:
+            fe.dc.dc_creator(author.name)
+    for tag in post.tags:
+        fe.category(term=tag)
+    _add_image(fe, post.image)
+    # <description> is HTML to every RSS reader: the plain-text summary is escaped as HTML.
+    fe.description(html.escape(rp.summary or post.title, quote=False))
+    if cfg.feed.full_content:
+        # RSS has no XHTML form: feed validators warn on MathML in its HTML.
+        fe.content(mathml_as_text(rp.html), type="html")
+
+
+_RSS_PLAIN_TEXT = re.compile(rb"(<(title|category|dc:creator)(?: [^>]*)?>)([^<]*)(</\2>)")
+
+
+def _numeric_references(xml: bytes) -> bytes:
+    """Return RSS with & and < in plain-text elements written as &#x26; and &#x3C;.
+
+    RSS never said whether <title> is text or HTML, so readers guess; the numeric
+    references are the one spelling every reader takes as the literal character (the RSS
+    Advisory Board's advice, and the W3C validator warns on "&amp;" there).
+    """
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        text = m[3].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+        return m[1] + text + m[4]
+
+    return _RSS_PLAIN_TEXT.sub(fix, xml)
+
+
+def _generator(fg: FeedGenerator) -> None:
+    # Pinned so feeds don't change when feedgen is upgraded.
+    fg.generator(GENERATOR)  # no URI: feedkit has no home page of its own to point to
+
+
+def _site_author(cfg: Config) -> dict[str, str]:
+    author = {"name": cfg.author.name}
+    if cfg.author.email:
+        author["email"] = cfg.author.email
+    if cfg.author.url:
+        author["uri"] = cfg.author.url
+    return author
