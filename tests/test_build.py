@@ -271,7 +271,7 @@ def test_the_site_feed_holds_the_newest_posts_in_the_same_order_with_tag_feeds_o
     from dataclasses import replace
 
     from feedkit.models import Choice
-    from feedkit.site.build import choose_feeds
+    from feedkit.site.choose import choose_feeds
 
     (tmp_path / "feedkit.toml").write_text(SITE_TOML.replace("[feed]", "[feed]\nlimit = 5"))
     with_tags = load_config(tmp_path / "feedkit.toml")

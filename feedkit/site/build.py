@@ -7,7 +7,6 @@ read, and when no feed's entries changed nothing is rendered or written at all.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -17,9 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedkit.config import XSL_NAME, Config
-from feedkit.errors import OutputError, Problem
+from feedkit.errors import Problem
 from feedkit.models import Choice, Post, RenderedPost
 from feedkit.posts.loader import LoadResult, Progress, load_posts
+from feedkit.site.choose import FeedPlan, choose_feeds, feed_files
+from feedkit.site.outputs import write_staged
 from feedkit.site.render import load_renderers, render_posts
 from feedkit.site.uptodate import RENDER_WARNINGS, kept_warnings, outputs_current, record
 
@@ -58,93 +59,8 @@ class BuildPlan:
         return list(self.files or self.staged)
 
 
-@dataclass(frozen=True, eq=False)
-class FeedPlan:
-    """One feed's title and entries."""
-
-    folder: str  # "" for the site feed, "tags/<slug>/" for a tag's
-    title: str
-    description: str
-    members: list[str]  # posts, by path as shown, newest first
-
-
-def choose_feeds(
-    cfg: Config,
-    choices: Mapping[str, Choice],
-    now: datetime,
-    drafts: bool,
-    warnings: list[Problem],
-) -> tuple[list[FeedPlan], int]:
-    """Return each feed's entries, from every post's Choice by its path as shown, and the
-    number of posts readers can see at `now`; add to `warnings` the tags of different
-    spelling that share a feed."""
-    from feedkit.posts.postmeta import TAGS_MERGED, tag_slug  # only when something changed
-
-    cutoff = now.timestamp()
-    visible = [item for item in choices.items() if item[1].is_public(cutoff, drafts)]
-    limit = cfg.feed.limit
-    if cfg.feed.tag_feeds:
-        visible.sort(key=_newest, reverse=True)
-        top = visible[:limit]
-    else:  # the site's feed alone: its few entries, not every post in order
-        top = heapq.nlargest(limit, visible, key=_newest)
-    feeds = [FeedPlan("", cfg.title, cfg.description, [shown for shown, _ in top])]
-    if cfg.feed.tag_feeds:
-        tags: dict[str, tuple[str, list[str]]] = {}
-        told: set[tuple[str, str]] = set()
-        for shown, choice in visible:
-            for tag in choice.tags:
-                slug = tag_slug(tag)
-                name, members = tags.setdefault(slug, (tag, []))
-                # Two spellings in one feed: say so once (in one post, its loading did).
-                if (
-                    name.casefold() != tag.casefold()
-                    and members
-                    and members[0] != shown
-                    and (slug, tag.casefold()) not in told
-                ):
-                    told.add((slug, tag.casefold()))
-                    warnings.append(
-                        Problem(
-                            shown,
-                            0,
-                            f"tag {tag!r} shares the feed tags/{slug}/ with {name!r} "
-                            f"({members[0]}); {TAGS_MERGED}",
-                            warning=True,
-                        )
-                    )
-                if not members or members[-1] != shown:
-                    members.append(shown)
-        for slug, (name, members) in sorted(tags.items()):
-            feeds.append(
-                FeedPlan(
-                    f"tags/{slug}/",
-                    f"{cfg.title}: {name}",
-                    f"Posts tagged “{name}” on {cfg.title}",
-                    members[:limit],
-                )
-            )
-    return feeds, len(visible)
-
-
-def _newest(item: tuple[str, Choice]) -> tuple[float, str]:
-    """Newest first; of one time, by slug (and of one slug too, in file order: both
-    `sorted` and `heapq.nlargest` keep the order of equals)."""
-    return item[1].published, item[1].slug
-
-
 # The cache's record of the feed entries whose templates read other posts' URLs.
 READS_POSTS = "reads_posts"
-
-
-def feed_files(cfg: Config, folder: str) -> tuple[str, str, str]:
-    """Return the Atom, RSS and JSON Feed file paths under the output folder: as configured
-    for the site's feeds, the same file names in a tag's folder."""
-    names = (cfg.feed.atom, cfg.feed.rss, cfg.feed.json)
-    if not folder:
-        return names
-    atom, rss, json = (folder + name.rpartition("/")[2] for name in names)
-    return atom, rss, json
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -426,75 +342,3 @@ def build_site(
     if cache.discarded:
         plan = replace(plan, cache_discarded=cache.discarded)
     return plan, changed
-
-
-MANIFEST = "outputs.txt"
-
-
-def write_staged(out_dir: Path, staged: Mapping[str, str | None], cache_dir: Path) -> list[str]:
-    """Put the files staged by `plan_build(stage_into=out_dir)` in place, all or none: every
-    temp file is synced, then all are renamed (feedkit.atomicfile.rename_together); return
-    the files that changed. Temp files a build that crashed left beside these files are
-    removed once the new files are in place.
-
-    Unchanged files are not staged and keep their modification time, so web servers' caches
-    and rsync stay quiet when nothing changed. Files an earlier build wrote and this one does
-    not (the feed of a tag no post has any more) are removed once the new files are in place;
-    the list of what feedkit wrote lives in `cache_dir`, so nothing else in the output folder
-    is touched.
-    """
-    from feedkit.atomicfile import remove_temps, rename_together
-
-    changes = {out_dir / name: tmp for name, tmp in staged.items() if tmp is not None}
-    try:
-        written = rename_together(changes)
-    except BaseException:  # and the folders made for new feeds
-        remove_temps((out_dir / name for name in staged), up_to=out_dir)
-        raise
-    remove_temps(out_dir / name for name in staged)
-    return _finish_outputs(out_dir, list(staged), written, cache_dir)
-
-
-def _finish_outputs(
-    out_dir: Path, names: list[str], written: list[Path], cache_dir: Path
-) -> list[str]:
-    """Remove the files an earlier build wrote and this one did not, record `names`; return
-    every file changed."""
-    from feedkit.atomicfile import write_atomically
-
-    files = set(names)
-    changed = [path.relative_to(out_dir).as_posix() for path in written]
-    manifest = cache_dir / MANIFEST
-    try:
-        recorded = manifest.read_bytes()
-    except OSError:
-        recorded = b""
-    previous = recorded.decode("utf-8", "replace").splitlines()
-    for name in sorted(set(previous) - set(files)):
-        stale = out_dir / name
-        if ".." in Path(name).parts or Path(name).is_absolute():
-            continue
-        try:
-            stale.unlink(missing_ok=True)
-        except OSError as exc:
-            raise OutputError(
-                f"{stale}: cannot remove this feed of a tag no post has any more: "
-                f"{exc.strerror} (the new feeds are in place)"
-            ) from exc
-        changed.append(name)
-        for folder in stale.parents:
-            if folder == out_dir or not folder.is_relative_to(out_dir):
-                break
-            try:
-                folder.rmdir()  # only succeeds when empty
-            except OSError:
-                break
-    listing = "".join(f"{name}\n" for name in sorted(files)).encode()
-    if listing != recorded:
-        try:
-            write_atomically(manifest, listing)
-        except OSError as exc:
-            raise OutputError(
-                f"{manifest}: cannot write: {exc.strerror} (the new feeds are in place)"
-            ) from exc
-    return changed

@@ -19,7 +19,7 @@ from feedkit import __version__
 from feedkit.atomicfile import write_atomically
 from feedkit.config import Config
 from feedkit.errors import Problem
-from feedkit.site.build import feed_files
+from feedkit.site.choose import feed_files
 
 PENDING = "websub-pending.txt"  # in the cache folder: feed URLs the hub has not heard of
 AT_ONCE = 50  # feed URLs in one ping

@@ -8,7 +8,7 @@ import jinja2
 from feedkit.config import Config
 from feedkit.i18n import language
 from feedkit.mail.archive import FEED, subscribe_url
-from feedkit.site.build import feed_files
+from feedkit.site.choose import feed_files
 from feedkit.web.pages import templates_dir
 
 

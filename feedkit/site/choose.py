@@ -1,0 +1,99 @@
+"""Choosing the entries: from every post's Choice (the little the build cache keeps of each
+post file), the site's feed and, with tag feeds on, a feed per tag, newest first and limited;
+and the files each feed is written to."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from feedkit.config import Config
+from feedkit.errors import Problem
+from feedkit.models import Choice
+
+
+@dataclass(frozen=True, eq=False)
+class FeedPlan:
+    """One feed's title and entries."""
+
+    folder: str  # "" for the site feed, "tags/<slug>/" for a tag's
+    title: str
+    description: str
+    members: list[str]  # posts, by path as shown, newest first
+
+
+def choose_feeds(
+    cfg: Config,
+    choices: Mapping[str, Choice],
+    now: datetime,
+    drafts: bool,
+    warnings: list[Problem],
+) -> tuple[list[FeedPlan], int]:
+    """Return each feed's entries, from every post's Choice by its path as shown, and the
+    number of posts readers can see at `now`; add to `warnings` the tags of different
+    spelling that share a feed."""
+    from feedkit.posts.postmeta import TAGS_MERGED, tag_slug  # only when something changed
+
+    cutoff = now.timestamp()
+    visible = [item for item in choices.items() if item[1].is_public(cutoff, drafts)]
+    limit = cfg.feed.limit
+    if cfg.feed.tag_feeds:
+        visible.sort(key=_newest, reverse=True)
+        top = visible[:limit]
+    else:  # the site's feed alone: its few entries, not every post in order
+        top = heapq.nlargest(limit, visible, key=_newest)
+    feeds = [FeedPlan("", cfg.title, cfg.description, [shown for shown, _ in top])]
+    if cfg.feed.tag_feeds:
+        tags: dict[str, tuple[str, list[str]]] = {}
+        told: set[tuple[str, str]] = set()
+        for shown, choice in visible:
+            for tag in choice.tags:
+                slug = tag_slug(tag)
+                name, members = tags.setdefault(slug, (tag, []))
+                # Two spellings in one feed: say so once (in one post, its loading did).
+                if (
+                    name.casefold() != tag.casefold()
+                    and members
+                    and members[0] != shown
+                    and (slug, tag.casefold()) not in told
+                ):
+                    told.add((slug, tag.casefold()))
+                    warnings.append(
+                        Problem(
+                            shown,
+                            0,
+                            f"tag {tag!r} shares the feed tags/{slug}/ with {name!r} "
+                            f"({members[0]}); {TAGS_MERGED}",
+                            warning=True,
+                        )
+                    )
+                if not members or members[-1] != shown:
+                    members.append(shown)
+        for slug, (name, members) in sorted(tags.items()):
+            feeds.append(
+                FeedPlan(
+                    f"tags/{slug}/",
+                    f"{cfg.title}: {name}",
+                    f"Posts tagged “{name}” on {cfg.title}",
+                    members[:limit],
+                )
+            )
+    return feeds, len(visible)
+
+
+def _newest(item: tuple[str, Choice]) -> tuple[float, str]:
+    """Newest first; of one time, by slug (and of one slug too, in file order: both
+    `sorted` and `heapq.nlargest` keep the order of equals)."""
+    return item[1].published, item[1].slug
+
+
+def feed_files(cfg: Config, folder: str) -> tuple[str, str, str]:
+    """Return the Atom, RSS and JSON Feed file paths under the output folder: as configured
+    for the site's feeds, the same file names in a tag's folder."""
+    names = (cfg.feed.atom, cfg.feed.rss, cfg.feed.json)
+    if not folder:
+        return names
+    atom, rss, json = (folder + name.rpartition("/")[2] for name in names)
+    return atom, rss, json
