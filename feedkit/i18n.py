@@ -17,7 +17,7 @@ from feedkit.errors import Problem
 
 if TYPE_CHECKING:
     import gettext
-    from datetime import datetime, timedelta, tzinfo
+    from datetime import date, datetime, timedelta, tzinfo
 
     import jinja2
     from babel import Locale
@@ -147,9 +147,12 @@ class Language:
     def day(self, when: datetime, zone: tzinfo, *, long: bool = False) -> str:
         """Return the day of `when` in `zone` as the language writes a date: "14. März 2025"
         (`long`), "14.03.2025"."""
+        return self.date(when.astimezone(zone).date(), long=long)
+
+    def date(self, day: date, *, long: bool = False) -> str:
+        """Return `day` as the language writes a date (see `day`)."""
         from babel.dates import format_date
 
-        day = when.astimezone(zone).date()
         return format_date(day, "long" if long else "medium", locale=self.locale)
 
     def number(self, value: int) -> str:

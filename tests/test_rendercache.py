@@ -16,7 +16,7 @@ import jinja2
 import pytest
 from test_sending import READERS, digest, listed, site
 
-from feedkit.config import load_config
+from feedkit.config import Config, load_config
 from feedkit.mail import rendercache
 from feedkit.mail.digest import DigestRenderer, default_templates_dir
 from feedkit.mail.rendercache import SETTINGS, RenderCache, inline
@@ -207,3 +207,80 @@ def test_templates_are_compiled_once_for_the_runs_that_follow(
     compiled.clear()
     assert DigestRenderer(cfg, SECRET_ENV, render_cache=cache).render(record) == plain
     assert compiled == []  # the second process's renderer loads them compiled
+
+
+def test_the_first_dry_run_after_a_post_imports_premailer_but_not_its_http_client(
+    tmp_path: Path,
+) -> None:
+    # premailer imports requests for external stylesheets, which SETTINGS never fetches
+    # (allow_network=False): a quarter of its import time for nothing.
+    site_after_first_digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    modules = imported(tmp_path, "digest", "--dry-run")
+    assert "premailer" in modules and "cssutils" in modules
+    web = ("requests", "urllib3", "charset_normalizer", "chardet", "certifi")
+    assert [m for m in modules if m.split(".")[0] in web] == []
+    # Were premailer ever to fetch (allow_network=True), what it holds is requests itself.
+    check = (
+        "import sys; from feedkit.mail.rendercache import inline; "
+        "print(inline('<html><head><style>p{color:red}</style></head><body><p>Hi</p>'));"
+        "assert 'urllib3' not in sys.modules; import premailer.premailer as p, requests; "
+        "assert p.requests.get is requests.get and p.requests.__name__ == 'requests'"
+    )
+    proc = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert '<p style="color:red">Hi</p>' in proc.stdout
+
+
+def test_dry_runs_after_the_first_write_their_dates_without_babel(tmp_path: Path) -> None:
+    # Dates, counts and lists of names change once a day at most: the first run's are kept.
+    site_after_first_digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    assert "babel.dates" in imported(tmp_path, "digest", "--dry-run")
+    later = NOW + timedelta(minutes=7)
+    modules = imported(tmp_path, "digest", "--dry-run", now=later)
+    assert "feedkit.mail.digest" in modules
+    assert [m for m in modules if m.split(".")[0] == "babel"] == []
+    # The next days' dates and the next counts were kept with them: the writer's first dry
+    # run after adding a post tomorrow needs no Babel either.
+    tomorrow = NOW + timedelta(days=1, hours=3)
+    write_post(tmp_path, "new-b", "New post B", tomorrow - timedelta(hours=1))
+    modules = imported(tmp_path, "digest", "--dry-run", now=tomorrow)
+    assert "premailer" in modules  # a new post to show: inlined again
+    assert [m for m in modules if m.split(".")[0] == "babel"] == []
+
+
+def test_kept_dates_are_the_site_language_s_and_the_same_as_babel_s(tmp_path: Path) -> None:
+    cfg = site_after_first_digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    (tmp_path / "content" / "new-b.md").write_text(
+        '---\ntitle: "New post B"\ndate: 2026-11-21T09:00:00+01:00\n'
+        "updated: 2026-11-22T08:00:00+01:00\nauthors: [Ada Quill, Bo Byte, Cy Cache]\n"
+        "---\nA post by three.\n",
+        encoding="utf-8",
+    )
+    cache = RenderCache.of_site(cfg.cache_path)
+
+    def both(cfg: Config) -> tuple[str, str]:
+        posts = public(cfg)
+        record = make_record(posts[:2], cfg, NOW, among=posts)
+        kept = DigestRenderer(cfg, SECRET_ENV, render_cache=cache).render(record)
+        plain = DigestRenderer(cfg, SECRET_ENV).render(record)
+        assert kept == plain
+        return kept.html, kept.text
+
+    html, text = both(cfg)
+    assert "November 22, 2026" in html and "Nov 21, 2026" in text
+    assert "Ada Quill, Bo Byte, and Cy Cache" in text
+    assert both(cfg) == (html, text)  # now from what the first render kept
+    toml = tmp_path / "feedkit.toml"
+    toml.write_text('language = "de"\n' + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    german = load_config(toml)
+    html, text = both(german)  # another language: its own words, not the kept English
+    assert "22. November 2026" in html and "21.11.2026" in text
+    assert "Ada Quill, Bo Byte und Cy Cache" in text
+    kept = list((cfg.cache_path / "cache").glob("phrases*"))
+    assert kept
+    for path in kept:  # damaged: written again from Babel
+        path.write_bytes(path.read_bytes().replace(b"22. November", b"1. Mai"))
+    assert both(german) == (html, text)
