@@ -82,7 +82,7 @@ def test_readers_get_the_same_bytes_with_the_cache_as_without(
     # The mail and its web copy, which the send publishes in the archive.
     assert len(list((with_cache / ".feedkit" / "cache" / "inlined").glob("*.html"))) == 2
 
-    def no_premailer(document: str, settings: object) -> str:
+    def no_premailer(document: str, settings: object, cache: object = None) -> str:
         raise AssertionError("premailer ran although the dry run kept its result")
 
     monkeypatch.setattr(rendercache, "_premailer", no_premailer)
@@ -105,9 +105,9 @@ def counting_premailer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     given: list[str] = []
     real = rendercache._premailer
 
-    def count(document: str, settings: object) -> str:
+    def count(document: str, settings: object, cache: RenderCache | None = None) -> str:
         given.append(document)
-        return real(document, settings)  # type: ignore[arg-type]
+        return real(document, settings, cache)  # type: ignore[arg-type]
 
     monkeypatch.setattr(rendercache, "_premailer", count)
     return given
@@ -236,7 +236,11 @@ def test_dry_runs_after_the_first_write_their_dates_without_babel(tmp_path: Path
     # Dates, counts and lists of names change once a day at most: the first run's are kept.
     site_after_first_digest(tmp_path)
     write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
-    assert "babel.dates" in imported(tmp_path, "digest", "--dry-run")
+    modules = imported(tmp_path, "digest", "--dry-run")
+    # babel.localtime asks pytz for the machine's zone when imported (pytz lists every zone
+    # first): the digest's dates are days, written with no zone, so pytz is not needed.
+    assert "babel.dates" in modules
+    assert [m for m in modules if m.startswith("pytz.")] == []  # "pytz": the attempt
     later = NOW + timedelta(minutes=7)
     modules = imported(tmp_path, "digest", "--dry-run", now=later)
     assert "feedkit.mail.digest" in modules
@@ -284,3 +288,40 @@ def test_kept_dates_are_the_site_language_s_and_the_same_as_babel_s(tmp_path: Pa
     for path in kept:  # damaged: written again from Babel
         path.write_bytes(path.read_bytes().replace(b"22. November", b"1. Mai"))
     assert both(german) == (html, text)
+
+
+def test_a_new_digest_inlines_without_reading_the_stylesheet_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What premailer makes of the stylesheet (the rules to inline, the @media rules kept in
+    # the head) depends on the CSS alone: a digest of new posts inlines them with it.
+    import premailer
+
+    cfg = site_after_first_digest(tmp_path)
+    cache = RenderCache.of_site(cfg.cache_path)
+
+    def render(title: str) -> tuple[str, str]:
+        write_post(tmp_path, title.lower().replace(" ", "-"), title, NOW - timedelta(hours=1))
+        posts = public(cfg)
+        record = make_record(posts[:1], cfg, NOW, among=posts)
+        plain = DigestRenderer(cfg, SECRET_ENV).render(record).html
+        return DigestRenderer(cfg, SECRET_ENV, render_cache=cache).render(record).html, plain
+
+    kept, plain = render("New post A")
+    assert kept == plain and "New post A" in kept
+    read: list[int] = []
+    real = premailer.Premailer._parse_style_rules
+
+    def reading(self: premailer.Premailer, css: str, index: int) -> object:
+        read.append(index)
+        return real(self, css, index)
+
+    monkeypatch.setattr(premailer.Premailer, "_parse_style_rules", reading)
+    kept, plain = render("New post B")
+    assert kept == plain and "New post B" in kept and "@media" in kept
+    assert len(read) == 1  # the render without the cache only
+    for path in cache.folder.glob("*.json"):  # damaged: read again, and kept again
+        path.write_bytes(path.read_bytes().replace(b"font-size", b"font-style"))
+    kept, plain = render("New post C")
+    assert kept == plain and "New post C" in kept
+    assert len(read) == 3

@@ -22,13 +22,9 @@ made again when a template's source changes.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import logging
-import sys
-import types
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from importlib import metadata
@@ -104,9 +100,10 @@ class RenderCache:
         """Return the dates, numbers and lists of names kept for `words`' language."""
         return Phrases(words, self.home)
 
-    def get(self, key: str) -> str | None:
-        """Return the inlined HTML kept under `key`; None if missing or damaged."""
-        path = self.folder / f"{key}.html"
+    def get(self, key: str, kind: str = "html") -> str | None:
+        """Return the inlined HTML (or other `kind` of text) kept under `key`; None if
+        missing or damaged."""
+        path = self.folder / f"{key}.{kind}"
         try:
             data = path.read_bytes()
         except OSError:
@@ -117,15 +114,16 @@ class RenderCache:
             return None
         return body.decode("utf-8")
 
-    def put(self, key: str, inlined: str) -> None:
-        """Keep `inlined` under `key`, and the newest KEEP results only."""
+    def put(self, key: str, inlined: str, kind: str = "html") -> None:
+        """Keep `inlined` (or other `kind` of text) under `key`, and the newest KEEP results
+        of that kind only."""
         if not self.home.is_dir():
             return
         body = inlined.encode("utf-8")
         data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
         try:
-            write_atomically(self.folder / f"{key}.html", data)
-            kept = sorted(self.folder.glob("*.html"), key=lambda p: p.stat().st_mtime_ns)
+            write_atomically(self.folder / f"{key}.{kind}", data)
+            kept = sorted(self.folder.glob(f"*.{kind}"), key=lambda p: p.stat().st_mtime_ns)
             for old in kept[:-KEEP]:
                 old.unlink(missing_ok=True)
         except OSError as exc:  # a cache that cannot be written only costs time
@@ -257,43 +255,13 @@ def inline(
     found = cache.get(key)
     if found is not None:
         return found
-    inlined = _premailer(document, settings)
+    inlined = _premailer(document, settings, cache)
     cache.put(key, inlined)
     return inlined
 
 
-def _premailer(document: str, settings: Mapping[str, Any]) -> str:
-    # here: a run that finds its digest in the cache never imports it
-    if "premailer" not in sys.modules:
-        with _imported_when_used("requests"):
-            import premailer
-    import premailer
+def _premailer(document: str, settings: Mapping[str, Any], cache: RenderCache | None = None) -> str:
+    # here: a run that finds its digest in the cache never imports premailer
+    from feedkit.mail.inliner import transform
 
-    return str(premailer.Premailer(document, **settings).transform())
-
-
-class _ImportedWhenUsed(types.ModuleType):
-    """Stands for a module that is imported when one of its attributes is first used."""
-
-    def __getattr__(self, attr: str) -> Any:
-        return getattr(importlib.import_module(self.__name__), attr)
-
-
-@contextmanager
-def _imported_when_used(name: str) -> Iterator[None]:
-    """While inside, `import name` gives a stand-in that imports the module when used.
-
-    premailer imports requests (a fifth of its import time) only to fetch external
-    stylesheets, which allow_network=False never does; the stand-in it keeps imports
-    requests if it ever does. (importlib's LazyLoader cannot do this on Python 3.11: the
-    import statement itself reads the module's __spec__, which loads it.)"""
-    if name in sys.modules:
-        yield
-        return
-    stand_in = _ImportedWhenUsed(name)
-    sys.modules[name] = stand_in
-    try:
-        yield
-    finally:
-        if sys.modules.get(name) is stand_in:
-            del sys.modules[name]  # any later import gets the real module
+    return transform(document, settings, cache)
