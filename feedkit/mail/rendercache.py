@@ -21,17 +21,19 @@ made again when a template's source changes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedkit.atomicfile import write_atomically
+from feedkit.site.cachekey import library_versions
 
 if TYPE_CHECKING:
     from datetime import date, datetime, tzinfo
@@ -85,7 +87,7 @@ class RenderCache:
         import jinja2
 
         # Its files say which Python compiled them, not which Jinja2.
-        versions = [metadata.version("jinja2"), *sorted((k, repr(v)) for k, v in options.items())]
+        versions = [library_version("jinja2"), *sorted((k, repr(v)) for k, v in options.items())]
         made_by = json.dumps(versions)
         kind = hashlib.sha256(made_by.encode()).hexdigest()[:16]
         folder = self.home / "cache" / TEMPLATES / kind
@@ -183,11 +185,7 @@ class Phrases:
     def _kept_by(self) -> list[str]:
         from feedkit import __version__
 
-        try:
-            babel = metadata.version("babel")
-        except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
-            babel = ""
-        return [__version__, babel, self.words.tag, self.words.code or ""]
+        return [__version__, library_version("babel"), self.words.tag, self.words.code or ""]
 
     def _path(self) -> Path:
         assert self.home is not None
@@ -227,6 +225,17 @@ class Phrases:
         self._new = False
 
 
+@functools.cache
+def _library_versions() -> dict[str, str]:
+    return library_versions((*LIBRARIES, "jinja2", "babel"), sys.path)
+
+
+def library_version(name: str) -> str:
+    """Return the installed version of `name`, one of the libraries whose output is kept
+    here ("none" if missing), as the first folder on sys.path has it: found once a process."""
+    return _library_versions()[name]
+
+
 def _day_key(day: date, long: bool) -> str:
     return f"day {day.isoformat()} {'long' if long else 'medium'}"
 
@@ -234,12 +243,7 @@ def _day_key(day: date, long: bool) -> str:
 def inline_key(document: str, settings: Mapping[str, Any]) -> str:
     """Return the name of `document`'s inlined HTML: a hash of it, the settings and the
     versions of the libraries that make it."""
-    versions = {}
-    for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = ""
+    versions = {name: library_version(name) for name in LIBRARIES}
     made_by = json.dumps([versions, sorted(settings.items())], sort_keys=True)
     return hashlib.sha256(f"{made_by}\n{document}".encode()).hexdigest()
 
