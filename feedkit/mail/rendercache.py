@@ -150,7 +150,7 @@ class Phrases:
         """Return Language.day's words for the day of `when` in `zone`."""
         day = when.astimezone(zone).date()  # all that Language.day writes of `when`
         key = _day_key(day, long)
-        if key not in self._kept:
+        if key not in self._kept and self.home is not None:
             for ahead in range(DAYS_AHEAD):
                 later = day + timedelta(days=ahead)
                 for style in (False, True):
@@ -161,7 +161,7 @@ class Phrases:
 
     def number(self, value: int) -> str:
         """Return Language.number's words for `value`."""
-        if f"number {value}" not in self._kept and 0 <= value < COUNTS:
+        if f"number {value}" not in self._kept and self.home is not None and 0 <= value < COUNTS:
             for count in range(COUNTS):
                 if f"number {count}" not in self._kept:
                     self._kept[f"number {count}"] = self.words.number(count)
