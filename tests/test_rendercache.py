@@ -17,6 +17,7 @@ import pytest
 from test_sending import READERS, digest, listed, site
 
 from feedkit.config import Config, load_config
+from feedkit.i18n import Language
 from feedkit.mail import rendercache
 from feedkit.mail.digest import DigestRenderer, default_templates_dir
 from feedkit.mail.rendercache import SETTINGS, RenderCache, inline
@@ -25,7 +26,7 @@ from feedkit.mail.snapshot import make_record
 from feedkit.mail.state import State
 
 from conftest import NOW
-from digest_site import SECRET_ENV, public, site_after_first_digest, write_post
+from digest_site import SECRET_ENV, make_digest_site, public, site_after_first_digest, write_post
 from smtp_server import FaultySmtpServer
 
 _BOUNDARY = re.compile(rb"={15}\d{19}==")  # the email package's: random in every message
@@ -329,3 +330,24 @@ def test_a_new_digest_inlines_without_reading_the_stylesheet_again(
     kept, plain = render("New post C")
     assert kept == plain and "New post C" in kept
     assert len(read) == 3
+
+
+def test_a_render_on_a_site_without_a_feedkit_folder_keeps_no_dates_nor_makes_them_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    assert not cfg.cache_path.exists()
+    written: list[object] = []
+    real = Language.date
+
+    def date(self: Language, day: object, *, long: bool = False) -> str:
+        written.append(day)
+        return real(self, day, long=long)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Language, "date", date)
+    posts = public(cfg)
+    record = make_record(posts[:1], cfg, NOW, among=posts)
+    cache = RenderCache.of_site(cfg.cache_path)
+    assert DigestRenderer(cfg, SECRET_ENV, render_cache=cache).render(record).html
+    assert len(written) == 2  # the digest's day and the post's: none for days to come
+    assert not cfg.cache_path.exists()

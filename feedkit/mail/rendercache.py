@@ -99,8 +99,9 @@ class RenderCache:
         return jinja2.FileSystemBytecodeCache(str(folder))
 
     def phrases(self, words: Language) -> Phrases:
-        """Return the dates, numbers and lists of names kept for `words`' language."""
-        return Phrases(words, self.home)
+        """Return the dates, numbers and lists of names kept for `words`' language (none
+        kept, nor made ahead, on a site without its `.feedkit` folder)."""
+        return Phrases(words, self.home if self.home.is_dir() else None)
 
     def get(self, key: str, kind: str = "html") -> str | None:
         """Return the inlined HTML (or other `kind` of text) kept under `key`; None if
