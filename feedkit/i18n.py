@@ -9,6 +9,7 @@ two languages; `feedkit check` says so (`untranslated`)."""
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from feedkit.errors import Problem
 
 if TYPE_CHECKING:
     import gettext
-    from datetime import datetime, timedelta, tzinfo
+    from datetime import date, datetime, timedelta, tzinfo
 
     import jinja2
     from babel import Locale
@@ -135,6 +136,7 @@ class Language:
 
     @functools.cached_property
     def locale(self) -> Locale:
+        _import_babel_dates()  # before a locale's data, which imports it, is read
         from babel import Locale, UnknownLocaleError
 
         for tag in (self._format_tag, self._format_tag.split("-")[0], SOURCE):
@@ -147,9 +149,13 @@ class Language:
     def day(self, when: datetime, zone: tzinfo, *, long: bool = False) -> str:
         """Return the day of `when` in `zone` as the language writes a date: "14. März 2025"
         (`long`), "14.03.2025"."""
+        return self.date(when.astimezone(zone).date(), long=long)
+
+    def date(self, day: date, *, long: bool = False) -> str:
+        """Return `day` as the language writes a date (see `day`)."""
+        _import_babel_dates()
         from babel.dates import format_date
 
-        day = when.astimezone(zone).date()
         return format_date(day, "long" if long else "medium", locale=self.locale)
 
     def number(self, value: int) -> str:
@@ -199,6 +205,22 @@ class Language:
             self.gettext, self.ngettext, newstyle=True
         )
         return env
+
+
+def _import_babel_dates() -> None:
+    """Import babel.dates, without pytz where nothing has imported it yet.
+
+    On import, babel.localtime finds the machine's time zone, with pytz when it is installed
+    (pytz lists every zone first: 13 ms); feedkit's dates are days, written with no zone, so
+    Babel may as well take the standard library's zoneinfo, as it does without pytz."""
+    if "babel.dates" in sys.modules or "pytz" in sys.modules:
+        return
+    sys.modules["pytz"] = None  # type: ignore[assignment]  # import pytz: not found
+    try:
+        import babel.dates  # noqa: F401
+    finally:
+        if "pytz" in sys.modules and sys.modules["pytz"] is None:
+            del sys.modules["pytz"]  # a later import of pytz gets it
 
 
 @functools.cache

@@ -166,6 +166,36 @@ def test_dates_numbers_and_lists_follow_the_language_and_its_region() -> None:
     assert language("it").code is None and language("it").day(day, UTC) == "Jan 5, 2026"
 
 
+def test_dates_numbers_and_lists_are_babel_s_in_a_process_without_pytz() -> None:
+    # feedkit loads Babel without pytz (i18n._import_babel_dates: it costs 13 ms, for the
+    # machine's zone, which feedkit never uses): every language writes what it did with it,
+    # and pytz can still be imported after.
+    import pytz  # noqa: F401  # here, Babel as a process that imported pytz first has it
+
+    day = datetime(2026, 1, 5, 23, 30, tzinfo=UTC)
+    tags = ["en", "en-GB", "de", "de-AT", "fr", "es", "it", "ja"]
+
+    def said(tag: str) -> list[str]:
+        words = language(tag)
+        days = [words.day(day, UTC, long=long) for long in (False, True)]
+        return [*days, words.number(12345), words.names(["Ada", "Bo", "Cy"])]
+
+    code = (
+        "import json, sys; from datetime import UTC, datetime; "
+        "from feedkit.i18n import language; "
+        f"day = datetime.fromisoformat({day.isoformat()!r}); out = []\n"
+        f"for tag in {tags!r}:\n"
+        "    w = language(tag)\n"
+        "    out.append([w.day(day, UTC), w.day(day, UTC, long=True), w.number(12345), "
+        "w.names(['Ada', 'Bo', 'Cy'])])\n"
+        "assert 'pytz.tzinfo' not in sys.modules, 'pytz was imported'\n"
+        "import pytz; pytz.timezone('Europe/Berlin'); print(json.dumps(out))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert __import__("json").loads(proc.stdout) == [said(tag) for tag in tags]
+
+
 GERMAN_SITE = """\
 title = "Notizen aus der Werkstatt"
 base_url = "https://example.com/blog/"

@@ -27,7 +27,7 @@ from feedkit.errors import ConfigError, FeedkitError
 from feedkit.i18n import I18N, Language, language
 from feedkit.mail.archive import subscribe_url, web_url
 from feedkit.mail.readers import Reader
-from feedkit.mail.rendercache import RenderCache, inline
+from feedkit.mail.rendercache import Phrases, RenderCache, inline
 from feedkit.mail.snapshot import shows_image
 from feedkit.mail.state import DigestRecord, PostSnapshot
 from feedkit.mail.subscribers import Subscriber
@@ -177,6 +177,10 @@ class DigestRenderer:
             loaders.append(jinja2.FileSystemLoader(site_dir))
         loaders.append(jinja2.FileSystemLoader(default_templates_dir()))
         self.language: Language = language(cfg.language)
+        # Dates, counts and names as the language writes them, kept for the runs that follow.
+        self.phrases = (
+            render_cache.phrases(self.language) if render_cache else Phrases(self.language)
+        )
         common: dict[str, Any] = dict(
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -209,7 +213,7 @@ class DigestRenderer:
         said = self.language.ngettext(
             "%(count)s new post: %(titles)s", "%(count)s new posts: %(titles)s", count
         )
-        preheader = said % {"count": self.language.number(count), "titles": " · ".join(titles)}
+        preheader = said % {"count": self.phrases.number(count), "titles": " · ".join(titles)}
         return {
             "site": {
                 "title": cfg.title,
@@ -224,14 +228,14 @@ class DigestRenderer:
                 "subject": subject,
                 "post_count": count,
                 "preheader": preheader[:200],
-                "date": format_day(record.created, cfg, long=True),
+                "date": self._day(record.created, long=True),
             },
             "posts": [self._card(p) for p in cards],
             "overflow_posts": [
                 {
                     "title": p.title,
                     "url": p.url,
-                    "date": format_day(datetime.fromisoformat(p.published), cfg),
+                    "date": self._day(datetime.fromisoformat(p.published)),
                 }
                 for p in overflow
             ],
@@ -247,10 +251,10 @@ class DigestRenderer:
         return {
             "title": post.title,
             "url": post.url,
-            "date": format_day(datetime.fromisoformat(post.published), self.cfg),
-            "updated": format_day(updated, self.cfg) if updated else "",
+            "date": self._day(datetime.fromisoformat(post.published)),
+            "updated": self._day(updated) if updated else "",
             "reading_minutes": post.reading_minutes,
-            "authors": self.language.names(post.authors),
+            "authors": self.phrases.names(post.authors),
             "summary": post.summary,
             "image": post.image if shows_image(post.image) else None,
             "image_alt": post.image_alt,
@@ -259,6 +263,9 @@ class DigestRenderer:
             "html": markupsafe.Markup(post.html),
             "text": post.text,
         }
+
+    def _day(self, when: datetime, *, long: bool = False) -> str:
+        return self.phrases.day(when, self.cfg.timezone, long=long)  # as format_day writes it
 
     def _template(self, env: jinja2.Environment, name: str) -> jinja2.Template:
         try:
@@ -310,6 +317,7 @@ class DigestRenderer:
                     f"({self.cfg.digest.max_bytes}) even with title links only"
                 )
             html_out, text_out = best
+        self.phrases.save()
         return RenderedDigest(subject, html_out, text_out, cards, count - cards)
 
     def _inline(self, document: str) -> str:

@@ -1,0 +1,98 @@
+"""premailer, asked once per stylesheet: what it makes of the digest's CSS is kept with the
+inlined HTML (mail/rendercache.py), so a digest of new posts inlines them without it.
+
+premailer turns each `<style>` block into rules to inline and the rules it keeps in the head
+(the @media rules, written out again with !important). That takes cssutils about half of an
+inline, the first of a process more (it compiles its patterns), and depends only on the CSS,
+premailer's settings and the versions of the libraries: all of which name the kept result
+(rendercache.inline_key). Matching the rules to the HTML and writing it stay premailer's.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import types
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+
+class _ImportedWhenUsed(types.ModuleType):
+    """Stands for a module that is imported when one of its attributes is first used."""
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+@contextmanager
+def _imported_when_used(name: str) -> Iterator[None]:
+    """While inside, `import name` gives a stand-in that imports the module when used.
+
+    premailer imports requests (a fifth of its import time) only to fetch external
+    stylesheets, which allow_network=False never does; the stand-in it keeps imports
+    requests if it ever does. (importlib's LazyLoader cannot do this on Python 3.11: the
+    import statement itself reads the module's __spec__, which loads it.)"""
+    if name in sys.modules:
+        yield
+        return
+    stand_in = _ImportedWhenUsed(name)
+    sys.modules[name] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]  # any later import gets the real module
+
+
+with _imported_when_used("requests"):
+    import premailer
+
+if TYPE_CHECKING:
+    from feedkit.mail.rendercache import RenderCache
+
+KIND = "css.json"  # the kept results' files in the render cache
+
+
+class _Written(str):
+    """The rules premailer keeps in the head, written out: stands for the list of them."""
+
+
+class KeepingPremailer(premailer.Premailer):  # type: ignore[misc]
+    """premailer that takes what it makes of a stylesheet from `cache` (and keeps it there)."""
+
+    def __init__(self, html: str, cache: RenderCache, **settings: Any) -> None:
+        super().__init__(html, **settings)
+        self._kept = cache
+        self._settings = settings
+
+    def _parse_style_rules(self, css_body: str, ruleset_index: int) -> tuple[list, list]:
+        from feedkit.mail.rendercache import inline_key
+
+        key = inline_key(f"{ruleset_index}\n{css_body}", self._settings)
+        found = self._kept.get(key, KIND)
+        if found is not None:
+            try:
+                rules, head = json.loads(found)
+                kept = [(tuple(spec), selector, bulk) for spec, selector, bulk in rules]
+                return kept, [] if head is None else [_Written(head)]
+            except (ValueError, TypeError):  # pragma: no cover - the hash matched
+                pass
+        rules, leftover = super()._parse_style_rules(css_body, ruleset_index)
+        head = super()._css_rules_to_string(leftover) if leftover else None
+        self._kept.put(key, json.dumps([rules, head], ensure_ascii=False), KIND)
+        return rules, [] if head is None else [_Written(head)]
+
+    def _css_rules_to_string(self, rules: list) -> str:
+        if len(rules) == 1 and isinstance(rules[0], _Written):
+            return str(rules[0])
+        return str(super()._css_rules_to_string(rules))
+
+
+def transform(document: str, settings: Mapping[str, Any], cache: RenderCache | None = None) -> str:
+    """Return `document` with its CSS inlined by premailer with `settings`, what it makes
+    of the stylesheet taken from `cache`, if given, when kept there."""
+    if cache is None:
+        return str(premailer.Premailer(document, **settings).transform())
+    return str(KeepingPremailer(document, cache, **settings).transform())
