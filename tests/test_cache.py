@@ -24,6 +24,7 @@ from feedkit.config import load_config
 from feedkit.posts import postfile, walk
 from feedkit.posts.loader import load_posts
 from feedkit.site import cache as cache_module
+from feedkit.site import cachefiles
 from feedkit.site.build import plan_build
 from feedkit.site.cache import CHOICE, BuildCache
 from feedkit.site.render import render_posts
@@ -315,7 +316,7 @@ def test_the_index_is_saved_a_few_rows_at_a_time_and_read_back_whole(
     site: Path, monkeypatch
 ) -> None:
     # Saved in one piece, 20,000 rows would be in memory twice more while they are written.
-    monkeypatch.setattr(cache_module, "_ROWS_A_FRAME", 2)
+    monkeypatch.setattr(cachefiles, "_ROWS_A_FRAME", 2)
     settle(site)
     build(site)
     cfg = load_config(site / "feedkit.toml")
@@ -381,7 +382,7 @@ def test_rows_of_removed_and_too_fresh_files_leave_the_index_that_keeps_the_othe
 
 
 def test_the_index_is_written_whole_again_once_its_changes_add_up(site: Path, monkeypatch) -> None:
-    monkeypatch.setattr(cache_module, "_CHANGES_KEPT", 2)
+    monkeypatch.setattr(cache_module, "CHANGES_KEPT", 2)
     settle(site)
     build(site)
     index = site / ".feedkit" / "cache" / "index.marshal"
@@ -468,7 +469,7 @@ def test_no_cache_does_no_more_work_than_a_build_with_no_cache_folder(
     )
     counted(render_module, "read_raw", lambda post: (post.rel_path,))
     counted(BuildCache, "remember_render", lambda self, key, value: ())
-    loads = ("_read_marshal", "load_pickle")
+    loads = ("read_marshal", "load_pickle")
     for name in loads:
         counted(cache_module, name, lambda path, *_: (Path(path).name,))
 

@@ -33,13 +33,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import repeat
 from pathlib import Path
-from typing import Any, BinaryIO, Final
+from typing import Any, BinaryIO
 
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.models import Choice, Post
+from feedkit.models import Post
 from feedkit.posts import postfile
 from feedkit.posts.layout import Layout, Skipped
 from feedkit.posts.loader import (
@@ -49,6 +48,22 @@ from feedkit.posts.loader import (
     parse_files,
     root_prefix,
     with_body_problems,
+)
+from feedkit.site.cachefiles import (  # noqa: F401 (the cache's users import them from here)
+    CHANGES_KEPT,
+    CHOICE,
+    NOTES,
+    STAT,
+    LoadedIndex,
+    Row,
+    columns,
+    dump_pickle,
+    dump_rows,
+    index_row,
+    load_index,
+    load_pickle,
+    read_marshal,
+    row_warnings,
 )
 from feedkit.site.cachekey import (
     CACHE_FORMAT,
@@ -63,23 +78,6 @@ from feedkit.site.uptodate import RECORD, fingerprint, nothing_to_do
 
 StatKey = postfile.StatKey
 stat_mtime_ns = postfile.stat_mtime_ns
-# An index row: (status, choice, warnings as (path, line, message) tuples or None).
-Row = tuple[StatKey, Choice, Any]
-STAT: Final = 0
-CHOICE: Final = 1
-NOTES: Final = 2
-
-
-def index_row(st: StatKey, choice: Choice, warnings: list[Problem]) -> Row:
-    """Return a post file's index row: its status, its Choice, and its warnings as plain
-    tuples (None when it has none: most files), which load from the index in milliseconds."""
-    notes = tuple([(w.path, w.line, w.message) for w in warnings])
-    return (st, choice, notes or None)
-
-
-def row_warnings(row: Row) -> list[Problem]:
-    """Return the warnings an index row keeps."""
-    return [Problem(path, line, message, warning=True) for path, line, message in row[NOTES]]
 
 
 # Never compared, and their reprs would print every post of the site: no __eq__ or __repr__
@@ -144,7 +142,7 @@ class BuildCache:
     parsed: set[str] = field(default_factory=set)  # the files whose rows this build read
     # The index as loaded (see `_load_rows`), and the rows `refresh` made from its rows: the
     # save then writes only what changed.
-    _index: _Index | None = None
+    _index: LoadedIndex | None = None
     _refreshed: tuple[dict[str, Row], dict[str, Row]] | None = None
     read_files: int = 0  # files this build had to read
     # When this build began, before it read any file: a file is trusted by its status only
@@ -162,7 +160,7 @@ class BuildCache:
         missing, damaged, or made for another config or by other code (then `discarded`
         says why)."""
         folder = folder or cfg.cache_path / "cache"
-        stored = _read_marshal(folder / "state.marshal")
+        stored = read_marshal(folder / "state.marshal")
         toolchain(stored.get("toolchain") if stored else None)
         config = config_hash(cfg)
         key = cache_key(config)
@@ -383,8 +381,8 @@ class BuildCache:
             if base is not None and made is not None and made[0] is base.rows and made[1] is rows:
                 changed = [(s, rows[s]) for s in sorted(self.parsed - fresh) if s in rows]
                 gone = sorted(base.rows.keys() - (rows.keys() - fresh))
-                if base.changes + len(changed) + len(gone) <= max(_CHANGES_KEPT, len(rows) // 16):
-                    return (base.data, _columns(changed, gone))
+                if base.changes + len(changed) + len(gone) <= max(CHANGES_KEPT, len(rows) // 16):
+                    return (base.data, columns(changed, gone))
             header = {"format": CACHE_FORMAT, "key": self.key}
             return header, [(s, row) for s, row in rows.items() if s not in fresh]
 
@@ -404,7 +402,7 @@ class BuildCache:
             self.write("posts.pickle", dump_pickle, posts)
             self.write("rendered.pickle", dump_pickle, rendered)
         if self.read_files or members is not None or self.rows is not None:
-            self.write("index.marshal", _dump_rows, index)
+            self.write("index.marshal", dump_rows, index)
             self._index = None  # what was loaded is not what is there now
         self.write("state.marshal", marshal.dump, partial(self._with_inputs, state))  # last
 
@@ -450,37 +448,8 @@ class BuildCache:
 
     def _load_rows(self) -> dict[str, Row]:
         """Return the index's rows; none when it is missing, damaged or another build's."""
-        try:
-            with open(self.folder / "index.marshal", "rb") as f:
-                raw = f.read()
-            data = memoryview(raw)
-            header, start = _frame(data, 0)
-            if header.get("format") != CACHE_FORMAT or header.get("key") != self.key:
-                return {}
-            rows: dict[str, Row] = {}
-            changes = 0
-            while start < len(data):
-                (names, stats, fields, notes, gone, change), start = _frame(data, start)
-                # Each Choice made from its fields in C, not by a call of Choice._make a row.
-                choices = map(tuple.__new__, repeat(Choice), fields)
-                rows.update(zip(names, zip(stats, choices, notes, strict=True), strict=True))
-                for shown in gone:
-                    rows.pop(shown, None)
-                if change:
-                    changes += len(names) + len(gone)
-        except (OSError, EOFError, ValueError, TypeError, AttributeError):
-            return {}
-        self._index = _Index(raw, rows, changes)
+        rows, self._index = load_index(self.folder / "index.marshal", self.key)
         return rows
-
-
-@dataclass(eq=False, repr=False)
-class _Index:
-    """The index file as a build loaded it."""
-
-    data: bytes
-    rows: dict[str, Row]  # its rows, as `_load_rows` returned them
-    changes: int  # rows in the frames that changes added at its end
 
 
 def _status(path: str) -> StatKey | None:
@@ -496,103 +465,3 @@ def _may_clash(rows: dict[str, Row]) -> bool:
     slugs = {row[CHOICE].slug for row in rows.values()}
     ids = {row[CHOICE].id for row in rows.values()}
     return len(slugs) != len(rows) or len(ids) != len(rows)
-
-
-def _read_marshal(path: Path) -> dict[str, Any] | None:
-    """Return the dict a marshal file holds: None when there is no file, {} when damaged."""
-    try:
-        with open(path, "rb") as f:
-            data = marshal.loads(f.read())  # marshal.load(f) reads a file item by item: 6x slower
-    except FileNotFoundError:
-        return None
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _load_marshal(path: Path, key: str) -> dict[str, Any]:
-    data = _read_marshal(path)
-    if data and data.get("format") == CACHE_FORMAT and data.get("key") == key:
-        return data
-    return {}
-
-
-# The index is written as frames: a header, then the rows a few thousand at a time. marshal
-# writes a whole object to memory first, and takes plain tuples only (a Choice goes as one):
-# in one frame, 20,000 rows would be in memory twice more while they are saved. A frame
-# holds its rows' fields in columns (they load a third faster than a tuple a row), the
-# files whose rows are gone, and whether a change added it (see `_CHANGES_KEPT`).
-_ROWS_A_FRAME = 2000
-_FRAME_SIZE = 8  # bytes of each frame's length, little-endian
-# Rows that the frames changes added may hold (or a 16th of the rows, if more) before the
-# index is written whole again: each is loaded by every build, as well as the row it replaced.
-_CHANGES_KEPT = 256
-
-
-def _columns(rows: list[tuple[str, Row]], gone: list[str] | None = None) -> tuple[Any, ...]:
-    """Return a frame of `rows` and of the files in `gone`; one that a change adds unless
-    `gone` is None."""
-    return (
-        [shown for shown, _ in rows],
-        [row[STAT] for _, row in rows],
-        [tuple(row[CHOICE]) for _, row in rows],
-        [row[NOTES] for _, row in rows],
-        gone or [],
-        gone is not None,
-    )
-
-
-def _dump_rows(value: tuple[Any, ...], out: BinaryIO) -> None:
-    if isinstance(value[0], bytes):  # the index as loaded, and the frame of what changed
-        data, change = value
-        out.write(data)
-        _write_frame(change, out)
-        return
-    header, rows = value
-    _write_frame(header, out)
-    for start in range(0, len(rows), _ROWS_A_FRAME):
-        _write_frame(_columns(rows[start : start + _ROWS_A_FRAME]), out)
-
-
-def _write_frame(value: Any, out: BinaryIO) -> None:
-    data = marshal.dumps(value)
-    out.write(len(data).to_bytes(_FRAME_SIZE, "little"))
-    out.write(data)
-
-
-def _frame(data: memoryview, start: int) -> tuple[Any, int]:
-    """Return the value of the frame at `start` in `data` and where the next one starts."""
-    end = start + _FRAME_SIZE + int.from_bytes(data[start : start + _FRAME_SIZE], "little")
-    if end > len(data):
-        raise EOFError("the index ends within a frame")
-    return marshal.loads(data[start + _FRAME_SIZE : end]), end
-
-
-def dump_pickle(value: Any, out: BinaryIO) -> None:
-    """Write `value` to `out` in frames: the bytes of every rendered body are never all in
-    memory a second time, beside the bodies themselves."""
-    import pickle  # here and in load_pickle: a build with nothing changed reads no body
-
-    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def load_pickle(path: Path, key: str) -> dict[str, Any]:
-    import pickle
-
-    try:
-        with open(path, "rb") as f:
-            data = pickle.load(f)
-        if data.get("format") == CACHE_FORMAT and data.get("key") == key:
-            return dict(data["data"])
-    except (
-        OSError,
-        EOFError,
-        pickle.UnpicklingError,
-        AttributeError,
-        ImportError,
-        KeyError,
-        TypeError,
-        ValueError,
-    ):
-        pass
-    return {}
