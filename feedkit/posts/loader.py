@@ -251,7 +251,6 @@ def parse_files(
         layout = Layout(cfg, map(str, paths))
     if len(paths) < parallel_from:
         return _load_many(cfg, paths, layout, light)
-    postfile.handlers()  # import the YAML parser once, not in both processes
     size = max(PART, -(-len(paths) // parallel.MAX_PARTS))
     starts = range(0, len(paths), size)
     here = os.getpid()

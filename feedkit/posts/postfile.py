@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedkit.errors import Problem
-from feedkit.posts import pelicanmeta
+from feedkit.posts import pelicanmeta, simpleyaml
 
 if TYPE_CHECKING:
     from frontmatter.default_handlers import BaseHandler
@@ -369,6 +369,11 @@ def split(text: str, shown: str) -> Source:
 
 def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
     """Return the front matter mapping, or raise with the file's line of the syntax error."""
+    if src.fm_format == "YAML":
+        # Most posts' front matter, read without PyYAML (and its import, when all are).
+        simple = simpleyaml.load(src.fm_text)
+        if simple is not None:
+            return simple
     import json  # here, as yaml: a build that finds nothing changed parses no front matter
 
     import yaml
