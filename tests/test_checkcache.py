@@ -412,14 +412,21 @@ def test_a_cold_check_reads_each_post_file_once_but_for_bodies_with_templates(
         (content / name).write_bytes(data)
     saved_long_ago(tmp_path)
     opened: list[str] = []
-    real_open = os.open
+    stated: list[str] = []
+    real_open, real_stat = os.open, os.stat
 
     def spy(path: Any, *args: Any, **kwargs: Any) -> int:
         if str(path).endswith(".md"):
             opened.append(Path(path).name)
         return real_open(path, *args, **kwargs)
 
+    def stat_spy(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if str(path).endswith(".md"):
+            stated.append(Path(path).name)
+        return real_stat(path, *args, **kwargs)
+
     monkeypatch.setattr(os, "open", spy)
+    monkeypatch.setattr(os, "stat", stat_spy)
     result = CliRunner().invoke(
         main, ["check", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
     )
@@ -427,6 +434,7 @@ def test_a_cold_check_reads_each_post_file_once_but_for_bodies_with_templates(
     templated = ["2024-01-16-p-liquid.md", "q-shortcode.md"]
     shown = ["s-mixed.md"]  # the newest post: the feed's one entry, rendered
     assert sorted(opened) == sorted([*EVERY_BODY_WARNING, *templated, *shown])
+    assert stated == []  # with nothing kept, no status is compared: reading gives each
 
 
 def test_many_bodies_with_templates_are_checked_after_every_post_is_read(

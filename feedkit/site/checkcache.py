@@ -113,9 +113,10 @@ def check_posts(
     this process runs `then`, when there are many posts."""
     from feedkit.posts.expand import Templates
 
-    files = walk(content_folder(cfg))
-    layout = Layout(cfg, [path for path, _ in files])
     known = cache.rows if cache is not None else {}
+    # With nothing kept, no status is compared: each file's comes from reading it.
+    files = walk(content_folder(cfg), stat=bool(known))
+    layout = Layout(cfg, [path for path, _ in files])
     places: dict[str, Any] = {}
     kept: dict[str, Row] = {}
     todo: list[str] = []  # as found: parsing makes a Path of each post, and needs none
