@@ -14,7 +14,7 @@ front matter in a fifth of the time and never imports PyYAML.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 
@@ -49,6 +49,7 @@ _DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(?:\.[0-9]+)?"
     r"(?:Z|[-+][0-9]{2}:[0-9]{2})?)?"
 )  # without its seconds (group 1), YAML's timestamp pattern takes none of it: a string
+_ZONES: dict[tzinfo, tzinfo] = {}  # each fixed offset met, by itself
 _KEYS: set[str] = set()  # keys already found to be plain names that YAML reads as strings
 
 
@@ -180,9 +181,14 @@ def plain(text: str) -> Any:
         if timestamp[1] is None:
             return text
         try:
-            return datetime.fromisoformat(text)
+            value = datetime.fromisoformat(text)
         except ValueError:
             pass
+        else:  # one zone object per offset: 20,000 posts' dates pickle and keep a few
+            zone = value.tzinfo
+            if zone is None:
+                return value
+            return value.replace(tzinfo=_ZONES.setdefault(zone, zone))
     from feedkit.posts import fastyaml  # numbers and the rarer forms: PyYAML's own rules
 
     return fastyaml.plain(text)
