@@ -393,6 +393,9 @@ def duplicates(records: Iterable[tuple[str, Path | str, str, str, str]]) -> list
     found: list[Problem] = []
     records = list(records)
     for index, what in ((2, "slug"), (3, "ID"), (4, "URL")):
+        values = [str(record[index]) for record in records]
+        if len(set(values)) == len(values):  # as nearly always: no value twice, none to tell
+            continue
         owners: dict[str, tuple[str, Path | str, str, str, str]] = {}
         for record in records:
             value = str(record[index])
