@@ -12,9 +12,11 @@ only while what its templates read (another post's URL, an include, `_config.yml
 it was. Files with problems are never kept: their problems are found afresh every time,
 and nothing is saved from a check that found any.
 
-Over many files, a forked child parses some of them while this process parses the others
-(feedkit/parallel.py), then checks some of the bodies, as a build's loader shares front
-matters; and while this process plans the feeds, a child saves what the check found.
+Each file is read once: its front matter is parsed and its body checked one after the
+other, over many files in two processes (a forked child takes parts of the files as this
+process does, feedkit/parallel.py). A body whose templates may read another post, and every
+body of a Jekyll site, is checked once every post is known, shared the same way when there
+are many. While this process plans the feeds, a child saves what the check found.
 """
 
 from __future__ import annotations
