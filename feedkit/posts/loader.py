@@ -139,7 +139,10 @@ def content_folder(cfg: Config) -> Path:
 
 T = TypeVar("T")
 
-PARALLEL_FROM = 1500
+# Files from which a forked child shares the parsing: with fewer, one process parses them
+# in about the time the other imports the renderer meanwhile (see `parse_files`). A cold
+# build of 1,000 posts took 0.26 s in one process, 0.22 s with the child.
+PARALLEL_FROM = 200
 # Files in a part of the work this process and its forked child share (see
 # `parallel.shared`): the last part one of them takes is all the other may wait for.
 PART = 100
