@@ -154,16 +154,18 @@ def spied_check(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, li
     heads: list[str] = []
     bodies: list[str] = []
     parse, read = checkcache.parse_files, checkcache.read_post_body
+    parse_and_check = checkcache.parse_and_check
 
-    def parse_spy(cfg: Any, paths: Any, **kwargs: Any) -> Any:
+    def parse_spy(cfg: Any, paths: Any, *args: Any, **kwargs: Any) -> Any:
         heads.extend(Path(p).name for p in paths)
-        return parse(cfg, paths, **kwargs)
+        return (parse if not args else parse_and_check)(cfg, paths, *args, **kwargs)
 
-    def read_spy(post: Any, warnings: Any) -> str:
+    def read_spy(post: Any, warnings: Any, raw: bytes | None = None) -> str:
         bodies.append(post.source.name)
-        return read(post, warnings)
+        return read(post, warnings, raw)
 
     monkeypatch.setattr(checkcache, "parse_files", parse_spy)
+    monkeypatch.setattr(checkcache, "parse_and_check", parse_spy)
     monkeypatch.setattr(checkcache, "read_post_body", read_spy)
     result = CliRunner().invoke(
         main, ["check", "--config", str(site / "feedkit.toml")], env=NOW_ENV
@@ -396,3 +398,78 @@ def test_a_check_reads_each_body_as_a_build_reads_it(tmp_path: Path) -> None:
         warned: tuple[list[Any], list[Any]] = ([], [])
         assert read_post_body(each, warned[0]) == read_body(each, warned[1]), each.rel_path
         assert warned[0] == warned[1], each.rel_path
+
+
+def test_a_cold_check_reads_each_post_file_once_but_for_bodies_with_templates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its front matter and its body from one read, in every form of file; a body with
+    # templates (which may read another post) is read again once every post is known.
+    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    for name, data in EVERY_BODY_WARNING.items():
+        (content / name).write_bytes(data)
+    saved_long_ago(tmp_path)
+    opened: list[str] = []
+    stated: list[str] = []
+    real_open, real_stat = os.open, os.stat
+
+    def spy(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith(".md"):
+            opened.append(Path(path).name)
+        return real_open(path, *args, **kwargs)
+
+    def stat_spy(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if str(path).endswith(".md"):
+            stated.append(Path(path).name)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    monkeypatch.setattr(os, "stat", stat_spy)
+    result = CliRunner().invoke(
+        main, ["check", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert (result.exit_code, result.stderr.splitlines()) == (0, EXPECTED_BODY_WARNINGS)
+    templated = ["2024-01-16-p-liquid.md", "q-shortcode.md"]
+    shown = ["s-mixed.md"]  # the newest post: the feed's one entry, rendered
+    assert sorted(opened) == sorted([*EVERY_BODY_WARNING, *templated, *shown])
+    assert stated == []  # with nothing kept, no status is compared: reading gives each
+
+
+def test_many_bodies_with_templates_are_checked_after_every_post_is_read(
+    tmp_path: Path,
+) -> None:
+    from feedkit.site import checkcache
+
+    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    count = checkcache.PARALLEL_FROM + 50
+    for i in range(count):
+        body = f"Post {i}: $\\bad{i}{{x}}$." if i % 7 == 0 else f"Post {i}: $x_{i}$."
+        if i % 11 == 0:  # Hugo's ref to a post read by the other process, or none
+            target = f"p{(i + 120) % (count + 20):03}.md"
+            body += f'\n\nSee [it]({{{{< ref "{target}" >}}}}).'
+        (content / f"p{i:03}.md").write_text(
+            post(f"P{i}", f"2024-01-01T00:{i // 60:02}:{i % 60:02}Z", body)
+        )
+    saved_long_ago(tmp_path)
+    newest_first = list(reversed(range(count)))
+    missing = [i for i in newest_first if i % 11 == 0 and (i + 120) % (count + 20) >= count]
+    expected = [
+        f"content/p{i:03}.md:5: warning: math $\\bad{i}{{x}}$ cannot be made MathML (an "
+        "unknown command or unbalanced braces?); feeds show its TeX source"
+        for i in newest_first
+        if i % 7 == 0
+    ]
+    cold = feedkit(tmp_path, "check")
+    assert cold.returncode == 0, cold.stderr
+    lines = cold.stderr.splitlines()
+    assert lines[: len(expected)] == expected
+    assert [line.split(":")[0] for line in lines[len(expected) :]] == [
+        f"content/p{i:03}.md" for i in missing
+    ]
+    assert missing and "ref" in lines[-1]
+    again = feedkit(tmp_path, "check")
+    assert (again.returncode, again.stderr) == (0, cold.stderr)

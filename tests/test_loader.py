@@ -254,7 +254,8 @@ def test_many_files_shared_with_a_child_give_what_one_process_gives_in_file_orde
         f"p{i:04d}.md": f"---\ntitle: Post {i}\ndate: 2024-01-01T10:{i % 60:02d}:00Z\n---\nBody\n"
         for i in range(loader.PARALLEL_FROM + 150)
     }
-    posts["p0777.md"] = "---\ntitle: [broken\n---\nBody\n"
+    bad = loader.PARALLEL_FROM + 77  # in a part after the first, whoever takes it
+    posts[f"p{bad:04d}.md"] = "---\ntitle: [broken\n---\nBody\n"
     cfg = make_site(posts=posts)
     paths = discover(cfg.content_path)
     imported: list[str] = []
@@ -269,7 +270,38 @@ def test_many_files_shared_with_a_child_give_what_one_process_gives_in_file_orde
     # The child's half too: each a Choice again, whatever form it travelled back in.
     assert {type(r[2]) for r in shared if r[2] is not None} == {Choice}
     assert [r[0] for r in shared] == [f"content/p{i:04d}.md" for i in range(len(posts))]
-    assert shared[777][3] and not shared[776][3]
+    assert shared[bad][3] and not shared[bad - 1][3]
+
+
+def test_a_cold_build_of_a_few_hundred_posts_reads_them_in_two_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A forked child reads posts while this process imports what renders the feeds, which
+    # it imports anyway: at 1,000 posts a cold build took 0.26 s in one process, 0.22 s so.
+    from click.testing import CliRunner
+
+    from feedkit import parallel
+
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    for i in range(300):
+        (tmp_path / "content" / f"p{i:03d}.md").write_text(
+            f"---\ntitle: Post {i}\ndate: 2024-01-01T10:{i % 60:02d}:00Z\n---\nBody {i}.\n"
+        )
+    shared, calls = parallel.shared, []
+
+    def spy(count: int, part: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(part.__qualname__)
+        return shared(count, part, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "shared", spy)
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert "parse_files.<locals>.part" in calls
+    assert b"<title>Post 299</title>" in (tmp_path / "public" / "atom.xml").read_bytes()
 
 
 @pytest.mark.parametrize("pad", [0, 4000, 4070, 4080, 4090, 4096, 4100, 9000, 70000])

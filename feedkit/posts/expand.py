@@ -77,6 +77,14 @@ def template_inputs(cfg: Config) -> str:
     return digest.hexdigest()
 
 
+class NeedsPosts(Exception):
+    """A body has templates, and Templates made before the posts were read cannot expand it."""
+
+
+def _no_post(shown: str) -> Post:
+    raise NeedsPosts(shown)
+
+
 class Templates:
     """What expanding templates needs of the whole site, found once per run."""
 
@@ -98,12 +106,23 @@ class Templates:
         self.site_params = hugo.params if hugo else {}
         self._urls: dict[str, str] = {}
         self._config_problem: Problem | None = None  # _config.yml cannot be read
+        self.posts_known = True  # see `of_files`
 
     @classmethod
     def of_posts(cls, cfg: Config, posts: Sequence[Post]) -> Templates:
         """Return the Templates of a run that has every post loaded."""
         by_path = {p.rel_path: p for p in posts}
         return cls(cfg, by_path, by_path.__getitem__)
+
+    @classmethod
+    def of_files(cls, cfg: Config, paths: Iterable[str]) -> Templates:
+        """Return the Templates of a run that has read no post yet, `paths` every post file
+        as shown: they expand only bodies without templates (which may read another post),
+        and raise NeedsPosts for the others. Not for a Jekyll site (see `jekyll`), whose
+        every body is read as Jekyll's."""
+        templates = cls(cfg, paths, _no_post)
+        templates.posts_known = False
+        return templates
 
     def expand(self, post: Post, body: str) -> Expanded:
         """Return `body` without template syntax: understood, or left out and said; in a
@@ -159,6 +178,8 @@ class Templates:
         # One memchr for "{", then a regex: `"{{" in body` is several times slower.
         if "{" not in body or _TEMPLATE_START.search(body) is None:
             return Expanded(body, (), ())
+        if not self.posts_known:
+            raise NeedsPosts(post.rel_path)
         # Here, not at the top: a build that finds nothing changed imports this module (for
         # template_inputs) but reads no post.
         from feedkit.posts.postmeta import JEKYLL_NAME

@@ -26,7 +26,9 @@ from yaml.constructor import BaseConstructor, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver, Resolver
 
+from feedkit.posts import simpleyaml
 from feedkit.posts.postvalues import ImpossibleValue
+from feedkit.posts.simpleyaml import Unusual as _Unusual  # also what the lean walk does not handle
 
 try:  # the C parser, when PyYAML was built with libyaml
     from yaml._yaml import CParser
@@ -74,15 +76,28 @@ for _type in ("bool", "int", "float", "timestamp"):
 _CONSTRUCTORS = _SafeLoader.yaml_constructors
 
 
-class _Unusual(Exception):
-    """Something the lean walk does not handle: PyYAML's own loader takes over."""
-
-
 def _plain_tag(value: str) -> str:
     for tag, pattern in _IMPLICIT.get(value[:1] if value else "", ()):
         if pattern.match(value):
             return str(tag)
     return STR
+
+
+def plain(value: str, node: ScalarNode | None = None) -> Any:
+    """Return the object a plain (unquoted) scalar's text stands for, by its implicit type
+    (`node`, when given, is the scalar's own)."""
+    tag = _plain_tag(value)
+    if tag == STR:
+        return value
+    if tag == TIMESTAMP:  # the common ISO forms, in C; PyYAML's rule for the rest
+        try:
+            return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    construct = _CONSTRUCTORS.get(tag)
+    if construct is None:
+        raise _Unusual
+    return construct(_SAFE, ScalarNode(tag, value) if node is None else node)
 
 
 def _build(node: Node, built: dict[Node, Any]) -> Any:
@@ -94,21 +109,7 @@ def _build(node: Node, built: dict[Node, Any]) -> Any:
             raise _Unusual
         if node.style:  # quoted or block: always a string
             return node.value
-        tag = _plain_tag(node.value)
-        if tag == STR:
-            return node.value
-        if tag == TIMESTAMP:  # the common ISO forms, in C; PyYAML's rule for the rest
-            value = node.value
-            try:
-                return (
-                    date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
-                )
-            except ValueError:
-                pass
-        construct = _CONSTRUCTORS.get(tag)
-        if construct is None:
-            raise _Unusual
-        return construct(_SAFE, node)
+        return plain(node.value, node)
     done = built.get(node)
     if done is not None:
         return done
@@ -162,6 +163,9 @@ if CParser is not None:
 
 def load(text: str) -> Any:
     """Return the YAML document in `text`, as PyYAML's safe loader would (see above)."""
+    simple = simpleyaml.load(text)
+    if simple is not None:
+        return simple
     # "!" may start an explicit tag, which the lean walk cannot see once parsed.
     if CParser is None or "!" in text:
         return yaml.load(text, Loader=_SafeLoader)

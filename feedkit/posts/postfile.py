@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedkit.errors import Problem
-from feedkit.posts import pelicanmeta
+from feedkit.posts import pelicanmeta, simpleyaml
 from feedkit.posts.walk import (  # noqa: F401 (postfile's users import them from here)
     MARKDOWN_SUFFIXES,
     StatKey,
@@ -43,6 +43,7 @@ _CLOSING_LINE = {
 XML_ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 # The same, as bytes to delete: a cheap test of a whole file before any regex runs.
 _ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_NONCHARACTERS = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE and U+FFFF in UTF-8
 
 
 # A TOML key whose value is written as a date or time that tomllib refuses (2023-02-30,
@@ -130,9 +131,9 @@ def discover(content_dir: Path) -> list[Path]:
 def has_illegal(raw: bytes) -> bool:
     """Return True if `raw` may hold characters XML cannot carry (checked exactly later)."""
     return len(raw.translate(None, _ILLEGAL_BYTES)) != len(raw) or (
-        # U+FFFE and U+FFFF: a byte search (memchr) for their first byte before the slower
-        # searches for three bytes; most posts have no character in U+F000-U+FFFF.
-        0xEF in raw and (b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw)
+        # U+FFFE and U+FFFF: a byte search (memchr) for their first byte, then one regex
+        # search (re finds a literal prefix faster than `in` finds three bytes, twice).
+        0xEF in raw and _NONCHARACTERS.search(raw) is not None
     )
 
 
@@ -241,6 +242,11 @@ def split(text: str, shown: str) -> Source:
 
 def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
     """Return the front matter mapping, or raise with the file's line of the syntax error."""
+    if src.fm_format == "YAML":
+        # Most posts' front matter, read without PyYAML (and its import, when all are).
+        simple = simpleyaml.load(src.fm_text)
+        if simple is not None:
+            return simple
     import json  # here, as yaml: a build that finds nothing changed parses no front matter
 
     import yaml
@@ -308,38 +314,75 @@ def read_head(path: Path | str, shown: str, warnings: list[Problem]) -> tuple[So
     # A bare file descriptor: io.open's buffered file object costs more than the reading.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        status = os.fstat(fd)
-        if stat_mode.S_ISDIR(status.st_mode):  # `walk` lists a folder only for a link loop
-            raise FileProblems(
-                [
-                    Problem(
-                        shown,
-                        0,
-                        "is a symbolic link to a folder that holds it, so reading it would "
-                        "never end; remove the link",
-                    )
-                ]
-            )
-        st = stat_key(status)
+        status = _post_status(fd, shown)
         size = status.st_size
         raw = os.read(fd, HEAD_BYTES)  # one call reads it, but for a short read
         if len(raw) < HEAD_BYTES and 0 < len(raw) < size:
             raw += _read(fd, HEAD_BYTES - len(raw), expected=size - len(raw))
-        start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
-        closer = _CLOSING_LINE.get(raw[start : start + 1])
-        end = closer.search(raw) if closer is not None else None
-        if end is not None:
-            try:
-                return split(decode(raw[: end.end()], shown, warnings), shown), st
-            except FileProblems:
-                pass  # not front matter after all: the whole file tells what is wrong
+        head = _closed_head(raw, shown, warnings)
+        if head is not None:
+            return head, stat_key(status)
         if len(raw) == HEAD_BYTES:
             raw += _read(fd, None)
     finally:
         os.close(fd)
+    return _whole_head(raw, shown, warnings), stat_key(status)
+
+
+def read_whole(
+    path: Path | str, shown: str, warnings: list[Problem]
+) -> tuple[Source, StatKey, bytes]:
+    """Return what `read_head` returns, and the file's bytes: read once, for a caller that
+    reads its body too (`feedkit check`)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        status = _post_status(fd, shown)
+        raw = os.read(fd, status.st_size + 1)
+        if len(raw) != status.st_size:  # grown since, or a short read: the rest, to the end
+            raw += _read(fd, None)
+    finally:
+        os.close(fd)
+    # As `read_head` splits it: by the front matter's closing line in the first HEAD_BYTES.
+    head = _closed_head(raw, shown, warnings)
+    return head or _whole_head(raw, shown, warnings), stat_key(status), raw
+
+
+def _post_status(fd: int, shown: str) -> os.stat_result:
+    """Return the status of an open post file; raise when it is a folder."""
+    status = os.fstat(fd)
+    if stat_mode.S_ISDIR(status.st_mode):  # `walk` lists a folder only for a link loop
+        raise FileProblems(
+            [
+                Problem(
+                    shown,
+                    0,
+                    "is a symbolic link to a folder that holds it, so reading it would "
+                    "never end; remove the link",
+                )
+            ]
+        )
+    return status
+
+
+def _closed_head(raw: bytes, shown: str, warnings: list[Problem]) -> Source | None:
+    """Return the file split at the closing line of its front matter, found in the first
+    HEAD_BYTES of `raw` and decoded alone; None when there is none there."""
+    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    closer = _CLOSING_LINE.get(raw[start : start + 1])
+    end = closer.search(raw, 0, HEAD_BYTES) if closer is not None else None
+    if end is None:
+        return None
+    try:
+        return split(decode(raw[: end.end()], shown, warnings), shown)
+    except FileProblems:
+        return None  # not front matter after all: the whole file tells what is wrong
+
+
+def _whole_head(raw: bytes, shown: str, warnings: list[Problem]) -> Source:
+    """Return the whole file split (its front matter with no closing line near its start)."""
     text = decode(raw, shown, None)
     head = text[: split(text, shown).body_start]
-    return split(strip_illegal(head, shown, warnings), shown), st
+    return split(strip_illegal(head, shown, warnings), shown)
 
 
 def read_file(path: Path | str) -> bytes:

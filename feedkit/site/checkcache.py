@@ -12,9 +12,11 @@ only while what its templates read (another post's URL, an include, `_config.yml
 it was. Files with problems are never kept: their problems are found afresh every time,
 and nothing is saved from a check that found any.
 
-Over many files, a forked child parses some of them while this process parses the others
-(feedkit/parallel.py), then checks some of the bodies, as a build's loader shares front
-matters; and while this process plans the feeds, a child saves what the check found.
+Each file is read once: its front matter is parsed and its body checked one after the
+other, over many files in two processes (a forked child takes parts of the files as this
+process does, feedkit/parallel.py). A body whose templates may read another post, and every
+body of a Jekyll site, is checked once every post is known, shared the same way when there
+are many. While this process plans the feeds, a child saves what the check found.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from feedkit.posts.loader import (
     content_folder,
     display_path,
     gather,
+    parse_and_check,
     parse_files,
     read_raw,
 )
@@ -112,9 +115,10 @@ def check_posts(
     this process runs `then`, when there are many posts."""
     from feedkit.posts.expand import Templates
 
-    files = walk(content_folder(cfg))
-    layout = Layout(cfg, [path for path, _ in files])
     known = cache.rows if cache is not None else {}
+    # With nothing kept, no status is compared: each file's comes from reading it.
+    files = walk(content_folder(cfg), stat=bool(known))
+    layout = Layout(cfg, [path for path, _ in files])
     places: dict[str, Any] = {}
     kept: dict[str, Row] = {}
     todo: list[str] = []  # as found: parsing makes a Path of each post, and needs none
@@ -127,14 +131,30 @@ def check_posts(
         else:
             todo.append(path)
     # From fewer files than a build, which reads no body, a forked child parses some while
-    # this process first imports what checking bodies and planning the feeds take.
-    fresh = parse_files(
-        cfg,
-        todo,
-        layout=layout,
-        meanwhile=partial(load_renderers, cfg),
-        parallel_from=PARALLEL_FROM,
-    )
+    # this process first imports what checking bodies and planning the feeds take. Where
+    # no template may need another post (no Jekyll site), each file's body is checked
+    # right after its front matter, from the same read, in the process that parsed it.
+    early: dict[str, BodyResult] = {}
+    probe = Templates.of_files(cfg, places)
+    if probe.jekyll:
+        fresh = parse_files(
+            cfg,
+            todo,
+            layout=layout,
+            meanwhile=partial(load_renderers, cfg),
+            parallel_from=PARALLEL_FROM,
+        )
+    else:
+        together = parse_and_check(
+            cfg,
+            todo,
+            partial(_check_read_body, math=cfg.feed.math, templates=probe),
+            layout=layout,
+            meanwhile=partial(load_renderers, cfg),
+            parallel_from=PARALLEL_FROM,
+        )
+        fresh = [parsed for parsed, _ in together]
+        early = {parsed[0]: body for parsed, body in together if body is not None}
     read = iter(fresh)
     parsed: list[Parsed] = [
         next(read) if row is None else (shown, row[0], row[2], [], list(row[3]))
@@ -148,12 +168,15 @@ def check_posts(
     results: dict[str, BodyResult] = {}
     unread: list[Post] = []
     for post in loaded.posts:
-        row = kept.get(post.rel_path)
-        body = row[4] if row is not None and same_site else None
-        if body is not None and templates.current(body[3]):
-            results[post.rel_path] = body
-        else:
+        body = early.get(post.rel_path)
+        if body is None:  # kept from the last check, if what its templates read is the same
+            row = kept.get(post.rel_path)
+            body = row[4] if row is not None and same_site else None
+            body = body if body is not None and templates.current(body[3]) else None
+        if body is None:
             unread.append(post)
+        else:
+            results[post.rel_path] = body
     checked = _check_bodies(unread, cfg, templates)
     results.update(zip([post.rel_path for post in unread], checked, strict=True))
     ordered = [results[post.rel_path] for post in loaded.posts]
@@ -199,14 +222,28 @@ def _check_bodies(posts: list[Post], cfg: Config, templates: Templates) -> list[
     return [result for each in parallel.shared(len(starts), part) for result in each]
 
 
-def _check_body(post: Post, math: str, templates: Templates) -> BodyResult:
-    """Return what a post's body gives (see `BodyResult`)."""
+def _check_read_body(post: Post, raw: bytes, math: str, templates: Templates) -> BodyResult | None:
+    """Return what a post's body gives, from its file's bytes; None when its templates
+    need the other posts (`Templates.of_files`)."""
+    from feedkit.posts.expand import NeedsPosts
+
+    try:
+        return _check_body(post, math, templates, raw)
+    except NeedsPosts:
+        return None
+
+
+def _check_body(
+    post: Post, math: str, templates: Templates, raw: bytes | None = None
+) -> BodyResult:
+    """Return what a post's body gives (see `BodyResult`), its file read again unless its
+    bytes are given."""
     from feedkit.posts import kramdown
     from feedkit.posts.markup import math_warnings
 
     warnings: list[Problem] = []
     try:
-        body = read_post_body(post, warnings)
+        body = read_post_body(post, warnings, raw)
     except ContentError as exc:
         return list(exc.problems), warnings, [], ()
     expanded = templates.expand(post, body)
@@ -216,9 +253,10 @@ def _check_body(post: Post, math: str, templates: Templates) -> BodyResult:
     return [], warnings, list(expanded.problems), expanded.reads
 
 
-def read_post_body(post: Post, warnings: list[Problem]) -> str:
-    """Return a loaded post's Markdown body, read again from its file, as
-    `loader.read_body` gives it (the same text, warnings and problems), at less cost.
+def read_post_body(post: Post, warnings: list[Problem], raw: bytes | None = None) -> str:
+    """Return a loaded post's Markdown body, read again from its file (unless its bytes are
+    given), as `loader.read_body` gives it (the same text, warnings and problems), at less
+    cost.
 
     Only the body is decoded: nearly every post has an emoji or another character beyond
     U+FFFF somewhere, which makes its whole text four bytes a character, and copying the
@@ -226,7 +264,7 @@ def read_post_body(post: Post, warnings: list[Problem]) -> str:
     (the front matter was read without them), carriage returns, or a body that may be
     the closing line itself take `loader.body_of`'s way, as does a body not UTF-8.
     """
-    raw = read_raw(post)
+    raw = read_raw(post) if raw is None else raw
     start = _body_start(raw, post.body_line)
     if start is not None and not has_illegal(raw):
         try:
