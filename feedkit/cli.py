@@ -153,10 +153,11 @@ class QuickExit:
         os._exit(0)
 
 
-def run() -> None:
-    """The `feedkit` console script."""
+def run(walked: object = None) -> None:
+    """The `feedkit` console script; `walked`: what feedkit.site.uptodate found walking the
+    content folder before this loaded (commands find it as their context's `obj`)."""
     QuickExit.armed = True
-    main()
+    main(obj=walked)
 
 
 class StatusLine:

@@ -1,19 +1,25 @@
 """The `feedkit` console script. A `feedkit build` that has nothing to do is told so here,
 from what the last build saved, before the command line and the build load (see
-feedkit.site.uptodate); every other run goes to feedkit.cli."""
+feedkit.site.uptodate); every other run goes to feedkit.cli, a build with the walk of the
+content folder made here, if one was."""
 
 from __future__ import annotations
 
 import sys
 
+TYPE_CHECKING = False  # typing is not imported (see feedkit.site.uptodate)
+if TYPE_CHECKING:
+    from feedkit.site.uptodate import Walked
+
 
 def run() -> None:
     """The `feedkit` console script."""
+    seen: list[Walked] = []
     if sys.argv[1:2] == ["build"]:
         from feedkit.site.uptodate import answer
 
-        if answer(sys.argv[2:]):
+        if answer(sys.argv[2:], seen=seen):
             return
     from feedkit.cli import run as run_cli
 
-    run_cli()
+    run_cli(seen[0] if seen else None)

@@ -284,3 +284,54 @@ def test_a_change_to_feedkit_itself_goes_to_the_full_build(
     assert uptodate.answer(args, package=str(copy), **quiet)  # the same files elsewhere
     add_to(copy / "site/feeds.py", "# changed\n")
     assert not uptodate.answer(args, package=str(copy), **quiet)
+
+
+def test_a_build_that_has_something_to_do_walks_the_content_folder_once(site: Path) -> None:
+    build(site)
+    add_to(site / "content/p1.md", "An edit.\n")
+    settle(site)
+    walks = site.parent / "walks.txt"
+    # Every walk of the content folder, by the answer or by the build, leaves a line.
+    probe = (
+        "import sys\n"
+        "from feedkit.posts import postfile\n"
+        "from feedkit.site import uptodate\n"
+        "def counted(real):\n"
+        "    def walk(*args, **kwargs):\n"
+        f"        with open({str(walks)!r}, 'a') as out:\n"
+        "            out.write('walk\\n')\n"
+        "        return real(*args, **kwargs)\n"
+        "    return walk\n"
+        "uptodate.walk = counted(uptodate.walk)\n"
+        "postfile.walk = counted(postfile.walk)\n"
+        "from feedkit.entry import run\n"
+        "sys.argv[0] = 'feedkit'\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "build", "--config", str(site / "feedkit.toml")],
+        cwd=site,
+        env={**os.environ, **NOW_ENV},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built 7 files in public/ (")
+    assert walks.read_text() == "walk\n"
+    assert b"An edit." in (site / "public/atom.xml").read_bytes()
+    assert quick(site)[0]
+
+
+def test_a_walk_of_another_folder_is_not_taken(site: Path, tmp_path: Path) -> None:
+    from feedkit.config import load_config
+    from feedkit.site.cache import BuildCache
+
+    cfg = load_config(site / "feedkit.toml")
+    cache = BuildCache.open(cfg)
+    cache.walked = (str(tmp_path / "elsewhere"), [], "")
+    assert len(cache.scan(cfg).found) == 6
+    content = str(cfg.content_path)
+    cache.walked = (content, [(content + "/only.md", None)], "x")
+    assert [path for path, _ in cache.scan(cfg).found] == [content + "/only.md"]
+    assert len(cache.scan(cfg).found) == 6  # taken once

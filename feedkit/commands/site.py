@@ -71,6 +71,7 @@ def _build(config_path: Path, drafts: bool, no_cache: bool, strict: bool = False
             ignore_cache=no_cache,
             progress=status.show,
             config_file=config_path,
+            walked=click.get_current_context().obj,  # by the console script, if it walked
         )
     report(plan.warnings)
     if plan.cache_discarded:

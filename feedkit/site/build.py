@@ -22,7 +22,13 @@ from feedkit.posts.loader import LoadResult, Progress, load_posts
 from feedkit.site.choose import FeedPlan, choose_feeds, feed_files
 from feedkit.site.outputs import write_staged
 from feedkit.site.render import load_renderers, render_posts
-from feedkit.site.uptodate import RENDER_WARNINGS, kept_warnings, outputs_current, record
+from feedkit.site.uptodate import (
+    RENDER_WARNINGS,
+    Walked,
+    kept_warnings,
+    outputs_current,
+    record,
+)
 
 if TYPE_CHECKING:
     from feedkit.site.cache import BuildCache, Scan
@@ -304,6 +310,7 @@ def build_site(
     ignore_cache: bool = False,
     progress: Progress | None = None,
     config_file: Path | None = None,
+    walked: Walked | None = None,
 ) -> tuple[BuildPlan, list[str]]:
     """Build the feeds and write what changed; return the plan and the files changed.
 
@@ -311,13 +318,15 @@ def build_site(
     fresh one: the next build goes on from this one's output, not from the cache ignored.
     `config_file` is the feedkit.toml `cfg` was read from: given, the cache records what
     the output was made from, so that the next `feedkit build` that has nothing to do can
-    say so before it loads the build (feedkit.site.uptodate).
+    say so before it loads the build (feedkit.site.uptodate). `walked` is the walk of the
+    content folder that found it had something to do: the cache takes it for its own.
     """
     from feedkit.site.cache import BuildCache
 
     cache = BuildCache.fresh(cfg) if ignore_cache else BuildCache.open(cfg)
     if config_file is not None:
         cache.inputs = partial(record, cfg, config_file)
+    cache.walked = walked
     if cache.discarded:  # logging is imported only then: a build that changes nothing skips it
         import logging
 

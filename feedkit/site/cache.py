@@ -74,7 +74,7 @@ from feedkit.site.cachekey import (
     toolchain,
     why_not_used,
 )
-from feedkit.site.uptodate import RECORD, fingerprint, nothing_to_do
+from feedkit.site.uptodate import RECORD, Walked, fingerprint, nothing_to_do
 
 StatKey = postfile.StatKey
 stat_mtime_ns = postfile.stat_mtime_ns
@@ -153,6 +153,9 @@ class BuildCache:
     # What else the output was made from, by status (feedkit.site.uptodate `record`), made
     # when the state is saved; None: nothing recorded (a later build runs whole).
     inputs: Callable[[int], dict[str, Any] | None] | None = None
+    # The walk of the content folder the console script made (feedkit.site.uptodate), for
+    # `scan` to take instead of walking it again.
+    walked: Walked | None = None
 
     @classmethod
     def open(cls, cfg: Config, folder: Path | None = None) -> BuildCache:
@@ -186,9 +189,14 @@ class BuildCache:
 
     def scan(self, cfg: Config) -> Scan:
         """Return every post file; with their statuses unless the cache is empty (then every
-        file is read, and its status taken as it is opened)."""
+        file is read, and its status taken as it is opened). The walk `walked` holds is
+        taken when it is of this content folder (once: a later scan walks again)."""
+        folder = content_folder(cfg)
+        walked, self.walked = self.walked, None
+        if walked is not None and walked[0] == str(folder):
+            return Scan(walked[1], root_prefix(cfg.root), True, _fingerprint=walked[2])
         stat = bool(self.state)
-        return Scan(postfile.walk(content_folder(cfg), stat=stat), root_prefix(cfg.root), stat)
+        return Scan(postfile.walk(folder, stat=stat), root_prefix(cfg.root), stat)
 
     def unchanged(self, scan: Scan, now: float, drafts: bool, out_dir: Path) -> bool:
         """Return True if no post file changed since the last build, no scheduled post came

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from feedkit.config import Config
 
 RECORD = "inputs"  # the state's key for `record`
+# What `answer` found walking the content folder, for the build to take instead of walking it
+# again: the folder, each post file with its status (as walk gives them), their fingerprint.
+Walked = tuple[str, list[tuple[str, "StatKey | None"]], str]
 STATE = os.path.join(".feedkit", "cache", "state.marshal")  # beside feedkit.toml
 RENDER_WARNINGS = "render_warnings"  # the state's record of the feed entries' warnings
 NO_STAT = bytes(32)  # in a fingerprint, for a file whose status is unknown
@@ -184,11 +187,14 @@ def answer(
     out: TextIO | None = None,
     err: TextIO | None = None,
     package: str | None = None,
+    seen: list[Walked] | None = None,
 ) -> bool:
     """Return True when `feedkit build` with these arguments has nothing to do, after
     printing what the build would (to `out` and `err`, sys.stdout and sys.stderr by
     default); False, having printed nothing, when the full build must run. `package` is
-    feedkit's folder (tests point it elsewhere)."""
+    feedkit's folder (tests point it elsewhere). When it walked the content folder and found
+    a post file changed, the walk is added to `seen`: the full build takes it instead of
+    walking again (at 20,000 posts, 40 ms)."""
     options = _options(args)
     if options is None:
         return False
@@ -197,7 +203,7 @@ def answer(
         now = _now()
         with open(os.path.join(os.path.dirname(os.path.realpath(config_file)), STATE), "rb") as f:
             state = marshal.load(f)
-        lines = _lines(state, config_file, drafts, now, package)
+        lines = _lines(state, config_file, drafts, now, package, seen)
     except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
         return False  # a damaged or older state: the build says what it makes of it
     if lines is None:
@@ -248,7 +254,12 @@ def _now() -> float:
 
 
 def _lines(
-    state: dict[str, Any], config_file: str, drafts: bool, now: float, package: str | None
+    state: dict[str, Any],
+    config_file: str,
+    drafts: bool,
+    now: float,
+    package: str | None,
+    seen: list[Walked] | None = None,
 ) -> tuple[str, str] | None:
     """Return what the build would print (stdout, stderr) if it has nothing to do."""
     inputs = state.get(RECORD)
@@ -269,7 +280,10 @@ def _lines(
     ):
         return None  # feedkit, Python or a library changed: the build throws the cache away
     found = walk(inputs["content"])
-    if not nothing_to_do(state, fingerprint(found), now, drafts, inputs["out"]):
+    walked = fingerprint(found)
+    if not nothing_to_do(state, walked, now, drafts, inputs["out"]):
+        if seen is not None:
+            seen.append((inputs["content"], found, walked))
         return None
     warnings = [
         problem_line(path, line, message, True) for path, line, message in kept_warnings(state)
