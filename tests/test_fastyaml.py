@@ -127,7 +127,9 @@ def test_every_front_matter_in_the_repository_loads_the_same() -> None:
         assert loads_alike(text), name
 
 
-def test_bench_corpus_front_matter_loads_the_same(tmp_path: Path) -> None:
+def bench_front_matters(folder: Path) -> list[tuple[str, str]]:
+    """Return (file name, front matter) of each post of a 400-post corpus that the benchmark's
+    generator (bench/corpus.py) makes in `folder`."""
     import sys
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -135,10 +137,16 @@ def test_bench_corpus_front_matter_loads_the_same(tmp_path: Path) -> None:
         from corpus import generate
     finally:
         sys.path.pop(0)
-    generate(tmp_path, 400, seed=7)
-    for path in sorted((tmp_path / "content").rglob("*.md")):
-        text = split(decode(path.read_bytes(), path.name, []), path.name).fm_text
-        assert same(fastyaml.load(text), yaml.load(text, Loader=yaml.CSafeLoader)), path.name
+    generate(folder, 400, seed=7)
+    return [
+        (path.name, split(decode(path.read_bytes(), path.name, []), path.name).fm_text)
+        for path in sorted((folder / "content").rglob("*.md"))
+    ]
+
+
+def test_bench_corpus_front_matter_loads_the_same(tmp_path: Path) -> None:
+    for name, text in bench_front_matters(tmp_path):
+        assert same(fastyaml.load(text), yaml.load(text, Loader=yaml.CSafeLoader)), name
 
 
 def test_lean_loader_may_skip_resolution_because_pyyaml_has_no_base_resolvers() -> None:
