@@ -126,12 +126,12 @@ def _statuses(folder: str, names: list[str]) -> list[tuple[str, StatKey | None]]
     except OSError:  # gone since it was listed
         fd = -1
     if fd < 0:
-        return [(prefix + name, _status_or_none(prefix + name)) for name in names]
+        return [(prefix + name, file_status(prefix + name)) for name in names]
     try:
         try:
             return [(prefix + name, stat_key(os.stat(name, dir_fd=fd))) for name in names]
         except OSError:  # a file removed since the folder was listed: reading it says so
-            return [(prefix + name, _status_or_none(name, fd)) for name in names]
+            return [(prefix + name, file_status(name, fd)) for name in names]
     finally:
         os.close(fd)
 
@@ -141,7 +141,8 @@ def _unknown(folder: str, names: list[str]) -> list[tuple[str, StatKey | None]]:
     return [(prefix + name, None) for name in names]
 
 
-def _status_or_none(path: str, dir_fd: int | None = None) -> StatKey | None:
+def file_status(path: str, dir_fd: int | None = None) -> StatKey | None:
+    """Return a file's status key; None when it is not there (or cannot be reached)."""
     try:
         return stat_key(os.stat(path, dir_fd=dir_fd))
     except OSError:

@@ -49,6 +49,7 @@ from feedkit.posts.loader import (
     root_prefix,
     with_body_problems,
 )
+from feedkit.posts.walk import file_status
 from feedkit.site.cachefiles import (  # noqa: F401 (the cache's users import them from here)
     CHANGES_KEPT,
     CHOICE,
@@ -253,7 +254,7 @@ class BuildCache:
         if not scan.stat and not problems:  # the walk left the statuses to the reads
             scan.found_statuses(
                 [
-                    (path, ordered[shown][STAT] if shown in ordered else _status(path))
+                    (path, ordered[shown][STAT] if shown in ordered else file_status(path))
                     for shown, path, _ in scan.files
                     if shown in ordered or shown in not_posts
                 ]
@@ -458,14 +459,6 @@ class BuildCache:
         """Return the index's rows; none when it is missing, damaged or another build's."""
         rows, self._index = load_index(self.folder / "index.marshal", self.key)
         return rows
-
-
-def _status(path: str) -> StatKey | None:
-    """Return a file's status key; None when it is gone (the next build notices)."""
-    try:
-        return postfile.stat_key(os.stat(path))
-    except OSError:
-        return None
 
 
 def _may_clash(rows: dict[str, Row]) -> bool:

@@ -27,7 +27,7 @@ import os
 import sys
 import time
 
-from feedkit.posts.walk import StatKey, stat_key, stat_mtime_ns, walk
+from feedkit.posts.walk import StatKey, file_status, stat_mtime_ns, walk
 from feedkit.shown import display_path, problem_line
 from feedkit.site.cachekey import CACHE_FORMAT, cache_key, made_with
 
@@ -147,13 +147,7 @@ def _tree(folder: str) -> list[str]:
 
 def statuses(paths: list[str]) -> list[tuple[str, StatKey | None]]:
     """Return each path with its status; None for one that is not there."""
-    found: list[tuple[str, StatKey | None]] = []
-    for path in paths:
-        try:
-            found.append((path, stat_key(os.stat(path))))
-        except OSError:
-            found.append((path, None))
-    return found
+    return [(path, file_status(path)) for path in paths]
 
 
 def record(cfg: Config, config_file: Path, trusted_before: int) -> dict[str, Any] | None:
