@@ -54,6 +54,7 @@ LIBRARIES = (
     "lxml",
 )
 CODE = "feedkit's code"
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # feedkit's folder
 
 Toolchain = tuple[tuple[str, str], ...]
 _found: tuple[Toolchain, dict[str, Any] | None] | None = None  # this process's, once known
@@ -67,8 +68,7 @@ def toolchain(saved: object = None) -> Toolchain:
     """
     global _found
     if _found is None:
-        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        _found = made_with(package, sys.path, saved, time.time_ns())
+        _found = made_with(PACKAGE, sys.path, saved, time.time_ns())
     return _found[0]
 
 

@@ -29,7 +29,7 @@ import time
 
 from feedkit.posts.walk import StatKey, file_status, stat_mtime_ns, walk
 from feedkit.shown import display_path, problem_line
-from feedkit.site.cachekey import CACHE_FORMAT, cache_key, made_with
+from feedkit.site.cachekey import CACHE_FORMAT, PACKAGE, cache_key, made_with
 
 # typing itself is not imported: a build with nothing to do loads only what it runs (see
 # feedkit.site.uptodate); mypy reads this name as typing's.
@@ -267,8 +267,7 @@ def _lines(
         return None
     # From the record of feedkit's files and libraries when they are as it says; read
     # again (a few milliseconds) when the build found them too fresh to keep one.
-    package = package or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    chain, _ = made_with(package, sys.path, state.get("toolchain"), time.time_ns())
+    chain, _ = made_with(package or PACKAGE, sys.path, state.get("toolchain"), time.time_ns())
     if state.get("made_with") != dict(chain) or state.get("key") != cache_key(
         state.get("config", ""), chain
     ):
