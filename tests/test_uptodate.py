@@ -12,14 +12,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import feedkit
+from feedkit.cli import main
+from feedkit.config import load_config
 from feedkit.site import uptodate
 
-from conftest import NOW_ENV, SITE_TOML
+from conftest import NOW, NOW_ENV, SITE_TOML
+from digest_site import SECRET_ENV, site_after_first_digest, write_post
 
 
 def post(title: str, date: str, body: str = "Body text.") -> str:
@@ -234,14 +239,99 @@ def test_another_config_file_goes_to_the_full_build(site: Path) -> None:
     assert quick(site, config="feedkit.toml")[0]  # the same file, by another path
 
 
-def test_a_digest_sent_since_goes_to_the_full_build_for_its_web_copies(site: Path) -> None:
-    build(site)
-    (site / ".feedkit/state.db").write_bytes(b"")
-    assert quick(site) == (False, "", "")
-    add_to(site / "feedkit.toml", '\n[digest]\narchive = ""\n')
-    settle(site)
-    build(site)
-    assert quick(site)[0]  # no web copies to keep: the digests' state is not the build's
+@pytest.fixture
+def mailing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A site that mails a digest and keeps its web copies (the archive is on by default):
+    its back catalogue recorded, and one post since."""
+    for key, value in {**SECRET_ENV, **NOW_ENV}.items():
+        monkeypatch.setenv(key, value)
+    root = tmp_path / "blog"
+    site_after_first_digest(root)
+    write_post(root, "fresh", "A fresh post", NOW - timedelta(hours=1))
+    settle(root)
+    age_tree(root / ".feedkit")
+    return root
+
+
+def age_tree(folder: Path) -> None:
+    """Make every file and folder in `folder` written in the last half minute look written
+    a minute earlier (the others keep their statuses, as settle does)."""
+    recent = time.time_ns() - 30_000_000_000
+    for path in [folder, *folder.rglob("*")]:
+        if path.stat().st_mtime_ns > recent:
+            age(path)
+
+
+def send_digest(root: Path) -> None:
+    """Mail the next digest without its web copies, as a `feedkit digest` killed right after
+    sending leaves the site: the state records it, the archive does not show it yet. (The
+    same site with the archive off sends it; the site's own feedkit.toml is untouched.)"""
+    text = (root / "feedkit.toml").read_text(encoding="utf-8")
+    write(root / "nopages.toml", text + 'archive = ""\n')  # the last table is [digest]
+    sent = CliRunner().invoke(main, ["digest", "--config", str(root / "nopages.toml")])
+    assert sent.exit_code == 0 and "1 sent" in sent.stdout, sent.output
+    assert not (root / "public" / "newsletter").exists()
+
+
+def build_and_age(root: Path) -> subprocess.CompletedProcess[str]:
+    """Build, then make what the build and its refresh of the web copies wrote look a minute
+    old: the state's -wal file (SQLite makes it when the build reads the state) and the
+    web copies. (The feeds keep their statuses: the build's record of them stands.)"""
+    done = build(root)
+    age_tree(root / ".feedkit")
+    if (root / "public" / "newsletter").exists():
+        age_tree(root / "public" / "newsletter")
+    return done
+
+
+def test_a_site_that_keeps_its_digests_on_the_web_is_answered_while_they_stand(
+    mailing: Path,
+) -> None:
+    pages = mailing / "public" / "newsletter"
+    assert build_and_age(mailing).stdout.startswith("Built ")
+    assert not pages.exists()  # nothing sent since the back catalogue was recorded
+    # The record was taken before the build's look at the state made its -wal file: the
+    # next build records it, and the build after that is answered as the full one.
+    assert quick(mailing) == (False, "", "")
+    full = build_and_age(mailing)
+    fast = build(mailing)
+    assert fast.stderr.startswith("modules:")  # answered before the command line loaded
+    assert fast.stdout == full.stdout
+    assert full.stdout.startswith("Feeds in public/ are up to date")
+
+    send_digest(mailing)
+    age_tree(mailing / ".feedkit")
+    assert quick(mailing) == (False, "", "")  # its web copy is due
+    made = build_and_age(mailing)
+    assert "Digest archive in public/newsletter/: 3 file(s) changed" in made.stdout
+    assert quick(mailing) == (False, "", "")  # recorded before the refresh wrote the pages
+    build_and_age(mailing)
+    assert quick(mailing)[0]
+
+    page = next(pages.glob("*/index.html"))
+    kept = page.read_bytes()
+    page.unlink()
+    assert quick(mailing) == (False, "", "")
+    assert "1 file(s) changed" in build(mailing).stdout
+    assert page.read_bytes() == kept
+
+
+def test_an_email_template_changed_goes_to_the_full_build_for_the_web_copies(
+    mailing: Path,
+) -> None:
+    send_digest(mailing)
+    for _ in range(3):
+        build_and_age(mailing)
+    assert quick(mailing)[0]
+    write(mailing / "email_templates" / "digest.css", "body { color: #222; }\n")
+    age_tree(mailing / "email_templates")
+    assert quick(mailing) == (False, "", "")
+    # feedkit's own templates too: an editable install keeps them outside its package
+    # folder, where the record of feedkit's files does not look.
+    import feedkit.email_templates
+
+    default = Path(feedkit.email_templates.__path__[0], "digest.css")
+    assert str(default) in uptodate.archive_inputs(load_config(mailing / "feedkit.toml"))
 
 
 def test_a_websub_hub_goes_to_the_full_build(site: Path) -> None:

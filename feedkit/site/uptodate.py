@@ -12,12 +12,16 @@ written, the counts and warnings to report), a record of what else the output wa
 from (`record`): the config file, and every file and folder the config's reading and the
 cache's key look at (Hugo's, Pelican's and Jekyll's configuration, `_includes/`,
 `_data/authors.yml`), each by its status (size, modification and change times, inode), as
-posts are. `answer` says the feeds are up to date only when every one of those is as
-recorded, feedkit's files and libraries are the ones the cache was made with (the record
-feedkit/site/cachekey.py keeps), and the build's own test (`nothing_to_do`, the same code)
-holds. Then it prints what the build would print. Any difference or doubt (another option,
-a digest archive or a WebSub hub to look after, a status too fresh to trust) hands the run
-to the full build, which decides for itself; a wrong "changed" costs only time.
+posts are. On a site that keeps its digests on the web, the build also refreshes those
+pages after it saves its state: the record holds what that refresh reads and writes too,
+as they were before it, so a refresh that wrote something makes the next build a full one,
+which records the pages as they are now. `answer` says the feeds are up to date only when
+every one of those is as recorded, feedkit's files and libraries are the ones the cache was
+made with (the record feedkit/site/cachekey.py keeps), and the build's own test
+(`nothing_to_do`, the same code) holds. Then it prints what the build would print. Any
+difference or doubt (another option, a WebSub hub to tell, a status too fresh to trust)
+hands the run to the full build, which decides for itself; a wrong "changed" costs only
+time.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ Walked = tuple[str, list[tuple[str, "StatKey | None"]], str]
 STATE = os.path.join(".feedkit", "cache", "state.marshal")  # beside feedkit.toml
 RENDER_WARNINGS = "render_warnings"  # the state's record of the feed entries' warnings
 NO_STAT = bytes(32)  # in a fingerprint, for a file whose status is unknown
+WAL = "-wal"  # the end of an SQLite database's write-ahead log's name
 
 
 # -- what the build and this share ------------------------------------------------------
@@ -122,7 +127,8 @@ def watched(cfg: Config, config_file: str) -> list[str]:
     the config and the cache's key (feedkit/site/cachekey.py `config_hash`) find: the config
     file, Hugo's and Pelican's configuration beside the content folder or the config (their
     presence decides which files are posts), and Jekyll's `_config.yml`, `_data/authors.yml`
-    and `_includes/` (templates read them), every file and folder below those folders."""
+    and `_includes/` (templates read them), every file and folder below those folders; and
+    with a digest archive, what its refresh reads and writes (`archive_inputs`)."""
     from feedkit.posts.expand import INCLUDES
     from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS
     from feedkit.posts.layout import JEKYLL_CONFIG, PELICAN_CONFIG, site_folders
@@ -134,7 +140,26 @@ def watched(cfg: Config, config_file: str) -> list[str]:
     for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
         paths += [str(folder / JEKYLL_CONFIG), str(folder / "_data" / "authors.yml")]
         paths += _tree(str(folder / INCLUDES))
+    if cfg.digest.archive:
+        paths += archive_inputs(cfg)
     return list(dict.fromkeys(paths))
+
+
+def archive_inputs(cfg: Config) -> list[str]:
+    """Return what a build's refresh of the digests' web copies (feedkit.mail.archive)
+    reads and writes: the digests' state database with its write-ahead log (a digest sent
+    or recorded changes one of them), the site's email templates and feedkit's own (the
+    pages' key hashes every file of both), and every file and folder of the archive."""
+    import feedkit.email_templates
+
+    state = str(cfg.path(cfg.digest.state))
+    return [
+        state,
+        state + WAL,
+        *_tree(str(cfg.path(cfg.digest.templates))),
+        *_tree(feedkit.email_templates.__path__[0]),
+        *_tree(str(cfg.output_path / cfg.digest.archive)),
+    ]
 
 
 def _tree(folder: str) -> list[str]:
@@ -146,8 +171,14 @@ def _tree(folder: str) -> list[str]:
 
 
 def statuses(paths: list[str]) -> list[tuple[str, StatKey | None]]:
-    """Return each path with its status; None for one that is not there."""
-    return [(path, file_status(path)) for path in paths]
+    """Return each path with its status; None for one that is not there. SQLite sets a
+    write-ahead log's mode each time it opens the database, a reader too, which moves the
+    log's change time: its change time is left out (a write moves its modification time)."""
+    found = [(path, file_status(path)) for path in paths]
+    return [
+        (path, key[:16] + bytes(8) + key[24:] if key and path.endswith(WAL) else key)
+        for path, key in found
+    ]
 
 
 def record(cfg: Config, config_file: Path, trusted_before: int) -> dict[str, Any] | None:
@@ -167,8 +198,6 @@ def record(cfg: Config, config_file: Path, trusted_before: int) -> dict[str, Any
         "inputs": inputs,
         "content": str(cfg.content_path),
         "out": str(cfg.output_path),
-        # With a digest archive, a build also writes the web copies of digests sent since.
-        "digests": str(cfg.path(cfg.digest.state)) if cfg.digest.archive else None,
     }
 
 
@@ -261,8 +290,6 @@ def _lines(
         return None
     if inputs["config"] != os.path.realpath(config_file):
         return None
-    if inputs["digests"] is not None and os.path.exists(inputs["digests"]):
-        return None  # web copies of the digests sent may be due: the mail side's to say
     if statuses([path for path, _ in inputs["inputs"]]) != inputs["inputs"]:
         return None
     # From the record of feedkit's files and libraries when they are as it says; read
