@@ -39,6 +39,7 @@ from feedkit.posts.expand import Templates
 from feedkit.posts.layout import Layout, Place, Skipped
 from feedkit.posts.loader import Parsed, parse_files, root_prefix
 from feedkit.posts.postfile import StatKey
+from feedkit.posts.walk import newest_mtime_ns
 from feedkit.site.cache import (
     CHOICE,
     NOTES,
@@ -265,7 +266,7 @@ class PostIndex:
             keys = [k for _, k in found if k is not None]
             if len(keys) < len(found):  # a status not known
                 return False
-            self._newest = (found, max(map(stat_mtime_ns, keys), default=-1))
+            self._newest = (found, newest_mtime_ns(keys))
         return self._newest[1] < trusted_before
 
     def _public_kept(self, now: datetime, trusted_before: int) -> dict[str, Any]:
