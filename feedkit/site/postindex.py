@@ -225,7 +225,7 @@ class PostIndex:
         listed = self._public.get((cutoff, drafts))
         if listed is None:
             rows = self.rows()
-            # In C loops: each of 20,000 posts is asked once, not once per call.
+            # Made once for both who ask (the kept list, the digest), in a C loop.
             shown = map(Choice.is_public, rows.choices, repeat(cutoff), repeat(drafts))
             public = list(compress(zip(rows.order, rows.choices, strict=True), shown))
             listed = self._public[cutoff, drafts] = (
