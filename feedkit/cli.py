@@ -5,11 +5,13 @@ and report."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
@@ -158,6 +160,19 @@ def run(walked: object = None) -> None:
     content folder before this loaded (commands find it as their context's `obj`)."""
     QuickExit.armed = True
     main(obj=walked)
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """Run the block with the cycle collector run rarely: a build, a check or a digest makes
+    hundreds of thousands of small tuples and frees them all at exit, and the collector would
+    scan them again and again for nothing (about a tenth of the time at 20,000 posts)."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(200_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 class StatusLine:

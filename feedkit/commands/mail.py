@@ -12,12 +12,14 @@ import click
 
 from feedkit.cli import (
     FeedkitGroup,
+    QuickExit,
     StatusLine,
     config_option,
     error_boundary,
     group_verbose,
     main,
     now_from_env,
+    rare_collections,
     report,
 )
 from feedkit.config import Config, load_config
@@ -106,6 +108,19 @@ def digest(
     retry_failed: bool,
 ) -> None:
     """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
+    # As a build: the post index's 20,000 rows live until the process ends.
+    with rare_collections():
+        _digest(config_path, dry_run, test_address, send_latest, status, retry_failed)
+
+
+def _digest(
+    config_path: Path,
+    dry_run: bool,
+    test_address: str | None,
+    send_latest: int,
+    status: bool,
+    retry_failed: bool,
+) -> None:
     from feedkit.mail.digest import DigestRenderer
     from feedkit.mail.rendercache import RenderCache
     from feedkit.mail.roster import digest_readers
@@ -148,6 +163,7 @@ def digest(
             )
         if changes is not None:
             click.echo(changes.summary())
+        QuickExit.now()  # as a build: what it keeps is written, and every row need not be freed
         return
     problems = send_problems(cfg, subscribers=subscribers)  # all at once, before any is stored
     if problems:

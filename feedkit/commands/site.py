@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +15,7 @@ from feedkit.cli import (
     error_boundary,
     main,
     now_from_env,
+    rare_collections,
     report,
 )
 from feedkit.commands.mail import readers_now, refresh_web_copies
@@ -41,21 +39,8 @@ if TYPE_CHECKING:
 @error_boundary
 def build(config_path: Path, drafts: bool, no_cache: bool, strict: bool) -> None:
     """Write the Atom, RSS and JSON feeds ([feed] atom, rss, json) to the output folder."""
-    with _rare_collections():
+    with rare_collections():
         _build(config_path, drafts, no_cache, strict)
-
-
-@contextmanager
-def _rare_collections() -> Iterator[None]:
-    """Run the block with the cycle collector run rarely: a build or a check makes hundreds
-    of thousands of small tuples and frees them all at exit, and the collector would scan
-    them again and again for nothing (about a tenth of the time at 20,000 posts)."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(200_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 def _build(config_path: Path, drafts: bool, no_cache: bool, strict: bool = False) -> None:
@@ -119,7 +104,7 @@ def check(config_path: Path, strict: bool) -> None:
     # A build reads only the bodies it shows; check reads them all, and the template
     # warnings of every post, not only the feeds' entries (files unchanged since the last
     # check are not read again).
-    with _rare_collections():
+    with rare_collections():
         loaded, body_warnings, plan = check_posts(
             cfg, CheckCache.open(cfg), lambda loaded: plan_build(cfg, now, loaded=loaded)
         )

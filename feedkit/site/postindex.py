@@ -27,7 +27,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from itertools import repeat
+from itertools import compress, repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
@@ -38,6 +39,7 @@ from feedkit.posts.expand import Templates
 from feedkit.posts.layout import Layout, Place, Skipped
 from feedkit.posts.loader import Parsed, parse_files, root_prefix
 from feedkit.posts.postfile import StatKey
+from feedkit.posts.walk import newest_mtime_ns
 from feedkit.site.cache import (
     CHOICE,
     NOTES,
@@ -145,6 +147,7 @@ class KeptPublic(NamedTuple):
 
 
 PUBLIC_FILE = "public.marshal"
+_PUBLISHED, _EXPIRES = attrgetter("published"), attrgetter("expires")
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,10 @@ class PostIndex:
     read: dict[str, Post] = field(default_factory=dict)  # the posts read in full so far
     kept: bool = False  # saved, or nothing worth saving
     _rows: Rows | None = None
+    # The posts readers may see, by (cutoff, drafts): the save and the digest ask alike.
+    _public: dict[tuple[float, bool], tuple[list[str], list[str]]] = field(default_factory=dict)
+    # The scan's files and the newest change among them (see `_settled`).
+    _newest: tuple[object, int] | None = None
     _places: tuple[dict[str, str], Layout] | None = None
 
     def rows(self) -> Rows:
@@ -215,10 +222,17 @@ class PostIndex:
         kept = self.kept_public
         if kept is not None and kept.holds(self.scan.fingerprint, cutoff, drafts):
             return PostList(kept.paths, kept.ids, self.post)
-        rows = self.rows()
-        every = zip(rows.order, rows.choices, strict=True)
-        public = [(s, c) for s, c in every if c.is_public(cutoff, drafts)]
-        return PostList([s for s, _ in public], [c.id for _, c in public], self.post)
+        listed = self._public.get((cutoff, drafts))
+        if listed is None:
+            rows = self.rows()
+            # Made once for both who ask (the kept list, the digest), in a C loop.
+            shown = map(Choice.is_public, rows.choices, repeat(cutoff), repeat(drafts))
+            public = list(compress(zip(rows.order, rows.choices, strict=True), shown))
+            listed = self._public[cutoff, drafts] = (
+                [s for s, _ in public],
+                [c.id for _, c in public],
+            )
+        return PostList(*listed, self.post)
 
     def keep(self, now: datetime | None = None) -> None:
         """Save the rows read in this run for the next, once the site has a `.feedkit`
@@ -247,9 +261,13 @@ class PostIndex:
 
     def _settled(self, trusted_before: int) -> bool:
         """Return True if every post file was last changed before `trusted_before`."""
-        return all(
-            k is not None and stat_mtime_ns(k) < trusted_before for _, _, k in self.scan.files
-        )
+        found = self.scan.found
+        if self._newest is None or self._newest[0] is not found:
+            keys = [k for _, k in found if k is not None]
+            if len(keys) < len(found):  # a status not known
+                return False
+            self._newest = (found, newest_mtime_ns(keys))
+        return self._newest[1] < trusted_before
 
     def _public_kept(self, now: datetime, trusted_before: int) -> dict[str, Any]:
         """Return what PUBLIC_FILE keeps of the posts readers may see at `now`: nothing
@@ -260,12 +278,13 @@ class PostIndex:
         cutoff = now.timestamp()
         public = self.public(now)
         # The list changes only when a post comes due or expires.
-        changes = [t for c in self.rows().choices for t in (c.published, c.expires)]
+        choices = self.rows().choices
+        changes = [*map(_PUBLISHED, choices), *map(_EXPIRES, choices)]
         kept = KeptPublic(
             self.scan.fingerprint,
             False,
-            max([t for t in changes if t <= cutoff], default=-math.inf),
-            min([t for t in changes if t > cutoff], default=math.inf),
+            max(filter(cutoff.__ge__, changes), default=-math.inf),
+            min(filter(cutoff.__lt__, changes), default=math.inf),
             public.paths,
             public.ids,
             [(w.path, w.line, w.message) for w in self.warnings],
