@@ -64,7 +64,7 @@ def atom_head(
 
     fg = FeedGenerator()
     if images:
-        fg.load_extension("media", atom=True, rss=False)
+        _media(fg, atom=True, rss=False)
     fg.id(info.atom_url)
     fg.title(info.title)
     if info.description:
@@ -136,7 +136,7 @@ def _add_image(fe: FeedEntry, image: str | None) -> None:
         return
     import mimetypes
 
-    fe.load_extension("media", atom=True, rss=True)
+    _media(fe, atom=True, rss=True)
     content = {"url": image, "medium": "image"}
     # Python's own table, not the machine's mime.types: the same feed on every machine.
     kind = mimetypes.MimeTypes().guess_type(urlsplit(image).path)[0]
@@ -145,6 +145,19 @@ def _add_image(fe: FeedEntry, image: str | None) -> None:
     # Outside a media:group: the validator wants a group to hold several pictures.
     fe.media.content(content, group=None)
     fe.media.thumbnail({"url": image}, group=None)
+
+
+def _media(made: FeedGenerator | FeedEntry, atom: bool, rss: bool) -> None:
+    """Give a feed or an entry feedgen's Media RSS extension. (feedgen's `load_extension`
+    first looks for a module `feedgen.ext.media_entry`, which does not exist: a search of
+    the import path for every entry.)"""
+    from feedgen.entry import FeedEntry
+    from feedgen.ext.media import MediaEntryExtension, MediaExtension
+
+    if isinstance(made, FeedEntry):
+        made.register_extension("media", MediaEntryExtension, atom=atom, rss=rss)
+    else:
+        made.register_extension("media", MediaExtension, MediaEntryExtension, atom=atom, rss=rss)
 
 
 # The namespaces feedgen declares on an RSS feed with the dc extension: an item uses no other.
@@ -244,9 +257,11 @@ def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = Fals
     from feedgen.feed import FeedGenerator
 
     fg = FeedGenerator()
-    fg.load_extension("dc", atom=False, rss=True)
+    from feedgen.ext.dc import DcEntryExtension, DcExtension
+
+    fg.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
     if images:
-        fg.load_extension("media", atom=False, rss=True)
+        _media(fg, atom=False, rss=True)
     fg.title(info.title)
     fg.description(info.description or info.title)
     # RSS <channel><link> is the last link added: self first, the site last.
@@ -262,10 +277,11 @@ def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = Fals
 def _rss_item(cfg: Config, rp: RenderedPost) -> bytes:
     """Return one RSS item's bytes as they stand in a feed, indented two levels."""
     from feedgen.entry import FeedEntry
+    from feedgen.ext.dc import DcEntryExtension
     from lxml import etree
 
     fe = FeedEntry()
-    fe.load_extension("dc", atom=False, rss=True)
+    fe.register_extension("dc", DcEntryExtension, atom=False, rss=True)
     fill_rss_item(fe, cfg, rp)
     root = etree.Element("rss", version="2.0", nsmap={**_RSS_NAMESPACES, **_MEDIA})
     etree.SubElement(root, "channel").append(fe.rss_entry())
