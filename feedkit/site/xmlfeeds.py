@@ -51,7 +51,7 @@ def render_atom(
         return with_stylesheet(atom_head(cfg, info, updated, images).atom_str(pretty=True), cfg)
 
     head = kept_or_made(kept, lambda: part_key(cfg, "atom-feed", (info, updated, images)), empty)
-    entries = [entry_bytes(cfg, made, kept, "atom", rp, _atom_entry) for rp in posts]
+    entries = [entry_bytes(cfg, made, kept, "atom", rp, atom_entry) for rp in posts]
     return _splice(head, _ATOM_TAIL, entries)
 
 
@@ -80,7 +80,7 @@ def atom_head(
     return fg
 
 
-def _atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
+def atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
     """Return one Atom entry's bytes as they stand in a feed, indented one level."""
     from feedgen.entry import FeedEntry
     from lxml import etree
@@ -231,7 +231,7 @@ def render_rss(
         return with_stylesheet(_numeric_references(_with_hub(rss, cfg)), cfg)
 
     head = kept_or_made(kept, lambda: part_key(cfg, "rss-feed", (info, updated, images)), empty)
-    items = [entry_bytes(cfg, made, kept, "rss", rp, _rss_item) for rp in posts]
+    items = [entry_bytes(cfg, made, kept, "rss", rp, rss_item) for rp in posts]
     return _splice(head, _RSS_TAIL, items)
 
 
@@ -274,7 +274,7 @@ def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = Fals
     return fg
 
 
-def _rss_item(cfg: Config, rp: RenderedPost) -> bytes:
+def rss_item(cfg: Config, rp: RenderedPost) -> bytes:
     """Return one RSS item's bytes as they stand in a feed, indented two levels."""
     from feedgen.entry import FeedEntry
     from feedgen.ext.dc import DcEntryExtension
