@@ -366,6 +366,24 @@ def test_each_posts_entries_are_made_once_though_both_processes_make_feeds_with_
     assert {t for t in titles if f"<title>{t}</title>".encode() in atom} == titles
 
 
+def test_feeds_are_made_all_the_same_when_the_entries_cannot_be_spooled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedkit import parallel
+    from feedkit.site import feeds
+
+    cfg = load_config(_thirty_tags(tmp_path) / "feedkit.toml")
+
+    def full(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(feeds.tempfile, "TemporaryFile", full)
+        unspooled = plan_build(cfg, NOW).files
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    assert unspooled == plan_build(cfg, NOW).files
+
+
 def test_a_build_with_nothing_changed_imports_no_renderer_and_no_yaml(tmp_path: Path) -> None:
     # A scheduler runs `feedkit build` every few minutes, mostly with nothing to do: that run
     # should pay for finding so, not for importing what reads or renders posts.

@@ -97,7 +97,10 @@ def _make_feeds(
     if len(jobs) >= PARALLEL_FROM and hasattr(os, "fork") and parallel.cores() >= 2:
         # Most posts are in feeds that both processes make: each post's entries are made
         # once, by whichever is free, and spooled for both (see _Spool).
-        spool = _Spool(cfg, [rp for rp in {id(rp): rp for job in jobs for rp in job[2]}.values()])
+        try:
+            spool = _Spool(cfg, list({id(rp): rp for job in jobs for rp in job[2]}.values()))
+        except OSError:  # no room for its temp files: each process makes what its feeds show
+            spool = None
 
     def make(index: int) -> list[tuple[str, T]]:
         info, (atom, rss, json_feed), posts = jobs[index]
