@@ -163,7 +163,9 @@ def render_html(
         from feedkit.posts.kramdown_html import kramdown_math
 
         out = kramdown_math(prepared.text if prepared else text, out)
-    if "/>" in out:
+    # pulldown-cmark writes its own void elements self-closed (`<br />`, `<img … />`): any
+    # other self-closed tag was written in the post.
+    if "/>" in body and "/>" in out:
         out = _SELF_CLOSED_TAG.sub(lambda m: close_self_closed(m[0]), out)
     if 'class="math math-' in out:
         out = _MATH_SPAN.sub(
