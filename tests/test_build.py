@@ -307,16 +307,7 @@ def test_tag_feeds_are_made_in_both_processes_and_equal_what_one_process_makes(
     from feedkit import parallel
     from feedkit.site import feeds
 
-    root = tmp_path / "site"
-    content = root / "content"
-    content.mkdir(parents=True)
-    (root / "feedkit.toml").write_text(SITE_TOML)  # tag_feeds = true
-    for i in range(120):
-        tags = ", ".join(f"topic{(i + k) % 30}" for k in range(4))
-        day = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00Z"
-        text = post(f"Post {i}", day, tags) + "More words. " * 300 + "\n"
-        (content / f"p{i:03d}.md").write_text(text, encoding="utf-8")
-    cfg = load_config(root / "feedkit.toml")
+    cfg = load_config(_thirty_tags(tmp_path) / "feedkit.toml")
     makers = tmp_path / "makers"
     made_by = feeds.render_atom
 
@@ -332,6 +323,67 @@ def test_tag_feeds_are_made_in_both_processes_and_equal_what_one_process_makes(
         assert len(set(makers.read_text().split())) == 2
     monkeypatch.setattr(parallel, "cores", lambda: 1)
     assert plan_build(cfg, NOW).files == shared
+
+
+def _thirty_tags(tmp_path: Path) -> Path:
+    """Return a site of 120 posts in 30 tags, four tags a post, with tag feeds on."""
+    root = tmp_path / "site"
+    content = root / "content"
+    content.mkdir(parents=True)
+    (root / "feedkit.toml").write_text(SITE_TOML)  # tag_feeds = true
+    for i in range(120):
+        tags = ", ".join(f"topic{(i + k) % 30}" for k in range(4))
+        day = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00Z"
+        text = post(f"Post {i}", day, tags) + "More words. " * 300 + "\n"
+        (content / f"p{i:03d}.md").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_each_posts_entries_are_made_once_though_both_processes_make_feeds_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A post is in the site's feed and in each of its tags' feeds, which either process may
+    # make: its Atom entry, RSS item and JSON Feed item are made once, by one of them.
+    from feedkit.site import jsonfeed, xmlfeeds
+
+    cfg = load_config(_thirty_tags(tmp_path) / "feedkit.toml")
+    log = tmp_path / "made"
+    for module, name in ((xmlfeeds, "atom_entry"), (xmlfeeds, "rss_item"), (jsonfeed, "json_item")):
+        real = getattr(module, name)
+
+        def counted(cfg: Any, rp: Any, _real: Any = real, _kind: str = name) -> bytes:
+            with open(log, "a") as out:
+                out.write(f"{os.getpid()} {_kind} {rp.post.title}\n")
+            return _real(cfg, rp)
+
+        monkeypatch.setattr(module, name, counted)
+    files = plan_build(cfg, NOW).files
+    made = sorted(line.split(" ", 1)[1] for line in log.read_text().splitlines())
+    assert [entry for entry in made if made.count(entry) > 1] == []
+    titles = {entry.split(" ", 1)[1] for entry in made}
+    assert made == sorted(
+        f"{kind} {t}" for kind in ("atom_entry", "json_item", "rss_item") for t in titles
+    )
+    atom = b"".join(data for name, data in files.items() if name.endswith("atom.xml"))
+    assert {t for t in titles if f"<title>{t}</title>".encode() in atom} == titles
+
+
+def test_feeds_are_made_all_the_same_when_the_entries_cannot_be_spooled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedkit import parallel
+    from feedkit.site import feeds
+
+    cfg = load_config(_thirty_tags(tmp_path) / "feedkit.toml")
+
+    def full(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(feeds.tempfile, "TemporaryFile", full)
+        unspooled = plan_build(cfg, NOW).files
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    assert unspooled == plan_build(cfg, NOW).files
 
 
 def test_a_build_with_nothing_changed_imports_no_renderer_and_no_yaml(tmp_path: Path) -> None:

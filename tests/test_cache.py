@@ -622,9 +622,9 @@ def _count_entries(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
     made: list[tuple[str, str]] = []
     for kind, module, name in (
-        ("atom", xmlfeeds, "_atom_entry"),
-        ("rss", xmlfeeds, "_rss_item"),
-        ("json", jsonfeed, "_json_item"),
+        ("atom", xmlfeeds, "atom_entry"),
+        ("rss", xmlfeeds, "rss_item"),
+        ("json", jsonfeed, "json_item"),
     ):
         real = getattr(module, name)
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from contextvars import ContextVar
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -144,17 +145,33 @@ def _style(value: str) -> str | None:
     return ";".join(kept) or None
 
 
-def _url_filter(base: str) -> Callable[[str, str, str], str | None]:
-    def keep(tag: str, attribute: str, value: str) -> str | None:
-        if attribute == "style":
-            return _style(value)
-        if attribute not in _URL_ATTRIBUTES:
-            return value
-        if attribute == "srcset":
-            return _srcset(value, base)
-        return absolute_url(value, base, loaded=attribute != "href" and attribute != "cite")
+# The URL that the fragment being sanitized resolves its URLs against: nh3's Cleaner is made
+# once with one attribute filter (making one takes 0.15 ms, as long as sanitizing a post).
+_BASE: ContextVar[str] = ContextVar("sanitize_base")
 
-    return keep
+
+def _keep(tag: str, attribute: str, value: str) -> str | None:
+    """Return an allowed attribute's value as it may stay (URLs absolute), None to drop it."""
+    if attribute == "style":
+        return _style(value)
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    if attribute == "srcset":
+        return _srcset(value, _BASE.get())
+    return absolute_url(value, _BASE.get(), loaded=attribute != "href" and attribute != "cite")
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=TAGS,
+        clean_content_tags=DROPPED_WHOLE,
+        attributes=ATTRIBUTES,
+        attribute_filter=_keep,
+        link_rel=None,
+        url_schemes=URL_SCHEMES,
+        filter_style_properties=STYLE_PROPERTIES,
+    )
 
 
 def _source_of(element: etree._Element) -> str | None:
@@ -192,16 +209,11 @@ def sanitize(fragment: str, base: str) -> str:
     """Return `fragment` with only allowed markup, embeds as links, URLs absolute to `base`."""
     if _EMBED_TAG.search(fragment):
         fragment = _embeds_as_links(fragment, base)
-    return nh3.clean(
-        fragment,
-        tags=TAGS,
-        clean_content_tags=DROPPED_WHOLE,
-        attributes=ATTRIBUTES,
-        attribute_filter=_url_filter(base),
-        link_rel=None,
-        url_schemes=URL_SCHEMES,
-        filter_style_properties=STYLE_PROPERTIES,
-    )
+    token = _BASE.set(base)
+    try:
+        return _cleaner().clean(fragment)
+    finally:
+        _BASE.reset(token)
 
 
 def text_of(fragment: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -76,6 +76,7 @@ class PostsRead:
     choices: dict[str, Choice]  # by path as shown, in file order
     warnings: list[Problem]
     full_post: Callable[[str], Post]  # a post by its path as shown
+    full_posts: Callable[[Sequence[str]], dict[str, Post]]  # many, read together
     stats: Mapping[str, object]  # each file's status, when the build cache knows it
     fresh: set[str]  # the files read in this build, when others came from the cache
     scan: Scan | None = None  # the post files as the build cache found them
@@ -95,7 +96,15 @@ def read_every_post(
     posts = {p.rel_path: p for p in loaded.posts}
     if choices is None:
         choices = {shown: post.choice() for shown, post in posts.items()}
-    return PostsRead(choices, list(loaded.warnings), posts.__getitem__, {}, set(), loaded=loaded)
+    return PostsRead(
+        choices,
+        list(loaded.warnings),
+        posts.__getitem__,
+        lambda shown: {each: posts[each] for each in shown},
+        {},
+        set(),
+        loaded=loaded,
+    )
 
 
 def read_changed_posts(
@@ -114,8 +123,13 @@ def read_changed_posts(
     def full_post(shown: str) -> Post:
         return cache.post(shown, refreshed, cfg)
 
+    def full_posts(shown: Sequence[str]) -> dict[str, Post]:
+        return cache.posts(shown, refreshed, cfg)
+
     stats = {shown: row[STAT] for shown, row in rows.items()}
-    return PostsRead(choices, refreshed.warnings, full_post, stats, refreshed.parsed, scan)
+    return PostsRead(
+        choices, refreshed.warnings, full_post, full_posts, stats, refreshed.parsed, scan
+    )
 
 
 def plan_build(
@@ -200,7 +214,7 @@ def plan_build(
     members_in_order = list(dict.fromkeys(shown for feed in feeds for shown in feed.members))
     templates = Templates(cfg, list(choices), full_post)
     results = render_posts(
-        {shown: full_post(shown) for shown in members_in_order},
+        read.full_posts(members_in_order),
         cfg,
         cache if cache is not None else renders,
         templates,

@@ -30,7 +30,7 @@ import hashlib
 import marshal
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -277,18 +277,30 @@ class BuildCache:
 
     def post(self, shown: str, refreshed: Refreshed, cfg: Config) -> Post:
         """Return the full post of a file: kept from the last build, or read now."""
+        return self.posts([shown], refreshed, cfg)[shown]
+
+    def posts(self, shown: Sequence[str], refreshed: Refreshed, cfg: Config) -> dict[str, Post]:
+        """Return the full posts of files, by path as shown: kept from the last build, or
+        read now, all in one go (many are shared with a forked child, as at refresh)."""
         if self._posts is None:
             self._posts = load_pickle(self.folder / "posts.pickle", self.key)
-        kept = self._posts.get(shown)
-        if kept is not None and kept[0] == refreshed.rows[shown][STAT]:
-            return kept[1]
-        ((_, st, post, problems, _),) = parse_files(
-            cfg, [Path(refreshed.sources[shown])], layout=refreshed.layout
-        )
-        if post is None or st is None:
-            raise ContentError(problems)
-        self.read_files += 1
-        return post
+        found: dict[str, Post] = {}
+        todo: list[str] = []
+        for each in shown:
+            kept = self._posts.get(each)
+            if kept is not None and kept[0] == refreshed.rows[each][STAT]:
+                found[each] = kept[1]
+            else:
+                todo.append(each)
+        paths = [Path(refreshed.sources[each]) for each in todo]
+        for each, (_, st, post, problems, _) in zip(
+            todo, parse_files(cfg, paths, layout=refreshed.layout), strict=True
+        ):
+            if post is None or st is None:
+                raise ContentError(problems)
+            found[each] = post
+        self.read_files += len(todo)
+        return {each: found[each] for each in shown}
 
     def kept(self) -> tuple[dict[str, Row], dict[str, tuple[StatKey, Post]]]:
         """Return the saved index's rows and the full posts the last save kept, each with

@@ -34,14 +34,14 @@ def render_json_feed(
     feed["authors"] = [_json_author(cfg.author.name, cfg.author.url)]
     if cfg.feed.hub:
         feed["hubs"] = [{"type": "WebSub", "url": cfg.feed.hub}]
-    items = [entry_bytes(cfg, made, kept, "json", rp, _json_item) for rp in posts]
+    items = [entry_bytes(cfg, made, kept, "json", rp, json_item) for rp in posts]
     head = json.dumps(feed, ensure_ascii=False, indent=2).encode()
     # What json.dumps(indent=2) writes for the feed with its items, each item one level in.
     listed = b"[\n" + b",\n".join(items) + b"\n  ]" if items else b"[]"
     return head[:-2] + b',\n  "items": ' + listed + b"\n}\n"
 
 
-def _json_item(cfg: Config, rp: RenderedPost) -> bytes:
+def json_item(cfg: Config, rp: RenderedPost) -> bytes:
     """Return a JSON Feed item's bytes as they stand in the feed's "items" list (UTF-8: as
     text, a post with one emoji takes four bytes a character)."""
     post = rp.post

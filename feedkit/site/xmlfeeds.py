@@ -51,7 +51,7 @@ def render_atom(
         return with_stylesheet(atom_head(cfg, info, updated, images).atom_str(pretty=True), cfg)
 
     head = kept_or_made(kept, lambda: part_key(cfg, "atom-feed", (info, updated, images)), empty)
-    entries = [entry_bytes(cfg, made, kept, "atom", rp, _atom_entry) for rp in posts]
+    entries = [entry_bytes(cfg, made, kept, "atom", rp, atom_entry) for rp in posts]
     return _splice(head, _ATOM_TAIL, entries)
 
 
@@ -64,7 +64,7 @@ def atom_head(
 
     fg = FeedGenerator()
     if images:
-        fg.load_extension("media", atom=True, rss=False)
+        _media(fg, atom=True, rss=False)
     fg.id(info.atom_url)
     fg.title(info.title)
     if info.description:
@@ -80,7 +80,7 @@ def atom_head(
     return fg
 
 
-def _atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
+def atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
     """Return one Atom entry's bytes as they stand in a feed, indented one level."""
     from feedgen.entry import FeedEntry
     from lxml import etree
@@ -136,7 +136,7 @@ def _add_image(fe: FeedEntry, image: str | None) -> None:
         return
     import mimetypes
 
-    fe.load_extension("media", atom=True, rss=True)
+    _media(fe, atom=True, rss=True)
     content = {"url": image, "medium": "image"}
     # Python's own table, not the machine's mime.types: the same feed on every machine.
     kind = mimetypes.MimeTypes().guess_type(urlsplit(image).path)[0]
@@ -145,6 +145,19 @@ def _add_image(fe: FeedEntry, image: str | None) -> None:
     # Outside a media:group: the validator wants a group to hold several pictures.
     fe.media.content(content, group=None)
     fe.media.thumbnail({"url": image}, group=None)
+
+
+def _media(made: FeedGenerator | FeedEntry, atom: bool, rss: bool) -> None:
+    """Give a feed or an entry feedgen's Media RSS extension. (feedgen's `load_extension`
+    first looks for a module `feedgen.ext.media_entry`, which does not exist: a search of
+    the import path for every entry.)"""
+    from feedgen.entry import FeedEntry
+    from feedgen.ext.media import MediaEntryExtension, MediaExtension
+
+    if isinstance(made, FeedEntry):
+        made.register_extension("media", MediaEntryExtension, atom=atom, rss=rss)
+    else:
+        made.register_extension("media", MediaExtension, MediaEntryExtension, atom=atom, rss=rss)
 
 
 # The namespaces feedgen declares on an RSS feed with the dc extension: an item uses no other.
@@ -218,7 +231,7 @@ def render_rss(
         return with_stylesheet(_numeric_references(_with_hub(rss, cfg)), cfg)
 
     head = kept_or_made(kept, lambda: part_key(cfg, "rss-feed", (info, updated, images)), empty)
-    items = [entry_bytes(cfg, made, kept, "rss", rp, _rss_item) for rp in posts]
+    items = [entry_bytes(cfg, made, kept, "rss", rp, rss_item) for rp in posts]
     return _splice(head, _RSS_TAIL, items)
 
 
@@ -244,9 +257,11 @@ def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = Fals
     from feedgen.feed import FeedGenerator
 
     fg = FeedGenerator()
-    fg.load_extension("dc", atom=False, rss=True)
+    from feedgen.ext.dc import DcEntryExtension, DcExtension
+
+    fg.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
     if images:
-        fg.load_extension("media", atom=False, rss=True)
+        _media(fg, atom=False, rss=True)
     fg.title(info.title)
     fg.description(info.description or info.title)
     # RSS <channel><link> is the last link added: self first, the site last.
@@ -259,13 +274,14 @@ def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = Fals
     return fg
 
 
-def _rss_item(cfg: Config, rp: RenderedPost) -> bytes:
+def rss_item(cfg: Config, rp: RenderedPost) -> bytes:
     """Return one RSS item's bytes as they stand in a feed, indented two levels."""
     from feedgen.entry import FeedEntry
+    from feedgen.ext.dc import DcEntryExtension
     from lxml import etree
 
     fe = FeedEntry()
-    fe.load_extension("dc", atom=False, rss=True)
+    fe.register_extension("dc", DcEntryExtension, atom=False, rss=True)
     fill_rss_item(fe, cfg, rp)
     root = etree.Element("rss", version="2.0", nsmap={**_RSS_NAMESPACES, **_MEDIA})
     etree.SubElement(root, "channel").append(fe.rss_entry())
