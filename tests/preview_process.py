@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from feedkit.web.preview import PreviewServer, make_server
+from feedkit.web.previewserver import PreviewServer, make_server
 
 from conftest import NOW
 from digest_site import SECRET_ENV

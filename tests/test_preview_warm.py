@@ -24,7 +24,8 @@ from feedkit.posts.loader import public_posts
 from feedkit.site import render as render_module
 from feedkit.site.build import build_site
 from feedkit.web import warm
-from feedkit.web.preview import PreviewServer, make_server, prepare, render_page
+from feedkit.web.preview import render_page
+from feedkit.web.previewserver import PreviewServer, make_server, prepare
 
 from conftest import NOW
 from digest_site import SECRET_ENV, site_after_first_digest, write_post

@@ -15,7 +15,7 @@ import pytest
 
 from feedkit.site.postindex import READ_FOLDER
 from feedkit.web import warm
-from feedkit.web.preview import make_server
+from feedkit.web.previewserver import make_server
 
 from conftest import NOW
 from digest_site import SECRET_ENV, site_after_first_digest, write_post

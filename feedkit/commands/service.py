@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 @error_boundary
 def preview(config_path: Path, port: int, text_only: bool, poll: float | None) -> None:
     """Show the next digest and the feeds exactly as readers will get them; sends nothing."""
-    from feedkit.web.preview import make_server, preview_text
+    from feedkit.web.preview import preview_text
+    from feedkit.web.previewserver import make_server
 
     cfg = load_config(config_path)
     if text_only:
