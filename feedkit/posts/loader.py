@@ -318,12 +318,27 @@ def parse_and_check(
 
     if len(paths) < parallel_from:  # `meanwhile` is left to whoever needs it, as above
         return joined(*part(paths))
+    import pickle
+
     size = max(PART, -(-len(paths) // parallel.MAX_PARTS))
     starts = range(0, len(paths), size)
-    parts = parallel.shared(
-        len(starts), lambda i: part(paths[starts[i] : starts[i] + size]), first=meanwhile
-    )
-    return [found for each in parts for found in joined(*each)]
+    here = os.getpid()
+
+    def shared_part(index: int) -> tuple[list[Parsed], list[T]] | bytes:
+        done = part(paths[starts[index] : starts[index] + size])
+        if os.getpid() == here:
+            return done
+        # The child pickles each part as it finishes it, so that pickling is work the two
+        # processes share (see parallel.shared), not a tail this process waits for: its
+        # posts then travel as bytes, marshalled.
+        return pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
+
+    parts = parallel.shared(len(starts), shared_part, first=meanwhile)
+    return [
+        found
+        for each in parts
+        for found in joined(*(pickle.loads(each) if isinstance(each, bytes) else each))
+    ]
 
 
 # Told what a long build is doing now: the step, and how many of how many things it has
