@@ -318,10 +318,14 @@ class BuildCache:
         digest.update(repr((post.url, post.slug, post.summary, settings)).encode())
         return digest.hexdigest()
 
-    def render(self, key: str) -> Any:
+    def _renders(self) -> dict[str, Any]:
+        """Return the kept rendered bodies and feed parts, loaded when first asked for."""
         if self._rendered is None:
             self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
-        value = self._rendered.get(key)
+        return self._rendered
+
+    def render(self, key: str) -> Any:
+        value = self._renders().get(key)
         if value is not None:
             self._used_renders.add(key)
         return value
@@ -329,36 +333,25 @@ class BuildCache:
     def add_renders(self, folder: Path) -> None:
         """Take in the rendered bodies that a cache for the same settings and code kept in
         `folder` (the preview takes those of the last build), keeping its own."""
-        if self._rendered is None:
-            self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
+        renders = self._renders()
         for key, value in load_pickle(folder / "rendered.pickle", self.key).items():
-            self._rendered.setdefault(key, value)
+            renders.setdefault(key, value)
 
     def remember_render(self, key: str, value: Any) -> None:
-        if self._rendered is None:
-            self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
-        self._rendered[key] = value
+        self._renders()[key] = value
         self._used_renders.add(key)
 
     # Feed entries and heads are kept beside the bodies they are made of (feeds.Kept).
 
     def feed_part(self, key: str) -> bytes | None:
         """Return a feed entry's or a feed head's bytes as a build made them, by their key."""
-        if self._rendered is None:
-            self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
-        value = self._rendered.get(key)
+        value = self._renders().get(key)
         if not isinstance(value, bytes):
             return None
         self._used_renders.add(key)
         return value
 
-    def remember_feed_part(self, key: str, data: bytes) -> None:
-        if self._rendered is None:
-            self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
-        self._rendered[key] = data
-        self._used_renders.add(key)
-
-    # -- outputs --------------------------------------------------------------------------
+    remember_feed_part = remember_render
 
     # -- saving ---------------------------------------------------------------------------
 
