@@ -295,6 +295,9 @@ def test_a_body_with_no_cjk_character_is_measured_without_the_cjk_pattern() -> N
 
     markup._cjk.cache_clear()
     assert measure("Café “quoted”, naïve — Привет, 〜 " * 100) == (600, 3)
+    # Emoji and symbols past the CJK blocks (U+1F600, U+2603 snow, U+FF01): the pattern is
+    # looked for only when one of the characters past U+303F is in a CJK block.
+    assert measure("Shipped 🎉 ☃ ！ " * 100) == (400, 2)
     assert markup._cjk.cache_info().misses == 0
     assert measure("It’s ぁ and 한") == (4, 1)  # just past the line: U+3041, U+D55C
     assert measure("x\ufb01 \uf900") == (2, 1)  # past the last block; in it (U+F900)

@@ -27,7 +27,16 @@ WORDS_PER_MINUTE = 230
 # Readers take in about 500 CJK characters a minute; count them at that rate.
 CJK_PER_MINUTE = 500
 MORE_MARK = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.IGNORECASE)
-_CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+# The CJK blocks counted a character at a time: kana, CJK ideographs (and Extension A),
+# Hangul syllables, compatibility ideographs.
+_CJK_BLOCKS = (
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+)
+_CJK = "[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _CJK_BLOCKS) + "]"
 # Template tags, and kramdown's `{: .notice}` (a code span may show one): never in a summary.
 _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{:[^}\n]*\}", re.DOTALL)
 _SPACE = re.compile(r"\s+")
@@ -54,7 +63,8 @@ _SELF_CLOSED_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\b[^<>]*?/>")
 @lru_cache(maxsize=1)
 def _cjk() -> re.Pattern[str]:
     """Return the pattern of a CJK character, compiled on first use: re takes 3 ms to compile
-    its class of 39,000 code points, which a body in ASCII never needs."""
+    its class of 39,000 code points, which a body with no CJK character never needs (one in
+    English with emoji, say: see `_in_cjk_block`)."""
     return re.compile(_CJK)
 
 
@@ -64,6 +74,13 @@ def _past_cjk_line() -> re.Pattern[str]:
     (`max(body)` walks a long body a character at a time, a third of a millisecond a post),
     compiled on first use (1 ms) as `_cjk` is."""
     return re.compile("[^\x00-\u303f]")
+
+
+def _in_cjk_block(char: str) -> bool:
+    """Return True for a character of a CJK block: the few distinct characters past U+303F
+    in a body (emoji, say) are looked at so, and `_cjk` is compiled only for a body with
+    one of them in a CJK block."""
+    return any(first <= ord(char) <= last for first, last in _CJK_BLOCKS)
 
 
 @lru_cache(maxsize=1)
@@ -329,7 +346,7 @@ def measure(body: str) -> tuple[int, int]:
     CJK text has no spaces between words: each CJK character counts as a word, read at
     about 500 a minute against 230 words a minute for space-separated scripts.
     """
-    if body.isascii() or not _past_cjk_line().search(body):  # below the first CJK block
+    if body.isascii() or not any(map(_in_cjk_block, set(_past_cjk_line().findall(body)))):
         words, cjk = len(body.split()), 0
     else:
         cjk = len(_cjk().findall(body))
