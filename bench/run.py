@@ -53,6 +53,8 @@ HUGO_TERMS = "hugo cold, term feeds too"
 TAGS_ON = "feedkit cold, tag feeds on"
 CHECK = "feedkit check"
 CHECK_AGAIN = "feedkit check again, nothing changed"
+# Issue 13: with a cache there, --no-cache should take no longer than a cold build.
+NO_CACHE = "feedkit --no-cache, a cache there"
 
 
 class BenchError(Exception):
@@ -343,13 +345,14 @@ def bench_size(
         ),
         Case("feedkit again, nothing changed", build + config),
         Case("feedkit after one post changed", build + config, edit, verify),
+        Case(NO_CACHE, build + config + ["--no-cache"]),
         # From cold (no .feedkit/), then again with what that check kept.
         Case(CHECK, [build[0], "check", *config], lambda run: clean(site.root / ".feedkit")),
         Case(CHECK_AGAIN, [build[0], "check", *config]),
         *rival,
     ]
     # The cases share one cache and one content folder: keep this order within a round.
-    order = [cases[0], cases[2], cases[3], cases[1], *cases[4:]]
+    order = [cases[0], cases[2], cases[3], cases[4], cases[1], *cases[5:]]
     try:
         for run in range(runs):
             for case in order:
