@@ -314,3 +314,65 @@ def test_a_posts_warning_is_shown_by_every_dry_run(
     assert (refreshes, sorted(reads)) == ([], ["early.md", "fresh.md"])  # the two new ones
     assert warning in first.stderr
     assert (again.exit_code, again.stdout, again.stderr) == (0, first.stdout, first.stderr)
+
+
+def test_a_dry_run_after_posts_were_added_loads_no_index_row(
+    site: Path, reads: list[str], refreshes: list[int]
+) -> None:
+    dry_run(site)  # the posts readers may see are kept
+    write_post(site, "between", "A post between the old ones", NOW - timedelta(days=28, hours=12))
+    write_post(site, "added", "An added post", NOW - timedelta(minutes=5))
+    write_post(site, "later", "A scheduled post", NOW + timedelta(days=1))
+    draft = site / "content" / "draft.md"
+    draft.write_text("---\ntitle: A draft\ndraft: true\ndate: 2025-01-01\n---\nNot yet.\n")
+    settle(site)
+    refreshes.clear()
+    reads.clear()
+    out = dry_run(site)
+    assert refreshes == []  # only the four new files were read: their rows, then the shown
+    assert sorted(reads) == [
+        "added.md", "added.md", "between.md", "between.md", "draft.md", "fresh.md", "later.md",
+    ]  # fmt: skip
+    assert out == without_index(site)
+    assert "digest of 3 post(s)" in out and "A scheduled post" not in out
+    cfg = load_config(site / "feedkit.toml")
+    listed = read_index(cfg, reader_cache(cfg), NOW).public(NOW)
+    public = [p for p in load_posts(cfg).posts if p.is_public(NOW)]  # in order, all read
+    assert (listed.paths, listed.ids) == ([p.rel_path for p in public], [p.id for p in public])
+    refreshes.clear()
+    tomorrow = (NOW + timedelta(days=1, hours=1)).isoformat()
+    later = digest_command(site, "--dry-run", env={"FEEDKIT_NOW": tomorrow})
+    assert "  - A scheduled post <" in later.stdout
+    assert refreshes == [1]  # the scheduled post came due: a full read, as before
+
+
+def test_an_added_post_that_takes_another_posts_slug_is_refused_as_before(
+    site: Path, refreshes: list[int]
+) -> None:
+    draft = site / "content" / "draft.md"
+    draft.write_text("---\ntitle: A draft\ndraft: true\ndate: 2025-01-01\n---\nNot yet.\n")
+    settle(site)
+    dry_run(site)
+    (site / "content" / "again.md").write_text(
+        "---\ntitle: Again\nslug: draft\ndate: 2025-01-02\n---\nSame slug.\n"
+    )
+    settle(site)
+    refreshes.clear()
+    result = digest_command(site, "--dry-run")
+    assert result.exit_code == 1
+    assert "content/draft.md:1: slug 'draft' is also used by content/again.md" in result.stderr
+    assert refreshes == [1]
+
+
+def test_an_edit_beside_an_added_post_reads_the_index(
+    site: Path, reads: list[str], refreshes: list[int]
+) -> None:
+    dry_run(site)
+    old = site / "content" / "old-0.md"
+    old.write_text(old.read_text().replace("Old post 0", "Renamed old post"))
+    write_post(site, "added", "An added post", NOW - timedelta(minutes=5))
+    settle(site)
+    refreshes.clear()
+    out = dry_run(site)
+    assert refreshes == [1]
+    assert out == without_index(site)

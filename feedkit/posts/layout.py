@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -215,6 +216,12 @@ def jekyll_authors(folder: Path | None) -> tuple[tuple[str, Author], ...]:
 _LANGUAGE = re.compile(r"\.([a-z]{2,3}(?:-[a-z0-9]{2,8})?)$", re.IGNORECASE)
 
 
+def _found_in_any(paths: list[str], marker: str, start: int) -> bool:
+    """Return True if `marker` is in a path at or after `start` (in a C loop: this runs
+    over every post file of every build)."""
+    return max(map(str.find, paths, repeat(marker), repeat(start)), default=-1) >= 0
+
+
 class Layout:
     """The rules for one content folder, decided from the list of all its post files."""
 
@@ -224,8 +231,7 @@ class Layout:
         # Jekyll: posts live in _posts/ (at the top or inside a category folder). Checked
         # on the paths as they are: this runs on every build, over every file.
         start = len(self.prefix) - 1
-        marker = os.sep + "_posts" + os.sep
-        self.jekyll = any(path.find(marker, start) >= 0 for path in paths)
+        self.jekyll = _found_in_any(paths, os.sep + "_posts" + os.sep, start)
         # Hugo: a site whose configuration is beside the content folder, that names its main
         # sections, or whose content has Hugo's section pages (`_index.md`, copied without
         # the configuration); posts are the pages of those sections, in the site's language.
@@ -234,7 +240,7 @@ class Layout:
         self.hugo = not self.jekyll and (
             bool(cfg.main_sections)
             or any(is_hugo_marker(name) for name in markers)
-            or any(path.find(section_page, start) >= 0 for path in paths)
+            or _found_in_any(paths, section_page, start)
         )
         # Pelican: its pages live in pages/, its articles everywhere else (its defaults).
         self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers

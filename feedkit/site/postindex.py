@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import gc
 import logging
-import marshal
 import math
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from itertools import compress, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter, not_
 from pathlib import Path
-from typing import Any, NamedTuple, overload
+from typing import overload
 
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
@@ -51,7 +50,15 @@ from feedkit.site.cache import (
     row_warnings,
     stat_mtime_ns,
 )
-from feedkit.site.cachekey import CACHE_FORMAT, RACY_NS
+from feedkit.site.cachekey import RACY_NS
+from feedkit.site.keptpublic import (
+    PUBLIC_FILE,
+    KeptPublic,
+    change_times,
+    dump_kept,
+    load_kept,
+    with_added,
+)
 
 log = logging.getLogger(__name__)
 
@@ -127,27 +134,10 @@ def templates_of(cfg: Config, *lists: Sequence[Post]) -> Templates:
     return Templates(cfg, owners, post_of)
 
 
-class KeptPublic(NamedTuple):
-    """The posts readers could see at the last full read, and when that list holds: for the
-    same post files (a fingerprint of their paths and statuses), settings and code, while
-    no post comes due or expires. Kept in PUBLIC_FILE, beside the index."""
-
-    fingerprint: str
-    drafts: bool
-    since: float  # timestamps: the list holds from `since` until before `until`
-    until: float
-    paths: list[str]  # newest first, as shown
-    ids: list[str]
-    warnings: list[tuple[str, int, str]]  # of every post file, as the index keeps them
-
-    def holds(self, fingerprint: str, cutoff: float, drafts: bool) -> bool:
-        return (fingerprint, drafts) == (self.fingerprint, self.drafts) and (
-            self.since <= cutoff < self.until
-        )
-
-
-PUBLIC_FILE = "public.marshal"
-_PUBLISHED, _EXPIRES = attrgetter("published"), attrgetter("expires")
+_PUBLISHED, _EXPIRES, _ID = attrgetter("published"), attrgetter("expires"), attrgetter("id")
+_SLUG = attrgetter("slug")
+_SORT_KEY = attrgetter("published", "slug")
+_CHOICE = itemgetter(CHOICE)
 
 
 @dataclass(frozen=True)
@@ -184,13 +174,13 @@ class PostIndex:
         if self._rows is None:
             refreshed = self.cache.refresh(self.cfg, self.scan)
             shown = list(refreshed.rows)
-            choices = [row[CHOICE] for row in refreshed.rows.values()]
+            choices = list(map(_CHOICE, refreshed.rows.values()))
             # As `load_posts` sorts posts: by date, then slug, newest first, from file order
             # (reverse=True keeps that order among equals); each key made once, looked up in C.
-            keys = [(c.published, c.slug) for c in choices]
+            keys = list(map(_SORT_KEY, choices))
             ranks = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
-            order = [shown[i] for i in ranks]
-            self._rows = Rows(refreshed, order, [choices[i] for i in ranks])
+            order = list(map(shown.__getitem__, ranks))
+            self._rows = Rows(refreshed, order, list(map(choices.__getitem__, ranks)))
             self.warnings = tuple(refreshed.warnings)
         return self._rows
 
@@ -226,11 +216,10 @@ class PostIndex:
         if listed is None:
             rows = self.rows()
             # Made once for both who ask (the kept list, the digest), in a C loop.
-            shown = map(Choice.is_public, rows.choices, repeat(cutoff), repeat(drafts))
-            public = list(compress(zip(rows.order, rows.choices, strict=True), shown))
+            shown = list(map(Choice.is_public, rows.choices, repeat(cutoff), repeat(drafts)))
             listed = self._public[cutoff, drafts] = (
-                [s for s, _ in public],
-                [c.id for _, c in public],
+                list(compress(rows.order, shown)),
+                list(compress(map(_ID, rows.choices), shown)),
             )
         return PostList(*listed, self.post)
 
@@ -255,7 +244,7 @@ class PostIndex:
             else:  # at most the toolchain's record, when the last save found it too fresh
                 cache.stamp()
             if now is not None and scan.fingerprint and self._settled(trusted_before):
-                cache.write(PUBLIC_FILE, marshal.dump, partial(self._public_kept, now))
+                self._keep_public(partial(self._public_kept, now))
         except OSError as exc:  # a cache that cannot be written only costs time
             log.info("post index not saved: %s", exc)
 
@@ -269,55 +258,85 @@ class PostIndex:
             self._newest = (found, newest_mtime_ns(keys))
         return self._newest[1] < trusted_before
 
-    def _public_kept(self, now: datetime, trusted_before: int) -> dict[str, Any]:
+    def _public_kept(self, now: datetime, trusted_before: int) -> KeptPublic | None:
         """Return what PUBLIC_FILE keeps of the posts readers may see at `now`: nothing
         when a post file is too fresh to be trusted by its status."""
-        entry: dict[str, Any] = {"format": CACHE_FORMAT, "key": self.cache.key}
         if not self._settled(trusted_before):
-            return entry
+            return None
         cutoff = now.timestamp()
         public = self.public(now)
         # The list changes only when a post comes due or expires.
         choices = self.rows().choices
         changes = [*map(_PUBLISHED, choices), *map(_EXPIRES, choices)]
-        kept = KeptPublic(
+        shown = list(map(Choice.is_public, choices, repeat(cutoff)))
+        seen = list(compress(choices, shown))
+        return KeptPublic(
             self.scan.fingerprint,
             False,
             max(filter(cutoff.__ge__, changes), default=-math.inf),
             min(filter(cutoff.__lt__, changes), default=math.inf),
+            max(change_times(self.scan.found), default=-1),
             public.paths,
             public.ids,
             [(w.path, w.line, w.message) for w in self.warnings],
+            list(map(_PUBLISHED, seen)),
+            list(map(_SLUG, seen)),
+            [(c.slug, c.id) for c in compress(choices, map(not_, shown))],
         )
-        return entry | {"public": tuple(kept)}  # marshal takes plain tuples only
 
-
-def _kept_public(cache: BuildCache) -> KeptPublic | None:
-    """Return what PUBLIC_FILE holds for this cache's settings and code; None if nothing."""
-    try:
-        data = marshal.loads((cache.folder / PUBLIC_FILE).read_bytes())
-        if data.get("format") == CACHE_FORMAT and data.get("key") == cache.key:
-            return KeptPublic._make(data["public"])
-    except (OSError, EOFError, ValueError, TypeError, AttributeError, KeyError):
-        pass
-    return None
+    def _keep_public(self, make: Callable[[int], KeptPublic | None]) -> None:
+        """Write PUBLIC_FILE with what `make` gives, given the time before which a file is
+        trusted by its status."""
+        key = self.cache.key
+        self.cache.write(PUBLIC_FILE, lambda kept, out: dump_kept(kept, key, out), make)
 
 
 def read_index(cfg: Config, cache: BuildCache, now: datetime | None = None) -> PostIndex:
     """Return every post as the index knows it, after reading the files that changed (and
     saving what was read, once the site has a `.feedkit` folder: see `PostIndex.keep`);
     raise ContentError listing every problem, as `load_posts` does. With `now`, when no
-    post file changed since a full read kept the posts readers may see then, only those
-    are known: the index's rows are loaded only if asked for."""
+    post file changed since a read kept the posts readers may see then, or only posts were
+    added (see feedkit/site/keptpublic.py), only those are known: the index's rows are
+    loaded only if asked for."""
     scan: Scan = cache.scan(cfg)
     if now is not None and scan.fingerprint:
-        kept = _kept_public(cache)
-        if kept is not None and kept.holds(scan.fingerprint, now.timestamp(), False):
-            warnings = tuple(Problem(*w, warning=True) for w in kept.warnings)
-            return PostIndex(cfg, cache, scan, warnings, kept, kept=True)
+        index = _from_kept(cfg, cache, scan, now)
+        if index is not None:
+            return index
     index = PostIndex(cfg, cache, scan)
     index.rows()  # the files that changed are read now: their problems stop the run here
     index.keep(now)
+    return index
+
+
+def _from_kept(cfg: Config, cache: BuildCache, scan: Scan, now: datetime) -> PostIndex | None:
+    """Return the posts readers may see at `now` as PUBLIC_FILE keeps them, brought up to
+    date with the posts added since, if that is all that changed; None if not."""
+    cutoff = now.timestamp()
+    loaded = load_kept(cache, scan, cutoff)
+    if loaded is None:
+        return None
+    kept, added = loaded
+    places = None
+    if added:
+        updated = with_added(kept, added, cfg, scan, cutoff)
+        if updated is None:
+            return None
+        kept, layout = updated
+        places = ({shown: path for shown, path, _ in scan.files}, layout)
+    warnings = tuple(Problem(*w, warning=True) for w in kept.warnings)
+    index = PostIndex(cfg, cache, scan, warnings, kept, kept=True, _places=places)
+    # Kept for the runs after this one, as `PostIndex.keep` keeps a list it made.
+    if added and cfg.cache_path.is_dir() and index._settled(cache.started_ns - RACY_NS):
+        made = kept
+
+        def settled(trusted_before: int) -> KeptPublic | None:
+            return made if index._settled(trusted_before) else None
+
+        try:
+            index._keep_public(settled)
+        except OSError as exc:  # a cache that cannot be written only costs time
+            log.info("post index not saved: %s", exc)
     return index
 
 
