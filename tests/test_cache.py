@@ -303,6 +303,39 @@ def test_a_translation_that_appears_beside_a_cached_post_takes_its_place(site: P
     assert_same_as_uncached(site)
 
 
+def test_a_section_page_that_appears_makes_the_folder_hugos_and_every_post_is_read_again(
+    site: Path,
+) -> None:
+    # Hugo's `_index.md` is no post, but its coming makes every post a Hugo page, with the
+    # URL Hugo gives it (and so another ID): no row read under the old rules still holds.
+    settle(site)
+    build(site)
+    assert b"/blog/2024/01/p5/" in (site / "public" / "atom.xml").read_bytes()
+    (site / "content" / "_index.md").write_text("---\ntitle: Home\n---\nWelcome.\n")
+    settle(site)
+    build(site)
+    atom = (site / "public" / "atom.xml").read_bytes()
+    assert b"/blog/p5/" in atom and b"/2024/01/" not in atom
+    assert_same_as_uncached(site)
+    (site / "content" / "_index.md").unlink()
+    build(site)
+    assert b"/blog/2024/01/p5/" in (site / "public" / "atom.xml").read_bytes()
+    assert_same_as_uncached(site)
+
+
+def test_a_posts_folder_that_appears_makes_the_folder_jekylls(site: Path) -> None:
+    # With a `_posts/` folder, only what is in it is a post: the files beside it are pages.
+    settle(site)
+    build(site)
+    (site / "content" / "_posts").mkdir()
+    (site / "content" / "_posts" / "2024-02-01-new.md").write_text(post("New", "2024-02-01"))
+    settle(site)
+    build(site)
+    atom = (site / "public" / "atom.xml").read_bytes()
+    assert b"<title>New</title>" in atom and b"<title>Post 5</title>" not in atom
+    assert_same_as_uncached(site)
+
+
 def test_deleted_or_edited_outputs_are_rebuilt(site: Path) -> None:
     settle(site)
     build(site)

@@ -346,6 +346,26 @@ def test_a_dry_run_after_posts_were_added_loads_no_index_row(
     assert refreshes == [1]  # the scheduled post came due: a full read, as before
 
 
+@pytest.mark.parametrize(
+    "added",
+    ["_index.md", "_posts/2026-11-22-jekyll-post.md"],
+    ids=["hugo-section-page", "jekyll-posts-folder"],
+)
+def test_an_added_file_that_changes_the_folders_layout_reads_every_post_again(
+    site: Path, added: str
+) -> None:
+    # A Hugo section page makes every post a Hugo page with Hugo's URL (and so another ID);
+    # a `_posts/` folder makes the posts beside it Jekyll's pages. What the index and the
+    # kept list hold was read by the old rules: the dry run is the one without them.
+    dry_run(site)
+    path = site / "content" / added
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("---\ntitle: Added\ndate: 2026-11-22 09:00\n---\nIt came.\n")
+    settle(site)
+    assert dry_run(site) == without_index(site)
+    assert dry_run(site) == without_index(site)  # and from what that run kept
+
+
 def test_an_added_post_that_takes_another_posts_slug_is_refused_as_before(
     site: Path, refreshes: list[int]
 ) -> None:

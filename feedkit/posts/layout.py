@@ -274,6 +274,24 @@ class Layout:
         zone = hugo.timezone if self.hugo and not cfg.timezone_given else ""
         self.hugo_timezone = ZoneInfo(zone) if zone else None
         self.hugo_page = Place(hugo=True, timezone=self.hugo_timezone)
+        # What the layout decides for every file alike, written out: a cached reading of a
+        # file holds only under the same (a folder whose `_index.md` came is Hugo's, and
+        # each post then has the URL Hugo gives it). A Hugo page's place also depends on
+        # the files beside it: feedkit/site/cache.py looks at each kept one again.
+        self.signature = repr(
+            (
+                self.jekyll,
+                self.hugo,
+                self.pelican,
+                self.root_known,
+                self.post,
+                self.language,
+                tuple(self.main_sections),
+                self.hugo_urls,
+                sorted(self.permalinks.items()),
+                self.hugo_page,
+            )
+        )
 
     def rel(self, path: str) -> str:
         """Return the path relative to the content folder, with '/' between its parts."""

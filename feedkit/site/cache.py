@@ -15,7 +15,9 @@ Four files in `.feedkit/cache/`:
   the bytes of the feed entries and feed heads made from them, keyed by a hash of all they
   are made from (feedkit/site/feedparts.py): an unchanged entry is not made again.
 
-A file is trusted unread only when its status is what it was; a file changed less than two
+A file is trusted unread only when its status is what it was, and the rules of the content
+folder's layout are those it was read under (posts/layout.py `signature`: a folder becomes
+Hugo's when an `_index.md` comes, and every post's URL changes); a file changed less than two
 seconds before the build that read it began (or before the cache was written, by the file
 system's clock) is never trusted (as git treats "racily clean" index entries), because a
 rewrite of the same size can share a timestamp with the version read.
@@ -137,6 +139,7 @@ class BuildCache:
     key: str
     state: dict[str, Any] = field(default_factory=dict)
     rows: dict[str, Row] | None = None
+    layout: str | None = None  # the signature of the layout `rows` were read under
     _posts: dict[str, tuple[StatKey, Post]] | None = None
     _rendered: dict[str, Any] | None = None
     _used_renders: set[str] = field(default_factory=set)
@@ -213,15 +216,16 @@ class BuildCache:
     ) -> Refreshed:
         """Return every post file's row, reading only new and changed files."""
         known = self.rows if self.rows is not None else self._load_rows()
+        sources = {shown: path for shown, path, _ in scan.files}
+        layout = Layout(cfg, sources.values())
+        if self.layout != layout.signature:  # read under other rules: no row holds
+            known = {}
         rows: dict[str, Row] = {}
-        sources: dict[str, str] = {}
         todo: list[str] = []
         if not known:  # a cold build: every file is read
-            sources = {shown: path for shown, path, _ in scan.files}
             todo = list(sources.values())
         else:
             for shown, path, key in scan.files:
-                sources[shown] = path
                 row = known.get(shown)
                 if row is not None and key is not None and row[STAT] == key:
                     rows[shown] = row
@@ -230,7 +234,6 @@ class BuildCache:
         self.read_files = len(todo)
         parsed: set[str] = set()
         problems: list[Problem] = []
-        layout = Layout(cfg, sources.values())
         not_posts: set[str] = set()  # skipped: no row, so read again on the next build
         if layout.hugo:  # a page's place depends on the others: main sections, translations
             for shown in [s for s in rows if isinstance(layout.place(sources[s]), Skipped)]:
@@ -271,7 +274,7 @@ class BuildCache:
         if problems:
             files = [(shown, Path(path)) for shown, path in sources.items()]
             raise ContentError(with_body_problems(problems, files) + warnings)
-        self.rows = ordered
+        self.rows, self.layout = ordered, layout.signature
         self._refreshed = (known, ordered)
         return Refreshed(ordered, sources, parsed, warnings, layout)
 
@@ -283,7 +286,7 @@ class BuildCache:
         """Return the full posts of files, by path as shown: kept from the last build, or
         read now, all in one go (many are shared with a forked child, as at refresh)."""
         if self._posts is None:
-            self._posts = load_pickle(self.folder / "posts.pickle", self.key)
+            self._posts = load_pickle(self.folder / "posts.pickle", self._posts_key())
         found: dict[str, Post] = {}
         todo: list[str] = []
         for each in shown:
@@ -306,9 +309,15 @@ class BuildCache:
         """Return the saved index's rows and the full posts the last save kept, each with
         the status it was read at; empty when missing, damaged, or made for another config
         or by other code."""
+        rows = self._load_rows()
         if self._posts is None:
-            self._posts = load_pickle(self.folder / "posts.pickle", self.key)
-        return self._load_rows(), self._posts
+            self._posts = load_pickle(self.folder / "posts.pickle", self._posts_key())
+        return rows, self._posts
+
+    def _posts_key(self) -> str:
+        """Return the key the full posts are kept by: the cache's, and the signature of the
+        layout they were read under (a post's URL depends on it: see `refresh`)."""
+        return f"{self.key} {self.layout}"
 
     # -- rendered bodies ------------------------------------------------------------------
 
@@ -397,7 +406,7 @@ class BuildCache:
                 gone = sorted(base.rows.keys() - (rows.keys() - fresh))
                 if base.changes + len(changed) + len(gone) <= max(CHANGES_KEPT, len(rows) // 16):
                     return (base.data, columns(changed, gone))
-            header = {"format": CACHE_FORMAT, "key": self.key}
+            header = {"format": CACHE_FORMAT, "key": self.key, "layout": self.layout}
             return header, [(s, row) for s, row in rows.items() if s not in fresh]
 
         def posts(trusted_before: int) -> dict[str, Any]:
@@ -406,7 +415,7 @@ class BuildCache:
                 for shown, post in (members or {}).items()
                 if shown in rows and stat_mtime_ns(rows[shown][STAT]) < trusted_before
             }
-            return {"format": CACHE_FORMAT, "key": self.key, "data": kept}
+            return {"format": CACHE_FORMAT, "key": self._posts_key(), "data": kept}
 
         def rendered(_: int) -> dict[str, Any]:
             used = {k: v for k, v in (self._rendered or {}).items() if k in self._used_renders}
@@ -463,6 +472,7 @@ class BuildCache:
     def _load_rows(self) -> dict[str, Row]:
         """Return the index's rows; none when it is missing, damaged or another build's."""
         rows, self._index = load_index(self.folder / "index.marshal", self.key)
+        self.layout = self._index.layout if self._index is not None else None
         return rows
 
 

@@ -46,6 +46,7 @@ class LoadedIndex:
     data: bytes
     rows: dict[str, Row]  # its rows, as `_load_rows` returned them
     changes: int  # rows in the frames that changes added at its end
+    layout: str | None  # the signature of the layout they were read under (posts/layout.py)
 
 
 def read_marshal(path: Path) -> dict[str, Any] | None:
@@ -168,4 +169,4 @@ def load_index(path: Path, key: str) -> tuple[dict[str, Row], LoadedIndex | None
                 changes += len(names) + len(gone)
     except (OSError, EOFError, ValueError, TypeError, AttributeError):
         return {}, None
-    return rows, LoadedIndex(raw, rows, changes)
+    return rows, LoadedIndex(raw, rows, changes, header.get("layout"))

@@ -6,7 +6,8 @@ posts added since the list was kept (a new post, the common case before a digest
 up to date from the new files alone (`with_added`), when every other file is as it was
 (the fingerprint of the rest is the one kept), the new files are posts with no problem or
 warning whose slugs and IDs no other post has, and the layout is not Hugo's (where a new
-file can change what the others are). Anything else is a full read of the index's rows
+file can change what the others are) and is what it was without them (a `_posts/` folder
+makes a folder Jekyll's). Anything else is a full read of the index's rows
 (feedkit/site/postindex.py), which says what is wrong, as `load_posts` does.
 """
 
@@ -136,9 +137,13 @@ def with_added(
     """Return `kept` with the post files `added` since it was made taken in, and the layout
     they were read with; None if they cannot be without a full read (see the module's
     docstring)."""
-    layout = Layout(cfg, [path for _, path, _ in scan.files])
+    every = [path for _, path, _ in scan.files]
+    layout = Layout(cfg, every)
     if layout.hugo:  # a new page can change what the others are
         return None
+    gained = set(added)
+    if Layout(cfg, [path for path in every if path not in gained]).signature != layout.signature:
+        return None  # the new files change the rules the others were read by (a `_posts/`)
     paths, ids, published, slugs = [*kept.paths], [*kept.ids], [*kept.published], [*kept.slugs]
     others = [*kept.others]
     taken_slugs = {*slugs, *(slug for slug, _ in others)}

@@ -373,10 +373,15 @@ def kept_posts(
 
 
 def keep_posts(
-    cfg: Config, cache: BuildCache, parsed: Iterable[Parsed], read: Collection[str]
+    cfg: Config,
+    cache: BuildCache,
+    parsed: Iterable[Parsed],
+    read: Collection[str],
+    layout: Layout | None,
 ) -> None:
     """Save the index rows and the full posts of the `parsed` files (`read`: those read now,
-    as shown; only they can be too fresh to keep), once the site has a `.feedkit` folder."""
+    as shown; only they can be too fresh to keep), read under `layout`, once the site has a
+    `.feedkit` folder."""
     if not cfg.cache_path.is_dir():
         return
     rows = {}
@@ -386,6 +391,7 @@ def keep_posts(
             rows[shown] = index_row(st, post.choice(), warnings)
             posts[shown] = post
     cache.rows, cache.parsed = rows, set(read) & rows.keys()
+    cache.layout = layout.signature if layout is not None else None  # None: read again
     try:
         cache.save(Scan([], "", False), {}, posts)
     except OSError as exc:  # a cache that cannot be written only costs time

@@ -230,7 +230,7 @@ class WarmSite:
             if self.cfg is None or self._cache is None or len(self._unkept) < KEEP_FROM:
                 return
             every = [parsed for _, parsed in self._parsed.values()]
-            keep_posts(self.cfg, self._cache, every, self._unkept)
+            keep_posts(self.cfg, self._cache, every, self._unkept, self._layout)
             self._unkept = set()
 
     def _swapped(self, swaps: list[tuple[Parsed, Parsed]], files: Snapshot) -> bool:
