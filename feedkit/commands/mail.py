@@ -99,6 +99,7 @@ def _readonly_state(path: Path) -> Iterator[State | None]:
     help="Put the failed readers of the digests --status lists back in line, then send.",
 )
 @error_boundary
+@rare_collections()  # as a build: the post index's 20,000 rows live until the process ends
 def digest(
     config_path: Path,
     dry_run: bool,
@@ -108,19 +109,6 @@ def digest(
     retry_failed: bool,
 ) -> None:
     """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
-    # As a build: the post index's 20,000 rows live until the process ends.
-    with rare_collections():
-        _digest(config_path, dry_run, test_address, send_latest, status, retry_failed)
-
-
-def _digest(
-    config_path: Path,
-    dry_run: bool,
-    test_address: str | None,
-    send_latest: int,
-    status: bool,
-    retry_failed: bool,
-) -> None:
     from feedkit.mail.digest import DigestRenderer
     from feedkit.mail.rendercache import RenderCache
     from feedkit.mail.roster import digest_readers
