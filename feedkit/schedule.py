@@ -28,6 +28,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from feedkit.config import Config, load_config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.mail.archive import publish_archive
+from feedkit.mail.digest import DigestRenderer
+from feedkit.mail.rendercache import RenderCache
 from feedkit.mail.roster import digest_readers
 from feedkit.mail.sending import RunReport, run_digest, send_problems, sender_factory
 from feedkit.mail.state import SenderLock, State
@@ -257,6 +259,8 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
             raise ConfigError(missing)
         log.info(build_site(cfg, now))
         public = read_index(cfg, reader_cache(cfg)).public(now)  # only changed files are read
+        # As `feedkit digest`: premailer's inlining kept for the next run and the web copies.
+        render_cache = RenderCache.of_site(cfg.cache_path)
         report = run_digest(
             cfg,
             state,
@@ -267,11 +271,12 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
             slot=None if slot.key == "retry" else slot.key,
             should_stop=should_stop,
             resume_only=resume_only,
+            renderer=DigestRenderer(cfg, render_cache=render_cache),
         )
         for line in report.summary.splitlines():
             log.info("%s", line)
         if report.total("sent"):
-            _publish_archive(cfg, state)
+            _publish_archive(cfg, state, render_cache)
         if report.halted is not None:
             log.error("the batch stopped: %s", report.halted)
         return report
@@ -279,10 +284,10 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
     return run
 
 
-def _publish_archive(cfg: Config, state: State) -> None:
+def _publish_archive(cfg: Config, state: State, render_cache: RenderCache) -> None:
     """Write the web copies of sent digests; a failure is logged: the mail went out."""
     try:
-        changed = publish_archive(cfg, state)
+        changed = publish_archive(cfg, state, render_cache)
     except FeedkitError as exc:
         log.error("digest archive not written: %s", exc)
         return

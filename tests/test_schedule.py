@@ -230,6 +230,36 @@ def test_schedule_once_serves_the_due_slot(tmp_path: Path, runner, monkeypatch) 
     assert again.stdout == "no digest due\n"
 
 
+def test_a_scheduled_digest_keeps_its_inlined_html_as_the_digest_command_does(
+    tmp_path: Path, runner
+) -> None:
+    # The digest command keeps premailer's inlined HTML (mail/rendercache.py) for the next
+    # run and the web copies; a scheduled run renders the same digest and keeps it too.
+    from feedkit.cli import main
+    from feedkit.mail.rendercache import RenderCache
+
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], extra_toml='schedule = "0 9 * * *"\n')
+    config = str(tmp_path / "feedkit.toml")
+    day = datetime(2026, 11, 22, 9, 30, tzinfo=BERLIN)
+    first = runner.invoke(
+        main,
+        ["schedule", "--once", "--config", config],
+        env={**SECRET_ENV, "FEEDKIT_NOW": day.isoformat()},
+    )
+    assert first.exit_code == 0, first.output  # the first run records the archive as sent
+    write_post(tmp_path, "new", "A new post", day + timedelta(hours=2))
+    next_day = (day + timedelta(days=1)).isoformat()
+    sent = runner.invoke(
+        main,
+        ["schedule", "--once", "--config", config],
+        env={**SECRET_ENV, "FEEDKIT_NOW": next_day},
+    )
+    assert sent.exit_code == 0 and "served" in sent.stdout, sent.output
+    assert list((tmp_path / "outbox").glob("*/*.eml"))
+    kept = RenderCache.of_site(load_config(tmp_path / "feedkit.toml").cache_path).folder
+    assert kept.is_dir() and any(kept.iterdir())
+
+
 def test_schedule_without_schedules_says_what_to_set(tmp_path: Path, runner) -> None:
     from feedkit.cli import main
 
