@@ -14,6 +14,7 @@ import struct
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
 # A file's status packed in 32 bytes: size, modification and change times in nanoseconds,
@@ -44,6 +45,20 @@ def newest_mtime_ns(keys: list[StatKey]) -> int:
     """Return the latest modification time in status keys; -1 for none. (Unpacked in one
     C loop: 20,000 calls of `stat_mtime_ns` take 6 ms.)"""
     return int(max(_MTIMES_NS.iter_unpack(b"".join(keys)), default=(-1,))[0])
+
+
+_CTIMES_NS = struct.Struct("<16xq8x")  # the change time of each key in a run of keys
+
+
+def change_times_ns(keys: Iterable[StatKey]) -> list[int]:
+    """Return the change time in each status key, unpacked in one C loop."""
+    return [ctime for (ctime,) in _CTIMES_NS.iter_unpack(b"".join(keys))]
+
+
+def without_change_time(key: StatKey) -> StatKey:
+    """Return the status key with its change time left out: for a file whose change time
+    moves while its content does not (see feedkit.site.uptodate `statuses`)."""
+    return key[:16] + bytes(8) + key[24:]
 
 
 # The Markdown file names Jekyll, Hugo and Pelican read.

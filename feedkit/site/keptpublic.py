@@ -14,7 +14,6 @@ makes a folder Jekyll's). Anything else is a full read of the index's rows
 from __future__ import annotations
 
 import marshal
-import struct
 from bisect import bisect_left
 from itertools import compress
 from operator import itemgetter, not_
@@ -24,14 +23,14 @@ from feedkit.config import Config
 from feedkit.models import Choice
 from feedkit.posts.layout import Layout
 from feedkit.posts.loader import parse_files
+from feedkit.posts.walk import change_times_ns
 from feedkit.site.cache import BuildCache, Scan, StatKey
 from feedkit.site.cachekey import CACHE_FORMAT
 from feedkit.site.uptodate import fingerprint
 
 PUBLIC_FILE = "public.marshal"
 _SIZE = 8  # bytes of the length of each part of PUBLIC_FILE, little-endian
-_CTIME = struct.Struct("<16xq8x")  # the change time in a status key (posts/walk.py)
-_FIRST, _STATUS = itemgetter(0), itemgetter(1)
+_STATUS = itemgetter(1)
 
 
 class KeptPublic(NamedTuple):
@@ -113,7 +112,7 @@ def load_kept(cache: BuildCache, scan: Scan, cutoff: float) -> tuple[KeptPublic,
 
 def change_times(found: list[tuple[str, StatKey | None]]) -> list[int]:
     """Return the change time of each post file, all of whose statuses are known."""
-    return list(map(_FIRST, _CTIME.iter_unpack(b"".join(map(_STATUS, found)))))
+    return change_times_ns(map(_STATUS, found))
 
 
 def _added(scan: Scan, newest_ctime_ns: int, kept_fingerprint: str) -> list[str] | None:

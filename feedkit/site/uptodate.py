@@ -31,7 +31,7 @@ import os
 import sys
 import time
 
-from feedkit.posts.walk import StatKey, file_status, stat_mtime_ns, walk
+from feedkit.posts.walk import StatKey, file_status, stat_mtime_ns, walk, without_change_time
 from feedkit.shown import display_path, problem_line
 from feedkit.site.cachekey import CACHE_FORMAT, PACKAGE, cache_key, made_with
 
@@ -176,7 +176,7 @@ def statuses(paths: list[str]) -> list[tuple[str, StatKey | None]]:
     log's change time: its change time is left out (a write moves its modification time)."""
     found = [(path, file_status(path)) for path in paths]
     return [
-        (path, key[:16] + bytes(8) + key[24:] if key and path.endswith(WAL) else key)
+        (path, without_change_time(key) if key and path.endswith(WAL) else key)
         for path, key in found
     ]
 
