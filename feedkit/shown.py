@@ -6,8 +6,6 @@ changed reports with this alone, before the command line loads (feedkit.site.upt
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 # typing itself is not imported: a build with nothing to do loads only what it runs (see
 # feedkit.site.uptodate); mypy reads this name as typing's.
 TYPE_CHECKING = False
@@ -24,7 +22,6 @@ def display_path(path: Path | str, root: Path | str) -> str:
     return text
 
 
-@lru_cache(maxsize=8)
 def root_prefix(root: Path | str) -> str:
     """Return the text a path inside `root` starts with (display_path strips it)."""
     return str(root).rstrip("/") + "/"

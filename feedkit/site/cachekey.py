@@ -18,9 +18,7 @@ is what it has loaded; the build server restarts when feedkit's files change.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import sys
 import time
 
@@ -36,7 +34,7 @@ if TYPE_CHECKING:
 
     from feedkit.config import Config
 
-CACHE_FORMAT = 8  # the layout of the cache's files
+CACHE_FORMAT = 9  # the layout of the cache's files
 RACY_NS = 2_000_000_000  # a status changed this shortly before it was taken is not trusted
 
 # The distributions whose code turns posts into feed bytes: Markdown, the HTML sanitiser,
@@ -153,6 +151,8 @@ def _folder_status(entry: str) -> tuple[Any, ...]:
 
 def code_hash(package: Path | str, files: list[tuple[str, tuple[Any, ...]]] | None = None) -> str:
     """Return a hash of the relative paths and bytes of the package's files (`package_files`)."""
+    import hashlib  # here, as the others: a build with nothing to do hashes nothing
+
     digest = hashlib.sha256()
     for path, (rel, *_) in files if files is not None else package_files(package):
         try:
@@ -166,6 +166,8 @@ def code_hash(package: Path | str, files: list[tuple[str, tuple[Any, ...]]] | No
 
 
 def _normal(name: str) -> str:
+    import re  # here: a build with nothing to do never asks (pip's scripts no longer load re)
+
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
@@ -240,6 +242,8 @@ def config_hash(cfg: Config) -> str:
     # What a Hugo configuration says of main sections and URLs decides posts and links.
     hugo = hugo_settings(site_folders(cfg))
     made_from = (cfg, site_markers(cfg), template_inputs(cfg), hugo)
+    import hashlib
+
     return hashlib.sha256(repr(made_from).encode()).hexdigest()
 
 
@@ -247,6 +251,8 @@ def cache_key(config: str, chain: Toolchain | None = None) -> str:
     """Return a hash of the config's hash and of what makes the output (`chain`, this
     process's `toolchain()` by default): a cache saved with another key is not used."""
     made_with = (CACHE_FORMAT, toolchain() if chain is None else chain, config)
+    import hashlib
+
     return hashlib.sha256(repr(made_with).encode()).hexdigest()
 
 
