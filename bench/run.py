@@ -11,7 +11,8 @@ Before timing, feedkit's output is checked: a cached build must equal a cold one
 --pelican) must pick the same 20 posts. Hugo runs twice: its home feed only, and with its
 term (tag) feeds too, which the tag-feeds case is measured against; `feedkit check` is timed
 too, from cold and again with what it kept. Then every case runs `--runs` times,
-round-robin, under GNU time (`%e %M`); the table shows medians, and workdir/results.json
+round-robin, timed to the millisecond with peak memory from wait4() (GNU time's `%e` counts
+in hundredths, too coarse for a run of 25 ms); the table shows medians, and workdir/results.json
 every sample. A second table times feedkit's YAML loader against PyYAML's on the corpus's
 front matter and on hostile documents
 (bench/yaml_speed.py).
@@ -28,7 +29,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,7 +42,6 @@ import send
 import yaml_speed
 
 BENCH = Path(__file__).resolve().parent
-GNU_TIME = "/usr/bin/time"
 FEEDKIT_NOW = "2030-01-01T00:00:00+00:00"  # pinned: builds are reproducible, 2099 stays future
 EDIT = "Edit {n}: the benchmark changed this post."
 HEADER = (
@@ -85,69 +84,56 @@ class Site:
 
 def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[Sample, str]:
     """Return the wall time and peak RSS of `command`, and its stdout+stderr; raise if it fails."""
-    if Path(GNU_TIME).exists():
-        with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
-            proc = subprocess.run(
-                [GNU_TIME, "-f", "%e %M", "-o", report.name, *command],
-                capture_output=True,
-                text=True,
-                env=env,
-            )
-            wall, rss = report.read().split()[-2:]
-        sample = Sample(float(wall), int(rss))
-        code, out = proc.returncode, proc.stdout + proc.stderr
-    else:  # no GNU time (CI): the same two numbers from wait4()
-        start = time.perf_counter()
-        child = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-        )
-        assert child.stdout is not None
-        out = child.stdout.read()
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = code = os.waitstatus_to_exitcode(status)
-        # ru_maxrss is in KiB on Linux, in bytes on macOS.
-        peak = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
-        sample = Sample(round(time.perf_counter() - start, 2), peak)
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    assert child.stdout is not None
+    out = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = code = os.waitstatus_to_exitcode(status)
+    # ru_maxrss (what GNU time's %M reports) is in KiB on Linux, in bytes on macOS.
+    peak = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
+    sample = Sample(round(time.perf_counter() - start, 3), peak)
     if code != 0:
         raise BenchError(f"{' '.join(command)} exited {code}:\n{out.strip()[-2000:]}")
     return sample, out
 
 
-def find_tools(install: bool) -> tuple[str | None, str | None]:
-    """Return the paths of GNU time and hugo, installing them with apt-get if allowed."""
+def find_hugo(install: bool) -> str | None:
+    """Return the path of hugo, installing it with apt-get if allowed."""
     hugo = "/usr/bin/hugo" if Path("/usr/bin/hugo").exists() else shutil.which("hugo")
-    missing = [pkg for pkg, ok in (("time", Path(GNU_TIME).exists()), ("hugo", hugo)) if not ok]
-    if missing and install and os.geteuid() == 0 and shutil.which("apt-get"):
-        print(f"installing {' '.join(missing)} with apt-get", file=sys.stderr)
-        apt = ["apt-get", "install", "-y", "-q", *missing]
+    if not hugo and install and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing hugo with apt-get", file=sys.stderr)
+        apt = ["apt-get", "install", "-y", "-q", "hugo"]
         if subprocess.run(apt, capture_output=True).returncode != 0:
             subprocess.run(["apt-get", "update", "-q"], capture_output=True)
             subprocess.run(apt, capture_output=True)
-        return find_tools(install=False)
-    if missing:
-        names = " ".join(missing)
-        print(f"note: missing {names}; install: sudo apt-get install -y {names}", file=sys.stderr)
-    return (GNU_TIME if Path(GNU_TIME).exists() else None), hugo
+        return find_hugo(install=False)
+    if not hugo:
+        print("note: missing hugo; install: sudo apt-get install -y hugo", file=sys.stderr)
+    return hugo
 
 
 def feedkit_command(workdir: Path, install: bool) -> list[str]:
     """Return the `feedkit build` command to time.
 
     With `install`, feedkit is installed from this checkout into workdir/feedkit-venv as users
-    install it (a wheel, not editable: an editable install's import hook costs every command
-    about 8 ms at start). Otherwise (--smoke) it is the feedkit next to this Python.
+    install it: a wheel, not editable (an editable install's import hook costs every command
+    about 8 ms at start), by a current pip (pip 25 and later write console scripts that no
+    longer import re, about 7 ms of every command; Python 3.11's venv brings pip 23).
+    Otherwise (--smoke) it is the feedkit next to this Python.
     """
     if install:
         venv = workdir / "feedkit-venv"
         pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
-        if (venv / "bin" / "feedkit").exists():
+        steps = [] if venv.exists() else [[sys.executable, "-m", "venv", str(venv)]]
+        if not steps and pip_version(venv) >= (25,):
             # feedkit afresh, then whatever dependency this checkout added (pip keeps the rest)
-            steps = [
-                pip + ["--no-deps", "--force-reinstall", str(BENCH.parent)],
-                pip + [str(BENCH.parent)],
-            ]
-        else:
-            steps = [[sys.executable, "-m", "venv", str(venv)], pip + [str(BENCH.parent)]]
+            steps.append(pip + ["--no-deps", "--force-reinstall", str(BENCH.parent)])
+        else:  # a current pip first: it writes the console script
+            steps.append(pip + ["--upgrade", "pip>=25"])
+        steps.append(pip + [str(BENCH.parent)])
         print(f"installing feedkit from {BENCH.parent} into {venv}", file=sys.stderr)
         for step in steps:
             proc = subprocess.run(step, capture_output=True, text=True)
@@ -165,6 +151,14 @@ def feedkit_command(workdir: Path, install: bool) -> list[str]:
         raise BenchError(f"no feedkit next to {sys.executable}; run with .venv/bin/python")
     compile_feedkit()
     return [str(script), "build"]
+
+
+def pip_version(venv: Path) -> tuple[int, ...]:
+    """Return the version of the pip installed in `venv`, () when there is none."""
+    for info in venv.glob("lib/python*/site-packages/pip-*.dist-info"):
+        version = info.name[len("pip-") : -len(".dist-info")]
+        return tuple(int(part) for part in version.split(".") if part.isdigit())
+    return ()
 
 
 def compile_feedkit() -> None:
@@ -374,7 +368,7 @@ def table(rows: list[dict[str, object]]) -> str:
             for ratio in (row["ratio_to_hugo"], row.get("ratio_to_hugo_terms"))
         ]
         lines.append(
-            f"| {row['size']:,} | {row['case']} | {row['wall_s_median']:.2f} "
+            f"| {row['size']:,} | {row['case']} | {row['wall_s_median']:.3f} "
             f"| {row['peak_mib_median']:.0f} | {shown[0]} | {shown[1]} |"
         )
     return "\n".join(lines)
@@ -436,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    timer, hugo = find_tools(install=not args.smoke)
+    hugo = find_hugo(install=not args.smoke)
     env = {**os.environ, "FEEDKIT_NOW": FEEDKIT_NOW}
     hugo_version = ""
     if hugo:
@@ -453,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as exc:
             print(f"pelican: could not be installed, skipped ({exc})")
     print(
-        f"timer: {'GNU time' if timer else 'wait4() (GNU time not installed)'}; "
+        "timer: wait4(), to the millisecond; "
         f"{args.runs} run(s) per case; python {platform.python_version()}; "
         f"{os.cpu_count()} CPUs; FEEDKIT_NOW={FEEDKIT_NOW}"
     )
@@ -484,8 +478,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(rows))
     print(
-        "\npeak MiB: the largest single process (GNU time %M); a forked helper's memory is not"
-        " added.\n"
+        "\npeak MiB: the largest single process (wait4's ru_maxrss); a forked helper's memory"
+        " is not added.\n"
         f'"hugo cold" builds the home feed only; "{HUGO_TERMS}" builds a feed per tag as'
         f' well, and is what the "{TAGS_ON}" row is measured against.'
         f' "{CHECK}" checks every post and renders the feeds in memory, from cold;'
@@ -500,9 +494,10 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "seed": args.seed,
         "runs": args.runs,
-        "timer": "GNU time" if timer else "wait4",
+        "timer": "wait4",
         "hugo": hugo_version.strip() or None,
         "python": platform.python_version(),
+        "pip": ".".join(map(str, pip_version(workdir / "feedkit-venv"))) or None,
         "cpus": os.cpu_count(),
         "feedkit_now": FEEDKIT_NOW,
         "checks": checks,
