@@ -654,3 +654,98 @@ def test_every_missing_send_setting_is_reported_at_once(
         "not set; it must hold the password for smtp.username\n"
     )
     assert not (tmp_path / ".feedkit" / "state.db").exists()
+
+
+def set_toml(root: Path, line: str) -> None:
+    """Put `line` at the top of the site's feedkit.toml (a top-level setting)."""
+    toml = root / "feedkit.toml"
+    toml.write_text(f"{line}\n{toml.read_text()}")
+
+
+def test_a_new_permalink_mails_no_post_again_and_new_posts_still_go_out(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    site(tmp_path, smtp_server)
+    assert digest(tmp_path).exit_code == 0  # the first run: 3 posts recorded
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=2))
+    assert "6 sent" in digest(tmp_path).stdout
+    sent = len(smtp_server.messages)
+
+    # Every post gets a new URL, so a new ID: by ID alone all four would be new again.
+    set_toml(tmp_path, 'permalink = "/archive/{slug}/"')
+    said = (
+        "4 post(s) sent before under another ID {} as sent, not mailed again (their files "
+        "are the ones sent; a new permalink, base_url or [feed] ids gives every post a new ID)"
+    )
+    dry = digest(tmp_path, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.startswith(said.format("would be recorded") + ":\n  - ")
+    assert "No new posts since the last digest; nothing would be sent.\n" in dry.stdout
+    assert "  - New post A <https://example.com/blog/archive/new-a/>\n" in dry.stdout
+
+    run = digest(tmp_path)
+    assert run.exit_code == 0, run.output
+    assert run.stdout == (
+        said.format("recorded") + "\nNo new posts since the last digest; nothing sent.\n"
+    )
+    assert len(smtp_server.messages) == sent
+    again = digest(tmp_path)
+    assert again.stdout == "No new posts since the last digest; nothing sent.\n"
+
+    set_toml(tmp_path, 'base_url = "https://blog.example.net/"')  # a new address too
+    toml = (tmp_path / "feedkit.toml").read_text()
+    (tmp_path / "feedkit.toml").write_text(
+        toml.replace('base_url = "https://example.com/blog/"\n', "")
+    )
+    write_post(tmp_path, "new-b", "New post B", NOW + timedelta(hours=1))
+    later = digest(tmp_path, now=NOW + timedelta(days=1))
+    assert later.exit_code == 0, later.output
+    assert said.format("recorded") + "\nDigest " in later.stdout
+    assert "(1 post(s)) sent: 6 sent" in later.stdout
+    for address, _ in READERS:
+        assert [titles(r) for r in smtp_server.received_for(address)] == [
+            ["New post A"],
+            ["New post B"],
+        ]
+
+
+def test_a_post_file_written_again_as_a_later_post_goes_out(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    site(tmp_path, smtp_server)
+    assert digest(tmp_path).exit_code == 0  # old-0.md is recorded as sent
+    path = tmp_path / "content" / "old-0.md"
+    path.write_text(
+        "---\ntitle: New post in an old file\nslug: new-post\n"
+        f"date: {(NOW + timedelta(hours=1)).isoformat()}\n---\nWritten again.\n"
+    )
+    result = digest(tmp_path, now=NOW + timedelta(days=1))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Digest ")  # no post said to have been sent before
+    for address, _ in READERS:
+        (received,) = smtp_server.received_for(address)
+        assert titles(received) == ["New post in an old file"]
+
+
+def test_a_state_from_before_files_were_recorded_learns_them_on_its_next_run(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    cfg = site(tmp_path, smtp_server)
+    assert digest(tmp_path).exit_code == 0
+    state_path = cfg.path(cfg.digest.state)
+    with State.open(state_path) as state:  # as a feedkit before schema 3 left it
+        state.conn.execute("DELETE FROM covered_files")
+        state.conn.execute("DELETE FROM meta WHERE key='covered_files'")
+        state.conn.execute("UPDATE meta SET value='2' WHERE key='schema'")
+    assert digest(tmp_path).stdout == "No new posts since the last digest; nothing sent.\n"
+    with State.open(state_path) as state:
+        assert sorted(state.covered_files(f"content/old-{i}.md" for i in range(4))) == [
+            "content/old-0.md",
+            "content/old-1.md",
+            "content/old-2.md",
+        ]
+    set_toml(tmp_path, 'permalink = "/archive/{slug}/"')
+    result = digest(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("3 post(s) sent before under another ID recorded")
+    assert smtp_server.messages == []

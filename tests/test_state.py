@@ -76,3 +76,12 @@ def test_a_state_file_readable_by_others_is_closed_to_them(tmp_path: Path) -> No
     with State.open(path) as state:
         assert state.has_baseline()
     assert mode(path) == 0o600
+
+
+def test_covered_files_are_found_past_sqlites_limit_on_parameters(tmp_path: Path) -> None:
+    paths = [f"content/post-{i}.md" for i in range(1_200)]
+    with State.open(tmp_path / "state.db") as state:
+        state.record_baseline([f"id-{i}" for i in range(1_200)], NOW, paths)
+        found = state.covered_files([*paths, "content/never.md"])
+    assert sorted(found) == sorted(paths)
+    assert set(found.values()) == {NOW}

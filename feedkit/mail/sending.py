@@ -43,6 +43,7 @@ SHOWN = 10  # readers `--status` lists of each result, so 10,000 readers stay re
 @dataclass
 class RunReport:
     baseline: int | None = None  # set on the first run: posts recorded as already sent
+    sent_before: int = 0  # posts sent before under another ID, recorded as sent
     digests: list[DigestOutcome] = field(default_factory=list)
     stopped: bool = False  # asked to stop before every reader was served
     halted: DeliveryError | None = None  # why the batch stopped for everyone, if it did
@@ -58,9 +59,9 @@ class RunReport:
                 f"First run: recorded {self.baseline} published post(s) as already sent, so "
                 "nobody gets the archive; new posts go out in the next digest."
             )
+        lines = [SENT_BEFORE % (self.sent_before, "recorded")] if self.sent_before else []
         if not self.digests:
-            return "No new posts since the last digest; nothing sent."
-        lines = []
+            return "\n".join([*lines, "No new posts since the last digest; nothing sent."])
         for d in self.digests:
             counts = ", ".join(f"{n} {status}" for status, n in sorted(d.counts.items()))
             verb = "stopped" if d.halted else "resumed" if d.resumed else "sent"
@@ -71,23 +72,39 @@ class RunReport:
         return "\n".join(lines)
 
 
+SENT_BEFORE = (
+    "%d post(s) sent before under another ID %s as sent, not mailed again (their files are "
+    "the ones sent; a new permalink, base_url or [feed] ids gives every post a new ID)"
+)
+
+
 @dataclass(frozen=True)
 class Plan:
     """What a run would do, worked out without writing anything."""
 
     first_run: bool
-    baseline: list[str]  # the IDs of the posts the first run records as already sent
+    baseline: PostList  # the posts the first run records as already sent
     resume: list[tuple[DigestRecord, list[Recipient]]]
     new: list[Post]
+    # Posts no digest covered by their IDs, whose files one did, that were published before
+    # it: their IDs changed. Recorded as sent, not sent again.
+    sent_before: list[Post] = field(default_factory=list)
 
 
 def plan_run(state: State | None, public: Sequence[Post], *, send_latest: int = 0) -> Plan:
     """Return what a digest run would do now; `state` None means no run happened yet."""
     posts = PostList.of(public)  # IDs for planning; only the posts a digest shows are read
     if state is None or not state.has_baseline():
-        return Plan(True, posts.ids[send_latest:], [], list(posts[:send_latest]))
+        return Plan(True, posts[send_latest:], [], list(posts[:send_latest]))
     resume = [(d, state.recipients(d.id, waiting_only=True)) for d in state.unfinished_digests()]
-    return Plan(False, [], resume, new_posts(posts, state.known_post_ids()))
+    unknown = new_posts(posts, state.known_post_ids())
+    covered = state.covered_files(post.rel_path for post in unknown) if unknown else {}
+    new: list[Post] = []
+    sent_before: list[Post] = []
+    for post in unknown:
+        recorded = covered.get(post.rel_path)
+        (sent_before if recorded and post.published <= recorded else new).append(post)
+    return Plan(False, posts[:0], resume, new, sent_before)
 
 
 def run_digest(
@@ -122,9 +139,16 @@ def run_digest(
     report = RunReport()
     plan = plan_run(state, public, send_latest=send_latest)
     if plan.first_run:
-        state.record_baseline(plan.baseline, now)
+        state.record_baseline(plan.baseline.ids, now, plan.baseline.paths)
         report.baseline = len(plan.baseline)
         log.info("first run: %d post(s) recorded as already sent", len(plan.baseline))
+    elif not state.files_recorded():  # a state from before files were recorded: once
+        posts = PostList.of(public)
+        state.record_known_files(posts.ids, posts.paths, now)
+    if plan.sent_before:
+        state.record_sent([post.id for post in plan.sent_before], now)
+        report.sent_before = len(plan.sent_before)
+        log.info("%d post(s) sent before under another ID", len(plan.sent_before))
 
     try:
         for record, waiting in plan.resume:
@@ -136,7 +160,11 @@ def run_digest(
 
         if plan.new and not resume_only and not should_stop():
             record = make_record(plan.new, cfg, now, slot, among=public)
-            state.create_digest(record, [Recipient(s.key, s.name) for s in subscribers])
+            state.create_digest(
+                record,
+                [Recipient(s.key, s.name) for s in subscribers],
+                [post.rel_path for post in plan.new],
+            )
             outcome = DigestOutcome(record.id, len(record.posts), resumed=False)
             report.digests.append(outcome)
             waiting = state.recipients(record.id, waiting_only=True)
@@ -297,6 +325,11 @@ def dry_run_report(
             f"First run: would record {len(plan.baseline)} published post(s) as "
             "already sent, so nobody gets the archive."
         )
+    if plan.sent_before:
+        lines.append(SENT_BEFORE % (len(plan.sent_before), "would be recorded") + ":")
+        lines.extend(f"  - {p.title} <{p.url}>" for p in plan.sent_before[:SHOWN])
+        if len(plan.sent_before) > SHOWN:
+            lines.append(f"  and {len(plan.sent_before) - SHOWN} more")
     current = {s.key for s in subscribers}
     for record, waiting in plan.resume:
         readers = [r.email for r in waiting if r.email in current]

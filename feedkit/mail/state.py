@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -15,11 +15,16 @@ from typing import Any
 
 from feedkit.errors import FeedkitError
 
-SCHEMA_VERSION = 2  # 2: the reader list (readers, reader_events)
+SCHEMA_VERSION = 3  # 2: the reader list (readers, reader_events); 3: covered_files
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Posts that existed before the first digest: recorded as sent, so nobody gets the archive.
+-- Also posts sent before under another ID (see covered_files).
 CREATE TABLE IF NOT EXISTS baseline (post_id TEXT PRIMARY KEY, recorded TEXT NOT NULL);
+-- The file (as messages show it: from the site's folder) of each post the baseline or a
+-- digest covered, and when. A new `permalink`, `base_url` or `[feed] ids` gives every post
+-- a new ID; a post known by its file, published before it was recorded, is not new.
+CREATE TABLE IF NOT EXISTS covered_files (path TEXT PRIMARY KEY, recorded TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS digests (
     id TEXT PRIMARY KEY,
     created TEXT NOT NULL,          -- ISO 8601; also the messages' Date header
@@ -198,16 +203,66 @@ class State:
         row = self.conn.execute("SELECT value FROM meta WHERE key='baseline'").fetchone()
         return row is not None
 
-    def record_baseline(self, post_ids: Iterable[str], now: datetime) -> None:
-        """Record the archive as already sent (first run), in one transaction."""
+    def record_baseline(
+        self, post_ids: Iterable[str], now: datetime, paths: Iterable[str] = ()
+    ) -> None:
+        """Record the archive as already sent (first run), with the posts' files, in one
+        transaction."""
+        with transaction(self.conn):
+            self.record_sent(post_ids, now)
+            self.record_files(paths, now)
+            for key in ("baseline", "covered_files"):
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, now.isoformat())
+                )
+
+    def record_sent(self, post_ids: Iterable[str], now: datetime) -> None:
+        """Record posts as sent without a digest: the archive on the first run, and posts
+        sent before under another ID."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO baseline VALUES (?, ?)",
+            [(pid, now.isoformat()) for pid in post_ids],
+        )
+
+    def record_files(self, paths: Iterable[str], now: datetime) -> None:
+        """Record the files of posts the baseline or a digest covers now."""
         with transaction(self.conn):
             self.conn.executemany(
-                "INSERT OR IGNORE INTO baseline VALUES (?, ?)",
-                [(pid, now.isoformat()) for pid in post_ids],
+                "INSERT OR REPLACE INTO covered_files VALUES (?, ?)",
+                [(path, now.isoformat()) for path in paths],
+            )
+
+    def files_recorded(self) -> bool:
+        """Return True once the files of the posts known before schema 3 are recorded."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='covered_files'").fetchone()
+        return row is not None or not self.has_baseline()
+
+    def record_known_files(self, ids: Sequence[str], paths: Sequence[str], now: datetime) -> None:
+        """Record the files of the posts (`ids` and `paths` side by side) already known by
+        their IDs, once: a state from before schema 3 has none."""
+        known, when = self.known_post_ids(), now.isoformat()
+        pairs = zip(ids, paths, strict=True)
+        with transaction(self.conn):
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO covered_files VALUES (?, ?)",
+                [(path, when) for pid, path in pairs if pid in known],
             )
             self.conn.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('baseline', ?)", (now.isoformat(),)
+                "INSERT OR REPLACE INTO meta VALUES ('covered_files', ?)", (now.isoformat(),)
             )
+
+    def covered_files(self, paths: Iterable[str]) -> dict[str, datetime]:
+        """Return when each of `paths` that the baseline or a digest covered was recorded."""
+        found: dict[str, datetime] = {}
+        wanted = list(dict.fromkeys(paths))
+        for start in range(0, len(wanted), 500):  # SQLite's limit on a query's parameters
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT path, recorded FROM covered_files WHERE path IN ({marks})", chunk
+            )
+            found.update((path, datetime.fromisoformat(when)) for path, when in rows)
+        return found
 
     def known_post_ids(self) -> set[str]:
         """Return the IDs of posts in the baseline or in any digest: not new any more."""
@@ -218,10 +273,14 @@ class State:
 
     # -- digests ---------------------------------------------------------------------------
 
-    def create_digest(self, digest: DigestRecord, recipients: Iterable[Recipient]) -> None:
-        """Store a new digest, its frozen post list and its recipients, all or nothing."""
+    def create_digest(
+        self, digest: DigestRecord, recipients: Iterable[Recipient], paths: Iterable[str] = ()
+    ) -> None:
+        """Store a new digest, its frozen post list, their files and its recipients, all or
+        nothing."""
         now = digest.created.isoformat()
         with transaction(self.conn):
+            self.record_files(paths, digest.created)
             self.conn.execute(
                 "INSERT INTO digests (id, created, slot) VALUES (?, ?, ?)",
                 (digest.id, now, digest.slot),
