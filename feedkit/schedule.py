@@ -31,8 +31,9 @@ from feedkit.mail.archive import publish_archive
 from feedkit.mail.digest import DigestRenderer
 from feedkit.mail.rendercache import RenderCache
 from feedkit.mail.roster import digest_readers
+from feedkit.mail.senderlock import SenderLock
 from feedkit.mail.sending import RunReport, run_digest, send_problems, sender_factory
-from feedkit.mail.state import SenderLock, State
+from feedkit.mail.state import State
 from feedkit.posts.loader import display_path
 from feedkit.site import build
 from feedkit.site.postindex import read_index, reader_cache

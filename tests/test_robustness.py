@@ -161,7 +161,7 @@ def test_second_sender_gives_up_after_the_lock_timeout_with_a_clear_message(
 ) -> None:
     config = smtp_site(tmp_path, smtp_server, 5, extra="lock_timeout = 0.5\n")
     new_post_digest_prepared(config, tmp_path)
-    from feedkit.mail.state import SenderLock
+    from feedkit.mail.senderlock import SenderLock
 
     with SenderLock(tmp_path / ".feedkit" / "state.db") as held:
         held.acquire(1)

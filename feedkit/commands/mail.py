@@ -112,6 +112,7 @@ def digest(
     from feedkit.mail.digest import DigestRenderer
     from feedkit.mail.rendercache import RenderCache
     from feedkit.mail.roster import digest_readers
+    from feedkit.mail.senderlock import SenderLock
     from feedkit.mail.sending import (
         dry_run_report,
         put_failed_back,
@@ -121,7 +122,7 @@ def digest(
         sender_factory,
         status_report,
     )
-    from feedkit.mail.state import SenderLock, State
+    from feedkit.mail.state import State
     from feedkit.site.postindex import read_index, reader_cache
 
     if retry_failed:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -412,75 +411,6 @@ class State:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
-class SenderLock:
-    """Held by whoever sends digests from one state file: a scheduler, or `feedkit digest`.
-
-    An operating-system file lock (filelock: flock on Linux and macOS, LockFileEx on
-    Windows): the system drops it when its process dies, even by kill -9, so a stale lock can
-    never block the next run. A file beside it says who holds it.
-    """
-
-    def __init__(self, state_path: Path) -> None:
-        self.path = state_path.with_name(state_path.name + ".lock")
-        self.holder_path = state_path.with_name(state_path.name + ".lock-holder")
-        self._lock: Any = None
-
-    def acquire(
-        self,
-        timeout: float,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        from filelock import FileLock, Timeout
-
-        _private_folder(self.path.parent)
-        # Never a "soft" lock (a file that exists): a killed sender would leave it behind.
-        lock = FileLock(self.path, mode=0o600, thread_local=False, fallback_to_soft=False)
-        deadline = clock() + timeout
-        while True:
-            try:
-                lock.acquire(timeout=0)
-                break
-            except Timeout:
-                if clock() >= deadline:
-                    raise LockedError(
-                        f"{self.path}: another feedkit is sending digests "
-                        f"({self._holder()}); waited {timeout:g} s. Try again when it is "
-                        "done, or raise digest.lock_timeout"
-                    ) from None
-                sleep(0.05)
-        since = f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}"
-        try:
-            fd = os.open(self.holder_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(f"pid {os.getpid()} since {since}")
-        except OSError:  # only a courtesy to whoever waits
-            pass
-        self._lock = lock
-
-    def _holder(self) -> str:
-        try:
-            return self.holder_path.read_text(encoding="utf-8", errors="replace")[:200].strip()
-        except OSError:
-            return "holder unknown"
-
-    def release(self) -> None:
-        if self._lock is not None:
-            self._lock.release(force=True)
-            self._lock = None
-
-    def __enter__(self) -> SenderLock:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
-class LockedError(FeedkitError):
-    """Another process holds the sender lock."""
 
 
 def _private_folder(folder: Path) -> None:
