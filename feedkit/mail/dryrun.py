@@ -32,7 +32,6 @@ class DryRunPlan:
     record: DigestRecord | None  # the new digest, if there are new posts
     subscribers: int  # how many readers the new digest would go to
     reader: Subscriber | None  # whose copy's size is shown; None: a made-up reader's
-    posts: tuple[tuple[str, str], ...]  # the new digest's posts: title, URL
 
 
 def plan_dry_run(
@@ -59,13 +58,8 @@ def plan_dry_run(
             f"{len(readers)} reader(s) not yet served."
         )
     record = make_record(plan.new, cfg, now, among=public) if plan.new else None
-    return DryRunPlan(
-        tuple(lines),
-        record,
-        len(subscribers),
-        subscribers[0] if subscribers else None,
-        tuple((p.title, p.url) for p in plan.new),
-    )
+    reader = subscribers[0] if subscribers else None
+    return DryRunPlan(tuple(lines), record, len(subscribers), reader)
 
 
 def dry_run_report(cfg: Config, plan: DryRunPlan, renderer: DigestRenderer) -> str:
@@ -98,7 +92,7 @@ def dry_run_report(cfg: Config, plan: DryRunPlan, renderer: DigestRenderer) -> s
             f"{cfg.digest.max_bytes:,}), {rendered.cards} full card(s), "
             f"{rendered.overflow} title link(s)"
         )
-        lines.extend(f"  - {title} <{url}>" for title, url in plan.posts)
+        lines.extend(f"  - {post.title} <{post.url}>" for post in record.posts)
     elif not lines:
         lines.append("No new posts since the last digest; nothing would be sent.")
     return "\n".join(lines)
