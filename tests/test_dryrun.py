@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from feedkit import parallel
+from feedkit.mail import dryrun
 from feedkit.mail.digest import DigestRenderer, default_templates_dir
 from feedkit.site import postindex
 
@@ -36,25 +37,26 @@ def secret(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, value)
 
 
+@pytest.fixture(autouse=True)
+def split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These sites are small: their dry runs split as a large site's first one does."""
+    monkeypatch.setattr(dryrun, "SPLIT_FROM", 0)
+
+
 def outcome(root: Path, *args: str) -> tuple[int, str, str]:
     result = digest_command(root, "--dry-run", *args)
     return result.exit_code, result.stdout, result.stderr
 
 
 def in_one_process(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
-    """Return the dry run's outcome with the posts read in this process."""
+    """Return the dry run's outcome as it was made before: planned, then rendered, here."""
     with monkeypatch.context() as patched:
-        patched.setattr(parallel, "cores", lambda: 1)
+        patched.setattr(dryrun, "SPLIT_FROM", 10**12)
         return outcome(root, *args)
 
 
-@forks
-def test_the_posts_are_read_in_another_process_than_the_renderer_runs_in(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    site_after_first_digest(tmp_path)
-    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
-    log = tmp_path / "pids"
+def pids(log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Note in `log` the process that reads the posts and the one that renders."""
     read, render = postindex.read_index, DigestRenderer.render
 
     def note(what: str) -> None:
@@ -71,11 +73,40 @@ def test_the_posts_are_read_in_another_process_than_the_renderer_runs_in(
 
     monkeypatch.setattr(postindex, "read_index", reading)
     monkeypatch.setattr(DigestRenderer, "render", rendering)
+
+
+def noted(log: Path) -> list[tuple[str, str]]:
+    noted = [tuple(line.split()) for line in log.read_text().splitlines()]
+    log.unlink()
+    return noted  # type: ignore[return-value]
+
+
+@forks
+def test_the_posts_are_read_in_another_process_than_the_renderer_runs_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_after_first_digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    log = tmp_path / "pids"
+    pids(log, monkeypatch)
     code, out, err = outcome(tmp_path)
     assert (code, err) == (0, "")
     assert "Would send a new digest of 1 post(s)" in out
-    pids = dict(line.split() for line in log.read_text().splitlines())
-    assert pids["read"] != pids["render"] == str(os.getpid())
+    first = noted(log)
+    by = {what: {pid for did, pid in first if did == what} for what in ("read", "render")}
+    assert by == {"read": by["read"], "render": {str(os.getpid())}}
+    assert len(by["read"]) == 1 and by["read"] != by["render"]
+
+    # Again: the render was kept since the list of posts, so premailer is not loaded, and
+    # what is left to load takes less than a second process costs.
+    assert outcome(tmp_path) == (code, out, err)
+    assert {pid for _, pid in noted(log)} == {str(os.getpid())}
+
+    # A small site's posts take less time to read than a second process costs.
+    write_post(tmp_path, "new-b", "New post B", NOW - timedelta(minutes=30))
+    monkeypatch.setattr(dryrun, "SPLIT_FROM", 500_000)
+    assert "New post B" in outcome(tmp_path)[1]
+    assert {pid for _, pid in noted(log)} == {str(os.getpid())}
 
 
 def test_it_says_what_it_says_in_one_process(

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,19 +82,15 @@ def _readonly_state(path: Path) -> Iterator[State | None]:
 def _dry_run(cfg: Config, now: datetime, send_latest: int) -> None:
     """Print what a digest run would do now, changing nothing.
 
-    The posts are read and the run planned in a forked child while this process loads the
-    renderer (feedkit/mail/dryrun.py); premailer too, unless a render was kept since the
-    list of posts was, which the next render then likely finds kept. Their problems are
+    When it pays (feedkit/mail/dryrun.py), the posts are read and the run planned in a
+    forked child while this process loads the renderer, premailer included. Problems are
     reported in the order of a plain run: the posts', the readers', the templates'."""
-    from feedkit.mail.dryrun import dry_run_report
+    from feedkit.mail.dryrun import dry_run_report, render_beside_reading
     from feedkit.mail.rendercache import RenderCache
     from feedkit.parallel import in_parallel
-    from feedkit.site.keptpublic import PUBLIC_FILE
-    from feedkit.site.postindex import READ_FOLDER
 
     render_cache = RenderCache.of_site(cfg.cache_path)
-    posts_kept = cfg.cache_path / "cache" / READ_FOLDER / PUBLIC_FILE
-    inline = not render_cache.kept_since(posts_kept)
+    beside = render_beside_reading(cfg, render_cache)
 
     def load_renderer() -> DigestRenderer | FeedkitError:
         from feedkit.mail.digest import DigestRenderer
@@ -102,12 +99,16 @@ def _dry_run(cfg: Config, now: datetime, send_latest: int) -> None:
             renderer = DigestRenderer(cfg, sample_links=True, render_cache=render_cache)
         except FeedkitError as exc:  # said after the posts' problems, as in a plain run
             return exc
-        renderer.warm_up(now, inline=inline)
+        if beside:
+            renderer.warm_up(now)
         return renderer
 
-    renderer, (warnings, planned) = in_parallel(
-        load_renderer, lambda: _plan_dry_run(cfg, now, send_latest)
-    )
+    plan_now = partial(_plan_dry_run, cfg, now, send_latest)
+    if beside:
+        renderer, (warnings, planned) = in_parallel(load_renderer, plan_now)
+    else:
+        warnings, planned = plan_now()
+        renderer = load_renderer()
     report(warnings)
     if isinstance(planned, FeedkitError):
         raise planned

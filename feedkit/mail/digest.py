@@ -325,22 +325,20 @@ class DigestRenderer:
     def _inline(self, document: str) -> str:
         return inline(document, self.render_cache)
 
-    def warm_up(self, now: datetime, *, inline: bool = True) -> None:
+    def warm_up(self, now: datetime) -> None:
         """Load what rendering a digest at `now` takes, before its posts are known (the dry
         run does this while another process reads them): the templates compiled, the day's
-        and the counts' words and, with `inline`, premailer, with what it makes of the
-        stylesheet, from a digest of no posts whose inlined HTML is not kept. Nothing here
-        changes what a render gives; what fails here fails again in the render, which
-        reports it."""
+        and the counts' words, and premailer, with what it makes of the stylesheet, from a
+        digest of no posts whose inlined HTML is not kept. Nothing here changes what a
+        render gives; what fails here fails again in the render, which reports it."""
         try:
             empty = DigestRecord("", now, None, ())
             for env, name in ((self.text_env, TEMPLATE_SUBJECT), (self.text_env, TEMPLATE_TEXT)):
                 self._template(env, name)
             document = self._render(self.html_env, TEMPLATE_HTML, self._context(empty, (), (), ""))
-            if inline:
-                from feedkit.mail.inliner import transform
+            from feedkit.mail.inliner import transform
 
-                transform(document, SETTINGS, self.render_cache)
+            transform(document, SETTINGS, self.render_cache)
         except Exception as exc:  # noqa: BLE001 - met again, and reported, by the render
             log.debug("warming up the digest's renderer: %s", exc)
 

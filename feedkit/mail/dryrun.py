@@ -3,8 +3,9 @@ halves that can run at once. Planning it (`plan_dry_run`: which posts are new, t
 snapshots, the readers) needs the posts read; rendering it (`dry_run_report`) needs Jinja2,
 the compiled templates and, for a digest not seen before, premailer, which the renderer can
 load before the posts are known (DigestRenderer.warm_up). At 20,000 posts each half takes
-about a fifth of a second; the command runs the first in a forked child
-(feedkit/parallel.py). Nothing here imports Jinja2 or premailer until the report."""
+about a fifth of a second; when both take long (`render_beside_reading`), the command runs
+the first in a forked child (feedkit/parallel.py). Nothing here imports Jinja2 or
+premailer until the report."""
 
 from __future__ import annotations
 
@@ -18,9 +19,17 @@ from feedkit.mail.snapshot import make_record, plan_run
 from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.subscribers import Subscriber
 from feedkit.models import Post
+from feedkit.site.keptpublic import PUBLIC_FILE
+from feedkit.site.postindex import READ_FOLDER
 
 if TYPE_CHECKING:
     from feedkit.mail.digest import DigestRenderer
+    from feedkit.mail.rendercache import RenderCache
+
+# From a kept list of posts this long (about 170 bytes a post: some 3,000 posts) bringing
+# it up to date takes long enough to hide loading premailer behind; below it, a second
+# process costs more than it saves (forking it, and inlining a digest of no posts).
+SPLIT_FROM = 500_000
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,19 @@ class DryRunPlan:
     record: DigestRecord | None  # the new digest, if there are new posts
     subscribers: int  # how many readers the new digest would go to
     reader: Subscriber | None  # whose copy's size is shown; None: a made-up reader's
+
+
+def render_beside_reading(cfg: Config, render_cache: RenderCache) -> bool:
+    """Return True if loading the renderer beside reading the posts pays: premailer is
+    likely needed (no render was kept since the list of posts readers may see was), and the
+    posts take long to read (a long list, or none kept: every post is read)."""
+    posts_kept = cfg.cache_path / "cache" / READ_FOLDER / PUBLIC_FILE
+    if render_cache.kept_since(posts_kept):
+        return False
+    try:
+        return posts_kept.stat().st_size >= SPLIT_FROM
+    except OSError:
+        return True
 
 
 def plan_dry_run(
