@@ -14,6 +14,8 @@ import pytest
 from feedkit import parallel
 from feedkit.mail import dryrun
 from feedkit.mail.digest import DigestRenderer, default_templates_dir
+from feedkit.mail.snapshot import make_record
+from feedkit.mail.state import Recipient, State
 from feedkit.site import postindex
 
 from conftest import NOW
@@ -22,6 +24,7 @@ from digest_site import (
     digest_command,
     make_digest_site,
     outbox_messages,
+    public,
     site_after_first_digest,
     write_post,
 )
@@ -189,3 +192,20 @@ def test_a_template_changed_after_a_dry_run_is_what_the_next_one_and_the_send_sh
     [sent] = outbox_messages(tmp_path).values()
     wanted = b"color:#abcdef" if name == "digest.css" else b"Read on"
     assert wanted in sent.replace(b"=\r\n", b"").replace(b"=\n", b"")
+
+
+def test_a_digest_left_unfinished_is_said_as_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = site_after_first_digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=2))
+    posts = public(cfg)
+    record = make_record(posts[:1], cfg, NOW - timedelta(hours=1), among=posts)
+    with State.open(cfg.path(cfg.digest.state)) as state:  # stopped before Ada was served
+        state.create_digest(record, [Recipient("ada@example.org", "Ada")])
+    write_post(tmp_path, "new-b", "New post B", NOW - timedelta(minutes=30))
+    forked = outcome(tmp_path)
+    assert forked[0] == 0
+    assert f"Would resume digest {record.id} (1 post(s)) for 1 reader(s)" in forked[1]
+    assert "Would send a new digest of 1 post(s)" in forked[1]
+    assert forked == in_one_process(tmp_path, monkeypatch)
