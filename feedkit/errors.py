@@ -35,6 +35,10 @@ class ContentError(FeedkitError):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[tuple[Problem, ...]]]:
+        # made again from its problems (a forked child's error comes back pickled)
+        return type(self), (self.problems,)
+
     @classmethod
     def single(cls, path: Path | str, line: int, message: str) -> ContentError:
         return cls([Problem(str(path), line, message)])
@@ -47,6 +51,9 @@ class ConfigError(FeedkitError):
         self.file = file
         self.problems = tuple(problems)
         super().__init__("\n".join(f"{file}: {key}: {msg}" for key, msg in self.problems))
+
+    def __reduce__(self) -> tuple[type[ConfigError], tuple[tuple[tuple[str, str], ...], str]]:
+        return type(self), (self.problems, self.file)
 
 
 class OutputError(FeedkitError):

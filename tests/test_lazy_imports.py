@@ -135,7 +135,7 @@ def test_a_digest_dry_run_imports_neither_feedgen_nor_what_sends(
     site_after_first_digest(tmp_path)
     write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
     modules = imported(tmp_path, "digest", "--dry-run", env=SECRET_ENV)
-    assert {"feedkit.mail.archive", "feedkit.mail.sending"} <= set(modules)
+    assert {"feedkit.mail.archive", "feedkit.mail.dryrun"} <= set(modules)
     assert "premailer" in modules  # the size as sent is of the inlined HTML
     assert [m for m in modules if m.startswith(("feedgen", "dateutil", "frontmatter"))] == []
     sending = ("smtplib", "mailbox", "feedkit.mail.delivery", "feedkit.mail.bounce_run")

@@ -31,6 +31,32 @@ def test_an_error_in_the_child_is_raised_here() -> None:
         parallel.in_parallel(lambda: 1, fail)
 
 
+def test_a_post_or_setting_error_in_the_child_is_raised_here_as_it_was() -> None:
+    # Their messages are made from their problems: pickled by their message alone, they
+    # came back as one problem per character.
+    from feedkit.errors import ConfigError, ContentError, Problem
+
+    problems = [Problem("content/a.md", 3, "date: not a date"), Problem("b.md", 0, "empty")]
+
+    def bad_posts() -> None:
+        raise ContentError(problems)
+
+    def bad_setting() -> None:
+        raise ConfigError([("digest.from", "is required")], file="site.toml")
+
+    with pytest.raises(ContentError) as posts:
+        parallel.in_parallel(lambda: 1, bad_posts)
+    assert posts.value.problems == tuple(problems)
+    assert str(posts.value) == str(ContentError(problems))
+    with pytest.raises(ConfigError) as setting:
+        parallel.in_parallel(lambda: 1, bad_setting)
+    assert (setting.value.problems, setting.value.file) == (
+        (("digest.from", "is required"),),
+        "site.toml",
+    )
+    assert str(setting.value) == "site.toml: digest.from: is required"
+
+
 def test_an_error_that_cannot_be_pickled_still_says_what_it_was() -> None:
     class Unpicklable(Exception):
         def __init__(self) -> None:

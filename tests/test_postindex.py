@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from feedkit import parallel
 from feedkit.config import load_config
 from feedkit.mail.snapshot import make_record
 from feedkit.posts import loader, postfile, walk
@@ -27,6 +28,13 @@ from digest_site import (
     site_after_first_digest,
     write_post,
 )
+
+
+@pytest.fixture(autouse=True)
+def one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dry run reads the posts in a forked child where it can: these tests count the
+    reads and saves, so every run here reads in this process."""
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,10 +25,12 @@ from feedkit.cli import (
     report,
 )
 from feedkit.config import Config, load_config
-from feedkit.errors import ConfigError, Problem
+from feedkit.errors import ConfigError, FeedkitError, Problem
 from feedkit.posts.loader import display_path
 
 if TYPE_CHECKING:
+    from feedkit.mail.digest import DigestRenderer
+    from feedkit.mail.dryrun import DryRunPlan
     from feedkit.mail.rendercache import RenderCache
     from feedkit.mail.roster import FileChanges
     from feedkit.mail.state import State
@@ -75,6 +79,67 @@ def _readonly_state(path: Path) -> Iterator[State | None]:
             state.close()
 
 
+def _dry_run(cfg: Config, now: datetime, send_latest: int) -> None:
+    """Print what a digest run would do now, changing nothing.
+
+    When it pays (feedkit/mail/dryrun.py), the posts are read and the run planned in a
+    forked child while this process loads the renderer, premailer included. Problems are
+    reported in the order of a plain run: the posts', the readers', the templates'."""
+    from feedkit.mail.dryrun import dry_run_report, render_beside_reading
+    from feedkit.mail.rendercache import RenderCache
+    from feedkit.parallel import in_parallel
+
+    render_cache = RenderCache.of_site(cfg.cache_path)
+    beside = render_beside_reading(cfg, render_cache)
+
+    def load_renderer() -> DigestRenderer | FeedkitError:
+        from feedkit.mail.digest import DigestRenderer
+
+        try:
+            renderer = DigestRenderer(cfg, sample_links=True, render_cache=render_cache)
+        except FeedkitError as exc:  # said after the posts' problems, as in a plain run
+            return exc
+        if beside:
+            renderer.warm_up(now)
+        return renderer
+
+    plan_now = partial(_plan_dry_run, cfg, now, send_latest)
+    if beside:
+        renderer, (warnings, planned) = in_parallel(load_renderer, plan_now)
+    else:
+        warnings, planned = plan_now()
+        renderer = load_renderer()
+    report(warnings)
+    if isinstance(planned, FeedkitError):
+        raise planned
+    skipped, plan, changes = planned
+    report(skipped)
+    if isinstance(renderer, FeedkitError):
+        raise renderer
+    click.echo(dry_run_report(cfg, plan, renderer))
+    if changes is not None:
+        click.echo(changes)
+
+
+def _plan_dry_run(
+    cfg: Config, now: datetime, send_latest: int
+) -> tuple[tuple[Problem, ...], tuple[list[Problem], DryRunPlan, str | None] | FeedkitError]:
+    """Return the posts' warnings and, unless it failed, the readers' problems, the dry
+    run's plan and what subscribers.csv would change (None: no such file)."""
+    from feedkit.mail.dryrun import plan_dry_run
+    from feedkit.site.postindex import read_index, reader_cache
+
+    index = read_index(cfg, reader_cache(cfg), now)  # only changed files are read
+    try:
+        public = index.public(now)  # each post read in full only if the digest shows it
+        subscribers, skipped, changes = readers_now(cfg)
+        with _readonly_state(cfg.path(cfg.digest.state)) as readonly:
+            plan = plan_dry_run(cfg, readonly, public, subscribers, now, send_latest)
+    except FeedkitError as exc:  # said after the posts' warnings, as in a plain run
+        return index.warnings, exc
+    return index.warnings, (skipped, plan, changes.summary() if changes is not None else None)
+
+
 @main.command()
 @config_option
 @click.option("--dry-run", is_flag=True, help="Show who would get what; change nothing.")
@@ -109,12 +174,21 @@ def digest(
     retry_failed: bool,
 ) -> None:
     """Mail the posts subscribers have not received yet (to the outbox folder by default)."""
+    if retry_failed:
+        for name, given in (("--status", status), ("--dry-run", dry_run), ("--to", test_address)):
+            if given:
+                raise click.UsageError(f"--retry-failed cannot be combined with {name}")
+    cfg = load_config(config_path)
+    state_path = cfg.path(cfg.digest.state)
+    if dry_run and not status and not test_address:
+        _dry_run(cfg, now_from_env(), send_latest)
+        QuickExit.now()  # as a build: what it keeps is written, and every row need not be freed
+        return
     from feedkit.mail.digest import DigestRenderer
     from feedkit.mail.rendercache import RenderCache
     from feedkit.mail.roster import digest_readers
     from feedkit.mail.senderlock import SenderLock
     from feedkit.mail.sending import (
-        dry_run_report,
         put_failed_back,
         run_digest,
         send_problems,
@@ -125,12 +199,6 @@ def digest(
     from feedkit.mail.state import State
     from feedkit.site.postindex import read_index, reader_cache
 
-    if retry_failed:
-        for name, given in (("--status", status), ("--dry-run", dry_run), ("--to", test_address)):
-            if given:
-                raise click.UsageError(f"--retry-failed cannot be combined with {name}")
-    cfg = load_config(config_path)
-    state_path = cfg.path(cfg.digest.state)
     if status:
         click.echo(status_report(State.open_readonly(state_path)))
         return
@@ -144,16 +212,6 @@ def digest(
             click.echo(send_test_copy(cfg, readonly, public, test_address, now))
         return
     subscribers, skipped, changes = readers_now(cfg)
-    if dry_run:
-        report(skipped)
-        with _readonly_state(state_path) as readonly:
-            click.echo(
-                dry_run_report(cfg, readonly, public, subscribers, now, send_latest, render_cache)
-            )
-        if changes is not None:
-            click.echo(changes.summary())
-        QuickExit.now()  # as a build: what it keeps is written, and every row need not be freed
-        return
     problems = send_problems(cfg, subscribers=subscribers)  # all at once, before any is stored
     if problems:
         raise ConfigError(problems)

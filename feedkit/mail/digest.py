@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import logging
 import os
 import re
 import secrets
@@ -27,7 +28,7 @@ from feedkit.errors import ConfigError, FeedkitError
 from feedkit.i18n import I18N, Language, language
 from feedkit.mail.archive import subscribe_url, web_url
 from feedkit.mail.readers import Reader
-from feedkit.mail.rendercache import Phrases, RenderCache, inline
+from feedkit.mail.rendercache import SETTINGS, Phrases, RenderCache, inline
 from feedkit.mail.snapshot import shows_image
 from feedkit.mail.state import DigestRecord, PostSnapshot
 from feedkit.mail.subscribers import Subscriber
@@ -45,6 +46,7 @@ from feedkit.mail.wire import (
     text_tokens,
 )
 
+log = logging.getLogger("feedkit.mail.digest")
 TEMPLATE_HTML = "digest.html.j2"
 TEMPLATE_TEXT = "digest.txt.j2"
 TEMPLATE_SUBJECT = "digest.subject.j2"
@@ -322,6 +324,23 @@ class DigestRenderer:
 
     def _inline(self, document: str) -> str:
         return inline(document, self.render_cache)
+
+    def warm_up(self, now: datetime) -> None:
+        """Load what rendering a digest at `now` takes, before its posts are known (the dry
+        run does this while another process reads them): the templates compiled, the day's
+        and the counts' words, and premailer, with what it makes of the stylesheet, from a
+        digest of no posts whose inlined HTML is not kept. Nothing here changes what a
+        render gives; what fails here fails again in the render, which reports it."""
+        try:
+            empty = DigestRecord("", now, None, ())
+            for env, name in ((self.text_env, TEMPLATE_SUBJECT), (self.text_env, TEMPLATE_TEXT)):
+                self._template(env, name)
+            document = self._render(self.html_env, TEMPLATE_HTML, self._context(empty, (), (), ""))
+            from feedkit.mail.inliner import transform
+
+            transform(document, SETTINGS, self.render_cache)
+        except Exception as exc:  # noqa: BLE001 - met again, and reported, by the render
+            log.debug("warming up the digest's renderer: %s", exc)
 
     # -- per reader ------------------------------------------------------------------------
 

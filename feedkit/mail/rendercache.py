@@ -103,6 +103,19 @@ class RenderCache:
         kept, nor made ahead, on a site without its `.feedkit` folder)."""
         return Phrases(words, self.home if self.home.is_dir() else None)
 
+    def kept_since(self, path: Path) -> bool:
+        """Return True if a result was kept here after `path` was last written, or since
+        there is no `path` (for the dry run, the list of posts readers may see: a render
+        kept since then is likely to be the next one's too, so premailer likely not needed)."""
+        try:
+            kept = self.folder.stat().st_mtime_ns
+        except OSError:  # nothing kept
+            return False
+        try:
+            return kept >= path.stat().st_mtime_ns
+        except OSError:  # no list kept
+            return True
+
     def get(self, key: str, kind: str = "html") -> str | None:
         """Return the inlined HTML (or other `kind` of text) kept under `key`; None if
         missing or damaged."""

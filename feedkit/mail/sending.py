@@ -17,17 +17,14 @@ from feedkit.errors import ConfigError, FeedkitError
 from feedkit.i18n import language
 from feedkit.mail.batch import DigestOutcome, deliver
 from feedkit.mail.digest import (
-    SAMPLE_READER,
     DigestRenderer,
     check_sendable,
 )
-from feedkit.mail.rendercache import RenderCache
 from feedkit.mail.roster import list_status, reader_statuses
-from feedkit.mail.snapshot import make_record, new_posts
+from feedkit.mail.snapshot import SENT_BEFORE, make_record, plan_run
 from feedkit.mail.state import DigestRecord, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import site_secret
-from feedkit.mail.wire import html_sent_size
 from feedkit.models import Post
 from feedkit.posts.loader import Progress
 from feedkit.site.postindex import PostList
@@ -70,41 +67,6 @@ class RunReport:
                 line += f"; {d.overflow} post(s) as title links to stay under the size limit"
             lines.append(line)
         return "\n".join(lines)
-
-
-SENT_BEFORE = (
-    "%d post(s) sent before under another ID %s as sent, not mailed again (their files are "
-    "the ones sent; a new permalink, base_url or [feed] ids gives every post a new ID)"
-)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What a run would do, worked out without writing anything."""
-
-    first_run: bool
-    baseline: PostList  # the posts the first run records as already sent
-    resume: list[tuple[DigestRecord, list[Recipient]]]
-    new: list[Post]
-    # Posts no digest covered by their IDs, whose files one did, that were published before
-    # it: their IDs changed. Recorded as sent, not sent again.
-    sent_before: list[Post] = field(default_factory=list)
-
-
-def plan_run(state: State | None, public: Sequence[Post], *, send_latest: int = 0) -> Plan:
-    """Return what a digest run would do now; `state` None means no run happened yet."""
-    posts = PostList.of(public)  # IDs for planning; only the posts a digest shows are read
-    if state is None or not state.has_baseline():
-        return Plan(True, posts[send_latest:], [], list(posts[:send_latest]))
-    resume = [(d, state.recipients(d.id, waiting_only=True)) for d in state.unfinished_digests()]
-    unknown = new_posts(posts, state.known_post_ids())
-    covered = state.covered_files(post.rel_path for post in unknown) if unknown else {}
-    new: list[Post] = []
-    sent_before: list[Post] = []
-    for post in unknown:
-        recorded = covered.get(post.rel_path)
-        (sent_before if recorded and post.published <= recorded else new).append(post)
-    return Plan(False, posts[:0], resume, new, sent_before)
 
 
 def run_digest(
@@ -304,65 +266,6 @@ def send_test_copy(
     if result.status != "sent":
         raise FeedkitError(f"test copy to {address} {result.status}: {result.detail}")
     return f"Test copy of the next digest ({why}) sent to {address}: {result.detail}"
-
-
-def dry_run_report(
-    cfg: Config,
-    state: State | None,
-    public: Sequence[Post],
-    subscribers: Sequence[Subscriber],
-    now: datetime,
-    send_latest: int = 0,
-    render_cache: RenderCache | None = None,
-) -> str:
-    """Return what a digest run would do now, rendering it to catch template errors
-    (inlined HTML kept in `render_cache`, if given, for the send that follows)."""
-    plan = plan_run(state, public, send_latest=send_latest)
-    renderer = DigestRenderer(cfg, sample_links=True, render_cache=render_cache)
-    lines = []
-    if plan.first_run:
-        lines.append(
-            f"First run: would record {len(plan.baseline)} published post(s) as "
-            "already sent, so nobody gets the archive."
-        )
-    if plan.sent_before:
-        lines.append(SENT_BEFORE % (len(plan.sent_before), "would be recorded") + ":")
-        lines.extend(f"  - {p.title} <{p.url}>" for p in plan.sent_before[:SHOWN])
-        if len(plan.sent_before) > SHOWN:
-            lines.append(f"  and {len(plan.sent_before) - SHOWN} more")
-    current = {s.key for s in subscribers}
-    for record, waiting in plan.resume:
-        readers = [r.email for r in waiting if r.email in current]
-        lines.append(
-            f"Would resume digest {record.id} ({len(record.posts)} post(s)) for "
-            f"{len(readers)} reader(s) not yet served."
-        )
-    if plan.new:
-        record = make_record(plan.new, cfg, now, among=public)
-        rendered = renderer.render(record)
-        if cfg.digest.archive:
-            # The web copy a send publishes: its template errors show now, and the send
-            # finds its inlined HTML kept.
-            DigestRenderer(cfg, web_copy=True, render_cache=render_cache).render(record)
-        lines.append(
-            f"Would send a new digest of {len(plan.new)} post(s) to "
-            f"{len(subscribers)} subscriber(s)."
-        )
-        lines.append(f"Subject: {rendered.subject}")
-        reader = subscribers[0] if subscribers else SAMPLE_READER
-        message = renderer.message(rendered, record, reader)
-        html_part = message.get_body(("html",))
-        decoded = len(str(html_part.get_content()).encode()) if html_part else 0
-        lines.append(
-            f"HTML: {html_sent_size(message):,} bytes as sent to {reader.email} "
-            f"(quoted-printable; {decoded:,} decoded; digest.max_bytes is "
-            f"{cfg.digest.max_bytes:,}), {rendered.cards} full card(s), "
-            f"{rendered.overflow} title link(s)"
-        )
-        lines.extend(f"  - {p.title} <{p.url}>" for p in plan.new)
-    elif not plan.resume and not plan.first_run:
-        lines.append("No new posts since the last digest; nothing would be sent.")
-    return "\n".join(lines)
 
 
 def status_report(state: State | None, limit: int = RECENT, shown: int = SHOWN) -> str:

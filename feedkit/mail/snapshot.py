@@ -5,18 +5,54 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from feedkit.config import Config
 from feedkit.errors import Problem
-from feedkit.mail.state import DigestRecord, PostSnapshot
+from feedkit.mail.state import DigestRecord, PostSnapshot, Recipient, State
 from feedkit.models import Post
 from feedkit.posts.expand import Templates
 from feedkit.posts.loader import read_body
 from feedkit.posts.markup import MORE_MARK, measure, render_html, summarize
 from feedkit.site.postindex import PostList, templates_of
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run would do, worked out without writing anything."""
+
+    first_run: bool
+    baseline: PostList  # the posts the first run records as already sent
+    resume: list[tuple[DigestRecord, list[Recipient]]]
+    new: list[Post]
+    # Posts no digest covered by their IDs, whose files one did, that were published before
+    # it: their IDs changed. Recorded as sent, not sent again.
+    sent_before: list[Post] = field(default_factory=list)
+
+
+SENT_BEFORE = (
+    "%d post(s) sent before under another ID %s as sent, not mailed again (their files are "
+    "the ones sent; a new permalink, base_url or [feed] ids gives every post a new ID)"
+)
+
+
+def plan_run(state: State | None, public: Sequence[Post], *, send_latest: int = 0) -> Plan:
+    """Return what a digest run would do now; `state` None means no run happened yet."""
+    posts = PostList.of(public)  # IDs for planning; only the posts a digest shows are read
+    if state is None or not state.has_baseline():
+        return Plan(True, posts[send_latest:], [], list(posts[:send_latest]))
+    resume = [(d, state.recipients(d.id, waiting_only=True)) for d in state.unfinished_digests()]
+    unknown = new_posts(posts, state.known_post_ids())
+    covered = state.covered_files(post.rel_path for post in unknown) if unknown else {}
+    new: list[Post] = []
+    sent_before: list[Post] = []
+    for post in unknown:
+        recorded = covered.get(post.rel_path)
+        (sent_before if recorded and post.published <= recorded else new).append(post)
+    return Plan(False, posts[:0], resume, new, sent_before)
 
 
 def new_posts(public: Sequence[Post], known_ids: set[str]) -> list[Post]:
