@@ -298,13 +298,17 @@ def parse_and_check(
     layout: Layout,
     meanwhile: Callable[[], object] | None = None,
     parallel_from: int = PARALLEL_FROM,
+    sent: list[tuple[int, int, bytes]] | None = None,
 ) -> list[tuple[Parsed, T | None]]:
     """Return each file's post or problems as `parse_files` does, with what `check` gives
     of the post and its file's bytes (None for a file that is no post or has problems).
 
     Each file is read once, whole, and checked in the process that parsed it: over many
     files, this process and a forked child each take the next hundred (see `parse_files`),
-    and neither waits for the other between parsing and checking.
+    and neither waits for the other between parsing and checking. Each part the child
+    took came back pickled, as the pair of lists (its files' `Parsed`, what `check` gave
+    of each post among them); with `sent`, those bytes are added to it, with the range of
+    the results they hold (start, stop), for a caller that keeps them.
     """
 
     def part(chunk: Sequence[Path | str]) -> tuple[list[Parsed], list[T]]:
@@ -334,11 +338,16 @@ def parse_and_check(
         return pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
 
     parts = parallel.shared(len(starts), shared_part, first=meanwhile)
-    return [
-        found
-        for each in parts
-        for found in joined(*(pickle.loads(each) if isinstance(each, bytes) else each))
-    ]
+    found: list[tuple[Parsed, T | None]] = []
+    for each in parts:
+        if isinstance(each, bytes):
+            start = len(found)
+            found += joined(*pickle.loads(each))
+            if sent is not None:
+                sent.append((start, len(found), each))
+        else:
+            found += joined(*each)
+    return found
 
 
 # Told what a long build is doing now: the step, and how many of how many things it has
