@@ -480,6 +480,46 @@ def test_many_bodies_with_templates_are_checked_after_every_post_is_read(
     assert (kept.stat().st_mtime_ns, kept.stat().st_ino) == saved
 
 
+def test_a_cold_check_reads_no_post_while_a_child_saves_its_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reading every post's values after the save's fork copies each memory page they share
+    # with the child: choosing the feeds' entries took five times as long there.
+    from feedkit import parallel
+    from feedkit.models import Post
+    from feedkit.site import checkcache
+
+    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(60):
+        (content / f"p{i:03}.md").write_text(post(f"P{i}", f"2024-01-01T00:{i:02}:00Z"))
+    saved_long_ago(tmp_path)
+    monkeypatch.setattr(checkcache, "PARALLEL_FROM", 10)  # a child saves what 60 posts gave
+    forked: list[str] = []
+    in_parallel, choice = parallel.in_parallel, Post.choice
+
+    def spy(here: Any, there: Any) -> Any:
+        forked.append("fork")
+        try:
+            return in_parallel(here, there)
+        finally:
+            forked.append("joined")
+
+    def choice_spy(self: Post) -> Any:
+        if forked[-1:] == ["fork"]:
+            forked.append(self.rel_path)
+        return choice(self)
+
+    monkeypatch.setattr(parallel, "in_parallel", spy)
+    monkeypatch.setattr(Post, "choice", choice_spy)
+    result = CliRunner().invoke(
+        main, ["check", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert forked == ["fork", "joined"]  # the save forked (where it can), after the choices
+
+
 def test_a_cold_check_pickles_each_post_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

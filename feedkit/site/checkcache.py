@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.models import Post
+from feedkit.models import Choice, Post
 from feedkit.posts.layout import Layout
 from feedkit.posts.loader import (
     LoadResult,
@@ -134,11 +134,14 @@ def _sent_rows(sent: Sequence[SentPart], trusted_before: int) -> dict[str, Row]:
 
 
 def check_posts(
-    cfg: Config, cache: CheckCache | None, then: Callable[[LoadResult], T]
+    cfg: Config,
+    cache: CheckCache | None,
+    then: Callable[[LoadResult, dict[str, Choice]], T],
 ) -> tuple[LoadResult, tuple[Problem, ...], T]:
     """Return every post (as `load_posts`), the warnings of every body, post by post (its
     own, formulas that stay TeX when feeds show MathML, kramdown not understood; then every
-    template warning), and what `then` gives of the posts. Raise listing every problem, as
+    template warning), and what `then` gives of the posts and their `Choice`s (by path as
+    shown, newest first, as `plan_build` takes them). Raise listing every problem, as
     `load_posts` does, then for each body that cannot be read. With `cache`, unchanged files
     are not read again, and what this check found is saved in it: by a forked child while
     this process runs `then`, when there are many posts."""
@@ -234,15 +237,17 @@ def check_posts(
         read_any = unread or any(st is not None for _, st, *_ in fresh)
         if not read_any and same_site and rows.keys() == known.keys():
             cache = None
+    choices = {post.rel_path: post.choice() for post in loaded.posts}
     if cache is None:
-        return loaded, found, then(loaded)
+        return loaded, found, then(loaded, choices)
     if len(rows) < PARALLEL_FROM:
         cache.save(rows, site, kept_sent)
-        return loaded, found, then(loaded)
+        return loaded, found, then(loaded, choices)
     # Pickling every post this process read takes a tenth of a cold check: a child does it
-    # meanwhile.
+    # meanwhile. (The choices are made before the fork: reading every post's values after
+    # it copies each memory page they share with the child, and took 5 times as long.)
     saving = partial(cache.save, rows, site, kept_sent)
-    after, _ = parallel.in_parallel(partial(then, loaded), saving)
+    after, _ = parallel.in_parallel(partial(then, loaded, choices), saving)
     return loaded, found, after
 
 
