@@ -556,3 +556,12 @@ def test_a_cold_check_pickles_each_post_once(
     assert sorted(pickled) == [f"content/p{i:03}.md" for i in range(count)]
     again, heads, bodies = spied_check(tmp_path, monkeypatch)
     assert (again.exit_code, again.stderr, heads, bodies) == (0, first.stderr, [], [])
+    # Files changed just before a check began are not trusted by the next, whichever
+    # process read them.
+    for path in content.iterdir():
+        os.utime(path)
+    shutil.rmtree(tmp_path / ".feedkit")
+    assert feedkit(tmp_path, "check").stderr == first.stderr
+    again, heads, _ = spied_check(tmp_path, monkeypatch)
+    assert (again.exit_code, again.stderr) == (0, first.stderr)
+    assert sorted(heads) == [f"p{i:03}.md" for i in range(count)]
