@@ -328,25 +328,31 @@ def parse_and_check(
     starts = range(0, len(paths), size)
     here = os.getpid()
 
-    def shared_part(index: int) -> tuple[list[Parsed], list[T]] | bytes:
-        done = part(paths[starts[index] : starts[index] + size])
+    # A part: its files parsed, what `check` gave of each post, and the child's pickle of
+    # the two (None for this process's own parts).
+    def shared_part(index: int) -> tuple[list[Parsed], list[T], bytes | None]:
+        parsed, checked = part(paths[starts[index] : starts[index] + size])
         if os.getpid() == here:
-            return done
+            return parsed, checked, None
         # The child pickles each part as it finishes it, so that pickling is work the two
         # processes share (see parallel.shared), not a tail this process waits for: its
-        # posts then travel as bytes, marshalled.
-        return pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
+        # posts then travel as bytes, marshalled, and are unpickled here between this
+        # process's own parts, as they come.
+        return [], [], pickle.dumps((parsed, checked), protocol=pickle.HIGHEST_PROTOCOL)
 
-    parts = parallel.shared(len(starts), shared_part, first=meanwhile)
+    def unpickled(
+        sent_part: tuple[list[Parsed], list[T], bytes | None],
+    ) -> tuple[list[Parsed], list[T], bytes | None]:
+        data = sent_part[2]
+        return sent_part if data is None else (*pickle.loads(data), data)
+
+    parts = parallel.shared(len(starts), shared_part, first=meanwhile, received=unpickled)
     found: list[tuple[Parsed, T | None]] = []
-    for each in parts:
-        if isinstance(each, bytes):
-            start = len(found)
-            found += joined(*pickle.loads(each))
-            if sent is not None:
-                sent.append((start, len(found), each))
-        else:
-            found += joined(*each)
+    for parsed, checked, data in parts:
+        start = len(found)
+        found += joined(parsed, checked)
+        if sent is not None and data is not None:
+            sent.append((start, len(found), data))
     return found
 
 
