@@ -191,7 +191,7 @@ def test_the_quick_test_never_passes_a_body_with_math_in_it() -> None:
     # code, pulldown-cmark must find no formula at all.
     import random
 
-    from feedkit.posts.markup import dollars_only_in_code
+    from feedkit.posts.fences import dollars_only_in_code
 
     lines = [
         "```", "```bash", "````", "~~~", "~~~~ x", " ```", "   ```", "    ```", "\t```",
