@@ -19,7 +19,7 @@ import marshal
 import os
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -73,12 +73,11 @@ def in_parallel(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
         threading.Thread(target=_reap, args=(pid,), daemon=True).start()
     if not data:
         raise RuntimeError("the forked helper process died before it finished")
-    kind, body = data[:1], memoryview(data)[1:]
-    import pickle
+    if data[:1] == _FAILED:
+        import pickle
 
-    if kind == _FAILED:
-        raise pickle.loads(body)
-    return mine, (marshal.loads(body) if kind == _MARSHALLED else pickle.loads(body))
+        raise pickle.loads(memoryview(data)[1:])
+    return mine, _loads(data)
 
 
 # At most this many parts share a queue: their numbers, written before the fork, fit in a
@@ -91,6 +90,7 @@ def shared(
     part: Callable[[int], R],
     first: Callable[[], object] | None = None,
     on_done: Callable[[int], object] | None = None,
+    received: Callable[[R], R] | None = None,
 ) -> list[R]:
     """Return [part(0), …, part(count - 1)], the calls shared between this process and a
     forked child: each takes the next part when it is free. This process runs `first`
@@ -99,6 +99,11 @@ def shared(
     `on_done` is called here with the number of parts either process has finished, each
     time this process finishes one (for a progress display): the child tells of each part
     it finishes with a byte on a pipe of its own.
+
+    With `received`, the child sends each part's result as soon as it has it, and this
+    process gives it to `received` (whose result takes its place) between its own parts:
+    work on the child's results (unpickling them, say) is then shared as the parts are,
+    not left for the end.
     """
     if count > MAX_PARTS:
         raise ValueError(f"at most {MAX_PARTS} parts, not {count}")
@@ -122,15 +127,23 @@ def shared(
     if on_done is not None:
         os.set_blocking(told, False)
     theirs_done = 0
+    stream = _Stream(received) if received is not None else None
 
-    def take_parts(tell_fd: int) -> dict[int, R]:
+    def take_parts(child: bool) -> dict[int, R]:
         nonlocal theirs_done
         done: dict[int, R] = {}
+        if stream is not None and child:
+            stream.sending()
         while len(token := os.read(queue, 2)) == 2:
             index = int.from_bytes(token, "little")
-            done[index] = part(index)
-            if tell_fd >= 0:
-                os.write(tell_fd, b"1")
+            if stream is not None and not child:
+                stream.take(done, block=False)  # what the child sent meanwhile
+            if stream is not None and child:
+                stream.send(index, part(index))
+            else:
+                done[index] = part(index)
+            if child and on_done is not None:
+                os.write(tell, b"1")
             elif on_done is not None:
                 try:
                     theirs_done += len(os.read(told, MAX_PARTS))
@@ -140,21 +153,94 @@ def shared(
         return done
 
     def here() -> dict[int, R]:
-        if first is not None:
-            first()
-        return take_parts(-1)
+        if stream is None:
+            if first is not None:
+                first()
+            return take_parts(False)
+        stream.receiving()
+        try:
+            if first is not None:
+                first()
+            done = take_parts(False)
+            stream.take(done, block=True)  # to the end of what the child sends
+            return done
+        finally:
+            stream.close()  # a child still sending is told at once: no one waits
 
     try:
-        mine, theirs = in_parallel(here, lambda: take_parts(tell))
+        mine, theirs = in_parallel(here, lambda: take_parts(True))
     finally:
         os.close(queue)
         if on_done is not None:
             os.close(told)
             os.close(tell)
+        if stream is not None:
+            stream.close()
     if on_done is not None:
         on_done(count)
     every = {**mine, **theirs}
     return [every[index] for index in range(count)]
+
+
+class _Stream:
+    """The child's results sent to this process part by part (see `shared`'s `received`):
+    each as its length (4 bytes), its part's number (2) and its bytes (`_dumps`)."""
+
+    def __init__(self, received: Callable[[R], R]) -> None:
+        self.received = received
+        self.read_end, self.write_end = os.pipe()
+        self.pending = bytearray()
+        try:  # room for parts sent while this process is busy with its own (Linux)
+            import fcntl
+
+            fcntl.fcntl(self.write_end, fcntl.F_SETPIPE_SZ, 1 << 20)
+        except (ImportError, AttributeError, OSError):
+            pass  # the child then waits for this process to take what it sent
+
+    def sending(self) -> None:
+        """In the child: keep only the end it writes to."""
+        os.close(self.read_end)
+        self.read_end = -1
+
+    def receiving(self) -> None:
+        """Here, after the fork: keep only the end read from, so it ends with the child."""
+        os.close(self.write_end)
+        self.write_end = -1
+        os.set_blocking(self.read_end, False)
+
+    def send(self, index: int, value: object) -> None:
+        data = _dumps(value)
+        view = memoryview(len(data).to_bytes(4, "little") + index.to_bytes(2, "little") + data)
+        while view:
+            view = view[os.write(self.write_end, view) :]
+
+    def take(self, done: dict[int, Any], *, block: bool) -> None:
+        """Add to `done` each part the child has sent, given to `received`: what has come
+        (or, with `block`, everything up to the child's end)."""
+        if block:
+            os.set_blocking(self.read_end, True)
+        while True:
+            try:
+                chunk = os.read(self.read_end, 1 << 20)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            self.pending += chunk
+            while len(self.pending) >= 6:
+                size = int.from_bytes(self.pending[:4], "little")
+                if len(self.pending) < 6 + size:
+                    break
+                index = int.from_bytes(self.pending[4:6], "little")
+                value = _loads(bytes(self.pending[6 : 6 + size]))
+                del self.pending[: 6 + size]
+                done[index] = self.received(value)
+
+    def close(self) -> None:
+        for fd in (self.read_end, self.write_end):
+            if fd >= 0:
+                os.close(fd)
+        self.read_end = self.write_end = -1
 
 
 def _reap(pid: int) -> None:
@@ -165,6 +251,16 @@ def _reap(pid: int) -> None:
 
 
 _MARSHALLED, _PICKLED, _FAILED = b"m", b"p", b"f"
+
+
+def _loads(data: bytes) -> Any:
+    """Return the value `_dumps` made `data` of."""
+    body = memoryview(data)[1:]
+    if data[:1] == _MARSHALLED:
+        return marshal.loads(body)
+    import pickle
+
+    return pickle.loads(body)
 
 
 def _dumps(value: object) -> bytes:

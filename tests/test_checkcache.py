@@ -471,5 +471,97 @@ def test_many_bodies_with_templates_are_checked_after_every_post_is_read(
         f"content/p{i:03}.md" for i in missing
     ]
     assert missing and "ref" in lines[-1]
+    kept = tmp_path / ".feedkit" / "cache" / "check.pickle"
+    saved = kept.stat().st_mtime_ns, kept.stat().st_ino
     again = feedkit(tmp_path, "check")
     assert (again.returncode, again.stderr) == (0, cold.stderr)
+    # Every body was kept, those checked once every post was known too: nothing was read
+    # again, so nothing was saved again.
+    assert (kept.stat().st_mtime_ns, kept.stat().st_ino) == saved
+
+
+def test_a_cold_check_reads_no_post_while_a_child_saves_its_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reading every post's values after the save's fork copies each memory page they share
+    # with the child: choosing the feeds' entries took five times as long there.
+    from feedkit import parallel
+    from feedkit.models import Post
+    from feedkit.site import checkcache
+
+    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(60):
+        (content / f"p{i:03}.md").write_text(post(f"P{i}", f"2024-01-01T00:{i:02}:00Z"))
+    saved_long_ago(tmp_path)
+    monkeypatch.setattr(checkcache, "PARALLEL_FROM", 10)  # a child saves what 60 posts gave
+    forked: list[str] = []
+    in_parallel, choice = parallel.in_parallel, Post.choice
+
+    def spy(here: Any, there: Any) -> Any:
+        forked.append("fork")
+        try:
+            return in_parallel(here, there)
+        finally:
+            forked.append("joined")
+
+    def choice_spy(self: Post) -> Any:
+        if forked[-1:] == ["fork"]:
+            forked.append(self.rel_path)
+        return choice(self)
+
+    monkeypatch.setattr(parallel, "in_parallel", spy)
+    monkeypatch.setattr(Post, "choice", choice_spy)
+    result = CliRunner().invoke(
+        main, ["check", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert forked == ["fork", "joined"]  # the save forked (where it can), after the choices
+
+
+def test_a_cold_check_pickles_each_post_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The forked child sends the posts it read pickled; the check's cache keeps those bytes
+    # as they came rather than pickling every post again (a tenth of a cold check).
+    from feedkit.models import Post
+    from feedkit.site import checkcache
+
+    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    count = checkcache.PARALLEL_FROM + 50
+    for i in range(count):
+        body = f"Post {i}: $\\bad{i}{{x}}$." if i % 7 == 0 else f"Post {i}: $x_{i}$."
+        (content / f"p{i:03}.md").write_text(
+            post(f"P{i}", f"2024-01-01T00:{i // 60:02}:{i % 60:02}Z", body)
+        )
+    saved_long_ago(tmp_path)
+    log = tmp_path / "pickled.log"
+    reduce = Post.__reduce__
+
+    def counted(self: Post) -> Any:
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)  # from every process
+        os.write(fd, self.rel_path.encode() + b"\n")
+        os.close(fd)
+        return reduce(self)
+
+    monkeypatch.setattr(Post, "__reduce__", counted)
+    first = CliRunner().invoke(
+        main, ["check", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert first.exit_code == 0, first.output
+    pickled = log.read_text().splitlines()
+    assert sorted(pickled) == [f"content/p{i:03}.md" for i in range(count)]
+    again, heads, bodies = spied_check(tmp_path, monkeypatch)
+    assert (again.exit_code, again.stderr, heads, bodies) == (0, first.stderr, [], [])
+    # Files changed just before a check began are not trusted by the next, whichever
+    # process read them.
+    for path in content.iterdir():
+        os.utime(path)
+    shutil.rmtree(tmp_path / ".feedkit")
+    assert feedkit(tmp_path, "check").stderr == first.stderr
+    again, heads, _ = spied_check(tmp_path, monkeypatch)
+    assert (again.exit_code, again.stderr) == (0, first.stderr)
+    assert sorted(heads) == [f"p{i:03}.md" for i in range(count)]

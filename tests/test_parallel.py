@@ -205,3 +205,76 @@ def test_shared_work_tells_its_count_without_a_second_core(
     counts: list[int] = []
     parallel.shared(3, lambda i: i, on_done=counts.append)
     assert counts == [1, 2, 3]
+
+
+def test_the_childs_parts_are_taken_here_as_they_come(tmp_path: Path) -> None:
+    # With `received`, each part the child finishes is handed over here between this
+    # process's own parts (unpickling the child's posts was a wait at the end of a check).
+    if parallel.cores() < 2 or not hasattr(os, "fork"):
+        pytest.skip("runs in this process without a second core")
+    parent = os.getpid()
+    events: list[str] = []
+
+    def part(index: int) -> tuple[int, int, str]:
+        if os.getpid() == parent:
+            events.append(f"mine {index}")
+        time.sleep(0.02)
+        return (index, os.getpid(), "x" * 100_000)  # more than a pipe holds by default
+
+    def received(value: tuple[int, int, str]) -> tuple[int, int, str]:
+        assert os.getpid() == parent and value[1] != parent
+        events.append(f"theirs {value[0]}")
+        return (value[0], -1, value[2])
+
+    results = parallel.shared(30, part, received=received)
+    assert [r[0] for r in results] == list(range(30))
+    assert all(r[2] == "x" * 100_000 for r in results)
+    # Every part the child did went through `received`, here; the rest are this process's.
+    theirs = {int(e.split()[1]) for e in events if e.startswith("theirs")}
+    mine = {int(e.split()[1]) for e in events if e.startswith("mine")}
+    assert theirs and mine and theirs | mine == set(range(30)) and not theirs & mine
+    assert {i for i, r in enumerate(results) if r[1] == -1} == theirs
+    # ... and not all at the end: some came in before this process took its last part.
+    last_mine = max(i for i, e in enumerate(events) if e.startswith("mine"))
+    assert any(e.startswith("theirs") for e in events[:last_mine])
+
+
+def test_an_error_here_while_the_child_sends_parts_waits_for_nothing() -> None:
+    # The child may be sending a part no one will take: closing the stream tells it so.
+    import signal
+
+    if parallel.cores() < 2 or not hasattr(os, "fork"):
+        pytest.skip("runs in this process without a second core")
+    parent = os.getpid()
+
+    def part(index: int) -> str:
+        if os.getpid() == parent and index > 2:
+            raise ValueError("broken front matter")
+        return "y" * 2_000_000  # never fits a pipe
+
+    def stuck(signum: int, frame: object) -> None:
+        raise TimeoutError("waited for the child")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(20)
+    try:
+        with pytest.raises(ValueError, match="broken front matter"):
+            parallel.shared(40, part, received=lambda value: value)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_error_in_the_child_sending_parts_is_raised_here() -> None:
+    parent = os.getpid()
+
+    def part(index: int) -> int:
+        time.sleep(0.01)
+        if os.getpid() != parent and index > 3:
+            raise ValueError("bad body")
+        return index
+
+    if parallel.cores() < 2 or not hasattr(os, "fork"):
+        pytest.skip("runs in this process without a second core")
+    with pytest.raises(ValueError, match="bad body"):
+        parallel.shared(40, part, received=lambda value: value)

@@ -106,7 +106,9 @@ def check(config_path: Path, strict: bool) -> None:
     # check are not read again).
     with rare_collections():
         loaded, body_warnings, plan = check_posts(
-            cfg, CheckCache.open(cfg), lambda loaded: plan_build(cfg, now, loaded=loaded)
+            cfg,
+            CheckCache.open(cfg),
+            lambda loaded, choices: plan_build(cfg, now, loaded=loaded, choices=choices),
         )
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
     report(loaded.skipped)  # files that are not posts, each with the reason

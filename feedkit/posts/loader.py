@@ -298,13 +298,17 @@ def parse_and_check(
     layout: Layout,
     meanwhile: Callable[[], object] | None = None,
     parallel_from: int = PARALLEL_FROM,
+    sent: list[tuple[int, int, bytes]] | None = None,
 ) -> list[tuple[Parsed, T | None]]:
     """Return each file's post or problems as `parse_files` does, with what `check` gives
     of the post and its file's bytes (None for a file that is no post or has problems).
 
     Each file is read once, whole, and checked in the process that parsed it: over many
     files, this process and a forked child each take the next hundred (see `parse_files`),
-    and neither waits for the other between parsing and checking.
+    and neither waits for the other between parsing and checking. Each part the child
+    took came back pickled, as the pair of lists (its files' `Parsed`, what `check` gave
+    of each post among them); with `sent`, those bytes are added to it, with the range of
+    the results they hold (start, stop), for a caller that keeps them.
     """
 
     def part(chunk: Sequence[Path | str]) -> tuple[list[Parsed], list[T]]:
@@ -324,21 +328,32 @@ def parse_and_check(
     starts = range(0, len(paths), size)
     here = os.getpid()
 
-    def shared_part(index: int) -> tuple[list[Parsed], list[T]] | bytes:
-        done = part(paths[starts[index] : starts[index] + size])
+    # A part: its files parsed, what `check` gave of each post, and the child's pickle of
+    # the two (None for this process's own parts).
+    def shared_part(index: int) -> tuple[list[Parsed], list[T], bytes | None]:
+        parsed, checked = part(paths[starts[index] : starts[index] + size])
         if os.getpid() == here:
-            return done
+            return parsed, checked, None
         # The child pickles each part as it finishes it, so that pickling is work the two
         # processes share (see parallel.shared), not a tail this process waits for: its
-        # posts then travel as bytes, marshalled.
-        return pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
+        # posts then travel as bytes, marshalled, and are unpickled here between this
+        # process's own parts, as they come.
+        return [], [], pickle.dumps((parsed, checked), protocol=pickle.HIGHEST_PROTOCOL)
 
-    parts = parallel.shared(len(starts), shared_part, first=meanwhile)
-    return [
-        found
-        for each in parts
-        for found in joined(*(pickle.loads(each) if isinstance(each, bytes) else each))
-    ]
+    def unpickled(
+        sent_part: tuple[list[Parsed], list[T], bytes | None],
+    ) -> tuple[list[Parsed], list[T], bytes | None]:
+        data = sent_part[2]
+        return sent_part if data is None else (*pickle.loads(data), data)
+
+    parts = parallel.shared(len(starts), shared_part, first=meanwhile, received=unpickled)
+    found: list[tuple[Parsed, T | None]] = []
+    for parsed, checked, data in parts:
+        start = len(found)
+        found += joined(parsed, checked)
+        if sent is not None and data is not None:
+            sent.append((start, len(found), data))
+    return found
 
 
 # Told what a long build is doing now: the step, and how many of how many things it has

@@ -20,6 +20,7 @@ import pyromark
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts import kramdown, texdelims
+from feedkit.posts.fences import dollars_only_in_code
 from feedkit.posts.sanitize import close_self_closed, sanitize, text_of
 from feedkit.posts.texmath import tex_to_mathml, tex_to_text
 
@@ -115,7 +116,7 @@ def math_text(tex: str) -> str:
 
 def unconverted_math(body: str) -> list[tuple[int, str]]:
     """Return (line in `body`, TeX) of each formula that stays TeX source in feeds."""
-    if "$" not in body:
+    if "$" not in body or dollars_only_in_code(body):
         return []
     # pulldown-cmark's HTML writer shows every formula at a small part of the cost of
     # reading its events in Python; those are read only to find where one that stays is.

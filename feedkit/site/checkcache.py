@@ -16,12 +16,13 @@ Each file is read once: its front matter is parsed and its body checked one afte
 other, over many files in two processes (a forked child takes parts of the files as this
 process does, feedkit/parallel.py). A body whose templates may read another post, and every
 body of a Jekyll site, is checked once every post is known, shared the same way when there
-are many. While this process plans the feeds, a child saves what the check found.
+are many. While this process plans the feeds, a child saves what the check found: the
+files the forked child read as the bytes they came back in from it, the others pickled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.models import Post
+from feedkit.models import Choice, Post
 from feedkit.posts.layout import Layout
 from feedkit.posts.loader import (
     LoadResult,
@@ -69,6 +70,11 @@ PARALLEL_FROM = 200
 T = TypeVar("T")
 
 
+# Files parsed by the forked child, as they came back from it (see `parse_and_check`): the
+# pickled pair (their `Parsed`, their posts' `BodyResult`s), with each file's place.
+SentPart = tuple[list[Any], bytes]
+
+
 @dataclass
 class CheckCache:
     """The last check's rows, under the build cache's key (`build`, which it writes with)."""
@@ -86,15 +92,22 @@ class CheckCache:
         rows, site = data.get("rows"), data.get("site")
         if not isinstance(rows, dict):
             return cls(build)
+        try:
+            rows = {**_sent_rows(data.get("sent", ()), data.get("before", 0)), **rows}
+        except Exception:  # noqa: BLE001 - damaged in any way: only the next check's time
+            return cls(build)
         return cls(build, rows, site if isinstance(site, tuple) else None)
 
-    def save(self, rows: dict[str, Row], site: tuple[bool, bool]) -> None:
-        """Write `rows` for the next check, leaving out files too fresh to trust by their
+    def save(
+        self, rows: dict[str, Row], site: tuple[bool, bool], sent: Sequence[SentPart] = ()
+    ) -> None:
+        """Write `rows` for the next check, and the files the forked child `sent` as their
+        bytes (they are not pickled again), leaving out files too fresh to trust by their
         status; a cache that cannot be written only costs the next check time."""
 
         def kept(trusted_before: int) -> dict[str, Any]:
             settled = {s: r for s, r in rows.items() if stat_mtime_ns(r[0]) < trusted_before}
-            data = {"rows": settled, "site": site}
+            data = {"rows": settled, "site": site, "sent": sent, "before": trusted_before}
             return {"format": CACHE_FORMAT, "key": self.build.key, "data": data}
 
         try:
@@ -104,12 +117,31 @@ class CheckCache:
             pass
 
 
+def _sent_rows(sent: Sequence[SentPart], trusted_before: int) -> dict[str, Row]:
+    """Return the rows of the files a forked child sent, as `CheckCache.save` got them,
+    those too fresh to trust by their status left out."""
+    import pickle
+
+    rows: dict[str, Row] = {}
+    for places, data in sent:
+        parsed, bodies = pickle.loads(data)
+        body = iter(bodies)
+        for (shown, st, post, _, file_warnings), place in zip(parsed, places, strict=True):
+            result = next(body) if isinstance(post, Post) else None
+            if st is not None and stat_mtime_ns(st) < trusted_before:
+                rows[shown] = (st, place, post, file_warnings, result)
+    return rows
+
+
 def check_posts(
-    cfg: Config, cache: CheckCache | None, then: Callable[[LoadResult], T]
+    cfg: Config,
+    cache: CheckCache | None,
+    then: Callable[[LoadResult, dict[str, Choice]], T],
 ) -> tuple[LoadResult, tuple[Problem, ...], T]:
     """Return every post (as `load_posts`), the warnings of every body, post by post (its
     own, formulas that stay TeX when feeds show MathML, kramdown not understood; then every
-    template warning), and what `then` gives of the posts. Raise listing every problem, as
+    template warning), and what `then` gives of the posts and their `Choice`s (by path as
+    shown, newest first, as `plan_build` takes them). Raise listing every problem, as
     `load_posts` does, then for each body that cannot be read. With `cache`, unchanged files
     are not read again, and what this check found is saved in it: by a forked child while
     this process runs `then`, when there are many posts."""
@@ -135,6 +167,7 @@ def check_posts(
     # no template may need another post (no Jekyll site), each file's body is checked
     # right after its front matter, from the same read, in the process that parsed it.
     early: dict[str, BodyResult] = {}
+    sent: list[tuple[int, int, bytes]] = []  # parts of `fresh` the forked child pickled
     probe = Templates.of_files(cfg, places)
     if probe.jekyll:
         fresh = parse_files(
@@ -152,6 +185,7 @@ def check_posts(
             layout=layout,
             meanwhile=partial(load_renderers, cfg),
             parallel_from=PARALLEL_FROM,
+            sent=sent if cache is not None else None,
         )
         fresh = [parsed for parsed, _ in together]
         early = {parsed[0]: body for parsed, body in together if body is not None}
@@ -186,23 +220,34 @@ def check_posts(
         raise ContentError(problems + warnings)
     found = tuple(warnings) + tuple(w for result in ordered for w in result[2])
     rows: dict[str, Row] = {}
+    kept_sent: list[SentPart] = []
     if cache is not None:
+        # What the forked child sent is saved as it came: only the posts among it whose
+        # body was checked here (once every post was known) are saved again, as rows.
+        for start, stop, data in sent:
+            kept_sent.append(([places[each[0]] for each in fresh[start:stop]], data))
+        done = {each[0] for start, stop, _ in sent for each in fresh[start:stop]}
         for shown, st, post, _, file_warnings in parsed:
-            if st is not None:
-                body = results.get(post.rel_path) if isinstance(post, Post) else None
-                rows[shown] = (st, places[shown], post, file_warnings, body)
+            if st is None or (shown in done and (shown in early or not isinstance(post, Post))):
+                continue
+            body = results.get(post.rel_path) if isinstance(post, Post) else None
+            rows[shown] = (st, places[shown], post, file_warnings, body)
         # Nothing read (files that are no post by their place alone never are) and no file
         # gone: what was kept still holds, settled as it was.
         read_any = unread or any(st is not None for _, st, *_ in fresh)
         if not read_any and same_site and rows.keys() == known.keys():
             cache = None
+    choices = {post.rel_path: post.choice() for post in loaded.posts}
     if cache is None:
-        return loaded, found, then(loaded)
+        return loaded, found, then(loaded, choices)
     if len(rows) < PARALLEL_FROM:
-        cache.save(rows, site)
-        return loaded, found, then(loaded)
-    # Pickling every post takes a tenth of a cold check: a child does it meanwhile.
-    after, _ = parallel.in_parallel(partial(then, loaded), partial(cache.save, rows, site))
+        cache.save(rows, site, kept_sent)
+        return loaded, found, then(loaded, choices)
+    # Pickling every post this process read takes a tenth of a cold check: a child does it
+    # meanwhile. (The choices are made before the fork: reading every post's values after
+    # it copies each memory page they share with the child, and took 5 times as long.)
+    saving = partial(cache.save, rows, site, kept_sent)
+    after, _ = parallel.in_parallel(partial(then, loaded, choices), saving)
     return loaded, found, after
 
 

@@ -1,0 +1,73 @@
+"""Whether a Markdown text's `$` signs can be math: a quick look for fenced code blocks.
+
+pulldown-cmark reads `$…$` as math anywhere in text but in code, and the shell code of
+many posts (`"$f"`, `${DIR}`) has dollars and no formula. Finding every fence from each
+line end and the few things that could hold one tells, for most such posts, that no `$`
+can be math without parsing the Markdown (feedkit.posts.markup's `unconverted_math`).
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def dollars_only_in_code(body: str) -> bool:
+    """Return True when every `$` of `body` is inside a fenced code block, where it cannot
+    be math: False when that is not certain (a quick test, no Markdown parse).
+
+    Only fences that open at the start of a line, with no other block open there, are
+    taken as such. Nothing outside them may start a block that could hold such a line: no
+    `<` (an HTML block), but for whole HTML comments alone on their lines (`<!--more-->`,
+    which end where they start). A fence line that may be read more than one way
+    (indented, with tabs, a `$` in its info string) answers False, as do carriage returns,
+    vertical tabs and form feeds anywhere.
+    """
+    if "\r" in body or "\x0b" in body or "\x0c" in body:
+        return False
+    outside = 0  # where the text not yet known to be code starts
+    fence = ""  # the open fence's run of backticks or tildes
+    # From each line end: a pattern anchored at every line start (`^`, re.MULTILINE) takes
+    # longer than parsing the Markdown.
+    shift = 1 if body[:1] in ("`", "~", " ", "\t") else 0  # a fence may open the body
+    for m in _FENCE_LINE.finditer("\n" + body if shift else body):
+        indent, run, rest = m.groups()
+        if not fence:
+            if indent or "$" in rest or (run[0] == "`" and "`" in rest):
+                return False
+            if not _no_math_between(body, outside, m.start() + 1 - shift):
+                return False
+            fence = run
+        elif run[0] == fence[0] and len(run) >= len(fence) and not rest.strip(" \t"):
+            # pulldown-cmark closes a fence only on up to three spaces, the run, and spaces
+            # (not tabs, unlike CommonMark): a line that is one by some reading, not that
+            # one, is not taken either way.
+            if len(indent) > 3 or "\t" in indent or "\t" in rest:
+                return False
+            fence, outside = "", m.end() - shift
+    return bool(fence) or _no_math_between(body, outside, len(body))
+
+
+# A line that may be a code fence, with the line end before it: its indentation, the
+# fence, the rest of the line.
+_FENCE_LINE = re.compile(r"\n([ \t]*)(`{3,}|~{3,})([^\n]*)")
+# An HTML comment closed on the line it opens: an HTML block that ends at that line,
+# whatever else the line holds.
+_COMMENT_LINE = re.compile(r"<!--.*-->")
+
+
+def _no_math_between(body: str, start: int, end: int) -> bool:
+    """Return True when `body[start:end]`, between fenced code blocks, has no `$` and
+    nothing that may open a block another line could fall into (see
+    `dollars_only_in_code`)."""
+    if body.find("$", start, end) >= 0:
+        return False
+    at = body.find("<", start, end)
+    while at >= 0:
+        if at and body[at - 1] != "\n":
+            return False
+        line_end = body.find("\n", at, end)
+        line_end = end if line_end < 0 else line_end
+        if not _COMMENT_LINE.match(body, at, line_end):
+            return False
+        at = body.find("<", line_end, end)
+    return True
