@@ -340,6 +340,23 @@ def _thirty_tags(tmp_path: Path) -> Path:
     return root
 
 
+def test_feed_entries_are_rendered_without_counting_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No feed shows a reading time (a digest measures its posts itself), and counting a
+    # long body's words took an eighth of rendering it: a build with tag feeds renders
+    # nearly every post of a small blog.
+    from feedkit.posts import markup
+
+    def refused(body: str) -> tuple[int, int]:
+        raise AssertionError("a post's words were counted")
+
+    monkeypatch.setattr(markup, "measure", refused)
+    files = plan_build(load_config(_thirty_tags(tmp_path) / "feedkit.toml"), NOW).files
+    assert b"More words." in files["tags/topic7/atom.xml"]
+    assert files["tags/topic7/feed.json"].count(b'"content_html"') == 16
+
+
 def test_each_posts_entries_are_made_once_though_both_processes_make_feeds_with_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

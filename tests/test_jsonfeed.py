@@ -84,7 +84,7 @@ def _post(title: str, text: str, tags: list[str], author_url: str, minutes: int)
         image=f"https://example.com/{text}.png" if text else None,
         draft=False,
     )
-    return RenderedPost(post, f"<p>{text}</p>\n".encode(), text, 3, 1)
+    return RenderedPost(post, f"<p>{text}</p>\n".encode(), text)
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,5 +1,5 @@
-"""Posts → what a feed entry shows of each (safe HTML, summary, reading time, the warnings
-in its body): from the build cache when its file and what its templates read are unchanged,
+"""Posts → what a feed entry shows of each (safe HTML, summary, the warnings in its body):
+from the build cache when its file and what its templates read are unchanged,
 the rest rendered, shared with a forked child when there are enough of them."""
 
 from __future__ import annotations
@@ -29,20 +29,20 @@ def _render(
 ) -> tuple[Any, ...]:
     from feedkit.posts import kramdown
     from feedkit.posts.expand import shield_braces
-    from feedkit.posts.markup import math_warnings, measure, render_html, summarize
+    from feedkit.posts.markup import math_warnings, render_html, summarize
 
     found: list[Problem] = []
     expanded = templates.expand(post, body_of(post, raw, found))
     body = expanded.text
     found.extend(expanded.problems)
     found += kramdown.problems(post, body)
-    words, minutes = measure(body)
     html = shield_braces(render_html(body, post.url, post.slug, math, jekyll=jekyll))
     if math == "mathml":
         found.extend(math_warnings(post, body))
     # A post that is only an image or code still needs some text for readers to see.
     summary = summarize(body, post.summary, summary_chars) or post.title
-    return (html.encode(), summary, words, minutes, tuple(found), expanded.reads)
+    # No reading time: no feed shows one (a digest measures its posts itself).
+    return (html.encode(), summary, tuple(found), expanded.reads)
 
 
 def load_renderers(cfg: Config | None = None) -> None:
@@ -101,7 +101,7 @@ def render_posts(
         settings = (cfg.feed.summary_chars, cfg.feed.math, jekyll[shown])
         key = cache.render_key(raw, post, *settings) if cache else ""
         stored = cache.render(key) if cache else None
-        if stored is not None and len(stored) == 6 and templates.current(stored[5]):
+        if stored is not None and len(stored) == 4 and templates.current(stored[3]):
             done[shown] = stored
         else:
             todo.append((shown, post, raw, key))
@@ -141,7 +141,7 @@ def render_posts(
             cache.remember_render(key, value)
     out: dict[str, Rendered] = {}
     for shown, post in posts.items():
-        html, summary, words, minutes, found, reads = done[shown]
+        html, summary, found, reads = done[shown]
         reads_posts = any(kind in ("post_url", "link", "ref") for kind, _, _ in reads)
-        out[shown] = (RenderedPost(post, html, summary, words, minutes), tuple(found), reads_posts)
+        out[shown] = (RenderedPost(post, html, summary), tuple(found), reads_posts)
     return out
