@@ -340,6 +340,32 @@ def _thirty_tags(tmp_path: Path) -> Path:
     return root
 
 
+def test_character_references_xml_cannot_carry_are_removed_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    # A file's own control characters are removed as it is read; written as character
+    # references, Markdown and the sanitiser made them characters again, and the build
+    # crashed in lxml with a traceback.
+    (tmp_path / "content").mkdir()
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML)
+    (tmp_path / "content" / "bell.md").write_text(
+        "---\ntitle: Bell\ndate: 2024-03-01\ntags: [a]\n---\n"
+        "A bell &#7; here, &#xFFFE; there and <b>&#x1b;</b>.\n"
+    )
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    assert (
+        "content/bell.md:6: warning: removed 3 character(s) that XML feeds cannot carry, "
+        "written as character references (first: U+0007)"
+    ) in built.stderr
+    atom = (tmp_path / "public" / "tags" / "a" / "atom.xml").read_bytes()
+    assert b"A bell  here,  there and &lt;b&gt;&lt;/b&gt;." in atom
+    from test_validity import issues_of
+
+    files = {name: (tmp_path / "public" / name).read_bytes() for name in ("atom.xml", "rss.xml")}
+    assert issues_of(files, "https://example.com/blog/") == {"atom.xml": [], "rss.xml": []}
+
+
 def test_feed_entries_are_rendered_without_counting_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

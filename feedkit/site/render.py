@@ -29,7 +29,7 @@ def _render(
 ) -> tuple[Any, ...]:
     from feedkit.posts import kramdown
     from feedkit.posts.expand import shield_braces
-    from feedkit.posts.markup import math_warnings, render_html, summarize
+    from feedkit.posts.markup import XML_ILLEGAL, math_warnings, render_html, summarize
 
     found: list[Problem] = []
     expanded = templates.expand(post, body_of(post, raw, found))
@@ -41,8 +41,26 @@ def _render(
         found.extend(math_warnings(post, body))
     # A post that is only an image or code still needs some text for readers to see.
     summary = summarize(body, post.summary, summary_chars) or post.title
+    data = html.encode()
+    # The file's own text lost them when read (feedkit.posts.postfile): a character
+    # reference (`&#7;`) may make them again.
+    if len(data.translate(None, _C0_FORBIDDEN)) < len(data) or (
+        b"\xef\xbf" in data and XML_ILLEGAL.search(html)
+    ):
+        removed = XML_ILLEGAL.findall(html)
+        message = (
+            f"removed {len(removed)} character(s) that XML feeds cannot carry, written as "
+            f"character references (first: U+{ord(removed[0]):04X})"
+        )
+        found.append(Problem(post.rel_path, post.body_line, message, warning=True))
+        data = XML_ILLEGAL.sub("", html).encode()
     # No reading time: no feed shows one (a digest measures its posts itself).
-    return (html.encode(), summary, tuple(found), expanded.reads)
+    return (data, summary, tuple(found), expanded.reads)
+
+
+# The characters XML 1.0 forbids below U+0020, each one byte in UTF-8 and never part of
+# another character: a quick test for them on a post's HTML, before the slower pattern.
+_C0_FORBIDDEN = bytes(c for c in range(32) if chr(c) not in "\t\n\r")
 
 
 def load_renderers(cfg: Config | None = None) -> None:
