@@ -116,8 +116,6 @@ class RenderedPost:
     # of these at once: a Python str of a post with one emoji takes four bytes a character.
     html_utf8: bytes
     summary: str  # plain text, no markup, cut near `summary_chars`
-    word_count: int
-    reading_minutes: int
 
     @property
     def html(self) -> str:

@@ -43,6 +43,7 @@ def test_the_first_folder_on_the_path_that_has_a_library_gives_its_version(
         "emoji": "none",
         "feedgen": "1.1.dev0",
         "lxml": "none",
+        "orjson": "none",
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -281,6 +282,30 @@ def test_tables_strikethrough_and_footnotes() -> None:
 )
 def test_relative_urls_become_absolute(markdown: str, expected: str) -> None:
     assert expected in html(markdown)
+
+
+def test_a_url_written_many_times_is_resolved_once_for_each_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # urljoin takes 6 µs, and a post links to the same places many times. A link may go
+    # where an image may not load from: the same address is judged once for each.
+    from feedkit.posts import sanitize
+
+    joined: list[str] = []
+
+    def counted(base: str, url: str) -> str:
+        joined.append(url)
+        return urljoin(base, url)
+
+    monkeypatch.setattr(sanitize, "urljoin", counted)
+    out = html(
+        "[a](x.html) [b](x.html) [c](x.html) ![d](x.html) ![e](x.html)\n\n"
+        "[m](mailto:a@example.org) ![n](mailto:a@example.org)\n"
+    )
+    assert sorted(joined) == ["mailto:a@example.org"] * 2 + ["x.html"] * 2
+    assert out.count('href="https://example.com/blog/2024/05/post/x.html"') == 3
+    assert out.count('src="https://example.com/blog/2024/05/post/x.html"') == 2
+    assert 'href="mailto:a@example.org"' in out and 'src="mailto:' not in out
 
 
 def test_more_marker_is_not_in_the_html() -> None:

@@ -351,6 +351,10 @@ class BuildCache:
             self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
         return self._rendered
 
+    def has_renders(self) -> bool:
+        """True when any rendered body or feed part is kept (none in a cold build)."""
+        return bool(self._renders())
+
     def render(self, key: str) -> Any:
         value = self._renders().get(key)
         if value is not None:

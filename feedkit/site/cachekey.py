@@ -38,8 +38,8 @@ CACHE_FORMAT = 9  # the layout of the cache's files
 RACY_NS = 2_000_000_000  # a status changed this shortly before it was taken is not trusted
 
 # The distributions whose code turns posts into feed bytes: Markdown, the HTML sanitiser,
-# front matter (and the YAML under it), Jekyll's Liquid, TeX to MathML, emoji codes, and
-# feedgen with lxml serializing.
+# front matter (and the YAML under it), Jekyll's Liquid, TeX to MathML, emoji codes,
+# feedgen with lxml serializing, and orjson writing JSON Feed.
 LIBRARIES = (
     "pyromark",
     "nh3",
@@ -50,6 +50,7 @@ LIBRARIES = (
     "emoji",
     "feedgen",
     "lxml",
+    "orjson",
 )
 CODE = "feedkit's code"
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # feedkit's folder

@@ -194,9 +194,10 @@ class _Spool:
             if known is not rp:
                 continue
             data = os.pread(self.files[which].fileno(), sum(sizes), offset)
+            start = 0  # each entry copied once out of what was read (not the rest again)
             for into, size in zip(made, sizes, strict=True):
-                into[id(rp)] = (rp, data[:size])
-                data = data[size:]
+                into[id(rp)] = (rp, data[start : start + size])
+                start += size
 
     def close(self) -> None:
         for file in self.files:

@@ -1,5 +1,5 @@
-"""Posts → what a feed entry shows of each (safe HTML, summary, reading time, the warnings
-in its body): from the build cache when its file and what its templates read are unchanged,
+"""Posts → what a feed entry shows of each (safe HTML, summary, the warnings in its body):
+from the build cache when its file and what its templates read are unchanged,
 the rest rendered, shared with a forked child when there are enough of them."""
 
 from __future__ import annotations
@@ -29,20 +29,38 @@ def _render(
 ) -> tuple[Any, ...]:
     from feedkit.posts import kramdown
     from feedkit.posts.expand import shield_braces
-    from feedkit.posts.markup import math_warnings, measure, render_html, summarize
+    from feedkit.posts.markup import XML_ILLEGAL, math_warnings, render_html, summarize
 
     found: list[Problem] = []
     expanded = templates.expand(post, body_of(post, raw, found))
     body = expanded.text
     found.extend(expanded.problems)
     found += kramdown.problems(post, body)
-    words, minutes = measure(body)
     html = shield_braces(render_html(body, post.url, post.slug, math, jekyll=jekyll))
     if math == "mathml":
         found.extend(math_warnings(post, body))
     # A post that is only an image or code still needs some text for readers to see.
     summary = summarize(body, post.summary, summary_chars) or post.title
-    return (html.encode(), summary, words, minutes, tuple(found), expanded.reads)
+    data = html.encode()
+    # The file's own text lost them when read (feedkit.posts.postfile): a character
+    # reference (`&#7;`) may make them again.
+    if len(data.translate(None, _C0_FORBIDDEN)) < len(data) or (
+        b"\xef\xbf" in data and XML_ILLEGAL.search(html)
+    ):
+        removed = XML_ILLEGAL.findall(html)
+        message = (
+            f"removed {len(removed)} character(s) that XML feeds cannot carry, written as "
+            f"character references (first: U+{ord(removed[0]):04X})"
+        )
+        found.append(Problem(post.rel_path, post.body_line, message, warning=True))
+        data = XML_ILLEGAL.sub("", html).encode()
+    # No reading time: no feed shows one (a digest measures its posts itself).
+    return (data, summary, tuple(found), expanded.reads)
+
+
+# The characters XML 1.0 forbids below U+0020, each one byte in UTF-8 and never part of
+# another character: a quick test for them on a post's HTML, before the slower pattern.
+_C0_FORBIDDEN = bytes(c for c in range(32) if chr(c) not in "\t\n\r")
 
 
 def load_renderers(cfg: Config | None = None) -> None:
@@ -76,6 +94,14 @@ def load_renderers(cfg: Config | None = None) -> None:
         del liquid
 
 
+def _size(post: Post) -> int:
+    """Return the size of a post's file (0 when it cannot be read: reading it says why)."""
+    try:
+        return post.source.stat().st_size
+    except OSError:
+        return 0
+
+
 def render_posts(
     posts: Mapping[str, Post],
     cfg: Config,
@@ -92,31 +118,45 @@ def render_posts(
     if templates is None:
         templates = Templates(cfg, posts, posts.__getitem__)
     site_config = templates.jekyll_root is not None  # a Jekyll site's _config.yml
+    chars, math = cfg.feed.summary_chars, cfg.feed.math
     done: dict[str, tuple[Any, ...]] = {}
-    todo: list[tuple[str, Post, bytes, str]] = []
+    # What to render: the file's bytes and the key its render is kept by, or (None, "")
+    # for a post read and keyed where it is rendered.
+    todo: list[tuple[str, Post, bytes | None, str]] = []
     jekyll: dict[str, bool] = {}  # kramdown's math rule applies
+    # With nothing kept (a cold build, --no-cache), no render can be found: each post is
+    # read and keyed by the process that renders it, not all of them here first (20 ms of
+    # this process alone, at a cold build with tag feeds of 1,000 posts).
+    look_up = cache is not None and cache.has_renders()
     for shown, post in posts.items():
-        raw = read_raw(post)
         jekyll[shown] = jekyll_post(cfg, post.source, site_config)
-        settings = (cfg.feed.summary_chars, cfg.feed.math, jekyll[shown])
-        key = cache.render_key(raw, post, *settings) if cache else ""
-        stored = cache.render(key) if cache else None
-        if stored is not None and len(stored) == 6 and templates.current(stored[5]):
+        if not look_up:
+            todo.append((shown, post, None, ""))
+            continue
+        assert cache is not None
+        raw = read_raw(post)
+        key = cache.render_key(raw, post, chars, math, jekyll[shown])
+        stored = cache.render(key)
+        if stored is not None and len(stored) == 4 and templates.current(stored[3]):
             done[shown] = stored
         else:
             todo.append((shown, post, raw, key))
 
-    def render_part(part: list[tuple[str, Post, bytes, str]]) -> list[tuple[Any, ...]]:
-        chars, math = cfg.feed.summary_chars, cfg.feed.math
-        return [
-            _render(post, raw, chars, math, jekyll[shown], templates)
-            for shown, post, raw, _ in part
-        ]
+    def render_part(part: list[tuple[str, Post, bytes | None, str]]) -> list[Any]:
+        out = []
+        for shown, post, raw, key in part:
+            if raw is None:
+                raw = read_raw(post)
+                if cache is not None:
+                    key = cache.render_key(raw, post, chars, math, jekyll[shown])
+            out.append((_render(post, raw, chars, math, jekyll[shown], templates), key))
+        return out
 
     if len(todo) >= 4 and parallel.cores() >= 2:
         # Shared with a forked child, longest first: one long post takes as long to render
         # as a dozen short ones, and whoever is free takes the next.
-        order = sorted(range(len(todo)), key=lambda i: -len(todo[i][2]))
+        sizes = [len(raw) if raw is not None else _size(post) for _, post, raw, _ in todo]
+        order = sorted(range(len(todo)), key=lambda i: -sizes[i])
         size = -(-len(order) // parallel.MAX_PARTS)
         groups = [order[start : start + size] for start in range(0, len(order), size)]
 
@@ -135,13 +175,13 @@ def render_posts(
         values = [by_index[i] for i in range(len(todo))]
     else:
         values = render_part(todo)
-    for (shown, _, _, key), value in zip(todo, values, strict=True):
+    for (shown, _, _, _), (value, key) in zip(todo, values, strict=True):
         done[shown] = value
         if cache is not None:
             cache.remember_render(key, value)
     out: dict[str, Rendered] = {}
     for shown, post in posts.items():
-        html, summary, words, minutes, found, reads = done[shown]
+        html, summary, found, reads = done[shown]
         reads_posts = any(kind in ("post_url", "link", "ref") for kind, _, _ in reads)
-        out[shown] = (RenderedPost(post, html, summary, words, minutes), tuple(found), reads_posts)
+        out[shown] = (RenderedPost(post, html, summary), tuple(found), reads_posts)
     return out
