@@ -231,7 +231,7 @@ def answer(
     try:
         now = _now()
         with open(os.path.join(os.path.dirname(os.path.realpath(config_file)), STATE), "rb") as f:
-            state = marshal.load(f)
+            state = marshal.loads(f.read())  # marshal.load(f) reads item by item: 6x slower
         lines = _lines(state, config_file, drafts, now, package, seen)
     except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
         return False  # a damaged or older state: the build says what it makes of it
