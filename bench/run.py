@@ -11,8 +11,9 @@ Before timing, feedkit's output is checked: a cached build must equal a cold one
 --pelican) must pick the same 20 posts. Hugo runs twice: its home feed only, and with its
 term (tag) feeds too, which the tag-feeds case is measured against; `feedkit check` is timed
 too, from cold and again with what it kept. Then every case runs `--runs` times,
-round-robin, timed to the millisecond with peak memory from wait4() (GNU time's `%e` counts
-in hundredths, too coarse for a run of 25 ms); the table shows medians, and workdir/results.json
+round-robin, timed to the millisecond by this process's clock, with the peak memory from GNU
+time's `%M` (its `%e` counts in hundredths, too coarse for a run of 25 ms; see `measure`);
+the table shows medians, and workdir/results.json
 every sample. A second table times feedkit's YAML loader against PyYAML's on the corpus's
 front matter and on hostile documents
 (bench/yaml_speed.py).
@@ -29,6 +30,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +44,8 @@ import send
 import yaml_speed
 
 BENCH = Path(__file__).resolve().parent
+GNU_TIME = "/usr/bin/time"  # for the peak memory (see `measure`)
+HAS_TIME = Path(GNU_TIME).exists()
 FEEDKIT_NOW = "2030-01-01T00:00:00+00:00"  # pinned: builds are reproducible, 2099 stays future
 EDIT = "Edit {n}: the benchmark changed this post."
 HEADER = (
@@ -83,35 +87,51 @@ class Site:
 
 
 def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[Sample, str]:
-    """Return the wall time and peak RSS of `command`, and its stdout+stderr; raise if it fails."""
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-    )
-    assert child.stdout is not None
-    out = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = code = os.waitstatus_to_exitcode(status)
-    # ru_maxrss (what GNU time's %M reports) is in KiB on Linux, in bytes on macOS.
-    peak = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
-    sample = Sample(round(time.perf_counter() - start, 3), peak)
+    """Return the wall time and peak RSS of `command`, and its stdout+stderr; raise if it fails.
+
+    The wall time is this process's clock around the run, to the millisecond (GNU time's `%e`
+    counts in hundredths and truncates them: a 25 ms build read as 0.02 or 0.03 s). The peak
+    is GNU time's `%M`: a process started straight from this one would count this one's
+    memory too (the kernel keeps the largest resident size across exec, and Python's
+    subprocess starts a child in this process's memory), so a 14 MiB build would show 29.
+    Without GNU time, wait4() gives that higher floor."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        timed = [GNU_TIME, "-f", "%M", "-o", report.name, *command] if HAS_TIME else command
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            timed, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        )
+        assert child.stdout is not None
+        out = child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = round(time.perf_counter() - start, 3)
+        child.returncode = code = os.waitstatus_to_exitcode(status)
+        if HAS_TIME and code == 0:
+            peak = int(report.read().split()[-1])
+        else:  # ru_maxrss is in KiB on Linux, in bytes on macOS
+            peak = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
+    sample = Sample(wall, peak)
     if code != 0:
         raise BenchError(f"{' '.join(command)} exited {code}:\n{out.strip()[-2000:]}")
     return sample, out
 
 
-def find_hugo(install: bool) -> str | None:
-    """Return the path of hugo, installing it with apt-get if allowed."""
+def find_tools(install: bool) -> str | None:
+    """Return the path of hugo, installing it and GNU time with apt-get if allowed."""
+    global HAS_TIME
     hugo = "/usr/bin/hugo" if Path("/usr/bin/hugo").exists() else shutil.which("hugo")
-    if not hugo and install and os.geteuid() == 0 and shutil.which("apt-get"):
-        print("installing hugo with apt-get", file=sys.stderr)
-        apt = ["apt-get", "install", "-y", "-q", "hugo"]
+    missing = [pkg for pkg, ok in (("time", Path(GNU_TIME).exists()), ("hugo", hugo)) if not ok]
+    if missing and install and os.geteuid() == 0 and shutil.which("apt-get"):
+        print(f"installing {' '.join(missing)} with apt-get", file=sys.stderr)
+        apt = ["apt-get", "install", "-y", "-q", *missing]
         if subprocess.run(apt, capture_output=True).returncode != 0:
             subprocess.run(["apt-get", "update", "-q"], capture_output=True)
             subprocess.run(apt, capture_output=True)
-        return find_hugo(install=False)
-    if not hugo:
-        print("note: missing hugo; install: sudo apt-get install -y hugo", file=sys.stderr)
+        return find_tools(install=False)
+    if missing:
+        names = " ".join(missing)
+        print(f"note: missing {names}; install: sudo apt-get install -y {names}", file=sys.stderr)
+    HAS_TIME = Path(GNU_TIME).exists()
     return hugo
 
 
@@ -430,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    hugo = find_hugo(install=not args.smoke)
+    hugo = find_tools(install=not args.smoke)
     env = {**os.environ, "FEEDKIT_NOW": FEEDKIT_NOW}
     hugo_version = ""
     if hugo:
@@ -447,7 +467,8 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as exc:
             print(f"pelican: could not be installed, skipped ({exc})")
     print(
-        "timer: wait4(), to the millisecond; "
+        f"timer: this process's clock, to the millisecond; peak: "
+        f"{'GNU time' if HAS_TIME else 'wait4() (GNU time not installed)'}; "
         f"{args.runs} run(s) per case; python {platform.python_version()}; "
         f"{os.cpu_count()} CPUs; FEEDKIT_NOW={FEEDKIT_NOW}"
     )
@@ -478,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(rows))
     print(
-        "\npeak MiB: the largest single process (wait4's ru_maxrss); a forked helper's memory"
+        "\npeak MiB: the largest single process (GNU time's %M); a forked helper's memory"
         " is not added.\n"
         f'"hugo cold" builds the home feed only; "{HUGO_TERMS}" builds a feed per tag as'
         f' well, and is what the "{TAGS_ON}" row is measured against.'
@@ -494,7 +515,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "seed": args.seed,
         "runs": args.runs,
-        "timer": "wait4",
+        "timer": "perf_counter",
+        "peak": "GNU time" if HAS_TIME else "wait4",
         "hugo": hugo_version.strip() or None,
         "python": platform.python_version(),
         "pip": ".".join(map(str, pip_version(workdir / "feedkit-venv"))) or None,
