@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,24 @@ def test_a_check_of_a_site_that_mails_nothing_imports_no_mail_code(tmp_path: Pat
 
 MATH = "Good $x^2$.\n\nBad $\\foo{x}$ here.\n"
 KRAMDOWN = "A paragraph.\n{: .notice}\n\nText with {::nomarkdown}raw{:/nomarkdown}.\n"
+
+
+def many_math_posts(site: Path, more: Callable[[int, int], str] = lambda i, count: "") -> int:
+    """Write feedkit.toml and enough posts for a check in two processes, every seventh with
+    math that warns, each body ending in what `more(i, count)` gives; return how many."""
+    from feedkit.site import checkcache
+
+    (site / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = site / "content"
+    content.mkdir()
+    count = checkcache.PARALLEL_FROM + 50
+    for i in range(count):
+        body = f"Post {i}: $\\bad{i}{{x}}$." if i % 7 == 0 else f"Post {i}: $x_{i}$."
+        (content / f"p{i:03}.md").write_text(
+            post(f"P{i}", f"2024-01-01T00:{i // 60:02}:{i % 60:02}Z", body + more(i, count))
+        )
+    saved_long_ago(site)
+    return count
 
 
 def saved_long_ago(site: Path) -> None:
@@ -255,18 +274,8 @@ def test_many_bodies_are_checked_in_two_processes_and_warned_about_in_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from feedkit import parallel
-    from feedkit.site import checkcache
 
-    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
-    content = tmp_path / "content"
-    content.mkdir()
-    count = checkcache.PARALLEL_FROM + 50
-    for i in range(count):
-        body = f"Post {i}: $\\bad{i}{{x}}$." if i % 7 == 0 else f"Post {i}: $x_{i}$."
-        (content / f"p{i:03}.md").write_text(
-            post(f"P{i}", f"2024-01-01T00:{i // 60:02}:{i % 60:02}Z", body)
-        )
-    saved_long_ago(tmp_path)
+    count = many_math_posts(tmp_path)
     calls: list[int] = []
     shared = parallel.shared
 
@@ -440,21 +449,11 @@ def test_a_cold_check_reads_each_post_file_once_but_for_bodies_with_templates(
 def test_many_bodies_with_templates_are_checked_after_every_post_is_read(
     tmp_path: Path,
 ) -> None:
-    from feedkit.site import checkcache
+    def ref(i: int, count: int) -> str:  # Hugo's ref to a post read by the other process, or none
+        target = f"p{(i + 120) % (count + 20):03}.md"
+        return f'\n\nSee [it]({{{{< ref "{target}" >}}}}).' if i % 11 == 0 else ""
 
-    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
-    content = tmp_path / "content"
-    content.mkdir()
-    count = checkcache.PARALLEL_FROM + 50
-    for i in range(count):
-        body = f"Post {i}: $\\bad{i}{{x}}$." if i % 7 == 0 else f"Post {i}: $x_{i}$."
-        if i % 11 == 0:  # Hugo's ref to a post read by the other process, or none
-            target = f"p{(i + 120) % (count + 20):03}.md"
-            body += f'\n\nSee [it]({{{{< ref "{target}" >}}}}).'
-        (content / f"p{i:03}.md").write_text(
-            post(f"P{i}", f"2024-01-01T00:{i // 60:02}:{i % 60:02}Z", body)
-        )
-    saved_long_ago(tmp_path)
+    count = many_math_posts(tmp_path, ref)
     newest_first = list(reversed(range(count)))
     missing = [i for i in newest_first if i % 11 == 0 and (i + 120) % (count + 20) >= count]
     expected = [
@@ -526,18 +525,8 @@ def test_a_cold_check_pickles_each_post_once(
     # The forked child sends the posts it read pickled; the check's cache keeps those bytes
     # as they came rather than pickling every post again (a tenth of a cold check).
     from feedkit.models import Post
-    from feedkit.site import checkcache
 
-    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
-    content = tmp_path / "content"
-    content.mkdir()
-    count = checkcache.PARALLEL_FROM + 50
-    for i in range(count):
-        body = f"Post {i}: $\\bad{i}{{x}}$." if i % 7 == 0 else f"Post {i}: $x_{i}$."
-        (content / f"p{i:03}.md").write_text(
-            post(f"P{i}", f"2024-01-01T00:{i // 60:02}:{i % 60:02}Z", body)
-        )
-    saved_long_ago(tmp_path)
+    count = many_math_posts(tmp_path)
     log = tmp_path / "pickled.log"
     reduce = Post.__reduce__
 
@@ -558,7 +547,7 @@ def test_a_cold_check_pickles_each_post_once(
     assert (again.exit_code, again.stderr, heads, bodies) == (0, first.stderr, [], [])
     # Files changed just before a check began are not trusted by the next, whichever
     # process read them.
-    for path in content.iterdir():
+    for path in (tmp_path / "content").iterdir():
         os.utime(path)
     shutil.rmtree(tmp_path / ".feedkit")
     assert feedkit(tmp_path, "check").stderr == first.stderr
