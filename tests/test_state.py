@@ -85,3 +85,17 @@ def test_covered_files_are_found_past_sqlites_limit_on_parameters(tmp_path: Path
         found = state.covered_files([*paths, "content/never.md"])
     assert sorted(found) == sorted(paths)
     assert set(found.values()) == {NOW}
+
+
+def test_posts_recorded_as_sent_are_recorded_in_one_transaction(tmp_path: Path) -> None:
+    # With every post's ID changed, thousands are recorded at once: a commit each would sync
+    # the database as many times.
+    with State.open(tmp_path / "state.db") as state:
+        state.record_baseline(["post-1"], NOW)
+        statements: list[str] = []
+        state.conn.set_trace_callback(statements.append)
+        state.record_sent([f"id-{i}" for i in range(50)], NOW)
+        state.conn.set_trace_callback(None)
+        assert state.known_post_ids() >= {"id-0", "id-49"}
+    assert statements[0] == "BEGIN IMMEDIATE" and statements[-1] == "COMMIT"
+    assert statements.count("COMMIT") == 1

@@ -217,11 +217,13 @@ class State:
 
     def record_sent(self, post_ids: Iterable[str], now: datetime) -> None:
         """Record posts as sent without a digest: the archive on the first run, and posts
-        sent before under another ID."""
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO baseline VALUES (?, ?)",
-            [(pid, now.isoformat()) for pid in post_ids],
-        )
+        sent before under another ID. In one transaction: with every post's ID changed,
+        a commit per post would sync the database thousands of times."""
+        with transaction(self.conn):
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO baseline VALUES (?, ?)",
+                [(pid, now.isoformat()) for pid in post_ids],
+            )
 
     def record_files(self, paths: Iterable[str], now: datetime) -> None:
         """Record the files of posts the baseline or a digest covers now."""
