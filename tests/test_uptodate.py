@@ -403,6 +403,44 @@ def test_a_change_to_feedkit_itself_goes_to_the_full_build(
     assert not uptodate.answer(args, package=str(copy), **quiet)
 
 
+def test_feedkit_reinstalled_as_it_was_is_read_once_not_at_every_build(
+    site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The same files with new statuses (feedkit installed again; its library folder's
+    status changes whenever any package is installed beside it) are read and hashed once to
+    tell they are the same: the answer keeps their new statuses for the next build, as the
+    full build does, or every build after would hash feedkit's files again."""
+    copy = tmp_path_factory.mktemp("install") / "feedkit"
+    shutil.copytree(
+        Path(feedkit.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    copied = time.monotonic()
+    for path in [copy, *copy.rglob("*")]:
+        age(path)
+    build(site)
+    # A status is trusted once both its times are two seconds old; a change time cannot be
+    # set, so the copy has to age.
+    time.sleep(max(0.0, copied + 2.2 - time.monotonic()))
+    probe = (
+        "import io, os, sys; sys.path[0] = os.path.dirname(sys.executable); "  # as the script's
+        "from feedkit.site import uptodate; "
+        f"said = uptodate.answer(['--config', 'feedkit.toml'], package={str(copy)!r}, "
+        "out=io.StringIO(), err=io.StringIO()); "
+        "print(said, 'hashlib' in sys.modules)"
+    )
+
+    def answered() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe], cwd=site, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert answered() == "True True"  # the copy's files read and hashed: the same code
+    assert answered() == "True False"  # their statuses kept: nothing read again
+    assert build(site).stdout.startswith("Feeds in public/ are up to date")
+
+
 def test_a_build_that_has_something_to_do_walks_the_content_folder_once(site: Path) -> None:
     build(site)
     add_to(site / "content/p1.md", "An edit.\n")

@@ -18,7 +18,8 @@ as they were before it, so a refresh that wrote something makes the next build a
 which records the pages as they are now. `answer` says the feeds are up to date only when
 every one of those is as recorded, feedkit's files and libraries are the ones the cache was
 made with (the record feedkit/site/cachekey.py keeps), and the build's own test
-(`nothing_to_do`, the same code) holds. Then it prints what the build would print. Any
+(`nothing_to_do`, the same code) holds. Then it prints what the build would print, and
+keeps feedkit's files' new statuses if they were read again and found the same. Any
 difference or doubt (another option, a WebSub hub to tell, a status too fresh to trust)
 hands the run to the full build, which decides for itself; a wrong "changed" costs only
 time.
@@ -228,16 +229,19 @@ def answer(
     if options is None:
         return False
     config_file, drafts = options
+    path = os.path.join(os.path.dirname(os.path.realpath(config_file)), STATE)
     try:
         now = _now()
-        with open(os.path.join(os.path.dirname(os.path.realpath(config_file)), STATE), "rb") as f:
+        with open(path, "rb") as f:
             state = marshal.loads(f.read())  # marshal.load(f) reads item by item: 6x slower
         lines = _lines(state, config_file, drafts, now, package, seen)
     except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
         return False  # a damaged or older state: the build says what it makes of it
     if lines is None:
         return False
-    said, warnings = lines
+    said, warnings, kept = lines
+    if kept is not None:
+        _keep_toolchain(path, state, kept)
     out = out or sys.stdout
     err = err or sys.stderr
     for stream, text in ((err, warnings), (out, said)):
@@ -289,8 +293,9 @@ def _lines(
     now: float,
     package: str | None,
     seen: list[Walked] | None = None,
-) -> tuple[str, str] | None:
-    """Return what the build would print (stdout, stderr) if it has nothing to do."""
+) -> tuple[str, str, dict[str, Any] | None] | None:
+    """Return what the build would print (stdout, stderr) if it has nothing to do, and
+    the record of feedkit's files and libraries to keep in the state when it changed."""
     inputs = state.get(RECORD)
     if state.get("format") != CACHE_FORMAT or not isinstance(inputs, dict):
         return None
@@ -302,7 +307,7 @@ def _lines(
     # again (a few milliseconds) when the build found them too fresh to keep one.
     # The state's key is made from its config hash and made_with: the same made_with, the
     # same key (and no hashlib to load for it).
-    chain, _ = made_with(package or PACKAGE, sys.path, state.get("toolchain"), time.time_ns())
+    chain, kept = made_with(package or PACKAGE, sys.path, state.get("toolchain"), time.time_ns())
     if state.get("made_with") != dict(chain):
         return None  # feedkit, Python or a library changed: the build throws the cache away
     found = walk(inputs["content"])
@@ -317,4 +322,24 @@ def _lines(
     said = up_to_date_line(display_path(inputs["out"], os.getcwd()), state["counts"])
     if any("\x1b" in text for text in (*warnings, said)):
         return None  # click strips terminal escapes when writing to a file: leave it that
-    return said + "\n", "".join(line + "\n" for line in warnings)
+    if kept == state.get("toolchain"):
+        kept = None
+    return said + "\n", "".join(line + "\n" for line in warnings), kept
+
+
+def _keep_toolchain(path: str, state: dict[str, Any], kept: dict[str, Any]) -> None:
+    """Write the state again with `kept`, the record of feedkit's files and libraries as
+    they are now, when it changed and `made_with` found them the same as the state's (the
+    full build's `stamp` does the same): else every later build would read and hash
+    feedkit's files again. Nothing else in the state changes; a state that cannot be
+    written only costs the next build that reading."""
+    temp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temp, "xb") as f:
+            f.write(marshal.dumps({**state, "toolchain": kept}))
+        os.replace(temp, path)
+    except OSError:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
