@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from feedkit.cli import main
 from feedkit.config import load_config
 from feedkit.errors import ConfigError
-from feedkit.mail.digest import DigestRenderer, message_id, unsubscribe_token
+from feedkit.mail.digest import DigestRenderer, unsubscribe_token
+from feedkit.mail.identity import message_id
 from feedkit.mail.snapshot import make_record
 from feedkit.mail.subscribers import Subscriber
 

@@ -104,7 +104,7 @@ HOLDERS = {
     "feedkit.site.build.BuildPlan",
     "feedkit.site.build.PostsRead",
     "feedkit.site.cache.BuildCache",
-    "feedkit.site.cache.Scan",
+    "feedkit.site.scan.Scan",
     "feedkit.site.cache.Refreshed",
     "feedkit.posts.loader.LoadResult",
 }

@@ -16,7 +16,7 @@ from test_robustness import (
     wait_for,
 )
 
-from feedkit.mail.delivery import SmtpSender, SmtpSettings
+from feedkit.mail.smtp import SmtpSender, SmtpSettings
 from feedkit.mail.state import State
 from feedkit.mail.wire import Copy
 from feedkit.mail.workers import Workers

@@ -63,7 +63,7 @@ def deliver(
     recorded before its connection sends again; fill in `outcome`. Raise DeliveryError
     when delivery cannot work for anyone. `progress` is told how many readers are done."""
     from feedkit.mail.bounce_run import record_delivery  # mailbox, for bounces
-    from feedkit.mail.delivery import DeliveryError  # smtplib and ssl
+    from feedkit.mail.delivery import DeliveryError  # as above: a dry run sends nothing
     from feedkit.mail.workers import Workers
 
     if not waiting:

@@ -16,7 +16,7 @@ from functools import partial
 from feedkit.config import Config
 from feedkit.i18n import language
 from feedkit.mail.delivery import Outcome
-from feedkit.mail.digest import list_id, mail_from
+from feedkit.mail.identity import list_id, mail_from
 from feedkit.mail.sending import sender_factory
 from feedkit.mail.subscribers import Subscriber
 from feedkit.mail.wire import MAIL_POLICY, UTF8_MAIL_POLICY, fold, mailbox, text_tokens

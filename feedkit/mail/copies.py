@@ -24,10 +24,8 @@ from feedkit.mail.digest import (
     PLACEHOLDERS,
     DigestRenderer,
     RenderedDigest,
-    list_id,
-    message_id,
-    sender_address,
 )
+from feedkit.mail.identity import list_id, message_id, sender_address
 from feedkit.mail.readers import Reader
 from feedkit.mail.state import DigestRecord
 from feedkit.mail.subscribers import Subscriber

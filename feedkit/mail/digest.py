@@ -8,17 +8,16 @@ import hmac
 import html
 import logging
 import os
-import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 
 import jinja2
 import markupsafe
@@ -27,6 +26,7 @@ from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.i18n import I18N, Language, language
 from feedkit.mail.archive import subscribe_url, web_url
+from feedkit.mail.identity import list_id, mail_from, message_id
 from feedkit.mail.readers import Reader
 from feedkit.mail.rendercache import SETTINGS, Phrases, RenderCache, inline
 from feedkit.mail.snapshot import shows_image
@@ -59,7 +59,6 @@ PLACEHOLDERS = {
 }
 # Room, in bytes as sent, for the per-reader values that replace the placeholders.
 RECIPIENT_MARGIN = 2_000
-_LIST_ID = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 # The reader the preview and the dry run show: made up, so no real address or token is shown.
 SAMPLE_READER = Subscriber("reader@example.com", "Alex Reader")
 
@@ -82,36 +81,6 @@ class RenderedDigest:
 def format_day(when: datetime, cfg: Config, *, long: bool = False) -> str:
     """Return the day of `when` in the site's zone, written as the site's language does."""
     return language(cfg.language).day(when, cfg.timezone, long=long)
-
-
-def mail_from(cfg: Config, need: str = "to send a digest") -> tuple[str, str]:
-    """Return the display name and address feedkit's mail comes from (`digest.from`);
-    ConfigError saying it is required `need` when it is not set."""
-    if not cfg.digest.sender:
-        raise ConfigError(
-            [("digest.from", f'is required {need}, e.g. from = "Ada Quill <ada@example.org>"')]
-        )
-    name, address = parseaddr(cfg.digest.sender)
-    return name or cfg.title, address
-
-
-def sender_address(cfg: Config) -> str:
-    """Return the address digests are sent from (digest.from's)."""
-    return mail_from(cfg)[1]
-
-
-def list_id(cfg: Config) -> str:
-    """Return the list's identifier (RFC 2919): digest.list_id, else the site's host name."""
-    label = cfg.digest.list_id or (urlsplit(cfg.base_url).hostname or "feedkit.invalid")
-    try:
-        label = label if label.isascii() else label.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass  # reported just below
-    if not _LIST_ID.fullmatch(label) or len(label) > 255:
-        why = f"{label!r} cannot identify a list: use a host name under your control, e.g. "
-        why += 'list_id = "blog.example.org" (letters, digits, dots, at most 255)'
-        raise ConfigError([("digest.list_id", why)])
-    return label
 
 
 def check_sendable(
@@ -477,12 +446,6 @@ def unsubscribe_token(secret: bytes, email: str) -> str:
     """Return the reader's unsubscribe token: an HMAC of the address, unguessable without
     the secret, so a link only ever unsubscribes its own reader."""
     return hmac.new(secret, email.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def message_id(digest: str, email: str, domain: str) -> str:
-    """Return the Message-ID for one reader's copy of a digest: the same on every resend."""
-    who = hashlib.sha256(f"{digest}\n{email.lower()}".encode()).hexdigest()[:16]
-    return f"<{digest}.{who}@{domain}>"
 
 
 def default_templates_dir() -> Path:

@@ -30,7 +30,8 @@ from feedkit.posts.loader import Progress
 from feedkit.site.postindex import PostList
 
 if TYPE_CHECKING:  # imported by the runs that send: a dry run needs no SMTP
-    from feedkit.mail.delivery import DeliveryError, Sender, SmtpSettings
+    from feedkit.mail.delivery import DeliveryError, Sender
+    from feedkit.mail.smtp import SmtpSettings
 
 log = logging.getLogger("feedkit.mail.digest")
 RECENT = 10  # digests `--status` shows, and whose failed readers `--retry-failed` puts back
@@ -147,8 +148,8 @@ def sender_factory(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Callable[[str], Sender]:
     """Return a function that opens the configured delivery for one digest."""
-    from feedkit.mail.delivery import SmtpSender
     from feedkit.mail.outbox import OutboxSender
+    from feedkit.mail.smtp import SmtpSender
     from feedkit.mail.verp import verp_address
 
     if cfg.digest.delivery == "outbox":
@@ -168,7 +169,7 @@ def _smtp_settings(
     cfg: Config, environ: Mapping[str, str]
 ) -> tuple[SmtpSettings, list[tuple[str, str]]]:
     """Return the SMTP settings with the password from the environment, and their problems."""
-    from feedkit.mail.delivery import SmtpSettings
+    from feedkit.mail.smtp import SmtpSettings
 
     smtp = cfg.smtp
     password = environ.get(smtp.password_env) or None

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import cast
 
-from feedkit.mail.delivery import Outcome, Sender, SendStopped, SmtpSender
+from feedkit.mail.delivery import Outcome, Sender
+from feedkit.mail.smtp import SendStopped, SmtpSender
 from feedkit.mail.wire import Copy
 
 

@@ -31,7 +31,8 @@ from feedkit.site.uptodate import (
 )
 
 if TYPE_CHECKING:
-    from feedkit.site.cache import BuildCache, Scan
+    from feedkit.site.cache import BuildCache
+    from feedkit.site.scan import Scan
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # never compared or printed (it holds every post)

@@ -24,8 +24,9 @@ from feedkit.models import Choice
 from feedkit.posts.layout import Layout
 from feedkit.posts.loader import parse_files
 from feedkit.posts.walk import change_times_ns
-from feedkit.site.cache import BuildCache, Scan, StatKey
+from feedkit.site.cache import BuildCache, StatKey
 from feedkit.site.cachekey import CACHE_FORMAT
+from feedkit.site.scan import Scan
 from feedkit.site.uptodate import fingerprint
 
 PUBLIC_FILE = "public.marshal"

@@ -45,7 +45,6 @@ from feedkit.site.cache import (
     STAT,
     BuildCache,
     Refreshed,
-    Scan,
     index_row,
     row_warnings,
     stat_mtime_ns,
@@ -59,6 +58,7 @@ from feedkit.site.keptpublic import (
     load_kept,
     with_added,
 )
+from feedkit.site.scan import Scan
 
 log = logging.getLogger(__name__)
 

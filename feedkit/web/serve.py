@@ -35,7 +35,7 @@ from feedkit.mail.confirmation import (
     confirmation_sender,
     send_confirmation,
 )
-from feedkit.mail.digest import list_id
+from feedkit.mail.identity import list_id
 from feedkit.mail.inflight import InFlight
 from feedkit.mail.readers import Readers
 from feedkit.mail.sending import sender_factory

@@ -1,0 +1,51 @@
+"""Who feedkit's mail says it is from, and how it names its list: the From of every
+message (`digest.from`), the List-Id (RFC 2919), and the Message-ID of each reader's copy of
+a digest, the same on every resend."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
+from feedkit.config import Config
+from feedkit.errors import ConfigError
+
+_LIST_ID = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+
+
+def mail_from(cfg: Config, need: str = "to send a digest") -> tuple[str, str]:
+    """Return the display name and address feedkit's mail comes from (`digest.from`);
+    ConfigError saying it is required `need` when it is not set."""
+    if not cfg.digest.sender:
+        raise ConfigError(
+            [("digest.from", f'is required {need}, e.g. from = "Ada Quill <ada@example.org>"')]
+        )
+    name, address = parseaddr(cfg.digest.sender)
+    return name or cfg.title, address
+
+
+def sender_address(cfg: Config) -> str:
+    """Return the address digests are sent from (digest.from's)."""
+    return mail_from(cfg)[1]
+
+
+def list_id(cfg: Config) -> str:
+    """Return the list's identifier (RFC 2919): digest.list_id, else the site's host name."""
+    label = cfg.digest.list_id or (urlsplit(cfg.base_url).hostname or "feedkit.invalid")
+    try:
+        label = label if label.isascii() else label.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass  # reported just below
+    if not _LIST_ID.fullmatch(label) or len(label) > 255:
+        why = f"{label!r} cannot identify a list: use a host name under your control, e.g. "
+        why += 'list_id = "blog.example.org" (letters, digits, dots, at most 255)'
+        raise ConfigError([("digest.list_id", why)])
+    return label
+
+
+def message_id(digest: str, email: str, domain: str) -> str:
+    """Return the Message-ID for one reader's copy of a digest: the same on every resend."""
+    who = hashlib.sha256(f"{digest}\n{email.lower()}".encode()).hexdigest()[:16]
+    return f"<{digest}.{who}@{domain}>"
