@@ -166,11 +166,13 @@ class Templates:
     def _expand(self, post: Post, body: str) -> Expanded:
         # Imported here: the build cache's key reads `template_inputs` before any post is
         # read, and a cold build should not import what only rendering needs before then.
-        from feedkit.posts import kramdown, texdelims
+        from feedkit.posts import texdelims
         from feedkit.posts.emojicodes import emojify
 
         if self.jekyll and "<" in body:
-            body = kramdown.gfm_paragraphs(body)
+            from feedkit.posts.kramdown_gfm import gfm_paragraphs
+
+            body = gfm_paragraphs(body)
         if self.passthrough and "\\" in body:
             body = texdelims.passthrough(body, self.passthrough)
         if self.emoji and ":" in body:
