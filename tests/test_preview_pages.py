@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from feedkit.web import warm
+from feedkit.web import readingtimes
 from feedkit.web.preview import POSTS_PER_PAGE
 
 from conftest import NOW
@@ -30,13 +30,13 @@ def bodies_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tup
     for n in range(POSTS):
         write_post(tmp_path, f"post-{n:03}", f"Post number {n}", NOW - timedelta(hours=n + 1))
     names: list[str] = []
-    real = warm.read_body
+    real = readingtimes.read_body
 
     def counted(post, warnings=None):  # type: ignore[no-untyped-def]
         names.append(post.slug)
         return real(post, warnings)
 
-    monkeypatch.setattr(warm, "read_body", counted)
+    monkeypatch.setattr(readingtimes, "read_body", counted)
     with preview_in_process(tmp_path / "feedkit.toml") as server:
         assert server.warmed.wait(20)  # the first page, made once serving
         yield url(server), names

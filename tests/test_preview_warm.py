@@ -23,7 +23,7 @@ from feedkit.config import load_config
 from feedkit.posts.loader import public_posts
 from feedkit.site import render as render_module
 from feedkit.site.build import build_site
-from feedkit.web import warm
+from feedkit.web import readingtimes, warm
 from feedkit.web.preview import render_page
 from feedkit.web.previewserver import PreviewServer, make_server, prepare
 
@@ -208,16 +208,16 @@ def test_reading_times_counted_in_a_forked_child_are_those_counted_here(
         write_post(site, f"long-{n}", f"Long {n}", NOW - timedelta(days=n + 1), body=body)
     pages = []
     shared: list[int] = []
-    real = warm.parallel.shared
+    real = readingtimes.parallel.shared
 
     def spy(count, part, first=None):  # type: ignore[no-untyped-def]
         shared.append(count)
         return real(count, part, first)
 
-    monkeypatch.setattr(warm, "parallel", SimpleNamespace(shared=spy, MAX_PARTS=250))
+    monkeypatch.setattr(readingtimes, "parallel", SimpleNamespace(shared=spy, MAX_PARTS=250))
     for parallel_from in (10**9, 2):  # here only; shared with a forked child
-        monkeypatch.setattr(warm, "PARALLEL_FROM", parallel_from)
-        monkeypatch.setattr(warm, "PART", 1)
+        monkeypatch.setattr(readingtimes, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(readingtimes, "PART", 1)
         with preview_in_process(site / "feedkit.toml") as server:
             pages.append(fetch(url(server) + "/")[1])
     assert pages[0] == pages[1]

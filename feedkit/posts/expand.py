@@ -8,8 +8,9 @@ and never Liquid. Elsewhere `{{ … }}` and `{% … %}` are text as written (a p
 Jinja shows its examples). What is not understood is a `path:line` warning, and its
 template text never reaches readers. A body without `{{` or `{%` costs two substring tests.
 
-`Templates` is made once per run: it knows the site (`site.*`, `_includes/`) and finds the
-posts that `{% post_url %}`, `{% link %}` and `{{< ref >}}` name, only when a post asks.
+`Templates` is made once per run: it knows the site (`site.*`, `_includes/`), and its
+`TagReads` (feedkit/posts/tagreads.py) finds the posts that `{% post_url %}`, `{% link %}`
+and `{{< ref >}}` name, only when a post asks.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import hashlib
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -36,11 +37,9 @@ from feedkit.posts.layout import (
     site_folders,
     site_markers,
 )
-from feedkit.posts.postfile import MARKDOWN_SUFFIXES
-from feedkit.posts.themeincludes import THEME_INCLUDES
+from feedkit.posts.tagreads import INCLUDES, TagReads
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
-INCLUDES = "_includes"
 # What a render read besides its own file: (kind, name, what it found). Kinds: "post_url",
 # "link", "ref" (found: the URL), "include", "config" (found: a hash of the file's bytes).
 Read = tuple[str, str, str]
@@ -104,7 +103,6 @@ class Templates:
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
         self.site_params = hugo.params if hugo else {}
-        self._urls: dict[str, str] = {}
         self._config_problem: Problem | None = None  # _config.yml cannot be read
         self.posts_known = True  # see `of_files`
 
@@ -166,11 +164,13 @@ class Templates:
     def _expand(self, post: Post, body: str) -> Expanded:
         # Imported here: the build cache's key reads `template_inputs` before any post is
         # read, and a cold build should not import what only rendering needs before then.
-        from feedkit.posts import kramdown, texdelims
+        from feedkit.posts import texdelims
         from feedkit.posts.emojicodes import emojify
 
         if self.jekyll and "<" in body:
-            body = kramdown.gfm_paragraphs(body)
+            from feedkit.posts.kramdown_gfm import gfm_paragraphs
+
+            body = gfm_paragraphs(body)
         if self.passthrough and "\\" in body:
             body = texdelims.passthrough(body, self.passthrough)
         if self.emoji and ":" in body:
@@ -273,7 +273,7 @@ class Templates:
     def _shortcodes(self, post: Post, body: str) -> Expanded:
         from feedkit.posts.shortcodes import expand_shortcodes
 
-        here = posixpath.dirname(self._content_rel(post.rel_path))
+        here = posixpath.dirname(self._tags.content_rel(post.rel_path))
 
         def from_here(target: str) -> str:
             # "../other" is relative to the post's folder: kept as seen from the content
@@ -302,119 +302,14 @@ class Templates:
         """Return (what `kind` `name` gives, the problem with it or "")."""
         if kind == "config":
             return self._config_yml[1], ""
-        if kind == "include":
-            return self._include(name)
-        if kind == "post_url":
-            shown = self._by_stem.get(name.strip("/"))
-            if shown is None:
-                return "", f"post_url: no post {name!r} in _posts/"
-            return self._url(shown), ""
-        if kind == "link":
-            return self._link(name)
-        return self._ref(name)
+        return self._tags.read(kind, name)
 
     @cached_property
-    def _content_prefix(self) -> str:
-        rel = os.path.relpath(self.cfg.content_path, self.cfg.root).replace(os.sep, "/")
-        return "" if rel == "." else rel + "/"
-
-    def _content_rel(self, shown: str) -> str:
-        prefix = self._content_prefix
-        return shown[len(prefix) :] if shown.startswith(prefix) else shown
-
-    @cached_property
-    def _by_stem(self) -> dict[str, str]:
-        """Jekyll names (`2020-01-02-title`, or `folder/2020-01-02-title`) → post."""
-        found: dict[str, str] = {}
-        for shown in self.paths:
-            stem = posixpath.splitext(shown)[0]
-            before, _, after = stem.rpartition("/_posts/")
-            name = after if before or stem.startswith("_posts/") else posixpath.basename(stem)
-            found.setdefault(posixpath.basename(name), shown)
-            found.setdefault(name, shown)
-        return found
-
-    @cached_property
-    def _by_content_path(self) -> dict[str, str]:
-        """Paths in the content folder, with and without the suffix, and a bundle's folder
-        (`posts/x/index.md` → `posts/x`) → post."""
-        found: dict[str, str] = {}
-        for shown in self.paths:
-            rel = self._content_rel(shown)
-            stem = posixpath.splitext(rel)[0]
-            found.setdefault(rel, shown)
-            found.setdefault(stem, shown)
-            if posixpath.basename(stem) in ("index", "_index"):
-                found.setdefault(posixpath.dirname(stem), shown)
-        return found
-
-    @cached_property
-    def _by_file(self) -> dict[str, str]:
-        return {os.path.normpath(self.cfg.root / shown): shown for shown in self.paths}
-
-    def _url(self, shown: str) -> str:
-        url = self._urls.get(shown)
-        if url is None:
-            url = self._urls[shown] = self.post_of(shown).url
-        return url
-
-    def _link(self, name: str) -> tuple[str, str]:
-        root = self.jekyll_root or self.cfg.content_path
-        target = os.path.normpath(root / name)
-        shown = self._by_file.get(target)
-        if shown is not None:
-            return self._url(shown), ""
-        url = _jekyll_page_url(name, self._config_yml[0], self.site)
-        if not os.path.isfile(target):
-            return url, f"link: {name} does not exist"
-        return url, ""
-
-    def _ref(self, target: str) -> tuple[str, str]:
-        path, hash_, anchor = target.partition("#")
-        path = path.strip()
-        key = path.strip("/")
-        index = self._by_content_path
-        shown = index.get(key)
-        if shown is None and key and "/" not in key:
-            # Hugo also finds a page by its file name alone, when only one has it.
-            named = [
-                s for p, s in index.items() if posixpath.basename(posixpath.splitext(p)[0]) == key
-            ]
-            shown = named[0] if len(set(named)) == 1 else None
-        if shown is None and key:
-            page = self._page(key)  # a page that is not a post: where Hugo publishes it
-            if page:
-                return page + hash_ + anchor, ""
-        if shown is None:
-            if not path and anchor:
-                return hash_ + anchor, ""
-            return "", f"no post {target!r} in the content folder"
-        return self._url(shown) + hash_ + anchor, ""
-
-    @cached_property
-    def _pages(self) -> Any:
-        from feedkit.posts.hugoconfig import Pages
-
-        return Pages(self.cfg, hugo_settings(site_folders(self.cfg)))
-
-    def _page(self, key: str) -> str:
-        """Return the URL of the page (not a post) `key` names, "" when there is none."""
-        return str(self._pages.url(key))
-
-    def _include(self, name: str) -> tuple[str, str]:
-        bases = [b for b in (self.jekyll_root, self.cfg.content_path) if b is not None]
-        for base in dict.fromkeys(bases):
-            folder = (base / INCLUDES).resolve()
-            path = (folder / name).resolve()
-            if not path.is_relative_to(folder):
-                return "", f"include: {name} is outside {INCLUDES}/"
-            try:
-                return path.read_text(encoding="utf-8"), ""
-            except (OSError, UnicodeDecodeError):
-                continue
-        if name in THEME_INCLUDES:  # a theme's, kept in its gem: feedkit's stand-in
-            return THEME_INCLUDES[name], ""
-        return "", f"include: no file {name!r} in {INCLUDES}/"
+    def _tags(self) -> TagReads:
+        """Return what the site's tags look up, made when a tag first asks."""
+        return TagReads(
+            self.cfg, self.paths, self.post_of, self.jekyll_root, self._config_yml[0], self.site
+        )
 
 
 def page_of(post: Post) -> dict[str, Any]:
@@ -435,30 +330,6 @@ def page_of(post: Post) -> dict[str, Any]:
         "author": ", ".join(a.name for a in post.authors),
         "draft": post.draft,
     }
-
-
-def _jekyll_page_url(name: str, config: Mapping[str, Any], site: Mapping[str, Any]) -> str:
-    """Return the URL Jekyll gives a page or a collection's document at `name`."""
-    stem, suffix = posixpath.splitext(name.strip("/"))
-    first, _, rest = stem.partition("/")
-    collections = config.get("collections")
-    if first.startswith("_") and isinstance(collections, Mapping):
-        options = collections.get(first[1:])
-        permalink = options.get("permalink") if isinstance(options, Mapping) else None
-        if isinstance(permalink, str):
-            path = (
-                permalink.replace(":collection", first[1:])
-                .replace(":path", rest)
-                .replace(":name", posixpath.basename(rest))
-                .replace(":output_ext", ".html")
-            )
-            return site["url"] + site["baseurl"] + path
-    if suffix in MARKDOWN_SUFFIXES or suffix == ".html":
-        stem += "" if posixpath.basename(stem) == "index" else ".html"
-        stem = stem.removesuffix("index")
-    else:
-        stem += suffix
-    return site["url"] + site["baseurl"] + "/" + stem
 
 
 _BRACE = re.compile(r"\{(?=[{%])")

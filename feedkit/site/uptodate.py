@@ -136,9 +136,9 @@ def watched(cfg: Config, config_file: str) -> list[str]:
     presence decides which files are posts), and Jekyll's `_config.yml`, `_data/authors.yml`
     and `_includes/` (templates read them), every file and folder below those folders; and
     with a digest archive, what its refresh reads and writes (`archive_inputs`)."""
-    from feedkit.posts.expand import INCLUDES
     from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS
     from feedkit.posts.layout import JEKYLL_CONFIG, PELICAN_CONFIG, site_folders
+    from feedkit.posts.tagreads import INCLUDES
 
     paths = [config_file]
     for folder in site_folders(cfg):

@@ -182,13 +182,13 @@ def post_list(site: WarmSite, now: datetime, page: int = 1) -> Markup:
     assert cfg is not None and loaded is not None
     template = page_environment(cfg.language).get_template("preview_post.html.j2")
     shown = loaded.posts[(page - 1) * POSTS_PER_PAGE : page * POSTS_PER_PAGE]
-    site.count_minutes(reading_minutes, shown)
+    site.reading_times.count_minutes(reading_minutes, shown)
     words = language(cfg.language)
     draft, scheduled = words.gettext("draft"), words.gettext("scheduled")
     items = []
     for post in shown:
         status = draft if post.draft else scheduled if post.published > now else ""
-        minutes = site.minutes(post, reading_minutes)
+        minutes = site.reading_times.minutes(post, reading_minutes)
 
         def item(post: Post = post, status: str = status, minutes: int | str = minutes) -> str:
             many = minutes if isinstance(minutes, int) else 2  # "?": not counted

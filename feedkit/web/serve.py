@@ -1,8 +1,9 @@
 """`feedkit serve`: sign-ups with double opt-in, confirmations, one-click unsubscribes, and
 the digest archive, as a small ASGI service (Starlette on uvicorn) behind a reverse proxy.
 
-Only POST changes anything. The database and the mail go through worker threads, so one
-slow SMTP server never stalls the other readers' requests.
+Only POST changes anything. The database and the mail go through worker threads
+(feedkit/web/subscriptions.py), so one slow SMTP server never stalls the other readers'
+requests.
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ from __future__ import annotations
 import logging
 import signal
 import socket
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,28 +27,21 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from feedkit.config import Config
-from feedkit.errors import ConfigError, FeedkitError
+from feedkit.errors import ConfigError
 from feedkit.i18n import language
-from feedkit.mail.confirmation import (
-    confirmation_message,
-    confirmation_sender,
-    send_confirmation,
-)
+from feedkit.mail.confirmation import confirmation_sender
 from feedkit.mail.identity import list_id
-from feedkit.mail.inflight import InFlight
-from feedkit.mail.readers import Readers
 from feedkit.mail.sending import sender_factory
-from feedkit.mail.state import State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
-from feedkit.mail.tokens import TokenError, Tokens, confirm_link, site_secret
+from feedkit.mail.tokens import Tokens, site_secret
 from feedkit.mail.wire import CONTROL
 from feedkit.web.pages import ARCHIVE, BodyLimit, Pages, SecurityHeaders, SlidingWindow
+from feedkit.web.subscriptions import Service, Signup
 
 log = logging.getLogger("feedkit.serve")
 Clock = Callable[[], datetime]
 MAX_NAME = 100
 RETRY_LATER = "300"  # seconds, for a reader whose confirmation mail could not go out
-IN_FLIGHT_WAIT = 10.0  # seconds an unsubscribe waits for a digest copy on its way to them
 
 
 def serve_problems(cfg: Config) -> list[tuple[str, str]]:
@@ -68,99 +60,6 @@ def serve_problems(cfg: Config) -> list[tuple[str, str]]:
         except ConfigError as exc:
             problems.extend(exc.problems)
     return problems
-
-
-@dataclass(frozen=True)
-class Signup:
-    subscriber: Subscriber
-    ip: str
-    now: datetime
-
-
-class Service:
-    """What the pages do, run in worker threads: each thread keeps its own connection to
-    the state database (SQLite connections stay in the thread that opened them)."""
-
-    def __init__(self, cfg: Config, tokens: Tokens) -> None:
-        self.cfg = cfg
-        self.tokens = tokens
-        self.state_path = cfg.path(cfg.digest.state)
-        self.inflight = InFlight(self.state_path)
-        self._local = threading.local()
-
-    @property
-    def readers(self) -> Readers:
-        readers: Readers | None = getattr(self._local, "readers", None)
-        if readers is None:
-            readers = self._local.readers = Readers(State.open(self.state_path))
-        return readers
-
-    def subscribe(self, signup: Signup) -> bool:
-        """Record a sign-up and mail its confirmation; False if the mail could not go out
-        now (the reader stays pending, and a sign-up later mails again)."""
-        cfg = self.cfg
-        confirmation = self.readers.request(
-            signup.subscriber, signup.ip, signup.now, resend_after=cfg.serve.resend_after
-        )
-        if confirmation is None:  # already active, or mailed a moment ago: no second mail
-            return True
-        reader = confirmation.reader
-        link = confirm_link(cfg, self.tokens, reader.id, confirmation.nonce, signup.now)
-        message = confirmation_message(cfg, reader.subscriber, link, signup.now)
-        try:
-            outcome = send_confirmation(cfg, message, reader.address)
-        except FeedkitError as exc:
-            status, detail = "deferred", str(exc)
-        else:
-            status, detail = outcome.status, outcome.detail
-        if status == "sent":
-            log.info("reader %d: confirmation mailed (%s)", reader.id, detail)
-            return True
-        if status == "failed":  # this address refuses mail; answered like any other
-            log.warning("reader %d: confirmation refused: %s", reader.id, detail)
-            return True
-        log.error("reader %d: confirmation not mailed: %s", reader.id, detail)
-        self.readers.unsent(reader.id, confirmation.nonce, signup.now, detail)
-        return False
-
-    def confirmable(self, token: str, now: datetime) -> bool:
-        """Return whether a confirmation link is good now; changes nothing."""
-        try:
-            found = self.tokens.read_confirm(token, now, self.cfg.serve.confirm_within)
-        except TokenError:
-            return False
-        return self.readers.confirmation_open(found.reader_id, found.nonce)
-
-    def confirm(self, token: str, ip: str, now: datetime) -> bool:
-        try:
-            found = self.tokens.read_confirm(token, now, self.cfg.serve.confirm_within)
-        except TokenError:
-            return False
-        reader = self.readers.confirm(found.reader_id, found.nonce, ip, now)
-        if reader is not None:
-            log.info("reader %d: confirmed", reader.id)
-        return reader is not None
-
-    def unsubscribable(self, token: str) -> bool:
-        try:
-            found = self.tokens.read_unsubscribe(token)
-        except TokenError:
-            return False
-        return self.readers.subscription_current(found.reader_id, found.subscription)
-
-    def unsubscribe(self, token: str, how: str, ip: str, now: datetime) -> bool:
-        try:
-            found = self.tokens.read_unsubscribe(token)
-        except TokenError:
-            return False
-        reader = self.readers.unsubscribe(found.reader_id, found.subscription, now, how, ip)
-        if reader is None:
-            return False
-        log.info("reader %d: unsubscribed (%s)", reader.id, how)
-        # A digest copy already on its way to them goes first: after the answer, none starts.
-        if not self.inflight.wait(reader.key, IN_FLIGHT_WAIT):
-            log.warning("reader %d: a digest copy was still being sent to them", reader.id)
-        return True
 
 
 def _text(form: FormData, name: str) -> str:

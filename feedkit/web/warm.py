@@ -18,33 +18,29 @@ import gc
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from itertools import chain, compress
+from itertools import compress
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from feedkit import parallel
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
 from feedkit.mail.digest import DigestRenderer
 from feedkit.models import Choice, Post
-from feedkit.posts.expand import Templates
 from feedkit.posts.layout import Layout, Place, Skipped
 from feedkit.posts.loader import (
-    PARALLEL_FROM,
-    PART,
     LoadResult,
     Parsed,
     content_folder,
     gather,
     parse_files,
-    read_body,
 )
 from feedkit.posts.postfile import MARKDOWN_SUFFIXES, walk
 from feedkit.site.build import BuildPlan, plan_build
 from feedkit.site.cache import BuildCache
 from feedkit.site.postindex import PostList, keep_posts, kept_posts, reader_cache
+from feedkit.web.readingtimes import ReadingTimes
 from feedkit.web.watch import Snapshot, Watcher, changed, restat, snapshot
 
 T = TypeVar("T")
@@ -95,10 +91,8 @@ class WarmSite:
         self._renderer: DigestRenderer | None = None
         self._unkept: set[str] = set()  # posts (as shown) read since the cache was
         self._memo: dict[tuple[object, ...], Any] = {}
-        self._minutes: dict[int, tuple[Post, int | str, tuple[Any, ...]]] = {}
-        self._templates: Templates | None = None
+        self.reading_times = ReadingTimes()  # of the posts as read
         self._rows: dict[int, tuple[Post, tuple[object, ...], str]] = {}
-        self._templates_how: tuple[object, ...] = ()
         self._dates: tuple[list[float], list[float]] = ([], [])
         self._choices: dict[str, Choice] | None = None  # of the posts, by path as shown
         with self.lock:
@@ -161,7 +155,8 @@ class WarmSite:
             return True
 
     def _read_everything(self, files: Snapshot | None) -> None:
-        self.cfg, self._parsed, self._minutes, self._rows = None, {}, {}, {}
+        self.cfg, self._parsed, self._rows = None, {}, {}
+        self.reading_times.forget()
         self._renderer = None
         try:
             self.cfg = load_config(self.config_path)
@@ -273,10 +268,10 @@ class WarmSite:
         self.loaded, self.problem, self._files = loaded, problem, files
         self.token = files_token(files)
         self._memo.clear()
-        self._templates = None
         if loaded is not None:
+            assert self.cfg is not None
             kept = {id(post) for post in loaded.posts}
-            self._minutes = {k: v for k, v in self._minutes.items() if k in kept}
+            self.reading_times.posts_read(self.cfg, loaded.posts, kept)
             self._rows = {k: v for k, v in self._rows.items() if k in kept}
         if not same_dates:  # what chooses feed entries and public posts, made once
             self._choices = {p.rel_path: p.choice() for p in loaded.posts} if loaded else None
@@ -368,18 +363,6 @@ class WarmSite:
             self._renderer = DigestRenderer(self.cfg, sample_links=True)
         return self._renderer
 
-    def templates(self) -> Templates:
-        """Return the Templates of the posts as read (lock held)."""
-        assert self.cfg is not None and self.loaded is not None
-        if self._templates is None:
-            made = Templates.of_posts(self.cfg, self.loaded.posts)
-            # What decides how every post expands: when it changes, no reading time holds.
-            how = (made.jekyll, made.hugo, made.passthrough, made.emoji, repr(made.site_params))
-            if self._templates_how != how:
-                self._minutes.clear()
-            self._templates, self._templates_how = made, how
-        return self._templates
-
     def row(self, post: Post, key: tuple[object, ...], make: Callable[[], str]) -> str:
         """Return `make()` for the post, made once while the post as read and `key` stay
         the same (lock held)."""
@@ -389,52 +372,3 @@ class WarmSite:
         made = make()
         self._rows[id(post)] = (post, key, made)
         return made
-
-    def minutes(self, post: Post, measure: Callable[[str], int]) -> int | str:
-        """Return the post's reading time, as `measure` counts its expanded body; kept
-        while the post and what its templates read stay the same (lock held)."""
-        templates = self.templates()
-        known = self._minutes.get(id(post))
-        if known and known[0] is post and (not known[2] or templates.current(known[2])):
-            return known[1]
-        counted = _count(post, templates, measure)
-        if counted is None:
-            return "?"  # the problem itself is listed on the page
-        self._minutes[id(post)] = (post, *counted)
-        return counted[0]
-
-    def count_minutes(
-        self, measure: Callable[[str], int], posts: Sequence[Post] | None = None
-    ) -> None:
-        """Count the reading time of each of `posts` (default: every post) not counted yet;
-        with many, a forked child reads some of the bodies, as when posts are read (lock
-        held)."""
-        assert self.loaded is not None
-        templates = self.templates()
-        listed = self.loaded.posts if posts is None else posts
-        todo = [post for post in listed if id(post) not in self._minutes]
-        if len(todo) < PARALLEL_FROM:
-            return
-        self.minutes(todo[0], measure)  # what counting imports is imported before the fork
-        size = max(PART, -(-len(todo) // parallel.MAX_PARTS))
-        starts = range(0, len(todo), size)
-
-        def part(index: int) -> list[tuple[int, tuple[Any, ...]] | None]:
-            return [_count(post, templates, measure) for post in todo[starts[index] :][:size]]
-
-        parts = parallel.shared(len(starts), part)
-        for post, counted in zip(todo, chain.from_iterable(parts), strict=True):
-            if counted is not None:
-                self._minutes[id(post)] = (post, *counted)
-
-
-def _count(
-    post: Post, templates: Templates, measure: Callable[[str], int]
-) -> tuple[int, tuple[Any, ...]] | None:
-    """Return the post's reading time and what expanding it read, or None if it cannot be
-    expanded."""
-    try:
-        expanded = templates.expand(post, read_body(post))
-    except FeedkitError:
-        return None
-    return measure(expanded.text), expanded.reads

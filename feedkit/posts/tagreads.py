@@ -1,0 +1,189 @@
+"""What template tags read besides the post: the URL of the post or page that
+`{% post_url %}`, `{% link %}` and `{{< ref >}}` name, and the files `{% include %}` names
+in `_includes/`.
+
+`TagReads` is made once per run, from every post as shown in messages; it indexes them by
+Jekyll name, content path and file only when a tag first asks.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from feedkit.config import Config
+from feedkit.models import Post
+from feedkit.posts.hugoconfig import hugo_settings
+from feedkit.posts.layout import site_folders
+from feedkit.posts.postfile import MARKDOWN_SUFFIXES
+from feedkit.posts.themeincludes import THEME_INCLUDES
+
+INCLUDES = "_includes"
+
+
+class TagReads:
+    """What template tags look up in the site, found when a tag asks."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        paths: list[str],
+        post_of: Callable[[str], Post],
+        jekyll_root: Path | None,
+        config: Mapping[str, Any],
+        site: Mapping[str, Any],
+    ) -> None:
+        """`paths`: every post as shown in messages; `post_of` gives the Post of one;
+        `config` and `site`: `_config.yml`'s values and Liquid's `site.*`."""
+        self.cfg = cfg
+        self.paths = paths
+        self.post_of = post_of
+        self.jekyll_root = jekyll_root
+        self.config = config
+        self.site = site
+        self._urls: dict[str, str] = {}
+
+    def read(self, kind: str, name: str) -> tuple[str, str]:
+        """Return (what `kind` `name` gives, the problem with it or "")."""
+        if kind == "include":
+            return self._include(name)
+        if kind == "post_url":
+            shown = self._by_stem.get(name.strip("/"))
+            if shown is None:
+                return "", f"post_url: no post {name!r} in _posts/"
+            return self._url(shown), ""
+        if kind == "link":
+            return self._link(name)
+        return self._ref(name)
+
+    @cached_property
+    def _content_prefix(self) -> str:
+        rel = os.path.relpath(self.cfg.content_path, self.cfg.root).replace(os.sep, "/")
+        return "" if rel == "." else rel + "/"
+
+    def content_rel(self, shown: str) -> str:
+        """Return a post as shown, as its path in the content folder."""
+        prefix = self._content_prefix
+        return shown[len(prefix) :] if shown.startswith(prefix) else shown
+
+    @cached_property
+    def _by_stem(self) -> dict[str, str]:
+        """Jekyll names (`2020-01-02-title`, or `folder/2020-01-02-title`) → post."""
+        found: dict[str, str] = {}
+        for shown in self.paths:
+            stem = posixpath.splitext(shown)[0]
+            before, _, after = stem.rpartition("/_posts/")
+            name = after if before or stem.startswith("_posts/") else posixpath.basename(stem)
+            found.setdefault(posixpath.basename(name), shown)
+            found.setdefault(name, shown)
+        return found
+
+    @cached_property
+    def _by_content_path(self) -> dict[str, str]:
+        """Paths in the content folder, with and without the suffix, and a bundle's folder
+        (`posts/x/index.md` → `posts/x`) → post."""
+        found: dict[str, str] = {}
+        for shown in self.paths:
+            rel = self.content_rel(shown)
+            stem = posixpath.splitext(rel)[0]
+            found.setdefault(rel, shown)
+            found.setdefault(stem, shown)
+            if posixpath.basename(stem) in ("index", "_index"):
+                found.setdefault(posixpath.dirname(stem), shown)
+        return found
+
+    @cached_property
+    def _by_file(self) -> dict[str, str]:
+        return {os.path.normpath(self.cfg.root / shown): shown for shown in self.paths}
+
+    def _url(self, shown: str) -> str:
+        url = self._urls.get(shown)
+        if url is None:
+            url = self._urls[shown] = self.post_of(shown).url
+        return url
+
+    def _link(self, name: str) -> tuple[str, str]:
+        root = self.jekyll_root or self.cfg.content_path
+        target = os.path.normpath(root / name)
+        shown = self._by_file.get(target)
+        if shown is not None:
+            return self._url(shown), ""
+        url = _jekyll_page_url(name, self.config, self.site)
+        if not os.path.isfile(target):
+            return url, f"link: {name} does not exist"
+        return url, ""
+
+    def _ref(self, target: str) -> tuple[str, str]:
+        path, hash_, anchor = target.partition("#")
+        path = path.strip()
+        key = path.strip("/")
+        index = self._by_content_path
+        shown = index.get(key)
+        if shown is None and key and "/" not in key:
+            # Hugo also finds a page by its file name alone, when only one has it.
+            named = [
+                s for p, s in index.items() if posixpath.basename(posixpath.splitext(p)[0]) == key
+            ]
+            shown = named[0] if len(set(named)) == 1 else None
+        if shown is None and key:
+            page = self._page(key)  # a page that is not a post: where Hugo publishes it
+            if page:
+                return page + hash_ + anchor, ""
+        if shown is None:
+            if not path and anchor:
+                return hash_ + anchor, ""
+            return "", f"no post {target!r} in the content folder"
+        return self._url(shown) + hash_ + anchor, ""
+
+    @cached_property
+    def _pages(self) -> Any:
+        from feedkit.posts.hugoconfig import Pages
+
+        return Pages(self.cfg, hugo_settings(site_folders(self.cfg)))
+
+    def _page(self, key: str) -> str:
+        """Return the URL of the page (not a post) `key` names, "" when there is none."""
+        return str(self._pages.url(key))
+
+    def _include(self, name: str) -> tuple[str, str]:
+        bases = [b for b in (self.jekyll_root, self.cfg.content_path) if b is not None]
+        for base in dict.fromkeys(bases):
+            folder = (base / INCLUDES).resolve()
+            path = (folder / name).resolve()
+            if not path.is_relative_to(folder):
+                return "", f"include: {name} is outside {INCLUDES}/"
+            try:
+                return path.read_text(encoding="utf-8"), ""
+            except (OSError, UnicodeDecodeError):
+                continue
+        if name in THEME_INCLUDES:  # a theme's, kept in its gem: feedkit's stand-in
+            return THEME_INCLUDES[name], ""
+        return "", f"include: no file {name!r} in {INCLUDES}/"
+
+
+def _jekyll_page_url(name: str, config: Mapping[str, Any], site: Mapping[str, Any]) -> str:
+    """Return the URL Jekyll gives a page or a collection's document at `name`."""
+    stem, suffix = posixpath.splitext(name.strip("/"))
+    first, _, rest = stem.partition("/")
+    collections = config.get("collections")
+    if first.startswith("_") and isinstance(collections, Mapping):
+        options = collections.get(first[1:])
+        permalink = options.get("permalink") if isinstance(options, Mapping) else None
+        if isinstance(permalink, str):
+            path = (
+                permalink.replace(":collection", first[1:])
+                .replace(":path", rest)
+                .replace(":name", posixpath.basename(rest))
+                .replace(":output_ext", ".html")
+            )
+            return site["url"] + site["baseurl"] + path
+    if suffix in MARKDOWN_SUFFIXES or suffix == ".html":
+        stem += "" if posixpath.basename(stem) == "index" else ".html"
+        stem = stem.removesuffix("index")
+    else:
+        stem += suffix
+    return site["url"] + site["baseurl"] + "/" + stem
