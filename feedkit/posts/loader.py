@@ -21,11 +21,11 @@ from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
 from feedkit.posts import postfile
 from feedkit.posts.crosscheck import duplicates, with_body_problems
+from feedkit.posts.fmparse import parse_front_matter
 from feedkit.posts.layout import ANYWHERE, Layout, NotAPost, Place, Skipped
 from feedkit.posts.postfile import (
     FileProblems,
     discover,
-    parse_front_matter,
     read_head,
     read_whole,
 )
