@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -20,6 +19,7 @@ from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPo
 from feedkit.posts.postfile import FileProblems, Source
 from feedkit.posts.posturl import URL_KEYS, PostAddress
 from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
+from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
 
 # Jekyll's post name: YEAR-MONTH-DAY-title, the month and day in one digit or two.
 JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
@@ -384,12 +384,6 @@ class PostBuilder(PostAddress):
         return draft
 
 
-TAGS_MERGED = "both are listed there: spell them the same, or rename one"
-# Characters that tell tags apart where slugify would drop them: C, C++ and C# are three.
-_TAG_SIGNS = re.compile(r"(?<=[\w+#])([+#])")
-_TAG_SIGN_WORDS = {"+": " plus ", "#": " sharp "}
-
-
 def _image_alt(meta: dict[str, Any]) -> str | None:
     """Return the image's alternative text as themes write it: Chirpy's and So Simple's
     `image: {path, alt}`, PaperMod's `cover.alt`, or `image_alt`."""
@@ -418,10 +412,3 @@ def _theme_image(meta: dict[str, Any]) -> str | None:
         if isinstance(found, str) and found.strip():
             return found
     return None
-
-
-@lru_cache(maxsize=4096)  # a blog has far fewer tags than posts
-def tag_slug(tag: str) -> str:
-    """Return the folder name of a tag's feed: "c-plus-plus" for C++, "c-sharp" for C#."""
-    spelled = _TAG_SIGNS.sub(lambda m: _TAG_SIGN_WORDS[m[1]], tag)
-    return slugify(spelled) or slugify(tag) or tag
