@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from feedkit.errors import Problem
-from feedkit.posts.postfile import FileProblems, decode, split, unreadable_bodies
+from feedkit.posts.postfile import FileProblems, decode, split
 
 
 def with_body_problems(found: list[Problem], files: list[tuple[str, Path]]) -> list[Problem]:
@@ -23,6 +23,19 @@ def with_body_problems(found: list[Problem], files: list[tuple[str, Path]]) -> l
     more = unreadable_bodies([(shown, path) for shown, path in files if shown not in reported])
     # Sorted by file; the sort is stable, so each file's problems stay in line order.
     return sorted(found + more, key=lambda p: p.path)
+
+
+def unreadable_bodies(paths: list[tuple[str, Path]]) -> list[Problem]:
+    """Return a problem for each file (shown path, path) that is not UTF-8 as a whole."""
+    found = []
+    for shown, path in paths:
+        try:
+            decode(path.read_bytes(), shown, None)
+        except FileProblems as exc:
+            found.extend(exc.problems)
+        except OSError:
+            pass  # reported where the file was read
+    return found
 
 
 def duplicates(records: Iterable[tuple[str, Path | str, str, str, str]]) -> list[Problem]:

@@ -199,7 +199,7 @@ def read_head(path: Path | str, shown: str, warnings: list[Problem]) -> tuple[So
     Only as much as the front matter is read and decoded: over 20,000 posts, decoding whole
     bodies would be a third of a build. A body is checked (UTF-8, characters XML cannot
     carry) when a feed shows it, by `feedkit check`, and whenever a build finds problems
-    (see `unreadable_bodies`), so one run lists them all.
+    (see `crosscheck.unreadable_bodies`), so one run lists them all.
     """
     # A bare file descriptor: io.open's buffered file object costs more than the reading.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
@@ -303,19 +303,6 @@ def _read(fd: int, limit: int | None, expected: int | None = None) -> bytes:
         if expected is not None and got >= expected:
             break
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-def unreadable_bodies(paths: list[tuple[str, Path]]) -> list[Problem]:
-    """Return a problem for each file (shown path, path) that is not UTF-8 as a whole."""
-    found = []
-    for shown, path in paths:
-        try:
-            decode(path.read_bytes(), shown, None)
-        except FileProblems as exc:
-            found.extend(exc.problems)
-        except OSError:
-            pass  # reported where the file was read
-    return found
 
 
 def body_of(raw: bytes, shown: str, warnings: list[Problem] | None = None) -> str:
