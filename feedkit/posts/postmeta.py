@@ -1,6 +1,7 @@
 """Front matter → a Post: the keys Jekyll, Hugo and Pelican users write, checked one by one.
 
-Every problem in a file is collected (with the line of its key), not just the first.
+Every problem in a file is collected (with the line of its key), not just the first. Where
+the post lives and what feed readers know it by (its URL and ID) are `posturl`'s part.
 """
 
 from __future__ import annotations
