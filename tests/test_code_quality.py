@@ -66,6 +66,35 @@ def test_packages_import_only_what_comes_before_them() -> None:
     assert wrong == []
 
 
+# Inside feedkit/posts, a post file is read in this order: files found (walk), a file read
+# and split (postfile), its front matter parsed (fmparse), its URL and ID (posturl), its
+# fields (postmeta), the posts checked against each other (crosscheck), all of it run over
+# many files (loader). Each step imports only steps before it, never one after.
+POST_STEPS = ("walk", "postfile", "fmparse", "posturl", "postmeta", "crosscheck", "loader")
+
+
+def posts_modules_imported(path: Path) -> set[str]:
+    """Return the modules of feedkit/posts that `path` imports (at the top or in a function),
+    by their names in the package."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "feedkit.posts":
+            names.update(alias.name for alias in node.names)  # from feedkit.posts import x
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.removeprefix("feedkit.posts."))
+        elif isinstance(node, ast.Import):
+            names.update(alias.name.removeprefix("feedkit.posts.") for alias in node.names)
+    return names
+
+
+def test_reading_posts_imports_only_earlier_steps() -> None:
+    wrong = []
+    for rank, step in enumerate(POST_STEPS):
+        imported = posts_modules_imported(ROOT / "feedkit" / "posts" / f"{step}.py")
+        wrong += [f"{step} imports {later}" for later in POST_STEPS[rank:] if later in imported]
+    assert wrong == []
+
+
 def module_aliases(tree: ast.AST, modules: set[str]) -> set[str]:
     """Return the names under which a file imports feedkit's modules."""
     names = set()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from feedkit.posts import postfile
+from feedkit.posts import fmparse, postfile
 
 from conftest import NOW, NOW_ENV, ROOT, SITE_TOML
 from digest_site import SECRET_ENV, make_digest_site, site_after_first_digest, write_post
@@ -38,10 +38,10 @@ def test_posts_split_where_python_frontmatter_would_split_them() -> None:
     from frontmatter.default_handlers import JSONHandler, YAMLHandler
 
     patterns = dict(postfile.BOUNDARIES)
-    assert list(patterns) == [name for name, _ in postfile.handlers()]
+    assert list(patterns) == [name for name, _ in fmparse.handlers()]
     assert patterns["YAML"] == YAMLHandler.FM_BOUNDARY.pattern
     assert patterns["JSON"] == JSONHandler.FM_BOUNDARY.pattern
-    assert dict(postfile.handlers())["TOML"].FM_BOUNDARY.pattern == patterns["TOML"]
+    assert dict(fmparse.handlers())["TOML"].FM_BOUNDARY.pattern == patterns["TOML"]
 
 
 def test_a_build_with_nothing_changed_imports_nothing_that_reads_posts(tmp_path: Path) -> None:

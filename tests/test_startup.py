@@ -18,7 +18,7 @@ import pytest
 
 from feedkit import configkeys
 from feedkit.errors import Problem
-from feedkit.posts import markup, postfile, sanitize
+from feedkit.posts import fmparse, markup, postfile, sanitize
 
 from conftest import NOW_ENV, SITE_TOML
 
@@ -134,7 +134,7 @@ def test_a_build_compiles_no_pattern_that_only_rare_input_needs(tmp_path: Path) 
     site = built_site(tmp_path)
     rare = [
         source(postfile.XML_ILLEGAL),
-        source(postfile._TOML_DATE_LINE),
+        source(fmparse._TOML_DATE_LINE),
         source(configkeys._DURATION),
     ]
     unchanged = made_at_start(site, "build")
@@ -157,7 +157,7 @@ def test_a_duration_and_a_toml_date_are_still_read_with_their_patterns(tmp_path:
     assert configkeys._duration("1d 6h") == timedelta(days=1, hours=6)
     with pytest.raises(ValueError, match="duration such as"):
         configkeys._duration("6 hours")
-    assert postfile.load_toml('date = 2023-02-30\ntitle = "x"') == {
+    assert fmparse.load_toml('date = 2023-02-30\ntitle = "x"') == {
         "date": "2023-02-30",
         "title": "x",
     }

@@ -261,8 +261,9 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
     """Return the URL Hugo gives the page (not a post: an about page, a section's
     `_index.md`) at `rel` in the `content` folder: its front matter's `url`, else its
     section's permalink when its front matter fills it, else its path."""
-    from feedkit.posts.postfile import FileProblems, parse_front_matter, read_head
-    from feedkit.posts.postmeta import URL_SAFE
+    from feedkit.posts.fmparse import parse_front_matter
+    from feedkit.posts.postfile import FileProblems, read_head
+    from feedkit.posts.posturl import URL_SAFE
     from feedkit.posts.postvalues import parse_date
 
     try:

@@ -1,15 +1,14 @@
 """Markdown files → `Post`s, every problem listed as path:line; bodies read again on demand.
 
 Reading a file is `postfile`'s job, turning its front matter into a Post `postmeta`'s (each
-value read by `postvalues`); this module finds the files, spreads the work over the cores and
-checks posts against each other.
+value read by `postvalues`), checking posts against each other `crosscheck`'s; this module
+finds the files, spreads the work over the cores and gathers the posts.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,16 +20,14 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
 from feedkit.posts import postfile
+from feedkit.posts.crosscheck import duplicates, with_body_problems
+from feedkit.posts.fmparse import parse_front_matter
 from feedkit.posts.layout import ANYWHERE, Layout, NotAPost, Place, Skipped
 from feedkit.posts.postfile import (
     FileProblems,
-    decode,
     discover,
-    parse_front_matter,
     read_head,
     read_whole,
-    split,
-    unreadable_bodies,
 )
 from feedkit.shown import display_path, root_prefix  # noqa: F401 (imported from here too)
 
@@ -390,57 +387,6 @@ def gather(parsed: Iterable[Parsed]) -> LoadResult:
     # asks both time zones for their offsets (0.4 s of sorting at 20,000 posts).
     posts.sort(key=lambda p: (p.published.timestamp(), p.slug), reverse=True)
     return LoadResult(tuple(posts), tuple(warnings), tuple(skipped))
-
-
-def with_body_problems(found: list[Problem], files: list[tuple[str, Path]]) -> list[Problem]:
-    """Return `found` and the bodies among `files` that are not UTF-8, file by file.
-
-    A build only reads the bodies it shows; when it fails anyway, it reads them all, so a
-    single run lists every problem.
-    """
-    reported = {p.path for p in found}
-    more = unreadable_bodies([(shown, path) for shown, path in files if shown not in reported])
-    # Sorted by file; the sort is stable, so each file's problems stay in line order.
-    return sorted(found + more, key=lambda p: p.path)
-
-
-def duplicates(records: Iterable[tuple[str, Path | str, str, str, str]]) -> list[Problem]:
-    """Return a problem for each post whose slug, ID or URL another post already has.
-
-    `records` are (shown path, file, slug, id, url), in file order.
-    """
-    found: list[Problem] = []
-    records = list(records)
-    for index, what in ((2, "slug"), (3, "ID"), (4, "URL")):
-        values = [str(record[index]) for record in records]
-        if len(set(values)) == len(values):  # as nearly always: no value twice, none to tell
-            continue
-        owners: dict[str, tuple[str, Path | str, str, str, str]] = {}
-        for record in records:
-            value = str(record[index])
-            other = owners.setdefault(value, record)
-            if index == 4 and not value:  # no URLs given: a URL clash is a slug clash
-                break
-            if other is not record and not (index == 4 and record[2] == other[2]):
-                found.append(
-                    Problem(
-                        record[0],
-                        _key_line(record[1], record[0], "id" if index == 3 else what.lower()),
-                        f"{what} {value!r} is also used by "
-                        f"{other[0]}; each post needs its own {what}",
-                    )
-                )
-    return found
-
-
-def _key_line(source: Path | str, shown: str, key: str) -> int:
-    """Return the line of `key` in a post's front matter (1 if it is not there)."""
-    try:
-        text = decode(Path(source).read_bytes(), shown, [])
-    except (OSError, FileProblems):
-        return 1
-    m = re.search(rf"""^\s*["']?{key}["']?\s*[:=]""", text[: split(text, "").body_start], re.M)
-    return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
 def public_posts(posts: tuple[Post, ...], now: datetime, *, drafts: bool = False) -> list[Post]:

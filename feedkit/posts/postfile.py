@@ -1,4 +1,5 @@
-"""Post files → text, front matter mapping and body, with the file's own line numbers.
+"""Post files → text split into front matter and body, with the file's own line numbers (the
+front matter's mapping is `fmparse`'s).
 
 Reading is the hot path of a build over thousands of posts: `read_head` reads only as far as
 the end of the front matter; the body is read again, whole, only for posts an output shows.
@@ -9,14 +10,12 @@ from __future__ import annotations
 import os
 import re
 import stat as stat_mode
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from feedkit.errors import Problem
-from feedkit.posts import pelicanmeta, simpleyaml
+from feedkit.posts import pelicanmeta
 from feedkit.posts.walk import (  # noqa: F401 (postfile's users import them from here)
     MARKDOWN_SUFFIXES,
     StatKey,
@@ -26,9 +25,6 @@ from feedkit.posts.walk import (  # noqa: F401 (postfile's users import them fro
     stat_mtime_ns,
     walk,
 )
-
-if TYPE_CHECKING:
-    from frontmatter.default_handlers import BaseHandler
 
 HEAD_BYTES = 4096  # holds the front matter of nearly every post
 # The line that closes front matter, by the first byte of the file: found in the bytes, so
@@ -46,32 +42,6 @@ _ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _NONCHARACTERS = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE and U+FFFF in UTF-8
 
 
-# A TOML key whose value is written as a date or time that tomllib refuses (2023-02-30,
-# 2023-13-01T10:00:00Z): group 2 is the value. Compiled when first met, as it rarely is.
-_TOML_DATE_LINE = (
-    r"""^(\s*(?:[\w-]+|"[^"\n]*"|'[^'\n]*')\s*=\s*)"""
-    r"(\d{4}-\d\d-\d\d(?:[Tt ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:[Zz]|[+-]\d\d:\d\d)?)"
-    r"([ \t]*(?:#.*)?)$"
-)
-
-
-def load_toml(text: str) -> dict[str, Any]:
-    """Return TOML front matter; a date that names no real day (which tomllib refuses, as a
-    syntax error) is read as its text, for the post to report at its key's line."""
-    lines: list[str] | None = None
-    while True:  # each turn quotes one more line, or raises
-        try:
-            return tomllib.loads(text if lines is None else "\n".join(lines))
-        except tomllib.TOMLDecodeError as exc:
-            m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-            lines = text.split("\n") if lines is None else lines
-            index = int(m.group(1)) - 1 if m else -1
-            date = re.match(_TOML_DATE_LINE, lines[index]) if 0 <= index < len(lines) else None
-            if date is None:
-                raise
-            lines[index] = f'{date[1]}"{date[2]}"{date[3]}'
-
-
 # The lines that open and close front matter, by format, in the order they are tried:
 # python-frontmatter's handlers' FM_BOUNDARY patterns (the TOML one is feedkit's), kept here so
 # that finding where a post's body starts (the only thing a render or a digest asks of the
@@ -84,24 +54,6 @@ def boundaries() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Return BOUNDARIES compiled (on first use: a build that finds nothing changed never
     splits a file)."""
     return tuple((name, re.compile(pattern, re.MULTILINE)) for name, pattern in BOUNDARIES)
-
-
-@lru_cache(maxsize=1)
-def handlers() -> tuple[tuple[str, BaseHandler], ...]:
-    """Return python-frontmatter's handlers by format, loaded on first use: a build that
-    finds nothing changed never needs PyYAML."""
-    from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
-
-    class TOMLHandler(BaseHandler):
-        """python-frontmatter's TOML handler needs the unmaintained `toml`; tomllib does it."""
-
-        FM_BOUNDARY = dict(boundaries())["TOML"]
-        START_DELIMITER = END_DELIMITER = "+++"
-
-        def load(self, fm: str, **kwargs: object) -> Any:
-            return load_toml(fm)
-
-    return (("YAML", YAMLHandler()), ("TOML", TOMLHandler()), ("JSON", JSONHandler()))
 
 
 @dataclass(slots=True, eq=False)  # not frozen: a frozen dataclass's __init__ costs 2 us per post
@@ -240,68 +192,6 @@ def split(text: str, shown: str) -> Source:
     )
 
 
-def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
-    """Return the front matter mapping, or raise with the file's line of the syntax error."""
-    if src.fm_format == "YAML":
-        # Most posts' front matter, read without PyYAML (and its import, when all are).
-        simple = simpleyaml.load(src.fm_text)
-        if simple is not None:
-            return simple
-    import json  # here, as yaml: a build that finds nothing changed parses no front matter
-
-    import yaml
-
-    from feedkit.posts import fastyaml
-
-    try:
-        # python-frontmatter finds the block; the YAML in it goes through PyYAML's C parser
-        # with a leaner object builder (same result, a third less time over 20,000 posts).
-        if src.fm_format == "YAML":
-            data = fastyaml.load(src.fm_text)
-        elif src.fm_format == pelicanmeta.FORMAT:
-            data = pelicanmeta.load(src.fm_text)
-        else:
-            data = dict(handlers())[src.fm_format].load(src.fm_text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = src.fm_first_line + (mark.line if mark else 0)
-        what = exc.problem or exc.context or "syntax error"
-        if exc.context and exc.context_mark and exc.problem:
-            what += f" ({exc.context} at line {src.fm_first_line + exc.context_mark.line})"
-        raise FileProblems([Problem(shown, line, f"YAML front matter: {what}")]) from exc
-    except yaml.YAMLError as exc:
-        raise FileProblems(
-            [Problem(shown, src.fm_first_line, f"YAML front matter: {exc}")]
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        if m:
-            line = src.fm_first_line + int(m.group(1)) - 1
-        else:  # "at end of document": the last line of the block
-            line = src.fm_first_line + max(src.fm_text.count("\n") - 1, 0)
-        message = re.sub(r"\s*\(at (?:line|end of).*?\)", "", str(exc))
-        raise FileProblems([Problem(shown, line, f"TOML front matter: {message}")]) from exc
-    except json.JSONDecodeError as exc:
-        raise FileProblems([Problem(shown, exc.lineno, f"JSON front matter: {exc.msg}")]) from exc
-    except ValueError as exc:  # Pelican's header: a line that is no `Key: value`
-        line = pelicanmeta.error_line(src.fm_text)
-        raise FileProblems([Problem(shown, line, f"Pelican metadata: {exc}")]) from exc
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise FileProblems(
-            [
-                Problem(
-                    shown,
-                    src.fm_first_line,
-                    f"front matter must be a mapping of keys to values (like 'title: …'), "
-                    f"not a {type(data).__name__}",
-                )
-            ]
-        )
-    return {str(k): v for k, v in data.items()}
-
-
 def read_head(path: Path | str, shown: str, warnings: list[Problem]) -> tuple[Source, StatKey]:
     """Return the file split at the end of its front matter, and the file's status as it was
     before reading (for the build cache).
@@ -309,7 +199,7 @@ def read_head(path: Path | str, shown: str, warnings: list[Problem]) -> tuple[So
     Only as much as the front matter is read and decoded: over 20,000 posts, decoding whole
     bodies would be a third of a build. A body is checked (UTF-8, characters XML cannot
     carry) when a feed shows it, by `feedkit check`, and whenever a build finds problems
-    (see `unreadable_bodies`), so one run lists them all.
+    (see `crosscheck.unreadable_bodies`), so one run lists them all.
     """
     # A bare file descriptor: io.open's buffered file object costs more than the reading.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
@@ -413,19 +303,6 @@ def _read(fd: int, limit: int | None, expected: int | None = None) -> bytes:
         if expected is not None and got >= expected:
             break
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-def unreadable_bodies(paths: list[tuple[str, Path]]) -> list[Problem]:
-    """Return a problem for each file (shown path, path) that is not UTF-8 as a whole."""
-    found = []
-    for shown, path in paths:
-        try:
-            decode(path.read_bytes(), shown, None)
-        except FileProblems as exc:
-            found.extend(exc.problems)
-        except OSError:
-            pass  # reported where the file was read
-    return found
 
 
 def body_of(raw: bytes, shown: str, warnings: list[Problem] | None = None) -> str:

@@ -1,6 +1,7 @@
 """Front matter → a Post: the keys Jekyll, Hugo and Pelican users write, checked one by one.
 
-Every problem in a file is collected (with the line of its key), not just the first.
+Every problem in a file is collected (with the line of its key), not just the first. Where
+the post lives and what feed readers know it by (its URL and ID) are `posturl`'s part.
 """
 
 from __future__ import annotations
@@ -8,25 +9,18 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin
 
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Choice, Post, slugify
-from feedkit.posts.hugoconfig import fill_hugo_permalink
 from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
-from feedkit.posts.postvalues import (
-    fill_permalink,
-    parse_authors,
-    parse_date,
-    short_repr,
-    split_list,
-    text_value,
-)
+from feedkit.posts.posturl import URL_KEYS, PostAddress
+from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
+from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
 
 # Jekyll's post name: YEAR-MONTH-DAY-title, the month and day in one digit or two.
 JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
@@ -37,7 +31,6 @@ DATE_KEYS = ("date",)
 # Hugo's publish date: when the post goes out (it is scheduled until then).
 PUBLISH_KEYS = ("publishDate", "publishdate", "pubdate")
 EXPIRY_KEYS = ("expiryDate", "expirydate", "unpublishdate")  # Hugo's: out of every output then
-URL_KEYS = ("url", "permalink")  # Hugo's, Jekyll's: the post's own path on the site
 BUILD_KEYS = ("build", "_build")  # Hugo's build options
 UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "modified")
 AUTHOR_KEYS = ("author", "authors")
@@ -63,11 +56,8 @@ KNOWN_KEYS = frozenset(
     ]
 )
 
-# What stays as written in a URL's path (RFC 3986's pchar and "/"); the rest is %-encoded.
-URL_SAFE = "/%@!$&'()*+,;=-._~"
 
-
-class PostBuilder:
+class PostBuilder(PostAddress):
     """Reads one file's front matter into a Post, collecting every problem found."""
 
     def __init__(
@@ -340,46 +330,6 @@ class PostBuilder:
                     where = "nowhere" if option == "list" else "no page for it"
                     raise NotAPost(f"Hugo lists it {where} ({key}: {option}: {str(value).lower()})")
 
-    def _own_url(self, slug: str, published: datetime | None) -> str:
-        """Return the URL front matter gives the post (`url`, `permalink`), or ""."""
-        key, raw = self.first(URL_KEYS)
-        if raw is None:
-            return ""
-        path = written = (self._text(key, raw) or "").strip()
-        if key == "permalink" and ":" in path and published is not None:
-            path = self._placeholders(path, slug, published)  # a category may hold a space
-        if (
-            not path
-            or "//" in path
-            or ".." in path.split("/")
-            or ":" in path
-            or any(c.isspace() for c in written)
-        ):
-            if path:
-                self.fail(
-                    key,
-                    f"{key} {short_repr(path)} must be a path on the site, such as /about/ "
-                    "(no '//', '..' or spaces)",
-                )
-            return ""
-        return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
-
-    def _placeholders(self, path: str, slug: str, published: datetime) -> str:
-        """Return a Jekyll permalink with its placeholders filled in, or "" after a problem
-        naming the one it does not know."""
-        categories: list[str] = []
-        for key in ("categories", "category"):
-            try:
-                categories += split_list(self.meta.get(key), key)
-            except ValueError:
-                pass  # reported with the tags
-        categories += [c for c in self.place.categories if c not in categories]
-        try:
-            return fill_permalink(path, slug, published.astimezone(self.timezone), categories)
-        except ValueError as exc:
-            self.fail("permalink", f"permalink: {exc}")
-            return ""
-
     def _tags(self) -> tuple[str, ...]:
         seen: dict[str, str] = {}  # a tag's case-folded spelling → the spelling kept
         slugs: dict[str, str] = {}  # a tag feed's slug → the first tag in it
@@ -434,77 +384,6 @@ class PostBuilder:
                 draft = True
         return draft
 
-    def _url(self, slug: str, published: datetime) -> str:
-        if self.place.hugo_permalink:
-            return self._hugo_url(published)
-        if self.place.permalink:  # the site's own (Jekyll's), checked when it was read
-            path = self._placeholders(self.place.permalink, slug, published)
-            return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
-        local = published.astimezone(self.timezone)
-        path = self.cfg.permalink.format(
-            year=f"{local.year:04d}",
-            month=f"{local.month:02d}",
-            day=f"{local.day:02d}",
-            slug=quote(slug),
-        )
-        # base_url ends with "/" and the permalink has no "..", "//" or scheme (config checks):
-        # joining is concatenation, and much cheaper than urljoin over thousands of posts.
-        return self.cfg.base_url + path.lstrip("/")
-
-    def _hugo_url(self, published: datetime) -> str:
-        """Return the URL Hugo gives the page: its date in the date's own zone, `:slug`
-        its front matter's or its title's, `:filename` its file's (a bundle's folder's)."""
-        raw = self.meta.get("slug")
-        slug = raw.strip() if isinstance(raw, str) else ""
-        name = os.path.basename(os.path.dirname(self.path)) if self.stem == "index" else self.stem
-        title = self.meta.get("title")
-        path = fill_hugo_permalink(
-            self.place.hugo_permalink,
-            slug,
-            name,
-            title if isinstance(title, str) else "",
-            published,
-        )
-        return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
-
-    def _id(self, url: str, slug: str, published: datetime | None) -> str:
-        raw = self.meta.get("id")
-        if raw is not None:
-            text = self._text("id", raw)
-            if text is None:
-                return ""
-            post_id = text.strip()
-            scheme = urlsplit(post_id).scheme
-            if not scheme or any(c.isspace() for c in post_id):
-                self.fail(
-                    "id",
-                    f"id {short_repr(post_id)} must be an absolute URI such as "
-                    "'urn:uuid:…' or 'tag:example.com,2024:post'",
-                )
-            return post_id
-        if not url or published is None:
-            return ""
-        # Derived from the URL on every build, not stored: a new permalink pattern or base_url
-        # gives new IDs, unless `id:` in the front matter pins a post's.
-        ids = self.cfg.feed.ids
-        if ids == "url":  # Hugo's <guid>{{ .Permalink }}</guid>
-            return url
-        base = self.cfg.base_url
-        if ids == "jekyll":  # jekyll-feed's `post.id | absolute_url`: the URL's folder + slug
-            folder = url[len(base) :].rstrip("/").rpartition("/")[0]
-            return base + (f"{folder}/" if folder else "") + quote(slug)
-        # RFC 4151 tag URI: stays the same when the site moves to https.
-        host, origin = _site_origin(base)
-        path = url[len(origin) :] if url.startswith(origin) else urlsplit(url).path
-        tag = f"tag:{host},{published.date().isoformat()}:{path}"
-        return tag + "/" if ids == "pelican" else tag  # Pelican's get_tag_uri adds "/"
-
-
-TAGS_MERGED = "both are listed there: spell them the same, or rename one"
-# Characters that tell tags apart where slugify would drop them: C, C++ and C# are three.
-_TAG_SIGNS = re.compile(r"(?<=[\w+#])([+#])")
-_TAG_SIGN_WORDS = {"+": " plus ", "#": " sharp "}
-
 
 def _image_alt(meta: dict[str, Any]) -> str | None:
     """Return the image's alternative text as themes write it: Chirpy's and So Simple's
@@ -534,16 +413,3 @@ def _theme_image(meta: dict[str, Any]) -> str | None:
         if isinstance(found, str) and found.strip():
             return found
     return None
-
-
-@lru_cache(maxsize=4096)  # a blog has far fewer tags than posts
-def tag_slug(tag: str) -> str:
-    """Return the folder name of a tag's feed: "c-plus-plus" for C++, "c-sharp" for C#."""
-    spelled = _TAG_SIGNS.sub(lambda m: _TAG_SIGN_WORDS[m[1]], tag)
-    return slugify(spelled) or slugify(tag) or tag
-
-
-@lru_cache(maxsize=8)
-def _site_origin(base_url: str) -> tuple[str, str]:
-    parts = urlsplit(base_url)
-    return parts.hostname or "", f"{parts.scheme}://{parts.netloc}"

@@ -43,14 +43,13 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Post
 from feedkit.posts import postfile
+from feedkit.posts.crosscheck import duplicates, with_body_problems
 from feedkit.posts.layout import Layout, Skipped
 from feedkit.posts.loader import (
     Progress,
     content_folder,
-    duplicates,
     parse_files,
     root_prefix,
-    with_body_problems,
 )
 from feedkit.posts.walk import file_status
 from feedkit.site.cachefiles import (  # noqa: F401 (the cache's users import them from here)

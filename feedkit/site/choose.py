@@ -34,7 +34,7 @@ def choose_feeds(
     """Return each feed's entries, from every post's Choice by its path as shown, and the
     number of posts readers can see at `now`; add to `warnings` the tags of different
     spelling that share a feed."""
-    from feedkit.posts.postmeta import TAGS_MERGED, tag_slug  # only when something changed
+    from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug  # only when something changed
 
     cutoff = now.timestamp()
     visible = [item for item in choices.items() if item[1].is_public(cutoff, drafts)]

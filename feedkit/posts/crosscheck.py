@@ -1,0 +1,77 @@
+"""Problems found across a site's posts once every file is read: a slug, ID or URL that two
+posts share, reported at its key's line; and, when a run fails anyway, every body that is not
+UTF-8, so one run lists them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from feedkit.errors import Problem
+from feedkit.posts.postfile import FileProblems, decode, split
+
+
+def with_body_problems(found: list[Problem], files: list[tuple[str, Path]]) -> list[Problem]:
+    """Return `found` and the bodies among `files` that are not UTF-8, file by file.
+
+    A build only reads the bodies it shows; when it fails anyway, it reads them all, so a
+    single run lists every problem.
+    """
+    reported = {p.path for p in found}
+    more = unreadable_bodies([(shown, path) for shown, path in files if shown not in reported])
+    # Sorted by file; the sort is stable, so each file's problems stay in line order.
+    return sorted(found + more, key=lambda p: p.path)
+
+
+def unreadable_bodies(paths: list[tuple[str, Path]]) -> list[Problem]:
+    """Return a problem for each file (shown path, path) that is not UTF-8 as a whole."""
+    found = []
+    for shown, path in paths:
+        try:
+            decode(path.read_bytes(), shown, None)
+        except FileProblems as exc:
+            found.extend(exc.problems)
+        except OSError:
+            pass  # reported where the file was read
+    return found
+
+
+def duplicates(records: Iterable[tuple[str, Path | str, str, str, str]]) -> list[Problem]:
+    """Return a problem for each post whose slug, ID or URL another post already has.
+
+    `records` are (shown path, file, slug, id, url), in file order.
+    """
+    found: list[Problem] = []
+    records = list(records)
+    for index, what in ((2, "slug"), (3, "ID"), (4, "URL")):
+        values = [str(record[index]) for record in records]
+        if len(set(values)) == len(values):  # as nearly always: no value twice, none to tell
+            continue
+        owners: dict[str, tuple[str, Path | str, str, str, str]] = {}
+        for record in records:
+            value = str(record[index])
+            other = owners.setdefault(value, record)
+            if index == 4 and not value:  # no URLs given: a URL clash is a slug clash
+                break
+            if other is not record and not (index == 4 and record[2] == other[2]):
+                found.append(
+                    Problem(
+                        record[0],
+                        _key_line(record[1], record[0], "id" if index == 3 else what.lower()),
+                        f"{what} {value!r} is also used by "
+                        f"{other[0]}; each post needs its own {what}",
+                    )
+                )
+    return found
+
+
+def _key_line(source: Path | str, shown: str, key: str) -> int:
+    """Return the line of `key` in a post's front matter (1 if it is not there)."""
+    try:
+        text = decode(Path(source).read_bytes(), shown, [])
+    except (OSError, FileProblems):
+        return 1
+    m = re.search(rf"""^\s*["']?{key}["']?\s*[:=]""", text[: split(text, "").body_start], re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 1

@@ -1,0 +1,152 @@
+"""A post's URL and entry ID: the site's permalink pattern (feedkit.toml's, Jekyll's or
+Hugo's) filled in, or the post's own `url` / `permalink`; its `id`, else one derived from the URL.
+
+`PostBuilder` (postmeta) reads the rest of the front matter; this part of it reads the keys
+that say where the post lives and what feed readers know it by.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from feedkit.config import Config
+from feedkit.posts.hugoconfig import fill_hugo_permalink
+from feedkit.posts.layout import Place
+from feedkit.posts.postvalues import fill_permalink, short_repr, split_list
+
+URL_KEYS = ("url", "permalink")  # Hugo's, Jekyll's: the post's own path on the site
+# What stays as written in a URL's path (RFC 3986's pchar and "/"); the rest is %-encoded.
+URL_SAFE = "/%@!$&'()*+,;=-._~"
+
+
+class PostAddress:
+    """The URL and ID of the post `PostBuilder` reads: from its front matter (`meta`), its
+    place in the site's layout, and its file's name (`stem`); problems go to `fail`."""
+
+    cfg: Config
+    path: Path | str
+    meta: dict[str, Any]
+    place: Place
+    timezone: ZoneInfo
+    stem: str
+    first: Callable[[tuple[str, ...]], tuple[str, Any]]
+    fail: Callable[[str, str], None]
+    _text: Callable[..., str | None]
+
+    def _own_url(self, slug: str, published: datetime | None) -> str:
+        """Return the URL front matter gives the post (`url`, `permalink`), or ""."""
+        key, raw = self.first(URL_KEYS)
+        if raw is None:
+            return ""
+        path = written = (self._text(key, raw) or "").strip()
+        if key == "permalink" and ":" in path and published is not None:
+            path = self._placeholders(path, slug, published)  # a category may hold a space
+        if (
+            not path
+            or "//" in path
+            or ".." in path.split("/")
+            or ":" in path
+            or any(c.isspace() for c in written)
+        ):
+            if path:
+                self.fail(
+                    key,
+                    f"{key} {short_repr(path)} must be a path on the site, such as /about/ "
+                    "(no '//', '..' or spaces)",
+                )
+            return ""
+        return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
+
+    def _placeholders(self, path: str, slug: str, published: datetime) -> str:
+        """Return a Jekyll permalink with its placeholders filled in, or "" after a problem
+        naming the one it does not know."""
+        categories: list[str] = []
+        for key in ("categories", "category"):
+            try:
+                categories += split_list(self.meta.get(key), key)
+            except ValueError:
+                pass  # reported with the tags
+        categories += [c for c in self.place.categories if c not in categories]
+        try:
+            return fill_permalink(path, slug, published.astimezone(self.timezone), categories)
+        except ValueError as exc:
+            self.fail("permalink", f"permalink: {exc}")
+            return ""
+
+    def _url(self, slug: str, published: datetime) -> str:
+        if self.place.hugo_permalink:
+            return self._hugo_url(published)
+        if self.place.permalink:  # the site's own (Jekyll's), checked when it was read
+            path = self._placeholders(self.place.permalink, slug, published)
+            return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
+        local = published.astimezone(self.timezone)
+        path = self.cfg.permalink.format(
+            year=f"{local.year:04d}",
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+            slug=quote(slug),
+        )
+        # base_url ends with "/" and the permalink has no "..", "//" or scheme (config checks):
+        # joining is concatenation, and much cheaper than urljoin over thousands of posts.
+        return self.cfg.base_url + path.lstrip("/")
+
+    def _hugo_url(self, published: datetime) -> str:
+        """Return the URL Hugo gives the page: its date in the date's own zone, `:slug`
+        its front matter's or its title's, `:filename` its file's (a bundle's folder's)."""
+        raw = self.meta.get("slug")
+        slug = raw.strip() if isinstance(raw, str) else ""
+        name = os.path.basename(os.path.dirname(self.path)) if self.stem == "index" else self.stem
+        title = self.meta.get("title")
+        path = fill_hugo_permalink(
+            self.place.hugo_permalink,
+            slug,
+            name,
+            title if isinstance(title, str) else "",
+            published,
+        )
+        return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
+
+    def _id(self, url: str, slug: str, published: datetime | None) -> str:
+        raw = self.meta.get("id")
+        if raw is not None:
+            text = self._text("id", raw)
+            if text is None:
+                return ""
+            post_id = text.strip()
+            scheme = urlsplit(post_id).scheme
+            if not scheme or any(c.isspace() for c in post_id):
+                self.fail(
+                    "id",
+                    f"id {short_repr(post_id)} must be an absolute URI such as "
+                    "'urn:uuid:…' or 'tag:example.com,2024:post'",
+                )
+            return post_id
+        if not url or published is None:
+            return ""
+        # Derived from the URL on every build, not stored: a new permalink pattern or base_url
+        # gives new IDs, unless `id:` in the front matter pins a post's.
+        ids = self.cfg.feed.ids
+        if ids == "url":  # Hugo's <guid>{{ .Permalink }}</guid>
+            return url
+        base = self.cfg.base_url
+        if ids == "jekyll":  # jekyll-feed's `post.id | absolute_url`: the URL's folder + slug
+            folder = url[len(base) :].rstrip("/").rpartition("/")[0]
+            return base + (f"{folder}/" if folder else "") + quote(slug)
+        # RFC 4151 tag URI: stays the same when the site moves to https.
+        host, origin = _site_origin(base)
+        path = url[len(origin) :] if url.startswith(origin) else urlsplit(url).path
+        tag = f"tag:{host},{published.date().isoformat()}:{path}"
+        return tag + "/" if ids == "pelican" else tag  # Pelican's get_tag_uri adds "/"
+
+
+@lru_cache(maxsize=8)
+def _site_origin(base_url: str) -> tuple[str, str]:
+    parts = urlsplit(base_url)
+    return parts.hostname or "", f"{parts.scheme}://{parts.netloc}"
