@@ -1,12 +1,19 @@
 """HTML elements in Jekyll posts read as kramdown reads them: an element runs to its end
 tag, blank lines and indented lines in it included, and `markdown="1"` makes its content
-Markdown. Through `feedkit build` on tests/fixtures/jekyll-html-blocks/."""
+Markdown (through `feedkit build` on tests/fixtures/jekyll-html-blocks/); a line of
+span-level HTML starts a paragraph, as kramdown's GFM input reads it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from conftest import only_feed_item
+from click.testing import CliRunner
+
+from feedkit.cli import main
+from feedkit.posts.kramdown_blocks import gfm_paragraphs
+
+from conftest import NOW_ENV, SITE_TOML, MakeSite, only_feed_item
 
 
 def test_html_elements_run_to_their_end_tag_as_kramdown_reads_them(tmp_path: Path) -> None:
@@ -21,3 +28,32 @@ def test_html_elements_run_to_their_end_tag_as_kramdown_reads_them(tmp_path: Pat
     assert "Left: the encoder. Right: the decoder." in html
     assert "<strong>Success:</strong> this block's <em>Markdown</em> is read" in html
     assert "<td>1</td>" in html  # GFM's reading of <details> kept: its table is a table
+
+
+def test_an_anchor_line_before_a_heading_reads_as_jekyll_reads_it(make_site: MakeSite) -> None:
+    # kramdown's GFM input (Jekyll's default) ends the anchor's paragraph at the heading;
+    # CommonMark would run an HTML block on to the blank line and show "## Results" as text.
+    body = (
+        'Intro.\n\n<a name="results" />\n## Results\nThe *numbers* came out well.\n\n'
+        '> <a name="q" />\n> ## Kept as it is inside a quote\n\n'
+        '```html\n<a name="code" />\n## not a heading in code\n```\n'
+    )
+    post = f"---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\n{body}"
+    for name, heading in (("_posts/2024-01-01-a.md", True), ("a.md", False)):
+        cfg = make_site(posts={name: post}, toml=SITE_TOML)
+        result = CliRunner().invoke(
+            main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+        )
+        assert result.exit_code == 0, result.output
+        (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+        html = item["content_html"]
+        assert ("<h2>Results</h2>\n<p>The <em>numbers</em> came out well.</p>" in html) is heading
+        assert ("## Results" in html) is not heading
+        assert "## not a heading in code" in html
+        for leftover in Path(cfg.content_path).rglob("*.md"):
+            leftover.unlink()
+
+
+def test_gfm_paragraphs_leaves_text_without_such_lines_alone() -> None:
+    text = 'A <a name="x" /> in a paragraph.\n\n<div>\n## raw\n</div>\n'
+    assert gfm_paragraphs(text) is text

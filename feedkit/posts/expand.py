@@ -168,7 +168,7 @@ class Templates:
         from feedkit.posts.emojicodes import emojify
 
         if self.jekyll and "<" in body:
-            from feedkit.posts.kramdown_gfm import gfm_paragraphs
+            from feedkit.posts.kramdown_blocks import gfm_paragraphs
 
             body = gfm_paragraphs(body)
         if self.passthrough and "\\" in body:
