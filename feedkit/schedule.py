@@ -33,7 +33,7 @@ from feedkit.mail.roster import digest_readers
 from feedkit.mail.sending import RunReport, run_digest, send_problems, sender_factory
 from feedkit.mail.slots import WATCH_EVERY, CronSlots, DigestKeeper, RunSlot, Slot
 from feedkit.mail.state import State
-from feedkit.posts.loader import display_path
+from feedkit.shown import display_path
 from feedkit.site import build
 from feedkit.site.postindex import read_index, reader_cache
 

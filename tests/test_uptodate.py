@@ -454,7 +454,7 @@ def test_a_build_that_has_something_to_do_walks_the_content_folder_once(site: Pa
     # Every walk of the content folder, by the answer or by the build, leaves a line.
     probe = (
         "import sys\n"
-        "from feedkit.posts import postfile\n"
+        "from feedkit.site import cache\n"
         "from feedkit.site import uptodate\n"
         "def counted(real):\n"
         "    def walk(*args, **kwargs):\n"
@@ -463,7 +463,7 @@ def test_a_build_that_has_something_to_do_walks_the_content_folder_once(site: Pa
         "        return real(*args, **kwargs)\n"
         "    return walk\n"
         "uptodate.walk = counted(uptodate.walk)\n"
-        "postfile.walk = counted(postfile.walk)\n"
+        "cache.walk = counted(cache.walk)\n"
         "from feedkit.entry import run\n"
         "sys.argv[0] = 'feedkit'\n"
         "run()\n"

@@ -26,7 +26,7 @@ from feedkit.cli import (
 )
 from feedkit.config import Config, load_config
 from feedkit.errors import ConfigError, FeedkitError, Problem
-from feedkit.posts.loader import display_path
+from feedkit.shown import display_path
 
 if TYPE_CHECKING:
     from feedkit.mail.digest import DigestRenderer

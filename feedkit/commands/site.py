@@ -21,7 +21,7 @@ from feedkit.cli import (
 from feedkit.commands.mail import readers_now, refresh_web_copies
 from feedkit.config import load_config
 from feedkit.errors import ConfigError
-from feedkit.posts.loader import display_path
+from feedkit.shown import display_path
 from feedkit.site.uptodate import counts_text, up_to_date_line
 
 if TYPE_CHECKING:

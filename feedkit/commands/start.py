@@ -19,7 +19,7 @@ from feedkit.cli import (
 )
 from feedkit.config import CONFIG_NAME, load_config
 from feedkit.errors import ConfigError
-from feedkit.posts.loader import display_path
+from feedkit.shown import display_path
 
 if TYPE_CHECKING:
     pass

@@ -23,7 +23,7 @@ from feedkit.mail.subscribers import (
     mail_address,
 )
 from feedkit.mail.wire import CONTROL
-from feedkit.posts.loader import display_path
+from feedkit.shown import display_path
 
 REMOVED_FROM_FILE = "removed from {file}"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from feedkit.config import Config
 from feedkit.errors import FeedkitError, Problem
 from feedkit.mail.wire import CONTROL
-from feedkit.posts.loader import display_path
+from feedkit.shown import display_path
 
 # An address and a name: an address has at most 254 characters, and a longer line is a
 # pasted paragraph or a broken export, not a reader.

@@ -211,7 +211,7 @@ class Templates:
         try:
             data = path.read_bytes()
             values = fastyaml.load(data.decode("utf-8"))
-        except (OSError, ValueError, fastyaml.yaml.YAMLError) as exc:
+        except (OSError, ValueError, fastyaml.YAMLError) as exc:
             mark = getattr(exc, "problem_mark", None)
             shown = os.path.relpath(path, self.cfg.root).replace(os.sep, "/")
             reason = str(getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc)

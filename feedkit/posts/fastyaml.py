@@ -30,6 +30,9 @@ from feedkit.posts import simpleyaml
 from feedkit.posts.postvalues import ImpossibleValue
 from feedkit.posts.simpleyaml import Unusual as _Unusual  # also what the lean walk does not handle
 
+# What a caller catches when the YAML cannot be read, without importing PyYAML itself.
+YAMLError = yaml.YAMLError
+
 try:  # the C parser, when PyYAML was built with libyaml
     from yaml._yaml import CParser
 

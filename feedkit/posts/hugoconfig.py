@@ -140,7 +140,7 @@ def _read(path: Path, folder: Path) -> Any:
     if path.suffix not in (".toml", ".json"):  # PyYAML only for a YAML file
         from feedkit.posts import fastyaml
 
-        unreadable = (*unreadable, fastyaml.yaml.YAMLError)
+        unreadable = (*unreadable, fastyaml.YAMLError)
     try:
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".toml":

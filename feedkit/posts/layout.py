@@ -22,7 +22,7 @@ from feedkit.config import Config
 from feedkit.errors import ContentError
 from feedkit.models import Author
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, hugo_settings, with_sections
-from feedkit.posts.postfile import MARKDOWN_SUFFIXES
+from feedkit.posts.walk import MARKDOWN_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +129,7 @@ def jekyll_config(folder: Path | None) -> dict[str, Any]:
 
     try:
         values = fastyaml.load(text)
-    except (ValueError, fastyaml.yaml.YAMLError):
+    except (ValueError, fastyaml.YAMLError):
         return {}
     return values if isinstance(values, dict) else {}
 
@@ -196,7 +196,7 @@ def jekyll_authors(folder: Path | None) -> tuple[tuple[str, Author], ...]:
 
     try:
         values = fastyaml.load(text)
-    except (ValueError, fastyaml.yaml.YAMLError):
+    except (ValueError, fastyaml.YAMLError):
         return ()
     found = []
     for key, entry in values.items() if isinstance(values, dict) else ():

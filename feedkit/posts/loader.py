@@ -29,7 +29,8 @@ from feedkit.posts.postfile import (
     read_head,
     read_whole,
 )
-from feedkit.shown import display_path, root_prefix  # noqa: F401 (imported from here too)
+from feedkit.posts.walk import StatKey
+from feedkit.shown import display_path
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # never compared or printed: it holds every post
@@ -58,7 +59,7 @@ def _parse(
     warnings: list[Problem],
     light: bool = False,
     place: Place = ANYWHERE,
-) -> tuple[Any, postfile.StatKey]:
+) -> tuple[Any, StatKey]:
     """Return the file's Post (or with `light`, only `PostBuilder.choice`; `Skipped` when its
     front matter shows it is not a post) and its status."""
     ((_, st, post, problems, _),) = _load_batch(cfg, [(path, shown, place, warnings)], light)
@@ -133,7 +134,7 @@ PART = 100
 
 # One parsed file: its name as shown, its status, and the post (`Skipped` when the file is
 # none) or what is wrong with it.
-Parsed = tuple[str, "postfile.StatKey | None", Any, list[Problem], list[Problem]]
+Parsed = tuple[str, "StatKey | None", Any, list[Problem], list[Problem]]
 
 
 # Files read per batch. Each stage runs over a whole batch before the next starts (read every
@@ -180,7 +181,7 @@ def _load_batch(
     from feedkit.posts.postmeta import PostBuilder
 
     failed: dict[int, list[Problem]] = {}
-    heads: list[tuple[postfile.Source, postfile.StatKey] | None] = []
+    heads: list[tuple[postfile.Source, StatKey] | None] = []
     raws: dict[int, bytes] = {}
     for index, (path, shown, place, warnings) in enumerate(files):
         head = None

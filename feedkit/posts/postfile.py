@@ -16,13 +16,9 @@ from pathlib import Path
 
 from feedkit.errors import Problem
 from feedkit.posts import pelicanmeta
-from feedkit.posts.walk import (  # noqa: F401 (postfile's users import them from here)
-    MARKDOWN_SUFFIXES,
+from feedkit.posts.walk import (
     StatKey,
-    is_jekyll_html_post,
-    is_post_name,
     stat_key,
-    stat_mtime_ns,
     walk,
 )
 

@@ -19,8 +19,8 @@ from feedkit.config import Config
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.layout import site_folders
-from feedkit.posts.postfile import MARKDOWN_SUFFIXES
 from feedkit.posts.themeincludes import THEME_INCLUDES
+from feedkit.posts.walk import MARKDOWN_SUFFIXES
 
 INCLUDES = "_includes"
 

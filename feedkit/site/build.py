@@ -114,7 +114,7 @@ def read_changed_posts(
     """Return every post file of `scan`: the files that changed read now, the others as
     the build cache's index holds them; a post is read in full when a feed shows it,
     unless the cache kept it."""
-    from feedkit.site.cache import CHOICE, STAT
+    from feedkit.site.cachefiles import CHOICE, STAT
 
     # While a forked child reads posts, this process imports what renders them.
     refreshed = cache.refresh(cfg, scan, progress, meanwhile=partial(load_renderers, cfg))
@@ -208,7 +208,8 @@ def plan_build(
         )
 
     from feedkit.posts.expand import Templates
-    from feedkit.site.feeds import FeedInfo, distinct_updated, render_feeds, stage_feeds
+    from feedkit.site.feedparts import FeedInfo
+    from feedkit.site.feeds import distinct_updated, render_feeds, stage_feeds
     from feedkit.site.xsl import xsl_stylesheet
 
     # A post in several feeds is rendered once.

@@ -42,17 +42,12 @@ from typing import Any, BinaryIO
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Post
-from feedkit.posts import postfile
 from feedkit.posts.crosscheck import duplicates, with_body_problems
 from feedkit.posts.layout import Layout, Skipped
-from feedkit.posts.loader import (
-    Progress,
-    content_folder,
-    parse_files,
-    root_prefix,
-)
-from feedkit.posts.walk import file_status
-from feedkit.site.cachefiles import (  # noqa: F401 (the cache's users import them from here)
+from feedkit.posts.loader import Progress, content_folder, parse_files
+from feedkit.posts.walk import StatKey, file_status, stat_mtime_ns, walk
+from feedkit.shown import root_prefix
+from feedkit.site.cachefiles import (
     CHANGES_KEPT,
     CHOICE,
     NOTES,
@@ -79,9 +74,6 @@ from feedkit.site.cachekey import (
 )
 from feedkit.site.scan import Scan
 from feedkit.site.uptodate import RECORD, WALK, Walked, nothing_to_do
-
-StatKey = postfile.StatKey
-stat_mtime_ns = postfile.stat_mtime_ns
 
 
 # Never compared, and their reprs would print every post of the site: no __eq__ or __repr__
@@ -166,7 +158,7 @@ class BuildCache:
         if walked is not None and walked[0] == str(folder):
             return Scan(walked[1], root_prefix(cfg.root), True, _record=walked[2])
         stat = bool(self.state)
-        return Scan(postfile.walk(folder, stat=stat), root_prefix(cfg.root), stat)
+        return Scan(walk(folder, stat=stat), root_prefix(cfg.root), stat)
 
     def unchanged(self, scan: Scan, now: float, drafts: bool, out_dir: Path) -> bool:
         """Return True if no post file changed since the last build, no scheduled post came

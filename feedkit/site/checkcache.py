@@ -37,19 +37,16 @@ from feedkit.posts.loader import (
     Parsed,
     body_of,
     content_folder,
-    display_path,
     gather,
     parse_and_check,
     parse_files,
     read_raw,
 )
-from feedkit.posts.postfile import (
-    StatKey,
-    has_illegal,
-    stat_mtime_ns,
-    walk,
-)
-from feedkit.site.cache import BuildCache, dump_pickle, load_pickle
+from feedkit.posts.postfile import has_illegal
+from feedkit.posts.walk import StatKey, stat_mtime_ns, walk
+from feedkit.shown import display_path
+from feedkit.site.cache import BuildCache
+from feedkit.site.cachefiles import dump_pickle, load_pickle
 from feedkit.site.cachekey import CACHE_FORMAT
 from feedkit.site.render import load_renderers
 

@@ -23,8 +23,8 @@ from feedkit.config import Config
 from feedkit.models import Choice
 from feedkit.posts.layout import Layout
 from feedkit.posts.loader import parse_files
-from feedkit.posts.walk import change_times_ns
-from feedkit.site.cache import BuildCache, StatKey
+from feedkit.posts.walk import StatKey, change_times_ns
+from feedkit.site.cache import BuildCache
 from feedkit.site.cachekey import CACHE_FORMAT
 from feedkit.site.scan import Scan
 from feedkit.site.uptodate import fingerprint

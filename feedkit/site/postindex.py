@@ -36,19 +36,11 @@ from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
 from feedkit.posts.expand import Templates
 from feedkit.posts.layout import Layout, Place, Skipped
-from feedkit.posts.loader import Parsed, parse_files, root_prefix
-from feedkit.posts.postfile import StatKey
-from feedkit.posts.walk import newest_mtime_ns
-from feedkit.site.cache import (
-    CHOICE,
-    NOTES,
-    STAT,
-    BuildCache,
-    Refreshed,
-    index_row,
-    row_warnings,
-    stat_mtime_ns,
-)
+from feedkit.posts.loader import Parsed, parse_files
+from feedkit.posts.walk import StatKey, newest_mtime_ns, stat_mtime_ns
+from feedkit.shown import root_prefix
+from feedkit.site.cache import BuildCache, Refreshed
+from feedkit.site.cachefiles import CHOICE, NOTES, STAT, index_row, row_warnings
 from feedkit.site.cachekey import RACY_NS
 from feedkit.site.keptpublic import (
     PUBLIC_FILE,

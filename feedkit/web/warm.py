@@ -36,7 +36,7 @@ from feedkit.posts.loader import (
     gather,
     parse_files,
 )
-from feedkit.posts.postfile import MARKDOWN_SUFFIXES, walk
+from feedkit.posts.walk import MARKDOWN_SUFFIXES, walk
 from feedkit.site.build import BuildPlan, plan_build
 from feedkit.site.cache import BuildCache
 from feedkit.site.postindex import PostList, keep_posts, kept_posts, reader_cache
