@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from feedkit.mail.readers import Readers
-from feedkit.mail.state import SCHEMA_VERSION, State
+from feedkit.mail.state import State
+from feedkit.mail.statefile import SCHEMA_VERSION
 from feedkit.mail.subscribers import Subscriber
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

@@ -16,7 +16,8 @@ from feedkit.mail.digest import DigestRenderer, RenderedDigest
 from feedkit.mail.inflight import InFlight
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.refusals import RefusalStreak
-from feedkit.mail.state import DigestRecord, Recipient, State, transaction
+from feedkit.mail.state import DigestRecord, Recipient, State
+from feedkit.mail.statefile import transaction
 from feedkit.posts.loader import Progress
 
 if TYPE_CHECKING:  # imported by `deliver`: a dry run imports this module and sends nothing

@@ -31,7 +31,8 @@ from feedkit.mail.bounces import (
     severity,
 )
 from feedkit.mail.readers import Reader, Readers
-from feedkit.mail.state import State, StateError, transaction
+from feedkit.mail.state import State
+from feedkit.mail.statefile import StateError, transaction
 from feedkit.mail.tokens import secret_path, site_secret
 from feedkit.mail.verp import verp_tag
 

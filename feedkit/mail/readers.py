@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from feedkit.mail.state import State, transaction
+from feedkit.mail.state import State
+from feedkit.mail.statefile import transaction
 from feedkit.mail.subscribers import Subscriber
 
 STATUSES = ("pending", "active", "unsubscribed", "bounced", "complained")

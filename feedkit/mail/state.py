@@ -1,103 +1,19 @@
-"""What was sent to whom, in SQLite: crash-safe, one transaction per recorded fact."""
+"""What was sent to whom, and when, in the state file (its SQLite handling: mail/statefile.py):
+crash-safe, one transaction per recorded fact."""
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from feedkit.errors import FeedkitError
+from feedkit.mail.statefile import StateError, connect, connect_readonly, transaction
 
-SCHEMA_VERSION = 3  # 2: the reader list (readers, reader_events); 3: covered_files
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
--- Posts that existed before the first digest: recorded as sent, so nobody gets the archive.
--- Also posts sent before under another ID (see covered_files).
-CREATE TABLE IF NOT EXISTS baseline (post_id TEXT PRIMARY KEY, recorded TEXT NOT NULL);
--- The file (as messages show it: from the site's folder) of each post the baseline or a
--- digest covered, and when. A new `permalink`, `base_url` or `[feed] ids` gives every post
--- a new ID; a post known by its file, published before it was recorded, is not new.
-CREATE TABLE IF NOT EXISTS covered_files (path TEXT PRIMARY KEY, recorded TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS digests (
-    id TEXT PRIMARY KEY,
-    created TEXT NOT NULL,          -- ISO 8601; also the messages' Date header
-    slot TEXT UNIQUE,               -- the scheduled time it serves, if any
-    note TEXT NOT NULL DEFAULT ''
-);
--- A digest's post list, frozen when it is created: a resumed run re-sends the same digest.
-CREATE TABLE IF NOT EXISTS digest_posts (
-    digest_id TEXT NOT NULL REFERENCES digests(id),
-    position INTEGER NOT NULL,
-    post_id TEXT NOT NULL,
-    snapshot TEXT NOT NULL,         -- JSON of PostSnapshot
-    PRIMARY KEY (digest_id, position)
-);
-CREATE INDEX IF NOT EXISTS digest_posts_post ON digest_posts(post_id);
--- Scheduled times ("slots") and what became of each: at most one digest run per slot.
-CREATE TABLE IF NOT EXISTS slots (
-    job TEXT NOT NULL,
-    slot TEXT NOT NULL,             -- wall-clock time and zone, e.g. 2026-03-29T02:30 Europe/Berlin
-    due TEXT NOT NULL,              -- the instant it was due (ISO 8601)
-    status TEXT NOT NULL,           -- served | coalesced | skipped
-    detail TEXT NOT NULL DEFAULT '',
-    recorded TEXT NOT NULL,
-    PRIMARY KEY (job, slot)
-);
-CREATE TABLE IF NOT EXISTS recipients (
-    digest_id TEXT NOT NULL REFERENCES digests(id),
-    email TEXT NOT NULL,            -- lower-cased address
-    name TEXT NOT NULL,
-    status TEXT NOT NULL,           -- pending | sent | failed | deferred | dropped
-    attempts INTEGER NOT NULL DEFAULT 0,
-    detail TEXT NOT NULL DEFAULT '',
-    updated TEXT NOT NULL,
-    PRIMARY KEY (digest_id, email)
-);
--- The reader list (see readers.py). `id` goes into links, so no address is ever in a URL.
-CREATE TABLE IF NOT EXISTS readers (
-    id INTEGER PRIMARY KEY,
-    email TEXT NOT NULL UNIQUE,     -- lower-cased address: the key, as in recipients
-    address TEXT NOT NULL,          -- as mail is sent to it
-    name TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL,           -- pending | active | unsubscribed | bounced | complained
-    source TEXT NOT NULL,           -- form | cli | import: FILE | subscribers.csv
-    created TEXT NOT NULL,
-    updated TEXT NOT NULL,          -- when the status last changed
-    confirm_nonce TEXT,             -- the open confirmation's; cleared once used
-    confirm_sent TEXT,              -- when its mail was asked for
-    subscription TEXT,              -- this subscription's; unsubscribe links carry it
-    soft_bounces INTEGER NOT NULL DEFAULT 0,
-    detail TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS readers_status ON readers(status);
--- What happened to each reader, and consent: when, from which IP, which confirmation.
-CREATE TABLE IF NOT EXISTS reader_events (
-    reader_id INTEGER NOT NULL REFERENCES readers(id) ON DELETE CASCADE,
-    at TEXT NOT NULL,
-    event TEXT NOT NULL,
-    ip TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS reader_events_reader ON reader_events(reader_id);
--- Returned mail `feedkit bounces` has read (a hash of its bytes), and soft bounces counted
--- (a hash of reader and digest): reading a mailbox again changes nothing.
-CREATE TABLE IF NOT EXISTS bounce_messages (
-    hash TEXT PRIMARY KEY,
-    processed TEXT NOT NULL,
-    outcome TEXT NOT NULL DEFAULT ''
-);
-"""
 FINAL = ("sent", "failed", "dropped")
-
-
-class StateError(FeedkitError):
-    """The state database cannot be opened or is not feedkit's."""
 
 
 @dataclass(frozen=True)
@@ -148,27 +64,7 @@ class State:
     def open(cls, path: Path, *, create: bool = True) -> State:
         if not create and not path.exists():
             raise StateError(f"{path}: no state yet (no digest has run)")
-        try:
-            _create_private(path)
-            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            # FULL: a recorded delivery survives a power cut, not just a killed process.
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.executescript(SCHEMA)  # idempotent: every statement is IF NOT EXISTS
-            with transaction(conn):
-                version = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-                if version is None:
-                    conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-                elif int(version[0]) > SCHEMA_VERSION:
-                    raise StateError(f"{path}: made by a newer feedkit (schema {version[0]})")
-                elif int(version[0]) < SCHEMA_VERSION:  # the new tables were made above
-                    conn.execute(
-                        "UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),)
-                    )
-        except sqlite3.DatabaseError as exc:
-            raise StateError(f"{path}: cannot open the state database: {exc}") from exc
-        return cls(conn, path)
+        return cls(connect(path), path)
 
     @classmethod
     def open_readonly(cls, path: Path) -> State | None:
@@ -178,14 +74,7 @@ class State:
         """
         if not path.exists():
             return None
-        try:
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None
-            )
-            conn.execute("SELECT count(*) FROM meta").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise StateError(f"{path}: cannot read the state database: {exc}") from exc
-        return cls(conn, path)
+        return cls(connect_readonly(path), path)
 
     def close(self) -> None:
         self.conn.close()
@@ -415,59 +304,7 @@ class State:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def _private_folder(folder: Path) -> None:
-    """Make `folder` (and missing parents) for the owner only; an existing one is left as is."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-
-
-def _create_private(path: Path) -> None:
-    """Make sure the state file exists and only its owner can read it.
-
-    It holds every subscriber's address. A new file is created 0600 before SQLite opens it
-    (SQLite gives its -wal and -shm files the database file's mode); one left readable by
-    other users by an older feedkit is closed to them.
-    """
-    try:
-        _private_folder(path.parent)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            try:
-                mode = file.stat().st_mode
-                if mode & 0o077:
-                    os.chmod(file, mode & 0o700)
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise StateError(
-                    f"{file}: is readable by other users and cannot be made private: {exc.strerror}"
-                ) from exc
-    except OSError as exc:
-        raise StateError(f"{path}: cannot create the state file: {exc.strerror}") from exc
-
-
 def _snapshot(data: dict[str, Any]) -> PostSnapshot:
     data = dict(data)
     data["authors"] = tuple(data.get("authors") or ())  # JSON has lists, the dataclass tuples
     return PostSnapshot(**data)
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    if conn.in_transaction:  # inside another one: a savepoint, kept or undone with it
-        conn.execute("SAVEPOINT nested")
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK TO nested")
-            conn.execute("RELEASE nested")
-            raise
-        conn.execute("RELEASE nested")
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
