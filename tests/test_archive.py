@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from feedkit.cli import main
-from feedkit.mail.digest import unsubscribe_token
+from feedkit.mail.unsubscribe import unsubscribe_token
 
 from conftest import NOW, SHARED
 from digest_site import (

@@ -15,10 +15,11 @@ from click.testing import CliRunner
 from feedkit.cli import main
 from feedkit.config import load_config
 from feedkit.errors import ConfigError
-from feedkit.mail.digest import DigestRenderer, unsubscribe_token
+from feedkit.mail.digest import DigestRenderer
 from feedkit.mail.snapshot import make_record
 from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.subscribers import Subscriber
+from feedkit.mail.unsubscribe import unsubscribe_token
 from feedkit.mail.wire import wire_bytes
 
 from conftest import NOW

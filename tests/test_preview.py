@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedkit.cli import main
-from feedkit.mail.digest import unsubscribe_token
+from feedkit.mail.unsubscribe import unsubscribe_token
 
 from conftest import NOW
 from digest_site import SECRET_ENV, site_after_first_digest, write_post

@@ -128,14 +128,14 @@ class CopyMaker:
         return {
             "name": name,
             "greeting": self.renderer.language.greeting(name),
-            "unsubscribe_url": self.renderer.unsubscribe_link(subscriber.email, reader),
+            "unsubscribe_url": self.renderer.links.unsubscribe_link(subscriber.email, reader),
             "email": subscriber.email,
         }
 
     def _fields(self, subscriber: Subscriber, values: dict[str, str]) -> list[bytes]:
         email = subscriber.email
         msgid = message_id(self.record.id, email, self._list_name)
-        unsubscribe = self.renderer.list_unsubscribe(email, values["unsubscribe_url"])
+        unsubscribe = self.renderer.links.list_unsubscribe(email, values["unsubscribe_url"])
         return [
             _field("To", mailbox("To", subscriber.name, email)),
             _field("Message-ID", fold("Message-ID", [msgid])),

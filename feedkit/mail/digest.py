@@ -3,12 +3,8 @@ message per reader."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import html
 import logging
-import os
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -32,13 +28,11 @@ from feedkit.mail.rendercache import SETTINGS, Phrases, RenderCache, inline
 from feedkit.mail.snapshot import shows_image
 from feedkit.mail.state import DigestRecord, PostSnapshot
 from feedkit.mail.subscribers import Subscriber
-from feedkit.mail.tokens import Tokens, site_secret, unsubscribe_link
+from feedkit.mail.tokens import site_secret
+from feedkit.mail.unsubscribe import UnsubscribeLinks
 from feedkit.mail.wire import (
-    CONTROL,
     MAIL_POLICY,
-    MAX_LINE,
     UTF8_MAIL_POLICY,
-    HeaderLineTooLong,
     fold,
     html_sent_size,
     mailbox,
@@ -93,17 +87,17 @@ def check_sendable(
     Run before a digest is frozen: a digest frozen and then not sent goes out later
     together with the next one, and one stopped half-way has served only some readers.
     """
-    renderer = DigestRenderer(cfg, environ, sample_links=True)
+    links = UnsubscribeLinks(cfg, environ, sample=True)
     checks: list[Callable[[], object]] = [lambda: mail_from(cfg), lambda: list_id(cfg)]
     problems: list[tuple[str, str]] = []
     if cfg.digest.unsubscribe_url:
-        checks.append(renderer._secret)
+        checks.append(links.secret)
         if cfg.serve.url:
             why = "and serve.url are both set: unsubscribe links point at feedkit serve "
             why += "(serve.url); remove digest.unsubscribe_url"
             problems.append(("digest.unsubscribe_url", why))
-    elif cfg.serve.url and cfg.digest.secret_env in renderer.environ:
-        checks.append(lambda: site_secret(cfg, renderer.environ))  # else a file, made on use
+    elif cfg.serve.url and cfg.digest.secret_env in links.environ:
+        checks.append(lambda: site_secret(cfg, links.environ))  # else a file, made on use
     for check in checks:
         try:
             check()
@@ -114,7 +108,7 @@ def check_sendable(
         # one length): if the longest address fits in the header, every reader's does.
         longest = max(subscribers, key=lambda s: len(quote(s.email, safe="")))
         try:
-            renderer.list_unsubscribe(longest.email)
+            links.list_unsubscribe(longest.email)
         except ConfigError as exc:
             problems.extend(exc.problems)
     return problems
@@ -139,9 +133,7 @@ class DigestRenderer:
         self.cfg = cfg
         self.render_cache = render_cache
         self.web_copy = web_copy
-        self.environ = os.environ if environ is None else environ
-        self.sample_links = sample_links
-        self._tokens: Tokens | None = None
+        self.links = UnsubscribeLinks(cfg, environ, sample=sample_links)
         site_dir = cfg.path(cfg.digest.templates)
         loaders: list[jinja2.BaseLoader] = []
         if site_dir.is_dir():
@@ -313,51 +305,6 @@ class DigestRenderer:
 
     # -- per reader ------------------------------------------------------------------------
 
-    def unsubscribe_link(self, email: str, reader: Reader | None = None) -> str:
-        """Return the reader's unsubscribe link: on `feedkit serve` when `serve.url` is set
-        (`reader` is their row on the list), else digest.unsubscribe_url, else a mailto."""
-        cfg = self.cfg
-        if cfg.serve.url and not cfg.digest.unsubscribe_url:
-            return self._service_link(email, reader)
-        if cfg.digest.unsubscribe_url:
-            token = unsubscribe_token(self._secret(), email)
-            url = cfg.digest.unsubscribe_url.format(token=token, email=quote(email, safe=""))
-            if not url.isascii() or any(c.isspace() or c in "<>" or CONTROL.match(c) for c in url):
-                why = "must be ASCII without spaces or < >; percent-encode other characters"
-                raise ConfigError([("digest.unsubscribe_url", why)])
-            return url
-        return f"mailto:{self._unsubscribe_address()}?subject=unsubscribe"
-
-    def _service_link(self, email: str, reader: Reader | None) -> str:
-        if self.sample_links:  # signed with a throwaway secret: no server accepts it
-            return unsubscribe_link(self.cfg, Tokens(secrets.token_bytes(32)), 0, "sample")
-        if reader is None or reader.subscription is None:
-            raise FeedkitError(
-                f"{email}: not on the reader list, so no unsubscribe link can be made for "
-                "them; add them with feedkit subscribers add"
-            )
-        if self._tokens is None:
-            self._tokens = Tokens(site_secret(self.cfg, self.environ))
-        return unsubscribe_link(self.cfg, self._tokens, reader.id, reader.subscription)
-
-    def _unsubscribe_address(self) -> str:
-        return self.cfg.digest.unsubscribe_email or mail_from(self.cfg)[1]
-
-    def _secret(self) -> bytes:
-        name = self.cfg.digest.secret_env
-        secret = self.environ.get(name, "")
-        if len(secret) < 16:
-            raise ConfigError(
-                [
-                    (
-                        "digest.unsubscribe_url",
-                        f"needs a secret of at least 16 "
-                        f"characters in the environment variable {name}",
-                    )
-                ]
-            )
-        return secret.encode()
-
     def message(
         self,
         rendered: RenderedDigest,
@@ -385,7 +332,7 @@ class DigestRenderer:
     ) -> EmailMessage:
         cfg = self.cfg
         email = subscriber.email
-        unsubscribe = self.unsubscribe_link(email, reader)
+        unsubscribe = self.links.unsubscribe_link(email, reader)
         values = {
             "name": subscriber.name,
             "greeting": self.language.greeting(subscriber.name),
@@ -411,7 +358,7 @@ class DigestRenderer:
         list_name = list_id(cfg)
         msg.set_raw("Message-ID", fold("Message-ID", [message_id(record.id, email, list_name)]))
         msg.set_raw("List-Id", fold("List-Id", [*text_tokens(cfg.title, True), f"<{list_name}>"]))
-        msg.set_raw("List-Unsubscribe", self.list_unsubscribe(email, unsubscribe))
+        msg.set_raw("List-Unsubscribe", self.links.list_unsubscribe(email, unsubscribe))
         if unsubscribe.startswith("https:"):
             msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         msg["Precedence"] = "bulk"
@@ -419,33 +366,6 @@ class DigestRenderer:
         msg.set_content(text_body, subtype="plain", charset="utf-8", cte="quoted-printable")
         msg.add_alternative(html_body, subtype="html", charset="utf-8", cte="quoted-printable")
         return msg
-
-    def list_unsubscribe(self, email: str, url: str | None = None) -> str:
-        """Return the reader's List-Unsubscribe value: the https link first (RFC 8058), then
-        the mailto; `url` is their unsubscribe link if already made."""
-        url = url or self.unsubscribe_link(email)
-        address = quote(self._unsubscribe_address(), safe="@!$'*+=")
-        mailto = f"<mailto:{address}?subject=unsubscribe>"
-        if not url.startswith("https:"):
-            return fold("List-Unsubscribe", [mailto])
-        try:
-            return fold("List-Unsubscribe", [f"<{url}>,", mailto])
-        except HeaderLineTooLong as exc:
-            # RFC 2369: no whitespace may be put inside the angle brackets, so no fold there.
-            longest = MAX_LINE - len("List-Unsubscribe: <>,")
-            why = (
-                f"gives a {len(url):,}-character link for {email}, but a List-Unsubscribe "
-                f"header line holds at most {longest} characters of link, and a link cannot "
-                "be folded; make the URL shorter"
-            )
-            key = "digest.unsubscribe_url" if self.cfg.digest.unsubscribe_url else "serve.url"
-            raise ConfigError([(key, why)]) from exc
-
-
-def unsubscribe_token(secret: bytes, email: str) -> str:
-    """Return the reader's unsubscribe token: an HMAC of the address, unguessable without
-    the secret, so a link only ever unsubscribes its own reader."""
-    return hmac.new(secret, email.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def default_templates_dir() -> Path:

@@ -96,7 +96,7 @@ def run_digest(
     from feedkit.mail.delivery import DeliveryError
 
     renderer = renderer or DigestRenderer(cfg)
-    problems = check_sendable(cfg, renderer.environ, subscribers)
+    problems = check_sendable(cfg, renderer.links.environ, subscribers)
     if problems:
         raise ConfigError(problems)
     report = RunReport()
