@@ -4,7 +4,8 @@ Schedulers, editors' save hooks and `make` run `feedkit build` over and over, an
 find that nothing changed. The build finds that itself (the cache's `unchanged`), but only
 after click, the config and the build's modules have loaded: tens of milliseconds, more than
 the rest of such a run. So the console script (feedkit/entry.py) first asks `answer` here,
-which loads nothing but the standard library's os, marshal and hashlib and feedkit's walk.
+which loads nothing but the standard library's os, marshal and struct and feedkit's walk
+(hashlib only when feedkit's own files must be read again to tell they are the same).
 
 The last build's state (`.feedkit/cache/state.marshal`) holds, besides what the build
 itself consults (the post files' fingerprint, when a scheduled post comes due, the outputs
