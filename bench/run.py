@@ -38,6 +38,7 @@ from pathlib import Path
 
 import corpus
 import digest_speed
+import floor
 import preview_speed
 import rivals
 import send
@@ -346,6 +347,13 @@ def bench_size(
     config = ["--config", str(site.root / "feedkit.toml")]
     tags_config = ["--config", str(site.tags_root / "feedkit.toml")]
     edit, verify, restore = edit_cases(site)
+    clean(site.root / ".feedkit", site.root / "public")
+    try:
+        modules = floor.imported_by(build + config, env)
+    except RuntimeError as exc:
+        raise BenchError(str(exc)) from exc
+    python = Path(build[0]).parent / "python"
+    lowest = [Case(name, command) for name, command in floor.commands(python, modules)]
     cases = [
         Case(
             "feedkit cold",
@@ -364,6 +372,7 @@ def bench_size(
         Case(CHECK, [build[0], "check", *config], lambda run: clean(site.root / ".feedkit")),
         Case(CHECK_AGAIN, [build[0], "check", *config]),
         *rival,
+        *lowest,  # the floor under a fresh process (bench/floor.py)
     ]
     # The cases share one cache and one content folder: keep this order within a round.
     order = [cases[0], cases[2], cases[3], cases[4], cases[1], *cases[5:]]
@@ -505,6 +514,8 @@ def main(argv: list[str] | None = None) -> int:
         f' well, and is what the "{TAGS_ON}" row is measured against.'
         f' "{CHECK}" checks every post and renders the feeds in memory, from cold;'
         f' "{CHECK_AGAIN}" right after it, with what it kept.'
+        f' "{floor.STARTED}" and the row after it are the floor under a fresh process: Python'
+        " importing what a cold build imports besides feedkit's own modules (bench/floor.py)."
     )
     print()
     print(yaml_speed.table(yaml_rows))

@@ -72,6 +72,12 @@ def test_smoke_run_prints_the_table(tmp_path: Path) -> None:
         assert re.search(r"check 200: Hugo with term feeds wrote [1-9]\d* tag feeds", proc.stdout)
     assert "| 200 | feedkit after one post changed |" in proc.stdout
     assert "| 200 | feedkit --no-cache, a cache there |" in proc.stdout
+    # The floor under a fresh process: Python's start, and importing what a cold build imports.
+    assert re.search(r"\| 200 \| python started \| [0-9.]+ \|", proc.stdout)
+    floor = re.search(
+        r"\| 200 \| python, importing the (\d+) modules a cold build imports \|", proc.stdout
+    )
+    assert floor and int(floor[1]) > 20, proc.stdout
     assert "build server" not in proc.stdout
     assert (tmp_path / "results.json").is_file()
     # `feedkit digest --dry-run` after a first digest run and one new post, against its goal.
