@@ -10,7 +10,9 @@ Before timing, feedkit's output is checked: a cached build must equal a cold one
 `--no-cache` one byte for byte, atom.xml must hold 20 entries, and Hugo (and Pelican, with
 --pelican) must pick the same 20 posts. Hugo runs twice: its home feed only, and with its
 term (tag) feeds too, which the tag-feeds case is measured against; `feedkit check` is timed
-too, from cold and again with what it kept. Then every case runs `--runs` times,
+too, from cold and again with what it kept, and the floor under a fresh process: Python's
+start, and Python importing what a cold build imports (bench/floor.py). Then every case runs
+`--runs` times,
 round-robin, timed to the millisecond by this process's clock, with the peak memory from GNU
 time's `%M` (its `%e` counts in hundredths, too coarse for a run of 25 ms; see `measure`);
 the table shows medians, and workdir/results.json
