@@ -385,6 +385,27 @@ def test_a_config_too_fresh_to_trust_is_recorded_by_a_later_build(site: Path) ->
     assert quick(site)[0]
 
 
+def test_an_answer_the_terminal_cannot_show_goes_to_the_full_build(site: Path) -> None:
+    """With stdout in ASCII (PYTHONIOENCODING=ascii:strict), "Feeds in públic/ are up to
+    date" cannot be written as text: the full build writes it as click does, and nothing
+    fails with a traceback."""
+    toml = site / "feedkit.toml"
+    toml.write_text('output_dir = "públic"\n' + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    settle(site)
+    build(site)
+    env = {**os.environ, **NOW_ENV, "PYTHONIOENCODING": "ascii:strict"}
+    done = subprocess.run(
+        [sys.executable, "-m", "feedkit", "build", "--config", str(toml)],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"Traceback" not in done.stderr
+    assert done.stdout.decode().startswith("Feeds in p\u00fablic/ are up to date")
+
+
 def test_a_damaged_state_goes_to_the_full_build(site: Path) -> None:
     build(site)
     state = site / ".feedkit/cache/state.marshal"

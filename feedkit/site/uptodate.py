@@ -241,14 +241,16 @@ def answer(
     if lines is None:
         return False
     said, warnings, kept = lines
-    if kept is not None:
-        _keep_toolchain(path, state, kept)
     out = out or sys.stdout
     err = err or sys.stderr
     for stream, text in ((err, warnings), (out, said)):
-        # As click.echo would write them; a character the stream cannot take is the full
-        # build's to report as it does.
-        text.encode(stream.encoding or "utf-8", stream.errors or "strict")
+        # A character the stream cannot take as text: the full build writes it as click does.
+        try:
+            text.encode(stream.encoding or "utf-8", stream.errors or "strict")
+        except UnicodeEncodeError:
+            return False
+    if kept is not None:
+        _keep_toolchain(path, state, kept)
     err.write(warnings)
     out.write(said)
     out.flush()
