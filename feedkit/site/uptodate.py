@@ -336,6 +336,9 @@ def _keep_toolchain(path: str, state: dict[str, Any], kept: dict[str, Any]) -> N
     full build's `stamp` does the same): else every later build would read and hash
     feedkit's files again. Nothing else in the state changes; a state that cannot be
     written only costs the next build that reading."""
+    # Not feedkit.atomicfile: it imports tempfile, threading, dataclasses and pathlib, which
+    # this answer exists to avoid. A cache file needs no fsync: a torn one reads as damaged,
+    # and the full build runs.
     temp = f"{path}.{os.getpid()}.tmp"
     try:
         with open(temp, "xb") as f:
