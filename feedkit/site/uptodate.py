@@ -281,7 +281,13 @@ def _now() -> float:
     pinned = os.environ.get("FEEDKIT_NOW")
     if not pinned:
         return time.time()
-    from datetime import datetime
+    # datetime.py defines a pure-Python twin of every type before it takes the C ones from
+    # _datetime: 1.7 ms, 8 % of a build with nothing to do at 1,000 posts. The C type is
+    # the same class (datetime.datetime is _datetime.datetime in CPython).
+    try:
+        from _datetime import datetime
+    except ImportError:  # an interpreter without the C module
+        from datetime import datetime
 
     value = datetime.fromisoformat(pinned)  # a ValueError: the build reports it
     if value.tzinfo is None:
