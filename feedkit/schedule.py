@@ -46,7 +46,7 @@ log = logging.getLogger("feedkit.schedule")
 def build_site(cfg: Config, now: datetime) -> str:
     """Rebuild the feeds (with the build cache: next to nothing when nothing changed);
     return a one-line report."""
-    plan, changed = build.build_site(cfg, now)
+    plan, changed = build.build_site(cfg, now, waiting=log.info)
     for warning in plan.warnings:
         log.warning("%s", warning)
     return f"built feeds: {len(changed)} file(s) changed, {plan.published} post(s) published"

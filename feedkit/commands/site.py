@@ -57,6 +57,7 @@ def _build(config_path: Path, drafts: bool, no_cache: bool, strict: bool = False
             progress=status.show,
             config_file=config_path,
             walked=click.get_current_context().obj,  # by the console script, if it walked
+            waiting=lambda text: click.echo(f"note: {text}", err=True),
         )
     report(plan.warnings)
     if plan.cache_discarded:

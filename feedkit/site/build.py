@@ -327,6 +327,7 @@ def build_site(
     progress: Progress | None = None,
     config_file: Path | None = None,
     walked: Walked | None = None,
+    waiting: Callable[[str], object] | None = None,
 ) -> tuple[BuildPlan, list[str]]:
     """Build the feeds and write what changed; return the plan and the files changed.
 
@@ -336,34 +337,39 @@ def build_site(
     the output was made from, so that the next `feedkit build` that has nothing to do can
     say so before it loads the build (feedkit.site.uptodate). `walked` is the walk of the
     content folder that found it had something to do: the cache takes it for its own.
+
+    One build of a site runs at a time (feedkit.site.buildlock): while another holds the
+    lock, this one tells `waiting` so, once, and waits.
     """
+    from feedkit.site.buildlock import BuildLock
     from feedkit.site.cache import BuildCache
 
-    cache = BuildCache.fresh(cfg) if ignore_cache else BuildCache.open(cfg)
-    if config_file is not None:
-        cache.inputs = partial(record, cfg, config_file)
-    cache.walked = walked
-    if cache.discarded:  # logging is imported only then: a build that changes nothing skips it
-        import logging
+    with BuildLock(cfg.cache_path, waiting):
+        cache = BuildCache.fresh(cfg) if ignore_cache else BuildCache.open(cfg)
+        if config_file is not None:
+            cache.inputs = partial(record, cfg, config_file)
+        cache.walked = walked
+        if cache.discarded:  # logging is imported only then: a build changing nothing skips it
+            import logging
 
-        logging.getLogger(__name__).info("build cache thrown away: %s", cache.discarded)
-    out = cfg.output_path
-    plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=progress, stage_into=out)
-    changed: list[str] = []
-    if not plan.reused:
-        changed = write_staged(out, plan.staged, cfg.cache_path)
-    if plan.unchanged:
-        cache.stamp()
-    elif plan.scan is not None:
-        if plan.reused:  # files were read, but the feeds came out the same
-            cache.save(plan.scan, plan.summary)
-        else:
-            cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, plan.names)
-    if cfg.feed.hub:  # and what an earlier build could not tell the hub
-        from feedkit.site.websub import tell_hub
+            logging.getLogger(__name__).info("build cache thrown away: %s", cache.discarded)
+        out = cfg.output_path
+        plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=progress, stage_into=out)
+        changed: list[str] = []
+        if not plan.reused:
+            changed = write_staged(out, plan.staged, cfg.cache_path)
+        if plan.unchanged:
+            cache.stamp()
+        elif plan.scan is not None:
+            if plan.reused:  # files were read, but the feeds came out the same
+                cache.save(plan.scan, plan.summary)
+            else:
+                cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, plan.names)
+        if cfg.feed.hub:  # and what an earlier build could not tell the hub
+            from feedkit.site.websub import tell_hub
 
-        if untold := tell_hub(cfg, changed):
-            plan = replace(plan, warnings=plan.warnings + tuple(untold))
-    if cache.discarded:
-        plan = replace(plan, cache_discarded=cache.discarded)
-    return plan, changed
+            if untold := tell_hub(cfg, changed):
+                plan = replace(plan, warnings=plan.warnings + tuple(untold))
+        if cache.discarded:
+            plan = replace(plan, cache_discarded=cache.discarded)
+        return plan, changed

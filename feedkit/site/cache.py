@@ -75,6 +75,15 @@ from feedkit.site.cachekey import (
 from feedkit.site.scan import Scan
 from feedkit.site.uptodate import RECORD, WALK, Walked, nothing_to_do
 
+# The files a build saves in the cache folder, the state last (see BuildCache.save).
+POSTS_FILE, RENDERED_FILE, INDEX_FILE, STATE_FILE = (
+    "posts.pickle",
+    "rendered.pickle",
+    "index.marshal",
+    "state.marshal",
+)
+SAVED = (POSTS_FILE, RENDERED_FILE, INDEX_FILE, STATE_FILE)
+
 
 # Never compared, and their reprs would print every post of the site: no __eq__ or __repr__
 # (dataclasses generates them for every run, at about 0.1 ms each).
@@ -125,7 +134,7 @@ class BuildCache:
         missing, damaged, or made for another config or by other code (then `discarded`
         says why)."""
         folder = folder or cfg.cache_path / "cache"
-        stored = read_marshal(folder / "state.marshal")
+        stored = read_marshal(folder / STATE_FILE)
         toolchain(stored.get("toolchain") if stored else None)
         config = config_hash(cfg)
         key = cache_key(config)
@@ -244,7 +253,7 @@ class BuildCache:
         """Return the full posts of files, by path as shown: kept from the last build, or
         read now, all in one go (many are shared with a forked child, as at refresh)."""
         if self._posts is None:
-            self._posts = load_pickle(self.folder / "posts.pickle", self._posts_key())
+            self._posts = load_pickle(self.folder / POSTS_FILE, self._posts_key())
         found: dict[str, Post] = {}
         todo: list[str] = []
         for each in shown:
@@ -269,7 +278,7 @@ class BuildCache:
         or by other code."""
         rows = self._load_rows()
         if self._posts is None:
-            self._posts = load_pickle(self.folder / "posts.pickle", self._posts_key())
+            self._posts = load_pickle(self.folder / POSTS_FILE, self._posts_key())
         return rows, self._posts
 
     def _posts_key(self) -> str:
@@ -288,7 +297,7 @@ class BuildCache:
     def _renders(self) -> dict[str, Any]:
         """Return the kept rendered bodies and feed parts, loaded when first asked for."""
         if self._rendered is None:
-            self._rendered = load_pickle(self.folder / "rendered.pickle", self.key)
+            self._rendered = load_pickle(self.folder / RENDERED_FILE, self.key)
         return self._rendered
 
     def has_renders(self) -> bool:
@@ -305,7 +314,7 @@ class BuildCache:
         """Take in the rendered bodies that a cache for the same settings and code kept in
         `folder` (the preview takes those of the last build), keeping its own."""
         renders = self._renders()
-        for key, value in load_pickle(folder / "rendered.pickle", self.key).items():
+        for key, value in load_pickle(folder / RENDERED_FILE, self.key).items():
             renders.setdefault(key, value)
 
     def remember_render(self, key: str, value: Any) -> None:
@@ -339,7 +348,12 @@ class BuildCache:
         `summary` holds the signature of the outputs, drafts, next_change and the counts.
         Without `members` the outputs were not rewritten and their record stands.
         """
+        from feedkit.atomicfile import remove_temps
+
         self.folder.mkdir(parents=True, exist_ok=True)
+        # What a build killed while it saved left: no other process writes these files while
+        # this one holds the build lock (feedkit.site.buildlock).
+        remove_temps(self.folder / name for name in SAVED)
         state = dict(self.state) if members is None else {}
         state.update(summary, format=CACHE_FORMAT, key=self.key)
         state.update(made_with=dict(toolchain()), toolchain=record(), config=self.config)
@@ -384,12 +398,12 @@ class BuildCache:
             return {"format": CACHE_FORMAT, "key": self.key, "data": used}
 
         if members is not None:
-            self.write("posts.pickle", dump_pickle, posts)
-            self.write("rendered.pickle", dump_pickle, rendered)
+            self.write(POSTS_FILE, dump_pickle, posts)
+            self.write(RENDERED_FILE, dump_pickle, rendered)
         if self.read_files or members is not None or self.rows is not None:
-            self.write("index.marshal", dump_rows, index)
+            self.write(INDEX_FILE, dump_rows, index)
             self._index = None  # what was loaded is not what is there now
-        self.write("state.marshal", marshal.dump, partial(self._with_inputs, state))  # last
+        self.write(STATE_FILE, marshal.dump, partial(self._with_inputs, state))  # last
 
     def stamp(self) -> None:
         """Put in the state of a build that found nothing changed this process's record of
@@ -404,7 +418,7 @@ class BuildCache:
             state["toolchain"] = found
         state = self._with_inputs(state, self.started_ns - RACY_NS)
         if state != self.state:
-            self.write("state.marshal", marshal.dump, lambda _: state)
+            self.write(STATE_FILE, marshal.dump, lambda _: state)
 
     def _with_inputs(self, state: dict[str, Any], trusted_before: int) -> dict[str, Any]:
         """Return `state` with the record of the output's other inputs, if there is one."""
@@ -433,7 +447,7 @@ class BuildCache:
 
     def _load_rows(self) -> dict[str, Row]:
         """Return the index's rows; none when it is missing, damaged or another build's."""
-        rows, self._index = load_index(self.folder / "index.marshal", self.key)
+        rows, self._index = load_index(self.folder / INDEX_FILE, self.key)
         self.layout = self._index.layout if self._index is not None else None
         return rows
 
