@@ -148,3 +148,21 @@ def test_where_there_is_no_fcntl_filelock_holds_it_and_a_second_waits(
     assert told[0].endswith(
         f"{LOCK_FILE}: another feedkit build of this site is running; waiting for it to finish"
     )
+
+
+def test_a_lock_that_cannot_be_taken_is_an_error_naming_the_file(site: Path) -> None:
+    (site / ".feedkit").write_text("not a folder")
+    build = start_build(site)
+    out, err = build.communicate(timeout=60)
+    assert (build.returncode, out) == (1, "")
+    assert err == "error: .feedkit: cannot make this folder: File exists (no file was changed)\n"
+    (site / ".feedkit").unlink()
+    (site / ".feedkit" / LOCK_FILE).mkdir(parents=True)
+    build = start_build(site)
+    out, err = build.communicate(timeout=60)
+    assert (build.returncode, out) == (1, "")
+    assert err == (
+        f"error: .feedkit/{LOCK_FILE}: cannot take the build lock: Is a directory "
+        "(no file was changed)\n"
+    )
+    assert not (site / "public").exists()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from feedkit.errors import OutputError
 from feedkit.shown import display_path
 
 try:
@@ -44,10 +45,25 @@ class BuildLock:
         self._lock: Any = None  # filelock's, where there is no fcntl
 
     def __enter__(self) -> BuildLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if fcntl is None:
-            self._acquire_filelock()
-            return self
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # .feedkit a file, a folder this user may not write to
+            shown = display_path(folder, os.getcwd())
+            message = f"{shown}: cannot make this folder: {exc.strerror or exc}"
+            raise OutputError(message + " (no file was changed)") from exc
+        try:
+            if fcntl is None:
+                self._acquire_filelock()
+            else:
+                self._acquire_flock()
+        except OSError as exc:
+            message = f"{self._shown()}: cannot take the build lock: {exc.strerror or exc}"
+            raise OutputError(message + " (no file was changed)") from exc
+        return self
+
+    def _acquire_flock(self) -> None:
+        assert fcntl is not None
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             try:
@@ -61,7 +77,6 @@ class BuildLock:
             os.close(fd)
             raise
         self._fd = fd
-        return self
 
     def _acquire_filelock(self) -> None:
         from filelock import FileLock, Timeout
@@ -79,9 +94,12 @@ class BuildLock:
         if self.waiting is not None:
             who = f" ({holder})" if holder else ""
             self.waiting(
-                f"{display_path(self.path, os.getcwd())}: another feedkit build of this site "
-                f"is running{who}; waiting for it to finish"
+                f"{self._shown()}: another feedkit build of this site is running{who}; "
+                "waiting for it to finish"
             )
+
+    def _shown(self) -> str:
+        return display_path(self.path, os.getcwd())
 
     def __exit__(self, *exc: object) -> None:
         if self._fd is not None:
