@@ -50,8 +50,13 @@ from feedkit.shown import root_prefix
 from feedkit.site.cachefiles import (
     CHANGES_KEPT,
     CHOICE,
+    INDEX_FILE,
     NOTES,
+    POSTS_FILE,
+    RENDERED_FILE,
+    SAVED,
     STAT,
+    STATE_FILE,
     LoadedIndex,
     Row,
     columns,
@@ -74,15 +79,6 @@ from feedkit.site.cachekey import (
 )
 from feedkit.site.scan import Scan
 from feedkit.site.uptodate import RECORD, WALK, Walked, nothing_to_do
-
-# The files a build saves in the cache folder, the state last (see BuildCache.save).
-POSTS_FILE, RENDERED_FILE, INDEX_FILE, STATE_FILE = (
-    "posts.pickle",
-    "rendered.pickle",
-    "index.marshal",
-    "state.marshal",
-)
-SAVED = (POSTS_FILE, RENDERED_FILE, INDEX_FILE, STATE_FILE)
 
 
 # Never compared, and their reprs would print every post of the site: no __eq__ or __repr__

@@ -20,6 +20,15 @@ from feedkit.models import Choice
 from feedkit.posts.walk import StatKey
 from feedkit.site.cachekey import CACHE_FORMAT
 
+# The files a build saves in the cache folder, the state last (see BuildCache.save).
+POSTS_FILE, RENDERED_FILE, INDEX_FILE, STATE_FILE = (
+    "posts.pickle",
+    "rendered.pickle",
+    "index.marshal",
+    "state.marshal",
+)
+SAVED = (POSTS_FILE, RENDERED_FILE, INDEX_FILE, STATE_FILE)
+
 # An index row: (status, choice, warnings as (path, line, message) tuples or None).
 Row = tuple[StatKey, Choice, Any]
 STAT: Final = 0
