@@ -733,3 +733,28 @@ def test_no_kept_entry_or_feed_head_outlives_what_it_was_made_from(
         settle(site)
     atom = (site / "public" / "atom.xml").read_bytes()
     assert b"xmlns:media" not in atom and b"<title>Post 5" not in atom
+
+
+def test_a_cache_that_cannot_be_saved_is_a_warning_and_the_feeds_are_written(
+    site: Path,
+) -> None:
+    """The feeds are in place before the cache is saved; a cache folder that cannot be written
+    (here a file in its place; a full disk, another user's folder) costs the next build
+    time, not this one's feeds."""
+    (site / ".feedkit").mkdir()
+    (site / ".feedkit" / "cache").write_text("in the cache folder's place")
+    command = [sys.executable, "-m", "feedkit", "build", "--config", str(site / "feedkit.toml")]
+    env = {**os.environ, **NOW_ENV}
+    done = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built ")
+    assert done.stderr == (
+        ".feedkit/cache: warning: cannot save the build cache: File exists; the feeds are "
+        "written, and the next build reads and renders again what this one did\n"
+    )
+    assert_same_as_uncached(site)
+    strict = subprocess.run([*command, "--strict"], cwd=site, env=env, capture_output=True)
+    assert strict.returncode == 1
+    (site / ".feedkit" / "cache").unlink()
+    assert "(0 changed)" in build(site)
+    assert (site / ".feedkit" / "cache" / "state.marshal").exists()

@@ -19,6 +19,7 @@ from feedkit.config import XSL_NAME, Config
 from feedkit.errors import Problem
 from feedkit.models import Choice, Post, RenderedPost
 from feedkit.posts.loader import LoadResult, Progress, load_posts
+from feedkit.shown import display_path
 from feedkit.site.choose import FeedPlan, choose_feeds, feed_files
 from feedkit.site.outputs import write_staged
 from feedkit.site.render import load_renderers, render_posts
@@ -318,6 +319,17 @@ def _signature(
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def _unsaved(cfg: Config, cache: BuildCache, exc: OSError) -> Problem:
+    """Return the warning of a build whose feeds are in place but whose cache could not be
+    saved: the next build does again what this one did, and no file is lost."""
+    where = display_path(exc.filename or cache.folder, cfg.root)
+    message = (
+        f"cannot save the build cache: {exc.strerror or exc}; the feeds are written, and the "
+        "next build reads and renders again what this one did"
+    )
+    return Problem(where, 0, message, warning=True)
+
+
 def build_site(
     cfg: Config,
     now: datetime,
@@ -358,13 +370,16 @@ def build_site(
         changed: list[str] = []
         if not plan.reused:
             changed = write_staged(out, plan.staged, cfg.cache_path)
-        if plan.unchanged:
-            cache.stamp()
-        elif plan.scan is not None:
-            if plan.reused:  # files were read, but the feeds came out the same
-                cache.save(plan.scan, plan.summary)
-            else:
-                cache.save(plan.scan, plan.summary, plan.members, cfg.output_path, plan.names)
+        try:
+            if plan.unchanged:
+                cache.stamp()
+            elif plan.scan is not None:
+                if plan.reused:  # files were read, but the feeds came out the same
+                    cache.save(plan.scan, plan.summary)
+                else:
+                    cache.save(plan.scan, plan.summary, plan.members, out, plan.names)
+        except OSError as exc:  # a full disk, a cache folder of another user's
+            plan = replace(plan, warnings=(*plan.warnings, _unsaved(cfg, cache, exc)))
         if cfg.feed.hub:  # and what an earlier build could not tell the hub
             from feedkit.site.websub import tell_hub
 

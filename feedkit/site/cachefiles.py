@@ -63,7 +63,7 @@ def read_marshal(path: Path) -> dict[str, Any] | None:
     try:
         with open(path, "rb") as f:
             data = marshal.loads(f.read())  # marshal.load(f) reads a file item by item: 6x slower
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # none there (a file in a folder's place)
         return None
     except (OSError, EOFError, ValueError, TypeError):
         return {}
