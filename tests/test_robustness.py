@@ -172,6 +172,31 @@ def test_second_sender_gives_up_after_the_lock_timeout_with_a_clear_message(
     assert smtp_server.messages == []
 
 
+def test_a_sender_lock_that_cannot_be_taken_is_a_clear_error_and_nothing_is_sent(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    config = smtp_site(tmp_path, smtp_server, 5)
+    new_post_digest_prepared(config, tmp_path)
+    lock = tmp_path / ".feedkit" / "state.db.lock"
+    lock.unlink(missing_ok=True)
+    lock.mkdir()  # a folder in the lock file's place
+    code, out, err = finish(feedkit(config, "digest"))
+    assert (code, out) == (1, "")
+    assert err == f"error: {lock}: cannot take the sender's lock: Is a directory\n"
+    assert smtp_server.messages == []
+
+
+def test_a_file_where_the_state_folder_should_be_is_a_clear_error(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    config = smtp_site(tmp_path, smtp_server, 5)
+    (tmp_path / ".feedkit").write_text("not a folder")
+    code, out, err = finish(feedkit(config, "digest"))
+    assert (code, out) == (1, "")
+    assert err == f"error: {tmp_path / '.feedkit'}: cannot make this folder: File exists\n"
+    assert smtp_server.messages == []
+
+
 def test_faults_are_retried_until_everyone_has_each_post_once(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

@@ -34,7 +34,12 @@ class SenderLock:
     ) -> None:
         from filelock import FileLock, Timeout
 
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # as the state's
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # as the state's
+        except OSError as exc:  # a file in the folder's place
+            raise LockedError(
+                f"{self.path.parent}: cannot make this folder: {exc.strerror}"
+            ) from exc
         # Never a "soft" lock (a file that exists): a killed sender would leave it behind.
         lock = FileLock(self.path, mode=0o600, thread_local=False, fallback_to_soft=False)
         deadline = clock() + timeout
@@ -50,6 +55,10 @@ class SenderLock:
                         "done, or raise digest.lock_timeout"
                     ) from None
                 sleep(0.05)
+            except OSError as exc:  # after Timeout, an OSError too: a folder in the lock's place
+                raise LockedError(
+                    f"{self.path}: cannot take the sender's lock: {exc.strerror or exc}"
+                ) from exc
         since = f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}"
         try:
             fd = os.open(self.holder_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -78,4 +87,4 @@ class SenderLock:
 
 
 class LockedError(FeedkitError):
-    """Another process holds the sender lock."""
+    """Another process holds the sender lock, or it cannot be taken at all."""
