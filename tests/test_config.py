@@ -209,3 +209,56 @@ def test_math_setting_is_mathml_or_source(tmp_path: Path) -> None:
     assert str(info.value) == (
         "feedkit.toml: feed.math: must be one of 'mathml', 'source', not 'katex'"
     )
+
+
+def test_a_base_url_in_another_script_goes_into_the_feeds_in_ascii(tmp_path: Path) -> None:
+    """RSS wants URLs, not IRIs, and a tag: ID an ASCII host: the W3C validator rejected both
+    when the host was written as münchen.example."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import NOW_ENV
+
+    write(tmp_path, 'title = "T"\nbase_url = "https://münchen.example/blög"\n')
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text("---\ntitle: A\ndate: 2026-01-02\n---\nText.\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "feedkit", "build"],
+        cwd=tmp_path,
+        env={**os.environ, **NOW_ENV},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    for name in ("atom.xml", "rss.xml", "feed.json"):
+        data = (tmp_path / "public" / name).read_bytes()
+        assert "münchen".encode() not in data and "blög".encode() not in data
+        assert b"https://xn--mnchen-3ya.example/bl%C3%B6g/2026/01/a/" in data
+    atom = (tmp_path / "public" / "atom.xml").read_text()
+    assert "<id>tag:xn--mnchen-3ya.example,2026-01-02:/bl%C3%B6g/2026/01/a/</id>" in atom
+
+
+@pytest.mark.parametrize(
+    ("written", "used"),
+    [
+        ("https://Example.COM/blog", "https://Example.COM/blog/"),  # as written: IDs stay
+        ("https://straße.de/", "https://xn--strae-oqa.de/"),  # UTS 46, not IDNA 2003's strasse
+        ("https://dev_blog.example.org/~ada/", "https://dev_blog.example.org/~ada/"),
+        ("http://127.0.0.1:8000/a%20b", "http://127.0.0.1:8000/a%20b/"),
+        ("http://[::1]:8080/", "http://[::1]:8080/"),
+    ],
+)
+def test_base_url_hosts_and_paths(tmp_path: Path, written: str, used: str) -> None:
+    cfg = load_config(write(tmp_path, f'title = "T"\nbase_url = "{written}"\n'))
+    assert cfg.base_url == used
+
+
+def test_a_base_url_host_no_host_can_have_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, 'title = "T"\nbase_url = "https://exa mple.org/"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        "feedkit.toml: base_url: 'https://exa mple.org/' has a host that is not a host name: "
+        "'exa mple.org'"
+    )

@@ -72,3 +72,13 @@ def test_feeds_naming_a_websub_hub_pass_the_w3c_validator(make_site: MakeSite) -
     files = build(cfg)
     assert b'rel="hub"' in files[0].read_bytes()
     assert verdicts(cfg, files) == {}
+
+
+def test_a_site_whose_address_is_in_another_script_passes(make_site: MakeSite) -> None:
+    """RSS wants URLs and a tag: ID an ASCII host: feedkit.toml's münchen.example is written
+    as xn--mnchen-3ya.example (and the validator was given what the site really serves)."""
+    toml = SITE_TOML.replace("https://example.com/blog/", "https://münchen.example/blög/")
+    cfg = make_site("posts", toml=toml)
+    assert cfg.base_url == "https://xn--mnchen-3ya.example/bl%C3%B6g/"
+    (cfg.content_path / "posts" / "hostile-title.md").unlink(missing_ok=True)
+    assert verdicts(cfg, build(cfg)) == {}
