@@ -9,8 +9,10 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from feedkit.asciiurl import ascii_url
 
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
 
@@ -49,39 +51,13 @@ def _int_range(low: int, high: int) -> Checker:
     return check
 
 
-# What an ASCII host may hold (RFC 3986): a registered name, or an IP literal in brackets.
-_HOST = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\]")
-# RFC 3986's characters of a path (its pchar and "/"), and "%" for escapes written already.
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
-
-
-def _http_url(value: Any, example: str) -> str:
-    """Return the URL as feeds and mail carry it: ASCII only (RSS and tag: IDs need it). A
-    host in another script becomes its IDNA form, as browsers send it (münchen.example →
-    xn--mnchen-3ya.example); other characters of the path are percent-encoded. An ASCII URL
-    comes back as written, so the feeds' IDs made from it do not change."""
+def _http_url(value: Any, example: str, keep: str = "") -> str:
+    """Return an http(s) URL as feeds and mail carry it (see feedkit.asciiurl)."""
     url = _nonempty(value)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"must be an absolute http(s) URL such as {example}, not {url!r}")
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    host, port = hostport, ""
-    if not host.endswith("]") and ":" in host:
-        host, _, port = host.rpartition(":")
-        if not port.isdigit():
-            raise ValueError(f"{url!r} has a port that is not a number: {port!r}")
-    if not host.isascii():
-        import idna  # here: 16 ms to import, for the few sites with such a host
-
-        try:
-            host = idna.encode(host, uts46=True).decode("ascii")
-        except idna.IDNAError as exc:
-            raise ValueError(f"{url!r} has a host that is not a host name: {exc}") from exc
-    elif not _HOST.fullmatch(host):
-        raise ValueError(f"{url!r} has a host that is not a host name: {host!r}")
-    netloc = "@".join(filter(None, [userinfo, host + (":" + port if port else "")]))
-    path = quote(parts.path, safe=_PATH_SAFE)
-    return urlunsplit((parts.scheme, netloc, path, parts.query, parts.fragment))
+    return ascii_url(url, keep)
 
 
 def _base_url(value: Any) -> str:
@@ -250,6 +226,7 @@ def _unsubscribe_url(value: Any) -> str:
     url = _nonempty(value)
     if urlsplit(url).scheme != "https":
         raise ValueError("must be an https URL (mail providers only honour https one-click links)")
+    url = _http_url(url, "https://example.com/unsubscribe?token={token}", keep="{}")
     try:
         names = {n for _, n, _, _ in string.Formatter().parse(url) if n is not None}
     except ValueError as exc:
@@ -269,6 +246,8 @@ def _service_url(value: Any) -> str:
             "must be the https URL readers reach `feedkit serve` at, such as "
             "'https://news.example.com/' (mail providers only honour https one-click links)"
         )
+    url = _http_url(url, "https://news.example.com/")
+    parts = urlsplit(url)
     if parts.query or parts.fragment:
         raise ValueError("must not have a query or fragment")
     return url if url.endswith("/") else url + "/"

@@ -262,3 +262,21 @@ def test_a_base_url_host_no_host_can_have_is_named(tmp_path: Path) -> None:
         "feedkit.toml: base_url: 'https://exa mple.org/' has a host that is not a host name: "
         "'exa mple.org'"
     )
+
+
+def test_the_unsubscribe_and_serve_urls_go_into_mail_headers_in_ascii(tmp_path: Path) -> None:
+    """List-Unsubscribe and the links in every digest carry them: ASCII, the pattern's
+    braces kept."""
+    cfg = load_config(
+        write(
+            tmp_path,
+            'title = "T"\nbase_url = "https://e.com/"\n'
+            "[digest]\n"
+            'unsubscribe_url = "https://münchen.example/abmelden/ä?token={token}&email={email}"\n'
+            '[serve]\nurl = "https://post.münchen.example/ö"\n',
+        )
+    )
+    assert cfg.digest.unsubscribe_url == (
+        "https://xn--mnchen-3ya.example/abmelden/%C3%A4?token={token}&email={email}"
+    )
+    assert cfg.serve.url == "https://post.xn--mnchen-3ya.example/%C3%B6/"
