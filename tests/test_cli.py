@@ -413,6 +413,32 @@ def test_check_reports_what_a_digest_send_would_miss(tmp_path: Path, runner: Cli
     assert fixed.stdout.startswith("OK: ")
 
 
+def test_check_fails_on_a_broken_email_template_of_the_site(tmp_path: Path) -> None:
+    """A digest could not be made from these templates: `feedkit check` says so, naming each
+    template and the line Jinja knows, in a fresh process with its exit code."""
+    from digest_site import SECRET_ENV, make_digest_site
+
+    cfg = make_digest_site(tmp_path, [("ann@example.org", "Ann")])
+    templates = cfg.path(cfg.digest.templates)
+    templates.mkdir()
+    (templates / "digest.html.j2").write_text("<p>{{ site.title }}</p>\n{% if %}\n")
+    (templates / "digest.txt.j2").write_text("{{ site.title }} {{ sender.name }}\n")
+    check = [sys.executable, "-m", "feedkit", "check"]
+    env = {**os.environ, **NOW_ENV, **SECRET_ENV}
+    done = subprocess.run(check, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (1, "")
+    html, text = templates / "digest.html.j2", templates / "digest.txt.j2"
+    assert done.stderr.splitlines() == [
+        f"error: {html}:2: Expected an expression, got 'end of statement block'",
+        f"error: {text}: 'sender' is undefined; see the template context in README",
+    ]
+    (templates / "digest.html.j2").unlink()  # feedkit's own stands in for a missing one
+    (templates / "digest.txt.j2").write_text("{{ site.title }}\n")
+    done = subprocess.run(check, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("OK: ")
+
+
 def test_a_send_shows_how_many_readers_of_how_many(tmp_path: Path) -> None:
     from feedkit.mail.batch import SENDING
     from feedkit.mail.digest import DigestRenderer

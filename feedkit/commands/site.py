@@ -124,10 +124,14 @@ def check(config_path: Path, strict: bool) -> None:
         warnings += (language_warning(cfg.language),)
     report(warnings)
     if mails:
-        from feedkit.mail.sending import send_problems
+        from feedkit.mail.sending import send_problems, template_problems
 
         if problems := send_problems(cfg, subscribers=subscribers):
             raise ConfigError(problems)  # a digest could not be sent from here
+        if broken := template_problems(cfg, loaded.posts, now):  # nor made from its templates
+            for problem in broken:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(1)
     if strict and warnings:
         click.echo(f"error: {len(warnings)} warning(s) and --strict is on", err=True)
         sys.exit(1)

@@ -303,6 +303,24 @@ class DigestRenderer:
         except Exception as exc:  # noqa: BLE001 - met again, and reported, by the render
             log.debug("warming up the digest's renderer: %s", exc)
 
+    def template_problems(self, record: DigestRecord) -> list[str]:
+        """Return what stops the templates from rendering `record`, each naming its template
+        (a syntax error with its line, a name the context does not have); the HTML is not
+        inlined, so this is quick: for `feedkit check`."""
+        problems = []
+        context = self._context(record, record.posts, (), "")
+        templates = (
+            (self.text_env, TEMPLATE_SUBJECT),
+            (self.html_env, TEMPLATE_HTML),
+            (self.text_env, TEMPLATE_TEXT),
+        )
+        for env, name in templates:
+            try:
+                self._render(env, name, context)
+            except TemplateError as exc:
+                problems.append(str(exc))
+        return problems
+
     # -- per reader ------------------------------------------------------------------------
 
     def message(

@@ -210,6 +210,17 @@ def send_problems(
     return problems
 
 
+def template_problems(cfg: Config, posts: Sequence[Post], now: datetime) -> list[str]:
+    """Return what stops the site's own email templates (digest.templates) from rendering a
+    digest of its newest posts at `now`, each naming its template; none when the site has no
+    templates of its own (feedkit's are tested)."""
+    if not cfg.path(cfg.digest.templates).is_dir():
+        return []
+    public = sorted((p for p in posts if p.is_public(now)), key=lambda p: p.published, reverse=True)
+    record = make_record(public[:3], cfg, now, among=public)
+    return DigestRenderer(cfg, sample_links=True).template_problems(record)
+
+
 def put_failed_back(state: State, now: datetime, limit: int = RECENT) -> str:
     """Put the failed readers of the digests `status_report` lists back in line; say so."""
     counts = [state.put_back(record.id, None, now) for record, _ in state.recent_digests(limit)]
