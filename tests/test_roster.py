@@ -470,6 +470,37 @@ def test_subscribers_export_writes_csv_only_its_owner_can_read(tmp_path: Path) -
     assert feedkit(tmp_path, "subscribers", "export", "-").stdout == to_stdout.stdout
 
 
+def test_an_export_imports_on_another_site_with_its_active_readers_only(tmp_path: Path) -> None:
+    # Moving the list to a new machine: export there, import here. The export's extra
+    # columns are its own, not a name with an unquoted comma; who left is not made active.
+    listed_site(tmp_path / "old")
+    feedkit(tmp_path / "old", "subscribers", "remove", "cy@example.org")
+    exported = tmp_path / "readers.csv"
+    assert feedkit(tmp_path / "old", "subscribers", "export", str(exported)).exit_code == 0
+    make_digest_site(tmp_path / "new", [])
+    (tmp_path / "new" / "subscribers.csv").unlink()
+    result = feedkit(tmp_path / "new", "subscribers", "import", str(exported))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"{exported}:4: warning: cy@example.org is unsubscribed in this file: only active "
+        "readers are imported; skipped\n"
+    )
+    assert result.stdout == (
+        f"Imported {exported}: 2 added, 0 already on the list, 0 who left the list not added "
+        "back, 1 row(s) skipped.\n"
+    )
+    listed = reader_list(tmp_path / "new")
+    assert listed == {
+        "ada@example.org": ("active", f"import: {exported}", ""),
+        "bob@example.org": ("active", f"import: {exported}", ""),
+    }
+    names = feedkit(tmp_path / "new", "subscribers", "list").stdout.split("\n")
+    assert [line.split()[:3] for line in names[:2]] == [
+        ["ada@example.org", "Ada", "active"],
+        ["bob@example.org", "Bob", "active"],
+    ]
+
+
 # -- feedkit digest --status ----------------------------------------------------------------------
 
 

@@ -70,21 +70,48 @@ def valid_address(address: str) -> bool:
     return address_problem(address) is None
 
 
-def _row(line: str, number: int, known: Collection[str]) -> tuple[str, str] | str | None:
-    """Return `(email, name)` from one line, why it is not a subscriber row, or None for a
-    line that holds no subscriber (blank, a comment, the header row)."""
+_ADDRESS_HEADINGS = ("email", "e-mail", "address")
+COLUMNS = ("email", "name")
+# What `feedkit subscribers export` writes; read as such when a file's header says so, so
+# an export imports on another site.
+EXPORT_COLUMNS = ("email", "name", "status", "since", "source")
+
+
+def _cells(line: str) -> list[str] | None:
+    """Return the cells of one line, or None when a quote opened in it is never closed."""
     # Read with a line after it: a quote opened in `line` and never closed swallows it.
     rows = list(csv.reader([line + "\n", "next\n"]))
-    if len(rows) < 2:
+    return [c.strip() for c in rows[0]] if len(rows) == 2 else None
+
+
+def _header(cells: list[str]) -> tuple[str, ...] | None:
+    """Return the columns a header row names (email,name, or an export's), else None."""
+    named = tuple(c.lower() for c in cells)
+    if not named or named[0] not in _ADDRESS_HEADINGS:
+        return None
+    return EXPORT_COLUMNS if named[1:] == EXPORT_COLUMNS[1:] else COLUMNS
+
+
+def _row(
+    line: str, known: Collection[str], columns: tuple[str, ...] = COLUMNS
+) -> tuple[str, str] | str | None:
+    """Return `(email, name)` from one line, why it is not a subscriber row, or None for a
+    line that holds no subscriber (blank, a comment)."""
+    cells = _cells(line)
+    if cells is None:
         return "a quote opened in this line is never closed (every row is one line)"
-    cells = [c.strip() for c in rows[0]]
     if not any(cells) or cells[0].startswith("#"):
         return None
-    if number == 1 and cells[0].lower() in ("email", "e-mail", "address"):
-        return None
-    email, name = (cells + [""])[:2]
-    if len(cells) > 2 and any(cells[2:]):
-        return f"expected 'email,name', got {len(cells)} columns; quote names that contain commas"
+    email, name, *extra = cells + [""] * (len(columns) - len(cells))
+    if len(cells) > len(columns) and any(cells[len(columns) :]):
+        return (
+            f"expected '{','.join(columns)}', got {len(cells)} columns; quote names that "
+            "contain commas"
+        )
+    status = dict(zip(columns[2:], extra, strict=False)).get("status", "active")
+    if status.lower() != "active":  # who left, or never confirmed, is not made a reader here
+        status = status or "without a status"
+        return f"{email} is {status} in this file: only active readers are imported"
     control = CONTROL.search(name)
     if control:
         return f"the name contains the control character U+{ord(control.group()):04X}"
@@ -109,8 +136,17 @@ def parse_subscribers(
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     lines = _LINE_BREAK.split(data.removeprefix(b"\xef\xbb\xbf"))
+    columns: tuple[str, ...] = COLUMNS
     for number, raw in enumerate(lines, start=1):
-        row = _decoded_row(raw, number, known)
+        line = _line(raw)
+        if isinstance(line, str):
+            header = _header(_cells(line) or []) if number == 1 else None
+            if header is not None:
+                columns = header
+                continue
+            row = _row(line, known, columns)
+        else:
+            row = line.problem
         if row is None:
             continue
         if isinstance(row, str):
@@ -127,20 +163,25 @@ def parse_subscribers(
     return subscribers, problems
 
 
-def _decoded_row(raw: bytes, number: int, known: Collection[str]) -> tuple[str, str] | str | None:
+@dataclass(frozen=True)
+class _Unreadable:
+    problem: str
+
+
+def _line(raw: bytes) -> str | _Unreadable:
+    """Return one line's text, or why it cannot be a subscriber row."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-        return (
-            f"byte 0x{raw[exc.start]:02X} in column {column} is not UTF-8; save the file as UTF-8"
-        )
+        why = f"byte 0x{raw[exc.start]:02X} in column {column} is not UTF-8; save the file as UTF-8"
+        return _Unreadable(why)
     if len(line) > MAX_ROW:
-        return (
+        return _Unreadable(
             f"the line is {len(line):,} characters long, more than a subscriber row can be "
             f"({MAX_ROW:,})"
         )
-    return _row(line, number, known)
+    return line
 
 
 def site_subscribers(cfg: Config) -> tuple[list[Subscriber], list[Problem]]:
