@@ -470,6 +470,39 @@ def test_subscribers_export_writes_csv_only_its_owner_can_read(tmp_path: Path) -
     assert feedkit(tmp_path, "subscribers", "export", "-").stdout == to_stdout.stdout
 
 
+def test_a_spreadsheets_semicolon_csv_imports_by_its_header_row(tmp_path: Path) -> None:
+    # Excel and LibreOffice in German or French save "CSV" with semicolons, a BOM and CRLF.
+    make_digest_site(tmp_path, [])
+    (tmp_path / "subscribers.csv").unlink()
+    (tmp_path / "semi.csv").write_bytes(
+        "\ufeffE-Mail;Name\r\n"
+        "ada@example.org;Ada Lovelace\r\n"
+        'bob@example.org;"Bob; der Baumeister"\r\n'
+        "cy@example.org;Cy;Extra\r\n".encode()
+    )
+    (tmp_path / "noheader.csv").write_bytes(b"dee@example.org;Dee\n")
+    result = feedkit(tmp_path, "subscribers", "import", str(tmp_path / "semi.csv"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"{tmp_path}/semi.csv:4: warning: expected 'email;name', got 3 columns; quote names "
+        "that contain semicolons; skipped\n"
+    )
+    assert result.stdout.startswith(f"Imported {tmp_path}/semi.csv: 2 added, ")
+    names = feedkit(tmp_path, "subscribers", "list").stdout.split("\n")
+    assert [line.split("  ")[:2] for line in names[:2]] == [
+        ["ada@example.org", "Ada Lovelace"],
+        ["bob@example.org", "Bob; der Baumeister"],
+    ]
+    result = feedkit(tmp_path, "subscribers", "import", str(tmp_path / "noheader.csv"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"{tmp_path}/noheader.csv:1: warning: 'dee@example.org;Dee' is not an email address: "
+        "the part after the @-sign contains invalid characters: ';'; separate the address "
+        "and the name with a comma, or begin the file with the header row 'email;name'; "
+        "skipped\n"
+    )
+
+
 def test_an_export_imports_on_another_site_with_its_active_readers_only(tmp_path: Path) -> None:
     # Moving the list to a new machine: export there, import here. The export's extra
     # columns are its own, not a name with an unquoted comma; who left is not made active.

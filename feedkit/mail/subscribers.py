@@ -75,29 +75,41 @@ COLUMNS = ("email", "name")
 # What `feedkit subscribers export` writes; read as such when a file's header says so, so
 # an export imports on another site.
 EXPORT_COLUMNS = ("email", "name", "status", "since", "source")
+# Spreadsheets in many languages save "CSV" with semicolons, and some export tabs: a file's
+# header row says which it uses.
+_DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
 
 
-def _cells(line: str) -> list[str] | None:
+@dataclass(frozen=True)
+class _Layout:
+    """How a file's rows are written: their columns, and the character between them."""
+
+    columns: tuple[str, ...] = COLUMNS
+    delimiter: str = ","
+
+
+def _cells(line: str, delimiter: str = ",") -> list[str] | None:
     """Return the cells of one line, or None when a quote opened in it is never closed."""
     # Read with a line after it: a quote opened in `line` and never closed swallows it.
-    rows = list(csv.reader([line + "\n", "next\n"]))
+    rows = list(csv.reader([line + "\n", "next\n"], delimiter=delimiter))
     return [c.strip() for c in rows[0]] if len(rows) == 2 else None
 
 
-def _header(cells: list[str]) -> tuple[str, ...] | None:
-    """Return the columns a header row names (email,name, or an export's), else None."""
-    named = tuple(c.lower() for c in cells)
-    if not named or named[0] not in _ADDRESS_HEADINGS:
-        return None
-    return EXPORT_COLUMNS if named[1:] == EXPORT_COLUMNS[1:] else COLUMNS
+def _header(line: str) -> _Layout | None:
+    """Return the layout a header row gives (email,name, or an export's), else None."""
+    for delimiter in _DELIMITERS:
+        named = tuple(c.lower() for c in _cells(line, delimiter) or [])
+        if named and named[0] in _ADDRESS_HEADINGS:
+            columns = EXPORT_COLUMNS if named[1:] == EXPORT_COLUMNS[1:] else COLUMNS
+            return _Layout(columns, delimiter)
+    return None
 
 
-def _row(
-    line: str, known: Collection[str], columns: tuple[str, ...] = COLUMNS
-) -> tuple[str, str] | str | None:
+def _row(line: str, known: Collection[str], layout: _Layout) -> tuple[str, str] | str | None:
     """Return `(email, name)` from one line, why it is not a subscriber row, or None for a
     line that holds no subscriber (blank, a comment)."""
-    cells = _cells(line)
+    columns, delimiter = layout.columns, layout.delimiter
+    cells = _cells(line, delimiter)
     if cells is None:
         return "a quote opened in this line is never closed (every row is one line)"
     if not any(cells) or cells[0].startswith("#"):
@@ -105,8 +117,8 @@ def _row(
     email, name, *extra = cells + [""] * (len(columns) - len(cells))
     if len(cells) > len(columns) and any(cells[len(columns) :]):
         return (
-            f"expected '{','.join(columns)}', got {len(cells)} columns; quote names that "
-            "contain commas"
+            f"expected {delimiter.join(columns)!r}, got {len(cells)} columns; quote names "
+            f"that contain {_DELIMITERS[delimiter]}"
         )
     status = dict(zip(columns[2:], extra, strict=False)).get("status", "active")
     if status.lower() != "active":  # who left, or never confirmed, is not made a reader here
@@ -118,7 +130,14 @@ def _row(
     try:
         email = email if email in known else mail_address(email)
     except AddressError as exc:
-        return f"{cells[0]!r} is not an email address: {exc}"
+        other = next((d for d in _DELIMITERS if d != delimiter and d in email), None)
+        hint = (
+            f"; separate the address and the name with a comma, or begin the file with the "
+            f"header row {other.join(COLUMNS)!r}"
+            if other is not None
+            else ""
+        )
+        return f"{cells[0]!r} is not an email address: {exc}{hint}"
     return email, " ".join(name.split())
 
 
@@ -136,15 +155,15 @@ def parse_subscribers(
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     lines = _LINE_BREAK.split(data.removeprefix(b"\xef\xbb\xbf"))
-    columns: tuple[str, ...] = COLUMNS
+    layout = _Layout()
     for number, raw in enumerate(lines, start=1):
         line = _line(raw)
         if isinstance(line, str):
-            header = _header(_cells(line) or []) if number == 1 else None
+            header = _header(line) if number == 1 else None
             if header is not None:
-                columns = header
+                layout = header
                 continue
-            row = _row(line, known, columns)
+            row = _row(line, known, layout)
         else:
             row = line.problem
         if row is None:
