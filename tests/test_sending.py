@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 from datetime import timedelta
 from email import policy
 from email.header import decode_header, make_header
@@ -323,6 +324,26 @@ def test_dry_run_and_test_copy_change_no_state(tmp_path: Path, smtp_server) -> N
     assert state_bytes(tmp_path) == before
     # The real run still sends the post to everyone.
     assert "6 sent" in digest(tmp_path).stdout
+
+
+def test_a_test_copy_never_shares_a_message_id_with_the_digest_or_another_test_copy(
+    tmp_path: Path, smtp_server
+) -> None:
+    # The blogger tests with their own address, which is on the list too. Mailboxes (Gmail
+    # among them) drop a message whose Message-ID they already hold: the real digest, or
+    # the test copy sent again after a template change, would never show.
+    site(tmp_path, smtp_server)
+    digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    for _ in range(2):
+        assert digest(tmp_path, "--to", READERS[0][0]).exit_code == 0
+    assert "6 sent" in digest(tmp_path).stdout
+    copies = smtp_server.received_for(READERS[0][0])
+    assert len(copies) == 3
+    ids = [raw_fields(copy.raw)["Message-ID"] for copy in copies]
+    assert len(set(ids)) == 3, ids
+    for field in ids:
+        assert re.fullmatch(rb"Message-ID: <[!-;=?-~]+@[a-z0-9.-]+>", field), field
 
 
 def test_test_copy_subject_keeps_its_spaces_and_goes_to_the_address_as_readers_do(

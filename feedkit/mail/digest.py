@@ -311,16 +311,19 @@ class DigestRenderer:
         record: DigestRecord,
         subscriber: Subscriber,
         reader: Reader | None = None,
+        *,
+        msgid: str | None = None,
     ) -> EmailMessage:
         """Return the message for one reader (`reader`: their row on the list): placeholders
-        filled, headers receivers expect, and its HTML part, as sent, within `max_bytes`."""
-        message = self._message(rendered, record, subscriber, reader)
+        filled, headers receivers expect, and its HTML part, as sent, within `max_bytes`.
+        `msgid`: its Message-ID, if not the reader's copy's of this digest."""
+        message = self._message(rendered, record, subscriber, reader, msgid)
         reserve = RECIPIENT_MARGIN
         while (over := html_sent_size(message) - self.cfg.digest.max_bytes) > 0:
             # This reader's name and link need more room than the margin: fewer full cards.
             reserve += over
             fewer = replace(self.render(record, reserve), subject=rendered.subject)
-            message = self._message(fewer, record, subscriber, reader)
+            message = self._message(fewer, record, subscriber, reader, msgid)
         return message
 
     def _message(
@@ -329,6 +332,7 @@ class DigestRenderer:
         record: DigestRecord,
         subscriber: Subscriber,
         reader: Reader | None,
+        msgid: str | None = None,
     ) -> EmailMessage:
         cfg = self.cfg
         email = subscriber.email
@@ -356,7 +360,8 @@ class DigestRenderer:
         msg.set_raw("To", mailbox("To", subscriber.name, email))
         msg["Date"] = format_datetime(record.created)
         list_name = list_id(cfg)
-        msg.set_raw("Message-ID", fold("Message-ID", [message_id(record.id, email, list_name)]))
+        msgid = msgid or message_id(record.id, email, list_name)
+        msg.set_raw("Message-ID", fold("Message-ID", [msgid]))
         msg.set_raw("List-Id", fold("List-Id", [*text_tokens(cfg.title, True), f"<{list_name}>"]))
         msg.set_raw("List-Unsubscribe", self.links.list_unsubscribe(email, unsubscribe))
         if unsubscribe.startswith("https:"):

@@ -20,6 +20,7 @@ from feedkit.mail.digest import (
     DigestRenderer,
     check_sendable,
 )
+from feedkit.mail.identity import list_id, message_id_of_test_copy
 from feedkit.mail.roster import list_status, reader_statuses
 from feedkit.mail.snapshot import SENT_BEFORE, make_record, plan_run
 from feedkit.mail.state import DigestRecord, Recipient, State
@@ -258,7 +259,8 @@ def send_test_copy(
     rendered = renderer.render(record)
     # The subject goes through the message's own header folding, as every reader's does.
     rendered = dataclasses.replace(rendered, subject=f"[test] {rendered.subject}")
-    message = renderer.message(rendered, record, Subscriber(address, ""))
+    msgid = message_id_of_test_copy(record.id, list_id(cfg))
+    message = renderer.message(rendered, record, Subscriber(address, ""), msgid=msgid)
     sender = sender_factory(cfg)(f"test-{record.id}")
     try:
         result = sender.send(message, address)
