@@ -3,6 +3,7 @@ run, a copy not sent to who left meanwhile, sign-ups during a send, `feedkit sub
 
 from __future__ import annotations
 
+import codecs
 import email
 import threading
 from datetime import timedelta
@@ -489,7 +490,7 @@ def test_a_spreadsheets_semicolon_csv_imports_by_its_header_row(tmp_path: Path) 
     )
     assert result.stdout.startswith(f"Imported {tmp_path}/semi.csv: 2 added, ")
     names = feedkit(tmp_path, "subscribers", "list").stdout.split("\n")
-    assert [line.split("  ")[:2] for line in names[:2]] == [
+    assert [[c.strip() for c in line.split("  ") if c][:2] for line in names[:2]] == [
         ["ada@example.org", "Ada Lovelace"],
         ["bob@example.org", "Bob; der Baumeister"],
     ]
@@ -501,6 +502,26 @@ def test_a_spreadsheets_semicolon_csv_imports_by_its_header_row(tmp_path: Path) 
         "and the name with a comma, or begin the file with the header row 'email;name'; "
         "skipped\n"
     )
+
+
+def test_a_spreadsheets_utf16_unicode_text_imports_as_its_rows(tmp_path: Path) -> None:
+    # Excel's "Unicode Text" is UTF-16 with a byte order mark, tab-separated.
+    make_digest_site(tmp_path, [])
+    (tmp_path / "subscribers.csv").unlink()
+    rows = "email\tname\r\nada@example.org\tAda Lovelace\r\nchloé@exämple.fr\tChloé\r\n"
+    (tmp_path / "le.txt").write_bytes(codecs.BOM_UTF16_LE + rows.encode("utf-16-le"))
+    (tmp_path / "be.txt").write_bytes(codecs.BOM_UTF16_BE + rows.encode("utf-16-be"))
+    result = feedkit(tmp_path, "subscribers", "import", str(tmp_path / "le.txt"))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith(f"Imported {tmp_path}/le.txt: 2 added, 0 already on the list")
+    result = feedkit(tmp_path, "subscribers", "import", str(tmp_path / "be.txt"))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith(f"Imported {tmp_path}/be.txt: 0 added, 2 already on the list")
+    names = feedkit(tmp_path, "subscribers", "list").stdout.split("\n")
+    assert [[c.strip() for c in line.split("  ") if c][:2] for line in names[:2]] == [
+        ["ada@example.org", "Ada Lovelace"],
+        ["chloé@exämple.fr", "Chloé"],
+    ]
 
 
 def test_an_export_imports_on_another_site_with_its_active_readers_only(tmp_path: Path) -> None:

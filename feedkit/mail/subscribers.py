@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Collection
@@ -147,14 +148,18 @@ def parse_subscribers(
     """Return the valid subscribers in a CSV file's bytes and a problem for each row skipped.
 
     Each line is one row, read on its own: a broken line (not UTF-8, an unclosed quote, too
-    long) costs that row only, never the rows after it. An address in `known` (as
+    long) costs that row only, never the rows after it. UTF-16 with a byte order mark is
+    read too. An address in `known` (as
     `mail_address` gave it: the reader list's) is taken as it is: checked again, it would
     come back unchanged.
     """
     subscribers: list[Subscriber] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    lines = _LINE_BREAK.split(data.removeprefix(b"\xef\xbb\xbf"))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # A spreadsheet's "Unicode text" (Excel's): UTF-16 with its byte order mark.
+        data = data.decode("utf-16", "replace").encode("utf-8")
+    lines = _LINE_BREAK.split(data.removeprefix(codecs.BOM_UTF8))
     layout = _Layout()
     for number, raw in enumerate(lines, start=1):
         line = _line(raw)
