@@ -210,6 +210,31 @@ def test_broken_site_template_names_file_and_line(tmp_path: Path) -> None:
         renderer.render(make_record(public(cfg), cfg, NOW))
 
 
+def test_a_broken_stylesheet_names_its_file_and_line_not_a_traceback(tmp_path: Path) -> None:
+    # digest.css is included by the HTML template, so Jinja reads it when the digest renders.
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    assert digest_command(tmp_path).exit_code == 0  # the first run records the archive
+    write_post(tmp_path, "new", "New post", NOW - timedelta(hours=1))
+    (tmp_path / "email_templates").mkdir()
+    page = tmp_path / "email_templates" / "digest.html.j2"
+    page.write_text('<style>{% include "dark.css" %}</style>{{ digest.subject }}\n')
+    result = digest_command(tmp_path, "--dry-run")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {page}: includes dark.css, which is not found\n",
+    )
+    page.unlink()
+    css = tmp_path / "email_templates" / "digest.css"
+    css.write_text("p { color: #333; }\n.x {{ color: red; }}\n", encoding="utf-8")
+    for args in (["--dry-run"], []):
+        result = digest_command(tmp_path, *args)
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"error: {css}:2: expected token 'end of print statement', got ':'\n",
+        )
+    assert not (tmp_path / "outbox").exists()
+
+
 def test_the_feed_link_follows_a_renamed_feed(tmp_path: Path) -> None:
     make_digest_site(tmp_path, [("ada@example.org", "Ada")])
     toml = tmp_path / "feedkit.toml"

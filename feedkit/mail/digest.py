@@ -247,6 +247,11 @@ class DigestRenderer:
             raise TemplateError(
                 f"{where}: {exc.message}; see the template context in README"
             ) from exc
+        except jinja2.TemplateSyntaxError as exc:  # in a file it includes, such as digest.css
+            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
+        except jinja2.TemplateNotFound as exc:
+            where = template.filename or name
+            raise TemplateError(f"{where}: includes {exc.name}, which is not found") from exc
 
     def render(self, record: DigestRecord, reserve: int = RECIPIENT_MARGIN) -> RenderedDigest:
         """Return the digest rendered and inlined once, cut so that its HTML part, as sent
