@@ -346,6 +346,30 @@ def test_a_test_copy_never_shares_a_message_id_with_the_digest_or_another_test_c
         assert re.fullmatch(rb"Message-ID: <[!-;=?-~]+@[a-z0-9.-]+>", field), field
 
 
+def test_a_broken_template_freezes_no_digest_so_after_the_fix_readers_get_one(
+    tmp_path: Path,
+) -> None:
+    make_digest_site(tmp_path, READERS[:1])
+    digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=2))
+    (tmp_path / "email_templates").mkdir()
+    page = tmp_path / "email_templates" / "digest.html.j2"
+    page.write_text("<p>{{ digest.subject }}</p>\n{% if %}\n")
+    failed = digest(tmp_path)
+    assert (failed.exit_code, failed.stderr) == (
+        1,
+        f"error: {page}:2: Expected an expression, got 'end of statement block'\n",
+    )
+    assert digest(tmp_path, "--status").stdout.startswith("No digest sent yet")
+    write_post(tmp_path, "new-b", "New post B", NOW - timedelta(hours=1))
+    page.unlink()
+    assert "1 sent" in digest(tmp_path).stdout
+    (folder,) = (tmp_path / "outbox").iterdir()
+    (copy,) = folder.iterdir()
+    msg = email.message_from_bytes(copy.read_bytes(), policy=policy.default)
+    assert msg["Subject"] == "Example Blog: New post B and 1 more post"
+
+
 def test_test_copy_subject_keeps_its_spaces_and_goes_to_the_address_as_readers_do(
     tmp_path: Path,
 ) -> None:

@@ -124,6 +124,9 @@ def run_digest(
 
         if plan.new and not resume_only and not should_stop():
             record = make_record(plan.new, cfg, now, slot, among=public)
+            # A template that fails, fails before the digest is frozen: frozen, it would go
+            # out after the fix beside a digest of the posts written meanwhile.
+            rendered = renderer.render(record)
             state.create_digest(
                 record,
                 [Recipient(s.key, s.name) for s in subscribers],
@@ -133,7 +136,16 @@ def run_digest(
             report.digests.append(outcome)
             waiting = state.recipients(record.id, waiting_only=True)
             deliver(
-                renderer, state, record, waiting, open_sender, now, outcome, should_stop, progress
+                renderer,
+                state,
+                record,
+                waiting,
+                open_sender,
+                now,
+                outcome,
+                should_stop,
+                progress,
+                rendered=rendered,
             )
     except DeliveryError as exc:  # nobody else could be reached either: stop here
         report.halted = exc
