@@ -235,6 +235,34 @@ def test_a_broken_stylesheet_names_its_file_and_line_not_a_traceback(tmp_path: P
     assert not (tmp_path / "outbox").exists()
 
 
+def test_dark_mode_rules_for_phones_in_the_stylesheet_reach_the_reader(tmp_path: Path) -> None:
+    # A @media rule nested in another is what a dark-mode layout for phones needs; premailer
+    # 3.10 crashed writing it out for the head (upstream issue 290).
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    assert digest_command(tmp_path).exit_code == 0
+    write_post(tmp_path, "new", "New post", NOW - timedelta(hours=1))
+    (tmp_path / "email_templates").mkdir()
+    default_css = (ROOT / "email_templates" / "digest.css").read_text(encoding="utf-8")
+    nested = (
+        "@media (prefers-color-scheme: dark) {\n"
+        "  .card { background: #222222; }\n"
+        "  @media (max-width: 600px) { .card { padding: 8px; } }\n"
+        "}\n"
+    )
+    css = tmp_path / "email_templates" / "digest.css"
+    css.write_text(default_css + nested, encoding="utf-8")
+    dry = digest_command(tmp_path, "--dry-run")
+    assert (dry.exit_code, dry.stderr) == (0, ""), dry.output
+    result = digest_command(tmp_path)
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    (raw,) = outbox_messages(tmp_path).values()
+    head, body = part_on_the_wire(raw, "html")
+    html = email.message_from_bytes(head + b"\r\n\r\n" + body, policy=policy.default)
+    style = " ".join(str(html.get_content()).split())
+    assert "@media (prefers-color-scheme: dark) {" in style
+    assert "@media (max-width: 600px) { .card { padding: 8px !important } }" in style
+
+
 def test_the_feed_link_follows_a_renamed_feed(tmp_path: Path) -> None:
     make_digest_site(tmp_path, [("ada@example.org", "Ada")])
     toml = tmp_path / "feedkit.toml"
