@@ -235,6 +235,29 @@ def test_a_broken_stylesheet_names_its_file_and_line_not_a_traceback(tmp_path: P
     assert not (tmp_path / "outbox").exists()
 
 
+def test_an_undefined_name_is_reported_at_its_file_and_line(tmp_path: Path) -> None:
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    assert digest_command(tmp_path).exit_code == 0
+    write_post(tmp_path, "new", "New post", NOW - timedelta(hours=1))
+    (tmp_path / "email_templates").mkdir()
+    css = tmp_path / "email_templates" / "digest.css"
+    css.write_text("p { color: #333; }\n.x { color: {{ colour }}; }\n", encoding="utf-8")
+    result = digest_command(tmp_path, "--dry-run")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {css}:2: 'colour' is undefined; see the template context in README\n",
+    )
+    css.unlink()
+    text = tmp_path / "email_templates" / "digest.txt.j2"
+    text.write_text("{{ digest.subject }}\n\n{{ recipient.nmae }}\n", encoding="utf-8")
+    result = digest_command(tmp_path, "--dry-run")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {text}:3: 'dict object' has no attribute 'nmae'; see the template context "
+        "in README\n",
+    )
+
+
 def test_dark_mode_rules_for_phones_in_the_stylesheet_reach_the_reader(tmp_path: Path) -> None:
     # A @media rule nested in another is what a dark-mode layout for phones needs; premailer
     # 3.10 crashed writing it out for the head (upstream issue 290).

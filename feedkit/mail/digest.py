@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -243,7 +244,7 @@ class DigestRenderer:
         try:
             return template.render(context)
         except jinja2.UndefinedError as exc:
-            where = template.filename or name
+            where = _template_line(exc) or template.filename or name
             raise TemplateError(
                 f"{where}: {exc.message}; see the template context in README"
             ) from exc
@@ -376,6 +377,14 @@ class DigestRenderer:
         msg.set_content(text_body, subtype="plain", charset="utf-8", cte="quoted-printable")
         msg.add_alternative(html_body, subtype="html", charset="utf-8", cte="quoted-printable")
         return msg
+
+
+def _template_line(exc: BaseException) -> str | None:
+    """Return `file:line` of the template line `exc` was raised at (the template itself, or
+    a file it includes), from the traceback as Jinja rewrites it; None if it has none."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    found = [f for f in frames if not f.filename.endswith(".py") and f.lineno]
+    return f"{found[-1].filename}:{found[-1].lineno}" if found else None
 
 
 def default_templates_dir() -> Path:
