@@ -258,6 +258,27 @@ def test_an_undefined_name_is_reported_at_its_file_and_line(tmp_path: Path) -> N
     )
 
 
+def test_an_expression_that_fails_in_a_template_names_its_line_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    assert digest_command(tmp_path).exit_code == 0
+    write_post(tmp_path, "new", "New post", NOW - timedelta(hours=1))
+    (tmp_path / "email_templates").mkdir()
+    text = tmp_path / "email_templates" / "digest.txt.j2"
+    text.write_text(
+        "{{ digest.subject }}\n{% for p in posts %}\n{{ p.reading_minutes + ' min' }}\n"
+        "{% endfor %}\n",
+        encoding="utf-8",
+    )
+    for args in (["--dry-run"], []):
+        result = digest_command(tmp_path, *args)
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"error: {text}:3: TypeError: unsupported operand type(s) for +: 'int' and 'str'\n",
+        )
+
+
 def test_dark_mode_rules_for_phones_in_the_stylesheet_reach_the_reader(tmp_path: Path) -> None:
     # A @media rule nested in another is what a dark-mode layout for phones needs; premailer
     # 3.10 crashed writing it out for the head (upstream issue 290).

@@ -253,6 +253,11 @@ class DigestRenderer:
         except jinja2.TemplateNotFound as exc:
             where = template.filename or name
             raise TemplateError(f"{where}: includes {exc.name}, which is not found") from exc
+        except FeedkitError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the template's own code: {{ n + " min" }}
+            where = _template_line(exc) or template.filename or name
+            raise TemplateError(f"{where}: {type(exc).__name__}: {exc}") from exc
 
     def render(self, record: DigestRecord, reserve: int = RECIPIENT_MARGIN) -> RenderedDigest:
         """Return the digest rendered and inlined once, cut so that its HTML part, as sent
