@@ -80,7 +80,8 @@ def tag(address: str) -> str:
         ("qmail-failure-notice.eml",
          Finding("hard", "fay@example.com", tag("fay@example.com"), "5.1.1")),
         # 5.2.2 (mailbox full) is soft: RFC 3463 calls it a persistent transient failure.
-        ("exchange-mailbox-full.eml", Finding("soft", "", tag("gus@corp.example"), "5.2.2")),
+        ("exchange-mailbox-full.eml",
+         Finding("soft", "gus@corp.example", tag("gus@corp.example"), "5.2.2")),
         ("garbage-truncated.eml", Finding("not understood")),
         ("garbage-binary.eml", Finding("not understood")),
         ("garbage-wrong-charset.eml", Finding("not understood")),
@@ -160,6 +161,22 @@ def test_a_report_cut_before_its_status_part_is_read_from_its_text() -> None:
 def test_without_a_bounce_address_no_tag_is_read() -> None:
     (found,) = classify(sample("postfix-user-unknown.eml"))
     assert (found.kind, found.address, found.tag) == ("hard", "cyrus@forward.example", "")
+
+
+def test_without_a_bounce_address_a_plain_bounce_names_the_reader_it_returns(
+    tmp_path: Path,
+) -> None:
+    # Exchange writes the address on a line of its own; the digest it returns went to the
+    # reader alone, so its To names them.
+    root = bounce_site(tmp_path, extra="")
+    box = maildir(root, ["exchange-mailbox-full.eml"])
+    result = bounces(root, str(box))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "1796029200.M1P1.mail: soft bounce gus@corp.example 5.2.2: still active "
+        "(1 of 3 soft bounces) (#552 5.2.2 STOREDRV.Deliver; recipient mailbox is full ##)"
+    )
+    assert statuses(root)["gus@corp.example"] == ("active", 1)
 
 
 def mail(subject: str, body: str = "Thanks!", extra: str = "") -> bytes:

@@ -247,12 +247,16 @@ def _feedback(msg: EmailMessage, original: Message | None, tag: str, original_id
 def _plain_bounce(msg: EmailMessage, tag: str, original: str) -> Finding:
     text = _text(msg)
     found = _COPY_STARTS.search(text)
+    returned_to: list[str] = []
     if found:  # the returned message's headers, in the text: which digest it was
         copy = HeaderParser(policy=policy.default).parsestr(text[found.end() :].lstrip())
         original = original or " ".join(str(copy.get("Message-ID", "")).split())
+        returned_to = [a for _, a in getaddresses([str(v) for v in copy.get_all("To") or []])]
         text = text[: found.start()]
     failed = getaddresses([str(v) for v in msg.get_all("X-Failed-Recipients") or []])
     addresses = [a for _, a in failed if a] + _RECIPIENT_LINE.findall(text)
+    if not addresses and len(returned_to) == 1:  # a digest goes to its reader alone
+        addresses = returned_to
     address = addresses[0] if addresses else ""
     status = reply_status(text)
     line = next((ln for ln in text.splitlines() if status and status in ln), "")
