@@ -149,9 +149,9 @@ def parse_subscribers(
 
     Each line is one row, read on its own: a broken line (not UTF-8, an unclosed quote, too
     long) costs that row only, never the rows after it. UTF-16 with a byte order mark is
-    read too. An address in `known` (as
-    `mail_address` gave it: the reader list's) is taken as it is: checked again, it would
-    come back unchanged.
+    read too. A header row (first line) may name an export's columns, or use semicolons or
+    tabs instead of commas. An address in `known` (as `mail_address` gave it: the reader
+    list's) is taken as it is: checked again, it would come back unchanged.
     """
     subscribers: list[Subscriber] = []
     problems: list[Problem] = []
