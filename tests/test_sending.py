@@ -397,6 +397,20 @@ def test_dry_run_before_any_run_creates_no_state(tmp_path: Path) -> None:
     assert not (tmp_path / ".feedkit").exists()
 
 
+def test_a_first_dry_run_with_send_latest_says_what_it_would_send(tmp_path: Path) -> None:
+    make_digest_site(tmp_path, READERS[:1])
+    some = digest(tmp_path, "--dry-run", "--send-latest", "2").stdout.splitlines()
+    assert some[:2] == [
+        "First run: would record 1 published post(s) as already sent, and send the newest 2.",
+        "Would send a new digest of 2 post(s) to 1 subscriber(s).",
+    ]
+    every = digest(tmp_path, "--dry-run", "--send-latest", "9").stdout.splitlines()
+    assert every[:2] == [
+        "First run: would record 0 published post(s) as already sent, and send the newest 3.",
+        "Would send a new digest of 3 post(s) to 1 subscriber(s).",
+    ]
+
+
 def test_test_copy_to_a_bad_address_is_a_usage_error_naming_to(tmp_path: Path) -> None:
     make_digest_site(tmp_path, READERS[:1])
     result = digest(tmp_path, "--to", "notanemail")

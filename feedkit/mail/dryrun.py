@@ -69,10 +69,11 @@ def plan_dry_run(
     plan = plan_run(state, public, send_latest=send_latest)
     lines = []
     if plan.first_run:
-        lines.append(
-            f"First run: would record {len(plan.baseline)} published post(s) as "
-            "already sent, so nobody gets the archive."
-        )
+        recorded = f"First run: would record {len(plan.baseline)} published post(s) as already sent"
+        if plan.new:  # --send-latest
+            lines.append(f"{recorded}, and send the newest {len(plan.new)}.")
+        else:
+            lines.append(f"{recorded}, so nobody gets the archive.")
     if plan.sent_before:
         lines.append(SENT_BEFORE % (len(plan.sent_before), "would be recorded") + ":")
         lines.extend(f"  - {p.title} <{p.url}>" for p in plan.sent_before[:SHOWN])
