@@ -411,6 +411,31 @@ def test_a_first_dry_run_with_send_latest_says_what_it_would_send(tmp_path: Path
     ]
 
 
+def test_a_dry_run_refuses_the_unsubscribe_link_the_send_would_refuse(tmp_path: Path) -> None:
+    # The first reader's link fits in its header line; the one with the longest address
+    # does not: the dry run says so, as the send does, instead of "Would send".
+    readers = [("a@example.org", "A"), ("bartholomew@example.org", "B")]
+    make_digest_site(tmp_path, readers)
+    digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    fixed = len("https://example.com/unsubscribe?token=&email=") + 32
+    padding = "p" * (978 - fixed - len("bartholomew%40example.org") - 1)
+    toml = tmp_path / "feedkit.toml"
+    toml.write_text(toml.read_text().replace("example.com/unsub", f"example.com/{padding}/unsub"))
+    why = (
+        "error: feedkit.toml: digest.unsubscribe_url: gives a 978-character link for "
+        "bartholomew@example.org, but a List-Unsubscribe header line holds at most 977 "
+        "characters of link, and a link cannot be folded; make the URL shorter\n"
+    )
+    for args in (["--dry-run"], []):
+        result = CliRunner().invoke(
+            main,
+            ["digest", "--config", str(toml), *args],
+            env={"FEEDKIT_NOW": NOW.isoformat(), **SECRET_ENV},
+        )
+        assert (result.exit_code, result.stderr) == (1, why), result.output
+
+
 def test_test_copy_to_a_bad_address_is_a_usage_error_naming_to(tmp_path: Path) -> None:
     make_digest_site(tmp_path, READERS[:1])
     result = digest(tmp_path, "--to", "notanemail")

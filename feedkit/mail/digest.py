@@ -82,8 +82,10 @@ def check_sendable(
     cfg: Config,
     environ: Mapping[str, str] | None = None,
     subscribers: Sequence[Subscriber] = (),
+    widest: Reader | None = None,
 ) -> list[tuple[str, str]]:
     """Return every `(key, message)` that would stop a message from being made; empty if none.
+    `widest`: the reader list's `Readers.widest`, whose `feedkit serve` link is the longest.
 
     Run before a digest is frozen: a digest frozen and then not sent goes out later
     together with the next one, and one stopped half-way has served only some readers.
@@ -110,6 +112,10 @@ def check_sendable(
         longest = max(subscribers, key=lambda s: len(quote(s.email, safe="")))
         try:
             links.list_unsubscribe(longest.email)
+            if widest is not None:  # a link of feedkit serve carries the reader's number
+                links.list_unsubscribe(
+                    widest.address, links.unsubscribe_link(widest.address, widest)
+                )
         except ConfigError as exc:
             problems.extend(exc.problems)
     return problems

@@ -21,6 +21,7 @@ from feedkit.mail.digest import (
     check_sendable,
 )
 from feedkit.mail.identity import list_id, message_id_of_test_copy
+from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.roster import list_status, reader_statuses
 from feedkit.mail.snapshot import SENT_BEFORE, make_record, plan_run
 from feedkit.mail.state import DigestRecord, Recipient, State
@@ -97,7 +98,8 @@ def run_digest(
     from feedkit.mail.delivery import DeliveryError
 
     renderer = renderer or DigestRenderer(cfg)
-    problems = check_sendable(cfg, renderer.links.environ, subscribers)
+    widest = _widest_reader(cfg, state)
+    problems = check_sendable(cfg, renderer.links.environ, subscribers, widest)
     if problems:
         raise ConfigError(problems)
     report = RunReport()
@@ -217,10 +219,27 @@ def send_problems(
     """Return every `(key, message)` that would stop a digest from going out to
     `subscribers`; empty if none."""
     env = os.environ if environ is None else environ
-    problems = check_sendable(cfg, env, subscribers)
+    problems = check_sendable(cfg, env, subscribers, _widest_reader(cfg))
     if cfg.digest.delivery == "smtp":
         problems.extend(_smtp_settings(cfg, env)[1])
     return problems
+
+
+def _widest_reader(cfg: Config, state: State | None = None) -> Reader | None:
+    """Return the reader whose `feedkit serve` link is the longest, from `state` or else
+    the state file as it is; None when the links are not feedkit serve's, or there is no
+    list yet."""
+    if not cfg.serve.url or cfg.digest.unsubscribe_url:
+        return None
+    if state is not None:
+        return Readers(state).widest()
+    readonly = State.open_readonly(cfg.path(cfg.digest.state))
+    if readonly is None:
+        return None
+    try:
+        return Readers(readonly).widest()
+    finally:
+        readonly.close()
 
 
 def put_failed_back(state: State, now: datetime, limit: int = RECENT) -> str:
