@@ -3,8 +3,10 @@ or one file, and applied to the reader list; VERP envelope senders; refusals at 
 
 from __future__ import annotations
 
+import base64
 import functools
 import mailbox
+import quopri
 import shutil
 import sqlite3
 from datetime import timedelta
@@ -39,6 +41,7 @@ LIST = [
     "fay@example.com",
     "gus@corp.example",
     "hal@example.org",
+    "chloé@exämple.fr",
 ]
 
 
@@ -66,6 +69,10 @@ def tag(address: str) -> str:
          Finding("hard", "cyrus@forward.example", tag("cy@example.net"), "5.1.1")),
         ("postfix-delayed.eml", Finding("soft", "dan@example.com", tag("dan@example.com"),
                                         "4.4.1")),
+        # Mail to an internationalised address went as SMTPUTF8: its report is RFC 6533's
+        # global kind (UTF-8 fields; the returned headers as message/global-headers).
+        ("postfix-smtputf8-delayed.eml",
+         Finding("soft", "chloé@exämple.fr", tag("chloé@exämple.fr"), "4.4.1")),
         # Yahoo redacts the recipient; the Return-Path of the returned digest has the tag.
         ("yahoo-arf-abuse.eml",
          Finding("complaint", "redacted@yahoo.com", tag("dee@yahoo.com"), "abuse")),
@@ -73,7 +80,8 @@ def tag(address: str) -> str:
         ("qmail-failure-notice.eml",
          Finding("hard", "fay@example.com", tag("fay@example.com"), "5.1.1")),
         # 5.2.2 (mailbox full) is soft: RFC 3463 calls it a persistent transient failure.
-        ("exchange-mailbox-full.eml", Finding("soft", "", tag("gus@corp.example"), "5.2.2")),
+        ("exchange-mailbox-full.eml",
+         Finding("soft", "gus@corp.example", tag("gus@corp.example"), "5.2.2")),
         ("garbage-truncated.eml", Finding("not understood")),
         ("garbage-binary.eml", Finding("not understood")),
         ("garbage-wrong-charset.eml", Finding("not understood")),
@@ -102,6 +110,47 @@ def test_the_servers_words_and_the_digest_come_back_with_a_bounce() -> None:
     assert qmail.original == "<20261130-090000-1f2e3d4c.a41f0c3e5b6d7e89@example.org>"
 
 
+def test_a_global_report_names_its_reader_and_digest_without_a_verp_tag() -> None:
+    (found,) = classify(sample("postfix-smtputf8-delayed.eml"))
+    assert (found.kind, found.address, found.tag, found.status) == (
+        "soft",
+        "chloé@exämple.fr",
+        "",
+        "4.4.1",
+    )
+    assert found.original == "<20261130-090000-1f2e3d4c.8b0c6e2a9f417d35@example.org>"
+    # RFC 6533 lets the global kind be base64 or quoted-printable, as UTF-8 text may be.
+    raw = sample("postfix-smtputf8-delayed.eml")
+    head, rest = raw.split(b"Content-Type: message/global-delivery-status\n\n")
+    fields, tail = rest.split(b"\n--5D3E41A0112", 1)
+    encoders = (("base64", base64.encodebytes), ("quoted-printable", quopri.encodestring))
+    for encoding, encode in encoders:
+        encoded = (
+            head
+            + b"Content-Type: message/global-delivery-status\n"
+            + f"Content-Transfer-Encoding: {encoding}\n\n".encode()
+            + encode(fields)
+            + b"\n--5D3E41A0112"
+            + tail
+        )
+        (found,) = classify(encoded)
+        assert (found.kind, found.address, found.status) == ("soft", "chloé@exämple.fr", "4.4.1")
+
+
+def test_a_report_downgraded_to_ascii_names_an_internationalised_reader() -> None:
+    # RFC 6533's utf-8-addr-xtext: in a plain message/delivery-status, \x{E9} is é.
+    raw = sample("postfix-smtputf8-delayed.eml").replace(
+        b"message/global-delivery-status", b"message/delivery-status"
+    )
+    raw = raw.replace("utf-8;chloé@exämple.fr".encode(), rb"utf-8;chlo\x{E9}@ex\x{e4}mple.fr")
+    (found,) = classify(raw)
+    assert (found.kind, found.address, found.status) == ("soft", "chloé@exämple.fr", "4.4.1")
+    # A code point past Unicode's last is left as written, and the report is still read.
+    raw = raw.replace(rb"chlo\x{E9}@ex\x{e4}mple.fr", rb"chlo\x{110000}@example.fr")
+    (found,) = classify(raw)
+    assert (found.kind, found.address) == ("soft", r"chlo\x{110000}@example.fr")
+
+
 def test_a_report_cut_before_its_status_part_is_read_from_its_text() -> None:
     raw = sample("postfix-user-unknown.eml")
     cut = raw[: raw.index(b"Content-Description: Delivery report")]
@@ -112,6 +161,22 @@ def test_a_report_cut_before_its_status_part_is_read_from_its_text() -> None:
 def test_without_a_bounce_address_no_tag_is_read() -> None:
     (found,) = classify(sample("postfix-user-unknown.eml"))
     assert (found.kind, found.address, found.tag) == ("hard", "cyrus@forward.example", "")
+
+
+def test_without_a_bounce_address_a_plain_bounce_names_the_reader_it_returns(
+    tmp_path: Path,
+) -> None:
+    # Exchange writes the address on a line of its own; the digest it returns went to the
+    # reader alone, so its To names them.
+    root = bounce_site(tmp_path, extra="")
+    box = maildir(root, ["exchange-mailbox-full.eml"])
+    result = bounces(root, str(box))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "1796029200.M1P1.mail: soft bounce gus@corp.example 5.2.2: still active "
+        "(1 of 3 soft bounces) (#552 5.2.2 STOREDRV.Deliver; recipient mailbox is full ##)"
+    )
+    assert statuses(root)["gus@corp.example"] == ("active", 1)
 
 
 def mail(subject: str, body: str = "Thanks!", extra: str = "") -> bytes:
@@ -218,7 +283,7 @@ def test_bounces_on_a_maildir_updates_the_list_and_says_what_each_message_did(
         "(1 of 3 soft bounces) (connect to mx.example.com[192.0.2.40]:25: Connection timed out)"
     ) in lines
     assert (
-        "1796029210.M1P1.mail: complaint dee@yahoo.com abuse: now complained "
+        "1796029211.M1P1.mail: complaint dee@yahoo.com abuse: now complained "
         "(feedback report from Yahoo!-Mail-Feedback/2.0)"
     ) in lines
     assert (
@@ -226,7 +291,7 @@ def test_bounces_on_a_maildir_updates_the_list_and_says_what_each_message_did(
         in lines
     )
     assert lines[-1] == (
-        "11 message(s) read: 4 hard bounce(s), 2 soft bounce(s), 1 complaint(s), "
+        "12 message(s) read: 4 hard bounce(s), 3 soft bounce(s), 1 complaint(s), "
         "1 unsubscribe email(s), 3 not understood; 6 reader(s) changed status."
     )
     assert statuses(root) == {
@@ -239,6 +304,7 @@ def test_bounces_on_a_maildir_updates_the_list_and_says_what_each_message_did(
         "fay@example.com": ("bounced", 0),
         "gus@corp.example": ("active", 1),
         "hal@example.org": ("active", 0),
+        "chloé@exämple.fr": ("active", 1),
     }
     # The mailbox is left as it was: the state database remembers what was read.
     assert sorted(p.name for p in (box / "new").iterdir()) == [
@@ -248,7 +314,7 @@ def test_bounces_on_a_maildir_updates_the_list_and_says_what_each_message_did(
     again = bounces(root, str(box))
     assert again.exit_code == 0
     assert again.stdout == (
-        "0 message(s) read: nothing; 11 read before, skipped; 0 reader(s) changed status.\n"
+        "0 message(s) read: nothing; 12 read before, skipped; 0 reader(s) changed status.\n"
     )
     assert events(root) == before
     assert statuses(root)["dan@example.com"] == ("active", 1)  # not counted twice

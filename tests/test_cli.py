@@ -430,7 +430,7 @@ def test_check_fails_on_a_broken_email_template_of_the_site(tmp_path: Path) -> N
     html, text = templates / "digest.html.j2", templates / "digest.txt.j2"
     assert done.stderr.splitlines() == [
         f"error: {html}:2: Expected an expression, got 'end of statement block'",
-        f"error: {text}: 'sender' is undefined; see the template context in README",
+        f"error: {text}:1: 'sender' is undefined; see the template context in README",
     ]
     (templates / "digest.html.j2").unlink()  # feedkit's own stands in for a missing one
     (templates / "digest.txt.j2").write_text("{{ site.title }}\n")

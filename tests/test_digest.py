@@ -210,6 +210,103 @@ def test_broken_site_template_names_file_and_line(tmp_path: Path) -> None:
         renderer.render(make_record(public(cfg), cfg, NOW))
 
 
+def test_a_broken_stylesheet_names_its_file_and_line_not_a_traceback(tmp_path: Path) -> None:
+    # digest.css is included by the HTML template, so Jinja reads it when the digest renders.
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    assert digest_command(tmp_path).exit_code == 0  # the first run records the archive
+    write_post(tmp_path, "new", "New post", NOW - timedelta(hours=1))
+    (tmp_path / "email_templates").mkdir()
+    page = tmp_path / "email_templates" / "digest.html.j2"
+    page.write_text('<style>{% include "dark.css" %}</style>{{ digest.subject }}\n')
+    result = digest_command(tmp_path, "--dry-run")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {page}: includes dark.css, which is not found\n",
+    )
+    page.unlink()
+    css = tmp_path / "email_templates" / "digest.css"
+    css.write_text("p { color: #333; }\n.x {{ color: red; }}\n", encoding="utf-8")
+    for args in (["--dry-run"], []):
+        result = digest_command(tmp_path, *args)
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"error: {css}:2: expected token 'end of print statement', got ':'\n",
+        )
+    assert not (tmp_path / "outbox").exists()
+
+
+def test_an_undefined_name_is_reported_at_its_file_and_line(tmp_path: Path) -> None:
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    assert digest_command(tmp_path).exit_code == 0
+    write_post(tmp_path, "new", "New post", NOW - timedelta(hours=1))
+    (tmp_path / "email_templates").mkdir()
+    css = tmp_path / "email_templates" / "digest.css"
+    css.write_text("p { color: #333; }\n.x { color: {{ colour }}; }\n", encoding="utf-8")
+    result = digest_command(tmp_path, "--dry-run")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {css}:2: 'colour' is undefined; see the template context in README\n",
+    )
+    css.unlink()
+    text = tmp_path / "email_templates" / "digest.txt.j2"
+    text.write_text("{{ digest.subject }}\n\n{{ recipient.nmae }}\n", encoding="utf-8")
+    result = digest_command(tmp_path, "--dry-run")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {text}:3: 'dict object' has no attribute 'nmae'; see the template context "
+        "in README\n",
+    )
+
+
+def test_an_expression_that_fails_in_a_template_names_its_line_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    assert digest_command(tmp_path).exit_code == 0
+    write_post(tmp_path, "new", "New post", NOW - timedelta(hours=1))
+    (tmp_path / "email_templates").mkdir()
+    text = tmp_path / "email_templates" / "digest.txt.j2"
+    text.write_text(
+        "{{ digest.subject }}\n{% for p in posts %}\n{{ p.reading_minutes + ' min' }}\n"
+        "{% endfor %}\n",
+        encoding="utf-8",
+    )
+    for args in (["--dry-run"], []):
+        result = digest_command(tmp_path, *args)
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"error: {text}:3: TypeError: unsupported operand type(s) for +: 'int' and 'str'\n",
+        )
+
+
+def test_dark_mode_rules_for_phones_in_the_stylesheet_reach_the_reader(tmp_path: Path) -> None:
+    # A @media rule nested in another is what a dark-mode layout for phones needs; premailer
+    # 3.10 crashed writing it out for the head (upstream issue 290).
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")])
+    assert digest_command(tmp_path).exit_code == 0
+    write_post(tmp_path, "new", "New post", NOW - timedelta(hours=1))
+    (tmp_path / "email_templates").mkdir()
+    default_css = (ROOT / "email_templates" / "digest.css").read_text(encoding="utf-8")
+    nested = (
+        "@media (prefers-color-scheme: dark) {\n"
+        "  .card { background: #222222; }\n"
+        "  @media (max-width: 600px) { .card { padding: 8px; } }\n"
+        "}\n"
+    )
+    css = tmp_path / "email_templates" / "digest.css"
+    css.write_text(default_css + nested, encoding="utf-8")
+    dry = digest_command(tmp_path, "--dry-run")
+    assert (dry.exit_code, dry.stderr) == (0, ""), dry.output
+    result = digest_command(tmp_path)
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    (raw,) = outbox_messages(tmp_path).values()
+    head, body = part_on_the_wire(raw, "html")
+    html = email.message_from_bytes(head + b"\r\n\r\n" + body, policy=policy.default)
+    style = " ".join(str(html.get_content()).split())
+    assert "@media (prefers-color-scheme: dark) {" in style
+    assert "@media (max-width: 600px) { .card { padding: 8px !important } }" in style
+
+
 def test_the_feed_link_follows_a_renamed_feed(tmp_path: Path) -> None:
     make_digest_site(tmp_path, [("ada@example.org", "Ada")])
     toml = tmp_path / "feedkit.toml"

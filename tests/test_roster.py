@@ -3,6 +3,7 @@ run, a copy not sent to who left meanwhile, sign-ups during a send, `feedkit sub
 
 from __future__ import annotations
 
+import codecs
 import email
 import threading
 from datetime import timedelta
@@ -468,6 +469,90 @@ def test_subscribers_export_writes_csv_only_its_owner_can_read(tmp_path: Path) -
     to_stdout = feedkit(tmp_path, "subscribers", "export")
     assert to_stdout.stdout == target.read_text(encoding="utf-8")
     assert feedkit(tmp_path, "subscribers", "export", "-").stdout == to_stdout.stdout
+
+
+def test_a_spreadsheets_semicolon_csv_imports_by_its_header_row(tmp_path: Path) -> None:
+    # Excel and LibreOffice in German or French save "CSV" with semicolons, a BOM and CRLF.
+    make_digest_site(tmp_path, [])
+    (tmp_path / "subscribers.csv").unlink()
+    (tmp_path / "semi.csv").write_bytes(
+        "\ufeffE-Mail;Name\r\n"
+        "ada@example.org;Ada Lovelace\r\n"
+        'bob@example.org;"Bob; der Baumeister"\r\n'
+        "cy@example.org;Cy;Extra\r\n".encode()
+    )
+    (tmp_path / "noheader.csv").write_bytes(b"dee@example.org;Dee\n")
+    result = feedkit(tmp_path, "subscribers", "import", str(tmp_path / "semi.csv"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"{tmp_path}/semi.csv:4: warning: expected 'email;name', got 3 columns; quote names "
+        "that contain semicolons; skipped\n"
+    )
+    assert result.stdout.startswith(f"Imported {tmp_path}/semi.csv: 2 added, ")
+    names = feedkit(tmp_path, "subscribers", "list").stdout.split("\n")
+    assert [[c.strip() for c in line.split("  ") if c][:2] for line in names[:2]] == [
+        ["ada@example.org", "Ada Lovelace"],
+        ["bob@example.org", "Bob; der Baumeister"],
+    ]
+    result = feedkit(tmp_path, "subscribers", "import", str(tmp_path / "noheader.csv"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"{tmp_path}/noheader.csv:1: warning: 'dee@example.org;Dee' is not an email address: "
+        "the part after the @-sign contains invalid characters: ';'; separate the address "
+        "and the name with a comma, or begin the file with the header row 'email;name'; "
+        "skipped\n"
+    )
+
+
+def test_a_spreadsheets_utf16_unicode_text_imports_as_its_rows(tmp_path: Path) -> None:
+    # Excel's "Unicode Text" is UTF-16 with a byte order mark, tab-separated.
+    make_digest_site(tmp_path, [])
+    (tmp_path / "subscribers.csv").unlink()
+    rows = "email\tname\r\nada@example.org\tAda Lovelace\r\nchloé@exämple.fr\tChloé\r\n"
+    (tmp_path / "le.txt").write_bytes(codecs.BOM_UTF16_LE + rows.encode("utf-16-le"))
+    (tmp_path / "be.txt").write_bytes(codecs.BOM_UTF16_BE + rows.encode("utf-16-be"))
+    result = feedkit(tmp_path, "subscribers", "import", str(tmp_path / "le.txt"))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith(f"Imported {tmp_path}/le.txt: 2 added, 0 already on the list")
+    result = feedkit(tmp_path, "subscribers", "import", str(tmp_path / "be.txt"))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith(f"Imported {tmp_path}/be.txt: 0 added, 2 already on the list")
+    names = feedkit(tmp_path, "subscribers", "list").stdout.split("\n")
+    assert [[c.strip() for c in line.split("  ") if c][:2] for line in names[:2]] == [
+        ["ada@example.org", "Ada Lovelace"],
+        ["chloé@exämple.fr", "Chloé"],
+    ]
+
+
+def test_an_export_imports_on_another_site_with_its_active_readers_only(tmp_path: Path) -> None:
+    # Moving the list to a new machine: export there, import here. The export's extra
+    # columns are its own, not a name with an unquoted comma; who left is not made active.
+    listed_site(tmp_path / "old")
+    feedkit(tmp_path / "old", "subscribers", "remove", "cy@example.org")
+    exported = tmp_path / "readers.csv"
+    assert feedkit(tmp_path / "old", "subscribers", "export", str(exported)).exit_code == 0
+    make_digest_site(tmp_path / "new", [])
+    (tmp_path / "new" / "subscribers.csv").unlink()
+    result = feedkit(tmp_path / "new", "subscribers", "import", str(exported))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"{exported}:4: warning: cy@example.org is unsubscribed in this file: only active "
+        "readers are imported; skipped\n"
+    )
+    assert result.stdout == (
+        f"Imported {exported}: 2 added, 0 already on the list, 0 who left the list not added "
+        "back, 1 row(s) skipped.\n"
+    )
+    listed = reader_list(tmp_path / "new")
+    assert listed == {
+        "ada@example.org": ("active", f"import: {exported}", ""),
+        "bob@example.org": ("active", f"import: {exported}", ""),
+    }
+    names = feedkit(tmp_path / "new", "subscribers", "list").stdout.split("\n")
+    assert [line.split()[:3] for line in names[:2]] == [
+        ["ada@example.org", "Ada", "active"],
+        ["bob@example.org", "Bob", "active"],
+    ]
 
 
 # -- feedkit digest --status ----------------------------------------------------------------------

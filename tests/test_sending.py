@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 from datetime import timedelta
 from email import policy
 from email.header import decode_header, make_header
@@ -325,6 +326,50 @@ def test_dry_run_and_test_copy_change_no_state(tmp_path: Path, smtp_server) -> N
     assert "6 sent" in digest(tmp_path).stdout
 
 
+def test_a_test_copy_never_shares_a_message_id_with_the_digest_or_another_test_copy(
+    tmp_path: Path, smtp_server
+) -> None:
+    # The blogger tests with their own address, which is on the list too. Mailboxes (Gmail
+    # among them) drop a message whose Message-ID they already hold: the real digest, or
+    # the test copy sent again after a template change, would never show.
+    site(tmp_path, smtp_server)
+    digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    for _ in range(2):
+        assert digest(tmp_path, "--to", READERS[0][0]).exit_code == 0
+    assert "6 sent" in digest(tmp_path).stdout
+    copies = smtp_server.received_for(READERS[0][0])
+    assert len(copies) == 3
+    ids = [raw_fields(copy.raw)["Message-ID"] for copy in copies]
+    assert len(set(ids)) == 3, ids
+    for field in ids:
+        assert re.fullmatch(rb"Message-ID: <[!-;=?-~]+@[a-z0-9.-]+>", field), field
+
+
+def test_a_broken_template_freezes_no_digest_so_after_the_fix_readers_get_one(
+    tmp_path: Path,
+) -> None:
+    make_digest_site(tmp_path, READERS[:1])
+    digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=2))
+    (tmp_path / "email_templates").mkdir()
+    page = tmp_path / "email_templates" / "digest.html.j2"
+    page.write_text("<p>{{ digest.subject }}</p>\n{% if %}\n")
+    failed = digest(tmp_path)
+    assert (failed.exit_code, failed.stderr) == (
+        1,
+        f"error: {page}:2: Expected an expression, got 'end of statement block'\n",
+    )
+    assert digest(tmp_path, "--status").stdout.startswith("No digest sent yet")
+    write_post(tmp_path, "new-b", "New post B", NOW - timedelta(hours=1))
+    page.unlink()
+    assert "1 sent" in digest(tmp_path).stdout
+    (folder,) = (tmp_path / "outbox").iterdir()
+    (copy,) = folder.iterdir()
+    msg = email.message_from_bytes(copy.read_bytes(), policy=policy.default)
+    assert msg["Subject"] == "Example Blog: New post B and 1 more post"
+
+
 def test_test_copy_subject_keeps_its_spaces_and_goes_to_the_address_as_readers_do(
     tmp_path: Path,
 ) -> None:
@@ -350,6 +395,45 @@ def test_dry_run_before_any_run_creates_no_state(tmp_path: Path) -> None:
     result = digest(tmp_path, "--dry-run")
     assert result.stdout.startswith("First run: would record 3 published post(s)")
     assert not (tmp_path / ".feedkit").exists()
+
+
+def test_a_first_dry_run_with_send_latest_says_what_it_would_send(tmp_path: Path) -> None:
+    make_digest_site(tmp_path, READERS[:1])
+    some = digest(tmp_path, "--dry-run", "--send-latest", "2").stdout.splitlines()
+    assert some[:2] == [
+        "First run: would record 1 published post(s) as already sent, and send the newest 2.",
+        "Would send a new digest of 2 post(s) to 1 subscriber(s).",
+    ]
+    every = digest(tmp_path, "--dry-run", "--send-latest", "9").stdout.splitlines()
+    assert every[:2] == [
+        "First run: would record 0 published post(s) as already sent, and send the newest 3.",
+        "Would send a new digest of 3 post(s) to 1 subscriber(s).",
+    ]
+
+
+def test_a_dry_run_refuses_the_unsubscribe_link_the_send_would_refuse(tmp_path: Path) -> None:
+    # The first reader's link fits in its header line; the one with the longest address
+    # does not: the dry run says so, as the send does, instead of "Would send".
+    readers = [("a@example.org", "A"), ("bartholomew@example.org", "B")]
+    make_digest_site(tmp_path, readers)
+    digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    fixed = len("https://example.com/unsubscribe?token=&email=") + 32
+    padding = "p" * (978 - fixed - len("bartholomew%40example.org") - 1)
+    toml = tmp_path / "feedkit.toml"
+    toml.write_text(toml.read_text().replace("example.com/unsub", f"example.com/{padding}/unsub"))
+    why = (
+        "error: feedkit.toml: digest.unsubscribe_url: gives a 978-character link for "
+        "bartholomew@example.org, but a List-Unsubscribe header line holds at most 977 "
+        "characters of link, and a link cannot be folded; make the URL shorter\n"
+    )
+    for args in (["--dry-run"], []):
+        result = CliRunner().invoke(
+            main,
+            ["digest", "--config", str(toml), *args],
+            env={"FEEDKIT_NOW": NOW.isoformat(), **SECRET_ENV},
+        )
+        assert (result.exit_code, result.stderr) == (1, why), result.output
 
 
 def test_test_copy_to_a_bad_address_is_a_usage_error_naming_to(tmp_path: Path) -> None:

@@ -139,6 +139,40 @@ def test_unsubscribe_url_and_serve_url_together_are_a_config_problem(
     assert not (tmp_path / ".feedkit" / "state.db").exists()
 
 
+def test_a_service_link_too_long_for_its_header_line_is_refused_before_anything_is_frozen(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # Each link carries the reader's number and subscription: work out the longest one.
+    service_site(tmp_path, smtp_server)
+    assert digest(tmp_path).exit_code == 0  # the list is made: readers 1 to 3
+    token = Tokens(b"x" * 32).unsubscribe(3, "abcdefghijklmnop")  # a nonce's length
+    link = len(SERVICE + "unsubscribe/") + len(token)
+    url = SERVICE + "a" * (978 - link - 1) + "/"  # one character too many for reader 3
+    toml = tmp_path / "feedkit.toml"
+    toml.write_text(toml.read_text().replace(f'url = "{SERVICE}"', f'url = "{url}"'))
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    why = (
+        "error: feedkit.toml: serve.url: gives a 978-character link for cy@example.org, but a "
+        "List-Unsubscribe header line holds at most 977 characters of link, and a link cannot "
+        "be folded; make the URL shorter\n"
+    )
+    for args in (["--dry-run"], []):
+        result = digest(tmp_path, *args)
+        assert (result.exit_code, result.stderr) == (1, why), result.output
+    check = CliRunner().invoke(
+        main, ["check", "--config", str(toml)], env={"FEEDKIT_NOW": NOW.isoformat()}
+    )
+    assert (check.exit_code, check.stderr) == (1, why)
+    assert digest(tmp_path, "--status").stdout.startswith("No digest sent yet")
+    assert smtp_server.messages == []
+    # One character shorter, every reader's link fits, and each gets the digest.
+    toml.write_text(toml.read_text().replace(url, url[:-2] + "/"))
+    assert digest(tmp_path, "--dry-run").exit_code == 0
+    assert "3 sent" in digest(tmp_path).stdout
+    longest = max(len(one_click_url(m.raw)) for m in smtp_server.messages)
+    assert longest == 977
+
+
 def test_a_reader_not_on_the_list_gets_no_message_without_a_working_link(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

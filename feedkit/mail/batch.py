@@ -59,17 +59,19 @@ def deliver(
     outcome: DigestOutcome,
     should_stop: Callable[[], bool],
     progress: Progress | None = None,
+    rendered: RenderedDigest | None = None,
 ) -> None:
     """Send `record` to the readers `waiting` who are still on the list, each result
     recorded before its connection sends again; fill in `outcome`. Raise DeliveryError
-    when delivery cannot work for anyone. `progress` is told how many readers are done."""
+    when delivery cannot work for anyone. `progress` is told how many readers are done;
+    `rendered` is `record` rendered, if it was already."""
     from feedkit.mail.bounce_run import record_delivery  # mailbox, for bounces
     from feedkit.mail.delivery import DeliveryError  # as above: a dry run sends nothing
     from feedkit.mail.workers import Workers
 
     if not waiting:
         return
-    rendered: RenderedDigest = renderer.render(record)  # once for every reader
+    rendered = rendered or renderer.render(record)  # once for every reader
     outcome.cards, outcome.overflow = rendered.cards, rendered.overflow
     streak = RefusalStreak()
     copies = CopyMaker(renderer, rendered, record)

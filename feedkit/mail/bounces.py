@@ -15,7 +15,9 @@ list. Without a tag, by the address the report names.
 
 from __future__ import annotations
 
+import base64
 import mailbox
+import quopri
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -78,6 +80,11 @@ _COPY_STARTS = re.compile(
 )
 _DELIVERY_FIELDS = ("To", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")
 NO_COMPLAINT = ("not-spam", "auth-failure")  # feedback that takes nobody off the list
+# RFC 6533: a report on mail sent as SMTPUTF8 (to an internationalised address) is the
+# "global" kind, its fields in UTF-8.
+STATUS_PARTS = ("message/delivery-status", "message/global-delivery-status")
+_STATUS_REPORTS = ("delivery-status", "global-delivery-status")
+_UNICODE_CHAR = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")  # RFC 6533's utf-8-addr-xtext
 
 
 @dataclass(frozen=True)
@@ -176,8 +183,8 @@ def _classify(msg: EmailMessage, bounce_address: str | None) -> list[Finding]:
     original = _returned_headers(msg)
     tag = _tag(msg, original, bounce_address)
     original_id = str(original.get("Message-ID", "")).strip() if original is not None else ""
-    if ctype == "multipart/report" and report_type == "delivery-status":
-        if _part(msg, "message/delivery-status") is not None or not _from_mail_system(msg):
+    if ctype == "multipart/report" and report_type in _STATUS_REPORTS:
+        if _status_part(msg) is not None or not _from_mail_system(msg):
             return _delivery_status(msg, tag, original_id)
     if ctype == "multipart/report" and report_type == "feedback-report":
         return [_feedback(msg, original, tag, original_id)]
@@ -195,16 +202,16 @@ def _classify(msg: EmailMessage, bounce_address: str | None) -> list[Finding]:
 
 
 def _delivery_status(msg: EmailMessage, tag: str, original: str) -> list[Finding]:
-    part = _part(msg, "message/delivery-status")
+    part = _status_part(msg)
     if part is None:
         return [Finding("not understood", detail="a delivery report without its status part")]
     findings = []
-    for block in _blocks(part):
+    for block in _status_blocks(part):
         recipient = block.get("Original-Recipient") or block.get("Final-Recipient")
         action = str(block.get("Action", "")).strip().lower()
         if recipient is None or not action:
             continue  # the block about the message, not a recipient
-        address = str(recipient).rpartition(";")[2].strip().strip("<>")
+        address = _recipient_address(str(recipient))
         diagnostic = " ".join(str(block.get("Diagnostic-Code", "")).split())
         diagnostic = diagnostic.partition(";")[2].strip() or diagnostic
         status = reply_status(str(block.get("Status", "")))
@@ -240,12 +247,16 @@ def _feedback(msg: EmailMessage, original: Message | None, tag: str, original_id
 def _plain_bounce(msg: EmailMessage, tag: str, original: str) -> Finding:
     text = _text(msg)
     found = _COPY_STARTS.search(text)
+    returned_to: list[str] = []
     if found:  # the returned message's headers, in the text: which digest it was
         copy = HeaderParser(policy=policy.default).parsestr(text[found.end() :].lstrip())
         original = original or " ".join(str(copy.get("Message-ID", "")).split())
+        returned_to = [a for _, a in getaddresses([str(v) for v in copy.get_all("To") or []])]
         text = text[: found.start()]
     failed = getaddresses([str(v) for v in msg.get_all("X-Failed-Recipients") or []])
     addresses = [a for _, a in failed if a] + _RECIPIENT_LINE.findall(text)
+    if not addresses and len(returned_to) == 1:  # a digest goes to its reader alone
+        addresses = returned_to
     address = addresses[0] if addresses else ""
     status = reply_status(text)
     line = next((ln for ln in text.splitlines() if status and status in ln), "")
@@ -270,6 +281,46 @@ def _part(msg: Message, ctype: str) -> Message | None:
     return next((p for p in msg.walk() if p.get_content_type() == ctype), None)
 
 
+def _status_part(msg: Message) -> Message | None:
+    return next((p for p in msg.walk() if p.get_content_type() in STATUS_PARTS), None)
+
+
+def _status_blocks(part: Message | None) -> list[Message]:
+    """Return the field blocks of a delivery-status part: about the message, then one per
+    recipient."""
+    if part is None or part.get_content_type() == "message/delivery-status":
+        return _blocks(part)
+    # The email package reads the global kind as one message (the first block's fields,
+    # the rest its body), and leaves a base64 or quoted-printable one encoded: read its text.
+    inner = _blocks(part)
+    if not inner:
+        return []
+    data = inner[0].as_bytes(policy=policy.default.clone(utf8=True, max_line_length=0))
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if encoding == "base64":
+        data = base64.b64decode(data)
+    elif encoding == "quoted-printable":
+        data = quopri.decodestring(data)
+    text = data.decode("utf-8", "replace").replace("\r\n", "\n")
+    parser = HeaderParser(policy=policy.default)
+    return [parser.parsestr(block.strip("\n") + "\n") for block in re.split(r"\n[ \t]*\n", text)]
+
+
+def _recipient_address(field: str) -> str:
+    """Return the address of a report's `Final-Recipient` or `Original-Recipient` field
+    (`rfc822; ann@example.com`, `utf-8; chloé@exämple.fr`)."""
+    kind, _, address = field.rpartition(";")
+    address = address.strip().strip("<>")
+    if kind.strip().lower() == "utf-8":
+        address = _UNICODE_CHAR.sub(_unicode_char, address)
+    return address
+
+
+def _unicode_char(match: re.Match[str]) -> str:
+    point = int(match.group(1), 16)
+    return chr(point) if point <= 0x10FFFF else match.group()
+
+
 def _blocks(part: Message | None) -> list[Message]:
     """Return the header blocks of a message/* part (one per recipient in a DSN)."""
     payload = part.get_payload() if part is not None else None
@@ -280,7 +331,7 @@ def _returned_headers(msg: Message) -> Message | None:
     """Return the headers of the message a report returns (the digest), if it has them."""
     for part in msg.walk():
         ctype = part.get_content_type()
-        if ctype in ("message/rfc822", "message/global"):
+        if ctype in ("message/rfc822", "message/global", "message/global-headers"):
             payload = _blocks(part)
             if payload:
                 return payload[0]
@@ -297,7 +348,7 @@ def _tag(msg: Message, original: Message | None, bounce_address: str | None) -> 
     fields = [str(v) for name in _DELIVERY_FIELDS for v in msg.get_all(name) or []]
     if original is not None:
         fields += [str(v) for v in original.get_all("Return-Path") or []]
-    blocks = _blocks(_part(msg, "message/delivery-status"))
+    blocks = _status_blocks(_status_part(msg))
     if blocks:  # Postfix names the envelope sender here
         fields.append(str(blocks[0].get("X-Postfix-Sender", "")).rpartition(";")[2])
     reports = _blocks(_part(msg, "message/feedback-report"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -81,8 +82,10 @@ def check_sendable(
     cfg: Config,
     environ: Mapping[str, str] | None = None,
     subscribers: Sequence[Subscriber] = (),
+    widest: Reader | None = None,
 ) -> list[tuple[str, str]]:
     """Return every `(key, message)` that would stop a message from being made; empty if none.
+    `widest`: the reader list's `Readers.widest`, whose `feedkit serve` link is the longest.
 
     Run before a digest is frozen: a digest frozen and then not sent goes out later
     together with the next one, and one stopped half-way has served only some readers.
@@ -109,6 +112,10 @@ def check_sendable(
         longest = max(subscribers, key=lambda s: len(quote(s.email, safe="")))
         try:
             links.list_unsubscribe(longest.email)
+            if widest is not None:  # a link of feedkit serve carries the reader's number
+                links.list_unsubscribe(
+                    widest.address, links.unsubscribe_link(widest.address, widest)
+                )
         except ConfigError as exc:
             problems.extend(exc.problems)
     return problems
@@ -243,10 +250,20 @@ class DigestRenderer:
         try:
             return template.render(context)
         except jinja2.UndefinedError as exc:
-            where = template.filename or name
+            where = _template_line(exc) or template.filename or name
             raise TemplateError(
                 f"{where}: {exc.message}; see the template context in README"
             ) from exc
+        except jinja2.TemplateSyntaxError as exc:  # in a file it includes, such as digest.css
+            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
+        except jinja2.TemplateNotFound as exc:
+            where = template.filename or name
+            raise TemplateError(f"{where}: includes {exc.name}, which is not found") from exc
+        except FeedkitError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the template's own code: {{ n + " min" }}
+            where = _template_line(exc) or template.filename or name
+            raise TemplateError(f"{where}: {type(exc).__name__}: {exc}") from exc
 
     def render(self, record: DigestRecord, reserve: int = RECIPIENT_MARGIN) -> RenderedDigest:
         """Return the digest rendered and inlined once, cut so that its HTML part, as sent
@@ -329,16 +346,19 @@ class DigestRenderer:
         record: DigestRecord,
         subscriber: Subscriber,
         reader: Reader | None = None,
+        *,
+        msgid: str | None = None,
     ) -> EmailMessage:
         """Return the message for one reader (`reader`: their row on the list): placeholders
-        filled, headers receivers expect, and its HTML part, as sent, within `max_bytes`."""
-        message = self._message(rendered, record, subscriber, reader)
+        filled, headers receivers expect, and its HTML part, as sent, within `max_bytes`.
+        `msgid`: its Message-ID, if not the reader's copy's of this digest."""
+        message = self._message(rendered, record, subscriber, reader, msgid)
         reserve = RECIPIENT_MARGIN
         while (over := html_sent_size(message) - self.cfg.digest.max_bytes) > 0:
             # This reader's name and link need more room than the margin: fewer full cards.
             reserve += over
             fewer = replace(self.render(record, reserve), subject=rendered.subject)
-            message = self._message(fewer, record, subscriber, reader)
+            message = self._message(fewer, record, subscriber, reader, msgid)
         return message
 
     def _message(
@@ -347,6 +367,7 @@ class DigestRenderer:
         record: DigestRecord,
         subscriber: Subscriber,
         reader: Reader | None,
+        msgid: str | None = None,
     ) -> EmailMessage:
         cfg = self.cfg
         email = subscriber.email
@@ -374,7 +395,8 @@ class DigestRenderer:
         msg.set_raw("To", mailbox("To", subscriber.name, email))
         msg["Date"] = format_datetime(record.created)
         list_name = list_id(cfg)
-        msg.set_raw("Message-ID", fold("Message-ID", [message_id(record.id, email, list_name)]))
+        msgid = msgid or message_id(record.id, email, list_name)
+        msg.set_raw("Message-ID", fold("Message-ID", [msgid]))
         msg.set_raw("List-Id", fold("List-Id", [*text_tokens(cfg.title, True), f"<{list_name}>"]))
         msg.set_raw("List-Unsubscribe", self.links.list_unsubscribe(email, unsubscribe))
         if unsubscribe.startswith("https:"):
@@ -384,6 +406,14 @@ class DigestRenderer:
         msg.set_content(text_body, subtype="plain", charset="utf-8", cte="quoted-printable")
         msg.add_alternative(html_body, subtype="html", charset="utf-8", cte="quoted-printable")
         return msg
+
+
+def _template_line(exc: BaseException) -> str | None:
+    """Return `file:line` of the template line `exc` was raised at (the template itself, or
+    a file it includes), from the traceback as Jinja rewrites it; None if it has none."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    found = [f for f in frames if not f.filename.endswith(".py") and f.lineno]
+    return f"{found[-1].filename}:{found[-1].lineno}" if found else None
 
 
 def default_templates_dir() -> Path:

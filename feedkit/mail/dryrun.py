@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from feedkit.config import Config
+from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.snapshot import SENT_BEFORE, make_record, plan_run
 from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.subscribers import Subscriber
@@ -42,6 +44,7 @@ class DryRunPlan:
     record: DigestRecord | None  # the new digest, if there are new posts
     subscribers: int  # how many readers the new digest would go to
     reader: Subscriber | None  # whose copy's size is shown; None: a made-up reader's
+    row: Reader | None = None  # their row on the list, for a link of feedkit serve
 
 
 def render_beside_reading(cfg: Config, render_cache: RenderCache) -> bool:
@@ -69,10 +72,11 @@ def plan_dry_run(
     plan = plan_run(state, public, send_latest=send_latest)
     lines = []
     if plan.first_run:
-        lines.append(
-            f"First run: would record {len(plan.baseline)} published post(s) as "
-            "already sent, so nobody gets the archive."
-        )
+        recorded = f"First run: would record {len(plan.baseline)} published post(s) as already sent"
+        if plan.new:  # --send-latest
+            lines.append(f"{recorded}, and send the newest {len(plan.new)}.")
+        else:
+            lines.append(f"{recorded}, so nobody gets the archive.")
     if plan.sent_before:
         lines.append(SENT_BEFORE % (len(plan.sent_before), "would be recorded") + ":")
         lines.extend(f"  - {p.title} <{p.url}>" for p in plan.sent_before[:SHOWN])
@@ -88,8 +92,13 @@ def plan_dry_run(
     if not (plan.new or plan.resume or plan.first_run):
         lines.append("No new posts since the last digest; nothing would be sent.")
     record = make_record(plan.new, cfg, now, among=public) if plan.new else None
-    reader = subscribers[0] if subscribers else None
-    return DryRunPlan(tuple(lines), record, len(subscribers), reader)
+    # The reader with the longest unsubscribe link: what a send refuses, this refuses too.
+    reader = max(subscribers, key=lambda s: len(quote(s.email, safe=""))) if subscribers else None
+    row = None
+    if cfg.serve.url and not cfg.digest.unsubscribe_url and state is not None:
+        row = Readers(state).widest()  # a link of feedkit serve carries the reader's number
+        reader = row.subscriber if row is not None else reader
+    return DryRunPlan(tuple(lines), record, len(subscribers), reader, row)
 
 
 def dry_run_report(cfg: Config, plan: DryRunPlan, renderer: DigestRenderer) -> str:
@@ -113,7 +122,7 @@ def dry_run_report(cfg: Config, plan: DryRunPlan, renderer: DigestRenderer) -> s
         )
         lines.append(f"Subject: {rendered.subject}")
         reader = plan.reader or SAMPLE_READER
-        message = renderer.message(rendered, record, reader)
+        message = renderer.message(rendered, record, reader, plan.row)
         html_part = message.get_body(("html",))
         decoded = len(str(html_part.get_content()).encode()) if html_part else 0
         lines.append(

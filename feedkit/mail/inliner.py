@@ -55,11 +55,37 @@ if TYPE_CHECKING:
 KIND = "css.json"  # the kept results' files in the render cache
 
 
+class NestingPremailer(premailer.Premailer):  # type: ignore[misc]
+    """premailer that writes out a @media rule nested in another, which a dark-mode layout
+    for phones needs: premailer 3.10 crashes on one (upstream issue 290)."""
+
+    def _css_rules_to_string(self, rules: list) -> str:
+        lines = []
+        for item in rules:
+            if isinstance(item, tuple):
+                selector, declarations = item
+                lines.append(f"{selector} {{{premailer.premailer.make_important(declarations)}}}")
+            else:  # a @media rule: made !important, as premailer does, to win over inline styles
+                _make_important(item)
+                lines.append(item.cssText)
+        return "\n".join(lines)
+
+
+def _make_important(group: Any) -> None:
+    """Mark every declaration in a grouping rule, and in the rules nested in it, !important."""
+    for rule in group.cssRules:
+        if hasattr(rule, "cssRules"):
+            _make_important(rule)
+        elif hasattr(rule, "style"):  # comments and unknown rules have none
+            for key in rule.style.keys():
+                rule.style[key] = (rule.style.getPropertyValue(key, False), "!important")
+
+
 class _Written(str):
     """The rules premailer keeps in the head, written out: stands for the list of them."""
 
 
-class KeepingPremailer(premailer.Premailer):  # type: ignore[misc]
+class KeepingPremailer(NestingPremailer):
     """premailer that takes what it makes of a stylesheet from `cache` (and keeps it there)."""
 
     def __init__(self, html: str, cache: RenderCache, **settings: Any) -> None:
@@ -94,5 +120,5 @@ def transform(document: str, settings: Mapping[str, Any], cache: RenderCache | N
     """Return `document` with its CSS inlined by premailer with `settings`, what it makes
     of the stylesheet taken from `cache`, if given, when kept there."""
     if cache is None:
-        return str(premailer.Premailer(document, **settings).transform())
+        return str(NestingPremailer(document, **settings).transform())
     return str(KeepingPremailer(document, cache, **settings).transform())

@@ -9,6 +9,7 @@ or a hand-kept subscribers.csv: only their own confirmed sign-up does that.
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -120,6 +121,18 @@ class Readers:
                 f"SELECT {_COLUMNS} FROM readers WHERE status=? ORDER BY id", (status,)
             ).fetchall()
         return [self._reader(r) for r in rows]
+
+    def widest(self) -> Reader | None:
+        """The active reader with the largest number, whose `feedkit serve` link (it
+        carries the number; every subscription's nonce is as long) is the longest; None if
+        there is none, or no reader list in a state file from before it."""
+        try:
+            row = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM readers WHERE status='active' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return None if row is None else self._reader(row)
 
     def active(self) -> list[Subscriber]:
         """The readers a digest goes to."""

@@ -16,6 +16,7 @@ from feedkit.errors import FeedkitError, Problem
 from feedkit.mail.readers import GONE, STATUSES, Reader, Readers
 from feedkit.mail.state import State
 from feedkit.mail.subscribers import (
+    EXPORT_COLUMNS,
     AddressError,
     Subscriber,
     SubscribersError,
@@ -304,9 +305,6 @@ def import_file(
         f"Imported {shown}: {counts.added} added, {counts.kept} already on the list, "
         f"{counts.suppressed} who left the list not added back, {len(problems)} row(s) skipped."
     ), problems
-
-
-EXPORT_COLUMNS = ("email", "name", "status", "since", "source")
 
 
 def export_csv(readers: Sequence[Reader]) -> bytes:

@@ -20,6 +20,8 @@ from feedkit.mail.digest import (
     DigestRenderer,
     check_sendable,
 )
+from feedkit.mail.identity import list_id, message_id_of_test_copy
+from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.roster import list_status, reader_statuses
 from feedkit.mail.snapshot import SENT_BEFORE, make_record, plan_run
 from feedkit.mail.state import DigestRecord, Recipient, State
@@ -96,7 +98,8 @@ def run_digest(
     from feedkit.mail.delivery import DeliveryError
 
     renderer = renderer or DigestRenderer(cfg)
-    problems = check_sendable(cfg, renderer.links.environ, subscribers)
+    widest = _widest_reader(cfg, state)
+    problems = check_sendable(cfg, renderer.links.environ, subscribers, widest)
     if problems:
         raise ConfigError(problems)
     report = RunReport()
@@ -123,6 +126,9 @@ def run_digest(
 
         if plan.new and not resume_only and not should_stop():
             record = make_record(plan.new, cfg, now, slot, among=public)
+            # A template that fails, fails before the digest is frozen: frozen, it would go
+            # out after the fix beside a digest of the posts written meanwhile.
+            rendered = renderer.render(record)
             state.create_digest(
                 record,
                 [Recipient(s.key, s.name) for s in subscribers],
@@ -132,7 +138,16 @@ def run_digest(
             report.digests.append(outcome)
             waiting = state.recipients(record.id, waiting_only=True)
             deliver(
-                renderer, state, record, waiting, open_sender, now, outcome, should_stop, progress
+                renderer,
+                state,
+                record,
+                waiting,
+                open_sender,
+                now,
+                outcome,
+                should_stop,
+                progress,
+                rendered=rendered,
             )
     except DeliveryError as exc:  # nobody else could be reached either: stop here
         report.halted = exc
@@ -204,7 +219,7 @@ def send_problems(
     """Return every `(key, message)` that would stop a digest from going out to
     `subscribers`; empty if none."""
     env = os.environ if environ is None else environ
-    problems = check_sendable(cfg, env, subscribers)
+    problems = check_sendable(cfg, env, subscribers, _widest_reader(cfg))
     if cfg.digest.delivery == "smtp":
         problems.extend(_smtp_settings(cfg, env)[1])
     return problems
@@ -219,6 +234,23 @@ def template_problems(cfg: Config, posts: Sequence[Post], now: datetime) -> list
     public = sorted((p for p in posts if p.is_public(now)), key=lambda p: p.published, reverse=True)
     record = make_record(public[:3], cfg, now, among=public)
     return DigestRenderer(cfg, sample_links=True).template_problems(record)
+
+
+def _widest_reader(cfg: Config, state: State | None = None) -> Reader | None:
+    """Return the reader whose `feedkit serve` link is the longest, from `state` or else
+    the state file as it is; None when the links are not feedkit serve's, or there is no
+    list yet."""
+    if not cfg.serve.url or cfg.digest.unsubscribe_url:
+        return None
+    if state is not None:
+        return Readers(state).widest()
+    readonly = State.open_readonly(cfg.path(cfg.digest.state))
+    if readonly is None:
+        return None
+    try:
+        return Readers(readonly).widest()
+    finally:
+        readonly.close()
 
 
 def put_failed_back(state: State, now: datetime, limit: int = RECENT) -> str:
@@ -269,7 +301,8 @@ def send_test_copy(
     rendered = renderer.render(record)
     # The subject goes through the message's own header folding, as every reader's does.
     rendered = dataclasses.replace(rendered, subject=f"[test] {rendered.subject}")
-    message = renderer.message(rendered, record, Subscriber(address, ""))
+    msgid = message_id_of_test_copy(record.id, list_id(cfg))
+    message = renderer.message(rendered, record, Subscriber(address, ""), msgid=msgid)
     sender = sender_factory(cfg)(f"test-{record.id}")
     try:
         result = sender.send(message, address)

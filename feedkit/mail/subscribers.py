@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Collection
@@ -70,28 +71,74 @@ def valid_address(address: str) -> bool:
     return address_problem(address) is None
 
 
-def _row(line: str, number: int, known: Collection[str]) -> tuple[str, str] | str | None:
-    """Return `(email, name)` from one line, why it is not a subscriber row, or None for a
-    line that holds no subscriber (blank, a comment, the header row)."""
+_ADDRESS_HEADINGS = ("email", "e-mail", "address")
+COLUMNS = ("email", "name")
+# What `feedkit subscribers export` writes; read as such when a file's header says so, so
+# an export imports on another site.
+EXPORT_COLUMNS = ("email", "name", "status", "since", "source")
+# Spreadsheets in many languages save "CSV" with semicolons, and some export tabs: a file's
+# header row says which it uses.
+_DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a file's rows are written: their columns, and the character between them."""
+
+    columns: tuple[str, ...] = COLUMNS
+    delimiter: str = ","
+
+
+def _cells(line: str, delimiter: str = ",") -> list[str] | None:
+    """Return the cells of one line, or None when a quote opened in it is never closed."""
     # Read with a line after it: a quote opened in `line` and never closed swallows it.
-    rows = list(csv.reader([line + "\n", "next\n"]))
-    if len(rows) < 2:
+    rows = list(csv.reader([line + "\n", "next\n"], delimiter=delimiter))
+    return [c.strip() for c in rows[0]] if len(rows) == 2 else None
+
+
+def _header(line: str) -> _Layout | None:
+    """Return the layout a header row gives (email,name, or an export's), else None."""
+    for delimiter in _DELIMITERS:
+        named = tuple(c.lower() for c in _cells(line, delimiter) or [])
+        if named and named[0] in _ADDRESS_HEADINGS:
+            columns = EXPORT_COLUMNS if named[1:] == EXPORT_COLUMNS[1:] else COLUMNS
+            return _Layout(columns, delimiter)
+    return None
+
+
+def _row(line: str, known: Collection[str], layout: _Layout) -> tuple[str, str] | str | None:
+    """Return `(email, name)` from one line, why it is not a subscriber row, or None for a
+    line that holds no subscriber (blank, a comment)."""
+    columns, delimiter = layout.columns, layout.delimiter
+    cells = _cells(line, delimiter)
+    if cells is None:
         return "a quote opened in this line is never closed (every row is one line)"
-    cells = [c.strip() for c in rows[0]]
     if not any(cells) or cells[0].startswith("#"):
         return None
-    if number == 1 and cells[0].lower() in ("email", "e-mail", "address"):
-        return None
-    email, name = (cells + [""])[:2]
-    if len(cells) > 2 and any(cells[2:]):
-        return f"expected 'email,name', got {len(cells)} columns; quote names that contain commas"
+    email, name, *extra = cells + [""] * (len(columns) - len(cells))
+    if len(cells) > len(columns) and any(cells[len(columns) :]):
+        return (
+            f"expected {delimiter.join(columns)!r}, got {len(cells)} columns; quote names "
+            f"that contain {_DELIMITERS[delimiter]}"
+        )
+    status = dict(zip(columns[2:], extra, strict=False)).get("status", "active")
+    if status.lower() != "active":  # who left, or never confirmed, is not made a reader here
+        status = status or "without a status"
+        return f"{email} is {status} in this file: only active readers are imported"
     control = CONTROL.search(name)
     if control:
         return f"the name contains the control character U+{ord(control.group()):04X}"
     try:
         email = email if email in known else mail_address(email)
     except AddressError as exc:
-        return f"{cells[0]!r} is not an email address: {exc}"
+        other = next((d for d in _DELIMITERS if d != delimiter and d in email), None)
+        hint = (
+            f"; separate the address and the name with a comma, or begin the file with the "
+            f"header row {other.join(COLUMNS)!r}"
+            if other is not None
+            else ""
+        )
+        return f"{cells[0]!r} is not an email address: {exc}{hint}"
     return email, " ".join(name.split())
 
 
@@ -101,16 +148,29 @@ def parse_subscribers(
     """Return the valid subscribers in a CSV file's bytes and a problem for each row skipped.
 
     Each line is one row, read on its own: a broken line (not UTF-8, an unclosed quote, too
-    long) costs that row only, never the rows after it. An address in `known` (as
-    `mail_address` gave it: the reader list's) is taken as it is: checked again, it would
-    come back unchanged.
+    long) costs that row only, never the rows after it. UTF-16 with a byte order mark is
+    read too. A header row (first line) may name an export's columns, or use semicolons or
+    tabs instead of commas. An address in `known` (as `mail_address` gave it: the reader
+    list's) is taken as it is: checked again, it would come back unchanged.
     """
     subscribers: list[Subscriber] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    lines = _LINE_BREAK.split(data.removeprefix(b"\xef\xbb\xbf"))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # A spreadsheet's "Unicode text" (Excel's): UTF-16 with its byte order mark.
+        data = data.decode("utf-16", "replace").encode("utf-8")
+    lines = _LINE_BREAK.split(data.removeprefix(codecs.BOM_UTF8))
+    layout = _Layout()
     for number, raw in enumerate(lines, start=1):
-        row = _decoded_row(raw, number, known)
+        line = _line(raw)
+        if isinstance(line, str):
+            header = _header(line) if number == 1 else None
+            if header is not None:
+                layout = header
+                continue
+            row = _row(line, known, layout)
+        else:
+            row = line.problem
         if row is None:
             continue
         if isinstance(row, str):
@@ -127,20 +187,25 @@ def parse_subscribers(
     return subscribers, problems
 
 
-def _decoded_row(raw: bytes, number: int, known: Collection[str]) -> tuple[str, str] | str | None:
+@dataclass(frozen=True)
+class _Unreadable:
+    problem: str
+
+
+def _line(raw: bytes) -> str | _Unreadable:
+    """Return one line's text, or why it cannot be a subscriber row."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-        return (
-            f"byte 0x{raw[exc.start]:02X} in column {column} is not UTF-8; save the file as UTF-8"
-        )
+        why = f"byte 0x{raw[exc.start]:02X} in column {column} is not UTF-8; save the file as UTF-8"
+        return _Unreadable(why)
     if len(line) > MAX_ROW:
-        return (
+        return _Unreadable(
             f"the line is {len(line):,} characters long, more than a subscriber row can be "
             f"({MAX_ROW:,})"
         )
-    return _row(line, number, known)
+    return line
 
 
 def site_subscribers(cfg: Config) -> tuple[list[Subscriber], list[Problem]]:

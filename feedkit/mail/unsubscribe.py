@@ -54,7 +54,10 @@ class UnsubscribeLinks:
 
     def _service_link(self, email: str, reader: Reader | None) -> str:
         if self.sample:  # signed with a throwaway secret: no server accepts it
-            return unsubscribe_link(self.cfg, Tokens(secrets.token_bytes(32)), 0, "sample")
+            throwaway = Tokens(secrets.token_bytes(32))
+            if reader is not None and reader.subscription is not None:  # as long as theirs
+                return unsubscribe_link(self.cfg, throwaway, reader.id, reader.subscription)
+            return unsubscribe_link(self.cfg, throwaway, 0, "sample")
         if reader is None or reader.subscription is None:
             raise FeedkitError(
                 f"{email}: not on the reader list, so no unsubscribe link can be made for "
