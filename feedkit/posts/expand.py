@@ -162,6 +162,21 @@ class Templates:
         return self.jekyll and uses_jemoji(self._config_yml[0])
 
     def _expand(self, post: Post, body: str) -> Expanded:
+        from feedkit.posts import pelicanlinks
+
+        if not pelicanlinks.has_links(body):
+            return self._templates(post, body)
+        if not self.posts_known:
+            raise NeedsPosts(post.rel_path)
+        links = self._pelican_links(post, body)
+        expanded = self._templates(post, links.text)
+        return Expanded(
+            expanded.text,
+            links.problems + expanded.problems,
+            tuple(dict.fromkeys(links.reads + expanded.reads)),
+        )
+
+    def _templates(self, post: Post, body: str) -> Expanded:
         # Imported here: the build cache's key reads `template_inputs` before any post is
         # read, and a cold build should not import what only rendering needs before then.
         from feedkit.posts import texdelims
@@ -295,6 +310,38 @@ class Templates:
         targets = dict.fromkeys(from_here(name) for _, name in result.reads)
         reads = tuple(("ref", name, self._read("ref", name)[0]) for name in targets)
         return Expanded(result.text, problems, reads)
+
+    # -- Pelican's links ------------------------------------------------------------------
+
+    def _pelican_links(self, post: Post, body: str) -> Expanded:
+        """Return `body` with Pelican's `{filename}`, `{static}` and `{attach}` links made
+        the URLs of what they name."""
+        from urllib.parse import unquote, urljoin
+
+        from feedkit.posts.pelicanlinks import replace_links
+
+        here = posixpath.dirname(self._tags.content_rel(post.rel_path))
+        reads: dict[Read, None] = {}
+
+        def resolve(what: str, target: str) -> tuple[str, str]:
+            path, rest = re.match(r"([^?#]*)(.*)", target).groups()  # type: ignore[union-attr]
+            path = unquote(path)
+            # As in Pelican: from the content folder, or from the post's own folder.
+            name = path[1:] if path.startswith("/") else posixpath.join(here, path)
+            name = posixpath.normpath(name)
+            url, problem = self._read("file", name)
+            reads[("file", name, url)] = None
+            if url and what == "attach":  # beside the post, as Pelican copies it
+                tail = posixpath.relpath(name, here or ".")
+                url = urljoin(post.url, posixpath.basename(tail) if tail.startswith("..") else tail)
+            return (url + rest if url else ""), problem
+
+        text, found = replace_links(body, resolve)
+        problems = tuple(
+            Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
+            for at, msg in found
+        )
+        return Expanded(text, problems, tuple(reads))
 
     # -- what tags look up --------------------------------------------------------------------
 
