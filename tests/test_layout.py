@@ -576,3 +576,40 @@ def test_a_jekyll_timezone_that_is_no_zone_is_said_with_its_file(make_site: Make
         "content/_config.yml: timezone: 'Mars/Olympus' is not a time zone name such as "
         "'Europe/Berlin'; set timezone in feedkit.toml instead"
     ]
+
+
+def test_a_pelican_sites_posts_take_their_slug_from_the_title_as_pelican_does(
+    make_site: MakeSite, runner
+) -> None:
+    # Pelican's SLUGIFY_SOURCE is "title": a post file's name is not its URL.
+    toml = SITE_TOML.replace("\n[author]", '\npermalink = "/{year}/{slug}.html"\n[author]')
+    toml = toml.replace("[feed]", '[feed]\nids = "pelican"')
+    cfg = make_site(
+        "layouts/pelican",
+        posts={
+            "2024/notes-one.md": "Title: Snake_case & <em>C++</em>: Café!\nDate: 2024-01-02\n\nA\n",
+            "2024/2024-02-01-second.md": "Title: Second post\nDate: 2024-02-01\n\nB\n",
+        },
+        toml=toml,
+    )
+    pelicanconf = cfg.root / "pelicanconf.py"
+    pelicanconf.write_text("SITENAME = 'P'\n", encoding="utf-8")
+
+    def urls() -> dict[str, str]:
+        result = runner.invoke(
+            main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+        )
+        assert result.exit_code == 0, result.output
+        feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+        return {e.title: (e.link, e.id) for e in feed.entries}
+
+    found = urls()
+    assert found["Snake_case & <em>C++</em>: Café!"] == (
+        "https://example.com/blog/2024/snake_case-c-cafe.html",
+        "tag:example.com,2024-01-02:/blog/2024/snake_case-c-cafe.html/",
+    )
+    assert found["Second post"][0] == "https://example.com/blog/2024/second-post.html"
+    assert found["My super title"][0] == "https://example.com/blog/2010/my-super-post.html"
+    # SLUGIFY_SOURCE = "basename": the file's name, as before.
+    pelicanconf.write_text("SLUGIFY_SOURCE = 'basename'\n", encoding="utf-8")
+    assert urls()["Second post"][0] == "https://example.com/blog/2024/second.html"

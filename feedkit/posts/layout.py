@@ -22,6 +22,7 @@ from feedkit.config import Config
 from feedkit.errors import ContentError
 from feedkit.models import Author
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, hugo_settings, with_sections
+from feedkit.posts.pelicanmeta import slug_source
 from feedkit.posts.walk import MARKDOWN_SUFFIXES
 
 
@@ -40,6 +41,7 @@ class Place:
     authors: tuple[tuple[str, Author], ...] = ()  # a Jekyll site's _data/authors.yml, by key
     timezone: ZoneInfo | None = None  # a Jekyll site's own, for its posts' dates
     categories: tuple[str, ...] = ()  # Jekyll's: the folders above _posts/ (blog/_posts/)
+    slug_from_title: bool = False  # a Pelican site's: no `slug`, the title's (SLUGIFY_SOURCE)
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -258,7 +260,12 @@ class Layout:
         self.root_known = folder == cfg.content_path
         jekyll = self.jekyll
         self.post = Place(  # what the layout says of a post
-            permalink=permalink, authors=authors, jekyll=jekyll, timezone=timezone
+            permalink=permalink,
+            authors=authors,
+            jekyll=jekyll,
+            timezone=timezone,
+            slug_from_title=self.pelican
+            and slug_source(folder / PELICAN_CONFIG for folder in site_folders(cfg)) == "title",
         )
         self.draft = replace(self.post, draft=True)
         self.language = cfg.language.lower()

@@ -7,7 +7,12 @@ ends at the first blank line.
 
 from __future__ import annotations
 
+import ast
+import html
 import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 FORMAT = "Pelican"
@@ -63,3 +68,34 @@ def error_line(header: str) -> int:
         if line.strip() and not _KEY_LINE.match(line) and not _MORE_LINE.match(line):
             return number
     return 1
+
+
+def slug(title: str) -> str:
+    """Return the slug Pelican makes of a title (its `slugify` with its default
+    SLUG_REGEX_SUBSTITUTIONS): no HTML tags, accents dropped, lower case, `_` kept; "" when
+    nothing is left (Pelican transliterates other scripts, which feedkit does not)."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", title))
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    text = re.sub(r"[^\w\s-]", "", text.encode("ascii", "ignore").decode("ascii"))
+    return re.sub(r"[-\s]+", "-", text.strip()).lower().strip("-")
+
+
+def slug_source(configs: Iterable[Path]) -> str:
+    """Return what a Pelican site makes a post's slug of when it gives none: the first of
+    its `pelicanconf.py` files' SLUGIFY_SOURCE ("title" or "basename"), else Pelican's
+    default, "title". The file is read, never run: only a string assigned at its top counts."""
+    for config in configs:
+        try:
+            tree = ast.parse(config.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "SLUGIFY_SOURCE" for t in node.targets)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                return node.value.value
+        break
+    return "title"

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Choice, Post, slugify
+from feedkit.posts import pelicanmeta
 from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
 from feedkit.posts.posturl import URL_KEYS, PostAddress
@@ -162,7 +163,7 @@ class PostBuilder(PostAddress):
                 updated = published
 
         expires = self._expiry()
-        slug = self._slug(jekyll)
+        slug = self._slug(jekyll, title or "")
         known = dict(self.place.authors)
         authors = self._field(
             AUTHOR_KEYS, lambda v: parse_authors(v, cfg.author, known), (cfg.author,)
@@ -276,8 +277,10 @@ class PostBuilder(PostAddress):
             self.fail("date", f"date: {exc}")
             return None
 
-    def _slug(self, jekyll: re.Match[str] | None) -> str:
+    def _slug(self, jekyll: re.Match[str] | None, title: str) -> str:
         raw = self.meta.get("slug")
+        if raw is None and self.place.slug_from_title and (slug := pelicanmeta.slug(title)):
+            return slug
         if raw is None:
             if self.stem == "index":  # a page bundle, my-post/index.md: the folder's name
                 stem = os.path.basename(os.path.dirname(self.path))
