@@ -613,3 +613,35 @@ def test_a_pelican_sites_posts_take_their_slug_from_the_title_as_pelican_does(
     # SLUGIFY_SOURCE = "basename": the file's name, as before.
     pelicanconf.write_text("SLUGIFY_SOURCE = 'basename'\n", encoding="utf-8")
     assert urls()["Second post"][0] == "https://example.com/blog/2024/second.html"
+
+
+def test_jekyll_title_and_slug_placeholders_and_ids_are_jekylls_own(
+    make_site: MakeSite, runner
+) -> None:
+    # Jekyll's :title keeps the name's case and its `+`, `.`, `@`…, and its letters; :slug
+    # is lower case; jekyll-feed's ID ends in the name as written. feedkit gave every one
+    # the lower-case ASCII slug: links to pages that do not exist, and new IDs.
+    post = "---\ntitle: T{}\n{}---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": "permalink: /:year/:title:output_ext\n",
+            "_posts/2014-05-10-Hello-World.md": post.format(1, ""),
+            "_posts/2014-05-11-c++-tips.md": post.format(2, ""),
+            "_posts/2014-05-12-café-señor.md": post.format(3, ""),
+            "_posts/2014-05-13-v1.0.md": post.format(4, "permalink: /:slug/\n"),
+            "_posts/2014-05-14-x.md": post.format(5, "slug: Own_Slug.\n"),
+        },
+        toml=SITE_TOML.replace("[feed]", '[feed]\nids = "jekyll"'),
+    )
+    args = ["build", "--config", str(cfg.root / "feedkit.toml")]
+    assert runner.invoke(main, args, env=NOW_ENV).exit_code == 0
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    found = {e.title: (e.link, e.id) for e in feed.entries}
+    base = "https://example.com/blog/"
+    assert found == {
+        "T1": (f"{base}2014/Hello-World.html", f"{base}2014/Hello-World"),
+        "T2": (f"{base}2014/c++-tips.html", f"{base}2014/c++-tips"),
+        "T3": (f"{base}2014/caf%C3%A9-se%C3%B1or.html", f"{base}2014/caf%C3%A9-se%C3%B1or"),
+        "T4": (f"{base}v1-0/", f"{base}v1.0"),
+        "T5": (f"{base}2014/Own_Slug..html", f"{base}2014/Own_Slug."),
+    }

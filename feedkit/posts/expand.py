@@ -197,7 +197,7 @@ class Templates:
             raise NeedsPosts(post.rel_path)
         # Here, not at the top: a build that finds nothing changed imports this module (for
         # template_inputs) but reads no post.
-        from feedkit.posts.postmeta import JEKYLL_NAME
+        from feedkit.posts.posturl import JEKYLL_NAME
 
         if self.jekyll or (
             not self.hugo

@@ -19,12 +19,11 @@ from feedkit.models import Choice, Post, slugify
 from feedkit.posts import pelicanmeta
 from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
-from feedkit.posts.posturl import URL_KEYS, PostAddress
+from feedkit.posts.posturl import JEKYLL_NAME, URL_KEYS, PostAddress
 from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
 from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
 
 # Jekyll's post name: YEAR-MONTH-DAY-title, the month and day in one digit or two.
-JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)
