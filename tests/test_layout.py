@@ -645,3 +645,48 @@ def test_jekyll_title_and_slug_placeholders_and_ids_are_jekylls_own(
         "T4": (f"{base}v1-0/", f"{base}v1.0"),
         "T5": (f"{base}2014/Own_Slug..html", f"{base}2014/Own_Slug."),
     }
+
+
+def test_jekyll_front_matter_defaults_in_config_apply_to_posts(make_site: MakeSite, runner) -> None:
+    # Chirpy's _config.yml gives its posts their URLs by defaults; feedkit used Jekyll's
+    # default style instead, so every link and ID was one the blog never had.
+    config_yml = """\
+defaults:
+  - scope: {path: "", type: posts}
+    values:
+      layout: post
+      permalink: /posts/:title/
+      author: {name: Mira Chen, email: mira@example.org}
+  - scope: {path: _posts/news}
+    values: {permalink: "/news/:year/:title/"}
+  - scope: {path: "", type: pages}
+    values: {permalink: /pages/:title/}
+  - scope: {path: _posts}
+    values: not a mapping
+"""
+    post = "---\ntitle: T{}\n{}---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": config_yml,
+            "_posts/2024-01-01-chirpy-post.md": post.format(1, ""),
+            "_posts/news/2024-01-02-in-the-news.md": post.format(2, ""),
+            "_posts/2024-01-03-own.md": post.format(3, "permalink: /own/\nauthor: Ben\n"),
+        },
+    )
+    args = ["build", "--config", str(cfg.root / "feedkit.toml")]
+    result = runner.invoke(main, args, env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    found = {e.title: (e.link, e.author) for e in feed.entries}
+    base = "https://example.com/blog/"
+    assert found == {
+        "T1": (f"{base}posts/chirpy-post/", "Mira Chen (mira@example.org)"),
+        "T2": (f"{base}news/2024/in-the-news/", "Mira Chen (mira@example.org)"),
+        "T3": (f"{base}own/", "Ben"),
+    }
+    # A change to the defaults is followed by the next build.
+    config = cfg.content_path / "_config.yml"
+    config.write_text(config_yml.replace("/posts/:title/", "/blog/:title/"), encoding="utf-8")
+    assert runner.invoke(main, args, env=NOW_ENV).exit_code == 0
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    assert {e.title: e.link for e in feed.entries}["T1"] == f"{base}blog/chirpy-post/"

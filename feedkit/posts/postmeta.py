@@ -70,6 +70,10 @@ class PostBuilder(PostAddress):
         warnings: list[Problem],
         place: Place = ANYWHERE,
     ) -> None:
+        if place.defaults:  # a Jekyll site's front matter defaults, under the post's own
+            from feedkit.posts.jekylldefaults import merged
+
+            meta = merged(dict(place.defaults), meta)
         self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta
         self.place = place
         # Naive dates are read in the site's zone: a Jekyll site's own, else feedkit.toml's.
