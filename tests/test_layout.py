@@ -690,3 +690,34 @@ defaults:
     assert runner.invoke(main, args, env=NOW_ENV).exit_code == 0
     feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
     assert {e.title: e.link for e in feed.entries}["T1"] == f"{base}blog/chirpy-post/"
+
+
+def test_a_pelican_sites_dates_are_read_in_its_pelicanconf_timezone(
+    make_site: MakeSite, runner
+) -> None:
+    # pelican-quickstart writes TIMEZONE into pelicanconf.py; naive dates are in it. feedkit
+    # read them in UTC, hours off, when feedkit.toml set no timezone.
+    toml = 'title = "P"\nbase_url = "https://example.com/"\n'
+    cfg = make_site(
+        posts={"a.md": "Title: A\nDate: 2024-01-02 10:00\n\nText.\n"},
+        toml=toml,
+    )
+    pelicanconf = cfg.root / "pelicanconf.py"
+    pelicanconf.write_text("TIMEZONE = 'America/New_York'\n", encoding="utf-8")
+    args = ["build", "--config", str(cfg.root / "feedkit.toml")]
+    assert runner.invoke(main, args, env=NOW_ENV).exit_code == 0
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    assert feed.entries[0].published == "2024-01-02T10:00:00-05:00"
+    # feedkit.toml's own wins; a name that is no zone is said, naming the file.
+    (cfg.root / "feedkit.toml").write_text(toml + 'timezone = "Asia/Tokyo"\n', encoding="utf-8")
+    assert runner.invoke(main, args, env=NOW_ENV).exit_code == 0
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    assert feed.entries[0].published == "2024-01-02T10:00:00+09:00"
+    (cfg.root / "feedkit.toml").write_text(toml, encoding="utf-8")
+    pelicanconf.write_text("TIMEZONE = 'Mars/Olympus'\n", encoding="utf-8")
+    result = runner.invoke(main, args, env=NOW_ENV)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "pelicanconf.py: TIMEZONE: 'Mars/Olympus' is not a time zone name such as "
+        "'Europe/Berlin'; set timezone in feedkit.toml instead\n"
+    )

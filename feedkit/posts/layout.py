@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from feedkit.config import Config
 from feedkit.errors import ContentError
 from feedkit.models import Author
+from feedkit.posts import pelicanmeta
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, hugo_settings, with_sections
 from feedkit.posts.jekylldefaults import Scope, defaults_for, post_scopes
-from feedkit.posts.pelicanmeta import slug_source
 from feedkit.posts.walk import MARKDOWN_SUFFIXES
 
 
@@ -261,6 +261,9 @@ class Layout:
                 permalink = jekyll_permalink(cfg, folder, values)
             if not cfg.timezone_given:  # and its dates are read in its zone
                 timezone = jekyll_timezone(cfg, folder, values)
+        pelicanconfs = [f / PELICAN_CONFIG for f in site_folders(cfg)] if self.pelican else []
+        if self.pelican and not cfg.timezone_given:  # pelicanconf.py's TIMEZONE
+            timezone = pelicanmeta.timezone(pelicanconfs, cfg.root)
         authors = () if self.hugo or self.pelican else jekyll_authors(folder)
         self.root_known = folder == cfg.content_path
         # Where the content folder is in the Jekyll site, whose paths the defaults name.
@@ -273,7 +276,7 @@ class Layout:
             jekyll=jekyll,
             timezone=timezone,
             slug_from_title=self.pelican
-            and slug_source(folder / PELICAN_CONFIG for folder in site_folders(cfg)) == "title",
+            and (pelicanmeta.setting(pelicanconfs, "SLUGIFY_SOURCE") or "title") == "title",
         )
         self.draft = replace(self.post, draft=True)
         self.language = cfg.language.lower()

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import ast
 import html
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from feedkit.errors import ContentError
 
 FORMAT = "Pelican"
 _KEY_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
@@ -80,10 +84,10 @@ def slug(title: str) -> str:
     return re.sub(r"[-\s]+", "-", text.strip()).lower().strip("-")
 
 
-def slug_source(configs: Iterable[Path]) -> str:
-    """Return what a Pelican site makes a post's slug of when it gives none: the first of
-    its `pelicanconf.py` files' SLUGIFY_SOURCE ("title" or "basename"), else Pelican's
-    default, "title". The file is read, never run: only a string assigned at its top counts."""
+def setting(configs: Iterable[Path], name: str) -> str | None:
+    """Return the text the first of a Pelican site's `pelicanconf.py` files sets `name` to
+    (SLUGIFY_SOURCE, TIMEZONE), None when it sets none. The file is read, never run: only a
+    string assigned at its top counts."""
     for config in configs:
         try:
             tree = ast.parse(config.read_bytes())
@@ -92,10 +96,28 @@ def slug_source(configs: Iterable[Path]) -> str:
         for node in tree.body:
             if (
                 isinstance(node, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == "SLUGIFY_SOURCE" for t in node.targets)
+                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
                 and isinstance(node.value, ast.Constant)
                 and isinstance(node.value.value, str)
             ):
                 return node.value.value
         break
-    return "title"
+    return None
+
+
+def timezone(configs: list[Path], root: Path) -> ZoneInfo | None:
+    """Return the zone a Pelican site reads its posts' dates in (its TIMEZONE), None when
+    it names none. Raise ContentError, naming the file, for a name that is no time zone."""
+    name = setting(configs, "TIMEZONE")
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ValueError, ZoneInfoNotFoundError):
+        config = next(path for path in configs if path.is_file())
+        raise ContentError.single(
+            os.path.relpath(config, root).replace(os.sep, "/"),
+            0,
+            f"TIMEZONE: {name!r} is not a time zone name such as 'Europe/Berlin'; set "
+            "timezone in feedkit.toml instead",
+        ) from None
