@@ -428,7 +428,7 @@ def test_pelicans_filename_static_and_attach_links_are_the_urls_they_name(
     result = run(tmp_path, "build")
     assert result.exit_code == 0, result.output
     missing = (
-        "content/2024/links.md:14: warning: {filename}/2023/missing.md: no such file in the "
+        "content/2024/links.md:17: warning: {filename}/2023/missing.md: no such file in the "
         "content folder; left out\n"
     )
     assert result.stderr == missing
@@ -441,5 +441,10 @@ def test_pelicans_filename_static_and_attach_links_are_the_urls_they_name(
     assert 'src="https://example.com/blog/images/chart.png"' in html
     assert 'src="https://example.com/blog/2024/03/photo.jpg"' in html
     assert "<code>[x]({filename}/2023/earlier.md)</code>" in html  # code is as written
+    # Tags, categories and authors at Pelican's URLs for them (TAG_URL from pelicanconf.py)
+    assert '<a href="https://example.com/blog/tags/python/">Python</a>' in html
+    assert '<a href="https://example.com/blog/category/notes.html">notes</a>' in html
+    assert '<a href="https://example.com/blog/author/ada.html">Ada</a>' in html
+    assert '<a href="https://example.com/blog/index.html">the front page</a>' in html
     assert "filename}/2023/missing" not in html and "%7B" not in html
     assert run(tmp_path, "check").stderr.endswith(missing)

@@ -314,17 +314,25 @@ class Templates:
     # -- Pelican's links ------------------------------------------------------------------
 
     def _pelican_links(self, post: Post, body: str) -> Expanded:
-        """Return `body` with Pelican's `{filename}`, `{static}` and `{attach}` links made
-        the URLs of what they name."""
-        from urllib.parse import unquote, urljoin
+        """Return `body` with Pelican's `{filename}`, `{static}`, `{attach}`, `{tag}`,
+        `{category}`, `{author}` and `{index}` links made the URLs of what they name."""
+        from urllib.parse import quote, unquote, urljoin
 
-        from feedkit.posts.pelicanlinks import replace_links
+        from feedkit.posts.pelicanlinks import PAGE_URLS, page_url, replace_links
 
         here = posixpath.dirname(self._tags.content_rel(post.rel_path))
         reads: dict[Read, None] = {}
 
         def resolve(what: str, target: str) -> tuple[str, str]:
             path, rest = re.match(r"([^?#]*)(.*)", target).groups()  # type: ignore[union-attr]
+            if what == "index":
+                return self.cfg.base_url + "index.html" + rest, ""
+            if what in PAGE_URLS:  # a page of Pelican's, at its *_URL setting
+                setting, default = PAGE_URLS[what]
+                pattern = self._read("pelicanconf", setting)[0]
+                reads[("pelicanconf", setting, pattern)] = None
+                page = page_url(pattern or default, path) or page_url(default, path)
+                return self.cfg.base_url + quote(str(page).lstrip("/"), safe="/") + rest, ""
             path = unquote(path)
             # As in Pelican: from the content folder, or from the post's own folder.
             name = path[1:] if path.startswith("/") else posixpath.join(here, path)
@@ -349,6 +357,12 @@ class Templates:
         """Return (what `kind` `name` gives, the problem with it or "")."""
         if kind == "config":
             return self._config_yml[1], ""
+        if kind == "pelicanconf":  # a setting of pelicanconf.py's
+            from feedkit.posts.layout import PELICAN_CONFIG
+            from feedkit.posts.pelicanmeta import setting
+
+            configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
+            return setting(configs, name) or "", ""
         return self._tags.read(kind, name)
 
     @cached_property

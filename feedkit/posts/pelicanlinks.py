@@ -1,6 +1,7 @@
-"""Pelican's links between a site's files: `{filename}`, `{static}` and `{attach}` (and the
-older `|filename|`) at the start of a link's or an image's target, in Markdown or in an HTML
-attribute, → the URL of the post or file they name, as Pelican's `_link_replacer` makes it.
+"""Pelican's links within a site: `{filename}`, `{static}` and `{attach}` (and the older
+`|filename|`) at the start of a link's or an image's target, in Markdown or in an HTML
+attribute, → the URL of the post or file they name; `{tag}`, `{category}`, `{author}` and
+`{index}` → the URL of that page; as Pelican's `_link_replacer` makes them.
 
 Pelican replaces them in the HTML it renders, so code never has one replaced; here they are
 found in the Markdown (a reference definition's target has no place in the HTML), outside
@@ -13,15 +14,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-# What Pelican's INTRASITE_LINK_REGEX `[{|](?P<what>.*?)[|}]` finds, for the kinds that
-# name a file.
-_TOKEN = re.compile(r"[{|](?:filename|static|attach)[|}]")
+# What Pelican's INTRASITE_LINK_REGEX `[{|](?P<what>.*?)[|}]` finds, for the kinds it knows.
+_KINDS = "filename|static|attach|tag|category|author|index"
+_TOKEN = re.compile(rf"[{{|](?:{_KINDS})[|}}]")
 # A token where a URL starts: an inline link's target, a reference definition's, or one of
 # the attributes Pelican looks in.
 _LINK = re.compile(
     r"(?:\]\([ \t]*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?"
     r"|\b(?:href|src|poster|data|cite|formaction|action|content)[ \t]*=[ \t]*[\"']?)"
-    r"(?P<token>[{|](?P<what>filename|static|attach)[|}](?P<target>[^\s\"'<>)]*))",
+    rf"(?P<token>[{{|](?P<what>{_KINDS})[|}}](?P<target>[^\s\"'<>)]*))",
     re.MULTILINE,
 )
 # (what, target as written) → (the URL, or "" with the problem).
@@ -71,3 +72,22 @@ def _code_spans(body: str) -> list[tuple[int, int]]:
                 )
             )
     return spans
+
+
+# Where Pelican writes the pages `{tag}`, `{category}` and `{author}` name (its defaults).
+PAGE_URLS = {
+    "tag": ("TAG_URL", "tag/{slug}.html"),
+    "category": ("CATEGORY_URL", "category/{slug}.html"),
+    "author": ("AUTHOR_URL", "author/{slug}.html"),
+}
+
+
+def page_url(pattern: str, name: str) -> str | None:
+    """Return `pattern` (a Pelican *_URL setting) filled in for the page of `name`, None
+    when it has a placeholder other than {slug} and {name}."""
+    from feedkit.posts.pelicanmeta import slug
+
+    try:
+        return pattern.format(slug=slug(name), name=name)
+    except (KeyError, IndexError, ValueError):
+        return None
