@@ -430,6 +430,8 @@ def test_pelicans_filename_static_and_attach_links_are_the_urls_they_name(
     missing = (
         "content/2024/links.md:17: warning: {filename}/2023/missing.md: no such file in the "
         "content folder; left out\n"
+        "content/2024/links.md:17: warning: {static}//etc/hostname: no such file in the "
+        "content folder; left out\n"
     )
     assert result.stderr == missing
     html = entry(tmp_path, "Links between posts")
@@ -446,5 +448,5 @@ def test_pelicans_filename_static_and_attach_links_are_the_urls_they_name(
     assert '<a href="https://example.com/blog/category/notes.html">notes</a>' in html
     assert '<a href="https://example.com/blog/author/ada.html">Ada</a>' in html
     assert '<a href="https://example.com/blog/index.html">the front page</a>' in html
-    assert "filename}/2023/missing" not in html and "%7B" not in html
+    assert "filename}/2023/missing" not in html and "%7B" not in html and "/etc/" not in html
     assert run(tmp_path, "check").stderr.endswith(missing)

@@ -126,7 +126,7 @@ class TagReads:
         shown = self._by_content_path.get(name)
         if shown is not None and self.content_rel(shown) == name:
             return self._url(shown), ""
-        if name.startswith("../") or not (self.cfg.content_path / name).is_file():
+        if name.startswith(("../", "/")) or not (self.cfg.content_path / name).is_file():
             return "", "no such file in the content folder"
         if posixpath.splitext(name)[1] in MARKDOWN_SUFFIXES:
             return "", "a page, not a post: feedkit does not know its URL"
