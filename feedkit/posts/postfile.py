@@ -127,10 +127,17 @@ def strip_illegal(text: str, shown: str, warnings: list[Problem], first_line: in
     return re.sub(XML_ILLEGAL, "", text)
 
 
+# JSON front matter that does not stand alone on its first line: `{"title": "x"}` on one
+# line, or an opening brace with a key after it. Hugo reads it up to its matching brace.
+_JSON_START = re.compile(r'\{\s*(?:"|\}|$)')
+
+
 def split(text: str, shown: str) -> Source:
     """Return `text` split into front matter and body, or raise naming the broken line."""
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
+    if first.strip() != "{" and _JSON_START.match(first):
+        return _json_split(text, shown)
     for fm_format, boundary in boundaries():
         if not boundary.match(first):
             continue
@@ -185,6 +192,31 @@ def split(text: str, shown: str) -> Source:
                 "lines, then a blank line)",
             )
         ]
+    )
+
+
+def _json_split(text: str, shown: str) -> Source:
+    """Return `text` split after the JSON object it starts with, as Hugo reads JSON front
+    matter: to the brace that closes it, the rest of that line (blank) included."""
+    import json
+
+    try:
+        _, end = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            message = "front matter opened with '{' is never closed; add a '}' after the last key"
+        else:
+            message = f"JSON front matter: {exc.msg}"
+        raise FileProblems([Problem(shown, exc.lineno, message)]) from exc
+    rest = re.compile(r"[ \t]*(?:\n|$)").match(text, end)
+    body_start = rest.end() if rest else end
+    return Source(
+        text=text,
+        fm_format="JSON",
+        fm_text=text[:end],
+        fm_first_line=1,
+        body_start=body_start,
+        body_line=text.count("\n", 0, body_start) + 1,
     )
 
 
