@@ -300,7 +300,8 @@ class Templates:
         result = expand_shortcodes(
             body,
             lambda target: self._read("ref", from_here(target))[:2],
-            post.extra,
+            # Hugo's .Param: the front matter, the keys feedkit reads itself included.
+            {"title": post.title, **post.extra},
             self.site_params,
         )
         problems = tuple(
