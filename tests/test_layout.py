@@ -589,6 +589,9 @@ def test_a_pelican_sites_posts_take_their_slug_from_the_title_as_pelican_does(
         posts={
             "2024/notes-one.md": "Title: Snake_case & <em>C++</em>: Café!\nDate: 2024-01-02\n\nA\n",
             "2024/2024-02-01-second.md": "Title: Second post\nDate: 2024-02-01\n\nB\n",
+            # Titles repeat: each post keeps its own URL, as in Pelican.
+            "2024/weekly-1.md": "Title: Weekly notes\nDate: 2024-03-01\n\nC\n",
+            "2024/weekly-2.md": "Title: Weekly notes\nDate: 2025-03-01\n\nD\n",
         },
         toml=toml,
     )
@@ -604,6 +607,14 @@ def test_a_pelican_sites_posts_take_their_slug_from_the_title_as_pelican_does(
         return {e.title: (e.link, e.id) for e in feed.entries}
 
     found = urls()
+    assert sorted(
+        e.link
+        for e in feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes()).entries
+        if e.title == "Weekly notes"
+    ) == [
+        "https://example.com/blog/2024/weekly-notes.html",
+        "https://example.com/blog/2025/weekly-notes.html",
+    ]
     assert found["Snake_case & <em>C++</em>: Café!"] == (
         "https://example.com/blog/2024/snake_case-c-cafe.html",
         "tag:example.com,2024-01-02:/blog/2024/snake_case-c-cafe.html/",

@@ -166,7 +166,7 @@ class PostBuilder(PostAddress):
                 updated = published
 
         expires = self._expiry()
-        slug = self._slug(jekyll, title or "")
+        slug = self._slug(jekyll)
         known = dict(self.place.authors)
         authors = self._field(
             AUTHOR_KEYS, lambda v: parse_authors(v, cfg.author, known), (cfg.author,)
@@ -174,7 +174,12 @@ class PostBuilder(PostAddress):
         tags = self._tags()
         summary_key, summary = self.first(SUMMARY_KEYS)
         summary = self._text(summary_key, summary)
-        url = self._url(slug, published) if slug and published else ""
+        # A Pelican site's URLs have its slug of the title, when the post gives none (the
+        # post's own slug stays its file's: feedkit keys posts by it, and titles repeat).
+        url_slug = slug
+        if self.place.slug_from_title and "slug" not in meta:
+            url_slug = pelicanmeta.slug(title or "") or slug
+        url = self._url(url_slug, published) if slug and published else ""
         url = self._own_url(slug, published) or url
         post_id = self._id(url, slug, published)
         image = self._image()
@@ -280,10 +285,8 @@ class PostBuilder(PostAddress):
             self.fail("date", f"date: {exc}")
             return None
 
-    def _slug(self, jekyll: re.Match[str] | None, title: str) -> str:
+    def _slug(self, jekyll: re.Match[str] | None) -> str:
         raw = self.meta.get("slug")
-        if raw is None and self.place.slug_from_title and (slug := pelicanmeta.slug(title)):
-            return slug
         if raw is None:
             if self.stem == "index":  # a page bundle, my-post/index.md: the folder's name
                 stem = os.path.basename(os.path.dirname(self.path))
