@@ -457,3 +457,13 @@ def test_json_front_matter_ends_at_its_closing_brace_as_hugo_reads_it(
     assert read_body(posts["One line"]) == "\nBody.\n"
     assert posts["After key"].body_line == 3
     assert read_body(posts["After key"]) == "Body.\n"
+
+
+def test_yaml_front_matter_may_end_with_yamls_document_end_as_in_jekyll(
+    make_site: MakeSite,
+) -> None:
+    # Jekyll (and pandoc) end front matter at `---` or `...`; feedkit said it was never closed.
+    cfg = make_site(posts={"dots.md": "---\ntitle: Dots\ndate: 2024-01-08\n...\nBody.\n"})
+    (post,) = load_posts(cfg).posts
+    assert post.title == "Dots" and post.body_line == 5
+    assert read_body(post) == "Body.\n"

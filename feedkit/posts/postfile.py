@@ -26,7 +26,7 @@ HEAD_BYTES = 4096  # holds the front matter of nearly every post
 # The line that closes front matter, by the first byte of the file: found in the bytes, so
 # only the front matter itself is decoded.
 _CLOSING_LINE = {
-    b"-": re.compile(rb"\n-{3,}[ \t]*\r?\n"),
+    b"-": re.compile(rb"\n(?:-{3,}|\.{3})[ \t]*\r?\n"),
     b"+": re.compile(rb"\n\+{3,}[ \t]*\r?\n"),
     b"{": re.compile(rb"\n\}[ \t]*\r?\n"),
 }
@@ -43,6 +43,9 @@ _NONCHARACTERS = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE and U+FFFF in UTF-8
 # that finding where a post's body starts (the only thing a render or a digest asks of the
 # file) imports neither python-frontmatter nor PyYAML, about 15 ms a process.
 BOUNDARIES = (("YAML", r"^-{3,}\s*$"), ("TOML", r"^\+{3,}\s*$"), ("JSON", r"^(?:{|})$"))
+
+
+_YAML_CLOSE = re.compile(r"^(?:-{3,}|\.{3})\s*$", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -142,6 +145,8 @@ def split(text: str, shown: str) -> Source:
         if not boundary.match(first):
             continue
         start = len(first) + 1
+        if fm_format == "YAML":  # YAML's document end closes it too, as in Jekyll
+            boundary = _YAML_CLOSE
         close = boundary.search(text, start) if first_end >= 0 else None
         if close is None:
             delimiter = first.strip()
