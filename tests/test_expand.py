@@ -413,3 +413,40 @@ def test_jekyll_gist_tag_becomes_a_link_to_the_gist(tmp_path: Path) -> None:
         '<a href="https://gist.github.com/931c1c8d465a04042403">Gist 931c1c8d465a04042403</a>'
         in (html)
     )
+
+
+PELICAN_TOML = SITE_TOML.replace(
+    "\n[author]", 'permalink = "/{year}/{month}/{slug}.html"\n\n[author]'
+).replace("[feed]", '[feed]\nids = "pelican"')
+
+
+def test_pelicans_filename_static_and_attach_links_are_the_urls_they_name(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(TEMPLATES / "pelican", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "feedkit.toml").write_text(PELICAN_TOML, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    missing = (
+        "content/2024/links.md:17: warning: {filename}/2023/missing.md: no such file in the "
+        "content folder; left out\n"
+        "content/2024/links.md:17: warning: {static}//etc/hostname: no such file in the "
+        "content folder; left out\n"
+    )
+    assert result.stderr == missing
+    html = entry(tmp_path, "Links between posts")
+    earlier = "https://example.com/blog/2023/05/earlier.html"
+    assert f'<a href="{earlier}#part-two">the earlier post</a>' in html
+    assert f'<a href="{earlier}">from here</a>' in html
+    assert f'<a href="{earlier}">the old way</a>' in html
+    assert f'<a href="{earlier}">by reference</a>' in html
+    assert 'src="https://example.com/blog/images/chart.png"' in html
+    assert 'src="https://example.com/blog/2024/03/photo.jpg"' in html
+    assert "<code>[x]({filename}/2023/earlier.md)</code>" in html  # code is as written
+    # Tags, categories and authors at Pelican's URLs for them (TAG_URL from pelicanconf.py)
+    assert '<a href="https://example.com/blog/tags/python/">Python</a>' in html
+    assert '<a href="https://example.com/blog/category/notes.html">notes</a>' in html
+    assert '<a href="https://example.com/blog/author/ada.html">Ada</a>' in html
+    assert '<a href="https://example.com/blog/index.html">the front page</a>' in html
+    assert "filename}/2023/missing" not in html and "%7B" not in html and "/etc/" not in html
+    assert run(tmp_path, "check").stderr.endswith(missing)

@@ -576,3 +576,159 @@ def test_a_jekyll_timezone_that_is_no_zone_is_said_with_its_file(make_site: Make
         "content/_config.yml: timezone: 'Mars/Olympus' is not a time zone name such as "
         "'Europe/Berlin'; set timezone in feedkit.toml instead"
     ]
+
+
+def test_a_pelican_sites_posts_take_their_slug_from_the_title_as_pelican_does(
+    make_site: MakeSite, runner
+) -> None:
+    # Pelican's SLUGIFY_SOURCE is "title": a post file's name is not its URL.
+    toml = SITE_TOML.replace("\n[author]", '\npermalink = "/{year}/{slug}.html"\n[author]')
+    toml = toml.replace("[feed]", '[feed]\nids = "pelican"')
+    cfg = make_site(
+        "layouts/pelican",
+        posts={
+            "2024/notes-one.md": "Title: Snake_case & <em>C++</em>: Café!\nDate: 2024-01-02\n\nA\n",
+            "2024/2024-02-01-second.md": "Title: Second post\nDate: 2024-02-01\n\nB\n",
+            # Titles repeat: each post keeps its own URL, as in Pelican.
+            "2024/weekly-1.md": "Title: Weekly notes\nDate: 2024-03-01\n\nC\n",
+            "2024/weekly-2.md": "Title: Weekly notes\nDate: 2025-03-01\n\nD\n",
+        },
+        toml=toml,
+    )
+    pelicanconf = cfg.root / "pelicanconf.py"
+    pelicanconf.write_text("SITENAME = 'P'\n", encoding="utf-8")
+
+    def urls() -> dict[str, str]:
+        result = runner.invoke(
+            main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+        )
+        assert result.exit_code == 0, result.output
+        feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+        return {e.title: (e.link, e.id) for e in feed.entries}
+
+    found = urls()
+    assert sorted(
+        e.link
+        for e in feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes()).entries
+        if e.title == "Weekly notes"
+    ) == [
+        "https://example.com/blog/2024/weekly-notes.html",
+        "https://example.com/blog/2025/weekly-notes.html",
+    ]
+    assert found["Snake_case & <em>C++</em>: Café!"] == (
+        "https://example.com/blog/2024/snake_case-c-cafe.html",
+        "tag:example.com,2024-01-02:/blog/2024/snake_case-c-cafe.html/",
+    )
+    assert found["Second post"][0] == "https://example.com/blog/2024/second-post.html"
+    assert found["My super title"][0] == "https://example.com/blog/2010/my-super-post.html"
+    # SLUGIFY_SOURCE = "basename": the file's name, as before.
+    pelicanconf.write_text("SLUGIFY_SOURCE = 'basename'\n", encoding="utf-8")
+    assert urls()["Second post"][0] == "https://example.com/blog/2024/second.html"
+
+
+def test_jekyll_title_and_slug_placeholders_and_ids_are_jekylls_own(
+    make_site: MakeSite, runner
+) -> None:
+    # Jekyll's :title keeps the name's case and its `+`, `.`, `@`…, and its letters; :slug
+    # is lower case; jekyll-feed's ID ends in the name as written. feedkit gave every one
+    # the lower-case ASCII slug: links to pages that do not exist, and new IDs.
+    post = "---\ntitle: T{}\n{}---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": "permalink: /:year/:title:output_ext\n",
+            "_posts/2014-05-10-Hello-World.md": post.format(1, ""),
+            "_posts/2014-05-11-c++-tips.md": post.format(2, ""),
+            "_posts/2014-05-12-café-señor.md": post.format(3, ""),
+            "_posts/2014-05-13-v1.0.md": post.format(4, "permalink: /:slug/\n"),
+            "_posts/2014-05-14-x.md": post.format(5, "slug: Own_Slug.\n"),
+        },
+        toml=SITE_TOML.replace("[feed]", '[feed]\nids = "jekyll"'),
+    )
+    args = ["build", "--config", str(cfg.root / "feedkit.toml")]
+    assert runner.invoke(main, args, env=NOW_ENV).exit_code == 0
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    found = {e.title: (e.link, e.id) for e in feed.entries}
+    base = "https://example.com/blog/"
+    assert found == {
+        "T1": (f"{base}2014/Hello-World.html", f"{base}2014/Hello-World"),
+        "T2": (f"{base}2014/c++-tips.html", f"{base}2014/c++-tips"),
+        "T3": (f"{base}2014/caf%C3%A9-se%C3%B1or.html", f"{base}2014/caf%C3%A9-se%C3%B1or"),
+        "T4": (f"{base}v1-0/", f"{base}v1.0"),
+        "T5": (f"{base}2014/Own_Slug..html", f"{base}2014/Own_Slug."),
+    }
+
+
+def test_jekyll_front_matter_defaults_in_config_apply_to_posts(make_site: MakeSite, runner) -> None:
+    # Chirpy's _config.yml gives its posts their URLs by defaults; feedkit used Jekyll's
+    # default style instead, so every link and ID was one the blog never had.
+    config_yml = """\
+defaults:
+  - scope: {path: "", type: posts}
+    values:
+      layout: post
+      permalink: /posts/:title/
+      author: {name: Mira Chen, email: mira@example.org}
+  - scope: {path: _posts/news}
+    values: {permalink: "/news/:year/:title/"}
+  - scope: {path: "", type: pages}
+    values: {permalink: /pages/:title/}
+  - scope: {path: _posts}
+    values: not a mapping
+"""
+    post = "---\ntitle: T{}\n{}---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": config_yml,
+            "_posts/2024-01-01-chirpy-post.md": post.format(1, ""),
+            "_posts/news/2024-01-02-in-the-news.md": post.format(2, ""),
+            "_posts/2024-01-03-own.md": post.format(3, "permalink: /own/\nauthor: Ben\n"),
+        },
+    )
+    args = ["build", "--config", str(cfg.root / "feedkit.toml")]
+    result = runner.invoke(main, args, env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    found = {e.title: (e.link, e.author) for e in feed.entries}
+    base = "https://example.com/blog/"
+    assert found == {
+        "T1": (f"{base}posts/chirpy-post/", "Mira Chen (mira@example.org)"),
+        "T2": (f"{base}news/2024/in-the-news/", "Mira Chen (mira@example.org)"),
+        "T3": (f"{base}own/", "Ben"),
+    }
+    # A change to the defaults is followed by the next build.
+    config = cfg.content_path / "_config.yml"
+    config.write_text(config_yml.replace("/posts/:title/", "/blog/:title/"), encoding="utf-8")
+    assert runner.invoke(main, args, env=NOW_ENV).exit_code == 0
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    assert {e.title: e.link for e in feed.entries}["T1"] == f"{base}blog/chirpy-post/"
+
+
+def test_a_pelican_sites_dates_are_read_in_its_pelicanconf_timezone(
+    make_site: MakeSite, runner
+) -> None:
+    # pelican-quickstart writes TIMEZONE into pelicanconf.py; naive dates are in it. feedkit
+    # read them in UTC, hours off, when feedkit.toml set no timezone.
+    toml = 'title = "P"\nbase_url = "https://example.com/"\n'
+    cfg = make_site(
+        posts={"a.md": "Title: A\nDate: 2024-01-02 10:00\n\nText.\n"},
+        toml=toml,
+    )
+    pelicanconf = cfg.root / "pelicanconf.py"
+    pelicanconf.write_text("TIMEZONE = 'America/New_York'\n", encoding="utf-8")
+    args = ["build", "--config", str(cfg.root / "feedkit.toml")]
+    assert runner.invoke(main, args, env=NOW_ENV).exit_code == 0
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    assert feed.entries[0].published == "2024-01-02T10:00:00-05:00"
+    # feedkit.toml's own wins; a name that is no zone is said, naming the file.
+    (cfg.root / "feedkit.toml").write_text(toml + 'timezone = "Asia/Tokyo"\n', encoding="utf-8")
+    assert runner.invoke(main, args, env=NOW_ENV).exit_code == 0
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    assert feed.entries[0].published == "2024-01-02T10:00:00+09:00"
+    (cfg.root / "feedkit.toml").write_text(toml, encoding="utf-8")
+    pelicanconf.write_text("TIMEZONE = 'Mars/Olympus'\n", encoding="utf-8")
+    result = runner.invoke(main, args, env=NOW_ENV)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "pelicanconf.py: TIMEZONE: 'Mars/Olympus' is not a time zone name such as "
+        "'Europe/Berlin'; set timezone in feedkit.toml instead\n"
+    )

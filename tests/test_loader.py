@@ -432,3 +432,38 @@ def test_jekyll_author_keys_take_their_entry_in_data_authors(tmp_path: Path, run
     result = runner.invoke(main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV)
     assert result.exit_code == 0, result.output
     assert b"<name>Mira H.</name>" in (tmp_path / "public" / "atom.xml").read_bytes()
+
+
+def test_json_front_matter_ends_at_its_closing_brace_as_hugo_reads_it(
+    make_site: MakeSite,
+) -> None:
+    # Hugo reads JSON front matter to the brace that closes it; feedkit knew only a `{` and
+    # a `}` on lines of their own, and said the one-line form had no front matter at all.
+    cfg = make_site(
+        posts={
+            "one-line.md": '{"title": "One line", "date": "2024-01-05", "tags": ["a"]}\n\nBody.\n',
+            "brace-after-key.md": '{ "title": "After key",\n  "date": "2024-01-06" }\nBody.\n',
+            "never-closed.md": '{"title": "Never closed",\n "date": "2024-01-07"\n\nBody.\n',
+        }
+    )
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    assert [str(p) for p in info.value.problems] == [
+        "content/never-closed.md:4: JSON front matter: Expecting ',' delimiter"
+    ]
+    (cfg.content_path / "never-closed.md").unlink()
+    posts = {p.title: p for p in load_posts(cfg).posts}
+    assert posts["One line"].tags == ("a",)
+    assert read_body(posts["One line"]) == "\nBody.\n"
+    assert posts["After key"].body_line == 3
+    assert read_body(posts["After key"]) == "Body.\n"
+
+
+def test_yaml_front_matter_may_end_with_yamls_document_end_as_in_jekyll(
+    make_site: MakeSite,
+) -> None:
+    # Jekyll (and pandoc) end front matter at `---` or `...`; feedkit said it was never closed.
+    cfg = make_site(posts={"dots.md": "---\ntitle: Dots\ndate: 2024-01-08\n...\nBody.\n"})
+    (post,) = load_posts(cfg).posts
+    assert post.title == "Dots" and post.body_line == 5
+    assert read_body(post) == "Body.\n"

@@ -528,3 +528,41 @@ def test_inline_styles_keep_only_declarations_feed_validators_accept(
         assert out == "<p>x</p>"
     else:
         assert out == f'<p style="{kept}">x</p>'
+
+
+def test_a_more_divider_in_code_is_code_and_one_in_a_line_of_text_cuts_the_summary(
+    tmp_path: Path,
+) -> None:
+    # A post about summaries showed its example without the divider (the line was taken
+    # out of the code block) and was summarised up to the example; a divider after the
+    # first sentence, as Hugo and Jekyll cut there, was passed over.
+    from click.testing import CliRunner
+
+    from feedkit.cli import main
+
+    from conftest import NOW_ENV, SITE_TOML
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    head = "---\ntitle: {}\ndate: 2024-05-0{}\n---\n"
+    (content / "example.md").write_text(
+        head.format("Example", 1) + "To cut a summary:\n\n```markdown\nIntro.\n<!--more-->\n"
+        "Rest.\n```\n\nThe divider goes where the summary ends.\n",
+        encoding="utf-8",
+    )
+    (content / "inline.md").write_text(
+        head.format("Inline", 2) + "The first sentence. <!--more-->\n\nThe rest.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    items = json.loads((tmp_path / "public" / "feed.json").read_text(encoding="utf-8"))["items"]
+    found = {item["title"]: item for item in items}
+    example = found["Example"]
+    assert "Intro.\n&lt;!--more--&gt;\nRest.\n</code>" in example["content_html"]
+    assert example["summary"] == ("To cut a summary: The divider goes where the summary ends.")
+    assert found["Inline"]["summary"] == "The first sentence."
+    assert "more" not in found["Inline"]["content_html"]

@@ -162,6 +162,21 @@ class Templates:
         return self.jekyll and uses_jemoji(self._config_yml[0])
 
     def _expand(self, post: Post, body: str) -> Expanded:
+        from feedkit.posts import pelicanlinks
+
+        if not pelicanlinks.has_links(body):
+            return self._templates(post, body)
+        if not self.posts_known:
+            raise NeedsPosts(post.rel_path)
+        links = self._pelican_links(post, body)
+        expanded = self._templates(post, links.text)
+        return Expanded(
+            expanded.text,
+            links.problems + expanded.problems,
+            tuple(dict.fromkeys(links.reads + expanded.reads)),
+        )
+
+    def _templates(self, post: Post, body: str) -> Expanded:
         # Imported here: the build cache's key reads `template_inputs` before any post is
         # read, and a cold build should not import what only rendering needs before then.
         from feedkit.posts import texdelims
@@ -182,7 +197,7 @@ class Templates:
             raise NeedsPosts(post.rel_path)
         # Here, not at the top: a build that finds nothing changed imports this module (for
         # template_inputs) but reads no post.
-        from feedkit.posts.postmeta import JEKYLL_NAME
+        from feedkit.posts.posturl import JEKYLL_NAME
 
         if self.jekyll or (
             not self.hugo
@@ -285,7 +300,8 @@ class Templates:
         result = expand_shortcodes(
             body,
             lambda target: self._read("ref", from_here(target))[:2],
-            post.extra,
+            # Hugo's .Param: the front matter, the keys feedkit reads itself included.
+            {"title": post.title, **post.extra},
             self.site_params,
         )
         problems = tuple(
@@ -296,12 +312,58 @@ class Templates:
         reads = tuple(("ref", name, self._read("ref", name)[0]) for name in targets)
         return Expanded(result.text, problems, reads)
 
+    # -- Pelican's links ------------------------------------------------------------------
+
+    def _pelican_links(self, post: Post, body: str) -> Expanded:
+        """Return `body` with Pelican's `{filename}`, `{static}`, `{attach}`, `{tag}`,
+        `{category}`, `{author}` and `{index}` links made the URLs of what they name."""
+        from urllib.parse import quote, unquote, urljoin
+
+        from feedkit.posts.pelicanlinks import PAGE_URLS, page_url, replace_links
+
+        here = posixpath.dirname(self._tags.content_rel(post.rel_path))
+        reads: dict[Read, None] = {}
+
+        def resolve(what: str, target: str) -> tuple[str, str]:
+            path, rest = re.match(r"([^?#]*)(.*)", target).groups()  # type: ignore[union-attr]
+            if what == "index":
+                return self.cfg.base_url + "index.html" + rest, ""
+            if what in PAGE_URLS:  # a page of Pelican's, at its *_URL setting
+                setting, default = PAGE_URLS[what]
+                pattern = self._read("pelicanconf", setting)[0]
+                reads[("pelicanconf", setting, pattern)] = None
+                page = page_url(pattern or default, path) or page_url(default, path)
+                return self.cfg.base_url + quote(str(page).lstrip("/"), safe="/") + rest, ""
+            path = unquote(path)
+            # As in Pelican: from the content folder, or from the post's own folder.
+            name = path[1:] if path.startswith("/") else posixpath.join(here, path)
+            name = posixpath.normpath(name)
+            url, problem = self._read("file", name)
+            reads[("file", name, url)] = None
+            if url and what == "attach":  # beside the post, as Pelican copies it
+                tail = posixpath.relpath(name, here or ".")
+                url = urljoin(post.url, posixpath.basename(tail) if tail.startswith("..") else tail)
+            return (url + rest if url else ""), problem
+
+        text, found = replace_links(body, resolve)
+        problems = tuple(
+            Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
+            for at, msg in found
+        )
+        return Expanded(text, problems, tuple(reads))
+
     # -- what tags look up --------------------------------------------------------------------
 
     def _read(self, kind: str, name: str) -> tuple[str, str]:
         """Return (what `kind` `name` gives, the problem with it or "")."""
         if kind == "config":
             return self._config_yml[1], ""
+        if kind == "pelicanconf":  # a setting of pelicanconf.py's
+            from feedkit.posts.layout import PELICAN_CONFIG
+            from feedkit.posts.pelicanmeta import setting
+
+            configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
+            return setting(configs, name) or "", ""
         return self._tags.read(kind, name)
 
     @cached_property

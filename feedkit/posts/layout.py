@@ -21,7 +21,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from feedkit.config import Config
 from feedkit.errors import ContentError
 from feedkit.models import Author
+from feedkit.posts import pelicanmeta
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, hugo_settings, with_sections
+from feedkit.posts.jekylldefaults import Scope, defaults_for, post_scopes
 from feedkit.posts.walk import MARKDOWN_SUFFIXES
 
 
@@ -40,6 +42,9 @@ class Place:
     authors: tuple[tuple[str, Author], ...] = ()  # a Jekyll site's _data/authors.yml, by key
     timezone: ZoneInfo | None = None  # a Jekyll site's own, for its posts' dates
     categories: tuple[str, ...] = ()  # Jekyll's: the folders above _posts/ (blog/_posts/)
+    slug_from_title: bool = False  # a Pelican site's: no `slug`, the title's (SLUGIFY_SOURCE)
+    # A Jekyll site's front matter defaults for the post (`_config.yml`'s `defaults`).
+    defaults: tuple[tuple[str, Any], ...] = ()
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -248,17 +253,30 @@ class Layout:
         permalink = ""
         timezone = None
         folder = jekyll_folder(cfg)  # of its _config.yml
+        self.scopes: tuple[Scope, ...] = ()  # its front matter defaults for posts
         if not (self.hugo or self.pelican) and (self.jekyll or folder is not None):
             values = jekyll_config(folder)
+            self.scopes = post_scopes(values)
             if not cfg.permalink_given:
                 permalink = jekyll_permalink(cfg, folder, values)
             if not cfg.timezone_given:  # and its dates are read in its zone
                 timezone = jekyll_timezone(cfg, folder, values)
+        pelicanconfs = [f / PELICAN_CONFIG for f in site_folders(cfg)] if self.pelican else []
+        if self.pelican and not cfg.timezone_given:  # pelicanconf.py's TIMEZONE
+            timezone = pelicanmeta.timezone(pelicanconfs, cfg.root)
         authors = () if self.hugo or self.pelican else jekyll_authors(folder)
         self.root_known = folder == cfg.content_path
+        # Where the content folder is in the Jekyll site, whose paths the defaults name.
+        above = os.path.relpath(cfg.content_path, folder) if folder is not None else "."
+        self.site_prefix = "" if above == "." else above.replace(os.sep, "/") + "/"
         jekyll = self.jekyll
         self.post = Place(  # what the layout says of a post
-            permalink=permalink, authors=authors, jekyll=jekyll, timezone=timezone
+            permalink=permalink,
+            authors=authors,
+            jekyll=jekyll,
+            timezone=timezone,
+            slug_from_title=self.pelican
+            and (pelicanmeta.setting(pelicanconfs, "SLUGIFY_SOURCE") or "title") == "title",
         )
         self.draft = replace(self.post, draft=True)
         self.language = cfg.language.lower()
@@ -290,6 +308,7 @@ class Layout:
                 self.hugo_urls,
                 sorted(self.permalinks.items()),
                 self.hugo_page,
+                self.scopes,
             )
         )
 
@@ -319,7 +338,10 @@ class Layout:
             # a site whose root is known: the content folder holds its _config.yml.
             above = folders[: folders.index("_drafts" if place.draft else "_posts")]
             if above and self.root_known:
-                return replace(place, categories=tuple(above))
+                place = replace(place, categories=tuple(above))
+            if self.scopes:
+                given = defaults_for(self.scopes, self.site_prefix + "/".join(parts))
+                place = replace(place, defaults=tuple(given.items()))
             return place
         if self.pelican and folders[:1] == ["pages"]:
             return Skipped(PELICAN_PAGE)

@@ -28,6 +28,7 @@ WORDS_PER_MINUTE = 230
 # Readers take in about 500 CJK characters a minute; count them at that rate.
 CJK_PER_MINUTE = 500
 MORE_MARK = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_DIVIDER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)  # the summary's end, anywhere
 # The CJK blocks counted a character at a time: kana, CJK ideographs (and Extension A),
 # Hangul syllables, compatibility ideographs.
 _CJK_BLOCKS = (
@@ -169,8 +170,7 @@ def render_html(
     formula is in the form `math_form` names (see `math_html`). kramdown's additions are
     understood; with `jekyll`, its math rule too (`$$…$$` within text is inline math).
     """
-    # re tries a MULTILINE `^` at every character: a body without a comment skips that.
-    text = texdelims.convert(MORE_MARK.sub("", body) if "<!--" in body else body)
+    text = texdelims.convert(_without_dividers(body))
     prepared = kramdown.prepare(text)
     out = markdown().html(prepared.text if prepared else text)
     if prepared:
@@ -324,13 +324,41 @@ def truncate(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.-–—([{\"'“‘") + "…"
 
 
+def _dividers(body: str) -> list[tuple[int, int]]:
+    """Return where each `<!--more-->` outside code is in `body` (start, end), in order: on
+    a line of its own or in a line of text, as Hugo and Jekyll find it; one in a code block
+    or span is code."""
+    if "<!--" not in body or _DIVIDER.search(body) is None:
+        return []
+    data = b""
+    found = []
+    for event, span in markdown().events_with_range(body):
+        if isinstance(event, dict):
+            raw = event.get("Html", event.get("InlineHtml"))
+            if isinstance(raw, str) and (m := _DIVIDER.fullmatch(raw.strip())) is not None:
+                data = data or body.encode()  # the ranges count bytes
+                start = len(data[: span["start"]].decode(errors="ignore"))
+                start = body.index(m[0], start)
+                found.append((start, start + len(m[0])))
+    return found
+
+
+def _without_dividers(body: str) -> str:
+    """Return `body` without its `<!--more-->` dividers (those in code stay)."""
+    parts, last = [], 0
+    for start, end in _dividers(body):
+        parts += [body[last:start]]
+        last = end
+    return "".join(parts) + body[last:] if parts else body
+
+
 def summarize(body: str, front_matter_summary: str | None, limit: int) -> str:
     """Return the plain-text summary: front matter's, else text before <!--more-->, else opening."""
     if front_matter_summary and front_matter_summary.strip():
         return truncate(plain_text(front_matter_summary), limit)
-    more = MORE_MARK.search(body) if "<!--" in body else None
+    more = _dividers(body)
     if more:  # the author's own cut: every block before it (a blockquote abstract, a list)
-        return truncate(plain_text(body[: more.start()]), limit)
+        return truncate(plain_text(body[: more[0][0]]), limit)
     # Only the opening needs parsing: a few times the limit of source text covers it.
     head = body[: max(limit * 4, 2000)]
     cut = head.rfind("\n\n")

@@ -17,7 +17,7 @@ from feedkit.config import Config
 from feedkit.errors import OutputError
 from feedkit.models import slugify
 from feedkit.posts.layout import jekyll_folder
-from feedkit.posts.postmeta import JEKYLL_NAME
+from feedkit.posts.posturl import JEKYLL_NAME
 from feedkit.posts.walk import MARKDOWN_SUFFIXES
 
 SLUG_CHARS = 60  # a longer title is cut at a dash: file names and URLs stay readable

@@ -7,8 +7,17 @@ ends at the first blank line.
 
 from __future__ import annotations
 
+import ast
+import html
+import os
 import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from feedkit.errors import ContentError
 
 FORMAT = "Pelican"
 _KEY_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
@@ -63,3 +72,52 @@ def error_line(header: str) -> int:
         if line.strip() and not _KEY_LINE.match(line) and not _MORE_LINE.match(line):
             return number
     return 1
+
+
+def slug(title: str) -> str:
+    """Return the slug Pelican makes of a title (its `slugify` with its default
+    SLUG_REGEX_SUBSTITUTIONS): no HTML tags, accents dropped, lower case, `_` kept; "" when
+    nothing is left (Pelican transliterates other scripts, which feedkit does not)."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", title))
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    text = re.sub(r"[^\w\s-]", "", text.encode("ascii", "ignore").decode("ascii"))
+    return re.sub(r"[-\s]+", "-", text.strip()).lower().strip("-")
+
+
+def setting(configs: Iterable[Path], name: str) -> str | None:
+    """Return the text the first of a Pelican site's `pelicanconf.py` files sets `name` to
+    (SLUGIFY_SOURCE, TIMEZONE), None when it sets none. The file is read, never run: only a
+    string assigned at its top counts."""
+    for config in configs:
+        try:
+            tree = ast.parse(config.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                return node.value.value
+        break
+    return None
+
+
+def timezone(configs: list[Path], root: Path) -> ZoneInfo | None:
+    """Return the zone a Pelican site reads its posts' dates in (its TIMEZONE), None when
+    it names none. Raise ContentError, naming the file, for a name that is no time zone."""
+    name = setting(configs, "TIMEZONE")
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ValueError, ZoneInfoNotFoundError):
+        config = next(path for path in configs if path.is_file())
+        raise ContentError.single(
+            os.path.relpath(config, root).replace(os.sep, "/"),
+            0,
+            f"TIMEZONE: {name!r} is not a time zone name such as 'Europe/Berlin'; set "
+            "timezone in feedkit.toml instead",
+        ) from None

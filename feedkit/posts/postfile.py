@@ -26,7 +26,7 @@ HEAD_BYTES = 4096  # holds the front matter of nearly every post
 # The line that closes front matter, by the first byte of the file: found in the bytes, so
 # only the front matter itself is decoded.
 _CLOSING_LINE = {
-    b"-": re.compile(rb"\n-{3,}[ \t]*\r?\n"),
+    b"-": re.compile(rb"\n(?:-{3,}|\.{3})[ \t]*\r?\n"),
     b"+": re.compile(rb"\n\+{3,}[ \t]*\r?\n"),
     b"{": re.compile(rb"\n\}[ \t]*\r?\n"),
 }
@@ -43,6 +43,9 @@ _NONCHARACTERS = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE and U+FFFF in UTF-8
 # that finding where a post's body starts (the only thing a render or a digest asks of the
 # file) imports neither python-frontmatter nor PyYAML, about 15 ms a process.
 BOUNDARIES = (("YAML", r"^-{3,}\s*$"), ("TOML", r"^\+{3,}\s*$"), ("JSON", r"^(?:{|})$"))
+
+
+_YAML_CLOSE = re.compile(r"^(?:-{3,}|\.{3})\s*$", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -127,14 +130,23 @@ def strip_illegal(text: str, shown: str, warnings: list[Problem], first_line: in
     return re.sub(XML_ILLEGAL, "", text)
 
 
+# JSON front matter that does not stand alone on its first line: `{"title": "x"}` on one
+# line, or an opening brace with a key after it. Hugo reads it up to its matching brace.
+_JSON_START = re.compile(r'\{\s*(?:"|\}|$)')
+
+
 def split(text: str, shown: str) -> Source:
     """Return `text` split into front matter and body, or raise naming the broken line."""
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
+    if first.strip() != "{" and _JSON_START.match(first):
+        return _json_split(text, shown)
     for fm_format, boundary in boundaries():
         if not boundary.match(first):
             continue
         start = len(first) + 1
+        if fm_format == "YAML":  # YAML's document end closes it too, as in Jekyll
+            boundary = _YAML_CLOSE
         close = boundary.search(text, start) if first_end >= 0 else None
         if close is None:
             delimiter = first.strip()
@@ -185,6 +197,31 @@ def split(text: str, shown: str) -> Source:
                 "lines, then a blank line)",
             )
         ]
+    )
+
+
+def _json_split(text: str, shown: str) -> Source:
+    """Return `text` split after the JSON object it starts with, as Hugo reads JSON front
+    matter: to the brace that closes it, the rest of that line (blank) included."""
+    import json
+
+    try:
+        _, end = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            message = "front matter opened with '{' is never closed; add a '}' after the last key"
+        else:
+            message = f"JSON front matter: {exc.msg}"
+        raise FileProblems([Problem(shown, exc.lineno, message)]) from exc
+    rest = re.compile(r"[ \t]*(?:\n|$)").match(text, end)
+    body_start = rest.end() if rest else end
+    return Source(
+        text=text,
+        fm_format="JSON",
+        fm_text=text[:end],
+        fm_first_line=1,
+        body_start=body_start,
+        body_line=text.count("\n", 0, body_start) + 1,
     )
 
 

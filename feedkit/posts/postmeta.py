@@ -16,14 +16,14 @@ from urllib.parse import urljoin
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Choice, Post, slugify
+from feedkit.posts import pelicanmeta
 from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
-from feedkit.posts.posturl import URL_KEYS, PostAddress
+from feedkit.posts.posturl import JEKYLL_NAME, URL_KEYS, PostAddress
 from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
 from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
 
 # Jekyll's post name: YEAR-MONTH-DAY-title, the month and day in one digit or two.
-JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)
@@ -70,6 +70,10 @@ class PostBuilder(PostAddress):
         warnings: list[Problem],
         place: Place = ANYWHERE,
     ) -> None:
+        if place.defaults:  # a Jekyll site's front matter defaults, under the post's own
+            from feedkit.posts.jekylldefaults import merged
+
+            meta = merged(dict(place.defaults), meta)
         self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta
         self.place = place
         # Naive dates are read in the site's zone: a Jekyll site's own, else feedkit.toml's.
@@ -170,7 +174,12 @@ class PostBuilder(PostAddress):
         tags = self._tags()
         summary_key, summary = self.first(SUMMARY_KEYS)
         summary = self._text(summary_key, summary)
-        url = self._url(slug, published) if slug and published else ""
+        # A Pelican site's URLs have its slug of the title, when the post gives none (the
+        # post's own slug stays its file's: feedkit keys posts by it, and titles repeat).
+        url_slug = slug
+        if self.place.slug_from_title and "slug" not in meta:
+            url_slug = pelicanmeta.slug(title or "") or slug
+        url = self._url(url_slug, published) if slug and published else ""
         url = self._own_url(slug, published) or url
         post_id = self._id(url, slug, published)
         image = self._image()

@@ -8,6 +8,7 @@ that say where the post lives and what feed readers know it by.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
@@ -19,8 +20,14 @@ from zoneinfo import ZoneInfo
 from feedkit.config import Config
 from feedkit.posts.hugoconfig import fill_hugo_permalink
 from feedkit.posts.layout import Place
-from feedkit.posts.postvalues import fill_permalink, short_repr, split_list
+from feedkit.posts.postvalues import (
+    fill_permalink,
+    jekyll_slugify,
+    short_repr,
+    split_list,
+)
 
+JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
 URL_KEYS = ("url", "permalink")  # Hugo's, Jekyll's: the post's own path on the site
 # What stays as written in a URL's path (RFC 3986's pchar and "/"); the rest is %-encoded.
 URL_SAFE = "/%@!$&'()*+,;=-._~"
@@ -74,11 +81,28 @@ class PostAddress:
             except ValueError:
                 pass  # reported with the tags
         categories += [c for c in self.place.categories if c not in categories]
+        local = published.astimezone(self.timezone)
+        name = self._jekyll_name()
+        if name is not None:  # Jekyll's :slug and :title, of its `slug`
+            title = jekyll_slugify(name, pretty=True)
+            slug = jekyll_slugify(name) or slug
         try:
-            return fill_permalink(path, slug, published.astimezone(self.timezone), categories)
+            return fill_permalink(path, slug, local, categories, title if name else None)
         except ValueError as exc:
             self.fail("permalink", f"permalink: {exc}")
             return ""
+
+    def _jekyll_name(self) -> str | None:
+        """Return Jekyll's `slug` of a post in a Jekyll site's `_posts/` or `_drafts/`: its
+        front matter's, else its file's name after the date, without trailing periods, as
+        written (None for a post elsewhere)."""
+        if not self.place.jekyll:
+            return None
+        raw = self.meta.get("slug")
+        if isinstance(raw, str) and raw.strip():
+            return raw.strip()
+        dated = JEKYLL_NAME.match(self.stem)
+        return (dated["slug"] if dated else self.stem).rstrip(".")
 
     def _url(self, slug: str, published: datetime) -> str:
         if self.place.hugo_permalink:
@@ -138,7 +162,9 @@ class PostAddress:
         base = self.cfg.base_url
         if ids == "jekyll":  # jekyll-feed's `post.id | absolute_url`: the URL's folder + slug
             folder = url[len(base) :].rstrip("/").rpartition("/")[0]
-            return base + (f"{folder}/" if folder else "") + quote(slug)
+            name = self._jekyll_name()
+            name = quote(name, safe=URL_SAFE) if name else quote(slug)
+            return base + (f"{folder}/" if folder else "") + name
         # RFC 4151 tag URI: stays the same when the site moves to https.
         host, origin = _site_origin(base)
         path = url[len(origin) :] if url.startswith(origin) else urlsplit(url).path

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import reprlib
+import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
@@ -201,9 +202,29 @@ def _named_author(name: str, site_author: Author) -> Author:
 _PLACEHOLDER = re.compile(r":([a-z_]+)")  # in a Jekyll permalink: /:categories/:title/
 
 
-def fill_permalink(path: str, slug: str, local: datetime, categories: list[str]) -> str:
+def jekyll_slugify(text: str, pretty: bool = False) -> str:
+    """Return Jekyll's `Utils.slugify` of `text`: runs of characters that are no letter,
+    mark or digit (nor, `pretty`, one of `._~!$&'()+,;=@`) made one "-", in lower case;
+    `pretty` keeps the case, as Jekyll's :title does."""
+    keep = "._~!$&'()+,;=@" if pretty else ""
+    out: list[str] = []
+    for char in text:
+        kind = unicodedata.category(char)
+        if char in keep or kind[0] in "LM" or kind == "Nd":
+            out.append(char)
+        elif not out or out[-1] != "\0":
+            out.append("\0")  # a dash to be, apart from a "-" the text has itself
+    slug = "".join(out).replace("\0", "-")
+    slug = slug.removeprefix("-").removesuffix("-")
+    return slug if pretty else slug.lower()
+
+
+def fill_permalink(
+    path: str, slug: str, local: datetime, categories: list[str], title: str | None = None
+) -> str:
     """Return a Jekyll permalink (`/:categories/:year/:title/`) with its placeholders filled
-    in for a post published at `local`; raise ValueError naming one it does not know."""
+    in for a post published at `local` (`:title` is `title` when given, else `slug`); raise
+    ValueError naming one it does not know."""
     # As Jekyll's URL drop: :categories in lower case (the URL escapes a space as %20),
     # :slugified_categories as slugs; each once.
     folders = "/".join(dict.fromkeys(filter(None, (c.lower() for c in categories))))
@@ -215,7 +236,7 @@ def fill_permalink(path: str, slug: str, local: datetime, categories: list[str])
         "i_month": str(local.month),
         "day": f"{local.day:02d}",
         "i_day": str(local.day),
-        "title": slug,
+        "title": slug if title is None else title,
         "slug": slug,
         "categories": folders,
         "slugified_categories": slugged,

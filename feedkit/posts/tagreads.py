@@ -1,6 +1,6 @@
 """What template tags read besides the post: the URL of the post or page that
-`{% post_url %}`, `{% link %}` and `{{< ref >}}` name, and the files `{% include %}` names
-in `_includes/`.
+`{% post_url %}`, `{% link %}`, `{{< ref >}}` and Pelican's `{filename}` name, and the files
+`{% include %}` names in `_includes/`.
 
 `TagReads` is made once per run, from every post as shown in messages; it indexes them by
 Jekyll name, content path and file only when a tag first asks.
@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from feedkit.config import Config
 from feedkit.models import Post
@@ -58,6 +59,8 @@ class TagReads:
             return self._url(shown), ""
         if kind == "link":
             return self._link(name)
+        if kind == "file":
+            return self._file(name)
         return self._ref(name)
 
     @cached_property
@@ -116,6 +119,18 @@ class TagReads:
         if not os.path.isfile(target):
             return url, f"link: {name} does not exist"
         return url, ""
+
+    def _file(self, name: str) -> tuple[str, str]:
+        """Return the URL of the post, or of the file published as it is, at `name` in the
+        content folder (Pelican's `{filename}` and `{static}`)."""
+        shown = self._by_content_path.get(name)
+        if shown is not None and self.content_rel(shown) == name:
+            return self._url(shown), ""
+        if name.startswith(("../", "/")) or not (self.cfg.content_path / name).is_file():
+            return "", "no such file in the content folder"
+        if posixpath.splitext(name)[1] in MARKDOWN_SUFFIXES:
+            return "", "a page, not a post: feedkit does not know its URL"
+        return self.cfg.base_url + quote(name), ""
 
     def _ref(self, target: str) -> tuple[str, str]:
         path, hash_, anchor = target.partition("#")
