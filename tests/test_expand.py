@@ -450,3 +450,16 @@ def test_pelicans_filename_static_and_attach_links_are_the_urls_they_name(
     assert '<a href="https://example.com/blog/index.html">the front page</a>' in html
     assert "filename}/2023/missing" not in html and "%7B" not in html and "/etc/" not in html
     assert run(tmp_path, "check").stderr.endswith(missing)
+
+
+def test_pelicans_links_are_looked_for_on_a_pelican_site_only(tmp_path: Path) -> None:
+    """Without pelicanconf.py beside the content folder no body is searched for them (the
+    search took 6 % of a `feedkit check`), and `{filename}` is text like any other."""
+    shutil.copytree(TEMPLATES / "pelican", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "pelicanconf.py").unlink()
+    (tmp_path / "feedkit.toml").write_text(PELICAN_TOML, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    assert "{filename}" not in result.stderr
+    html = entry(tmp_path, "Links between posts")
+    assert "earlier.html" not in html and "%7Bfilename%7D/2023/earlier.md" in html

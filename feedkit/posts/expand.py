@@ -32,6 +32,7 @@ from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.layout import (
     JEKYLL_CONFIG,
+    PELICAN_CONFIG,
     is_hugo_marker,
     jekyll_folder,
     site_folders,
@@ -94,8 +95,9 @@ class Templates:
         self.post_of = post_of
         self.jekyll_root = jekyll_folder(cfg)
         self.jekyll = self.jekyll_root is not None or any("/_posts/" in "/" + p for p in self.paths)
+        markers = site_markers(cfg)
         self.hugo = not self.jekyll and (
-            bool(cfg.main_sections) or any(is_hugo_marker(n) for n in site_markers(cfg))
+            bool(cfg.main_sections) or any(is_hugo_marker(n) for n in markers)
         )
         # A Hugo site's math passed through Markdown as written (Goldmark's passthrough),
         # and its emoji codes.
@@ -103,6 +105,9 @@ class Templates:
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
         self.site_params = hugo.params if hugo else {}
+        # Pelican: its configuration beside the content folder; only there are its
+        # `{filename}` links looked for (a search through every body otherwise).
+        self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers
         self._config_problem: Problem | None = None  # _config.yml cannot be read
         self.posts_known = True  # see `of_files`
 
@@ -162,6 +167,8 @@ class Templates:
         return self.jekyll and uses_jemoji(self._config_yml[0])
 
     def _expand(self, post: Post, body: str) -> Expanded:
+        if not self.pelican:
+            return self._templates(post, body)
         from feedkit.posts import pelicanlinks
 
         if not pelicanlinks.has_links(body):
@@ -359,7 +366,6 @@ class Templates:
         if kind == "config":
             return self._config_yml[1], ""
         if kind == "pelicanconf":  # a setting of pelicanconf.py's
-            from feedkit.posts.layout import PELICAN_CONFIG
             from feedkit.posts.pelicanmeta import setting
 
             configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
