@@ -625,3 +625,24 @@ def test_parts_kept_for_one_setting_are_not_taken_for_another(
     assert json_feed == feeds.render_json_feed(other, info, entries)
     # Two entries and a head in Atom and RSS, two entries in JSON, for each config.
     assert len(kept.parts) == 2 * (3 + 3 + 2)
+
+
+def test_a_post_with_no_text_has_no_blank_content(make_site: MakeSite) -> None:
+    """`feedkit new` writes a post with no text: its entry keeps its title, link and summary
+    but carries no content, which the W3C validator warns on when blank."""
+    cfg = make_site(
+        posts={
+            "empty.md": "---\ntitle: Just a title\ndate: 2026-01-02\n---\n\n",
+            "full.md": "---\ntitle: Words\ndate: 2026-01-01\n---\nSome words.\n",
+        }
+    )
+    plan = plan_build(cfg, NOW)
+    atom, rss = plan.files["atom.xml"].decode(), plan.files["rss.xml"].decode()
+    assert atom.count("<content") == 1 and rss.count("<content:encoded>") == 1
+    for name in ("atom.xml", "rss.xml"):
+        empty, full = feedparser.parse(plan.files[name]).entries
+        assert (empty.title, empty.link) == (
+            "Just a title",
+            "https://example.com/blog/2026/01/empty/",
+        )
+        assert "content" not in empty and full.content[0].value == "<p>Some words.</p>"

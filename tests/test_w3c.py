@@ -82,3 +82,9 @@ def test_a_site_whose_address_is_in_another_script_passes(make_site: MakeSite) -
     assert cfg.base_url == "https://xn--mnchen-3ya.example/bl%C3%B6g/"
     (cfg.content_path / "posts" / "hostile-title.md").unlink(missing_ok=True)
     assert verdicts(cfg, build(cfg)) == {}
+
+
+def test_a_post_with_no_text_passes(make_site: MakeSite) -> None:
+    """As `feedkit new` writes one: a blank <content> drew "content should not be blank"."""
+    cfg = make_site(posts={"empty.md": "---\ntitle: Just a title\ndate: 2026-01-02\n---\n"})
+    assert verdicts(cfg, build(cfg)) == {}

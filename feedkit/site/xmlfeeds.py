@@ -106,7 +106,9 @@ def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     if rp.summary:
         fe.summary(rp.summary)
     _add_image(fe, post.image)
-    if cfg.feed.full_content:
+    # A post with no text has no content: the W3C validator warns on a blank one (its entry
+    # keeps its summary and link).
+    if cfg.feed.full_content and rp.html.strip():
         body = rp.html
         if "<math" in body:
             fe.content(xhtml(body), type="xhtml")
@@ -311,7 +313,7 @@ def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     _add_image(fe, post.image)
     # <description> is HTML to every RSS reader: the plain-text summary is escaped as HTML.
     fe.description(html.escape(rp.summary or post.title, quote=False))
-    if cfg.feed.full_content:
+    if cfg.feed.full_content and rp.html.strip():  # none for a post with no text, as Atom
         # RSS has no XHTML form: feed validators warn on MathML in its HTML.
         fe.content(mathml_as_text(rp.html), type="html")
 
