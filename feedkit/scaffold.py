@@ -29,9 +29,16 @@ class SiteAnswers:
     base_url: str
     author: str
     email: str = ""
-    timezone: str = "UTC"
+    timezone: str = "UTC"  # "": left out, for the old generator's own to be read
     language: str = "en"
     description: str = ""
+    content_dir: str = "content"
+    permalink: str = "/{year}/{month}/{slug}/"  # "": left out (the old generator's are read)
+    # A site made for another generator (feedkit.posts.oldsite): its name, the file that
+    # shows it, and the [feed] settings that keep what readers know its feeds by.
+    generator: str = ""
+    generator_config: str = ""
+    feed: tuple[tuple[str, str], ...] = ()
 
 
 def _string(value: str) -> str:
@@ -51,6 +58,29 @@ def config_text(answers: SiteAnswers) -> str:
         if a.description
         else '# description = "What the blog is about, shown by feed readers."'
     )
+    timezone = (
+        f"timezone = {_string(a.timezone)}   # dates in posts written without a zone are "
+        "read in this one"
+        if a.timezone
+        else f'# timezone = "UTC"   # left out: the zone {a.generator_config} names is read, '
+        "else UTC"
+    )
+    permalink = (
+        f"permalink = {_string(a.permalink)}   # a post's page on the site, for feed links"
+        if a.permalink
+        else f'# permalink = "/{{year}}/{{month}}/{{slug}}/"   # left out: the URLs '
+        f"{a.generator} gives posts ({a.generator_config}) are followed"
+    )
+    kept = "".join(
+        f"{key} = {_string(value)}   # "
+        + (
+            f"entry IDs as {a.generator} made them: no post shows up again as new"
+            if key == "ids"
+            else f"the address readers subscribed to under {a.generator}"
+        )
+        + "\n"
+        for key, value in a.feed
+    )
     return f"""\
 # feedkit configuration. Only title and base_url are required; the other values shown are
 # the defaults. `feedkit check` says what is wrong with a value, and where.
@@ -58,10 +88,10 @@ title = {_string(a.title)}
 base_url = {_string(a.base_url)}   # where the site's pages are; feed links are made from it
 {description}
 language = {_string(a.language)}   # the posts'; digests and sign-up pages speak it ({spoken})
-timezone = {_string(a.timezone)}   # dates in posts written without a zone are read in this one
-content_dir = "content"   # the posts: Markdown files with front matter
+{timezone}
+content_dir = {_string(a.content_dir)}   # the posts: Markdown files with front matter
 output_dir = "public"     # where `feedkit build` writes the feeds
-permalink = "/{{year}}/{{month}}/{{slug}}/"   # a post's page on the site, for feed links
+{permalink}
 
 [author]
 name = {_string(a.author)}
@@ -73,7 +103,7 @@ summary_chars = 500   # summaries are cut at a word boundary near this many char
 full_content = true   # false: feeds carry summaries only
 tag_feeds = false     # true: tags/<tag>/atom.xml, rss.xml (and feed.json) for each tag
 json_feed = true      # feed.json (JSON Feed 1.1)
-
+{kept}
 [digest]
 {digest_from}
 subscribers = "subscribers.csv"   # email,name per line
@@ -108,7 +138,8 @@ def init_site(folder: Path, answers: SiteAnswers) -> Config:
         folder.mkdir(parents=True, exist_ok=True)
         with open(config, "x", encoding="utf-8") as out:  # never over one made meanwhile
             out.write(config_text(answers))
-        (cfg.content_path / POSTS_FOLDER).mkdir(parents=True, exist_ok=True)
+        if not answers.generator:  # another generator's site has its posts where they are
+            (cfg.content_path / POSTS_FOLDER).mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:
         raise OutputError(f"{config}: a site is here already; nothing was written") from exc
     except OSError as exc:

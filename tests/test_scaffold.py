@@ -152,3 +152,158 @@ def test_templates_copy_keeps_what_the_site_changed_unless_forced(tmp_path: Path
     forced = feedkit(site, "templates", "copy", "--force")
     assert " replaced  email_templates/digest.css" in forced.stdout
     assert mine.read_bytes() == (package / "digest.css").read_bytes()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def _write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+JEKYLL_SITE = {
+    "_config.yml": "title: Field Notes\nurl: https://notes.example.org\nbaseurl: /blog\n"
+    "author:\n  name: Mira Quell\n  email: mira@example.org\ntimezone: America/New_York\n"
+    "permalink: /:year/:title/\n",
+    "_posts/2024-05-01-first-light.md": "---\ntitle: First light\ndate: 2024-05-01 21:00\n---\n"
+    "The first post.\n",
+    "_posts/2024-06-02-second-wind.md": "---\ntitle: Second wind\n---\nThe second.\n",
+    "about.md": "---\ntitle: About\n---\nA page.\n",
+}
+
+
+def test_init_in_a_jekyll_site_reads_its_posts_where_they_are_and_writes_none(
+    tmp_path: Path,
+) -> None:
+    _write(tmp_path, JEKYLL_SITE)
+    before = _tree(tmp_path)
+    started = feedkit(tmp_path, "init", stdin="")  # no terminal: nothing is asked
+    assert started.returncode == 0, started.stderr
+    assert "Found a Jekyll site (_config.yml)" in started.stdout
+    after = _tree(tmp_path)
+    assert after.pop("feedkit.toml") and after == before  # no first post, nothing else touched
+    text = (tmp_path / "feedkit.toml").read_text(encoding="utf-8")
+    assert 'ids = "jekyll"' in text and 'atom = "feed.xml"' in text
+    assert '\ncontent_dir = "."' in text
+    assert "\npermalink" not in text and "\ntimezone" not in text  # _config.yml's are read
+
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    feed = feedparser.parse((tmp_path / "public" / "feed.xml").read_bytes())
+    assert not feed.bozo
+    assert feed.feed.title == "Field Notes"
+    assert [e.title for e in feed.entries] == ["Second wind", "First light"]
+    assert [e.link for e in feed.entries] == [
+        "https://notes.example.org/blog/2024/second-wind/",
+        "https://notes.example.org/blog/2024/first-light/",
+    ]
+    # jekyll-feed's IDs; 21:00 in _config.yml's zone, as Jekyll reads it.
+    assert feed.entries[1].id == "https://notes.example.org/blog/2024/first-light"
+    assert feed.entries[1].published == "2024-05-01T21:00:00-04:00"
+    assert feed.entries[0].author_detail == {"name": "Mira Quell", "email": "mira@example.org"}
+
+
+def test_init_in_a_hugo_site_takes_its_settings_and_keeps_its_feed_address(
+    tmp_path: Path,
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "hugo.toml": 'baseURL = "https://hugo.example.org/"\ntitle = "Hugo Notes"\n'
+            'languageCode = "de"\n[params]\nauthor = "Hanne Berg"\n'
+            'description = "Notizen"\n',
+            "content/posts/erster.md": '+++\ntitle = "Erster"\ndate = 2024-05-01\n+++\nText.\n',
+            "content/about.md": '+++\ntitle = "Über"\n+++\nSeite.\n',
+        },
+    )
+    before = _tree(tmp_path)
+    started = feedkit(tmp_path, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    after = _tree(tmp_path)
+    assert after.pop("feedkit.toml") and after == before
+    cfg = load_config(tmp_path / "feedkit.toml")
+    assert (cfg.title, cfg.base_url, cfg.author.name, cfg.language, cfg.description) == (
+        "Hugo Notes",
+        "https://hugo.example.org/",
+        "Hanne Berg",
+        "de",
+        "Notizen",
+    )
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    feed = feedparser.parse((tmp_path / "public" / "index.xml").read_bytes())
+    assert [(e.title, e.link, e.id) for e in feed.entries] == [
+        (
+            "Erster",
+            "https://hugo.example.org/posts/erster/",
+            "https://hugo.example.org/posts/erster/",
+        )
+    ]
+
+
+def test_init_in_a_pelican_site_follows_its_article_urls_or_says_it_cannot(
+    tmp_path: Path,
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "pelicanconf.py": "AUTHOR = 'Pia Lind'\nSITENAME = 'Pelican Notes'\nSITEURL = ''\n"
+            "PATH = 'content'\nARTICLE_URL = 'posts/{date:%Y}/{date:%m}/{slug}/'\n",
+            "publishconf.py": "from pelicanconf import *\nSITEURL = 'https://pia.example.org'\n",
+            "content/first-post.md": "Title: A First Post\nDate: 2024-05-01 10:00\n\nText.\n",
+        },
+    )
+    started = feedkit(tmp_path, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    assert started.stderr == ""
+    cfg = load_config(tmp_path / "feedkit.toml")
+    assert (cfg.title, cfg.base_url, cfg.author.name, cfg.permalink) == (
+        "Pelican Notes",
+        "https://pia.example.org/",
+        "Pia Lind",
+        "/posts/{year}/{month}/{slug}/",
+    )
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    feed = feedparser.parse((tmp_path / "public" / "feeds" / "all.atom.xml").read_bytes())
+    assert [e.link for e in feed.entries] == ["https://pia.example.org/posts/2024/05/a-first-post/"]
+
+    other = tmp_path / "other"
+    _write(
+        other,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "ARTICLE_URL = '{category}/{slug}.html'\n",
+            "content/a.md": "Title: A\nDate: 2024-05-01\n\nText.\n",
+        },
+    )
+    told = feedkit(other, "init", stdin="")
+    assert told.returncode == 0, told.stderr
+    assert (
+        "warning: pelicanconf.py: ARTICLE_URL '{category}/{slug}.html' has {category}, which "
+        "feedkit's permalink cannot fill; set permalink in feedkit.toml" in told.stderr
+    )
+    assert 'content_dir = "."' in (other / "feedkit.toml").read_text(encoding="utf-8")
+
+
+def test_init_in_another_generators_site_takes_the_options_given_over_its_own(
+    tmp_path: Path,
+) -> None:
+    _write(tmp_path, {**JEKYLL_SITE, "_config.yml": "title: Old\nurl: /\n"})
+    refused = feedkit(tmp_path, "init", stdin="")
+    assert refused.returncode == 2
+    assert "note: _config.yml: '/' must be an absolute http(s) URL" in refused.stderr
+    assert "missing --url" in refused.stderr
+    assert not (tmp_path / "feedkit.toml").exists()
+
+    given = feedkit(
+        tmp_path, "init", "--title", "New", "--url", "https://new.example/", "--timezone", "UTC"
+    )
+    assert given.returncode == 0, given.stderr
+    cfg = load_config(tmp_path / "feedkit.toml")
+    assert (cfg.title, cfg.base_url, str(cfg.timezone)) == ("New", "https://new.example/", "UTC")

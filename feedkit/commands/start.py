@@ -4,6 +4,7 @@ templates to edit."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,51 +52,90 @@ def _ask(value: str | None, option: str, question: str) -> str:
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--title", help="The blog's title.")
+@click.option("--title", help="The blog's title (default: a Jekyll, Hugo or Pelican site's own).")
 @click.option("--url", "base_url", help="Where the blog's pages are: https://blog.example.org/")
 @click.option("--author", help="The author's name (default: asked, or the title).")
-@click.option("--email", default="", help="The author's address, also the digest's sender.")
-@click.option("--timezone", default="UTC", show_default=True, help="An IANA zone: Europe/Berlin.")
+@click.option("--email", default=None, help="The author's address, also the digest's sender.")
+@click.option("--timezone", help="An IANA zone: Europe/Berlin (default: UTC, or the site's own).")
 @click.option(
     "--language",
-    default="en",
-    show_default=True,
     help="The posts' language, a tag such as en, de-AT or pt-BR: digests and sign-up pages "
-    "speak it where feedkit has its words (en, de, es, fr).",
+    "speak it where feedkit has its words (en, de, es, fr). Default: en, or the site's own.",
 )
-@click.option("--description", default="", help="What the blog is about, for feed readers.")
+@click.option("--description", default=None, help="What the blog is about, for feed readers.")
 @error_boundary
 def init(
     folder: Path,
     title: str | None,
     base_url: str | None,
     author: str | None,
-    email: str,
-    timezone: str,
-    language: str,
-    description: str,
+    email: str | None,
+    timezone: str | None,
+    language: str | None,
+    description: str | None,
 ) -> None:
     """Start a site in FOLDER: a commented feedkit.toml, the content folder, a first post.
+
+    In a folder that holds a Jekyll, Hugo or Pelican site, feedkit.toml reads the posts
+    where they are, and takes the title, URL and author its configuration gives; the feed
+    IDs and address stay the old generator's; no post is written.
 
     \b
     Example:
       feedkit init myblog --title "Notes" --url https://notes.example.org/ --author "Ada"
     """
     from feedkit.posts.newpost import new_post
+    from feedkit.posts.oldsite import FEED_SETTINGS, find_old_site
     from feedkit.scaffold import SiteAnswers, init_site
 
+    old = find_old_site(folder) if folder.is_dir() else None
+    if old is not None:
+        title = title if title is not None else old.title or None
+        base_url = base_url if base_url is not None else old.base_url or None
+        author = author if author is not None else old.author or None
+        for key, why in old.refused:
+            click.echo(f"note: {why}; feedkit.toml leaves out {key} or asks for it", err=True)
     title = _ask(title, "--title", "Blog title")
     base_url = _ask(base_url, "--url", "Blog URL (https://…)")
     if author is None:
         author = click.prompt("Author", default=title) if sys.stdin.isatty() else title
-    answers = SiteAnswers(title, base_url, author, email, timezone, language, description)
+    answers = SiteAnswers(
+        title,
+        base_url,
+        author,
+        email if email is not None else old.email if old else "",
+        timezone if timezone is not None else "" if old else "UTC",
+        language or (old.language if old and old.language else "en"),
+        description if description is not None else old.description if old else "",
+    )
+    if old is not None:
+        answers = replace(
+            answers,
+            content_dir=old.content_dir,
+            permalink=old.permalink,
+            generator=old.name,
+            generator_config=old.config,
+            feed=FEED_SETTINGS[old.kind],
+        )
     try:
         cfg = init_site(folder, answers)
     except ConfigError as exc:
         key, message = exc.problems[0]
         raise click.UsageError(f"{_INIT_OPTIONS.get(key, key)}: {message}") from None
+    shown = display_path(folder.resolve(), Path.cwd())
+    if old is not None:
+        if old.unfollowed:
+            click.echo(f"warning: {old.unfollowed}", err=True)
+        click.echo(f"Found a {old.name} site ({old.config}) in {shown}/; wrote:")
+        click.echo(f"  {display_path(cfg.root / CONFIG_NAME, Path.cwd())}")
+        click.echo(
+            f'Its posts are read where they are (content_dir = "{old.content_dir}"); '
+            "no post was written."
+        )
+        click.echo("Next: feedkit check, then feedkit build.")
+        return
     first = new_post(cfg, FIRST_POST_TITLE, now_from_env(), tags=["meta"], body=FIRST_POST)
-    click.echo(f"Started a site in {display_path(folder.resolve(), Path.cwd())}/:")
+    click.echo(f"Started a site in {shown}/:")
     for path in (cfg.root / CONFIG_NAME, first):
         click.echo(f"  {display_path(path, Path.cwd())}")
     click.echo('Next: feedkit new "A title", then feedkit build.')

@@ -49,16 +49,28 @@ def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
     """Return what the Hugo configuration in the first of `folders` that has one says;
     raise ContentError for a file that cannot be read or a permalink feedkit cannot fill."""
     for folder in folders:
-        files = [folder / name for name in HUGO_CONFIGS if (folder / name).is_file()][:1]
-        config_dir = folder / CONFIG_DIR
-        if config_dir.is_dir():
-            files += sorted(p for p in config_dir.iterdir() if p.suffix[1:] in SUFFIXES)
+        files = _config_files(folder)
         if files:
-            return _settings(tuple(files), folder)
+            return _settings(files, folder)
     return HugoSettings()
 
 
-def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
+def _config_files(folder: Path) -> tuple[Path, ...]:
+    """Return the Hugo configuration files in `folder`, the top-level one first."""
+    files = [folder / name for name in HUGO_CONFIGS if (folder / name).is_file()][:1]
+    config_dir = folder / CONFIG_DIR
+    if config_dir.is_dir():
+        files += sorted(p for p in config_dir.iterdir() if p.suffix[1:] in SUFFIXES)
+    return tuple(files)
+
+
+def site_values(folder: Path) -> dict[str, Any]:
+    """Return every value of the Hugo configuration in `folder`, keys in lower case ({}
+    when there is none); raise ContentError for a file that cannot be read."""
+    return _values(_config_files(folder), folder)
+
+
+def _values(files: tuple[Path, ...], folder: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for path in files:
         read = _lower(_read(path, folder))
@@ -70,6 +82,11 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
                 values[stem] = {**values.get(stem, {}), **read}
         else:
             values = {**values, **read}
+    return values
+
+
+def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
+    values = _values(files, folder)
     params = values.get("params")
     sections = values.get("mainsections") or (
         params.get("mainsections") if isinstance(params, dict) else None

@@ -1,0 +1,176 @@
+"""A blog made for Jekyll, Hugo or Pelican, as `feedkit init` finds it in the folder it
+starts a site in: where its posts are, and what its own configuration says of the blog.
+
+Only what the generator's configuration says as plain values is taken (a title, a URL, an
+author); what feedkit reads from that configuration at every build (Jekyll's and Hugo's
+permalinks, time zones, defaults) is left to the build, so the two cannot disagree later.
+Nothing here writes; nothing raises for a configuration that cannot be read: `feedkit check`
+names such a file when it matters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from feedkit.configkeys import SITE_KEYS
+from feedkit.errors import ContentError
+from feedkit.posts import pelicanmeta
+from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, site_values
+from feedkit.posts.layout import JEKYLL_CONFIG, PELICAN_CONFIG, jekyll_config
+
+# What readers' feed readers know the old feeds by: entry IDs and the feed's address, as
+# README's "Moving from Jekyll, Hugo or Pelican" tells.
+FEED_SETTINGS = {
+    "jekyll": (("ids", "jekyll"), ("atom", "feed.xml")),
+    "hugo": (("ids", "url"), ("rss", "index.xml")),
+    "pelican": (("ids", "pelican"), ("atom", "feeds/all.atom.xml")),
+}
+NAMES = {"jekyll": "Jekyll", "hugo": "Hugo", "pelican": "Pelican"}
+# Pelican's ARTICLE_URL fields that feedkit's permalink has: {date:%Y} is {year}.
+_PELICAN_FIELDS = {
+    "{slug}": "{slug}",
+    "{date:%Y}": "{year}",
+    "{date:%m}": "{month}",
+    "{date:%d}": "{day}",
+}
+_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+@dataclass(frozen=True)
+class OldSite:
+    """What a Jekyll, Hugo or Pelican site in a folder says of itself."""
+
+    kind: str  # "jekyll", "hugo" or "pelican"
+    config: str  # the file (or folder) that shows it, relative to the site's folder
+    content_dir: str  # the folder feedkit reads posts from, relative to the site's folder
+    title: str = ""
+    description: str = ""
+    base_url: str = ""
+    author: str = ""
+    email: str = ""
+    language: str = ""
+    permalink: str = ""  # a Pelican site's ARTICLE_URL as feedkit's `permalink`
+    unfollowed: str = ""  # why the site's post URLs cannot be followed, when they cannot
+    # What was found but is no value feedkit.toml can take: (setting, why), for `init` to say.
+    refused: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        return NAMES[self.kind]
+
+
+def find_old_site(folder: Path) -> OldSite | None:
+    """Return the Jekyll, Hugo or Pelican site in `folder`, None when there is none."""
+    if (folder / JEKYLL_CONFIG).is_file() or (folder / "_posts").is_dir():
+        return _checked(_jekyll(folder))
+    hugo = [name for name in HUGO_CONFIGS if (folder / name).is_file()]
+    if hugo or (folder / CONFIG_DIR).is_dir():
+        return _checked(_hugo(folder, hugo[0] if hugo else CONFIG_DIR))
+    if (folder / PELICAN_CONFIG).is_file():
+        return _checked(_pelican(folder))
+    return None
+
+
+def _checked(site: OldSite) -> OldSite:
+    """Return `site` without the values feedkit.toml would refuse, each named in `refused`."""
+    dropped: dict[str, Any] = {}
+    refused = []
+    for key in ("title", "description", "base_url", "language", "content_dir", "permalink"):
+        value = getattr(site, key)
+        if not value:
+            continue
+        try:
+            SITE_KEYS[key](value)
+        except ValueError as exc:
+            dropped[key] = "." if key == "content_dir" else ""
+            refused.append((key, f"{site.config}: {value!r} {exc}"))
+    return replace(site, **dropped, refused=tuple(refused)) if refused else site
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _person(value: Any) -> tuple[str, str]:
+    """Return (name, email) of an `author` as the generators' themes write it: a name, a
+    mapping with `name` and `email`, or a list whose first entry is one of those."""
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, dict):
+        return _text(value.get("name")), _text(value.get("email"))
+    return _text(value), ""
+
+
+def _jekyll(folder: Path) -> OldSite:
+    values = jekyll_config(folder if (folder / JEKYLL_CONFIG).is_file() else None)
+    url = _text(values.get("url"))
+    base = _text(values.get("baseurl")).strip("/")
+    author, email = _person(values.get("author"))
+    return OldSite(
+        "jekyll",
+        JEKYLL_CONFIG if values else "_posts/",
+        ".",  # _posts/ and the category folders above theirs: Jekyll's rules say which
+        title=_text(values.get("title")) or _text(values.get("name")),  # as jekyll-feed
+        description=_text(values.get("description")),
+        base_url=url.rstrip("/") + "/" + (base + "/" if base else "") if url else "",
+        author=author,
+        email=email or _text(values.get("email")),
+        language=_text(values.get("lang")),
+    )
+
+
+def _hugo(folder: Path, config: str) -> OldSite:
+    try:
+        values = site_values(folder)
+    except ContentError:
+        values = {}
+    found = values.get("params")
+    params: dict[str, Any] = found if isinstance(found, dict) else {}
+    author, email = _person(values.get("author") or params.get("author"))
+    language = _text(values.get("languagecode")) or _text(values.get("defaultcontentlanguage"))
+    return OldSite(
+        "hugo",
+        config,
+        _text(values.get("contentdir")) or "content",
+        title=_text(values.get("title")),
+        description=_text(params.get("description")),
+        base_url=_text(values.get("baseurl")),
+        author=author,
+        email=email or _text(params.get("email")),
+        language=language,
+    )
+
+
+def _pelican(folder: Path) -> OldSite:
+    def setting(name: str) -> str:
+        # publishconf.py first: SITEURL is set there for the published site, "" in pelicanconf
+        for config in ("publishconf.py", PELICAN_CONFIG):
+            value = pelicanmeta.setting([folder / config], name)
+            if value:
+                return value.strip()
+        return ""
+
+    article_url = setting("ARTICLE_URL") or "{slug}.html"  # Pelican's default
+    permalink = "/" + article_url.lstrip("/")
+    unknown = [f for f in _FIELD.findall(permalink) if f not in _PELICAN_FIELDS]
+    for field, ours in _PELICAN_FIELDS.items():
+        permalink = permalink.replace(field, ours)
+    return OldSite(
+        "pelican",
+        PELICAN_CONFIG,
+        setting("PATH").strip("/") or ".",  # Pelican's default PATH is the folder itself
+        title=setting("SITENAME"),
+        base_url=setting("SITEURL"),
+        author=setting("AUTHOR"),
+        language=setting("DEFAULT_LANG"),
+        permalink="" if unknown else permalink,
+        unfollowed=(
+            f"{PELICAN_CONFIG}: ARTICLE_URL {article_url!r} has {unknown[0]}, which feedkit's "
+            "permalink cannot fill; set permalink in feedkit.toml to where posts are"
+            if unknown
+            else ""
+        ),
+    )
