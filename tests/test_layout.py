@@ -7,6 +7,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 
 from feedkit.cli import main
 from feedkit.config import Config, load_config
@@ -135,6 +136,37 @@ def test_check_lists_skipped_files_and_succeeds(make_site: MakeSite, runner, mon
     result = runner.invoke(main, ["check", "--config", str(cfg.root / "feedkit.toml")])
     assert result.exit_code == 0, result.output
     assert "content/jekyll/about.md: skipped: a page, not a post" in result.stderr
+
+
+def test_what_jekyll_never_reads_is_neither_a_post_nor_listed(tmp_path: Path) -> None:
+    # A Jekyll site with bundler's and npm's folders (many a README.md), its built _site/,
+    # and what its _config.yml excludes: Jekyll reads none of it, and check lists none.
+    files = {
+        "_config.yml": "title: T\nurl: https://t.example.org\nexclude:\n  - scripts\n"
+        '  - "*.txt.md"\ninclude:\n  - node_modules/kept\n',
+        "_posts/2024-01-01-a.md": "---\ntitle: A\n---\nText.\n",
+        "scripts/_posts/2024-01-02-b.md": "---\ntitle: B\n---\nNot Jekyll's.\n",
+        "node_modules/left-pad/README.md": "# left-pad\n",
+        "node_modules/kept/_posts/2024-01-03-c.md": "---\ntitle: C\n---\nIncluded.\n",
+        "vendor/bundle/ruby/3.1/gems/kramdown-2.4/README.md": "# kramdown\n",
+        "_site/README.md": "# built\n",
+        "notes.txt.md": "notes\n",
+        "about.md": "---\ntitle: About\n---\nA page.\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    toml = tmp_path / "feedkit.toml"
+    toml.write_text(
+        'title = "T"\nbase_url = "https://t.example.org/"\ncontent_dir = "."\n', encoding="utf-8"
+    )
+    env = {"FEEDKIT_NOW": "2026-01-01T00:00:00Z"}
+    result = CliRunner().invoke(main, ["check", "--config", str(toml)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "OK: 2 posts: 2 published" in result.stdout
+    assert [line for line in result.stderr.splitlines() if "skipped" in line] == [
+        "about.md: skipped: a page, not a post: Jekyll publishes only the files in _posts/ as posts"
+    ]
 
 
 def corpus_site(tmp_path: Path, name: str, content: str) -> Path:

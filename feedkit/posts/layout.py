@@ -7,6 +7,7 @@ A file that is not a post is never dropped silently: it is skipped with the reas
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections import Counter
@@ -55,6 +56,7 @@ class Skipped:
     """A file that is not a post, and why."""
 
     reason: str
+    listed: bool = True  # False: not part of the site at all (`feedkit check` says nothing)
 
 
 class NotAPost(Exception):
@@ -87,6 +89,19 @@ JEKYLL_STYLES = {
     "none": "/:categories/:title:output_ext",
 }
 PELICAN_CONFIG = "pelicanconf.py"
+# What Jekyll 4 never reads, besides its `destination` and what `exclude` adds: the
+# bundler's and npm's folders, which hold many a README.md (its default `exclude`).
+JEKYLL_EXCLUDED = (
+    ".sass-cache",
+    ".jekyll-cache",
+    "gemfiles",
+    "node_modules",
+    "vendor/bundle",
+    "vendor/cache",
+    "vendor/gems",
+    "vendor/ruby",
+)
+JEKYLL_OUTSIDE = Skipped("outside the Jekyll site: its _config.yml excludes it", listed=False)
 
 
 def site_folders(cfg: Config) -> tuple[Path, ...]:
@@ -217,6 +232,30 @@ def jekyll_authors(folder: Path | None) -> tuple[tuple[str, Author], ...]:
     return tuple(found)
 
 
+def jekyll_excluded(values: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Return what matches the paths in a Jekyll site that Jekyll does not read (its
+    default `exclude` and the site's own, added to it as Jekyll 4 does, and its
+    `destination`), and what matches those `include` takes back."""
+    own, included = values.get("exclude"), values.get("include")
+    found = [*JEKYLL_EXCLUDED, *(map(str, own) if isinstance(own, list) else ())]
+    found.append(str(values.get("destination") or "_site"))
+    return _matcher(found), _matcher(map(str, included) if isinstance(included, list) else ())
+
+
+def _matcher(paths: Iterable[str]) -> re.Pattern[str]:
+    """Return a pattern whose `match` finds a path (in the site) that is, or is inside, one
+    of `paths` (each a path or a glob, as `exclude` gives them): one C call per file."""
+    found = []
+    for path in dict.fromkeys(p.strip().strip("/") for p in paths):
+        if not path:
+            continue
+        if any(c in path for c in "*?["):
+            found += [fnmatch.translate(path), fnmatch.translate(path + "/*")]
+        else:
+            found.append(re.escape(path) + r"(?:/|\Z)")
+    return re.compile("|".join(found) or r"(?!)")  # (?!) matches nothing
+
+
 # A translation's name: post.fr.md, index.pt-br.md (Hugo's rule, by file name).
 _LANGUAGE = re.compile(r"\.([a-z]{2,3}(?:-[a-z0-9]{2,8})?)$", re.IGNORECASE)
 
@@ -254,9 +293,12 @@ class Layout:
         timezone = None
         folder = jekyll_folder(cfg)  # of its _config.yml
         self.scopes: tuple[Scope, ...] = ()  # its front matter defaults for posts
+        # The paths in the site Jekyll does not read, and those its `include` takes back.
+        self.excluded = self.included = _matcher(())
         if not (self.hugo or self.pelican) and (self.jekyll or folder is not None):
             values = jekyll_config(folder)
             self.scopes = post_scopes(values)
+            self.excluded, self.included = jekyll_excluded(values)
             if not cfg.permalink_given:
                 permalink = jekyll_permalink(cfg, folder, values)
             if not cfg.timezone_given:  # and its dates are read in its zone
@@ -309,6 +351,8 @@ class Layout:
                 sorted(self.permalinks.items()),
                 self.hugo_page,
                 self.scopes,
+                self.excluded.pattern,
+                self.included.pattern,
             )
         )
 
@@ -326,6 +370,9 @@ class Layout:
         if parts[-1].startswith("_index."):
             return Skipped(SECTION_PAGE)
         if self.jekyll:
+            in_site = self.site_prefix + "/".join(parts)
+            if self.excluded.match(in_site) and not self.included.match(in_site):
+                return JEKYLL_OUTSIDE
             if "_drafts" in folders:
                 place = self.draft
             elif "_posts" in folders:

@@ -375,7 +375,8 @@ def gather(parsed: Iterable[Parsed]) -> LoadResult:
     skipped: list[Problem] = []
     for shown, _, post, file_problems, file_warnings in parsed:
         if isinstance(post, Skipped):
-            skipped.append(Problem(shown, 0, f"skipped: {post.reason}"))
+            if post.listed:
+                skipped.append(Problem(shown, 0, f"skipped: {post.reason}"))
         elif post is not None:
             posts.append(post)
         problems.extend(file_problems)
