@@ -169,6 +169,39 @@ def test_what_jekyll_never_reads_is_neither_a_post_nor_listed(tmp_path: Path) ->
     ]
 
 
+def test_a_content_folder_that_is_jekylls_posts_folder_keeps_jekylls_rules(
+    tmp_path: Path,
+) -> None:
+    # content_dir = "_posts": the same posts, URLs and names as the site's folder gives.
+    files = {
+        "_config.yml": "title: T\nurl: https://t.example.org\ndefaults:\n  - scope:\n"
+        "      path: ''\n      type: posts\n    values:\n      permalink: /posts/:title/\n",
+        "_posts/2024-01-01-first-light.md": "---\ndate: 2024-01-01\n---\nText.\n",
+        "_posts/README.md": "# how to write a post\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    toml = tmp_path / "feedkit.toml"
+    env = {"FEEDKIT_NOW": "2026-01-01T00:00:00Z"}
+    for content in ("_posts", "."):
+        toml.write_text(
+            f'title = "T"\nbase_url = "https://t.example.org/"\ncontent_dir = "{content}"\n',
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(main, ["check", "--config", str(toml)], env=env)
+        assert result.exit_code == 0, result.output
+        assert "README.md: skipped: not a post: Jekyll publishes only the files in _posts/ " in (
+            result.stderr
+        )
+        built = CliRunner().invoke(main, ["build", "--config", str(toml), "--no-cache"], env=env)
+        assert built.exit_code == 0, built.output
+        feed = feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes())
+        assert [(e.title, e.link) for e in feed.entries] == [
+            ("First Light", "https://t.example.org/posts/first-light/")
+        ], content
+
+
 def corpus_site(tmp_path: Path, name: str, content: str) -> Path:
     """Return the feedkit.toml of a copy of a shared corpus (the test skips without it)."""
     if not (CORPORA / name).is_dir():

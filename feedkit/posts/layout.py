@@ -89,6 +89,7 @@ JEKYLL_STYLES = {
     "none": "/:categories/:title:output_ext",
 }
 PELICAN_CONFIG = "pelicanconf.py"
+JEKYLL_FOLDERS = ("_posts", "_drafts")  # where Jekyll's posts and drafts are
 # What Jekyll 4 never reads, besides its `destination` and what `exclude` adds: the
 # bundler's and npm's folders, which hold many a README.md (its default `exclude`).
 JEKYLL_EXCLUDED = (
@@ -275,7 +276,9 @@ class Layout:
         # Jekyll: posts live in _posts/ (at the top or inside a category folder). Checked
         # on the paths as they are: this runs on every build, over every file.
         start = len(self.prefix) - 1
-        self.jekyll = _found_in_any(paths, os.sep + "_posts" + os.sep, start)
+        # A content folder that is Jekyll's _posts/ (or _drafts/) itself: its files are in it.
+        self.within = (cfg.content_path.name,) if cfg.content_path.name in JEKYLL_FOLDERS else ()
+        self.jekyll = bool(self.within) or _found_in_any(paths, os.sep + "_posts" + os.sep, start)
         # Hugo: a site whose configuration is beside the content folder, that names its main
         # sections, or whose content has Hugo's section pages (`_index.md`, copied without
         # the configuration); posts are the pages of those sections, in the site's language.
@@ -341,6 +344,7 @@ class Layout:
         self.signature = repr(
             (
                 self.jekyll,
+                self.within,
                 self.hugo,
                 self.pelican,
                 self.root_known,
@@ -366,7 +370,7 @@ class Layout:
         if not (self.jekyll or self.hugo or self.pelican):
             return self.post
         parts = self.rel(path).split("/")
-        folders = parts[:-1]
+        folders = [*self.within, *parts[:-1]]
         if parts[-1].startswith("_index."):
             return Skipped(SECTION_PAGE)
         if self.jekyll:
