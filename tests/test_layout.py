@@ -138,6 +138,12 @@ def test_check_lists_skipped_files_and_succeeds(make_site: MakeSite, runner, mon
     assert "content/jekyll/about.md: skipped: a page, not a post" in result.stderr
 
 
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
 def test_what_jekyll_never_reads_is_neither_a_post_nor_listed(tmp_path: Path) -> None:
     # A Jekyll site with bundler's and npm's folders (many a README.md), its built _site/,
     # and what its _config.yml excludes: Jekyll reads none of it, and check lists none.
@@ -153,9 +159,7 @@ def test_what_jekyll_never_reads_is_neither_a_post_nor_listed(tmp_path: Path) ->
         "notes.txt.md": "notes\n",
         "about.md": "---\ntitle: About\n---\nA page.\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    write_files(tmp_path, files)
     toml = tmp_path / "feedkit.toml"
     toml.write_text(
         'title = "T"\nbase_url = "https://t.example.org/"\ncontent_dir = "."\n', encoding="utf-8"
@@ -179,9 +183,7 @@ def test_a_content_folder_that_is_jekylls_posts_folder_keeps_jekylls_rules(
         "_posts/2024-01-01-first-light.md": "---\ndate: 2024-01-01\n---\nText.\n",
         "_posts/README.md": "# how to write a post\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    write_files(tmp_path, files)
     toml = tmp_path / "feedkit.toml"
     env = {"FEEDKIT_NOW": "2026-01-01T00:00:00Z"}
     for content in ("_posts", "."):
