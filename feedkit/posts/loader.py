@@ -380,7 +380,7 @@ def gather(parsed: Iterable[Parsed]) -> LoadResult:
             posts.append(post)
         problems.extend(file_problems)
         warnings.extend(file_warnings)
-    problems.extend(duplicates((p.rel_path, p.source, p.slug, p.id, p.url) for p in posts))
+    problems.extend(duplicates((p.rel_path, p.source, p.id, p.url) for p in posts))
     if problems:
         files = [(p.rel_path, p.source) for p in posts]
         raise ContentError(with_body_problems(problems, files) + warnings)

@@ -127,7 +127,7 @@ def templates_of(cfg: Config, *lists: Sequence[Post]) -> Templates:
 
 
 _PUBLISHED, _EXPIRES, _ID = attrgetter("published"), attrgetter("expires"), attrgetter("id")
-_SLUG = attrgetter("slug")
+_SLUG, _URL = attrgetter("slug"), attrgetter("url")
 _SORT_KEY = attrgetter("published", "slug")
 _CHOICE = itemgetter(CHOICE)
 
@@ -274,6 +274,7 @@ class PostIndex:
             list(map(_PUBLISHED, seen)),
             list(map(_SLUG, seen)),
             [(c.slug, c.id) for c in compress(choices, map(not_, shown))],
+            list(map(_URL, choices)),
         )
 
     def _keep_public(self, make: Callable[[int], KeptPublic | None]) -> None:
