@@ -34,7 +34,7 @@ class Choice(NamedTuple):
     tags: tuple[str, ...]
     expires: float = math.inf  # a timestamp: left out of every output from then on
     # Checked for clashes with other posts' URLs: posts may share a slug, as a yearly post's
-    # do in Jekyll and Hugo, never a URL.
+    # do in Jekyll and Hugo, never a URL. The last of the order's keys: date, slug, URL.
     url: str = ""
 
     @classmethod

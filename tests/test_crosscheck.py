@@ -128,6 +128,31 @@ def test_a_post_that_takes_a_slug_at_another_url_is_published_by_a_cached_build(
     ]
 
 
+def test_posts_of_one_date_and_slug_go_by_url_on_every_path(tmp_path: Path) -> None:
+    # Two posts named post.md, one day, each at its own `url`: newest first, then by slug,
+    # then by URL (here against the files' order), the same cold, cached and uncached.
+    site = make(
+        tmp_path / "site",
+        {
+            "x/post.md": yearly(2020, extra="url: /a/post/\n"),
+            "y/post.md": yearly(2020, extra="url: /b/post/\n"),
+        },
+    )
+    links = [f"{BASE}b/post/", f"{BASE}a/post/"]
+    assert run(site, "build").exit_code == 0
+    assert [link for _, link in entries(site)["atom"]] == links
+    (site / "content" / "x" / "post.md").write_text(
+        yearly(2020, extra="url: /a/post/\n", body="Edited."), encoding="utf-8"
+    )
+    settle(site)
+    assert run(site, "build").exit_code == 0
+    assert [url for _, url in entries(site)["json"]] == links
+    other = tmp_path / "other"
+    shutil.copytree(site, other, ignore=shutil.ignore_patterns(".feedkit", "public"))
+    assert run(other, "build", "--no-cache").exit_code == 0
+    assert outputs(other) == outputs(site)
+
+
 ONE_URL = SITE_TOML.replace(
     'timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\npermalink = "/{slug}/"'
 )

@@ -386,7 +386,8 @@ def gather(parsed: Iterable[Parsed]) -> LoadResult:
         raise ContentError(with_body_problems(problems, files) + warnings)
     # By instant as a number: the same order as comparing the dates, whose every comparison
     # asks both time zones for their offsets (0.4 s of sorting at 20,000 posts).
-    posts.sort(key=lambda p: (p.published.timestamp(), p.slug), reverse=True)
+    # Then by slug, then URL (posts may share a slug, never a URL): one order on every path.
+    posts.sort(key=lambda p: (p.published.timestamp(), p.slug, p.url), reverse=True)
     return LoadResult(tuple(posts), tuple(warnings), tuple(skipped))
 
 
