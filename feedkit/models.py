@@ -33,6 +33,9 @@ class Choice(NamedTuple):
     id: str  # checked for clashes with other posts' IDs
     tags: tuple[str, ...]
     expires: float = math.inf  # a timestamp: left out of every output from then on
+    # Checked for clashes with other posts' URLs: posts may share a slug, as a yearly post's
+    # do in Jekyll and Hugo, never a URL. The last of the order's keys: date, slug, URL.
+    url: str = ""
 
     @classmethod
     def of(
@@ -43,10 +46,11 @@ class Choice(NamedTuple):
         post_id: str,
         tags: tuple[str, ...],
         expires: datetime | None,
+        url: str,
     ) -> Choice:
         """Return the Choice of a post with these values."""
         until = expires.timestamp() if expires else math.inf
-        return cls(published.timestamp(), draft, slug, post_id, tags, until)
+        return cls(published.timestamp(), draft, slug, post_id, tags, until, url)
 
     def is_public(self, cutoff: float, drafts: bool = False) -> bool:
         """`Post.is_public` at the timestamp `cutoff`: not a draft (unless `drafts`), out,
@@ -78,7 +82,9 @@ class Post:
 
     def choice(self) -> Choice:
         """Return what choosing this post for the feeds takes."""
-        return Choice.of(self.published, self.draft, self.slug, self.id, self.tags, self.expires)
+        return Choice.of(
+            self.published, self.draft, self.slug, self.id, self.tags, self.expires, self.url
+        )
 
     def is_public(self, now: datetime, *, drafts: bool = False) -> bool:
         """True when the post may appear in outputs at `now`: not a draft (unless `drafts`),

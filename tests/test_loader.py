@@ -64,8 +64,8 @@ def test_every_problem_is_listed_in_one_run(make_site: MakeSite) -> None:
             expected.append(line.replace("content/", "content/bad/", 1))
     assert sorted(e for e in errors if e.startswith("content/bad/")) == sorted(expected)
     assert (
-        "content/duplicates/two.md:4: slug 'same' is also used by content/duplicates/one.md; "
-        "each post needs its own slug" in errors
+        "content/duplicates/two.md:4: URL 'https://example.com/blog/2024/01/same/' is also used "
+        "by content/duplicates/one.md; each post needs its own URL" in errors
     )
     assert (
         "content/duplicates/three.md:4: ID 'urn:uuid:11111111-2222-3333-4444-555555555555' "
@@ -369,8 +369,8 @@ def test_a_folder_linked_twice_is_read_twice_but_not_forever(make_site: MakeSite
         "reading it would never end; remove the link",
         "content/two/back: is a symbolic link to a folder that holds it, so "
         "reading it would never end; remove the link",
-        "content/two/post.md:1: slug 'post' is also used by content/one/post.md; "
-        "each post needs its own slug",
+        "content/two/post.md:1: URL 'https://example.com/blog/2024/01/post/' is also used by "
+        "content/one/post.md; each post needs its own URL",
         "content/two/post.md:1: ID 'tag:example.com,2024-01-01:/blog/2024/01/post/' is also "
         "used by content/one/post.md; each post needs its own ID",
     ]

@@ -374,7 +374,7 @@ def test_an_added_file_that_changes_the_folders_layout_reads_every_post_again(
     assert dry_run(site) == without_index(site)  # and from what that run kept
 
 
-def test_an_added_post_that_takes_another_posts_slug_is_refused_as_before(
+def test_an_added_post_that_takes_another_posts_url_is_refused_as_before(
     site: Path, refreshes: list[int]
 ) -> None:
     draft = site / "content" / "draft.md"
@@ -388,8 +388,46 @@ def test_an_added_post_that_takes_another_posts_slug_is_refused_as_before(
     refreshes.clear()
     result = digest_command(site, "--dry-run")
     assert result.exit_code == 1
-    assert "content/draft.md:1: slug 'draft' is also used by content/again.md" in result.stderr
+    assert (
+        "content/draft.md:1: URL 'https://example.com/blog/2025/01/draft/' is also used by "
+        "content/again.md; each post needs its own URL"
+    ) in result.stderr
     assert refreshes == [1]
+
+
+def test_an_added_post_that_takes_another_posts_url_but_not_its_slug_is_refused(
+    site: Path, refreshes: list[int]
+) -> None:
+    (site / "content" / "first.md").write_text("---\ntitle: First\ndate: 2025-01-01\n---\nOne.\n")
+    settle(site)
+    dry_run(site)
+    (site / "content" / "second.md").write_text(
+        "---\ntitle: Second\ndate: 2025-02-01\nurl: /2025/01/first/\n---\nTwo.\n"
+    )
+    settle(site)
+    result = digest_command(site, "--dry-run")
+    assert result.exit_code == 1
+    assert (
+        "content/second.md:4: URL 'https://example.com/blog/2025/01/first/' is also used by "
+        "content/first.md; each post needs its own URL"
+    ) in result.stderr
+
+
+def test_an_added_post_that_shares_a_slug_at_its_own_url_is_listed(
+    site: Path,
+) -> None:
+    (site / "content" / "2024-12-31-review.md").write_text(
+        "---\ntitle: Review 2024\n---\nA year.\n"
+    )
+    settle(site)
+    dry_run(site)
+    (site / "content" / "2025-12-31-review.md").write_text(
+        "---\ntitle: Review 2025\n---\nAnother.\n"
+    )
+    settle(site)
+    shown = dry_run(site)
+    assert "Review 2024" in shown and "Review 2025" in shown
+    assert shown == without_index(site)
 
 
 def test_an_edit_beside_an_added_post_reads_the_index(

@@ -1,4 +1,4 @@
-"""Problems found across a site's posts once every file is read: a slug, ID or URL that two
+"""Problems found across a site's posts once every file is read: an ID or URL that two
 posts share, reported at its key's line; and, when a run fails anyway, every body that is not
 UTF-8, so one run lists them all.
 """
@@ -38,40 +38,46 @@ def unreadable_bodies(paths: list[tuple[str, Path]]) -> list[Problem]:
     return found
 
 
-def duplicates(records: Iterable[tuple[str, Path | str, str, str, str]]) -> list[Problem]:
-    """Return a problem for each post whose slug, ID or URL another post already has.
+# The keys that make a post's URL, the first it gives being where a clash is reported.
+_URL_KEYS = ("url", "permalink", "slug")
 
-    `records` are (shown path, file, slug, id, url), in file order.
+
+def duplicates(records: Iterable[tuple[str, Path | str, str, str]]) -> list[Problem]:
+    """Return a problem for each post whose URL or ID another post already has.
+
+    `records` are (shown path, file, id, url), in file order. Posts may share a slug, as a
+    yearly post does in Jekyll and Hugo: their URLs tell them apart.
     """
     found: list[Problem] = []
     records = list(records)
-    for index, what in ((2, "slug"), (3, "ID"), (4, "URL")):
+    for index, what, keys in ((3, "URL", _URL_KEYS), (2, "ID", ("id",))):
         values = [str(record[index]) for record in records]
         if len(set(values)) == len(values):  # as nearly always: no value twice, none to tell
             continue
-        owners: dict[str, tuple[str, Path | str, str, str, str]] = {}
-        for record in records:
-            value = str(record[index])
+        owners: dict[str, tuple[str, Path | str, str, str]] = {}
+        for value, record in zip(values, records, strict=True):
             other = owners.setdefault(value, record)
-            if index == 4 and not value:  # no URLs given: a URL clash is a slug clash
-                break
-            if other is not record and not (index == 4 and record[2] == other[2]):
+            if other is not record and value:
                 found.append(
                     Problem(
                         record[0],
-                        _key_line(record[1], record[0], "id" if index == 3 else what.lower()),
-                        f"{what} {value!r} is also used by "
-                        f"{other[0]}; each post needs its own {what}",
+                        _key_line(record[1], record[0], keys),
+                        f"{what} {value!r} is also used by {other[0]}; "
+                        f"each post needs its own {what}",
                     )
                 )
     return found
 
 
-def _key_line(source: Path | str, shown: str, key: str) -> int:
-    """Return the line of `key` in a post's front matter (1 if it is not there)."""
+def _key_line(source: Path | str, shown: str, keys: tuple[str, ...]) -> int:
+    """Return the line of the first of `keys` a post's front matter gives (1 if none)."""
     try:
         text = decode(Path(source).read_bytes(), shown, [])
     except (OSError, FileProblems):
         return 1
-    m = re.search(rf"""^\s*["']?{key}["']?\s*[:=]""", text[: split(text, "").body_start], re.M)
-    return text.count("\n", 0, m.start()) + 1 if m else 1
+    head = text[: split(text, "").body_start]
+    for key in keys:
+        m = re.search(rf"""^\s*["']?{key}["']?\s*[:=]""", head, re.M)
+        if m:
+            return text.count("\n", 0, m.start()) + 1
+    return 1

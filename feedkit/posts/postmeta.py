@@ -193,7 +193,7 @@ class PostBuilder(PostAddress):
             raise FileProblems(sorted(self.problems, key=lambda problem: problem.line))
         assert published is not None and updated is not None
         if light:
-            return Choice.of(published, draft, slug, post_id, tags, expires)
+            return Choice.of(published, draft, slug, post_id, tags, expires, url)
         return Post(
             source=Path(self.path),
             rel_path=self.shown,

@@ -229,7 +229,7 @@ class BuildCache:
         if todo and _may_clash(ordered):  # unchanged files were checked when they were read
             problems.extend(
                 duplicates(
-                    (shown, sources[shown], row[CHOICE].slug, row[CHOICE].id, "")
+                    (shown, sources[shown], row[CHOICE].id, row[CHOICE].url)
                     for shown, row in ordered.items()
                 )
             )
@@ -449,7 +449,7 @@ class BuildCache:
 
 
 def _may_clash(rows: dict[str, Row]) -> bool:
-    """Return True if two posts may share a slug or an ID (then `duplicates` says which)."""
-    slugs = {row[CHOICE].slug for row in rows.values()}
+    """Return True if two posts may share a URL or an ID (then `duplicates` says which)."""
+    urls = {row[CHOICE].url for row in rows.values()}
     ids = {row[CHOICE].id for row in rows.values()}
-    return len(slugs) != len(rows) or len(ids) != len(rows)
+    return len(urls) != len(rows) or len(ids) != len(rows)

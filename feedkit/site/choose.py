@@ -83,10 +83,10 @@ def choose_feeds(
     return feeds, len(visible)
 
 
-def _newest(item: tuple[str, Choice]) -> tuple[float, str]:
-    """Newest first; of one time, by slug (and of one slug too, in file order: both
-    `sorted` and `heapq.nlargest` keep the order of equals)."""
-    return item[1].published, item[1].slug
+def _newest(item: tuple[str, Choice]) -> tuple[float, str, str]:
+    """Newest first; of one time, by slug, then URL (posts may share a slug, never a URL),
+    as `load_posts` orders them."""
+    return item[1].published, item[1].slug, item[1].url
 
 
 def feed_files(cfg: Config, folder: str) -> tuple[str, str, str]:

@@ -5,7 +5,7 @@ A run with not one post file changed takes the list as it is. A run whose only c
 posts added since the list was kept (a new post, the common case before a digest) brings it
 up to date from the new files alone (`with_added`), when every other file is as it was
 (the fingerprint of the rest is the one kept), the new files are posts with no problem or
-warning whose slugs and IDs no other post has, and the layout is not Hugo's (where a new
+warning whose slugs, URLs and IDs no other post has, and the layout is not Hugo's (where a new
 file can change what the others are) and is what it was without them (a `_posts/` folder
 makes a folder Jekyll's). Anything else is a full read of the index's rows
 (feedkit/site/postindex.py), which says what is wrong, as `load_posts` does.
@@ -50,6 +50,7 @@ class KeptPublic(NamedTuple):
     published: list[float]  # of each post in `paths`
     slugs: list[str]  # of each post in `paths`
     others: list[tuple[str, str]]  # (slug, ID) of every post readers may not see
+    urls: list[str]  # of every post, seen or not
 
     def holds(self, fingerprint: str, cutoff: float, drafts: bool) -> bool:
         return (fingerprint, drafts) == (self.fingerprint, self.drafts) and (
@@ -99,7 +100,7 @@ def load_kept(cache: BuildCache, scan: Scan, cutoff: float) -> tuple[KeptPublic,
             return None
         if kept_fingerprint == scan.fingerprint:
             lists, _ = _part(data, end)
-            return KeptPublic._make((*fields, *lists, [], [], [])), []
+            return KeptPublic._make((*fields, *lists, [], [], [], [])), []
         added = _added(scan, newest_ctime_ns, kept_fingerprint)
         if added is None:
             return None
@@ -145,17 +146,22 @@ def with_added(
     if Layout(cfg, [path for path in every if path not in gained]).signature != layout.signature:
         return None  # the new files change the rules the others were read by (a `_posts/`)
     paths, ids, published, slugs = [*kept.paths], [*kept.ids], [*kept.published], [*kept.slugs]
-    others = [*kept.others]
+    others, urls = [*kept.others], [*kept.urls]
     taken_slugs = {*slugs, *(slug for slug, _ in others)}
+    taken_urls = set(urls)
     taken_ids = {*ids, *(post_id for _, post_id in others)}
     since, until = kept.since, kept.until
     for shown, st, choice, problems, warnings in parse_files(cfg, added, light=True, layout=layout):
         if not isinstance(choice, Choice) or st is None or problems or warnings:
             return None  # the full read says what is wrong, or keeps the warning
-        if choice.slug in taken_slugs or choice.id in taken_ids:
+        if choice.url in taken_urls or choice.id in taken_ids:
             return None  # the full read names both posts
+        if choice.slug in taken_slugs:
+            return None  # the full read places it among the posts of its slug
         taken_slugs.add(choice.slug)
+        taken_urls.add(choice.url)
         taken_ids.add(choice.id)
+        urls.append(choice.url)
         for change in (choice.published, choice.expires):
             if change <= cutoff:
                 since = max(since, change)
@@ -164,7 +170,7 @@ def with_added(
         if not choice.is_public(cutoff):
             others.append((choice.slug, choice.id))
             continue
-        # Newest first by date, then slug, as `load_posts` orders them (no two share a slug).
+        # Newest first by date, then slug, as `load_posts` orders them (the slug is no other's).
         new = (choice.published, choice.slug)
         at = bisect_left(range(len(paths)), True, key=lambda i: (published[i], slugs[i]) < new)
         paths.insert(at, shown)
@@ -173,6 +179,6 @@ def with_added(
         slugs.insert(at, choice.slug)
     made = KeptPublic(
         scan.fingerprint, False, since, until, max(change_times(scan.found)),
-        paths, ids, kept.warnings, published, slugs, others,
+        paths, ids, kept.warnings, published, slugs, others, urls,
     )  # fmt: skip
     return made, layout

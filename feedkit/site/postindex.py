@@ -127,8 +127,8 @@ def templates_of(cfg: Config, *lists: Sequence[Post]) -> Templates:
 
 
 _PUBLISHED, _EXPIRES, _ID = attrgetter("published"), attrgetter("expires"), attrgetter("id")
-_SLUG = attrgetter("slug")
-_SORT_KEY = attrgetter("published", "slug")
+_SLUG, _URL = attrgetter("slug"), attrgetter("url")
+_SORT_KEY = attrgetter("published", "slug", "url")
 _CHOICE = itemgetter(CHOICE)
 
 
@@ -167,8 +167,8 @@ class PostIndex:
             refreshed = self.cache.refresh(self.cfg, self.scan)
             shown = list(refreshed.rows)
             choices = list(map(_CHOICE, refreshed.rows.values()))
-            # As `load_posts` sorts posts: by date, then slug, newest first, from file order
-            # (reverse=True keeps that order among equals); each key made once, looked up in C.
+            # As `load_posts` sorts posts: by date, then slug, then URL, newest first; each key
+            # made once, looked up in C.
             keys = list(map(_SORT_KEY, choices))
             ranks = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
             order = list(map(shown.__getitem__, ranks))
@@ -274,6 +274,7 @@ class PostIndex:
             list(map(_PUBLISHED, seen)),
             list(map(_SLUG, seen)),
             [(c.slug, c.id) for c in compress(choices, map(not_, shown))],
+            list(map(_URL, choices)),
         )
 
     def _keep_public(self, make: Callable[[int], KeptPublic | None]) -> None:
