@@ -16,7 +16,7 @@ from feedkit.mail.state import DigestRecord, PostSnapshot, Recipient, State
 from feedkit.models import Post
 from feedkit.posts.expand import Templates
 from feedkit.posts.loader import read_body
-from feedkit.posts.markup import MORE_MARK, measure, render_html, summarize
+from feedkit.posts.markup import measure, render_html, summarize, without_dividers
 from feedkit.site.postindex import PostList, templates_of
 
 
@@ -84,7 +84,8 @@ def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> Pos
         image_alt=post.image_alt or "",
         updated=post.updated.isoformat() if post.updated > post.published else "",
         html=email_html(body, post, jekyll, smart) if full else "",
-        text=MORE_MARK.sub("", body).strip() if full else "",
+        # The Markdown as written, without the summary's divider (one in code is code).
+        text=without_dividers(body).strip() if full else "",
         image_height=card_image_height(post, cfg),
     )
 

@@ -181,7 +181,7 @@ def render_html(
     understood; with `jekyll`, its math rule too (`$$…$$` within text is inline math);
     with `smart`, the site's typographer (see `markdown`).
     """
-    text = texdelims.convert(_without_dividers(body))
+    text = texdelims.convert(without_dividers(body))
     prepared = kramdown.prepare(text)
     out = markdown(smart).html(prepared.text if prepared else text)
     if prepared:
@@ -355,7 +355,7 @@ def _dividers(body: str) -> list[tuple[int, int]]:
     return found
 
 
-def _without_dividers(body: str) -> str:
+def without_dividers(body: str) -> str:
     """Return `body` without its `<!--more-->` dividers (those in code stay)."""
     parts, last = [], 0
     for start, end in _dividers(body):
