@@ -112,6 +112,49 @@ def test_check_strict_fails_on_warnings(make_site: MakeSite, runner: CliRunner) 
     ]
 
 
+def test_a_published_post_with_no_text_is_a_warning_naming_its_file(
+    make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedkit.posts import loader
+
+    cfg = make_site(posts={"posts/kept.md": "---\ntitle: Kept\ndate: 2024-05-01\n---\nText.\n"})
+    config = str(cfg.root / "feedkit.toml")
+    for args in (["Started"], ["Not yet", "--draft"]):  # as `feedkit new` writes them
+        assert run(runner, "new", *args, "--config", config).exit_code == 0
+    (cfg.content_path / "posts" / "blank.md").write_text(
+        "---\ntitle: Blank\ndate: 2024-05-02\n---\n\n  \n", encoding="utf-8"
+    )
+    (cfg.content_path / "posts" / "summed-up.md").write_text(  # its summary is its text
+        "---\ntitle: Summed up\ndate: 2024-05-03\nsummary: A link.\n---\n", encoding="utf-8"
+    )
+    said = [
+        f"content/posts/{name}.md:4: warning: the post has no text after its front matter: "
+        "feeds and digests would carry its title alone; write its text, or set 'draft: true' "
+        "until it is ready"
+        for name in ("blank", "started")
+    ]
+    for post in cfg.content_path.rglob("*.md"):  # settled: the build cache trusts them
+        st = post.stat()
+        os.utime(post, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
+    checked = run(runner, "check", "--config", config)
+    assert (checked.exit_code, checked.stderr.splitlines()) == (0, said)
+    built = run(runner, "build", "--config", config)
+    assert (built.exit_code, built.stderr.splitlines()) == (0, said)
+
+    def unread(*args: object) -> None:
+        raise AssertionError("a post file was read again")
+
+    # The next build reads no post again: the warning comes from the build cache.
+    monkeypatch.setattr(loader, "read_head", unread)
+    monkeypatch.setattr(loader, "read_whole", unread)
+    built = run(runner, "build", "--config", config)
+    assert (built.exit_code, built.stderr.splitlines()) == (0, said)
+    monkeypatch.undo()
+    strict = run(runner, "check", "--strict", "--config", config)
+    assert strict.exit_code == 1
+    assert strict.stderr.splitlines() == [*said, "error: 2 warning(s) and --strict is on"]
+
+
 BAD_MATH = (
     "---\ntitle: Bad math\ndate: 2024-01-02\n---\nGood $x^2$.\n\n"
     "Unknown $\\foo{x}$ and\n\n$$\n\\left( \\frac{a}{b}\n$$\n"

@@ -32,6 +32,7 @@ from digest_site import (
     public,
     write_post,
 )
+from smtp_server import FaultySmtpServer
 
 HOSTILE = "Tom & Jerry <script>alert(1)</script> {{ 7*7 }} “curly” 🚀 日本語"
 
@@ -346,6 +347,32 @@ def test_a_digest_in_full_carries_each_post_whole_as_sent(tmp_path: Path) -> Non
     assert "Ada Quill<br" in html and "1 Example Street" in html
     assert "Opening line with **bold**.\r\n\r\n```python\r\nprint(1 < 2)\r\n```" in text
     assert text.rstrip().endswith("Ada Quill\r\n1 Example Street")
+
+
+def test_a_more_divider_in_a_code_block_stays_in_the_digests_text_as_received(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    import quopri
+
+    smtp = (
+        f'content = "full"\ndelivery = "smtp"\n\n[smtp]\nhost = "{smtp_server.host}"\n'
+        f'port = {smtp_server.port}\nsecurity = "none"\ntimeout = 5\nbackoff = 0\n'
+    )
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
+    (tmp_path / "content").mkdir()
+    assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
+    body = (
+        "How Hugo cuts a summary.\n\n<!--more-->\n\nWrite this line:\n\n"
+        "```html\n<p>Intro</p>\n<!--more-->\n<p>Rest</p>\n```\n"
+    )
+    write_post(tmp_path, "divider", "The divider", NOW - timedelta(hours=1), body)
+    done = digest_command(tmp_path)
+    assert done.exit_code == 0, done.output
+    (received,) = smtp_server.messages
+    text = quopri.decodestring(part_on_the_wire(received.raw, "plain")[1]).decode("utf-8")
+    # The author's own divider goes; the one the code block shows stays, as it is written.
+    assert "How Hugo cuts a summary.\r\n\r\n\r\n\r\nWrite this line:" in text
+    assert "```html\r\n<p>Intro</p>\r\n<!--more-->\r\n<p>Rest</p>\r\n```" in text
 
 
 def test_an_svg_image_is_left_out_of_cards_and_check_says_so(tmp_path: Path) -> None:

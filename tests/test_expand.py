@@ -87,7 +87,7 @@ def test_jekyll_liquid_is_rendered_into_the_feed(tmp_path: Path) -> None:
     assert "Note: Mind the gap (Liquid tour)" in html
     # capture; Jekyll's filters
     assert (
-        'Hi from Liquid tour: hello-world, a &amp; b, ["liquid", "jekyll"], '
+        "Hi from Liquid tour: hello-world, a &amp; b, [“liquid”, “jekyll”], "
         "2024-02-20T00:00:00+01:00."
     ) in html
 

@@ -261,14 +261,14 @@ def test_the_admonitions_of_popular_themes_are_quotes_with_their_title(tmp_path:
     html = item(site, "Admonitions of the popular themes")["content_html"]
     for title, text in (
         ("A useful tip", "Use <code>hugo server -D</code> to see <strong>drafts</strong>."),
-        ("Warning", "LoveIt's positional form."),
-        ("Note", "Hugo Blox's callout with <em>Markdown</em>."),
-        ("Danger", "hugo-book's hint."),
+        ("Warning", "LoveIt’s positional form."),
+        ("Note", "Hugo Blox’s callout with <em>Markdown</em>."),
+        ("Danger", "hugo-book’s hint."),
         ("Heads up", "A notice with a title."),
     ):
         quote = f"<blockquote>\n<p><strong>{title}</strong></p>\n<p>{text}</p>\n</blockquote>"
         assert quote in html
-    assert "<blockquote>\n<p>Blowfish's alert: its argument is an icon.</p>\n</blockquote>" in html
+    assert "<blockquote>\n<p>Blowfish’s alert: its argument is an icon.</p>\n</blockquote>" in html
     assert "circle-info" not in html
 
 

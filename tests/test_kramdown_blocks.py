@@ -26,7 +26,7 @@ def test_html_elements_run_to_their_end_tag_as_kramdown_reads_them(tmp_path: Pat
     assert 'src="https://example.com/blog/assets/img/9.jpg"' in html
     assert 'src="https://example.com/blog/assets/img/7.jpg"' in html
     assert "Left: the encoder. Right: the decoder." in html
-    assert "<strong>Success:</strong> this block's <em>Markdown</em> is read" in html
+    assert "<strong>Success:</strong> this block’s <em>Markdown</em> is read" in html
     assert "<td>1</td>" in html  # GFM's reading of <details> kept: its table is a table
 
 

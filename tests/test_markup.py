@@ -566,3 +566,131 @@ def test_a_more_divider_in_code_is_code_and_one_in_a_line_of_text_cuts_the_summa
     assert example["summary"] == ("To cut a summary: The divider goes where the summary ends.")
     assert found["Inline"]["summary"] == "The first sentence."
     assert "more" not in found["Inline"]["content_html"]
+
+
+# -- Smart punctuation: what Jekyll's kramdown and Hugo's Goldmark make of straight quotes ----
+
+TYPED = (
+    'She said "it\'s done" -- twice --- and left...\n\n'
+    'Run `echo "a--b" ...` with $"x"--y$ or see <https://example.com/a--b...>.\n\n'
+    '<span title="a--b">x</span>\n\n'
+    '```\nprint("straight") # -- ...\n```\n'
+)
+CURLY = "She said “it’s done” – twice — and left…"
+STRAIGHT = 'She said "it\'s done" -- twice --- and left...'
+
+
+def _typed_site(root: Path, kind: str, config: str = "") -> Path:
+    """Write a site of one post with straight quotes and dashes; `kind` "jekyll" (a
+    `_config.yml`), "hugo" (a hugo.toml), "pelican" (a pelicanconf.py) or "plain"; `config`
+    the site file's text."""
+    from conftest import SITE_TOML
+
+    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    front = "---\ntitle: Quotes\ndate: 2024-05-01\n---\n"
+    if kind == "jekyll":
+        post = root / "content" / "_posts" / "2024-05-01-quotes.md"
+        (root / "_config.yml").write_text(config or "title: Example\n", encoding="utf-8")
+    else:
+        post = root / "content" / "posts" / "quotes.md"
+        if kind == "hugo":
+            (root / "hugo.toml").write_text(config or 'title = "Example"\n', encoding="utf-8")
+        elif kind == "pelican":
+            (root / "pelicanconf.py").write_text('SITENAME = "Example"\n', encoding="utf-8")
+    post.parent.mkdir(parents=True)
+    post.write_text(front + TYPED, encoding="utf-8")
+    return root
+
+
+def _feedkit_build(root: Path) -> bytes:
+    """Return atom.xml as `feedkit build` writes it, run as a user runs it."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import NOW_ENV
+
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "feedkit"), "build"],
+        cwd=root,
+        env={**os.environ, **NOW_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # A note (the build cache thrown away as the site's settings changed) is no warning.
+    said = [line for line in done.stderr.splitlines() if not line.startswith("note: ")]
+    assert (done.returncode, said) == (0, []), done.stderr
+    return (root / "public" / "atom.xml").read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["jekyll", "hugo"])
+def test_a_jekyll_or_hugo_sites_quotes_and_dashes_are_curly_as_on_its_pages(
+    tmp_path: Path, kind: str
+) -> None:
+    atom = _feedkit_build(_typed_site(tmp_path, kind)).decode()
+    assert f"<p>{CURLY}</p>" in atom
+    assert f"<summary>{CURLY} Run echo" in atom  # the summary follows the HTML
+    # Code spans and blocks, math's TeX, URLs and raw HTML keep what the author typed.
+    assert '<code>echo "a--b" ...</code>' in atom
+    assert '<annotation encoding="application/x-tex">"x"--y</annotation>' in atom
+    assert 'href="https://example.com/a--b..."' in atom
+    assert 'title="a--b"' in atom
+    assert 'print("straight") # -- ...' in atom
+    assert STRAIGHT not in atom
+
+
+@pytest.mark.parametrize("kind", ["plain", "pelican"])
+def test_a_plain_or_pelican_site_keeps_its_straight_quotes(tmp_path: Path, kind: str) -> None:
+    atom = _feedkit_build(_typed_site(tmp_path, kind)).decode()
+    assert f"<p>{STRAIGHT}</p>" in atom
+    assert f"<summary>{STRAIGHT} Run echo" in atom
+    assert "“" not in atom and "–" not in atom
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        "[markup.goldmark.extensions.typographer]\ndisable = true\n",  # Hugo 0.112 on
+        "[markup.goldmark.extensions]\ntypographer = false\n",  # Hugo up to 0.111
+    ],
+)
+def test_a_hugo_site_with_goldmarks_typographer_off_keeps_straight_quotes(
+    tmp_path: Path, config: str
+) -> None:
+    site = _typed_site(tmp_path, "hugo")
+    assert f"<p>{CURLY}</p>" in _feedkit_build(site).decode()
+    # The build cache kept the curly render: switching the typographer off renders afresh.
+    (site / "hugo.toml").write_text(config, encoding="utf-8")
+    atom = _feedkit_build(site).decode()
+    assert f"<p>{STRAIGHT}</p>" in atom
+    assert f"<summary>{STRAIGHT} Run echo" in atom
+
+
+def test_a_jekyll_site_with_straight_smart_quotes_keeps_them(tmp_path: Path) -> None:
+    site = _typed_site(tmp_path, "jekyll")
+    assert f"<p>{CURLY}</p>" in _feedkit_build(site).decode()
+    config = "kramdown:\n  smart_quotes: apos,apos,quot,quot\n"
+    (site / "_config.yml").write_text(config, encoding="utf-8")
+    atom = _feedkit_build(site).decode()
+    assert f"<p>{STRAIGHT}</p>" in atom
+    assert f"<summary>{STRAIGHT} Run echo" in atom
+
+
+def test_a_hugo_sites_digest_shows_the_quotes_its_feed_does(tmp_path: Path) -> None:
+    from feedkit.config import load_config
+    from feedkit.mail.snapshot import make_record
+    from feedkit.posts.loader import load_posts
+
+    from conftest import NOW
+
+    site = _typed_site(tmp_path, "hugo")
+    toml = (site / "feedkit.toml").read_text(encoding="utf-8")
+    toml += '\n[digest]\nfrom = "Ada <ada@example.org>"\ncontent = "full"\n'
+    (site / "feedkit.toml").write_text(toml, encoding="utf-8")
+    cfg = load_config(site / "feedkit.toml")
+    posts = load_posts(cfg).posts
+    (snap,) = make_record(posts, cfg, NOW, among=posts).posts
+    assert snap.summary.startswith(f"{CURLY} Run echo")
+    assert f"<p>{CURLY}</p>" in snap.html
+    assert '<code>echo "a--b" ...</code>' in snap.html

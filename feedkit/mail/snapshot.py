@@ -16,7 +16,7 @@ from feedkit.mail.state import DigestRecord, PostSnapshot, Recipient, State
 from feedkit.models import Post
 from feedkit.posts.expand import Templates
 from feedkit.posts.loader import read_body
-from feedkit.posts.markup import MORE_MARK, measure, render_html, summarize
+from feedkit.posts.markup import measure, render_html, summarize, without_dividers
 from feedkit.site.postindex import PostList, templates_of
 
 
@@ -66,8 +66,12 @@ def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> Pos
     """Return what a digest shows of `post`: frozen, so a resumed digest is the same digest."""
     if templates is None:
         templates = Templates.of_posts(cfg, [post])
+    from feedkit.posts.kramdown import jekyll_post
+
     body = templates.expand(post, read_body(post)).text
     full = cfg.digest.content == "full"
+    jekyll = jekyll_post(cfg, post.source, templates.jekyll_root is not None)
+    smart = templates.smart_punctuation(jekyll)
     return PostSnapshot(
         id=post.id,
         title=post.title,
@@ -75,12 +79,13 @@ def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> Pos
         published=post.published.isoformat(),
         reading_minutes=measure(body)[1],
         authors=tuple(a.name for a in post.authors),
-        summary=summarize(body, post.summary, cfg.digest.summary_chars),
+        summary=summarize(body, post.summary, cfg.digest.summary_chars, smart),
         image=post.image,
         image_alt=post.image_alt or "",
         updated=post.updated.isoformat() if post.updated > post.published else "",
-        html=email_html(body, post, cfg, templates) if full else "",
-        text=MORE_MARK.sub("", body).strip() if full else "",
+        html=email_html(body, post, jekyll, smart) if full else "",
+        # The Markdown as written, without the summary's divider (one in code is code).
+        text=without_dividers(body).strip() if full else "",
         image_height=card_image_height(post, cfg),
     )
 
@@ -116,14 +121,14 @@ def card_image_height(post: Post, cfg: Config) -> int:
     return 0
 
 
-def email_html(body: str, post: Post, cfg: Config, templates: Templates) -> str:
-    """Return a post's body as the digest shows it in full: the feeds' safe HTML, with each
-    formula as readable text (no mail program shows MathML)."""
-    from feedkit.posts.kramdown import jekyll_post
+def email_html(body: str, post: Post, jekyll: bool, smart: bool) -> str:
+    """Return a post's body as the digest shows it in full: the feeds' safe HTML (`jekyll`,
+    `smart`: as `render_html` takes them), with each formula as readable text (no mail
+    program shows MathML)."""
     from feedkit.posts.texmath import mathml_as_text
 
-    jekyll = jekyll_post(cfg, post.source, templates.jekyll_root is not None)
-    return mathml_as_text(render_html(body, post.url, post.slug, "mathml", jekyll=jekyll))
+    html = render_html(body, post.url, post.slug, "mathml", jekyll=jekyll, smart=smart)
+    return mathml_as_text(html)
 
 
 def shows_image(url: str | None) -> bool:

@@ -105,6 +105,7 @@ class Templates:
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
         self.site_params = hugo.params if hugo else {}
+        self.typographer = hugo is not None and hugo.typographer
         # Pelican: its configuration beside the content folder; only there are its
         # `{filename}` links looked for (a search through every body otherwise).
         self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers
@@ -215,6 +216,16 @@ class Templates:
         if "{{<" in body or "{{%" in body:
             return self._shortcodes(post, body)
         return Expanded(body, (), ())  # text as written: a post about Jinja or Go templates
+
+    def smart_punctuation(self, jekyll: bool) -> bool:
+        """Return True when a post's quotes and dashes are typographed, as kramdown does for
+        a Jekyll post (`jekyll`: see `kramdown.jekyll_post`) and Goldmark on a Hugo site,
+        unless the site's configuration switches it off."""
+        if jekyll:
+            from feedkit.posts.kramdown import smart_quotes
+
+            return smart_quotes(self._config_yml[0])
+        return self.typographer
 
     def current(self, reads: Iterable[Read]) -> bool:
         """Return True when each thing a render read is still what it found."""

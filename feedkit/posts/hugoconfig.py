@@ -43,6 +43,7 @@ class HugoSettings:
     emoji: bool = False  # enableEmoji: `:tada:` in content is 🎉
     params: dict[str, Any] = field(default_factory=dict)  # the site's [params]
     timezone: str = ""  # timeZone: the zone Hugo reads naive dates in
+    typographer: bool = True  # Goldmark's typographer: curly quotes, en and em dashes
 
 
 def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
@@ -128,7 +129,19 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         values.get("enableemoji") is True,
         params if isinstance(params, dict) else {},
         str(zone).strip() if zone not in (None, "") else "",
+        _typographer(values),
     )
+
+
+def _typographer(values: dict[str, Any]) -> bool:
+    """Return False when `markup.goldmark.extensions.typographer` is switched off: `false`
+    (Hugo up to 0.111) or `disable = true` (from 0.112)."""
+    found: Any = values
+    for key in ("markup", "goldmark", "extensions", "typographer"):
+        found = found.get(key) if isinstance(found, dict) else None
+    if isinstance(found, dict):
+        return found.get("disable") is not True
+    return found is not False
 
 
 def _passthrough(values: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -444,3 +444,18 @@ def jekyll_post(cfg: Config, source: Path, site_config: bool) -> bool:
     if "_posts" in parts or "_drafts" in parts:
         return True
     return site_config
+
+
+# kramdown's `smart_quotes` entity names that leave a quote straight.
+_STRAIGHT = {"apos", "quot", "#39", "#34", "#x27", "#x22"}
+
+
+def smart_quotes(config: Mapping[str, Any]) -> bool:
+    """Return False when a Jekyll `_config.yml` gives kramdown straight `smart_quotes`
+    (`apos,apos,quot,quot`, kramdown's way to switch them off); True by default."""
+    options = config.get("kramdown")
+    quotes = options.get("smart_quotes") if isinstance(options, Mapping) else None
+    names = quotes.split(",") if isinstance(quotes, str) else quotes
+    if not isinstance(names, list) or not names:
+        return True
+    return not all(str(name).strip().lower() in _STRAIGHT for name in names)

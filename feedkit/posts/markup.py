@@ -52,6 +52,7 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_HEADING_ATTRIBUTES
     | pyromark.Options.ENABLE_DEFINITION_LIST
 )
+_SMART = pyromark.Options.ENABLE_SMART_PUNCTUATION
 # What pulldown-cmark's writer makes of math and footnotes: its own markup, nothing a post
 # wrote, so these patterns meet exactly one shape each (math text is escaped: no "<" in it).
 _MATH_SPAN = re.compile(r'<span class="math math-(inline|display)">([^<]*)</span>')
@@ -85,10 +86,13 @@ def _in_cjk_block(char: str) -> bool:
     return any(first <= ord(char) <= last for first, last in _CJK_BLOCKS)
 
 
-@lru_cache(maxsize=1)
-def markdown() -> pyromark.Markdown:
-    """Return the shared Markdown parser: CommonMark, tables, footnotes, math and more."""
-    return pyromark.Markdown(options=_OPTIONS)
+@lru_cache(maxsize=2)
+def markdown(smart: bool = False) -> pyromark.Markdown:
+    """Return the shared Markdown parser: CommonMark, tables, footnotes, math and more; with
+    `smart`, the typographer of Jekyll's kramdown and Hugo's Goldmark too: straight quotes
+    curly, `--` an en dash, `---` an em dash, `...` an ellipsis (never in code, math, URLs
+    or raw HTML: pulldown-cmark's smart punctuation, a flag that costs nothing)."""
+    return pyromark.Markdown(options=_OPTIONS | _SMART if smart else _OPTIONS)
 
 
 def strip_xml_illegal(text: str) -> str:
@@ -162,17 +166,24 @@ def _footnote_id(doc_id: str, label: str) -> str:
 
 
 def render_html(
-    body: str, base_url: str, doc_id: str, math_form: str = "mathml", *, jekyll: bool = False
+    body: str,
+    base_url: str,
+    doc_id: str,
+    math_form: str = "mathml",
+    *,
+    jekyll: bool = False,
+    smart: bool = False,
 ) -> str:
     """Return the safe HTML of a Markdown body, every URL in it absolute against `base_url`.
 
     Footnote anchors carry `doc_id`, so they stay unique when a feed holds many posts; each
     formula is in the form `math_form` names (see `math_html`). kramdown's additions are
-    understood; with `jekyll`, its math rule too (`$$…$$` within text is inline math).
+    understood; with `jekyll`, its math rule too (`$$…$$` within text is inline math);
+    with `smart`, the site's typographer (see `markdown`).
     """
-    text = texdelims.convert(_without_dividers(body))
+    text = texdelims.convert(without_dividers(body))
     prepared = kramdown.prepare(text)
-    out = markdown().html(prepared.text if prepared else text)
+    out = markdown(smart).html(prepared.text if prepared else text)
     if prepared:
         from feedkit.posts.kramdown_html import finish
 
@@ -212,8 +223,9 @@ _SKIPPED = {"CodeBlock", "Image", "FootnoteDefinition", "MetadataBlock"}
 _INLINE = {"Emphasis", "Strong", "Strikethrough", "Link", "Superscript", "Subscript"}
 
 
-def _blocks(markdown_text: str) -> Iterator[tuple[str, str]]:
-    """Yield (kind, text) for each top-level block: the text a reader sees of it.
+def _blocks(markdown_text: str, smart: bool = False) -> Iterator[tuple[str, str]]:
+    """Yield (kind, text) for each top-level block: the text a reader sees of it (with
+    `smart`, its quotes and dashes as the site's typographer makes them).
 
     Raw HTML counts for what it shows (not a script's or a style's text).
     """
@@ -225,7 +237,7 @@ def _blocks(markdown_text: str) -> Iterator[tuple[str, str]]:
     displayed = ""  # the text of display math in the block
     markdown_text = texdelims.convert(markdown_text)
     prepared = kramdown.prepare(markdown_text)
-    for event in markdown().events(prepared.text if prepared else markdown_text):
+    for event in markdown(smart).events(prepared.text if prepared else markdown_text):
         if isinstance(event, str):  # SoftBreak, HardBreak, Rule
             if event == "Rule" and depth == 0:
                 yield "Rule", ""
@@ -270,22 +282,22 @@ def _blocks(markdown_text: str) -> Iterator[tuple[str, str]]:
             marked.append(text_value)
 
 
-def plain_text(markdown_text: str) -> str:
+def plain_text(markdown_text: str, smart: bool = False) -> str:
     """Return the readable text of Markdown: no markup, entities or template tags, one line."""
-    return collapse(" ".join(text for _, text in _blocks(markdown_text)))
+    return collapse(" ".join(text for _, text in _blocks(markdown_text, smart)))
 
 
 _SENTENCE_END = tuple('.!?…"”’)»')
 
 
-def opening_text(markdown_text: str, limit: int) -> str:
+def opening_text(markdown_text: str, limit: int, smart: bool = False) -> str:
     """Return the plain text of the opening paragraphs, enough for a summary of `limit`.
 
     Top-level paragraphs only: code, math, tables, headings and lists read badly as prose.
     The first such block ends the opening once there is a third of `limit` of text, and a
     lead-in paragraph ("…as follows:") right before it is dropped.
     """
-    return " ".join(_opening(_blocks(markdown_text), limit))
+    return " ".join(_opening(_blocks(markdown_text, smart), limit))
 
 
 def _opening(blocks: Iterable[tuple[str, str]], limit: int) -> list[str]:
@@ -343,7 +355,7 @@ def _dividers(body: str) -> list[tuple[int, int]]:
     return found
 
 
-def _without_dividers(body: str) -> str:
+def without_dividers(body: str) -> str:
     """Return `body` without its `<!--more-->` dividers (those in code stay)."""
     parts, last = [], 0
     for start, end in _dividers(body):
@@ -352,13 +364,14 @@ def _without_dividers(body: str) -> str:
     return "".join(parts) + body[last:] if parts else body
 
 
-def summarize(body: str, front_matter_summary: str | None, limit: int) -> str:
-    """Return the plain-text summary: front matter's, else text before <!--more-->, else opening."""
+def summarize(body: str, front_matter_summary: str | None, limit: int, smart: bool = False) -> str:
+    """Return the plain-text summary: front matter's, else text before <!--more-->, else
+    opening; with `smart`, typographed as the HTML is (see `markdown`)."""
     if front_matter_summary and front_matter_summary.strip():
-        return truncate(plain_text(front_matter_summary), limit)
+        return truncate(plain_text(front_matter_summary, smart), limit)
     more = _dividers(body)
     if more:  # the author's own cut: every block before it (a blockquote abstract, a list)
-        return truncate(plain_text(body[: more[0][0]]), limit)
+        return truncate(plain_text(body[: more[0][0]], smart), limit)
     # Only the opening needs parsing: a few times the limit of source text covers it.
     head = body[: max(limit * 4, 2000)]
     cut = head.rfind("\n\n")
@@ -366,7 +379,7 @@ def summarize(body: str, front_matter_summary: str | None, limit: int) -> str:
         head = head[:cut]
     # A post that opens with no paragraph (a list, a quote, a heading) is summarised by the
     # text of those blocks: a summary is empty only when the post has no text at all.
-    return truncate(opening_text(head, limit) or plain_text(head), limit)
+    return truncate(opening_text(head, limit, smart) or plain_text(head, smart), limit)
 
 
 def measure(body: str) -> tuple[int, int]:

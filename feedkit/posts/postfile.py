@@ -65,6 +65,9 @@ class Source:
     fm_first_line: int  # file line of fm_text's first line
     body_start: int  # index into text
     body_line: int
+    # Nothing but white space after the front matter (known when the file is read: no body
+    # is read again to tell; False when unknown).
+    blank_body: bool = False
 
 
 class FileProblems(Exception):
@@ -244,6 +247,8 @@ def read_head(path: Path | str, shown: str, warnings: list[Problem]) -> tuple[So
             raw += _read(fd, HEAD_BYTES - len(raw), expected=size - len(raw))
         head = _closed_head(raw, shown, warnings)
         if head is not None:
+            if head.blank_body and len(raw) < size:  # white space to the end of what was read
+                head.blank_body = not _read(fd, None).strip()
             return head, stat_key(status)
         if len(raw) == HEAD_BYTES:
             raw += _read(fd, None)
@@ -296,16 +301,20 @@ def _closed_head(raw: bytes, shown: str, warnings: list[Problem]) -> Source | No
     if end is None:
         return None
     try:
-        return split(decode(raw[: end.end()], shown, warnings), shown)
+        head = split(decode(raw[: end.end()], shown, warnings), shown)
     except FileProblems:
         return None  # not front matter after all: the whole file tells what is wrong
+    head.blank_body = not raw[end.end() :].strip()
+    return head
 
 
 def _whole_head(raw: bytes, shown: str, warnings: list[Problem]) -> Source:
     """Return the whole file split (its front matter with no closing line near its start)."""
     text = decode(raw, shown, None)
-    head = text[: split(text, shown).body_start]
-    return split(strip_illegal(head, shown, warnings), shown)
+    body_start = split(text, shown).body_start
+    head = split(strip_illegal(text[:body_start], shown, warnings), shown)
+    head.blank_body = not text[body_start:].strip()
+    return head
 
 
 def read_file(path: Path | str) -> bytes:

@@ -191,6 +191,20 @@ class PostBuilder(PostAddress):
 
         if self.problems:  # in the order of their lines
             raise FileProblems(sorted(self.problems, key=lambda problem: problem.line))
+        if self.src.blank_body and not draft and not summary:
+            # As `feedkit new` starts a post: published, it would go to every reader empty.
+            # Said at the front matter's last line (the file's last, with no line end after).
+            ended = self.src.text.endswith("\n")
+            self.warnings.append(
+                Problem(
+                    self.shown,
+                    self.src.body_line - 1 if ended else self.src.body_line,
+                    "the post has no text after its front matter: feeds and digests would "
+                    "carry its title alone; write its text, or set 'draft: true' until it is "
+                    "ready",
+                    warning=True,
+                )
+            )
         assert published is not None and updated is not None
         if light:
             return Choice.of(published, draft, slug, post_id, tags, expires, url)

@@ -284,7 +284,9 @@ def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansio
                     "or the site's params; left out",
                 )
             )
-        return escape(value or "", quote=False)
+        # Hugo puts a `{{< >}}` shortcode's output in after Markdown: its quotes stay as
+        # written, which character references keep from the typographer.
+        return escape(value or "")
     if name == "inTextImg":  # PaperMod: an image in the line of text
         height = call.get("height")
         size = f' height="{escape(height)}"' if height else ""

@@ -234,8 +234,8 @@ def changes(before: dict[str, str]) -> list[str]:
 def config_hash(cfg: Config) -> str:
     """Return a hash of everything in the config that changes what a build makes: the
     settings, the Hugo or Pelican configuration files whose presence decides which files
-    are posts, what a Hugo configuration says of main sections, permalinks and math, and the
-    files templates read besides posts (`_config.yml`, `_includes/`)."""
+    are posts, what a Hugo configuration says of main sections, permalinks, math and its
+    typographer, and the files templates read besides posts (`_config.yml`, `_includes/`)."""
     from feedkit.posts.expand import template_inputs
     from feedkit.posts.hugoconfig import hugo_settings
     from feedkit.posts.layout import site_folders, site_markers

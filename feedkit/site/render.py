@@ -36,11 +36,14 @@ def _render(
     body = expanded.text
     found.extend(expanded.problems)
     found += kramdown.problems(post, body)
-    html = shield_braces(render_html(body, post.url, post.slug, math, jekyll=jekyll))
+    # Whether quotes and dashes are typographed is the site's: its _config.yml or Hugo
+    # configuration, which the build cache's key covers (cachekey.config_hash).
+    smart = templates.smart_punctuation(jekyll)
+    html = shield_braces(render_html(body, post.url, post.slug, math, jekyll=jekyll, smart=smart))
     if math == "mathml":
         found.extend(math_warnings(post, body))
     # A post that is only an image or code still needs some text for readers to see.
-    summary = summarize(body, post.summary, summary_chars) or post.title
+    summary = summarize(body, post.summary, summary_chars, smart) or post.title
     data = html.encode()
     # The file's own text lost them when read (feedkit.posts.postfile): a character
     # reference (`&#7;`) may make them again.
