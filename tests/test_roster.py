@@ -237,6 +237,35 @@ def test_a_reader_who_leaves_while_the_digest_sends_gets_no_copy(
     }
 
 
+def test_a_reader_who_signs_up_again_is_not_taken_off_by_the_file_at_the_next_run(
+    tmp_path: Path,
+) -> None:
+    # subscribers.csv brought Bob and Cy in. The blogger deletes Cy's row, and Bob leaves by
+    # his link; then each signs up again through feedkit serve and confirms: their
+    # subscription is now their own, and the file's rows no longer decide it.
+    make_digest_site(tmp_path, THREE)
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    write_rows(tmp_path, THREE[:2])
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    assert reader_list(tmp_path)["cy@example.org"][0] == "unsubscribed"
+    later = NOW + timedelta(days=1)
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        readers = Readers(state)
+        bob = readers.get("bob@example.org")
+        assert bob is not None and bob.subscription is not None
+        readers.unsubscribe(bob.id, bob.subscription, later, "one-click")
+        for address, name in THREE[1:]:  # what feedkit serve does for a sign-up
+            asked = readers.request(Subscriber(address, name), "203.0.113.7", later)
+            assert asked is not None
+            assert readers.confirm(asked.reader.id, asked.nonce, "203.0.113.7", later)
+    write_rows(tmp_path, THREE[:1])  # and now the blogger deletes Bob's row too
+    assert feedkit(tmp_path, "digest", now=later + timedelta(hours=1)).exit_code == 0
+    listed = reader_list(tmp_path)
+    assert listed["bob@example.org"] == ("active", "form", "")
+    assert listed["cy@example.org"] == ("active", "form", "")
+    assert listed["ada@example.org"] == ("active", "subscribers.csv", "")
+
+
 def test_sign_ups_while_a_digest_sends_are_all_recorded_without_lock_errors(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

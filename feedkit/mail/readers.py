@@ -303,9 +303,11 @@ class Readers:
             ).fetchone()
             if row is None or not _matches(row[0], nonce):
                 return None
+            # Their own sign-up is the subscription's source from now on: a subscribers.csv
+            # that once brought them in no longer takes them off by a missing row.
             self.conn.execute(
                 "UPDATE readers SET status='active', updated=?, detail='', confirm_nonce=NULL, "
-                "subscription=?, soft_bounces=0 WHERE id=?",
+                "subscription=?, soft_bounces=0, source='form' WHERE id=?",
                 (now.isoformat(), _nonce(), reader_id),
             )
             self._event(reader_id, now, "confirmed", ip, f"confirmation {nonce[:8]}")
