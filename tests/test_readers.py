@@ -48,34 +48,6 @@ def test_a_second_sign_up_soon_after_sends_no_second_mail(tmp_path: Path) -> Non
     assert readers.request(ADA, "203.0.113.5", NOW + timedelta(days=1)) is None
 
 
-def test_a_sign_up_queues_its_confirmation_until_it_is_mailed_or_no_longer_open(
-    tmp_path: Path,
-) -> None:
-    state, readers = open_list(tmp_path)
-    first = readers.request(ADA, "", NOW)
-    bob = readers.request(Subscriber("bob@example.org", ""), "", NOW + timedelta(minutes=1))
-    cy = readers.request(Subscriber("cy@example.org", ""), "", NOW + timedelta(minutes=2))
-    assert first is not None and bob is not None and cy is not None
-    # Still there for another connection (a service started after a kill), oldest first.
-    with State.open(tmp_path / "state.db") as other:
-        queued = Readers(other).queued_confirmations()
-    assert [(q.reader.key, q.nonce, q.queued) for q in queued] == [
-        ("ada@example.org", first.nonce, NOW),
-        ("bob@example.org", bob.nonce, NOW + timedelta(minutes=1)),
-        ("cy@example.org", cy.nonce, NOW + timedelta(minutes=2)),
-    ]
-    later = readers.request(ADA, "", NOW + timedelta(minutes=30))  # replaces Ada's
-    assert later is not None
-    readers.dequeue(bob.reader.id, bob.nonce)  # mailed
-    readers.unsubscribe(cy.reader.id, str(cy.reader.subscription), NOW, "one-click")
-    assert [(q.reader.key, q.nonce) for q in readers.queued_confirmations()] == [
-        ("ada@example.org", later.nonce)
-    ]
-    readers.forget("ada@example.org")
-    assert readers.queued_confirmations() == []
-    state.close()
-
-
 def test_unsubscribe_needs_the_current_subscription(tmp_path: Path) -> None:
     _, readers = open_list(tmp_path)
     asked = readers.request(ADA, "", NOW)

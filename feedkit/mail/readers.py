@@ -63,15 +63,6 @@ class Confirmation:
     nonce: str
 
 
-@dataclass(frozen=True)
-class QueuedConfirmation:
-    """A confirmation recorded with its sign-up and not yet handed to the mail server."""
-
-    reader: Reader
-    nonce: str
-    queued: datetime  # when the sign-up asked for it
-
-
 @dataclass
 class ImportCounts:
     added: int = 0
@@ -252,38 +243,14 @@ class Readers:
         assert reader is not None
         return Confirmation(reader, nonce)
 
-    def queued_confirmations(self) -> list[QueuedConfirmation]:
-        """Return the confirmations still to mail, oldest first. One no longer open (used,
-        replaced by a newer one, or its reader left) leaves the queue unmailed."""
-        with transaction(self.conn):
-            self.conn.execute(
-                "DELETE FROM confirmation_queue WHERE NOT EXISTS (SELECT 1 FROM readers r "
-                "WHERE r.id = confirmation_queue.reader_id AND r.status = 'pending' "
-                "AND r.confirm_nonce = confirmation_queue.nonce)"
-            )
-            rows = self.conn.execute(
-                "SELECT reader_id, nonce, queued FROM confirmation_queue ORDER BY queued, rowid"
-            ).fetchall()
-        queued = []
-        for reader_id, nonce, when in rows:
-            reader = self.by_id(reader_id)
-            if reader is not None:
-                queued.append(QueuedConfirmation(reader, nonce, datetime.fromisoformat(when)))
-        return queued
-
-    def dequeue(self, reader_id: int, nonce: str) -> None:
-        """Take the confirmation `nonce` off the queue: the mail server has it, refused it
-        for good, or it is given up."""
-        self.conn.execute(
-            "DELETE FROM confirmation_queue WHERE reader_id=? AND nonce=?", (reader_id, nonce)
-        )
-
     def unsent(self, reader_id: int, nonce: str, now: datetime, detail: str) -> None:
         """Record that the confirmation `nonce` could not be mailed and is given up: the
         reader stays pending, and their next sign-up mails one at once instead of after
         resend_after."""
         with transaction(self.conn):
-            self.dequeue(reader_id, nonce)
+            self.conn.execute(
+                "DELETE FROM confirmation_queue WHERE reader_id=? AND nonce=?", (reader_id, nonce)
+            )
             cursor = self.conn.execute(
                 "UPDATE readers SET confirm_sent=NULL WHERE id=? AND confirm_nonce=?",
                 (reader_id, nonce),

@@ -22,8 +22,9 @@ from datetime import datetime
 from feedkit.config import Config
 from feedkit.errors import FeedkitError
 from feedkit.mail.confirmation import confirmation_delivery, confirmation_message
+from feedkit.mail.confirmqueue import QueuedConfirmation, dequeue, queued_confirmations
 from feedkit.mail.delivery import DeliveryError, Sender
-from feedkit.mail.readers import QueuedConfirmation, Readers
+from feedkit.mail.readers import Readers
 from feedkit.mail.state import State
 from feedkit.mail.tokens import Tokens, confirm_link
 
@@ -91,7 +92,7 @@ class ConfirmationMailer:
 
     def mail_queued(self, readers: Readers) -> bool:
         """Mail every queued confirmation; return whether none is left waiting."""
-        queued = readers.queued_confirmations()
+        queued = queued_confirmations(readers)
         if not queued:
             return True
         left = len(queued)
@@ -128,5 +129,5 @@ class ConfirmationMailer:
             log.info("reader %d: confirmation mailed (%s)", reader.id, outcome.detail)
         else:  # this address refuses mail; the sign-up was answered like any other
             log.warning("reader %d: confirmation refused: %s", reader.id, outcome.detail)
-        readers.dequeue(reader.id, item.nonce)
+        dequeue(readers, reader.id, item.nonce)
         return True
