@@ -9,7 +9,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from feedkit.config import Config, load_config
 
 from conftest import NOW, SITE_TOML
 from digest_site import part_on_the_wire
-from smtp_server import FaultySmtpServer
+from smtp_server import FaultySmtpServer, Received
 
 SECRET = "serve-test-secret-0123456789abcdef"
 PUBLIC_URL = "https://news.example.test/"
@@ -44,6 +45,7 @@ class Service:
     def __init__(self, process: subprocess.Popen[str], url: str) -> None:
         self.process = process
         self.url = url
+        self.stderr = ""  # all it wrote there, once it has stopped
 
     def local(self, public_link: str) -> str:
         """Return a link from a mail (on PUBLIC_URL) as the URL of this process."""
@@ -56,7 +58,7 @@ def running(
     cfg: Config, *args: str, now: datetime = NOW, stop: int = signal.SIGTERM
 ) -> Iterator[Service]:
     """Run `feedkit serve --port 0` for the site until the block ends, then send it `stop`
-    and check that it stopped cleanly."""
+    and check that it stopped cleanly (or, for SIGKILL, that it was killed)."""
     env = {
         **os.environ,
         "FEEDKIT_NOW": now.isoformat(),
@@ -77,7 +79,8 @@ def running(
             process.kill()
             _, err = process.communicate(timeout=10)
             raise AssertionError(f"feedkit serve did not start: {line!r} {err}")
-        yield Service(process, line.removeprefix("serving on ").strip())
+        service = Service(process, line.removeprefix("serving on ").strip())
+        yield service
     finally:
         if process.poll() is None:
             process.send_signal(stop)
@@ -86,7 +89,8 @@ def running(
         except subprocess.TimeoutExpired:
             process.kill()
             raise
-    assert process.returncode == 0, err
+    service.stderr = err
+    assert process.returncode == (-signal.SIGKILL if stop == signal.SIGKILL else 0), err
     assert "Traceback" not in err, err
 
 
@@ -126,3 +130,21 @@ def reader_events(cfg: Config, address: str) -> list[tuple[str, str, str]]:
         ).fetchall()
     finally:
         conn.close()
+
+
+def wait_until(condition: Callable[[], object], seconds: float = 30) -> None:
+    """Return once `condition()` is true; fail after `seconds` (a bound, never a measure)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {seconds} s")
+        time.sleep(0.02)
+
+
+def mails_for(smtp: FaultySmtpServer, address: str, count: int = 1) -> list[Received]:
+    """Return the `count` messages the server received for `address`, once they are all
+    there: `feedkit serve` mails confirmations after it has answered the sign-up."""
+    wait_until(lambda: len(smtp.received_for(address)) >= count)
+    received = smtp.received_for(address)
+    assert len(received) == count, received
+    return received

@@ -8,6 +8,7 @@
         server.require_auth("ada", "secret")      # MAIL needs AUTH LOGIN/PLAIN first
         server.refuse_all("554 5.7.1 Quota", at="mail", after=10)  # every MAIL from the 11th
         server.refuse_all("554 No service", at="connect")          # refuse every greeting
+        server.hold()                             # answer no DATA until server.release()
         server.clear_faults()                     # the server is fixed
         ... send to server.host, server.port ...
         server.messages, .connections, .logins, .quits, .attempts("ann@example.com")
@@ -168,6 +169,9 @@ class FaultySmtpServer:
         )
         self._running = False
         self.delay = 0.0  # seconds before accepting each message
+        self._released = threading.Event()
+        self._released.set()
+        self._held = 0
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -243,6 +247,14 @@ class FaultySmtpServer:
         with self._lock:
             self._server_faults.append(_ServerFault(at, reply, after, times))
 
+    def hold(self) -> None:
+        """Leave every DATA unanswered, its message not yet accepted, until `release`."""
+        self._released.clear()
+
+    def release(self) -> None:
+        """Answer the DATAs held, and every one after, as usual."""
+        self._released.set()
+
     def clear_faults(self) -> None:
         """Forget every scripted fault: the server is fixed."""
         with self._lock:
@@ -265,6 +277,12 @@ class FaultySmtpServer:
     def received_for(self, address: str) -> list[Received]:
         """Return the messages whose envelope recipients include `address`."""
         return [m for m in self.messages if address.lower() in map(str.lower, m.rcpt_tos)]
+
+    @property
+    def held(self) -> int:
+        """Return how many DATAs are waiting for `release`."""
+        with self._lock:
+            return self._held
 
     @property
     def connections(self) -> int:
@@ -399,6 +417,13 @@ class FaultySmtpServer:
                 transport.close()
             await asyncio.sleep(30)
             return "421 4.4.2 Connection dropped"
+        if not self._released.is_set():
+            with self._lock:
+                self._held += 1
+            while not self._released.is_set():
+                await asyncio.sleep(0.01)
+            with self._lock:
+                self._held -= 1
         if self.delay:  # a slow server, so a test can interrupt a batch half-way
             await asyncio.sleep(self.delay)
         raw = envelope.original_content or b""

@@ -42,6 +42,7 @@ LIST = [
     "gus@corp.example",
     "hal@example.org",
     "chloé@exämple.fr",
+    "ivy@yahoo.com",
 ]
 
 
@@ -79,6 +80,9 @@ def tag(address: str) -> str:
         ("unsubscribe-by-mail.eml", Finding("unsubscribe", "Eve@Example.com")),
         ("qmail-failure-notice.eml",
          Finding("hard", "fay@example.com", tag("fay@example.com"), "5.1.1")),
+        # Yahoo's (and AOL's) own: the reply code with a colon after it.
+        ("yahoo-failure-notice.eml",
+         Finding("hard", "ivy@yahoo.com", tag("ivy@yahoo.com"), "554")),
         # 5.2.2 (mailbox full) is soft: RFC 3463 calls it a persistent transient failure.
         ("exchange-mailbox-full.eml",
          Finding("soft", "gus@corp.example", tag("gus@corp.example"), "5.2.2")),
@@ -290,9 +294,13 @@ def test_bounces_on_a_maildir_updates_the_list_and_says_what_each_message_did(
         "1796029203.M1P1.mail: not understood: not a bounce, a feedback report or an unsubscribe"
         in lines
     )
+    assert (
+        "1796029212.M1P1.mail: hard bounce ivy@yahoo.com 554: now bounced (554: delivery "
+        "error: dd This user doesn't have a yahoo.com account (ivy@yahoo.com) [0] - mta1234.ma…)"
+    ) in lines
     assert lines[-1] == (
-        "12 message(s) read: 4 hard bounce(s), 3 soft bounce(s), 1 complaint(s), "
-        "1 unsubscribe email(s), 3 not understood; 6 reader(s) changed status."
+        "13 message(s) read: 5 hard bounce(s), 3 soft bounce(s), 1 complaint(s), "
+        "1 unsubscribe email(s), 3 not understood; 7 reader(s) changed status."
     )
     assert statuses(root) == {
         "ann@gmail.com": ("bounced", 0),
@@ -305,6 +313,7 @@ def test_bounces_on_a_maildir_updates_the_list_and_says_what_each_message_did(
         "gus@corp.example": ("active", 1),
         "hal@example.org": ("active", 0),
         "chloé@exämple.fr": ("active", 1),
+        "ivy@yahoo.com": ("bounced", 0),
     }
     # The mailbox is left as it was: the state database remembers what was read.
     assert sorted(p.name for p in (box / "new").iterdir()) == [
@@ -314,7 +323,7 @@ def test_bounces_on_a_maildir_updates_the_list_and_says_what_each_message_did(
     again = bounces(root, str(box))
     assert again.exit_code == 0
     assert again.stdout == (
-        "0 message(s) read: nothing; 12 read before, skipped; 0 reader(s) changed status.\n"
+        "0 message(s) read: nothing; 13 read before, skipped; 0 reader(s) changed status.\n"
     )
     assert events(root) == before
     assert statuses(root)["dan@example.com"] == ("active", 1)  # not counted twice
@@ -362,7 +371,7 @@ def test_dry_run_says_the_same_and_changes_nothing(tmp_path: Path) -> None:
     assert dry.exit_code == 0, dry.output
     lines = dry.stdout.splitlines()
     assert lines[0] == "Dry run: nothing is recorded."
-    assert lines[-1].endswith("; 6 reader(s) would change status.")
+    assert lines[-1].endswith("; 7 reader(s) would change status.")
     assert (statuses(root), events(root)) == before
     real = bounces(root, str(box))
     assert real.stdout.splitlines()[:-1] == lines[1:-1]  # then it does what it said

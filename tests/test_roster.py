@@ -237,6 +237,35 @@ def test_a_reader_who_leaves_while_the_digest_sends_gets_no_copy(
     }
 
 
+def test_a_reader_who_signs_up_again_is_not_taken_off_by_the_file_at_the_next_run(
+    tmp_path: Path,
+) -> None:
+    # subscribers.csv brought Bob and Cy in. The blogger deletes Cy's row, and Bob leaves by
+    # his link; then each signs up again through feedkit serve and confirms: their
+    # subscription is now their own, and the file's rows no longer decide it.
+    make_digest_site(tmp_path, THREE)
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    write_rows(tmp_path, THREE[:2])
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    assert reader_list(tmp_path)["cy@example.org"][0] == "unsubscribed"
+    later = NOW + timedelta(days=1)
+    with State.open(tmp_path / ".feedkit" / "state.db") as state:
+        readers = Readers(state)
+        bob = readers.get("bob@example.org")
+        assert bob is not None and bob.subscription is not None
+        readers.unsubscribe(bob.id, bob.subscription, later, "one-click")
+        for address, name in THREE[1:]:  # what feedkit serve does for a sign-up
+            asked = readers.request(Subscriber(address, name), "203.0.113.7", later)
+            assert asked is not None
+            assert readers.confirm(asked.reader.id, asked.nonce, "203.0.113.7", later)
+    write_rows(tmp_path, THREE[:1])  # and now the blogger deletes Bob's row too
+    assert feedkit(tmp_path, "digest", now=later + timedelta(hours=1)).exit_code == 0
+    listed = reader_list(tmp_path)
+    assert listed["bob@example.org"] == ("active", "form", "")
+    assert listed["cy@example.org"] == ("active", "form", "")
+    assert listed["ada@example.org"] == ("active", "subscribers.csv", "")
+
+
 def test_sign_ups_while_a_digest_sends_are_all_recorded_without_lock_errors(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:
@@ -469,6 +498,77 @@ def test_subscribers_export_writes_csv_only_its_owner_can_read(tmp_path: Path) -
     to_stdout = feedkit(tmp_path, "subscribers", "export")
     assert to_stdout.stdout == target.read_text(encoding="utf-8")
     assert feedkit(tmp_path, "subscribers", "export", "-").stdout == to_stdout.stdout
+
+
+# Names as readers typed them into the sign-up form: each would be a live formula in a
+# spreadsheet that opens the export (CSV injection).
+HOSTILE = [
+    ("ann@example.org", '=HYPERLINK("http://evil.example","click")'),
+    ("ben@example.org", "+1+cmd|' /C calc'!A0"),
+    ("cat@example.org", "-2+3"),
+    ("dan@example.org", "@SUM(1+1)"),
+    ("eve@example.org", "'=already quoted"),
+    ("fay@example.org", "'Tis me"),
+    ("-gus@example.org", "Gus"),
+    ("=hal@example.org", "O'Neil = ok"),
+]
+
+
+def hostile_site(root: Path) -> None:
+    make_digest_site(root, [])
+    (root / "subscribers.csv").unlink()
+    with State.open(root / ".feedkit" / "state.db") as state:
+        for address, name in HOSTILE:
+            assert Readers(state).add(Subscriber(address, name), NOW, "form") == "added"
+        # Not from feedkit's own forms, which collapse spaces: a name that begins with a tab.
+        Readers(state).add(Subscriber("ivy@example.org", "\t=1+1"), NOW, "form")
+
+
+def test_subscribers_export_keeps_names_from_becoming_spreadsheet_formulas(
+    tmp_path: Path,
+) -> None:
+    hostile_site(tmp_path)
+    target = tmp_path / "readers.csv"
+    assert feedkit(tmp_path, "subscribers", "export", str(target)).exit_code == 0
+    since = "active,2026-11-22T12:00:00+00:00,form\n"
+    assert (
+        target.read_bytes()
+        == (
+            "email,name,status,since,source\n"
+            f'ann@example.org,"\'=HYPERLINK(""http://evil.example"",""click"")",{since}'
+            f"ben@example.org,'+1+cmd|' /C calc'!A0,{since}"
+            f"cat@example.org,'-2+3,{since}"
+            f"dan@example.org,'@SUM(1+1),{since}"
+            f"eve@example.org,''=already quoted,{since}"
+            f"fay@example.org,''Tis me,{since}"
+            f"'-gus@example.org,Gus,{since}"
+            f"'=hal@example.org,O'Neil = ok,{since}"
+            f"ivy@example.org,'\t=1+1,{since}"
+        ).encode()
+    )
+
+
+def test_an_export_with_hostile_names_imports_them_as_they_were(tmp_path: Path) -> None:
+    hostile_site(tmp_path / "old")
+    exported = tmp_path / "readers.csv"
+    assert feedkit(tmp_path / "old", "subscribers", "export", str(exported)).exit_code == 0
+    make_digest_site(tmp_path / "new", [])
+    (tmp_path / "new" / "subscribers.csv").unlink()
+    result = feedkit(tmp_path / "new", "subscribers", "import", str(exported))
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    with State.open(tmp_path / "new" / ".feedkit" / "state.db") as state:
+        imported = [(r.address, r.name) for r in Readers(state).all()]
+    # Names are kept with their spaces collapsed, as every import does.
+    assert imported == [*HOSTILE, ("ivy@example.org", "=1+1")]
+    # A hand-kept subscribers.csv (not an export) is read as written.
+    (tmp_path / "mine.csv").write_text("email,name\nkay@example.org,'=x\n", encoding="utf-8")
+    assert (
+        feedkit(tmp_path / "new", "subscribers", "import", str(tmp_path / "mine.csv")).exit_code
+        == 0
+    )
+    with State.open(tmp_path / "new" / ".feedkit" / "state.db") as state:
+        kay = Readers(state).get("kay@example.org")
+    assert kay is not None and kay.name == "'=x"
 
 
 def test_a_spreadsheets_semicolon_csv_imports_by_its_header_row(tmp_path: Path) -> None:

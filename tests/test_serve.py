@@ -23,11 +23,13 @@ from serve_site import (
     PUBLIC_URL,
     SECRET,
     confirm_link_in,
+    mails_for,
     make_serve_site,
     raw_text_part,
     reader_events,
     reader_row,
     running,
+    wait_until,
 )
 from smtp_server import FaultySmtpServer
 
@@ -58,7 +60,7 @@ def test_sign_up_confirm_and_one_click_unsubscribe(
         row = reader_row(cfg, "zoe@example.org")
         assert row is not None and row["status"] == "pending"
 
-        [mail] = smtp_server.received_for("Zoe@example.org")
+        [mail] = mails_for(smtp_server, "Zoe@example.org")
         fields = raw_fields(mail.raw)
         assert fields["Subject"] == b"Subject: Confirm your subscription to Example Blog"
         assert fields["From"] == b"From: Ada Quill <ada@example.org>"
@@ -200,7 +202,7 @@ def test_bad_links_are_refused_alike_whatever_is_wrong(
     with running(cfg) as service, httpx.Client(base_url=service.url) as client:
         for address in ("ann@example.org", "bob@example.org"):
             assert sign_up(client, address).status_code == 200
-        ann = confirm_link_in(smtp_server.received_for("ann@example.org")[0].raw)
+        ann = confirm_link_in(mails_for(smtp_server, "ann@example.org")[0].raw)
         ann_row, bob_row = reader_row(cfg, "ann@example.org"), reader_row(cfg, "bob@example.org")
         assert ann_row is not None and bob_row is not None
         ann_token = ann.rsplit("/", 1)[1]
@@ -258,25 +260,62 @@ def test_a_confirmation_link_expires_by_the_clock_of_the_request(
     assert "The link works for 2 hours" in raw_text_part(smtp_server.messages[0].raw)
 
 
-def test_a_dead_mail_server_asks_the_reader_to_try_again_and_loses_nothing(
+def test_a_sign_up_is_answered_without_waiting_for_the_mail_server(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # The answer to a new address must not wait for its confirmation to reach the mail
+    # server: an address already subscribed (no mail) would be answered sooner, and the
+    # difference would tell who is on the list.
+    cfg = make_serve_site(tmp_path, smtp_server)
+    toml = cfg.root / "feedkit.toml"
+    toml.write_text(toml.read_text().replace("timeout = 5", "timeout = 120"))
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        Readers(state).add(Subscriber("old@example.org", "Old"), NOW, "csv")
+    smtp_server.hold()  # every DATA waits, unanswered, until the test releases it
+    try:
+        with running(cfg) as service, httpx.Client(base_url=service.url, timeout=60) as client:
+            new = sign_up(client, "new@example.org", name="New")
+            wait_until(lambda: smtp_server.held == 1)  # its confirmation is at the server
+            # Answered while the server still holds that mail unaccepted:
+            active = sign_up(client, "old@example.org", name="Old")
+            other = sign_up(client, "two@example.org")
+            assert smtp_server.messages == [] and smtp_server.held == 1
+            smtp_server.release()
+            [mail] = mails_for(smtp_server, "new@example.org")
+            [second] = mails_for(smtp_server, "two@example.org")
+    finally:
+        smtp_server.release()
+    assert new.status_code == active.status_code == other.status_code == 200
+    assert new.text == active.text == other.text and "Check your inbox" in new.text
+    assert dict(new.headers) == dict(active.headers)
+    fields = raw_fields(mail.raw)
+    assert fields["To"] == b"To: New <new@example.org>"
+    assert fields["Date"] == b"Date: Sun, 22 Nov 2026 12:00:00 +0000"
+    assert confirm_link_in(mail.raw).startswith(PUBLIC_URL + "confirm/")
+    assert raw_fields(second.raw)["To"] == b"To: two@example.org"
+    assert smtp_server.received_for("old@example.org") == []
+
+
+def test_a_dead_mail_server_is_logged_and_the_confirmation_goes_once_it_is_back(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:
     cfg = make_serve_site(tmp_path, smtp_server)
     smtp_server.refuse_all("421 4.3.2 Service not available", at="connect")
-    with running(cfg) as service, httpx.Client(base_url=service.url) as client:
-        failed = sign_up(client, "kim@example.org")
-        assert failed.status_code == 503 and "try again" in failed.text
-        assert failed.headers["retry-after"] == "300"
-        assert smtp_server.connections == 2  # not smtp.attempts (4): the reader is waiting
+    with running(cfg, stop=signal.SIGKILL) as service:
+        with httpx.Client(base_url=service.url) as client:
+            answer = sign_up(client, "kim@example.org")
+            assert answer.status_code == 200 and "Check your inbox" in answer.text
+            wait_until(lambda: smtp_server.connections >= 2)  # tried, and refused
         row = reader_row(cfg, "kim@example.org")
         assert row is not None and row["status"] == "pending"
-        smtp_server.clear_faults()  # the mail server is back
-        retried = sign_up(client, "kim@example.org")
-        assert retried.status_code == 200
-    [mail] = smtp_server.received_for("kim@example.org")
+        # Killed before the mail server is back: nothing marks the mail as sent.
+    assert "ERROR reader 1: confirmation not mailed yet" in service.stderr
+    assert "421 4.3.2 Service not available" in service.stderr
+    smtp_server.clear_faults()  # the mail server is back; so is feedkit serve
+    with running(cfg):
+        [mail] = mails_for(smtp_server, "kim@example.org")
     assert confirm_link_in(mail.raw).startswith(PUBLIC_URL + "confirm/")
-    stderr_events = [e for e, _, _ in reader_events(cfg, "kim@example.org")]
-    assert stderr_events == ["requested", "unsent", "requested"]
+    assert [e for e, _, _ in reader_events(cfg, "kim@example.org")] == ["requested"]
 
 
 def test_pages_escape_what_they_show_and_methods_are_answered_properly(

@@ -26,7 +26,15 @@ from feedkit.mail.tokens import Tokens, unsubscribe_link
 
 from conftest import NOW
 from digest_site import write_post
-from serve_site import SECRET, confirm_link_in, make_serve_site, reader_events, reader_row, running
+from serve_site import (
+    SECRET,
+    confirm_link_in,
+    mails_for,
+    make_serve_site,
+    reader_events,
+    reader_row,
+    running,
+)
 from smtp_server import FaultySmtpServer
 
 
@@ -47,7 +55,7 @@ def test_a_reader_signs_up_confirms_and_leaves_in_a_browser(
         page.get_by_role("button", name="Subscribe").click()
         expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
 
-        [mail] = smtp_server.received_for("reader@example.org")
+        [mail] = mails_for(smtp_server, "reader@example.org")
         assert reader_row(cfg, "reader@example.org")["status"] == "pending"
         page.goto(service.local(confirm_link_in(mail.raw)))
         button = page.get_by_role("button", name="Confirm my subscription")
@@ -114,7 +122,7 @@ def test_a_reader_signs_up_gets_the_next_digest_and_leaves_by_its_one_click_head
         page.get_by_label("Email address").fill(reader)
         page.get_by_role("button", name="Subscribe").click()
         expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
-        [confirmation] = smtp_server.received_for(reader)
+        [confirmation] = mails_for(smtp_server, reader)
         page.goto(service.local(confirm_link_in(confirmation.raw)))
         page.get_by_role("button", name="Confirm my subscription").click()
         expect(page.get_by_role("heading", name="You’re subscribed")).to_be_visible()

@@ -57,7 +57,9 @@ SOFT_PERMANENT = {
 # X.7.x (security or policy: spam filters, DMARC, blocklists, rate limits) are soft too:
 # they refuse the sender or the message, and say nothing about whether the address exists.
 _ENHANCED = re.compile(r"(?<![\w.])([245])\.(\d{1,3})\.(\d{1,3})(?![\w.])")
-_REPLY = re.compile(r"(?<![\w.])#?([45]\d\d)(?=[\s-])")
+# A reply code, or one that begins a line with a colon after it (Yahoo's and AOL's
+# "554: delivery error: dd ..."); elsewhere "host:465:" is a port.
+_REPLY = re.compile(r"(?<![\w.])#?([45]\d\d)(?=[\s-])|^[ \t]*([45]\d\d)(?=:)", re.MULTILINE)
 _RECIPIENT_LINE = re.compile(r"^<([^<>\s@]+@[^<>\s]+)>:", re.MULTILINE)  # qmail, Postfix
 # What mail programs send to a List-Unsubscribe mailto (its ?subject=unsubscribe), and what
 # people write: the whole subject or first line, so "Unsubscribe? Never!" is not one.
@@ -125,7 +127,7 @@ def reply_status(text: str) -> str:
     if enhanced is not None and enhanced.group(1) != "2":
         return enhanced.group(0)
     reply = _REPLY.search(text)
-    return reply.group(1) if reply is not None else ""
+    return (reply.group(1) or reply.group(2)) if reply is not None else ""
 
 
 # -- reading a mailbox -----------------------------------------------------------------------

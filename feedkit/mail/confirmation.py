@@ -15,15 +15,15 @@ from functools import partial
 
 from feedkit.config import Config
 from feedkit.i18n import language
-from feedkit.mail.delivery import Outcome
+from feedkit.mail.delivery import Sender
 from feedkit.mail.identity import list_id, mail_from
 from feedkit.mail.sending import sender_factory
 from feedkit.mail.subscribers import Subscriber
 from feedkit.mail.wire import MAIL_POLICY, UTF8_MAIL_POLICY, fold, mailbox, text_tokens
 
 OUTBOX_FOLDER = "confirmations"  # under digest.outbox, beside the digests' folders
-# A reader waits for the page while the mail goes out: fewer and shorter tries than a
-# digest's, and no doubling backoff between them.
+# Fewer and shorter tries than a digest's, and no doubling backoff between them: the
+# queue is tried again later (feedkit/web/confirmations.py).
 MAX_ATTEMPTS = 2
 MAX_TIMEOUT = 15.0  # seconds
 MAX_WAIT = 1.0  # seconds between tries
@@ -80,17 +80,11 @@ def confirmation_message(
     return msg
 
 
-def send_confirmation(
-    cfg: Config,
-    message: EmailMessage,
-    address: str,
-    sleep: Callable[[float], None] = time.sleep,
-) -> Outcome:
-    """Deliver a confirmation mail the configured way (outbox or SMTP), with at most
-    MAX_ATTEMPTS tries of at most MAX_TIMEOUT seconds: a reader is waiting for the page.
-
-    Raises DeliveryError when delivery cannot work for anyone (login refused, sender
-    refused, outbox unwritable)."""
+def confirmation_delivery(cfg: Config, sleep: Callable[[float], None] = time.sleep) -> Sender:
+    """Open the configured delivery (outbox or SMTP) for confirmation mails, with at most
+    MAX_ATTEMPTS tries of at most MAX_TIMEOUT seconds each: one address that cannot be
+    reached holds up the others' confirmations no longer than that (they are tried again
+    later). Close it after use."""
     smtp = cfg.smtp
     quick = replace(
         smtp, attempts=min(smtp.attempts, MAX_ATTEMPTS), timeout=min(smtp.timeout, MAX_TIMEOUT)
@@ -98,8 +92,4 @@ def send_confirmation(
     sender = sender_factory(
         replace(cfg, smtp=quick), sleep=lambda seconds: sleep(min(seconds, MAX_WAIT))
     )
-    delivery = sender(OUTBOX_FOLDER)
-    try:
-        return delivery.send(message, address)
-    finally:
-        delivery.close()
+    return sender(OUTBOX_FOLDER)

@@ -233,14 +233,24 @@ class Readers:
                 (nonce, now.isoformat(), reader_id),
             )
             self._event(reader_id, now, "requested", ip, f"confirmation {nonce[:8]}")
+            # Queued with the sign-up: a process stopped before mailing it leaves it here.
+            self.conn.execute(
+                "INSERT OR REPLACE INTO confirmation_queue (reader_id, nonce, queued) "
+                "VALUES (?, ?, ?)",
+                (reader_id, nonce, now.isoformat()),
+            )
         reader = self.by_id(reader_id)
         assert reader is not None
         return Confirmation(reader, nonce)
 
     def unsent(self, reader_id: int, nonce: str, now: datetime, detail: str) -> None:
-        """Record that the confirmation `nonce` could not be mailed: the reader stays
-        pending, and their next sign-up mails one at once instead of after resend_after."""
+        """Record that the confirmation `nonce` could not be mailed and is given up: the
+        reader stays pending, and their next sign-up mails one at once instead of after
+        resend_after."""
         with transaction(self.conn):
+            self.conn.execute(
+                "DELETE FROM confirmation_queue WHERE reader_id=? AND nonce=?", (reader_id, nonce)
+            )
             cursor = self.conn.execute(
                 "UPDATE readers SET confirm_sent=NULL WHERE id=? AND confirm_nonce=?",
                 (reader_id, nonce),
@@ -260,9 +270,11 @@ class Readers:
             ).fetchone()
             if row is None or not _matches(row[0], nonce):
                 return None
+            # Their own sign-up is the subscription's source from now on: a subscribers.csv
+            # that once brought them in no longer takes them off by a missing row.
             self.conn.execute(
                 "UPDATE readers SET status='active', updated=?, detail='', confirm_nonce=NULL, "
-                "subscription=?, soft_bounces=0 WHERE id=?",
+                "subscription=?, soft_bounces=0, source='form' WHERE id=?",
                 (now.isoformat(), _nonce(), reader_id),
             )
             self._event(reader_id, now, "confirmed", ip, f"confirmation {nonce[:8]}")

@@ -22,6 +22,7 @@ from feedkit.mail.subscribers import (
     SubscribersError,
     load_subscribers,
     mail_address,
+    spreadsheet_cell,
 )
 from feedkit.mail.wire import CONTROL
 from feedkit.shown import display_path
@@ -308,12 +309,14 @@ def import_file(
 
 
 def export_csv(readers: Sequence[Reader]) -> bytes:
-    """Return the whole list as CSV (email,name,status,since,source), UTF-8."""
+    """Return the whole list as CSV (email,name,status,since,source), UTF-8; a cell a
+    spreadsheet would take for a formula begins with a single quote."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for r in readers:
-        writer.writerow((r.address, r.name, r.status, r.updated.isoformat(), r.source))
+        row = (r.address, r.name, r.status, r.updated.isoformat(), r.source)
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
     return out.getvalue().encode("utf-8")
 
 

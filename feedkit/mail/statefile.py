@@ -11,7 +11,8 @@ from pathlib import Path
 
 from feedkit.errors import FeedkitError
 
-SCHEMA_VERSION = 3  # 2: the reader list (readers, reader_events); 3: covered_files
+SCHEMA_VERSION = 4  # 2: the reader list (readers, reader_events); 3: covered_files;
+# 4: confirmation_queue
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Posts that existed before the first digest: recorded as sent, so nobody gets the archive.
@@ -82,6 +83,13 @@ CREATE TABLE IF NOT EXISTS reader_events (
     detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS reader_events_reader ON reader_events(reader_id);
+-- Confirmation mails asked for by a sign-up and not yet handed to the mail server:
+-- `feedkit serve` mails them after answering, and on start those a stopped one left.
+CREATE TABLE IF NOT EXISTS confirmation_queue (
+    reader_id INTEGER PRIMARY KEY REFERENCES readers(id) ON DELETE CASCADE,
+    nonce TEXT NOT NULL,            -- the confirmation's (readers.confirm_nonce)
+    queued TEXT NOT NULL            -- when the sign-up asked for it
+);
 -- Returned mail `feedkit bounces` has read (a hash of its bytes), and soft bounces counted
 -- (a hash of reader and digest): reading a mailbox again changes nothing.
 CREATE TABLE IF NOT EXISTS bounce_messages (

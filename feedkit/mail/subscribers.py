@@ -76,6 +76,23 @@ COLUMNS = ("email", "name")
 # What `feedkit subscribers export` writes; read as such when a file's header says so, so
 # an export imports on another site.
 EXPORT_COLUMNS = ("email", "name", "status", "since", "source")
+# A cell that begins with one of these is a formula to a spreadsheet (CSV injection): an
+# export writes it with a single quote before it, as OWASP advises, and a cell that begins
+# with a quote gets one more, so that reading an export takes exactly one off again.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """Return `value` as an export writes it: never a formula when a spreadsheet opens it."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _exported_value(cell: str) -> str:
+    """Return what `spreadsheet_cell` was given for `cell`."""
+    quoted = cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS)
+    return cell[1:] if quoted else cell
+
+
 # Spreadsheets in many languages save "CSV" with semicolons, and some export tabs: a file's
 # header row says which it uses.
 _DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
@@ -115,6 +132,8 @@ def _row(line: str, known: Collection[str], layout: _Layout) -> tuple[str, str] 
         return "a quote opened in this line is never closed (every row is one line)"
     if not any(cells) or cells[0].startswith("#"):
         return None
+    if columns == EXPORT_COLUMNS:
+        cells = [_exported_value(c) for c in cells]
     email, name, *extra = cells + [""] * (len(columns) - len(cells))
     if len(cells) > len(columns) and any(cells[len(columns) :]):
         return (

@@ -1,9 +1,9 @@
 """`feedkit serve`: sign-ups with double opt-in, confirmations, one-click unsubscribes, and
 the digest archive, as a small ASGI service (Starlette on uvicorn) behind a reverse proxy.
 
-Only POST changes anything. The database and the mail go through worker threads
-(feedkit/web/subscriptions.py), so one slow SMTP server never stalls the other readers'
-requests.
+Only POST changes anything. The database goes through worker threads
+(feedkit/web/subscriptions.py); confirmation mails go out after the answer, from a queue
+in the database (feedkit/web/confirmations.py), so no answer waits for the mail server.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +37,13 @@ from feedkit.mail.sending import sender_factory
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import Tokens, site_secret
 from feedkit.mail.wire import CONTROL
+from feedkit.web.confirmations import ConfirmationMailer
 from feedkit.web.pages import ARCHIVE, BodyLimit, Pages, SecurityHeaders, SlidingWindow
 from feedkit.web.subscriptions import Service, Signup
 
 log = logging.getLogger("feedkit.serve")
 Clock = Callable[[], datetime]
 MAX_NAME = 100
-RETRY_LATER = "300"  # seconds, for a reader whose confirmation mail could not go out
 
 
 def serve_problems(cfg: Config) -> list[tuple[str, str]]:
@@ -89,7 +91,9 @@ class Archive:
 
 def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
     """Return the service as an ASGI app; `clock` gives the time of each request."""
-    service = Service(cfg, tokens or Tokens(site_secret(cfg)))
+    tokens = tokens or Tokens(site_secret(cfg))
+    mailer = ConfirmationMailer(cfg, tokens, clock)
+    service = Service(cfg, tokens, mailer)
     pages = Pages(cfg.title, cfg.language)
     per_ip = SlidingWindow(cfg.serve.signups_per_ip, cfg.serve.signup_window)
     words = language(cfg.language)
@@ -159,19 +163,7 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
                 why = _("That is not an email address. Please check it.")
             return form(status=400, email=email[:254], name=name, error=why)
         signup = Signup(Subscriber(address, name), ip, now)
-        sent = await run_in_threadpool(service.subscribe, signup)
-        if not sent:
-            return pages.message(
-                _("Please try again later"),
-                [
-                    _(
-                        "We could not send the confirmation email just now. Nothing is lost: "
-                        "please try again in a few minutes."
-                    )
-                ],
-                status=503,
-                headers={"Retry-After": RETRY_LATER},
-            )
+        await run_in_threadpool(service.subscribe, signup)
         return check_inbox()
 
     def check_inbox() -> Response:
@@ -262,8 +254,19 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
             Mount(ARCHIVE, app=Archive(archive, not_found)),
         ],
         exception_handlers={HTTPException: http_error},
+        lifespan=partial(mailing, mailer),
     )
     return SecurityHeaders(BodyLimit(app), pages.policy)
+
+
+@asynccontextmanager
+async def mailing(mailer: ConfirmationMailer, app: object) -> AsyncIterator[None]:
+    """Mail confirmations while the service runs, and those a stopped one left."""
+    mailer.start()
+    try:
+        yield
+    finally:
+        await run_in_threadpool(mailer.stop)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -296,7 +299,7 @@ def run(cfg: Config, app: Any, sock: socket.socket) -> None:
         access_log=False,  # its lines would carry the readers' tokens
         log_config=None,
         server_header=False,
-        lifespan="off",
+        lifespan="on",  # starts and stops the confirmation mails (`mailing`)
         timeout_graceful_shutdown=10,
     )
     server = uvicorn.Server(config)

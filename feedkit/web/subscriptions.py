@@ -1,8 +1,8 @@
-"""What `feedkit serve`'s pages do: record a sign-up and mail its confirmation, confirm,
-unsubscribe (after any digest copy on its way to the reader), in the state database.
+"""What `feedkit serve`'s pages do: record a sign-up (its confirmation is mailed after the
+answer: feedkit/web/confirmations.py), confirm, unsubscribe (after any digest copy on its
+way to the reader), in the state database.
 
-`Service` runs in the web service's worker threads, so one slow SMTP server never stalls
-the other readers' requests.
+`Service` runs in the web service's worker threads.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from feedkit.config import Config
-from feedkit.errors import FeedkitError
-from feedkit.mail.confirmation import confirmation_message, send_confirmation
 from feedkit.mail.inflight import InFlight
 from feedkit.mail.readers import Readers
 from feedkit.mail.state import State
 from feedkit.mail.subscribers import Subscriber
-from feedkit.mail.tokens import TokenError, Tokens, confirm_link
+from feedkit.mail.tokens import TokenError, Tokens
+from feedkit.web.confirmations import ConfirmationMailer
 
 log = logging.getLogger("feedkit.serve")
 IN_FLIGHT_WAIT = 10.0  # seconds an unsubscribe waits for a digest copy on its way to them
@@ -36,9 +35,10 @@ class Service:
     """What the pages do, run in worker threads: each thread keeps its own connection to
     the state database (SQLite connections stay in the thread that opened them)."""
 
-    def __init__(self, cfg: Config, tokens: Tokens) -> None:
+    def __init__(self, cfg: Config, tokens: Tokens, mailer: ConfirmationMailer) -> None:
         self.cfg = cfg
         self.tokens = tokens
+        self.mailer = mailer
         self.state_path = cfg.path(cfg.digest.state)
         self.inflight = InFlight(self.state_path)
         self._local = threading.local()
@@ -50,33 +50,14 @@ class Service:
             readers = self._local.readers = Readers(State.open(self.state_path))
         return readers
 
-    def subscribe(self, signup: Signup) -> bool:
-        """Record a sign-up and mail its confirmation; False if the mail could not go out
-        now (the reader stays pending, and a sign-up later mails again)."""
-        cfg = self.cfg
+    def subscribe(self, signup: Signup) -> None:
+        """Record a sign-up; a confirmation due is queued with it, for `mailer` to mail
+        after the answer (which is the same whoever the address is)."""
         confirmation = self.readers.request(
-            signup.subscriber, signup.ip, signup.now, resend_after=cfg.serve.resend_after
+            signup.subscriber, signup.ip, signup.now, resend_after=self.cfg.serve.resend_after
         )
-        if confirmation is None:  # already active, or mailed a moment ago: no second mail
-            return True
-        reader = confirmation.reader
-        link = confirm_link(cfg, self.tokens, reader.id, confirmation.nonce, signup.now)
-        message = confirmation_message(cfg, reader.subscriber, link, signup.now)
-        try:
-            outcome = send_confirmation(cfg, message, reader.address)
-        except FeedkitError as exc:
-            status, detail = "deferred", str(exc)
-        else:
-            status, detail = outcome.status, outcome.detail
-        if status == "sent":
-            log.info("reader %d: confirmation mailed (%s)", reader.id, detail)
-            return True
-        if status == "failed":  # this address refuses mail; answered like any other
-            log.warning("reader %d: confirmation refused: %s", reader.id, detail)
-            return True
-        log.error("reader %d: confirmation not mailed: %s", reader.id, detail)
-        self.readers.unsent(reader.id, confirmation.nonce, signup.now, detail)
-        return False
+        if confirmation is not None:  # None: already active, or mailed a moment ago
+            self.mailer.wake()
 
     def confirmable(self, token: str, now: datetime) -> bool:
         """Return whether a confirmation link is good now; changes nothing."""
