@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 from feedkit.posts import kramdown
-from feedkit.posts.layout import jekyll_folder
+from feedkit.posts.jekyllconfig import jekyll_folder
 from feedkit.posts.markup import render_html, summarize
 
 from conftest import NOW_ENV, SITE_TOML, MakeSite

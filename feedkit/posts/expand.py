@@ -30,14 +30,8 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
-from feedkit.posts.layout import (
-    JEKYLL_CONFIG,
-    PELICAN_CONFIG,
-    is_hugo_marker,
-    jekyll_folder,
-    site_folders,
-    site_markers,
-)
+from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, jekyll_folder
+from feedkit.posts.layout import PELICAN_CONFIG, is_hugo_marker, site_folders, site_markers
 from feedkit.posts.tagreads import INCLUDES, TagReads
 
 _TEMPLATE_START = re.compile(r"\{[{%]")

@@ -436,7 +436,7 @@ def _heading_text(source: str) -> str:
 def jekyll_post(cfg: Config, source: Path, site_config: bool) -> bool:
     """True when a post file belongs to a Jekyll site (kramdown's rules are the site's):
     it sits in `_posts/` or `_drafts/`, or the site has a `_config.yml` (`site_config`,
-    as `layout.jekyll_folder` finds it once per run)."""
+    as `jekyllconfig.jekyll_folder` finds it once per run)."""
     try:
         parts = source.relative_to(cfg.content_path).parts[:-1]
     except ValueError:

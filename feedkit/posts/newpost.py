@@ -16,7 +16,7 @@ from pathlib import Path
 from feedkit.config import Config
 from feedkit.errors import OutputError
 from feedkit.models import slugify
-from feedkit.posts.layout import jekyll_folder
+from feedkit.posts.jekyllconfig import jekyll_folder
 from feedkit.posts.posturl import JEKYLL_NAME
 from feedkit.posts.walk import MARKDOWN_SUFFIXES
 

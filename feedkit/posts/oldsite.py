@@ -19,7 +19,8 @@ from feedkit.configkeys import SITE_KEYS
 from feedkit.errors import ContentError
 from feedkit.posts import pelicanmeta
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, site_values
-from feedkit.posts.layout import JEKYLL_CONFIG, PELICAN_CONFIG, jekyll_config
+from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, jekyll_config
+from feedkit.posts.layout import PELICAN_CONFIG
 
 # What readers' feed readers know the old feeds by: entry IDs and the feed's address, as
 # README's "Moving from Jekyll, Hugo or Pelican" tells.

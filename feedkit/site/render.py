@@ -11,7 +11,7 @@ from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post, RenderedPost
-from feedkit.posts.layout import jekyll_folder
+from feedkit.posts.jekyllconfig import jekyll_folder
 from feedkit.posts.loader import Progress, body_of, read_raw
 
 if TYPE_CHECKING:

@@ -138,7 +138,8 @@ def watched(cfg: Config, config_file: str) -> list[str]:
     and `_includes/` (templates read them), every file and folder below those folders; and
     with a digest archive, what its refresh reads and writes (`archive_inputs`)."""
     from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS
-    from feedkit.posts.layout import JEKYLL_CONFIG, PELICAN_CONFIG, site_folders
+    from feedkit.posts.jekyllconfig import JEKYLL_CONFIG
+    from feedkit.posts.layout import PELICAN_CONFIG, site_folders
     from feedkit.posts.tagreads import INCLUDES
 
     paths = [config_file]
