@@ -694,3 +694,17 @@ def test_a_hugo_sites_digest_shows_the_quotes_its_feed_does(tmp_path: Path) -> N
     assert snap.summary.startswith(f"{CURLY} Run echo")
     assert f"<p>{CURLY}</p>" in snap.html
     assert '<code>echo "a--b" ...</code>' in snap.html
+
+
+def test_a_divider_in_code_that_spans_lines_or_blank_ones_is_code_and_the_next_one_counts() -> None:
+    # Only the text up to a blank line after a divider is parsed to place it: a code span
+    # whose closing backtick is on a later line, and a <pre> or fence holding blank lines,
+    # must still make code of the divider in them.
+    span = "Say `a <!--more-->\nb` to cut.\n\nThe intro <!--more--> ends here.\n\nRest."
+    assert summarize(span, None, 500) == "Say a <!--more--> b to cut. The intro"
+    assert "&lt;!--more--&gt;" in html(span) and html(span).count("more") == 1
+    pre = "```\nx\n\n<!--more-->\n\ny\n```\n\nOpening.\n<!--more-->\nRest."
+    assert summarize(pre, None, 500) == "Opening."
+    assert html(pre).count("&lt;!--more--&gt;") == 1 and "<!--" not in html(pre)
+    fence_late = "Text.\n\n~~~\n<!--more-->\n~~~"
+    assert summarize(fence_late, None, 500) == "Text."

@@ -336,21 +336,38 @@ def truncate(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.-–—([{\"'“‘") + "…"
 
 
-def _dividers(body: str) -> list[tuple[int, int]]:
+def _dividers(body: str, first: bool = False) -> list[tuple[int, int]]:
     """Return where each `<!--more-->` outside code is in `body` (start, end), in order: on
     a line of its own or in a line of text, as Hugo and Jekyll find it; one in a code block
-    or span is code."""
-    if "<!--" not in body or _DIVIDER.search(body) is None:
+    or span is code. With `first`, only the first.
+
+    Only the text up to the blank line after the last divider that counts is parsed: a
+    blank line ends every code span and paragraph, and what follows it cannot make code of
+    what came before (a fence or an indented block opens before its code). The divider
+    usually follows a post's opening paragraphs, so this parses a fraction of the post.
+    """
+    if "<!--" not in body:
         return []
+    candidates = list(_DIVIDER.finditer(body))
+    if not candidates:
+        return []
+    cut = body.find("\n\n", (candidates[0] if first else candidates[-1]).end())
+    found = _dividers_in(body if cut < 0 else body[:cut])
+    if first and not found and cut >= 0:  # the first one is code: the next ones, further on
+        found = _dividers_in(body)
+    return found[:1] if first else found
+
+
+def _dividers_in(text: str) -> list[tuple[int, int]]:
     data = b""
     found = []
-    for event, span in markdown().events_with_range(body):
+    for event, span in markdown().events_with_range(text):
         if isinstance(event, dict):
             raw = event.get("Html", event.get("InlineHtml"))
             if isinstance(raw, str) and (m := _DIVIDER.fullmatch(raw.strip())) is not None:
-                data = data or body.encode()  # the ranges count bytes
+                data = data or text.encode()  # the ranges count bytes
                 start = len(data[: span["start"]].decode(errors="ignore"))
-                start = body.index(m[0], start)
+                start = text.index(m[0], start)
                 found.append((start, start + len(m[0])))
     return found
 
@@ -369,7 +386,7 @@ def summarize(body: str, front_matter_summary: str | None, limit: int, smart: bo
     opening; with `smart`, typographed as the HTML is (see `markdown`)."""
     if front_matter_summary and front_matter_summary.strip():
         return truncate(plain_text(front_matter_summary, smart), limit)
-    more = _dividers(body)
+    more = _dividers(body, first=True)
     if more:  # the author's own cut: every block before it (a blockquote abstract, a list)
         return truncate(plain_text(body[: more[0][0]], smart), limit)
     # Only the opening needs parsing: a few times the limit of source text covers it.
