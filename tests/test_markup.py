@@ -677,6 +677,28 @@ def test_a_jekyll_site_with_straight_smart_quotes_keeps_them(tmp_path: Path) -> 
     assert f"<summary>{STRAIGHT} Run echo" in atom
 
 
+@pytest.mark.parametrize("kind", ["jekyll", "hugo"])
+def test_a_jekyll_posts_title_is_smartified_as_jekyll_feed_shows_it(
+    tmp_path: Path, kind: str
+) -> None:
+    # jekyll-feed writes `post.title | smartify`; Hugo's RSS template its .Title as written.
+    site = _typed_site(tmp_path, kind)
+    (post,) = (site / "content").rglob("*.md")
+    title = '"Done" -- it\'s 1. *here*... & <b>'
+    quoted = "'" + title.replace("'", "''") + "'"  # YAML's single-quoted form
+    typed = post.read_text(encoding="utf-8").replace("title: Quotes", "title: " + quoted)
+    post.write_text(typed + '\nSo: {{ "it\'s" | smartify }}\n', encoding="utf-8")
+    atom = _feedkit_build(site).decode()
+    if kind == "jekyll":
+        assert "<title>“Done” – it’s 1. *here*… &amp; &lt;b&gt;</title>" in atom
+        assert "So: it’s" in atom  # Liquid's filter, the same
+        (site / "_config.yml").write_text(
+            "kramdown:\n  smart_quotes: apos,apos,quot,quot\n", encoding="utf-8"
+        )
+        atom = _feedkit_build(site).decode()
+    assert '<title>"Done" -- it\'s 1. *here*... &amp; &lt;b&gt;</title>' in atom
+
+
 def test_a_hugo_sites_digest_shows_the_quotes_its_feed_does(tmp_path: Path) -> None:
     from feedkit.config import load_config
     from feedkit.mail.snapshot import make_record

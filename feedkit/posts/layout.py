@@ -46,6 +46,7 @@ class Place:
     # sets no permalink: [permalinks], else Hugo's default, the page's path.
     hugo_permalink: str = ""
     jekyll: bool = False  # in a Jekyll site's _posts/ or _drafts/: no title is Jekyll's
+    smart_title: bool = False  # its title's quotes and dashes typographed (jekyll-feed's)
     authors: tuple[tuple[str, Author], ...] = ()  # a Jekyll site's _data/authors.yml, by key
     timezone: ZoneInfo | None = None  # a Jekyll site's own, for its posts' dates
     categories: tuple[str, ...] = ()  # Jekyll's: the folders above _posts/ (blog/_posts/)
@@ -150,6 +151,7 @@ class Layout:
         # A Jekyll site's posts keep the URLs Jekyll gave them, unless feedkit.toml says.
         permalink = ""
         timezone = None
+        smart = False  # a Jekyll post's title as jekyll-feed shows it: smartified
         folder = jekyll_folder(cfg)  # of its _config.yml
         self.scopes: tuple[Scope, ...] = ()  # its front matter defaults for posts
         # The paths in the site Jekyll does not read, and those its `include` takes back.
@@ -158,6 +160,9 @@ class Layout:
             values = jekyll_config(folder)
             self.scopes = post_scopes(values)
             self.excluded, self.included = jekyll_excluded(values)
+            from feedkit.posts.kramdown import smart_quotes
+
+            smart = self.jekyll and smart_quotes(values)
             if not cfg.permalink_given:
                 permalink = jekyll_permalink(cfg, folder, values)
             if not cfg.timezone_given:  # and its dates are read in its zone
@@ -175,6 +180,7 @@ class Layout:
             permalink=permalink,
             authors=authors,
             jekyll=jekyll,
+            smart_title=smart,
             timezone=timezone,
             slug_from_title=self.pelican
             and (pelicanmeta.setting(pelicanconfs, "SLUGIFY_SOURCE") or "title") == "title",

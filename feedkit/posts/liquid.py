@@ -296,6 +296,13 @@ def _markdownify(value: Any) -> str:
     return str(markdown().html(str(value)))
 
 
+def _smartify(value: Any) -> str:
+    """Return text with curly quotes and typographic dashes, as Jekyll's filter does."""
+    from feedkit.posts.markup import smartify
+
+    return smartify(str(value))
+
+
 def jekyll_filters(site: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
     """Return Jekyll's own filters, on top of Liquid's standard ones."""
     url = str(site.get("url") or "").rstrip("/")
@@ -354,7 +361,7 @@ def jekyll_filters(site: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
         "uri_escape": lambda value: quote(str(value), safe="/:?#[]@!$&'()*+,;=%"),
         "number_of_words": lambda value: len(str(value).split()),
         "normalize_whitespace": lambda value: " ".join(str(value).split()),
-        "smartify": str,
+        "smartify": _smartify,
         "date_to_xmlschema": date_to_xmlschema,
         "date_to_rfc822": lambda value: f"{value:%a, %d %b %Y %H:%M:%S %z}",
         "date_to_string": date_to_string,

@@ -95,6 +95,20 @@ def markdown(smart: bool = False) -> pyromark.Markdown:
     return pyromark.Markdown(options=_OPTIONS | _SMART if smart else _OPTIONS)
 
 
+# ASCII punctuation Markdown could read as syntax; quotes, hyphens and dots are left for the
+# typographer.
+_SYNTAX = re.compile(r"""[!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~]""")
+
+
+def smartify(text: str) -> str:
+    """Return a line of plain text with its quotes curly, `--` an en dash, `---` an em dash
+    and `...` an ellipsis, nothing else read as Markdown: Jekyll's `smartify` filter, which
+    jekyll-feed gives every entry's title."""
+    # Every other punctuation mark escaped; after "x " the text starts where a line does.
+    out = markdown(smart=True).html("x " + _SYNTAX.sub(r"\\\g<0>", " ".join(text.split())))
+    return html.unescape(out.strip().removeprefix("<p>x ").removesuffix("</p>"))
+
+
 def strip_xml_illegal(text: str) -> str:
     """Return `text` without the control characters XML cannot carry."""
     return XML_ILLEGAL.sub("", text)

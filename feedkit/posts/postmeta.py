@@ -24,6 +24,8 @@ from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, spli
 from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
 
 # Jekyll's post name: YEAR-MONTH-DAY-title, the month and day in one digit or two.
+# What a typographer changes: quotes, `--`, `...` (a title without them is left as it is).
+_TYPOGRAPHED = re.compile(r"['\"]|--|\.\.\.")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)
@@ -144,6 +146,10 @@ class PostBuilder(PostAddress):
             )
         if title == "":
             self.fail("title", "missing title; add 'title: …' to the front matter")
+        elif title and self.place.smart_title and _TYPOGRAPHED.search(title):
+            from feedkit.posts.markup import smartify  # the Markdown engine, only then
+
+            title = smartify(title)
 
         published = self._date(jekyll)
         updated_key, updated_raw = self.first(UPDATED_KEYS)
