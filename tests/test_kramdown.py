@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 from feedkit.posts import kramdown
-from feedkit.posts.jekyllconfig import jekyll_folder
+from feedkit.posts.jekyllconfig import jekyll_folder, jekyll_post
 from feedkit.posts.markup import render_html, summarize
 
 from conftest import NOW_ENV, SITE_TOML, MakeSite
@@ -261,10 +261,10 @@ def test_kramdown_fixture_through_feedkit_build(make_site: MakeSite) -> None:
 def test_jekyll_post_is_known_by_its_folder_or_config(make_site: MakeSite) -> None:
     cfg = make_site(posts={"_posts/2024-01-01-a.md": "x", "b.md": "x"})
     has_config = jekyll_folder(cfg) is not None
-    assert kramdown.jekyll_post(cfg, cfg.content_path / "_posts" / "2024-01-01-a.md", has_config)
-    assert not kramdown.jekyll_post(cfg, cfg.content_path / "b.md", has_config)
+    assert jekyll_post(cfg, cfg.content_path / "_posts" / "2024-01-01-a.md", has_config)
+    assert not jekyll_post(cfg, cfg.content_path / "b.md", has_config)
     (cfg.root / "_config.yml").write_text("title: x\n", encoding="utf-8")
-    assert kramdown.jekyll_post(cfg, cfg.content_path / "b.md", jekyll_folder(cfg) is not None)
+    assert jekyll_post(cfg, cfg.content_path / "b.md", jekyll_folder(cfg) is not None)
 
 
 def test_math_rule_follows_the_site_through_build(make_site: MakeSite) -> None:

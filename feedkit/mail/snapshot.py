@@ -66,7 +66,7 @@ def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> Pos
     """Return what a digest shows of `post`: frozen, so a resumed digest is the same digest."""
     if templates is None:
         templates = Templates.of_posts(cfg, [post])
-    from feedkit.posts.kramdown import jekyll_post
+    from feedkit.posts.jekyllconfig import jekyll_post
 
     body = templates.expand(post, read_body(post)).text
     full = cfg.digest.content == "full"

@@ -30,7 +30,7 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
-from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, jekyll_folder
+from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, jekyll_folder, smart_quotes
 from feedkit.posts.layout import PELICAN_CONFIG, is_hugo_marker, site_folders, site_markers
 from feedkit.posts.tagreads import INCLUDES, TagReads
 
@@ -213,11 +213,9 @@ class Templates:
 
     def smart_punctuation(self, jekyll: bool) -> bool:
         """Return True when a post's quotes and dashes are typographed, as kramdown does for
-        a Jekyll post (`jekyll`: see `kramdown.jekyll_post`) and Goldmark on a Hugo site,
+        a Jekyll post (`jekyll`: see `jekyllconfig.jekyll_post`) and Goldmark on a Hugo site,
         unless the site's configuration switches it off."""
         if jekyll:
-            from feedkit.posts.kramdown import smart_quotes
-
             return smart_quotes(self._config_yml[0])
         return self.typographer
 

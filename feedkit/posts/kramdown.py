@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from pathlib import Path
 from typing import Any
 
-from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
 
@@ -431,31 +429,3 @@ def _heading_text(source: str) -> str:
     text = " ".join(line.strip() for line in lines)
     text = re.sub(r"\s*\{[^{}]*\}\s*$", "", text)
     return re.sub(r"(?:^|\s+)#+\s*$", "", text).strip()
-
-
-def jekyll_post(cfg: Config, source: Path, site_config: bool) -> bool:
-    """True when a post file belongs to a Jekyll site (kramdown's rules are the site's):
-    it sits in `_posts/` or `_drafts/`, or the site has a `_config.yml` (`site_config`,
-    as `jekyllconfig.jekyll_folder` finds it once per run)."""
-    try:
-        parts = source.relative_to(cfg.content_path).parts[:-1]
-    except ValueError:
-        parts = ()
-    if "_posts" in parts or "_drafts" in parts:
-        return True
-    return site_config
-
-
-# kramdown's `smart_quotes` entity names that leave a quote straight.
-_STRAIGHT = {"apos", "quot", "#39", "#34", "#x27", "#x22"}
-
-
-def smart_quotes(config: Mapping[str, Any]) -> bool:
-    """Return False when a Jekyll `_config.yml` gives kramdown straight `smart_quotes`
-    (`apos,apos,quot,quot`, kramdown's way to switch them off); True by default."""
-    options = config.get("kramdown")
-    quotes = options.get("smart_quotes") if isinstance(options, Mapping) else None
-    names = quotes.split(",") if isinstance(quotes, str) else quotes
-    if not isinstance(names, list) or not names:
-        return True
-    return not all(str(name).strip().lower() in _STRAIGHT for name in names)

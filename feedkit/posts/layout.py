@@ -29,6 +29,7 @@ from feedkit.posts.jekyllconfig import (
     jekyll_permalink,
     jekyll_timezone,
     matcher,
+    smart_quotes,
 )
 from feedkit.posts.jekylldefaults import Scope, defaults_for, post_scopes
 from feedkit.posts.walk import MARKDOWN_SUFFIXES
@@ -160,8 +161,6 @@ class Layout:
             values = jekyll_config(folder)
             self.scopes = post_scopes(values)
             self.excluded, self.included = jekyll_excluded(values)
-            from feedkit.posts.kramdown import smart_quotes
-
             smart = self.jekyll and smart_quotes(values)
             if not cfg.permalink_given:
                 permalink = jekyll_permalink(cfg, folder, values)

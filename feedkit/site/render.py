@@ -116,7 +116,7 @@ def render_posts(
     templates read is as it was; the rest split with a forked child when there are enough
     of them to be worth it (`progress` is told how many are done)."""
     from feedkit.posts.expand import Templates
-    from feedkit.posts.kramdown import jekyll_post
+    from feedkit.posts.jekyllconfig import jekyll_post
 
     if templates is None:
         templates = Templates(cfg, posts, posts.__getitem__)
