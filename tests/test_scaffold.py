@@ -215,7 +215,7 @@ def test_init_in_a_hugo_site_takes_its_settings_and_keeps_its_feed_address(
         tmp_path,
         {
             "hugo.toml": 'baseURL = "https://hugo.example.org/"\ntitle = "Hugo Notes"\n'
-            'languageCode = "de"\n[params]\nauthor = "Hanne Berg"\n'
+            'languageCode = "de"\n[params]\nauthor = "Hanne Berg <hanne@example.org>"\n'
             'description = "Notizen"\n',
             "content/posts/erster.md": '+++\ntitle = "Erster"\ndate = 2024-05-01\n+++\nText.\n',
             "content/about.md": '+++\ntitle = "Über"\n+++\nSeite.\n',
@@ -227,6 +227,7 @@ def test_init_in_a_hugo_site_takes_its_settings_and_keeps_its_feed_address(
     after = _tree(tmp_path)
     assert after.pop("feedkit.toml") and after == before
     cfg = load_config(tmp_path / "feedkit.toml")
+    assert cfg.author.email == "hanne@example.org"  # `Name <address>`, as a post's author
     assert (cfg.title, cfg.base_url, cfg.author.name, cfg.language, cfg.description) == (
         "Hugo Notes",
         "https://hugo.example.org/",

@@ -17,10 +17,12 @@ from typing import Any
 
 from feedkit.configkeys import SITE_KEYS
 from feedkit.errors import ContentError
+from feedkit.models import Author
 from feedkit.posts import pelicanmeta
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, site_values
 from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, jekyll_config
 from feedkit.posts.layout import PELICAN_CONFIG
+from feedkit.posts.postvalues import parse_authors
 
 # What readers' feed readers know the old feeds by: entry IDs and the feed's address, as
 # README's "Moving from Jekyll, Hugo or Pelican" tells.
@@ -96,13 +98,13 @@ def _text(value: Any) -> str:
 
 
 def _person(value: Any) -> tuple[str, str]:
-    """Return (name, email) of an `author` as the generators' themes write it: a name, a
-    mapping with `name` and `email`, or a list whose first entry is one of those."""
-    if isinstance(value, list) and value:
-        value = value[0]
-    if isinstance(value, dict):
-        return _text(value.get("name")), _text(value.get("email"))
-    return _text(value), ""
+    """Return (name, email) of the first `author` as a post would give it (a name, `Name
+    <email>`, a mapping with `name` and `email`, or a list of those); ("", "") for none."""
+    try:
+        found = parse_authors(value, Author("")) if value else ()
+    except ValueError:
+        return "", ""
+    return (found[0].name, found[0].email or "") if found else ("", "")
 
 
 def _jekyll(folder: Path) -> OldSite:
