@@ -212,9 +212,9 @@ def test_a_cold_build_takes_statuses_as_it_reads_and_the_next_build_stops_at_onc
     walks: list[bool] = []
     real_walk = cache_module.walk
 
-    def walk(folder: Path, *, stat: bool = True) -> list[tuple[str, bytes | None]]:
+    def walk(folder: Path, *, stat: bool = True, **given: Any) -> list[tuple[str, bytes | None]]:
         walks.append(stat)
-        return real_walk(folder, stat=stat)
+        return real_walk(folder, stat=stat, **given)
 
     monkeypatch.setattr(cache_module, "walk", walk)
     build(site)  # no cache yet: every file is read, so the walk does not stat them
@@ -494,7 +494,7 @@ def test_no_cache_does_no_more_work_than_a_build_with_no_cache_folder(
 
         monkeypatch.setattr(module, name, wrapper)
 
-    counted(cache_module, "walk", lambda folder, stat=True: (stat,))
+    counted(cache_module, "walk", lambda folder, stat=True, **_: (stat,))
     counted(
         cache_module,
         "parse_files",

@@ -147,13 +147,17 @@ def write_files(folder: Path, files: dict[str, str]) -> None:
 def test_what_jekyll_never_reads_is_neither_a_post_nor_listed(tmp_path: Path) -> None:
     # A Jekyll site with bundler's and npm's folders (many a README.md), its built _site/,
     # and what its _config.yml excludes: Jekyll reads none of it, and check lists none.
+    # `include` takes back a folder `exclude` names (Jekyll 4 reads `exclude - include`),
+    # but not one inside a folder Jekyll does not enter: it filters each folder's entries,
+    # top down, and node_modules/ is left out before node_modules/kept/ is seen.
     files = {
         "_config.yml": "title: T\nurl: https://t.example.org\nexclude:\n  - scripts\n"
-        '  - "*.txt.md"\ninclude:\n  - node_modules/kept\n',
+        '  - old\n  - "*.txt.md"\ninclude:\n  - old\n  - node_modules/kept\n',
         "_posts/2024-01-01-a.md": "---\ntitle: A\n---\nText.\n",
         "scripts/_posts/2024-01-02-b.md": "---\ntitle: B\n---\nNot Jekyll's.\n",
+        "old/_posts/2024-01-04-d.md": "---\ntitle: D\n---\nIncluded.\n",
         "node_modules/left-pad/README.md": "# left-pad\n",
-        "node_modules/kept/_posts/2024-01-03-c.md": "---\ntitle: C\n---\nIncluded.\n",
+        "node_modules/kept/_posts/2024-01-03-c.md": "---\ntitle: C\n---\nNot read.\n",
         "vendor/bundle/ruby/3.1/gems/kramdown-2.4/README.md": "# kramdown\n",
         "_site/README.md": "# built\n",
         "notes.txt.md": "notes\n",
@@ -171,6 +175,10 @@ def test_what_jekyll_never_reads_is_neither_a_post_nor_listed(tmp_path: Path) ->
     assert [line for line in result.stderr.splitlines() if "skipped" in line] == [
         "about.md: skipped: a page, not a post: Jekyll publishes only the files in _posts/ as posts"
     ]
+    built = CliRunner().invoke(main, ["build", "--config", str(toml)], env=env)
+    assert built.exit_code == 0, built.output
+    feed = feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes())
+    assert [e.title for e in feed.entries] == ["D", "A"]
 
 
 def test_a_content_folder_that_is_jekylls_posts_folder_keeps_jekylls_rules(

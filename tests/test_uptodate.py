@@ -158,6 +158,36 @@ def test_a_build_with_nothing_to_do_imports_none_of_the_standard_librarys_slow_m
     assert not set(slow) & set(modules)
 
 
+def test_a_jekyll_sites_folders_it_never_reads_are_not_walked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Jekyll site read from its own folder, with npm's and bundler's folders in it: a
+    # package installed there (its README.md a Markdown file like any post) changes nothing
+    # Jekyll reads, so the build has nothing to do; a new post still does.
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: T\nurl: https://t.example.org\n")
+    (root / "feedkit.toml").write_text(
+        'title = "T"\nbase_url = "https://t.example.org/"\ncontent_dir = "."\n'
+    )
+    (root / "_posts" / "2026-01-01-a.md").write_text(post("A", "2026-01-01"))
+    (root / "node_modules" / "left-pad").mkdir(parents=True)
+    (root / "node_modules" / "left-pad" / "README.md").write_text("# left-pad\n")
+    settle(root)
+    monkeypatch.setenv("FEEDKIT_NOW", NOW_ENV["FEEDKIT_NOW"])
+    assert build(root).stdout.startswith("Built ")
+    for folder in ("node_modules/right-pad", "vendor/bundle/ruby/3.3.0/gems/kramdown-2.4.0"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "README.md").write_text("# a package\n")
+        settle(root)
+        again = build(root)  # answered without the full build: it lists its modules
+        assert again.stdout.startswith("Feeds in public/ are up to date"), folder
+        assert again.stderr.startswith("modules: "), folder
+    (root / "_posts" / "2026-01-02-b.md").write_text(post("B", "2026-01-02"))
+    settle(root)
+    assert build(root).stdout.startswith("Built 4 files in public/ (3 changed) from 2 posts")
+
+
 def test_the_output_folder_is_shown_from_where_the_command_runs(site: Path) -> None:
     build(site)
     elsewhere = site.parent

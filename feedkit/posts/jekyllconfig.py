@@ -150,10 +150,30 @@ def jekyll_excluded(values: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern
     """Return what matches the paths in a Jekyll site that Jekyll does not read (its
     default `exclude` and the site's own, added to it as Jekyll 4 does, and its
     `destination`), and what matches those `include` takes back."""
+    found, included = _excluded_included(values)
+    return matcher(found), matcher(included)
+
+
+def jekyll_unread_paths(values: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Return the plain paths (no glob) in a Jekyll site that its `exclude` and
+    `destination` name (as `jekyll_excluded` reads them), and those its `include` names;
+    None when an `include` is a glob, which may take back any folder."""
+    found, included = _excluded_included(values)
+    plain = tuple(dict.fromkeys(p.strip().strip("/") for p in found if not _is_glob(p)))
+    if any(_is_glob(path) for path in included):
+        return None
+    return tuple(p for p in plain if p), tuple(p.strip().strip("/") for p in included)
+
+
+def _excluded_included(values: dict[str, Any]) -> tuple[list[str], list[str]]:
     own, included = values.get("exclude"), values.get("include")
     found = [*JEKYLL_EXCLUDED, *(map(str, own) if isinstance(own, list) else ())]
     found.append(str(values.get("destination") or "_site"))
-    return matcher(found), matcher(map(str, included) if isinstance(included, list) else ())
+    return found, list(map(str, included)) if isinstance(included, list) else []
+
+
+def _is_glob(path: str) -> bool:
+    return any(c in path for c in "*?[")
 
 
 def matcher(paths: Iterable[str]) -> re.Pattern[str]:
@@ -163,7 +183,7 @@ def matcher(paths: Iterable[str]) -> re.Pattern[str]:
     for path in dict.fromkeys(p.strip().strip("/") for p in paths):
         if not path:
             continue
-        if any(c in path for c in "*?["):
+        if _is_glob(path):
             found += [fnmatch.translate(path), fnmatch.translate(path + "/*")]
         else:
             found.append(re.escape(path) + r"(?:/|\Z)")

@@ -28,11 +28,12 @@ from feedkit.posts.jekyllconfig import (
     jekyll_folder,
     jekyll_permalink,
     jekyll_timezone,
+    jekyll_unread_paths,
     matcher,
     smart_quotes,
 )
 from feedkit.posts.jekylldefaults import Scope, defaults_for, post_scopes
-from feedkit.posts.walk import MARKDOWN_SUFFIXES
+from feedkit.posts.walk import MARKDOWN_SUFFIXES, Unread
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,25 @@ def site_markers(cfg: Config) -> tuple[str, ...]:
     return found + ((CONFIG_DIR,) if any((f / CONFIG_DIR).is_dir() for f in folders) else ())
 
 
+def unread_folders(cfg: Config) -> Unread | None:
+    """Return what tells the content walk (`walk.walk`) which folders of a Jekyll site
+    Jekyll never reads (its `exclude` and `destination`, less its `include`, as the layout
+    leaves out their files); None for a site that is not one by its configuration, or
+    whose Hugo or Pelican configuration, or `main_sections`, may make it another's."""
+    folder = jekyll_folder(cfg)
+    if folder is None or cfg.main_sections or site_markers(cfg):
+        return None
+    paths = jekyll_unread_paths(jekyll_config(folder))
+    return None if paths is None else (_site_prefix(cfg, folder), *paths)
+
+
+def _site_prefix(cfg: Config, folder: Path | None) -> str:
+    """Return the content folder's path in the Jekyll site at `folder`, as its paths are
+    written ("" for the site's own folder, else ending in "/")."""
+    above = os.path.relpath(cfg.content_path, folder) if folder is not None else "."
+    return "" if above == "." else above.replace(os.sep, "/") + "/"
+
+
 def is_hugo_marker(name: str) -> bool:
     """Return True when a name `site_markers` gives is Hugo's configuration."""
     return name in HUGO_CONFIGS or name == CONFIG_DIR
@@ -172,8 +192,7 @@ class Layout:
         authors = () if self.hugo or self.pelican else jekyll_authors(folder)
         self.root_known = folder == cfg.content_path
         # Where the content folder is in the Jekyll site, whose paths the defaults name.
-        above = os.path.relpath(cfg.content_path, folder) if folder is not None else "."
-        self.site_prefix = "" if above == "." else above.replace(os.sep, "/") + "/"
+        self.site_prefix = _site_prefix(cfg, folder)
         jekyll = self.jekyll
         self.post = Place(  # what the layout says of a post
             permalink=permalink,

@@ -22,7 +22,7 @@ from feedkit.models import Choice, Post
 from feedkit.posts import postfile
 from feedkit.posts.crosscheck import duplicates, with_body_problems
 from feedkit.posts.fmparse import parse_front_matter
-from feedkit.posts.layout import ANYWHERE, Layout, NotAPost, Place, Skipped
+from feedkit.posts.layout import ANYWHERE, Layout, NotAPost, Place, Skipped, unread_folders
 from feedkit.posts.postfile import (
     FileProblems,
     discover,
@@ -362,7 +362,7 @@ READING = "reading posts"
 
 def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
     """Return every post under the content folder, newest first; raise listing all problems."""
-    paths = discover(content_folder(cfg))
+    paths = discover(content_folder(cfg), unread_folders(cfg))
     return gather(parse_files(cfg, paths, progress=progress))
 
 

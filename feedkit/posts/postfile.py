@@ -18,6 +18,7 @@ from feedkit.errors import Problem
 from feedkit.posts import pelicanmeta
 from feedkit.posts.walk import (
     StatKey,
+    Unread,
     stat_key,
     walk,
 )
@@ -77,9 +78,10 @@ class FileProblems(Exception):
         self.problems = problems
 
 
-def discover(content_dir: Path) -> list[Path]:
-    """Return every post file under `content_dir` in a stable order."""
-    return [Path(path) for path, _ in walk(content_dir)]
+def discover(content_dir: Path, unread: Unread | None = None) -> list[Path]:
+    """Return every post file under `content_dir` in a stable order, but in the folders
+    `unread` names (see `walk`)."""
+    return [Path(path) for path, _ in walk(content_dir, unread=unread)]
 
 
 def has_illegal(raw: bytes) -> bool:

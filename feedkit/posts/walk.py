@@ -14,7 +14,7 @@ import struct
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
 # A file's status packed in 32 bytes: size, modification and change times in nanoseconds,
@@ -80,10 +80,23 @@ def is_jekyll_html_post(folder: str, name: str) -> bool:
     return "_posts" in parts or "_drafts" in parts
 
 
-def walk(content_dir: Path | str, *, stat: bool = True) -> list[tuple[str, StatKey | None]]:
+# The folders of a Jekyll site that Jekyll never reads (feedkit.posts.layout
+# `unread_folders`): the site's path of the content folder ("" or "blog/", say), the paths
+# in the site that its `exclude` names, and those its `include` takes back with all they
+# hold. Plain paths, compared as text: a build that finds nothing changed walks with them
+# too (its record keeps them), and must not import `re` for it.
+Unread = tuple[str, tuple[str, ...], tuple[str, ...]]
+
+
+def walk(
+    content_dir: Path | str, *, stat: bool = True, unread: Unread | None = None
+) -> list[tuple[str, StatKey | None]]:
     """Return (path, status key) for every post file under `content_dir`, sorted.
 
-    Hidden files and folders are skipped.
+    Hidden files and folders are skipped, and with `unread`, the folders Jekyll does not
+    enter either: it filters each folder's entries before it reads any of them, so an
+    excluded `node_modules/` or `vendor/bundle/` (thousands of folders, each package's
+    README) is never listed, and a build that finds nothing changed does not pay for it.
     Paths stay strings: a build over 20,000 posts should not make 20,000 Path objects.
     Without `stat` every key is None: a build that reads every file anyway gets each file's
     status when it opens it, and a stat call per file costs as much as the rest of the walk.
@@ -94,6 +107,7 @@ def walk(content_dir: Path | str, *, stat: bool = True) -> list[tuple[str, StatK
     """
     found: list[tuple[str, StatKey | None]] = []
     root = str(content_dir)
+    skipped = _unread_test(root, unread) if unread is not None else None
     # Each folder to list, with the identities (device, inode) of it and the folders
     # holding it: a link to one of those is a loop.
     pending: list[tuple[str, tuple[tuple[int, int], ...]]] = [(root, (_identity(os.stat(root)),))]
@@ -114,6 +128,8 @@ def walk(content_dir: Path | str, *, stat: bool = True) -> list[tuple[str, StatK
                 except OSError:  # a link in a loop of links
                     is_dir = False
                 if is_dir:
+                    if skipped is not None and skipped(entry.path):
+                        continue
                     here = _identity(entry.stat())
                     if here in holders:  # a loop: not followed, listed for reading to say so
                         found.append((entry.path, None))
@@ -134,6 +150,25 @@ def walk(content_dir: Path | str, *, stat: bool = True) -> list[tuple[str, StatK
             found += _statuses(folder, plain) if stat else _unknown(folder, plain)
     found.sort()  # by path: no two are the same, so a status is never compared
     return found
+
+
+def _unread_test(root: str, unread: Unread) -> Callable[[str], bool]:
+    """Return what tells a folder under `root` that Jekyll does not read, by its path.
+
+    The walk goes down from `root`, and leaves out a folder the first time one matches:
+    so a folder is Jekyll's to leave out when its own path is one `exclude` names, and no
+    `include` names it or a folder holding it (Jekyll's `included?` takes back what starts
+    with an included path)."""
+    site_prefix, exclude, include = unread
+    excluded = frozenset(exclude)
+    taken_back = tuple(path + "/" for path in include)
+    cut = len(os.path.join(root, ""))
+
+    def skipped(path: str) -> bool:
+        in_site = site_prefix + path[cut:].replace(os.sep, "/")
+        return in_site in excluded and not (in_site + "/").startswith(taken_back)
+
+    return skipped
 
 
 # Where the system can, a folder's files are stat-ed by name through a descriptor of the

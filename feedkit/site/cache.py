@@ -43,7 +43,7 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Post
 from feedkit.posts.crosscheck import duplicates, with_body_problems
-from feedkit.posts.layout import Layout, Skipped
+from feedkit.posts.layout import Layout, Skipped, unread_folders
 from feedkit.posts.loader import Progress, content_folder, parse_files
 from feedkit.posts.walk import StatKey, file_status, stat_mtime_ns, walk
 from feedkit.shown import root_prefix
@@ -163,7 +163,8 @@ class BuildCache:
         if walked is not None and walked[0] == str(folder):
             return Scan(walked[1], root_prefix(cfg.root), True, _record=walked[2])
         stat = bool(self.state)
-        return Scan(walk(folder, stat=stat), root_prefix(cfg.root), stat)
+        found = walk(folder, stat=stat, unread=unread_folders(cfg))
+        return Scan(found, root_prefix(cfg.root), stat)
 
     def unchanged(self, scan: Scan, now: float, drafts: bool, out_dir: Path) -> bool:
         """Return True if no post file changed since the last build, no scheduled post came

@@ -31,7 +31,7 @@ from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
-from feedkit.posts.layout import Layout
+from feedkit.posts.layout import Layout, unread_folders
 from feedkit.posts.loader import (
     LoadResult,
     Parsed,
@@ -146,7 +146,7 @@ def check_posts(
 
     known = cache.rows if cache is not None else {}
     # With nothing kept, no status is compared: each file's comes from reading it.
-    files = walk(content_folder(cfg), stat=bool(known))
+    files = walk(content_folder(cfg), stat=bool(known), unread=unread_folders(cfg))
     layout = Layout(cfg, [path for path, _ in files])
     places: dict[str, Any] = {}
     kept: dict[str, Row] = {}

@@ -196,6 +196,8 @@ def record(cfg: Config, config_file: Path, trusted_before: int) -> dict[str, Any
     too fresh to trust (changed at `trusted_before` or later: a rewrite of the same size
     could share its timestamp), or when a build with nothing new still has work: telling a
     WebSub hub what an earlier build could not."""
+    from feedkit.posts.layout import unread_folders
+
     if cfg.feed.hub:
         return None
     real = os.path.realpath(config_file)
@@ -206,6 +208,7 @@ def record(cfg: Config, config_file: Path, trusted_before: int) -> dict[str, Any
         "config": real,
         "inputs": inputs,
         "content": str(cfg.content_path),
+        "unread": unread_folders(cfg),  # the walk's, as the build walked
         "out": str(cfg.output_path),
     }
 
@@ -320,7 +323,7 @@ def _lines(
     chain, kept = made_with(package or PACKAGE, sys.path, state.get("toolchain"), time.time_ns())
     if state.get("made_with") != dict(chain):
         return None  # feedkit, Python or a library changed: the build throws the cache away
-    found = walk(inputs["content"])
+    found = walk(inputs["content"], unread=inputs["unread"])
     walked = walk_record(found)
     if not nothing_to_do(state, walked, now, drafts, inputs["out"]):
         if seen is not None:

@@ -28,7 +28,7 @@ from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
 from feedkit.mail.digest import DigestRenderer
 from feedkit.models import Choice, Post
-from feedkit.posts.layout import Layout, Place, Skipped
+from feedkit.posts.layout import Layout, Place, Skipped, unread_folders
 from feedkit.posts.loader import (
     LoadResult,
     Parsed,
@@ -186,7 +186,7 @@ class WarmSite:
             return
         try:
             # As `discover` lists them, without making a Path of each: only those read are.
-            listed = walk(content_folder(self.cfg))
+            listed = walk(content_folder(self.cfg), unread=unread_folders(self.cfg))
             found = [path for path, _ in listed]
         except FeedkitError as exc:
             self._done(files, problem=exc)
