@@ -359,6 +359,33 @@ def test_the_archive_is_served_once_the_digest_has_written_it(
         assert client.get("archive/../feedkit.toml").status_code == 404
 
 
+def test_slash_redirects_stay_under_the_path_a_proxy_serves_the_service_at(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # Served at https://example.org/news/ by a proxy that passes /news/… on as /…: a
+    # redirect that adds or takes away a slash must lead to the same place under /news/,
+    # not to https://example.org/archive/… (the main site's 404, or another site's page).
+    cfg = make_serve_site(tmp_path, smtp_server)
+    folder = cfg.output_path / "newsletter" / "2026-11-22"
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text("<h1>Issue 1</h1>", encoding="utf-8")
+    proxied = "https://example.org/news/"
+    headers = {"Host": "example.org", "X-Forwarded-Proto": "https"}
+    asked = {
+        "archive/2026-11-22": proxied + "archive/2026-11-22/",
+        "archive/2026-11-22?utm_source=x": proxied + "archive/2026-11-22/?utm_source=x",
+        "archive": proxied + "archive/",
+        "subscribe/": proxied + "subscribe",
+    }
+    with running(cfg) as service, httpx.Client(base_url=service.url, headers=headers) as client:
+        for path, expected in asked.items():
+            answer = client.get(path)
+            assert answer.status_code == 307, path
+            assert str(httpx.URL(proxied + path).join(answer.headers["location"])) == expected
+        followed = client.get("archive/2026-11-22", follow_redirects=True)
+        assert followed.status_code == 200 and followed.text == "<h1>Issue 1</h1>"
+
+
 def test_with_the_outbox_delivery_confirmations_are_written_there(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

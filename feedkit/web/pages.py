@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 from starlette.exceptions import HTTPException
@@ -121,6 +122,52 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class RelativeRedirects:
+    """Makes the slash redirects Starlette answers with (`archive` → `archive/`,
+    `subscribe/` → `subscribe`) relative to the page asked for. Starlette writes them
+    absolute, from the address the request reached: behind a proxy that serves the service
+    under a path (`https://example.org/news/` → this service's `/`), that address lacks the
+    path, and the redirect led out of the service (RFC 9110 allows a relative Location)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+
+        async def send_relative(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in _REDIRECTS:
+                headers = [
+                    (name, _relative(value, path) if name == b"location" else value)
+                    for name, value in message.get("headers", [])
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_relative)
+
+
+_REDIRECTS = frozenset((301, 302, 303, 307, 308))
+
+
+def _relative(location: bytes, path: str) -> bytes:
+    """Return a redirect's `location` relative to the request's (decoded) `path` when it
+    only adds or takes away the path's last slash; else as it is."""
+    parts = urlsplit(location.decode("latin-1"))
+    target = parts.path
+    if target.endswith("/") and unquote(target[:-1]) == path:
+        # "./" before a name with a colon: it would read as a scheme (RFC 3986, 4.2)
+        relative = "./" + target[:-1].rsplit("/", 1)[1] + "/"
+    elif path.endswith("/") and unquote(target) + "/" == path:
+        relative = "../" + target.rsplit("/", 1)[1]
+    else:
+        return location
+    return (relative + (f"?{parts.query}" if parts.query else "")).encode("latin-1")
 
 
 class BodyLimit:

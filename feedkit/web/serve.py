@@ -38,7 +38,14 @@ from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import Tokens, site_secret
 from feedkit.mail.wire import CONTROL
 from feedkit.web.confirmations import ConfirmationMailer
-from feedkit.web.pages import ARCHIVE, BodyLimit, Pages, SecurityHeaders, SlidingWindow
+from feedkit.web.pages import (
+    ARCHIVE,
+    BodyLimit,
+    Pages,
+    RelativeRedirects,
+    SecurityHeaders,
+    SlidingWindow,
+)
 from feedkit.web.subscriptions import Service, Signup
 
 log = logging.getLogger("feedkit.serve")
@@ -256,7 +263,7 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
         exception_handlers={HTTPException: http_error},
         lifespan=partial(mailing, mailer),
     )
-    return SecurityHeaders(BodyLimit(app), pages.policy)
+    return SecurityHeaders(RelativeRedirects(BodyLimit(app)), pages.policy)
 
 
 @asynccontextmanager
