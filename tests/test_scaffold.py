@@ -247,6 +247,42 @@ def test_init_in_a_hugo_site_takes_its_settings_and_keeps_its_feed_address(
     ]
 
 
+def test_init_in_a_multilingual_hugo_site_takes_its_default_languages_settings(
+    tmp_path: Path,
+) -> None:
+    # Each language has its title, params and content folder, which take the place of the
+    # top level's for its pages: the feed is the default language's, at Hugo's addresses.
+    _write(
+        tmp_path,
+        {
+            "hugo.toml": 'baseURL = "https://hugo.example.org/"\ntitle = "Top"\n'
+            'defaultContentLanguage = "de"\n[params]\nauthor = "Hanne Berg"\n'
+            'description = "Top level"\n'
+            '[languages.en]\ntitle = "Notes"\ncontentDir = "content/english"\n'
+            '[languages.de]\ntitle = "Notizen"\ncontentDir = "content/deutsch"\n'
+            'languageCode = "de-AT"\n[languages.de.params]\ndescription = "Kurz notiert"\n',
+            "content/english/posts/first.md": '+++\ntitle = "First"\ndate = 2024-05-01\n+++\nA.\n',
+            "content/deutsch/posts/erster.md": '+++\ntitle = "Erster"\ndate = 2024-05-02\n+++\n',
+        },
+    )
+    started = feedkit(tmp_path, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    cfg = load_config(tmp_path / "feedkit.toml")
+    assert (cfg.title, cfg.language, cfg.description, cfg.author.name) == (
+        "Notizen",
+        "de-AT",
+        "Kurz notiert",
+        "Hanne Berg",
+    )
+    assert cfg.content_path == tmp_path / "content" / "deutsch"
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    feed = feedparser.parse((tmp_path / "public" / "index.xml").read_bytes())
+    assert [(e.title, e.link) for e in feed.entries] == [
+        ("Erster", "https://hugo.example.org/posts/erster/")
+    ]
+
+
 def test_init_in_a_pelican_site_follows_its_article_urls_or_says_it_cannot(
     tmp_path: Path,
 ) -> None:

@@ -130,8 +130,15 @@ def _hugo(folder: Path, config: str) -> OldSite:
         values = site_values(folder)
     except ContentError:
         values = {}
-    found = values.get("params")
-    params: dict[str, Any] = found if isinstance(found, dict) else {}
+    # A multilingual site's default language (Hugo's default: en) has its own settings,
+    # which take the place of the top level's for its pages: its title, its params, its
+    # own content folder. feedkit publishes that language's posts.
+    default = _text(values.get("defaultcontentlanguage")) or "en"
+    languages = values.get("languages")
+    own = languages.get(default.lower()) if isinstance(languages, dict) else None
+    if isinstance(own, dict):
+        values = {**values, **own, "params": {**_params(values), **_params(own)}}
+    params = _params(values)
     author, email = _person(values.get("author") or params.get("author"))
     language = _text(values.get("languagecode")) or _text(values.get("defaultcontentlanguage"))
     return OldSite(
@@ -145,6 +152,11 @@ def _hugo(folder: Path, config: str) -> OldSite:
         email=email or _text(params.get("email")),
         language=language,
     )
+
+
+def _params(values: dict[str, Any]) -> dict[str, Any]:
+    found = values.get("params")
+    return found if isinstance(found, dict) else {}
 
 
 def _pelican(folder: Path) -> OldSite:
