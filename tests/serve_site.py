@@ -25,14 +25,16 @@ SECRET = "serve-test-secret-0123456789abcdef"
 PUBLIC_URL = "https://news.example.test/"
 
 
-def make_serve_site(root: Path, smtp: FaultySmtpServer, serve_toml: str = "") -> Config:
+def make_serve_site(
+    root: Path, smtp: FaultySmtpServer, serve_toml: str = "", *, smtp_timeout: int = 5
+) -> Config:
     """Write a site that mails through `smtp` and has `feedkit serve` at PUBLIC_URL."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "content").mkdir(exist_ok=True)
     toml = SITE_TOML + (
         '\n[digest]\nfrom = "Ada Quill <ada@example.org>"\ndelivery = "smtp"\n'
         f'\n[smtp]\nhost = "{smtp.host}"\nport = {smtp.port}\nsecurity = "none"\n'
-        "timeout = 5\n"
+        f"timeout = {smtp_timeout}\n"
         f'\n[serve]\nurl = "{PUBLIC_URL}"\n{serve_toml}'
     )
     (root / "feedkit.toml").write_text(toml, encoding="utf-8")
@@ -128,6 +130,18 @@ def reader_events(cfg: Config, address: str) -> list[tuple[str, str, str]]:
             "ON r.id = e.reader_id WHERE r.email=? ORDER BY e.rowid",
             (address.lower(),),
         ).fetchall()
+    finally:
+        conn.close()
+
+
+def queue_claims(cfg: Config) -> dict[int, str | None]:
+    """Return the queued confirmations' readers and who has claimed each (None: nobody), as
+    another program reads them from the state database."""
+    conn = sqlite3.connect(cfg.path(cfg.digest.state))
+    try:
+        rows = conn.execute("SELECT * FROM confirmation_queue ORDER BY rowid")
+        names = [column[0] for column in rows.description]
+        return {row[0]: dict(zip(names, row, strict=True)).get("claimed_by") for row in rows}
     finally:
         conn.close()
 

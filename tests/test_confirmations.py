@@ -1,15 +1,19 @@
 """The confirmation mails' queue as `feedkit serve` works through it: mailed through a real
-SMTP server, kept while the server is down, given up once the link would have expired."""
+SMTP server, kept while the server is down, given up once the link would have expired;
+mailed once by two services on one state file, and not again after a clean stop."""
 
 from __future__ import annotations
 
 import logging
+import signal
+import time
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
-from feedkit.mail.confirmqueue import queued_confirmations
+from feedkit.mail.confirmqueue import CLAIM_LEASE, queued_confirmations
 from feedkit.mail.readers import Readers
 from feedkit.mail.state import State
 from feedkit.mail.subscribers import Subscriber
@@ -17,7 +21,18 @@ from feedkit.mail.tokens import Tokens
 from feedkit.web.confirmations import ConfirmationMailer
 
 from conftest import NOW
-from serve_site import PUBLIC_URL, SECRET, confirm_link_in, make_serve_site, reader_events
+from serve_site import (
+    PUBLIC_URL,
+    SECRET,
+    Service,
+    confirm_link_in,
+    mails_for,
+    make_serve_site,
+    queue_claims,
+    reader_events,
+    running,
+    wait_until,
+)
 from smtp_server import FaultySmtpServer
 
 
@@ -66,3 +81,94 @@ def test_a_confirmation_waits_for_a_dead_mail_server_until_its_link_would_expire
         "unsent",
         "requested",
     ]
+
+
+def sign_up(service: Service, email: str) -> None:
+    with httpx.Client(base_url=service.url) as client:
+        answer = client.post("subscribe", data={"email": email, "name": "", "website": ""})
+    assert answer.status_code == 200 and "Check your inbox" in answer.text
+
+
+def test_two_services_on_one_state_file_mail_a_confirmation_once(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # Two workers behind one proxy, or the old service still stopping as the new one starts.
+    cfg = make_serve_site(tmp_path, smtp_server, smtp_timeout=15)
+    smtp_server.hold()  # every DATA waits, unanswered, until the test releases it
+    try:
+        with running(cfg) as first:
+            sign_up(first, "kim@example.org")
+            wait_until(lambda: smtp_server.held == 1)  # the first is mailing Kim's
+            # The second starts with Kim's confirmation queued, and goes through the queue
+            # again for a sign-up of its own.
+            with running(cfg, stop=signal.SIGINT) as second:
+                sign_up(second, "lee@example.org")
+                wait_until(lambda: smtp_server.held == 2)
+                smtp_server.release()
+                mails_for(smtp_server, "lee@example.org")
+            mails_for(smtp_server, "kim@example.org")
+    finally:
+        smtp_server.release()
+    [kim] = smtp_server.received_for("kim@example.org")
+    assert b"\r\nTo: kim@example.org\r\n" in kim.raw
+    assert confirm_link_in(kim.raw).startswith(PUBLIC_URL + "confirm/")
+    assert [m.rcpt_tos for m in smtp_server.messages] == [
+        ("kim@example.org",),
+        ("lee@example.org",),
+    ]
+    assert queue_claims(cfg) == {}
+
+
+def test_a_claim_left_by_a_killed_service_is_taken_over_once_its_lease_runs_out(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    cfg = make_serve_site(tmp_path, smtp_server, smtp_timeout=15)
+    smtp_server.stall("kim@example.org", seconds=60)  # her first DATA is never answered
+    with running(cfg, stop=signal.SIGKILL) as killed:
+        sign_up(killed, "kim@example.org")
+        wait_until(lambda: smtp_server.data_attempts("kim@example.org") == 1)
+    # Killed while mailing Kim's: its claim stays in the state file.
+    assert list(queue_claims(cfg)) == [1]
+    with running(cfg, now=NOW + CLAIM_LEASE - timedelta(seconds=1)) as early:
+        sign_up(early, "lee@example.org")  # queued after Kim's, mailed after it is passed
+        mails_for(smtp_server, "lee@example.org")
+    assert smtp_server.received_for("kim@example.org") == []  # the claim still held it
+    with running(cfg, now=NOW + CLAIM_LEASE) as late:
+        [mail] = mails_for(smtp_server, "kim@example.org")
+    assert confirm_link_in(mail.raw).startswith(PUBLIC_URL + "confirm/")
+    assert b"\r\nDate: Sun, 22 Nov 2026 12:05:00 +0000\r\n" in mail.raw
+    assert smtp_server.data_attempts("kim@example.org") == 2
+    assert queue_claims(cfg) == {}
+    assert "WARNING reader 1: confirmation taken over from " in late.stderr
+    assert "the reader may get it twice" in late.stderr
+
+
+def test_a_clean_stop_waits_for_the_mail_on_its_way_and_takes_it_off_the_queue(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    cfg = make_serve_site(tmp_path, smtp_server, smtp_timeout=15)
+    smtp_server.hold()
+    try:
+        with running(cfg) as service:
+            sign_up(service, "kim@example.org")
+            wait_until(lambda: smtp_server.held == 1)  # on its way: the server has its DATA
+            service.process.send_signal(signal.SIGTERM)
+            # A slow mail server: longer than the 10 s feedkit gave it up to 3c76833, which
+            # then left Kim's confirmation queued to be mailed again at the next start.
+            time.sleep(11)
+            assert service.process.poll() is None, "stopped before the mail server answered"
+            smtp_server.release()
+            service.process.wait(timeout=20)
+    finally:
+        smtp_server.release()
+    assert "INFO stopping once reader 1's confirmation has reached the mail server" in (
+        service.stderr
+    )
+    assert "reader 1: confirmation mailed (250 2.0.0 OK queued)" in service.stderr
+    assert queue_claims(cfg) == {}  # not mailed again
+    [mail] = smtp_server.received_for("kim@example.org")
+    assert confirm_link_in(mail.raw).startswith(PUBLIC_URL + "confirm/")
+    with running(cfg, now=NOW + CLAIM_LEASE) as again:  # nothing left to mail
+        sign_up(again, "lee@example.org")
+        mails_for(smtp_server, "lee@example.org")
+    assert len(smtp_server.received_for("kim@example.org")) == 1

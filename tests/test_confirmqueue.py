@@ -1,13 +1,26 @@
 """The confirmation mails' queue in the state database: filled by a sign-up, emptied as
-they are mailed, and never holding one that is no longer open."""
+they are mailed, never holding one that is no longer open, and each claimed by one
+service at a time."""
 
+import shutil
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from feedkit.mail.confirmqueue import dequeue, queued_confirmations
+from feedkit.mail.confirmqueue import (
+    CLAIM_LEASE,
+    claim,
+    dequeue,
+    queued_confirmations,
+    release,
+)
 from feedkit.mail.readers import Readers
 from feedkit.mail.state import State
+from feedkit.mail.statefile import SCHEMA_VERSION
 from feedkit.mail.subscribers import Subscriber
+
+from conftest import FIXTURES
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 ADA = Subscriber("Ada@Example.org", "Ada")
@@ -44,3 +57,86 @@ def test_a_sign_up_queues_its_confirmation_until_it_is_mailed_or_no_longer_open(
     readers.forget("ada@example.org")
     assert queued_confirmations(readers) == []
     state.close()
+
+
+def test_a_claim_is_one_services_until_it_runs_out_or_is_given_back(tmp_path: Path) -> None:
+    state, readers = open_list(tmp_path)
+    asked = readers.request(ADA, "", NOW)
+    assert asked is not None
+    with State.open(tmp_path / "state.db") as other_state:
+        other = Readers(other_state)
+        [item] = queued_confirmations(readers)
+        assert claim(readers, item, "first", NOW)
+        [seen] = queued_confirmations(other)
+        assert (seen.claimed_by, seen.claimed_until) == ("first", NOW + CLAIM_LEASE)
+        assert not claim(other, seen, "second", NOW + CLAIM_LEASE - timedelta(seconds=1))
+        # In another zone, the same instant: the lease is compared as time, not as text.
+        berlin = (NOW + CLAIM_LEASE).astimezone(ZoneInfo("Europe/Berlin"))
+        assert claim(other, seen, "second", berlin)  # run out: the first was killed
+        assert not claim(readers, item, "first", NOW + CLAIM_LEASE)  # it is not its own
+        release(readers, item, "first")  # the first cannot give back what it no longer holds
+        assert queued_confirmations(readers)[0].claimed_by == "second"
+        release(other, seen, "second")  # the mail server did not take it: any may try again
+        assert claim(readers, item, "first", NOW + CLAIM_LEASE)
+        # A new sign-up replaces the confirmation: the new one is claimed by nobody.
+        again = readers.request(ADA, "", NOW + timedelta(hours=1))
+        assert again is not None
+        [fresh] = queued_confirmations(other)
+        assert (fresh.nonce, fresh.claimed_by) == (again.nonce, None)
+        assert not claim(other, item, "second", NOW + timedelta(hours=1))  # the old one: gone
+    state.close()
+
+
+def test_a_state_file_of_schema_4_keeps_all_it_held_and_its_queue_gains_claims(
+    tmp_path: Path,
+) -> None:
+    # Written by feedkit at 3c76833 (schema 4, tests/fixtures/state/schema4.db): a baseline,
+    # an active reader, a pending one whose confirmation was mailed, and one, Kim, whose
+    # confirmation is still queued.
+    path = tmp_path / "state.db"
+    shutil.copyfile(FIXTURES / "state" / "schema4.db", path)
+    before = table_rows(path)
+    assert ("schema", "4") in before["meta"][1]
+    with State.open(path) as state:
+        readers = Readers(state)
+        [kim] = queued_confirmations(readers)
+        assert (kim.reader.key, kim.queued, kim.claimed_by) == (
+            "kim@example.org",
+            datetime(2026, 11, 22, 11, 10, tzinfo=UTC),
+            None,
+        )
+        assert claim(readers, kim, "first", NOW)
+        assert not claim(readers, kim, "second", NOW)
+    after = table_rows(path)
+    assert ("schema", str(SCHEMA_VERSION)) in after["meta"][1] and SCHEMA_VERSION == 5
+    assert after.keys() == before.keys()
+    for table, (columns, rows) in before.items():
+        kept = after[table][0][: len(columns)]
+        assert kept == columns, table
+        if table != "meta":
+            assert [row[: len(columns)] for row in after[table][1]] == rows, table
+    assert after["meta"][1] == [
+        ("schema", "5") if key == "schema" else (key, value) for key, value in before["meta"][1]
+    ]
+    assert after["confirmation_queue"][0] == [*before["confirmation_queue"][0], "claimed_by",
+                                               "claimed_until"]  # fmt: skip
+    [(*_, owner, until)] = after["confirmation_queue"][1]
+    assert (owner, until) == ("first", "2026-03-01T09:05:00.000000+00:00")
+    # Opened again: nothing more to bring forward, nothing lost.
+    with State.open(path) as state:
+        assert [q.claimed_by for q in queued_confirmations(Readers(state))] == ["first"]
+
+
+def table_rows(path: Path) -> dict[str, tuple[list[str], list[tuple[object, ...]]]]:
+    """Return each table's columns and rows, read as another program would."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        found = {}
+        for table in tables:
+            cursor = conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
+            rows = cursor.fetchall()
+            found[table] = ([c[0] for c in cursor.description], rows)
+        return found
+    finally:
+        conn.close()

@@ -1,14 +1,28 @@
 """The confirmation mails still to send: a sign-up queues its confirmation in the transaction
 that records it (`Readers.request`), and `feedkit serve` mails them from here
-(feedkit/web/confirmations.py), also those a stopped or killed service left."""
+(feedkit/web/confirmations.py), also those a stopped or killed service left.
+
+Several `feedkit serve` processes may share one state file (two workers behind a proxy, or
+an old one still stopping while the new one starts). Each claims a confirmation in the
+database before mailing it, so only one of them mails it; a claim lasts CLAIM_LEASE, after
+which another process takes it over: one killed while mailing cannot keep it forever.
+"""
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.statefile import transaction
+
+# Longer than a confirmation's mail can take to be handed over (at most 2 tries, each
+# step of the SMTP dialogue at most 15 s: feedkit/mail/confirmation.py), so a claim runs out
+# only when its process died; short enough that a killed one's confirmation goes soon.
+CLAIM_LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -18,11 +32,24 @@ class QueuedConfirmation:
     reader: Reader
     nonce: str
     queued: datetime  # when the sign-up asked for it
+    claimed_by: str | None = None  # the process that last claimed it, if any
+    claimed_until: datetime | None = None  # when that claim runs out
+
+
+def claim_owner() -> str:
+    """Return a name for this process's claims: host and process ID, which the log shows,
+    and a random part, as two containers may each run their service as process 1."""
+    return f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"
+
+
+def _instant(when: datetime) -> str:
+    # One zone and one width, so SQLite compares claims' times as text.
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def queued_confirmations(readers: Readers) -> list[QueuedConfirmation]:
-    """Return the confirmations still to mail, oldest first. One no longer open (used,
-    replaced by a newer one, or its reader left) leaves the queue unmailed."""
+    """Return the confirmations still to mail, oldest first, claimed or not. One no longer
+    open (used, replaced by a newer one, or its reader left) leaves the queue unmailed."""
     conn = readers.conn
     with transaction(conn):
         conn.execute(
@@ -31,14 +58,50 @@ def queued_confirmations(readers: Readers) -> list[QueuedConfirmation]:
             "AND r.confirm_nonce = confirmation_queue.nonce)"
         )
         rows = conn.execute(
-            "SELECT reader_id, nonce, queued FROM confirmation_queue ORDER BY queued, rowid"
+            "SELECT reader_id, nonce, queued, claimed_by, claimed_until FROM confirmation_queue "
+            "ORDER BY queued, rowid"
         ).fetchall()
     queued = []
-    for reader_id, nonce, when in rows:
+    for reader_id, nonce, when, owner, until in rows:
         reader = readers.by_id(reader_id)
         if reader is not None:
-            queued.append(QueuedConfirmation(reader, nonce, datetime.fromisoformat(when)))
+            queued.append(
+                QueuedConfirmation(
+                    reader,
+                    nonce,
+                    datetime.fromisoformat(when),
+                    owner,
+                    None if until is None else datetime.fromisoformat(until),
+                )
+            )
     return queued
+
+
+def claim(readers: Readers, item: QueuedConfirmation, owner: str, now: datetime) -> bool:
+    """Return whether `owner` may mail `item` now: True once it is claimed for `owner` until
+    `now` + CLAIM_LEASE; False if another process holds a claim that has not run out, or
+    the confirmation has left the queue."""
+    conn = readers.conn
+    # One UPDATE decides: of two processes claiming at once, SQLite lets one write first,
+    # and the other then finds the row claimed.
+    with transaction(conn):
+        cursor = conn.execute(
+            "UPDATE confirmation_queue SET claimed_by=?, claimed_until=? "
+            "WHERE reader_id=? AND nonce=? "
+            "AND (claimed_by IS NULL OR claimed_by=? OR claimed_until<=?)",
+            (owner, _instant(now + CLAIM_LEASE), item.reader.id, item.nonce, owner, _instant(now)),
+        )
+    return cursor.rowcount == 1
+
+
+def release(readers: Readers, item: QueuedConfirmation, owner: str) -> None:
+    """Give up `owner`'s claim on `item`, which stays queued: the mail server did not take
+    it this time, and any process may try it again."""
+    readers.conn.execute(
+        "UPDATE confirmation_queue SET claimed_by=NULL, claimed_until=NULL "
+        "WHERE reader_id=? AND nonce=? AND claimed_by=?",
+        (item.reader.id, item.nonce, owner),
+    )
 
 
 def dequeue(readers: Readers, reader_id: int, nonce: str) -> None:

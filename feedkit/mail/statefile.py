@@ -11,8 +11,8 @@ from pathlib import Path
 
 from feedkit.errors import FeedkitError
 
-SCHEMA_VERSION = 4  # 2: the reader list (readers, reader_events); 3: covered_files;
-# 4: confirmation_queue
+SCHEMA_VERSION = 5  # 2: the reader list (readers, reader_events); 3: covered_files;
+# 4: confirmation_queue; 5: its claims (claimed_by, claimed_until)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Posts that existed before the first digest: recorded as sent, so nobody gets the archive.
@@ -85,10 +85,13 @@ CREATE TABLE IF NOT EXISTS reader_events (
 CREATE INDEX IF NOT EXISTS reader_events_reader ON reader_events(reader_id);
 -- Confirmation mails asked for by a sign-up and not yet handed to the mail server:
 -- `feedkit serve` mails them after answering, and on start those a stopped one left.
+-- The process mailing one claims it first, so two on one file never both mail it.
 CREATE TABLE IF NOT EXISTS confirmation_queue (
     reader_id INTEGER PRIMARY KEY REFERENCES readers(id) ON DELETE CASCADE,
     nonce TEXT NOT NULL,            -- the confirmation's (readers.confirm_nonce)
-    queued TEXT NOT NULL            -- when the sign-up asked for it
+    queued TEXT NOT NULL,           -- when the sign-up asked for it
+    claimed_by TEXT,                -- the process mailing it now (see confirmqueue.py)
+    claimed_until TEXT              -- ISO 8601 in UTC; after it another process may take it
 );
 -- Returned mail `feedkit bounces` has read (a hash of its bytes), and soft bounces counted
 -- (a hash of reader and digest): reading a mailbox again changes nothing.
@@ -98,6 +101,11 @@ CREATE TABLE IF NOT EXISTS bounce_messages (
     outcome TEXT NOT NULL DEFAULT ''
 );
 """
+# Columns a later schema added to a table an earlier one made: CREATE TABLE IF NOT EXISTS
+# leaves an existing table as it was, so an older file gains them by ALTER TABLE.
+ADDED_COLUMNS = {
+    "confirmation_queue": ("claimed_by TEXT", "claimed_until TEXT"),  # 5
+}
 
 
 class StateError(FeedkitError):
@@ -122,10 +130,20 @@ def connect(path: Path) -> sqlite3.Connection:
             elif int(version[0]) > SCHEMA_VERSION:
                 raise StateError(f"{path}: made by a newer feedkit (schema {version[0]})")
             elif int(version[0]) < SCHEMA_VERSION:  # the new tables were made above
+                _add_columns(conn)
                 conn.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
     except sqlite3.DatabaseError as exc:
         raise StateError(f"{path}: cannot open the state database: {exc}") from exc
     return conn
+
+
+def _add_columns(conn: sqlite3.Connection) -> None:
+    """Give the tables of an older file the columns later schemas added, as empty (NULL)."""
+    for table, columns in ADDED_COLUMNS.items():
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column.split()[0] not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:

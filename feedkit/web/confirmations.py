@@ -9,6 +9,17 @@ error in the log at every try; the confirmation stays queued and is tried again 
 RETRY_FIRST seconds (doubling up to RETRY_MAX), or at once when another sign-up comes. One
 still not mailed once its link would have expired (`confirm_within`) is given up, logged,
 and the reader's next sign-up mails a new one at once.
+
+What holds across stops and when several services share the state file: each
+confirmation is claimed in the database just before it is mailed (mail/confirmqueue.py),
+so only one service mails it. A clean stop (SIGTERM, Ctrl+C) starts no new mail and waits
+until the mail server has answered for the one on its way (at most STOP_WAIT), which then
+leaves the queue: it is not mailed again. A confirmation goes twice only when its service
+is killed or crashes between the mail server taking it and the queue hearing of it (once
+the claim runs out, CLAIM_LEASE, another service or the next start mails it again), or
+when the mail server's answer is lost on the network (tried again like one it did not
+take). SMTP gives no exactly-once, so this stays at-least-once: a link mailed twice is
+harmless, one never mailed leaves the reader waiting.
 """
 
 from __future__ import annotations
@@ -22,7 +33,15 @@ from datetime import datetime
 from feedkit.config import Config
 from feedkit.errors import FeedkitError
 from feedkit.mail.confirmation import confirmation_delivery, confirmation_message
-from feedkit.mail.confirmqueue import QueuedConfirmation, dequeue, queued_confirmations
+from feedkit.mail.confirmqueue import (
+    CLAIM_LEASE,
+    QueuedConfirmation,
+    claim,
+    claim_owner,
+    dequeue,
+    queued_confirmations,
+    release,
+)
 from feedkit.mail.delivery import DeliveryError, Sender
 from feedkit.mail.readers import Readers
 from feedkit.mail.state import State
@@ -31,7 +50,10 @@ from feedkit.mail.tokens import Tokens, confirm_link
 log = logging.getLogger("feedkit.serve")
 RETRY_FIRST = 30.0  # seconds until a confirmation the mail server did not take is tried again
 RETRY_MAX = 600.0
-STOP_WAIT = 10.0  # seconds a stopping service gives the mail on its way to the server
+# Seconds a stopping service waits for the mail on its way to the mail server: as long as
+# its claim lasts (that mail's own timeouts end it well before); after that another
+# service may mail it anyway.
+STOP_WAIT = CLAIM_LEASE.total_seconds()
 
 
 class ConfirmationMailer:
@@ -42,9 +64,12 @@ class ConfirmationMailer:
         self.cfg = cfg
         self.tokens = tokens
         self.clock = clock
+        self.owner = claim_owner()  # this service, in the queue's claims
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._mailing: int | None = None  # the reader whose confirmation is on its way
+        self._others_until: datetime | None = None  # when another's claim runs out first
 
     def start(self) -> None:
         """Start mailing, first what a stopped service left in the queue."""
@@ -56,14 +81,24 @@ class ConfirmationMailer:
         self._wake.set()
 
     def stop(self, timeout: float = STOP_WAIT) -> None:
-        """Mail what is queued while the mail server takes it, then stop; what is left
-        stays queued for the next start."""
+        """Start no new mail; wait until the mail server has answered for the one on its
+        way and it has left the queue, then stop. What is left stays queued for the next
+        start, or for another service on the same state file."""
         self._stopping.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                log.warning("stopping with a confirmation mail still on its way: kept queued")
+        if self._thread is None:
+            return
+        mailing = self._mailing
+        if mailing is not None and self._thread.is_alive():
+            log.info("stopping once reader %d's confirmation has reached the mail server", mailing)
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.warning(
+                "stopping with reader %s's confirmation still on its way after %d s: it "
+                "stays queued and may be mailed twice",
+                self._mailing,
+                timeout,
+            )
 
     def _run(self) -> None:
         try:
@@ -74,7 +109,7 @@ class ConfirmationMailer:
         with state:
             readers = Readers(state)
             wait = RETRY_FIRST
-            while True:
+            while not self._stopping.is_set():
                 self._wake.clear()
                 try:
                     done = self.mail_queued(readers)
@@ -87,29 +122,72 @@ class ConfirmationMailer:
                     wait = RETRY_FIRST
                     self._wake.wait()
                 else:
-                    self._wake.wait(wait)
+                    self._wake.wait(self._pause(wait))
                     wait = min(wait * 2, RETRY_MAX)
 
+    def _pause(self, wait: float) -> float:
+        """Return the seconds until the next try: `wait`, or less when a claim of another
+        service runs out before (it was killed while mailing: the confirmation goes then)."""
+        if self._others_until is None:
+            return wait
+        left = (self._others_until - self.clock()).total_seconds()
+        return min(wait, max(left, 0.0) + 1.0)
+
     def mail_queued(self, readers: Readers) -> bool:
-        """Mail every queued confirmation; return whether none is left waiting."""
+        """Mail every queued confirmation that no other service is mailing; return whether
+        none is left waiting, here or in another service's claim (one that service was
+        killed with is taken over when its claim runs out)."""
         queued = queued_confirmations(readers)
-        if not queued:
-            return True
         left = len(queued)
-        delivery = confirmation_delivery(self.cfg)
+        self._others_until = None
+        delivery: Sender | None = None
         try:
             for item in queued:
-                if self._mail(readers, delivery, item):
+                if self._stopping.is_set():  # a stopping service starts no new mail
+                    break
+                now = self.clock()
+                if not claim(readers, item, self.owner, now):
+                    # Another service is mailing it (or it has left the queue).
+                    until = item.claimed_until or now + CLAIM_LEASE
+                    if self._others_until is None or until < self._others_until:
+                        self._others_until = until
+                    continue
+                self._mailing = item.reader.id
+                done = False
+                try:
+                    self._log_taken_over(item, now)
+                    if delivery is None:
+                        delivery = confirmation_delivery(self.cfg)
+                    done = self._mail(readers, delivery, item, now)
+                finally:
+                    self._mailing = None
+                    if not done:  # stays queued, free for any service to try again
+                        release(readers, item, self.owner)
+                if done:
                     left -= 1
         except DeliveryError as exc:  # the same for every reader: they wait for the next try
             log.error("confirmation mails not sent (%d waiting): %s", left, exc)
         finally:
-            delivery.close()
+            if delivery is not None:
+                delivery.close()
         return left == 0
 
-    def _mail(self, readers: Readers, delivery: Sender, item: QueuedConfirmation) -> bool:
-        """Mail one confirmation; return whether it left the queue."""
-        cfg, reader, now = self.cfg, item.reader, self.clock()
+    def _log_taken_over(self, item: QueuedConfirmation, now: datetime) -> None:
+        if item.claimed_by in (None, self.owner) or item.claimed_until is None:
+            return
+        if item.claimed_until <= now:  # else that service gave it up as we looked
+            log.warning(
+                "reader %d: confirmation taken over from %s, whose claim ran out (killed "
+                "while mailing it?): the reader may get it twice",
+                item.reader.id,
+                item.claimed_by,
+            )
+
+    def _mail(
+        self, readers: Readers, delivery: Sender, item: QueuedConfirmation, now: datetime
+    ) -> bool:
+        """Mail one confirmation claimed at `now`; return whether it left the queue."""
+        cfg, reader = self.cfg, item.reader
         if now - item.queued > cfg.serve.confirm_within:
             log.error(
                 "reader %d: confirmation given up: not mailed before its link would have "
