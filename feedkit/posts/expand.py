@@ -30,7 +30,7 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
-from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, jekyll_folder, smart_quotes
+from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, excerpt_cut, jekyll_folder, smart_quotes
 from feedkit.posts.layout import PELICAN_CONFIG, is_hugo_marker, site_folders, site_markers
 from feedkit.posts.tagreads import INCLUDES, TagReads
 
@@ -136,24 +136,15 @@ class Templates:
                 expanded = replace(expanded, text=text)
         if self._jemoji and (text := emojify(expanded.text)) is not expanded.text:
             expanded = replace(expanded, text=text)
-        if self.jekyll and (text := self._excerpt_cut(post, expanded.text)) is not expanded.text:
-            expanded = replace(expanded, text=text)
+        if self.jekyll:
+            own = post.extra.get("excerpt_separator")
+            if (text := excerpt_cut(expanded.text, own, self._config_yml[0])) is not expanded.text:
+                expanded = replace(expanded, text=text)
         if post.rel_path.endswith(".html"):  # an HTML post: no Markdown, as in Jekyll
             from feedkit.posts.kramdown_blocks import raw_html
 
             expanded = replace(expanded, text=raw_html(expanded.text))
         return expanded
-
-    def _excerpt_cut(self, post: Post, body: str) -> str:
-        """Return `body` with the post's or the site's `excerpt_separator`, standing on a
-        line of its own, written `<!--more-->`: the summary is Jekyll's excerpt."""
-        separator = post.extra.get("excerpt_separator")
-        if separator is None:
-            separator = self._config_yml[0].get("excerpt_separator")
-        if not isinstance(separator, str) or not separator.strip() or separator not in body:
-            return body
-        m = re.search(rf"^[ \t]*{re.escape(separator.strip())}[ \t]*$", body, re.MULTILINE)
-        return body[: m.start()] + "<!--more-->" + body[m.end() :] if m else body
 
     @cached_property
     def _jemoji(self) -> bool:

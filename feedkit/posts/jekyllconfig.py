@@ -183,6 +183,16 @@ def jekyll_post(cfg: Config, source: Path, site_config: bool) -> bool:
     return site_config
 
 
+def excerpt_cut(body: str, own: object, config: Mapping[str, Any]) -> str:
+    """Return `body` with the post's `excerpt_separator` (`own`), else its site's, standing
+    on a line of its own, written `<!--more-->`: the summary is Jekyll's excerpt."""
+    separator = config.get("excerpt_separator") if own is None else own
+    if not isinstance(separator, str) or not separator.strip() or separator not in body:
+        return body
+    m = re.search(rf"^[ \t]*{re.escape(separator.strip())}[ \t]*$", body, re.MULTILINE)
+    return body[: m.start()] + "<!--more-->" + body[m.end() :] if m else body
+
+
 # kramdown's `smart_quotes` entity names that leave a quote straight.
 _STRAIGHT = {"apos", "quot", "#39", "#34", "#x27", "#x22"}
 
