@@ -15,6 +15,7 @@ from feedkit.cli import main
 from feedkit.posts import kramdown
 from feedkit.posts.jekyllconfig import jekyll_folder, jekyll_post
 from feedkit.posts.markup import render_html, summarize
+from feedkit.posts.reading import Reading
 
 from conftest import NOW_ENV, SITE_TOML, MakeSite
 
@@ -23,7 +24,7 @@ BASE = "https://example.com/blog/post/"
 
 def html(body: str, jekyll: bool = False, math_form: str = "source") -> str:
     # Math in its source form here: which formulas are inline is what these tests check.
-    return render_html(body, BASE, "post", math_form, jekyll=jekyll)
+    return render_html(body, BASE, "post", math_form, Reading(kramdown_math=jekyll))
 
 
 def test_block_ial_on_the_line_after_a_block_applies_to_it() -> None:

@@ -17,6 +17,7 @@ from feedkit.models import Post
 from feedkit.posts.expand import Templates
 from feedkit.posts.loader import read_body
 from feedkit.posts.markup import measure, render_html, summarize, without_dividers
+from feedkit.posts.reading import Reading
 from feedkit.site.postindex import PostList, templates_of
 
 
@@ -71,7 +72,7 @@ def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> Pos
     body = templates.expand(post, read_body(post)).text
     full = cfg.digest.content == "full"
     jekyll = jekyll_post(cfg, post.source, templates.jekyll_root is not None)
-    smart = templates.smart_punctuation(jekyll)
+    reading = templates.reading(jekyll)
     return PostSnapshot(
         id=post.id,
         title=post.title,
@@ -79,11 +80,11 @@ def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> Pos
         published=post.published.isoformat(),
         reading_minutes=measure(body)[1],
         authors=tuple(a.name for a in post.authors),
-        summary=summarize(body, post.summary, cfg.digest.summary_chars, smart),
+        summary=summarize(body, post.summary, cfg.digest.summary_chars, reading),
         image=post.image,
         image_alt=post.image_alt or "",
         updated=post.updated.isoformat() if post.updated > post.published else "",
-        html=email_html(body, post, jekyll, smart) if full else "",
+        html=email_html(body, post, reading) if full else "",
         # The Markdown as written, without the summary's divider (one in code is code).
         text=without_dividers(body).strip() if full else "",
         image_height=card_image_height(post, cfg),
@@ -121,13 +122,12 @@ def card_image_height(post: Post, cfg: Config) -> int:
     return 0
 
 
-def email_html(body: str, post: Post, jekyll: bool, smart: bool) -> str:
-    """Return a post's body as the digest shows it in full: the feeds' safe HTML (`jekyll`,
-    `smart`: as `render_html` takes them), with each formula as readable text (no mail
-    program shows MathML)."""
+def email_html(body: str, post: Post, reading: Reading) -> str:
+    """Return a post's body as the digest shows it in full: the feeds' safe HTML (read as
+    `reading` says), with each formula as readable text (no mail program shows MathML)."""
     from feedkit.posts.texmath import mathml_as_text
 
-    html = render_html(body, post.url, post.slug, "mathml", jekyll=jekyll, smart=smart)
+    html = render_html(body, post.url, post.slug, "mathml", reading)
     return mathml_as_text(html)
 
 

@@ -30,8 +30,9 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
-from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, jekyll_folder, smart_quotes
+from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, excerpt_cut, jekyll_folder, jekyll_reading
 from feedkit.posts.layout import PELICAN_CONFIG, is_hugo_marker, site_folders, site_markers
+from feedkit.posts.reading import Reading
 from feedkit.posts.tagreads import INCLUDES, TagReads
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
@@ -100,6 +101,7 @@ class Templates:
         self.emoji = hugo is not None and hugo.emoji
         self.site_params = hugo.params if hugo else {}
         self.typographer = hugo is not None and hugo.typographer
+        self._not_jekyll = Reading(smart=self.typographer)  # how a non-Jekyll post is read
         # Pelican: its configuration beside the content folder; only there are its
         # `{filename}` links looked for (a search through every body otherwise).
         self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers
@@ -124,36 +126,29 @@ class Templates:
 
     def expand(self, post: Post, body: str) -> Expanded:
         """Return `body` without template syntax: understood, or left out and said; in a
-        Jekyll site, its HTML read as Jekyll reads it (`kramdown_blocks`), and its
-        `:smile:` shortcodes are emoji when it uses jemoji."""
+        Jekyll site, its HTML read as kramdown reads it (`kramdown_blocks`) when that is its
+        converter, and its `:smile:` shortcodes are emoji when it uses jemoji."""
         from feedkit.posts.emojicodes import emojify  # see _expand
 
         expanded = self._expand(post, body)
-        if self.jekyll and "<" in expanded.text:
+        if self.jekyll and (problem := self._jekyll_reading[1]):  # its converter unknown
+            expanded = replace(expanded, problems=(problem, *expanded.problems))
+        if self.jekyll and self.reading(True).kramdown and "<" in expanded.text:
             from feedkit.posts.kramdown_blocks import html_elements
 
             if (text := html_elements(expanded.text)) is not expanded.text:
                 expanded = replace(expanded, text=text)
         if self._jemoji and (text := emojify(expanded.text)) is not expanded.text:
             expanded = replace(expanded, text=text)
-        if self.jekyll and (text := self._excerpt_cut(post, expanded.text)) is not expanded.text:
-            expanded = replace(expanded, text=text)
+        if self.jekyll:
+            own = post.extra.get("excerpt_separator")
+            if (text := excerpt_cut(expanded.text, own, self._config_yml[0])) is not expanded.text:
+                expanded = replace(expanded, text=text)
         if post.rel_path.endswith(".html"):  # an HTML post: no Markdown, as in Jekyll
             from feedkit.posts.kramdown_blocks import raw_html
 
             expanded = replace(expanded, text=raw_html(expanded.text))
         return expanded
-
-    def _excerpt_cut(self, post: Post, body: str) -> str:
-        """Return `body` with the post's or the site's `excerpt_separator`, standing on a
-        line of its own, written `<!--more-->`: the summary is Jekyll's excerpt."""
-        separator = post.extra.get("excerpt_separator")
-        if separator is None:
-            separator = self._config_yml[0].get("excerpt_separator")
-        if not isinstance(separator, str) or not separator.strip() or separator not in body:
-            return body
-        m = re.search(rf"^[ \t]*{re.escape(separator.strip())}[ \t]*$", body, re.MULTILINE)
-        return body[: m.start()] + "<!--more-->" + body[m.end() :] if m else body
 
     @cached_property
     def _jemoji(self) -> bool:
@@ -184,7 +179,7 @@ class Templates:
         from feedkit.posts import texdelims
         from feedkit.posts.emojicodes import emojify
 
-        if self.jekyll and "<" in body:
+        if self.jekyll and self.reading(True).kramdown and "<" in body:
             from feedkit.posts.kramdown_blocks import gfm_paragraphs
 
             body = gfm_paragraphs(body)
@@ -211,13 +206,14 @@ class Templates:
             return self._shortcodes(post, body)
         return Expanded(body, (), ())  # text as written: a post about Jinja or Go templates
 
-    def smart_punctuation(self, jekyll: bool) -> bool:
-        """Return True when a post's quotes and dashes are typographed, as kramdown does for
-        a Jekyll post (`jekyll`: see `jekyllconfig.jekyll_post`) and Goldmark on a Hugo site,
-        unless the site's configuration switches it off."""
-        if jekyll:
-            return smart_quotes(self._config_yml[0])
-        return self.typographer
+    def reading(self, jekyll: bool) -> Reading:
+        """Return how a post's Markdown is read: a Jekyll post's (`jekyll`: see `jekyll_post`)
+        as its `_config.yml`'s converter reads it, any other's with its site's typographer."""
+        return self._jekyll_reading[0] if jekyll else self._not_jekyll
+
+    @cached_property
+    def _jekyll_reading(self) -> tuple[Reading, Problem | None]:
+        return jekyll_reading(self.cfg, self.jekyll_root, self._config_yml[0])
 
     def current(self, reads: Iterable[Read]) -> bool:
         """Return True when each thing a render read is still what it found."""

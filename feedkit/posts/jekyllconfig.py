@@ -1,6 +1,7 @@
 """A Jekyll site's own configuration, as far as its feeds need it: where its `_config.yml`
-is, the URLs (`permalink`, its styles) and time zone it gives posts, the authors of its
-`_data/authors.yml`, and the paths Jekyll does not read (`exclude`, `destination`).
+is, the URLs (`permalink`, its styles) and time zone it gives posts, the Markdown converter
+that reads them (`markdown`), the authors of its `_data/authors.yml`, and the paths Jekyll
+does not read (`exclude`, `destination`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.config import Config
-from feedkit.errors import ContentError
+from feedkit.errors import ContentError, Problem
 from feedkit.models import Author
+
+if TYPE_CHECKING:
+    from feedkit.posts.reading import Reading
 
 JEKYLL_CONFIG = "_config.yml"
 # Jekyll's named permalink styles; "date" is its default.
@@ -191,9 +195,9 @@ def matcher(paths: Iterable[str]) -> re.Pattern[str]:
 
 
 def jekyll_post(cfg: Config, source: Path, site_config: bool) -> bool:
-    """True when a post file belongs to a Jekyll site (kramdown's rules are the site's):
-    it sits in `_posts/` or `_drafts/`, or the site has a `_config.yml` (`site_config`,
-    as `jekyll_folder` finds it once per run)."""
+    """True when a post file belongs to a Jekyll site (its converter's rules are the site's:
+    see `jekyll_reading`): it sits in `_posts/` or `_drafts/`, or the site has a
+    `_config.yml` (`site_config`, as `jekyll_folder` finds it once per run)."""
     try:
         parts = source.relative_to(cfg.content_path).parts[:-1]
     except ValueError:
@@ -201,6 +205,16 @@ def jekyll_post(cfg: Config, source: Path, site_config: bool) -> bool:
     if "_posts" in parts or "_drafts" in parts:
         return True
     return site_config
+
+
+def excerpt_cut(body: str, own: object, config: Mapping[str, Any]) -> str:
+    """Return `body` with the post's `excerpt_separator` (`own`), else its site's, standing
+    on a line of its own, written `<!--more-->`: the summary is Jekyll's excerpt."""
+    separator = config.get("excerpt_separator") if own is None else own
+    if not isinstance(separator, str) or not separator.strip() or separator not in body:
+        return body
+    m = re.search(rf"^[ \t]*{re.escape(separator.strip())}[ \t]*$", body, re.MULTILINE)
+    return body[: m.start()] + "<!--more-->" + body[m.end() :] if m else body
 
 
 # kramdown's `smart_quotes` entity names that leave a quote straight.
@@ -216,3 +230,91 @@ def smart_quotes(config: Mapping[str, Any]) -> bool:
     if not isinstance(names, list) or not names:
         return True
     return not all(str(name).strip().lower() in _STRAIGHT for name in names)
+
+
+# The converters `markdown:` may name besides kramdown, in lower case: jekyll-commonmark's
+# and jekyll-commonmark-ghpages' (cmark-gfm through commonmarker), and GitHub Pages' "GFM",
+# which pages-gem (configuration.rb, restrict_and_config_markdown_processor) makes
+# CommonMarkGhPages with these `commonmark:` settings of its own, whatever the site's.
+_COMMONMARK = ("commonmark", "commonmarkghpages")
+_PAGES_GFM = {
+    "extensions": ["table", "strikethrough", "autolink", "tagfilter"],
+    "options": ["unsafe", "footnotes"],
+}
+
+
+def jekyll_reading(
+    cfg: Config, folder: Path | None, config: Mapping[str, Any]
+) -> tuple[Reading, Problem | None]:
+    """Return how a Jekyll site's posts are read, as the Markdown converter its `_config.yml`
+    (in `folder`, its values `config`) names reads them (`markdown:`, kramdown by default),
+    and a warning when it names one feedkit does not know: those are read as kramdown."""
+    from feedkit.posts.reading import Reading
+
+    name = config.get("markdown")
+    name = "kramdown" if name is None else str(name).strip()
+    if name.lower() in _COMMONMARK:
+        return _cmark_reading(config.get("commonmark"))
+    if name.lower() == "gfm":
+        return _cmark_reading(_PAGES_GFM)
+    options = config.get("kramdown")
+    options = options if isinstance(options, Mapping) else {}
+    # Jekyll's defaults (configuration.rb): kramdown's GFM input, hard_wrap false. The GFM
+    # parser's hard_wrap (kramdown-parser-gfm) makes each line break in a paragraph a <br />.
+    hard_wrap = options.get("input", "GFM") == "GFM" and options.get("hard_wrap") in (True, "true")
+    reading = Reading(smart=smart_quotes(config), kramdown_math=True, hard_wrap=hard_wrap)
+    if name.lower() == "kramdown":  # Jekyll matches it in any case (converters/markdown.rb)
+        return reading, None
+    path = Path(folder or cfg.root) / JEKYLL_CONFIG
+    message = (
+        f"markdown: {name!r} is a Markdown converter feedkit does not know (it knows kramdown, "
+        "CommonMark, CommonMarkGhPages and GFM); posts are read as kramdown reads them"
+    )
+    shown = os.path.relpath(path, cfg.root).replace(os.sep, "/")
+    return reading, Problem(shown, _line_of(path, "markdown"), message, warning=True)
+
+
+def _line_of(path: Path, key: str) -> int:
+    """Return the line (from 1) of a top-level `key:` in the YAML file `path`, 0 if none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return 0
+    found = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else 0
+
+
+def _cmark_reading(settings: object) -> tuple[Reading, None]:
+    """Return the reading of jekyll-commonmark's cmark-gfm with a `commonmark:` block's
+    `options` (in any case: the plugin upper-cases them) and `extensions` (as commonmarker
+    names them: `table`, not `tables`). Without that block, none: no typographer, footnotes,
+    tables or strikethrough, and raw HTML left out (UNSAFE keeps it, as its README warns).
+    kramdown's additions are not cmark-gfm's: attribute lists stay text, `$$…$$` is math as
+    pulldown-cmark reads it, and HTML blocks end at a blank line. Checked against
+    jekyll-commonmark's lib/jekyll-commonmark.rb and commonmarker's HtmlRenderer."""
+    from feedkit.posts.reading import Reading
+
+    values = settings if isinstance(settings, Mapping) else {}
+    options = {name.upper() for name in _names(values.get("options"))}
+    extensions = set(_names(values.get("extensions")))
+    # Not read: the autolink extension (pulldown-cmark has none), tagfilter (the tags it
+    # shows as text, <script>, <iframe>…, are the sanitiser's to remove or make links of),
+    # tasklist (`[ ]` stays text in every post).
+    return Reading(
+        smart="SMART" in options,
+        kramdown=False,
+        footnotes="FOOTNOTES" in options,
+        tables="table" in extensions,
+        strikethrough="strikethrough" in extensions,
+        definition_lists=False,
+        heading_attributes=False,
+        hard_wrap="HARDBREAKS" in options,
+        raw_html="UNSAFE" in options,
+    ), None
+
+
+def _names(value: object) -> list[str]:
+    """Return the names a `commonmark:` setting lists (a YAML list, or one name)."""
+    if isinstance(value, str):
+        value = value.split(",")
+    return [str(name).strip() for name in value] if isinstance(value, list) else []

@@ -21,6 +21,7 @@ from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts import kramdown, texdelims
 from feedkit.posts.fences import dollars_only_in_code
+from feedkit.posts.reading import PLAIN, Reading, as_read
 from feedkit.posts.sanitize import close_self_closed, sanitize, text_of
 from feedkit.posts.texmath import tex_to_mathml, tex_to_text
 
@@ -44,14 +45,7 @@ _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{:[^}\n]*\}", re.D
 _SPACE = re.compile(r"\s+")
 # XML 1.0 forbids these code points even as character references.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_OPTIONS = (
-    pyromark.Options.ENABLE_TABLES
-    | pyromark.Options.ENABLE_FOOTNOTES
-    | pyromark.Options.ENABLE_STRIKETHROUGH
-    | pyromark.Options.ENABLE_MATH
-    | pyromark.Options.ENABLE_HEADING_ATTRIBUTES
-    | pyromark.Options.ENABLE_DEFINITION_LIST
-)
+_OPTIONS = PLAIN.options  # tables, footnotes, strikethrough, math, heading IDs, definitions
 _SMART = pyromark.Options.ENABLE_SMART_PUNCTUATION
 # What pulldown-cmark's writer makes of math and footnotes: its own markup, nothing a post
 # wrote, so these patterns meet exactly one shape each (math text is escaped: no "<" in it).
@@ -86,13 +80,13 @@ def _in_cjk_block(char: str) -> bool:
     return any(first <= ord(char) <= last for first, last in _CJK_BLOCKS)
 
 
-@lru_cache(maxsize=2)
-def markdown(smart: bool = False) -> pyromark.Markdown:
-    """Return the shared Markdown parser: CommonMark, tables, footnotes, math and more; with
-    `smart`, the typographer of Jekyll's kramdown and Hugo's Goldmark too: straight quotes
-    curly, `--` an en dash, `---` an em dash, `...` an ellipsis (never in code, math, URLs
-    or raw HTML: pulldown-cmark's smart punctuation, a flag that costs nothing)."""
-    return pyromark.Markdown(options=_OPTIONS | _SMART if smart else _OPTIONS)
+@lru_cache(maxsize=8)
+def markdown(smart: bool = False, options: Any = _OPTIONS) -> pyromark.Markdown:
+    """Return the shared Markdown parser: CommonMark, tables, footnotes, math and more (or
+    `options`, a `Reading`'s); with `smart`, the typographer of Jekyll's kramdown, cmark-gfm
+    and Hugo's Goldmark too: straight quotes curly, `--` an en dash, `---` an em dash, `...`
+    an ellipsis (never in code, math, URLs or raw HTML: pulldown-cmark's smart punctuation)."""
+    return pyromark.Markdown(options=options | _SMART if smart else options)
 
 
 # ASCII punctuation Markdown could read as syntax; quotes, hyphens and dots are left for the
@@ -184,28 +178,26 @@ def render_html(
     base_url: str,
     doc_id: str,
     math_form: str = "mathml",
-    *,
-    jekyll: bool = False,
-    smart: bool = False,
+    reading: Reading = PLAIN,
 ) -> str:
-    """Return the safe HTML of a Markdown body, every URL in it absolute against `base_url`.
+    """Return the safe HTML of a Markdown body, every URL in it absolute against `base_url`,
+    read as `reading` says (kramdown's additions, its math rule, the site's typographer…).
 
     Footnote anchors carry `doc_id`, so they stay unique when a feed holds many posts; each
-    formula is in the form `math_form` names (see `math_html`). kramdown's additions are
-    understood; with `jekyll`, its math rule too (`$$…$$` within text is inline math);
-    with `smart`, the site's typographer (see `markdown`).
+    formula is in the form `math_form` names (see `math_html`).
     """
     text = texdelims.convert(without_dividers(body))
-    prepared = kramdown.prepare(text)
-    out = markdown(smart).html(prepared.text if prepared else text)
+    prepared = kramdown.prepare(text) if reading.kramdown else None
+    text = prepared.text if prepared else text
+    out = markdown(reading.smart, reading.options).html(as_read(text, reading))
     if prepared:
         from feedkit.posts.kramdown_html import finish
 
         out = finish(out, prepared)
-    if jekyll and 'class="math math-display"' in out:
+    if reading.kramdown_math and 'class="math math-display"' in out:
         from feedkit.posts.kramdown_html import kramdown_math
 
-        out = kramdown_math(prepared.text if prepared else text, out)
+        out = kramdown_math(text, out)
     # pulldown-cmark writes its own void elements self-closed (`<br />`, `<img … />`): any
     # other self-closed tag was written in the post.
     if "/>" in body and "/>" in out:
@@ -237,9 +229,9 @@ _SKIPPED = {"CodeBlock", "Image", "FootnoteDefinition", "MetadataBlock"}
 _INLINE = {"Emphasis", "Strong", "Strikethrough", "Link", "Superscript", "Subscript"}
 
 
-def _blocks(markdown_text: str, smart: bool = False) -> Iterator[tuple[str, str]]:
-    """Yield (kind, text) for each top-level block: the text a reader sees of it (with
-    `smart`, its quotes and dashes as the site's typographer makes them).
+def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str, str]]:
+    """Yield (kind, text) for each top-level block, read as `reading` says: the text a
+    reader sees of it (its quotes and dashes as the site's typographer makes them).
 
     Raw HTML counts for what it shows (not a script's or a style's text).
     """
@@ -250,8 +242,9 @@ def _blocks(markdown_text: str, smart: bool = False) -> Iterator[tuple[str, str]
     raw = False
     displayed = ""  # the text of display math in the block
     markdown_text = texdelims.convert(markdown_text)
-    prepared = kramdown.prepare(markdown_text)
-    for event in markdown(smart).events(prepared.text if prepared else markdown_text):
+    prepared = kramdown.prepare(markdown_text) if reading.kramdown else None
+    markdown_text = as_read(prepared.text if prepared else markdown_text, reading)
+    for event in markdown(reading.smart, reading.options).events(markdown_text):
         if isinstance(event, str):  # SoftBreak, HardBreak, Rule
             if event == "Rule" and depth == 0:
                 yield "Rule", ""
@@ -296,22 +289,22 @@ def _blocks(markdown_text: str, smart: bool = False) -> Iterator[tuple[str, str]
             marked.append(text_value)
 
 
-def plain_text(markdown_text: str, smart: bool = False) -> str:
+def plain_text(markdown_text: str, reading: Reading = PLAIN) -> str:
     """Return the readable text of Markdown: no markup, entities or template tags, one line."""
-    return collapse(" ".join(text for _, text in _blocks(markdown_text, smart)))
+    return collapse(" ".join(text for _, text in _blocks(markdown_text, reading)))
 
 
 _SENTENCE_END = tuple('.!?…"”’)»')
 
 
-def opening_text(markdown_text: str, limit: int, smart: bool = False) -> str:
+def opening_text(markdown_text: str, limit: int, reading: Reading = PLAIN) -> str:
     """Return the plain text of the opening paragraphs, enough for a summary of `limit`.
 
     Top-level paragraphs only: code, math, tables, headings and lists read badly as prose.
     The first such block ends the opening once there is a third of `limit` of text, and a
     lead-in paragraph ("…as follows:") right before it is dropped.
     """
-    return " ".join(_opening(_blocks(markdown_text, smart), limit))
+    return " ".join(_opening(_blocks(markdown_text, reading), limit))
 
 
 def _opening(blocks: Iterable[tuple[str, str]], limit: int) -> list[str]:
@@ -395,14 +388,16 @@ def without_dividers(body: str) -> str:
     return "".join(parts) + body[last:] if parts else body
 
 
-def summarize(body: str, front_matter_summary: str | None, limit: int, smart: bool = False) -> str:
+def summarize(
+    body: str, front_matter_summary: str | None, limit: int, reading: Reading = PLAIN
+) -> str:
     """Return the plain-text summary: front matter's, else text before <!--more-->, else
-    opening; with `smart`, typographed as the HTML is (see `markdown`)."""
+    opening; read as the HTML is (`reading`: its typographer, say)."""
     if front_matter_summary and front_matter_summary.strip():
-        return truncate(plain_text(front_matter_summary, smart), limit)
+        return truncate(plain_text(front_matter_summary, reading), limit)
     more = _dividers(body, first=True)
     if more:  # the author's own cut: every block before it (a blockquote abstract, a list)
-        return truncate(plain_text(body[: more[0][0]], smart), limit)
+        return truncate(plain_text(body[: more[0][0]], reading), limit)
     # Only the opening needs parsing: a few times the limit of source text covers it.
     head = body[: max(limit * 4, 2000)]
     cut = head.rfind("\n\n")
@@ -410,7 +405,7 @@ def summarize(body: str, front_matter_summary: str | None, limit: int, smart: bo
         head = head[:cut]
     # A post that opens with no paragraph (a list, a quote, a heading) is summarised by the
     # text of those blocks: a summary is empty only when the post has no text at all.
-    return truncate(opening_text(head, limit, smart) or plain_text(head, smart), limit)
+    return truncate(opening_text(head, limit, reading) or plain_text(head, reading), limit)
 
 
 def measure(body: str) -> tuple[int, int]:

@@ -281,6 +281,7 @@ def _check_body(
     """Return what a post's body gives (see `BodyResult`), its file read again unless its
     bytes are given."""
     from feedkit.posts import kramdown
+    from feedkit.posts.jekyllconfig import jekyll_post
     from feedkit.posts.markup import math_warnings
 
     warnings: list[Problem] = []
@@ -291,7 +292,9 @@ def _check_body(
     expanded = templates.expand(post, body)
     if math == "mathml":
         warnings.extend(math_warnings(post, expanded.text))
-    warnings += kramdown.problems(post, expanded.text)
+    jekyll = jekyll_post(templates.cfg, post.source, templates.jekyll_root is not None)
+    if templates.reading(jekyll).kramdown:  # a cmark-gfm site's `{:` is text
+        warnings += kramdown.problems(post, expanded.text)
     return [], warnings, list(expanded.problems), expanded.reads
 
 

@@ -35,15 +35,16 @@ def _render(
     expanded = templates.expand(post, body_of(post, raw, found))
     body = expanded.text
     found.extend(expanded.problems)
-    found += kramdown.problems(post, body)
-    # Whether quotes and dashes are typographed is the site's: its _config.yml or Hugo
-    # configuration, which the build cache's key covers (cachekey.config_hash).
-    smart = templates.smart_punctuation(jekyll)
-    html = shield_braces(render_html(body, post.url, post.slug, math, jekyll=jekyll, smart=smart))
+    # How Markdown is read (its converter, typographer…) is the site's: its _config.yml or
+    # Hugo configuration, which the build cache's key covers (cachekey.config_hash).
+    reading = templates.reading(jekyll)
+    if reading.kramdown:
+        found += kramdown.problems(post, body)
+    html = shield_braces(render_html(body, post.url, post.slug, math, reading))
     if math == "mathml":
         found.extend(math_warnings(post, body))
     # A post that is only an image or code still needs some text for readers to see.
-    summary = summarize(body, post.summary, summary_chars, smart) or post.title
+    summary = summarize(body, post.summary, summary_chars, reading) or post.title
     data = html.encode()
     # The file's own text lost them when read (feedkit.posts.postfile): a character
     # reference (`&#7;`) may make them again.
@@ -126,7 +127,7 @@ def render_posts(
     # What to render: the file's bytes and the key its render is kept by, or (None, "")
     # for a post read and keyed where it is rendered.
     todo: list[tuple[str, Post, bytes | None, str]] = []
-    jekyll: dict[str, bool] = {}  # kramdown's math rule applies
+    jekyll: dict[str, bool] = {}  # read as its _config.yml's converter reads it
     # With nothing kept (a cold build, --no-cache), no render can be found: each post is
     # read and keyed by the process that renders it, not all of them here first (20 ms of
     # this process alone, at a cold build with tag feeds of 1,000 posts).

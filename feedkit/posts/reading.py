@@ -1,0 +1,93 @@
+"""How a post's Markdown is read (`Reading`): which of pulldown-cmark's extensions are on,
+whether kramdown's additions apply, and, for what pulldown-cmark has no option for, the
+source rewritten so it reads the text so (`as_read`): every line break a hard one, raw
+HTML left out.
+
+A post is read with pulldown-cmark whatever its site's own converter was; a Jekyll site's
+`_config.yml` says which one that was (see `jekyllconfig.jekyll_reading`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+# What stands for raw HTML left out: cmark-gfm's comment (commonmarker's HtmlRenderer,
+# without UNSAFE) for an HTML block; for an inline tag, a tag of no element, as inline as
+# the one it replaces (a comment at the start of a line would start an HTML block there).
+# The sanitiser drops both.
+_OMITTED = b"<!-- raw HTML omitted -->"
+_INLINE_OMITTED = b"<raw-html-omitted>"
+
+
+@dataclass(frozen=True, eq=False)  # never compared: a build makes one or two
+class Reading:
+    """How a post's Markdown is read. The defaults are feedkit's own reading: kramdown's
+    additions and every extension on, quotes and dashes as written."""
+
+    smart: bool = False  # quotes curly, `--` a dash (see markup.markdown)
+    # kramdown's additions (attribute lists, `{::}` extensions, abbreviations: see kramdown)
+    # and its reading of HTML elements (kramdown_blocks); off for a cmark-gfm site's posts
+    kramdown: bool = True
+    kramdown_math: bool = False  # kramdown's math rule: `$$…$$` with text around is inline
+    tables: bool = True
+    footnotes: bool = True
+    strikethrough: bool = True
+    definition_lists: bool = True
+    heading_attributes: bool = True  # `# Title {#id .class}`
+    hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
+    raw_html: bool = True  # False: raw HTML is left out, as cmark-gfm does without UNSAFE
+
+    @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
+    def options(self) -> Any:
+        """Return pulldown-cmark's options for this reading (a `pyromark.Options`), smart
+        punctuation apart (see markup.markdown). Math is always on: whatever the converter,
+        `$…$` reaches the page as written, for MathJax or KaTeX to typeset there."""
+        import pyromark
+
+        flags = pyromark.Options.ENABLE_MATH
+        for on, flag in (
+            (self.tables, pyromark.Options.ENABLE_TABLES),
+            (self.footnotes, pyromark.Options.ENABLE_FOOTNOTES),
+            (self.strikethrough, pyromark.Options.ENABLE_STRIKETHROUGH),
+            (self.heading_attributes, pyromark.Options.ENABLE_HEADING_ATTRIBUTES),
+            (self.definition_lists, pyromark.Options.ENABLE_DEFINITION_LIST),
+        ):
+            if on:
+                flags |= flag
+        return flags
+
+
+PLAIN = Reading()
+
+
+def as_read(text: str, reading: Reading) -> str:
+    """Return Markdown `text` rewritten so that pulldown-cmark reads it as `reading` says
+    where it has no option for it: with `hard_wrap`, each line break in a paragraph ends in
+    a backslash (a hard break); without `raw_html`, each HTML block and inline tag is
+    left out (see `_OMITTED`). `text` itself when neither applies."""
+    if not reading.hard_wrap and (reading.raw_html or "<" not in text):
+        return text
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    edits: list[tuple[int, int, bytes]] = []
+    for event, where in markdown(options=reading.options).events_with_range(text):
+        start, end = where["start"], where["end"]
+        if event == "SoftBreak" and reading.hard_wrap:
+            edits.append((start, start, b"\\"))  # the range starts at the line ending
+        elif reading.raw_html or not isinstance(event, dict):
+            continue
+        elif event.get("Start") == "HtmlBlock":
+            # The whole block, the quote markers of its later lines too: one line stays.
+            edits.append((start, end, _OMITTED + (b"\n" if data[end - 1 : end] == b"\n" else b"")))
+        elif "InlineHtml" in event:
+            edits.append((start, end, _INLINE_OMITTED))
+    if not edits:
+        return text
+    pieces, at = [], 0
+    for start, end, new in edits:  # in the order of the text, none inside another
+        pieces += [data[at:start], new]
+        at = end
+    return b"".join([*pieces, data[at:]]).decode()

@@ -1,0 +1,179 @@
+"""A Jekyll site's posts read with the Markdown converter its `_config.yml` names: kramdown
+(Jekyll's default, its GFM input with `hard_wrap`), or cmark-gfm through jekyll-commonmark
+(`markdown: CommonMark`, `CommonMarkGhPages`, GitHub Pages' `GFM`) with its `commonmark:`
+options and extensions; a converter feedkit does not know is a warning. Through `feedkit
+build` on small sites, reading the feeds' bytes."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from click.testing import CliRunner, Result
+
+from feedkit.cli import main
+from feedkit.config import Config
+
+from conftest import NOW_ENV, SITE_TOML, MakeSite
+
+POST = "_posts/2024-02-01-converters.md"
+
+
+def build(make_site: MakeSite, config_yml: str, body: str, *args: str) -> tuple[Config, Result]:
+    """Build a Jekyll site of one post (`body` under a title with quotes in it) whose
+    `_config.yml` is `config_yml`, with `feedkit build`."""
+    post = f"---\ntitle: \"The 'real' title\"\n---\n{body}"
+    cfg = make_site(posts={"_config.yml": config_yml, POST: post}, toml=SITE_TOML)
+    config = str(cfg.root / "feedkit.toml")
+    return cfg, CliRunner().invoke(main, ["build", *args, "--config", config], env=NOW_ENV)
+
+
+def atom_content(cfg: Config) -> str:
+    """Return the HTML of the one entry of the site's atom.xml, as its bytes give it (as
+    escaped text, or inline XHTML when the post has math)."""
+    data = (cfg.output_path / "atom.xml").read_bytes().decode("utf-8")
+    ((kind, content),) = re.findall(r'<content type="(x?html)">(.*?)</content>', data, re.DOTALL)
+    return html.unescape(content) if kind == "html" else content
+
+
+KRAMDOWN_ONLY = """\
+Opening paragraph.
+{: .notice}
+
+Inline $$a$$ math, *HTML* and a stray{: .x} list.
+
+*[HTML]: Hyper Text Markup Language
+
+Term
+: Its definition
+
+## Heading {#own-id}
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+Note[^1] and ~~struck~~.
+
+[^1]: The note.
+"""
+
+
+def test_commonmark_site_reads_kramdown_syntax_as_cmark_does(make_site: MakeSite) -> None:
+    # jekyll-commonmark with no `commonmark:` block: none of kramdown's additions, and none
+    # of cmark-gfm's extensions (tables, footnotes, strikethrough) either.
+    cfg, result = build(make_site, "markdown: CommonMark\n", KRAMDOWN_ONLY)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # `{: .x}` is text here, not kramdown not understood
+    entry = atom_content(cfg)
+    assert "<p>Opening paragraph.\n{: .notice}</p>" in entry
+    assert 'class="notice"' not in entry and "<abbr" not in entry and "<dl>" not in entry
+    assert "*[HTML]: Hyper Text Markup Language" in entry
+    assert "stray{: .x} list" in entry
+    assert "<h2>Heading {#own-id}</h2>" in entry
+    assert "<table>" not in entry and "| a | b |" in entry
+    assert "~~struck~~" in entry and "Note[^1]" in entry
+    # `$$…$$` is display math as pulldown-cmark reads it, not kramdown's inline rule.
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in entry
+    assert 'display="inline"' not in entry
+    check = CliRunner().invoke(
+        main, ["check", "--strict", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+    )
+    assert check.exit_code == 0, check.output
+
+
+def test_commonmark_extensions_and_options_are_read(make_site: MakeSite) -> None:
+    config_yml = (
+        "markdown: CommonMarkGhPages\ncommonmark:\n  options: [footnotes, UNSAFE]\n"
+        "  extensions: [strikethrough, table]\n"
+    )
+    html_block = '\n<div class="box">\nTop.\n\n    indented\n</div>\n'
+    body = KRAMDOWN_ONLY + "\nRaw <b>bold</b> HTML.\n" + html_block
+    cfg, result = build(make_site, config_yml, body)
+    assert result.exit_code == 0, result.output
+    entry = atom_content(cfg)
+    assert "<table>" in entry and "<del>struck</del>" in entry
+    assert 'class="footnote"' in entry
+    assert "<b>bold</b>" in entry  # UNSAFE keeps raw HTML
+    assert "{: .notice}" in entry
+    # cmark-gfm ends the HTML block at the blank line: the indented line is code.
+    assert '<div class="box">\nTop.\n' in entry and "<pre><code>indented\n</code></pre>" in entry
+
+
+def test_cmark_leaves_raw_html_out_without_unsafe(make_site: MakeSite) -> None:
+    body = (
+        'Raw <b>bold</b> HTML.\n\n<div class="box">\nIn a box.\n</div>\n\n'
+        "<small>Thanks to Ann,\nBo and Cy</small>\n\nAfter.\n"
+    )
+    cfg, result = build(make_site, "markdown: CommonMark\n", body)
+    assert result.exit_code == 0, result.output
+    entry = atom_content(cfg)
+    assert "Raw bold HTML." in entry and "After." in entry
+    assert "<p>Thanks to Ann,\nBo and Cy</p>" in entry  # one paragraph still
+    assert "<b>" not in entry and "box" not in entry and "In a box." not in entry
+
+
+def test_github_pages_gfm_is_commonmarkghpages_with_its_own_settings(
+    make_site: MakeSite,
+) -> None:
+    # pages-gem sets `commonmark:` itself for `markdown: GFM`: the site's block is not read.
+    config_yml = "markdown: GFM\ncommonmark:\n  options: [SMART]\n"
+    body = KRAMDOWN_ONLY + '\nRaw <b>bold</b>, "quoted", at https://example.org/x.\n'
+    cfg, result = build(make_site, config_yml, body)
+    assert result.exit_code == 0, result.output
+    entry = atom_content(cfg)
+    assert "<table>" in entry and "<del>struck</del>" in entry and 'class="footnote"' in entry
+    assert "<b>bold</b>" in entry and "{: .notice}" in entry
+    assert '"quoted"' in entry  # no SMART: the site's own block is not read
+    assert "at https://example.org/x." in entry and 'href="https://example.org/x"' not in entry
+
+
+def test_smart_typography_follows_the_commonmark_options(make_site: MakeSite) -> None:
+    body = 'She said "it\'s fine" -- twice...\n'
+    for options, quoted in (("[SMART]", "She said “it’s fine” – twice…"), ("[]", None)):
+        config_yml = f"markdown: CommonMark\ncommonmark:\n  options: {options}\n"
+        cfg, result = build(make_site, config_yml, body)
+        assert result.exit_code == 0, result.output
+        item = json.loads((cfg.output_path / "feed.json").read_bytes())["items"][0]
+        shown = quoted or 'She said "it\'s fine" -- twice...'
+        assert item["content_html"] == f"<p>{shown}</p>\n" and item["summary"] == shown
+        # The title is jekyll-feed's `smartify`, which is kramdown's whatever the converter.
+        assert item["title"] == "The ‘real’ title"
+
+
+def test_kramdown_hard_wrap_makes_each_line_break_a_br(make_site: MakeSite) -> None:
+    body = "One line\nand the next *one\nhere*.\n\n```\ncode\nlines\n```\n"
+    for config_yml, wrapped in (
+        ("kramdown:\n  hard_wrap: true\n", True),
+        ("markdown: kramdown\n", False),  # Jekyll's default: hard_wrap false
+        ("kramdown:\n  input: kramdown\n  hard_wrap: true\n", False),  # a GFM option
+        ("markdown: CommonMark\ncommonmark:\n  options: [HARDBREAKS]\n", True),
+    ):
+        cfg, result = build(make_site, config_yml, body)
+        assert result.exit_code == 0, result.output
+        html = json.loads((cfg.output_path / "feed.json").read_bytes())["items"][0]
+        html = html["content_html"]
+        assert ("One line<br>\nand the next <em>one<br>\nhere</em>." in html) is wrapped
+        assert ("One line\nand the next <em>one\nhere</em>." in html) is not wrapped
+        assert "<code>code\nlines\n</code>" in html, config_yml
+
+
+def test_unknown_converter_is_a_warning_and_posts_read_as_kramdown(
+    make_site: MakeSite,
+) -> None:
+    config_yml = "title: Blog\nmarkdown: MyConverter\n"
+    cfg, result = build(make_site, config_yml, "Opening.\n{: .notice}\n")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "content/_config.yml:2: warning: markdown: 'MyConverter' is a Markdown converter "
+        "feedkit does not know (it knows kramdown, CommonMark, CommonMarkGhPages and GFM); "
+        "posts are read as kramdown reads them\n"
+    )
+    assert '<p class="notice">Opening.</p>' in atom_content(cfg)
+    check = CliRunner().invoke(
+        main, ["check", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+    )
+    assert check.exit_code == 0 and check.stderr == result.stderr
+    _, strict = build(make_site, config_yml, "Opening.\n{: .notice}\n", "--strict")
+    assert strict.exit_code == 1 and "markdown: 'MyConverter'" in strict.stderr
