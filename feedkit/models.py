@@ -79,6 +79,9 @@ class Post:
     extra: Mapping[str, Any] = field(default_factory=dict)  # front matter keys we don't use
     expires: datetime | None = None  # left out of every output from then on (Hugo's expiryDate)
     image_alt: str | None = None  # what the image shows, for readers who cannot see it
+    # Read under Hugo's rules (feedkit.posts.layout): a Hugo site's page, or one of a Hugo
+    # `content/` copied without its configuration; its Markdown is read as Hugo reads it.
+    hugo: bool = False
 
     def choice(self) -> Choice:
         """Return what choosing this post for the feeds takes."""

@@ -582,8 +582,9 @@ STRAIGHT = 'She said "it\'s done" -- twice --- and left...'
 
 def _typed_site(root: Path, kind: str, config: str = "") -> Path:
     """Write a site of one post with straight quotes and dashes; `kind` "jekyll" (a
-    `_config.yml`), "hugo" (a hugo.toml), "pelican" (a pelicanconf.py) or "plain"; `config`
-    the site file's text."""
+    `_config.yml`), "hugo" (a hugo.toml), "hugo content" (Hugo's content/ copied without
+    its configuration: its section pages tell), "pelican" (a pelicanconf.py) or "plain";
+    `config` the site file's text."""
     from conftest import SITE_TOML
 
     (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
@@ -595,9 +596,12 @@ def _typed_site(root: Path, kind: str, config: str = "") -> Path:
         post = root / "content" / "posts" / "quotes.md"
         if kind == "hugo":
             (root / "hugo.toml").write_text(config or 'title = "Example"\n', encoding="utf-8")
+        elif kind == "hugo content":
+            (root / "content" / "posts").mkdir(parents=True)
+            (root / "content" / "posts" / "_index.md").write_text("---\ntitle: Posts\n---\n")
         elif kind == "pelican":
             (root / "pelicanconf.py").write_text('SITENAME = "Example"\n', encoding="utf-8")
-    post.parent.mkdir(parents=True)
+    post.parent.mkdir(parents=True, exist_ok=True)
     post.write_text(front + TYPED, encoding="utf-8")
     return root
 
@@ -624,7 +628,7 @@ def _feedkit_build(root: Path) -> bytes:
     return (root / "public" / "atom.xml").read_bytes()
 
 
-@pytest.mark.parametrize("kind", ["jekyll", "hugo"])
+@pytest.mark.parametrize("kind", ["jekyll", "hugo", "hugo content"])
 def test_a_jekyll_or_hugo_sites_quotes_and_dashes_are_curly_as_on_its_pages(
     tmp_path: Path, kind: str
 ) -> None:

@@ -72,7 +72,7 @@ def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> Pos
     body = templates.expand(post, read_body(post)).text
     full = cfg.digest.content == "full"
     jekyll = jekyll_post(cfg, post.source, templates.jekyll_root is not None)
-    reading = templates.reading(jekyll)
+    reading = templates.reading(jekyll, post.hugo)
     return PostSnapshot(
         id=post.id,
         title=post.title,

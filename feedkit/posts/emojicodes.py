@@ -24,15 +24,20 @@ def uses_jemoji(config: Mapping[str, Any]) -> bool:
     return False
 
 
-def emojify(text: str) -> str:
+def emojify(text: str, *, in_html: bool = True) -> str:
     """Return Markdown `text` with its emoji codes outside code as the emoji they name;
-    a code that names none (`10:30:00`, `:nope:`) stays as written."""
+    a code that names none (`10:30:00`, `:nope:`) stays as written. Without `in_html`,
+    raw HTML is left as written too, as Hugo's Goldmark extension reads only the
+    Markdown's text (jemoji, by contrast, reads the page's HTML, so a Jekyll site's raw
+    HTML outside code gets its emoji)."""
     if _CODE.search(text) is None:
         return text
     import emoji
 
     data = text.encode()
-    kept, _ = texdelims.regions(text)
+    kept, markup = texdelims.regions(text)
+    if not in_html:
+        kept += markup
     edits: list[tuple[int, int, bytes]] = []
     for m in _CODE.finditer(data.decode("latin-1")):  # byte offsets, as the ranges
         if any(a < m.end() and m.start() < b for a, b in kept):

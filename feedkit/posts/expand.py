@@ -186,7 +186,7 @@ class Templates:
         if self.passthrough and "\\" in body:
             body = texdelims.passthrough(body, self.passthrough)
         if self.emoji and ":" in body:
-            body = emojify(body)
+            body = emojify(body, in_html=False)
         # One memchr for "{", then a regex: `"{{" in body` is several times slower.
         if "{" not in body or _TEMPLATE_START.search(body) is None:
             return Expanded(body, (), ())
@@ -197,7 +197,7 @@ class Templates:
         from feedkit.posts.posturl import JEKYLL_NAME
 
         if self.jekyll or (
-            not self.hugo
+            not (self.hugo or post.hugo)
             and "{%" in body
             and JEKYLL_NAME.match(posixpath.splitext(posixpath.basename(post.rel_path))[0])
         ):
@@ -206,10 +206,19 @@ class Templates:
             return self._shortcodes(post, body)
         return Expanded(body, (), ())  # text as written: a post about Jinja or Go templates
 
-    def reading(self, jekyll: bool) -> Reading:
+    def reading(self, jekyll: bool, hugo: bool = False) -> Reading:
         """Return how a post's Markdown is read: a Jekyll post's (`jekyll`: see `jekyll_post`)
-        as its `_config.yml`'s converter reads it, any other's with its site's typographer."""
-        return self._jekyll_reading[0] if jekyll else self._not_jekyll
+        as its `_config.yml`'s converter reads it, any other's with its site's typographer:
+        a post read under Hugo's rules (`hugo`: `Post.hugo`) with Goldmark's, also when its
+        site's configuration is not there (a Hugo `content/` copied alone: Hugo's defaults,
+        as the layout already reads its pages as Hugo's)."""
+        if jekyll:
+            return self._jekyll_reading[0]
+        return self._hugo_reading if hugo and not self.hugo else self._not_jekyll
+
+    @cached_property
+    def _hugo_reading(self) -> Reading:
+        return Reading(smart=hugo_settings(site_folders(self.cfg)).typographer)
 
     @cached_property
     def _jekyll_reading(self) -> tuple[Reading, Problem | None]:

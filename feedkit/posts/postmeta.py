@@ -232,6 +232,7 @@ class PostBuilder(PostAddress):
             extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
             expires=expires,
             image_alt=_image_alt(meta) if image else None,
+            hugo=self.place.hugo,
         )
 
     def _text(self, key: str, value: Any, missing: str | None = None) -> str | None:

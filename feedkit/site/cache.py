@@ -288,7 +288,7 @@ class BuildCache:
     @staticmethod
     def render_key(raw: bytes, post: Post, *settings: object) -> str:
         digest = hashlib.sha256(raw)
-        digest.update(repr((post.url, post.slug, post.summary, settings)).encode())
+        digest.update(repr((post.url, post.slug, post.summary, post.hugo, settings)).encode())
         return digest.hexdigest()
 
     def _renders(self) -> dict[str, Any]:

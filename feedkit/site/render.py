@@ -37,7 +37,7 @@ def _render(
     found.extend(expanded.problems)
     # How Markdown is read (its converter, typographer…) is the site's: its _config.yml or
     # Hugo configuration, which the build cache's key covers (cachekey.config_hash).
-    reading = templates.reading(jekyll)
+    reading = templates.reading(jekyll, post.hugo)
     if reading.kramdown:
         found += kramdown.problems(post, body)
     html = shield_braces(render_html(body, post.url, post.slug, math, reading))
