@@ -187,6 +187,29 @@ def test_control_characters_in_a_name_never_reach_a_header(tmp_path: Path) -> No
     assert to == b"To: Ada Lovelace <ada@example.org>"
 
 
+def test_a_name_or_title_typed_as_an_encoded_word_reads_as_typed(tmp_path: Path) -> None:
+    # A mail program decodes `=?utf-8?q?…?=` wherever it stands: typed as a name or a post
+    # title, it must itself be encoded, or the reader sees what it encodes ("Admin").
+    typed = "=?utf-8?q?Admin?="
+    raw = header_message(tmp_path, Subscriber("ada@example.org", typed))
+    to = unfolded(raw_fields(raw)["To"])
+    assert typed.encode() not in to and to.endswith(b" <ada@example.org>")
+    shown = email.message_from_bytes(raw, policy=policy.default)["To"]  # as a reader's client
+    assert shown.addresses[0].display_name == typed
+    write_post(tmp_path, "typed", typed, NOW - timedelta(hours=1))
+    cfg = load_config(tmp_path / "feedkit.toml")
+    renderer = DigestRenderer(cfg, environ=SECRET_ENV)
+    record = make_record(public(cfg), cfg, NOW)
+    raw = bytes(
+        renderer.message(
+            renderer.render(record), record, Subscriber("a@example.org", "A")
+        ).as_bytes()
+    )
+    assert typed.encode() not in unfolded(raw_fields(raw)["Subject"])
+    subject = email.message_from_bytes(raw, policy=policy.default)["Subject"]
+    assert typed in subject
+
+
 def test_long_title_list_id_and_sender_name_fold_outside_the_brackets(tmp_path: Path) -> None:
     long_name = "The Quite Remarkably Long-Winded Weekly Notebook of Numerical Curiosities"
     label = "numerical-curiosities-weekly-digest-for-readers." + "x" * 60 + ".example.org"

@@ -57,11 +57,20 @@ def fold(name: str, tokens: Sequence[str]) -> str:
 
 def text_tokens(text: str, phrase: bool = False) -> list[str]:
     """Return `text` as header words: ASCII as is, else RFC 2047 encoded words that keep
-    the spaces. A `phrase` (a display name) is quoted when it holds specials. Controls go."""
+    the spaces. A `phrase` (a display name) is quoted when it holds specials. Controls go.
+
+    ASCII that holds `=?` is encoded too: a mail program decodes any word of the form
+    `=?charset?q?…?=` it meets (in a quoted name too, as many do), so a name or title typed
+    so would show what it encodes, not what was typed (RFC 2047, 5: such text must itself
+    be encoded)."""
     flat = " ".join(word for word in (CONTROL.sub("", w) for w in text.split()) if word)
     if not flat:
         return []
-    if flat.isascii() and all(len(word) < FOLD_AT - 12 for word in flat.split(" ")):
+    if (
+        flat.isascii()
+        and "=?" not in flat
+        and all(len(word) < FOLD_AT - 12 for word in flat.split(" "))
+    ):
         if phrase and any(c in SPECIALS for c in flat):
             flat = '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
         return flat.split(" ")
