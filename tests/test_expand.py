@@ -341,6 +341,29 @@ def test_markdownify_gives_html_inside_an_html_element(tmp_path: Path) -> None:
     assert "<li>Cover images</li>" in html and "####" not in html
 
 
+def test_markdownify_reads_markdown_with_the_sites_typographer(tmp_path: Path) -> None:
+    # Jekyll's markdownify is the site's converter: kramdown, whose smart quotes are on
+    # unless _config.yml turns them straight. The post's own text is typographed too.
+    post = (
+        "---\ntitle: Notice\n---\n"
+        '{% capture note %}It\'s "done" -- almost...{% endcapture %}\n'
+        '<div class="notice">{{ note | markdownify }}</div>\n\n'
+        'Outside: "done".\n'
+    )
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    (tmp_path / "content" / "_posts" / "2024-05-05-notice.md").write_text(post, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content" / "_config.yml").write_text("title: T\n", encoding="utf-8")
+    assert run(tmp_path, "build").exit_code == 0
+    html = entry(tmp_path, "Notice")
+    assert '<div class="notice"><p>It’s “done” – almost…</p>' in html
+    assert "<p>Outside: “done”.</p>" in html
+    straight = "title: T\nkramdown:\n  smart_quotes: apos,apos,quot,quot\n"
+    (tmp_path / "content" / "_config.yml").write_text(straight, encoding="utf-8")
+    assert run(tmp_path, "build").exit_code == 0
+    assert '<div class="notice"><p>It\'s "done"' in entry(tmp_path, "Notice")
+
+
 def test_warnings_name_the_right_line_after_a_blank_line_below_front_matter(
     tmp_path: Path,
 ) -> None:

@@ -281,7 +281,9 @@ class Templates:
             return lambda name: self._read(kind, name)[:2]
 
         return JekyllEnvironment(
-            self.site, {k: resolver(k) for k in ("post_url", "link", "include")}
+            self.site,
+            {k: resolver(k) for k in ("post_url", "link", "include")},
+            self.reading(True),
         )
 
     def _liquid(self, post: Post, body: str) -> Expanded:

@@ -25,6 +25,8 @@ from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 
+from feedkit.posts.reading import Reading
+
 # What a tag asks of the site: a post by Jekyll name, a page by path, an include's text.
 # Each answers (value, problem): a problem is a message for the post's line, "" when none.
 Resolver = Callable[[str], tuple[str, str]]
@@ -137,7 +139,13 @@ class JekyllEnvironment(Environment):
     loop_iteration_limit = 100_000
     output_stream_limit = 10_000_000
 
-    def __init__(self, site: Mapping[str, Any], lookup: Mapping[str, Resolver]) -> None:
+    def __init__(
+        self,
+        site: Mapping[str, Any],
+        lookup: Mapping[str, Resolver],
+        reading: Reading | None = None,
+    ) -> None:
+        """`reading`: how the site's converter reads Markdown, which `markdownify` uses."""
         super().__init__(tolerance=Mode.LAX, strict_filters=True)
         self.site = site
         self.lookup = lookup  # "post_url", "link", "include" → its resolver
@@ -166,7 +174,7 @@ class JekyllEnvironment(Environment):
             self.add_tag(type(f"{name}_tag", (JekyllTag,), {"name": name}))
         self.add_tag(HighlightTag)
         self.add_tag(SaidForTag)
-        for name, func in jekyll_filters(site).items():
+        for name, func in jekyll_filters(site, reading).items():
             self.add_filter(name, func)
         # The tags being parsed, innermost last: where a problem found at the end of the
         # template (a block never closed) is said.
@@ -288,12 +296,16 @@ def _gist_link(markup: str) -> str:
     return f'<a href="{html.escape(url)}">{html.escape(text)}</a>'
 
 
-def _markdownify(value: Any) -> str:
-    """Return Markdown as HTML, as Jekyll's filter does: in an HTML element (a theme's
-    notice `<div>`), Markdown left as it was would be shown as written."""
+def _markdownify(value: Any, reading: Reading | None) -> str:
+    """Return Markdown as HTML, as Jekyll's filter does, with the site's converter (its
+    typographer too: kramdown's smart quotes are on by default): in an HTML element (a
+    theme's notice `<div>`), Markdown left as it was would be shown as written."""
     from feedkit.posts.markup import markdown
+    from feedkit.posts.reading import PLAIN, as_read
 
-    return str(markdown().html(str(value)))
+    reading = reading or PLAIN
+    text = as_read(str(value), reading)
+    return str(markdown(reading.smart, reading.options).html(text))
 
 
 def _smartify(value: Any) -> str:
@@ -303,8 +315,11 @@ def _smartify(value: Any) -> str:
     return smartify(str(value))
 
 
-def jekyll_filters(site: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
-    """Return Jekyll's own filters, on top of Liquid's standard ones."""
+def jekyll_filters(
+    site: Mapping[str, Any], reading: Reading | None = None
+) -> dict[str, Callable[..., Any]]:
+    """Return Jekyll's own filters, on top of Liquid's standard ones (`markdownify` reads
+    Markdown as `reading` says)."""
     url = str(site.get("url") or "").rstrip("/")
     baseurl = str(site.get("baseurl") or "").rstrip("/")
 
@@ -354,7 +369,7 @@ def jekyll_filters(site: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
         "absolute_url": absolute_url,
         "slugify": slugify,
         # The body goes on to the Markdown renderer: Markdown text is what it wants.
-        "markdownify": _markdownify,
+        "markdownify": lambda value: _markdownify(value, reading),
         "jsonify": lambda value: json.dumps(value, default=str, ensure_ascii=False),
         "xml_escape": lambda value: html.escape(str(value)),
         "cgi_escape": lambda value: quote_plus(str(value)),
