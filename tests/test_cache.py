@@ -572,10 +572,10 @@ def test_an_upgrade_of_feedkit_that_changes_rendering_rebuilds_everything(
     assert "up to date" in feedkit_with(site, installed).stdout
     atom = site / "public" / "atom.xml"
     assert b'class="footnote-ref"&gt;' in atom.read_bytes()
-    markup = installed / "feedkit" / "posts" / "markup.py"
-    text = markup.read_text(encoding="utf-8")
+    anchors = installed / "feedkit" / "posts" / "anchors.py"  # where footnotes are written
+    text = anchors.read_text(encoding="utf-8")
     assert text.count('"footnote-ref"') == 1
-    markup.write_text(text.replace('"footnote-ref"', '"footnote-ref new"'), encoding="utf-8")
+    anchors.write_text(text.replace('"footnote-ref"', '"footnote-ref new"'), encoding="utf-8")
     upgraded = feedkit_with(site, installed)
     assert "Built 10 files" in upgraded.stdout and "(0 changed)" not in upgraded.stdout
     assert "note: build cache thrown away: feedkit's code changed" in upgraded.stderr

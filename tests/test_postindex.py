@@ -17,7 +17,8 @@ from feedkit.mail.snapshot import make_record
 from feedkit.posts import loader, postfile, walk
 from feedkit.posts.loader import load_posts, read_body
 from feedkit.site.cache import BuildCache
-from feedkit.site.postindex import READ_FOLDER, read_index, reader_cache, templates_of
+from feedkit.site.postindex import READ_FOLDER, read_index, reader_cache
+from feedkit.site.postlist import templates_of
 
 from conftest import NOW, SITE_TOML
 from digest_site import (

@@ -29,7 +29,7 @@ from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import site_secret
 from feedkit.models import Post
 from feedkit.posts.loader import Progress
-from feedkit.site.postindex import PostList
+from feedkit.site.postlist import PostList
 
 if TYPE_CHECKING:  # imported by the runs that send: a dry run needs no SMTP
     from feedkit.mail.delivery import DeliveryError, Sender

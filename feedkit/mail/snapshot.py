@@ -14,11 +14,12 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.mail.state import DigestRecord, PostSnapshot, Recipient, State
 from feedkit.models import Post
+from feedkit.posts.anchors import anchor_of
 from feedkit.posts.expand import Templates
 from feedkit.posts.loader import read_body
 from feedkit.posts.markup import measure, render_html, summarize, without_dividers
 from feedkit.posts.reading import Reading
-from feedkit.site.postindex import PostList, templates_of
+from feedkit.site.postlist import PostList, templates_of
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,11 @@ def new_posts(public: Sequence[Post], known_ids: set[str]) -> list[Post]:
     return [posts[i] for i, post_id in enumerate(posts.ids) if post_id not in known_ids]
 
 
-def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> PostSnapshot:
-    """Return what a digest shows of `post`: frozen, so a resumed digest is the same digest."""
+def snapshot(
+    post: Post, cfg: Config, templates: Templates | None = None, *, anchor: str
+) -> PostSnapshot:
+    """Return what a digest shows of `post`: frozen, so a resumed digest is the same digest.
+    Its footnotes' anchors begin with `anchor` (see feedkit/posts/anchors.py)."""
     if templates is None:
         templates = Templates.of_posts(cfg, [post])
     from feedkit.posts.jekyllconfig import jekyll_post
@@ -84,7 +88,7 @@ def snapshot(post: Post, cfg: Config, templates: Templates | None = None) -> Pos
         image=post.image,
         image_alt=post.image_alt or "",
         updated=post.updated.isoformat() if post.updated > post.published else "",
-        html=email_html(body, post, reading) if full else "",
+        html=email_html(body, post, reading, anchor) if full else "",
         # The Markdown as written, without the summary's divider (one in code is code).
         text=without_dividers(body).strip() if full else "",
         image_height=card_image_height(post, cfg),
@@ -122,12 +126,13 @@ def card_image_height(post: Post, cfg: Config) -> int:
     return 0
 
 
-def email_html(body: str, post: Post, reading: Reading) -> str:
+def email_html(body: str, post: Post, reading: Reading, anchor: str) -> str:
     """Return a post's body as the digest shows it in full: the feeds' safe HTML (read as
-    `reading` says), with each formula as readable text (no mail program shows MathML)."""
+    `reading` says, its footnotes' anchors begun with `anchor`), with each formula as
+    readable text (no mail program shows MathML)."""
     from feedkit.posts.texmath import mathml_as_text
 
-    html = render_html(body, post.url, post.slug, "mathml", reading)
+    html = render_html(body, post.url, anchor, "mathml", reading)
     return mathml_as_text(html)
 
 
@@ -166,7 +171,9 @@ def make_record(
     among: Sequence[Post] = (),
 ) -> DigestRecord:
     """Return the digest of `posts`; their templates may link to any post in `among` (read
-    in full only if a template names it)."""
+    in full only if a template names it). Their footnotes' anchors are named among every post
+    of the site, as `among` (else `posts`) knows them: see `PostList.anchors`."""
     templates = templates_of(cfg, among, posts)
-    snaps = tuple(snapshot(p, cfg, templates) for p in posts)
+    anchors = PostList.of(among or posts).anchors
+    snaps = tuple(snapshot(p, cfg, templates, anchor=anchor_of(p, anchors)) for p in posts)
     return DigestRecord(digest_id(snaps, created), created, slot, snaps)

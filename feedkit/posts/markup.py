@@ -20,6 +20,7 @@ import pyromark
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts import kramdown, texdelims
+from feedkit.posts.anchors import with_footnote_anchors
 from feedkit.posts.fences import dollars_only_in_code
 from feedkit.posts.reading import PLAIN, Reading, as_read
 from feedkit.posts.sanitize import close_self_closed, sanitize, text_of
@@ -47,12 +48,9 @@ _SPACE = re.compile(r"\s+")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _OPTIONS = PLAIN.options  # tables, footnotes, strikethrough, math, heading IDs, definitions
 _SMART = pyromark.Options.ENABLE_SMART_PUNCTUATION
-# What pulldown-cmark's writer makes of math and footnotes: its own markup, nothing a post
-# wrote, so these patterns meet exactly one shape each (math text is escaped: no "<" in it).
+# What pulldown-cmark's writer makes of math: its own markup, nothing a post wrote, so this
+# pattern meets exactly one shape (math text is escaped: no "<" in it).
 _MATH_SPAN = re.compile(r'<span class="math math-(inline|display)">([^<]*)</span>')
-_FOOTNOTE_REF = re.compile(r'<sup class="footnote-reference"><a href="#([^"]*)">')
-_FOOTNOTE_DEF = re.compile(r'<div class="footnote-definition" id="([^"]*)">')
-_ID_UNSAFE = re.compile(r"[^\w-]+")
 # A self-closed non-void element written in a post: `<a name="x" />`.
 _SELF_CLOSED_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\b[^<>]*?/>")
 
@@ -169,21 +167,18 @@ def math_warnings(post: Post, body: str) -> list[Problem]:
     return warnings
 
 
-def _footnote_id(doc_id: str, label: str) -> str:
-    return f"{doc_id}-{_ID_UNSAFE.sub('-', html.unescape(label)).strip('-')}"
-
-
 def render_html(
     body: str,
     base_url: str,
-    doc_id: str,
+    anchor: str,
     math_form: str = "mathml",
     reading: Reading = PLAIN,
 ) -> str:
     """Return the safe HTML of a Markdown body, every URL in it absolute against `base_url`,
     read as `reading` says (kramdown's additions, its math rule, the site's typographer…).
 
-    Footnote anchors carry `doc_id`, so they stay unique when a feed holds many posts; each
+    Footnote anchors begin with `anchor`, the post's name among the site's posts (see
+    feedkit/posts/anchors.py), so they stay unique when a feed holds many posts; each
     formula is in the form `math_form` names (see `math_html`).
     """
     text = texdelims.convert(without_dividers(body))
@@ -206,18 +201,7 @@ def render_html(
         out = _MATH_SPAN.sub(
             lambda m: math_html(html.unescape(m[2]), m[1] == "display", math_form), out
         )
-    if 'class="footnote-' in out:
-        out = _FOOTNOTE_REF.sub(
-            lambda m: (
-                f'<sup class="footnote-ref"><a href="#fn-{_footnote_id(doc_id, m[1])}"'
-                f' id="fnref-{_footnote_id(doc_id, m[1])}">'
-            ),
-            out,
-        )
-        out = _FOOTNOTE_DEF.sub(
-            lambda m: f'<div class="footnote" id="fn-{_footnote_id(doc_id, m[1])}">', out
-        )
-    return sanitize(out, base_url)
+    return sanitize(with_footnote_anchors(out, anchor), base_url)
 
 
 def _name(value: Any) -> str:

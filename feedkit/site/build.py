@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from feedkit.config import XSL_NAME, Config
 from feedkit.errors import Problem
 from feedkit.models import Choice, Post, RenderedPost
+from feedkit.posts.anchors import anchor_names
 from feedkit.posts.loader import LoadResult, Progress, load_posts
 from feedkit.shown import display_path
 from feedkit.site.choose import FeedPlan, choose_feeds, feed_files
@@ -171,7 +172,8 @@ def plan_build(
     feeds, published = choose_feeds(cfg, choices, now, drafts, warnings)
     total = len(choices)
     drafts_count, scheduled, expired, next_change = _tally(choices.values(), cutoff, drafts)
-    signature = _signature(cfg, feeds, read.stats, drafts, now)
+    anchors = anchor_names(choices.values())  # footnotes' names, among every post
+    signature = _signature(cfg, feeds, read.stats, drafts, now, anchors)
     summary = {
         "signature": signature,
         "drafts": drafts,
@@ -222,6 +224,7 @@ def plan_build(
         cache if cache is not None else renders,
         templates,
         progress,
+        anchors,
     )
     rendered = {shown: result[0] for shown, result in results.items()}
     summary[READS_POSTS] = sorted(shown for shown, result in results.items() if result[2])
@@ -307,11 +310,18 @@ def _unchanged_plan(state: dict[str, Any], scan: Scan) -> BuildPlan:
 
 
 def _signature(
-    cfg: Config, feeds: list[FeedPlan], stats: Mapping[str, object], drafts: bool, now: datetime
+    cfg: Config,
+    feeds: list[FeedPlan],
+    stats: Mapping[str, object],
+    drafts: bool,
+    now: datetime,
+    anchors: Mapping[str, str],
 ) -> str:
     """Return a hash of what the output files are made from: when it is the same as last
     time, so are the files."""
     parts: list[object] = [drafts, cfg.feed.limit]
+    if anchors:  # a post in no feed (a draft) changes the anchors of those sharing its slug
+        parts.append(sorted(anchors.items()))
     for feed in feeds:
         parts.append((feed.folder, [(shown, stats.get(shown)) for shown in feed.members]))
         if not feed.members:  # an empty feed's date is the build's

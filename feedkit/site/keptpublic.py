@@ -5,9 +5,10 @@ A run with not one post file changed takes the list as it is. A run whose only c
 posts added since the list was kept (a new post, the common case before a digest) brings it
 up to date from the new files alone (`with_added`), when every other file is as it was
 (the fingerprint of the rest is the one kept), the new files are posts with no problem or
-warning whose slugs, URLs and IDs no other post has, and the layout is not Hugo's (where a new
-file can change what the others are) and is what it was without them (a `_posts/` folder
-makes a folder Jekyll's). Anything else is a full read of the index's rows
+warning whose slugs, URLs and IDs no other post has (nor is a slug the name of any post's
+footnote anchors: then no other post's anchors change), and the layout is not Hugo's (where
+a new file can change what the others are) and is what it was without them (a `_posts/`
+folder makes a folder Jekyll's). Anything else is a full read of the index's rows
 (feedkit/site/postindex.py), which says what is wrong, as `load_posts` does.
 """
 
@@ -47,6 +48,7 @@ class KeptPublic(NamedTuple):
     paths: list[str]  # newest first, as shown
     ids: list[str]
     warnings: list[tuple[str, int, str]]  # of every post file, as the index keeps them
+    anchors: list[tuple[str, str]]  # what `anchor_names` gives of every post
     published: list[float]  # of each post in `paths`
     slugs: list[str]  # of each post in `paths`
     others: list[tuple[str, str]]  # (slug, ID) of every post readers may not see
@@ -147,7 +149,8 @@ def with_added(
         return None  # the new files change the rules the others were read by (a `_posts/`)
     paths, ids, published, slugs = [*kept.paths], [*kept.ids], [*kept.published], [*kept.slugs]
     others, urls = [*kept.others], [*kept.urls]
-    taken_slugs = {*slugs, *(slug for slug, _ in others)}
+    # A new slug that is the name of other posts' footnote anchors changes those names.
+    taken_slugs = {*slugs, *(slug for slug, _ in others), *(name for _, name in kept.anchors)}
     taken_urls = set(urls)
     taken_ids = {*ids, *(post_id for _, post_id in others)}
     since, until = kept.since, kept.until
@@ -179,6 +182,6 @@ def with_added(
         slugs.insert(at, choice.slug)
     made = KeptPublic(
         scan.fingerprint, False, since, until, max(change_times(scan.found)),
-        paths, ids, kept.warnings, published, slugs, others, urls,
+        paths, ids, kept.warnings, kept.anchors, published, slugs, others, urls,
     )  # fmt: skip
     return made, layout

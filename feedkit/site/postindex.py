@@ -22,19 +22,18 @@ from __future__ import annotations
 import gc
 import logging
 import math
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from itertools import compress, repeat
 from operator import attrgetter, itemgetter, not_
 from pathlib import Path
-from typing import overload
 
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
-from feedkit.posts.expand import Templates
+from feedkit.posts.anchors import anchor_names
 from feedkit.posts.layout import Layout, Place, Skipped
 from feedkit.posts.loader import Parsed, parse_files
 from feedkit.posts.walk import StatKey, newest_mtime_ns, stat_mtime_ns
@@ -50,6 +49,7 @@ from feedkit.site.keptpublic import (
     load_kept,
     with_added,
 )
+from feedkit.site.postlist import PostList
 from feedkit.site.scan import Scan
 
 log = logging.getLogger(__name__)
@@ -60,70 +60,6 @@ READ_FOLDER = "read"  # under .feedkit/cache/: the digest's and the preview's in
 def reader_cache(cfg: Config) -> BuildCache:
     """Return the cache the digest and the preview read posts through."""
     return BuildCache.open(cfg, cfg.cache_path / "cache" / READ_FOLDER)
-
-
-class PostList(Sequence[Post]):
-    """Posts in a given order, with their paths (as shown) and IDs known up front; each
-    post is read in full the first time it is asked for."""
-
-    def __init__(
-        self,
-        paths: list[str],
-        ids: list[str],
-        post_of: Callable[[str], Post],
-        posts: list[Post | None] | None = None,
-    ) -> None:
-        self.paths = paths
-        self.ids = ids
-        self._post_of = post_of
-        self._posts: list[Post | None] = posts if posts is not None else [None] * len(paths)
-
-    @classmethod
-    def of(cls, posts: Sequence[Post]) -> PostList:
-        """Return `posts` as a PostList (itself, when it is one)."""
-        if isinstance(posts, PostList):
-            return posts
-        listed = list(posts)
-        by_path = {p.rel_path: p for p in listed}
-        return cls(
-            [p.rel_path for p in listed], [p.id for p in listed], by_path.__getitem__, [*listed]
-        )
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    @overload
-    def __getitem__(self, index: int) -> Post: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> PostList: ...
-
-    def __getitem__(self, index: int | slice) -> Post | PostList:
-        if isinstance(index, slice):
-            return PostList(self.paths[index], self.ids[index], self._post_of, self._posts[index])
-        post = self._posts[index]
-        if post is None:
-            post = self._posts[index] = self._post_of(self.paths[index])
-        return post
-
-    def __iter__(self) -> Iterator[Post]:
-        return (self[i] for i in range(len(self.paths)))
-
-
-def templates_of(cfg: Config, *lists: Sequence[Post]) -> Templates:
-    """Return `Templates.of_posts` over the posts of `lists`, in order (a later list's post
-    stands for an earlier one's of the same path), reading none in full until a template
-    names it."""
-    owners: dict[str, tuple[PostList, int]] = {}
-    for posts in map(PostList.of, lists):  # in C loops: 20,000 posts are listed per digest
-        places = zip(repeat(posts, len(posts)), range(len(posts)), strict=True)
-        owners.update(zip(posts.paths, places, strict=True))
-
-    def post_of(shown: str) -> Post:
-        posts, index = owners[shown]
-        return posts[index]
-
-    return Templates(cfg, owners, post_of)
 
 
 _PUBLISHED, _EXPIRES, _ID = attrgetter("published"), attrgetter("expires"), attrgetter("id")
@@ -139,6 +75,7 @@ class Rows:
     refreshed: Refreshed
     order: list[str]  # every post, as shown, as `load_posts` orders them
     choices: list[Choice]  # of each post in `order`
+    anchors: dict[str, str]  # what `anchor_names` gives of every post
 
 
 @dataclass
@@ -172,7 +109,8 @@ class PostIndex:
             keys = list(map(_SORT_KEY, choices))
             ranks = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
             order = list(map(shown.__getitem__, ranks))
-            self._rows = Rows(refreshed, order, list(map(choices.__getitem__, ranks)))
+            ordered = list(map(choices.__getitem__, ranks))
+            self._rows = Rows(refreshed, order, ordered, anchor_names(choices))
             self.warnings = tuple(refreshed.warnings)
         return self._rows
 
@@ -203,7 +141,7 @@ class PostIndex:
         cutoff = now.timestamp()
         kept = self.kept_public
         if kept is not None and kept.holds(self.scan.fingerprint, cutoff, drafts):
-            return PostList(kept.paths, kept.ids, self.post)
+            return PostList(kept.paths, kept.ids, self.post, anchors=dict(kept.anchors))
         listed = self._public.get((cutoff, drafts))
         if listed is None:
             rows = self.rows()
@@ -213,7 +151,7 @@ class PostIndex:
                 list(compress(rows.order, shown)),
                 list(compress(map(_ID, rows.choices), shown)),
             )
-        return PostList(*listed, self.post)
+        return PostList(*listed, self.post, anchors=self.rows().anchors)
 
     def keep(self, now: datetime | None = None) -> None:
         """Save the rows read in this run for the next, once the site has a `.feedkit`
@@ -271,6 +209,7 @@ class PostIndex:
             public.paths,
             public.ids,
             [(w.path, w.line, w.message) for w in self.warnings],
+            list(self.rows().anchors.items()),
             list(map(_PUBLISHED, seen)),
             list(map(_SLUG, seen)),
             [(c.slug, c.id) for c in compress(choices, map(not_, shown))],

@@ -11,6 +11,7 @@ from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post, RenderedPost
+from feedkit.posts.anchors import anchor_names, anchor_of
 from feedkit.posts.jekyllconfig import jekyll_folder
 from feedkit.posts.loader import Progress, body_of, read_raw
 
@@ -25,7 +26,13 @@ RENDERING = "rendering feed entries"  # what `progress` is told while posts are 
 
 
 def _render(
-    post: Post, raw: bytes, summary_chars: int, math: str, jekyll: bool, templates: Templates
+    post: Post,
+    raw: bytes,
+    summary_chars: int,
+    math: str,
+    jekyll: bool,
+    templates: Templates,
+    anchor: str,
 ) -> tuple[Any, ...]:
     from feedkit.posts import kramdown
     from feedkit.posts.expand import shield_braces
@@ -40,7 +47,7 @@ def _render(
     reading = templates.reading(jekyll, post.hugo)
     if reading.kramdown:
         found += kramdown.problems(post, body)
-    html = shield_braces(render_html(body, post.url, post.slug, math, reading))
+    html = shield_braces(render_html(body, post.url, anchor, math, reading))
     if math == "mathml":
         found.extend(math_warnings(post, body))
     # A post that is only an image or code still needs some text for readers to see.
@@ -112,15 +119,24 @@ def render_posts(
     cache: BuildCache | None = None,
     templates: Templates | None = None,
     progress: Progress | None = None,
+    anchors: Mapping[str, str] | None = None,
 ) -> dict[str, Rendered]:
     """Return every post rendered: from the cache when its file is unchanged and what its
     templates read is as it was; the rest split with a forked child when there are enough
-    of them to be worth it (`progress` is told how many are done)."""
+    of them to be worth it (`progress` is told how many are done).
+
+    `anchors`: what `anchor_names` gives of every post of the site; without them, `posts`
+    are every post of the site."""
     from feedkit.posts.expand import Templates
     from feedkit.posts.jekyllconfig import jekyll_post
 
     if templates is None:
         templates = Templates(cfg, posts, posts.__getitem__)
+    if anchors is None:
+        anchors = anchor_names(posts.values())
+    # Each post's anchors begin with its name among the site's posts: when another post
+    # takes or gives up its slug, that name changes, and so does the key of its render.
+    anchor = {shown: anchor_of(post, anchors) for shown, post in posts.items()}
     site_config = templates.jekyll_root is not None  # a Jekyll site's _config.yml
     chars, math = cfg.feed.summary_chars, cfg.feed.math
     done: dict[str, tuple[Any, ...]] = {}
@@ -139,7 +155,7 @@ def render_posts(
             continue
         assert cache is not None
         raw = read_raw(post)
-        key = cache.render_key(raw, post, chars, math, jekyll[shown])
+        key = cache.render_key(raw, post, chars, math, jekyll[shown], anchor[shown])
         stored = cache.render(key)
         if stored is not None and len(stored) == 4 and templates.current(stored[3]):
             done[shown] = stored
@@ -152,8 +168,9 @@ def render_posts(
             if raw is None:
                 raw = read_raw(post)
                 if cache is not None:
-                    key = cache.render_key(raw, post, chars, math, jekyll[shown])
-            out.append((_render(post, raw, chars, math, jekyll[shown], templates), key))
+                    key = cache.render_key(raw, post, chars, math, jekyll[shown], anchor[shown])
+            rendered = _render(post, raw, chars, math, jekyll[shown], templates, anchor[shown])
+            out.append((rendered, key))
         return out
 
     if len(todo) >= 4 and parallel.cores() >= 2:

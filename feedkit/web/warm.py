@@ -28,6 +28,7 @@ from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
 from feedkit.mail.digest import DigestRenderer
 from feedkit.models import Choice, Post
+from feedkit.posts.anchors import anchor_names
 from feedkit.posts.layout import Layout, Place, Skipped, unread_folders
 from feedkit.posts.loader import (
     LoadResult,
@@ -39,7 +40,8 @@ from feedkit.posts.loader import (
 from feedkit.posts.walk import MARKDOWN_SUFFIXES, walk
 from feedkit.site.build import BuildPlan, plan_build
 from feedkit.site.cache import BuildCache
-from feedkit.site.postindex import PostList, keep_posts, kept_posts, reader_cache
+from feedkit.site.postindex import keep_posts, kept_posts, reader_cache
+from feedkit.site.postlist import PostList
 from feedkit.web.readingtimes import ReadingTimes
 from feedkit.web.watch import Snapshot, Watcher, changed, restat, snapshot
 
@@ -350,7 +352,11 @@ class WarmSite:
             mask = [c.is_public(at) for c in choices.values()]
             shown, paths = list(compress(posts, mask)), list(compress(choices, mask))
             ids = [choices[path].id for path in paths]
-            return PostList(paths, ids, lambda path: shown[paths.index(path)], [*shown])
+            # Footnotes' anchors are named among every post, as `plan_build` names them.
+            anchors = anchor_names(choices.values())
+            return PostList(
+                paths, ids, lambda path: shown[paths.index(path)], [*shown], anchors=anchors
+            )
 
         return self.memo(("public", self.visible(now)), make)
 

@@ -1,0 +1,110 @@
+"""The anchors of a post's footnotes (`fn-…` and `fnref-…` ids and the links to them): what
+name each post's begin with, and the HTML that carries them.
+
+A feed or a digest shows many posts in one page, so every post's anchors carry a name no
+other post of the site has: its slug, as they always have; but posts may share a slug (a
+yearly `year-in-review`, in Jekyll and Hugo), and each of those takes the path of its own
+URL instead (`blog-2024-12-year-in-review`), which no other post has. The name depends on
+every post of the site, drafts and scheduled posts too: it changes when another post takes
+or gives up the slug, not when a post comes out or expires, nor with `--drafts`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from operator import attrgetter
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+# What pulldown-cmark's writer makes of footnotes: its own markup, nothing a post wrote,
+# so these patterns meet exactly one shape each.
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-reference"><a href="#([^"]*)">')
+_FOOTNOTE_DEF = re.compile(r'<div class="footnote-definition" id="([^"]*)">')
+_ID_UNSAFE = re.compile(r"[^\w-]+")
+# A page's own file name, which names no other page than its folder would.
+_PAGE_SUFFIX = re.compile(r"(?:/index)?\.html?$")
+_SLUG, _URL = attrgetter("slug"), attrgetter("url")
+
+
+class Placed(Protocol):
+    """A post, or its index row (`Choice`): where it is published."""
+
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def url(self) -> str: ...
+
+
+def anchor_names(posts: Iterable[Placed]) -> dict[str, str]:
+    """Return, by URL, the name the anchors of each post whose slug another one shares begin
+    with (every other post's is its slug), given every post of the site.
+
+    The name is the path of the post's URL (`/blog/2024/12/year-in-review/` gives
+    `blog-2024-12-year-in-review`); when that is another post's slug or name (`/a-b/` and
+    `/a/b/` give one), the slug and as much of a hash of the URL as makes it no other's.
+    Each depends only on which posts there are, never on the order they are read in.
+    """
+    listed = list(posts)
+    slugs = list(map(_SLUG, listed))
+    counts = Counter(slugs)
+    if len(counts) == len(slugs):  # no slug shared: the common case, in C loops
+        return {}
+    shared = sorted(post.url for post in listed if counts[post.slug] > 1)
+    slug_of = {post.url: post.slug for post in listed if counts[post.slug] > 1}
+    taken = {slug for slug, count in counts.items() if count == 1}
+    wanted = {url: _path_name(url) for url in shared}
+    wanted_by = Counter(wanted.values())
+    names: dict[str, str] = {}
+    unplaced = []
+    for url in shared:
+        name = wanted[url]
+        if name and name not in taken and wanted_by[name] == 1:
+            names[url] = name
+        else:
+            unplaced.append(url)
+    taken |= set(names.values())
+    for url in unplaced:  # by URL, so which one takes a name does not depend on the order
+        digest = hashlib.sha256(url.encode()).hexdigest()
+        size = 8
+        while (name := f"{slug_of[url]}-{digest[:size]}") in taken:
+            size += 4
+        names[url] = name
+        taken.add(name)
+    return names
+
+
+def _path_name(url: str) -> str:
+    """Return the path of `url` as an anchor's name: its parts joined by hyphens."""
+    path = _PAGE_SUFFIX.sub("", unquote(urlsplit(url).path))
+    return _ID_UNSAFE.sub("-", path).strip("-")
+
+
+def anchor_of(post: Placed, names: Mapping[str, str]) -> str:
+    """Return the name a post's anchors begin with, `names` those `anchor_names` gave."""
+    return names.get(post.url, post.slug)
+
+
+def _footnote_id(name: str, label: str) -> str:
+    return f"{name}-{_ID_UNSAFE.sub('-', html.unescape(label)).strip('-')}"
+
+
+def with_footnote_anchors(out: str, name: str) -> str:
+    """Return pulldown-cmark's HTML `out` with each footnote's reference and definition
+    given the ids of feedkit's feeds, which begin with `name` (see `anchor_of`)."""
+    if 'class="footnote-' not in out:
+        return out
+    out = _FOOTNOTE_REF.sub(
+        lambda m: (
+            f'<sup class="footnote-ref"><a href="#fn-{_footnote_id(name, m[1])}"'
+            f' id="fnref-{_footnote_id(name, m[1])}">'
+        ),
+        out,
+    )
+    return _FOOTNOTE_DEF.sub(
+        lambda m: f'<div class="footnote" id="fn-{_footnote_id(name, m[1])}">', out
+    )
