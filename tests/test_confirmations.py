@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
+import sqlite3
 import time
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from feedkit.mail.claimowner import parse_owner
 from feedkit.mail.confirmqueue import CLAIM_LEASE, queued_confirmations
 from feedkit.mail.readers import Readers
 from feedkit.mail.state import State
@@ -120,7 +124,7 @@ def test_two_services_on_one_state_file_mail_a_confirmation_once(
     assert queue_claims(cfg) == {}
 
 
-def test_a_claim_left_by_a_killed_service_is_taken_over_once_its_lease_runs_out(
+def test_a_claim_left_by_a_killed_service_elsewhere_is_taken_over_once_its_lease_runs_out(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:
     cfg = make_serve_site(tmp_path, smtp_server, smtp_timeout=15)
@@ -128,8 +132,16 @@ def test_a_claim_left_by_a_killed_service_is_taken_over_once_its_lease_runs_out(
     with running(cfg, stop=signal.SIGKILL) as killed:
         sign_up(killed, "kim@example.org")
         wait_until(lambda: smtp_server.data_attempts("kim@example.org") == 1)
-    # Killed while mailing Kim's: its claim stays in the state file.
-    assert list(queue_claims(cfg)) == [1]
+    # Killed while mailing Kim's: its claim stays in the state file. As if it ran on another
+    # machine sharing the file: nothing here can see that it is gone.
+    [claimed_by] = queue_claims(cfg).values()
+    owner = parse_owner(claimed_by or "")
+    assert owner is not None and owner.pid == killed.process.pid
+    conn = sqlite3.connect(cfg.path(cfg.digest.state))
+    with conn:
+        elsewhere = replace(owner, host="news-2.example.test").text()
+        conn.execute("UPDATE confirmation_queue SET claimed_by=?", (elsewhere,))
+    conn.close()
     with running(cfg, now=NOW + CLAIM_LEASE - timedelta(seconds=1)) as early:
         sign_up(early, "lee@example.org")  # queued after Kim's, mailed after it is passed
         mails_for(smtp_server, "lee@example.org")
@@ -140,8 +152,43 @@ def test_a_claim_left_by_a_killed_service_is_taken_over_once_its_lease_runs_out(
     assert b"\r\nDate: Sun, 22 Nov 2026 12:05:00 +0000\r\n" in mail.raw
     assert smtp_server.data_attempts("kim@example.org") == 2
     assert queue_claims(cfg) == {}
-    assert "WARNING reader 1: confirmation taken over from " in late.stderr
-    assert "the reader may get it twice" in late.stderr
+    assert (
+        f"WARNING reader 1: confirmation taken over from news-2.example.test pid "
+        f"{killed.process.pid}, whose claim ran out (killed while mailing it?): the reader "
+        "may get it twice"
+    ) in late.stderr
+
+
+def test_a_service_started_after_one_was_killed_mid_send_mails_its_confirmation_at_once(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # Out of memory, kill -9, a crash: the service restarted at once on the same machine.
+    cfg = make_serve_site(tmp_path, smtp_server, smtp_timeout=15)
+    smtp_server.stall("kim@example.org", seconds=60)  # her first DATA is never answered
+    with running(cfg, stop=signal.SIGKILL) as killed:
+        sign_up(killed, "kim@example.org")
+        wait_until(lambda: smtp_server.data_attempts("kim@example.org") == 1)
+    assert smtp_server.messages == []
+    conn = sqlite3.connect(cfg.path(cfg.digest.state))
+    try:
+        [(until,)] = conn.execute("SELECT claimed_until FROM confirmation_queue").fetchall()
+    finally:
+        conn.close()
+    # By the clock of the service started next, the dead one's claim has not run out.
+    assert datetime.fromisoformat(until) == NOW + CLAIM_LEASE
+    with running(cfg, now=NOW) as restarted:
+        [mail] = mails_for(smtp_server, "kim@example.org")
+    assert len(smtp_server.messages) == 1
+    assert b"\r\nTo: kim@example.org\r\n" in mail.raw
+    assert b"\r\nDate: Sun, 22 Nov 2026 12:00:00 +0000\r\n" in mail.raw
+    assert confirm_link_in(mail.raw).startswith(PUBLIC_URL + "confirm/")
+    assert smtp_server.data_attempts("kim@example.org") == 2
+    assert queue_claims(cfg) == {}
+    assert (
+        f"WARNING reader 1: confirmation taken over from {socket.gethostname()} pid "
+        f"{killed.process.pid}, which is no longer running (killed while mailing it?): the "
+        "reader may get it twice"
+    ) in restarted.stderr
 
 
 def test_a_clean_stop_waits_for_the_mail_on_its_way_and_takes_it_off_the_queue(

@@ -4,13 +4,21 @@ service at a time."""
 
 import shutil
 import sqlite3
+import subprocess
+import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from feedkit.mail.claimowner import parse_owner
 from feedkit.mail.confirmqueue import (
     CLAIM_LEASE,
+    QueuedConfirmation,
     claim,
+    claim_owner,
     dequeue,
     queued_confirmations,
     release,
@@ -84,6 +92,59 @@ def test_a_claim_is_one_services_until_it_runs_out_or_is_given_back(tmp_path: Pa
         [fresh] = queued_confirmations(other)
         assert (fresh.nonce, fresh.claimed_by) == (again.nonce, None)
         assert not claim(other, item, "second", NOW + timedelta(hours=1))  # the old one: gone
+    state.close()
+
+
+def claimed_for(readers: Readers, owner: str) -> QueuedConfirmation:
+    """Return the one queued confirmation, claimed afresh at NOW for `owner`."""
+    readers.conn.execute("UPDATE confirmation_queue SET claimed_by=NULL, claimed_until=NULL")
+    [item] = queued_confirmations(readers)
+    assert claim(readers, item, owner, NOW)
+    [claimed] = queued_confirmations(readers)
+    return claimed
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc: only the lease")
+def test_a_claim_is_taken_over_before_its_lease_only_when_its_process_is_gone_from_here(
+    tmp_path: Path,
+) -> None:
+    state, readers = open_list(tmp_path)
+    assert readers.request(ADA, "", NOW) is not None
+    this_one = claim_owner()
+    early = NOW + CLAIM_LEASE - timedelta(seconds=1)  # no claim has run out yet
+    mailing = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        alive = claim_owner(mailing.pid)
+        owner = parse_owner(alive)
+        assert owner is not None and owner.started is not None
+        # A live service on this machine: it may be mailing it.
+        assert not claim(readers, claimed_for(readers, alive), this_one, early)
+        # A process of this machine with that ID that started at another time is not the
+        # owner, which is gone: the ID was given again.
+        reused = replace(owner, started=owner.started - 1).text()
+        assert claim(readers, claimed_for(readers, reused), this_one, NOW)
+    finally:
+        mailing.kill()
+        mailing.wait()
+    # Killed while mailing it: no need to wait for its lease.
+    killed = claimed_for(readers, alive)
+    assert claim(readers, killed, this_one, NOW)
+    assert queued_confirmations(readers)[0].claimed_by == this_one
+    # From before this machine restarted.
+    rebooted = replace(owner, boot="7c1a5d2e-0000-4000-8000-000000000000").text()
+    assert claim(readers, claimed_for(readers, rebooted), this_one, NOW)
+    # Gone too, but on another machine (another name, or this name and another machine ID),
+    # in another container, or named as this version cannot read: nothing here can tell
+    # whether it still runs, so its claim holds until it runs out.
+    elsewhere = (
+        replace(owner, host="elsewhere.example"),
+        replace(owner, machine="0" * 32),
+        replace(owner, pid_namespace="pid:[1]"),  # another container's process ID
+    )
+    for unknown in (*(o.text() for o in elsewhere), "first"):
+        held = claimed_for(readers, unknown)
+        assert not claim(readers, held, this_one, early)
+        assert claim(readers, held, this_one, NOW + CLAIM_LEASE)
     state.close()
 
 

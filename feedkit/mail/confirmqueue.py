@@ -5,17 +5,18 @@ that records it (`Readers.request`), and `feedkit serve` mails them from here
 Several `feedkit serve` processes may share one state file (two workers behind a proxy, or
 an old one still stopping while the new one starts). Each claims a confirmation in the
 database before mailing it, so only one of them mails it; a claim lasts CLAIM_LEASE, after
-which another process takes it over: one killed while mailing cannot keep it forever.
+which another process takes it over: one killed while mailing cannot keep it forever. A claim
+whose process is known to be gone (mail/claimowner.py: one of this machine, killed or
+crashed, or from before the machine restarted) is taken over at once.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
-import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from feedkit.mail.claimowner import has_died, parse_owner, process_owner
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.statefile import transaction
 
@@ -36,10 +37,23 @@ class QueuedConfirmation:
     claimed_until: datetime | None = None  # when that claim runs out
 
 
-def claim_owner() -> str:
-    """Return a name for this process's claims: host and process ID, which the log shows,
-    and a random part, as two containers may each run their service as process 1."""
-    return f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(4)}"
+def claim_owner(pid: int | None = None) -> str:
+    """Return how claims name this process (or process `pid` of this machine): what tells it
+    apart from any other, also one later given its process ID (mail/claimowner.py)."""
+    return process_owner(os.getpid() if pid is None else pid).text()
+
+
+def owner_name(claimed_by: str) -> str:
+    """Return the host and process ID a claim names, for the log."""
+    owner = parse_owner(claimed_by)
+    return claimed_by if owner is None else str(owner)
+
+
+def abandoned(item: QueuedConfirmation) -> bool:
+    """Return whether `item` is claimed by a process that is provably no longer running: it
+    cannot be mailing it any more, whatever its claim's lease says."""
+    owner = None if item.claimed_by is None else parse_owner(item.claimed_by)
+    return owner is not None and has_died(owner)
 
 
 def _instant(when: datetime) -> str:
@@ -79,17 +93,28 @@ def queued_confirmations(readers: Readers) -> list[QueuedConfirmation]:
 
 def claim(readers: Readers, item: QueuedConfirmation, owner: str, now: datetime) -> bool:
     """Return whether `owner` may mail `item` now: True once it is claimed for `owner` until
-    `now` + CLAIM_LEASE; False if another process holds a claim that has not run out, or
-    the confirmation has left the queue."""
+    `now` + CLAIM_LEASE; False if another process holds a claim that has not run out and
+    may still be running, or the confirmation has left the queue."""
     conn = readers.conn
+    # Taken over only from the owner `item` was read with, and seen gone since: a claim made
+    # meanwhile by a live process stays its own.
+    gone = item.claimed_by if abandoned(item) else None
     # One UPDATE decides: of two processes claiming at once, SQLite lets one write first,
     # and the other then finds the row claimed.
     with transaction(conn):
         cursor = conn.execute(
             "UPDATE confirmation_queue SET claimed_by=?, claimed_until=? "
             "WHERE reader_id=? AND nonce=? "
-            "AND (claimed_by IS NULL OR claimed_by=? OR claimed_until<=?)",
-            (owner, _instant(now + CLAIM_LEASE), item.reader.id, item.nonce, owner, _instant(now)),
+            "AND (claimed_by IS NULL OR claimed_by=? OR claimed_until<=? OR claimed_by=?)",
+            (
+                owner,
+                _instant(now + CLAIM_LEASE),
+                item.reader.id,
+                item.nonce,
+                owner,
+                _instant(now),
+                gone,
+            ),
         )
     return cursor.rowcount == 1
 

@@ -90,7 +90,7 @@ CREATE TABLE IF NOT EXISTS confirmation_queue (
     reader_id INTEGER PRIMARY KEY REFERENCES readers(id) ON DELETE CASCADE,
     nonce TEXT NOT NULL,            -- the confirmation's (readers.confirm_nonce)
     queued TEXT NOT NULL,           -- when the sign-up asked for it
-    claimed_by TEXT,                -- the process mailing it now (see confirmqueue.py)
+    claimed_by TEXT,                -- the process mailing it now (JSON: claimowner.py)
     claimed_until TEXT              -- ISO 8601 in UTC; after it another process may take it
 );
 -- Returned mail `feedkit bounces` has read (a hash of its bytes), and soft bounces counted

@@ -15,8 +15,9 @@ confirmation is claimed in the database just before it is mailed (mail/confirmqu
 so only one service mails it. A clean stop (SIGTERM, Ctrl+C) starts no new mail and waits
 until the mail server has answered for the one on its way (at most STOP_WAIT), which then
 leaves the queue: it is not mailed again. A confirmation goes twice only when its service
-is killed or crashes between the mail server taking it and the queue hearing of it (once
-the claim runs out, CLAIM_LEASE, another service or the next start mails it again), or
+is killed or crashes between the mail server taking it and the queue hearing of it (a service
+on the same machine that sees that process gone mails it again, the next start at once;
+where that cannot be seen, once the claim runs out, CLAIM_LEASE), or
 when the mail server's answer is lost on the network (tried again like one it did not
 take). SMTP gives no exactly-once, so this stays at-least-once: a link mailed twice is
 harmless, one never mailed leaves the reader waiting.
@@ -36,9 +37,11 @@ from feedkit.mail.confirmation import confirmation_delivery, confirmation_messag
 from feedkit.mail.confirmqueue import (
     CLAIM_LEASE,
     QueuedConfirmation,
+    abandoned,
     claim,
     claim_owner,
     dequeue,
+    owner_name,
     queued_confirmations,
     release,
 )
@@ -173,15 +176,21 @@ class ConfirmationMailer:
         return left == 0
 
     def _log_taken_over(self, item: QueuedConfirmation, now: datetime) -> None:
-        if item.claimed_by in (None, self.owner) or item.claimed_until is None:
+        if item.claimed_by is None or item.claimed_by == self.owner:
             return
-        if item.claimed_until <= now:  # else that service gave it up as we looked
-            log.warning(
-                "reader %d: confirmation taken over from %s, whose claim ran out (killed "
-                "while mailing it?): the reader may get it twice",
-                item.reader.id,
-                item.claimed_by,
-            )
+        if abandoned(item):
+            why = "which is no longer running"
+        elif item.claimed_until is not None and item.claimed_until <= now:
+            why = "whose claim ran out"
+        else:  # that service gave it up as we looked
+            return
+        log.warning(
+            "reader %d: confirmation taken over from %s, %s (killed while mailing it?): "
+            "the reader may get it twice",
+            item.reader.id,
+            owner_name(item.claimed_by),
+            why,
+        )
 
     def _mail(
         self, readers: Readers, delivery: Sender, item: QueuedConfirmation, now: datetime
