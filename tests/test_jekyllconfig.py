@@ -1,8 +1,8 @@
 """A Jekyll site's posts read with the Markdown converter its `_config.yml` names: kramdown
 (Jekyll's default, its GFM input with `hard_wrap`), or cmark-gfm through jekyll-commonmark
 (`markdown: CommonMark`, `CommonMarkGhPages`, GitHub Pages' `GFM`) with its `commonmark:`
-options and extensions; a converter feedkit does not know is a warning. Through `feedkit
-build` on small sites, reading the feeds' bytes."""
+options and extensions (`autolink` makes bare URLs links); a converter feedkit does not know
+is a warning. Through `feedkit build` on small sites, reading the feeds' bytes."""
 
 from __future__ import annotations
 
@@ -126,7 +126,8 @@ def test_github_pages_gfm_is_commonmarkghpages_with_its_own_settings(
     assert "<table>" in entry and "<del>struck</del>" in entry and 'class="footnote"' in entry
     assert "<b>bold</b>" in entry and "{: .notice}" in entry
     assert '"quoted"' in entry  # no SMART: the site's own block is not read
-    assert "at https://example.org/x." in entry and 'href="https://example.org/x"' not in entry
+    # Its `autolink` extension makes the bare URL a link, the full stop after it left out.
+    assert 'at <a href="https://example.org/x">https://example.org/x</a>.' in entry
 
 
 def test_smart_typography_follows_the_commonmark_options(make_site: MakeSite) -> None:
@@ -177,3 +178,92 @@ def test_unknown_converter_is_a_warning_and_posts_read_as_kramdown(
     assert check.exit_code == 0 and check.stderr == result.stderr
     _, strict = build(make_site, config_yml, "Opening.\n{: .notice}\n", "--strict")
     assert strict.exit_code == 1 and "markdown: 'MyConverter'" in strict.stderr
+
+
+# The GFM spec's examples of its autolink extension ("Autolinks (extension)"), a URL typed
+# with an escape, and where none is made: code, a link's text, after an open `[`.
+GFM_AUTOLINKS = """\
+Visit www.commonmark.org/help for more information.
+
+Visit www.commonmark.org. Visit www.commonmark.org/a.b.
+
+www.google.com/search?q=Markup+(business)))
+
+(www.google.com/search?q=Markup+(business))
+
+www.google.com/search?q=commonmark&hl;
+
+(Visit https://encrypted.google.com/search?q=Markup+(business))
+
+Mail foo@bar.baz. hello@mail+xyz.example isn't valid, but hello+xyz@mail.example is.
+
+a.b-c_d@a.b- and a.b-c_d@a.b_ are not addresses; mailto:foo@bar.baz is one.
+
+Typed so: https://example.org/snake_case\\_name/ *www.example.org/em*
+
+Not `https://example.org/code`, nor [the https://example.org/text](https://example.com/),
+nor [this https://example.org/bracketed], nor
+
+```
+https://example.org/block
+```
+"""
+
+
+def test_gfm_site_makes_bare_urls_links_as_cmark_gfm_does(make_site: MakeSite) -> None:
+    cfg, result = build(make_site, "markdown: GFM\n", GFM_AUTOLINKS)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    entry = atom_content(cfg)
+    business = "www.google.com/search?q=Markup+(business)"
+    for shown in (
+        # www. made http://; trailing punctuation, an unbalanced `)` and `&hl;` left out.
+        'Visit <a href="http://www.commonmark.org/help">www.commonmark.org/help</a> for more',
+        'Visit <a href="http://www.commonmark.org">www.commonmark.org</a>. Visit '
+        '<a href="http://www.commonmark.org/a.b">www.commonmark.org/a.b</a>.</p>',
+        f'<p><a href="http://{business}">{business}</a>))</p>',
+        f'<p>(<a href="http://{business}">{business}</a>)</p>',
+        '<a href="http://www.google.com/search?q=commonmark">www.google.com/search?q=commonmark'
+        "</a>&amp;hl;</p>",
+        '(Visit <a href="https://encrypted.google.com/search?q=Markup+(business)">'
+        "https://encrypted.google.com/search?q=Markup+(business)</a>)</p>",
+        # E-mail addresses: mailto: added, or typed.
+        'Mail <a href="mailto:foo@bar.baz">foo@bar.baz</a>. hello@mail+xyz.example isn\'t '
+        'valid, but <a href="mailto:hello+xyz@mail.example">hello+xyz@mail.example</a> is.',
+        "<p>a.b-c_d@a.b- and a.b-c_d@a.b_ are not addresses; "
+        '<a href="mailto:foo@bar.baz">mailto:foo@bar.baz</a> is one.</p>',
+        # The link shows what was typed, its backslash too, as cmark-gfm reads the source.
+        '<a href="https://example.org/snake_case%5C_name/">https://example.org/snake_case\\_name/'
+        '</a> <em><a href="http://www.example.org/em">www.example.org/em</a></em>',
+        "Not <code>https://example.org/code</code>, nor "
+        '<a href="https://example.com/">the https://example.org/text</a>,\n'
+        "nor [this https://example.org/bracketed], nor</p>",
+        "<pre><code>https://example.org/block\n</code></pre>",
+    ):
+        assert shown in entry, shown
+    assert entry.count("<a ") == 13
+
+
+def test_commonmark_autolink_extension_is_read_where_listed(make_site: MakeSite) -> None:
+    body = "See www.example.org/a, <span>https://example.org/b</span> or ann@example.org.\nOn.\n"
+    linked = (
+        'See <a href="http://www.example.org/a">www.example.org/a</a>, '
+        '<a href="https://example.org/b">https://example.org/b</a> or '
+        '<a href="mailto:ann@example.org">ann@example.org</a>.<br>\nOn.'
+    )
+    # With HARDBREAKS and raw HTML left out (no UNSAFE) too.
+    listed = "markdown: CommonMark\ncommonmark:\n  extensions: autolink\n  options: [hardbreaks]\n"
+    for config_yml, links in (
+        (listed, True),
+        ("markdown: CommonMarkGhPages\ncommonmark:\n  extensions: [table, strikethrough]\n", False),
+        ("markdown: kramdown\n", False),
+        ("title: Blog\n", False),
+    ):
+        cfg, result = build(make_site, config_yml, body)
+        assert result.exit_code == 0, result.output
+        html = json.loads((cfg.output_path / "feed.json").read_bytes())["items"][0]
+        html = html["content_html"]
+        assert (linked in html) is links, config_yml
+        if not links:  # bare URLs and addresses stay text
+            assert "<a " not in html and "See www.example.org/a, " in html, config_yml
+            assert "https://example.org/b" in html and " or ann@example.org." in html

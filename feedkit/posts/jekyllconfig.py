@@ -297,9 +297,8 @@ def _cmark_reading(settings: object) -> tuple[Reading, None]:
     values = settings if isinstance(settings, Mapping) else {}
     options = {name.upper() for name in _names(values.get("options"))}
     extensions = set(_names(values.get("extensions")))
-    # Not read: the autolink extension (pulldown-cmark has none), tagfilter (the tags it
-    # shows as text, <script>, <iframe>…, are the sanitiser's to remove or make links of),
-    # tasklist (`[ ]` stays text in every post).
+    # Not read: tagfilter (the tags it shows as text, <script>, <iframe>…, are the
+    # sanitiser's to remove or make links of), tasklist (`[ ]` stays text in every post).
     return Reading(
         smart="SMART" in options,
         kramdown=False,
@@ -310,6 +309,7 @@ def _cmark_reading(settings: object) -> tuple[Reading, None]:
         heading_attributes=False,
         hard_wrap="HARDBREAKS" in options,
         raw_html="UNSAFE" in options,
+        autolink="autolink" in extensions,
     ), None
 
 

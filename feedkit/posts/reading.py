@@ -1,7 +1,7 @@
 """How a post's Markdown is read (`Reading`): which of pulldown-cmark's extensions are on,
 whether kramdown's additions apply, and, for what pulldown-cmark has no option for, the
 source rewritten so it reads the text so (`as_read`): every line break a hard one, raw
-HTML left out.
+HTML left out, bare URLs and e-mail addresses links (see `autolinks`).
 
 A post is read with pulldown-cmark whatever its site's own converter was; a Jekyll site's
 `_config.yml` says which one that was (see `jekyllconfig.jekyll_reading`).
@@ -19,6 +19,8 @@ from typing import Any
 # The sanitiser drops both.
 _OMITTED = b"<!-- raw HTML omitted -->"
 _INLINE_OMITTED = b"<raw-html-omitted>"
+# What a bare link has: a post with none of them has none (an `@` may be typed `&#64;`).
+_LINK_MARKS = ("www.", "://", "@", "&#", "&commat;")
 
 
 @dataclass(frozen=True, eq=False)  # never compared: a build makes one or two
@@ -38,6 +40,7 @@ class Reading:
     heading_attributes: bool = True  # `# Title {#id .class}`
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
     raw_html: bool = True  # False: raw HTML is left out, as cmark-gfm does without UNSAFE
+    autolink: bool = False  # bare URLs, www. and e-mail addresses links: cmark-gfm's extension
 
     @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
     def options(self) -> Any:
@@ -66,15 +69,24 @@ def as_read(text: str, reading: Reading) -> str:
     """Return Markdown `text` rewritten so that pulldown-cmark reads it as `reading` says
     where it has no option for it: with `hard_wrap`, each line break in a paragraph ends in
     a backslash (a hard break); without `raw_html`, each HTML block and inline tag is
-    left out (see `_OMITTED`). `text` itself when neither applies."""
-    if not reading.hard_wrap and (reading.raw_html or "<" not in text):
+    left out (see `_OMITTED`); with `autolink`, each bare URL, www. or e-mail address is a
+    link (see `autolinks.BareLinks`). `text` itself when none applies."""
+    autolink = reading.autolink and any(mark in text for mark in _LINK_MARKS)
+    if not reading.hard_wrap and not autolink and (reading.raw_html or "<" not in text):
         return text
     from feedkit.posts.markup import markdown
 
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
     edits: list[tuple[int, int, bytes]] = []
+    links = None
+    if autolink:
+        from feedkit.posts.autolinks import BareLinks
+
+        links = BareLinks(data)
     for event, where in markdown(options=reading.options).events_with_range(text):
         start, end = where["start"], where["end"]
+        if links is not None:
+            links.event(event, start, end)
         if event == "SoftBreak" and reading.hard_wrap:
             edits.append((start, start, b"\\"))  # the range starts at the line ending
         elif reading.raw_html or not isinstance(event, dict):
@@ -84,6 +96,9 @@ def as_read(text: str, reading: Reading) -> str:
             edits.append((start, end, _OMITTED + (b"\n" if data[end - 1 : end] == b"\n" else b"")))
         elif "InlineHtml" in event:
             edits.append((start, end, _INLINE_OMITTED))
+    if links is not None:
+        links.finish()
+        edits = sorted(edits + links.edits, key=lambda edit: edit[0])
     if not edits:
         return text
     pieces, at = [], 0
