@@ -703,6 +703,38 @@ def test_a_jekyll_posts_title_is_smartified_as_jekyll_feed_shows_it(
     assert '<title>"Done" -- it\'s 1. *here*... &amp; &lt;b&gt;</title>' in atom
 
 
+@pytest.mark.parametrize(
+    ("kind", "shown"),
+    [
+        # kramdown's typographic symbols: a space inside the pair is a no-break one.
+        ("jekyll", "Il a dit «&nbsp;oui&nbsp;», «2» et a»b"),
+        ("hugo", "Il a dit « oui », «2» et a»b"),  # Goldmark's typographer
+        ("plain", "Il a dit &lt;&lt; oui &gt;&gt;, &lt;&lt;2&gt;&gt; et a&gt;&gt;b"),
+    ],
+)
+def test_double_angle_quotes_are_guillemets_as_the_sites_typographer_makes_them(
+    tmp_path: Path, kind: str, shown: str
+) -> None:
+    site = _typed_site(tmp_path, kind)
+    (post,) = (site / "content").rglob("*.md")
+    post.write_text(
+        "---\ntitle: '<< Oui >>'\ndate: 2024-05-01\n---\n"
+        "Il a dit << oui >>, <<2>> et a>>b.\n\n"
+        "Kept: `x << y`, \\<< 3.\n\n>> a nested quote\n\n```\nz >> 1\n```\n",
+        encoding="utf-8",
+    )
+    from html import unescape  # the entry's HTML, as the feed carries it escaped once
+
+    atom = _feedkit_build(site).decode()
+    content = unescape(atom)
+    assert f"<p>{shown}.</p>" in content
+    assert "<code>x &lt;&lt; y</code>, &lt;&lt; 3." in content
+    assert "<blockquote>\n<blockquote>" in content
+    assert "z &gt;&gt; 1" in content
+    title = {"jekyll": "«\u00a0Oui\u00a0»"}.get(kind, "&lt;&lt; Oui &gt;&gt;")
+    assert f"<title>{title}</title>" in atom
+
+
 def test_a_hugo_sites_digest_shows_the_quotes_its_feed_does(tmp_path: Path) -> None:
     from feedkit.config import load_config
     from feedkit.mail.snapshot import make_record

@@ -262,7 +262,14 @@ def jekyll_reading(
     # Jekyll's defaults (configuration.rb): kramdown's GFM input, hard_wrap false. The GFM
     # parser's hard_wrap (kramdown-parser-gfm) makes each line break in a paragraph a <br />.
     hard_wrap = options.get("input", "GFM") == "GFM" and options.get("hard_wrap") in (True, "true")
-    reading = Reading(smart=smart_quotes(config), kramdown_math=True, hard_wrap=hard_wrap)
+    # kramdown's typographic symbols (`<<` «, `>>` ») are a span parser of its own, on
+    # whatever smart_quotes says (parser/kramdown/typographic_symbol.rb).
+    reading = Reading(
+        smart=smart_quotes(config),
+        kramdown_math=True,
+        hard_wrap=hard_wrap,
+        angle_quotes="kramdown",
+    )
     if name.lower() == "kramdown":  # Jekyll matches it in any case (converters/markdown.rb)
         return reading, None
     path = Path(folder or cfg.root) / JEKYLL_CONFIG

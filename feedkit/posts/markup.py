@@ -92,12 +92,19 @@ def markdown(smart: bool = False, options: Any = _OPTIONS) -> pyromark.Markdown:
 _SYNTAX = re.compile(r"""[!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~]""")
 
 
+# kramdown's typographic symbols for `<<` and `>>`, a space inside them kept as a no-break one.
+_GUILLEMET = {"<< ": "«\u00a0", " >>": "\u00a0»", "<<": "«", ">>": "»"}
+_GUILLEMETS = re.compile("<< | >>|<<|>>")
+
+
 def smartify(text: str) -> str:
-    """Return a line of plain text with its quotes curly, `--` an en dash, `---` an em dash
-    and `...` an ellipsis, nothing else read as Markdown: Jekyll's `smartify` filter, which
+    """Return a line of plain text with its quotes curly, `--` an en dash, `---` an em dash,
+    `...` an ellipsis and `<<` `>>` guillemets, nothing else read as Markdown: Jekyll's
+    `smartify` filter (kramdown's SmartyPants reading, typographic symbols too), which
     jekyll-feed gives every entry's title."""
+    line = _GUILLEMETS.sub(lambda m: _GUILLEMET[m[0]], " ".join(text.split()))
     # Every other punctuation mark escaped; after "x " the text starts where a line does.
-    out = markdown(smart=True).html("x " + _SYNTAX.sub(r"\\\g<0>", " ".join(text.split())))
+    out = markdown(smart=True).html("x " + _SYNTAX.sub(r"\\\g<0>", line))
     return html.unescape(out.strip().removeprefix("<p>x ").removesuffix("</p>"))
 
 

@@ -25,7 +25,7 @@ from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
 
 # Jekyll's post name: YEAR-MONTH-DAY-title, the month and day in one digit or two.
 # What a typographer changes: quotes, `--`, `...` (a title without them is left as it is).
-_TYPOGRAPHED = re.compile(r"['\"]|--|\.\.\.")
+_TYPOGRAPHED = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)

@@ -1,7 +1,8 @@
 """How a post's Markdown is read (`Reading`): which of pulldown-cmark's extensions are on,
 whether kramdown's additions apply, and, for what pulldown-cmark has no option for, the
 source rewritten so it reads the text so (`as_read`): every line break a hard one, raw
-HTML left out, bare URLs and e-mail addresses links (see `autolinks`).
+HTML left out, bare URLs and e-mail addresses links (see `autolinks`), `<<` and `>>`
+guillemets as the site's typographer makes them.
 
 A post is read with pulldown-cmark whatever its site's own converter was; a Jekyll site's
 `_config.yml` says which one that was (see `jekyllconfig.jekyll_reading`).
@@ -9,6 +10,7 @@ A post is read with pulldown-cmark whatever its site's own converter was; a Jeky
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -41,6 +43,10 @@ class Reading:
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
     raw_html: bool = True  # False: raw HTML is left out, as cmark-gfm does without UNSAFE
     autolink: bool = False  # bare URLs, www. and e-mail addresses links: cmark-gfm's extension
+    # `<<` and `>>` in text as guillemets, as the site's typographer makes them (pulldown-cmark's
+    # smart punctuation has none): "kramdown" («&nbsp; for `<< `, &nbsp;» for ` >>`, else
+    # « and »: its typographic symbols), "goldmark" (« and »: Hugo's typographer), or "".
+    angle_quotes: str = ""
 
     @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
     def options(self) -> Any:
@@ -65,19 +71,34 @@ class Reading:
 PLAIN = Reading()
 
 
+def goldmark(typographer: bool) -> Reading:
+    """Return how a Hugo post is read, with Goldmark's typographer on or off: quotes,
+    dashes, and `<<` `>>` as guillemets (a site that is not Hugo's: off)."""
+    return Reading(smart=typographer, angle_quotes="goldmark" if typographer else "")
+
+
 def as_read(text: str, reading: Reading) -> str:
     """Return Markdown `text` rewritten so that pulldown-cmark reads it as `reading` says
     where it has no option for it: with `hard_wrap`, each line break in a paragraph ends in
     a backslash (a hard break); without `raw_html`, each HTML block and inline tag is
     left out (see `_OMITTED`); with `autolink`, each bare URL, www. or e-mail address is a
-    link (see `autolinks.BareLinks`). `text` itself when none applies."""
+    link (see `autolinks.BareLinks`); with `angle_quotes`, `<<` and `>>` in text are
+    guillemets (see `_guillemets`). `text` itself when none applies."""
     autolink = reading.autolink and any(mark in text for mark in _LINK_MARKS)
-    if not reading.hard_wrap and not autolink and (reading.raw_html or "<" not in text):
+    angles = bool(reading.angle_quotes) and ("<<" in text or ">>" in text)
+    if (
+        not reading.hard_wrap
+        and not autolink
+        and not angles
+        and (reading.raw_html or "<" not in text)
+    ):
         return text
     from feedkit.posts.markup import markdown
 
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
     edits: list[tuple[int, int, bytes]] = []
+    texts: list[tuple[int, int]] = []  # where the text is, for the guillemets
+    in_code = 0  # inside a code block, whose text is code
     links = None
     if autolink:
         from feedkit.posts.autolinks import BareLinks
@@ -87,6 +108,13 @@ def as_read(text: str, reading: Reading) -> str:
         start, end = where["start"], where["end"]
         if links is not None:
             links.event(event, start, end)
+        if angles and isinstance(event, dict):
+            if "Text" in event and not in_code:
+                texts.append((start, end))
+            elif _is_code_block(event.get("Start")):
+                in_code += 1
+            elif _is_code_block(event.get("End")):
+                in_code -= 1
         if event == "SoftBreak" and reading.hard_wrap:
             edits.append((start, start, b"\\"))  # the range starts at the line ending
         elif reading.raw_html or not isinstance(event, dict):
@@ -99,6 +127,8 @@ def as_read(text: str, reading: Reading) -> str:
     if links is not None:
         links.finish()
         edits = sorted(edits + links.edits, key=lambda edit: edit[0])
+    if angles:
+        edits = _without_overlaps(edits, _guillemets(data, texts, reading.angle_quotes))
     if not edits:
         return text
     pieces, at = [], 0
@@ -106,3 +136,60 @@ def as_read(text: str, reading: Reading) -> str:
         pieces += [data[at:start], new]
         at = end
     return b"".join([*pieces, data[at:]]).decode()
+
+
+def _guillemets(
+    data: bytes, texts: list[tuple[int, int]], style: str
+) -> list[tuple[int, int, bytes]]:
+    """Return the edits that make each `<<` and `>>` of the text (the byte ranges `texts`,
+    pulldown-cmark's Text events: never code, math, raw HTML or a blockquote's `>`) a
+    guillemet in `style` (see `Reading.angle_quotes`); a backslash before one keeps it, as
+    kramdown's `\\<<` does. Both kramdown and Goldmark read the pair wherever it stands in
+    text, so `a<<b` is one too."""
+    spans: list[list[int]] = []  # the text ranges, those that touch joined: `<` may end one
+    for start, end in sorted(texts):
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    found: list[tuple[int, int, bytes]] = []
+    kramdown = style == "kramdown"
+    for start, end in spans:
+        for m in _ANGLES.finditer(data, start, end):
+            at = m.start()
+            if at and data[at - 1 : at] == b"\\":  # escaped: `\\<<` is `<<` as typed
+                continue
+            if m[0] == b"<<":
+                if kramdown and data[at + 2 : at + 3] == b" " and at + 3 <= end:
+                    found.append((at, at + 3, _LAQUO + _NBSP))  # `<< `: kramdown's laquo_space
+                else:
+                    found.append((at, at + 2, _LAQUO))
+            elif kramdown and at > start and data[at - 1 : at] == b" ":
+                found.append((at - 1, at + 2, _NBSP + _RAQUO))  # ` >>`: its raquo_space
+            else:
+                found.append((at, at + 2, _RAQUO))
+    return found
+
+
+_ANGLES = re.compile(rb"<<|>>")
+_LAQUO, _RAQUO, _NBSP = "«".encode(), "»".encode(), "\u00a0".encode()
+
+
+def _without_overlaps(
+    edits: list[tuple[int, int, bytes]], more: list[tuple[int, int, bytes]]
+) -> list[tuple[int, int, bytes]]:
+    """Return `edits` with those of `more` that overlap none of them, in the text's order."""
+    taken = [(start, end) for start, end, _ in edits]
+    kept = [
+        edit
+        for edit in more
+        if not any(start < edit[1] and edit[0] < end for start, end in taken)
+        and not any(start == end == edit[0] for start, end in taken)
+    ]
+    return sorted(edits + kept, key=lambda edit: edit[0])
+
+
+def _is_code_block(tag: Any) -> bool:
+    """True for pulldown-cmark's CodeBlock tag, as a Start or End event names it (a string,
+    or a mapping of the name to its details)."""
+    return tag == "CodeBlock" or (isinstance(tag, dict) and "CodeBlock" in tag)
