@@ -364,6 +364,25 @@ def test_markdownify_reads_markdown_with_the_sites_typographer(tmp_path: Path) -
     assert '<div class="notice"><p>It\'s "done"' in entry(tmp_path, "Notice")
 
 
+def test_markdownify_outside_a_jekyll_site_reads_as_the_post_does(tmp_path: Path) -> None:
+    # A post copied from Jekyll into a plain folder (its name and `{%` tags get it Liquid):
+    # the site is no Jekyll site, its posts keep their straight quotes, and so does the
+    # Markdown a template of the post turns into HTML.
+    post = (
+        "---\ntitle: Notice\ndate: 2024-05-05\n---\n"
+        '{% capture note %}It\'s "done" -- almost...{% endcapture %}\n'
+        '<div class="notice">{{ note | markdownify }}</div>\n\n'
+        'Outside: "done".\n'
+    )
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "2024-05-05-notice.md").write_text(post, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    assert run(tmp_path, "build").exit_code == 0
+    html = entry(tmp_path, "Notice")
+    assert '<p>Outside: "done".</p>' in html
+    assert '<div class="notice"><p>It\'s "done" -- almost...</p>' in html
+
+
 def test_warnings_name_the_right_line_after_a_blank_line_below_front_matter(
     tmp_path: Path,
 ) -> None:

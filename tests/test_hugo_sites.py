@@ -222,6 +222,28 @@ def test_emoji_codes_in_raw_html_stay_as_written_as_goldmark_leaves_them(tmp_pat
     assert "<code>:see_no_evil:</code> :rocket:</p>" in html
 
 
+def test_emoji_codes_in_link_addresses_stay_as_written(tmp_path: Path) -> None:
+    # Goldmark makes emoji of codes in the text only: a link's address, its title, an
+    # autolink and a link reference definition keep `:b:`, `:v:`, `:new:` (or the link breaks).
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "hugo.toml").write_text('title = "E"\nenableEmoji = true\n', encoding="utf-8")
+    post = tmp_path / "content" / "posts" / "links.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(
+        "---\ntitle: Links\ndate: 2024-05-01\n---\n"
+        '[Docs :tada:](https://example.org/a:b:c "Plan :v:") and '
+        "<https://example.org/x:v:y>, [ref][r]. ![Pic :tada:](/i/p:new:.png)\n\n"
+        "[r]: https://example.org/ref:b:\n",
+        encoding="utf-8",
+    )
+    assert run(tmp_path, "build").exit_code == 0
+    html = item(tmp_path, "Links")["content_html"]
+    assert '<a href="https://example.org/a:b:c" title="Plan :v:">Docs 🎉</a>' in html
+    assert '<a href="https://example.org/x:v:y">https://example.org/x:v:y</a>' in html
+    assert '<a href="https://example.org/ref:b:">ref</a>' in html
+    assert '<img src="https://example.com/i/p:new:.png" alt="Pic 🎉"' in html
+
+
 def test_a_ref_to_a_page_that_is_not_a_post_links_where_hugo_publishes_it(
     tmp_path: Path,
 ) -> None:

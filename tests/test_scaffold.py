@@ -283,6 +283,71 @@ def test_init_in_a_multilingual_hugo_site_takes_its_default_languages_settings(
     ]
 
 
+def test_init_in_a_multilingual_hugo_site_ignores_the_top_levels_language_code(
+    tmp_path: Path,
+) -> None:
+    # `hugo new site` writes languageCode = 'en-us' at the top; once languages are defined,
+    # Hugo ignores it, and a language without a languageCode of its own is its key. Taken
+    # as the site's language, the German site's feed carried the English translation.
+    _write(
+        tmp_path,
+        {
+            "hugo.toml": 'baseURL = "https://hugo.example.org/"\nlanguageCode = "en-us"\n'
+            'title = "Top"\ndefaultContentLanguage = "de"\n'
+            '[languages.de]\ntitle = "Notizen"\nweight = 1\n'
+            '[languages.en]\ntitle = "Notes"\nlanguageCode = "en-US"\nweight = 2\n',
+            "content/posts/erster.md": '+++\ntitle = "Erster"\ndate = 2024-05-02\n+++\nDe.\n',
+            "content/posts/erster.en.md": '+++\ntitle = "First"\ndate = 2024-05-02\n+++\nEn.\n',
+        },
+    )
+    started = feedkit(tmp_path, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    assert load_config(tmp_path / "feedkit.toml").language == "de"
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    feed = feedparser.parse((tmp_path / "public" / "index.xml").read_bytes())
+    assert feed.feed.language == "de"
+    assert [(e.title, e.link) for e in feed.entries] == [
+        ("Erster", "https://hugo.example.org/posts/erster/")
+    ]
+
+
+def test_init_in_a_hugo_site_publishing_its_default_language_in_a_subdir_links_there(
+    tmp_path: Path,
+) -> None:
+    # defaultContentLanguageInSubdir: Hugo publishes the default language's pages and feed
+    # under /de/ too (/posts/erster/ is no page), unless the language has a host of its own.
+    _write(
+        tmp_path,
+        {
+            "hugo.toml": 'baseURL = "https://hugo.example.org/"\ntitle = "Top"\n'
+            'defaultContentLanguage = "de"\ndefaultContentLanguageInSubdir = true\n'
+            '[languages.de]\ntitle = "Notizen"\nlanguageCode = "de"\n'
+            '[languages.en]\ntitle = "Notes"\nlanguageCode = "en"\n',
+            "content/posts/erster.md": '+++\ntitle = "Erster"\ndate = 2024-05-02\n+++\nDe.\n',
+        },
+    )
+    started = feedkit(tmp_path, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    assert load_config(tmp_path / "feedkit.toml").base_url == "https://hugo.example.org/de/"
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    feed = feedparser.parse((tmp_path / "public" / "index.xml").read_bytes())
+    assert [(e.title, e.link) for e in feed.entries] == [
+        ("Erster", "https://hugo.example.org/de/posts/erster/")
+    ]
+    # Each language at its own host: no subdir.
+    hosts = (
+        'defaultContentLanguage = "de"\ndefaultContentLanguageInSubdir = true\n'
+        '[languages.de]\nbaseURL = "https://hugo.example.de/"\ntitle = "Notizen"\n'
+        '[languages.en]\nbaseURL = "https://hugo.example.org/"\ntitle = "Notes"\n'
+    )
+    (tmp_path / "hugo.toml").write_text(hosts, encoding="utf-8")
+    (tmp_path / "feedkit.toml").unlink()
+    assert feedkit(tmp_path, "init", stdin="").returncode == 0
+    assert load_config(tmp_path / "feedkit.toml").base_url == "https://hugo.example.de/"
+
+
 def test_init_in_a_pelican_site_follows_its_article_urls_or_says_it_cannot(
     tmp_path: Path,
 ) -> None:

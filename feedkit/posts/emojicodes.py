@@ -1,7 +1,7 @@
 """Emoji codes (`:tada:`) as emoji, in a Hugo site whose configuration sets `enableEmoji` or a
 Jekyll site that uses the jemoji plugin: what its pages show, readers of its feeds see too.
 The codes are GitHub's (gemoji), as Hugo's and jemoji's; the emoji library knows them as its
-"alias" language. Code is left as written.
+"alias" language. Code, and a link's address, are left as written.
 """
 
 from __future__ import annotations
@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-
-from feedkit.posts import texdelims
 
 _CODE = re.compile(r":[a-z0-9_+-]+:")  # GitHub's emoji names: :smile:, :+1:, :t-rex:
 
@@ -35,12 +33,10 @@ def emojify(text: str, *, in_html: bool = True) -> str:
     import emoji
 
     data = text.encode()
-    kept, markup = texdelims.regions(text)
-    if not in_html:
-        kept += markup
+    readable = _readable(text, in_html)
     edits: list[tuple[int, int, bytes]] = []
     for m in _CODE.finditer(data.decode("latin-1")):  # byte offsets, as the ranges
-        if any(a < m.end() and m.start() < b for a, b in kept):
+        if not any(a <= m.start() and m.end() <= b for a, b in readable):
             continue
         shown = emoji.emojize(m[0], language="alias")
         if shown != m[0]:
@@ -48,3 +44,37 @@ def emojify(text: str, *, in_html: bool = True) -> str:
     for start, end, replacement in sorted(edits, reverse=True):
         data = data[:start] + replacement + data[end:]
     return data.decode() if edits else text
+
+
+def _readable(text: str, in_html: bool) -> list[tuple[int, int]]:
+    """Return the byte ranges of Markdown `text` that are its text, where emoji codes are
+    read (with `in_html`, its raw HTML too): never code, math, a link's address or title,
+    an autolink or a link reference definition, as Goldmark and jemoji read codes only in
+    text. Ranges that touch are one: pulldown-cmark may split a text in two."""
+    from feedkit.posts.markup import markdown  # markup calls this module: import at use
+
+    texts: list[tuple[int, int]] = []
+    verbatim: list[tuple[int, int]] = []  # code blocks, metadata, autolinks: their text too
+    event: Any
+    for event, where in markdown().events_with_range(text):
+        if not isinstance(event, dict):
+            continue
+        ((kind, value),) = event.items()
+        span = (where["start"], where["end"])
+        if kind == "Text" or (in_html and kind in ("Html", "InlineHtml")):
+            texts.append(span)
+        elif kind == "Start" and isinstance(value, dict):
+            ((name, fields),) = value.items()
+            if name in ("CodeBlock", "MetadataBlock") or (
+                name == "Link" and fields.get("link_type") in ("Autolink", "Email")
+            ):
+                verbatim.append(span)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(texts):
+        if any(a <= start and end <= b for a, b in verbatim):
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

@@ -283,7 +283,8 @@ class Templates:
         return JekyllEnvironment(
             self.site,
             {k: resolver(k) for k in ("post_url", "link", "include")},
-            self.reading(True),
+            # A Jekyll-named post in a site that is none is read as feedkit reads it.
+            self.reading(self.jekyll),
         )
 
     def _liquid(self, post: Post, body: str) -> Expanded:

@@ -137,7 +137,15 @@ def _hugo(folder: Path, config: str) -> OldSite:
     languages = values.get("languages")
     own = languages.get(default.lower()) if isinstance(languages, dict) else None
     if isinstance(own, dict):
+        # Not the top level's languageCode (`hugo new site` writes 'en-us'): Hugo ignores it
+        # once languages are defined, and a language without its own is its key.
+        code = _text(own.get("languagecode")) or default.lower()
+        # Published under /de/ with defaultContentLanguageInSubdir, but at a host of its own.
+        subdir = values.get("defaultcontentlanguageinsubdir") is True and "baseurl" not in own
         values = {**values, **own, "params": {**_params(values), **_params(own)}}
+        values["languagecode"] = code
+        if subdir and (url := _text(values.get("baseurl"))):
+            values["baseurl"] = url.rstrip("/") + "/" + default.lower() + "/"
     params = _params(values)
     author, email = _person(values.get("author") or params.get("author"))
     language = _text(values.get("languagecode")) or _text(values.get("defaultcontentlanguage"))
