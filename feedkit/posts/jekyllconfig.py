@@ -268,7 +268,7 @@ def jekyll_reading(
         smart=smart_quotes(config),
         kramdown_math=True,
         hard_wrap=hard_wrap,
-        angle_quotes="kramdown",
+        symbols="kramdown",
     )
     if name.lower() == "kramdown":  # Jekyll matches it in any case (converters/markdown.rb)
         return reading, None

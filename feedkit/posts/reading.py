@@ -1,8 +1,8 @@
 """How a post's Markdown is read (`Reading`): which of pulldown-cmark's extensions are on,
 whether kramdown's additions apply, and, for what pulldown-cmark has no option for, the
 source rewritten so it reads the text so (`as_read`): every line break a hard one, raw
-HTML left out, bare URLs and e-mail addresses links (see `autolinks`), `<<` and `>>`
-guillemets as the site's typographer makes them.
+HTML left out, bare URLs and e-mail addresses links (see `autolinks`), the typographic
+symbols of the site's own converter that pulldown-cmark does not make.
 
 A post is read with pulldown-cmark whatever its site's own converter was; a Jekyll site's
 `_config.yml` says which one that was (see `jekyllconfig.jekyll_reading`).
@@ -43,10 +43,11 @@ class Reading:
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
     raw_html: bool = True  # False: raw HTML is left out, as cmark-gfm does without UNSAFE
     autolink: bool = False  # bare URLs, www. and e-mail addresses links: cmark-gfm's extension
-    # `<<` and `>>` in text as guillemets, as the site's typographer makes them (pulldown-cmark's
-    # smart punctuation has none): "kramdown" («&nbsp; for `<< `, &nbsp;» for ` >>`, else
-    # « and »: its typographic symbols), "goldmark" (« and »: Hugo's typographer), or "".
-    angle_quotes: str = ""
+    # The typographic symbols of the site's converter that pulldown-cmark's smart punctuation
+    # does not make: "kramdown" (its typographic symbols, whatever smart_quotes says: `<<`
+    # « and `>>` », «&nbsp; for `<< ` and &nbsp;» for ` >>`; and without `smart`, `---` —,
+    # `--` – and `...` …), "goldmark" (Hugo's typographer: `<<` « and `>>` »), or "".
+    symbols: str = ""
 
     @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
     def options(self) -> Any:
@@ -74,7 +75,7 @@ PLAIN = Reading()
 def goldmark(typographer: bool) -> Reading:
     """Return how a Hugo post is read, with Goldmark's typographer on or off: quotes,
     dashes, and `<<` `>>` as guillemets (a site that is not Hugo's: off)."""
-    return Reading(smart=typographer, angle_quotes="goldmark" if typographer else "")
+    return Reading(smart=typographer, symbols="goldmark" if typographer else "")
 
 
 def as_read(text: str, reading: Reading) -> str:
@@ -82,14 +83,15 @@ def as_read(text: str, reading: Reading) -> str:
     where it has no option for it: with `hard_wrap`, each line break in a paragraph ends in
     a backslash (a hard break); without `raw_html`, each HTML block and inline tag is
     left out (see `_OMITTED`); with `autolink`, each bare URL, www. or e-mail address is a
-    link (see `autolinks.BareLinks`); with `angle_quotes`, `<<` and `>>` in text are
-    guillemets (see `_guillemets`). `text` itself when none applies."""
+    link (see `autolinks.BareLinks`); with `symbols`, its typographic symbols are made in
+    text (see `_symbols`). `text` itself when none applies."""
     autolink = reading.autolink and any(mark in text for mark in _LINK_MARKS)
-    angles = bool(reading.angle_quotes) and ("<<" in text or ">>" in text)
+    symbols = _SYMBOLS.get((reading.symbols, reading.smart))
+    typed = symbols is not None and any(mark in text for mark in symbols[1])
     if (
         not reading.hard_wrap
         and not autolink
-        and not angles
+        and not typed
         and (reading.raw_html or "<" not in text)
     ):
         return text
@@ -97,7 +99,7 @@ def as_read(text: str, reading: Reading) -> str:
 
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
     edits: list[tuple[int, int, bytes]] = []
-    texts: list[tuple[int, int]] = []  # where the text is, for the guillemets
+    texts: list[tuple[int, int]] = []  # where the text is, for the typographic symbols
     in_code = 0  # inside a code block, whose text is code
     links = None
     if autolink:
@@ -108,7 +110,7 @@ def as_read(text: str, reading: Reading) -> str:
         start, end = where["start"], where["end"]
         if links is not None:
             links.event(event, start, end)
-        if angles and isinstance(event, dict):
+        if typed and isinstance(event, dict):
             if "Text" in event and not in_code:
                 texts.append((start, end))
             elif _is_code_block(event.get("Start")):
@@ -127,8 +129,9 @@ def as_read(text: str, reading: Reading) -> str:
     if links is not None:
         links.finish()
         edits = sorted(edits + links.edits, key=lambda edit: edit[0])
-    if angles:
-        edits = _without_overlaps(edits, _guillemets(data, texts, reading.angle_quotes))
+    if typed:
+        assert symbols is not None
+        edits = _without_overlaps(edits, _symbols(data, texts, symbols[0]))
     if not edits:
         return text
     pieces, at = [], 0
@@ -138,41 +141,49 @@ def as_read(text: str, reading: Reading) -> str:
     return b"".join([*pieces, data[at:]]).decode()
 
 
-def _guillemets(
-    data: bytes, texts: list[tuple[int, int]], style: str
+def _symbols(
+    data: bytes, texts: list[tuple[int, int]], found: re.Pattern[bytes]
 ) -> list[tuple[int, int, bytes]]:
-    """Return the edits that make each `<<` and `>>` of the text (the byte ranges `texts`,
-    pulldown-cmark's Text events: never code, math, raw HTML or a blockquote's `>`) a
-    guillemet in `style` (see `Reading.angle_quotes`); a backslash before one keeps it, as
-    kramdown's `\\<<` does. Both kramdown and Goldmark read the pair wherever it stands in
-    text, so `a<<b` is one too."""
+    """Return the edits that make each typographic symbol `found` matches in the text (the
+    byte ranges `texts`, pulldown-cmark's Text events: never code, math, raw HTML or a
+    blockquote's `>`) the character it stands for (`_SYMBOL`); one after a backslash stays
+    as typed, as kramdown's `\\<<` does. kramdown and Goldmark read them wherever they
+    stand in text, so `a<<b` is one too."""
     spans: list[list[int]] = []  # the text ranges, those that touch joined: `<` may end one
     for start, end in sorted(texts):
         if spans and start <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], end)
         else:
             spans.append([start, end])
-    found: list[tuple[int, int, bytes]] = []
-    kramdown = style == "kramdown"
+    edits: list[tuple[int, int, bytes]] = []
     for start, end in spans:
-        for m in _ANGLES.finditer(data, start, end):
+        for m in found.finditer(data, start, end):
             at = m.start()
             if at and data[at - 1 : at] == b"\\":  # escaped: `\\<<` is `<<` as typed
                 continue
-            if m[0] == b"<<":
-                if kramdown and data[at + 2 : at + 3] == b" " and at + 3 <= end:
-                    found.append((at, at + 3, _LAQUO + _NBSP))  # `<< `: kramdown's laquo_space
-                else:
-                    found.append((at, at + 2, _LAQUO))
-            elif kramdown and at > start and data[at - 1 : at] == b" ":
-                found.append((at - 1, at + 2, _NBSP + _RAQUO))  # ` >>`: its raquo_space
-            else:
-                found.append((at, at + 2, _RAQUO))
-    return found
+            edits.append((at, m.end(), _SYMBOL[m[0]]))
+    return edits
 
 
-_ANGLES = re.compile(rb"<<|>>")
-_LAQUO, _RAQUO, _NBSP = "«".encode(), "»".encode(), "\u00a0".encode()
+# What each symbol is made: kramdown's HTML converter's TYPOGRAPHIC_SYMS, Goldmark's
+# typographer's substitutions (a space inside the pair a no-break one, as kramdown writes it).
+_SYMBOL = {
+    b"---": "—".encode(),
+    b"--": "–".encode(),
+    b"...": "…".encode(),
+    b"<< ": "«\u00a0".encode(),
+    b" >>": "\u00a0»".encode(),
+    b"<<": "«".encode(),
+    b">>": "»".encode(),
+}
+# By (style, smart): what finds the symbols, in kramdown's order of trying them
+# (parser/kramdown/typographic_symbol.rb), and the marks without which a text has none.
+_ANGLES = ("<<", ">>")
+_SYMBOLS = {
+    ("kramdown", False): (re.compile(rb"---|--|\.\.\.|<< | >>|<<|>>"), ("--", "...", *_ANGLES)),
+    ("kramdown", True): (re.compile(rb"<< | >>|<<|>>"), _ANGLES),
+    ("goldmark", True): (re.compile(rb"<<|>>"), _ANGLES),
+}
 
 
 def _without_overlaps(
