@@ -49,6 +49,9 @@ class Place:
     hugo_permalink: str = ""
     jekyll: bool = False  # in a Jekyll site's _posts/ or _drafts/: no title is Jekyll's
     smart_title: bool = False  # its title's quotes and dashes typographed (jekyll-feed's)
+    # its title's dashes, ellipsis and guillemets typographed, its quotes straight: kramdown's
+    # typographic symbols, which jekyll-feed's smartify makes whatever smart_quotes says
+    title_symbols: bool = False
     authors: tuple[tuple[str, Author], ...] = ()  # a Jekyll site's _data/authors.yml, by key
     timezone: ZoneInfo | None = None  # a Jekyll site's own, for its posts' dates
     categories: tuple[str, ...] = ()  # Jekyll's: the folders above _posts/ (blog/_posts/)
@@ -199,6 +202,7 @@ class Layout:
             authors=authors,
             jekyll=jekyll,
             smart_title=smart,
+            title_symbols=jekyll and not smart,
             timezone=timezone,
             slug_from_title=self.pelican
             and (pelicanmeta.setting(pelicanconfs, "SLUGIFY_SOURCE") or "title") == "title",

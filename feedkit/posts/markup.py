@@ -93,8 +93,24 @@ _SYNTAX = re.compile(r"""[!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~]""")
 
 
 # kramdown's typographic symbols for `<<` and `>>`, a space inside them kept as a no-break one.
-_GUILLEMET = {"<< ": "«\u00a0", " >>": "\u00a0»", "<<": "«", ">>": "»"}
-_GUILLEMETS = re.compile("<< | >>|<<|>>")
+_SYMBOL = {
+    "---": "—",
+    "--": "–",
+    "...": "…",
+    "<< ": "«\u00a0",
+    " >>": "\u00a0»",
+    "<<": "«",
+    ">>": "»",
+}
+_SYMBOLS = re.compile(r"---|--|\.\.\.|<< | >>|<<|>>")  # in the order kramdown tries them
+
+
+def typographic_symbols(text: str) -> str:
+    """Return a line of plain text with kramdown's typographic symbols made: `---` an em
+    dash, `--` an en dash, `...` an ellipsis, `<<` `>>` guillemets (a space inside the pair
+    a no-break one); its quotes as they are. What jekyll-feed's `smartify` makes of a title
+    when the site's kramdown keeps its quotes straight: smart_quotes does not reach these."""
+    return _SYMBOLS.sub(lambda m: _SYMBOL[m[0]], " ".join(text.split()))
 
 
 def smartify(text: str) -> str:
@@ -102,7 +118,7 @@ def smartify(text: str) -> str:
     `...` an ellipsis and `<<` `>>` guillemets, nothing else read as Markdown: Jekyll's
     `smartify` filter (kramdown's SmartyPants reading, typographic symbols too), which
     jekyll-feed gives every entry's title."""
-    line = _GUILLEMETS.sub(lambda m: _GUILLEMET[m[0]], " ".join(text.split()))
+    line = typographic_symbols(text)  # as kramdown reads runs of them: `----` is `—-`
     # Every other punctuation mark escaped; after "x " the text starts where a line does.
     out = markdown(smart=True).html("x " + _SYNTAX.sub(r"\\\g<0>", line))
     return html.unescape(out.strip().removeprefix("<p>x ").removesuffix("</p>"))

@@ -150,6 +150,10 @@ class PostBuilder(PostAddress):
             from feedkit.posts.markup import smartify  # the Markdown engine, only then
 
             title = smartify(title)
+        elif title and self.place.title_symbols and _TYPOGRAPHED.search(title):
+            from feedkit.posts.markup import typographic_symbols
+
+            title = typographic_symbols(title)
 
         published = self._date(jekyll)
         updated_key, updated_raw = self.first(UPDATED_KEYS)
