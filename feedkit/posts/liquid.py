@@ -300,12 +300,10 @@ def _markdownify(value: Any, reading: Reading | None) -> str:
     """Return Markdown as HTML, as Jekyll's filter does, with the site's converter (its
     typographer too: kramdown's smart quotes are on by default): in an HTML element (a
     theme's notice `<div>`), Markdown left as it was would be shown as written."""
-    from feedkit.posts.markup import markdown
-    from feedkit.posts.reading import PLAIN, as_read
+    from feedkit.posts.markup import read_html
+    from feedkit.posts.reading import PLAIN
 
-    reading = reading or PLAIN
-    text = as_read(str(value), reading)
-    return str(markdown(reading.smart, reading.options).html(text))
+    return read_html(str(value), reading or PLAIN)
 
 
 def _smartify(value: Any) -> str:

@@ -22,7 +22,13 @@ from feedkit.models import Post
 from feedkit.posts import kramdown, texdelims
 from feedkit.posts.anchors import with_footnote_anchors
 from feedkit.posts.fences import dollars_only_in_code
-from feedkit.posts.reading import PLAIN, Reading, as_read
+from feedkit.posts.reading import (
+    KRAMDOWN_SYMBOLS,
+    PLAIN,
+    TYPOGRAPHIC_SYMBOLS,
+    Reading,
+    as_read,
+)
 from feedkit.posts.sanitize import close_self_closed, sanitize, text_of
 from feedkit.posts.texmath import tex_to_mathml, tex_to_text
 
@@ -92,17 +98,13 @@ def markdown(smart: bool = False, options: Any = _OPTIONS) -> pyromark.Markdown:
 _SYNTAX = re.compile(r"""[!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~]""")
 
 
-# kramdown's typographic symbols for `<<` and `>>`, a space inside them kept as a no-break one.
-_SYMBOL = {
-    "---": "—",
-    "--": "–",
-    "...": "…",
-    "<< ": "«\u00a0",
-    " >>": "\u00a0»",
-    "<<": "«",
-    ">>": "»",
-}
-_SYMBOLS = re.compile(r"---|--|\.\.\.|<< | >>|<<|>>")  # in the order kramdown tries them
+_SYMBOLS = re.compile(KRAMDOWN_SYMBOLS)
+
+
+def read_html(text: str, reading: Reading) -> str:
+    """Return Markdown `text` as HTML, read as `reading` says (`reading.as_read` first, for
+    what pulldown-cmark has no option for), not yet made safe."""
+    return str(markdown(reading.smart, reading.options).html(as_read(text, reading)))
 
 
 def typographic_symbols(text: str) -> str:
@@ -110,7 +112,7 @@ def typographic_symbols(text: str) -> str:
     dash, `--` an en dash, `...` an ellipsis, `<<` `>>` guillemets (a space inside the pair
     a no-break one); its quotes as they are. What jekyll-feed's `smartify` makes of a title
     when the site's kramdown keeps its quotes straight: smart_quotes does not reach these."""
-    return _SYMBOLS.sub(lambda m: _SYMBOL[m[0]], " ".join(text.split()))
+    return _SYMBOLS.sub(lambda m: TYPOGRAPHIC_SYMBOLS[m[0]], " ".join(text.split()))
 
 
 def smartify(text: str) -> str:
@@ -207,7 +209,7 @@ def render_html(
     text = texdelims.convert(without_dividers(body))
     prepared = kramdown.prepare(text) if reading.kramdown else None
     text = prepared.text if prepared else text
-    out = markdown(reading.smart, reading.options).html(as_read(text, reading))
+    out = read_html(text, reading)
     if prepared:
         from feedkit.posts.kramdown_html import finish
 

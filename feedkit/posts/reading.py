@@ -165,22 +165,25 @@ def _symbols(
     return edits
 
 
-# What each symbol is made: kramdown's HTML converter's TYPOGRAPHIC_SYMS, Goldmark's
-# typographer's substitutions (a space inside the pair a no-break one, as kramdown writes it).
-_SYMBOL = {
-    b"---": "—".encode(),
-    b"--": "–".encode(),
-    b"...": "…".encode(),
-    b"<< ": "«\u00a0".encode(),
-    b" >>": "\u00a0»".encode(),
-    b"<<": "«".encode(),
-    b">>": "»".encode(),
+# What each typographic symbol is made: kramdown's HTML converter's TYPOGRAPHIC_SYMS,
+# Goldmark's typographer's substitutions (a space inside the pair a no-break one, as kramdown
+# writes it); and what finds them, in kramdown's order of trying them
+# (parser/kramdown/typographic_symbol.rb). markup.typographic_symbols reads titles with them.
+TYPOGRAPHIC_SYMBOLS = {
+    "---": "—",
+    "--": "–",
+    "...": "…",
+    "<< ": "«\u00a0",
+    " >>": "\u00a0»",
+    "<<": "«",
+    ">>": "»",
 }
-# By (style, smart): what finds the symbols, in kramdown's order of trying them
-# (parser/kramdown/typographic_symbol.rb), and the marks without which a text has none.
+KRAMDOWN_SYMBOLS = r"---|--|\.\.\.|<< | >>|<<|>>"
+_SYMBOL = {typed.encode(): made.encode() for typed, made in TYPOGRAPHIC_SYMBOLS.items()}
+# By (style, smart): what finds the symbols, and the marks without which a text has none.
 _ANGLES = ("<<", ">>")
 _SYMBOLS = {
-    ("kramdown", False): (re.compile(rb"---|--|\.\.\.|<< | >>|<<|>>"), ("--", "...", *_ANGLES)),
+    ("kramdown", False): (re.compile(KRAMDOWN_SYMBOLS.encode()), ("--", "...", *_ANGLES)),
     ("kramdown", True): (re.compile(rb"<< | >>|<<|>>"), _ANGLES),
     ("goldmark", True): (re.compile(rb"<<|>>"), _ANGLES),
 }
