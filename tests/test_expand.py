@@ -295,17 +295,22 @@ def test_jekyll_posts_dropped_into_a_plain_folder_get_liquid(tmp_path: Path) -> 
     assert '<code class="language-ruby">puts "{{ not_liquid }}"' in html
 
 
-def test_a_broken_config_yml_is_said_once(tmp_path: Path) -> None:
+def test_a_broken_config_yml_stops_the_build_and_check_at_its_line(tmp_path: Path) -> None:
+    # Read as empty, it gave every post Jekyll's default URL and converter, said only as a
+    # warning from a post that used Liquid. Jekyll builds nothing with it either.
     site = jekyll_site(tmp_path)
+    assert run(site, "build").exit_code == 0
+    public = site / "public"
+    before = {path: path.read_bytes() for path in public.rglob("*") if path.is_file()}
     (site / "content" / "_config.yml").write_text("title: ok\nrepository: [unclosed\n")
-    result = run(site, "build")
-    assert result.exit_code == 0, result.output
-    assert result.stderr.startswith(
-        "content/_config.yml:3: warning: cannot be read (did not find expected ',' or ']'); "
-        "site.* has feedkit.toml's settings only\n"
-    )
-    assert result.stderr.count("_config.yml") == 1
-    assert "Welcome to Example Blog;" in entry(site, "Liquid tour")
+    for command in ("build", "check"):
+        result = run(site, command)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith(
+            "content/_config.yml:3: cannot be read (did not find expected ',' or ']')\n"
+        )
+    after = {path: path.read_bytes() for path in public.rglob("*") if path.is_file()}
+    assert after == before
 
 
 def test_a_loop_over_something_undefined_is_warned_not_silently_empty(tmp_path: Path) -> None:

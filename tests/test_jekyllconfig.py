@@ -267,3 +267,26 @@ def test_commonmark_autolink_extension_is_read_where_listed(make_site: MakeSite)
         if not links:  # bare URLs and addresses stay text
             assert "<a " not in html and "See www.example.org/a, " in html, config_yml
             assert "https://example.org/b" in html and " or ann@example.org." in html
+
+
+def test_a_config_yml_that_cannot_be_read_is_an_error_not_kramdown(make_site: MakeSite) -> None:
+    # A CommonMark site whose _config.yml had a YAML slip was read as kramdown reads it,
+    # with no word at all: its posts got kramdown's additions and Jekyll's default URLs.
+    broken = "markdown: CommonMark\npermalink: /:title/\nexclude:\n  - a\n - b\n"
+    cfg, result = build(make_site, broken, "Text.\n")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("content/_config.yml:5: cannot be read (")
+    assert not (cfg.output_path / "atom.xml").exists()
+    # Not UTF-8: said with where it fails, not read as empty.
+    (cfg.content_path / "_config.yml").write_bytes(b"title: Caf\xe9\nmarkdown: CommonMark\n")
+    result = CliRunner().invoke(
+        main, ["check", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "content/_config.yml: cannot be read: it is not UTF-8 (invalid continuation byte at "
+        "byte 10)\n"
+    )
+    # An empty one is Jekyll's defaults, as Jekyll reads it.
+    cfg, result = build(make_site, "", "Text.\n")
+    assert result.exit_code == 0, result.output

@@ -432,6 +432,14 @@ def test_jekyll_author_keys_take_their_entry_in_data_authors(tmp_path: Path, run
     result = runner.invoke(main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV)
     assert result.exit_code == 0, result.output
     assert b"<name>Mira H.</name>" in (tmp_path / "public" / "atom.xml").read_bytes()
+    # A slip in it is said at its line and nothing is written: read as empty, every post's
+    # author was the bare key ("mira"), without a word.
+    before = (tmp_path / "public" / "atom.xml").read_bytes()
+    data.write_text("mira:\n  name: Mira\n email: m@example.io\n", encoding="utf-8")
+    result = runner.invoke(main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("content/_data/authors.yml:3: cannot be read (")
+    assert (tmp_path / "public" / "atom.xml").read_bytes() == before
 
 
 def test_json_front_matter_ends_at_its_closing_brace_as_hugo_reads_it(

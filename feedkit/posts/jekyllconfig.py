@@ -54,26 +54,39 @@ def jekyll_folder(cfg: Config) -> Path | None:
     return None
 
 
-def jekyll_config(folder: Path | None) -> dict[str, Any]:
-    """Return the values of the `_config.yml` in `folder` ({} when there is none or it
-    cannot be read: the template stage says why, once, as a warning)."""
+def jekyll_config(folder: Path | None, root: Path) -> dict[str, Any]:
+    """Return the values of the `_config.yml` in `folder` ({} when there is none, or it
+    holds no mapping, as Jekyll reads it). Raise ContentError, at the line YAML stopped on,
+    for a file that cannot be read: Jekyll builds nothing then, and read as empty it would
+    give every post Jekyll's default URL and converter instead of the site's. The error
+    names the file as seen from `root`."""
     if folder is None:
         return {}
-    try:
-        text = (folder / JEKYLL_CONFIG).read_text(encoding="utf-8")
-    except (OSError, ValueError):
-        return {}
-    from feedkit.posts import fastyaml  # PyYAML only when there is YAML to read
-
-    try:
-        values = fastyaml.load(text)
-    except (ValueError, fastyaml.YAMLError):
-        return {}
+    values = _read_yaml(folder / JEKYLL_CONFIG, root)
     return values if isinstance(values, dict) else {}
 
 
-def _config_problem(cfg: Config, folder: Path | None, message: str) -> ContentError:
-    shown = os.path.relpath(Path(folder or cfg.root) / JEKYLL_CONFIG, cfg.root)
+def _read_yaml(path: Path, root: Path) -> Any:
+    """Return what the YAML file at `path` holds; raise ContentError naming it (as seen from
+    `root`) and the line YAML stopped on when it cannot be read."""
+    from feedkit.posts import fastyaml  # PyYAML only when there is YAML to read
+
+    shown = os.path.relpath(path, root).replace(os.sep, "/")
+    try:
+        return fastyaml.load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ContentError.single(
+            shown, 0, f"cannot be read: it is not UTF-8 ({exc.reason} at byte {exc.start})"
+        ) from None
+    except (OSError, ValueError, fastyaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc
+        line = mark.line + 1 if mark is not None else 0
+        raise ContentError.single(shown, line, f"cannot be read ({reason})") from None
+
+
+def _config_problem(root: Path, folder: Path | None, message: str) -> ContentError:
+    shown = os.path.relpath(Path(folder or root) / JEKYLL_CONFIG, root)
     return ContentError.single(shown.replace(os.sep, "/"), 0, message)
 
 
@@ -87,7 +100,7 @@ def jekyll_timezone(cfg: Config, folder: Path | None, values: dict[str, Any]) ->
         return ZoneInfo(str(name).strip())
     except (ValueError, ZoneInfoNotFoundError):
         raise _config_problem(
-            cfg,
+            cfg.root,
             folder,
             f"timezone: {name!r} is not a time zone name such as 'Europe/Berlin'; set "
             "timezone in feedkit.toml instead",
@@ -113,29 +126,22 @@ def jekyll_permalink(cfg: Config, folder: Path | None, values: dict[str, Any]) -
         fill_permalink(pattern, "slug", datetime(2000, 1, 1), [])
     except ValueError as exc:
         raise _config_problem(
-            cfg, folder, f"permalink: {exc}; set permalink in feedkit.toml instead"
+            cfg.root, folder, f"permalink: {exc}; set permalink in feedkit.toml instead"
         ) from None
     return pattern
 
 
-def jekyll_authors(folder: Path | None) -> tuple[tuple[str, Author], ...]:
+def jekyll_authors(folder: Path | None, root: Path) -> tuple[tuple[str, Author], ...]:
     """Return the authors of the `_data/authors.yml` in a Jekyll site's `folder` by key
     (themes such as Chirpy and Minimal Mistakes name a post's author by one: `author:
-    mira`). An entry without a text `name`, or a file that cannot be read, names no one:
-    the key stays as written."""
-    if folder is None:
+    mira`). An entry without a text `name` names no one: the key stays as written. Raise
+    ContentError for a file that cannot be read (Jekyll builds nothing then)."""
+    path = folder / "_data" / "authors.yml" if folder is not None else None
+    if path is None or not path.is_file():
         return ()
-    try:
-        text = (folder / "_data" / "authors.yml").read_text(encoding="utf-8")
-    except (OSError, ValueError):
-        return ()
-    from feedkit.posts import fastyaml  # PyYAML only when there is YAML to read
     from feedkit.posts.postvalues import text_value
 
-    try:
-        values = fastyaml.load(text)
-    except (ValueError, fastyaml.YAMLError):
-        return ()
+    values = _read_yaml(path, root)
     found = []
     for key, entry in values.items() if isinstance(values, dict) else ():
         try:

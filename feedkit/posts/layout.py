@@ -122,7 +122,7 @@ def unread_folders(cfg: Config) -> Unread | None:
     folder = jekyll_folder(cfg)
     if folder is None or cfg.main_sections or site_markers(cfg):
         return None
-    paths = jekyll_unread_paths(jekyll_config(folder))
+    paths = jekyll_unread_paths(jekyll_config(folder, cfg.root))
     return None if paths is None else (_site_prefix(cfg, folder), *paths)
 
 
@@ -181,7 +181,7 @@ class Layout:
         # The paths in the site Jekyll does not read, and those its `include` takes back.
         self.excluded = self.included = matcher(())
         if not (self.hugo or self.pelican) and (self.jekyll or folder is not None):
-            values = jekyll_config(folder)
+            values = jekyll_config(folder, cfg.root)
             self.scopes = post_scopes(values)
             self.excluded, self.included = jekyll_excluded(values)
             smart = self.jekyll and smart_quotes(values)
@@ -192,7 +192,7 @@ class Layout:
         pelicanconfs = [f / PELICAN_CONFIG for f in site_folders(cfg)] if self.pelican else []
         if self.pelican and not cfg.timezone_given:  # pelicanconf.py's TIMEZONE
             timezone = pelicanmeta.timezone(pelicanconfs, cfg.root)
-        authors = () if self.hugo or self.pelican else jekyll_authors(folder)
+        authors = () if self.hugo or self.pelican else jekyll_authors(folder, cfg.root)
         self.root_known = folder == cfg.content_path
         # Where the content folder is in the Jekyll site, whose paths the defaults name.
         self.site_prefix = _site_prefix(cfg, folder)

@@ -108,7 +108,10 @@ def _person(value: Any) -> tuple[str, str]:
 
 
 def _jekyll(folder: Path) -> OldSite:
-    values = jekyll_config(folder if (folder / JEKYLL_CONFIG).is_file() else None)
+    try:
+        values = jekyll_config(folder if (folder / JEKYLL_CONFIG).is_file() else None, folder)
+    except ContentError:
+        values = {}
     url = _text(values.get("url"))
     base = _text(values.get("baseurl")).strip("/")
     author, email = _person(values.get("author"))
