@@ -1,22 +1,24 @@
 """The bare URLs, `www.` addresses and e-mail addresses that cmark-gfm's `autolink`
 extension makes links (GitHub Pages' `markdown: GFM`, or a jekyll-commonmark site that
-lists it in its `extensions`), found in the text events pulldown-cmark reads and written as
-the CommonMark links that read so (`BareLinks`, for `reading.as_read`); `autolinkrules`
-says where one starts and ends.
+lists it in its `extensions`), or Goldmark's `linkify` (a Hugo site's, on by default), found
+in the text events pulldown-cmark reads and written as the CommonMark links that read so
+(`BareLinks`, for `reading.as_read`); `autolinkrules` and `linkifyrules` say where one
+starts and ends.
 
 Never in code, math, raw HTML, a link's or an image's text (none is a text event), nor, for
-a URL or www., after a `[` still open in the paragraph (autolink.c's `match`: `in_bracket`).
-A URL goes on, as cmark-gfm reads it, over what pulldown-cmark read apart (`*`, a code
-span): the edit takes that in. Emphasis typed right against a link with a letter or a
-punctuation mark on its other side (`*x@y.com*s`) may read otherwise: the link's `[` or `<`
-stands where a letter stood.
+a URL or www., after a `[` still open in the paragraph (autolink.c's `match`: `in_bracket`;
+Goldmark's link label). A URL goes on, as cmark-gfm and Goldmark read it, over what
+pulldown-cmark read apart (`*`, a code span): the edit takes that in. Emphasis typed right
+against a link with a letter or a punctuation mark on its other side (`*x@y.com*s`) may read
+otherwise: the link's `[` or `<` stands where a letter stood.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from feedkit.posts import linkifyrules
 from feedkit.posts.autolinkrules import (
     PUNCTUATION,
     SPACE,
@@ -26,8 +28,16 @@ from feedkit.posts.autolinkrules import (
     www_at,
 )
 
+if TYPE_CHECKING:
+    from feedkit.posts.reading import Reading
+
 # Where a URL or www. may start, and the brackets and escapes that decide whether one can.
 _MARKS = re.compile(r"www\.|://|[\[\]\\]")
+# The same for Goldmark's linkify, which reads e-mail addresses in the source too.
+_LINKIFY_MARKS = re.compile(r"(?:https?|ftp)://|www\.|@|[\[\]\\]")
+# Inline events after which Goldmark reads on as at a line's start; not math, which Hugo
+# reads as text (`$x$https://…` is no link).
+_INLINE_EVENTS = {"Code", "InlineHtml", "Html", "FootnoteReference"}
 _BREAK = re.compile(rb"[ \t\n\v\f\r<]")  # where a URL ends, as bytes
 # Containers of text that is not read for links, and the tags that sit inside a paragraph.
 _SKIPPED = {"CodeBlock", "HtmlBlock", "Link", "Image", "MetadataBlock"}
@@ -49,11 +59,15 @@ class _Piece(NamedTuple):
 
 class BareLinks:
     """The edits of a post's source (`data`, UTF-8) that make links of what cmark-gfm's
-    autolink extension links, gathered from pulldown-cmark's events in order (`event`),
-    complete once `finish` is called (`edits`, in the order of the source)."""
+    autolink extension links, or with `linkify` (Hugo's `linkifyProtocol`, such as "https")
+    what Goldmark's linkify does (with its `typographer` on or off), gathered from
+    pulldown-cmark's events in order (`event`), complete once `finish` is called (`edits`,
+    in the order of the source)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, linkify: str = "", typographer: bool = False) -> None:
         self.data = data
+        self.linkify = linkify
+        self.typographer = typographer
         self.edits: list[Edit] = []
         self._pieces: list[_Piece] = []  # the text events read since the last other event
         self._skipped = 0  # inside code blocks, HTML blocks, links and images
@@ -65,6 +79,14 @@ class BareLinks:
         self._linked = 0  # where the last link ends: a URL may take in what follows the text
         self._run = (0, 0)  # the source of the text read now
         self._escapes: dict[int, bytes] = {}  # characters beside links, written escaped
+
+    @classmethod
+    def of(cls, data: bytes, reading: Reading) -> BareLinks:
+        """Return the BareLinks of the source `data` read as `reading` reads it (its
+        `autolink` cmark-gfm's or Goldmark's)."""
+        if reading.autolink == "goldmark":
+            return cls(data, reading.linkify_protocol, reading.smart)
+        return cls(data)
 
     def event(self, event: Any, start: int, end: int) -> None:
         """Read one event of `events_with_range` (its range `start`, `end`)."""
@@ -78,13 +100,13 @@ class BareLinks:
             return
         ((key, value),) = event.items()
         if key not in ("Start", "End"):  # code, inline HTML, math, a footnote reference
-            self._before = None
+            self._before = "" if self.linkify and key in _INLINE_EVENTS else None
             return
         name = value if isinstance(value, str) else next(iter(value))
         if name in _SKIPPED:
             self._skipped += 1 if key == "Start" else -1
         if name in _INLINE:
-            self._before = None
+            self._before = "" if self.linkify else None
         else:  # cmark-gfm reads each paragraph, heading or cell apart
             self._brackets = 0
             self._before = ""
@@ -129,7 +151,7 @@ class BareLinks:
         # its domain check stops before the last character it is given.
         text = data[start:end].decode()
         raw = text
-        if "://" in text or "www." in text:
+        if "://" in text or "www." in text or (self.linkify and "@" in text):
             limit = self._block_end
             while limit > end and data[limit - 1] in b" \t\n\v\f\r":
                 limit -= 1
@@ -140,12 +162,13 @@ class BareLinks:
             before = data[max(start - 1, 0) : start].decode(errors="replace") or "\n"
         taken = len(data[start : self._linked].decode()) if self._linked > start else 0
         spans = [(start, self._linked)] if taken else []  # not read for e-mail addresses
-        for first, last, link in self._urls(raw, len(text), taken, before):
+        read = self._linkified if self.linkify else self._urls
+        for first, last, link in read(raw, len(text), taken, before):
             at = start + len(raw[:first].encode())
             spans.append((at, at + len(raw[first:last].encode())))
             self._link_at(*spans[-1], link)
             self._linked = spans[-1][1]
-        if any("@" in piece.text for piece in pieces):
+        if not self.linkify and any("@" in piece.text for piece in pieces):
             self._emails(pieces, spans)
 
     def _urls(self, raw: str, size: int, at: int, before: str) -> list[tuple[int, int, str]]:
@@ -178,6 +201,42 @@ class BareLinks:
                     shown = raw[mark.start() : end]
                     found.append((mark.start(), end, markdown_link(shown, "http://" + shown)))
                     at = end
+        return found
+
+    def _linkified(self, raw: str, size: int, at: int, before: str) -> list[tuple[int, int, str]]:
+        """Return the links Goldmark's linkify finds starting in `raw[at:size]` (as `_urls`
+        takes them), e-mail addresses too, as (start, end, link)."""
+        found: list[tuple[int, int, str]] = []
+        floor = at  # where the text not yet in a link starts
+        while mark := _LINKIFY_MARKS.search(raw, at, size):
+            at = mark.start() + 1
+            char = raw[mark.start()]
+            if char == "[":
+                self._brackets += 1
+                continue
+            if char == "]":
+                self._brackets = max(self._brackets - 1, 0)
+                continue
+            if char == "\\":
+                at += raw[at : at + 1] in PUNCTUATION
+                continue
+            if self._brackets:
+                continue
+            # An e-mail address starts where Goldmark tries one, before its `@`.
+            starts = (
+                [mark.start()]
+                if char != "@"
+                else linkifyrules.email_starts(raw, floor, mark.start())
+            )
+            for first in starts:
+                if not linkifyrules.starts_here(raw, first, before, self.typographer):
+                    continue
+                link = linkifyrules.link_at(raw, first, self.linkify)
+                if link is not None:
+                    end, target = link
+                    found.append((first, end, markdown_link(raw[first:end], target)))
+                    at = floor = end
+                    break
         return found
 
     def _emails(self, pieces: list[_Piece], spans: list[tuple[int, int]]) -> None:

@@ -101,7 +101,8 @@ class Templates:
         self.emoji = hugo is not None and hugo.emoji
         self.site_params = hugo.params if hugo else {}
         self.typographer = hugo is not None and hugo.typographer
-        self._not_jekyll = goldmark(self.typographer)  # how a non-Jekyll post is read
+        # How a non-Jekyll post is read: with a Hugo site's typographer and linkify.
+        self._not_jekyll = goldmark(self.typographer, hugo.linkify if hugo else "")
         # Pelican: its configuration beside the content folder; only there are its
         # `{filename}` links looked for (a search through every body otherwise).
         self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers
@@ -186,7 +187,7 @@ class Templates:
         if self.passthrough and "\\" in body:
             body = texdelims.passthrough(body, self.passthrough)
         if self.emoji and ":" in body:
-            body = emojify(body, in_html=False)
+            body = emojify(body, in_html=False, reading=self.reading(False, post.hugo))
         # One memchr for "{", then a regex: `"{{" in body` is several times slower.
         if "{" not in body or _TEMPLATE_START.search(body) is None:
             return Expanded(body, (), ())
@@ -218,7 +219,8 @@ class Templates:
 
     @cached_property
     def _hugo_reading(self) -> Reading:
-        return goldmark(hugo_settings(site_folders(self.cfg)).typographer)
+        settings = hugo_settings(site_folders(self.cfg))
+        return goldmark(settings.typographer, settings.linkify)
 
     @cached_property
     def _jekyll_reading(self) -> tuple[Reading, Problem | None]:

@@ -44,6 +44,8 @@ class HugoSettings:
     params: dict[str, Any] = field(default_factory=dict)  # the site's [params]
     timezone: str = ""  # timeZone: the zone Hugo reads naive dates in
     typographer: bool = True  # Goldmark's typographer: curly quotes, en and em dashes
+    # Goldmark's linkify: bare URLs links, www. ones with this protocol ("": linkify off)
+    linkify: str = "https"
 
 
 def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
@@ -130,6 +132,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         params if isinstance(params, dict) else {},
         str(zone).strip() if zone not in (None, "") else "",
         _typographer(values),
+        linkify=_linkify(values),
     )
 
 
@@ -142,6 +145,20 @@ def _typographer(values: dict[str, Any]) -> bool:
     if isinstance(found, dict):
         return found.get("disable") is not True
     return found is not False
+
+
+def _linkify(values: dict[str, Any]) -> str:
+    """Return the protocol Goldmark's linkify gives `www.` links (`linkifyProtocol`, https
+    by default), "" when `markup.goldmark.extensions.linkify` is false."""
+    found: Any = values
+    for key in ("markup", "goldmark", "extensions"):
+        found = found.get(key) if isinstance(found, dict) else None
+    if not isinstance(found, dict):
+        return "https"
+    if found.get("linkify") is False:
+        return ""
+    protocol = found.get("linkifyprotocol")
+    return protocol.strip() if isinstance(protocol, str) and protocol.strip() else "https"
 
 
 def _passthrough(values: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:

@@ -322,7 +322,7 @@ def _cmark_reading(settings: object) -> tuple[Reading, None]:
         heading_attributes=False,
         hard_wrap="HARDBREAKS" in options,
         raw_html="UNSAFE" in options,
-        autolink="autolink" in extensions,
+        autolink="cmark-gfm" if "autolink" in extensions else "",
     ), None
 
 

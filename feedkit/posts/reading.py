@@ -42,7 +42,10 @@ class Reading:
     heading_attributes: bool = True  # `# Title {#id .class}`
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
     raw_html: bool = True  # False: raw HTML is left out, as cmark-gfm does without UNSAFE
-    autolink: bool = False  # bare URLs, www. and e-mail addresses links: cmark-gfm's extension
+    # Bare URLs, www. and e-mail addresses links: "cmark-gfm" (its autolink extension) or
+    # "goldmark" (its linkify, www. addresses linked with `linkify_protocol`), or "".
+    autolink: str = ""
+    linkify_protocol: str = "https"  # Hugo's `linkifyProtocol`
     # The typographic symbols of the site's converter that pulldown-cmark's smart punctuation
     # does not make: "kramdown" (its typographic symbols, whatever smart_quotes says: `<<`
     # « and `>>` », «&nbsp; for `<< ` and &nbsp;» for ` >>`; and without `smart`, `---` —,
@@ -72,10 +75,16 @@ class Reading:
 PLAIN = Reading()
 
 
-def goldmark(typographer: bool) -> Reading:
-    """Return how a Hugo post is read, with Goldmark's typographer on or off: quotes,
-    dashes, and `<<` `>>` as guillemets (a site that is not Hugo's: off)."""
-    return Reading(smart=typographer, symbols="goldmark" if typographer else "")
+def goldmark(typographer: bool, linkify: str = "") -> Reading:
+    """Return how a Hugo post is read, with Goldmark's typographer on or off (quotes,
+    dashes, and `<<` `>>` as guillemets) and its linkify with `linkify` the protocol of
+    www. links ("": off); a site that is not Hugo's: both off."""
+    return Reading(
+        smart=typographer,
+        symbols="goldmark" if typographer else "",
+        autolink="goldmark" if linkify else "",
+        linkify_protocol=linkify or "https",
+    )
 
 
 def as_read(text: str, reading: Reading) -> str:
@@ -85,7 +94,11 @@ def as_read(text: str, reading: Reading) -> str:
     left out (see `_OMITTED`); with `autolink`, each bare URL, www. or e-mail address is a
     link (see `autolinks.BareLinks`); with `symbols`, its typographic symbols are made in
     text (see `_symbols`). `text` itself when none applies."""
-    autolink = reading.autolink and any(mark in text for mark in _LINK_MARKS)
+    autolink = bool(reading.autolink) and any(mark in text for mark in _LINK_MARKS)
+    if autolink and reading.autolink == "goldmark":
+        from feedkit.posts.linkifyrules import may_link
+
+        autolink = may_link(text)
     symbols = _SYMBOLS.get((reading.symbols, reading.smart))
     typed = symbols is not None and any(mark in text for mark in symbols[1])
     if (
@@ -105,7 +118,7 @@ def as_read(text: str, reading: Reading) -> str:
     if autolink:
         from feedkit.posts.autolinks import BareLinks
 
-        links = BareLinks(data)
+        links = BareLinks.of(data, reading)
     for event, where in markdown(options=reading.options).events_with_range(text):
         start, end = where["start"], where["end"]
         if links is not None:

@@ -1,0 +1,123 @@
+"""Bare URLs, www. and e-mail addresses in a Hugo site's posts are links in its feeds, as
+Goldmark's linkify (on in Hugo by default) makes them on its pages: checked against what
+`hugo` itself made of the same paragraphs (tests/fixtures/linkify), and through
+`feedkit build` on small Hugo sites, reading the feed's bytes."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from click.testing import CliRunner
+
+from feedkit.cli import main
+from feedkit.posts.linkifyrules import may_link
+from feedkit.posts.markup import read_html
+from feedkit.posts.reading import goldmark
+
+from conftest import NOW_ENV, SITE_TOML
+
+RECORDED = json.loads(
+    (Path(__file__).parent / "fixtures" / "linkify" / "hugo-0.111.json").read_text("utf-8")
+)
+_LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def links(html_text: str) -> list[list[str]]:
+    """Return the (target, text) of each link in `html_text`, as the fixture has them."""
+    return [
+        [unquote(html.unescape(target)), html.unescape(re.sub(r"<[^>]+>", "", text))]
+        for target, text in _LINK.findall(html_text)
+        if not target.startswith("#")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typographer", "markdown", "expected"),
+    [
+        (typographer, markdown, expected)
+        for name, typographer in (("typographer", True), ("no typographer", False))
+        for markdown, expected in RECORDED[name]
+    ],
+)
+def test_links_are_those_hugo_makes(typographer: bool, markdown: str, expected: list) -> None:
+    assert links(read_html(markdown, goldmark(typographer, "https"))) == expected
+    if expected:  # the quick look never misses one
+        assert may_link(markdown)
+
+
+def test_may_link_tells_posts_whose_urls_are_all_links_apart() -> None:
+    assert not may_link("See [a](https://a.org/x) and [b](https://b.org/www.c).\n")
+    assert not may_link("[ref]: https://a.org/\n\nText [ref].\n")
+    assert not may_link("An autolink <https://a.org/> and no address.\n")
+    assert may_link("See [a](/about) and https://a.org/ too.\n")
+    assert may_link("Mail me@example.org.\n")
+    assert may_link("Quote <<https://a.org/>> here.\n")
+
+
+def build(tmp_path: Path, hugo_toml: str, body: str) -> str:
+    """Build a Hugo site of one post (`body`) with `hugo_toml`; return its Atom entry's
+    content as a feed reader reads it."""
+    import feedparser
+
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "hugo.toml").write_text(hugo_toml, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    posts = tmp_path / "content" / "posts"
+    posts.mkdir(parents=True)
+    (posts / "links.md").write_text(
+        f"---\ntitle: Links\ndate: 2024-01-02\n---\n{body}", encoding="utf-8"
+    )
+    config = str(tmp_path / "feedkit.toml")
+    result = CliRunner().invoke(main, ["build", "--config", config], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    feed = feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes())
+    return str(feed.entries[0].content[0].value)
+
+
+BODY = """\
+Docs at https://gohugo.io/content/, www.example.com/x and ask hello@example.org.
+Not [this one](https://example.org/a) nor `https://example.org/code`.
+Emoji stay in https://example.org/a:smile:b, not in :smile: text.
+
+    https://example.org/indented-code
+"""
+
+
+def test_a_hugo_sites_bare_urls_are_links_in_its_feed(tmp_path: Path) -> None:
+    # PaperMod's FAQ lists bare URLs: links on its pages, plain text in its feed.
+    content = build(tmp_path, 'title = "H"\nenableEmoji = true\n', BODY)
+    assert links(content) == [
+        ["https://gohugo.io/content/", "https://gohugo.io/content/"],
+        ["https://www.example.com/x", "www.example.com/x"],
+        ["mailto:hello@example.org", "hello@example.org"],
+        ["https://example.org/a", "this one"],
+        ["https://example.org/a:smile:b", "https://example.org/a:smile:b"],
+    ]
+    assert "not in 😄 text" in content
+    assert "<code>https://example.org/code</code>" in content
+    assert "https://example.org/indented-code\n</code></pre>" in content
+
+
+def test_linkify_follows_the_sites_goldmark_settings(tmp_path: Path) -> None:
+    off = "[markup.goldmark.extensions]\nlinkify = false\n"
+    content = build(tmp_path / "off", off, BODY)
+    assert links(content) == [["https://example.org/a", "this one"]]
+    protocol = "[markup.goldmark.extensions]\nlinkifyProtocol = 'http'\n"
+    content = build(tmp_path / "http", protocol, BODY)
+    assert ["http://www.example.com/x", "www.example.com/x"] in links(content)
+
+
+def test_a_site_that_is_not_hugos_keeps_bare_urls_as_text(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "post.md").write_text(
+        "---\ntitle: Plain\ndate: 2024-01-02\n---\nSee https://example.org/.\n", encoding="utf-8"
+    )
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    config = str(tmp_path / "feedkit.toml")
+    assert CliRunner().invoke(main, ["build", "--config", config], env=NOW_ENV).exit_code == 0
+    assert b"&lt;a " not in (tmp_path / "public" / "atom.xml").read_bytes()
