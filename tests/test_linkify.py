@@ -1,7 +1,8 @@
 """Bare URLs, www. and e-mail addresses in a Hugo site's posts are links in its feeds, as
 Goldmark's linkify (on in Hugo by default) makes them on its pages: checked against what
 `hugo` itself made of the same paragraphs (tests/fixtures/linkify), and through
-`feedkit build` on small Hugo sites, reading the feed's bytes."""
+`feedkit build` on small Hugo sites, reading the feed's bytes. Also read as Goldmark reads
+it: a line that starts with a colon and no space (`:tada: shipped`) is no definition."""
 
 from __future__ import annotations
 
@@ -121,3 +122,22 @@ def test_a_site_that_is_not_hugos_keeps_bare_urls_as_text(tmp_path: Path) -> Non
     config = str(tmp_path / "feedkit.toml")
     assert CliRunner().invoke(main, ["build", "--config", config], env=NOW_ENV).exit_code == 0
     assert b"&lt;a " not in (tmp_path / "public" / "atom.xml").read_bytes()
+
+
+def test_a_line_that_starts_with_a_colon_stays_in_its_paragraph(tmp_path: Path) -> None:
+    # pulldown-cmark read `:tada: we launched` after a line of text as a definition list
+    # (`<dt>` the line before, `<dd>tada: we launched`), losing the emoji; Goldmark,
+    # kramdown and Python-Markdown want a space after the colon.
+    body = "Release notes\n:tada: we launched\n\nTerm\n: Its definition\n"
+    content = build(tmp_path / "hugo", 'title = "H"\nenableEmoji = true\n', body)
+    assert "<p>Release notes\n🎉 we launched</p>" in content
+    assert "<dl>\n<dt>Term</dt>\n<dd>Its definition</dd>\n</dl>" in content
+    (tmp_path / "plain" / "content").mkdir(parents=True)
+    (tmp_path / "plain" / "content" / "post.md").write_text(
+        "---\ntitle: Plain\ndate: 2024-01-02\n---\nTook\n:30 minutes, :) done\n", encoding="utf-8"
+    )
+    (tmp_path / "plain" / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    config = str(tmp_path / "plain" / "feedkit.toml")
+    assert CliRunner().invoke(main, ["build", "--config", config], env=NOW_ENV).exit_code == 0
+    atom = (tmp_path / "plain" / "public" / "atom.xml").read_bytes()
+    assert b"&lt;p&gt;Took\n:30 minutes, :) done&lt;/p&gt;" in atom

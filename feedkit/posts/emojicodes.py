@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def _readable(text: str, in_html: bool, reading: Reading | None) -> list[tuple[i
     verbatim: list[tuple[int, int]] = []  # code blocks, metadata, autolinks: their text too
     links = _bare_links(text, reading)
     event: Any
-    for event, where in markdown().events_with_range(text):
+    for event, where in markdown(options=_text_options()).events_with_range(text):
         if links is not None:
             links.event(event, where["start"], where["end"])
         if not isinstance(event, dict):
@@ -97,6 +98,16 @@ def _readable(text: str, in_html: bool, reading: Reading | None) -> list[tuple[i
             if part[0] < part[1]
         ]
     return merged
+
+
+@cache
+def _text_options() -> Any:
+    """Return the options `_readable` parses with: feedkit's own, without definition lists,
+    so a line `:tada: shipped` after a paragraph's is its text (as `reading.as_read` makes
+    it); a definition's text is text either way."""
+    from feedkit.posts.reading import Reading
+
+    return Reading(definition_lists=False).options
 
 
 def _bare_links(text: str, reading: Reading | None) -> Any:

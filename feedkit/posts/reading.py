@@ -21,6 +21,11 @@ from typing import Any
 # The sanitiser drops both.
 _OMITTED = b"<!-- raw HTML omitted -->"
 _INLINE_OMITTED = b"<raw-html-omitted>"
+# A line starting with a colon and no space after it: pulldown-cmark reads it as a
+# definition, where kramdown, Goldmark and Python-Markdown require a space or tab after the
+# colon (`Release notes` then `:tada: shipped` is a paragraph there).
+# (Never on the first line: a definition follows its term's.)
+_TIGHT_COLON = re.compile(r"\n[ \t>]*:[^ \t\r\n]")
 # What a bare link has: a post with none of them has none (an `@` may be typed `&#64;`).
 _LINK_MARKS = ("www.", "://", "@", "&#", "&commat;")
 
@@ -93,7 +98,9 @@ def as_read(text: str, reading: Reading) -> str:
     a backslash (a hard break); without `raw_html`, each HTML block and inline tag is
     left out (see `_OMITTED`); with `autolink`, each bare URL, www. or e-mail address is a
     link (see `autolinks.BareLinks`); with `symbols`, its typographic symbols are made in
-    text (see `_symbols`). `text` itself when none applies."""
+    text (see `_symbols`); with `definition_lists`, a colon with no space after it that
+    pulldown-cmark would read as a definition's is escaped (see `_TIGHT_COLON`). `text`
+    itself when none applies."""
     autolink = bool(reading.autolink) and any(mark in text for mark in _LINK_MARKS)
     if autolink and reading.autolink == "goldmark":
         from feedkit.posts.linkifyrules import may_link
@@ -101,10 +108,12 @@ def as_read(text: str, reading: Reading) -> str:
         autolink = may_link(text)
     symbols = _SYMBOLS.get((reading.symbols, reading.smart))
     typed = symbols is not None and any(mark in text for mark in symbols[1])
+    colons = reading.definition_lists and _TIGHT_COLON.search(text) is not None
     if (
         not reading.hard_wrap
         and not autolink
         and not typed
+        and not colons
         and (reading.raw_html or "<" not in text)
     ):
         return text
@@ -130,6 +139,10 @@ def as_read(text: str, reading: Reading) -> str:
                 in_code += 1
             elif _is_code_block(event.get("End")):
                 in_code -= 1
+        if colons and isinstance(event, dict) and event.get("Start") == "DefinitionListDefinition":
+            at = start + len(data[start:end]) - len(data[start:end].lstrip(b" \t"))
+            if data[at : at + 1] == b":" and data[at + 1 : at + 2] not in b" \t\r\n":
+                edits.append((at, at, b"\\"))  # `:tada: done` on a line of its own is text
         if event == "SoftBreak" and reading.hard_wrap:
             edits.append((start, start, b"\\"))  # the range starts at the line ending
         elif reading.raw_html or not isinstance(event, dict):
