@@ -105,7 +105,7 @@ HOLDERS = {
     "feedkit.site.build.PostsRead",
     "feedkit.site.cache.BuildCache",
     "feedkit.site.scan.Scan",
-    "feedkit.site.cache.Refreshed",
+    "feedkit.site.refresh.Refreshed",
     "feedkit.posts.loader.LoadResult",
 }
 
