@@ -18,6 +18,7 @@ from feedkit.configkeys import (
     Checker,
     check_table,
     did_you_mean,
+    section_keys,
 )
 from feedkit.errors import ConfigError
 from feedkit.models import Author
@@ -222,10 +223,12 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
             problems.append((key, "is required"))
 
     sections: dict[str, dict[str, Any]] = {}
-    for name, schema in SECTIONS.items():
+    for name in SECTIONS:
         table = data.get(name, {})
         sections[name] = (
-            check_table(table, schema, f"{name}.", problems) if isinstance(table, dict) else {}
+            check_table(table, section_keys(name), f"{name}.", problems)
+            if isinstance(table, dict) and table  # an empty table's checkers are not needed
+            else {}
         )
     digest_values = dict(sections["digest"])
     if "from" in digest_values:

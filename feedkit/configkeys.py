@@ -1,12 +1,12 @@
 """Each `feedkit.toml` key's checker: the raw TOML value → the config value, or ValueError
-with a message for the user (feedkit/config.py puts them together into a Config)."""
+with a message for the user (feedkit/config.py puts them together into a Config). Here the
+site's keys, [author] and [feed], and checking a table; the keys of what runs beside the
+build ([digest], [smtp], [serve], [build]) are feedkit/servicekeys.py's."""
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Callable, Mapping
-from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -103,18 +103,6 @@ def _feed_file(value: Any) -> str:
     return name
 
 
-def _archive_dir(value: Any) -> str:
-    if _string(value) == "":
-        return ""  # no web copies
-    name = value.strip("/")
-    if any(p in ("", ".", "..") or p != p.strip() for p in name.split("/")) or "\\" in name:
-        raise ValueError(
-            "must be a folder under the output folder, such as 'newsletter', "
-            f"or '' for no web copies, not {value!r}"
-        )
-    return name
-
-
 def _relative_dir(value: Any) -> Path:
     path = Path(_nonempty(value))
     if ".." in path.parts:
@@ -198,201 +186,19 @@ FEED_KEYS: dict[str, Checker] = {
 }
 
 
-def _path(value: Any) -> Path:
-    return Path(_nonempty(value)).expanduser()
+SITE_SECTIONS: dict[str, dict[str, Checker]] = {"author": AUTHOR_KEYS, "feed": FEED_KEYS}
+# Every table, in the order their problems are listed. The checkers of the tables of what runs
+# beside the build (feedkit/servicekeys.py) are imported only for a feedkit.toml that has one.
+SECTIONS = ("author", "feed", "digest", "build", "smtp", "serve")
 
 
-def _mailbox(value: Any) -> str:
-    from email.utils import parseaddr  # here: `feedkit build` has no use for it
+def section_keys(name: str) -> dict[str, Checker]:
+    """Return the checkers of the keys of the table `name` (one of SECTIONS)."""
+    if name in SITE_SECTIONS:
+        return SITE_SECTIONS[name]
+    from feedkit.servicekeys import SERVICE_SECTIONS
 
-    text = _nonempty(value)
-    _, address = parseaddr(text)
-    _email(address or text)
-    return text
-
-
-def _bounce_address(value: Any) -> str:
-    address = _email(value)
-    local = address.rpartition("@")[0]
-    if len(local) > 47:  # a local part holds 64 octets: room for "+" and the 16-character tag
-        raise ValueError(
-            "must have at most 47 characters before the @: each reader's copy goes out "
-            "from it as local+tag@domain, with a 16-character tag"
-        )
-    return address
-
-
-def _unsubscribe_url(value: Any) -> str:
-    url = _nonempty(value)
-    if urlsplit(url).scheme != "https":
-        raise ValueError("must be an https URL (mail providers only honour https one-click links)")
-    url = _http_url(url, "https://example.com/unsubscribe?token={token}", keep="{}")
-    try:
-        names = {n for _, n, _, _ in string.Formatter().parse(url) if n is not None}
-    except ValueError as exc:
-        raise ValueError(f"is not a valid pattern: {exc}") from exc
-    if "token" not in names:
-        raise ValueError("must contain {token}, so a link unsubscribes only its own reader")
-    if names - {"token", "email"}:
-        raise ValueError(f"unknown placeholder {{{sorted(names - {'token', 'email'})[0]}}}")
-    return url
-
-
-def _service_url(value: Any) -> str:
-    url = _nonempty(value)
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc:
-        raise ValueError(
-            "must be the https URL readers reach `feedkit serve` at, such as "
-            "'https://news.example.com/' (mail providers only honour https one-click links)"
-        )
-    url = _http_url(url, "https://news.example.com/")
-    parts = urlsplit(url)
-    if parts.query or parts.fragment:
-        raise ValueError("must not have a query or fragment")
-    return url if url.endswith("/") else url + "/"
-
-
-def _networks(value: Any) -> tuple[str, ...]:
-    import ipaddress  # here: only `feedkit serve` reads it
-
-    if not isinstance(value, list):
-        raise ValueError('must be a list of IP addresses or networks, such as ["127.0.0.1"]')
-    for item in value:
-        try:
-            ipaddress.ip_network(_nonempty(item))
-        except ValueError as exc:
-            raise ValueError(f"{item!r} is not an IP address or network") from exc
-    return tuple(value)
-
-
-def _env_name(value: Any) -> str:
-    name = _nonempty(value)
-    if not name.replace("_", "").isalnum() or name[0].isdigit():
-        raise ValueError(f"must be the name of an environment variable, not {name!r}")
-    return name
-
-
-def _positive_float(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ValueError(f"must be a positive number of seconds, not {value!r}")
-    return float(value)
-
-
-def _seconds(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ValueError(f"must be a number of seconds, not {value!r}")
-    return float(value)
-
-
-def _no_password(value: Any) -> str:
-    raise ValueError(
-        "passwords do not belong in feedkit.toml; put the name of an environment variable "
-        "in smtp.password_env and the password in that variable"
-    )
-
-
-# Compiled when first met (re keeps it): a site that sets no duration never needs it.
-_DURATION = r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*$"
-
-
-def _duration(value: Any) -> timedelta:
-    text = _nonempty(value)
-    m = re.match(_DURATION, text)
-    if not m or not any(m.groups()):
-        raise ValueError(f"must be a duration such as '12h', '90m' or '1d 6h', not {text!r}")
-    days, hours, minutes = (int(g or 0) for g in m.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes)
-
-
-def _cron(value: Any) -> str:
-    expr = " ".join(_nonempty(value).split())
-    fields = expr.split(" ")
-    if len(fields) != 5:
-        raise ValueError(
-            f"must be a cron expression of 5 fields (minute hour day month weekday), "
-            f"such as '0 9 * * mon', not {expr!r}"
-        )
-    if any(c.isdigit() for c in fields[4]):
-        raise ValueError(
-            f"write the weekday as a name (mon, tue, …, sun), not {fields[4]!r}: cron counts "
-            "0 as Sunday but APScheduler counts 0 as Monday, so a number would silently move "
-            "the digest to another day"
-        )
-    from apscheduler.triggers.cron import CronTrigger
-
-    try:
-        CronTrigger.from_crontab(expr, timezone=UTC)
-    except ValueError as exc:
-        raise ValueError(f"is not a valid cron expression ({exc}): {expr!r}") from exc
-    return expr
-
-
-def _float_range(low: float, high: float) -> Checker:
-    def check(value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"must be a number, not {value!r}")
-        if not low <= value <= high:
-            raise ValueError(f"must be between {low:g} and {high:g}, not {value}")
-        return float(value)
-
-    return check
-
-
-DIGEST_KEYS: dict[str, Checker] = {
-    "from": _mailbox,
-    "subscribers": _path,
-    "state": _path,
-    "delivery": _choice("outbox", "smtp"),
-    "outbox": _path,
-    "templates": _path,
-    "unsubscribe_url": _unsubscribe_url,
-    "unsubscribe_email": _email,
-    "secret_env": _env_name,
-    "list_id": _nonempty,
-    "summary_chars": _int_range(40, 5_000),
-    "max_bytes": _int_range(10_000, 10_000_000),
-    "schedule": _cron,
-    "timezone": _timezone,
-    "catch_up": _duration,
-    "lock_timeout": _float_range(0, 86_400),
-    "archive": _archive_dir,
-    "bounce_address": _bounce_address,
-    "soft_bounce_limit": _int_range(1, 100),
-    "content": _choice("summary", "full"),
-    "postal_address": _nonempty,
-}
-BUILD_KEYS: dict[str, Checker] = {"schedule": _cron}
-SMTP_KEYS: dict[str, Checker] = {
-    "host": _nonempty,
-    "port": _int_range(1, 65535),
-    "security": _choice("starttls", "ssl", "none"),
-    "username": _nonempty,
-    "password": _no_password,
-    "password_env": _env_name,
-    "timeout": _positive_float,
-    "attempts": _int_range(1, 20),
-    "backoff": _seconds,
-    "connections": _int_range(1, 20),
-}
-SERVE_KEYS: dict[str, Checker] = {
-    "url": _service_url,
-    "host": _nonempty,
-    "port": _int_range(1, 65535),
-    "confirm_within": _duration,
-    "signups_per_ip": _int_range(1, 1_000_000),
-    "signup_window": _duration,
-    "resend_after": _duration,
-    "proxies": _networks,
-}
-SECTIONS: dict[str, dict[str, Checker]] = {
-    "author": AUTHOR_KEYS,
-    "feed": FEED_KEYS,
-    "digest": DIGEST_KEYS,
-    "build": BUILD_KEYS,
-    "smtp": SMTP_KEYS,
-    "serve": SERVE_KEYS,
-}
+    return SERVICE_SECTIONS[name]
 
 
 def did_you_mean(key: str, known: list[str]) -> str:

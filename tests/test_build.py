@@ -201,15 +201,15 @@ RENDERING = (
 SPY = """
 import sys
 from feedkit.cli import main
-from feedkit.site import cache
+from feedkit.site import refresh
 
-read = cache.parse_files
+read = refresh.parse_files
 
 def spy(*args, **kwargs):
     print(*sorted(name for name in sys.modules if name.startswith(RENDERING)), file=sys.stderr)
     return read(*args, **kwargs)
 
-cache.parse_files = spy
+refresh.parse_files = spy
 main(["build", "--config", sys.argv[1]])
 """
 

@@ -26,7 +26,8 @@ from feedkit.posts.loader import load_posts
 from feedkit.site import cache as cache_module
 from feedkit.site import cachefiles
 from feedkit.site.build import plan_build
-from feedkit.site.cache import CHOICE, BuildCache
+from feedkit.site.cache import BuildCache
+from feedkit.site.cachefiles import CHOICE
 from feedkit.site.render import render_posts
 
 from conftest import NOW, NOW_ENV, SITE_TOML

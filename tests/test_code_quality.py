@@ -67,10 +67,20 @@ def test_packages_import_only_what_comes_before_them() -> None:
 
 
 # Inside feedkit/posts, a post file is read in this order: files found (walk), a file read
-# and split (postfile), its front matter parsed (fmparse), its URL and ID (posturl), its
-# fields (postmeta), the posts checked against each other (crosscheck), all of it run over
-# many files (loader). Each step imports only steps before it, never one after.
-POST_STEPS = ("walk", "postfile", "fmparse", "posturl", "postmeta", "crosscheck", "loader")
+# and split (postfile), its front matter parsed (fmparse), its URL and ID (posturl), whether
+# and when it is out (postpublish), its fields (postmeta), the posts checked against each
+# other (crosscheck), all of it run over many files (loader). Each step imports only steps
+# before it, never one after.
+POST_STEPS = (
+    "walk",
+    "postfile",
+    "fmparse",
+    "posturl",
+    "postpublish",
+    "postmeta",
+    "crosscheck",
+    "loader",
+)
 
 
 def posts_modules_imported(path: Path) -> set[str]:

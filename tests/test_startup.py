@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from feedkit import configkeys
+from feedkit import servicekeys
 from feedkit.errors import Problem
 from feedkit.posts import fmparse, markup, postfile, sanitize
 
@@ -105,7 +105,7 @@ HOLDERS = {
     "feedkit.site.build.PostsRead",
     "feedkit.site.cache.BuildCache",
     "feedkit.site.scan.Scan",
-    "feedkit.site.cache.Refreshed",
+    "feedkit.site.refresh.Refreshed",
     "feedkit.posts.loader.LoadResult",
 }
 
@@ -135,7 +135,7 @@ def test_a_build_compiles_no_pattern_that_only_rare_input_needs(tmp_path: Path) 
     rare = [
         source(postfile.XML_ILLEGAL),
         source(fmparse._TOML_DATE_LINE),
-        source(configkeys._DURATION),
+        source(servicekeys._DURATION),
     ]
     unchanged = made_at_start(site, "build")
     assert [p for p in rare if p in unchanged["patterns"]] == []
@@ -154,9 +154,9 @@ def test_a_build_compiles_no_pattern_that_only_rare_input_needs(tmp_path: Path) 
 
 
 def test_a_duration_and_a_toml_date_are_still_read_with_their_patterns(tmp_path: Path) -> None:
-    assert configkeys._duration("1d 6h") == timedelta(days=1, hours=6)
+    assert servicekeys._duration("1d 6h") == timedelta(days=1, hours=6)
     with pytest.raises(ValueError, match="duration such as"):
-        configkeys._duration("6 hours")
+        servicekeys._duration("6 hours")
     assert fmparse.load_toml('date = 2023-02-30\ntitle = "x"') == {
         "date": "2023-02-30",
         "title": "x",

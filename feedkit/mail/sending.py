@@ -16,10 +16,8 @@ from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError
 from feedkit.i18n import language
 from feedkit.mail.batch import DigestOutcome, deliver
-from feedkit.mail.digest import (
-    DigestRenderer,
-    check_sendable,
-)
+from feedkit.mail.digest import DigestRenderer
+from feedkit.mail.digestmessage import check_sendable
 from feedkit.mail.identity import list_id, message_id_of_test_copy
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.roster import list_status, reader_statuses

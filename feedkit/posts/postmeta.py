@@ -1,14 +1,14 @@
 """Front matter → a Post: the keys Jekyll, Hugo and Pelican users write, checked one by one.
 
 Every problem in a file is collected (with the line of its key), not just the first. Where
-the post lives and what feed readers know it by (its URL and ID) are `posturl`'s part.
+the post lives and what feed readers know it by (its URL and ID) are `posturl`'s part;
+whether and when it goes out (its dates, a draft, a page no list shows) `postpublish`'s.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -19,6 +19,7 @@ from feedkit.models import Choice, Post, slugify
 from feedkit.posts import pelicanmeta
 from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
+from feedkit.posts.postpublish import DATE_KEYS, EXPIRY_KEYS, PUBLISH_KEYS, PostPublishing
 from feedkit.posts.posturl import JEKYLL_NAME, URL_KEYS, PostAddress
 from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
 from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
@@ -29,11 +30,6 @@ _TYPOGRAPHED = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)
-DATE_KEYS = ("date",)
-# Hugo's publish date: when the post goes out (it is scheduled until then).
-PUBLISH_KEYS = ("publishDate", "publishdate", "pubdate")
-EXPIRY_KEYS = ("expiryDate", "expirydate", "unpublishdate")  # Hugo's: out of every output then
-BUILD_KEYS = ("build", "_build")  # Hugo's build options
 UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "modified")
 AUTHOR_KEYS = ("author", "authors")
 TAG_KEYS = ("tags", "categories", "category")
@@ -59,7 +55,7 @@ KNOWN_KEYS = frozenset(
 )
 
 
-class PostBuilder(PostAddress):
+class PostBuilder(PostAddress, PostPublishing):
     """Reads one file's front matter into a Post, collecting every problem found."""
 
     def __init__(
@@ -277,39 +273,6 @@ class PostBuilder(PostAddress):
             self.fail(key, str(exc))
             return default
 
-    def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
-        key, raw = self.first(PUBLISH_KEYS)
-        if raw is not None:
-            try:
-                return parse_date(raw, self.timezone)
-            except ValueError as exc:
-                self.fail(key, f"{key}: {exc}")
-                return None
-        raw = self.meta.get("date")
-        if raw in (None, "") and jekyll:
-            year, month, day = jekyll["date"].split("-")
-            try:
-                return parse_date(f"{year}-{month:0>2}-{day:0>2}", self.timezone)
-            except ValueError as exc:
-                self.fail(
-                    "date",
-                    f"date: the file name's date {exc}; rename the file or add 'date: …' "
-                    "to the front matter",
-                )
-                return None
-        if raw in (None, ""):
-            self.fail(
-                "date",
-                "missing date; add 'date: 2024-05-01' (or a time with zone) to the "
-                "front matter, or name the file 2024-05-01-slug.md",
-            )
-            return None
-        try:
-            return parse_date(raw, self.timezone)
-        except ValueError as exc:
-            self.fail("date", f"date: {exc}")
-            return None
-
     def _slug(self, jekyll: re.Match[str] | None) -> str:
         raw = self.meta.get("slug")
         if raw is None:
@@ -339,30 +302,6 @@ class PostBuilder(PostAddress):
             )
             return ""
         return slug
-
-    def _expiry(self) -> datetime | None:
-        key, raw = self.first(EXPIRY_KEYS)
-        if raw is None:
-            return None
-        try:
-            return parse_date(raw, self.timezone)
-        except ValueError as exc:
-            self.fail(key, f"{key}: {exc}")
-            return None
-
-    def _unlisted(self) -> None:
-        """Raise NotAPost when Hugo's build options keep the page out of every list."""
-        if self.place.hugo and self.meta.get("headless") is True:
-            raise NotAPost("a headless bundle (headless: true): Hugo publishes no page for it")
-        for key in BUILD_KEYS:
-            options = self.meta.get(key)
-            if not isinstance(options, dict):
-                continue
-            for option, hidden in (("list", ("never", "local")), ("render", ("never",))):
-                value = options.get(option)
-                if value is False or (isinstance(value, str) and value.lower() in hidden):
-                    where = "nowhere" if option == "list" else "no page for it"
-                    raise NotAPost(f"Hugo lists it {where} ({key}: {option}: {str(value).lower()})")
 
     def _tags(self) -> tuple[str, ...]:
         seen: dict[str, str] = {}  # a tag's case-folded spelling → the spelling kept
@@ -395,28 +334,6 @@ class PostBuilder(PostAddress):
             except ValueError as exc:
                 self.fail(key, str(exc))
         return tuple(seen.values())
-
-    def _draft(self) -> bool:
-        draft = self.place.draft
-        if self.src.fm_format == "Pelican" and "status" in self.meta:
-            status = str(self.meta["status"]).lower()
-            if status == "hidden":
-                raise NotAPost("Pelican lists it nowhere (status: hidden)")
-            if status == "draft":
-                draft = True
-            elif status != "published":
-                self.fail("status", f"status must be draft, hidden or published, not {status!r}")
-        for key, means_draft in (("draft", True), ("published", False)):
-            value = self.meta.get(key)
-            if value is None:
-                continue
-            if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-                value = value.strip().lower() == "true"  # "false" in quotes: as Hugo reads it
-            if not isinstance(value, bool):
-                self.fail(key, f"{key} must be true or false, not {short_repr(value)}")
-            elif value is means_draft:
-                draft = True
-        return draft
 
 
 def _image_alt(meta: dict[str, Any]) -> str | None:

@@ -22,7 +22,8 @@ Hugo's when an `_index.md` comes, and every post's URL changes); a file changed 
 seconds before the build that read it began (or before the cache was written, by the file
 system's clock) is never trusted (as git treats "racily clean" index entries), because a
 rewrite of the same size can share a timestamp with the version read.
-The cache is not used (and `discarded` says why) when the configuration changed, or what
+Which rows still hold, and reading the files whose rows do not, is feedkit/site/refresh.py's
+part. The cache is not used (and `discarded` says why) when the configuration changed, or what
 makes the output did (feedkit/site/cachekey.py): feedkit's files, Python, or a library that shapes
 the feeds. A missing or damaged cache only costs a full build.
 """
@@ -37,21 +38,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from feedkit.config import Config
-from feedkit.errors import ContentError, Problem
+from feedkit.errors import ContentError
 from feedkit.models import Post
-from feedkit.posts.crosscheck import duplicates, with_body_problems
-from feedkit.posts.layout import Layout, Skipped, unread_folders
+from feedkit.posts.layout import Layout, unread_folders
 from feedkit.posts.loader import Progress, content_folder, parse_files
-from feedkit.posts.walk import StatKey, file_status, stat_mtime_ns, walk
+from feedkit.posts.walk import StatKey, stat_mtime_ns, walk
 from feedkit.shown import root_prefix
 from feedkit.site.cachefiles import (
     CHANGES_KEPT,
-    CHOICE,
     INDEX_FILE,
-    NOTES,
     POSTS_FILE,
     RENDERED_FILE,
     SAVED,
@@ -62,11 +60,9 @@ from feedkit.site.cachefiles import (
     columns,
     dump_pickle,
     dump_rows,
-    index_row,
     load_index,
     load_pickle,
     read_marshal,
-    row_warnings,
 )
 from feedkit.site.cachekey import (
     CACHE_FORMAT,
@@ -80,20 +76,12 @@ from feedkit.site.cachekey import (
 from feedkit.site.scan import Scan
 from feedkit.site.uptodate import RECORD, WALK, Walked, nothing_to_do
 
+if TYPE_CHECKING:
+    from feedkit.site.refresh import Refreshed
 
-# Never compared, and their reprs would print every post of the site: no __eq__ or __repr__
+
+# Never compared, and its repr would print every post of the site: no __eq__ or __repr__
 # (dataclasses generates them for every run, at about 0.1 ms each).
-@dataclass(eq=False, repr=False)
-class Refreshed:
-    """Every post file's row, after reading the files that changed."""
-
-    rows: dict[str, Row]  # by path as shown, in file order
-    sources: dict[str, str]  # path as shown → file
-    parsed: set[str]  # the files read in this build
-    warnings: list[Problem]
-    layout: Layout | None = None  # the rules a post is read again with (see `post`)
-
-
 @dataclass(eq=False, repr=False)
 class BuildCache:
     """What the last build read and made (see the module's docstring), loaded as needed."""
@@ -179,68 +167,21 @@ class BuildCache:
         meanwhile: Callable[[], object] | None = None,
     ) -> Refreshed:
         """Return every post file's row, reading only new and changed files."""
+        # Here: a build that finds nothing changed reads no file, nor checks posts.
+        from feedkit.site.refresh import read_changed, unchanged_rows
+
         known = self.rows if self.rows is not None else self._load_rows()
         sources = {shown: path for shown, path, _ in scan.files}
         layout = Layout(cfg, sources.values())
         if self.layout != layout.signature:  # read under other rules: no row holds
             known = {}
-        rows: dict[str, Row] = {}
-        todo: list[str] = []
-        if not known:  # a cold build: every file is read
-            todo = list(sources.values())
-        else:
-            for shown, path, key in scan.files:
-                row = known.get(shown)
-                if row is not None and key is not None and row[STAT] == key:
-                    rows[shown] = row
-                else:
-                    todo.append(path)
+        rows, todo = unchanged_rows(scan, sources, known)
         self.read_files = len(todo)
-        parsed: set[str] = set()
-        problems: list[Problem] = []
-        not_posts: set[str] = set()  # skipped: no row, so read again on the next build
-        if layout.hugo:  # a page's place depends on the others: main sections, translations
-            for shown in [s for s in rows if isinstance(layout.place(sources[s]), Skipped)]:
-                del rows[shown]
-                not_posts.add(shown)
-        # Only what choosing entries needs is kept; the few posts a feed shows are read again.
-        for shown, st, fields, file_problems, file_warnings in parse_files(
-            cfg, todo, light=True, meanwhile=meanwhile, layout=layout, progress=progress
-        ):
-            problems.extend(file_problems)
-            if isinstance(fields, Skipped):
-                not_posts.add(shown)
-            elif fields is not None and st is not None:
-                parsed.add(shown)
-                rows[shown] = index_row(st, fields, file_warnings)
-            else:
-                problems.extend(file_warnings)
-        # Read afresh, every row is in file order already.
-        every = len(todo) == len(sources)
-        ordered = rows if every else {shown: rows[shown] for shown in sources if shown in rows}
-        if not scan.stat and not problems:  # the walk left the statuses to the reads
-            scan.found_statuses(
-                [
-                    (path, ordered[shown][STAT] if shown in ordered else file_status(path))
-                    for shown, path, _ in scan.files
-                    if shown in ordered or shown in not_posts
-                ]
-            )
-        self.parsed = parsed
-        if todo and _may_clash(ordered):  # unchanged files were checked when they were read
-            problems.extend(
-                duplicates(
-                    (shown, sources[shown], row[CHOICE].id, row[CHOICE].url)
-                    for shown, row in ordered.items()
-                )
-            )
-        warnings = [w for row in ordered.values() if row[NOTES] for w in row_warnings(row)]
-        if problems:
-            files = [(shown, Path(path)) for shown, path in sources.items()]
-            raise ContentError(with_body_problems(problems, files) + warnings)
-        self.rows, self.layout = ordered, layout.signature
-        self._refreshed = (known, ordered)
-        return Refreshed(ordered, sources, parsed, warnings, layout)
+        refreshed = read_changed(cfg, scan, sources, layout, rows, todo, progress, meanwhile)
+        self.parsed = refreshed.parsed
+        self.rows, self.layout = refreshed.rows, layout.signature
+        self._refreshed = (known, refreshed.rows)
+        return refreshed
 
     def post(self, shown: str, refreshed: Refreshed, cfg: Config) -> Post:
         """Return the full post of a file: kept from the last build, or read now."""
@@ -447,10 +388,3 @@ class BuildCache:
         rows, self._index = load_index(self.folder / INDEX_FILE, self.key)
         self.layout = self._index.layout if self._index is not None else None
         return rows
-
-
-def _may_clash(rows: dict[str, Row]) -> bool:
-    """Return True if two posts may share a URL or an ID (then `duplicates` says which)."""
-    urls = {row[CHOICE].url for row in rows.values()}
-    ids = {row[CHOICE].id for row in rows.values()}
-    return len(urls) != len(rows) or len(ids) != len(rows)

@@ -38,7 +38,7 @@ from feedkit.posts.layout import Layout, Place, Skipped
 from feedkit.posts.loader import Parsed, parse_files
 from feedkit.posts.walk import StatKey, newest_mtime_ns, stat_mtime_ns
 from feedkit.shown import root_prefix
-from feedkit.site.cache import BuildCache, Refreshed
+from feedkit.site.cache import BuildCache
 from feedkit.site.cachefiles import CHOICE, NOTES, STAT, index_row, row_warnings
 from feedkit.site.cachekey import RACY_NS
 from feedkit.site.keptpublic import (
@@ -50,6 +50,7 @@ from feedkit.site.keptpublic import (
     with_added,
 )
 from feedkit.site.postlist import PostList
+from feedkit.site.refresh import Refreshed
 from feedkit.site.scan import Scan
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,117 @@
+"""Whether and when a post goes out: its date (or its file name's), Hugo's publish and expiry
+dates, a draft (`draft`, `published`, Pelican's `status`), and what keeps a page out of every
+list (Hugo's build options, a headless bundle).
+
+`PostBuilder` (postmeta) reads the rest of the front matter; this part of it reads the keys
+that say whether readers see the post, and from when until when.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from feedkit.posts.layout import NotAPost, Place
+from feedkit.posts.postfile import Source
+from feedkit.posts.postvalues import parse_date, short_repr
+
+DATE_KEYS = ("date",)
+# Hugo's publish date: when the post goes out (it is scheduled until then).
+PUBLISH_KEYS = ("publishDate", "publishdate", "pubdate")
+EXPIRY_KEYS = ("expiryDate", "expirydate", "unpublishdate")  # Hugo's: out of every output then
+BUILD_KEYS = ("build", "_build")  # Hugo's build options
+
+
+class PostPublishing:
+    """Whether the post `PostBuilder` reads is out, and from when until when: from its front
+    matter (`meta`), its place in the site's layout and its file's name (Jekyll's date);
+    problems go to `fail`."""
+
+    meta: dict[str, Any]
+    place: Place
+    src: Source
+    timezone: ZoneInfo
+    first: Callable[[tuple[str, ...]], tuple[str, Any]]
+    fail: Callable[[str, str], None]
+
+    def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
+        key, raw = self.first(PUBLISH_KEYS)
+        if raw is not None:
+            try:
+                return parse_date(raw, self.timezone)
+            except ValueError as exc:
+                self.fail(key, f"{key}: {exc}")
+                return None
+        raw = self.meta.get("date")
+        if raw in (None, "") and jekyll:
+            year, month, day = jekyll["date"].split("-")
+            try:
+                return parse_date(f"{year}-{month:0>2}-{day:0>2}", self.timezone)
+            except ValueError as exc:
+                self.fail(
+                    "date",
+                    f"date: the file name's date {exc}; rename the file or add 'date: …' "
+                    "to the front matter",
+                )
+                return None
+        if raw in (None, ""):
+            self.fail(
+                "date",
+                "missing date; add 'date: 2024-05-01' (or a time with zone) to the "
+                "front matter, or name the file 2024-05-01-slug.md",
+            )
+            return None
+        try:
+            return parse_date(raw, self.timezone)
+        except ValueError as exc:
+            self.fail("date", f"date: {exc}")
+            return None
+
+    def _expiry(self) -> datetime | None:
+        key, raw = self.first(EXPIRY_KEYS)
+        if raw is None:
+            return None
+        try:
+            return parse_date(raw, self.timezone)
+        except ValueError as exc:
+            self.fail(key, f"{key}: {exc}")
+            return None
+
+    def _unlisted(self) -> None:
+        """Raise NotAPost when Hugo's build options keep the page out of every list."""
+        if self.place.hugo and self.meta.get("headless") is True:
+            raise NotAPost("a headless bundle (headless: true): Hugo publishes no page for it")
+        for key in BUILD_KEYS:
+            options = self.meta.get(key)
+            if not isinstance(options, dict):
+                continue
+            for option, hidden in (("list", ("never", "local")), ("render", ("never",))):
+                value = options.get(option)
+                if value is False or (isinstance(value, str) and value.lower() in hidden):
+                    where = "nowhere" if option == "list" else "no page for it"
+                    raise NotAPost(f"Hugo lists it {where} ({key}: {option}: {str(value).lower()})")
+
+    def _draft(self) -> bool:
+        draft = self.place.draft
+        if self.src.fm_format == "Pelican" and "status" in self.meta:
+            status = str(self.meta["status"]).lower()
+            if status == "hidden":
+                raise NotAPost("Pelican lists it nowhere (status: hidden)")
+            if status == "draft":
+                draft = True
+            elif status != "published":
+                self.fail("status", f"status must be draft, hidden or published, not {status!r}")
+        for key, means_draft in (("draft", True), ("published", False)):
+            value = self.meta.get(key)
+            if value is None:
+                continue
+            if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+                value = value.strip().lower() == "true"  # "false" in quotes: as Hugo reads it
+            if not isinstance(value, bool):
+                self.fail(key, f"{key} must be true or false, not {short_repr(value)}")
+            elif value is means_draft:
+                draft = True
+        return draft
