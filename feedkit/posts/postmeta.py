@@ -24,7 +24,6 @@ from feedkit.posts.posturl import JEKYLL_NAME, URL_KEYS, PostAddress
 from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
 from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
 
-# Jekyll's post name: YEAR-MONTH-DAY-title, the month and day in one digit or two.
 # What a typographer changes: quotes, `--`, `...` (a title without them is left as it is).
 _TYPOGRAPHED = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
