@@ -84,9 +84,14 @@ def as_read(text: str, reading: Reading) -> str:
     a backslash (a hard break); without `raw_html`, each HTML block and inline tag is
     left out (see `_OMITTED`); with `autolink`, each bare URL, www. or e-mail address is a
     link (see `autolinks.BareLinks`); with `symbols`, its typographic symbols are made in
-    text (see `_symbols`). `text` itself when none applies."""
+    text (see `_symbols`), `<<` before a tag too (see `typographer.tag_guillemets`). `text`
+    itself when none applies."""
     autolink = reading.autolink and any(mark in text for mark in _LINK_MARKS)
     symbols = _SYMBOLS.get((reading.symbols, reading.smart))
+    if symbols is not None and reading.raw_html and "<<" in text:
+        from feedkit.posts.typographer import tag_guillemets
+
+        text = tag_guillemets(text, reading.options, _SYMBOL[b"<<"])
     typed = symbols is not None and any(mark in text for mark in symbols[1])
     if (
         not reading.hard_wrap
