@@ -46,7 +46,7 @@ def links(html_text: str) -> list[list[str]]:
     ],
 )
 def test_links_are_those_hugo_makes(typographer: bool, markdown: str, expected: list) -> None:
-    assert links(read_html(markdown, goldmark(typographer, "https"))) == expected
+    assert links(read_html(markdown, goldmark(typographer, linkify="https"))) == expected
     if expected:  # the quick look never misses one
         assert may_link(markdown)
 

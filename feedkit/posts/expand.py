@@ -32,7 +32,7 @@ from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, excerpt_cut, jekyll_folder, jekyll_reading
 from feedkit.posts.layout import PELICAN_CONFIG, is_hugo_marker, site_folders, site_markers
-from feedkit.posts.reading import Reading, goldmark
+from feedkit.posts.reading import Reading
 from feedkit.posts.tagreads import INCLUDES, TagReads
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
@@ -100,9 +100,7 @@ class Templates:
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
         self.site_params = hugo.params if hugo else {}
-        self.typographer = hugo is not None and hugo.typographer
-        # How a non-Jekyll post is read: with a Hugo site's typographer and linkify.
-        self._not_jekyll = goldmark(self.typographer, hugo.linkify if hugo else "")
+        self._not_jekyll = hugo.reading if hugo else Reading()  # how a non-Jekyll post is read
         # Pelican: its configuration beside the content folder; only there are its
         # `{filename}` links looked for (a search through every body otherwise).
         self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers
@@ -219,8 +217,7 @@ class Templates:
 
     @cached_property
     def _hugo_reading(self) -> Reading:
-        settings = hugo_settings(site_folders(self.cfg))
-        return goldmark(settings.typographer, settings.linkify)
+        return hugo_settings(site_folders(self.cfg)).reading
 
     @cached_property
     def _jekyll_reading(self) -> tuple[Reading, Problem | None]:

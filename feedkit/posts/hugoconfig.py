@@ -1,5 +1,6 @@
 """A Hugo site's own configuration, as far as its feeds need it: which sections hold posts
-(`mainSections`) and the URLs Hugo gives their pages (`[permalinks]`).
+(`mainSections`), the URLs Hugo gives their pages (`[permalinks]`), how Goldmark reads
+Markdown (its typographer and its substitutions, passthrough math, emoji).
 
 Read from the files Hugo reads, beside the content folder (or feedkit.toml): `hugo.toml`
 (or `config.toml`, YAML, JSON), and a `config/_default/` folder, where `hugo.*`/`config.*`
@@ -23,6 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.config import Config
 from feedkit.errors import ContentError
+from feedkit.posts.reading import Reading, goldmark
+from feedkit.posts.typographer import site_typography
 
 ROOT_NAMES = ("hugo", "config")
 SUFFIXES = ("toml", "yaml", "yml", "json")
@@ -46,6 +49,15 @@ class HugoSettings:
     typographer: bool = True  # Goldmark's typographer: curly quotes, en and em dashes
     # Goldmark's linkify: bare URLs links, www. ones with this protocol ("": linkify off)
     linkify: str = "https"
+    # Its substitutions the site sets to make something else: (name, value), see
+    # feedkit/posts/typographer.py `site_typography`.
+    typography: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def reading(self) -> Reading:
+        """Return how the site's posts are read: with Goldmark's typographer and linkify as
+        they are set."""
+        return goldmark(self.typographer, self.typography, self.linkify)
 
 
 def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
@@ -132,16 +144,23 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         params if isinstance(params, dict) else {},
         str(zone).strip() if zone not in (None, "") else "",
         _typographer(values),
+        typography=site_typography(_typographer_table(values)),
         linkify=_linkify(values),
     )
+
+
+def _typographer_table(values: dict[str, Any]) -> Any:
+    """Return what `markup.goldmark.extensions.typographer` is set to (None when unset)."""
+    found: Any = values
+    for key in ("markup", "goldmark", "extensions", "typographer"):
+        found = found.get(key) if isinstance(found, dict) else None
+    return found
 
 
 def _typographer(values: dict[str, Any]) -> bool:
     """Return False when `markup.goldmark.extensions.typographer` is switched off: `false`
     (Hugo up to 0.111) or `disable = true` (from 0.112)."""
-    found: Any = values
-    for key in ("markup", "goldmark", "extensions", "typographer"):
-        found = found.get(key) if isinstance(found, dict) else None
+    found = _typographer_table(values)
     if isinstance(found, dict):
         return found.get("disable") is not True
     return found is not False

@@ -2,7 +2,8 @@
 whether kramdown's additions apply, and, for what pulldown-cmark has no option for, the
 source rewritten so it reads the text so (`as_read`): every line break a hard one, raw
 HTML left out, bare URLs and e-mail addresses links (see `autolinks`), the typographic
-symbols of the site's own converter that pulldown-cmark does not make.
+symbols of the site's own converter that pulldown-cmark does not make, and a Hugo site's own
+typographer substitutions (see `typographer`).
 
 A post is read with pulldown-cmark whatever its site's own converter was; a Jekyll site's
 `_config.yml` says which one that was (see `jekyllconfig.jekyll_reading`).
@@ -56,6 +57,10 @@ class Reading:
     # « and `>>` », «&nbsp; for `<< ` and &nbsp;» for ` >>`; and without `smart`, `---` —,
     # `--` – and `...` …), "goldmark" (Hugo's typographer: `<<` « and `>>` »), or "".
     symbols: str = ""
+    # Goldmark's substitutions that a Hugo site sets to make something else than their
+    # defaults: (name, value as written), such as ("leftDoubleQuote", "&laquo;&nbsp;"); see
+    # feedkit/posts/typographer.py.
+    typography: tuple[tuple[str, str], ...] = ()
 
     @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
     def options(self) -> Any:
@@ -76,19 +81,39 @@ class Reading:
                 flags |= flag
         return flags
 
+    @cached_property
+    def made(self) -> dict[bytes, bytes]:
+        """Return the Markdown each typographic symbol (`TYPOGRAPHIC_SYMBOLS`) is made as:
+        the site's own `<<` and `>>` (`typography`), else the character it stands for."""
+        made = dict(_SYMBOL)
+        if self.typography:
+            from feedkit.posts.typographer import made_by_site
+
+            site = made_by_site(self.typography)
+            for typed, name in ((b"<<", "leftAngleQuote"), (b">>", "rightAngleQuote")):
+                made[typed] = site.get(name, made[typed])
+        return made
+
 
 PLAIN = Reading()
 
 
-def goldmark(typographer: bool, linkify: str = "") -> Reading:
-    """Return how a Hugo post is read, with Goldmark's typographer on or off (quotes,
-    dashes, and `<<` `>>` as guillemets) and its linkify with `linkify` the protocol of
-    www. links ("": off); a site that is not Hugo's: both off."""
+def goldmark(
+    typographer: bool, typography: tuple[tuple[str, str], ...] = (), linkify: str = ""
+) -> Reading:
+    """Return how a Hugo post is read, with Goldmark's typographer on or off: quotes,
+    dashes, and `<<` `>>` as guillemets (a site that is not Hugo's: off), made as the
+    site's `typography` says (see `Reading.typography`); and with its linkify, `linkify`
+    the protocol of www. links ("": off)."""
+    autolink, protocol = ("goldmark", linkify) if linkify else ("", "https")
+    if not typographer:
+        return Reading(autolink=autolink, linkify_protocol=protocol)
     return Reading(
-        smart=typographer,
-        symbols="goldmark" if typographer else "",
-        autolink="goldmark" if linkify else "",
-        linkify_protocol=linkify or "https",
+        smart=True,
+        symbols="goldmark",
+        typography=typography,
+        autolink=autolink,
+        linkify_protocol=protocol,
     )
 
 
@@ -98,22 +123,35 @@ def as_read(text: str, reading: Reading) -> str:
     a backslash (a hard break); without `raw_html`, each HTML block and inline tag is
     left out (see `_OMITTED`); with `autolink`, each bare URL, www. or e-mail address is a
     link (see `autolinks.BareLinks`); with `symbols`, its typographic symbols are made in
-    text (see `_symbols`); with `definition_lists`, a colon with no space after it that
-    pulldown-cmark would read as a definition's is escaped (see `_TIGHT_COLON`). `text`
-    itself when none applies."""
+    text (see `_symbols`), `<<` before a tag too (see `typographer.tag_guillemets`); with
+    `typography`, the site's own quotes, dashes and ellipsis where pulldown-cmark's smart
+    punctuation makes them (see `typographer.smart_edit`); with `definition_lists`, a colon
+    with no space after it that pulldown-cmark would read as a definition's is escaped (see
+    `_TIGHT_COLON`). `text` itself when none applies."""
     autolink = bool(reading.autolink) and any(mark in text for mark in _LINK_MARKS)
     if autolink and reading.autolink == "goldmark":
         from feedkit.posts.linkifyrules import may_link
 
         autolink = may_link(text)
     symbols = _SYMBOLS.get((reading.symbols, reading.smart))
+    if symbols is not None and reading.raw_html and "<<" in text:
+        from feedkit.posts.typographer import tag_guillemets
+
+        text = tag_guillemets(text, reading.options, reading.made[b"<<"])
     typed = symbols is not None and any(mark in text for mark in symbols[1])
     colons = reading.definition_lists and _TIGHT_COLON.search(text) is not None
+    site = None
+    if reading.typography and reading.smart:
+        from feedkit.posts import typographer
+
+        if any(mark in text for mark in typographer.marks(reading.typography)):
+            site = typographer.made_by_site(reading.typography)
     if (
         not reading.hard_wrap
         and not autolink
         and not typed
         and not colons
+        and site is None
         and (reading.raw_html or "<" not in text)
     ):
         return text
@@ -122,19 +160,27 @@ def as_read(text: str, reading: Reading) -> str:
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
     edits: list[tuple[int, int, bytes]] = []
     texts: list[tuple[int, int]] = []  # where the text is, for the typographic symbols
+    typography: list[tuple[int, int, bytes]] = []  # the symbols and the site's own marks
     in_code = 0  # inside a code block, whose text is code
     links = None
     if autolink:
         from feedkit.posts.autolinks import BareLinks
 
         links = BareLinks.of(data, reading)
-    for event, where in markdown(options=reading.options).events_with_range(text):
+    # Read with smart punctuation only for the site's own marks: it splits text events.
+    parser = markdown(site is not None, reading.options)
+    for event, where in parser.events_with_range(text):
         start, end = where["start"], where["end"]
         if links is not None:
             links.event(event, start, end)
-        if typed and isinstance(event, dict):
+        if (typed or site is not None) and isinstance(event, dict):
             if "Text" in event and not in_code:
                 texts.append((start, end))
+                if site is not None:
+                    from feedkit.posts.typographer import smart_edit
+
+                    if (new := smart_edit(data, start, end, event["Text"], site)) is not None:
+                        typography.append((start, end, new))
             elif _is_code_block(event.get("Start")):
                 in_code += 1
             elif _is_code_block(event.get("End")):
@@ -157,7 +203,9 @@ def as_read(text: str, reading: Reading) -> str:
         edits = sorted(edits + links.edits, key=lambda edit: edit[0])
     if typed:
         assert symbols is not None
-        edits = _without_overlaps(edits, _symbols(data, texts, symbols[0]))
+        typography += _symbols(data, texts, symbols[0], reading.made)
+    if typography:
+        edits = _without_overlaps(edits, typography)
     if not edits:
         return text
     pieces, at = [], 0
@@ -168,11 +216,11 @@ def as_read(text: str, reading: Reading) -> str:
 
 
 def _symbols(
-    data: bytes, texts: list[tuple[int, int]], found: re.Pattern[bytes]
+    data: bytes, texts: list[tuple[int, int]], found: re.Pattern[bytes], made: dict[bytes, bytes]
 ) -> list[tuple[int, int, bytes]]:
     """Return the edits that make each typographic symbol `found` matches in the text (the
     byte ranges `texts`, pulldown-cmark's Text events: never code, math, raw HTML or a
-    blockquote's `>`) the character it stands for (`_SYMBOL`); one after a backslash stays
+    blockquote's `>`) what it stands for (`made`: see `Reading.made`); one after a backslash stays
     as typed, as kramdown's `\\<<` does. kramdown and Goldmark read them wherever they
     stand in text, so `a<<b` is one too."""
     spans: list[list[int]] = []  # the text ranges, those that touch joined: `<` may end one
@@ -187,7 +235,7 @@ def _symbols(
             at = m.start()
             if at and data[at - 1 : at] == b"\\":  # escaped: `\\<<` is `<<` as typed
                 continue
-            edits.append((at, m.end(), _SYMBOL[m[0]]))
+            edits.append((at, m.end(), made[m[0]]))
     return edits
 
 
