@@ -52,12 +52,21 @@ class HugoSettings:
     # Its substitutions the site sets to make something else: (name, value), see
     # feedkit/posts/typographer.py `site_typography`.
     typography: tuple[tuple[str, str], ...] = ()
+    hard_wraps: bool = False  # Goldmark's renderer's hardWraps: each line break a <br>
+    # The extensions of Goldmark's the site switches off (see reading.goldmark)
+    without: tuple[str, ...] = ()
 
     @property
     def reading(self) -> Reading:
-        """Return how the site's posts are read: with Goldmark's typographer and linkify as
-        they are set."""
-        return goldmark(self.typographer, self.typography, self.linkify)
+        """Return how the site's posts are read: with Goldmark's typographer, linkify,
+        hard wraps and extensions as they are set."""
+        return goldmark(
+            self.typographer,
+            self.typography,
+            self.linkify,
+            hard_wrap=self.hard_wraps,
+            without=self.without,
+        )
 
 
 def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
@@ -146,7 +155,21 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         _typographer(values),
         typography=site_typography(_typographer_table(values)),
         linkify=_linkify(values),
+        hard_wraps=_goldmark(values, "renderer").get("hardwraps") is True,
+        without=tuple(
+            name
+            for name in ("table", "footnote", "strikethrough", "definitionlist")
+            if _goldmark(values, "extensions").get(name) is False
+        ),
     )
+
+
+def _goldmark(values: dict[str, Any], part: str) -> dict[str, Any]:
+    """Return the `markup.goldmark` table `part` ("extensions", "renderer"), {} if none."""
+    found: Any = values
+    for key in ("markup", "goldmark", part):
+        found = found.get(key) if isinstance(found, dict) else None
+    return found if isinstance(found, dict) else {}
 
 
 def _typographer_table(values: dict[str, Any]) -> Any:
@@ -169,11 +192,7 @@ def _typographer(values: dict[str, Any]) -> bool:
 def _linkify(values: dict[str, Any]) -> str:
     """Return the protocol Goldmark's linkify gives `www.` links (`linkifyProtocol`, https
     by default), "" when `markup.goldmark.extensions.linkify` is false."""
-    found: Any = values
-    for key in ("markup", "goldmark", "extensions"):
-        found = found.get(key) if isinstance(found, dict) else None
-    if not isinstance(found, dict):
-        return "https"
+    found = _goldmark(values, "extensions")
     if found.get("linkify") is False:
         return ""
     protocol = found.get("linkifyprotocol")

@@ -99,21 +99,31 @@ PLAIN = Reading()
 
 
 def goldmark(
-    typographer: bool, typography: tuple[tuple[str, str], ...] = (), linkify: str = ""
+    typographer: bool,
+    typography: tuple[tuple[str, str], ...] = (),
+    linkify: str = "",
+    *,
+    hard_wrap: bool = False,
+    without: tuple[str, ...] = (),
 ) -> Reading:
     """Return how a Hugo post is read, with Goldmark's typographer on or off: quotes,
     dashes, and `<<` `>>` as guillemets (a site that is not Hugo's: off), made as the
-    site's `typography` says (see `Reading.typography`); and with its linkify, `linkify`
-    the protocol of www. links ("": off)."""
+    site's `typography` says (see `Reading.typography`); with its linkify, `linkify` the
+    protocol of www. links ("": off); with its renderer's `hardWraps` (`hard_wrap`); and
+    `without` the extensions the site switched off, as Hugo names them (`table`,
+    `footnote`, `strikethrough`, `definitionList` in lower case)."""
     autolink, protocol = ("goldmark", linkify) if linkify else ("", "https")
-    if not typographer:
-        return Reading(autolink=autolink, linkify_protocol=protocol)
     return Reading(
-        smart=True,
-        symbols="goldmark",
-        typography=typography,
+        smart=typographer,
+        symbols="goldmark" if typographer else "",
+        typography=typography if typographer else (),
         autolink=autolink,
         linkify_protocol=protocol,
+        hard_wrap=hard_wrap,
+        tables="table" not in without,
+        footnotes="footnote" not in without,
+        strikethrough="strikethrough" not in without,
+        definition_lists="definitionlist" not in without,
     )
 
 

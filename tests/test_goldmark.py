@@ -1,8 +1,9 @@
-"""Bare URLs, www. and e-mail addresses in a Hugo site's posts are links in its feeds, as
-Goldmark's linkify (on in Hugo by default) makes them on its pages: checked against what
-`hugo` itself made of the same paragraphs (tests/fixtures/linkify), and through
-`feedkit build` on small Hugo sites, reading the feed's bytes. Also read as Goldmark reads
-it: a line that starts with a colon and no space (`:tada: shipped`) is no definition."""
+"""A Hugo site's posts read as its Goldmark settings read them on its pages. Bare URLs, www.
+and e-mail addresses are links, as Goldmark's linkify (on in Hugo by default) makes them:
+checked against what `hugo` itself made of the same paragraphs (tests/fixtures/linkify).
+`hardWraps` and the extensions a site switches off are followed; a line that starts with a
+colon and no space (`:tada: shipped`) is no definition. Through `feedkit build` on small
+Hugo sites, reading the feed's bytes."""
 
 from __future__ import annotations
 
@@ -141,3 +142,18 @@ def test_a_line_that_starts_with_a_colon_stays_in_its_paragraph(tmp_path: Path) 
     assert CliRunner().invoke(main, ["build", "--config", config], env=NOW_ENV).exit_code == 0
     atom = (tmp_path / "plain" / "public" / "atom.xml").read_bytes()
     assert b"&lt;p&gt;Took\n:30 minutes, :) done&lt;/p&gt;" in atom
+
+
+def test_hard_wraps_and_extensions_switched_off_are_followed(tmp_path: Path) -> None:
+    # Read with Goldmark's defaults whatever the site set: a poem's lines ran together, and
+    # a table the site shows as text was a table in its feed.
+    settings = (
+        "[markup.goldmark.renderer]\nhardWraps = true\n"
+        "[markup.goldmark.extensions]\ntable = false\nstrikethrough = false\n"
+    )
+    body = "Roses are red,\nviolets are blue.\n\n| a | b |\n|---|---|\n\n~~kept~~\n"
+    content = build(tmp_path, 'title = "H"\n' + settings, body)
+    assert "<p>Roses are red,<br />\nviolets are blue.</p>" in content
+    # As on the site: the typographer makes the rule's dashes em dashes.
+    assert "<table" not in content and "<p>| a | b |<br />\n|—|—|</p>" in content
+    assert "<p>~~kept~~</p>" in content
