@@ -14,9 +14,10 @@ What holds across stops and when several services share the state file: each
 confirmation is claimed in the database just before it is mailed (mail/confirmqueue.py),
 so only one service mails it, and no other takes it over while that service runs (it
 holds its lock, mail/claimlock.py). A clean stop (SIGTERM, Ctrl+C) starts no new mail and
-waits until the mail server has answered for the one on its way (at most STOP_WAIT), which
-then leaves the queue: it is not mailed again. A confirmation goes twice only when its
-service is killed or crashes between the mail server taking it and the queue hearing of it
+waits until the mail server has answered for the one on its way, which then leaves the
+queue: it is not mailed again; but at most STOP_WAIT, so that a service manager need not
+kill it. A confirmation goes twice only when its service stops with it still on its way,
+or is killed or crashes between the mail server taking it and the queue hearing of it
 (the next service mails it again: at once where it sees that process gone, by its lock or
 on the same machine; else once the claim runs out, CLAIM_LEASE), or when the mail server's
 answer is lost on the network (tried again like one it did not take). SMTP gives no
@@ -56,10 +57,12 @@ from feedkit.mail.tokens import Tokens, confirm_link
 log = logging.getLogger("feedkit.serve")
 RETRY_FIRST = 30.0  # seconds until a confirmation the mail server did not take is tried again
 RETRY_MAX = 600.0
-# Seconds a stopping service waits for the mail on its way to the mail server: as long as
-# its claim lasts (that mail's own timeouts end it well before); after that another
-# service may mail it anyway.
-STOP_WAIT = CLAIM_LEASE.total_seconds()
+# Seconds a stopping service waits for the mail on its way to the mail server, which most
+# answer within a second or two: short enough to end well before a service manager kills
+# it (systemd after 90 s, Docker after 10 s, by default), also after uvicorn's 10 s for
+# the requests in progress. A mail still on its way then stays queued with the stopped
+# service's claim, which the next service takes over at once: that process's lock is gone.
+STOP_WAIT = 5.0
 
 
 class ConfirmationMailer:
