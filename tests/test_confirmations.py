@@ -286,14 +286,12 @@ def test_a_service_restarted_in_a_new_container_mails_what_the_killed_one_left_a
     with running(cfg, stop=signal.SIGKILL, prefix=unshared) as killed:
         sign_up(killed, "kim@example.org")
         wait_until(lambda: smtp_server.data_attempts("kim@example.org") == 1)
-        [service] = Path(f"/proc/{killed.process.pid}/task/{killed.process.pid}/children")\
-            .read_text().split()  # fmt: skip
-    # unshare is killed, and with it the service, its namespace's first process.
-    wait_until(lambda: not Path(f"/proc/{service}").exists() or zombie(int(service)))
     [claimed_by] = queue_claims(cfg).values()
     owner = parse_owner(claimed_by or "")
     assert owner is not None and owner.pid == 1 and owner.lock
     assert owner.pid_namespace != os.readlink("/proc/self/ns/pid")
+    # unshare is killed, and with it the service, its namespace's first process.
+    wait_until(lambda: owner.pid_namespace not in pid_namespaces())
     # By the clock of the service started next, the dead one's claim has not run out.
     with running(cfg, now=NOW) as restarted:
         [mail] = mails_for(smtp_server, "kim@example.org")
@@ -343,6 +341,12 @@ def mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
 
 
-def zombie(pid: int) -> bool:
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    return stat.rpartition(")")[2].split()[0] == "Z"
+def pid_namespaces() -> set[str]:
+    """Return the PID namespaces of the processes this user can see that still run."""
+    found = set()
+    for process in Path("/proc").iterdir():
+        try:
+            found.add(os.readlink(process / "ns" / "pid"))
+        except OSError:  # not a process, another user's, or ended (a zombie has none)
+            pass
+    return found
