@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -57,16 +57,21 @@ class Service:
 
 @contextmanager
 def running(
-    cfg: Config, *args: str, now: datetime = NOW, stop: int = signal.SIGTERM
+    cfg: Config,
+    *args: str,
+    now: datetime = NOW,
+    stop: int = signal.SIGTERM,
+    prefix: Sequence[str] = (),
 ) -> Iterator[Service]:
     """Run `feedkit serve --port 0` for the site until the block ends, then send it `stop`
-    and check that it stopped cleanly (or, for SIGKILL, that it was killed)."""
+    and check that it stopped cleanly (or, for SIGKILL, that it was killed). `prefix` runs
+    it under another command (e.g. `unshare`), which then gets the signal."""
     env = {
         **os.environ,
         "FEEDKIT_NOW": now.isoformat(),
         "FEEDKIT_UNSUBSCRIBE_SECRET": SECRET,
     }
-    command = [sys.executable, "-m", "feedkit", "serve", "--port", "0", *args]
+    command = [*prefix, sys.executable, "-m", "feedkit", "serve", "--port", "0", *args]
     process = subprocess.Popen(
         [*command, "--config", str(cfg.root / "feedkit.toml")],
         env=env,

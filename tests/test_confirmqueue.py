@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from feedkit.mail import claimlock
 from feedkit.mail.claimowner import parse_owner
 from feedkit.mail.confirmqueue import (
     CLAIM_LEASE,
@@ -145,6 +146,73 @@ def test_a_claim_is_taken_over_before_its_lease_only_when_its_process_is_gone_fr
         held = claimed_for(readers, unknown)
         assert not claim(readers, held, this_one, early)
         assert claim(readers, held, this_one, NOW + CLAIM_LEASE)
+    state.close()
+
+
+HOLD_A_LOCK = (
+    "import sys, time; from pathlib import Path; from feedkit.mail.claimlock import ClaimLock; "
+    "print(ClaimLock.take(Path(sys.argv[1])).name, flush=True); time.sleep(60)"
+)
+
+
+@pytest.mark.skipif(claimlock.fcntl is None, reason="no fcntl: tested without locks below")
+def test_a_claim_is_kept_while_its_owner_holds_its_lock_and_taken_over_once_it_does_not(
+    tmp_path: Path,
+) -> None:
+    # Another container's service: its process ID counts in a namespace /proc cannot read,
+    # so only its lock tells whether it still runs.
+    state, readers = open_list(tmp_path)
+    assert readers.request(ADA, "", NOW) is not None
+    this_one = claim_owner()
+    service = subprocess.Popen(
+        [sys.executable, "-c", HOLD_A_LOCK, str(tmp_path / "state.db")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert service.stdout is not None
+        lock = service.stdout.readline().strip()
+        owner = parse_owner(claim_owner(service.pid))
+        assert owner is not None
+        elsewhere = replace(owner, pid_namespace="pid:[4026531999]", pid=1, lock=lock).text()
+        held = claimed_for(readers, elsewhere)
+        # Still mailing it, however long the mail server takes: its lease does not end it.
+        assert not claim(readers, held, this_one, NOW)
+        assert not claim(readers, held, this_one, NOW + CLAIM_LEASE + timedelta(hours=1))
+        assert (tmp_path / "state.db.serving" / f"{lock}.lock").exists()
+    finally:
+        service.kill()
+        service.wait()
+    # Killed: the lock went with it, and its file goes with the claim taken over at once.
+    assert claim(readers, held, this_one, NOW)
+    assert queued_confirmations(readers)[0].claimed_by == this_one
+    assert list((tmp_path / "state.db.serving").iterdir()) == []
+    # A lock whose file is gone (another service took it over first, then gave it back).
+    assert claim(readers, claimed_for(readers, elsewhere), this_one, NOW)
+    # A name that is no lock file's (written otherwise) tells nothing: the lease does.
+    for name in ("../state.db", "x" * 16):
+        unknown = claimed_for(readers, replace(owner, pid_namespace="pid:[1]", lock=name).text())
+        assert not claim(readers, unknown, this_one, NOW)
+        assert claim(readers, unknown, this_one, NOW + CLAIM_LEASE)
+    assert (tmp_path / "state.db").exists()
+    state.close()
+
+
+def test_where_no_lock_can_be_tested_a_claim_holds_until_it_runs_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No fcntl (Windows): no lock is taken, and a lock a claim names judges nobody gone.
+    monkeypatch.setattr(claimlock, "fcntl", None)
+    assert claimlock.ClaimLock.take(tmp_path / "state.db") is None
+    state, readers = open_list(tmp_path)
+    assert readers.request(ADA, "", NOW) is not None
+    owner = parse_owner(claim_owner())
+    assert owner is not None
+    (tmp_path / "state.db.serving").mkdir()  # empty: as if its owner's lock file were gone
+    gone = replace(owner, pid_namespace="pid:[1]", lock="0123456789abcdef").text()
+    held = claimed_for(readers, gone)
+    assert not claim(readers, held, "second", NOW + CLAIM_LEASE - timedelta(seconds=1))
+    assert claim(readers, held, "second", NOW + CLAIM_LEASE)
     state.close()
 
 

@@ -7,8 +7,10 @@ A claim names its process by what tells it apart on its machine (on Linux): the 
 name and machine ID: two machines may share a name), the boot (no process of an earlier boot
 still runs), the PID namespace its process ID counts in (a container's own), the process ID,
 and when the process started after boot (/proc/<pid>/stat), so a process that later got the
-same ID is not mistaken for it. Whatever cannot be read (not Linux; another machine's
-process; another container's) judges nobody gone, and the claim holds until it runs out.
+same ID is not mistaken for it; and the lock the process holds while it runs
+(mail/claimlock.py), which tells also where these facts cannot: another container's
+process. Whatever cannot be read (not Linux; another machine's process; another
+container's, without a lock) judges nobody gone, and the claim holds until it runs out.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class ClaimOwner:
     boot: str = ""  # the boot ID; "" where unknown (not Linux)
     pid_namespace: str = ""  # the namespace `pid` counts in, as /proc/self/ns/pid names it
     started: int | None = None  # clock ticks from boot to the process's start
+    lock: str = ""  # the lock it holds while it runs (mail/claimlock.py), "" where none
 
     def __str__(self) -> str:
         return f"{self.host} pid {self.pid}"
@@ -44,8 +47,9 @@ class ClaimOwner:
         return json.dumps(asdict(self), sort_keys=True)
 
 
-def process_owner(pid: int) -> ClaimOwner:
-    """Return process `pid` of this machine as its claims name it, with a new token."""
+def process_owner(pid: int, lock: str = "") -> ClaimOwner:
+    """Return process `pid` of this machine as its claims name it, with a new token and the
+    name of the lock it holds (mail/claimlock.py; "" for none)."""
     stat = _process_stat(pid)
     return ClaimOwner(
         host=socket.gethostname(),
@@ -55,6 +59,7 @@ def process_owner(pid: int) -> ClaimOwner:
         boot=_boot_id(),
         pid_namespace=_pid_namespace(),
         started=None if stat is None else stat[1],
+        lock=lock,
     )
 
 
@@ -68,7 +73,7 @@ def parse_owner(text: str) -> ClaimOwner | None:
     if not isinstance(fields, dict):
         return None
     pid, started = fields.get("pid"), fields.get("started")
-    names = ("host", "token", "machine", "boot", "pid_namespace")
+    names = ("host", "token", "machine", "boot", "pid_namespace", "lock")
     strings = [fields.get(name, "") for name in names]
     if type(pid) is not int or not all(isinstance(s, str) for s in strings):
         return None

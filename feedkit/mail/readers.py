@@ -88,6 +88,7 @@ class Readers:
 
     def __init__(self, state: State) -> None:
         self.conn = state.conn
+        self.path = state.path  # the state file, beside which services keep their locks
 
     # -- reading ---------------------------------------------------------------------------
 

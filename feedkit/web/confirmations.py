@@ -12,15 +12,17 @@ and the reader's next sign-up mails a new one at once.
 
 What holds across stops and when several services share the state file: each
 confirmation is claimed in the database just before it is mailed (mail/confirmqueue.py),
-so only one service mails it. A clean stop (SIGTERM, Ctrl+C) starts no new mail and waits
-until the mail server has answered for the one on its way (at most STOP_WAIT), which then
-leaves the queue: it is not mailed again. A confirmation goes twice only when its service
-is killed or crashes between the mail server taking it and the queue hearing of it (a service
-on the same machine that sees that process gone mails it again, the next start at once;
-where that cannot be seen, once the claim runs out, CLAIM_LEASE), or
-when the mail server's answer is lost on the network (tried again like one it did not
-take). SMTP gives no exactly-once, so this stays at-least-once: a link mailed twice is
-harmless, one never mailed leaves the reader waiting.
+so only one service mails it, and no other takes it over while that service runs (it
+holds its lock, mail/claimlock.py). A clean stop (SIGTERM, Ctrl+C) starts no new mail and
+waits until the mail server has answered for the one on its way, which then leaves the
+queue: it is not mailed again; but at most STOP_WAIT, so that a service manager need not
+kill it. A confirmation goes twice only when its service stops with it still on its way,
+or is killed or crashes between the mail server taking it and the queue hearing of it
+(the next service mails it again: at once where it sees that process gone, by its lock or
+on the same machine; else once the claim runs out, CLAIM_LEASE), or when the mail server's
+answer is lost on the network (tried again like one it did not take). SMTP gives no
+exactly-once, so this stays at-least-once: a link mailed twice is harmless, one never
+mailed leaves the reader waiting.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from feedkit.config import Config
 from feedkit.errors import FeedkitError
+from feedkit.mail.claimlock import ClaimLock, locks_folder, remove_ended
 from feedkit.mail.confirmation import confirmation_delivery, confirmation_message
 from feedkit.mail.confirmqueue import (
     CLAIM_LEASE,
@@ -53,10 +57,12 @@ from feedkit.mail.tokens import Tokens, confirm_link
 log = logging.getLogger("feedkit.serve")
 RETRY_FIRST = 30.0  # seconds until a confirmation the mail server did not take is tried again
 RETRY_MAX = 600.0
-# Seconds a stopping service waits for the mail on its way to the mail server: as long as
-# its claim lasts (that mail's own timeouts end it well before); after that another
-# service may mail it anyway.
-STOP_WAIT = CLAIM_LEASE.total_seconds()
+# Seconds a stopping service waits for the mail on its way to the mail server, which most
+# answer within a second or two: short enough to end well before a service manager kills
+# it (systemd after 90 s, Docker after 10 s, by default), also after uvicorn's 10 s for
+# the requests in progress. A mail still on its way then stays queued with the stopped
+# service's claim, which the next service takes over at once: that process's lock is gone.
+STOP_WAIT = 5.0
 
 
 class ConfirmationMailer:
@@ -67,7 +73,8 @@ class ConfirmationMailer:
         self.cfg = cfg
         self.tokens = tokens
         self.clock = clock
-        self.owner = claim_owner()  # this service, in the queue's claims
+        self.owner = claim_owner()  # this service in the queue's claims, its lock once taken
+        self._lock: ClaimLock | None = None
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -96,12 +103,16 @@ class ConfirmationMailer:
             log.info("stopping once reader %d's confirmation has reached the mail server", mailing)
         self._thread.join(timeout)
         if self._thread.is_alive():
+            # The lock stays held until the process ends, so that no other service takes
+            # over the claim while this one may still hand the mail over.
             log.warning(
-                "stopping with reader %s's confirmation still on its way after %d s: it "
-                "stays queued and may be mailed twice",
+                "stopping with reader %s's confirmation still on its way after %g s: it "
+                "stays queued, the next service mails it, and the reader may get it twice",
                 self._mailing,
                 timeout,
             )
+        elif self._lock is not None:
+            self._lock.release()
 
     def _run(self) -> None:
         try:
@@ -110,6 +121,7 @@ class ConfirmationMailer:
             log.error("confirmation mails cannot be sent: %s", exc)
             return
         with state:
+            self._take_lock(state.path)
             readers = Readers(state)
             wait = RETRY_FIRST
             while not self._stopping.is_set():
@@ -127,6 +139,23 @@ class ConfirmationMailer:
                 else:
                     self._wake.wait(self._pause(wait))
                     wait = min(wait * 2, RETRY_MAX)
+
+    def _take_lock(self, state_path: Path) -> None:
+        """Take this service's lock, named in its claims from now on, and remove those of
+        services that were killed."""
+        try:
+            self._lock = ClaimLock.take(state_path)
+        except OSError as exc:
+            log.warning(
+                "%s: cannot lock a file there (%s): a confirmation this service is killed "
+                "while mailing waits until its claim runs out (5 minutes), unless a service "
+                "on this machine sees it gone",
+                exc.filename or locks_folder(state_path),
+                exc.strerror or exc,
+            )
+        if self._lock is not None:
+            self.owner = claim_owner(lock=self._lock.name)
+            remove_ended(state_path)
 
     def _pause(self, wait: float) -> float:
         """Return the seconds until the next try: `wait`, or less when a claim of another
@@ -150,15 +179,19 @@ class ConfirmationMailer:
                     break
                 now = self.clock()
                 if not claim(readers, item, self.owner, now):
-                    # Another service is mailing it (or it has left the queue).
+                    # Another service is mailing it (or it has left the queue). One mailing
+                    # past its claim's lease (a slow mail server) is looked at again later:
+                    # killed, it leaves its lock free.
                     until = item.claimed_until or now + CLAIM_LEASE
+                    if until <= now:
+                        until = now + timedelta(seconds=RETRY_FIRST)
                     if self._others_until is None or until < self._others_until:
                         self._others_until = until
                     continue
                 self._mailing = item.reader.id
                 done = False
                 try:
-                    self._log_taken_over(item, now)
+                    self._log_taken_over(readers, item, now)
                     if delivery is None:
                         delivery = confirmation_delivery(self.cfg)
                     done = self._mail(readers, delivery, item, now)
@@ -175,10 +208,10 @@ class ConfirmationMailer:
                 delivery.close()
         return left == 0
 
-    def _log_taken_over(self, item: QueuedConfirmation, now: datetime) -> None:
+    def _log_taken_over(self, readers: Readers, item: QueuedConfirmation, now: datetime) -> None:
         if item.claimed_by is None or item.claimed_by == self.owner:
             return
-        if abandoned(item):
+        if abandoned(readers, item):
             why = "which is no longer running"
         elif item.claimed_until is not None and item.claimed_until <= now:
             why = "whose claim ran out"
