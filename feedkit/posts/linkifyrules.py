@@ -97,7 +97,10 @@ def starts_here(raw: str, at: int, before: str, typographer: bool) -> bool:
             return True
         return typographer and before in "'\"" and _quote_node(before, "\n", raw[0])
     char = raw[at - 1]
-    escaped = (at - 1 - len(raw[: at - 1].rstrip("\\"))) % 2 == 1
+    slashes = 0  # before `char`: an odd number escapes it
+    while slashes < at - 1 and raw[at - 2 - slashes] == "\\":
+        slashes += 1
+    escaped = slashes % 2 == 1
     if char == " ":
         return True
     if escaped or not typographer:
@@ -179,7 +182,10 @@ def _without_trailing(raw: str, start: int, end: int) -> int:
 
 def email_starts(raw: str, floor: int, at: int) -> range:
     """Return where, from the first, an e-mail address with its `@` at `at` may start:
-    each character after `floor` in the run of those its first part may hold."""
+    each character after `floor` in the run of those its first part may hold; none when
+    what follows the `@` is no address's domain (said once, not for every start)."""
+    if _domain_end(raw, at) is None:
+        return range(0)
     first = at
     while first > floor and raw[first - 1] in _LOCAL:
         first -= 1
@@ -193,13 +199,20 @@ def _email_at(raw: str, at: int) -> tuple[int, str] | None:
     local = _EMAIL_LOCAL.match(raw, at)
     if local is None or raw[local.end() : local.end() + 1] != "@":
         return None
-    domain = _EMAIL_DOMAIN.match(raw, local.end() + 1)
-    if domain is None:
-        return None
-    stop = domain.end()
-    if "." not in raw[local.end() : stop - 1]:
-        return None
-    if raw[stop : stop + 1] in ("-", "_"):
+    stop = _domain_end(raw, local.end())
+    if stop is None:
         return None
     end = _without_trailing(raw, at, stop)
     return end, "mailto:" + raw[at:end]
+
+
+def _domain_end(raw: str, at: int) -> int | None:
+    """Return where the domain after the `@` at `at` ends, None when it is no address's:
+    no dot in it, or a `-` or `_` right after it."""
+    domain = _EMAIL_DOMAIN.match(raw, at + 1)
+    if domain is None:
+        return None
+    stop = domain.end()
+    if "." not in raw[at : stop - 1] or raw[stop : stop + 1] in ("-", "_"):
+        return None
+    return stop
