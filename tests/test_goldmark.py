@@ -157,3 +157,9 @@ def test_hard_wraps_and_extensions_switched_off_are_followed(tmp_path: Path) -> 
     # As on the site: the typographer makes the rule's dashes em dashes.
     assert "<table" not in content and "<p>| a | b |<br />\n|—|—|</p>" in content
     assert "<p>~~kept~~</p>" in content
+
+
+def test_single_tildes_stay_as_typed_as_goldmark_leaves_them(tmp_path: Path) -> None:
+    # pulldown-cmark strikes `~x~` through as GFM does; Goldmark strikes `~~x~~` only.
+    content = build(tmp_path, 'title = "H"\n', "From ~3~ to ~~4~~ hours.\n")
+    assert "<p>From ~3~ to <del>4</del> hours.</p>" in content

@@ -290,3 +290,18 @@ def test_a_config_yml_that_cannot_be_read_is_an_error_not_kramdown(make_site: Ma
     # An empty one is Jekyll's defaults, as Jekyll reads it.
     cfg, result = build(make_site, "", "Text.\n")
     assert result.exit_code == 0, result.output
+
+
+def test_single_tildes_strike_through_only_where_the_converter_does(make_site: MakeSite) -> None:
+    # kramdown's GFM parser strikes `~~x~~` only: `~x~` reached feeds struck through.
+    body = "Was ~old~, now ~~gone~~.\n"
+    cfg, result = build(make_site, "title: K\n", body)
+    assert result.exit_code == 0, result.output
+    assert "<p>Was ~old~, now <del>gone</del>.</p>" in atom_content(cfg)
+    # cmark-gfm strikes both, unless its STRIKETHROUGH_DOUBLE_TILDE option says otherwise.
+    gfm = "markdown: CommonMark\ncommonmark:\n  extensions: [strikethrough]\n"
+    cfg, result = build(make_site, gfm, body)
+    assert "<p>Was <del>old</del>, now <del>gone</del>.</p>" in atom_content(cfg)
+    double = gfm + "  options: [STRIKETHROUGH_DOUBLE_TILDE]\n"
+    cfg, result = build(make_site, double, body)
+    assert "<p>Was ~old~, now <del>gone</del>.</p>" in atom_content(cfg)

@@ -275,6 +275,7 @@ def jekyll_reading(
         kramdown_math=True,
         hard_wrap=hard_wrap,
         symbols="kramdown",
+        single_tilde=False,  # kramdown-parser-gfm strikes `~~x~~` only
     )
     if name.lower() == "kramdown":  # Jekyll matches it in any case (converters/markdown.rb)
         return reading, None
@@ -318,6 +319,7 @@ def _cmark_reading(settings: object) -> tuple[Reading, None]:
         footnotes="FOOTNOTES" in options,
         tables="table" in extensions,
         strikethrough="strikethrough" in extensions,
+        single_tilde="STRIKETHROUGH_DOUBLE_TILDE" not in options,
         definition_lists=False,
         heading_attributes=False,
         hard_wrap="HARDBREAKS" in options,

@@ -44,6 +44,9 @@ class Reading:
     tables: bool = True
     footnotes: bool = True
     strikethrough: bool = True
+    # `~x~` is struck through as `~~x~~` is (GFM, cmark-gfm); False: only `~~x~~`, as
+    # Goldmark and kramdown read it, and `~x~` stays as typed
+    single_tilde: bool = True
     definition_lists: bool = True
     heading_attributes: bool = True  # `# Title {#id .class}`
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
@@ -123,6 +126,7 @@ def goldmark(
         tables="table" not in without,
         footnotes="footnote" not in without,
         strikethrough="strikethrough" not in without,
+        single_tilde=False,
         definition_lists="definitionlist" not in without,
     )
 
@@ -137,7 +141,8 @@ def as_read(text: str, reading: Reading) -> str:
     `typography`, the site's own quotes, dashes and ellipsis where pulldown-cmark's smart
     punctuation makes them (see `typographer.smart_edit`); with `definition_lists`, a colon
     with no space after it that pulldown-cmark would read as a definition's is escaped (see
-    `_TIGHT_COLON`). `text` itself when none applies."""
+    `_TIGHT_COLON`), and without `single_tilde`, the tildes of `~x~` (see `_escapes`).
+    `text` itself when none applies."""
     autolink = bool(reading.autolink) and any(mark in text for mark in _LINK_MARKS)
     if autolink and reading.autolink == "goldmark":
         from feedkit.posts.linkifyrules import may_link
@@ -150,6 +155,7 @@ def as_read(text: str, reading: Reading) -> str:
         text = tag_guillemets(text, reading.options, reading.made[b"<<"])
     typed = symbols is not None and any(mark in text for mark in symbols[1])
     colons = reading.definition_lists and _TIGHT_COLON.search(text) is not None
+    tildes = reading.strikethrough and not reading.single_tilde and _lone_tilde(text)
     site = None
     if reading.typography and reading.smart:
         from feedkit.posts import typographer
@@ -161,6 +167,7 @@ def as_read(text: str, reading: Reading) -> str:
         and not autolink
         and not typed
         and not colons
+        and not tildes
         and site is None
         and (reading.raw_html or "<" not in text)
     ):
@@ -195,10 +202,8 @@ def as_read(text: str, reading: Reading) -> str:
                 in_code += 1
             elif _is_code_block(event.get("End")):
                 in_code -= 1
-        if colons and isinstance(event, dict) and event.get("Start") == "DefinitionListDefinition":
-            at = start + len(data[start:end]) - len(data[start:end].lstrip(b" \t"))
-            if data[at : at + 1] == b":" and data[at + 1 : at + 2] not in b" \t\r\n":
-                edits.append((at, at, b"\\"))  # `:tada: done` on a line of its own is text
+        if (colons or tildes) and isinstance(event, dict) and "Start" in event:
+            edits += _escapes(event["Start"], data, start, end, colons, tildes)
         if event == "SoftBreak" and reading.hard_wrap:
             edits.append((start, start, b"\\"))  # the range starts at the line ending
         elif reading.raw_html or not isinstance(event, dict):
@@ -210,7 +215,8 @@ def as_read(text: str, reading: Reading) -> str:
             edits.append((start, end, _INLINE_OMITTED))
     if links is not None:
         links.finish()
-        edits = sorted(edits + links.edits, key=lambda edit: edit[0])
+        edits += links.edits
+    edits.sort(key=lambda edit: edit[0])  # a closing `~`'s comes after those inside
     if typed:
         assert symbols is not None
         typography += _symbols(data, texts, symbols[0], reading.made)
@@ -223,6 +229,37 @@ def as_read(text: str, reading: Reading) -> str:
         pieces += [data[at:start], new]
         at = end
     return b"".join([*pieces, data[at:]]).decode()
+
+
+def _lone_tilde(text: str) -> bool:
+    """Return whether `text` has a `~` with no other beside it (`~~` and fences do not
+    count): what may open a strikethrough of single tildes."""
+    at = text.find("~")
+    while at >= 0:
+        end = at + 1
+        while text[end : end + 1] == "~":
+            end += 1
+        if end == at + 1:
+            return True
+        at = text.find("~", end)
+    return False
+
+
+def _escapes(
+    began: Any, data: bytes, start: int, end: int, colons: bool, tildes: bool
+) -> list[tuple[int, int, bytes]]:
+    """Return the backslashes that keep pulldown-cmark from reading, at the start of the
+    element `began` (`data[start:end]`), what the site's converter reads as text: with
+    `colons`, a definition's colon with no space after it (`:tada: done` on a line of its
+    own, see `_TIGHT_COLON`); with `tildes`, single tildes around a strikethrough (`~x~`),
+    which Goldmark and kramdown leave as typed."""
+    if colons and began == "DefinitionListDefinition":
+        at = start + len(data[start:end]) - len(data[start:end].lstrip(b" \t"))
+        if data[at : at + 1] == b":" and data[at + 1 : at + 2] not in b" \t\r\n":
+            return [(at, at, b"\\")]
+    if tildes and began == "Strikethrough" and data[start + 1 : start + 2] != b"~":
+        return [(start, start, b"\\"), (end - 1, end - 1, b"\\")]
+    return []
 
 
 def _symbols(
