@@ -163,3 +163,9 @@ def test_single_tildes_stay_as_typed_as_goldmark_leaves_them(tmp_path: Path) -> 
     # pulldown-cmark strikes `~x~` through as GFM does; Goldmark strikes `~~x~~` only.
     content = build(tmp_path, 'title = "H"\n', "From ~3~ to ~~4~~ hours.\n")
     assert "<p>From ~3~ to <del>4</del> hours.</p>" in content
+
+
+def test_a_decade_takes_an_apostrophe_as_goldmark_makes_it(tmp_path: Path) -> None:
+    # pulldown-cmark opened a quote: ‘90s, where the site shows ’90s.
+    content = build(tmp_path, 'title = "H"\n', "Music of the '90s and 'quoted' words.\n")
+    assert "<p>Music of the ’90s and ‘quoted’ words.</p>" in content

@@ -305,3 +305,16 @@ def test_single_tildes_strike_through_only_where_the_converter_does(make_site: M
     double = gfm + "  options: [STRIKETHROUGH_DOUBLE_TILDE]\n"
     cfg, result = build(make_site, double, body)
     assert "<p>Was ~old~, now <del>gone</del>.</p>" in atom_content(cfg)
+
+
+def test_a_decade_takes_an_apostrophe_in_kramdowns_smart_quotes(make_site: MakeSite) -> None:
+    # kramdown's smart_quotes make `'90s` ’90s (its rule for decade abbreviations), in the
+    # body and, through jekyll-feed's smartify, in the title; feedkit opened a quote.
+    post = "---\ntitle: \"The '80s, 'revisited'\"\n---\nMusic of the '90s.\n"
+    cfg = make_site(posts={"_config.yml": "title: K\n", POST: post}, toml=SITE_TOML)
+    config = str(cfg.root / "feedkit.toml")
+    result = CliRunner().invoke(main, ["build", "--config", config], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert "<p>Music of the ’90s.</p>" in atom_content(cfg)
+    data = (cfg.output_path / "atom.xml").read_bytes().decode("utf-8")
+    assert "<title>The ’80s, ‘revisited’</title>" in data

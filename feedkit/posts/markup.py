@@ -23,6 +23,7 @@ from feedkit.posts import kramdown, texdelims
 from feedkit.posts.anchors import with_footnote_anchors
 from feedkit.posts.fences import dollars_only_in_code
 from feedkit.posts.reading import (
+    DECADE,
     KRAMDOWN_SYMBOLS,
     PLAIN,
     TYPOGRAPHIC_SYMBOLS,
@@ -121,6 +122,7 @@ def smartify(text: str) -> str:
     `smartify` filter (kramdown's SmartyPants reading, typographic symbols too), which
     jekyll-feed gives every entry's title."""
     line = typographic_symbols(text)  # as kramdown reads runs of them: `----` is `—-`
+    line = DECADE.sub("’", line)  # the '90s: kramdown's apostrophe, not an opening quote
     # Every other punctuation mark escaped; after "x " the text starts where a line does.
     out = markdown(smart=True).html("x " + _SYNTAX.sub(r"\\\g<0>", line))
     return html.unescape(out.strip().removeprefix("<p>x ").removesuffix("</p>"))

@@ -153,7 +153,10 @@ def as_read(text: str, reading: Reading) -> str:
         from feedkit.posts.typographer import tag_guillemets
 
         text = tag_guillemets(text, reading.options, reading.made[b"<<"])
-    typed = symbols is not None and any(mark in text for mark in symbols[1])
+    typed = symbols is not None and (
+        any(mark in text for mark in symbols[1])
+        or (reading.smart and "'" in text and DECADE.search(text) is not None)
+    )
     colons = reading.definition_lists and _TIGHT_COLON.search(text) is not None
     tildes = reading.strikethrough and not reading.single_tilde and _lone_tilde(text)
     site = None
@@ -219,7 +222,9 @@ def as_read(text: str, reading: Reading) -> str:
     edits.sort(key=lambda edit: edit[0])  # a closing `~`'s comes after those inside
     if typed:
         assert symbols is not None
-        typography += _symbols(data, texts, symbols[0], reading.made)
+        made = _symbols(data, texts, symbols[0], reading.made)
+        # The site's own marks make the '90s apostrophe as Goldmark does (smart_edit).
+        typography += [e for e in made if site is None or data[e[0] : e[1]] != b"'"]
     if typography:
         edits = _without_overlaps(edits, typography)
     if not edits:
@@ -291,6 +296,7 @@ def _symbols(
 # writes it); and what finds them, in kramdown's order of trying them
 # (parser/kramdown/typographic_symbol.rb). markup.typographic_symbols reads titles with them.
 TYPOGRAPHIC_SYMBOLS = {
+    "'": "’",  # an apostrophe before a decade, `'90s` (see DECADE)
     "---": "—",
     "--": "–",
     "...": "…",
@@ -303,10 +309,14 @@ KRAMDOWN_SYMBOLS = r"---|--|\.\.\.|<< | >>|<<|>>"
 _SYMBOL = {typed.encode(): made.encode() for typed, made in TYPOGRAPHIC_SYMBOLS.items()}
 # By (style, smart): what finds the symbols, and the marks without which a text has none.
 _ANGLES = ("<<", ">>")
+# With smart quotes, kramdown (smart_quotes.rb: "decade abbreviations") and Goldmark (its
+# typographer) make the `'` of `'90s` an apostrophe, where pulldown-cmark opens a quote.
+DECADE = re.compile(r"(?<![A-Za-z0-9])'(?=\d\ds)")
+_DECADE_BYTES = DECADE.pattern.encode()
 _SYMBOLS = {
     ("kramdown", False): (re.compile(KRAMDOWN_SYMBOLS.encode()), ("--", "...", *_ANGLES)),
-    ("kramdown", True): (re.compile(rb"<< | >>|<<|>>"), _ANGLES),
-    ("goldmark", True): (re.compile(rb"<<|>>"), _ANGLES),
+    ("kramdown", True): (re.compile(rb"<< | >>|<<|>>|" + _DECADE_BYTES), _ANGLES),
+    ("goldmark", True): (re.compile(rb"<<|>>|" + _DECADE_BYTES), _ANGLES),
 }
 
 
