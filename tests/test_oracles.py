@@ -1,0 +1,157 @@
+"""The real blogs in ../shared/corpora, built by the generator they were written for and by
+feedkit, side by side: Jekyll 4 with jekyll-feed for jekyll-docs, Hugo 0.111 for
+hugo-papermod (Debian's packages). A blog moved to feedkit keeps its entries: the same
+IDs, links, titles, authors, categories and dates, and, for Jekyll, the same text.
+
+Skipped where ../shared, `jekyll` (with jekyll-feed) or `hugo` is absent, except under
+.ci/run (FEEDKIT_CI=1), which installs both: there a missing tool is a failure. The
+Markdown-level checks against the same tools are recorded in tests/fixtures/linkify.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from feedkit.cli import main
+
+from conftest import SHARED
+
+CORPORA = SHARED / "corpora"
+NOW = {"FEEDKIT_NOW": "2026-06-01T00:00:00Z"}
+
+
+def tool(name: str, package: str, ruby_library: str = "") -> str:
+    """Return the path of the generator `name` (with `ruby_library` when given), or skip
+    (fail under .ci/run) without it."""
+    found = shutil.which(name)
+    if found is not None and ruby_library:
+        loads = subprocess.run(["ruby", "-e", f"require '{ruby_library}'"], capture_output=True)
+        found = found if loads.returncode == 0 else None
+    if found is None:
+        why = f"{name} is not installed (apt-get install {package})"
+        if os.environ.get("FEEDKIT_CI") == "1":
+            pytest.fail(why + "; .ci/run should have installed it")
+        pytest.skip(why)
+    return found
+
+
+def corpus(name: str, tmp_path: Path) -> Path:
+    """Return a copy of the corpus `name` in `tmp_path`, or skip where ../shared is absent."""
+    if not (CORPORA / name).is_dir():
+        pytest.skip(f"{CORPORA / name} is not here")
+    site = tmp_path / name
+    shutil.copytree(CORPORA / name, site)
+    return site
+
+
+def feedkit(site: Path, toml: str) -> None:
+    """Build `site` with feedkit and this feedkit.toml."""
+    (site / "feedkit.toml").write_text(toml, encoding="utf-8")
+    config = str(site / "feedkit.toml")
+    result = CliRunner().invoke(main, ["build", "--config", config], env=NOW)
+    assert result.exit_code == 0, result.output
+
+
+def entries(path: Path, key: str) -> dict[str, Any]:
+    """Return the entries of the feed at `path` by `key` (id or link)."""
+    feed = feedparser.parse(path.read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return {entry[key]: entry for entry in feed.entries}
+
+
+def title(entry: Any) -> str:
+    """Return an entry's title as a reader sees it (jekyll-feed's is HTML: `&amp;`)."""
+    if entry.title_detail.type == "text/html":
+        return html.unescape(re.sub(r"<[^>]+>", "", entry.title))
+    return str(entry.title)
+
+
+def seen_text(entry: Any) -> str:
+    """Return the text a reader sees of an entry's content, with no white space at all:
+    highlighted code and line breaks between tags are the generators' own."""
+    content = entry.content[0].value if entry.get("content") else ""
+    return re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", content)))
+
+
+def test_a_jekyll_blog_keeps_its_jekyll_feed_entries(tmp_path: Path) -> None:
+    jekyll = tool("jekyll", "jekyll ruby-jekyll-feed", "jekyll-feed")
+    site = corpus("jekyll-docs", tmp_path)
+    config = site / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    # The plugins Debian packages: jekyll-feed, every post in its feed; jemoji is not one.
+    text = re.sub(r"plugins:\n(?:- .*\n)+", "plugins:\n- jekyll-feed\n", text)
+    text = text.replace("feed:\n  categories:\n  - release\n", "feed:\n  posts_limit: 1000\n")
+    config.write_text(text, encoding="utf-8")
+    # What the posts' {% link %} and {% include %} name, which live outside the corpus.
+    (site / "_docs").mkdir()
+    (site / "_docs" / "history.md").write_text("---\ntitle: History\n---\nHistory.\n")
+    (site / "_includes").mkdir()
+    (site / "_includes" / "my-logo@2x.svg").write_text("<svg></svg>\n")
+    built = subprocess.run(
+        [jekyll, "build", "--quiet", "-s", str(site), "-d", str(tmp_path / "jekyll")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr
+    toml = (
+        'title = "Jekyll"\nbase_url = "https://jekyllrb.com/"\ncontent_dir = "."\n'
+        '[feed]\nlimit = 1000\nids = "jekyll"\natom = "feed.xml"\n'
+    )
+    feedkit(site, toml)
+    theirs = entries(tmp_path / "jekyll" / "feed.xml", "id")
+    ours = entries(site / "public" / "feed.xml", "id")
+    assert len(theirs) == 102
+    assert sorted(ours) == sorted(theirs)
+    for key, their in theirs.items():
+        our = ours[key]
+        assert (our.link, title(our)) == (their.link, title(their)), key
+        assert [a.get("name") for a in our.authors] == [a.get("name") for a in their.authors]
+        assert sorted(t.term for t in our.tags) == sorted(t.term for t in their.tags), key
+        # The same instant; jekyll-feed writes it in the site's zone, feedkit as written.
+        assert our.published_parsed == their.published_parsed, key
+        assert seen_text(our) == seen_text(their), key
+
+
+def test_a_hugo_blog_keeps_its_rss_items(tmp_path: Path) -> None:
+    hugo = tool("hugo", "hugo")
+    site = corpus("hugo-papermod", tmp_path)
+    config = site / "config.yml"
+    config.write_text(re.sub(r"(?m)^theme:.*$", "", config.read_text(encoding="utf-8")))
+    # The theme's shortcodes, which the corpus leaves out: Hugo stops at one it lacks.
+    shortcodes = site / "layouts" / "shortcodes"
+    shortcodes.mkdir(parents=True)
+    for name in ("audio", "css", "inTextImg", "math", "video", "x", "instagram"):
+        (shortcodes / f"{name}.html").write_text("\n")
+    (shortcodes / "collapse.html").write_text("{{ .Inner }}\n")
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")],
+        check=True,
+        timeout=600,
+    )
+    toml = (
+        'title = "PaperMod"\nbase_url = "https://adityatelange.github.io/hugo-PaperMod/"\n'
+        'content_dir = "content"\n[feed]\nlimit = 100\nids = "url"\n'
+    )
+    feedkit(site, toml)
+    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
+    ours = entries(site / "public" / "rss.xml", "link")
+    # Hugo's home feed lists every regular page; feedkit's, the posts of its main section:
+    # not the about, archives and search pages.
+    left_out = {link.rsplit("/", 2)[-2] for link in set(theirs) - set(ours)}
+    assert left_out == {"about", "archives", "search"}
+    assert set(ours) < set(theirs) and len(ours) == 10
+    for link, our in ours.items():
+        their = theirs[link]
+        assert (our.id, title(our)) == (their.id, title(their)), link
+        assert our.published_parsed == their.published_parsed, link
