@@ -1,7 +1,8 @@
 """Footnote anchors are unique among a site's posts: posts that share a slug (a yearly
 "year-in-review") each get their own, in every feed and digest that shows both, on every
 path (cold, cached, --no-cache, `feedkit check`, the digest's mail and its web copy); a post
-whose slug is its own keeps the anchors it always had."""
+whose slug is its own keeps the anchors it always had. And the notes come after the post, as
+every site's converter puts them, wherever they were written."""
 
 from __future__ import annotations
 
@@ -315,3 +316,34 @@ def test_the_preview_gives_a_post_new_anchors_once_another_takes_its_slug(
     # The feeds a build writes.
     written = uncached(site, tmp_path)
     assert {name: written[name] for name in FEEDS} == served
+
+
+def test_notes_written_after_their_paragraph_come_after_the_post(tmp_path: Path) -> None:
+    # pulldown-cmark wrote a definition where it stood, so a note set down after its
+    # paragraph showed in the middle of the post; kramdown, Goldmark, cmark-gfm and
+    # Python-Markdown gather the notes at the end. One inside a quote stays in it.
+    (tmp_path / "content").mkdir()
+    body = (
+        "First[^a] point.\n\n[^a]: The first note,\n    on two lines.\n\n"
+        "> Quoted[^q].\n>\n> [^q]: Its own note.\n\nSecond[^b] point.\n\n"
+        "[^b]: The second note.\n\nThe end.\n"
+    )
+    write(tmp_path, "notes.md", f"---\ntitle: Notes\ndate: 2024-01-02\n---\n{body}")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    assert run(tmp_path, "build").exit_code == 0
+    (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    text = re.sub(r"<[^>]+>", "", item["content_html"])
+    said = [line for line in text.split("\n") if line.strip()]
+    assert said == [
+        "First1 point.",
+        "Quoted2.",
+        "2",
+        "Its own note.",
+        "Second3 point.",
+        "The end.",
+        "1",
+        "The first note,",
+        "on two lines.",
+        "3",
+        "The second note.",
+    ]

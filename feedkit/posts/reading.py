@@ -143,6 +143,8 @@ def as_read(text: str, reading: Reading) -> str:
     with no space after it that pulldown-cmark would read as a definition's is escaped (see
     `_TIGHT_COLON`), and without `single_tilde`, the tildes of `~x~` (see `_escapes`).
     `text` itself when none applies."""
+    if reading.footnotes and "[^" in text:
+        text = footnotes_last(text, reading.options)
     autolink = bool(reading.autolink) and any(mark in text for mark in _LINK_MARKS)
     if autolink and reading.autolink == "goldmark":
         from feedkit.posts.linkifyrules import may_link
@@ -234,6 +236,41 @@ def as_read(text: str, reading: Reading) -> str:
         pieces += [data[at:start], new]
         at = end
     return b"".join([*pieces, data[at:]]).decode()
+
+
+def footnotes_last(text: str, options: Any) -> str:
+    """Return Markdown `text` with the footnote definitions written among its paragraphs
+    moved after them, in their order (`text` itself when there are none): pulldown-cmark
+    writes a definition where it stands, where kramdown, Goldmark, cmark-gfm and
+    Python-Markdown gather every note at the end, so a note written after its paragraph
+    showed in the middle of the post. One inside a quote or a list stays: moved out of
+    it, it would be read without its markers."""
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()
+    found: list[tuple[int, int]] = []
+    depth = 0  # open elements: only a definition at the top is moved
+    for event, where in markdown(options=options).events_with_range(text):
+        if not isinstance(event, dict):
+            continue
+        if "Start" in event:
+            began = event["Start"]
+            if depth == 0 and isinstance(began, dict) and "FootnoteDefinition" in began:
+                found.append((where["start"], where["end"]))
+            depth += 1
+        elif "End" in event:
+            depth -= 1
+    if not found:
+        return text
+    rest, notes, at = [], [], 0
+    for start, end in found:
+        rest.append(data[at:start])
+        notes.append(data[start:end].rstrip() + b"\n")
+        at = end
+    rest.append(data[at:])
+    if not b"".join(rest[1:]).strip():  # nothing after the first note but notes: in place
+        return text
+    return (b"".join(rest).rstrip() + b"\n\n" + b"\n".join(notes)).decode()
 
 
 def _lone_tilde(text: str) -> bool:
