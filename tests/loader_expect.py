@@ -6,7 +6,7 @@ from typing import Any
 
 from feedkit.models import Post
 from feedkit.posts.loader import read_body
-from feedkit.posts.markup import measure
+from feedkit.posts.plaintext import measure
 
 
 def post_record(post: Post) -> dict[str, Any]:

@@ -192,6 +192,7 @@ RENDERING = (
     "math_core",
     "email_validator",
     "feedkit.posts.markup",
+    "feedkit.posts.plaintext",
     "feedkit.posts.kramdown",
     "feedkit.posts.emojicodes",
     "feedkit.site.feeds",
@@ -408,12 +409,12 @@ def test_feed_entries_are_rendered_without_counting_words(
     # No feed shows a reading time (a digest measures its posts itself), and counting a
     # long body's words took an eighth of rendering it: a build with tag feeds renders
     # nearly every post of a small blog.
-    from feedkit.posts import markup
+    from feedkit.posts import plaintext
 
     def refused(body: str) -> tuple[int, int]:
         raise AssertionError("a post's words were counted")
 
-    monkeypatch.setattr(markup, "measure", refused)
+    monkeypatch.setattr(plaintext, "measure", refused)
     files = plan_build(load_config(_thirty_tags(tmp_path) / "feedkit.toml"), NOW).files
     assert b"More words." in files["tags/topic7/atom.xml"]
     assert files["tags/topic7/feed.json"].count(b'"content_html"') == 16

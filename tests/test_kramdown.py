@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from feedkit.cli import main
 from feedkit.posts import kramdown
 from feedkit.posts.jekyllconfig import jekyll_folder, jekyll_post
-from feedkit.posts.markup import render_html, summarize
+from feedkit.posts.markup import render_html
+from feedkit.posts.plaintext import summarize
 from feedkit.posts.reading import Reading
 
 from conftest import NOW_ENV, SITE_TOML, MakeSite

@@ -8,15 +8,8 @@ from urllib.parse import urljoin
 
 import pytest
 
-from feedkit.posts.markup import (
-    markdown,
-    measure,
-    plain_text,
-    render_html,
-    summarize,
-    truncate,
-    unconverted_math,
-)
+from feedkit.posts.markup import markdown, render_html, unconverted_math
+from feedkit.posts.plaintext import measure, plain_text, summarize, truncate
 
 BASE = "https://example.com/blog/2024/05/post/"
 
@@ -393,14 +386,14 @@ def test_reading_time_and_word_count() -> None:
 def test_a_body_with_no_cjk_character_is_measured_without_the_cjk_pattern() -> None:
     # Compiling the pattern takes 3.5 ms, a few per cent of a rebuild after one edit; curly
     # quotes, accents and Cyrillic (up to U+303F) cannot hold a CJK character.
-    from feedkit.posts import markup
+    from feedkit.posts import plaintext
 
-    markup._cjk.cache_clear()
+    plaintext._cjk.cache_clear()
     assert measure("Café “quoted”, naïve — Привет, 〜 " * 100) == (600, 3)
     # Emoji and symbols past the CJK blocks (U+1F600, U+2603 snow, U+FF01): the pattern is
     # looked for only when one of the characters past U+303F is in a CJK block.
     assert measure("Shipped 🎉 ☃ ！ " * 100) == (400, 2)
-    assert markup._cjk.cache_info().misses == 0
+    assert plaintext._cjk.cache_info().misses == 0
     assert measure("It’s ぁ and 한") == (4, 1)  # just past the line: U+3041, U+D55C
     assert measure("x\ufb01 \uf900") == (2, 1)  # past the last block; in it (U+F900)
 

@@ -18,7 +18,7 @@ import pytest
 
 from feedkit import servicekeys
 from feedkit.errors import Problem
-from feedkit.posts import fmparse, markup, postfile, sanitize
+from feedkit.posts import fmparse, plaintext, postfile, sanitize
 
 from conftest import NOW_ENV, SITE_TOML
 
@@ -144,13 +144,13 @@ def test_a_build_compiles_no_pattern_that_only_rare_input_needs(tmp_path: Path) 
     post = site / "content" / "p2.md"
     post.write_text(post.read_text() + "Edited, in plain ASCII.\n")
     edited = made_at_start(site, "build")["patterns"]
-    assert source(markup.MORE_MARK) in edited  # the post was rendered again
+    assert source(plaintext.MORE_MARK) in edited  # the post was rendered again
     # (Rendering strips control characters from every summary: markup compiles their
     # pattern for itself.) Style attributes are checked only in a post that has one; CJK
     # characters are counted only in a body with some text beyond ASCII: compiling that
     # class of 39,000 code points takes 3 ms.
     style = [source(sanitize._STYLE_VALUE), source(sanitize._BACKGROUND_WORD)]
-    assert [p for p in [*rare[1:], source(markup._CJK), *style] if p in edited] == []
+    assert [p for p in [*rare[1:], source(plaintext._CJK), *style] if p in edited] == []
 
 
 def test_a_duration_and_a_toml_date_are_still_read_with_their_patterns(tmp_path: Path) -> None:
@@ -164,4 +164,4 @@ def test_a_duration_and_a_toml_date_are_still_read_with_their_patterns(tmp_path:
     warnings: list[Problem] = []
     assert postfile.strip_illegal("a\x01b\x02", "p.md", warnings) == "ab"
     assert "removed 2 control character(s)" in warnings[0].message
-    assert markup.measure("日本語の文章 and words") == (8, 1)
+    assert plaintext.measure("日本語の文章 and words") == (8, 1)

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from feedkit.posts.markup import render_html, summarize
+from feedkit.posts.markup import render_html
+from feedkit.posts.plaintext import summarize
 from feedkit.posts.texdelims import convert
 from feedkit.site.build import plan_build
 

@@ -17,7 +17,8 @@ from feedkit.models import Post
 from feedkit.posts.anchors import anchor_of
 from feedkit.posts.expand import Templates
 from feedkit.posts.loader import read_body
-from feedkit.posts.markup import measure, render_html, summarize, without_dividers
+from feedkit.posts.markup import render_html
+from feedkit.posts.plaintext import measure, summarize, without_dividers
 from feedkit.posts.reading import Reading
 from feedkit.site.postlist import PostList, templates_of
 

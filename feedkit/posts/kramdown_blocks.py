@@ -99,7 +99,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*(?=\r?\n)")
 def raw_html(text: str) -> str:
     """Return an HTML post's body (a `.html` file in `_posts/`, which Jekyll does not read as
     Markdown) as one HTML block: Markdown then leaves it as written."""
-    from feedkit.posts.markup import MORE_MARK
+    from feedkit.posts.plaintext import MORE_MARK
 
     more = MORE_MARK.search(text)
     if more:  # the cut stays on a line of its own, between the blocks, for the summary

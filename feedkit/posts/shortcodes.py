@@ -208,7 +208,7 @@ ADMONITIONS = {"admonition", "alert", "callout", "hint", "notice"}
 
 
 def _admonition(call: Call, inner: str) -> str:
-    from feedkit.posts.markup import plain_text
+    from feedkit.posts.plaintext import plain_text
 
     # alert's argument is an icon (Blowfish, Congo); the others' the kind: tip, warning, …
     kind = "" if call.name == "alert" else call.get("type") or call.get("style", 0)
@@ -264,7 +264,7 @@ def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansio
         return inner or ""
     if name in ("collapse", "details"):  # a summary line that opens to the inner content
         # PaperMod's collapse; Hugo's details (also hugo-book's, with positional arguments)
-        from feedkit.posts.markup import plain_text
+        from feedkit.posts.plaintext import plain_text
 
         first = call.args[0] if call.args and call.args[0] != "open" else ""
         summary = call.get("summary") or call.get("title") or first

@@ -36,7 +36,8 @@ def _render(
 ) -> tuple[Any, ...]:
     from feedkit.posts import kramdown
     from feedkit.posts.expand import shield_braces
-    from feedkit.posts.markup import XML_ILLEGAL, math_warnings, render_html, summarize
+    from feedkit.posts.markup import XML_ILLEGAL, math_warnings, render_html
+    from feedkit.posts.plaintext import summarize
 
     found: list[Problem] = []
     expanded = templates.expand(post, body_of(post, raw, found))
@@ -84,14 +85,14 @@ def load_renderers(cfg: Config | None = None) -> None:
     import feedgen.feed
 
     from feedkit import atomicfile
-    from feedkit.posts import expand, markup, texmath
+    from feedkit.posts import expand, markup, plaintext, texmath
     from feedkit.site import feeds
 
     markup.markdown()
     # After feedgen.feed: feedgen's extensions take lxml.etree as feedgen.feed imported it.
     from feedgen.ext import dc
 
-    del feedgen, feeds, expand, atomicfile, dc
+    del feedgen, feeds, expand, plaintext, atomicfile, dc
     if cfg is not None and cfg.feed.math == "mathml":
         texmath.load()
         # xmlfeeds.xhtml: Atom carries a post with math as XHTML. (`import lxml.html` then

@@ -32,7 +32,7 @@ from feedkit.mail.sending import next_record
 from feedkit.mail.state import State
 from feedkit.mail.wire import html_sent_size, wire_bytes
 from feedkit.models import Post
-from feedkit.posts.markup import measure
+from feedkit.posts.plaintext import measure
 from feedkit.site.postindex import read_index, reader_cache
 from feedkit.web.warm import WarmSite
 

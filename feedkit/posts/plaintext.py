@@ -1,0 +1,275 @@
+"""The plain text of a post, as a reader sees it without markup: its summary (the front
+matter's, the text before its `<!--more-->` divider, or its opening paragraphs, cut at a word
+boundary), its readable text, and its word count and reading time (CJK counted a character
+at a time).
+
+Read from pulldown-cmark's event stream, through the parser feedkit/posts/markup.py renders
+HTML with: a summary reads a post's math, kramdown additions and typographer as its HTML does.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from feedkit.posts import kramdown, texdelims
+from feedkit.posts.markup import markdown, strip_xml_illegal
+from feedkit.posts.reading import PLAIN, Reading, as_read
+from feedkit.posts.sanitize import text_of
+from feedkit.posts.texmath import tex_to_text
+
+WORDS_PER_MINUTE = 230
+# Readers take in about 500 CJK characters a minute; count them at that rate.
+CJK_PER_MINUTE = 500
+MORE_MARK = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_DIVIDER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)  # the summary's end, anywhere
+# The CJK blocks counted a character at a time: kana, CJK ideographs (and Extension A),
+# Hangul syllables, compatibility ideographs.
+_CJK_BLOCKS = (
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+)
+_CJK = "[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _CJK_BLOCKS) + "]"
+# Template tags, and kramdown's `{: .notice}` (a code span may show one): never in a summary.
+_TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{:[^}\n]*\}", re.DOTALL)
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _cjk() -> re.Pattern[str]:
+    """Return the pattern of a CJK character, compiled on first use: re takes 3 ms to compile
+    its class of 39,000 code points, which a body with no CJK character never needs (one in
+    English with emoji, say: see `_in_cjk_block`)."""
+    return re.compile(_CJK)
+
+
+@lru_cache(maxsize=1)
+def _past_cjk_line() -> re.Pattern[str]:
+    """Return the pattern of a character at or past U+3040, where CJK begins: a search in C
+    (`max(body)` walks a long body a character at a time, a third of a millisecond a post),
+    compiled on first use (1 ms) as `_cjk` is."""
+    return re.compile("[^\x00-\u303f]")
+
+
+def _in_cjk_block(char: str) -> bool:
+    """Return True for a character of a CJK block: the few distinct characters past U+303F
+    in a body (emoji, say) are looked at so, and `_cjk` is compiled only for a body with
+    one of them in a CJK block."""
+    return any(first <= ord(char) <= last for first, last in _CJK_BLOCKS)
+
+
+def math_text(tex: str) -> str:
+    """Return a formula as readable plain text for summaries (`α ∈ 𝒟`); TeX that cannot be
+    read as math stays as written, between dollars."""
+    text = tex_to_text(tex)
+    return f"${tex}$" if text is None else text
+
+
+def _name(value: Any) -> str:
+    return value if isinstance(value, str) else next(iter(value))
+
+
+# Blocks and spans whose text is not prose: code, an image's alt text, footnotes.
+_SKIPPED = {"CodeBlock", "Image", "FootnoteDefinition", "MetadataBlock"}
+_INLINE = {"Emphasis", "Strong", "Strikethrough", "Link", "Superscript", "Subscript"}
+
+
+def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str, str]]:
+    """Yield (kind, text) for each top-level block, read as `reading` says: the text a
+    reader sees of it (its quotes and dashes as the site's typographer makes them).
+
+    Raw HTML counts for what it shows (not a script's or a style's text).
+    """
+    depth = skip = 0
+    kind = ""
+    plain: list[str] = []
+    marked: list[str] = []  # the same text as HTML, raw HTML included, read when there is some
+    raw = False
+    displayed = ""  # the text of display math in the block
+    markdown_text = texdelims.convert(markdown_text)
+    prepared = kramdown.prepare(markdown_text) if reading.kramdown else None
+    markdown_text = as_read(prepared.text if prepared else markdown_text, reading)
+    for event in markdown(reading.smart, reading.options).events(markdown_text):
+        if isinstance(event, str):  # SoftBreak, HardBreak, Rule
+            if event == "Rule" and depth == 0:
+                yield "Rule", ""
+            elif not skip:
+                plain.append(" ")
+                marked.append(" ")
+            continue
+        ((key, value),) = event.items()
+        text_value = value if isinstance(value, str) else ""
+        if key == "Start":
+            name = _name(value)
+            if depth == 0:
+                kind, plain, marked, raw, displayed = name, [], [], False, ""
+            depth += 1
+            if skip or name in _SKIPPED:
+                skip += 1
+        elif key == "End":
+            depth -= 1
+            if skip:
+                skip -= 1
+            elif _name(value) not in _INLINE:
+                plain.append(" ")
+                marked.append(" ")
+            if depth == 0:
+                text = text_of("".join(marked)) if raw else "".join(plain)
+                if kind == "Paragraph" and displayed and text.strip() == displayed.strip():
+                    kind = "DisplayMath"  # a formula on its own reads as math, not prose
+                yield kind, text
+        elif skip:
+            continue
+        elif key in ("Text", "Code"):
+            plain.append(text_value)
+            marked.append(html.escape(text_value, quote=False))
+        elif key in ("InlineMath", "DisplayMath"):
+            text = math_text(text_value)
+            if key == "DisplayMath":
+                displayed += text
+            plain.append(text)
+            marked.append(html.escape(text, quote=False))
+        elif key in ("InlineHtml", "Html"):
+            raw = True
+            marked.append(text_value)
+
+
+def plain_text(markdown_text: str, reading: Reading = PLAIN) -> str:
+    """Return the readable text of Markdown: no markup, entities or template tags, one line."""
+    return collapse(" ".join(text for _, text in _blocks(markdown_text, reading)))
+
+
+_SENTENCE_END = tuple('.!?…"”’)»')
+
+
+def opening_text(markdown_text: str, limit: int, reading: Reading = PLAIN) -> str:
+    """Return the plain text of the opening paragraphs, enough for a summary of `limit`.
+
+    Top-level paragraphs only: code, math, tables, headings and lists read badly as prose.
+    The first such block ends the opening once there is a third of `limit` of text, and a
+    lead-in paragraph ("…as follows:") right before it is dropped.
+    """
+    return " ".join(_opening(_blocks(markdown_text, reading), limit))
+
+
+def _opening(blocks: Iterable[tuple[str, str]], limit: int) -> list[str]:
+    paragraphs: list[str] = []
+    size = 0
+    for kind, block_text in blocks:
+        if kind == "Paragraph":
+            text = collapse(block_text)
+            if text:
+                paragraphs.append(text)
+                size += len(text) + 1
+            if size > limit:
+                break
+        elif kind == "FootnoteDefinition":
+            break
+        elif size >= limit / 3:
+            if paragraphs and not paragraphs[-1].endswith(_SENTENCE_END) and len(paragraphs) > 1:
+                paragraphs.pop()
+            break
+    return paragraphs
+
+
+def collapse(text: str) -> str:
+    """Return `text` without template tags and with runs of whitespace made one space."""
+    return _SPACE.sub(" ", _TEMPLATE_TAG.sub(" ", strip_xml_illegal(text))).strip()
+
+
+def truncate(text: str, limit: int) -> str:
+    """Return `text` cut at a word boundary at or before `limit` characters, ending in "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—([{\"'“‘") + "…"
+
+
+def _dividers(body: str, first: bool = False) -> list[tuple[int, int]]:
+    """Return where each `<!--more-->` outside code is in `body` (start, end), in order: on
+    a line of its own or in a line of text, as Hugo and Jekyll find it; one in a code block
+    or span is code. With `first`, only the first.
+
+    Only the text up to the blank line after the last divider that counts is parsed: a
+    blank line ends every code span and paragraph, and what follows it cannot make code of
+    what came before (a fence or an indented block opens before its code). The divider
+    usually follows a post's opening paragraphs, so this parses a fraction of the post.
+    """
+    if "<!--" not in body:
+        return []
+    candidates = list(_DIVIDER.finditer(body))
+    if not candidates:
+        return []
+    cut = body.find("\n\n", (candidates[0] if first else candidates[-1]).end())
+    found = _dividers_in(body if cut < 0 else body[:cut])
+    if first and not found and cut >= 0:  # the first one is code: the next ones, further on
+        found = _dividers_in(body)
+    return found[:1] if first else found
+
+
+def _dividers_in(text: str) -> list[tuple[int, int]]:
+    data = b""
+    found = []
+    for event, span in markdown().events_with_range(text):
+        if isinstance(event, dict):
+            raw = event.get("Html", event.get("InlineHtml"))
+            if isinstance(raw, str) and (m := _DIVIDER.fullmatch(raw.strip())) is not None:
+                data = data or text.encode()  # the ranges count bytes
+                start = len(data[: span["start"]].decode(errors="ignore"))
+                start = text.index(m[0], start)
+                found.append((start, start + len(m[0])))
+    return found
+
+
+def without_dividers(body: str) -> str:
+    """Return `body` without its `<!--more-->` dividers (those in code stay)."""
+    parts, last = [], 0
+    for start, end in _dividers(body):
+        parts += [body[last:start]]
+        last = end
+    return "".join(parts) + body[last:] if parts else body
+
+
+def summarize(
+    body: str, front_matter_summary: str | None, limit: int, reading: Reading = PLAIN
+) -> str:
+    """Return the plain-text summary: front matter's, else text before <!--more-->, else
+    opening; read as the HTML is (`reading`: its typographer, say)."""
+    if front_matter_summary and front_matter_summary.strip():
+        return truncate(plain_text(front_matter_summary, reading), limit)
+    more = _dividers(body, first=True)
+    if more:  # the author's own cut: every block before it (a blockquote abstract, a list)
+        return truncate(plain_text(body[: more[0][0]], reading), limit)
+    # Only the opening needs parsing: a few times the limit of source text covers it.
+    head = body[: max(limit * 4, 2000)]
+    cut = head.rfind("\n\n")
+    if len(body) > len(head) and cut > limit:
+        head = head[:cut]
+    # A post that opens with no paragraph (a list, a quote, a heading) is summarised by the
+    # text of those blocks: a summary is empty only when the post has no text at all.
+    return truncate(opening_text(head, limit, reading) or plain_text(head, reading), limit)
+
+
+def measure(body: str) -> tuple[int, int]:
+    """Return (word count, whole minutes to read it, at least 1) for a Markdown body.
+
+    CJK text has no spaces between words: each CJK character counts as a word, read at
+    about 500 a minute against 230 words a minute for space-separated scripts.
+    """
+    if body.isascii() or not any(map(_in_cjk_block, set(_past_cjk_line().findall(body)))):
+        words, cjk = len(body.split()), 0
+    else:
+        cjk = len(_cjk().findall(body))
+        words = len(_cjk().sub(" ", body).split()) if cjk else len(body.split())
+    minutes = words / WORDS_PER_MINUTE + cjk / CJK_PER_MINUTE
+    return words + cjk, max(1, math.ceil(minutes))
