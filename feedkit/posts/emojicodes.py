@@ -58,7 +58,7 @@ def _readable(text: str, in_html: bool, reading: Reading | None) -> list[tuple[i
     an autolink, a bare URL `reading` links, or a link reference definition, as Goldmark
     and jemoji read codes only in text. Ranges that touch are one: pulldown-cmark may split
     a text in two."""
-    from feedkit.posts.markup import markdown  # markup calls this module: import at use
+    from feedkit.posts.markup import markdown  # at use: only a body with a code needs it
 
     texts: list[tuple[int, int]] = []
     verbatim: list[tuple[int, int]] = []  # code blocks, metadata, autolinks: their text too
