@@ -150,6 +150,34 @@ def test_where_there_is_no_fcntl_filelock_holds_it_and_a_second_waits(
     )
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked helpers need fork")
+def test_a_forked_helper_still_exiting_does_not_hold_the_lock(tmp_path: Path) -> None:
+    # A build's forked helper shares the lock's descriptor; it sent its part, and while it
+    # tore itself down the next build (the next test, an editor's save hook) was told it
+    # had to wait for "another feedkit build".
+    told: list[str] = []
+    release_read, release_write = os.pipe()
+
+    def waiting(message: str) -> None:
+        told.append(message)
+        os.write(release_write, b"x")  # let the helper go, or this would wait for it forever
+
+    with BuildLock(tmp_path):
+        helper = os.fork()
+        if helper == 0:  # still holding every descriptor, until told to go
+            os.close(release_write)
+            os.read(release_read, 1)
+            os._exit(0)
+    try:
+        with BuildLock(tmp_path, waiting):
+            pass
+    finally:
+        os.close(release_write)
+        os.waitpid(helper, 0)
+        os.close(release_read)
+    assert told == []
+
+
 def test_a_lock_that_cannot_be_taken_is_an_error_naming_the_file(site: Path) -> None:
     (site / ".feedkit").write_text("not a folder")
     build = start_build(site)

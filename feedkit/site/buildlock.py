@@ -103,7 +103,12 @@ class BuildLock:
 
     def __exit__(self, *exc: object) -> None:
         if self._fd is not None:
-            os.close(self._fd)  # the lock goes with the file's last descriptor
+            # Let go first: a forked helper (feedkit/parallel.py) that has sent its part
+            # and is still exiting shares the descriptor, and would hold the lock for the
+            # milliseconds that takes, so a build right after this one said it waited.
+            assert fcntl is not None
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
             self._fd = None
         if self._lock is not None:
             self._lock.release(force=True)
