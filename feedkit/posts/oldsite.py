@@ -21,8 +21,8 @@ from feedkit.models import Author
 from feedkit.posts import pelicanmeta
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, site_values
 from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, jekyll_config
-from feedkit.posts.layout import PELICAN_CONFIG
 from feedkit.posts.postvalues import parse_authors
+from feedkit.posts.sitekind import PELICAN_CONFIG
 
 # What readers' feed readers know the old feeds by: entry IDs and the feed's address, as
 # README's "Moving from Jekyll, Hugo or Pelican" tells.
