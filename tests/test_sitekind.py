@@ -1,9 +1,13 @@
-"""Whose site a content folder is (feedkit/posts/sitekind.py), as `feedkit build` shows it:
-one rule, so a post is never laid out as one generator's and read or templated as another's.
-Each site here is one that the layout and the templates used to disagree on."""
+"""Whose site a content folder is (feedkit/posts/sitekind.py), as `feedkit build`, `init`
+and `new` show it: one rule, so a post is never laid out as one generator's and read or
+templated as another's. Each site here is one that they used to disagree on."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -143,6 +147,69 @@ def test_a_content_folder_that_is_posts_itself_is_read_as_kramdown_reads_it(
     assert "Say «hi» and “so” – once.".encode() in feed
 
 
+def test_init_in_a_hugo_site_with_github_pages_config_yml_takes_hugos_settings(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "hugo.toml": 'baseURL = "https://hugo.example.org/"\ntitle = "Hugo Notes"\n',
+            "_config.yml": PAGES_CONFIG,
+            "content/posts/erster.md": '+++\ntitle = "Erster"\ndate = 2024-05-01\n+++\nText.\n',
+        },
+    )
+    started = subprocess.run(
+        [sys.executable, "-m", "feedkit", "init"],
+        cwd=tmp_path,
+        env={**os.environ, **NOW_ENV},
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode == 0, started.stderr
+    toml = (tmp_path / "feedkit.toml").read_text(encoding="utf-8")
+    assert 'title = "Hugo Notes"' in toml
+    assert 'base_url = "https://hugo.example.org/"' in toml
+    built = subprocess.run(
+        [sys.executable, "-m", "feedkit", "build"],
+        cwd=tmp_path,
+        env={**os.environ, **NOW_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert built.returncode == 0, built.stderr
+    items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    assert [item["url"] for item in items] == ["https://hugo.example.org/posts/erster/"]
+
+
+def test_new_in_a_hugo_site_with_github_pages_config_yml_writes_where_hugo_reads(
+    tmp_path: Path,
+) -> None:
+    # It wrote content/_posts/DATE-slug.md: that _posts/ made the whole site Jekyll's at
+    # the next build, and every other post a page left out of the feeds.
+    write(
+        tmp_path,
+        {
+            "hugo.toml": 'baseURL = "https://example.com/blog/"\ntitle = "Notes"\n',
+            "_config.yml": PAGES_CONFIG,
+            "content/posts/first.md": '---\ntitle: "First"\ndate: 2024-05-01\n---\nHi.\n',
+        },
+    )
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    config = ["--config", str(tmp_path / "feedkit.toml")]
+    made = CliRunner().invoke(main, ["new", "Second post", *config], env=NOW_ENV)
+    assert made.exit_code == 0, made.output
+    assert not (tmp_path / "content" / "_posts").exists()
+    assert (tmp_path / "content" / "posts" / "second-post.md").is_file()
+    result = build(tmp_path)
+    assert result.exit_code == 0, result.output
+    feed = atom(tmp_path)
+    assert b'<link href="https://example.com/blog/posts/first/"' in feed
+    assert b'<link href="https://example.com/blog/posts/second-post/"' in feed
+
+
 def test_a_hugo_configuration_added_beside_a_config_yml_reads_the_site_afresh(
     tmp_path: Path,
 ) -> None:
@@ -172,3 +239,22 @@ def test_a_hugo_configuration_added_beside_a_config_yml_reads_the_site_afresh(
     assert atom(kept) == atom(cold)
     assert b"<title>It's -- first</title>" in atom(kept)  # Hugo's feeds keep the title
     assert b'&lt;a href="https://gohugo.io/"&gt;' in atom(kept)  # Goldmark's linkify
+
+
+def test_new_in_a_content_folder_that_is_posts_itself_writes_a_jekyll_named_post_there(
+    tmp_path: Path,
+) -> None:
+    # It wrote _posts/hello-there.md, which Jekyll's rules (and so the build) pass over:
+    # a post in _posts/ is named by its date.
+    write(tmp_path, {"_posts/2024-05-01-first.md": "---\ntitle: First\n---\nHi.\n"})
+    (tmp_path / "feedkit.toml").write_text('content_dir = "_posts"\n' + SITE_TOML, "utf-8")
+    config = ["--config", str(tmp_path / "feedkit.toml")]
+    made = CliRunner().invoke(main, ["new", "Hello there", *config], env=NOW_ENV)
+    assert made.exit_code == 0, made.output
+    assert sorted(p.name for p in (tmp_path / "_posts").iterdir()) == [
+        "2024-05-01-first.md",
+        "2026-11-22-hello-there.md",
+    ]
+    result = build(tmp_path, 'content_dir = "_posts"\n' + SITE_TOML)
+    assert result.exit_code == 0, result.output
+    assert b"<title>Hello there</title>" in atom(tmp_path)
