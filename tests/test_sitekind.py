@@ -13,8 +13,9 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from feedkit.cli import main
+from feedkit.posts.sitekind import decide, site_kind
 
-from conftest import NOW_ENV, SITE_TOML
+from conftest import NOW_ENV, SITE_TOML, MakeSite
 
 
 def write(site: Path, files: dict[str, str]) -> None:
@@ -258,3 +259,38 @@ def test_new_in_a_content_folder_that_is_posts_itself_writes_a_jekyll_named_post
     result = build(tmp_path, 'content_dir = "_posts"\n' + SITE_TOML)
     assert result.exit_code == 0, result.output
     assert b"<title>Hello there</title>" in atom(tmp_path)
+
+
+def test_whose_site_it_is_by_what_is_found_first() -> None:
+    # (posts in _posts/, Hugo configuration, pelicanconf.py, _config.yml, _index.md pages)
+    cases = {
+        (True, True, True, True, True): "jekyll",  # Hugo never names posts by their date
+        (False, True, True, True, True): "hugo",  # GitHub Pages' _config.yml beside it
+        (False, False, True, True, True): "pelican",
+        (False, False, False, True, True): "jekyll",  # _posts/ or not
+        (False, False, False, False, True): "hugo",  # a content/ copied alone
+        (False, False, False, False, False): "feedkit",
+    }
+    for (posts, hugo, pelican, jekyll, sections), kind in cases.items():
+        found = decide(
+            posts_folder=posts,
+            hugo_config=hugo,
+            pelican_config=pelican,
+            jekyll_config=jekyll,
+            section_pages=sections,
+        )
+        assert found == kind
+
+
+def test_a_jekyll_site_is_known_by_its_posts_folder_or_its_config_yml(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site(posts={"b.md": "x"})
+    assert site_kind(cfg, ["b.md"], "").name == "feedkit"
+    assert site_kind(cfg, ["_posts/2024-01-01-a.md", "b.md"], "").name == "jekyll"
+    assert site_kind(cfg, ["posts/_index.md", "posts/b.md"], "").name == "hugo"
+    (cfg.root / "_config.yml").write_text("title: x\n", encoding="utf-8")
+    assert site_kind(cfg, ["posts/_index.md", "b.md"], "").name == "jekyll"
+    (cfg.root / "hugo.toml").write_text('title = "x"\n', encoding="utf-8")
+    kind = site_kind(cfg, ["b.md"], "")
+    assert (kind.name, kind.hugo_configured) == ("hugo", True)
