@@ -1,13 +1,12 @@
 """The template stage: a post body with Jekyll Liquid or Hugo shortcodes → plain Markdown
 (and raw HTML), before Markdown is rendered.
 
-Which syntax applies is the site's, as feedkit/posts/sitekind.py decides whose it is (the
-layout asks the same): a Jekyll site gets Liquid, and so does a Jekyll post dropped into a
-plain folder (a `2024-01-31-slug.md` file with `{%` tags in it); any other gets Hugo's
-shortcodes, which are `{{<` or `{{%` and never Liquid. Elsewhere `{{ … }}` and `{% … %}`
-are text as written (a post about Jinja shows its examples). What is not understood is a
-`path:line` warning, and its template text never reaches readers. A body without `{{` or
-`{%` costs two substring tests.
+Which syntax applies is the site's (feedkit/posts/sitekind.py): a Jekyll site gets Liquid,
+and so does a Jekyll post dropped into a plain folder (a `2024-01-31-slug.md` file with `{%`
+tags in it); any other gets Hugo's shortcodes, which are `{{<` or `{{%` and never Liquid.
+Elsewhere `{{ … }}` and `{% … %}` are text as written (a post about Jinja shows its
+examples). What is not understood is a `path:line` warning, and its template text never
+reaches readers. A body without `{{` or `{%` costs two substring tests.
 
 `Templates` is made once per run: it knows the site (`site.*`, `_includes/`), and its
 `TagReads` (feedkit/posts/tagreads.py) finds the posts that `{% post_url %}`, `{% link %}`
@@ -33,9 +32,8 @@ from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, excerpt_cut, jekyll_folder, jekyll_reading
 from feedkit.posts.reading import Reading
-from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, site_folders, site_kind
+from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
 from feedkit.posts.tagreads import INCLUDES, TagReads
-from feedkit.shown import display_path
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
 # What a render read besides its own file: (kind, name, what it found). Kinds: "post_url",
@@ -74,11 +72,6 @@ def template_inputs(cfg: Config) -> str:
     return digest.hexdigest()
 
 
-def _inside(cfg: Config) -> str:
-    """Return the content folder's path with its separator at the end."""
-    return str(cfg.content_path).rstrip("/\\") + os.sep
-
-
 class NeedsPosts(Exception):
     """A body has templates, and Templates made before the posts were read cannot expand it."""
 
@@ -95,16 +88,11 @@ class Templates:
         self.cfg = cfg
         self.paths = list(paths)
         self.post_of = post_of
-        # Whose site it is, as the layout decided it from the same configuration and paths
-        # (shown from feedkit.toml's folder); a Hugo `content/` copied alone (only its
-        # `_index.md` pages tell, and they are no posts) is Hugo's post by post: `Post.hugo`.
-        self.kind: SiteKind = site_kind(cfg, self.paths, display_path(_inside(cfg), cfg.root))
-        # A Jekyll site's `_config.yml`: only a Jekyll site's (a Hugo site's stray one is
-        # GitHub Pages', not its own).
-        self.jekyll_root = self.kind.jekyll_root if self.kind.jekyll else None
-        self.jekyll = self.kind.jekyll
-        # Hugo: a site with its configuration (or feedkit.toml's main_sections) to read.
-        self.hugo = self.kind.hugo_configured
+        # Whose site it is, as the layout decides it (a Hugo site without its configuration
+        # is Hugo's post by post: `Post.hugo`); a Hugo site's stray `_config.yml` is none.
+        self.kind: SiteKind = shown_site_kind(cfg, self.paths)
+        self.jekyll, self.hugo = self.kind.jekyll, self.kind.hugo_configured
+        self.jekyll_root = self.kind.jekyll_root if self.jekyll else None
         # A Hugo site's math passed through Markdown as written (Goldmark's passthrough),
         # and its emoji codes.
         hugo = hugo_settings(site_folders(cfg)) if self.hugo else None

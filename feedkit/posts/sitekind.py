@@ -31,6 +31,7 @@ from pathlib import Path
 from feedkit.config import Config
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS
 from feedkit.posts.jekyllconfig import jekyll_folder
+from feedkit.shown import display_path
 
 PELICAN_CONFIG = "pelicanconf.py"
 JEKYLL_FOLDERS = ("_posts", "_drafts")  # where Jekyll's posts and drafts are
@@ -131,6 +132,13 @@ def site_kind(cfg: Config, paths: Iterable[str], prefix: str) -> SiteKind:
         any(_found_in_any(paths, f"{sep}_posts{sep}", start) for sep in seps),
         lambda: any(_found_in_any(paths, sep + SECTION_PAGE_NAME, start) for sep in seps),
     )
+
+
+def shown_site_kind(cfg: Config, shown: Iterable[str]) -> SiteKind:
+    """Return `site_kind` of post files given as messages show them (from feedkit.toml's
+    folder, with "/" between their parts)."""
+    inside = str(cfg.content_path).rstrip("/\\") + os.sep
+    return site_kind(cfg, shown, display_path(inside, cfg.root))
 
 
 def unlisted_site_kind(cfg: Config) -> SiteKind:
