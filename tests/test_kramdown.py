@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 from feedkit.posts import kramdown
-from feedkit.posts.jekyllconfig import jekyll_folder, jekyll_post
 from feedkit.posts.markup import render_html
 from feedkit.posts.plaintext import summarize
 from feedkit.posts.reading import Reading
@@ -258,15 +257,6 @@ def test_kramdown_fixture_through_feedkit_build(make_site: MakeSite) -> None:
     item = json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"][0]
     assert "{:" not in _outside_code(item["content_html"])
     assert "{:" not in item["summary"].replace("{: .kept}", "")
-
-
-def test_jekyll_post_is_known_by_its_folder_or_config(make_site: MakeSite) -> None:
-    cfg = make_site(posts={"_posts/2024-01-01-a.md": "x", "b.md": "x"})
-    has_config = jekyll_folder(cfg) is not None
-    assert jekyll_post(cfg, cfg.content_path / "_posts" / "2024-01-01-a.md", has_config)
-    assert not jekyll_post(cfg, cfg.content_path / "b.md", has_config)
-    (cfg.root / "_config.yml").write_text("title: x\n", encoding="utf-8")
-    assert jekyll_post(cfg, cfg.content_path / "b.md", jekyll_folder(cfg) is not None)
 
 
 def test_math_rule_follows_the_site_through_build(make_site: MakeSite) -> None:

@@ -72,12 +72,9 @@ def snapshot(
     Its footnotes' anchors begin with `anchor` (see feedkit/posts/anchors.py)."""
     if templates is None:
         templates = Templates.of_posts(cfg, [post])
-    from feedkit.posts.jekyllconfig import jekyll_post
-
     body = templates.expand(post, read_body(post)).text
     full = cfg.digest.content == "full"
-    jekyll = jekyll_post(cfg, post.source, templates.jekyll_root is not None)
-    reading = templates.reading(jekyll, post.hugo)
+    reading = templates.reading(templates.jekyll, post.hugo)
     return PostSnapshot(
         id=post.id,
         title=post.title,

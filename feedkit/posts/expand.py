@@ -1,12 +1,12 @@
 """The template stage: a post body with Jekyll Liquid or Hugo shortcodes → plain Markdown
 (and raw HTML), before Markdown is rendered.
 
-Which syntax applies is the site's: a Jekyll site (a `_posts/` folder or a `_config.yml`)
-gets Liquid, and so does a Jekyll post dropped into a plain folder (a `2024-01-31-slug.md`
-file with `{%` tags in it); any other gets Hugo's shortcodes, which are `{{<` or `{{%`
-and never Liquid. Elsewhere `{{ … }}` and `{% … %}` are text as written (a post about
-Jinja shows its examples). What is not understood is a `path:line` warning, and its
-template text never reaches readers. A body without `{{` or `{%` costs two substring tests.
+Which syntax applies is the site's (feedkit/posts/sitekind.py): a Jekyll site gets Liquid,
+and so does a Jekyll post dropped into a plain folder (a `2024-01-31-slug.md` file with `{%`
+tags in it); any other gets Hugo's shortcodes, which are `{{<` or `{{%` and never Liquid.
+Elsewhere `{{ … }}` and `{% … %}` are text as written (a post about Jinja shows its
+examples). What is not understood is a `path:line` warning, and its template text never
+reaches readers. A body without `{{` or `{%` costs two substring tests.
 
 `Templates` is made once per run: it knows the site (`site.*`, `_includes/`), and its
 `TagReads` (feedkit/posts/tagreads.py) finds the posts that `{% post_url %}`, `{% link %}`
@@ -31,8 +31,8 @@ from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, excerpt_cut, jekyll_folder, jekyll_reading
-from feedkit.posts.layout import PELICAN_CONFIG, is_hugo_marker, site_folders, site_markers
 from feedkit.posts.reading import Reading
+from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
 from feedkit.posts.tagreads import INCLUDES, TagReads
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
@@ -88,12 +88,11 @@ class Templates:
         self.cfg = cfg
         self.paths = list(paths)
         self.post_of = post_of
-        self.jekyll_root = jekyll_folder(cfg)
-        self.jekyll = self.jekyll_root is not None or any("/_posts/" in "/" + p for p in self.paths)
-        markers = site_markers(cfg)
-        self.hugo = not self.jekyll and (
-            bool(cfg.main_sections) or any(is_hugo_marker(n) for n in markers)
-        )
+        # Whose site it is, as the layout decides it (a Hugo site without its configuration
+        # is Hugo's post by post: `Post.hugo`); a Hugo site's stray `_config.yml` is none.
+        self.kind: SiteKind = shown_site_kind(cfg, self.paths)
+        self.jekyll, self.hugo = self.kind.jekyll, self.kind.hugo_configured
+        self.jekyll_root = self.kind.jekyll_root if self.jekyll else None
         # A Hugo site's math passed through Markdown as written (Goldmark's passthrough),
         # and its emoji codes.
         hugo = hugo_settings(site_folders(cfg)) if self.hugo else None
@@ -103,7 +102,7 @@ class Templates:
         self._not_jekyll = hugo.reading if hugo else Reading()  # how a non-Jekyll post is read
         # Pelican: its configuration beside the content folder; only there are its
         # `{filename}` links looked for (a search through every body otherwise).
-        self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers
+        self.pelican = self.kind.pelican
         self._config_problem: Problem | None = None  # _config.yml cannot be read
         self.posts_known = True  # see `of_files`
 
@@ -206,11 +205,11 @@ class Templates:
         return Expanded(body, (), ())  # text as written: a post about Jinja or Go templates
 
     def reading(self, jekyll: bool, hugo: bool = False) -> Reading:
-        """Return how a post's Markdown is read: a Jekyll post's (`jekyll`: see `jekyll_post`)
-        as its `_config.yml`'s converter reads it, any other's with its site's typographer:
-        a post read under Hugo's rules (`hugo`: `Post.hugo`) with Goldmark's, also when its
-        site's configuration is not there (a Hugo `content/` copied alone: Hugo's defaults,
-        as the layout already reads its pages as Hugo's)."""
+        """Return how a post's Markdown is read: a Jekyll site's post's (`jekyll`, as
+        `Templates.jekyll` says) as its `_config.yml`'s converter reads it, any other's with
+        its site's typographer: a post read under Hugo's rules (`hugo`: `Post.hugo`) with
+        Goldmark's, also when its site's configuration is not there (a Hugo `content/`
+        copied alone: Hugo's defaults, as the layout already reads its pages as Hugo's)."""
         if jekyll:
             return self._jekyll_reading[0]
         return self._hugo_reading if hugo and not self.hugo else self._not_jekyll

@@ -200,19 +200,6 @@ def matcher(paths: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(found) or r"(?!)")  # (?!) matches nothing
 
 
-def jekyll_post(cfg: Config, source: Path, site_config: bool) -> bool:
-    """True when a post file belongs to a Jekyll site (its converter's rules are the site's:
-    see `jekyll_reading`): it sits in `_posts/` or `_drafts/`, or the site has a
-    `_config.yml` (`site_config`, as `jekyll_folder` finds it once per run)."""
-    try:
-        parts = source.relative_to(cfg.content_path).parts[:-1]
-    except ValueError:
-        parts = ()
-    if "_posts" in parts or "_drafts" in parts:
-        return True
-    return site_config
-
-
 def excerpt_cut(body: str, own: object, config: Mapping[str, Any]) -> str:
     """Return `body` with the post's `excerpt_separator` (`own`), else its site's, standing
     on a line of its own, written `<!--more-->`: the summary is Jekyll's excerpt."""

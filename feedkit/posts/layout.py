@@ -12,7 +12,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo
 from feedkit.config import Config
 from feedkit.models import Author
 from feedkit.posts import pelicanmeta
-from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, hugo_settings, with_sections
+from feedkit.posts.hugoconfig import hugo_settings, with_sections
 from feedkit.posts.jekyllconfig import (
     jekyll_authors,
     jekyll_config,
@@ -33,6 +32,7 @@ from feedkit.posts.jekyllconfig import (
     smart_quotes,
 )
 from feedkit.posts.jekylldefaults import Scope, defaults_for, post_scopes
+from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, site_folders, site_kind, site_markers
 from feedkit.posts.walk import MARKDOWN_SUFFIXES, Unread
 
 
@@ -47,7 +47,10 @@ class Place:
     # The Hugo site's URL pattern for the page (its :section filled in), when feedkit.toml
     # sets no permalink: [permalinks], else Hugo's default, the page's path.
     hugo_permalink: str = ""
-    jekyll: bool = False  # in a Jekyll site's _posts/ or _drafts/: no title is Jekyll's
+    jekyll: bool = False  # a Jekyll site's post (see sitekind.py): no title is Jekyll's
+    # In its _posts/ or _drafts/: its URL's :title and :slug are Jekyll's, of its file name
+    # (elsewhere in a Jekyll site without _posts/, a post keeps feedkit's slug).
+    jekyll_named: bool = False
     smart_title: bool = False  # its title's quotes and dashes typographed (jekyll-feed's)
     # its title's dashes, ellipsis and guillemets typographed, its quotes straight: kramdown's
     # typographic symbols, which jekyll-feed's smartify makes whatever smart_quotes says
@@ -91,27 +94,7 @@ JEKYLL_UNDATED = (
 JEKYLL_POST_FILE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-.+\.[^.]+$")  # as JEKYLL_NAME
 PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
 SECTION_PAGE = "Hugo's page of a section (or of the home page), not a post"
-PELICAN_CONFIG = "pelicanconf.py"
-JEKYLL_FOLDERS = ("_posts", "_drafts")  # where Jekyll's posts and drafts are
 JEKYLL_OUTSIDE = Skipped("outside the Jekyll site: its _config.yml excludes it", listed=False)
-
-
-def site_folders(cfg: Config) -> tuple[Path, ...]:
-    """Return the folders where a site's own configuration may sit: feedkit.toml's, and the
-    one above the content folder."""
-    return tuple(dict.fromkeys((cfg.root, cfg.content_path.parent)))
-
-
-def site_markers(cfg: Config) -> tuple[str, ...]:
-    """Return the names of the Hugo or Pelican configuration files beside the content folder
-    (or feedkit.toml): they decide which files are posts, so the build cache keys on them."""
-    folders = site_folders(cfg)
-    found = tuple(
-        name
-        for name in (*HUGO_CONFIGS, PELICAN_CONFIG)
-        if any((folder / name).is_file() for folder in folders)
-    )
-    return found + ((CONFIG_DIR,) if any((f / CONFIG_DIR).is_dir() for f in folders) else ())
 
 
 def unread_folders(cfg: Config) -> Unread | None:
@@ -133,19 +116,8 @@ def _site_prefix(cfg: Config, folder: Path | None) -> str:
     return "" if above == "." else above.replace(os.sep, "/") + "/"
 
 
-def is_hugo_marker(name: str) -> bool:
-    """Return True when a name `site_markers` gives is Hugo's configuration."""
-    return name in HUGO_CONFIGS or name == CONFIG_DIR
-
-
 # A translation's name: post.fr.md, index.pt-br.md (Hugo's rule, by file name).
 _LANGUAGE = re.compile(r"\.([a-z]{2,3}(?:-[a-z0-9]{2,8})?)$", re.IGNORECASE)
-
-
-def _found_in_any(paths: list[str], marker: str, start: int) -> bool:
-    """Return True if `marker` is in a path at or after `start` (in a C loop: this runs
-    over every post file of every build)."""
-    return max(map(str.find, paths, repeat(marker), repeat(start)), default=-1) >= 0
 
 
 class Layout:
@@ -154,33 +126,24 @@ class Layout:
     def __init__(self, cfg: Config, paths: Iterable[str]) -> None:
         self.prefix = str(cfg.content_path).rstrip("/\\") + os.sep
         paths = list(paths)
-        # Jekyll: posts live in _posts/ (at the top or inside a category folder). Checked
-        # on the paths as they are: this runs on every build, over every file.
-        start = len(self.prefix) - 1
-        # A content folder that is Jekyll's _posts/ (or _drafts/) itself: its files are in it.
-        self.within = (cfg.content_path.name,) if cfg.content_path.name in JEKYLL_FOLDERS else ()
-        self.jekyll = bool(self.within) or _found_in_any(paths, os.sep + "_posts" + os.sep, start)
-        # Hugo: a site whose configuration is beside the content folder, that names its main
-        # sections, or whose content has Hugo's section pages (`_index.md`, copied without
-        # the configuration); posts are the pages of those sections, in the site's language.
-        markers = site_markers(cfg)
-        section_page = os.sep + "_index."
-        self.hugo = not self.jekyll and (
-            bool(cfg.main_sections)
-            or any(is_hugo_marker(name) for name in markers)
-            or _found_in_any(paths, section_page, start)
-        )
+        # Whose site it is (feedkit/posts/sitekind.py): the templates ask the same.
+        self.kind: SiteKind = site_kind(cfg, paths, self.prefix)
+        self.jekyll, self.hugo, self.pelican = self.kind.jekyll, self.kind.hugo, self.kind.pelican
+        # Jekyll's posts live in _posts/ (at the top or inside a category folder), or the
+        # content folder is _posts/ (or _drafts/) itself: its files are in it. Without a
+        # _posts/, a Jekyll site's every Markdown file is a post.
+        self.posts_folder, self.within = self.kind.posts_folder, self.kind.within
+        # Hugo: posts are the pages of its main sections, in the site's language.
         # Pelican: its pages live in pages/, its articles everywhere else (its defaults).
-        self.pelican = not (self.jekyll or self.hugo) and PELICAN_CONFIG in markers
         # A Jekyll site's posts keep the URLs Jekyll gave them, unless feedkit.toml says.
         permalink = ""
         timezone = None
         smart = False  # a Jekyll post's title as jekyll-feed shows it: smartified
-        folder = jekyll_folder(cfg)  # of its _config.yml
+        folder = self.kind.jekyll_root  # of its _config.yml
         self.scopes: tuple[Scope, ...] = ()  # its front matter defaults for posts
         # The paths in the site Jekyll does not read, and those its `include` takes back.
         self.excluded = self.included = matcher(())
-        if not (self.hugo or self.pelican) and (self.jekyll or folder is not None):
+        if self.jekyll:
             values = jekyll_config(folder, cfg.root)
             self.scopes = post_scopes(values)
             self.excluded, self.included = jekyll_excluded(values)
@@ -192,7 +155,7 @@ class Layout:
         pelicanconfs = [f / PELICAN_CONFIG for f in site_folders(cfg)] if self.pelican else []
         if self.pelican and not cfg.timezone_given:  # pelicanconf.py's TIMEZONE
             timezone = pelicanmeta.timezone(pelicanconfs, cfg.root)
-        authors = () if self.hugo or self.pelican else jekyll_authors(folder, cfg.root)
+        authors = jekyll_authors(folder, cfg.root) if self.jekyll else ()
         self.root_known = folder == cfg.content_path
         # Where the content folder is in the Jekyll site, whose paths the defaults name.
         self.site_prefix = _site_prefix(cfg, folder)
@@ -201,6 +164,7 @@ class Layout:
             permalink=permalink,
             authors=authors,
             jekyll=jekyll,
+            jekyll_named=self.posts_folder,
             smart_title=smart,
             title_symbols=jekyll and not smart,
             timezone=timezone,
@@ -227,7 +191,8 @@ class Layout:
         # the files beside it: feedkit/site/cache.py looks at each kept one again.
         self.signature = repr(
             (
-                self.jekyll,
+                self.kind.name,
+                self.posts_folder,
                 self.within,
                 self.hugo,
                 self.pelican,
@@ -257,7 +222,7 @@ class Layout:
         folders = [*self.within, *parts[:-1]]
         if parts[-1].startswith("_index."):
             return Skipped(SECTION_PAGE)
-        if self.jekyll:
+        if self.posts_folder:
             in_site = self.site_prefix + "/".join(parts)
             if self.excluded.match(in_site) and not self.included.match(in_site):
                 return JEKYLL_OUTSIDE
@@ -280,7 +245,7 @@ class Layout:
             return place
         if self.pelican and folders[:1] == ["pages"]:
             return Skipped(PELICAN_PAGE)
-        if not self.hugo:
+        if not self.hugo:  # Pelican's, or Jekyll's without _posts/: every other file
             return self.post
         if self.main_sections and (not folders or folders[0] not in self.main_sections):
             sections = ", ".join(self.main_sections) or "none"

@@ -16,8 +16,8 @@ from pathlib import Path
 from feedkit.config import Config
 from feedkit.errors import OutputError
 from feedkit.models import slugify
-from feedkit.posts.jekyllconfig import jekyll_folder
 from feedkit.posts.posturl import JEKYLL_NAME
+from feedkit.posts.sitekind import unlisted_site_kind
 from feedkit.posts.walk import MARKDOWN_SUFFIXES
 
 SLUG_CHARS = 60  # a longer title is cut at a dash: file names and URLs stay readable
@@ -35,7 +35,10 @@ def post_slug(title: str) -> str:
 
 def posts_folder(cfg: Config) -> tuple[Path, bool]:
     """Return the folder a new post goes in, and whether it is a Jekyll `_posts/`."""
-    if jekyll_folder(cfg) is not None:
+    kind = unlisted_site_kind(cfg)  # as the build will read the site (sitekind.py)
+    if kind.within:
+        return cfg.content_path, True
+    if kind.jekyll:
         return cfg.content_path / "_posts", True
     posts = cfg.content_path / "posts"
     return (posts if posts.is_dir() else cfg.content_path), False

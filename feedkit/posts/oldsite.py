@@ -21,8 +21,8 @@ from feedkit.models import Author
 from feedkit.posts import pelicanmeta
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, site_values
 from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, jekyll_config
-from feedkit.posts.layout import PELICAN_CONFIG
 from feedkit.posts.postvalues import parse_authors
+from feedkit.posts.sitekind import PELICAN_CONFIG, decide
 
 # What readers' feed readers know the old feeds by: entry IDs and the feed's address, as
 # README's "Moving from Jekyll, Hugo or Pelican" tells.
@@ -66,13 +66,22 @@ class OldSite:
 
 
 def find_old_site(folder: Path) -> OldSite | None:
-    """Return the Jekyll, Hugo or Pelican site in `folder`, None when there is none."""
-    if (folder / JEKYLL_CONFIG).is_file() or (folder / "_posts").is_dir():
-        return _checked(_jekyll(folder))
+    """Return the Jekyll, Hugo or Pelican site in `folder`, None when there is none: whose
+    it is by the rule a build follows (feedkit/posts/sitekind.py), so a Hugo site with
+    GitHub Pages' `_config.yml` is Hugo's."""
     hugo = [name for name in HUGO_CONFIGS if (folder / name).is_file()]
-    if hugo or (folder / CONFIG_DIR).is_dir():
+    kind = decide(
+        posts_folder=(folder / "_posts").is_dir(),
+        hugo_config=bool(hugo) or (folder / CONFIG_DIR).is_dir(),
+        pelican_config=(folder / PELICAN_CONFIG).is_file(),
+        jekyll_config=(folder / JEKYLL_CONFIG).is_file(),
+        section_pages=False,  # content copied alone has no configuration to take over
+    )
+    if kind == "jekyll":
+        return _checked(_jekyll(folder))
+    if kind == "hugo":
         return _checked(_hugo(folder, hugo[0] if hugo else CONFIG_DIR))
-    if (folder / PELICAN_CONFIG).is_file():
+    if kind == "pelican":
         return _checked(_pelican(folder))
     return None
 

@@ -96,7 +96,7 @@ class PostAddress:
         """Return Jekyll's `slug` of a post in a Jekyll site's `_posts/` or `_drafts/`: its
         front matter's, else its file's name after the date, without trailing periods, as
         written (None for a post elsewhere)."""
-        if not self.place.jekyll:
+        if not self.place.jekyll_named:
             return None
         raw = self.meta.get("slug")
         if isinstance(raw, str) and raw.strip():

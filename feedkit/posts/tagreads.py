@@ -19,7 +19,7 @@ from urllib.parse import quote
 from feedkit.config import Config
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
-from feedkit.posts.layout import site_folders
+from feedkit.posts.sitekind import site_folders
 from feedkit.posts.themeincludes import THEME_INCLUDES
 from feedkit.posts.walk import MARKDOWN_SUFFIXES
 

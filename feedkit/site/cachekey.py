@@ -238,7 +238,7 @@ def config_hash(cfg: Config) -> str:
     typographer, and the files templates read besides posts (`_config.yml`, `_includes/`)."""
     from feedkit.posts.expand import template_inputs
     from feedkit.posts.hugoconfig import hugo_settings
-    from feedkit.posts.layout import site_folders, site_markers
+    from feedkit.posts.sitekind import site_folders, site_markers
 
     # What a Hugo configuration says of main sections and URLs decides posts and links.
     hugo = hugo_settings(site_folders(cfg))

@@ -281,7 +281,6 @@ def _check_body(
     """Return what a post's body gives (see `BodyResult`), its file read again unless its
     bytes are given."""
     from feedkit.posts import kramdown
-    from feedkit.posts.jekyllconfig import jekyll_post
     from feedkit.posts.markup import math_warnings
 
     warnings: list[Problem] = []
@@ -292,15 +291,8 @@ def _check_body(
     expanded = templates.expand(post, body)
     if math == "mathml":
         warnings.extend(math_warnings(post, expanded.text))
-    # A cmark-gfm site's `{:` is text. Every other reading reads kramdown's additions, so
-    # whether the post is a Jekyll site's is asked only of such a site: it takes two Paths,
-    # a twentieth of a check's time per post.
-    if (
-        templates.reading(True).kramdown
-        or templates.reading(
-            jekyll_post(templates.cfg, post.source, templates.jekyll_root is not None)
-        ).kramdown
-    ):
+    # A cmark-gfm site's `{:` is text. Every other reading reads kramdown's additions.
+    if templates.reading(True).kramdown or templates.reading(templates.jekyll).kramdown:
         warnings += kramdown.problems(post, expanded.text)
     return [], warnings, list(expanded.problems), expanded.reads
 

@@ -12,8 +12,8 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post, RenderedPost
 from feedkit.posts.anchors import anchor_names, anchor_of
-from feedkit.posts.jekyllconfig import jekyll_folder
 from feedkit.posts.loader import Progress, body_of, read_raw
+from feedkit.posts.sitekind import unlisted_site_kind
 
 if TYPE_CHECKING:
     from feedkit.posts.expand import Templates
@@ -100,7 +100,7 @@ def load_renderers(cfg: Config | None = None) -> None:
         from lxml import html as lxml_html
 
         del lxml_html
-    if cfg is not None and (jekyll_folder(cfg) or (cfg.content_path / "_posts").is_dir()):
+    if cfg is not None and unlisted_site_kind(cfg).jekyll:
         from feedkit.posts import liquid
 
         del liquid
@@ -129,7 +129,6 @@ def render_posts(
     `anchors`: what `anchor_names` gives of every post of the site; without them, `posts`
     are every post of the site."""
     from feedkit.posts.expand import Templates
-    from feedkit.posts.jekyllconfig import jekyll_post
 
     if templates is None:
         templates = Templates(cfg, posts, posts.__getitem__)
@@ -138,25 +137,25 @@ def render_posts(
     # Each post's anchors begin with its name among the site's posts: when another post
     # takes or gives up its slug, that name changes, and so does the key of its render.
     anchor = {shown: anchor_of(post, anchors) for shown, post in posts.items()}
-    site_config = templates.jekyll_root is not None  # a Jekyll site's _config.yml
+    # A Jekyll site's posts are read as its _config.yml's converter reads them (its kind,
+    # feedkit/posts/sitekind.py, as the layout decided it).
+    jekyll = templates.jekyll
     chars, math = cfg.feed.summary_chars, cfg.feed.math
     done: dict[str, tuple[Any, ...]] = {}
     # What to render: the file's bytes and the key its render is kept by, or (None, "")
     # for a post read and keyed where it is rendered.
     todo: list[tuple[str, Post, bytes | None, str]] = []
-    jekyll: dict[str, bool] = {}  # read as its _config.yml's converter reads it
     # With nothing kept (a cold build, --no-cache), no render can be found: each post is
     # read and keyed by the process that renders it, not all of them here first (20 ms of
     # this process alone, at a cold build with tag feeds of 1,000 posts).
     look_up = cache is not None and cache.has_renders()
     for shown, post in posts.items():
-        jekyll[shown] = jekyll_post(cfg, post.source, site_config)
         if not look_up:
             todo.append((shown, post, None, ""))
             continue
         assert cache is not None
         raw = read_raw(post)
-        key = cache.render_key(raw, post, chars, math, jekyll[shown], anchor[shown])
+        key = cache.render_key(raw, post, chars, math, jekyll, anchor[shown])
         stored = cache.render(key)
         if stored is not None and len(stored) == 4 and templates.current(stored[3]):
             done[shown] = stored
@@ -169,8 +168,8 @@ def render_posts(
             if raw is None:
                 raw = read_raw(post)
                 if cache is not None:
-                    key = cache.render_key(raw, post, chars, math, jekyll[shown], anchor[shown])
-            rendered = _render(post, raw, chars, math, jekyll[shown], templates, anchor[shown])
+                    key = cache.render_key(raw, post, chars, math, jekyll, anchor[shown])
+            rendered = _render(post, raw, chars, math, jekyll, templates, anchor[shown])
             out.append((rendered, key))
         return out
 

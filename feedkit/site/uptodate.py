@@ -139,7 +139,7 @@ def watched(cfg: Config, config_file: str) -> list[str]:
     with a digest archive, what its refresh reads and writes (`archive_inputs`)."""
     from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS
     from feedkit.posts.jekyllconfig import JEKYLL_CONFIG
-    from feedkit.posts.layout import PELICAN_CONFIG, site_folders
+    from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders
     from feedkit.posts.tagreads import INCLUDES
 
     paths = [config_file]
