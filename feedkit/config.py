@@ -41,7 +41,8 @@ class FeedConfig:
     tag_feeds: bool = False  # also write tags/<tag>/atom.xml and rss.xml
     json_feed: bool = True  # also write feed.json (JSON Feed 1.1)
     # Entry IDs when a post has no `id:`, as the generator a site moves from made them:
-    # "tag" (tag:host,date:/path/), "url" (Hugo), "jekyll" (jekyll-feed), "pelican".
+    # "tag" (tag:host,date:/path of the URL), "url" (Hugo), "jekyll" (jekyll-feed), "pelican"
+    # (the same as "tag", as Pelican writes them).
     ids: str = "tag"
     # Where the feeds go under the output folder; tag feeds take the same file names.
     atom: str = "atom.xml"

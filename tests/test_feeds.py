@@ -294,7 +294,7 @@ def test_tags_that_would_share_a_feed_are_reported(make_site: MakeSite) -> None:
         (
             "pelican",
             "/{year}/{month}/{slug}.html",
-            "tag:example.com,2024-03-01:/blog/2024/03/hello.html/",
+            "tag:example.com,2024-03-01:/blog/2024/03/hello.html",
         ),
     ],
 )

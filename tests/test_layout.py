@@ -692,7 +692,7 @@ def test_a_pelican_sites_posts_take_their_slug_from_the_title_as_pelican_does(
     ]
     assert found["Snake_case & <em>C++</em>: Café!"] == (
         "https://example.com/blog/2024/snake_case-c-cafe.html",
-        "tag:example.com,2024-01-02:/blog/2024/snake_case-c-cafe.html/",
+        "tag:example.com,2024-01-02:/blog/2024/snake_case-c-cafe.html",
     )
     assert found["Second post"][0] == "https://example.com/blog/2024/second-post.html"
     assert found["My super title"][0] == "https://example.com/blog/2010/my-super-post.html"

@@ -3,9 +3,12 @@ feedkit, side by side: Jekyll 4 with jekyll-feed for jekyll-docs, Hugo 0.111 for
 hugo-papermod (Debian's packages). A blog moved to feedkit keeps its entries: the same
 IDs, links, titles, authors, categories and dates, and, for Jekyll, the same text.
 
-Skipped where ../shared, `jekyll` (with jekyll-feed) or `hugo` is absent, except under
-.ci/run (FEEDKIT_CI=1), which installs both: there a missing tool is a failure. The
-Markdown-level checks against the same tools are recorded in tests/fixtures/linkify.
+A Pelican site of the repository's own (tests/fixtures/pelican-site), set up with `feedkit
+init` as a user moving over would, keeps what Debian's Pelican 4.8 wrote in its Atom feed.
+
+Skipped where ../shared, `jekyll` (with jekyll-feed), `hugo` or `pelican` is absent, except
+under .ci/run (FEEDKIT_CI=1), which installs them: there a missing tool is a failure. The
+Markdown-level checks against Hugo are recorded in tests/fixtures/linkify.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 
-from conftest import SHARED
+from conftest import FIXTURES, SHARED
 
 CORPORA = SHARED / "corpora"
 NOW = {"FEEDKIT_NOW": "2026-06-01T00:00:00Z"}
@@ -155,3 +158,34 @@ def test_a_hugo_blog_keeps_its_rss_items(tmp_path: Path) -> None:
         their = theirs[link]
         assert (our.id, title(our)) == (their.id, title(their)), link
         assert our.published_parsed == their.published_parsed, link
+
+
+def test_a_pelican_blog_keeps_its_atom_entries(tmp_path: Path) -> None:
+    # Pelican 3.7 and later write an entry's ID without a `/` after the path: feedkit added
+    # one, so every post of a blog moved over showed up in readers again.
+    pelican = tool("pelican", "pelican")
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "pelican-site", site)
+    subprocess.run(
+        [pelican, "content", "-s", "pelicanconf.py", "-o", str(tmp_path / "pelican"), "-q"],
+        cwd=site,
+        check=True,
+        timeout=600,
+    )
+    runner = CliRunner()
+    init = runner.invoke(main, ["init", str(site)], env=NOW)
+    assert init.exit_code == 0, init.output
+    built = runner.invoke(main, ["build", "--config", str(site / "feedkit.toml")], env=NOW)
+    assert built.exit_code == 0, built.output
+    theirs = entries(tmp_path / "pelican" / "feeds" / "all.atom.xml", "id")
+    ours = entries(site / "public" / "feeds" / "all.atom.xml", "id")
+    assert sorted(ours) == sorted(theirs) and len(ours) == 3
+    assert "tag:pel.example.org,2024-01-02:/2024/01/first-post.html" in ours
+    for key, their in theirs.items():
+        our = ours[key]
+        assert (our.link, title(our)) == (their.link, title(their)), key
+        assert our.published_parsed == their.published_parsed, key
+        assert our.updated_parsed == their.updated_parsed, key
+        # Pelican names a post's first author; feedkit names them all.
+        assert our.authors[0].get("name") == their.authors[0].get("name"), key
+        assert sorted(t.term for t in our.tags) == sorted(t.term for t in their.tags), key

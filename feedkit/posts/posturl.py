@@ -168,8 +168,8 @@ class PostAddress:
         # RFC 4151 tag URI: stays the same when the site moves to https.
         host, origin = _site_origin(base)
         path = url[len(origin) :] if url.startswith(origin) else urlsplit(url).path
-        tag = f"tag:{host},{published.date().isoformat()}:{path}"
-        return tag + "/" if ids == "pelican" else tag  # Pelican's get_tag_uri adds "/"
+        # Pelican's too: feedgenerator's get_tag_uri, which adds no `/` (since Pelican 3.7).
+        return f"tag:{host},{published.date().isoformat()}:{path}"
 
 
 @lru_cache(maxsize=8)
