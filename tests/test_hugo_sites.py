@@ -109,6 +109,43 @@ def test_posts_get_the_urls_of_the_hugo_configs_permalinks(tmp_path: Path) -> No
     assert f'<img src="{tokyo}view.jpg" alt="The view">' in html
 
 
+# Titles and the URL hugo 0.111 gave each under `posts = "/:year/:month/:day/:title/"`.
+HUGO_TITLE_URLS = {
+    "Part 1 - Intro": "part-1-intro",
+    "x -y": "x-y",
+    "end -": "end-",
+    "x--y": "x--y",
+    "a – b": "a-b",
+    "c++ tips": "c-tips",
+    "A+ grade": "a-grade",
+    "+lead": "-lead",
+    "TCP/IP explained": "tcp/ip-explained",
+    "Café & Crème: a Test!": "caf%C3%A9-cr%C3%A8me-a-test",
+    "me@host": "me@host",
+    "dots...and_underscores": "dots...and_underscores",
+    "50% off": "50-off",
+}
+
+
+def test_titles_make_the_urls_hugo_makes_of_them(tmp_path: Path) -> None:
+    # A spaced hyphen gave `part-1--intro`, a `+` stayed and a `/` was dropped: each post a
+    # URL (and, with ids = "url", an ID) the Hugo site does not have.
+    permalinks = '[permalinks]\nposts = "/:year/:month/:day/:title/"\n'
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.com/blog/"\n' + permalinks)
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    posts = tmp_path / "content" / "posts"
+    posts.mkdir(parents=True)
+    for day, title in enumerate(HUGO_TITLE_URLS, start=1):
+        escaped = title.replace("\\", "\\\\").replace('"', '\\"')
+        front = f'+++\ntitle = "{escaped}"\ndate = 2024-01-{day:02d}T10:00:00Z\n+++\nBody.\n'
+        (posts / f"p{day}.md").write_text(front, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    found = urls(tmp_path)
+    for day, (title, path) in enumerate(HUGO_TITLE_URLS.items(), start=1):
+        assert found[title] == f"https://example.com/blog/2024/01/{day:02d}/{path}/", title
+
+
 def test_the_cover_images_of_hugo_themes_are_the_entries_images(tmp_path: Path) -> None:
     site = hugo_site(tmp_path)
     assert run(site, "build").exit_code == 0

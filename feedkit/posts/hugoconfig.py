@@ -253,18 +253,35 @@ def _lower(value: Any) -> Any:
 
 
 def urlize(text: str) -> str:
-    """Return `text` as Hugo's urlize makes it a path segment: letters, digits and marks
-    kept, with `._~+#@-`; a run of spaces one hyphen; the rest dropped; lower case."""
+    """Return `text` as Hugo's urlize makes it a path segment (helpers/path.go,
+    UnicodeSanitize; checked against hugo 0.111): letters, digits and marks kept, with
+    `./\\_#+~-@` and `%` before two hex digits; a run of spaces one hyphen, none after a
+    typed `-` (`Part 1 - Intro` is `part-1-intro`); the rest dropped; lower case."""
+    return _sanitized(text.strip()).lower()
+
+
+def _sanitized(text: str) -> str:
     out: list[str] = []
-    hyphen = False
-    for char in text.strip():
-        if char.isalnum() or unicodedata.category(char).startswith("M") or char in "._~+#@-":
+    pending = typed_hyphen = False
+    for at, char in enumerate(text):
+        if (
+            char.isalpha()
+            or char.isdigit()
+            or char in "./\\_#+~-@"
+            or unicodedata.category(char).startswith("M")
+            or (char == "%" and _HEX.fullmatch(text[at + 1 : at + 3]) is not None)
+        ):
+            typed_hyphen = char == "-"
+            if pending and not typed_hyphen:
+                out.append("-")
+            pending = False
             out.append(char)
-            hyphen = char == "-"
-        elif char.isspace() and not hyphen:
-            out.append("-")
-            hyphen = True
-    return "".join(out).lower()
+        elif out and char.isspace() and not typed_hyphen:
+            pending = True
+    return "".join(out)
+
+
+_HEX = re.compile(r"[0-9a-fA-F]{2}")
 
 
 def with_sections(pattern: str, folders: list[str]) -> str:
@@ -303,7 +320,10 @@ def fill_hugo_permalink(pattern: str, slug: str, name: str, title: str, date: da
             f"unknown placeholder :{unknown[0]}; use "
             + ", ".join(f":{name}" for name in ("section", "sections", *values))
         )
-    return re.sub(r"/{2,}", "/", _PLACEHOLDER.sub(lambda m: values[m[1]], pattern))
+    filled = re.sub(r"/{2,}", "/", _PLACEHOLDER.sub(lambda m: values[m[1]], pattern))
+    # Hugo reads the filled pattern as a query string would be read, a `+` a space, and
+    # sanitises it again: `c++ tips` is `c-tips`, `A+ grade` `a-grade` on its pages.
+    return _sanitized(filled.replace("+", " ")) if "+" in filled else filled
 
 
 class Pages:
