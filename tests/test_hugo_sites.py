@@ -146,6 +146,24 @@ def test_titles_make_the_urls_hugo_makes_of_them(tmp_path: Path) -> None:
         assert found[title] == f"https://example.com/blog/2024/01/{day:02d}/{path}/", title
 
 
+def test_a_slug_as_typed_makes_the_path_hugo_makes_of_it(tmp_path: Path) -> None:
+    # A slug with a space was an error ("not a single URL path segment"); Hugo urlizes it,
+    # and keeps a `+` in its default URLs, the page's path (checked against hugo 0.111).
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.com/blog/"\n')
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    posts = tmp_path / "content" / "posts"
+    posts.mkdir(parents=True)
+    for day, slug in enumerate(("My Slug Here", "c++ & more"), start=1):
+        front = f'---\ntitle: T{day}\nslug: "{slug}"\ndate: 2024-01-0{day}\n---\nBody.\n'
+        (posts / f"p{day}.md").write_text(front, encoding="utf-8")
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    assert urls(tmp_path) == {
+        "T1": "https://example.com/blog/posts/my-slug-here/",
+        "T2": "https://example.com/blog/posts/c++-more/",
+    }
+
+
 def test_the_cover_images_of_hugo_themes_are_the_entries_images(tmp_path: Path) -> None:
     site = hugo_site(tmp_path)
     assert run(site, "build").exit_code == 0

@@ -629,6 +629,40 @@ def test_jekyll_html_posts_are_posts_as_wordpress_imports_write_them(
     assert "Edit or delete it, then start blogging!" in html
 
 
+def test_a_jekyll_posts_slug_and_name_make_the_url_and_id_jekyll_makes(
+    make_site: MakeSite, runner
+) -> None:
+    # A front matter slug with a space was an error ("not a single URL path segment"),
+    # though Jekyll slugifies it; a `%` in a file name stayed raw in jekyll-feed's ID, an
+    # invalid URI. Links and IDs as Jekyll 4.3 with jekyll-feed wrote them.
+    toml = 'title = "J"\nbase_url = "https://example.com/"\n[feed]\nids = "jekyll"\n'
+    cfg = make_site(
+        posts={
+            "_config.yml": "title: J\n",
+            "_posts/2024-02-01-whatever.md": '---\ntitle: Slugged\nslug: "My Slug_Here!"\n'
+            "categories: Misc\n---\nA note[^1].\n\n[^1]: N.\n",
+            "_posts/2024-01-08-100%-pure.md": "---\ntitle: Pure\n---\nB.\n",
+        },
+        toml=toml,
+    )
+    args = ["build", "--config", str(cfg.root / "feedkit.toml")]
+    result = runner.invoke(main, args, env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    found = {e.title: (e.link, e.id) for e in feed.entries}
+    assert found["Slugged"] == (
+        "https://example.com/misc/2024/02/01/My-Slug_Here!.html",
+        "https://example.com/misc/2024/02/01/My%20Slug_Here!",
+    )
+    # Its footnotes' anchors are ids and links with no space in them.
+    (content,) = [e.content[0].value for e in feed.entries if e.title == "Slugged"]
+    assert 'id="fn-My-Slug_Here!-1"' in content and "#fn-My-Slug_Here!-1" in content
+    assert found["Pure"] == (
+        "https://example.com/2024/01/08/100-pure.html",
+        "https://example.com/2024/01/08/100%25-pure",
+    )
+
+
 def test_a_jekyll_sites_dates_are_read_in_its_config_timezone(make_site: MakeSite) -> None:
     toml = 'title = "J"\nbase_url = "https://example.com/"\n'
     cfg = make_site("layouts/jekyll", toml=toml)

@@ -27,7 +27,16 @@ _FOOTNOTE_DEF = re.compile(r'<div class="footnote-definition" id="([^"]*)">')
 _ID_UNSAFE = re.compile(r"[^\w-]+")
 # A page's own file name, which names no other page than its folder would.
 _PAGE_SUFFIX = re.compile(r"(?:/index)?\.html?$")
-_SLUG, _URL = attrgetter("slug"), attrgetter("url")
+_URL = attrgetter("url")
+# What a slug of Jekyll's or Hugo's may hold that an id may not (`slug: "My Slug!"`, which
+# they slugify for the URL); any other slug is an anchor's name as it stands.
+_NOT_IN_ID = re.compile(r"[\s/\\?#%]+")
+
+
+def _slug(post: Placed) -> str:
+    """Return a post's slug as its anchors' name: a run of what an id cannot hold, a `-`."""
+    slug = post.slug
+    return _NOT_IN_ID.sub("-", slug) if _NOT_IN_ID.search(slug) else slug
 
 
 class Placed(Protocol):
@@ -50,12 +59,12 @@ def anchor_names(posts: Iterable[Placed]) -> dict[str, str]:
     Each depends only on which posts there are, never on the order they are read in.
     """
     listed = list(posts)
-    slugs = list(map(_SLUG, listed))
+    slugs = list(map(_slug, listed))
     counts = Counter(slugs)
     if len(counts) == len(slugs):  # no slug shared: the common case, in C loops
         return {}
-    shared = sorted(post.url for post in listed if counts[post.slug] > 1)
-    slug_of = {post.url: post.slug for post in listed if counts[post.slug] > 1}
+    shared = sorted(post.url for post, slug in zip(listed, slugs, strict=True) if counts[slug] > 1)
+    slug_of = {post.url: slug for post, slug in zip(listed, slugs, strict=True) if counts[slug] > 1}
     taken = {slug for slug, count in counts.items() if count == 1}
     wanted = {url: _path_name(url) for url in shared}
     wanted_by = Counter(wanted.values())
@@ -86,7 +95,7 @@ def _path_name(url: str) -> str:
 
 def anchor_of(post: Placed, names: Mapping[str, str]) -> str:
     """Return the name a post's anchors begin with, `names` those `anchor_names` gave."""
-    return names.get(post.url, post.slug)
+    return names.get(post.url) or _slug(post)
 
 
 def _footnote_id(name: str, label: str) -> str:

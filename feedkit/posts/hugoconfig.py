@@ -294,10 +294,14 @@ def with_sections(pattern: str, folders: list[str]) -> str:
     )
 
 
-def fill_hugo_permalink(pattern: str, slug: str, name: str, title: str, date: datetime) -> str:
+def fill_hugo_permalink(
+    pattern: str, slug: str, name: str, title: str, date: datetime, configured: bool = True
+) -> str:
     """Return a Hugo permalink pattern filled in for one page (`:section` and `:sections`
     are filled already): `slug` is its front matter's, `name` its file's (a bundle's
-    folder's), `date` in its own zone. Raise ValueError naming a placeholder not known."""
+    folder's), `date` in its own zone; `configured` when the pattern is the site's
+    [permalinks]' (not Hugo's default, the page's path). Raise ValueError naming a
+    placeholder not known."""
     own = urlize(slug) if slug else ""
     values = {
         "year": f"{date.year:04d}",
@@ -321,9 +325,12 @@ def fill_hugo_permalink(pattern: str, slug: str, name: str, title: str, date: da
             + ", ".join(f":{name}" for name in ("section", "sections", *values))
         )
     filled = re.sub(r"/{2,}", "/", _PLACEHOLDER.sub(lambda m: values[m[1]], pattern))
-    # Hugo reads the filled pattern as a query string would be read, a `+` a space, and
-    # sanitises it again: `c++ tips` is `c-tips`, `A+ grade` `a-grade` on its pages.
-    return _sanitized(filled.replace("+", " ")) if "+" in filled else filled
+    # Hugo reads a filled [permalinks] pattern as a query string would be read, a `+` a
+    # space, and sanitises it again: `c++ tips` is `c-tips`, `A+ grade` `a-grade` on its
+    # pages (its default, the page's path, keeps `c++-tips`).
+    if configured and "+" in filled:
+        return _sanitized(filled.replace("+", " "))
+    return filled
 
 
 class Pages:
@@ -393,13 +400,16 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
         except ValueError:
             pass
         dated = pattern is not None and re.search(r":(year|month|day|week|yearday)", pattern)
-        if pattern is None or (dated and date is None):
+        configured = not (pattern is None or (dated and date is None))
+        if not configured:
             pattern = "/" + "".join(f"{folder}/" for folder in folders) + ":slugorfilename/"
+        assert pattern is not None
         path = fill_hugo_permalink(
             with_sections(pattern, folders),
             slug if isinstance(slug, str) else "",
             stem,
             title if isinstance(title, str) else "",
             date or datetime(1970, 1, 1),
+            configured,
         )
     return base_url + quote(path.lstrip("/"), safe=URL_SAFE)

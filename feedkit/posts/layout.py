@@ -47,6 +47,7 @@ class Place:
     # The Hugo site's URL pattern for the page (its :section filled in), when feedkit.toml
     # sets no permalink: [permalinks], else Hugo's default, the page's path.
     hugo_permalink: str = ""
+    hugo_configured: bool = False  # that pattern is [permalinks]'s (see fill_hugo_permalink)
     jekyll: bool = False  # a Jekyll site's post (see sitekind.py): no title is Jekyll's
     # In its _posts/ or _drafts/: its URL's :title and :slug are Jekyll's, of its file name
     # (elsewhere in a Jekyll site without _posts/, a post keeps feedkit's slug).
@@ -283,12 +284,17 @@ class Layout:
         if stem.split(".")[0] == "index":  # a page bundle: the page is its folder
             folders = folders[:-1]
         pattern = self.permalinks.get(folders[0] if folders else "")
+        configured = pattern is not None
         if pattern is None:  # Hugo's default: the page's path
             pattern = "/" + "".join(f"{folder}/" for folder in folders) + ":slugorfilename/"
         else:
             pattern = with_sections(pattern, folders)
         return Place(
-            language=language, hugo=True, hugo_permalink=pattern, timezone=self.hugo_timezone
+            language=language,
+            hugo=True,
+            hugo_permalink=pattern,
+            hugo_configured=configured,
+            timezone=self.hugo_timezone,
         )
 
 

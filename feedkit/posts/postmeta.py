@@ -293,6 +293,10 @@ class PostBuilder(PostAddress, PostPublishing):
         if text is None:
             return ""
         slug = text.strip()
+        if (self.place.jekyll or self.place.hugo) and slug:
+            # Jekyll and Hugo make the URL of a slug as typed (`My Slug!`), slugified or
+            # urlized their way (posturl), as a Jekyll file name's is.
+            return slug
         if not _SLUG_OK.match(slug) or slug in (".", "..") or slug.startswith("."):
             self.fail(
                 "slug",

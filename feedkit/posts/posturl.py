@@ -31,6 +31,7 @@ JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
 URL_KEYS = ("url", "permalink")  # Hugo's, Jekyll's: the post's own path on the site
 # What stays as written in a URL's path (RFC 3986's pchar and "/"); the rest is %-encoded.
 URL_SAFE = "/%@!$&'()*+,;=-._~"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 class PostAddress:
@@ -134,6 +135,7 @@ class PostAddress:
             name,
             title if isinstance(title, str) else "",
             published,
+            self.place.hugo_configured,
         )
         return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
 
@@ -163,7 +165,8 @@ class PostAddress:
         if ids == "jekyll":  # jekyll-feed's `post.id | absolute_url`: the URL's folder + slug
             folder = url[len(base) :].rstrip("/").rpartition("/")[0]
             name = self._jekyll_name()
-            name = quote(name, safe=URL_SAFE) if name else quote(slug)
+            # A `%` that starts no escape is one itself, as Jekyll's URL writes it (`100%25`).
+            name = quote(_LONE_PERCENT.sub("%25", name), safe=URL_SAFE) if name else quote(slug)
             return base + (f"{folder}/" if folder else "") + name
         # RFC 4151 tag URI: stays the same when the site moves to https.
         host, origin = _site_origin(base)
