@@ -18,14 +18,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.config import Config
 from feedkit.errors import ContentError
-from feedkit.posts.reading import Reading, goldmark
-from feedkit.posts.typographer import site_typography
+
+if TYPE_CHECKING:  # at use: a site that is not Hugo's reads no Hugo typography
+    from feedkit.posts.reading import Reading
 
 ROOT_NAMES = ("hugo", "config")
 SUFFIXES = ("toml", "yaml", "yml", "json")
@@ -60,6 +61,8 @@ class HugoSettings:
     def reading(self) -> Reading:
         """Return how the site's posts are read: with Goldmark's typographer, linkify,
         hard wraps and extensions as they are set."""
+        from feedkit.posts.reading import goldmark
+
         return goldmark(
             self.typographer,
             self.typography,
@@ -153,7 +156,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         params if isinstance(params, dict) else {},
         str(zone).strip() if zone not in (None, "") else "",
         _typographer(values),
-        typography=site_typography(_typographer_table(values)),
+        typography=_typography(values),
         linkify=_linkify(values),
         hard_wraps=_goldmark(values, "renderer").get("hardwraps") is True,
         without=tuple(
@@ -162,6 +165,16 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
             if _goldmark(values, "extensions").get(name) is False
         ),
     )
+
+
+def _typography(values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Return the typographer's substitutions the site sets (see typographer.py)."""
+    table = _typographer_table(values)
+    if not isinstance(table, dict):
+        return ()
+    from feedkit.posts.typographer import site_typography
+
+    return site_typography(table)
 
 
 def _goldmark(values: dict[str, Any], part: str) -> dict[str, Any]:
