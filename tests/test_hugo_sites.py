@@ -109,6 +109,20 @@ def test_posts_get_the_urls_of_the_hugo_configs_permalinks(tmp_path: Path) -> No
     assert f'<img src="{tokyo}view.jpg" alt="The view">' in html
 
 
+def built_urls(site: Path, hugo_toml: str, fronts: list[str]) -> dict[str, str]:
+    """Build a Hugo site at https://example.com/blog/ (`hugo_toml` added to its hugo.toml)
+    of posts with these front matters, and return each post's URL by title."""
+    (site / "hugo.toml").write_text('baseURL = "https://example.com/blog/"\n' + hugo_toml)
+    (site / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    posts = site / "content" / "posts"
+    posts.mkdir(parents=True)
+    for number, front in enumerate(fronts, start=1):
+        (posts / f"p{number}.md").write_text(front + "Body.\n", encoding="utf-8")
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    return urls(site)
+
+
 # Titles and the URL hugo 0.111 gave each under `posts = "/:year/:month/:day/:title/"`.
 HUGO_TITLE_URLS = {
     "Part 1 - Intro": "part-1-intro",
@@ -130,18 +144,11 @@ HUGO_TITLE_URLS = {
 def test_titles_make_the_urls_hugo_makes_of_them(tmp_path: Path) -> None:
     # A spaced hyphen gave `part-1--intro`, a `+` stayed and a `/` was dropped: each post a
     # URL (and, with ids = "url", an ID) the Hugo site does not have.
-    permalinks = '[permalinks]\nposts = "/:year/:month/:day/:title/"\n'
-    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.com/blog/"\n' + permalinks)
-    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
-    posts = tmp_path / "content" / "posts"
-    posts.mkdir(parents=True)
+    fronts = []
     for day, title in enumerate(HUGO_TITLE_URLS, start=1):
         escaped = title.replace("\\", "\\\\").replace('"', '\\"')
-        front = f'+++\ntitle = "{escaped}"\ndate = 2024-01-{day:02d}T10:00:00Z\n+++\nBody.\n'
-        (posts / f"p{day}.md").write_text(front, encoding="utf-8")
-    result = run(tmp_path, "build")
-    assert result.exit_code == 0, result.output
-    found = urls(tmp_path)
+        fronts.append(f'+++\ntitle = "{escaped}"\ndate = 2024-01-{day:02d}T10:00:00Z\n+++\n')
+    found = built_urls(tmp_path, '[permalinks]\nposts = "/:year/:month/:day/:title/"\n', fronts)
     for day, (title, path) in enumerate(HUGO_TITLE_URLS.items(), start=1):
         assert found[title] == f"https://example.com/blog/2024/01/{day:02d}/{path}/", title
 
@@ -149,16 +156,11 @@ def test_titles_make_the_urls_hugo_makes_of_them(tmp_path: Path) -> None:
 def test_a_slug_as_typed_makes_the_path_hugo_makes_of_it(tmp_path: Path) -> None:
     # A slug with a space was an error ("not a single URL path segment"); Hugo urlizes it,
     # and keeps a `+` in its default URLs, the page's path (checked against hugo 0.111).
-    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.com/blog/"\n')
-    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
-    posts = tmp_path / "content" / "posts"
-    posts.mkdir(parents=True)
-    for day, slug in enumerate(("My Slug Here", "c++ & more"), start=1):
-        front = f'---\ntitle: T{day}\nslug: "{slug}"\ndate: 2024-01-0{day}\n---\nBody.\n'
-        (posts / f"p{day}.md").write_text(front, encoding="utf-8")
-    result = run(tmp_path, "build")
-    assert result.exit_code == 0, result.output
-    assert urls(tmp_path) == {
+    fronts = [
+        f'---\ntitle: T{day}\nslug: "{slug}"\ndate: 2024-01-0{day}\n---\n'
+        for day, slug in enumerate(("My Slug Here", "c++ & more"), start=1)
+    ]
+    assert built_urls(tmp_path, "", fronts) == {
         "T1": "https://example.com/blog/posts/my-slug-here/",
         "T2": "https://example.com/blog/posts/c++-more/",
     }
