@@ -127,3 +127,23 @@ def browser() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+def feedkit_build(root: Path) -> Path:
+    """Run `feedkit build` in `root` as a user runs it (the console script, in a process of
+    its own), which must succeed without a warning; return the output folder."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "feedkit"), "build"],
+        cwd=root,
+        env={**os.environ, **NOW_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # A note (the build cache thrown away as the site's settings changed) is no warning.
+    said = [line for line in done.stderr.splitlines() if not line.startswith("note: ")]
+    assert (done.returncode, said) == (0, []), done.stderr
+    return root / "public"

@@ -601,24 +601,9 @@ def _typed_site(root: Path, kind: str, config: str = "") -> Path:
 
 def _feedkit_build(root: Path) -> bytes:
     """Return atom.xml as `feedkit build` writes it, run as a user runs it."""
-    import os
-    import subprocess
-    import sys
+    from conftest import feedkit_build
 
-    from conftest import NOW_ENV
-
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "feedkit"), "build"],
-        cwd=root,
-        env={**os.environ, **NOW_ENV},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    # A note (the build cache thrown away as the site's settings changed) is no warning.
-    said = [line for line in done.stderr.splitlines() if not line.startswith("note: ")]
-    assert (done.returncode, said) == (0, []), done.stderr
-    return (root / "public" / "atom.xml").read_bytes()
+    return (feedkit_build(root) / "atom.xml").read_bytes()
 
 
 @pytest.mark.parametrize("kind", ["jekyll", "hugo", "hugo content"])

@@ -18,7 +18,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import NOW, NOW_ENV, SHARED, SITE_TOML
+from conftest import NOW, NOW_ENV, SHARED, SITE_TOML, feedkit_build
 
 VALIDATE = SHARED / "tools" / "validate-feed"
 BASE_URL = "https://example.com/blog/"
@@ -51,18 +51,7 @@ def hugo_site(root: Path, config: str, body: str = BODY, config_file: str = "hug
 
 def build(root: Path) -> dict[str, bytes]:
     """Return the home feeds as `feedkit build` writes them, run as a user runs it."""
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "feedkit"), "build"],
-        cwd=root,
-        env={**os.environ, **NOW_ENV},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    # A note (the build cache thrown away as the site's settings changed) is no warning.
-    said = [line for line in done.stderr.splitlines() if not line.startswith("note: ")]
-    assert (done.returncode, said) == (0, []), done.stderr
-    public = root / "public"
+    public = feedkit_build(root)
     return {name: (public / name).read_bytes() for name in ("atom.xml", "rss.xml", "feed.json")}
 
 
