@@ -159,11 +159,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         typography=_typography(values),
         linkify=_linkify(values),
         hard_wraps=_goldmark(values, "renderer").get("hardwraps") is True,
-        without=tuple(
-            name
-            for name in ("table", "footnote", "strikethrough", "definitionlist")
-            if _goldmark(values, "extensions").get(name) is False
-        ),
+        without=_switched_off(values),
     )
 
 
@@ -187,10 +183,7 @@ def _goldmark(values: dict[str, Any], part: str) -> dict[str, Any]:
 
 def _typographer_table(values: dict[str, Any]) -> Any:
     """Return what `markup.goldmark.extensions.typographer` is set to (None when unset)."""
-    found: Any = values
-    for key in ("markup", "goldmark", "extensions", "typographer"):
-        found = found.get(key) if isinstance(found, dict) else None
-    return found
+    return _goldmark(values, "extensions").get("typographer")
 
 
 def _typographer(values: dict[str, Any]) -> bool:
@@ -200,6 +193,13 @@ def _typographer(values: dict[str, Any]) -> bool:
     if isinstance(found, dict):
         return found.get("disable") is not True
     return found is not False
+
+
+def _switched_off(values: dict[str, Any]) -> tuple[str, ...]:
+    """Return the Goldmark extensions feedkit follows that the site switches off."""
+    extensions = _goldmark(values, "extensions")
+    names = ("table", "footnote", "strikethrough", "definitionlist")
+    return tuple(name for name in names if extensions.get(name) is False)
 
 
 def _linkify(values: dict[str, Any]) -> str:
@@ -214,9 +214,7 @@ def _linkify(values: dict[str, Any]) -> str:
 
 def _passthrough(values: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:
     """Return the delimiters of `markup.goldmark.extensions.passthrough`, when enabled."""
-    found: Any = values
-    for key in ("markup", "goldmark", "extensions", "passthrough"):
-        found = found.get(key) if isinstance(found, dict) else None
+    found = _goldmark(values, "extensions").get("passthrough")
     if not isinstance(found, dict) or found.get("enable") is not True:
         return ()
     delimiters = found.get("delimiters")
