@@ -113,7 +113,7 @@ def _text_options() -> Any:
 def _bare_links(text: str, reading: Reading | None) -> Any:
     """Return what finds the bare URLs `reading` makes links (`autolinks.BareLinks`), None
     when it makes none or `text` has none."""
-    if reading is None or not reading.autolink or not any(m in text for m in ("://", "www.", "@")):
+    if reading is None or not reading.may_link(text):
         return None
     from feedkit.posts.autolinks import BareLinks
 

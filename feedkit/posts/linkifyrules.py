@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from feedkit.posts.autolinkrules import PUNCTUATION
+
 _PATH = r"""[-a-zA-Z0-9@:%_+.~#$!?&/=();,'">^{}\[\]`]*"""
 _URL = re.compile(
     r"(?:http|https|ftp)://[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?::\d+)?(?:[/#?]" + _PATH + ")?"
@@ -42,7 +44,6 @@ _LOCAL = frozenset(_LOCAL_CHARS)
 _EMAIL_DOMAIN = re.compile(
     r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*"
 )
-_PUNCTUATION = frozenset(r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""")
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 # What starts an inline of its own before a link: Goldmark's linkify triggers, and the
 # emphasis and strikethrough delimiters (their own inlines, after which one may start).
@@ -116,7 +117,9 @@ def _symbols_end_at(raw: str, at: int) -> bool:
     typographer as whole symbols (`-----` is an em dash and an en dash; `....` leaves one
     `.` over)."""
     char = raw[at - 1]
-    size = at - len(raw[:at].rstrip(char))
+    size = 1
+    while size < at and raw[at - 1 - size] == char:
+        size += 1
     sizes = _SYMBOL_RUNS[char]
     if len(sizes) == 2:  # dashes: as many em dashes as fit, then an en dash for two left
         return size >= 2 and size % 3 != 1
@@ -134,7 +137,7 @@ def _quote_node(quote: str, previous: str, following: str) -> bool:
 
 
 def _is_punctuation(char: str) -> bool:
-    return char in _PUNCTUATION or unicodedata.category(char)[0] in "PS"
+    return char in PUNCTUATION or unicodedata.category(char)[0] in "PS"
 
 
 def link_at(raw: str, at: int, protocol: str) -> tuple[int, str] | None:
@@ -194,7 +197,7 @@ def email_starts(raw: str, floor: int, at: int) -> range:
 
 def _email_at(raw: str, at: int) -> tuple[int, str] | None:
     """Return where the e-mail address at `raw[at]` ends and its `mailto:` link, or None."""
-    if at >= len(raw) or raw[at] in _PUNCTUATION:
+    if at >= len(raw) or raw[at] in PUNCTUATION:
         return None
     local = _EMAIL_LOCAL.match(raw, at)
     if local is None or raw[local.end() : local.end() + 1] != "@":

@@ -84,6 +84,17 @@ class Reading:
                 flags |= flag
         return flags
 
+    def may_link(self, text: str) -> bool:
+        """Return False when Markdown `text` certainly holds no bare URL or address this
+        reading makes a link (see `autolink`): a quick look, before a reading of events."""
+        if not self.autolink or not any(mark in text for mark in _LINK_MARKS):
+            return False
+        if self.autolink == "goldmark":
+            from feedkit.posts.linkifyrules import may_link
+
+            return may_link(text)
+        return True
+
     @cached_property
     def made(self) -> dict[bytes, bytes]:
         """Return the Markdown each typographic symbol (`TYPOGRAPHIC_SYMBOLS`) is made as:
@@ -145,11 +156,7 @@ def as_read(text: str, reading: Reading) -> str:
     `text` itself when none applies."""
     if reading.footnotes and "[^" in text:
         text = footnotes_last(text, reading.options)
-    autolink = bool(reading.autolink) and any(mark in text for mark in _LINK_MARKS)
-    if autolink and reading.autolink == "goldmark":
-        from feedkit.posts.linkifyrules import may_link
-
-        autolink = may_link(text)
+    autolink = reading.may_link(text)
     symbols = _SYMBOLS.get((reading.symbols, reading.smart))
     if symbols is not None and reading.raw_html and "<<" in text:
         from feedkit.posts.typographer import tag_guillemets
