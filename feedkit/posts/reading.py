@@ -252,6 +252,8 @@ def footnotes_last(text: str, options: Any) -> str:
     Python-Markdown gather every note at the end, so a note written after its paragraph
     showed in the middle of the post. One inside a quote or a list stays: moved out of
     it, it would be read without its markers."""
+    if _notes_in_place(text):
+        return text
     from feedkit.posts.markup import markdown
 
     data = text.encode()
@@ -278,6 +280,23 @@ def footnotes_last(text: str, options: Any) -> str:
     if not b"".join(rest[1:]).strip():  # nothing after the first note but notes: in place
         return text
     return (b"".join(rest).rstrip() + b"\n\n" + b"\n".join(notes)).decode()
+
+
+# A footnote definition's start, `[^1]:`, at the start of a line (its `\n` before it).
+_NOTE_LINE = re.compile(r"\n {0,3}\[\^[^\]\n]+\]:")
+
+
+def _notes_in_place(text: str) -> bool:
+    """Return True when no footnote definition of `text` can have a paragraph after it:
+    from the first line that starts one, every line is another, indented (a note's own)
+    or blank. A quick look for the many posts whose notes are at their end already."""
+    first = _NOTE_LINE.search("\n" + text)
+    if first is None:
+        return True
+    for line in text[first.end() - 1 :].split("\n")[1:]:
+        if line.strip() and line[0] not in " \t" and not _NOTE_LINE.match("\n" + line):
+            return False
+    return True
 
 
 def _lone_tilde(text: str) -> bool:
