@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from feedkit.config import Config
 from feedkit.models import Author
 from feedkit.posts import pelicanmeta
-from feedkit.posts.hugoconfig import hugo_settings, with_sections
+from feedkit.posts.hugoconfig import hugo_settings
+from feedkit.posts.hugourls import default_pattern, with_sections
 from feedkit.posts.jekyllconfig import (
     jekyll_authors,
     jekyll_config,
@@ -286,7 +287,7 @@ class Layout:
         pattern = self.permalinks.get(folders[0] if folders else "")
         configured = pattern is not None
         if pattern is None:  # Hugo's default: the page's path
-            pattern = "/" + "".join(f"{folder}/" for folder in folders) + ":slugorfilename/"
+            pattern = default_pattern(folders)
         else:
             pattern = with_sections(pattern, folders)
         return Place(

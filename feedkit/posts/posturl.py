@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
-from feedkit.posts.hugoconfig import fill_hugo_permalink
+from feedkit.posts.hugourls import fill_hugo_permalink
 from feedkit.posts.layout import Place
 from feedkit.posts.postvalues import (
     fill_permalink,

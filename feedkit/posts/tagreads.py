@@ -156,7 +156,7 @@ class TagReads:
 
     @cached_property
     def _pages(self) -> Any:
-        from feedkit.posts.hugoconfig import Pages
+        from feedkit.posts.hugourls import Pages
 
         return Pages(self.cfg, hugo_settings(site_folders(self.cfg)))
 
