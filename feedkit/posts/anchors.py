@@ -1,5 +1,6 @@
 """The anchors of a post's footnotes (`fn-…` and `fnref-…` ids and the links to them): what
-name each post's begin with, and the HTML that carries them.
+name each post's begin with, and the HTML that carries them; and where the notes stand,
+after the post (`footnotes_last`).
 
 A feed or a digest shows many posts in one page, so every post's anchors carry a name no
 other post of the site has: its slug, as they always have; but posts may share a slug (a
@@ -17,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from operator import attrgetter
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 # What pulldown-cmark's writer makes of footnotes: its own markup, nothing a post wrote,
@@ -117,3 +118,57 @@ def with_footnote_anchors(out: str, name: str) -> str:
     return _FOOTNOTE_DEF.sub(
         lambda m: f'<div class="footnote" id="fn-{_footnote_id(name, m[1])}">', out
     )
+
+
+def footnotes_last(text: str, options: Any) -> str:
+    """Return Markdown `text` with the footnote definitions written among its paragraphs
+    moved after them, in their order (`text` itself when there are none): pulldown-cmark
+    writes a definition where it stands, where kramdown, Goldmark, cmark-gfm and
+    Python-Markdown gather every note at the end, so a note written after its paragraph
+    showed in the middle of the post. One inside a quote or a list stays: moved out of
+    it, it would be read without its markers."""
+    if _notes_in_place(text):
+        return text
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()
+    found: list[tuple[int, int]] = []
+    depth = 0  # open elements: only a definition at the top is moved
+    for event, where in markdown(options=options).events_with_range(text):
+        if not isinstance(event, dict):
+            continue
+        if "Start" in event:
+            began = event["Start"]
+            if depth == 0 and isinstance(began, dict) and "FootnoteDefinition" in began:
+                found.append((where["start"], where["end"]))
+            depth += 1
+        elif "End" in event:
+            depth -= 1
+    if not found:
+        return text
+    rest, notes, at = [], [], 0
+    for start, end in found:
+        rest.append(data[at:start])
+        notes.append(data[start:end].rstrip() + b"\n")
+        at = end
+    rest.append(data[at:])
+    if not b"".join(rest[1:]).strip():  # nothing after the first note but notes: in place
+        return text
+    return (b"".join(rest).rstrip() + b"\n\n" + b"\n".join(notes)).decode()
+
+
+# A footnote definition's start, `[^1]:`, at the start of a line (its `\n` before it).
+_NOTE_LINE = re.compile(r"\n {0,3}\[\^[^\]\n]+\]:")
+
+
+def _notes_in_place(text: str) -> bool:
+    """Return True when no footnote definition of `text` can have a paragraph after it:
+    from the first line that starts one, every line is another, indented (a note's own)
+    or blank. A quick look for the many posts whose notes are at their end already."""
+    first = _NOTE_LINE.search("\n" + text)
+    if first is None:
+        return True
+    for line in text[first.end() - 1 :].split("\n")[1:]:
+        if line.strip() and line[0] not in " \t" and not _NOTE_LINE.match("\n" + line):
+            return False
+    return True

@@ -155,6 +155,8 @@ def as_read(text: str, reading: Reading) -> str:
     `_TIGHT_COLON`), and without `single_tilde`, the tildes of `~x~` (see `_escapes`).
     `text` itself when none applies."""
     if reading.footnotes and "[^" in text:
+        from feedkit.posts.anchors import footnotes_last
+
         text = footnotes_last(text, reading.options)
     autolink = reading.may_link(text)
     symbols = _SYMBOLS.get((reading.symbols, reading.smart))
@@ -243,60 +245,6 @@ def as_read(text: str, reading: Reading) -> str:
         pieces += [data[at:start], new]
         at = end
     return b"".join([*pieces, data[at:]]).decode()
-
-
-def footnotes_last(text: str, options: Any) -> str:
-    """Return Markdown `text` with the footnote definitions written among its paragraphs
-    moved after them, in their order (`text` itself when there are none): pulldown-cmark
-    writes a definition where it stands, where kramdown, Goldmark, cmark-gfm and
-    Python-Markdown gather every note at the end, so a note written after its paragraph
-    showed in the middle of the post. One inside a quote or a list stays: moved out of
-    it, it would be read without its markers."""
-    if _notes_in_place(text):
-        return text
-    from feedkit.posts.markup import markdown
-
-    data = text.encode()
-    found: list[tuple[int, int]] = []
-    depth = 0  # open elements: only a definition at the top is moved
-    for event, where in markdown(options=options).events_with_range(text):
-        if not isinstance(event, dict):
-            continue
-        if "Start" in event:
-            began = event["Start"]
-            if depth == 0 and isinstance(began, dict) and "FootnoteDefinition" in began:
-                found.append((where["start"], where["end"]))
-            depth += 1
-        elif "End" in event:
-            depth -= 1
-    if not found:
-        return text
-    rest, notes, at = [], [], 0
-    for start, end in found:
-        rest.append(data[at:start])
-        notes.append(data[start:end].rstrip() + b"\n")
-        at = end
-    rest.append(data[at:])
-    if not b"".join(rest[1:]).strip():  # nothing after the first note but notes: in place
-        return text
-    return (b"".join(rest).rstrip() + b"\n\n" + b"\n".join(notes)).decode()
-
-
-# A footnote definition's start, `[^1]:`, at the start of a line (its `\n` before it).
-_NOTE_LINE = re.compile(r"\n {0,3}\[\^[^\]\n]+\]:")
-
-
-def _notes_in_place(text: str) -> bool:
-    """Return True when no footnote definition of `text` can have a paragraph after it:
-    from the first line that starts one, every line is another, indented (a note's own)
-    or blank. A quick look for the many posts whose notes are at their end already."""
-    first = _NOTE_LINE.search("\n" + text)
-    if first is None:
-        return True
-    for line in text[first.end() - 1 :].split("\n")[1:]:
-        if line.strip() and line[0] not in " \t" and not _NOTE_LINE.match("\n" + line):
-            return False
-    return True
 
 
 def _lone_tilde(text: str) -> bool:
