@@ -9,7 +9,8 @@ from xml.etree.ElementTree import fromstring
 
 import pytest
 
-from feedkit.posts.texmath import mathml_as_text, tex_to_mathml, tex_to_text
+from feedkit.posts.mathtext import mathml_as_text, tex_to_text
+from feedkit.posts.texmath import tex_to_mathml
 
 
 @pytest.mark.parametrize(
@@ -142,7 +143,8 @@ def test_converting_a_formula_reads_no_package_metadata() -> None:
     # it must not go through importlib.metadata (about 20 ms) to learn its own version.
     code = (
         "import sys\n"
-        "from feedkit.posts.texmath import tex_to_mathml, tex_to_text\n"
+        "from feedkit.posts.mathtext import tex_to_text\n"
+        "from feedkit.posts.texmath import tex_to_mathml\n"
         "assert tex_to_mathml('x^2', True) and tex_to_text('x^2') == 'x²'\n"
         "print(sorted(m for m in sys.modules if m.startswith('importlib.metadata')))\n"
     )

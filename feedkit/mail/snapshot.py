@@ -128,7 +128,7 @@ def email_html(body: str, post: Post, reading: Reading, anchor: str) -> str:
     """Return a post's body as the digest shows it in full: the feeds' safe HTML (read as
     `reading` says, its footnotes' anchors begun with `anchor`), with each formula as
     readable text (no mail program shows MathML)."""
-    from feedkit.posts.texmath import mathml_as_text
+    from feedkit.posts.mathtext import mathml_as_text
 
     html = render_html(body, post.url, anchor, "mathml", reading)
     return mathml_as_text(html)

@@ -18,9 +18,9 @@ from typing import Any
 
 from feedkit.posts import kramdown, texdelims
 from feedkit.posts.markup import markdown, strip_xml_illegal
+from feedkit.posts.mathtext import tex_to_text
 from feedkit.posts.reading import PLAIN, Reading, as_read
 from feedkit.posts.sanitize import text_of
-from feedkit.posts.texmath import tex_to_text
 
 WORDS_PER_MINUTE = 230
 # Readers take in about 500 CJK characters a minute; count them at that rate.

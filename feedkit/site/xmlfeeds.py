@@ -293,7 +293,7 @@ def rss_item(cfg: Config, rp: RenderedPost) -> bytes:
 
 def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     """Set what an RSS item of `rp` says on feedgen's `fe` (with the dc extension loaded)."""
-    from feedkit.posts.texmath import mathml_as_text
+    from feedkit.posts.mathtext import mathml_as_text
 
     post = rp.post
     fe.title(post.title)
