@@ -1,0 +1,134 @@
+"""Plain text of a post (feedkit/posts/plaintext.py): summaries, plain text, reading time."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedkit.posts.plaintext import measure, plain_text, summarize, truncate
+
+
+def test_summary_writes_math_readably() -> None:
+    body = "Let $\\alpha \\in \\mathcal{D}$ and $x_i^2 \\le \\frac{a+b}{2}$.\n"
+    assert summarize(body, None, 500) == "Let α ∈ 𝒟 and xᵢ² ≤ (a + b)/2."
+    assert summarize("Body.", "About $\\mathbb{R}^n$.", 500) == "About ℝⁿ."
+    assert summarize("Bad $\\left( x$ math.", None, 500) == "Bad $\\left( x$ math."
+
+
+def test_summary_prefers_front_matter_and_strips_markup() -> None:
+    given = "A *short* [link](https://x.org) &amp; {{ name }} <b>x</b>"
+    summary = summarize("Body text.", given, 500)
+    assert summary == "A short link & x"
+
+
+def test_summary_takes_text_before_more() -> None:
+    body = "First **para**.\n\nSecond para.\n\n<!--more-->\n\nThird para."
+    assert summarize(body, None, 500) == "First para. Second para."
+
+
+def test_summary_before_more_takes_every_block_a_blockquote_abstract_too() -> None:
+    # How a math-heavy Jekyll blog opens each post: a quoted abstract, then the cut.
+    body = (
+        "> In this post we derive the **bias–variance** trade-off\n"
+        "> and show where it fails.\n\n"
+        "- for regression\n- for classification\n\n<!--more-->\n\n## Setup\n\nBody text."
+    )
+    assert summarize(body, None, 300) == (
+        "In this post we derive the bias–variance trade-off and show where it fails. "
+        "for regression for classification"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "summary"),
+    [
+        ("> A quoted opening, and nothing else.\n", "A quoted opening, and nothing else."),
+        ("- first point\n- second point\n", "first point second point"),
+        ("## A heading\n\n```python\nprint(1)\n```\n", "A heading"),
+    ],
+)
+def test_a_post_that_opens_with_no_paragraph_is_summarised_by_its_text(
+    body: str, summary: str
+) -> None:
+    assert summarize(body, None, 300) == summary
+
+
+def test_a_post_with_no_text_has_no_summary() -> None:
+    assert summarize("```python\nprint(1)\n```\n", None, 300) == ""
+
+
+def test_summary_from_opening_paragraphs_skips_code_and_lead_in() -> None:
+    opening = "word " * 60
+    body = f"{opening}\n\nAs follows:\n\n```\ncode()\n```\n\nLater text."
+    assert summarize(body, None, 500) == opening.strip()
+
+
+def test_summary_has_no_template_tags_entities_or_html() -> None:
+    body = "Use {{ title }} and {% if x %} in &lt;templates&gt; with <em>care</em> &amp; love.\n"
+    assert summarize(body, None, 500) == "Use and in <templates> with care & love."
+
+
+def test_summary_is_cut_at_a_word_boundary_with_ellipsis() -> None:
+    text = " ".join(f"word{i}" for i in range(200))
+    summary = summarize(text, None, 100)
+    assert summary.endswith("…")
+    assert len(summary) <= 100
+    assert summary[:-1] in text and text[len(summary) - 1] == " "
+
+
+def test_truncate_keeps_short_text() -> None:
+    assert truncate("short", 10) == "short"
+    assert truncate("one two three four", 12) == "one two…"
+
+
+def test_plain_text_keeps_math_and_inline_code() -> None:
+    assert plain_text("Let $x_1$ be `x < y`.") == "Let x₁ be x < y."
+
+
+def test_reading_time_and_word_count() -> None:
+    assert measure("word " * 230) == (230, 1)
+    assert measure("word " * 231) == (231, 2)
+    assert measure("") == (0, 1)
+    words, minutes = measure("日本語" * 500)  # 1,500 CJK characters at 500 a minute
+    assert minutes == 3 and words >= 1500
+
+
+def test_a_body_with_no_cjk_character_is_measured_without_the_cjk_pattern() -> None:
+    # Compiling the pattern takes 3.5 ms, a few per cent of a rebuild after one edit; curly
+    # quotes, accents and Cyrillic (up to U+303F) cannot hold a CJK character.
+    from feedkit.posts import plaintext
+
+    plaintext._cjk.cache_clear()
+    assert measure("Café “quoted”, naïve — Привет, 〜 " * 100) == (600, 3)
+    # Emoji and symbols past the CJK blocks (U+1F600, U+2603 snow, U+FF01): the pattern is
+    # looked for only when one of the characters past U+303F is in a CJK block.
+    assert measure("Shipped 🎉 ☃ ！ " * 100) == (400, 2)
+    assert plaintext._cjk.cache_info().misses == 0
+    assert measure("It’s ぁ and 한") == (4, 1)  # just past the line: U+3041, U+D55C
+    assert measure("x\ufb01 \uf900") == (2, 1)  # past the last block; in it (U+F900)
+
+
+def test_summary_has_no_script_or_style_text() -> None:
+    body = "Hello <script>alert(1)</script> world <style>p{}</style> and <b>bold</b> $x$.\n"
+    assert summarize(body, None, 500) == "Hello world and bold x."
+    assert summarize("Body.", "A <script>alert(1)</script>summary", 500) == "A summary"
+
+
+def test_a_formula_on_its_own_ends_the_opening_like_any_other_block() -> None:
+    body = (
+        "Machin's formula gives pi quickly, and this post shows how to use it well.\n\n"
+        "It reads:\n\n$$\n\\pi = 4 \\arctan x\n$$\n\nMore text after the formula.\n"
+    )
+    assert summarize(body, None, 100) == (
+        "Machin's formula gives pi quickly, and this post shows how to use it well."
+    )
+
+
+def test_the_text_of_html_blocks_is_summary_text_but_not_their_scripts() -> None:
+    body = '<div class="lead">An <b>HTML</b> opening.<script>alert(1)</script></div>\n'
+    assert plain_text(body) == "An HTML opening."
+    assert summarize(body, None, 100) == "An HTML opening."
+
+
+def test_alt_text_code_blocks_and_footnotes_stay_out_of_plain_text() -> None:
+    body = "![a chart](c.png) Words[^1].\n\n```\ncode\n```\n\n[^1]: The note.\n"
+    assert plain_text(body) == "Words."
