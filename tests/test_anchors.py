@@ -341,9 +341,46 @@ def test_notes_written_after_their_paragraph_come_after_the_post(tmp_path: Path)
         "Its own note.",
         "Second3 point.",
         "The end.",
-        "1",
         "The first note,",
-        "on two lines.",
-        "3",
-        "The second note.",
+        "on two lines.&nbsp;↩︎",
+        "The second note.&nbsp;↩︎",
     ]
+    # The list after the post numbers its notes as the text does: the one in the quote took 2.
+    assert '<li id="fn-notes-a">' in item["content_html"]
+    assert '<li id="fn-notes-b" value="3">' in item["content_html"]
+
+
+def test_notes_are_one_list_in_the_order_the_text_refers_to_them(tmp_path: Path) -> None:
+    # pulldown-cmark numbered notes by where their labels first stood, wrote each as a block
+    # of its own with no way back, gave a note referred to twice one id for both references,
+    # and showed a note nothing refers to. kramdown, Goldmark and cmark-gfm write one list
+    # after a rule, in the order of first reference, each note linking back to every
+    # reference, and leave an unused note out.
+    (tmp_path / "content").mkdir()
+    body = (
+        "Alpha[^z] then beta[^y] then alpha again[^z].\n\n"
+        "[^y]: Why, with a list:\n\n    - one\n\n[^z]: Zed.\n\n[^unused]: Never referred to.\n"
+    )
+    write(tmp_path, "notes.md", f"---\ntitle: Notes\ndate: 2024-01-02\n---\n{body}")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    assert run(tmp_path, "build").exit_code == 0
+    (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    html_text, link = item["content_html"], item["url"]
+    refs = re.findall(
+        r'<sup class="footnote-ref"><a href="[^"]*#([^"]*)" id="([^"]*)">(\d)<', html_text
+    )
+    assert refs == [
+        ("fn-notes-z", "fnref-notes-z", "1"),
+        ("fn-notes-y", "fnref-notes-y", "2"),
+        ("fn-notes-z", "fnref-notes-z-2", "1"),
+    ]
+    notes = html_text[html_text.index('<div class="footnotes">') :]
+    assert notes.startswith('<div class="footnotes">\n<hr>\n<ol>\n<li id="fn-notes-z">\n<p>Zed.')
+    assert notes.index('id="fn-notes-z"') < notes.index('id="fn-notes-y"')
+    assert "Never referred to" not in html_text and "value=" not in notes
+    back = re.findall(r'<a href="([^"#]*)#([^"]*)" class="footnote-backref">', notes)
+    assert back == [(link, "fnref-notes-z"), (link, "fnref-notes-z-2"), (link, "fnref-notes-y")]
+    assert "<li>one</li>" in notes  # a note's own blocks stay in it
+    assert_own_anchors([(link, html_text)])
+    rss = (tmp_path / "public" / "rss.xml").read_text(encoding="utf-8")
+    assert '&lt;ol&gt;\n&lt;li id="fn-notes-z"&gt;' in rss

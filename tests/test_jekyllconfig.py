@@ -94,7 +94,7 @@ def test_commonmark_extensions_and_options_are_read(make_site: MakeSite) -> None
     assert result.exit_code == 0, result.output
     entry = atom_content(cfg)
     assert "<table>" in entry and "<del>struck</del>" in entry
-    assert 'class="footnote"' in entry
+    assert 'class="footnotes"' in entry
     assert "<b>bold</b>" in entry  # UNSAFE keeps raw HTML
     assert "{: .notice}" in entry
     # cmark-gfm ends the HTML block at the blank line: the indented line is code.
@@ -123,7 +123,7 @@ def test_github_pages_gfm_is_commonmarkghpages_with_its_own_settings(
     cfg, result = build(make_site, config_yml, body)
     assert result.exit_code == 0, result.output
     entry = atom_content(cfg)
-    assert "<table>" in entry and "<del>struck</del>" in entry and 'class="footnote"' in entry
+    assert "<table>" in entry and "<del>struck</del>" in entry and 'class="footnotes"' in entry
     assert "<b>bold</b>" in entry and "{: .notice}" in entry
     assert '"quoted"' in entry  # no SMART: the site's own block is not read
     # Its `autolink` extension makes the bare URL a link, the full stop after it left out.

@@ -289,7 +289,7 @@ def test_markers_never_meet_text_written_like_them() -> None:
 
 def test_footnotes_keep_their_anchors_whatever_attribute_lists_say() -> None:
     out = html("Text[^1].\n\n[^1]: Note.\n{: .fn}\n")
-    assert '<div class="footnote" id="fn-post-1">' in out
+    assert '<li id="fn-post-1">' in out
     assert '<a href="https://example.com/blog/post/#fn-post-1" id="fnref-post-1">' in out
 
 

@@ -23,8 +23,12 @@ from urllib.parse import unquote, urlsplit
 
 # What pulldown-cmark's writer makes of footnotes: its own markup, nothing a post wrote,
 # so these patterns meet exactly one shape each.
-_FOOTNOTE_REF = re.compile(r'<sup class="footnote-reference"><a href="#([^"]*)">')
-_FOOTNOTE_DEF = re.compile(r'<div class="footnote-definition" id="([^"]*)">')
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-reference"><a href="#([^"]*)">[^<]*</a></sup>')
+_FOOTNOTE_DEF = re.compile(
+    r'<div class="footnote-definition" id="([^"]*)"><sup class="footnote-definition-label">'
+    r"([^<]*)</sup>\n"
+)
+_DEF_END = "</div>\n"
 _ID_UNSAFE = re.compile(r"[^\w-]+")
 # A page's own file name, which names no other page than its folder would.
 _PAGE_SUFFIX = re.compile(r"(?:/index)?\.html?$")
@@ -104,20 +108,85 @@ def _footnote_id(name: str, label: str) -> str:
 
 
 def with_footnote_anchors(out: str, name: str) -> str:
-    """Return pulldown-cmark's HTML `out` with each footnote's reference and definition
-    given the ids of feedkit's feeds, which begin with `name` (see `anchor_of`)."""
+    """Return pulldown-cmark's HTML `out` with its footnotes as kramdown, Goldmark and
+    cmark-gfm write them, their ids those of feedkit's feeds, which begin with `name` (see
+    `anchor_of`).
+
+    pulldown-cmark numbers notes as their labels first appear and writes each definition as
+    a block of its own, with no way back to the text. The notes after the post (where
+    `footnotes_last` gathers them) become one list after a rule, numbered in the order the
+    text first refers to them, each with a link back to every reference to it; a note the
+    text never refers to is left out, as those converters leave it. Each reference has an
+    id of its own. A note inside a quote or a list keeps its place and block."""
     if 'class="footnote-' not in out:
         return out
-    out = _FOOTNOTE_REF.sub(
+    numbers: dict[str, int] = {}  # label → its number: the order of first reference
+    seen: Counter[str] = Counter()
+
+    def reference(m: re.Match[str]) -> str:
+        label = m[1]
+        number = numbers.setdefault(label, len(numbers) + 1)
+        seen[label] += 1
+        note = _footnote_id(name, label)
+        return (
+            f'<sup class="footnote-ref"><a href="#fn-{note}" id="{_ref_id(note, seen[label])}">'
+            f"{number}</a></sup>"
+        )
+
+    out = _FOOTNOTE_REF.sub(reference, out)
+    notes, start = _notes_at_end(out)
+    listed: list[str] = []
+    for label, content in sorted(
+        ((label, content) for label, content in notes if label in numbers),
+        key=lambda note: numbers[note[0]],
+    ):
+        note = _footnote_id(name, label)
+        back = "".join(
+            f'{" " if k > 1 else "&#160;"}<a href="#{_ref_id(note, k)}" class="footnote-backref">'
+            f"&#x21a9;&#xfe0e;{f'<sup>{k}</sup>' if k > 1 else ''}</a>"
+            for k in range(1, seen[label] + 1)
+        )
+        if content.endswith("</p>\n"):
+            content = content[: -len("</p>\n")] + back + "</p>\n"
+        else:
+            content += f"<p>{back}</p>\n"
+        # A note in a quote or a list took a number too: the list's show the references'.
+        value = "" if numbers[label] == len(listed) + 1 else f' value="{numbers[label]}"'
+        listed.append(f'<li id="fn-{note}"{value}>\n{content}</li>\n')
+    if start < len(out):
+        out = out[:start]
+        if listed:
+            out += '<div class="footnotes">\n<hr />\n<ol>\n' + "".join(listed) + "</ol>\n</div>\n"
+    return _FOOTNOTE_DEF.sub(  # a note inside a quote or a list
         lambda m: (
-            f'<sup class="footnote-ref"><a href="#fn-{_footnote_id(name, m[1])}"'
-            f' id="fnref-{_footnote_id(name, m[1])}">'
+            f'<div class="footnote" id="fn-{_footnote_id(name, m[1])}">'
+            f'<sup class="footnote-definition-label">{numbers.get(m[1], m[2])}</sup>\n'
         ),
         out,
     )
-    return _FOOTNOTE_DEF.sub(
-        lambda m: f'<div class="footnote" id="fn-{_footnote_id(name, m[1])}">', out
-    )
+
+
+def _ref_id(note: str, k: int) -> str:
+    """Return the id of the `k`th reference (from 1) to the note whose id is `fn-{note}`."""
+    return f"fnref-{note}" if k == 1 else f"fnref-{note}-{k}"
+
+
+def _notes_at_end(out: str) -> tuple[list[tuple[str, str]], int]:
+    """Return the footnote definitions that end pulldown-cmark's HTML `out`, one after the
+    other, as (label, their content), and where the first of them starts (`len(out)` when
+    `out` ends with none). Each is the definition's start tag, its label, its content and
+    `</div>`: a definition inside a quote or a list is followed by that element's end."""
+    found = list(_FOOTNOTE_DEF.finditer(out))
+    notes: list[tuple[str, str]] = []
+    end = len(out)
+    for m in reversed(found):
+        body = out[m.end() : end]
+        if not body.endswith(_DEF_END):
+            break
+        notes.append((m[1], body[: -len(_DEF_END)]))
+        end = m.start()
+    notes.reverse()
+    return notes, end
 
 
 def footnotes_last(text: str, options: Any) -> str:
