@@ -10,10 +10,12 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+
+import httpx
 
 from feedkit.config import Config, load_config
 
@@ -62,14 +64,18 @@ def running(
     now: datetime = NOW,
     stop: int = signal.SIGTERM,
     prefix: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    tracebacks: int = 0,
 ) -> Iterator[Service]:
     """Run `feedkit serve --port 0` for the site until the block ends, then send it `stop`
-    and check that it stopped cleanly (or, for SIGKILL, that it was killed). `prefix` runs
-    it under another command (e.g. `unshare`), which then gets the signal."""
+    and check that it stopped cleanly (or, for SIGKILL, that it was killed), having logged
+    `tracebacks` tracebacks. `prefix` runs it under another command (e.g. `unshare`), which
+    then gets the signal; `env` adds to its environment."""
     env = {
         **os.environ,
         "FEEDKIT_NOW": now.isoformat(),
         "FEEDKIT_UNSUBSCRIBE_SECRET": SECRET,
+        **(env or {}),
     }
     command = [*prefix, sys.executable, "-m", "feedkit", "serve", "--port", "0", *args]
     process = subprocess.Popen(
@@ -98,7 +104,14 @@ def running(
             raise
     service.stderr = err
     assert process.returncode == (-signal.SIGKILL if stop == signal.SIGKILL else 0), err
-    assert "Traceback" not in err, err
+    assert err.count("Traceback") == tracebacks, err
+
+
+def sign_up(service: Service, email: str) -> None:
+    """Sign `email` up through the service's form, as a reader does."""
+    with httpx.Client(base_url=service.url) as client:
+        answer = client.post("subscribe", data={"email": email, "name": "", "website": ""})
+    assert answer.status_code == 200 and "Check your inbox" in answer.text
 
 
 def raw_text_part(raw: bytes) -> str:
@@ -167,3 +180,39 @@ def mails_for(smtp: FaultySmtpServer, address: str, count: int = 1) -> list[Rece
     received = smtp.received_for(address)
     assert len(received) == count, received
     return received
+
+
+CRASH_MAKING = """\
+# Loaded by a test's `feedkit serve` (PYTHONPATH): making the confirmation mail of one
+# address raises MemoryError, as a bug or a machine out of memory would, every time.
+import os
+
+import feedkit.mail.confirmation as confirmation
+
+made = confirmation.confirmation_message
+
+
+def crashing(cfg, subscriber, link, now):
+    if subscriber.email == os.environ["CRASH_FOR"]:
+        with open(os.environ["CRASH_TRIES"], "a") as tries:
+            tries.write("x")
+        raise MemoryError
+    return made(cfg, subscriber, link, now)
+
+
+confirmation.confirmation_message = crashing
+"""
+
+
+class Crash:
+    """Makes a `feedkit serve` run with `env` crash whenever it makes `address`'s
+    confirmation mail; `tries()` counts those crashes."""
+
+    def __init__(self, folder: Path, address: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "sitecustomize.py").write_text(CRASH_MAKING, encoding="utf-8")
+        self.log = folder / "tries"
+        self.env = {"PYTHONPATH": str(folder), "CRASH_FOR": address, "CRASH_TRIES": str(self.log)}
+
+    def tries(self) -> int:
+        return len(self.log.read_text()) if self.log.exists() else 0

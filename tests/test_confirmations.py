@@ -16,7 +16,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from feedkit.config import Config
@@ -32,13 +31,13 @@ from conftest import NOW
 from serve_site import (
     PUBLIC_URL,
     SECRET,
-    Service,
     confirm_link_in,
     mails_for,
     make_serve_site,
     queue_claims,
     reader_events,
     running,
+    sign_up,
     wait_until,
 )
 from smtp_server import FaultySmtpServer
@@ -89,12 +88,6 @@ def test_a_confirmation_waits_for_a_dead_mail_server_until_its_link_would_expire
         "unsent",
         "requested",
     ]
-
-
-def sign_up(service: Service, email: str) -> None:
-    with httpx.Client(base_url=service.url) as client:
-        answer = client.post("subscribe", data={"email": email, "name": "", "website": ""})
-    assert answer.status_code == 200 and "Check your inbox" in answer.text
 
 
 def test_two_services_on_one_state_file_mail_a_confirmation_once(
@@ -308,21 +301,26 @@ def test_a_running_services_claim_is_not_taken_over_when_its_mail_outlasts_the_l
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:
     # A slow mail server: the first service is still handing Kim's confirmation over when,
-    # by the second's clock, its claim has run out.
+    # by the second's clock, its claim has run out. And it is paused meanwhile (SIGSTOP, a
+    # debugger, a frozen container): it still runs, and hands the mail over once resumed.
     cfg = make_serve_site(tmp_path, smtp_server, smtp_timeout=15)
     smtp_server.hold()
     try:
         with running(cfg) as first:
             sign_up(first, "kim@example.org")
             wait_until(lambda: smtp_server.held == 1)
-            later = NOW + CLAIM_LEASE + timedelta(minutes=1)
-            with running(cfg, now=later) as second:
-                sign_up(second, "lee@example.org")  # queued after Kim's: passes it first
-                wait_until(lambda: smtp_server.held == 2)
-                assert smtp_server.data_attempts("kim@example.org") == 1
-                assert smtp_server.data_attempts("lee@example.org") == 1
-                smtp_server.release()
-                mails_for(smtp_server, "lee@example.org")
+            first.process.send_signal(signal.SIGSTOP)
+            try:
+                later = NOW + CLAIM_LEASE + timedelta(minutes=1)
+                with running(cfg, now=later) as second:
+                    sign_up(second, "lee@example.org")  # queued after Kim's: passes it first
+                    wait_until(lambda: smtp_server.held == 2)
+                    assert smtp_server.data_attempts("kim@example.org") == 1
+                    assert smtp_server.data_attempts("lee@example.org") == 1
+                    smtp_server.release()
+                    mails_for(smtp_server, "lee@example.org")
+            finally:
+                first.process.send_signal(signal.SIGCONT)
             mails_for(smtp_server, "kim@example.org")
     finally:
         smtp_server.release()

@@ -2,6 +2,7 @@
 they are mailed, never holding one that is no longer open, and each claimed by one
 service at a time."""
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -196,6 +197,46 @@ def test_a_claim_is_kept_while_its_owner_holds_its_lock_and_taken_over_once_it_d
         assert claim(readers, unknown, this_one, NOW + CLAIM_LEASE)
     assert (tmp_path / "state.db").exists()
     state.close()
+
+
+@pytest.mark.skipif(claimlock.fcntl is None or not hasattr(os, "fork"), reason="flock, fork")
+def test_a_lock_given_up_is_free_while_a_forked_child_still_has_its_descriptor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A service stopped cleanly, and could not remove its lock file (its folder made
+    # read-only meanwhile); a child it forked shares the lock's descriptor and has not yet
+    # exited. The lock went only with the last descriptor: another service judged the
+    # stopped one still running, and left its claims be.
+    state, readers = open_list(tmp_path)
+    assert readers.request(ADA, "", NOW) is not None
+    lock = claimlock.ClaimLock.take(tmp_path / "state.db")
+    assert lock is not None
+    owner = parse_owner(claim_owner(lock=lock.name))
+    assert owner is not None
+    stopped = replace(owner, pid_namespace="pid:[1]").text()  # only its lock can tell
+    held = claimed_for(readers, stopped)
+    go_read, go_write = os.pipe()
+    child = os.fork()
+    if child == 0:  # holding every descriptor, until told to go
+        os.close(go_write)
+        os.read(go_read, 1)
+        os._exit(0)
+    try:
+        with monkeypatch.context() as read_only:
+            read_only.setattr(Path, "unlink", refuse_unlink)
+            lock.release()
+        assert (tmp_path / "state.db.serving" / f"{lock.name}.lock").exists()
+        assert claimlock.lock_held(tmp_path / "state.db", lock.name) is False
+        assert claim(readers, held, claim_owner(), NOW)
+    finally:
+        os.close(go_write)
+        os.waitpid(child, 0)
+        os.close(go_read)
+    state.close()
+
+
+def refuse_unlink(path: Path, missing_ok: bool = False) -> None:
+    raise PermissionError(13, "Permission denied", str(path))
 
 
 def test_where_no_lock_can_be_tested_a_claim_holds_until_it_runs_out(

@@ -87,8 +87,16 @@ class ClaimLock:
             self.path.unlink(missing_ok=True)
         except OSError:
             pass  # left for the next service to remove: nobody holds it
-        os.close(self._fd)  # the lock goes with the file's only descriptor
-        self._fd = None
+        # Let go first: closing drops the lock only with the last descriptor, and a child
+        # this process forked (not yet exited or exec'd) shares this one; its file left
+        # behind would then tell another service that this one still runs, and keep its
+        # claims from being taken over (feedkit/site/buildlock.py had the same bug).
+        assert fcntl is not None
+        fd, self._fd = self._fd, None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
 
 def lock_held(state_path: Path, name: str) -> bool | None:

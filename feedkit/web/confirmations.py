@@ -23,6 +23,19 @@ on the same machine; else once the claim runs out, CLAIM_LEASE), or when the mai
 answer is lost on the network (tried again like one it did not take). SMTP gives no
 exactly-once, so this stays at-least-once: a link mailed twice is harmless, one never
 mailed leaves the reader waiting.
+
+An unexpected error (a bug, memory running out) while mailing one confirmation is an
+ERROR in the log, with its traceback and the reader's number; the confirmation goes back to
+the queue, free for any service, and this one sets it aside for RETRY_FIRST seconds,
+doubling up to RETRY_MAX at each such error (given up like any other once its link would
+have expired), while it mails the others. One outside a confirmation (reading the queue,
+say) stops the thread's work, is logged the same way, and the work starts again after the
+same pauses. The process goes on serving rather than exit for a supervisor to restart it:
+that would take the web pages down with the mails (one-click unsubscribes among them),
+again and again for a confirmation that fails every time, and not every service runs
+under a supervisor that restarts it. It keeps its lock all along, as a paused one
+(SIGSTOP) does, so no other service takes over its claims: a claim its failed work could
+not give back is still its own, and it mails that confirmation at its next try.
 """
 
 from __future__ import annotations
@@ -31,6 +44,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -65,6 +79,19 @@ RETRY_MAX = 600.0
 STOP_WAIT = 5.0
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """A confirmation whose mailing met an unexpected error, and when it is tried again."""
+
+    errors: int
+    until: datetime
+
+    def again(self, now: datetime) -> SetAside:
+        """Return this confirmation set aside after one more error at `now`."""
+        pause = min(RETRY_FIRST * 2**self.errors, RETRY_MAX)
+        return SetAside(self.errors + 1, now + timedelta(seconds=pause))
+
+
 class ConfirmationMailer:
     """Mails the queued confirmations in a thread of its own: `start`, `wake` after each
     sign-up, `stop` when the service stops."""
@@ -79,7 +106,8 @@ class ConfirmationMailer:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._mailing: int | None = None  # the reader whose confirmation is on its way
-        self._others_until: datetime | None = None  # when another's claim runs out first
+        self._next_due: datetime | None = None  # when one passed over may be mailed, first
+        self._set_aside: dict[tuple[int, str], SetAside] = {}  # by reader and nonce
 
     def start(self) -> None:
         """Start mailing, first what a stopped service left in the queue."""
@@ -115,13 +143,30 @@ class ConfirmationMailer:
             self._lock.release()
 
     def _run(self) -> None:
+        pause = RETRY_FIRST
+        while not self._stopping.is_set():
+            try:
+                self._mail_until_stopped()
+                return
+            except Exception:
+                # Not one confirmation's (those are set aside in `mail_queued`): retried in
+                # a loop, it would fill the log as fast as it fails.
+                log.exception(
+                    "confirmation mails stopped by an unexpected error: they start again in %g s",
+                    pause,
+                )
+            self._stopping.wait(pause)
+            pause = min(pause * 2, RETRY_MAX)
+
+    def _mail_until_stopped(self) -> None:
         try:
             state = State.open(self.cfg.path(self.cfg.digest.state))
         except FeedkitError as exc:
             log.error("confirmation mails cannot be sent: %s", exc)
             return
         with state:
-            self._take_lock(state.path)
+            if self._lock is None:  # held from the first start on, also after an error
+                self._take_lock(state.path)
             readers = Readers(state)
             wait = RETRY_FIRST
             while not self._stopping.is_set():
@@ -158,12 +203,17 @@ class ConfirmationMailer:
             remove_ended(state_path)
 
     def _pause(self, wait: float) -> float:
-        """Return the seconds until the next try: `wait`, or less when a claim of another
-        service runs out before (it was killed while mailing: the confirmation goes then)."""
-        if self._others_until is None:
+        """Return the seconds until the next try: `wait`, or less when a confirmation
+        passed over is due before (another service's claim runs out: it was killed while
+        mailing; one set aside after an error may be tried again)."""
+        if self._next_due is None:
             return wait
-        left = (self._others_until - self.clock()).total_seconds()
+        left = (self._next_due - self.clock()).total_seconds()
         return min(wait, max(left, 0.0) + 1.0)
+
+    def _due(self, when: datetime) -> None:
+        if self._next_due is None or when < self._next_due:
+            self._next_due = when
 
     def mail_queued(self, readers: Readers) -> bool:
         """Mail every queued confirmation that no other service is mailing; return whether
@@ -171,13 +221,19 @@ class ConfirmationMailer:
         killed with is taken over when its claim runs out)."""
         queued = queued_confirmations(readers)
         left = len(queued)
-        self._others_until = None
+        self._next_due = None
+        keys = {(item.reader.id, item.nonce) for item in queued}
+        self._set_aside = {key: s for key, s in self._set_aside.items() if key in keys}
         delivery: Sender | None = None
         try:
             for item in queued:
                 if self._stopping.is_set():  # a stopping service starts no new mail
                     break
                 now = self.clock()
+                aside = self._set_aside.get((item.reader.id, item.nonce))
+                if aside is not None and aside.until > now:
+                    self._due(aside.until)
+                    continue
                 if not claim(readers, item, self.owner, now):
                     # Another service is mailing it (or it has left the queue). One mailing
                     # past its claim's lease (a slow mail server) is looked at again later:
@@ -185,8 +241,7 @@ class ConfirmationMailer:
                     until = item.claimed_until or now + CLAIM_LEASE
                     if until <= now:
                         until = now + timedelta(seconds=RETRY_FIRST)
-                    if self._others_until is None or until < self._others_until:
-                        self._others_until = until
+                    self._due(until)
                     continue
                 self._mailing = item.reader.id
                 done = False
@@ -194,7 +249,14 @@ class ConfirmationMailer:
                     self._log_taken_over(readers, item, now)
                     if delivery is None:
                         delivery = confirmation_delivery(self.cfg)
-                    done = self._mail(readers, delivery, item, now)
+                    try:
+                        done = self._mail(readers, delivery, item, now)
+                    except (FeedkitError, sqlite3.Error):
+                        raise  # the delivery's or the database's, the same for every reader
+                    except Exception:
+                        self._set_aside_after_error(item, now)
+                        broken, delivery = delivery, None  # it may have stopped mid-dialogue
+                        broken.close()
                 finally:
                     self._mailing = None
                     if not done:  # stays queued, free for any service to try again
@@ -207,6 +269,21 @@ class ConfirmationMailer:
             if delivery is not None:
                 delivery.close()
         return left == 0
+
+    def _set_aside_after_error(self, item: QueuedConfirmation, now: datetime) -> None:
+        """Log the unexpected error met mailing `item` at `now`, and set `item` aside for a
+        while: tried at every pass through the queue (each sign-up starts one), one that
+        fails every time would fill the log as fast as readers sign up."""
+        key = (item.reader.id, item.nonce)
+        aside = self._set_aside.get(key, SetAside(0, now)).again(now)
+        self._set_aside[key] = aside
+        self._due(aside.until)
+        log.exception(
+            "reader %d: confirmation not mailed, stopped by an unexpected error: it stays "
+            "queued, is tried again in %g s, and the others go on",
+            item.reader.id,
+            (aside.until - now).total_seconds(),
+        )
 
     def _log_taken_over(self, readers: Readers, item: QueuedConfirmation, now: datetime) -> None:
         if item.claimed_by is None or item.claimed_by == self.owner:
