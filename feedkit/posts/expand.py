@@ -31,6 +31,7 @@ from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, excerpt_cut, jekyll_folder, jekyll_reading
+from feedkit.posts.pelicanmarkdown import site_reading
 from feedkit.posts.reading import Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
 from feedkit.posts.tagreads import INCLUDES, TagReads
@@ -99,9 +100,8 @@ class Templates:
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
         self.site_params = hugo.params if hugo else {}
-        self._not_jekyll = hugo.reading if hugo else Reading()  # how a non-Jekyll post is read
-        # Pelican: its configuration beside the content folder; only there are its
-        # `{filename}` links looked for (a search through every body otherwise).
+        self._not_jekyll = hugo.reading if hugo else site_reading(cfg, self.kind.pelican)
+        # Only in a Pelican site are its `{filename}` links looked for (else in every body).
         self.pelican = self.kind.pelican
         self._config_problem: Problem | None = None  # _config.yml cannot be read
         self.posts_known = True  # see `of_files`

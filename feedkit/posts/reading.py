@@ -142,6 +142,27 @@ def goldmark(
     )
 
 
+def pelican_reading(extensions: frozenset[str]) -> Reading:
+    """Return how a Pelican post is read: as Python-Markdown reads it with `extensions`
+    (see pelicanmarkdown.markdown_extensions; Pelican's default: `extra`'s parts). Without
+    pymdown-extensions' `tilde`, `~~x~~` and `~x~` stay as typed; `attr_list` and `abbr` are
+    read by kramdown's rules for them; `smarty` makes quotes curly, `nl2br` every line break
+    a hard one, and `magiclink` bare URLs links."""
+    tilde = "pymdownx.tilde" in extensions
+    return Reading(
+        smart="smarty" in extensions,
+        kramdown="attr_list" in extensions or "abbr" in extensions,
+        tables="tables" in extensions,
+        footnotes="footnotes" in extensions,
+        strikethrough=tilde,
+        single_tilde=False,  # tilde's `~x~` is a subscript, which pulldown-cmark cannot make
+        definition_lists="def_list" in extensions,
+        heading_attributes="attr_list" in extensions,
+        hard_wrap="nl2br" in extensions,
+        autolink="cmark-gfm" if "pymdownx.magiclink" in extensions else "",
+    )
+
+
 def as_read(text: str, reading: Reading) -> str:
     """Return Markdown `text` rewritten so that pulldown-cmark reads it as `reading` says
     where it has no option for it: with `hard_wrap`, each line break in a paragraph ends in
