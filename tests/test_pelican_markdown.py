@@ -108,3 +108,25 @@ def test_a_pelican_sites_feed_reads_posts_as_its_markdown_setting_says(tmp_path:
     atom = html.unescape((feedkit_build(tmp_path) / "atom.xml").read_text("utf-8"))
     assert "<p>It’s <del>gone</del> – or ~not~.</p>" in atom
     assert "<summary>It’s gone – or ~not~.</summary>" in atom
+
+
+def test_a_pelican_sites_digest_reads_posts_as_its_pages_do(tmp_path: Path) -> None:
+    import quopri
+
+    from digest_site import (
+        digest_command,
+        make_digest_site,
+        outbox_messages,
+        part_on_the_wire,
+    )
+
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0)
+    _pelicanconf(tmp_path, None)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "tildes.md").write_text(POST, encoding="utf-8")
+    result = digest_command(tmp_path, "--send-latest", "1")
+    assert result.exit_code == 0, result.output
+    (raw,) = outbox_messages(tmp_path).values()
+    text, page = (quopri.decodestring(part_on_the_wire(raw, kind)[1]) for kind in ("plain", "html"))
+    assert "It's ~~gone~~ -- or ~not~." in text.decode()
+    assert "~~gone~~" in html.unescape(page.decode()) and b"<del>" not in page
