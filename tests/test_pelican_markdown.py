@@ -81,6 +81,18 @@ It's ~~gone~~ -- or ~not~.
 | a | b |
 |---|---|
 | 1 | 2 |
+
+<div class="note" markdown="1">
+*Read* this.
+</div>
+
+<figure>
+<img src="https://example.com/a.png" alt="A">
+
+    <figcaption>An indented line</figcaption>
+</figure>
+
+#Python
 """
 
 
@@ -94,8 +106,14 @@ def test_a_pelican_sites_feed_reads_posts_as_its_markdown_setting_says(tmp_path:
     atom = (feedkit_build(tmp_path) / "atom.xml").read_text("utf-8")
     # Pelican's default: Python-Markdown's `extra`, which has tables and no strikethrough.
     assert "<p>It's ~~gone~~ -- or ~not~.</p>" in html.unescape(atom)
-    assert "<summary>It's ~~gone~~ -- or ~not~.</summary>" in atom
+    assert "<summary>It's ~~gone~~ -- or ~not~. Read this.</summary>" in atom
     assert "&lt;table&gt;" in atom and "&lt;del&gt;" not in atom
+    # Python-Markdown reads an HTML element to its end tag, blank and indented lines too,
+    # its content as Markdown with `markdown="1"`; and `#Python` is a heading there.
+    assert "<figcaption>An indented line</figcaption>" in html.unescape(atom)
+    assert "&lt;pre&gt;" not in atom
+    assert '<div class="note">\n<p><em>Read</em> this.</p>\n</div>' in html.unescape(atom)
+    assert "<h1>Python</h1>" in html.unescape(atom)
     # A site whose MARKDOWN adds smarty and pymdown-extensions' tilde: the build cache's
     # render of the post is not used again.
     _pelicanconf(
@@ -106,8 +124,8 @@ def test_a_pelican_sites_feed_reads_posts_as_its_markdown_setting_says(tmp_path:
         },
     )
     atom = html.unescape((feedkit_build(tmp_path) / "atom.xml").read_text("utf-8"))
-    assert "<p>It’s <del>gone</del> – or ~not~.</p>" in atom
-    assert "<summary>It’s gone – or ~not~.</summary>" in atom
+    assert "<p>It’s <del>gone</del> – or <sub>not</sub>.</p>" in atom
+    assert "<summary>It’s gone – or not. Read this.</summary>" in atom
 
 
 def test_a_pelican_sites_digest_reads_posts_as_its_pages_do(tmp_path: Path) -> None:

@@ -124,14 +124,14 @@ class Templates:
 
     def expand(self, post: Post, body: str) -> Expanded:
         """Return `body` without template syntax: understood, or left out and said; in a
-        Jekyll site, its HTML read as kramdown reads it (`kramdown_blocks`) when that is its
-        converter, and its `:smile:` shortcodes are emoji when it uses jemoji."""
+        Jekyll site whose converter is kramdown, or a Pelican site, its HTML read as they
+        read it (`kramdown_blocks`), and its `:smile:` shortcodes are emoji when it uses jemoji."""
         from feedkit.posts.emojicodes import emojify  # see _expand
 
         expanded = self._expand(post, body)
         if self.jekyll and (problem := self._jekyll_reading[1]):  # its converter unknown
             expanded = replace(expanded, problems=(problem, *expanded.problems))
-        if self.jekyll and self.reading(True).kramdown and "<" in expanded.text:
+        if (self.pelican or self.jekyll and self.reading(True).kramdown) and "<" in expanded.text:
             from feedkit.posts.kramdown_blocks import html_elements
 
             if (text := html_elements(expanded.text)) is not expanded.text:

@@ -1,4 +1,6 @@
-"""A Pelican site's `MARKDOWN` setting: which Python-Markdown extensions its posts are read with.
+"""A Pelican site's `MARKDOWN` setting: which Python-Markdown extensions its posts are read
+with; and `as_python_markdown_reads`, what Python-Markdown reads otherwise than CommonMark
+where following it keeps a post's text and structure.
 
 Pelican reads Markdown with Python-Markdown, and its default `MARKDOWN` names `codehilite`,
 `extra` and `meta`; a site's `pelicanconf.py` may set its own, which replaces the default
@@ -11,8 +13,10 @@ run, so only a `MARKDOWN = {…}` at its top whose extension names are written o
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from feedkit.config import Config
 from feedkit.posts.reading import PLAIN, Reading, pelican_reading
@@ -51,6 +55,56 @@ def site_extensions(cfg: Config) -> tuple[str, ...]:
     cache keys on them."""
     configs = [folder / PELICAN_CONFIG for folder in site_folders(cfg)]
     return tuple(sorted(markdown_extensions(configs)))
+
+
+# A line that may start with `#` and no space after it (`#Title`, `#100DaysOfCode`): a
+# heading in Python-Markdown, text in CommonMark. In a quote or a list item too.
+_TIGHT_HASHES = re.compile(r"^[ \t>\d.)*+-]*#{1,6}[^\s#]", re.MULTILINE)
+_HASHES = re.compile(rb"#{1,6}(?=[^\s#])")
+# What may stand before such a line's `#` in a quote or a list item: their markers.
+_CONTAINER_PREFIX = re.compile(rb"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*")
+
+
+def as_python_markdown_reads(text: str, options: Any) -> str:
+    """Return Markdown `text` rewritten so that pulldown-cmark (with `options`) reads it as
+    Python-Markdown does where CommonMark does not and a reader would see it: a line of a
+    paragraph, a quote or a list item that starts with `#` and no space a heading (a space
+    after its hashes), and a backslash at a line's end text, not a hard break (escaped).
+    `text` itself when it has neither."""
+    hashes = _TIGHT_HASHES.search(text) is not None
+    if not hashes and "\\\n" not in text and "\\\r\n" not in text:
+        return text
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    edits: list[tuple[int, bytes]] = []
+    # In a paragraph or a tight list item; in a quote or list item; in a code block.
+    paragraph = inside = code = 0
+    for event, where in markdown(False, options).events_with_range(text):
+        start = where["start"]
+        if event == "HardBreak" and data[start : start + 1] == b"\\":
+            edits.append((start, b"\\"))
+        elif not hashes or not isinstance(event, dict):
+            continue
+        elif "Text" in event and paragraph and not code and (found := _HASHES.match(data, start)):
+            line = data.rfind(b"\n", 0, start) + 1
+            if line == start or (inside and _CONTAINER_PREFIX.fullmatch(data, line, start)):
+                edits.append((found.end(), b" "))
+        elif isinstance(tag := event.get("Start", event.get("End")), str | dict):
+            step = 1 if "Start" in event else -1
+            name = tag if isinstance(tag, str) else next(iter(tag))
+            if name in ("Paragraph", "Item"):
+                paragraph += step
+            if name in ("Item", "BlockQuote"):
+                inside += step
+            code += step if name == "CodeBlock" else 0
+    if not edits:
+        return text
+    pieces, at = [], 0
+    for edit_at, new in edits:  # in the order of the text
+        pieces += [data[at:edit_at], new]
+        at = edit_at
+    return b"".join([*pieces, data[at:]]).decode()
 
 
 def short_name(name: str) -> str:
