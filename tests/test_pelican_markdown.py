@@ -148,3 +148,29 @@ def test_a_pelican_sites_digest_reads_posts_as_its_pages_do(tmp_path: Path) -> N
     text, page = (quopri.decodestring(part_on_the_wire(raw, kind)[1]) for kind in ("plain", "html"))
     assert "It's ~~gone~~ -- or ~not~." in text.decode()
     assert "~~gone~~" in html.unescape(page.decode()) and b"<del>" not in page
+
+
+def test_a_markdown_setting_is_read_without_running_pelicanconf(tmp_path: Path) -> None:
+    def read(config: str) -> str:
+        (tmp_path / "pelicanconf.py").write_text(config, encoding="utf-8")
+        reading = pelican_reading(markdown_extensions([tmp_path / "pelicanconf.py"]))
+        text = "It's ~~x~~.\n\nA[^1]\n\n[^1]: The note.\n\n| a |\n|---|\n| 1 |\n"
+        return render_html(text, "https://example.org/p/", "p", "source", reading)
+
+    # Extension objects count by their class's name; what is not written out reads as
+    # Pelican's default (Python would import pelican and markdown to run it).
+    smarty = read(
+        "from markdown.extensions.smarty import SmartyExtension\n"
+        "MARKDOWN = {'extensions': [SmartyExtension(), 'markdown.extensions.tables']}\n"
+    )
+    assert "It’s ~~x~~." in smarty and "<table>" in smarty and "[^1]" in smarty
+    for config in (
+        "from pelican.settings import DEFAULT_CONFIG\n"
+        "MARKDOWN = dict(DEFAULT_CONFIG['MARKDOWN'])\n",
+        "MARKDOWN = {**BASE, 'output_format': 'html5'}\n",
+        "MARKDOWN = {'extensions': ['markdown.extensions.nl2br']}\nMARKDOWN = make()\n",
+        "MARKDOWN = {'extensions': [\n",  # not Python
+    ):
+        default = read(config)
+        assert "It's ~~x~~." in default and "<table>" in default, config
+        assert 'class="footnote"' in default and "[^1]" not in default, config
