@@ -31,6 +31,7 @@ from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, excerpt_cut, jekyll_folder, jekyll_reading
+from feedkit.posts.pelicanmarkdown import site_reading
 from feedkit.posts.reading import Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
 from feedkit.posts.tagreads import INCLUDES, TagReads
@@ -99,9 +100,8 @@ class Templates:
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
         self.site_params = hugo.params if hugo else {}
-        self._not_jekyll = hugo.reading if hugo else Reading()  # how a non-Jekyll post is read
-        # Pelican: its configuration beside the content folder; only there are its
-        # `{filename}` links looked for (a search through every body otherwise).
+        self._not_jekyll = hugo.reading if hugo else site_reading(cfg, self.kind.pelican)
+        # Only in a Pelican site are its `{filename}` links looked for (else in every body).
         self.pelican = self.kind.pelican
         self._config_problem: Problem | None = None  # _config.yml cannot be read
         self.posts_known = True  # see `of_files`
@@ -124,14 +124,14 @@ class Templates:
 
     def expand(self, post: Post, body: str) -> Expanded:
         """Return `body` without template syntax: understood, or left out and said; in a
-        Jekyll site, its HTML read as kramdown reads it (`kramdown_blocks`) when that is its
-        converter, and its `:smile:` shortcodes are emoji when it uses jemoji."""
+        Jekyll site whose converter is kramdown, or a Pelican site, its HTML read as they
+        read it (`kramdown_blocks`), and its `:smile:` shortcodes are emoji when it uses jemoji."""
         from feedkit.posts.emojicodes import emojify  # see _expand
 
         expanded = self._expand(post, body)
         if self.jekyll and (problem := self._jekyll_reading[1]):  # its converter unknown
             expanded = replace(expanded, problems=(problem, *expanded.problems))
-        if self.jekyll and self.reading(True).kramdown and "<" in expanded.text:
+        if (self.pelican or self.jekyll and self.reading(True).kramdown) and "<" in expanded.text:
             from feedkit.posts.kramdown_blocks import html_elements
 
             if (text := html_elements(expanded.text)) is not expanded.text:

@@ -47,6 +47,7 @@ class Reading:
     # `~x~` is struck through as `~~x~~` is (GFM, cmark-gfm); False: only `~~x~~`, as
     # Goldmark and kramdown read it, and `~x~` stays as typed
     single_tilde: bool = True
+    subscript: bool = False  # `~x~` is a subscript (pymdown-extensions' tilde, a Pelican site's)
     definition_lists: bool = True
     heading_attributes: bool = True  # `# Title {#id .class}`
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
@@ -64,6 +65,9 @@ class Reading:
     # defaults: (name, value as written), such as ("leftDoubleQuote", "&laquo;&nbsp;"); see
     # feedkit/posts/typographer.py.
     typography: tuple[tuple[str, str], ...] = ()
+    # Python-Markdown's reading of `#Title` and of a backslash at a line's end (a Pelican
+    # site's: see pelicanmarkdown.as_python_markdown_reads)
+    python_markdown: bool = False
 
     @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
     def options(self) -> Any:
@@ -79,6 +83,7 @@ class Reading:
             (self.strikethrough, pyromark.Options.ENABLE_STRIKETHROUGH),
             (self.heading_attributes, pyromark.Options.ENABLE_HEADING_ATTRIBUTES),
             (self.definition_lists, pyromark.Options.ENABLE_DEFINITION_LIST),
+            (self.subscript, pyromark.Options.ENABLE_SUBSCRIPT),
         ):
             if on:
                 flags |= flag
@@ -142,6 +147,30 @@ def goldmark(
     )
 
 
+def pelican_reading(extensions: frozenset[str]) -> Reading:
+    """Return how a Pelican post is read: as Python-Markdown reads it with `extensions`
+    (see pelicanmarkdown.markdown_extensions; Pelican's default: `extra`'s parts). Without
+    pymdown-extensions' `tilde`, `~~x~~` and `~x~` stay as typed; `attr_list` and `abbr` are
+    read by kramdown's rules for them; `smarty` makes quotes curly, `nl2br` every line break
+    a hard one, and `magiclink` bare URLs links; `#Title` is a heading and a backslash at a
+    line's end text, as in Python-Markdown."""
+    tilde = "pymdownx.tilde" in extensions
+    return Reading(
+        smart="smarty" in extensions,
+        kramdown="attr_list" in extensions or "abbr" in extensions,
+        tables="tables" in extensions,
+        footnotes="footnotes" in extensions,
+        strikethrough=tilde,
+        subscript=tilde,
+        single_tilde=False,  # `~x~` is tilde's subscript, or as typed
+        definition_lists="def_list" in extensions,
+        heading_attributes="attr_list" in extensions,
+        hard_wrap="nl2br" in extensions,
+        autolink="cmark-gfm" if "pymdownx.magiclink" in extensions else "",
+        python_markdown=True,
+    )
+
+
 def as_read(text: str, reading: Reading) -> str:
     """Return Markdown `text` rewritten so that pulldown-cmark reads it as `reading` says
     where it has no option for it: with `hard_wrap`, each line break in a paragraph ends in
@@ -152,8 +181,13 @@ def as_read(text: str, reading: Reading) -> str:
     `typography`, the site's own quotes, dashes and ellipsis where pulldown-cmark's smart
     punctuation makes them (see `typographer.smart_edit`); with `definition_lists`, a colon
     with no space after it that pulldown-cmark would read as a definition's is escaped (see
-    `_TIGHT_COLON`), and without `single_tilde`, the tildes of `~x~` (see `_escapes`).
+    `_TIGHT_COLON`), and without `single_tilde`, the tildes of `~x~` (see `_escapes`); with
+    `python_markdown`, as Python-Markdown reads `#Title` and a line-end backslash.
     `text` itself when none applies."""
+    if reading.python_markdown:
+        from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
+
+        text = as_python_markdown_reads(text, reading.options)
     if reading.footnotes and "[^" in text:
         from feedkit.posts.anchors import footnotes_last
 

@@ -235,14 +235,20 @@ def config_hash(cfg: Config) -> str:
     """Return a hash of everything in the config that changes what a build makes: the
     settings, the Hugo or Pelican configuration files whose presence decides which files
     are posts, what a Hugo configuration says of main sections, permalinks, math and its
-    typographer, and the files templates read besides posts (`_config.yml`, `_includes/`)."""
+    typographer, the Markdown extensions a Pelican configuration names, and the files
+    templates read besides posts (`_config.yml`, `_includes/`)."""
     from feedkit.posts.expand import template_inputs
     from feedkit.posts.hugoconfig import hugo_settings
-    from feedkit.posts.sitekind import site_folders, site_markers
+    from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders, site_markers
 
     # What a Hugo configuration says of main sections and URLs decides posts and links.
     hugo = hugo_settings(site_folders(cfg))
-    made_from = (cfg, site_markers(cfg), template_inputs(cfg), hugo)
+    markers = site_markers(cfg)
+    made_from: tuple[object, ...] = (cfg, markers, template_inputs(cfg), hugo)
+    if PELICAN_CONFIG in markers:  # its MARKDOWN's extensions decide how posts read
+        from feedkit.posts.pelicanmarkdown import site_extensions
+
+        made_from += (site_extensions(cfg),)
     import hashlib
 
     return hashlib.sha256(repr(made_from).encode()).hexdigest()

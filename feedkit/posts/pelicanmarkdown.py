@@ -1,0 +1,179 @@
+"""A Pelican site's `MARKDOWN` setting: which Python-Markdown extensions its posts are read
+with; and `as_python_markdown_reads`, what Python-Markdown reads otherwise than CommonMark
+where following it keeps a post's text and structure.
+
+Pelican reads Markdown with Python-Markdown, and its default `MARKDOWN` names `codehilite`,
+`extra` and `meta`; a site's `pelicanconf.py` may set its own, which replaces the default
+(Pelican's readers add `meta` to it, nothing else). The file is Python: it is read, never
+run, so only a `MARKDOWN = {…}` at its top whose extension names are written out counts
+(`extensions` strings, or calls such as `SmartyExtension()`, and the keys of
+`extension_configs`); anything else reads as Pelican's default.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from feedkit.config import Config
+from feedkit.posts.reading import PLAIN, Reading, pelican_reading
+from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders
+
+# Pelican's default MARKDOWN (pelican/settings.py), by the names `short_name` gives.
+DEFAULT_EXTENSIONS = frozenset({"codehilite", "extra", "meta"})
+# What `extra` (Python-Markdown's, or pymdown-extensions' own, which holds the same) stands for.
+EXTRA = frozenset({"abbr", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html"})
+EXTRA_WITH_TABLES = EXTRA | {"tables"}
+# Extension classes as a pelicanconf.py may call them, by the names they go by as strings.
+_CLASSES = {
+    "ExtraExtension": "extra",
+    "TableExtension": "tables",
+    "FootnoteExtension": "footnotes",
+    "DefListExtension": "def_list",
+    "AbbrExtension": "abbr",
+    "AttrListExtension": "attr_list",
+    "SmartyExtension": "smarty",
+    "Nl2BrExtension": "nl2br",
+    "DeleteSubExtension": "pymdownx.tilde",
+    "MagiclinkExtension": "pymdownx.magiclink",
+}
+
+
+def site_reading(cfg: Config, pelican: bool) -> Reading:
+    """Return how the posts of a site that is not Jekyll's or Hugo's are read: a Pelican
+    site's (`pelican`) with the extensions its MARKDOWN names, any other's as feedkit reads
+    Markdown (`reading.PLAIN`)."""
+    return pelican_reading(frozenset(site_extensions(cfg))) if pelican else PLAIN
+
+
+def site_extensions(cfg: Config) -> tuple[str, ...]:
+    """Return the extensions a Pelican site's posts are read with (`markdown_extensions` of
+    its `pelicanconf.py` beside the content folder or feedkit.toml), in order: the build
+    cache keys on them."""
+    configs = [folder / PELICAN_CONFIG for folder in site_folders(cfg)]
+    return tuple(sorted(markdown_extensions(configs)))
+
+
+# A line that may start with `#` and no space after it (`#Title`, `#100DaysOfCode`): a
+# heading in Python-Markdown, text in CommonMark. In a quote or a list item too.
+_TIGHT_HASHES = re.compile(r"^[ \t>\d.)*+-]*#{1,6}[^\s#]", re.MULTILINE)
+_HASHES = re.compile(rb"#{1,6}(?=[^\s#])")
+# What may stand before such a line's `#` in a quote or a list item: their markers.
+_CONTAINER_PREFIX = re.compile(rb"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*")
+
+
+def as_python_markdown_reads(text: str, options: Any) -> str:
+    """Return Markdown `text` rewritten so that pulldown-cmark (with `options`) reads it as
+    Python-Markdown does where CommonMark does not and a reader would see it: a line of a
+    paragraph, a quote or a list item that starts with `#` and no space a heading (a space
+    after its hashes), and a backslash at a line's end text, not a hard break (escaped).
+    `text` itself when it has neither."""
+    hashes = _TIGHT_HASHES.search(text) is not None
+    if not hashes and "\\\n" not in text and "\\\r\n" not in text:
+        return text
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    edits: list[tuple[int, bytes]] = []
+    # In a paragraph or a tight list item; in a quote or list item; in a code block.
+    paragraph = inside = code = 0
+    for event, where in markdown(False, options).events_with_range(text):
+        start = where["start"]
+        if event == "HardBreak" and data[start : start + 1] == b"\\":
+            edits.append((start, b"\\"))
+        elif not hashes or not isinstance(event, dict):
+            continue
+        elif "Text" in event and paragraph and not code and (found := _HASHES.match(data, start)):
+            line = data.rfind(b"\n", 0, start) + 1
+            if line == start or (inside and _CONTAINER_PREFIX.fullmatch(data, line, start)):
+                edits.append((found.end(), b" "))
+        elif isinstance(tag := event.get("Start", event.get("End")), str | dict):
+            step = 1 if "Start" in event else -1
+            name = tag if isinstance(tag, str) else next(iter(tag))
+            if name in ("Paragraph", "Item"):
+                paragraph += step
+            if name in ("Item", "BlockQuote"):
+                inside += step
+            code += step if name == "CodeBlock" else 0
+    if not edits:
+        return text
+    pieces, at = [], 0
+    for edit_at, new in edits:  # in the order of the text
+        pieces += [data[at:edit_at], new]
+        at = edit_at
+    return b"".join([*pieces, data[at:]]).decode()
+
+
+def short_name(name: str) -> str:
+    """Return an extension's name as feedkit knows it: Python-Markdown's own without their
+    package (`markdown.extensions.extra` and `markdown.extensions.extra:ExtraExtension` are
+    `extra`), `extra` for pymdown-extensions' `pymdownx.extra`, any other as written."""
+    name = name.strip().partition(":")[0]
+    name = name.removeprefix("markdown.extensions.")
+    return "extra" if name == "pymdownx.extra" else name
+
+
+def markdown_extensions(configs: Iterable[Path]) -> frozenset[str]:
+    """Return the extensions (by `short_name`, `extra` spelled out as its parts) a Pelican
+    site's posts are read with: those its first `pelicanconf.py`'s MARKDOWN names, else
+    Pelican's default ones."""
+    names = _named(configs)
+    found = {short_name(name) for name in (DEFAULT_EXTENSIONS if names is None else names)}
+    return frozenset(found | EXTRA_WITH_TABLES if "extra" in found else found)
+
+
+def _named(configs: Iterable[Path]) -> list[str] | None:
+    """Return the extension names the first `pelicanconf.py` of `configs` sets MARKDOWN to,
+    None when it sets none that can be read without running it."""
+    for config in configs:
+        try:
+            tree = ast.parse(config.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        found = None
+        for node in tree.body:  # the last assignment counts, as when Python runs it
+            if isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == "MARKDOWN" for target in node.targets
+            ):
+                found = _names_in(node.value)
+        return found
+    return None
+
+
+def _names_in(value: ast.expr) -> list[str] | None:
+    """Return the extension names a MARKDOWN dictionary written out names, None for any
+    other value (a name, a call, a dictionary built from another)."""
+    if not isinstance(value, ast.Dict) or None in value.keys:  # `{**DEFAULTS, …}`
+        return None
+    names: list[str] = []
+    for key, item in zip(value.keys, value.values, strict=True):
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return None
+        if key.value == "extension_configs":
+            if not isinstance(item, ast.Dict):
+                return None
+            for name in item.keys:
+                if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+                    return None
+                names.append(name.value)
+        elif key.value == "extensions":
+            if not isinstance(item, ast.List | ast.Tuple):
+                return None
+            for one in item.elts:
+                if isinstance(one, ast.Constant) and isinstance(one.value, str):
+                    names.append(one.value)
+                elif isinstance(one, ast.Call) and (called := _called(one.func)) in _CLASSES:
+                    names.append(_CLASSES[called])
+                elif not isinstance(one, ast.Call):
+                    return None
+    return names
+
+
+def _called(func: ast.expr) -> str:
+    """Return the name a call calls: `SmartyExtension` of `smarty.SmartyExtension()` too."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""

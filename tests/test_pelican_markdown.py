@@ -1,0 +1,176 @@
+"""A Pelican site's posts read in feeds as Python-Markdown reads them on its pages: with
+Pelican's default MARKDOWN (`extra`, no strikethrough, no typographer), or the extensions
+the site's pelicanconf.py names instead. The oracle is recorded in
+tests/fixtures/python-markdown (see its README.md)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from feedkit.posts.markup import render_html
+from feedkit.posts.pelicanmarkdown import markdown_extensions
+from feedkit.posts.reading import pelican_reading
+
+from conftest import FIXTURES
+
+RECORDED = json.loads((FIXTURES / "python-markdown" / "pelican.json").read_text("utf-8"))
+
+
+def _pelicanconf(folder: Path, markdown: dict | None) -> Path:
+    """Write a pelicanconf.py that sets MARKDOWN to `markdown` (none: Pelican's default)."""
+    text = "SITENAME = 'Example'\n"
+    if markdown is not None:
+        text += f"MARKDOWN = {markdown!r}\n"
+    path = folder / "pelicanconf.py"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _attributes(m: re.Match[str]) -> str:
+    found = re.findall(r'([\w:-]+)(?:="([^"]*)")?', m[2])
+    kept = sorted((k, re.sub(r"[\s;]", "", v)) for k, v in found if k in {"class", "id", "style"})
+    return f"<{m[1]}" + "".join(f' {k}="{v}"' for k, v in kept) + ">"
+
+
+def _as_seen(out: str) -> str:
+    """Return HTML as a reader sees it: code as `<pre><code>` without codehilite's wrapper
+    and Pygments' spans, footnotes as their numbers and text (Python-Markdown lists them
+    with a link back; feedkit writes its own), whitespace and the order of attributes
+    (class, id, style only) as they come; character references as characters."""
+    out = re.sub(r'<div class="highlight"><pre>(?:<span></span>)?(?:<code>)?', "<pre><code>", out)
+    out = re.sub(r"</code></pre></div>|</pre></div>", "</code></pre>", out)
+    out = re.sub(
+        r"<pre><code[^>]*>.*?</code></pre>",
+        lambda m: re.sub(r"<code[^>]*>", "<code>", re.sub(r"</?span[^>]*>", "", m[0])),
+        out,
+        flags=re.S,
+    )
+    out = re.sub(r'&#160;<a class="footnote-backref"[^>]*>[^<]*</a>', "", out)
+    out = re.sub(r'<sup class="footnote-definition-label">[^<]*</sup>', "", out)
+    out = re.sub(r"<sup[^>]*><a[^>]*>(\d+)</a></sup>", r"[\1]", out)
+    out = re.sub(r"</?(?:div|ol|li)\b[^>]*>(?=(?:\s|<[^>]*>)*<p>)|<hr\s*/?>", "", out)
+    out = re.sub(r"</?(?:div|ol|li)>", "", out)
+    out = re.sub(r"<br\s*/?>\s*(?=</p>)", "", out)  # nl2br's after an attribute list line
+    out = re.sub(r"<(\w+)(\s[^>]*?)\s*/?>", _attributes, out)
+    out = re.sub(r"<(\w+)\s*/>", r"<\1>", out)
+    return re.sub(r"\s*(<[^>]*>)\s*", r"\1", " ".join(html.unescape(out).split()))
+
+
+def test_posts_read_as_python_markdown_reads_them_on_pelicans_pages(tmp_path: Path) -> None:
+    differ = []
+    for number, config in enumerate(RECORDED["configs"]):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        reading = pelican_reading(markdown_extensions([_pelicanconf(folder, config["MARKDOWN"])]))
+        for markdown, theirs in config["cases"]:
+            ours = render_html(markdown, "https://example.org/p/", "p", "source", reading)
+            if _as_seen(ours) != _as_seen(theirs):
+                differ.append((config["name"], markdown, _as_seen(theirs), _as_seen(ours)))
+    assert differ == []
+
+
+POST = """\
+Title: Notes on "tildes"
+Date: 2024-05-01 10:00
+
+It's ~~gone~~ -- or ~not~.
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+<div class="note" markdown="1">
+*Read* this.
+</div>
+
+<figure>
+<img src="https://example.com/a.png" alt="A">
+
+    <figcaption>An indented line</figcaption>
+</figure>
+
+#Python
+"""
+
+
+def test_a_pelican_sites_feed_reads_posts_as_its_markdown_setting_says(tmp_path: Path) -> None:
+    from conftest import SITE_TOML, feedkit_build
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "tildes.md").write_text(POST, encoding="utf-8")
+    _pelicanconf(tmp_path, None)
+    atom = (feedkit_build(tmp_path) / "atom.xml").read_text("utf-8")
+    # Pelican's default: Python-Markdown's `extra`, which has tables and no strikethrough.
+    assert "<p>It's ~~gone~~ -- or ~not~.</p>" in html.unescape(atom)
+    assert "<summary>It's ~~gone~~ -- or ~not~. Read this.</summary>" in atom
+    assert "&lt;table&gt;" in atom and "&lt;del&gt;" not in atom
+    # Python-Markdown reads an HTML element to its end tag, blank and indented lines too,
+    # its content as Markdown with `markdown="1"`; and `#Python` is a heading there.
+    assert "<figcaption>An indented line</figcaption>" in html.unescape(atom)
+    assert "&lt;pre&gt;" not in atom
+    assert '<div class="note">\n<p><em>Read</em> this.</p>\n</div>' in html.unescape(atom)
+    assert "<h1>Python</h1>" in html.unescape(atom)
+    # A site whose MARKDOWN adds smarty and pymdown-extensions' tilde: the build cache's
+    # render of the post is not used again.
+    _pelicanconf(
+        tmp_path,
+        {
+            "extension_configs": {"markdown.extensions.extra": {}},
+            "extensions": ["markdown.extensions.smarty", "pymdownx.tilde"],
+        },
+    )
+    atom = html.unescape((feedkit_build(tmp_path) / "atom.xml").read_text("utf-8"))
+    assert "<p>It’s <del>gone</del> – or <sub>not</sub>.</p>" in atom
+    assert "<summary>It’s gone – or not. Read this.</summary>" in atom
+
+
+def test_a_pelican_sites_digest_reads_posts_as_its_pages_do(tmp_path: Path) -> None:
+    import quopri
+
+    from digest_site import (
+        digest_command,
+        make_digest_site,
+        outbox_messages,
+        part_on_the_wire,
+    )
+
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0)
+    _pelicanconf(tmp_path, None)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "tildes.md").write_text(POST, encoding="utf-8")
+    result = digest_command(tmp_path, "--send-latest", "1")
+    assert result.exit_code == 0, result.output
+    (raw,) = outbox_messages(tmp_path).values()
+    text, page = (quopri.decodestring(part_on_the_wire(raw, kind)[1]) for kind in ("plain", "html"))
+    assert "It's ~~gone~~ -- or ~not~." in text.decode()
+    assert "~~gone~~" in html.unescape(page.decode()) and b"<del>" not in page
+
+
+def test_a_markdown_setting_is_read_without_running_pelicanconf(tmp_path: Path) -> None:
+    def read(config: str) -> str:
+        (tmp_path / "pelicanconf.py").write_text(config, encoding="utf-8")
+        reading = pelican_reading(markdown_extensions([tmp_path / "pelicanconf.py"]))
+        text = "It's ~~x~~.\n\nA[^1]\n\n[^1]: The note.\n\n| a |\n|---|\n| 1 |\n"
+        return render_html(text, "https://example.org/p/", "p", "source", reading)
+
+    # Extension objects count by their class's name; what is not written out reads as
+    # Pelican's default (Python would import pelican and markdown to run it).
+    smarty = read(
+        "from markdown.extensions.smarty import SmartyExtension\n"
+        "MARKDOWN = {'extensions': [SmartyExtension(), 'markdown.extensions.tables']}\n"
+    )
+    assert "It’s ~~x~~." in smarty and "<table>" in smarty and "[^1]" in smarty
+    for config in (
+        "from pelican.settings import DEFAULT_CONFIG\n"
+        "MARKDOWN = dict(DEFAULT_CONFIG['MARKDOWN'])\n",
+        "MARKDOWN = {**BASE, 'output_format': 'html5'}\n",
+        "MARKDOWN = {'extensions': ['markdown.extensions.nl2br']}\nMARKDOWN = make()\n",
+        "MARKDOWN = {'extensions': [\n",  # not Python
+    ):
+        default = read(config)
+        assert "It's ~~x~~." in default and "<table>" in default, config
+        assert 'class="footnote"' in default and "[^1]" not in default, config
