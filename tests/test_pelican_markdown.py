@@ -37,9 +37,9 @@ def _attributes(m: re.Match[str]) -> str:
 
 def _as_seen(out: str) -> str:
     """Return HTML as a reader sees it: code as `<pre><code>` without codehilite's wrapper
-    and Pygments' spans, footnotes as their numbers and text (Python-Markdown lists them
-    with a link back; feedkit writes its own), whitespace and the order of attributes
-    (class, id, style only) as they come; character references as characters."""
+    and Pygments' spans, footnotes as their numbers and text (both list them with a link
+    back, each in its own words), whitespace and the order of attributes (class, id,
+    style only) as they come; character references as characters."""
     out = re.sub(r'<div class="highlight"><pre>(?:<span></span>)?(?:<code>)?', "<pre><code>", out)
     out = re.sub(r"</code></pre></div>|</pre></div>", "</code></pre>", out)
     out = re.sub(
@@ -48,7 +48,7 @@ def _as_seen(out: str) -> str:
         out,
         flags=re.S,
     )
-    out = re.sub(r'&#160;<a class="footnote-backref"[^>]*>[^<]*</a>', "", out)
+    out = re.sub(r'(?:&#160;|&nbsp;| )<a [^>]*class="footnote-backref"[^>]*>.*?</a>', "", out)
     out = re.sub(r'<sup class="footnote-definition-label">[^<]*</sup>', "", out)
     out = re.sub(r"<sup[^>]*><a[^>]*>(\d+)</a></sup>", r"[\1]", out)
     out = re.sub(r"</?(?:div|ol|li)\b[^>]*>(?=(?:\s|<[^>]*>)*<p>)|<hr\s*/?>", "", out)
@@ -173,4 +173,30 @@ def test_a_markdown_setting_is_read_without_running_pelicanconf(tmp_path: Path) 
     ):
         default = read(config)
         assert "It's ~~x~~." in default and "<table>" in default, config
-        assert 'class="footnote"' in default and "[^1]" not in default, config
+        assert 'class="footnotes"' in default and "[^1]" not in default, config
+
+
+def test_check_warns_of_attribute_lists_only_where_the_site_reads_them(tmp_path: Path) -> None:
+    # A Pelican site whose MARKDOWN has no attr_list shows `{: .note}` as text: `feedkit
+    # check` said it was kramdown it did not understand and left out, as on a kramdown site.
+    from click.testing import CliRunner
+
+    from feedkit.cli import main
+
+    from conftest import NOW_ENV, SITE_TOML
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ial.md").write_text(
+        "Title: Attributes\nDate: 2024-05-01\n\nA paragraph.\n{: .note #x data-y=z}\n\n{::weird}\n",
+        encoding="utf-8",
+    )
+    config = ["check", "--config", str(tmp_path / "feedkit.toml")]
+    _pelicanconf(tmp_path, {"extensions": ["markdown.extensions.tables"]})
+    done = CliRunner().invoke(main, config, env=NOW_ENV)
+    assert done.exit_code == 0, done.output
+    assert "ial.md" not in done.stderr
+    _pelicanconf(tmp_path, None)  # Pelican's default: extra, attribute lists with it
+    done = CliRunner().invoke(main, config, env=NOW_ENV)
+    assert done.exit_code == 0, done.output
+    assert "content/ial.md:7: warning: {::weird}" in done.stderr

@@ -291,8 +291,9 @@ def _check_body(
     expanded = templates.expand(post, body)
     if math == "mathml":
         warnings.extend(math_warnings(post, expanded.text))
-    # A cmark-gfm site's `{:` is text. Every other reading reads kramdown's additions.
-    if templates.reading(True).kramdown or templates.reading(templates.jekyll).kramdown:
+    # kramdown's additions as the post's own reading has them, as a build renders it: a
+    # cmark-gfm site's `{:` is text, and a Pelican site's without attr_list's and abbr's.
+    if templates.reading(templates.jekyll, post.hugo).kramdown:
         warnings += kramdown.problems(post, expanded.text)
     return [], warnings, list(expanded.problems), expanded.reads
 
