@@ -31,6 +31,7 @@ from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, excerpt_cut, jekyll_folder, jekyll_reading
+from feedkit.posts.jekyllsite import liquid_site, site_config
 from feedkit.posts.reading import Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
 from feedkit.posts.tagreads import INCLUDES, TagReads
@@ -231,45 +232,13 @@ class Templates:
     @cached_property
     def _config_yml(self) -> tuple[dict[str, Any], str]:
         """Return `_config.yml`'s values and a hash of its bytes."""
-        if self.jekyll_root is None:
-            return {}, ""
-        from feedkit.posts import fastyaml  # PyYAML only for a Jekyll site
-
-        path = self.jekyll_root / JEKYLL_CONFIG
-        try:
-            data = path.read_bytes()
-            values = fastyaml.load(data.decode("utf-8"))
-        except (OSError, ValueError, fastyaml.YAMLError) as exc:
-            mark = getattr(exc, "problem_mark", None)
-            shown = os.path.relpath(path, self.cfg.root).replace(os.sep, "/")
-            reason = str(getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc)
-            self._config_problem = Problem(
-                shown,
-                mark.line + 1 if mark is not None else 0,
-                f"cannot be read ({reason}); site.* has feedkit.toml's settings only",
-                warning=True,
-            )
-            return {}, "unreadable"
-        found = hashlib.sha256(data).hexdigest()
-        return (values if isinstance(values, dict) else {}), found
+        values, found, self._config_problem = site_config(self.cfg, self.jekyll_root)
+        return values, found
 
     @cached_property
     def site(self) -> dict[str, Any]:
         """Return `site.*`: the blog's `_config.yml`, with feedkit.toml's settings on top."""
-        cfg = self.cfg
-        parts = urlsplit(cfg.base_url)
-        return {
-            **self._config_yml[0],
-            "title": cfg.title,
-            "description": cfg.description,
-            "url": f"{parts.scheme}://{parts.netloc}",
-            "baseurl": parts.path.rstrip("/"),
-            "base_url": cfg.base_url,
-            "lang": cfg.language,
-            "language": cfg.language,
-            "timezone": str(cfg.timezone),
-            "author": {"name": cfg.author.name, "email": cfg.author.email or ""},
-        }
+        return liquid_site(self.cfg, self._config_yml[0])
 
     @cached_property
     def _liquid_env(self) -> Any:
