@@ -30,7 +30,13 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
-from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, excerpt_cut, jekyll_folder, jekyll_reading
+from feedkit.posts.jekyllconfig import (
+    JEKYLL_CONFIG,
+    JEKYLL_CONFIGS,
+    excerpt_cut,
+    jekyll_folder,
+    jekyll_reading,
+)
 from feedkit.posts.jekyllsite import liquid_site, site_config
 from feedkit.posts.reading import Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
@@ -52,15 +58,16 @@ class Expanded:
 
 
 def template_inputs(cfg: Config) -> str:
-    """Return a hash of the files expansion reads besides posts (`_config.yml`, every file
-    in `_includes/`, and `_data/authors.yml`, which names posts' authors): the build cache
-    keys on it, so a change there renders afresh."""
+    """Return a hash of the files expansion reads besides posts (`_config.yml`, or the
+    `_config.yaml` or `_config.toml` Jekyll reads instead, every file in `_includes/`, and
+    `_data/authors.yml`, which names posts' authors): the build cache keys on it, so a change there
+    renders afresh."""
     folder = jekyll_folder(cfg)
     if folder is None and not (cfg.content_path / INCLUDES).is_dir():
         return ""
     digest = hashlib.sha256()
     for base in dict.fromkeys(x for x in (folder, cfg.content_path) if x is not None):
-        paths = [base / JEKYLL_CONFIG, base / "_data" / "authors.yml"]
+        paths = [*(base / name for name in JEKYLL_CONFIGS), base / "_data" / "authors.yml"]
         for dirpath, _, names in os.walk(base / INCLUDES):
             paths += [Path(dirpath) / name for name in names]
         for path in sorted(paths):

@@ -1,6 +1,6 @@
-"""A Jekyll site's data as its templates see it: the values of its `_config.yml` (with a
-hash of its bytes, which a render that read them records) and Liquid's `site.*`, those
-values with feedkit.toml's settings on top. Read once per run by `Templates`
+"""A Jekyll site's data as its templates see it: the values of its `_config.yml` (or `.yaml`,
+`.toml`; with a hash of its bytes, which a render that read them records) and Liquid's `site.*`,
+those values with feedkit.toml's settings on top. Read once per run by `Templates`
 (feedkit/posts/expand.py), only when a post of a Jekyll site asks.
 """
 
@@ -13,31 +13,30 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from feedkit.config import Config
-from feedkit.errors import Problem
-from feedkit.posts.jekyllconfig import JEKYLL_CONFIG
+from feedkit.errors import ContentError, Problem
+from feedkit.posts.jekyllconfig import config_file, read_config
 
 
 def site_config(cfg: Config, root: Path | None) -> tuple[dict[str, Any], str, Problem | None]:
-    """Return the values of the `_config.yml` in the Jekyll site's folder `root`, a hash of
-    its bytes, and a warning when it cannot be read (then no values, and "unreadable" for
-    the hash); ({}, "", None) without a Jekyll site."""
+    """Return the values of the configuration in the Jekyll site's folder `root` (the file
+    Jekyll reads: `_config.yml`, `_config.yaml` or `_config.toml`), a hash of its bytes,
+    and a warning when it cannot be read (then no values, and "unreadable" for the hash);
+    ({}, "", None) without a Jekyll site."""
     if root is None:
         return {}, "", None
-    from feedkit.posts import fastyaml  # PyYAML only for a Jekyll site
-
-    path = root / JEKYLL_CONFIG
+    path = config_file(root)
     try:
         data = path.read_bytes()
-        values = fastyaml.load(data.decode("utf-8"))
-    except (OSError, ValueError, fastyaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        shown = os.path.relpath(path, cfg.root).replace(os.sep, "/")
-        reason = str(getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc)
+        values = read_config(path, cfg.root)
+    except (OSError, ContentError) as exc:
+        if isinstance(exc, ContentError):
+            first = exc.problems[0]
+            shown, line, message = first.path, first.line, first.message
+        else:
+            shown = os.path.relpath(path, cfg.root).replace(os.sep, "/")
+            line, message = 0, f"cannot be read ({exc.strerror})"
         problem = Problem(
-            shown,
-            mark.line + 1 if mark is not None else 0,
-            f"cannot be read ({reason}); site.* has feedkit.toml's settings only",
-            warning=True,
+            shown, line, f"{message}; site.* has feedkit.toml's settings only", warning=True
         )
         return {}, "unreadable", problem
     found = hashlib.sha256(data).hexdigest()
