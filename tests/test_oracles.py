@@ -168,6 +168,27 @@ def test_a_jekyll_site_configured_in_config_toml_keeps_its_entries(tmp_path: Pat
         assert seen_text(ours[key]) == seen_text(their)
 
 
+def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
+    # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
+    # published as written at a URL with its ending (.mdown by default, .markdown here).
+    config = "title: Names\nurl: https://n.example.org\nplugins: [jekyll-feed]\n"
+    for given, names in [
+        ("", ["mkdn", "mkdown", "MD", "Markdown", "mdown", "md"]),
+        ("markdown_ext: md,TXT\n", ["txt", "TXT", "markdown", "md"]),
+    ]:
+        files = {
+            f"_posts/2024-01-0{i + 1}-p{name}.{name}": f"---\ntitle: {name}\n---\n*{name}* it\n"
+            for i, name in enumerate(names)
+        }
+        theirs, ours = jekyll_and_feedkit(
+            tmp_path / names[0], {"_config.yml": config + given, **files}
+        )
+        assert len(theirs) == len(names) and sorted(ours) == sorted(theirs), given
+        for key, their in theirs.items():
+            assert (ours[key].link, title(ours[key])) == (their.link, title(their)), key
+            assert seen_text(ours[key]) == seen_text(their), key
+
+
 def test_a_hugo_blog_keeps_its_rss_items(tmp_path: Path) -> None:
     hugo = tool("hugo", "hugo")
     site = corpus("hugo-papermod", tmp_path)

@@ -37,7 +37,7 @@ from feedkit.posts.jekyllconfig import (
     jekyll_folder,
     jekyll_reading,
 )
-from feedkit.posts.jekyllsite import liquid_site, site_config
+from feedkit.posts.jekyllsite import as_written, liquid_site, site_config
 from feedkit.posts.reading import Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
 from feedkit.posts.tagreads import INCLUDES, TagReads
@@ -150,7 +150,7 @@ class Templates:
             own = post.extra.get("excerpt_separator")
             if (text := excerpt_cut(expanded.text, own, self._config_yml[0])) is not expanded.text:
                 expanded = replace(expanded, text=text)
-        if post.rel_path.endswith(".html"):  # an HTML post: no Markdown, as in Jekyll
+        if as_written(post.rel_path, self._config_yml[0] if self.jekyll else None):
             from feedkit.posts.kramdown_blocks import raw_html
 
             expanded = replace(expanded, text=raw_html(expanded.text))

@@ -195,6 +195,21 @@ def jekyll_authors(folder: Path | None, root: Path) -> tuple[tuple[str, Author],
     return tuple(found)
 
 
+JEKYLL_MARKDOWN_EXT = "markdown,mkdown,mkdn,mkd,md"  # Jekyll's default `markdown_ext`
+
+
+def markdown_suffixes(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """Return the endings of the file names a Jekyll site converts as Markdown: its
+    `markdown_ext` (Jekyll's default "markdown,mkdown,mkdn,mkd,md"), each with its dot, in
+    lower case, as Jekyll compares a file's (converters/markdown.rb `extname_list`). A file
+    of its posts with another ending is published as it is written, unconverted."""
+    given = values.get("markdown_ext")
+    if isinstance(given, list):
+        given = ",".join(map(str, given))
+    text = given if isinstance(given, str) else JEKYLL_MARKDOWN_EXT
+    return tuple(dict.fromkeys("." + ext.lower() for ext in text.split(",")))
+
+
 def jekyll_excluded(values: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Return what matches the paths in a Jekyll site that Jekyll does not read (its
     default `exclude` and the site's own, added to it as Jekyll 4 does, and its
