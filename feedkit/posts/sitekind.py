@@ -143,9 +143,8 @@ def shown_site_kind(cfg: Config, shown: Iterable[str]) -> SiteKind:
 
 
 def unlisted_site_kind(cfg: Config) -> SiteKind:
-    """Return whose site the content folder is when its files are not listed (`feedkit
-    new`): a `_posts/` at its top stands for Jekyll's posts; Hugo's section pages are not
-    looked for."""
+    """Return whose site the content folder is when its files are not listed: a `_posts/`
+    at its top stands for Jekyll's posts; Hugo's section pages are not looked for."""
     return _kind(cfg, (cfg.content_path / "_posts").is_dir(), lambda: False)
 
 
