@@ -318,3 +318,56 @@ def test_a_decade_takes_an_apostrophe_in_kramdowns_smart_quotes(make_site: MakeS
     assert "<p>Music of the ’90s.</p>" in atom_content(cfg)
     data = (cfg.output_path / "atom.xml").read_bytes().decode("utf-8")
     assert "<title>The ’80s, ‘revisited’</title>" in data
+
+
+def test_jekylls_own_config_file_is_read_yml_else_yaml_else_toml(make_site: MakeSite) -> None:
+    # Jekyll reads _config.yml, else _config.yaml, else _config.toml (configuration.rb
+    # `config_files`): a site whose settings are in either of the others had Jekyll's
+    # default URLs and converter in its feeds.
+    post = f"---\ntitle: Names\n---\n{KRAMDOWN_ONLY}"
+    toml = SITE_TOML + "limit = 5\n"
+    for name, text, path in [
+        ("_config.yaml", "permalink: /yaml/:title/\nmarkdown: CommonMark\n", "yaml"),
+        ("_config.toml", 'permalink = "/toml/:title/"\nmarkdown = "CommonMark"\n', "toml"),
+    ]:
+        cfg = make_site(posts={name: text, POST: post}, toml=toml)
+        config = str(cfg.root / "feedkit.toml")
+        result = CliRunner().invoke(main, ["build", "--config", config], env=NOW_ENV)
+        assert result.exit_code == 0, result.output
+        data = (cfg.output_path / "atom.xml").read_text(encoding="utf-8")
+        assert f'href="https://example.com/blog/{path}/converters/"' in data, name
+        assert "{: .notice}" in atom_content(cfg), name  # cmark-gfm's, not kramdown's
+        (cfg.content_path / name).unlink()
+    # _config.yml first: the others are not read then.
+    cfg = make_site(
+        posts={
+            "_config.yml": "permalink: /yml/:title/\n",
+            "_config.toml": 'permalink = "/toml/:title/"\n',
+            POST: post,
+        },
+        toml=toml,
+    )
+    result = CliRunner().invoke(main, ["build", "--config", str(cfg.root / "feedkit.toml")])
+    assert result.exit_code == 0, result.output
+    assert (
+        'href="https://example.com/blog/yml/converters/"'
+        in (cfg.output_path / "atom.xml").read_text()
+    )
+
+
+def test_a_config_toml_or_yaml_that_cannot_be_read_is_an_error_at_its_line(
+    make_site: MakeSite,
+) -> None:
+    for name, broken, said in [
+        ("_config.toml", 'permalink = "/:title/"\nmarkdown = CommonMark\n', ":2: cannot be read ("),
+        ("_config.toml", 'permalink = "/:title/"\nexclude = [\n', ":2: cannot be read ("),
+        ("_config.yaml", "markdown: CommonMark\nexclude:\n  - a\n - b\n", ":4: cannot be read ("),
+    ]:
+        cfg = make_site(posts={name: broken, POST: "---\ntitle: T\n---\nText.\n"})
+        config = str(cfg.root / "feedkit.toml")
+        for command in ("build", "check"):
+            result = CliRunner().invoke(main, [command, "--config", config], env=NOW_ENV)
+            assert result.exit_code == 1, (name, broken)
+            assert result.stderr.startswith(f"content/{name}{said}"), result.stderr
+        assert not (cfg.output_path / "atom.xml").exists()
+        (cfg.content_path / name).unlink()

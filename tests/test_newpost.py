@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import feedparser
 import pytest
+from click.testing import CliRunner, Result
 
+from feedkit.cli import main
 from feedkit.posts.loader import load_posts
 from feedkit.posts.newpost import SLUG_CHARS, new_post, post_slug
 
-from conftest import NOW, MakeSite
+from conftest import NOW, NOW_ENV, MakeSite
 
 
 def only_post(cfg, path: Path):  # type: ignore[no-untyped-def]
@@ -82,12 +85,70 @@ def test_where_a_post_goes(make_site: MakeSite, tmp_path: Path) -> None:
     assert new_post(cfg, "Plain", NOW).parent == cfg.content_path
     (cfg.content_path / "posts").mkdir()
     assert new_post(cfg, "Hugo", NOW).parent == cfg.content_path / "posts"
-    (tmp_path / "_config.yml").write_text("title: A Jekyll site\n", encoding="utf-8")
+    (cfg.content_path / "_posts").mkdir()
     jekyll = new_post(cfg, "Jekyll", NOW)
     assert jekyll == cfg.content_path / "_posts" / "2026-11-22-jekyll.md"
     again = new_post(cfg, "Jekyll", datetime.fromisoformat("2026-12-01T08:00:00+00:00"))
     assert again.name == "2026-12-01-jekyll-2.md"  # the slug is taken, whatever the date
     assert only_post(cfg, jekyll).slug == "jekyll"
+
+
+def feedkit(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--config", str(root / "feedkit.toml")], env=NOW_ENV)
+
+
+def entry_links(root: Path) -> list[str]:
+    feed = feedparser.parse((root / "public" / "atom.xml").read_bytes())
+    return sorted(entry.link for entry in feed.entries)
+
+
+def test_new_in_a_jekyll_site_writes_where_its_posts_are_read(make_site: MakeSite) -> None:
+    # Jekyll's posts live in _posts/, and a site with _config.yml but no _posts/ has every
+    # Markdown file a post (sitekind.py): a folder of posts with GitHub Pages' _config.yml,
+    # say. `feedkit new` made a _posts/ there for the new post, and the next build took
+    # only that one for a post: every other left the feeds, read as Jekyll's pages.
+    dated = "---\ntitle: {0}\ndate: 2024-0{1}-01\n---\nText.\n"
+    cfg = make_site(posts={"posts/a.md": dated.format("A", 1), "b.md": dated.format("B", 2)})
+    root = cfg.root
+    (root / "_config.yml").write_text("theme: jekyll-theme-minimal\n", encoding="utf-8")
+    wrote = feedkit(root, "new", "Third post")
+    assert wrote.exit_code == 0, wrote.output
+    assert wrote.stdout.endswith(f"{Path('content/posts/third-post.md')}\n")
+    (root / "content" / "posts" / "third-post.md").write_text(
+        dated.format("Third", 3) + "More.\n", encoding="utf-8"
+    )
+    assert feedkit(root, "build").exit_code == 0
+    assert entry_links(root) == [  # with Jekyll's URLs: the site is Jekyll's
+        "https://example.com/blog/2024/01/01/a.html",
+        "https://example.com/blog/2024/02/01/b.html",
+        "https://example.com/blog/2024/03/01/third-post.html",
+    ]
+    assert not (root / "content" / "_posts").exists()
+
+    # A Jekyll site without a post yet: its first goes in _posts/, where Jekyll reads it.
+    for name in ("posts/a.md", "b.md", "posts/third-post.md"):
+        (root / "content" / name).unlink()
+    (root / "content" / "index.html").write_text("<p>Home</p>\n", encoding="utf-8")
+    wrote = feedkit(root, "new", "First")
+    assert wrote.exit_code == 0, wrote.output
+    first = root / "content" / "_posts" / "2026-11-22-first.md"
+    assert wrote.stdout.endswith(f"{Path('content/_posts/2026-11-22-first.md')}\n")
+    first.write_text(first.read_text(encoding="utf-8") + "\nHello.\n", encoding="utf-8")
+    built = feedkit(root, "build")
+    assert built.exit_code == 0, built.output
+    assert entry_links(root) == ["https://example.com/blog/2026/11/22/first.html"]
+
+    # Posts in a category's _posts/ (blog/_posts/): Jekyll's rules hold, the new one goes in
+    # a _posts/ too.
+    first.unlink()
+    (root / "content" / "_posts").rmdir()
+    (root / "content" / "news" / "_posts").mkdir(parents=True)
+    (root / "content" / "news" / "_posts" / "2024-01-01-old.md").write_text(
+        dated.format("Old", 1), encoding="utf-8"
+    )
+    wrote = feedkit(root, "new", "Later")
+    assert wrote.exit_code == 0, wrote.output
+    assert (root / "content" / "_posts" / "2026-11-22-later.md").is_file()
 
 
 def test_slugs_are_short_and_never_empty() -> None:

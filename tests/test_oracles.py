@@ -131,6 +131,64 @@ def test_a_jekyll_blog_keeps_its_jekyll_feed_entries(tmp_path: Path) -> None:
         assert seen_text(our) == seen_text(their), key
 
 
+def jekyll_and_feedkit(tmp_path: Path, files: dict[str, str]) -> tuple[Any, Any]:
+    """Return the entries by ID of the feed real Jekyll (with jekyll-feed) builds of a site
+    of `files`, and of the one feedkit builds after `feedkit init`; skip without Jekyll."""
+    jekyll = tool("jekyll", "jekyll ruby-jekyll-feed", "jekyll-feed")
+    site = tmp_path / "site"
+    for name, text in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    built = subprocess.run(
+        [jekyll, "build", "--quiet", "-s", str(site), "-d", str(tmp_path / "jekyll")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr
+    feedkit(site)
+    return entries(tmp_path / "jekyll" / "feed.xml", "id"), entries(
+        site / "public" / "feed.xml", "id"
+    )
+
+
+def test_a_jekyll_site_configured_in_config_toml_keeps_its_entries(tmp_path: Path) -> None:
+    config = 'title = "Toml"\nurl = "https://t.example.org"\npermalink = "/notes/:title/"\n'
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.toml": config + 'plugins = ["jekyll-feed"]\n',
+            "_config.yml.orig": "title: Not read\n",
+            "_posts/2024-01-02-first.md": "---\ntitle: First\n---\nOne *two*.\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) == ["https://t.example.org/notes/first"]
+    for key, their in theirs.items():
+        assert (ours[key].link, title(ours[key])) == (their.link, title(their))
+        assert seen_text(ours[key]) == seen_text(their)
+
+
+def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
+    # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
+    # published as written at a URL with its ending (.mdown by default, .markdown here).
+    config = "title: Names\nurl: https://n.example.org\nplugins: [jekyll-feed]\n"
+    for given, names in [
+        ("", ["mkdn", "mkdown", "MD", "Markdown", "mdown", "md"]),
+        ("markdown_ext: md,TXT\n", ["txt", "TXT", "markdown", "md"]),
+    ]:
+        files = {
+            f"_posts/2024-01-0{i + 1}-p{name}.{name}": f"---\ntitle: {name}\n---\n*{name}* it\n"
+            for i, name in enumerate(names)
+        }
+        theirs, ours = jekyll_and_feedkit(
+            tmp_path / names[0], {"_config.yml": config + given, **files}
+        )
+        assert len(theirs) == len(names) and sorted(ours) == sorted(theirs), given
+        for key, their in theirs.items():
+            assert (ours[key].link, title(ours[key])) == (their.link, title(their)), key
+            assert seen_text(ours[key]) == seen_text(their), key
+
+
 def test_a_hugo_blog_keeps_its_rss_items(tmp_path: Path) -> None:
     hugo = tool("hugo", "hugo")
     site = corpus("hugo-papermod", tmp_path)

@@ -208,6 +208,38 @@ def test_init_in_a_jekyll_site_reads_its_posts_where_they_are_and_writes_none(
     assert feed.entries[0].author_detail == {"name": "Mira Quell", "email": "mira@example.org"}
 
 
+def test_init_in_a_jekyll_site_reads_the_config_file_jekyll_reads(tmp_path: Path) -> None:
+    # Jekyll reads _config.toml when there is no _config.yml or _config.yaml: init read
+    # only _config.yml, and the feed had no title and the posts Jekyll's default URLs.
+    files = {name: text for name, text in JEKYLL_SITE.items() if name != "_config.yml"}
+    _write(tmp_path, {**files, "_config.toml": JEKYLL_TOML, "_config.yml.bak": "title: Old\n"})
+    started = feedkit(tmp_path, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    assert "Found a Jekyll site (_config.toml)" in started.stdout
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    feed = feedparser.parse((tmp_path / "public" / "feed.xml").read_bytes())
+    assert feed.feed.title == "Field Notes"
+    assert [e.link for e in feed.entries] == [
+        "https://notes.example.org/blog/2024/second-wind/",
+        "https://notes.example.org/blog/2024/first-light/",
+    ]
+    assert feed.entries[1].published == "2024-05-01T21:00:00-04:00"
+
+
+JEKYLL_TOML = """\
+title = "Field Notes"
+url = "https://notes.example.org"
+baseurl = "/blog"
+timezone = "America/New_York"
+permalink = "/:year/:title/"
+
+[author]
+name = "Mira Quell"
+email = "mira@example.org"
+"""
+
+
 def test_init_in_a_hugo_site_takes_its_settings_and_keeps_its_feed_address(
     tmp_path: Path,
 ) -> None:

@@ -216,6 +216,8 @@ CHANGES: dict[str, Callable[[Path], object]] = {
     "a post renamed": lambda s: (s / "content/p3.md").rename(s / "content/p3b.md"),
     "the config edited": lambda s: add_to(s / "feedkit.toml", "# a comment\n"),
     "Jekyll's _config.yml added": lambda s: write(s / "_config.yml", "title: J\n"),
+    "Jekyll's _config.yaml added": lambda s: write(s / "content/_config.yaml", "title: J\n"),
+    "Jekyll's _config.toml added": lambda s: write(s / "_config.toml", 'title = "J"\n'),
     "an include added": lambda s: write(s / "content/_includes/note.html", "<b>n</b>\n"),
     "an include edited": lambda s: add_to(s / "_includes/kept.html", "<i>more</i>\n"),
     "authors.yml added": lambda s: write(s / "_data/authors.yml", "ada: {name: Ada}\n"),

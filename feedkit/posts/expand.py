@@ -30,7 +30,14 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.hugoconfig import hugo_settings
-from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, excerpt_cut, jekyll_folder, jekyll_reading
+from feedkit.posts.jekyllconfig import (
+    JEKYLL_CONFIG,
+    JEKYLL_CONFIGS,
+    excerpt_cut,
+    jekyll_folder,
+    jekyll_reading,
+)
+from feedkit.posts.jekyllsite import as_written, liquid_site, site_config
 from feedkit.posts.pelicanmarkdown import site_reading
 from feedkit.posts.reading import Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
@@ -52,15 +59,16 @@ class Expanded:
 
 
 def template_inputs(cfg: Config) -> str:
-    """Return a hash of the files expansion reads besides posts (`_config.yml`, every file
-    in `_includes/`, and `_data/authors.yml`, which names posts' authors): the build cache
-    keys on it, so a change there renders afresh."""
+    """Return a hash of the files expansion reads besides posts (`_config.yml`, or the
+    `_config.yaml` or `_config.toml` Jekyll reads instead, every file in `_includes/`, and
+    `_data/authors.yml`, which names posts' authors): the build cache keys on it, so a change there
+    renders afresh."""
     folder = jekyll_folder(cfg)
     if folder is None and not (cfg.content_path / INCLUDES).is_dir():
         return ""
     digest = hashlib.sha256()
     for base in dict.fromkeys(x for x in (folder, cfg.content_path) if x is not None):
-        paths = [base / JEKYLL_CONFIG, base / "_data" / "authors.yml"]
+        paths = [*(base / name for name in JEKYLL_CONFIGS), base / "_data" / "authors.yml"]
         for dirpath, _, names in os.walk(base / INCLUDES):
             paths += [Path(dirpath) / name for name in names]
         for path in sorted(paths):
@@ -142,7 +150,7 @@ class Templates:
             own = post.extra.get("excerpt_separator")
             if (text := excerpt_cut(expanded.text, own, self._config_yml[0])) is not expanded.text:
                 expanded = replace(expanded, text=text)
-        if post.rel_path.endswith(".html"):  # an HTML post: no Markdown, as in Jekyll
+        if as_written(post.rel_path, self._config_yml[0] if self.jekyll else None):
             from feedkit.posts.kramdown_blocks import raw_html
 
             expanded = replace(expanded, text=raw_html(expanded.text))
@@ -231,45 +239,13 @@ class Templates:
     @cached_property
     def _config_yml(self) -> tuple[dict[str, Any], str]:
         """Return `_config.yml`'s values and a hash of its bytes."""
-        if self.jekyll_root is None:
-            return {}, ""
-        from feedkit.posts import fastyaml  # PyYAML only for a Jekyll site
-
-        path = self.jekyll_root / JEKYLL_CONFIG
-        try:
-            data = path.read_bytes()
-            values = fastyaml.load(data.decode("utf-8"))
-        except (OSError, ValueError, fastyaml.YAMLError) as exc:
-            mark = getattr(exc, "problem_mark", None)
-            shown = os.path.relpath(path, self.cfg.root).replace(os.sep, "/")
-            reason = str(getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc)
-            self._config_problem = Problem(
-                shown,
-                mark.line + 1 if mark is not None else 0,
-                f"cannot be read ({reason}); site.* has feedkit.toml's settings only",
-                warning=True,
-            )
-            return {}, "unreadable"
-        found = hashlib.sha256(data).hexdigest()
-        return (values if isinstance(values, dict) else {}), found
+        values, found, self._config_problem = site_config(self.cfg, self.jekyll_root)
+        return values, found
 
     @cached_property
     def site(self) -> dict[str, Any]:
         """Return `site.*`: the blog's `_config.yml`, with feedkit.toml's settings on top."""
-        cfg = self.cfg
-        parts = urlsplit(cfg.base_url)
-        return {
-            **self._config_yml[0],
-            "title": cfg.title,
-            "description": cfg.description,
-            "url": f"{parts.scheme}://{parts.netloc}",
-            "baseurl": parts.path.rstrip("/"),
-            "base_url": cfg.base_url,
-            "lang": cfg.language,
-            "language": cfg.language,
-            "timezone": str(cfg.timezone),
-            "author": {"name": cfg.author.name, "email": cfg.author.email or ""},
-        }
+        return liquid_site(self.cfg, self._config_yml[0])
 
     @cached_property
     def _liquid_env(self) -> Any:

@@ -1,7 +1,7 @@
-"""A Jekyll site's own configuration, as far as its feeds need it: where its `_config.yml`
-is, the URLs (`permalink`, its styles) and time zone it gives posts, the Markdown converter
-that reads them (`markdown`), the authors of its `_data/authors.yml`, and the paths Jekyll
-does not read (`exclude`, `destination`).
+"""A Jekyll site's own configuration, as far as its feeds need it: where its `_config.yml` (or
+`_config.yaml`, or `_config.toml`) is, the URLs (`permalink`, its styles) and time zone it gives
+posts, the Markdown converter that reads them (`markdown`), the authors of its `_data/authors.yml`,
+and the paths Jekyll does not read (`exclude`, `destination`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from feedkit.posts.reading import Reading
 
 JEKYLL_CONFIG = "_config.yml"
+# The configuration files Jekyll looks for in a site's folder, in its order: it reads the
+# first that is there (configuration.rb `config_files`: yml, yaml, toml) and no other.
+JEKYLL_CONFIGS = (JEKYLL_CONFIG, "_config.yaml", "_config.toml")
 # Jekyll's named permalink styles; "date" is its default.
 JEKYLL_STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -46,24 +49,60 @@ JEKYLL_EXCLUDED = (
 
 
 def jekyll_folder(cfg: Config) -> Path | None:
-    """Return the folder of the Jekyll site's `_config.yml` (the content folder, the one
-    above it, or feedkit.toml's), None when there is none."""
+    """Return the folder of the Jekyll site's configuration (`JEKYLL_CONFIGS`: in the
+    content folder, the one above it, or feedkit.toml's), None when there is none."""
     for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
-        if (folder / JEKYLL_CONFIG).is_file():
+        if any((folder / name).is_file() for name in JEKYLL_CONFIGS):
             return folder
     return None
 
 
+def config_file(folder: Path) -> Path:
+    """Return the configuration file Jekyll reads in a site's `folder`: the first of
+    `_config.yml`, `_config.yaml` and `_config.toml` that is there (`_config.yml` when none
+    is, as Jekyll names it then)."""
+    for name in JEKYLL_CONFIGS:
+        if (folder / name).is_file():
+            return folder / name
+    return folder / JEKYLL_CONFIG
+
+
 def jekyll_config(folder: Path | None, root: Path) -> dict[str, Any]:
-    """Return the values of the `_config.yml` in `folder` ({} when there is none, or it
-    holds no mapping, as Jekyll reads it). Raise ContentError, at the line YAML stopped on,
-    for a file that cannot be read: Jekyll builds nothing then, and read as empty it would
-    give every post Jekyll's default URL and converter instead of the site's. The error
-    names the file as seen from `root`."""
+    """Return the values of the Jekyll configuration in `folder` (`config_file`; {} when
+    there is none, or it holds no mapping, as Jekyll reads it). Raise ContentError, at the
+    line YAML or TOML stopped on, for a file that cannot be read: Jekyll builds nothing
+    then, and read as empty it would give every post Jekyll's default URL and converter
+    instead of the site's. The error names the file as seen from `root`."""
     if folder is None:
         return {}
-    values = _read_yaml(folder / JEKYLL_CONFIG, root)
+    values = read_config(config_file(folder), root)
     return values if isinstance(values, dict) else {}
+
+
+def read_config(path: Path, root: Path) -> Any:
+    """Return what a Jekyll configuration file holds: TOML for a `.toml` (Jekyll reads it
+    with Tomlrb), else YAML. Raise ContentError as `_read_yaml` does."""
+    if path.suffix != ".toml":
+        return _read_yaml(path, root)
+    import tomllib
+
+    shown = os.path.relpath(path, root).replace(os.sep, "/")
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ContentError.single(
+            shown, 0, f"cannot be read: it is not UTF-8 ({exc.reason} at byte {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise ContentError.single(shown, 0, f"cannot be read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib says where in its message only: "Invalid value (at line 3, column 7)"
+        where = re.search(r" \(at line (\d+), column \d+\)$|\(at end of document\)$", str(exc))
+        reason = str(exc)[: where.start()].strip() if where else str(exc)
+        line = int(where[1]) if where and where[1] else 0
+        if where and not where[1]:  # at the end: the last line
+            line = max(len(path.read_bytes().splitlines()), 1)
+        raise ContentError.single(shown, line, f"cannot be read ({reason})") from None
 
 
 def _read_yaml(path: Path, root: Path) -> Any:
@@ -86,7 +125,7 @@ def _read_yaml(path: Path, root: Path) -> Any:
 
 
 def _config_problem(root: Path, folder: Path | None, message: str) -> ContentError:
-    shown = os.path.relpath(Path(folder or root) / JEKYLL_CONFIG, root)
+    shown = os.path.relpath(config_file(Path(folder or root)), root)
     return ContentError.single(shown.replace(os.sep, "/"), 0, message)
 
 
@@ -154,6 +193,21 @@ def jekyll_authors(folder: Path | None, root: Path) -> tuple[tuple[str, Author],
         if name and name.strip():
             found.append((str(key), Author(name.strip(), email or None, url or None)))
     return tuple(found)
+
+
+JEKYLL_MARKDOWN_EXT = "markdown,mkdown,mkdn,mkd,md"  # Jekyll's default `markdown_ext`
+
+
+def markdown_suffixes(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """Return the endings of the file names a Jekyll site converts as Markdown: its
+    `markdown_ext` (Jekyll's default "markdown,mkdown,mkdn,mkd,md"), each with its dot, in
+    lower case, as Jekyll compares a file's (converters/markdown.rb `extname_list`). A file
+    of its posts with another ending is published as it is written, unconverted."""
+    given = values.get("markdown_ext")
+    if isinstance(given, list):
+        given = ",".join(map(str, given))
+    text = given if isinstance(given, str) else JEKYLL_MARKDOWN_EXT
+    return tuple(dict.fromkeys("." + ext.lower() for ext in text.split(",")))
 
 
 def jekyll_excluded(values: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -266,7 +320,7 @@ def jekyll_reading(
     )
     if name.lower() == "kramdown":  # Jekyll matches it in any case (converters/markdown.rb)
         return reading, None
-    path = Path(folder or cfg.root) / JEKYLL_CONFIG
+    path = config_file(Path(folder or cfg.root))
     message = (
         f"markdown: {name!r} is a Markdown converter feedkit does not know (it knows kramdown, "
         "CommonMark, CommonMarkGhPages and GFM); posts are read as kramdown reads them"
@@ -276,12 +330,13 @@ def jekyll_reading(
 
 
 def _line_of(path: Path, key: str) -> int:
-    """Return the line (from 1) of a top-level `key:` in the YAML file `path`, 0 if none."""
+    """Return the line (from 1) of a top-level `key:` in the YAML file `path` (`key =` in
+    a TOML one), 0 if none."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, ValueError):
         return 0
-    found = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    found = re.search(rf"^{re.escape(key)}[ \t]*[:=]", text, re.MULTILINE)
     return text.count("\n", 0, found.start()) + 1 if found else 0
 
 

@@ -29,12 +29,13 @@ from feedkit.posts.jekyllconfig import (
     jekyll_permalink,
     jekyll_timezone,
     jekyll_unread_paths,
+    markdown_suffixes,
     matcher,
     smart_quotes,
 )
 from feedkit.posts.jekylldefaults import Scope, defaults_for, post_scopes
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, site_folders, site_kind, site_markers
-from feedkit.posts.walk import MARKDOWN_SUFFIXES, Unread
+from feedkit.posts.walk import HUGO_SUFFIXES, MARKDOWN_SUFFIXES, PELICAN_SUFFIXES, Unread
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,10 @@ class Place:
     slug_from_title: bool = False  # a Pelican site's: no `slug`, the title's (SLUGIFY_SOURCE)
     # A Jekyll site's front matter defaults for the post (`_config.yml`'s `defaults`).
     defaults: tuple[tuple[str, Any], ...] = ()
+    # A Jekyll site's post whose file name's ending its `markdown_ext` does not name (a
+    # `.mdown`, an `.html`): that ending, which its URL takes (Jekyll's :output_ext), as
+    # its text is published as written, unconverted; "" for Markdown.
+    output_ext: str = ""
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -97,18 +102,29 @@ JEKYLL_POST_FILE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-.+\.[^.]+$")  # as JEKYLL
 PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
 SECTION_PAGE = "Hugo's page of a section (or of the home page), not a post"
 JEKYLL_OUTSIDE = Skipped("outside the Jekyll site: its _config.yml excludes it", listed=False)
+HUGO_NOT_MARKDOWN = Skipped(
+    "not a page: Hugo reads a content file as Markdown when it ends in .md, .markdown or .mdown"
+)
+PELICAN_NOT_MARKDOWN = Skipped(
+    "not an article: Pelican reads a file as Markdown when it ends in .md, .markdown, .mkd or "
+    ".mdown"
+)
 
 
 def unread_folders(cfg: Config) -> Unread | None:
-    """Return what tells the content walk (`walk.walk`) which folders of a Jekyll site
-    Jekyll never reads (its `exclude` and `destination`, less its `include`, as the layout
-    leaves out their files); None for a site that is not one by its configuration, or
-    whose Hugo or Pelican configuration, or `main_sections`, may make it another's."""
+    """Return what the content walk (`walk.walk`) takes of a Jekyll site's configuration:
+    which of its folders Jekyll never reads (its `exclude` and `destination`, less its
+    `include`, as the layout leaves out their files; none when an `include` is a glob),
+    and the endings its `markdown_ext` makes Markdown besides those the walk lists anyway.
+    None for a site that is not one by its configuration, or whose Hugo or Pelican
+    configuration, or `main_sections`, may make it another's."""
     folder = jekyll_folder(cfg)
     if folder is None or cfg.main_sections or site_markers(cfg):
         return None
-    paths = jekyll_unread_paths(jekyll_config(folder, cfg.root))
-    return None if paths is None else (_site_prefix(cfg, folder), *paths)
+    values = jekyll_config(folder, cfg.root)
+    paths = jekyll_unread_paths(values) or ((), ())
+    extra = tuple(s for s in markdown_suffixes(values) if s not in MARKDOWN_SUFFIXES)
+    return (_site_prefix(cfg, folder), *paths, extra)
 
 
 def _site_prefix(cfg: Config, folder: Path | None) -> str:
@@ -145,8 +161,10 @@ class Layout:
         self.scopes: tuple[Scope, ...] = ()  # its front matter defaults for posts
         # The paths in the site Jekyll does not read, and those its `include` takes back.
         self.excluded = self.included = matcher(())
+        self.markdown: tuple[str, ...] = ()  # a Jekyll site's Markdown endings
         if self.jekyll:
             values = jekyll_config(folder, cfg.root)
+            self.markdown = markdown_suffixes(values)
             self.scopes = post_scopes(values)
             self.excluded, self.included = jekyll_excluded(values)
             smart = self.jekyll and smart_quotes(values)
@@ -208,6 +226,7 @@ class Layout:
                 self.scopes,
                 self.excluded.pattern,
                 self.included.pattern,
+                self.markdown,
             )
         )
 
@@ -224,6 +243,10 @@ class Layout:
         folders = [*self.within, *parts[:-1]]
         if parts[-1].startswith("_index."):
             return Skipped(SECTION_PAGE)
+        if self.hugo and not parts[-1].endswith(HUGO_SUFFIXES):
+            return HUGO_NOT_MARKDOWN
+        if self.pelican and not parts[-1].endswith(PELICAN_SUFFIXES):
+            return PELICAN_NOT_MARKDOWN
         if self.posts_folder:
             in_site = self.site_prefix + "/".join(parts)
             if self.excluded.match(in_site) and not self.included.match(in_site):
@@ -244,11 +267,11 @@ class Layout:
             if self.scopes:
                 given = defaults_for(self.scopes, self.site_prefix + "/".join(parts))
                 place = replace(place, defaults=tuple(given.items()))
-            return place
+            return self._converted(parts[-1], place)
         if self.pelican and folders[:1] == ["pages"]:
             return Skipped(PELICAN_PAGE)
         if not self.hugo:  # Pelican's, or Jekyll's without _posts/: every other file
-            return self.post
+            return self._converted(parts[-1], self.post) if self.jekyll else self.post
         if self.main_sections and (not folders or folders[0] not in self.main_sections):
             sections = ", ".join(self.main_sections) or "none"
             return Skipped(
@@ -261,7 +284,7 @@ class Layout:
             # In the site's language, unless a translation into it sits beside the file.
             base = "/".join([*folders, stem])
             for lang in dict.fromkeys((self.language, self.language.split("-")[0])):
-                for suffix in MARKDOWN_SUFFIXES:
+                for suffix in HUGO_SUFFIXES:
                     if f"{base}.{lang}{suffix}" in self.files:
                         return Skipped(
                             f"another language's version of {stem}.{lang}{suffix}, which is "
@@ -276,6 +299,16 @@ class Layout:
                 f"language ({self.language!r}, the language in feedkit.toml)"
             )
         return self._hugo_place(folders, stem, language[1])
+
+    def _converted(self, name: str, place: Place) -> Place:
+        """Return `place` for a Jekyll site's post file called `name`: as it is when its
+        `markdown_ext` makes the file Markdown, else with its ending as `output_ext`. As
+        Jekyll, which publishes every dated file in `_posts/` whatever its ending, and
+        converts only those (an `.mdown` by default is published as written, at
+        `/2024/01/02/title.mdown`; checked with Jekyll 4.3 and jekyll-feed)."""
+        dot = name.rfind(".")
+        ending = name[dot:] if dot > 0 else ""
+        return place if ending.lower() in self.markdown else replace(place, output_ext=ending)
 
     def _hugo_place(self, folders: list[str], stem: str, language: str) -> Place:
         if not self.hugo_urls:

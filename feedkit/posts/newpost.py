@@ -1,7 +1,8 @@
 """A new post file: `feedkit new "Title"`.
 
 The post goes where the site keeps its posts: a Jekyll site's `_posts/` as
-`2024-05-01-slug.md`, the content folder's `posts/` when it has one (Hugo's habit, and what
+`2024-05-01-slug.md` (made only when the content folder has no post yet: it changes which
+files are posts), the content folder's `posts/` when it has one (Hugo's habit, and what
 `feedkit init` makes), else the content folder itself. Its front matter is the title (YAML
 quotes what needs quoting), the date and time now in the site's zone, and `draft: true` or
 tags when asked; the slug comes from the title as the build would make it from a file name,
@@ -17,8 +18,7 @@ from feedkit.config import Config
 from feedkit.errors import OutputError
 from feedkit.models import slugify
 from feedkit.posts.posturl import JEKYLL_NAME
-from feedkit.posts.sitekind import unlisted_site_kind
-from feedkit.posts.walk import MARKDOWN_SUFFIXES
+from feedkit.posts.walk import MARKDOWN_SUFFIXES, walk
 
 SLUG_CHARS = 60  # a longer title is cut at a dash: file names and URLs stay readable
 FALLBACK_SLUG = "post"  # for a title with no letter or digit a slug could keep
@@ -34,14 +34,30 @@ def post_slug(title: str) -> str:
 
 
 def posts_folder(cfg: Config) -> tuple[Path, bool]:
-    """Return the folder a new post goes in, and whether it is a Jekyll `_posts/`."""
-    kind = unlisted_site_kind(cfg)  # as the build will read the site (sitekind.py)
+    """Return the folder a new post goes in, and whether it is a Jekyll `_posts/`: where
+    the build will take it for a post (sitekind.py) without taking any other file for
+    something else than it does now."""
+    from feedkit.posts.layout import Layout, Skipped, unread_folders
+
+    content = cfg.content_path
+    found = walk(content, stat=False, unread=unread_folders(cfg)) if content.is_dir() else []
+    paths = [path for path, _ in found]
+    layout = Layout(cfg, paths)
+    kind = layout.kind
     if kind.within:
-        return cfg.content_path, True
-    if kind.jekyll:
-        return cfg.content_path / "_posts", True
-    posts = cfg.content_path / "posts"
-    return (posts if posts.is_dir() else cfg.content_path), False
+        return content, True
+    # A Jekyll site whose posts are in _posts/ (at the top, or in a category's folder), or
+    # that has made one. Without one, every Markdown file of a site that is Jekyll's by its
+    # _config.yml is a post (a GitHub Pages folder of posts, say): a _posts/ made for the
+    # new one would make all of them pages. It is made only when no file there is a post.
+    if (
+        kind.posts_folder
+        or (content / "_posts").is_dir()
+        or (kind.jekyll and all(isinstance(layout.place(path), Skipped) for path in paths))
+    ):
+        return content / "_posts", True
+    posts = content / "posts"
+    return (posts if posts.is_dir() else content), False
 
 
 def front_matter(title: str, when: datetime, draft: bool, tags: list[str]) -> str:

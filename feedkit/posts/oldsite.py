@@ -20,7 +20,7 @@ from feedkit.errors import ContentError
 from feedkit.models import Author
 from feedkit.posts import pelicanmeta
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, site_values
-from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, jekyll_config
+from feedkit.posts.jekyllconfig import JEKYLL_CONFIGS, config_file, jekyll_config
 from feedkit.posts.postvalues import parse_authors
 from feedkit.posts.sitekind import PELICAN_CONFIG, decide
 
@@ -74,7 +74,7 @@ def find_old_site(folder: Path) -> OldSite | None:
         posts_folder=(folder / "_posts").is_dir(),
         hugo_config=bool(hugo) or (folder / CONFIG_DIR).is_dir(),
         pelican_config=(folder / PELICAN_CONFIG).is_file(),
-        jekyll_config=(folder / JEKYLL_CONFIG).is_file(),
+        jekyll_config=any((folder / name).is_file() for name in JEKYLL_CONFIGS),
         section_pages=False,  # content copied alone has no configuration to take over
     )
     if kind == "jekyll":
@@ -118,7 +118,8 @@ def _person(value: Any) -> tuple[str, str]:
 
 def _jekyll(folder: Path) -> OldSite:
     try:
-        values = jekyll_config(folder if (folder / JEKYLL_CONFIG).is_file() else None, folder)
+        configured = any((folder / name).is_file() for name in JEKYLL_CONFIGS)
+        values = jekyll_config(folder if configured else None, folder)
     except ContentError:
         values = {}
     url = _text(values.get("url"))
@@ -126,7 +127,7 @@ def _jekyll(folder: Path) -> OldSite:
     author, email = _person(values.get("author"))
     return OldSite(
         "jekyll",
-        JEKYLL_CONFIG if values else "_posts/",
+        config_file(folder).name if values else "_posts/",
         ".",  # _posts/ and the category folders above theirs: Jekyll's rules say which
         title=_text(values.get("title")) or _text(values.get("name")),  # as jekyll-feed
         description=_text(values.get("description")),

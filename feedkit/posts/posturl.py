@@ -88,7 +88,14 @@ class PostAddress:
             title = jekyll_slugify(name, pretty=True)
             slug = jekyll_slugify(name) or slug
         try:
-            return fill_permalink(path, slug, local, categories, title if name else None)
+            return fill_permalink(
+                path,
+                slug,
+                local,
+                categories,
+                title if name else None,
+                self.place.output_ext or ".html",
+            )
         except ValueError as exc:
             self.fail("permalink", f"permalink: {exc}")
             return ""

@@ -220,11 +220,16 @@ def jekyll_slugify(text: str, pretty: bool = False) -> str:
 
 
 def fill_permalink(
-    path: str, slug: str, local: datetime, categories: list[str], title: str | None = None
+    path: str,
+    slug: str,
+    local: datetime,
+    categories: list[str],
+    title: str | None = None,
+    output_ext: str = ".html",
 ) -> str:
     """Return a Jekyll permalink (`/:categories/:year/:title/`) with its placeholders filled
-    in for a post published at `local` (`:title` is `title` when given, else `slug`); raise
-    ValueError naming one it does not know."""
+    in for a post published at `local` (`:title` is `title` when given, else `slug`;
+    `:output_ext` is `output_ext`); raise ValueError naming one it does not know."""
     # As Jekyll's URL drop: :categories in lower case (the URL escapes a space as %20),
     # :slugified_categories as slugs; each once.
     folders = "/".join(dict.fromkeys(filter(None, (c.lower() for c in categories))))
@@ -240,7 +245,7 @@ def fill_permalink(
         "slug": slug,
         "categories": folders,
         "slugified_categories": slugged,
-        "output_ext": ".html",
+        "output_ext": output_ext,
         "y_day": f"{local.timetuple().tm_yday:03d}",
         "short_month": local.strftime("%b"),
         "long_month": local.strftime("%B"),

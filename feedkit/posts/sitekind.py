@@ -13,8 +13,9 @@ templated by another's. In order:
    feedkit.toml sets `main_sections`: a `_config.yml` there too is GitHub Pages' (many a
    Hugo repository carries one), not the site's.
 3. Pelican's, when `pelicanconf.py` does.
-4. Jekyll's, when a `_config.yml` does (in the content folder, above it or beside
-   feedkit.toml), with or without `_posts/`: its pages are read as its converter reads them.
+4. Jekyll's, when a `_config.yml` does (or the `_config.yaml` or `_config.toml` Jekyll
+   reads without one; in the content folder, above it or beside feedkit.toml), with or
+   without `_posts/`: its pages are read as its converter reads them.
 5. Hugo's, when the content holds Hugo's section pages (`_index.md`): a Hugo `content/`
    copied without its configuration.
 6. feedkit's own, otherwise.
@@ -142,9 +143,8 @@ def shown_site_kind(cfg: Config, shown: Iterable[str]) -> SiteKind:
 
 
 def unlisted_site_kind(cfg: Config) -> SiteKind:
-    """Return whose site the content folder is when its files are not listed (`feedkit
-    new`): a `_posts/` at its top stands for Jekyll's posts; Hugo's section pages are not
-    looked for."""
+    """Return whose site the content folder is when its files are not listed: a `_posts/`
+    at its top stands for Jekyll's posts; Hugo's section pages are not looked for."""
     return _kind(cfg, (cfg.content_path / "_posts").is_dir(), lambda: False)
 
 

@@ -61,8 +61,14 @@ def without_change_time(key: StatKey) -> StatKey:
     return key[:16] + bytes(8) + key[24:]
 
 
-# The Markdown file names Jekyll, Hugo and Pelican read.
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+# The Markdown file names Jekyll (its default `markdown_ext`), Hugo and Pelican read, and
+# feedkit in a site of its own; the walk lists them all, and the layout keeps of them those
+# the site's generator reads (feedkit.posts.layout).
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mkdown")
+# Hugo 0.111's Markdown (its text/markdown media type): a `.mkd` is no page to it.
+HUGO_SUFFIXES = (".md", ".markdown", ".mdown")
+# Pelican 4.8's MarkdownReader `file_extensions`, compared as written.
+PELICAN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
 
 def is_post_name(name: str) -> bool:
@@ -71,21 +77,24 @@ def is_post_name(name: str) -> bool:
     return name.endswith(MARKDOWN_SUFFIXES) and not name.startswith(".")
 
 
-def is_jekyll_html_post(folder: str, name: str) -> bool:
-    """True for an HTML file in a Jekyll `_posts/` or `_drafts/` folder: Jekyll publishes
-    those too (jekyll-import writes a WordPress blog's posts so)."""
-    if not name.endswith(".html"):
+def is_jekyll_post_name(folder: str, name: str, endings: tuple[str, ...]) -> bool:
+    """True for a file in a Jekyll `_posts/` or `_drafts/` folder whose name ends, in any
+    case, in one of `endings` (the walk's Markdown endings and `.html`): Jekyll publishes an
+    HTML file there (jekyll-import writes a WordPress blog's posts so), and compares a
+    file's ending with its `markdown_ext` in lower case (`.MD` is Markdown to it)."""
+    if not name.lower().endswith(endings):
         return False
     parts = folder.replace("\\", "/").split("/")
     return "_posts" in parts or "_drafts" in parts
 
 
-# The folders of a Jekyll site that Jekyll never reads (feedkit.posts.layout
-# `unread_folders`): the site's path of the content folder ("" or "blog/", say), the paths
-# in the site that its `exclude` names, and those its `include` takes back with all they
-# hold. Plain paths, compared as text: a build that finds nothing changed walks with them
-# too (its record keeps them), and must not import `re` for it.
-Unread = tuple[str, tuple[str, ...], tuple[str, ...]]
+# What the walk takes of a Jekyll site's configuration (feedkit.posts.layout
+# `unread_folders`): the site's path of the content folder ("" or "blog/", say); the paths in
+# the site that its `exclude` names and those its `include` takes back with all they hold,
+# whose folders Jekyll never reads; and the endings its `markdown_ext` makes Markdown beyond
+# `MARKDOWN_SUFFIXES`. Plain paths and names, compared as text: a build that finds nothing
+# changed walks with them too (its record keeps them), and must not import `re` for it.
+Unread = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
 def walk(
@@ -107,7 +116,9 @@ def walk(
     """
     found: list[tuple[str, StatKey | None]] = []
     root = str(content_dir)
-    skipped = _unread_test(root, unread) if unread is not None else None
+    skipped = _unread_test(root, unread) if unread is not None and unread[1] else None
+    suffixes = MARKDOWN_SUFFIXES + unread[3] if unread is not None else MARKDOWN_SUFFIXES
+    jekyll_endings = (*suffixes, ".html")
     # Each folder to list, with the identities (device, inode) of it and the folders
     # holding it: a link to one of those is a loop.
     pending: list[tuple[str, tuple[tuple[int, int], ...]]] = [(root, (_identity(os.stat(root)),))]
@@ -119,7 +130,7 @@ def walk(
                 name = entry.name
                 if name.startswith("."):
                     continue
-                if name.endswith(MARKDOWN_SUFFIXES) and entry.is_file(follow_symlinks=False):
+                if name.endswith(suffixes) and entry.is_file(follow_symlinks=False):
                     # a plain post file, by far the most common entry: one call says so
                     plain.append(name)
                     continue
@@ -136,7 +147,9 @@ def walk(
                     else:
                         pending.append((entry.path, (*holders, here)))
                 # is_post_name, inline: this runs once per file (not hidden: seen above)
-                elif (name.endswith(MARKDOWN_SUFFIXES) or is_jekyll_html_post(folder, name)) and (
+                elif (
+                    name.endswith(suffixes) or is_jekyll_post_name(folder, name, jekyll_endings)
+                ) and (
                     entry.is_symlink() or entry.is_file()  # is_file raises on a loop of links
                 ):
                     key: StatKey | None = None
@@ -159,7 +172,7 @@ def _unread_test(root: str, unread: Unread) -> Callable[[str], bool]:
     so a folder is Jekyll's to leave out when its own path is one `exclude` names, and no
     `include` names it or a folder holding it (Jekyll's `included?` takes back what starts
     with an included path)."""
-    site_prefix, exclude, include = unread
+    site_prefix, exclude, include, _ = unread
     excluded = frozenset(exclude)
     taken_back = tuple(path + "/" for path in include)
     cut = len(os.path.join(root, ""))

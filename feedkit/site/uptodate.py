@@ -131,14 +131,14 @@ def up_to_date_line(out_shown: str, counts: tuple[int, int, int, int, int]) -> s
 
 
 def watched(cfg: Config, config_file: str) -> list[str]:
-    """Return every file and folder, besides posts, whose change may change what reading
-    the config and the cache's key (feedkit/site/cachekey.py `config_hash`) find: the config
-    file, Hugo's and Pelican's configuration beside the content folder or the config (their
-    presence decides which files are posts), and Jekyll's `_config.yml`, `_data/authors.yml`
-    and `_includes/` (templates read them), every file and folder below those folders; and
-    with a digest archive, what its refresh reads and writes (`archive_inputs`)."""
+    """Return every file and folder, besides posts, whose change may change what reading the config
+    and the cache's key (feedkit/site/cachekey.py `config_hash`) find: the config file, Hugo's and
+    Pelican's configuration beside the content folder or the config (their presence decides which
+    files are posts), and Jekyll's `_config.yml` (and `.yaml`, `.toml`), `_data/authors.yml` and
+    `_includes/` (templates read them), every file and folder below those folders; and with a digest
+    archive, what its refresh reads and writes (`archive_inputs`)."""
     from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS
-    from feedkit.posts.jekyllconfig import JEKYLL_CONFIG
+    from feedkit.posts.jekyllconfig import JEKYLL_CONFIGS
     from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders
     from feedkit.posts.tagreads import INCLUDES
 
@@ -147,7 +147,7 @@ def watched(cfg: Config, config_file: str) -> list[str]:
         paths += [str(folder / name) for name in (*HUGO_CONFIGS, PELICAN_CONFIG)]
         paths += _tree(str(folder / CONFIG_DIR))
     for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
-        paths += [str(folder / JEKYLL_CONFIG), str(folder / "_data" / "authors.yml")]
+        paths += [str(folder / name) for name in (*JEKYLL_CONFIGS, "_data/authors.yml")]
         paths += _tree(str(folder / INCLUDES))
     if cfg.digest.archive:
         paths += archive_inputs(cfg)
