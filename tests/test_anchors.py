@@ -384,3 +384,29 @@ def test_notes_are_one_list_in_the_order_the_text_refers_to_them(tmp_path: Path)
     assert_own_anchors([(link, html_text)])
     rss = (tmp_path / "public" / "rss.xml").read_text(encoding="utf-8")
     assert '&lt;ol&gt;\n&lt;li id="fn-notes-z"&gt;' in rss
+
+
+def test_a_note_is_found_whatever_its_labels_case_and_check_names_an_unused_one(
+    tmp_path: Path,
+) -> None:
+    # `[^Note]` refers to `[^note]:` as a link's label finds its definition; pulldown-cmark
+    # linked it to an anchor no note had. A note nothing refers to is left out of feeds, so
+    # `feedkit check` says so, at its line.
+    (tmp_path / "content").mkdir()
+    body = "Text[^Note] here.\n\n[^note]: The note.\n\n[^spare]: Nothing refers to it.\n"
+    write(tmp_path, "notes.md", f"---\ntitle: Notes\ndate: 2024-01-02\n---\n{body}")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    assert run(tmp_path, "build").exit_code == 0
+    (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    assert (
+        'href="https://example.com/blog/2024/01/notes/#fn-notes-note" id="fnref-notes-note">1<'
+        in (item["content_html"])
+    )
+    assert '<li id="fn-notes-note">\n<p>The note.&nbsp;<a ' in item["content_html"]
+    assert "Nothing refers to it" not in item["content_html"]
+    checked = run(tmp_path, "check")
+    assert checked.exit_code == 0, checked.output
+    assert checked.stderr == (
+        "content/notes.md:9: warning: footnote [^spare] is never referred to; feeds leave it"
+        " out, as the site's converter does\n"
+    )

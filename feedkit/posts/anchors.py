@@ -120,16 +120,19 @@ def with_footnote_anchors(out: str, name: str) -> str:
     id of its own. A note inside a quote or a list keeps its place and block."""
     if 'class="footnote-' not in out:
         return out
-    numbers: dict[str, int] = {}  # label → its number: the order of first reference
+    # A reference finds its note as a link its definition, whatever the letters' case
+    # (`[^Note]`, `[^note]:`), where pulldown-cmark wrote an anchor to no note.
+    defined = {_key(m[1]): m[1] for m in _FOOTNOTE_DEF.finditer(out)}
+    numbers: dict[str, int] = {}  # note → its number: the order of first reference
     seen: Counter[str] = Counter()
 
     def reference(m: re.Match[str]) -> str:
-        label = m[1]
-        number = numbers.setdefault(label, len(numbers) + 1)
-        seen[label] += 1
-        note = _footnote_id(name, label)
+        key = _key(m[1])
+        number = numbers.setdefault(key, len(numbers) + 1)
+        seen[key] += 1
+        note = _footnote_id(name, defined.get(key, m[1]))
         return (
-            f'<sup class="footnote-ref"><a href="#fn-{note}" id="{_ref_id(note, seen[label])}">'
+            f'<sup class="footnote-ref"><a href="#fn-{note}" id="{_ref_id(note, seen[key])}">'
             f"{number}</a></sup>"
         )
 
@@ -137,21 +140,21 @@ def with_footnote_anchors(out: str, name: str) -> str:
     notes, start = _notes_at_end(out)
     listed: list[str] = []
     for label, content in sorted(
-        ((label, content) for label, content in notes if label in numbers),
-        key=lambda note: numbers[note[0]],
+        ((label, content) for label, content in notes if _key(label) in numbers),
+        key=lambda note: numbers[_key(note[0])],
     ):
-        note = _footnote_id(name, label)
+        note, key = _footnote_id(name, label), _key(label)
         back = "".join(
             f'{" " if k > 1 else "&#160;"}<a href="#{_ref_id(note, k)}" class="footnote-backref">'
             f"&#x21a9;&#xfe0e;{f'<sup>{k}</sup>' if k > 1 else ''}</a>"
-            for k in range(1, seen[label] + 1)
+            for k in range(1, seen[key] + 1)
         )
         if content.endswith("</p>\n"):
             content = content[: -len("</p>\n")] + back + "</p>\n"
         else:
             content += f"<p>{back}</p>\n"
         # A note in a quote or a list took a number too: the list's show the references'.
-        value = "" if numbers[label] == len(listed) + 1 else f' value="{numbers[label]}"'
+        value = "" if numbers[key] == len(listed) + 1 else f' value="{numbers[key]}"'
         listed.append(f'<li id="fn-{note}"{value}>\n{content}</li>\n')
     if start < len(out):
         out = out[:start]
@@ -160,10 +163,16 @@ def with_footnote_anchors(out: str, name: str) -> str:
     return _FOOTNOTE_DEF.sub(  # a note inside a quote or a list
         lambda m: (
             f'<div class="footnote" id="fn-{_footnote_id(name, m[1])}">'
-            f'<sup class="footnote-definition-label">{numbers.get(m[1], m[2])}</sup>\n'
+            f'<sup class="footnote-definition-label">{numbers.get(_key(m[1]), m[2])}</sup>\n'
         ),
         out,
     )
+
+
+def _key(label: str) -> str:
+    """Return what a footnote's label is matched by: as a link's, case and runs of spaces
+    aside."""
+    return " ".join(html.unescape(label).split()).casefold()
 
 
 def _ref_id(note: str, k: int) -> str:
@@ -241,3 +250,27 @@ def _notes_in_place(text: str) -> bool:
         if line.strip() and line[0] not in " \t" and not _NOTE_LINE.match("\n" + line):
             return False
     return True
+
+
+def unused_notes(text: str, options: Any) -> list[tuple[int, str]]:
+    """Return (line in Markdown `text`, from 1; label) of each footnote whose definition
+    nothing in `text` refers to: feeds leave it out (`with_footnote_anchors`)."""
+    if "[^" not in text:
+        return []
+    from feedkit.posts.markup import markdown
+
+    referred: set[str] = set()
+    defined: list[tuple[int, str]] = []
+    for event, where in markdown(options=options).events_with_range(text):
+        if not isinstance(event, dict):
+            continue
+        if "FootnoteReference" in event:
+            referred.add(_key(event["FootnoteReference"]))
+        elif isinstance(began := event.get("Start"), dict) and "FootnoteDefinition" in began:
+            defined.append((where["start"], began["FootnoteDefinition"]))
+    data = text.encode()  # the ranges count bytes
+    return [
+        (data.count(b"\n", 0, start) + 1, label)
+        for start, label in defined
+        if _key(label) not in referred
+    ]

@@ -52,6 +52,7 @@ from feedkit.site.render import load_renderers
 
 if TYPE_CHECKING:
     from feedkit.posts.expand import Read, Templates
+    from feedkit.posts.reading import Reading
 
 CHECK_FILE = "check.pickle"
 # What a body gave: problems (it cannot be read), warnings (the body's own, then formulas
@@ -293,9 +294,28 @@ def _check_body(
         warnings.extend(math_warnings(post, expanded.text))
     # kramdown's additions as the post's own reading has them, as a build renders it: a
     # cmark-gfm site's `{:` is text, and a Pelican site's without attr_list's and abbr's.
-    if templates.reading(templates.jekyll, post.hugo).kramdown:
+    reading = templates.reading(templates.jekyll, post.hugo)
+    if reading.kramdown:
         warnings += kramdown.problems(post, expanded.text)
+    if reading.footnotes and "[^" in expanded.text:
+        warnings += _unused_notes(post, expanded.text, reading)
     return [], warnings, list(expanded.problems), expanded.reads
+
+
+def _unused_notes(post: Post, body: str, reading: Reading) -> list[Problem]:
+    """Return a warning, at its line, for each footnote of a post nothing refers to."""
+    from feedkit.posts.anchors import unused_notes
+
+    return [
+        Problem(
+            post.rel_path,
+            post.body_line + line - 1,
+            f"footnote [^{label}] is never referred to; feeds leave it out, as the site's "
+            "converter does",
+            warning=True,
+        )
+        for line, label in unused_notes(body, reading.options)
+    ]
 
 
 def read_post_body(post: Post, warnings: list[Problem], raw: bytes | None = None) -> str:
