@@ -144,8 +144,8 @@ class Templates:
 
             if (text := html_elements(expanded.text)) is not expanded.text:
                 expanded = replace(expanded, text=text)
-        if self._jemoji and (text := emojify(expanded.text)) is not expanded.text:
-            expanded = replace(expanded, text=text)
+        if self._jemoji:  # with its reading: kramdown's `{: …}` keep their codes (emojify)
+            expanded = replace(expanded, text=emojify(expanded.text, reading=self.reading(True)))
         if self.jekyll:
             own = post.extra.get("excerpt_separator")
             if (text := excerpt_cut(expanded.text, own, self._config_yml[0])) is not expanded.text:
