@@ -2,8 +2,9 @@
 and e-mail addresses are links, as Goldmark's linkify (on in Hugo by default) makes them:
 checked against what `hugo` itself made of the same paragraphs (tests/fixtures/linkify).
 `hardWraps` and the extensions a site switches off are followed; a line that starts with a
-colon and no space (`:tada: shipped`) is no definition. Through `feedkit build` on small
-Hugo sites, reading the feed's bytes."""
+colon and no space (`:tada: shipped`) is no definition; `~x~` is struck through as `~~x~~`
+is. Hugo 0.168 is the one followed (the fixture's README says how it was recorded). Through
+`feedkit build` on small Hugo sites, reading the feed's bytes."""
 
 from __future__ import annotations
 
@@ -24,30 +25,51 @@ from feedkit.posts.reading import goldmark
 from conftest import NOW_ENV, SITE_TOML
 
 RECORDED = json.loads(
-    (Path(__file__).parent / "fixtures" / "linkify" / "hugo-0.111.json").read_text("utf-8")
+    (Path(__file__).parent / "fixtures" / "linkify" / "hugo-0.168.json").read_text("utf-8")
 )
 _LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+_STRUCK = re.compile(r"<del>(.*?)</del>", re.DOTALL)
+
+
+def _text(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
 def links(html_text: str) -> list[list[str]]:
     """Return the (target, text) of each link in `html_text`, as the fixture has them."""
     return [
-        [unquote(html.unescape(target)), html.unescape(re.sub(r"<[^>]+>", "", text))]
+        [unquote(html.unescape(target)), _text(text)]
         for target, text in _LINK.findall(html_text)
         if not target.startswith("#")
     ]
 
 
+def _unfollowed_tildes(markdown: str) -> bool:
+    """Return whether `markdown` has what Goldmark strikes through and feedkit does not
+    (README, Hugo): a lone `~` inside a word (`a~b~c`), or lone and double ones to pair."""
+    lone = re.compile(r"(?<!~)~(?!~)")
+    return re.search(r"(?<![~\s])~(?![~\s])", markdown) is not None or (
+        lone.search(markdown) is not None and re.search(r"(?<!~)~~(?!~)", markdown) is not None
+    )
+
+
 @pytest.mark.parametrize(
-    ("typographer", "markdown", "expected"),
+    ("typographer", "markdown", "expected", "struck"),
     [
-        (typographer, markdown, expected)
+        (typographer, markdown, expected, struck)
         for name, typographer in (("typographer", True), ("no typographer", False))
-        for markdown, expected in RECORDED[name]
+        for markdown, expected, struck in RECORDED[name]
     ],
 )
-def test_links_are_those_hugo_makes(typographer: bool, markdown: str, expected: list) -> None:
-    assert links(read_html(markdown, goldmark(typographer, linkify="https"))) == expected
+def test_links_are_those_hugo_makes(
+    typographer: bool, markdown: str, expected: list, struck: list
+) -> None:
+    made = read_html(markdown, goldmark(typographer, linkify="https"))
+    assert links(made) == expected
+    ours = [_text(text) for text in _STRUCK.findall(made)]
+    if ours != struck and _unfollowed_tildes(markdown):
+        pytest.xfail("Goldmark's `a~b~c` and `~x~~`: pulldown-cmark leaves them as typed")
+    assert ours == struck
     if expected:  # the quick look never misses one
         assert may_link(markdown)
 
@@ -105,6 +127,30 @@ def test_a_hugo_sites_bare_urls_are_links_in_its_feed(tmp_path: Path) -> None:
     assert "https://example.org/indented-code\n</code></pre>" in content
 
 
+def test_a_url_before_a_closing_parenthesis_and_a_comma_links_where_hugo_links(
+    tmp_path: Path,
+) -> None:
+    # Hugo 0.111 took a URL's `)` back only when nothing followed it: `…/content/),` linked
+    # `…/content/)`, a page that is not there; a current Hugo takes `,` back, then the `)`.
+    body = (
+        "Read the docs (see https://gohugo.io/content/), then www.example.com/faq). "
+        "Or https://en.wikipedia.org/wiki/Rust_(programming_language), "
+        "https://example.org/?a=1&amp;b=2&amp;.\n"
+    )
+    content = build(tmp_path, 'title = "H"\n', body)
+    assert links(content) == [
+        ["https://gohugo.io/content/", "https://gohugo.io/content/"],
+        ["https://www.example.com/faq", "www.example.com/faq"],
+        [
+            "https://en.wikipedia.org/wiki/Rust_(programming_language)",
+            "https://en.wikipedia.org/wiki/Rust_(programming_language)",
+        ],
+        # The address as typed, `&amp;` and all, as Goldmark links it; the last one is left.
+        ["https://example.org/?a=1&amp;b=2", "https://example.org/?a=1&amp;b=2"],
+    ]
+    assert "www.example.com/faq</a>). Or" in content
+
+
 def test_linkify_follows_the_sites_goldmark_settings(tmp_path: Path) -> None:
     off = "[markup.goldmark.extensions]\nlinkify = false\n"
     content = build(tmp_path / "off", off, BODY)
@@ -159,10 +205,12 @@ def test_hard_wraps_and_extensions_switched_off_are_followed(tmp_path: Path) -> 
     assert "<p>~~kept~~</p>" in content
 
 
-def test_single_tildes_stay_as_typed_as_goldmark_leaves_them(tmp_path: Path) -> None:
-    # pulldown-cmark strikes `~x~` through as GFM does; Goldmark strikes `~~x~~` only.
-    content = build(tmp_path, 'title = "H"\n', "From ~3~ to ~~4~~ hours.\n")
-    assert "<p>From ~3~ to <del>4</del> hours.</p>" in content
+def test_single_tildes_strike_through_as_a_current_hugo_does(tmp_path: Path) -> None:
+    # Hugo 0.111's Goldmark struck `~~x~~` only; a current Hugo's strikes `~x~` too (as
+    # GFM does), and `~~~x~~~` not at all.
+    body = "From ~3~ to ~~4~~ hours, ~~~5~~~ and ~6 to ~7.\n"
+    content = build(tmp_path, 'title = "H"\n', body)
+    assert "<p>From <del>3</del> to <del>4</del> hours, ~~~5~~~ and ~6 to ~7.</p>" in content
 
 
 def test_a_decade_takes_an_apostrophe_as_goldmark_makes_it(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 default) finds a link in a paragraph's text: a bare URL, a `www.` address or an e-mail
 address (`link_at`), and where it may start (`starts_here`). For `autolinks.BareLinks`.
 
-The rules are those of goldmark's extension/linkify.go, as Hugo 0.111 runs them (checked
-against `hugo` itself, tests/test_linkify.py), read in the source as typed:
+The rules are those of goldmark's extension/linkify.go, as Hugo 0.168 runs them (checked
+against `hugo` itself, tests/test_goldmark.py), read in the source as typed:
 
 - A link is tried only where an inline may start: at the start of a line or right after
   another inline (a code span, a link, raw HTML, an emphasis delimiter), after a space (not
@@ -159,11 +159,11 @@ def link_at(raw: str, at: int, protocol: str) -> tuple[int, str] | None:
 
 def _trimmed(raw: str, start: int, end: int) -> int:
     """Return where a URL or www. match `raw[start:end]` ends once Goldmark has taken back
-    a final `.`, excess `)`, an entity-like `&…;`, then trailing punctuation."""
+    its trailing punctuation, then, from what is left, excess `)` or an entity-like `&…;`
+    (once: `a&amp;)` keeps its `&amp;`)."""
+    end = _without_trailing(raw, start, end)
     last = raw[end - 1]
-    if last == ".":
-        end -= 1
-    elif last == ")":
+    if last == ")":
         closing = raw.count(")", start, end) - raw.count("(", start, end)
         if closing > 0:
             end -= closing  # as many characters as there are `)` too many, as goldmark does
@@ -173,7 +173,7 @@ def _trimmed(raw: str, start: int, end: int) -> int:
             at -= 1
         if at != end - 2 and raw[at] == "&":
             end = at
-    return _without_trailing(raw, start, end)
+    return end
 
 
 def _without_trailing(raw: str, start: int, end: int) -> int:

@@ -44,8 +44,8 @@ class Reading:
     tables: bool = True
     footnotes: bool = True
     strikethrough: bool = True
-    # `~x~` is struck through as `~~x~~` is (GFM, cmark-gfm); False: only `~~x~~`, as
-    # Goldmark and kramdown read it, and `~x~` stays as typed
+    # `~x~` is struck through as `~~x~~` is (GFM, cmark-gfm, the Goldmark of a current
+    # Hugo); False: only `~~x~~`, as kramdown (and Hugo 0.111) read it, `~x~` as typed
     single_tilde: bool = True
     subscript: bool = False  # `~x~` is a subscript (pymdown-extensions' tilde, a Pelican site's)
     definition_lists: bool = True
@@ -142,7 +142,6 @@ def goldmark(
         tables="table" not in without,
         footnotes="footnote" not in without,
         strikethrough="strikethrough" not in without,
-        single_tilde=False,
         definition_lists="definitionlist" not in without,
     )
 
@@ -302,7 +301,7 @@ def _escapes(
     element `began` (`data[start:end]`), what the site's converter reads as text: with
     `colons`, a definition's colon with no space after it (`:tada: done` on a line of its
     own, see `_TIGHT_COLON`); with `tildes`, single tildes around a strikethrough (`~x~`),
-    which Goldmark and kramdown leave as typed."""
+    which kramdown leaves as typed."""
     if colons and began == "DefinitionListDefinition":
         at = start + len(data[start:end]) - len(data[start:end].lstrip(b" \t"))
         if data[at : at + 1] == b":" and data[at + 1 : at + 2] not in b" \t\r\n":
