@@ -25,7 +25,7 @@ _PLACEHOLDER = re.compile(r":([a-z]+)")  # /:year/:month/:slug/
 
 def urlize(text: str) -> str:
     """Return `text` as Hugo's urlize makes it a path segment (helpers/path.go,
-    UnicodeSanitize; checked against hugo 0.111): letters, digits and marks kept, with
+    UnicodeSanitize; checked against hugo 0.168): letters, digits and marks kept, with
     `./\\_#+~-@` and `%` before two hex digits; a run of spaces one hyphen, none after a
     typed `-` (`Part 1 - Intro` is `part-1-intro`); the rest dropped; lower case."""
     return _sanitized(text.strip()).lower()
@@ -80,6 +80,9 @@ def fill_hugo_permalink(
     [permalinks]' (not Hugo's default, the page's path). Raise ValueError naming a
     placeholder not known."""
     own = urlize(slug) if slug else ""
+    # A title is one path segment: its `/` and `\` are hyphens (Hugo 0.111 kept a `/`, and
+    # `TCP/IP explained` was two folders); a slug as typed may still hold folders.
+    titled = urlize(title.replace("/", "-").replace("\\", "-"))
     values = {
         "year": f"{date.year:04d}",
         "month": f"{date.month:02d}",
@@ -88,8 +91,8 @@ def fill_hugo_permalink(
         "weekday": str(date.isoweekday() % 7),
         "weekdayname": date.strftime("%A").lower(),
         "yearday": str(date.timetuple().tm_yday),
-        "title": urlize(title),
-        "slug": own or urlize(title),
+        "title": titled,
+        "slug": own or titled,
         "filename": name.lower(),
         "contentbasename": name.lower(),
         "slugorfilename": own or name.lower(),
