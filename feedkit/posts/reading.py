@@ -41,6 +41,9 @@ class Reading:
     # and its reading of HTML elements (kramdown_blocks); off for a cmark-gfm site's posts
     kramdown: bool = True
     kramdown_math: bool = False  # kramdown's math rule: `$$…$$` with text around is inline
+    # kramdown's GFM input's reading where pulldown-cmark's differs: no `1)` lists, tables
+    # after a blank line only, unclosed fences as text… (see kramdown_reading)
+    kramdown_gfm: bool = False
     tables: bool = True
     footnotes: bool = True
     strikethrough: bool = True
@@ -152,8 +155,13 @@ def as_read(text: str, reading: Reading) -> str:
     `typography`, the site's own quotes, dashes and ellipsis where pulldown-cmark's smart
     punctuation makes them (see `typographer.smart_edit`); with `definition_lists`, a colon
     with no space after it that pulldown-cmark would read as a definition's is escaped (see
-    `_TIGHT_COLON`), and without `single_tilde`, the tildes of `~x~` (see `_escapes`).
+    `_TIGHT_COLON`), and without `single_tilde`, the tildes of `~x~` (see `_escapes`);
+    with `kramdown_gfm`, what kramdown reads otherwise first (see `kramdown_reading`).
     `text` itself when none applies."""
+    if reading.kramdown_gfm:
+        from feedkit.posts.kramdown_reading import as_kramdown
+
+        text = as_kramdown(text, reading.options)
     if reading.footnotes and "[^" in text:
         from feedkit.posts.anchors import footnotes_last
 

@@ -1,0 +1,96 @@
+"""A Jekyll post reads in feeds as kramdown (Jekyll's default converter, its GFM input)
+reads it where pulldown-cmark reads it otherwise: no `1)` lists, tables only after a blank
+line and before one, fences no fence closes as text, kramdown's strikethrough of `~~~x~~~`.
+Compared with what kramdown 2.4 made of each case (tests/fixtures/kramdown-reading), as a
+reader sees it: its elements and text, not its spacing, IDs or classes."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from feedkit.cli import main
+from feedkit.posts.jekyllconfig import jekyll_reading
+from feedkit.posts.kramdown_reading import as_kramdown, needs_rewrite
+from feedkit.posts.markup import render_html
+from feedkit.posts.reading import PLAIN
+
+from conftest import FIXTURES, NOW_ENV, SITE_TOML, MakeSite
+
+CASES = json.loads((FIXTURES / "kramdown-reading" / "cases.json").read_text("utf-8"))
+JEKYLL = jekyll_reading(None, None, {})[0]  # type: ignore[arg-type]  # no config: defaults
+_SHOWN = {"p", "h1", "h2", "h3", "table", "thead", "tr", "th", "td", "ol", "ul", "li", "pre"}
+_SHOWN |= {"code", "del", "em", "strong", "blockquote", "br"}
+
+
+class _Shown(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _SHOWN:
+            self.parts.append(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SHOWN and tag != "br":
+            self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def shown(html_text: str) -> str:
+    """Return what a reader sees of `html_text`: its elements and text, spacing apart."""
+    parser = _Shown()
+    parser.feed(html_text)
+    parser.close()
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", "".join(parser.parts))).strip()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["case"] for case in CASES])
+def test_a_jekyll_post_reads_as_kramdown_reads_it(case: dict) -> None:
+    html = render_html(case["markdown"], "https://example.com/", "p", reading=JEKYLL)
+    assert shown(html) == shown(case["kramdown"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["case"] for case in CASES])
+def test_the_quick_look_finds_every_rewrite(case: dict) -> None:
+    text = case["markdown"]
+    if as_kramdown(text, PLAIN.options) != text:
+        assert needs_rewrite(text)
+
+
+def test_text_without_what_kramdown_reads_otherwise_is_not_read_for_it() -> None:
+    text = "1. one\n2. two\n\n```\ncode\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n"
+    assert not needs_rewrite(text.replace("|---|---|", "|"))
+    assert as_kramdown(text, PLAIN.options) is text
+
+
+def test_a_jekyll_feed_shows_kramdowns_reading_and_another_site_pulldown_cmarks(
+    make_site: MakeSite,
+) -> None:
+    body = (
+        "Steps:\n1) mix\n2) bake\n\nTotals\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "Then ~~~x~~~.\n\n```ruby\nputs 1\n"
+    )
+    post = f"---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\n{body}"
+    for name, jekyll in (("_posts/2024-01-01-a.md", True), ("a.md", False)):
+        cfg = make_site(posts={name: post}, toml=SITE_TOML)
+        result = CliRunner().invoke(
+            main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+        )
+        assert result.exit_code == 0, result.output
+        (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+        html = item["content_html"]
+        assert ("<p>Steps:\n1) mix\n2) bake</p>" in html) is jekyll
+        assert ("<table>" in html) is not jekyll
+        assert ("Then ~<del>x</del>~." in html) is jekyll
+        assert ("<pre>" in html) is not jekyll
+        for leftover in Path(cfg.content_path).rglob("*.md"):
+            leftover.unlink()
