@@ -1,6 +1,7 @@
 """A Jekyll post reads in feeds as kramdown (Jekyll's default converter, its GFM input)
 reads it where pulldown-cmark reads it otherwise: no `1)` lists, tables only after a blank
-line and before one, fences no fence closes as text, kramdown's strikethrough of `~~~x~~~`.
+line and before one, fences no fence closes as text, kramdown's strikethrough of `~~~x~~~`
+and its smart quotes (`'tis` is ‘tis, an unclosed quotation opens with “).
 Compared with what kramdown 2.4 made of each case (tests/fixtures/kramdown-reading), as a
 reader sees it: its elements and text, not its spacing, IDs or classes."""
 
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 from feedkit.posts.jekyllconfig import jekyll_reading
+from feedkit.posts.kramdown_quotes import kramdown_quotes, may_differ
 from feedkit.posts.kramdown_reading import as_kramdown, needs_rewrite
 from feedkit.posts.markup import render_html
 from feedkit.posts.reading import PLAIN
@@ -64,12 +66,16 @@ def test_the_quick_look_finds_every_rewrite(case: dict) -> None:
     text = case["markdown"]
     if as_kramdown(text, PLAIN.options) != text:
         assert needs_rewrite(text)
+    if kramdown_quotes(text, JEKYLL.options) != text:
+        assert may_differ(text)
 
 
 def test_text_without_what_kramdown_reads_otherwise_is_not_read_for_it() -> None:
     text = "1. one\n2. two\n\n```\ncode\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n"
     assert not needs_rewrite(text.replace("|---|---|", "|"))
     assert as_kramdown(text, PLAIN.options) is text
+    quotes = "It's \"quoted\", the dogs' bowls and O'Neil's, as pulldown-cmark pairs them.\n"
+    assert not may_differ(quotes)
 
 
 def test_a_jekyll_feed_shows_kramdowns_reading_and_another_site_pulldown_cmarks(
@@ -77,7 +83,7 @@ def test_a_jekyll_feed_shows_kramdowns_reading_and_another_site_pulldown_cmarks(
 ) -> None:
     body = (
         "Steps:\n1) mix\n2) bake\n\nTotals\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-        "Then ~~~x~~~.\n\n```ruby\nputs 1\n"
+        "Then ~~~x~~~. 'Tis done.\n\n```ruby\nputs 1\n"
     )
     post = f"---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\n{body}"
     for name, jekyll in (("_posts/2024-01-01-a.md", True), ("a.md", False)):
@@ -90,7 +96,7 @@ def test_a_jekyll_feed_shows_kramdowns_reading_and_another_site_pulldown_cmarks(
         html = item["content_html"]
         assert ("<p>Steps:\n1) mix\n2) bake</p>" in html) is jekyll
         assert ("<table>" in html) is not jekyll
-        assert ("Then ~<del>x</del>~." in html) is jekyll
+        assert ("Then ~<del>x</del>~. ‘Tis done." in html) is jekyll
         assert ("<pre>" in html) is not jekyll
         for leftover in Path(cfg.content_path).rglob("*.md"):
             leftover.unlink()

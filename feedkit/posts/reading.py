@@ -156,12 +156,18 @@ def as_read(text: str, reading: Reading) -> str:
     punctuation makes them (see `typographer.smart_edit`); with `definition_lists`, a colon
     with no space after it that pulldown-cmark would read as a definition's is escaped (see
     `_TIGHT_COLON`), and without `single_tilde`, the tildes of `~x~` (see `_escapes`);
-    with `kramdown_gfm`, what kramdown reads otherwise first (see `kramdown_reading`).
+    with `kramdown_gfm`, what kramdown reads otherwise first (see `kramdown_reading`), and
+    with kramdown's `symbols` and `smart`, its quotes where they differ (`kramdown_quotes`).
     `text` itself when none applies."""
     if reading.kramdown_gfm:
         from feedkit.posts.kramdown_reading import as_kramdown
 
         text = as_kramdown(text, reading.options)
+    if reading.smart and reading.symbols == "kramdown" and ("'" in text or '"' in text):
+        from feedkit.posts import kramdown_quotes
+
+        if kramdown_quotes.may_differ(text):
+            text = kramdown_quotes.kramdown_quotes(text, reading.options)
     if reading.footnotes and "[^" in text:
         from feedkit.posts.anchors import footnotes_last
 
