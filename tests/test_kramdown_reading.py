@@ -36,8 +36,9 @@ class _Shown(HTMLParser):
         self.parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in _SHOWN:
-            self.parts.append(f"<{tag}>")
+        if tag in _SHOWN:  # an ordered list's number too: kramdown's start from 1
+            start = dict(attrs).get("start") if tag == "ol" else None
+            self.parts.append(f'<{tag} start="{start}">' if start else f"<{tag}>")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SHOWN and tag != "br":

@@ -5,6 +5,17 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
 (the cases are tests/fixtures/kramdown-reading.json):
 
 - `1) item` is no list item in kramdown (only `1.` is): its `)` is escaped.
+- kramdown numbers every ordered list from 1, whatever its first item's number (an
+  attribute list's `start` apart): that number is made 1.
+- A line `2. item` right after a paragraph's line starts a list in kramdown's GFM input
+  (any number, where CommonMark lets only `1.` interrupt a paragraph): a blank line is
+  put before it.
+- The lines right below a list item are the item's in kramdown, up to a blank line: a list
+  of the other kind there (`1. step` then `- detail`, indented less than the step's text)
+  is in the item, where pulldown-cmark ends the list and starts another beside it. Its
+  lines are indented to the item's text. And items of bullets right below each other are
+  one list in kramdown whatever their marker (`-` then `*`), two in pulldown-cmark: the
+  second list's items take the first's marker.
 - A table in kramdown starts after a blank line (or where its container starts), runs to
   a blank line with a `|` on every line, and has a row after its header: a table that
   pulldown-cmark reads after a paragraph's line, or with no row, or with a line after it
@@ -27,11 +38,22 @@ _PAREN_ITEM = re.compile(r"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}\)(?:[ \t]|$)")
 _DELIMITER_ROW = re.compile(r"(?m)^[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|")
 _FENCE_LINE = re.compile(r"(?m)^[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"(?m)^[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
+# An ordered list's first item numbered other than 1 (or an item after a paragraph's line).
+_NOT_ONE = re.compile(
+    r"(?:\A|^(?![ \t>]*\d{1,9}\.)[^\n]*\n)[ \t>]*(?!0*1\.)\d{1,9}\.[ \t]", re.MULTILINE
+)
+# A list's item right below an item of the other kind (one line of text between at most).
+_OTHER_KIND = re.compile(
+    r"(?m)^[ \t>]*(?:\d{1,9}\.|(?P<bullet>[*+-]))[ \t][^\n]*\n(?:[ \t>]*\w[^\n]*\n)?"
+    r"[ \t>]*(?(bullet)\d{1,9}\.|[*+-])[ \t]"
+)
+_OTHER_BULLET = re.compile(r"(?m)^[ \t>]*([*+-])[ \t][^\n]*\n[ \t>]*(?!\1)[*+-][ \t]")
 
 _PAREN_ITEM_BYTES = re.compile(rb"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}(\))(?=[ \t]|\r?$)")
 _PROTECTED = {"Code", "InlineHtml", "InlineMath", "DisplayMath"}
 _OPENING_FENCE = re.compile(rb"[ \t>]*?(`{3,}|~{3,})")
 _BLANK = re.compile(rb"[ \t>]*\r?\n?")
+_BULLET = re.compile(rb"[ ]*([*+-])")
 _ITEM = re.compile(rb"[ \t>]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\r?\n)")
 # kramdown-parser-gfm's STRIKETHROUGH_MATCH, read in a run of text.
 _STRIKE = re.compile(r"~~(?!\s|~).*?[^\s~]~~", re.DOTALL)
@@ -39,9 +61,13 @@ _STRIKE = re.compile(r"~~(?!\s|~).*?[^\s~]~~", re.DOTALL)
 
 def needs_rewrite(text: str, tables: bool = True) -> bool:
     """Return whether `text` may hold something kramdown reads otherwise: a quick look, for
-    `1)`, a table's delimiter row (with `tables`), an odd number of fence lines of a kind
-    (one left open: every block has two) and `~~~` in a line of text."""
+    `1)`, an ordered list's item numbered otherwise than 1 after a line that is none, an
+    item below one of the other kind or with another bullet, a table's delimiter row (with
+    `tables`), an odd number of fence lines of a kind (one left open: every block has two)
+    and `~~~` in a line of text."""
     if _PAREN_ITEM.search(text) is not None:
+        return True
+    if any(r.search(text) is not None for r in (_NOT_ONE, _OTHER_KIND, _OTHER_BULLET)):
         return True
     if tables and "|" in text and _DELIMITER_ROW.search(text) is not None:
         return True
@@ -72,24 +98,61 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
 
     reopened = False
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
-    edits: list[tuple[int, bytes]] = []  # where a backslash goes, and what
+    edits: list[tuple[int, int, bytes]] = []  # what replaces data[start:end]
     table: list[Any] = []  # the table being read: its start, head end, rows, in a list
     code: list[tuple[int, int]] = []  # code, HTML and math: `1)` there is as typed
-    items = 0  # list items around
+    items: list[int] = []  # where the list items around start
+    lists: list[tuple[bool, bool]] = []  # the lists around: ordered or not, moved or not
+    ended: tuple[bool, int, bool] | None = None  # the list that just ended: its kind, its
+    # last item, and whether it was moved into another list's item (`_nested`)
+    renumber = broken = False  # the next item is a list's first; a line break was before
+    paragraphs = 0  # paragraphs not in a list item
+    interrupted = False  # a list starts in this paragraph (`_list_after_line`)
+    bullets, bullet_depth = b"", 0  # the marker a list's items take, for kramdown's one list
+    ended_item = 0
+    event: Any
     for event, where in markdown(False, options).events_with_range(text, merge_text=True):
         if not isinstance(event, dict):
+            broken = event == "SoftBreak"
             continue
         start, end = where["start"], where["end"]
-        began = event.get("Start")
-        if began == "Item" or event.get("End") == "Item":
-            items += 1 if began else -1
+        began, closed = event.get("Start"), event.get("End")
+        last, ended, after_break, broken = ended, None, broken, False
+        if isinstance(began, dict) and "List" in began:
+            ordered = began["List"] is not None
+            moved = []
+            if last is not None and last[0] != ordered and not last[2]:
+                moved = _nested(data, last[1], start, end)
+                edits += moved
+            lists.append((ordered, bool(moved)))
+            if last is not None and not ordered and not last[2] and _right_below(data, start):
+                bullets = _bullet(data, last[1])  # one list in kramdown: the first's marker
+                bullet_depth = len(lists)
+            renumber = ordered and began["List"] != 1
+        elif began == "Item":
+            items.append(start)
+            if bullets and len(lists) == bullet_depth and (m := _BULLET.match(data, start)):
+                edits.append((m.start(1), m.end(1), bullets))
+            if renumber and (m := re.compile(rb"[ ]*(\d{1,9})(?=\.)").match(data, start)):
+                edits.append((m.start(1), m.end(1), b"1".rjust(len(m[1]), b"0")))
+            renumber = False
+        elif closed == "Item":
+            ended_item = items.pop()
+        elif isinstance(closed, dict) and "List" in closed:
+            if len(lists) == bullet_depth:
+                bullets = b""
+            ordered, moved_list = lists.pop()
+            ended = (ordered, ended_item, moved_list)
+        elif began == "Paragraph" or closed == "Paragraph":
+            paragraphs += (1 if began else -1) if not items else 0
+            interrupted = False
         elif isinstance(began, dict) and "Table" in began:
-            table = [start, end, None, [], items > 0]
+            table = [start, end, None, [], bool(items)]
         elif began == "TableHead":
             table[2] = end
         elif began == "TableRow":
             table[3].append((start, end))
-        elif event.get("End") == "Table":
+        elif closed == "Table":
             edits += _not_a_table(data, *table)
         elif began == "HtmlBlock" or not _PROTECTED.isdisjoint(event):
             code.append((start, end))
@@ -98,18 +161,73 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
             if "Fenced" in str(began["CodeBlock"]) and (fence := _unclosed_fence(data, start, end)):
                 edits += fence
                 reopened = True
-        elif "Text" in event and b"~~~" in data[start:end]:
-            edits += _tildes(data, start, end)
+        elif "Text" in event:
+            if after_break and paragraphs and not items and not interrupted:
+                made = _list_after_line(data, start)  # the lines below are the list's
+                edits += made
+                interrupted = bool(made)
+            if b"~~~" in data[start:end]:
+                edits += _tildes(data, start, end)
     for item in re.finditer(_PAREN_ITEM_BYTES, data):
         if not any(s <= item.start(1) < e for s, e in code):
-            edits.append((item.start(1), b"\\"))
+            edits.append((item.start(1), item.start(1), b"\\"))
     if not edits:
         return text, False
     pieces, at = [], 0
-    for where_at, new in sorted(edits):
-        pieces += [data[at:where_at], new]
-        at = where_at
+    for start, end, new in sorted(edits):
+        if start < at:
+            continue  # inside an edit made already
+        pieces += [data[at:start], new]
+        at = end
     return b"".join([*pieces, data[at:]]).decode(), reopened
+
+
+def _bullet(data: bytes, item: int) -> bytes:
+    """Return the marker of the bullet list item at `item` (b"" for none)."""
+    m = _BULLET.match(data, item)
+    return m[1] if m else b""
+
+
+def _right_below(data: bytes, start: int) -> bool:
+    """True when the line at `start` follows one with text, not a blank line."""
+    line = _line_start(data, start)
+    return bool(line) and not _blank(data[_line_start(data, line - 1) : line])
+
+
+def _nested(data: bytes, item: int, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the spaces that put the list at `start` (to `end`) into the list item at
+    `item` of a list of the other kind that ends right before it, as kramdown reads it:
+    there the lines below an item, up to a blank line, are the item's (an item of another
+    kind starts a list in it)."""
+    line = _line_start(data, start)
+    if data[line:start].strip(b" ") or _blank(data[_line_start(data, line - 1) : line]):
+        return []  # in a quote, or after a blank line: kramdown's list ended there too
+    item_line = _line_start(data, item)
+    marker = re.compile(rb"[ ]*(?:\d{1,9}[.)]|[*+-])[ \t]{1,4}").match(data, item_line)
+    if marker is None or marker.end() - item_line <= start - line:
+        return []
+    indent = b" " * (marker.end() - item_line - (start - line))
+    edits = []
+    while line < end:
+        next_line = data.find(b"\n", line) + 1 or len(data)
+        if _blank(data[line:next_line]):
+            break
+        edits.append((line, line, indent))
+        line = next_line
+    return edits
+
+
+def _list_after_line(data: bytes, start: int) -> list[tuple[int, int, bytes]]:
+    """Return the edits that make the line at `start` (after a line of a paragraph not in
+    a list) a list's first item when it starts as one numbered otherwise than 1: kramdown's
+    GFM input starts a list there, numbered from 1, where pulldown-cmark's goes on with the
+    paragraph."""
+    m = re.compile(rb"(\d{1,9})\.[ \t]").match(data, start)
+    line = _line_start(data, start)
+    if m is None or re.fullmatch(rb"[ >]*", data[line:start]) is None:
+        return []
+    quotes = data[line:start].replace(b" ", b"")  # the blank line is in the same quote
+    return [(line, line, quotes + b"\n"), (m.start(1), m.end(1), b"1".rjust(len(m[1]), b"0"))]
 
 
 def _line_start(data: bytes, at: int) -> int:
@@ -128,7 +246,7 @@ def _not_a_table(
     head_end: int | None,
     rows: list[tuple[int, int]],
     in_item: bool,
-) -> list[tuple[int, bytes]]:
+) -> list[tuple[int, int, bytes]]:
     """Return the escape that makes the table pulldown-cmark read at `start` (to `end`,
     in a list item or not) text, when kramdown does not read one there: with a line before
     or after it, no row, or a row with no `|` (kramdown's table ends there, and a table
@@ -147,7 +265,7 @@ def _not_a_table(
         return []
     # The delimiter row is the line after the head: an escaped `|` in it makes it text.
     pipe = data.find(b"|", head_end, data.find(b"\n", head_end) % (len(data) + 1))
-    return [(pipe, b"\\")] if pipe >= 0 else []
+    return [(pipe, pipe, b"\\")] if pipe >= 0 else []
 
 
 def _is_marker(line: bytes) -> bool:
@@ -156,7 +274,7 @@ def _is_marker(line: bytes) -> bool:
     return re.fullmatch(rb"[ \t>]*<!--kdx*-\d+-->[ \t]*\r?\n?", line) is not None
 
 
-def _unclosed_fence(data: bytes, start: int, end: int) -> list[tuple[int, bytes]]:
+def _unclosed_fence(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
     """Return the escapes that make a fenced code block (`data[start:end]`) that no fence
     closes text, as kramdown reads it."""
     m = _OPENING_FENCE.match(data, start)
@@ -172,10 +290,10 @@ def _unclosed_fence(data: bytes, start: int, end: int) -> list[tuple[int, bytes]
         struck = _tildes(data, m.start(1), len(data) if line_end < 0 else line_end)
         if struck and struck[0][0] == m.start(1):
             return struck
-    return [(m.start(1) + i, b"\\") for i in range(len(fence))]
+    return [(m.start(1) + i, m.start(1) + i, b"\\") for i in range(len(fence))]
 
 
-def _tildes(data: bytes, start: int, end: int) -> list[tuple[int, bytes]]:
+def _tildes(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
     """Return the escapes that make pulldown-cmark strike through, in a text run with a run
     of three tildes or more (`data[start:end]`), what kramdown's GFM input strikes: the
     first `~~x~~` its scan finds, then the next after it; every other tilde as typed."""
@@ -191,8 +309,9 @@ def _tildes(data: bytes, start: int, end: int) -> list[tuple[int, bytes]]:
         at = m.end()
     if not struck:
         return []
-    edits = []
+    edits: list[tuple[int, int, bytes]] = []
     for offset, char in enumerate(text):
         if char == "~" and offset not in struck and (offset == 0 or text[offset - 1] != "\\"):
-            edits.append((start + len(text[:offset].encode()), b"\\"))
+            at = start + len(text[:offset].encode())
+            edits.append((at, at, b"\\"))
     return edits
