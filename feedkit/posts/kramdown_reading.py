@@ -20,6 +20,8 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
   a blank line with a `|` on every line, and has a row after its header: a table that
   pulldown-cmark reads after a paragraph's line, or with no row, or with a line after it
   before the blank, is text there (the first `|` of its delimiter row escaped).
+- The lines right below an indented code block are code in kramdown too, up to a blank
+  line (its lazy lines): they are indented into the block.
 - A fenced code block that no fence closes is text in kramdown, where pulldown-cmark runs
   it to the end of its container: the opening fence is escaped.
 - kramdown strikes through the first `~~x~~` it finds in a run of more tildes
@@ -38,6 +40,8 @@ _PAREN_ITEM = re.compile(r"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}\)(?:[ \t]|$)")
 _DELIMITER_ROW = re.compile(r"(?m)^[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|")
 _FENCE_LINE = re.compile(r"(?m)^[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"(?m)^[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
+# An indented code block's line right above a line of text.
+_CODE_THEN_TEXT = re.compile(r"(?m)^(?: {4}|\t)[^\n]*\S[^\n]*\n[ ]{0,3}\S")
 # An ordered list's first item numbered other than 1 (or an item after a paragraph's line).
 _NOT_ONE = re.compile(
     r"(?:\A|^(?![ \t>]*\d{1,9}\.)[^\n]*\n)[ \t>]*(?!0*1\.)\d{1,9}\.[ \t]", re.MULTILINE
@@ -54,6 +58,12 @@ _PROTECTED = {"Code", "InlineHtml", "InlineMath", "DisplayMath"}
 _OPENING_FENCE = re.compile(rb"[ \t>]*?(`{3,}|~{3,})")
 _BLANK = re.compile(rb"[ \t>]*\r?\n?")
 _BULLET = re.compile(rb"[ ]*([*+-])")
+# What ends an indented code block's lazy lines in kramdown besides a blank line: an
+# attribute list (its marker, see kramdown.prepare) or a block HTML tag.
+_LAZY_CODE_END = re.compile(
+    rb"[ ]{0,3}(?:<!--kdx*-\d+-->"
+    rb"|</?(?!(?:a|abbr|b|br|code|em|i|img|kbd|span|strong|sub|sup)\b)[A-Za-z])"
+)
 _ITEM = re.compile(rb"[ \t>]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\r?\n)")
 # kramdown-parser-gfm's STRIKETHROUGH_MATCH, read in a run of text.
 _STRIKE = re.compile(r"~~(?!\s|~).*?[^\s~]~~", re.DOTALL)
@@ -62,12 +72,14 @@ _STRIKE = re.compile(r"~~(?!\s|~).*?[^\s~]~~", re.DOTALL)
 def needs_rewrite(text: str, tables: bool = True) -> bool:
     """Return whether `text` may hold something kramdown reads otherwise: a quick look, for
     `1)`, an ordered list's item numbered otherwise than 1 after a line that is none, an
-    item below one of the other kind or with another bullet, a table's delimiter row (with
+    item below one of the other kind or with another bullet, a line of text right below an
+    indented line (of code), a table's delimiter row (with
     `tables`), an odd number of fence lines of a kind (one left open: every block has two)
     and `~~~` in a line of text."""
     if _PAREN_ITEM.search(text) is not None:
         return True
-    if any(r.search(text) is not None for r in (_NOT_ONE, _OTHER_KIND, _OTHER_BULLET)):
+    lists = (_NOT_ONE, _OTHER_KIND, _OTHER_BULLET, _CODE_THEN_TEXT)
+    if any(r.search(text) is not None for r in lists):
         return True
     if tables and "|" in text and _DELIMITER_ROW.search(text) is not None:
         return True
@@ -109,7 +121,7 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
     paragraphs = 0  # paragraphs not in a list item
     interrupted = False  # a list starts in this paragraph (`_list_after_line`)
     bullets, bullet_depth = b"", 0  # the marker a list's items take, for kramdown's one list
-    ended_item = 0
+    ended_item = depth = 0
     event: Any
     for event, where in markdown(False, options).events_with_range(text, merge_text=True):
         if not isinstance(event, dict):
@@ -117,6 +129,7 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
             continue
         start, end = where["start"], where["end"]
         began, closed = event.get("Start"), event.get("End")
+        top, depth = depth == 0, depth + (1 if began else -1 if closed else 0)
         last, ended, after_break, broken = ended, None, broken, False
         if isinstance(began, dict) and "List" in began:
             ordered = began["List"] is not None
@@ -161,6 +174,8 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
             if "Fenced" in str(began["CodeBlock"]) and (fence := _unclosed_fence(data, start, end)):
                 edits += fence
                 reopened = True
+            elif top and began["CodeBlock"] == "Indented":
+                edits += _lazy_code(data, end)
         elif "Text" in event:
             if after_break and paragraphs and not items and not interrupted:
                 made = _list_after_line(data, start)  # the lines below are the list's
@@ -180,6 +195,21 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
         pieces += [data[at:start], new]
         at = end
     return b"".join([*pieces, data[at:]]).decode(), reopened
+
+
+def _lazy_code(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the indents that put the lines right below an indented code block (ending at
+    `end`) into it, as kramdown reads them: up to a blank line, an attribute list, or a
+    line of block HTML (kramdown's CODEBLOCK_MATCH, its lazy lines)."""
+    edits: list[tuple[int, int, bytes]] = []
+    line = end
+    while line < len(data):
+        next_line = data.find(b"\n", line) + 1 or len(data)
+        if _blank(data[line:next_line]) or _LAZY_CODE_END.match(data, line, next_line):
+            break
+        edits.append((line, line, b"    "))
+        line = next_line
+    return edits
 
 
 def _bullet(data: bytes, item: int) -> bytes:
