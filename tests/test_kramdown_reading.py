@@ -101,3 +101,22 @@ def test_a_jekyll_feed_shows_kramdowns_reading_and_another_site_pulldown_cmarks(
         assert ("<pre>" in html) is not jekyll
         for leftover in Path(cfg.content_path).rglob("*.md"):
             leftover.unlink()
+
+
+def test_kramdowns_own_input_strikes_nothing_through(make_site: MakeSite) -> None:
+    # `kramdown: input: kramdown` in _config.yml: kramdown 2.4's own parser leaves `~~x~~`
+    # as typed, where its GFM input (Jekyll's default) strikes it through.
+    post = "---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\nA ~~typo~~ word.\n"
+    for config_yml, struck in (("kramdown:\n  input: kramdown\n", False), ("title: B\n", True)):
+        files = {"_config.yml": config_yml, "_posts/2024-01-01-a.md": post}
+        cfg = make_site(posts=files, toml=SITE_TOML)
+        result = CliRunner().invoke(
+            main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+        )
+        assert result.exit_code == 0, result.output
+        (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+        assert ("<p>A <del>typo</del> word.</p>" in item["content_html"]) is struck
+        assert ("<p>A ~~typo~~ word.</p>" in item["content_html"]) is not struck
+        for leftover in Path(cfg.content_path).rglob("*"):
+            if leftover.is_file():
+                leftover.unlink()

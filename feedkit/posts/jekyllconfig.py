@@ -264,6 +264,7 @@ def jekyll_reading(
         hard_wrap=hard_wrap,
         symbols="kramdown",
         single_tilde=False,  # kramdown-parser-gfm strikes `~~x~~` only
+        strikethrough=gfm,  # kramdown's own input strikes nothing through
         kramdown_gfm=gfm,
     )
     if name.lower() == "kramdown":  # Jekyll matches it in any case (converters/markdown.rb)
