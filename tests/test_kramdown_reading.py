@@ -19,12 +19,13 @@ from feedkit.cli import main
 from feedkit.posts.jekyllconfig import jekyll_reading
 from feedkit.posts.kramdown_quotes import kramdown_quotes, may_differ
 from feedkit.posts.kramdown_reading import as_kramdown, needs_rewrite
-from feedkit.posts.markup import render_html
+from feedkit.posts.markup import render_html, smartify
 from feedkit.posts.reading import PLAIN
 
 from conftest import FIXTURES, NOW_ENV, SITE_TOML, MakeSite
 
 CASES = json.loads((FIXTURES / "kramdown-reading" / "cases.json").read_text("utf-8"))
+TITLES = json.loads((FIXTURES / "kramdown-reading" / "smartify.json").read_text("utf-8"))
 JEKYLL = jekyll_reading(None, None, {})[0]  # type: ignore[arg-type]  # no config: defaults
 _SHOWN = {"p", "h1", "h2", "h3", "table", "thead", "tr", "th", "td", "ol", "ul", "li", "pre"}
 _SHOWN |= {"code", "del", "em", "strong", "blockquote", "br"}
@@ -120,3 +121,22 @@ def test_kramdowns_own_input_strikes_nothing_through(make_site: MakeSite) -> Non
         for leftover in Path(cfg.content_path).rglob("*"):
             if leftover.is_file():
                 leftover.unlink()
+
+
+@pytest.mark.parametrize(("title", "smartified"), TITLES)
+def test_titles_take_jekylls_smartify_quotes(title: str, smartified: str) -> None:
+    # jekyll-feed gives each entry's title Jekyll's `smartify`: kramdown's quote rules.
+    assert smartify(title) == smartified
+
+
+def test_a_jekyll_feed_entry_title_opens_an_elision_as_jekyll_feed_does(
+    make_site: MakeSite,
+) -> None:
+    post = '---\ntitle: "\'Tis the season"\ndate: 2024-01-01\nsummary: S\n---\nBody.\n'
+    cfg = make_site(posts={"_posts/2024-01-01-a.md": post}, toml=SITE_TOML)
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+    assert item["title"] == "‘Tis the season"

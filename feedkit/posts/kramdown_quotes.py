@@ -72,6 +72,31 @@ def kramdown_quote(before: str, rest: str) -> list[str]:
     return []
 
 
+def line_quotes(line: str) -> str:
+    """Return a line of plain text with each `'` and `"` made kramdown's smart quote, as
+    Jekyll's `smartify` filter (kramdown's SmartyPants parser) makes it. After a backslash,
+    `--`, `...`, `<<` or `>>` (a symbol its parser made) or a quote, the scan sees no
+    character before it."""
+    if "'" not in line and '"' not in line:
+        return line
+    out = list(line)
+    decided: dict[int, str] = {}
+    for at, char in enumerate(line):
+        if char not in "'\"":
+            continue
+        if at in decided:
+            out[at] = decided[at]
+            continue
+        before = line[at - 1 : at]
+        if before in ("'", '"', "\\") or line[:at].endswith(("--", "...", "<<", ">>")):
+            before = ""
+        quotes = kramdown_quote(before, line[at:]) or [char]
+        out[at] = quotes[0]
+        if len(quotes) > 1:
+            decided[at + 1] = quotes[1]
+    return "".join(out)
+
+
 def kramdown_quotes(text: str, options: Any) -> str:
     """Return Markdown `text` with each `'` and `"` that pulldown-cmark's smart punctuation
     (with `options`) makes into a quote written as kramdown's quote (all of them, when one
