@@ -44,8 +44,9 @@ _BLOCKS = {"Paragraph", "Heading", "TableCell", "Item", "DefinitionListTitle"}
 _BLOCKS |= {"DefinitionListDefinition"}
 
 # The quick look: where kramdown's quotes may differ from pulldown-cmark's pairs.
-_MAY_DIFFER = re.compile(
-    r"""(?m)(?:^|[\s(\[{*_-])'[A-Za-z]|(?<!\w)['"](?!\w)|['"]['"]|[^\w\s(\[{-]['"]\w"""
+_MAY_DIFFER = re.compile(  # each branch read after the quote, which the search finds first
+    r"""['"](?:(?<=')(?<![^\s(\[{*_-]')(?=[A-Za-z])|(?<!\w.)(?!\w)|(?=['"])"""
+    r"""|(?<=[^\w\s(\[{-].)(?=\w))"""
 )
 
 

@@ -35,23 +35,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# The quick looks: what each difference needs in the text.
-_PAREN_ITEM = re.compile(r"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}\)(?:[ \t]|$)")
-_DELIMITER_ROW = re.compile(r"(?m)^[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|")
-_FENCE_LINE = re.compile(r"(?m)^[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
-_INLINE_TILDES = re.compile(r"(?m)^[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
+# The quick looks: what each difference needs in the text, read after "\n\n" so that each
+# starts with a line's end (a pattern that starts with a character is found quickly).
+_PAREN_ITEM = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+)*\d{1,9}\)(?:[ \t]|\r?\n|\Z)")
+_DELIMITER_ROW = re.compile(r"\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|")
+_FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
+_INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
 # An indented code block's line right above a line of text.
-_CODE_THEN_TEXT = re.compile(r"(?m)^(?: {4}|\t)[^\n]*\S[^\n]*\n[ ]{0,3}\S")
+_CODE_THEN_TEXT = re.compile(r"\n(?: {4}|\t)[^\n]*\S[^\n]*\n[ ]{0,3}\S")
 # An ordered list's first item numbered other than 1 (or an item after a paragraph's line).
-_NOT_ONE = re.compile(
-    r"(?:\A|^(?![ \t>]*\d{1,9}\.)[^\n]*\n)[ \t>]*(?!0*1\.)\d{1,9}\.[ \t]", re.MULTILINE
-)
+_NOT_ONE = re.compile(r"\n(?![ \t>]*\d{1,9}\.)[^\n]*\n[ \t>]*(?!0*1\.)\d{1,9}\.[ \t]")
 # A list's item right below an item of the other kind (one line of text between at most).
 _OTHER_KIND = re.compile(
-    r"(?m)^[ \t>]*(?:\d{1,9}\.|(?P<bullet>[*+-]))[ \t][^\n]*\n(?:[ \t>]*\w[^\n]*\n)?"
+    r"\n[ \t>]*(?:\d{1,9}\.|(?P<bullet>[*+-]))[ \t][^\n]*\n(?:[ \t>]*\w[^\n]*\n)?"
     r"[ \t>]*(?(bullet)\d{1,9}\.|[*+-])[ \t]"
 )
-_OTHER_BULLET = re.compile(r"(?m)^[ \t>]*([*+-])[ \t][^\n]*\n[ \t>]*(?!\1)[*+-][ \t]")
+_OTHER_BULLET = re.compile(  # a bullet item right below one with another bullet
+    r"\n[ \t>]*(?:-[ \t][^\n]*\n[ \t>]*[*+]|\*[ \t][^\n]*\n[ \t>]*[-+]"
+    r"|\+[ \t][^\n]*\n[ \t>]*[-*])[ \t]"
+)
 
 _PAREN_ITEM_BYTES = re.compile(rb"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}(\))(?=[ \t]|\r?$)")
 _PROTECTED = {"Code", "InlineHtml", "InlineMath", "DisplayMath"}
@@ -73,21 +75,22 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     """Return whether `text` may hold something kramdown reads otherwise: a quick look, for
     `1)`, an ordered list's item numbered otherwise than 1 after a line that is none, an
     item below one of the other kind or with another bullet, a line of text right below an
-    indented line (of code), a table's delimiter row (with
-    `tables`), an odd number of fence lines of a kind (one left open: every block has two)
-    and `~~~` in a line of text."""
-    if _PAREN_ITEM.search(text) is not None:
+    indented line (of code), a table's delimiter row (with `tables`), an odd number of
+    fence lines of a kind (one left open: every block has two) and `~~~` in a line of
+    text."""
+    lines = "\n\n" + text
+    if ")" in text and _PAREN_ITEM.search(lines) is not None:
         return True
-    lists = (_NOT_ONE, _OTHER_KIND, _OTHER_BULLET, _CODE_THEN_TEXT)
-    if any(r.search(text) is not None for r in lists):
+    quick = (_NOT_ONE, _OTHER_KIND, _OTHER_BULLET, _CODE_THEN_TEXT)
+    if any(r.search(lines) is not None for r in quick):
         return True
-    if tables and "|" in text and _DELIMITER_ROW.search(text) is not None:
+    if tables and "|" in text and _DELIMITER_ROW.search(lines) is not None:
         return True
     if "```" in text or "~~~" in text:
-        fences = [m[1] for m in _FENCE_LINE.finditer(text)]
+        fences = [m[1] for m in _FENCE_LINE.finditer(lines)]
         if fences.count("```") % 2 or fences.count("~~~") % 2:
             return True
-    return "~~~" in text and _INLINE_TILDES.search(text) is not None
+    return "~~~" in text and _INLINE_TILDES.search(lines) is not None
 
 
 def as_kramdown(text: str, options: Any) -> str:
