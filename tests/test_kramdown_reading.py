@@ -3,7 +3,8 @@ reads it where pulldown-cmark reads it otherwise: no `1)` lists, tables only aft
 line and before one, fences no fence closes as text, kramdown's strikethrough of `~~~x~~~`
 and its smart quotes (`'tis` is ‘tis, an unclosed quotation opens with “).
 Compared with what kramdown 2.4 made of each case (tests/fixtures/kramdown-reading), as a
-reader sees it: its elements and text, not its spacing, IDs or classes."""
+reader sees it: its elements and text, not its spacing or classes; the IDs of headings a table
+of contents links to, and its links."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
@@ -61,6 +63,12 @@ def shown(html_text: str) -> str:
 def test_a_jekyll_post_reads_as_kramdown_reads_it(case: dict) -> None:
     html = render_html(case["markdown"], "https://example.com/", "p", reading=JEKYLL)
     assert shown(html) == shown(case["kramdown"])
+    # Headings have IDs where a table of contents links to them: those of the site, so
+    # that its links work there too.
+    ids = re.findall(r'<h[1-6][^>]* id="([^"]*)"', html)
+    assert ids == ([] if not ids else re.findall(r'<h[1-6][^>]* id="([^"]*)"', case["kramdown"]))
+    links = [unquote(link) for link in re.findall(r'href="https://example.com/#([^"]*)"', html)]
+    assert links == re.findall(r'href="#([^"]*)"', case["kramdown"])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["case"] for case in CASES])

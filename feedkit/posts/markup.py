@@ -169,7 +169,7 @@ def render_html(
     if prepared:
         from feedkit.posts.kramdown_html import finish
 
-        out = finish(out, prepared)
+        out = finish(out, prepared, gfm=reading.kramdown_gfm)
     if reading.kramdown_math and 'class="math math-display"' in out:
         from feedkit.posts.kramdown_html import kramdown_math
 
