@@ -22,6 +22,9 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
   before the blank, is text there (the first `|` of its delimiter row escaped).
 - The lines right below an indented code block are code in kramdown too, up to a blank
   line (its lazy lines): they are indented into the block.
+- An HTML comment on the line right below a paragraph's is in the paragraph in kramdown,
+  where CommonMark ends the paragraph there: its lines are indented, which CommonMark reads
+  as the paragraph's.
 - A fenced code block that no fence closes is text in kramdown, where pulldown-cmark runs
   it to the end of its container: the opening fence is escaped.
 - kramdown strikes through the first `~~x~~` it finds in a run of more tildes
@@ -41,6 +44,8 @@ _PAREN_ITEM = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+)*\d{1,9}\)(?:[ \t]|\r?\n|\Z)"
 _DELIMITER_ROW = re.compile(r"\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|")
 _FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
+# An HTML comment right below a line of text.
+_COMMENT_BELOW = re.compile(r"\n[^\n]*\S[^\n]*\n[ ]{0,3}<!--")
 # An indented code block's line right above a line of text.
 _CODE_THEN_TEXT = re.compile(r"\n(?: {4}|\t)[^\n]*\S[^\n]*\n[ ]{0,3}\S")
 # An ordered list's first item numbered other than 1 (or an item after a paragraph's line).
@@ -56,6 +61,7 @@ _OTHER_BULLET = re.compile(  # a bullet item right below one with another bullet
 )
 
 _PAREN_ITEM_BYTES = re.compile(rb"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}(\))(?=[ \t]|\r?$)")
+_COMMENT = re.compile(rb"<!--(?!kdx*-\d+-->)")  # a comment, not a kramdown.prepare marker
 _PROTECTED = {"Code", "InlineHtml", "InlineMath", "DisplayMath"}
 _OPENING_FENCE = re.compile(rb"[ \t>]*?(`{3,}|~{3,})")
 _BLANK = re.compile(rb"[ \t>]*\r?\n?")
@@ -75,14 +81,16 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     """Return whether `text` may hold something kramdown reads otherwise: a quick look, for
     `1)`, an ordered list's item numbered otherwise than 1 after a line that is none, an
     item below one of the other kind or with another bullet, a line of text right below an
-    indented line (of code), a table's delimiter row (with `tables`), an odd number of
-    fence lines of a kind (one left open: every block has two) and `~~~` in a line of
-    text."""
+    indented line (of code), an HTML comment right below a line of text, a table's
+    delimiter row (with `tables`), an odd number of fence lines of a kind (one left open:
+    every block has two) and `~~~` in a line of text."""
     lines = "\n\n" + text
     if ")" in text and _PAREN_ITEM.search(lines) is not None:
         return True
     quick = (_NOT_ONE, _OTHER_KIND, _OTHER_BULLET, _CODE_THEN_TEXT)
     if any(r.search(lines) is not None for r in quick):
+        return True
+    if "<!--" in text and _COMMENT_BELOW.search(lines) is not None:
         return True
     if tables and "|" in text and _DELIMITER_ROW.search(lines) is not None:
         return True
@@ -125,6 +133,7 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
     interrupted = False  # a list starts in this paragraph (`_list_after_line`)
     bullets, bullet_depth = b"", 0  # the marker a list's items take, for kramdown's one list
     ended_item = depth = 0
+    paragraph_ended = False  # the event before ended a paragraph
     event: Any
     for event, where in markdown(False, options).events_with_range(text, merge_text=True):
         if not isinstance(event, dict):
@@ -134,6 +143,7 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
         began, closed = event.get("Start"), event.get("End")
         top, depth = depth == 0, depth + (1 if began else -1 if closed else 0)
         last, ended, after_break, broken = ended, None, broken, False
+        after_paragraph, paragraph_ended = paragraph_ended, closed == "Paragraph"
         if isinstance(began, dict) and "List" in began:
             ordered = began["List"] is not None
             moved = []
@@ -172,6 +182,8 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
             edits += _not_a_table(data, *table)
         elif began == "HtmlBlock" or not _PROTECTED.isdisjoint(event):
             code.append((start, end))
+            if began == "HtmlBlock" and after_paragraph and _COMMENT.match(data, start):
+                edits += _comment_in_paragraph(data, start, end)
         elif isinstance(began, dict) and "CodeBlock" in began:
             code.append((start, end))
             if "Fenced" in str(began["CodeBlock"]) and (fence := _unclosed_fence(data, start, end)):
@@ -198,6 +210,21 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
         pieces += [data[at:start], new]
         at = end
     return b"".join([*pieces, data[at:]]).decode(), reopened
+
+
+def _comment_in_paragraph(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the indents that keep an HTML comment right below a paragraph's line (at
+    `start`, to `end`) in the paragraph, as kramdown reads it (a comment ends no paragraph
+    there), where CommonMark starts an HTML block: indented, a line goes on with the
+    paragraph, and so do the lines after the comment."""
+    line = _line_start(data, start)
+    if line != start or not _right_below(data, start):
+        return []  # in a quote or a list: left as it is
+    edits: list[tuple[int, int, bytes]] = []
+    while line < end:
+        edits.append((line, line, b"    "))
+        line = data.find(b"\n", line) + 1 or len(data)
+    return edits
 
 
 def _lazy_code(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
