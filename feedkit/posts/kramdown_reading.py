@@ -19,7 +19,9 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
 - A table in kramdown starts after a blank line (or where its container starts), runs to
   a blank line with a `|` on every line, and has a row after its header: a table that
   pulldown-cmark reads after a paragraph's line, or with no row, or with a line after it
-  before the blank, is text there (the first `|` of its delimiter row escaped).
+  before the blank, is text there (the first `|` of its delimiter row escaped). Its cells
+  are kramdown's: a `|` in a code span stays in it, a row with more cells adds columns
+  (see kramdown_tables).
 - The lines right below an indented code block are code in kramdown too, up to a blank
   line (its lazy lines): they are indented into the block.
 - An HTML comment on the line right below a paragraph's is in the paragraph in kramdown,
@@ -75,7 +77,6 @@ _LAZY_CODE_END = re.compile(
     rb"[ ]{0,3}(?:<!--kdx*-\d+-->"
     rb"|</?(?!(?:a|abbr|b|br|code|em|i|img|kbd|span|strong|sub|sup)\b)[A-Za-z])"
 )
-_ITEM = re.compile(rb"[ \t>]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\r?\n)")
 # kramdown-parser-gfm's STRIKETHROUGH_MATCH, read in a run of text.
 _STRIKE = re.compile(r"~~(?!\s|~).*?[^\s~]~~", re.DOTALL)
 
@@ -193,7 +194,9 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
         elif began == "TableRow":
             table[3].append((start, end))
         elif closed == "Table":
-            edits += _not_a_table(data, *table)
+            from feedkit.posts.kramdown_tables import not_a_table, table_cells
+
+            edits += not_a_table(data, *table) or table_cells(data, *table[:4])
         elif isinstance(began, dict) and "FootnoteDefinition" in began:
             notes.append((began["FootnoteDefinition"], start, end))
         elif "FootnoteReference" in event:
@@ -237,7 +240,7 @@ def _comment_in_paragraph(data: bytes, start: int, end: int) -> list[tuple[int, 
     `start`, to `end`) in the paragraph, as kramdown reads it (a comment ends no paragraph
     there), where CommonMark starts an HTML block: indented, a line goes on with the
     paragraph, and so do the lines after the comment."""
-    line = _line_start(data, start)
+    line = line_start(data, start)
     if line != start or not _right_below(data, start):
         return []  # in a quote or a list: left as it is
     edits: list[tuple[int, int, bytes]] = []
@@ -255,7 +258,7 @@ def _lazy_code(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
     line = end
     while line < len(data):
         next_line = data.find(b"\n", line) + 1 or len(data)
-        if _blank(data[line:next_line]) or _LAZY_CODE_END.match(data, line, next_line):
+        if blank(data[line:next_line]) or _LAZY_CODE_END.match(data, line, next_line):
             break
         edits.append((line, line, b"    "))
         line = next_line
@@ -270,8 +273,8 @@ def _bullet(data: bytes, item: int) -> bytes:
 
 def _right_below(data: bytes, start: int) -> bool:
     """True when the line at `start` follows one with text, not a blank line."""
-    line = _line_start(data, start)
-    return bool(line) and not _blank(data[_line_start(data, line - 1) : line])
+    line = line_start(data, start)
+    return bool(line) and not blank(data[line_start(data, line - 1) : line])
 
 
 def _nested(data: bytes, item: int, start: int, end: int) -> list[tuple[int, int, bytes]]:
@@ -279,10 +282,10 @@ def _nested(data: bytes, item: int, start: int, end: int) -> list[tuple[int, int
     `item` of a list of the other kind that ends right before it, as kramdown reads it:
     there the lines below an item, up to a blank line, are the item's (an item of another
     kind starts a list in it)."""
-    line = _line_start(data, start)
-    if data[line:start].strip(b" ") or _blank(data[_line_start(data, line - 1) : line]):
+    line = line_start(data, start)
+    if data[line:start].strip(b" ") or blank(data[line_start(data, line - 1) : line]):
         return []  # in a quote, or after a blank line: kramdown's list ended there too
-    item_line = _line_start(data, item)
+    item_line = line_start(data, item)
     marker = re.compile(rb"[ ]*(?:\d{1,9}[.)]|[*+-])[ \t]{1,4}").match(data, item_line)
     if marker is None or marker.end() - item_line <= start - line:
         return []
@@ -290,7 +293,7 @@ def _nested(data: bytes, item: int, start: int, end: int) -> list[tuple[int, int
     edits = []
     while line < end:
         next_line = data.find(b"\n", line) + 1 or len(data)
-        if _blank(data[line:next_line]):
+        if blank(data[line:next_line]):
             break
         edits.append((line, line, indent))
         line = next_line
@@ -303,55 +306,21 @@ def _list_after_line(data: bytes, start: int) -> list[tuple[int, int, bytes]]:
     GFM input starts a list there, numbered from 1, where pulldown-cmark's goes on with the
     paragraph."""
     m = re.compile(rb"(\d{1,9})\.[ \t]").match(data, start)
-    line = _line_start(data, start)
+    line = line_start(data, start)
     if m is None or re.fullmatch(rb"[ >]*", data[line:start]) is None:
         return []
     quotes = data[line:start].replace(b" ", b"")  # the blank line is in the same quote
     return [(line, line, quotes + b"\n"), (m.start(1), m.end(1), b"1".rjust(len(m[1]), b"0"))]
 
 
-def _line_start(data: bytes, at: int) -> int:
+def line_start(data: bytes, at: int) -> int:
+    """Return where the line holding `data[at]` starts."""
     return data.rfind(b"\n", 0, at) + 1
 
 
-def _blank(line: bytes) -> bool:
+def blank(line: bytes) -> bool:
     """True for a line with nothing but container marks (`>`) and spaces."""
     return _BLANK.fullmatch(line) is not None
-
-
-def _not_a_table(
-    data: bytes,
-    start: int,
-    end: int,
-    head_end: int | None,
-    rows: list[tuple[int, int]],
-    in_item: bool,
-) -> list[tuple[int, int, bytes]]:
-    """Return the escape that makes the table pulldown-cmark read at `start` (to `end`,
-    in a list item or not) text, when kramdown does not read one there: with a line before
-    or after it, no row, or a row with no `|` (kramdown's table ends there, and a table
-    must end before a blank line)."""
-    if head_end is None:
-        return []
-    line = _line_start(data, start)
-    before = data[_line_start(data, line - 1) : line] if line else b""
-    after_text = _blank(data[line:start]) and not _blank(before) and not _is_marker(before)
-    row_without_pipe = any(b"|" not in data[s:e].replace(b"\\|", b"") for s, e in rows)
-    next_line = data[end : data.find(b"\n", end) + 1 or len(data)]
-    # A line after it ends kramdown's table too, unless it is the next item of a list
-    # the table is in (the item's end is a block's end).
-    text_after = not _blank(next_line) and not (in_item and _ITEM.match(next_line))
-    if not (after_text or not rows or row_without_pipe or text_after):
-        return []
-    # The delimiter row is the line after the head: an escaped `|` in it makes it text.
-    pipe = data.find(b"|", head_end, data.find(b"\n", head_end) % (len(data) + 1))
-    return [(pipe, pipe, b"\\")] if pipe >= 0 else []
-
-
-def _is_marker(line: bytes) -> bool:
-    """True for a line that is only the marker of a kramdown attribute list (see
-    kramdown.prepare): a table after one starts where kramdown's may."""
-    return re.fullmatch(rb"[ \t>]*<!--kdx*-\d+-->[ \t]*\r?\n?", line) is not None
 
 
 def _unclosed_fence(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
