@@ -24,6 +24,9 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
   (see kramdown_tables).
 - The lines right below an indented code block are code in kramdown too, up to a blank
   line (its lazy lines): they are indented into the block.
+- kramdown reads a block HTML element to its end tag and the lines after it as Markdown,
+  where CommonMark's HTML block runs on to a blank line, showing them as typed: a blank
+  line is put after the element.
 - An HTML comment on the line right below a paragraph's is in the paragraph in kramdown,
   where CommonMark ends the paragraph there: its lines are indented, which CommonMark reads
   as the paragraph's.
@@ -49,6 +52,8 @@ _FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
 # A footnote's definition (one no reference calls is not shown in kramdown).
 _NOTE_DEFINITION = re.compile(r"\n[ \t>]*\[\^([^\]\n]+)\]:")
+# A line that starts with an HTML tag, right above one of text.
+_HTML_THEN_TEXT = re.compile(r"\n[ ]{0,3}<[A-Za-z][^\n]*\n[ ]{0,3}[^\s<]")
 # An HTML comment right below a line of text.
 _COMMENT_BELOW = re.compile(r"\n[^\n]*\S[^\n]*\n[ ]{0,3}<!--")
 # An indented code block's line right above a line of text.
@@ -66,7 +71,6 @@ _OTHER_BULLET = re.compile(  # a bullet item right below one with another bullet
 )
 
 _PAREN_ITEM_BYTES = re.compile(rb"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}(\))(?=[ \t]|\r?$)")
-_COMMENT = re.compile(rb"<!--(?!kdx*-\d+-->)")  # a comment, not a kramdown.prepare marker
 _PROTECTED = {"Code", "InlineHtml", "InlineMath", "DisplayMath"}
 _OPENING_FENCE = re.compile(rb"[ \t>]*?(`{3,}|~{3,})")
 _BLANK = re.compile(rb"[ \t>]*\r?\n?")
@@ -85,7 +89,8 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     """Return whether `text` may hold something kramdown reads otherwise: a quick look, for
     `1)`, an ordered list's item numbered otherwise than 1 after a line that is none, an
     item below one of the other kind or with another bullet, a line of text right below an
-    indented line (of code), an HTML comment right below a line of text, a footnote no
+    indented line (of code), a line of text right below one of HTML, an HTML comment
+    right below a line of text, a footnote no
     reference calls, a table's delimiter row (with `tables`), an odd number of fence lines
     of a kind (one left open: every block has two) and `~~~` in a line of text."""
     lines = "\n\n" + text
@@ -93,6 +98,8 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
         return True
     quick = (_NOT_ONE, _OTHER_KIND, _OTHER_BULLET, _CODE_THEN_TEXT)
     if any(r.search(lines) is not None for r in quick):
+        return True
+    if "<" in text and _HTML_THEN_TEXT.search(lines) is not None:
         return True
     if "<!--" in text and _COMMENT_BELOW.search(lines) is not None:
         return True
@@ -166,7 +173,7 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
                 moved = _nested(data, last[1], start, end)
                 edits += moved
             lists.append((ordered, bool(moved)))
-            if last is not None and not ordered and not last[2] and _right_below(data, start):
+            if last is not None and not ordered and not last[2] and right_below(data, start):
                 bullets = _bullet(data, last[1])  # one list in kramdown: the first's marker
                 bullet_depth = len(lists)
             renumber = ordered and began["List"] != 1
@@ -203,8 +210,14 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
             called.add(event["FootnoteReference"])
         elif began == "HtmlBlock" or not _PROTECTED.isdisjoint(event):
             code.append((start, end))
-            if began == "HtmlBlock" and after_paragraph and _COMMENT.match(data, start):
-                edits += _comment_in_paragraph(data, start, end)
+            if began == "HtmlBlock" and top:
+                from feedkit.posts.kramdown_blocks import markdown_after_element
+
+                edits += markdown_after_element(data, start, end)
+            if began == "HtmlBlock" and after_paragraph and data.startswith(b"<!--", start):
+                from feedkit.posts.kramdown_blocks import comment_in_paragraph
+
+                edits += comment_in_paragraph(data, start, end)
         elif isinstance(began, dict) and "CodeBlock" in began:
             code.append((start, end))
             if "Fenced" in str(began["CodeBlock"]) and (fence := _unclosed_fence(data, start, end)):
@@ -235,21 +248,6 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
     return b"".join([*pieces, data[at:]]).decode(), reopened
 
 
-def _comment_in_paragraph(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
-    """Return the indents that keep an HTML comment right below a paragraph's line (at
-    `start`, to `end`) in the paragraph, as kramdown reads it (a comment ends no paragraph
-    there), where CommonMark starts an HTML block: indented, a line goes on with the
-    paragraph, and so do the lines after the comment."""
-    line = line_start(data, start)
-    if line != start or not _right_below(data, start):
-        return []  # in a quote or a list: left as it is
-    edits: list[tuple[int, int, bytes]] = []
-    while line < end:
-        edits.append((line, line, b"    "))
-        line = data.find(b"\n", line) + 1 or len(data)
-    return edits
-
-
 def _lazy_code(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
     """Return the indents that put the lines right below an indented code block (ending at
     `end`) into it, as kramdown reads them: up to a blank line, an attribute list, or a
@@ -271,7 +269,7 @@ def _bullet(data: bytes, item: int) -> bytes:
     return m[1] if m else b""
 
 
-def _right_below(data: bytes, start: int) -> bool:
+def right_below(data: bytes, start: int) -> bool:
     """True when the line at `start` follows one with text, not a blank line."""
     line = line_start(data, start)
     return bool(line) and not blank(data[line_start(data, line - 1) : line])
