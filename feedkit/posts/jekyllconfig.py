@@ -308,7 +308,8 @@ def jekyll_reading(
     options = options if isinstance(options, Mapping) else {}
     # Jekyll's defaults (configuration.rb): kramdown's GFM input, hard_wrap false. The GFM
     # parser's hard_wrap (kramdown-parser-gfm) makes each line break in a paragraph a <br />.
-    hard_wrap = options.get("input", "GFM") == "GFM" and options.get("hard_wrap") in (True, "true")
+    gfm = options.get("input", "GFM") == "GFM"
+    hard_wrap = gfm and options.get("hard_wrap") in (True, "true")
     # kramdown's typographic symbols (`<<` «, `>>` ») are a span parser of its own, on
     # whatever smart_quotes says (parser/kramdown/typographic_symbol.rb).
     reading = Reading(
@@ -317,6 +318,8 @@ def jekyll_reading(
         hard_wrap=hard_wrap,
         symbols="kramdown",
         single_tilde=False,  # kramdown-parser-gfm strikes `~~x~~` only
+        strikethrough=gfm,  # kramdown's own input strikes nothing through
+        kramdown_gfm=gfm,
     )
     if name.lower() == "kramdown":  # Jekyll matches it in any case (converters/markdown.rb)
         return reading, None

@@ -17,11 +17,17 @@ is kept.
 A line of span-level HTML (`<a name="x" />`) starts a paragraph in kramdown's GFM input
 (Jekyll's default), where CommonMark starts an HTML block: `gfm_paragraphs` rewrites the
 text so CommonMark reads it so, before Liquid and Markdown.
+
+At render (see kramdown_reading), `markdown_after_element` ends an HTML block where its
+first block element ends and Markdown follows, and `comment_in_paragraph` keeps an HTML
+comment right below a paragraph's line in the paragraph, as kramdown reads them.
 """
 
 from __future__ import annotations
 
 import re
+
+from feedkit.posts.kramdown_reading import blank, line_start, right_below
 
 _BLOCK_START = re.compile(
     rb"[ ]{0,3}<(article|aside|blockquote|center|details|div|figure|footer|header|nav|section)"
@@ -75,9 +81,9 @@ def html_elements(text: str) -> str:
         if close < end:
             continue  # one HTML block holds it all: read alike
         done = close
-        for blank in _BLANK_THEN_INDENTED.finditer(data, m.end() - 1, close):
-            if not any(a <= blank.start() < b for a, b in fenced):
-                edits.append((blank.start(), blank.end(), _KEEP_GOING))
+        for gap in _BLANK_THEN_INDENTED.finditer(data, m.end() - 1, close):
+            if not any(a <= gap.start() < b for a, b in fenced):
+                edits.append((gap.start(), gap.end(), _KEEP_GOING))
     for at, stop, new in reversed(edits):
         data = data[:at] + new + data[stop:]
     return data.decode() if edits else text
@@ -141,3 +147,55 @@ def gfm_paragraphs(text: str) -> str:
     for cut in reversed(cuts):
         data = data[:cut] + b"\n" + data[cut:]
     return data.decode() if cuts else text
+
+
+_BLOCK_TAG = re.compile(rb"[ ]{0,3}<([A-Za-z][A-Za-z0-9-]*)")
+# kramdown's HTML_SPAN_ELEMENTS: every other element is a block.
+_SPAN_TAGS = set(
+    b"a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark "
+    b"option q rb rbc rp rt rtc ruby s samp select small span strike strong sub sup textarea "
+    b"tt u var".split()
+)
+_COMMENT = re.compile(rb"<!--(?!kdx*-\d+-->)")  # a comment, not a kramdown.prepare marker
+
+
+def markdown_after_element(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the blank line that ends the HTML block at `start` (to `end`) where its first
+    element ends, when a line of Markdown follows: kramdown reads a block element to its end
+    tag and what follows as Markdown, where CommonMark's HTML block runs on to a blank line
+    and shows the Markdown in it as typed (`<p align="center"><img …></p>` then `## Next`)."""
+    tag = _BLOCK_TAG.match(data, start)
+    if tag is None or tag[1].lower() in _SPAN_TAGS:
+        return []
+    name = re.escape(tag[1])
+    opened = re.compile(rb"(?i)<" + name + rb"\b[^>]*?(/?)>")
+    closed = re.compile(rb"(?i)</" + name + rb"\s*>")
+    depth = 0
+    line = start
+    while line < end:
+        next_line = data.find(b"\n", line) + 1 or len(data)
+        text = data[line:next_line]
+        depth += sum(not m[1] for m in opened.finditer(text)) - len(closed.findall(text))
+        if depth <= 0 or tag[1].lower() == b"hr":
+            following = data[next_line : data.find(b"\n", next_line) + 1 or len(data)]
+            if next_line < end and not blank(following) and not following.lstrip().startswith(b"<"):
+                return [(next_line, next_line, b"\n")]
+            if depth <= 0:
+                return []
+        line = next_line
+    return []
+
+
+def comment_in_paragraph(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the indents that keep an HTML comment right below a paragraph's line (at
+    `start`, to `end`) in the paragraph, as kramdown reads it (a comment ends no paragraph
+    there), where CommonMark starts an HTML block: indented, a line goes on with the
+    paragraph, and so do the lines after the comment."""
+    line = line_start(data, start)
+    if line != start or not right_below(data, start) or not _COMMENT.match(data, start):
+        return []  # in a quote or a list, or an attribute list's marker: left as it is
+    edits: list[tuple[int, int, bytes]] = []
+    while line < end:
+        edits.append((line, line, b"    "))
+        line = data.find(b"\n", line) + 1 or len(data)
+    return edits

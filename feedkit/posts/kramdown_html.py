@@ -28,8 +28,9 @@ _FOOTNOTE_REF = re.compile(r'<sup class="footnote-reference">.*?</sup>', re.DOTA
 _NO_ABBR = {"code", "pre", "kbd", "samp", "script", "style", "abbr", "math"}
 
 
-def finish(out: str, prepared: Prepared) -> str:
-    """Return pyromark's HTML of a prepared text with kramdown's constructs applied."""
+def finish(out: str, prepared: Prepared, gfm: bool = False) -> str:
+    """Return pyromark's HTML of a prepared text with kramdown's constructs applied; with
+    `gfm`, the heading IDs of kramdown's GFM input (Jekyll's default), not its own."""
     fixes = prepared.fixes
     name = re.escape(prepared.marker)
     marks = re.compile(rf"<!--{name}-(\d+)-->\n?|<{name}-(\d+)>")
@@ -45,7 +46,7 @@ def finish(out: str, prepared: Prepared) -> str:
         if target is not None and fix.attrs and not _OWN_MARKUP.match(out, target):
             out = _apply(out, target, fix.attrs)
     if any(fix.kind == "heading" for fix in fixes):
-        out = _heading_ids(out, fixes, marks)
+        out = _heading_ids(out, fixes, marks, gfm)
     if any(fix.kind == "toc" for fix in fixes):
         out = _toc(out, fixes, marks)
     if prepared.abbreviations:
@@ -205,8 +206,9 @@ def _apply(out: str, at: int, attrs: Attrs) -> str:
     return f"{out[:at]}<{name}{written}{closing}>{out[tag.end() :]}"
 
 
-def _heading_ids(out: str, fixes: tuple[Fix, ...], marks: re.Pattern[str]) -> str:
-    """Return `out` with an ID on each Markdown heading that has none: kramdown's auto ID."""
+def _heading_ids(out: str, fixes: tuple[Fix, ...], marks: re.Pattern[str], gfm: bool) -> str:
+    """Return `out` with an ID on each Markdown heading that has none: kramdown's auto ID,
+    or with `gfm` its GFM input's (`_gfm_id`)."""
     used: dict[str, int] = {}
     pos = 0
     while m := marks.search(out, pos):
@@ -221,7 +223,12 @@ def _heading_ids(out: str, fixes: tuple[Fix, ...], marks: re.Pattern[str]) -> st
         if tag is None or not re.fullmatch(r"h[1-6]", tag[2]) or tag.end() != pos:
             continue
         if "id" not in dict(_parse(tag[3])):
-            out = _apply(out, start, (("id", _auto_id(fix.text, used)),))
+            if gfm:  # the heading's text as shown: its quotes and dashes made, no markup
+                inner = _FOOTNOTE_REF.sub("", out[pos : out.find("</h", pos)])
+                made = _gfm_id(html.unescape(re.sub(r"<[^>]*>", "", inner)), used)
+            else:
+                made = _auto_id(fix.text, used)
+            out = _apply(out, start, (("id", made),))
     return out
 
 
@@ -234,6 +241,15 @@ def _auto_id(text: str, used: dict[str, int]) -> str:
         return f"{made}-{used[made]}"
     used[made] = 0
     return made
+
+
+def _gfm_id(text: str, used: dict[str, int]) -> str:
+    """Return the ID kramdown-parser-gfm gives a heading of `text` (its raw text, quotes
+    and dashes made): lower case, what is not a word character, `-`, space or tab left
+    out, spaces and tabs dashes, `-1`, `-2`… after one used already (generate_gfm_header_id)."""
+    made = re.sub(r"[^\w\- \t]", "", text.lower()).replace(" ", "-").replace("\t", "-")
+    used[made] = used.get(made, -1) + 1
+    return f"{made}-{used[made]}" if used[made] else made
 
 
 def _toc(out: str, fixes: tuple[Fix, ...], marks: re.Pattern[str]) -> str:

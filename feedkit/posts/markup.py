@@ -22,7 +22,6 @@ from feedkit.posts import kramdown, texdelims
 from feedkit.posts.anchors import with_footnote_anchors
 from feedkit.posts.fences import dollars_only_in_code
 from feedkit.posts.reading import (
-    DECADE,
     KRAMDOWN_SYMBOLS,
     PLAIN,
     TYPOGRAPHIC_SYMBOLS,
@@ -79,8 +78,10 @@ def smartify(text: str) -> str:
     `...` an ellipsis and `<<` `>>` guillemets, nothing else read as Markdown: Jekyll's
     `smartify` filter (kramdown's SmartyPants reading, typographic symbols too), which
     jekyll-feed gives every entry's title."""
-    line = typographic_symbols(text)  # as kramdown reads runs of them: `----` is `—-`
-    line = DECADE.sub("’", line)  # the '90s: kramdown's apostrophe, not an opening quote
+    from feedkit.posts.kramdown_quotes import line_quotes
+
+    line = line_quotes(" ".join(text.split()))  # kramdown's quotes, each by its neighbours
+    line = typographic_symbols(line)  # as kramdown reads runs of them: `----` is `—-`
     # Every other punctuation mark escaped; after "x " the text starts where a line does.
     out = markdown(smart=True).html("x " + _SYNTAX.sub(r"\\\g<0>", line))
     return html.unescape(out.strip().removeprefix("<p>x ").removesuffix("</p>"))
@@ -168,7 +169,7 @@ def render_html(
     if prepared:
         from feedkit.posts.kramdown_html import finish
 
-        out = finish(out, prepared)
+        out = finish(out, prepared, gfm=reading.kramdown_gfm)
     if reading.kramdown_math and 'class="math math-display"' in out:
         from feedkit.posts.kramdown_html import kramdown_math
 

@@ -41,6 +41,9 @@ class Reading:
     # and its reading of HTML elements (kramdown_blocks); off for a cmark-gfm site's posts
     kramdown: bool = True
     kramdown_math: bool = False  # kramdown's math rule: `$$…$$` with text around is inline
+    # kramdown's GFM input's reading where pulldown-cmark's differs: no `1)` lists, tables
+    # after a blank line only, unclosed fences as text… (see kramdown_reading)
+    kramdown_gfm: bool = False
     tables: bool = True
     footnotes: bool = True
     strikethrough: bool = True
@@ -181,12 +184,23 @@ def as_read(text: str, reading: Reading) -> str:
     punctuation makes them (see `typographer.smart_edit`); with `definition_lists`, a colon
     with no space after it that pulldown-cmark would read as a definition's is escaped (see
     `_TIGHT_COLON`), and without `single_tilde`, the tildes of `~x~` (see `_escapes`); with
-    `python_markdown`, as Python-Markdown reads `#Title` and a line-end backslash.
+    `python_markdown`, as Python-Markdown reads `#Title` and a line-end backslash; with
+    `kramdown_gfm`, what kramdown reads otherwise first (see `kramdown_reading`), and with
+    kramdown's `symbols` and `smart`, its quotes where they differ (`kramdown_quotes`).
     `text` itself when none applies."""
     if reading.python_markdown:
         from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
 
         text = as_python_markdown_reads(text, reading.options)
+    if reading.kramdown_gfm:
+        from feedkit.posts.kramdown_reading import as_kramdown
+
+        text = as_kramdown(text, reading.options)
+    if reading.smart and reading.symbols == "kramdown" and ("'" in text or '"' in text):
+        from feedkit.posts import kramdown_quotes
+
+        if kramdown_quotes.may_differ(text):
+            text = kramdown_quotes.kramdown_quotes(text, reading.options)
     if reading.footnotes and "[^" in text:
         from feedkit.posts.anchors import footnotes_last
 

@@ -1,0 +1,364 @@
+"""Where kramdown (Jekyll's converter, its GFM input by default) reads Markdown otherwise
+than pulldown-cmark, the source rewritten so pulldown-cmark reads it as kramdown does.
+
+Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's settings
+(the cases are tests/fixtures/kramdown-reading.json):
+
+- `1) item` is no list item in kramdown (only `1.` is): its `)` is escaped.
+- kramdown numbers every ordered list from 1, whatever its first item's number (an
+  attribute list's `start` apart): that number is made 1.
+- A line `2. item` right after a paragraph's line starts a list in kramdown's GFM input
+  (any number, where CommonMark lets only `1.` interrupt a paragraph): a blank line is
+  put before it.
+- The lines right below a list item are the item's in kramdown, up to a blank line: a list
+  of the other kind there (`1. step` then `- detail`, indented less than the step's text)
+  is in the item, where pulldown-cmark ends the list and starts another beside it. Its
+  lines are indented to the item's text. And items of bullets right below each other are
+  one list in kramdown whatever their marker (`-` then `*`), two in pulldown-cmark: the
+  second list's items take the first's marker.
+- A table in kramdown starts after a blank line (or where its container starts), runs to
+  a blank line with a `|` on every line, and has a row after its header: a table that
+  pulldown-cmark reads after a paragraph's line, or with no row, or with a line after it
+  before the blank, is text there (the first `|` of its delimiter row escaped). Its cells
+  are kramdown's: a `|` in a code span stays in it, a row with more cells adds columns
+  (see kramdown_tables).
+- The lines right below an indented code block are code in kramdown too, up to a blank
+  line (its lazy lines): they are indented into the block.
+- kramdown reads a block HTML element to its end tag and the lines after it as Markdown,
+  where CommonMark's HTML block runs on to a blank line, showing them as typed: a blank
+  line is put after the element.
+- An HTML comment on the line right below a paragraph's is in the paragraph in kramdown,
+  where CommonMark ends the paragraph there: its lines are indented, which CommonMark reads
+  as the paragraph's.
+- A footnote no reference calls is not shown in kramdown: its definition is left out.
+- A fenced code block that no fence closes is text in kramdown, where pulldown-cmark runs
+  it to the end of its container: the opening fence is escaped.
+- kramdown strikes through the first `~~x~~` it finds in a run of more tildes
+  (`~~~x~~~` is `~<del>x</del>~`), pulldown-cmark none: the other tildes are escaped.
+
+Each rewrite is looked for only where a quick look at the text finds what it needs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# The quick looks: what each difference needs in the text, read after "\n\n" so that each
+# starts with a line's end (a pattern that starts with a character is found quickly).
+_PAREN_ITEM = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+)*\d{1,9}\)(?:[ \t]|\r?\n|\Z)")
+_DELIMITER_ROW = re.compile(r"\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|")
+_FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
+_INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
+# A footnote's definition (one no reference calls is not shown in kramdown).
+_NOTE_DEFINITION = re.compile(r"\n[ \t>]*\[\^([^\]\n]+)\]:")
+# A line that starts with an HTML tag, right above one of text.
+_HTML_THEN_TEXT = re.compile(r"\n[ ]{0,3}<[A-Za-z][^\n]*\n[ ]{0,3}[^\s<]")
+# An HTML comment right below a line of text.
+_COMMENT_BELOW = re.compile(r"\n[^\n]*\S[^\n]*\n[ ]{0,3}<!--")
+# An indented code block's line right above a line of text.
+_CODE_THEN_TEXT = re.compile(r"\n(?: {4}|\t)[^\n]*\S[^\n]*\n[ ]{0,3}\S")
+# An ordered list's first item numbered other than 1 (or an item after a paragraph's line).
+_NOT_ONE = re.compile(r"\n(?![ \t>]*\d{1,9}\.)[^\n]*\n[ \t>]*(?!0*1\.)\d{1,9}\.[ \t]")
+# A list's item right below an item of the other kind (one line of text between at most).
+_OTHER_KIND = re.compile(
+    r"\n[ \t>]*(?:\d{1,9}\.|(?P<bullet>[*+-]))[ \t][^\n]*\n(?:[ \t>]*\w[^\n]*\n)?"
+    r"[ \t>]*(?(bullet)\d{1,9}\.|[*+-])[ \t]"
+)
+_OTHER_BULLET = re.compile(  # a bullet item right below one with another bullet
+    r"\n[ \t>]*(?:-[ \t][^\n]*\n[ \t>]*[*+]|\*[ \t][^\n]*\n[ \t>]*[-+]"
+    r"|\+[ \t][^\n]*\n[ \t>]*[-*])[ \t]"
+)
+
+_PAREN_ITEM_BYTES = re.compile(rb"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}(\))(?=[ \t]|\r?$)")
+_PROTECTED = {"Code", "InlineHtml", "InlineMath", "DisplayMath"}
+_OPENING_FENCE = re.compile(rb"[ \t>]*?(`{3,}|~{3,})")
+_BLANK = re.compile(rb"[ \t>]*\r?\n?")
+_BULLET = re.compile(rb"[ ]*([*+-])")
+# What ends an indented code block's lazy lines in kramdown besides a blank line: an
+# attribute list (its marker, see kramdown.prepare) or a block HTML tag.
+_LAZY_CODE_END = re.compile(
+    rb"[ ]{0,3}(?:<!--kdx*-\d+-->"
+    rb"|</?(?!(?:a|abbr|b|br|code|em|i|img|kbd|span|strong|sub|sup)\b)[A-Za-z])"
+)
+# kramdown-parser-gfm's STRIKETHROUGH_MATCH, read in a run of text.
+_STRIKE = re.compile(r"~~(?!\s|~).*?[^\s~]~~", re.DOTALL)
+
+
+def needs_rewrite(text: str, tables: bool = True) -> bool:
+    """Return whether `text` may hold something kramdown reads otherwise: a quick look, for
+    `1)`, an ordered list's item numbered otherwise than 1 after a line that is none, an
+    item below one of the other kind or with another bullet, a line of text right below an
+    indented line (of code), a line of text right below one of HTML, an HTML comment
+    right below a line of text, a footnote no
+    reference calls, a table's delimiter row (with `tables`), an odd number of fence lines
+    of a kind (one left open: every block has two) and `~~~` in a line of text."""
+    lines = "\n\n" + text
+    if ")" in text and _PAREN_ITEM.search(lines) is not None:
+        return True
+    quick = (_NOT_ONE, _OTHER_KIND, _OTHER_BULLET, _CODE_THEN_TEXT)
+    if any(r.search(lines) is not None for r in quick):
+        return True
+    if "<" in text and _HTML_THEN_TEXT.search(lines) is not None:
+        return True
+    if "<!--" in text and _COMMENT_BELOW.search(lines) is not None:
+        return True
+    if (
+        "]:" in text
+        and "[^" in text
+        and any(
+            text.count(f"[^{label}]") == text.count(f"[^{label}]:")
+            for label in _NOTE_DEFINITION.findall(lines)
+        )
+    ):
+        return True
+    if tables and "|" in text and _DELIMITER_ROW.search(lines) is not None:
+        return True
+    if "```" in text or "~~~" in text:
+        fences = [m[1] for m in _FENCE_LINE.finditer(lines)]
+        if fences.count("```") % 2 or fences.count("~~~") % 2:
+            return True
+    return "~~~" in text and _INLINE_TILDES.search(lines) is not None
+
+
+def as_kramdown(text: str, options: Any) -> str:
+    """Return Markdown `text` rewritten so that pulldown-cmark (with `options`) reads it as
+    kramdown does where they differ (see the module's docstring); `text` itself when none
+    applies."""
+    for _ in range(3):  # an open fence hid the rest of its container: read that too
+        if not needs_rewrite(text):
+            return text
+        text, reopened = _rewritten(text, options)
+        if not reopened:
+            break
+    return text
+
+
+def _rewritten(text: str, options: Any) -> tuple[str, bool]:
+    """Return `text` rewritten as `as_kramdown` says, read once, and whether a fence left
+    open was made text (what it held is then read for the first time)."""
+    from feedkit.posts.markup import markdown
+
+    reopened = False
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    edits: list[tuple[int, int, bytes]] = []  # what replaces data[start:end]
+    table: list[Any] = []  # the table being read: its start, head end, rows, in a list
+    code: list[tuple[int, int]] = []  # code, HTML and math: `1)` there is as typed
+    items: list[int] = []  # where the list items around start
+    lists: list[tuple[bool, bool]] = []  # the lists around: ordered or not, moved or not
+    ended: tuple[bool, int, bool] | None = None  # the list that just ended: its kind, its
+    # last item, and whether it was moved into another list's item (`_nested`)
+    renumber = broken = False  # the next item is a list's first; a line break was before
+    paragraphs = 0  # paragraphs not in a list item
+    interrupted = False  # a list starts in this paragraph (`_list_after_line`)
+    bullets, bullet_depth = b"", 0  # the marker a list's items take, for kramdown's one list
+    ended_item = depth = 0
+    paragraph_ended = False  # the event before ended a paragraph
+    notes: list[tuple[str, int, int]] = []  # footnotes' definitions: label, where
+    called: set[str] = set()  # the labels references call
+    event: Any
+    for event, where in markdown(False, options).events_with_range(text, merge_text=True):
+        if not isinstance(event, dict):
+            broken = event == "SoftBreak"
+            continue
+        start, end = where["start"], where["end"]
+        began, closed = event.get("Start"), event.get("End")
+        top, depth = depth == 0, depth + (1 if began else -1 if closed else 0)
+        last, ended, after_break, broken = ended, None, broken, False
+        after_paragraph, paragraph_ended = paragraph_ended, closed == "Paragraph"
+        if isinstance(began, dict) and "List" in began:
+            ordered = began["List"] is not None
+            moved = []
+            if last is not None and last[0] != ordered and not last[2]:
+                moved = _nested(data, last[1], start, end)
+                edits += moved
+            lists.append((ordered, bool(moved)))
+            if last is not None and not ordered and not last[2] and right_below(data, start):
+                bullets = _bullet(data, last[1])  # one list in kramdown: the first's marker
+                bullet_depth = len(lists)
+            renumber = ordered and began["List"] != 1
+        elif began == "Item":
+            items.append(start)
+            if bullets and len(lists) == bullet_depth and (m := _BULLET.match(data, start)):
+                edits.append((m.start(1), m.end(1), bullets))
+            if renumber and (m := re.compile(rb"[ ]*(\d{1,9})(?=\.)").match(data, start)):
+                edits.append((m.start(1), m.end(1), b"1".rjust(len(m[1]), b"0")))
+            renumber = False
+        elif closed == "Item":
+            ended_item = items.pop()
+        elif isinstance(closed, dict) and "List" in closed:
+            if len(lists) == bullet_depth:
+                bullets = b""
+            ordered, moved_list = lists.pop()
+            ended = (ordered, ended_item, moved_list)
+        elif began == "Paragraph" or closed == "Paragraph":
+            paragraphs += (1 if began else -1) if not items else 0
+            interrupted = False
+        elif isinstance(began, dict) and "Table" in began:
+            table = [start, end, None, [], bool(items)]
+        elif began == "TableHead":
+            table[2] = end
+        elif began == "TableRow":
+            table[3].append((start, end))
+        elif closed == "Table":
+            from feedkit.posts.kramdown_tables import not_a_table, table_cells
+
+            edits += not_a_table(data, *table) or table_cells(data, *table[:4])
+        elif isinstance(began, dict) and "FootnoteDefinition" in began:
+            notes.append((began["FootnoteDefinition"], start, end))
+        elif "FootnoteReference" in event:
+            called.add(event["FootnoteReference"])
+        elif began == "HtmlBlock" or not _PROTECTED.isdisjoint(event):
+            code.append((start, end))
+            if began == "HtmlBlock" and top:
+                from feedkit.posts.kramdown_blocks import markdown_after_element
+
+                edits += markdown_after_element(data, start, end)
+            if began == "HtmlBlock" and after_paragraph and data.startswith(b"<!--", start):
+                from feedkit.posts.kramdown_blocks import comment_in_paragraph
+
+                edits += comment_in_paragraph(data, start, end)
+        elif isinstance(began, dict) and "CodeBlock" in began:
+            code.append((start, end))
+            if "Fenced" in str(began["CodeBlock"]) and (fence := _unclosed_fence(data, start, end)):
+                edits += fence
+                reopened = True
+            elif top and began["CodeBlock"] == "Indented":
+                edits += _lazy_code(data, end)
+        elif "Text" in event:
+            if after_break and paragraphs and not items and not interrupted:
+                made = _list_after_line(data, start)  # the lines below are the list's
+                edits += made
+                interrupted = bool(made)
+            if b"~~~" in data[start:end]:
+                edits += _tildes(data, start, end)
+    # kramdown shows only the footnotes a reference calls; pulldown-cmark shows them all.
+    edits += [(start, end, b"") for label, start, end in notes if label not in called]
+    for item in re.finditer(_PAREN_ITEM_BYTES, data):
+        if not any(s <= item.start(1) < e for s, e in code):
+            edits.append((item.start(1), item.start(1), b"\\"))
+    if not edits:
+        return text, False
+    pieces, at = [], 0
+    for start, end, new in sorted(edits):
+        if start < at:
+            continue  # inside an edit made already
+        pieces += [data[at:start], new]
+        at = end
+    return b"".join([*pieces, data[at:]]).decode(), reopened
+
+
+def _lazy_code(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the indents that put the lines right below an indented code block (ending at
+    `end`) into it, as kramdown reads them: up to a blank line, an attribute list, or a
+    line of block HTML (kramdown's CODEBLOCK_MATCH, its lazy lines)."""
+    edits: list[tuple[int, int, bytes]] = []
+    line = end
+    while line < len(data):
+        next_line = data.find(b"\n", line) + 1 or len(data)
+        if blank(data[line:next_line]) or _LAZY_CODE_END.match(data, line, next_line):
+            break
+        edits.append((line, line, b"    "))
+        line = next_line
+    return edits
+
+
+def _bullet(data: bytes, item: int) -> bytes:
+    """Return the marker of the bullet list item at `item` (b"" for none)."""
+    m = _BULLET.match(data, item)
+    return m[1] if m else b""
+
+
+def right_below(data: bytes, start: int) -> bool:
+    """True when the line at `start` follows one with text, not a blank line."""
+    line = line_start(data, start)
+    return bool(line) and not blank(data[line_start(data, line - 1) : line])
+
+
+def _nested(data: bytes, item: int, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the spaces that put the list at `start` (to `end`) into the list item at
+    `item` of a list of the other kind that ends right before it, as kramdown reads it:
+    there the lines below an item, up to a blank line, are the item's (an item of another
+    kind starts a list in it)."""
+    line = line_start(data, start)
+    if data[line:start].strip(b" ") or blank(data[line_start(data, line - 1) : line]):
+        return []  # in a quote, or after a blank line: kramdown's list ended there too
+    item_line = line_start(data, item)
+    marker = re.compile(rb"[ ]*(?:\d{1,9}[.)]|[*+-])[ \t]{1,4}").match(data, item_line)
+    if marker is None or marker.end() - item_line <= start - line:
+        return []
+    indent = b" " * (marker.end() - item_line - (start - line))
+    edits = []
+    while line < end:
+        next_line = data.find(b"\n", line) + 1 or len(data)
+        if blank(data[line:next_line]):
+            break
+        edits.append((line, line, indent))
+        line = next_line
+    return edits
+
+
+def _list_after_line(data: bytes, start: int) -> list[tuple[int, int, bytes]]:
+    """Return the edits that make the line at `start` (after a line of a paragraph not in
+    a list) a list's first item when it starts as one numbered otherwise than 1: kramdown's
+    GFM input starts a list there, numbered from 1, where pulldown-cmark's goes on with the
+    paragraph."""
+    m = re.compile(rb"(\d{1,9})\.[ \t]").match(data, start)
+    line = line_start(data, start)
+    if m is None or re.fullmatch(rb"[ >]*", data[line:start]) is None:
+        return []
+    quotes = data[line:start].replace(b" ", b"")  # the blank line is in the same quote
+    return [(line, line, quotes + b"\n"), (m.start(1), m.end(1), b"1".rjust(len(m[1]), b"0"))]
+
+
+def line_start(data: bytes, at: int) -> int:
+    """Return where the line holding `data[at]` starts."""
+    return data.rfind(b"\n", 0, at) + 1
+
+
+def blank(line: bytes) -> bool:
+    """True for a line with nothing but container marks (`>`) and spaces."""
+    return _BLANK.fullmatch(line) is not None
+
+
+def _unclosed_fence(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the escapes that make a fenced code block (`data[start:end]`) that no fence
+    closes text, as kramdown reads it."""
+    m = _OPENING_FENCE.match(data, start)
+    if m is None:
+        return []
+    fence = m[1]
+    lines = data[m.end() : end].rstrip(b"\r\n").split(b"\n")
+    closing = re.compile(rb"[ \t>]*" + re.escape(fence[:1]) + rb"{%d,}[ \t\r]*" % len(fence))
+    if len(lines) > 1 and closing.fullmatch(lines[-1]):
+        return []
+    if fence.startswith(b"~"):  # its line is text: `~~~x~~~` strikes `x` there
+        line_end = data.find(b"\n", m.end())
+        struck = _tildes(data, m.start(1), len(data) if line_end < 0 else line_end)
+        if struck and struck[0][0] == m.start(1):
+            return struck
+    return [(m.start(1) + i, m.start(1) + i, b"\\") for i in range(len(fence))]
+
+
+def _tildes(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the escapes that make pulldown-cmark strike through, in a text run with a run
+    of three tildes or more (`data[start:end]`), what kramdown's GFM input strikes: the
+    first `~~x~~` its scan finds, then the next after it; every other tilde as typed."""
+    text = data[start:end].decode()
+    struck: set[int] = set()  # the character offsets of the tildes that strike
+    at = 0
+    while (tilde := text.find("~~", at)) >= 0:
+        m = _STRIKE.match(text, tilde)
+        if m is None:
+            at = tilde + 1
+            continue
+        struck |= {m.start(), m.start() + 1, m.end() - 2, m.end() - 1}
+        at = m.end()
+    if not struck:
+        return []
+    edits: list[tuple[int, int, bytes]] = []
+    for offset, char in enumerate(text):
+        if char == "~" and offset not in struck and (offset == 0 or text[offset - 1] != "\\"):
+            at = start + len(text[:offset].encode())
+            edits.append((at, at, b"\\"))
+    return edits

@@ -1,0 +1,176 @@
+"""A Jekyll post reads in feeds as kramdown (Jekyll's default converter, its GFM input)
+reads it where pulldown-cmark reads it otherwise: no `1)` lists, tables only after a blank
+line and before one, fences no fence closes as text, kramdown's strikethrough of `~~~x~~~`
+and its smart quotes (`'tis` is ‘tis, an unclosed quotation opens with “).
+Compared with what kramdown 2.4 made of each case (tests/fixtures/kramdown-reading), as a
+reader sees it: its elements and text, not its spacing or classes; the IDs of headings a table
+of contents links to, and its links."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from click.testing import CliRunner
+
+from feedkit.cli import main
+from feedkit.posts.jekyllconfig import jekyll_reading
+from feedkit.posts.kramdown_quotes import kramdown_quotes, may_differ
+from feedkit.posts.kramdown_reading import as_kramdown, needs_rewrite
+from feedkit.posts.markup import render_html, smartify
+from feedkit.posts.reading import PLAIN
+
+from conftest import FIXTURES, NOW_ENV, SITE_TOML, MakeSite
+
+CASES = json.loads((FIXTURES / "kramdown-reading" / "cases.json").read_text("utf-8"))
+TITLES = json.loads((FIXTURES / "kramdown-reading" / "smartify.json").read_text("utf-8"))
+JEKYLL = jekyll_reading(None, None, {})[0]  # type: ignore[arg-type]  # no config: defaults
+_SHOWN = {"p", "h1", "h2", "h3", "table", "thead", "tr", "th", "td", "ol", "ul", "li", "pre"}
+_SHOWN |= {"code", "del", "em", "strong", "blockquote", "br"}
+_VOID = {"br", "img", "input", "hr"}
+
+
+class _Shown(HTMLParser):
+    """The elements and text of HTML; of footnotes, which kramdown and feedkit mark up each
+    its own way, each note's text and each reference as `[note]`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.open: list[str] = []  # the elements around, "note"/"ref" for footnotes' own
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        found = dict(attrs)
+        kind = found.get("class") or ""
+        ref = "footnote-ref" in kind or found.get("role") == "doc-noteref"
+        if tag in _VOID:
+            pass
+        elif tag == "sup" and ref:
+            self.open.append("ref")
+            self.parts.append("[note]")
+        elif tag == "div" and "footnote" in kind:
+            self.open.append("note")
+        else:
+            self.open.append(tag)
+        if tag in _SHOWN and not self._in("note", "ref"):
+            start = found.get("start") if tag == "ol" else None  # kramdown's start from 1
+            self.parts.append(f'<{tag} start="{start}">' if start else f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if self.open:
+            self.open.pop()
+        if tag in _SHOWN and not self._in("note", "ref"):
+            self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if not self._in("ref") and (not self._in("note") or self.open[-1:] == ["p"]):
+            self.parts.append(data)
+
+    def _in(self, *kinds: str) -> bool:
+        return any(kind in self.open for kind in kinds)
+
+
+def shown(html_text: str) -> str:
+    """Return what a reader sees of `html_text`: its elements and text, spacing apart."""
+    parser = _Shown()
+    parser.feed(html_text)
+    parser.close()
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", "".join(parser.parts))).strip()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["case"] for case in CASES])
+def test_a_jekyll_post_reads_as_kramdown_reads_it(case: dict) -> None:
+    html = render_html(case["markdown"], "https://example.com/", "p", reading=JEKYLL)
+    assert shown(html) == shown(case["kramdown"])
+    # Headings have IDs where a table of contents links to them: those of the site, so
+    # that its links work there too.
+    ids = re.findall(r'<h[1-6][^>]* id="([^"]*)"', html)
+    assert ids == ([] if not ids else re.findall(r'<h[1-6][^>]* id="([^"]*)"', case["kramdown"]))
+    toc = r'href="{}#([^"]*)" id="markdown-toc-'
+    links = [unquote(link) for link in re.findall(toc.format("https://example.com/"), html)]
+    assert links == re.findall(toc.format(""), case["kramdown"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["case"] for case in CASES])
+def test_the_quick_look_finds_every_rewrite(case: dict) -> None:
+    text = case["markdown"]
+    if as_kramdown(text, PLAIN.options) != text:
+        assert needs_rewrite(text)
+    if kramdown_quotes(text, JEKYLL.options) != text:
+        assert may_differ(text)
+
+
+def test_text_without_what_kramdown_reads_otherwise_is_not_read_for_it() -> None:
+    text = "1. one\n2. two\n\n```\ncode\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n"
+    assert not needs_rewrite(text.replace("|---|---|", "|"))
+    assert as_kramdown(text, PLAIN.options) is text
+    quotes = "It's \"quoted\", the dogs' bowls and O'Neil's, as pulldown-cmark pairs them.\n"
+    assert not may_differ(quotes)
+
+
+def test_a_jekyll_feed_shows_kramdowns_reading_and_another_site_pulldown_cmarks(
+    make_site: MakeSite,
+) -> None:
+    body = (
+        "Steps:\n1) mix\n2) bake\n\nTotals\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "Then ~~~x~~~. 'Tis done.\n\n```ruby\nputs 1\n"
+    )
+    post = f"---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\n{body}"
+    for name, jekyll in (("_posts/2024-01-01-a.md", True), ("a.md", False)):
+        cfg = make_site(posts={name: post}, toml=SITE_TOML)
+        result = CliRunner().invoke(
+            main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+        )
+        assert result.exit_code == 0, result.output
+        (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+        html = item["content_html"]
+        assert ("<p>Steps:\n1) mix\n2) bake</p>" in html) is jekyll
+        assert ("<table>" in html) is not jekyll
+        assert ("Then ~<del>x</del>~. ‘Tis done." in html) is jekyll
+        assert ("<pre>" in html) is not jekyll
+        for leftover in Path(cfg.content_path).rglob("*.md"):
+            leftover.unlink()
+
+
+def test_kramdowns_own_input_strikes_nothing_through(make_site: MakeSite) -> None:
+    # `kramdown: input: kramdown` in _config.yml: kramdown 2.4's own parser leaves `~~x~~`
+    # as typed, where its GFM input (Jekyll's default) strikes it through.
+    post = "---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\nA ~~typo~~ word.\n"
+    for config_yml, struck in (("kramdown:\n  input: kramdown\n", False), ("title: B\n", True)):
+        files = {"_config.yml": config_yml, "_posts/2024-01-01-a.md": post}
+        cfg = make_site(posts=files, toml=SITE_TOML)
+        result = CliRunner().invoke(
+            main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+        )
+        assert result.exit_code == 0, result.output
+        (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+        assert ("<p>A <del>typo</del> word.</p>" in item["content_html"]) is struck
+        assert ("<p>A ~~typo~~ word.</p>" in item["content_html"]) is not struck
+        for leftover in Path(cfg.content_path).rglob("*"):
+            if leftover.is_file():
+                leftover.unlink()
+
+
+@pytest.mark.parametrize(("title", "smartified"), TITLES)
+def test_titles_take_jekylls_smartify_quotes(title: str, smartified: str) -> None:
+    # jekyll-feed gives each entry's title Jekyll's `smartify`: kramdown's quote rules.
+    assert smartify(title) == smartified
+
+
+def test_a_jekyll_feed_entry_title_opens_an_elision_as_jekyll_feed_does(
+    make_site: MakeSite,
+) -> None:
+    post = '---\ntitle: "\'Tis the season"\ndate: 2024-01-01\nsummary: S\n---\nBody.\n'
+    cfg = make_site(posts={"_posts/2024-01-01-a.md": post}, toml=SITE_TOML)
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+    assert item["title"] == "‘Tis the season"
