@@ -30,7 +30,6 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
 - An HTML comment on the line right below a paragraph's is in the paragraph in kramdown,
   where CommonMark ends the paragraph there: its lines are indented, which CommonMark reads
   as the paragraph's.
-- A footnote no reference calls is not shown in kramdown: its definition is left out.
 - A fenced code block that no fence closes is text in kramdown, where pulldown-cmark runs
   it to the end of its container: the opening fence is escaped.
 - kramdown strikes through the first `~~x~~` it finds in a run of more tildes
@@ -50,8 +49,6 @@ _PAREN_ITEM = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+)*\d{1,9}\)(?:[ \t]|\r?\n|\Z)"
 _DELIMITER_ROW = re.compile(r"\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|")
 _FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
-# A footnote's definition (one no reference calls is not shown in kramdown).
-_NOTE_DEFINITION = re.compile(r"\n[ \t>]*\[\^([^\]\n]+)\]:")
 # A line that starts with an HTML tag, right above one of text.
 _HTML_THEN_TEXT = re.compile(r"\n[ ]{0,3}<[A-Za-z][^\n]*\n[ ]{0,3}[^\s<]")
 # An HTML comment right below a line of text.
@@ -90,9 +87,8 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     `1)`, an ordered list's item numbered otherwise than 1 after a line that is none, an
     item below one of the other kind or with another bullet, a line of text right below an
     indented line (of code), a line of text right below one of HTML, an HTML comment
-    right below a line of text, a footnote no
-    reference calls, a table's delimiter row (with `tables`), an odd number of fence lines
-    of a kind (one left open: every block has two) and `~~~` in a line of text."""
+    right below a line of text, a table's delimiter row (with `tables`), an odd number of
+    fence lines of a kind (one left open: every block has two) and `~~~` in a line of text."""
     lines = "\n\n" + text
     if ")" in text and _PAREN_ITEM.search(lines) is not None:
         return True
@@ -102,15 +98,6 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     if "<" in text and _HTML_THEN_TEXT.search(lines) is not None:
         return True
     if "<!--" in text and _COMMENT_BELOW.search(lines) is not None:
-        return True
-    if (
-        "]:" in text
-        and "[^" in text
-        and any(
-            text.count(f"[^{label}]") == text.count(f"[^{label}]:")
-            for label in _NOTE_DEFINITION.findall(lines)
-        )
-    ):
         return True
     if tables and "|" in text and _DELIMITER_ROW.search(lines) is not None:
         return True
@@ -154,8 +141,6 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
     bullets, bullet_depth = b"", 0  # the marker a list's items take, for kramdown's one list
     ended_item = depth = 0
     paragraph_ended = False  # the event before ended a paragraph
-    notes: list[tuple[str, int, int]] = []  # footnotes' definitions: label, where
-    called: set[str] = set()  # the labels references call
     event: Any
     for event, where in markdown(False, options).events_with_range(text, merge_text=True):
         if not isinstance(event, dict):
@@ -204,10 +189,6 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
             from feedkit.posts.kramdown_tables import not_a_table, table_cells
 
             edits += not_a_table(data, *table) or table_cells(data, *table[:4])
-        elif isinstance(began, dict) and "FootnoteDefinition" in began:
-            notes.append((began["FootnoteDefinition"], start, end))
-        elif "FootnoteReference" in event:
-            called.add(event["FootnoteReference"])
         elif began == "HtmlBlock" or not _PROTECTED.isdisjoint(event):
             code.append((start, end))
             if began == "HtmlBlock" and top:
@@ -232,8 +213,6 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
                 interrupted = bool(made)
             if b"~~~" in data[start:end]:
                 edits += _tildes(data, start, end)
-    # kramdown shows only the footnotes a reference calls; pulldown-cmark shows them all.
-    edits += [(start, end, b"") for label, start, end in notes if label not in called]
     for item in re.finditer(_PAREN_ITEM_BYTES, data):
         if not any(s <= item.start(1) < e for s, e in code):
             edits.append((item.start(1), item.start(1), b"\\"))
