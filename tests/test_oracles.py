@@ -248,3 +248,56 @@ def test_a_pelican_blog_keeps_its_atom_entries(tmp_path: Path) -> None:
         # Pelican names a post's first author; feedkit names them all.
         assert our.authors[0].get("name") == their.authors[0].get("name"), key
         assert sorted(t.term for t in our.tags) == sorted(t.term for t in their.tags), key
+
+
+def test_jekyll_posts_without_front_matter_are_published_as_recorded(tmp_path: Path) -> None:
+    # Jekyll publishes a post with no front matter, titled from its file name's slug
+    # (`Utils.titleize_slug`: "My First_post"), dated from its name, its folder above
+    # _posts/ a category, its text converted: tests/test_postfile.py holds feedkit to the
+    # feed recorded here, which must still be what Jekyll makes.
+    jekyll = tool("jekyll", "jekyll ruby-jekyll-feed", "jekyll-feed")
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "jekyll-no-front-matter", site)
+    subprocess.run(
+        [jekyll, "build", "--quiet", "-s", str(site), "-d", str(tmp_path / "jekyll")],
+        check=True,
+        timeout=600,
+    )
+    recorded = entries(FIXTURES / "jekyll-no-front-matter.feed.xml", "id")
+    theirs = entries(tmp_path / "jekyll" / "feed.xml", "id")
+    feedkit(site)
+    ours = entries(site / "public" / "feed.xml", "id")
+    assert sorted(theirs) == sorted(recorded) == sorted(ours) and len(ours) == 5
+    for key, their in theirs.items():
+        assert (their.link, title(their), seen_text(their)) == (
+            recorded[key].link,
+            title(recorded[key]),
+            seen_text(recorded[key]),
+        ), key
+        assert their.published_parsed == recorded[key].published_parsed, key
+        assert (ours[key].link, title(ours[key])) == (their.link, title(their)), key
+        assert ours[key].published_parsed == their.published_parsed, key
+        assert seen_text(ours[key]) == seen_text(their), key
+
+
+def test_a_hugo_page_without_front_matter_is_listed_undated_and_untitled(
+    tmp_path: Path,
+) -> None:
+    # Hugo publishes it in its RSS with no title and the zero date; feedkit, which stopped
+    # at it, leaves it out of the feeds as it does any page without a date.
+    hugo = tool("hugo", "hugo")
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
+    posts = site / "content" / "posts"
+    (posts / "dated.md").write_text("---\ntitle: Dated\ndate: 2024-01-01\n---\nDated.\n")
+    (posts / "bare.md").write_text("No front matter, *here*.\n", encoding="utf-8")
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
+    )
+    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
+    bare = theirs["https://h.example.org/posts/bare/"]
+    assert (bare.title, bare.published) == ("", "Mon, 01 Jan 0001 00:00:00 +0000")
+    feedkit(site)
+    ours = entries(site / "public" / "index.xml", "link")
+    assert sorted(ours) == ["https://h.example.org/posts/dated/"]
