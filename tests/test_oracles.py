@@ -301,3 +301,35 @@ def test_a_hugo_page_without_front_matter_is_listed_undated_and_untitled(
     feedkit(site)
     ours = entries(site / "public" / "index.xml", "link")
     assert sorted(ours) == ["https://h.example.org/posts/dated/"]
+
+
+def test_pelican_skips_an_article_without_metadata_which_feedkit_stops_at(
+    tmp_path: Path,
+) -> None:
+    # What the README says of it: Pelican builds the rest and says ERROR, even with a
+    # DEFAULT_DATE; feedkit stops, naming the file (tests/test_postfile.py).
+    pelican = tool("pelican", "pelican")
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "pelican-site", site)
+    (site / "content" / "notes.md").write_text("Just text, no metadata.\n", encoding="utf-8")
+    conf = site / "pelicanconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + 'DEFAULT_DATE = "fs"\n', encoding="utf-8")
+    built = subprocess.run(
+        [pelican, "content", "-s", "pelicanconf.py", "-o", str(tmp_path / "pelican")],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "1000"},  # its log's lines unwrapped: a path stays whole
+    )
+    assert built.returncode == 0, built.stderr
+    said = " ".join((built.stdout + built.stderr).split())
+    assert (
+        "ERROR Skipping " in said and "notes.md: could not find information about 'title'" in said
+    )
+    assert len(entries(tmp_path / "pelican" / "feeds" / "all.atom.xml", "id")) == 3
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(site)], env=NOW).exit_code == 0
+    built_here = runner.invoke(main, ["build", "--config", str(site / "feedkit.toml")], env=NOW)
+    assert built_here.exit_code == 1
+    assert built_here.stderr.startswith("content/notes.md:1: has no front matter; ")
