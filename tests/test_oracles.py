@@ -276,3 +276,88 @@ def test_a_pelican_blog_keeps_its_atom_entries(tmp_path: Path) -> None:
         # Pelican names a post's first author; feedkit names them all.
         assert our.authors[0].get("name") == their.authors[0].get("name"), key
         assert sorted(t.term for t in our.tags) == sorted(t.term for t in their.tags), key
+
+
+def test_jekyll_posts_without_front_matter_are_published_as_recorded(tmp_path: Path) -> None:
+    # Jekyll publishes a post with no front matter, titled from its file name's slug
+    # (`Utils.titleize_slug`: "My First_post"), dated from its name, its folder above
+    # _posts/ a category, its text converted: tests/test_postfile.py holds feedkit to the
+    # feed recorded here, which must still be what Jekyll makes.
+    jekyll = tool("jekyll", "jekyll ruby-jekyll-feed", "jekyll-feed")
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "jekyll-no-front-matter", site)
+    subprocess.run(
+        [jekyll, "build", "--quiet", "-s", str(site), "-d", str(tmp_path / "jekyll")],
+        check=True,
+        timeout=600,
+    )
+    recorded = entries(FIXTURES / "jekyll-no-front-matter.feed.xml", "id")
+    theirs = entries(tmp_path / "jekyll" / "feed.xml", "id")
+    feedkit(site)
+    ours = entries(site / "public" / "feed.xml", "id")
+    assert sorted(theirs) == sorted(recorded) == sorted(ours) and len(ours) == 5
+    for key, their in theirs.items():
+        assert (their.link, title(their), seen_text(their)) == (
+            recorded[key].link,
+            title(recorded[key]),
+            seen_text(recorded[key]),
+        ), key
+        assert their.published_parsed == recorded[key].published_parsed, key
+        assert (ours[key].link, title(ours[key])) == (their.link, title(their)), key
+        assert ours[key].published_parsed == their.published_parsed, key
+        assert seen_text(ours[key]) == seen_text(their), key
+
+
+def test_a_hugo_page_without_front_matter_is_listed_undated_and_untitled(
+    tmp_path: Path,
+) -> None:
+    # Hugo publishes it in its RSS with no title and the zero date; feedkit, which stopped
+    # at it, leaves it out of the feeds as it does any page without a date.
+    hugo = tool("hugo", "hugo")
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
+    posts = site / "content" / "posts"
+    (posts / "dated.md").write_text("---\ntitle: Dated\ndate: 2024-01-01\n---\nDated.\n")
+    (posts / "bare.md").write_text("No front matter, *here*.\n", encoding="utf-8")
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
+    )
+    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
+    bare = theirs["https://h.example.org/posts/bare/"]
+    assert (bare.title, bare.published) == ("", "Mon, 01 Jan 0001 00:00:00 +0000")
+    feedkit(site)
+    ours = entries(site / "public" / "index.xml", "link")
+    assert sorted(ours) == ["https://h.example.org/posts/dated/"]
+
+
+def test_pelican_skips_an_article_without_metadata_which_feedkit_stops_at(
+    tmp_path: Path,
+) -> None:
+    # What the README says of it: Pelican builds the rest and says ERROR, even with a
+    # DEFAULT_DATE; feedkit stops, naming the file (tests/test_postfile.py).
+    pelican = tool("pelican", "pelican")
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "pelican-site", site)
+    (site / "content" / "notes.md").write_text("Just text, no metadata.\n", encoding="utf-8")
+    conf = site / "pelicanconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + 'DEFAULT_DATE = "fs"\n', encoding="utf-8")
+    built = subprocess.run(
+        [pelican, "content", "-s", "pelicanconf.py", "-o", str(tmp_path / "pelican")],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "1000"},  # its log's lines unwrapped: a path stays whole
+    )
+    assert built.returncode == 0, built.stderr
+    said = " ".join((built.stdout + built.stderr).split())
+    assert (
+        "ERROR Skipping " in said and "notes.md: could not find information about 'title'" in said
+    )
+    assert len(entries(tmp_path / "pelican" / "feeds" / "all.atom.xml", "id")) == 3
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(site)], env=NOW).exit_code == 0
+    built_here = runner.invoke(main, ["build", "--config", str(site / "feedkit.toml")], env=NOW)
+    assert built_here.exit_code == 1
+    assert built_here.stderr.startswith("content/notes.md:1: has no front matter; ")

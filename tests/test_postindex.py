@@ -44,9 +44,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     names: list[str] = []
     real = loader.read_head
 
-    def counted(path, shown, warnings):  # type: ignore[no-untyped-def]
+    def counted(path, shown, *rest):  # type: ignore[no-untyped-def]
         names.append(Path(path).name)
-        return real(path, shown, warnings)
+        return real(path, shown, *rest)
 
     monkeypatch.setattr(loader, "read_head", counted)
     return names

@@ -73,9 +73,9 @@ def _key_line(source: Path | str, shown: str, keys: tuple[str, ...]) -> int:
     """Return the line of the first of `keys` a post's front matter gives (1 if none)."""
     try:
         text = decode(Path(source).read_bytes(), shown, [])
-    except (OSError, FileProblems):
+        head = text[: split(text, "").body_start]
+    except (OSError, FileProblems):  # or no front matter (a Jekyll post): no key's line
         return 1
-    head = text[: split(text, "").body_start]
     for key in keys:
         m = re.search(rf"""^\s*["']?{key}["']?\s*[:=]""", head, re.M)
         if m:

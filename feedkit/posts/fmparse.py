@@ -67,6 +67,8 @@ def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
         simple = simpleyaml.load(src.fm_text)
         if simple is not None:
             return simple
+    elif not src.fm_format:  # none at all (see `postfile.split`)
+        return {}
     import json  # here, as yaml: a build that finds nothing changed parses no front matter
 
     import yaml

@@ -69,6 +69,13 @@ class Place:
     # its text is published as written, unconverted; "" for Markdown.
     output_ext: str = ""
 
+    @property
+    def bare(self) -> bool:
+        """True when its generator publishes the file even without front matter, all of it
+        as the body: a Jekyll post in _posts/ or _drafts/ (titled and dated from its name),
+        a Hugo page (undated). Elsewhere, no front matter is a mistake worth stopping for."""
+        return self.jekyll_named or self.hugo
+
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
 

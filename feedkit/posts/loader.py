@@ -100,9 +100,10 @@ def read_raw(post: Post) -> bytes:
 
 
 def body_of(post: Post, raw: bytes, warnings: list[Problem] | None = None) -> str:
-    """Return the Markdown body in a post file's bytes."""
+    """Return the Markdown body in a post file's bytes: all of them for a post read without
+    front matter, whose body alone starts at line 1 (a one-line file's aside: see `split`)."""
     try:
-        return postfile.body_of(raw, post.rel_path, warnings)
+        return postfile.body_of(raw, post.rel_path, warnings, post.body_line == 1)
     except FileProblems as exc:
         raise ContentError(exc.problems) from None
     except OSError as exc:
@@ -188,9 +189,9 @@ def _load_batch(
         if not isinstance(place, Skipped):
             try:
                 if each is None:
-                    head = read_head(path, shown, warnings)
+                    head = read_head(path, shown, warnings, place.bare)
                 else:
-                    source, st, raws[index] = read_whole(path, shown, warnings)
+                    source, st, raws[index] = read_whole(path, shown, warnings, place.bare)
                     head = source, st
             except FileProblems as exc:
                 failed[index] = exc.problems

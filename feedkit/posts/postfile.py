@@ -140,8 +140,12 @@ def strip_illegal(text: str, shown: str, warnings: list[Problem], first_line: in
 _JSON_START = re.compile(r'\{\s*(?:"|\}|$)')
 
 
-def split(text: str, shown: str) -> Source:
-    """Return `text` split into front matter and body, or raise naming the broken line."""
+def split(text: str, shown: str, bare: bool = False) -> Source:
+    """Return `text` split into front matter and body, or raise naming the broken line.
+
+    With `bare` (a Jekyll post, a Hugo page: see `Place.bare`), a file that opens no front
+    matter is all body, as its generator reads it, and Pelican's header is none: Jekyll
+    and Hugo publish `Update: …` lines as text."""
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
     if first.strip() != "{" and _JSON_START.match(first):
@@ -182,6 +186,10 @@ def split(text: str, shown: str) -> Source:
             body_start=body_start,
             body_line=text.count("\n", 0, body_start) + 1,
         )
+    # A file of one line with no line end stays Pelican's header even so: its body, read
+    # again knowing only that it starts at line 1 (`body_of`), must split alike.
+    if bare and (first_end >= 0 or pelicanmeta.header_end(text) < 0):
+        return Source(text, fm_format="", fm_text="", fm_first_line=1, body_start=0, body_line=1)
     end = pelicanmeta.header_end(text)
     if end >= 0:  # Pelican's header: `Title: …` lines, then a blank line
         return Source(
@@ -230,9 +238,11 @@ def _json_split(text: str, shown: str) -> Source:
     )
 
 
-def read_head(path: Path | str, shown: str, warnings: list[Problem]) -> tuple[Source, StatKey]:
-    """Return the file split at the end of its front matter, and the file's status as it was
-    before reading (for the build cache).
+def read_head(
+    path: Path | str, shown: str, warnings: list[Problem], bare: bool = False
+) -> tuple[Source, StatKey]:
+    """Return the file split at the end of its front matter (see `split` for `bare`), and
+    the file's status as it was before reading (for the build cache).
 
     Only as much as the front matter is read and decoded: over 20,000 posts, decoding whole
     bodies would be a third of a build. A body is checked (UTF-8, characters XML cannot
@@ -256,11 +266,11 @@ def read_head(path: Path | str, shown: str, warnings: list[Problem]) -> tuple[So
             raw += _read(fd, None)
     finally:
         os.close(fd)
-    return _whole_head(raw, shown, warnings), stat_key(status)
+    return _whole_head(raw, shown, warnings, bare), stat_key(status)
 
 
 def read_whole(
-    path: Path | str, shown: str, warnings: list[Problem]
+    path: Path | str, shown: str, warnings: list[Problem], bare: bool = False
 ) -> tuple[Source, StatKey, bytes]:
     """Return what `read_head` returns, and the file's bytes: read once, for a caller that
     reads its body too (`feedkit check`)."""
@@ -274,7 +284,7 @@ def read_whole(
         os.close(fd)
     # As `read_head` splits it: by the front matter's closing line in the first HEAD_BYTES.
     head = _closed_head(raw, shown, warnings)
-    return head or _whole_head(raw, shown, warnings), stat_key(status), raw
+    return head or _whole_head(raw, shown, warnings, bare), stat_key(status), raw
 
 
 def _post_status(fd: int, shown: str) -> os.stat_result:
@@ -310,11 +320,12 @@ def _closed_head(raw: bytes, shown: str, warnings: list[Problem]) -> Source | No
     return head
 
 
-def _whole_head(raw: bytes, shown: str, warnings: list[Problem]) -> Source:
-    """Return the whole file split (its front matter with no closing line near its start)."""
+def _whole_head(raw: bytes, shown: str, warnings: list[Problem], bare: bool) -> Source:
+    """Return the whole file split (its front matter with no closing line near its start,
+    or none)."""
     text = decode(raw, shown, None)
-    body_start = split(text, shown).body_start
-    head = split(strip_illegal(text[:body_start], shown, warnings), shown)
+    body_start = split(text, shown, bare).body_start
+    head = split(strip_illegal(text[:body_start], shown, warnings), shown, bare)
     head.blank_body = not text[body_start:].strip()
     return head
 
@@ -349,10 +360,13 @@ def _read(fd: int, limit: int | None, expected: int | None = None) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def body_of(raw: bytes, shown: str, warnings: list[Problem] | None = None) -> str:
-    """Return the whole Markdown body of a post file's bytes (strictly UTF-8 checked)."""
+def body_of(
+    raw: bytes, shown: str, warnings: list[Problem] | None = None, bare: bool = False
+) -> str:
+    """Return the whole Markdown body of a post file's bytes (strictly UTF-8 checked; see
+    `split` for `bare`)."""
     text = decode(raw, shown, None)
-    src = split(text, shown)
+    src = split(text, shown, bare)
     body = text[src.body_start :]
     if not has_illegal(raw):
         return body

@@ -131,14 +131,16 @@ class PostBuilder(PostAddress, PostPublishing):
             if self.place.jekyll:  # Jekyll's titleize_slug: "Welcome To Jekyll"
                 name = jekyll["slug"] if jekyll else name
                 title = " ".join(word.capitalize() for word in name.split("-")) or name
-            self.warnings.append(
-                Problem(
-                    self.shown,
-                    self.src.fm_first_line,
-                    f"no title; feeds show {title!r}: add 'title: …' to the front matter",
-                    warning=True,
+            said = f"no title; feeds show {title!r}: add 'title: …' to the front matter"
+            if not self.src.fm_format:  # a file with none at all (Place.bare)
+                generator = "Jekyll" if self.place.jekyll else "Hugo"
+                dated = " and dated from its file name" if jekyll else ""
+                said = (
+                    f"no front matter; feeds show it as {generator} does, titled {title!r}"
+                    f"{dated}: start the file with front matter ('---', 'title: …', '---') "
+                    "to set them"
                 )
-            )
+            self.warnings.append(Problem(self.shown, self.src.fm_first_line, said, warning=True))
         if title == "":
             self.fail("title", "missing title; add 'title: …' to the front matter")
         elif title and self.place.smart_title and _TYPOGRAPHED.search(title):
@@ -200,13 +202,13 @@ class PostBuilder(PostAddress, PostPublishing):
             # As `feedkit new` starts a post: published, it would go to every reader empty.
             # Said at the front matter's last line (the file's last, with no line end after).
             ended = self.src.text.endswith("\n")
+            after = " after its front matter" if self.src.fm_format else ""  # or none at all
             self.warnings.append(
                 Problem(
                     self.shown,
                     self.src.body_line - 1 if ended else self.src.body_line,
-                    "the post has no text after its front matter: feeds and digests would "
-                    "carry its title alone; write its text, or set 'draft: true' until it is "
-                    "ready",
+                    f"the post has no text{after}: feeds and digests would carry its title "
+                    "alone; write its text, or set 'draft: true' until it is ready",
                     warning=True,
                 )
             )

@@ -1,0 +1,171 @@
+"""Post files split into front matter and body: a file with none, as the generator it was
+written for reads it (Jekyll's posts and Hugo's pages publish it), else an error at its line.
+
+tests/fixtures/jekyll-no-front-matter/ is a Jekyll site whose posts mostly have no front
+matter; tests/fixtures/jekyll-no-front-matter.feed.xml is the feed Debian's Jekyll 4.3.1
+with jekyll-feed 0.17.0 made of it (`jekyll build`), which tests/test_oracles.py checks
+against the real thing where Jekyll is installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+from test_oracles import entries, seen_text, title
+
+from feedkit.cli import main
+
+from conftest import FIXTURES, NOW_ENV
+
+JEKYLL_SITE = FIXTURES / "jekyll-no-front-matter"
+JEKYLL_FEED = FIXTURES / "jekyll-no-front-matter.feed.xml"
+
+
+def no_front_matter(path: str, title: str) -> str:
+    """Return the warning feedkit gives a Jekyll post without front matter."""
+    return (
+        f"{path}:1: warning: no front matter; feeds show it as Jekyll does, titled {title!r} "
+        "and dated from its file name: start the file with front matter ('---', 'title: …', "
+        "'---') to set them"
+    )
+
+
+def init(site: Path, runner: CliRunner) -> Path:
+    """Return the feedkit.toml `feedkit init` writes for the old site at `site`."""
+    result = runner.invoke(main, ["init", str(site)], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    return site / "feedkit.toml"
+
+
+def test_a_jekyll_post_without_front_matter_is_in_the_feed_as_jekyll_feed_had_it(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    # Jekyll publishes a post with no front matter at all, titled from its file name's
+    # slug and dated from its date; feedkit stopped the first build of such a blog ("has no
+    # front matter"), and wrote nothing.
+    site = tmp_path / "site"
+    shutil.copytree(JEKYLL_SITE, site)
+    toml = init(site, runner)
+    result = runner.invoke(main, ["build", "--config", str(toml)], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        no_front_matter("_drafts/2024-01-06-dated-draft.md", "Dated Draft"),
+        no_front_matter("_posts/2024-01-02-my-first_post.md", "My First_post"),
+        no_front_matter("_posts/2024-01-04-empty.md", "Empty"),
+        "_posts/2024-01-04-empty.md:1: warning: the post has no text: feeds and digests would "
+        "carry its title alone; write its text, or set 'draft: true' until it is ready",
+        no_front_matter("_posts/2024-01-05-update.md", "Update"),
+        no_front_matter("blog/_posts/2024-01-03-in-a-category.md", "In A Category"),
+    ]
+    theirs = entries(JEKYLL_FEED, "id")
+    ours = entries(site / "public" / "feed.xml", "id")
+    assert sorted(ours) == sorted(theirs) and len(ours) == 5
+    for key, their in theirs.items():
+        our = ours[key]
+        assert (our.link, title(our)) == (their.link, title(their)), key
+        assert our.published_parsed == their.published_parsed, key
+        assert seen_text(our) == seen_text(their), key
+    # `Update: I moved.` is the post's first line, as Jekyll has it, not Pelican's header.
+    assert seen_text(ours["https://nf.example.org/2024/01/05/update"]) == "Update:Imoved.Moretext."
+
+    # `feedkit check` reads them alike, and lists the draft no date can be found for.
+    result = runner.invoke(main, ["check", "--config", str(toml)], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        "_drafts/undated-draft.md: skipped: a draft without a date; add 'date: …' when it is "
+        "ready to publish"
+    )
+    assert no_front_matter("_posts/2024-01-05-update.md", "Update") in result.stderr
+
+    # Front matter opened and never closed is still a mistake to stop at (Jekyll would
+    # publish its keys as text); two posts at one URL are said with both files.
+    before = (site / "public" / "feed.xml").read_bytes()
+    unclosed = site / "_posts" / "2024-01-07-unclosed.md"
+    unclosed.write_text("---\ntitle: Never closed\n\nBody.\n", encoding="utf-8")
+    twin = site / "_posts" / "2024-01-02-my-first_post.markdown"
+    twin.write_text("The same URL.\n", encoding="utf-8")
+    result = runner.invoke(main, ["build", "--config", str(toml)], env=NOW_ENV)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": warning: " not in line]
+    assert errors == [
+        "_posts/2024-01-02-my-first_post.md:1: URL "
+        "'https://nf.example.org/2024/01/02/my-first_post.html' is also used by "
+        "_posts/2024-01-02-my-first_post.markdown; each post needs its own URL",
+        "_posts/2024-01-02-my-first_post.md:1: ID "
+        "'https://nf.example.org/2024/01/02/my-first_post' is also used by "
+        "_posts/2024-01-02-my-first_post.markdown; each post needs its own ID",
+        "_posts/2024-01-07-unclosed.md:1: front matter opened with '---' is never closed; "
+        "add a line '---' after the last key",
+        "error: 3 problems in the content; nothing was written",
+    ]
+    assert (site / "public" / "feed.xml").read_bytes() == before
+
+
+def test_outside_jekylls_posts_a_file_without_front_matter_is_an_error(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    # A Jekyll site without _posts/ takes every Markdown file for a post (Jekyll copies one
+    # without front matter as it is), and a feedkit site's own posts have front matter:
+    # there, a file without it is a mistake, said at its line.
+    site = tmp_path / "site"
+    (site / "notes").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Flat\nurl: https://f.example.org\n")
+    (site / "notes" / "2024-01-02-note.md").write_text("Just text.\n", encoding="utf-8")
+    (site / "_posts").mkdir()
+    (site / "_posts" / "2024-01-01-fine.md").write_text("Fine, no front matter.\n")
+    toml = init(site, runner)
+    result = runner.invoke(main, ["check", "--config", str(toml)], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert "notes/2024-01-02-note.md: skipped: a page, not a post" in result.stderr
+    shutil.rmtree(site / "_posts")
+    result = runner.invoke(main, ["build", "--config", str(toml)], env=NOW_ENV)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "notes/2024-01-02-note.md:1: has no front matter; start the file with a '---' line, "
+        "then 'title: …', 'date: …', and close it with another '---' line (or Pelican's "
+        "'Title: …' lines, then a blank line)",
+        "error: 1 problem in the content; nothing was written",
+    ]
+    # Pelican skips an article without metadata (an ERROR, and the rest is built), as it
+    # skips one without a title or a date, which feedkit stops at too: no post goes unsaid.
+    pelican = tmp_path / "pelican"
+    (pelican / "content").mkdir(parents=True)
+    (pelican / "pelicanconf.py").write_text('SITENAME = "P"\nSITEURL = "https://p.example.org"\n')
+    (pelican / "content" / "notes.md").write_text("Just text, no metadata.\n")
+    result = runner.invoke(main, ["build", "--config", str(init(pelican, runner))], env=NOW_ENV)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "content/notes.md:1: has no front matter; start the file with a '---' line, then "
+        "'title: …', 'date: …', and close it with another '---' line (or Pelican's 'Title: …' "
+        "lines, then a blank line)",
+        "error: 1 problem in the content; nothing was written",
+    ]
+
+
+def test_a_hugo_page_without_front_matter_is_an_undated_page_as_hugo_lists_it(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    # Hugo publishes a page without front matter: in its RSS with no title and no date
+    # (0001-01-01). feedkit stopped the build; it leaves the page out of the feeds as any
+    # page without a date, and `feedkit check` says so.
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
+    posts = site / "content" / "posts"
+    (posts / "dated.md").write_text("---\ntitle: Dated\ndate: 2024-01-01\n---\nDated.\n")
+    (posts / "bare.md").write_text("No front matter, *here*.\n", encoding="utf-8")
+    toml = init(site, runner)
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(re.sub(r'(?m)^output_dir = ".*"', 'output_dir = "out"', text))
+    result = runner.invoke(main, ["check", "--config", str(toml)], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "content/posts/bare.md: skipped: a page without a date (Hugo lists it undated); "
+        "add 'date: …' to publish it in the feeds"
+    ]
+    result = runner.invoke(main, ["build", "--config", str(toml)], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert [e.title for e in entries(site / "out" / "index.xml", "link").values()] == ["Dated"]
