@@ -106,6 +106,32 @@ def only_feed_item(
     return item
 
 
+def built_item(cfg: Config) -> dict:
+    """Run `feedkit build` on the site `cfg` is the configuration of, which must succeed,
+    and return its feed.json's one item."""
+    import json
+
+    from feedkit.cli import main
+
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+    return item
+
+
+def hugo_site_with_a_bare_page(site: Path) -> Path:
+    """Write a Hugo site at `site` with a dated page and a page without front matter (which
+    Hugo publishes, with no title and no date), and return `site`."""
+    posts = site / "content" / "posts"
+    posts.mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
+    (posts / "dated.md").write_text("---\ntitle: Dated\ndate: 2024-01-01\n---\nDated.\n")
+    (posts / "bare.md").write_text("No front matter, *here*.\n", encoding="utf-8")
+    return site
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

@@ -5,15 +5,11 @@ span-level HTML starts a paragraph, as kramdown's GFM input reads it."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from feedkit.cli import main
 from feedkit.posts.kramdown_blocks import gfm_paragraphs
 
-from conftest import NOW_ENV, SITE_TOML, MakeSite, only_feed_item
+from conftest import SITE_TOML, MakeSite, built_item, only_feed_item
 
 
 def test_html_elements_run_to_their_end_tag_as_kramdown_reads_them(tmp_path: Path) -> None:
@@ -41,11 +37,7 @@ def test_an_anchor_line_before_a_heading_reads_as_jekyll_reads_it(make_site: Mak
     post = f"---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\n{body}"
     for name, heading in (("_posts/2024-01-01-a.md", True), ("a.md", False)):
         cfg = make_site(posts={name: post}, toml=SITE_TOML)
-        result = CliRunner().invoke(
-            main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
-        )
-        assert result.exit_code == 0, result.output
-        (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+        item = built_item(cfg)
         html = item["content_html"]
         assert ("<h2>Results</h2>\n<p>The <em>numbers</em> came out well.</p>" in html) is heading
         assert ("## Results" in html) is not heading

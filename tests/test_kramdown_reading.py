@@ -24,7 +24,7 @@ from feedkit.posts.kramdown_reading import as_kramdown, needs_rewrite
 from feedkit.posts.markup import render_html, smartify
 from feedkit.posts.reading import PLAIN
 
-from conftest import FIXTURES, NOW_ENV, SITE_TOML, MakeSite
+from conftest import FIXTURES, NOW_ENV, SITE_TOML, MakeSite, built_item
 
 CASES = json.loads((FIXTURES / "kramdown-reading" / "cases.json").read_text("utf-8"))
 TITLES = json.loads((FIXTURES / "kramdown-reading" / "smartify.json").read_text("utf-8"))
@@ -124,11 +124,7 @@ def test_a_jekyll_feed_shows_kramdowns_reading_and_another_site_pulldown_cmarks(
     post = f"---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\n{body}"
     for name, jekyll in (("_posts/2024-01-01-a.md", True), ("a.md", False)):
         cfg = make_site(posts={name: post}, toml=SITE_TOML)
-        result = CliRunner().invoke(
-            main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
-        )
-        assert result.exit_code == 0, result.output
-        (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+        item = built_item(cfg)
         html = item["content_html"]
         assert ("<p>Steps:\n1) mix\n2) bake</p>" in html) is jekyll
         assert ("<table>" in html) is not jekyll
@@ -145,11 +141,7 @@ def test_kramdowns_own_input_strikes_nothing_through(make_site: MakeSite) -> Non
     for config_yml, struck in (("kramdown:\n  input: kramdown\n", False), ("title: B\n", True)):
         files = {"_config.yml": config_yml, "_posts/2024-01-01-a.md": post}
         cfg = make_site(posts=files, toml=SITE_TOML)
-        result = CliRunner().invoke(
-            main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
-        )
-        assert result.exit_code == 0, result.output
-        (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+        item = built_item(cfg)
         assert ("<p>A <del>typo</del> word.</p>" in item["content_html"]) is struck
         assert ("<p>A ~~typo~~ word.</p>" in item["content_html"]) is not struck
         for leftover in Path(cfg.content_path).rglob("*"):

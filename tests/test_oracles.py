@@ -28,7 +28,7 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 
-from conftest import FIXTURES, ROOT, SHARED
+from conftest import FIXTURES, ROOT, SHARED, hugo_site_with_a_bare_page
 
 CORPORA = SHARED / "corpora"
 NOW = {"FEEDKIT_NOW": "2026-06-01T00:00:00Z"}
@@ -136,13 +136,7 @@ def test_a_jekyll_blog_keeps_its_jekyll_feed_entries(tmp_path: Path) -> None:
     (site / "_docs" / "history.md").write_text("---\ntitle: History\n---\nHistory.\n")
     (site / "_includes").mkdir()
     (site / "_includes" / "my-logo@2x.svg").write_text("<svg></svg>\n")
-    built = subprocess.run(
-        [jekyll, "build", "--quiet", "-s", str(site), "-d", str(tmp_path / "jekyll")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert built.returncode == 0, built.stderr
+    jekyll_build(jekyll, site, tmp_path / "jekyll")
     feedkit(site)
     assert feed_title(site / "public" / "feed.xml") == feed_title(tmp_path / "jekyll" / "feed.xml")
     theirs = entries(tmp_path / "jekyll" / "feed.xml", "id")
@@ -159,6 +153,17 @@ def test_a_jekyll_blog_keeps_its_jekyll_feed_entries(tmp_path: Path) -> None:
         assert seen_text(our) == seen_text(their), key
 
 
+def jekyll_build(jekyll: str, site: Path, out: Path) -> None:
+    """Build `site` into `out` with real Jekyll, which must succeed."""
+    built = subprocess.run(
+        [jekyll, "build", "--quiet", "-s", str(site), "-d", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr
+
+
 def jekyll_and_feedkit(tmp_path: Path, files: dict[str, str]) -> tuple[Any, Any]:
     """Return the entries by ID of the feed real Jekyll (with jekyll-feed) builds of a site
     of `files`, and of the one feedkit builds after `feedkit init`; skip without Jekyll."""
@@ -167,13 +172,7 @@ def jekyll_and_feedkit(tmp_path: Path, files: dict[str, str]) -> tuple[Any, Any]
     for name, text in files.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(text, encoding="utf-8")
-    built = subprocess.run(
-        [jekyll, "build", "--quiet", "-s", str(site), "-d", str(tmp_path / "jekyll")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert built.returncode == 0, built.stderr
+    jekyll_build(jekyll, site, tmp_path / "jekyll")
     feedkit(site)
     return entries(tmp_path / "jekyll" / "feed.xml", "id"), entries(
         site / "public" / "feed.xml", "id"
@@ -314,12 +313,7 @@ def test_a_hugo_page_without_front_matter_is_listed_undated_and_untitled(
     # Hugo publishes it in its RSS with no title and the zero date; feedkit, which stopped
     # at it, leaves it out of the feeds as it does any page without a date.
     hugo = tool("hugo", "hugo")
-    site = tmp_path / "site"
-    (site / "content" / "posts").mkdir(parents=True)
-    (site / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
-    posts = site / "content" / "posts"
-    (posts / "dated.md").write_text("---\ntitle: Dated\ndate: 2024-01-01\n---\nDated.\n")
-    (posts / "bare.md").write_text("No front matter, *here*.\n", encoding="utf-8")
+    site = hugo_site_with_a_bare_page(tmp_path / "site")
     subprocess.run(
         [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
     )

@@ -18,7 +18,7 @@ from test_oracles import entries, seen_text, title
 
 from feedkit.cli import main
 
-from conftest import FIXTURES, NOW_ENV
+from conftest import FIXTURES, NOW_ENV, hugo_site_with_a_bare_page
 
 JEKYLL_SITE = FIXTURES / "jekyll-no-front-matter"
 JEKYLL_FEED = FIXTURES / "jekyll-no-front-matter.feed.xml"
@@ -151,12 +151,7 @@ def test_a_hugo_page_without_front_matter_is_an_undated_page_as_hugo_lists_it(
     # Hugo publishes a page without front matter: in its RSS with no title and no date
     # (0001-01-01). feedkit stopped the build; it leaves the page out of the feeds as any
     # page without a date, and `feedkit check` says so.
-    site = tmp_path / "site"
-    (site / "content" / "posts").mkdir(parents=True)
-    (site / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
-    posts = site / "content" / "posts"
-    (posts / "dated.md").write_text("---\ntitle: Dated\ndate: 2024-01-01\n---\nDated.\n")
-    (posts / "bare.md").write_text("No front matter, *here*.\n", encoding="utf-8")
+    site = hugo_site_with_a_bare_page(tmp_path / "site")
     toml = init(site, runner)
     text = toml.read_text(encoding="utf-8")
     toml.write_text(re.sub(r'(?m)^output_dir = ".*"', 'output_dir = "out"', text))
