@@ -143,15 +143,17 @@ def _with_sections(pattern: str, sections: SectionPlace) -> str:
         out.append(escaped[at : match.start()])
         at = match.end()
         if token == "section":
-            out.append(sections.section)
+            value = sections.section
         elif token == "sectionslug":
-            out.append(sections.slugs[0] if sections.slugs else "")
+            value = sections.slugs[0] if sections.slugs else ""
         elif token.startswith("sections") and token[8:9] in ("", "["):
-            out.append("/".join(_sliced(token[8:], sections.path)))
+            value = "/".join(_sliced(token[8:], sections.path))
         elif token.startswith("sectionslugs") and token[12:13] in ("", "["):
-            out.append("/".join(_sliced(token[12:], sections.slugs)))
-        else:
+            value = "/".join(_sliced(token[12:], sections.slugs))
+        else:  # the page's own, filled per post
             out.append(match[0])
+            continue
+        out.append(value.replace(":", ""))  # no token in it: Hugo's path drops a colon
     out.append(escaped[at:])
     return "".join(out).replace(ESCAPED_COLON, "\\:")
 

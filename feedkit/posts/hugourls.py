@@ -62,8 +62,8 @@ _HEX = re.compile(r"[0-9a-fA-F]{2}")
 # A token of a pattern: Go's `\w+`, a slice after it (`:sections[1:]`), as Hugo reads it.
 TOKEN = re.compile(r":([0-9A-Za-z_]+(?:\[.+?\])?)")
 ESCAPED_COLON = "\x00"  # `\:` in a pattern: a colon, no token (Hugo's escape)
-SECTIONTOKENS = ("section", "sectionslug", "sections", "sectionslugs")
-PAGETOKENS = (
+SECTION_TOKENS = ("section", "sectionslug", "sections", "sectionslugs")
+PAGE_TOKENS = (
     *("year", "month", "monthname", "day", "weekday", "weekdayname", "yearday"),
     *("title", "slug", "filename", "slugorfilename"),
     *("contentbasename", "slugorcontentbasename"),
@@ -84,16 +84,17 @@ def _parsed(pattern: str) -> tuple[str | Callable[..., str], ...]:
         parts.append(pattern[at : match.start()])
         at = match.end()
         token = match[1]
-        if token in SECTIONTOKENS or token.startswith(("sections[", "sectionslugs[")):
-            parts.append(token)
-        elif token in PAGETOKENS:
+        if token in SECTION_TOKENS or token.startswith(("sections[", "sectionslugs[")):
+            # Filled in before (hugosections.with_sections): here as written, if at all.
+            parts.append(lambda page, written=match[0]: written)
+        elif token in PAGE_TOKENS:
             parts.append(_PAGE_VALUES[token])
         else:
             layout = go_layout(token)
             if layout is None:
                 raise ValueError(
                     f"unknown placeholder :{token}; use "
-                    + ", ".join(f":{name}" for name in (*SECTIONTOKENS, *PAGETOKENS))
+                    + ", ".join(f":{name}" for name in (*SECTION_TOKENS, *PAGE_TOKENS))
                     + ", a slice such as :sections[1:] or :sections[last], or a Go time "
                     "layout such as :2006, :01, :02, :Monday or :Jan"
                 )
@@ -178,7 +179,7 @@ _PAGE_VALUES: dict[str, Callable[[tuple[str, str, str, datetime]], str]] = {
     "slugorfilename": lambda page: _slug_else(page, page[1].lower()),
     "slugorcontentbasename": lambda page: _slug_else(page, page[1].lower()),
 }
-_DATE_FILLS = {_PAGE_VALUES[name] for name in PAGETOKENS[:7]}
+_DATE_FILLS = {_PAGE_VALUES[name] for name in PAGE_TOKENS[:7]}
 
 
 class Pages:
