@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from feedkit.posts.hugourls import ESCAPED_COLON, TOKEN, titled, urlize
 from feedkit.posts.walk import HUGO_SUFFIXES
 
 
-@dataclass(frozen=True, slots=True)
-class SectionPlace:
+class SectionPlace(NamedTuple):  # a tuple: no dataclass methods made on every run
     """What Hugo's section tokens say of a page: its top folder (`:section`), the folders
     of its own section (`:sections`: the nearest folder above it with an `_index.md`, or
     its top folder), and each section's slug or title, urlized, the top one first

@@ -9,16 +9,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from feedkit.posts.hugourls import MONTHS, WEEKDAYS
+
 # Hugo's reference: a layout that formats this date as written is no layout (`:PM`).
 _REFERENCE = datetime(2019, 11, 9, 23, 1, 42, tzinfo=UTC)
 _REFERENCE_NANOS = 1
-
-# Go's names, in English whatever the locale; Sunday first.
-MONTHS = (
-    *("January", "February", "March", "April", "May", "June", "July", "August"),
-    *("September", "October", "November", "December"),
-)
-WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 
 Part = Callable[[datetime, int], str]  # (the date, its nanoseconds) → text
 

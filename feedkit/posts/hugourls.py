@@ -21,7 +21,6 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
-from feedkit.posts.hugotime import MONTHS, WEEKDAYS, go_layout
 
 if TYPE_CHECKING:
     from feedkit.posts.hugoconfig import HugoSettings
@@ -59,6 +58,13 @@ def _sanitized(text: str) -> str:
 _HEX = re.compile(r"[0-9a-fA-F]{2}")
 
 
+# Go's names, in English whatever the locale; Sunday first.
+MONTHS = (
+    *("January", "February", "March", "April", "May", "June", "July", "August"),
+    *("September", "October", "November", "December"),
+)
+WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
 # A token of a pattern: Go's `\w+`, a slice after it (`:sections[1:]`), as Hugo reads it.
 TOKEN = re.compile(r":([0-9A-Za-z_]+(?:\[.+?\])?)")
 ESCAPED_COLON = "\x00"  # `\:` in a pattern: a colon, no token (Hugo's escape)
@@ -90,6 +96,8 @@ def _parsed(pattern: str) -> tuple[str | Callable[..., str], ...]:
         elif token in PAGE_TOKENS:
             parts.append(_PAGE_VALUES[token])
         else:
+            from feedkit.posts.hugotime import go_layout  # here: few patterns have one
+
             layout = go_layout(token)
             if layout is None:
                 raise ValueError(
