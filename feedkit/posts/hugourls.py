@@ -1,7 +1,10 @@
 """The URLs Hugo gives a site's pages: its `[permalinks]` patterns (or its default, the
-page's path) filled in for one page, titles and slugs urlized as Hugo urlizes them
-(`fill_hugo_permalink`), and the URL of a page that is no post, for a `ref` to it
-(`Pages`, `page_url`). The patterns come from the site's configuration (hugoconfig).
+page's path) filled in for one page as Hugo 0.168 fills them (resources/page/
+permalinks.go): each pattern parsed once, its section tokens filled in from the page's
+sections (`Sections`, `with_sections`), then the page's own (`fill_hugo_permalink`),
+titles and slugs urlized as Hugo urlizes them; and the URL of a page that is no post, for
+a `ref` to it (`Pages`, `page_url`). The patterns come from the site's configuration
+(hugoconfig); Go time layouts (`:2006`) from hugotime.
 """
 
 from __future__ import annotations
@@ -9,7 +12,9 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -19,8 +24,6 @@ from feedkit.config import Config
 
 if TYPE_CHECKING:
     from feedkit.posts.hugoconfig import HugoSettings
-
-_PLACEHOLDER = re.compile(r":([a-z]+)")  # /:year/:month/:slug/
 
 
 def urlize(text: str) -> str:
@@ -55,14 +58,80 @@ def _sanitized(text: str) -> str:
 _HEX = re.compile(r"[0-9a-fA-F]{2}")
 
 
-def with_sections(pattern: str, folders: list[str]) -> str:
-    """Return a Hugo permalink pattern with `:sections` and `:section` filled in for a
-    page in `folders` under the content folder."""
-    return re.sub(
-        r":sections?(?![a-z])",
-        lambda m: "/".join(folders) if m[0] == ":sections" else (folders or [""])[0],
-        pattern,
-    )
+# Go's names, in English whatever the locale; Sunday first.
+MONTHS = (
+    *("January", "February", "March", "April", "May", "June", "July", "August"),
+    *("September", "October", "November", "December"),
+)
+WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+# A token of a pattern: Go's `\w+`, a slice after it (`:sections[1:]`), as Hugo reads it.
+TOKEN = re.compile(r":([0-9A-Za-z_]+(?:\[.+?\])?)")
+ESCAPED_COLON = "\x00"  # `\:` in a pattern: a colon, no token (Hugo's escape)
+SECTION_TOKENS = ("section", "sectionslug", "sections", "sectionslugs")
+PAGE_TOKENS = (
+    *("year", "month", "monthname", "day", "weekday", "weekdayname", "yearday"),
+    *("title", "slug", "filename", "slugorfilename"),
+    *("contentbasename", "slugorcontentbasename"),
+)
+_PLAIN_PATH = re.compile(r"[a-z0-9._/~#@-]*")  # as Hugo's path sanitising leaves it
+
+
+@lru_cache(maxsize=512)
+def _parsed(pattern: str) -> tuple[str | Callable[..., str], ...]:
+    """Return the pattern as its literal text and what fills each token in: a section
+    token's name, or a function of the page (see `fill_hugo_permalink`); raise ValueError
+    naming a token Hugo 0.168 does not know (it stops the build: "permalink attribute not
+    recognised")."""
+    pattern = pattern.replace("\\:", ESCAPED_COLON)
+    parts: list[str | Callable[..., str]] = []
+    at = 0
+    for match in TOKEN.finditer(pattern):
+        parts.append(pattern[at : match.start()])
+        at = match.end()
+        token = match[1]
+        if token in SECTION_TOKENS or token.startswith(("sections[", "sectionslugs[")):
+            # Filled in before (hugosections.with_sections): here as written, if at all.
+            parts.append(lambda page, written=match[0]: written)
+        elif token in PAGE_TOKENS:
+            parts.append(_PAGE_VALUES[token])
+        else:
+            from feedkit.posts.hugotime import go_layout  # here: few patterns have one
+
+            layout = go_layout(token)
+            if layout is None:
+                raise ValueError(
+                    f"unknown placeholder :{token}; use "
+                    + ", ".join(f":{name}" for name in (*SECTION_TOKENS, *PAGE_TOKENS))
+                    + ", a slice such as :sections[1:] or :sections[last], or a Go time "
+                    "layout such as :2006, :01, :02, :Monday or :Jan"
+                )
+            parts.append(_dated(lambda page, layout=layout: layout(page[3])))
+    parts.append(pattern[at:])
+    return tuple(p for p in parts if p != "")
+
+
+def _dated(fill: Callable[..., str]) -> Callable[..., str]:
+    _DATE_FILLS.add(fill)
+    return fill
+
+
+def uses_date(pattern: str) -> bool:
+    """Return True when the pattern has a token of the page's date (`:year`, `:2006`)."""
+    return any(part in _DATE_FILLS for part in _parsed(pattern) if not isinstance(part, str))
+
+
+def check_permalink(pattern: str) -> None:
+    """Raise ValueError naming a token of the [permalinks] pattern Hugo does not know."""
+    _parsed(pattern)
+
+
+def permalink_for(permalinks: dict[str, str], folders: list[str]) -> str | None:
+    """Return the [permalinks] pattern of a page in `folders` (None: Hugo's default): its
+    key is the top folder as Hugo writes the page's path, lower case, spaces hyphens."""
+    if not permalinks:
+        return None
+    return permalinks.get(folders[0].lower().replace(" ", "-") if folders else "")
 
 
 def default_pattern(folders: list[str]) -> str:
@@ -74,43 +143,51 @@ def default_pattern(folders: list[str]) -> str:
 def fill_hugo_permalink(
     pattern: str, slug: str, name: str, title: str, date: datetime, configured: bool = True
 ) -> str:
-    """Return a Hugo permalink pattern filled in for one page (`:section` and `:sections`
-    are filled already): `slug` is its front matter's, `name` its file's (a bundle's
-    folder's), `date` in its own zone; `configured` when the pattern is the site's
-    [permalinks]' (not Hugo's default, the page's path). Raise ValueError naming a
-    placeholder not known."""
-    own = urlize(slug) if slug else ""
+    """Return a Hugo permalink pattern filled in for one page (its section tokens are
+    filled already, `with_sections`): `slug` is its front matter's, `name` its file's (a
+    bundle's folder's), `date` in its own zone; `configured` when the pattern is the
+    site's [permalinks]' (not Hugo's default, the page's path). Raise ValueError naming a
+    token Hugo does not know."""
+    page = (slug, name, title, date)
+    filled = "".join(p if isinstance(p, str) else p(page) for p in _parsed(pattern))
+    filled = re.sub(r"/{2,}", "/", filled) if "//" in filled else filled
+    if not configured:
+        return filled
+    # Hugo reads a filled [permalinks] pattern as a query string would be read, a `+` a
+    # space, sanitises it again and makes it lower case: `c++ tips` is `c-tips`, `A+
+    # grade` `a-grade` on its pages (its default, the page's path, keeps `c++-tips`), a
+    # date's `:Monday` `monday`, an escaped `\:` gone.
+    if _PLAIN_PATH.fullmatch(filled):
+        return filled
+    return _sanitized(filled.replace(ESCAPED_COLON, ":").replace("+", " ")).lower()
+
+
+def titled(title: str) -> str:
     # A title is one path segment: its `/` and `\` are hyphens (Hugo 0.111 kept a `/`, and
     # `TCP/IP explained` was two folders); a slug as typed may still hold folders.
-    titled = urlize(title.replace("/", "-").replace("\\", "-"))
-    values = {
-        "year": f"{date.year:04d}",
-        "month": f"{date.month:02d}",
-        "monthname": date.strftime("%B").lower(),
-        "day": f"{date.day:02d}",
-        "weekday": str(date.isoweekday() % 7),
-        "weekdayname": date.strftime("%A").lower(),
-        "yearday": str(date.timetuple().tm_yday),
-        "title": titled,
-        "slug": own or titled,
-        "filename": name.lower(),
-        "contentbasename": name.lower(),
-        "slugorfilename": own or name.lower(),
-        "slugorcontentbasename": own or name.lower(),
-    }
-    unknown = [m[1] for m in _PLACEHOLDER.finditer(pattern) if m[1] not in values]
-    if unknown:
-        raise ValueError(
-            f"unknown placeholder :{unknown[0]}; use "
-            + ", ".join(f":{name}" for name in ("section", "sections", *values))
-        )
-    filled = re.sub(r"/{2,}", "/", _PLACEHOLDER.sub(lambda m: values[m[1]], pattern))
-    # Hugo reads a filled [permalinks] pattern as a query string would be read, a `+` a
-    # space, and sanitises it again: `c++ tips` is `c-tips`, `A+ grade` `a-grade` on its
-    # pages (its default, the page's path, keeps `c++-tips`).
-    if configured and "+" in filled:
-        return _sanitized(filled.replace("+", " "))
-    return filled
+    return urlize(title.replace("/", "-").replace("\\", "-"))
+
+
+def _slug_else(page: tuple[str, str, str, datetime], otherwise: str) -> str:
+    return urlize(page[0]) if page[0] else otherwise
+
+
+_PAGE_VALUES: dict[str, Callable[[tuple[str, str, str, datetime]], str]] = {
+    "year": lambda page: str(page[3].year),
+    "month": lambda page: f"{page[3].month:02d}",
+    "monthname": lambda page: MONTHS[page[3].month - 1],
+    "day": lambda page: f"{page[3].day:02d}",
+    "weekday": lambda page: str(page[3].isoweekday() % 7),
+    "weekdayname": lambda page: WEEKDAYS[page[3].isoweekday() % 7],
+    "yearday": lambda page: str(page[3].timetuple().tm_yday),
+    "title": lambda page: titled(page[2]),
+    "slug": lambda page: _slug_else(page, titled(page[2]) if not page[0] else ""),
+    "filename": lambda page: page[1].lower(),
+    "contentbasename": lambda page: page[1].lower(),
+    "slugorfilename": lambda page: _slug_else(page, page[1].lower()),
+    "slugorcontentbasename": lambda page: _slug_else(page, page[1].lower()),
+}
+_DATE_FILLS = {_PAGE_VALUES[name] for name in PAGE_TOKENS[:7]}
 
 
 class Pages:
@@ -154,6 +231,7 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
     `_index.md`) at `rel` in the `content` folder: its front matter's `url`, else its
     section's permalink when its front matter fills it, else its path."""
     from feedkit.posts.fmparse import parse_front_matter
+    from feedkit.posts.hugosections import Sections, with_sections
     from feedkit.posts.postfile import FileProblems, read_head
     from feedkit.posts.posturl import URL_SAFE
     from feedkit.posts.postvalues import parse_date
@@ -173,18 +251,20 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
         if stem.split(".")[0] == "index":  # a page bundle: the page is its folder
             stem, folders = (folders or [""])[-1], folders[:-1]
         stem = stem.split(".")[0] if "." in stem else stem  # about.fr: about
-        pattern = dict(settings.permalinks).get(folders[0] if folders else "")
+        pattern = permalink_for(dict(settings.permalinks), folders)
         date: datetime | None = None
         try:
             date = parse_date(meta.get("date"), tz) if meta.get("date") else None
         except ValueError:
             pass
-        dated = pattern is not None and re.search(r":(year|month|day|week|yearday)", pattern)
-        configured = pattern is not None and not (dated and date is None)
+        configured = pattern is not None and not (uses_date(pattern) and date is None)
         if pattern is None or not configured:
             pattern = default_pattern(folders)
+        else:
+            sections = Sections(content).of(folders, ":sectionslug" in pattern)
+            pattern = with_sections(pattern, sections)
         path = fill_hugo_permalink(
-            with_sections(pattern, folders),
+            pattern,
             slug if isinstance(slug, str) else "",
             stem,
             title if isinstance(title, str) else "",

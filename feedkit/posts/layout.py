@@ -20,7 +20,8 @@ from feedkit.config import Config
 from feedkit.models import Author
 from feedkit.posts import pelicanmeta
 from feedkit.posts.hugoconfig import hugo_settings
-from feedkit.posts.hugourls import default_pattern, with_sections
+from feedkit.posts.hugosections import Sections, with_sections
+from feedkit.posts.hugourls import default_pattern, permalink_for
 from feedkit.posts.jekyllconfig import (
     jekyll_authors,
     jekyll_config,
@@ -208,6 +209,7 @@ class Layout:
         # A Hugo site's pages keep the URLs Hugo gives them, unless feedkit.toml says.
         self.hugo_urls = self.hugo and not cfg.permalink_given
         self.permalinks = dict(hugo.permalinks)
+        self.sections = Sections(cfg.content_path, rels)  # Hugo's, for its :section tokens
         # A Hugo site's naive dates are read in its timeZone, unless feedkit.toml says.
         zone = hugo.timezone if self.hugo and not cfg.timezone_given else ""
         self.hugo_timezone = ZoneInfo(zone) if zone else None
@@ -229,6 +231,7 @@ class Layout:
                 tuple(self.main_sections),
                 self.hugo_urls,
                 sorted(self.permalinks.items()),
+                self.sections.signature(self.permalinks.values()) if self.hugo_urls else (),
                 self.hugo_page,
                 self.scopes,
                 self.excluded.pattern,
@@ -324,12 +327,13 @@ class Layout:
             return Place(language=language, hugo=True, timezone=self.hugo_timezone)
         if stem.split(".")[0] == "index":  # a page bundle: the page is its folder
             folders = folders[:-1]
-        pattern = self.permalinks.get(folders[0] if folders else "")
+        pattern = permalink_for(self.permalinks, folders)
         configured = pattern is not None
         if pattern is None:  # Hugo's default: the page's path
             pattern = default_pattern(folders)
-        else:
-            pattern = with_sections(pattern, folders)
+        elif ":section" in pattern:  # from the files' `_index.md`s, read once
+            sections = self.sections.of(folders, ":sectionslug" in pattern)
+            pattern = with_sections(pattern, sections)
         return Place(
             language=language,
             hugo=True,
