@@ -120,3 +120,50 @@ def test_a_rebuild_follows_a_new_section_title_and_a_new_section(tmp_path: Path)
     found = {i["title"]: i["url"] for i in items}
     assert found["Hello World"] == "https://example.com/journal/hello-world/"
     assert found["In a Plain Folder"] == "https://example.com/journal/deep-dive/in-a-plain-folder/"
+
+
+# Pages at paths Hugo 0.168 sanitises for its default URL (no [permalinks]), and the URL it
+# gave each (recorded with Hugo 0.168.0): each white space a hyphen, a run of them too,
+# what is not a letter, digit, mark or one of ./\_#+~-@ dropped, lower case.
+DEFAULT_PATHS = {
+    "Blog Posts/Café Crème.md": "/blog-posts/caf%C3%A9-cr%C3%A8me/",
+    "Blog Posts/what's (new), ok.md": "/blog-posts/whats-new-ok/",
+    "Blog Posts/C++ Tips.md": "/blog-posts/c++-tips/",
+    "Blog Posts/A_B  c.md": "/blog-posts/a_b--c/",
+    "Blog Posts/Part 1 - Intro.md": "/blog-posts/part-1---intro/",
+    "Blog Posts/Ünïcode Ärger.md": "/blog-posts/%C3%BCn%C3%AFcode-%C3%A4rger/",
+    "Blog Posts/tab\tx.md": "/blog-posts/tab-x/",
+    "Blog Posts/50% off.md": "/blog-posts/50-off/",
+    "Blog Posts/a%41b.md": "/blog-posts/a%41b/",
+    "Blog Posts/plain-one.md": "/blog-posts/plain-one/",
+}
+
+
+def test_a_pages_path_makes_its_default_url_as_hugo_sanitises_it(tmp_path: Path) -> None:
+    # feedkit kept the folder's and the file's spaces and capitals (`/Blog%20Posts/part%201%20-
+    # %20intro/`) and a `%` before no hex digits (`50%%20off`, no URL at all): links to pages
+    # the site does not have.
+    for path in DEFAULT_PATHS:
+        (tmp_path / "content" / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "content" / path).write_text(
+            f"---\ntitle: {json.dumps(path)}\ndate: 2024-01-01\n---\nText.\n", encoding="utf-8"
+        )
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.com/"\n', encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(
+        FEEDKIT_TOML.replace(
+            'main_sections = ["posts", "notes", "Café Notes", "my-blog_2024"]',
+            'main_sections = ["Blog Posts"]',
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    # Titles are the paths, spaces made one (as feedkit shows a title).
+    links = {item["title"]: item["url"] for item in items}
+    assert links == {
+        " ".join(path.split()): "https://example.com" + url for path, url in DEFAULT_PATHS.items()
+    }
+    assert {item["id"] for item in items} == set(links.values())

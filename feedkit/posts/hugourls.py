@@ -38,13 +38,7 @@ def _sanitized(text: str) -> str:
     out: list[str] = []
     pending = typed_hyphen = False
     for at, char in enumerate(text):
-        if (
-            char.isalpha()
-            or char.isdigit()
-            or char in "./\\_#+~-@"
-            or unicodedata.category(char).startswith("M")
-            or (char == "%" and _HEX.fullmatch(text[at + 1 : at + 3]) is not None)
-        ):
+        if _kept(text, at, char):
             typed_hyphen = char == "-"
             if pending and not typed_hyphen:
                 out.append("-")
@@ -56,6 +50,32 @@ def _sanitized(text: str) -> str:
 
 
 _HEX = re.compile(r"[0-9a-fA-F]{2}")
+
+
+def _path_sanitized(path: str) -> str:
+    """Return a page's path as Hugo makes its default URL of it (checked against Hugo
+    0.168): what `urlize` keeps, kept; each space, tab or other white space a hyphen, not a
+    run of them one (`Part 1 - Intro.md` is `part-1---intro`); the rest dropped (`what's
+    (new)` is `whats-new`); lower case."""
+    out = []
+    for at, char in enumerate(path):
+        if _kept(path, at, char):
+            out.append(char)
+        elif char.isspace():
+            out.append("-")
+    return "".join(out).lower()
+
+
+def _kept(text: str, at: int, char: str) -> bool:
+    """Return True when Hugo's path sanitising keeps the character `char` at `at` in
+    `text`: letters, digits and marks, `./\\_#+~-@`, and `%` before two hex digits."""
+    return (
+        char.isalpha()
+        or char.isdigit()
+        or char in "./\\_#+~-@"
+        or unicodedata.category(char).startswith("M")
+        or (char == "%" and _HEX.fullmatch(text[at + 1 : at + 3]) is not None)
+    )
 
 
 # Go's names, in English whatever the locale; Sunday first.
@@ -151,8 +171,8 @@ def fill_hugo_permalink(
     page = (slug, name, title, date)
     filled = "".join(p if isinstance(p, str) else p(page) for p in _parsed(pattern))
     filled = re.sub(r"/{2,}", "/", filled) if "//" in filled else filled
-    if not configured:
-        return filled
+    if not configured:  # the page's path, sanitised and made lower case
+        return filled if _PLAIN_PATH.fullmatch(filled) else _path_sanitized(filled)
     # Hugo reads a filled [permalinks] pattern as a query string would be read, a `+` a
     # space, sanitises it again and makes it lower case: `c++ tips` is `c-tips`, `A+
     # grade` `a-grade` on its pages (its default, the page's path, keeps `c++-tips`), a
