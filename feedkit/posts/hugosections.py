@@ -34,30 +34,34 @@ class Sections:
 
     def __init__(self, content: Path, files: Iterable[str] | None = None) -> None:
         self.content = content
-        # A section's folder → its `_index` file; None: look on disk.
-        self.index: dict[str, str] | None = None
-        if files is not None:
-            self.index = {}
-            for rel in sorted(files):
-                folder, _, name = rel.rpartition("/")
-                if name.startswith("_index.") and name.endswith(HUGO_SUFFIXES):
-                    self.index.setdefault(folder, rel)
+        self.files = files  # the site's files, when listed (else each is looked for on disk)
+        self._index: dict[str, str] | None = None
         self.known: dict[tuple[str, ...], SectionPlace] = {}
         self.slugs: dict[str, str] = {}
+
+    @property
+    def index(self) -> dict[str, str]:
+        """Return each section's folder → its `_index` file, of the listed files: made at
+        first use, as a site whose patterns have no section token never needs it."""
+        if self._index is None:
+            self._index = {}
+            for rel in sorted(self.files or ()):
+                folder, _, name = rel.rpartition("/")
+                if name.startswith("_index.") and name.endswith(HUGO_SUFFIXES):
+                    self._index.setdefault(folder, rel)
+        return self._index
 
     def signature(self, patterns: Iterable[str]) -> tuple[tuple[str, str], ...]:
         """Return what the `patterns`' section tokens depend on, for the build cache's
         key: the folders with an `_index.md`, and their slugs when a pattern has
         `:sectionslug` or `:sectionslugs` (a new title moves every post below it)."""
         patterns = [p for p in patterns if ":section" in p]
-        if not patterns or self.index is None:
+        if not patterns or self.files is None:
             return ()
         slugs = any(":sectionslug" in p for p in patterns)
         return tuple((f, self._slug(f) if slugs else "") for f in sorted(self.index))
 
     def _index_of(self, folder: str) -> str | None:
-        if self.index is None:
-            self.index = {}
         if folder not in self.index:
             where = self.content / folder
             found = sorted(p.name for p in where.glob("_index.*")) if where.is_dir() else []
