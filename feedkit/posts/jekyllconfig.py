@@ -52,7 +52,7 @@ def jekyll_folder(cfg: Config) -> Path | None:
     """Return the folder of the Jekyll site's configuration (`JEKYLL_CONFIGS`: in the
     content folder, the one above it, or feedkit.toml's), None when there is none."""
     for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
-        if any((folder / name).is_file() for name in JEKYLL_CONFIGS):
+        if config_file(folder).is_file():
             return folder
     return None
 

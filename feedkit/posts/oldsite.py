@@ -20,7 +20,7 @@ from feedkit.errors import ContentError
 from feedkit.models import Author
 from feedkit.posts import pelicanmeta
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, site_values
-from feedkit.posts.jekyllconfig import JEKYLL_CONFIGS, config_file, jekyll_config
+from feedkit.posts.jekyllconfig import config_file, jekyll_config
 from feedkit.posts.postvalues import parse_authors
 from feedkit.posts.sitekind import PELICAN_CONFIG, decide
 
@@ -74,7 +74,7 @@ def find_old_site(folder: Path) -> OldSite | None:
         posts_folder=(folder / "_posts").is_dir(),
         hugo_config=bool(hugo) or (folder / CONFIG_DIR).is_dir(),
         pelican_config=(folder / PELICAN_CONFIG).is_file(),
-        jekyll_config=any((folder / name).is_file() for name in JEKYLL_CONFIGS),
+        jekyll_config=config_file(folder).is_file(),
         section_pages=False,  # content copied alone has no configuration to take over
     )
     if kind == "jekyll":
@@ -118,7 +118,7 @@ def _person(value: Any) -> tuple[str, str]:
 
 def _jekyll(folder: Path) -> OldSite:
     try:
-        configured = any((folder / name).is_file() for name in JEKYLL_CONFIGS)
+        configured = config_file(folder).is_file()
         values = jekyll_config(folder if configured else None, folder)
     except ContentError:
         values = {}
