@@ -36,6 +36,7 @@ from feedkit.posts.jekyllconfig import (
     excerpt_cut,
     jekyll_folder,
     jekyll_reading,
+    markdown_suffixes,
 )
 from feedkit.posts.jekyllsite import as_written, liquid_site, site_config
 from feedkit.posts.pelicanmarkdown import site_reading
@@ -150,11 +151,16 @@ class Templates:
             own = post.extra.get("excerpt_separator")
             if (text := excerpt_cut(expanded.text, own, self._config_yml[0])) is not expanded.text:
                 expanded = replace(expanded, text=text)
-        if as_written(post.rel_path, self._config_yml[0] if self.jekyll else None):
+        if as_written(post.rel_path, self._markdown):
             from feedkit.posts.kramdown_blocks import raw_html
 
             expanded = replace(expanded, text=raw_html(expanded.text))
         return expanded
+
+    @cached_property
+    def _markdown(self) -> tuple[str, ...] | None:
+        """Return a Jekyll site's Markdown endings (`markdown_suffixes`), once a run."""
+        return markdown_suffixes(self._config_yml[0]) if self.jekyll else None
 
     @cached_property
     def _jemoji(self) -> bool:

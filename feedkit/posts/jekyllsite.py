@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
-from feedkit.posts.jekyllconfig import config_file, markdown_suffixes, read_config
+from feedkit.posts.jekyllconfig import config_file, read_config
 
 
 def site_config(cfg: Config, root: Path | None) -> tuple[dict[str, Any], str, Problem | None]:
@@ -61,11 +61,11 @@ def liquid_site(cfg: Config, config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def as_written(path: str, config: dict[str, Any] | None) -> bool:
+def as_written(path: str, markdown: tuple[str, ...] | None) -> bool:
     """Return True for a post file published as written, not read as Markdown: HTML, and
-    in a Jekyll site (`config`: its configuration's values; None for another site) any
-    file its `markdown_ext` does not name (a `.mdown` by default), as Jekyll publishes them
-    (the layout gives their URLs that ending)."""
-    if config is None:
+    in a Jekyll site (`markdown`: the endings its `markdown_ext` names, `markdown_suffixes`;
+    None for another site) any file whose ending they do not hold (a `.mdown` by default),
+    as Jekyll publishes them (the layout gives their URLs that ending)."""
+    if markdown is None:
         return path.endswith(".html")
-    return not path.lower().endswith(markdown_suffixes(config))
+    return not path.lower().endswith(markdown)
