@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -22,13 +23,12 @@ from conftest import FIXTURES, NOW_ENV
 SITE = FIXTURES / "hugo-permalinks"
 HUGO_URLS: dict[str, dict[str, str]] = json.loads((SITE / "urls.json").read_bytes())
 SECTIONS = ("posts", "notes", "café-notes", "my-blog_2024")
+# No main_sections: the posts are those of hugo.toml's mainSections (SECTIONS), which name
+# `Café Notes/` as Hugo does.
 FEEDKIT_TOML = """\
 title = "Permalinks"
 base_url = "https://example.com/"
 description = "Every token."
-# Hugo's mainSections name the folder as its paths write it ("café-notes"); feedkit's
-# main_sections as it is on disk.
-main_sections = ["posts", "notes", "Café Notes", "my-blog_2024"]
 
 [author]
 name = "Ada Quill"
@@ -149,13 +149,7 @@ def test_a_pages_path_makes_its_default_url_as_hugo_sanitises_it(tmp_path: Path)
             f"---\ntitle: {json.dumps(path)}\ndate: 2024-01-01\n---\nText.\n", encoding="utf-8"
         )
     (tmp_path / "hugo.toml").write_text('baseURL = "https://example.com/"\n', encoding="utf-8")
-    (tmp_path / "feedkit.toml").write_text(
-        FEEDKIT_TOML.replace(
-            'main_sections = ["posts", "notes", "Café Notes", "my-blog_2024"]',
-            'main_sections = ["Blog Posts"]',
-        ),
-        encoding="utf-8",
-    )
+    (tmp_path / "feedkit.toml").write_text(FEEDKIT_TOML, encoding="utf-8")
     result = CliRunner().invoke(
         main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
     )
@@ -167,3 +161,40 @@ def test_a_pages_path_makes_its_default_url_as_hugo_sanitises_it(tmp_path: Path)
         " ".join(path.split()): "https://example.com" + url for path, url in DEFAULT_PATHS.items()
     }
     assert {item["id"] for item in items} == set(links.values())
+
+
+# The URLs Hugo 0.168 gave the pages of tests/fixtures/hugo-paths (its record.py), and the
+# pages its mainSections listed, under each of its configurations.
+PATHS = FIXTURES / "hugo-paths"
+HUGO_PATHS: dict[str, dict[str, Any]] = json.loads((PATHS / "urls.json").read_bytes())
+
+
+def test_the_recorded_paths_are_what_hugo_makes_now() -> None:
+    from test_oracles import current_hugo
+
+    hugo = current_hugo()
+    spec = importlib.util.spec_from_file_location("record_paths", PATHS / "record.py")
+    assert spec is not None and spec.loader is not None
+    record = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(record)
+    assert record.record(hugo) == HUGO_PATHS
+
+
+def test_feedkit_tomls_main_sections_name_folders_as_on_disk_or_as_hugo_does(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(PATHS / "content", tmp_path / "content")
+    (tmp_path / "hugo.toml").write_text(HUGO_PATHS["default"]["hugo.toml"], encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(
+        FEEDKIT_TOML.replace("[author]", 'main_sections = ["Blog Posts", "café-notes"]\n[author]'),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    urls = {i["url"] for i in items}
+    assert "https://example.com/caf%C3%A9-notes/cr%C3%A8me-br%C3%BBl%C3%A9e/" in urls
+    assert "https://example.com/blog-posts/sub-dir/deep-one/" in urls
+    assert len(items) == len(HUGO_PATHS["default"]["main"]) - 1  # not What's (New)/

@@ -34,6 +34,14 @@ def urlize(text: str) -> str:
     return _sanitized(text.strip()).lower()
 
 
+def section_name(folder: str) -> str:
+    """Return a content folder's name as Hugo's path of it writes it, and so its section's
+    name (common/paths NormalizePathStringBasic): lower case, each space a hyphen, nothing
+    dropped (`What's (New)` is `what's-(new)`). `mainSections` and `[permalinks]` name a
+    section so, and `:section` and `:sections` give it."""
+    return folder.lower().replace(" ", "-")
+
+
 def _sanitized(text: str) -> str:
     out: list[str] = []
     pending = typed_hyphen = False
@@ -148,10 +156,10 @@ def check_permalink(pattern: str) -> None:
 
 def permalink_for(permalinks: dict[str, str], folders: list[str]) -> str | None:
     """Return the [permalinks] pattern of a page in `folders` (None: Hugo's default): its
-    key is the top folder as Hugo writes the page's path, lower case, spaces hyphens."""
+    key is the top folder's section name (`section_name`)."""
     if not permalinks:
         return None
-    return permalinks.get(folders[0].lower().replace(" ", "-") if folders else "")
+    return permalinks.get(section_name(folders[0]) if folders else "")
 
 
 def default_pattern(folders: list[str]) -> str:

@@ -21,7 +21,7 @@ from feedkit.models import Author
 from feedkit.posts import pelicanmeta
 from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.hugosections import Sections, with_sections
-from feedkit.posts.hugourls import default_pattern, permalink_for
+from feedkit.posts.hugourls import default_pattern, permalink_for, section_name
 from feedkit.posts.jekyllconfig import (
     jekyll_authors,
     jekyll_config,
@@ -206,6 +206,9 @@ class Layout:
         self.files = set(rels)
         hugo = hugo_settings(site_folders(cfg))
         self.main_sections = cfg.main_sections or hugo.main_sections or _largest_section(rels)
+        # Hugo's mainSections name sections as Hugo does (`café-notes` for `Café Notes/`),
+        # feedkit.toml's main_sections folders, as on disk or as Hugo names them.
+        self.hugo_main = not cfg.main_sections and bool(hugo.main_sections)
         # A Hugo site's pages keep the URLs Hugo gives them, unless feedkit.toml says.
         self.hugo_urls = self.hugo and not cfg.permalink_given
         self.permalinks = dict(hugo.permalinks)
@@ -229,6 +232,7 @@ class Layout:
                 self.post,
                 self.language,
                 tuple(self.main_sections),
+                self.hugo_main,
                 self.hugo_urls,
                 sorted(self.permalinks.items()),
                 self.sections.signature(self.permalinks.values()) if self.hugo_urls else (),
@@ -282,7 +286,7 @@ class Layout:
             return Skipped(PELICAN_PAGE)
         if not self.hugo:  # Pelican's, or Jekyll's without _posts/: every other file
             return self._converted(parts[-1], self.post) if self.jekyll else self.post
-        if self.main_sections and (not folders or folders[0] not in self.main_sections):
+        if self.main_sections and not self._in_main_sections(folders):
             sections = ", ".join(self.main_sections) or "none"
             return Skipped(
                 f"a page, not a post: it is outside the main sections ({sections}); "
@@ -309,6 +313,14 @@ class Layout:
                 f"language ({self.language!r}, the language in feedkit.toml)"
             )
         return self._hugo_place(folders, stem, language[1])
+
+    def _in_main_sections(self, folders: list[str]) -> bool:
+        if not folders:
+            return False
+        name = section_name(folders[0])
+        return name in self.main_sections or (
+            not self.hugo_main and folders[0] in self.main_sections
+        )
 
     def _converted(self, name: str, place: Place) -> Place:
         """Return `place` for a Jekyll site's post file called `name`: as it is when its
