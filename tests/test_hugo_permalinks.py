@@ -169,6 +169,35 @@ PATHS = FIXTURES / "hugo-paths"
 HUGO_PATHS: dict[str, dict[str, Any]] = json.loads((PATHS / "urls.json").read_bytes())
 
 
+@pytest.mark.parametrize("config", sorted(c for c in HUGO_PATHS if "keep case" not in c))
+def test_the_posts_are_the_pages_of_hugos_main_sections_at_hugos_urls(
+    tmp_path: Path, config: str
+) -> None:
+    # feedkit made `C#` in a title `/c%23/` where Hugo makes it `/c/` (a `#` ending a token
+    # is dropped), `a%41b` `/a%41b/` where Hugo decodes it (`/aab/`), and kept a space
+    # before the last slash (`C++` was `/c-/`).
+    recorded = HUGO_PATHS[config]
+    shutil.copytree(PATHS / "content", tmp_path / "content")
+    (tmp_path / "hugo.toml").write_text(recorded["hugo.toml"], encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(FEEDKIT_TOML, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    found = {i["title"]: (i["url"], i["id"]) for i in items}
+    expected = {}
+    for path in recorded["main"]:
+        title = re.search(r'^title: "(.*)"$', (PATHS / "content" / path).read_text("utf-8"), re.M)
+        assert title is not None
+        url = "https://example.com" + recorded["urls"][path]
+        expected[json.loads(f'"{title[1]}"')] = (url, url)
+    assert found == expected
+    # A page's `ref`s lead where Hugo's do, to pages and sections that are no posts.
+    html = next(i["content_html"] for i in items if i["title"] == "Links")
+    assert re.findall(r'href="([^"]*)"', html) == recorded["refs"]
+
+
 def test_the_recorded_paths_are_what_hugo_makes_now() -> None:
     from test_oracles import current_hugo
 

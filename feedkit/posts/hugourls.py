@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus, unquote_to_bytes
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
@@ -27,11 +27,16 @@ if TYPE_CHECKING:
 
 
 def urlize(text: str) -> str:
-    """Return `text` as Hugo's urlize makes it a path segment (helpers/path.go,
-    UnicodeSanitize; checked against hugo 0.168): letters, digits and marks kept, with
-    `./\\_#+~-@` and `%` before two hex digits; a run of spaces one hyphen, none after a
-    typed `-` (`Part 1 - Intro` is `part-1-intro`); the rest dropped; lower case."""
-    return _sanitized(text.strip()).lower()
+    """Return `text` as Hugo's urlize makes it a path segment (helpers/url.go URLize and
+    common/paths Sanitize; checked against hugo 0.168): letters, digits and marks kept,
+    with `./\\_#+~-@` and `%` before two hex digits; a run of spaces one hyphen, none after
+    a typed `-` (`Part 1 - Intro` is `part-1-intro`); the rest dropped. Its case is kept:
+    Hugo makes the whole URL lower case (`fill_hugo_permalink`). As Hugo reads it as a URL, a
+    `#` is where its fragment starts, and one with nothing after it is dropped (`C#` is
+    `c`, `C# tips` `c#-tips`)."""
+    sanitized = _sanitized(text.strip())
+    path, _, fragment = sanitized.partition("#")
+    return sanitized if fragment else path
 
 
 def section_name(folder: str) -> str:
@@ -43,6 +48,8 @@ def section_name(folder: str) -> str:
 
 
 def _sanitized(text: str) -> str:
+    if _PLAIN_PATH.fullmatch(text):  # most paths: nothing to do
+        return text
     out: list[str] = []
     pending = typed_hyphen = False
     for at, char in enumerate(text):
@@ -58,20 +65,6 @@ def _sanitized(text: str) -> str:
 
 
 _HEX = re.compile(r"[0-9a-fA-F]{2}")
-
-
-def _path_sanitized(path: str) -> str:
-    """Return a page's path as Hugo makes its default URL of it (checked against Hugo
-    0.168): what `urlize` keeps, kept; each space, tab or other white space a hyphen, not a
-    run of them one (`Part 1 - Intro.md` is `part-1---intro`); the rest dropped (`what's
-    (new)` is `whats-new`); lower case."""
-    out = []
-    for at, char in enumerate(path):
-        if _kept(path, at, char):
-            out.append(char)
-        elif char.isspace():
-            out.append("-")
-    return "".join(out).lower()
 
 
 def _kept(text: str, at: int, char: str) -> bool:
@@ -102,7 +95,7 @@ PAGE_TOKENS = (
     *("title", "slug", "filename", "slugorfilename"),
     *("contentbasename", "slugorcontentbasename"),
 )
-_PLAIN_PATH = re.compile(r"[a-z0-9._/~#@-]*")  # as Hugo's path sanitising leaves it
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/~#@-]*")  # as Hugo's path sanitising leaves it
 
 
 @lru_cache(maxsize=512)
@@ -163,31 +156,71 @@ def permalink_for(permalinks: dict[str, str], folders: list[str]) -> str | None:
 
 
 def default_pattern(folders: list[str]) -> str:
-    """Return Hugo's own URL pattern for a page in `folders`, as no [permalinks] sets one:
-    the page's path, its slug or file name last."""
-    return "/" + "".join(f"{folder}/" for folder in folders) + ":slugorfilename/"
+    """Return Hugo's own URL of a page in `folders` up to its name, as no [permalinks] sets
+    one: the page's folders (`fill_hugo_permalink` adds its slug or file name)."""
+    return "/" + "".join(f"{folder}/" for folder in folders)
 
 
 def fill_hugo_permalink(
-    pattern: str, slug: str, name: str, title: str, date: datetime, configured: bool = True
+    pattern: str,
+    slug: str,
+    name: str,
+    title: str,
+    date: datetime,
+    configured: bool = True,
 ) -> str:
     """Return a Hugo permalink pattern filled in for one page (its section tokens are
     filled already, `with_sections`): `slug` is its front matter's, `name` its file's (a
     bundle's folder's), `date` in its own zone; `configured` when the pattern is the
-    site's [permalinks]' (not Hugo's default, the page's path). Raise ValueError naming a
-    token Hugo does not know."""
+    site's [permalinks]' (else Hugo's default, `default_pattern`: the page's folders, its
+    slug or name after them). Raise ValueError naming a token Hugo does not know."""
+    if not configured:
+        return _default_path(pattern, slug, name)
     page = (slug, name, title, date)
     filled = "".join(p if isinstance(p, str) else p(page) for p in _parsed(pattern))
-    filled = re.sub(r"/{2,}", "/", filled) if "//" in filled else filled
-    if not configured:  # the page's path, sanitised and made lower case
-        return filled if _PLAIN_PATH.fullmatch(filled) else _path_sanitized(filled)
-    # Hugo reads a filled [permalinks] pattern as a query string would be read, a `+` a
-    # space, sanitises it again and makes it lower case: `c++ tips` is `c-tips`, `A+
-    # grade` `a-grade` on its pages (its default, the page's path, keeps `c++-tips`), a
-    # date's `:Monday` `monday`, an escaped `\:` gone.
-    if _PLAIN_PATH.fullmatch(filled):
-        return filled
-    return _sanitized(filled.replace(ESCAPED_COLON, ":").replace("+", " ")).lower()
+    filled = filled.replace(ESCAPED_COLON, ":")  # Hugo's path drops it (`_sanitized`)
+    if not _PLAIN_PATH.fullmatch(filled):
+        # Hugo reads a filled [permalinks] pattern as a query string (url.QueryUnescape): a
+        # `+` is a space, `%41` an `A`, `%25` a `%` (`c++ tips` is `c-tips`, `a%25b` `ab`);
+        # then sanitises it whole, but for its last slash: a space before that is dropped.
+        filled = _sanitized(_query_unescaped(filled).rstrip("/"))
+    if "//" in filled:
+        filled = re.sub(r"/{2,}", "/", filled)
+    return _as_link(filled.rstrip("/").lower() + "/")
+
+
+def _default_path(folders: str, slug: str, name: str) -> str:
+    """Return Hugo's default URL of a page (checked against Hugo 0.168): its folders and
+    file name as Hugo's path writes them (`section_name`: each space a hyphen, so `Part 1 -
+    Intro.md` is `part-1---intro`); its slug as typed; each sanitised (`_sanitized`),
+    nothing decoded (`a%25b.md` is `a%25b`), lower case."""
+    folders, name = section_name(folders), section_name(name)
+    path = _sanitized(folders).rstrip("/") + "/" + _sanitized(slug or name) + "/"
+    return _as_link(path.replace("//", "/").lower())
+
+
+def _as_link(path: str) -> str:
+    """Return the path as Hugo's link writes it (Go's URL.EscapedPath): its `%` escapes
+    as typed (`a%41b`), but where it holds a character no URL holds as it is (one not
+    ASCII, a `\\`): then each is decoded and the whole path escaped again (`ü%c3%bc` is
+    `%C3%BC%C3%BC`, `b\\x%41` `b%5CxA`)."""
+    if "%" not in path or not _ESCAPED_IN_LINKS.search(path):
+        return path
+    return quote(unquote_to_bytes(path), safe="/$&+,:;=@")
+
+
+_ESCAPED_IN_LINKS = re.compile(r"[^\x00-\x7f]|\\")
+
+
+def _query_unescaped(text: str) -> str:
+    """Return `text` as Go's url.QueryUnescape reads it: `+` a space, `%41` an `A`; as it
+    is when a `%` starts no escape (Hugo then gives every page the URL `/./`)."""
+    if _LONE_PERCENT.search(text):
+        return text
+    return unquote_plus(text, errors="replace")
+
+
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def titled(title: str) -> str:
@@ -210,10 +243,10 @@ _PAGE_VALUES: dict[str, Callable[[tuple[str, str, str, datetime]], str]] = {
     "yearday": lambda page: str(page[3].timetuple().tm_yday),
     "title": lambda page: titled(page[2]),
     "slug": lambda page: _slug_else(page, titled(page[2]) if not page[0] else ""),
-    "filename": lambda page: page[1].lower(),
-    "contentbasename": lambda page: page[1].lower(),
-    "slugorfilename": lambda page: _slug_else(page, page[1].lower()),
-    "slugorcontentbasename": lambda page: _slug_else(page, page[1].lower()),
+    "filename": lambda page: urlize(page[1]),
+    "contentbasename": lambda page: urlize(page[1]),
+    "slugorfilename": lambda page: _slug_else(page, urlize(page[1])),
+    "slugorcontentbasename": lambda page: _slug_else(page, urlize(page[1])),
 }
 _DATE_FILLS = {_PAGE_VALUES[name] for name in PAGE_TOKENS[:7]}
 
@@ -274,7 +307,8 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
     if isinstance(url, str) and url.startswith("/"):
         path = url
     elif stem.split(".")[0] == "_index":  # a section's page: the section's address
-        path = "/" + "".join(f"{folder}/" for folder in folders)
+        above = default_pattern(folders[:-1])
+        path = _default_path(above, "", folders[-1]) if folders else "/"
     else:
         if stem.split(".")[0] == "index":  # a page bundle: the page is its folder
             stem, folders = (folders or [""])[-1], folders[:-1]
