@@ -51,6 +51,7 @@ class HugoSettings:
     hard_wraps: bool = False  # Goldmark's renderer's hardWraps: each line break a <br>
     # The extensions of Goldmark's the site switches off (see reading.goldmark)
     without: tuple[str, ...] = ()
+    keep_case: bool = False  # disablePathToLower: its pages' URLs keep their case
 
     @property
     def reading(self) -> Reading:
@@ -154,6 +155,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         linkify=_linkify(values),
         hard_wraps=_goldmark(values, "renderer").get("hardwraps") is True,
         without=_switched_off(values),
+        keep_case=values.get("disablepathtolower") is True,
     )
 
 

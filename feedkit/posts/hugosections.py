@@ -13,14 +13,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from feedkit.posts.hugourls import ESCAPED_COLON, TOKEN, titled, urlize
+from feedkit.posts.hugourls import ESCAPED_COLON, TOKEN, section_name, titled, urlize
 from feedkit.posts.walk import HUGO_SUFFIXES
 
 
 class SectionPlace(NamedTuple):  # a tuple: no dataclass methods made on every run
-    """What Hugo's section tokens say of a page: its top folder (`:section`), the folders
-    of its own section (`:sections`: the nearest folder above it with an `_index.md`, or
-    its top folder), and each section's slug or title, urlized, the top one first
+    """What Hugo's section tokens say of a page, its folders as Hugo names them (hugourls
+    `section_name`): its top folder (`:section`), the folders of its own section
+    (`:sections`: the nearest folder above it with an `_index.md`, or its top folder), and
+    each section's slug or title, urlized, the top one first
     (`:sectionslugs`: a folder without an `_index.md` is none, but the top one)."""
 
     section: str = ""
@@ -89,9 +90,10 @@ class Sections:
             for depth in range(2, len(folders) + 1)
             if self._index_of("/".join(folders[:depth])) is not None
         ]
-        path = tuple(folders[: ends[-1]])
+        # As Hugo names them, in lower case even when the site sets disablePathToLower.
+        path = tuple(section_name(folder) for folder in folders[: ends[-1]])
         found = tuple(self._slug("/".join(folders[:depth])) for depth in ends) if slugs else ()
-        return SectionPlace(folders[0], path, found)
+        return SectionPlace(path[0], path, found)
 
     def _slug(self, folder: str) -> str:
         """Return the section's slug, else its title, urlized: its `_index.md`'s, else (a

@@ -67,6 +67,10 @@ def _sanitized(text: str) -> str:
 _HEX = re.compile(r"[0-9a-fA-F]{2}")
 
 
+def _cased(path: str, keep_case: bool) -> str:
+    return path if keep_case else path.lower()
+
+
 def _kept(text: str, at: int, char: str) -> bool:
     """Return True when Hugo's path sanitising keeps the character `char` at `at` in
     `text`: letters, digits and marks, `./\\_#+~-@`, and `%` before two hex digits."""
@@ -168,14 +172,16 @@ def fill_hugo_permalink(
     title: str,
     date: datetime,
     configured: bool = True,
+    keep_case: bool = False,
 ) -> str:
     """Return a Hugo permalink pattern filled in for one page (its section tokens are
     filled already, `with_sections`): `slug` is its front matter's, `name` its file's (a
     bundle's folder's), `date` in its own zone; `configured` when the pattern is the
     site's [permalinks]' (else Hugo's default, `default_pattern`: the page's folders, its
-    slug or name after them). Raise ValueError naming a token Hugo does not know."""
+    slug or name after them); `keep_case` when the site sets `disablePathToLower`. Raise
+    ValueError naming a token Hugo does not know."""
     if not configured:
-        return _default_path(pattern, slug, name)
+        return _default_path(pattern, slug, name, keep_case)
     page = (slug, name, title, date)
     filled = "".join(p if isinstance(p, str) else p(page) for p in _parsed(pattern))
     filled = filled.replace(ESCAPED_COLON, ":")  # Hugo's path drops it (`_sanitized`)
@@ -186,17 +192,19 @@ def fill_hugo_permalink(
         filled = _sanitized(_query_unescaped(filled).rstrip("/"))
     if "//" in filled:
         filled = re.sub(r"/{2,}", "/", filled)
-    return _as_link(filled.rstrip("/").lower() + "/")
+    return _as_link(_cased(filled.rstrip("/") + "/", keep_case))
 
 
-def _default_path(folders: str, slug: str, name: str) -> str:
+def _default_path(folders: str, slug: str, name: str, keep_case: bool) -> str:
     """Return Hugo's default URL of a page (checked against Hugo 0.168): its folders and
     file name as Hugo's path writes them (`section_name`: each space a hyphen, so `Part 1 -
-    Intro.md` is `part-1---intro`); its slug as typed; each sanitised (`_sanitized`),
-    nothing decoded (`a%25b.md` is `a%25b`), lower case."""
-    folders, name = section_name(folders), section_name(name)
+    Intro.md` is `part-1---intro`), or as written with `disablePathToLower` (a run of
+    spaces one hyphen, `Part-1-Intro`); its slug as typed; each sanitised (`_sanitized`),
+    nothing decoded (`a%25b.md` is `a%25b`), lower case unless `keep_case`."""
+    if not keep_case:
+        folders, name = section_name(folders), section_name(name)
     path = _sanitized(folders).rstrip("/") + "/" + _sanitized(slug or name) + "/"
-    return _as_link(path.replace("//", "/").lower())
+    return _as_link(_cased(path.replace("//", "/"), keep_case))
 
 
 def _as_link(path: str) -> str:
@@ -307,8 +315,8 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
     if isinstance(url, str) and url.startswith("/"):
         path = url
     elif stem.split(".")[0] == "_index":  # a section's page: the section's address
-        above = default_pattern(folders[:-1])
-        path = _default_path(above, "", folders[-1]) if folders else "/"
+        keep_case, above = settings.keep_case, default_pattern(folders[:-1])
+        path = _default_path(above, "", folders[-1], keep_case) if folders else "/"
     else:
         if stem.split(".")[0] == "index":  # a page bundle: the page is its folder
             stem, folders = (folders or [""])[-1], folders[:-1]
@@ -332,5 +340,6 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
             title if isinstance(title, str) else "",
             date or datetime(1970, 1, 1),
             configured,
+            settings.keep_case,
         )
     return base_url + quote(path.lstrip("/"), safe=URL_SAFE)

@@ -51,6 +51,7 @@ class Place:
     # sets no permalink: [permalinks], else Hugo's default, the page's path.
     hugo_permalink: str = ""
     hugo_configured: bool = False  # that pattern is [permalinks]'s (see fill_hugo_permalink)
+    hugo_keep_case: bool = False  # the site's disablePathToLower: its URL keeps its case
     jekyll: bool = False  # a Jekyll site's post (see sitekind.py): no title is Jekyll's
     # In its _posts/ or _drafts/: its URL's :title and :slug are Jekyll's, of its file name
     # (elsewhere in a Jekyll site without _posts/, a post keeps feedkit's slug).
@@ -209,6 +210,7 @@ class Layout:
         # Hugo's mainSections name sections as Hugo does (`café-notes` for `Café Notes/`),
         # feedkit.toml's main_sections folders, as on disk or as Hugo names them.
         self.hugo_main = not cfg.main_sections and bool(hugo.main_sections)
+        self.keep_case = hugo.keep_case
         # A Hugo site's pages keep the URLs Hugo gives them, unless feedkit.toml says.
         self.hugo_urls = self.hugo and not cfg.permalink_given
         self.permalinks = dict(hugo.permalinks)
@@ -234,6 +236,7 @@ class Layout:
                 tuple(self.main_sections),
                 self.hugo_main,
                 self.hugo_urls,
+                self.keep_case,
                 sorted(self.permalinks.items()),
                 self.sections.signature(self.permalinks.values()) if self.hugo_urls else (),
                 self.hugo_page,
@@ -351,6 +354,7 @@ class Layout:
             hugo=True,
             hugo_permalink=pattern,
             hugo_configured=configured,
+            hugo_keep_case=self.keep_case,
             timezone=self.hugo_timezone,
         )
 

@@ -143,6 +143,7 @@ class PostAddress:
             title if isinstance(title, str) else "",
             published,
             self.place.hugo_configured,
+            self.place.hugo_keep_case,
         )
         return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
 
