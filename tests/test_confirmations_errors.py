@@ -165,3 +165,159 @@ def test_the_mailing_thread_starts_again_after_an_unexpected_error_and_mails_wha
         "confirmation mails stopped by an unexpected error: they start again in 0.05 s",
     ]
     assert [type(r.exc_info[1]) for r in errors if r.exc_info] == [MemoryError, RuntimeError]
+
+
+BROKEN_LOG = """
+# And the service's log breaks as a log handler can (a full disk, a bug in a handler that
+# ships lines elsewhere): BROKEN_LOG "errors" raises at every ERROR line, "mailed" at the
+# first "confirmation mailed" line, after the mail server took that mail.
+import logging
+
+if os.environ.get("BROKEN_LOG"):
+
+    class Broken(logging.Handler):
+        def emit(self, record):
+            broken = os.environ["BROKEN_LOG"]
+            if broken == "errors" and record.levelno >= logging.ERROR:
+                raise MemoryError
+            if broken == "mailed" and "confirmation mailed" in record.msg:
+                os.environ["BROKEN_LOG"] = ""
+                raise RuntimeError("a bug in a log handler")
+
+    logging.getLogger("feedkit.serve").addHandler(Broken())
+"""
+EXIT_MAKING = """
+# BaseException that is no Exception, raised once making the confirmation of EXIT_FOR: as
+# code that calls sys.exit() would, it ends a thread without a word.
+if os.environ.get("EXIT_FOR"):
+
+    def exiting(cfg, subscriber, link, now):
+        if subscriber.email == os.environ["EXIT_FOR"]:
+            os.environ["EXIT_FOR"] = ""
+            raise SystemExit(1)
+        return made(cfg, subscriber, link, now)
+
+    confirmation.confirmation_message = exiting
+
+# MemoryError once, taking the first confirmation the mail server took off the queue.
+if os.environ.get("DEQUEUE_FAILS"):
+    import feedkit.web.confirmations as mailer
+
+    dequeue = mailer.dequeue
+
+    def failing(*args):
+        if os.environ["DEQUEUE_FAILS"]:
+            os.environ["DEQUEUE_FAILS"] = ""
+            raise MemoryError
+        return dequeue(*args)
+
+    mailer.dequeue = failing
+"""
+
+
+def broken(crash: Crash, **env: str) -> dict[str, str]:
+    """Return the environment of a service that crashes as `crash` says and whose log, or
+    making a mail, or taking one off the queue, breaks as `env` says (BROKEN_LOG, EXIT_FOR,
+    DEQUEUE_FAILS: see above)."""
+    customize = crash.log.parent / "sitecustomize.py"
+    customize.write_text(customize.read_text() + BROKEN_LOG + EXIT_MAKING, encoding="utf-8")
+    return {**crash.env, **env}
+
+
+def test_confirmations_go_on_when_logging_an_unexpected_error_fails_too(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # Making Kim's mail runs out of memory, and so does the log's handler as it writes
+    # that down: the error of the log ended the mailing thread, and no confirmation went
+    # out again while the service kept answering sign-ups.
+    cfg = make_serve_site(tmp_path, smtp_server)
+    crash = Crash(tmp_path / "crash", "kim@example.org")
+    with running(cfg, env=broken(crash, BROKEN_LOG="errors")) as service:
+        sign_up(service, "kim@example.org")
+        wait_until(lambda: crash.tries() == 1)
+        sign_up(service, "lee@example.org")
+        [lee] = mails_for(smtp_server, "lee@example.org")
+        wait_until(lambda: 2 not in queue_claims(cfg))
+        assert queue_claims(cfg) == {1: None}  # Kim's set aside, still queued
+    assert confirm_link_in(lee.raw).startswith(PUBLIC_URL + "confirm/")
+    assert crash.tries() == 1
+    # What the log could not take reaches stderr, as logging's own errors do.
+    assert (
+        "feedkit serve: the log failed (MemoryError()) to take: reader 1: confirmation "
+        "not mailed, stopped by an unexpected error: it stays queued, is tried again in "
+        "30 s, and the others go on\n"
+    ) in service.stderr
+    with running(cfg):
+        [kim] = mails_for(smtp_server, "kim@example.org")
+    assert b"\r\nTo: kim@example.org\r\n" in kim.raw
+    assert queue_claims(cfg) == {}
+
+
+def test_a_confirmation_the_mail_server_took_is_not_mailed_again_when_its_log_line_fails(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # The log's handler fails on "confirmation mailed": the confirmation stayed queued as
+    # if the mail server had not taken it, set aside, and was mailed again 30 s later or
+    # by the next service at its start.
+    cfg = make_serve_site(tmp_path, smtp_server)
+    crash = Crash(tmp_path / "crash", "nobody@example.org")
+    with running(cfg, env=broken(crash, BROKEN_LOG="mailed")) as service:
+        sign_up(service, "kim@example.org")
+        mails_for(smtp_server, "kim@example.org")
+        wait_until(lambda: queue_claims(cfg) == {})
+        sign_up(service, "lee@example.org")  # the thread mails on
+        mails_for(smtp_server, "lee@example.org")
+    assert "RuntimeError('a bug in a log handler')" in service.stderr
+    with running(cfg) as restarted:
+        sign_up(restarted, "mo@example.org")  # queued after Kim's: mailed after it
+        mails_for(smtp_server, "mo@example.org")
+    assert len(smtp_server.received_for("kim@example.org")) == 1
+    assert queue_claims(cfg) == {}
+
+
+def test_a_confirmation_the_mail_server_took_is_not_mailed_again_when_its_dequeue_fails(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # Memory runs out as Kim's confirmation, just taken by the mail server, leaves the
+    # queue: it stayed queued as if never mailed, and went again 30 s later or at the next
+    # service's start.
+    cfg = make_serve_site(tmp_path, smtp_server)
+    crash = Crash(tmp_path / "crash", "nobody@example.org")
+    with running(cfg, env=broken(crash, DEQUEUE_FAILS="1"), tracebacks=1) as service:
+        sign_up(service, "kim@example.org")
+        mails_for(smtp_server, "kim@example.org")
+        wait_until(lambda: queue_claims(cfg) == {})  # taken off at the next pass
+    assert (
+        "ERROR reader 1: confirmation mailed, but an unexpected error kept it queued: it "
+        "leaves the queue at the next pass, and is not mailed again\nTraceback"
+    ) in service.stderr
+    with running(cfg) as restarted:
+        sign_up(restarted, "mo@example.org")
+        mails_for(smtp_server, "mo@example.org")
+    assert len(smtp_server.received_for("kim@example.org")) == 1
+
+
+def test_an_error_no_except_exception_catches_sets_a_confirmation_aside_too(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # A SystemExit while making Kim's mail (code that calls sys.exit()): no `except
+    # Exception` catches it, and a thread ends on it without a word. The service kept
+    # answering sign-ups and mailed no confirmation until it was restarted.
+    cfg = make_serve_site(tmp_path, smtp_server)
+    crash = Crash(tmp_path / "crash", "nobody@example.org")
+    env = broken(crash, EXIT_FOR="kim@example.org")
+    with running(cfg, env=env, tracebacks=1) as service:
+        sign_up(service, "kim@example.org")
+        wait_until(lambda: queue_claims(cfg) == {1: None})  # given back
+        sign_up(service, "lee@example.org")
+        mails_for(smtp_server, "lee@example.org")
+        wait_until(lambda: 2 not in queue_claims(cfg))
+        assert queue_claims(cfg) == {1: None}  # Kim's set aside, still queued
+    assert (
+        "ERROR reader 1: confirmation not mailed, stopped by an unexpected error: it stays "
+        "queued, is tried again in 30 s, and the others go on\nTraceback"
+    ) in service.stderr
+    assert "\nSystemExit: 1\n" in service.stderr
+    with running(cfg):
+        mails_for(smtp_server, "kim@example.org")
+    assert queue_claims(cfg) == {}

@@ -20,6 +20,7 @@ from feedkit.posts.loader import read_body
 from feedkit.posts.markup import render_html
 from feedkit.posts.plaintext import measure, summarize, without_dividers
 from feedkit.posts.reading import Reading
+from feedkit.posts.tasklists import task_boxes
 from feedkit.site.postlist import PostList, templates_of
 
 
@@ -87,8 +88,9 @@ def snapshot(
         image_alt=post.image_alt or "",
         updated=post.updated.isoformat() if post.updated > post.published else "",
         html=email_html(body, post, reading, anchor) if full else "",
-        # The Markdown as written, without the summary's divider (one in code is code).
-        text=without_dividers(body).strip() if full else "",
+        # The Markdown as written, without the summary's divider (one in code is code), a
+        # task item's box as the HTML shows it: mail programs draw no `[ ]`.
+        text=task_boxes(without_dividers(body), reading).strip() if full else "",
         image_height=card_image_height(post, cfg),
     )
 

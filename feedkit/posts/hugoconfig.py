@@ -194,7 +194,7 @@ def _typographer(values: dict[str, Any]) -> bool:
 def _switched_off(values: dict[str, Any]) -> tuple[str, ...]:
     """Return the Goldmark extensions feedkit follows that the site switches off."""
     extensions = _goldmark(values, "extensions")
-    names = ("table", "footnote", "strikethrough", "definitionlist")
+    names = ("table", "footnote", "strikethrough", "definitionlist", "tasklist")
     return tuple(name for name in names if extensions.get(name) is False)
 
 

@@ -319,6 +319,7 @@ def jekyll_reading(
         symbols="kramdown",
         single_tilde=False,  # kramdown-parser-gfm strikes `~~x~~` only
         strikethrough=gfm,  # kramdown's own input strikes nothing through
+        tasklists=gfm,  # nor has task lists
         kramdown_gfm=gfm,
     )
     if name.lower() == "kramdown":  # Jekyll matches it in any case (converters/markdown.rb)
@@ -357,13 +358,14 @@ def _cmark_reading(settings: object) -> tuple[Reading, None]:
     options = {name.upper() for name in _names(values.get("options"))}
     extensions = set(_names(values.get("extensions")))
     # Not read: tagfilter (the tags it shows as text, <script>, <iframe>…, are the
-    # sanitiser's to remove or make links of), tasklist (`[ ]` stays text in every post).
+    # sanitiser's to remove or make links of).
     return Reading(
         smart="SMART" in options,
         kramdown=False,
         footnotes="FOOTNOTES" in options,
         tables="table" in extensions,
         strikethrough="strikethrough" in extensions,
+        tasklists="tasklist" in extensions,
         single_tilde="STRIKETHROUGH_DOUBLE_TILDE" not in options,
         definition_lists=False,
         heading_attributes=False,

@@ -39,6 +39,7 @@ _CLASSES = {
     "Nl2BrExtension": "nl2br",
     "DeleteSubExtension": "pymdownx.tilde",
     "MagiclinkExtension": "pymdownx.magiclink",
+    "TasklistExtension": "pymdownx.tasklist",
 }
 
 

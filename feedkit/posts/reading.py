@@ -53,6 +53,7 @@ class Reading:
     subscript: bool = False  # `~x~` is a subscript (pymdown-extensions' tilde, a Pelican site's)
     definition_lists: bool = True
     heading_attributes: bool = True  # `# Title {#id .class}`
+    tasklists: bool = True  # `- [ ] todo` a task item, its box a character (see tasklists)
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
     raw_html: bool = True  # False: raw HTML is left out, as cmark-gfm does without UNSAFE
     # Bare URLs, www. and e-mail addresses links: "cmark-gfm" (its autolink extension) or
@@ -133,7 +134,7 @@ def goldmark(
     site's `typography` says (see `Reading.typography`); with its linkify, `linkify` the
     protocol of www. links ("": off); with its renderer's `hardWraps` (`hard_wrap`); and
     `without` the extensions the site switched off, as Hugo names them (`table`,
-    `footnote`, `strikethrough`, `definitionList` in lower case)."""
+    `footnote`, `strikethrough`, `definitionList`, `taskList` in lower case)."""
     autolink, protocol = ("goldmark", linkify) if linkify else ("", "https")
     return Reading(
         smart=typographer,
@@ -146,6 +147,7 @@ def goldmark(
         footnotes="footnote" not in without,
         strikethrough="strikethrough" not in without,
         definition_lists="definitionlist" not in without,
+        tasklists="tasklist" not in without,
     )
 
 
@@ -154,8 +156,8 @@ def pelican_reading(extensions: frozenset[str]) -> Reading:
     (see pelicanmarkdown.markdown_extensions; Pelican's default: `extra`'s parts). Without
     pymdown-extensions' `tilde`, `~~x~~` and `~x~` stay as typed; `attr_list` and `abbr` are
     read by kramdown's rules for them; `smarty` makes quotes curly, `nl2br` every line break
-    a hard one, and `magiclink` bare URLs links; `#Title` is a heading and a backslash at a
-    line's end text, as in Python-Markdown."""
+    a hard one, `magiclink` bare URLs links and `tasklist` task items; `#Title` is a
+    heading and a backslash at a line's end text, as in Python-Markdown."""
     tilde = "pymdownx.tilde" in extensions
     return Reading(
         smart="smarty" in extensions,
@@ -167,6 +169,7 @@ def pelican_reading(extensions: frozenset[str]) -> Reading:
         single_tilde=False,  # `~x~` is tilde's subscript, or as typed
         definition_lists="def_list" in extensions,
         heading_attributes="attr_list" in extensions,
+        tasklists="pymdownx.tasklist" in extensions,
         hard_wrap="nl2br" in extensions,
         autolink="cmark-gfm" if "pymdownx.magiclink" in extensions else "",
         python_markdown=True,
@@ -185,8 +188,9 @@ def as_read(text: str, reading: Reading) -> str:
     with no space after it that pulldown-cmark would read as a definition's is escaped (see
     `_TIGHT_COLON`), and without `single_tilde`, the tildes of `~x~` (see `_escapes`); with
     `python_markdown`, as Python-Markdown reads `#Title` and a line-end backslash; with
-    `kramdown_gfm`, what kramdown reads otherwise first (see `kramdown_reading`), and with
-    kramdown's `symbols` and `smart`, its quotes where they differ (`kramdown_quotes`).
+    `kramdown_gfm`, what kramdown reads otherwise first (see `kramdown_reading`), with
+    `tasklists`, each task item's marker its box (see `tasklists`), and with kramdown's
+    `symbols` and `smart`, its quotes where they differ (`kramdown_quotes`).
     `text` itself when none applies."""
     if reading.python_markdown:
         from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
@@ -196,6 +200,10 @@ def as_read(text: str, reading: Reading) -> str:
         from feedkit.posts.kramdown_reading import as_kramdown
 
         text = as_kramdown(text, reading.options)
+    if reading.tasklists and "]" in text:
+        from feedkit.posts.tasklists import task_boxes
+
+        text = task_boxes(text, reading)
     if reading.smart and reading.symbols == "kramdown" and ("'" in text or '"' in text):
         from feedkit.posts import kramdown_quotes
 

@@ -36,17 +36,29 @@ again and again for a confirmation that fails every time, and not every service 
 under a supervisor that restarts it. It keeps its lock all along, as a paused one
 (SIGSTOP) does, so no other service takes over its claims: a claim its failed work could
 not give back is still its own, and it mails that confirmation at its next try.
+
+Nothing the thread meets ends it but a stop: errors that are no `Exception` (a SystemExit
+from code that calls sys.exit()) are met the same way, and a log that fails to take a line
+(a handler that raises, memory running out again) is told on stderr instead (`logged`).
+A confirmation the mail server has taken leaves the queue before anything is logged of it;
+one whose taking off fails is taken off at the next pass, under this service's claim, not
+mailed again (stopped or killed before that pass, the next service mails it again, as
+above). The set-aside is this process's memory only, and need not be more: a confirmation
+set aside was never mailed and stays queued with no claim, so the next service mails it at
+once; a restart loses none and repeats none, it only starts the pauses over.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from feedkit.config import Config
 from feedkit.errors import FeedkitError
@@ -79,6 +91,21 @@ RETRY_MAX = 600.0
 STOP_WAIT = 5.0
 
 
+def logged(write: Callable[..., None], message: str, *args: Any, **options: Any) -> None:
+    """Write one line with `write` (`log.error`, `log.exception`…); when the log fails to
+    take it (a handler that raises, memory running out again), say so on stderr, as
+    logging's own handleError does, and go on: the mailing thread lives on past it."""
+    try:
+        write(message, *args, **options)
+    except BaseException as failure:  # noqa: B036 (whatever the log raises, the mail goes on)
+        try:
+            sys.stderr.write(
+                f"feedkit serve: the log failed ({failure!r}) to take: {message % args}\n"
+            )
+        except BaseException:  # noqa: B036 (stderr itself gone: nothing is left to tell)
+            pass
+
+
 @dataclass(frozen=True)
 class SetAside:
     """A confirmation whose mailing met an unexpected error, and when it is tried again."""
@@ -108,6 +135,9 @@ class ConfirmationMailer:
         self._mailing: int | None = None  # the reader whose confirmation is on its way
         self._next_due: datetime | None = None  # when one passed over may be mailed, first
         self._set_aside: dict[tuple[int, str], SetAside] = {}  # by reader and nonce
+        # Those the mail server has taken (or refused for good) that are still queued: taking
+        # one off met an error. Taken off at the next pass, never mailed again.
+        self._handed_over: set[tuple[int, str]] = set()
 
     def start(self) -> None:
         """Start mailing, first what a stopped service left in the queue."""
@@ -128,12 +158,17 @@ class ConfirmationMailer:
             return
         mailing = self._mailing
         if mailing is not None and self._thread.is_alive():
-            log.info("stopping once reader %d's confirmation has reached the mail server", mailing)
+            logged(
+                log.info,
+                "stopping once reader %d's confirmation has reached the mail server",
+                mailing,
+            )
         self._thread.join(timeout)
         if self._thread.is_alive():
             # The lock stays held until the process ends, so that no other service takes
             # over the claim while this one may still hand the mail over.
-            log.warning(
+            logged(
+                log.warning,
                 "stopping with reader %s's confirmation still on its way after %g s: it "
                 "stays queued, the next service mails it, and the reader may get it twice",
                 self._mailing,
@@ -148,10 +183,11 @@ class ConfirmationMailer:
             try:
                 self._mail_until_stopped()
                 return
-            except Exception:
+            except BaseException:  # noqa: B036 (SystemExit too: this thread is never to end)
                 # Not one confirmation's (those are set aside in `mail_queued`): retried in
                 # a loop, it would fill the log as fast as it fails.
-                log.exception(
+                logged(
+                    log.exception,
                     "confirmation mails stopped by an unexpected error: they start again in %g s",
                     pause,
                 )
@@ -162,7 +198,7 @@ class ConfirmationMailer:
         try:
             state = State.open(self.cfg.path(self.cfg.digest.state))
         except FeedkitError as exc:
-            log.error("confirmation mails cannot be sent: %s", exc)
+            logged(log.error, "confirmation mails cannot be sent: %s", exc)
             return
         with state:
             if self._lock is None:  # held from the first start on, also after an error
@@ -174,7 +210,7 @@ class ConfirmationMailer:
                 try:
                     done = self.mail_queued(readers)
                 except (FeedkitError, sqlite3.Error) as exc:
-                    log.error("confirmation mails not sent: %s", exc)
+                    logged(log.error, "confirmation mails not sent: %s", exc)
                     done = False
                 if self._stopping.is_set():
                     return
@@ -191,7 +227,8 @@ class ConfirmationMailer:
         try:
             self._lock = ClaimLock.take(state_path)
         except OSError as exc:
-            log.warning(
+            logged(
+                log.warning,
                 "%s: cannot lock a file there (%s): a confirmation this service is killed "
                 "while mailing waits until its claim runs out (5 minutes), unless a service "
                 "on this machine sees it gone",
@@ -224,13 +261,20 @@ class ConfirmationMailer:
         self._next_due = None
         keys = {(item.reader.id, item.nonce) for item in queued}
         self._set_aside = {key: s for key, s in self._set_aside.items() if key in keys}
+        self._handed_over &= keys
         delivery: Sender | None = None
         try:
             for item in queued:
                 if self._stopping.is_set():  # a stopping service starts no new mail
                     break
                 now = self.clock()
-                aside = self._set_aside.get((item.reader.id, item.nonce))
+                key = (item.reader.id, item.nonce)
+                if key in self._handed_over:  # still this service's claim: no other mails it
+                    dequeue(readers, *key)
+                    self._handed_over.discard(key)
+                    left -= 1
+                    continue
+                aside = self._set_aside.get(key)
                 if aside is not None and aside.until > now:
                     self._due(aside.until)
                     continue
@@ -253,18 +297,18 @@ class ConfirmationMailer:
                         done = self._mail(readers, delivery, item, now)
                     except (FeedkitError, sqlite3.Error):
                         raise  # the delivery's or the database's, the same for every reader
-                    except Exception:
+                    except BaseException:  # noqa: B036 (SystemExit too: the others go on)
                         self._set_aside_after_error(item, now)
                         broken, delivery = delivery, None  # it may have stopped mid-dialogue
                         broken.close()
                 finally:
                     self._mailing = None
-                    if not done:  # stays queued, free for any service to try again
-                        release(readers, item, self.owner)
+                    if not done and key not in self._handed_over:
+                        release(readers, item, self.owner)  # stays queued, free for any service
                 if done:
                     left -= 1
         except DeliveryError as exc:  # the same for every reader: they wait for the next try
-            log.error("confirmation mails not sent (%d waiting): %s", left, exc)
+            logged(log.error, "confirmation mails not sent (%d waiting): %s", left, exc)
         finally:
             if delivery is not None:
                 delivery.close()
@@ -275,10 +319,20 @@ class ConfirmationMailer:
         while: tried at every pass through the queue (each sign-up starts one), one that
         fails every time would fill the log as fast as readers sign up."""
         key = (item.reader.id, item.nonce)
+        if key in self._handed_over:
+            self._due(now)
+            logged(
+                log.exception,
+                "reader %d: confirmation mailed, but an unexpected error kept it queued: it "
+                "leaves the queue at the next pass, and is not mailed again",
+                item.reader.id,
+            )
+            return
         aside = self._set_aside.get(key, SetAside(0, now)).again(now)
         self._set_aside[key] = aside
         self._due(aside.until)
-        log.exception(
+        logged(
+            log.exception,
             "reader %d: confirmation not mailed, stopped by an unexpected error: it stays "
             "queued, is tried again in %g s, and the others go on",
             item.reader.id,
@@ -294,7 +348,8 @@ class ConfirmationMailer:
             why = "whose claim ran out"
         else:  # that service gave it up as we looked
             return
-        log.warning(
+        logged(
+            log.warning,
             "reader %d: confirmation taken over from %s, %s (killed while mailing it?): "
             "the reader may get it twice",
             item.reader.id,
@@ -308,23 +363,31 @@ class ConfirmationMailer:
         """Mail one confirmation claimed at `now`; return whether it left the queue."""
         cfg, reader = self.cfg, item.reader
         if now - item.queued > cfg.serve.confirm_within:
-            log.error(
+            readers.unsent(reader.id, item.nonce, now, "not mailed before its link expired")
+            logged(
+                log.error,
                 "reader %d: confirmation given up: not mailed before its link would have "
                 "expired (serve.confirm_within)",
                 reader.id,
             )
-            readers.unsent(reader.id, item.nonce, now, "not mailed before its link expired")
             return True
         # Made as it goes out: the link works for confirm_within from then, as it says.
         link = confirm_link(cfg, self.tokens, reader.id, item.nonce, now)
         message = confirmation_message(cfg, reader.subscriber, link, now)
         outcome = delivery.send(message, reader.address)
         if outcome.status == "deferred":
-            log.error("reader %d: confirmation not mailed yet: %s", reader.id, outcome.detail)
+            logged(
+                log.error, "reader %d: confirmation not mailed yet: %s", reader.id, outcome.detail
+            )
             return False
-        if outcome.status == "sent":
-            log.info("reader %d: confirmation mailed (%s)", reader.id, outcome.detail)
-        else:  # this address refuses mail; the sign-up was answered like any other
-            log.warning("reader %d: confirmation refused: %s", reader.id, outcome.detail)
+        # Off the queue before anything else can fail; if that fails, the next pass takes
+        # it off (`_handed_over`): what the mail server took, or refused for good, is never
+        # mailed again by this service.
+        self._handed_over.add((reader.id, item.nonce))
         dequeue(readers, reader.id, item.nonce)
+        self._handed_over.discard((reader.id, item.nonce))
+        if outcome.status == "sent":
+            logged(log.info, "reader %d: confirmation mailed (%s)", reader.id, outcome.detail)
+        else:  # this address refuses mail; the sign-up was answered like any other
+            logged(log.warning, "reader %d: confirmation refused: %s", reader.id, outcome.detail)
         return True

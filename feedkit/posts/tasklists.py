@@ -1,0 +1,69 @@
+"""Task list items (`- [ ] todo`, `- [x] done`) with their box as a character: `☐ todo`,
+`☑ done`.
+
+kramdown's GFM input (Jekyll's), Goldmark (Hugo's), cmark-gfm's tasklist extension,
+pulldown-cmark and pymdown-extensions' tasklist (a Pelican site's, when its MARKDOWN names
+it) draw a task item's marker as a disabled checkbox, `<input type="checkbox" disabled>`.
+Feed readers strip form elements, and so does the sanitiser (feedkit/posts/sanitize.py), so
+in a feed that box is gone. Here the marker becomes the character of its box in the Markdown
+before it is read: the feeds' HTML, the digest and the plain-text summaries show it, the
+list stays a list, and a `[ ]` anywhere else (in text, in code) or an `<input>` a post
+writes itself keeps what was typed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from feedkit.posts.reading import Reading
+
+UNCHECKED = "☐"  # U+2610 BALLOT BOX
+CHECKED = "☑"  # U+2611 BALLOT BOX WITH CHECK
+# What a task item's marker is: a post without any of them has no task item.
+MARKERS = ("[ ]", "[x]", "[X]")
+
+
+def task_boxes(text: str, reading: Reading) -> str:
+    """Return Markdown `text` with the marker of each task item made its box (see
+    `as_boxes`) when `reading` has task lists; `text` itself when it has none."""
+    if not reading.tasklists or not any(marker in text for marker in MARKERS):
+        return text
+    # kramdown's GFM input and pymdown-extensions' tasklist take a marker followed by
+    # text only (`\[ \]\s+` and `\[ \] +`): `- [ ]` alone is an item reading "[ ]".
+    empty = not (reading.kramdown_gfm or reading.python_markdown)
+    return as_boxes(text, reading.options, empty=empty)
+
+
+def as_boxes(text: str, options: Any, *, empty: bool = True) -> str:
+    """Return Markdown `text` with the marker of each task item, as pulldown-cmark reads
+    them with `options` (a `pyromark.Options`) and its task lists, made the character of
+    its box: `[ ]` ☐, `[x]` and `[X]` ☑. Without `empty`, a marker with nothing after it in
+    its item stays as typed."""
+    import pyromark
+
+    from feedkit.posts.markup import markdown
+
+    parser = markdown(False, options | pyromark.Options.ENABLE_TASKLISTS)
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    boxes: list[tuple[int, int, bytes]] = []
+    # The box of the marker just read, until the event after it tells whether it counts.
+    pending: tuple[int, int, bytes] | None = None
+    for event, where in parser.events_with_range(text):
+        if pending is not None:
+            if empty or not (isinstance(event, dict) and "End" in event):
+                boxes.append(pending)
+            pending = None
+        if isinstance(event, dict) and "TaskListMarker" in event:
+            box = CHECKED if event["TaskListMarker"] else UNCHECKED
+            pending = (where["start"], where["end"], box.encode())
+    if pending is not None and empty:
+        boxes.append(pending)
+    if not boxes:
+        return text
+    pieces: list[bytes] = []
+    at = 0
+    for start, end, made in boxes:
+        pieces += [data[at:start], made]
+        at = end
+    return b"".join([*pieces, data[at:]]).decode()
