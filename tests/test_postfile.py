@@ -22,6 +22,12 @@ from conftest import FIXTURES, NOW_ENV, hugo_site_with_a_bare_page
 
 JEKYLL_SITE = FIXTURES / "jekyll-no-front-matter"
 JEKYLL_FEED = FIXTURES / "jekyll-no-front-matter.feed.xml"
+# A Jekyll site of post files Jekyll reads its own way (trailing periods in a name, a dated
+# `.txt`, a picture named like a post, a first line that is not `---`), and the feed
+# Debian's Jekyll 4.3.1 with jekyll-feed 0.17.0 made of it; tests/test_oracles.py checks
+# it against the real thing where Jekyll is installed.
+POST_FILES_SITE = FIXTURES / "jekyll-post-files"
+POST_FILES_FEED = FIXTURES / "jekyll-post-files.feed.xml"
 
 
 def no_front_matter(path: str, title: str) -> str:
@@ -38,6 +44,30 @@ def init(site: Path, runner: CliRunner) -> Path:
     result = runner.invoke(main, ["init", str(site)], env=NOW_ENV)
     assert result.exit_code == 0, result.output
     return site / "feedkit.toml"
+
+
+def built_post_files(tmp_path: Path, runner: CliRunner) -> tuple[Path, list[str]]:
+    """Return a copy of POST_FILES_SITE set up with `feedkit init` and built with `feedkit
+    build`, which must succeed, and the lines it wrote to stderr."""
+    site = tmp_path / "site"
+    shutil.copytree(POST_FILES_SITE, site)
+    result = runner.invoke(main, ["build", "--config", str(init(site, runner))], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    return site, result.stderr.splitlines()
+
+
+def assert_as_jekyll_feed_had(site: Path, ids: list[str]) -> None:
+    """Assert that the entries `ids` of the feed feedkit built in `site` have the links,
+    titles and text of POST_FILES_FEED's, as jekyll-feed made them."""
+    theirs = entries(POST_FILES_FEED, "id")
+    ours = entries(site / "public" / "feed.xml", "id")
+    for key in ids:
+        our, their = ours[key], theirs[key]
+        assert (our.link, title(our), seen_text(our)) == (
+            their.link,
+            title(their),
+            seen_text(their),
+        ), key
 
 
 def test_a_jekyll_post_without_front_matter_is_in_the_feed_as_jekyll_feed_had_it(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import feedparser
 from click.testing import CliRunner, Result
+from test_postfile import assert_as_jekyll_feed_had, built_post_files
 
 from feedkit.cli import main
 
@@ -89,6 +90,27 @@ def test_a_jekyll_post_its_markdown_ext_does_not_name_is_published_as_written(
     link, html = entries["markdown"]
     assert link == "https://example.com/blog/2024/01/03/markdown.markdown"
     assert "<em>" not in html
+
+
+def test_a_jekyll_posts_title_from_its_name_has_no_trailing_periods(
+    tmp_path: Path,
+) -> None:
+    # Jekyll drops the periods that end a post's slug: 2024-02-01-the-end...md is "The End"
+    # at /the-end.html. feedkit's URL had none, but its title kept them ("The End…", once
+    # its dots were typographed).
+    site, stderr = built_post_files(tmp_path, CliRunner())
+    assert (
+        "_posts/2024-02-01-the-end...md:2: warning: no title; feeds show 'The End': add "
+        "'title: …' to the front matter"
+    ) in stderr
+    assert (
+        "_posts/2024-02-02-v1.2..md:1: warning: no front matter; feeds show it as Jekyll does, "
+        "titled 'V1.2' and dated from its file name: start the file with front matter ('---', "
+        "'title: …', '---') to set them"
+    ) in stderr
+    assert_as_jekyll_feed_had(
+        site, ["https://pf.example.org/the-end", "https://pf.example.org/v1.2"]
+    )
 
 
 def test_hugo_and_pelican_sites_read_their_own_markdown_names(tmp_path: Path) -> None:

@@ -129,7 +129,8 @@ class PostBuilder(PostAddress, PostPublishing):
                 name = os.path.basename(os.path.dirname(self.path)) or name
             title = name.replace("-", " ").replace("_", " ").strip() or name
             if self.place.jekyll:  # Jekyll's titleize_slug: "Welcome To Jekyll"
-                name = jekyll["slug"] if jekyll else name
+                # of its slug, which keeps no trailing period (end...md: "End")
+                name = (jekyll["slug"] if jekyll else name).rstrip(".")
                 title = " ".join(word.capitalize() for word in name.split("-")) or name
             said = f"no title; feeds show {title!r}: add 'title: …' to the front matter"
             if not self.src.fm_format:  # a file with none at all (Place.bare)
