@@ -188,10 +188,11 @@ def _load_batch(
         head = None
         if not isinstance(place, Skipped):
             try:
+                rules = place.bare, place.jekyll
                 if each is None:
-                    head = read_head(path, shown, warnings, place.bare)
+                    head = read_head(path, shown, warnings, *rules)
                 else:
-                    source, st, raws[index] = read_whole(path, shown, warnings, place.bare)
+                    source, st, raws[index] = read_whole(path, shown, warnings, *rules)
                     head = source, st
             except FileProblems as exc:
                 failed[index] = exc.problems
