@@ -25,6 +25,7 @@ from feedkit.posts.fmparse import parse_front_matter
 from feedkit.posts.layout import ANYWHERE, Layout, NotAPost, Place, Skipped, unread_folders
 from feedkit.posts.postfile import (
     FileProblems,
+    NotText,
     discover,
     read_head,
     read_whole,
@@ -184,6 +185,7 @@ def _load_batch(
     failed: dict[int, list[Problem]] = {}
     heads: list[tuple[postfile.Source, StatKey] | None] = []
     raws: dict[int, bytes] = {}
+    files = list(files)  # a picture's place becomes its Skipped: in a copy, not the caller's
     for index, (path, shown, place, warnings) in enumerate(files):
         head = None
         if not isinstance(place, Skipped):
@@ -195,7 +197,10 @@ def _load_batch(
                     source, st, raws[index] = read_whole(path, shown, warnings, *rules)
                     head = source, st
             except FileProblems as exc:
-                failed[index] = exc.problems
+                if isinstance(exc, NotText) and place.not_text is not None:  # a picture
+                    files[index] = (path, shown, place.not_text, warnings)
+                else:
+                    failed[index] = exc.problems
             except OSError as exc:
                 failed[index] = [unreadable(path, shown, exc)]
         heads.append(head)

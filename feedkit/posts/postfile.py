@@ -85,6 +85,10 @@ class FileProblems(Exception):
         self.problems = problems
 
 
+class NotText(FileProblems):
+    """A file that is not UTF-8 text: a post's mistake, or a picture (`Place.not_text`)."""
+
+
 def discover(content_dir: Path, unread: Unread | None = None) -> list[Path]:
     """Return every post file under `content_dir` in a stable order, but in the folders
     `unread` names (see `walk`)."""
@@ -107,7 +111,7 @@ def decode(raw: bytes, shown: str, warnings: list[Problem] | None) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise FileProblems(
+        raise NotText(
             [
                 Problem(
                     shown,
