@@ -277,24 +277,27 @@ def test_a_pelican_blog_keeps_its_atom_entries(tmp_path: Path) -> None:
         assert sorted(t.term for t in our.tags) == sorted(t.term for t in their.tags), key
 
 
-def test_jekyll_posts_without_front_matter_are_published_as_recorded(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("fixture", "count"), [("jekyll-no-front-matter", 5), ("jekyll-post-files", 8)]
+)
+def test_jekyll_posts_read_its_own_way_are_published_as_recorded(
+    tmp_path: Path, fixture: str, count: int
+) -> None:
     # Jekyll publishes a post with no front matter, titled from its file name's slug
     # (`Utils.titleize_slug`: "My First_post"), dated from its name, its folder above
-    # _posts/ a category, its text converted: tests/test_postfile.py holds feedkit to the
-    # feed recorded here, which must still be what Jekyll makes.
+    # _posts/ a category, its text converted; a first line other than `---` opens none; a
+    # slug's trailing periods are dropped; a dated file of any ending is a post, published as
+    # written, and one not UTF-8 skipped. tests/test_postfile.py and tests/test_walk.py hold
+    # feedkit to the feeds recorded here, which must still be what Jekyll makes.
     jekyll = tool("jekyll", "jekyll ruby-jekyll-feed", "jekyll-feed")
     site = tmp_path / "site"
-    shutil.copytree(FIXTURES / "jekyll-no-front-matter", site)
-    subprocess.run(
-        [jekyll, "build", "--quiet", "-s", str(site), "-d", str(tmp_path / "jekyll")],
-        check=True,
-        timeout=600,
-    )
-    recorded = entries(FIXTURES / "jekyll-no-front-matter.feed.xml", "id")
+    shutil.copytree(FIXTURES / fixture, site)
+    jekyll_build(jekyll, site, tmp_path / "jekyll")  # which says it skips the picture
+    recorded = entries(FIXTURES / f"{fixture}.feed.xml", "id")
     theirs = entries(tmp_path / "jekyll" / "feed.xml", "id")
     feedkit(site)
     ours = entries(site / "public" / "feed.xml", "id")
-    assert sorted(theirs) == sorted(recorded) == sorted(ours) and len(ours) == 5
+    assert sorted(theirs) == sorted(recorded) == sorted(ours) and len(ours) == count
     for key, their in theirs.items():
         assert (their.link, title(their), seen_text(their)) == (
             recorded[key].link,

@@ -22,6 +22,12 @@ from conftest import FIXTURES, NOW_ENV, hugo_site_with_a_bare_page
 
 JEKYLL_SITE = FIXTURES / "jekyll-no-front-matter"
 JEKYLL_FEED = FIXTURES / "jekyll-no-front-matter.feed.xml"
+# A Jekyll site of post files Jekyll reads its own way (trailing periods in a name, a dated
+# `.txt`, a picture named like a post, a first line that is not `---`), and the feed
+# Debian's Jekyll 4.3.1 with jekyll-feed 0.17.0 made of it; tests/test_oracles.py checks
+# it against the real thing where Jekyll is installed.
+POST_FILES_SITE = FIXTURES / "jekyll-post-files"
+POST_FILES_FEED = FIXTURES / "jekyll-post-files.feed.xml"
 
 
 def no_front_matter(path: str, title: str) -> str:
@@ -38,6 +44,93 @@ def init(site: Path, runner: CliRunner) -> Path:
     result = runner.invoke(main, ["init", str(site)], env=NOW_ENV)
     assert result.exit_code == 0, result.output
     return site / "feedkit.toml"
+
+
+def built_post_files(tmp_path: Path, runner: CliRunner) -> tuple[Path, list[str]]:
+    """Return a copy of POST_FILES_SITE set up with `feedkit init` and built with `feedkit
+    build`, which must succeed, and the lines it wrote to stderr."""
+    site = tmp_path / "site"
+    shutil.copytree(POST_FILES_SITE, site)
+    result = runner.invoke(main, ["build", "--config", str(init(site, runner))], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    return site, result.stderr.splitlines()
+
+
+def assert_as_jekyll_feed_had(site: Path, ids: list[str]) -> None:
+    """Assert that the entries `ids` of the feed feedkit built in `site` have the links,
+    titles and text of POST_FILES_FEED's, as jekyll-feed made them."""
+    theirs = entries(POST_FILES_FEED, "id")
+    ours = entries(site / "public" / "feed.xml", "id")
+    for key in ids:
+        our, their = ours[key], theirs[key]
+        assert (our.link, title(our), seen_text(our)) == (
+            their.link,
+            title(their),
+            seen_text(their),
+        ), key
+
+
+def test_a_jekyll_post_opened_by_other_than_three_dashes_has_no_front_matter(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    # Jekyll's front matter opens with a first line `---` and white space at most
+    # (Jekyll::Document's YAML_FRONT_MATTER_REGEXP): a `----`, `+++` (TOML) or `{` (JSON) line
+    # is text, and the post is titled from its name. feedkit read them as front matter,
+    # so their titles and text were not those Jekyll published.
+    site, stderr = built_post_files(tmp_path, runner)
+    for name, line, title_ in [
+        ("2024-02-06-four-dashes.md", "----", "Four Dashes"),
+        ("2024-02-07-toml.md", "+++", "Toml"),
+        ("2024-02-08-json.md", "{", "Json"),
+    ]:
+        assert (
+            f"_posts/{name}:1: warning: no front matter (Jekyll reads a first line '{line}' as "
+            f"text); feeds show it as Jekyll does, titled '{title_}' and dated from its file "
+            "name: start the file with front matter ('---', 'title: …', '---') to set them"
+        ) in stderr
+    assert_as_jekyll_feed_had(
+        site,
+        [f"https://pf.example.org/{name}" for name in ("four-dashes", "toml", "json", "spaces")],
+    )
+    # `feedkit check` reads the bodies alike (its own way: the whole file, once).
+    result = runner.invoke(main, ["check", "--config", str(site / "feedkit.toml")], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert "(Jekyll reads a first line '+++' as text)" in result.stderr
+
+    # In a Jekyll site without _posts/, where a file without front matter is a mistake,
+    # the mistake is said with the line Jekyll does not take for its opening.
+    flat = tmp_path / "flat"
+    (flat / "notes").mkdir(parents=True)
+    (flat / "_config.yml").write_text("title: Flat\nurl: https://f.example.org\n")
+    shutil.copyfile(site / "_posts" / "2024-02-07-toml.md", flat / "notes" / "toml.md")
+    result = runner.invoke(main, ["build", "--config", str(init(flat, runner))], env=NOW_ENV)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "notes/toml.md:1: has no front matter (a first line '+++' opens none in a Jekyll "
+        "site); start the file with a '---' line, then 'title: …', 'date: …', and close it "
+        "with another '---' line (or Pelican's 'Title: …' lines, then a blank line)",
+        "error: 1 problem in the content; nothing was written",
+    ]
+
+    # Hugo reads TOML and JSON front matter (checked with Hugo 0.168): a Hugo site keeps them.
+    hugo = tmp_path / "hugo"
+    (hugo / "content" / "posts").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
+    for name, text in [
+        ("toml.md", '+++\ntitle = "In TOML"\ndate = 2024-01-02\n+++\nIts text.\n'),
+        ("json.md", '{\n  "title": "In JSON",\n  "date": "2024-01-03"\n}\nIts text.\n'),
+    ]:
+        (hugo / "content" / "posts" / name).write_text(text, encoding="utf-8")
+    toml = init(hugo, runner)
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(re.sub(r'(?m)^output_dir = ".*"', 'output_dir = "out"', text))
+    result = runner.invoke(main, ["build", "--config", str(toml)], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    built = entries(hugo / "out" / "index.xml", "link")
+    assert sorted((e.title, seen_text(e)) for e in built.values()) == [
+        ("In JSON", "Itstext."),
+        ("In TOML", "Itstext."),
+    ]
 
 
 def test_a_jekyll_post_without_front_matter_is_in_the_feed_as_jekyll_feed_had_it(

@@ -179,6 +179,34 @@ def test_requests_read_no_post_and_a_save_reads_only_that_post(
     assert calls[1:] == [["fresh.md"]]
 
 
+def test_a_saved_jekyll_post_of_any_ending_is_read_and_shown(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Jekyll publishes a dated file of _posts/ whatever its ending (a .txt, as written). The
+    # preview took a save of one for a picture's, which changes nothing shown: the post
+    # appeared only once the preview was started again.
+    posts = site / "content" / "_posts"
+    posts.mkdir()
+    (posts / "2024-01-01-first.md").write_text("---\ntitle: First\n---\nText.\n")
+    calls: list[list[str]] = []
+    real = warm.parse_files
+
+    def counted(cfg, paths, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append([Path(p).name for p in paths])
+        return real(cfg, paths, **kwargs)
+
+    monkeypatch.setattr(warm, "parse_files", counted)
+    with preview_in_process(site / "feedkit.toml") as server:
+        base = url(server)
+        assert b"First" in fetch(base + "/atom.xml")[1]
+        notes = posts / "2024-01-02-notes.txt"
+        notes.write_text("---\ntitle: Notes in text\n---\nKept as written.\n")
+        assert b"Notes in text" in fetch(base + "/atom.xml")[1]
+        # Read as a post, alone: the other post was kept (the site's other files, pages to
+        # a Jekyll site, are skipped unread).
+        assert "2024-01-02-notes.txt" in calls[-1] and "2024-01-01-first.md" not in calls[-1]
+
+
 def test_a_config_change_reads_everything_again(
     site: Path, reads: tuple[str, list[list[str]]]
 ) -> None:

@@ -1,10 +1,10 @@
 """Which file names are posts, as each generator reads them: a Jekyll site's Markdown is
 what its `markdown_ext` names (Jekyll's default "markdown,mkdown,mkdn,mkd,md", in any case),
-and any other file of its `_posts/` is published as written, at a URL with its ending, as
-Jekyll 4.3 publishes it; a Hugo site's Markdown ends in .md, .markdown or .mdown (Hugo
-0.111), a Pelican site's in .md, .markdown, .mkd or .mdown (Pelican 4.8). Through the
-`feedkit` command, reading the feeds' bytes; tests/test_oracles.py builds the same with
-Jekyll itself."""
+and any other dated file of its `_posts/` (`.html`, `.txt`, …) is published as written, at
+a URL with its ending, as Jekyll 4.3 publishes it; a Hugo site's Markdown ends in .md,
+.markdown or .mdown (Hugo 0.111), a Pelican site's in .md, .markdown, .mkd or .mdown
+(Pelican 4.8). Through the `feedkit` command, reading the feeds' bytes;
+tests/test_oracles.py builds the same with Jekyll itself."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import feedparser
 from click.testing import CliRunner, Result
+from test_postfile import assert_as_jekyll_feed_had, built_post_files
 
 from feedkit.cli import main
 
@@ -89,6 +90,59 @@ def test_a_jekyll_post_its_markdown_ext_does_not_name_is_published_as_written(
     link, html = entries["markdown"]
     assert link == "https://example.com/blog/2024/01/03/markdown.markdown"
     assert "<em>" not in html
+
+
+def test_a_jekyll_posts_title_from_its_name_has_no_trailing_periods(
+    tmp_path: Path,
+) -> None:
+    # Jekyll drops the periods that end a post's slug: 2024-02-01-the-end...md is "The End"
+    # at /the-end.html. feedkit's URL had none, but its title kept them ("The End…", once
+    # its dots were typographed).
+    site, stderr = built_post_files(tmp_path, CliRunner())
+    assert (
+        "_posts/2024-02-01-the-end...md:2: warning: no title; feeds show 'The End': add "
+        "'title: …' to the front matter"
+    ) in stderr
+    assert (
+        "_posts/2024-02-02-v1.2..md:1: warning: no front matter; feeds show it as Jekyll does, "
+        "titled 'V1.2' and dated from its file name: start the file with front matter ('---', "
+        "'title: …', '---') to set them"
+    ) in stderr
+    assert_as_jekyll_feed_had(
+        site, ["https://pf.example.org/the-end", "https://pf.example.org/v1.2"]
+    )
+
+
+def test_a_dated_jekyll_post_of_any_ending_is_published_as_written(tmp_path: Path) -> None:
+    # Jekyll publishes every dated file of _posts/, whatever its ending: a .txt as written
+    # (its text unconverted and unescaped in jekyll-feed's entry), at /plain.txt. feedkit read
+    # only Markdown and HTML endings there, so such posts were missing from the feeds.
+    runner = CliRunner()
+    site, stderr = built_post_files(tmp_path, runner)
+    assert_as_jekyll_feed_had(
+        site, ["https://pf.example.org/plain", "https://pf.example.org/notes"]
+    )
+    html = feedparser.parse((site / "public" / "feed.xml").read_bytes()).entries
+    (plain,) = [e.content[0].value for e in html if e.link.endswith("/plain.txt")]
+    assert "<b>as written</b>: *not* Markdown &amp; not escaped." in plain
+    # A dated picture is no UTF-8 text: Jekyll skips it (an error in its log) and builds the
+    # rest; feedkit too, and `feedkit check` lists it. An undated picture beside the posts,
+    # and an editor's backup, are nothing to Jekyll, nor to feedkit.
+    (site / "_posts" / "2024-02-03-plain.txt~").write_text("A backup.\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", "--config", str(site / "feedkit.toml")], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    listed = [line for line in result.stderr.splitlines() if ": warning: " not in line]
+    assert listed == [
+        "_posts/2024-02-05-chart.png: skipped: not UTF-8 text (a picture, say), which Jekyll "
+        "skips too ('could not read file'); save it as UTF-8 if it is a post"
+    ]
+    # Where the ending says the file is text (Markdown, HTML), one not UTF-8 is a mistake.
+    (site / "_posts" / "2024-02-10-latin.html").write_bytes(b"<p>caf\xe9</p>\n")
+    result = runner.invoke(main, ["build", "--config", str(site / "feedkit.toml")], env=NOW_ENV)
+    assert result.exit_code == 1
+    assert (
+        "_posts/2024-02-10-latin.html:1: is not UTF-8 text (byte 0xE9); save the file as UTF-8"
+    ) in result.stderr.splitlines()
 
 
 def test_hugo_and_pelican_sites_read_their_own_markdown_names(tmp_path: Path) -> None:

@@ -72,6 +72,15 @@ class Place:
     output_ext: str = ""
 
     @property
+    def not_text(self) -> Skipped | None:
+        """Return why the file is no post when it is not UTF-8 text and its ending says
+        nothing of text (a Jekyll post published as written, not Markdown, not HTML): a
+        picture named like a post (2024-01-02-chart.png), which Jekyll skips (with an error
+        in its log) and builds the rest. None for a file that should be text: a mistake."""
+        ending = self.output_ext.lower()
+        return JEKYLL_NOT_TEXT if ending and ending not in (*MARKDOWN_SUFFIXES, ".html") else None
+
+    @property
     def bare(self) -> bool:
         """True when its generator publishes the file even without front matter, all of it
         as the body: a Jekyll post in _posts/ or _drafts/ (titled and dated from its name),
@@ -108,6 +117,10 @@ JEKYLL_UNDATED = (
     "(2024-05-01-title.md)"
 )
 JEKYLL_POST_FILE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-.+\.[^.]+$")  # as JEKYLL_NAME
+JEKYLL_NOT_TEXT = Skipped(
+    "not UTF-8 text (a picture, say), which Jekyll skips too ('could not read file'); save it "
+    "as UTF-8 if it is a post"
+)
 PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
 SECTION_PAGE = "Hugo's page of a section (or of the home page), not a post"
 JEKYLL_OUTSIDE = Skipped("outside the Jekyll site: its _config.yml excludes it", listed=False)

@@ -25,6 +25,7 @@ from feedkit.posts.fmparse import parse_front_matter
 from feedkit.posts.layout import ANYWHERE, Layout, NotAPost, Place, Skipped, unread_folders
 from feedkit.posts.postfile import (
     FileProblems,
+    NotText,
     discover,
     read_head,
     read_whole,
@@ -184,17 +185,22 @@ def _load_batch(
     failed: dict[int, list[Problem]] = {}
     heads: list[tuple[postfile.Source, StatKey] | None] = []
     raws: dict[int, bytes] = {}
+    files = list(files)  # a picture's place becomes its Skipped: in a copy, not the caller's
     for index, (path, shown, place, warnings) in enumerate(files):
         head = None
         if not isinstance(place, Skipped):
             try:
+                rules = place.bare, place.jekyll
                 if each is None:
-                    head = read_head(path, shown, warnings, place.bare)
+                    head = read_head(path, shown, warnings, *rules)
                 else:
-                    source, st, raws[index] = read_whole(path, shown, warnings, place.bare)
+                    source, st, raws[index] = read_whole(path, shown, warnings, *rules)
                     head = source, st
             except FileProblems as exc:
-                failed[index] = exc.problems
+                if isinstance(exc, NotText) and place.not_text is not None:  # a picture
+                    files[index] = (path, shown, place.not_text, warnings)
+                else:
+                    failed[index] = exc.problems
             except OSError as exc:
                 failed[index] = [unreadable(path, shown, exc)]
         heads.append(head)

@@ -47,6 +47,10 @@ BOUNDARIES = (("YAML", r"^-{3,}\s*$"), ("TOML", r"^\+{3,}\s*$"), ("JSON", r"^(?:
 
 
 _YAML_CLOSE = re.compile(r"^(?:-{3,}|\.{3})\s*$", re.MULTILINE)
+# The only first line that opens front matter in a Jekyll site: three dashes, then white
+# space at most (Jekyll::Document's YAML_FRONT_MATTER_REGEXP, `\A(---\s*\n`). A `----`,
+# `+++` (TOML) or `{` (JSON) line is text to Jekyll: the file has no front matter.
+_JEKYLL_OPENING = re.compile(r"---[ \t\r\f\v]*$")
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +73,9 @@ class Source:
     # Nothing but white space after the front matter (known when the file is read: no body
     # is read again to tell; False when unknown).
     blank_body: bool = False
+    # Its first line, when that opens front matter to Hugo or Pelican but not to Jekyll
+    # (`----`, `+++`, `{`): text, in a post read under Jekyll's rules (`split`'s `jekyll`).
+    unopened: str = ""
 
 
 class FileProblems(Exception):
@@ -76,6 +83,10 @@ class FileProblems(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
+
+
+class NotText(FileProblems):
+    """A file that is not UTF-8 text: a post's mistake, or a picture (`Place.not_text`)."""
 
 
 def discover(content_dir: Path, unread: Unread | None = None) -> list[Path]:
@@ -100,7 +111,7 @@ def decode(raw: bytes, shown: str, warnings: list[Problem] | None) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise FileProblems(
+        raise NotText(
             [
                 Problem(
                     shown,
@@ -140,18 +151,25 @@ def strip_illegal(text: str, shown: str, warnings: list[Problem], first_line: in
 _JSON_START = re.compile(r'\{\s*(?:"|\}|$)')
 
 
-def split(text: str, shown: str, bare: bool = False) -> Source:
+def split(text: str, shown: str, bare: bool = False, jekyll: bool = False) -> Source:
     """Return `text` split into front matter and body, or raise naming the broken line.
 
     With `bare` (a Jekyll post, a Hugo page: see `Place.bare`), a file that opens no front
     matter is all body, as its generator reads it, and Pelican's header is none: Jekyll
-    and Hugo publish `Update: …` lines as text."""
+    and Hugo publish `Update: …` lines as text. With `jekyll` (a Jekyll site's post), only a
+    first line `---` opens front matter, as in Jekyll."""
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
-    if first.strip() != "{" and _JSON_START.match(first):
+    unopened = ""
+    if jekyll and not _JEKYLL_OPENING.match(first):
+        if _JSON_START.match(first):
+            unopened = "{"
+        elif any(boundary.match(first) for _, boundary in boundaries()):
+            unopened = first.strip()
+    elif first.strip() != "{" and _JSON_START.match(first):
         return _json_split(text, shown)
     for fm_format, boundary in boundaries():
-        if not boundary.match(first):
+        if unopened or not boundary.match(first):
             continue
         start = len(first) + 1
         if fm_format == "YAML":  # YAML's document end closes it too, as in Jekyll
@@ -189,7 +207,9 @@ def split(text: str, shown: str, bare: bool = False) -> Source:
     # A file of one line with no line end stays Pelican's header even so: its body, read
     # again knowing only that it starts at line 1 (`body_of`), must split alike.
     if bare and (first_end >= 0 or pelicanmeta.header_end(text) < 0):
-        return Source(text, fm_format="", fm_text="", fm_first_line=1, body_start=0, body_line=1)
+        return Source(
+            text, "", fm_text="", fm_first_line=1, body_start=0, body_line=1, unopened=unopened
+        )
     end = pelicanmeta.header_end(text)
     if end >= 0:  # Pelican's header: `Title: …` lines, then a blank line
         return Source(
@@ -200,14 +220,16 @@ def split(text: str, shown: str, bare: bool = False) -> Source:
             body_start=end,
             body_line=text.count("\n", 0, end) + 1,
         )
+    # The line Jekyll reads as text, said: the writer meant it to open front matter.
+    text_to_jekyll = f" (a first line {unopened!r} opens none in a Jekyll site)" if unopened else ""
     raise FileProblems(
         [
             Problem(
                 shown,
                 1,
-                "has no front matter; start the file with a '---' line, then 'title: …', "
-                "'date: …', and close it with another '---' line (or Pelican's 'Title: …' "
-                "lines, then a blank line)",
+                f"has no front matter{text_to_jekyll}; start the file with a '---' line, then "
+                "'title: …', 'date: …', and close it with another '---' line (or Pelican's "
+                "'Title: …' lines, then a blank line)",
             )
         ]
     )
@@ -239,10 +261,10 @@ def _json_split(text: str, shown: str) -> Source:
 
 
 def read_head(
-    path: Path | str, shown: str, warnings: list[Problem], bare: bool = False
+    path: Path | str, shown: str, warnings: list[Problem], bare: bool = False, jekyll: bool = False
 ) -> tuple[Source, StatKey]:
-    """Return the file split at the end of its front matter (see `split` for `bare`), and
-    the file's status as it was before reading (for the build cache).
+    """Return the file split at the end of its front matter (see `split` for `bare` and
+    `jekyll`), and the file's status as it was before reading (for the build cache).
 
     Only as much as the front matter is read and decoded: over 20,000 posts, decoding whole
     bodies would be a third of a build. A body is checked (UTF-8, characters XML cannot
@@ -257,7 +279,7 @@ def read_head(
         raw = os.read(fd, HEAD_BYTES)  # one call reads it, but for a short read
         if len(raw) < HEAD_BYTES and 0 < len(raw) < size:
             raw += _read(fd, HEAD_BYTES - len(raw), expected=size - len(raw))
-        head = _closed_head(raw, shown, warnings)
+        head = _closed_head(raw, shown, warnings, jekyll)
         if head is not None:
             if head.blank_body and len(raw) < size:  # white space to the end of what was read
                 head.blank_body = not _read(fd, None).strip()
@@ -266,11 +288,11 @@ def read_head(
             raw += _read(fd, None)
     finally:
         os.close(fd)
-    return _whole_head(raw, shown, warnings, bare), stat_key(status)
+    return _whole_head(raw, shown, warnings, bare, jekyll), stat_key(status)
 
 
 def read_whole(
-    path: Path | str, shown: str, warnings: list[Problem], bare: bool = False
+    path: Path | str, shown: str, warnings: list[Problem], bare: bool = False, jekyll: bool = False
 ) -> tuple[Source, StatKey, bytes]:
     """Return what `read_head` returns, and the file's bytes: read once, for a caller that
     reads its body too (`feedkit check`)."""
@@ -283,8 +305,8 @@ def read_whole(
     finally:
         os.close(fd)
     # As `read_head` splits it: by the front matter's closing line in the first HEAD_BYTES.
-    head = _closed_head(raw, shown, warnings)
-    return head or _whole_head(raw, shown, warnings, bare), stat_key(status), raw
+    head = _closed_head(raw, shown, warnings, jekyll)
+    return head or _whole_head(raw, shown, warnings, bare, jekyll), stat_key(status), raw
 
 
 def _post_status(fd: int, shown: str) -> os.stat_result:
@@ -304,7 +326,7 @@ def _post_status(fd: int, shown: str) -> os.stat_result:
     return status
 
 
-def _closed_head(raw: bytes, shown: str, warnings: list[Problem]) -> Source | None:
+def _closed_head(raw: bytes, shown: str, warnings: list[Problem], jekyll: bool) -> Source | None:
     """Return the file split at the closing line of its front matter, found in the first
     HEAD_BYTES of `raw` and decoded alone; None when there is none there."""
     start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
@@ -313,20 +335,23 @@ def _closed_head(raw: bytes, shown: str, warnings: list[Problem]) -> Source | No
     if end is None:
         return None
     try:
-        head = split(decode(raw[: end.end()], shown, warnings), shown)
+        head = split(decode(raw[: end.end()], shown, warnings), shown, jekyll=jekyll)
     except FileProblems:
         return None  # not front matter after all: the whole file tells what is wrong
     head.blank_body = not raw[end.end() :].strip()
     return head
 
 
-def _whole_head(raw: bytes, shown: str, warnings: list[Problem], bare: bool) -> Source:
+def _whole_head(
+    raw: bytes, shown: str, warnings: list[Problem], bare: bool, jekyll: bool
+) -> Source:
     """Return the whole file split (its front matter with no closing line near its start,
     or none)."""
     text = decode(raw, shown, None)
-    body_start = split(text, shown, bare).body_start
-    head = split(strip_illegal(text[:body_start], shown, warnings), shown, bare)
-    head.blank_body = not text[body_start:].strip()
+    whole = split(text, shown, bare, jekyll)
+    head = split(strip_illegal(text[: whole.body_start], shown, warnings), shown, bare, jekyll)
+    head.unopened = whole.unopened  # a Jekyll post's first line, which its head does not hold
+    head.blank_body = not text[whole.body_start :].strip()
     return head
 
 
@@ -364,9 +389,19 @@ def body_of(
     raw: bytes, shown: str, warnings: list[Problem] | None = None, bare: bool = False
 ) -> str:
     """Return the whole Markdown body of a post file's bytes (strictly UTF-8 checked; see
-    `split` for `bare`)."""
+    `split` for `bare`: a body that starts at line 1)."""
     text = decode(raw, shown, None)
-    src = split(text, shown, bare)
+    try:
+        src: Source | None = split(text, shown, bare)
+    except FileProblems:
+        if not bare:
+            raise
+        src = None
+    if src is None or bare and src.body_line > 1:
+        # Its body started at line 1 when it was read, yet its first line opens front
+        # matter: it was read under Jekyll's rules (`split`'s `jekyll`), where that line
+        # (`----`, `+++`, `{`) is text, and the whole file is the body.
+        src = Source(text, fm_format="", fm_text="", fm_first_line=1, body_start=0, body_line=1)
     body = text[src.body_start :]
     if not has_illegal(raw):
         return body

@@ -129,16 +129,20 @@ class PostBuilder(PostAddress, PostPublishing):
                 name = os.path.basename(os.path.dirname(self.path)) or name
             title = name.replace("-", " ").replace("_", " ").strip() or name
             if self.place.jekyll:  # Jekyll's titleize_slug: "Welcome To Jekyll"
-                name = jekyll["slug"] if jekyll else name
+                # of its slug, which keeps no trailing period (end...md: "End")
+                name = (jekyll["slug"] if jekyll else name).rstrip(".")
                 title = " ".join(word.capitalize() for word in name.split("-")) or name
             said = f"no title; feeds show {title!r}: add 'title: …' to the front matter"
             if not self.src.fm_format:  # a file with none at all (Place.bare)
                 generator = "Jekyll" if self.place.jekyll else "Hugo"
                 dated = " and dated from its file name" if jekyll else ""
+                # The writer meant its first line to open front matter: why it does not.
+                opening = self.src.unopened
+                text = f" (Jekyll reads a first line {opening!r} as text)" if opening else ""
                 said = (
-                    f"no front matter; feeds show it as {generator} does, titled {title!r}"
-                    f"{dated}: start the file with front matter ('---', 'title: …', '---') "
-                    "to set them"
+                    f"no front matter{text}; feeds show it as {generator} does, titled "
+                    f"{title!r}{dated}: start the file with front matter ('---', 'title: …', "
+                    "'---') to set them"
                 )
             self.warnings.append(Problem(self.shown, self.src.fm_first_line, said, warning=True))
         if title == "":

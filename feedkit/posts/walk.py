@@ -78,14 +78,34 @@ def is_post_name(name: str) -> bool:
 
 
 def is_jekyll_post_name(folder: str, name: str, endings: tuple[str, ...]) -> bool:
-    """True for a file in a Jekyll `_posts/` or `_drafts/` folder whose name ends, in any
-    case, in one of `endings` (the walk's Markdown endings and `.html`): Jekyll publishes an
-    HTML file there (jekyll-import writes a WordPress blog's posts so), and compares a
-    file's ending with its `markdown_ext` in lower case (`.MD` is Markdown to it)."""
-    if not name.lower().endswith(endings):
+    """True for a file in a Jekyll `_posts/` or `_drafts/` folder that Jekyll reads as a
+    post: one whose name ends, in any case, in one of `endings` (the walk's Markdown endings
+    and `.html`: jekyll-import writes a WordPress blog's posts so; Jekyll compares an ending
+    with its `markdown_ext` in lower case), and one named with a date, whatever its ending,
+    which Jekyll publishes as written (`2024-01-02-notes.txt`). Not a backup (`….txt~`),
+    nor a name without an ending, as Jekyll's EntryFilter and DATE_FILENAME_MATCHER have it:
+    a picture beside the posts (`diagram.png`) is none."""
+    if not name.lower().endswith(endings) and not _dated(name):
         return False
     parts = folder.replace("\\", "/").split("/")
     return "_posts" in parts or "_drafts" in parts
+
+
+def _dated(name: str) -> bool:
+    """True for a name as Jekyll's DATE_FILENAME_MATCHER takes it: YEAR-MONTH-DAY-slug and
+    an ending (2 to 4 digits of year, 1 or 2 of month and day), not a backup's `~`."""
+    year, _, rest = name.partition("-")
+    month, _, rest = rest.partition("-")
+    day, _, slug = rest.partition("-")
+    dot = slug.rfind(".")
+    return (
+        all(part.isascii() and part.isdigit() for part in (year, month, day))
+        and 2 <= len(year) <= 4
+        and len(month) <= 2
+        and len(day) <= 2
+        and 0 <= dot < len(slug) - 1
+        and not name.endswith("~")
+    )
 
 
 # What the walk takes of a Jekyll site's configuration (feedkit.posts.layout

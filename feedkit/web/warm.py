@@ -37,7 +37,7 @@ from feedkit.posts.loader import (
     gather,
     parse_files,
 )
-from feedkit.posts.walk import MARKDOWN_SUFFIXES, walk
+from feedkit.posts.walk import MARKDOWN_SUFFIXES, is_jekyll_post_name, walk
 from feedkit.site.build import BuildPlan, plan_build
 from feedkit.site.cache import BuildCache
 from feedkit.site.postindex import keep_posts, kept_posts, reader_cache
@@ -131,7 +131,10 @@ class WarmSite:
         parts = path[len(prefix) :].split(os.sep)
         if any(part in _SITE_PARTS for part in parts) or parts[-1].startswith("_config."):
             return False
-        return True if parts[-1].endswith((*MARKDOWN_SUFFIXES, ".html")) else None
+        if parts[-1].endswith((*MARKDOWN_SUFFIXES, ".html")):
+            return True
+        # A Jekyll post of another ending (2024-01-02-notes.txt), as the walk lists it.
+        return True if is_jekyll_post_name(os.path.dirname(path), parts[-1], ()) else None
 
     # -- reading ------------------------------------------------------------------------
 
