@@ -19,6 +19,7 @@ from typing import Any
 from feedkit.posts import kramdown, texdelims
 from feedkit.posts.markup import markdown, strip_xml_illegal
 from feedkit.posts.mathtext import tex_to_text
+from feedkit.posts.rawhtml import kept_markers
 from feedkit.posts.reading import PLAIN, Reading, as_read
 from feedkit.posts.sanitize import text_of
 
@@ -95,7 +96,7 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
     displayed = ""  # the text of display math in the block
     markdown_text = texdelims.convert(markdown_text)
     prepared = kramdown.prepare(markdown_text) if reading.kramdown else None
-    markdown_text = as_read(prepared.text if prepared else markdown_text, reading)
+    markdown_text = as_read(kept_markers(prepared, reading) if prepared else markdown_text, reading)
     for event in markdown(reading.smart, reading.options).events(markdown_text):
         if isinstance(event, str):  # SoftBreak, HardBreak, Rule
             if event == "Rule" and depth == 0:
