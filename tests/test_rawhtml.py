@@ -1,5 +1,6 @@
-"""A Hugo site's raw HTML in its feeds, as Hugo 0.168 makes its pages (tests/fixtures/hugo-rawhtml,
-recorded): left out without Goldmark's `unsafe`, shown with it."""
+"""A Hugo site's raw HTML and summary divider in its feeds, as Hugo 0.168 makes its pages
+(tests/fixtures/hugo-rawhtml, recorded): raw HTML left out without Goldmark's `unsafe`, shown
+with it; only `<!--more-->` as typed cuts a summary."""
 
 from __future__ import annotations
 
@@ -82,6 +83,26 @@ def test_raw_html_is_in_a_hugo_sites_feeds_only_with_unsafe_as_on_its_pages(
     assert '<div class="box">\nInside a **box**.\n</div>' in found["blocks"]["content_html"]
     assert '<img src="https://example.com/b.png" alt="B">' in found["shortcodes"]["content_html"]
     assert found["divider"]["summary"] == "The opening, with raw emphasis."
+
+
+def test_only_hugos_own_divider_cuts_a_hugo_posts_summary(tmp_path: Path) -> None:
+    found = items(site(tmp_path / "hugo"))
+    for name in ("divider", "spaced-divider", "capital-divider"):
+        page = RECORDED[name]
+        summary = found[name]["summary"]
+        assert page["truncated"] is (name == "divider")
+        assert summary.replace(" ", "") == seen(page["summary"]), name
+    assert found["spaced-divider"]["summary"] == "The opening. The rest of the post."
+    assert found["divider"]["summary"] == "The opening, with raw emphasis."
+    # The comments a divider that is not Hugo's is, as every comment: out of the content.
+    assert "more" not in found["spaced-divider"]["content_html"]
+    # A site that is not Hugo's keeps feedkit's own reading: `<!-- More -->` too.
+    plain = tmp_path / "plain"
+    post = plain / "content" / "spaced.md"
+    post.parent.mkdir(parents=True)
+    (plain / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    post.write_text("---\ntitle: S\ndate: 2024-01-05\n---\nOpening.\n\n<!-- More -->\n\nRest.\n")
+    assert items(plain)["spaced"]["summary"] == "Opening."
 
 
 def test_a_hugo_posts_digest_leaves_raw_html_out_and_no_mark_in(tmp_path: Path) -> None:

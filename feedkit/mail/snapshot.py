@@ -90,7 +90,9 @@ def snapshot(
         html=email_html(body, post, reading, anchor) if full else "",
         # The Markdown as written, without the summary's divider (one in code is code) and
         # the marks on a shortcode's tags (rawhtml.KEPT).
-        text=without_dividers(body).replace(KEPT, "").strip() if full else "",
+        text=without_dividers(body, reading.exact_divider).replace(KEPT, "").strip()
+        if full
+        else "",
         image_height=card_image_height(post, cfg),
     )
 

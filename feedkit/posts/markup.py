@@ -163,7 +163,7 @@ def render_html(
     """
     from feedkit.posts.plaintext import without_dividers  # plaintext imports this module
 
-    text = texdelims.convert(without_dividers(body))
+    text = texdelims.convert(without_dividers(body, reading.exact_divider))
     prepared = kramdown.prepare(text) if reading.kramdown else None
     text = kept_markers(prepared, reading) if prepared else text
     out = read_html(text, reading)

@@ -52,6 +52,7 @@ class Reading:
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
     # False: raw HTML is left out, as cmark-gfm without UNSAFE and Hugo without `unsafe` do
     raw_html: bool = True
+    exact_divider: bool = False  # only `<!--more-->` as typed ends the summary, as in Hugo
     # Bare URLs, www. and e-mail addresses links: "cmark-gfm" (its autolink extension) or
     # "goldmark" (its linkify, www. addresses linked with `linkify_protocol`), or "".
     autolink: str = ""
@@ -132,7 +133,7 @@ def goldmark(
     protocol of www. links ("": off); with its renderer's `hardWraps` (`hard_wrap`); and
     `without` the extensions the site switched off, as Hugo names them (`table`,
     `footnote`, `strikethrough`, `definitionList` in lower case); raw HTML shown only with
-    `raw_html` (its renderer's `unsafe`)."""
+    `raw_html` (its renderer's `unsafe`), the summary's divider `<!--more-->` as typed."""
     autolink, protocol = ("goldmark", linkify) if linkify else ("", "https")
     return Reading(
         smart=typographer,
@@ -146,6 +147,7 @@ def goldmark(
         strikethrough="strikethrough" not in without,
         definition_lists="definitionlist" not in without,
         raw_html=raw_html,
+        exact_divider=True,
     )
 
 
