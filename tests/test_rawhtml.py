@@ -1,6 +1,6 @@
 """A Hugo site's raw HTML and summary divider in its feeds, as Hugo 0.168 makes its pages
 (tests/fixtures/hugo-rawhtml, recorded): raw HTML left out without Goldmark's `unsafe`, shown
-with it; only `<!--more-->` as typed cuts a summary."""
+with it, `feedkit check` saying where; only `<!--more-->` as typed cuts a summary."""
 
 from __future__ import annotations
 
@@ -103,6 +103,29 @@ def test_only_hugos_own_divider_cuts_a_hugo_posts_summary(tmp_path: Path) -> Non
     (plain / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
     post.write_text("---\ntitle: S\ndate: 2024-01-05\n---\nOpening.\n\n<!-- More -->\n\nRest.\n")
     assert items(plain)["spaced"]["summary"] == "Opening."
+
+
+def test_check_says_once_a_post_where_raw_html_is_left_out(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    result = run(root, "check")
+    assert result.exit_code == 0, result.output
+    why = (
+        "is left out of feeds, as Hugo leaves it out of the site's pages: set "
+        "markup.goldmark.renderer.unsafe = true in its configuration to show it"
+    )
+    expected = [
+        f'content/posts/blocks.md:7: warning: raw HTML (<div class="box">) {why}',
+        f"content/posts/divider.md:5: warning: raw HTML (<em>) {why}",
+        f"content/posts/inline.md:5: warning: raw HTML (<b>) {why}",
+        "content/posts/shortcodes.md:7: warning: the raw HTML a {{% %}} shortcode makes "
+        f"(<figure>) {why}",
+    ]
+    assert sorted(line for line in result.stderr.splitlines() if "raw HTML" in line) == expected
+    (root / "hugo.toml").write_text(
+        (root / "hugo.toml").read_text(encoding="utf-8") + UNSAFE, encoding="utf-8"
+    )
+    result = run(root, "check")
+    assert result.exit_code == 0 and "raw HTML" not in result.stderr
 
 
 def test_a_hugo_posts_digest_leaves_raw_html_out_and_no_mark_in(tmp_path: Path) -> None:

@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from feedkit.errors import Problem
+
 if TYPE_CHECKING:
+    from feedkit.models import Post
     from feedkit.posts.kramdown import Prepared
     from feedkit.posts.reading import Reading
 
@@ -66,6 +69,51 @@ def omission(
     if "InlineHtml" in event and end not in keep:
         return (start, end, INLINE_OMITTED)
     return None
+
+
+def first_omitted(text: str, options: Any) -> tuple[int, str]:
+    """Return where (a UTF-8 byte offset) and what (its first line) the first raw HTML in
+    Markdown `text` (read with pulldown-cmark's `options`) is that leaving raw HTML out
+    takes from readers, (-1, "") when there is none: HTML comments are none (nobody was meant
+    to see them) and neither are `{{< >}}` shortcodes' tags (`KEPT`)."""
+    from feedkit.posts.markup import markdown
+
+    text, keep = unmarked(text)
+    data = text.encode()
+    for event, where in markdown(False, options).events_with_range(text):
+        found = omission(event, data, where["start"], where["end"], keep)
+        if found is not None:
+            raw = data[found[0] : found[1]].decode(errors="replace").strip()
+            if not raw.startswith("<!--"):
+                return found[0], raw.splitlines()[0]
+    return -1, ""
+
+
+def omitted_warning(post: Post, body: str, expanded: str, options: Any) -> list[Problem]:
+    """Return a warning, at its line, when a Hugo post's raw HTML is left out of its
+    feeds: the first in the `expanded` `body` (see `first_omitted`), where the file has it
+    written, else where its first `{{% %}}` shortcode, which made it, stands."""
+    at, raw = first_omitted(expanded, options)
+    if at < 0:
+        return []
+    from feedkit.posts.markup import markdown
+
+    tag = raw[: raw.find(">") + 1] or raw
+    shown = tag if len(tag) <= 40 else tag[:39] + "…"
+    line, made = expanded.encode()[:at].count(b"\n") + 1, True
+    for event, where in markdown(False, options).events_with_range(body):
+        written = event.get("Html", event.get("InlineHtml")) if isinstance(event, dict) else None
+        if isinstance(written, str) and raw in written and not written.startswith("<!--"):
+            line, made = body.encode()[: where["start"]].count(b"\n") + 1, False
+            break
+    if made and (shortcode := body.find("{{%")) >= 0:
+        line = body.count("\n", 0, shortcode) + 1
+    what = "the raw HTML a {{% %}} shortcode makes" if made else "raw HTML"
+    message = (
+        f"{what} ({shown}) is left out of feeds, as Hugo leaves it out of the site's pages: set "
+        "markup.goldmark.renderer.unsafe = true in its configuration to show it"
+    )
+    return [Problem(post.rel_path, post.body_line + line - 1, message, warning=True)]
 
 
 def kept_markers(prepared: Prepared, reading: Reading) -> str:
