@@ -208,15 +208,15 @@ def as_read(text: str, reading: Reading) -> str:
         from feedkit.posts.anchors import footnotes_last
 
         text = footnotes_last(text, reading.options)
-    keep: frozenset[int] = frozenset()  # where a tag to keep starts (rawhtml.KEPT)
-    if rawhtml.KEPT in text:
-        text, keep = rawhtml.unmarked(text)
-    autolink = reading.may_link(text)
     symbols = _SYMBOLS.get((reading.symbols, reading.smart))
-    if symbols is not None and reading.raw_html and "<<" in text:
+    if symbols is not None and "<<" in text:  # before raw HTML is left out: `<<ja>>` is none
         from feedkit.posts.typographer import tag_guillemets
 
         text = tag_guillemets(text, reading.options, reading.made[b"<<"])
+    keep: frozenset[int] = frozenset()  # where a tag to keep ends (rawhtml.KEPT)
+    if rawhtml.KEPT in text:
+        text, keep = rawhtml.unmarked(text)
+    autolink = reading.may_link(text)
     typed = symbols is not None and (
         any(mark in text for mark in symbols[1])
         or (reading.smart and "'" in text and DECADE.search(text) is not None)
