@@ -279,24 +279,6 @@ def test_emoji_codes_are_emoji_when_the_hugo_config_enables_them(tmp_path: Path)
     assert "We shipped it :tada: :rocket:!" in item(site, "Launch day")["content_html"]
 
 
-def test_emoji_codes_in_raw_html_stay_as_written_as_goldmark_leaves_them(tmp_path: Path) -> None:
-    # Hugo's emoji codes are Goldmark's, read in the Markdown's text: an HTML block is
-    # passed through as written (a post showing the codes it explains, PaperMod's demo).
-    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
-    (tmp_path / "hugo.toml").write_text('title = "E"\nenableEmoji = true\n', encoding="utf-8")
-    post = tmp_path / "content" / "posts" / "codes.md"
-    post.parent.mkdir(parents=True)
-    post.write_text(
-        "---\ntitle: Codes\ndate: 2024-05-01\n---\nType :tada: to get one.\n\n"
-        '<p><span class="emojify">🙈</span> <code>:see_no_evil:</code> :rocket:</p>\n',
-        encoding="utf-8",
-    )
-    assert run(tmp_path, "build").exit_code == 0
-    html = item(tmp_path, "Codes")["content_html"]
-    assert "<p>Type 🎉 to get one.</p>" in html
-    assert "<code>:see_no_evil:</code> :rocket:</p>" in html
-
-
 def test_emoji_codes_in_link_addresses_stay_as_written(tmp_path: Path) -> None:
     # Goldmark makes emoji of codes in the text only: a link's address, its title, an
     # autolink and a link reference definition keep `:b:`, `:v:`, `:new:` (or the link breaks).

@@ -15,6 +15,7 @@ Hugo are recorded in tests/fixtures/linkify.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -326,6 +327,45 @@ def test_a_hugo_page_without_front_matter_is_listed_undated_and_untitled(
     feedkit(site)
     ours = entries(site / "public" / "index.xml", "link")
     assert sorted(ours) == ["https://h.example.org/posts/dated/"]
+
+
+RAW_HTML = FIXTURES / "hugo-rawhtml"
+
+
+def hugo_pages(hugo: str, site: Path, out: Path) -> dict[str, dict[str, Any]]:
+    """Return what `hugo` made of each post of a copy of `site` (a site with the layout of
+    tests/fixtures/hugo-rawhtml), by its file's name: its content, its summary and whether
+    the summary cut it."""
+    copy = out / "site"
+    shutil.copytree(site, copy)
+    subprocess.run([hugo, "--quiet", "-s", str(copy), "-d", str(out / "public")], check=True)
+    pages = {}
+    for post in sorted((copy / "content" / "posts").glob("*.md")):
+        page = (out / "public" / "posts" / post.stem / "index.html").read_text("utf-8")
+        content, rest = page.split("@@SUMMARY@@")
+        summary, truncated = rest.split("@@TRUNCATED ")
+        pages[post.stem] = {
+            "content": content.strip(),
+            "summary": summary.strip(),
+            "truncated": truncated.startswith("true"),
+        }
+    return pages
+
+
+def test_hugo_leaves_raw_html_out_and_cuts_summaries_as_recorded(tmp_path: Path) -> None:
+    # What tests/test_rawhtml.py holds feedkit's feeds to, from a current Hugo: raw HTML left
+    # out without `unsafe`, only `<!--more-->` as typed a summary's divider.
+    hugo = current_hugo()
+    pages = hugo_pages(hugo, RAW_HTML, tmp_path)
+    assert pages == json.loads((RAW_HTML / "hugo-0.168.json").read_text("utf-8"))
+    # feedkit's feed of the same site shows what the pages show.
+    feedkit(tmp_path / "site")
+    ours = entries(tmp_path / "site" / "public" / "index.xml", "link")
+    assert len(ours) == len(pages)
+    for link, entry in ours.items():
+        content = pages[link.rstrip("/").rsplit("/", 1)[-1]]["content"]
+        shown = re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", content)))
+        assert seen_text(entry) == shown, link
 
 
 def test_pelican_skips_an_article_without_metadata_which_feedkit_stops_at(

@@ -19,6 +19,7 @@ from feedkit.posts.expand import Templates
 from feedkit.posts.loader import read_body
 from feedkit.posts.markup import render_html
 from feedkit.posts.plaintext import measure, summarize, without_dividers
+from feedkit.posts.rawhtml import KEPT
 from feedkit.posts.reading import Reading
 from feedkit.posts.tasklists import task_boxes
 from feedkit.site.postlist import PostList, templates_of
@@ -88,9 +89,14 @@ def snapshot(
         image_alt=post.image_alt or "",
         updated=post.updated.isoformat() if post.updated > post.published else "",
         html=email_html(body, post, reading, anchor) if full else "",
-        # The Markdown as written, without the summary's divider (one in code is code), a
-        # task item's box as the HTML shows it: mail programs draw no `[ ]`.
-        text=task_boxes(without_dividers(body), reading).strip() if full else "",
+        # The Markdown as written, without the summary's divider (one in code is code) and
+        # the marks on a shortcode's tags (rawhtml.KEPT), a task item's box as the HTML
+        # shows it: mail programs draw no `[ ]`.
+        text=task_boxes(without_dividers(body, reading.exact_divider), reading)
+        .replace(KEPT, "")
+        .strip()
+        if full
+        else "",
         image_height=card_image_height(post, cfg),
     )
 

@@ -291,9 +291,7 @@ class Templates:
         def from_here(target: str) -> str:
             # "../other" is relative to the post's folder: kept as seen from the content
             # folder, so the cache can look it up again.
-            if not target.startswith("."):
-                return target
-            return posixpath.normpath(posixpath.join(here, target))
+            return posixpath.normpath(posixpath.join(here, target)) if target[:1] == "." else target
 
         result = expand_shortcodes(
             body,
@@ -301,6 +299,7 @@ class Templates:
             # Hugo's .Param: the front matter, the keys feedkit reads itself included.
             {"title": post.title, **post.extra},
             self.site_params,
+            keep_html=not self.reading(False, post.hugo).raw_html,
         )
         problems = tuple(
             Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)

@@ -1,7 +1,7 @@
 """A Hugo site's own configuration, as far as its feeds need it: which sections hold posts
 (`mainSections`), the URL patterns of their pages (`[permalinks]`; hugourls fills them),
 how Goldmark reads Markdown (its typographer and its substitutions, passthrough math,
-emoji).
+emoji, raw HTML).
 
 Read from the files Hugo reads, beside the content folder (or feedkit.toml): `hugo.toml`
 (or `config.toml`, YAML, JSON), and a `config/_default/` folder, where `hugo.*`/`config.*`
@@ -49,6 +49,7 @@ class HugoSettings:
     # feedkit/posts/typographer.py `site_typography`.
     typography: tuple[tuple[str, str], ...] = ()
     hard_wraps: bool = False  # Goldmark's renderer's hardWraps: each line break a <br>
+    unsafe: bool = False  # Goldmark's renderer's unsafe: raw HTML shown, not left out
     # The extensions of Goldmark's the site switches off (see reading.goldmark)
     without: tuple[str, ...] = ()
     keep_case: bool = False  # disablePathToLower: its pages' URLs keep their case
@@ -56,7 +57,7 @@ class HugoSettings:
     @property
     def reading(self) -> Reading:
         """Return how the site's posts are read: with Goldmark's typographer, linkify,
-        hard wraps and extensions as they are set."""
+        hard wraps, raw HTML and extensions as they are set."""
         from feedkit.posts.reading import goldmark
 
         return goldmark(
@@ -65,6 +66,7 @@ class HugoSettings:
             self.linkify,
             hard_wrap=self.hard_wraps,
             without=self.without,
+            raw_html=self.unsafe,
         )
 
 
@@ -156,6 +158,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         hard_wraps=_goldmark(values, "renderer").get("hardwraps") is True,
         without=_switched_off(values),
         keep_case=values.get("disablepathtolower") is True,
+        unsafe=_goldmark(values, "renderer").get("unsafe") is True,
     )
 
 

@@ -21,6 +21,7 @@ from feedkit.models import Post
 from feedkit.posts import kramdown, texdelims
 from feedkit.posts.anchors import with_footnote_anchors
 from feedkit.posts.fences import dollars_only_in_code
+from feedkit.posts.rawhtml import kept_markers
 from feedkit.posts.reading import (
     KRAMDOWN_SYMBOLS,
     PLAIN,
@@ -162,9 +163,9 @@ def render_html(
     """
     from feedkit.posts.plaintext import without_dividers  # plaintext imports this module
 
-    text = texdelims.convert(without_dividers(body))
+    text = texdelims.convert(without_dividers(body, reading.exact_divider))
     prepared = kramdown.prepare(text) if reading.kramdown else None
-    text = prepared.text if prepared else text
+    text = kept_markers(prepared, reading) if prepared else text
     out = read_html(text, reading)
     if prepared:
         from feedkit.posts.kramdown_html import finish

@@ -19,6 +19,7 @@ from typing import Any
 from feedkit.posts import kramdown, texdelims
 from feedkit.posts.markup import markdown, strip_xml_illegal
 from feedkit.posts.mathtext import tex_to_text
+from feedkit.posts.rawhtml import kept_markers
 from feedkit.posts.reading import PLAIN, Reading, as_read
 from feedkit.posts.sanitize import text_of
 
@@ -27,6 +28,8 @@ WORDS_PER_MINUTE = 230
 CJK_PER_MINUTE = 500
 MORE_MARK = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _DIVIDER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)  # the summary's end, anywhere
+# Hugo's (its pageparser's summaryDivider): `<!--more-->` as typed, no `<!-- More -->`.
+_HUGO_DIVIDER = re.compile(re.escape("<!--more-->"))
 # The CJK blocks counted a character at a time: kana, CJK ideographs (and Extension A),
 # Hangul syllables, compatibility ideographs.
 _CJK_BLOCKS = (
@@ -95,7 +98,7 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
     displayed = ""  # the text of display math in the block
     markdown_text = texdelims.convert(markdown_text)
     prepared = kramdown.prepare(markdown_text) if reading.kramdown else None
-    markdown_text = as_read(prepared.text if prepared else markdown_text, reading)
+    markdown_text = as_read(kept_markers(prepared, reading) if prepared else markdown_text, reading)
     for event in markdown(reading.smart, reading.options).events(markdown_text):
         if isinstance(event, str):  # SoftBreak, HardBreak, Rule
             if event == "Rule" and depth == 0:
@@ -195,10 +198,11 @@ def truncate(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.-–—([{\"'“‘") + "…"
 
 
-def _dividers(body: str, first: bool = False) -> list[tuple[int, int]]:
+def _dividers(body: str, first: bool = False, exact: bool = False) -> list[tuple[int, int]]:
     """Return where each `<!--more-->` outside code is in `body` (start, end), in order: on
     a line of its own or in a line of text, as Hugo and Jekyll find it; one in a code block
-    or span is code. With `first`, only the first.
+    or span is code. With `first`, only the first; with `exact`, only one written so, as
+    Hugo takes it (else `<!-- More -->` too).
 
     Only the text up to the blank line after the last divider that counts is parsed: a
     blank line ends every code span and paragraph, and what follows it cannot make code of
@@ -207,23 +211,24 @@ def _dividers(body: str, first: bool = False) -> list[tuple[int, int]]:
     """
     if "<!--" not in body:
         return []
-    candidates = list(_DIVIDER.finditer(body))
+    divider = _HUGO_DIVIDER if exact else _DIVIDER
+    candidates = list(divider.finditer(body))
     if not candidates:
         return []
     cut = body.find("\n\n", (candidates[0] if first else candidates[-1]).end())
-    found = _dividers_in(body if cut < 0 else body[:cut])
+    found = _dividers_in(body if cut < 0 else body[:cut], divider)
     if first and not found and cut >= 0:  # the first one is code: the next ones, further on
-        found = _dividers_in(body)
+        found = _dividers_in(body, divider)
     return found[:1] if first else found
 
 
-def _dividers_in(text: str) -> list[tuple[int, int]]:
+def _dividers_in(text: str, divider: re.Pattern[str]) -> list[tuple[int, int]]:
     data = b""
     found = []
     for event, span in markdown().events_with_range(text):
         if isinstance(event, dict):
             raw = event.get("Html", event.get("InlineHtml"))
-            if isinstance(raw, str) and (m := _DIVIDER.fullmatch(raw.strip())) is not None:
+            if isinstance(raw, str) and (m := divider.fullmatch(raw.strip())) is not None:
                 data = data or text.encode()  # the ranges count bytes
                 start = len(data[: span["start"]].decode(errors="ignore"))
                 start = text.index(m[0], start)
@@ -231,10 +236,11 @@ def _dividers_in(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def without_dividers(body: str) -> str:
-    """Return `body` without its `<!--more-->` dividers (those in code stay)."""
+def without_dividers(body: str, exact: bool = False) -> str:
+    """Return `body` without its `<!--more-->` dividers (those in code stay; with `exact`,
+    only those written so, as Hugo takes them)."""
     parts, last = [], 0
-    for start, end in _dividers(body):
+    for start, end in _dividers(body, exact=exact):
         parts += [body[last:start]]
         last = end
     return "".join(parts) + body[last:] if parts else body
@@ -244,10 +250,10 @@ def summarize(
     body: str, front_matter_summary: str | None, limit: int, reading: Reading = PLAIN
 ) -> str:
     """Return the plain-text summary: front matter's, else text before <!--more-->, else
-    opening; read as the HTML is (`reading`: its typographer, say)."""
+    opening; read as the HTML is (`reading`: its typographer, its divider, say)."""
     if front_matter_summary and front_matter_summary.strip():
         return truncate(plain_text(front_matter_summary, reading), limit)
-    more = _dividers(body, first=True)
+    more = _dividers(body, first=True, exact=reading.exact_divider)
     if more:  # the author's own cut: every block before it (a blockquote abstract, a list)
         return truncate(plain_text(body[: more[0][0]], reading), limit)
     # Only the opening needs parsing: a few times the limit of source text covers it.

@@ -16,12 +16,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-# What stands for raw HTML left out: cmark-gfm's comment (commonmarker's HtmlRenderer,
-# without UNSAFE) for an HTML block; for an inline tag, a tag of no element, as inline as
-# the one it replaces (a comment at the start of a line would start an HTML block there).
-# The sanitiser drops both.
-_OMITTED = b"<!-- raw HTML omitted -->"
-_INLINE_OMITTED = b"<raw-html-omitted>"
+from feedkit.posts import rawhtml
+
 # A line starting with a colon and no space after it: pulldown-cmark reads it as a
 # definition, where kramdown, Goldmark and Python-Markdown require a space or tab after the
 # colon (`Release notes` then `:tada: shipped` is a paragraph there).
@@ -55,7 +51,9 @@ class Reading:
     heading_attributes: bool = True  # `# Title {#id .class}`
     tasklists: bool = True  # `- [ ] todo` a task item, its box a character (see tasklists)
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
-    raw_html: bool = True  # False: raw HTML is left out, as cmark-gfm does without UNSAFE
+    # False: raw HTML is left out, as cmark-gfm without UNSAFE and Hugo without `unsafe` do
+    raw_html: bool = True
+    exact_divider: bool = False  # only `<!--more-->` as typed ends the summary, as in Hugo
     # Bare URLs, www. and e-mail addresses links: "cmark-gfm" (its autolink extension) or
     # "goldmark" (its linkify, www. addresses linked with `linkify_protocol`), or "".
     autolink: str = ""
@@ -128,13 +126,16 @@ def goldmark(
     *,
     hard_wrap: bool = False,
     without: tuple[str, ...] = (),
+    raw_html: bool = False,
 ) -> Reading:
     """Return how a Hugo post is read, with Goldmark's typographer on or off: quotes,
     dashes, and `<<` `>>` as guillemets (a site that is not Hugo's: off), made as the
     site's `typography` says (see `Reading.typography`); with its linkify, `linkify` the
     protocol of www. links ("": off); with its renderer's `hardWraps` (`hard_wrap`); and
     `without` the extensions the site switched off, as Hugo names them (`table`,
-    `footnote`, `strikethrough`, `definitionList`, `taskList` in lower case)."""
+    `footnote`, `strikethrough`, `definitionList`, `taskList` in lower case); raw HTML shown
+    only with `raw_html` (its renderer's `unsafe`), the summary's divider `<!--more-->` as
+    typed."""
     autolink, protocol = ("goldmark", linkify) if linkify else ("", "https")
     return Reading(
         smart=typographer,
@@ -148,6 +149,8 @@ def goldmark(
         strikethrough="strikethrough" not in without,
         definition_lists="definitionlist" not in without,
         tasklists="tasklist" not in without,
+        raw_html=raw_html,
+        exact_divider=True,
     )
 
 
@@ -179,19 +182,19 @@ def pelican_reading(extensions: frozenset[str]) -> Reading:
 def as_read(text: str, reading: Reading) -> str:
     """Return Markdown `text` rewritten so that pulldown-cmark reads it as `reading` says
     where it has no option for it: with `hard_wrap`, each line break in a paragraph ends in
-    a backslash (a hard break); without `raw_html`, each HTML block and inline tag is
-    left out (see `_OMITTED`); with `autolink`, each bare URL, www. or e-mail address is a
-    link (see `autolinks.BareLinks`); with `symbols`, its typographic symbols are made in
-    text (see `_symbols`), `<<` before a tag too (see `typographer.tag_guillemets`); with
-    `typography`, the site's own quotes, dashes and ellipsis where pulldown-cmark's smart
-    punctuation makes them (see `typographer.smart_edit`); with `definition_lists`, a colon
-    with no space after it that pulldown-cmark would read as a definition's is escaped (see
-    `_TIGHT_COLON`), and without `single_tilde`, the tildes of `~x~` (see `_escapes`); with
-    `python_markdown`, as Python-Markdown reads `#Title` and a line-end backslash; with
-    `kramdown_gfm`, what kramdown reads otherwise first (see `kramdown_reading`), with
-    `tasklists`, each task item's marker its box (see `tasklists`), and with kramdown's
-    `symbols` and `smart`, its quotes where they differ (`kramdown_quotes`).
-    `text` itself when none applies."""
+    a backslash (a hard break); without `raw_html`, each HTML block and inline tag is left
+    out, but a `{{< >}}` shortcode's (see `rawhtml`); with `autolink`, each bare URL, www.
+    or e-mail address is a link (see `autolinks.BareLinks`); with `symbols`, its typographic
+    symbols are made in text (see `_symbols`), `<<` before a tag too (see
+    `typographer.tag_guillemets`); with `typography`, the site's own quotes, dashes and
+    ellipsis where pulldown-cmark's smart punctuation makes them (see
+    `typographer.smart_edit`); with `definition_lists`, a colon with no space after it that
+    pulldown-cmark would read as a definition's is escaped (see `_TIGHT_COLON`), and without
+    `single_tilde`, the tildes of `~x~` (see `_escapes`); with `python_markdown`, as
+    Python-Markdown reads `#Title` and a line-end backslash; with `kramdown_gfm`, what
+    kramdown reads otherwise first (see `kramdown_reading`), with `tasklists`, each task
+    item's marker its box (see `tasklists`), and with kramdown's `symbols` and `smart`, its
+    quotes where they differ (`kramdown_quotes`). `text` itself when none applies."""
     if reading.python_markdown:
         from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
 
@@ -213,12 +216,15 @@ def as_read(text: str, reading: Reading) -> str:
         from feedkit.posts.anchors import footnotes_last
 
         text = footnotes_last(text, reading.options)
-    autolink = reading.may_link(text)
     symbols = _SYMBOLS.get((reading.symbols, reading.smart))
-    if symbols is not None and reading.raw_html and "<<" in text:
+    if symbols is not None and "<<" in text:  # before raw HTML is left out: `<<ja>>` is none
         from feedkit.posts.typographer import tag_guillemets
 
         text = tag_guillemets(text, reading.options, reading.made[b"<<"])
+    keep: frozenset[int] = frozenset()  # where a tag to keep ends (rawhtml.KEPT)
+    if rawhtml.KEPT in text:
+        text, keep = rawhtml.unmarked(text)
+    autolink = reading.may_link(text)
     typed = symbols is not None and (
         any(mark in text for mark in symbols[1])
         or (reading.smart and "'" in text and DECADE.search(text) is not None)
@@ -275,13 +281,8 @@ def as_read(text: str, reading: Reading) -> str:
             edits += _escapes(event["Start"], data, start, end, colons, tildes)
         if event == "SoftBreak" and reading.hard_wrap:
             edits.append((start, start, b"\\"))  # the range starts at the line ending
-        elif reading.raw_html or not isinstance(event, dict):
-            continue
-        elif event.get("Start") == "HtmlBlock":
-            # The whole block, the quote markers of its later lines too: one line stays.
-            edits.append((start, end, _OMITTED + (b"\n" if data[end - 1 : end] == b"\n" else b"")))
-        elif "InlineHtml" in event:
-            edits.append((start, end, _INLINE_OMITTED))
+        elif not reading.raw_html and (left := rawhtml.omission(event, data, start, end, keep)):
+            edits.append(left)
     if links is not None:
         links.finish()
         edits += links.edits

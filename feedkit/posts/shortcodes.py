@@ -36,6 +36,9 @@ class Page:
     resolve: RefResolver
     params: Mapping[str, Any] = field(default_factory=dict)  # its front matter
     site_params: Mapping[str, Any] = field(default_factory=dict)  # the site's [params]
+    # The site leaves raw HTML out (Hugo's Goldmark without `unsafe`): the tags a `{{< >}}`
+    # shortcode makes are marked to stay (see rawhtml), a `{{% %}}` one's are Markdown's.
+    keep_html: bool = False
 
 
 @dataclass
@@ -80,12 +83,14 @@ def expand_shortcodes(
     resolve: RefResolver,
     params: Mapping[str, Any] | None = None,
     site_params: Mapping[str, Any] | None = None,
+    keep_html: bool = False,
 ) -> Expansion:
     """Return `body` with every shortcode replaced by what it means, and the problems;
-    `params` is the post's front matter and `site_params` the site's, for `{{< param >}}`."""
+    `params` is the post's front matter and `site_params` the site's, for `{{< param >}}`;
+    with `keep_html`, see `Page.keep_html`."""
     tags = list(_TAG.finditer(body))
     out = Expansion("")
-    page = Page(resolve, params or {}, site_params or {})
+    page = Page(resolve, params or {}, site_params or {}, keep_html)
     out.text = _expand(body, tags, 0, len(tags), 0, len(body), page, out)
     return out
 
@@ -138,9 +143,23 @@ def _expand(
                 inner = _expand(body, tags, i, j, tag.end(), tags[j].start(), page, out)
                 pos, i = tags[j].end(), j + 1
         args, named = _params(tag["params"])
-        parts.append(_shortcode(Call(tag["name"], args, named), inner, tag.start(), page, out))
+        made = _shortcode(Call(tag["name"], args, named), inner, tag.start(), page, out)
+        parts.append(_kept(made, inner, tag["name"]) if page.keep_html and tag["angle"] else made)
     parts.append(body[pos:end])
     return "".join(parts)
+
+
+def _kept(made: str, inner: str | None, name: str) -> str:
+    """Return what a `{{< >}}` shortcode `made` with the tags it made marked to stay, not
+    those of its `inner` content, which is Markdown (or code), as the post's own text is;
+    an inline shortcode's inner content is its template, whose tags it makes."""
+    from feedkit.posts.rawhtml import kept
+
+    core = (inner or "").strip() if not name.endswith(".inline") else ""
+    at = made.rfind(core) if core else -1
+    if at < 0:
+        return kept(made)
+    return kept(made[:at]) + core + kept(made[at + len(core) :])
 
 
 def _link(url: str, text: str) -> str:

@@ -301,6 +301,11 @@ def _check_body(
     # character when it has one emoji, where `in` for one takes a fraction of that.
     if reading.footnotes and "^" in expanded.text and "[^" in expanded.text:
         warnings += _unused_notes(post, expanded.text, reading)
+    # A Hugo site's raw HTML its pages leave out (no `unsafe`): once a post, a surprise.
+    if not reading.raw_html and (templates.hugo or post.hugo) and "<" in expanded.text:
+        from feedkit.posts.rawhtml import omitted_warning
+
+        warnings += omitted_warning(post, body, expanded.text, reading.options)
     return [], warnings, list(expanded.problems), expanded.reads
 
 
