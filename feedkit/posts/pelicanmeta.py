@@ -105,6 +105,35 @@ def setting(configs: Iterable[Path], name: str) -> str | None:
     return None
 
 
+def assigned(configs: Iterable[Path], name: str) -> bool:
+    """Return True when the first of a Pelican site's `pelicanconf.py` files sets `name` at
+    its top to anything but None (DEFAULT_DATE: `'fs'`, a tuple). Read, never run."""
+    for config in configs:
+        try:
+            tree = ast.parse(config.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        found = False
+        for node in tree.body:  # the last assignment counts, as when Python runs it
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in node.targets
+            ):
+                found = not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        return found
+    return False
+
+
+def layout_settings(configs: list[Path]) -> tuple[object, ...]:
+    """Return what of a Pelican site's `pelicanconf.py` decides its articles' URLs, dates and
+    which are skipped (TIMEZONE, SLUGIFY_SOURCE, whether DEFAULT_DATE is set): the build
+    cache keys on it, so a change there reads every post again."""
+    return (
+        setting(configs, "TIMEZONE"),
+        setting(configs, "SLUGIFY_SOURCE"),
+        assigned(configs, "DEFAULT_DATE"),
+    )
+
+
 def timezone(configs: list[Path], root: Path) -> ZoneInfo | None:
     """Return the zone a Pelican site reads its posts' dates in (its TIMEZONE), None when
     it names none. Raise ContentError, naming the file, for a name that is no time zone."""

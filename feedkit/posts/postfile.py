@@ -78,6 +78,11 @@ class FileProblems(Exception):
         self.problems = problems
 
 
+class NoFrontMatter(FileProblems):
+    """Raised for a file with no front matter at all, where one must have some: a Pelican
+    site's loader skips it, as Pelican skips an article without a title."""
+
+
 def discover(content_dir: Path, unread: Unread | None = None) -> list[Path]:
     """Return every post file under `content_dir` in a stable order, but in the folders
     `unread` names (see `walk`)."""
@@ -200,7 +205,7 @@ def split(text: str, shown: str, bare: bool = False) -> Source:
             body_start=end,
             body_line=text.count("\n", 0, end) + 1,
         )
-    raise FileProblems(
+    raise NoFrontMatter(
         [
             Problem(
                 shown,
