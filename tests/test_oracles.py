@@ -330,7 +330,8 @@ def test_what_pelican_skips_feedkit_skips_with_a_warning_naming_the_file(
 ) -> None:
     # Pelican builds the rest and says ERROR for an article without metadata (a README.md
     # beside the posts), without a title, without a date or of a status it does not know;
-    # feedkit, which stopped at them, skips the same files, warning (tests/test_pelican_skips.py).
+    # feedkit, which stopped at them, skips the same files, warning (tests/test_pelican_skips.py),
+    # and the files its settings leave out.
     pelican = tool("pelican", "pelican")
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "pelican-site", site)
@@ -342,6 +343,13 @@ def test_what_pelican_skips_feedkit_skips_with_a_warning_naming_the_file(
     }
     for name, text in skipped.items():
         (site / "content" / name).write_text(text, encoding="utf-8")
+    # And, without a word, the articles its ARTICLE_EXCLUDES and IGNORE_FILES leave out.
+    conf = site / "pelicanconf.py"
+    settings = "ARTICLE_EXCLUDES = ['old']\nIGNORE_FILES = ['.#*', '*.draft.md']\n"
+    conf.write_text(conf.read_text(encoding="utf-8") + settings, encoding="utf-8")
+    (site / "content" / "old").mkdir()
+    for name in ("old/earlier.md", "later.draft.md"):
+        (site / "content" / name).write_text("Title: Out\nDate: 2024-06-03\n\nOut.\n")
     built = subprocess.run(
         [pelican, "content", "-s", "pelicanconf.py", "-o", str(tmp_path / "pelican")],
         cwd=site,

@@ -34,7 +34,7 @@ def no_metadata(path: str) -> str:
 def pelican_site(site: Path, files: dict[str, str], conf: str = PELICANCONF) -> Path:
     """Return the feedkit.toml `feedkit init` writes for a Pelican site of `files` (under
     content/, with pelicanconf.py), set up as a user moving over does; every file settled."""
-    (site / "content").mkdir(parents=True)
+    (site / "content").mkdir(parents=True, exist_ok=True)
     (site / "pelicanconf.py").write_text(conf, encoding="utf-8")
     for name, text in files.items():
         (site / "content" / name).write_text(text, encoding="utf-8")
@@ -158,3 +158,47 @@ def test_a_warm_build_reads_the_posts_again_when_pelicanconfs_timezone_changes(
     settle(conf)
     assert run("build", toml)[0] == 0
     assert "<published>2024-01-01T10:00:00+09:00</published>" in feed.read_text()
+
+
+def test_articles_are_where_pelicanconfs_paths_say(tmp_path: Path) -> None:
+    # Pelican 4.8 reads articles in ARTICLE_PATHS, less ARTICLE_EXCLUDES and PAGE_PATHS
+    # (pages), and no file IGNORE_FILES names; `check` lists the others with the reason.
+    conf = PELICANCONF + (
+        'PATH = "content"\nARTICLE_PATHS = ["posts"]\nARTICLE_EXCLUDES = ["posts/old"]\n'
+        'PAGE_PATHS = ["about"]\nIGNORE_FILES = [".#*", "*.draft.md"]\n'
+    )
+    names = ("posts/a", "posts/old/b", "posts/c.draft", "about/me", "notes/d", "pages/e")
+    files = {f"{name}.md": f"Title: {name}\nDate: 2024-01-01\n\nText.\n" for name in names}
+    site = tmp_path / "site"
+    for name in files:
+        (site / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+    toml = pelican_site(site, files, conf)
+    assert run("build", toml) == (0, [])
+    assert entry_titles(site / "public" / "feeds" / "all.atom.xml") == ["posts/a"]
+    outside = "not an article: pelicanconf.py's ARTICLE_PATHS ('posts') leave it out"
+    assert run("check", toml) == (
+        0,
+        [
+            "content/about/me.md: skipped: a page, not a post: Pelican publishes the files "
+            "in about/ as pages",
+            f"content/notes/d.md: skipped: {outside}",
+            f"content/pages/e.md: skipped: {outside}",
+            "content/posts/c.draft.md: skipped: not read: pelicanconf.py's IGNORE_FILES "
+            "leaves it out",
+            "content/posts/old/b.md: skipped: not an article: pelicanconf.py's "
+            "ARTICLE_EXCLUDES leave it out",
+        ],
+    )
+    # Pelican's defaults again: every file but those in pages/ is an article.
+    (site / "pelicanconf.py").write_text(PELICANCONF + 'PATH = "content"\n', encoding="utf-8")
+    settle(site / "pelicanconf.py")
+    assert run("build", toml) == (
+        0,
+        [
+            "note: build cache thrown away: the settings in feedkit.toml changed, a Hugo or "
+            "Pelican configuration beside the content folder came, went or changed, or "
+            "_config.yml, _includes/ or _data/authors.yml changed"
+        ],
+    )
+    titles = entry_titles(site / "public" / "feeds" / "all.atom.xml")
+    assert sorted(titles) == ["about/me", "notes/d", "posts/a", "posts/c.draft", "posts/old/b"]

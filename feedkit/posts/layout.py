@@ -120,7 +120,6 @@ JEKYLL_UNDATED = (
     "(2024-05-01-title.md)"
 )
 JEKYLL_POST_FILE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-.+\.[^.]+$")  # as JEKYLL_NAME
-PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
 # Pelican reads no metadata from such a file, so finds no title: it skips it (an ERROR).
 PELICAN_NO_METADATA = Skipped(
     'no metadata, so no title: Pelican skips an article without one ("could not find '
@@ -201,6 +200,8 @@ class Layout:
             if not cfg.timezone_given:  # and its dates are read in its zone
                 timezone = jekyll_timezone(cfg, folder, values)
         pelicanconfs = [f / PELICAN_CONFIG for f in site_folders(cfg)] if self.pelican else []
+        # Where pelicanconf.py has Pelican look for articles (and pages, which are none).
+        self.paths = pelicanmeta.content_paths(pelicanconfs) if self.pelican else {}
         if self.pelican and not cfg.timezone_given:  # pelicanconf.py's TIMEZONE
             timezone = pelicanmeta.timezone(pelicanconfs, cfg.root)
         authors = jekyll_authors(folder, cfg.root) if self.jekyll else ()
@@ -259,6 +260,7 @@ class Layout:
                 self.excluded.pattern,
                 self.included.pattern,
                 self.markdown,
+                sorted(self.paths.items()),
             )
         )
 
@@ -300,8 +302,8 @@ class Layout:
                 given = defaults_for(self.scopes, self.site_prefix + "/".join(parts))
                 place = replace(place, defaults=tuple(given.items()))
             return self._converted(parts[-1], place)
-        if self.pelican and folders[:1] == ["pages"]:
-            return Skipped(PELICAN_PAGE)
+        if self.pelican and (why := pelicanmeta.not_an_article("/".join(parts), self.paths)):
+            return Skipped(why)
         if not self.hugo:  # Pelican's, or Jekyll's without _posts/: every other file
             return self._converted(parts[-1], self.post) if self.jekyll else self.post
         if self.main_sections and (not folders or folders[0] not in self.main_sections):
