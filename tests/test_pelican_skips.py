@@ -27,7 +27,8 @@ def no_metadata(path: str) -> str:
     return (
         f"{path}: warning: skipped: no metadata, so no title: Pelican skips an article without "
         "one (\"could not find information about 'title'\"); start the file with 'Title: …' "
-        "and 'Date: …' lines, then a blank line, to publish it"
+        "and 'Date: …' lines, then a blank line, to publish it, or add its name to "
+        "pelicanconf.py's IGNORE_FILES"
     )
 
 
@@ -75,6 +76,14 @@ def test_a_readme_without_metadata_is_skipped_with_a_warning_and_the_rest_built(
     assert run("check", toml) == (0, [warning])  # from the check's cache
     exit_code, said = run("check", toml, "--strict")
     assert exit_code == 1 and said[0] == warning
+    # Named in IGNORE_FILES, it is no file of the site: neither Pelican nor feedkit says more.
+    conf = tmp_path / "site" / "pelicanconf.py"
+    conf.write_text(PELICANCONF + 'IGNORE_FILES = [".#*", "README.md"]\n', encoding="utf-8")
+    settle(conf)
+    exit_code, said = run("build", toml)
+    assert exit_code == 0 and [line for line in said if "README" in line] == []
+    assert run("check", toml) == (0, [])
+    conf.write_text(PELICANCONF, encoding="utf-8")
     # Not a Pelican site any more: a file without front matter is a mistake to stop at.
     (tmp_path / "site" / "pelicanconf.py").unlink()
     assert run("build", toml) == (
@@ -162,7 +171,8 @@ def test_a_warm_build_reads_the_posts_again_when_pelicanconfs_timezone_changes(
 
 def test_articles_are_where_pelicanconfs_paths_say(tmp_path: Path) -> None:
     # Pelican 4.8 reads articles in ARTICLE_PATHS, less ARTICLE_EXCLUDES and PAGE_PATHS
-    # (pages), and no file IGNORE_FILES names; `check` lists the others with the reason.
+    # (pages), and no file IGNORE_FILES names; `check` lists the others with the reason
+    # (not those ignored: they are no files of the site).
     conf = PELICANCONF + (
         'PATH = "content"\nARTICLE_PATHS = ["posts"]\nARTICLE_EXCLUDES = ["posts/old"]\n'
         'PAGE_PATHS = ["about"]\nIGNORE_FILES = [".#*", "*.draft.md"]\n'
@@ -183,8 +193,6 @@ def test_articles_are_where_pelicanconfs_paths_say(tmp_path: Path) -> None:
             "in about/ as pages",
             f"content/notes/d.md: skipped: {outside}",
             f"content/pages/e.md: skipped: {outside}",
-            "content/posts/c.draft.md: skipped: not read: pelicanconf.py's IGNORE_FILES "
-            "leaves it out",
             "content/posts/old/b.md: skipped: not an article: pelicanconf.py's "
             "ARTICLE_EXCLUDES leave it out",
         ],

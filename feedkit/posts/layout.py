@@ -124,7 +124,7 @@ JEKYLL_POST_FILE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-.+\.[^.]+$")  # as JEKYLL
 PELICAN_NO_METADATA = Skipped(
     'no metadata, so no title: Pelican skips an article without one ("could not find '
     "information about 'title'\"); start the file with 'Title: …' and 'Date: …' lines, then a "
-    "blank line, to publish it",
+    "blank line, to publish it, or add its name to pelicanconf.py's IGNORE_FILES",
     warning=True,
 )
 SECTION_PAGE = "Hugo's page of a section (or of the home page), not a post"
@@ -303,7 +303,7 @@ class Layout:
                 place = replace(place, defaults=tuple(given.items()))
             return self._converted(parts[-1], place)
         if self.pelican and (why := pelicanmeta.not_an_article("/".join(parts), self.paths)):
-            return Skipped(why)
+            return Skipped(why, listed=why != pelicanmeta.IGNORED)  # ignored: no file of it
         if not self.hugo:  # Pelican's, or Jekyll's without _posts/: every other file
             return self._converted(parts[-1], self.post) if self.jekyll else self.post
         if self.main_sections and (not folders or folders[0] not in self.main_sections):

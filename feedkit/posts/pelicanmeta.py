@@ -137,6 +137,9 @@ def content_paths(configs: Iterable[Path]) -> dict[str, tuple[str, ...]]:
     return found
 
 
+IGNORED = "not read: pelicanconf.py's IGNORE_FILES leaves it out"
+
+
 def not_an_article(rel: str, paths: dict[str, tuple[str, ...]]) -> str | None:
     """Return why Pelican reads no article in the file at `rel` (in its PATH, "/" between
     the parts) where `paths` (`content_paths`) has it look, None when it reads one: outside
@@ -144,7 +147,7 @@ def not_an_article(rel: str, paths: dict[str, tuple[str, ...]]) -> str | None:
     them), or named by its IGNORE_FILES (a folder above too)."""
     names = rel.split("/")
     if any(fnmatchcase(name, pattern) for name in names for pattern in paths["IGNORE_FILES"]):
-        return "not read: pelicanconf.py's IGNORE_FILES leaves it out"
+        return IGNORED
     pages = [page for page in paths["PAGE_PATHS"] if _under(rel, page, folder_only=True)]
     if pages:
         folder = posixpath.normpath(pages[0]).strip("/")
