@@ -200,3 +200,42 @@ def test_check_warns_of_attribute_lists_only_where_the_site_reads_them(tmp_path:
     done = CliRunner().invoke(main, config, env=NOW_ENV)
     assert done.exit_code == 0, done.output
     assert "content/ial.md:7: warning: {::weird}" in done.stderr
+
+
+LISTS = """\
+Title: Lists
+Date: 2024-05-01 10:00
+
+Steps to take
+- not a list: the paragraph's lines
+
+3. three
+4. four
+
+And then
+
+- item
+  - by two spaces: an item beside it
+1) not a list either
+"""
+
+
+def test_a_pelican_sites_feed_reads_lists_as_python_markdown_does(tmp_path: Path) -> None:
+    # As on its pages: a list needs a blank line before it, nests by four spaces, starts at
+    # 1 unless sane_lists, and `1)` is no marker (tests/fixtures/python-markdown).
+    from conftest import SITE_TOML, feedkit_build
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "lists.md").write_text(LISTS, encoding="utf-8")
+    _pelicanconf(tmp_path, None)
+    atom = html.unescape((feedkit_build(tmp_path) / "atom.xml").read_text("utf-8"))
+    assert "<p>Steps to take\n- not a list: the paragraph's lines</p>" in atom
+    assert "<ol>\n<li>three</li>\n<li>four</li>\n</ol>" in atom
+    assert (
+        "<ul>\n<li>item</li>\n<li>by two spaces: an item beside it\n1) not a list either</li>"
+        "\n</ul>" in atom
+    )
+    _pelicanconf(tmp_path, {"extensions": ["markdown.extensions.sane_lists"]})
+    atom = html.unescape((feedkit_build(tmp_path) / "atom.xml").read_text("utf-8"))
+    assert '<ol start="3">\n<li>three</li>\n<li>four</li>\n</ol>' in atom

@@ -222,20 +222,6 @@ def test_outside_jekylls_posts_a_file_without_front_matter_is_an_error(
         "'Title: …' lines, then a blank line)",
         "error: 1 problem in the content; nothing was written",
     ]
-    # Pelican skips an article without metadata (an ERROR, and the rest is built), as it
-    # skips one without a title or a date, which feedkit stops at too: no post goes unsaid.
-    pelican = tmp_path / "pelican"
-    (pelican / "content").mkdir(parents=True)
-    (pelican / "pelicanconf.py").write_text('SITENAME = "P"\nSITEURL = "https://p.example.org"\n')
-    (pelican / "content" / "notes.md").write_text("Just text, no metadata.\n")
-    result = runner.invoke(main, ["build", "--config", str(init(pelican, runner))], env=NOW_ENV)
-    assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        "content/notes.md:1: has no front matter; start the file with a '---' line, then "
-        "'title: …', 'date: …', and close it with another '---' line (or Pelican's 'Title: …' "
-        "lines, then a blank line)",
-        "error: 1 problem in the content; nothing was written",
-    ]
 
 
 def test_a_hugo_page_without_front_matter_is_an_undated_page_as_hugo_lists_it(

@@ -110,15 +110,24 @@ def invalid(root: Path) -> dict[str, str]:
     return found
 
 
+def tight(content: str) -> str:
+    """Return feed `content` with each list item's lone paragraph unwrapped. Python-Markdown
+    joins the fixture's lists into one, loose item by item; pulldown-cmark makes a list
+    loose as a whole (README), so on a Pelican site every item of it is a paragraph."""
+    return re.sub(r"<li>\s*<p>((?:(?!</?p>).)*)</p>\s*</li>", r"<li>\1</li>", content, flags=re.S)
+
+
 @pytest.mark.parametrize("kind", sorted(DRAWN))
 def test_each_sites_task_items_read_as_their_box_in_every_feed(tmp_path: Path, kind: str) -> None:
     for content in built(site(tmp_path, SITES[kind])).values():
+        assert "<p>☑ loose two</p>" in content
+        content = tight(content) if kind.startswith("pelican") else content
         assert "<li>☐ write the post</li>" in content
         assert "<li>☑ fix the feed</li>" in content
-        assert "<p>☑ loose two</p>" in content
         assert "<li>☐ quoted task</li>" in content
         assert "<li>☐ nested task</li>" in content
-        assert "<ol>\n<li>☐ ordered todo</li>" in content  # lists stay lists
+        if not kind.startswith("pelican"):  # where Python-Markdown joins them in one
+            assert "<ol>\n<li>☐ ordered todo</li>" in content  # lists stay lists
         # A `[ ]` in text or code is as typed; an <input> the post wrote stays left out.
         assert "<li>plain item with [ ] inside</li>" in content
         assert "<p>Text with <code>[ ]</code> in code and [ ] in prose.</p>" in content
@@ -159,8 +168,10 @@ def test_a_site_whose_converter_draws_no_task_items_keeps_them_as_typed(
 ) -> None:
     # Pelican's default MARKDOWN, Hugo with taskList off, kramdown's own input.
     name, text, drawing = UNDRAWN[kind]
-    assert "<li>☑ fix the feed</li>" in built(site(tmp_path / "on", SITES[drawing]))["atom"]
+    drawn = built(site(tmp_path / "on", SITES[drawing]))["atom"]
+    assert "<li>☑ fix the feed</li>" in (tight(drawn) if kind == "pelican" else drawn)
     content = built(site(tmp_path / "off", {**SITES[drawing], name: text}))["atom"]
+    content = tight(content) if kind == "pelican" else content
     assert "<li>[ ] write the post</li>" in content and "<li>[x] fix the feed</li>" in content
     assert "☐" not in content and "☑" not in content
 

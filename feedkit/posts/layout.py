@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
+from feedkit.errors import Problem
 from feedkit.models import Author
 from feedkit.posts import pelicanmeta
 from feedkit.posts.hugoconfig import hugo_settings
@@ -64,6 +65,9 @@ class Place:
     timezone: ZoneInfo | None = None  # a Jekyll site's own, for its posts' dates
     categories: tuple[str, ...] = ()  # Jekyll's: the folders above _posts/ (blog/_posts/)
     slug_from_title: bool = False  # a Pelican site's: no `slug`, the title's (SLUGIFY_SOURCE)
+    # A Pelican site's article: what Pelican skips, feedkit skips, with a warning (postpublish).
+    pelican: bool = False
+    default_date: bool = False  # its pelicanconf.py sets DEFAULT_DATE: Pelican dates every one
     # A Jekyll site's front matter defaults for the post (`_config.yml`'s `defaults`).
     defaults: tuple[tuple[str, Any], ...] = ()
     # A Jekyll site's post whose file name's ending its `markdown_ext` does not name (a
@@ -97,14 +101,23 @@ class Skipped:
 
     reason: str
     listed: bool = True  # False: not part of the site at all (`feedkit check` says nothing)
+    # True: a mistake its generator skips the file for, and says so (Pelican's article without
+    # a title): `build` and `check` warn, naming the file, rather than list it as skipped.
+    warning: bool = False
+
+    def problem(self, shown: str) -> Problem:
+        """Return what `check` lists of the file at `shown`, or warns about with `warning`."""
+        return Problem(shown, 0, f"skipped: {self.reason}", warning=self.warning)
 
 
 class NotAPost(Exception):
-    """Raised while reading a file whose front matter shows it is not a post."""
+    """Raised while reading a file whose front matter shows it is not a post (with
+    `warning`, by a mistake its generator skips it for: see `Skipped.warning`)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, warning: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.warning = warning
 
 
 DATELESS_DRAFT = "a draft without a date; add 'date: …' when it is ready to publish"
@@ -121,7 +134,13 @@ JEKYLL_NOT_TEXT = Skipped(
     "not UTF-8 text (a picture, say), which Jekyll skips too ('could not read file'); save it "
     "as UTF-8 if it is a post"
 )
-PELICAN_PAGE = "a page, not a post: Pelican publishes the files in pages/ as pages"
+# Pelican reads no metadata from such a file, so finds no title: it skips it (an ERROR).
+PELICAN_NO_METADATA = Skipped(
+    'no metadata, so no title: Pelican skips an article without one ("could not find '
+    "information about 'title'\"); start the file with 'Title: …' and 'Date: …' lines, then a "
+    "blank line, to publish it, or add its name to pelicanconf.py's IGNORE_FILES",
+    warning=True,
+)
 SECTION_PAGE = "Hugo's page of a section (or of the home page), not a post"
 JEKYLL_OUTSIDE = Skipped("outside the Jekyll site: its _config.yml excludes it", listed=False)
 HUGO_NOT_MARKDOWN = Skipped(
@@ -195,6 +214,8 @@ class Layout:
             if not cfg.timezone_given:  # and its dates are read in its zone
                 timezone = jekyll_timezone(cfg, folder, values)
         pelicanconfs = [f / PELICAN_CONFIG for f in site_folders(cfg)] if self.pelican else []
+        # Where pelicanconf.py has Pelican look for articles (and pages, which are none).
+        self.paths = pelicanmeta.content_paths(pelicanconfs) if self.pelican else {}
         if self.pelican and not cfg.timezone_given:  # pelicanconf.py's TIMEZONE
             timezone = pelicanmeta.timezone(pelicanconfs, cfg.root)
         authors = jekyll_authors(folder, cfg.root) if self.jekyll else ()
@@ -212,6 +233,8 @@ class Layout:
             timezone=timezone,
             slug_from_title=self.pelican
             and (pelicanmeta.setting(pelicanconfs, "SLUGIFY_SOURCE") or "title") == "title",
+            pelican=self.pelican,
+            default_date=self.pelican and pelicanmeta.assigned(pelicanconfs, "DEFAULT_DATE"),
         )
         self.draft = replace(self.post, draft=True)
         self.language = cfg.language.lower()
@@ -257,6 +280,7 @@ class Layout:
                 self.excluded.pattern,
                 self.included.pattern,
                 self.markdown,
+                sorted(self.paths.items()),
             )
         )
 
@@ -298,8 +322,8 @@ class Layout:
                 given = defaults_for(self.scopes, self.site_prefix + "/".join(parts))
                 place = replace(place, defaults=tuple(given.items()))
             return self._converted(parts[-1], place)
-        if self.pelican and folders[:1] == ["pages"]:
-            return Skipped(PELICAN_PAGE)
+        if self.pelican and (why := pelicanmeta.not_an_article("/".join(parts), self.paths)):
+            return Skipped(why, listed=why != pelicanmeta.IGNORED)  # ignored: no file of it
         if not self.hugo:  # Pelican's, or Jekyll's without _posts/: every other file
             return self._converted(parts[-1], self.post) if self.jekyll else self.post
         if self.main_sections and not self._in_main_sections(folders):

@@ -22,9 +22,18 @@ from feedkit.models import Choice, Post
 from feedkit.posts import postfile
 from feedkit.posts.crosscheck import duplicates, with_body_problems
 from feedkit.posts.fmparse import parse_front_matter
-from feedkit.posts.layout import ANYWHERE, Layout, NotAPost, Place, Skipped, unread_folders
+from feedkit.posts.layout import (
+    ANYWHERE,
+    PELICAN_NO_METADATA,
+    Layout,
+    NotAPost,
+    Place,
+    Skipped,
+    unread_folders,
+)
 from feedkit.posts.postfile import (
     FileProblems,
+    NoFrontMatter,
     NotText,
     discover,
     read_head,
@@ -183,6 +192,7 @@ def _load_batch(
     from feedkit.posts.postmeta import PostBuilder
 
     failed: dict[int, list[Problem]] = {}
+    unread_skips: dict[int, Skipped] = {}  # files no post by what reading them showed
     heads: list[tuple[postfile.Source, StatKey] | None] = []
     raws: dict[int, bytes] = {}
     files = list(files)  # a picture's place becomes its Skipped: in a copy, not the caller's
@@ -196,6 +206,11 @@ def _load_batch(
                 else:
                     source, st, raws[index] = read_whole(path, shown, warnings, *rules)
                     head = source, st
+            except NoFrontMatter as exc:
+                if place.pelican:  # as Pelican skips it: no title
+                    unread_skips[index] = PELICAN_NO_METADATA
+                else:
+                    failed[index] = exc.problems
             except FileProblems as exc:
                 if isinstance(exc, NotText) and place.not_text is not None:  # a picture
                     files[index] = (path, shown, place.not_text, warnings)
@@ -217,6 +232,7 @@ def _load_batch(
     for index, ((path, shown, place, warnings), head, meta) in enumerate(
         zip(files, heads, metas, strict=True)
     ):
+        place = unread_skips.get(index, place)
         if isinstance(place, Skipped):
             results.append((shown, None, place, [], []))
             continue
@@ -227,7 +243,7 @@ def _load_batch(
         try:
             post = builder.choice() if light else builder.build()
         except NotAPost as exc:
-            post = Skipped(exc.reason)
+            post = Skipped(exc.reason, warning=exc.warning)
         except FileProblems as exc:
             results.append((shown, None, None, list(exc.problems), warnings))
             continue
@@ -382,8 +398,10 @@ def gather(parsed: Iterable[Parsed]) -> LoadResult:
     skipped: list[Problem] = []
     for shown, _, post, file_problems, file_warnings in parsed:
         if isinstance(post, Skipped):
-            if post.listed:
-                skipped.append(Problem(shown, 0, f"skipped: {post.reason}"))
+            if post.warning:
+                warnings.append(post.problem(shown))
+            elif post.listed:
+                skipped.append(post.problem(shown))
         elif post is not None:
             posts.append(post)
         problems.extend(file_problems)

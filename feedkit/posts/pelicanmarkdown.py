@@ -40,6 +40,7 @@ _CLASSES = {
     "DeleteSubExtension": "pymdownx.tilde",
     "MagiclinkExtension": "pymdownx.magiclink",
     "TasklistExtension": "pymdownx.tasklist",
+    "SaneListExtension": "sane_lists",
 }
 
 
@@ -66,12 +67,16 @@ _HASHES = re.compile(rb"#{1,6}(?=[^\s#])")
 _CONTAINER_PREFIX = re.compile(rb"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*")
 
 
-def as_python_markdown_reads(text: str, options: Any) -> str:
+def as_python_markdown_reads(text: str, options: Any, sane_lists: bool = False) -> str:
     """Return Markdown `text` rewritten so that pulldown-cmark (with `options`) reads it as
-    Python-Markdown does where CommonMark does not and a reader would see it: a line of a
-    paragraph, a quote or a list item that starts with `#` and no space a heading (a space
-    after its hashes), and a backslash at a line's end text, not a hard break (escaped).
-    `text` itself when it has neither."""
+    Python-Markdown does where CommonMark does not and a reader would see it: its lists (see
+    pymarkdown_lists; `sane_lists`: with that extension), a line of a paragraph, a quote or
+    a list item that starts with `#` and no space a heading (a space after its hashes), and
+    a backslash at a line's end text, not a hard break (escaped). `text` itself when none
+    of these differs."""
+    from feedkit.posts.pymarkdown_lists import as_python_markdown_lists
+
+    text = as_python_markdown_lists(text, options, sane_lists)
     hashes = _TIGHT_HASHES.search(text) is not None
     if not hashes and "\\\n" not in text and "\\\r\n" not in text:
         return text

@@ -10,9 +10,11 @@ from __future__ import annotations
 import ast
 import html
 import os
+import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -103,6 +105,112 @@ def setting(configs: Iterable[Path], name: str) -> str | None:
                 return node.value.value
         break
     return None
+
+
+# Where Pelican 4.8 looks for articles and pages, and what it leaves out: its defaults.
+CONTENT_PATHS = {
+    "ARTICLE_PATHS": ("",),
+    "ARTICLE_EXCLUDES": (),
+    "PAGE_PATHS": ("pages",),
+    "IGNORE_FILES": (".#*",),
+}
+
+
+def content_paths(configs: Iterable[Path]) -> dict[str, tuple[str, ...]]:
+    """Return where a Pelican site's first `pelicanconf.py` has Pelican look for articles
+    and pages (CONTENT_PATHS' settings): a list or tuple of strings at its top, else
+    Pelican's default (a string too, as Pelican falls back to it then). Read, never run."""
+    found = dict(CONTENT_PATHS)
+    for config in configs:
+        try:
+            tree = ast.parse(config.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:  # the last assignment counts, as when Python runs it
+            if not isinstance(node, ast.Assign):
+                continue
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id in CONTENT_PATHS:
+                    strings = _strings(node.value)
+                    found[target.id] = CONTENT_PATHS[target.id] if strings is None else strings
+        break
+    return found
+
+
+IGNORED = "not read: pelicanconf.py's IGNORE_FILES leaves it out"
+
+
+def not_an_article(rel: str, paths: dict[str, tuple[str, ...]]) -> str | None:
+    """Return why Pelican reads no article in the file at `rel` (in its PATH, "/" between
+    the parts) where `paths` (`content_paths`) has it look, None when it reads one: outside
+    its ARTICLE_PATHS, in one of its ARTICLE_EXCLUDES or PAGE_PATHS (which Pelican adds to
+    them), or named by its IGNORE_FILES (a folder above too)."""
+    names = rel.split("/")
+    if any(fnmatchcase(name, pattern) for name in names for pattern in paths["IGNORE_FILES"]):
+        return IGNORED
+    pages = [page for page in paths["PAGE_PATHS"] if _under(rel, page, folder_only=True)]
+    if pages:
+        folder = posixpath.normpath(pages[0]).strip("/")
+        return f"a page, not a post: Pelican publishes the files in {folder}/ as pages"
+    if not any(_under(rel, path) for path in paths["ARTICLE_PATHS"]):
+        listed = ", ".join(repr(path) for path in paths["ARTICLE_PATHS"])
+        return f"not an article: pelicanconf.py's ARTICLE_PATHS ({listed}) leave it out"
+    if any(_under(rel, path, folder_only=True) for path in paths["ARTICLE_EXCLUDES"]):
+        return "not an article: pelicanconf.py's ARTICLE_EXCLUDES leave it out"
+    return None
+
+
+def _under(rel: str, path: str, folder_only: bool = False) -> bool:
+    """Return True when the file at `rel` is the one at `path` or in the folder at `path`
+    (every file for "", the PATH itself; `folder_only`: none, and no file by its name, as
+    Pelican's excludes leave out folders only)."""
+    path = posixpath.normpath(path.replace("\\", "/")).strip("/")
+    if path in ("", "."):
+        return not folder_only
+    return rel.startswith(path + "/") or (rel == path and not folder_only)
+
+
+def _strings(value: ast.expr) -> tuple[str, ...] | None:
+    """Return the strings a list or tuple written out holds, None for any other value."""
+    if not isinstance(value, ast.List | ast.Tuple):
+        return None
+    strings = [
+        item.value
+        for item in value.elts
+        if isinstance(item, ast.Constant) and isinstance(item.value, str)
+    ]
+    return tuple(strings) if len(strings) == len(value.elts) else None
+
+
+def assigned(configs: Iterable[Path], name: str) -> bool:
+    """Return True when the first of a Pelican site's `pelicanconf.py` files sets `name` at
+    its top to anything but None (DEFAULT_DATE: `'fs'`, a tuple). Read, never run."""
+    for config in configs:
+        try:
+            tree = ast.parse(config.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        found = False
+        for node in tree.body:  # the last assignment counts, as when Python runs it
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in node.targets
+            ):
+                found = not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        return found
+    return False
+
+
+def layout_settings(configs: list[Path]) -> tuple[object, ...]:
+    """Return what of a Pelican site's `pelicanconf.py` decides its articles' URLs, dates and
+    which are skipped (TIMEZONE, SLUGIFY_SOURCE, whether DEFAULT_DATE is set, where it
+    looks for articles and pages): the build cache keys on it, so a change there reads
+    every post again."""
+    return (
+        setting(configs, "TIMEZONE"),
+        setting(configs, "SLUGIFY_SOURCE"),
+        assigned(configs, "DEFAULT_DATE"),
+        sorted(content_paths(configs).items()),
+    )
 
 
 def timezone(configs: list[Path], root: Path) -> ZoneInfo | None:

@@ -89,6 +89,11 @@ class NotText(FileProblems):
     """A file that is not UTF-8 text: a post's mistake, or a picture (`Place.not_text`)."""
 
 
+class NoFrontMatter(FileProblems):
+    """Raised for a file with no front matter at all, where one must have some: a Pelican
+    site's loader skips it, as Pelican skips an article without a title."""
+
+
 def discover(content_dir: Path, unread: Unread | None = None) -> list[Path]:
     """Return every post file under `content_dir` in a stable order, but in the folders
     `unread` names (see `walk`)."""
@@ -222,7 +227,7 @@ def split(text: str, shown: str, bare: bool = False, jekyll: bool = False) -> So
         )
     # The line Jekyll reads as text, said: the writer meant it to open front matter.
     text_to_jekyll = f" (a first line {unopened!r} opens none in a Jekyll site)" if unopened else ""
-    raise FileProblems(
+    raise NoFrontMatter(
         [
             Problem(
                 shown,

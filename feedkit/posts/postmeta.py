@@ -114,6 +114,7 @@ class PostBuilder(PostAddress, PostPublishing):
         jekyll = JEKYLL_NAME.match(self.stem)
         draft = self._draft()
         self._unlisted()
+        self._pelican_skipped(draft)
         if not jekyll and self.first(DATE_KEYS + PUBLISH_KEYS)[1] is None:
             if draft:
                 raise NotAPost(DATELESS_DRAFT)

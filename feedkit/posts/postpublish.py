@@ -102,6 +102,13 @@ class PostPublishing:
                 raise NotAPost("Pelican lists it nowhere (status: hidden)")
             if status == "draft":
                 draft = True
+            elif status != "published" and self.place.pelican:
+                raise NotAPost(
+                    f"its status {status!r} is not draft, hidden or published, and Pelican "
+                    "skips such an article ('Unknown status'); correct its 'Status: …' line "
+                    "to publish it",
+                    warning=True,
+                )
             elif status != "published":
                 self.fail("status", f"status must be draft, hidden or published, not {status!r}")
         for key, means_draft in (("draft", True), ("published", False)):
@@ -115,3 +122,24 @@ class PostPublishing:
             elif value is means_draft:
                 draft = True
         return draft
+
+    def _pelican_skipped(self, draft: bool) -> None:
+        """Raise NotAPost, to be warned about, for a Pelican site's article that Pelican
+        skips (`Article.is_valid` in Pelican 4.8): one without a title, or without a date
+        unless it is a draft (Pelican dates one last) or pelicanconf.py sets DEFAULT_DATE."""
+        if not self.place.pelican:
+            return
+        # Keys in any case: Pelican reads a `---` block's `Title:` too, where YAML keeps case.
+        given = {str(key).lower() for key, value in self.meta.items() if value not in (None, "")}
+        missing = [] if "title" in given or "title" in self.meta else ["title"]
+        if not (draft or self.place.default_date or "date" in given):
+            missing.append("date")
+        if not missing:
+            return
+        lines = " and ".join(f"'{name.capitalize()}: …'" for name in missing)
+        raise NotAPost(
+            f"no {' and no '.join(missing)}: Pelican skips an article without "
+            f'{"one" if len(missing) == 1 else "them"} ("could not find information about '
+            f"'{missing[0]}'\"); add {lines} to its metadata to publish it",
+            warning=True,
+        )

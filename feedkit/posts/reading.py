@@ -67,9 +67,10 @@ class Reading:
     # defaults: (name, value as written), such as ("leftDoubleQuote", "&laquo;&nbsp;"); see
     # feedkit/posts/typographer.py.
     typography: tuple[tuple[str, str], ...] = ()
-    # Python-Markdown's reading of `#Title` and of a backslash at a line's end (a Pelican
-    # site's: see pelicanmarkdown.as_python_markdown_reads)
+    # Python-Markdown's reading of lists, of `#Title` and of a backslash at a line's end (a
+    # Pelican site's: see pelicanmarkdown.as_python_markdown_reads)
     python_markdown: bool = False
+    sane_lists: bool = False  # Python-Markdown's lists as its sane_lists extension reads them
 
     @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
     def options(self) -> Any:
@@ -159,8 +160,8 @@ def pelican_reading(extensions: frozenset[str]) -> Reading:
     (see pelicanmarkdown.markdown_extensions; Pelican's default: `extra`'s parts). Without
     pymdown-extensions' `tilde`, `~~x~~` and `~x~` stay as typed; `attr_list` and `abbr` are
     read by kramdown's rules for them; `smarty` makes quotes curly, `nl2br` every line break
-    a hard one, `magiclink` bare URLs links and `tasklist` task items; `#Title` is a
-    heading and a backslash at a line's end text, as in Python-Markdown."""
+    a hard one, `magiclink` bare URLs links and `tasklist` task items; lists (`sane_lists`'
+    too), `#Title` and a backslash at a line's end are read as in Python-Markdown."""
     tilde = "pymdownx.tilde" in extensions
     return Reading(
         smart="smarty" in extensions,
@@ -176,6 +177,7 @@ def pelican_reading(extensions: frozenset[str]) -> Reading:
         hard_wrap="nl2br" in extensions,
         autolink="cmark-gfm" if "pymdownx.magiclink" in extensions else "",
         python_markdown=True,
+        sane_lists="sane_lists" in extensions,
     )
 
 
@@ -198,7 +200,7 @@ def as_read(text: str, reading: Reading) -> str:
     if reading.python_markdown:
         from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
 
-        text = as_python_markdown_reads(text, reading.options)
+        text = as_python_markdown_reads(text, reading.options, reading.sane_lists)
     if reading.kramdown_gfm:
         from feedkit.posts.kramdown_reading import as_kramdown
 

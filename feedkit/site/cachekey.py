@@ -235,8 +235,9 @@ def config_hash(cfg: Config) -> str:
     """Return a hash of everything in the config that changes what a build makes: the
     settings, the Hugo or Pelican configuration files whose presence decides which files
     are posts, what a Hugo configuration says of main sections, permalinks, math and its
-    typographer, the Markdown extensions a Pelican configuration names, and the files
-    templates read besides posts (`_config.yml`, `_includes/`)."""
+    typographer, the Markdown extensions a Pelican configuration names and the settings its
+    layout reads (`pelicanmeta.layout_settings`), and the files templates read besides posts
+    (`_config.yml`, `_includes/`)."""
     from feedkit.posts.expand import template_inputs
     from feedkit.posts.hugoconfig import hugo_settings
     from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders, site_markers
@@ -247,8 +248,10 @@ def config_hash(cfg: Config) -> str:
     made_from: tuple[object, ...] = (cfg, markers, template_inputs(cfg), hugo)
     if PELICAN_CONFIG in markers:  # its MARKDOWN's extensions decide how posts read
         from feedkit.posts.pelicanmarkdown import site_extensions
+        from feedkit.posts.pelicanmeta import layout_settings
 
-        made_from += (site_extensions(cfg),)
+        configs = [folder / PELICAN_CONFIG for folder in site_folders(cfg)]
+        made_from += (site_extensions(cfg), layout_settings(configs))
     import hashlib
 
     return hashlib.sha256(repr(made_from).encode()).hexdigest()
@@ -276,7 +279,7 @@ def why_not_used(stored: dict[str, Any] | None, config: str) -> str:
     if stored.get("config") != config:
         return (
             "the settings in feedkit.toml changed, a Hugo or Pelican configuration "
-            "beside the content folder came or went, or _config.yml, _includes/ or "
+            "beside the content folder came, went or changed, or _config.yml, _includes/ or "
             "_data/authors.yml changed"
         )
     return "it was written for another build"

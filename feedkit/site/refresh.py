@@ -66,6 +66,7 @@ def read_changed(
     parsed: set[str] = set()
     problems: list[Problem] = []
     not_posts: set[str] = set()  # skipped: no row, so read again on the next build
+    skip_warnings: list[Problem] = []  # of the files skipped for a mistake: said every build
     if layout.hugo:  # a page's place depends on the others: main sections, translations
         for shown in [s for s in rows if isinstance(layout.place(sources[s]), Skipped)]:
             del rows[shown]
@@ -77,6 +78,8 @@ def read_changed(
         problems.extend(file_problems)
         if isinstance(fields, Skipped):
             not_posts.add(shown)
+            if fields.warning:
+                skip_warnings.append(fields.problem(shown))
         elif fields is not None and st is not None:
             parsed.add(shown)
             rows[shown] = index_row(st, fields, file_warnings)
@@ -101,6 +104,7 @@ def read_changed(
             )
         )
     warnings = [w for row in ordered.values() if row[NOTES] for w in row_warnings(row)]
+    warnings += skip_warnings
     if problems:
         files = [(shown, Path(path)) for shown, path in sources.items()]
         raise ContentError(with_body_problems(problems, files) + warnings)
