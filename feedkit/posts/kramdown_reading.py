@@ -21,7 +21,11 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
   pulldown-cmark reads after a paragraph's line, or with no row, or with a line after it
   before the blank, is text there (the first `|` of its delimiter row escaped). Its cells
   are kramdown's: a `|` in a code span stays in it, a row with more cells adds columns
-  (see kramdown_tables).
+  (see kramdown_tables). Lines that each have a `|` outside code spans are a table
+  without a header row there, or with a delimiter row of other cells than its header's:
+  pulldown-cmark's paragraph is given a header row (taken out of the HTML again) or a
+  delimiter row of its cells (`kramdown_tables.headerless_tables`), once the rest is
+  rewritten.
 - The lines right below an indented code block are code in kramdown too, up to a blank
   line (its lazy lines): they are indented into the block.
 - kramdown reads a block HTML element to its end tag and the lines after it as Markdown,
@@ -47,6 +51,8 @@ from typing import Any
 # starts with a line's end (a pattern that starts with a character is found quickly).
 _PAREN_ITEM = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+)*\d{1,9}\)(?:[ \t]|\r?\n|\Z)")
 _DELIMITER_ROW = re.compile(r"\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|")
+# A line with a `|` after a blank line, or an item's first: a table without a header row.
+_PIPE_BLOCK = re.compile(r"\n(?:[ \t>]*\n|[ \t>]*(?:[*+:-]|\d{1,9}\.)[ \t])[^\n]*?(?<!\\)\|")
 _FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
 # A line that starts with an HTML tag, right above one of text.
@@ -99,8 +105,9 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
         return True
     if "<!--" in text and _COMMENT_BELOW.search(lines) is not None:
         return True
-    if tables and "|" in text and _DELIMITER_ROW.search(lines) is not None:
-        return True
+    if tables and "|" in text:
+        if _DELIMITER_ROW.search(lines) is not None or _PIPE_BLOCK.search(lines) is not None:
+            return True
     if "```" in text or "~~~" in text:
         fences = [m[1] for m in _FENCE_LINE.finditer(lines)]
         if fences.count("```") % 2 or fences.count("~~~") % 2:
@@ -112,20 +119,31 @@ def as_kramdown(text: str, options: Any) -> str:
     """Return Markdown `text` rewritten so that pulldown-cmark (with `options`) reads it as
     kramdown does where they differ (see the module's docstring); `text` itself when none
     applies."""
+    tables = False  # tables without a header are still to be read
     for _ in range(3):  # an open fence hid the rest of its container: read that too
         if not needs_rewrite(text):
             return text
-        text, reopened = _rewritten(text, options)
+        text, reopened, tables = _rewritten(text, options)
         if not reopened:
             break
+    if tables:  # in the text as kramdown reads it otherwise: lists moved, fences opened
+        from feedkit.posts.kramdown_tables import headerless_tables
+
+        text = _edited(text.encode(), headerless_tables(text.encode(), _events(text, options)))
     return text
 
 
-def _rewritten(text: str, options: Any) -> tuple[str, bool]:
-    """Return `text` rewritten as `as_kramdown` says, read once, and whether a fence left
-    open was made text (what it held is then read for the first time)."""
+def _events(text: str, options: Any) -> list[Any]:
+    """Return pyromark's events of `text` (read with `options`), with their ranges."""
     from feedkit.posts.markup import markdown
 
+    return list(markdown(False, options).events_with_range(text, merge_text=True))
+
+
+def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
+    """Return `text` rewritten as `as_kramdown` says, read once; whether a fence left open
+    was made text (what it held is then read for the first time); and whether it is to be
+    read again for tables without a header, after the rewrites made."""
     reopened = False
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
     edits: list[tuple[int, int, bytes]] = []  # what replaces data[start:end]
@@ -142,7 +160,8 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
     ended_item = depth = 0
     paragraph_ended = False  # the event before ended a paragraph
     event: Any
-    for event, where in markdown(False, options).events_with_range(text, merge_text=True):
+    events = _events(text, options)
+    for event, where in events:
         if not isinstance(event, dict):
             broken = event == "SoftBreak"
             continue
@@ -216,15 +235,26 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool]:
     for item in re.finditer(_PAREN_ITEM_BYTES, data):
         if not any(s <= item.start(1) < e for s, e in code):
             edits.append((item.start(1), item.start(1), b"\\"))
+    tables = "|" in text and _PIPE_BLOCK.search("\n\n" + text) is not None
+    if not edits and tables:  # read here, in text as kramdown reads it otherwise
+        from feedkit.posts.kramdown_tables import headerless_tables
+
+        edits, tables = headerless_tables(data, events), False
     if not edits:
-        return text, False
+        return text, False, tables
+    return _edited(data, edits), reopened, tables
+
+
+def _edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> str:
+    """Return `data` with each edit (start, end, what replaces `data[start:end]`) made,
+    in order; one that starts inside an edit made already is left out."""
     pieces, at = [], 0
     for start, end, new in sorted(edits):
         if start < at:
             continue  # inside an edit made already
         pieces += [data[at:start], new]
         at = end
-    return b"".join([*pieces, data[at:]]).decode(), reopened
+    return b"".join([*pieces, data[at:]]).decode()
 
 
 def _lazy_code(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
