@@ -28,6 +28,8 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
   rewritten.
 - The lines right below an indented code block are code in kramdown too, up to a blank
   line (its lazy lines): they are indented into the block.
+- A setext underline below two lines of text, a rule or a footnote's definition right
+  below a paragraph's line is the paragraph's text in kramdown (see kramdown_paragraphs).
 - kramdown reads a block HTML element to its end tag and the lines after it as Markdown,
   where CommonMark's HTML block runs on to a blank line, showing them as typed: a blank
   line is put after the element.
@@ -53,6 +55,13 @@ _PAREN_ITEM = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+)*\d{1,9}\)(?:[ \t]|\r?\n|\Z)"
 _DELIMITER_ROW = re.compile(r"\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|")
 # A line with a `|` after a blank line, or an item's first: a table without a header row.
 _PIPE_BLOCK = re.compile(r"\n(?:[ \t>]*\n|[ \t>]*(?:[*+:-]|\d{1,9}\.)[ \t])[^\n]*?(?<!\\)\|")
+# A line of text right below another, then a setext underline or a rule; or a footnote's
+# definition right below a line of text (see kramdown_paragraphs).
+_BELOW_TEXT = re.compile(
+    r"\n[ \t>]*[^\s>][^\n]*\n(?:[ \t>]*[^\s>][^\n]*\n[ \t>]*(?:-+|=+)[ \t]*(?:\n|\Z)"
+    r"|[ \t>]*(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,})(?:\n|\Z)"
+    r"|[ \t>]*\[\^[^\]\n]+\]:)"
+)
 _FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
 # A line that starts with an HTML tag, right above one of text.
@@ -75,7 +84,6 @@ _OTHER_BULLET = re.compile(  # a bullet item right below one with another bullet
 
 _PAREN_ITEM_BYTES = re.compile(rb"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}(\))(?=[ \t]|\r?$)")
 _PROTECTED = {"Code", "InlineHtml", "InlineMath", "DisplayMath"}
-_OPENING_FENCE = re.compile(rb"[ \t>]*?(`{3,}|~{3,})")
 _BLANK = re.compile(rb"[ \t>]*\r?\n?")
 _BULLET = re.compile(rb"[ ]*([*+-])")
 # What ends an indented code block's lazy lines in kramdown besides a blank line: an
@@ -84,8 +92,6 @@ _LAZY_CODE_END = re.compile(
     rb"[ ]{0,3}(?:<!--kdx*-\d+-->"
     rb"|</?(?!(?:a|abbr|b|br|code|em|i|img|kbd|span|strong|sub|sup)\b)[A-Za-z])"
 )
-# kramdown-parser-gfm's STRIKETHROUGH_MATCH, read in a run of text.
-_STRIKE = re.compile(r"~~(?!\s|~).*?[^\s~]~~", re.DOTALL)
 
 
 def needs_rewrite(text: str, tables: bool = True) -> bool:
@@ -108,6 +114,8 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     if tables and "|" in text:
         if _DELIMITER_ROW.search(lines) is not None or _PIPE_BLOCK.search(lines) is not None:
             return True
+    if "\n" in text and _BELOW_TEXT.search(lines) is not None:
+        return True
     if "```" in text or "~~~" in text:
         fences = [m[1] for m in _FENCE_LINE.finditer(lines)]
         if fences.count("```") % 2 or fences.count("~~~") % 2:
@@ -159,17 +167,32 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
     bullets, bullet_depth = b"", 0  # the marker a list's items take, for kramdown's one list
     ended_item = depth = 0
     paragraph_ended = False  # the event before ended a paragraph
+    text_before = False  # the event before was a paragraph's text, or its end
+    first = True  # the event before started a container (or none did): its first block
+    below_text = "\n" in text and _BELOW_TEXT.search("\n\n" + text) is not None
+    if below_text:
+        from feedkit.posts import kramdown_paragraphs
     event: Any
     events = _events(text, options)
     for event, where in events:
         if not isinstance(event, dict):
             broken = event == "SoftBreak"
+            if event == "Rule" and text_before and below_text:
+                edits += kramdown_paragraphs.rule_as_text(data, where["start"])
+            text_before = text_before and broken
             continue
         start, end = where["start"], where["end"]
         began, closed = event.get("Start"), event.get("End")
         top, depth = depth == 0, depth + (1 if began else -1 if closed else 0)
         last, ended, after_break, broken = ended, None, broken, False
         after_paragraph, paragraph_ended = paragraph_ended, closed == "Paragraph"
+        after_text, text_before = text_before, _text_ended(event)
+        container_first, first = first, _starts_container(began)
+        if below_text and isinstance(began, dict) and "Heading" in began:
+            edits += kramdown_paragraphs.underline_as_text(data, start, end, container_first)
+        elif below_text and after_text and isinstance(began, dict):
+            if "FootnoteDefinition" in began:
+                edits += kramdown_paragraphs.footnote_as_text(data, start)
         if isinstance(began, dict) and "List" in began:
             ordered = began["List"] is not None
             moved = []
@@ -219,8 +242,10 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
 
                 edits += comment_in_paragraph(data, start, end)
         elif isinstance(began, dict) and "CodeBlock" in began:
+            from feedkit.posts.kramdown_fences import unclosed_fence
+
             code.append((start, end))
-            if "Fenced" in str(began["CodeBlock"]) and (fence := _unclosed_fence(data, start, end)):
+            if "Fenced" in str(began["CodeBlock"]) and (fence := unclosed_fence(data, start, end)):
                 edits += fence
                 reopened = True
             elif top and began["CodeBlock"] == "Indented":
@@ -231,7 +256,9 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
                 edits += made
                 interrupted = bool(made)
             if b"~~~" in data[start:end]:
-                edits += _tildes(data, start, end)
+                from feedkit.posts.kramdown_fences import tildes
+
+                edits += tildes(data, start, end)
     for item in re.finditer(_PAREN_ITEM_BYTES, data):
         if not any(s <= item.start(1) < e for s, e in code):
             edits.append((item.start(1), item.start(1), b"\\"))
@@ -243,6 +270,23 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
     if not edits:
         return text, False, tables
     return _edited(data, edits), reopened, tables
+
+
+def _text_ended(event: dict) -> bool:
+    """True for an event of a paragraph's text (text, code, HTML, an inline element's end)
+    or a paragraph's end."""
+    if "Start" in event:
+        return False
+    closed = event.get("End")
+    name = next(iter(closed), "") if isinstance(closed, dict) else closed
+    return closed is None or name in ("Paragraph", "Emphasis", "Strong", "Strikethrough", "Link")
+
+
+def _starts_container(began: Any) -> bool:
+    """True for the start of a list item, a quote or a definition (`began`: an event's
+    Start, or None)."""
+    name = next(iter(began), "") if isinstance(began, dict) else began
+    return name in ("Item", "BlockQuote", "DefinitionListDefinition")
 
 
 def _edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> str:
@@ -328,46 +372,3 @@ def line_start(data: bytes, at: int) -> int:
 def blank(line: bytes) -> bool:
     """True for a line with nothing but container marks (`>`) and spaces."""
     return _BLANK.fullmatch(line) is not None
-
-
-def _unclosed_fence(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
-    """Return the escapes that make a fenced code block (`data[start:end]`) that no fence
-    closes text, as kramdown reads it."""
-    m = _OPENING_FENCE.match(data, start)
-    if m is None:
-        return []
-    fence = m[1]
-    lines = data[m.end() : end].rstrip(b"\r\n").split(b"\n")
-    closing = re.compile(rb"[ \t>]*" + re.escape(fence[:1]) + rb"{%d,}[ \t\r]*" % len(fence))
-    if len(lines) > 1 and closing.fullmatch(lines[-1]):
-        return []
-    if fence.startswith(b"~"):  # its line is text: `~~~x~~~` strikes `x` there
-        line_end = data.find(b"\n", m.end())
-        struck = _tildes(data, m.start(1), len(data) if line_end < 0 else line_end)
-        if struck and struck[0][0] == m.start(1):
-            return struck
-    return [(m.start(1) + i, m.start(1) + i, b"\\") for i in range(len(fence))]
-
-
-def _tildes(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
-    """Return the escapes that make pulldown-cmark strike through, in a text run with a run
-    of three tildes or more (`data[start:end]`), what kramdown's GFM input strikes: the
-    first `~~x~~` its scan finds, then the next after it; every other tilde as typed."""
-    text = data[start:end].decode()
-    struck: set[int] = set()  # the character offsets of the tildes that strike
-    at = 0
-    while (tilde := text.find("~~", at)) >= 0:
-        m = _STRIKE.match(text, tilde)
-        if m is None:
-            at = tilde + 1
-            continue
-        struck |= {m.start(), m.start() + 1, m.end() - 2, m.end() - 1}
-        at = m.end()
-    if not struck:
-        return []
-    edits: list[tuple[int, int, bytes]] = []
-    for offset, char in enumerate(text):
-        if char == "~" and offset not in struck and (offset == 0 or text[offset - 1] != "\\"):
-            at = start + len(text[:offset].encode())
-            edits.append((at, at, b"\\"))
-    return edits

@@ -1,0 +1,69 @@
+"""Lines that kramdown's GFM input (Jekyll's default) reads as a paragraph's text where
+pulldown-cmark ends the paragraph with them (kramdown_reading finds them; checked against
+kramdown 2.4 with kramdown-parser-gfm 1.1).
+
+kramdown's paragraph runs on until a blank line, or a line that starts a list, a heading,
+a quote, a fence, a definition or block HTML (parser/gfm.rb's PARAGRAPH_END_GFM); a setext
+heading is one line after a block's boundary (a blank line, its container's start). So:
+
+- a setext underline (`===`, `---`) below two lines of text, or below one right under
+  another block (a heading, a fence), is text there: `—` for `---`, where pulldown-cmark
+  makes a heading of the lines above it;
+- a rule right below a paragraph's line (`***`, `___`, `---` where pulldown-cmark makes no
+  heading) is text, where pulldown-cmark draws a rule; `* * *` and `- - -` start a list
+  in kramdown's reading of the paragraph's end, and are rules in both;
+- a footnote's definition right below a paragraph's line (`[^1]: note`) is text, and the
+  note is none: the reference shows as typed, where pulldown-cmark makes a note.
+
+kramdown_reading's quick look, `_BELOW_TEXT`, finds where they may be. The underline's or
+the rule's line is indented four spaces (a paragraph's line then, never
+a heading, a rule or code), the footnote's `[` escaped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from feedkit.posts.kramdown_reading import line_start, right_below
+
+_CONTENT = re.compile(rb"[ \t>]*")
+_LIST_START = re.compile(rb"[*+-][ \t]")  # ends kramdown's paragraph: the rule is one
+
+
+def underline_as_text(
+    data: bytes, start: int, end: int, first: bool
+) -> list[tuple[int, int, bytes]]:
+    """Return the indent that makes the underline of the setext heading at `start` (to
+    `end`; the first block of its container or not) paragraph text, where kramdown reads
+    it as text: below two lines, or below one that another block's line is right above."""
+    if data[_content(data, start) : start + 1] == b"#":
+        return []  # an ATX heading
+    underline = line_start(data, end - 1)
+    lines = data[start:underline].count(b"\n")
+    if lines < 2 and (first or not right_below(data, start)):
+        return []
+    at = _content(data, underline)
+    return [(at, at, b"    ")]
+
+
+def _content(data: bytes, at: int) -> int:
+    """Return where the text of the line at `at` starts, past quote marks and spaces."""
+    m = _CONTENT.match(data, at)
+    return m.end() if m else at
+
+
+def rule_as_text(data: bytes, start: int) -> list[tuple[int, int, bytes]]:
+    """Return the indent that makes the rule at `start`, right below a paragraph's line,
+    that paragraph's text, as kramdown reads it (not `* * *`: a list's start ends the
+    paragraph there)."""
+    if not right_below(data, start) or _LIST_START.match(data, start):
+        return []
+    return [(start, start, b"    ")]
+
+
+def footnote_as_text(data: bytes, start: int) -> list[tuple[int, int, bytes]]:
+    """Return the escape that makes the footnote's definition at `start`, right below a
+    paragraph's line, text, as kramdown reads it."""
+    if not right_below(data, start) or not data.startswith(b"[^", start):
+        return []
+    return [(start, start, b"\\")]
