@@ -345,7 +345,7 @@ def _symbols(
             at = m.start()
             if at and data[at - 1 : at] == b"\\":  # escaped: `\\<<` is `<<` as typed
                 continue
-            edits.append((at, m.end(), made[m[0]]))
+            edits.append((at, m.end(), made.get(m[0]) or _dashes(len(m[0]))))
     return edits
 
 
@@ -373,9 +373,17 @@ DECADE = re.compile(r"(?<![A-Za-z0-9])'(?=\d\ds)")
 _DECADE_BYTES = DECADE.pattern.encode()
 _SYMBOLS = {
     ("kramdown", False): (re.compile(KRAMDOWN_SYMBOLS.encode()), ("--", "...", *_ANGLES)),
-    ("kramdown", True): (re.compile(rb"<< | >>|<<|>>|" + _DECADE_BYTES), _ANGLES),
+    # pulldown-cmark's smart punctuation makes a run of four hyphens or more as CommonMark
+    # does (`----` ––), kramdown `---` then `--` from its start (`----` —-).
+    ("kramdown", True): (re.compile(rb"<< | >>|<<|>>|-{4,}|" + _DECADE_BYTES), (*_ANGLES, "----")),
     ("goldmark", True): (re.compile(rb"<<|>>|" + _DECADE_BYTES), _ANGLES),
 }
+
+
+def _dashes(hyphens: int) -> bytes:
+    """Return the dashes kramdown makes of a run of `hyphens` hyphens: `---` and `--` from
+    its start, so `----` is an em dash and a hyphen."""
+    return ("—" * (hyphens // 3) + ("", "-", "–")[hyphens % 3]).encode()
 
 
 def _without_overlaps(
