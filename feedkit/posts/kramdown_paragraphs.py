@@ -13,11 +13,18 @@ heading is one line after a block's boundary (a blank line, its container's star
   heading) is text, where pulldown-cmark draws a rule; `* * *` and `- - -` start a list
   in kramdown's reading of the paragraph's end, and are rules in both;
 - a footnote's definition right below a paragraph's line (`[^1]: note`) is text, and the
-  note is none: the reference shows as typed, where pulldown-cmark makes a note.
+  note is none: the reference shows as typed, where pulldown-cmark makes a note;
+- a footnote's note is its first line and the lines indented below it: a line of text
+  right below the first is a paragraph of the post's, where pulldown-cmark reads it as
+  the note's (a note wrapped over two lines shows its second in the post);
+- each line of the paragraph above a definition (`: …`) is a term of its own, where
+  pulldown-cmark reads one term of them all.
 
 kramdown_reading's quick look, `_BELOW_TEXT`, finds where they may be. The underline's or
 the rule's line is indented four spaces (a paragraph's line then, never
-a heading, a rule or code), the footnote's `[` escaped.
+a heading, a rule or code), the footnote's `[` escaped, a blank line put below a note's
+first line, and each line break in a term made `TERM_BREAK`, which `terms_apart` makes
+the end of one term and the start of the next in the HTML.
 """
 
 from __future__ import annotations
@@ -67,3 +74,30 @@ def footnote_as_text(data: bytes, start: int) -> list[tuple[int, int, bytes]]:
     if not right_below(data, start) or not data.startswith(b"[^", start):
         return []
     return [(start, start, b"\\")]
+
+
+def footnote_lines(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the blank line that ends the footnote's note at `start` (to `end`, a block at
+    the top) after its first line, as kramdown ends it, when a line of text not indented
+    four spaces (kramdown's code block indent) follows."""
+    line = data.find(b"\n", start) + 1
+    if not line or line >= end or re.match(rb"(?:\t| {4}|[ \t]*\r?\n)", data[line : line + 4]):
+        return []
+    return [(line, line, b"\n")]
+
+
+# What a line break in a definition's term is made (kramdown makes each line a term).
+TERM_BREAK = "<!--kramdown-term-->"
+
+
+def term_break(data: bytes, start: int, end: int) -> tuple[int, int, bytes]:
+    """Return the edit that makes the line break at `start` (to `end`) in a definition's
+    term `TERM_BREAK`: a backslash before it stays (kramdown's term is the line's text)."""
+    backslash = b"\\\\" if data.startswith(b"\\", start) else b""
+    return (start, end, backslash + TERM_BREAK.encode() + b"\n")
+
+
+def terms_apart(html_text: str) -> str:
+    """Return pyromark's HTML with each `TERM_BREAK` the end of a term and the start of the
+    next."""
+    return html_text.replace(TERM_BREAK + "\n", "</dt>\n<dt>")

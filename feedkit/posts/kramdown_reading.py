@@ -29,7 +29,9 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
 - The lines right below an indented code block are code in kramdown too, up to a blank
   line (its lazy lines): they are indented into the block.
 - A setext underline below two lines of text, a rule or a footnote's definition right
-  below a paragraph's line is the paragraph's text in kramdown (see kramdown_paragraphs).
+  below a paragraph's line is the paragraph's text in kramdown; each line above a
+  definition is a term; a note ends after its first line, but for lines indented below
+  it (see kramdown_paragraphs).
 - kramdown reads a block HTML element to its end tag and the lines after it as Markdown,
   where CommonMark's HTML block runs on to a blank line, showing them as typed: a blank
   line is put after the element.
@@ -62,6 +64,10 @@ _BELOW_TEXT = re.compile(
     r"|[ \t>]*(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,})(?:\n|\Z)"
     r"|[ \t>]*\[\^[^\]\n]+\]:)"
 )
+# A footnote's definition with a line of text right below it; two lines of text, then a
+# definition (`: …`): its terms (see kramdown_paragraphs).
+_NOTE_THEN_TEXT = re.compile(r"\n[ \t>]*\[\^[^\]\n]+\]:[^\n]*\n[ >]{0,3}[^\s>]")
+_TERM_LINES = re.compile(r"\n[ \t>]*[^\s>][^\n]*\n[ \t>]*[^\s>:][^\n]*\n[ \t>]*:[ \t]")
 _FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
 # A line that starts with an HTML tag, right above one of text.
@@ -114,7 +120,7 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     if tables and "|" in text:
         if _DELIMITER_ROW.search(lines) is not None or _PIPE_BLOCK.search(lines) is not None:
             return True
-    if "\n" in text and _BELOW_TEXT.search(lines) is not None:
+    if "\n" in text and _paragraph_lines(lines):
         return True
     if "```" in text or "~~~" in text:
         fences = [m[1] for m in _FENCE_LINE.finditer(lines)]
@@ -128,7 +134,7 @@ def as_kramdown(text: str, options: Any) -> str:
     kramdown does where they differ (see the module's docstring); `text` itself when none
     applies."""
     tables = False  # tables without a header are still to be read
-    for _ in range(3):  # an open fence hid the rest of its container: read that too
+    for _ in range(3):  # an open fence or a note hid lines kramdown reads: read them too
         if not needs_rewrite(text):
             return text
         text, reopened, tables = _rewritten(text, options)
@@ -150,9 +156,9 @@ def _events(text: str, options: Any) -> list[Any]:
 
 def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
     """Return `text` rewritten as `as_kramdown` says, read once; whether a fence left open
-    was made text (what it held is then read for the first time); and whether it is to be
-    read again for tables without a header, after the rewrites made."""
-    reopened = False
+    was made text or a note ended after its first line (what they held is then read anew);
+    and whether it is to be read again for tables without a header, after the rewrites."""
+    reopened = False  # read again: a fence left open, or a note's lines, are read anew
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
     edits: list[tuple[int, int, bytes]] = []  # what replaces data[start:end]
     table: list[Any] = []  # the table being read: its start, head end, rows, in a list
@@ -169,7 +175,8 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
     paragraph_ended = False  # the event before ended a paragraph
     text_before = False  # the event before was a paragraph's text, or its end
     first = True  # the event before started a container (or none did): its first block
-    below_text = "\n" in text and _BELOW_TEXT.search("\n\n" + text) is not None
+    below_text = "\n" in text and _paragraph_lines("\n\n" + text)
+    in_term = False  # in a definition list's term
     if below_text:
         from feedkit.posts import kramdown_paragraphs
     event: Any
@@ -179,6 +186,8 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
             broken = event == "SoftBreak"
             if event == "Rule" and text_before and below_text:
                 edits += kramdown_paragraphs.rule_as_text(data, where["start"])
+            elif in_term and event in ("SoftBreak", "HardBreak"):
+                edits.append(kramdown_paragraphs.term_break(data, where["start"], where["end"]))
             text_before = text_before and broken
             continue
         start, end = where["start"], where["end"]
@@ -190,9 +199,12 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
         container_first, first = first, _starts_container(began)
         if below_text and isinstance(began, dict) and "Heading" in began:
             edits += kramdown_paragraphs.underline_as_text(data, start, end, container_first)
-        elif below_text and after_text and isinstance(began, dict):
-            if "FootnoteDefinition" in began:
-                edits += kramdown_paragraphs.footnote_as_text(data, start)
+        elif below_text and isinstance(began, dict) and "FootnoteDefinition" in began:
+            as_text = kramdown_paragraphs.footnote_as_text(data, start) if after_text else []
+            ended_note = kramdown_paragraphs.footnote_lines(data, start, end) if top else []
+            edits += as_text or ended_note
+            reopened = reopened or bool(ended_note and not as_text)  # its lines read anew
+        in_term = below_text and (began == "DefinitionListTitle" or in_term and not closed)
         if isinstance(began, dict) and "List" in began:
             ordered = began["List"] is not None
             moved = []
@@ -270,6 +282,12 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
     if not edits:
         return text, False, tables
     return _edited(data, edits), reopened, tables
+
+
+def _paragraph_lines(lines: str) -> bool:
+    """Return whether `lines` (the text after "\n\n") may have what kramdown_paragraphs
+    reads: a line below a paragraph's line, a note's lines, a term's lines."""
+    return any(r.search(lines) is not None for r in (_BELOW_TEXT, _NOTE_THEN_TEXT, _TERM_LINES))
 
 
 def _text_ended(event: dict) -> bool:
