@@ -375,7 +375,9 @@ _SYMBOLS = {
     ("kramdown", False): (re.compile(KRAMDOWN_SYMBOLS.encode()), ("--", "...", *_ANGLES)),
     # pulldown-cmark's smart punctuation makes a run of four hyphens or more as CommonMark
     # does (`----` ––), kramdown `---` then `--` from its start (`----` —-).
-    ("kramdown", True): (re.compile(rb"<< | >>|<<|>>|-{4,}|" + _DECADE_BYTES), (*_ANGLES, "----")),
+    # A decade's `'` is kramdown_quotes' there: kramdown's rule wants a space or nothing
+    # before it (`('90s` opens a quote).
+    ("kramdown", True): (re.compile(rb"<< | >>|<<|>>|-{4,}"), (*_ANGLES, "----")),
     ("goldmark", True): (re.compile(rb"<<|>>|" + _DECADE_BYTES), _ANGLES),
 }
 
