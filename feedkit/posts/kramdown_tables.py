@@ -139,8 +139,9 @@ def _is_marker(line: bytes) -> bool:
 # cell holds this comment, and `without_made_heads` takes the row out of the HTML again.
 NO_HEAD = "<!--kramdown-no-head-->"
 _NO_HEAD_ROW = re.compile(r"<thead><tr>(?:<th>" + NO_HEAD + r"</th>)+</tr></thead>")
-# kramdown's TABLE_SEP_LINE and TABLE_FSEP_LINE: a line of a table that is no row.
-_SEPARATOR = re.compile(rb"[+|: \t]*(?:-[+|: \t-]*|=[+|: \t=]*)")
+# kramdown's TABLE_SEP_LINE and TABLE_FSEP_LINE: a line of a table that is no row; a `\`
+# too, which `not_a_table` puts before a `|` of a delimiter row kramdown reads no table by.
+_SEPARATOR = re.compile(rb"[+|: \t\\]*(?:-[+|: \t\\-]*|=[+|: \t\\=]*)")
 # Whose text a table of kramdown's may be; the containers whose first block starts one.
 _BLOCK_OF_TEXT = {"Paragraph", "Item", "DefinitionListDefinition"}
 _CONTAINERS = {"Item", "BlockQuote", "DefinitionListDefinition"}
@@ -167,7 +168,8 @@ def headerless_tables(data: bytes, events: list[Any]) -> list[tuple[int, int, by
         name = next(iter(mark), "") if isinstance(mark, dict) else mark
         if mark is None or name in _INLINE:
             if reading and (not lines or broken):
-                lines.append(where["start"])
+                at = where["start"]  # an escaped character's text starts after its `\`
+                lines.append(at - 1 if data[at - 1 : at] == b"\\" else at)
             end, broken = where["end"], False
             continue
         if reading and lines and _table_ends(data, end, events, index):
