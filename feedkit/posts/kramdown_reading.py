@@ -91,7 +91,6 @@ _OTHER_BULLET = re.compile(  # a bullet item right below one with another bullet
 _PAREN_ITEM_BYTES = re.compile(rb"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}(\))(?=[ \t]|\r?$)")
 _PROTECTED = {"Code", "InlineHtml", "InlineMath", "DisplayMath"}
 _BLANK = re.compile(rb"[ \t>]*\r?\n?")
-_BULLET = re.compile(rb"[ ]*([*+-])")
 # What ends an indented code block's lazy lines in kramdown besides a blank line: an
 # attribute list (its marker, see kramdown.prepare) or a block HTML tag.
 _LAZY_CODE_END = re.compile(
@@ -158,6 +157,8 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
     """Return `text` rewritten as `as_kramdown` says, read once; whether a fence left open
     was made text or a note ended after its first line (what they held is then read anew);
     and whether it is to be read again for tables without a header, after the rewrites."""
+    from feedkit.posts import kramdown_lists
+
     reopened = False  # read again: a fence left open, or a note's lines, are read anew
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
     edits: list[tuple[int, int, bytes]] = []  # what replaces data[start:end]
@@ -166,10 +167,10 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
     items: list[int] = []  # where the list items around start
     lists: list[tuple[bool, bool]] = []  # the lists around: ordered or not, moved or not
     ended: tuple[bool, int, bool] | None = None  # the list that just ended: its kind, its
-    # last item, and whether it was moved into another list's item (`_nested`)
+    # last item, and whether it was moved into another list's item (`kramdown_lists.into_item`)
     renumber = broken = False  # the next item is a list's first; a line break was before
     paragraphs = 0  # paragraphs not in a list item
-    interrupted = False  # a list starts in this paragraph (`_list_after_line`)
+    interrupted = False  # a list starts in this paragraph (`kramdown_lists.list_after_line`)
     bullets, bullet_depth = b"", 0  # the marker a list's items take, for kramdown's one list
     ended_item = depth = 0
     paragraph_ended = False  # the event before ended a paragraph
@@ -209,16 +210,18 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
             ordered = began["List"] is not None
             moved = []
             if last is not None and last[0] != ordered and not last[2]:
-                moved = _nested(data, last[1], start, end)
+                moved = kramdown_lists.into_item(data, last[1], start, end)
                 edits += moved
             lists.append((ordered, bool(moved)))
             if last is not None and not ordered and not last[2] and right_below(data, start):
-                bullets = _bullet(data, last[1])  # one list in kramdown: the first's marker
+                # One list in kramdown: its items take the first's marker.
+                bullets = kramdown_lists.bullet(data, last[1])
                 bullet_depth = len(lists)
             renumber = ordered and began["List"] != 1
         elif began == "Item":
             items.append(start)
-            if bullets and len(lists) == bullet_depth and (m := _BULLET.match(data, start)):
+            m = kramdown_lists.BULLET.match(data, start)
+            if bullets and len(lists) == bullet_depth and m:
                 edits.append((m.start(1), m.end(1), bullets))
             if renumber and (m := re.compile(rb"[ ]*(\d{1,9})(?=\.)").match(data, start)):
                 edits.append((m.start(1), m.end(1), b"1".rjust(len(m[1]), b"0")))
@@ -264,7 +267,7 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
                 edits += _lazy_code(data, end)
         elif "Text" in event:
             if after_break and paragraphs and not items and not interrupted:
-                made = _list_after_line(data, start)  # the lines below are the list's
+                made = kramdown_lists.list_after_line(data, start)  # the lines below are the list's
                 edits += made
                 interrupted = bool(made)
             if b"~~~" in data[start:end]:
@@ -334,52 +337,10 @@ def _lazy_code(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
     return edits
 
 
-def _bullet(data: bytes, item: int) -> bytes:
-    """Return the marker of the bullet list item at `item` (b"" for none)."""
-    m = _BULLET.match(data, item)
-    return m[1] if m else b""
-
-
 def right_below(data: bytes, start: int) -> bool:
     """True when the line at `start` follows one with text, not a blank line."""
     line = line_start(data, start)
     return bool(line) and not blank(data[line_start(data, line - 1) : line])
-
-
-def _nested(data: bytes, item: int, start: int, end: int) -> list[tuple[int, int, bytes]]:
-    """Return the spaces that put the list at `start` (to `end`) into the list item at
-    `item` of a list of the other kind that ends right before it, as kramdown reads it:
-    there the lines below an item, up to a blank line, are the item's (an item of another
-    kind starts a list in it)."""
-    line = line_start(data, start)
-    if data[line:start].strip(b" ") or blank(data[line_start(data, line - 1) : line]):
-        return []  # in a quote, or after a blank line: kramdown's list ended there too
-    item_line = line_start(data, item)
-    marker = re.compile(rb"[ ]*(?:\d{1,9}[.)]|[*+-])[ \t]{1,4}").match(data, item_line)
-    if marker is None or marker.end() - item_line <= start - line:
-        return []
-    indent = b" " * (marker.end() - item_line - (start - line))
-    edits = []
-    while line < end:
-        next_line = data.find(b"\n", line) + 1 or len(data)
-        if blank(data[line:next_line]):
-            break
-        edits.append((line, line, indent))
-        line = next_line
-    return edits
-
-
-def _list_after_line(data: bytes, start: int) -> list[tuple[int, int, bytes]]:
-    """Return the edits that make the line at `start` (after a line of a paragraph not in
-    a list) a list's first item when it starts as one numbered otherwise than 1: kramdown's
-    GFM input starts a list there, numbered from 1, where pulldown-cmark's goes on with the
-    paragraph."""
-    m = re.compile(rb"(\d{1,9})\.[ \t]").match(data, start)
-    line = line_start(data, start)
-    if m is None or re.fullmatch(rb"[ >]*", data[line:start]) is None:
-        return []
-    quotes = data[line:start].replace(b" ", b"")  # the blank line is in the same quote
-    return [(line, line, quotes + b"\n"), (m.start(1), m.end(1), b"1".rjust(len(m[1]), b"0"))]
 
 
 def line_start(data: bytes, at: int) -> int:
