@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-from feedkit.posts.kramdown_reading import blank, line_start
+from feedkit.posts.kramdown_reading import LAZY_END, blank, line_start
 
 BULLET = re.compile(rb"[ ]*([*+-])")
+_ITEM = {True: re.compile(rb"[ ]{0,3}\d{1,9}\.[ \t]"), False: re.compile(rb"[ ]{0,3}[*+-][ \t]")}
 
 
 def bullet(data: bytes, item: int) -> bytes:
@@ -21,11 +22,15 @@ def bullet(data: bytes, item: int) -> bytes:
     return m[1] if m else b""
 
 
-def into_item(data: bytes, item: int, start: int, end: int) -> list[tuple[int, int, bytes]]:
-    """Return the spaces that put the list at `start` (to `end`) into the list item at
-    `item` of a list of the other kind that ends right before it, as kramdown reads it:
-    there the lines below an item, up to a blank line, are the item's (an item of another
-    kind starts a list in it)."""
+def into_item(
+    data: bytes, item: int, start: int, end: int, ordered: bool | None = None
+) -> list[tuple[int, int, bytes]]:
+    """Return the spaces that put the block at `start` (to `end`: a list of the other kind,
+    a fence, a heading…) into the list item at `item` of a list that ends right before it,
+    as kramdown reads it: there the lines below an item, up to a blank line, are the
+    item's (an item of another kind starts a list in it), up to the next item of the
+    list's own kind (`ordered` or not; None: none is looked for), an attribute list or
+    block HTML."""
     line = line_start(data, start)
     if data[line:start].strip(b" ") or blank(data[line_start(data, line - 1) : line]):
         return []  # in a quote, or after a blank line: kramdown's list ended there too
@@ -37,7 +42,9 @@ def into_item(data: bytes, item: int, start: int, end: int) -> list[tuple[int, i
     edits = []
     while line < end:
         next_line = data.find(b"\n", line) + 1 or len(data)
-        if blank(data[line:next_line]):
+        if blank(data[line:next_line]) or LAZY_END.match(data, line, next_line):
+            break
+        if ordered is not None and _ITEM[ordered].match(data, line):
             break
         edits.append((line, line, indent))
         line = next_line

@@ -12,10 +12,11 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
   put before it.
 - The lines right below a list item are the item's in kramdown, up to a blank line: a list
   of the other kind there (`1. step` then `- detail`, indented less than the step's text)
-  is in the item, where pulldown-cmark ends the list and starts another beside it. Its
-  lines are indented to the item's text. And items of bullets right below each other are
-  one list in kramdown whatever their marker (`-` then `*`), two in pulldown-cmark: the
-  second list's items take the first's marker.
+  is in the item, where pulldown-cmark ends the list and starts another beside it; so
+  is a fence, a heading or a quote, up to the next item (not block HTML or an attribute
+  list). Their lines are indented to the item's text. And items of bullets right below
+  each other are one list in kramdown whatever their marker (`-` then `*`), two in
+  pulldown-cmark: the second list's items take the first's marker.
 - A table in kramdown starts after a blank line (or where its container starts), runs to
   a blank line with a `|` on every line, and has a row after its header: a table that
   pulldown-cmark reads after a paragraph's line, or with no row, or with a line after it
@@ -91,9 +92,9 @@ _OTHER_BULLET = re.compile(  # a bullet item right below one with another bullet
 _PAREN_ITEM_BYTES = re.compile(rb"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}(\))(?=[ \t]|\r?$)")
 _PROTECTED = {"Code", "InlineHtml", "InlineMath", "DisplayMath"}
 _BLANK = re.compile(rb"[ \t>]*\r?\n?")
-# What ends an indented code block's lazy lines in kramdown besides a blank line: an
-# attribute list (its marker, see kramdown.prepare) or a block HTML tag.
-_LAZY_CODE_END = re.compile(
+# What ends lazy lines in kramdown (an indented code block's, a list item's) besides a
+# blank line: an attribute list (its marker, see kramdown.prepare) or a block HTML tag.
+LAZY_END = re.compile(
     rb"[ ]{0,3}(?:<!--kdx*-\d+-->"
     rb"|</?(?!(?:a|abbr|b|br|code|em|i|img|kbd|span|strong|sub|sup)\b)[A-Za-z])"
 )
@@ -206,6 +207,8 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
             edits += as_text or ended_note
             reopened = reopened or bool(ended_note and not as_text)  # its lines read anew
         in_term = below_text and (began == "DefinitionListTitle" or in_term and not closed)
+        if last is not None and not last[2] and _blocks_an_item_takes(began):
+            edits += kramdown_lists.into_item(data, last[1], start, len(data), last[0])
         if isinstance(began, dict) and "List" in began:
             ordered = began["List"] is not None
             moved = []
@@ -293,6 +296,16 @@ def _paragraph_lines(lines: str) -> bool:
     return any(r.search(lines) is not None for r in (_BELOW_TEXT, _NOTE_THEN_TEXT, _TERM_LINES))
 
 
+def _blocks_an_item_takes(began: Any) -> bool:
+    """True for the start of a block that kramdown reads into a list item right above it
+    (its lazy lines) and pulldown-cmark starts after the list: a fenced code block, a
+    heading or a quote, not block HTML (`began`: an event's Start, or None)."""
+    if not isinstance(began, dict):
+        return False
+    fenced = "CodeBlock" in began and began["CodeBlock"] != "Indented"
+    return fenced or "Heading" in began or "BlockQuote" in began
+
+
 def _text_ended(event: dict) -> bool:
     """True for an event of a paragraph's text (text, code, HTML, an inline element's end)
     or a paragraph's end."""
@@ -330,7 +343,7 @@ def _lazy_code(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
     line = end
     while line < len(data):
         next_line = data.find(b"\n", line) + 1 or len(data)
-        if blank(data[line:next_line]) or _LAZY_CODE_END.match(data, line, next_line):
+        if blank(data[line:next_line]) or LAZY_END.match(data, line, next_line):
             break
         edits.append((line, line, b"    "))
         line = next_line
