@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -87,10 +88,18 @@ def shown(html_text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", "".join(parser.parts))).strip()
 
 
+def _code_blocks(html_text: str) -> list[str]:
+    """Return the text of each code block in `html_text`."""
+    found = re.findall(r"<pre><code[^>]*>(.*?)</code></pre>", html_text, re.DOTALL)
+    return [unescape(code) for code in found]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case["case"] for case in CASES])
 def test_a_jekyll_post_reads_as_kramdown_reads_it(case: dict) -> None:
     html = render_html(case["markdown"], "https://example.com/", "p", reading=JEKYLL)
     assert shown(html) == shown(case["kramdown"])
+    # A code block's text is kramdown's line for line (its spacing is what a reader sees).
+    assert _code_blocks(html) == _code_blocks(case["kramdown"])
     # Headings have IDs where a table of contents links to them: those of the site, so
     # that its links work there too.
     ids = re.findall(r'<h[1-6][^>]* id="([^"]*)"', html)

@@ -28,7 +28,8 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
   delimiter row of its cells (`kramdown_tables.headerless_tables`), once the rest is
   rewritten.
 - The lines right below an indented code block are code in kramdown too, up to a blank
-  line (its lazy lines): they are indented into the block.
+  line (its lazy lines), each joined to the line above with a space: they are joined so,
+  and what else this reading made of them (a list's number, an escape) is left out.
 - A setext underline below two lines of text, a rule or a footnote's definition right
   below a paragraph's line is the paragraph's text in kramdown; each line above a
   definition is a term; a note ends after its first line, but for lines indented below
@@ -175,6 +176,7 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
     bullets, bullet_depth = b"", 0  # the marker a list's items take, for kramdown's one list
     ended_item = depth = 0
     paragraph_ended = False  # the event before ended a paragraph
+    indented: list[tuple[int, int, list]] = []  # lines made code, and the indents made
     text_before = False  # the event before was a paragraph's text, or its end
     first = True  # the event before started a container (or none did): its first block
     below_text = "\n" in text and _paragraph_lines("\n\n" + text)
@@ -266,8 +268,10 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
             if "Fenced" in str(began["CodeBlock"]) and (fence := unclosed_fence(data, start, end)):
                 edits += fence
                 reopened = True
-            elif top and began["CodeBlock"] == "Indented":
-                edits += _lazy_code(data, end)
+            elif top and began["CodeBlock"] == "Indented" and (lazy := _lazy_code(data, end)):
+                edits += lazy
+                indented.append((end, data.find(b"\n", lazy[-1][1]) % (len(data) + 1), lazy))
+                code.append(indented[-1][:2])
         elif "Text" in event:
             if after_break and paragraphs and not items and not interrupted:
                 made = kramdown_lists.list_after_line(data, start)  # the lines below are the list's
@@ -280,6 +284,8 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
     for item in re.finditer(_PAREN_ITEM_BYTES, data):
         if not any(s <= item.start(1) < e for s, e in code):
             edits.append((item.start(1), item.start(1), b"\\"))
+    if indented:  # lines made code: what was read of them as other blocks is left out
+        edits = [e for e in edits if not any(s <= e[0] < t and e not in m for s, t, m in indented)]
     tables = "|" in text and _PIPE_BLOCK.search("\n\n" + text) is not None
     if not edits and tables:  # read here, in text as kramdown reads it otherwise
         from feedkit.posts.kramdown_tables import headerless_tables
@@ -336,16 +342,17 @@ def _edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> str:
 
 
 def _lazy_code(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
-    """Return the indents that put the lines right below an indented code block (ending at
+    """Return the edits that put the lines right below an indented code block (ending at
     `end`) into it, as kramdown reads them: up to a blank line, an attribute list, or a
-    line of block HTML (kramdown's CODEBLOCK_MATCH, its lazy lines)."""
+    line of block HTML (kramdown's CODEBLOCK_MATCH, its lazy lines), each joined to the
+    line above it with a space, as kramdown joins them (codeblock.rb)."""
     edits: list[tuple[int, int, bytes]] = []
     line = end
     while line < len(data):
         next_line = data.find(b"\n", line) + 1 or len(data)
         if blank(data[line:next_line]) or LAZY_END.match(data, line, next_line):
             break
-        edits.append((line, line, b"    "))
+        edits.append((line - 1 - data.endswith(b"\r\n", 0, line), line, b" "))
         line = next_line
     return edits
 
