@@ -42,6 +42,8 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
   as the paragraph's.
 - A fenced code block that no fence closes is text in kramdown, where pulldown-cmark runs
   it to the end of its container: the opening fence is escaped.
+- kramdown's emphasis of `_` opens right after a digit (`5_u_`), CommonMark's not: its
+  underscores are made `*`.
 - kramdown strikes through the first `~~x~~` it finds in a run of more tildes
   (`~~~x~~~` is `~<del>x</del>~`), pulldown-cmark none: the other tildes are escaped.
 
@@ -70,6 +72,12 @@ _BELOW_TEXT = re.compile(
 # definition (`: …`): its terms (see kramdown_paragraphs).
 _NOTE_THEN_TEXT = re.compile(r"\n[ \t>]*\[\^[^\]\n]+\]:[^\n]*\n[ >]{0,3}[^\s>]")
 _TERM_LINES = re.compile(r"\n[ \t>]*[^\s>][^\n]*\n[ \t>]*[^\s>:][^\n]*\n[ \t>]*:[ \t]")
+# Emphasis of `_` or `__` right after a digit (`5_u_`): kramdown's opens there (it wants
+# no letter before it), CommonMark's not (a digit is of a word); its closing delimiter
+# has no space before it and no letter or digit after it (parser/kramdown/emphasis.rb).
+# Made of `*`, which opens after a digit in CommonMark too.
+_DIGIT_EMPHASIS = re.compile(r"\d__?[^\s_]")
+_DIGIT_EMPHASIS_BYTES = re.compile(rb"(?<=\d)(__?)(?![\s_])(.+?)(?<![\s\\])(\1)(?![A-Za-z0-9_])")
 _FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
 # A line that starts with an HTML tag, right above one of text.
@@ -127,6 +135,8 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
         fences = [m[1] for m in _FENCE_LINE.finditer(lines)]
         if fences.count("```") % 2 or fences.count("~~~") % 2:
             return True
+    if "_" in text and _DIGIT_EMPHASIS.search(text) is not None:
+        return True
     return "~~~" in text and _INLINE_TILDES.search(lines) is not None
 
 
@@ -277,6 +287,12 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
                 made = kramdown_lists.list_after_line(data, start)  # the lines below are the list's
                 edits += made
                 interrupted = bool(made)
+            if b"_" in data[start:end]:
+                edits += [
+                    (start + at, start + at + 1, b"*")
+                    for m in _DIGIT_EMPHASIS_BYTES.finditer(data[start:end])
+                    for at in (*range(m.start(1), m.end(1)), *range(m.start(3), m.end(3)))
+                ]
             if b"~~~" in data[start:end]:
                 from feedkit.posts.kramdown_fences import tildes
 
