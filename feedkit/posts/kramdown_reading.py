@@ -59,8 +59,12 @@ from typing import Any
 # starts with a line's end (a pattern that starts with a character is found quickly).
 _PAREN_ITEM = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+)*\d{1,9}\)(?:[ \t]|\r?\n|\Z)")
 _DELIMITER_ROW = re.compile(r"\n[ \t>]*\|?[ \t]*:?-+:?[ \t]*\|")
-# A line with a `|` after a blank line, or an item's first: a table without a header row.
-_PIPE_BLOCK = re.compile(r"\n(?:[ \t>]*\n|[ \t>]*(?:[*+:-]|\d{1,9}\.)[ \t])[^\n]*?(?<!\\)\|")
+# A line with a `|` after a blank line, or an item's first: a table without a header row;
+# not one in a code span (`ls | wc`).
+_PIPE_BLOCK = re.compile(
+    r"\n(?:[ \t>]*\n|[ \t>]*(?:[*+:-]|\d{1,9}\.)[ \t])"
+    r"(?:[^\n|`]|`[^`\n]*`|`(?![^`\n]*`))*\|"
+)
 # A line of text right below another, then a setext underline or a rule; or a footnote's
 # definition right below a line of text (see kramdown_paragraphs).
 _BELOW_TEXT = re.compile(
@@ -68,6 +72,8 @@ _BELOW_TEXT = re.compile(
     r"|[ \t>]*(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,})(?:\n|\Z)"
     r"|[ \t>]*\[\^[^\]\n]+\]:)"
 )
+_UNDERLINE_OR_NOTE = re.compile(r"\n[ \t>]*(?:[-=*_][-=*_ \t]*(?:\n|\Z)|\[\^)")
+_DEFINITION = re.compile(r"\n[ \t>]*:[ \t]")
 # A footnote's definition with a line of text right below it; two lines of text, then a
 # definition (`: …`): its terms (see kramdown_paragraphs).
 _NOTE_THEN_TEXT = re.compile(r"\n[ \t>]*\[\^[^\]\n]+\]:[^\n]*\n[ >]{0,3}[^\s>]")
@@ -76,7 +82,7 @@ _TERM_LINES = re.compile(r"\n[ \t>]*[^\s>][^\n]*\n[ \t>]*[^\s>:][^\n]*\n[ \t>]*:
 # no letter before it), CommonMark's not (a digit is of a word); its closing delimiter
 # has no space before it and no letter or digit after it (parser/kramdown/emphasis.rb).
 # Made of `*`, which opens after a digit in CommonMark too.
-_DIGIT_EMPHASIS = re.compile(r"\d__?[^\s_]")
+_DIGIT_EMPHASIS = re.compile(r"_(?<=\d_)_?[^\s_]")  # `_` first: found quickly
 _DIGIT_EMPHASIS_BYTES = re.compile(rb"(?<=\d)(__?)(?![\s_])(.+?)(?<![\s\\])(\1)(?![A-Za-z0-9_])")
 _FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
@@ -209,8 +215,9 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
         top, depth = depth == 0, depth + (1 if began else -1 if closed else 0)
         last, ended, after_break, broken = ended, None, broken, False
         after_paragraph, paragraph_ended = paragraph_ended, closed == "Paragraph"
-        after_text, text_before = text_before, _text_ended(event)
-        container_first, first = first, _starts_container(began)
+        if below_text:  # what the rules of kramdown_paragraphs look at
+            after_text, text_before = text_before, _text_ended(event)
+            container_first, first = first, _starts_container(began)
         if below_text and isinstance(began, dict) and "Heading" in began:
             edits += kramdown_paragraphs.underline_as_text(data, start, end, container_first)
         elif below_text and isinstance(began, dict) and "FootnoteDefinition" in began:
@@ -314,8 +321,13 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
 
 def _paragraph_lines(lines: str) -> bool:
     """Return whether `lines` (the text after "\n\n") may have what kramdown_paragraphs
-    reads: a line below a paragraph's line, a note's lines, a term's lines."""
-    return any(r.search(lines) is not None for r in (_BELOW_TEXT, _NOTE_THEN_TEXT, _TERM_LINES))
+    reads: a line below a paragraph's line, a note's lines, a term's lines. Each pattern
+    is read only where a line that it needs is (a quicker look)."""
+    if _UNDERLINE_OR_NOTE.search(lines) is not None and _BELOW_TEXT.search(lines) is not None:
+        return True
+    if "[^" in lines and _NOTE_THEN_TEXT.search(lines) is not None:
+        return True
+    return _DEFINITION.search(lines) is not None and _TERM_LINES.search(lines) is not None
 
 
 def _blocks_an_item_takes(began: Any) -> bool:

@@ -172,7 +172,8 @@ def headerless_tables(data: bytes, events: list[Any]) -> list[tuple[int, int, by
                 lines.append(at - 1 if data[at - 1 : at] == b"\\" else at)
             end, broken = where["end"], False
             continue
-        if reading and lines and _table_ends(data, end, events, index):
+        piped = reading and lines and data.find(b"|", lines[0], end) >= 0
+        if piped and _table_ends(data, end, events, index):
             edits += _headerless(data, lines, end, first)
         reading, lines = "Start" in event and name in _BLOCK_OF_TEXT, []
         started = "Start" in event and name in _CONTAINERS
@@ -211,6 +212,8 @@ def _headerless(
         return []
     rows = [(at, data.find(b"\n", at, end)) for at in lines]
     rows = [(at, end if ends < 0 else ends) for at, ends in rows]
+    if not all(data.find(b"|", s, e) >= 0 for s, e in rows):
+        return []  # the quick look: most paragraphs have a line without a `|`
     rules = [i for i, (s, e) in enumerate(rows) if _SEPARATOR.fullmatch(data[s:e].rstrip())]
     # A delimiter row right below the first, with another number of cells than it: a
     # header row in kramdown, no table in pulldown-cmark. Other such lines (a second
