@@ -1,12 +1,15 @@
-"""Fences and tildes in a Jekyll post, read as kramdown's GFM input reads them (see
+"""Code blocks and tildes in a Jekyll post, read as kramdown's GFM input reads them (see
 kramdown_reading, which finds them; checked against kramdown 2.4 with kramdown-parser-gfm
-1.1): a fenced code block that no fence closes is text, and of a run of three tildes or
-more only the first `~~x~~` its scan finds strikes through.
+1.1): a fenced code block that no fence closes is text, the lines right below an indented
+code block are its code, and of a run of three tildes or more only the first `~~x~~` its
+scan finds strikes through.
 """
 
 from __future__ import annotations
 
 import re
+
+from feedkit.posts.kramdown_reading import LAZY_END, blank
 
 _OPENING_FENCE = re.compile(rb"[ \t>]*?(`{3,}|~{3,})")
 # kramdown-parser-gfm's STRIKETHROUGH_MATCH, read in a run of text.
@@ -53,4 +56,20 @@ def tildes(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
         if char == "~" and offset not in struck and (offset == 0 or text[offset - 1] != "\\"):
             at = start + len(text[:offset].encode())
             edits.append((at, at, b"\\"))
+    return edits
+
+
+def lazy_code(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the edits that put the lines right below an indented code block (ending at
+    `end`) into it, as kramdown reads them: up to a blank line, an attribute list, or a
+    line of block HTML (kramdown's CODEBLOCK_MATCH, its lazy lines), each joined to the
+    line above it with a space, as kramdown joins them (codeblock.rb)."""
+    edits: list[tuple[int, int, bytes]] = []
+    line = end
+    while line < len(data):
+        next_line = data.find(b"\n", line) + 1 or len(data)
+        if blank(data[line:next_line]) or LAZY_END.match(data, line, next_line):
+            break
+        edits.append((line - 1 - data.endswith(b"\r\n", 0, line), line, b" "))
+        line = next_line
     return edits

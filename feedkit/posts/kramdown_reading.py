@@ -279,13 +279,13 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
 
                 edits += comment_in_paragraph(data, start, end)
         elif isinstance(began, dict) and "CodeBlock" in began:
-            from feedkit.posts.kramdown_fences import unclosed_fence
+            from feedkit.posts.kramdown_fences import lazy_code, unclosed_fence
 
             code.append((start, end))
             if "Fenced" in str(began["CodeBlock"]) and (fence := unclosed_fence(data, start, end)):
                 edits += fence
                 reopened = True
-            elif top and began["CodeBlock"] == "Indented" and (lazy := _lazy_code(data, end)):
+            elif top and began["CodeBlock"] == "Indented" and (lazy := lazy_code(data, end)):
                 edits += lazy
                 indented.append((end, data.find(b"\n", lazy[-1][1]) % (len(data) + 1), lazy))
                 code.append(indented[-1][:2])
@@ -367,22 +367,6 @@ def _edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> str:
         pieces += [data[at:start], new]
         at = end
     return b"".join([*pieces, data[at:]]).decode()
-
-
-def _lazy_code(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
-    """Return the edits that put the lines right below an indented code block (ending at
-    `end`) into it, as kramdown reads them: up to a blank line, an attribute list, or a
-    line of block HTML (kramdown's CODEBLOCK_MATCH, its lazy lines), each joined to the
-    line above it with a space, as kramdown joins them (codeblock.rb)."""
-    edits: list[tuple[int, int, bytes]] = []
-    line = end
-    while line < len(data):
-        next_line = data.find(b"\n", line) + 1 or len(data)
-        if blank(data[line:next_line]) or LAZY_END.match(data, line, next_line):
-            break
-        edits.append((line - 1 - data.endswith(b"\r\n", 0, line), line, b" "))
-        line = next_line
-    return edits
 
 
 def right_below(data: bytes, start: int) -> bool:
