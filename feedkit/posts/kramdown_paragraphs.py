@@ -18,13 +18,16 @@ heading is one line after a block's boundary (a blank line, its container's star
   right below the first is a paragraph of the post's, where pulldown-cmark reads it as
   the note's (a note wrapped over two lines shows its second in the post);
 - each line of the paragraph above a definition (`: …`) is a term of its own, where
-  pulldown-cmark reads one term of them all.
+  pulldown-cmark reads one term of them all;
+- two backslashes at a line's end, an escaped backslash, are a line break in kramdown's
+  GFM input (its text, one backslash, and the line's end are its hard break), a
+  backslash in pulldown-cmark.
 
-kramdown_reading's quick look, `_BELOW_TEXT`, finds where they may be. The underline's or
-the rule's line is indented four spaces (a paragraph's line then, never
-a heading, a rule or code), the footnote's `[` escaped, a blank line put below a note's
-first line, and each line break in a term made `TERM_BREAK`, which `terms_apart` makes
-the end of one term and the start of the next in the HTML.
+kramdown_reading's quick looks find where they may be. The underline's or the rule's line
+is indented four spaces (a paragraph's line then, never a heading, a rule or code), the
+footnote's `[` escaped, a blank line put below a note's first line, each line break in a
+term made `TERM_BREAK`, which `terms_apart` makes the end of one term and the start of
+the next in the HTML, and one of the two backslashes taken out.
 """
 
 from __future__ import annotations
@@ -101,3 +104,11 @@ def terms_apart(html_text: str) -> str:
     """Return pyromark's HTML with each `TERM_BREAK` the end of a term and the start of the
     next."""
     return html_text.replace(TERM_BREAK + "\n", "</dt>\n<dt>")
+
+
+def backslashes_break(data: bytes, start: int) -> list[tuple[int, int, bytes]]:
+    """Return the edit that makes the line's end at `start` after an even run of
+    backslashes a line break, as kramdown's GFM input reads it: the last escaped backslash
+    and the line's end are its hard break, so one backslash goes."""
+    run = len(data[:start]) - len(data[:start].rstrip(b"\\"))
+    return [(start - 1, start, b"")] if run and run % 2 == 0 else []

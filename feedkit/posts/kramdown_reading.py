@@ -72,6 +72,7 @@ _BELOW_TEXT = re.compile(
     r"|[ \t>]*(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,})(?:\n|\Z)"
     r"|[ \t>]*\[\^[^\]\n]+\]:)"
 )
+_BACKSLASHES_BREAK = re.compile(r"\\\\\r?\n")  # `\\` at a line's end
 _UNDERLINE_OR_NOTE = re.compile(r"\n[ \t>]*(?:[-=*_][-=*_ \t]*(?:\n|\Z)|\[\^)")
 _DEFINITION = re.compile(r"\n[ \t>]*:[ \t]")
 # A footnote's definition with a line of text right below it; two lines of text, then a
@@ -137,6 +138,8 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
             return True
     if "\n" in text and _paragraph_lines(lines):
         return True
+    if "\\\\" in text and _BACKSLASHES_BREAK.search(text) is not None:
+        return True
     if "```" in text or "~~~" in text:
         fences = [m[1] for m in _FENCE_LINE.finditer(lines)]
         if fences.count("```") % 2 or fences.count("~~~") % 2:
@@ -146,15 +149,16 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     return "~~~" in text and _INLINE_TILDES.search(lines) is not None
 
 
-def as_kramdown(text: str, options: Any) -> str:
+def as_kramdown(text: str, options: Any, hard_wrap: bool = False) -> str:
     """Return Markdown `text` rewritten so that pulldown-cmark (with `options`) reads it as
     kramdown does where they differ (see the module's docstring); `text` itself when none
-    applies."""
+    applies. With `hard_wrap` (kramdown's option), every line's end is a line break already:
+    two backslashes there are not read for one."""
     tables = False  # tables without a header are still to be read
     for _ in range(3):  # an open fence or a note hid lines kramdown reads: read them too
         if not needs_rewrite(text):
             return text
-        text, reopened, tables = _rewritten(text, options)
+        text, reopened, tables = _rewritten(text, options, hard_wrap)
         if not reopened:
             break
     if tables:  # in the text as kramdown reads it otherwise: lists moved, fences opened
@@ -171,7 +175,7 @@ def _events(text: str, options: Any) -> list[Any]:
     return list(markdown(False, options).events_with_range(text, merge_text=True))
 
 
-def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
+def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, bool, bool]:
     """Return `text` rewritten as `as_kramdown` says, read once; whether a fence left open
     was made text or a note ended after its first line (what they held is then read anew);
     and whether it is to be read again for tables without a header, after the rewrites."""
@@ -195,7 +199,8 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
     indented: list[tuple[int, int, list]] = []  # lines made code, and the indents made
     text_before = False  # the event before was a paragraph's text, or its end
     first = True  # the event before started a container (or none did): its first block
-    below_text = "\n" in text and _paragraph_lines("\n\n" + text)
+    breaks = not hard_wrap and "\\\\" in text and _BACKSLASHES_BREAK.search(text) is not None
+    below_text = breaks or ("\n" in text and _paragraph_lines("\n\n" + text))
     in_term = False  # in a definition list's term
     if below_text:
         from feedkit.posts import kramdown_paragraphs
@@ -206,6 +211,8 @@ def _rewritten(text: str, options: Any) -> tuple[str, bool, bool]:
             broken = event == "SoftBreak"
             if event == "Rule" and text_before and below_text:
                 edits += kramdown_paragraphs.rule_as_text(data, where["start"])
+            elif event == "SoftBreak" and breaks:
+                edits += kramdown_paragraphs.backslashes_break(data, where["start"])
             elif in_term and event in ("SoftBreak", "HardBreak"):
                 edits.append(kramdown_paragraphs.term_break(data, where["start"], where["end"]))
             text_before = text_before and broken

@@ -195,7 +195,7 @@ def as_read(text: str, reading: Reading) -> str:
     if reading.kramdown_gfm:
         from feedkit.posts.kramdown_reading import as_kramdown
 
-        text = as_kramdown(text, reading.options)
+        text = as_kramdown(text, reading.options, reading.hard_wrap)
     if reading.smart and reading.symbols == "kramdown" and ("'" in text or '"' in text):
         from feedkit.posts import kramdown_quotes
 
