@@ -91,6 +91,8 @@ _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
 _HTML_THEN_TEXT = re.compile(r"\n[ ]{0,3}<[A-Za-z][^\n]*\n[ ]{0,3}[^\s<]")
 # An HTML comment right below a line of text.
 _COMMENT_BELOW = re.compile(r"\n[^\n]*\S[^\n]*\n[ ]{0,3}<!--")
+# A line that starts with an HTML comment and has text after it (the comment's end).
+_TEXT_AFTER_COMMENT = re.compile(r"-->[ \t]*[^\s<]")
 # An indented code block's line right above a line of text.
 _CODE_THEN_TEXT = re.compile(r"\n(?: {4}|\t)[^\n]*\S[^\n]*\n[ ]{0,3}\S")
 # An ordered list's first item numbered other than 1 (or an item after a paragraph's line).
@@ -132,6 +134,8 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     if "<" in text and _HTML_THEN_TEXT.search(lines) is not None:
         return True
     if "<!--" in text and _COMMENT_BELOW.search(lines) is not None:
+        return True
+    if "-->" in text and _TEXT_AFTER_COMMENT.search(lines) is not None:
         return True
     if tables and "|" in text:
         if _DELIMITER_ROW.search(lines) is not None or _PIPE_BLOCK.search(lines) is not None:
@@ -281,10 +285,12 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
                 from feedkit.posts.kramdown_blocks import markdown_after_element
 
                 edits += markdown_after_element(data, start, end)
-            if began == "HtmlBlock" and after_paragraph and data.startswith(b"<!--", start):
-                from feedkit.posts.kramdown_blocks import comment_in_paragraph
+            if began == "HtmlBlock" and data.startswith(b"<!--", start):
+                from feedkit.posts import kramdown_blocks
 
-                edits += comment_in_paragraph(data, start, end)
+                if after_paragraph:
+                    edits += kramdown_blocks.comment_in_paragraph(data, start, end)
+                edits += kramdown_blocks.text_after_comment(data, start, end)
         elif isinstance(began, dict) and "CodeBlock" in began:
             from feedkit.posts.kramdown_fences import lazy_code, unclosed_fence
 
