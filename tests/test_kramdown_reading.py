@@ -169,6 +169,30 @@ def test_a_jekyll_feed_shows_kramdowns_reading_and_another_site_pulldown_cmarks(
             leftover.unlink()
 
 
+def test_a_jekyll_feed_shows_kramdowns_tables_terms_notes_and_item_code(
+    make_site: MakeSite,
+) -> None:
+    # In a built feed, as kramdown reads them: a line of `|` cells alone is a table, each
+    # line above a definition a term, a note ends after its first line, and a fence right
+    # below a list item is in the item. Another site's post reads each as CommonMark does.
+    body = (
+        "Posted in Ruby | 5 min read\n\nApple\nPomme\n: A fruit.\n\nMore.[^1]\n\n"
+        "[^1]: A long note that\nwraps here.\n\n1. Run this:\n```\nnpm install\n```\n"
+        "2. Then this.\n"
+    )
+    post = f"---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\n{body}"
+    for name, jekyll in (("_posts/2024-01-01-a.md", True), ("a.md", False)):
+        cfg = make_site(posts={name: post}, toml=SITE_TOML)
+        html = built_item(cfg)["content_html"]
+        table = "<tr><td>Posted in Ruby</td><td>5 min read</td></tr>"
+        assert (table in html) is jekyll
+        assert ("<dt>Apple</dt>\n<dt>Pomme</dt>" in html) is jekyll
+        assert ("<p>wraps here.</p>" in html) is jekyll
+        assert ("<li>Run this:\n<pre><code>npm install" in html) is jekyll
+        for leftover in Path(cfg.content_path).rglob("*.md"):
+            leftover.unlink()
+
+
 def test_kramdowns_own_input_strikes_nothing_through(make_site: MakeSite) -> None:
     # `kramdown: input: kramdown` in _config.yml: kramdown 2.4's own parser leaves `~~x~~`
     # as typed, where its GFM input (Jekyll's default) strikes it through.
