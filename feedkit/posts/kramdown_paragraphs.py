@@ -19,6 +19,9 @@ heading is one line after a block's boundary (a blank line, its container's star
   the note's (a note wrapped over two lines shows its second in the post);
 - each line of the paragraph above a definition (`: …`) is a term of its own, where
   pulldown-cmark reads one term of them all;
+- a list, a heading or a fence right below a quote's line is in the quote, up to a blank
+  line or block HTML (kramdown's BLOCKQUOTE_MATCH, its lazy lines), where CommonMark ends
+  the quote: its lines get the quote's `> `;
 - two backslashes at a line's end, an escaped backslash, are a line break in kramdown's
   GFM input (its text, one backslash, and the line's end are its hard break), a
   backslash in pulldown-cmark.
@@ -33,8 +36,9 @@ the next in the HTML, and one of the two backslashes taken out.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from feedkit.posts.kramdown_reading import line_start, right_below
+from feedkit.posts.kramdown_reading import LAZY_END, blank, line_start, right_below
 
 _CONTENT = re.compile(rb"[ \t>]*")
 _LIST_START = re.compile(rb"[*+-][ \t]")  # ends kramdown's paragraph: the rule is one
@@ -112,3 +116,47 @@ def backslashes_break(data: bytes, start: int) -> list[tuple[int, int, bytes]]:
     and the line's end are its hard break, so one backslash goes."""
     run = len(data[:start]) - len(data[:start].rstrip(b"\\"))
     return [(start - 1, start, b"")] if run and run % 2 == 0 else []
+
+
+def into_quote(data: bytes, start: int) -> list[tuple[int, int, bytes]]:
+    """Return the `> ` that put the block at `start`, right below a quote (not in another
+    block), and the lines after it up to a blank line or block HTML into the quote."""
+    line = line_start(data, start)
+    if data[line:start].strip(b" ") or not right_below(data, start):
+        return []
+    edits: list[tuple[int, int, bytes]] = []
+    while line < len(data):
+        next_line = data.find(b"\n", line) + 1 or len(data)
+        if blank(data[line:next_line]) or LAZY_END.match(data, line, next_line):
+            break
+        edits.append((line, line, b"> "))
+        line = next_line
+    return edits
+
+
+def takes_in(began: Any, lists: bool = False) -> bool:
+    """True for the start of a block that kramdown reads into a list item or a quote right
+    above it (their lazy lines) and pulldown-cmark starts after it: a fenced code block, a
+    heading or a quote, with `lists` a list too; not block HTML (`began`: an event's
+    Start, or None)."""
+    if not isinstance(began, dict):
+        return False
+    fenced = "CodeBlock" in began and began["CodeBlock"] != "Indented"
+    return fenced or "Heading" in began or "BlockQuote" in began or (lists and "List" in began)
+
+
+def text_ended(event: dict) -> bool:
+    """True for an event of a paragraph's text (text, code, HTML, an inline element's end)
+    or a paragraph's end."""
+    if "Start" in event:
+        return False
+    closed = event.get("End")
+    name = next(iter(closed), "") if isinstance(closed, dict) else closed
+    return closed is None or name in ("Paragraph", "Emphasis", "Strong", "Strikethrough", "Link")
+
+
+def starts_container(began: Any) -> bool:
+    """True for the start of a list item, a quote or a definition (`began`: an event's
+    Start, or None)."""
+    name = next(iter(began), "") if isinstance(began, dict) else began
+    return name in ("Item", "BlockQuote", "DefinitionListDefinition")

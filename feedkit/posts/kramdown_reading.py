@@ -30,6 +30,8 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
 - The lines right below an indented code block are code in kramdown too, up to a blank
   line (its lazy lines), each joined to the line above with a space: they are joined so,
   and what else this reading made of them (a list's number, an escape) is left out.
+- The lines right below a quote are the quote's in kramdown, up to a blank line or block
+  HTML: a list, a heading or a fence there is in the quote (see kramdown_paragraphs).
 - A setext underline below two lines of text, a rule or a footnote's definition right
   below a paragraph's line is the paragraph's text in kramdown; each line above a
   definition is a term; a note ends after its first line, but for lines indented below
@@ -93,6 +95,8 @@ _HTML_THEN_TEXT = re.compile(r"\n[ ]{0,3}<[A-Za-z][^\n]*\n[ ]{0,3}[^\s<]")
 _COMMENT_BELOW = re.compile(r"\n[^\n]*\S[^\n]*\n[ ]{0,3}<!--")
 # A line that starts with an HTML comment and has text after it (the comment's end).
 _TEXT_AFTER_COMMENT = re.compile(r"-->[ \t]*[^\s<]")
+# A quote's line right above one that is not the quote's (its lazy lines in kramdown).
+_BELOW_QUOTE = re.compile(r"\n[ ]{0,3}>[^\n]*\n[ ]{0,3}[^\s>]")
 # An indented code block's line right above a line of text.
 _CODE_THEN_TEXT = re.compile(r"\n(?: {4}|\t)[^\n]*\S[^\n]*\n[ ]{0,3}\S")
 # An ordered list's first item numbered other than 1 (or an item after a paragraph's line).
@@ -136,6 +140,8 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     if "<!--" in text and _COMMENT_BELOW.search(lines) is not None:
         return True
     if "-->" in text and _TEXT_AFTER_COMMENT.search(lines) is not None:
+        return True
+    if ">" in text and _BELOW_QUOTE.search(lines) is not None:
         return True
     if tables and "|" in text:
         if _DELIMITER_ROW.search(lines) is not None or _PIPE_BLOCK.search(lines) is not None:
@@ -183,7 +189,7 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
     """Return `text` rewritten as `as_kramdown` says, read once; whether a fence left open
     was made text or a note ended after its first line (what they held is then read anew);
     and whether it is to be read again for tables without a header, after the rewrites."""
-    from feedkit.posts import kramdown_lists
+    from feedkit.posts import kramdown_lists, kramdown_paragraphs
 
     reopened = False  # read again: a fence left open, or a note's lines, are read anew
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
@@ -202,12 +208,12 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
     paragraph_ended = False  # the event before ended a paragraph
     indented: list[tuple[int, int, list]] = []  # lines made code, and the indents made
     text_before = False  # the event before was a paragraph's text, or its end
+    quoted = False  # the event before ended a quote (not in another block)
+    in_items: set[int] = set()  # where the blocks put into a list item above them start
     first = True  # the event before started a container (or none did): its first block
     breaks = not hard_wrap and "\\\\" in text and _BACKSLASHES_BREAK.search(text) is not None
     below_text = breaks or ("\n" in text and _paragraph_lines("\n\n" + text))
     in_term = False  # in a definition list's term
-    if below_text:
-        from feedkit.posts import kramdown_paragraphs
     event: Any
     events = _events(text, options)
     for event, where in events:
@@ -226,9 +232,14 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
         top, depth = depth == 0, depth + (1 if began else -1 if closed else 0)
         last, ended, after_break, broken = ended, None, broken, False
         after_paragraph, paragraph_ended = paragraph_ended, closed == "Paragraph"
+        quote_ended = depth == 0 and isinstance(closed, dict) and "BlockQuote" in closed
+        quote_ended = quote_ended and start not in in_items  # not one put into an item
+        after_quote, quoted = quoted, quote_ended
+        if after_quote and kramdown_paragraphs.takes_in(began, lists=True):
+            edits += kramdown_paragraphs.into_quote(data, start)
         if below_text:  # what the rules of kramdown_paragraphs look at
-            after_text, text_before = text_before, _text_ended(event)
-            container_first, first = first, _starts_container(began)
+            after_text, text_before = text_before, kramdown_paragraphs.text_ended(event)
+            container_first, first = first, kramdown_paragraphs.starts_container(began)
         if below_text and isinstance(began, dict) and "Heading" in began:
             edits += kramdown_paragraphs.underline_as_text(data, start, end, container_first)
         elif below_text and isinstance(began, dict) and "FootnoteDefinition" in began:
@@ -237,8 +248,10 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
             edits += as_text or ended_note
             reopened = reopened or bool(ended_note and not as_text)  # its lines read anew
         in_term = below_text and (began == "DefinitionListTitle" or in_term and not closed)
-        if last is not None and not last[2] and _blocks_an_item_takes(began):
-            edits += kramdown_lists.into_item(data, last[1], start, len(data), last[0])
+        if last is not None and not last[2] and kramdown_paragraphs.takes_in(began):
+            into = kramdown_lists.into_item(data, last[1], start, len(data), last[0])
+            edits += into
+            in_items |= {start} if into else set()
         if isinstance(began, dict) and "List" in began:
             ordered = began["List"] is not None
             moved = []
@@ -341,33 +354,6 @@ def _paragraph_lines(lines: str) -> bool:
     if "[^" in lines and _NOTE_THEN_TEXT.search(lines) is not None:
         return True
     return _DEFINITION.search(lines) is not None and _TERM_LINES.search(lines) is not None
-
-
-def _blocks_an_item_takes(began: Any) -> bool:
-    """True for the start of a block that kramdown reads into a list item right above it
-    (its lazy lines) and pulldown-cmark starts after the list: a fenced code block, a
-    heading or a quote, not block HTML (`began`: an event's Start, or None)."""
-    if not isinstance(began, dict):
-        return False
-    fenced = "CodeBlock" in began and began["CodeBlock"] != "Indented"
-    return fenced or "Heading" in began or "BlockQuote" in began
-
-
-def _text_ended(event: dict) -> bool:
-    """True for an event of a paragraph's text (text, code, HTML, an inline element's end)
-    or a paragraph's end."""
-    if "Start" in event:
-        return False
-    closed = event.get("End")
-    name = next(iter(closed), "") if isinstance(closed, dict) else closed
-    return closed is None or name in ("Paragraph", "Emphasis", "Strong", "Strikethrough", "Link")
-
-
-def _starts_container(began: Any) -> bool:
-    """True for the start of a list item, a quote or a definition (`began`: an event's
-    Start, or None)."""
-    name = next(iter(began), "") if isinstance(began, dict) else began
-    return name in ("Item", "BlockQuote", "DefinitionListDefinition")
 
 
 def _edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> str:
