@@ -106,6 +106,9 @@ _OTHER_KIND = re.compile(
     r"\n[ \t>]*(?:\d{1,9}\.|(?P<bullet>[*+-]))[ \t][^\n]*\n(?:[ \t>]*\w[^\n]*\n)?"
     r"[ \t>]*(?(bullet)\d{1,9}\.|[*+-])[ \t]"
 )
+# A bullet item after a blank line, and bullets of more than one kind (`-` and `*`).
+_BULLET_AFTER_BLANK = re.compile(r"\n[ \t>]*\n[ \t>]*[*+-][ \t]")
+_BULLETS = re.compile(r"\n[ \t>]*([*+-])[ \t]")
 _OTHER_BULLET = re.compile(  # a bullet item right below one with another bullet
     r"\n[ \t>]*(?:-[ \t][^\n]*\n[ \t>]*[*+]|\*[ \t][^\n]*\n[ \t>]*[-+]"
     r"|\+[ \t][^\n]*\n[ \t>]*[-*])[ \t]"
@@ -134,6 +137,8 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
         return True
     quick = (_NOT_ONE, _OTHER_KIND, _OTHER_BULLET, _CODE_THEN_TEXT)
     if any(r.search(lines) is not None for r in quick):
+        return True
+    if _BULLET_AFTER_BLANK.search(lines) is not None and len(set(_BULLETS.findall(lines))) > 1:
         return True
     if "<" in text and _HTML_THEN_TEXT.search(lines) is not None:
         return True
@@ -198,8 +203,9 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
     code: list[tuple[int, int]] = []  # code, HTML and math: `1)` there is as typed
     items: list[int] = []  # where the list items around start
     lists: list[tuple[bool, bool]] = []  # the lists around: ordered or not, moved or not
-    ended: tuple[bool, int, bool] | None = None  # the list that just ended: its kind, its
-    # last item, and whether it was moved into another list's item (`kramdown_lists.into_item`)
+    ended: tuple[bool, int, bool, bytes] | None = None  # the list that just ended: its kind,
+    # its last item, whether it was moved into another list's item (`kramdown_lists.into_item`)
+    # and the marker its items took (b"": their own)
     renumber = broken = False  # the next item is a list's first; a line break was before
     paragraphs = 0  # paragraphs not in a list item
     interrupted = False  # a list starts in this paragraph (`kramdown_lists.list_after_line`)
@@ -259,9 +265,9 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
                 moved = kramdown_lists.into_item(data, last[1], start, end)
                 edits += moved
             lists.append((ordered, bool(moved)))
-            if last is not None and not ordered and not last[2] and right_below(data, start):
-                # One list in kramdown: its items take the first's marker.
-                bullets = kramdown_lists.bullet(data, last[1])
+            if last is not None and not ordered and not last[2]:
+                # One list in kramdown, after blank lines too: its items take the first's.
+                bullets = last[3] or kramdown_lists.bullet(data, last[1])
                 bullet_depth = len(lists)
             renumber = ordered and began["List"] != 1
         elif began == "Item":
@@ -275,10 +281,11 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
         elif closed == "Item":
             ended_item = items.pop()
         elif isinstance(closed, dict) and "List" in closed:
-            if len(lists) == bullet_depth:
+            took = bullets if len(lists) == bullet_depth else b""
+            if took:
                 bullets = b""
             ordered, moved_list = lists.pop()
-            ended = (ordered, ended_item, moved_list)
+            ended = (ordered, ended_item, moved_list, took)
         elif began == "Paragraph" or closed == "Paragraph":
             paragraphs += (1 if began else -1) if not items else 0
             interrupted = False
