@@ -19,8 +19,9 @@ A line of span-level HTML (`<a name="x" />`) starts a paragraph in kramdown's GF
 text so CommonMark reads it so, before Liquid and Markdown.
 
 At render (see kramdown_reading), `markdown_after_element` ends an HTML block where its
-first block element ends and Markdown follows, and `comment_in_paragraph` keeps an HTML
-comment right below a paragraph's line in the paragraph, as kramdown reads them.
+first block element ends and Markdown follows, `comment_in_paragraph` keeps an HTML
+comment right below a paragraph's line in the paragraph, and `text_after_comment` makes
+the text after a comment that starts a block a paragraph, as kramdown reads them.
 """
 
 from __future__ import annotations
@@ -199,3 +200,21 @@ def comment_in_paragraph(data: bytes, start: int, end: int) -> list[tuple[int, i
         edits.append((line, line, b"    "))
         line = data.find(b"\n", line) + 1 or len(data)
     return edits
+
+
+def text_after_comment(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the line's end that makes the text after an HTML comment (the HTML block at
+    `start`, to `end`) a paragraph, as kramdown reads it: the comment is a block of its
+    own there, where CommonMark's HTML block runs on to a blank line and shows the text
+    as typed. The paragraph's line is indented as the comment's (in a list item, a quote)."""
+    close = data.find(b"-->", start + 4, end)
+    if close < 0:
+        return []
+    after = close + 3
+    line_end = data.find(b"\n", after, end)
+    rest = data[after : end if line_end < 0 else line_end]
+    if not rest.strip():
+        return []
+    indent = re.sub(rb"[^ \t>]", b" ", data[line_start(data, start) : start])
+    spaces = len(rest) - len(rest.lstrip(b" \t"))
+    return [(after, after + spaces, b"\n" + indent)]

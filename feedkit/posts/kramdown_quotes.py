@@ -45,15 +45,16 @@ _BLOCKS |= {"DefinitionListDefinition"}
 
 # The quick look: where kramdown's quotes may differ from pulldown-cmark's pairs.
 _MAY_DIFFER = re.compile(  # each branch read after the quote, which the search finds first
-    r"""['"](?:(?<=')(?<![^\s(\[{*_-]')(?=[A-Za-z])|(?<!\w.)(?!\w)|(?=['"])"""
+    r"""['"](?:(?<=')(?<![^\s(\[{*_-]')(?=[A-Za-z0-9])|(?<!\w.)(?!\w)|(?=['"])"""
     r"""|(?<=[^\w\s(\[{-].)(?=\w))"""
 )
 
 
 def may_differ(text: str) -> bool:
     """Return whether `text` may have a quote kramdown makes otherwise than pulldown-cmark
-    (a quick look): a `'` that opens a word, a quote with no word on either side, two
-    quotes together, a quote between punctuation and a word, or an odd number of `"`."""
+    (a quick look): a `'` that opens a word or a number (`'90s`), a quote with no word on
+    either side, two quotes together, a quote between punctuation and a word, or an odd
+    number of `"`."""
     return _MAY_DIFFER.search(text) is not None or text.count('"') % 2 == 1
 
 

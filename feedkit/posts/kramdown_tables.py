@@ -1,15 +1,19 @@
 """kramdown's tables (Jekyll's converter) where pulldown-cmark reads a table otherwise: which
-are tables at all, and their cells (see kramdown_reading, which finds them; kramdown's
+are tables at all, their cells, and the tables without a header row that pulldown-cmark
+reads as paragraphs (see kramdown_reading, which finds them; kramdown's
 parser/kramdown/table.rb, checked against kramdown 2.4).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from typing import Any
 
 from feedkit.posts.kramdown_reading import blank, line_start
 
 _ITEM = re.compile(rb"[ \t>]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\r?\n)")
+_DEFINITION = re.compile(rb"[ \t>]*:[ \t]")
 
 
 def not_a_table(
@@ -53,22 +57,11 @@ def table_cells(
         return []
     edits: list[tuple[int, int, bytes]] = []
     header = (start, head_end)
-    lines = [header, *rows]
     leading = re.match(rb"[ \t>]*\|", data[header[0] : header[1]]) is not None
     counts = []
-    for index, (begins, ends) in enumerate(lines):
-        line = data[begins:ends].rstrip(b"\r\n")
-        pipes, in_code = _pipes(line)
-        edits += [(begins + at, begins + at, b"\\") for at in in_code]
-        prefix = len(line) - len(line.lstrip(b" \t>"))
-        cells = len(pipes) + 1
-        starts_with_pipe = bool(pipes) and pipes[0] == prefix
-        if starts_with_pipe and (leading or index == 0):
-            cells -= 1  # kramdown drops a leading empty cell only if the header has one
-        elif starts_with_pipe:
-            edits.append((begins + prefix, begins + prefix, b"| "))
-        if pipes and not line[pipes[-1] + 1 :].strip():
-            cells -= 1
+    for index, (begins, ends) in enumerate([header, *rows]):
+        made, cells = _row(data, begins, ends, leading or index == 0)
+        edits += made
         counts.append(cells)
     extra = max(counts) - counts[0]
     if extra > 0:
@@ -80,6 +73,28 @@ def table_cells(
         at = head_end + len(rule)
         edits.append((at, at, b"---|" * extra if rule.endswith(b"|") else b"|---" * extra))
     return edits
+
+
+def _row(
+    data: bytes, begins: int, ends: int, leading: bool
+) -> tuple[list[tuple[int, int, bytes]], int]:
+    """Return the edits that give the table row `data[begins:ends]` kramdown's cells (see
+    `table_cells`), and how many cells kramdown makes of it; `leading`: a leading `|` on it
+    starts its first cell (kramdown drops the empty cell before it only when the table's
+    first line starts with a `|`), else it makes an empty cell."""
+    line = data[begins:ends].rstrip(b"\r\n")
+    pipes, in_code = _pipes(line)
+    edits = [(begins + at, begins + at, b"\\") for at in in_code]
+    prefix = len(line) - len(line.lstrip(b" \t>"))
+    cells = len(pipes) + 1
+    starts_with_pipe = bool(pipes) and pipes[0] == prefix
+    if starts_with_pipe and leading:
+        cells -= 1
+    elif starts_with_pipe:
+        edits.append((begins + prefix, begins + prefix, b"| "))
+    if pipes and not line[pipes[-1] + 1 :].strip():
+        cells -= 1
+    return edits, cells
 
 
 def _pipes(line: bytes) -> tuple[list[int], list[int]]:
@@ -118,3 +133,128 @@ def _is_marker(line: bytes) -> bool:
     """True for a line that is only the marker of a kramdown attribute list (see
     kramdown.prepare): a table after one starts where kramdown's may."""
     return re.fullmatch(rb"[ \t>]*<!--kdx*-\d+-->[ \t]*\r?\n?", line) is not None
+
+
+# The header row a table without one gets, for pulldown-cmark to read it as a table: each
+# cell holds this comment, and `without_made_heads` takes the row out of the HTML again.
+NO_HEAD = "<!--kramdown-no-head-->"
+_NO_HEAD_ROW = re.compile(r"<thead><tr>(?:<th>" + NO_HEAD + r"</th>)+</tr></thead>")
+# kramdown's TABLE_SEP_LINE and TABLE_FSEP_LINE: a line of a table that is no row; a `\`
+# too, which `not_a_table` puts before a `|` of a delimiter row kramdown reads no table by.
+_SEPARATOR = re.compile(rb"[+|: \t\\]*(?:-[+|: \t\\-]*|=[+|: \t\\=]*)")
+# Whose text a table of kramdown's may be; the containers whose first block starts one.
+_BLOCK_OF_TEXT = {"Paragraph", "Item", "DefinitionListDefinition"}
+_CONTAINERS = {"Item", "BlockQuote", "DefinitionListDefinition"}
+_INLINE = {"Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript", "Subscript"}
+
+
+def headerless_tables(data: bytes, events: list[Any]) -> list[tuple[int, int, bytes]]:
+    """Return the edits that make each paragraph (or a list item's text) that kramdown reads
+    as a table without a header one for pulldown-cmark: a header row of `NO_HEAD` cells and
+    a delimiter row before it, and kramdown's cells (see `table_cells`). kramdown reads every
+    line with a `|` outside code spans as a table's row, after a blank line or where its
+    container starts, when a blank line or the container's end follows (table.rb's
+    TABLE_START, `after_block_boundary?`, `before_block_boundary?`)."""
+    edits: list[tuple[int, int, bytes]] = []
+    lines: list[int] = []  # where each line's text starts in the block of text read
+    end = 0  # where its text ends
+    first = opened = True  # it is its container's first block; a container just started
+    reading = broken = False
+    for index, (event, where) in enumerate(events):
+        if not isinstance(event, dict):
+            broken = event in ("SoftBreak", "HardBreak")
+            continue
+        mark = event.get("Start") or event.get("End")
+        name = next(iter(mark), "") if isinstance(mark, dict) else mark
+        if mark is None or name in _INLINE:
+            if reading and (not lines or broken):
+                at = where["start"]  # an escaped character's text starts after its `\`
+                lines.append(at - 1 if data[at - 1 : at] == b"\\" else at)
+            end, broken = where["end"], False
+            continue
+        piped = reading and lines and data.find(b"|", lines[0], end) >= 0
+        if piped and _table_ends(data, end, events, index):
+            edits += _headerless(data, lines, end, first)
+        reading, lines = "Start" in event and name in _BLOCK_OF_TEXT, []
+        started = "Start" in event and name in _CONTAINERS
+        first, opened = opened or started, started
+    return edits
+
+
+def _table_ends(data: bytes, end: int, events: list[Any], index: int) -> bool:
+    """True when a table of kramdown's may end at `end`, the end of a block of text which
+    `events[index]` follows: a blank line or an attribute list comes after it, or its list
+    item's or definition's end, where the next item or definition starts (the lines below
+    an item are the item's in kramdown, whatever they start)."""
+    line = data.find(b"\n", end) + 1 or len(data)
+    next_line = data[line : data.find(b"\n", line) + 1 or len(data)]
+    if blank(next_line) or _is_marker(next_line):
+        return True
+    for event, _ in itertools.islice(events, index, None):
+        closed = event.get("End") if isinstance(event, dict) else None
+        if closed == "Paragraph":
+            continue
+        if closed == "Item":
+            return _ITEM.match(next_line) is not None
+        return closed == "DefinitionListDefinition" and _DEFINITION.match(next_line) is not None
+    return False
+
+
+def _headerless(
+    data: bytes, lines: list[int], end: int, first: bool
+) -> list[tuple[int, int, bytes]]:
+    """Return the edits that make the block of text with lines starting at `lines` (its
+    text ending at `end`, the first in its container or not) a table, when kramdown reads
+    one there (see `headerless_tables`)."""
+    start = line_start(data, lines[0])
+    before = data[line_start(data, start - 1) : start] if start else b""
+    if not (first or blank(before) or _is_marker(before)):
+        return []
+    rows = [(at, data.find(b"\n", at, end)) for at in lines]
+    rows = [(at, end if ends < 0 else ends) for at, ends in rows]
+    if not all(data.find(b"|", s, e) >= 0 for s, e in rows):
+        return []  # the quick look: most paragraphs have a line without a `|`
+    rules = [i for i, (s, e) in enumerate(rows) if _SEPARATOR.fullmatch(data[s:e].rstrip())]
+    # A delimiter row right below the first, with another number of cells than it: a
+    # header row in kramdown, no table in pulldown-cmark. Other such lines (a second
+    # header row, a footer's) are left as pulldown-cmark reads them.
+    headed = rules == [1] and len(rows) > 2 and b"-" in data[slice(*rows[1])]
+    if (rules and not headed) or not all(_pipes(data[s:e])[0] for s, e in rows):
+        return []
+    edits: list[tuple[int, int, bytes]] = []
+    leading = data.startswith(b"|", lines[0])
+    counts = []
+    for index, (begins, ends) in enumerate(rows):
+        if not (headed and index == 1):
+            made, cells = _row(data, begins, ends, leading or index == 0)
+            edits += made
+            counts.append(cells)
+    columns = max(counts)
+    if columns == 0:
+        return []
+    if headed:
+        extra = columns - counts[0]
+        head = data[slice(*rows[0])].rstrip()
+        if extra > 0:
+            at = rows[0][0] + len(head)
+            edits.append((at, at, (b"" if head.endswith(b"|") else b" |") + b" |" * extra))
+        return [(*rows[1], _delimiter_row(data[slice(*rows[1])], columns)), *edits]
+    # The rows below the first are indented as its container's lines are (`> `, `  `).
+    indent = re.sub(rb"[^ \t>]", b" ", data[start : lines[0]])
+    head = b"|" + f" {NO_HEAD} |".encode() * columns + b"\n" + indent
+    return [(lines[0], lines[0], head + _delimiter_row(b"", columns) + b"\n" + indent), *edits]
+
+
+def _delimiter_row(rule: bytes, columns: int) -> bytes:
+    """Return a delimiter row of `columns` cells, aligned as kramdown aligns the columns of
+    its delimiter row `rule` (TABLE_HSEP_ALIGN), the columns it has no cell for by default."""
+    aligned = [
+        (b":" if left else b"-") + b"-" + (b":" if right else b"-")
+        for left, right in re.findall(rb"[ \t]?(:?)-+(:?)[ \t]?", rule)
+    ]
+    return b"|" + b"|".join((aligned + [b"---"] * columns)[:columns]) + b"|"
+
+
+def without_made_heads(html_text: str) -> str:
+    """Return pyromark's HTML with the header rows `headerless_tables` made taken out."""
+    return _NO_HEAD_ROW.sub("", html_text)

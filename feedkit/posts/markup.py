@@ -63,7 +63,13 @@ _SYMBOLS = re.compile(KRAMDOWN_SYMBOLS)
 def read_html(text: str, reading: Reading) -> str:
     """Return Markdown `text` as HTML, read as `reading` says (`reading.as_read` first, for
     what pulldown-cmark has no option for), not yet made safe."""
-    return str(markdown(reading.smart, reading.options).html(as_read(text, reading)))
+    out = str(markdown(reading.smart, reading.options).html(as_read(text, reading)))
+    if reading.kramdown_gfm and "<!--kramdown-" in out:  # marks of kramdown_reading's
+        from feedkit.posts.kramdown_paragraphs import terms_apart
+        from feedkit.posts.kramdown_tables import without_made_heads
+
+        out = terms_apart(without_made_heads(out))
+    return out
 
 
 def typographic_symbols(text: str) -> str:

@@ -204,7 +204,7 @@ def as_read(text: str, reading: Reading) -> str:
     if reading.kramdown_gfm:
         from feedkit.posts.kramdown_reading import as_kramdown
 
-        text = as_kramdown(text, reading.options)
+        text = as_kramdown(text, reading.options, reading.hard_wrap)
     if reading.tasklists and "]" in text:
         from feedkit.posts.tasklists import task_boxes
 
@@ -356,7 +356,7 @@ def _symbols(
             at = m.start()
             if at and data[at - 1 : at] == b"\\":  # escaped: `\\<<` is `<<` as typed
                 continue
-            edits.append((at, m.end(), made[m[0]]))
+            edits.append((at, m.end(), made.get(m[0]) or _dashes(len(m[0]))))
     return edits
 
 
@@ -384,9 +384,19 @@ DECADE = re.compile(r"(?<![A-Za-z0-9])'(?=\d\ds)")
 _DECADE_BYTES = DECADE.pattern.encode()
 _SYMBOLS = {
     ("kramdown", False): (re.compile(KRAMDOWN_SYMBOLS.encode()), ("--", "...", *_ANGLES)),
-    ("kramdown", True): (re.compile(rb"<< | >>|<<|>>|" + _DECADE_BYTES), _ANGLES),
+    # pulldown-cmark's smart punctuation makes a run of four hyphens or more as CommonMark
+    # does (`----` ––), kramdown `---` then `--` from its start (`----` —-).
+    # A decade's `'` is kramdown_quotes' there: kramdown's rule wants a space or nothing
+    # before it (`('90s` opens a quote).
+    ("kramdown", True): (re.compile(rb"<< | >>|<<|>>|-{4,}"), (*_ANGLES, "----")),
     ("goldmark", True): (re.compile(rb"<<|>>|" + _DECADE_BYTES), _ANGLES),
 }
+
+
+def _dashes(hyphens: int) -> bytes:
+    """Return the dashes kramdown makes of a run of `hyphens` hyphens: `---` and `--` from
+    its start, so `----` is an em dash and a hyphen."""
+    return ("—" * (hyphens // 3) + ("", "-", "–")[hyphens % 3]).encode()
 
 
 def _without_overlaps(
