@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from feedkit.cli import main
 from feedkit.posts.plaintext import summarize
 from feedkit.posts.reading import PLAIN, goldmark
+from feedkit.posts.tasklists import task_boxes
 
 from conftest import FIXTURES, NOW, NOW_ENV, ROOT, SITE_TOML, MakeSite
 from digest_site import digest_command, make_digest_site, part_on_the_wire, write_post
@@ -228,3 +229,21 @@ def test_a_cmark_jekyll_site_draws_task_items_with_its_tasklist_extension(tmp_pa
         content = built(site(tmp_path / str(drawn), files))["atom"]
         assert ("<li>☐ write the post</li>" in content) is drawn
         assert ("<li>[ ] write the post</li>" in content) is not drawn
+
+
+# Task items wherever a line's list markers and quotes put them, beside a `[x]` in prose.
+PLACED = {
+    "- [ ] a": "- ☐ a",
+    "  * [x] b": "  * ☑ b",
+    "> 1. [X] c": "> 1. ☑ c",
+    "- > - [ ] d": "- > - ☐ d",
+    "- - [ ] e": "- - ☐ e",
+    "10) [ ] f": "10) ☐ f",
+    "Done [x] here.\n\n- [ ] g": "Done [x] here.\n\n- ☐ g",
+    "Done [x] here, `[ ]` too.": "Done [x] here, `[ ]` too.",
+}
+
+
+@pytest.mark.parametrize("text", sorted(PLACED))
+def test_a_task_item_is_found_wherever_its_line_puts_it(text: str) -> None:
+    assert task_boxes(text, PLAIN) == PLACED[text]
