@@ -841,3 +841,19 @@ def test_a_pelican_sites_dates_are_read_in_its_pelicanconf_timezone(
         "pelicanconf.py: TIMEZONE: 'Mars/Olympus' is not a time zone name such as "
         "'Europe/Berlin'; set timezone in feedkit.toml instead\n"
     )
+
+
+def test_a_pelicanconf_setting_assigned_twice_is_its_last(make_site: MakeSite, runner) -> None:
+    # As when Python runs pelicanconf.py (feedkit reads it, never runs it): the first
+    # TIMEZONE counted, hours off.
+    cfg = make_site(
+        posts={"a.md": "Title: A\nDate: 2024-01-02 10:00\n\nText.\n"},
+        toml='title = "P"\nbase_url = "https://example.com/"\n',
+    )
+    (cfg.root / "pelicanconf.py").write_text(
+        "TIMEZONE = 'UTC'\nSITENAME = 'P'\nTIMEZONE = 'America/New_York'\n", encoding="utf-8"
+    )
+    args = ["build", "--config", str(cfg.root / "feedkit.toml")]
+    assert runner.invoke(main, args, env=NOW_ENV).exit_code == 0
+    feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
+    assert feed.entries[0].published == "2024-01-02T10:00:00-05:00"

@@ -134,19 +134,10 @@ def markdown_extensions(configs: Iterable[Path]) -> frozenset[str]:
 def _named(configs: Iterable[Path]) -> list[str] | None:
     """Return the extension names the first `pelicanconf.py` of `configs` sets MARKDOWN to,
     None when it sets none that can be read without running it."""
-    for config in configs:
-        try:
-            tree = ast.parse(config.read_bytes())
-        except (OSError, SyntaxError, ValueError):
-            continue
-        found = None
-        for node in tree.body:  # the last assignment counts, as when Python runs it
-            if isinstance(node, ast.Assign) and any(
-                isinstance(target, ast.Name) and target.id == "MARKDOWN" for target in node.targets
-            ):
-                found = _names_in(node.value)
-        return found
-    return None
+    from feedkit.posts.pelicanmeta import assignments
+
+    value = assignments(configs).get("MARKDOWN")
+    return None if value is None else _names_in(value)
 
 
 def _names_in(value: ast.expr) -> list[str] | None:

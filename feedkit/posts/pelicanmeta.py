@@ -86,25 +86,40 @@ def slug(title: str) -> str:
     return re.sub(r"[-\s]+", "-", text.strip()).lower().strip("-")
 
 
-def setting(configs: Iterable[Path], name: str) -> str | None:
-    """Return the text the first of a Pelican site's `pelicanconf.py` files sets `name` to
-    (SLUGIFY_SOURCE, TIMEZONE), None when it sets none. The file is read, never run: only a
-    string assigned at its top counts."""
+def assignments(configs: Iterable[Path]) -> dict[str, ast.expr]:
+    """Return what the first of a Pelican site's `pelicanconf.py` files that Python can read
+    assigns to each name at its top, the last assignment of each, as when Python runs it:
+    the file is read, never run. Empty without one."""
     for config in configs:
         try:
             tree = ast.parse(config.read_bytes())
         except (OSError, SyntaxError, ValueError):
             continue
+        found: dict[str, ast.expr] = {}
         for node in tree.body:
-            if (
-                isinstance(node, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
-                and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, str)
-            ):
-                return node.value.value
-        break
-    return None
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        found[target.id] = node.value
+        return found
+    return {}
+
+
+def setting(configs: Iterable[Path], name: str) -> str | None:
+    """Return the text the first of a Pelican site's `pelicanconf.py` files sets `name` to
+    (SLUGIFY_SOURCE, TIMEZONE), None when it sets none: only a string assigned at its top
+    counts (see `assignments`)."""
+    return _text(assignments(configs).get(name))
+
+
+def _text(value: ast.expr | None) -> str | None:
+    """Return the string `value` is written as, None for anything else."""
+    return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+
+
+def _set(value: ast.expr | None) -> bool:
+    """Return whether `value` is assigned at all, and as anything but None."""
+    return value is not None and not (isinstance(value, ast.Constant) and value.value is None)
 
 
 # Where Pelican 4.8 looks for articles and pages, and what it leaves out: its defaults.
@@ -116,24 +131,19 @@ CONTENT_PATHS = {
 }
 
 
-def content_paths(configs: Iterable[Path]) -> dict[str, tuple[str, ...]]:
+def content_paths(
+    configs: Iterable[Path], values: dict[str, ast.expr] | None = None
+) -> dict[str, tuple[str, ...]]:
     """Return where a Pelican site's first `pelicanconf.py` has Pelican look for articles
     and pages (CONTENT_PATHS' settings): a list or tuple of strings at its top, else
-    Pelican's default (a string too, as Pelican falls back to it then). Read, never run."""
+    Pelican's default (a string too, as Pelican falls back to it then). Read, never run;
+    `values`: its `assignments`, when read already."""
+    values = assignments(configs) if values is None else values
     found = dict(CONTENT_PATHS)
-    for config in configs:
-        try:
-            tree = ast.parse(config.read_bytes())
-        except (OSError, SyntaxError, ValueError):
-            continue
-        for node in tree.body:  # the last assignment counts, as when Python runs it
-            if not isinstance(node, ast.Assign):
-                continue
-            for target in node.targets:
-                if isinstance(target, ast.Name) and target.id in CONTENT_PATHS:
-                    strings = _strings(node.value)
-                    found[target.id] = CONTENT_PATHS[target.id] if strings is None else strings
-        break
+    for name, default in CONTENT_PATHS.items():
+        if name in values:
+            strings = _strings(values[name])
+            found[name] = default if strings is None else strings
     return found
 
 
@@ -185,19 +195,7 @@ def _strings(value: ast.expr) -> tuple[str, ...] | None:
 def assigned(configs: Iterable[Path], name: str) -> bool:
     """Return True when the first of a Pelican site's `pelicanconf.py` files sets `name` at
     its top to anything but None (DEFAULT_DATE: `'fs'`, a tuple). Read, never run."""
-    for config in configs:
-        try:
-            tree = ast.parse(config.read_bytes())
-        except (OSError, SyntaxError, ValueError):
-            continue
-        found = False
-        for node in tree.body:  # the last assignment counts, as when Python runs it
-            if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == name for t in node.targets
-            ):
-                found = not (isinstance(node.value, ast.Constant) and node.value.value is None)
-        return found
-    return False
+    return _set(assignments(configs).get(name))
 
 
 def layout_settings(configs: list[Path]) -> tuple[object, ...]:
@@ -205,11 +203,12 @@ def layout_settings(configs: list[Path]) -> tuple[object, ...]:
     which are skipped (TIMEZONE, SLUGIFY_SOURCE, whether DEFAULT_DATE is set, where it
     looks for articles and pages): the build cache keys on it, so a change there reads
     every post again."""
+    values = assignments(configs)  # the file read once, not once a setting
     return (
-        setting(configs, "TIMEZONE"),
-        setting(configs, "SLUGIFY_SOURCE"),
-        assigned(configs, "DEFAULT_DATE"),
-        sorted(content_paths(configs).items()),
+        _text(values.get("TIMEZONE")),
+        _text(values.get("SLUGIFY_SOURCE")),
+        _set(values.get("DEFAULT_DATE")),
+        sorted(content_paths(configs, values).items()),
     )
 
 
