@@ -57,6 +57,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from feedkit.posts.edits import edited
+
 # The quick looks: what each difference needs in the text, read after "\n\n" so that each
 # starts with a line's end (a pattern that starts with a character is found quickly).
 _PAREN_ITEM = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+)*\d{1,9}\)(?:[ \t]|\r?\n|\Z)")
@@ -179,7 +181,7 @@ def as_kramdown(text: str, options: Any, hard_wrap: bool = False) -> str:
     if tables:  # in the text as kramdown reads it otherwise: lists moved, fences opened
         from feedkit.posts.kramdown_tables import headerless_tables
 
-        text = _edited(text.encode(), headerless_tables(text.encode(), _events(text, options)))
+        text = edited(text.encode(), headerless_tables(text.encode(), _events(text, options)))
     return text
 
 
@@ -349,7 +351,7 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
         edits, tables = headerless_tables(data, events), False
     if not edits:
         return text, False, tables
-    return _edited(data, edits), reopened, tables
+    return edited(data, edits), reopened, tables
 
 
 def _paragraph_lines(lines: str) -> bool:
@@ -361,18 +363,6 @@ def _paragraph_lines(lines: str) -> bool:
     if "[^" in lines and _NOTE_THEN_TEXT.search(lines) is not None:
         return True
     return _DEFINITION.search(lines) is not None and _TERM_LINES.search(lines) is not None
-
-
-def _edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> str:
-    """Return `data` with each edit (start, end, what replaces `data[start:end]`) made,
-    in order; one that starts inside an edit made already is left out."""
-    pieces, at = [], 0
-    for start, end, new in sorted(edits):
-        if start < at:
-            continue  # inside an edit made already
-        pieces += [data[at:start], new]
-        at = end
-    return b"".join([*pieces, data[at:]]).decode()
 
 
 def right_below(data: bytes, start: int) -> bool:

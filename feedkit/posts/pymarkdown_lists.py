@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from feedkit.posts.edits import edited
+
 # For a quick look at where Python-Markdown's lists may differ (most posts' lists do not):
 # the lines that may be list items (what is before the marker, the marker, its number),
 _ITEM_LINES = re.compile(r"^([ \t>]*)([*+-]|(\d{1,9})[.)])[ \t]", re.MULTILINE)
@@ -136,13 +138,7 @@ def _rewritten(text: str, options: Any, sane: bool) -> str:
             paragraph_end = held  # a list right below a quote's line is that line's
     if not edits:
         return text
-    pieces, at = [], 0
-    for start, stop, new in sorted(edits):
-        if start < at:
-            continue  # inside an edit made already
-        pieces += [data[at:start], new]
-        at = stop
-    return b"".join([*pieces, data[at:]]).decode()
+    return edited(data, edits)
 
 
 def _new_list(

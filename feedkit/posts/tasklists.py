@@ -55,6 +55,7 @@ def as_boxes(text: str, options: Any, *, empty: bool = True) -> str:
     its item stays as typed."""
     import pyromark
 
+    from feedkit.posts.edits import edited
     from feedkit.posts.markup import markdown
 
     parser = markdown(False, options | pyromark.Options.ENABLE_TASKLISTS)
@@ -74,9 +75,4 @@ def as_boxes(text: str, options: Any, *, empty: bool = True) -> str:
         boxes.append(pending)
     if not boxes:
         return text
-    pieces: list[bytes] = []
-    at = 0
-    for start, end, made in boxes:
-        pieces += [data[at:start], made]
-        at = end
-    return b"".join([*pieces, data[at:]]).decode()
+    return edited(data, boxes)

@@ -1,0 +1,17 @@
+"""Markdown rewritten by byte ranges: the readers that make pulldown-cmark read a post as
+another converter does (kramdown's, Python-Markdown's, task lists' boxes) find what to
+change from its events, whose ranges count UTF-8 bytes, and make the changes here."""
+
+from __future__ import annotations
+
+
+def edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> str:
+    """Return `data` with each edit (start, end, what replaces `data[start:end]`) made,
+    in order; one that starts inside an edit made already is left out."""
+    pieces, at = [], 0
+    for start, end, new in sorted(edits):
+        if start < at:
+            continue  # inside an edit made already
+        pieces += [data[at:start], new]
+        at = end
+    return b"".join([*pieces, data[at:]]).decode()
