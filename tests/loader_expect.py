@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from feedkit.models import Post
-from feedkit.posts.loader import read_body
 from feedkit.posts.plaintext import measure
+from feedkit.posts.postbody import read_body
 
 
 def post_record(post: Post) -> dict[str, Any]:

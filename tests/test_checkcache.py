@@ -394,7 +394,8 @@ def test_every_kind_of_body_warning_is_reported_from_cold_and_again(tmp_path: Pa
 
 def test_a_check_reads_each_body_as_a_build_reads_it(tmp_path: Path) -> None:
     from feedkit.config import load_config
-    from feedkit.posts.loader import load_posts, read_body
+    from feedkit.posts.loader import load_posts
+    from feedkit.posts.postbody import read_body
     from feedkit.site.checkcache import read_post_body
 
     (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")

@@ -15,7 +15,8 @@ from feedkit import parallel
 from feedkit.config import load_config
 from feedkit.mail.snapshot import make_record
 from feedkit.posts import loader, postfile, walk
-from feedkit.posts.loader import load_posts, read_body
+from feedkit.posts.loader import load_posts
+from feedkit.posts.postbody import read_body
 from feedkit.site.cache import BuildCache
 from feedkit.site.postindex import READ_FOLDER, read_index, reader_cache
 from feedkit.site.postlist import templates_of

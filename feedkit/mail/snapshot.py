@@ -16,9 +16,9 @@ from feedkit.mail.state import DigestRecord, PostSnapshot, Recipient, State
 from feedkit.models import Post
 from feedkit.posts.anchors import anchor_of
 from feedkit.posts.expand import Templates
-from feedkit.posts.loader import read_body
 from feedkit.posts.markup import render_html
 from feedkit.posts.plaintext import measure, summarize, without_dividers
+from feedkit.posts.postbody import read_body
 from feedkit.posts.rawhtml import KEPT
 from feedkit.posts.reading import Reading
 from feedkit.posts.tasklists import task_boxes

@@ -35,13 +35,12 @@ from feedkit.posts.layout import Layout, unread_folders
 from feedkit.posts.loader import (
     LoadResult,
     Parsed,
-    body_of,
     content_folder,
     gather,
     parse_and_check,
     parse_files,
-    read_raw,
 )
+from feedkit.posts.postbody import body_of, read_raw
 from feedkit.posts.postfile import has_illegal
 from feedkit.posts.walk import StatKey, stat_mtime_ns, walk
 from feedkit.shown import display_path
@@ -327,14 +326,14 @@ def _unused_notes(post: Post, body: str, reading: Reading) -> list[Problem]:
 
 def read_post_body(post: Post, warnings: list[Problem], raw: bytes | None = None) -> str:
     """Return a loaded post's Markdown body, read again from its file (unless its bytes are
-    given), as `loader.read_body` gives it (the same text, warnings and problems), at less
+    given), as `postbody.read_body` gives it (the same text, warnings and problems), at less
     cost.
 
     Only the body is decoded: nearly every post has an emoji or another character beyond
     U+FFFF somewhere, which makes its whole text four bytes a character, and copying the
     body out of it cost more than reading the file. Files with characters XML cannot carry
     (the front matter was read without them), carriage returns, or a body that may be
-    the closing line itself take `loader.body_of`'s way, as does a body not UTF-8.
+    the closing line itself take `postbody.body_of`'s way, as does a body not UTF-8.
     """
     raw = read_raw(post) if raw is None else raw
     start = _body_start(raw, post.body_line)

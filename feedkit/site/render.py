@@ -12,7 +12,8 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post, RenderedPost
 from feedkit.posts.anchors import anchor_names, anchor_of
-from feedkit.posts.loader import Progress, body_of, read_raw
+from feedkit.posts.loader import Progress
+from feedkit.posts.postbody import body_of, read_raw
 from feedkit.posts.sitekind import unlisted_site_kind
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ from feedkit.config import Config
 from feedkit.errors import FeedkitError
 from feedkit.models import Post
 from feedkit.posts.expand import Templates
-from feedkit.posts.loader import PARALLEL_FROM, PART, read_body
+from feedkit.posts.loader import PARALLEL_FROM, PART
+from feedkit.posts.postbody import read_body
 
 
 class ReadingTimes:
