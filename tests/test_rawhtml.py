@@ -176,3 +176,16 @@ def test_a_posts_attribute_lists_stay_where_its_raw_html_goes(tmp_path: Path) ->
     html = items(root)["attributes"]["content_html"]
     assert '<p class="note">A note.</p>' in html
     assert '<em class="x">em</em> and raw <abbr title="Hyper Text">HTML</abbr>' in html
+
+
+def test_a_hugo_content_folder_copied_alone_keeps_its_raw_html(tmp_path: Path) -> None:
+    # Without its configuration there are no pages of Hugo's to match: leaving the writer's
+    # HTML out would only lose it, and check would name a setting in a file not there.
+    root = site(tmp_path)
+    (root / "hugo.toml").unlink()
+    (root / "content" / "posts" / "_index.md").write_text("---\ntitle: Posts\n---\n")
+    found = items(root)
+    assert "Some <b>bold</b>, a <span" in found["inline"]["content_html"]
+    assert '<div class="box">\nInside a **box**.\n</div>' in found["blocks"]["content_html"]
+    result = run(root, "check")
+    assert result.exit_code == 0 and "raw HTML" not in result.stderr, result.stderr

@@ -230,7 +230,9 @@ class Templates:
 
     @cached_property
     def _hugo_reading(self) -> Reading:
-        return hugo_settings(site_folders(self.cfg)).reading
+        # Hugo's defaults, raw HTML shown: content copied without its configuration has no
+        # pages of Hugo's (which leave it out without `unsafe`) to match; feeds would lose it.
+        return replace(hugo_settings(site_folders(self.cfg)), unsafe=True).reading
 
     @cached_property
     def _jekyll_reading(self) -> tuple[Reading, Problem | None]:
