@@ -14,6 +14,7 @@ from feedkit.models import Post
 from feedkit.posts.loader import load_posts, public_posts
 
 from conftest import NOW, SITE_TOML
+from smtp_server import FaultySmtpServer
 
 DIGEST_TOML = (
     SITE_TOML
@@ -96,6 +97,29 @@ def part_on_the_wire(raw: bytes, subtype: str) -> tuple[bytes, bytes]:
         if b"Content-Type: text/" + subtype.encode() in head:
             return head, body
     raise AssertionError(f"no text/{subtype} part")
+
+
+def decoded_part(raw: bytes, subtype: str) -> str:
+    """Return the message's text/`subtype` part as a reader's mail program shows it: its
+    transfer encoding undone, decoded as UTF-8, CRLF line ends kept."""
+    import base64
+    import quopri
+
+    head, body = part_on_the_wire(raw, subtype)
+    if b"Content-Transfer-Encoding: quoted-printable" in head:
+        body = quopri.decodestring(body)
+    elif b"Content-Transfer-Encoding: base64" in head:
+        body = base64.b64decode(body)
+    return body.decode("utf-8")
+
+
+def smtp_toml(server: FaultySmtpServer, auth: bool = False) -> str:
+    """Return the `[smtp]` table of a site that mails through `server`."""
+    user = 'username = "feedkit"\n' if auth else ""
+    return (
+        f'\n[smtp]\nhost = "{server.host}"\nport = {server.port}\nsecurity = "none"\n'
+        f"timeout = 5\nbackoff = 0\n{user}"
+    )
 
 
 def html_body_on_the_wire(raw: bytes) -> bytes:

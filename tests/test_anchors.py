@@ -27,6 +27,7 @@ from digest_site import (
     html_body_on_the_wire,
     make_digest_site,
     outbox_messages,
+    smtp_toml,
     write_post,
 )
 from preview_process import fetch, preview_in_process, url
@@ -222,10 +223,7 @@ def digest_entries(page: str) -> list[tuple[str, str]]:
 def test_a_digest_of_posts_sharing_a_slug_gives_each_its_own_anchors(
     tmp_path: Path, smtp_server: FaultySmtpServer, delivery: str, kept: bool
 ) -> None:
-    smtp = (
-        f'delivery = "smtp"\n\n[smtp]\nhost = "{smtp_server.host}"\nport = {smtp_server.port}\n'
-        'security = "none"\ntimeout = 5\nbackoff = 0\n'
-    )
+    smtp = f'delivery = "smtp"\n{smtp_toml(smtp_server)}'
     digest_site(tmp_path, smtp if delivery == "smtp" else "")
     if kept:  # a dry run keeps the posts readers may see: the run takes them from there
         (tmp_path / ".feedkit").mkdir()

@@ -26,6 +26,7 @@ from digest_site import (
     html_body_on_the_wire,
     make_digest_site,
     outbox_messages,
+    smtp_toml,
     write_post,
 )
 from smtp_server import FaultySmtpServer
@@ -275,10 +276,7 @@ def test_a_scheduled_digest_publishes_its_web_copy(tmp_path: Path) -> None:
 def test_a_digest_that_reached_nobody_is_not_published(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:
-    smtp = (
-        f'delivery = "smtp"\n\n[smtp]\nhost = "{smtp_server.host}"\nport = {smtp_server.port}\n'
-        'security = "none"\ntimeout = 5\nbackoff = 0\n'
-    )
+    smtp = f'delivery = "smtp"\n{smtp_toml(smtp_server)}'
     make_digest_site(tmp_path, READERS[:2], extra_toml=smtp)
     run(tmp_path, "digest")
     write_post(tmp_path, "new", "A new post", NOW - timedelta(hours=1))

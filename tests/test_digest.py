@@ -25,11 +25,13 @@ from feedkit.mail.unsubscribe import unsubscribe_token
 from conftest import NOW, NOW_ENV, ROOT
 from digest_site import (
     SECRET_ENV,
+    decoded_part,
     digest_command,
     make_digest_site,
     outbox_messages,
     part_on_the_wire,
     public,
+    smtp_toml,
     write_post,
 )
 from smtp_server import FaultySmtpServer
@@ -324,7 +326,6 @@ def test_the_feed_link_follows_a_renamed_feed(tmp_path: Path) -> None:
 
 
 def test_a_digest_in_full_carries_each_post_whole_as_sent(tmp_path: Path) -> None:
-    import quopri
 
     make_digest_site(
         tmp_path,
@@ -339,8 +340,8 @@ def test_a_digest_in_full_carries_each_post_whole_as_sent(tmp_path: Path) -> Non
     done = digest_command(tmp_path)
     assert done.exit_code == 0, done.output
     (raw,) = outbox_messages(tmp_path).values()
-    html = quopri.decodestring(part_on_the_wire(raw, "html")[1]).decode("utf-8")
-    text = quopri.decodestring(part_on_the_wire(raw, "plain")[1]).decode("utf-8")
+    html = decoded_part(raw, "html")
+    text = decoded_part(raw, "plain")
     assert "<strong>Opening line with <strong>" not in html
     assert "Opening line with <strong" in html and "print(1 &lt; 2)" in html
     assert "<math" not in html and "x²" in html  # mail programs show no MathML
@@ -352,12 +353,8 @@ def test_a_digest_in_full_carries_each_post_whole_as_sent(tmp_path: Path) -> Non
 def test_a_more_divider_in_a_code_block_stays_in_the_digests_text_as_received(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:
-    import quopri
 
-    smtp = (
-        f'content = "full"\ndelivery = "smtp"\n\n[smtp]\nhost = "{smtp_server.host}"\n'
-        f'port = {smtp_server.port}\nsecurity = "none"\ntimeout = 5\nbackoff = 0\n'
-    )
+    smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
     make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
     (tmp_path / "content").mkdir()
     assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
@@ -369,7 +366,7 @@ def test_a_more_divider_in_a_code_block_stays_in_the_digests_text_as_received(
     done = digest_command(tmp_path)
     assert done.exit_code == 0, done.output
     (received,) = smtp_server.messages
-    text = quopri.decodestring(part_on_the_wire(received.raw, "plain")[1]).decode("utf-8")
+    text = decoded_part(received.raw, "plain")
     # The author's own divider goes; the one the code block shows stays, as it is written.
     assert "How Hugo cuts a summary.\r\n\r\n\r\n\r\nWrite this line:" in text
     assert "```html\r\n<p>Intro</p>\r\n<!--more-->\r\n<p>Rest</p>\r\n```" in text

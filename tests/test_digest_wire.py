@@ -31,6 +31,7 @@ from digest_site import (
     outbox_messages,
     public,
     raw_fields,
+    smtp_toml,
     write_post,
 )
 from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401
@@ -83,10 +84,7 @@ def test_one_click_unsubscribe_url_is_written_whole_and_unencoded(
 def test_one_click_unsubscribe_url_reaches_the_smtp_server_whole(
     tmp_path: Path, smtp_server: FaultySmtpServer, length: int
 ) -> None:
-    smtp = (
-        f'\n[smtp]\nhost = "{smtp_server.host}"\nport = {smtp_server.port}\n'
-        'security = "none"\ntimeout = 5\nbackoff = 0\n'
-    )
+    smtp = smtp_toml(smtp_server)
     url = sized_url_site(tmp_path, length, extra_toml=smtp)
     toml = (tmp_path / "feedkit.toml").read_text()
     (tmp_path / "feedkit.toml").write_text(

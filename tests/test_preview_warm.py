@@ -151,9 +151,8 @@ def test_the_page_loads_the_reload_script_from_the_preview(site: Path) -> None:
     assert script[0] == 200 and b'new EventSource("/events?since="' in script[1]
 
 
-@pytest.fixture
-def reads(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, list[list[str]]]]:
-    """The in-process preview's URL, and the post files each read of posts read."""
+def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Return the list the preview's reads of posts go to, each as the names of its files."""
     calls: list[list[str]] = []
     real = warm.parse_files
 
@@ -162,6 +161,13 @@ def reads(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, li
         return real(cfg, paths, **kwargs)
 
     monkeypatch.setattr(warm, "parse_files", counted)
+    return calls
+
+
+@pytest.fixture
+def reads(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, list[list[str]]]]:
+    """The in-process preview's URL, and the post files each read of posts read."""
+    calls = counted_reads(monkeypatch)
     with preview_in_process(site / "feedkit.toml") as server:
         yield url(server), calls
 
@@ -188,14 +194,7 @@ def test_a_saved_jekyll_post_of_any_ending_is_read_and_shown(
     posts = site / "content" / "_posts"
     posts.mkdir()
     (posts / "2024-01-01-first.md").write_text("---\ntitle: First\n---\nText.\n")
-    calls: list[list[str]] = []
-    real = warm.parse_files
-
-    def counted(cfg, paths, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append([Path(p).name for p in paths])
-        return real(cfg, paths, **kwargs)
-
-    monkeypatch.setattr(warm, "parse_files", counted)
+    calls = counted_reads(monkeypatch)
     with preview_in_process(site / "feedkit.toml") as server:
         base = url(server)
         assert b"First" in fetch(base + "/atom.xml")[1]

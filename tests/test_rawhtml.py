@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import json
-import quopri
 import re
 import shutil
 from datetime import timedelta
@@ -19,10 +18,10 @@ from feedkit.cli import main
 
 from conftest import FIXTURES, NOW, NOW_ENV, SITE_TOML
 from digest_site import (
+    decoded_part,
     digest_command,
     make_digest_site,
     outbox_messages,
-    part_on_the_wire,
     write_post,
 )
 
@@ -140,8 +139,8 @@ def test_a_hugo_posts_digest_leaves_raw_html_out_and_no_mark_in(tmp_path: Path) 
     done = digest_command(tmp_path)
     assert done.exit_code == 0, done.output
     (raw,) = outbox_messages(tmp_path).values()
-    page = quopri.decodestring(part_on_the_wire(raw, "html")[1]).decode("utf-8")
-    text = quopri.decodestring(part_on_the_wire(raw, "plain")[1]).decode("utf-8")
+    page = decoded_part(raw, "html")
+    text = decoded_part(raw, "plain")
     assert "A raw word." in page and '<img src="https://example.org/a.png"' in page
     # The text part is the Markdown as written, the shortcode's figure in it as feedkit
     # makes it (and none of the marks that keep its tags in).

@@ -21,18 +21,10 @@ from feedkit.mail.state import State
 from feedkit.mail.subscribers import Subscriber
 
 from conftest import NOW
-from digest_site import SECRET_ENV, make_digest_site, public, raw_fields, write_post
+from digest_site import SECRET_ENV, make_digest_site, public, raw_fields, smtp_toml, write_post
 from smtp_server import FaultySmtpServer
 
 READERS = [(f"reader{i}@example.org", f"Reader {i}") for i in range(6)]
-
-
-def smtp_toml(server: FaultySmtpServer, auth: bool = False) -> str:
-    user = 'username = "feedkit"\n' if auth else ""
-    return (
-        f'\n[smtp]\nhost = "{server.host}"\nport = {server.port}\nsecurity = "none"\n'
-        f"timeout = 5\nbackoff = 0\n{user}"
-    )
 
 
 def site(

@@ -6,7 +6,6 @@ own converter says (recorded in tests/fixtures/tasklists, see its README.md)."""
 from __future__ import annotations
 
 import json
-import quopri
 import re
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from feedkit.posts.reading import PLAIN, goldmark
 from feedkit.posts.tasklists import task_boxes
 
 from conftest import FIXTURES, NOW, NOW_ENV, ROOT, SITE_TOML, MakeSite
-from digest_site import digest_command, make_digest_site, part_on_the_wire, write_post
+from digest_site import decoded_part, digest_command, make_digest_site, smtp_toml, write_post
 from smtp_server import FaultySmtpServer, smtp_server_fixture  # noqa: F401
 
 BODY = (FIXTURES / "tasklists" / "tasks.md").read_text(encoding="utf-8")
@@ -199,10 +198,7 @@ def test_a_summary_shows_each_task_items_box(make_site: MakeSite) -> None:
 def test_the_digest_as_received_shows_each_task_items_box_in_both_parts(
     tmp_path: Path, smtp_server: FaultySmtpServer, content: str
 ) -> None:
-    smtp = (
-        f'content = "{content}"\ndelivery = "smtp"\n\n[smtp]\nhost = "{smtp_server.host}"\n'
-        f'port = {smtp_server.port}\nsecurity = "none"\ntimeout = 5\nbackoff = 0\n'
-    )
+    smtp = f'content = "{content}"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
     make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
     (tmp_path / "content").mkdir()
     assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
@@ -210,8 +206,8 @@ def test_the_digest_as_received_shows_each_task_items_box_in_both_parts(
     done = digest_command(tmp_path)
     assert done.exit_code == 0, done.output
     (received,) = smtp_server.messages
-    text = quopri.decodestring(part_on_the_wire(received.raw, "plain")[1]).decode("utf-8")
-    html = quopri.decodestring(part_on_the_wire(received.raw, "html")[1]).decode("utf-8")
+    text = decoded_part(received.raw, "plain")
+    html = decoded_part(received.raw, "html")
     if content == "full":
         assert "- ☐ write the post\r\n- ☑ fix the feed\r\n\r\nThen a `[ ]` in code.\r\n" in text
         assert re.search(r"<li[^>]*>☐ write the post</li>\s*<li[^>]*>☑ fix the feed</li>", html)
