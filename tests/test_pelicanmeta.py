@@ -9,6 +9,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import feedparser
 
 from feedkit.config import load_config
 
@@ -64,3 +67,74 @@ def test_init_keeps_the_folder_itself_when_content_holds_no_markdown(tmp_path: P
     )
     assert feedkit(tmp_path, "init").returncode == 0
     assert load_config(tmp_path / "feedkit.toml").content_path == tmp_path
+
+
+PELICANCONF = (
+    "AUTHOR = 'Ada'\nSITENAME = 'Notes'\nSITEURL = 'https://notes.example.org'\n"
+    "PATH = 'content'\nTIMEZONE = 'UTC'\n"
+)
+
+
+def built(tmp_path: Path, posts: dict[str, str], conf: str = "") -> tuple[str, list[Any]]:
+    """Return what `feedkit build` said of a Pelican site of `posts` set up by `feedkit
+    init`, and its Atom feed's entries, newest first."""
+    write(tmp_path, {"pelicanconf.py": PELICANCONF + conf})
+    write(tmp_path, {f"content/{name}": text for name, text in posts.items()})
+    started = feedkit(tmp_path, "init")
+    assert started.returncode == 0, started.stderr
+    done = feedkit(tmp_path, "build")
+    assert done.returncode == 0, done.stderr
+    feed = feedparser.parse((tmp_path / "public" / "feeds" / "all.atom.xml").read_bytes())
+    assert not feed.bozo
+    return done.stderr, list(feed.entries)
+
+
+DASHED = {
+    # Pelican 4.8 publishes each of these (tests/test_oracles.py builds them with it).
+    "dashes.md": "---\nTitle: Dashes: a post\nDate: 2024-03-01 10:00\nTags: a, b\n---\n"
+    "Body of dashes.\n",
+    "dots.md": "---\nTitle: Dots\nDate: 2024-03-02\n...\n\nBody of dots.\n",
+    "unclosed.md": "---\nTitle: No close\nDate: 2024-03-03\n\nBody of noclose.\n",
+}
+
+
+def test_a_dashed_block_of_key_value_lines_is_pelicans_metadata(tmp_path: Path) -> None:
+    # Read as YAML, `Title: Dashes: a post` stopped the build, `Title:` was no title (YAML
+    # keeps a key's case) and a block closed by a blank line was never closed.
+    said, entries = built(tmp_path, DASHED)
+    assert said == ""
+    assert [(e.title, e.link) for e in entries] == [
+        ("No close", "https://notes.example.org/no-close.html"),
+        ("Dots", "https://notes.example.org/dots.html"),
+        ("Dashes: a post", "https://notes.example.org/dashes-a-post.html"),
+    ]
+    assert [t.term for t in entries[2].tags] == ["a", "b"]
+    assert entries[2].published == "2024-03-01T10:00:00+00:00"
+    assert [e.content[0].value for e in entries] == [
+        "<p>Body of noclose.</p>",
+        "<p>Body of dots.</p>",
+        "<p>Body of dashes.</p>",
+    ]
+
+
+def test_a_dashed_block_stays_yaml_with_a_yaml_metadata_plugin(tmp_path: Path) -> None:
+    for plugins in ("['yaml_metadata']", "['pelican.plugins.yaml_metadata', 'sitemap']"):
+        site = tmp_path / plugins[2:8]
+        post = "---\ntitle: Listed\ndate: 2024-03-01\ntags: [a, b]\n---\n\nText.\n"
+        said, entries = built(site, {"listed.md": post}, f"PLUGINS = {plugins}\n")
+        assert said == ""
+        assert [t.term for t in entries[0].tags] == ["a", "b"]  # a YAML list, not "[a"
+
+
+def test_metadata_ended_by_a_line_of_text_starts_the_body_there(tmp_path: Path) -> None:
+    post = "Title: Ended by text\nDate: 2024-03-04\nThis line starts the body.\nMore.\n"
+    said, entries = built(tmp_path, {"ended.md": post})
+    assert said == (
+        "content/ended.md:3: warning: ends the metadata without a blank line above it, not "
+        "being 'Key: value': Pelican reads it as the post's first line of text, and so do the "
+        "feeds; put a blank line above it (or write it as 'Key: value' if it is metadata)\n"
+    )
+    assert entries[0].title == "Ended by text"
+    assert entries[0].content[0].value == "<p>This line starts the body.\nMore.</p>"
+    checked = feedkit(tmp_path, "check")
+    assert "content/ended.md:3: warning: ends the metadata without a blank line" in checked.stderr

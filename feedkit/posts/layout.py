@@ -67,6 +67,8 @@ class Place:
     slug_from_title: bool = False  # a Pelican site's: no `slug`, the title's (SLUGIFY_SOURCE)
     # A Pelican site's article: what Pelican skips, feedkit skips, with a warning (postpublish).
     pelican: bool = False
+    # Its pelicanconf.py's PLUGINS has a YAML metadata plugin: a `---` block is YAML.
+    pelican_yaml: bool = False
     default_date: bool = False  # its pelicanconf.py sets DEFAULT_DATE: Pelican dates every one
     # A Jekyll site's front matter defaults for the post (`_config.yml`'s `defaults`).
     defaults: tuple[tuple[str, Any], ...] = ()
@@ -90,6 +92,12 @@ class Place:
         as the body: a Jekyll post in _posts/ or _drafts/ (titled and dated from its name),
         a Hugo page (undated). Elsewhere, no front matter is a mistake worth stopping for."""
         return self.jekyll_named or self.hugo
+
+    @property
+    def pelican_meta(self) -> str:
+        """Return how its metadata is read (`postfile.split`'s `pelican`): "meta" as Pelican's
+        Markdown reader reads it, "yaml" so but a `---` block YAML; "" for feedkit's rules."""
+        return ("yaml" if self.pelican_yaml else "meta") if self.pelican else ""
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -234,6 +242,8 @@ class Layout:
             slug_from_title=self.pelican
             and (pelicanmeta.setting(pelicanconfs, "SLUGIFY_SOURCE") or "title") == "title",
             pelican=self.pelican,
+            pelican_yaml=self.pelican
+            and pelicanmeta.yaml_plugin(pelicanmeta.assignments(pelicanconfs)),
             default_date=self.pelican and pelicanmeta.assigned(pelicanconfs, "DEFAULT_DATE"),
         )
         self.draft = replace(self.post, draft=True)

@@ -14,6 +14,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,56 @@ _KEY_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
 _MORE_LINE = re.compile(r"^[ ]{4,}(.*)$")
 # Lists Pelican splits: by ';' when there is one (names with commas), else by ','.
 _LISTS = ("tags", "authors")
+
+
+# The meta extension's lines that open and close a block (BEGIN_RE, END_RE), which it
+# matches at a line's start only: `---` opens it, `---` or `...` closes it, text after them too.
+_OPENING = re.compile(r"-{3}(?:\s.*)?")
+_CLOSING = re.compile(r"(?:-{3}|\.{3})(?:\s.*)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """Where Pelican's metadata is in a file, as Python-Markdown's meta extension finds it."""
+
+    start: int  # where its first `Key: value` line starts (after a `---` line)
+    end: int  # where its last line ends (after its line end)
+    body_start: int  # where the post's text starts
+    # The line (from 1) that ended it without a blank line above, no `Key: value`, which
+    # Pelican reads as the post's first line of text; 0 when a blank or closing line did.
+    text_line: int = 0
+
+
+def opens_block(first: str) -> bool:
+    """Return True when a file's first line is one Pelican's Markdown reader drops before
+    reading metadata (`---`, `---` and text after it, `----`)."""
+    return _OPENING.match(first) is not None
+
+
+def header(text: str) -> Header | None:
+    """Return where Pelican reads metadata in `text`, as Python-Markdown 3.4's meta
+    extension does: after a first line `---` if there is one, `Key: value` lines (and lines
+    indented four spaces that continue them) up to a blank line, a `---` or `...` line
+    (dropped, both), or a line that is neither (the text's first). None when there is none."""
+    pos = 0
+    first_end = text.find("\n")
+    if opens_block(text if first_end < 0 else text[:first_end]):
+        pos = len(text) if first_end < 0 else first_end + 1
+    start = pos
+    keyed = False
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end + 1
+        line = text[pos:end].rstrip("\n")
+        if not line.strip() or _CLOSING.match(line):
+            return Header(start, pos, end) if keyed else None
+        if _KEY_LINE.match(line):
+            keyed = True
+        elif not (keyed and _MORE_LINE.match(line)):
+            number = text.count("\n", 0, pos) + 1
+            return Header(start, pos, pos, number) if keyed else None
+        pos = end
+    return Header(start, pos, pos) if keyed else None
 
 
 def header_end(text: str) -> int:
@@ -198,17 +249,32 @@ def assigned(configs: Iterable[Path], name: str) -> bool:
     return _set(assignments(configs).get(name))
 
 
+# A plugin that reads a `---` block as YAML (pelican-plugins' yaml-metadata, as
+# "yaml_metadata", "pelican.plugins.yaml_metadata", or its package's "pelican-yaml-metadata";
+# the older "yamlmetadata").
+_YAML_PLUGIN = re.compile(r"yaml[_-]?metadata", re.IGNORECASE)
+
+
+def yaml_plugin(values: dict[str, ast.expr]) -> bool:
+    """Return True when a Pelican site's pelicanconf.py (its `assignments`) names a YAML
+    metadata plugin in its PLUGINS: then a post's `---` block is YAML, not Pelican's
+    `Key: value` lines."""
+    plugins = _strings(values["PLUGINS"]) if "PLUGINS" in values else None
+    return any(_YAML_PLUGIN.search(name) for name in plugins or ())
+
+
 def layout_settings(configs: list[Path]) -> tuple[object, ...]:
     """Return what of a Pelican site's `pelicanconf.py` decides its articles' URLs, dates and
     which are skipped (TIMEZONE, SLUGIFY_SOURCE, whether DEFAULT_DATE is set, where it
-    looks for articles and pages): the build cache keys on it, so a change there reads
-    every post again."""
+    looks for articles and pages, whether a plugin reads YAML metadata): the build cache
+    keys on it, so a change there reads every post again."""
     values = assignments(configs)  # the file read once, not once a setting
     return (
         _text(values.get("TIMEZONE")),
         _text(values.get("SLUGIFY_SOURCE")),
         _set(values.get("DEFAULT_DATE")),
         sorted(content_paths(configs, values).items()),
+        yaml_plugin(values),
     )
 
 

@@ -115,6 +115,17 @@ class PostBuilder(PostAddress, PostPublishing):
         draft = self._draft()
         self._unlisted()
         self._pelican_skipped(draft)
+        if self.src.text_line:
+            self.warnings.append(
+                Problem(
+                    self.shown,
+                    self.src.text_line,
+                    "ends the metadata without a blank line above it, not being 'Key: value': "
+                    "Pelican reads it as the post's first line of text, and so do the feeds; "
+                    "put a blank line above it (or write it as 'Key: value' if it is metadata)",
+                    warning=True,
+                )
+            )
         if not jekyll and self.first(DATE_KEYS + PUBLISH_KEYS)[1] is None:
             if draft:
                 raise NotAPost(DATELESS_DRAFT)
