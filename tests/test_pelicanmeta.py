@@ -138,3 +138,16 @@ def test_metadata_ended_by_a_line_of_text_starts_the_body_there(tmp_path: Path) 
     assert entries[0].content[0].value == "<p>This line starts the body.\nMore.</p>"
     checked = feedkit(tmp_path, "check")
     assert "content/ended.md:3: warning: ends the metadata without a blank line" in checked.stderr
+
+
+def test_empty_slug_status_and_author_are_as_if_not_written(tmp_path: Path) -> None:
+    # Pelican discards them (its METADATA_PROCESSORS): the title's slug, published, the
+    # site's AUTHOR. feedkit skipped the post for its status '' and warned.
+    post = "Title: Empties here\nDate: 2024-03-06\nSlug:\nStatus:\nAuthor:\nTags:\n\nBody.\n"
+    said, entries = built(tmp_path, {"empties.md": post})
+    assert said == ""
+    assert [(e.title, e.link) for e in entries] == [
+        ("Empties here", "https://notes.example.org/empties-here.html")
+    ]
+    assert [a.name for a in entries[0].authors] == ["Ada"]
+    assert "tags" not in entries[0]

@@ -27,6 +27,8 @@ _KEY_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
 _MORE_LINE = re.compile(r"^[ ]{4,}(.*)$")
 # Lists Pelican splits: by ';' when there is one (names with commas), else by ','.
 _LISTS = ("tags", "authors")
+# What Pelican 4.8 discards when empty (its METADATA_PROCESSORS' _DISCARD): as if not written.
+_DISCARDED_EMPTY = ("slug", "status", "author", "authors", "tags", "category")
 
 
 # The meta extension's lines that open and close a block (BEGIN_RE, END_RE), which it
@@ -109,6 +111,9 @@ def load(header: str) -> dict[str, Any]:
             raise ValueError(f"{line.strip()!r} is not a 'Key: value' line")
         key = pair[1].lower()
         meta[key] = pair[2].strip()
+    for name in _DISCARDED_EMPTY:  # `Slug:` with no value: as if not written, as in Pelican
+        if name in meta and not meta[name].strip():
+            del meta[name]
     for name in _LISTS:
         if isinstance(meta.get(name), str):
             value = meta[name]
