@@ -5,9 +5,11 @@ tests/test_oracles.py builds the same kinds of site with Pelican itself."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,11 @@ import feedparser
 
 from feedkit.config import load_config
 
+from conftest import SHARED
+from digest_site import SECRET_ENV, decoded_part, outbox_messages, raw_fields
+
 NOW = "2026-06-01T00:00:00Z"
+VALIDATE = SHARED / "tools" / "validate-feed"
 
 
 def write(folder: Path, files: dict[str, str]) -> None:
@@ -151,3 +157,70 @@ def test_empty_slug_status_and_author_are_as_if_not_written(tmp_path: Path) -> N
     ]
     assert [a.name for a in entries[0].authors] == ["Ada"]
     assert "tags" not in entries[0]
+
+
+UNTITLED = (
+    "Title:\nDate: 2024-03-05\n\nThe text of an untitled post, which goes on for a while so "
+    "that its first words stand for its title.\n"
+)
+HEADLINE = "The text of an untitled post, which goes on for a while so…"
+
+
+def test_an_untitled_post_is_published_at_pelicans_url_its_text_titling_it(
+    tmp_path: Path,
+) -> None:
+    # Pelican 4.8 publishes an article whose `Title:` is empty at `.html` (the slug of no
+    # title) with an empty title; feedkit stopped the build ("missing title").
+    earlier = "Title: Earlier\nDate: 2024-03-01\n\nText.\n"
+    said, entries = built(tmp_path, {"untitled.md": UNTITLED, "earlier.md": earlier})
+    warning = (
+        "content/untitled.md:1: warning: 'Title:' is empty: Pelican publishes the post "
+        "untitled, at https://notes.example.org/.html, and so do the feeds (where one needs a "
+        "title, the first words of its text); write its title\n"
+    )
+    assert said == warning
+    assert feedkit(tmp_path, "check").stderr.startswith(warning)
+    assert [(e.title, e.link) for e in entries] == [
+        (HEADLINE, "https://notes.example.org/.html"),  # Atom needs a title
+        ("Earlier", "https://notes.example.org/earlier.html"),
+    ]
+    public = tmp_path / "public"
+    rss = (public / "rss.xml").read_text(encoding="utf-8")
+    untitled_item = rss[rss.index("<item>") : rss.index("</item>")]
+    assert "<link>https://notes.example.org/.html</link>" in untitled_item
+    assert "<title>" not in untitled_item  # RSS allows an item without one
+    items = json.loads((public / "feed.json").read_bytes())["items"]
+    assert [item.get("title") for item in items] == [None, "Earlier"]
+    if VALIDATE.is_file():
+        for name in ("feeds/all.atom.xml", "rss.xml", "feed.json"):
+            url = f"https://notes.example.org/{name}"
+            done = subprocess.run(
+                [sys.executable, str(VALIDATE), str(public / name), url], capture_output=True
+            )
+            assert done.returncode == 0, (name, done.stdout.decode())
+            assert done.stdout.endswith(b"errors=0 warnings=0\n")
+
+
+def test_an_untitled_posts_digest_names_it_by_its_text(tmp_path: Path) -> None:
+    built(tmp_path, {"untitled.md": UNTITLED})
+    toml = tmp_path / "feedkit.toml"
+    digest = (
+        '[digest]\nfrom = "Ada <ada@example.org>"\n'
+        'unsubscribe_url = "https://notes.example.org/unsubscribe?token={token}&email={email}"\n'
+    )
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[digest]\n", digest, 1))
+    (tmp_path / "subscribers.csv").write_text("email,name\nreader@example.org,Reader\n")
+    sent = subprocess.run(
+        [sys.executable, "-m", "feedkit", "digest", "--send-latest", "1"],
+        cwd=tmp_path,
+        env={**os.environ, "FEEDKIT_NOW": NOW, **SECRET_ENV},
+        capture_output=True,
+        timeout=120,
+    )
+    assert sent.returncode == 0, sent.stderr
+    (raw,) = outbox_messages(tmp_path).values()
+    subject = raw_fields(raw)["Subject"].decode().removeprefix("Subject: ")
+    assert str(make_header(decode_header(subject))) == f"Notes: {HEADLINE}"
+    assert f">{HEADLINE}</a>" in decoded_part(raw, "html")  # the post's card
+    index = (tmp_path / "public" / "newsletter" / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="https://notes.example.org/.html">{HEADLINE}</a>' in index

@@ -157,7 +157,10 @@ class PostBuilder(PostAddress, PostPublishing):
                     "'---') to set them"
                 )
             self.warnings.append(Problem(self.shown, self.src.fm_first_line, said, warning=True))
-        if title == "":
+        # Pelican publishes an article whose `Title:` is empty, untitled (feeds that need a
+        # title show its text's first words: RenderedPost.headline).
+        untitled = title == "" and self.place.pelican and "title" in meta
+        if title == "" and not untitled:
             self.fail("title", "missing title; add 'title: …' to the front matter")
         elif title and self.place.smart_title and _TYPOGRAPHED.search(title):
             from feedkit.posts.markup import smartify  # the Markdown engine, only then
@@ -201,9 +204,21 @@ class PostBuilder(PostAddress, PostPublishing):
         # post's own slug stays its file's: feedkit keys posts by it, and titles repeat).
         url_slug = slug
         if self.place.slug_from_title and "slug" not in meta:
-            url_slug = pelicanmeta.slug(title or "") or slug
+            # Untitled, it has Pelican's slug of no title, "": its page is `.html`.
+            url_slug = "" if untitled else pelicanmeta.slug(title or "") or slug
         url = self._url(url_slug, published) if slug and published else ""
         url = self._own_url(slug, published) or url
+        if untitled and url:
+            self.warnings.append(
+                Problem(
+                    self.shown,
+                    self.line_of("title"),
+                    f"'Title:' is empty: Pelican publishes the post untitled, at {url}, and "
+                    "so do the feeds (where one needs a title, the first words of its text); "
+                    "write its title",
+                    warning=True,
+                )
+            )
         post_id = self._id(url, slug, published)
         image = self._image()
         if image is None and self.place.hugo:
