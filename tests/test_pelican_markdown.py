@@ -39,7 +39,16 @@ def _as_seen(out: str) -> str:
     """Return HTML as a reader sees it: code as `<pre><code>` without codehilite's wrapper
     and Pygments' spans, footnotes as their numbers and text (both list them with a link
     back, each in its own words), whitespace and the order of attributes (class, id,
-    style only) as they come; character references as characters."""
+    style only) as they come; character references as characters. The line numbers
+    codehilite puts beside code after a shebang (`#!python`) are left out: a feed's code
+    has none."""
+    out = re.sub(
+        r'<table class="highlighttable"><tr><td class="linenos">.*?</td><td class="code">'
+        r"<div>(<pre>.*?</pre>)</div></td></tr></table>",
+        r"\1",
+        out,
+        flags=re.S,
+    )
     out = re.sub(r'<div class="highlight"><pre>(?:<span></span>)?(?:<code>)?', "<pre><code>", out)
     out = re.sub(r"</code></pre></div>|</pre></div>", "</code></pre>", out)
     out = re.sub(

@@ -224,3 +224,22 @@ def test_an_untitled_posts_digest_names_it_by_its_text(tmp_path: Path) -> None:
     assert f">{HEADLINE}</a>" in decoded_part(raw, "html")  # the post's card
     index = (tmp_path / "public" / "newsletter" / "index.html").read_text(encoding="utf-8")
     assert f'<a href="https://notes.example.org/.html">{HEADLINE}</a>' in index
+
+
+CODE = (
+    "Title: Code\nDate: 2024-03-01\n\nRun it:\n\n    :::bash\n    echo hi\n\n"
+    "Or:\n\n    #!/bin/sh\n    echo sh\n"
+)
+
+
+def test_codehilites_language_line_is_no_line_of_the_code(tmp_path: Path) -> None:
+    # As Pelican's default MARKDOWN (codehilite) shows it: `:::bash` names the language; a
+    # shebang with a path stays the code's first line (tests/fixtures/python-markdown).
+    _, entries = built(tmp_path / "default", {"code.md": CODE})
+    content = entries[0].content[0].value
+    assert "<pre><code>echo hi\n</code></pre>" in content and ":::bash" not in content
+    assert "<pre><code>#!/bin/sh\necho sh\n</code></pre>" in content
+    # Without codehilite in MARKDOWN, Python-Markdown keeps the line.
+    conf = "MARKDOWN = {'extensions': ['markdown.extensions.extra']}\n"
+    _, entries = built(tmp_path / "extra", {"code.md": CODE}, conf)
+    assert "<pre><code>:::bash\necho hi\n</code></pre>" in entries[0].content[0].value
