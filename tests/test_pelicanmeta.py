@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from email.header import decode_header, make_header
@@ -114,7 +115,7 @@ def test_a_dashed_block_of_key_value_lines_is_pelicans_metadata(tmp_path: Path) 
         ("Dots", "https://notes.example.org/dots.html"),
         ("Dashes: a post", "https://notes.example.org/dashes-a-post.html"),
     ]
-    assert [t.term for t in entries[2].tags] == ["a", "b"]
+    assert [t.term for t in entries[2].tags] == ["misc", "a", "b"]  # Pelican's default category
     assert entries[2].published == "2024-03-01T10:00:00+00:00"
     assert [e.content[0].value for e in entries] == [
         "<p>Body of noclose.</p>",
@@ -129,7 +130,7 @@ def test_a_dashed_block_stays_yaml_with_a_yaml_metadata_plugin(tmp_path: Path) -
         post = "---\ntitle: Listed\ndate: 2024-03-01\ntags: [a, b]\n---\n\nText.\n"
         said, entries = built(site, {"listed.md": post}, f"PLUGINS = {plugins}\n")
         assert said == ""
-        assert [t.term for t in entries[0].tags] == ["a", "b"]  # a YAML list, not "[a"
+        assert [t.term for t in entries[0].tags] == ["misc", "a", "b"]  # a YAML list, not "[a"
 
 
 def test_metadata_ended_by_a_line_of_text_starts_the_body_there(tmp_path: Path) -> None:
@@ -156,7 +157,7 @@ def test_empty_slug_status_and_author_are_as_if_not_written(tmp_path: Path) -> N
         ("Empties here", "https://notes.example.org/empties-here.html")
     ]
     assert [a.name for a in entries[0].authors] == ["Ada"]
-    assert "tags" not in entries[0]
+    assert [t.term for t in entries[0].tags] == ["misc"]  # no tags; Pelican's default category
 
 
 UNTITLED = (
@@ -243,3 +244,40 @@ def test_codehilites_language_line_is_no_line_of_the_code(tmp_path: Path) -> Non
     conf = "MARKDOWN = {'extensions': ['markdown.extensions.extra']}\n"
     _, entries = built(tmp_path / "extra", {"code.md": CODE}, conf)
     assert "<pre><code>:::bash\necho hi\n</code></pre>" in entries[0].content[0].value
+
+
+def test_an_article_without_a_category_has_its_folders_or_the_default_one(
+    tmp_path: Path,
+) -> None:
+    # As Pelican 4.8 lists them in its feeds (USE_FOLDER_AS_CATEGORY, DEFAULT_CATEGORY 'misc'),
+    # its category first: tests/test_oracles.py compares them with Pelican's own.
+    posts = {
+        "root.md": "Title: Root\nDate: 2024-01-04\n\nx\n",
+        "a/own.md": "Title: Own\nDate: 2024-01-03\nCategory: Mine\nTags: t2\n\nx\n",
+        "a/b/nested.md": "Title: Nested\nDate: 2024-01-02\nTags: t1\nCategory:\n\nx\n",
+        "Travel Notes/spaced.md": "Title: Spaced\nDate: 2024-01-01\n\nx\n",
+    }
+    _, entries = built(tmp_path / "folders", posts)
+    assert [[t.term for t in e.tags] for e in entries] == [
+        ["misc"],
+        ["Mine", "t2"],
+        ["b", "t1"],
+        ["Travel Notes"],
+    ]
+    rss = (tmp_path / "folders" / "public" / "rss.xml").read_text(encoding="utf-8")
+    assert re.search(r"<category>b</category>\s*<category>t1</category>", rss)
+    conf = "DEFAULT_CATEGORY = 'General'\nUSE_FOLDER_AS_CATEGORY = False\n"
+    _, entries = built(tmp_path / "default", posts, conf)
+    assert [[t.term for t in e.tags] for e in entries] == [
+        ["General"],
+        ["Mine", "t2"],
+        ["General", "t1"],
+        ["General"],
+    ]
+    _, entries = built(tmp_path / "none", posts, "DEFAULT_CATEGORY = ''\n")
+    assert [[t.term for t in e.get("tags", [])] for e in entries] == [
+        [],
+        ["Mine", "t2"],
+        ["b", "t1"],
+        ["Travel Notes"],
+    ]

@@ -69,6 +69,9 @@ class Place:
     pelican: bool = False
     # Its pelicanconf.py's PLUGINS has a YAML metadata plugin: a `---` block is YAML.
     pelican_yaml: bool = False
+    # A Pelican article's category when its metadata names none: its folder's name
+    # (USE_FOLDER_AS_CATEGORY) or DEFAULT_CATEGORY ("" for none), as Pelican gives it.
+    category: str = ""
     default_date: bool = False  # its pelicanconf.py sets DEFAULT_DATE: Pelican dates every one
     # A Jekyll site's front matter defaults for the post (`_config.yml`'s `defaults`).
     defaults: tuple[tuple[str, Any], ...] = ()
@@ -226,6 +229,12 @@ class Layout:
         self.paths = pelicanmeta.content_paths(pelicanconfs) if self.pelican else {}
         if self.pelican and not cfg.timezone_given:  # pelicanconf.py's TIMEZONE
             timezone = pelicanmeta.timezone(pelicanconfs, cfg.root)
+        pelican_values = pelicanmeta.assignments(pelicanconfs)
+        # An article with no Category: its folder's name, else the default one (Pelican's).
+        self.folder_category, default_category = (
+            pelicanmeta.default_categories(pelican_values) if self.pelican else (False, "")
+        )
+        self.categorised: dict[str, Place] = {}  # the places of articles in folders, by folder
         authors = jekyll_authors(folder, cfg.root) if self.jekyll else ()
         self.root_known = folder == cfg.content_path
         # Where the content folder is in the Jekyll site, whose paths the defaults name.
@@ -242,8 +251,8 @@ class Layout:
             slug_from_title=self.pelican
             and (pelicanmeta.setting(pelicanconfs, "SLUGIFY_SOURCE") or "title") == "title",
             pelican=self.pelican,
-            pelican_yaml=self.pelican
-            and pelicanmeta.yaml_plugin(pelicanmeta.assignments(pelicanconfs)),
+            pelican_yaml=self.pelican and pelicanmeta.yaml_plugin(pelican_values),
+            category=default_category,
             default_date=self.pelican and pelicanmeta.assigned(pelicanconfs, "DEFAULT_DATE"),
         )
         self.draft = replace(self.post, draft=True)
@@ -299,6 +308,13 @@ class Layout:
         rel = path[len(self.prefix) :] if path.startswith(self.prefix) else path
         return rel.replace("\\", "/") if os.sep != "/" else rel
 
+    def _in_folder(self, folder: str) -> Place:
+        """Return the place of a Pelican article in `folder`, its category when it names none."""
+        place = self.categorised.get(folder)
+        if place is None:
+            place = self.categorised[folder] = replace(self.post, category=folder)
+        return place
+
     def place(self, path: str) -> Place | Skipped:
         """Return what the layout says about the post file at `path`, or why it is none."""
         if not (self.jekyll or self.hugo or self.pelican):
@@ -334,6 +350,8 @@ class Layout:
             return self._converted(parts[-1], place)
         if self.pelican and (why := pelicanmeta.not_an_article("/".join(parts), self.paths)):
             return Skipped(why, listed=why != pelicanmeta.IGNORED)  # ignored: no file of it
+        if self.pelican and self.folder_category and len(parts) > 1 and parts[-2].strip():
+            return self._in_folder(parts[-2].strip())
         if not self.hugo:  # Pelican's, or Jekyll's without _posts/: every other file
             return self._converted(parts[-1], self.post) if self.jekyll else self.post
         if self.main_sections and not self._in_main_sections(folders):

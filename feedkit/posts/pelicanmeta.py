@@ -268,10 +268,22 @@ def yaml_plugin(values: dict[str, ast.expr]) -> bool:
     return any(_YAML_PLUGIN.search(name) for name in plugins or ())
 
 
+def default_categories(values: dict[str, ast.expr]) -> tuple[bool, str]:
+    """Return the category Pelican gives an article whose metadata names none, from a
+    site's pelicanconf.py (its `assignments`): whether its folder's name
+    (USE_FOLDER_AS_CATEGORY, Pelican's default True), and else which (DEFAULT_CATEGORY,
+    Pelican's default `misc`; "" for none)."""
+    folder = values.get("USE_FOLDER_AS_CATEGORY")
+    use_folder = not (isinstance(folder, ast.Constant) and folder.value in (False, None, 0, ""))
+    default = _text(values.get("DEFAULT_CATEGORY"))
+    return use_folder, ("misc" if default is None else default.strip())
+
+
 def layout_settings(configs: list[Path]) -> tuple[object, ...]:
     """Return what of a Pelican site's `pelicanconf.py` decides its articles' URLs, dates and
     which are skipped (TIMEZONE, SLUGIFY_SOURCE, whether DEFAULT_DATE is set, where it
-    looks for articles and pages, whether a plugin reads YAML metadata): the build cache
+    looks for articles and pages, whether a plugin reads YAML metadata, the category of an
+    article that names none): the build cache
     keys on it, so a change there reads every post again."""
     values = assignments(configs)  # the file read once, not once a setting
     return (
@@ -280,6 +292,7 @@ def layout_settings(configs: list[Path]) -> tuple[object, ...]:
         _set(values.get("DEFAULT_DATE")),
         sorted(content_paths(configs, values).items()),
         yaml_plugin(values),
+        default_categories(values),
     )
 
 

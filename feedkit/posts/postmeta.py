@@ -343,8 +343,14 @@ class PostBuilder(PostAddress, PostPublishing):
         seen: dict[str, str] = {}  # a tag's case-folded spelling → the spelling kept
         slugs: dict[str, str] = {}  # a tag feed's slug → the first tag in it
         feeds = self.cfg.feed.tag_feeds  # only tag feeds can merge two tags
-        for key in TAG_KEYS:
-            value = self.meta.get(key)
+        meta = self.meta
+        keys = TAG_KEYS
+        if self.place.pelican:  # its category first, as Pelican's feeds list it
+            keys = ("category", "tags", "categories")
+            if self.place.category and meta.get("category") in (None, "", []):
+                meta = {**meta, "category": [self.place.category]}  # its folder's, or misc
+        for key in keys:
+            value = meta.get(key)
             if value is None:
                 continue
             try:
