@@ -20,6 +20,7 @@ from typing import Any
 
 from feedkit.config import Config
 from feedkit.posts.edits import edited
+from feedkit.posts.fences import only_in_code
 from feedkit.posts.reading import PLAIN, Reading, pelican_reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders
 
@@ -83,7 +84,9 @@ def as_python_markdown_reads(
     text = as_python_markdown_lists(text, options, sane_lists)
     if codehilite and _MAY_NAME_LANGUAGE.search(text):
         text = code_headers(text, options)
-    hashes = _TIGHT_HASHES.search(text) is not None
+    # `#include` or `#!/bin/sh` in a fenced code block is code: no parse to tell (a post
+    # with shell or C code was parsed twice, here and for its HTML).
+    hashes = _TIGHT_HASHES.search(text) is not None and not only_in_code(text, _has_hashes)
     if not hashes and "\\\n" not in text and "\\\r\n" not in text:
         return text
     from feedkit.posts.markup import markdown
@@ -152,6 +155,11 @@ def code_headers(text: str, options: Any) -> str:
                 edits.append((line, len(data) if end < 0 else end + 1, b""))
         first = isinstance(began, dict) and began.get("CodeBlock") == "Indented"
     return edited(data, edits) if edits else text
+
+
+def _has_hashes(text: str, start: int, end: int) -> bool:
+    """Return True when `text[start:end]` may have a `#Title` line (a `#` first: quicker)."""
+    return text.find("#", start, end) >= 0 and _TIGHT_HASHES.search(text, start, end) is not None
 
 
 def short_name(name: str) -> str:
