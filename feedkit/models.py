@@ -131,6 +131,33 @@ class RenderedPost:
         """The full body HTML."""
         return self.html_utf8.decode()
 
+    @property
+    def headline(self) -> str:
+        """Return its title, or, for an untitled post (a Pelican article's empty `Title:`),
+        what stands for it where one is needed (an Atom entry): see `headline`."""
+        return self.post.title or headline(self.summary, self.post.slug)
+
+
+HEADLINE_CHARS = 60  # of an untitled post's text, standing for its title
+
+
+def headline(summary: str, slug: str) -> str:
+    """Return what stands for an untitled post's title where one is needed (an Atom entry,
+    a digest's subject and card, its archive): the first words of its text, from its
+    plain-text `summary`, cut near HEADLINE_CHARS; its `slug` when it has no text."""
+    return truncate(summary, HEADLINE_CHARS) or slug
+
+
+def truncate(text: str, limit: int) -> str:
+    """Return `text` cut at a word boundary at or before `limit` characters, ending in "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—([{\"'“‘") + "…"
+
 
 _SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)
 _SLUG_DASH = re.compile(r"[\s_-]+")

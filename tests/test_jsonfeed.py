@@ -48,7 +48,9 @@ def _standard_library_feed(cfg, info: FeedInfo, posts: list[RenderedPost]) -> by
     items = []
     for rp in posts:
         post = rp.post
-        item: dict = {"id": post.id, "url": post.url, "title": post.title}
+        item: dict = {"id": post.id, "url": post.url}
+        if post.title:  # an untitled post's item has none (a Pelican article's empty Title:)
+            item["title"] = post.title
         item["content_html"] = rp.html
         if rp.summary:
             item["summary"] = rp.summary

@@ -278,6 +278,60 @@ def test_a_pelican_blog_keeps_its_atom_entries(tmp_path: Path) -> None:
         assert sorted(t.term for t in our.tags) == sorted(t.term for t in their.tags), key
 
 
+# Pelican articles whose metadata Pelican 4.8 reads otherwise than YAML or than feedkit
+# read it before (tests/test_pelicanmeta.py): a `---` block, metadata ended by a line of
+# text, empty values, an empty Title, and no Category (the folder's, else `misc`).
+PELICAN_METADATA = {
+    "pelicanconf.py": "AUTHOR = 'Ada'\nSITENAME = 'Meta Blog'\nSITEURL = 'https://meta.example.org'\n"
+    "TIMEZONE = 'Europe/Paris'\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\nDEFAULT_PAGINATION = False\n"
+    "ARTICLE_URL = '{date:%Y}/{slug}.html'\nARTICLE_SAVE_AS = '{date:%Y}/{slug}.html'\n",
+    "content/dashes.md": "---\nTitle: Dashes: a post\nDate: 2024-03-01 10:00\nTags: a, b\n---\n"
+    "Body of dashes.\n",
+    "content/dots.md": "---\nTitle: Dots\nDate: 2024-03-02\nCategory: Notes\n...\n\nBody.\n",
+    "content/unclosed.md": "---\nTitle: Not closed\nDate: 2024-03-03\n\nBody.\n",
+    "content/ended.md": "Title: Ended by text\nDate: 2024-03-04\nThe body's first line.\n",
+    "content/empties.md": "Title: Empties\nDate: 2024-03-05\nSlug:\nStatus:\nAuthor:\n\nBody.\n",
+    "content/untitled.md": "Title:\nDate: 2024-03-06 08:30\n\nThe text of an untitled post.\n",
+    "content/travel/trip.md": "Title: A trip\nDate: 2024-03-07\nTags: sea\n\nBody.\n",
+}
+
+
+def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:
+    # Built with Pelican 4.8 (`pelican content`, no PATH in pelicanconf.py) and with feedkit
+    # set up by `feedkit init`: the same entries, links, titles, dates and categories. An
+    # untitled post's Atom entry is titled by its text here (Atom needs a title).
+    pelican = tool("pelican", "pelican")
+    site = tmp_path / "site"
+    for name, text in PELICAN_METADATA.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    subprocess.run(
+        [pelican, "content", "-s", "pelicanconf.py", "-o", str(tmp_path / "pelican"), "-q"],
+        cwd=site,
+        check=True,
+        timeout=600,
+    )
+    feedkit(site)
+    theirs = entries(tmp_path / "pelican" / "feeds" / "all.atom.xml", "id")
+    ours = entries(site / "public" / "feeds" / "all.atom.xml", "id")
+    assert sorted(ours) == sorted(theirs) and len(ours) == 7
+    for key, their in theirs.items():
+        our = ours[key]
+        assert our.link == their.link, key
+        if title(their):
+            assert title(our) == title(their), key
+        else:
+            assert title(our) == "The text of an untitled post."
+            assert our.link == "https://meta.example.org/2024/.html"
+        assert our.published_parsed == their.published_parsed, key
+        assert our.updated_parsed == their.updated_parsed, key
+        assert our.authors[0].get("name") == their.authors[0].get("name"), key
+        assert [t.term for t in our.tags] == [t.term for t in their.tags], key
+    assert ours["tag:meta.example.org,2024-03-07:/2024/a-trip.html"].tags[0].term == "travel"
+    ended = ours["tag:meta.example.org,2024-03-04:/2024/ended-by-text.html"]
+    assert seen_text(ended) == seen_text(theirs[ended.id]) == "Thebody'sfirstline."
+
+
 @pytest.mark.parametrize(
     ("fixture", "count"), [("jekyll-no-front-matter", 5), ("jekyll-post-files", 8)]
 )

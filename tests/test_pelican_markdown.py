@@ -39,7 +39,16 @@ def _as_seen(out: str) -> str:
     """Return HTML as a reader sees it: code as `<pre><code>` without codehilite's wrapper
     and Pygments' spans, footnotes as their numbers and text (both list them with a link
     back, each in its own words), whitespace and the order of attributes (class, id,
-    style only) as they come; character references as characters."""
+    style only) as they come; character references as characters. The line numbers
+    codehilite puts beside code after a shebang (`#!python`) are left out: a feed's code
+    has none."""
+    out = re.sub(
+        r'<table class="highlighttable"><tr><td class="linenos">.*?</td><td class="code">'
+        r"<div>(<pre>.*?</pre>)</div></td></tr></table>",
+        r"\1",
+        out,
+        flags=re.S,
+    )
     out = re.sub(r'<div class="highlight"><pre>(?:<span></span>)?(?:<code>)?', "<pre><code>", out)
     out = re.sub(r"</code></pre></div>|</pre></div>", "</code></pre>", out)
     out = re.sub(
@@ -239,3 +248,23 @@ def test_a_pelican_sites_feed_reads_lists_as_python_markdown_does(tmp_path: Path
     _pelicanconf(tmp_path, {"extensions": ["markdown.extensions.sane_lists"]})
     atom = html.unescape((feedkit_build(tmp_path) / "atom.xml").read_text("utf-8"))
     assert '<ol start="3">\n<li>three</li>\n<li>four</li>\n</ol>' in atom
+
+
+def test_hashes_only_in_fenced_code_are_not_parsed_for(monkeypatch) -> None:
+    # `#!/bin/bash` or `#include` in a fence is code: the post was parsed once to tell, and
+    # again for its HTML. A `#Title` outside code still is a heading.
+    from feedkit.posts import markup
+    from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
+
+    options = pelican_reading(frozenset({"tables"})).options
+    code = "Text.\n\n```bash\n#!/bin/bash\n#comment\n```\n\n~~~c\n#include <stdio.h>\n~~~\n"
+    parse = markup.markdown
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(markup, "markdown", no_parse)
+    assert as_python_markdown_reads(code, options) == code
+    monkeypatch.setattr(markup, "markdown", parse)
+    titled = code + "\n#Title\n"
+    assert as_python_markdown_reads(titled, options) == code + "\n# Title\n"

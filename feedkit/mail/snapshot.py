@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.mail.state import DigestRecord, PostSnapshot, Recipient, State
-from feedkit.models import Post
+from feedkit.models import Post, headline
 from feedkit.posts.anchors import anchor_of
 from feedkit.posts.expand import Templates
 from feedkit.posts.markup import render_html
@@ -77,14 +77,16 @@ def snapshot(
     body = templates.expand(post, read_body(post)).text
     full = cfg.digest.content == "full"
     reading = templates.reading(templates.jekyll, post.hugo)
+    summary = summarize(body, post.summary, cfg.digest.summary_chars, reading)
     return PostSnapshot(
         id=post.id,
-        title=post.title,
+        # An untitled post's (a Pelican article's empty `Title:`): its text's first words.
+        title=post.title or headline(summary, post.slug),
         url=post.url,
         published=post.published.isoformat(),
         reading_minutes=measure(body)[1],
         authors=tuple(a.name for a in post.authors),
-        summary=summarize(body, post.summary, cfg.digest.summary_chars, reading),
+        summary=summary,
         image=post.image,
         image_alt=post.image_alt or "",
         updated=post.updated.isoformat() if post.updated > post.published else "",

@@ -1,4 +1,5 @@
-"""Whether a Markdown text's `$` signs can be math: a quick look for fenced code blocks.
+"""Whether a Markdown text's `$` signs can be math (or what else is looked for is only in
+code): a quick look for fenced code blocks.
 
 pulldown-cmark reads `$…$` as math anywhere in text but in code, and the shell code of
 many posts (`"$f"`, `${DIR}`) has dollars and no formula. Finding every fence from each
@@ -9,6 +10,7 @@ can be math without parsing the Markdown (feedkit.posts.markup's `unconverted_ma
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 
 def dollars_only_in_code(body: str) -> bool:
@@ -22,6 +24,14 @@ def dollars_only_in_code(body: str) -> bool:
     (indented, with tabs, a `$` in its info string) answers False, as do carriage returns,
     vertical tabs and form feeds anywhere.
     """
+    return only_in_code(body, _has_dollar, "$")
+
+
+def only_in_code(body: str, has: Callable[[str, int, int], bool], info: str = "") -> bool:
+    """Return True when `has(body, start, end)` finds nothing in any stretch of `body`
+    between its fenced code blocks (what it looks for is only in code, as
+    `dollars_only_in_code` tells of `$`), with the same caution: False when that is not
+    certain. `info`: characters an opening fence's info string may not hold."""
     if "\r" in body or "\x0b" in body or "\x0c" in body:
         return False
     outside = 0  # where the text not yet known to be code starts
@@ -32,9 +42,11 @@ def dollars_only_in_code(body: str) -> bool:
     for m in _FENCE_LINE.finditer("\n" + body if shift else body):
         indent, run, rest = m.groups()
         if not fence:
-            if indent or "$" in rest or (run[0] == "`" and "`" in rest):
+            if indent or (info and any(char in rest for char in info)):
                 return False
-            if not _no_math_between(body, outside, m.start() + 1 - shift):
+            if run[0] == "`" and "`" in rest:
+                return False
+            if not _plain_between(body, outside, m.start() + 1 - shift, has):
                 return False
             fence = run
         elif run[0] == fence[0] and len(run) >= len(fence) and not rest.strip(" \t"):
@@ -44,7 +56,11 @@ def dollars_only_in_code(body: str) -> bool:
             if len(indent) > 3 or "\t" in indent or "\t" in rest:
                 return False
             fence, outside = "", m.end() - shift
-    return bool(fence) or _no_math_between(body, outside, len(body))
+    return bool(fence) or _plain_between(body, outside, len(body), has)
+
+
+def _has_dollar(body: str, start: int, end: int) -> bool:
+    return body.find("$", start, end) >= 0
 
 
 # A line that may be a code fence, with the line end before it: its indentation, the
@@ -55,11 +71,11 @@ _FENCE_LINE = re.compile(r"\n([ \t]*)(`{3,}|~{3,})([^\n]*)")
 _COMMENT_LINE = re.compile(r"<!--.*-->")
 
 
-def _no_math_between(body: str, start: int, end: int) -> bool:
-    """Return True when `body[start:end]`, between fenced code blocks, has no `$` and
-    nothing that may open a block another line could fall into (see
+def _plain_between(body: str, start: int, end: int, has: Callable[[str, int, int], bool]) -> bool:
+    """Return True when `body[start:end]`, between fenced code blocks, has nothing `has`
+    finds and nothing that may open a block another line could fall into (see
     `dollars_only_in_code`)."""
-    if body.find("$", start, end) >= 0:
+    if has(body, start, end):
         return False
     at = body.find("<", start, end)
     while at >= 0:

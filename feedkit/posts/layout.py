@@ -67,6 +67,11 @@ class Place:
     slug_from_title: bool = False  # a Pelican site's: no `slug`, the title's (SLUGIFY_SOURCE)
     # A Pelican site's article: what Pelican skips, feedkit skips, with a warning (postpublish).
     pelican: bool = False
+    # Its pelicanconf.py's PLUGINS has a YAML metadata plugin: a `---` block is YAML.
+    pelican_yaml: bool = False
+    # A Pelican article's category when its metadata names none: its folder's name
+    # (USE_FOLDER_AS_CATEGORY) or DEFAULT_CATEGORY ("" for none), as Pelican gives it.
+    category: str = ""
     default_date: bool = False  # its pelicanconf.py sets DEFAULT_DATE: Pelican dates every one
     # A Jekyll site's front matter defaults for the post (`_config.yml`'s `defaults`).
     defaults: tuple[tuple[str, Any], ...] = ()
@@ -90,6 +95,12 @@ class Place:
         as the body: a Jekyll post in _posts/ or _drafts/ (titled and dated from its name),
         a Hugo page (undated). Elsewhere, no front matter is a mistake worth stopping for."""
         return self.jekyll_named or self.hugo
+
+    @property
+    def pelican_meta(self) -> str:
+        """Return how its metadata is read (`postfile.split`'s `pelican`): "meta" as Pelican's
+        Markdown reader reads it, "yaml" so but a `---` block YAML; "" for feedkit's rules."""
+        return ("yaml" if self.pelican_yaml else "meta") if self.pelican else ""
 
 
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
@@ -218,6 +229,12 @@ class Layout:
         self.paths = pelicanmeta.content_paths(pelicanconfs) if self.pelican else {}
         if self.pelican and not cfg.timezone_given:  # pelicanconf.py's TIMEZONE
             timezone = pelicanmeta.timezone(pelicanconfs, cfg.root)
+        pelican_values = pelicanmeta.assignments(pelicanconfs)
+        # An article with no Category: its folder's name, else the default one (Pelican's).
+        self.folder_category, default_category = (
+            pelicanmeta.default_categories(pelican_values) if self.pelican else (False, "")
+        )
+        self.categorised: dict[str, Place] = {}  # the places of articles in folders, by folder
         authors = jekyll_authors(folder, cfg.root) if self.jekyll else ()
         self.root_known = folder == cfg.content_path
         # Where the content folder is in the Jekyll site, whose paths the defaults name.
@@ -234,6 +251,8 @@ class Layout:
             slug_from_title=self.pelican
             and (pelicanmeta.setting(pelicanconfs, "SLUGIFY_SOURCE") or "title") == "title",
             pelican=self.pelican,
+            pelican_yaml=self.pelican and pelicanmeta.yaml_plugin(pelican_values),
+            category=default_category,
             default_date=self.pelican and pelicanmeta.assigned(pelicanconfs, "DEFAULT_DATE"),
         )
         self.draft = replace(self.post, draft=True)
@@ -289,6 +308,13 @@ class Layout:
         rel = path[len(self.prefix) :] if path.startswith(self.prefix) else path
         return rel.replace("\\", "/") if os.sep != "/" else rel
 
+    def _in_folder(self, folder: str) -> Place:
+        """Return the place of a Pelican article in `folder`, its category when it names none."""
+        place = self.categorised.get(folder)
+        if place is None:
+            place = self.categorised[folder] = replace(self.post, category=folder)
+        return place
+
     def place(self, path: str) -> Place | Skipped:
         """Return what the layout says about the post file at `path`, or why it is none."""
         if not (self.jekyll or self.hugo or self.pelican):
@@ -324,6 +350,8 @@ class Layout:
             return self._converted(parts[-1], place)
         if self.pelican and (why := pelicanmeta.not_an_article("/".join(parts), self.paths)):
             return Skipped(why, listed=why != pelicanmeta.IGNORED)  # ignored: no file of it
+        if self.pelican and self.folder_category and len(parts) > 1 and parts[-2].strip():
+            return self._in_folder(parts[-2].strip())
         if not self.hugo:  # Pelican's, or Jekyll's without _posts/: every other file
             return self._converted(parts[-1], self.post) if self.jekyll else self.post
         if self.main_sections and not self._in_main_sections(folders):

@@ -23,6 +23,7 @@ from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, site_values
 from feedkit.posts.jekyllconfig import config_file, jekyll_config
 from feedkit.posts.postvalues import parse_authors
 from feedkit.posts.sitekind import PELICAN_CONFIG, decide
+from feedkit.posts.walk import PELICAN_SUFFIXES
 
 # What readers' feed readers know the old feeds by: entry IDs and the feed's address, as
 # README's "Moving from Jekyll, Hugo or Pelican" tells.
@@ -180,6 +181,19 @@ def _params(values: dict[str, Any]) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def _pelican_content(folder: Path) -> str:
+    """Return the content folder of a Pelican site whose pelicanconf.py sets no PATH:
+    `content` when that folder holds Markdown (as real sites keep their posts there and name
+    it on the command line, `pelican content`), else "." (Pelican's default PATH, the
+    folder itself)."""
+    content = folder / "content"
+    if content.is_dir():
+        for path in content.rglob("*"):
+            if path.suffix in PELICAN_SUFFIXES and path.is_file():
+                return "content"
+    return "."
+
+
 def _pelican(folder: Path) -> OldSite:
     def setting(name: str) -> str:
         # publishconf.py first: SITEURL is set there for the published site, "" in pelicanconf
@@ -197,7 +211,7 @@ def _pelican(folder: Path) -> OldSite:
     return OldSite(
         "pelican",
         PELICAN_CONFIG,
-        setting("PATH").strip("/") or ".",  # Pelican's default PATH is the folder itself
+        setting("PATH").strip("/") or _pelican_content(folder),
         title=setting("SITENAME"),
         base_url=setting("SITEURL"),
         author=setting("AUTHOR"),

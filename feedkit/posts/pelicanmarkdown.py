@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from feedkit.config import Config
+from feedkit.posts.edits import edited
+from feedkit.posts.fences import only_in_code
 from feedkit.posts.reading import PLAIN, Reading, pelican_reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders
 
@@ -67,17 +69,24 @@ _HASHES = re.compile(rb"#{1,6}(?=[^\s#])")
 _CONTAINER_PREFIX = re.compile(rb"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*")
 
 
-def as_python_markdown_reads(text: str, options: Any, sane_lists: bool = False) -> str:
+def as_python_markdown_reads(
+    text: str, options: Any, sane_lists: bool = False, codehilite: bool = False
+) -> str:
     """Return Markdown `text` rewritten so that pulldown-cmark (with `options`) reads it as
     Python-Markdown does where CommonMark does not and a reader would see it: its lists (see
-    pymarkdown_lists; `sane_lists`: with that extension), a line of a paragraph, a quote or
-    a list item that starts with `#` and no space a heading (a space after its hashes), and
-    a backslash at a line's end text, not a hard break (escaped). `text` itself when none
-    of these differs."""
+    pymarkdown_lists; `sane_lists`: with that extension), with `codehilite` an indented code
+    block's first line that names its language (see `code_headers`) left out, a line of a
+    paragraph, a quote or a list item that starts with `#` and no space a heading (a space
+    after its hashes), and a backslash at a line's end text, not a hard break (escaped).
+    `text` itself when none of these differs."""
     from feedkit.posts.pymarkdown_lists import as_python_markdown_lists
 
     text = as_python_markdown_lists(text, options, sane_lists)
-    hashes = _TIGHT_HASHES.search(text) is not None
+    if codehilite and _MAY_NAME_LANGUAGE.search(text):
+        text = code_headers(text, options)
+    # `#include` or `#!/bin/sh` in a fenced code block is code: no parse to tell (a post
+    # with shell or C code was parsed twice, here and for its HTML).
+    hashes = _TIGHT_HASHES.search(text) is not None and not only_in_code(text, _has_hashes)
     if not hashes and "\\\n" not in text and "\\\r\n" not in text:
         return text
     from feedkit.posts.markup import markdown
@@ -111,6 +120,46 @@ def as_python_markdown_reads(text: str, options: Any, sane_lists: bool = False) 
         pieces += [data[at:edit_at], new]
         at = edit_at
     return b"".join([*pieces, data[at:]]).decode()
+
+
+# A line that may be an indented code block's first, naming its language to codehilite.
+_MAY_NAME_LANGUAGE = re.compile(r"^[ \t>]*(?:[ ]{4}|\t)[ \t>]*(?:::|#!)", re.MULTILINE)
+# codehilite's header (Python-Markdown 3.4's CodeHilite._parseHeader), at the code's first
+# line: two colons or more, or a shebang; a path (`/usr/bin/`, or a lone space) keeps the line.
+# (In a list item, CommonMark's code may keep spaces before it that Python-Markdown's, its
+# items indented by four, does not.)
+_CODE_HEADER = re.compile(rb"[ \t]*(?:::+|#!)(?P<path>(?:/\w+)*[/ ])?")
+
+
+def code_headers(text: str, options: Any) -> str:
+    """Return `text` without the first line of each indented code block that codehilite
+    reads as the block's language, as Python-Markdown's codehilite extension does:
+    `:::bash`, `::python hl_lines="2"`, `#!python` (a shebang without a path, which also
+    numbers the lines on Pelican's page); a line with a path (`#!/usr/bin/env python`,
+    `::: bash`) stays the code's, as there. Fenced blocks keep theirs (codehilite reads no
+    header in them)."""
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    edits: list[tuple[int, int, bytes]] = []
+    first = False  # the event before started an indented code block
+    for event, where in markdown(False, options).events_with_range(text):
+        began = event.get("Start") if isinstance(event, dict) else None
+        if first and isinstance(event, dict) and "Text" in event:
+            start = where["start"]
+            line = data.rfind(b"\n", 0, start) + 1
+            header = _CODE_HEADER.match(data, start)
+            # Only a whole line, before which are indents and quotes' `>` (not a list's marker).
+            if header and not header["path"] and not data[line:start].strip(b" \t>"):
+                end = data.find(b"\n", start)
+                edits.append((line, len(data) if end < 0 else end + 1, b""))
+        first = isinstance(began, dict) and began.get("CodeBlock") == "Indented"
+    return edited(data, edits) if edits else text
+
+
+def _has_hashes(text: str, start: int, end: int) -> bool:
+    """Return True when `text[start:end]` may have a `#Title` line (a `#` first: quicker)."""
+    return text.find("#", start, end) >= 0 and _TIGHT_HASHES.search(text, start, end) is not None
 
 
 def short_name(name: str) -> str:

@@ -14,6 +14,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,58 @@ _KEY_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
 _MORE_LINE = re.compile(r"^[ ]{4,}(.*)$")
 # Lists Pelican splits: by ';' when there is one (names with commas), else by ','.
 _LISTS = ("tags", "authors")
+# What Pelican 4.8 discards when empty (its METADATA_PROCESSORS' _DISCARD): as if not written.
+_DISCARDED_EMPTY = ("slug", "status", "author", "authors", "tags", "category")
+
+
+# The meta extension's lines that open and close a block (BEGIN_RE, END_RE), which it
+# matches at a line's start only: `---` opens it, `---` or `...` closes it, text after them too.
+_OPENING = re.compile(r"-{3}(?:\s.*)?")
+_CLOSING = re.compile(r"(?:-{3}|\.{3})(?:\s.*)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """Where Pelican's metadata is in a file, as Python-Markdown's meta extension finds it."""
+
+    start: int  # where its first `Key: value` line starts (after a `---` line)
+    end: int  # where its last line ends (after its line end)
+    body_start: int  # where the post's text starts
+    # The line (from 1) that ended it without a blank line above, no `Key: value`, which
+    # Pelican reads as the post's first line of text; 0 when a blank or closing line did.
+    text_line: int = 0
+
+
+def opens_block(first: str) -> bool:
+    """Return True when a file's first line is one Pelican's Markdown reader drops before
+    reading metadata (`---`, `---` and text after it, `----`)."""
+    return _OPENING.match(first) is not None
+
+
+def header(text: str) -> Header | None:
+    """Return where Pelican reads metadata in `text`, as Python-Markdown 3.4's meta
+    extension does: after a first line `---` if there is one, `Key: value` lines (and lines
+    indented four spaces that continue them) up to a blank line, a `---` or `...` line
+    (dropped, both), or a line that is neither (the text's first). None when there is none."""
+    pos = 0
+    first_end = text.find("\n")
+    if opens_block(text if first_end < 0 else text[:first_end]):
+        pos = len(text) if first_end < 0 else first_end + 1
+    start = pos
+    keyed = False
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end + 1
+        line = text[pos:end].rstrip("\n")
+        if not line.strip() or _CLOSING.match(line):
+            return Header(start, pos, end) if keyed else None
+        if _KEY_LINE.match(line):
+            keyed = True
+        elif not (keyed and _MORE_LINE.match(line)):
+            number = text.count("\n", 0, pos) + 1
+            return Header(start, pos, pos, number) if keyed else None
+        pos = end
+    return Header(start, pos, pos) if keyed else None
 
 
 def header_end(text: str) -> int:
@@ -58,6 +111,9 @@ def load(header: str) -> dict[str, Any]:
             raise ValueError(f"{line.strip()!r} is not a 'Key: value' line")
         key = pair[1].lower()
         meta[key] = pair[2].strip()
+    for name in _DISCARDED_EMPTY:  # `Slug:` with no value: as if not written, as in Pelican
+        if name in meta and not meta[name].strip():
+            del meta[name]
     for name in _LISTS:
         if isinstance(meta.get(name), str):
             value = meta[name]
@@ -198,17 +254,45 @@ def assigned(configs: Iterable[Path], name: str) -> bool:
     return _set(assignments(configs).get(name))
 
 
+# A plugin that reads a `---` block as YAML (pelican-plugins' yaml-metadata, as
+# "yaml_metadata", "pelican.plugins.yaml_metadata", or its package's "pelican-yaml-metadata";
+# the older "yamlmetadata").
+_YAML_PLUGIN = re.compile(r"yaml[_-]?metadata", re.IGNORECASE)
+
+
+def yaml_plugin(values: dict[str, ast.expr]) -> bool:
+    """Return True when a Pelican site's pelicanconf.py (its `assignments`) names a YAML
+    metadata plugin in its PLUGINS: then a post's `---` block is YAML, not Pelican's
+    `Key: value` lines."""
+    plugins = _strings(values["PLUGINS"]) if "PLUGINS" in values else None
+    return any(_YAML_PLUGIN.search(name) for name in plugins or ())
+
+
+def default_categories(values: dict[str, ast.expr]) -> tuple[bool, str]:
+    """Return the category Pelican gives an article whose metadata names none, from a
+    site's pelicanconf.py (its `assignments`): whether its folder's name
+    (USE_FOLDER_AS_CATEGORY, Pelican's default True), and else which (DEFAULT_CATEGORY,
+    Pelican's default `misc`; "" for none)."""
+    folder = values.get("USE_FOLDER_AS_CATEGORY")
+    use_folder = not (isinstance(folder, ast.Constant) and folder.value in (False, None, 0, ""))
+    default = _text(values.get("DEFAULT_CATEGORY"))
+    return use_folder, ("misc" if default is None else default.strip())
+
+
 def layout_settings(configs: list[Path]) -> tuple[object, ...]:
     """Return what of a Pelican site's `pelicanconf.py` decides its articles' URLs, dates and
     which are skipped (TIMEZONE, SLUGIFY_SOURCE, whether DEFAULT_DATE is set, where it
-    looks for articles and pages): the build cache keys on it, so a change there reads
-    every post again."""
+    looks for articles and pages, whether a plugin reads YAML metadata, the category of an
+    article that names none): the build cache
+    keys on it, so a change there reads every post again."""
     values = assignments(configs)  # the file read once, not once a setting
     return (
         _text(values.get("TIMEZONE")),
         _text(values.get("SLUGIFY_SOURCE")),
         _set(values.get("DEFAULT_DATE")),
         sorted(content_paths(configs, values).items()),
+        yaml_plugin(values),
+        default_categories(values),
     )
 
 

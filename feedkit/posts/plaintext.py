@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from feedkit.models import truncate
 from feedkit.posts import kramdown, texdelims
 from feedkit.posts.markup import markdown, strip_xml_illegal
 from feedkit.posts.mathtext import tex_to_text
@@ -185,17 +186,6 @@ def _opening(blocks: Iterable[tuple[str, str]], limit: int) -> list[str]:
 def collapse(text: str) -> str:
     """Return `text` without template tags and with runs of whitespace made one space."""
     return _SPACE.sub(" ", _TEMPLATE_TAG.sub(" ", strip_xml_illegal(text))).strip()
-
-
-def truncate(text: str, limit: int) -> str:
-    """Return `text` cut at a word boundary at or before `limit` characters, ending in "…"."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-–—([{\"'“‘") + "…"
 
 
 def _dividers(body: str, first: bool = False, exact: bool = False) -> list[tuple[int, int]]:

@@ -48,7 +48,7 @@ def body_of(post: Post, raw: bytes, warnings: list[Problem] | None = None) -> st
     """Return the Markdown body in a post file's bytes: all of them for a post read without
     front matter, whose body alone starts at line 1 (a one-line file's aside: see `split`)."""
     try:
-        return postfile.body_of(raw, post.rel_path, warnings, post.body_line == 1)
+        return postfile.body_of(raw, post.rel_path, warnings, post.body_line == 1, post.body_line)
     except FileProblems as exc:
         raise ContentError(exc.problems) from None
     except OSError as exc:

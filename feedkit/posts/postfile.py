@@ -51,6 +51,7 @@ _YAML_CLOSE = re.compile(r"^(?:-{3,}|\.{3})\s*$", re.MULTILINE)
 # space at most (Jekyll::Document's YAML_FRONT_MATTER_REGEXP, `\A(---\s*\n`). A `----`,
 # `+++` (TOML) or `{` (JSON) line is text to Jekyll: the file has no front matter.
 _JEKYLL_OPENING = re.compile(r"---[ \t\r\f\v]*$")
+_YAML_OPENING = re.compile(r"-{3,}\s*$")  # BOUNDARIES' YAML line
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +77,9 @@ class Source:
     # Its first line, when that opens front matter to Hugo or Pelican but not to Jekyll
     # (`----`, `+++`, `{`): text, in a post read under Jekyll's rules (`split`'s `jekyll`).
     unopened: str = ""
+    # A Pelican article's metadata ended by a line that is no `Key: value` (no blank line
+    # between): that line's number, the first of its text, as Pelican reads it; else 0.
+    text_line: int = 0
 
 
 class FileProblems(Exception):
@@ -156,15 +160,27 @@ def strip_illegal(text: str, shown: str, warnings: list[Problem], first_line: in
 _JSON_START = re.compile(r'\{\s*(?:"|\}|$)')
 
 
-def split(text: str, shown: str, bare: bool = False, jekyll: bool = False) -> Source:
+def split(
+    text: str, shown: str, bare: bool = False, jekyll: bool = False, pelican: str = ""
+) -> Source:
     """Return `text` split into front matter and body, or raise naming the broken line.
 
     With `bare` (a Jekyll post, a Hugo page: see `Place.bare`), a file that opens no front
     matter is all body, as its generator reads it, and Pelican's header is none: Jekyll
     and Hugo publish `Update: …` lines as text. With `jekyll` (a Jekyll site's post), only a
-    first line `---` opens front matter, as in Jekyll."""
+    first line `---` opens front matter, as in Jekyll. With `pelican` (a Pelican site's
+    article: `Place.pelican_meta`), its metadata is read as Pelican reads it
+    (`pelicanmeta.header`), a block between `---` lines too, unless `pelican` is "yaml" (a
+    YAML metadata plugin reads those); TOML and JSON front matter stay feedkit's."""
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
+    if pelican and not (
+        first.startswith("+++")  # TOML
+        or _JSON_START.match(first)
+        or pelican == "yaml"
+        and _YAML_OPENING.match(first)
+    ):
+        return _pelican_split(text, shown)
     unopened = ""
     if jekyll and not _JEKYLL_OPENING.match(first):
         if _JSON_START.match(first):
@@ -240,6 +256,31 @@ def split(text: str, shown: str, bare: bool = False, jekyll: bool = False) -> So
     )
 
 
+def _pelican_split(text: str, shown: str) -> Source:
+    """Return `text` split after its metadata as Pelican reads it, or raise NoFrontMatter."""
+    found = pelicanmeta.header(text)
+    if found is None:
+        raise NoFrontMatter(
+            [
+                Problem(
+                    shown,
+                    1,
+                    "has no metadata; start the file with Pelican's 'Title: …', 'Date: …' "
+                    "lines, then a blank line",
+                )
+            ]
+        )
+    return Source(
+        text=text,
+        fm_format=pelicanmeta.FORMAT,
+        fm_text=text[found.start : found.end],
+        fm_first_line=text.count("\n", 0, found.start) + 1,
+        body_start=found.body_start,
+        body_line=text.count("\n", 0, found.body_start) + 1,
+        text_line=found.text_line,
+    )
+
+
 def _json_split(text: str, shown: str) -> Source:
     """Return `text` split after the JSON object it starts with, as Hugo reads JSON front
     matter: to the brace that closes it, the rest of that line (blank) included."""
@@ -266,10 +307,15 @@ def _json_split(text: str, shown: str) -> Source:
 
 
 def read_head(
-    path: Path | str, shown: str, warnings: list[Problem], bare: bool = False, jekyll: bool = False
+    path: Path | str,
+    shown: str,
+    warnings: list[Problem],
+    bare: bool = False,
+    jekyll: bool = False,
+    pelican: str = "",
 ) -> tuple[Source, StatKey]:
-    """Return the file split at the end of its front matter (see `split` for `bare` and
-    `jekyll`), and the file's status as it was before reading (for the build cache).
+    """Return the file split at the end of its front matter (see `split` for `bare`,
+    `jekyll` and `pelican`), and the file's status as it was before reading (for the build cache).
 
     Only as much as the front matter is read and decoded: over 20,000 posts, decoding whole
     bodies would be a third of a build. A body is checked (UTF-8, characters XML cannot
@@ -284,7 +330,7 @@ def read_head(
         raw = os.read(fd, HEAD_BYTES)  # one call reads it, but for a short read
         if len(raw) < HEAD_BYTES and 0 < len(raw) < size:
             raw += _read(fd, HEAD_BYTES - len(raw), expected=size - len(raw))
-        head = _closed_head(raw, shown, warnings, jekyll)
+        head = _closed_head(raw, shown, warnings, jekyll, pelican)
         if head is not None:
             if head.blank_body and len(raw) < size:  # white space to the end of what was read
                 head.blank_body = not _read(fd, None).strip()
@@ -293,11 +339,16 @@ def read_head(
             raw += _read(fd, None)
     finally:
         os.close(fd)
-    return _whole_head(raw, shown, warnings, bare, jekyll), stat_key(status)
+    return _whole_head(raw, shown, warnings, bare, jekyll, pelican), stat_key(status)
 
 
 def read_whole(
-    path: Path | str, shown: str, warnings: list[Problem], bare: bool = False, jekyll: bool = False
+    path: Path | str,
+    shown: str,
+    warnings: list[Problem],
+    bare: bool = False,
+    jekyll: bool = False,
+    pelican: str = "",
 ) -> tuple[Source, StatKey, bytes]:
     """Return what `read_head` returns, and the file's bytes: read once, for a caller that
     reads its body too (`feedkit check`)."""
@@ -310,8 +361,9 @@ def read_whole(
     finally:
         os.close(fd)
     # As `read_head` splits it: by the front matter's closing line in the first HEAD_BYTES.
-    head = _closed_head(raw, shown, warnings, jekyll)
-    return head or _whole_head(raw, shown, warnings, bare, jekyll), stat_key(status), raw
+    head = _closed_head(raw, shown, warnings, jekyll, pelican)
+    whole = head or _whole_head(raw, shown, warnings, bare, jekyll, pelican)
+    return whole, stat_key(status), raw
 
 
 def _post_status(fd: int, shown: str) -> os.stat_result:
@@ -331,7 +383,9 @@ def _post_status(fd: int, shown: str) -> os.stat_result:
     return status
 
 
-def _closed_head(raw: bytes, shown: str, warnings: list[Problem], jekyll: bool) -> Source | None:
+def _closed_head(
+    raw: bytes, shown: str, warnings: list[Problem], jekyll: bool, pelican: str
+) -> Source | None:
     """Return the file split at the closing line of its front matter, found in the first
     HEAD_BYTES of `raw` and decoded alone; None when there is none there."""
     start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
@@ -340,22 +394,27 @@ def _closed_head(raw: bytes, shown: str, warnings: list[Problem], jekyll: bool) 
     if end is None:
         return None
     try:
-        head = split(decode(raw[: end.end()], shown, warnings), shown, jekyll=jekyll)
+        head = split(
+            decode(raw[: end.end()], shown, warnings), shown, jekyll=jekyll, pelican=pelican
+        )
     except FileProblems:
         return None  # not front matter after all: the whole file tells what is wrong
-    head.blank_body = not raw[end.end() :].strip()
+    # Pelican's metadata may end before that line (at a blank one): text may come between.
+    head.blank_body = not (head.text[head.body_start :].strip() or raw[end.end() :].strip())
     return head
 
 
 def _whole_head(
-    raw: bytes, shown: str, warnings: list[Problem], bare: bool, jekyll: bool
+    raw: bytes, shown: str, warnings: list[Problem], bare: bool, jekyll: bool, pelican: str
 ) -> Source:
     """Return the whole file split (its front matter with no closing line near its start,
     or none)."""
     text = decode(raw, shown, None)
-    whole = split(text, shown, bare, jekyll)
-    head = split(strip_illegal(text[: whole.body_start], shown, warnings), shown, bare, jekyll)
+    whole = split(text, shown, bare, jekyll, pelican)
+    head_text = strip_illegal(text[: whole.body_start], shown, warnings)
+    head = split(head_text, shown, bare, jekyll, pelican)
     head.unopened = whole.unopened  # a Jekyll post's first line, which its head does not hold
+    head.text_line = whole.text_line  # the line after the head, which ended Pelican's metadata
     head.blank_body = not text[whole.body_start :].strip()
     return head
 
@@ -391,18 +450,30 @@ def _read(fd: int, limit: int | None, expected: int | None = None) -> bytes:
 
 
 def body_of(
-    raw: bytes, shown: str, warnings: list[Problem] | None = None, bare: bool = False
+    raw: bytes,
+    shown: str,
+    warnings: list[Problem] | None = None,
+    bare: bool = False,
+    body_line: int = 0,
 ) -> str:
     """Return the whole Markdown body of a post file's bytes (strictly UTF-8 checked; see
-    `split` for `bare`: a body that starts at line 1)."""
+    `split` for `bare`: a body that starts at line 1; `body_line`: where it started when
+    the post was read, for a Pelican article whose metadata `split` alone ends elsewhere)."""
     text = decode(raw, shown, None)
     try:
         src: Source | None = split(text, shown, bare)
     except FileProblems:
-        if not bare:
+        if not bare and body_line <= 1:
             raise
         src = None
-    if src is None or bare and src.body_line > 1:
+    if body_line > 1 and (src is None or src.body_line != body_line):
+        # Read as Pelican reads it (`split`'s `pelican`): a `---` block ended by a blank
+        # line, metadata ended by a line of text. Its body starts at the line it started at.
+        start = 0
+        for _ in range(body_line - 1):
+            start = text.find("\n", start) + 1
+        src = Source(text, "", fm_text="", fm_first_line=1, body_start=start, body_line=body_line)
+    elif src is None or bare and src.body_line > 1:
         # Its body started at line 1 when it was read, yet its first line opens front
         # matter: it was read under Jekyll's rules (`split`'s `jekyll`), where that line
         # (`----`, `+++`, `{`) is text, and the whole file is the body.

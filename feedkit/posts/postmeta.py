@@ -115,6 +115,17 @@ class PostBuilder(PostAddress, PostPublishing):
         draft = self._draft()
         self._unlisted()
         self._pelican_skipped(draft)
+        if self.src.text_line:
+            self.warnings.append(
+                Problem(
+                    self.shown,
+                    self.src.text_line,
+                    "ends the metadata without a blank line above it, not being 'Key: value': "
+                    "Pelican reads it as the post's first line of text, and so do the feeds; "
+                    "put a blank line above it (or write it as 'Key: value' if it is metadata)",
+                    warning=True,
+                )
+            )
         if not jekyll and self.first(DATE_KEYS + PUBLISH_KEYS)[1] is None:
             if draft:
                 raise NotAPost(DATELESS_DRAFT)
@@ -146,7 +157,10 @@ class PostBuilder(PostAddress, PostPublishing):
                     "'---') to set them"
                 )
             self.warnings.append(Problem(self.shown, self.src.fm_first_line, said, warning=True))
-        if title == "":
+        # Pelican publishes an article whose `Title:` is empty, untitled (feeds that need a
+        # title show its text's first words: RenderedPost.headline).
+        untitled = title == "" and self.place.pelican and "title" in meta
+        if title == "" and not untitled:
             self.fail("title", "missing title; add 'title: …' to the front matter")
         elif title and self.place.smart_title and _TYPOGRAPHED.search(title):
             from feedkit.posts.markup import smartify  # the Markdown engine, only then
@@ -190,9 +204,21 @@ class PostBuilder(PostAddress, PostPublishing):
         # post's own slug stays its file's: feedkit keys posts by it, and titles repeat).
         url_slug = slug
         if self.place.slug_from_title and "slug" not in meta:
-            url_slug = pelicanmeta.slug(title or "") or slug
+            # Untitled, it has Pelican's slug of no title, "": its page is `.html`.
+            url_slug = "" if untitled else pelicanmeta.slug(title or "") or slug
         url = self._url(url_slug, published) if slug and published else ""
         url = self._own_url(slug, published) or url
+        if untitled and url:
+            self.warnings.append(
+                Problem(
+                    self.shown,
+                    self.line_of("title"),
+                    f"'Title:' is empty: Pelican publishes the post untitled, at {url}, and "
+                    "so do the feeds (where one needs a title, the first words of its text); "
+                    "write its title",
+                    warning=True,
+                )
+            )
         post_id = self._id(url, slug, published)
         image = self._image()
         if image is None and self.place.hugo:
@@ -317,8 +343,14 @@ class PostBuilder(PostAddress, PostPublishing):
         seen: dict[str, str] = {}  # a tag's case-folded spelling → the spelling kept
         slugs: dict[str, str] = {}  # a tag feed's slug → the first tag in it
         feeds = self.cfg.feed.tag_feeds  # only tag feeds can merge two tags
-        for key in TAG_KEYS:
-            value = self.meta.get(key)
+        meta = self.meta
+        keys = TAG_KEYS
+        if self.place.pelican:  # its category first, as Pelican's feeds list it
+            keys = ("category", "tags", "categories")
+            if self.place.category and meta.get("category") in (None, "", []):
+                meta = {**meta, "category": [self.place.category]}  # its folder's, or misc
+        for key in keys:
+            value = meta.get(key)
             if value is None:
                 continue
             try:

@@ -110,6 +110,7 @@ def _rewritten(text: str, options: Any, sane: bool) -> str:
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
     edits: list[tuple[int, int, bytes]] = []  # what replaces data[start:end]
     lists: list[_List] = []
+    definitions: list[int] = []  # the definitions the event is in: how many lists were open
     ended: _List | None = None  # the list the event before ended
     paragraph_end = -1  # where the paragraph the event before ended, when not an item's first
     after_item = first_paragraph = False  # the event before started an item; a paragraph
@@ -121,8 +122,19 @@ def _rewritten(text: str, options: Any, sane: bool) -> str:
         last_ended, ended = ended, None
         held, paragraph_end = paragraph_end, -1
         first_in_item, after_item = after_item, began == "Item"
+        if began == "DefinitionListDefinition":
+            definitions.append(len(lists))
+        elif closed == "DefinitionListDefinition":
+            definitions.pop()
         if isinstance(began, dict) and "List" in began:
             below = held >= 0 and _line_start(data, start) == held
+            # A list right in a definition, below its line (no paragraph of its own there).
+            below = (
+                below
+                or bool(definitions)
+                and definitions[-1] == len(lists)
+                and (not _after_blank(data, start))
+            )
             lists.append(_new_list(data, start, began["List"], lists, last_ended, below, sane))
         elif began == "Item":
             edits += _item(data, start, lists[-1])
@@ -136,6 +148,10 @@ def _rewritten(text: str, options: Any, sane: bool) -> str:
             paragraph_end = -1 if first_paragraph else end
         elif isinstance(closed, dict) and "BlockQuote" in closed:
             paragraph_end = held  # a list right below a quote's line is that line's
+        elif closed in ("Table", "DefinitionList"):
+            # and one right below a table's row or a definition's line (in an item, the
+            # range may end at the next line's indent: its line counts)
+            paragraph_end = _line_start(data, end)
     if not edits:
         return text
     return edited(data, edits)

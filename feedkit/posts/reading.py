@@ -71,6 +71,9 @@ class Reading:
     # Pelican site's: see pelicanmarkdown.as_python_markdown_reads)
     python_markdown: bool = False
     sane_lists: bool = False  # Python-Markdown's lists as its sane_lists extension reads them
+    # Python-Markdown's codehilite: an indented code block's first line `:::bash` or
+    # `#!python` names its language and is no line of its code (pelicanmarkdown.code_headers).
+    codehilite: bool = False
 
     @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
     def options(self) -> Any:
@@ -161,7 +164,8 @@ def pelican_reading(extensions: frozenset[str]) -> Reading:
     pymdown-extensions' `tilde`, `~~x~~` and `~x~` stay as typed; `attr_list` and `abbr` are
     read by kramdown's rules for them; `smarty` makes quotes curly, `nl2br` every line break
     a hard one, `magiclink` bare URLs links and `tasklist` task items; lists (`sane_lists`'
-    too), `#Title` and a backslash at a line's end are read as in Python-Markdown."""
+    too), `#Title`, a backslash at a line's end and (with `codehilite`) an indented code
+    block's `:::bash` line are read as in Python-Markdown."""
     tilde = "pymdownx.tilde" in extensions
     return Reading(
         smart="smarty" in extensions,
@@ -178,6 +182,7 @@ def pelican_reading(extensions: frozenset[str]) -> Reading:
         autolink="cmark-gfm" if "pymdownx.magiclink" in extensions else "",
         python_markdown=True,
         sane_lists="sane_lists" in extensions,
+        codehilite="codehilite" in extensions,
     )
 
 
@@ -200,7 +205,9 @@ def as_read(text: str, reading: Reading) -> str:
     if reading.python_markdown:
         from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
 
-        text = as_python_markdown_reads(text, reading.options, reading.sane_lists)
+        text = as_python_markdown_reads(
+            text, reading.options, reading.sane_lists, reading.codehilite
+        )
     if reading.kramdown_gfm:
         from feedkit.posts.kramdown_reading import as_kramdown
 

@@ -57,10 +57,12 @@ def json_item(cfg: Config, rp: RenderedPost) -> bytes:
     """Return a JSON Feed item's bytes as they stand in the feed's "items" list."""
     post = rp.post
     item: dict[str, Any] = {"id": post.id, "url": post.url, "title": post.title}
+    if not post.title:  # untitled (a Pelican article's empty `Title:`): JSON Feed allows it
+        del item["title"]
     if cfg.feed.full_content:
         item["content_html"] = rp.html
     else:
-        item["content_text"] = rp.summary or post.title
+        item["content_text"] = rp.summary or rp.headline
     if rp.summary:
         item["summary"] = rp.summary
     if post.image:

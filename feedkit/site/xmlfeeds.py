@@ -96,7 +96,7 @@ def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     """Set what an Atom entry of `rp` says on feedgen's `fe`."""
     post = rp.post
     fe.id(post.id)
-    fe.title(post.title)
+    fe.title(rp.headline)  # Atom needs one: an untitled post's is its text's first words
     fe.link(href=post.url, rel="alternate", type="text/html")
     fe.published(post.published)
     fe.updated(post.updated)
@@ -296,7 +296,8 @@ def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     from feedkit.posts.mathtext import mathml_as_text
 
     post = rp.post
-    fe.title(post.title)
+    if post.title:  # an untitled post's item has none, as RSS allows (and Pelican's)
+        fe.title(post.title)
     fe.link(href=post.url)
     fe.guid(post.id, permalink=post.id == post.url)
     fe.pubDate(post.published)
@@ -312,7 +313,7 @@ def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
         fe.category(term=tag)
     _add_image(fe, post.image)
     # <description> is HTML to every RSS reader: the plain-text summary is escaped as HTML.
-    fe.description(html.escape(rp.summary or post.title, quote=False))
+    fe.description(html.escape(rp.summary or rp.headline, quote=False))
     if cfg.feed.full_content and rp.html.strip():  # none for a post with no text, as Atom
         # RSS has no XHTML form: feed validators warn on MathML in its HTML.
         fe.content(mathml_as_text(rp.html), type="html")

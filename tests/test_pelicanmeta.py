@@ -1,0 +1,283 @@
+"""A Pelican site's metadata and folders read as Pelican 4.8 reads them (with Python-Markdown
+3.4.1, Debian's): `feedkit init`'s content folder, `---` blocks, empty values, untitled
+posts, metadata ended by a line that is no `Key: value`, categories from folders.
+tests/test_oracles.py builds the same kinds of site with Pelican itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from email.header import decode_header, make_header
+from pathlib import Path
+from typing import Any
+
+import feedparser
+
+from feedkit.config import load_config
+
+from conftest import SHARED
+from digest_site import SECRET_ENV, decoded_part, outbox_messages, raw_fields
+
+NOW = "2026-06-01T00:00:00Z"
+VALIDATE = SHARED / "tools" / "validate-feed"
+
+
+def write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def feedkit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "feedkit", *args],
+        cwd=cwd,
+        env={**os.environ, "FEEDKIT_NOW": NOW},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_init_reads_posts_from_content_when_pelicanconf_sets_no_path(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'Notes'\nSITEURL = 'https://notes.example.org'\n",
+            "content/2024/first.md": "Title: First\nDate: 2024-05-01\n\nText.\n",
+            "README.md": "# How to build this blog\n",
+        },
+    )
+    started = feedkit(tmp_path, "init")
+    assert started.returncode == 0, started.stderr
+    assert load_config(tmp_path / "feedkit.toml").content_path == tmp_path / "content"
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    assert built.stderr == ""  # the README beside pelicanconf.py is no post now
+    feed = (tmp_path / "public" / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert "https://notes.example.org/first.html" in feed
+
+
+def test_init_keeps_the_folder_itself_when_content_holds_no_markdown(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'Notes'\nSITEURL = 'https://notes.example.org'\n",
+            "first.md": "Title: First\nDate: 2024-05-01\n\nText.\n",
+            "content/images/chart.png": "not Markdown",
+            "content/notes.MD": "Title: Not read by Pelican\nDate: 2024-05-02\n\nText.\n",
+        },
+    )
+    assert feedkit(tmp_path, "init").returncode == 0
+    assert load_config(tmp_path / "feedkit.toml").content_path == tmp_path
+
+
+PELICANCONF = (
+    "AUTHOR = 'Ada'\nSITENAME = 'Notes'\nSITEURL = 'https://notes.example.org'\n"
+    "PATH = 'content'\nTIMEZONE = 'UTC'\n"
+)
+
+
+def built(tmp_path: Path, posts: dict[str, str], conf: str = "") -> tuple[str, list[Any]]:
+    """Return what `feedkit build` said of a Pelican site of `posts` set up by `feedkit
+    init`, and its Atom feed's entries, newest first."""
+    write(tmp_path, {"pelicanconf.py": PELICANCONF + conf})
+    write(tmp_path, {f"content/{name}": text for name, text in posts.items()})
+    started = feedkit(tmp_path, "init")
+    assert started.returncode == 0, started.stderr
+    done = feedkit(tmp_path, "build")
+    assert done.returncode == 0, done.stderr
+    feed = feedparser.parse((tmp_path / "public" / "feeds" / "all.atom.xml").read_bytes())
+    assert not feed.bozo
+    return done.stderr, list(feed.entries)
+
+
+DASHED = {
+    # Pelican 4.8 publishes each of these (tests/test_oracles.py builds them with it).
+    "dashes.md": "---\nTitle: Dashes: a post\nDate: 2024-03-01 10:00\nTags: a, b\n---\n"
+    "Body of dashes.\n",
+    "dots.md": "---\nTitle: Dots\nDate: 2024-03-02\n...\n\nBody of dots.\n",
+    "unclosed.md": "---\nTitle: No close\nDate: 2024-03-03\n\nBody of noclose.\n",
+}
+
+
+def test_a_dashed_block_of_key_value_lines_is_pelicans_metadata(tmp_path: Path) -> None:
+    # Read as YAML, `Title: Dashes: a post` stopped the build, `Title:` was no title (YAML
+    # keeps a key's case) and a block closed by a blank line was never closed.
+    said, entries = built(tmp_path, DASHED)
+    assert said == ""
+    assert [(e.title, e.link) for e in entries] == [
+        ("No close", "https://notes.example.org/no-close.html"),
+        ("Dots", "https://notes.example.org/dots.html"),
+        ("Dashes: a post", "https://notes.example.org/dashes-a-post.html"),
+    ]
+    assert [t.term for t in entries[2].tags] == ["misc", "a", "b"]  # Pelican's default category
+    assert entries[2].published == "2024-03-01T10:00:00+00:00"
+    assert [e.content[0].value for e in entries] == [
+        "<p>Body of noclose.</p>",
+        "<p>Body of dots.</p>",
+        "<p>Body of dashes.</p>",
+    ]
+
+
+def test_a_dashed_block_stays_yaml_with_a_yaml_metadata_plugin(tmp_path: Path) -> None:
+    for plugins in ("['yaml_metadata']", "['pelican.plugins.yaml_metadata', 'sitemap']"):
+        site = tmp_path / plugins[2:8]
+        post = "---\ntitle: Listed\ndate: 2024-03-01\ntags: [a, b]\n---\n\nText.\n"
+        said, entries = built(site, {"listed.md": post}, f"PLUGINS = {plugins}\n")
+        assert said == ""
+        assert [t.term for t in entries[0].tags] == ["misc", "a", "b"]  # a YAML list, not "[a"
+
+
+def test_metadata_ended_by_a_line_of_text_starts_the_body_there(tmp_path: Path) -> None:
+    post = "Title: Ended by text\nDate: 2024-03-04\nThis line starts the body.\nMore.\n"
+    said, entries = built(tmp_path, {"ended.md": post})
+    assert said == (
+        "content/ended.md:3: warning: ends the metadata without a blank line above it, not "
+        "being 'Key: value': Pelican reads it as the post's first line of text, and so do the "
+        "feeds; put a blank line above it (or write it as 'Key: value' if it is metadata)\n"
+    )
+    assert entries[0].title == "Ended by text"
+    assert entries[0].content[0].value == "<p>This line starts the body.\nMore.</p>"
+    checked = feedkit(tmp_path, "check")
+    assert "content/ended.md:3: warning: ends the metadata without a blank line" in checked.stderr
+
+
+def test_empty_slug_status_and_author_are_as_if_not_written(tmp_path: Path) -> None:
+    # Pelican discards them (its METADATA_PROCESSORS): the title's slug, published, the
+    # site's AUTHOR. feedkit skipped the post for its status '' and warned.
+    post = "Title: Empties here\nDate: 2024-03-06\nSlug:\nStatus:\nAuthor:\nTags:\n\nBody.\n"
+    said, entries = built(tmp_path, {"empties.md": post})
+    assert said == ""
+    assert [(e.title, e.link) for e in entries] == [
+        ("Empties here", "https://notes.example.org/empties-here.html")
+    ]
+    assert [a.name for a in entries[0].authors] == ["Ada"]
+    assert [t.term for t in entries[0].tags] == ["misc"]  # no tags; Pelican's default category
+
+
+UNTITLED = (
+    "Title:\nDate: 2024-03-05\n\nThe text of an untitled post, which goes on for a while so "
+    "that its first words stand for its title.\n"
+)
+HEADLINE = "The text of an untitled post, which goes on for a while so…"
+
+
+def test_an_untitled_post_is_published_at_pelicans_url_its_text_titling_it(
+    tmp_path: Path,
+) -> None:
+    # Pelican 4.8 publishes an article whose `Title:` is empty at `.html` (the slug of no
+    # title) with an empty title; feedkit stopped the build ("missing title").
+    earlier = "Title: Earlier\nDate: 2024-03-01\n\nText.\n"
+    said, entries = built(tmp_path, {"untitled.md": UNTITLED, "earlier.md": earlier})
+    warning = (
+        "content/untitled.md:1: warning: 'Title:' is empty: Pelican publishes the post "
+        "untitled, at https://notes.example.org/.html, and so do the feeds (where one needs a "
+        "title, the first words of its text); write its title\n"
+    )
+    assert said == warning
+    assert feedkit(tmp_path, "check").stderr.startswith(warning)
+    assert [(e.title, e.link) for e in entries] == [
+        (HEADLINE, "https://notes.example.org/.html"),  # Atom needs a title
+        ("Earlier", "https://notes.example.org/earlier.html"),
+    ]
+    public = tmp_path / "public"
+    rss = (public / "rss.xml").read_text(encoding="utf-8")
+    untitled_item = rss[rss.index("<item>") : rss.index("</item>")]
+    assert "<link>https://notes.example.org/.html</link>" in untitled_item
+    assert "<title>" not in untitled_item  # RSS allows an item without one
+    items = json.loads((public / "feed.json").read_bytes())["items"]
+    assert [item.get("title") for item in items] == [None, "Earlier"]
+    if VALIDATE.is_file():
+        for name in ("feeds/all.atom.xml", "rss.xml", "feed.json"):
+            url = f"https://notes.example.org/{name}"
+            done = subprocess.run(
+                [sys.executable, str(VALIDATE), str(public / name), url], capture_output=True
+            )
+            assert done.returncode == 0, (name, done.stdout.decode())
+            assert done.stdout.endswith(b"errors=0 warnings=0\n")
+
+
+def test_an_untitled_posts_digest_names_it_by_its_text(tmp_path: Path) -> None:
+    built(tmp_path, {"untitled.md": UNTITLED})
+    toml = tmp_path / "feedkit.toml"
+    digest = (
+        '[digest]\nfrom = "Ada <ada@example.org>"\n'
+        'unsubscribe_url = "https://notes.example.org/unsubscribe?token={token}&email={email}"\n'
+    )
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[digest]\n", digest, 1))
+    (tmp_path / "subscribers.csv").write_text("email,name\nreader@example.org,Reader\n")
+    sent = subprocess.run(
+        [sys.executable, "-m", "feedkit", "digest", "--send-latest", "1"],
+        cwd=tmp_path,
+        env={**os.environ, "FEEDKIT_NOW": NOW, **SECRET_ENV},
+        capture_output=True,
+        timeout=120,
+    )
+    assert sent.returncode == 0, sent.stderr
+    (raw,) = outbox_messages(tmp_path).values()
+    subject = raw_fields(raw)["Subject"].decode().removeprefix("Subject: ")
+    assert str(make_header(decode_header(subject))) == f"Notes: {HEADLINE}"
+    assert f">{HEADLINE}</a>" in decoded_part(raw, "html")  # the post's card
+    index = (tmp_path / "public" / "newsletter" / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="https://notes.example.org/.html">{HEADLINE}</a>' in index
+
+
+CODE = (
+    "Title: Code\nDate: 2024-03-01\n\nRun it:\n\n    :::bash\n    echo hi\n\n"
+    "Or:\n\n    #!/bin/sh\n    echo sh\n"
+)
+
+
+def test_codehilites_language_line_is_no_line_of_the_code(tmp_path: Path) -> None:
+    # As Pelican's default MARKDOWN (codehilite) shows it: `:::bash` names the language; a
+    # shebang with a path stays the code's first line (tests/fixtures/python-markdown).
+    _, entries = built(tmp_path / "default", {"code.md": CODE})
+    content = entries[0].content[0].value
+    assert "<pre><code>echo hi\n</code></pre>" in content and ":::bash" not in content
+    assert "<pre><code>#!/bin/sh\necho sh\n</code></pre>" in content
+    # Without codehilite in MARKDOWN, Python-Markdown keeps the line.
+    conf = "MARKDOWN = {'extensions': ['markdown.extensions.extra']}\n"
+    _, entries = built(tmp_path / "extra", {"code.md": CODE}, conf)
+    assert "<pre><code>:::bash\necho hi\n</code></pre>" in entries[0].content[0].value
+
+
+def test_an_article_without_a_category_has_its_folders_or_the_default_one(
+    tmp_path: Path,
+) -> None:
+    # As Pelican 4.8 lists them in its feeds (USE_FOLDER_AS_CATEGORY, DEFAULT_CATEGORY 'misc'),
+    # its category first: tests/test_oracles.py compares them with Pelican's own.
+    posts = {
+        "root.md": "Title: Root\nDate: 2024-01-04\n\nx\n",
+        "a/own.md": "Title: Own\nDate: 2024-01-03\nCategory: Mine\nTags: t2\n\nx\n",
+        "a/b/nested.md": "Title: Nested\nDate: 2024-01-02\nTags: t1\nCategory:\n\nx\n",
+        "Travel Notes/spaced.md": "Title: Spaced\nDate: 2024-01-01\n\nx\n",
+    }
+    _, entries = built(tmp_path / "folders", posts)
+    assert [[t.term for t in e.tags] for e in entries] == [
+        ["misc"],
+        ["Mine", "t2"],
+        ["b", "t1"],
+        ["Travel Notes"],
+    ]
+    rss = (tmp_path / "folders" / "public" / "rss.xml").read_text(encoding="utf-8")
+    assert re.search(r"<category>b</category>\s*<category>t1</category>", rss)
+    conf = "DEFAULT_CATEGORY = 'General'\nUSE_FOLDER_AS_CATEGORY = False\n"
+    _, entries = built(tmp_path / "default", posts, conf)
+    assert [[t.term for t in e.tags] for e in entries] == [
+        ["General"],
+        ["Mine", "t2"],
+        ["General", "t1"],
+        ["General"],
+    ]
+    _, entries = built(tmp_path / "none", posts, "DEFAULT_CATEGORY = ''\n")
+    assert [[t.term for t in e.get("tags", [])] for e in entries] == [
+        [],
+        ["Mine", "t2"],
+        ["b", "t1"],
+        ["Travel Notes"],
+    ]
