@@ -148,6 +148,12 @@ def headline(summary: str, slug: str) -> str:
     return truncate(summary, HEADLINE_CHARS) or slug
 
 
+def listed_title(post: Post) -> str:
+    """Return `post`'s title, or an untitled post's file (a Pelican article's empty `Title:`),
+    where a list names posts without reading their text (the preview's, a dry run's)."""
+    return post.title or post.rel_path
+
+
 def truncate(text: str, limit: int) -> str:
     """Return `text` cut at a word boundary at or before `limit` characters, ending in "…"."""
     if len(text) <= limit:

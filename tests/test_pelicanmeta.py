@@ -20,6 +20,7 @@ from feedkit.config import load_config
 
 from conftest import SHARED
 from digest_site import SECRET_ENV, decoded_part, outbox_messages, raw_fields
+from preview_process import fetch, preview_in_process, url
 
 NOW = "2026-06-01T00:00:00Z"
 VALIDATE = SHARED / "tools" / "validate-feed"
@@ -225,6 +226,17 @@ def test_an_untitled_posts_digest_names_it_by_its_text(tmp_path: Path) -> None:
     assert f">{HEADLINE}</a>" in decoded_part(raw, "html")  # the post's card
     index = (tmp_path / "public" / "newsletter" / "index.html").read_text(encoding="utf-8")
     assert f'<a href="https://notes.example.org/.html">{HEADLINE}</a>' in index
+
+
+def test_the_preview_names_an_untitled_post_as_the_feeds_and_its_file(tmp_path: Path) -> None:
+    # The page's feed entries showed an empty link, its list of posts an empty title.
+    built(tmp_path, {"untitled.md": UNTITLED})
+    with preview_in_process(tmp_path / "feedkit.toml") as server:
+        status, page = fetch(url(server) + "/")
+    assert status == 200
+    shown = page.decode()
+    assert f'href="https://notes.example.org/.html" dir="auto">{HEADLINE}</a>' in shown
+    assert '<span class="post-title" dir="auto">content/untitled.md</span>' in shown
 
 
 CODE = (

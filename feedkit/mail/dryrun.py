@@ -20,7 +20,7 @@ from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.snapshot import SENT_BEFORE, make_record, plan_run
 from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.subscribers import Subscriber
-from feedkit.models import Post
+from feedkit.models import Post, listed_title
 from feedkit.site.keptpublic import PUBLIC_FILE
 from feedkit.site.postindex import READ_FOLDER
 
@@ -79,7 +79,7 @@ def plan_dry_run(
             lines.append(f"{recorded}, so nobody gets the archive.")
     if plan.sent_before:
         lines.append(SENT_BEFORE % (len(plan.sent_before), "would be recorded") + ":")
-        lines.extend(f"  - {p.title} <{p.url}>" for p in plan.sent_before[:SHOWN])
+        lines.extend(f"  - {listed_title(p)} <{p.url}>" for p in plan.sent_before[:SHOWN])
         if len(plan.sent_before) > SHOWN:
             lines.append(f"  and {len(plan.sent_before) - SHOWN} more")
     current = {s.key for s in subscribers}

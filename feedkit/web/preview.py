@@ -31,7 +31,7 @@ from feedkit.mail.digest import (
 from feedkit.mail.sending import next_record
 from feedkit.mail.state import State
 from feedkit.mail.wire import html_sent_size, wire_bytes
-from feedkit.models import Post
+from feedkit.models import Post, listed_title
 from feedkit.posts.plaintext import measure
 from feedkit.site.postindex import read_index, reader_cache
 from feedkit.web.warm import WarmSite
@@ -145,7 +145,7 @@ def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
     posts = site.memo(("posts", site.visible(now), page), lambda: post_list(site, now, page))
     entries = [
         {
-            "title": e.post.title,
+            "title": e.headline,  # an untitled post's: its text's first words, as in Atom
             "url": e.post.url,
             "summary": e.summary,
             "date": format_day(e.post.published, cfg),
@@ -201,7 +201,7 @@ def post_list(site: WarmSite, now: datetime, page: int = 1) -> Markup:
             return (
                 template.render(
                     p={
-                        "title": post.title,
+                        "title": listed_title(post),
                         "url": post.url,
                         "status": status,
                         "path": post.rel_path,
