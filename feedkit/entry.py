@@ -1,7 +1,9 @@
 """The `feedkit` console script. A `feedkit build` that has nothing to do is told so here,
 from what the last build saved, before the command line and the build load (see
-feedkit.site.uptodate); every other run goes to feedkit.cli, a build with the walk of the
-content folder made here, if one was."""
+feedkit.site.uptodate); one with something to do runs here too, without the command line
+library, when its options are the few that answer reads (feedkit.commands.build
+`run_plain`). Every other run goes to feedkit.cli, a build with the walk of the content
+folder made here, if one was."""
 
 from __future__ import annotations
 
@@ -20,6 +22,9 @@ def run() -> None:
 
         if answer(sys.argv[2:], seen=seen):
             return
+        from feedkit.commands.build import run_plain
+
+        run_plain(sys.argv[2:], seen[0] if seen else None)  # returns when click must read them
     from feedkit.cli import run as run_cli
 
     run_cli(seen[0] if seen else None)
