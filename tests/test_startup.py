@@ -18,7 +18,8 @@ import pytest
 
 from feedkit import servicekeys
 from feedkit.errors import Problem
-from feedkit.posts import fmparse, plaintext, postfile, sanitize
+from feedkit.posts import anchors, fmparse, plaintext, postfile, sanitize, texdelims, texmath
+from feedkit.site import xsl
 
 from conftest import NOW_ENV, SITE_TOML
 
@@ -151,6 +152,11 @@ def test_a_build_compiles_no_pattern_that_only_rare_input_needs(tmp_path: Path) 
     # class of 39,000 code points takes 3 ms.
     style = [source(sanitize._STYLE_VALUE), source(sanitize._BACKGROUND_WORD)]
     assert [p for p in [*rare[1:], source(plaintext._CJK), *style] if p in edited] == []
+    # Footnotes, TeX delimiters and environments, and another language's feed stylesheet
+    # are for the posts and sites that have them.
+    other = [anchors._FOOTNOTE_REF, anchors._NOTE_LINE, anchors._ID_UNSAFE, xsl._WORDS]
+    other += [texdelims._IN_TEXT, texdelims._ESCAPE, texmath._MTEXT, texmath._ENCLOSE]
+    assert [p for p in map(source, other) if p in edited] == []
 
 
 def test_a_duration_and_a_toml_date_are_still_read_with_their_patterns(tmp_path: Path) -> None:
