@@ -13,11 +13,21 @@ TYPE_CHECKING = False  # typing is not imported (see feedkit.site.uptodate)
 if TYPE_CHECKING:
     from feedkit.site.uptodate import Walked
 
+# The cycle collector's thresholds while a build, a check or a digest runs (see
+# feedkit.commands.console `rare_collections`).
+RARE_COLLECTIONS = (200_000, 50, 100)
+
 
 def run() -> None:
     """The `feedkit` console script."""
     seen: list[Walked] = []
     if sys.argv[1:2] == ["build"]:
+        import gc
+
+        # From the start: the modules a build imports make tens of thousands of objects that
+        # live as long as it does, and the collector scanned them some thirty times (3 ms of
+        # a build after one post is edited) before the build set these itself.
+        gc.set_threshold(*RARE_COLLECTIONS)
         from feedkit.site.uptodate import answer
 
         if answer(sys.argv[2:], seen=seen):

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TextIO
 
+from feedkit.entry import RARE_COLLECTIONS
 from feedkit.errors import ContentError, FeedkitError, Problem
 
 
@@ -116,7 +117,7 @@ def rare_collections() -> Iterator[None]:
     hundreds of thousands of small tuples and frees them all at exit, and the collector would
     scan them again and again for nothing (about a tenth of the time at 20,000 posts)."""
     thresholds = gc.get_threshold()
-    gc.set_threshold(200_000, 50, 100)
+    gc.set_threshold(*RARE_COLLECTIONS)
     try:
         yield
     finally:
