@@ -1,7 +1,9 @@
 """The `feedkit` console script. A `feedkit build` that has nothing to do is told so here,
 from what the last build saved, before the command line and the build load (see
-feedkit.site.uptodate); every other run goes to feedkit.cli, a build with the walk of the
-content folder made here, if one was."""
+feedkit.site.uptodate); one with something to do runs here too, without the command line
+library, when its options are the few that answer reads (feedkit.commands.build
+`run_plain`). Every other run goes to feedkit.cli, a build with the walk of the content
+folder made here, if one was."""
 
 from __future__ import annotations
 
@@ -11,15 +13,28 @@ TYPE_CHECKING = False  # typing is not imported (see feedkit.site.uptodate)
 if TYPE_CHECKING:
     from feedkit.site.uptodate import Walked
 
+# The cycle collector's thresholds while a build, a check or a digest runs (see
+# feedkit.commands.console `rare_collections`).
+RARE_COLLECTIONS = (200_000, 50, 100)
+
 
 def run() -> None:
     """The `feedkit` console script."""
     seen: list[Walked] = []
     if sys.argv[1:2] == ["build"]:
+        import gc
+
+        # From the start: the modules a build imports make tens of thousands of objects that
+        # live as long as it does, and the collector scanned them some thirty times (3 ms of
+        # a build after one post is edited) before the build set these itself.
+        gc.set_threshold(*RARE_COLLECTIONS)
         from feedkit.site.uptodate import answer
 
         if answer(sys.argv[2:], seen=seen):
             return
+        from feedkit.commands.build import run_plain
+
+        run_plain(sys.argv[2:], seen[0] if seen else None)  # returns when click must read them
     from feedkit.cli import run as run_cli
 
     run_cli(seen[0] if seen else None)

@@ -14,6 +14,7 @@ import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner, Result
@@ -408,3 +409,25 @@ def test_a_note_is_found_whatever_its_labels_case_and_check_names_an_unused_one(
         "content/notes.md:9: warning: footnote [^spare] is never referred to; feeds leave it"
         " out, as the site's converter does\n"
     )
+
+
+def test_slugs_an_id_cannot_hold_share_a_name_as_their_anchors_write_them() -> None:
+    # `My Post` and `my/post` are written `My-Post` and `my-post` in ids: the first shares
+    # its name with a post whose slug is `My-Post`. Slugs of letters, digits and hyphens
+    # alone are looked at together; any other makes each be looked at as it is written.
+    from feedkit.posts.anchors import anchor_names
+
+    class Placed(NamedTuple):
+        slug: str
+        url: str
+
+    shared = [Placed("My Post", "/2023/my-post/"), Placed("My-Post", "/2024/my-post/")]
+    plain = [Placed("other", "/other/"), Placed("été-2024", "/ete/")]
+    expected = {"/2023/my-post/": "2023-my-post", "/2024/my-post/": "2024-my-post"}
+    assert anchor_names(shared + plain) == expected
+    assert anchor_names([Placed("my/post", "/a/"), Placed("my-post", "/b/")]) == {
+        "/a/": "a",
+        "/b/": "b",
+    }
+    assert anchor_names([Placed("one", "/1/"), Placed("two-2", "/2/")]) == {}
+    assert anchor_names([Placed("été", "/1/"), Placed("été", "/2/")]) == {"/1/": "1", "/2/": "2"}

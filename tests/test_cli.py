@@ -513,3 +513,67 @@ def test_a_send_shows_how_many_readers_of_how_many(tmp_path: Path) -> None:
         )
     assert report.total("sent") == 5
     assert told == [(SENDING, n, 5) for n in range(5)]
+
+
+def _posts_site(root: Path) -> Path:
+    """Return a site in `root` with the fixture posts (warnings among them)."""
+    (root / "content").mkdir(parents=True)
+    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    for post in sorted((FIXTURES / "posts").glob("*.md")):
+        shutil.copyfile(post, root / "content" / post.name)
+    (root / "a-folder").mkdir()
+    return root
+
+
+BUILD_CASES = {
+    "built": ([], None, {}),
+    "drafts": (["--drafts"], None, {}),
+    "config given": (["--config=feedkit.toml"], None, {}),
+    "config missing": (["--config", "nope.toml"], None, {}),
+    "config a folder": (["--config", "a-folder"], None, {}),
+    "a broken post": ([], "bad/bad-date.md", {}),
+    "a clock without a zone": ([], None, {"FEEDKIT_NOW": "2026-03-01T00:00:00"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BUILD_CASES))
+def test_a_build_the_console_script_runs_without_click_says_what_the_command_says(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With only --config and --drafts, the console script builds without loading click
+    # (feedkit/commands/build.py); what it prints, writes and exits with is the command's.
+    args, broken, env = BUILD_CASES[case]
+    sites = [_posts_site(tmp_path / "command"), _posts_site(tmp_path / "script")]
+    if broken:
+        for site in sites:
+            shutil.copyfile(FIXTURES / broken, site / "content" / "broken.md")
+    monkeypatch.chdir(sites[0])
+    command = CliRunner().invoke(
+        main, ["build", *args], env={**NOW_ENV, **env}, prog_name="feedkit"
+    )
+    as_installed = "import sys; from feedkit.entry import run; sys.argv[0] = 'feedkit'; run()"
+    script = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", as_installed, "build", *args],
+        cwd=sites[1],
+        env={**os.environ, **NOW_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    said = "".join(line + "\n" for line in script.stderr.splitlines() if "import time:" not in line)
+    assert (script.returncode, script.stdout, said) == (
+        command.exit_code,
+        command.stdout,
+        command.stderr,
+    )
+    loaded = re.findall(r"\| +([\w.]+)$", script.stderr, re.M)
+    assert ("click" in loaded) == (case in ("config a folder", "a clock without a zone"))
+    written = [
+        {
+            p.relative_to(site).as_posix(): p.read_bytes()
+            for p in site.rglob("public/**/*")
+            if p.is_file()
+        }
+        for site in sites
+    ]
+    assert written[0] == written[1]

@@ -24,29 +24,16 @@ from feedkit.cli import (
     rare_collections,
     report,
 )
+from feedkit.commands.build import refresh_web_copies
 from feedkit.config import Config, load_config
 from feedkit.errors import ConfigError, FeedkitError, Problem
-from feedkit.shown import display_path
 
 if TYPE_CHECKING:
     from feedkit.mail.digest import DigestRenderer
     from feedkit.mail.dryrun import DryRunPlan
-    from feedkit.mail.rendercache import RenderCache
     from feedkit.mail.roster import FileChanges
     from feedkit.mail.state import State
     from feedkit.mail.subscribers import Subscriber
-
-
-def refresh_web_copies(cfg: Config, render_cache: RenderCache | None = None) -> None:
-    """Write the web copies of sent digests when the site has sent any; say what changed."""
-    if not cfg.digest.archive or not cfg.path(cfg.digest.state).exists():
-        return  # no digest has run: the mail stack is not even imported
-    from feedkit.mail.archive import refresh_archive
-
-    changed = refresh_archive(cfg, render_cache)
-    if changed:
-        out = display_path(cfg.output_path / cfg.digest.archive, Path.cwd())
-        click.echo(f"Digest archive in {out}/: {len(changed)} file(s) changed")
 
 
 def _email_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

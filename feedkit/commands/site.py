@@ -10,7 +10,6 @@ import click
 
 from feedkit.cli import (
     QuickExit,
-    StatusLine,
     config_option,
     error_boundary,
     main,
@@ -18,15 +17,14 @@ from feedkit.cli import (
     rare_collections,
     report,
 )
-from feedkit.commands.mail import readers_now, refresh_web_copies
+from feedkit.commands.build import numbers, run_build
+from feedkit.commands.mail import readers_now
 from feedkit.config import load_config
 from feedkit.errors import ConfigError
-from feedkit.shown import display_path
-from feedkit.site.uptodate import counts_text, up_to_date_line
+from feedkit.site.uptodate import counts_text
 
 if TYPE_CHECKING:
     from feedkit.mail.subscribers import Subscriber
-    from feedkit.site.build import BuildPlan
 
 
 @main.command()
@@ -39,50 +37,8 @@ if TYPE_CHECKING:
 @error_boundary
 def build(config_path: Path, drafts: bool, no_cache: bool, strict: bool) -> None:
     """Write the Atom, RSS and JSON feeds ([feed] atom, rss, json) to the output folder."""
-    with rare_collections():
-        _build(config_path, drafts, no_cache, strict)
-
-
-def _build(config_path: Path, drafts: bool, no_cache: bool, strict: bool = False) -> None:
-    from feedkit.site.build import build_site
-
-    cfg = load_config(config_path)
-    now = now_from_env()
-    with StatusLine() as status:
-        plan, changed = build_site(
-            cfg,
-            now,
-            drafts=drafts,
-            ignore_cache=no_cache,
-            progress=status.show,
-            config_file=config_path,
-            walked=click.get_current_context().obj,  # by the console script, if it walked
-            waiting=lambda text: click.echo(f"note: {text}", err=True),
-        )
-    report(plan.warnings)
-    if plan.cache_discarded:
-        click.echo(f"note: build cache thrown away: {plan.cache_discarded}", err=True)
-    out = display_path(cfg.output_path, Path.cwd())
-    if plan.reused:
-        click.echo(up_to_date_line(out, _numbers(plan)))
-    else:
-        click.echo(
-            f"Built {len(plan.names)} files in {out}/ ({len(changed)} changed) from "
-            + _counts(plan)
-        )
-    refresh_web_copies(cfg)  # a lost output folder gets the digests' pages back
-    if strict and plan.warnings:
-        click.echo(f"error: {len(plan.warnings)} warning(s) and --strict is on", err=True)
-        sys.exit(1)
-    QuickExit.now()  # before this frame's objects are freed one by one
-
-
-def _numbers(plan: BuildPlan) -> tuple[int, int, int, int, int]:
-    return (plan.total, plan.published, plan.drafts, plan.scheduled, plan.expired)
-
-
-def _counts(plan: BuildPlan) -> str:
-    return counts_text(*_numbers(plan))
+    walked = click.get_current_context().obj  # by the console script, if it walked
+    run_build(config_path, drafts, no_cache, strict, walked, now_from_env)
 
 
 @main.command()
@@ -135,5 +91,5 @@ def check(config_path: Path, strict: bool) -> None:
     if strict and warnings:
         click.echo(f"error: {len(warnings)} warning(s) and --strict is on", err=True)
         sys.exit(1)
-    click.echo("OK: " + _counts(plan))
+    click.echo("OK: " + counts_text(*numbers(plan)))
     QuickExit.now()  # as a build: the cache is written, and every post need not be freed

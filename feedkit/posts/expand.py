@@ -39,8 +39,7 @@ from feedkit.posts.jekyllconfig import (
     markdown_suffixes,
 )
 from feedkit.posts.jekyllsite import as_written, liquid_site, site_config
-from feedkit.posts.pelicanmarkdown import site_reading
-from feedkit.posts.reading import Reading
+from feedkit.posts.reading import PLAIN, Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
 from feedkit.posts.tagreads import INCLUDES, TagReads
 
@@ -109,7 +108,11 @@ class Templates:
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
         self.site_params = hugo.params if hugo else {}
-        self._not_jekyll = hugo.reading if hugo else site_reading(cfg, self.kind.pelican)
+        self._not_jekyll = hugo.reading if hugo else PLAIN  # as feedkit reads Markdown
+        if hugo is None and self.kind.pelican:  # its module only for a Pelican site's posts
+            from feedkit.posts.pelicanmarkdown import site_reading
+
+            self._not_jekyll = site_reading(cfg, pelican=True)
         # Only in a Pelican site are its `{filename}` links looked for (else in every body).
         self.pelican = self.kind.pelican
         self._config_problem: Problem | None = None  # _config.yml cannot be read
@@ -135,8 +138,6 @@ class Templates:
         """Return `body` without template syntax: understood, or left out and said; in a
         Jekyll site whose converter is kramdown, or a Pelican site, its HTML read as they
         read it (`kramdown_blocks`), and its `:smile:` shortcodes are emoji when it uses jemoji."""
-        from feedkit.posts.emojicodes import emojify  # see _expand
-
         expanded = self._expand(post, body)
         if self.jekyll and (problem := self._jekyll_reading[1]):  # its converter unknown
             expanded = replace(expanded, problems=(problem, *expanded.problems))
@@ -146,6 +147,8 @@ class Templates:
             if (text := html_elements(expanded.text)) is not expanded.text:
                 expanded = replace(expanded, text=text)
         if self._jemoji:  # with its reading: kramdown's `{: …}` keep their codes (emojify)
+            from feedkit.posts.emojicodes import emojify  # here: most sites have no codes
+
             expanded = replace(expanded, text=emojify(expanded.text, reading=self.reading(True)))
         if self.jekyll:
             own = post.extra.get("excerpt_separator")
@@ -164,9 +167,11 @@ class Templates:
 
     @cached_property
     def _jemoji(self) -> bool:
+        if not self.jekyll:
+            return False
         from feedkit.posts.emojicodes import uses_jemoji
 
-        return self.jekyll and uses_jemoji(self._config_yml[0])
+        return uses_jemoji(self._config_yml[0])
 
     def _expand(self, post: Post, body: str) -> Expanded:
         if not self.pelican:
@@ -189,7 +194,6 @@ class Templates:
         # Imported here: the build cache's key reads `template_inputs` before any post is
         # read, and a cold build should not import what only rendering needs before then.
         from feedkit.posts import texdelims
-        from feedkit.posts.emojicodes import emojify
 
         if self.jekyll and self.reading(True).kramdown and "<" in body:
             from feedkit.posts.kramdown_blocks import gfm_paragraphs
@@ -198,6 +202,8 @@ class Templates:
         if self.passthrough and "\\" in body:
             body = texdelims.passthrough(body, self.passthrough)
         if self.emoji and ":" in body:
+            from feedkit.posts.emojicodes import emojify
+
             body = emojify(body, in_html=False, reading=self.reading(False, post.hugo))
         # One memchr for "{", then a regex: `"{{" in body` is several times slower.
         if "{" not in body or _TEMPLATE_START.search(body) is None:

@@ -39,8 +39,9 @@ _SMART = pyromark.Options.ENABLE_SMART_PUNCTUATION
 # What pulldown-cmark's writer makes of math: its own markup, nothing a post wrote, so this
 # pattern meets exactly one shape (math text is escaped: no "<" in it).
 _MATH_SPAN = re.compile(r'<span class="math math-(inline|display)">([^<]*)</span>')
-# A self-closed non-void element written in a post: `<a name="x" />`.
-_SELF_CLOSED_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\b[^<>]*?/>")
+# A self-closed non-void element written in a post: `<a name="x" />`. This pattern and the
+# one below are compiled (and kept by re) when first used: few posts and titles need them.
+_SELF_CLOSED_TAG = r"<[a-zA-Z][a-zA-Z0-9-]*\b[^<>]*?/>"
 
 
 @lru_cache(maxsize=8)
@@ -54,10 +55,7 @@ def markdown(smart: bool = False, options: Any = _OPTIONS) -> pyromark.Markdown:
 
 # ASCII punctuation Markdown could read as syntax; quotes, hyphens and dots are left for the
 # typographer.
-_SYNTAX = re.compile(r"""[!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~]""")
-
-
-_SYMBOLS = re.compile(KRAMDOWN_SYMBOLS)
+_SYNTAX = r"""[!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~]"""
 
 
 def read_html(text: str, reading: Reading) -> str:
@@ -77,7 +75,7 @@ def typographic_symbols(text: str) -> str:
     dash, `--` an en dash, `...` an ellipsis, `<<` `>>` guillemets (a space inside the pair
     a no-break one); its quotes as they are. What jekyll-feed's `smartify` makes of a title
     when the site's kramdown keeps its quotes straight: smart_quotes does not reach these."""
-    return _SYMBOLS.sub(lambda m: TYPOGRAPHIC_SYMBOLS[m[0]], " ".join(text.split()))
+    return re.sub(KRAMDOWN_SYMBOLS, lambda m: TYPOGRAPHIC_SYMBOLS[m[0]], " ".join(text.split()))
 
 
 def smartify(text: str) -> str:
@@ -90,7 +88,7 @@ def smartify(text: str) -> str:
     line = line_quotes(" ".join(text.split()))  # kramdown's quotes, each by its neighbours
     line = typographic_symbols(line)  # as kramdown reads runs of them: `----` is `—-`
     # Every other punctuation mark escaped; after "x " the text starts where a line does.
-    out = markdown(smart=True).html("x " + _SYNTAX.sub(r"\\\g<0>", line))
+    out = markdown(smart=True).html("x " + re.sub(_SYNTAX, r"\\\g<0>", line))
     return html.unescape(out.strip().removeprefix("<p>x ").removesuffix("</p>"))
 
 
@@ -184,7 +182,7 @@ def render_html(
     # pulldown-cmark writes its own void elements self-closed (`<br />`, `<img … />`): any
     # other self-closed tag was written in the post.
     if "/>" in body and "/>" in out:
-        out = _SELF_CLOSED_TAG.sub(lambda m: close_self_closed(m[0]), out)
+        out = re.sub(_SELF_CLOSED_TAG, lambda m: close_self_closed(m[0]), out)
     if 'class="math math-' in out:
         out = _MATH_SPAN.sub(
             lambda m: math_html(html.unescape(m[2]), m[1] == "display", math_form), out

@@ -298,7 +298,7 @@ def as_read(text: str, reading: Reading) -> str:
     edits.sort(key=lambda edit: edit[0])  # a closing `~`'s comes after those inside
     if typed:
         assert symbols is not None
-        made = _symbols(data, texts, symbols[0], reading.made)
+        made = _symbols(data, texts, re.compile(symbols[0]), reading.made)
         # The site's own marks make the '90s apostrophe as Goldmark does (smart_edit).
         typography += [e for e in made if site is None or data[e[0] : e[1]] != b"'"]
     if typography:
@@ -389,14 +389,15 @@ _ANGLES = ("<<", ">>")
 # typographer) make the `'` of `'90s` an apostrophe, where pulldown-cmark opens a quote.
 DECADE = re.compile(r"(?<![A-Za-z0-9])'(?=\d\ds)")
 _DECADE_BYTES = DECADE.pattern.encode()
+# Each pattern is compiled (and kept by re) when a post has one of its symbols.
 _SYMBOLS = {
-    ("kramdown", False): (re.compile(KRAMDOWN_SYMBOLS.encode()), ("--", "...", *_ANGLES)),
+    ("kramdown", False): (KRAMDOWN_SYMBOLS.encode(), ("--", "...", *_ANGLES)),
     # pulldown-cmark's smart punctuation makes a run of four hyphens or more as CommonMark
     # does (`----` ––), kramdown `---` then `--` from its start (`----` —-).
     # A decade's `'` is kramdown_quotes' there: kramdown's rule wants a space or nothing
     # before it (`('90s` opens a quote).
-    ("kramdown", True): (re.compile(rb"<< | >>|<<|>>|-{4,}"), (*_ANGLES, "----")),
-    ("goldmark", True): (re.compile(rb"<<|>>|" + _DECADE_BYTES), _ANGLES),
+    ("kramdown", True): (rb"<< | >>|<<|>>|-{4,}", (*_ANGLES, "----")),
+    ("goldmark", True): (rb"<<|>>|" + _DECADE_BYTES, _ANGLES),
 }
 
 

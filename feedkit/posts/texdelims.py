@@ -19,17 +19,17 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-# In Markdown text: the doubled backslash. In HTML: the single one.
-_IN_TEXT = re.compile(r"\\\\\((.+?)\\\\\)|\\\\\[(.+?)\\\\\]", re.DOTALL)
-_IN_HTML = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# These patterns are compiled (and kept by re) when first used: most posts have no TeX
+# delimiters. In Markdown text: the doubled backslash. In HTML: the single one.
+_IN_TEXT = r"(?s)\\\\\((.+?)\\\\\)|\\\\\[(.+?)\\\\\]"
+_IN_HTML = r"(?s)\\\((.+?)\\\)|\\\[(.+?)\\\]"
 # A LaTeX math environment, which MathJax (and KaTeX's auto-render) find without delimiters.
-_ENVIRONMENT = re.compile(
-    rb"\\begin\{((?:equation|align|alignat|gather|multline|flalign|eqnarray)\*?)\}"
-    rb"(.+?)\\end\{\1\}",
-    re.DOTALL,
+_ENVIRONMENT = (
+    rb"(?s)\\begin\{((?:equation|align|alignat|gather|multline|flalign|eqnarray)\*?)\}"
+    rb"(.+?)\\end\{\1\}"
 )
 # Markdown's backslash escapes: a backslash before ASCII punctuation stands for that character.
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPE = r"\\([!-/:-@\[-`{-~])"
 
 
 def has_delimiters(text: str) -> bool:
@@ -57,17 +57,17 @@ def _convert(text: str) -> str:
         if (changed := _html_math(source)) != source:
             edits.append((start, end, changed.encode()))
     taken = sorted(kept + markup)
-    for m in _IN_TEXT.finditer(data.decode("latin-1")):  # byte offsets, as the ranges
+    for m in re.finditer(_IN_TEXT, data.decode("latin-1")):  # byte offsets, as the ranges
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
         source = data[m.start() : m.end()].decode()
         if (changed := _text_math(source)) != source:
             edits.append((m.start(), m.end(), changed.encode()))
     taken += [(start, end) for start, end, _ in edits]
-    for env in _ENVIRONMENT.finditer(data):
+    for env in re.finditer(_ENVIRONMENT, data):
         if any(a < env.end() and env.start() < b for a, b in taken):
             continue
-        tex = _ESCAPE.sub(r"\1", env[0].decode()).strip()
+        tex = re.sub(_ESCAPE, r"\1", env[0].decode()).strip()
         if "$" not in tex:  # alone on its lines it is displayed, within text inline
             line_start = data.rfind(b"\n", 0, env.start()) + 1
             line_end = data.find(b"\n", env.end()) % (len(data) + 1)
@@ -138,12 +138,12 @@ def passthrough(text: str, delimiters: Sequence[tuple[str, str, bool]]) -> str:
 def _text_math(source: str) -> str:
     def formula(m: re.Match[str]) -> str:
         display = m[2] is not None
-        tex = _ESCAPE.sub(r"\1", m[2] if display else m[1]).strip()
+        tex = re.sub(_ESCAPE, r"\1", m[2] if display else m[1]).strip()
         if not tex or "$" in tex:
             return m[0]
         return f"$${tex}$$" if display else f"${tex}$"
 
-    return _IN_TEXT.sub(formula, source)
+    return re.sub(_IN_TEXT, formula, source)
 
 
 def _html_math(source: str) -> str:
@@ -156,4 +156,4 @@ def _html_math(source: str) -> str:
         kind = "display" if display else "inline"
         return f'<span class="math math-{kind}">{html.escape(tex, quote=False)}</span>'
 
-    return _IN_HTML.sub(formula, source)
+    return re.sub(_IN_HTML, formula, source)

@@ -26,9 +26,11 @@ if TYPE_CHECKING:
 _LABEL = re.compile(r"\\label\{[^{}]*\}")
 _REFERENCE = re.compile(r"\\(?:eq)?ref\{")
 _NUMBERED = re.compile(r"\\(begin|end)\{(equation|align|gather|multline)\}")
+# The patterns kept as text below are compiled (and kept by re) when first used: most
+# formulas need none of them.
 # What MathJax (and latex2mathml, which feedkit used before) read and math-core does not,
 # written in what it does read.
-_ENVIRONMENTS = re.compile(r"\\(begin|end)\{(split|smallmatrix)\}")
+_ENVIRONMENTS = r"\\(begin|end)\{(split|smallmatrix)\}"
 _SAME_ENVIRONMENT = {"split": "aligned", "smallmatrix": "matrix"}
 _MACROS = {
     "mbox": r"\text{#1}",
@@ -52,12 +54,12 @@ _ANNOTATION = '<annotation encoding="application/x-tex">'
 _NAMED = re.compile(r"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z][A-Za-z0-9]*;")
 # math-core writes \textbf{…}, \textrm{…} and the like as HTML inside <mtext>: in a feed's
 # XHTML that would land in the MathML namespace, so only its text is kept.
-_MTEXT = re.compile(r"(<mtext[^>]*>)(.*?)</mtext>", re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+_MTEXT = r"(?s)(<mtext[^>]*>)(.*?)</mtext>"
+_TAG = r"<[^>]*>"
 # math-core lays out with CSS (a cell's text-align, \color's color) where MathML has
 # attributes; feed validators and readers' sanitisers know the attributes, not `style` on
 # MathML, so those properties become attributes and the rest (widths, paddings) goes.
-_STYLE = re.compile(r' style="([^"]*)"')
+_STYLE = r' style="([^"]*)"'
 _STYLE_ATTRIBUTES = {
     "text-align": "columnalign",
     "color": "mathcolor",
@@ -66,7 +68,7 @@ _STYLE_ATTRIBUTES = {
 # \boxed and \cancel come as <menclose> with classes for math-core's own stylesheet: no
 # feed has that stylesheet, MathML Core has no menclose (a browser shows its content as a
 # row), and sanitisers drop it; a row it is.
-_ENCLOSE = re.compile(r"<menclose[^>]*>|</menclose>| class=\"[^\"]*\"")
+_ENCLOSE = r"<menclose[^>]*>|</menclose>| class=\"[^\"]*\""
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +92,7 @@ def load() -> None:
 
 
 def _plain_mtext(m: re.Match[str]) -> str:
-    return f"{m[1]}{_TAG.sub('', m[2])}</mtext>"
+    return f"{m[1]}{re.sub(_TAG, '', m[2])}</mtext>"
 
 
 def _as_row(m: re.Match[str]) -> str:
@@ -116,7 +118,7 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
         return None  # what it points to is not in the feed
     source = _NUMBERED.sub(r"\\\1{\2*}", _LABEL.sub("", tex))
     if "\\begin{s" in source:
-        source = _ENVIRONMENTS.sub(lambda m: f"\\{m[1]}{{{_SAME_ENVIRONMENT[m[2]]}}}", source)
+        source = re.sub(_ENVIRONMENTS, lambda m: f"\\{m[1]}{{{_SAME_ENVIRONMENT[m[2]]}}}", source)
     if display and "\\tag" in source and "\\begin{" not in source:
         source = f"\\begin{{equation*}}{source}\\end{{equation*}}"  # MathJax's $$x \tag{1}$$
     try:
@@ -130,11 +132,11 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
     if "&" in row:
         row = _NAMED.sub(lambda m: html.unescape(m[0]), row)
     if "<mtext" in row:
-        row = _MTEXT.sub(_plain_mtext, row)
+        row = re.sub(_MTEXT, _plain_mtext, row)
     if " style=" in row:
-        row = _STYLE.sub(_style_attributes, row)
+        row = re.sub(_STYLE, _style_attributes, row)
     if "<menclose" in row or " class=" in row:
-        row = _ENCLOSE.sub(_as_row, row)
+        row = re.sub(_ENCLOSE, _as_row, row)
     kind = "block" if display else "inline"
     annotation = html.escape(tex.strip(), quote=False)
     return (

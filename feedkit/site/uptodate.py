@@ -230,7 +230,7 @@ def answer(
     feedkit's folder (tests point it elsewhere). When it walked the content folder and found
     a post file changed, the walk is added to `seen`: the full build takes it instead of
     walking again (at 20,000 posts, 40 ms)."""
-    options = _options(args)
+    options = build_options(args)
     if options is None:
         return False
     config_file, drafts = options
@@ -262,9 +262,10 @@ def answer(
     return True
 
 
-def _options(args: list[str]) -> tuple[str, bool] | None:
+def build_options(args: list[str]) -> tuple[str, bool] | None:
     """Return the config file and --drafts of `feedkit build ARGS`; None for any other
-    option (--no-cache, --strict, -v, --help, a typo), which only the full build takes."""
+    option (--no-cache, --strict, -v, --help, a typo), which only the command line takes
+    (feedkit/commands/build.py runs the build without it otherwise)."""
     config, drafts = "feedkit.toml", False
     rest = list(args)
     while rest:

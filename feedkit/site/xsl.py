@@ -22,7 +22,8 @@ WORDS = (
     N_("(untitled)"),
     N_("Web feed"),
 )
-_WORDS = re.compile("|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True)))
+# Compiled (and kept by re) when first used: only a site in another language needs it.
+_WORDS = "|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True))
 
 
 def xsl_stylesheet(cfg: Config) -> bytes:
@@ -34,5 +35,5 @@ def xsl_stylesheet(cfg: Config) -> bytes:
     words = language(cfg.language)
     if words.code is None:
         return data
-    said = _WORDS.sub(lambda m: html.escape(words.gettext(m[0]), quote=False), data.decode())
+    said = re.sub(_WORDS, lambda m: html.escape(words.gettext(m[0]), quote=False), data.decode())
     return said.encode()
