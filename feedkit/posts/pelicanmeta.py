@@ -37,7 +37,7 @@ _OPENING = re.compile(r"-{3}(?:\s.*)?")
 _CLOSING = re.compile(r"(?:-{3}|\.{3})(?:\s.*)?")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # never compared
 class Header:
     """Where Pelican's metadata is in a file, as Python-Markdown's meta extension finds it."""
 
