@@ -249,18 +249,24 @@ def test_a_hugo_blog_keeps_its_rss_items(tmp_path: Path) -> None:
         assert our.published_parsed == their.published_parsed, link
 
 
+def pelican_build(pelican: str, site: Path, out: Path) -> None:
+    """Build the Pelican site `site` (its posts in content/) into `out` with real Pelican,
+    which must succeed."""
+    subprocess.run(
+        [pelican, "content", "-s", "pelicanconf.py", "-o", str(out), "-q"],
+        cwd=site,
+        check=True,
+        timeout=600,
+    )
+
+
 def test_a_pelican_blog_keeps_its_atom_entries(tmp_path: Path) -> None:
     # Pelican 3.7 and later write an entry's ID without a `/` after the path: feedkit added
     # one, so every post of a blog moved over showed up in readers again.
     pelican = tool("pelican", "pelican")
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "pelican-site", site)
-    subprocess.run(
-        [pelican, "content", "-s", "pelicanconf.py", "-o", str(tmp_path / "pelican"), "-q"],
-        cwd=site,
-        check=True,
-        timeout=600,
-    )
+    pelican_build(pelican, site, tmp_path / "pelican")
     feedkit(site)
     their_feed = tmp_path / "pelican" / "feeds" / "all.atom.xml"
     assert feed_title(site / "public" / "feeds" / "all.atom.xml") == feed_title(their_feed)
@@ -305,12 +311,7 @@ def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> N
     for name, text in PELICAN_METADATA.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(text, encoding="utf-8")
-    subprocess.run(
-        [pelican, "content", "-s", "pelicanconf.py", "-o", str(tmp_path / "pelican"), "-q"],
-        cwd=site,
-        check=True,
-        timeout=600,
-    )
+    pelican_build(pelican, site, tmp_path / "pelican")
     feedkit(site)
     theirs = entries(tmp_path / "pelican" / "feeds" / "all.atom.xml", "id")
     ours = entries(site / "public" / "feeds" / "all.atom.xml", "id")
