@@ -158,6 +158,21 @@ class Templates:
             expanded = replace(expanded, text=raw_html(expanded.text))
         return expanded
 
+    def unchanged(self, post: Post, text: str) -> bool:
+        """Return True when `expand` gives `text` back as it is, with no problems and
+        nothing read; False when that is not certain (a quick look, for `feedkit check`).
+
+        Only ASCII characters are looked for, by ASCII patterns: the answer is the same
+        for a body's UTF-8 bytes decoded as Latin-1, one character a byte, where a
+        character beyond ASCII is only bytes that are none of them."""
+        # A Jekyll or Pelican site's every body may be read otherwise (`expand`); so may a
+        # Hugo site's with passthrough math or emoji codes (`_templates`).
+        return (
+            not (self.jekyll or self.pelican or self.passthrough or self.emoji)
+            and not as_written(post.rel_path, None)
+            and not before_one_of(text, "{", "{%", _TEMPLATE_START)
+        )
+
     @cached_property
     def _markdown(self) -> tuple[str, ...] | None:
         """Return a Jekyll site's Markdown endings (`markdown_suffixes`), once a run."""
