@@ -603,3 +603,28 @@ def test_the_quick_look_at_a_body_never_changes_what_a_check_finds(
     assert quick == full
     assert 40 < sum(looked) < 360  # many bodies had nothing to find, many had
     assert sum(bool(result[1] or result[2]) for result in full) > 40  # warnings among them
+
+
+def test_a_cold_check_makes_the_cache_key_only_when_it_saves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hashing feedkit's files takes about 8 ms, before any post could be read: with nothing
+    # kept, the key is made by whoever first needs it, the (forked) process that saves.
+    from feedkit.config import load_config
+    from feedkit.site import cachekey
+    from feedkit.site.checkcache import CheckCache
+
+    site = jekyll_site(tmp_path)
+    hashed: list[str] = []
+    code_hash = cachekey.code_hash
+    monkeypatch.setattr(cachekey, "_found", None)
+    monkeypatch.setattr(cachekey, "code_hash", lambda *a: hashed.append("") or code_hash(*a))
+    cfg = load_config(site / "feedkit.toml")
+    cache = CheckCache.open(cfg)
+    assert hashed == [] and cache.rows == {}
+    assert cache.build.key == cachekey.cache_key(cachekey.config_hash(cfg)) and len(hashed) == 1
+    monkeypatch.setattr(cachekey, "_found", None)
+    first = outcome(site)
+    assert (site / ".feedkit" / "cache" / "check.pickle").exists()
+    _, heads, bodies = spied_check(site, monkeypatch)  # the next check reads what it kept
+    assert (heads, bodies) == (["guide.md"], []) and outcome(site) == first

@@ -85,7 +85,9 @@ class CheckCache:
         """Return what the last check kept for `cfg`; empty when it is missing, damaged, or
         made for another config or by other code."""
         build = BuildCache.open(cfg)
-        data = load_pickle(build.folder / CHECK_FILE, build.key)
+        path = build.folder / CHECK_FILE
+        # No state and no check kept (a cold check): its key is not made here (see `key`).
+        data = load_pickle(path, build.key) if build.state or path.exists() else {}
         rows, site = data.get("rows"), data.get("site")
         if not isinstance(rows, dict):
             return cls(build)
