@@ -39,6 +39,7 @@ XML_ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 _ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _ILLEGAL_TO_NUL = bytes(0 if byte in _ILLEGAL_BYTES else byte for byte in range(256))
 _NONCHARACTERS = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE and U+FFFF in UTF-8
+_NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # what bytes.strip() leaves
 
 
 # The lines that open and close front matter, by format, in the order they are tried:
@@ -404,7 +405,10 @@ def _closed_head(
     except FileProblems:
         return None  # not front matter after all: the whole file tells what is wrong
     # Pelican's metadata may end before that line (at a blank one): text may come between.
-    head.blank_body = not (head.text[head.body_start :].strip() or raw[end.end() :].strip())
+    # Past it, what bytes.strip() takes away is looked for (a slice would copy the body).
+    head.blank_body = (
+        not head.text[head.body_start :].strip() and _NOT_SPACE.search(raw, end.end()) is None
+    )
     return head
 
 
