@@ -179,9 +179,9 @@ def spied_check(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, li
         heads.extend(Path(p).name for p in paths)
         return (parse if not args else parse_and_check)(cfg, paths, *args, **kwargs)
 
-    def read_spy(post: Any, warnings: Any, raw: bytes | None = None) -> str:
+    def read_spy(post: Any, warnings: Any, raw: bytes | None = None, *start: Any) -> str:
         bodies.append(post.source.name)
-        return read(post, warnings, raw)
+        return read(post, warnings, raw, *start)
 
     monkeypatch.setattr(checkcache, "parse_files", parse_spy)
     monkeypatch.setattr(checkcache, "parse_and_check", parse_spy)
@@ -558,3 +558,73 @@ def test_a_cold_check_pickles_each_post_once(
     again, heads, _ = spied_check(tmp_path, monkeypatch)
     assert (again.exit_code, again.stderr) == (0, first.stderr)
     assert sorted(heads) == [f"p{i:03}.md" for i in range(count)]
+
+
+# What bodies are made of for the quick look's test: each check's first look and near
+# misses, and characters beyond ASCII whose UTF-8 bytes, as Latin-1, are white space or
+# a letter to a pattern (U+0085 and U+00A0 end in 0x85 and 0xA0; é is 0xC3 0xA9).
+PIECES = [
+    *("$x$", "$\\foo{x}$", "$5 ", "```sh\necho $HOME\n```\n", "~~~\n$y\n~~~\n", "`$z`"),
+    *("{{ x }}", "{{< ref p >}}", "{% raw %}", "{: .c}", "{a}", "{", "*[HTML]: Hyper\n", "*a*"),
+    *("[^1]", "\n[^1]: note\n", "^", "<b>x</b>", "\n<div>\n", "<!-- c -->", "\n    $code$\n"),
+    *("\u0085", "\u00a0", "é", "🚀", "\n", "\n\n", " ", "\t", "text"),
+]
+PLAIN = ["\u0085", "\u00a0", "é", "🚀", "\n", "\n\n", " ", "\t", "text", "*a*", "[b](c)"]
+
+
+def test_the_quick_look_at_a_body_never_changes_what_a_check_finds(
+    make_site: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    from feedkit.posts.expand import Templates
+    from feedkit.posts.loader import load_posts
+    from feedkit.site import checkcache
+
+    rng = random.Random(22)
+    posts = {
+        f"p{i:03}.md": f"---\ntitle: P{i}\ndate: 2024-01-01\n---\n"
+        + "".join(rng.choice(PIECES if rng.random() < 0.3 else PLAIN) for _ in range(12))
+        for i in range(400)
+    }
+    cfg = make_site(posts=posts)
+    loaded = load_posts(cfg).posts
+    templates = Templates.of_posts(cfg, loaded)
+    quick = [checkcache._check_body(p, "mathml", templates) for p in loaded]
+    looked = []
+    nothing_to_find = checkcache._nothing_to_find
+
+    def spy(view: str, *args: Any) -> bool:
+        looked.append(nothing_to_find(view, *args))
+        return False  # and so every body is checked in full
+
+    monkeypatch.setattr(checkcache, "_nothing_to_find", spy)
+    full = [checkcache._check_body(p, "mathml", templates) for p in loaded]
+    assert quick == full
+    assert 40 < sum(looked) < 360  # many bodies had nothing to find, many had
+    assert sum(bool(result[1] or result[2]) for result in full) > 40  # warnings among them
+
+
+def test_a_cold_check_makes_the_cache_key_only_when_it_saves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hashing feedkit's files takes about 8 ms, before any post could be read: with nothing
+    # kept, the key is made by whoever first needs it, the (forked) process that saves.
+    from feedkit.config import load_config
+    from feedkit.site import cachekey
+    from feedkit.site.checkcache import CheckCache
+
+    site = jekyll_site(tmp_path)
+    hashed: list[str] = []
+    code_hash = cachekey.code_hash
+    monkeypatch.setattr(cachekey, "_found", None)
+    monkeypatch.setattr(cachekey, "code_hash", lambda *a: hashed.append("") or code_hash(*a))
+    cfg = load_config(site / "feedkit.toml")
+    cache = CheckCache.open(cfg)
+    assert hashed == [] and cache.rows == {}
+    assert cache.build.key == cachekey.cache_key(cachekey.config_hash(cfg)) and len(hashed) == 1
+    monkeypatch.setattr(cachekey, "_found", None)
+    first = outcome(site)
+    assert (site / ".feedkit" / "cache" / "check.pickle").exists()
+    _, heads, bodies = spied_check(site, monkeypatch)  # the next check reads what it kept
+    assert (heads, bodies) == (["guide.md"], []) and outcome(site) == first

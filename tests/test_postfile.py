@@ -9,6 +9,7 @@ against the real thing where Jekyll is installed.
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from test_oracles import entries, seen_text, title
 
 from feedkit.cli import main
+from feedkit.posts.postfile import has_illegal
 
 from conftest import FIXTURES, NOW_ENV, hugo_site_with_a_bare_page
 
@@ -243,3 +245,33 @@ def test_a_hugo_page_without_front_matter_is_an_undated_page_as_hugo_lists_it(
     result = runner.invoke(main, ["build", "--config", str(toml)], env=NOW_ENV)
     assert result.exit_code == 0, result.output
     assert [e.title for e in entries(site / "out" / "index.xml", "link").values()] == ["Dated"]
+
+
+# What has_illegal stands for: a byte of a control character XML cannot carry, or U+FFFE or
+# U+FFFF in UTF-8; decode() and body_of() strip only where it says so.
+XML_ILLEGAL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def test_has_illegal_finds_every_byte_xml_cannot_carry_and_no_other() -> None:
+    for byte in range(256):
+        for raw in (bytes([byte]), b"text " + bytes([byte]) + b" more\n"):
+            assert has_illegal(raw) == (XML_ILLEGAL_BYTES.search(raw) is not None), raw
+    assert has_illegal(b"\xef\xbf\xbe") and has_illegal(b"a \xef\xbf\xbf")
+    assert not has_illegal(b"\xef\xbf\xbd \xef\xbb\xbf \xf0\x9f\x9a\x80 tab\there\r\n")
+
+
+def test_has_illegal_agrees_with_a_search_on_random_bytes() -> None:
+    rng = random.Random(13)
+    # Mostly text, with the bytes that matter often enough that both answers come up.
+    alphabet = list(b"ab \n\t\r") + [0x00, 0x08, 0x0B, 0x1F, 0x7F, 0xEF, 0xBF, 0xBE, 0xBD]
+    found = 0
+    for _ in range(20_000):
+        size = rng.randrange(0, 40)
+        if rng.random() < 0.5:
+            raw = bytes(rng.choice(alphabet) for _ in range(size))
+        else:
+            raw = rng.randbytes(size)
+        expected = XML_ILLEGAL_BYTES.search(raw) is not None
+        assert has_illegal(raw) == expected, raw
+        found += expected
+    assert 2_000 < found < 18_000  # both answers were tried, many times

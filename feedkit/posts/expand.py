@@ -39,6 +39,7 @@ from feedkit.posts.jekyllconfig import (
     markdown_suffixes,
 )
 from feedkit.posts.jekyllsite import as_written, liquid_site, site_config
+from feedkit.posts.pairs import before_one_of
 from feedkit.posts.reading import PLAIN, Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
 from feedkit.posts.tagreads import INCLUDES, TagReads
@@ -160,6 +161,21 @@ class Templates:
             expanded = replace(expanded, text=raw_html(expanded.text))
         return expanded
 
+    def unchanged(self, post: Post, text: str) -> bool:
+        """Return True when `expand` gives `text` back as it is, with no problems and
+        nothing read; False when that is not certain (a quick look, for `feedkit check`).
+
+        Only ASCII characters are looked for, by ASCII patterns: the answer is the same
+        for a body's UTF-8 bytes decoded as Latin-1, one character a byte, where a
+        character beyond ASCII is only bytes that are none of them."""
+        # A Jekyll or Pelican site's every body may be read otherwise (`expand`); so may a
+        # Hugo site's with passthrough math or emoji codes (`_templates`).
+        return (
+            not (self.jekyll or self.pelican or self.passthrough or self.emoji)
+            and not as_written(post.rel_path, None)
+            and not before_one_of(text, "{", "{%", _TEMPLATE_START)
+        )
+
     @cached_property
     def _markdown(self) -> tuple[str, ...] | None:
         """Return a Jekyll site's Markdown endings (`markdown_suffixes`), once a run."""
@@ -205,8 +221,8 @@ class Templates:
             from feedkit.posts.emojicodes import emojify
 
             body = emojify(body, in_html=False, reading=self.reading(False, post.hugo))
-        # One memchr for "{", then a regex: `"{{" in body` is several times slower.
-        if "{" not in body or _TEMPLATE_START.search(body) is None:
+        # By each "{" (`pairs`): `"{{" in body` is several times slower.
+        if not before_one_of(body, "{", "{%", _TEMPLATE_START):
             return Expanded(body, (), ())
         if not self.posts_known:
             raise NeedsPosts(post.rel_path)

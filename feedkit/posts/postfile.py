@@ -34,9 +34,12 @@ _CLOSING_LINE = {
 # Compiled when first met (re keeps it): its class reaches past U+00FF, for which re builds a
 # map of 65,536 entries, 0.4 ms that a build with no control character in a post would pay.
 XML_ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
-# The same, as bytes to delete: a cheap test of a whole file before any regex runs.
+# The same, as bytes: a cheap test of a whole file before any regex runs. The table maps each
+# to NUL and every other byte to itself, so a file has one when its translation holds a NUL.
 _ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_ILLEGAL_TO_NUL = bytes(0 if byte in _ILLEGAL_BYTES else byte for byte in range(256))
 _NONCHARACTERS = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE and U+FFFF in UTF-8
+_NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # what bytes.strip() leaves
 
 
 # The lines that open and close front matter, by format, in the order they are tried:
@@ -106,7 +109,9 @@ def discover(content_dir: Path, unread: Unread | None = None) -> list[Path]:
 
 def has_illegal(raw: bytes) -> bool:
     """Return True if `raw` may hold characters XML cannot carry (checked exactly later)."""
-    return len(raw.translate(None, _ILLEGAL_BYTES)) != len(raw) or (
+    # Mapped to NUL, then one memchr: 4.5 µs for a 12 KB bench post, where deleting them and
+    # comparing lengths took 5.3 (translate's deleting loop tests each byte against a set).
+    return b"\0" in raw.translate(_ILLEGAL_TO_NUL) or (
         # U+FFFE and U+FFFF: a byte search (memchr) for their first byte, then one regex
         # search (re finds a literal prefix faster than `in` finds three bytes, twice).
         0xEF in raw and _NONCHARACTERS.search(raw) is not None
@@ -400,7 +405,10 @@ def _closed_head(
     except FileProblems:
         return None  # not front matter after all: the whole file tells what is wrong
     # Pelican's metadata may end before that line (at a blank one): text may come between.
-    head.blank_body = not (head.text[head.body_start :].strip() or raw[end.end() :].strip())
+    # Past it, what bytes.strip() takes away is looked for (a slice would copy the body).
+    head.blank_body = (
+        not head.text[head.body_start :].strip() and _NOT_SPACE.search(raw, end.end()) is None
+    )
     return head
 
 

@@ -85,7 +85,9 @@ class CheckCache:
         """Return what the last check kept for `cfg`; empty when it is missing, damaged, or
         made for another config or by other code."""
         build = BuildCache.open(cfg)
-        data = load_pickle(build.folder / CHECK_FILE, build.key)
+        path = build.folder / CHECK_FILE
+        # No state and no check kept (a cold check): its key is not made here (see `key`).
+        data = load_pickle(path, build.key) if build.state or path.exists() else {}
         rows, site = data.get("rows"), data.get("site")
         if not isinstance(rows, dict):
             return cls(build)
@@ -284,16 +286,28 @@ def _check_body(
     from feedkit.posts.markup import math_warnings
 
     warnings: list[Problem] = []
+    # kramdown's additions as the post's own reading has them, as a build renders it: a
+    # cmark-gfm site's `{:` is text, and a Pelican site's without attr_list's and abbr's.
+    reading = templates.reading(templates.jekyll, post.hugo)
     try:
-        body = read_post_body(post, warnings, raw)
+        raw = read_raw(post) if raw is None else raw
+        start = _plain_body_start(raw, post.body_line)
+        # The body's bytes in place: a slice of them would copy 12 KB a post.
+        data = memoryview(raw)[start:] if start is not None else None
+        if data is not None and _nothing_to_find(
+            str(data, "latin-1"), post, math, templates, reading
+        ):
+            try:
+                str(data, "utf-8")
+                return [], [], [], ()
+            except UnicodeDecodeError:
+                pass  # body_of names the line of the first bad byte
+        body = read_post_body(post, warnings, raw, start)
     except ContentError as exc:
         return list(exc.problems), warnings, [], ()
     expanded = templates.expand(post, body)
     if math == "mathml":
         warnings.extend(math_warnings(post, expanded.text))
-    # kramdown's additions as the post's own reading has them, as a build renders it: a
-    # cmark-gfm site's `{:` is text, and a Pelican site's without attr_list's and abbr's.
-    reading = templates.reading(templates.jekyll, post.hugo)
     if reading.kramdown:
         warnings += kramdown.problems(post, expanded.text)
     # One character first: `in` for two takes ~15 µs on a post's text, four bytes a
@@ -324,10 +338,46 @@ def _unused_notes(post: Post, body: str, reading: Reading) -> list[Problem]:
     ]
 
 
-def read_post_body(post: Post, warnings: list[Problem], raw: bytes | None = None) -> str:
+def _nothing_to_find(
+    view: str, post: Post, math: str, templates: Templates, reading: Reading
+) -> bool:
+    """Return True when none of `_check_body`'s checks can find anything in a body whose
+    UTF-8 bytes, decoded as Latin-1, are `view`; False when that is not certain.
+
+    Nearly every post has an emoji or another character beyond U+FFFF, which makes its text
+    four bytes a character: each look for a character in it took longer than decoding
+    the bytes one character a byte. Every check begins with looks for ASCII characters,
+    and ASCII patterns without classes beyond ASCII (`\\s`, `\\w`) find in such a
+    view what they find in the text: in UTF-8, the bytes of a character beyond ASCII are
+    none of them."""
+    from feedkit.posts.fences import dollars_only_in_code
+    from feedkit.posts.kramdown import has_kramdown
+
+    return (
+        templates.unchanged(post, view)
+        # `markup.unconverted_math`'s, `kramdown.prepare`'s and `_check_body`'s own first
+        # looks, in the same order.
+        and (math != "mathml" or "$" not in view or dollars_only_in_code(view))
+        and not (reading.kramdown and has_kramdown(view))
+        and not (reading.footnotes and "^" in view and "[^" in view)
+        and (reading.raw_html or not (templates.hugo or post.hugo) or "<" not in view)
+    )
+
+
+def _plain_body_start(raw: bytes, body_line: int) -> int | None:
+    """Return where a file's body starts in its bytes (`_body_start`), when its body is
+    the bytes from there decoded, if they are UTF-8; None when it may be otherwise (a
+    character XML cannot carry is removed from it, with a warning)."""
+    start = _body_start(raw, body_line)
+    return None if start is None or has_illegal(raw) else start
+
+
+def read_post_body(
+    post: Post, warnings: list[Problem], raw: bytes | None = None, start: int | None = -1
+) -> str:
     """Return a loaded post's Markdown body, read again from its file (unless its bytes are
     given), as `postbody.read_body` gives it (the same text, warnings and problems), at less
-    cost.
+    cost. `start` is what `_plain_body_start` gave of its bytes, if known.
 
     Only the body is decoded: nearly every post has an emoji or another character beyond
     U+FFFF somewhere, which makes its whole text four bytes a character, and copying the
@@ -336,8 +386,9 @@ def read_post_body(post: Post, warnings: list[Problem], raw: bytes | None = None
     the closing line itself take `postbody.body_of`'s way, as does a body not UTF-8.
     """
     raw = read_raw(post) if raw is None else raw
-    start = _body_start(raw, post.body_line)
-    if start is not None and not has_illegal(raw):
+    if start == -1:
+        start = _plain_body_start(raw, post.body_line)
+    if start is not None:
         try:
             return raw[start:].decode("utf-8")
         except UnicodeDecodeError:
