@@ -13,6 +13,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from feedkit.readonly import readonly
+
 
 @dataclass(frozen=True)
 class Author:
@@ -58,7 +60,7 @@ class Choice(NamedTuple):
         return (drafts or not self.draft) and self.published <= cutoff < self.expires
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class Post:
     """One post's metadata. The Markdown body is not kept: rendering reads it again."""
 
@@ -116,7 +118,7 @@ def _post(source: str, *values: Any) -> Post:
     return post
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class RenderedPost:
     """A post with its body rendered: what feeds and digests put in front of readers."""
 

@@ -20,7 +20,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from feedkit.posts.jekyllsite import as_written, liquid_site, site_config
 from feedkit.posts.reading import PLAIN, Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
 from feedkit.posts.tagreads import INCLUDES, TagReads
+from feedkit.readonly import readonly
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
 # What a render read besides its own file: (kind, name, what it found). Kinds: "post_url",
@@ -49,7 +50,7 @@ _TEMPLATE_START = re.compile(r"\{[{%]")
 Read = tuple[str, str, str]
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class Expanded:
     """A post's body with its templates expanded."""
 

@@ -22,13 +22,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
 from feedkit.errors import Problem
 from feedkit.models import Post
+from feedkit.readonly import readonly
 
 Attrs = tuple[tuple[str, str], ...]
 
@@ -39,7 +39,7 @@ _INLINE_ELEMENTS = {"Emphasis", "Strong", "Strikethrough", "Link", "Image"}
 _INLINE_ELEMENTS |= {"Superscript", "Subscript"}
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class Fix:
     """What one marker stands for."""
 
@@ -48,7 +48,7 @@ class Fix:
     text: str = ""  # raw HTML (raw), the heading's source text (heading), ul/ol (toc)
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class Prepared:
     """A post's text with kramdown's constructs as markers, and what they mean."""
 
