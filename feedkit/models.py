@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from feedkit.readonly import readonly
 
 
-@dataclass(frozen=True)
+@readonly(eq=True)
 class Author:
     """A post's or the site's author, as feeds name them."""
 

@@ -11,7 +11,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,9 +38,10 @@ from feedkit.posts.jekyllconfig import (
 from feedkit.posts.jekylldefaults import Scope, defaults_for, post_scopes
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, site_folders, site_kind, site_markers
 from feedkit.posts.walk import HUGO_SUFFIXES, MARKDOWN_SUFFIXES, PELICAN_SUFFIXES, Unread
+from feedkit.readonly import readonly
 
 
-@dataclass(frozen=True, slots=True)
+@readonly(eq=True, slots=True)
 class Place:
     """What a post file's place in its layout says about it."""
 
@@ -106,7 +107,7 @@ class Place:
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
 
 
-@dataclass(frozen=True, slots=True)
+@readonly(eq=True, slots=True)
 class Skipped:
     """A file that is not a post, and why."""
 

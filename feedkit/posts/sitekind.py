@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
 from feedkit.config import Config
 from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS
 from feedkit.posts.jekyllconfig import jekyll_folder
+from feedkit.readonly import readonly
 from feedkit.shown import display_path
 
 PELICAN_CONFIG = "pelicanconf.py"
@@ -39,7 +39,7 @@ JEKYLL_FOLDERS = ("_posts", "_drafts")  # where Jekyll's posts and drafts are
 SECTION_PAGE_NAME = "_index."  # how a Hugo section page's name begins: _index.md
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@readonly(slots=True)
 class SiteKind:
     """Which generator's site a content folder is, and what of it decided so."""
 
