@@ -29,7 +29,6 @@ from urllib.parse import urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.jekyllconfig import (
     JEKYLL_CONFIG,
     JEKYLL_CONFIGS,
@@ -105,7 +104,11 @@ class Templates:
         self.jekyll_root = self.kind.jekyll_root if self.jekyll else None
         # A Hugo site's math passed through Markdown as written (Goldmark's passthrough),
         # and its emoji codes.
-        hugo = hugo_settings(site_folders(cfg)) if self.hugo else None
+        hugo = None
+        if self.hugo:
+            from feedkit.posts.hugoconfig import hugo_settings  # a Hugo site's alone
+
+            hugo = hugo_settings(site_folders(cfg))
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
         self.site_params = hugo.params if hugo else {}
@@ -239,6 +242,8 @@ class Templates:
     def _hugo_reading(self) -> Reading:
         # Hugo's defaults, raw HTML shown: content copied without its configuration has no
         # pages of Hugo's (which leave it out without `unsafe`) to match; feeds would lose it.
+        from feedkit.posts.hugoconfig import hugo_settings
+
         return replace(hugo_settings(site_folders(self.cfg)), unsafe=True).reading
 
     @cached_property

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.errors import ContentError
 from feedkit.posts.hugourls import check_permalink
+from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS
 from feedkit.readonly import readonly
 
 if TYPE_CHECKING:  # at use: a site that is not Hugo's reads no Hugo typography
@@ -27,9 +28,6 @@ if TYPE_CHECKING:  # at use: a site that is not Hugo's reads no Hugo typography
 
 ROOT_NAMES = ("hugo", "config")
 SUFFIXES = ("toml", "yaml", "yml", "json")
-# The configuration files that make a folder a Hugo site, and its configuration folder.
-HUGO_CONFIGS = tuple(f"{name}.{ext}" for name in ROOT_NAMES for ext in SUFFIXES)
-CONFIG_DIR = "config/_default"
 
 
 @readonly()  # its repr is in the build cache's key; nothing compares it
