@@ -138,18 +138,6 @@ def test_a_build_after_one_post_is_edited_makes_no_frozen_class(tmp_path: Path) 
     assert [name for name, made in classes.items() if "__setattr__" in made["methods"]] == []
 
 
-def test_the_classes_compared_are_hashed_by_their_fields_as_frozen_ones_are() -> None:
-    # A Problem found twice is reported once: problems are gathered in sets and dicts.
-    from feedkit.models import Author
-    from feedkit.posts.layout import Place, Skipped
-
-    assert {Problem("p.md", 3, "bad"), Problem("p.md", 3, "bad")} == {Problem("p.md", 3, "bad")}
-    assert hash(Problem("p.md", 3, "bad")) == hash(("p.md", 3, "bad", False))
-    assert hash(Author("Ada", "a@e.org")) == hash(Author("Ada", "a@e.org"))
-    assert hash(Place(draft=True)) == hash(Place(draft=True)) and Place() != Place(draft=True)
-    assert len({Skipped("x"), Skipped("x"), Skipped("y")}) == 2
-
-
 def source(pattern: str | re.Pattern[str]) -> str:
     return pattern if isinstance(pattern, str) else pattern.pattern
 
