@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from feedkit.configkeys import (
 )
 from feedkit.errors import ConfigError
 from feedkit.models import Author
+from feedkit.readonly import readonly
 
 CONFIG_NAME = "feedkit.toml"
 
@@ -31,7 +32,7 @@ CONFIG_NAME = "feedkit.toml"
 # every `feedkit` run its share of about 0.8 ms a class at start.
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class FeedConfig:
     """[feed]: what goes in each feed, and the feeds' file names."""
 
@@ -55,7 +56,7 @@ class FeedConfig:
     hub: str | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class DigestConfig:
     """[digest]: who gets the email digest, when, and how it is sent."""
 
@@ -88,14 +89,14 @@ class DigestConfig:
     postal_address: str = ""
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class BuildConfig:
     """[build]: when `feedkit schedule` rebuilds the feeds."""
 
     schedule: str | None = None  # cron for feed rebuilds under `feedkit schedule`
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class SmtpConfig:
     """[smtp]: the relay digests go out through when digest.delivery is "smtp"."""
 
@@ -110,7 +111,7 @@ class SmtpConfig:
     connections: int = 1  # sent over this many connections at once, for relays that allow it
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class ServeConfig:
     """`feedkit serve`: sign-ups, confirmations, unsubscribes and the digest archive."""
 
@@ -126,7 +127,7 @@ class ServeConfig:
     proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class Config:
     """A site's `feedkit.toml`, checked: the site's settings and each section's."""
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
+from feedkit.readonly import readonly
 from feedkit.shown import problem_line
 
 
@@ -15,7 +15,7 @@ class FeedkitError(Exception):
     exit_code = 1
 
 
-@dataclass(frozen=True)
+@readonly(eq=True)
 class Problem:
     """One thing wrong with an input, located as `path:line` (line 0 = whole file)."""
 

@@ -6,15 +6,17 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from feedkit.readonly import readonly
 
-@dataclass(frozen=True)
+
+@readonly(eq=True)
 class Author:
     """A post's or the site's author, as feeds name them."""
 
@@ -58,7 +60,7 @@ class Choice(NamedTuple):
         return (drafts or not self.draft) and self.published <= cutoff < self.expires
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class Post:
     """One post's metadata. The Markdown body is not kept: rendering reads it again."""
 
@@ -116,7 +118,7 @@ def _post(source: str, *values: Any) -> Post:
     return post
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class RenderedPost:
     """A post with its body rendered: what feeds and digests put in front of readers."""
 

@@ -99,6 +99,10 @@ def test_a_build_after_one_post_is_edited_imports_no_python_frontmatter(tmp_path
     # the emoji codes, which only some sites read.
     skipped = ("click", "feedkit.cli", "feedkit.posts.pelicanmarkdown", "feedkit.posts.emojicodes")
     assert [m for m in modules if m in skipped] == []
+    # Nor Hugo's configuration reader and sections, on a site with no Hugo configuration.
+    assert [
+        m for m in modules if m in ("feedkit.posts.hugoconfig", "feedkit.posts.hugosections")
+    ] == []
 
 
 def test_feeds_made_again_from_kept_entries_import_neither_feedgen_nor_the_renderer(

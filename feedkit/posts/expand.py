@@ -20,7 +20,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,6 @@ from urllib.parse import urlsplit
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.jekyllconfig import (
     JEKYLL_CONFIG,
     JEKYLL_CONFIGS,
@@ -43,6 +42,7 @@ from feedkit.posts.pairs import before_one_of
 from feedkit.posts.reading import PLAIN, Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
 from feedkit.posts.tagreads import INCLUDES, TagReads
+from feedkit.readonly import readonly
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
 # What a render read besides its own file: (kind, name, what it found). Kinds: "post_url",
@@ -50,7 +50,7 @@ _TEMPLATE_START = re.compile(r"\{[{%]")
 Read = tuple[str, str, str]
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class Expanded:
     """A post's body with its templates expanded."""
 
@@ -105,7 +105,11 @@ class Templates:
         self.jekyll_root = self.kind.jekyll_root if self.jekyll else None
         # A Hugo site's math passed through Markdown as written (Goldmark's passthrough),
         # and its emoji codes.
-        hugo = hugo_settings(site_folders(cfg)) if self.hugo else None
+        hugo = None
+        if self.hugo:
+            from feedkit.posts.hugoconfig import hugo_settings  # a Hugo site's alone
+
+            hugo = hugo_settings(site_folders(cfg))
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
         self.site_params = hugo.params if hugo else {}
@@ -254,6 +258,8 @@ class Templates:
     def _hugo_reading(self) -> Reading:
         # Hugo's defaults, raw HTML shown: content copied without its configuration has no
         # pages of Hugo's (which leave it out without `unsafe`) to match; feeds would lose it.
+        from feedkit.posts.hugoconfig import hugo_settings
+
         return replace(hugo_settings(site_folders(self.cfg)), unsafe=True).reading
 
     @cached_property

@@ -13,25 +13,24 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.errors import ContentError
 from feedkit.posts.hugourls import check_permalink
+from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS
+from feedkit.readonly import readonly
 
 if TYPE_CHECKING:  # at use: a site that is not Hugo's reads no Hugo typography
     from feedkit.posts.reading import Reading
 
 ROOT_NAMES = ("hugo", "config")
 SUFFIXES = ("toml", "yaml", "yml", "json")
-# The configuration files that make a folder a Hugo site, and its configuration folder.
-HUGO_CONFIGS = tuple(f"{name}.{ext}" for name in ROOT_NAMES for ext in SUFFIXES)
-CONFIG_DIR = "config/_default"
 
 
-@dataclass(frozen=True, eq=False)  # its repr is in the build cache's key; nothing compares it
+@readonly()  # its repr is in the build cache's key; nothing compares it
 class HugoSettings:
     """What a Hugo site's configuration says that feedkit follows."""
 

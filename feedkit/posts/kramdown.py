@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.pairs import after, before_one_of
+from feedkit.readonly import readonly
 
 Attrs = tuple[tuple[str, str], ...]
 
@@ -40,7 +40,7 @@ _INLINE_ELEMENTS = {"Emphasis", "Strong", "Strikethrough", "Link", "Image"}
 _INLINE_ELEMENTS |= {"Superscript", "Subscript"}
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class Fix:
     """What one marker stands for."""
 
@@ -49,7 +49,7 @@ class Fix:
     text: str = ""  # raw HTML (raw), the heading's source text (heading), ul/ol (toc)
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class Prepared:
     """A post's text with kramdown's constructs as markers, and what they mean."""
 

@@ -11,17 +11,16 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Author
 from feedkit.posts import pelicanmeta
-from feedkit.posts.hugoconfig import hugo_settings
-from feedkit.posts.hugosections import Sections, with_sections
 from feedkit.posts.hugourls import default_pattern, permalink_for, section_name
 from feedkit.posts.jekyllconfig import (
     jekyll_authors,
@@ -36,11 +35,22 @@ from feedkit.posts.jekyllconfig import (
     smart_quotes,
 )
 from feedkit.posts.jekylldefaults import Scope, defaults_for, post_scopes
-from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, site_folders, site_kind, site_markers
+from feedkit.posts.sitekind import (
+    PELICAN_CONFIG,
+    SiteKind,
+    hugo_config_in,
+    site_folders,
+    site_kind,
+    site_markers,
+)
 from feedkit.posts.walk import HUGO_SUFFIXES, MARKDOWN_SUFFIXES, PELICAN_SUFFIXES, Unread
 
+if TYPE_CHECKING:
+    from feedkit.posts.hugosections import Sections
+from feedkit.readonly import readonly
 
-@dataclass(frozen=True, slots=True)
+
+@readonly(eq=True, slots=True)
 class Place:
     """What a post file's place in its layout says about it."""
 
@@ -106,7 +116,7 @@ class Place:
 ANYWHERE = Place()  # a place whose layout says nothing about the post in it
 
 
-@dataclass(frozen=True, slots=True)
+@readonly(eq=True, slots=True)
 class Skipped:
     """A file that is not a post, and why."""
 
@@ -260,18 +270,31 @@ class Layout:
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
         rels = [self.rel(path) for path in paths] if self.hugo else []
         self.files = set(rels)
-        hugo = hugo_settings(site_folders(cfg))
-        self.main_sections = cfg.main_sections or hugo.main_sections or _largest_section(rels)
+        # Hugo's configuration, where there is one (else Hugo's defaults: no main sections,
+        # permalinks or zone, URLs in lower case; hugoconfig is not imported).
+        main: tuple[str, ...] = ()
+        permalinks: tuple[tuple[str, str], ...] = ()
+        self.keep_case, zone = False, ""
+        if hugo_config_in(self.kind.markers):
+            from feedkit.posts.hugoconfig import hugo_settings
+
+            hugo = hugo_settings(site_folders(cfg))
+            main, permalinks, self.keep_case, zone = (
+                hugo.main_sections,
+                hugo.permalinks,
+                hugo.keep_case,
+                hugo.timezone,
+            )
+        self.main_sections = cfg.main_sections or main or _largest_section(rels)
         # Hugo's mainSections name sections as Hugo does (`café-notes` for `Café Notes/`),
         # feedkit.toml's main_sections folders, as on disk or as Hugo names them.
-        self.hugo_main = not cfg.main_sections and bool(hugo.main_sections)
-        self.keep_case = hugo.keep_case
+        self.hugo_main = not cfg.main_sections and bool(main)
         # A Hugo site's pages keep the URLs Hugo gives them, unless feedkit.toml says.
         self.hugo_urls = self.hugo and not cfg.permalink_given
-        self.permalinks = dict(hugo.permalinks)
-        self.sections = Sections(cfg.content_path, rels)  # Hugo's, for its :section tokens
+        self.permalinks = dict(permalinks)
+        self._sections_of = (cfg.content_path, rels)  # Hugo's, for its :section tokens
         # A Hugo site's naive dates are read in its timeZone, unless feedkit.toml says.
-        zone = hugo.timezone if self.hugo and not cfg.timezone_given else ""
+        zone = zone if self.hugo and not cfg.timezone_given else ""
         self.hugo_timezone = ZoneInfo(zone) if zone else None
         self.hugo_page = Place(hugo=True, timezone=self.hugo_timezone)
         # What the layout decides for every file alike, written out: a cached reading of a
@@ -302,6 +325,14 @@ class Layout:
                 sorted(self.paths.items()),
             )
         )
+
+    @cached_property
+    def sections(self) -> Sections:
+        """Return Hugo's sections of the content folder, for a Hugo page's :section tokens:
+        made when first asked for, by a Hugo site's layout alone."""
+        from feedkit.posts.hugosections import Sections
+
+        return Sections(*self._sections_of)
 
     def rel(self, path: str) -> str:
         """Return the path relative to the content folder, with '/' between its parts."""
@@ -412,6 +443,8 @@ class Layout:
         if pattern is None:  # Hugo's default: the page's path
             pattern = default_pattern(folders)
         elif ":section" in pattern:  # from the files' `_index.md`s, read once
+            from feedkit.posts.hugosections import with_sections
+
             sections = self.sections.of(folders, ":sectionslug" in pattern)
             pattern = with_sections(pattern, sections)
         return Place(

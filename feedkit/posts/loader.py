@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,10 +39,11 @@ from feedkit.posts.postfile import (
     read_whole,
 )
 from feedkit.posts.walk import StatKey
+from feedkit.readonly import readonly
 from feedkit.shown import display_path
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or printed: it holds every post
+@readonly(repr=False)  # never compared or printed: it holds every post
 class LoadResult:
     """Every post file of a site, read: the posts, what is wrong with them, what is no post."""
 

@@ -19,10 +19,10 @@ from feedkit.configkeys import SITE_KEYS
 from feedkit.errors import ContentError
 from feedkit.models import Author
 from feedkit.posts import pelicanmeta
-from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS, site_values
+from feedkit.posts.hugoconfig import site_values
 from feedkit.posts.jekyllconfig import config_file, jekyll_config
 from feedkit.posts.postvalues import parse_authors
-from feedkit.posts.sitekind import PELICAN_CONFIG, decide
+from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS, PELICAN_CONFIG, decide
 from feedkit.posts.walk import PELICAN_SUFFIXES
 
 # What readers' feed readers know the old feeds by: entry IDs and the feed's address, as

@@ -14,13 +14,13 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.errors import ContentError
+from feedkit.readonly import readonly
 
 FORMAT = "Pelican"
 _KEY_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
@@ -37,7 +37,7 @@ _OPENING = re.compile(r"-{3}(?:\s.*)?")
 _CLOSING = re.compile(r"(?:-{3}|\.{3})(?:\s.*)?")
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # never compared
+@readonly(slots=True)  # never compared
 class Header:
     """Where Pelican's metadata is in a file, as Python-Markdown's meta extension finds it."""
 

@@ -12,11 +12,11 @@ A post is read with pulldown-cmark whatever its site's own converter was; a Jeky
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from feedkit.posts import rawhtml
+from feedkit.readonly import readonly
 
 # A line starting with a colon and no space after it: pulldown-cmark reads it as a
 # definition, where kramdown, Goldmark and Python-Markdown require a space or tab after the
@@ -27,7 +27,7 @@ _TIGHT_COLON = re.compile(r"\n[ \t>]*:[^ \t\r\n]")
 _LINK_MARKS = ("www.", "://", "@", "&#", "&commat;")
 
 
-@dataclass(frozen=True, eq=False)  # never compared: a build makes one or two
+@readonly()  # never compared: a build makes one or two
 class Reading:
     """How a post's Markdown is read. The defaults are feedkit's own reading: kramdown's
     additions and every extension on, quotes and dashes as written."""

@@ -25,21 +25,26 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
 from feedkit.config import Config
-from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS
 from feedkit.posts.jekyllconfig import jekyll_folder
+from feedkit.readonly import readonly
 from feedkit.shown import display_path
 
 PELICAN_CONFIG = "pelicanconf.py"
+# The configuration files that make a folder a Hugo site, and its configuration folder; here,
+# not in feedkit/posts/hugoconfig.py, which reads them: a site without them never imports it.
+HUGO_CONFIGS = tuple(
+    f"{n}.{ext}" for n in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
+)
+CONFIG_DIR = "config/_default"
 JEKYLL_FOLDERS = ("_posts", "_drafts")  # where Jekyll's posts and drafts are
 SECTION_PAGE_NAME = "_index."  # how a Hugo section page's name begins: _index.md
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@readonly(slots=True)
 class SiteKind:
     """Which generator's site a content folder is, and what of it decided so."""
 
@@ -108,6 +113,12 @@ def site_markers(cfg: Config) -> tuple[str, ...]:
 def is_hugo_marker(name: str) -> bool:
     """Return True when a name `site_markers` gives is Hugo's configuration."""
     return name in HUGO_CONFIGS or name == CONFIG_DIR
+
+
+def hugo_config_in(markers: tuple[str, ...]) -> bool:
+    """Return True when `site_markers` found Hugo's configuration: else there is none for
+    feedkit/posts/hugoconfig.py `hugo_settings` to read (it gives Hugo's defaults)."""
+    return any(is_hugo_marker(name) for name in markers)
 
 
 def _found_in_any(paths: list[str], marker: str, start: int) -> bool:

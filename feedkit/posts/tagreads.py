@@ -18,7 +18,6 @@ from urllib.parse import quote
 
 from feedkit.config import Config
 from feedkit.models import Post
-from feedkit.posts.hugoconfig import hugo_settings
 from feedkit.posts.sitekind import site_folders
 from feedkit.posts.themeincludes import THEME_INCLUDES
 from feedkit.posts.walk import MARKDOWN_SUFFIXES
@@ -156,6 +155,7 @@ class TagReads:
 
     @cached_property
     def _pages(self) -> Any:
+        from feedkit.posts.hugoconfig import hugo_settings
         from feedkit.posts.hugourls import Pages
 
         return Pages(self.cfg, hugo_settings(site_folders(self.cfg)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -20,6 +20,7 @@ from feedkit.errors import Problem
 from feedkit.models import Choice, Post, RenderedPost
 from feedkit.posts.anchors import anchor_names
 from feedkit.posts.loader import LoadResult, Progress, load_posts
+from feedkit.readonly import readonly
 from feedkit.shown import display_path
 from feedkit.site.choose import FeedPlan, choose_feeds, feed_files
 from feedkit.site.outputs import write_staged
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from feedkit.site.scan import Scan
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or printed (it holds every post)
+@readonly(repr=False)  # never compared or printed (it holds every post)
 class BuildPlan:
     """Every output file's bytes, decided before anything is written (or staged: see
     `plan_build`'s `stage_into`)."""
@@ -72,7 +73,7 @@ class BuildPlan:
 READS_POSTS = "reads_posts"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@readonly(repr=False)
 class PostsRead:
     """Every post file as far as choosing feed entries goes, and how to read one in full."""
 

@@ -239,12 +239,15 @@ def config_hash(cfg: Config) -> str:
     layout reads (`pelicanmeta.layout_settings`), and the files templates read besides posts
     (`_config.yml`, `_includes/`)."""
     from feedkit.posts.expand import template_inputs
-    from feedkit.posts.hugoconfig import hugo_settings
-    from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders, site_markers
+    from feedkit.posts.sitekind import PELICAN_CONFIG, hugo_config_in, site_folders, site_markers
 
-    # What a Hugo configuration says of main sections and URLs decides posts and links.
-    hugo = hugo_settings(site_folders(cfg))
     markers = site_markers(cfg)
+    # What a Hugo configuration says of main sections and URLs decides posts and links.
+    hugo = None
+    if hugo_config_in(markers):  # else there is none to read: hugoconfig is not imported
+        from feedkit.posts.hugoconfig import hugo_settings
+
+        hugo = hugo_settings(site_folders(cfg))
     made_from: tuple[object, ...] = (cfg, markers, template_inputs(cfg), hugo)
     if PELICAN_CONFIG in markers:  # its MARKDOWN's extensions decide how posts read
         from feedkit.posts.pelicanmarkdown import site_extensions

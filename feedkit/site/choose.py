@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Choice
+from feedkit.readonly import readonly
 
 
-@dataclass(frozen=True, eq=False)
+@readonly()
 class FeedPlan:
     """One feed's title and entries."""
 

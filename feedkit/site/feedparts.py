@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import datetime
 from functools import lru_cache
 from typing import Protocol
@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 
 from feedkit.config import XSL_NAME, Config
 from feedkit.models import Post, RenderedPost
+from feedkit.readonly import readonly
 
 GENERATOR = "feedkit"
 
 
-@dataclass(frozen=True)
+@readonly()  # never compared
 class FeedInfo:
     """What one feed is: its title, where it lives, and which page it stands for."""
 

@@ -137,9 +137,8 @@ def watched(cfg: Config, config_file: str) -> list[str]:
     files are posts), and Jekyll's `_config.yml` (and `.yaml`, `.toml`), `_data/authors.yml` and
     `_includes/` (templates read them), every file and folder below those folders; and with a digest
     archive, what its refresh reads and writes (`archive_inputs`)."""
-    from feedkit.posts.hugoconfig import CONFIG_DIR, HUGO_CONFIGS
     from feedkit.posts.jekyllconfig import JEKYLL_CONFIGS
-    from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders
+    from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS, PELICAN_CONFIG, site_folders
     from feedkit.posts.tagreads import INCLUDES
 
     paths = [config_file]
