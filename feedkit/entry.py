@@ -1,9 +1,9 @@
 """The `feedkit` console script. A `feedkit build` that has nothing to do is told so here,
 from what the last build saved, before the command line and the build load (see
 feedkit.site.uptodate); one with something to do runs here too, without the command line
-library, when its options are the few that answer reads (feedkit.commands.build
-`run_plain`). Every other run goes to feedkit.cli, a build with the walk of the content
-folder made here, if one was."""
+library, when its options are the build's own (feedkit.commands.build `run_plain`). Every
+other run goes to feedkit.cli, a build with the walk of the content folder made here, if one
+was."""
 
 from __future__ import annotations
 

@@ -528,6 +528,8 @@ def _posts_site(root: Path) -> Path:
 BUILD_CASES = {
     "built": ([], None, {}),
     "drafts": (["--drafts"], None, {}),
+    "no cache": (["--no-cache", "--drafts"], None, {}),
+    "strict, with warnings": (["--strict"], None, {}),
     "config given": (["--config=feedkit.toml"], None, {}),
     "config missing": (["--config", "nope.toml"], None, {}),
     "config a folder": (["--config", "a-folder"], None, {}),
@@ -540,7 +542,7 @@ BUILD_CASES = {
 def test_a_build_the_console_script_runs_without_click_says_what_the_command_says(
     tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # With only --config and --drafts, the console script builds without loading click
+    # With only the build's options, the console script builds without loading click
     # (feedkit/commands/build.py); what it prints, writes and exits with is the command's.
     args, broken, env = BUILD_CASES[case]
     sites = [_posts_site(tmp_path / "command"), _posts_site(tmp_path / "script")]

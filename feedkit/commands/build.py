@@ -1,9 +1,10 @@
 """What `feedkit build` does once its options are read, without click.
 
 The `build` command (feedkit/commands/site.py) runs `run_build` with the options click read.
-The console script runs it itself (`run_plain`) when the options are ones the answer of a
-build with nothing to do reads too (feedkit.site.uptodate `build_options`: `--config FILE`,
-`--drafts`) and click would take them as given; anything else (another option, `-v`,
+The console script runs it itself (`run_plain`) when the options are the build's own, as the
+answer of a build with nothing to do reads them (feedkit.site.uptodate `build_options`:
+`--config FILE`, `--drafts`, `--no-cache`, `--strict`) and click would take them as given;
+anything else (`-v`,
 `--help`, a folder or an unreadable file as the config, a FEEDKIT_NOW click calls a usage
 error, a shell's completion) goes to click. Either way the build prints, fails and exits
 as the command does.
@@ -113,10 +114,10 @@ def run_plain(args: list[str], walked: Walked | None) -> None:
         pinned_now()
     except ValueError:  # click's usage error, with its usage line
         return
-    config, drafts = options
+    config, drafts, no_cache, strict = options
     QuickExit.armed = True
     try:
-        run_build(Path(config), drafts, False, False, walked, pinned_now)
+        run_build(Path(config), drafts, no_cache, strict, walked, pinned_now)
     except FeedkitError as exc:
         report_failure(exc)
         sys.exit(exc.exit_code)

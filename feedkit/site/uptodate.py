@@ -230,9 +230,9 @@ def answer(
     a post file changed, the walk is added to `seen`: the full build takes it instead of
     walking again (at 20,000 posts, 40 ms)."""
     options = build_options(args)
-    if options is None:
+    if options is None or options[2] or options[3]:  # --no-cache, --strict: the full build
         return False
-    config_file, drafts = options
+    config_file, drafts, _, _ = options
     path = os.path.join(os.path.dirname(os.path.realpath(config_file)), STATE)
     try:
         now = _now()
@@ -261,23 +261,28 @@ def answer(
     return True
 
 
-def build_options(args: list[str]) -> tuple[str, bool] | None:
-    """Return the config file and --drafts of `feedkit build ARGS`; None for any other
-    option (--no-cache, --strict, -v, --help, a typo), which only the command line takes
-    (feedkit/commands/build.py runs the build without it otherwise)."""
-    config, drafts = "feedkit.toml", False
+def build_options(args: list[str]) -> tuple[str, bool, bool, bool] | None:
+    """Return the config file, --drafts, --no-cache and --strict of `feedkit build ARGS`;
+    None for any other option (-v, --help, a typo), which only the command line takes
+    (feedkit/commands/build.py runs the build without it otherwise). A build with nothing
+    to do is told here only with the first two."""
+    config, drafts, no_cache, strict = "feedkit.toml", False, False, False
     rest = list(args)
     while rest:
         arg = rest.pop(0)
         if arg == "--drafts":
             drafts = True
+        elif arg == "--no-cache":
+            no_cache = True
+        elif arg == "--strict":
+            strict = True
         elif arg == "--config" and rest and not rest[0].startswith("-"):
             config = rest.pop(0)
         elif arg.startswith("--config=") and len(arg) > len("--config="):
             config = arg[len("--config=") :]
         else:
             return None
-    return config, drafts
+    return config, drafts, no_cache, strict
 
 
 def _now() -> float:
