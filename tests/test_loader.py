@@ -89,6 +89,28 @@ def test_posts_are_sorted_newest_first_and_drafts_and_future_are_hidden(
     assert {"draft", "published-false"} <= with_drafts and "future" not in with_drafts
 
 
+def test_posts_of_the_same_instant_are_ordered_by_slug_then_url(make_site: MakeSite) -> None:
+    # The same instant written in two zones, and two posts that share a slug (not their
+    # URL): slug, then URL, the largest first, as dates are.
+    def post(title: str, date: str, slug: str, more: str = "") -> str:
+        return f"---\ntitle: {title}\ndate: {date}\nslug: {slug}\n{more}---\nBody.\n"
+
+    cfg = make_site(
+        posts={
+            "a.md": post("A", "2024-05-01T12:00:00+02:00", "apple"),
+            "b.md": post("B", "2024-05-01T10:00:00Z", "pear"),
+            "c.md": post("C", "2024-05-01T10:00:00Z", "fig"),
+            "d.md": post("D", "2024-04-01T10:00:00Z", "zebra"),
+            "e.md": post("E", "2024-06-01T10:00:00Z", "aardvark"),
+            "f.md": post("F", "2024-05-01T10:00:00Z", "fig", "permalink: /zz/fig/\n"),
+        },
+    )
+    posts = load_posts(cfg).posts
+    figs = sorted((p.url for p in posts if p.slug == "fig"), reverse=True)
+    assert [p.slug for p in posts] == ["aardvark", "pear", "fig", "fig", "apple", "zebra"]
+    assert [p.url for p in posts if p.slug == "fig"] == figs
+
+
 def test_future_post_appears_once_its_time_comes(make_site: MakeSite) -> None:
     cfg = make_site("posts/future.md")
     (post,) = load_posts(cfg).posts

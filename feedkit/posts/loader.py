@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -369,11 +370,23 @@ def gather(parsed: Iterable[Parsed]) -> LoadResult:
     if problems:
         files = [(p.rel_path, p.source) for p in posts]
         raise ContentError(with_body_problems(problems, files) + warnings)
+    return LoadResult(newest_first(posts), tuple(warnings), tuple(skipped))
+
+
+def newest_first(posts: list[Post]) -> tuple[Post, ...]:
+    """Return `posts` newest first, then by slug, then by URL (posts may share a slug,
+    never a URL): one order on every path."""
     # By instant as a number: the same order as comparing the dates, whose every comparison
-    # asks both time zones for their offsets (0.4 s of sorting at 20,000 posts).
-    # Then by slug, then URL (posts may share a slug, never a URL): one order on every path.
-    posts.sort(key=lambda p: (p.published.timestamp(), p.slug, p.url), reverse=True)
-    return LoadResult(tuple(posts), tuple(warnings), tuple(skipped))
+    # asks both time zones for their offsets (0.4 s of sorting at 20,000 posts). Numbers
+    # alone sort in half the time of (instant, slug, URL) tuples; only posts published at
+    # the same instant need the rest.
+    instants = [post.published.timestamp() for post in posts]
+    order = sorted(range(len(posts)), key=instants.__getitem__, reverse=True)
+    if any(instants[a] == instants[b] for a, b in pairwise(order)):
+        return tuple(
+            sorted(posts, key=lambda p: (p.published.timestamp(), p.slug, p.url), reverse=True)
+        )
+    return tuple(posts[index] for index in order)
 
 
 def public_posts(posts: tuple[Post, ...], now: datetime, *, drafts: bool = False) -> list[Post]:
