@@ -44,10 +44,10 @@ from feedkit.posts.sitekind import (
     site_markers,
 )
 from feedkit.posts.walk import HUGO_SUFFIXES, MARKDOWN_SUFFIXES, PELICAN_SUFFIXES, Unread
+from feedkit.readonly import readonly
 
 if TYPE_CHECKING:
     from feedkit.posts.hugosections import Sections
-from feedkit.readonly import readonly
 
 
 @readonly(eq=True, slots=True)
@@ -235,11 +235,11 @@ class Layout:
             if not cfg.timezone_given:  # and its dates are read in its zone
                 timezone = jekyll_timezone(cfg, folder, values)
         pelicanconfs = [f / PELICAN_CONFIG for f in site_folders(cfg)] if self.pelican else []
+        pelican_values = pelicanmeta.assignments(pelicanconfs)  # pelicanconf.py read once
         # Where pelicanconf.py has Pelican look for articles (and pages, which are none).
-        self.paths = pelicanmeta.content_paths(pelicanconfs) if self.pelican else {}
+        self.paths = pelicanmeta.content_paths(pelicanconfs, pelican_values) if self.pelican else {}
         if self.pelican and not cfg.timezone_given:  # pelicanconf.py's TIMEZONE
-            timezone = pelicanmeta.timezone(pelicanconfs, cfg.root)
-        pelican_values = pelicanmeta.assignments(pelicanconfs)
+            timezone = pelicanmeta.timezone(pelicanconfs, cfg.root, pelican_values)
         # An article with no Category: its folder's name, else the default one (Pelican's).
         self.folder_category, default_category = (
             pelicanmeta.default_categories(pelican_values) if self.pelican else (False, "")
@@ -259,11 +259,13 @@ class Layout:
             title_symbols=jekyll and not smart,
             timezone=timezone,
             slug_from_title=self.pelican
-            and (pelicanmeta.setting(pelicanconfs, "SLUGIFY_SOURCE") or "title") == "title",
+            and (pelicanmeta.setting(pelicanconfs, "SLUGIFY_SOURCE", pelican_values) or "title")
+            == "title",
             pelican=self.pelican,
             pelican_yaml=self.pelican and pelicanmeta.yaml_plugin(pelican_values),
             category=default_category,
-            default_date=self.pelican and pelicanmeta.assigned(pelicanconfs, "DEFAULT_DATE"),
+            default_date=self.pelican
+            and pelicanmeta.assigned(pelicanconfs, "DEFAULT_DATE", pelican_values),
         )
         self.draft = replace(self.post, draft=True)
         self.language = cfg.language.lower()

@@ -161,11 +161,13 @@ def assignments(configs: Iterable[Path]) -> dict[str, ast.expr]:
     return {}
 
 
-def setting(configs: Iterable[Path], name: str) -> str | None:
+def setting(
+    configs: Iterable[Path], name: str, values: dict[str, ast.expr] | None = None
+) -> str | None:
     """Return the text the first of a Pelican site's `pelicanconf.py` files sets `name` to
     (SLUGIFY_SOURCE, TIMEZONE), None when it sets none: only a string assigned at its top
-    counts (see `assignments`)."""
-    return _text(assignments(configs).get(name))
+    counts (see `assignments`; `values`: them, when read already)."""
+    return _text((assignments(configs) if values is None else values).get(name))
 
 
 def _text(value: ast.expr | None) -> str | None:
@@ -248,10 +250,11 @@ def _strings(value: ast.expr) -> tuple[str, ...] | None:
     return tuple(strings) if len(strings) == len(value.elts) else None
 
 
-def assigned(configs: Iterable[Path], name: str) -> bool:
+def assigned(configs: Iterable[Path], name: str, values: dict[str, ast.expr] | None = None) -> bool:
     """Return True when the first of a Pelican site's `pelicanconf.py` files sets `name` at
-    its top to anything but None (DEFAULT_DATE: `'fs'`, a tuple). Read, never run."""
-    return _set(assignments(configs).get(name))
+    its top to anything but None (DEFAULT_DATE: `'fs'`, a tuple). Read, never run;
+    `values`: its `assignments`, when read already."""
+    return _set((assignments(configs) if values is None else values).get(name))
 
 
 # A plugin that reads a `---` block as YAML (pelican-plugins' yaml-metadata, as
@@ -296,10 +299,13 @@ def layout_settings(configs: list[Path]) -> tuple[object, ...]:
     )
 
 
-def timezone(configs: list[Path], root: Path) -> ZoneInfo | None:
+def timezone(
+    configs: list[Path], root: Path, values: dict[str, ast.expr] | None = None
+) -> ZoneInfo | None:
     """Return the zone a Pelican site reads its posts' dates in (its TIMEZONE), None when
-    it names none. Raise ContentError, naming the file, for a name that is no time zone."""
-    name = setting(configs, "TIMEZONE")
+    it names none. Raise ContentError, naming the file, for a name that is no time zone.
+    `values`: its `assignments`, when read already."""
+    name = setting(configs, "TIMEZONE", values)
     if not name:
         return None
     try:
