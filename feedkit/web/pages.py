@@ -21,6 +21,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from feedkit.i18n import language as words
 
 MAX_BODY = 16 * 1024  # bytes: a sign-up form is a few hundred
+# A body over MAX_BODY but not over this is read to its end, and dropped, before the 413: a
+# client still sending when the connection closes with its bytes unread gets a reset, and
+# often loses the answer with it. A larger one is answered without being read.
+DRAIN_LIMIT = 1024 * 1024
 ARCHIVE = "/archive"
 
 
@@ -183,6 +187,8 @@ class BodyLimit:
             return
         for name, value in scope.get("headers", []):
             if name == b"content-length" and (not value.isdigit() or int(value) > self.limit):
+                if value.isdigit() and int(value) <= DRAIN_LIMIT:
+                    await _drain(receive, DRAIN_LIMIT)
                 await _too_large(send)
                 return
         received = 0
@@ -193,10 +199,21 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:  # a chunked body: the app's handler answers 413
+                    if message.get("more_body", False):
+                        await _drain(receive, DRAIN_LIMIT - received)
                     raise HTTPException(413, "Request body too large")
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+async def _drain(receive: Receive, budget: int) -> None:
+    """Read and drop the rest of a request's body, up to about `budget` bytes."""
+    while budget >= 0:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+        budget -= len(message.get("body", b""))
 
 
 async def _too_large(send: Send) -> None:
