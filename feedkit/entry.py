@@ -1,9 +1,9 @@
 """The `feedkit` console script. A `feedkit build` that has nothing to do is told so here,
 from what the last build saved, before the command line and the build load (see
 feedkit.site.uptodate); one with something to do runs here too, without the command line
-library, when its options are the build's own (feedkit.commands.build `run_plain`). Every
-other run goes to feedkit.cli, a build with the walk of the content folder made here, if one
-was."""
+library, when its options are the build's own (feedkit.commands.build `run_plain`), and so
+does a `feedkit check` with only its own options (feedkit.commands.check). Every other run
+goes to feedkit.cli, a build with the walk of the content folder made here, if one was."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ def run() -> None:
         from feedkit.commands.build import run_plain
 
         run_plain(sys.argv[2:], seen[0] if seen else None)  # returns when click must read them
+    elif sys.argv[1:2] == ["check"]:
+        import gc
+
+        gc.set_threshold(*RARE_COLLECTIONS)  # as a build's
+        from feedkit.commands.check import run_plain as run_check
+
+        run_check(sys.argv[2:])  # returns when click must read them
     from feedkit.cli import run as run_cli
 
     run_cli(seen[0] if seen else None)

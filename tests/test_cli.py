@@ -579,3 +579,56 @@ def test_a_build_the_console_script_runs_without_click_says_what_the_command_say
         for site in sites
     ]
     assert written[0] == written[1]
+
+
+CHECK_CASES = {  # the arguments, a broken post, the environment, the exit code
+    "checked": ([], None, {}, 0),
+    "strict, with warnings": (["--strict"], None, {}, 1),
+    "config given": (["--config=feedkit.toml"], None, {}, 0),
+    "config missing": (["--config", "nope.toml"], None, {}, 1),
+    "config a folder": (["--config", "a-folder"], None, {}, 2),
+    "a broken post": ([], "bad/bad-date.md", {}, 1),
+    "a clock without a zone": ([], None, {"FEEDKIT_NOW": "2026-03-01T00:00:00"}, 2),
+    "a build's option": (["--drafts"], None, {}, 2),
+    "verbose": (["-v"], "bad/bad-date.md", {}, 1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHECK_CASES))
+def test_a_check_the_console_script_runs_without_click_says_what_the_command_says(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With only the check's options, the console script checks without loading click
+    # (feedkit/commands/check.py); what it prints and exits with is the command's, twice (the
+    # second check reads what the first kept).
+    args, broken, env, exit_code = CHECK_CASES[case]
+    sites = [_posts_site(tmp_path / "command"), _posts_site(tmp_path / "script")]
+    if broken:
+        for site in sites:
+            shutil.copyfile(FIXTURES / broken, site / "content" / "broken.md")
+    monkeypatch.chdir(sites[0])
+    as_installed = "import sys; from feedkit.entry import run; sys.argv[0] = 'feedkit'; run()"
+    for _ in range(2):
+        command = CliRunner().invoke(
+            main, ["check", *args], env={**NOW_ENV, **env}, prog_name="feedkit"
+        )
+        script = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", as_installed, "check", *args],
+            cwd=sites[1],
+            env={**os.environ, **NOW_ENV, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        said = "".join(
+            line + "\n" for line in script.stderr.splitlines() if "import time:" not in line
+        )
+        assert (script.returncode, script.stdout, said) == (
+            command.exit_code,
+            command.stdout,
+            command.stderr,
+        )
+        loaded = re.findall(r"\| +([\w.]+)$", script.stderr, re.M)
+        by_click = ("config a folder", "a clock without a zone", "a build's option", "verbose")
+        assert ("click" in loaded) == (case in by_click)
+    assert command.exit_code == exit_code

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from feedkit.commands.console import (
     QuickExit,
@@ -108,16 +108,31 @@ def run_plain(args: list[str], walked: Walked | None) -> None:
     would take ARGS as given (see the module's docstring); else return, having done
     nothing."""
     options = build_options(args)
-    if options is None or not _taken_by_click(options[0]) or _completing():
+    if options is None or not takes_plainly(options[0]):
         return
+    config, drafts, no_cache, strict = options
+    as_command(lambda: run_build(Path(config), drafts, no_cache, strict, walked, pinned_now))
+
+
+def takes_plainly(config: str) -> bool:
+    """True when a command run without click may take `config`, its `--config`, and the
+    environment as they are: click would take them as given (see `_taken_by_click`), no
+    shell asks for completions, and FEEDKIT_NOW is unset or a time with its zone."""
+    if not _taken_by_click(config) or _completing():
+        return False
     try:
         pinned_now()
     except ValueError:  # click's usage error, with its usage line
-        return
-    config, drafts, no_cache, strict = options
+        return False
+    return True
+
+
+def as_command(run: Callable[[], None]) -> NoReturn:
+    """Run a command without click, and fail and exit as click's main and the command's
+    `error_boundary` do."""
     QuickExit.armed = True
     try:
-        run_build(Path(config), drafts, no_cache, strict, walked, pinned_now)
+        run()
     except FeedkitError as exc:
         report_failure(exc)
         sys.exit(exc.exit_code)

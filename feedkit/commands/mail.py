@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -31,9 +29,6 @@ from feedkit.errors import ConfigError, FeedkitError, Problem
 if TYPE_CHECKING:
     from feedkit.mail.digest import DigestRenderer
     from feedkit.mail.dryrun import DryRunPlan
-    from feedkit.mail.roster import FileChanges
-    from feedkit.mail.state import State
-    from feedkit.mail.subscribers import Subscriber
 
 
 def _email_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -42,28 +37,6 @@ def _email_address(ctx: click.Context, param: click.Parameter, value: str | None
     if value is not None and not valid_address(value):
         raise click.BadParameter(f"{value!r} is not an email address")
     return value
-
-
-def readers_now(
-    cfg: Config, *, require: bool = True
-) -> tuple[list[Subscriber], list[Problem], FileChanges | None]:
-    """Return who a digest would go to now, changing nothing (see roster.planned_readers)."""
-    from feedkit.mail.roster import planned_readers
-
-    with _readonly_state(cfg.path(cfg.digest.state)) as state:
-        return planned_readers(cfg, state, require=require)
-
-
-@contextmanager
-def _readonly_state(path: Path) -> Iterator[State | None]:
-    from feedkit.mail.state import State
-
-    state = State.open_readonly(path)
-    try:
-        yield state
-    finally:
-        if state is not None:
-            state.close()
 
 
 def _dry_run(cfg: Config, now: datetime, send_latest: int) -> None:
@@ -114,13 +87,14 @@ def _plan_dry_run(
     """Return the posts' warnings and, unless it failed, the readers' problems, the dry
     run's plan and what subscribers.csv would change (None: no such file)."""
     from feedkit.mail.dryrun import plan_dry_run
+    from feedkit.mail.roster import readers_now, readonly_state
     from feedkit.site.postindex import read_index, reader_cache
 
     index = read_index(cfg, reader_cache(cfg), now)  # only changed files are read
     try:
         public = index.public(now)  # each post read in full only if the digest shows it
         subscribers, skipped, changes = readers_now(cfg)
-        with _readonly_state(cfg.path(cfg.digest.state)) as readonly:
+        with readonly_state(cfg.path(cfg.digest.state)) as readonly:
             plan = plan_dry_run(cfg, readonly, public, subscribers, now, send_latest)
     except FeedkitError as exc:  # said after the posts' warnings, as in a plain run
         return index.warnings, exc
@@ -173,7 +147,7 @@ def digest(
         return
     from feedkit.mail.digest import DigestRenderer
     from feedkit.mail.rendercache import RenderCache
-    from feedkit.mail.roster import digest_readers
+    from feedkit.mail.roster import digest_readers, readers_now, readonly_state
     from feedkit.mail.senderlock import SenderLock
     from feedkit.mail.sending import (
         put_failed_back,
@@ -195,7 +169,7 @@ def digest(
     report(index.warnings)
     public = index.public(now)  # each post read in full only if the digest shows it
     if test_address:
-        with _readonly_state(state_path) as readonly:
+        with readonly_state(state_path) as readonly:
             click.echo(send_test_copy(cfg, readonly, public, test_address, now))
         return
     subscribers, skipped, changes = readers_now(cfg)
@@ -279,10 +253,10 @@ def subscribers_list(config_path: Path, status: str | None) -> None:
 
     One line per reader: address, name, status, since when, source, and why they left.
     """
-    from feedkit.mail.roster import listing, read_list
+    from feedkit.mail.roster import listing, read_list, readonly_state
 
     cfg = load_config(config_path)
-    with _readonly_state(cfg.path(cfg.digest.state)) as state:
+    with readonly_state(cfg.path(cfg.digest.state)) as state:
         readers, counts = read_list(state, status)
     for line in listing(readers, counts):
         click.echo(line)
@@ -358,10 +332,10 @@ def subscribers_export(config_path: Path, file: str) -> None:
     Columns: email,name,status,since,source. FILE is written readable by you only: it
     holds every reader's address.
     """
-    from feedkit.mail.roster import export_csv, read_list, write_export
+    from feedkit.mail.roster import export_csv, read_list, readonly_state, write_export
 
     cfg = load_config(config_path)
-    with _readonly_state(cfg.path(cfg.digest.state)) as state:
+    with readonly_state(cfg.path(cfg.digest.state)) as state:
         data = export_csv(read_list(state, None)[0])
     if file == "-":
         click.echo(data.decode("utf-8"), nl=False)

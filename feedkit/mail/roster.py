@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,6 +118,25 @@ def digest_readers(
     for reader in changes.gone:
         readers.leave(reader.address, now, "unsubscribed", changes.detail, event="removed")
     return readers.active(), changes.problems
+
+
+def readers_now(
+    cfg: Config, *, require: bool = True
+) -> tuple[list[Subscriber], list[Problem], FileChanges | None]:
+    """Return who a digest would go to now, changing nothing (see `planned_readers`)."""
+    with readonly_state(cfg.path(cfg.digest.state)) as state:
+        return planned_readers(cfg, state, require=require)
+
+
+@contextmanager
+def readonly_state(path: Path) -> Iterator[State | None]:
+    """The state database at `path` opened read-only, None when there is none."""
+    state = State.open_readonly(path)
+    try:
+        yield state
+    finally:
+        if state is not None:
+            state.close()
 
 
 def planned_readers(
