@@ -525,6 +525,43 @@ def _posts_site(root: Path) -> Path:
     return root
 
 
+def _two_sites(tmp_path: Path, broken: str | None, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Return two copies of `_posts_site` (with the fixture `broken` as a post, if given),
+    the first of them the current folder, for the command (CliRunner) and the script."""
+    sites = [_posts_site(tmp_path / "command"), _posts_site(tmp_path / "script")]
+    if broken:
+        for site in sites:
+            shutil.copyfile(FIXTURES / broken, site / "content" / "broken.md")
+    monkeypatch.chdir(sites[0])
+    return sites
+
+
+def _both_ways(
+    script_site: Path, args: list[str], env: dict[str, str], exit_code: int | None = None
+) -> list[str]:
+    """Run `feedkit ARGS` as the command (CliRunner, in the current folder) and as the
+    console script runs it (a fresh process, in `script_site`); check that both exit (with
+    `exit_code`, if given) and print alike, and return the modules the script imported."""
+    command = CliRunner().invoke(main, args, env={**NOW_ENV, **env}, prog_name="feedkit")
+    as_installed = "import sys; from feedkit.entry import run; sys.argv[0] = 'feedkit'; run()"
+    script = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", as_installed, *args],
+        cwd=script_site,
+        env={**os.environ, **NOW_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    said = "".join(line + "\n" for line in script.stderr.splitlines() if "import time:" not in line)
+    assert (script.returncode, script.stdout, said) == (
+        command.exit_code,
+        command.stdout,
+        command.stderr,
+    )
+    assert exit_code is None or command.exit_code == exit_code
+    return re.findall(r"\| +([\w.]+)$", script.stderr, re.M)
+
+
 BUILD_CASES = {
     "built": ([], None, {}),
     "drafts": (["--drafts"], None, {}),
@@ -545,30 +582,8 @@ def test_a_build_the_console_script_runs_without_click_says_what_the_command_say
     # With only the build's options, the console script builds without loading click
     # (feedkit/commands/build.py); what it prints, writes and exits with is the command's.
     args, broken, env = BUILD_CASES[case]
-    sites = [_posts_site(tmp_path / "command"), _posts_site(tmp_path / "script")]
-    if broken:
-        for site in sites:
-            shutil.copyfile(FIXTURES / broken, site / "content" / "broken.md")
-    monkeypatch.chdir(sites[0])
-    command = CliRunner().invoke(
-        main, ["build", *args], env={**NOW_ENV, **env}, prog_name="feedkit"
-    )
-    as_installed = "import sys; from feedkit.entry import run; sys.argv[0] = 'feedkit'; run()"
-    script = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", as_installed, "build", *args],
-        cwd=sites[1],
-        env={**os.environ, **NOW_ENV, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    said = "".join(line + "\n" for line in script.stderr.splitlines() if "import time:" not in line)
-    assert (script.returncode, script.stdout, said) == (
-        command.exit_code,
-        command.stdout,
-        command.stderr,
-    )
-    loaded = re.findall(r"\| +([\w.]+)$", script.stderr, re.M)
+    sites = _two_sites(tmp_path, broken, monkeypatch)
+    loaded = _both_ways(sites[1], ["build", *args], env)
     assert ("click" in loaded) == (case in ("config a folder", "a clock without a zone"))
     written = [
         {
@@ -602,33 +617,8 @@ def test_a_check_the_console_script_runs_without_click_says_what_the_command_say
     # (feedkit/commands/check.py); what it prints and exits with is the command's, twice (the
     # second check reads what the first kept).
     args, broken, env, exit_code = CHECK_CASES[case]
-    sites = [_posts_site(tmp_path / "command"), _posts_site(tmp_path / "script")]
-    if broken:
-        for site in sites:
-            shutil.copyfile(FIXTURES / broken, site / "content" / "broken.md")
-    monkeypatch.chdir(sites[0])
-    as_installed = "import sys; from feedkit.entry import run; sys.argv[0] = 'feedkit'; run()"
+    sites = _two_sites(tmp_path, broken, monkeypatch)
     for _ in range(2):
-        command = CliRunner().invoke(
-            main, ["check", *args], env={**NOW_ENV, **env}, prog_name="feedkit"
-        )
-        script = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", as_installed, "check", *args],
-            cwd=sites[1],
-            env={**os.environ, **NOW_ENV, **env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        said = "".join(
-            line + "\n" for line in script.stderr.splitlines() if "import time:" not in line
-        )
-        assert (script.returncode, script.stdout, said) == (
-            command.exit_code,
-            command.stdout,
-            command.stderr,
-        )
-        loaded = re.findall(r"\| +([\w.]+)$", script.stderr, re.M)
+        loaded = _both_ways(sites[1], ["check", *args], env, exit_code)
         by_click = ("config a folder", "a clock without a zone", "a build's option", "verbose")
         assert ("click" in loaded) == (case in by_click)
-    assert command.exit_code == exit_code
