@@ -21,13 +21,15 @@ RARE_COLLECTIONS = (200_000, 50, 100)
 def run() -> None:
     """The `feedkit` console script."""
     seen: list[Walked] = []
-    if sys.argv[1:2] == ["build"]:
+    command = sys.argv[1:2]
+    if command in (["build"], ["check"]):
         import gc
 
-        # From the start: the modules a build imports make tens of thousands of objects that
-        # live as long as it does, and the collector scanned them some thirty times (3 ms of
-        # a build after one post is edited) before the build set these itself.
+        # From the start: the modules a build or a check imports make tens of thousands of
+        # objects that live as long as it does, and the collector scanned them some thirty
+        # times (3 ms of a build after one post is edited) before the build set these itself.
         gc.set_threshold(*RARE_COLLECTIONS)
+    if command == ["build"]:
         from feedkit.site.uptodate import answer
 
         if answer(sys.argv[2:], seen=seen):
@@ -35,10 +37,7 @@ def run() -> None:
         from feedkit.commands.build import run_plain
 
         run_plain(sys.argv[2:], seen[0] if seen else None)  # returns when click must read them
-    elif sys.argv[1:2] == ["check"]:
-        import gc
-
-        gc.set_threshold(*RARE_COLLECTIONS)  # as a build's
+    elif command == ["check"]:
         from feedkit.commands.check import run_plain as run_check
 
         run_check(sys.argv[2:])  # returns when click must read them

@@ -3,7 +3,7 @@
 The `check` command (feedkit/commands/site.py) runs `run_check` with the options click read.
 The console script runs it itself (`run_plain`) when its options are `--config FILE` and
 `--strict`, as a build's are run (feedkit/commands/build.py): importing click and making
-every command's options took about a twentieth of a check of 1,000 posts. Anything else
+every command's options took about an eighth of a check of 1,000 posts. Anything else
 goes to click. Either way the check prints, fails and exits as the command does.
 """
 
