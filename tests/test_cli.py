@@ -482,6 +482,29 @@ def test_check_fails_on_a_broken_email_template_of_the_site(tmp_path: Path) -> N
     assert done.stdout.startswith("OK: ")
 
 
+@pytest.mark.parametrize("case", ["sendable", "a broken template", "a reader list with errors"])
+def test_a_check_of_a_site_that_mails_says_the_same_without_click(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The mail side of a check (who would get a digest, whether one could be made and sent
+    # from here) reads the same in the console script's own run as in the command's.
+    from digest_site import SECRET_ENV, make_digest_site
+
+    sites = [tmp_path / "command", tmp_path / "script"]
+    for site in sites:
+        make_digest_site(site, [("ann@example.org", "Ann")])
+        if case == "a broken template":
+            (site / "email_templates").mkdir()
+            (site / "email_templates" / "digest.txt.j2").write_text("{{ sender.name }}\n")
+        elif case == "a reader list with errors":
+            with (site / "subscribers.csv").open("a", encoding="utf-8") as csv:
+                csv.write("not-an-address,Nobody\n")
+    monkeypatch.chdir(sites[0])
+    exit_code = 1 if case == "a broken template" else 0
+    loaded = _both_ways(sites[1], ["check"], SECRET_ENV, exit_code)
+    assert "click" not in loaded
+
+
 def test_a_send_shows_how_many_readers_of_how_many(tmp_path: Path) -> None:
     from feedkit.mail.batch import SENDING
     from feedkit.mail.digest import DigestRenderer
@@ -553,7 +576,12 @@ def _both_ways(
         timeout=60,
     )
     said = "".join(line + "\n" for line in script.stderr.splitlines() if "import time:" not in line)
-    assert (script.returncode, script.stdout, said) == (
+    here = str(Path.cwd())  # the command's copy of the site, where a message names a path
+    said, printed = (
+        said.replace(str(script_site), here),
+        script.stdout.replace(str(script_site), here),
+    )
+    assert (script.returncode, printed, said) == (
         command.exit_code,
         command.stdout,
         command.stderr,
