@@ -186,8 +186,11 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and (not value.isdigit() or int(value) > self.limit):
-                if value.isdigit() and int(value) <= DRAIN_LIMIT:
+            if name != b"content-length":
+                continue
+            said = int(value) if value.isdigit() else None
+            if said is None or said > self.limit:
+                if said is not None and said <= DRAIN_LIMIT:
                     await _drain(receive, DRAIN_LIMIT)
                 await _too_large(send)
                 return
