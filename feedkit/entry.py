@@ -13,8 +13,8 @@ TYPE_CHECKING = False  # typing is not imported (see feedkit.site.uptodate)
 if TYPE_CHECKING:
     from feedkit.site.uptodate import Walked
 
-# The cycle collector's thresholds while a build, a check or a digest runs (see
-# feedkit.commands.console `rare_collections`).
+# The cycle collector's thresholds while a digest runs (see feedkit.commands.console
+# `rare_collections`); a build and a check run with it off (`no_collections`).
 RARE_COLLECTIONS = (200_000, 50, 100)
 
 
@@ -27,8 +27,8 @@ def run() -> None:
 
         # From the start: the modules a build or a check imports make tens of thousands of
         # objects that live as long as it does, and the collector scanned them some thirty
-        # times (3 ms of a build after one post is edited) before the build set these itself.
-        gc.set_threshold(*RARE_COLLECTIONS)
+        # times (3 ms of a build after one post is edited) before the build turned it off.
+        gc.disable()
     if command == ["build"]:
         from feedkit.site.uptodate import answer
 

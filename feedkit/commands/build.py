@@ -25,8 +25,8 @@ from feedkit.commands.console import (
     QuickExit,
     StatusLine,
     echo,
+    no_collections,
     pinned_now,
-    rare_collections,
     report,
     report_failure,
 )
@@ -54,7 +54,7 @@ def run_build(
     the time of the build (read after the config)."""
     from feedkit.site.build import build_site
 
-    with rare_collections():
+    with no_collections():
         cfg = load_config(config_path)
         now = clock()
         with StatusLine() as status:

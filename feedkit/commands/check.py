@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from feedkit.commands.build import as_command, numbers, takes_plainly
-from feedkit.commands.console import QuickExit, echo, pinned_now, rare_collections, report
+from feedkit.commands.console import QuickExit, echo, no_collections, pinned_now, report
 from feedkit.config import load_config
 from feedkit.errors import ConfigError
 from feedkit.site.uptodate import build_options, counts_text
@@ -38,7 +38,7 @@ def run_check(config_path: Path, strict: bool, clock: Callable[[], datetime]) ->
     # A build reads only the bodies it shows; check reads them all, and the template
     # warnings of every post, not only the feeds' entries (files unchanged since the last
     # check are not read again).
-    with rare_collections():
+    with no_collections():
         loaded, body_warnings, plan = check_posts(
             cfg,
             CheckCache.open(cfg),
