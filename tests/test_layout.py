@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from feedkit.cli import main
 from feedkit.config import Config, load_config
 from feedkit.errors import ContentError
-from feedkit.posts.layout import SECTION_PAGE
 from feedkit.posts.loader import load_posts
+from feedkit.posts.places import SECTION_PAGE
 from feedkit.posts.postbody import read_body
 
 from conftest import FIXTURES, NOW_ENV, SHARED, SITE_TOML, MakeSite

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from feedkit.errors import Problem
 from feedkit.models import Author
-from feedkit.posts.layout import Place, Skipped
+from feedkit.posts.places import Place, Skipped
 
 from conftest import ROOT
 
@@ -17,7 +17,7 @@ ASSIGNMENTS = """
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts.layout import Place
+from feedkit.posts.places import Place
 
 
 def change(cfg: Config, post: Post, problem: Problem, place: Place) -> None:

@@ -100,8 +100,8 @@ def built_site(tmp_path: Path) -> Path:
 COMPARED = {
     "feedkit.errors.Problem",
     "feedkit.models.Author",
-    "feedkit.posts.layout.Place",
-    "feedkit.posts.layout.Skipped",
+    "feedkit.posts.places.Place",
+    "feedkit.posts.places.Skipped",
 }
 # Holders of every post or file of a site: never printed, and a repr would fill a screen.
 HOLDERS = {

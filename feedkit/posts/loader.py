@@ -21,15 +21,8 @@ from feedkit.models import Choice, Post
 from feedkit.posts import postfile
 from feedkit.posts.crosscheck import duplicates, with_body_problems
 from feedkit.posts.fmparse import parse_front_matter
-from feedkit.posts.layout import (
-    ANYWHERE,
-    PELICAN_NO_METADATA,
-    Layout,
-    NotAPost,
-    Place,
-    Skipped,
-    unread_folders,
-)
+from feedkit.posts.layout import Layout, unread_folders
+from feedkit.posts.places import ANYWHERE, PELICAN_NO_METADATA, NotAPost, Place, Skipped
 from feedkit.posts.postbody import unreadable
 from feedkit.posts.postfile import (
     FileProblems,

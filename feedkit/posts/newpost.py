@@ -37,7 +37,8 @@ def posts_folder(cfg: Config) -> tuple[Path, bool]:
     """Return the folder a new post goes in, and whether it is a Jekyll `_posts/`: where
     the build will take it for a post (sitekind.py) without taking any other file for
     something else than it does now."""
-    from feedkit.posts.layout import Layout, Skipped, unread_folders
+    from feedkit.posts.layout import Layout, unread_folders
+    from feedkit.posts.places import Skipped
 
     content = cfg.content_path
     found = walk(content, stat=False, unread=unread_folders(cfg)) if content.is_dir() else []

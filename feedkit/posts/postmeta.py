@@ -17,7 +17,7 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Choice, Post, slugify
 from feedkit.posts import pelicanmeta
-from feedkit.posts.layout import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
+from feedkit.posts.places import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
 from feedkit.posts.postfile import FileProblems, Source
 from feedkit.posts.postpublish import DATE_KEYS, EXPIRY_KEYS, PUBLISH_KEYS, PostPublishing
 from feedkit.posts.posturl import JEKYLL_NAME, URL_KEYS, PostAddress

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feedkit.posts.layout import NotAPost, Place
+from feedkit.posts.places import NotAPost, Place
 from feedkit.posts.postfile import Source
 from feedkit.posts.postvalues import parse_date, short_repr
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
 from feedkit.posts.hugourls import fill_hugo_permalink
-from feedkit.posts.layout import Place
+from feedkit.posts.places import Place
 from feedkit.posts.postvalues import (
     fill_permalink,
     jekyll_slugify,

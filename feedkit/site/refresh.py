@@ -12,8 +12,9 @@ from pathlib import Path
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.posts.crosscheck import duplicates, with_body_problems
-from feedkit.posts.layout import Layout, Skipped
+from feedkit.posts.layout import Layout
 from feedkit.posts.loader import Progress, parse_files
+from feedkit.posts.places import Skipped
 from feedkit.posts.walk import file_status
 from feedkit.site.cachefiles import CHOICE, NOTES, STAT, Row, index_row, row_warnings
 from feedkit.site.scan import Scan

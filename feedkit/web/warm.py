@@ -29,7 +29,7 @@ from feedkit.errors import FeedkitError
 from feedkit.mail.digest import DigestRenderer
 from feedkit.models import Choice, Post
 from feedkit.posts.anchors import anchor_names
-from feedkit.posts.layout import Layout, Place, Skipped, unread_folders
+from feedkit.posts.layout import Layout, unread_folders
 from feedkit.posts.loader import (
     LoadResult,
     Parsed,
@@ -37,6 +37,7 @@ from feedkit.posts.loader import (
     gather,
     parse_files,
 )
+from feedkit.posts.places import Place, Skipped
 from feedkit.posts.walk import MARKDOWN_SUFFIXES, is_jekyll_post_name, walk
 from feedkit.site.build import BuildPlan, plan_build
 from feedkit.site.cache import BuildCache
