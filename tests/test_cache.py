@@ -21,7 +21,7 @@ from click.testing import CliRunner
 import feedkit
 from feedkit.cli import main
 from feedkit.config import load_config
-from feedkit.posts import postfile, walk
+from feedkit.posts import postread, walk
 from feedkit.posts.loader import load_posts
 from feedkit.site import cache as cache_module
 from feedkit.site import cachefiles
@@ -148,7 +148,7 @@ def test_fresh_files_are_not_trusted_by_status_alone(site: Path, monkeypatch) ->
     # On a file system with coarse timestamps a rewrite can keep size, mtime, ctime and
     # inode. The index then must not hold files written just before it was.
     coarse = lambda st: walk._STAT.pack(st.st_size, st.st_mtime_ns, 0, 0)  # noqa: E731
-    monkeypatch.setattr(postfile, "stat_key", coarse)
+    monkeypatch.setattr(postread, "stat_key", coarse)
     monkeypatch.setattr(walk, "stat_key", coarse)
     path = site / "content" / "p5.md"
     build(site)

@@ -334,7 +334,7 @@ def test_front_matter_of_any_length_around_the_first_read_is_read_whole(
 ) -> None:
     # The first read takes HEAD_BYTES; front matter ending just before, across or after that
     # boundary, or longer than it many times over, must give the same post.
-    from feedkit.posts.postfile import HEAD_BYTES
+    from feedkit.posts.postread import HEAD_BYTES
 
     assert HEAD_BYTES == 4096
     summary = "x" * pad

@@ -14,7 +14,7 @@ import pytest
 from feedkit import parallel
 from feedkit.config import load_config
 from feedkit.mail.snapshot import make_record
-from feedkit.posts import loader, postfile, walk
+from feedkit.posts import loader, postread, walk
 from feedkit.posts.loader import load_posts
 from feedkit.posts.postbody import read_body
 from feedkit.site.cache import BuildCache
@@ -168,7 +168,7 @@ def test_a_rewrite_that_keeps_a_fresh_files_status_is_seen(
     # On a file system with coarse timestamps a rewrite can keep size, mtime, ctime and
     # inode: a file written just before the index was saved is not trusted by its status.
     coarse = lambda st: walk._STAT.pack(st.st_size, st.st_mtime_ns, 0, 0)  # noqa: E731
-    monkeypatch.setattr(postfile, "stat_key", coarse)
+    monkeypatch.setattr(postread, "stat_key", coarse)
     monkeypatch.setattr(walk, "stat_key", coarse)
     path = site / "content" / "fresh.md"
     path.write_text(path.read_text().replace("A fresh post", "A first post"))  # now: fresh

@@ -100,7 +100,8 @@ class Sections:
         top folder without one) the title Hugo makes of the folder's name, plural."""
         if folder not in self.slugs:
             from feedkit.posts.fmparse import parse_front_matter
-            from feedkit.posts.postfile import FileProblems, read_head
+            from feedkit.posts.postfile import FileProblems
+            from feedkit.posts.postread import read_head
 
             rel = self._index_of(folder)
             if rel is None:

@@ -301,7 +301,8 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
     section's permalink when its front matter fills it, else its path."""
     from feedkit.posts.fmparse import parse_front_matter
     from feedkit.posts.hugosections import Sections, with_sections
-    from feedkit.posts.postfile import FileProblems, read_head
+    from feedkit.posts.postfile import FileProblems
+    from feedkit.posts.postread import read_head
     from feedkit.posts.posturl import URL_SAFE
     from feedkit.posts.postvalues import parse_date
 

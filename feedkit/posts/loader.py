@@ -29,9 +29,8 @@ from feedkit.posts.postfile import (
     NoFrontMatter,
     NotText,
     discover,
-    read_head,
-    read_whole,
 )
+from feedkit.posts.postread import read_head, read_whole
 from feedkit.posts.walk import StatKey
 from feedkit.readonly import readonly
 from feedkit.shown import display_path

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Post
-from feedkit.posts import postfile
+from feedkit.posts import postfile, postread
 from feedkit.posts.postfile import FileProblems
 
 
@@ -39,7 +39,7 @@ def read_body(post: Post, warnings: list[Problem] | None = None) -> str:
 def read_raw(post: Post) -> bytes:
     """Return a loaded post's file as bytes."""
     try:
-        return postfile.read_file(post.source)
+        return postread.read_file(post.source)
     except OSError as exc:
         raise ContentError([unreadable(post.source, post.rel_path, exc)]) from exc
 

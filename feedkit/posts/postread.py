@@ -1,0 +1,174 @@
+"""Post files read from disk: as far as the end of their front matter (`read_head`, what a
+build reads of every post), or whole (`read_whole`, `read_file`), each with the file's status
+as it was before reading, split into front matter and body as `postfile.split` splits text.
+
+Reading is the hot path of a build over thousands of posts: `read_head` reads only as far as
+the end of the front matter; the body is read again, whole, only for posts an output shows.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat as stat_mode
+from pathlib import Path
+
+from feedkit.errors import Problem
+from feedkit.posts.postfile import FileProblems, Source, decode, split, strip_illegal
+from feedkit.posts.walk import StatKey, stat_key
+
+HEAD_BYTES = 4096  # holds the front matter of nearly every post
+# The line that closes front matter, by the first byte of the file: found in the bytes, so
+# only the front matter itself is decoded.
+_CLOSING_LINE = {
+    b"-": re.compile(rb"\n(?:-{3,}|\.{3})[ \t]*\r?\n"),
+    b"+": re.compile(rb"\n\+{3,}[ \t]*\r?\n"),
+    b"{": re.compile(rb"\n\}[ \t]*\r?\n"),
+}
+_NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # what bytes.strip() leaves
+
+
+def read_head(
+    path: Path | str,
+    shown: str,
+    warnings: list[Problem],
+    bare: bool = False,
+    jekyll: bool = False,
+    pelican: str = "",
+) -> tuple[Source, StatKey]:
+    """Return the file split at the end of its front matter (see `split` for `bare`,
+    `jekyll` and `pelican`), and the file's status as it was before reading (for the build cache).
+
+    Only as much as the front matter is read and decoded: over 20,000 posts, decoding whole
+    bodies would be a third of a build. A body is checked (UTF-8, characters XML cannot
+    carry) when a feed shows it, by `feedkit check`, and whenever a build finds problems
+    (see `crosscheck.unreadable_bodies`), so one run lists them all.
+    """
+    # A bare file descriptor: io.open's buffered file object costs more than the reading.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        status = _post_status(fd, shown)
+        size = status.st_size
+        raw = os.read(fd, HEAD_BYTES)  # one call reads it, but for a short read
+        if len(raw) < HEAD_BYTES and 0 < len(raw) < size:
+            raw += _read(fd, HEAD_BYTES - len(raw), expected=size - len(raw))
+        head = _closed_head(raw, shown, warnings, jekyll, pelican)
+        if head is not None:
+            if head.blank_body and len(raw) < size:  # white space to the end of what was read
+                head.blank_body = not _read(fd, None).strip()
+            return head, stat_key(status)
+        if len(raw) == HEAD_BYTES:
+            raw += _read(fd, None)
+    finally:
+        os.close(fd)
+    return _whole_head(raw, shown, warnings, bare, jekyll, pelican), stat_key(status)
+
+
+def read_whole(
+    path: Path | str,
+    shown: str,
+    warnings: list[Problem],
+    bare: bool = False,
+    jekyll: bool = False,
+    pelican: str = "",
+) -> tuple[Source, StatKey, bytes]:
+    """Return what `read_head` returns, and the file's bytes: read once, for a caller that
+    reads its body too (`feedkit check`)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        status = _post_status(fd, shown)
+        raw = os.read(fd, status.st_size + 1)
+        if len(raw) != status.st_size:  # grown since, or a short read: the rest, to the end
+            raw += _read(fd, None)
+    finally:
+        os.close(fd)
+    # As `read_head` splits it: by the front matter's closing line in the first HEAD_BYTES.
+    head = _closed_head(raw, shown, warnings, jekyll, pelican)
+    whole = head or _whole_head(raw, shown, warnings, bare, jekyll, pelican)
+    return whole, stat_key(status), raw
+
+
+def _post_status(fd: int, shown: str) -> os.stat_result:
+    """Return the status of an open post file; raise when it is a folder."""
+    status = os.fstat(fd)
+    if stat_mode.S_ISDIR(status.st_mode):  # `walk` lists a folder only for a link loop
+        raise FileProblems(
+            [
+                Problem(
+                    shown,
+                    0,
+                    "is a symbolic link to a folder that holds it, so reading it would "
+                    "never end; remove the link",
+                )
+            ]
+        )
+    return status
+
+
+def _closed_head(
+    raw: bytes, shown: str, warnings: list[Problem], jekyll: bool, pelican: str
+) -> Source | None:
+    """Return the file split at the closing line of its front matter, found in the first
+    HEAD_BYTES of `raw` and decoded alone; None when there is none there."""
+    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    closer = _CLOSING_LINE.get(raw[start : start + 1])
+    end = closer.search(raw, 0, HEAD_BYTES) if closer is not None else None
+    if end is None:
+        return None
+    try:
+        head = split(
+            decode(raw[: end.end()], shown, warnings), shown, jekyll=jekyll, pelican=pelican
+        )
+    except FileProblems:
+        return None  # not front matter after all: the whole file tells what is wrong
+    # Pelican's metadata may end before that line (at a blank one): text may come between.
+    # Past it, what bytes.strip() takes away is looked for (a slice would copy the body).
+    head.blank_body = (
+        not head.text[head.body_start :].strip() and _NOT_SPACE.search(raw, end.end()) is None
+    )
+    return head
+
+
+def _whole_head(
+    raw: bytes, shown: str, warnings: list[Problem], bare: bool, jekyll: bool, pelican: str
+) -> Source:
+    """Return the whole file split (its front matter with no closing line near its start,
+    or none)."""
+    text = decode(raw, shown, None)
+    whole = split(text, shown, bare, jekyll, pelican)
+    head_text = strip_illegal(text[: whole.body_start], shown, warnings)
+    head = split(head_text, shown, bare, jekyll, pelican)
+    head.unopened = whole.unopened  # a Jekyll post's first line, which its head does not hold
+    head.text_line = whole.text_line  # the line after the head, which ended Pelican's metadata
+    head.blank_body = not text[whole.body_start :].strip()
+    return head
+
+
+def read_file(path: Path | str) -> bytes:
+    """Return a file's bytes, through a bare file descriptor: io.open's buffered file object
+    costs more than reading a post. One read call, for a file no bigger than its status says."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
+        raw = os.read(fd, size + 1)
+        if len(raw) != size:  # grown since, or a short read: the rest, to the end
+            raw += _read(fd, None)
+        return raw
+    finally:
+        os.close(fd)
+
+
+def _read(fd: int, limit: int | None, expected: int | None = None) -> bytes:
+    """Return up to `limit` bytes from `fd` (all that is left when None), stopping early once
+    `expected` bytes came: a file's size says when a read is done, without one more call."""
+    chunks: list[bytes] = []
+    got = 0
+    while limit is None or got < limit:
+        chunk = os.read(fd, 1 << 20 if limit is None else limit - got)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+        if expected is not None and got >= expected:
+            break
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
