@@ -66,14 +66,17 @@ def test_packages_import_only_what_comes_before_them() -> None:
     assert wrong == []
 
 
-# Inside feedkit/posts, a post file is read in this order: files found (walk), a file read
-# and split (postfile), its front matter parsed (fmparse), its URL and ID (posturl), whether
+# Inside feedkit/posts, a post file is read in this order: files found (walk), a file's text
+# split (postfile) as it is read (postread), what its place says of it (places), its front
+# matter parsed (fmparse), its URL and ID (posturl), whether
 # and when it is out (postpublish), its fields (postmeta), the posts checked against each
 # other (crosscheck), all of it run over many files (loader). Each step imports only steps
 # before it, never one after.
 POST_STEPS = (
     "walk",
     "postfile",
+    "postread",
+    "places",
     "fmparse",
     "posturl",
     "postpublish",
