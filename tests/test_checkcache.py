@@ -180,7 +180,7 @@ def spied_check(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, li
         return (parse if not args else parse_and_check)(cfg, paths, *args, **kwargs)
 
     def read_spy(post: Any, warnings: Any, raw: bytes | None = None, *start: Any) -> str:
-        bodies.append(post.source.name)
+        bodies.append(Path(post.source).name)
         return read(post, warnings, raw, *start)
 
     monkeypatch.setattr(checkcache, "parse_files", parse_spy)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -71,7 +70,7 @@ def _standard_library_feed(cfg, info: FeedInfo, posts: list[RenderedPost]) -> by
 def _post(title: str, text: str, tags: list[str], author_url: str, minutes: int) -> RenderedPost:
     when = datetime(2024, 3, 1, 12, tzinfo=timezone(timedelta(minutes=minutes)))
     post = Post(
-        source=Path("/site/content/p.md"),
+        source="/site/content/p.md",
         rel_path="content/p.md",
         body_line=4,
         title=title,

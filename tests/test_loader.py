@@ -156,7 +156,7 @@ def test_slugs_come_from_file_names_folders_of_page_bundles_and_jekyll_dates(
         }
     )
     posts = sorted(load_posts(cfg).posts, key=lambda p: p.source)
-    assert [p.source.relative_to(cfg.content_path).as_posix() for p in posts] == [
+    assert [Path(p.source).relative_to(cfg.content_path).as_posix() for p in posts] == [
         "2023-05-06-jekyll-style.md",
         "My Bundle/index.md",
         "plain-name.md",

@@ -18,7 +18,7 @@ from conftest import NOW, NOW_ENV, MakeSite
 
 
 def only_post(cfg, path: Path):  # type: ignore[no-untyped-def]
-    (post,) = [p for p in load_posts(cfg).posts if p.source == path]
+    (post,) = [p for p in load_posts(cfg).posts if p.source == str(path)]
     return post
 
 

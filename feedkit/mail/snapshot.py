@@ -115,7 +115,7 @@ def card_image_height(post: Post, cfg: Config) -> int:
     root = cfg.root.resolve()
     places: list[Path] = []
     if post.image.startswith(post.url):  # a page bundle's: beside index.md
-        places.append(post.source.parent / unquote(post.image[len(post.url) :]))
+        places.append(Path(post.source).parent / unquote(post.image[len(post.url) :]))
     if post.image.startswith(cfg.base_url):
         rest = unquote(post.image[len(cfg.base_url) :])
         places += [root / rest, root / "static" / rest, cfg.content_path / rest]

@@ -6,14 +6,16 @@ UTF-8, so one run lists them all.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from feedkit.errors import Problem
 from feedkit.posts.postfile import FileProblems, decode, split
 
 
-def with_body_problems(found: list[Problem], files: list[tuple[str, Path]]) -> list[Problem]:
+def with_body_problems(
+    found: list[Problem], files: Sequence[tuple[str, Path | str]]
+) -> list[Problem]:
     """Return `found` and the bodies among `files` that are not UTF-8, file by file.
 
     A build only reads the bodies it shows; when it fails anyway, it reads them all, so a
@@ -25,12 +27,12 @@ def with_body_problems(found: list[Problem], files: list[tuple[str, Path]]) -> l
     return sorted(found + more, key=lambda p: p.path)
 
 
-def unreadable_bodies(paths: list[tuple[str, Path]]) -> list[Problem]:
+def unreadable_bodies(paths: Sequence[tuple[str, Path | str]]) -> list[Problem]:
     """Return a problem for each file (shown path, path) that is not UTF-8 as a whole."""
     found = []
     for shown, path in paths:
         try:
-            decode(path.read_bytes(), shown, None)
+            decode(Path(path).read_bytes(), shown, None)
         except FileProblems as exc:
             found.extend(exc.problems)
         except OSError:

@@ -247,7 +247,7 @@ class PostBuilder(PostAddress, PostPublishing):
         if light:
             return Choice.of(published, draft, slug, post_id, tags, expires, url)
         return Post(
-            source=Path(self.path),
+            source=str(self.path),
             rel_path=self.shown,
             body_line=self.src.body_line,
             title=str(title),

@@ -4,6 +4,7 @@ the rest rendered, shared with a forked child when there are enough of them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -110,7 +111,7 @@ def load_renderers(cfg: Config | None = None) -> None:
 def _size(post: Post) -> int:
     """Return the size of a post's file (0 when it cannot be read: reading it says why)."""
     try:
-        return post.source.stat().st_size
+        return os.stat(post.source).st_size
     except OSError:
         return 0
 
