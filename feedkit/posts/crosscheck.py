@@ -52,8 +52,8 @@ def duplicates(records: Iterable[tuple[str, Path | str, str, str]]) -> list[Prob
     """
     found: list[Problem] = []
     records = list(records)
-    for index, what, keys in ((3, "URL", _URL_KEYS), (2, "ID", ("id",))):
-        values = [str(record[index]) for record in records]
+    urls, ids = [record[3] for record in records], [record[2] for record in records]
+    for values, what, keys in ((urls, "URL", _URL_KEYS), (ids, "ID", ("id",))):
         if len(set(values)) == len(values):  # as nearly always: no value twice, none to tell
             continue
         owners: dict[str, tuple[str, Path | str, str, str]] = {}
