@@ -2,8 +2,9 @@
 from what the last build saved, before the command line and the build load (see
 feedkit.site.uptodate); one with something to do runs here too, without the command line
 library, when its options are the build's own (feedkit.commands.build `run_plain`), and so
-does a `feedkit check` with only its own options (feedkit.commands.check). Every other run
-goes to feedkit.cli, a build with the walk of the content folder made here, if one was."""
+does a `feedkit check` with only its own options (feedkit.commands.check) and a `feedkit
+digest --dry-run` with at most `--config` (feedkit.commands.dryrun). Every other run goes to
+feedkit.cli, a build with the walk of the content folder made here, if one was."""
 
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ def run() -> None:
         from feedkit.commands.check import run_plain as run_check
 
         run_check(sys.argv[2:])  # returns when click must read them
+    elif command == ["digest"]:
+        from feedkit.commands.dryrun import run_plain as run_dry_run
+
+        run_dry_run(sys.argv[2:])  # a dry run; returns for any other digest run
     from feedkit.cli import run as run_cli
 
     run_cli(seen[0] if seen else None)

@@ -538,6 +538,68 @@ def test_a_send_shows_how_many_readers_of_how_many(tmp_path: Path) -> None:
     assert told == [(SENDING, n, 5) for n in range(5)]
 
 
+DRY_RUN_CASES = {  # the arguments, the site, the environment, the exit code
+    "a new post": ([], "a new post", {}, 0),
+    "the first run": ([], "no digest yet", {}, 0),
+    "config given": (["--config=feedkit.toml"], "a new post", {}, 0),
+    "config missing": (["--config", "nope.toml"], "a new post", {}, 1),
+    "config a folder": (["--config", "email_templates"], "a new post", {}, 2),
+    "a broken template": ([], "a broken template", {}, 1),
+    "a reader list with errors": ([], "a reader list with errors", {}, 0),
+    "no secret for the links": ([], "a new post", {"FEEDKIT_UNSUBSCRIBE_SECRET": None}, 1),
+    "a clock without a zone": ([], "a new post", {"FEEDKIT_NOW": "2026-03-01T00:00:00"}, 2),
+    "send latest": (["--send-latest", "2"], "no digest yet", {}, 0),
+    "verbose": (["-v"], "a new post", {}, 0),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DRY_RUN_CASES))
+def test_a_dry_run_the_console_script_runs_without_click_says_what_the_command_says(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With `--dry-run` and at most `--config`, the console script plans the digest without
+    # loading click (feedkit/commands/dryrun.py); what it prints and exits with is the
+    # command's, twice (the second run reads what the first kept of the posts), and it
+    # changes no state.
+    from digest_site import SECRET_ENV, make_digest_site, site_after_first_digest, write_post
+
+    args, kind, env, exit_code = DRY_RUN_CASES[case]
+    sites = [tmp_path / "command", tmp_path / "script"]
+    for name, value in SECRET_ENV.items():  # for the first digest
+        monkeypatch.setenv(name, value)
+    for site in sites:
+        if kind == "no digest yet":
+            make_digest_site(site, [("ann@example.org", "Ann")])
+        else:
+            site_after_first_digest(site)
+            write_post(site, "new", "New", NOW - timedelta(hours=1))
+        (site / "email_templates").mkdir()
+        if kind == "a broken template":
+            (site / "email_templates" / "digest.txt.j2").write_text("{{ sender.name }}\n")
+        elif kind == "a reader list with errors":
+            with (site / "subscribers.csv").open("a", encoding="utf-8") as csv:
+                csv.write("not-an-address,Nobody\n")
+    monkeypatch.undo()
+    states = {site: _state_files(site) for site in sites}
+    monkeypatch.chdir(sites[0])
+    for _ in range(2):
+        loaded = _both_ways(
+            sites[1], ["digest", "--dry-run", *args], {**SECRET_ENV, **env}, exit_code
+        )
+        by_click = ("config a folder", "a clock without a zone", "send latest", "verbose")
+        assert ("click" in loaded) == (case in by_click)
+    assert {site: _state_files(site) for site in sites} == states
+
+
+def _state_files(site: Path) -> dict[str, bytes]:
+    """Return the site's files but its posts, templates and what feedkit keeps in .feedkit/."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and p.parts[len(site.parts)] not in (".feedkit", "content")
+    }
+
+
 def _posts_site(root: Path) -> Path:
     """Return a site in `root` with the fixture posts (warnings among them)."""
     (root / "content").mkdir(parents=True)
@@ -560,7 +622,7 @@ def _two_sites(tmp_path: Path, broken: str | None, monkeypatch: pytest.MonkeyPat
 
 
 def _both_ways(
-    script_site: Path, args: list[str], env: dict[str, str], exit_code: int | None = None
+    script_site: Path, args: list[str], env: dict[str, str | None], exit_code: int | None = None
 ) -> list[str]:
     """Run `feedkit ARGS` as the command (CliRunner, in the current folder) and as the
     console script runs it (a fresh process, in `script_site`); check that both exit (with
@@ -570,7 +632,7 @@ def _both_ways(
     script = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", as_installed, *args],
         cwd=script_site,
-        env={**os.environ, **NOW_ENV, **env},
+        env={k: v for k, v in {**os.environ, **NOW_ENV, **env}.items() if v is not None},
         capture_output=True,
         text=True,
         timeout=60,

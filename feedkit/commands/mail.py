@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -23,12 +20,9 @@ from feedkit.cli import (
     report,
 )
 from feedkit.commands.build import refresh_web_copies
-from feedkit.config import Config, load_config
-from feedkit.errors import ConfigError, FeedkitError, Problem
-
-if TYPE_CHECKING:
-    from feedkit.mail.digest import DigestRenderer
-    from feedkit.mail.dryrun import DryRunPlan
+from feedkit.commands.dryrun import dry_run_now
+from feedkit.config import load_config
+from feedkit.errors import ConfigError
 
 
 def _email_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -37,68 +31,6 @@ def _email_address(ctx: click.Context, param: click.Parameter, value: str | None
     if value is not None and not valid_address(value):
         raise click.BadParameter(f"{value!r} is not an email address")
     return value
-
-
-def _dry_run(cfg: Config, now: datetime, send_latest: int) -> None:
-    """Print what a digest run would do now, changing nothing.
-
-    When it pays (feedkit/mail/dryrun.py), the posts are read and the run planned in a
-    forked child while this process loads the renderer, premailer included. Problems are
-    reported in the order of a plain run: the posts', the readers', the templates'."""
-    from feedkit.mail.dryrun import dry_run_report, render_beside_reading
-    from feedkit.mail.rendercache import RenderCache
-    from feedkit.parallel import in_parallel
-
-    render_cache = RenderCache.of_site(cfg.cache_path)
-    beside = render_beside_reading(cfg, render_cache)
-
-    def load_renderer() -> DigestRenderer | FeedkitError:
-        from feedkit.mail.digest import DigestRenderer
-
-        try:
-            renderer = DigestRenderer(cfg, sample_links=True, render_cache=render_cache)
-        except FeedkitError as exc:  # said after the posts' problems, as in a plain run
-            return exc
-        if beside:
-            renderer.warm_up(now)
-        return renderer
-
-    plan_now = partial(_plan_dry_run, cfg, now, send_latest)
-    if beside:
-        renderer, (warnings, planned) = in_parallel(load_renderer, plan_now)
-    else:
-        warnings, planned = plan_now()
-        renderer = load_renderer()
-    report(warnings)
-    if isinstance(planned, FeedkitError):
-        raise planned
-    skipped, plan, changes = planned
-    report(skipped)
-    if isinstance(renderer, FeedkitError):
-        raise renderer
-    click.echo(dry_run_report(cfg, plan, renderer))
-    if changes is not None:
-        click.echo(changes)
-
-
-def _plan_dry_run(
-    cfg: Config, now: datetime, send_latest: int
-) -> tuple[tuple[Problem, ...], tuple[list[Problem], DryRunPlan, str | None] | FeedkitError]:
-    """Return the posts' warnings and, unless it failed, the readers' problems, the dry
-    run's plan and what subscribers.csv would change (None: no such file)."""
-    from feedkit.mail.dryrun import plan_dry_run
-    from feedkit.mail.roster import readers_now, readonly_state
-    from feedkit.site.postindex import read_index, reader_cache
-
-    index = read_index(cfg, reader_cache(cfg), now)  # only changed files are read
-    try:
-        public = index.public(now)  # each post read in full only if the digest shows it
-        subscribers, skipped, changes = readers_now(cfg)
-        with readonly_state(cfg.path(cfg.digest.state)) as readonly:
-            plan = plan_dry_run(cfg, readonly, public, subscribers, now, send_latest)
-    except FeedkitError as exc:  # said after the posts' warnings, as in a plain run
-        return index.warnings, exc
-    return index.warnings, (skipped, plan, changes.summary() if changes is not None else None)
 
 
 @main.command()
@@ -142,7 +74,7 @@ def digest(
     cfg = load_config(config_path)
     state_path = cfg.path(cfg.digest.state)
     if dry_run and not status and not test_address:
-        _dry_run(cfg, now_from_env(), send_latest)
+        dry_run_now(cfg, now_from_env(), send_latest)
         QuickExit.now()  # as a build: what it keeps is written, and every row need not be freed
         return
     from feedkit.mail.digest import DigestRenderer

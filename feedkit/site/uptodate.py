@@ -266,23 +266,30 @@ def build_options(args: list[str]) -> tuple[str, bool, bool, bool] | None:
     None for any other option (-v, --help, a typo), which only the command line takes
     (feedkit/commands/build.py runs the build without it otherwise). A build with nothing
     to do is told here only with the first two."""
-    config, drafts, no_cache, strict = "feedkit.toml", False, False, False
+    plain = plain_options(args, ("--drafts", "--no-cache", "--strict"))
+    if plain is None:
+        return None
+    config, given = plain
+    return config, "--drafts" in given, "--no-cache" in given, "--strict" in given
+
+
+def plain_options(args: list[str], flags: tuple[str, ...]) -> tuple[str, set[str]] | None:
+    """Return the config file of a command's ARGS and which of its `flags` they give, when
+    ARGS are those flags and `--config FILE` alone (as click takes them: any order, the last
+    `--config` counts); None for anything else, which only the command line takes."""
+    config, given = "feedkit.toml", set()
     rest = list(args)
     while rest:
         arg = rest.pop(0)
-        if arg == "--drafts":
-            drafts = True
-        elif arg == "--no-cache":
-            no_cache = True
-        elif arg == "--strict":
-            strict = True
+        if arg in flags:
+            given.add(arg)
         elif arg == "--config" and rest and not rest[0].startswith("-"):
             config = rest.pop(0)
         elif arg.startswith("--config=") and len(arg) > len("--config="):
             config = arg[len("--config=") :]
         else:
             return None
-    return config, drafts, no_cache, strict
+    return config, given
 
 
 def _now() -> float:
