@@ -168,11 +168,11 @@ def test_a_check_with_its_cache_says_what_a_check_without_one_says(tmp_path: Pat
 def spied_check(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, list[str], list[str]]:
     """Return `feedkit check` run here, the files whose front matter it read and the posts
     whose body it read."""
-    from feedkit.site import checkcache
+    from feedkit.site import bodycheck, checkcache
 
     heads: list[str] = []
     bodies: list[str] = []
-    parse, read = checkcache.parse_files, checkcache.read_post_body
+    parse, read = checkcache.parse_files, bodycheck.read_post_body
     parse_and_check = checkcache.parse_and_check
 
     def parse_spy(cfg: Any, paths: Any, *args: Any, **kwargs: Any) -> Any:
@@ -185,7 +185,7 @@ def spied_check(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, li
 
     monkeypatch.setattr(checkcache, "parse_files", parse_spy)
     monkeypatch.setattr(checkcache, "parse_and_check", parse_spy)
-    monkeypatch.setattr(checkcache, "read_post_body", read_spy)
+    monkeypatch.setattr(bodycheck, "read_post_body", read_spy)
     result = CliRunner().invoke(
         main, ["check", "--config", str(site / "feedkit.toml")], env=NOW_ENV
     )
@@ -396,7 +396,7 @@ def test_a_check_reads_each_body_as_a_build_reads_it(tmp_path: Path) -> None:
     from feedkit.config import load_config
     from feedkit.posts.loader import load_posts
     from feedkit.posts.postbody import read_body
-    from feedkit.site.checkcache import read_post_body
+    from feedkit.site.bodycheck import read_post_body
 
     (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
     content = tmp_path / "content"
@@ -579,7 +579,7 @@ def test_the_quick_look_at_a_body_never_changes_what_a_check_finds(
 
     from feedkit.posts.expand import Templates
     from feedkit.posts.loader import load_posts
-    from feedkit.site import checkcache
+    from feedkit.site import bodycheck
 
     rng = random.Random(22)
     posts = {
@@ -590,16 +590,16 @@ def test_the_quick_look_at_a_body_never_changes_what_a_check_finds(
     cfg = make_site(posts=posts)
     loaded = load_posts(cfg).posts
     templates = Templates.of_posts(cfg, loaded)
-    quick = [checkcache._check_body(p, "mathml", templates) for p in loaded]
+    quick = [bodycheck._check_body(p, "mathml", templates) for p in loaded]
     looked = []
-    nothing_to_find = checkcache._nothing_to_find
+    nothing_to_find = bodycheck._nothing_to_find
 
     def spy(view: str, *args: Any) -> bool:
         looked.append(nothing_to_find(view, *args))
         return False  # and so every body is checked in full
 
-    monkeypatch.setattr(checkcache, "_nothing_to_find", spy)
-    full = [checkcache._check_body(p, "mathml", templates) for p in loaded]
+    monkeypatch.setattr(bodycheck, "_nothing_to_find", spy)
+    full = [bodycheck._check_body(p, "mathml", templates) for p in loaded]
     assert quick == full
     assert 40 < sum(looked) < 360  # many bodies had nothing to find, many had
     assert sum(bool(result[1] or result[2]) for result in full) > 40  # warnings among them
