@@ -581,6 +581,7 @@ def test_a_dry_run_the_console_script_runs_without_click_says_what_the_command_s
                 csv.write("not-an-address,Nobody\n")
     monkeypatch.undo()
     states = {site: _state_files(site) for site in sites}
+    assert all(("state.db" in files) == (kind != "no digest yet") for files in states.values())
     monkeypatch.chdir(sites[0])
     for _ in range(2):
         loaded = _both_ways(
@@ -592,12 +593,17 @@ def test_a_dry_run_the_console_script_runs_without_click_says_what_the_command_s
 
 
 def _state_files(site: Path) -> dict[str, bytes]:
-    """Return the site's files but its posts, templates and what feedkit keeps in .feedkit/."""
-    return {
+    """Return the digest's state database and the site's files outside .feedkit/ but its
+    posts: what a dry run must leave as it found them."""
+    files = {
         p.relative_to(site).as_posix(): p.read_bytes()
         for p in site.rglob("*")
         if p.is_file() and p.parts[len(site.parts)] not in (".feedkit", "content")
     }
+    state = site / ".feedkit" / "state.db"
+    if state.exists():
+        files["state.db"] = state.read_bytes()
+    return files
 
 
 def _posts_site(root: Path) -> Path:
