@@ -1,7 +1,8 @@
-"""What `feedkit check` finds in a post's body, read again from its file's bytes: its own
-warnings, formulas that stay TeX when feeds show MathML, kramdown not understood, footnotes
-nothing refers to, raw HTML a Hugo site leaves out, its template warnings, and what its
-templates read besides the post (feedkit/site/checkcache.py keeps them for the next check).
+"""What `feedkit check` finds in a post's body, from its file's bytes (those its front matter
+was read from, or read again once every post is known): its own warnings, formulas that stay
+TeX when feeds show MathML, kramdown not understood, footnotes nothing refers to, raw HTML a
+Hugo site leaves out, its template warnings, and what its templates read besides the post
+(feedkit/site/checkcache.py keeps them for the next check).
 
 Most bodies have none of these: a quick look at a body's bytes, read one character a byte,
 tells so for most, and only those it cannot tell for are decoded, expanded and parsed.
