@@ -333,6 +333,46 @@ def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> N
     assert seen_text(ended) == seen_text(theirs[ended.id]) == "Thebody'sfirstline."
 
 
+# pelicanconf.py's DEFAULT_METADATA: every article a draft unless it says otherwise (an
+# empty `Status:` is as if not written), tags and an author for those without their own, a
+# category that DEFAULT_CATEGORY overrides (tests/test_pelicanmeta.py).
+PELICAN_DEFAULTS = {
+    "pelicanconf.py": "AUTHOR = 'Ada'\nSITENAME = 'Defaults'\nSITEURL = 'https://d.example.org'\n"
+    "TIMEZONE = 'UTC'\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\nDEFAULT_PAGINATION = False\n"
+    "DEFAULT_METADATA = {'status': 'draft', 'tags': 'x; y', 'author': 'Bob', "
+    "'category': 'Ignored'}\n",
+    "content/unfinished.md": "Title: Unfinished\nDate: 2024-01-04\n\nNot ready.\n",
+    "content/empty.md": "Title: Empty status\nDate: 2024-01-03\nStatus:\n\nNot ready.\n",
+    "content/ready.md": "Title: Ready\nDate: 2024-01-02\nStatus: published\nTags: own\n"
+    "Author: Cy\n\nReady.\n",
+    "content/notes/plain.md": "Title: Plain\nDate: 2024-01-01\nStatus: published\n\nReady.\n",
+}
+
+
+def test_a_pelican_blogs_default_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:
+    # Built with Pelican 4.8 and with feedkit set up by `feedkit init`: the same entries
+    # (the drafts in neither feed), authors and categories.
+    pelican = tool("pelican", "pelican")
+    site = tmp_path / "site"
+    for name, text in PELICAN_DEFAULTS.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    pelican_build(pelican, site, tmp_path / "pelican")
+    feedkit(site)
+    theirs = entries(tmp_path / "pelican" / "feeds" / "all.atom.xml", "id")
+    ours = entries(site / "public" / "feeds" / "all.atom.xml", "id")
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    for key, their in theirs.items():
+        our = ours[key]
+        assert (title(our), our.link) == (title(their), their.link), key
+        assert our.authors[0].get("name") == their.authors[0].get("name"), key
+        assert [t.term for t in our.tags] == [t.term for t in their.tags], key
+    assert {title(e): [t.term for t in e.tags] for e in ours.values()} == {
+        "Ready": ["misc", "own"],
+        "Plain": ["notes", "x", "y"],
+    }
+
+
 @pytest.mark.parametrize(
     ("fixture", "count"), [("jekyll-no-front-matter", 5), ("jekyll-post-files", 8)]
 )

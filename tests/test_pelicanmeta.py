@@ -293,3 +293,61 @@ def test_an_article_without_a_category_has_its_folders_or_the_default_one(
         ["b", "t1"],
         ["Travel Notes"],
     ]
+
+
+DEFAULTS_CONF = (
+    "DEFAULT_METADATA = {'status': 'draft', 'tags': 'x; y', 'author': 'Bob',\n"
+    "                    'category': 'Ignored'}\n"
+)
+DEFAULTED = {
+    "unfinished.md": "Title: Unfinished\nDate: 2024-01-04\n\nNot ready.\n",
+    "empty.md": "Title: Empty status\nDate: 2024-01-03\nStatus:\n\nNot ready.\n",
+    "ready.md": "Title: Ready\nDate: 2024-01-02\nStatus: published\nTags: own\nAuthor: Cy\n\nx\n",
+    "notes/plain.md": "Title: Plain\nDate: 2024-01-01\nStatus: published\n\nx\n",
+}
+
+
+def test_default_metadata_is_every_articles_unless_its_own_says_otherwise(
+    tmp_path: Path,
+) -> None:
+    # pelicanconf.py's DEFAULT_METADATA as Pelican 4.8 applies it (tests/test_oracles.py
+    # builds the same site with Pelican): a draft unless the article says published (an
+    # empty `Status:` is as if not written), its tags and author unless the article's own;
+    # its category is DEFAULT_CATEGORY's or the folder's, as Pelican applies those after it.
+    # Drafts by default were published before.
+    said, entries = built(tmp_path, DEFAULTED, DEFAULTS_CONF)
+    assert said == ""
+    assert [(e.title, [t.term for t in e.tags], e.authors[0].name) for e in entries] == [
+        ("Ready", ["misc", "own"], "Cy"),
+        ("Plain", ["notes", "x", "y"], "Bob"),
+    ]
+    # Without it, the next build (from the cache of this one) publishes them all.
+    write(tmp_path, {"pelicanconf.py": PELICANCONF})
+    again = feedkit(tmp_path, "build")
+    assert again.returncode == 0, again.stderr
+    feed = feedparser.parse((tmp_path / "public" / "feeds" / "all.atom.xml").read_bytes())
+    assert [(e.title, e.authors[0].name) for e in feed.entries] == [
+        ("Unfinished", "Ada"),
+        ("Empty status", "Ada"),
+        ("Ready", "Cy"),
+        ("Plain", "Ada"),
+    ]
+
+
+def test_default_metadata_it_cannot_read_stops_the_build_naming_it(tmp_path: Path) -> None:
+    # Read, never run: a DEFAULT_METADATA made by a call would be missed, and the drafts it
+    # makes published. The build stops at it, naming the file and the line.
+    write(tmp_path, {"content/post.md": "Title: Post\nDate: 2024-01-01\n\nx\n"})
+    for conf in ("DEFAULT_METADATA = dict(status='draft')\n", "DEFAULT_METADATA = {'x': 1}\n"):
+        write(tmp_path, {"pelicanconf.py": PELICANCONF + conf})
+        if not (tmp_path / "feedkit.toml").exists():
+            assert feedkit(tmp_path, "init").returncode == 0
+        for command in ("build", "check"):
+            done = feedkit(tmp_path, command)
+            assert done.returncode == 1, done.stderr
+            assert done.stderr.startswith(
+                "pelicanconf.py:6: DEFAULT_METADATA: feedkit reads pelicanconf.py without "
+                "running it, and reads this setting only as a dict of text written out, e.g. "
+                "{'status': 'draft'}\n"
+            )
+    assert not (tmp_path / "public").exists()

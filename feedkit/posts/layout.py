@@ -151,6 +151,9 @@ class Layout:
             category=default_category,
             default_date=self.pelican
             and pelicanmeta.assigned(pelicanconfs, "DEFAULT_DATE", pelican_values),
+            defaults=pelicanmeta.default_metadata(pelicanconfs, cfg.root, pelican_values)
+            if self.pelican
+            else (),
         )
         self.draft = replace(self.post, draft=True)
         self.language = cfg.language.lower()

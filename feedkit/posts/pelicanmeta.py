@@ -111,8 +111,14 @@ def load(header: str) -> dict[str, Any]:
             raise ValueError(f"{line.strip()!r} is not a 'Key: value' line")
         key = pair[1].lower()
         meta[key] = pair[2].strip()
+    return _processed(meta)
+
+
+def _processed(meta: dict[str, Any]) -> dict[str, Any]:
+    """Return `meta` (text values) as Pelican's METADATA_PROCESSORS leave it: empty values
+    that are as if not written gone, `tags` and `authors` lists, `category` one name."""
     for name in _DISCARDED_EMPTY:  # `Slug:` with no value: as if not written, as in Pelican
-        if name in meta and not meta[name].strip():
+        if isinstance(meta.get(name), str) and not meta[name].strip():
             del meta[name]
     for name in _LISTS:
         if isinstance(meta.get(name), str):
@@ -122,6 +128,45 @@ def load(header: str) -> dict[str, Any]:
     if isinstance(meta.get("category"), str):
         meta["category"] = [meta["category"]] if meta["category"] else []
     return meta
+
+
+def default_metadata(
+    configs: list[Path], root: Path, values: dict[str, ast.expr]
+) -> tuple[tuple[str, Any], ...]:
+    """Return the metadata a Pelican site's pelicanconf.py (its `assignments`, `values`)
+    gives every article whose own does not (DEFAULT_METADATA, as Pelican 4.8's
+    `default_metadata` applies it: each value processed as a header's; `category` and, when
+    DEFAULT_DATE is set, `date` left to those settings, which Pelican applies after it).
+    Raise ContentError, naming the file, for a DEFAULT_METADATA that is not a dict of text
+    (or lists of text) written out: read without running the file, a `'status': 'draft'`
+    in anything else would be missed, and drafts published."""
+    node = values.get("DEFAULT_METADATA")
+    if node is None:
+        return ()
+    try:
+        given = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        given = None
+    texts = (str, list, tuple)
+    if not isinstance(given, dict) or not all(
+        isinstance(key, str)
+        and isinstance(value, texts)
+        and (isinstance(value, str) or all(isinstance(each, str) for each in value))
+        for key, value in given.items()
+    ):
+        config = next(path for path in configs if path.is_file())
+        raise ContentError.single(
+            os.path.relpath(config, root).replace(os.sep, "/"),
+            getattr(node, "lineno", 0),
+            "DEFAULT_METADATA: feedkit reads pelicanconf.py without running it, and reads "
+            "this setting only as a dict of text written out, e.g. {'status': 'draft'}",
+        )
+    meta = {
+        key: value.strip() if isinstance(value, str) else [each.strip() for each in value]
+        for key, value in given.items()
+        if key != "category" and not (key == "date" and _set(values.get("DEFAULT_DATE")))
+    }
+    return tuple(_processed(meta).items())
 
 
 def error_line(header: str) -> int:
@@ -284,15 +329,18 @@ def default_categories(values: dict[str, ast.expr]) -> tuple[bool, str]:
 
 def layout_settings(configs: list[Path]) -> tuple[object, ...]:
     """Return what of a Pelican site's `pelicanconf.py` decides its articles' URLs, dates and
-    which are skipped (TIMEZONE, SLUGIFY_SOURCE, whether DEFAULT_DATE is set, where it
+    which are skipped (TIMEZONE, SLUGIFY_SOURCE, whether DEFAULT_DATE is set,
+    DEFAULT_METADATA as written, where it
     looks for articles and pages, whether a plugin reads YAML metadata, the category of an
     article that names none): the build cache
     keys on it, so a change there reads every post again."""
     values = assignments(configs)  # the file read once, not once a setting
+    default_meta = values.get("DEFAULT_METADATA")
     return (
         _text(values.get("TIMEZONE")),
         _text(values.get("SLUGIFY_SOURCE")),
         _set(values.get("DEFAULT_DATE")),
+        None if default_meta is None else ast.dump(default_meta),
         sorted(content_paths(configs, values).items()),
         yaml_plugin(values),
         default_categories(values),

@@ -48,7 +48,8 @@ class Place:
     # (USE_FOLDER_AS_CATEGORY) or DEFAULT_CATEGORY ("" for none), as Pelican gives it.
     category: str = ""
     default_date: bool = False  # its pelicanconf.py sets DEFAULT_DATE: Pelican dates every one
-    # A Jekyll site's front matter defaults for the post (`_config.yml`'s `defaults`).
+    # A Jekyll site's front matter defaults for the post (`_config.yml`'s `defaults`), or a
+    # Pelican site's DEFAULT_METADATA (pelicanconf.py's), processed as its header's values.
     defaults: tuple[tuple[str, Any], ...] = ()
     # A Jekyll site's post whose file name's ending its `markdown_ext` does not name (a
     # `.mdown`, an `.html`): that ending, which its URL takes (Jekyll's :output_ext), as

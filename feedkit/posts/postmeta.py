@@ -67,7 +67,9 @@ class PostBuilder(PostAddress, PostPublishing):
         warnings: list[Problem],
         place: Place = ANYWHERE,
     ) -> None:
-        if place.defaults:  # a Jekyll site's front matter defaults, under the post's own
+        # A Jekyll site's front matter defaults, or a Pelican site's DEFAULT_METADATA, under
+        # the post's own.
+        if place.defaults:
             from feedkit.posts.jekylldefaults import merged
 
             meta = merged(dict(place.defaults), meta)
