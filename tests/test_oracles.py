@@ -302,19 +302,27 @@ PELICAN_METADATA = {
 }
 
 
-def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:
-    # Built with Pelican 4.8 (`pelican content`, no PATH in pelicanconf.py) and with feedkit
-    # set up by `feedkit init`: the same entries, links, titles, dates and categories. An
-    # untitled post's Atom entry is titled by its text here (Atom needs a title).
+def pelican_and_feedkit(tmp_path: Path, files: dict[str, str]) -> tuple[dict[str, Any], ...]:
+    """Return the Atom entries by ID of a Pelican site of `files` (in tmp_path/site) built
+    by Pelican (`pelican content`), then by feedkit set up with `feedkit init`."""
     pelican = tool("pelican", "pelican")
     site = tmp_path / "site"
-    for name, text in PELICAN_METADATA.items():
+    for name, text in files.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(text, encoding="utf-8")
     pelican_build(pelican, site, tmp_path / "pelican")
     feedkit(site)
-    theirs = entries(tmp_path / "pelican" / "feeds" / "all.atom.xml", "id")
-    ours = entries(site / "public" / "feeds" / "all.atom.xml", "id")
+    return (
+        entries(tmp_path / "pelican" / "feeds" / "all.atom.xml", "id"),
+        entries(site / "public" / "feeds" / "all.atom.xml", "id"),
+    )
+
+
+def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:
+    # Built with Pelican 4.8 (`pelican content`, no PATH in pelicanconf.py) and with feedkit
+    # set up by `feedkit init`: the same entries, links, titles, dates and categories. An
+    # untitled post's Atom entry is titled by its text here (Atom needs a title).
+    theirs, ours = pelican_and_feedkit(tmp_path, PELICAN_METADATA)
     assert sorted(ours) == sorted(theirs) and len(ours) == 7
     for key, their in theirs.items():
         our = ours[key]
@@ -352,15 +360,7 @@ PELICAN_DEFAULTS = {
 def test_a_pelican_blogs_default_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:
     # Built with Pelican 4.8 and with feedkit set up by `feedkit init`: the same entries
     # (the drafts in neither feed), authors and categories.
-    pelican = tool("pelican", "pelican")
-    site = tmp_path / "site"
-    for name, text in PELICAN_DEFAULTS.items():
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_text(text, encoding="utf-8")
-    pelican_build(pelican, site, tmp_path / "pelican")
-    feedkit(site)
-    theirs = entries(tmp_path / "pelican" / "feeds" / "all.atom.xml", "id")
-    ours = entries(site / "public" / "feeds" / "all.atom.xml", "id")
+    theirs, ours = pelican_and_feedkit(tmp_path, PELICAN_DEFAULTS)
     assert sorted(ours) == sorted(theirs) and len(ours) == 2
     for key, their in theirs.items():
         our = ours[key]
