@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
@@ -107,7 +106,7 @@ def read_changed(
     warnings = [w for row in ordered.values() if row[NOTES] for w in row_warnings(row)]
     warnings += skip_warnings
     if problems:
-        files = [(shown, Path(path)) for shown, path in sources.items()]
+        files = list(sources.items())  # (shown path, path): read only for this report
         raise ContentError(with_body_problems(problems, files) + warnings)
     return Refreshed(ordered, sources, parsed, warnings, layout)
 
