@@ -299,6 +299,10 @@ PELICAN_METADATA = {
     "content/empties.md": "Title: Empties\nDate: 2024-03-05\nSlug:\nStatus:\nAuthor:\n\nBody.\n",
     "content/untitled.md": "Title:\nDate: 2024-03-06 08:30\n\nThe text of an untitled post.\n",
     "content/travel/trip.md": "Title: A trip\nDate: 2024-03-07\nTags: sea\n\nBody.\n",
+    # A line continued with a tab; tags continued and given again, of which Pelican reads
+    # the first line alone.
+    "content/tabs.md": "Title: Tabs\nDate: 2024-03-08\nTags: one,\n\ttwo\nSummary: A summary\n"
+    "\tcontinued\nTags: three\n\nBody of tabs.\n",
 }
 
 
@@ -323,7 +327,7 @@ def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> N
     # set up by `feedkit init`: the same entries, links, titles, dates and categories. An
     # untitled post's Atom entry is titled by its text here (Atom needs a title).
     theirs, ours = pelican_and_feedkit(tmp_path, PELICAN_METADATA)
-    assert sorted(ours) == sorted(theirs) and len(ours) == 7
+    assert sorted(ours) == sorted(theirs) and len(ours) == 8
     for key, their in theirs.items():
         our = ours[key]
         assert our.link == their.link, key
@@ -339,6 +343,11 @@ def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> N
     assert ours["tag:meta.example.org,2024-03-07:/2024/a-trip.html"].tags[0].term == "travel"
     ended = ours["tag:meta.example.org,2024-03-04:/2024/ended-by-text.html"]
     assert seen_text(ended) == seen_text(theirs[ended.id]) == "Thebody'sfirstline."
+    tabs = ours["tag:meta.example.org,2024-03-08:/2024/tabs.html"]
+    assert [t.term for t in tabs.tags] == ["misc", "one"]
+    assert seen_text(tabs) == seen_text(theirs[tabs.id]) == "Bodyoftabs."
+    assert tabs.summary == "A summary continued"
+    assert theirs[tabs.id].summary == "<p>A summary\ncontinued</p>"  # HTML in Pelican's
 
 
 # pelicanconf.py's DEFAULT_METADATA: every article a draft unless it says otherwise (an

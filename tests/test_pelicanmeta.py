@@ -1,6 +1,7 @@
 """A Pelican site's metadata and folders read as Pelican 4.8 reads them (with Python-Markdown
 3.4.1, Debian's): `feedkit init`'s content folder, `---` blocks, empty values, untitled
-posts, metadata ended by a line that is no `Key: value`, categories from folders.
+posts, metadata ended by a line that is no `Key: value`, lines continued with a tab, keys
+Pelican takes once, categories from folders.
 tests/test_oracles.py builds the same kinds of site with Pelican itself."""
 
 from __future__ import annotations
@@ -159,6 +160,60 @@ def test_empty_slug_status_and_author_are_as_if_not_written(tmp_path: Path) -> N
     ]
     assert [a.name for a in entries[0].authors] == ["Ada"]
     assert [t.term for t in entries[0].tags] == ["misc"]  # no tags; Pelican's default category
+
+
+# A tab before a line's text is four columns to Python-Markdown, which expands tabs before its
+# meta extension reads the header: a tab-indented line continues the key above. Of a key
+# Pelican takes once (tags, date, slug...), it reads the first line alone, and warns.
+CONTINUED = (
+    "Title: Continued\nDate: 2024-03-07 09:00\nTags: one,\n\ttwo\nSummary: A summary\n"
+    "\tthat goes on\nTags: three\nSlug: kept\n    dropped\n\nThe body.\n"
+)
+
+
+def test_lines_continued_with_a_tab_and_keys_pelican_takes_once(tmp_path: Path) -> None:
+    # The tab-indented line ended the metadata, the feeds showing it and what followed as
+    # the post's text; the tags were `one`, `two` and then `three`, the slug `kept dropped`.
+    said, entries = built(tmp_path, {"continued.md": CONTINUED})
+    leftover = (
+        "Pelican reads only the first line of '{0}', and so do the feeds; this one is left "
+        "out (put the whole value on that first line)"
+    )
+    assert said == (
+        f"content/continued.md:4: warning: continues 'tags' on another line: "
+        f"{leftover.format('tags')}\n"
+        f"content/continued.md:7: warning: gives 'tags' again: {leftover.format('tags')}\n"
+        f"content/continued.md:9: warning: continues 'slug' on another line: "
+        f"{leftover.format('slug')}\n"
+    )
+    (entry,) = entries
+    assert entry.link == "https://notes.example.org/kept.html"
+    assert [t.term for t in entry.tags] == ["misc", "one"]
+    assert entry.summary == "A summary that goes on"
+    assert entry.content[0].value == "<p>The body.</p>"
+
+
+def test_a_pelican_header_in_a_site_of_feedkits_own_is_read_by_the_same_rules(
+    tmp_path: Path,
+) -> None:
+    # No pelicanconf.py: the `Title: …` header is still Pelican's format. The tab-indented
+    # line stopped the build ("not a 'Key: value' line").
+    write(
+        tmp_path,
+        {
+            "feedkit.toml": 'title = "Own"\nbase_url = "https://own.example.org/"\n',
+            "content/moved.md": "Title: Moved\nDate: 2024-03-07\nTags: one,\n\ttwo\n\nText.\n",
+        },
+    )
+    done = feedkit(tmp_path, "build")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        "content/moved.md:4: warning: continues 'tags' on another line: Pelican reads only the "
+        "first line of 'tags', and so do the feeds; this one is left out (put the whole value "
+        "on that first line)\n"
+    )
+    feed = json.loads((tmp_path / "public" / "feed.json").read_text(encoding="utf-8"))
+    assert [(item["title"], item["tags"]) for item in feed["items"]] == [("Moved", ["one"])]
 
 
 UNTITLED = (

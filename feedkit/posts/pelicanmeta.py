@@ -1,8 +1,10 @@
 """Pelican's metadata header: `Key: value` lines at the top of a Markdown file, no `---`.
 
 The rules are Python-Markdown's meta extension, which Pelican reads them with: keys are
-case-insensitive, a line indented four spaces continues the value above, and the header
-ends at the first blank line.
+case-insensitive, a line indented four spaces (or a tab: Python-Markdown expands tabs to
+four-column stops before the extension reads a line) continues the value above, and the
+header ends at the first blank line. Of a key Pelican takes once (`ONCE`), given again or
+continued, it reads the first line alone.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ _MORE_LINE = re.compile(r"^[ ]{4,}(.*)$")
 _LISTS = ("tags", "authors")
 # What Pelican 4.8 discards when empty (its METADATA_PROCESSORS' _DISCARD): as if not written.
 _DISCARDED_EMPTY = ("slug", "status", "author", "authors", "tags", "category")
+# The keys Pelican 4.8 takes once (its readers' DUPLICATES_DEFINITIONS_ALLOWED): of one given
+# again, or continued on the lines below it, it reads the first line alone, with a warning.
+ONCE = frozenset("tags date modified status category author authors save_as url slug".split())
+TAB = 4  # Python-Markdown's tab_length: a line's tabs are expanded to its stops first
 
 
 # The meta extension's lines that open and close a block (BEGIN_RE, END_RE), which it
@@ -47,6 +53,9 @@ class Header:
     # The line (from 1) that ended it without a blank line above, no `Key: value`, which
     # Pelican reads as the post's first line of text; 0 when a blank or closing line did.
     text_line: int = 0
+    # The lines (from 1) of a key in `ONCE` after its first, left out: each with the key, and
+    # True for a line that continues it, False for one that gives it again.
+    once_again: tuple[tuple[int, str, bool], ...] = ()
 
 
 def opens_block(first: str) -> bool:
@@ -65,20 +74,30 @@ def header(text: str) -> Header | None:
     if opens_block(text if first_end < 0 else text[:first_end]):
         pos = len(text) if first_end < 0 else first_end + 1
     start = pos
-    keyed = False
+    number = text.count("\n", 0, pos) + 1  # of the line at `pos`
+    key = ""  # the key of the last `Key: value` line, if any
+    seen: set[str] = set()  # the keys in ONCE given so far
+    again: list[tuple[int, str, bool]] = []
     while pos < len(text):
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end + 1
-        line = text[pos:end].rstrip("\n")
+        line = text[pos:end].rstrip("\n").expandtabs(TAB)
         if not line.strip() or _CLOSING.match(line):
-            return Header(start, pos, end) if keyed else None
-        if _KEY_LINE.match(line):
-            keyed = True
-        elif not (keyed and _MORE_LINE.match(line)):
-            number = text.count("\n", 0, pos) + 1
-            return Header(start, pos, pos, number) if keyed else None
+            return Header(start, pos, end, 0, tuple(again)) if key else None
+        if pair := _KEY_LINE.match(line):
+            key = pair[1].lower()
+            if key in seen:
+                again.append((number, key, False))
+            elif key in ONCE:
+                seen.add(key)
+        elif key and _MORE_LINE.match(line):
+            if key in ONCE:
+                again.append((number, key, True))
+        else:
+            return Header(start, pos, pos, number, tuple(again)) if key else None
         pos = end
-    return Header(start, pos, pos) if keyed else None
+        number += 1
+    return Header(start, pos, pos, 0, tuple(again)) if key else None
 
 
 def header_end(text: str) -> int:
@@ -96,22 +115,25 @@ def header_end(text: str) -> int:
 
 def load(header: str) -> dict[str, Any]:
     """Return the header's mapping: keys lower-cased, values text, as Pelican reads them
-    (`tags` and `authors` as lists, `category` one name)."""
-    meta: dict[str, Any] = {}
+    (`tags` and `authors` as lists, `category` one name): of a key in `ONCE`, its first
+    line; of any other, its lines joined, as Pelican joins a summary's."""
+    lines: dict[str, list[str]] = {}
     key = ""
-    for line in header.split("\n"):
+    for line in header.expandtabs(TAB).split("\n"):
         if not line.strip():
             continue
         more = _MORE_LINE.match(line)
         if more and key:
-            meta[key] = f"{meta[key]}\n{more[1].strip()}".strip()
+            lines[key].append(more[1].strip())
             continue
         pair = _KEY_LINE.match(line)
         if pair is None:
             raise ValueError(f"{line.strip()!r} is not a 'Key: value' line")
         key = pair[1].lower()
-        meta[key] = pair[2].strip()
-    return _processed(meta)
+        lines.setdefault(key, []).append(pair[2].strip())
+    return _processed(
+        {key: given[0] if key in ONCE else "\n".join(given).strip() for key, given in lines.items()}
+    )
 
 
 def _processed(meta: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +193,7 @@ def default_metadata(
 
 def error_line(header: str) -> int:
     """Return the header's line (from 1) that is neither `Key: value` nor a continuation."""
-    for number, line in enumerate(header.split("\n"), 1):
+    for number, line in enumerate(header.expandtabs(TAB).split("\n"), 1):
         if line.strip() and not _KEY_LINE.match(line) and not _MORE_LINE.match(line):
             return number
     return 1

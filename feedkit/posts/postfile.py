@@ -68,6 +68,9 @@ class Source:
     # A Pelican article's metadata ended by a line that is no `Key: value` (no blank line
     # between): that line's number, the first of its text, as Pelican reads it; else 0.
     text_line: int = 0
+    # The lines of its metadata that Pelican leaves out: of a key it takes once, given again
+    # or continued (see `pelicanmeta.Header`).
+    once_again: tuple[tuple[int, str, bool], ...] = ()
 
 
 class FileProblems(Exception):
@@ -223,6 +226,7 @@ def split(
         )
     end = pelicanmeta.header_end(text)
     if end >= 0:  # Pelican's header: `Title: …` lines, then a blank line
+        found = pelicanmeta.header(text[:end])  # read by its rules: which lines it leaves out
         return Source(
             text=text,
             fm_format=pelicanmeta.FORMAT,
@@ -230,6 +234,7 @@ def split(
             fm_first_line=1,
             body_start=end,
             body_line=text.count("\n", 0, end) + 1,
+            once_again=found.once_again if found is not None else (),
         )
     # The line Jekyll reads as text, said: the writer meant it to open front matter.
     text_to_jekyll = f" (a first line {unopened!r} opens none in a Jekyll site)" if unopened else ""
@@ -268,6 +273,7 @@ def _pelican_split(text: str, shown: str) -> Source:
         body_start=found.body_start,
         body_line=text.count("\n", 0, found.body_start) + 1,
         text_line=found.text_line,
+        once_again=found.once_again,
     )
 
 

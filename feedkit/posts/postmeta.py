@@ -128,6 +128,17 @@ class PostBuilder(PostAddress, PostPublishing):
                     warning=True,
                 )
             )
+        for line, key, continued in self.src.once_again:
+            said = f"continues '{key}' on another line" if continued else f"gives '{key}' again"
+            self.warnings.append(
+                Problem(
+                    self.shown,
+                    line,
+                    f"{said}: Pelican reads only the first line of '{key}', and so do the "
+                    "feeds; this one is left out (put the whole value on that first line)",
+                    warning=True,
+                )
+            )
         if not jekyll and self.first(DATE_KEYS + PUBLISH_KEYS)[1] is None:
             if draft:
                 raise NotAPost(DATELESS_DRAFT)
