@@ -286,7 +286,8 @@ def test_a_pelican_blog_keeps_its_atom_entries(tmp_path: Path) -> None:
 
 # Pelican articles whose metadata Pelican 4.8 reads otherwise than YAML or than feedkit
 # read it before (tests/test_pelicanmeta.py): a `---` block, metadata ended by a line of
-# text, empty values, an empty Title, and no Category (the folder's, else `misc`).
+# text, empty values, an empty Title, no Category (the folder's, else `misc`), lines
+# continued with a tab, and no Date (the file name's).
 PELICAN_METADATA = {
     "pelicanconf.py": "AUTHOR = 'Ada'\nSITENAME = 'Meta Blog'\nSITEURL = 'https://meta.example.org'\n"
     "TIMEZONE = 'Europe/Paris'\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\nDEFAULT_PAGINATION = False\n"
@@ -303,6 +304,8 @@ PELICAN_METADATA = {
     # the first line alone.
     "content/tabs.md": "Title: Tabs\nDate: 2024-03-08\nTags: one,\n\ttwo\nSummary: A summary\n"
     "\tcontinued\nTags: three\n\nBody of tabs.\n",
+    # No Date: the one its name starts with (Pelican's default FILENAME_METADATA).
+    "content/2024-03-09-named.md": "Title: Dated by its name\n\nBody.\n",
 }
 
 
@@ -327,7 +330,7 @@ def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> N
     # set up by `feedkit init`: the same entries, links, titles, dates and categories. An
     # untitled post's Atom entry is titled by its text here (Atom needs a title).
     theirs, ours = pelican_and_feedkit(tmp_path, PELICAN_METADATA)
-    assert sorted(ours) == sorted(theirs) and len(ours) == 8
+    assert sorted(ours) == sorted(theirs) and len(ours) == 9
     for key, their in theirs.items():
         our = ours[key]
         assert our.link == their.link, key
@@ -348,6 +351,8 @@ def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> N
     assert seen_text(tabs) == seen_text(theirs[tabs.id]) == "Bodyoftabs."
     assert tabs.summary == "A summary continued"
     assert theirs[tabs.id].summary == "<p>A summary\ncontinued</p>"  # HTML in Pelican's
+    named = ours["tag:meta.example.org,2024-03-09:/2024/dated-by-its-name.html"]
+    assert named.published == "2024-03-09T00:00:00+01:00"
 
 
 # pelicanconf.py's DEFAULT_METADATA: every article a draft unless it says otherwise (an

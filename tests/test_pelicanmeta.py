@@ -406,3 +406,94 @@ def test_default_metadata_it_cannot_read_stops_the_build_naming_it(tmp_path: Pat
                 "{'status': 'draft'}\n"
             )
     assert not (tmp_path / "public").exists()
+
+
+# Pelican 4.8 reads metadata from an article's file name and path too, under its own
+# (FILENAME_METADATA, by default the date a name starts with; PATH_METADATA, none).
+NAMED = {
+    "2024-01-05-dated-by-name.md": "Title: Dated by name\n\nText.\n",
+    "2024-01-06-own-date.md": "Title: Own date\nDate: 2024-02-01 08:00\n\nText.\n",
+    "undated.md": "Title: Undated\n\nText.\n",
+}
+
+
+def test_a_file_names_date_is_the_articles_unless_it_gives_its_own(tmp_path: Path) -> None:
+    # feedkit skipped the first, warning that Pelican skips an article without a date,
+    # which Pelican publishes (tests/test_oracles.py builds such a site with Pelican).
+    said, entries = built(tmp_path, NAMED)
+    assert said == (
+        "content/undated.md: warning: skipped: no date: Pelican skips an article without one "
+        "(\"could not find information about 'date'\"); add 'Date: …' to its metadata to "
+        "publish it\n"
+    )
+    assert [(e.title, e.link, e.published) for e in entries] == [
+        ("Own date", "https://notes.example.org/own-date.html", "2024-02-01T08:00:00+00:00"),
+        (
+            "Dated by name",
+            "https://notes.example.org/dated-by-name.html",
+            "2024-01-05T00:00:00+00:00",
+        ),
+    ]
+
+
+def test_filename_and_path_metadata_of_pelicanconf_name_a_posts_slug_and_category(
+    tmp_path: Path,
+) -> None:
+    conf = (
+        "FILENAME_METADATA = r'(?P<date>\\d{4}-\\d{2}-\\d{2})_(?P<slug>.*)'\n"
+        "PATH_METADATA = r'(?P<category>[^/]+)/'\n"
+    )
+    posts = {
+        "travel/2024-03-01_sea-trip.md": "Title: A trip by sea\n\nText.\n",
+        "travel/2024-03-02_own.md": "Title: Own\nSlug: mine\nCategory: Else\n\nText.\n",
+    }
+    said, entries = built(tmp_path, posts, conf)
+    assert said == ""
+    assert [(e.link, e.published, [t.term for t in e.tags]) for e in entries] == [
+        ("https://notes.example.org/mine.html", "2024-03-02T00:00:00+00:00", ["Else"]),
+        ("https://notes.example.org/sea-trip.html", "2024-03-01T00:00:00+00:00", ["travel"]),
+    ]
+    # Back to Pelican's defaults, the next build (from this one's cache) reads them again:
+    # the date a name starts with, no slug (the title's).
+    write(tmp_path, {"pelicanconf.py": PELICANCONF})
+    again = feedkit(tmp_path, "build")
+    assert again.returncode == 0, again.stderr
+    feed = feedparser.parse((tmp_path / "public" / "feeds" / "all.atom.xml").read_bytes())
+    assert [(e.link, e.published) for e in feed.entries] == [
+        ("https://notes.example.org/mine.html", "2024-03-02T00:00:00+00:00"),
+        ("https://notes.example.org/a-trip-by-sea.html", "2024-03-01T00:00:00+00:00"),
+    ]
+
+
+def test_a_file_names_date_that_is_no_date_and_a_pattern_it_cannot_read_are_said(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, {"pelicanconf.py": PELICANCONF})
+    write(tmp_path, {"content/2024-13-45-bad.md": "Title: Bad\n\nx\n"})
+    assert feedkit(tmp_path, "init").returncode == 0
+    done = feedkit(tmp_path, "build")
+    assert (done.returncode, done.stderr) == (
+        1,
+        "content/2024-13-45-bad.md:1: date: the file name's date '2024-13-45' is not a real "
+        "date: month must be in 1..12 (pelicanconf.py's FILENAME_METADATA or PATH_METADATA "
+        "reads it there); rename the file or add 'Date: …' to its metadata\n"
+        "error: 1 problem in the content; nothing was written\n",
+    )
+    for conf, said in (
+        (
+            "FILENAME_METADATA = DATE + '.*'\n",
+            "FILENAME_METADATA: feedkit reads pelicanconf.py without running it, and reads "
+            "this setting only as text written out, e.g. r'(?P<date>\\d{4}-\\d{2}-\\d{2}).*'",
+        ),
+        (
+            "PATH_METADATA = '(?P<category>'\n",
+            "PATH_METADATA: not a pattern Python reads: missing ), unterminated subpattern at "
+            "position 0",
+        ),
+    ):
+        write(tmp_path, {"pelicanconf.py": PELICANCONF + conf})
+        for command in ("build", "check"):
+            done = feedkit(tmp_path, command)
+            assert done.returncode == 1, done.stderr
+            assert done.stderr.startswith(f"pelicanconf.py:6: {said}\n"), done.stderr
+    assert not (tmp_path / "public").exists()

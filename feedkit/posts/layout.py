@@ -154,6 +154,9 @@ class Layout:
             defaults=pelicanmeta.default_metadata(pelicanconfs, cfg.root, pelican_values)
             if self.pelican
             else (),
+            path_patterns=pelicanmeta.path_patterns(pelicanconfs, cfg.root, pelican_values)
+            if self.pelican
+            else (),
         )
         self.draft = replace(self.post, draft=True)
         self.language = cfg.language.lower()

@@ -176,10 +176,10 @@ def default_metadata(
         and (isinstance(value, str) or all(isinstance(each, str) for each in value))
         for key, value in given.items()
     ):
-        config = next(path for path in configs if path.is_file())
-        raise ContentError.single(
-            os.path.relpath(config, root).replace(os.sep, "/"),
-            getattr(node, "lineno", 0),
+        raise _setting_error(
+            configs,
+            root,
+            node,
             "DEFAULT_METADATA: feedkit reads pelicanconf.py without running it, and reads "
             "this setting only as a dict of text written out, e.g. {'status': 'draft'}",
         )
@@ -189,6 +189,70 @@ def default_metadata(
         if key != "category" and not (key == "date" and _set(values.get("DEFAULT_DATE")))
     }
     return tuple(_processed(meta).items())
+
+
+def _setting_error(configs: list[Path], root: Path, node: ast.expr, message: str) -> ContentError:
+    """Return the error of a setting of the site's pelicanconf.py, naming its file and line."""
+    config = next(path for path in configs if path.is_file())
+    where = os.path.relpath(config, root).replace(os.sep, "/")
+    return ContentError.single(where, getattr(node, "lineno", 0), message)
+
+
+# What Pelican 4.8 reads of a post's file name and of its path in the content folder by
+# default (its FILENAME_METADATA and PATH_METADATA): the date a name like 2024-01-05-x.md
+# starts with.
+PATH_PATTERNS = {"FILENAME_METADATA": r"(?P<date>\d{4}-\d{2}-\d{2}).*", "PATH_METADATA": ""}
+
+
+def path_patterns(configs: list[Path], root: Path, values: dict[str, ast.expr]) -> tuple[str, str]:
+    """Return the patterns a Pelican site's pelicanconf.py (its `assignments`, `values`) has
+    Pelican match a post's file name (without its ending) and its path in the content folder
+    with, for metadata in their named groups (FILENAME_METADATA, PATH_METADATA; Pelican's
+    defaults when it sets none; "" for none). Raise ContentError, naming the file, for one
+    that is no text written out, or no pattern: the dates and slugs it gives would be
+    guessed."""
+    found = []
+    for name, default in PATH_PATTERNS.items():
+        node = values.get(name)
+        if node is None:
+            found.append(default)
+            continue
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str | None):
+            raise _setting_error(
+                configs,
+                root,
+                node,
+                f"{name}: feedkit reads pelicanconf.py without running it, and reads this "
+                r"setting only as text written out, e.g. r'(?P<date>\d{4}-\d{2}-\d{2}).*'",
+            )
+        pattern = node.value or ""
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise _setting_error(
+                configs, root, node, f"{name}: not a pattern Python reads: {exc}"
+            ) from None
+        found.append(pattern)
+    return found[0], found[1]
+
+
+def path_metadata(patterns: tuple[str, ...], path: str, content: str) -> dict[str, Any]:
+    """Return what Pelican 4.8 reads of an article's file name and path (`parse_path_metadata`):
+    the named groups of `patterns` (FILENAME_METADATA's matched at the start of its name
+    without the ending, PATH_METADATA's at the start of its path in the folder `content`),
+    a key the first gives not taken from the second, processed as its header's values."""
+    found: dict[str, Any] = {}
+    name = os.path.splitext(os.path.basename(path))[0]
+    for pattern, data in zip(patterns, (name, None), strict=True):
+        if not pattern:
+            continue
+        if data is None:  # its path in the content folder, as Pelican writes it
+            data = os.path.relpath(path, content).replace(os.sep, "/")
+        if data and (match := re.match(pattern, data)):
+            for key, value in match.groupdict().items():
+                if value is not None and key.lower() not in found:
+                    found[key.lower()] = value
+    return _processed(found)
 
 
 def error_line(header: str) -> int:
@@ -352,17 +416,17 @@ def default_categories(values: dict[str, ast.expr]) -> tuple[bool, str]:
 def layout_settings(configs: list[Path]) -> tuple[object, ...]:
     """Return what of a Pelican site's `pelicanconf.py` decides its articles' URLs, dates and
     which are skipped (TIMEZONE, SLUGIFY_SOURCE, whether DEFAULT_DATE is set,
-    DEFAULT_METADATA as written, where it
+    DEFAULT_METADATA, FILENAME_METADATA and PATH_METADATA as written, where it
     looks for articles and pages, whether a plugin reads YAML metadata, the category of an
     article that names none): the build cache
     keys on it, so a change there reads every post again."""
     values = assignments(configs)  # the file read once, not once a setting
-    default_meta = values.get("DEFAULT_METADATA")
+    written = [values.get(name) for name in ("DEFAULT_METADATA", *PATH_PATTERNS)]
     return (
         _text(values.get("TIMEZONE")),
         _text(values.get("SLUGIFY_SOURCE")),
         _set(values.get("DEFAULT_DATE")),
-        None if default_meta is None else ast.dump(default_meta),
+        [None if node is None else ast.dump(node) for node in written],
         sorted(content_paths(configs, values).items()),
         yaml_plugin(values),
         default_categories(values),

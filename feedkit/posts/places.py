@@ -51,6 +51,10 @@ class Place:
     # A Jekyll site's front matter defaults for the post (`_config.yml`'s `defaults`), or a
     # Pelican site's DEFAULT_METADATA (pelicanconf.py's), processed as its header's values.
     defaults: tuple[tuple[str, Any], ...] = ()
+    # A Pelican site's patterns for metadata in a post's file name and path (pelicanconf.py's
+    # FILENAME_METADATA and PATH_METADATA, `pelicanmeta.path_patterns`), which Pelican gives
+    # it under its own; () elsewhere.
+    path_patterns: tuple[str, ...] = ()
     # A Jekyll site's post whose file name's ending its `markdown_ext` does not name (a
     # `.mdown`, an `.html`): that ending, which its URL takes (Jekyll's :output_ext), as
     # its text is published as written, unconverted; "" for Markdown.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -67,12 +68,19 @@ class PostBuilder(PostAddress, PostPublishing):
         warnings: list[Problem],
         place: Place = ANYWHERE,
     ) -> None:
-        # A Jekyll site's front matter defaults, or a Pelican site's DEFAULT_METADATA, under
-        # the post's own.
-        if place.defaults:
+        # What a Pelican site reads of the post's file name and path, then a Jekyll site's
+        # front matter defaults or a Pelican site's DEFAULT_METADATA, under the post's own.
+        self.named: Collection[str] = ()  # the keys whose values are the file name's or path's
+        if place.path_patterns or place.defaults:
             from feedkit.posts.jekylldefaults import merged
 
-            meta = merged(dict(place.defaults), meta)
+            if place.path_patterns:
+                content = str(cfg.content_path)
+                named = pelicanmeta.path_metadata(place.path_patterns, str(path), content)
+                self.named = named.keys() - meta.keys()
+                meta = merged(named, meta)
+            if place.defaults:
+                meta = merged(dict(place.defaults), meta)
         self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta
         self.place = place
         # Naive dates are read in the site's zone: a Jekyll site's own, else feedkit.toml's.

@@ -9,7 +9,7 @@ that say whether readers see the post, and from when until when.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,6 +36,7 @@ class PostPublishing:
     timezone: ZoneInfo
     first: Callable[[tuple[str, ...]], tuple[str, Any]]
     fail: Callable[[str, str], None]
+    named: Collection[str]  # keys whose values are the file name's (Pelican's FILENAME_METADATA)
 
     def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
         key, raw = self.first(PUBLISH_KEYS)
@@ -67,7 +68,15 @@ class PostPublishing:
         try:
             return parse_date(raw, self.timezone)
         except ValueError as exc:
-            self.fail("date", f"date: {exc}")
+            if "date" in self.named:  # as Pelican's FILENAME_METADATA or PATH_METADATA read it
+                self.fail(
+                    "date",
+                    f"date: the file name's date {exc} (pelicanconf.py's FILENAME_METADATA or "
+                    "PATH_METADATA reads it there); rename the file or add 'Date: …' to its "
+                    "metadata",
+                )
+            else:
+                self.fail("date", f"date: {exc}")
             return None
 
     def _expiry(self) -> datetime | None:
