@@ -386,7 +386,7 @@ class Templates:
         if kind == "config":
             return self._config_yml[1], ""
         if kind == "pelicanconf":  # a setting of pelicanconf.py's
-            from feedkit.posts.pelicanmeta import setting
+            from feedkit.posts.pelicansettings import setting
 
             configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
             return setting(configs, name) or "", ""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
-from feedkit.posts import pelicanmeta
+from feedkit.posts import pelicansettings
 from feedkit.posts.hugourls import default_pattern, permalink_for, section_name
 from feedkit.posts.jekyllconfig import (
     jekyll_authors,
@@ -120,14 +120,16 @@ class Layout:
             if not cfg.timezone_given:  # and its dates are read in its zone
                 timezone = jekyll_timezone(cfg, folder, values)
         pelicanconfs = [f / PELICAN_CONFIG for f in site_folders(cfg)] if self.pelican else []
-        pelican_values = pelicanmeta.assignments(pelicanconfs)  # pelicanconf.py read once
+        pelican_values = pelicansettings.assignments(pelicanconfs)  # pelicanconf.py read once
         # Where pelicanconf.py has Pelican look for articles (and pages, which are none).
-        self.paths = pelicanmeta.content_paths(pelicanconfs, pelican_values) if self.pelican else {}
+        self.paths = (
+            pelicansettings.content_paths(pelicanconfs, pelican_values) if self.pelican else {}
+        )
         if self.pelican and not cfg.timezone_given:  # pelicanconf.py's TIMEZONE
-            timezone = pelicanmeta.timezone(pelicanconfs, cfg.root, pelican_values)
+            timezone = pelicansettings.timezone(pelicanconfs, cfg.root, pelican_values)
         # An article with no Category: its folder's name, else the default one (Pelican's).
         self.folder_category, default_category = (
-            pelicanmeta.default_categories(pelican_values) if self.pelican else (False, "")
+            pelicansettings.default_categories(pelican_values) if self.pelican else (False, "")
         )
         self.categorised: dict[str, Place] = {}  # the places of articles in folders, by folder
         authors = jekyll_authors(folder, cfg.root) if self.jekyll else ()
@@ -144,17 +146,17 @@ class Layout:
             title_symbols=jekyll and not smart,
             timezone=timezone,
             slug_from_title=self.pelican
-            and (pelicanmeta.setting(pelicanconfs, "SLUGIFY_SOURCE", pelican_values) or "title")
+            and (pelicansettings.setting(pelicanconfs, "SLUGIFY_SOURCE", pelican_values) or "title")
             == "title",
             pelican=self.pelican,
-            pelican_yaml=self.pelican and pelicanmeta.yaml_plugin(pelican_values),
+            pelican_yaml=self.pelican and pelicansettings.yaml_plugin(pelican_values),
             category=default_category,
             default_date=self.pelican
-            and pelicanmeta.assigned(pelicanconfs, "DEFAULT_DATE", pelican_values),
-            defaults=pelicanmeta.default_metadata(pelicanconfs, cfg.root, pelican_values)
+            and pelicansettings.assigned(pelicanconfs, "DEFAULT_DATE", pelican_values),
+            defaults=pelicansettings.default_metadata(pelicanconfs, cfg.root, pelican_values)
             if self.pelican
             else (),
-            path_patterns=pelicanmeta.path_patterns(pelicanconfs, cfg.root, pelican_values)
+            path_patterns=pelicansettings.path_patterns(pelicanconfs, cfg.root, pelican_values)
             if self.pelican
             else (),
         )
@@ -272,8 +274,8 @@ class Layout:
                 given = defaults_for(self.scopes, self.site_prefix + "/".join(parts))
                 place = replace(place, defaults=tuple(given.items()))
             return self._converted(parts[-1], place)
-        if self.pelican and (why := pelicanmeta.not_an_article("/".join(parts), self.paths)):
-            return Skipped(why, listed=why != pelicanmeta.IGNORED)  # ignored: no file of it
+        if self.pelican and (why := pelicansettings.not_an_article("/".join(parts), self.paths)):
+            return Skipped(why, listed=why != pelicansettings.IGNORED)  # ignored: no file of it
         if self.pelican and self.folder_category and len(parts) > 1 and parts[-2].strip():
             return self._in_folder(parts[-2].strip())
         if not self.hugo:  # Pelican's, or Jekyll's without _posts/: every other file

@@ -18,7 +18,7 @@ from typing import Any
 from feedkit.configkeys import SITE_KEYS
 from feedkit.errors import ContentError
 from feedkit.models import Author
-from feedkit.posts import pelicanmeta
+from feedkit.posts import pelicansettings
 from feedkit.posts.hugoconfig import site_values
 from feedkit.posts.jekyllconfig import config_file, jekyll_config
 from feedkit.posts.postvalues import parse_authors
@@ -198,7 +198,7 @@ def _pelican(folder: Path) -> OldSite:
     def setting(name: str) -> str:
         # publishconf.py first: SITEURL is set there for the published site, "" in pelicanconf
         for config in ("publishconf.py", PELICAN_CONFIG):
-            value = pelicanmeta.setting([folder / config], name)
+            value = pelicansettings.setting([folder / config], name)
             if value:
                 return value.strip()
         return ""

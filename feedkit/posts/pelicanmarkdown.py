@@ -183,7 +183,7 @@ def markdown_extensions(configs: Iterable[Path]) -> frozenset[str]:
 def _named(configs: Iterable[Path]) -> list[str] | None:
     """Return the extension names the first `pelicanconf.py` of `configs` sets MARKDOWN to,
     None when it sets none that can be read without running it."""
-    from feedkit.posts.pelicanmeta import assignments
+    from feedkit.posts.pelicansettings import assignments
 
     value = assignments(configs).get("MARKDOWN")
     return None if value is None else _names_in(value)

@@ -52,7 +52,7 @@ class Place:
     # Pelican site's DEFAULT_METADATA (pelicanconf.py's), processed as its header's values.
     defaults: tuple[tuple[str, Any], ...] = ()
     # A Pelican site's patterns for metadata in a post's file name and path (pelicanconf.py's
-    # FILENAME_METADATA and PATH_METADATA, `pelicanmeta.path_patterns`), which Pelican gives
+    # FILENAME_METADATA and PATH_METADATA, `pelicansettings.path_patterns`), which Pelican gives
     # it under its own; () elsewhere.
     path_patterns: tuple[str, ...] = ()
     # A Jekyll site's post whose file name's ending its `markdown_ext` does not name (a

@@ -236,7 +236,7 @@ def config_hash(cfg: Config) -> str:
     settings, the Hugo or Pelican configuration files whose presence decides which files
     are posts, what a Hugo configuration says of main sections, permalinks, math and its
     typographer, the Markdown extensions a Pelican configuration names and the settings its
-    layout reads (`pelicanmeta.layout_settings`), and the files templates read besides posts
+    layout reads (`pelicansettings.layout_settings`), and the files templates read besides posts
     (`_config.yml`, `_includes/`)."""
     from feedkit.posts.expand import template_inputs
     from feedkit.posts.sitekind import PELICAN_CONFIG, hugo_config_in, site_folders, site_markers
@@ -251,7 +251,7 @@ def config_hash(cfg: Config) -> str:
     made_from: tuple[object, ...] = (cfg, markers, template_inputs(cfg), hugo)
     if PELICAN_CONFIG in markers:  # its MARKDOWN's extensions decide how posts read
         from feedkit.posts.pelicanmarkdown import site_extensions
-        from feedkit.posts.pelicanmeta import layout_settings
+        from feedkit.posts.pelicansettings import layout_settings
 
         configs = [folder / PELICAN_CONFIG for folder in site_folders(cfg)]
         made_from += (site_extensions(cfg), layout_settings(configs))
