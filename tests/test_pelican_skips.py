@@ -9,6 +9,8 @@ still an error naming it.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -210,3 +212,60 @@ def test_articles_are_where_pelicanconfs_paths_say(tmp_path: Path) -> None:
     )
     titles = entry_titles(site / "public" / "feeds" / "all.atom.xml")
     assert sorted(titles) == ["about/me", "notes/d", "posts/a", "posts/c.draft", "posts/old/b"]
+
+
+RST = "A post in reST\n##############\n\n:date: 2024-02-02 10:00\n\nText.\n"
+HTML = (
+    '<html><head><title>A post in HTML</title><meta name="date" content="2024-02-03" />'
+    "</head><body><p>Text.</p></body></html>\n"
+)
+
+
+def other_format(path: str, html: bool) -> str:
+    """Return the warning for a Pelican site's article that is not Markdown."""
+    if html:
+        return (
+            f"{path}: warning: skipped: an article in HTML, which Pelican publishes (its HTML "
+            "reader): feedkit reads Markdown only, so the feeds leave it out; write it in "
+            "Markdown to have it in them, or add its name to pelicanconf.py's IGNORE_FILES if "
+            "it is no article"
+        )
+    return (
+        f"{path}: warning: skipped: an article in reStructuredText, which Pelican publishes: "
+        "feedkit reads Markdown only, so the feeds leave it out; write it in Markdown to have "
+        "it in them"
+    )
+
+
+def test_articles_in_restructuredtext_or_html_are_said_to_be_left_out(tmp_path: Path) -> None:
+    # Pelican 4.8 publishes both (its RstReader and HTMLReader are on by default); feedkit,
+    # which reads Markdown only, left them out of the feeds without a word. A page in
+    # pages/ and a file IGNORE_FILES names are no articles: nothing is said of them.
+    site = tmp_path / "site"
+    (site / "content" / "pages").mkdir(parents=True)
+    (site / "content" / "notes").mkdir()
+    files = {
+        "hello.md": HELLO,
+        "notes/rest.rst": RST,
+        "page.html": HTML,
+        "pages/about.rst": "About\n#####\n\nMe.\n",
+        "skip.htm": HTML,
+    }
+    toml = pelican_site(site, files, PELICANCONF + 'IGNORE_FILES = [".#*", "skip.htm"]\n')
+    said = [other_format("content/notes/rest.rst", False), other_format("content/page.html", True)]
+    for command in ("build", "build", "check", "check"):  # again: from what was kept
+        assert run(command, toml) == (0, said), command
+    assert entry_titles(site / "public" / "feeds" / "all.atom.xml") == ["Hello"]
+    # The same through the `feedkit` command, which builds without the command line library.
+    for command in ("build", "check"):
+        done = subprocess.run(
+            [sys.executable, "-m", "feedkit", command, "--config", str(toml)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **NOW_ENV},
+            timeout=120,
+        )
+        assert (done.returncode, done.stderr.splitlines()) == (0, said)
+    # Without pelicanconf.py, feedkit's own site: such files are none of its posts.
+    (site / "pelicanconf.py").unlink()
+    assert run("check", toml) == (0, [])

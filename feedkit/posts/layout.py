@@ -39,7 +39,9 @@ from feedkit.posts.places import (
     JEKYLL_PAGE,
     JEKYLL_POST_FILE,
     JEKYLL_UNDATED,
+    PELICAN_HTML,
     PELICAN_NOT_MARKDOWN,
+    PELICAN_RST,
     SECTION_PAGE,
     Place,
     Skipped,
@@ -52,7 +54,13 @@ from feedkit.posts.sitekind import (
     site_kind,
     site_markers,
 )
-from feedkit.posts.walk import HUGO_SUFFIXES, MARKDOWN_SUFFIXES, PELICAN_SUFFIXES, Unread
+from feedkit.posts.walk import (
+    HUGO_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    PELICAN_OTHER_SUFFIXES,
+    PELICAN_SUFFIXES,
+    Unread,
+)
 
 if TYPE_CHECKING:
     from feedkit.posts.hugosections import Sections
@@ -63,10 +71,17 @@ def unread_folders(cfg: Config) -> Unread | None:
     which of its folders Jekyll never reads (its `exclude` and `destination`, less its
     `include`, as the layout leaves out their files; none when an `include` is a glob),
     and the endings its `markdown_ext` makes Markdown besides those the walk lists anyway.
-    None for a site that is not one by its configuration, or whose Hugo or Pelican
+    For a site with Pelican's configuration alone, every folder and the endings of
+    Pelican's other readers (reStructuredText, HTML), which the layout warns about. None
+    for a site that is not one by its configuration, or whose Hugo or Pelican
     configuration, or `main_sections`, may make it another's."""
+    if cfg.main_sections:
+        return None
     folder = jekyll_folder(cfg)
-    if folder is None or cfg.main_sections or site_markers(cfg):
+    markers = site_markers(cfg)
+    if folder is None:  # a Pelican site's: every folder, and Pelican's other readers' files
+        return ("", (), (), PELICAN_OTHER_SUFFIXES) if markers == (PELICAN_CONFIG,) else None
+    if markers:
         return None
     values = jekyll_config(folder, cfg.root)
     paths = jekyll_unread_paths(values) or ((), ())
@@ -252,7 +267,12 @@ class Layout:
         if self.hugo and not parts[-1].endswith(HUGO_SUFFIXES):
             return HUGO_NOT_MARKDOWN
         if self.pelican and not parts[-1].endswith(PELICAN_SUFFIXES):
-            return PELICAN_NOT_MARKDOWN
+            if not parts[-1].endswith(PELICAN_OTHER_SUFFIXES):
+                return PELICAN_NOT_MARKDOWN
+            # An article Pelican reads otherwise: said, unless it is none to Pelican either.
+            if why := pelicansettings.not_an_article("/".join(parts), self.paths):
+                return Skipped(why, listed=False)
+            return PELICAN_RST if parts[-1].endswith(".rst") else PELICAN_HTML
         if self.posts_folder:
             in_site = self.site_prefix + "/".join(parts)
             if self.excluded.match(in_site) and not self.included.match(in_site):

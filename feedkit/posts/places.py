@@ -137,6 +137,17 @@ JEKYLL_OUTSIDE = Skipped("outside the Jekyll site: its _config.yml excludes it",
 HUGO_NOT_MARKDOWN = Skipped(
     "not a page: Hugo reads a content file as Markdown when it ends in .md, .markdown or .mdown"
 )
+PELICAN_RST = Skipped(
+    "an article in reStructuredText, which Pelican publishes: feedkit reads Markdown only, so "
+    "the feeds leave it out; write it in Markdown to have it in them",
+    warning=True,
+)
+PELICAN_HTML = Skipped(
+    "an article in HTML, which Pelican publishes (its HTML reader): feedkit reads Markdown "
+    "only, so the feeds leave it out; write it in Markdown to have it in them, or add its name "
+    "to pelicanconf.py's IGNORE_FILES if it is no article",
+    warning=True,
+)
 PELICAN_NOT_MARKDOWN = Skipped(
     "not an article: Pelican reads a file as Markdown when it ends in .md, .markdown, .mkd or "
     ".mdown"

@@ -69,6 +69,9 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mkdown")
 HUGO_SUFFIXES = (".md", ".markdown", ".mdown")
 # Pelican 4.8's MarkdownReader `file_extensions`, compared as written.
 PELICAN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+# What Pelican 4.8 also publishes as articles, by its readers on by default (RstReader,
+# HTMLReader): a Pelican site's walk lists them, for the layout to warn that feeds lack them.
+PELICAN_OTHER_SUFFIXES = (".rst", ".htm", ".html")
 
 
 def is_post_name(name: str) -> bool:
