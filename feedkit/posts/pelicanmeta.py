@@ -13,9 +13,13 @@ import html
 import os
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from feedkit.errors import Problem
 from feedkit.readonly import readonly
+
+if TYPE_CHECKING:
+    from feedkit.posts.postfile import Source
 
 FORMAT = "Pelican"
 _KEY_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
@@ -162,6 +166,36 @@ def path_metadata(patterns: tuple[str, ...], path: str, content: str) -> dict[st
                 if value is not None and key.lower() not in found:
                     found[key.lower()] = value
     return processed(found)
+
+
+def header_warnings(src: Source, shown: str) -> list[Problem]:
+    """Return the warnings of the lines of a file's header that Pelican reads otherwise than
+    its writer may think (`Header`): the line that ended it, which is text, and each line
+    of a key Pelican takes once after its first, which is left out."""
+    found = []
+    if src.text_line:
+        found.append(
+            Problem(
+                shown,
+                src.text_line,
+                "ends the metadata without a blank line above it, not being 'Key: value': "
+                "Pelican reads it as the post's first line of text, and so do the feeds; "
+                "put a blank line above it (or write it as 'Key: value' if it is metadata)",
+                warning=True,
+            )
+        )
+    for line, key, continued in src.once_again:
+        said = f"continues '{key}' on another line" if continued else f"gives '{key}' again"
+        found.append(
+            Problem(
+                shown,
+                line,
+                f"{said}: Pelican reads only the first line of '{key}', and so do the "
+                "feeds; this one is left out (put the whole value on that first line)",
+                warning=True,
+            )
+        )
+    return found
 
 
 def error_line(header: str) -> int:

@@ -125,28 +125,8 @@ class PostBuilder(PostAddress, PostPublishing):
         draft = self._draft()
         self._unlisted()
         self._pelican_skipped(draft)
-        if self.src.text_line:
-            self.warnings.append(
-                Problem(
-                    self.shown,
-                    self.src.text_line,
-                    "ends the metadata without a blank line above it, not being 'Key: value': "
-                    "Pelican reads it as the post's first line of text, and so do the feeds; "
-                    "put a blank line above it (or write it as 'Key: value' if it is metadata)",
-                    warning=True,
-                )
-            )
-        for line, key, continued in self.src.once_again:
-            said = f"continues '{key}' on another line" if continued else f"gives '{key}' again"
-            self.warnings.append(
-                Problem(
-                    self.shown,
-                    line,
-                    f"{said}: Pelican reads only the first line of '{key}', and so do the "
-                    "feeds; this one is left out (put the whole value on that first line)",
-                    warning=True,
-                )
-            )
+        if self.src.text_line or self.src.once_again:  # what Pelican reads otherwise
+            self.warnings += pelicanmeta.header_warnings(self.src, self.shown)
         if not jekyll and self.first(DATE_KEYS + PUBLISH_KEYS)[1] is None:
             if draft:
                 raise NotAPost(DATELESS_DRAFT)
