@@ -444,3 +444,27 @@ def test_an_edit_beside_an_added_post_reads_the_index(
     out = dry_run(site)
     assert refreshes == [1]
     assert out == without_index(site)
+
+
+def test_a_content_folder_outside_the_sites_folder_reads_its_added_post(
+    tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Posts outside feedkit.toml's folder are shown by their whole path: the post a digest
+    # shows is found by it in the walk, as by a path shown from the site's folder.
+    for key, value in SECRET_ENV.items():
+        monkeypatch.setenv(key, value)
+    site = tmp_path / "site"
+    site_after_first_digest(site)
+    outside = tmp_path / "elsewhere"
+    shutil.move(site / "content", outside / "content")
+    toml = site / "feedkit.toml"
+    toml.write_text(f'content_dir = "{outside / "content"}"\n' + toml.read_text("utf-8"), "utf-8")
+    settle(outside)
+    assert "Would send" not in dry_run(site)  # the archive was sent: the posts are kept
+    write_post(outside, "added", "An added post", NOW - timedelta(minutes=5))
+    settle(outside)
+    reads.clear()
+    out = dry_run(site)
+    assert "  - An added post <" in out
+    assert reads == ["added.md", "added.md"]  # its row, then the post shown in full
+    assert out == without_index(site)

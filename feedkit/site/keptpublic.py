@@ -140,7 +140,7 @@ def with_added(
     """Return `kept` with the post files `added` since it was made taken in, and the layout
     they were read with; None if they cannot be without a full read (see the module's
     docstring)."""
-    every = [path for _, path, _ in scan.files]
+    every = [path for path, _ in scan.found]
     layout = Layout(cfg, every)
     if layout.hugo:  # a new page can change what the others are
         return None

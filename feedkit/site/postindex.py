@@ -19,6 +19,7 @@ hide those changes from it. A missing or damaged index only costs reading every 
 
 from __future__ import annotations
 
+import bisect
 import gc
 import logging
 import math
@@ -68,6 +69,7 @@ _PUBLISHED, _EXPIRES, _ID = attrgetter("published"), attrgetter("expires"), attr
 _SLUG, _URL = attrgetter("slug"), attrgetter("url")
 _SORT_KEY = attrgetter("published", "slug", "url")
 _CHOICE = itemgetter(CHOICE)
+_PATH = itemgetter(0)  # of a walk's (path, status)
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class PostIndex:
     _public: dict[tuple[float, bool], tuple[list[str], list[str]]] = field(default_factory=dict)
     # The scan's files and the newest change among them (see `_settled`).
     _newest: tuple[object, int] | None = None
-    _places: tuple[dict[str, str], Layout] | None = None
+    _places: Layout | None = None  # the layout of the walk's files, without the rows
 
     def rows(self) -> Rows:
         """Return every post file's row, reading the files that changed (ContentError
@@ -120,23 +122,31 @@ class PostIndex:
         """Return the full post of a file, read now (once)."""
         post = self.read.get(shown)
         if post is None:
-            sources, layout = self._sources()
-            ((_, _, found, problems, _),) = parse_files(
-                self.cfg, [Path(sources[shown])], layout=layout
-            )
+            path, layout = self._source(shown)
+            ((_, _, found, problems, _),) = parse_files(self.cfg, [Path(path)], layout=layout)
             if not isinstance(found, Post):
                 raise ContentError(problems or [Problem(shown, 0, "is no longer a post")])
             post = self.read[shown] = found
         return post
 
-    def _sources(self) -> tuple[dict[str, str], Layout | None]:
-        """Return every post file by path as shown, and the rules it is read with."""
+    def _source(self, shown: str) -> tuple[str, Layout | None]:
+        """Return the path of the post file shown as `shown`, and the rules it is read with.
+
+        Without the rows, the path is looked up in the walk, sorted by path, as
+        `Scan.files` shows paths (under the site's folder, from there): a digest reads a
+        post or two, and listing 20,000 paths by how they are shown took 13 ms."""
         if self._rows is not None:
-            return self._rows.refreshed.sources, self._rows.refreshed.layout
-        if self._places is None:  # as `BuildCache.refresh` finds them, from the same walk
-            sources = {shown: path for shown, path, _ in self.scan.files}
-            self._places = (sources, Layout(self.cfg, sources.values()))
-        return self._places
+            return self._rows.refreshed.sources[shown], self._rows.refreshed.layout
+        if self._places is None:  # as `BuildCache.refresh` lays them out, from the same walk
+            self._places = Layout(self.cfg, [path for path, _ in self.scan.found])
+        found, root = self.scan.found, self.scan.root
+        for path in (root + shown, shown):  # under the site's folder, or elsewhere
+            at = bisect.bisect_left(found, path, key=_PATH)
+            # `Scan.files`'s rule: shown from the site's folder, when under it.
+            as_shown = path[len(root) :] if path.startswith(root) else path
+            if at < len(found) and found[at][0] == path and as_shown == shown:
+                return path, self._places
+        raise KeyError(shown)
 
     def public(self, now: datetime, *, drafts: bool = False) -> PostList:
         """Return the posts readers may see at `now` (as `public_posts` does), newest first."""
@@ -251,15 +261,14 @@ def _from_kept(cfg: Config, cache: BuildCache, scan: Scan, now: datetime) -> Pos
     if loaded is None:
         return None
     kept, added = loaded
-    places = None
+    layout = None
     if added:
         updated = with_added(kept, added, cfg, scan, cutoff)
         if updated is None:
             return None
         kept, layout = updated
-        places = ({shown: path for shown, path, _ in scan.files}, layout)
     warnings = tuple(Problem(*w, warning=True) for w in kept.warnings)
-    index = PostIndex(cfg, cache, scan, warnings, kept, kept=True, _places=places)
+    index = PostIndex(cfg, cache, scan, warnings, kept, kept=True, _places=layout)
     # Kept for the runs after this one, as `PostIndex.keep` keeps a list it made.
     if added and cfg.cache_path.is_dir() and index._settled(cache.started_ns - RACY_NS):
         made = kept
