@@ -413,3 +413,38 @@ def test_naive_dates_are_read_in_the_hugo_configs_time_zone(tmp_path: Path) -> N
         "hugo.toml: timeZone: 'Mars/Olympus' is not a time zone name such as 'Europe/Berlin'; "
         "set timezone in feedkit.toml instead"
     ) in result.output
+
+
+def test_a_leaf_bundles_other_markdown_files_are_resources_not_posts(tmp_path: Path) -> None:
+    # A folder with an index.md is one page; its other files, in folders under it too, are
+    # that page's resources, which Hugo lists nowhere (tests/test_oracles.py checks with
+    # Hugo). feedkit published them as posts. A translation of the index is the page's own.
+    posts = tmp_path / "content" / "posts"
+    files = {
+        "plain.md": "---\ntitle: Plain\ndate: 2024-01-01\n---\nPlain.\n",
+        "trip/index.md": "---\ntitle: Trip\ndate: 2024-01-02\n---\nTrip.\n",
+        "trip/index.fr.md": "---\ntitle: Voyage\ndate: 2024-01-02\n---\nVoyage.\n",
+        "trip/notes.md": "---\ntitle: Notes\ndate: 2024-01-03\n---\nNotes.\n",
+        "trip/more/deep.md": "---\ntitle: Deep\ndate: 2024-01-04\n---\nDeep.\n",
+    }
+    for name, text in files.items():
+        (posts / name).parent.mkdir(parents=True, exist_ok=True)
+        (posts / name).write_text(text, encoding="utf-8")
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    checked = run(tmp_path, "check")
+    assert checked.exit_code == 0, checked.output
+    resource = (
+        "skipped: a resource of the page bundle posts/trip/ (its index is the page): Hugo "
+        "publishes no page for the other files of a folder that holds an index.md"
+    )
+    assert [line for line in checked.stderr.splitlines() if "resource" in line] == [
+        f"content/posts/trip/more/deep.md: {resource}",
+        f"content/posts/trip/notes.md: {resource}",
+    ]
+    built = run(tmp_path, "build")
+    assert built.exit_code == 0, built.output
+    titles = [
+        i["title"] for i in json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    ]
+    assert titles == ["Trip", "Plain"]

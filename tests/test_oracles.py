@@ -438,6 +438,45 @@ def test_a_hugo_page_without_front_matter_is_listed_undated_and_untitled(
     assert sorted(ours) == ["https://h.example.org/posts/dated/"]
 
 
+# A leaf bundle: a folder with an index.md, whose other files are the page's resources, not
+# pages, Markdown ones too (and those in folders under it); a branch bundle's (_index.md)
+# files are pages.
+BUNDLES = {
+    "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n',
+    "content/posts/_index.md": "---\ntitle: Posts\n---\n",
+    "content/posts/plain.md": "---\ntitle: Plain\ndate: 2024-01-01\n---\nPlain.\n",
+    "content/posts/trip/index.md": "---\ntitle: Trip\ndate: 2024-01-02\n---\nTrip.\n",
+    "content/posts/trip/notes.md": "---\ntitle: Notes\ndate: 2024-01-03\n---\nNotes.\n",
+    "content/posts/trip/more/deep.md": "---\ntitle: Deep\ndate: 2024-01-04\n---\nDeep.\n",
+    "content/posts/series/_index.md": "---\ntitle: Series\n---\n",
+    "content/posts/series/part.md": "---\ntitle: Part\ndate: 2024-01-05\n---\nPart.\n",
+}
+
+
+def test_a_hugo_leaf_bundles_other_markdown_files_are_no_pages(tmp_path: Path) -> None:
+    # feedkit published notes.md and deep.md, resources of the trip page Hugo never lists.
+    hugo = current_hugo()
+    site = tmp_path / "site"
+    for name, text in BUNDLES.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
+    )
+    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
+    feedkit(site)
+    ours = entries(site / "public" / "index.xml", "link")
+    assert (
+        sorted(ours)
+        == sorted(theirs)
+        == [
+            "https://h.example.org/posts/plain/",
+            "https://h.example.org/posts/series/part/",
+            "https://h.example.org/posts/trip/",
+        ]
+    )
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

@@ -180,6 +180,13 @@ class Layout:
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
         rels = [self.rel(path) for path in paths] if self.hugo else []
         self.files = set(rels)
+        # Hugo's leaf bundles: the folders holding an index.md (or a translation of one),
+        # every other file under which is a resource of that page, not a page.
+        self.leaf_bundles = {
+            rel.rpartition("/")[0]
+            for rel in rels
+            if "/index" in rel and _is_index(rel.rpartition("/")[2])
+        }
         # Hugo's configuration, where there is one (else Hugo's defaults: no main sections,
         # permalinks or zone, URLs in lower case; hugoconfig is not imported).
         main: tuple[str, ...] = ()
@@ -266,6 +273,11 @@ class Layout:
             return Skipped(SECTION_PAGE)
         if self.hugo and not parts[-1].endswith(HUGO_SUFFIXES):
             return HUGO_NOT_MARKDOWN
+        if self.leaf_bundles and (bundle := self._bundle_of(parts)):
+            return Skipped(
+                f"a resource of the page bundle {bundle}/ (its index is the page): Hugo "
+                "publishes no page for the other files of a folder that holds an index.md"
+            )
         if self.pelican and not parts[-1].endswith(PELICAN_SUFFIXES):
             if not parts[-1].endswith(PELICAN_OTHER_SUFFIXES):
                 return PELICAN_NOT_MARKDOWN
@@ -328,6 +340,16 @@ class Layout:
             )
         return self._hugo_place(folders, stem, language[1])
 
+    def _bundle_of(self, parts: list[str]) -> str | None:
+        """Return the leaf bundle (its folder) that the file at `parts` is a resource of:
+        one at or above its folder, when the file is not that bundle's own index."""
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in self.leaf_bundles:
+                own = depth == len(parts) - 1 and _is_index(parts[-1])
+                return None if own else folder
+        return None
+
     def _in_main_sections(self, folders: list[str]) -> bool:
         if not folders:
             return False
@@ -370,6 +392,11 @@ class Layout:
             hugo_keep_case=self.keep_case,
             timezone=self.hugo_timezone,
         )
+
+
+def _is_index(name: str) -> bool:
+    """Return True for a page bundle's own file: index.md, or a translation (index.fr.md)."""
+    return name.split(".")[0] == "index"
 
 
 def _largest_section(rels: list[str]) -> tuple[str, ...]:
