@@ -448,3 +448,74 @@ def test_a_leaf_bundles_other_markdown_files_are_resources_not_posts(tmp_path: P
         i["title"] for i in json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
     ]
     assert titles == ["Trip", "Plain"]
+
+
+# Hugo's cascade: a section's `_index.md` (the home page's, at the top) gives its front matter
+# to the pages below, a page's own keys first, then the nearest section's, each entry of a
+# list only to the pages its `target` (or `_target`) matches (tests/test_oracles.py builds
+# the same site with Hugo 0.168).
+CASCADED = {
+    "_index.md": "---\ntitle: Home\ncascade:\n  - target:\n      path: /posts/x/**\n    build:\n"
+    "      list: never\n  - _target:\n      path: /posts/old/**\n    draft: true\n---\n",
+    "posts/_index.md": "---\ntitle: Posts\ncascade:\n  tags: [outer]\n---\n",
+    "posts/a/_index.md": "---\ntitle: A\ncascade:\n  tags: [inner]\n---\n",
+    "posts/plain.md": "---\ntitle: Plain\ndate: 2024-01-01\n---\nx\n",
+    "posts/a/ina.md": "---\ntitle: In a\ndate: 2024-01-02\n---\nx\n",
+    "posts/x/inx.md": "---\ntitle: In x\ndate: 2024-01-03\n---\nx\n",
+    "posts/x/own.md": "---\ntitle: Own build\ndate: 2024-01-04\nbuild:\n  render: always\n---\nx\n",
+    "posts/old/o.md": "---\ntitle: Old\ndate: 2024-01-05\n---\nx\n",
+    "posts/old/kept.md": "---\ntitle: Kept\ndate: 2024-01-06\ndraft: false\ntags: [own]\n---\nx\n",
+}
+
+
+def cascaded_site(root: Path) -> Path:
+    for name, text in CASCADED.items():
+        (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    (root / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
+    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    return root
+
+
+def feed_items(site: Path) -> list[tuple[str, list[str]]]:
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    return [(i["title"], i.get("tags", [])) for i in items]
+
+
+def test_a_sections_cascade_keeps_its_pages_out_or_tags_them_as_hugo_does(tmp_path: Path) -> None:
+    # feedkit read no cascade: the pages Hugo keeps out (a draft, a page listed nowhere)
+    # were in every feed, and none had its section's tags.
+    site = cascaded_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    assert feed_items(site) == [
+        ("Kept", ["own"]),
+        ("Own build", ["outer"]),
+        ("In a", ["inner"]),
+        ("Plain", ["outer"]),
+    ]
+    # A cascade changed: the next build, from this one's cache, reads the pages again.
+    index = site / "content" / "posts" / "_index.md"
+    index.write_text("---\ntitle: Posts\ncascade:\n  tags: [outer]\n  draft: true\n---\n")
+    again = run(site, "build")
+    assert again.exit_code == 0, again.output
+    assert feed_items(site) == [("Kept", ["own"])]
+    checked = run(site, "check")
+    assert checked.exit_code == 0 and "5 posts: 1 published, 4 draft(s)" in checked.stdout
+
+
+def test_a_cascade_feedkit_cannot_match_stops_the_build_naming_it(tmp_path: Path) -> None:
+    # A target of what feedkit cannot tell (a page's output formats, say): the pages it
+    # keeps out could be published.
+    site = cascaded_site(tmp_path)
+    (site / "content" / "posts" / "a" / "_index.md").write_text(
+        "---\ntitle: A\ncascade:\n  target:\n    outputs: html\n  draft: true\n---\n"
+    )
+    for command in ("build", "check"):
+        result = run(site, command)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(
+            "content/posts/a/_index.md:3: a cascade's target outputs: 'html': feedkit matches "
+            "a pattern of path, kind, lang or environment only, and cannot tell which pages "
+            "this cascade is for\n"
+        ), result.stderr

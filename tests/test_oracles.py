@@ -477,6 +477,32 @@ def test_a_hugo_leaf_bundles_other_markdown_files_are_no_pages(tmp_path: Path) -
     )
 
 
+def test_a_hugo_sections_cascade_reads_as_hugo_reads_it(tmp_path: Path) -> None:
+    # tests/test_hugo_sites.py's site: the same pages in both feeds, with the same tags.
+    from test_hugo_sites import cascaded_site
+
+    hugo = current_hugo()
+    site = cascaded_site(tmp_path / "site")
+    (site / "feedkit.toml").unlink()
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
+    )
+    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
+    feedkit(site)
+    ours = entries(site / "public" / "index.xml", "link")
+    assert sorted(ours) == sorted(theirs) and len(ours) == 4
+    tags = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert {i["url"]: i.get("tags") for i in tags} == {
+        "https://h.example.org/posts/old/kept/": ["own"],
+        "https://h.example.org/posts/x/own/": ["outer"],
+        "https://h.example.org/posts/a/ina/": ["inner"],
+        "https://h.example.org/posts/plain/": ["outer"],
+    }
+    for tag in ("own", "outer", "inner"):  # Hugo's term feeds list sections too: the pages'
+        listed = set(entries(tmp_path / "hugo" / "tags" / tag / "index.xml", "link")) & set(theirs)
+        assert listed == {i["url"] for i in tags if tag in i.get("tags", [])}, tag
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

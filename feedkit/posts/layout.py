@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
 from feedkit.posts import pelicansettings
+from feedkit.posts.hugocascade import Cascades
 from feedkit.posts.hugourls import default_pattern, permalink_for, section_name
 from feedkit.posts.jekyllconfig import (
     jekyll_authors,
@@ -210,6 +211,7 @@ class Layout:
         self.hugo_urls = self.hugo and not cfg.permalink_given
         self.permalinks = dict(permalinks)
         self._sections_of = (cfg.content_path, rels)  # Hugo's, for its :section tokens
+        self._root = cfg.root
         # A Hugo site's naive dates are read in its timeZone, unless feedkit.toml says.
         zone = zone if self.hugo and not cfg.timezone_given else ""
         self.hugo_timezone = ZoneInfo(zone) if zone else None
@@ -240,6 +242,9 @@ class Layout:
                 self.included.pattern,
                 self.markdown,
                 sorted(self.paths.items()),
+                # What a Hugo site's sections cascade to its pages: a kept reading of a page
+                # holds only under the same.
+                self.cascades.signature() if self.hugo else (),
             )
         )
 
@@ -368,7 +373,21 @@ class Layout:
         ending = name[dot:] if dot > 0 else ""
         return place if ending.lower() in self.markdown else replace(place, output_ext=ending)
 
+    @cached_property
+    def cascades(self) -> Cascades:
+        """Return what the Hugo site's `_index` files cascade to the pages below them (read
+        once, for the layout's signature)."""
+        content, rels = self._sections_of
+        return Cascades(content, self._root, rels, self.language)
+
     def _hugo_place(self, folders: list[str], stem: str, language: str) -> Place:
+        place = self._hugo_pattern(folders, stem, language)
+        # Its sections' cascade (`stem` keeps a translation's language; the ending does not
+        # matter there).
+        defaults = self.cascades.defaults("/".join([*folders, f"{stem}.md"]))
+        return replace(place, defaults=defaults) if defaults else place
+
+    def _hugo_pattern(self, folders: list[str], stem: str, language: str) -> Place:
         if not self.hugo_urls:
             if not language:
                 return self.hugo_page

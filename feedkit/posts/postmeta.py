@@ -79,7 +79,9 @@ class PostBuilder(PostAddress, PostPublishing):
                 named = pelicanmeta.path_metadata(place.path_patterns, str(path), content)
                 self.named = named.keys() - meta.keys()
                 meta = merged(named, meta)
-            if place.defaults:
+            if place.hugo:  # Hugo's cascade: a key of the page's own is set whole
+                meta = {**dict(place.defaults), **meta}
+            elif place.defaults:
                 meta = merged(dict(place.defaults), meta)
         self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta
         self.place = place
