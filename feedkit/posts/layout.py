@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
 from feedkit.posts import pelicansettings
-from feedkit.posts.hugocascade import Cascades
-from feedkit.posts.hugourls import default_pattern, permalink_for, section_name
+from feedkit.posts.hugolayout import HugoLayout, is_index, largest_section
 from feedkit.posts.jekyllconfig import (
     jekyll_authors,
     jekyll_config,
@@ -63,9 +59,6 @@ from feedkit.posts.walk import (
     Unread,
 )
 
-if TYPE_CHECKING:
-    from feedkit.posts.hugosections import Sections
-
 
 def unread_folders(cfg: Config) -> Unread | None:
     """Return what the content walk (`walk.walk`) takes of a Jekyll site's configuration:
@@ -101,7 +94,7 @@ def _site_prefix(cfg: Config, folder: Path | None) -> str:
 _LANGUAGE = re.compile(r"\.([a-z]{2,3}(?:-[a-z0-9]{2,8})?)$", re.IGNORECASE)
 
 
-class Layout:
+class Layout(HugoLayout):
     """The rules for one content folder, decided from the list of all its post files."""
 
     def __init__(self, cfg: Config, paths: Iterable[str]) -> None:
@@ -186,7 +179,7 @@ class Layout:
         self.leaf_bundles = {
             rel.rpartition("/")[0]
             for rel in rels
-            if "/index" in rel and _is_index(rel.rpartition("/")[2])
+            if "/index" in rel and is_index(rel.rpartition("/")[2])
         }
         # Hugo's configuration, where there is one (else Hugo's defaults: no main sections,
         # permalinks or zone, URLs in lower case; hugoconfig is not imported).
@@ -203,7 +196,7 @@ class Layout:
                 hugo.keep_case,
                 hugo.timezone,
             )
-        self.main_sections = cfg.main_sections or main or _largest_section(rels)
+        self.main_sections = cfg.main_sections or main or largest_section(rels)
         # Hugo's mainSections name sections as Hugo does (`café-notes` for `Café Notes/`),
         # feedkit.toml's main_sections folders, as on disk or as Hugo names them.
         self.hugo_main = not cfg.main_sections and bool(main)
@@ -247,14 +240,6 @@ class Layout:
                 self.cascades.signature() if self.hugo else (),
             )
         )
-
-    @cached_property
-    def sections(self) -> Sections:
-        """Return Hugo's sections of the content folder, for a Hugo page's :section tokens:
-        made when first asked for, by a Hugo site's layout alone."""
-        from feedkit.posts.hugosections import Sections
-
-        return Sections(*self._sections_of)
 
     def rel(self, path: str) -> str:
         """Return the path relative to the content folder, with '/' between its parts."""
@@ -345,24 +330,6 @@ class Layout:
             )
         return self._hugo_place(folders, stem, language[1])
 
-    def _bundle_of(self, parts: list[str]) -> str | None:
-        """Return the leaf bundle (its folder) that the file at `parts` is a resource of:
-        one at or above its folder, when the file is not that bundle's own index."""
-        for depth in range(1, len(parts)):
-            folder = "/".join(parts[:depth])
-            if folder in self.leaf_bundles:
-                own = depth == len(parts) - 1 and _is_index(parts[-1])
-                return None if own else folder
-        return None
-
-    def _in_main_sections(self, folders: list[str]) -> bool:
-        if not folders:
-            return False
-        name = section_name(folders[0])
-        return name in self.main_sections or (
-            not self.hugo_main and folders[0] in self.main_sections
-        )
-
     def _converted(self, name: str, place: Place) -> Place:
         """Return `place` for a Jekyll site's post file called `name`: as it is when its
         `markdown_ext` makes the file Markdown, else with its ending as `output_ext`. As
@@ -372,56 +339,3 @@ class Layout:
         dot = name.rfind(".")
         ending = name[dot:] if dot > 0 else ""
         return place if ending.lower() in self.markdown else replace(place, output_ext=ending)
-
-    @cached_property
-    def cascades(self) -> Cascades:
-        """Return what the Hugo site's `_index` files cascade to the pages below them (read
-        once, for the layout's signature)."""
-        content, rels = self._sections_of
-        return Cascades(content, self._root, rels, self.language)
-
-    def _hugo_place(self, folders: list[str], stem: str, language: str) -> Place:
-        place = self._hugo_pattern(folders, stem, language)
-        # Its sections' cascade (`stem` keeps a translation's language; the ending does not
-        # matter there).
-        defaults = self.cascades.defaults("/".join([*folders, f"{stem}.md"]))
-        return replace(place, defaults=defaults) if defaults else place
-
-    def _hugo_pattern(self, folders: list[str], stem: str, language: str) -> Place:
-        if not self.hugo_urls:
-            if not language:
-                return self.hugo_page
-            return Place(language=language, hugo=True, timezone=self.hugo_timezone)
-        if stem.split(".")[0] == "index":  # a page bundle: the page is its folder
-            folders = folders[:-1]
-        pattern = permalink_for(self.permalinks, folders)
-        configured = pattern is not None
-        if pattern is None:  # Hugo's default: the page's path
-            pattern = default_pattern(folders)
-        elif ":section" in pattern:  # from the files' `_index.md`s, read once
-            from feedkit.posts.hugosections import with_sections
-
-            sections = self.sections.of(folders, ":sectionslug" in pattern)
-            pattern = with_sections(pattern, sections)
-        return Place(
-            language=language,
-            hugo=True,
-            hugo_permalink=pattern,
-            hugo_configured=configured,
-            hugo_keep_case=self.keep_case,
-            timezone=self.hugo_timezone,
-        )
-
-
-def _is_index(name: str) -> bool:
-    """Return True for a page bundle's own file: index.md, or a translation (index.fr.md)."""
-    return name.split(".")[0] == "index"
-
-
-def _largest_section(rels: list[str]) -> tuple[str, ...]:
-    """Return the top-level folder holding the most files (Hugo's default main section)."""
-    counts = Counter(rel.split("/", 1)[0] for rel in rels if "/" in rel)
-    if not counts:
-        return ()
-    most = max(counts.values())
-    return (min(name for name, count in counts.items() if count == most),)
