@@ -519,3 +519,40 @@ def test_a_cascade_feedkit_cannot_match_stops_the_build_naming_it(tmp_path: Path
             "a pattern of path, kind, lang or environment only, and cannot tell which pages "
             "this cascade is for\n"
         ), result.stderr
+
+
+CONFIG_CASCADE = (
+    'baseURL = "https://h.example.org/"\ntitle = "H"\n[[cascade]]\n  tags = ["fromconfig"]\n'
+    '  [cascade.target]\n    path = "/posts/**"\n[[cascade]]\n  draft = true\n'
+    '  [cascade._target]\n    path = "/posts/old/**"\n'
+)
+
+
+def config_cascaded_site(root: Path) -> Path:
+    """A Hugo site whose configuration cascades (tags, and drafts in posts/old/), under its
+    home page's cascade (other tags)."""
+    posts = root / "content" / "posts"
+    (posts / "old").mkdir(parents=True)
+    (root / "hugo.toml").write_text(CONFIG_CASCADE, encoding="utf-8")
+    (root / "content" / "_index.md").write_text(
+        "---\ntitle: Home\ncascade:\n  tags: [fromhome]\n---\n"
+    )
+    (posts / "top.md").write_text("---\ntitle: Top\ndate: 2024-01-01\n---\nx\n")
+    (posts / "old" / "o.md").write_text("---\ntitle: Old\ndate: 2024-01-02\n---\nx\n")
+    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    return root
+
+
+def test_the_hugo_configurations_cascade_is_under_the_home_pages(tmp_path: Path) -> None:
+    site = config_cascaded_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    assert feed_items(site) == [("Top", ["fromhome"])]
+    # One feedkit cannot match stops the build, naming the file.
+    (site / "hugo.toml").write_text(CONFIG_CASCADE.replace("path =", "outputs ="))
+    stopped = run(site, "build")
+    assert stopped.exit_code == 1
+    assert stopped.stderr.startswith(
+        "hugo.toml: a cascade's target outputs: '/posts/**': feedkit matches a pattern of path, "
+        "kind, lang or environment only, and cannot tell which pages this cascade is for\n"
+    ), stopped.stderr

@@ -503,6 +503,27 @@ def test_a_hugo_sections_cascade_reads_as_hugo_reads_it(tmp_path: Path) -> None:
         assert listed == {i["url"] for i in tags if tag in i.get("tags", [])}, tag
 
 
+def test_a_hugo_configurations_cascade_reads_as_hugo_reads_it(tmp_path: Path) -> None:
+    from test_hugo_sites import config_cascaded_site
+
+    hugo = current_hugo()
+    site = config_cascaded_site(tmp_path / "site")
+    (site / "feedkit.toml").unlink()
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
+    )
+    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
+    feedkit(site)
+    ours = entries(site / "public" / "index.xml", "link")
+    assert sorted(ours) == sorted(theirs) == ["https://h.example.org/posts/top/"]
+    assert sorted(p.name for p in (tmp_path / "hugo" / "tags").iterdir()) == [
+        "fromhome",
+        "index.xml",
+    ]
+    item = json.loads((site / "public" / "feed.json").read_bytes())["items"][0]
+    assert item["tags"] == ["fromhome"]
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

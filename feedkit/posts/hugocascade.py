@@ -12,7 +12,7 @@ section cascading `draft: true` keeps every page below it out of Hugo's feeds, a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,17 @@ class Cascades:
     """The `cascade`s of a Hugo content folder's `_index` files, read once a layout (only
     those whose front matter has the word are parsed)."""
 
-    def __init__(self, content: Path, root: Path, rels: Iterable[str], language: str) -> None:
+    def __init__(
+        self,
+        content: Path,
+        root: Path,
+        rels: Iterable[str],
+        language: str,
+        site: tuple[Entry, ...] = (),
+    ) -> None:
         self.content = content
         self.language = language
+        self.site = site  # the Hugo configuration's cascade: under the home page's
         self.by_folder: dict[str, list[Entry]] = {}
         for rel in sorted(rels):
             folder, _, name = rel.rpartition("/")
@@ -47,13 +55,12 @@ class Cascades:
                 continue  # another language's section page
             if folder not in self.by_folder:  # `_index.md` or `_index.en.md`: the first
                 self.by_folder[folder] = _entries(content / rel, display_path(content / rel, root))
-        self.given = any(self.by_folder.values())
+        self.given = bool(site) or any(self.by_folder.values())
 
     def signature(self) -> str:
         """Return every cascade, written out: what the pages' places are made from."""
-        return repr(
-            sorted((folder, entries) for folder, entries in self.by_folder.items() if entries)
-        )
+        folders = sorted((folder, entries) for folder, entries in self.by_folder.items() if entries)
+        return repr((folders, self.site))
 
     def defaults(self, rel: str) -> tuple[tuple[str, Any], ...]:
         """Return the keys the sections above the page at `rel` (its path in the content
@@ -63,8 +70,9 @@ class Cascades:
         found: dict[str, Any] = {}
         path = page_path(rel)
         folders = rel.split("/")[:-1]
-        for depth in range(len(folders), -1, -1):  # the nearest section first
-            for target, values in self.by_folder.get("/".join(folders[:depth]), ()):
+        for depth in range(len(folders), -2, -1):  # the nearest section first, the site last
+            cascade = self.by_folder.get("/".join(folders[:depth]), ()) if depth >= 0 else self.site
+            for target, values in cascade:
                 if all(
                     _glob(pattern).fullmatch(self._subject(key, path)) for key, pattern in target
                 ):
@@ -118,9 +126,13 @@ def _entries(path: Path, shown: str) -> list[Entry]:
     found = re.search(r"(?im)^[\s\"'{]*cascade\b", source.fm_text)
     line = source.fm_first_line + (source.fm_text.count("\n", 0, found.start()) if found else 0)
 
-    def problem(message: str) -> ContentError:
-        return ContentError([Problem(shown, line, message)])
+    return entries_of(given, lambda message: ContentError([Problem(shown, line, message)]))
 
+
+def entries_of(given: Any, problem: Callable[[str], ContentError]) -> list[Entry]:
+    """Return the entries of a `cascade` value (a mapping, or a list of them): each target's
+    globs (none: every page) and values; raise what `problem` makes of what is wrong, for
+    one feedkit cannot apply as Hugo does (a page it keeps out could be published)."""
     entries: list[Entry] = []
     for item in (
         [given] if isinstance(given, Mapping) else given if isinstance(given, list) else [given]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.errors import ContentError
+from feedkit.posts.hugocascade import Entry, entries_of
 from feedkit.posts.hugourls import check_permalink
 from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS
 from feedkit.readonly import readonly
@@ -48,6 +49,8 @@ class HugoSettings:
     # feedkit/posts/typographer.py `site_typography`.
     typography: tuple[tuple[str, str], ...] = ()
     hard_wraps: bool = False  # Goldmark's renderer's hardWraps: each line break a <br>
+    # The front matter it cascades to every page (hugocascade), under the home page's.
+    cascade: tuple[Entry, ...] = ()
     unsafe: bool = False  # Goldmark's renderer's unsafe: raw HTML shown, not left out
     # The extensions of Goldmark's the site switches off (see reading.goldmark)
     without: tuple[str, ...] = ()
@@ -158,7 +161,17 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         without=_switched_off(values),
         keep_case=values.get("disablepathtolower") is True,
         unsafe=_goldmark(values, "renderer").get("unsafe") is True,
+        cascade=_cascade(values, _shown(files[0], folder)),
     )
+
+
+def _cascade(values: dict[str, Any], shown: str) -> tuple[Entry, ...]:
+    """Return what the configuration's `cascade` gives every page; raise ContentError naming
+    the file for one feedkit cannot apply as Hugo does."""
+    given = values.get("cascade")
+    if given is None:
+        return ()
+    return tuple(entries_of(given, lambda message: ContentError.single(shown, 0, message)))
 
 
 def _typography(values: dict[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from feedkit.posts.hugocascade import Cascades
+from feedkit.posts.hugocascade import Cascades, Entry
 from feedkit.posts.hugourls import default_pattern, permalink_for, section_name
 from feedkit.posts.places import Place
 
@@ -35,6 +35,7 @@ class HugoLayout:
     language: str
     permalinks: dict[str, str]
     keep_case: bool
+    site_cascade: tuple[Entry, ...] = ()  # the Hugo configuration's cascade
 
     @cached_property
     def sections(self) -> Sections:
@@ -67,7 +68,7 @@ class HugoLayout:
         """Return what the Hugo site's `_index` files cascade to the pages below them (read
         once, for the layout's signature)."""
         content, rels = self._sections_of
-        return Cascades(content, self._root, rels, self.language)
+        return Cascades(content, self._root, rels, self.language, self.site_cascade)
 
     def _hugo_place(self, folders: list[str], stem: str, language: str) -> Place:
         place = self._hugo_pattern(folders, stem, language)
