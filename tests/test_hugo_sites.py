@@ -556,3 +556,44 @@ def test_the_hugo_configurations_cascade_is_under_the_home_pages(tmp_path: Path)
         "hugo.toml: a cascade's target outputs: '/posts/**': feedkit matches a pattern of path, "
         "kind, lang or environment only, and cannot tell which pages this cascade is for\n"
     ), stopped.stderr
+
+
+# Hugo dates a page without `date` or a publish date by its `published`, `lastmod` or
+# `modified` (Hugo 0.168's default [frontmatter] date list).
+DATED = {
+    "dated.md": "---\ntitle: Dated\ndate: 2024-01-03\n---\nx\n",
+    "pub.md": "---\ntitle: Publish date\npublishDate: 2024-01-04\n---\nx\n",
+    "lastmod.md": "---\ntitle: Lastmod only\nlastmod: 2024-01-05\n---\nx\n",
+    "published.md": "---\ntitle: Published key\npublished: 2024-01-06\n---\nx\n",
+    "modified.md": "---\ntitle: Modified key\nmodified: 2024-01-07T10:00:00Z\n---\nx\n",
+}
+
+
+def dated_site(root: Path) -> Path:
+    for name, text in DATED.items():
+        (root / "content" / "posts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / "posts" / name).write_text(text, encoding="utf-8")
+    (root / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
+    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    return root
+
+
+def test_a_hugo_page_without_a_date_is_dated_by_its_last_change_as_hugo_dates_it(
+    tmp_path: Path,
+) -> None:
+    # feedkit skipped the pages dated by lastmod or modified, and stopped at `published`'s
+    # date, which it read as Jekyll's true-or-false flag. `published: false` (at which Hugo
+    # stops: no date) still keeps a page out, as a draft.
+    site = dated_site(tmp_path)
+    flag = "---\ntitle: Not published\ndate: 2024-01-08\npublished: false\n---\nx\n"
+    (site / "content" / "posts" / "flag.md").write_text(flag, encoding="utf-8")
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [(i["title"], i["date_published"][:16]) for i in items] == [
+        ("Modified key", "2024-01-07T10:00"),
+        ("Published key", "2024-01-06T00:00"),
+        ("Lastmod only", "2024-01-05T00:00"),
+        ("Publish date", "2024-01-04T00:00"),
+        ("Dated", "2024-01-03T00:00"),
+    ]

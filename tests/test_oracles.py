@@ -524,6 +524,23 @@ def test_a_hugo_configurations_cascade_reads_as_hugo_reads_it(tmp_path: Path) ->
     assert item["tags"] == ["fromhome"]
 
 
+def test_hugo_pages_are_dated_as_hugo_dates_them(tmp_path: Path) -> None:
+    from test_hugo_sites import dated_site
+
+    hugo = current_hugo()
+    site = dated_site(tmp_path / "site")
+    (site / "feedkit.toml").unlink()
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
+    )
+    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
+    feedkit(site)
+    ours = entries(site / "public" / "index.xml", "link")
+    assert sorted(ours) == sorted(theirs) and len(ours) == 5
+    for link, our in ours.items():
+        assert our.published_parsed == theirs[link].published_parsed, link
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

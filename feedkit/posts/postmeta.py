@@ -129,7 +129,11 @@ class PostBuilder(PostAddress, PostPublishing):
         self._pelican_skipped(draft)
         if self.src.text_line or self.src.once_again:  # what Pelican reads otherwise
             self.warnings += pelicanmeta.header_warnings(self.src, self.shown)
-        if not jekyll and self.first(DATE_KEYS + PUBLISH_KEYS)[1] is None:
+        if (
+            not jekyll
+            and self.first(DATE_KEYS + PUBLISH_KEYS)[1] is None
+            and (not self.place.hugo or self.hugo_fallback_date()[1] is None)
+        ):
             if draft:
                 raise NotAPost(DATELESS_DRAFT)
             if self.place.hugo:

@@ -22,6 +22,9 @@ DATE_KEYS = ("date",)
 # Hugo's publish date: when the post goes out (it is scheduled until then).
 PUBLISH_KEYS = ("publishDate", "publishdate", "pubdate")
 EXPIRY_KEYS = ("expiryDate", "expirydate", "unpublishdate")  # Hugo's: out of every output then
+# What dates a Hugo page with neither a date nor a publish date (Hugo 0.168's default
+# [frontmatter] date list): its `published`, then its last change.
+HUGO_DATE_KEYS = ("published", "lastmod", "modified")
 BUILD_KEYS = ("build", "_build")  # Hugo's build options
 
 
@@ -47,6 +50,14 @@ class PostPublishing:
                 self.fail(key, f"{key}: {exc}")
                 return None
         raw = self.meta.get("date")
+        if raw in (None, "") and self.place.hugo:
+            key, raw = self.hugo_fallback_date()
+            if raw is not None:
+                try:
+                    return parse_date(raw, self.timezone)
+                except ValueError as exc:
+                    self.fail(key, f"{key}: {exc}")
+                    return None
         if raw in (None, "") and jekyll:
             year, month, day = jekyll["date"].split("-")
             try:
@@ -78,6 +89,16 @@ class PostPublishing:
             else:
                 self.fail("date", f"date: {exc}")
             return None
+
+    def hugo_fallback_date(self) -> tuple[str, Any]:
+        """Return the key and value that date a Hugo page without `date` or a publish date
+        (`HUGO_DATE_KEYS`; a `published: false`, Jekyll's flag, dates nothing); the first
+        key and None without one."""
+        for key in HUGO_DATE_KEYS:
+            value = self.meta.get(key)
+            if value not in (None, "") and not isinstance(value, bool):
+                return key, value
+        return HUGO_DATE_KEYS[0], None
 
     def _expiry(self) -> datetime | None:
         key, raw = self.first(EXPIRY_KEYS)
@@ -126,6 +147,8 @@ class PostPublishing:
                 continue
             if isinstance(value, str) and value.strip().lower() in ("true", "false"):
                 value = value.strip().lower() == "true"  # "false" in quotes: as Hugo reads it
+            if key == "published" and self.place.hugo and not isinstance(value, bool):
+                continue  # Hugo's date, when not its flag (`hugo_fallback_date`)
             if not isinstance(value, bool):
                 self.fail(key, f"{key} must be true or false, not {short_repr(value)}")
             elif value is means_draft:
