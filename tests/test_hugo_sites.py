@@ -597,3 +597,47 @@ def test_a_hugo_page_without_a_date_is_dated_by_its_last_change_as_hugo_dates_it
         ("Publish date", "2024-01-04T00:00"),
         ("Dated", "2024-01-03T00:00"),
     ]
+
+
+# A Hugo site moved from Jekyll: its configuration's [frontmatter] dates a page by its file
+# name first (`:filename`, whose rest is then its slug), and a page its file's time.
+NAMED = {
+    "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n[frontmatter]\n'
+    '  date = [":filename", ":default"]\n',
+    "content/posts/2024-02-01-a-named-post.md": "---\ntitle: Named\n---\nx\n",
+    "content/posts/2024-02-02-own.md": "---\ntitle: Named, own date\ndate: 2024-03-01\n---\nx\n",
+    "content/posts/2024-02-03-trip/index.md": "---\ntitle: A bundle\n---\nx\n",
+    "content/posts/plain.md": "---\ntitle: Plain\ndate: 2024-01-01\n---\nx\n",
+}
+
+
+def named_site(root: Path) -> Path:
+    for name, text in NAMED.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    return root
+
+
+def test_a_hugo_sites_frontmatter_dates_pages_by_their_file_names(tmp_path: Path) -> None:
+    # feedkit read no [frontmatter]: the first and the bundle were at their files' paths,
+    # not their names' slugs (tests/test_oracles.py builds the site with Hugo).
+    site = named_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [(i["url"], i["date_published"][:10]) for i in items] == [
+        ("https://example.com/blog/posts/own/", "2024-03-01"),
+        ("https://example.com/blog/posts/trip/", "2024-02-03"),
+        ("https://example.com/blog/posts/a-named-post/", "2024-02-01"),
+        ("https://example.com/blog/posts/plain/", "2024-01-01"),
+    ]
+    # Dated by its file's time: feedkit dates no post so, and says why it leaves it out.
+    (site / "hugo.toml").write_text(NAMED["hugo.toml"].replace(":filename", ":fileModTime"))
+    (site / "content" / "posts" / "undated.md").write_text("---\ntitle: Undated\n---\nx\n")
+    checked = run(site, "check")
+    assert (
+        "content/posts/undated.md: skipped: a page without a date in its front matter, which "
+        "Hugo dates by its file's time or its last commit (the site's [frontmatter]): feedkit "
+        "dates no post so; add 'date: …' to publish it in the feeds"
+    ) in checked.stderr.splitlines()

@@ -541,6 +541,24 @@ def test_hugo_pages_are_dated_as_hugo_dates_them(tmp_path: Path) -> None:
         assert our.published_parsed == theirs[link].published_parsed, link
 
 
+def test_a_hugo_sites_frontmatter_dates_and_names_pages_as_hugo_does(tmp_path: Path) -> None:
+    from test_hugo_sites import named_site
+
+    hugo = current_hugo()
+    site = named_site(tmp_path / "site")
+    (site / "feedkit.toml").unlink()
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
+    )
+    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
+    feedkit(site)
+    ours = entries(site / "public" / "index.xml", "link")
+    assert sorted(ours) == sorted(theirs) and len(ours) == 4
+    assert "https://h.example.org/posts/a-named-post/" in ours
+    for link, our in ours.items():
+        assert our.published_parsed == theirs[link].published_parsed, link
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

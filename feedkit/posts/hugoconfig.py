@@ -51,6 +51,8 @@ class HugoSettings:
     hard_wraps: bool = False  # Goldmark's renderer's hardWraps: each line break a <br>
     # The front matter it cascades to every page (hugocascade), under the home page's.
     cascade: tuple[Entry, ...] = ()
+    # Its [frontmatter] lists for the date and the publish date, lower case, when set.
+    dates: tuple[tuple[str, ...], tuple[str, ...]] | tuple[()] = ()
     unsafe: bool = False  # Goldmark's renderer's unsafe: raw HTML shown, not left out
     # The extensions of Goldmark's the site switches off (see reading.goldmark)
     without: tuple[str, ...] = ()
@@ -162,7 +164,24 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         keep_case=values.get("disablepathtolower") is True,
         unsafe=_goldmark(values, "renderer").get("unsafe") is True,
         cascade=_cascade(values, _shown(files[0], folder)),
+        dates=_dates(values),
     )
+
+
+def _dates(values: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]] | tuple[()]:
+    """Return the [frontmatter] lists of what dates a page and when it is published (keys,
+    and `:default`, `:filename` and the others), each in lower case; () when neither is set
+    (Hugo's defaults)."""
+    table = values.get("frontmatter")
+    if not isinstance(table, dict) or not ({"date", "publishdate"} & table.keys()):
+        return ()
+
+    def listed(name: str) -> tuple[str, ...]:
+        given = table.get(name, [":default"])
+        given = [given] if isinstance(given, str) else given
+        return tuple(str(each).lower() for each in given) if isinstance(given, list) else ()
+
+    return listed("date"), listed("publishdate")
 
 
 def _cascade(values: dict[str, Any], shown: str) -> tuple[Entry, ...]:

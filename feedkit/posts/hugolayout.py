@@ -36,6 +36,7 @@ class HugoLayout:
     permalinks: dict[str, str]
     keep_case: bool
     site_cascade: tuple[Entry, ...] = ()  # the Hugo configuration's cascade
+    hugo_dates: tuple[tuple[str, ...], tuple[str, ...]] | tuple[()] = ()  # its [frontmatter]
 
     @cached_property
     def sections(self) -> Sections:
@@ -75,7 +76,9 @@ class HugoLayout:
         # Its sections' cascade (`stem` keeps a translation's language; the ending does not
         # matter there).
         defaults = self.cascades.defaults("/".join([*folders, f"{stem}.md"]))
-        return replace(place, defaults=defaults) if defaults else place
+        if defaults or self.hugo_dates:
+            return replace(place, defaults=defaults, hugo_dates=self.hugo_dates)
+        return place
 
     def _hugo_pattern(self, folders: list[str], stem: str, language: str) -> Place:
         if not self.hugo_urls:

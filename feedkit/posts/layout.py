@@ -190,12 +190,13 @@ class Layout(HugoLayout):
             from feedkit.posts.hugoconfig import hugo_settings
 
             hugo = hugo_settings(site_folders(cfg))
-            main, permalinks, self.keep_case, zone, self.site_cascade = (
+            main, permalinks, self.keep_case, zone, self.site_cascade, self.hugo_dates = (
                 hugo.main_sections,
                 hugo.permalinks,
                 hugo.keep_case,
                 hugo.timezone,
                 hugo.cascade,
+                hugo.dates,
             )
         self.main_sections = cfg.main_sections or main or largest_section(rels)
         # Hugo's mainSections name sections as Hugo does (`café-notes` for `Café Notes/`),

@@ -55,6 +55,9 @@ class Place:
     # FILENAME_METADATA and PATH_METADATA, `pelicansettings.path_patterns`), which Pelican gives
     # it under its own; () elsewhere.
     path_patterns: tuple[str, ...] = ()
+    # A Hugo site's [frontmatter] date and publishDate lists (postpublish `hugo_dated`), when
+    # its configuration sets them; () for Hugo's defaults.
+    hugo_dates: tuple[tuple[str, ...], tuple[str, ...]] | tuple[()] = ()
     # A Jekyll site's post whose file name's ending its `markdown_ext` does not name (a
     # `.mdown`, an `.html`): that ending, which its URL takes (Jekyll's :output_ext), as
     # its text is published as written, unconverted; "" for Markdown.
@@ -114,6 +117,11 @@ class NotAPost(Exception):
 DATELESS_DRAFT = "a draft without a date; add 'date: …' when it is ready to publish"
 DATELESS_PAGE = (
     "a page without a date (Hugo lists it undated); add 'date: …' to publish it in the feeds"
+)
+HUGO_FILE_DATED = (
+    "a page without a date in its front matter, which Hugo dates by its file's time or its "
+    "last commit (the site's [frontmatter]): feedkit dates no post so; add 'date: …' to "
+    "publish it in the feeds"
 )
 JEKYLL_PAGE = "a page, not a post: Jekyll publishes only the files in _posts/ as posts"
 JEKYLL_UNDATED = (

@@ -18,9 +18,22 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Choice, Post, slugify
 from feedkit.posts import pelicanmeta
-from feedkit.posts.places import ANYWHERE, DATELESS_DRAFT, DATELESS_PAGE, NotAPost, Place
+from feedkit.posts.places import (
+    ANYWHERE,
+    DATELESS_DRAFT,
+    DATELESS_PAGE,
+    HUGO_FILE_DATED,
+    NotAPost,
+    Place,
+)
 from feedkit.posts.postfile import FileProblems, Source
-from feedkit.posts.postpublish import DATE_KEYS, EXPIRY_KEYS, PUBLISH_KEYS, PostPublishing
+from feedkit.posts.postpublish import (
+    DATE_KEYS,
+    EXPIRY_KEYS,
+    PUBLISH_KEYS,
+    PostPublishing,
+    hugo_dated,
+)
 from feedkit.posts.posturl import JEKYLL_NAME, URL_KEYS, PostAddress
 from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
 from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
@@ -71,7 +84,7 @@ class PostBuilder(PostAddress, PostPublishing):
         # What a Pelican site reads of the post's file name and path, then a Jekyll site's
         # front matter defaults or a Pelican site's DEFAULT_METADATA, under the post's own.
         self.named: Collection[str] = ()  # the keys whose values are the file name's or path's
-        if place.path_patterns or place.defaults:
+        if place.path_patterns or place.defaults or place.hugo_dates:
             from feedkit.posts.jekylldefaults import merged
 
             if place.path_patterns:
@@ -81,6 +94,8 @@ class PostBuilder(PostAddress, PostPublishing):
                 meta = merged(named, meta)
             if place.hugo:  # Hugo's cascade: a key of the page's own is set whole
                 meta = {**dict(place.defaults), **meta}
+                if place.hugo_dates:  # the site's [frontmatter] lists
+                    meta = hugo_dated(meta, place.hugo_dates, str(path))
             elif place.defaults:
                 meta = merged(dict(place.defaults), meta)
         self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta
@@ -137,6 +152,13 @@ class PostBuilder(PostAddress, PostPublishing):
             if draft:
                 raise NotAPost(DATELESS_DRAFT)
             if self.place.hugo:
+                handlers = (
+                    {*self.place.hugo_dates[0], *self.place.hugo_dates[1]}
+                    if self.place.hugo_dates
+                    else set()
+                )
+                if handlers & {":filemodtime", ":git"}:
+                    raise NotAPost(HUGO_FILE_DATED)
                 raise NotAPost(DATELESS_PAGE)
 
         title = self._text("title", meta.get("title"), "")

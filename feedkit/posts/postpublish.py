@@ -8,6 +8,7 @@ that say whether readers see the post, and from when until when.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Collection
 from datetime import datetime
@@ -26,6 +27,55 @@ EXPIRY_KEYS = ("expiryDate", "expirydate", "unpublishdate")  # Hugo's: out of ev
 # [frontmatter] date list): its `published`, then its last change.
 HUGO_DATE_KEYS = ("published", "lastmod", "modified")
 BUILD_KEYS = ("build", "_build")  # Hugo's build options
+
+
+# Hugo 0.168's [frontmatter] defaults: what dates a page, and what publishes it.
+HUGO_DATE_DEFAULT = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
+HUGO_PUBLISH_DEFAULT = ("publishdate", "pubdate", "published", "date")
+
+
+def hugo_dated(
+    meta: dict[str, Any], lists: tuple[tuple[str, ...], tuple[str, ...]], path: str
+) -> dict[str, Any]:
+    """Return a Hugo page's front matter with its date and publish date as the site's
+    [frontmatter] `lists` (date, publishDate) make them, as Hugo 0.168 does: each the first
+    of its list found, a key in any case, `:default` Hugo's own list, `:filename` the date
+    that the file's name (a bundle's folder's) starts with, whose rest is then the page's
+    slug unless it has one; `:fileModTime` and `:git` give nothing (feedkit dates no post by
+    its file). The publish date, when none is found, is the date."""
+    lower = {str(key).lower(): value for key, value in meta.items()}
+    name = os.path.splitext(os.path.basename(path))[0]
+    if name.split(".")[0] == "index":  # a bundle: its folder names it
+        name = os.path.basename(os.path.dirname(path))
+    named = _FILENAME_DATE.match(name)
+    out = dict(meta)
+
+    def first(handlers: tuple[str, ...], default: tuple[str, ...]) -> Any:
+        for handler in handlers:
+            if handler == ":default":
+                found = first(default, ())
+            elif handler == ":filename":
+                found = named[1] if named else None
+                if named and "slug" not in lower and named[2].strip(" -_"):
+                    out["slug"] = named[2].strip(" -_")
+            else:
+                found = lower.get(handler)
+            if found not in (None, "") and not isinstance(found, bool):
+                return found
+        return None
+
+    date = first(lists[0], HUGO_DATE_DEFAULT)
+    publish = first(lists[1], HUGO_PUBLISH_DEFAULT)
+    for key in [k for k in out if str(k).lower() in ("date", *PUBLISH_KEYS)]:
+        del out[key]
+    if date is not None:
+        out["date"] = date
+    if publish is not None or date is not None:
+        out["publishDate"] = publish if publish is not None else date
+    return out
+
+
+_FILENAME_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(.*)$")
 
 
 class PostPublishing:
