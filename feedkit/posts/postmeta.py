@@ -20,10 +20,6 @@ from feedkit.models import Choice, Post, slugify
 from feedkit.posts import pelicanmeta
 from feedkit.posts.places import (
     ANYWHERE,
-    DATELESS_DRAFT,
-    DATELESS_PAGE,
-    HUGO_FILE_DATED,
-    NotAPost,
     Place,
 )
 from feedkit.posts.postfile import FileProblems, Source
@@ -144,22 +140,7 @@ class PostBuilder(PostAddress, PostPublishing):
         self._pelican_skipped(draft)
         if self.src.text_line or self.src.once_again:  # what Pelican reads otherwise
             self.warnings += pelicanmeta.header_warnings(self.src, self.shown)
-        if (
-            not jekyll
-            and self.first(DATE_KEYS + PUBLISH_KEYS)[1] is None
-            and (not self.place.hugo or self.hugo_fallback_date()[1] is None)
-        ):
-            if draft:
-                raise NotAPost(DATELESS_DRAFT)
-            if self.place.hugo:
-                handlers = (
-                    {*self.place.hugo_dates[0], *self.place.hugo_dates[1]}
-                    if self.place.hugo_dates
-                    else set()
-                )
-                if handlers & {":filemodtime", ":git"}:
-                    raise NotAPost(HUGO_FILE_DATED)
-                raise NotAPost(DATELESS_PAGE)
+        self._undated(draft, jekyll)  # a dateless draft or Hugo page is no post
 
         title = self._text("title", meta.get("title"), "")
         title = " ".join(title.split()) if title else title

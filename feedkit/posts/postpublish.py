@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feedkit.posts.places import NotAPost, Place
+from feedkit.posts.places import DATELESS_DRAFT, DATELESS_PAGE, HUGO_FILE_DATED, NotAPost, Place
 from feedkit.posts.postfile import Source
 from feedkit.posts.postvalues import parse_date, short_repr
 
@@ -139,6 +139,26 @@ class PostPublishing:
             else:
                 self.fail("date", f"date: {exc}")
             return None
+
+    def _undated(self, draft: bool, jekyll: re.Match[str] | None) -> None:
+        """Raise NotAPost for a draft or a Hugo page that nothing dates (not its front
+        matter, nor a Jekyll post's name), saying why."""
+        if (
+            not jekyll
+            and self.first(DATE_KEYS + PUBLISH_KEYS)[1] is None
+            and (not self.place.hugo or self.hugo_fallback_date()[1] is None)
+        ):
+            if draft:
+                raise NotAPost(DATELESS_DRAFT)
+            if self.place.hugo:
+                handlers = (
+                    {*self.place.hugo_dates[0], *self.place.hugo_dates[1]}
+                    if self.place.hugo_dates
+                    else set()
+                )
+                if handlers & {":filemodtime", ":git"}:
+                    raise NotAPost(HUGO_FILE_DATED)
+                raise NotAPost(DATELESS_PAGE)
 
     def hugo_fallback_date(self) -> tuple[str, Any]:
         """Return the key and value that date a Hugo page without `date` or a publish date
