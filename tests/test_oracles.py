@@ -387,6 +387,20 @@ def test_a_pelican_blogs_default_metadata_reads_as_pelican_reads_it(tmp_path: Pa
     }
 
 
+def test_a_pelican_blogs_default_date_dates_as_pelican_dates(tmp_path: Path) -> None:
+    files = {
+        "pelicanconf.py": "AUTHOR = 'Ada'\nSITENAME = 'D'\nSITEURL = 'https://d.example.org'\n"
+        "TIMEZONE = 'Europe/Paris'\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\n"
+        "DEFAULT_PAGINATION = False\nDEFAULT_DATE = (2024, 5, 1, 8, 30)\n",
+        "content/undated.md": "Title: Undated\n\nText.\n",
+        "content/dated.md": "Title: Dated\nDate: 2024-01-01\n\nText.\n",
+    }
+    theirs, ours = pelican_and_feedkit(tmp_path, files)
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    for key, their in theirs.items():
+        assert ours[key].published_parsed == their.published_parsed, key
+
+
 @pytest.mark.parametrize(
     ("fixture", "count"), [("jekyll-no-front-matter", 5), ("jekyll-post-files", 8)]
 )

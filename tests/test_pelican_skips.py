@@ -136,7 +136,9 @@ def test_an_article_without_a_title_or_a_date_or_of_an_unknown_status_is_skipped
     assert entry_titles(feed) == ["Shout", "Hello"]
 
 
-def test_with_a_default_date_an_undated_article_stays_an_error(tmp_path: Path) -> None:
+def test_with_a_default_date_an_undated_article_is_dated_unless_by_its_file(
+    tmp_path: Path,
+) -> None:
     # Pelican dates it (DEFAULT_DATE = 'fs': by the file's time), which feedkit does not
     # follow: it stops at it, as before. A warm build sees the setting come.
     toml = pelican_site(tmp_path / "site", {"hello.md": HELLO, "undated.md": "Title: U\n\nx\n"})
@@ -153,6 +155,20 @@ def test_with_a_default_date_an_undated_article_stays_an_error(tmp_path: Path) -
             "error: 1 problem in the content; nothing was written",
         ],
     )
+    # A date or a tuple dates it as Pelican does (`datetime(*DEFAULT_DATE)`, in its zone);
+    # each change is seen by the next build, from the cache of the last.
+    feed = tmp_path / "site" / "public" / "feeds" / "all.atom.xml"
+    for setting, date in (
+        ("(2024, 5, 1, 8, 30)", "2024-05-01T08:30"),
+        ('"2024-06-02"', "2024-06-02T00:00"),
+    ):
+        conf.write_text(PELICANCONF + f"DEFAULT_DATE = {setting}\n", encoding="utf-8")
+        settle(conf)
+        assert run("build", toml)[0] == 0, setting
+        published = [
+            e.split("<published>", 1)[1][:16] for e in feed.read_text().split("<entry>")[1:]
+        ]
+        assert published == [date, "2024-01-01T00:00"], setting
 
 
 def test_a_warm_build_reads_the_posts_again_when_pelicanconfs_timezone_changes(

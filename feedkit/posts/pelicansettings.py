@@ -12,6 +12,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -26,14 +27,15 @@ def default_metadata(
 ) -> tuple[tuple[str, Any], ...]:
     """Return the metadata a Pelican site's pelicanconf.py (its `assignments`, `values`)
     gives every article whose own does not (DEFAULT_METADATA, as Pelican 4.8's
-    `default_metadata` applies it: each value processed as a header's; `category` and, when
-    DEFAULT_DATE is set, `date` left to those settings, which Pelican applies after it).
+    `default_metadata` applies it: each value processed as a header's; `category` left to
+    DEFAULT_CATEGORY, and `date` to DEFAULT_DATE when set, as Pelican applies them after it).
     Raise ContentError, naming the file, for a DEFAULT_METADATA that is not a dict of text
     (or lists of text) written out: read without running the file, a `'status': 'draft'`
     in anything else would be missed, and drafts published."""
     node = values.get("DEFAULT_METADATA")
+    dated = _default_date(values.get("DEFAULT_DATE"))
     if node is None:
-        return ()
+        return (("date", dated),) if dated else ()
     try:
         given = ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
@@ -57,7 +59,28 @@ def default_metadata(
         for key, value in given.items()
         if key != "category" and not (key == "date" and _set(values.get("DEFAULT_DATE")))
     }
+    if dated:
+        meta["date"] = dated
     return tuple(processed(meta).items())
+
+
+def _default_date(node: ast.expr | None) -> str | None:
+    """Return the date pelicanconf.py's DEFAULT_DATE gives every article without one, as
+    Pelican 4.8 gives it: text as written, a tuple of numbers as `datetime(*DEFAULT_DATE)`;
+    None for none, for 'fs' (the file's time, which feedkit dates no post by) and for one
+    not written out (the article's missing date is then said, as without it)."""
+    try:
+        given = ast.literal_eval(node) if node is not None else None
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(given, str) and given.strip() and given != "fs":
+        return given.strip()
+    if isinstance(given, tuple) and 3 <= len(given) <= 7 and all(type(n) is int for n in given):
+        try:
+            return datetime(*given).isoformat()
+        except (ValueError, OverflowError):
+            return None
+    return None
 
 
 def _setting_error(configs: list[Path], root: Path, node: ast.expr, message: str) -> ContentError:
@@ -248,12 +271,12 @@ def default_categories(values: dict[str, ast.expr]) -> tuple[bool, str]:
 def layout_settings(configs: list[Path]) -> tuple[object, ...]:
     """Return what of a Pelican site's `pelicanconf.py` decides its articles' URLs, dates and
     which are skipped (TIMEZONE, SLUGIFY_SOURCE, whether DEFAULT_DATE is set,
-    DEFAULT_METADATA, FILENAME_METADATA and PATH_METADATA as written, where it
+    DEFAULT_METADATA, DEFAULT_DATE, FILENAME_METADATA and PATH_METADATA as written, where it
     looks for articles and pages, whether a plugin reads YAML metadata, the category of an
     article that names none): the build cache
     keys on it, so a change there reads every post again."""
     values = assignments(configs)  # the file read once, not once a setting
-    written = [values.get(name) for name in ("DEFAULT_METADATA", *PATH_PATTERNS)]
+    written = [values.get(name) for name in ("DEFAULT_METADATA", "DEFAULT_DATE", *PATH_PATTERNS)]
     return (
         _text(values.get("TIMEZONE")),
         _text(values.get("SLUGIFY_SOURCE")),
