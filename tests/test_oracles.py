@@ -401,6 +401,20 @@ def test_a_pelican_blogs_default_date_dates_as_pelican_dates(tmp_path: Path) -> 
         assert ours[key].published_parsed == their.published_parsed, key
 
 
+def test_a_pelican_blogs_translations_keep_their_entries(tmp_path: Path) -> None:
+    from test_pelicanmeta import TRANSLATED
+
+    files = {
+        "pelicanconf.py": "AUTHOR = 'Ada'\nSITENAME = 'T'\nSITEURL = 'https://t.example.org'\n"
+        "TIMEZONE = 'UTC'\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\nDEFAULT_PAGINATION = False\n",
+        **{f"content/{name}": text for name, text in TRANSLATED.items()},
+    }
+    theirs, ours = pelican_and_feedkit(tmp_path, files)
+    assert sorted(ours) == sorted(theirs) and len(ours) == 3
+    for key, their in theirs.items():
+        assert (ours[key].link, title(ours[key])) == (their.link, title(their)), key
+
+
 @pytest.mark.parametrize(
     ("fixture", "count"), [("jekyll-no-front-matter", 5), ("jekyll-post-files", 8)]
 )

@@ -497,3 +497,36 @@ def test_a_file_names_date_that_is_no_date_and_a_pattern_it_cannot_read_are_said
             assert done.returncode == 1, done.stderr
             assert done.stderr.startswith(f"pelicanconf.py:6: {said}\n"), done.stderr
     assert not (tmp_path / "public").exists()
+
+
+# Pelican 4.8 publishes an article whose `Lang:` is not the site's DEFAULT_LANG at its
+# ARTICLE_LANG_URL (by default `{slug}-{lang}.html`): a translation shares its original's
+# slug, and both are in the feeds (tests/test_oracles.py builds such a site with Pelican).
+TRANSLATED = {
+    "hello.md": "Title: Hello\nDate: 2024-01-01\nSlug: hello\n\nBody.\n",
+    "hello-fr.md": "Title: Bonjour\nDate: 2024-01-02\nSlug: hello\nLang: fr\n\nCorps.\n",
+    "hello-en.md": "Title: Hello again\nDate: 2024-01-03\nSlug: again\nLang: en\n\nBody.\n",
+}
+
+
+def test_an_article_in_another_language_is_at_pelicans_url_for_it(tmp_path: Path) -> None:
+    # feedkit gave the translation its original's URL, and stopped at the clash.
+    said, entries = built(tmp_path, TRANSLATED)
+    assert said == ""
+    assert [e.link for e in entries] == [
+        "https://notes.example.org/again.html",
+        "https://notes.example.org/hello-fr.html",
+        "https://notes.example.org/hello.html",
+    ]
+    # A French site's English translation, at the URL its pelicanconf.py gives them.
+    conf = "DEFAULT_LANG = 'fr'\nARTICLE_LANG_URL = '{lang}/{date:%Y}/{slug}.html'\n"
+    posts = {
+        "bonjour.md": "Title: Bonjour\nDate: 2024-01-01\nSlug: hello\n\nCorps.\n",
+        "hello.md": "Title: Hello\nDate: 2024-01-02\nSlug: hello\nLang: en\n\nBody.\n",
+    }
+    said, entries = built(tmp_path / "fr", posts, conf)
+    assert said == ""
+    assert [e.link for e in entries] == [
+        "https://notes.example.org/en/2024/hello.html",
+        "https://notes.example.org/hello.html",
+    ]

@@ -158,6 +158,9 @@ class Layout(HugoLayout):
             and (pelicansettings.setting(pelicanconfs, "SLUGIFY_SOURCE", pelican_values) or "title")
             == "title",
             pelican=self.pelican,
+            pelican_lang=pelicansettings.translations(pelicanconfs, pelican_values)
+            if self.pelican
+            else ("", ""),
             pelican_yaml=self.pelican and pelicansettings.yaml_plugin(pelican_values),
             category=default_category,
             default_date=self.pelican

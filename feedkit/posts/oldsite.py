@@ -33,13 +33,6 @@ FEED_SETTINGS = {
     "pelican": (("ids", "pelican"), ("atom", "feeds/all.atom.xml")),
 }
 NAMES = {"jekyll": "Jekyll", "hugo": "Hugo", "pelican": "Pelican"}
-# Pelican's ARTICLE_URL fields that feedkit's permalink has: {date:%Y} is {year}.
-_PELICAN_FIELDS = {
-    "{slug}": "{slug}",
-    "{date:%Y}": "{year}",
-    "{date:%m}": "{month}",
-    "{date:%d}": "{day}",
-}
 _FIELD = re.compile(r"\{[^{}]*\}")
 
 
@@ -204,10 +197,8 @@ def _pelican(folder: Path) -> OldSite:
         return ""
 
     article_url = setting("ARTICLE_URL") or "{slug}.html"  # Pelican's default
-    permalink = "/" + article_url.lstrip("/")
-    unknown = [f for f in _FIELD.findall(permalink) if f not in _PELICAN_FIELDS]
-    for field, ours in _PELICAN_FIELDS.items():
-        permalink = permalink.replace(field, ours)
+    permalink = pelicansettings.permalink_of(article_url)
+    unknown = [f for f in _FIELD.findall(article_url) if f not in pelicansettings.PELICAN_FIELDS]
     return OldSite(
         "pelican",
         PELICAN_CONFIG,
@@ -216,7 +207,7 @@ def _pelican(folder: Path) -> OldSite:
         base_url=setting("SITEURL"),
         author=setting("AUTHOR"),
         language=setting("DEFAULT_LANG"),
-        permalink="" if unknown else permalink,
+        permalink=permalink or "",
         unfollowed=(
             f"{PELICAN_CONFIG}: ARTICLE_URL {article_url!r} has {unknown[0]}, which feedkit's "
             "permalink cannot fill; set permalink in feedkit.toml to where posts are"

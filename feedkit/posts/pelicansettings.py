@@ -64,6 +64,35 @@ def default_metadata(
     return tuple(processed(meta).items())
 
 
+# Pelican's URL fields that feedkit's permalink has: {date:%Y} is {year}.
+PELICAN_FIELDS = {
+    "{slug}": "{slug}",
+    "{date:%Y}": "{year}",
+    "{date:%m}": "{month}",
+    "{date:%d}": "{day}",
+}
+
+
+def permalink_of(url: str, fields: dict[str, str] = PELICAN_FIELDS) -> str | None:
+    """Return a Pelican URL setting (ARTICLE_URL, say) as feedkit's `permalink`, with the
+    `fields` given; None when it has another, which feedkit cannot fill."""
+    permalink = "/" + url.lstrip("/")
+    if any(field not in fields for field in re.findall(r"\{[^{}]*\}", permalink)):
+        return None
+    for field, ours in fields.items():
+        permalink = permalink.replace(field, ours)
+    return permalink
+
+
+def translations(configs: list[Path], values: dict[str, ast.expr]) -> tuple[str, str]:
+    """Return a Pelican site's DEFAULT_LANG (Pelican's default 'en') and, as feedkit's
+    permalink with `{lang}`, the URL Pelican 4.8 gives an article whose `Lang:` is another
+    (ARTICLE_LANG_URL, by default `{slug}-{lang}.html`); "" for one feedkit cannot fill."""
+    lang = (setting(configs, "DEFAULT_LANG", values) or "en").strip()
+    url = setting(configs, "ARTICLE_LANG_URL", values) or "{slug}-{lang}.html"
+    return lang, permalink_of(url, {**PELICAN_FIELDS, "{lang}": "{lang}"}) or ""
+
+
 def _default_date(node: ast.expr | None) -> str | None:
     """Return the date pelicanconf.py's DEFAULT_DATE gives every article without one, as
     Pelican 4.8 gives it: text as written, a tuple of numbers as `datetime(*DEFAULT_DATE)`;

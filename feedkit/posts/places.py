@@ -58,6 +58,10 @@ class Place:
     # A Hugo site's [frontmatter] date and publishDate lists (postpublish `hugo_dated`), when
     # its configuration sets them; () for Hugo's defaults.
     hugo_dates: tuple[tuple[str, ...], tuple[str, ...]] | tuple[()] = ()
+    # A Pelican site's translations: its DEFAULT_LANG, and its ARTICLE_LANG_URL as feedkit's
+    # permalink with `{lang}` (pelicansettings `translations`), the URL of an article whose
+    # `Lang:` is another; "" when feedkit cannot fill it.
+    pelican_lang: tuple[str, str] = ("", "")
     # A Jekyll site's post whose file name's ending its `markdown_ext` does not name (a
     # `.mdown`, an `.html`): that ending, which its URL takes (Jekyll's :output_ext), as
     # its text is published as written, unconverted; "" for Markdown.

@@ -119,7 +119,12 @@ class PostAddress:
             path = self._placeholders(self.place.permalink, slug, published)
             return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
         local = published.astimezone(self.timezone)
-        path = self.cfg.permalink.format(
+        permalink, lang = self.cfg.permalink, self.meta.get("lang")
+        default_lang, lang_permalink = self.place.pelican_lang
+        if lang_permalink and isinstance(lang, str) and lang.strip() not in ("", default_lang):
+            # A Pelican article in another language: at its ARTICLE_LANG_URL.
+            permalink = lang_permalink.replace("{lang}", quote(lang.strip()))
+        path = permalink.format(
             year=f"{local.year:04d}",
             month=f"{local.month:02d}",
             day=f"{local.day:02d}",
