@@ -641,3 +641,39 @@ def test_a_hugo_sites_frontmatter_dates_pages_by_their_file_names(tmp_path: Path
         "Hugo dates by its file's time or its last commit (the site's [frontmatter]): feedkit "
         "dates no post so; add 'date: …' to publish it in the feeds"
     ) in checked.stderr.splitlines()
+
+
+def test_a_hugo_page_in_another_format_than_markdown_is_said_to_be_left_out(
+    tmp_path: Path,
+) -> None:
+    # Hugo publishes HTML (with front matter) and Emacs Org pages itself, AsciiDoc, Pandoc
+    # and reStructuredText ones with their tools; feedkit, which reads Markdown only, left
+    # them out of the feeds without a word. A bundle's resource and a page outside the
+    # main sections are no posts either way: nothing is said of them.
+    files = {
+        "posts/plain.md": "---\ntitle: Plain\ndate: 2024-01-01\n---\nx\n",
+        "posts/page.html": "---\ntitle: In HTML\ndate: 2024-01-02\n---\n<p>x</p>\n",
+        "posts/notes.org": "#+TITLE: In Org\n#+DATE: 2024-01-03\n\nx\n",
+        "posts/trip/index.md": "---\ntitle: Trip\ndate: 2024-01-04\n---\nx\n",
+        "posts/trip/map.html": "<p>a resource</p>\n",
+        "search.html": "---\ntitle: Search\n---\n",
+    }
+    for name, text in files.items():
+        (tmp_path / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "content" / name).write_text(text, encoding="utf-8")
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    left_out = (
+        "which Hugo publishes (an HTML file when it starts with front matter): feedkit reads "
+        "Markdown only, so the feeds leave it out; write it in Markdown to have it in them"
+    )
+    said = [
+        f"content/posts/notes.org: warning: skipped: a page in Emacs Org, {left_out}",
+        f"content/posts/page.html: warning: skipped: a page in HTML, {left_out}",
+    ]
+    for command in ("build", "check"):
+        result = run(tmp_path, command)
+        assert result.exit_code == 0, result.output
+        assert [line for line in result.stderr.splitlines() if "warning" in line] == said
+        assert "map.html" not in result.stderr and "search.html" not in result.stderr
+    assert feed_items(tmp_path) == [("Trip", []), ("Plain", [])]

@@ -42,6 +42,7 @@ from feedkit.posts.places import (
     SECTION_PAGE,
     Place,
     Skipped,
+    hugo_other_format,
 )
 from feedkit.posts.sitekind import (
     PELICAN_CONFIG,
@@ -52,6 +53,7 @@ from feedkit.posts.sitekind import (
     site_markers,
 )
 from feedkit.posts.walk import (
+    HUGO_OTHER_SUFFIXES,
     HUGO_SUFFIXES,
     MARKDOWN_SUFFIXES,
     PELICAN_OTHER_SUFFIXES,
@@ -65,17 +67,17 @@ def unread_folders(cfg: Config) -> Unread | None:
     which of its folders Jekyll never reads (its `exclude` and `destination`, less its
     `include`, as the layout leaves out their files; none when an `include` is a glob),
     and the endings its `markdown_ext` makes Markdown besides those the walk lists anyway.
-    For a site with Pelican's configuration alone, every folder and the endings of
-    Pelican's other readers (reStructuredText, HTML), which the layout warns about. None
+    For a Hugo site by its configuration, or one with Pelican's alone, every folder and the
+    endings of the generator's other content formats, which the layout warns about. None
     for a site that is not one by its configuration, or whose Hugo or Pelican
     configuration, or `main_sections`, may make it another's."""
-    if cfg.main_sections:
-        return None
     folder = jekyll_folder(cfg)
     markers = site_markers(cfg)
-    if folder is None:  # a Pelican site's: every folder, and Pelican's other readers' files
+    if folder is None:  # every folder, and the files of the generator's other formats
+        if cfg.main_sections or hugo_config_in(markers):
+            return ("", (), (), HUGO_OTHER_SUFFIXES)
         return ("", (), (), PELICAN_OTHER_SUFFIXES) if markers == (PELICAN_CONFIG,) else None
-    if markers:
+    if cfg.main_sections or markers:
         return None
     values = jekyll_config(folder, cfg.root)
     paths = jekyll_unread_paths(values) or ((), ())
@@ -267,7 +269,17 @@ class Layout(HugoLayout):
         if parts[-1].startswith("_index."):
             return Skipped(SECTION_PAGE)
         if self.hugo and not parts[-1].endswith(HUGO_SUFFIXES):
-            return HUGO_NOT_MARKDOWN
+            if not parts[-1].lower().endswith(HUGO_OTHER_SUFFIXES):
+                return HUGO_NOT_MARKDOWN
+            # A page Hugo reads otherwise: said, unless it is none (a bundle's resource, a
+            # page outside the main sections).
+            if (self.leaf_bundles and self._bundle_of(parts)) or not self._in_main_sections(
+                folders
+            ):
+                return Skipped(
+                    "not a post: Hugo's page or resource in another format", listed=False
+                )
+            return hugo_other_format(parts[-1])
         if self.leaf_bundles and (bundle := self._bundle_of(parts)):
             return Skipped(
                 f"a resource of the page bundle {bundle}/ (its index is the page): Hugo "

@@ -160,6 +160,32 @@ PELICAN_HTML = Skipped(
     "to pelicanconf.py's IGNORE_FILES if it is no article",
     warning=True,
 )
+# The formats of Hugo's content files that are no Markdown, by their endings.
+HUGO_FORMATS = {
+    ".html": "HTML",
+    ".htm": "HTML",
+    ".org": "Emacs Org",
+    ".adoc": "AsciiDoc",
+    ".asciidoc": "AsciiDoc",
+    ".ad": "AsciiDoc",
+    ".pandoc": "Pandoc",
+    ".pdc": "Pandoc",
+    ".rst": "reStructuredText",
+    ".rest": "reStructuredText",
+}
+
+
+def hugo_other_format(name: str) -> Skipped:
+    """Return why a Hugo page in another format than Markdown is in no feed, warning."""
+    ending = name[name.rfind(".") :].lower()
+    return Skipped(
+        f"a page in {HUGO_FORMATS.get(ending, ending)}, which Hugo publishes (an HTML file when "
+        "it starts with front matter): feedkit reads Markdown only, so the feeds leave it "
+        "out; write it in Markdown to have it in them",
+        warning=True,
+    )
+
+
 PELICAN_NOT_MARKDOWN = Skipped(
     "not an article: Pelican reads a file as Markdown when it ends in .md, .markdown, .mkd or "
     ".mdown"

@@ -72,6 +72,9 @@ PELICAN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 # What Pelican 4.8 also publishes as articles, by its readers on by default (RstReader,
 # HTMLReader): a Pelican site's walk lists them, for the layout to warn that feeds lack them.
 PELICAN_OTHER_SUFFIXES = (".rst", ".htm", ".html")
+# Hugo 0.168's other content formats (HTML, Emacs Org, AsciiDoc, Pandoc, reStructuredText):
+# a Hugo site's walk lists them, for the layout to warn that feeds lack those pages.
+HUGO_OTHER_SUFFIXES = tuple(".html .htm .org .adoc .asciidoc .ad .pandoc .pdc .rst .rest".split())
 
 
 def is_post_name(name: str) -> bool:
