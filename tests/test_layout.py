@@ -182,6 +182,33 @@ def test_what_jekyll_never_reads_is_neither_a_post_nor_listed(tmp_path: Path) ->
     assert [e.title for e in feed.entries] == ["D", "A"]
 
 
+def test_a_jekyll_sites_collections_dir_is_where_its_posts_are(tmp_path: Path) -> None:
+    # Jekyll reads posts from collections_dir's _posts/ (and its folders'), no other, and
+    # the folder is no category of theirs (tests/test_oracles.py builds it with Jekyll).
+    write_files(
+        tmp_path,
+        {
+            "_config.yml": "title: C\nurl: https://c.example.org\ncollections_dir: coll\n",
+            "coll/_posts/2024-01-02-in-coll.md": "---\ntitle: In coll\n---\nx\n",
+            "coll/blog/_posts/2024-01-03-in-blog.md": "---\ntitle: In blog\n---\nx\n",
+            "_posts/2024-01-04-outside.md": "---\ntitle: Outside\n---\nx\n",
+        },
+    )
+    toml = tmp_path / "feedkit.toml"
+    toml.write_text('title = "C"\nbase_url = "https://c.example.org/"\ncontent_dir = "."\n')
+    env = {"FEEDKIT_NOW": "2026-01-01T00:00:00Z"}
+    result = CliRunner().invoke(main, ["check", "--config", str(toml)], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "_posts/2024-01-04-outside.md: skipped: outside the site's collections_dir (coll/): "
+        "Jekyll reads posts and drafts only from coll/_posts/ and coll/_drafts/"
+    ]
+    assert [(p.title, p.url) for p in load_posts(load_config(toml)).posts] == [
+        ("In blog", "https://c.example.org/blog/2024/01/03/in-blog.html"),
+        ("In coll", "https://c.example.org/2024/01/02/in-coll.html"),
+    ]
+
+
 def test_a_content_folder_that_is_jekylls_posts_folder_keeps_jekylls_rules(
     tmp_path: Path,
 ) -> None:

@@ -196,6 +196,33 @@ def test_a_jekyll_site_configured_in_config_toml_keeps_its_entries(tmp_path: Pat
         assert seen_text(ours[key]) == seen_text(their)
 
 
+# A Jekyll site's collections_dir: posts are read from its _posts/ (and its folders'), not
+# from a _posts/ elsewhere, and the folder is no category of theirs.
+COLLECTIONS_DIR = {
+    "_config.yml": "title: C\nurl: https://c.example.org\ncollections_dir: coll\n"
+    "plugins: [jekyll-feed]\n",
+    "coll/_posts/2024-01-02-in-coll.md": "---\ntitle: In coll\n---\nx\n",
+    "coll/blog/_posts/2024-01-03-in-blog.md": "---\ntitle: In blog\n---\nx\n",
+    "_posts/2024-01-04-outside.md": "---\ntitle: Outside\n---\nx\n",
+}
+
+
+def test_a_jekyll_sites_collections_dir_holds_its_posts(tmp_path: Path) -> None:
+    # feedkit published the post outside it, which Jekyll never reads, and gave the others
+    # the folder as a category: other URLs, other IDs.
+    theirs, ours = jekyll_and_feedkit(tmp_path, COLLECTIONS_DIR)
+    assert (
+        sorted(ours)
+        == sorted(theirs)
+        == [
+            "https://c.example.org/2024/01/02/in-coll",
+            "https://c.example.org/blog/2024/01/03/in-blog",
+        ]
+    )
+    for key, their in theirs.items():
+        assert (ours[key].link, title(ours[key])) == (their.link, title(their)), key
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

@@ -120,8 +120,13 @@ class Layout(HugoLayout):
         # The paths in the site Jekyll does not read, and those its `include` takes back.
         self.excluded = self.included = matcher(())
         self.markdown: tuple[str, ...] = ()  # a Jekyll site's Markdown endings
+        self.collections_dir = ""
         if self.jekyll:
             values = jekyll_config(folder, cfg.root)
+            # Its collections_dir: the folder whose _posts/ and _drafts/ Jekyll reads (no other).
+            given = values.get("collections_dir")
+            given = given.strip().strip("/") if isinstance(given, str) else ""
+            self.collections_dir = f"{given}/" if given else ""
             self.markdown = markdown_suffixes(values)
             self.scopes = post_scopes(values)
             self.excluded, self.included = jekyll_excluded(values)
@@ -239,6 +244,7 @@ class Layout(HugoLayout):
                 self.hugo_page,
                 self.scopes,
                 self.excluded.pattern,
+                self.collections_dir,
                 self.included.pattern,
                 self.markdown,
                 sorted(self.paths.items()),
@@ -296,6 +302,13 @@ class Layout(HugoLayout):
             in_site = self.site_prefix + "/".join(parts)
             if self.excluded.match(in_site) and not self.included.match(in_site):
                 return JEKYLL_OUTSIDE
+            if self.collections_dir and not in_site.startswith(self.collections_dir):
+                if "_drafts" in folders or "_posts" in folders:
+                    return Skipped(
+                        f"outside the site's collections_dir ({self.collections_dir}): Jekyll "
+                        f"reads posts and drafts only from {self.collections_dir}_posts/ and "
+                        f"{self.collections_dir}_drafts/"
+                    )
             if "_drafts" in folders:
                 place = self.draft
             elif "_posts" in folders:
@@ -305,8 +318,11 @@ class Layout(HugoLayout):
             else:
                 return Skipped(JEKYLL_PAGE)
             # Jekyll gives a post in blog/_posts/ the category "blog" (its URL has it), in
-            # a site whose root is known: the content folder holds its _config.yml.
+            # a site whose root is known: the content folder holds its _config.yml. Its
+            # collections_dir is none.
             above = folders[: folders.index("_drafts" if place.draft else "_posts")]
+            if self.collections_dir:
+                above = above[self.collections_dir.count("/") :]
             if above and self.root_known:
                 place = replace(place, categories=tuple(above))
             if self.scopes:
