@@ -415,11 +415,22 @@ def test_naive_dates_are_read_in_the_hugo_configs_time_zone(tmp_path: Path) -> N
     ) in result.output
 
 
+HUGO_TOML = 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+
+
+def hugo_site_of(root: Path, files: dict[str, str], config: str = HUGO_TOML) -> Path:
+    """Write a Hugo site at `root`: `files` (paths from the site's folder), its hugo.toml
+    and feedkit.toml; return `root`."""
+    for name, text in {**files, "hugo.toml": config, "feedkit.toml": SITE_TOML}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
 def test_a_leaf_bundles_other_markdown_files_are_resources_not_posts(tmp_path: Path) -> None:
     # A folder with an index.md is one page; its other files, in folders under it too, are
     # that page's resources, which Hugo lists nowhere (tests/test_oracles.py checks with
     # Hugo). feedkit published them as posts. A translation of the index is the page's own.
-    posts = tmp_path / "content" / "posts"
     files = {
         "plain.md": "---\ntitle: Plain\ndate: 2024-01-01\n---\nPlain.\n",
         "trip/index.md": "---\ntitle: Trip\ndate: 2024-01-02\n---\nTrip.\n",
@@ -427,11 +438,7 @@ def test_a_leaf_bundles_other_markdown_files_are_resources_not_posts(tmp_path: P
         "trip/notes.md": "---\ntitle: Notes\ndate: 2024-01-03\n---\nNotes.\n",
         "trip/more/deep.md": "---\ntitle: Deep\ndate: 2024-01-04\n---\nDeep.\n",
     }
-    for name, text in files.items():
-        (posts / name).parent.mkdir(parents=True, exist_ok=True)
-        (posts / name).write_text(text, encoding="utf-8")
-    (tmp_path / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
-    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    hugo_site_of(tmp_path, {f"content/posts/{name}": text for name, text in files.items()})
     checked = run(tmp_path, "check")
     assert checked.exit_code == 0, checked.output
     resource = (
@@ -469,12 +476,7 @@ CASCADED = {
 
 
 def cascaded_site(root: Path) -> Path:
-    for name, text in CASCADED.items():
-        (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / "content" / name).write_text(text, encoding="utf-8")
-    (root / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
-    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
-    return root
+    return hugo_site_of(root, {f"content/{name}": text for name, text in CASCADED.items()})
 
 
 def feed_items(site: Path) -> list[tuple[str, list[str]]]:
@@ -531,16 +533,12 @@ CONFIG_CASCADE = (
 def config_cascaded_site(root: Path) -> Path:
     """A Hugo site whose configuration cascades (tags, and drafts in posts/old/), under its
     home page's cascade (other tags)."""
-    posts = root / "content" / "posts"
-    (posts / "old").mkdir(parents=True)
-    (root / "hugo.toml").write_text(CONFIG_CASCADE, encoding="utf-8")
-    (root / "content" / "_index.md").write_text(
-        "---\ntitle: Home\ncascade:\n  tags: [fromhome]\n---\n"
-    )
-    (posts / "top.md").write_text("---\ntitle: Top\ndate: 2024-01-01\n---\nx\n")
-    (posts / "old" / "o.md").write_text("---\ntitle: Old\ndate: 2024-01-02\n---\nx\n")
-    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
-    return root
+    files = {
+        "content/_index.md": "---\ntitle: Home\ncascade:\n  tags: [fromhome]\n---\n",
+        "content/posts/top.md": "---\ntitle: Top\ndate: 2024-01-01\n---\nx\n",
+        "content/posts/old/o.md": "---\ntitle: Old\ndate: 2024-01-02\n---\nx\n",
+    }
+    return hugo_site_of(root, files, CONFIG_CASCADE)
 
 
 def test_the_hugo_configurations_cascade_is_under_the_home_pages(tmp_path: Path) -> None:
@@ -570,12 +568,7 @@ DATED = {
 
 
 def dated_site(root: Path) -> Path:
-    for name, text in DATED.items():
-        (root / "content" / "posts" / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / "content" / "posts" / name).write_text(text, encoding="utf-8")
-    (root / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
-    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
-    return root
+    return hugo_site_of(root, {f"content/posts/{name}": text for name, text in DATED.items()})
 
 
 def test_a_hugo_page_without_a_date_is_dated_by_its_last_change_as_hugo_dates_it(
@@ -612,11 +605,8 @@ NAMED = {
 
 
 def named_site(root: Path) -> Path:
-    for name, text in NAMED.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
-    return root
+    files = {name: text for name, text in NAMED.items() if name != "hugo.toml"}
+    return hugo_site_of(root, files, NAMED["hugo.toml"])
 
 
 def test_a_hugo_sites_frontmatter_dates_pages_by_their_file_names(tmp_path: Path) -> None:
@@ -658,11 +648,7 @@ def test_a_hugo_page_in_another_format_than_markdown_is_said_to_be_left_out(
         "posts/trip/map.html": "<p>a resource</p>\n",
         "search.html": "---\ntitle: Search\n---\n",
     }
-    for name, text in files.items():
-        (tmp_path / "content" / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / "content" / name).write_text(text, encoding="utf-8")
-    (tmp_path / "hugo.toml").write_text('baseURL = "https://h.example.org/"\ntitle = "H"\n')
-    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    hugo_site_of(tmp_path, {f"content/{name}": text for name, text in files.items()})
     left_out = (
         "which Hugo publishes (an HTML file when it starts with front matter): feedkit reads "
         "Markdown only, so the feeds leave it out; write it in Markdown to have it in them"

@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -508,19 +509,31 @@ BUNDLES = {
 }
 
 
-def test_a_hugo_leaf_bundles_other_markdown_files_are_no_pages(tmp_path: Path) -> None:
-    # feedkit published notes.md and deep.md, resources of the trip page Hugo never lists.
+def hugo_and_feedkit(tmp_path: Path, make: Callable[[Path], Path]) -> tuple[dict[str, Any], ...]:
+    """Return the RSS items by link of a Hugo site `make` writes (in tmp_path/site, with its
+    feedkit.toml taken away) built by the current Hugo, then by feedkit set up with
+    `feedkit init`."""
     hugo = current_hugo()
-    site = tmp_path / "site"
-    for name, text in BUNDLES.items():
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_text(text, encoding="utf-8")
+    site = make(tmp_path / "site")
+    (site / "feedkit.toml").unlink(missing_ok=True)
     subprocess.run(
         [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
     )
-    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
     feedkit(site)
-    ours = entries(site / "public" / "index.xml", "link")
+    return entries(tmp_path / "hugo" / "index.xml", "link"), entries(
+        site / "public" / "index.xml", "link"
+    )
+
+
+def test_a_hugo_leaf_bundles_other_markdown_files_are_no_pages(tmp_path: Path) -> None:
+    # feedkit published notes.md and deep.md, resources of the trip page Hugo never lists.
+    def make(site: Path) -> Path:
+        for name, text in BUNDLES.items():
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_text(text, encoding="utf-8")
+        return site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, make)
     assert (
         sorted(ours)
         == sorted(theirs)
@@ -536,17 +549,9 @@ def test_a_hugo_sections_cascade_reads_as_hugo_reads_it(tmp_path: Path) -> None:
     # tests/test_hugo_sites.py's site: the same pages in both feeds, with the same tags.
     from test_hugo_sites import cascaded_site
 
-    hugo = current_hugo()
-    site = cascaded_site(tmp_path / "site")
-    (site / "feedkit.toml").unlink()
-    subprocess.run(
-        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
-    )
-    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
-    feedkit(site)
-    ours = entries(site / "public" / "index.xml", "link")
+    theirs, ours = hugo_and_feedkit(tmp_path, cascaded_site)
     assert sorted(ours) == sorted(theirs) and len(ours) == 4
-    tags = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    tags = json.loads((tmp_path / "site" / "public" / "feed.json").read_bytes())["items"]
     assert {i["url"]: i.get("tags") for i in tags} == {
         "https://h.example.org/posts/old/kept/": ["own"],
         "https://h.example.org/posts/x/own/": ["outer"],
@@ -561,36 +566,20 @@ def test_a_hugo_sections_cascade_reads_as_hugo_reads_it(tmp_path: Path) -> None:
 def test_a_hugo_configurations_cascade_reads_as_hugo_reads_it(tmp_path: Path) -> None:
     from test_hugo_sites import config_cascaded_site
 
-    hugo = current_hugo()
-    site = config_cascaded_site(tmp_path / "site")
-    (site / "feedkit.toml").unlink()
-    subprocess.run(
-        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
-    )
-    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
-    feedkit(site)
-    ours = entries(site / "public" / "index.xml", "link")
+    theirs, ours = hugo_and_feedkit(tmp_path, config_cascaded_site)
     assert sorted(ours) == sorted(theirs) == ["https://h.example.org/posts/top/"]
     assert sorted(p.name for p in (tmp_path / "hugo" / "tags").iterdir()) == [
         "fromhome",
         "index.xml",
     ]
-    item = json.loads((site / "public" / "feed.json").read_bytes())["items"][0]
+    item = json.loads((tmp_path / "site" / "public" / "feed.json").read_bytes())["items"][0]
     assert item["tags"] == ["fromhome"]
 
 
 def test_hugo_pages_are_dated_as_hugo_dates_them(tmp_path: Path) -> None:
     from test_hugo_sites import dated_site
 
-    hugo = current_hugo()
-    site = dated_site(tmp_path / "site")
-    (site / "feedkit.toml").unlink()
-    subprocess.run(
-        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
-    )
-    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
-    feedkit(site)
-    ours = entries(site / "public" / "index.xml", "link")
+    theirs, ours = hugo_and_feedkit(tmp_path, dated_site)
     assert sorted(ours) == sorted(theirs) and len(ours) == 5
     for link, our in ours.items():
         assert our.published_parsed == theirs[link].published_parsed, link
@@ -599,15 +588,7 @@ def test_hugo_pages_are_dated_as_hugo_dates_them(tmp_path: Path) -> None:
 def test_a_hugo_sites_frontmatter_dates_and_names_pages_as_hugo_does(tmp_path: Path) -> None:
     from test_hugo_sites import named_site
 
-    hugo = current_hugo()
-    site = named_site(tmp_path / "site")
-    (site / "feedkit.toml").unlink()
-    subprocess.run(
-        [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
-    )
-    theirs = entries(tmp_path / "hugo" / "index.xml", "link")
-    feedkit(site)
-    ours = entries(site / "public" / "index.xml", "link")
+    theirs, ours = hugo_and_feedkit(tmp_path, named_site)
     assert sorted(ours) == sorted(theirs) and len(ours) == 4
     assert "https://h.example.org/posts/a-named-post/" in ours
     for link, our in ours.items():

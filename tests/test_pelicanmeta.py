@@ -78,6 +78,14 @@ def test_init_keeps_the_folder_itself_when_content_holds_no_markdown(tmp_path: P
     assert load_config(tmp_path / "feedkit.toml").content_path == tmp_path
 
 
+def stops(site: Path, said: str) -> None:
+    """Assert that `feedkit build` and `feedkit check` of `site` stop, saying `said` first."""
+    for command in ("build", "check"):
+        done = feedkit(site, command)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith(said + "\n"), done.stderr
+
+
 PELICANCONF = (
     "AUTHOR = 'Ada'\nSITENAME = 'Notes'\nSITEURL = 'https://notes.example.org'\n"
     "PATH = 'content'\nTIMEZONE = 'UTC'\n"
@@ -397,14 +405,12 @@ def test_default_metadata_it_cannot_read_stops_the_build_naming_it(tmp_path: Pat
         write(tmp_path, {"pelicanconf.py": PELICANCONF + conf})
         if not (tmp_path / "feedkit.toml").exists():
             assert feedkit(tmp_path, "init").returncode == 0
-        for command in ("build", "check"):
-            done = feedkit(tmp_path, command)
-            assert done.returncode == 1, done.stderr
-            assert done.stderr.startswith(
-                "pelicanconf.py:6: DEFAULT_METADATA: feedkit reads pelicanconf.py without "
-                "running it, and reads this setting only as a dict of text written out, e.g. "
-                "{'status': 'draft'}\n"
-            )
+        stops(
+            tmp_path,
+            "pelicanconf.py:6: DEFAULT_METADATA: feedkit reads pelicanconf.py without running "
+            "it, and reads this setting only as a dict of text written out, e.g. "
+            "{'status': 'draft'}",
+        )
     assert not (tmp_path / "public").exists()
 
 
@@ -492,10 +498,7 @@ def test_a_file_names_date_that_is_no_date_and_a_pattern_it_cannot_read_are_said
         ),
     ):
         write(tmp_path, {"pelicanconf.py": PELICANCONF + conf})
-        for command in ("build", "check"):
-            done = feedkit(tmp_path, command)
-            assert done.returncode == 1, done.stderr
-            assert done.stderr.startswith(f"pelicanconf.py:6: {said}\n"), done.stderr
+        stops(tmp_path, f"pelicanconf.py:6: {said}")
     assert not (tmp_path / "public").exists()
 
 

@@ -94,20 +94,12 @@ class PostPublishing:
     def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
         key, raw = self.first(PUBLISH_KEYS)
         if raw is not None:
-            try:
-                return parse_date(raw, self.timezone)
-            except ValueError as exc:
-                self.fail(key, f"{key}: {exc}")
-                return None
+            return self._parsed(key, raw)
         raw = self.meta.get("date")
         if raw in (None, "") and self.place.hugo:
             key, raw = self.hugo_fallback_date()
             if raw is not None:
-                try:
-                    return parse_date(raw, self.timezone)
-                except ValueError as exc:
-                    self.fail(key, f"{key}: {exc}")
-                    return None
+                return self._parsed(key, raw)
         if raw in (None, "") and jekyll:
             year, month, day = jekyll["date"].split("-")
             try:
@@ -170,15 +162,17 @@ class PostPublishing:
                 return key, value
         return HUGO_DATE_KEYS[0], None
 
-    def _expiry(self) -> datetime | None:
-        key, raw = self.first(EXPIRY_KEYS)
-        if raw is None:
-            return None
+    def _parsed(self, key: str, raw: Any) -> datetime | None:
+        """Return the date `key` gives; None, the problem said, for one that is no date."""
         try:
             return parse_date(raw, self.timezone)
         except ValueError as exc:
             self.fail(key, f"{key}: {exc}")
             return None
+
+    def _expiry(self) -> datetime | None:
+        key, raw = self.first(EXPIRY_KEYS)
+        return None if raw is None else self._parsed(key, raw)
 
     def _unlisted(self) -> None:
         """Raise NotAPost when Hugo's build options keep the page out of every list."""
