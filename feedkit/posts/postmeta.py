@@ -18,10 +18,7 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Choice, Post, slugify
 from feedkit.posts import pelicanmeta
-from feedkit.posts.places import (
-    ANYWHERE,
-    Place,
-)
+from feedkit.posts.places import ANYWHERE, Place
 from feedkit.posts.postfile import FileProblems, Source
 from feedkit.posts.postpublish import (
     DATE_KEYS,

@@ -99,7 +99,7 @@ class PostIndex:
     _public: dict[tuple[float, bool], tuple[list[str], list[str]]] = field(default_factory=dict)
     # The scan's files and the newest change among them (see `_settled`).
     _newest: tuple[object, int] | None = None
-    _places: Layout | None = None  # the layout of the walk's files, without the rows
+    _layout: Layout | None = None  # the layout of the walk's files, without the rows
 
     def rows(self) -> Rows:
         """Return every post file's row, reading the files that changed (ContentError
@@ -137,15 +137,15 @@ class PostIndex:
         post or two, and listing 20,000 paths by how they are shown took 13 ms."""
         if self._rows is not None:
             return self._rows.refreshed.sources[shown], self._rows.refreshed.layout
-        if self._places is None:  # as `BuildCache.refresh` lays them out, from the same walk
-            self._places = Layout(self.cfg, [path for path, _ in self.scan.found])
+        if self._layout is None:  # as `BuildCache.refresh` lays them out, from the same walk
+            self._layout = Layout(self.cfg, [path for path, _ in self.scan.found])
         found, root = self.scan.found, self.scan.root
         for path in (root + shown, shown):  # under the site's folder, or elsewhere
             at = bisect.bisect_left(found, path, key=_PATH)
             # `Scan.files`'s rule: shown from the site's folder, when under it.
             as_shown = path[len(root) :] if path.startswith(root) else path
             if at < len(found) and found[at][0] == path and as_shown == shown:
-                return path, self._places
+                return path, self._layout
         raise KeyError(shown)
 
     def public(self, now: datetime, *, drafts: bool = False) -> PostList:
@@ -268,7 +268,7 @@ def _from_kept(cfg: Config, cache: BuildCache, scan: Scan, now: datetime) -> Pos
             return None
         kept, layout = updated
     warnings = tuple(Problem(*w, warning=True) for w in kept.warnings)
-    index = PostIndex(cfg, cache, scan, warnings, kept, kept=True, _places=layout)
+    index = PostIndex(cfg, cache, scan, warnings, kept, kept=True, _layout=layout)
     # Kept for the runs after this one, as `PostIndex.keep` keeps a list it made.
     if added and cfg.cache_path.is_dir() and index._settled(cache.started_ns - RACY_NS):
         made = kept
