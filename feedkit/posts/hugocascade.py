@@ -42,7 +42,6 @@ class Cascades:
         language: str,
         site: tuple[Entry, ...] = (),
     ) -> None:
-        self.content = content
         self.language = language
         self.site = site  # the Hugo configuration's cascade: under the home page's
         self.by_folder: dict[str, list[Entry]] = {}

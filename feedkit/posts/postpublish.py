@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from feedkit.posts.hugolayout import is_index
 from feedkit.posts.places import DATELESS_DRAFT, DATELESS_PAGE, HUGO_FILE_DATED, NotAPost, Place
 from feedkit.posts.postfile import Source
 from feedkit.posts.postvalues import parse_date, short_repr
@@ -45,7 +46,7 @@ def hugo_dated(
     its file). The publish date, when none is found, is the date."""
     lower = {str(key).lower(): value for key, value in meta.items()}
     name = os.path.splitext(os.path.basename(path))[0]
-    if name.split(".")[0] == "index":  # a bundle: its folder names it
+    if is_index(name):  # a bundle: its folder names it
         name = os.path.basename(os.path.dirname(path))
     named = _FILENAME_DATE.match(name)
     out = dict(meta)
