@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from feedkit.cli import main
+from feedkit.posts.places import DATELESS_PAGE
 
 from conftest import FIXTURES, NOW_ENV, SHARED, SITE_TOML
 
@@ -631,6 +632,38 @@ def test_a_hugo_sites_frontmatter_dates_pages_by_their_file_names(tmp_path: Path
         "Hugo dates by its file's time or its last commit (the site's [frontmatter]): feedkit "
         "dates no post so; add 'date: …' to publish it in the feeds"
     ) in checked.stderr.splitlines()
+
+
+# Without `:filename` in its [frontmatter], Hugo dates no page by its file's name: one named
+# as Jekyll names posts, and undated, is undated in Hugo's lists, and keeps its whole name.
+JEKYLL_NAMED = {
+    "content/posts/2024-01-02-undated.md": "---\ntitle: Undated, named\n---\nx\n",
+    "content/posts/2024-03-04-dated.md": "---\ntitle: Dated, named\ndate: 2024-03-04\n---\nx\n",
+    "content/posts/plain.md": "---\ntitle: Plain\ndate: 2024-05-06\n---\nx\n",
+}
+
+
+def jekyll_named_site(root: Path) -> Path:
+    return hugo_site_of(root, JEKYLL_NAMED)
+
+
+def test_a_hugo_page_named_as_jekyll_names_posts_is_not_dated_by_its_name(
+    tmp_path: Path,
+) -> None:
+    # feedkit dated 2024-01-02-undated.md by its name (a Jekyll post's rule) and published
+    # it, which Hugo lists dated 0001-01-01 (tests/test_oracles.py builds the site with Hugo).
+    site = jekyll_named_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [(i["url"], i["date_published"][:10]) for i in items] == [
+        ("https://example.com/blog/posts/plain/", "2024-05-06"),
+        ("https://example.com/blog/posts/2024-03-04-dated/", "2024-03-04"),
+    ]
+    checked = run(site, "check")
+    assert f"content/posts/2024-01-02-undated.md: skipped: {DATELESS_PAGE}" in (
+        checked.stderr.splitlines()
+    )
 
 
 def test_a_hugo_page_in_another_format_than_markdown_is_said_to_be_left_out(

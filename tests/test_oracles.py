@@ -595,6 +595,20 @@ def test_a_hugo_sites_frontmatter_dates_and_names_pages_as_hugo_does(tmp_path: P
         assert our.published_parsed == theirs[link].published_parsed, link
 
 
+def test_a_hugo_page_named_as_jekyll_names_posts_is_undated_as_in_hugo(tmp_path: Path) -> None:
+    # Hugo lists 2024-01-02-undated.md dated 0001-01-01 (no date: feedkit leaves it out of
+    # the feeds), and the dated one at its whole name.
+    from test_hugo_sites import jekyll_named_site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, jekyll_named_site)
+    undated = "https://h.example.org/posts/2024-01-02-undated/"
+    assert theirs[undated].published_parsed.tm_year == 1
+    assert sorted(ours) == sorted(set(theirs) - {undated}) and len(ours) == 2
+    assert "https://h.example.org/posts/2024-03-04-dated/" in ours
+    for link, our in ours.items():
+        assert our.published_parsed == theirs[link].published_parsed, link
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

@@ -132,12 +132,15 @@ class PostBuilder(PostAddress, PostPublishing):
         if self.place.language:  # a translation, post.en.md: its slug is the post's
             self.stem = self.stem.removesuffix("." + self.place.language)
         jekyll = JEKYLL_NAME.match(self.stem)
+        # What dates a post without a date: a Jekyll-style name (2024-01-02-x.md), but in a
+        # Hugo site only its [frontmatter]'s `:filename` does (`hugo_dated`), as in Hugo.
+        dated_name = None if self.place.hugo else jekyll
         draft = self._draft()
         self._unlisted()
         self._pelican_skipped(draft)
         if self.src.text_line or self.src.once_again:  # what Pelican reads otherwise
             self.warnings += pelicanmeta.header_warnings(self.src, self.shown)
-        self._undated(draft, jekyll)  # a dateless draft or Hugo page is no post
+        self._undated(draft, dated_name)  # a dateless draft or Hugo page is no post
 
         title = self._text("title", meta.get("title"), "")
         title = " ".join(title.split()) if title else title
@@ -154,7 +157,7 @@ class PostBuilder(PostAddress, PostPublishing):
             said = f"no title; feeds show {title!r}: add 'title: …' to the front matter"
             if not self.src.fm_format:  # a file with none at all (Place.bare)
                 generator = "Jekyll" if self.place.jekyll else "Hugo"
-                dated = " and dated from its file name" if jekyll else ""
+                dated = " and dated from its file name" if dated_name else ""
                 # The writer meant its first line to open front matter: why it does not.
                 opening = self.src.unopened
                 text = f" (Jekyll reads a first line {opening!r} as text)" if opening else ""
@@ -178,7 +181,7 @@ class PostBuilder(PostAddress, PostPublishing):
 
             title = typographic_symbols(title)
 
-        published = self._date(jekyll)
+        published = self._date(dated_name)
         updated_key, updated_raw = self.first(UPDATED_KEYS)
         updated = published
         if updated_raw is not None:  # checked even when the date is wrong: one run shows all
