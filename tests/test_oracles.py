@@ -429,6 +429,21 @@ def test_a_pelican_blogs_default_date_dates_as_pelican_dates(tmp_path: Path) -> 
         assert ours[key].published_parsed == their.published_parsed, key
 
 
+def test_a_pelican_blogs_toml_and_json_front_matter_is_read_as_pelican_reads_it(
+    tmp_path: Path,
+) -> None:
+    # Pelican skips both (no title); a `---` block it reads as its header.
+    from test_pelican_skips import PELICANCONF, UNREAD_FRONT_MATTER
+
+    files = {
+        "pelicanconf.py": PELICANCONF + "TIMEZONE = 'UTC'\nDEFAULT_PAGINATION = False\n",
+        **{f"content/{name}": text for name, text in UNREAD_FRONT_MATTER.items()},
+    }
+    theirs, ours = pelican_and_feedkit(tmp_path, files)
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    assert sorted(title(entry) for entry in ours.values()) == ["Hello", "In YAML"]
+
+
 def test_a_pelican_blogs_translations_keep_their_entries(tmp_path: Path) -> None:
     from test_pelicanmeta import TRANSLATED
 

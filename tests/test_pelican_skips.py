@@ -136,6 +136,38 @@ def test_an_article_without_a_title_or_a_date_or_of_an_unknown_status_is_skipped
     assert entry_titles(feed) == ["Shout", "Hello"]
 
 
+# Hugo's and feedkit's front matter, which Pelican does not read: it finds no metadata, so no
+# title, and skips the article.
+UNREAD_FRONT_MATTER = {
+    "hello.md": HELLO,
+    "toml.md": '+++\ntitle = "In TOML"\ndate = 2024-01-02\n+++\n\nText.\n',
+    "json.md": '{"title": "In JSON", "date": "2024-01-03"}\n\nText.\n',
+    "yaml.md": "---\ntitle: In YAML\ndate: 2024-01-04\n---\n\nText.\n",  # read: `Key: value` lines
+}
+
+
+def test_an_article_in_toml_or_json_front_matter_is_skipped_as_pelican_skips_it(
+    tmp_path: Path,
+) -> None:
+    # feedkit published both, which Pelican never did (tests/test_oracles.py builds the site
+    # with Pelican 4.8).
+    toml = pelican_site(tmp_path / "site", UNREAD_FRONT_MATTER)
+    unread = (
+        "{0}: warning: skipped: {1} front matter (a first line '{2}'), which Pelican does not "
+        'read: it skips the article as one without a title ("could not find information about '
+        "'title'\"); write its metadata as Pelican's 'Title: …' and 'Date: …' lines, then a "
+        "blank line, to publish it"
+    )
+    said = [
+        unread.format("content/json.md", "JSON", "{"),
+        unread.format("content/toml.md", "TOML", "+++"),
+    ]
+    assert run("build", toml) == (0, said)
+    assert run("check", toml) == (0, said)
+    feed = tmp_path / "site" / "public" / "feeds" / "all.atom.xml"
+    assert entry_titles(feed) == ["In YAML", "Hello"]
+
+
 def test_with_a_default_date_an_undated_article_is_dated_unless_by_its_file(
     tmp_path: Path,
 ) -> None:

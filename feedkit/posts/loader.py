@@ -22,7 +22,14 @@ from feedkit.posts import postfile
 from feedkit.posts.crosscheck import duplicates, with_body_problems
 from feedkit.posts.fmparse import parse_front_matter
 from feedkit.posts.layout import Layout, unread_folders
-from feedkit.posts.places import ANYWHERE, PELICAN_NO_METADATA, NotAPost, Place, Skipped
+from feedkit.posts.places import (
+    ANYWHERE,
+    PELICAN_NO_METADATA,
+    NotAPost,
+    Place,
+    Skipped,
+    pelican_unread_front_matter,
+)
 from feedkit.posts.postbody import unreadable
 from feedkit.posts.postfile import (
     FileProblems,
@@ -160,7 +167,11 @@ def _load_batch(
                     head = source, st
             except NoFrontMatter as exc:
                 if place.pelican:  # as Pelican skips it: no title
-                    unread_skips[index] = PELICAN_NO_METADATA
+                    unread_skips[index] = (
+                        pelican_unread_front_matter(exc.opened)
+                        if exc.opened
+                        else PELICAN_NO_METADATA
+                    )
                 else:
                     failed[index] = exc.problems
             except FileProblems as exc:

@@ -144,6 +144,21 @@ PELICAN_NO_METADATA = Skipped(
     "blank line, to publish it, or add its name to pelicanconf.py's IGNORE_FILES",
     warning=True,
 )
+
+
+def pelican_unread_front_matter(opened: str) -> Skipped:
+    """Return why a Pelican site's article opened by front matter Pelican does not read
+    (`+++`: TOML, `{`: JSON) is no post: Pelican finds no metadata in it, so no title."""
+    kind = "TOML" if opened == "+++" else "JSON"
+    return Skipped(
+        f"{kind} front matter (a first line '{opened}'), which Pelican does not read: it skips "
+        "the article as one without a title (\"could not find information about 'title'\"); "
+        "write its metadata as Pelican's 'Title: …' and 'Date: …' lines, then a blank line, "
+        "to publish it",
+        warning=True,
+    )
+
+
 SECTION_PAGE = "Hugo's page of a section (or of the home page), not a post"
 JEKYLL_OUTSIDE = Skipped("outside the Jekyll site: its _config.yml excludes it", listed=False)
 HUGO_NOT_MARKDOWN = Skipped(

@@ -86,7 +86,12 @@ class NotText(FileProblems):
 
 class NoFrontMatter(FileProblems):
     """Raised for a file with no front matter at all, where one must have some: a Pelican
-    site's loader skips it, as Pelican skips an article without a title."""
+    site's loader skips it, as Pelican skips an article without a title. `opened`: the
+    first line of front matter its site's generator does not read (`+++`, `{`), if any."""
+
+    def __init__(self, problems: list[Problem], opened: str = "") -> None:
+        super().__init__(problems)
+        self.opened = opened
 
 
 def discover(content_dir: Path, unread: Unread | None = None) -> list[Path]:
@@ -164,15 +169,16 @@ def split(
     first line `---` opens front matter, as in Jekyll. With `pelican` (a Pelican site's
     article: `Place.pelican_meta`), its metadata is read as Pelican reads it
     (`pelicanmeta.header`), a block between `---` lines too, unless `pelican` is "yaml" (a
-    YAML metadata plugin reads those); TOML and JSON front matter stay feedkit's."""
+    YAML metadata plugin reads those); TOML and JSON front matter, which Pelican reads as
+    no metadata, raise NoFrontMatter."""
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
-    if pelican and not (
-        first.startswith("+++")  # TOML
-        or _JSON_START.match(first)
-        or pelican == "yaml"
-        and _YAML_OPENING.match(first)
-    ):
+    if pelican and not (pelican == "yaml" and _YAML_OPENING.match(first)):
+        if first.startswith("+++") or _JSON_START.match(first):
+            # TOML or JSON front matter: no lines of Pelican's header, so no title to it.
+            opened = "+++" if first.startswith("+++") else "{"
+            message = f"front matter opened with '{opened}', which Pelican does not read"
+            raise NoFrontMatter([Problem(shown, 1, message)], opened)
         return _pelican_split(text, shown)
     unopened = ""
     if jekyll and not _JEKYLL_OPENING.match(first):
