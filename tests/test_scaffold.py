@@ -240,6 +240,46 @@ email = "mira@example.org"
 """
 
 
+HELD_BACK = (
+    "; feedkit's feeds and digests carry a post from its date until it expires, and no draft "
+    "(a mail sent cannot be taken back)"
+)
+
+
+def test_init_says_which_of_the_generators_settings_publish_what_feedkit_holds_back(
+    tmp_path: Path,
+) -> None:
+    # Jekyll's future: true and Hugo's buildFuture publish posts dated in the future at once;
+    # a moving writer learned that feedkit's feeds wait for the date only when one did.
+    jekyll = tmp_path / "jekyll"
+    config = JEKYLL_SITE["_config.yml"] + "future: true\nshow_drafts: false\nunpublished: true\n"
+    _write(jekyll, {**JEKYLL_SITE, "_config.yml": config})
+    started = feedkit(jekyll, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    assert started.stderr.splitlines() == [
+        f"note: _config.yml: future: true publishes posts dated in the future{HELD_BACK}",
+        "note: _config.yml: unpublished: true publishes posts marked 'published: false'"
+        + HELD_BACK,
+    ]
+    hugo = tmp_path / "hugo"
+    _write(
+        hugo,
+        {
+            "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\nbuildFuture = true\n'
+            "buildExpired = false\n",
+            "content/posts/a.md": "---\ntitle: A\ndate: 2024-05-01\n---\nText.\n",
+        },
+    )
+    started = feedkit(hugo, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    assert started.stderr.splitlines() == [
+        f"note: hugo.toml: buildFuture publishes pages dated in the future{HELD_BACK}"
+    ]
+    plain = tmp_path / "plain"
+    _write(plain, JEKYLL_SITE)
+    assert feedkit(plain, "init", stdin="").stderr == ""
+
+
 def test_init_in_a_hugo_site_takes_its_settings_and_keeps_its_feed_address(
     tmp_path: Path,
 ) -> None:
@@ -394,7 +434,11 @@ def test_init_in_a_pelican_site_follows_its_article_urls_or_says_it_cannot(
     )
     started = feedkit(tmp_path, "init", stdin="")
     assert started.returncode == 0, started.stderr
-    assert started.stderr == ""
+    # Pelican publishes an article dated in the future at once (WITH_FUTURE_DATES).
+    assert started.stderr == (
+        "note: pelicanconf.py: WITH_FUTURE_DATES (unless set to False) publishes articles "
+        f"dated in the future{HELD_BACK}\n"
+    )
     cfg = load_config(tmp_path / "feedkit.toml")
     assert (cfg.title, cfg.base_url, cfg.author.name, cfg.permalink) == (
         "Pelican Notes",
@@ -412,7 +456,7 @@ def test_init_in_a_pelican_site_follows_its_article_urls_or_says_it_cannot(
         other,
         {
             "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
-            "ARTICLE_URL = '{category}/{slug}.html'\n",
+            "ARTICLE_URL = '{category}/{slug}.html'\nWITH_FUTURE_DATES = False\n",
             "content/a.md": "Title: A\nDate: 2024-05-01\n\nText.\n",
         },
     )
@@ -422,6 +466,7 @@ def test_init_in_a_pelican_site_follows_its_article_urls_or_says_it_cannot(
         "warning: pelicanconf.py: ARTICLE_URL '{category}/{slug}.html' has {category}, which "
         "feedkit's permalink cannot fill; set permalink in feedkit.toml" in told.stderr
     )
+    assert "WITH_FUTURE_DATES" not in told.stderr  # as feedkit: such articles wait
     # No PATH in pelicanconf.py, whose default is its folder; but the posts are in content/,
     # named on the command line (`pelican content`), as real sites keep them.
     assert 'content_dir = "content"' in (other / "feedkit.toml").read_text(encoding="utf-8")

@@ -126,6 +126,12 @@ def init(
     if old is not None:
         if old.unfollowed:
             click.echo(f"warning: {old.unfollowed}", err=True)
+        for early in old.early:
+            click.echo(
+                f"note: {old.config}: {early}; feedkit's feeds and digests carry a post from "
+                "its date until it expires, and no draft (a mail sent cannot be taken back)",
+                err=True,
+            )
         click.echo(f"Found a {old.name} site ({old.config}) in {shown}/; wrote:")
         click.echo(f"  {display_path(cfg.root / CONFIG_NAME, Path.cwd())}")
         click.echo(

@@ -10,6 +10,7 @@ names such a file when it matters.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -53,6 +54,9 @@ class OldSite:
     unfollowed: str = ""  # why the site's post URLs cannot be followed, when they cannot
     # What was found but is no value feedkit.toml can take: (setting, why), for `init` to say.
     refused: tuple[tuple[str, str], ...] = ()
+    # The settings by which the generator publishes posts before their date, drafts or
+    # expired ones, which feedkit's feeds and digests never carry: for `init` to say.
+    early: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -96,6 +100,23 @@ def _checked(site: OldSite) -> OldSite:
     return replace(site, **dropped, refused=tuple(refused)) if refused else site
 
 
+# What a Jekyll `_config.yml` or a Hugo configuration (keys in lower case) sets to publish
+# what feedkit keeps out of feeds and digests.
+EARLY = {
+    "future": "future: true publishes posts dated in the future",
+    "unpublished": "unpublished: true publishes posts marked 'published: false'",
+    "show_drafts": "show_drafts: true publishes the drafts in _drafts/",
+    "buildfuture": "buildFuture publishes pages dated in the future",
+    "builddrafts": "buildDrafts publishes drafts",
+    "buildexpired": "buildExpired publishes expired pages",
+}
+PELICAN_FUTURE = "WITH_FUTURE_DATES (unless set to False) publishes articles dated in the future"
+
+
+def _early(values: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(said for key, said in EARLY.items() if values.get(key) is True)
+
+
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -129,6 +150,7 @@ def _jekyll(folder: Path) -> OldSite:
         author=author,
         email=email or _text(values.get("email")),
         language=_text(values.get("lang")),
+        early=_early(values),
     )
 
 
@@ -166,6 +188,7 @@ def _hugo(folder: Path, config: str) -> OldSite:
         author=author,
         email=email or _text(params.get("email")),
         language=language,
+        early=_early(values),
     )
 
 
@@ -197,6 +220,8 @@ def _pelican(folder: Path) -> OldSite:
         return ""
 
     article_url = setting("ARTICLE_URL") or "{slug}.html"  # Pelican's default
+    future = pelicansettings.assignments([folder / PELICAN_CONFIG]).get("WITH_FUTURE_DATES")
+    future_off = isinstance(future, ast.Constant) and future.value is False
     permalink = pelicansettings.permalink_of(article_url)
     unknown = [f for f in _FIELD.findall(article_url) if f not in pelicansettings.PELICAN_FIELDS]
     return OldSite(
@@ -214,4 +239,5 @@ def _pelican(folder: Path) -> OldSite:
             if unknown
             else ""
         ),
+        early=() if future_off else (PELICAN_FUTURE,),
     )
