@@ -108,6 +108,49 @@ def test_jekyll_liquid_not_understood_is_warned_at_its_line(tmp_path: Path) -> N
     assert strict.stderr == JEKYLL_WARNINGS + "error: 6 warning(s) and --strict is on\n"
 
 
+LIQUID_DOCS = """\
+Embed a video with:
+
+```liquid
+{% include embed/video.html src='{URL}' %}
+```
+
+The tag `{% highlight %}` has no end here.
+
+## Last section
+
+Still here.
+"""
+
+
+def test_a_post_with_render_with_liquid_false_is_shown_as_written(tmp_path: Path) -> None:
+    # Jekyll 4 runs no Liquid in a post whose front matter, or a default of _config.yml's,
+    # says so: a post about Liquid (Chirpy's "Writing a New Post") lost all after its first
+    # example, and its readers got warnings about tags that are only examples.
+    site = jekyll_site(tmp_path)
+    posts = site / "content" / "_posts"
+    front = "---\ntitle: {}\nrender_with_liquid: false\n---\n"
+    (posts / "2024-03-01-own.md").write_text(front.format("Own") + LIQUID_DOCS, encoding="utf-8")
+    (posts / "docs").mkdir()
+    (posts / "docs" / "2024-03-02-scoped.md").write_text(
+        "---\ntitle: Scoped\n---\n" + LIQUID_DOCS, encoding="utf-8"
+    )
+    with (site / "content" / "_config.yml").open("a", encoding="utf-8") as config:
+        config.write(
+            "defaults:\n- scope: {path: _posts/docs}\n  values: {render_with_liquid: false}\n"
+        )
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == JEKYLL_WARNINGS  # the broken post's, none of these two
+    for title in ("Own", "Scoped"):
+        html = entry(site, title)
+        assert "{% include embed/video.html src='{URL}' %}" in html
+        assert "<code>{% highlight %}</code> has no end here." in html
+        assert "<p>Still here.</p>" in html
+    # The other posts of the site still get their Liquid.
+    assert "Welcome to Example Blog; the code is at" in entry(site, "Liquid tour")
+
+
 def test_check_warns_about_templates_in_every_post(tmp_path: Path) -> None:
     # One entry a feed: the broken post is not in it, check reads it all the same.
     site = jekyll_site(tmp_path, SITE_TOML.replace("[feed]", "[feed]\nlimit = 1"))

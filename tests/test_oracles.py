@@ -224,6 +224,27 @@ def test_a_jekyll_sites_collections_dir_holds_its_posts(tmp_path: Path) -> None:
         assert (ours[key].link, title(ours[key])) == (their.link, title(their)), key
 
 
+def test_a_jekyll_post_with_render_with_liquid_false_reads_as_in_jekyll(tmp_path: Path) -> None:
+    # Set in the post, and by a default of _config.yml's: Jekyll runs no Liquid in either.
+    body = (
+        "Embed with:\n\n```liquid\n{% include embed/video.html src='{URL}' %}\n```\n\n"
+        "The tag `{% highlight %}` has no end here.\n\n## Last\n\nStill here.\n"
+    )
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: L\nurl: https://l.example.org\nplugins: [jekyll-feed]\n"
+            "defaults:\n- scope: {path: _posts/docs}\n  values: {render_with_liquid: false}\n",
+            "_posts/2024-01-02-own.md": "---\ntitle: Own\nrender_with_liquid: false\n---\n" + body,
+            "_posts/docs/2024-01-03-scoped.md": "---\ntitle: Scoped\n---\n" + body,
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    for key, their in theirs.items():
+        assert seen_text(ours[key]) == seen_text(their), key
+        assert "Stillhere." in seen_text(ours[key])
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

@@ -239,6 +239,10 @@ class Templates:
             and "{%" in body
             and JEKYLL_NAME.match(posixpath.splitext(posixpath.basename(post.rel_path))[0])
         ):
+            # Jekyll 4 leaves the text of a post whose front matter (or _config.yml's
+            # defaults) says `render_with_liquid: false` as written: a post about Liquid.
+            if post.extra.get("render_with_liquid") is False:
+                return Expanded(body, (), ())
             return self._liquid(post, body)
         if "{{<" in body or "{{%" in body:
             return self._shortcodes(post, body)
