@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.asciiurl import ascii_url
 
-PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
+PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug", "category"})
 
 # A key's checker turns the raw TOML value into the config value or raises ValueError
 # with a message for the user.
@@ -129,7 +129,7 @@ def _permalink(value: Any) -> str:
     if unknown:
         raise ValueError(
             f"unknown placeholder {{{sorted(unknown)[0]}}}; "
-            "use {year}, {month}, {day}, {slug}"
+            "use {year}, {month}, {day}, {slug}, {category}"
         )
     if "slug" not in names:
         raise ValueError("must contain {slug}, or every post would get the same URL")

@@ -39,6 +39,7 @@ class SiteAnswers:
     generator: str = ""
     generator_config: str = ""
     feed: tuple[tuple[str, str], ...] = ()
+    unfollowed: bool = False  # its post URLs are none feedkit can follow (init warns why)
 
 
 def _string(value: str) -> str:
@@ -68,6 +69,9 @@ def config_text(answers: SiteAnswers) -> str:
     permalink = (
         f"permalink = {_string(a.permalink)}   # a post's page on the site, for feed links"
         if a.permalink
+        else f'# permalink = "/{{year}}/{{month}}/{{slug}}/"   # set it: feedkit cannot '
+        f"follow the URLs {a.generator} gives posts ({a.generator_config})"
+        if a.unfollowed
         else f'# permalink = "/{{year}}/{{month}}/{{slug}}/"   # left out: the URLs '
         f"{a.generator} gives posts ({a.generator_config}) are followed"
     )

@@ -64,7 +64,8 @@ x = 1
         "not 'example.com'",
         "feedkit.toml: timezone: unknown time zone 'Mars/Olympus'; use an IANA name such as "
         "'Europe/Berlin' or 'UTC'",
-        "feedkit.toml: permalink: unknown placeholder {title}; use {year}, {month}, {day}, {slug}",
+        "feedkit.toml: permalink: unknown placeholder {title}; use {year}, {month}, {day}, {slug}, "
+        "{category}",
         "feedkit.toml: langauge: unknown key; did you mean 'language'?",
         "feedkit.toml: language: must be a language tag such as 'en' or 'en-GB', not 'english'",
         "feedkit.toml: extra: unknown key",

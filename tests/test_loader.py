@@ -499,3 +499,24 @@ def test_yaml_front_matter_may_end_with_yamls_document_end_as_in_jekyll(
     (post,) = load_posts(cfg).posts
     assert post.title == "Dots" and post.body_line == 5
     assert read_body(post) == "Body.\n"
+
+
+def test_a_permalink_with_category_takes_the_posts_category(make_site: MakeSite) -> None:
+    # As Pelican's ARTICLE_URL = '{category}/{slug}.html', which `feedkit init` writes as is.
+    toml = SITE_TOML.replace('timezone = "Europe/Berlin"', 'permalink = "/{category}/{slug}/"')
+    posts = {
+        "a.md": "---\ntitle: A\ndate: 2024-01-02\ncategory: Tech Talk\n---\nx\n",
+        "b.md": "---\ntitle: B\ndate: 2024-01-03\ncategories: [News, Other]\n---\nx\n",
+    }
+    cfg = make_site(posts=posts, toml=toml)
+    assert {p.slug: p.url for p in load_posts(cfg).posts} == {
+        "a": "https://example.com/blog/tech-talk/a/",
+        "b": "https://example.com/blog/news/b/",
+    }
+    cfg = make_site(posts={"c.md": "---\ntitle: C\ndate: 2024-01-04\n---\nx\n"}, toml=toml)
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    assert [str(p) for p in info.value.problems] == [
+        "content/c.md:2: the permalink has {category}, and the post names no category to fill "
+        "it with; add 'category: …' to the front matter"
+    ]

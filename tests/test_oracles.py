@@ -374,6 +374,39 @@ def pelican_and_feedkit(tmp_path: Path, files: dict[str, str]) -> tuple[dict[str
     )
 
 
+def test_a_pelican_blogs_category_urls_made_of_settings_keep_their_entries(
+    tmp_path: Path,
+) -> None:
+    # ARTICLE_URL made of another setting was read as unset, and one with {category} was
+    # not followed: every link and ID changed. The category: the folder's, `Category:`'s,
+    # DEFAULT_CATEGORY's, slugified as Pelican does.
+    config = (
+        "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\nPATH = 'content'\n"
+        "TIMEZONE = 'UTC'\nBLOG_DIR = 'blog'\n"
+        "ARTICLE_URL = BLOG_DIR + '/{category}/{slug}.html'\nARTICLE_SAVE_AS = ARTICLE_URL\n"
+    )
+    theirs, ours = pelican_and_feedkit(
+        tmp_path,
+        {
+            "pelicanconf.py": config,
+            "content/Tech Talk/a.md": "Title: A\nDate: 2024-05-01\n\nx\n",
+            "content/b.md": "Title: B\nDate: 2024-05-02\nCategory: Économie & Société\n\nx\n",
+            "content/c.md": "Title: C\nDate: 2024-05-03\n\nx\n",
+        },
+    )
+    assert (
+        sorted(ours)
+        == sorted(theirs)
+        == [
+            "tag:p.example.org,2024-05-01:/blog/tech-talk/a.html",
+            "tag:p.example.org,2024-05-02:/blog/economie-societe/b.html",
+            "tag:p.example.org,2024-05-03:/blog/misc/c.html",
+        ]
+    )
+    for key, their in theirs.items():
+        assert ours[key].link == their.link, key
+
+
 def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:
     # Built with Pelican 4.8 (`pelican content`, no PATH in pelicanconf.py) and with feedkit
     # set up by `feedkit init`: the same entries, links, titles, dates and categories. An
@@ -545,10 +578,12 @@ BUNDLES = {
 }
 
 
-def hugo_and_feedkit(tmp_path: Path, make: Callable[[Path], Path]) -> tuple[dict[str, Any], ...]:
+def hugo_and_feedkit(
+    tmp_path: Path, make: Callable[[Path], Path], feed: str = "index.xml"
+) -> tuple[dict[str, Any], ...]:
     """Return the RSS items by link of a Hugo site `make` writes (in tmp_path/site, with its
     feedkit.toml taken away) built by the current Hugo, then by feedkit set up with
-    `feedkit init`."""
+    `feedkit init`: of its home page's feed, at `feed` in the output folder."""
     hugo = current_hugo()
     site = make(tmp_path / "site")
     (site / "feedkit.toml").unlink(missing_ok=True)
@@ -556,9 +591,26 @@ def hugo_and_feedkit(tmp_path: Path, make: Callable[[Path], Path]) -> tuple[dict
         [hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True, timeout=600
     )
     feedkit(site)
-    return entries(tmp_path / "hugo" / "index.xml", "link"), entries(
-        site / "public" / "index.xml", "link"
-    )
+    return entries(tmp_path / "hugo" / feed, "link"), entries(site / "public" / feed, "link")
+
+
+def test_a_hugo_sites_feed_moved_by_its_output_format_stays_where_it_is(tmp_path: Path) -> None:
+    # `feedkit init` wrote rss = "index.xml" whatever [outputFormats.RSS] said: readers
+    # subscribed to feeds/feed.xml got nothing new.
+    def make(site: Path) -> Path:
+        (site / "content" / "posts").mkdir(parents=True)
+        (site / "hugo.toml").write_text(
+            'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+            '[outputFormats.RSS]\nbaseName = "feed"\npath = "feeds"\n',
+            encoding="utf-8",
+        )
+        (site / "content" / "posts" / "a.md").write_text(
+            "---\ntitle: A\ndate: 2024-05-01\n---\nText.\n", encoding="utf-8"
+        )
+        return site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, make, "feeds/feed.xml")
+    assert sorted(ours) == sorted(theirs) == ["https://h.example.org/posts/a/"]
 
 
 def test_a_hugo_leaf_bundles_other_markdown_files_are_no_pages(tmp_path: Path) -> None:

@@ -456,20 +456,98 @@ def test_init_in_a_pelican_site_follows_its_article_urls_or_says_it_cannot(
         other,
         {
             "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
-            "ARTICLE_URL = '{category}/{slug}.html'\nWITH_FUTURE_DATES = False\n",
+            "ARTICLE_URL = '{author}/{slug}.html'\nWITH_FUTURE_DATES = False\n",
             "content/a.md": "Title: A\nDate: 2024-05-01\n\nText.\n",
         },
     )
     told = feedkit(other, "init", stdin="")
     assert told.returncode == 0, told.stderr
-    assert (
-        "warning: pelicanconf.py: ARTICLE_URL '{category}/{slug}.html' has {category}, which "
-        "feedkit's permalink cannot fill; set permalink in feedkit.toml" in told.stderr
-    )
-    assert "WITH_FUTURE_DATES" not in told.stderr  # as feedkit: such articles wait
+    assert told.stderr == (
+        "warning: pelicanconf.py: its ARTICLE_URL '{author}/{slug}.html' has {author}, which "
+        "feedkit cannot fill; set permalink in feedkit.toml to where posts are, or every "
+        "entry's link and ID changes\n"
+    )  # and no WITH_FUTURE_DATES note: as feedkit, such articles wait
+    written = (other / "feedkit.toml").read_text(encoding="utf-8")
     # No PATH in pelicanconf.py, whose default is its folder; but the posts are in content/,
     # named on the command line (`pelican content`), as real sites keep them.
-    assert 'content_dir = "content"' in (other / "feedkit.toml").read_text(encoding="utf-8")
+    assert 'content_dir = "content"' in written
+    # Not "followed": the build cannot follow it; the comment said it did.
+    assert "# set it: feedkit cannot follow the URLs Pelican gives posts" in written
+
+
+def test_init_in_a_pelican_site_reads_settings_made_of_other_settings(tmp_path: Path) -> None:
+    # ARTICLE_URL = BLOG_DIR + '/{slug}.html' was read as unset: every link and ID changed,
+    # and nothing said so. publishconf.py is read over pelicanconf.py, as Pelican runs it.
+    _write(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = ''\nBLOG = 'blog'\n"
+            "ARTICLE_URL = BLOG + f'/{BLOG}-' + '{category}/{slug}.html'\n"
+            "FEED_ALL_ATOM = None\n",
+            "publishconf.py": "from pelicanconf import *\nSITEURL = 'https://p.example.org'\n"
+            "WITH_FUTURE_DATES = False\nFEED_ALL_ATOM = None\nFEED_ALL_RSS = FEEDS + 'all.rss'\n"
+            "FEEDS = 'feeds/'\n",
+            "content/Tech Talk/a.md": "Title: A\nDate: 2024-05-01\n\nText.\n",
+        },
+    )
+    started = feedkit(tmp_path, "init", stdin="")
+    assert (started.returncode, started.stderr) == (0, "")
+    cfg = load_config(tmp_path / "feedkit.toml")
+    assert (cfg.base_url, cfg.permalink, cfg.feed.rss) == (
+        "https://p.example.org/",
+        "/blog/blog-{category}/{slug}.html",
+        "feeds/all.rss",
+    )
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    feed = feedparser.parse((tmp_path / "public" / "feeds" / "all.rss").read_bytes())
+    # Its folder is its category, slugified as Pelican does for its URL.
+    assert [e.link for e in feed.entries] == ["https://p.example.org/blog/blog-tech-talk/a.html"]
+
+    unread = tmp_path / "unread"
+    _write(
+        unread,
+        {
+            "pelicanconf.py": "import os\nSITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "ARTICLE_URL = os.environ['URLS']\nWITH_FUTURE_DATES = False\n",
+            "content/a.md": "Title: A\nDate: 2024-05-01\n\nText.\n",
+        },
+    )
+    told = feedkit(unread, "init", stdin="")
+    assert told.stderr == (
+        "warning: pelicanconf.py: its ARTICLE_URL is made in a way feedkit cannot read; set "
+        "permalink in feedkit.toml to where posts are, or every entry's link and ID changes\n"
+    )
+
+
+def test_init_keeps_the_feed_address_the_sites_configuration_moved(tmp_path: Path) -> None:
+    # Hugo's [outputFormats.RSS] baseName and path, jekyll-feed's feed: path: readers
+    # subscribed there got nothing new, as feedkit wrote the generator's default address.
+    hugo = tmp_path / "hugo"
+    _write(
+        hugo,
+        {
+            "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+            '[outputFormats.rss]\nbaseName = "feed"\npath = "/feeds/"\n',
+            "content/posts/a.md": "---\ntitle: A\ndate: 2024-05-01\n---\nText.\n",
+        },
+    )
+    assert feedkit(hugo, "init", stdin="").returncode == 0
+    assert 'rss = "feeds/feed.xml"   # the address readers subscribed to under Hugo' in (
+        hugo / "feedkit.toml"
+    ).read_text(encoding="utf-8")
+    assert feedkit(hugo, "build").returncode == 0
+    assert feedparser.parse((hugo / "public/feeds/feed.xml").read_bytes()).entries[0].title == "A"
+    jekyll = tmp_path / "jekyll"
+    config = JEKYLL_SITE["_config.yml"] + "feed:\n  path: /atom.xml\n"
+    _write(jekyll, {**JEKYLL_SITE, "_config.yml": config})
+    assert feedkit(jekyll, "init", stdin="").returncode == 0
+    assert load_config(jekyll / "feedkit.toml").feed.atom == "atom.xml"
+    # One feedkit.toml cannot take (a folder above the output's) keeps the default.
+    _write(jekyll, {"_config.yml": JEKYLL_SITE["_config.yml"] + "feed:\n  path: ../x.xml\n"})
+    (jekyll / "feedkit.toml").unlink()
+    assert feedkit(jekyll, "init", stdin="").returncode == 0
+    assert load_config(jekyll / "feedkit.toml").feed.atom == "feed.xml"
 
 
 def test_init_in_another_generators_site_takes_the_options_given_over_its_own(

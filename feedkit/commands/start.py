@@ -85,7 +85,7 @@ def init(
       feedkit init myblog --title "Notes" --url https://notes.example.org/ --author "Ada"
     """
     from feedkit.posts.newpost import new_post
-    from feedkit.posts.oldsite import FEED_SETTINGS, find_old_site
+    from feedkit.posts.oldsite import find_old_site
     from feedkit.scaffold import SiteAnswers, init_site
 
     old = find_old_site(folder) if folder.is_dir() else None
@@ -115,7 +115,8 @@ def init(
             permalink=old.permalink,
             generator=old.name,
             generator_config=old.config,
-            feed=FEED_SETTINGS[old.kind],
+            feed=old.feed,
+            unfollowed=bool(old.unfollowed),
         )
     try:
         cfg = init_site(folder, answers)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from feedkit.configkeys import SITE_KEYS
+from feedkit.configkeys import FEED_KEYS, SITE_KEYS
 from feedkit.errors import ContentError
 from feedkit.models import Author
 from feedkit.posts import pelicansettings
@@ -57,10 +57,19 @@ class OldSite:
     # The settings by which the generator publishes posts before their date, drafts or
     # expired ones, which feedkit's feeds and digests never carry: for `init` to say.
     early: tuple[str, ...] = ()
+    # The feed readers subscribed to, as (`atom` or `rss`, its file under the output folder),
+    # when the site's configuration moved it from the generator's default (FEED_SETTINGS).
+    address: tuple[str, str] | None = None
 
     @property
     def name(self) -> str:
         return NAMES[self.kind]
+
+    @property
+    def feed(self) -> tuple[tuple[str, str], ...]:
+        """Return the [feed] settings that keep what readers know the old feed by."""
+        ids, default = FEED_SETTINGS[self.kind]
+        return ids, self.address or default
 
 
 def find_old_site(folder: Path) -> OldSite | None:
@@ -121,6 +130,26 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _address(key: str, path: str) -> tuple[str, str] | None:
+    """Return (key, path) when `path` is a file under the output folder that feedkit.toml's
+    `key` can take, None for any other (the generator's default is kept then)."""
+    try:
+        return key, FEED_KEYS[key](path.strip().lstrip("/"))
+    except (KeyError, ValueError):
+        return None
+
+
+def _hugo_rss(values: dict[str, Any]) -> tuple[str, str] | None:
+    """Return where Hugo writes the home page's RSS when `[outputFormats.RSS]` moves it
+    from index.xml: its `path` folder and `baseName` (checked against Hugo 0.168)."""
+    formats = values.get("outputformats")
+    rss = formats.get("rss") if isinstance(formats, dict) else None
+    if not isinstance(rss, dict):
+        return None
+    name, folder = _text(rss.get("basename")) or "index", _text(rss.get("path")).strip("/")
+    return _address("rss", f"{folder}/{name}.xml" if folder else f"{name}.xml")
+
+
 def _person(value: Any) -> tuple[str, str]:
     """Return (name, email) of the first `author` as a post would give it (a name, `Name
     <email>`, a mapping with `name` and `email`, or a list of those); ("", "") for none."""
@@ -151,6 +180,10 @@ def _jekyll(folder: Path) -> OldSite:
         email=email or _text(values.get("email")),
         language=_text(values.get("lang")),
         early=_early(values),
+        # jekyll-feed's `feed: path:` (feed.xml by default)
+        address=_address("atom", feed["path"])
+        if isinstance(feed := values.get("feed"), dict) and isinstance(feed.get("path"), str)
+        else None,
     )
 
 
@@ -189,6 +222,7 @@ def _hugo(folder: Path, config: str) -> OldSite:
         email=email or _text(params.get("email")),
         language=language,
         early=_early(values),
+        address=_hugo_rss(values),
     )
 
 
@@ -211,19 +245,26 @@ def _pelican_content(folder: Path) -> str:
 
 
 def _pelican(folder: Path) -> OldSite:
+    # publishconf.py over pelicanconf.py, as `from pelicanconf import *` at its top does:
+    # SITEURL is set there for the published site, "" in pelicanconf.py.
+    values = {
+        **pelicansettings.assignments([folder / PELICAN_CONFIG]),
+        **pelicansettings.assignments([folder / "publishconf.py"]),
+    }
+
     def setting(name: str) -> str:
-        # publishconf.py first: SITEURL is set there for the published site, "" in pelicanconf
-        for config in ("publishconf.py", PELICAN_CONFIG):
-            value = pelicansettings.setting([folder / config], name)
-            if value:
-                return value.strip()
-        return ""
+        return (pelicansettings.text_of(values.get(name), values) or "").strip()
 
     article_url = setting("ARTICLE_URL") or "{slug}.html"  # Pelican's default
-    future = pelicansettings.assignments([folder / PELICAN_CONFIG]).get("WITH_FUTURE_DATES")
+    future = values.get("WITH_FUTURE_DATES")
     future_off = isinstance(future, ast.Constant) and future.value is False
     permalink = pelicansettings.permalink_of(article_url)
     unknown = [f for f in _FIELD.findall(article_url) if f not in pelicansettings.PELICAN_FIELDS]
+    unfollowed = ""
+    if "ARTICLE_URL" in values and not setting("ARTICLE_URL"):
+        unfollowed = "its ARTICLE_URL is made in a way feedkit cannot read"
+    elif unknown:
+        unfollowed = f"its ARTICLE_URL {article_url!r} has {unknown[0]}, which feedkit cannot fill"
     return OldSite(
         "pelican",
         PELICAN_CONFIG,
@@ -233,11 +274,22 @@ def _pelican(folder: Path) -> OldSite:
         author=setting("AUTHOR"),
         language=setting("DEFAULT_LANG"),
         permalink=permalink or "",
-        unfollowed=(
-            f"{PELICAN_CONFIG}: ARTICLE_URL {article_url!r} has {unknown[0]}, which feedkit's "
-            "permalink cannot fill; set permalink in feedkit.toml to where posts are"
-            if unknown
-            else ""
-        ),
+        unfollowed=f"{PELICAN_CONFIG}: {unfollowed}; set permalink in feedkit.toml to where "
+        "posts are, or every entry's link and ID changes"
+        if unfollowed
+        else "",
         early=() if future_off else (PELICAN_FUTURE,),
+        address=_pelican_feed(values),
     )
+
+
+def _pelican_feed(values: dict[str, ast.expr]) -> tuple[str, str] | None:
+    """Return the feed of all articles Pelican writes when the configuration moves it from
+    feeds/all.atom.xml: FEED_ALL_ATOM, else (set to None) FEED_ALL_RSS."""
+    for name, key in (("FEED_ALL_ATOM", "atom"), ("FEED_ALL_RSS", "rss")):
+        path = pelicansettings.text_of(values.get(name), values)
+        if path:
+            return _address(key, path) if "{" not in path else None
+        if name not in values:
+            return None  # Pelican's own default: feeds/all.atom.xml
+    return None

@@ -70,6 +70,7 @@ PELICAN_FIELDS = {
     "{date:%Y}": "{year}",
     "{date:%m}": "{month}",
     "{date:%d}": "{day}",
+    "{category}": "{category}",
 }
 
 
@@ -182,12 +183,40 @@ def setting(
     """Return the text the first of a Pelican site's `pelicanconf.py` files sets `name` to
     (SLUGIFY_SOURCE, TIMEZONE), None when it sets none: only a string assigned at its top
     counts (see `assignments`; `values`: them, when read already)."""
-    return _text((assignments(configs) if values is None else values).get(name))
+    values = assignments(configs) if values is None else values
+    return text_of(values.get(name), values)
 
 
-def _text(value: ast.expr | None) -> str | None:
-    """Return the string `value` is written as, None for anything else."""
-    return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+def text_of(value: ast.expr | None, values: dict[str, ast.expr]) -> str | None:
+    """Return the string `value` makes, None for anything else: a string, a name of the file
+    assigned one (`values`: its `assignments`), `+` of such, an f-string of them; as
+    `ARTICLE_URL = BLOG_DIR + '/{slug}.html'` is written."""
+    return _folded(value, values, 0)
+
+
+def _folded(value: ast.expr | None, values: dict[str, ast.expr], depth: int) -> str | None:
+    if isinstance(value, ast.Constant):
+        return value.value if isinstance(value.value, str) else None
+    if depth > 20 or value is None:  # a name that names itself, in the end
+        return None
+    if isinstance(value, ast.Name):
+        return _folded(values.get(value.id), values, depth + 1)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        left, right = (
+            _folded(value.left, values, depth + 1),
+            _folded(value.right, values, depth + 1),
+        )
+        return None if left is None or right is None else left + right
+    if isinstance(value, ast.JoinedStr):
+        parts = []
+        for part in value.values:
+            if isinstance(part, ast.FormattedValue):
+                if part.conversion != -1 or part.format_spec is not None:
+                    return None
+                part = part.value
+            parts.append(_folded(part, values, depth + 1))
+        return None if None in parts else "".join(p or "" for p in parts)
+    return None
 
 
 def _set(value: ast.expr | None) -> bool:
@@ -293,7 +322,7 @@ def default_categories(values: dict[str, ast.expr]) -> tuple[bool, str]:
     Pelican's default `misc`; "" for none)."""
     folder = values.get("USE_FOLDER_AS_CATEGORY")
     use_folder = not (isinstance(folder, ast.Constant) and folder.value in (False, None, 0, ""))
-    default = _text(values.get("DEFAULT_CATEGORY"))
+    default = text_of(values.get("DEFAULT_CATEGORY"), values)
     return use_folder, ("misc" if default is None else default.strip())
 
 
@@ -307,8 +336,8 @@ def layout_settings(configs: list[Path]) -> tuple[object, ...]:
     values = assignments(configs)  # the file read once, not once a setting
     written = [values.get(name) for name in ("DEFAULT_METADATA", "DEFAULT_DATE", *PATH_PATTERNS)]
     return (
-        _text(values.get("TIMEZONE")),
-        _text(values.get("SLUGIFY_SOURCE")),
+        text_of(values.get("TIMEZONE"), values),
+        text_of(values.get("SLUGIFY_SOURCE"), values),
         _set(values.get("DEFAULT_DATE")),
         [None if node is None else ast.dump(node) for node in written],
         sorted(content_paths(configs, values).items()),

@@ -18,6 +18,8 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
+from feedkit.models import slugify
+from feedkit.posts import pelicanmeta
 from feedkit.posts.hugourls import fill_hugo_permalink
 from feedkit.posts.places import Place
 from feedkit.posts.postvalues import (
@@ -129,10 +131,36 @@ class PostAddress:
             month=f"{local.month:02d}",
             day=f"{local.day:02d}",
             slug=quote(slug),
+            category=quote(self._category()) if "{category}" in permalink else "",
         )
+        if "//" in path:  # no category to fill in: said by _category
+            return ""
         # base_url ends with "/" and the permalink has no "..", "//" or scheme (config checks):
         # joining is concatenation, and much cheaper than urljoin over thousands of posts.
         return self.cfg.base_url + path.lstrip("/")
+
+    def _category(self) -> str:
+        """Return a permalink's `{category}`: the slug of the post's category (its front
+        matter's `category`, else the first of its `categories`; a Pelican article's
+        `Category:`, else its folder's or DEFAULT_CATEGORY, slugified as Pelican 4.8 does
+        for ARTICLE_URL); "" after a problem when it has none."""
+        raw = self.meta.get("category")
+        if raw in (None, "", []) and not self.place.pelican:
+            raw = self.meta.get("categories")
+        if isinstance(raw, list):
+            raw = raw[0] if raw else None
+        name = raw.strip() if isinstance(raw, str) else str(raw) if raw is not None else ""
+        if self.place.pelican:
+            slug = pelicanmeta.slug(name or self.place.category)
+        else:
+            slug = slugify(name)
+        if not slug:
+            self.fail(
+                "category",
+                "the permalink has {category}, and the post names no category to fill it "
+                "with; add 'category: …' to the front matter",
+            )
+        return slug
 
     def _hugo_url(self, published: datetime) -> str:
         """Return the URL Hugo gives the page: its date in the date's own zone, `:slug`
