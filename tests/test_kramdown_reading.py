@@ -193,6 +193,23 @@ def test_a_jekyll_feed_shows_kramdowns_tables_terms_notes_and_item_code(
             leftover.unlink()
 
 
+def test_a_jekyll_math_block_with_bars_is_math_not_a_table(make_site: MakeSite) -> None:
+    # kramdown reads a block of math before a table (kramdown 2.4 with its GFM input gives
+    # `\[P(w|a) = P(w|b)\]`, and `\(y\)` for the inline formula after). feedkit made the first
+    # a table of `$$ P(w` cells, and the inline formula after it display math.
+    body = (
+        "Two\n\n$$ P(w|a) = P(w|b) $$\n\nText.\n\n> $$ a|b\n> c|d $$\n\n"
+        "where $$y$$ is.\n\nA | row\n"
+    )
+    post = f"---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\n{body}"
+    cfg = make_site(posts={"_posts/2024-01-01-a.md": post}, toml=SITE_TOML)
+    html = built_item(cfg)["content_html"]
+    assert html.count("<table>") == 1 and "<td>A</td><td>row</td>" in html  # a row is one
+    assert html.count('<math display="block">') == 2
+    assert '<annotation encoding="application/x-tex">P(w|a) = P(w|b)</annotation>' in html
+    assert '<p>where <math display="inline">' in html
+
+
 def test_kramdowns_own_input_strikes_nothing_through(make_site: MakeSite) -> None:
     # `kramdown: input: kramdown` in _config.yml: kramdown 2.4's own parser leaves `~~x~~`
     # as typed, where its GFM input (Jekyll's default) strikes it through.

@@ -14,6 +14,8 @@ from feedkit.posts.kramdown_reading import blank, line_start
 
 _ITEM = re.compile(rb"[ \t>]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\r?\n)")
 _DEFINITION = re.compile(rb"[ \t>]*:[ \t]")
+# A block that is one `$$…$$` (block.rb's BLOCK_MATH_START, a block boundary after it).
+_BLOCK_MATH = re.compile(rb"\$\$.*?\$\$\s*", re.S)
 
 
 def not_a_table(
@@ -210,6 +212,8 @@ def _headerless(
     before = data[line_start(data, start - 1) : start] if start else b""
     if not (first or blank(before) or _is_marker(before)):
         return []
+    if _BLOCK_MATH.fullmatch(data, lines[0], end):
+        return []  # kramdown reads math blocks before tables: `$$ P(a|b) $$` is math
     rows = [(at, data.find(b"\n", at, end)) for at in lines]
     rows = [(at, end if ends < 0 else ends) for at, ends in rows]
     if not all(data.find(b"|", s, e) >= 0 for s, e in rows):
