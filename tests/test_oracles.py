@@ -245,6 +245,28 @@ def test_a_jekyll_post_with_render_with_liquid_false_reads_as_in_jekyll(tmp_path
         assert "Stillhere." in seen_text(ours[key])
 
 
+def test_a_jekyll_include_of_an_iframe_over_lines_is_kept_as_a_link(tmp_path: Path) -> None:
+    # Chirpy's embed/youtube.html writes `<iframe` with an attribute a line: feedkit ended
+    # the element at its first line, and the video was gone from the feed without a word.
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: V\nurl: https://v.example.org\nplugins: [jekyll-feed]\n",
+            "_includes/embed/youtube.html": '<iframe\n  class="embed-video"\n'
+            '  src="https://www.youtube.com/embed/{{ include.id }}"\n  title="Video"\n'
+            "  allowfullscreen\n></iframe>\n",
+            "_posts/2024-01-02-v.md": "---\ntitle: V\n---\n## Video\n\n"
+            "{% include embed/youtube.html id='abc' %}\n\nAfter.\n",
+        },
+    )
+    ((key, their),) = theirs.items()
+    source = "https://www.youtube.com/embed/abc"
+    # (feedparser drops iframes: Jekyll's feed as written)
+    assert f'src="{source}"' in (tmp_path / "jekyll" / "feed.xml").read_text(encoding="utf-8")
+    assert f'<a href="{source}">Video</a>' in ours[key].content[0].value
+    assert seen_text(ours[key]) == "VideoVideoAfter." and seen_text(their) == "VideoAfter."
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

@@ -169,21 +169,21 @@ def markdown_after_element(data: bytes, start: int, end: int) -> list[tuple[int,
     if tag is None or tag[1].lower() in _SPAN_TAGS:
         return []
     name = re.escape(tag[1])
-    opened = re.compile(rb"(?i)<" + name + rb"\b[^>]*?(/?)>")
-    closed = re.compile(rb"(?i)</" + name + rb"\s*>")
+    # A tag's attributes may run over lines (Chirpy's `<iframe` with one attribute a line):
+    # the depth counts at the end of the line each tag ends on.
+    tags = list(re.finditer(rb"(?i)<(/?)" + name + rb"\b[^>]*?(/?)>", data[start:end]))
     depth = 0
-    line = start
-    while line < end:
-        next_line = data.find(b"\n", line) + 1 or len(data)
-        text = data[line:next_line]
-        depth += sum(not m[1] for m in opened.finditer(text)) - len(closed.findall(text))
+    for index, found in enumerate(tags):
+        depth += -1 if found[1] else 0 if found[2] else 1
+        next_line = data.find(b"\n", start + found.end()) + 1 or len(data)
+        if index + 1 < len(tags) and start + tags[index + 1].start() < next_line:
+            continue  # another of its tags on this line
         if depth <= 0 or tag[1].lower() == b"hr":
             following = data[next_line : data.find(b"\n", next_line) + 1 or len(data)]
             if next_line < end and not blank(following) and not following.lstrip().startswith(b"<"):
                 return [(next_line, next_line, b"\n")]
             if depth <= 0:
                 return []
-        line = next_line
     return []
 
 
