@@ -696,3 +696,28 @@ def test_a_hugo_page_in_another_format_than_markdown_is_said_to_be_left_out(
         assert [line for line in result.stderr.splitlines() if "warning" in line] == said
         assert "map.html" not in result.stderr and "search.html" not in result.stderr
     assert feed_items(tmp_path) == [("Trip", []), ("Plain", [])]
+
+
+SYMBOL_NAMED = {
+    "content/posts/¶ & 🔗/index.md": "---\ntitle: Symbols\ndate: 2024-01-02\n---\nx\n",
+    "content/posts/Tom & Jerry.md": "---\ntitle: Cat\ndate: 2024-01-03\n---\nx\n",
+}
+
+
+def symbol_named_site(root: Path) -> Path:
+    return hugo_site_of(root, SYMBOL_NAMED)
+
+
+def test_a_hugo_page_whose_name_makes_no_slug_is_published_where_hugo_publishes_it(
+    tmp_path: Path,
+) -> None:
+    # `¶ & 🔗/index.md` stopped the build ("cannot make a URL slug"); Hugo publishes it at
+    # /posts/--/, its name made a path (tests/test_oracles.py builds the site with Hugo).
+    site = symbol_named_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [i["url"] for i in items] == [
+        "https://example.com/blog/posts/tom--jerry/",
+        "https://example.com/blog/posts/--/",
+    ]

@@ -719,6 +719,13 @@ def test_a_hugo_page_named_as_jekyll_names_posts_is_undated_as_in_hugo(tmp_path:
         assert our.published_parsed == theirs[link].published_parsed, link
 
 
+def test_a_hugo_page_whose_name_makes_no_slug_is_where_hugo_publishes_it(tmp_path: Path) -> None:
+    from test_hugo_sites import symbol_named_site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, symbol_named_site)
+    assert sorted(ours) == sorted(theirs) and "https://h.example.org/posts/--/" in ours
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

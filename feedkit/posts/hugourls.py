@@ -47,6 +47,12 @@ def section_name(folder: str) -> str:
     return folder.lower().replace(" ", "-")
 
 
+def path_name(name: str) -> str:
+    """Return a file's or folder's name as the path Hugo publishes its page at writes it:
+    its section name's form, sanitised (`¶ & 🔗` is `--`; checked against hugo 0.168)."""
+    return _sanitized(section_name(name))
+
+
 def _sanitized(text: str) -> str:
     if _PLAIN_PATH.fullmatch(text):  # most paths: nothing to do
         return text

@@ -325,6 +325,12 @@ class PostBuilder(PostAddress, PostPublishing):
             else:
                 stem = self.stem
             slug = slugify(stem)
+            if not slug and self.place.hugo:
+                # Hugo publishes it at its name made a path (`¶ & 🔗/` at /posts/--/), and
+                # its URL is made so (posturl): the slug only names the post here.
+                from feedkit.posts.hugourls import path_name
+
+                slug = path_name(stem)
             if not slug:
                 self.fail(
                     "slug",
