@@ -726,6 +726,40 @@ def test_a_hugo_page_whose_name_makes_no_slug_is_where_hugo_publishes_it(tmp_pat
     assert sorted(ours) == sorted(theirs) and "https://h.example.org/posts/--/" in ours
 
 
+def test_a_hugo_highlight_in_a_list_item_reads_as_in_hugo(tmp_path: Path) -> None:
+    # Hugo puts the shortcode's HTML in the item; feedkit's code block ended the list.
+    from test_shortcodes import LIST_HIGHLIGHT
+
+    hugo = current_hugo()
+    site = tmp_path / "site"
+    files = {
+        "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+        "[markup.highlight]\nnoClasses = false\n",
+        "layouts/_default/single.html": "{{ .Content }}",
+        "layouts/_default/list.html": "",
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n" + LIST_HIGHLIGHT,
+    }
+    for name, text in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    subprocess.run([hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True)
+    page = (tmp_path / "hugo" / "posts" / "a" / "index.html").read_text(encoding="utf-8")
+    feedkit(site)
+    ((_, ours),) = entries(site / "public" / "index.xml", "link").items()
+    content = ours.content[0].value if ours.get("content") else ours.summary
+
+    def code(html_text: str) -> list[str]:
+        found = re.findall(r"<code[^>]*>(.*?)</code>", html_text, re.DOTALL)
+        return [html.unescape(re.sub(r"<[^>]+>", "", text)).strip("\n") for text in found]
+
+    def items(html_text: str) -> list[str]:  # each item's text, spacing apart
+        found = re.findall(r"<li>(.*?)</li>", html_text, re.DOTALL)
+        return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", f)).split()) for f in found]
+
+    assert code(content) == code(page) == ["example\n    cmd", "package main"]
+    assert items(content) == items(page) and len(items(page)) == 2
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

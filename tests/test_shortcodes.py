@@ -48,3 +48,28 @@ def test_problems_are_placed_where_the_shortcode_starts() -> None:
         (24, "stray: closing shortcode never opened"),
     ]
     assert out.reads == [("ref", "missing")]
+
+
+LIST_HIGHLIGHT = (
+    "* Make the folders:\n\n"
+    "    {{< highlight bash >}}\n    example\n        cmd\n    {{< / highlight >}}\n\n"
+    "    Then, unindented:\n\n"
+    "    {{< highlight go >}}\npackage main\n    {{< / highlight >}}\n\n"
+    "* Next item.\n"
+)
+
+
+def test_a_highlight_in_a_list_item_stays_the_items_code() -> None:
+    # Hugo puts the shortcode's HTML where the shortcode was, in the item: feedkit's code
+    # block began at the line's start, which ended the list, and showed each line indented.
+    from feedkit.posts.markup import render_html
+
+    out = expand_shortcodes(LIST_HIGHLIGHT, no_refs)
+    html = render_html(out.text, "https://e.org/", "p")
+    assert html == (
+        "<ul>\n<li>\n<p>Make the folders:</p>\n"
+        '<pre><code class="language-bash">example\n    cmd\n</code></pre>\n'
+        "<p>Then, unindented:</p>\n"
+        '<pre><code class="language-go">package main\n</code></pre>\n'
+        "</li>\n<li>\n<p>Next item.</p>\n</li>\n</ul>\n"
+    )

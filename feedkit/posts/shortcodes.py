@@ -144,9 +144,26 @@ def _expand(
                 pos, i = tags[j].end(), j + 1
         args, named = _params(tag["params"])
         made = _shortcode(Call(tag["name"], args, named), inner, tag.start(), page, out)
-        parts.append(_kept(made, inner, tag["name"]) if page.keep_html and tag["angle"] else made)
+        made = _kept(made, inner, tag["name"]) if page.keep_html and tag["angle"] else made
+        parts.append(_indented(made, body, tag.start()))
     parts.append(body[pos:end])
     return "".join(parts)
+
+
+def _indented(made: str, body: str, at: int) -> str:
+    """Return the block a shortcode at `at` made (its text starts a line) indented as the
+    shortcode is, when only spaces are before it on its line: in a list item, the block
+    stays the item's, as Hugo's output, put where the shortcode was, does. A line already
+    so indented (the inner text's, written in the item) is left as it is."""
+    if not made.startswith("\n"):
+        return made
+    line = body.rfind("\n", 0, at) + 1
+    indent = body[line:at]
+    if not indent or indent.strip(" \t"):
+        return made
+    return re.sub(
+        r"(?m)^(?=[^\n])(?!" + re.escape(indent) + ")", lambda _: indent, made[1:]
+    ).join(("\n", ""))
 
 
 def _kept(made: str, inner: str | None, name: str) -> str:
@@ -167,7 +184,8 @@ def _link(url: str, text: str) -> str:
 
 
 def _fenced(lang: str, code: str) -> str:
-    code = code.strip("\n")
+    # Without the line ends around it, and the spaces before the closing tag on its line.
+    code = re.sub(r"(?:\n[ \t]*)+\Z", "", code.lstrip("\n"))
     longest = max((len(m) for m in re.findall(r"`{3,}", code)), default=2)
     fence = "`" * (longest + 1)
     return f"\n{fence}{lang}\n{code}\n{fence}\n"
