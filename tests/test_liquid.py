@@ -32,3 +32,21 @@ def test_a_block_never_closed_is_said_at_its_tag() -> None:
     assert list(lines_of(found)) == [
         (2, "Liquid: expected tag endfor, found end of expression; left out")
     ]
+
+
+RAW_THEN_HIGHLIGHT = (  # Intro: Jekyll renders the excerpt (first paragraph) alone
+    "Intro.\n\nUse [`{% raw %}{% highlight %}{% endraw %}` tag](https://jekyllrb.com/docs/).\n\n"
+    "{% highlight html %}\n<p>x</p>\n{% endhighlight %}\n\nEnd.\n"
+)
+
+
+def test_a_highlight_tag_shown_in_a_raw_block_opens_no_highlight_block() -> None:
+    # The `{% highlight %}` in the raw block was taken for a highlight block's start, ended
+    # by the real one's end: the post lost its link, and showed Liquid as code.
+    env = JekyllEnvironment({}, {})
+    text, found = env.render_post(RAW_THEN_HIGHLIGHT, {})
+    assert text == (
+        "Intro.\n\nUse [`{% highlight %}` tag](https://jekyllrb.com/docs/).\n\n"
+        "\n```html\n<p>x</p>\n```\n\n\nEnd.\n"
+    )
+    assert list(lines_of(found)) == []

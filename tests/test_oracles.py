@@ -267,6 +267,21 @@ def test_a_jekyll_include_of_an_iframe_over_lines_is_kept_as_a_link(tmp_path: Pa
     assert seen_text(ours[key]) == "VideoVideoAfter." and seen_text(their) == "VideoAfter."
 
 
+def test_a_jekyll_highlight_tag_in_a_raw_block_reads_as_in_jekyll(tmp_path: Path) -> None:
+    from test_liquid import RAW_THEN_HIGHLIGHT
+
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: R\nurl: https://r.example.org\nplugins: [jekyll-feed]\n",
+            "_posts/2024-01-02-r.md": "---\ntitle: R\n---\n" + RAW_THEN_HIGHLIGHT,
+        },
+    )
+    ((key, their),) = theirs.items()
+    assert seen_text(ours[key]) == seen_text(their)
+    assert '<a href="https://jekyllrb.com/docs/"><code>' in ours[key].content[0].value
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

@@ -124,8 +124,10 @@ class HighlightNode(Node):
         return buffer.write(f"\n{fence}{self.lang}\n{code}\n{fence}\n")
 
 
+# A highlight block, or a raw one (whose `{% highlight %}` is text: passed over as it is).
 _HIGHLIGHT = re.compile(
-    r"(?P<open>\{%-?\s*highlight\b.*?%\})(?P<code>.*?)(?P<close>\{%-?\s*endhighlight\s*-?%\})",
+    r"(?P<raw>\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})"
+    r"|(?P<open>\{%-?\s*highlight\b.*?%\})(?P<code>.*?)(?P<close>\{%-?\s*endhighlight\s*-?%\})",
     re.DOTALL,
 )
 _PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w.\[\]-]+))""")
@@ -231,6 +233,8 @@ class JekyllEnvironment(Environment):
     def _hide_code(self, match: re.Match[str]) -> str:
         # The code is kept aside and blanked for the lexer (lines and places kept): Jekyll
         # reads a highlight block as written, where the lexer would take `{% comment %}`.
+        if match["raw"]:
+            return match[0]
         self.highlighted[match.end("open")] = match["code"]
         return match["open"] + re.sub(r"[^\n]", " ", match["code"]) + match["close"]
 

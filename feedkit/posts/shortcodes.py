@@ -161,9 +161,8 @@ def _indented(made: str, body: str, at: int) -> str:
     indent = body[line:at]
     if not indent or indent.strip(" \t"):
         return made
-    return re.sub(
-        r"(?m)^(?=[^\n])(?!" + re.escape(indent) + ")", lambda _: indent, made[1:]
-    ).join(("\n", ""))
+    unindented = re.compile(r"(?m)^(?=[^\n])(?!" + re.escape(indent) + ")")
+    return "\n" + unindented.sub(lambda _: indent, made[1:])
 
 
 def _kept(made: str, inner: str | None, name: str) -> str:
