@@ -482,6 +482,27 @@ def test_jekyll_excerpt_separator_ends_the_summary(
     assert "Things I read: many books." in item["content_html"]
 
 
+def test_jekyll_excerpt_separator_of_a_blank_line_ends_the_summary_at_the_first(
+    tmp_path: Path,
+) -> None:
+    # `excerpt_separator: "\n\n"`: the excerpt is the first paragraph; feedkit ran on to the
+    # `<!--more-->` below, as if no separator were set.
+    post = "---\ntitle: More\n---\n\nFirst paragraph.\n\nSecond.\n\n<!--more-->\n\nAfter.\n"
+    (tmp_path / "content" / "_posts").mkdir(parents=True)
+    (tmp_path / "content" / "_posts" / "2024-01-02-more.md").write_text(post, encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    for config_yml, summary in [
+        ('excerpt_separator: "\\n\\n"\n', "First paragraph."),
+        ("title: Site\n", "First paragraph. Second."),  # feedkit's own: up to <!--more-->
+    ]:
+        (tmp_path / "content" / "_config.yml").write_text(config_yml, encoding="utf-8")
+        result = run(tmp_path, "build")
+        assert result.exit_code == 0, result.output
+        (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+        assert item["summary"] == summary
+        assert "Second." in item["content_html"] and "After." in item["content_html"]
+
+
 def test_jekyll_gist_tag_becomes_a_link_to_the_gist(tmp_path: Path) -> None:
     # jekyll-gist's {% gist %}: the page embeds the gist; feeds show embeds as links.
     post = (

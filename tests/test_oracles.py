@@ -282,6 +282,22 @@ def test_a_jekyll_highlight_tag_in_a_raw_block_reads_as_in_jekyll(tmp_path: Path
     assert '<a href="https://jekyllrb.com/docs/"><code>' in ours[key].content[0].value
 
 
+def test_a_jekyll_excerpt_separator_of_a_blank_line_gives_jekylls_summary(
+    tmp_path: Path,
+) -> None:
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: E\nurl: https://e.example.org\nplugins: [jekyll-feed]\n"
+            'excerpt_separator: "\\n\\n"\n',
+            "_posts/2024-01-02-e.md": "---\ntitle: E\n---\nFirst *one*.\n\nSecond.\n\n"
+            "<!--more-->\n\nAfter.\n",
+        },
+    )
+    ((key, their),) = theirs.items()
+    assert ours[key].summary == their.summary == "First one."
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

@@ -258,8 +258,11 @@ def excerpt_cut(body: str, own: object, config: Mapping[str, Any]) -> str:
     """Return `body` with the post's `excerpt_separator` (`own`), else its site's, standing
     on a line of its own, written `<!--more-->`: the summary is Jekyll's excerpt."""
     separator = config.get("excerpt_separator") if own is None else own
-    if not isinstance(separator, str) or not separator.strip() or separator not in body:
+    if not isinstance(separator, str) or not separator or separator not in body:
         return body
+    if not separator.strip():  # "\n\n", set so: the excerpt is the text up to its first
+        at = body.find(separator, len(body) - len(body.lstrip()))  # blank line (Jekyll's)
+        return body if at < 0 else body[:at] + "\n\n<!--more-->\n\n" + body[at + len(separator) :]
     m = re.search(rf"^[ \t]*{re.escape(separator.strip())}[ \t]*$", body, re.MULTILINE)
     return body[: m.start()] + "<!--more-->" + body[m.end() :] if m else body
 
