@@ -560,6 +560,8 @@ def test_pelicans_filename_static_and_attach_links_are_the_urls_they_name(
     assert '<a href="https://example.com/blog/author/ada.html">Ada</a>' in html
     assert '<a href="https://example.com/blog/index.html">the front page</a>' in html
     assert "filename}/2023/missing" not in html and "%7B" not in html and "/etc/" not in html
+    # Left out: the text stays, a link to nothing (it was a link to the post itself).
+    assert "A link to <a>nothing</a>, <a>nowhere</a>." in html
     assert run(tmp_path, "check").stderr.endswith(missing)
 
 
