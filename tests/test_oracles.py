@@ -460,6 +460,25 @@ def test_a_pelican_blogs_category_urls_made_of_settings_keep_their_entries(
         assert ours[key].link == their.link, key
 
 
+def test_a_pelican_link_with_a_space_in_its_target_is_a_link_as_in_pelican(
+    tmp_path: Path,
+) -> None:
+    # Python-Markdown reads a target to its `)`, spaces and all: feedkit showed the text.
+    theirs, ours = pelican_and_feedkit(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "PATH = 'content'\nTIMEZONE = 'UTC'\n",
+            "content/a.md": "Title: A\nDate: 2024-05-01\n\n"
+            "Mentored by [Jan Holthuis](https://github.com/Jan Holthuis).\n",
+        },
+    )
+    ((key, their),) = theirs.items()
+    assert seen_text(ours[key]) == seen_text(their) == "MentoredbyJanHolthuis."
+    assert re.search(r'href="https://github.com/Jan(%20| )Holthuis"', their.content[0].value)
+    assert '<a href="https://github.com/Jan%20Holthuis">' in ours[key].content[0].value
+
+
 def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:
     # Built with Pelican 4.8 (`pelican content`, no PATH in pelicanconf.py) and with feedkit
     # set up by `feedkit init`: the same entries, links, titles, dates and categories. An

@@ -82,6 +82,8 @@ def as_python_markdown_reads(
     from feedkit.posts.pymarkdown_lists import as_python_markdown_lists
 
     text = as_python_markdown_lists(text, options, sane_lists)
+    if "](" in text and _SPACED_TARGET.search(text):
+        text = _spaced_targets(text, options)
     if codehilite and _MAY_NAME_LANGUAGE.search(text):
         text = code_headers(text, options)
     # `#include` or `#!/bin/sh` in a fenced code block is code: no parse to tell (a post
@@ -120,6 +122,34 @@ def as_python_markdown_reads(
         pieces += [data[at:edit_at], new]
         at = edit_at
     return b"".join([*pieces, data[at:]]).decode()
+
+
+# A link's target with a space in it and no title (`[Jan](https://github.com/Jan Holthuis)`).
+_SPACED_TARGET = re.compile(
+    r"\]\((?P<target>[^\s()<>\"'][^()<>\"'\n]*?[ \t][^()<>\"'\n]*?)[ \t]*\)"
+)
+
+
+def _spaced_targets(text: str, options: Any) -> str:
+    """Return `text` with each link target that has a space in it, outside code, written
+    `<…>`: Python-Markdown reads a target to its `)`, spaces and all, where CommonMark
+    reads no link (the text stayed as typed); so written, CommonMark reads it too."""
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()
+    code = []  # where code spans and blocks are
+    for event, where in markdown(False, options).events_with_range(text):
+        opened = event.get("Start") if isinstance(event, dict) else None
+        if isinstance(event, dict) and ("Code" in event or "CodeBlock" in str(opened)):
+            code.append((where["start"], where["end"]))
+    edits: list[tuple[int, int, bytes]] = []
+    for m in _SPACED_TARGET.finditer(text):
+        start = len(text[: m.start("target")].encode())
+        if any(a <= start < b for a, b in code):
+            continue
+        end = start + len(m["target"].encode())
+        edits.append((start, end, b"<" + data[start:end] + b">"))
+    return edited(data, edits) if edits else text
 
 
 # A line that may be an indented code block's first, naming its language to codehilite.
