@@ -721,3 +721,33 @@ def test_a_hugo_page_whose_name_makes_no_slug_is_published_where_hugo_publishes_
         "https://example.com/blog/posts/tom--jerry/",
         "https://example.com/blog/posts/--/",
     ]
+
+
+LEAD_SPACE = {
+    "content/posts/lead.md": "\n \n---\ntitle: Lead\ndate: 2024-01-02\n---\n\nHi *there*.\n",
+    "content/posts/plain.md": "---\ntitle: Plain\ndate: 2024-01-03\n---\nx\n",
+}
+
+
+def lead_space_site(root: Path) -> Path:
+    return hugo_site_of(root, LEAD_SPACE)
+
+
+def test_a_hugo_page_with_blank_lines_before_its_front_matter_is_read_as_hugo_reads_it(
+    tmp_path: Path,
+) -> None:
+    # Hugo's page parser passes white space before the front matter over; feedkit read the
+    # page as having none, and left it out as undated (tests/test_oracles.py checks Hugo).
+    site = lead_space_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [(i["title"], i["content_html"]) for i in items] == [
+        ("Plain", "<p>x</p>\n"),
+        ("Lead", "<p>Hi <em>there</em>.</p>\n"),
+    ]
+    # A mistake in it is said at its line in the file.
+    (site / "content/posts/lead.md").write_text("\n\n---\ntitle: [x\n---\n", encoding="utf-8")
+    broken = run(site, "build")
+    assert broken.exit_code == 1
+    assert "content/posts/lead.md:5: YAML front matter:" in broken.stderr

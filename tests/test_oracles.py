@@ -810,6 +810,20 @@ def test_a_hugo_highlight_in_a_list_item_reads_as_in_hugo(tmp_path: Path) -> Non
     assert items(content) == items(page) and len(items(page)) == 2
 
 
+def test_a_hugo_page_with_blank_lines_before_its_front_matter_is_listed_as_in_hugo(
+    tmp_path: Path,
+) -> None:
+    from test_hugo_sites import lead_space_site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, lead_space_site)
+    assert sorted(ours) == sorted(theirs) and "https://h.example.org/posts/lead/" in ours
+    for link, our in ours.items():
+        assert (title(our), our.published_parsed) == (
+            title(theirs[link]),
+            theirs[link].published_parsed,
+        ), link
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

@@ -111,7 +111,7 @@ def _entries(path: Path, shown: str) -> list[Entry]:
     from feedkit.posts.postread import read_head
 
     try:
-        source = read_head(path, shown, [], bare=True)[0]  # with no front matter, none
+        source = read_head(path, shown, [], bare=True, hugo=True)[0]  # no front matter: none
         if "cascade" not in source.fm_text.lower():
             return []
         meta = parse_front_matter(source, shown)

@@ -108,7 +108,9 @@ class Sections:
                 self.slugs[folder] = urlize(_plural(folder))
             else:
                 try:
-                    meta = parse_front_matter(read_head(self.content / rel, rel, [])[0], rel)
+                    meta = parse_front_matter(
+                        read_head(self.content / rel, rel, [], hugo=True)[0], rel
+                    )
                 except (OSError, FileProblems):
                     meta = {}
                 slug, title = meta.get("slug"), meta.get("title")

@@ -159,7 +159,7 @@ def _load_batch(
         head = None
         if not isinstance(place, Skipped):
             try:
-                rules = place.bare, place.jekyll, place.pelican_meta
+                rules = place.bare, place.jekyll, place.pelican_meta, place.hugo
                 if each is None:
                     head = read_head(path, shown, warnings, *rules)
                 else:

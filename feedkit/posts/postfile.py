@@ -159,7 +159,12 @@ _JSON_START = re.compile(r'\{\s*(?:"|\}|$)')
 
 
 def split(
-    text: str, shown: str, bare: bool = False, jekyll: bool = False, pelican: str = ""
+    text: str,
+    shown: str,
+    bare: bool = False,
+    jekyll: bool = False,
+    pelican: str = "",
+    hugo: bool = False,
 ) -> Source:
     """Return `text` split into front matter and body, or raise naming the broken line.
 
@@ -170,7 +175,10 @@ def split(
     article: `Place.pelican_meta`), its metadata is read as Pelican reads it
     (`pelicanmeta.header`), a block between `---` lines too, unless `pelican` is "yaml" (a
     YAML metadata plugin reads those); TOML and JSON front matter, which Pelican reads as
-    no metadata, raise NoFrontMatter."""
+    no metadata, raise NoFrontMatter. With `hugo` (a Hugo page), white space before the
+    front matter is passed over, as Hugo's page parser passes it over."""
+    if hugo and text[:1].isspace() and (lead := _hugo_lead(text)):
+        return _after_lead(text, lead, shown, bare)
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
     if pelican and not (pelican == "yaml" and _YAML_OPENING.match(first)):
@@ -306,6 +314,31 @@ def _json_split(text: str, shown: str) -> Source:
         body_start=body_start,
         body_line=text.count("\n", 0, body_start) + 1,
     )
+
+
+def _hugo_lead(text: str) -> int:
+    """Return how much white space comes before front matter Hugo reads after it (0: none)."""
+    lead = len(text) - len(text.lstrip(" \t\r\n"))
+    return lead if text[lead : lead + 1] in ("-", "+", "{") and "\n" in text[lead:] else 0
+
+
+def _after_lead(text: str, lead: int, shown: str, bare: bool) -> Source:
+    """Return `text` split as its front matter after `lead` white space is split alone,
+    its lines and places counted in the whole file."""
+    lines = text.count("\n", 0, lead)
+    try:
+        src = split(text[lead:], shown, bare)
+    except FileProblems as exc:
+        exc.problems[:] = [
+            Problem(p.path, p.line + lines if p.line else 0, p.message, p.warning)
+            for p in exc.problems
+        ]
+        raise
+    src.text = text
+    src.fm_first_line += lines
+    src.body_start += lead
+    src.body_line += lines
+    return src
 
 
 def body_of(

@@ -35,9 +35,11 @@ def read_head(
     bare: bool = False,
     jekyll: bool = False,
     pelican: str = "",
+    hugo: bool = False,
 ) -> tuple[Source, StatKey]:
     """Return the file split at the end of its front matter (see `split` for `bare`,
-    `jekyll` and `pelican`), and the file's status as it was before reading (for the build cache).
+    `jekyll`, `pelican` and `hugo`), and the file's status as it was before reading (for
+    the build cache).
 
     Only as much as the front matter is read and decoded: over 20,000 posts, decoding whole
     bodies would be a third of a build. A body is checked (UTF-8, characters XML cannot
@@ -61,7 +63,7 @@ def read_head(
             raw += _read(fd, None)
     finally:
         os.close(fd)
-    return _whole_head(raw, shown, warnings, bare, jekyll, pelican), stat_key(status)
+    return _whole_head(raw, shown, warnings, bare, jekyll, pelican, hugo), stat_key(status)
 
 
 def read_whole(
@@ -71,6 +73,7 @@ def read_whole(
     bare: bool = False,
     jekyll: bool = False,
     pelican: str = "",
+    hugo: bool = False,
 ) -> tuple[Source, StatKey, bytes]:
     """Return what `read_head` returns, and the file's bytes: read once, for a caller that
     reads its body too (`feedkit check`)."""
@@ -84,7 +87,7 @@ def read_whole(
         os.close(fd)
     # As `read_head` splits it: by the front matter's closing line in the first HEAD_BYTES.
     head = _closed_head(raw, shown, warnings, jekyll, pelican)
-    whole = head or _whole_head(raw, shown, warnings, bare, jekyll, pelican)
+    whole = head or _whole_head(raw, shown, warnings, bare, jekyll, pelican, hugo)
     return whole, stat_key(status), raw
 
 
@@ -130,14 +133,20 @@ def _closed_head(
 
 
 def _whole_head(
-    raw: bytes, shown: str, warnings: list[Problem], bare: bool, jekyll: bool, pelican: str
+    raw: bytes,
+    shown: str,
+    warnings: list[Problem],
+    bare: bool,
+    jekyll: bool,
+    pelican: str,
+    hugo: bool = False,
 ) -> Source:
     """Return the whole file split (its front matter with no closing line near its start,
     or none)."""
     text = decode(raw, shown, None)
-    whole = split(text, shown, bare, jekyll, pelican)
+    whole = split(text, shown, bare, jekyll, pelican, hugo)
     head_text = strip_illegal(text[: whole.body_start], shown, warnings)
-    head = split(head_text, shown, bare, jekyll, pelican)
+    head = split(head_text, shown, bare, jekyll, pelican, hugo)
     head.unopened = whole.unopened  # a Jekyll post's first line, which its head does not hold
     head.text_line = whole.text_line  # the line after the head, which ended Pelican's metadata
     head.blank_body = not text[whole.body_start :].strip()
