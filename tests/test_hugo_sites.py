@@ -751,3 +751,52 @@ def test_a_hugo_page_with_blank_lines_before_its_front_matter_is_read_as_hugo_re
     broken = run(site, "build")
     assert broken.exit_code == 1
     assert "content/posts/lead.md:5: YAML front matter:" in broken.stderr
+
+
+UNREAD_FILES = {
+    "content/posts/real.md": "---\ntitle: Real\ndate: 2024-01-02\n---\nx\n",
+    # An Obsidian template: Hugo never reads it; feedkit stopped at its date.
+    "content/posts/templates/tpl.md": "---\ntitle: T {{title}}\ndate: '{{date:YYYY-MM-DD}}'\n---\n",
+    "content/posts/templates/deep/d.md": "---\ntitle: Deep\ndate: 2024-01-03\n---\nx\n",
+    "content/posts/Other/o.md": "---\ntitle: O\ndate: 2024-01-04\n---\nx\n",
+    "content/posts/Other/keep.md": "---\ntitle: Keep\ndate: 2024-01-05\n---\nx\n",
+    "content/posts/drafty.md": "---\ntitle: Drafty\ndate: 2024-01-06\n---\nx\n",
+}
+UNREAD_CONFIG = (
+    HUGO_TOML + 'ignoreFiles = ["drafty\\\\.md$"]\n[[module.mounts]]\nsource = "content"\n'
+    'target = "content"\nexcludeFiles = ["posts/Templates/*", "**/O*.md"]\n'
+)
+
+
+def unread_files_site(root: Path) -> Path:
+    return hugo_site_of(root, UNREAD_FILES, UNREAD_CONFIG)
+
+
+def ignored_files_site(root: Path) -> Path:
+    config = HUGO_TOML + 'ignoreFiles = ["drafty\\\\.md$", "/templates/"]\n'
+    return hugo_site_of(root, UNREAD_FILES, config)
+
+
+def test_the_content_files_a_hugo_site_tells_hugo_not_to_read_are_no_posts(
+    tmp_path: Path,
+) -> None:
+    # ignoreFiles, and the content mount's excludeFiles (case aside; `*` takes in a folder
+    # and all under it): feedkit read them, and stopped at a template's `{{date}}`.
+    site = unread_files_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [i["title"] for i in items] == ["Keep", "Real"]
+    assert "tpl.md" not in run(site, "check").stderr  # nothing of Hugo's to list
+    # includeFiles: only what it names
+    config = UNREAD_CONFIG.replace("excludeFiles", 'includeFiles = "posts/real.md"\n#')
+    hugo_site_of(site, {}, config)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [i["title"] for i in items] == ["Real"]
+    # One Python cannot read is said, naming the file (Hugo stops too).
+    hugo_site_of(site, {}, HUGO_TOML + 'ignoreFiles = ["(x"]\n')
+    broken = run(site, "build")
+    assert broken.exit_code == 1
+    assert "hugo.toml: ignoreFiles: '(x' is not a regular expression" in broken.stderr

@@ -824,6 +824,25 @@ def test_a_hugo_page_with_blank_lines_before_its_front_matter_is_listed_as_in_hu
         ), link
 
 
+def test_the_content_files_a_hugo_site_leaves_unread_are_left_out_as_by_hugo(
+    tmp_path: Path,
+) -> None:
+    # ignoreFiles: excludeFiles stops Hugo 0.153 and later (replaced by `files`), which
+    # still leaves out what they name (checked by hand: tests/test_hugo_sites.py holds it).
+    from test_hugo_sites import ignored_files_site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, ignored_files_site)
+    assert (
+        sorted(ours)
+        == sorted(theirs)
+        == [
+            "https://h.example.org/posts/other/keep/",
+            "https://h.example.org/posts/other/o/",
+            "https://h.example.org/posts/real/",
+        ]
+    )
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

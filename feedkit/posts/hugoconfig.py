@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.errors import ContentError
 from feedkit.posts.hugocascade import Entry, entries_of
+from feedkit.posts.hugofiles import HugoFiles, hugo_files
 from feedkit.posts.hugourls import check_permalink
 from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS
 from feedkit.readonly import readonly
@@ -57,6 +58,7 @@ class HugoSettings:
     # The extensions of Goldmark's the site switches off (see reading.goldmark)
     without: tuple[str, ...] = ()
     keep_case: bool = False  # disablePathToLower: its pages' URLs keep their case
+    files: HugoFiles = HugoFiles()  # the content files Hugo never reads (ignoreFiles, mounts)
 
     @property
     def reading(self) -> Reading:
@@ -165,6 +167,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         unsafe=_goldmark(values, "renderer").get("unsafe") is True,
         cascade=_cascade(values, _shown(files[0], folder)),
         dates=_dates(values),
+        files=hugo_files(values, _shown(files[0], folder)),
     )
 
 

@@ -11,7 +11,9 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from os.path import abspath
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
@@ -60,6 +62,9 @@ from feedkit.posts.walk import (
     PELICAN_SUFFIXES,
     Unread,
 )
+
+if TYPE_CHECKING:
+    from feedkit.posts.hugofiles import HugoFiles
 
 
 def unread_folders(cfg: Config) -> Unread | None:
@@ -196,6 +201,7 @@ class Layout(HugoLayout):
         main: tuple[str, ...] = ()
         permalinks: tuple[tuple[str, str], ...] = ()
         self.keep_case, zone = False, ""
+        self.hugo_files: HugoFiles | None = None
         if hugo_config_in(self.kind.markers):
             from feedkit.posts.hugoconfig import hugo_settings
 
@@ -208,6 +214,7 @@ class Layout(HugoLayout):
                 hugo.cascade,
                 hugo.dates,
             )
+            self.hugo_files = hugo.files or None
         self.main_sections = cfg.main_sections or main or largest_section(rels)
         # Hugo's mainSections name sections as Hugo does (`café-notes` for `Café Notes/`),
         # feedkit.toml's main_sections folders, as on disk or as Hugo names them.
@@ -251,6 +258,7 @@ class Layout(HugoLayout):
                 # What a Hugo site's sections cascade to its pages: a kept reading of a page
                 # holds only under the same.
                 self.cascades.signature() if self.hugo else (),
+                self.hugo_files,
             )
         )
 
@@ -271,6 +279,8 @@ class Layout(HugoLayout):
         if not (self.jekyll or self.hugo or self.pelican):
             return self.post
         parts = self.rel(path).split("/")
+        if self.hugo_files and (why := self.hugo_files.left_out("/".join(parts), abspath(path))):
+            return Skipped(why, listed=False)
         folders = [*self.within, *parts[:-1]]
         if parts[-1].startswith("_index."):
             return Skipped(SECTION_PAGE)
