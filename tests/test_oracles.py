@@ -479,6 +479,29 @@ def test_a_pelican_link_with_a_space_in_its_target_is_a_link_as_in_pelican(
     assert '<a href="https://github.com/Jan%20Holthuis">' in ours[key].content[0].value
 
 
+def test_a_pelican_posts_toc_reads_as_in_pelican(tmp_path: Path) -> None:
+    # MARKDOWN with toc: `[TOC]` stayed as typed, and the headings had no ids.
+    theirs, ours = pelican_and_feedkit(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "PATH = 'content'\nTIMEZONE = 'UTC'\nMARKDOWN = {'extension_configs': "
+            "{'markdown.extensions.extra': {}, 'markdown.extensions.toc': {}}}\n",
+            "content/a.md": "Title: A\nDate: 2024-05-01\n\n[TOC]\n\n## Install *it*\n\n"
+            "Text.\n\n### Deep é\n\n## Install it\n",
+        },
+    )
+    ((key, their),) = theirs.items()
+    assert seen_text(ours[key]) == seen_text(their)
+    assert "[TOC]" not in seen_text(ours[key])
+    ids = r'<h\d id="([^"]+)"'
+    assert (
+        re.findall(ids, ours[key].content[0].value)
+        == re.findall(ids, their.content[0].value)
+        == ["install-it", "deep-e", "install-it_1"]
+    )
+
+
 def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:
     # Built with Pelican 4.8 (`pelican content`, no PATH in pelicanconf.py) and with feedkit
     # set up by `feedkit init`: the same entries, links, titles, dates and categories. An

@@ -183,6 +183,10 @@ def render_html(
     # other self-closed tag was written in the post.
     if "/>" in body and "/>" in out:
         out = re.sub(_SELF_CLOSED_TAG, lambda m: close_self_closed(m[0]), out)
+    if reading.toc:
+        from feedkit.posts.pelicantoc import with_toc
+
+        out = with_toc(out)
     if 'class="math math-' in out:
         out = _MATH_SPAN.sub(
             lambda m: math_html(html.unescape(m[2]), m[1] == "display", math_form), out

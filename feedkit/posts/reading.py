@@ -74,6 +74,7 @@ class Reading:
     # Python-Markdown's codehilite: an indented code block's first line `:::bash` or
     # `#!python` names its language and is no line of its code (pelicanmarkdown.code_headers).
     codehilite: bool = False
+    toc: bool = False  # Python-Markdown's toc: headings' ids, `[TOC]` (see pelicantoc)
 
     @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
     def options(self) -> Any:
@@ -183,6 +184,7 @@ def pelican_reading(extensions: frozenset[str]) -> Reading:
         python_markdown=True,
         sane_lists="sane_lists" in extensions,
         codehilite="codehilite" in extensions,
+        toc="toc" in extensions,
     )
 
 
