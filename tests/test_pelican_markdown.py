@@ -268,3 +268,20 @@ def test_hashes_only_in_fenced_code_are_not_parsed_for(monkeypatch) -> None:
     monkeypatch.setattr(markup, "markdown", parse)
     titled = code + "\n#Title\n"
     assert as_python_markdown_reads(titled, options) == code + "\n# Title\n"
+
+
+def test_a_line_of_a_formula_that_starts_like_a_list_item_stays_the_formulas(
+    tmp_path: Path,
+) -> None:
+    # `- 1` right below a paragraph's line is that paragraph's in Python-Markdown: feedkit
+    # kept it so with a `\` before the `-`, which stayed in the formula (`\- 1`).
+    reading = pelican_reading(markdown_extensions([_pelicanconf(tmp_path, None)]))
+    formula = "$$ m! = \\left(n\n- 1\\right)! $$\n\nText\n- not an item\n\n> Quoted\n* nor this\n"
+    out = render_html(formula, "https://example.org/p/", "p", "mathml", reading)
+    assert "\\-" not in out and "\\*" not in out
+    assert "<mi>n</mi><mo>−</mo><mn>1</mn>" in out
+    assert "<p>Text\n- not an item</p>" in out
+    assert "<blockquote>\n<p>Quoted\n* nor this</p>\n</blockquote>" in out
+    # Below a table's row, where no line goes on lazily, the `\` stays the way.
+    table = render_html("| a |\n|---|\n| 1 |\n- item\n", "https://e.org/", "p", "mathml", reading)
+    assert "<li>" not in table and "- item" in table

@@ -50,6 +50,9 @@ class _List:
     marker: bytes  # its first item's marker (b"-", b"3."), which the lists below may take
     texted: bool = False  # its items up to `text_until` are a paragraph's lines: escaped
     text_until: int = 0  # where that paragraph ends: the first blank line
+    # Those lines go on with a paragraph's (not a table's or a definition's): indented by
+    # four, no item can start there, and the paragraph takes them without the indent.
+    lazy: bool = False
     take: bytes = b""  # the marker its items take: one list with the list right above
     renumber: bool = False  # its first item's number is made 1
     paren: bool = False  # a `1)` list: every item's `)` escaped
@@ -113,6 +116,7 @@ def _rewritten(text: str, options: Any, sane: bool) -> str:
     definitions: list[int] = []  # the definitions the event is in: how many lists were open
     ended: _List | None = None  # the list the event before ended
     paragraph_end = -1  # where the paragraph the event before ended, when not an item's first
+    lazy = False  # and it was a paragraph's (or a quote's), whose lines a lazy line goes on
     after_item = first_paragraph = False  # the event before started an item; a paragraph
     # is the first in its item (its text the item's first line)
     for event, where in markdown(False, options).events_with_range(text, merge_text=True):
@@ -121,6 +125,7 @@ def _rewritten(text: str, options: Any, sane: bool) -> str:
         start, end = where["start"], where["end"]
         last_ended, ended = ended, None
         held, paragraph_end = paragraph_end, -1
+        held_lazy, lazy = lazy, False
         first_in_item, after_item = after_item, began == "Item"
         if began == "DefinitionListDefinition":
             definitions.append(len(lists))
@@ -135,7 +140,9 @@ def _rewritten(text: str, options: Any, sane: bool) -> str:
                 and definitions[-1] == len(lists)
                 and (not _after_blank(data, start))
             )
-            lists.append(_new_list(data, start, began["List"], lists, last_ended, below, sane))
+            made = _new_list(data, start, began["List"], lists, last_ended, below, sane)
+            made.lazy = made.texted and (held_lazy or bool(lists) and lists[-1].lazy)
+            lists.append(made)
         elif began == "Item":
             edits += _item(data, start, lists[-1])
         elif isinstance(closed, dict) and "List" in closed:
@@ -145,9 +152,12 @@ def _rewritten(text: str, options: Any, sane: bool) -> str:
             if lists and not first_in_item:
                 edits += _paragraph_indent(data, start, len(lists))
         elif closed == "Paragraph":
-            paragraph_end = -1 if first_paragraph else end
+            paragraph_end, lazy = (-1, False) if first_paragraph else (end, True)
         elif isinstance(closed, dict) and "BlockQuote" in closed:
-            paragraph_end = held  # a list right below a quote's line is that line's
+            paragraph_end, lazy = (
+                held,
+                held_lazy,
+            )  # a list right below a quote's line is that line's
         elif closed in ("Table", "DefinitionList"):
             # and one right below a table's row or a definition's line (in an item, the
             # range may end at the next line's indent: its line counts)
@@ -196,6 +206,9 @@ def _item(data: bytes, start: int, of: _List) -> list[tuple[int, int, bytes]]:
         return []
     first, of.first = of.first, False
     if of.texted or of.paren:
+        if of.lazy and start < of.text_until:
+            # The paragraph's next line (a `\` before the marker would stay, in math).
+            return [(found.start(1), found.start(1), b"    ")]
         if of.paren or start < of.text_until:  # before `.` or `)`, or the bullet
             at = found.start(3) if found[3] else found.start(1)
             return [(at, at, b"\\")]
