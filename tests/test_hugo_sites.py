@@ -800,3 +800,32 @@ def test_the_content_files_a_hugo_site_tells_hugo_not_to_read_are_no_posts(
     broken = run(site, "build")
     assert broken.exit_code == 1
     assert "hugo.toml: ignoreFiles: '(x' is not a regular expression" in broken.stderr
+
+
+CAPITAL_KEYS = {
+    "content/posts/capital.md": "---\nTitle: Capital keys\nDate: 2010-07-27T10:15:00Z\n"
+    "Tags: [Linux]\nDraft: false\n---\nx\n",
+    # Another spelling wins over the one in lower case, as in Hugo.
+    "content/posts/mixed.md": "---\ntitle: Not this\nTitle: This one\ndate: 2011-01-01\n---\nx\n",
+    "content/posts/drafted.md": "---\ntitle: Drafted\ndate: 2012-01-01\nDRAFT: true\n---\nx\n",
+}
+
+
+def capital_keys_site(root: Path) -> Path:
+    return hugo_site_of(root, CAPITAL_KEYS)
+
+
+def test_a_hugo_pages_front_matter_keys_are_read_in_any_case(tmp_path: Path) -> None:
+    # Hugo reads `Title:` and `Date:` as `title` and `date`: feedkit left the post out as
+    # undated, and titled another by its file's name.
+    site = capital_keys_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [(i["title"], i["date_published"][:10], i.get("tags")) for i in items] == [
+        ("This one", "2011-01-01", None),
+        ("Capital keys", "2010-07-27", ["Linux"]),
+    ]
+    # A mistake in one is said at its line.
+    (site / "content/posts/capital.md").write_text("---\nTitle: T\nDate: soon\n---\n", "utf-8")
+    assert "content/posts/capital.md:3: date: cannot read 'soon'" in run(site, "build").stderr

@@ -866,6 +866,18 @@ def test_the_content_files_a_hugo_site_leaves_unread_are_left_out_as_by_hugo(
     )
 
 
+def test_a_hugo_pages_front_matter_keys_in_any_case_read_as_in_hugo(tmp_path: Path) -> None:
+    from test_hugo_sites import capital_keys_site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, capital_keys_site)
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    for link, our in ours.items():
+        assert (title(our), our.published_parsed) == (
+            title(theirs[link]),
+            theirs[link].published_parsed,
+        ), link
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

@@ -77,6 +77,14 @@ class PostBuilder(PostAddress, PostPublishing):
         # What a Pelican site reads of the post's file name and path, then a Jekyll site's
         # front matter defaults or a Pelican site's DEFAULT_METADATA, under the post's own.
         self.named: Collection[str] = ()  # the keys whose values are the file name's or path's
+        if place.hugo and not all(key.islower() for key in meta if key.lower() != key.upper()):
+            # Hugo reads front matter keys in any case (`Title:`, `Date:`), another spelling
+            # over the one in lower case (checked against hugo 0.168; of two others, which
+            # wins is its map's order: here the last).
+            meta = {
+                **{key: value for key, value in meta.items() if key.islower()},
+                **{key.lower(): value for key, value in meta.items() if not key.islower()},
+            }
         if place.path_patterns or place.defaults or place.hugo_dates:
             from feedkit.posts.jekylldefaults import merged
 
@@ -99,7 +107,7 @@ class PostBuilder(PostAddress, PostPublishing):
         self.warnings = warnings
 
     def line_of(self, key: str) -> int:
-        flags = re.M | (re.I if self.src.fm_format == "Pelican" else 0)  # Title: …
+        flags = re.M | (re.I if self.src.fm_format == "Pelican" or self.place.hugo else 0)
         m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", self.src.fm_text, flags)
         if not m:
             return self.src.fm_first_line
