@@ -424,7 +424,7 @@ def _theme_image(meta: dict[str, Any]) -> str | None:
     for found in (
         cover.get("image") if isinstance(cover, dict) else None,
         images[0] if isinstance(images, list) and images else None,
-        meta.get("featuredImage"),
+        meta.get("featuredimage"),  # featuredImage: keys are in lower case (see __init__)
         meta.get("featureimage"),
     ):
         if isinstance(found, str) and found.strip():
