@@ -885,3 +885,33 @@ def test_a_pelicanconf_setting_assigned_twice_is_its_last(make_site: MakeSite, r
     assert runner.invoke(main, args, env=NOW_ENV).exit_code == 0
     feed = feedparser.parse((cfg.root / "public" / "atom.xml").read_bytes())
     assert feed.entries[0].published == "2024-01-02T10:00:00-05:00"
+
+
+def test_a_jekyll_posts_yaml_timestamp_without_a_zone_is_utc(make_site: MakeSite) -> None:
+    # Ruby's YAML reads `2019-01-10 20:00:00` (unquoted, with its seconds) as UTC, and Jekyll
+    # so: 04:00 the next day in Shanghai, in the URL too. Any other date without a zone is
+    # the site's time (tests/test_oracles.py checks them with Jekyll).
+    posts = {
+        "_config.yml": "timezone: Asia/Shanghai\n",
+        **{
+            f"_posts/2019-01-10-{name}.md": f"---\ntitle: {name}\ndate: {written}\n---\nx\n"
+            for name, written in [
+                ("stamp", "2019-01-10 20:00:00"),
+                ("minutes", "2019-01-10 20:00"),
+                ("quoted", '"2019-01-10 20:00:00"'),
+            ]
+        },
+    }
+    toml = SITE_TOML.replace('timezone = "Europe/Berlin"\n', "")
+    found = {
+        p.slug: (p.url, p.published.isoformat())
+        for p in load_posts(make_site(posts=posts, toml=toml)).posts
+    }
+    assert found == {
+        "stamp": ("https://example.com/blog/2019/01/11/stamp.html", "2019-01-10T20:00:00+00:00"),
+        "minutes": (
+            "https://example.com/blog/2019/01/10/minutes.html",
+            "2019-01-10T20:00:00+08:00",
+        ),
+        "quoted": ("https://example.com/blog/2019/01/10/quoted.html", "2019-01-10T20:00:00+08:00"),
+    }

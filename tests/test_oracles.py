@@ -298,6 +298,37 @@ def test_a_jekyll_excerpt_separator_of_a_blank_line_gives_jekylls_summary(
     assert ours[key].summary == their.summary == "First one."
 
 
+# Dates written without a zone in a site with one: a YAML timestamp (unquoted, with its
+# seconds) is UTC to Ruby's YAML and so to Jekyll; any other is the site's time.
+ZONED = {
+    "_config.yml": "title: Z\nurl: https://z.example.org\ntimezone: Asia/Shanghai\n"
+    "plugins: [jekyll-feed]\n",
+    **{
+        f"_posts/2019-01-10-{name}.md": f"---\ntitle: {name}\ndate: {written}\n---\nx\n"
+        for name, written in [
+            ("stamp", "2019-01-10 20:00:00"),
+            ("t-stamp", "2019-01-10T20:00:00"),
+            ("minutes", "2019-01-10 20:00"),
+            ("quoted", '"2019-01-10 20:00:00"'),
+            ("day", "2019-01-10"),
+            ("offset", "2019-01-10 20:00:00 +0100"),
+        ]
+    },
+}
+
+
+def test_a_jekyll_posts_dates_without_a_zone_are_read_as_jekyll_reads_them(
+    tmp_path: Path,
+) -> None:
+    # feedkit read the timestamps in the site's zone: eight hours off, a day off in the URL.
+    theirs, ours = jekyll_and_feedkit(tmp_path, ZONED)
+    assert sorted(ours) == sorted(theirs) and len(ours) == 6
+    assert "https://z.example.org/2019/01/11/stamp" in ours
+    for key, their in theirs.items():
+        assert ours[key].published_parsed == their.published_parsed, key
+        assert ours[key].link == their.link, key
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

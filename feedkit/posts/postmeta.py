@@ -194,7 +194,7 @@ class PostBuilder(PostAddress, PostPublishing):
         updated = published
         if updated_raw is not None:  # checked even when the date is wrong: one run shows all
             try:
-                updated = parse_date(updated_raw, self.timezone)
+                updated = parse_date(updated_raw, self.zone_of(updated_raw))
             except ValueError as exc:
                 self.fail(updated_key, f"{updated_key}: {exc}")
                 updated = published

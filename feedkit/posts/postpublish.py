@@ -79,6 +79,9 @@ def hugo_dated(
 _FILENAME_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(.*)$")
 
 
+_UTC = ZoneInfo("UTC")
+
+
 class PostPublishing:
     """Whether the post `PostBuilder` reads is out, and from when until when: from its front
     matter (`meta`), its place in the site's layout and its file's name (Jekyll's date);
@@ -91,6 +94,20 @@ class PostPublishing:
     first: Callable[[tuple[str, ...]], tuple[str, Any]]
     fail: Callable[[str, str], None]
     named: Collection[str]  # keys whose values are the file name's (Pelican's FILENAME_METADATA)
+
+    def zone_of(self, raw: Any) -> ZoneInfo:
+        """Return the zone a front matter date `raw` without one is read in: the site's,
+        but UTC for a Jekyll post's YAML timestamp (`2019-01-10 20:00:00`, unquoted, with
+        its seconds), which Ruby's YAML reads as UTC, and Jekyll so (`20:00` or a quoted
+        one is the site's time: checked against Jekyll 4.3)."""
+        if (
+            self.place.jekyll
+            and type(raw) is datetime
+            and raw.tzinfo is None
+            and self.src.fm_format == "YAML"
+        ):
+            return _UTC
+        return self.timezone
 
     def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
         key, raw = self.first(PUBLISH_KEYS)
@@ -120,7 +137,7 @@ class PostPublishing:
             )
             return None
         try:
-            return parse_date(raw, self.timezone)
+            return parse_date(raw, self.zone_of(raw))
         except ValueError as exc:
             if "date" in self.named:  # as Pelican's FILENAME_METADATA or PATH_METADATA read it
                 self.fail(
@@ -166,7 +183,7 @@ class PostPublishing:
     def _parsed(self, key: str, raw: Any) -> datetime | None:
         """Return the date `key` gives; None, the problem said, for one that is no date."""
         try:
-            return parse_date(raw, self.timezone)
+            return parse_date(raw, self.zone_of(raw))
         except ValueError as exc:
             self.fail(key, f"{key}: {exc}")
             return None
