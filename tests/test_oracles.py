@@ -329,6 +329,25 @@ def test_a_jekyll_posts_dates_without_a_zone_are_read_as_jekyll_reads_them(
         assert ours[key].link == their.link, key
 
 
+def test_a_jekyll_posts_dates_in_loose_forms_read_as_in_jekyll(tmp_path: Path) -> None:
+    # Ruby's Time.parse reads them: they stopped feedkit's build.
+    dates = ["2018-8-18 02:22", "August 19, 2018", "Aug 20 2018 2:05 PM"]
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: L\nurl: https://l.example.org\ntimezone: Asia/Shanghai\n"
+            "plugins: [jekyll-feed]\n",
+            **{
+                f"_posts/2018-08-1{n}-p{n}.md": f"---\ntitle: P{n}\ndate: {written}\n---\nx\n"
+                for n, written in enumerate(dates)
+            },
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(ours) == 3
+    for key, their in theirs.items():
+        assert ours[key].published_parsed == their.published_parsed, key
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).
@@ -531,6 +550,25 @@ def test_a_pelican_posts_toc_reads_as_in_pelican(tmp_path: Path) -> None:
         == re.findall(ids, their.content[0].value)
         == ["install-it", "deep-e", "install-it_1"]
     )
+
+
+def test_a_pelican_blogs_dates_in_loose_forms_read_as_in_pelican(tmp_path: Path) -> None:
+    # Pelican reads dates with dateutil: these stopped feedkit's build.
+    dates = ["2018-8-18 02:22", "2018-08-19 2:22", "August 20, 2018", "Aug 21 2018 2:05 PM"]
+    theirs, ours = pelican_and_feedkit(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "PATH = 'content'\nTIMEZONE = 'Asia/Shanghai'\nWITH_FUTURE_DATES = False\n",
+            **{
+                f"content/p{n}.md": f"Title: P{n}\nDate: {written}\n\nx\n"
+                for n, written in enumerate(dates)
+            },
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(ours) == 4
+    for key, their in theirs.items():
+        assert ours[key].published_parsed == their.published_parsed, key
 
 
 def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ import pytest
 
 from feedkit.posts.postvalues import ImpossibleValue, parse_date
 
+TZ = ZoneInfo("Europe/Berlin")
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
@@ -76,3 +78,28 @@ def test_impossible_dates_say_what_is_wrong(raw: object, message: str) -> None:
     with pytest.raises(ValueError) as info:
         parse_date(raw, ZoneInfo("Europe/Berlin"))
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2018-8-18 02:22", "2018-08-18T02:22:00+02:00"),
+        ("2018-08-18 2:22", "2018-08-18T02:22:00+02:00"),
+        ("August 18, 2018", "2018-08-18T00:00:00+02:00"),
+        ("Aug 18 2018 2:05 PM +0800", "2018-08-18T14:05:00+08:00"),
+        ("August 18, 2018 2:05 PM", "2018-08-18T14:05:00+02:00"),
+    ],
+)
+def test_loose_dates_jekyll_and_pelican_take(raw: str, expected: str) -> None:
+    # Pelican reads dates with dateutil, Jekyll with Ruby's Time.parse: these stopped the
+    # build. Read strictly (a Hugo site's, feedkit's own) they are still refused.
+    assert parse_date(raw, TZ, loose=True).isoformat() == expected
+    with pytest.raises(ValueError, match="cannot read"):
+        parse_date(raw, TZ)
+
+
+@pytest.mark.parametrize("raw", ["August 2018", "18 August", "next tuesday", "2018"])
+def test_loose_dates_without_a_day_are_refused(raw: str) -> None:
+    # Filled from today's date, as Pelican does, one would change from day to day.
+    with pytest.raises(ValueError, match="cannot read"):
+        parse_date(raw, TZ, loose=True)

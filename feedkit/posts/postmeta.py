@@ -28,7 +28,7 @@ from feedkit.posts.postpublish import (
     hugo_dated,
 )
 from feedkit.posts.posturl import JEKYLL_NAME, URL_KEYS, PostAddress
-from feedkit.posts.postvalues import parse_authors, parse_date, short_repr, split_list, text_value
+from feedkit.posts.postvalues import parse_authors, short_repr, split_list, text_value
 from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
 
 # What a typographer changes: quotes, `--`, `...` (a title without them is left as it is).
@@ -194,7 +194,7 @@ class PostBuilder(PostAddress, PostPublishing):
         updated = published
         if updated_raw is not None:  # checked even when the date is wrong: one run shows all
             try:
-                updated = parse_date(updated_raw, self.zone_of(updated_raw))
+                updated = self.read_date(updated_raw)
             except ValueError as exc:
                 self.fail(updated_key, f"{updated_key}: {exc}")
                 updated = published

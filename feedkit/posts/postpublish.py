@@ -109,6 +109,12 @@ class PostPublishing:
             return _UTC
         return self.timezone
 
+    def read_date(self, raw: Any) -> datetime:
+        """Return the date a front matter value gives (raise ValueError for none), read as
+        the site's generator reads it: a Jekyll or Pelican site's in any form Ruby's
+        `Time.parse` or Pelican's dateutil takes (`2018-8-18 02:22`, `August 18, 2018`)."""
+        return parse_date(raw, self.zone_of(raw), self.place.jekyll or self.place.pelican)
+
     def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
         key, raw = self.first(PUBLISH_KEYS)
         if raw is not None:
@@ -137,7 +143,7 @@ class PostPublishing:
             )
             return None
         try:
-            return parse_date(raw, self.zone_of(raw))
+            return self.read_date(raw)
         except ValueError as exc:
             if "date" in self.named:  # as Pelican's FILENAME_METADATA or PATH_METADATA read it
                 self.fail(
@@ -183,7 +189,7 @@ class PostPublishing:
     def _parsed(self, key: str, raw: Any) -> datetime | None:
         """Return the date `key` gives; None, the problem said, for one that is no date."""
         try:
-            return parse_date(raw, self.zone_of(raw))
+            return self.read_date(raw)
         except ValueError as exc:
             self.fail(key, f"{key}: {exc}")
             return None

@@ -53,15 +53,16 @@ def short_repr(value: Any) -> str:
     return _SHORT.repr(value)
 
 
-def parse_date(value: Any, tz: ZoneInfo) -> datetime:
-    """Return an aware datetime for a front matter date; naive values are in `tz`."""
+def parse_date(value: Any, tz: ZoneInfo, loose: bool = False) -> datetime:
+    """Return an aware datetime for a front matter date; naive values are in `tz`. With
+    `loose`, a text in any form dateutil reads whole (year, month and day) is one too."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
         parsed = datetime.combine(value, time(0, 0))
     elif isinstance(value, str) and value.strip():
         why = value.reason if isinstance(value, ImpossibleValue) else None
-        parsed = _parse_date_string(value.strip(), why)
+        parsed = _parse_date_string(value.strip(), why, loose)
     else:
         raise ValueError(f"cannot read {short_repr(value)} as a date")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
@@ -81,8 +82,16 @@ def parse_date(value: Any, tz: ZoneInfo) -> datetime:
     return parsed
 
 
-def _parse_date_string(text: str, why: str | None = None) -> datetime:
-    """Return the datetime `text` writes; `why` says what YAML found impossible in it."""
+# An RFC 2822 date: `Wed, 01 May 2024 10:00:00 -0500` (its weekday, seconds and zone optional).
+_RFC_2822 = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s+(?:[+-]\d{4}|[A-Za-z]{1,5}))?\s*\Z"
+)
+
+
+def _parse_date_string(text: str, why: str | None = None, loose: bool = False) -> datetime:
+    """Return the datetime `text` writes; `why` says what YAML found impossible in it;
+    `loose`: see `parse_date`."""
     candidate = _YEAR_AGAIN.sub(r"\1", text)
     candidate = _ZONE_NAME_AFTER_OFFSET.sub(r"\1", candidate)
     candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), candidate)
@@ -96,7 +105,8 @@ def _parse_date_string(text: str, why: str | None = None) -> datetime:
     try:
         from email.utils import parsedate_to_datetime  # rare: RFC 2822 dates
 
-        return parsedate_to_datetime(text)
+        if _RFC_2822.match(text):  # it reads more, wrongly: `August 18, 2018 2:05 PM` at 02:05
+            return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         pass
     try:
@@ -109,10 +119,26 @@ def _parse_date_string(text: str, why: str | None = None) -> datetime:
         if impossible.startswith("offset must be"):
             impossible = "the offset from UTC must be under 24 hours"
         raise ValueError(f"{short_repr(text)} is not a real date: {impossible}")
+    if loose and (found := _loose_date(text)) is not None:
+        return found
     raise ValueError(
         f"cannot read {short_repr(text)} as a date; write it as 2024-05-01, 2024-05-01 10:00 "
         f"or 2024-05-01T10:00:00+02:00"
     )
+
+
+def _loose_date(text: str) -> datetime | None:
+    """Return dateutil's reading of `text` (as Pelican's `get_date`, and as near Ruby's
+    `Time.parse` as these dates go), midnight when it has no time; None when it reads none,
+    or one without its year, month or day (filled from a default, it would change)."""
+    from dateutil import parser
+
+    try:
+        found = parser.parse(text, default=datetime(2000, 1, 1))
+        other = parser.parse(text, default=datetime(2001, 2, 2))
+    except (ValueError, OverflowError):
+        return None
+    return found if found.date() == other.date() else None
 
 
 def _offset(raw: str) -> str:
