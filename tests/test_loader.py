@@ -520,3 +520,21 @@ def test_a_permalink_with_category_takes_the_posts_category(make_site: MakeSite)
         "content/c.md:2: the permalink has {category}, and the post names no category to fill "
         "it with; add 'category: …' to the front matter"
     ]
+
+
+def test_a_post_dated_before_1970_is_published_with_a_warning(tmp_path: Path, runner) -> None:
+    # A history blog's 1969 post (Jekyll publishes even a 1111-11-11 note): the build stopped,
+    # "out of range", and wrote nothing. The W3C validator calls such dates implausible.
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "moon.md").write_text(
+        "---\ntitle: Moon\ndate: 1969-07-20 22:17\n---\nx\n", encoding="utf-8"
+    )
+    result = runner.invoke(main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "content/moon.md:3: warning: dated 1969: the feeds carry it so, and the W3C feed "
+        "validator warns that a date before 1990 is implausible\n"
+    )
+    (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    assert item["date_published"] == "1969-07-20T22:17:00+01:00"

@@ -348,6 +348,21 @@ def test_a_jekyll_posts_dates_in_loose_forms_read_as_in_jekyll(tmp_path: Path) -
         assert ours[key].published_parsed == their.published_parsed, key
 
 
+def test_a_jekyll_post_dated_long_ago_is_published_as_by_jekyll(tmp_path: Path) -> None:
+    # A pinned note named 1111-11-11-timeline.md: feedkit's build stopped, writing nothing.
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: O\nurl: https://o.example.org\nplugins: [jekyll-feed]\n",
+            "_posts/1111-11-11-timeline.md": "---\ntitle: Timeline\n---\nx\n",
+            "_posts/2019-01-10-hello.md": "---\ntitle: Hello\n---\nx\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    for key, their in theirs.items():
+        assert ours[key].published_parsed == their.published_parsed, key
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

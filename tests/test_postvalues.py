@@ -61,10 +61,10 @@ def test_unreadable_dates_raise(raw: object) -> None:
             "'9999-12-31T23:30:00Z' is out of range: it falls after the year 9999 in the site's "
             "time zone, Europe/Berlin",
         ),
-        ("1969-12-31", "'1969-12-31' is out of range: feedkit reads years 1970 to 9999"),
+        ("0999-12-31", "'0999-12-31' is out of range: feedkit reads years 1000 to 9999"),
         (
-            datetime(1969, 12, 31, 23),
-            "'1969-12-31T23:00:00+01:00' is out of range: feedkit reads years 1970 to 9999",
+            datetime(999, 12, 31, 23),
+            "'0999-12-31T23:00:00+00:53:28' is out of range: feedkit reads years 1000 to 9999",
         ),
         (
             "tomorrow",

@@ -190,6 +190,16 @@ class PostBuilder(PostAddress, PostPublishing):
             title = typographic_symbols(title)
 
         published = self._date(dated_name)
+        if published is not None and published.year < 1990:
+            self.warnings.append(
+                Problem(
+                    self.shown,
+                    self.line_of("date"),
+                    f"dated {published.year}: the feeds carry it so, and the W3C feed validator "
+                    "warns that a date before 1990 is implausible",
+                    warning=True,
+                )
+            )
         updated_key, updated_raw = self.first(UPDATED_KEYS)
         updated = published
         if updated_raw is not None:  # checked even when the date is wrong: one run shows all

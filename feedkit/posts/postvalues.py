@@ -67,11 +67,13 @@ def parse_date(value: Any, tz: ZoneInfo, loose: bool = False) -> datetime:
         raise ValueError(f"cannot read {short_repr(value)} as a date")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         parsed = parsed.replace(tzinfo=tz)
-    if 1970 <= parsed.year < 9999:  # in range in every zone: the checks below cannot fail
+    if 1000 < parsed.year < 9999:  # in range in every zone: the checks below cannot fail
         return parsed
     written = value.strip() if isinstance(value, str) else parsed.isoformat()
-    if not 1970 <= parsed.year <= 9999:
-        raise ValueError(f"{short_repr(written)} is out of range: feedkit reads years 1970 to 9999")
+    # From 1000 (a history blog's 1969 post, Jekyll's 1111-11-11 pinned note), not year 1:
+    # Hugo's and Go's zero time, 0001-01-01, is no date but its absence.
+    if not 1000 <= parsed.year <= 9999:
+        raise ValueError(f"{short_repr(written)} is out of range: feedkit reads years 1000 to 9999")
     for zone, name in ((UTC, "UTC"), (tz, f"the site's time zone, {tz}")):
         try:
             parsed.astimezone(zone)
