@@ -52,6 +52,8 @@ def test_jekyll_permalink_in_front_matter_gives_the_post_its_url(make_site: Make
         # a category folder, and pretty and ordinal URLs have :categories.
         ("permalink: pretty\n", "", "https://example.com/blog/jekyll/2016/05/06/plain/"),
         ("permalink: /:year/:title/\n", "", "https://example.com/blog/2016/plain/"),
+        # Jekyll starts every URL with a `/` (a pattern without one stopped the build).
+        ("permalink: notes/:year/:title/\n", "", "https://example.com/blog/notes/2016/plain/"),
         ("permalink: ordinal\n", "", "https://example.com/blog/jekyll/2016/127/plain.html"),
         (
             "permalink: pretty\ncollections:\n  posts:\n    permalink: /news/:year/:title/\n",

@@ -363,6 +363,18 @@ def test_a_jekyll_post_dated_long_ago_is_published_as_by_jekyll(tmp_path: Path) 
         assert ours[key].published_parsed == their.published_parsed, key
 
 
+def test_a_jekyll_permalink_without_a_leading_slash_gives_jekylls_urls(tmp_path: Path) -> None:
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: S\nurl: https://s.example.org\nplugins: [jekyll-feed]\n"
+            "permalink: blog/:year/:month/:title/\n",
+            "_posts/2019-08-01-hello.md": "---\ntitle: Hello\n---\nx\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) == ["https://s.example.org/blog/2019/08/hello"]
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

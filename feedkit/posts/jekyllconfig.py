@@ -159,8 +159,10 @@ def jekyll_permalink(cfg: Config, folder: Path | None, values: dict[str, Any]) -
     # Here, not at the top: a build that finds nothing changed reads no post value.
     from feedkit.posts.postvalues import fill_permalink
 
+    if pattern and not pattern.startswith("/"):
+        pattern = "/" + pattern  # as Jekyll's URL starts every one (`blog/:year/:title/`)
     try:
-        if not pattern.startswith("/"):
+        if not pattern:
             raise ValueError("must be a path such as /:year/:title/ or a style such as pretty")
         fill_permalink(pattern, "slug", datetime(2000, 1, 1), [])
     except ValueError as exc:
