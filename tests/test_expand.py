@@ -151,6 +151,39 @@ def test_a_post_with_render_with_liquid_false_is_shown_as_written(tmp_path: Path
     assert "Welcome to Example Blog; the code is at" in entry(site, "Liquid tour")
 
 
+PAGE_KEYS_POST = """\
+---
+title: PDCurses
+image: /assets/img/pdcurses.jpg
+description: "A library identical to ncurses."
+---
+![{{ page.title }}]({{ page.image }} '{{ page.description }}')
+
+{% include box.html width=410 n=3 name="quoted" %}
+"""
+BOX = "<p>Width is [{{ include.width }}], count [{{ include.n }}], name [{{ include.name }}].</p>\n"
+
+
+def test_liquid_reads_the_keys_feedkit_reads_itself_and_literal_parameters(
+    tmp_path: Path,
+) -> None:
+    # `page.image` and `page.description` were undefined (feedkit keeps them only as it
+    # reads them): a real post's lead image became a broken one. An include's unquoted
+    # number (`width=410`) was looked up as a variable, and came out empty.
+    site = jekyll_site(tmp_path)
+    (site / "content" / "_includes" / "box.html").write_text(BOX, encoding="utf-8")
+    (site / "content" / "_posts" / "2024-03-01-pd.md").write_text(PAGE_KEYS_POST, "utf-8")
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == JEKYLL_WARNINGS  # the broken post's, none of this one
+    html = entry(site, "PDCurses")
+    assert (
+        '<img alt="PDCurses" src="https://example.com/assets/img/pdcurses.jpg" '
+        'title="A library identical to ncurses." />'
+    ) in html
+    assert "<p>Width is [410], count [3], name [quoted].</p>" in html
+
+
 def test_check_warns_about_templates_in_every_post(tmp_path: Path) -> None:
     # One entry a feed: the broken post is not in it, check reads it all the same.
     site = jekyll_site(tmp_path, SITE_TOML.replace("[feed]", "[feed]\nlimit = 1"))

@@ -50,3 +50,10 @@ def test_a_highlight_tag_shown_in_a_raw_block_opens_no_highlight_block() -> None
         "\n```html\n<p>x</p>\n```\n\n\nEnd.\n"
     )
     assert list(lines_of(found)) == []
+
+
+def test_an_includes_unquoted_number_is_the_number() -> None:
+    env = JekyllEnvironment({}, {"include": lambda name: ("{{ include.w | plus: 1 }}", "")})
+    text, found = env.render_post("{% include box.html w=410 %} {% include box.html w=1.5 %}", {})
+    assert text == "411 2.5"
+    assert list(lines_of(found)) == []

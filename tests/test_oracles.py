@@ -375,6 +375,26 @@ def test_a_jekyll_permalink_without_a_leading_slash_gives_jekylls_urls(tmp_path:
     assert sorted(ours) == sorted(theirs) == ["https://s.example.org/blog/2019/08/hello"]
 
 
+def test_a_jekyll_posts_liquid_reads_its_front_matter_as_jekyll_does(tmp_path: Path) -> None:
+    from test_expand import BOX, PAGE_KEYS_POST
+
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: K\nurl: https://k.example.org\nplugins: [jekyll-feed]\n",
+            "_includes/box.html": BOX,
+            "_posts/2024-03-01-pd.md": PAGE_KEYS_POST,
+        },
+    )
+    ((key, their),) = theirs.items()
+    assert seen_text(ours[key]) == seen_text(their)
+    assert "Width is [410]" in ours[key].content[0].value
+    image = r'<img [^>]*src="([^"]+)"[^>]*title="([^"]+)"'
+    assert re.findall(image, ours[key].content[0].value) == re.findall(
+        image, their.content[0].value
+    )
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

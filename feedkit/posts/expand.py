@@ -45,6 +45,7 @@ from feedkit.posts.tagreads import INCLUDES, TagReads
 from feedkit.readonly import readonly
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
+_PAGE_KEY = re.compile(r"\bpage\.(\w+)")
 # What a render read besides its own file: (kind, name, what it found). Kinds: "post_url",
 # "link", "ref" (found: the URL), "include", "config" (found: a hash of the file's bytes).
 Read = tuple[str, str, str]
@@ -304,7 +305,15 @@ class Templates:
     def _liquid(self, post: Post, body: str) -> Expanded:
         from feedkit.posts.liquid import lines_of
 
-        text, found = self._liquid_env.render_post(body, page_of(post))
+        page = page_of(post)
+        if wanted := {m for m in _PAGE_KEY.findall(body) if m not in page}:
+            # A key the load kept only as it read it (`page.description`, `page.image`):
+            # as written, from the file again (few posts name one).
+            from feedkit.posts.postbody import front_matter_of
+
+            given = front_matter_of(post, self.jekyll)
+            page.update((key, given[key]) for key in wanted if key in given)
+        text, found = self._liquid_env.render_post(body, page)
         problems = tuple(
             Problem(post.rel_path, post.body_line + line, message, warning=True)
             for line, message in sorted(lines_of(found), key=lambda found: found[0])
@@ -415,7 +424,7 @@ def page_of(post: Post) -> dict[str, Any]:
         "id": post.id,
         "slug": post.slug,
         "tags": list(post.tags),
-        "categories": list(post.extra.get("categories") or post.tags),
+        "categories": list(post.tags),
         "path": post.rel_path,
         "name": posixpath.basename(post.rel_path),
         "excerpt": post.summary or "",

@@ -130,6 +130,7 @@ _HIGHLIGHT = re.compile(
     r"|(?P<open>\{%-?\s*highlight\b.*?%\})(?P<code>.*?)(?P<close>\{%-?\s*endhighlight\s*-?%\})",
     re.DOTALL,
 )
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w.\[\]-]+))""")
 _VARIABLE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 
@@ -285,6 +286,8 @@ class JekyllEnvironment(Environment):
 
 
 def _value(context: RenderContext, path: str) -> object:
+    if _NUMBER.fullmatch(path):  # a literal (`width=410`), as Liquid reads one
+        return float(path) if "." in path else int(path)
     parts: list[object] = [int(p) if p.isdigit() else p for p in path.split(".")]
     return context.get(parts, token=None, default="")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
+from typing import Any
 
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Post
@@ -53,3 +54,16 @@ def body_of(post: Post, raw: bytes, warnings: list[Problem] | None = None) -> st
         raise ContentError(exc.problems) from None
     except OSError as exc:
         raise ContentError.single(post.rel_path, 0, f"cannot be read: {exc.strerror}") from exc
+
+
+def front_matter_of(post: Post, jekyll: bool) -> dict[str, Any]:
+    """Return a loaded post's front matter as written, read again from its file (for a
+    template that names a key the load keeps only as it read it: `page.description`);
+    {} when it cannot be read now (the load said what was wrong)."""
+    from feedkit.posts.fmparse import parse_front_matter
+
+    try:
+        source = postread.read_head(post.source, post.rel_path, [], jekyll=jekyll)[0]
+        return dict(parse_front_matter(source, post.rel_path))
+    except (OSError, FileProblems, ContentError):
+        return {}
