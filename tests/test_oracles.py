@@ -994,6 +994,36 @@ def test_a_hugo_pages_front_matter_keys_in_any_case_read_as_in_hugo(tmp_path: Pa
         ), link
 
 
+def test_prices_in_a_hugo_post_read_as_in_hugo(tmp_path: Path) -> None:
+    # feedkit read `$0.01 … [$0.04` as one formula across two links, the first link lost.
+    hugo = current_hugo()
+    site = tmp_path / "site"
+    body = (
+        "A VM is [$0.01 an hour](https://example.com/a). Disk is "
+        "[$0.04/month](https://example.com/b), and more.\n\n$0.06 + $0.40 = **$0.46/month**!\n"
+    )
+    files = {
+        "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n',
+        "layouts/_default/single.html": "{{ .Content }}",
+        "layouts/_default/list.html": "",
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n" + body,
+    }
+    for name, text in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    subprocess.run([hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True)
+    page = (tmp_path / "hugo" / "posts" / "a" / "index.html").read_text(encoding="utf-8")
+    feedkit(site)
+    ((_, ours),) = entries(site / "public" / "index.xml", "link").items()
+    content = ours.content[0].value
+
+    def shown(html_text: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
+
+    assert shown(content) == shown(page)
+    assert re.findall(r'href="([^"]+)"', content) == re.findall(r'href="([^"]+)"', page)
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

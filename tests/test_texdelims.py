@@ -76,3 +76,28 @@ def test_latex_environments_without_dollars_are_math(make_site: MakeSite) -> Non
     ).replace('x-tex">\\begin{equation}', "")
     assert "\\begin{itemize}" in html
     assert plan.warnings == ()
+
+
+def test_a_dollar_before_a_digit_ends_no_formula() -> None:
+    # As in Pandoc: `[$0.01 an hour](…). Disk is [$0.04/month](…)` was one formula across
+    # both links (the first link lost, Markdown shown), and `**$0.46**` ended another.
+    from feedkit.posts.markup import render_html
+
+    def html(text: str) -> str:
+        return render_html(text, "https://e.org/", "p", "source")
+
+    assert html("A VM is [$0.01 an hour](https://e.org/a). Disk is [$0.04](https://e.org/b).") == (
+        '<p>A VM is <a href="https://e.org/a">$0.01 an hour</a>. Disk is '
+        '<a href="https://e.org/b">$0.04</a>.</p>\n'
+    )
+    assert html("$0.06 + $0.40 = **$0.46/month**!") == (
+        "<p>$0.06 + $0.40 = <strong>$0.46/month</strong>!</p>\n"
+    )
+    assert html("from $1,000-$2,000, and $y$") == (
+        '<p>from $1,000-$2,000, and <span class="math inline">$y$</span></p>\n'
+    )
+    # Formulas that start with a digit, or stand in brackets, stay formulas; code is code.
+    assert html("($2^n$) and $3x$, `$1-$2`") == (
+        '<p>(<span class="math inline">$2^n$</span>) and <span class="math inline">$3x$</span>'
+        ", <code>$1-$2</code></p>\n"
+    )

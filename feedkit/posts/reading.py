@@ -204,6 +204,10 @@ def as_read(text: str, reading: Reading) -> str:
     kramdown reads otherwise first (see `kramdown_reading`), with `tasklists`, each task
     item's marker its box (see `tasklists`), and with kramdown's `symbols` and `smart`, its
     quotes where they differ (`kramdown_quotes`). `text` itself when none applies."""
+    if "$" in text:
+        from feedkit.posts.texdelims import prices
+
+        text = prices(text, reading.options)
     if reading.python_markdown:
         from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
 

@@ -157,3 +157,36 @@ def _html_math(source: str) -> str:
         return f'<span class="math math-{kind}">{html.escape(tex, quote=False)}</span>'
 
     return re.sub(_IN_HTML, formula, source)
+
+
+# A `$` right before a digit with no space before it: a price (`[$0.04/month](…)`), which
+# pulldown-cmark may take for a formula's end.
+_PRICE_AFTER_TEXT = re.compile(r"(?<=\S)\$\d")
+
+
+def prices(text: str, options: Any) -> str:
+    """Return Markdown `text` with each `$…$` formula whose closing `$` stands right before
+    a digit read as text: as in Pandoc (and MathJax's pages), a `$` before a digit ends no
+    formula. `[$0.01 an hour](…). Disk is [$0.04/month](…)` was one formula across both
+    links, which took the first away, and `$0.06 + $0.40 = **$0.46**` another. The formula's
+    opening `$` is escaped, and the text read again, until no formula ends so."""
+    if "$" not in text or not _PRICE_AFTER_TEXT.search(text):
+        return text
+    from feedkit.posts.markup import markdown
+
+    for _ in range(100):  # each turn escapes one `$` at least; a post has few such
+        data = text.encode()
+        opening = [
+            where["start"]
+            for event, where in markdown(False, options).events_with_range(text)
+            if isinstance(event, dict)
+            and "InlineMath" in event
+            and data[where["end"] : where["end"] + 1].isdigit()
+            and data[where["start"] : where["start"] + 1] == b"$"
+        ]
+        if not opening:
+            break
+        for at in reversed(opening):
+            data = data[:at] + b"\\" + data[at:]
+        text = data.decode()
+    return text
