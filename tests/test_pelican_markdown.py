@@ -63,6 +63,7 @@ def _as_seen(out: str) -> str:
     out = re.sub(r"</?(?:div|ol|li)\b[^>]*>(?=(?:\s|<[^>]*>)*<p>)|<hr\s*/?>", "", out)
     out = re.sub(r"</?(?:div|ol|li)>", "", out)
     out = re.sub(r"<br\s*/?>\s*(?=</p>)", "", out)  # nl2br's after an attribute list line
+    out = re.sub(r"</?tbody>", "", out)  # the sanitiser's, in raw HTML's tables: no change seen
     out = re.sub(r"<(\w+)(\s[^>]*?)\s*/?>", _attributes, out)
     out = re.sub(r"<(\w+)\s*/>", r"<\1>", out)
     return re.sub(r"\s*(<[^>]*>)\s*", r"\1", " ".join(html.unescape(out).split()))

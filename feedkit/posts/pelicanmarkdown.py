@@ -81,6 +81,8 @@ def as_python_markdown_reads(
     `text` itself when none of these differs."""
     from feedkit.posts.pymarkdown_lists import as_python_markdown_lists
 
+    if "</" in text and _END_TAG_THEN_TEXT.search(text):
+        text = _markdown_after_html(text, options)
     text = as_python_markdown_lists(text, options, sane_lists)
     if "](" in text and _SPACED_TARGET.search(text):
         text = _spaced_targets(text, options)
@@ -122,6 +124,34 @@ def as_python_markdown_reads(
         pieces += [data[at:edit_at], new]
         at = edit_at
     return b"".join([*pieces, data[at:]]).decode()
+
+
+# An end tag ending its line, a line of text right below it: Markdown, after an HTML block.
+_END_TAG_THEN_TEXT = re.compile(r"</[A-Za-z][^<>]*>[ \t]*\r?\n[ \t]*[^\s<]")
+
+
+def _markdown_after_html(text: str, options: Any) -> str:
+    """Return `text` with a blank line after each top-level HTML block's first element
+    where a line of Markdown follows right below its end tag: Python-Markdown reads a
+    block-level element to its end tag and what follows as Markdown (`</table>` then `###
+    Next`), where CommonMark's HTML block runs on to a blank line, the Markdown in it shown
+    as typed. As kramdown reads it too (kramdown_blocks.markdown_after_element)."""
+    from feedkit.posts.kramdown_blocks import markdown_after_element
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()
+    edits: list[tuple[int, int, bytes]] = []
+    depth = 0
+    for event, where in markdown(False, options).events_with_range(text):
+        if not isinstance(event, dict) or not ("Start" in event or "End" in event):
+            continue
+        if "End" in event:
+            depth -= 1
+            continue
+        if depth == 0 and event["Start"] == "HtmlBlock":
+            edits += markdown_after_element(data, where["start"], where["end"])
+        depth += 1
+    return edited(data, edits) if edits else text
 
 
 # A link's target with a space in it and no title (`[Jan](https://github.com/Jan Holthuis)`).
