@@ -618,6 +618,21 @@ def test_a_pelican_blogs_dates_in_loose_forms_read_as_in_pelican(tmp_path: Path)
         assert ours[key].published_parsed == their.published_parsed, key
 
 
+def test_a_pelican_article_with_an_empty_date_is_skipped_as_by_pelican(tmp_path: Path) -> None:
+    # Pelican skips it (an error in its log), DEFAULT_DATE = 'fs' or not, and builds the
+    # rest: with it, feedkit's build stopped.
+    theirs, ours = pelican_and_feedkit(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "PATH = 'content'\nTIMEZONE = 'UTC'\nDEFAULT_DATE = 'fs'\n",
+            "content/a.md": "Title: A\nDate: 2024-05-01\n\nx\n",
+            "content/b.md": "Title: B\nDate:\n\nx\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) == ["tag:p.example.org,2024-05-01:/a.html"]
+
+
 def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:
     # Built with Pelican 4.8 (`pelican content`, no PATH in pelicanconf.py) and with feedkit
     # set up by `feedkit init`: the same entries, links, titles, dates and categories. An

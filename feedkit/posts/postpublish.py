@@ -252,6 +252,20 @@ class PostPublishing:
         # Keys in any case: Pelican reads a `---` block's `Title:` too, where YAML keeps case.
         given = {str(key).lower() for key, value in self.meta.items() if value not in (None, "")}
         missing = [] if "title" in given or "title" in self.meta else ["title"]
+        if not (draft or "date" in given) and not missing:
+            if any(str(key).lower() == "date" for key in self.meta):
+                raise NotAPost(
+                    "its 'Date:' is empty: Pelican skips such an article (an error in its log); "
+                    "write its date to publish it",
+                    warning=True,
+                )
+            if self.place.default_date:  # set, and yet no date: 'fs', or one not read
+                raise NotAPost(
+                    "no 'Date:', and pelicanconf.py's DEFAULT_DATE dates it by its file's time "
+                    "('fs'), which feedkit dates no post by (a checkout or a copy changes it); "
+                    "add 'Date: …' to its metadata to publish it",
+                    warning=True,
+                )
         if not (draft or self.place.default_date or "date" in given):
             missing.append("date")
         if not missing:
