@@ -917,3 +917,20 @@ def test_a_jekyll_posts_yaml_timestamp_without_a_zone_is_utc(make_site: MakeSite
         ),
         "quoted": ("https://example.com/blog/2019/01/10/quoted.html", "2019-01-10T20:00:00+08:00"),
     }
+
+
+def test_a_jekyll_post_in_a_folder_jekyll_does_not_read_is_skipped(make_site: MakeSite) -> None:
+    # Jekyll passes over a name that starts with `_` under _posts/ (posts kept aside in
+    # _posts/_old/): feedkit published them, linking to pages the site does not have.
+    posts = {
+        "_config.yml": "title: J\n",
+        "_posts/2018-01-05-live.md": "---\ntitle: Live\n---\nx\n",
+        "_posts/_old/2018-01-04-aside.md": "---\ntitle: Aside\n---\nx\n",
+        "_posts/notes/2018-01-03-kept.md": "---\ntitle: Kept\n---\nx\n",
+    }
+    loaded = load_posts(make_site(posts=posts))
+    assert sorted(p.slug for p in loaded.posts) == ["kept", "live"]
+    assert [str(s) for s in loaded.skipped if "_old" in str(s)] == [
+        "content/_posts/_old/2018-01-04-aside.md: skipped: in _posts/…/_old/, a folder Jekyll "
+        "does not read (its name starts with '_')"
+    ]

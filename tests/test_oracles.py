@@ -395,6 +395,18 @@ def test_a_jekyll_posts_liquid_reads_its_front_matter_as_jekyll_does(tmp_path: P
     )
 
 
+def test_a_jekyll_post_in_an_underscore_folder_is_left_out_as_by_jekyll(tmp_path: Path) -> None:
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: U\nurl: https://u.example.org\nplugins: [jekyll-feed]\n",
+            "_posts/2018-01-05-live.md": "---\ntitle: Live\n---\nx\n",
+            "_posts/_old/2018-01-04-aside.md": "---\ntitle: Aside\n---\nx\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) == ["https://u.example.org/2018/01/05/live"]
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

@@ -319,6 +319,17 @@ class Layout(HugoLayout):
                         f"reads posts and drafts only from {self.collections_dir}_posts/ and "
                         f"{self.collections_dir}_drafts/"
                     )
+            kind = "_drafts" if "_drafts" in folders else "_posts"
+            if kind in folders and (
+                hidden := next(
+                    (f for f in folders[folders.index(kind) + 1 :] if f[:1] in "_."), None
+                )
+            ):
+                # Jekyll's entry filter passes over a name that starts with `_` or `.` there.
+                return Skipped(
+                    f"in {kind}/…/{hidden}/, a folder Jekyll does not read (its name starts "
+                    f"with '{hidden[0]}')"
+                )
             if "_drafts" in folders:
                 place = self.draft
             elif "_posts" in folders:
