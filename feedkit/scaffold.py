@@ -40,6 +40,7 @@ class SiteAnswers:
     generator_config: str = ""
     feed: tuple[tuple[str, str], ...] = ()
     unfollowed: bool = False  # its post URLs are none feedkit can follow (init warns why)
+    limit: int = 0  # the old feed's entries, when fewer than feedkit's 20 (0: the default)
 
 
 def _string(value: str) -> str:
@@ -85,6 +86,12 @@ def config_text(answers: SiteAnswers) -> str:
         + "\n"
         for key, value in a.feed
     )
+    limit = (
+        f"limit = {a.limit}            # entries per feed, newest first: as {a.generator}'s "
+        "feed held (a post that left it would be new again to some readers)"
+        if a.limit
+        else "limit = 20            # entries per feed, newest first"
+    )
     return f"""\
 # feedkit configuration. Only title and base_url are required; the other values shown are
 # the defaults. `feedkit check` says what is wrong with a value, and where.
@@ -102,7 +109,7 @@ name = {_string(a.author)}
 {email}
 
 [feed]
-limit = 20            # entries per feed, newest first
+{limit}
 summary_chars = 500   # summaries are cut at a word boundary near this many characters
 full_content = true   # false: feeds carry summaries only
 tag_feeds = false     # true: tags/<tag>/atom.xml, rss.xml (and feed.json) for each tag

@@ -86,15 +86,16 @@ def corpus(name: str, tmp_path: Path) -> Path:
     return site
 
 
-def feedkit(site: Path, limit: int = 1000) -> None:
+def feedkit(site: Path, limit: int | None = 1000) -> None:
     """Set `site` up with `feedkit init`, as a user moving over does, then build it with
-    every post in its feed (`limit`)."""
+    every post in its feed (`limit`; None: as many as `init` wrote)."""
     runner = CliRunner()
     init = runner.invoke(main, ["init", str(site)], env=NOW)
     assert init.exit_code == 0, init.output
     toml = site / "feedkit.toml"
     text = toml.read_text(encoding="utf-8")
-    toml.write_text(re.sub(r"(?m)^limit = \d+", f"limit = {limit}", text), encoding="utf-8")
+    if limit is not None:
+        toml.write_text(re.sub(r"(?m)^limit = \d+", f"limit = {limit}", text), encoding="utf-8")
     built = runner.invoke(main, ["build", "--config", str(toml)], env=NOW)
     assert built.exit_code == 0, built.output
 
@@ -166,7 +167,9 @@ def jekyll_build(jekyll: str, site: Path, out: Path) -> None:
     assert built.returncode == 0, built.stderr
 
 
-def jekyll_and_feedkit(tmp_path: Path, files: dict[str, str]) -> tuple[Any, Any]:
+def jekyll_and_feedkit(
+    tmp_path: Path, files: dict[str, str], limit: int | None = 1000
+) -> tuple[Any, Any]:
     """Return the entries by ID of the feed real Jekyll (with jekyll-feed) builds of a site
     of `files`, and of the one feedkit builds after `feedkit init`; skip without Jekyll."""
     jekyll = tool("jekyll", "jekyll ruby-jekyll-feed", "jekyll-feed")
@@ -175,7 +178,7 @@ def jekyll_and_feedkit(tmp_path: Path, files: dict[str, str]) -> tuple[Any, Any]
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(text, encoding="utf-8")
     jekyll_build(jekyll, site, tmp_path / "jekyll")
-    feedkit(site)
+    feedkit(site, limit)
     return entries(tmp_path / "jekyll" / "feed.xml", "id"), entries(
         site / "public" / "feed.xml", "id"
     )
@@ -405,6 +408,17 @@ def test_a_jekyll_post_in_an_underscore_folder_is_left_out_as_by_jekyll(tmp_path
         },
     )
     assert sorted(ours) == sorted(theirs) == ["https://u.example.org/2018/01/05/live"]
+
+
+def test_a_jekyll_feeds_entries_are_as_many_as_jekyll_feeds(tmp_path: Path) -> None:
+    # jekyll-feed's posts_limit, 10 by default: feedkit's 20 brought back ten that had left.
+    posts = {
+        f"_posts/2024-01-{day:02d}-p{day}.md": f"---\ntitle: P{day}\n---\nx\n"
+        for day in range(1, 13)
+    }
+    config = "title: N\nurl: https://n.example.org\nplugins: [jekyll-feed]\n"
+    theirs, ours = jekyll_and_feedkit(tmp_path, {"_config.yml": config, **posts}, None)
+    assert sorted(ours) == sorted(theirs) and len(ours) == 10
 
 
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:

@@ -566,3 +566,58 @@ def test_init_in_another_generators_site_takes_the_options_given_over_its_own(
     assert given.returncode == 0, given.stderr
     cfg = load_config(tmp_path / "feedkit.toml")
     assert (cfg.title, cfg.base_url, str(cfg.timezone)) == ("New", "https://new.example/", "UTC")
+
+
+def test_init_keeps_the_old_feeds_entry_limit_when_it_was_under_twenty(tmp_path: Path) -> None:
+    # jekyll-feed held 10 entries (its posts_limit): with feedkit's 20, the ten that had
+    # left it came back, new again to a reader that had forgotten them. More stays 20.
+    cases = [
+        ("jekyll", {**JEKYLL_SITE}, 10),
+        (
+            "j5",
+            {
+                **JEKYLL_SITE,
+                "_config.yml": JEKYLL_SITE["_config.yml"] + "feed:\n  posts_limit: 5\n",
+            },
+            5,
+        ),
+        (
+            "j50",
+            {
+                **JEKYLL_SITE,
+                "_config.yml": JEKYLL_SITE["_config.yml"] + "feed:\n  posts_limit: 50\n",
+            },
+            20,
+        ),
+        (
+            "hugo",
+            {
+                "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+                "[services.rss]\nlimit = 7\n",
+                "content/posts/a.md": "---\ntitle: A\ndate: 2024-05-01\n---\nText.\n",
+            },
+            7,
+        ),
+        (
+            "hugo-old",
+            {
+                "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\nrssLimit = 3\n',
+                "content/posts/a.md": "---\ntitle: A\ndate: 2024-05-01\n---\nText.\n",
+            },
+            3,
+        ),
+        (
+            "pelican",
+            {
+                "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+                "FEED_MAX_ITEMS = 15\nWITH_FUTURE_DATES = False\n",
+                "content/a.md": "Title: A\nDate: 2024-05-01\n\nText.\n",
+            },
+            15,
+        ),
+    ]
+    for name, files, limit in cases:
+        _write(tmp_path / name, files)
+        started = feedkit(tmp_path / name, "init", stdin="")
+        assert started.returncode == 0, started.stderr
+        assert load_config(tmp_path / name / "feedkit.toml").feed.limit == limit, name

@@ -117,6 +117,7 @@ def init(
             generator_config=old.config,
             feed=old.feed,
             unfollowed=bool(old.unfollowed),
+            limit=old.limit,
         )
     try:
         cfg = init_site(folder, answers)

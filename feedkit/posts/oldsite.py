@@ -60,6 +60,9 @@ class OldSite:
     # The feed readers subscribed to, as (`atom` or `rss`, its file under the output folder),
     # when the site's configuration moved it from the generator's default (FEED_SETTINGS).
     address: tuple[str, str] | None = None
+    # How many entries its feed held, when it held fewer than feedkit's 20 would (jekyll-feed's
+    # posts_limit, 10 by default; Hugo's rss limit; Pelican's FEED_MAX_ITEMS); 0: no fewer.
+    limit: int = 0
 
     @property
     def name(self) -> str:
@@ -139,6 +142,27 @@ def _address(key: str, path: str) -> tuple[str, str] | None:
         return None
 
 
+def _limit(given: Any, default: int) -> int:
+    """Return a feed's entry limit when it is under feedkit's 20 (`given`, else the
+    generator's `default`; 0 for none): a post that had left the old feed, and comes back,
+    is new to a reader that forgot it."""
+    count = given if type(given) is int and given > 0 else default
+    return count if 0 < count < 20 else 0
+
+
+def _literal(node: Any) -> Any:
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _hugo_rss_limit(values: dict[str, Any]) -> Any:
+    """Return Hugo's RSS limit: `[services.rss] limit`, else the older `rssLimit`."""
+    services = values.get("services")
+    rss = services.get("rss") if isinstance(services, dict) else None
+    if isinstance(rss, dict) and "limit" in rss:
+        return rss["limit"]
+    return values.get("rsslimit")
+
+
 def _hugo_rss(values: dict[str, Any]) -> tuple[str, str] | None:
     """Return where Hugo writes the home page's RSS when `[outputFormats.RSS]` moves it
     from index.xml: its `path` folder and `baseName` (checked against Hugo 0.168)."""
@@ -184,6 +208,7 @@ def _jekyll(folder: Path) -> OldSite:
         address=_address("atom", feed["path"])
         if isinstance(feed := values.get("feed"), dict) and isinstance(feed.get("path"), str)
         else None,
+        limit=_limit(feed.get("posts_limit") if isinstance(feed, dict) else None, 10),
     )
 
 
@@ -223,6 +248,7 @@ def _hugo(folder: Path, config: str) -> OldSite:
         language=language,
         early=_early(values),
         address=_hugo_rss(values),
+        limit=_limit(_hugo_rss_limit(values), 0),
     )
 
 
@@ -280,6 +306,7 @@ def _pelican(folder: Path) -> OldSite:
         else "",
         early=() if future_off else (PELICAN_FUTURE,),
         address=_pelican_feed(values),
+        limit=_limit(_literal(values.get("FEED_MAX_ITEMS")), 0),
     )
 
 
