@@ -184,6 +184,36 @@ def test_liquid_reads_the_keys_feedkit_reads_itself_and_literal_parameters(
     assert "<p>Width is [410], count [3], name [quoted].</p>" in html
 
 
+DATA_POST = (
+    "---\ntitle: Data\n---\nVersion {{ site.data.product.version }} of "
+    '{{ site.data.product.name }}; k {{ site.data.nums.k | join: "," }}; '
+    "{% for p in site.data.people %}{{ p.name }}={{ p.role }} {% endfor %}"
+    "lead {{ site.data.team.info.lead }}.\n"
+)
+DATA_FILES = {
+    "_data/product.yml": 'version: "2.1"\nname: Roach\n',
+    "_data/nums.json": '{"k": [1, 2]}',
+    "_data/people.csv": "name,role\nAda,lead\nBo,dev\n",
+    "_data/team/info.yml": "lead: Cy\n",
+}
+
+
+def test_jekyll_site_data_is_the_data_folders_files(tmp_path: Path) -> None:
+    # `site.data` was undefined: every `{{ site.data.* }}` left a hole in the sentence.
+    site = jekyll_site(tmp_path)
+    for name, text in {**DATA_FILES, "_posts/2024-03-02-data.md": DATA_POST}.items():
+        (site / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "content" / name).write_text(text, encoding="utf-8")
+    result = run(site, "build")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == JEKYLL_WARNINGS  # the broken post's, none of this one
+    assert "Version 2.1 of Roach; k 1,2; Ada=lead Bo=dev lead Cy." in entry(site, "Data")
+    # A change there renders the post again.
+    (site / "content" / "_data" / "team" / "info.yml").write_text("lead: Di\n", "utf-8")
+    assert run(site, "build").exit_code == 0
+    assert "lead Di." in entry(site, "Data")
+
+
 def test_check_warns_about_templates_in_every_post(tmp_path: Path) -> None:
     # One entry a feed: the broken post is not in it, check reads it all the same.
     site = jekyll_site(tmp_path, SITE_TOML.replace("[feed]", "[feed]\nlimit = 1"))

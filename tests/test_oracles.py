@@ -421,6 +421,22 @@ def test_a_jekyll_feeds_entries_are_as_many_as_jekyll_feeds(tmp_path: Path) -> N
     assert sorted(ours) == sorted(theirs) and len(ours) == 10
 
 
+def test_a_jekyll_sites_data_reads_as_in_jekyll(tmp_path: Path) -> None:
+    from test_expand import DATA_FILES, DATA_POST
+
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: D\nurl: https://d.example.org\nplugins: [jekyll-feed]\n",
+            "_posts/2024-01-02-data.md": DATA_POST,
+            **DATA_FILES,
+        },
+    )
+    ((key, their),) = theirs.items()
+    assert seen_text(ours[key]) == seen_text(their)
+    assert "Ada=lead" in seen_text(ours[key])
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

@@ -62,17 +62,18 @@ class Expanded:
 
 def template_inputs(cfg: Config) -> str:
     """Return a hash of the files expansion reads besides posts (`_config.yml`, or the
-    `_config.yaml` or `_config.toml` Jekyll reads instead, every file in `_includes/`, and
-    `_data/authors.yml`, which names posts' authors): the build cache keys on it, so a change there
-    renders afresh."""
+    `_config.yaml` or `_config.toml` Jekyll reads instead, every file in `_includes/` and in
+    `_data/`, `site.data`, whose `authors.yml` names posts' authors): the build cache keys on
+    it, so a change there renders afresh."""
     folder = jekyll_folder(cfg)
     if folder is None and not (cfg.content_path / INCLUDES).is_dir():
         return ""
     digest = hashlib.sha256()
     for base in dict.fromkeys(x for x in (folder, cfg.content_path) if x is not None):
-        paths = [*(base / name for name in JEKYLL_CONFIGS), base / "_data" / "authors.yml"]
-        for dirpath, _, names in os.walk(base / INCLUDES):
-            paths += [Path(dirpath) / name for name in names]
+        paths = [*(base / name for name in JEKYLL_CONFIGS)]
+        for read in (INCLUDES, "_data"):  # `site.data` (authors.yml names posts' authors)
+            for dirpath, _, names in os.walk(base / read):
+                paths += [Path(dirpath) / name for name in names]
         for path in sorted(paths):
             try:
                 data = path.read_bytes()
@@ -286,7 +287,7 @@ class Templates:
     @cached_property
     def site(self) -> dict[str, Any]:
         """Return `site.*`: the blog's `_config.yml`, with feedkit.toml's settings on top."""
-        return liquid_site(self.cfg, self._config_yml[0])
+        return liquid_site(self.cfg, self._config_yml[0], self.jekyll_root)
 
     @cached_property
     def _liquid_env(self) -> Any:
