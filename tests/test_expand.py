@@ -214,6 +214,17 @@ def test_jekyll_site_data_is_the_data_folders_files(tmp_path: Path) -> None:
     assert "lead Di." in entry(site, "Data")
 
 
+def test_jekyll_site_author_is_the_config_ymls_as_written(tmp_path: Path) -> None:
+    # `author: Jane Doe` in _config.yml: `{{ site.author }}` showed a mapping of feedkit's.
+    site = jekyll_site(tmp_path)
+    with (site / "content" / "_config.yml").open("a", encoding="utf-8") as config:
+        config.write("author: Jane Doe\n")
+    post = "---\ntitle: Signed\n---\nWritten by {{ site.author }}.\n"
+    (site / "content" / "_posts" / "2024-03-03-signed.md").write_text(post, encoding="utf-8")
+    assert run(site, "build").exit_code == 0
+    assert "<p>Written by Jane Doe.</p>" in entry(site, "Signed")
+
+
 def test_check_warns_about_templates_in_every_post(tmp_path: Path) -> None:
     # One entry a feed: the broken post is not in it, check reads it all the same.
     site = jekyll_site(tmp_path, SITE_TOML.replace("[feed]", "[feed]\nlimit = 1"))

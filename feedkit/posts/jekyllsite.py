@@ -61,7 +61,9 @@ def liquid_site(cfg: Config, config: dict[str, Any], root: Path | None = None) -
         "lang": cfg.language,
         "language": cfg.language,
         "timezone": str(cfg.timezone),
-        "author": {"name": cfg.author.name, "email": cfg.author.email or ""},
+        # _config.yml's own, as written (`author: Jane Doe` is that text), else feedkit.toml's
+        "author": config.get("author")
+        or {"name": cfg.author.name, "email": cfg.author.email or ""},
     }
 
 
