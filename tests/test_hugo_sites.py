@@ -5,6 +5,7 @@ page bundles, the built-in shortcodes and popular themes' ones, CJK tags), throu
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -829,3 +830,79 @@ def test_a_hugo_pages_front_matter_keys_are_read_in_any_case(tmp_path: Path) -> 
     # A mistake in one is said at its line.
     (site / "content/posts/capital.md").write_text("---\nTitle: T\nDate: soon\n---\n", "utf-8")
     assert "content/posts/capital.md:3: date: cannot read 'soon'" in run(site, "build").stderr
+
+
+SITE_SHORTCODES = {
+    "layouts/shortcodes/note.html": (
+        '<aside class="note"><strong>Note:</strong> {{ .Inner | markdownify }}</aside>'
+    ),
+    "layouts/shortcodes/subscribe.html": (
+        '<div class="box">{{- /* a box */ -}}\n  <h3>{{ .Get "headline" }}</h3>'
+        '<p>{{ .Get "text" }} on {{ .Page.Title }}</p></div>'
+    ),
+    "layouts/shortcodes/say.html": "<em>{{ .Get 0 | upper }}</em>",
+    "layouts/shortcodes/clever.html": "{{ if .Get 0 }}<b>{{ .Get 0 }}</b>{{ end }}",
+    "content/posts/a.md": "---\ntitle: A & B\ndate: 2024-01-02\n---\nBefore.\n\n"
+    "{{< note >}}Remember to *back up* first.{{< /note >}}\n\n"
+    '{{< subscribe text="22 <steps>" headline="Get the checklist" >}}\n\n'
+    'I {{< say "hi" >}} you.\n\n{{< clever "x" >}}\n\nAfter.\n',
+}
+
+
+def site_shortcodes_site(root: Path) -> Path:
+    return hugo_site_of(
+        root, SITE_SHORTCODES, HUGO_TOML + "[markup.goldmark.renderer]\nunsafe = true\n"
+    )
+
+
+def test_a_hugo_sites_own_shortcodes_are_run_when_feedkit_can(tmp_path: Path) -> None:
+    # They were all unknown: the note's label and the box's text left out of the feed.
+    site = site_shortcodes_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    # A template with other actions (`if`) is not run, and said.
+    assert built.stderr == (
+        "content/posts/a.md:13: warning: unknown shortcode 'clever'; left out\n"
+    )
+    (html,) = [
+        i["content_html"] for i in json.loads((site / "public/feed.json").read_bytes())["items"]
+    ]
+    assert (
+        '<aside class="note"><strong>Note:</strong> Remember to <em>back up</em> first.</aside>'
+        in html
+    )
+    assert (
+        '<div class="box"><h3>Get the checklist</h3><p>22 &lt;steps&gt; on A &amp; B</p></div>'
+    ) in html
+    assert "<p>I <em>HI</em> you.</p>" in html
+
+    # A change to a template is seen by the next `feedkit build`, also where it first looks
+    # whether anything changed at all (feedkit/site/uptodate.py), every file settled.
+    def settle(*paths: Path) -> None:
+        for path in paths:
+            status = path.stat()
+            os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns - 60_000_000_000))
+
+    def settled_build() -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "feedkit", "build"],
+            cwd=site,
+            env={**os.environ, **NOW_ENV},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    settle(*(p for p in site.rglob("*") if not {".feedkit", "public"} & set(p.parts)))
+    settled_build()
+    assert "up to date" in settled_build()
+    note = site / "layouts/shortcodes/note.html"
+    note.write_text('<aside class="tip">{{ .Inner | markdownify }}</aside>', encoding="utf-8")
+    settle(note, note.parent)
+    assert "up to date" not in settled_build()
+    items = json.loads((site / "public/feed.json").read_bytes())["items"]
+    assert (
+        '<aside class="tip">Remember to <em>back up</em> first.</aside>' in items[0]["content_html"]
+    )

@@ -1081,6 +1081,29 @@ def test_prices_in_a_hugo_post_read_as_in_hugo(tmp_path: Path) -> None:
     assert re.findall(r'href="([^"]+)"', content) == re.findall(r'href="([^"]+)"', page)
 
 
+def test_a_hugo_sites_own_shortcodes_read_as_in_hugo(tmp_path: Path) -> None:
+    from test_hugo_sites import SITE_SHORTCODES, site_shortcodes_site
+
+    hugo = current_hugo()
+    site = site_shortcodes_site(tmp_path / "site")
+    post = site / "content" / "posts" / "a.md"  # all but `clever`, which feedkit does not run
+    post.write_text(SITE_SHORTCODES["content/posts/a.md"].replace('{{< clever "x" >}}', ""))
+    for name, text in {"single.html": "{{ .Content }}", "list.html": ""}.items():
+        (site / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+        (site / "layouts" / "_default" / name).write_text(text, encoding="utf-8")
+    subprocess.run([hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True)
+    page = (tmp_path / "hugo" / "posts" / "a" / "index.html").read_text(encoding="utf-8")
+    (site / "feedkit.toml").unlink()
+    feedkit(site)
+    ((_, ours),) = entries(site / "public" / "index.xml", "link").items()
+
+    def shown(html_text: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
+
+    assert shown(ours.content[0].value) == shown(page)
+    assert "Note: Remember to back up first." in shown(page)
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from feedkit.config import Config
-from feedkit.errors import Problem
+from feedkit.errors import FeedkitError, Problem
 from feedkit.models import Post
 from feedkit.posts.jekyllconfig import (
     JEKYLL_CONFIG,
@@ -63,25 +63,36 @@ class Expanded:
 def template_inputs(cfg: Config) -> str:
     """Return a hash of the files expansion reads besides posts (`_config.yml`, or the
     `_config.yaml` or `_config.toml` Jekyll reads instead, every file in `_includes/` and in
-    `_data/`, `site.data`, whose `authors.yml` names posts' authors): the build cache keys on
-    it, so a change there renders afresh."""
+    `_data/`, `site.data`, whose `authors.yml` names posts' authors; a Hugo site's own
+    shortcode templates): the build cache keys on it, so a change there renders afresh."""
+    from feedkit.posts.siteshortcodes import template_folders
+
     folder = jekyll_folder(cfg)
-    if folder is None and not (cfg.content_path / INCLUDES).is_dir():
-        return ""
     digest = hashlib.sha256()
+    shortcodes: list[Path] = []
+    for templates in template_folders(site_folders(cfg)):  # a Hugo site's own shortcodes
+        for dirpath, _, names in os.walk(templates):
+            shortcodes += [Path(dirpath) / name for name in names]
+    _hash_files(digest, shortcodes)
+    if folder is None and not (cfg.content_path / INCLUDES).is_dir():
+        return digest.hexdigest() if shortcodes else ""
     for base in dict.fromkeys(x for x in (folder, cfg.content_path) if x is not None):
         paths = [*(base / name for name in JEKYLL_CONFIGS)]
         for read in (INCLUDES, "_data"):  # `site.data` (authors.yml names posts' authors)
             for dirpath, _, names in os.walk(base / read):
                 paths += [Path(dirpath) / name for name in names]
-        for path in sorted(paths):
-            try:
-                data = path.read_bytes()
-            except OSError:
-                continue
-            digest.update(b"%s\0%d\0" % (str(path).encode("utf-8", "surrogateescape"), len(data)))
-            digest.update(data)
+        _hash_files(digest, paths)
     return digest.hexdigest()
+
+
+def _hash_files(digest: Any, paths: list[Path]) -> None:
+    for path in sorted(paths):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        digest.update(b"%s\0%d\0" % (str(path).encode("utf-8", "surrogateescape"), len(data)))
+        digest.update(data)
 
 
 class NeedsPosts(Exception):
@@ -344,13 +355,17 @@ class Templates:
             {"title": post.title, **post.extra},
             self.site_params,
             keep_html=not self.reading(False, post.hugo).raw_html,
+            site_template=self._site_template,
+            titles=(post.title, self.cfg.title),
         )
         problems = tuple(
             Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
             for at, msg in result.problems
         )
-        targets = dict.fromkeys(from_here(name) for _, name in result.reads)
-        reads = tuple(("ref", name, self._read("ref", name)[0]) for name in targets)
+        targets = dict.fromkeys(
+            (kind, from_here(name) if kind == "ref" else name) for kind, name in result.reads
+        )
+        reads = tuple((kind, name, self._read(kind, name)[0]) for kind, name in targets)
         return Expanded(result.text, problems, reads)
 
     # -- Pelican's links ------------------------------------------------------------------
@@ -399,12 +414,43 @@ class Templates:
         """Return (what `kind` `name` gives, the problem with it or "")."""
         if kind == "config":
             return self._config_yml[1], ""
+        if kind == "shortcode":  # the site's own template of that name, by a hash of its text
+            text = self._site_template(name)
+            return ("" if text is None else hashlib.sha256(text.encode()).hexdigest()), ""
         if kind == "pelicanconf":  # a setting of pelicanconf.py's
             from feedkit.posts.pelicansettings import setting
 
             configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
             return setting(configs, name) or "", ""
         return self._tags.read(kind, name)
+
+    @cached_property
+    def _site_templates(self) -> dict[str, Path]:
+        """Return the paths of the site's own shortcode templates by name (a Hugo site's, its
+        theme's as its configuration names it), found when a shortcode first asks."""
+        from feedkit.posts.hugoconfig import site_values
+        from feedkit.posts.siteshortcodes import template_paths
+
+        folders = site_folders(self.cfg)
+        theme: Any = ""
+        for folder in folders:
+            try:
+                theme = site_values(folder).get("theme") or theme
+            except FeedkitError:  # said where the configuration is read for the layout
+                continue
+        if isinstance(theme, list):
+            theme = theme[0] if theme else ""
+        return template_paths(folders, theme if isinstance(theme, str) else "")
+
+    def _site_template(self, name: str) -> str | None:
+        """Return the text of the site's own shortcode template `name`, None for none."""
+        path = self._site_templates.get(name)
+        if path is None:
+            return None
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
 
     @cached_property
     def _tags(self) -> TagReads:

@@ -39,6 +39,10 @@ class Page:
     # The site leaves raw HTML out (Hugo's Goldmark without `unsafe`): the tags a `{{< >}}`
     # shortcode makes are marked to stay (see rawhtml), a `{{% %}}` one's are Markdown's.
     keep_html: bool = False
+    # The site's own shortcode template of a name, None for none (see siteshortcodes), and
+    # the page's and the site's titles, which such a template may show.
+    site_template: Callable[[str], str | None] | None = None
+    titles: tuple[str, str] = ("", "")
 
 
 @dataclass
@@ -84,13 +88,15 @@ def expand_shortcodes(
     params: Mapping[str, Any] | None = None,
     site_params: Mapping[str, Any] | None = None,
     keep_html: bool = False,
+    site_template: Callable[[str], str | None] | None = None,
+    titles: tuple[str, str] = ("", ""),
 ) -> Expansion:
     """Return `body` with every shortcode replaced by what it means, and the problems;
     `params` is the post's front matter and `site_params` the site's, for `{{< param >}}`;
-    with `keep_html`, see `Page.keep_html`."""
+    with `keep_html`, see `Page.keep_html`; `site_template` and `titles`, see `Page`."""
     tags = list(_TAG.finditer(body))
     out = Expansion("")
-    page = Page(resolve, params or {}, site_params or {}, keep_html)
+    page = Page(resolve, params or {}, site_params or {}, keep_html, site_template, titles)
     out.text = _expand(body, tags, 0, len(tags), 0, len(body), page, out)
     return out
 
@@ -277,6 +283,14 @@ def _param(call: Call, page: Page) -> str | None:
 
 def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansion) -> str:
     name = call.name
+    if page.site_template is not None:
+        out.reads.append(("shortcode", name))  # one the site adds later is read then
+        if (template := page.site_template(name)) is not None:
+            from feedkit.posts.siteshortcodes import render
+
+            made = render(template, call.args, call.named, inner, page.titles, _inline_markdown)
+            if made is not None:
+                return made
     if name in EMBEDS:
         return _embed_link(call)
     if name == "figure":

@@ -134,20 +134,24 @@ def watched(cfg: Config, config_file: str) -> list[str]:
     """Return every file and folder, besides posts, whose change may change what reading the config
     and the cache's key (feedkit/site/cachekey.py `config_hash`) find: the config file, Hugo's and
     Pelican's configuration beside the content folder or the config (their presence decides which
-    files are posts), and Jekyll's `_config.yml` (and `.yaml`, `.toml`), `_data/authors.yml` and
-    `_includes/` (templates read them), every file and folder below those folders; and with a digest
+    files are posts), a Hugo site's shortcode templates, and Jekyll's `_config.yml` (and `.yaml`,
+    `.toml`), `_data/` and `_includes/` (templates read them), every file and folder below those
+    folders; and with a digest
     archive, what its refresh reads and writes (`archive_inputs`)."""
     from feedkit.posts.jekyllconfig import JEKYLL_CONFIGS
     from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS, PELICAN_CONFIG, site_folders
+    from feedkit.posts.siteshortcodes import template_folders
     from feedkit.posts.tagreads import INCLUDES
 
     paths = [config_file]
     for folder in site_folders(cfg):
         paths += [str(folder / name) for name in (*HUGO_CONFIGS, PELICAN_CONFIG)]
         paths += _tree(str(folder / CONFIG_DIR))
+    for templates in template_folders(site_folders(cfg)):  # a Hugo site's own shortcodes
+        paths += _tree(str(templates))
     for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
-        paths += [str(folder / name) for name in (*JEKYLL_CONFIGS, "_data/authors.yml")]
-        paths += _tree(str(folder / INCLUDES))
+        paths += [str(folder / name) for name in JEKYLL_CONFIGS]
+        paths += _tree(str(folder / INCLUDES)) + _tree(str(folder / "_data"))
     if cfg.digest.archive:
         paths += archive_inputs(cfg)
     return list(dict.fromkeys(paths))

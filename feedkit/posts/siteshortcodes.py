@@ -1,0 +1,140 @@
+"""A Hugo site's own shortcodes (`layouts/_shortcodes/` or `layouts/shortcodes/`, its theme's
+too) whose templates feedkit can run: text and HTML with actions that only give what the
+shortcode was called with, as Hugo's html/template gives it. A note box, a subscribe box:
+
+    <aside class="note"><strong>Note:</strong> {{ .Inner | markdownify }}</aside>
+    <div class="box"><h3>{{ .Get "headline" }}</h3><p>{{ .Get 0 }}</p></div>
+
+The actions run: `.Get "name"` and `.Get 0` (HTML-escaped, as html/template escapes any
+text), `.Inner` (as it is: Hugo's is HTML), `.Page.Title`, `.Site.Title`, each piped through
+`markdownify` (Markdown to HTML, one paragraph's unwrapped), `safeHTML`, `htmlEscape`,
+`plainify`, `lower`, `upper` or `strings.TrimSpace`; `{{/* comments */}}`; `{{-` and `-}}`
+trim the white space beside them. A template with any other action (`if`, `with`, `range`,
+a variable, a partial) is not run: `render` says so with None, and the shortcode is then
+what feedkit knows it as, or unknown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+# Where Hugo 0.146 and later look (`_shortcodes`), then the older folder; a theme's after.
+FOLDERS = ("layouts/_shortcodes", "layouts/shortcodes")
+_ACTION = re.compile(r"\{\{(-\s)?(.*?)(\s-)?\}\}", re.DOTALL)
+_GET = re.compile(r"""\.Get\s+(?:"([^"]*)"|`([^`]*)`|(\d+))""")
+_FIELD = re.compile(r"\.(?:Inner|Page\.Title|Site\.Title)")
+_FUNCTIONS = {
+    "markdownify",
+    "safeHTML",
+    "htmlEscape",
+    "plainify",
+    "lower",
+    "upper",
+    "strings.TrimSpace",
+}
+
+
+def template_folders(folders: Sequence[Path], theme: str | None = None) -> list[Path]:
+    """Return the folders a Hugo site in `folders` may keep shortcode templates in, first
+    the one Hugo looks in first: the site's, then its theme `theme`'s (None: every theme's,
+    for what the build cache watches)."""
+    found = [folder / sub for folder in folders for sub in FOLDERS]
+    for folder in folders:
+        themes = [folder / "themes" / theme] if theme else []
+        if theme is None and (folder / "themes").is_dir():
+            themes = sorted(p for p in (folder / "themes").iterdir() if p.is_dir())
+        found += [base / sub for base in themes for sub in FOLDERS]
+    return found
+
+
+def template_paths(folders: Sequence[Path], theme: str) -> dict[str, Path]:
+    """Return the shortcode templates of a Hugo site in `folders` (its theme `theme`'s
+    under them), by name: the site's over its theme's, as Hugo looks them up."""
+    found: dict[str, Path] = {}
+    for folder in reversed(template_folders(folders, theme)):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.html")):
+                name = path.name[: -len(".html")]
+                if "." not in name:  # not `name.en.html`, `name.amp.html`
+                    found[name] = path
+    return found
+
+
+def render(
+    template: str,
+    args: Sequence[str],
+    named: Mapping[str, str],
+    inner: str | None,
+    titles: tuple[str, str],
+    markdownify: Callable[[str], str],
+) -> str | None:
+    """Return what `template` makes of a call with positional `args`, `named` ones and its
+    `inner` content (`titles`: the page's and the site's), or None when it holds an action
+    feedkit does not run (see the module)."""
+    out: list[str] = []
+    at = 0
+    trim_next = False
+    for m in _ACTION.finditer(template):
+        text = template[at : m.start()]
+        if trim_next:
+            text = text.lstrip()
+        if m[1]:
+            text = text.rstrip()
+        out.append(text)
+        trim_next = bool(m[3])
+        at = m.end()
+        action = m[2].strip()
+        if action.startswith("/*") and action.endswith("*/"):
+            continue
+        value = _action(action, args, named, inner, titles, markdownify)
+        if value is None:
+            return None
+        out.append(value)
+    rest = template[at:]
+    out.append(rest.lstrip() if trim_next else rest)
+    return "".join(out)
+
+
+def _action(
+    action: str,
+    args: Sequence[str],
+    named: Mapping[str, str],
+    inner: str | None,
+    titles: tuple[str, str],
+    markdownify: Callable[[str], str],
+) -> str | None:
+    head, *pipes = [part.strip() for part in action.split("|")]
+    if m := _GET.fullmatch(head):
+        if m[3] is not None:
+            index = int(m[3])
+            value, is_html = (args[index] if index < len(args) else ""), False
+        else:
+            value, is_html = named.get(m[1] if m[1] is not None else m[2], ""), False
+    elif _FIELD.fullmatch(head):
+        if head == ".Inner":
+            value, is_html = inner or "", True
+        else:
+            value, is_html = titles[0] if head == ".Page.Title" else titles[1], False
+    else:
+        return None
+    for function in pipes:
+        if function not in _FUNCTIONS:
+            return None
+        if function == "markdownify":
+            value, is_html = markdownify(value), True
+        elif function == "safeHTML":
+            is_html = True
+        elif function == "htmlEscape":
+            value, is_html = html.escape(value), True
+        elif function == "plainify":
+            value = re.sub(r"<[^>]*>", "", value)
+        elif function == "lower":
+            value = value.lower()
+        elif function == "upper":
+            value = value.upper()
+        else:
+            value = value.strip()
+    return value if is_html else html.escape(value)
