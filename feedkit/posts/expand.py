@@ -16,7 +16,6 @@ and `{{< ref >}}` name, only when a post asks.
 from __future__ import annotations
 
 import hashlib
-import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -31,9 +30,7 @@ from feedkit.errors import FeedkitError, Problem
 from feedkit.models import Post
 from feedkit.posts.jekyllconfig import (
     JEKYLL_CONFIG,
-    JEKYLL_CONFIGS,
     excerpt_cut,
-    jekyll_folder,
     jekyll_reading,
     markdown_suffixes,
 )
@@ -41,7 +38,7 @@ from feedkit.posts.jekyllsite import as_written, liquid_site, site_config
 from feedkit.posts.pairs import before_one_of
 from feedkit.posts.reading import PLAIN, Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
-from feedkit.posts.tagreads import INCLUDES, TagReads
+from feedkit.posts.tagreads import TagReads
 from feedkit.readonly import readonly
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
@@ -58,41 +55,6 @@ class Expanded:
     text: str  # the body as plain Markdown
     problems: tuple[Problem, ...]  # warnings, at their lines in the post file
     reads: tuple[Read, ...]  # what the result depends on besides the post
-
-
-def template_inputs(cfg: Config) -> str:
-    """Return a hash of the files expansion reads besides posts (`_config.yml`, or the
-    `_config.yaml` or `_config.toml` Jekyll reads instead, every file in `_includes/` and in
-    `_data/`, `site.data`, whose `authors.yml` names posts' authors; a Hugo site's own
-    shortcode templates): the build cache keys on it, so a change there renders afresh."""
-    from feedkit.posts.siteshortcodes import template_folders
-
-    folder = jekyll_folder(cfg)
-    digest = hashlib.sha256()
-    shortcodes: list[Path] = []
-    for templates in template_folders(site_folders(cfg)):  # a Hugo site's own shortcodes
-        for dirpath, _, names in os.walk(templates):
-            shortcodes += [Path(dirpath) / name for name in names]
-    _hash_files(digest, shortcodes)
-    if folder is None and not (cfg.content_path / INCLUDES).is_dir():
-        return digest.hexdigest() if shortcodes else ""
-    for base in dict.fromkeys(x for x in (folder, cfg.content_path) if x is not None):
-        paths = [*(base / name for name in JEKYLL_CONFIGS)]
-        for read in (INCLUDES, "_data"):  # `site.data` (authors.yml names posts' authors)
-            for dirpath, _, names in os.walk(base / read):
-                paths += [Path(dirpath) / name for name in names]
-        _hash_files(digest, paths)
-    return digest.hexdigest()
-
-
-def _hash_files(digest: Any, paths: list[Path]) -> None:
-    for path in sorted(paths):
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        digest.update(b"%s\0%d\0" % (str(path).encode("utf-8", "surrogateescape"), len(data)))
-        digest.update(data)
 
 
 class NeedsPosts(Exception):
@@ -224,8 +186,8 @@ class Templates:
         )
 
     def _templates(self, post: Post, body: str) -> Expanded:
-        # Imported here: the build cache's key reads `template_inputs` before any post is
-        # read, and a cold build should not import what only rendering needs before then.
+        # Imported here: a cold build should not import what only rendering needs before
+        # any post is read.
         from feedkit.posts import texdelims
 
         if self.jekyll and self.reading(True).kramdown and "<" in body:
@@ -243,8 +205,7 @@ class Templates:
             return Expanded(body, (), ())
         if not self.posts_known:
             raise NeedsPosts(post.rel_path)
-        # Here, not at the top: a build that finds nothing changed imports this module (for
-        # template_inputs) but reads no post.
+        # Here, not at the top: most bodies have no templates.
         from feedkit.posts.posturl import JEKYLL_NAME
 
         if self.jekyll or (

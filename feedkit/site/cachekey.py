@@ -238,8 +238,8 @@ def config_hash(cfg: Config) -> str:
     typographer, the Markdown extensions a Pelican configuration names and the settings its
     layout reads (`pelicansettings.layout_settings`), and the files templates read besides posts
     (`_config.yml`, `_includes/`)."""
-    from feedkit.posts.expand import template_inputs
     from feedkit.posts.sitekind import PELICAN_CONFIG, hugo_config_in, site_folders, site_markers
+    from feedkit.posts.templateinputs import template_inputs
 
     markers = site_markers(cfg)
     # What a Hugo configuration says of main sections and URLs decides posts and links.
