@@ -639,6 +639,30 @@ def test_pelicans_filename_static_and_attach_links_are_the_urls_they_name(
     assert run(tmp_path, "check").stderr.endswith(missing)
 
 
+def test_a_pelican_link_to_a_draft_is_where_pelican_writes_drafts(tmp_path: Path) -> None:
+    # Pelican writes a draft at its DRAFT_URL (drafts/{slug}.html): the link went to the URL
+    # the article would have, a page that does not exist.
+    (tmp_path / "feedkit.toml").write_text(PELICAN_TOML, encoding="utf-8")
+    (tmp_path / "pelicanconf.py").write_text("SITENAME = 'P'\n", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text(
+        "Title: Published\nDate: 2024-04-27\n\nSee [the draft]({filename}b.md).\n", "utf-8"
+    )
+    (tmp_path / "content" / "b.md").write_text(
+        "Title: Draft Post\nDate: 2024-04-27\nStatus: draft\n\nNot yet.\n", "utf-8"
+    )
+    result = run(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    assert '<a href="https://example.com/blog/drafts/draft-post.html">the draft</a>' in entry(
+        tmp_path, "Published"
+    )
+    (tmp_path / "pelicanconf.py").write_text(
+        "SITENAME = 'P'\nDRAFT_URL = 'wip/{slug}/'\n", encoding="utf-8"
+    )
+    assert run(tmp_path, "build").exit_code == 0
+    assert 'href="https://example.com/blog/wip/draft-post/"' in entry(tmp_path, "Published")
+
+
 def test_pelicans_links_are_looked_for_on_a_pelican_site_only(tmp_path: Path) -> None:
     """Without pelicanconf.py beside the content folder no body is searched for them (the
     search took 6 % of a `feedkit check`), and `{filename}` is text like any other."""

@@ -675,6 +675,25 @@ def test_a_pelican_article_with_an_empty_date_is_skipped_as_by_pelican(tmp_path:
     assert sorted(ours) == sorted(theirs) == ["tag:p.example.org,2024-05-01:/a.html"]
 
 
+def test_a_pelican_link_to_a_draft_is_as_in_pelican(tmp_path: Path) -> None:
+    theirs, ours = pelican_and_feedkit(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "PATH = 'content'\nTIMEZONE = 'UTC'\n",
+            "content/a.md": "Title: Published\nDate: 2024-04-27\n\nSee [it]({filename}b.md).\n",
+            "content/b.md": "Title: Draft Post\nDate: 2024-04-27\nStatus: draft\n\nx\n",
+        },
+    )
+    ((key, their),) = theirs.items()
+    link = r'<a href="([^"]+)">it</a>'
+    assert (
+        re.findall(link, ours[key].content[0].value)
+        == re.findall(link, their.content[0].value)
+        == ["https://p.example.org/drafts/draft-post.html"]
+    )
+
+
 def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:
     # Built with Pelican 4.8 (`pelican content`, no PATH in pelicanconf.py) and with feedkit
     # set up by `feedkit init`: the same entries, links, titles, dates and categories. An

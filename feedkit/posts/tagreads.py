@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +19,7 @@ from urllib.parse import quote
 
 from feedkit.config import Config
 from feedkit.models import Post
-from feedkit.posts.sitekind import site_folders
+from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders
 from feedkit.posts.themeincludes import THEME_INCLUDES
 from feedkit.posts.walk import MARKDOWN_SUFFIXES
 
@@ -124,12 +125,30 @@ class TagReads:
         content folder (Pelican's `{filename}` and `{static}`)."""
         shown = self._by_content_path.get(name)
         if shown is not None and self.content_rel(shown) == name:
+            post = self.post_of(shown)
+            if post.draft:  # where Pelican writes a draft: its DRAFT_URL
+                return self._draft_url(post), ""
             return self._url(shown), ""
         if name.startswith(("../", "/")) or not (self.cfg.content_path / name).is_file():
             return "", "no such file in the content folder"
         if posixpath.splitext(name)[1] in MARKDOWN_SUFFIXES:
             return "", "a page, not a post: feedkit does not know its URL"
         return self.cfg.base_url + quote(name), ""
+
+    def _draft_url(self, post: Post) -> str:
+        """Return the URL Pelican gives a draft (its DRAFT_URL, by default
+        `drafts/{slug}.html`, with the slug its ARTICLE_URL has), else its post's URL when
+        feedkit cannot fill that in."""
+        from feedkit.posts import pelicanmeta
+        from feedkit.posts.pelicansettings import setting
+
+        configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
+        pattern = setting(configs, "DRAFT_URL") or "drafts/{slug}.html"
+        if set(re.findall(r"\{[^{}]*\}", pattern)) - {"{slug}"}:
+            return post.url
+        titled = pelicanmeta.slug(post.title)  # its slug of the title, unless it names one
+        slug = titled if titled and quote(titled) in post.url else post.slug
+        return self.cfg.base_url + quote(pattern.lstrip("/").replace("{slug}", slug))
 
     def _ref(self, target: str) -> tuple[str, str]:
         path, hash_, anchor = target.partition("#")
