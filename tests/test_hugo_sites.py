@@ -906,3 +906,18 @@ def test_a_hugo_sites_own_shortcodes_are_run_when_feedkit_can(tmp_path: Path) ->
     assert (
         '<aside class="tip">Remember to <em>back up</em> first.</aside>' in items[0]["content_html"]
     )
+
+
+def test_a_hugo_pages_build_options_are_read_in_any_case(tmp_path: Path) -> None:
+    # `Build: {List: never}`, as Hugo reads keys: the page is in no list, so in no feed.
+    hugo_site_of(
+        tmp_path,
+        {
+            "content/posts/hidden.md": "---\ntitle: Hidden\ndate: 2024-01-02\n"
+            "Build:\n  List: never\n---\nx\n",
+            "content/posts/shown.md": "---\ntitle: Shown\ndate: 2024-01-03\n---\nx\n",
+        },
+    )
+    assert run(tmp_path, "build").exit_code == 0
+    items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    assert [i["title"] for i in items] == ["Shown"]

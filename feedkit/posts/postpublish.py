@@ -206,6 +206,7 @@ class PostPublishing:
             options = self.meta.get(key)
             if not isinstance(options, dict):
                 continue
+            options = {str(k).lower(): v for k, v in options.items()}  # Hugo's, in any case
             for option, hidden in (("list", ("never", "local")), ("render", ("never",))):
                 value = options.get(option)
                 if value is False or (isinstance(value, str) and value.lower() in hidden):
