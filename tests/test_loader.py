@@ -538,3 +538,16 @@ def test_a_post_dated_before_1970_is_published_with_a_warning(tmp_path: Path, ru
     )
     (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
     assert item["date_published"] == "1969-07-20T22:17:00+01:00"
+
+
+def test_hexo_nested_categories_are_each_a_category(make_site: MakeSite) -> None:
+    # `categories: - - Algorithms` (Hexo's paths of categories, kept by posts moved from it)
+    # stopped the whole build: "must be a list of names". And `image: ""`, as a theme's
+    # archetype leaves it, is no image (it stopped the build too).
+    post = (
+        "---\ntitle: Diff\ndate: 2022-01-29 15:38:37\ntags: [algo]\n"
+        'categories:\n  - - Algorithms\n    - Arrays\n  - Notes\nimage: ""\n---\nx\n'
+    )
+    (loaded,) = load_posts(make_site(posts={"diff.md": post})).posts
+    assert loaded.tags == ("algo", "Algorithms", "Arrays", "Notes")
+    assert loaded.image is None

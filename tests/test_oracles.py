@@ -1123,6 +1123,26 @@ def test_a_hugo_sites_own_shortcodes_read_as_in_hugo(tmp_path: Path) -> None:
     assert "Note: Remember to back up first." in shown(page)
 
 
+def test_a_hugo_post_with_an_empty_image_or_hexo_categories_is_listed_as_by_hugo(
+    tmp_path: Path,
+) -> None:
+    # Both stopped feedkit's whole build (Stack's archetype leaves `image = ""`).
+    from test_hugo_sites import hugo_site_of
+
+    def make(site: Path) -> Path:
+        return hugo_site_of(
+            site,
+            {
+                "content/posts/a.md": '+++\ntitle = "A"\ndate = 2024-01-02\nimage = ""\n+++\nx\n',
+                "content/posts/b.md": "---\ntitle: B\ndate: 2024-01-03\ncategories:\n"
+                "  - - Algorithms\n---\nx\n",
+            },
+        )
+
+    theirs, ours = hugo_and_feedkit(tmp_path, make)
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

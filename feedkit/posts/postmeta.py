@@ -252,8 +252,7 @@ class PostBuilder(PostAddress, PostPublishing):
         if image is None and self.place.hugo:
             image = _theme_image(meta)
         if image is not None and not image.strip():
-            self.fail("image", "image must be a path or URL")
-            image = None
+            image = None  # `image: ""`, as themes' archetypes leave it: no image, as in Hugo
 
         if self.problems:  # in the order of their lines
             raise FileProblems(sorted(self.problems, key=lambda problem: problem.line))

@@ -178,6 +178,10 @@ def split_list(value: Any, key: str) -> list[str]:
         return [p.strip() for p in parts if p.strip()]
     if isinstance(value, list):
         items = []
+        # Categories as a list of lists of names: Hexo's, each a path from the top (`- - a`),
+        # which posts moved from Hexo keep; each name is one.
+        if key == "categories" and any(isinstance(item, list) for item in value):
+            value = [n for item in value for n in (item if isinstance(item, list) else [item])]
         for item in value:
             if isinstance(item, bool) or not isinstance(item, str | int | float | date):
                 raise ValueError(f"{key} must be a list of names, but has {short_repr(item)}")
