@@ -57,3 +57,15 @@ def test_an_includes_unquoted_number_is_the_number() -> None:
     text, found = env.render_post("{% include box.html w=410 %} {% include box.html w=1.5 %}", {})
     assert text == "411 2.5"
     assert list(lines_of(found)) == []
+
+
+def test_a_raw_block_in_a_highlight_block_is_its_text() -> None:
+    # How Jekyll's docs show Liquid in code: its raw tags were shown in the code block.
+    env = JekyllEnvironment({}, {})
+    body = (
+        '{% highlight liquid %}\n{% raw %}\n{{ "/a/" | relative_url }}\n{% endraw %}\n'
+        "{% endhighlight %}"
+    )
+    text, found = env.render_post(body, {})
+    assert text == '\n```liquid\n{{ "/a/" | relative_url }}\n```\n'
+    assert list(lines_of(found)) == []

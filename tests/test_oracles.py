@@ -437,6 +437,21 @@ def test_a_jekyll_sites_data_reads_as_in_jekyll(tmp_path: Path) -> None:
     assert "Ada=lead" in seen_text(ours[key])
 
 
+def test_a_raw_block_in_a_jekyll_highlight_block_reads_as_in_jekyll(tmp_path: Path) -> None:
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: H\nurl: https://h.example.org\nplugins: [jekyll-feed]\n",
+            "_posts/2024-01-02-h.md": "---\ntitle: H\n---\nFilter:\n\n{% highlight liquid %}\n"
+            '{% raw %}\n{{ "/a/" | relative_url }} => /a/\n{% endraw %}\n'
+            "{% endhighlight %}\n\nEnd.\n",
+        },
+    )
+    ((key, their),) = theirs.items()
+    assert seen_text(ours[key]) == seen_text(their)
+    assert "raw" not in seen_text(ours[key])
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

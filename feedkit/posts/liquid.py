@@ -130,6 +130,7 @@ _HIGHLIGHT = re.compile(
     r"|(?P<open>\{%-?\s*highlight\b.*?%\})(?P<code>.*?)(?P<close>\{%-?\s*endhighlight\s*-?%\})",
     re.DOTALL,
 )
+_RAW_TAG = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w.\[\]-]+))""")
 _VARIABLE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
@@ -236,7 +237,9 @@ class JekyllEnvironment(Environment):
         # reads a highlight block as written, where the lexer would take `{% comment %}`.
         if match["raw"]:
             return match[0]
-        self.highlighted[match.end("open")] = match["code"]
+        # A raw block in it (how Jekyll's docs show Liquid in one): its text, without its
+        # tags, which Jekyll takes away.
+        self.highlighted[match.end("open")] = _RAW_TAG.sub("", match["code"])
         return match["open"] + re.sub(r"[^\n]", " ", match["code"]) + match["close"]
 
     def run_tag(self, node: JekyllNode, context: RenderContext) -> str:
