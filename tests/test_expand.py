@@ -225,6 +225,20 @@ def test_jekyll_site_author_is_the_config_ymls_as_written(tmp_path: Path) -> Non
     assert "<p>Written by Jane Doe.</p>" in entry(site, "Signed")
 
 
+def test_jekyll_post_url_and_link_give_the_path_on_the_site(tmp_path: Path) -> None:
+    # As Jekyll 4's do (its relative_url): after `{{ site.url }}` the host came twice.
+    site = jekyll_site(tmp_path)
+    post = (
+        "---\ntitle: Linked\n---\n[A]({{ site.url }}{% post_url 2024-01-10-first-steps %}), "
+        "[B]({{ site.url }}{% link _docs/guide.md %}).\n"
+    )
+    (site / "content" / "_posts" / "2024-03-04-linked.md").write_text(post, encoding="utf-8")
+    assert run(site, "build").exit_code == 0
+    html = entry(site, "Linked")
+    assert '<a href="https://example.com/blog/2024/01/10/first-steps.html">A</a>' in html
+    assert '<a href="https://example.com/blog/docs/guide/">B</a>' in html
+
+
 def test_check_warns_about_templates_in_every_post(tmp_path: Path) -> None:
     # One entry a feed: the broken post is not in it, check reads it all the same.
     site = jekyll_site(tmp_path, SITE_TOML.replace("[feed]", "[feed]\nlimit = 1"))
@@ -386,9 +400,9 @@ def test_the_digest_summarises_the_expanded_post(tmp_path: Path) -> None:
         main, ["preview", "--text", "--config", str(site / "feedkit.toml")], env=NOW_ENV
     )
     assert result.exit_code == 0, result.output
-    assert (
-        "Welcome to Example Blog: start with\nhttps://example.com/blog/2024/01/10/first-steps.html.\n"
-        in result.stdout
+    # post_url gives the post's path on the site, its baseurl in it, as in Jekyll 4
+    assert "Welcome to Example Blog: start with /blog/2024/01/10/first-steps.html.\n" in (
+        result.stdout
     )
 
 

@@ -452,6 +452,26 @@ def test_a_raw_block_in_a_jekyll_highlight_block_reads_as_in_jekyll(tmp_path: Pa
     assert "raw" not in seen_text(ours[key])
 
 
+def test_a_jekyll_post_url_after_site_url_links_as_in_jekyll(tmp_path: Path) -> None:
+    # post_url gave the whole URL: `{{ site.url }}{% post_url x %}` doubled the host.
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: P\nurl: https://p.example.org\nplugins: [jekyll-feed]\n",
+            "_posts/2024-01-02-a.md": "---\ntitle: A\n---\nx\n",
+            "_posts/2024-01-03-b.md": "---\ntitle: B\n---\n[A]({{ site.url }}"
+            "{% post_url 2024-01-02-a %}) and [again]({% post_url 2024-01-02-a %}).\n",
+        },
+    )
+    key = "https://p.example.org/2024/01/03/b"
+    links = r'href="([^"]+)"'
+    assert (
+        re.findall(links, ours[key].content[0].value)
+        == ["https://p.example.org/2024/01/02/a.html"] * 2
+    )
+    assert seen_text(ours[key]) == seen_text(theirs[key])
+
+
 def test_a_jekyll_sites_post_file_names_are_read_as_jekyll_reads_them(tmp_path: Path) -> None:
     # Markdown is what markdown_ext names, in any case; any other dated file of _posts/ is
     # published as written at a URL with its ending (.mdown by default, .markdown here).

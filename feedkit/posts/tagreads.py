@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from feedkit.config import Config
 from feedkit.models import Post
@@ -56,9 +56,10 @@ class TagReads:
             shown = self._by_stem.get(name.strip("/"))
             if shown is None:
                 return "", f"post_url: no post {name!r} in _posts/"
-            return self._url(shown), ""
+            return _path(self._url(shown)), ""
         if kind == "link":
-            return self._link(name)
+            url, problem = self._link(name)
+            return _path(url), problem
         if kind == "file":
             return self._file(name)
         return self._ref(name)
@@ -221,3 +222,10 @@ def _jekyll_page_url(name: str, config: Mapping[str, Any], site: Mapping[str, An
     else:
         stem += suffix
     return site["url"] + site["baseurl"] + "/" + stem
+
+
+def _path(url: str) -> str:
+    """Return the path of a URL on the site, its baseurl in it: what Jekyll 4's `post_url`
+    and `link` give (`relative_url`), which a template may put after `{{ site.url }}`."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "") if parts.netloc else url
