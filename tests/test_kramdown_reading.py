@@ -210,6 +210,21 @@ def test_a_jekyll_math_block_with_bars_is_math_not_a_table(make_site: MakeSite) 
     assert '<p>where <math display="inline">' in html
 
 
+def test_a_jekyll_block_of_math_with_blank_lines_is_one_formula(make_site: MakeSite) -> None:
+    # kramdown reads `$$` to the next `$$` over blank lines; CommonMark ended the paragraph
+    # there, and readers saw `$$`, `\\begin{align}` and `\\[10pt]` lost its `\\`.
+    body = (
+        "MLE:\n\n$$ \\begin{align}\n\n\\theta &= \\mathop{\\rm arg\\,max} P(X) "
+        "\\\\[10pt]\n       &= \\prod_i P(x_i)\n\n\\end{align} $$\n\nDone.\n"
+    )
+    post = f"---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\n{body}"
+    cfg = make_site(posts={"_posts/2024-01-01-a.md": post}, toml=SITE_TOML)
+    html = built_item(cfg)["content_html"]
+    assert html.count("<math") == 1 and "$$" not in html
+    assert "arg\\,max} P(X) \\\\[10pt]" in html  # the TeX, in the formula's annotation
+    assert html.startswith("<p>MLE:</p>") and html.endswith("<p>Done.</p>\n")
+
+
 def test_kramdowns_own_input_strikes_nothing_through(make_site: MakeSite) -> None:
     # `kramdown: input: kramdown` in _config.yml: kramdown 2.4's own parser leaves `~~x~~`
     # as typed, where its GFM input (Jekyll's default) strikes it through.

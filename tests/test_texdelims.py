@@ -101,3 +101,15 @@ def test_a_dollar_before_a_digit_ends_no_formula() -> None:
         '<p>(<span class="math inline">$2^n$</span>) and <span class="math inline">$3x$</span>'
         ", <code>$1-$2</code></p>\n"
     )
+
+
+def test_a_passthrough_block_with_blank_lines_is_one_formula() -> None:
+    # Hugo passes the block through whole; CommonMark would end the paragraph at the blank line.
+    from feedkit.posts.texdelims import passthrough
+
+    text = (
+        "Before.\n\n\\[\n\\begin{aligned}\na &= 1 \\\\\n\nb &= 2\n\\end{aligned}\n\\]\n\nAfter.\n"
+    )
+    assert passthrough(text, (("\\[", "\\]", True),)) == (
+        "Before.\n\n$$\\begin{aligned}\na &= 1 \\\\\nb &= 2\n\\end{aligned}$$\n\nAfter.\n"
+    )

@@ -167,7 +167,10 @@ def render_html(
     """
     from feedkit.posts.plaintext import without_dividers  # plaintext imports this module
 
-    text = texdelims.convert(without_dividers(body, reading.exact_divider))
+    text = without_dividers(body, reading.exact_divider)
+    if reading.kramdown_math:  # before `convert`, which reads the formula's pieces as text
+        text = texdelims.joined_block_math(text)
+    text = texdelims.convert(text)
     prepared = kramdown.prepare(text) if reading.kramdown else None
     text = kept_markers(prepared, reading) if prepared else text
     out = read_html(text, reading)

@@ -97,6 +97,8 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
     marked: list[str] = []  # the same text as HTML, raw HTML included, read when there is some
     raw = False
     displayed = ""  # the text of display math in the block
+    if reading.kramdown_math:  # as markup.render_html reads it
+        markdown_text = texdelims.joined_block_math(markdown_text)
     markdown_text = texdelims.convert(markdown_text)
     prepared = kramdown.prepare(markdown_text) if reading.kramdown else None
     markdown_text = as_read(kept_markers(prepared, reading) if prepared else markdown_text, reading)

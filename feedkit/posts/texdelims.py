@@ -128,6 +128,8 @@ def passthrough(text: str, delimiters: Sequence[tuple[str, str, bool]]) -> str:
         index = next(i for i in range(len(pairs)) if m[2 * i + 1] is not None)
         tex = data[m.start(2 * index + 2) : m.end(2 * index + 2)].decode().strip()
         if tex and "$" not in tex:
+            # A blank line in a block ends CommonMark's paragraph: in TeX it is nothing.
+            tex = _BLANK_LINE.sub("", tex) if pairs[index][2] else tex
             math = f"$${tex}$$" if pairs[index][2] else f"${tex}$"
             edits.append((m.start(), m.end(), math.encode()))
     for start, end, replacement in sorted(edits, reverse=True):
@@ -189,4 +191,37 @@ def prices(text: str, options: Any) -> str:
         for at in reversed(opening):
             data = data[:at] + b"\\" + data[at:]
         text = data.decode()
+    return text
+
+
+# kramdown's block math: `$$` at a block's start, to the next `$$` with a block's end after it,
+# over blank lines too (its BLOCK_MATH_START); one with a blank line in it is what differs.
+_BLOCK_MATH = re.compile(r"(?ms)^[ ]{0,3}\$\$(.+?)\$\$[ \t]*$")
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+
+
+def joined_block_math(text: str) -> str:
+    """Return Markdown `text` with each blank line inside a block of math taken out, where
+    kramdown (a Jekyll site's converter) reads the block whole: CommonMark ends a paragraph
+    there, and the formula's pieces reached readers as text (`$$`, `\\begin{aligned}`, a lost
+    `\\\\`). In TeX a blank line in a formula is nothing."""
+    if "$$" not in text or not _BLANK_LINE.search(text):
+        return text
+    found = [
+        m
+        for m in _BLOCK_MATH.finditer(text)
+        if _BLANK_LINE.search(m[1])
+        and (m.start() == 0 or text.endswith("\n\n", 0, m.start()) or text[: m.start()].isspace())
+        and re.match(r"[ \t]*(?:\n[ \t]*\n|\n?\Z)", text[m.end() :])
+    ]
+    if not found:
+        return text
+    kept, _ = regions(text)  # code, in byte offsets
+    edits = []
+    for m in found:
+        at = len(text[: m.start()].encode())
+        if not any(a <= at < b for a, b in kept):
+            edits.append((m.start(1), m.end(1), _BLANK_LINE.sub("", m[1])))
+    for start, end, joined in reversed(edits):
+        text = text[:start] + joined + text[end:]
     return text
