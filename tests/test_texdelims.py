@@ -113,3 +113,13 @@ def test_a_passthrough_block_with_blank_lines_is_one_formula() -> None:
     assert passthrough(text, (("\\[", "\\]", True),)) == (
         "Before.\n\n$$\\begin{aligned}\na &= 1 \\\\\nb &= 2\n\\end{aligned}$$\n\nAfter.\n"
     )
+
+
+def test_kramdowns_escapes_are_read_in_a_jekyll_posts_formula() -> None:
+    # `\,` is no escape to kramdown (a Jekyll site's converter): MathJax on the page gets a
+    # thin space; CommonMark's reading left a comma ("H₀(,⋅,,Q)", "arg,max").
+    text = r"A point: \\( H_0(\, \cdot \,, \mathbb{Q}) \\) and \\( \mathop{\rm arg\,max}_x \\)."
+    assert convert(text, kramdown=True) == (
+        r"A point: $H_0(\, \cdot \,, \mathbb{Q})$ and $\mathop{\rm arg\,max}_x$."
+    )
+    assert convert(text) == r"A point: $H_0(, \cdot ,, \mathbb{Q})$ and $\mathop{\rm arg,max}_x$."

@@ -170,7 +170,7 @@ def render_html(
     text = without_dividers(body, reading.exact_divider)
     if reading.kramdown_math:  # before `convert`, which reads the formula's pieces as text
         text = texdelims.joined_block_math(text)
-    text = texdelims.convert(text)
+    text = texdelims.convert(text, reading.kramdown_math)
     prepared = kramdown.prepare(text) if reading.kramdown else None
     text = kept_markers(prepared, reading) if prepared else text
     out = read_html(text, reading)

@@ -99,7 +99,7 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
     displayed = ""  # the text of display math in the block
     if reading.kramdown_math:  # as markup.render_html reads it
         markdown_text = texdelims.joined_block_math(markdown_text)
-    markdown_text = texdelims.convert(markdown_text)
+    markdown_text = texdelims.convert(markdown_text, reading.kramdown_math)
     prepared = kramdown.prepare(markdown_text) if reading.kramdown else None
     markdown_text = as_read(kept_markers(prepared, reading) if prepared else markdown_text, reading)
     for event in markdown(reading.smart, reading.options).events(markdown_text):

@@ -30,6 +30,8 @@ _ENVIRONMENT = (
 )
 # Markdown's backslash escapes: a backslash before ASCII punctuation stands for that character.
 _ESCAPE = r"\\([!-/:-@\[-`{-~])"
+# kramdown's (a Jekyll site's): fewer; `\,` or `\;` stays as written, a space in TeX.
+_KRAMDOWN_ESCAPE = r"""\\([\\.*_+\-`()\[\]{}#!:|"'=<>$])"""
 
 
 def has_delimiters(text: str) -> bool:
@@ -41,14 +43,16 @@ def has_delimiters(text: str) -> bool:
     return "\\" in text and ("\\(" in text or "\\[" in text or "\\begin{" in text)
 
 
-def convert(text: str) -> str:
+def convert(text: str, kramdown: bool = False) -> str:
     """Return Markdown `text` with its `\\(…\\)` and `\\[…\\]` formulas as pyromark's math,
-    outside code."""
-    return _convert(text) if has_delimiters(text) else text
+    outside code; their Markdown escapes read as CommonMark reads them, or with `kramdown`
+    as kramdown does (a Jekyll site's post)."""
+    return _convert(text, kramdown) if has_delimiters(text) else text
 
 
 @lru_cache(maxsize=8)  # a post's body is read for its HTML and again for its summary
-def _convert(text: str) -> str:
+def _convert(text: str, kramdown: bool = False) -> str:
+    escape = _KRAMDOWN_ESCAPE if kramdown else _ESCAPE
     data = text.encode()
     kept, markup = regions(text)
     edits: list[tuple[int, int, bytes]] = []
@@ -61,13 +65,13 @@ def _convert(text: str) -> str:
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
         source = data[m.start() : m.end()].decode()
-        if (changed := _text_math(source)) != source:
+        if (changed := _text_math(source, escape)) != source:
             edits.append((m.start(), m.end(), changed.encode()))
     taken += [(start, end) for start, end, _ in edits]
     for env in re.finditer(_ENVIRONMENT, data):
         if any(a < env.end() and env.start() < b for a, b in taken):
             continue
-        tex = re.sub(_ESCAPE, r"\1", env[0].decode()).strip()
+        tex = re.sub(escape, r"\1", env[0].decode()).strip()
         if "$" not in tex:  # alone on its lines it is displayed, within text inline
             line_start = data.rfind(b"\n", 0, env.start()) + 1
             line_end = data.find(b"\n", env.end()) % (len(data) + 1)
@@ -137,10 +141,10 @@ def passthrough(text: str, delimiters: Sequence[tuple[str, str, bool]]) -> str:
     return data.decode() if edits else text
 
 
-def _text_math(source: str) -> str:
+def _text_math(source: str, escape: str = _ESCAPE) -> str:
     def formula(m: re.Match[str]) -> str:
         display = m[2] is not None
-        tex = re.sub(_ESCAPE, r"\1", m[2] if display else m[1]).strip()
+        tex = re.sub(escape, r"\1", m[2] if display else m[1]).strip()
         if not tex or "$" in tex:
             return m[0]
         return f"$${tex}$$" if display else f"${tex}$"
