@@ -921,3 +921,38 @@ def test_a_hugo_pages_build_options_are_read_in_any_case(tmp_path: Path) -> None
     assert run(tmp_path, "build").exit_code == 0
     items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
     assert [i["title"] for i in items] == ["Shown"]
+
+
+REF_BY_NAME = {
+    "content/post/a.md": "---\ntitle: A\ndate: 2016-04-01\n---\nPost A.\n",
+    "content/post/c.md": "---\ntitle: C\ndate: 2016-05-01\n---\n"
+    '[bare]({{< relref "a.md" >}}) [noext]({{< relref "a" >}}) [ref]({{< ref "a.md" >}}) '
+    '[none]({{< relref "nowhere.md" >}}).\n',
+}
+
+
+def ref_by_name_site(root: Path) -> Path:
+    return hugo_site_of(root, REF_BY_NAME)
+
+
+def test_a_ref_to_a_post_by_its_file_name_finds_it_and_one_to_none_links_nowhere(
+    tmp_path: Path,
+) -> None:
+    # `relref "a.md"` (a sibling by its file's name, ending and all) was "no post", and the
+    # link went to the post itself, as every unresolved one did: now to nothing, its text kept.
+    site = ref_by_name_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    assert built.stderr == (
+        "content/post/c.md:5: warning: relref: no post 'nowhere.md' in the content folder\n"
+    )
+    (html,) = [
+        i["content_html"]
+        for i in json.loads((site / "public/feed.json").read_bytes())["items"]
+        if i["title"] == "C"
+    ]
+    a = "https://example.com/blog/post/a/"
+    assert html == (
+        f'<p><a href="{a}">bare</a> <a href="{a}">noext</a> <a href="{a}">ref</a> '
+        "<a>none</a>.</p>\n"
+    )

@@ -23,6 +23,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 import pytest
@@ -1176,6 +1177,26 @@ def test_a_hugo_post_with_an_empty_image_or_hexo_categories_is_listed_as_by_hugo
 
     theirs, ours = hugo_and_feedkit(tmp_path, make)
     assert sorted(ours) == sorted(theirs) and len(ours) == 2
+
+
+def test_a_hugo_ref_by_file_name_links_as_in_hugo(tmp_path: Path) -> None:
+    from test_hugo_sites import REF_BY_NAME, hugo_site_of
+
+    def make(site: Path) -> Path:  # without the ref to nothing, which stops Hugo
+        files = dict(REF_BY_NAME)
+        files["content/post/c.md"] = files["content/post/c.md"].replace(
+            ' [none]({{< relref "nowhere.md" >}})', ""
+        )
+        return hugo_site_of(site, files)
+
+    theirs, ours = hugo_and_feedkit(tmp_path, make)
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    c = "https://h.example.org/post/c/"
+    hrefs = r'href="([^"]+)"'  # Hugo's item holds the post's short text whole
+    assert re.findall(hrefs, ours[c].content[0].value) == ["https://h.example.org/post/a/"] * 3
+    assert {urljoin(c, h) for h in re.findall(hrefs, theirs[c].summary)} == {
+        "https://h.example.org/post/a/"
+    }
 
 
 RAW_HTML = FIXTURES / "hugo-rawhtml"

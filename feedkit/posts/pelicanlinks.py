@@ -25,7 +25,6 @@ _LINK = re.compile(
     rf"(?P<token>[{{|](?P<what>{_KINDS})[|}}](?P<target>[^\s\"'<>)]*))",
     re.MULTILINE,
 )
-LEFT_OUT = "about:invalid"  # the URL of a link to nothing, which the sanitiser drops
 # (what, target as written) → (the URL, or "" with the problem).
 Resolve = Callable[[str, str], tuple[str, str]]
 
@@ -49,9 +48,9 @@ def replace_links(body: str, resolve: Resolve) -> tuple[str, list[tuple[int, str
         url, problem = resolve(m["what"], m["target"])
         if problem:
             problems.append((at, f"{m['token']}: {problem}; left out"))
-            # No URL at all: an empty target is a link to the post itself. The sanitiser
-            # takes away a URL of a scheme it does not allow: the link's text stays, as text.
-            url = LEFT_OUT
+            from feedkit.posts.sanitize import LEFT_OUT  # rare: here
+
+            url = LEFT_OUT  # not "": an empty target is a link to the post itself
         parts += [body[last:at], url]
         last = m.end("token")
     return "".join(parts) + body[last:], problems

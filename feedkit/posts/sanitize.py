@@ -32,6 +32,10 @@ _MATHML = {
     "mtr", "munder", "munderover", "none", "semantics",
 }  # fmt: skip
 TAGS = set(nh3.ALLOWED_TAGS) | {"section", "picture", "source", "tfoot"} | _MATHML
+# The target of a link that names nothing (a Pelican `{filename}` or a Hugo `ref` to no post):
+# a scheme the allow-list takes away, so the link's text stays, as text. An empty target would
+# be a link to the post itself.
+LEFT_OUT = "about:invalid"
 _EMBEDS = ("iframe", "video", "audio", "object", "embed")
 # Dropped with their content (embeds are links by then): what they hold is code, a page of
 # its own or a player's fallback, never post text.

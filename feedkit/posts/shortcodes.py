@@ -101,6 +101,12 @@ def expand_shortcodes(
     return out
 
 
+# What a ref to no post makes (see `_expand`): in a link's target, a URL the sanitiser drops
+# (an empty target is a link to the post itself), so the link's text stays, as text.
+_NO_TARGET = "\0no target\0"
+_LINK_TARGET = re.compile(r"""(?:\]\(\s*<?|\b(?:href|src)\s*=\s*["']?)\Z""")
+
+
 def _closing(tags: list[re.Match[str]], i: int, stop: int) -> int:
     """Return the index of the tag that closes tags[i], -1 when none does."""
     name, depth = tags[i]["name"], 0
@@ -150,6 +156,11 @@ def _expand(
                 pos, i = tags[j].end(), j + 1
         args, named = _params(tag["params"])
         made = _shortcode(Call(tag["name"], args, named), inner, tag.start(), page, out)
+        if made == _NO_TARGET:  # a ref to nothing: a link to nothing, else no text at all
+            from feedkit.posts.sanitize import LEFT_OUT  # rare: here
+
+            before = body[max(start, tag.start() - 40) : tag.start()]
+            made = LEFT_OUT if _LINK_TARGET.search(before) else ""
         made = _kept(made, inner, tag["name"]) if page.keep_html and tag["angle"] else made
         parts.append(_indented(made, body, tag.start()))
     parts.append(body[pos:end])
@@ -301,6 +312,7 @@ def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansio
         url, problem = page.resolve(target)
         if problem:
             out.problems.append((at, f"{name}: {problem}"))
+            return _NO_TARGET
         return url
     if name == "highlight":
         return _fenced(call.get("lang", 0), inner or "")

@@ -160,8 +160,10 @@ class TagReads:
         if shown is None and key and "/" not in key:
             # Hugo also finds a page by its file name alone, when only one has it.
             named = [
-                s for p, s in index.items() if posixpath.basename(posixpath.splitext(p)[0]) == key
-            ]
+                s
+                for p, s in index.items()
+                if key in (posixpath.basename(p), posixpath.basename(posixpath.splitext(p)[0]))
+            ]  # `a` or `a.md`, as Hugo finds it
             shown = named[0] if len(set(named)) == 1 else None
         if shown is None and key:
             page = self._page(key)  # a page that is not a post: where Hugo publishes it
