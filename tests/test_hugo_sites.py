@@ -956,3 +956,30 @@ def test_a_ref_to_a_post_by_its_file_name_finds_it_and_one_to_none_links_nowhere
         f'<p><a href="{a}">bare</a> <a href="{a}">noext</a> <a href="{a}">ref</a> '
         "<a>none</a>.</p>\n"
     )
+
+
+PRODUCTION = {
+    "config/_default/hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+    '[permalinks]\nnotes = "/n/:slug/"\n',
+    "config/_default/params.toml": 'mainSections = ["posts"]\n',
+    # What `hugo` builds with by default: over config/_default/, key by key.
+    "config/production/hugo.toml": '[permalinks]\nposts = "/post/:slug/"\n',
+    "content/posts/lru.md": "---\ntitle: LRU\ndate: 2022-05-30\nslug: 7a57e53d\n---\nx\n",
+}
+
+
+def production_site(root: Path) -> Path:
+    for name, text in PRODUCTION.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    return root
+
+
+def test_a_hugo_sites_production_configuration_is_read_over_its_default(tmp_path: Path) -> None:
+    # config/production/ was not read: its [permalinks] lost, every link and ID another.
+    site = production_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [i["url"] for i in items] == ["https://example.com/blog/post/7a57e53d/"]

@@ -1199,6 +1199,13 @@ def test_a_hugo_ref_by_file_name_links_as_in_hugo(tmp_path: Path) -> None:
     }
 
 
+def test_a_hugo_sites_production_configuration_is_read_as_by_hugo(tmp_path: Path) -> None:
+    from test_hugo_sites import production_site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, production_site)
+    assert sorted(ours) == sorted(theirs) == ["https://h.example.org/post/7a57e53d/"]
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

@@ -86,12 +86,18 @@ def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
     return HugoSettings()
 
 
+# The configuration of the environment `hugo` builds in by default, over config/_default/.
+PRODUCTION_DIR = "config/production"
+
+
 def _config_files(folder: Path) -> tuple[Path, ...]:
-    """Return the Hugo configuration files in `folder`, the top-level one first."""
+    """Return the Hugo configuration files in `folder`, the top-level one first, then
+    config/_default/'s and config/production/'s (Hugo's default environment for a build)."""
     files = [folder / name for name in HUGO_CONFIGS if (folder / name).is_file()][:1]
-    config_dir = folder / CONFIG_DIR
-    if config_dir.is_dir():
-        files += sorted(p for p in config_dir.iterdir() if p.suffix[1:] in SUFFIXES)
+    for sub in (CONFIG_DIR, PRODUCTION_DIR):
+        config_dir = folder / sub
+        if config_dir.is_dir():
+            files += sorted(p for p in config_dir.iterdir() if p.suffix[1:] in SUFFIXES)
     return tuple(files)
 
 
@@ -108,12 +114,27 @@ def _values(files: tuple[Path, ...], folder: Path) -> dict[str, Any]:
         if not isinstance(read, dict):
             continue
         stem = path.stem.lower()
-        if path.parent.name == "_default" and stem not in ROOT_NAMES:
+        environment = path.parent.name == "production"  # merged in, key by key, as Hugo does
+        if path.parent.name in ("_default", "production") and stem not in ROOT_NAMES:
             if "." not in stem:  # languages.en.toml and the like: not read here
-                values[stem] = {**values.get(stem, {}), **read}
+                values[stem] = _merged(values.get(stem, {}), read)
+        elif environment:
+            values = _merged(values, read)
         else:
             values = {**values, **read}
     return values
+
+
+def _merged(base: Any, over: dict[str, Any]) -> dict[str, Any]:
+    """Return `base` (a mapping, or nothing) with `over`'s keys over its own, each mapping in
+    both merged so in turn."""
+    found = dict(base) if isinstance(base, dict) else {}
+    for key, value in over.items():
+        old = found.get(key)
+        found[key] = (
+            _merged(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+        )
+    return found
 
 
 def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:

@@ -146,7 +146,7 @@ def watched(cfg: Config, config_file: str) -> list[str]:
     paths = [config_file]
     for folder in site_folders(cfg):
         paths += [str(folder / name) for name in (*HUGO_CONFIGS, PELICAN_CONFIG)]
-        paths += _tree(str(folder / CONFIG_DIR))
+        paths += _tree(str(folder / CONFIG_DIR)) + _tree(str(folder / "config" / "production"))
     for templates in template_folders(site_folders(cfg)):  # a Hugo site's own shortcodes
         paths += _tree(str(templates))
     for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
