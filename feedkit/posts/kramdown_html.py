@@ -278,14 +278,9 @@ def _toc(out: str, fixes: tuple[Fix, ...], marks: re.Pattern[str]) -> str:
 
 
 def _toc_items(entries: list[tuple[int, str, str]], tag: str) -> str:
-    roots: list[list] = []
-    stack: list[list] = []
-    for level, ident, inner in entries:
-        node: list = [level, ident, inner, []]
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        (stack[-1][3] if stack else roots).append(node)
-        stack.append(node)
+    from feedkit.posts.pelicantoc import nested
+
+    roots = nested(entries)
 
     def items(nodes: list[list]) -> str:
         lines = []

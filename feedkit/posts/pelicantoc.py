@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import Any
 
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.DOTALL)
 _MARKER = re.compile(r"<p>\[TOC\]</p>\n?")
@@ -57,15 +58,23 @@ def _unique(ident: str, used: set[str]) -> str:
     return ident
 
 
-def _contents(entries: list[tuple[int, str, str]]) -> str:
-    roots: list[list] = []
-    stack: list[list] = []
+def nested(entries: list[tuple[int, str, str]]) -> list[list[Any]]:
+    """Return the headings `entries` (level, id, text) as a table of contents nests them:
+    each [level, id, text, the entries below it], a lower level holding the higher ones
+    after it (Python-Markdown's toc and kramdown's alike)."""
+    roots: list[list[Any]] = []
+    stack: list[list[Any]] = []
     for level, ident, text in entries:
-        node: list = [level, ident, text, []]
+        node: list[Any] = [level, ident, text, []]
         while stack and stack[-1][0] >= level:
             stack.pop()
         (stack[-1][3] if stack else roots).append(node)
         stack.append(node)
+    return roots
+
+
+def _contents(entries: list[tuple[int, str, str]]) -> str:
+    roots = nested(entries)
 
     def items(nodes: list[list]) -> str:
         lines = []

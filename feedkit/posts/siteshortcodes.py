@@ -20,6 +20,7 @@ import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 # Where Hugo 0.146 and later look (`_shortcodes`), then the older folder; a theme's after.
 FOLDERS = ("layouts/_shortcodes", "layouts/shortcodes")
@@ -74,6 +75,7 @@ def render(
     """Return what `template` makes of a call with positional `args`, `named` ones and its
     `inner` content (`titles`: the page's and the site's), or None when it holds an action
     feedkit does not run (see the module)."""
+    given = _Given(args, named, inner, titles, markdownify)
     out: list[str] = []
     at = 0
     trim_next = False
@@ -89,7 +91,7 @@ def render(
         action = m[2].strip()
         if action.startswith("/*") and action.endswith("*/"):
             continue
-        value = _action(action, args, named, inner, titles, markdownify)
+        value = _action(action, given)
         if value is None:
             return None
         out.append(value)
@@ -98,14 +100,18 @@ def render(
     return "".join(out)
 
 
-def _action(
-    action: str,
-    args: Sequence[str],
-    named: Mapping[str, str],
-    inner: str | None,
-    titles: tuple[str, str],
-    markdownify: Callable[[str], str],
-) -> str | None:
+class _Given(NamedTuple):
+    """What a shortcode was called with, and what its template may show besides."""
+
+    args: Sequence[str]
+    named: Mapping[str, str]
+    inner: str | None
+    titles: tuple[str, str]
+    markdownify: Callable[[str], str]
+
+
+def _action(action: str, given: _Given) -> str | None:
+    args, named, inner, titles, markdownify = given
     head, *pipes = [part.strip() for part in action.split("|")]
     if m := _GET.fullmatch(head):
         if m[3] is not None:
