@@ -73,7 +73,8 @@ class Cascades:
             cascade = self.by_folder.get("/".join(folders[:depth]), ()) if depth >= 0 else self.site
             for target, values in cascade:
                 if all(
-                    _glob(pattern).fullmatch(self._subject(key, path)) for key, pattern in target
+                    glob_pattern(pattern).fullmatch(self._subject(key, path))
+                    for key, pattern in target
                 ):
                     for key, value in values.items():
                         found.setdefault(key, value)
@@ -159,7 +160,7 @@ def entries_of(given: Any, problem: Callable[[str], ContentError]) -> list[Entry
 
 
 @lru_cache(maxsize=256)
-def _glob(pattern: str) -> re.Pattern[str]:
+def glob_pattern(pattern: str) -> re.Pattern[str]:
     """Return a Hugo glob (gobwas/glob, `/` its separator) as a regular expression: `**` any
     text, `*` any but `/`, `?` one character but `/`, `[…]` a class, `{a,b}` either."""
     out, i, depth = [], 0, 0

@@ -35,9 +35,9 @@ class HugoFiles:
             return f"ignoreFiles {found.re.pattern!r} leaves it out (Hugo never reads it)"
         parts = rel.lower().split("/")
         names = ["/".join(parts[: n + 1]) for n in range(len(parts))]  # its folders, and it
-        if self.exclude and _globs(self.exclude).search("\n".join(names)):
+        if self.exclude and _matches(self.exclude, names):
             return "the content mount's excludeFiles leaves it out (Hugo never reads it)"
-        if self.include and not _globs(self.include).search("\n".join(names)):
+        if self.include and not _matches(self.include, names):
             return "the content mount's includeFiles leaves it out (Hugo never reads it)"
         return None
 
@@ -79,37 +79,9 @@ def _regexes(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))  # re caches what it compiles
 
 
-def _globs(globs: tuple[str, ...]) -> re.Pattern[str]:
-    """Return one pattern that finds a line (a path, in lower case) any of `globs` matches
-    whole (gobwas/glob with `/` between names, as Hugo compiles them, in lower case)."""
-    return re.compile("|".join(f"^{_glob(g.lower().strip('/'))}$" for g in globs), re.M)
+def _matches(globs: tuple[str, ...], names: list[str]) -> bool:
+    """Return True when a glob (in lower case, as Hugo compiles it) matches one of `names`
+    whole: a file's path or one of its folders'."""
+    from feedkit.posts.hugocascade import glob_pattern
 
-
-def _glob(glob: str) -> str:
-    out = []
-    at = 0
-    while at < len(glob):
-        char = glob[at]
-        if glob.startswith("**", at):
-            out.append(".*")
-            at += 2
-            continue
-        if char == "*":
-            out.append("[^/\n]*")
-        elif char == "?":
-            out.append("[^/\n]")
-        elif char == "[" and (end := glob.find("]", at + 2)) > 0:
-            inside = glob[at + 1 : end]
-            negated = inside[:1] == "!"
-            body = re.escape(inside[1:] if negated else inside).replace("\\-", "-")
-            out.append(f"[{'^' if negated else ''}{body}]")
-            at = end + 1
-            continue
-        elif char == "{" and (end := glob.find("}", at)) > 0:
-            out.append("(?:" + "|".join(_glob(p) for p in glob[at + 1 : end].split(",")) + ")")
-            at = end + 1
-            continue
-        else:
-            out.append(re.escape(char))
-        at += 1
-    return "".join(out)
+    return any(glob_pattern(g.lower().strip("/")).fullmatch(n) for g in globs for n in names)
