@@ -172,6 +172,10 @@ def as_kramdown(text: str, options: Any, hard_wrap: bool = False) -> str:
     applies. With `hard_wrap` (kramdown's option), every line's end is a line break already:
     two backslashes there are not read for one."""
     tables = False  # tables without a header are still to be read
+    if "|" in text and "-" in text:
+        from feedkit.posts.kramdown_tables import without_leading_rules
+
+        text = without_leading_rules(text)
     for _ in range(3):  # an open fence or a note hid lines kramdown reads: read them too
         if not needs_rewrite(text):
             return text

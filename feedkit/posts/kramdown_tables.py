@@ -262,3 +262,28 @@ def _delimiter_row(rule: bytes, columns: int) -> bytes:
 def without_made_heads(html_text: str) -> str:
     """Return pyromark's HTML with the header rows `headerless_tables` made taken out."""
     return _NO_HEAD_ROW.sub("", html_text)
+
+
+# A table's separator line first, at a block's start, a row with a `|` right below it.
+_LEADING_RULE = re.compile(
+    r"(?m)(?:\A|(?<=\n\n))[ ]{0,3}\|[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\n"
+    r"(?=[ ]{0,3}[^\n]*\|)"
+)
+
+
+def without_leading_rules(text: str) -> str:
+    """Return `text` without the separator line a kramdown table starts with (`| --- | --- |`
+    above its first row), outside code: kramdown draws no line there and reads the table on,
+    where pulldown-cmark read that line as a paragraph of its own (`| —– |`, its dashes
+    curled) above the table."""
+    found = list(_LEADING_RULE.finditer(text))
+    if not found:
+        return text
+    from feedkit.posts.texdelims import regions
+
+    kept, _ = regions(text)  # code, math and HTML, in byte offsets
+    for m in reversed(found):
+        at = len(text[: m.start()].encode())
+        if not any(a <= at < b for a, b in kept):
+            text = text[: m.start()] + text[m.end() :]
+    return text
