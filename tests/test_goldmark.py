@@ -217,3 +217,23 @@ def test_a_decade_takes_an_apostrophe_as_goldmark_makes_it(tmp_path: Path) -> No
     # pulldown-cmark opened a quote: ‘90s, where the site shows ’90s.
     content = build(tmp_path, 'title = "H"\n', "Music of the '90s and 'quoted' words.\n")
     assert "<p>Music of the ’90s and ‘quoted’ words.</p>" in content
+
+
+GOLDMARK_QUOTES = (
+    'L1 有"最近使用",就 end.\n\nL2 a"b"c word.\n\nL3 say "hi" there.\n\nL4 x"y z"w.\n\n'
+    'L5 中文"引号"中文 and "英文" 字.\n\nL6 A 5" screen, `x"y` in code.\n'
+)
+
+
+def test_goldmarks_typographer_leaves_a_quote_straight_where_it_does() -> None:
+    # Between letters (Chinese text's `有"最近"`), or closing nothing (`5"`): pulldown-cmark
+    # curled them, `“最近使用“` (tests/test_oracles.py checks with Hugo).
+    from feedkit.posts.markup import render_html
+    from feedkit.posts.reading import goldmark
+
+    html = render_html(GOLDMARK_QUOTES, "https://e.org/", "p", "source", goldmark(True))
+    assert html == (
+        '<p>L1 有"最近使用",就 end.</p>\n<p>L2 a"b"c word.</p>\n<p>L3 say “hi” there.</p>\n'
+        '<p>L4 x"y z"w.</p>\n<p>L5 中文"引号"中文 and “英文” 字.</p>\n'
+        '<p>L6 A 5" screen, <code>x"y</code> in code.</p>\n'
+    )

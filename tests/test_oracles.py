@@ -1206,6 +1206,32 @@ def test_a_hugo_sites_production_configuration_is_read_as_by_hugo(tmp_path: Path
     assert sorted(ours) == sorted(theirs) == ["https://h.example.org/post/7a57e53d/"]
 
 
+def test_a_hugo_posts_straight_quotes_stay_straight_as_in_hugo(tmp_path: Path) -> None:
+    from test_goldmark import GOLDMARK_QUOTES
+
+    hugo = current_hugo()
+    site = tmp_path / "site"
+    files = {
+        "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n',
+        "layouts/_default/single.html": "{{ .Content }}",
+        "layouts/_default/list.html": "",
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n" + GOLDMARK_QUOTES,
+    }
+    for name, text in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    subprocess.run([hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True)
+    page = (tmp_path / "hugo" / "posts" / "a" / "index.html").read_text(encoding="utf-8")
+    feedkit(site)
+    ((_, ours),) = entries(site / "public" / "index.xml", "link").items()
+
+    def shown(html_text: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
+
+    assert shown(ours.content[0].value) == shown(page)
+    assert '有"最近使用"' in shown(page)
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

@@ -208,6 +208,10 @@ def as_read(text: str, reading: Reading) -> str:
         from feedkit.posts.texdelims import prices
 
         text = prices(text, reading.options)
+    if reading.symbols == "goldmark" and reading.smart and '"' in text:
+        from feedkit.posts.typographer import goldmark_straight_quotes
+
+        text = goldmark_straight_quotes(text)
     if reading.python_markdown:
         from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
 

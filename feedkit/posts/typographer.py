@@ -172,3 +172,67 @@ def _is_autolink(tag: Any) -> bool:
     """True for the Start tag of an autolink (`<https://…>`, `<a@example.org>`)."""
     link = tag.get("Link") if isinstance(tag, dict) else None
     return isinstance(link, dict) and link.get("link_type") in ("Autolink", "Email")
+
+
+def goldmark_straight_quotes(text: str) -> str:
+    """Return Markdown `text` with each `"` that Goldmark's typographer leaves straight
+    escaped (`\\"`), so that pulldown-cmark's smart punctuation leaves it so too. Goldmark
+    (extension/typographer.go) curls a `"` only when it can open and not close (a left
+    quote), or, after a left quote of the same block, when it can close and not open, or
+    can both and a punctuation mark and a space follow (a right one); any other stays
+    straight: one with letters on both sides (`有"最近"` in Chinese, `a"b`), one that closes
+    nothing (checked against hugo 0.168). pulldown-cmark curled those too."""
+    if '"' not in text:
+        return text
+    edits: list[int] = []  # where a `"` stays straight, in characters
+    opened = 0  # left quotes of the block not closed yet
+    block_end = -1  # where the block the last quote was in ends
+    for m in _QUOTE.finditer(text):
+        at = m.start()
+        if at > block_end:  # a blank line or a heading's line ends Goldmark's block
+            opened = 0
+            found = _BLOCK_END.search(text, at)
+            block_end = found.start() if found else len(text)
+        before = text[at - 1] if at else "\n"
+        after = text[at + 1 : at + 3] or "\n"
+        left = not after[0].isspace() and (
+            not _is_mark(after[0]) or before.isspace() or _is_mark(before)
+        )
+        right = not before.isspace() and (
+            not _is_mark(before) or after[0].isspace() or _is_mark(after[0])
+        )
+        if left and not right:
+            opened += 1
+            continue
+        maybe = right and left and _is_mark(after[0]) and (len(after) < 2 or not after[1].isalnum())
+        if (
+            opened
+            and ((right and not left) or maybe)
+            and not (after[0] == '"' and before.isdigit())
+        ):
+            opened -= 1
+            continue
+        word = text[max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1 : at]
+        if "://" in word or word.startswith("www.") or "@" in word:
+            continue  # in a bare URL, which linkify reads first: the quote is the URL's
+        edits.append(at)
+    if not edits:
+        return text
+    from feedkit.posts.texdelims import regions
+
+    kept, markup = regions(text)  # code, math and HTML (in bytes): no quote there is Goldmark's
+    skipped = sorted(kept + markup)
+    for at in reversed(edits):
+        where = len(text[:at].encode())
+        if not any(a <= where < b for a, b in skipped):
+            text = text[:at] + "\\" + text[at:]
+    return text
+
+
+_QUOTE = re.compile(r'(?<!\\)"')  # not escaped
+_BLOCK_END = re.compile(r"\n[ \t]*(?:\n|#)")
+
+
+def _is_mark(char: str) -> bool:
+    """Goldmark's IsPunctRune: a punctuation mark or a symbol."""
+    return unicodedata.category(char)[0] in "PS"
