@@ -219,7 +219,8 @@ def test_a_link_to_another_post_is_found_reading_only_that_post(
     assert reads == ["2024-02-01-new.md", "2024-01-01-old-0.md"]  # the one shown, the one named
     templates = templates_of(cfg, public)
     expanded = templates.expand(public[0], read_body(public[0]))
-    assert "See [the first](https://example.com/blog/2024/01/01/old-0.html)." in expanded.text
+    # post_url's path on the site, as Jekyll 4 gives it (the HTML makes it absolute)
+    assert "See [the first](/blog/2024/01/01/old-0.html)." in expanded.text
     assert templates.paths == [p.rel_path for p in load_posts(cfg).posts]
 
 
