@@ -404,14 +404,23 @@ class Templates:
         return template_paths(folders, theme if isinstance(theme, str) else "")
 
     def _site_template(self, name: str) -> str | None:
-        """Return the text of the site's own shortcode template `name`, None for none."""
+        """Return the text of the site's own shortcode template `name`, None for none: read
+        once a run (each use, and each check of a kept render, asks again)."""
+        if name in self._template_texts:
+            return self._template_texts[name]
         path = self._site_templates.get(name)
-        if path is None:
-            return None
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
+        text = None
+        if path is not None:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                pass
+        self._template_texts[name] = text
+        return text
+
+    @cached_property
+    def _template_texts(self) -> dict[str, str | None]:
+        return {}
 
     @cached_property
     def _tags(self) -> TagReads:
