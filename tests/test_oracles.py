@@ -1027,18 +1027,17 @@ def test_a_hugo_page_whose_name_makes_no_slug_is_where_hugo_publishes_it(tmp_pat
     assert sorted(ours) == sorted(theirs) and "https://h.example.org/posts/--/" in ours
 
 
-def test_a_hugo_highlight_in_a_list_item_reads_as_in_hugo(tmp_path: Path) -> None:
-    # Hugo puts the shortcode's HTML in the item; feedkit's code block ended the list.
-    from test_shortcodes import LIST_HIGHLIGHT
-
+def hugo_page_and_ours(tmp_path: Path, body: str, config: str = "") -> tuple[str, str]:
+    """Return the HTML of the page the current Hugo makes of a post of `body` (its content
+    alone, in a site with `config` added to its hugo.toml), and the content of the item
+    feedkit's RSS feed gives it, the site set up with `feedkit init`."""
     hugo = current_hugo()
     site = tmp_path / "site"
     files = {
-        "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
-        "[markup.highlight]\nnoClasses = false\n",
+        "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n' + config,
         "layouts/_default/single.html": "{{ .Content }}",
         "layouts/_default/list.html": "",
-        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n" + LIST_HIGHLIGHT,
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n" + body,
     }
     for name, text in files.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
@@ -1047,7 +1046,21 @@ def test_a_hugo_highlight_in_a_list_item_reads_as_in_hugo(tmp_path: Path) -> Non
     page = (tmp_path / "hugo" / "posts" / "a" / "index.html").read_text(encoding="utf-8")
     feedkit(site)
     ((_, ours),) = entries(site / "public" / "index.xml", "link").items()
-    content = ours.content[0].value if ours.get("content") else ours.summary
+    return page, ours.content[0].value
+
+
+def shown(html_text: str) -> str:
+    """Return the text of HTML as a reader sees it, spacing apart."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
+
+
+def test_a_hugo_highlight_in_a_list_item_reads_as_in_hugo(tmp_path: Path) -> None:
+    # Hugo puts the shortcode's HTML in the item; feedkit's code block ended the list.
+    from test_shortcodes import LIST_HIGHLIGHT
+
+    page, content = hugo_page_and_ours(
+        tmp_path, LIST_HIGHLIGHT, "[markup.highlight]\nnoClasses = false\n"
+    )
 
     def code(html_text: str) -> list[str]:
         found = re.findall(r"<code[^>]*>(.*?)</code>", html_text, re.DOTALL)
@@ -1108,30 +1121,11 @@ def test_a_hugo_pages_front_matter_keys_in_any_case_read_as_in_hugo(tmp_path: Pa
 
 def test_prices_in_a_hugo_post_read_as_in_hugo(tmp_path: Path) -> None:
     # feedkit read `$0.01 … [$0.04` as one formula across two links, the first link lost.
-    hugo = current_hugo()
-    site = tmp_path / "site"
     body = (
         "A VM is [$0.01 an hour](https://example.com/a). Disk is "
         "[$0.04/month](https://example.com/b), and more.\n\n$0.06 + $0.40 = **$0.46/month**!\n"
     )
-    files = {
-        "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n',
-        "layouts/_default/single.html": "{{ .Content }}",
-        "layouts/_default/list.html": "",
-        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n" + body,
-    }
-    for name, text in files.items():
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_text(text, encoding="utf-8")
-    subprocess.run([hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True)
-    page = (tmp_path / "hugo" / "posts" / "a" / "index.html").read_text(encoding="utf-8")
-    feedkit(site)
-    ((_, ours),) = entries(site / "public" / "index.xml", "link").items()
-    content = ours.content[0].value
-
-    def shown(html_text: str) -> str:
-        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
-
+    page, content = hugo_page_and_ours(tmp_path, body)
     assert shown(content) == shown(page)
     assert re.findall(r'href="([^"]+)"', content) == re.findall(r'href="([^"]+)"', page)
 
@@ -1151,9 +1145,6 @@ def test_a_hugo_sites_own_shortcodes_read_as_in_hugo(tmp_path: Path) -> None:
     (site / "feedkit.toml").unlink()
     feedkit(site)
     ((_, ours),) = entries(site / "public" / "index.xml", "link").items()
-
-    def shown(html_text: str) -> str:
-        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
 
     assert shown(ours.content[0].value) == shown(page)
     assert "Note: Remember to back up first." in shown(page)
@@ -1209,26 +1200,8 @@ def test_a_hugo_sites_production_configuration_is_read_as_by_hugo(tmp_path: Path
 def test_a_hugo_posts_straight_quotes_stay_straight_as_in_hugo(tmp_path: Path) -> None:
     from test_goldmark import GOLDMARK_QUOTES
 
-    hugo = current_hugo()
-    site = tmp_path / "site"
-    files = {
-        "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n',
-        "layouts/_default/single.html": "{{ .Content }}",
-        "layouts/_default/list.html": "",
-        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n" + GOLDMARK_QUOTES,
-    }
-    for name, text in files.items():
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_text(text, encoding="utf-8")
-    subprocess.run([hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "hugo")], check=True)
-    page = (tmp_path / "hugo" / "posts" / "a" / "index.html").read_text(encoding="utf-8")
-    feedkit(site)
-    ((_, ours),) = entries(site / "public" / "index.xml", "link").items()
-
-    def shown(html_text: str) -> str:
-        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
-
-    assert shown(ours.content[0].value) == shown(page)
+    page, content = hugo_page_and_ours(tmp_path, GOLDMARK_QUOTES)
+    assert shown(content) == shown(page)
     assert '有"最近使用"' in shown(page)
 
 
