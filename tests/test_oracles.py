@@ -730,6 +730,31 @@ def test_a_pelican_link_to_a_draft_is_as_in_pelican(tmp_path: Path) -> None:
     )
 
 
+def test_the_feeds_init_says_feedkit_does_not_write_are_the_ones_pelican_writes(
+    tmp_path: Path,
+) -> None:
+    from test_scaffold import PELICAN_OTHER_FEEDS
+
+    theirs, _ = pelican_and_feedkit(
+        tmp_path,
+        {
+            "pelicanconf.py": "AUTHOR = 'Ann'\nSITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "PATH = 'content'\nTIMEZONE = 'UTC'\nWITH_FUTURE_DATES = False\n",
+            "content/Tech/a.md": "Title: A\nDate: 2024-05-01\n\nx\n",
+        },
+    )
+    assert theirs
+    written = sorted(p.name for p in (tmp_path / "pelican" / "feeds").iterdir())
+    assert written == [
+        "all-en.atom.xml",
+        "all.atom.xml",
+        "ann.atom.xml",
+        "ann.rss.xml",
+        "tech.atom.xml",
+    ]
+    assert "a feed per category" in PELICAN_OTHER_FEEDS and "all-{lang}" in PELICAN_OTHER_FEEDS
+
+
 def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:
     # Built with Pelican 4.8 (`pelican content`, no PATH in pelicanconf.py) and with feedkit
     # set up by `feedkit init`: the same entries, links, titles, dates and categories. An

@@ -240,6 +240,18 @@ email = "mira@example.org"
 """
 
 
+# The feeds Pelican writes by default besides the feed of all articles, as `init` says it.
+PELICAN_OTHER_FEEDS = (
+    "Pelican writes a feed per category (CATEGORY_FEED_ATOM: feeds/{slug}.atom.xml), a feed "
+    "per author (AUTHOR_FEED_ATOM: feeds/{slug}.atom.xml), a feed per author (AUTHOR_FEED_RSS: "
+    "feeds/{slug}.rss.xml), a feed per language (TRANSLATION_FEED_ATOM: "
+    "feeds/all-{lang}.atom.xml), which feedkit does not: readers subscribed to one get nothing "
+    "new from feedkit (tag_feeds = true writes tags/<tag>/atom.xml instead)"
+)
+NO_OTHER_FEEDS = (
+    "CATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\nAUTHOR_FEED_RSS = None\n"
+    "TRANSLATION_FEED_ATOM = None\n"
+)
 HELD_BACK = (
     "; feedkit's feeds and digests carry a post from its date until it expires, and no draft "
     "(a mail sent cannot be taken back)"
@@ -434,10 +446,12 @@ def test_init_in_a_pelican_site_follows_its_article_urls_or_says_it_cannot(
     )
     started = feedkit(tmp_path, "init", stdin="")
     assert started.returncode == 0, started.stderr
-    # Pelican publishes an article dated in the future at once (WITH_FUTURE_DATES).
+    # Pelican publishes an article dated in the future at once (WITH_FUTURE_DATES), and
+    # writes feeds feedkit does not (a category's, an author's: its defaults).
     assert started.stderr == (
         "note: pelicanconf.py: WITH_FUTURE_DATES (unless set to False) publishes articles "
         f"dated in the future{HELD_BACK}\n"
+        f"note: pelicanconf.py: {PELICAN_OTHER_FEEDS}\n"
     )
     cfg = load_config(tmp_path / "feedkit.toml")
     assert (cfg.title, cfg.base_url, cfg.author.name, cfg.permalink) == (
@@ -456,7 +470,7 @@ def test_init_in_a_pelican_site_follows_its_article_urls_or_says_it_cannot(
         other,
         {
             "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
-            "ARTICLE_URL = '{author}/{slug}.html'\nWITH_FUTURE_DATES = False\n",
+            "ARTICLE_URL = '{author}/{slug}.html'\nWITH_FUTURE_DATES = False\n" + NO_OTHER_FEEDS,
             "content/a.md": "Title: A\nDate: 2024-05-01\n\nText.\n",
         },
     )
@@ -486,7 +500,7 @@ def test_init_in_a_pelican_site_reads_settings_made_of_other_settings(tmp_path: 
             "FEED_ALL_ATOM = None\n",
             "publishconf.py": "from pelicanconf import *\nSITEURL = 'https://p.example.org'\n"
             "WITH_FUTURE_DATES = False\nFEED_ALL_ATOM = None\nFEED_ALL_RSS = FEEDS + 'all.rss'\n"
-            "FEEDS = 'feeds/'\n",
+            "FEEDS = 'feeds/'\n" + NO_OTHER_FEEDS,
             "content/Tech Talk/a.md": "Title: A\nDate: 2024-05-01\n\nText.\n",
         },
     )
@@ -509,7 +523,7 @@ def test_init_in_a_pelican_site_reads_settings_made_of_other_settings(tmp_path: 
         unread,
         {
             "pelicanconf.py": "import os\nSITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
-            "ARTICLE_URL = os.environ['URLS']\nWITH_FUTURE_DATES = False\n",
+            "ARTICLE_URL = os.environ['URLS']\nWITH_FUTURE_DATES = False\n" + NO_OTHER_FEEDS,
             "content/a.md": "Title: A\nDate: 2024-05-01\n\nText.\n",
         },
     )
@@ -621,3 +635,17 @@ def test_init_keeps_the_old_feeds_entry_limit_when_it_was_under_twenty(tmp_path:
         started = feedkit(tmp_path / name, "init", stdin="")
         assert started.returncode == 0, started.stderr
         assert load_config(tmp_path / name / "feedkit.toml").feed.limit == limit, name
+
+
+def test_init_says_which_feeds_of_the_old_site_feedkit_does_not_write(tmp_path: Path) -> None:
+    # jekyll-feed's `feed: categories:` (and Pelican's category and author feeds, above):
+    # readers subscribed there got nothing new, and nothing said so.
+    config = JEKYLL_SITE["_config.yml"] + "feed:\n  categories: [release]\n"
+    _write(tmp_path, {**JEKYLL_SITE, "_config.yml": config})
+    started = feedkit(tmp_path, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    assert started.stderr == (
+        "note: _config.yml: feed: categories: writes a feed per category listed "
+        "(feed/<name>.xml), which feedkit does not: readers subscribed to one get nothing new "
+        "from feedkit (tag_feeds = true writes tags/<tag>/atom.xml instead)\n"
+    )

@@ -134,6 +134,12 @@ def init(
                 "its date until it expires, and no draft (a mail sent cannot be taken back)",
                 err=True,
             )
+        for unwritten in old.unwritten:
+            click.echo(
+                f"note: {old.config}: {unwritten}: readers subscribed to one get nothing new "
+                "from feedkit (tag_feeds = true writes tags/<tag>/atom.xml instead)",
+                err=True,
+            )
         click.echo(f"Found a {old.name} site ({old.config}) in {shown}/; wrote:")
         click.echo(f"  {display_path(cfg.root / CONFIG_NAME, Path.cwd())}")
         click.echo(

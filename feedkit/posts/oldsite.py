@@ -57,6 +57,9 @@ class OldSite:
     # The settings by which the generator publishes posts before their date, drafts or
     # expired ones, which feedkit's feeds and digests never carry: for `init` to say.
     early: tuple[str, ...] = ()
+    # The feeds it writes besides the one feedkit keeps (a category's, an author's): for
+    # `init` to say that readers subscribed to one get nothing new.
+    unwritten: tuple[str, ...] = ()
     # The feed readers subscribed to, as (`atom` or `rss`, its file under the output folder),
     # when the site's configuration moved it from the generator's default (FEED_SETTINGS).
     address: tuple[str, str] | None = None
@@ -209,6 +212,11 @@ def _jekyll(folder: Path) -> OldSite:
         if isinstance(feed := values.get("feed"), dict) and isinstance(feed.get("path"), str)
         else None,
         limit=_limit(feed.get("posts_limit") if isinstance(feed, dict) else None, 10),
+        unwritten=tuple(
+            f"feed: {key}: writes a feed per {one} listed (feed/<name>.xml), which feedkit does not"
+            for key, one in (("categories", "category"), ("tags", "tag"))
+            if isinstance(feed, dict) and feed.get(key)
+        ),
     )
 
 
@@ -305,9 +313,36 @@ def _pelican(folder: Path) -> OldSite:
         if unfollowed
         else "",
         early=() if future_off else (PELICAN_FUTURE,),
+        unwritten=_pelican_unwritten(values),
         address=_pelican_feed(values),
         limit=_limit(_literal(values.get("FEED_MAX_ITEMS")), 0),
     )
+
+
+# Pelican 4.8's feeds besides the feed of all articles, with its defaults (None: off).
+PELICAN_OTHER_FEEDS = {
+    "CATEGORY_FEED_ATOM": ("a feed per category", "feeds/{slug}.atom.xml"),
+    "AUTHOR_FEED_ATOM": ("a feed per author", "feeds/{slug}.atom.xml"),
+    "AUTHOR_FEED_RSS": ("a feed per author", "feeds/{slug}.rss.xml"),
+    "TRANSLATION_FEED_ATOM": ("a feed per language", "feeds/all-{lang}.atom.xml"),
+    "CATEGORY_FEED_RSS": ("a feed per category", None),
+    "TAG_FEED_ATOM": ("a feed per tag", None),
+    "TAG_FEED_RSS": ("a feed per tag", None),
+}
+
+
+def _pelican_unwritten(values: dict[str, ast.expr]) -> tuple[str, ...]:
+    """Return what `init` says of the feeds Pelican writes besides the feed of all articles
+    (its settings, publishconf.py's over pelicanconf.py's, else its defaults), in one note."""
+    found = []
+    for name, (what, default) in PELICAN_OTHER_FEEDS.items():
+        node = values.get(name)
+        written = pelicansettings.text_of(node, values) if node is not None else default
+        if written:
+            found.append(f"{what} ({name}: {written})")
+    if not found:
+        return ()
+    return (f"Pelican writes {', '.join(dict.fromkeys(found))}, which feedkit does not",)
 
 
 def _pelican_feed(values: dict[str, ast.expr]) -> tuple[str, str] | None:
