@@ -22,7 +22,7 @@ from feedkit.errors import ContentError
 from feedkit.posts.hugocascade import Entry, entries_of
 from feedkit.posts.hugofiles import HugoFiles, hugo_files
 from feedkit.posts.hugourls import check_permalink
-from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS
+from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS, PRODUCTION_DIR
 from feedkit.readonly import readonly
 
 if TYPE_CHECKING:  # at use: a site that is not Hugo's reads no Hugo typography
@@ -84,10 +84,6 @@ def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
         if files:
             return _settings(files, folder)
     return HugoSettings()
-
-
-# The configuration of the environment `hugo` builds in by default, over config/_default/.
-PRODUCTION_DIR = "config/production"
 
 
 def _config_files(folder: Path) -> tuple[Path, ...]:

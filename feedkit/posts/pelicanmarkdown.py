@@ -164,14 +164,10 @@ def _spaced_targets(text: str, options: Any) -> str:
     """Return `text` with each link target that has a space in it, outside code, written
     `<…>`: Python-Markdown reads a target to its `)`, spaces and all, where CommonMark
     reads no link (the text stayed as typed); so written, CommonMark reads it too."""
-    from feedkit.posts.markup import markdown
+    from feedkit.posts.texdelims import regions
 
     data = text.encode()
-    code = []  # where code spans and blocks are
-    for event, where in markdown(False, options).events_with_range(text):
-        opened = event.get("Start") if isinstance(event, dict) else None
-        if isinstance(event, dict) and ("Code" in event or "CodeBlock" in str(opened)):
-            code.append((where["start"], where["end"]))
+    code, _ = regions(text)  # code spans and blocks (and math), in bytes
     edits: list[tuple[int, int, bytes]] = []
     for m in _SPACED_TARGET.finditer(text):
         start = len(text[: m.start("target")].encode())

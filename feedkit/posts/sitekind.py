@@ -40,6 +40,8 @@ HUGO_CONFIGS = tuple(
     f"{n}.{ext}" for n in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
 )
 CONFIG_DIR = "config/_default"
+# The configuration of the environment `hugo` builds in by default, over CONFIG_DIR's.
+PRODUCTION_DIR = "config/production"
 JEKYLL_FOLDERS = ("_posts", "_drafts")  # where Jekyll's posts and drafts are
 SECTION_PAGE_NAME = "_index."  # how a Hugo section page's name begins: _index.md
 

@@ -136,15 +136,21 @@ class TagReads:
             return "", "a page, not a post: feedkit does not know its URL"
         return self.cfg.base_url + quote(name), ""
 
+    @cached_property
+    def _draft_pattern(self) -> str:
+        """Return the site's DRAFT_URL (pelicanconf.py's, read once), Pelican's by default."""
+        from feedkit.posts.pelicansettings import setting
+
+        configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
+        return setting(configs, "DRAFT_URL") or "drafts/{slug}.html"
+
     def _draft_url(self, post: Post) -> str:
         """Return the URL Pelican gives a draft (its DRAFT_URL, by default
         `drafts/{slug}.html`, with the slug its ARTICLE_URL has), else its post's URL when
         feedkit cannot fill that in."""
         from feedkit.posts import pelicanmeta
-        from feedkit.posts.pelicansettings import setting
 
-        configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
-        pattern = setting(configs, "DRAFT_URL") or "drafts/{slug}.html"
+        pattern = self._draft_pattern
         if set(re.findall(r"\{[^{}]*\}", pattern)) - {"{slug}"}:
             return post.url
         titled = pelicanmeta.slug(post.title)  # its slug of the title, unless it names one

@@ -139,14 +139,20 @@ def watched(cfg: Config, config_file: str) -> list[str]:
     folders; and with a digest
     archive, what its refresh reads and writes (`archive_inputs`)."""
     from feedkit.posts.jekyllconfig import JEKYLL_CONFIGS
-    from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS, PELICAN_CONFIG, site_folders
+    from feedkit.posts.sitekind import (
+        CONFIG_DIR,
+        HUGO_CONFIGS,
+        PELICAN_CONFIG,
+        PRODUCTION_DIR,
+        site_folders,
+    )
     from feedkit.posts.siteshortcodes import template_folders
     from feedkit.posts.tagreads import INCLUDES
 
     paths = [config_file]
     for folder in site_folders(cfg):
         paths += [str(folder / name) for name in (*HUGO_CONFIGS, PELICAN_CONFIG)]
-        paths += _tree(str(folder / CONFIG_DIR)) + _tree(str(folder / "config" / "production"))
+        paths += _tree(str(folder / CONFIG_DIR)) + _tree(str(folder / PRODUCTION_DIR))
     for templates in template_folders(site_folders(cfg)):  # a Hugo site's own shortcodes
         paths += _tree(str(templates))
     for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
