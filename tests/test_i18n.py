@@ -499,7 +499,7 @@ def test_a_preview_whose_warm_up_compiled_the_page_first_still_says_its_words(
         "from feedkit.web.previewserver import make_server, prepare\n"
         "now = datetime.fromisoformat(sys.argv[2])\n"
         "server = make_server(Path(sys.argv[1]), lambda: now, port=0)\n"
-        "prepare(server.site)\n"
+        "prepare(server.site, lambda: now)\n"
         "with server.site.lock:\n"
         "    print(render_page(server.site, now))\n"
         "server.server_close()\n"

@@ -20,6 +20,7 @@ import pytest
 
 from feedkit import parallel
 from feedkit.config import load_config
+from feedkit.mail import inliner
 from feedkit.posts.loader import public_posts
 from feedkit.site import render as render_module
 from feedkit.site.build import build_site
@@ -317,6 +318,35 @@ def test_the_first_page_finds_the_feeds_rendered_and_the_digest_ready(
     assert b"A fresh post" in page and b'<p class="subject">' in page
 
 
+@pytest.mark.parametrize("kept", [True, False], ids=["render-cache", "no-feedkit-folder"])
+def test_reloading_the_page_inlines_the_digest_no_more(
+    site: Path, kept: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # premailer took ~60 % of a page at 20,000 posts: a page made again with the same next
+    # digest finds it inlined, remembered and (in a site's .feedkit) kept as the dry run
+    # keeps it; a site never built gets no .feedkit folder from the preview.
+    if not kept:
+        shutil.rmtree(site / ".feedkit")
+    inlined: list[str] = []
+    transform = inliner.transform
+
+    def counted(document, *args):  # type: ignore[no-untyped-def]
+        inlined.append(document)
+        return transform(document, *args)
+
+    monkeypatch.setattr(inliner, "transform", counted)
+    with preview_in_process(site / "feedkit.toml") as server:
+        assert server.warmed.wait(20)
+        assert any("A fresh post" in document for document in inlined)
+        before = len(inlined)
+        paths = ("/", "/digest.html", "/", "/?page=1")
+        pages = [fetch(url(server) + path)[1] for path in paths]
+        assert len(inlined) == before
+    assert all(b"A fresh post" in page for page in pages)
+    assert (site / ".feedkit" / "cache" / "inlined").is_dir() == kept
+    assert (site / ".feedkit").exists() == kept
+
+
 def test_a_save_renders_only_the_post_saved_and_the_system_names_it_without_a_listing(
     site: Path, counted: tuple[PreviewServer, dict[str, list[str]]]
 ) -> None:
@@ -439,7 +469,7 @@ def test_the_digest_stylesheet_is_parsed_before_the_first_page(
     monkeypatch.setattr(parallel, "cores", lambda: 1)  # no child reads: prepare is ours to run
     server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
     try:
-        prepare(server.site)  # what runs while a child reads the posts
+        prepare(server.site, lambda: NOW)  # what runs while a child reads the posts
         assert parsed == [1]
         with server.site.lock:
             page = render_page(server.site, NOW)

@@ -20,7 +20,7 @@ from feedkit.config import Config, load_config
 from feedkit.i18n import Language
 from feedkit.mail import rendercache
 from feedkit.mail.digest import DigestRenderer, default_templates_dir
-from feedkit.mail.rendercache import SETTINGS, RenderCache, inline
+from feedkit.mail.rendercache import SETTINGS, RememberingCache, RenderCache, inline
 from feedkit.mail.sending import run_digest, sender_factory
 from feedkit.mail.snapshot import make_record
 from feedkit.mail.state import State
@@ -351,3 +351,20 @@ def test_a_render_on_a_site_without_a_feedkit_folder_keeps_no_dates_nor_makes_th
     assert DigestRenderer(cfg, SECRET_ENV, render_cache=cache).render(record).html
     assert len(written) == 2  # the digest's day and the post's: none for days to come
     assert not cfg.cache_path.exists()
+
+
+def test_the_preview_remembers_the_newest_results_and_writes_only_to_a_site_folder(
+    tmp_path: Path,
+) -> None:
+    homeless = RememberingCache.of_site(tmp_path / "nowhere" / ".feedkit")
+    for n in range(rendercache.KEEP + 2):
+        homeless.put(f"key{n}", f"html {n}")
+    assert homeless.get("key0") is None and homeless.get("key1") is None  # the oldest went
+    assert homeless.get(f"key{rendercache.KEEP + 1}") == f"html {rendercache.KEEP + 1}"
+    assert not (tmp_path / "nowhere").exists()
+    home = tmp_path / ".feedkit"
+    home.mkdir()
+    kept = RememberingCache.of_site(home)
+    kept.put("key", "html", kind="css")
+    assert kept.get("key", "css") == "html"
+    assert RememberingCache.of_site(home).get("key", "css") == "html"  # a later process's

@@ -27,7 +27,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -144,6 +144,33 @@ class RenderCache:
                 old.unlink(missing_ok=True)
         except OSError as exc:  # a cache that cannot be written only costs time
             log.info("inlined HTML not kept: %s", exc)
+
+
+@dataclass(frozen=True)
+class RememberingCache(RenderCache):
+    """A RenderCache that also remembers the newest results of each kind in this process,
+    for the preview, which makes the same digest again at each page: on a site without its
+    `.feedkit` folder too, where nothing is written."""
+
+    memory: dict[tuple[str, str], str] = field(default_factory=dict, compare=False, repr=False)
+
+    def get(self, key: str, kind: str = "html") -> str | None:
+        found = self.memory.get((key, kind))
+        if found is None:
+            found = super().get(key, kind)
+            if found is not None:
+                self._remember(key, kind, found)
+        return found
+
+    def put(self, key: str, inlined: str, kind: str = "html") -> None:
+        self._remember(key, kind, inlined)
+        super().put(key, inlined, kind)
+
+    def _remember(self, key: str, kind: str, text: str) -> None:
+        self.memory.pop((key, kind), None)  # put back last: the oldest goes first
+        self.memory[key, kind] = text
+        if len(self.memory) > KEEP:
+            del self.memory[next(iter(self.memory))]
 
 
 class Phrases:

@@ -9,7 +9,8 @@ import re
 import sys
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,7 +20,6 @@ from urllib.parse import parse_qs, unquote
 import jinja2
 
 from feedkit.errors import FeedkitError
-from feedkit.mail.state import DigestRecord
 from feedkit.site.render import load_renderers
 from feedkit.web.preview import (
     CONTENT_TYPES,
@@ -182,7 +182,7 @@ def make_server(
 ) -> PreviewServer:
     """Return a preview server bound to `host:port` (port 0: any free port), with the site
     read; `poll`: check the files every that many seconds, not on the system's events."""
-    site = WarmSite(config_path, poll, prepare)
+    site = WarmSite(config_path, poll, partial(prepare, clock=clock))
     handler = type("Handler", (PreviewHandler,), {"site": site, "clock": staticmethod(clock)})
     try:
         server = PreviewServer((host, port), handler)
@@ -197,19 +197,20 @@ def make_server(
     return server
 
 
-def prepare(site: WarmSite) -> None:
-    """Import what renders feeds, compile the page's templates, and render a digest of no
-    post (lock held): what the first page takes that needs no post. The digest's first
-    inlining parses its stylesheet (cssutils compiles ~270 patterns at first use); premailer
-    keeps the parse, by the stylesheet's text, for the digest of the posts."""
+def prepare(site: WarmSite, clock: Callable[[], datetime]) -> None:
+    """Import what renders feeds, compile the page's templates, and warm the digest's
+    renderer up at `clock()` (lock held): what the first page takes that needs no post. The
+    digest's first inlining parses its stylesheet (cssutils compiles ~270 patterns at first
+    use); premailer keeps the parse, by the stylesheet's text, for the digest of the posts,
+    and the site's render cache keeps it for the next start."""
     assert site.cfg is not None
     load_renderers(site.cfg)
     try:
         for name in ("preview.html.j2", "preview_post.html.j2"):
             page_environment(site.cfg.language).get_template(name)
-        site.renderer().render(DigestRecord("", datetime.fromtimestamp(0, UTC), None, ()))
-    except (jinja2.TemplateError, FeedkitError):  # the page says what is wrong
+    except jinja2.TemplateError:  # the page says what is wrong
         return
+    site.renderer().warm_up(clock())
 
 
 def warm_up(site: WarmSite, clock: Callable[[], datetime], done: threading.Event) -> None:

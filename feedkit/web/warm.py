@@ -27,6 +27,7 @@ from typing import Any, TypeVar, cast
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
 from feedkit.mail.digest import DigestRenderer
+from feedkit.mail.rendercache import RememberingCache
 from feedkit.models import Choice, Post
 from feedkit.posts.anchors import anchor_names
 from feedkit.posts.layout import Layout, unread_folders
@@ -367,10 +368,14 @@ class WarmSite:
     def renderer(self) -> DigestRenderer:
         """Return the digest renderer of the preview (lock held): kept while the settings
         are, as its templates are compiled once (Jinja reloads a template that changed, and
-        any file beside the posts reads everything again)."""
+        any file beside the posts reads everything again). Its inlined HTML is remembered,
+        and kept in the site's render cache as the dry run keeps it (with its compiled
+        templates): a page made again with the same next digest (each reload, each page of
+        the post list) runs premailer not again, and the next start finds it inlined."""
         assert self.cfg is not None
         if self._renderer is None:
-            self._renderer = DigestRenderer(self.cfg, sample_links=True)
+            kept = RememberingCache.of_site(self.cfg.cache_path)
+            self._renderer = DigestRenderer(self.cfg, sample_links=True, render_cache=kept)
         return self._renderer
 
     def row(self, post: Post, key: tuple[object, ...], make: Callable[[], str]) -> str:
