@@ -4,7 +4,11 @@ the files that changed, and serves what a start without the cache serves."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -146,3 +150,32 @@ def test_an_edit_that_keeps_order_and_names_skips_sorting_every_post_and_serves_
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["kill", "terminal-closed"])
+def test_a_preview_stopped_by_kill_or_a_closed_terminal_keeps_what_it_read(
+    site: Path, stop: signal.Signals
+) -> None:
+    # As Ctrl+C stops it: `kill`, a process manager or a closed terminal left the next
+    # start reading every post again (2.7 s instead of 1.4 s at 20,000).
+    kept = site / ".feedkit" / "cache" / READ_FOLDER
+    shutil.rmtree(kept, ignore_errors=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "feedkit", "preview", "--port", "0"]
+        + ["--config", str(site / "feedkit.toml")],
+        env={**os.environ, "FEEDKIT_NOW": NOW.isoformat()},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        found = re.search(r" at (http://127\.0\.0\.1:[0-9]+)/ ", process.stdout.readline())
+        assert found, process.stderr.read() if process.stderr else ""
+        assert fetch(found.group(1) + "/")[0] == 200
+        process.send_signal(stop)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and "Traceback" not in err, err
+    assert kept.is_dir() and any(kept.iterdir())

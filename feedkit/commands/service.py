@@ -3,6 +3,7 @@ runs beside the site."""
 
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,10 @@ from feedkit.errors import ConfigError, FeedkitError
 
 if TYPE_CHECKING:
     pass
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command()
@@ -62,6 +67,11 @@ def preview(config_path: Path, port: int, text_only: bool, poll: float | None) -
         ) from exc
     bound = server.server_address[1]
     click.echo(f"Preview of {cfg.title} at http://127.0.0.1:{bound}/ (Ctrl+C stops it)")
+    # Stopped by `kill`, a process manager or a closed terminal as by Ctrl+C: the posts it
+    # read are kept for the next start (WarmSite.keep), which then reads only what changed.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
