@@ -21,6 +21,7 @@ import pytest
 from feedkit import parallel
 from feedkit.config import load_config
 from feedkit.mail import inliner
+from feedkit.mail import snapshot as snapshot_module
 from feedkit.posts.loader import public_posts
 from feedkit.site import render as render_module
 from feedkit.site.build import build_site
@@ -345,6 +346,32 @@ def test_reloading_the_page_inlines_the_digest_no_more(
     assert all(b"A fresh post" in page for page in pages)
     assert (site / ".feedkit" / "cache" / "inlined").is_dir() == kept
     assert (site / ".feedkit").exists() == kept
+
+
+def test_a_reload_makes_no_digest_card_again_and_a_save_makes_the_saved_posts(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each page made the next digest's cards again from the files (read, expanded,
+    # rendered): most of a page at 20,000 posts.
+    made: list[str] = []
+    real = snapshot_module.snapshot
+
+    def counted(post, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(post.slug)
+        return real(post, *args, **kwargs)
+
+    monkeypatch.setattr(snapshot_module, "snapshot", counted)
+    with preview_in_process(site / "feedkit.toml") as server:
+        assert server.warmed.wait(20)
+        assert made == ["fresh"]  # the one new post
+        for path in ("/", "/digest.html", "/digest.txt", "/"):
+            fetch(url(server) + path)
+        assert made == ["fresh"]
+        page = saved(url(server), lambda: write_post(site, "fresh", "Saved again", NOW))
+        assert made == ["fresh", "fresh"] and b"Saved again" in page
+        write_post(site, "newer", "Another new post", NOW - timedelta(minutes=5))
+        assert b"Another new post" in fetch(url(server) + "/digest.html")[1]
+        assert sorted(made[2:]) == ["fresh", "newer"]  # the digest's posts, as read now
 
 
 def test_a_save_renders_only_the_post_saved_and_the_system_names_it_without_a_listing(

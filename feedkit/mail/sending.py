@@ -22,7 +22,7 @@ from feedkit.mail.identity import list_id, message_id_of_test_copy
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.roster import list_status, reader_statuses
 from feedkit.mail.snapshot import SENT_BEFORE, make_record, plan_run
-from feedkit.mail.state import DigestRecord, Recipient, State
+from feedkit.mail.state import DigestRecord, PostSnapshot, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import site_secret
 from feedkit.models import Post
@@ -262,10 +262,17 @@ def put_failed_back(state: State, now: datetime, limit: int = RECENT) -> str:
 
 
 def next_record(
-    cfg: Config, state: State | None, public: Sequence[Post], now: datetime, *, sample: int = 3
+    cfg: Config,
+    state: State | None,
+    public: Sequence[Post],
+    now: datetime,
+    *,
+    sample: int = 3,
+    kept: dict[tuple[str, str], PostSnapshot] | None = None,
 ) -> tuple[DigestRecord, str]:
     """Return the digest readers would get next (never stored), and how it was chosen (in
-    the site's language: the preview shows it beside the digest)."""
+    the site's language: the preview shows it beside the digest); `kept`: as `make_record`
+    takes it."""
     words = language(cfg.language)
     if state is not None:
         for record in state.unfinished_digests():
@@ -274,7 +281,7 @@ def next_record(
     if plan.new:
         count = len(plan.new)
         said = words.ngettext("%(count)s new post", "%(count)s new posts", count)
-        return make_record(plan.new, cfg, now, among=public), said % {"count": count}
+        return make_record(plan.new, cfg, now, among=public, kept=kept), said % {"count": count}
     if not public:
         raise FeedkitError("there are no published posts to put in a digest")
     count = min(sample, len(public))
@@ -283,7 +290,8 @@ def next_record(
         "no new posts, so a sample of the newest %(count)s",
         count,
     )
-    return make_record(public[:sample], cfg, now, among=public), said % {"count": count}
+    record = make_record(public[:sample], cfg, now, among=public, kept=kept)
+    return record, said % {"count": count}
 
 
 def send_test_copy(

@@ -177,11 +177,24 @@ def make_record(
     slot: str | None = None,
     *,
     among: Sequence[Post] = (),
+    kept: dict[tuple[str, str], PostSnapshot] | None = None,
 ) -> DigestRecord:
     """Return the digest of `posts`; their templates may link to any post in `among` (read
     in full only if a template names it). Their footnotes' anchors are named among every post
-    of the site, as `among` (else `posts`) knows them: see `PostList.anchors`."""
-    templates = templates_of(cfg, among, posts)
+    of the site, as `among` (else `posts`) knows them: see `PostList.anchors`. `kept`: the
+    snapshots made before of these posts as read, among these posts, by path and anchor (the
+    preview keeps them until a file changes or a post comes out): only those missing are
+    made, and put there."""
     anchors = PostList.of(among or posts).anchors
-    snaps = tuple(snapshot(p, cfg, templates, anchor=anchor_of(p, anchors)) for p in posts)
-    return DigestRecord(digest_id(snaps, created), created, slot, snaps)
+    templates: Templates | None = None
+    snaps: list[PostSnapshot] = []
+    for post in posts:
+        anchor = anchor_of(post, anchors)
+        snap = kept.get((post.rel_path, anchor)) if kept is not None else None
+        if snap is None:
+            templates = templates or templates_of(cfg, among, posts)
+            snap = snapshot(post, cfg, templates, anchor=anchor)
+            if kept is not None:
+                kept[post.rel_path, anchor] = snap
+        snaps.append(snap)
+    return DigestRecord(digest_id(snaps, created), created, slot, tuple(snaps))

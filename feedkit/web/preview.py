@@ -29,7 +29,7 @@ from feedkit.mail.digest import (
     format_day,
 )
 from feedkit.mail.sending import next_record
-from feedkit.mail.state import State
+from feedkit.mail.state import PostSnapshot, State
 from feedkit.mail.wire import html_sent_size, wire_bytes
 from feedkit.models import Post, listed_title
 from feedkit.posts.plaintext import measure
@@ -76,13 +76,18 @@ class DigestPreview:
 
 
 def preview_digest(
-    cfg: Config, public: Sequence[Post], now: datetime, renderer: DigestRenderer | None = None
+    cfg: Config,
+    public: Sequence[Post],
+    now: datetime,
+    renderer: DigestRenderer | None = None,
+    kept: dict[tuple[str, str], PostSnapshot] | None = None,
 ) -> DigestPreview:
     """Return the next digest of the `public` posts (newest first) as a made-up reader would
-    get it; nothing is changed. `renderer`: one made with `sample_links`, kept from before."""
+    get it; nothing is changed. `renderer`: one made with `sample_links`, kept from before;
+    `kept`: the posts' snapshots made before (see `make_record`)."""
     state = State.open_readonly(cfg.path(cfg.digest.state))
     try:
-        record, why = next_record(cfg, state, public, now)
+        record, why = next_record(cfg, state, public, now, kept=kept)
     finally:
         if state is not None:
             state.close()
@@ -91,6 +96,13 @@ def preview_digest(
     renderer = renderer or DigestRenderer(cfg, sample_links=True)
     rendered = renderer.render(record)
     return DigestPreview(why, rendered, renderer.message(rendered, record, SAMPLE_READER))
+
+
+def site_digest(site: WarmSite, now: datetime) -> DigestPreview:
+    """Return `preview_digest` of the warm site at `now` (lock held), with its renderer and
+    the snapshots its pages made before."""
+    assert site.cfg is not None
+    return preview_digest(site.cfg, site.public(now), now, site.renderer(), site.snapshots(now))
 
 
 def preview_text(cfg: Config, now: datetime) -> str:
@@ -123,7 +135,7 @@ def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
     digest: dict[str, Any] | None = None
     digest_error = None
     try:
-        preview = preview_digest(cfg, site.public(now), now, site.renderer())
+        preview = site_digest(site, now)
         digest = {
             "why": preview.why,
             "subject": preview.rendered.subject,

@@ -25,8 +25,8 @@ from feedkit.web.preview import (
     CONTENT_TYPES,
     error_page,
     page_environment,
-    preview_digest,
     render_page,
+    site_digest,
 )
 from feedkit.web.warm import WarmSite
 
@@ -94,7 +94,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 number = int(page) if page.isdigit() else 1
                 self._send(render_page(site, now, number).encode(), "text/html; charset=utf-8")
             elif path in ("/digest.html", "/digest.txt"):
-                preview = preview_digest(cfg, site.public(now), now, site.renderer())
+                preview = site_digest(site, now)
                 if path.endswith(".html"):
                     self._send(preview.html.encode(), "text/html; charset=utf-8")
                 else:

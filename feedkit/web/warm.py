@@ -28,6 +28,7 @@ from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
 from feedkit.mail.digest import DigestRenderer
 from feedkit.mail.rendercache import RememberingCache
+from feedkit.mail.state import PostSnapshot
 from feedkit.models import Choice, Post
 from feedkit.posts.anchors import anchor_names
 from feedkit.posts.layout import Layout, unread_folders
@@ -364,6 +365,13 @@ class WarmSite:
             )
 
         return self.memo(("public", self.visible(now)), make)
+
+    def snapshots(self, now: datetime) -> dict[tuple[str, str], PostSnapshot]:
+        """Return what digests show of the posts, as made so far at what `now` shows (lock
+        held): kept until the files change or a post comes out or expires (see
+        feedkit/mail/snapshot.py `make_record`). Each reload made them again from the files:
+        most of a page at 20,000 posts."""
+        return self.memo(("snapshots", self.visible(now)), dict)
 
     def renderer(self) -> DigestRenderer:
         """Return the digest renderer of the preview (lock held): kept while the settings
