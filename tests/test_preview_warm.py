@@ -114,6 +114,19 @@ def test_the_reload_token_names_the_files_not_the_order_they_were_listed_in() ->
     assert warm.files_token({k: v for k, v in files.items() if k != "content/f.md"}) != token
 
 
+def test_after_saves_and_a_removal_the_token_is_the_one_a_fresh_start_gives(site: Path) -> None:
+    # The token is kept up to date by the files that changed alone: it must still name the
+    # files as a fresh process names them, or an open page would reload for nothing.
+    with preview_in_process(site / "feedkit.toml") as server:
+        base = url(server)
+        saved(base, lambda: write_post(site, "fresh", "Saved again", NOW))
+        saved(base, lambda: (site / "content" / "later.md").unlink())
+        saved(base, lambda: write_post(site, "newer", "Another post", NOW))
+        token = token_of(fetch(base + "/")[1])
+    with preview_in_process(site / "feedkit.toml") as fresh:
+        assert token_of(fetch(url(fresh) + "/")[1]) == token
+
+
 @pytest.mark.parametrize(
     "change",
     ["post", "config", "template"],

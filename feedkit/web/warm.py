@@ -18,7 +18,7 @@ import gc
 import hashlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import compress
 from pathlib import Path
@@ -59,8 +59,22 @@ _SITE_PARTS = ("_includes", "_data", "_layouts")
 
 def files_token(files: Snapshot) -> str:
     """Return the name of these files at these statuses: the same in any process, however
-    its folders were listed (so sorted), and another when any file changed, came or went."""
-    return hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()[:16]
+    its folders were listed, and another when any file changed, came or went."""
+    return _token_of(_files_sum(files.items()))
+
+
+def _files_sum(items: Iterable[tuple[str, tuple[int, int, int]]]) -> int:
+    """Return the sum of a hash of each file and its status: in no order, so a change to a
+    few files changes it by theirs alone (see WarmSite._done)."""
+    total = 0
+    for path, status in items:
+        digest = hashlib.blake2b(f"{path}\0{status}".encode(), digest_size=16).digest()
+        total += int.from_bytes(digest, "big")
+    return total
+
+
+def _token_of(total: int) -> str:
+    return f"{total % (1 << 128):032x}"[:16]
 
 
 class WarmSite:
@@ -88,6 +102,7 @@ class WarmSite:
         self.token = ""
         self.reloads = 0  # reads since start, whole or in part
         self._files: Snapshot = {}
+        self._files_total: int | None = None  # _files_sum of `_files`, once listed
         # Every post file as listed (the order `gather` takes them in), where the layout
         # places it and what reading it gave.
         self._parsed: dict[str, tuple[Place | Skipped, Parsed]] = {}
@@ -273,8 +288,15 @@ class WarmSite:
         problem: FeedkitError | None = None,
         same_dates: bool = False,
     ) -> None:
+        # The files' name: of those that changed since the last read alone (the sum of
+        # every file's hash took 80 ms at 20,000 posts, of each save's way to the page).
+        if self._files_total is None:
+            self._files_total = _files_sum(files.items())
+        else:
+            came, went = files.items() - self._files.items(), self._files.items() - files.items()
+            self._files_total += _files_sum(came) - _files_sum(went)
         self.loaded, self.problem, self._files = loaded, problem, files
-        self.token = files_token(files)
+        self.token = _token_of(self._files_total)
         self._memo.clear()
         if loaded is not None:
             assert self.cfg is not None
