@@ -34,6 +34,7 @@ from feedkit.site.uptodate import (
 )
 
 if TYPE_CHECKING:
+    from feedkit.posts.expand import Templates
     from feedkit.site.cache import BuildCache
     from feedkit.site.scan import Scan
 
@@ -147,6 +148,7 @@ def plan_build(
     stage_into: Path | None = None,
     renders: BuildCache | None = None,
     choices: dict[str, Choice] | None = None,
+    templates: Templates | None = None,
 ) -> BuildPlan:
     """Return the BuildPlan for the site at `now`; raises before anything is written.
 
@@ -159,7 +161,8 @@ def plan_build(
     With `stage_into` (the output folder), each file is staged beside its place there as
     soon as it is made (feedkit.atomicfile.stage) rather than kept: for `write_staged`.
     Without `cache`, `renders` is consulted at rendering only, and `choices` are those of
-    the `loaded` posts by path as shown, when known (the warm preview keeps both).
+    the `loaded` posts by path as shown, when known, and `templates` their Templates (the
+    warm preview keeps all three).
     """
     cutoff = now.timestamp()
     if cache is None:
@@ -218,7 +221,8 @@ def plan_build(
 
     # A post in several feeds is rendered once.
     members_in_order = list(dict.fromkeys(shown for feed in feeds for shown in feed.members))
-    templates = Templates(cfg, list(choices), full_post)
+    if templates is None:
+        templates = Templates(cfg, list(choices), full_post)
     results = render_posts(
         read.full_posts(members_in_order),
         cfg,

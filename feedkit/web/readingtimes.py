@@ -11,7 +11,6 @@ from itertools import chain
 from typing import Any
 
 from feedkit import parallel
-from feedkit.config import Config
 from feedkit.errors import FeedkitError
 from feedkit.models import Post
 from feedkit.posts.expand import Templates
@@ -24,9 +23,9 @@ class ReadingTimes:
     holds its lock while using them."""
 
     def __init__(self) -> None:
-        self._cfg: Config | None = None
         self._posts: Sequence[Post] = ()
         self._minutes: dict[int, tuple[Post, int | str, tuple[Any, ...]]] = {}
+        self._site_templates: Callable[[], Templates] | None = None
         self._templates: Templates | None = None
         self._templates_how: tuple[object, ...] = ()
 
@@ -34,17 +33,20 @@ class ReadingTimes:
         """Forget every reading time: the settings, or a file beside the posts, changed."""
         self._minutes = {}
 
-    def posts_read(self, cfg: Config, posts: Sequence[Post], kept: set[int]) -> None:
+    def posts_read(
+        self, posts: Sequence[Post], kept: set[int], templates: Callable[[], Templates]
+    ) -> None:
         """Take the posts as read now (`kept`: their ids, which the site has made for its
-        own use too): the times of those read before stay."""
+        own use too; `templates`: gives their Templates, which the site makes once for its
+        feeds too): the times of those read before stay."""
         self._minutes = {k: v for k, v in self._minutes.items() if k in kept}
-        self._cfg, self._posts, self._templates = cfg, posts, None
+        self._posts, self._site_templates, self._templates = posts, templates, None
 
     def templates(self) -> Templates:
         """Return the Templates of the posts as read (lock held)."""
-        assert self._cfg is not None
+        assert self._site_templates is not None
         if self._templates is None:
-            made = Templates.of_posts(self._cfg, self._posts)
+            made = self._site_templates()
             # What decides how every post expands: when it changes, no reading time holds.
             how = (made.jekyll, made.hugo, made.passthrough, made.emoji, repr(made.site_params))
             if self._templates_how != how:
