@@ -412,6 +412,36 @@ def test_after_a_save_the_feeds_and_the_reading_times_share_one_listing_of_the_p
     assert len(made) == 4  # at start and after the save: the site's, the digest's
 
 
+def test_while_the_site_fails_a_save_reads_only_the_bodies_that_changed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A reading that fails lists every body that is not UTF-8, as `feedkit build` does, so
+    # it reads every body: over a second at 20,000 posts, at each save while it fails.
+    read: list[str] = []
+    real = warm.body_problems
+
+    def counted(shown, path):  # type: ignore[no-untyped-def]
+        read.append(shown)
+        return real(shown, path)
+
+    monkeypatch.setattr(warm, "body_problems", counted)
+    latin = site / "content" / "latin.md"
+    with preview_in_process(site / "feedkit.toml") as server:
+        base = url(server)
+        head = '---\ntitle: "Caf\u00e9"\ndate: 2024-01-02T10:00:00Z\n---\n'
+        saved(base, lambda: latin.write_bytes(head.encode() + "Caf\u00e9.\n".encode("latin-1")))
+        broken = site / "content" / "fresh.md"
+        page = saved(base, lambda: broken.write_text("---\ntitle: [unclosed\n---\nText.\n"))
+        assert b"content/fresh.md" in page and b"content/latin.md:5: is not UTF-8" in page
+        assert "content/latin.md" in read and "content/fresh.md" not in read
+        count = len(read)
+        page = saved(base, lambda: broken.write_text("---\ntitle: [still\n---\nText.\n"))
+        assert b"content/latin.md:5: is not UTF-8" in page and len(read) == count
+        page = saved(base, lambda: latin.write_text(head + "Caf\u00e9.\n", encoding="utf-8"))
+        assert b"content/fresh.md" in page and b"content/latin.md" not in page
+        assert read[count:] == ["content/latin.md"]  # the one body that changed
+
+
 def test_a_save_renders_only_the_post_saved_and_the_system_names_it_without_a_listing(
     site: Path, counted: tuple[PreviewServer, dict[str, list[str]]]
 ) -> None:

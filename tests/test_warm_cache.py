@@ -113,9 +113,9 @@ def test_an_edit_that_keeps_order_and_names_skips_sorting_every_post_and_serves_
     gathered: list[int] = []
     real = warm.gather
 
-    def counted(parsed):  # type: ignore[no-untyped-def]
+    def counted(parsed, **kwargs):  # type: ignore[no-untyped-def]
         gathered.append(1)
-        return real(parsed)
+        return real(parsed, **kwargs)
 
     monkeypatch.setattr(warm, "gather", counted)
     post = site / "content" / "post-001.md"

@@ -6,38 +6,43 @@ UTF-8, so one run lists them all.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from feedkit.errors import Problem
 from feedkit.posts.postfile import FileProblems, decode, split
 
+# Returns the problems of one file's body (shown path, path): `body_problems`, or one that
+# keeps what it found (the warm preview's).
+BodyCheck = Callable[[str, "Path | str"], list[Problem]]
+
 
 def with_body_problems(
-    found: list[Problem], files: Sequence[tuple[str, Path | str]]
+    found: list[Problem], files: Sequence[tuple[str, Path | str]], check: BodyCheck | None = None
 ) -> list[Problem]:
-    """Return `found` and the bodies among `files` that are not UTF-8, file by file.
+    """Return `found` and the bodies among `files` that are not UTF-8, file by file, each
+    checked by `check` (default: `body_problems`).
 
     A build only reads the bodies it shows; when it fails anyway, it reads them all, so a
     single run lists every problem.
     """
+    check = check or body_problems
     reported = {p.path for p in found}
-    more = unreadable_bodies([(shown, path) for shown, path in files if shown not in reported])
+    more = [p for shown, path in files if shown not in reported for p in check(shown, path)]
     # Sorted by file; the sort is stable, so each file's problems stay in line order.
     return sorted(found + more, key=lambda p: p.path)
 
 
-def unreadable_bodies(paths: Sequence[tuple[str, Path | str]]) -> list[Problem]:
-    """Return a problem for each file (shown path, path) that is not UTF-8 as a whole."""
-    found = []
-    for shown, path in paths:
-        try:
-            decode(Path(path).read_bytes(), shown, None)
-        except FileProblems as exc:
-            found.extend(exc.problems)
-        except OSError:
-            pass  # reported where the file was read
-    return found
+def body_problems(shown: str, path: Path | str) -> list[Problem]:
+    """Return a problem if the file (`shown` as messages show it) is not UTF-8 as a whole."""
+    try:
+        with open(path, "rb") as file:  # not pathlib's: 20,000 of them took ~0.15 s
+            decode(file.read(), shown, None)
+    except FileProblems as exc:
+        return list(exc.problems)
+    except OSError:
+        pass  # reported where the file was read
+    return []
 
 
 # The keys that make a post's URL, the first it gives being where a clash is reported.

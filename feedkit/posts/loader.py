@@ -19,7 +19,7 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
 from feedkit.posts import postfile
-from feedkit.posts.crosscheck import duplicates, with_body_problems
+from feedkit.posts.crosscheck import BodyCheck, duplicates, with_body_problems
 from feedkit.posts.fmparse import parse_front_matter
 from feedkit.posts.layout import Layout, unread_folders
 from feedkit.posts.places import (
@@ -352,10 +352,15 @@ def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
     return gather(parse_files(cfg, paths, progress=progress))
 
 
-def gather(parsed: Iterable[Parsed], choices: Mapping[str, Choice] | None = None) -> LoadResult:
+def gather(
+    parsed: Iterable[Parsed],
+    choices: Mapping[str, Choice] | None = None,
+    check: BodyCheck | None = None,
+) -> LoadResult:
     """Return the posts of parsed files (in file order), newest first; raise listing all
     problems, as `load_posts` does. `choices`: every post's Choice by path as shown, when
-    made already."""
+    made already; `check`: checks a body when there are problems (see
+    `crosscheck.with_body_problems`)."""
     posts: list[Post] = []
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -373,7 +378,7 @@ def gather(parsed: Iterable[Parsed], choices: Mapping[str, Choice] | None = None
     problems.extend(duplicates((p.rel_path, p.source, p.id, p.url) for p in posts))
     if problems:
         files = [(p.rel_path, p.source) for p in posts]
-        raise ContentError(with_body_problems(problems, files) + warnings)
+        raise ContentError(with_body_problems(problems, files, check) + warnings)
     return LoadResult(newest_first(posts, choices), tuple(warnings), tuple(skipped))
 
 

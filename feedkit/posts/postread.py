@@ -44,7 +44,7 @@ def read_head(
     Only as much as the front matter is read and decoded: over 20,000 posts, decoding whole
     bodies would be a third of a build. A body is checked (UTF-8, characters XML cannot
     carry) when a feed shows it, by `feedkit check`, and whenever a build finds problems
-    (see `crosscheck.unreadable_bodies`), so one run lists them all.
+    (see `crosscheck.with_body_problems`), so one run lists them all.
     """
     # A bare file descriptor: io.open's buffered file object costs more than the reading.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))

@@ -20,17 +20,19 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from itertools import compress
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from feedkit.config import Config, load_config
-from feedkit.errors import FeedkitError
+from feedkit.errors import FeedkitError, Problem
 from feedkit.mail.digest import DigestRenderer
 from feedkit.mail.rendercache import RememberingCache
 from feedkit.mail.state import PostSnapshot
 from feedkit.models import Choice, Post
 from feedkit.posts.anchors import anchor_names
+from feedkit.posts.crosscheck import body_problems
 from feedkit.posts.expand import Templates
 from feedkit.posts.layout import Layout, unread_folders
 from feedkit.posts.loader import (
@@ -104,6 +106,8 @@ class WarmSite:
         self.reloads = 0  # reads since start, whole or in part
         self._files: Snapshot = {}
         self._files_total: int | None = None  # _files_sum of `_files`, once listed
+        # What checking each post's body found, by path: its status, the problems.
+        self._bodies: dict[str, tuple[tuple[int, int, int], list[Problem]]] = {}
         # Every post file as listed (the order `gather` takes them in), where the layout
         # places it and what reading it gave.
         self._parsed: dict[str, tuple[Place | Skipped, Parsed]] = {}
@@ -277,10 +281,24 @@ class WarmSite:
         return True
 
     def _gathered(self, files: Snapshot) -> None:
+        parsed = (parsed for _, parsed in self._parsed.values())
         try:
-            self._done(files, loaded=gather(parsed for _, parsed in self._parsed.values()))
+            self._done(files, loaded=gather(parsed, check=partial(self._body_problems, files)))
         except FeedkitError as exc:
             self._done(files, problem=exc)
+
+    def _body_problems(self, files: Snapshot, shown: str, path: Path | str) -> list[Problem]:
+        """Return `body_problems` of the file, kept by its status in `files`: while the site
+        fails to read, a save reads only its own body again (at 20,000 posts, reading every
+        body took over a second at every save)."""
+        status = files.get(str(path))
+        known = self._bodies.get(str(path))
+        if status is not None and known is not None and known[0] == status:
+            return known[1]
+        found = body_problems(shown, path)
+        if status is not None:
+            self._bodies[str(path)] = (status, found)
+        return found
 
     def _done(
         self,
