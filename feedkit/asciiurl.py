@@ -44,3 +44,29 @@ def ascii_url(url: str, keep: str = "") -> str:
         for part in (parts.path, parts.query, parts.fragment)
     )
     return urlunsplit((parts.scheme, netloc, path, query, fragment))
+
+
+# A URL's scheme and authority, and the rest (RFC 3986, appendix B).
+_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)(.*)", re.S)
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_DEFAULT_PORT = {"http": ":80", "https": ":443"}
+
+
+def atom_id(uri: str) -> str:
+    """Return the Atom ID `uri` with what RFC 3986 lets a reader fold (section 6.2.2) written
+    as its normal form: the scheme and the host in lower case, no port that is the scheme's
+    own, the hex digits of an escape in upper case. Atom IDs are compared character by
+    character (RFC 4287, 4.2.6), so the W3C validator warns on one not in this form (an
+    Example.COM of Hugo's baseURL; RSS's guid keeps it as the old site wrote it). A tag: ID,
+    and a URL already so, come back as they are."""
+    found = _URL.fullmatch(uri)
+    if found is None:
+        return uri
+    scheme, authority, rest = found.groups()
+    userinfo, at, hostport = authority.rpartition("@")
+    hostport = hostport.lower()
+    port = _DEFAULT_PORT.get(scheme.lower())
+    if port and hostport.endswith(port):
+        hostport = hostport[: -len(port)]
+    rest = _ESCAPE.sub(lambda escape: escape.group().upper(), rest)
+    return f"{scheme.lower()}://{userinfo}{at}{hostport}{rest}"

@@ -201,6 +201,21 @@ def test_a_jekyll_site_configured_in_config_toml_keeps_its_entries(tmp_path: Pat
         assert seen_text(ours[key]) == seen_text(their)
 
 
+def test_a_jekyll_site_whose_url_has_capitals_keeps_jekyll_feeds_ids(tmp_path: Path) -> None:
+    # jekyll-feed writes the host in lower case (Ruby's URI normal form); feedkit wrote it
+    # as _config.yml has it: every entry new again to a reader, and each ID not in the
+    # normal form the W3C validator asks of an Atom ID.
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": 'url: "https://Example.COM"\nbaseurl: /Blog\ntitle: C\n'
+            "plugins: [jekyll-feed]\n",
+            "_posts/2024-01-02-hello.md": "---\ntitle: Hello\n---\nBody.\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) == ["https://example.com/Blog/2024/01/02/hello"]
+
+
 # A Jekyll site's collections_dir: posts are read from its _posts/ (and its folders'), not
 # from a _posts/ elsewhere, and the folder is no category of theirs.
 COLLECTIONS_DIR = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from feedkit.asciiurl import atom_id
 from feedkit.config import load_config
 from feedkit.site.build import plan_build
 
@@ -79,3 +80,44 @@ def test_hostile_html_feeds_have_no_errors_and_no_warnings(make_site: MakeSite) 
     found = issues_of(dict(plan_build(cfg, NOW).files), cfg.base_url)
     assert len(found) >= 6
     assert {name: issues for name, issues in found.items() if issues} == {}
+
+
+@pytest.mark.parametrize("ids", ["url", "tag"])
+def test_an_address_with_capitals_gives_atom_ids_in_normal_form(
+    make_site: MakeSite, ids: str
+) -> None:
+    # Hugo keeps baseURL = "https://Example.COM/Blog/" as written, and feedkit init with it:
+    # Atom IDs are compared character by character, and the validator warned on each one
+    # (the feed's too). RSS's guid keeps the address as the old site's feed wrote it.
+    from conftest import SITE_TOML
+
+    toml = SITE_TOML.replace("https://example.com/blog/", "https://Example.COM:443/Blog/")
+    cfg = make_site("posts", toml=toml.replace("[feed]", f'[feed]\nids = "{ids}"'))
+    (cfg.content_path / "posts" / "hostile-title.md").unlink()
+    files = dict(plan_build(cfg, NOW).files)
+    found = issues_of(files, cfg.base_url)
+    assert {name: issues for name, issues in found.items() if issues} == {}
+    atom, rss = files["atom.xml"].decode(), files["rss.xml"].decode()
+    assert "<id>https://example.com/Blog/atom.xml</id>" in atom
+    assert not [line for line in atom.splitlines() if "<id>" in line and "Example.COM" in line]
+    if ids == "url":
+        assert "<id>https://example.com/Blog/" in atom.split("<entry>")[1]
+        assert '<guid isPermaLink="true">https://Example.COM:443/Blog/' in rss
+
+
+@pytest.mark.parametrize(
+    ("written", "normal"),
+    [
+        ("https://Example.COM/Blog/a%c3%a9/", "https://example.com/Blog/a%C3%A9/"),
+        ("HTTP://Ada@Host.Example:80/x?q=%e2#F", "http://Ada@host.example/x?q=%E2#F"),
+        ("https://host.example:8443/", "https://host.example:8443/"),
+        ("tag:example.com,2024-01-02:/Blog/a/", "tag:example.com,2024-01-02:/Blog/a/"),
+        (
+            "urn:uuid:60A76C80-D399-11D9-B93C-0003939E0AF6",
+            "urn:uuid:60A76C80-D399-11D9-B93C-0003939E0AF6",
+        ),
+    ],
+)
+def test_atom_ids_are_written_in_the_form_they_are_compared_in(written: str, normal: str) -> None:
+    assert atom_id(written) == normal
+    assert atom_id(normal) == normal

@@ -88,3 +88,11 @@ def test_a_post_with_no_text_passes(make_site: MakeSite) -> None:
     """As `feedkit new` writes one: a blank <content> drew "content should not be blank"."""
     cfg = make_site(posts={"empty.md": "---\ntitle: Just a title\ndate: 2026-01-02\n---\n"})
     assert verdicts(cfg, build(cfg)) == {}
+
+
+def test_a_site_whose_address_has_capitals_passes(make_site: MakeSite) -> None:
+    """Hugo's baseURL = "https://Example.COM/" as written: Atom IDs in their normal form."""
+    toml = SITE_TOML.replace("https://example.com/blog/", "https://Example.COM/Blog/")
+    cfg = make_site("posts", toml=toml.replace("[feed]", '[feed]\nids = "url"'))
+    (cfg.content_path / "posts" / "hostile-title.md").unlink(missing_ok=True)
+    assert verdicts(cfg, build(cfg)) == {}

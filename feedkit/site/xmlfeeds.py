@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from feedkit.asciiurl import atom_id
 from feedkit.config import Config
 from feedkit.models import RenderedPost
 from feedkit.site.feedparts import (
@@ -65,7 +66,7 @@ def atom_head(
     fg = FeedGenerator()
     if images:
         _media(fg, atom=True, rss=False)
-    fg.id(info.atom_url)
+    fg.id(atom_id(info.atom_url))
     fg.title(info.title)
     if info.description:
         fg.subtitle(info.description)
@@ -95,7 +96,7 @@ def atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
 def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     """Set what an Atom entry of `rp` says on feedgen's `fe`."""
     post = rp.post
-    fe.id(post.id)
+    fe.id(atom_id(post.id))
     fe.title(rp.headline)  # Atom needs one: an untitled post's is its text's first words
     fe.link(href=post.url, rel="alternate", type="text/html")
     fe.published(post.published)
