@@ -1332,3 +1332,56 @@ def test_what_pelican_skips_feedkit_skips_with_a_warning_naming_the_file(
     assert all(": warning: skipped: " in line for line in built_here.stderr.splitlines())
     ours = entries(site / "public" / "feeds" / "all.atom.xml", "id")
     assert sorted(ours) == sorted(theirs) and len(ours) == 3
+
+
+def hugo_site_writer(config: str, posts: dict[str, str]) -> Callable[[Path], Path]:
+    """Return what writes a Hugo site of `config` (hugo.toml) and `posts` (under content/)."""
+
+    def make(site: Path) -> Path:
+        for name, text in {"hugo.toml": config, **posts}.items():
+            path = site / name if name == "hugo.toml" else site / "content" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return site
+
+    return make
+
+
+DOTTED = {
+    f"posts/{name}.md": f"---\ntitle: {name}\ndate: 2024-05-0{n + 1}\n---\nText.\n"
+    for n, name in enumerate(["node.js", "about-3li3.com", "b.fr", "intro.zh-cn", "d.en"])
+}
+
+
+@pytest.mark.parametrize("languages", ["", "[languages.en]\n[languages.fr]\n"])
+def test_a_hugo_file_name_ends_in_a_language_only_when_the_site_has_it(
+    tmp_path: Path, languages: str
+) -> None:
+    # feedkit read every `.xx` ending as a translation: node.js.md and about-3li3.com.md
+    # left the feed, of a site that has no language but English.
+    config = f'baseURL = "https://h.example.org/"\ntitle = "H"\n{languages}'
+    theirs, ours = hugo_and_feedkit(tmp_path, hugo_site_writer(config, DOTTED))
+    assert sorted(ours) == sorted(theirs)
+    assert "https://h.example.org/posts/node.js/" in ours
+    assert ("https://h.example.org/posts/b.fr/" in ours) == (not languages)
+
+
+@pytest.mark.parametrize(
+    "ugly",
+    [
+        "uglyURLs = true\n",
+        'uglyURLs = true\n[permalinks]\nposts = "/:year/:month/:slug/"\n',
+        'uglyURLs = true\n[permalinks]\nposts = "/:filename"\n',
+        "[uglyURLs]\nposts = true\nnotes = false\n",
+    ],
+)
+def test_a_hugo_sites_ugly_urls_are_its_posts_urls(tmp_path: Path, ugly: str) -> None:
+    # feedkit gave /posts/a/ where Hugo gives /posts/a.html: every ID new, every link a 404.
+    config = f'baseURL = "https://h.example.org/"\ntitle = "H"\n{ugly}'
+    posts = {
+        "posts/a.md": "---\ntitle: A\ndate: 2024-05-01\nslug: a-slug\n---\nText.\n",
+        "posts/b/index.md": "---\ntitle: B\ndate: 2024-05-02\n---\nText.\n",
+    }
+    theirs, ours = hugo_and_feedkit(tmp_path, hugo_site_writer(config, posts))
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    assert all(link.endswith(".html") for link in ours)

@@ -59,6 +59,11 @@ class HugoSettings:
     without: tuple[str, ...] = ()
     keep_case: bool = False  # disablePathToLower: its pages' URLs keep their case
     files: HugoFiles = HugoFiles()  # the content files Hugo never reads (ignoreFiles, mounts)
+    # uglyURLs: (section, on), "" for the whole site's; a page's URL ends `.html`, not `/`.
+    ugly: tuple[tuple[str, bool], ...] = ()
+    # The languages it has, lower case: only their codes end a file's name as a translation
+    # (`post.fr.md`); elsewhere a dot is the name's own (`node.js.md`, `b.fr.md`).
+    languages: tuple[str, ...] = ("en",)
 
     @property
     def reading(self) -> Reading:
@@ -185,7 +190,31 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         cascade=_cascade(values, _shown(files[0], folder)),
         dates=_dates(values),
         files=hugo_files(values, _shown(files[0], folder)),
+        ugly=_ugly(values),
+        languages=_languages(values),
     )
+
+
+def _ugly(values: dict[str, Any]) -> tuple[tuple[str, bool], ...]:
+    """Return uglyURLs as (section, on): `uglyURLs = true` is ("", True), a table each
+    section's (`[uglyURLs] posts = true`)."""
+    given = values.get("uglyurls")
+    if isinstance(given, bool):
+        return (("", given),)
+    if isinstance(given, dict):
+        return tuple((str(k), v) for k, v in given.items() if isinstance(v, bool))
+    return ()
+
+
+def _languages(values: dict[str, Any]) -> tuple[str, ...]:
+    """Return the site's languages, lower case: its [languages] and its default language
+    (defaultContentLanguage, else Hugo's `en`)."""
+    default = values.get("defaultcontentlanguage")
+    found = [default.lower() if isinstance(default, str) and default.strip() else "en"]
+    languages = values.get("languages")
+    if isinstance(languages, dict):
+        found += [str(key).lower() for key in languages]
+    return tuple(dict.fromkeys(found))
 
 
 def _dates(values: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]] | tuple[()]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from feedkit.posts.hugocascade import Cascades, Entry
-from feedkit.posts.hugourls import default_pattern, permalink_for, section_name
+from feedkit.posts.hugourls import default_pattern, is_ugly, permalink_for, section_name
 from feedkit.posts.places import Place
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class HugoLayout:
     language: str
     permalinks: dict[str, str]
     keep_case: bool
+    ugly: tuple[tuple[str, bool], ...] = ()  # its uglyURLs (HugoSettings.ugly)
     site_cascade: tuple[Entry, ...] = ()  # the Hugo configuration's cascade
     hugo_dates: tuple[tuple[str, ...], tuple[str, ...]] | tuple[()] = ()  # its [frontmatter]
 
@@ -102,6 +103,7 @@ class HugoLayout:
             hugo_permalink=pattern,
             hugo_configured=configured,
             hugo_keep_case=self.keep_case,
+            hugo_ugly=is_ugly(self.ugly, folders),
             timezone=self.hugo_timezone,
         )
 

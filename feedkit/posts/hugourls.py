@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -179,13 +179,28 @@ def fill_hugo_permalink(
     date: datetime,
     configured: bool = True,
     keep_case: bool = False,
+    ugly: bool = False,
 ) -> str:
     """Return a Hugo permalink pattern filled in for one page (its section tokens are
     filled already, `with_sections`): `slug` is its front matter's, `name` its file's (a
     bundle's folder's), `date` in its own zone; `configured` when the pattern is the
     site's [permalinks]' (else Hugo's default, `default_pattern`: the page's folders, its
-    slug or name after them); `keep_case` when the site sets `disablePathToLower`. Raise
-    ValueError naming a token Hugo does not know."""
+    slug or name after them); `keep_case` when the site sets `disablePathToLower`; `ugly`
+    when its uglyURLs: the path's last slash is `.html` (a pattern's own `.html` gets
+    another, as Hugo 0.168 writes it). Raise ValueError naming a token Hugo does not know."""
+    path = _filled(pattern, slug, name, title, date, configured, keep_case)
+    return path[:-1] + ".html" if ugly and path.endswith("/") and path != "/" else path
+
+
+def _filled(
+    pattern: str,
+    slug: str,
+    name: str,
+    title: str,
+    date: datetime,
+    configured: bool,
+    keep_case: bool,
+) -> str:
     if not configured:
         return _default_path(pattern, slug, name, keep_case)
     page = (slug, name, title, date)
@@ -348,5 +363,14 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
             date or datetime(1970, 1, 1),
             configured,
             settings.keep_case,
+            is_ugly(settings.ugly, folders),
         )
     return base_url + quote(path.lstrip("/"), safe=URL_SAFE)
+
+
+def is_ugly(ugly: Iterable[tuple[str, bool]], folders: list[str]) -> bool:
+    """Return True if a page in `folders` has an `.html` URL by the site's uglyURLs (see
+    HugoSettings.ugly): its section's, else the whole site's."""
+    given = dict(ugly)
+    section = section_name(folders[0]) if folders else ""
+    return given.get(section, given.get("", False)) if folders else given.get("", False)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cached_property
 from os.path import abspath
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -202,6 +204,8 @@ class Layout(HugoLayout):
         permalinks: tuple[tuple[str, str], ...] = ()
         self.keep_case, zone = False, ""
         self.hugo_files: HugoFiles | None = None
+        # The Hugo site's languages (None: no configuration says; see `_is_language`).
+        self.hugo_languages: tuple[str, ...] | None = None
         if hugo_config_in(self.kind.markers):
             from feedkit.posts.hugoconfig import hugo_settings
 
@@ -215,6 +219,7 @@ class Layout(HugoLayout):
                 hugo.dates,
             )
             self.hugo_files = hugo.files or None
+            self.ugly, self.hugo_languages = hugo.ugly, hugo.languages
         self.main_sections = cfg.main_sections or main or largest_section(rels)
         # Hugo's mainSections name sections as Hugo does (`café-notes` for `Café Notes/`),
         # feedkit.toml's main_sections folders, as on disk or as Hugo names them.
@@ -259,8 +264,33 @@ class Layout(HugoLayout):
                 # holds only under the same.
                 self.cascades.signature() if self.hugo else (),
                 self.hugo_files,
+                self.ugly,
+                self.hugo_languages,
             )
         )
+
+    def _is_language(self, folders: list[str], stem: str, code: str) -> bool:
+        """Return True if `code`, at the end of a Hugo page's file name `stem`, is its
+        language: one the site has (Hugo reads it so then alone; `node.js.md` is a page of
+        its own). Without the site's configuration, when a page of that name without it
+        sits beside the file, as a translation's does (`first.md` beside `first.fr.md`)."""
+        if self.hugo_languages is not None:
+            return code.lower() in self.hugo_languages
+        base = "/".join([*folders, stem[: -len(code) - 1]])
+        if any(f"{base}{suffix}" in self.files for suffix in HUGO_SUFFIXES):
+            return True
+        return self._language_suffixed[base] > 1  # index.en.md beside index.fr.md
+
+    @cached_property
+    def _language_suffixed(self) -> Counter[str]:
+        """Return how many files of each name (its folders and stem) end in what may be a
+        language (`first.fr.md`: `first`)."""
+        counts: Counter[str] = Counter()
+        for rel in self.files:
+            stem = os.path.splitext(rel)[0]
+            if found := _LANGUAGE.search(stem):
+                counts[stem[: found.start()]] += 1
+        return counts
 
     def rel(self, path: str) -> str:
         """Return the path relative to the content folder, with '/' between its parts."""
@@ -364,6 +394,14 @@ class Layout(HugoLayout):
             )
         stem = os.path.splitext(parts[-1])[0]
         language = _LANGUAGE.search(stem)
+        if language is not None and not self._is_language(folders, stem, language[1]):
+            if stem.split(".")[0] == "index":  # index.fr.md: a resource of its bundle
+                return Skipped(
+                    f"a resource of the page bundle {'/'.join(folders)}/ (its index is the "
+                    f"page): '{language[1]}' is no language of the site's (Hugo publishes no "
+                    "page for it)"
+                )
+            language = None  # no language of the site's: `node.js`, `b.fr` is the name
         if language is None:
             # In the site's language, unless a translation into it sits beside the file.
             base = "/".join([*folders, stem])

@@ -177,6 +177,7 @@ class PostAddress:
             published,
             self.place.hugo_configured,
             self.place.hugo_keep_case,
+            self.place.hugo_ugly,
         )
         return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
 
