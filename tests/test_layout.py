@@ -556,6 +556,26 @@ def test_a_category_folder_above_posts_is_in_the_url_jekyll_gives(make_site: Mak
     }
 
 
+def test_a_jekyll_posts_singular_category_is_one_name(make_site: MakeSite) -> None:
+    # Jekyll reads `category: Machine Learning` as one category (its plural's string is
+    # split at spaces): feedkit split it, and the post got another URL and ID, and two tags.
+    post = "---\ntitle: {title}\n{extra}---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": "title: Site\n",
+            "_posts/2024-01-01-one.md": post.format(
+                title="One", extra="category: Machine Learning\n"
+            ),
+            "_posts/2024-01-02-two.md": post.format(title="Two", extra="categories: Deep Nets\n"),
+        }
+    )
+    posts = {p.slug: p for p in load_posts(cfg).posts}
+    assert posts["one"].url == "https://example.com/blog/machine%20learning/2024/01/01/one.html"
+    assert posts["one"].tags == ("Machine Learning",)
+    assert posts["two"].url == "https://example.com/blog/deep/nets/2024/01/02/two.html"
+    assert posts["two"].tags == ("Deep", "Nets")
+
+
 def test_a_jekyll_post_without_a_title_takes_jekylls_title_from_its_name(
     tmp_path: Path, runner, monkeypatch
 ) -> None:

@@ -216,6 +216,24 @@ def test_a_jekyll_site_whose_url_has_capitals_keeps_jekyll_feeds_ids(tmp_path: P
     assert sorted(ours) == sorted(theirs) == ["https://example.com/Blog/2024/01/02/hello"]
 
 
+def test_a_jekyll_posts_singular_category_is_one_category(tmp_path: Path) -> None:
+    # feedkit split `category: Machine Learning` in two: another URL and ID (and a 404).
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": 'url: "https://c.example.org"\ntitle: C\nplugins: [jekyll-feed]\n',
+            "_posts/2025-05-27-one.md": "---\ntitle: One\ncategory: Machine Learning\n---\nx\n",
+        },
+    )
+    assert (
+        sorted(ours)
+        == sorted(theirs)
+        == ["https://c.example.org/machine%20learning/2025/05/27/one"]
+    )
+    only = next(iter(ours))
+    assert [t.term for t in ours[only].tags] == [t.term for t in theirs[only].tags]
+
+
 # A Jekyll site's collections_dir: posts are read from its _posts/ (and its folders'), not
 # from a _posts/ elsewhere, and the folder is no category of theirs.
 COLLECTIONS_DIR = {

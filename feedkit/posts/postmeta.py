@@ -387,7 +387,7 @@ class PostBuilder(PostAddress, PostPublishing):
             if value is None:
                 continue
             try:
-                for tag in split_list(value, key):
+                for tag in split_list(value, key, self.place.jekyll):
                     folded = tag.casefold()
                     if folded in seen:  # "Python" and "python" are one tag
                         continue

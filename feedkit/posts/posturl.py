@@ -80,7 +80,7 @@ class PostAddress:
         categories: list[str] = []
         for key in ("categories", "category"):
             try:
-                categories += split_list(self.meta.get(key), key)
+                categories += split_list(self.meta.get(key), key, self.place.jekyll)
             except ValueError:
                 pass  # reported with the tags
         categories += [c for c in self.place.categories if c not in categories]
