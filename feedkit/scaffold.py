@@ -76,15 +76,16 @@ def config_text(answers: SiteAnswers) -> str:
         else f'# permalink = "/{{year}}/{{month}}/{{slug}}/"   # left out: the URLs '
         f"{a.generator} gives posts ({a.generator_config}) are followed"
     )
+    said = (
+        f"entry IDs as {a.generator} made them: no post shows up again as new",
+        f"the address readers subscribed to under {a.generator}",
+        f"feedkit's {{}} feed: its own name is {a.generator}'s feed's",
+    )
     kept = "".join(
         f"{key} = {_string(value)}   # "
-        + (
-            f"entry IDs as {a.generator} made them: no post shows up again as new"
-            if key == "ids"
-            else f"the address readers subscribed to under {a.generator}"
-        )
+        + said[min(n, 2)].format("Atom" if key == "atom" else "RSS")
         + "\n"
-        for key, value in a.feed
+        for n, (key, value) in enumerate(a.feed)
     )
     limit = (
         f"limit = {a.limit}            # entries per feed, newest first: as {a.generator}'s "

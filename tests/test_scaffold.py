@@ -564,6 +564,37 @@ def test_init_keeps_the_feed_address_the_sites_configuration_moved(tmp_path: Pat
     assert load_config(jekyll / "feedkit.toml").feed.atom == "feed.xml"
 
 
+def test_init_names_feedkits_other_feed_apart_from_the_old_feeds_address(tmp_path: Path) -> None:
+    # A real Hugo site writes its RSS at /atom.xml ([outputFormats.RSS] baseName = "atom"):
+    # init kept that address for the RSS and feedkit's Atom at its default, atom.xml, and
+    # refused its own feedkit.toml (exit 2: two feeds with one file name).
+    hugo = tmp_path / "hugo"
+    _write(
+        hugo,
+        {
+            "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+            '[outputFormats.RSS]\nbaseName = "atom"\n',
+            "content/posts/a.md": "---\ntitle: A\ndate: 2024-05-01\n---\nText.\n",
+        },
+    )
+    told = feedkit(hugo, "init", stdin="")
+    assert told.returncode == 0, told.stderr
+    text = (hugo / "feedkit.toml").read_text(encoding="utf-8")
+    assert 'rss = "atom.xml"   # the address readers subscribed to under Hugo' in text
+    assert "atom = \"feed.atom.xml\"   # feedkit's Atom feed: its own name is Hugo's feed's" in text
+    assert feedkit(hugo, "build").returncode == 0
+    assert feedparser.parse((hugo / "public/atom.xml").read_bytes()).version.startswith("rss")
+    assert feedparser.parse((hugo / "public/feed.atom.xml").read_bytes()).version == "atom10"
+    jekyll = tmp_path / "jekyll"  # jekyll-feed's Atom at /rss.xml
+    _write(
+        jekyll,
+        {**JEKYLL_SITE, "_config.yml": JEKYLL_SITE["_config.yml"] + "feed:\n  path: rss.xml\n"},
+    )
+    assert feedkit(jekyll, "init", stdin="").returncode == 0
+    feed = load_config(jekyll / "feedkit.toml").feed
+    assert (feed.atom, feed.rss) == ("rss.xml", "feed.rss.xml")
+
+
 def test_init_in_another_generators_site_takes_the_options_given_over_its_own(
     tmp_path: Path,
 ) -> None:

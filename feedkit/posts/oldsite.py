@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from feedkit.config import FeedConfig
 from feedkit.configkeys import FEED_KEYS, SITE_KEYS
 from feedkit.errors import ContentError
 from feedkit.models import Author
@@ -34,6 +35,8 @@ FEED_SETTINGS = {
     "pelican": (("ids", "pelican"), ("atom", "feeds/all.atom.xml")),
 }
 NAMES = {"jekyll": "Jekyll", "hugo": "Hugo", "pelican": "Pelican"}
+# feedkit's other format's file, when the old feed has its default name (see OldSite.feed).
+OTHER_NAMES = {"atom": "feed.atom.xml", "rss": "feed.rss.xml"}
 _FIELD = re.compile(r"\{[^{}]*\}")
 
 
@@ -73,9 +76,15 @@ class OldSite:
 
     @property
     def feed(self) -> tuple[tuple[str, str], ...]:
-        """Return the [feed] settings that keep what readers know the old feed by."""
+        """Return the [feed] settings that keep what readers know the old feed by; and, when
+        that feed's file has the name feedkit gives its other format (Hugo's RSS moved to
+        atom.xml by `baseName = "atom"`), that format's name elsewhere (OTHER_NAMES)."""
         ids, default = FEED_SETTINGS[self.kind]
-        return ids, self.address or default
+        key, path = self.address or default
+        other = "rss" if key == "atom" else "atom"
+        if path == getattr(FeedConfig, other):
+            return ids, (key, path), (other, OTHER_NAMES[other])
+        return ids, (key, path)
 
 
 def find_old_site(folder: Path) -> OldSite | None:
