@@ -1035,3 +1035,18 @@ def test_ugly_urls_end_a_posts_url_in_html(tmp_path: Path, ugly: str, expected: 
     }
     hugo_site_of(tmp_path, posts, HUGO_TOML + ugly)
     assert feed_urls(tmp_path) == ["https://example.com/blog" + path for path in expected]
+
+
+def test_a_pages_description_is_not_its_summary(tmp_path: Path) -> None:
+    # Hugo's RSS shows .Summary, which front matter's `summary` sets, not a theme's
+    # `description` (tests/test_oracles.py builds it with Hugo 0.168).
+    posts = {
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-05-01\ndescription: Desc A\n---\n"
+        "Body of A.\n",
+        "content/posts/b.md": "---\ntitle: B\ndate: 2024-05-02\ndescription: Desc B\n"
+        "summary: Sum B\n---\nBody of B.\n",
+    }
+    hugo_site_of(tmp_path, posts)
+    assert run(tmp_path, "build").exit_code == 0
+    items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    assert [item["summary"] for item in items] == ["Sum B", "Body of A."]

@@ -1403,3 +1403,24 @@ def test_a_hugo_sites_ugly_urls_are_its_posts_urls(tmp_path: Path, ugly: str) ->
     theirs, ours = hugo_and_feedkit(tmp_path, hugo_site_writer(config, posts))
     assert sorted(ours) == sorted(theirs) and len(ours) == 2
     assert all(link.endswith(".html") for link in ours)
+
+
+def test_a_hugo_pages_description_is_not_its_feeds_summary(tmp_path: Path) -> None:
+    # Hugo's RSS shows .Summary, which front matter's `summary` sets; a theme's
+    # `description` ("A Shipping Manifesto") stood in for the post's opening in feedkit's.
+    posts = {
+        "posts/a.md": "---\ntitle: A\ndate: 2024-05-01\ndescription: Desc A\n---\nBody of A.\n",
+        "posts/b.md": "---\ntitle: B\ndate: 2024-05-02\ndescription: Desc B\nsummary: Sum B\n"
+        "---\nBody of B.\n",
+    }
+    config = 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+    theirs, ours = hugo_and_feedkit(tmp_path, hugo_site_writer(config, posts))
+
+    def said(entry: Any) -> str:
+        return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", entry.summary))).strip()
+
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    assert {link: said(ours[link]) for link in ours} == {
+        link: said(theirs[link]) for link in theirs
+    }
+    assert said(ours["https://h.example.org/posts/a/"]) == "Body of A."

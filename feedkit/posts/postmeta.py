@@ -226,7 +226,9 @@ class PostBuilder(PostAddress, PostPublishing):
             AUTHOR_KEYS, lambda v: parse_authors(v, cfg.author, known), (cfg.author,)
         )
         tags = self._tags()
-        summary_key, summary = self.first(SUMMARY_KEYS)
+        # Hugo's RSS shows a page's .Summary, which its `summary` sets: its `description`
+        # (and an `excerpt`) are the theme's, not the feed's.
+        summary_key, summary = self.first(("summary",) if self.place.hugo else SUMMARY_KEYS)
         summary = self._text(summary_key, summary)
         # A Pelican site's URLs have its slug of the title, when the post gives none (the
         # post's own slug stays its file's: feedkit keys posts by it, and titles repeat).
