@@ -78,6 +78,28 @@ def test_latex_environments_without_dollars_are_math(make_site: MakeSite) -> Non
     assert plan.warnings == ()
 
 
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        (
+            "such that:\n\n\\\\begin{equation} \\alpha dp = -g dz \\\\end{equation}\n",
+            "such that:\n\n$$\\begin{equation} \\alpha dp = -g dz \\end{equation}$$\n",
+        ),
+        (
+            "So \\\\begin{align} x \\\\end{align} holds.",
+            "So $\\begin{align} x \\end{align}$ holds.",
+        ),
+        ("\\begin{equation} x \\end{equation}\n", "$$\\begin{equation} x \\end{equation}$$\n"),
+    ],
+)
+def test_an_environment_with_doubled_backslashes_is_math(markdown: str, expected: str) -> None:
+    # As Markdown read by MathJax writes it (`\\begin{equation}`, the page shows
+    # `\begin{equation}`): a real Pelican blog's formula reached readers as TeX between
+    # two `$` the post never had.
+    assert convert(markdown) == expected
+    assert convert(markdown, kramdown=True) == expected
+
+
 def test_a_dollar_before_a_digit_ends_no_formula() -> None:
     # As in Pandoc: `[$0.01 an hour](…). Disk is [$0.04/month](…)` was one formula across
     # both links (the first link lost, Markdown shown), and `**$0.46**` ended another.

@@ -23,9 +23,10 @@ from typing import Any
 # delimiters. In Markdown text: the doubled backslash. In HTML: the single one.
 _IN_TEXT = r"(?s)\\\\\((.+?)\\\\\)|\\\\\[(.+?)\\\\\]"
 _IN_HTML = r"(?s)\\\((.+?)\\\)|\\\[(.+?)\\\]"
-# A LaTeX math environment, which MathJax (and KaTeX's auto-render) find without delimiters.
+# A LaTeX math environment, which MathJax (and KaTeX's auto-render) find without delimiters;
+# its backslashes doubled too, as Markdown that MathJax reads writes them (`\\begin{…}`).
 _ENVIRONMENT = (
-    rb"(?s)\\begin\{((?:equation|align|alignat|gather|multline|flalign|eqnarray)\*?)\}"
+    rb"(?s)\\?\\begin\{((?:equation|align|alignat|gather|multline|flalign|eqnarray)\*?)\}"
     rb"(.+?)\\end\{\1\}"
 )
 # Markdown's backslash escapes: a backslash before ASCII punctuation stands for that character.
