@@ -225,6 +225,23 @@ def test_a_jekyll_block_of_math_with_blank_lines_is_one_formula(make_site: MakeS
     assert html.startswith("<p>MLE:</p>") and html.endswith("<p>Done.</p>\n")
 
 
+def test_a_block_of_math_with_blank_lines_after_a_paragraph_opening_with_math(
+    make_site: MakeSite,
+) -> None:
+    # lil-log's "From GAN to WGAN": the paragraph above begins with `$$D_{KL}$$`, which was
+    # taken for a block's opening that ran to the real block's first `$$`; the real block
+    # then split at its blank line, and readers saw raw TeX over two paragraphs.
+    body = (
+        "$$D_{KL}$$ achieves the minimum when $$p(x)$$ == $$q(x)$$ everywhere.\n\n"
+        "$$\n\\begin{aligned}\nf(x) & = A \\\\\n\ng(x) & = B \\\\\n\\end{aligned}\n$$\n"
+    )
+    post = f"---\ntitle: A\ndate: 2024-01-01\nsummary: S\n---\n{body}"
+    cfg = make_site(posts={"_posts/2024-01-01-a.md": post}, toml=SITE_TOML)
+    html = built_item(cfg)["content_html"]
+    assert html.count('<math display="block">') == 1 and html.count('<math display="inline">') == 3
+    assert "$$" not in html and "\\end{aligned}</annotation>" in html
+
+
 def test_kramdowns_own_input_strikes_nothing_through(make_site: MakeSite) -> None:
     # `kramdown: input: kramdown` in _config.yml: kramdown 2.4's own parser leaves `~~x~~`
     # as typed, where its GFM input (Jekyll's default) strikes it through.

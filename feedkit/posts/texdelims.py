@@ -199,9 +199,10 @@ def prices(text: str, options: Any) -> str:
     return text
 
 
-# kramdown's block math: `$$` at a block's start, to the next `$$` with a block's end after it,
+# kramdown's block math: `$$` at a block's start, to the next `$$`, with a block's end after it,
 # over blank lines too (its BLOCK_MATH_START); one with a blank line in it is what differs.
-_BLOCK_MATH = re.compile(r"(?ms)^[ ]{0,3}\$\$(.+?)\$\$[ \t]*$")
+# A block whose first `$$…$$` has text after it (`$$x$$ is small.`) is a paragraph.
+_BLOCK_MATH = re.compile(r"(?ms)^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 
