@@ -149,7 +149,9 @@ def _markdown_after_html(text: str, options: Any) -> str:
             depth -= 1
             continue
         if depth == 0 and event["Start"] == "HtmlBlock":
-            edits += markdown_after_element(data, where["start"], where["end"])
+            # To its end tag past the block's end: CommonMark's ends at a blank line, which
+            # Python-Markdown's reads on over (a table cell with a blank line in it).
+            edits += markdown_after_element(data, where["start"], len(data))
         depth += 1
     return edited(data, edits) if edits else text
 
