@@ -69,3 +69,22 @@ def test_a_raw_block_in_a_highlight_block_is_its_text() -> None:
     text, found = env.render_post(body, {})
     assert text == '\n```liquid\n{{ "/a/" | relative_url }}\n```\n'
     assert list(lines_of(found)) == []
+
+
+def test_an_include_called_over_lines_is_the_include() -> None:
+    # A figure include's own usage notes write `{% include figure.html⏎  src="…" %}`: its
+    # name was taken with the line's end, `figure.html\n`, and the figure left out.
+    asked: list[str] = []
+
+    def include(name: str) -> tuple[str, str]:
+        asked.append(name)
+        return '<img src="{{ include.src }}" alt="{{ include.alt }}">', ""
+
+    env = JekyllEnvironment({}, {"include": include})
+    text, found = env.render_post(
+        'A\n{% include figure.html\n   src="/k.png" alt="kitten" %}\nB\n'
+        "{% include\tfigure.html src='/t.png' alt='t' %}",
+        {},
+    )
+    assert text == 'A\n<img src="/k.png" alt="kitten">\nB\n<img src="/t.png" alt="t">'
+    assert asked == ["figure.html", "figure.html"] and list(lines_of(found)) == []

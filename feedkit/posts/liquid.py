@@ -256,7 +256,9 @@ class JekyllEnvironment(Environment):
         return value
 
     def _include(self, node: JekyllNode, markup: str, context: RenderContext) -> str:
-        name, _, rest = markup.partition(" ")
+        # Its name, then its parameters, after any white space: a call over lines too
+        # (`{% include figure.html⏎   src="…" %}`, as an include's own usage notes show it).
+        name, rest = (*markup.split(None, 1), "", "")[:2]
         self.found.reads.append(("include", name))
         text, problem = self.lookup["include"](name)
         if problem:
