@@ -1050,3 +1050,19 @@ def test_a_pages_description_is_not_its_summary(tmp_path: Path) -> None:
     assert run(tmp_path, "build").exit_code == 0
     items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
     assert [item["summary"] for item in items] == ["Sum B", "Body of A."]
+
+
+def test_a_permalinks_date_is_the_pages_date_not_its_publish_date(tmp_path: Path) -> None:
+    # Hugo fills :year and :month from .Date: a post dated in January and published in
+    # March is at /2023/01/…; feedkit's was /2023/03/…, a 404 and a new ID.
+    posts = {
+        "content/posts/p.md": "---\ntitle: P\ndate: 2023-01-15\npublishDate: 2023-03-02\n---\nx\n",
+        "content/posts/q.md": "---\ntitle: Q\npublishDate: 2023-04-02\n---\nx\n",
+    }
+    hugo_site_of(tmp_path, posts, HUGO_TOML + '[permalinks]\nposts = "/:year/:month/:slug/"\n')
+    assert feed_urls(tmp_path) == [
+        "https://example.com/blog/2023/01/p/",
+        "https://example.com/blog/2023/04/q/",
+    ]
+    items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    assert [i["date_published"][:10] for i in items] == ["2023-04-02", "2023-03-02"]

@@ -1424,3 +1424,15 @@ def test_a_hugo_pages_description_is_not_its_feeds_summary(tmp_path: Path) -> No
         link: said(theirs[link]) for link in theirs
     }
     assert said(ours["https://h.example.org/posts/a/"]) == "Body of A."
+
+
+def test_a_hugo_permalinks_date_is_the_pages_date(tmp_path: Path) -> None:
+    # A post dated in January, published in March: Hugo's link is /2023/01/…, feedkit's
+    # was /2023/03/… (a 404, and the post new again to readers).
+    config = 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+    config += '[permalinks]\nposts = "/:year/:month/:slug/"\n'
+    posts = {"posts/p.md": "---\ntitle: P\ndate: 2023-01-15\npublishDate: 2023-03-02\n---\nText.\n"}
+    theirs, ours = hugo_and_feedkit(tmp_path, hugo_site_writer(config, posts))
+    assert sorted(ours) == sorted(theirs) == ["https://h.example.org/2023/01/p/"]
+    only = "https://h.example.org/2023/01/p/"
+    assert ours[only].published_parsed == theirs[only].published_parsed

@@ -236,7 +236,7 @@ class PostBuilder(PostAddress, PostPublishing):
         if self.place.slug_from_title and "slug" not in meta:
             # Untitled, it has Pelican's slug of no title, "": its page is `.html`.
             url_slug = "" if untitled else pelicanmeta.slug(title or "") or slug
-        url = self._url(url_slug, published) if slug and published else ""
+        url = self._url(url_slug, self.url_date(published)) if slug and published else ""
         url = self._own_url(slug, published) or url
         if untitled and url:
             self.warnings.append(

@@ -176,6 +176,18 @@ class PostPublishing:
                     raise NotAPost(HUGO_FILE_DATED)
                 raise NotAPost(DATELESS_PAGE)
 
+    def url_date(self, published: datetime) -> datetime:
+        """Return the date a post's URL is made of: a Hugo page's `date` (its .Date, which
+        fills a [permalinks] pattern's :year, :month and :day), else `published`. A page
+        dated in January and published in March is at /2023/01/… in Hugo."""
+        raw = self.meta.get("date") if self.place.hugo else None
+        if raw in (None, "") or isinstance(raw, bool) or self.first(PUBLISH_KEYS)[1] is None:
+            return published
+        try:
+            return self.read_date(raw)
+        except ValueError:  # said where the date is read for the feeds
+            return published
+
     def hugo_fallback_date(self) -> tuple[str, Any]:
         """Return the key and value that date a Hugo page without `date` or a publish date
         (`HUGO_DATE_KEYS`; a `published: false`, Jekyll's flag, dates nothing); the first
