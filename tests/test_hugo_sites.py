@@ -1066,3 +1066,21 @@ def test_a_permalinks_date_is_the_pages_date_not_its_publish_date(tmp_path: Path
     ]
     items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
     assert [i["date_published"][:10] for i in items] == ["2023-04-02", "2023-03-02"]
+
+
+def test_a_front_matter_url_without_a_dot_ends_in_a_slash(tmp_path: Path) -> None:
+    # Hugo publishes `url: /2015/03/moved` at /2015/03/moved/ (its index.html); feedkit's
+    # link and ID had no slash: every such post (WordPress moves write them) new again.
+    urls = ["/2015/03/moved", "blog/rel", "/a/c.html", "/v1.2/w", "/d/e/"]
+    head = '---\ntitle: P{n}\ndate: 2024-05-0{day}\nurl: "{url}"\n---\nx\n'
+    posts = {
+        f"content/posts/p{n}.md": head.format(n=n, day=n + 1, url=url) for n, url in enumerate(urls)
+    }
+    hugo_site_of(tmp_path, posts)
+    assert feed_urls(tmp_path) == [
+        "https://example.com/blog/2015/03/moved/",
+        "https://example.com/blog/a/c.html",
+        "https://example.com/blog/blog/rel/",
+        "https://example.com/blog/d/e/",
+        "https://example.com/blog/v1.2/w",
+    ]

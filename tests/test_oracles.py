@@ -1436,3 +1436,16 @@ def test_a_hugo_permalinks_date_is_the_pages_date(tmp_path: Path) -> None:
     assert sorted(ours) == sorted(theirs) == ["https://h.example.org/2023/01/p/"]
     only = "https://h.example.org/2023/01/p/"
     assert ours[only].published_parsed == theirs[only].published_parsed
+
+
+def test_a_hugo_pages_url_without_a_dot_ends_in_a_slash(tmp_path: Path) -> None:
+    # feedkit kept `url: /2015/03/moved` as written; Hugo's link and guid end in a slash.
+    urls = ["/2015/03/moved", "blog/rel", "/a/c.html", "/v1.2/w", "/d/e/"]
+    posts = {
+        f"posts/p{n}.md": f'---\ntitle: P{n}\ndate: 2024-05-0{n + 1}\nurl: "{url}"\n---\nx\n'
+        for n, url in enumerate(urls)
+    }
+    config = 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+    theirs, ours = hugo_and_feedkit(tmp_path, hugo_site_writer(config, posts))
+    assert sorted(ours) == sorted(theirs) and len(ours) == 5
+    assert "https://h.example.org/2015/03/moved/" in ours

@@ -72,6 +72,8 @@ class PostAddress:
                     "(no '//', '..' or spaces)",
                 )
             return ""
+        if self.place.hugo and key == "url" and not path.endswith("/") and "." not in path:
+            path += "/"  # as Hugo 0.168 publishes it: /a/b is /a/b/index.html (not /a/b.html)
         return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
 
     def _placeholders(self, path: str, slug: str, published: datetime) -> str:
