@@ -576,6 +576,29 @@ def test_a_jekyll_posts_singular_category_is_one_name(make_site: MakeSite) -> No
     assert posts["two"].tags == ("Deep", "Nets")
 
 
+def test_a_jekyll_posts_image_is_on_the_site_under_its_baseurl(make_site: MakeSite) -> None:
+    # jekyll-feed gives `image:` its absolute_url: under the site's baseurl, a relative one
+    # too. feedkit left the baseurl out of `/assets/a.png` and put `assets/c.png` under the
+    # post's own address: every thumbnail a 404.
+    post = "---\ntitle: {title}\nimage: {image}\n---\nText.\n"
+    cfg = make_site(
+        posts={
+            "_config.yml": "title: Site\n",
+            "_posts/2024-01-01-a.md": post.format(title="A", image="/assets/a.png"),
+            "_posts/2024-01-02-b.md": post.format(title="B", image="{path: /assets/b.png}"),
+            "_posts/2024-01-03-c.md": post.format(title="C", image="assets/c.png"),
+            "_posts/2024-01-04-d.md": post.format(title="D", image="https://cdn.example/d.png"),
+        }
+    )
+    images = {p.slug: p.image for p in load_posts(cfg).posts}
+    assert images == {
+        "a": "https://example.com/blog/assets/a.png",
+        "b": "https://example.com/blog/assets/b.png",
+        "c": "https://example.com/blog/assets/c.png",
+        "d": "https://cdn.example/d.png",
+    }
+
+
 def test_a_jekyll_post_without_a_title_takes_jekylls_title_from_its_name(
     tmp_path: Path, runner, monkeypatch
 ) -> None:

@@ -234,6 +234,24 @@ def test_a_jekyll_posts_singular_category_is_one_category(tmp_path: Path) -> Non
     assert [t.term for t in ours[only].tags] == [t.term for t in theirs[only].tags]
 
 
+def test_a_jekyll_posts_image_is_jekyll_feeds(tmp_path: Path) -> None:
+    # feedkit's thumbnails left out the baseurl, or stood under the post's address.
+    files = {
+        "_config.yml": 'url: "https://c.example.org"\nbaseurl: /blog\ntitle: C\n'
+        "plugins: [jekyll-feed]\n",
+    }
+    for n, image in enumerate(["/assets/a.png", "{path: /assets/b.png}", "assets/c.png"]):
+        files[f"_posts/2025-05-2{n}-p{n}.md"] = f"---\ntitle: P{n}\nimage: {image}\n---\nx\n"
+    theirs, ours = jekyll_and_feedkit(tmp_path, files)
+    assert sorted(ours) == sorted(theirs) and len(ours) == 3
+
+    def thumbnails(found: dict[str, Any]) -> dict[str, str]:
+        return {key: entry.media_thumbnail[0]["url"] for key, entry in found.items()}
+
+    assert thumbnails(ours) == thumbnails(theirs)
+    assert "https://c.example.org/blog/assets/c.png" in thumbnails(ours).values()
+
+
 # A Jekyll site's collections_dir: posts are read from its _posts/ (and its folders'), not
 # from a _posts/ elsewhere, and the folder is no category of theirs.
 COLLECTIONS_DIR = {

@@ -288,7 +288,7 @@ class PostBuilder(PostAddress, PostPublishing):
             authors=authors,
             tags=tags,
             summary=summary,
-            image=urljoin(url, image.strip()) if image else None,
+            image=self._image_url(url, image.strip()) if image else None,
             draft=draft,
             extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
             expires=expires,
@@ -305,6 +305,14 @@ class PostBuilder(PostAddress, PostPublishing):
             self.fail(key, str(exc))
             return None
         return missing if text is None else text
+
+    def _image_url(self, url: str, image: str) -> str:
+        """Return the address of the post's image: in a Jekyll site one without a scheme is
+        on the site (jekyll-feed's `absolute_url`: `assets/a.png` and `/assets/a.png` both
+        under its baseurl), elsewhere it is relative to the post's page (a Hugo bundle's)."""
+        if self.place.jekyll and "://" not in image and not image.startswith("//"):
+            return self.cfg.base_url + image.lstrip("/")
+        return urljoin(url, image)
 
     def _image(self) -> str | None:
         """Return `image:` as text; Chirpy's and So Simple's `image: {path: …}` give its path."""
