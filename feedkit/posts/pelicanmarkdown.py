@@ -13,6 +13,7 @@ run, so only a `MARKDOWN = {…}` at its top whose extension names are written o
 from __future__ import annotations
 
 import ast
+import html
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,6 +44,7 @@ _CLASSES = {
     "MagiclinkExtension": "pymdownx.magiclink",
     "TasklistExtension": "pymdownx.tasklist",
     "SaneListExtension": "sane_lists",
+    "AdmonitionExtension": "admonition",
 }
 
 
@@ -70,16 +72,24 @@ _CONTAINER_PREFIX = re.compile(rb"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))
 
 
 def as_python_markdown_reads(
-    text: str, options: Any, sane_lists: bool = False, codehilite: bool = False
+    text: str,
+    options: Any,
+    sane_lists: bool = False,
+    codehilite: bool = False,
+    admonition: bool = False,
 ) -> str:
     """Return Markdown `text` rewritten so that pulldown-cmark (with `options`) reads it as
     Python-Markdown does where CommonMark does not and a reader would see it: its lists (see
     pymarkdown_lists; `sane_lists`: with that extension), with `codehilite` an indented code
     block's first line that names its language (see `code_headers`) left out, a line of a
     paragraph, a quote or a list item that starts with `#` and no space a heading (a space
-    after its hashes), and a backslash at a line's end text, not a hard break (escaped).
-    `text` itself when none of these differs."""
+    after its hashes), and a backslash at a line's end text, not a hard break (escaped);
+    with `admonition`, its boxes (see `admonitions`). `text` itself when none of these
+    differs."""
     from feedkit.posts.pymarkdown_lists import as_python_markdown_lists
+
+    if admonition and "!!!" in text:
+        text = admonitions(text)
 
     if "</" in text and _END_TAG_THEN_TEXT.search(text):
         text = _markdown_after_html(text, options)
@@ -281,3 +291,50 @@ def _called(func: ast.expr) -> str:
     if isinstance(func, ast.Attribute):
         return func.attr
     return func.id if isinstance(func, ast.Name) else ""
+
+
+# Python-Markdown's admonition (its AdmonitionProcessor.RE): `!!! type "Title"`.
+_ADMONITION = re.compile(r'!!! ?([\w\-]+(?: +[\w\-]+)*)(?: +"(.*?)")? *')
+
+
+def admonitions(text: str) -> str:
+    """Return `text` with each admonition of Python-Markdown's extension, outside code, as
+    the box it makes: `<div class="admonition note">`, its title (`Note` when it gives none,
+    none for `""`) in a `<p class="admonition-title">`, then its lines, indented by four,
+    as Markdown. Without it, a post showed `!!! note "Watch out"` as typed."""
+    from feedkit.posts.texdelims import regions
+
+    code, _ = regions(text)
+    lines = text.split("\n")
+    out: list[str] = []
+    at = index = 0  # the line's offset in bytes (as `regions` counts), its number
+    while index < len(lines):
+        line = lines[index]
+        found = _ADMONITION.fullmatch(line.rstrip("\r"))
+        if found is None or any(a <= at < b for a, b in code):
+            out.append(line)
+            at += len(line.encode()) + 1
+            index += 1
+            continue
+        classes = " ".join(found[1].lower().split())
+        title = classes.split(" ")[0].capitalize() if found[2] is None else found[2]
+        body: list[str] = []
+        end = index + 1
+        while end < len(lines):
+            following = lines[end]
+            if following.startswith(("    ", "\t")):
+                body.append(following[1:] if following.startswith("\t") else following[4:])
+            elif not following.strip() and any(
+                more.startswith(("    ", "\t")) for more in lines[end + 1 : end + 2]
+            ):
+                body.append("")
+            else:
+                break
+            end += 1
+        head = [f'<div class="admonition {classes}">']
+        if title:
+            head.append(f'<p class="admonition-title">{html.escape(title)}</p>')
+        out += ["", *head, "", *body, "", "</div>", ""]
+        at += sum(len(each.encode()) + 1 for each in lines[index:end])
+        index = end
+    return "\n".join(out)

@@ -75,6 +75,9 @@ class Reading:
     # `#!python` names its language and is no line of its code (pelicanmarkdown.code_headers).
     codehilite: bool = False
     toc: bool = False  # Python-Markdown's toc: headings' ids, `[TOC]` (see pelicantoc)
+    # Python-Markdown's admonition: `!!! note "Title"` and its indented lines, a box
+    # (pelicanmarkdown.admonitions).
+    admonition: bool = False
 
     @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
     def options(self) -> Any:
@@ -185,6 +188,7 @@ def pelican_reading(extensions: frozenset[str]) -> Reading:
         sane_lists="sane_lists" in extensions,
         codehilite="codehilite" in extensions,
         toc="toc" in extensions,
+        admonition="admonition" in extensions,
     )
 
 
@@ -216,7 +220,7 @@ def as_read(text: str, reading: Reading) -> str:
         from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
 
         text = as_python_markdown_reads(
-            text, reading.options, reading.sane_lists, reading.codehilite
+            text, reading.options, reading.sane_lists, reading.codehilite, reading.admonition
         )
     if reading.kramdown_gfm:
         from feedkit.posts.kramdown_reading import as_kramdown
