@@ -371,6 +371,7 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
 def is_ugly(ugly: Iterable[tuple[str, bool]], folders: list[str]) -> bool:
     """Return True if a page in `folders` has an `.html` URL by the site's uglyURLs (see
     HugoSettings.ugly): its section's, else the whole site's."""
+    if not ugly:  # as nearly every site: called for each of its pages
+        return False
     given = dict(ugly)
-    section = section_name(folders[0]) if folders else ""
-    return given.get(section, given.get("", False)) if folders else given.get("", False)
+    return given.get(section_name(folders[0]) if folders else "", given.get("", False))
