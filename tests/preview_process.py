@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -81,10 +82,14 @@ def token_of(page: bytes) -> str:
 
 
 def next_event(base: str, since: str, timeout: float = 20) -> bytes:
-    """Return the first event the preview sends once the files differ from `since`."""
+    """Return the first event the preview sends once the files differ from `since`; fail
+    when none came within `timeout` seconds (its keep-alive comments do not count: each
+    would start the socket's timeout again, and a reload that never comes hang the test)."""
+    deadline = time.monotonic() + timeout
     with urllib.request.urlopen(f"{base}/events?since={since}", timeout=timeout) as stream:
         assert stream.headers["Content-Type"] == "text/event-stream"
-        while True:
+        while time.monotonic() < deadline:
             line = stream.readline()
             if line.startswith(b"data:"):
                 return line
+    raise AssertionError(f"no event from {base}/events within {timeout} s of {since}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from feedkit.posts.kramdown_blocks import gfm_paragraphs
+from feedkit.posts.kramdown_blocks import gfm_paragraphs, html_elements
 
 from conftest import SITE_TOML, MakeSite, built_item, only_feed_item
 
@@ -49,3 +49,36 @@ def test_an_anchor_line_before_a_heading_reads_as_jekyll_reads_it(make_site: Mak
 def test_gfm_paragraphs_leaves_text_without_such_lines_alone() -> None:
     text = 'A <a name="x" /> in a paragraph.\n\n<div>\n## raw\n</div>\n'
     assert gfm_paragraphs(text) is text
+
+
+def test_parse_block_html_reads_elements_content_as_kramdown_does() -> None:
+    # kramdown's `parse_block_html`: a block element's content is Markdown blocks, nested
+    # elements' too; `<p>` and headings hold Markdown text, their attributes kept.
+    text = (
+        '<div class="note">\n**Note:** *this*.\n<div class="inner">\n- a\n</div>\n</div>\n\n'
+        '<p class="lead">Some *emph*</p>\n\n<h3 id="h">Plain *h*</h3>\n'
+    )
+    assert html_elements(text) is text  # off: as written
+    read = html_elements(text, parse_block=True)
+    assert read == (
+        '<div class="note">\n\n**Note:** *this*.\n<div class="inner">\n\n- a\n\n</div>\n\n'
+        '</div>\n\nSome *emph*\n{: class="lead"}\n\n\n### Plain *h*\n{: id="h"}\n\n'
+    )
+    assert html_elements(read, parse_block=True) == read  # read once: nothing more to open
+
+
+def test_parse_block_html_leaves_what_kramdown_keeps_as_html() -> None:
+    text = (
+        '<div markdown="0">\n*raw*\n</div>\n\n<table>\n<tr><td>*cell*</td></tr>\n</table>\n\n'
+        "<p>- not a list\nhere</p>\n\n<h2>Ends in #</h2>\n\n<p hidden>bare *attribute*</p>\n"
+        '<p align="center"><img src="a.png"></p>\n'
+    )
+    assert html_elements(text, parse_block=True) == text
+
+
+def test_kramdown_options_turn_parse_block_html_on_from_where_they_stand() -> None:
+    option = '{::options parse_block_html="true" /}'
+    text = f"<div>\n*before*\n</div>\n\n{option}\n\n<div>\n*after*\n</div>\n"
+    assert html_elements(text) == (
+        f"<div>\n*before*\n</div>\n\n{option}\n\n<div>\n\n*after*\n\n</div>\n"
+    )

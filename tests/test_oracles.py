@@ -201,6 +201,68 @@ def test_a_jekyll_site_configured_in_config_toml_keeps_its_entries(tmp_path: Pat
         assert seen_text(ours[key]) == seen_text(their)
 
 
+# kramdown's parse_block_html: the content of `<div>`s (nested too) is Markdown, that of
+# `<p>` and headings Markdown text; `markdown="0"` and a `<table>` keep theirs as written.
+PARSE_BLOCK_HTML_POST = """---
+title: Blocks
+---
+Intro *one*.
+
+<div class="note">
+**Note:** this is *important*.
+
+<div class="inner">
+- a
+- b
+</div>
+</div>
+
+<p class="lead">Some *emph* and "quotes" text</p>
+
+<h3 id="h">Plain *h*</h3>
+
+<div markdown="0">
+*raw*
+</div>
+
+<table>
+<tr><td>*cell*</td></tr>
+</table>
+"""
+
+
+def markup(entry: Any) -> list[str]:
+    """Return the tags of an entry's content that make text look different, in order."""
+    content = entry.content[0].value if entry.get("content") else ""
+    return re.findall(r"</?(?:strong|em|ul|li|p|h3|div|td)\b", content)
+
+
+@pytest.mark.parametrize(
+    ("config", "option"),
+    [
+        ("kramdown:\n  parse_block_html: true\n", ""),
+        ("", '{::options parse_block_html="true" /}\n'),
+    ],
+)
+def test_a_jekyll_site_with_parse_block_html_reads_html_content_as_markdown(
+    tmp_path: Path, config: str, option: str
+) -> None:
+    # Its <div>s showed their Markdown as typed: **Note:** in every reader.
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://b.example.org\ntitle: B\nplugins: [jekyll-feed]\n"
+            + config,
+            "_posts/2024-01-02-blocks.md": PARSE_BLOCK_HTML_POST.replace("Intro", option + "Intro"),
+        },
+    )
+    assert sorted(ours) == sorted(theirs) == ["https://b.example.org/2024/01/02/blocks"]
+    for key, their in theirs.items():
+        assert "**Note" not in seen_text(their)
+        assert seen_text(ours[key]) == seen_text(their)
+        assert markup(ours[key]) == markup(their)
+
+
 def test_a_jekyll_site_whose_url_has_capitals_keeps_jekyll_feeds_ids(tmp_path: Path) -> None:
     # jekyll-feed writes the host in lower case (Ruby's URI normal form); feedkit wrote it
     # as _config.yml has it: every entry new again to a reader, and each ID not in the

@@ -124,7 +124,8 @@ class Templates:
         if (self.pelican or self.jekyll and self.reading(True).kramdown) and "<" in expanded.text:
             from feedkit.posts.kramdown_blocks import html_elements
 
-            if (text := html_elements(expanded.text)) is not expanded.text:
+            parse_block = self.jekyll and self.reading(True).parse_block_html
+            if (text := html_elements(expanded.text, parse_block)) is not expanded.text:
                 expanded = replace(expanded, text=text)
         if self._jemoji:  # with its reading: kramdown's `{: …}` keep their codes (emojify)
             from feedkit.posts.emojicodes import emojify  # here: most sites have no codes

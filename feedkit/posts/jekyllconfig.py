@@ -326,6 +326,7 @@ def jekyll_reading(
         strikethrough=gfm,  # kramdown's own input strikes nothing through
         tasklists=gfm,  # nor has task lists
         kramdown_gfm=gfm,
+        parse_block_html=options.get("parse_block_html") in (True, "true"),
     )
     if name.lower() == "kramdown":  # Jekyll matches it in any case (converters/markdown.rb)
         return reading, None

@@ -12,7 +12,10 @@ its HTML block, a blank line followed by an indented line gets an empty HTML com
 block goes on; the sanitiser drops the comment), and a `markdown="1"` element gets a blank
 line after its start tag and before its end tag. Where CommonMark's reading shows more
 than kramdown's (Markdown between blank lines in a `<details>`, as GitHub shows it), it
-is kept.
+is kept. With kramdown's `parse_block_html` (`_config.yml`, or `{::options}` in the post),
+every element of kramdown's block content model is read as if it had `markdown="1"`, one
+level of nesting a pass, and a `<p>` or heading alone on its lines becomes Markdown text with
+its attributes as an attribute list (`kramdown.prepare` sets them again).
 
 A line of span-level HTML (`<a name="x" />`) starts a paragraph in kramdown's GFM input
 (Jekyll's default), where CommonMark starts an HTML block: `gfm_paragraphs` rewrites the
@@ -35,16 +38,46 @@ _BLOCK_START = re.compile(
     rb"\b([^>]*)>[ \t]*(\r?\n|\Z)",
     re.IGNORECASE,
 )
+# Any element's start tag alone on its line (with `parse_block_html`).
+_ANY_START = re.compile(rb"[ ]{0,3}<([A-Za-z][A-Za-z0-9-]*)\b([^>]*)>[ \t]*(\r?\n|\Z)")
 _MARKDOWN_ATTRIBUTE = re.compile(rb"""\smarkdown\s*=\s*["']?(?:1|block)\b""", re.IGNORECASE)
+_MARKDOWN_OFF = re.compile(rb"""\smarkdown\s*=\s*["']?0\b""", re.IGNORECASE)
+# kramdown's HTML_CONTENT_MODEL_BLOCK (parser/html.rb): with `parse_block_html`, an element
+# of these has its content read as Markdown blocks, as with `markdown="1"`.
+_BLOCK_CONTENT = frozenset(
+    b"address applet article aside blockquote body dd details div dl fieldset figure "
+    b"figcaption footer form header hgroup iframe li main map menu nav noscript object "
+    b"section summary td".split()
+)
 _BLANK_THEN_INDENTED = re.compile(rb"\n[ \t]*(?=\r?\n(?:[ ]{4}|\t)[ \t]*\S)")
 _KEEP_GOING = b"\n<!-- -->"
+# How deep elements read as Markdown may nest: one pass of `html_elements` a level.
+_DEPTH = 8
 
 
-def html_elements(text: str) -> str:
+def html_elements(text: str, parse_block: bool = False) -> str:
     """Return a Jekyll post's Markdown with its top-level block HTML elements read to their
-    end tags, as kramdown reads them (see the module's docstring); `text` when none."""
+    end tags, as kramdown reads them (see the module's docstring); `text` when none.
+    `parse_block`: kramdown's `parse_block_html` is on (`_config.yml`), or a
+    `{::options parse_block_html="true" /}` in the post turns it on from there."""
     if "<" not in text:
         return text
+    # An element read as Markdown has its content's elements read in the next pass, once
+    # its tags are blocks of their own.
+    for _ in range(_DEPTH):
+        text, opened = _html_elements(text, parse_block)
+        if not opened:
+            break
+    return text
+
+
+# kramdown's `{::options … /}` extension turning `parse_block_html` on.
+_BLOCK_OPTION = re.compile(r"""\{::options\b[^}]*\bparse_block_html=["']?true\b""")
+
+
+def _html_elements(text: str, parse_block: bool) -> tuple[str, bool]:
+    """Return `text` read as `html_elements` reads it, one level of elements deep, and
+    whether an element was read as Markdown (`text` itself when nothing changed)."""
     from feedkit.posts.markup import markdown
 
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
@@ -65,19 +98,38 @@ def html_elements(text: str) -> str:
         else:
             depth -= 1
     done = 0
+    opened = False
+    start_at = 0 if parse_block else _option_start(text)
     for start, end in blocks:
         m = _BLOCK_START.match(data, start)
-        if start < done or m is None:
+        name = m[1].lower() if m else b""
+        as_markdown = m is not None and _MARKDOWN_ATTRIBUTE.search(m[2]) is not None
+        if not as_markdown and start_at is not None and start >= start_at:
+            if (any_start := _ANY_START.match(data, start)) is not None:
+                name = any_start[1].lower()
+                if name in _BLOCK_CONTENT and not _MARKDOWN_OFF.search(any_start[2]):
+                    m, as_markdown = any_start, True
+        if start < done:
             continue
-        close = _end_tag(data, m.end(), m[1].lower().decode())
+        if m is None:
+            if start_at is not None and start >= start_at and (span := _span_content(data, start)):
+                edits.append(span)
+                opened = True
+            continue
+        close = _end_tag(data, m.end(), name.decode())
         if close is None:
             continue
-        if _MARKDOWN_ATTRIBUTE.search(m[2]):
-            done = close
-            edits.append((m.end(), m.end(), b"\n"))
+        if as_markdown:
+            # Its content is Markdown between blank lines, its tags blocks of their own;
+            # the elements in it are read in the next pass.
             line = data.rfind(b"\n", 0, close) + 1
-            if not data[line:close].strip():
+            before = data.rfind(b"\n", 0, max(line - 1, 0)) + 1
+            if not _blank_at(data, m.end()):
+                edits.append((m.end(), m.end(), b"\n"))
+                opened = True
+            if not data[line:close].strip() and line > m.end() and not blank(data[before:line]):
                 edits.append((line, line, b"\n"))
+                opened = True
             continue
         if close < end:
             continue  # one HTML block holds it all: read alike
@@ -85,9 +137,68 @@ def html_elements(text: str) -> str:
         for gap in _BLANK_THEN_INDENTED.finditer(data, m.end() - 1, close):
             if not any(a <= gap.start() < b for a, b in fenced):
                 edits.append((gap.start(), gap.end(), _KEEP_GOING))
-    for at, stop, new in reversed(edits):
+    for at, stop, new in sorted(edits, reverse=True):  # an element's, then those in it
         data = data[:at] + new + data[stop:]
-    return data.decode() if edits else text
+    return (data.decode() if edits else text), opened
+
+
+# An element whose content kramdown reads as Markdown text (HTML_CONTENT_MODEL_SPAN's that
+# start an HTML block), its start tag's attributes, its content, to its end tag and the
+# line's end.
+_SPAN_ELEMENT = re.compile(
+    rb"[ ]{0,3}<(p|h[1-6])((?:\s[^<>{}]*)?)>"
+    rb"([^<>]*(?:<(?!/?\1\b)[^<>]*>[^<>]*)*)</\1>[ \t]*(?:\n|\Z)",
+    re.IGNORECASE,
+)
+_HTML_ATTRIBUTE = re.compile(
+    rb"""\s*([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
+)
+# A line that Markdown could read as more than text in a paragraph: a block's start (a
+# heading, quote, list item, fence, table row, HTML) or a setext heading's underline.
+_NOT_PLAIN = re.compile(rb"(?m)^[ \t]*(?:[#>*+=|<`~-]|\d+[.)]|$)")
+
+
+def _span_content(data: bytes, start: int) -> tuple[int, int, bytes] | None:
+    """Return the edit that makes a `<p>` or heading element at `start` (an HTML block's
+    start, with `parse_block_html`) Markdown, its attributes an attribute list, as kramdown
+    reads its content as text with Markdown; None when it is not one such element alone on
+    its lines, or its text could read as more than a paragraph's or a heading's."""
+    m = _SPAN_ELEMENT.match(data, start)
+    if m is None:
+        return None
+    name, text = m[1].lower(), m[3].strip(b" \t\n")
+    if not text or _NOT_PLAIN.search(text) is not None:
+        return None
+    attrs = b""
+    at = 0
+    while at < len(m[2].rstrip()):
+        found = _HTML_ATTRIBUTE.match(m[2], at)
+        if found is None:
+            return None  # a bare attribute or one of another form: left as HTML
+        value = next(v for v in found.groups()[1:] if v is not None)
+        attrs += b' %s="%s"' % (found[1], value.replace(b"\\", b"\\\\").replace(b'"', b'\\"'))
+        at = found.end()
+    if name == b"p":
+        block = text
+    elif b"\n" in text or text.endswith(b"#"):
+        return None
+    else:
+        block = b"#" * int(name[1:]) + b" " + text
+    ial = b"\n{:%s}" % attrs if attrs else b""
+    return (start, m.end(), block + ial + b"\n\n")
+
+
+def _option_start(text: str) -> int | None:
+    """Return where a `{::options parse_block_html="true" /}` in a post turns it on, in
+    its UTF-8 bytes; None when none does."""
+    found = _BLOCK_OPTION.search(text) if "parse_block_html" in text else None
+    return None if found is None else len(text[: found.start()].encode())
+
+
+def _blank_at(data: bytes, pos: int) -> bool:
+    """Return True when the line starting at `pos` is blank (or the text ends there)."""
+    stop = data.find(b"\n", pos)
+    return blank(data[pos : len(data) if stop < 0 else stop])
 
 
 def _end_tag(data: bytes, pos: int, name: str) -> int | None:

@@ -40,6 +40,9 @@ class Reading:
     # kramdown's GFM input's reading where pulldown-cmark's differs: no `1)` lists, tables
     # after a blank line only, unclosed fences as text… (see kramdown_reading)
     kramdown_gfm: bool = False
+    # kramdown's `parse_block_html`: the content of block HTML elements (`<div>`…) is
+    # Markdown, and that of `<p>` and headings Markdown text (see kramdown_blocks)
+    parse_block_html: bool = False
     tables: bool = True
     footnotes: bool = True
     strikethrough: bool = True
