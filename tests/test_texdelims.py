@@ -100,6 +100,31 @@ def test_an_environment_with_doubled_backslashes_is_math(markdown: str, expected
     assert convert(markdown, kramdown=True) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$1",
+        "a$1",
+        " $1",
+        "\n$1 and x$2",
+        "a\u00a0$1",
+        "(x)$0.5",
+        "$$1",
+        "$a $1",
+        "ab $ 1",
+        "a\u2003$9",
+    ],
+)
+def test_a_price_right_after_text_is_found_as_the_look_behind_found_it(text: str) -> None:
+    # The quick look (a `$` and a digit, then the character before) answers as the pattern
+    # `(?<=\S)\$\d` did, Unicode white space included.
+    import re
+
+    from feedkit.posts.texdelims import _price_after_text
+
+    assert _price_after_text(text) is (re.search(r"(?<=\S)\$\d", text) is not None)
+
+
 def test_a_dollar_before_a_digit_ends_no_formula() -> None:
     # As in Pandoc: `[$0.01 an hour](…). Disk is [$0.04/month](…)` was one formula across
     # both links (the first link lost, Markdown shown), and `**$0.46**` ended another.
