@@ -113,9 +113,22 @@ def close_self_closed(tag: str) -> str:
     return f"<{m[1]}{m[2]}></{m[1]}>"
 
 
+# An http(s) URL that `urljoin` gives back as it is, whatever the base (half the URLs of
+# the bench's posts): an ASCII host, a path with no `;` (urlparse takes the last segment's
+# params off, and puts an empty one back without it) and a query and fragment that are not
+# empty (an empty one loses its `?` or `#`). Anything else is joined (6 µs each).
+_PLAIN_WEB_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9\-._~!$&'()*+,=:@%/]*)?"
+    r"(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]+)?(?:#[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]+)?"
+)
+
+
 def absolute_url(value: str, base: str, loaded: bool = False) -> str | None:
     """Return `value` resolved against `base`, or None when its scheme is not allowed."""
-    url = urljoin(base, value.strip())
+    value = value.strip()
+    if _PLAIN_WEB_URL.fullmatch(value):
+        return value  # resolved, and its scheme allowed everywhere
+    url = urljoin(base, value)
     scheme = urlsplit(url).scheme.lower()
     if scheme not in (_LOADED_SCHEMES if loaded else URL_SCHEMES):
         return None
