@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from pathlib import Path
 
@@ -286,3 +287,52 @@ def test_a_line_of_a_formula_that_starts_like_a_list_item_stays_the_formulas(
     # Below a table's row, where no line goes on lazily, the `\` stays the way.
     table = render_html("| a |\n|---|\n| 1 |\n- item\n", "https://e.org/", "p", "mathml", reading)
     assert "<li>" not in table and "- item" in table
+
+
+def test_a_markdown_setting_with_extensions_feedkit_does_not_follow_is_named(
+    tmp_path: Path,
+) -> None:
+    # pymdownx.details' `??? note` boxes and pymdownx.mark's `==marks==` reach feeds as
+    # typed: `feedkit check` and `feedkit build` say so once, at MARKDOWN's line, and name
+    # only those (codehilite, extra and smarty are followed).
+    import subprocess
+    import sys
+
+    from conftest import NOW_ENV, SITE_TOML
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "content" / f"{name}.md").write_text(
+            f'Title: {name}\nDate: 2024-05-01\n\n??? note "More"\n    ==Marked== text.\n',
+            encoding="utf-8",
+        )
+    feedkit = str(Path(sys.executable).parent / "feedkit")
+
+    def run(command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [feedkit, command],
+            cwd=tmp_path,
+            env={**os.environ, **NOW_ENV},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    markdown = {
+        "extension_configs": {"markdown.extensions.codehilite": {}, "pymdownx.details": {}},
+        "extensions": ["markdown.extensions.extra", "pymdownx.mark", "smarty"],
+    }
+    _pelicanconf(tmp_path, markdown)
+    warning = (
+        "pelicanconf.py:2: warning: MARKDOWN names 'pymdownx.details', 'pymdownx.mark': "
+        "Python-Markdown extension(s) feedkit does not follow; posts are read without them"
+    )
+    for command in ("check", "build"):
+        done = run(command)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.count(warning) == 1, done.stderr
+    _pelicanconf(tmp_path, {"extensions": ["markdown.extensions.extra", "pymdownx.superfences"]})
+    for command in ("check", "build"):
+        done = run(command)
+        assert done.returncode == 0 and "MARKDOWN names" not in done.stderr, done.stderr

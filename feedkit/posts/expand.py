@@ -121,6 +121,8 @@ class Templates:
         expanded = self._expand(post, body)
         if self.jekyll and (problem := self._jekyll_reading[1]):  # its converter unknown
             expanded = replace(expanded, problems=(problem, *expanded.problems))
+        if self.pelican and (problem := self._pelican_extensions):  # extensions not followed
+            expanded = replace(expanded, problems=(problem, *expanded.problems))
         if (self.pelican or self.jekyll and self.reading(True).kramdown) and "<" in expanded.text:
             from feedkit.posts.kramdown_blocks import html_elements
 
@@ -240,6 +242,12 @@ class Templates:
         from feedkit.posts.hugoconfig import hugo_settings
 
         return replace(hugo_settings(site_folders(self.cfg)), unsafe=True).reading
+
+    @cached_property
+    def _pelican_extensions(self) -> Problem | None:
+        from feedkit.posts.pelicanmarkdown import unfollowed_warning
+
+        return unfollowed_warning(self.cfg)
 
     @cached_property
     def _jekyll_reading(self) -> tuple[Reading, Problem | None]:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import ast
 import html
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from feedkit.config import Config
+from feedkit.errors import Problem
 from feedkit.posts.edits import edited
 from feedkit.posts.fences import only_in_code
 from feedkit.posts.reading import PLAIN, Reading, pelican_reading
@@ -46,6 +48,56 @@ _CLASSES = {
     "SaneListExtension": "sane_lists",
     "AdmonitionExtension": "admonition",
 }
+
+
+# The extensions a MARKDOWN may name that feedkit reads posts as (see
+# reading.pelican_reading), or that change nothing a feed shows of a post: highlighting,
+# metadata, fences as CommonMark reads them, `$…$` math (feedkit's own reading).
+FOLLOWED = EXTRA_WITH_TABLES | {
+    "extra",
+    "meta",
+    "codehilite",
+    "smarty",
+    "nl2br",
+    "sane_lists",
+    "toc",
+    "admonition",
+    "pymdownx.tilde",
+    "pymdownx.magiclink",
+    "pymdownx.tasklist",
+    "pymdownx.highlight",
+    "pymdownx.superfences",
+    "pymdownx.betterem",
+    "pymdownx.saneheaders",
+    "pymdownx.arithmatex",
+}
+
+
+def unfollowed_warning(cfg: Config) -> Problem | None:
+    """Return a warning, at its line of `pelicanconf.py`, when a Pelican site's MARKDOWN
+    names extensions feedkit does not read posts with (`pymdownx.details`' `???` boxes,
+    `pymdownx.mark`'s `==marks==`…): their syntax reaches feeds as typed. None when it
+    names none (or no MARKDOWN can be read without running the file)."""
+    from feedkit.posts.pelicansettings import assigned_in
+
+    path, values = assigned_in(folder / PELICAN_CONFIG for folder in site_folders(cfg))
+    value = values.get("MARKDOWN")
+    names = None if value is None else _names_in(value)
+    if path is None or value is None or names is None:
+        return None
+    unfollowed = sorted({short_name(name) for name in names} - FOLLOWED)
+    if not unfollowed:
+        return None
+    listed = ", ".join(repr(name) for name in unfollowed)
+    shown = os.path.relpath(path, cfg.root).replace(os.sep, "/")
+    return Problem(
+        shown,
+        value.lineno,
+        f"MARKDOWN names {listed}: Python-Markdown extension(s) feedkit does not follow; "
+        "posts are read without them, and what their syntax makes on Pelican's pages "
+        "reaches feeds as typed",
+        warning=True,
+    )
 
 
 def site_reading(cfg: Config, pelican: bool) -> Reading:

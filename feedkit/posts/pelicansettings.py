@@ -162,6 +162,12 @@ def assignments(configs: Iterable[Path]) -> dict[str, ast.expr]:
     """Return what the first of a Pelican site's `pelicanconf.py` files that Python can read
     assigns to each name at its top, the last assignment of each, as when Python runs it:
     the file is read, never run. Empty without one."""
+    return assigned_in(configs)[1]
+
+
+def assigned_in(configs: Iterable[Path]) -> tuple[Path | None, dict[str, ast.expr]]:
+    """Return the first of `configs` that Python can read, and what `assignments` gives of
+    it (None and nothing without one)."""
     for config in configs:
         try:
             tree = ast.parse(config.read_bytes())
@@ -173,8 +179,8 @@ def assignments(configs: Iterable[Path]) -> dict[str, ast.expr]:
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         found[target.id] = node.value
-        return found
-    return {}
+        return config, found
+    return None, {}
 
 
 def setting(
