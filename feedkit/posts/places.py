@@ -191,13 +191,34 @@ HUGO_FORMATS = {
 }
 
 
+# What Hugo needs to publish a page of each format besides Markdown: HTML and Org pages it
+# reads itself, current versions only where `security.allowContent` allows their media type
+# (Hugo 0.168 refuses the whole build otherwise; 0.111 published them); the others with an
+# external tool that `security.exec.allow` must let it run.
+_HUGO_NEEDS = {
+    "HTML": "text/html",
+    "Emacs Org": "text/org",
+    "AsciiDoc": "asciidoctor",
+    "Pandoc": "pandoc",
+    "reStructuredText": "rst2html",
+}
+
+
 def hugo_other_format(name: str) -> Skipped:
     """Return why a Hugo page in another format than Markdown is in no feed, warning."""
     ending = name[name.rfind(".") :].lower()
+    kind = HUGO_FORMATS.get(ending, ending)
+    needs = _HUGO_NEEDS.get(kind, "")
+    if "/" in needs:
+        how = (
+            f"which Hugo publishes where the site's security.allowContent allows {needs} (a "
+            "current Hugo refuses to build the site otherwise; older ones publish it)"
+        )
+    else:
+        how = f"which Hugo publishes with {needs} where the site's security.exec.allow lets it run"
     return Skipped(
-        f"a page in {HUGO_FORMATS.get(ending, ending)}, which Hugo publishes (an HTML file when "
-        "it starts with front matter): feedkit reads Markdown only, so the feeds leave it "
-        "out; write it in Markdown to have it in them",
+        f"a page in {kind}, {how}: feedkit reads Markdown only, so the feeds leave it out; "
+        "write it in Markdown to have it in them",
         warning=True,
     )
 
