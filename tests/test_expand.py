@@ -239,6 +239,32 @@ def test_jekyll_post_url_and_link_give_the_path_on_the_site(tmp_path: Path) -> N
     assert '<a href="https://example.com/blog/docs/guide/">B</a>' in html
 
 
+def test_jekyll_post_url_finds_posts_in_folders_as_jekyll_does(tmp_path: Path) -> None:
+    # `_posts/notes/…` is `notes/…` (with or without a leading slash), `cat/_posts/…` is
+    # `cat/…` or the file's name: feedkit found none of them, warned, and linked the post
+    # to itself (vespa-engine/blog's newsletters).
+    site = jekyll_site(tmp_path)
+    posts = site / "content" / "_posts"
+    (posts / "notes").mkdir()
+    (posts / "notes" / "2024-01-05-sub.md").write_text("---\ntitle: Sub\n---\nS.\n", "utf-8")
+    (site / "content" / "cat" / "_posts").mkdir(parents=True)
+    cat = site / "content" / "cat" / "_posts" / "2024-01-06-in-cat.md"
+    cat.write_text("---\ntitle: In cat\n---\nC.\n", "utf-8")
+    post = (
+        "---\ntitle: Linked\n---\n[A]({% post_url /notes/2024-01-05-sub %}), "
+        "[B]({% post_url notes/2024-01-05-sub %}), [C]({% post_url cat/2024-01-06-in-cat %}), "
+        "[D]({% post_url 2024-01-06-in-cat %}).\n"
+    )
+    (posts / "2024-03-04-linked.md").write_text(post, encoding="utf-8")
+    result = run(site, "build")
+    assert result.exit_code == 0 and "linked.md" not in result.stderr, result.stderr
+    html = entry(site, "Linked")
+    sub = "https://example.com/blog/2024/01/05/sub.html"  # _posts/ folders are no category
+    in_cat = "https://example.com/blog/cat/2024/01/06/in-cat.html"
+    for label, url in (("A", sub), ("B", sub), ("C", in_cat), ("D", in_cat)):
+        assert f'<a href="{url}">{label}</a>' in html
+
+
 def test_check_warns_about_templates_in_every_post(tmp_path: Path) -> None:
     # One entry a feed: the broken post is not in it, check reads it all the same.
     site = jekyll_site(tmp_path, SITE_TOML.replace("[feed]", "[feed]\nlimit = 1"))

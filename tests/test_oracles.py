@@ -263,6 +263,32 @@ def test_a_jekyll_site_with_parse_block_html_reads_html_content_as_markdown(
         assert markup(ours[key]) == markup(their)
 
 
+def test_jekyll_post_url_to_posts_in_folders_links_where_jekyll_does(tmp_path: Path) -> None:
+    # vespa-engine/blog: `{% post_url /newsletter/2023-03-21-march %}` for a post in
+    # `_posts/newsletter/`; feedkit found no such post and linked the post to itself.
+    post = (
+        "---\ntitle: May\n---\n[A]({% post_url /newsletter/2023-03-21-march %}), "
+        "[B]({% post_url newsletter/2023-03-21-march %}), "
+        "[C]({% post_url cat/2023-04-01-in-cat %}).\n"
+    )
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://r.example.org\ntitle: R\nplugins: [jekyll-feed]\n",
+            "_posts/newsletter/2023-03-21-march.md": "---\ntitle: March\n---\nOld.\n",
+            "cat/_posts/2023-04-01-in-cat.md": "---\ntitle: In cat\n---\nC.\n",
+            "_posts/newsletter/2023-05-31-may.md": post,
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 3
+    for key, their in theirs.items():
+        links = re.findall(r'href="([^"]+)"', their.content[0].value)
+        assert re.findall(r'href="([^"]+)"', ours[key].content[0].value) == links
+        if their.title == "May":
+            march = "https://r.example.org/2023/03/21/march.html"
+            assert links == [march, march, "https://r.example.org/cat/2023/04/01/in-cat.html"]
+
+
 def test_a_jekyll_site_whose_url_has_capitals_keeps_jekyll_feeds_ids(tmp_path: Path) -> None:
     # jekyll-feed writes the host in lower case (Ruby's URI normal form); feedkit wrote it
     # as _config.yml has it: every entry new again to a reader, and each ID not in the

@@ -76,14 +76,24 @@ class TagReads:
 
     @cached_property
     def _by_stem(self) -> dict[str, str]:
-        """Jekyll names (`2020-01-02-title`, or `folder/2020-01-02-title`) → post."""
+        """Jekyll names → post, as `post_url` finds them (its PostComparer): the path in
+        `_posts/` (`2020-01-02-title`, `folder/2020-01-02-title` for
+        `_posts/folder/2020-01-02-title.md`), the folder above `_posts/` with it
+        (`cat/2020-01-02-title` for `cat/_posts/…`), or the file's name alone."""
         found: dict[str, str] = {}
+        # The posts as shown are from feedkit.toml's folder; Jekyll's, from the site's.
+        site = os.path.relpath(self.jekyll_root or self.cfg.root, self.cfg.root)
+        site = "" if site == "." else site.replace(os.sep, "/") + "/"
         for shown in self.paths:
             stem = posixpath.splitext(shown)[0]
-            before, _, after = stem.rpartition("/_posts/")
-            name = after if before or stem.startswith("_posts/") else posixpath.basename(stem)
+            stem = stem[len(site) :] if site and stem.startswith(site) else stem
+            above, posts, name = ("/" + stem).rpartition("/_posts/")
+            if not posts:
+                name = posixpath.basename(stem)
             found.setdefault(posixpath.basename(name), shown)
             found.setdefault(name, shown)
+            if above.strip("/"):
+                found.setdefault(f"{above.strip('/')}/{name}", shown)
         return found
 
     @cached_property
