@@ -1555,3 +1555,34 @@ def test_a_hugo_pages_url_without_a_dot_ends_in_a_slash(tmp_path: Path) -> None:
     theirs, ours = hugo_and_feedkit(tmp_path, hugo_site_writer(config, posts))
     assert sorted(ours) == sorted(theirs) and len(ours) == 5
     assert "https://h.example.org/2015/03/moved/" in ours
+
+
+def test_a_hugo_slug_from_a_dated_file_name_has_no_language_in_it(tmp_path: Path) -> None:
+    # wldomiciano's blog: [frontmatter] date = [":filename", ":default"] takes the slug from
+    # `2018-07-30-nomeando-posts.pt-br.md`; feedkit kept `.pt-br` in it, and the post's link
+    # and guid were not Hugo's (the post new again to readers, the link a 404).
+    config = (
+        'baseURL = "https://h.example.org/"\ntitle = "H"\ndefaultContentLanguage = "pt-br"\n'
+        '[languages.pt-br]\n[frontmatter]\ndate = [":filename", ":default"]\n'
+        '[permalinks]\nblog = "/:slug/"\n'
+    )
+    theirs, ours = hugo_and_feedkit(
+        tmp_path,
+        hugo_site_writer(
+            config,
+            {
+                "blog/2018-07-30-nomeando-posts.pt-br.md": "---\ntitle: Nomeando\n---\nTexto.\n",
+                "blog/2019-02-01-outro/index.pt-br.md": "---\ntitle: Outro\n---\nTexto.\n",
+            },
+        ),
+    )
+    assert (
+        sorted(ours)
+        == sorted(theirs)
+        == [
+            "https://h.example.org/nomeando-posts/",
+            "https://h.example.org/outro/",
+        ]
+    )
+    for link, their in theirs.items():
+        assert ours[link].guid == their.guid and ours[link].published == their.published

@@ -96,7 +96,7 @@ class PostBuilder(PostAddress, PostPublishing):
             if place.hugo:  # Hugo's cascade: a key of the page's own is set whole
                 meta = {**dict(place.defaults), **meta}
                 if place.hugo_dates:  # the site's [frontmatter] lists
-                    meta = hugo_dated(meta, place.hugo_dates, str(path))
+                    meta = hugo_dated(meta, place.hugo_dates, str(path), place.language)
             elif place.defaults:
                 meta = merged(dict(place.defaults), meta)
         self.cfg, self.path, self.shown, self.src, self.meta = cfg, path, shown, src, meta

@@ -36,16 +36,22 @@ HUGO_PUBLISH_DEFAULT = ("publishdate", "pubdate", "published", "date")
 
 
 def hugo_dated(
-    meta: dict[str, Any], lists: tuple[tuple[str, ...], tuple[str, ...]], path: str
+    meta: dict[str, Any],
+    lists: tuple[tuple[str, ...], tuple[str, ...]],
+    path: str,
+    language: str = "",
 ) -> dict[str, Any]:
     """Return a Hugo page's front matter with its date and publish date as the site's
     [frontmatter] `lists` (date, publishDate) make them, as Hugo 0.168 does: each the first
     of its list found, a key in any case, `:default` Hugo's own list, `:filename` the date
     that the file's name (a bundle's folder's) starts with, whose rest is then the page's
     slug unless it has one; `:fileModTime` and `:git` give nothing (feedkit dates no post by
-    its file). The publish date, when none is found, is the date."""
+    its file). The publish date, when none is found, is the date. `language`: the one the
+    file's name ends in (`2018-07-30-title.pt-br.md`), which is no part of the slug."""
     lower = {str(key).lower(): value for key, value in meta.items()}
     name = os.path.splitext(os.path.basename(path))[0]
+    if language and name.endswith("." + language):
+        name = name[: -len(language) - 1]
     if is_index(name):  # a bundle: its folder names it
         name = os.path.basename(os.path.dirname(path))
     named = _FILENAME_DATE.match(name)
