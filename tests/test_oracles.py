@@ -1586,3 +1586,37 @@ def test_a_hugo_slug_from_a_dated_file_name_has_no_language_in_it(tmp_path: Path
     )
     for link, their in theirs.items():
         assert ours[link].guid == their.guid and ours[link].published == their.published
+
+
+HTML_TITLE = "Tips &amp; Tricks with <code>git switch</code> & more"
+
+
+def test_a_pelican_title_with_html_reads_as_pelicans_feeds_show_it(tmp_path: Path) -> None:
+    # sputnikus.github.io: `Title: Dokku on Debian: Tips &amp; Tricks`. Pelican's feeds
+    # strip a title's tags and decode its entities; feedkit's showed "&amp;" and the tags.
+    theirs, ours = pelican_and_feedkit(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "PATH = 'content'\nTIMEZONE = 'UTC'\n",
+            "content/a.md": f"Title: {HTML_TITLE}\nDate: 2024-05-01\n\nx\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+    for key, their in theirs.items():
+        assert title(ours[key]) == title(their) == "Tips & Tricks with git switch & more"
+        assert ours[key].link == their.link
+
+
+def test_a_jekyll_title_with_html_reads_as_jekyll_feeds_show_it(tmp_path: Path) -> None:
+    # jekyll-feed's title is HTML, its tags stripped: a reader shows "Tips & Tricks".
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_posts/2024-01-02-tips.md": f'---\ntitle: "{HTML_TITLE}"\n---\nBody.\n',
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+    for key, their in theirs.items():
+        assert title(ours[key]) == title(their) == "Tips & Tricks with git switch & more"

@@ -31,6 +31,20 @@ from feedkit.posts.posturl import JEKYLL_NAME, URL_KEYS, PostAddress
 from feedkit.posts.postvalues import parse_authors, short_repr, split_list, text_value
 from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
 
+# What jekyll-feed's `strip_html` and Pelican's `striptags` take out of a title: comments,
+# script and style elements, tags (anything from a `<` to the next `>`, as theirs do).
+_TITLE_MARKUP = re.compile(r"(?is)<script.*?</script>|<style.*?</style>|<!--.*?-->|<.*?>")
+
+
+def _html_title(title: str) -> str:
+    """Return a Jekyll or Pelican title as their feeds show it: their titles are HTML
+    (jekyll-feed's `type="html"`, Pelican's `striptags`), so tags are taken out and
+    entities are the characters they stand for (`Tips &amp; Tricks` is "Tips & Tricks")."""
+    import html
+
+    return html.unescape(_TITLE_MARKUP.sub("", title))
+
+
 # What a typographer changes: quotes, `--`, `...` (a title without them is left as it is).
 _TYPOGRAPHED = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
@@ -151,6 +165,8 @@ class PostBuilder(PostAddress, PostPublishing):
         self._undated(draft, dated_name)  # a dateless draft or Hugo page is no post
 
         title = self._text("title", meta.get("title"), "")
+        if title and (self.place.jekyll or self.place.pelican) and ("<" in title or "&" in title):
+            title = _html_title(title)
         title = " ".join(title.split()) if title else title
         if title == "" and (self.place.hugo or self.place.jekyll) and "title" not in meta:
             # Hugo and Jekyll publish a page without a title; a feed entry needs one: its name.
