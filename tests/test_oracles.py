@@ -1620,3 +1620,23 @@ def test_a_jekyll_title_with_html_reads_as_jekyll_feeds_show_it(tmp_path: Path) 
     assert sorted(ours) == sorted(theirs) and len(theirs) == 1
     for key, their in theirs.items():
         assert title(ours[key]) == title(their) == "Tips & Tricks with git switch & more"
+
+
+def test_a_jekyll_excerpt_reads_links_defined_below_the_cut(tmp_path: Path) -> None:
+    # rethinkdb/www: `…[reprogrammed us with brain parasites][1].` then `<!--more-->`, its
+    # `[1]: …` at the post's end. Jekyll adds the post's link definitions to the excerpt;
+    # feedkit's summary showed `[…][1]` as typed.
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n"
+            "excerpt_separator: <!--more-->\n",
+            "_posts/2024-01-02-cats.md": "---\ntitle: Cats\n---\nThey [reprogrammed us][1] "
+            "and [more][two].\n\n<!--more-->\n\nThe rest.\n\n[1]: https://e.org/a\n"
+            "[two]: https://e.org/b\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+    for key, their in theirs.items():
+        assert ours[key].summary == "They reprogrammed us and more."
+        assert re.sub(r"<[^>]+>|\s+", "", their.summary) == "Theyreprogrammedusandmore."

@@ -25,6 +25,18 @@ def test_summary_takes_text_before_more() -> None:
     assert summarize(body, None, 500) == "First para. Second para."
 
 
+def test_summary_before_more_reads_links_and_notes_defined_below_it() -> None:
+    # rethinkdb's posts: `[reprogrammed us][1]` before the cut, `[1]: …` at the end. The
+    # summary showed the Markdown as typed; Jekyll's excerpt and Hugo's summary show text.
+    body = (
+        "Intro with a footnote[^1] and a [ref link][r], `[not][r]`.\n\n<!--more-->\n\n"
+        "More with [another][other].\n\n[^1]: The note,\n    on two lines.\n"
+        '[r]: https://e.org/ "Title"\n  [other]:\n    https://e.org/b\n'
+        "```\n[code]: https://e.org/c\n```\n"
+    )
+    assert summarize(body, None, 500) == "Intro with a footnote and a ref link, [not][r]."
+
+
 def test_summary_before_more_takes_every_block_a_blockquote_abstract_too() -> None:
     # How a math-heavy Jekyll blog opens each post: a quoted abstract, then the cut.
     body = (

@@ -247,7 +247,8 @@ def summarize(
         return truncate(plain_text(front_matter_summary, reading), limit)
     more = _dividers(body, first=True, exact=reading.exact_divider)
     if more:  # the author's own cut: every block before it (a blockquote abstract, a list)
-        return truncate(plain_text(body[: more[0][0]], reading), limit)
+        excerpt = body[: more[0][0]] + _definitions(body[more[0][1] :])
+        return truncate(plain_text(excerpt, reading), limit)
     # Only the opening needs parsing: a few times the limit of source text covers it.
     head = body[: max(limit * 4, 2000)]
     cut = head.rfind("\n\n")
@@ -256,6 +257,26 @@ def summarize(
     # A post that opens with no paragraph (a list, a quote, a heading) is summarised by the
     # text of those blocks: a summary is empty only when the post has no text at all.
     return truncate(opening_text(head, limit, reading) or plain_text(head, reading), limit)
+
+
+# A link reference definition's first line (`[r]: https://…`), and a footnote's label.
+_LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)
+_NOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+
+
+def _definitions(rest: str) -> str:
+    """Return the link reference definitions and footnote labels of the text after a
+    summary's cut, as blocks to put after the text before it: a link or footnote there
+    that refers to one defined further down reads as on the page (its text), not as
+    typed (`[ref link][r]`, `[^1]`). Jekyll adds them to an excerpt so; Hugo renders the
+    whole post before it cuts. A footnote's own text is no part of the summary."""
+    if "]:" not in rest:
+        return ""
+    links = _LINK_DEFINITION.findall(rest)
+    notes = dict.fromkeys(_NOTE_DEFINITION.findall(rest))
+    return "".join(f"\n\n{line}" for line in links) + "".join(
+        f"\n\n[^{label}]: ." for label in notes
+    )
 
 
 def measure(body: str) -> tuple[int, int]:
