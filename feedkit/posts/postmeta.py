@@ -165,8 +165,6 @@ class PostBuilder(PostAddress, PostPublishing):
         self._undated(draft, dated_name)  # a dateless draft or Hugo page is no post
 
         title = self._text("title", meta.get("title"), "")
-        if title and (self.place.jekyll or self.place.pelican) and ("<" in title or "&" in title):
-            title = _html_title(title)
         title = " ".join(title.split()) if title else title
         if title == "" and (self.place.hugo or self.place.jekyll) and "title" not in meta:
             # Hugo and Jekyll publish a page without a title; a feed entry needs one: its name.
@@ -204,6 +202,10 @@ class PostBuilder(PostAddress, PostPublishing):
             from feedkit.posts.markup import typographic_symbols
 
             title = typographic_symbols(title)
+        # After them, as jekyll-feed writes `post.title | smartify | strip_html` (`<< a >>`
+        # is « a » first, no tag).
+        if title and (self.place.jekyll or self.place.pelican) and ("<" in title or "&" in title):
+            title = " ".join(_html_title(title).split()) or title  # not emptied: a title
 
         published = self._date(dated_name)
         if published is not None and published.year < 1990:
