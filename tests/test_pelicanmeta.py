@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
+import pytest
 
 from feedkit.config import load_config
 
@@ -141,6 +142,29 @@ def test_a_dashed_block_stays_yaml_with_a_yaml_metadata_plugin(tmp_path: Path) -
         said, entries = built(site, {"listed.md": post}, f"PLUGINS = {plugins}\n")
         assert said == ""
         assert [t.term for t in entries[0].tags] == ["misc", "a", "b"]  # a YAML list, not "[a"
+
+
+@pytest.mark.parametrize(
+    ("dependencies", "conf", "yaml"),
+    [
+        ({"requirements.txt": "pelican>=4.8\npelican-yaml-metadata>=2.1\n"}, "", True),
+        ({"pyproject.toml": '[project]\ndependencies = ["pelican-yaml-metadata"]\n'}, "", True),
+        # PLUGINS set: Pelican loads those alone, whatever is installed.
+        ({"requirements.txt": "pelican-yaml-metadata\n"}, "PLUGINS = ['sitemap']\n", False),
+        ({"requirements.txt": "pelican\n"}, "", False),
+    ],
+)
+def test_a_yaml_metadata_plugin_pelican_finds_by_itself_is_followed(
+    tmp_path: Path, dependencies: dict[str, str], conf: str, yaml: bool
+) -> None:
+    # natelandau.com: no PLUGINS, and pelican-yaml-metadata among its dependencies, which
+    # Pelican 4.5+ loads as a namespace plugin. feedkit read its `---` blocks as `Key: value`
+    # lines: a list of tags lost (with a warning that Pelican reads only the first line).
+    write(tmp_path, dependencies)
+    post = "---\ntitle: Listed\ndate: 2024-03-01\ntags:\n  - a\n  - b\n---\n\nText.\n"
+    said, entries = built(tmp_path, {"listed.md": post}, conf)
+    assert [t.term for t in entries[0].tags] == (["misc", "a", "b"] if yaml else ["misc"])
+    assert ("listed.md" in said) is not yaml, said
 
 
 def test_metadata_ended_by_a_line_of_text_starts_the_body_there(tmp_path: Path) -> None:

@@ -313,12 +313,33 @@ def assigned(configs: Iterable[Path], name: str, values: dict[str, ast.expr] | N
 _YAML_PLUGIN = re.compile(r"yaml[_-]?metadata", re.IGNORECASE)
 
 
-def yaml_plugin(values: dict[str, ast.expr]) -> bool:
-    """Return True when a Pelican site's pelicanconf.py (its `assignments`) names a YAML
-    metadata plugin in its PLUGINS: then a post's `---` block is YAML, not Pelican's
-    `Key: value` lines."""
-    plugins = _strings(values["PLUGINS"]) if "PLUGINS" in values else None
-    return any(_YAML_PLUGIN.search(name) for name in plugins or ())
+# The files that name a Python project's dependencies, beside its pelicanconf.py.
+_DEPENDENCY_FILES = (
+    "requirements.txt",
+    "requirements.in",
+    "pyproject.toml",
+    "Pipfile",
+    "setup.cfg",
+)
+
+
+def yaml_plugin(values: dict[str, ast.expr], configs: Iterable[Path] = ()) -> bool:
+    """Return True when a Pelican site's posts have a YAML metadata plugin: its
+    pelicanconf.py (its `assignments`) names one in its PLUGINS, or sets no PLUGINS and a
+    file beside it that lists the site's dependencies (requirements.txt, pyproject.toml…)
+    names the plugin's package, which Pelican (4.5 and later) then loads by itself, as a
+    namespace plugin. Then a post's `---` block is YAML, not Pelican's `Key: value` lines."""
+    if "PLUGINS" in values:
+        return any(_YAML_PLUGIN.search(name) for name in _strings(values["PLUGINS"]) or ())
+    for config in configs:
+        for name in _DEPENDENCY_FILES:
+            try:
+                text = (config.parent / name).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if _YAML_PLUGIN.search(text):
+                return True
+    return False
 
 
 def default_categories(values: dict[str, ast.expr]) -> tuple[bool, str]:
@@ -347,7 +368,7 @@ def layout_settings(configs: list[Path]) -> tuple[object, ...]:
         _set(values.get("DEFAULT_DATE")),
         [None if node is None else ast.dump(node) for node in written],
         sorted(content_paths(configs, values).items()),
-        yaml_plugin(values),
+        yaml_plugin(values, configs),
         default_categories(values),
     )
 
