@@ -70,6 +70,18 @@ def test_span_ials_apply_to_the_image_link_emphasis_or_code_before_them() -> Non
     assert "{:" not in out
 
 
+def test_a_span_ial_goes_on_over_the_lines_of_its_paragraph() -> None:
+    # www.ruby-lang.org's news: `[Mongrel fix][3]{:⏎  lang="Mongrel"}` in a list item, as
+    # kramdown reads it; feedkit showed `lang="Mongrel"}` and warned. Not over a blank line.
+    body = '* [Mongrel fix][3]{:\n  lang="Mongrel"}\n\n[3]: http://example.com/fix\n'
+    assert html(body) == (
+        '<ul>\n<li><a href="http://example.com/fix" lang="Mongrel">Mongrel fix</a></li>\n</ul>\n'
+    )
+    assert kramdown.warnings(body) == ()
+    # Not one IAL: a paragraph ends between (the `{:` left out, with a warning).
+    assert html("*x*{:\n\n.y}\n") == "<p><em>x</em></p>\n<p>.y}</p>\n"
+
+
 def test_span_ial_after_plain_text_is_left_out_with_a_warning() -> None:
     body = "first line\nsome text{: .x} here\n"
     assert html(body) == "<p>first line\nsome text here</p>\n"

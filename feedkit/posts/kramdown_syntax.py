@@ -17,6 +17,9 @@ _EXTENSION = r"\{::(\w+)(?:\s((?:\\\}|[^}\n])*?))?(/)?\}"
 _STOP = r"\{:/(\w[\w-]*)?\}"
 _ALD = r"\{:(\w[\w-]*):((?:\\\}|[^}\n])*)\}"
 _IAL = r"\{:((?:\\\}|[^}\n])*)\}"
+# A span IAL may go on over lines of its paragraph, as kramdown's SPAN_IAL reads it
+# (`[fix][3]{:⏎ lang="x"}`); not over a blank line, which ends the paragraph.
+_SPAN_IAL = r"\{:((?:\\\}|[^}\n]|\n(?![ \t>]*\n))*)\}"
 _ATTRIBUTE = (
     r"""\s*(?:(?P<key>\w[\w-]*)=(?:"(?P<dq>(?:\\.|[^"\\])*)"|'(?P<sq>(?:\\.|[^'\\])*)')"""
     r"""|(?P<short>(?:#[A-Za-z][\w:-]*|\.\w[\w-]*)+)|(?P<ref>\w[\w-]*))(?=\s|\Z)"""
@@ -146,7 +149,7 @@ def _construct(reader: _Reader, where: TextRun, i: int, skip: set[int]) -> int:
     if m := re.compile(_STOP).match(text, i):
         reader.warn(i, f"{m[0]} closes no {{::…}} extension; left out")
         return _drop(reader, i, m.end())
-    m = re.compile(_IAL).match(text, i)
+    m = re.compile(_IAL).match(text, i) or (None if alone else re.compile(_SPAN_IAL).match(text, i))
     if m is None:
         reader.warn(i, f"{text[i:line_end].strip()!r}: kramdown syntax not understood; left out")
         return _drop(reader, i, i + 2)

@@ -175,8 +175,7 @@ class Layout(HugoLayout):
             pelican_lang=pelicansettings.translations(pelicanconfs, pelican_values)
             if self.pelican
             else ("", ""),
-            pelican_yaml=self.pelican
-            and pelicansettings.yaml_plugin(pelican_values, pelicanconfs),
+            pelican_yaml=self.pelican and pelicansettings.yaml_plugin(pelican_values, pelicanconfs),
             category=default_category,
             default_date=self.pelican
             and pelicansettings.assigned(pelicanconfs, "DEFAULT_DATE", pelican_values),
