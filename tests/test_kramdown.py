@@ -365,3 +365,20 @@ def test_a_summary_shows_no_attribute_list_even_one_in_code(make_site: MakeSite)
     assert item["summary"] == "Watch out! This text has been emphasized with the class."
     assert '<p class="notice">' in item["content_html"]
     assert "<code>{: .notice}</code>" in item["content_html"]  # code shows what it says
+
+
+def test_goldmark_block_attributes_are_written_as_kramdowns() -> None:
+    # Hugo's parser.attribute.block: `{.warn}` below a block is its attributes; below a
+    # blank line, set on nothing (left out); in code, code; not attributes, text.
+    from feedkit.posts.kramdown import from_goldmark_attributes
+
+    text = (
+        "A warning.\n{ .warn #w data-x=1 title='T' }\n\nOne.\n\n{.next}\nTwo.\n\n"
+        "```\n{.kept}\n```\n\nText\n{not attributes}\n"
+    )
+    assert from_goldmark_attributes(text) == (
+        'A warning.\n{: .warn #w data-x="1" title="T"}\n\nOne.\n\n\nTwo.\n\n'
+        "```\n{.kept}\n```\n\nText\n{not attributes}\n"
+    )
+    plain = "No attributes {.x} here.\n"
+    assert from_goldmark_attributes(plain) is plain

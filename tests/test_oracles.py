@@ -1640,3 +1640,36 @@ def test_a_jekyll_excerpt_reads_links_defined_below_the_cut(tmp_path: Path) -> N
     for key, their in theirs.items():
         assert ours[key].summary == "They reprogrammed us and more."
         assert re.sub(r"<[^>]+>|\s+", "", their.summary) == "Theyreprogrammedusandmore."
+
+
+@pytest.mark.parametrize("block", [True, False])
+def test_goldmark_block_attributes_read_as_hugo_reads_them(tmp_path: Path, block: bool) -> None:
+    # spiegel-im-spiegel's hugo.toml: [markup.goldmark.parser.attribute] block = true, and
+    # `{ .warn }` below a paragraph. feedkit showed it as text, in the summary too.
+    config = (
+        'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+        f"[markup.goldmark.parser.attribute]\nblock = {str(block).lower()}\n"
+    )
+    post = (
+        "---\ntitle: Attrs\ndate: 2024-01-01\n---\nA warning.\n{ .warn }\n\n"
+        '![Photo](/img/a.png)\n{.center #pic width="300"}\n\n> Quoted.\n{.q}\n\n'
+        "```\ncode\n{.kept}\n```\n\nOne.\n\n{.next}\nTwo.\n\n- item\n{.list}\n\n"
+        "After a blank line:\n\n{.alone}\n"
+    )
+    theirs, ours = hugo_and_feedkit(tmp_path, hugo_site_writer(config, {"posts/a.md": post}))
+    assert sorted(ours) == sorted(theirs) == ["https://h.example.org/posts/a/"]
+    for link, their in theirs.items():
+        # Hugo's description is the whole post; feedkit's is its summary, the post its content.
+        ours_html, their_html = ours[link].content[0].value, their.description
+        seen = [
+            re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", text)))
+            for text in (ours_html, their_html)
+        ]
+        assert seen[0] == seen[1]
+        # Below a blank line: set on nothing, with the option (text without it).
+        assert ("{.next}" in their_html) is ("{.next}" in ours_html) is not block
+        tags = '<p class="warn">', '<p class="center" id="pic">', '<blockquote class="q">'
+        for tag in (*tags, '<ul class="list">'):
+            assert (tag in their_html) is block and (tag in ours_html) is block, tag
+        assert ("{ .warn }" in their_html) is not block
+        assert ("{ .warn }" in ours_html) is not block

@@ -64,6 +64,8 @@ class HugoSettings:
     # The languages it has, lower case: only their codes end a file's name as a translation
     # (`post.fr.md`); elsewhere a dot is the name's own (`node.js.md`, `b.fr.md`).
     languages: tuple[str, ...] = ("en",)
+    # Goldmark's parser.attribute.block: `{.class}` below a block sets its attributes.
+    block_attributes: bool = False
 
     @property
     def reading(self) -> Reading:
@@ -78,6 +80,7 @@ class HugoSettings:
             hard_wrap=self.hard_wraps,
             without=self.without,
             raw_html=self.unsafe,
+            block_attributes=self.block_attributes,
         )
 
 
@@ -192,7 +195,15 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         files=hugo_files(values, _shown(files[0], folder)),
         ugly=_ugly(values),
         languages=_languages(values),
+        block_attributes=_block_attributes(values),
     )
+
+
+def _block_attributes(values: dict[str, Any]) -> bool:
+    """Return True when `markup.goldmark.parser.attribute.block` is on (Hugo's default:
+    off; `title`, on by default, is the headings' `{#id}`, which pulldown-cmark reads)."""
+    attribute = _goldmark(values, "parser").get("attribute")
+    return isinstance(attribute, dict) and attribute.get("block") is True
 
 
 def _ugly(values: dict[str, Any]) -> tuple[tuple[str, bool], ...]:
@@ -253,7 +264,8 @@ def _typography(values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
 
 
 def _goldmark(values: dict[str, Any], part: str) -> dict[str, Any]:
-    """Return the `markup.goldmark` table `part` ("extensions", "renderer"), {} if none."""
+    """Return the `markup.goldmark` table `part` ("extensions", "renderer", "parser"), {}
+    if none."""
     found: Any = values
     for key in ("markup", "goldmark", part):
         found = found.get(key) if isinstance(found, dict) else None

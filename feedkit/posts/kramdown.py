@@ -154,3 +154,46 @@ def _char_index(text: str) -> Callable[[int], int]:
     """Return a function from a UTF-8 byte offset in `text` to its character index."""
     starts = list(accumulate((len(c.encode()) for c in text), initial=0))
     return lambda offset: bisect_left(starts, offset)
+
+
+# A line of Goldmark's block attributes (Hugo's `markup.goldmark.parser.attribute.block`):
+# `{.warn}`, `{ #id .c key=value }` alone on the line right below a block's last line.
+_GOLDMARK_ATTRIBUTES = re.compile(r"(?m)(\n)[ \t]*\{(?!:)([^{}\n]*)\}[ \t]*$")
+_GOLDMARK_ATTRIBUTE = re.compile(
+    r"""\s*(?:([#.][A-Za-z_][\w:-]*)|([A-Za-z_][\w:.-]*)=(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'=<>`{}]+)))"""
+)
+
+
+def from_goldmark_attributes(text: str) -> str:
+    """Return a Hugo post's Markdown with each line of Goldmark's block attributes (outside
+    code) written as kramdown's attribute list (`{.warn}` is `{: .warn}`, `width=300` is
+    `width="300"`), which `prepare` reads: on the line right below a block, they are its
+    attributes in both; below a blank line, Goldmark sets them on nothing, and they are
+    left out. A line that is no such list is left as it is (text, as in Hugo)."""
+    if "{" not in text or _GOLDMARK_ATTRIBUTES.search(text) is None:
+        return text
+    from feedkit.posts.pelicanlinks import code_ranges
+
+    code = code_ranges(text)
+
+    def written(m: re.Match[str]) -> str:
+        if any(start <= m.start(2) < end for start, end in code):
+            return m[0]
+        parts, at, body = [], 0, m[2].strip()
+        while at < len(body):
+            found = _GOLDMARK_ATTRIBUTE.match(body, at)
+            if found is None:
+                return m[0]
+            if found[1]:
+                parts.append(found[1])
+            else:
+                value = next(v for v in found.groups()[2:] if v is not None)
+                parts.append(f'{found[2]}="{value}"')
+            at = found.end()
+        if not parts:
+            return m[0]
+        if not text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip():
+            return m[1]  # no block right above it: Goldmark sets them on none (nor the next)
+        return f"{m[1]}{{: {' '.join(parts)}}}"
+
+    return _GOLDMARK_ATTRIBUTES.sub(written, text)

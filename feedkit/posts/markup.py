@@ -171,6 +171,8 @@ def render_html(
     if reading.kramdown_math:  # before `convert`, which reads the formula's pieces as text
         text = texdelims.joined_block_math(text)
     text = texdelims.convert(text, reading.kramdown_math)
+    if reading.block_attributes:
+        text = kramdown.from_goldmark_attributes(text)
     prepared = kramdown.prepare(text) if reading.kramdown else None
     text = kept_markers(prepared, reading) if prepared else text
     out = read_html(text, reading)

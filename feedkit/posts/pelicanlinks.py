@@ -37,7 +37,7 @@ def has_links(body: str) -> bool:
 def replace_links(body: str, resolve: Resolve) -> tuple[str, list[tuple[int, str]]]:
     """Return `body` with each Pelican link outside code replaced by what `resolve` gives,
     and (offset in `body`, problem) for each it could not resolve, which is left out."""
-    code = _code_spans(body)
+    code = code_ranges(body)
     problems: list[tuple[int, str]] = []
     parts: list[str] = []
     last = 0
@@ -56,7 +56,7 @@ def replace_links(body: str, resolve: Resolve) -> tuple[str, list[tuple[int, str
     return "".join(parts) + body[last:], problems
 
 
-def _code_spans(body: str) -> list[tuple[int, int]]:
+def code_ranges(body: str) -> list[tuple[int, int]]:
     """Return the (start, end) offsets in `body` of its code spans and code blocks."""
     from feedkit.posts.markup import markdown
 

@@ -100,6 +100,8 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
     if reading.kramdown_math:  # as markup.render_html reads it
         markdown_text = texdelims.joined_block_math(markdown_text)
     markdown_text = texdelims.convert(markdown_text, reading.kramdown_math)
+    if reading.block_attributes:
+        markdown_text = kramdown.from_goldmark_attributes(markdown_text)
     prepared = kramdown.prepare(markdown_text) if reading.kramdown else None
     markdown_text = as_read(kept_markers(prepared, reading) if prepared else markdown_text, reading)
     for event in markdown(reading.smart, reading.options).events(markdown_text):

@@ -52,6 +52,9 @@ class Reading:
     subscript: bool = False  # `~x~` is a subscript (pymdown-extensions' tilde, a Pelican site's)
     definition_lists: bool = True
     heading_attributes: bool = True  # `# Title {#id .class}`
+    # Goldmark's block attributes (Hugo's parser.attribute.block): `{.class}` on the line
+    # right below a block sets its attributes, as a kramdown attribute list does
+    block_attributes: bool = False
     tasklists: bool = True  # `- [ ] todo` a task item, its box a character (see tasklists)
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
     # False: raw HTML is left out, as cmark-gfm without UNSAFE and Hugo without `unsafe` do
@@ -138,6 +141,7 @@ def goldmark(
     hard_wrap: bool = False,
     without: tuple[str, ...] = (),
     raw_html: bool = False,
+    block_attributes: bool = False,
 ) -> Reading:
     """Return how a Hugo post is read, with Goldmark's typographer on or off: quotes,
     dashes, and `<<` `>>` as guillemets (a site that is not Hugo's: off), made as the
@@ -146,7 +150,7 @@ def goldmark(
     `without` the extensions the site switched off, as Hugo names them (`table`,
     `footnote`, `strikethrough`, `definitionList`, `taskList` in lower case); raw HTML shown
     only with `raw_html` (its renderer's `unsafe`), the summary's divider `<!--more-->` as
-    typed."""
+    typed; with `block_attributes` (its parser's), `{.class}` below a block its attributes."""
     autolink, protocol = ("goldmark", linkify) if linkify else ("", "https")
     return Reading(
         smart=typographer,
@@ -162,6 +166,7 @@ def goldmark(
         tasklists="tasklist" not in without,
         raw_html=raw_html,
         exact_divider=True,
+        block_attributes=block_attributes,
     )
 
 
