@@ -10,6 +10,7 @@ import html
 import json
 import re
 
+import pytest
 from click.testing import CliRunner, Result
 
 from feedkit.cli import main
@@ -371,3 +372,22 @@ def test_a_config_toml_or_yaml_that_cannot_be_read_is_an_error_at_its_line(
             assert result.stderr.startswith(f"content/{name}{said}"), result.stderr
         assert not (cfg.output_path / "atom.xml").exists()
         (cfg.content_path / name).unlink()
+
+
+@pytest.mark.parametrize(
+    ("value", "levels"),
+    [
+        (None, ()),
+        ("1..3", (1, 2, 3)),
+        ("1", (1,)),
+        (2, (2,)),
+        ("2,4", (2, 4)),
+        ([2, "4..5"], (2, 4, 5)),
+        ("1..9", (1, 2, 3, 4, 5, 6)),
+        ("all", ()),  # not kramdown's: every level, as its default
+    ],
+)
+def test_kramdown_toc_levels_are_read_as_kramdown_reads_them(value: object, levels: tuple) -> None:
+    from feedkit.posts.jekyllconfig import toc_levels
+
+    assert toc_levels(value) == levels

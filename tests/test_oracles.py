@@ -1673,3 +1673,26 @@ def test_goldmark_block_attributes_read_as_hugo_reads_them(tmp_path: Path, block
             assert (tag in their_html) is block and (tag in ours_html) is block, tag
         assert ("{ .warn }" in their_html) is not block
         assert ("{ .warn }" in ours_html) is not block
+
+
+@pytest.mark.parametrize("levels", ["'1'", "2..3", "[1, 3]"])
+def test_a_jekyll_toc_lists_the_levels_kramdown_toc_levels_names(
+    tmp_path: Path, levels: str
+) -> None:
+    # rethinkdb/www's _config.yml: `toc_levels: '1'`; feedkit's {:toc} listed every level.
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n"
+            f"kramdown:\n  toc_levels: {levels}\n",
+            "_posts/2024-01-02-toc.md": "---\ntitle: Toc\n---\n* TOC\n{:toc}\n\n# One\n\n"
+            "## Two\n\n### Three\n\n#### Four\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+    for key, their in theirs.items():
+        listed = [
+            re.findall(r'id="markdown-toc-([\w-]+)"', e.content[0].value)
+            for e in (ours[key], their)
+        ]
+        assert listed[0] == listed[1] and listed[1], listed

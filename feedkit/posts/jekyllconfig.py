@@ -295,6 +295,19 @@ _PAGES_GFM = {
 }
 
 
+def toc_levels(value: Any) -> tuple[int, ...]:
+    """Return the heading levels kramdown's `toc_levels` option names (`1..3`, `2,3`, `'1'`,
+    `2` or a list of them), () for all six: unset, or not a value kramdown reads."""
+    items = value if isinstance(value, list) else str(value).split(",") if value is not None else []
+    levels: set[int] = set()
+    for item in items:
+        low, dots, high = str(item).strip().partition("..")
+        if not low.isdigit() or (dots and not high.strip().isdigit()):
+            return ()
+        levels.update(range(int(low), int(high) + 1 if dots else int(low) + 1))
+    return tuple(sorted(level for level in levels if 1 <= level <= 6))
+
+
 def jekyll_reading(
     cfg: Config, folder: Path | None, config: Mapping[str, Any]
 ) -> tuple[Reading, Problem | None]:
@@ -327,6 +340,7 @@ def jekyll_reading(
         tasklists=gfm,  # nor has task lists
         kramdown_gfm=gfm,
         parse_block_html=options.get("parse_block_html") in (True, "true"),
+        toc_levels=toc_levels(options.get("toc_levels")),
     )
     if name.lower() == "kramdown":  # Jekyll matches it in any case (converters/markdown.rb)
         return reading, None

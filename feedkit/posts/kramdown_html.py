@@ -28,9 +28,12 @@ _FOOTNOTE_REF = re.compile(r'<sup class="footnote-reference">.*?</sup>', re.DOTA
 _NO_ABBR = {"code", "pre", "kbd", "samp", "script", "style", "abbr", "math"}
 
 
-def finish(out: str, prepared: Prepared, gfm: bool = False) -> str:
+def finish(
+    out: str, prepared: Prepared, gfm: bool = False, toc_levels: tuple[int, ...] = ()
+) -> str:
     """Return pyromark's HTML of a prepared text with kramdown's constructs applied; with
-    `gfm`, the heading IDs of kramdown's GFM input (Jekyll's default), not its own."""
+    `gfm`, the heading IDs of kramdown's GFM input (Jekyll's default), not its own; its
+    table of contents of the headings of `toc_levels` (all when empty)."""
     fixes = prepared.fixes
     name = re.escape(prepared.marker)
     marks = re.compile(rf"<!--{name}-(\d+)-->\n?|<{name}-(\d+)>")
@@ -48,7 +51,7 @@ def finish(out: str, prepared: Prepared, gfm: bool = False) -> str:
     if any(fix.kind == "heading" for fix in fixes):
         out = _heading_ids(out, fixes, marks, gfm)
     if any(fix.kind == "toc" for fix in fixes):
-        out = _toc(out, fixes, marks)
+        out = _toc(out, fixes, marks, toc_levels)
     if prepared.abbreviations:
         out = _abbreviate(out, prepared.abbreviations)
     if any(fix.kind == "raw" for fix in fixes):  # last: kramdown leaves raw HTML as it is
@@ -252,11 +255,16 @@ def _gfm_id(text: str, used: dict[str, int]) -> str:
     return f"{made}-{used[made]}" if used[made] else made
 
 
-def _toc(out: str, fixes: tuple[Fix, ...], marks: re.Pattern[str]) -> str:
+def _toc(
+    out: str, fixes: tuple[Fix, ...], marks: re.Pattern[str], levels: tuple[int, ...] = ()
+) -> str:
     """Return `out` with the first `{:toc}` list replaced by kramdown's table of contents:
-    a nested list of links to the headings that have an ID (not class `no_toc`)."""
+    a nested list of links to the headings that have an ID (not class `no_toc`), of
+    `levels` (all when empty)."""
     entries: list[tuple[int, str, str]] = []
     for heading in _HEADING.finditer(out):
+        if levels and int(heading[1]) not in levels:
+            continue
         attributes = dict(_parse(heading[2]))
         if attributes.get("id") and "no_toc" not in str(attributes.get("class") or "").split():
             inner = _FOOTNOTE_REF.sub("", _LINK_TAG.sub("", heading[3]))

@@ -179,7 +179,7 @@ def render_html(
     if prepared:
         from feedkit.posts.kramdown_html import finish
 
-        out = finish(out, prepared, gfm=reading.kramdown_gfm)
+        out = finish(out, prepared, gfm=reading.kramdown_gfm, toc_levels=reading.toc_levels)
     if reading.kramdown_math and 'class="math math-display"' in out:
         from feedkit.posts.kramdown_html import kramdown_math
 

@@ -43,6 +43,8 @@ class Reading:
     # kramdown's `parse_block_html`: the content of block HTML elements (`<div>`…) is
     # Markdown, and that of `<p>` and headings Markdown text (see kramdown_blocks)
     parse_block_html: bool = False
+    # kramdown's `toc_levels`: the heading levels its `{:toc}` lists (all when empty)
+    toc_levels: tuple[int, ...] = ()
     tables: bool = True
     footnotes: bool = True
     strikethrough: bool = True
