@@ -1696,3 +1696,21 @@ def test_a_jekyll_toc_lists_the_levels_kramdown_toc_levels_names(
             for e in (ours[key], their)
         ]
         assert listed[0] == listed[1] and listed[1], listed
+
+
+def test_a_hugo_figures_credit_links_where_hugo_links_it(tmp_path: Path) -> None:
+    # alexos.dev: every photo's `attr` credit with its `attrlink`; feedkit dropped the link.
+    post = (
+        "---\ntitle: Fig\ndate: 2024-01-02\n---\n"
+        '{{< figure src="/images/a.jpg" caption="A *view*" attr="Photo by Micheile" '
+        'attrlink="https://unsplash.com/photos/x" >}}\n'
+    )
+    config = 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+    theirs, ours = hugo_and_feedkit(tmp_path, hugo_site_writer(config, {"posts/a.md": post}))
+    assert sorted(ours) == sorted(theirs) == ["https://h.example.org/posts/a/"]
+    for link, their in theirs.items():
+        credit = re.compile(r'<a href="https://unsplash.com/photos/x">\s*Photo by Micheile\s*</a>')
+        assert credit.search(their.description) and credit.search(ours[link].content[0].value)
+        assert (
+            "<em>view</em>" in their.description and "<em>view</em>" in ours[link].content[0].value
+        )

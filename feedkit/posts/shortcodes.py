@@ -225,7 +225,11 @@ def _figure(call: Call) -> str:
     if call.get("link"):
         img = f'<a href="{escape(call.get("link"))}">{img}</a>'
     caption = [escape(call.get("title"))] if call.get("title") else []
-    caption += [_inline_markdown(call.get(k)) for k in ("caption", "attr") if call.get(k)]
+    caption += [_inline_markdown(call.get("caption"))] if call.get("caption") else []
+    if call.get("attr"):  # the credit, a link to `attrlink` when it gives one (as Hugo's)
+        credit = _inline_markdown(call.get("attr"))
+        link = call.get("attrlink")
+        caption.append(f'<a href="{escape(link)}">{credit}</a>' if link else credit)
     figcaption = f"<figcaption>{' '.join(caption)}</figcaption>" if caption else ""
     return f"\n<figure>{img}{figcaption}</figure>\n"
 
