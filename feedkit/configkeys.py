@@ -110,6 +110,13 @@ def _relative_dir(value: Any) -> Path:
     return path
 
 
+def _content_dir(value: Any) -> Path:
+    """A folder posts are only read from may be beside feedkit.toml's (`../content`, as a
+    Hugo site whose configuration sits in `src/` with `contentDir = "../content"` has it);
+    the output folder may not (`_relative_dir`)."""
+    return Path(_nonempty(value))
+
+
 def _sections(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         raise ValueError('must be a list of folder names, such as ["posts"]')
@@ -152,7 +159,7 @@ SITE_KEYS: dict[str, Checker] = {
     "description": _string,
     "language": _language,
     "timezone": _timezone,
-    "content_dir": _relative_dir,
+    "content_dir": _content_dir,
     "output_dir": _relative_dir,
     "permalink": _permalink,
     "main_sections": _sections,

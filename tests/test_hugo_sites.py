@@ -1088,3 +1088,29 @@ def test_a_front_matter_url_without_a_dot_ends_in_a_slash(tmp_path: Path) -> Non
         "https://example.com/blog/d/e/",
         "https://example.com/blog/v1.2/w",
     ]
+
+
+def test_a_hugo_site_whose_content_sits_beside_its_folder_is_read_there(tmp_path: Path) -> None:
+    # alexos.dev: its configuration in src/ with contentDir = "../content". `feedkit init`
+    # refused the '..' and wrote content_dir = ".", and every build was empty and "OK".
+    site = tmp_path / "src"
+    site.mkdir()
+    (site / "hugo.toml").write_text(
+        'baseURL = "https://h.example.org/"\ntitle = "H"\ncontentDir = "../content"\n',
+        encoding="utf-8",
+    )
+    posts = tmp_path / "content" / "posts"
+    posts.mkdir(parents=True)
+    (posts / "a.md").write_text(
+        '---\ntitle: A\ndate: 2024-01-01\n---\nSee [b]({{< ref "posts/b.md" >}}).\n', "utf-8"
+    )
+    (posts / "b.md").write_text("---\ntitle: B\ndate: 2024-01-02\n---\nB.\n", "utf-8")
+    started = CliRunner().invoke(main, ["init", str(site)], env=NOW_ENV)
+    assert started.exit_code == 0, started.output
+    assert "must not contain" not in started.output
+    assert 'content_dir = "../content"' in (site / "feedkit.toml").read_text("utf-8")
+    built = run(site, "build")
+    assert built.exit_code == 0 and built.stderr == "", built.output
+    assert [title for title, _ in feed_items(site)] == ["B", "A"]
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert 'href="https://h.example.org/posts/b/"' in items[1]["content_html"]

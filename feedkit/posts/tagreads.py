@@ -22,6 +22,7 @@ from feedkit.models import Post
 from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders
 from feedkit.posts.themeincludes import THEME_INCLUDES
 from feedkit.posts.walk import MARKDOWN_SUFFIXES
+from feedkit.shown import display_path
 
 INCLUDES = "_includes"
 
@@ -66,8 +67,9 @@ class TagReads:
 
     @cached_property
     def _content_prefix(self) -> str:
-        rel = os.path.relpath(self.cfg.content_path, self.cfg.root).replace(os.sep, "/")
-        return "" if rel == "." else rel + "/"
+        # As the posts are shown: from feedkit.toml's folder, or whole when outside it.
+        shown = display_path(str(self.cfg.content_path).rstrip("/\\") + os.sep, self.cfg.root)
+        return "" if shown in ("", "/") else shown.replace(os.sep, "/")
 
     def content_rel(self, shown: str) -> str:
         """Return a post as shown, as its path in the content folder."""
