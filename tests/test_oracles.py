@@ -1714,3 +1714,32 @@ def test_a_hugo_figures_credit_links_where_hugo_links_it(tmp_path: Path) -> None
         assert (
             "<em>view</em>" in their.description and "<em>view</em>" in ours[link].content[0].value
         )
+
+
+def test_a_jekyll_page_url_is_the_path_without_the_baseurl(tmp_path: Path) -> None:
+    # andrzejQ/Office_S_Tips: `{{ site.url }}{{ site.baseurl }}{{ page.url }}#part` in its
+    # table of contents; feedkit's page.url held the baseurl, every link had it twice (404).
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://j.example.org\nbaseurl: /blog\ntitle: J\n"
+            "plugins: [jekyll-feed]\n",
+            "_posts/2020-01-01-self.md": "---\ntitle: Self\n---\n"
+            "[Jump]({{ site.url }}{{ site.baseurl }}{{ page.url }}#part), "
+            "[again]({{ page.url | relative_url }}), [abs]({{ page.url | absolute_url }}).\n\n"
+            "page.url is {{ page.url }}\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+    for key, their in theirs.items():
+        hrefs = [re.findall(r'href="([^"]+)"', e.content[0].value) for e in (ours[key], their)]
+        assert (
+            hrefs[0]
+            == hrefs[1]
+            == [
+                "https://j.example.org/blog/2020/01/01/self.html#part",
+                "https://j.example.org/blog/2020/01/01/self.html",
+                "https://j.example.org/blog/2020/01/01/self.html",
+            ]
+        )
+        assert seen_text(ours[key]) == seen_text(their)

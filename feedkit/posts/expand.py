@@ -287,7 +287,7 @@ class Templates:
     def _liquid(self, post: Post, body: str) -> Expanded:
         from feedkit.posts.liquid import lines_of
 
-        page = page_of(post)
+        page = page_of(post, str(self.site.get("baseurl") or "") if self.jekyll else "")
         if wanted := {m for m in _PAGE_KEY.findall(body) if m not in page}:
             # A key the load kept only as it read it (`page.description`, `page.image`):
             # as written, from the file again (few posts name one).
@@ -439,14 +439,19 @@ class Templates:
         )
 
 
-def page_of(post: Post) -> dict[str, Any]:
-    """Return `page.*` for Liquid: the post's front matter as Jekyll gives it."""
+def page_of(post: Post, baseurl: str = "") -> dict[str, Any]:
+    """Return `page.*` for Liquid: the post's front matter as Jekyll gives it, its `url`
+    the path on the site without the site's `baseurl` (Jekyll's; `relative_url` adds it)."""
+    path = urlsplit(post.url).path
+    base = "/" + baseurl.strip("/") if baseurl.strip("/") else ""
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base) :] or "/"
     return {
         **post.extra,
         "title": post.title,
         "date": post.published,
         "last_modified_at": post.updated,
-        "url": urlsplit(post.url).path,
+        "url": path,
         "id": post.id,
         "slug": post.slug,
         "tags": list(post.tags),
