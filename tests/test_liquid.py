@@ -88,3 +88,19 @@ def test_an_include_called_over_lines_is_the_include() -> None:
     )
     assert text == 'A\n<img src="/k.png" alt="kitten">\nB\n<img src="/t.png" alt="t">'
     assert asked == ["figure.html", "figure.html"] and list(lines_of(found)) == []
+
+
+def test_a_block_holding_only_a_jekyll_tag_shows_what_the_tag_writes() -> None:
+    # `{% if page.toc %}⏎{% include toc.html %}⏎{% endif %}`: Liquid leaves out the output
+    # of a block of tags and white space alone, and took the include for such a tag: the
+    # include was lost. Jekyll shows it, and the code of a highlight block the same way.
+    env = JekyllEnvironment(
+        {}, {"include": lambda name: ("X", ""), "include_relative": lambda name: ("Y\n", "")}
+    )
+    body = (
+        "{% if true %}\n{% include toc.html %}\n{% endif %}|"
+        "{% highlight py %}\n{% include_relative a.py %}\n{% endhighlight %}"
+    )
+    text, found = env.render_post(body, {"path": "_posts/2024-01-01-a.md"})
+    assert text == "\nX\n|\n```py\nY\n```\n"
+    assert found.reads == [("include", "toc.html"), ("include_relative", "_posts/a.py")]

@@ -1743,3 +1743,27 @@ def test_a_jekyll_page_url_is_the_path_without_the_baseurl(tmp_path: Path) -> No
             ]
         )
         assert seen_text(ours[key]) == seen_text(their)
+
+
+def test_jekyll_runs_liquid_in_highlight_blocks_and_include_relative(tmp_path: Path) -> None:
+    # peconia/microbit-playground: `{% highlight python %}{% include_relative x.py %}`
+    # showed the tag as the program; Jekyll 4 runs the Liquid in a highlight block.
+    post = (
+        "---\ntitle: H\n---\n{% highlight sh %}\ncurl {{ site.url }}/api\n"
+        "{% comment %}gone{% endcomment %}{% raw %}{{ kept }}{% endraw %}\n{% endhighlight %}\n\n"
+        "{% highlight python %}\n{% include_relative code/hello.py %}\n{% endhighlight %}\n\n"
+        "Outside: {% include_relative code/hello.py %}\n"
+    )
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_posts/code/hello.py": 'print("hello")\n',
+            "_posts/2024-01-02-h.md": post,
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+    for key, their in theirs.items():
+        assert seen_text(ours[key]) == seen_text(their)
+        assert "curlhttps://j.example.org/api{{kept}}" in seen_text(their)
+        assert seen_text(their).count('print("hello")') == 1  # the one in code

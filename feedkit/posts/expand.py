@@ -279,7 +279,7 @@ class Templates:
 
         return JekyllEnvironment(
             self.site,
-            {k: resolver(k) for k in ("post_url", "link", "include")},
+            {k: resolver(k) for k in ("post_url", "link", "include", "include_relative")},
             # A Jekyll-named post in a site that is none is read as feedkit reads it.
             self.reading(self.jekyll),
         )

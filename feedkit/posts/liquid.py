@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -18,9 +19,10 @@ from typing import Any, TextIO
 from urllib.parse import quote, quote_plus
 
 from liquid import Environment, Mode, RenderContext, Undefined
-from liquid.ast import Node
+from liquid.ast import BlockNode, Node
 from liquid.builtin.tags.for_tag import ForNode, ForTag
 from liquid.exceptions import LiquidError, LiquidSyntaxError
+from liquid.parser import get_parser
 from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
@@ -59,6 +61,9 @@ class JekyllNode(Node):
         super().__init__(token)
         self.name = name
         self.markup = markup
+        # It writes (a URL, an include's text): a block holding only it and white space,
+        # `{% if %}` or a highlight block, is not one whose output Liquid leaves out.
+        self.blank = False
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         env = context.env
@@ -87,50 +92,43 @@ class SaidForTag(ForTag):
 
 
 class HighlightTag(Tag):
-    """`{% highlight lang [linenos] %}…{% endhighlight %}`: a fenced code block, its text
-    taken as written (Jekyll 4 reads it like `raw`)."""
+    """`{% highlight lang [linenos] %}…{% endhighlight %}`: a fenced code block of what its
+    content renders to: Jekyll 4 runs the Liquid in it (`{{ site.url }}`, an
+    `{% include_relative %}` of the program shown), and a `{% raw %}` block shows Liquid."""
 
     name = "highlight"
     end = "endhighlight"
 
     def parse(self, stream: TokenStream) -> Node:
         token = stream.eat(TOKEN_TAG)
-        markup = stream.current.value if stream.current.kind == TOKEN_EXPRESSION else ""
-        source = token.source
-        start = source.find("%}", token.start_index) + 2
-        while not (stream.current.kind == TOKEN_TAG and stream.current.value == self.end):
-            if stream.current.kind == TOKEN_EOF:
-                raise LiquidSyntaxError("highlight tag was never closed", token=token)
+        markup = ""
+        if stream.current.kind == TOKEN_EXPRESSION:  # the language and options
+            markup = stream.current.value
             next(stream)
-        stop = source.rfind("{%", 0, stream.current.start_index)
+        block = get_parser(self.env).parse_block(stream, frozenset((self.end, TOKEN_EOF)))
+        if stream.current.kind == TOKEN_EOF:
+            raise LiquidSyntaxError("highlight tag was never closed", token=token)
         words = markup.split()
-        env = self.env
-        code = env.highlighted.get(start) if isinstance(env, JekyllEnvironment) else None
-        return HighlightNode(token, words[0] if words else "", code or source[start:stop])
+        return HighlightNode(token, words[0] if words else "", block)
 
 
 class HighlightNode(Node):
-    __slots__ = ("lang", "code")
+    __slots__ = ("lang", "block")
 
-    def __init__(self, token: Token, lang: str, code: str) -> None:
+    def __init__(self, token: Token, lang: str, block: BlockNode) -> None:
         super().__init__(token)
         self.lang = lang
-        self.code = code
+        self.block = block
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        code = self.code.strip("\n")
+        inner = StringIO()
+        self.block.render(context, inner)
+        code = inner.getvalue().strip("\r\n")  # as Jekyll takes its line ends off
         longest = max((len(m) for m in re.findall(r"`{3,}", code)), default=2)
         fence = "`" * (longest + 1)
         return buffer.write(f"\n{fence}{self.lang}\n{code}\n{fence}\n")
 
 
-# A highlight block, or a raw one (whose `{% highlight %}` is text: passed over as it is).
-_HIGHLIGHT = re.compile(
-    r"(?P<raw>\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})"
-    r"|(?P<open>\{%-?\s*highlight\b.*?%\})(?P<code>.*?)(?P<close>\{%-?\s*endhighlight\s*-?%\})",
-    re.DOTALL,
-)
-_RAW_TAG = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w.\[\]-]+))""")
 _VARIABLE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
@@ -154,7 +152,6 @@ class JekyllEnvironment(Environment):
         self.site = site
         self.lookup = lookup  # "post_url", "link", "include" → its resolver
         self.found = Found()
-        self.highlighted: dict[int, str] = {}  # a highlight block's code, by where it starts
         found_of = lambda: self.found  # noqa: E731
 
         class Missing(Undefined):
@@ -174,7 +171,7 @@ class JekyllEnvironment(Environment):
                 return ""
 
         self.undefined = Missing
-        for name in ("post_url", "link", "include", "gist"):
+        for name in ("post_url", "link", "include", "include_relative", "gist"):
             self.add_tag(type(f"{name}_tag", (JekyllTag,), {"name": name}))
         self.add_tag(HighlightTag)
         self.add_tag(SaidForTag)
@@ -214,9 +211,6 @@ class JekyllEnvironment(Environment):
     def render_post(self, source: str, page: Mapping[str, Any]) -> tuple[str, Found]:
         """Return `source` rendered for `page`, and what was found on the way."""
         self.found = Found()
-        self.highlighted = {}
-        if "highlight" in source:
-            source = _HIGHLIGHT.sub(self._hide_code, source)
         for _ in range(100):
             try:
                 template = self.from_string(source, globals={"site": self.site, "page": page})
@@ -232,20 +226,12 @@ class JekyllEnvironment(Environment):
             return template.render(), self.found
         return "", self.found
 
-    def _hide_code(self, match: re.Match[str]) -> str:
-        # The code is kept aside and blanked for the lexer (lines and places kept): Jekyll
-        # reads a highlight block as written, where the lexer would take `{% comment %}`.
-        if match["raw"]:
-            return match[0]
-        # A raw block in it (how Jekyll's docs show Liquid in one): its text, without its
-        # tags, which Jekyll takes away.
-        self.highlighted[match.end("open")] = _RAW_TAG.sub("", match["code"])
-        return match["open"] + re.sub(r"[^\n]", " ", match["code"]) + match["close"]
-
     def run_tag(self, node: JekyllNode, context: RenderContext) -> str:
         markup = _VARIABLE.sub(lambda m: str(_value(context, m[1])), node.markup)
         if node.name == "include":
             return self._include(node, markup, context)
+        if node.name == "include_relative":
+            return self._include(node, markup, context, "include_relative")
         if node.name == "gist":
             return _gist_link(markup)
         target = markup.split()[0] if markup.split() else ""
@@ -255,12 +241,18 @@ class JekyllEnvironment(Environment):
             self.found.problems.append((node.token.source, node.token.start_index, problem))
         return value
 
-    def _include(self, node: JekyllNode, markup: str, context: RenderContext) -> str:
+    def _include(
+        self, node: JekyllNode, markup: str, context: RenderContext, kind: str = "include"
+    ) -> str:
         # Its name, then its parameters, after any white space: a call over lines too
         # (`{% include figure.html⏎   src="…" %}`, as an include's own usage notes show it).
         name, rest = (*markup.split(None, 1), "", "")[:2]
-        self.found.reads.append(("include", name))
-        text, problem = self.lookup["include"](name)
+        shown = name
+        if kind == "include_relative":  # from the post's folder (its path as shown)
+            page_path = str(_value(context, "page.path") or "")
+            name = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), name))
+        self.found.reads.append((kind, name))
+        text, problem = self.lookup[kind](name)
         if problem:
             self.found.problems.append((node.token.source, node.token.start_index, problem))
             return ""
@@ -283,9 +275,10 @@ class JekyllEnvironment(Environment):
         # Said at the include tag, with the place in the include file.
         for i in range(before, len(self.found.problems)):
             source, index, message = self.found.problems[i]
-            if source is text and "(_includes/" not in message:
+            if source is text and "(_includes/" not in message and f"({shown}," not in message:
                 line = text.count("\n", 0, index) + 1
-                message = f"{message} (_includes/{name}, line {line})"
+                where = f"_includes/{name}" if kind == "include" else shown
+                message = f"{message} ({where}, line {line})"
             self.found.problems[i] = (node.token.source, node.token.start_index, message)
         return buffer.getvalue()
 

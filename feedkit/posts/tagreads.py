@@ -53,6 +53,8 @@ class TagReads:
         """Return (what `kind` `name` gives, the problem with it or "")."""
         if kind == "include":
             return self._include(name)
+        if kind == "include_relative":
+            return self._include_relative(name)
         if kind == "post_url":
             shown = self._by_stem.get(name.strip("/"))
             if shown is None:
@@ -218,6 +220,20 @@ class TagReads:
         if name in THEME_INCLUDES:  # a theme's, kept in its gem: feedkit's stand-in
             return THEME_INCLUDES[name], ""
         return "", f"include: no file {name!r} in {INCLUDES}/"
+
+    def _include_relative(self, name: str) -> tuple[str, str]:
+        """Return the text of the file at `name` (from feedkit.toml's folder, as the posts
+        are shown: the post's folder joined with what its `{% include_relative %}` names),
+        which must be in the Jekyll site, as Jekyll allows."""
+        site = (self.jekyll_root or self.cfg.root).resolve()
+        path = (self.cfg.root / name).resolve()
+        shown = posixpath.basename(name)
+        if not path.is_relative_to(site):
+            return "", f"include_relative: {shown} is outside the site's folder"
+        try:
+            return path.read_text(encoding="utf-8"), ""
+        except (OSError, UnicodeDecodeError):
+            return "", f"include_relative: no file {name!r}"
 
 
 def _jekyll_page_url(name: str, config: Mapping[str, Any], site: Mapping[str, Any]) -> str:
