@@ -1767,3 +1767,29 @@ def test_jekyll_runs_liquid_in_highlight_blocks_and_include_relative(tmp_path: P
         assert seen_text(ours[key]) == seen_text(their)
         assert "curlhttps://j.example.org/api{{kept}}" in seen_text(their)
         assert seen_text(their).count('print("hello")') == 1  # the one in code
+
+
+def test_liquid_lines_between_a_tags_attributes_keep_the_tag(tmp_path: Path) -> None:
+    # Minimal Mistakes' gallery and al-folio's figure include (a site's own copy): the blank
+    # lines `{% if %}` leaves inside `<a href=…>` got a comment that broke the tag, the
+    # link went to "<!--" and the image was shown as code.
+    post = (
+        "---\ntitle: Gallery\n---\n\n<figure>\n  <a href=\n    {% if true %}\n"
+        '      "https://example.com/big.jpg"\n    {% endif %}\n  >\n'
+        '    <img src="https://example.com/small.jpg" alt="one">\n  </a>\n</figure>\n'
+    )
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_posts/2020-01-01-gallery.md": post,
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+    for key, their in theirs.items():
+        for entry in (ours[key], their):
+            found = re.findall(r"<(a|img)\b([^>]*)>", entry.content[0].value)
+            assert [name for name, _ in found] == ["a", "img"]
+            assert re.sub(r"\s+", " ", found[0][1]).strip() == 'href="https://example.com/big.jpg"'
+            assert 'src="https://example.com/small.jpg"' in found[1][1]
+        assert "&lt;" not in ours[key].content[0].value

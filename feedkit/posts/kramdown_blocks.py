@@ -51,6 +51,7 @@ _BLOCK_CONTENT = frozenset(
 )
 _BLANK_THEN_INDENTED = re.compile(rb"\n[ \t]*(?=\r?\n(?:[ ]{4}|\t)[ \t]*\S)")
 _KEEP_GOING = b"\n<!-- -->"
+_BLANK_BYTES = re.compile(rb"\n[ \t]*(?=\r?\n)")
 # How deep elements read as Markdown may nest: one pass of `html_elements` a level.
 _DEPTH = 8
 
@@ -134,8 +135,18 @@ def _html_elements(text: str, parse_block: bool) -> tuple[str, bool]:
         if close < end:
             continue  # one HTML block holds it all: read alike
         done = close
+        in_tags = [
+            gap
+            for gap in _BLANK_BYTES.finditer(data, m.end() - 1, close)
+            if data.rfind(b"<", m.end(), gap.start()) > data.rfind(b">", m.end(), gap.start())
+            and not any(a <= gap.start() < b for a, b in fenced)
+        ]
+        # A blank line inside a tag (what Liquid's `{% if %}` lines leave between a tag's
+        # attributes): nothing, where a comment would break the tag.
+        edits += [(gap.start(), gap.end(), b"") for gap in in_tags]
+        inside = {gap.start() for gap in in_tags}
         for gap in _BLANK_THEN_INDENTED.finditer(data, m.end() - 1, close):
-            if not any(a <= gap.start() < b for a, b in fenced):
+            if gap.start() not in inside and not any(a <= gap.start() < b for a, b in fenced):
                 edits.append((gap.start(), gap.end(), _KEEP_GOING))
     for at, stop, new in sorted(edits, reverse=True):  # an element's, then those in it
         data = data[:at] + new + data[stop:]
