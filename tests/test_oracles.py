@@ -1793,3 +1793,24 @@ def test_liquid_lines_between_a_tags_attributes_keep_the_tag(tmp_path: Path) -> 
             assert re.sub(r"\s+", " ", found[0][1]).strip() == 'href="https://example.com/big.jpg"'
             assert 'src="https://example.com/small.jpg"' in found[1][1]
         assert "&lt;" not in ours[key].content[0].value
+
+
+def test_kramdown_table_body_and_footer_lines_are_no_rows(tmp_path: Path) -> None:
+    # Minimal Mistakes' docs: `|---|` between a table's bodies and `|===|` before its footer
+    # were rows of dashes and equals signs in feedkit's tables.
+    post = (
+        "---\ntitle: Table\n---\n\n| Header1 | Header2 |\n|:--------|--------:|\n"
+        "| cell1   | cell2   |\n|-----------------|\n| cell3   | cell4   |\n"
+        "|=================|\n| Foot1   | Foot2   |\n"
+    )
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_posts/2020-01-01-table.md": post,
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+    for key, their in theirs.items():
+        assert seen_text(ours[key]) == seen_text(their)
+        assert seen_text(their) == "Header1Header2cell1cell2cell3cell4Foot1Foot2"

@@ -47,6 +47,11 @@ def not_a_table(
     return [(pipe, pipe, b"\\")] if pipe >= 0 else []
 
 
+# kramdown's TABLE_SEP_LINE and TABLE_FSEP_LINE (parser/kramdown/table.rb), in a table's
+# body: a line of `|`, `+`, `:`, spaces and `-` (at least one), or of `=`.
+_SEPARATOR = re.compile(rb"[ \t>]*(?:[+|: \t-]*-[+|: \t-]*|[+|: \t]*=[+|: \t=]*)")
+
+
 def table_cells(
     data: bytes, start: int, end: int, head_end: int | None, rows: list[tuple[int, int]]
 ) -> list[tuple[int, int, bytes]]:
@@ -62,6 +67,11 @@ def table_cells(
     leading = re.match(rb"[ \t>]*\|", data[header[0] : header[1]]) is not None
     counts = []
     for index, (begins, ends) in enumerate([header, *rows]):
+        if index and _SEPARATOR.fullmatch(data[begins:ends].rstrip(b"\r\n")):
+            # kramdown's line between a table's bodies (`|---|`), or before its footer
+            # (`|===|`): no row, where GFM made one of dashes. (Its footer rows are rows.)
+            edits.append((begins, data.find(b"\n", begins) + 1 or len(data), b""))
+            continue
         made, cells = _row(data, begins, ends, leading or index == 0)
         edits += made
         counts.append(cells)
