@@ -294,7 +294,7 @@ def test_hugo_shortcodes_are_rendered_into_the_feed(tmp_path: Path) -> None:
     assert b"{{<" not in raw and b"{{%" not in raw and b"{{" not in raw
     html = entry(site, "Every shortcode")
     assert (
-        '<figure><img alt="A cat" src="https://example.com/images/cat.jpg" />'
+        '<figure><img alt="A cat" src="https://example.com/blog/images/cat.jpg" />'
         "<figcaption>The cat</figcaption></figure>"
     ) in html
     assert '<a href="https://www.youtube.com/watch?v=hjD9jTi_DQ4">' in html
@@ -307,7 +307,7 @@ def test_hugo_shortcodes_are_rendered_into_the_feed(tmp_path: Path) -> None:
     assert '<a href="https://x.com/GoHugoIO/status/1315233626070503424">' in html
     assert '<a href="https://x.com/GoHugoIO/status/1305090583917203457">' in html
     assert '<a href="https://www.instagram.com/p/BWNjjyYFxVx/">' in html
-    assert 'Inline <img alt="" height="14" src="https://example.com/logo.png" /> image' in html
+    assert 'Inline <img alt="" height="14" src="https://example.com/blog/logo.png" /> image' in html
     assert '<a href="https://example.org/a.ogg">Liftoff</a>' in html
     assert '<a href="https://example.org/v.webm">Video</a>' in html
     assert "Hidden <em>details</em>" in html

@@ -1814,3 +1814,61 @@ def test_kramdown_table_body_and_footer_lines_are_no_rows(tmp_path: Path) -> Non
     for key, their in theirs.items():
         assert seen_text(ours[key]) == seen_text(their)
         assert seen_text(their) == "Header1Header2cell1cell2cell3cell4Foot1Foot2"
+
+
+@pytest.mark.parametrize(
+    ("config", "hook"),
+    [
+        ('[markup.goldmark.renderHooks.link]\nuseEmbedded = "always"\n', True),
+        ("[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n", True),  # auto
+        ("", False),  # auto, one language
+        ('[markup.goldmark.renderHooks.link]\nuseEmbedded = "never"\n', False),
+    ],
+)
+def test_hugos_embedded_link_hook_links_pages_where_hugo_does(
+    tmp_path: Path, config: str, hook: bool
+) -> None:
+    # YongRui0402/BDGG_blog: `[two](two.md)` and `[again](/learning/two/)` under a baseURL
+    # with a path; feedkit linked `…/learning/one/two.md` (a 404) and dropped the `/blog/`.
+    posts = {
+        "learning/one.md": "---\ntitle: One\ndate: 2024-01-02\n---\nSee [two](two.md#part), "
+        "[again](/learning/two/?x=1), [none](missing.md), [web](https://e.org/a.md) and "
+        "`[code](two.md)`.\n\n[ref]: ../learning/two.md\n\nBy [reference][ref].\n",
+        "learning/two.md": "---\ntitle: Two\ndate: 2024-01-01\n---\nTwo.\n",
+    }
+    site_config = 'baseURL = "https://h.example.org/blog/"\ntitle = "H"\n' + config
+    theirs, ours = hugo_and_feedkit(tmp_path, hugo_site_writer(site_config, posts))
+    one = "https://h.example.org/blog/learning/one/"
+    assert sorted(ours) == sorted(theirs) and one in theirs
+    # Hugo's relative links as a reader resolves them, against the item's link.
+    theirs_hrefs = [
+        urljoin(one, href) for href in re.findall(r'href="([^"]+)"', theirs[one].description)
+    ]
+    ours_hrefs = re.findall(r'href="([^"]+)"', ours[one].content[0].value)
+    assert ours_hrefs == theirs_hrefs
+    two = "https://h.example.org/blog/learning/two/"
+    assert (two + "#part" in ours_hrefs) is hook
+
+
+def test_root_relative_urls_go_under_a_hugo_sites_base_url(tmp_path: Path) -> None:
+    # A project site at https://user.github.io/blog/: Hugo's feeds make `/img/a.png` and
+    # `/x/y/` absolute under its base URL, path included; feedkit's went to the host's root.
+    post = (
+        "---\ntitle: A\ndate: 2024-01-01\n---\n[root](/x/y/) ![img](/img/a.png) [rel](b/c) "
+        '[proto](//cdn.e.org/z)\n\n<img src="/raw.png" srcset="/raw-2x.png 2x" alt="r">\n'
+    )
+    config = 'baseURL = "https://h.example.org/blog/"\ntitle = "H"\n'
+    config += "[markup.goldmark.renderer]\nunsafe = true\n"
+    theirs, ours = hugo_and_feedkit(tmp_path, hugo_site_writer(config, {"posts/a.md": post}))
+    link = "https://h.example.org/blog/posts/a/"
+    assert sorted(ours) == sorted(theirs) == [link]
+
+    def urls(html_text: str) -> list[str]:
+        found = re.findall(r'(?:href|src|srcset)="([^"]+)"', html_text)
+        return [urljoin("https:" if u.startswith("//") else link, u.split()[0]) for u in found]
+
+    assert urls(ours[link].content[0].value) == urls(theirs[link].description)
+    assert "https://h.example.org/blog/img/a.png" in urls(ours[link].content[0].value)
+    # feedparser drops srcset: in the feed's own bytes.
+    raw = (tmp_path / "site" / "public" / "index.xml").read_text("utf-8")
+    assert 'srcset="https://h.example.org/blog/raw-2x.png 2x"' in html.unescape(raw)

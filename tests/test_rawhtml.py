@@ -74,13 +74,14 @@ def test_raw_html_is_in_a_hugo_sites_feeds_only_with_unsafe_as_on_its_pages(
         assert elements(content) <= elements(page["content"]) | {"p"}, name
     # Hugo's `{{< >}}` shortcodes are no raw HTML, a `{{% %}}` one's output is.
     shortcodes = found["shortcodes"]["content_html"]
-    assert '<img src="https://example.com/a.png" alt="A">' in shortcodes
+    # (`/a.png` under the site's base URL, as Hugo's feeds make a root-relative URL.)
+    assert '<img src="https://example.com/blog/a.png" alt="A">' in shortcodes
     assert "b.png" not in shortcodes and "<details>" in shortcodes
     # With `unsafe`, as written (and as feedkit showed it on every site before).
     found = items(site(tmp_path / "unsafe", UNSAFE))
     assert "Some <b>bold</b>, a <span" in found["inline"]["content_html"]
     assert '<div class="box">\nInside a **box**.\n</div>' in found["blocks"]["content_html"]
-    assert '<img src="https://example.com/b.png" alt="B">' in found["shortcodes"]["content_html"]
+    assert '<img src="https://example.com/blog/b.png" alt="B">' in found["shortcodes"]["content_html"]
     assert found["divider"]["summary"] == "The opening, with raw emphasis."
 
 

@@ -87,8 +87,11 @@ class Templates:
             hugo = hugo_settings(site_folders(cfg))
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
+        self.link_hook = hugo is not None and hugo.link_hook
         self.site_params = hugo.params if hugo else {}
-        self._not_jekyll = hugo.reading if hugo else PLAIN  # as feedkit reads Markdown
+        # As feedkit reads Markdown; a Hugo site's with its root-relative URLs under its base
+        # URL, as Hugo's feeds make them absolute.
+        self._not_jekyll = replace(hugo.reading, site_root=cfg.base_url) if hugo else PLAIN
         if hugo is None and self.kind.pelican:  # its module only for a Pelican site's posts
             from feedkit.posts.pelicanmarkdown import site_reading
 
@@ -153,7 +156,7 @@ class Templates:
         # A Jekyll or Pelican site's every body may be read otherwise (`expand`); so may a
         # Hugo site's with passthrough math or emoji codes (`_templates`).
         return (
-            not (self.jekyll or self.pelican or self.passthrough or self.emoji)
+            not (self.jekyll or self.pelican or self.passthrough or self.emoji or self.link_hook)
             and not as_written(post.rel_path, None)
             and not before_one_of(text, "{", "{%", _TEMPLATE_START)
         )
@@ -203,6 +206,27 @@ class Templates:
             from feedkit.posts.emojicodes import emojify
 
             body = emojify(body, in_html=False, reading=self.reading(False, post.hugo))
+        if self.link_hook:
+            from feedkit.posts.hugolinks import may_have_links
+
+            if may_have_links(body):
+                return self._hook_links(post, body)
+        return self._template_tags(post, body)
+
+    def _hook_links(self, post: Post, body: str) -> Expanded:
+        """Return `_template_tags` of `body` with its links to pages as Hugo's embedded
+        link render hook writes them (see hugolinks), and the paths it looked up."""
+        from feedkit.posts.hugolinks import hook_links
+
+        if not self.posts_known:
+            raise NeedsPosts(post.rel_path)
+        folder = posixpath.dirname(self._tags.content_rel(post.rel_path))
+        body, looked = hook_links(body, folder, lambda key: self._read("ref", key)[0])
+        expanded = self._template_tags(post, body)
+        reads = tuple(("ref", key, url) for key, url in looked)
+        return replace(expanded, reads=tuple(dict.fromkeys(reads + expanded.reads)))
+
+    def _template_tags(self, post: Post, body: str) -> Expanded:
         # By each "{" (`pairs`): `"{{" in body` is several times slower.
         if not before_one_of(body, "{", "{%", _TEMPLATE_START):
             return Expanded(body, (), ())
@@ -241,7 +265,8 @@ class Templates:
         # pages of Hugo's (which leave it out without `unsafe`) to match; feeds would lose it.
         from feedkit.posts.hugoconfig import hugo_settings
 
-        return replace(hugo_settings(site_folders(self.cfg)), unsafe=True).reading
+        reading = replace(hugo_settings(site_folders(self.cfg)), unsafe=True).reading
+        return replace(reading, site_root=self.cfg.base_url)
 
     @cached_property
     def _pelican_extensions(self) -> Problem | None:

@@ -66,6 +66,9 @@ class HugoSettings:
     languages: tuple[str, ...] = ("en",)
     # Goldmark's parser.attribute.block: `{.class}` below a block sets its attributes.
     block_attributes: bool = False
+    # Hugo's embedded link render hook is on (renderHooks.link.useEmbedded): a relative
+    # link to a page (`two.md`, `/learning/two/`) goes to where Hugo publishes it.
+    link_hook: bool = False
 
     @property
     def reading(self) -> Reading:
@@ -196,7 +199,29 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         ugly=_ugly(values),
         languages=_languages(values),
         block_attributes=_block_attributes(values),
+        link_hook=_link_hook(values, folder),
     )
+
+
+# Where a site or its theme keeps a link render hook of its own.
+_LINK_HOOKS = ("layouts/_markup/render-link.html", "layouts/_default/_markup/render-link.html")
+
+
+def _link_hook(values: dict[str, Any], folder: Path) -> bool:
+    """Return True when Hugo renders the site's links with its embedded link render hook:
+    `markup.goldmark.renderHooks.link.useEmbedded` "always"; "fallback" when neither the
+    site nor its theme has a hook of its own; "auto" (the default) so on a site with more
+    than one language (Hugo 0.123 and later, as its documentation says)."""
+    hooks = _goldmark(values, "renderhooks").get("link")
+    use = str(hooks.get("useembedded", "auto") if isinstance(hooks, dict) else "auto").lower()
+    if use == "always":
+        return True
+    if use not in ("auto", "fallback") or (use == "auto" and len(_languages(values)) < 2):
+        return False
+    theme = values.get("theme")
+    themes = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
+    roots = [folder, *(folder / "themes" / str(name) for name in themes)]
+    return not any((root / hook).is_file() for root in roots for hook in _LINK_HOOKS)
 
 
 def _block_attributes(values: dict[str, Any]) -> bool:
@@ -264,8 +289,8 @@ def _typography(values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
 
 
 def _goldmark(values: dict[str, Any], part: str) -> dict[str, Any]:
-    """Return the `markup.goldmark` table `part` ("extensions", "renderer", "parser"), {}
-    if none."""
+    """Return the `markup.goldmark` table `part` ("extensions", "renderer", "parser",
+    "renderhooks"), {} if none."""
     found: Any = values
     for key in ("markup", "goldmark", part):
         found = found.get(key) if isinstance(found, dict) else None

@@ -196,4 +196,4 @@ def render_html(
         out = _MATH_SPAN.sub(
             lambda m: math_html(html.unescape(m[2]), m[1] == "display", math_form), out
         )
-    return sanitize(with_footnote_anchors(out, anchor), base_url)
+    return sanitize(with_footnote_anchors(out, anchor), base_url, reading.site_root)

@@ -45,6 +45,9 @@ class Reading:
     parse_block_html: bool = False
     # kramdown's `toc_levels`: the heading levels its `{:toc}` lists (all when empty)
     toc_levels: tuple[int, ...] = ()
+    # Where a root-relative URL (`/img/a.png`) goes: "" the host's root, as a page's does;
+    # a Hugo site's base URL, its path in it, as Hugo's feeds make them absolute (absURL)
+    site_root: str = ""
     tables: bool = True
     footnotes: bool = True
     strikethrough: bool = True
