@@ -81,7 +81,9 @@ def test_raw_html_is_in_a_hugo_sites_feeds_only_with_unsafe_as_on_its_pages(
     found = items(site(tmp_path / "unsafe", UNSAFE))
     assert "Some <b>bold</b>, a <span" in found["inline"]["content_html"]
     assert '<div class="box">\nInside a **box**.\n</div>' in found["blocks"]["content_html"]
-    assert '<img src="https://example.com/blog/b.png" alt="B">' in found["shortcodes"]["content_html"]
+    assert (
+        '<img src="https://example.com/blog/b.png" alt="B">' in found["shortcodes"]["content_html"]
+    )
     assert found["divider"]["summary"] == "The opening, with raw emphasis."
 
 
