@@ -1872,3 +1872,46 @@ def test_root_relative_urls_go_under_a_hugo_sites_base_url(tmp_path: Path) -> No
     # feedparser drops srcset: in the feed's own bytes.
     raw = (tmp_path / "site" / "public" / "index.xml").read_text("utf-8")
     assert 'srcset="https://h.example.org/blog/raw-2x.png 2x"' in html.unescape(raw)
+
+
+# A theme's quote (Stack's parameters: author, source, url) and word hint, as a theme's own
+# templates in layouts/shortcodes/ write them; Go templates feedkit does not run.
+QUOTE_TEMPLATE = (
+    '<blockquote>{{ .Inner | markdownify }}<span>― {{ with .Get "author" }}{{ . }}'
+    '{{ if $.Get "source" }}, {{ end }}{{ end }}{{ with .Get "url" }}<a href="{{ . }}">'
+    '{{ end }}<cite>{{ .Get "source" }}</cite>{{ if .Get "url" }}</a>{{ end }}</span>'
+    "</blockquote>"
+)
+HINT_TEMPLATE = '<span title="{{ index .Params 1 }}">{{ index .Params 0 }}</span>'
+
+
+def test_a_themes_quote_and_hint_read_as_hugo_shows_them(tmp_path: Path) -> None:
+    # The Stack theme's demo post: the quote lost its attribution (and its quote) with an
+    # "unknown shortcode" warning, and `Hover {{< hint "HTML" "…" >}}` lost the word.
+    post = (
+        "---\ntitle: Rich\ndate: 2019-03-10\n---\n"
+        '{{< quote author="A famous person" source="The book they wrote" '
+        'url="https://en.wikipedia.org/wiki/Book" >}}\nLorem *ipsum* dolor.\n{{< /quote >}}\n\n'
+        'Hover {{< hint "HTML" "Hypertext Markup Language" >}} to see it.\n'
+    )
+
+    def make(site: Path) -> Path:
+        hugo_site_writer('baseURL = "https://h.example.org/"\ntitle = "H"\n', {"posts/a.md": post})(
+            site
+        )
+        shortcodes = site / "layouts" / "shortcodes"
+        shortcodes.mkdir(parents=True)
+        (shortcodes / "quote.html").write_text(QUOTE_TEMPLATE, encoding="utf-8")
+        (shortcodes / "hint.html").write_text(HINT_TEMPLATE, encoding="utf-8")
+        return site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, make)
+    link = "https://h.example.org/posts/a/"
+    assert sorted(ours) == sorted(theirs) == [link]
+    seen = [
+        re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", text)))
+        for text in (ours[link].content[0].value, theirs[link].description)
+    ]
+    assert seen[0] == seen[1]
+    assert "<blockquote>" in ours[link].content[0].value
+    assert '<a href="https://en.wikipedia.org/wiki/Book"><cite>' in ours[link].content[0].value

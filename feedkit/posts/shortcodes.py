@@ -275,6 +275,17 @@ def _admonition(call: Call, inner: str) -> str:
     return f"\n<blockquote>\n{heading}\n{inner.strip()}\n\n</blockquote>\n"
 
 
+def _quote(call: Call, inner: str) -> str:
+    """Return Stack's `quote` (and the like of other themes'): its text in a quote, then a
+    line with its `author` and `source`, the source a link to `url` when it gives one."""
+    source = f"<cite>{escape(call.get('source'))}</cite>" if call.get("source") else ""
+    if source and call.get("url"):
+        source = f'<a href="{escape(call.get("url"))}">{source}</a>'
+    by = ", ".join(part for part in (escape(call.get("author")), source) if part)
+    line = f"<p>― {by}</p>\n" if by else ""
+    return f"\n<blockquote>\n\n{inner.strip()}\n\n{line}</blockquote>\n"
+
+
 EMBEDS = {"youtube", "vimeo", "gist", "tweet", "x", "twitter", "instagram", "audio", "video"}
 
 
@@ -320,6 +331,11 @@ def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansio
         return url
     if name == "highlight":
         return _fenced(call.get("lang", 0), inner or "")
+    if name == "quote" and inner is not None:
+        return _quote(call, inner)
+    if name == "hint" and inner is None and call.args:  # Stack's: a word and its meaning
+        meaning = f' title="{escape(call.args[1])}"' if len(call.args) > 1 else ""
+        return f"<abbr{meaning}>{escape(call.args[0])}</abbr>"
     if name in ADMONITIONS and inner is not None:
         return _admonition(call, inner)
     if name == "comment":  # Hugo's: a note to the author, for no reader
