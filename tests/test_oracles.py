@@ -1915,3 +1915,34 @@ def test_a_themes_quote_and_hint_read_as_hugo_shows_them(tmp_path: Path) -> None
     assert seen[0] == seen[1]
     assert "<blockquote>" in ours[link].content[0].value
     assert '<a href="https://en.wikipedia.org/wiki/Book"><cite>' in ours[link].content[0].value
+
+
+@pytest.mark.parametrize("aside", [False, True])
+def test_a_toc_in_a_markdown_element_is_kramdowns_table_of_contents(
+    tmp_path: Path, aside: bool
+) -> None:
+    # Minimal Mistakes' `{% include toc %}` in a site with its own copy of the include: a
+    # `<nav markdown="1">` (in an `<aside>`) with a header line, then `* …` and `{:toc}`;
+    # feedkit showed "Auto generated table of contents" and warned.
+    nav = (
+        '<nav class="toc" markdown="1">\n<header><h4 class="nav__title">On this page</h4>'
+        "</header>\n*  Auto generated table of contents\n{:toc .toc__menu}\n</nav>\n"
+    )
+    if aside:
+        nav = f'<aside class="sidebar__right">\n{nav}</aside>\n'
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_posts/2020-01-01-toc.md": f"---\ntitle: Toc\n---\n\n{nav}\n## First\n\nText.\n\n"
+            "## Second\n\nMore.\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+    for key, their in theirs.items():
+        listed = [
+            re.findall(r'id="markdown-toc-([\w-]+)"', e.content[0].value)
+            for e in (ours[key], their)
+        ]
+        assert listed[0] == listed[1] == ["first", "second"]
+        assert seen_text(ours[key]) == seen_text(their)

@@ -41,6 +41,10 @@ _BLOCK_START = re.compile(
 # Any element's start tag alone on its line (with `parse_block_html`).
 _ANY_START = re.compile(rb"[ ]{0,3}<([A-Za-z][A-Za-z0-9-]*)\b([^>]*)>[ \t]*(\r?\n|\Z)")
 _MARKDOWN_ATTRIBUTE = re.compile(rb"""\smarkdown\s*=\s*["']?(?:1|block)\b""", re.IGNORECASE)
+_MARKDOWN_START = re.compile(
+    rb"""<([A-Za-z][A-Za-z0-9-]*)\b[^>]*\smarkdown\s*=\s*["']?(?:1|block)\b[^>]*>""",
+    re.IGNORECASE,
+)
 _MARKDOWN_OFF = re.compile(rb"""\smarkdown\s*=\s*["']?0\b""", re.IGNORECASE)
 # kramdown's HTML_CONTENT_MODEL_BLOCK (parser/html.rb): with `parse_block_html`, an element
 # of these has its content read as Markdown blocks, as with `markdown="1"`.
@@ -101,6 +105,20 @@ def _html_elements(text: str, parse_block: bool) -> tuple[str, bool]:
     done = 0
     opened = False
     start_at = 0 if parse_block else _option_start(text)
+    # Where elements read as Markdown (`markdown="1"`) are: their content's blocks.
+    regions = (
+        [
+            (found.end(), close)
+            for found in _MARKDOWN_START.finditer(data)
+            if (close := _end_tag(data, found.end(), found[1].lower().decode())) is not None
+        ]
+        if b"markdown" in data
+        else []
+    )
+
+    def inside_markdown(at: int) -> bool:
+        return any(a <= at < b for a, b in regions)
+
     for start, end in blocks:
         m = _BLOCK_START.match(data, start)
         name = m[1].lower() if m else b""
@@ -110,11 +128,17 @@ def _html_elements(text: str, parse_block: bool) -> tuple[str, bool]:
                 name = any_start[1].lower()
                 if name in _BLOCK_CONTENT and not _MARKDOWN_OFF.search(any_start[2]):
                     m, as_markdown = any_start, True
-        if start < done:
+        if start < done and not inside_markdown(start):
             continue
         if m is None:
             if start_at is not None and start >= start_at and (span := _span_content(data, start)):
                 edits.append(span)
+                opened = True
+            elif inside_markdown(start) and (split := markdown_after_element(data, start, end)):
+                # In an element read as Markdown (Minimal Mistakes' toc: `<header>…</header>`
+                # then its list and `{:toc}`): the Markdown below a one-line element is
+                # Markdown before kramdown's additions are read, not at render alone.
+                edits += split
                 opened = True
             continue
         close = _end_tag(data, m.end(), name.decode())
@@ -123,15 +147,25 @@ def _html_elements(text: str, parse_block: bool) -> tuple[str, bool]:
         if as_markdown:
             # Its content is Markdown between blank lines, its tags blocks of their own;
             # the elements in it are read in the next pass.
-            line = data.rfind(b"\n", 0, close) + 1
-            before = data.rfind(b"\n", 0, max(line - 1, 0)) + 1
-            if not _blank_at(data, m.end()):
-                edits.append((m.end(), m.end(), b"\n"))
-                opened = True
-            if not data[line:close].strip() and line > m.end() and not blank(data[before:line]):
-                edits.append((line, line, b"\n"))
-                opened = True
+            made = _opened(data, m.end(), close)
+            edits += made
+            opened = opened or bool(made)
             continue
+        # An element in it read as Markdown (`<aside>` then `<nav markdown="1">`, Minimal
+        # Mistakes' toc): kramdown reads its content so, in raw HTML too.
+        for nested in _MARKDOWN_START.finditer(data, m.end(), close):
+            line_end = data.find(b"\n", nested.end()) + 1
+            if (
+                not line_end
+                or data[line_start(data, nested.start()) : nested.start()].strip()
+                or data[nested.end() : line_end].strip()
+            ):
+                continue  # not alone on its line
+            inner_close = _end_tag(data, nested.end(), nested[1].lower().decode())
+            if inner_close is not None and inner_close < close:
+                made = _opened(data, line_end, inner_close)
+                edits += made
+                opened = opened or bool(made)
         if close < end:
             continue  # one HTML block holds it all: read alike
         done = close
@@ -146,7 +180,9 @@ def _html_elements(text: str, parse_block: bool) -> tuple[str, bool]:
         edits += [(gap.start(), gap.end(), b"") for gap in in_tags]
         inside = {gap.start() for gap in in_tags}
         for gap in _BLANK_THEN_INDENTED.finditer(data, m.end() - 1, close):
-            if gap.start() not in inside and not any(a <= gap.start() < b for a, b in fenced):
+            if gap.start() not in inside and not any(
+                a <= gap.start() < b for a, b in (*fenced, *regions)
+            ):
                 edits.append((gap.start(), gap.end(), _KEEP_GOING))
     for at, stop, new in sorted(edits, reverse=True):  # an element's, then those in it
         data = data[:at] + new + data[stop:]
@@ -197,6 +233,21 @@ def _span_content(data: bytes, start: int) -> tuple[int, int, bytes] | None:
         block = b"#" * int(name[1:]) + b" " + text
     ial = b"\n{:%s}" % attrs if attrs else b""
     return (start, m.end(), block + ial + b"\n\n")
+
+
+def _opened(data: bytes, tag_end: int, close: int) -> list[tuple[int, int, bytes]]:
+    """Return the blank lines that make the content of an element read as Markdown (its
+    start tag ending at `tag_end`, its end tag at `close`) blocks of their own: one after
+    its start tag, one before its end tag when that stands at a line's start (none where
+    there is one already)."""
+    edits: list[tuple[int, int, bytes]] = []
+    line = data.rfind(b"\n", 0, close) + 1
+    before = data.rfind(b"\n", 0, max(line - 1, 0)) + 1
+    if not _blank_at(data, tag_end):
+        edits.append((tag_end, tag_end, b"\n"))
+    if not data[line:close].strip() and line > tag_end and not blank(data[before:line]):
+        edits.append((line, line, b"\n"))
+    return edits
 
 
 def _option_start(text: str) -> int | None:
