@@ -1946,3 +1946,27 @@ def test_a_toc_in_a_markdown_element_is_kramdowns_table_of_contents(
         ]
         assert listed[0] == listed[1] == ["first", "second"]
         assert seen_text(ours[key]) == seen_text(their)
+
+
+def test_jekyll_liquid_shows_a_posts_date_in_the_sites_zone(tmp_path: Path) -> None:
+    # `Posted {{ page.date | date: "%B %-d, %Y" }}` with `timezone: America/Chicago`: an
+    # unquoted YAML time is UTC to Jekyll, shown in the site's zone (May 8 for 02:30 UTC
+    # on May 9); feedkit showed its UTC day.
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://j.example.org\ntitle: J\ntimezone: America/Chicago\n"
+            "plugins: [jekyll-feed]\n",
+            "_posts/2021-05-09-late.md": "---\ntitle: Late\ndate: 2021-05-09 02:30:00\n---\n"
+            'Posted {{ page.date | date: "%B %-d, %Y %H:%M" }}.\n',
+            "_posts/2021-05-10-early.md": "---\ntitle: Early\ndate: 2021-05-10 10:00\n---\n"
+            'Posted {{ page.date | date: "%B %-d, %Y %H:%M" }}.\n',
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 2
+    for key, their in theirs.items():
+        assert seen_text(ours[key]) == seen_text(their)
+    assert sorted(seen_text(e) for e in theirs.values()) == [
+        "PostedMay10,202110:00.",
+        "PostedMay8,202121:30.",
+    ]

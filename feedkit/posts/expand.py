@@ -269,6 +269,21 @@ class Templates:
         return replace(reading, site_root=self.cfg.base_url)
 
     @cached_property
+    def _jekyll_zone(self) -> Any:
+        """Return the zone a Jekyll site's times are shown in: feedkit.toml's when it sets
+        one, else `_config.yml`'s, else feedkit.toml's default (UTC), as the layout reads
+        its posts' dates."""
+        from feedkit.posts.jekyllconfig import jekyll_timezone
+
+        if self.cfg.timezone_given:
+            return self.cfg.timezone
+        try:
+            zone = jekyll_timezone(self.cfg, self.jekyll_root, self._config_yml[0])
+        except FeedkitError:  # said where the layout reads it
+            zone = None
+        return zone or self.cfg.timezone
+
+    @cached_property
     def _pelican_extensions(self) -> Problem | None:
         from feedkit.posts.pelicanmarkdown import unfollowed_warning
 
@@ -313,6 +328,9 @@ class Templates:
         from feedkit.posts.liquid import lines_of
 
         page = page_of(post, str(self.site.get("baseurl") or "") if self.jekyll else "")
+        if self.jekyll:  # Jekyll's times are in the site's zone: `{{ page.date | date: … }}`
+            page["date"] = post.published.astimezone(self._jekyll_zone)
+            page["last_modified_at"] = post.updated.astimezone(self._jekyll_zone)
         if wanted := {m for m in _PAGE_KEY.findall(body) if m not in page}:
             # A key the load kept only as it read it (`page.description`, `page.image`):
             # as written, from the file again (few posts name one).
