@@ -1970,3 +1970,22 @@ def test_jekyll_liquid_shows_a_posts_date_in_the_sites_zone(tmp_path: Path) -> N
         "PostedMay10,202110:00.",
         "PostedMay8,202121:30.",
     ]
+
+
+def test_a_pelican_post_with_a_dated_name_keeps_its_braces(tmp_path: Path) -> None:
+    # jclariviere's blog: `2016-01-26-netcat-basics.md` was read as a Jekyll post, its
+    # Liquid run: a Jinja loop in a code block came out empty, `{% include_code %}` gone.
+    theirs, ours = pelican_and_feedkit(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "PATH = 'content'\nTIMEZONE = 'UTC'\n",
+            "content/2016-01-26-jinja.md": "Title: Jinja loops\nDate: 2016-01-26\n\n"
+            "```\n{% for post in posts %}<li>{{ post.title }}</li>{% endfor %}\n```\n\n"
+            "Inline `{{ page.title }}`, and {% include_code x.rb %}.\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+    for key, their in theirs.items():
+        assert seen_text(ours[key]) == seen_text(their)
+        assert "{%include_codex.rb%}" in seen_text(ours[key])

@@ -236,7 +236,7 @@ class Templates:
         from feedkit.posts.posturl import JEKYLL_NAME
 
         if self.jekyll or (
-            not (self.hugo or post.hugo)
+            not (self.hugo or post.hugo or self.pelican)
             and "{%" in body
             and JEKYLL_NAME.match(posixpath.splitext(posixpath.basename(post.rel_path))[0])
         ):
