@@ -17,6 +17,7 @@ from feedkit.atomicfile import write_atomically
 from feedkit.config import CONFIG_NAME, Config, parse_config
 from feedkit.errors import OutputError
 from feedkit.i18n import languages
+from feedkit.posts.oldsite import OTHER_NAMES
 
 POSTS_FOLDER = "posts"  # under the content folder: where `feedkit new` puts posts
 
@@ -81,9 +82,13 @@ def config_text(answers: SiteAnswers) -> str:
         f"the address readers subscribed to under {a.generator}",
         f"feedkit's {{}} feed: its own name is {a.generator}'s feed's",
     )
+    # The other format's own name, moved off the old feed's (OTHER_NAMES), or the old
+    # site's feed in that format too (Pelican's FEED_ALL_RSS beside FEED_ALL_ATOM).
     kept = "".join(
         f"{key} = {_string(value)}   # "
-        + said[min(n, 2)].format("Atom" if key == "atom" else "RSS")
+        + said[2 if n >= 2 and value == OTHER_NAMES.get(key) else min(n, 1)].format(
+            "Atom" if key == "atom" else "RSS"
+        )
         + "\n"
         for n, (key, value) in enumerate(a.feed)
     )

@@ -680,3 +680,28 @@ def test_init_says_which_feeds_of_the_old_site_feedkit_does_not_write(tmp_path: 
         "(feed/<name>.xml), which feedkit does not: readers subscribed to one get nothing new "
         "from feedkit (tag_feeds = true writes tags/<tag>/atom.xml instead)\n"
     )
+
+
+def test_init_in_a_pelican_site_with_atom_and_rss_feeds_keeps_both(tmp_path: Path) -> None:
+    # chcdc.github.io: FEED_ALL_ATOM = 'feeds.atom' and FEED_ALL_RSS = 'feeds.rss'. init kept
+    # the Atom one's address and wrote rss.xml: its RSS readers got nothing new, unsaid.
+    _write(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "PATH = 'content'\nFEED_ALL_ATOM = 'feeds.atom'\nFEED_ALL_RSS = 'feeds.rss'\n"
+            "WITH_FUTURE_DATES = False\n" + NO_OTHER_FEEDS,
+            "content/a.md": "Title: A\nDate: 2024-05-01\n\nText.\n",
+        },
+    )
+    started = feedkit(tmp_path, "init", stdin="")
+    assert (started.returncode, started.stderr) == (0, "")
+    written = (tmp_path / "feedkit.toml").read_text("utf-8")
+    assert 'rss = "feeds.rss"   # the address readers subscribed to under Pelican' in written
+    cfg = load_config(tmp_path / "feedkit.toml")
+    assert (cfg.feed.atom, cfg.feed.rss) == ("feeds.atom", "feeds.rss")
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    for name in ("feeds.atom", "feeds.rss"):
+        feed = feedparser.parse((tmp_path / "public" / name).read_bytes())
+        assert [e.link for e in feed.entries] == ["https://p.example.org/a.html"]

@@ -66,6 +66,9 @@ class OldSite:
     # The feed readers subscribed to, as (`atom` or `rss`, its file under the output folder),
     # when the site's configuration moved it from the generator's default (FEED_SETTINGS).
     address: tuple[str, str] | None = None
+    # The other format's feed of the same posts, when the site writes both (Pelican's
+    # FEED_ALL_ATOM and FEED_ALL_RSS): (`rss`, its file), for readers subscribed to it.
+    also: tuple[str, str] | None = None
     # How many entries its feed held, when it held fewer than feedkit's 20 would (jekyll-feed's
     # posts_limit, 10 by default; Hugo's rss limit; Pelican's FEED_MAX_ITEMS); 0: no fewer.
     limit: int = 0
@@ -82,6 +85,8 @@ class OldSite:
         ids, default = FEED_SETTINGS[self.kind]
         key, path = self.address or default
         other = "rss" if key == "atom" else "atom"
+        if self.also is not None and self.also[0] == other and self.also[1] != path:
+            return ids, (key, path), self.also
         if path == getattr(FeedConfig, other):
             return ids, (key, path), (other, OTHER_NAMES[other])
         return ids, (key, path)
@@ -324,6 +329,7 @@ def _pelican(folder: Path) -> OldSite:
         early=() if future_off else (PELICAN_FUTURE,),
         unwritten=_pelican_unwritten(values),
         address=_pelican_feed(values),
+        also=_pelican_rss(values),
         limit=_limit(_literal(values.get("FEED_MAX_ITEMS")), 0),
     )
 
@@ -352,6 +358,16 @@ def _pelican_unwritten(values: dict[str, ast.expr]) -> tuple[str, ...]:
     if not found:
         return ()
     return (f"Pelican writes {', '.join(dict.fromkeys(found))}, which feedkit does not",)
+
+
+def _pelican_rss(values: dict[str, ast.expr]) -> tuple[str, str] | None:
+    """Return the RSS feed of all articles Pelican writes beside its Atom one (FEED_ALL_RSS
+    set, FEED_ALL_ATOM not set to None), None when it writes none."""
+    atom = values.get("FEED_ALL_ATOM")
+    if atom is not None and not pelicansettings.text_of(atom, values):
+        return None  # no Atom feed: the RSS one is the feed (`_pelican_feed`)
+    path = pelicansettings.text_of(values.get("FEED_ALL_RSS"), values)
+    return _address("rss", path) if path and "{" not in path else None
 
 
 def _pelican_feed(values: dict[str, ast.expr]) -> tuple[str, str] | None:
