@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import html
+import itertools
 import os
 import re
 from collections.abc import Iterable
@@ -148,6 +149,10 @@ def as_python_markdown_reads(
     text = as_python_markdown_lists(text, options, sane_lists)
     if "](" in text and _SPACED_TARGET.search(text):
         text = _spaced_targets(text, options)
+    if "]:" in text and _UNBALANCED_DEFINITION.search(text):
+        text = _unbalanced_definitions(text)
+    if ">" in text and _QUOTE_AFTER_BLANK.search(text):
+        text = _joined_quotes(text, options)
     if codehilite and _MAY_NAME_LANGUAGE.search(text):
         text = code_headers(text, options)
     # `#include` or `#!/bin/sh` in a fenced code block is code: no parse to tell (a post
@@ -239,6 +244,68 @@ def _spaced_targets(text: str, options: Any) -> str:
             continue
         end = start + len(m["target"].encode())
         edits.append((start, end, b"<" + data[start:end] + b">"))
+    return edited(data, edits) if edits else text
+
+
+# A reference definition whose target has a `)` (a URL that ends in one, as pasted).
+_UNBALANCED_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*[^\s<][^\s]*\)", re.MULTILINE)
+_DEFINITION_TARGET = re.compile(r"^([ ]{0,3}\[[^\]\n]+\]:[ \t]*)([^\s<]\S*)", re.MULTILINE)
+
+
+def _unbalanced_definitions(text: str) -> str:
+    """Return `text` with each reference definition's target whose parentheses do not pair
+    up, outside code, written `<…>`: Python-Markdown takes the target to the line's end
+    (`https://…/tensorphobia/)`), where CommonMark reads no definition (the link and the
+    definition both stayed as typed)."""
+    from feedkit.posts.texdelims import regions
+
+    code, _ = regions(text)
+    data = text.encode()
+    edits: list[tuple[int, int, bytes]] = []
+    for m in _DEFINITION_TARGET.finditer(text):
+        target = m[2]
+        if target.count("(") == target.count(")") or ">" in target:
+            continue
+        start = len(text[: m.start(2)].encode())
+        if any(a <= start < b for a, b in code):
+            continue
+        end = start + len(target.encode())
+        edits.append((start, end, b"<" + data[start:end] + b">"))
+    return edited(data, edits) if edits else text
+
+
+# A quote's line after a blank line: maybe a quote that Python-Markdown joins to one above.
+_QUOTE_AFTER_BLANK = re.compile(r"\n[ \t]*\n[ ]{0,3}>")
+
+
+def _joined_quotes(text: str, options: Any) -> str:
+    """Return `text` with the blank lines between two top-level quotes written `>`: Python-
+    Markdown adds a quote right after another (blank lines between) to it, one quote of
+    several paragraphs, where CommonMark makes one quote each."""
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()
+    quotes: list[tuple[int, int]] = []
+    depth = 0
+    for event, where in markdown(False, options).events_with_range(text):
+        if not isinstance(event, dict) or not ("Start" in event or "End" in event):
+            continue
+        if "Start" in event:
+            began = event["Start"]
+            if depth == 0 and (
+                began == "BlockQuote" or isinstance(began, dict) and "BlockQuote" in began
+            ):
+                quotes.append((where["start"], where["end"]))
+            depth += 1
+        else:
+            depth -= 1
+    edits: list[tuple[int, int, bytes]] = []
+    for (_, end), (start, _) in itertools.pairwise(quotes):
+        gap = data[end:start]
+        if gap.strip() or not end or data[end - 1 : end] != b"\n":
+            continue  # something between them, or the quote's end is not a line's end
+        *blank_lines, indent = gap.split(b"\n")  # whole blank lines, then the next's indent
+        edits.append((end, start, b"".join(b">\n" for _ in blank_lines) + indent))
     return edited(data, edits) if edits else text
 
 
