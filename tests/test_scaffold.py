@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 import feedparser
+import pytest
 
 from feedkit.config import load_config
 
@@ -705,3 +706,39 @@ def test_init_in_a_pelican_site_with_atom_and_rss_feeds_keeps_both(tmp_path: Pat
     for name in ("feeds.atom", "feeds.rss"):
         feed = feedparser.parse((tmp_path / "public" / name).read_bytes())
         assert [e.link for e in feed.entries] == ["https://p.example.org/a.html"]
+
+
+@pytest.mark.parametrize(
+    ("conf", "said"),
+    [
+        (
+            "FLAG = False\nif FLAG:\n    ARTICLE_URL = 'posts/{slug}/'\n"
+            "else:\n    ARTICLE_URL = 'articles/{slug}.html'\n",
+            "its ARTICLE_URL is set in a block (line 7)",
+        ),
+        (
+            "SUB = 'blog'\nTOP = '/'\nif len(SUB):\n    TOP = '/' + SUB + '/'\n"
+            "ARTICLE_URL = TOP + 'articles/{slug}.html'\n",
+            "its ARTICLE_URL is made of TOP, which is set in a block (line 8)",
+        ),
+    ],
+)
+def test_init_says_an_article_url_set_in_a_block_cannot_be_followed(
+    tmp_path: Path, conf: str, said: str
+) -> None:
+    # egberts.github.io: ARTICLE_URL made of a setting an `if` changes. init wrote the
+    # value from before the `if` (or Pelican's default) as permalink, unsaid: every link and
+    # ID would change.
+    _write(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "PATH = 'content'\nWITH_FUTURE_DATES = False\n" + conf + NO_OTHER_FEEDS,
+            "content/a.md": "Title: A\nDate: 2024-05-01\n\nText.\n",
+        },
+    )
+    started = feedkit(tmp_path, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    assert f"warning: pelicanconf.py: {said} that only running the file decides" in started.stderr
+    written = (tmp_path / "feedkit.toml").read_text("utf-8")
+    assert "\n# permalink = " in written and "\npermalink = " not in written

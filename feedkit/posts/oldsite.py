@@ -309,7 +309,26 @@ def _pelican(folder: Path) -> OldSite:
     permalink = pelicansettings.permalink_of(article_url)
     unknown = [f for f in _FIELD.findall(article_url) if f not in pelicansettings.PELICAN_FIELDS]
     unfollowed = ""
-    if "ARTICLE_URL" in values and not setting("ARTICLE_URL"):
+    # ARTICLE_URL, and the settings it is made of, set in an `if` (egberts.github.io's
+    # SITE_URL_TOP_LVL): their value is the one running the file gives.
+    blocks = {
+        **pelicansettings.set_in_blocks([folder / PELICAN_CONFIG]),
+        **pelicansettings.set_in_blocks([folder / "publishconf.py"]),
+    }
+    made_of = {"ARTICLE_URL"} | {
+        node.id
+        for node in ast.walk(values.get("ARTICLE_URL") or ast.Pass())
+        if isinstance(node, ast.Name)
+    }
+    if conditional := sorted(made_of & blocks.keys(), key=lambda name: name != "ARTICLE_URL"):
+        name = conditional[0]
+        made = "is" if name == "ARTICLE_URL" else f"is made of {name}, which is"
+        unfollowed = (
+            f"its ARTICLE_URL {made} set in a block (line {blocks[name]}) that only running "
+            "the file decides"
+        )
+        permalink = None  # left for the writer to set (init comments it out)
+    elif "ARTICLE_URL" in values and not setting("ARTICLE_URL"):
         unfollowed = "its ARTICLE_URL is made in a way feedkit cannot read"
     elif unknown:
         unfollowed = f"its ARTICLE_URL {article_url!r} has {unknown[0]}, which feedkit cannot fill"

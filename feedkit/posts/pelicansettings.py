@@ -183,6 +183,32 @@ def assigned_in(configs: Iterable[Path]) -> tuple[Path | None, dict[str, ast.exp
     return None, {}
 
 
+def set_in_blocks(configs: Iterable[Path]) -> dict[str, int]:
+    """Return the names the first readable of `configs` assigns inside a block at its top
+    (`if`, `for`, `while`, `try`, `with`), by the line of their first such assignment:
+    which value Python gives them depends on running the file, which feedkit does not."""
+    for config in configs:
+        try:
+            tree = ast.parse(config.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        found: dict[str, int] = {}
+        for node in tree.body:
+            if isinstance(node, ast.If | ast.For | ast.While | ast.Try | ast.With):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Assign):
+                        targets = inner.targets
+                    elif isinstance(inner, ast.AugAssign | ast.AnnAssign):
+                        targets = [inner.target]
+                    else:
+                        continue
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            found.setdefault(target.id, inner.lineno)
+        return found
+    return {}
+
+
 def setting(
     configs: Iterable[Path], name: str, values: dict[str, ast.expr] | None = None
 ) -> str | None:
