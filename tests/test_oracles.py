@@ -1989,3 +1989,35 @@ def test_a_pelican_post_with_a_dated_name_keeps_its_braces(tmp_path: Path) -> No
     for key, their in theirs.items():
         assert seen_text(ours[key]) == seen_text(their)
         assert "{%include_codex.rb%}" in seen_text(ours[key])
+
+
+def test_a_jekyll_formula_with_a_line_like_a_list_item_stays_one_formula(
+    tmp_path: Path,
+) -> None:
+    # goodgodgd/ian-flow: `$$` blocks with a line starting `- ` fell apart into text and a
+    # list (three of the post's 30 formulas lost); kramdown reads each whole.
+    post = (
+        "---\ntitle: A\n---\nWith an environment:\n\n$$\n\\begin{align}\nf(x) &= a\n- b\n"
+        "\\end{align}\n$$\n\nWithout:\n\n$$\nf(x) = a\n+ b\n$$\n\nEnd.\n"
+    )
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_posts/2018-03-16-a.md": post,
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+
+    def same(tex: str) -> str:
+        return " ".join(html.unescape(tex).split())
+
+    for key, their in theirs.items():
+        their_tex = re.findall(r"\\\[(.*?)\\\]", their.content[0].value, re.S)
+        our_tex = re.findall(
+            r'<annotation encoding="application/x-tex">(.*?)</annotation>',
+            ours[key].content[0].value,
+            re.S,
+        )
+        assert [same(t) for t in our_tex] == [same(t) for t in their_tex]
+        assert len(our_tex) == 2 and "<li>" not in ours[key].content[0].value

@@ -170,3 +170,22 @@ def test_kramdowns_escapes_are_read_in_a_jekyll_posts_formula() -> None:
         r"A point: $H_0(\, \cdot \,, \mathbb{Q})$ and $\mathop{\rm arg\,max}_x$."
     )
     assert convert(text) == r"A point: $H_0(, \cdot ,, \mathbb{Q})$ and $\mathop{\rm arg,max}_x$."
+
+
+def test_a_formulas_lines_that_would_start_a_block_stay_in_the_formula() -> None:
+    # goodgodgd's GraphSLAM post: `- b` on a line of a `$$` block made a list of the
+    # formula's pieces (CommonMark ends the paragraph there); kramdown, Python-Markdown's
+    # math and MathJax read the formula whole. A `%` comment keeps its line's end.
+    from feedkit.posts.texdelims import joined_marker_lines
+
+    text = (
+        "$$\nf(x) = a\n- b\n+ c\n1. d\n> e\n# f\n$$\n\n$$\ng % note\n- h\n$$\n\n"
+        "```\n$$\na\n- b\n$$\n```\n\n$$x$$ then\n- a list item\n"
+    )
+    assert joined_marker_lines(text) == (
+        "$$\nf(x) = a - b + c 1. d > e # f\n$$\n\n$$\ng % note\n- h\n$$\n\n"
+        "```\n$$\na\n- b\n$$\n```\n\n$$x$$ then\n- a list item\n"
+    )
+    assert convert(text) == text  # no `\\(`: left to joined_marker_lines alone
+    html = render_html("$$\nf(x) = a\n- b\n$$\n", "https://e.org/", "p", "source")
+    assert html == '<p><span class="math display">$$\nf(x) = a - b\n$$</span></p>\n'

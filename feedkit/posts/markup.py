@@ -170,7 +170,10 @@ def render_html(
     text = without_dividers(body, reading.exact_divider)
     if reading.kramdown_math:  # before `convert`, which reads the formula's pieces as text
         text = texdelims.joined_block_math(text)
-    text = texdelims.convert(text, reading.kramdown_math)
+    # Before `convert`, which reads an environment in a broken block as math of its own;
+    # after, for the `$$` blocks it makes.
+    text = texdelims.joined_marker_lines(text)
+    text = texdelims.joined_marker_lines(texdelims.convert(text, reading.kramdown_math))
     if reading.block_attributes:
         text = kramdown.from_goldmark_attributes(text)
     prepared = kramdown.prepare(text) if reading.kramdown else None

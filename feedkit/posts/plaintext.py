@@ -99,7 +99,9 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
     displayed = ""  # the text of display math in the block
     if reading.kramdown_math:  # as markup.render_html reads it
         markdown_text = texdelims.joined_block_math(markdown_text)
-    markdown_text = texdelims.convert(markdown_text, reading.kramdown_math)
+    markdown_text = texdelims.joined_marker_lines(
+        texdelims.convert(texdelims.joined_marker_lines(markdown_text), reading.kramdown_math)
+    )
     if reading.block_attributes:
         markdown_text = kramdown.from_goldmark_attributes(markdown_text)
     prepared = kramdown.prepare(markdown_text) if reading.kramdown else None

@@ -218,6 +218,43 @@ _BLOCK_MATH = re.compile(r"(?ms)^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 
+# A `$$` block over lines (from a line that starts with `$$` to one that ends with it), and,
+# in it, a line that would start a block of its own in CommonMark: a list item, a quote, a
+# heading, a setext underline or a fence.
+_MULTILINE_MATH = re.compile(r"(?ms)^[ ]{0,3}\$\$((?:(?!\$\$).)+?\n(?:(?!\$\$).)*?)\$\$")
+_BLOCK_STARTER = re.compile(
+    r"\n([ ]{0,3}(?:[-+*][ \t]|\d{1,9}[.)][ \t]|>|#{1,6}[ \t]|=+[ \t]*(?=\n|$)|-+[ \t]*(?=\n|$)"
+    r"|```|~~~))"
+)
+
+
+def joined_marker_lines(text: str) -> str:
+    """Return Markdown `text` with each line of a `$$` block over lines that CommonMark would
+    read as the start of a block of its own (`- b`, `+ c`, `1. x`, `> y`, `# z`) put at the
+    end of the line before it, outside code: kramdown, Python-Markdown's math and MathJax
+    read the formula whole, where CommonMark ended its paragraph there and the formula fell
+    apart (`$$` as text, a list of its pieces). In TeX a line's end is a space; a line
+    that ends in a `%` comment keeps its end."""
+    if "$$" not in text or "\n" not in text:
+        return text
+    found = [m for m in _MULTILINE_MATH.finditer(text) if _BLOCK_STARTER.search(m[0], 2)]
+    if not found:
+        return text
+    kept, _ = regions(text)  # code, in byte offsets
+    edits: list[tuple[int, int, str]] = []
+    for m in found:
+        at = len(text[: m.start()].encode())
+        if any(a <= at < b for a, b in kept):
+            continue
+        for line in _BLOCK_STARTER.finditer(text, m.start() + 2, m.end()):
+            before = text[text.rfind("\n", 0, line.start()) + 1 : line.start()]
+            if "%" not in before.replace("\\%", ""):
+                edits.append((line.start(), line.start() + 1, " "))
+    for start, end, joined in reversed(edits):
+        text = text[:start] + joined + text[end:]
+    return text
+
+
 def joined_block_math(text: str) -> str:
     """Return Markdown `text` with each blank line inside a block of math taken out, where
     kramdown (a Jekyll site's converter) reads the block whole: CommonMark ends a paragraph
