@@ -189,3 +189,12 @@ def test_a_formulas_lines_that_would_start_a_block_stay_in_the_formula() -> None
     assert convert(text) == text  # no `\\(`: left to joined_marker_lines alone
     html = render_html("$$\nf(x) = a\n- b\n$$\n", "https://e.org/", "p", "source")
     assert html == '<p><span class="math display">$$\nf(x) = a - b\n$$</span></p>\n'
+
+
+def test_an_environment_with_math_in_its_text_is_one_formula() -> None:
+    # timvieira's blog: `\text{ for $1 \le i \le d$}` in an align* environment; only the
+    # inner `$…$` was a formula, the environment left as text around it.
+    body = "\\begin{align*}\nz_i &= x_i & \\text{ for $1 \\le i \\le d$}\n\\end{align*}\n"
+    assert convert(body) == "$$" + body.rstrip("\n") + "$$\n"
+    html = render_html(body, "https://e.org/", "p", "mathml")
+    assert html.count("<math") == 1 and 'display="block"' in html

@@ -170,3 +170,19 @@ def test_a_repeated_formula_is_converted_once() -> None:
         tex_to_mathml(tex, True)
     again = (time.perf_counter() - start) / 100
     assert again < first / 10
+
+
+def test_math_in_a_formulas_text_is_math_as_mathjax_reads_it() -> None:
+    # timvieira's blog: `\text{ for $1 \le i \le d$}` in an align*: the formula stayed TeX
+    # in feeds (math-core reads no `$` in text), where MathJax typesets the inner math.
+    from feedkit.posts.texmath import tex_to_mathml
+
+    out = tex_to_mathml(r"a \text{ if $x \le 1$ and $y$ ok}", False)
+    assert out is not None
+    assert (
+        "<mtext>\u00a0if\u00a0</mtext><mi>x</mi><mo>≤</mo><mn>1</mn><mtext>\u00a0and\u00a0"
+        "</mtext><mi>y</mi>"
+    ) in out
+    assert r"\text{ if $x \le 1$ and $y$ ok}" in out  # the post's own TeX, as written
+    # One `$`: no math in the text, and none math-core makes MathML of: TeX, as before.
+    assert tex_to_mathml(r"\text{ costs $5 }", False) is None

@@ -29,6 +29,8 @@ _ENVIRONMENT = (
     rb"(?s)\\?\\begin\{((?:equation|align|alignat|gather|multline|flalign|eqnarray)\*?)\}"
     rb"(.+?)\\end\{\1\}"
 )
+# Text in a formula (`\text{…}`, `\mbox{…}`…), where `$…$` is math again, as MathJax reads it.
+_TEXT_GROUP = re.compile(r"\\(?:text|textrm|textit|textbf|mbox|hbox|mathrm)\s*\{[^{}]*\}")
 # Markdown's backslash escapes: a backslash before ASCII punctuation stands for that character.
 _ESCAPE = r"\\([!-/:-@\[-`{-~])"
 # kramdown's (a Jekyll site's): fewer; `\,` or `\;` stays as written, a space in TeX.
@@ -70,10 +72,15 @@ def _convert(text: str, kramdown: bool = False) -> str:
             edits.append((m.start(), m.end(), changed.encode()))
     taken += [(start, end) for start, end, _ in edits]
     for env in re.finditer(_ENVIRONMENT, data):
-        if any(a < env.end() and env.start() < b for a, b in taken):
+        # Math inside it (`\text{ for $i$}`, read as math first) is the environment's.
+        if any(
+            a < env.end() and env.start() < b and not env.start() <= a < b <= env.end()
+            for a, b in taken
+        ):
             continue
         tex = re.sub(escape, r"\1", env[0].decode()).strip()
-        if "$" not in tex:  # alone on its lines it is displayed, within text inline
+        # No `$` in it, but in its text (`\text{ for $i \le d$}`, math again there).
+        if "$" not in _TEXT_GROUP.sub("", tex):  # alone on its lines displayed, else inline
             line_start = data.rfind(b"\n", 0, env.start()) + 1
             line_end = data.find(b"\n", env.end()) % (len(data) + 1)
             alone = (

@@ -108,6 +108,22 @@ def _style_attributes(m: re.Match[str]) -> str:
     return attributes
 
 
+# A text group with `$…$` in it (MathJax reads math there), for `_text_math_out`.
+_TEXT_MATH = re.compile(r"\\(text|textrm|textit|textbf|mbox|hbox|mathrm)\s*\{([^{}]*\$[^{}]*)\}")
+
+
+def _text_math_out(m: re.Match[str]) -> str:
+    """Return a text group's `$…$` pieces as math between text groups of the rest, as
+    MathJax typesets them: `\\text{ for $1 \\le i$}` is `\\text{ for }1 \\le i`."""
+    pieces = m[2].split("$")
+    if len(pieces) % 2 == 0:
+        return m[0]  # an odd number of `$`: not math in text
+    return "".join(
+        piece if odd else (f"\\{m[1]}{{{piece}}}" if piece else "")
+        for odd, piece in ((i % 2 == 1, p) for i, p in enumerate(pieces))
+    )
+
+
 @lru_cache(maxsize=4096)
 def tex_to_mathml(tex: str, display: bool) -> str | None:
     """Return `<math>` for a formula with its TeX as the annotation, or None if the TeX
@@ -117,6 +133,8 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
     if _REFERENCE.search(tex):
         return None  # what it points to is not in the feed
     source = _NUMBERED.sub(r"\\\1{\2*}", _LABEL.sub("", tex))
+    if "$" in source and "\\" in source:  # `\text{ for $i \le d$}`: math in its text
+        source = _TEXT_MATH.sub(_text_math_out, source)
     if "\\begin{s" in source:
         source = re.sub(_ENVIRONMENTS, lambda m: f"\\{m[1]}{{{_SAME_ENVIRONMENT[m[2]]}}}", source)
     if display and "\\tag" in source and "\\begin{" not in source:
