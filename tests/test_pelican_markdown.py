@@ -336,3 +336,29 @@ def test_a_markdown_setting_with_extensions_feedkit_does_not_follow_is_named(
     for command in ("check", "build"):
         done = run(command)
         assert done.returncode == 0 and "MARKDOWN names" not in done.stderr, done.stderr
+
+
+def test_a_pelican_site_with_render_math_keeps_its_formulas_as_written(tmp_path: Path) -> None:
+    # lzamparo's blog (PLUGINS = ['render_math']): `\;` and `\\` in a bare align* were read
+    # as Markdown's escapes, the formula changed. Without the plugin they are (MathJax reads
+    # the page's text).
+    from conftest import SITE_TOML, feedkit_build
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "m.md").write_text(
+        "Title: M\nDate: 2024-05-01\n\n\\begin{align*}\na &= b \\; c \\\\\nd &= \\{e\\}\n"
+        "\\end{align*}\n\nAnd \\(x^2\\).\n",
+        encoding="utf-8",
+    )
+    for plugins, tex in (
+        ("PLUGINS = ['render_math']\n", "a &= b \\; c \\\\\nd &= \\{e\\}"),
+        ("", "a &= b ; c \\\nd &= {e}"),
+    ):
+        (tmp_path / "pelicanconf.py").write_text("SITENAME = 'P'\n" + plugins, encoding="utf-8")
+        atom = (feedkit_build(tmp_path) / "atom.xml").read_text("utf-8")
+        content = html.unescape(html.unescape(atom))  # XHTML's, or HTML's in text
+        assert tex in content, content
+        assert ('<annotation encoding="application/x-tex">x^2</annotation>' in content) is bool(
+            plugins
+        )

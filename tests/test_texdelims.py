@@ -198,3 +198,19 @@ def test_an_environment_with_math_in_its_text_is_one_formula() -> None:
     assert convert(body) == "$$" + body.rstrip("\n") + "$$\n"
     html = render_html(body, "https://e.org/", "p", "mathml")
     assert html.count("<math") == 1 and 'display="block"' in html
+
+
+def test_formulas_as_written_for_a_pelican_site_with_render_math() -> None:
+    # timvieira's and lzamparo's blogs: render_math takes formulas out before Markdown, so
+    # `\!` and `\\` stay; feedkit read Markdown's escapes in them (`\nabla_{! z_j}`, a lost
+    # line break). `\(x\)` with one backslash is a formula there too.
+    body = (
+        "\\begin{eqnarray*}\n0 &=& \\nabla_{\\! z} \\\\\nb &=& c\n\\end{eqnarray*}\n\n"
+        "In \\(x^2\\) text.\n"
+    )
+    assert convert(body, as_written=True) == (
+        "$$\\begin{eqnarray*}\n0 &=& \\nabla_{\\! z} \\\\\nb &=& c\n\\end{eqnarray*}$$\n\n"
+        "In $x^2$ text.\n"
+    )
+    assert "\\nabla_{! z}" in convert(body)  # a page's MathJax reads the Markdown's escapes
+    assert "\\(x^2\\)" in convert(body)  # and `\(` is an escaped bracket

@@ -186,3 +186,16 @@ def test_math_in_a_formulas_text_is_math_as_mathjax_reads_it() -> None:
     assert r"\text{ if $x \le 1$ and $y$ ok}" in out  # the post's own TeX, as written
     # One `$`: no math in the text, and none math-core makes MathML of: TeX, as before.
     assert tex_to_mathml(r"\text{ costs $5 }", False) is None
+
+
+def test_an_eqnarray_is_mathml() -> None:
+    # LaTeX's eqnarray (older posts; timvieira's), which math-core does not know: an array
+    # of three columns, right, centre and left, as LaTeX sets them.
+    from feedkit.posts.texmath import tex_to_mathml
+
+    for tex in (
+        r"\begin{eqnarray*} a &=& b \\ c &\le& d \end{eqnarray*}",
+        r"\begin{eqnarray} a &=& b \end{eqnarray}",
+    ):
+        out = tex_to_mathml(tex, True)
+        assert out is not None and "<mtable" in out and tex.replace("&", "&amp;") in out

@@ -173,7 +173,9 @@ def render_html(
     # Before `convert`, which reads an environment in a broken block as math of its own;
     # after, for the `$$` blocks it makes.
     text = texdelims.joined_marker_lines(text)
-    text = texdelims.joined_marker_lines(texdelims.convert(text, reading.kramdown_math))
+    text = texdelims.joined_marker_lines(
+        texdelims.convert(text, reading.kramdown_math, reading.render_math)
+    )
     if reading.block_attributes:
         text = kramdown.from_goldmark_attributes(text)
     prepared = kramdown.prepare(text) if reading.kramdown else None

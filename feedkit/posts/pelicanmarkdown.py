@@ -105,7 +105,13 @@ def site_reading(cfg: Config, pelican: bool) -> Reading:
     """Return how the posts of a site that is not Jekyll's or Hugo's are read: a Pelican
     site's (`pelican`) with the extensions its MARKDOWN names, any other's as feedkit reads
     Markdown (`reading.PLAIN`)."""
-    return pelican_reading(frozenset(site_extensions(cfg))) if pelican else PLAIN
+    if not pelican:
+        return PLAIN
+    from feedkit.posts.pelicansettings import RENDER_MATH, assignments, uses_plugin
+
+    configs = [folder / PELICAN_CONFIG for folder in site_folders(cfg)]
+    render_math = uses_plugin(assignments(configs), configs, RENDER_MATH)
+    return pelican_reading(frozenset(site_extensions(cfg)), render_math)
 
 
 def site_extensions(cfg: Config) -> tuple[str, ...]:

@@ -350,20 +350,33 @@ _DEPENDENCY_FILES = (
 
 
 def yaml_plugin(values: dict[str, ast.expr], configs: Iterable[Path] = ()) -> bool:
-    """Return True when a Pelican site's posts have a YAML metadata plugin: its
-    pelicanconf.py (its `assignments`) names one in its PLUGINS, or sets no PLUGINS and a
+    """Return True when a Pelican site's posts have a YAML metadata plugin (`uses_plugin`):
+    then a post's `---` block is YAML, not Pelican's `Key: value` lines."""
+    return uses_plugin(values, configs, _YAML_PLUGIN)
+
+
+# pelican-plugins' render_math ("render_math", "pelican.plugins.render_math", its package's
+# "pelican-render-math").
+RENDER_MATH = re.compile(r"render[_-]math", re.IGNORECASE)
+
+
+def uses_plugin(
+    values: dict[str, ast.expr], configs: Iterable[Path], plugin: re.Pattern[str]
+) -> bool:
+    """Return True when a Pelican site loads the plugin `plugin` finds the name of: its
+    pelicanconf.py (its `assignments`) names it in its PLUGINS, or sets no PLUGINS and a
     file beside it that lists the site's dependencies (requirements.txt, pyproject.toml…)
-    names the plugin's package, which Pelican (4.5 and later) then loads by itself, as a
-    namespace plugin. Then a post's `---` block is YAML, not Pelican's `Key: value` lines."""
+    names its package, which Pelican (4.5 and later) then loads by itself, as a namespace
+    plugin."""
     if "PLUGINS" in values:
-        return any(_YAML_PLUGIN.search(name) for name in _strings(values["PLUGINS"]) or ())
+        return any(plugin.search(name) for name in _strings(values["PLUGINS"]) or ())
     for config in configs:
         for name in _DEPENDENCY_FILES:
             try:
                 text = (config.parent / name).read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            if _YAML_PLUGIN.search(text):
+            if plugin.search(text):
                 return True
     return False
 
@@ -395,6 +408,7 @@ def layout_settings(configs: list[Path]) -> tuple[object, ...]:
         [None if node is None else ast.dump(node) for node in written],
         sorted(content_paths(configs, values).items()),
         yaml_plugin(values, configs),
+        uses_plugin(values, configs, RENDER_MATH),
         default_categories(values),
     )
 

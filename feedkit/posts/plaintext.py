@@ -100,7 +100,11 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
     if reading.kramdown_math:  # as markup.render_html reads it
         markdown_text = texdelims.joined_block_math(markdown_text)
     markdown_text = texdelims.joined_marker_lines(
-        texdelims.convert(texdelims.joined_marker_lines(markdown_text), reading.kramdown_math)
+        texdelims.convert(
+            texdelims.joined_marker_lines(markdown_text),
+            reading.kramdown_math,
+            reading.render_math,
+        )
     )
     if reading.block_attributes:
         markdown_text = kramdown.from_goldmark_attributes(markdown_text)

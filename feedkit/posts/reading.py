@@ -86,6 +86,9 @@ class Reading:
     # `#!python` names its language and is no line of its code (pelicanmarkdown.code_headers).
     codehilite: bool = False
     toc: bool = False  # Python-Markdown's toc: headings' ids, `[TOC]` (see pelicantoc)
+    # Pelican's render_math plugin: formulas are taken out before Markdown reads the text,
+    # `\(x\)` and `\[x\]` with one backslash too, their TeX as written (texdelims.convert)
+    render_math: bool = False
     # Python-Markdown's admonition: `!!! note "Title"` and its indented lines, a box
     # (pelicanmarkdown.admonitions).
     admonition: bool = False
@@ -175,14 +178,15 @@ def goldmark(
     )
 
 
-def pelican_reading(extensions: frozenset[str]) -> Reading:
+def pelican_reading(extensions: frozenset[str], render_math: bool = False) -> Reading:
     """Return how a Pelican post is read: as Python-Markdown reads it with `extensions`
     (see pelicanmarkdown.markdown_extensions; Pelican's default: `extra`'s parts). Without
     pymdown-extensions' `tilde`, `~~x~~` and `~x~` stay as typed; `attr_list` and `abbr` are
     read by kramdown's rules for them; `smarty` makes quotes curly, `nl2br` every line break
     a hard one, `magiclink` bare URLs links and `tasklist` task items; lists (`sane_lists`'
     too), `#Title`, a backslash at a line's end and (with `codehilite`) an indented code
-    block's `:::bash` line are read as in Python-Markdown."""
+    block's `:::bash` line are read as in Python-Markdown; with `render_math` (the site's
+    plugin), formulas as that plugin takes them out before Markdown."""
     tilde = "pymdownx.tilde" in extensions
     return Reading(
         smart="smarty" in extensions,
@@ -202,6 +206,7 @@ def pelican_reading(extensions: frozenset[str]) -> Reading:
         codehilite="codehilite" in extensions,
         toc="toc" in extensions,
         admonition="admonition" in extensions,
+        render_math=render_math,
     )
 
 

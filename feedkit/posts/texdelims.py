@@ -46,16 +46,24 @@ def has_delimiters(text: str) -> bool:
     return "\\" in text and ("\\(" in text or "\\[" in text or "\\begin{" in text)
 
 
-def convert(text: str, kramdown: bool = False) -> str:
-    """Return Markdown `text` with its `\\(…\\)` and `\\[…\\]` formulas as pyromark's math,
+def convert(text: str, kramdown: bool = False, as_written: bool = False) -> str:
+    """Return Markdown `text` with its `\\\\(…\\\\)` and `\\\\[…\\\\]` formulas as pyromark's math,
     outside code; their Markdown escapes read as CommonMark reads them, or with `kramdown`
-    as kramdown does (a Jekyll site's post)."""
-    return _convert(text, kramdown) if has_delimiters(text) else text
+    as kramdown does (a Jekyll site's post). With `as_written` (a Pelican site with its
+    render_math plugin, which takes formulas out before Markdown reads the text), `\\(…\\)`
+    and `\\[…\\]` with one backslash are formulas in text too, and no formula's TeX has its
+    Markdown escapes read (`\\!`, `\\\\` stay as written)."""
+    return _convert(text, kramdown, as_written) if has_delimiters(text) else text
+
+
+# Nothing is an escape: a formula's TeX as written.
+_NO_ESCAPE = r"(?!)(.)"  # a group, as the others have, that never matches
 
 
 @lru_cache(maxsize=8)  # a post's body is read for its HTML and again for its summary
-def _convert(text: str, kramdown: bool = False) -> str:
-    escape = _KRAMDOWN_ESCAPE if kramdown else _ESCAPE
+def _convert(text: str, kramdown: bool = False, as_written: bool = False) -> str:
+    escape = _NO_ESCAPE if as_written else _KRAMDOWN_ESCAPE if kramdown else _ESCAPE
+    in_text = _IN_HTML if as_written else _IN_TEXT
     data = text.encode()
     kept, markup = regions(text)
     edits: list[tuple[int, int, bytes]] = []
@@ -64,11 +72,11 @@ def _convert(text: str, kramdown: bool = False) -> str:
         if (changed := _html_math(source)) != source:
             edits.append((start, end, changed.encode()))
     taken = sorted(kept + markup)
-    for m in re.finditer(_IN_TEXT, data.decode("latin-1")):  # byte offsets, as the ranges
+    for m in re.finditer(in_text, data.decode("latin-1")):  # byte offsets, as the ranges
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
         source = data[m.start() : m.end()].decode()
-        if (changed := _text_math(source, escape)) != source:
+        if (changed := _text_math(source, escape, in_text)) != source:
             edits.append((m.start(), m.end(), changed.encode()))
     taken += [(start, end) for start, end, _ in edits]
     for env in re.finditer(_ENVIRONMENT, data):
@@ -149,7 +157,7 @@ def passthrough(text: str, delimiters: Sequence[tuple[str, str, bool]]) -> str:
     return data.decode() if edits else text
 
 
-def _text_math(source: str, escape: str = _ESCAPE) -> str:
+def _text_math(source: str, escape: str = _ESCAPE, pattern: str = _IN_TEXT) -> str:
     def formula(m: re.Match[str]) -> str:
         display = m[2] is not None
         tex = re.sub(escape, r"\1", m[2] if display else m[1]).strip()
@@ -157,7 +165,7 @@ def _text_math(source: str, escape: str = _ESCAPE) -> str:
             return m[0]
         return f"$${tex}$$" if display else f"${tex}$"
 
-    return re.sub(_IN_TEXT, formula, source)
+    return re.sub(pattern, formula, source)
 
 
 def _html_math(source: str) -> str:

@@ -32,6 +32,7 @@ _NUMBERED = re.compile(r"\\(begin|end)\{(equation|align|gather|multline)\}")
 # written in what it does read.
 _ENVIRONMENTS = r"\\(begin|end)\{(split|smallmatrix)\}"
 _SAME_ENVIRONMENT = {"split": "aligned", "smallmatrix": "matrix"}
+_EQNARRAY = re.compile(r"\\(begin|end)\{eqnarray\*?\}")
 _MACROS = {
     "mbox": r"\text{#1}",
     "hbox": r"\text{#1}",
@@ -137,6 +138,10 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
         source = _TEXT_MATH.sub(_text_math_out, source)
     if "\\begin{s" in source:
         source = re.sub(_ENVIRONMENTS, lambda m: f"\\{m[1]}{{{_SAME_ENVIRONMENT[m[2]]}}}", source)
+    if "{eqnarray" in source:  # LaTeX's three columns, right, centre, left: as an array
+        source = _EQNARRAY.sub(
+            lambda m: r"\begin{array}{rcl}" if m[1] == "begin" else r"\end{array}", source
+        )
     if display and "\\tag" in source and "\\begin{" not in source:
         source = f"\\begin{{equation*}}{source}\\end{{equation*}}"  # MathJax's $$x \tag{1}$$
     try:
