@@ -2021,3 +2021,33 @@ def test_a_jekyll_formula_with_a_line_like_a_list_item_stays_one_formula(
         )
         assert [same(t) for t in our_tex] == [same(t) for t in their_tex]
         assert len(our_tex) == 2 and "<li>" not in ours[key].content[0].value
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "Working with $$ f $$, the loss is $$ L $$.\n",
+        '<a href="https://e.org/">A link</a> with **bold** and $$ g $$ inline.\n',
+    ],
+)
+def test_text_right_below_a_one_line_element_reads_as_kramdown_reads_it(
+    tmp_path: Path, after: str
+) -> None:
+    # suikei-wang's notes: `<center>image</center>` then a line of text with `$$ f $$`:
+    # kramdown's formulas in text are inline; feedkit's were display (its math rule read
+    # the text before the element was ended), and a line of span HTML stayed raw.
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_posts/2020-01-01-a.md": f"---\ntitle: A\n---\n<center>image</center>\n{after}",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 1
+    for key, their in theirs.items():
+        our_html = ours[key].content[0].value
+        assert 'display="block"' not in our_html and "$$" not in our_html
+        if "**" in after:
+            assert "<strong>bold</strong>" in our_html and "**" not in seen_text(their)
+        inline = len(re.findall(r"\\\(", their.content[0].value))
+        assert our_html.count('display="inline"') == inline > 0

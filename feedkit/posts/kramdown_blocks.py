@@ -353,11 +353,23 @@ def markdown_after_element(data: bytes, start: int, end: int) -> list[tuple[int,
             continue  # another of its tags on this line
         if depth <= 0 or tag[1].lower() == b"hr":
             following = data[next_line : data.find(b"\n", next_line) + 1 or len(data)]
-            if next_line < end and not blank(following) and not following.lstrip().startswith(b"<"):
+            if next_line < end and not blank(following) and _starts_text(following):
                 return [(next_line, next_line, b"\n")]
             if depth <= 0:
                 return []
     return []
+
+
+_TAG_NAME = re.compile(rb"[ \t]*<([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _starts_text(line: bytes) -> bool:
+    """Return True when a line starts a paragraph to kramdown: text, or span-level HTML
+    (`<br>`, `<a …>`, `<img …>`); not a block element's tag or a comment."""
+    if not line.lstrip().startswith(b"<"):
+        return True
+    tag = _TAG_NAME.match(line)
+    return tag is not None and tag[1].lower() in _SPAN_TAGS
 
 
 def comment_in_paragraph(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:

@@ -91,8 +91,12 @@ _DIGIT_EMPHASIS = re.compile(r"_(?<=\d_)_?[^\s_]")  # `_` first: found quickly
 _DIGIT_EMPHASIS_BYTES = re.compile(rb"(?<=\d)(__?)(?![\s_])(.+?)(?<![\s\\])(\1)(?![A-Za-z0-9_])")
 _FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
-# A line that starts with an HTML tag, right above one of text.
-_HTML_THEN_TEXT = re.compile(r"\n[ ]{0,3}<[A-Za-z][^\n]*\n[ ]{0,3}[^\s<]")
+# A line that starts with an HTML tag, right above one of text (or of span-level HTML, which
+# starts a paragraph to kramdown).
+_HTML_THEN_TEXT = re.compile(
+    r"\n[ ]{0,3}<[A-Za-z][^\n]*\n[ ]{0,3}"
+    r"(?:[^\s<]|<(?:a|abbr|b|br|code|em|i|img|kbd|span|strong)\b)"
+)
 # An HTML comment right below a line of text.
 _COMMENT_BELOW = re.compile(r"\n[^\n]*\S[^\n]*\n[ ]{0,3}<!--")
 # A line that starts with an HTML comment and has text after it (the comment's end).

@@ -58,10 +58,12 @@ def markdown(smart: bool = False, options: Any = _OPTIONS) -> pyromark.Markdown:
 _SYNTAX = r"""[!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~]"""
 
 
-def read_html(text: str, reading: Reading) -> str:
+def read_html(text: str, reading: Reading, read: str | None = None) -> str:
     """Return Markdown `text` as HTML, read as `reading` says (`reading.as_read` first, for
-    what pulldown-cmark has no option for), not yet made safe."""
-    out = str(markdown(reading.smart, reading.options).html(as_read(text, reading)))
+    what pulldown-cmark has no option for; `read`: what that gave, when known), not yet
+    made safe."""
+    read = as_read(text, reading) if read is None else read
+    out = str(markdown(reading.smart, reading.options).html(read))
     if reading.kramdown_gfm and "<!--kramdown-" in out:  # marks of kramdown_reading's
         from feedkit.posts.kramdown_paragraphs import terms_apart
         from feedkit.posts.kramdown_tables import without_made_heads
@@ -180,7 +182,10 @@ def render_html(
         text = kramdown.from_goldmark_attributes(text)
     prepared = kramdown.prepare(text) if reading.kramdown else None
     text = kept_markers(prepared, reading) if prepared else text
-    out = read_html(text, reading)
+    # kramdown's math rule is read from the text as pulldown-cmark reads it (its HTML
+    # blocks ended where kramdown ends them), not as it was before.
+    read = as_read(text, reading)
+    out = read_html(text, reading, read)
     if prepared:
         from feedkit.posts.kramdown_html import finish
 
@@ -188,7 +193,7 @@ def render_html(
     if reading.kramdown_math and 'class="math math-display"' in out:
         from feedkit.posts.kramdown_html import kramdown_math
 
-        out = kramdown_math(text, out)
+        out = kramdown_math(read, out)
     # pulldown-cmark writes its own void elements self-closed (`<br />`, `<img … />`): any
     # other self-closed tag was written in the post.
     if "/>" in body and "/>" in out:
