@@ -214,3 +214,14 @@ def test_formulas_as_written_for_a_pelican_site_with_render_math() -> None:
     )
     assert "\\nabla_{! z}" in convert(body)  # a page's MathJax reads the Markdown's escapes
     assert "\\(x^2\\)" in convert(body)  # and `\(` is an escaped bracket
+
+
+def test_formulas_between_double_dollars_in_raw_html_are_math() -> None:
+    # suikei-wang's cs231n notes: `<center>$$ d_1 … $$</center>`, which MathJax typesets on
+    # the page; feedkit left the `$$` as typed (it read `\(…\)` in HTML only).
+    body = "<center>$$ d_1 = \\sum_p |a_p| $$</center>\n\n<div>Price: $5, or $6</div>\n"
+    assert convert(body) == (
+        '<center><span class="math math-display">d_1 = \\sum_p |a_p|</span></center>\n\n'
+        "<div>Price: $5, or $6</div>\n"
+    )
+    assert convert("No HTML: $$x$$ here.\n") == "No HTML: $$x$$ here.\n"

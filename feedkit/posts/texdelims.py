@@ -43,7 +43,9 @@ def has_delimiters(text: str) -> bool:
     A body with no backslash at all is told by one search for a character, the quickest
     there is: three of a two-character string took 20 to 100 µs on a long body past Latin-1
     (a dash or an emoji), and every post rendered is tested twice."""
-    return "\\" in text and ("\\(" in text or "\\[" in text or "\\begin{" in text)
+    return ("\\" in text and ("\\(" in text or "\\[" in text or "\\begin{" in text)) or (
+        "$$" in text and "<" in text  # maybe in raw HTML (`_html_math`)
+    )
 
 
 def convert(text: str, kramdown: bool = False, as_written: bool = False) -> str:
@@ -168,17 +170,22 @@ def _text_math(source: str, escape: str = _ESCAPE, pattern: str = _IN_TEXT) -> s
     return re.sub(pattern, formula, source)
 
 
+# In raw HTML, which Markdown leaves as written: `\(…\)`, `\[…\]`, and `$$…$$`, which
+# MathJax typesets on the page too (`<center>$$ d_1 $$</center>`).
+_IN_HTML_MATH = _IN_HTML + r"|\$\$(.+?)\$\$"
+
+
 def _html_math(source: str) -> str:
     def formula(m: re.Match[str]) -> str:
-        display = m[2] is not None
-        raw = m[2] if display else m[1]
+        display = m[2] is not None or m[3] is not None
+        raw = m[2] if m[2] is not None else m[3] if m[3] is not None else m[1]
         tex = html.unescape(raw).strip()
-        if not tex or "<" in raw:  # a tag inside: not one formula
+        if not tex or "<" in raw or "$" in tex:  # a tag inside: not one formula
             return m[0]
         kind = "display" if display else "inline"
         return f'<span class="math math-{kind}">{html.escape(tex, quote=False)}</span>'
 
-    return re.sub(_IN_HTML, formula, source)
+    return re.sub(_IN_HTML_MATH, formula, source)
 
 
 # A `$` right before a digit (with no space before it: a price, `[$0.04/month](…)`, which
