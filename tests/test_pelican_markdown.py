@@ -362,3 +362,25 @@ def test_a_pelican_site_with_render_math_keeps_its_formulas_as_written(tmp_path:
         assert ('<annotation encoding="application/x-tex">x^2</annotation>' in content) is bool(
             plugins
         )
+
+
+def test_an_attribute_list_value_without_quotes_is_read_as_attr_list_reads_it(
+    tmp_path: Path,
+) -> None:
+    # lenaqr/notes-old: `{: width=50% }` after an image; feedkit dropped the width and
+    # warned it "is not an attribute" (kramdown wants quotes; Python-Markdown does not).
+    from conftest import SITE_TOML, feedkit_build
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text(
+        "Title: A\nDate: 2024-05-01\n\n![A map](map.png){: width=50% }\n\n"
+        "A paragraph.\n{: .lead data-n=3 }\n\n`{: width=1 }` in code.\n",
+        encoding="utf-8",
+    )
+    _pelicanconf(tmp_path, None)  # Pelican's default: extra, with attr_list
+    atom = html.unescape((feedkit_build(tmp_path) / "atom.xml").read_text("utf-8"))
+    # (feedkit_build fails on any warning: none said the width is no attribute.)
+    assert re.search(r'<img [^>]*width="50%"', atom)
+    assert re.search(r'<p class="lead"[^>]*>A paragraph\.</p>', atom)
+    assert "<code>{: width=1 }</code>" in atom

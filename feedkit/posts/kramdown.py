@@ -82,8 +82,14 @@ def warnings(text: str) -> tuple[tuple[int, str], ...]:
     return prepared.warnings if prepared else ()
 
 
-def problems(post: Post, body: str) -> list[Problem]:
-    """Return a `path:line` warning for each kramdown construct in a post's body not understood."""
+def problems(post: Post, body: str, python_markdown: bool = False) -> list[Problem]:
+    """Return a `path:line` warning for each kramdown construct in a post's body not
+    understood; `python_markdown`: read as attr_list reads an attribute list (a Pelican
+    site's post), a value not in quotes allowed."""
+    if python_markdown:
+        from feedkit.posts.pelicanmarkdown import quoted_values
+
+        body = quoted_values(body)
     return [
         Problem(post.rel_path, post.body_line + line, message, warning=True)
         for line, message in warnings(body)

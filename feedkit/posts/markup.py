@@ -180,6 +180,10 @@ def render_html(
     )
     if reading.block_attributes:
         text = kramdown.from_goldmark_attributes(text)
+    if reading.python_markdown and reading.kramdown:
+        from feedkit.posts.pelicanmarkdown import quoted_values
+
+        text = quoted_values(text)
     prepared = kramdown.prepare(text) if reading.kramdown else None
     text = kept_markers(prepared, reading) if prepared else text
     # kramdown's math rule is read from the text as pulldown-cmark reads it (its HTML

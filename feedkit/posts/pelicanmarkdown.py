@@ -280,6 +280,29 @@ def _unbalanced_definitions(text: str) -> str:
     return edited(data, edits) if edits else text
 
 
+# An attribute list (`{: …}`, Python-Markdown's attr_list) with a value not in quotes in it.
+_UNQUOTED_LIST = re.compile(r"\{:([^}\n]*\b[\w-]+=[^\s\"'}][^}\n]*)\}")
+_UNQUOTED_VALUE = re.compile(r"(\b[\w-]+)=([^\s\"'}]+)")
+
+
+def quoted_values(text: str) -> str:
+    """Return `text` with each value of an attribute list that is not in quotes
+    (`{: width=50% }`) in quotes, outside code: Python-Markdown's attr_list takes it so,
+    where kramdown's (which reads the list, `kramdown.prepare`) takes only a quoted one."""
+    if "{:" not in text or not _UNQUOTED_LIST.search(text):
+        return text
+    from feedkit.posts.pelicanlinks import code_ranges
+
+    code = code_ranges(text)
+
+    def quoted(m: re.Match[str]) -> str:
+        if any(a <= m.start() < b for a, b in code):
+            return m[0]
+        return "{:" + _UNQUOTED_VALUE.sub(r'\1="\2"', m[1]) + "}"
+
+    return _UNQUOTED_LIST.sub(quoted, text)
+
+
 # A quote's line after a blank line: maybe a quote that Python-Markdown joins to one above.
 _QUOTE_AFTER_BLANK = re.compile(r"\n[ \t]*\n[ ]{0,3}>")
 

@@ -108,6 +108,10 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
     )
     if reading.block_attributes:
         markdown_text = kramdown.from_goldmark_attributes(markdown_text)
+    if reading.python_markdown and reading.kramdown:
+        from feedkit.posts.pelicanmarkdown import quoted_values
+
+        markdown_text = quoted_values(markdown_text)
     prepared = kramdown.prepare(markdown_text) if reading.kramdown else None
     markdown_text = as_read(kept_markers(prepared, reading) if prepared else markdown_text, reading)
     for event in markdown(reading.smart, reading.options).events(markdown_text):

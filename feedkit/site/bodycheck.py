@@ -99,7 +99,7 @@ def _check_body(
     if math == "mathml":
         warnings.extend(math_warnings(post, expanded.text))
     if reading.kramdown:
-        warnings += kramdown.problems(post, expanded.text)
+        warnings += kramdown.problems(post, expanded.text, reading.python_markdown)
     # One character first: `in` for two takes ~15 µs on a post's text, four bytes a
     # character when it has one emoji, where `in` for one takes a fraction of that.
     if reading.footnotes and "^" in expanded.text and "[^" in expanded.text:

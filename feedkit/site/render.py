@@ -49,7 +49,7 @@ def _render(
     # Hugo configuration, which the build cache's key covers (cachekey.config_hash).
     reading = templates.reading(jekyll, post.hugo)
     if reading.kramdown:
-        found += kramdown.problems(post, body)
+        found += kramdown.problems(post, body, reading.python_markdown)
     html = shield_braces(render_html(body, post.url, anchor, math, reading))
     if math == "mathml":
         found.extend(math_warnings(post, body))
