@@ -1115,3 +1115,28 @@ def test_a_hugo_site_whose_content_sits_beside_its_folder_is_read_there(tmp_path
     assert [title for title, _ in feed_items(site)] == ["B", "A"]
     items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
     assert 'href="https://h.example.org/posts/b/"' in items[1]["content_html"]
+
+
+def test_a_hugo_sites_extras_and_render_hooks_are_said_not_to_be_followed(tmp_path: Path) -> None:
+    # HiraethEcho/lichtung: Goldmark's extras on, `==marked==` and `H~2~O` as typed in every
+    # feed; ItsDrike's render-image hook (a figure with a caption) ignored: no word of either.
+    config = (
+        HUGO_TOML + "[markup.goldmark.extensions.extras.mark]\nenable = true\n"
+        "[markup.goldmark.extensions.extras.subscript]\nenable = true\n"
+    )
+    files = {
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nSome ==marked== H~2~O.\n",
+        "content/posts/b.md": "---\ntitle: B\ndate: 2024-01-02\n---\n![Key](key.png)\n",
+        "layouts/_markup/render-image.html": '<figure><img src="{{ .Destination }}"></figure>',
+    }
+    hugo_site_of(tmp_path, files, config)
+    said = [
+        "hugo.toml:1: warning: markup.goldmark.extensions.extras: feedkit does not follow "
+        "Goldmark's extras (==marked==, H~2~O reach feeds as typed)",
+        "layouts/_markup/render-image.html:1: warning: Hugo renders each image with this "
+        "template, which feedkit does not run: feeds show what the Markdown makes",
+    ]
+    for command in ("build", "check"):
+        result = run(tmp_path, command)
+        assert result.exit_code == 0, result.output
+        assert [line for line in result.stderr.splitlines() if "warning" in line] == said

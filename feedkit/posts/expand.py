@@ -88,6 +88,12 @@ class Templates:
         self.passthrough = hugo.passthrough if hugo else ()
         self.emoji = hugo is not None and hugo.emoji
         self.link_hook = hugo is not None and hugo.link_hook
+        # What the Hugo site sets that feedkit does not follow: said with every post read.
+        self.unfollowed = (
+            tuple(Problem(shown, 1, message, warning=True) for shown, message in hugo.unfollowed)
+            if hugo is not None
+            else ()
+        )
         self.site_params = hugo.params if hugo else {}
         # As feedkit reads Markdown; a Hugo site's with its root-relative URLs under its base
         # URL, as Hugo's feeds make them absolute.
@@ -126,6 +132,8 @@ class Templates:
             expanded = replace(expanded, problems=(problem, *expanded.problems))
         if self.pelican and (problem := self._pelican_extensions):  # extensions not followed
             expanded = replace(expanded, problems=(problem, *expanded.problems))
+        if self.unfollowed:  # a Hugo site's extras or render hooks
+            expanded = replace(expanded, problems=(*self.unfollowed, *expanded.problems))
         if (self.pelican or self.jekyll and self.reading(True).kramdown) and "<" in expanded.text:
             from feedkit.posts.kramdown_blocks import html_elements
 
@@ -156,7 +164,14 @@ class Templates:
         # A Jekyll or Pelican site's every body may be read otherwise (`expand`); so may a
         # Hugo site's with passthrough math or emoji codes (`_templates`).
         return (
-            not (self.jekyll or self.pelican or self.passthrough or self.emoji or self.link_hook)
+            not (
+                self.jekyll
+                or self.pelican
+                or self.passthrough
+                or self.emoji
+                or self.link_hook
+                or self.unfollowed
+            )
             and not as_written(post.rel_path, None)
             and not before_one_of(text, "{", "{%", _TEMPLATE_START)
         )

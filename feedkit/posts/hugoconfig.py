@@ -69,6 +69,8 @@ class HugoSettings:
     # Hugo's embedded link render hook is on (renderHooks.link.useEmbedded): a relative
     # link to a page (`two.md`, `/learning/two/`) goes to where Hugo publishes it.
     link_hook: bool = False
+    # What the site sets that feedkit does not follow: (file as shown, what), for warnings.
+    unfollowed: tuple[tuple[str, str], ...] = ()
 
     @property
     def reading(self) -> Reading:
@@ -200,7 +202,58 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         languages=_languages(values),
         block_attributes=_block_attributes(values),
         link_hook=_link_hook(values, folder),
+        unfollowed=_unfollowed(values, folder, _shown(files[0], folder)),
     )
+
+
+# Goldmark's extras (Hugo 0.126 and later) by their setting, with what they make.
+_EXTRAS = {
+    "delete": "~~deleted~~",
+    "insert": "++inserted++",
+    "mark": "==marked==",
+    "subscript": "H~2~O",
+    "superscript": "x^2^",
+}
+# The render hooks a site or theme may have, in layouts/_markup/ (or _default/_markup/).
+_HOOKS = ("image", "link", "heading", "codeblock", "blockquote", "table", "passthrough")
+
+
+def _unfollowed(values: dict[str, Any], folder: Path, config: str) -> tuple[tuple[str, str], ...]:
+    """Return what the site sets that changes its pages and that feedkit does not follow:
+    Goldmark's extras (their syntax reaches feeds as typed), and render hooks of its own or
+    its theme's (feeds show what Markdown makes), each as (file as shown, what to say)."""
+    found: list[tuple[str, str]] = []
+    extras = _goldmark(values, "extensions").get("extras")
+    on = [
+        made
+        for name, made in _EXTRAS.items()
+        if isinstance(extras, dict)
+        and isinstance(extras.get(name), dict)
+        and extras[name].get("enable") is True
+    ]
+    if on:
+        found.append(
+            (
+                config,
+                "markup.goldmark.extensions.extras: feedkit does not follow Goldmark's extras "
+                f"({', '.join(on)} reach feeds as typed)",
+            )
+        )
+    theme = values.get("theme")
+    themes = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
+    for root in [folder, *(folder / "themes" / str(name) for name in themes)]:
+        for hook in _HOOKS:
+            for place in ("layouts/_markup", "layouts/_default/_markup"):
+                path = root / place / f"render-{hook}.html"
+                if path.is_file():
+                    found.append(
+                        (
+                            _shown(path, folder),
+                            f"Hugo renders each {hook} with this template, which feedkit does not "
+                            "run: feeds show what the Markdown makes",
+                        )
+                    )
+    return tuple(found)
 
 
 # Where a site or its theme keeps a link render hook of its own.
