@@ -336,6 +336,13 @@ def test_a_markdown_setting_with_extensions_feedkit_does_not_follow_is_named(
     for command in ("check", "build"):
         done = run(command)
         assert done.returncode == 0 and "MARKDOWN names" not in done.stderr, done.stderr
+    # lenaqr/notes-old and amirleidel's blogs: TYPOGRIFY = True, its curly quotes and dashes
+    # missing from the feeds without a word.
+    config = tmp_path / "pelicanconf.py"
+    config.write_text(config.read_text("utf-8") + "TYPOGRIFY = True\n", encoding="utf-8")
+    done = run("check")
+    assert done.returncode == 0
+    assert done.stderr.count("pelicanconf.py:3: warning: TYPOGRIFY: feedkit does not run") == 1
 
 
 def test_a_pelican_site_with_render_math_keeps_its_formulas_as_written(tmp_path: Path) -> None:

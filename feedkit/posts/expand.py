@@ -130,8 +130,8 @@ class Templates:
         expanded = self._expand(post, body)
         if self.jekyll and (problem := self._jekyll_reading[1]):  # its converter unknown
             expanded = replace(expanded, problems=(problem, *expanded.problems))
-        if self.pelican and (problem := self._pelican_extensions):  # extensions not followed
-            expanded = replace(expanded, problems=(problem, *expanded.problems))
+        if self.pelican and (said := self._pelican_unfollowed):  # extensions, typogrify
+            expanded = replace(expanded, problems=(*said, *expanded.problems))
         if self.unfollowed:  # a Hugo site's extras or render hooks
             expanded = replace(expanded, problems=(*self.unfollowed, *expanded.problems))
         if (self.pelican or self.jekyll and self.reading(True).kramdown) and "<" in expanded.text:
@@ -299,10 +299,12 @@ class Templates:
         return zone or self.cfg.timezone
 
     @cached_property
-    def _pelican_extensions(self) -> Problem | None:
-        from feedkit.posts.pelicanmarkdown import unfollowed_warning
+    def _pelican_unfollowed(self) -> tuple[Problem, ...]:
+        from feedkit.posts.pelicanmarkdown import typogrify_warning, unfollowed_warning
 
-        return unfollowed_warning(self.cfg)
+        return tuple(
+            found for found in (unfollowed_warning(self.cfg), typogrify_warning(self.cfg)) if found
+        )
 
     @cached_property
     def _jekyll_reading(self) -> tuple[Reading, Problem | None]:

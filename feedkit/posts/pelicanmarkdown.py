@@ -101,6 +101,25 @@ def unfollowed_warning(cfg: Config) -> Problem | None:
     )
 
 
+def typogrify_warning(cfg: Config) -> Problem | None:
+    """Return a warning, at its line of `pelicanconf.py`, when a Pelican site sets
+    `TYPOGRIFY = True`: Pelican puts each post through typogrify (curly quotes, `--` an em
+    dash, `...` an ellipsis), which feedkit does not run (`smarty` in MARKDOWN it follows)."""
+    from feedkit.posts.pelicansettings import assigned_in
+
+    path, values = assigned_in(folder / PELICAN_CONFIG for folder in site_folders(cfg))
+    value = values.get("TYPOGRIFY")
+    if path is None or not (isinstance(value, ast.Constant) and value.value is True):
+        return None
+    return Problem(
+        os.path.relpath(path, cfg.root).replace(os.sep, "/"),
+        value.lineno,
+        "TYPOGRIFY: feedkit does not run typogrify; quotes, dashes and ellipses reach feeds "
+        "as typed (add smarty to MARKDOWN's extensions for curly quotes and dashes in both)",
+        warning=True,
+    )
+
+
 def site_reading(cfg: Config, pelican: bool) -> Reading:
     """Return how the posts of a site that is not Jekyll's or Hugo's are read: a Pelican
     site's (`pelican`) with the extensions its MARKDOWN names, any other's as feedkit reads
