@@ -185,6 +185,10 @@ def jekyll_and_feedkit(
     )
 
 
+# The _config.yml of the small Jekyll sites below: jekyll-feed on, its URL.
+JEKYLL_CONFIG = "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n"
+
+
 def test_a_jekyll_site_configured_in_config_toml_keeps_its_entries(tmp_path: Path) -> None:
     config = 'title = "Toml"\nurl = "https://t.example.org"\npermalink = "/notes/:title/"\n'
     theirs, ours = jekyll_and_feedkit(
@@ -1613,7 +1617,7 @@ def test_a_jekyll_title_with_html_reads_as_jekyll_feeds_show_it(tmp_path: Path) 
     theirs, ours = jekyll_and_feedkit(
         tmp_path,
         {
-            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_config.yml": JEKYLL_CONFIG,
             "_posts/2024-01-02-tips.md": f'---\ntitle: "{HTML_TITLE}"\n---\nBody.\n',
         },
     )
@@ -1757,7 +1761,7 @@ def test_jekyll_runs_liquid_in_highlight_blocks_and_include_relative(tmp_path: P
     theirs, ours = jekyll_and_feedkit(
         tmp_path,
         {
-            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_config.yml": JEKYLL_CONFIG,
             "_posts/code/hello.py": 'print("hello")\n',
             "_posts/2024-01-02-h.md": post,
         },
@@ -1781,7 +1785,7 @@ def test_liquid_lines_between_a_tags_attributes_keep_the_tag(tmp_path: Path) -> 
     theirs, ours = jekyll_and_feedkit(
         tmp_path,
         {
-            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_config.yml": JEKYLL_CONFIG,
             "_posts/2020-01-01-gallery.md": post,
         },
     )
@@ -1806,7 +1810,7 @@ def test_kramdown_table_body_and_footer_lines_are_no_rows(tmp_path: Path) -> Non
     theirs, ours = jekyll_and_feedkit(
         tmp_path,
         {
-            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_config.yml": JEKYLL_CONFIG,
             "_posts/2020-01-01-table.md": post,
         },
     )
@@ -1933,7 +1937,7 @@ def test_a_toc_in_a_markdown_element_is_kramdowns_table_of_contents(
     theirs, ours = jekyll_and_feedkit(
         tmp_path,
         {
-            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_config.yml": JEKYLL_CONFIG,
             "_posts/2020-01-01-toc.md": f"---\ntitle: Toc\n---\n\n{nav}\n## First\n\nText.\n\n"
             "## Second\n\nMore.\n",
         },
@@ -2003,7 +2007,7 @@ def test_a_jekyll_formula_with_a_line_like_a_list_item_stays_one_formula(
     theirs, ours = jekyll_and_feedkit(
         tmp_path,
         {
-            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_config.yml": JEKYLL_CONFIG,
             "_posts/2018-03-16-a.md": post,
         },
     )
@@ -2039,7 +2043,7 @@ def test_text_right_below_a_one_line_element_reads_as_kramdown_reads_it(
     theirs, ours = jekyll_and_feedkit(
         tmp_path,
         {
-            "_config.yml": "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n",
+            "_config.yml": JEKYLL_CONFIG,
             "_posts/2020-01-01-a.md": f"---\ntitle: A\n---\n<center>image</center>\n{after}",
         },
     )
