@@ -225,3 +225,6 @@ def test_formulas_between_double_dollars_in_raw_html_are_math() -> None:
         "<div>Price: $5, or $6</div>\n"
     )
     assert convert("No HTML: $$x$$ here.\n") == "No HTML: $$x$$ here.\n"
+    # After an element's end, on a line of its own: text kramdown reads (its math rule).
+    after = "<center>image</center>\nWorking with $$ f $$.\n"
+    assert convert(after, kramdown=True) == after

@@ -71,7 +71,8 @@ def _convert(text: str, kramdown: bool = False, as_written: bool = False) -> str
     edits: list[tuple[int, int, bytes]] = []
     for start, end in markup:
         source = data[start:end].decode()
-        if (changed := _html_math(source)) != source:
+        before = data[max(start - 4096, 0) : start].decode(errors="ignore")
+        if (changed := _html_math(source, before)) != source:
             edits.append((start, end, changed.encode()))
     taken = sorted(kept + markup)
     for m in re.finditer(in_text, data.decode("latin-1")):  # byte offsets, as the ranges
@@ -175,13 +176,24 @@ def _text_math(source: str, escape: str = _ESCAPE, pattern: str = _IN_TEXT) -> s
 _IN_HTML_MATH = _IN_HTML + r"|\$\$(.+?)\$\$"
 
 
-def _html_math(source: str) -> str:
+def _html_math(source: str, before: str = "") -> str:
+    """Return raw HTML `source` with its formulas as pyromark's math spans; `before`: the
+    text before it (pyromark gives an HTML block's lines one by one), for what element a
+    `$$…$$` is in."""
+
     def formula(m: re.Match[str]) -> str:
         display = m[2] is not None or m[3] is not None
         raw = m[2] if m[2] is not None else m[3] if m[3] is not None else m[1]
         tex = html.unescape(raw).strip()
         if not tex or "<" in raw or "$" in tex:  # a tag inside: not one formula
             return m[0]
+        if m[3] is not None:
+            whole, at = before + source, len(before) + m.start()
+            tag = whole.rfind("<", 0, at)
+            if tag < 0 or whole.startswith("</", tag):
+                # After an element's end tag: text of a line that kramdown reads as
+                # Markdown (its math rule says what `$$` is there), not in an element.
+                return m[0]
         kind = "display" if display else "inline"
         return f'<span class="math math-{kind}">{html.escape(tex, quote=False)}</span>'
 
