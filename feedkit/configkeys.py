@@ -178,6 +178,10 @@ def _choice(*options: str) -> Checker:
     return check
 
 
+# feedkit's name for a feed format's file when an old site's feed of the other format has
+# feedkit's default name for it (a Hugo RSS at atom.xml): `feedkit init` moves it there.
+OTHER_NAMES = {"atom": "feed.atom.xml", "rss": "feed.rss.xml"}
+
 FEED_KEYS: dict[str, Checker] = {
     "limit": _int_range(1, 10_000),
     "summary_chars": _int_range(40, 100_000),

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from feedkit.atomicfile import write_atomically
 from feedkit.config import CONFIG_NAME, Config, parse_config
+from feedkit.configkeys import OTHER_NAMES
 from feedkit.errors import OutputError
 from feedkit.i18n import languages
-from feedkit.posts.oldsite import OTHER_NAMES
 
 POSTS_FOLDER = "posts"  # under the content folder: where `feedkit new` puts posts
 

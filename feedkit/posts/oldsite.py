@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from feedkit.config import FeedConfig
-from feedkit.configkeys import FEED_KEYS, SITE_KEYS
+from feedkit.configkeys import FEED_KEYS, OTHER_NAMES, SITE_KEYS
 from feedkit.errors import ContentError
 from feedkit.models import Author
 from feedkit.posts import pelicansettings
@@ -35,8 +35,6 @@ FEED_SETTINGS = {
     "pelican": (("ids", "pelican"), ("atom", "feeds/all.atom.xml")),
 }
 NAMES = {"jekyll": "Jekyll", "hugo": "Hugo", "pelican": "Pelican"}
-# feedkit's other format's file, when the old feed has its default name (see OldSite.feed).
-OTHER_NAMES = {"atom": "feed.atom.xml", "rss": "feed.rss.xml"}
 _FIELD = re.compile(r"\{[^{}]*\}")
 
 
