@@ -168,45 +168,47 @@ def assignments(configs: Iterable[Path]) -> dict[str, ast.expr]:
 def assigned_in(configs: Iterable[Path]) -> tuple[Path | None, dict[str, ast.expr]]:
     """Return the first of `configs` that Python can read, and what `assignments` gives of
     it (None and nothing without one)."""
-    for config in configs:
-        try:
-            tree = ast.parse(config.read_bytes())
-        except (OSError, SyntaxError, ValueError):
-            continue
-        found: dict[str, ast.expr] = {}
-        for node in tree.body:
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        found[target.id] = node.value
-        return config, found
-    return None, {}
+    config, tree = _first_tree(configs)
+    found: dict[str, ast.expr] = {}
+    for node in tree.body if tree is not None else ():
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = node.value
+    return config, found
 
 
 def set_in_blocks(configs: Iterable[Path]) -> dict[str, int]:
     """Return the names the first readable of `configs` assigns inside a block at its top
     (`if`, `for`, `while`, `try`, `with`), by the line of their first such assignment:
     which value Python gives them depends on running the file, which feedkit does not."""
+    _, tree = _first_tree(configs)
+    found: dict[str, int] = {}
+    for node in tree.body if tree is not None else ():
+        if not isinstance(node, ast.If | ast.For | ast.While | ast.Try | ast.With):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Assign):
+                targets = inner.targets
+            elif isinstance(inner, ast.AugAssign | ast.AnnAssign):
+                targets = [inner.target]
+            else:
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, inner.lineno)
+    return found
+
+
+def _first_tree(configs: Iterable[Path]) -> tuple[Path | None, ast.Module | None]:
+    """Return the first of `configs` that Python can read, and its syntax tree (read, never
+    run); None and None without one."""
     for config in configs:
         try:
-            tree = ast.parse(config.read_bytes())
+            return config, ast.parse(config.read_bytes())
         except (OSError, SyntaxError, ValueError):
             continue
-        found: dict[str, int] = {}
-        for node in tree.body:
-            if isinstance(node, ast.If | ast.For | ast.While | ast.Try | ast.With):
-                for inner in ast.walk(node):
-                    if isinstance(inner, ast.Assign):
-                        targets = inner.targets
-                    elif isinstance(inner, ast.AugAssign | ast.AnnAssign):
-                        targets = [inner.target]
-                    else:
-                        continue
-                    for target in targets:
-                        if isinstance(target, ast.Name):
-                            found.setdefault(target.id, inner.lineno)
-        return found
-    return {}
+    return None, None
 
 
 def setting(
