@@ -153,6 +153,31 @@ def math_warnings(post: Post, body: str) -> list[Problem]:
     return warnings
 
 
+def before_kramdown(text: str, reading: Reading) -> str:
+    """Return Markdown `text` with its formulas and attribute lists as the rest of the
+    reading takes them, before kramdown's additions are read (`kramdown.prepare`): a block
+    of math whole (kramdown's blank lines in it, lines that would start a block of their
+    own), MathJax's delimiters pyromark's math (`texdelims.convert`), a Hugo site's
+    Goldmark block attributes and a Pelican site's attr_list values without quotes as
+    kramdown's attribute lists. The HTML (`render_html`) and the plain text
+    (`plaintext`) of a post read it alike."""
+    if reading.kramdown_math:  # before `convert`, which reads the formula's pieces as text
+        text = texdelims.joined_block_math(text)
+    # Before `convert`, which reads an environment in a broken block as math of its own;
+    # after, for the `$$` blocks it makes.
+    text = texdelims.joined_marker_lines(text)
+    text = texdelims.joined_marker_lines(
+        texdelims.convert(text, reading.kramdown_math, reading.render_math)
+    )
+    if reading.block_attributes:
+        text = kramdown.from_goldmark_attributes(text)
+    if reading.python_markdown and reading.kramdown:
+        from feedkit.posts.pelicanmarkdown import quoted_values
+
+        text = quoted_values(text)
+    return text
+
+
 def render_html(
     body: str,
     base_url: str,
@@ -169,21 +194,7 @@ def render_html(
     """
     from feedkit.posts.plaintext import without_dividers  # plaintext imports this module
 
-    text = without_dividers(body, reading.exact_divider)
-    if reading.kramdown_math:  # before `convert`, which reads the formula's pieces as text
-        text = texdelims.joined_block_math(text)
-    # Before `convert`, which reads an environment in a broken block as math of its own;
-    # after, for the `$$` blocks it makes.
-    text = texdelims.joined_marker_lines(text)
-    text = texdelims.joined_marker_lines(
-        texdelims.convert(text, reading.kramdown_math, reading.render_math)
-    )
-    if reading.block_attributes:
-        text = kramdown.from_goldmark_attributes(text)
-    if reading.python_markdown and reading.kramdown:
-        from feedkit.posts.pelicanmarkdown import quoted_values
-
-        text = quoted_values(text)
+    text = before_kramdown(without_dividers(body, reading.exact_divider), reading)
     prepared = kramdown.prepare(text) if reading.kramdown else None
     text = kept_markers(prepared, reading) if prepared else text
     # kramdown's math rule is read from the text as pulldown-cmark reads it (its HTML

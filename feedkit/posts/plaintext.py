@@ -17,8 +17,8 @@ from functools import lru_cache
 from typing import Any
 
 from feedkit.models import truncate
-from feedkit.posts import kramdown, texdelims
-from feedkit.posts.markup import markdown, strip_xml_illegal
+from feedkit.posts import kramdown
+from feedkit.posts.markup import before_kramdown, markdown, strip_xml_illegal
 from feedkit.posts.mathtext import tex_to_text
 from feedkit.posts.rawhtml import kept_markers
 from feedkit.posts.reading import PLAIN, Reading, as_read
@@ -97,21 +97,7 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
     marked: list[str] = []  # the same text as HTML, raw HTML included, read when there is some
     raw = False
     displayed = ""  # the text of display math in the block
-    if reading.kramdown_math:  # as markup.render_html reads it
-        markdown_text = texdelims.joined_block_math(markdown_text)
-    markdown_text = texdelims.joined_marker_lines(
-        texdelims.convert(
-            texdelims.joined_marker_lines(markdown_text),
-            reading.kramdown_math,
-            reading.render_math,
-        )
-    )
-    if reading.block_attributes:
-        markdown_text = kramdown.from_goldmark_attributes(markdown_text)
-    if reading.python_markdown and reading.kramdown:
-        from feedkit.posts.pelicanmarkdown import quoted_values
-
-        markdown_text = quoted_values(markdown_text)
+    markdown_text = before_kramdown(markdown_text, reading)  # as markup.render_html reads it
     prepared = kramdown.prepare(markdown_text) if reading.kramdown else None
     markdown_text = as_read(kept_markers(prepared, reading) if prepared else markdown_text, reading)
     for event in markdown(reading.smart, reading.options).events(markdown_text):
