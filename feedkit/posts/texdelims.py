@@ -29,8 +29,10 @@ _ENVIRONMENT = (
     rb"(?s)\\?\\begin\{((?:equation|align|alignat|gather|multline|flalign|eqnarray)\*?)\}"
     rb"(.+?)\\end\{\1\}"
 )
-# Text in a formula (`\text{…}`, `\mbox{…}`…), where `$…$` is math again, as MathJax reads it.
-_TEXT_GROUP = re.compile(r"\\(?:text|textrm|textit|textbf|mbox|hbox|mathrm)\s*\{[^{}]*\}")
+# Text in a formula (`\text{…}`, `\mbox{…}`…), where `$…$` is math again, as MathJax reads it:
+# its commands (texmath reads the math in it too).
+TEXT_COMMANDS = "text|textrm|textit|textbf|mbox|hbox|mathrm"
+_TEXT_GROUP = re.compile(rf"\\(?:{TEXT_COMMANDS})\s*\{{[^{{}}]*\}}")
 # Markdown's backslash escapes: a backslash before ASCII punctuation stands for that character.
 _ESCAPE = r"\\([!-/:-@\[-`{-~])"
 # kramdown's (a Jekyll site's): fewer; `\,` or `\;` stays as written, a space in TeX.
@@ -44,8 +46,11 @@ def has_delimiters(text: str) -> bool:
     there is: three of a two-character string took 20 to 100 µs on a long body past Latin-1
     (a dash or an emoji), and every post rendered is tested twice."""
     return ("\\" in text and ("\\(" in text or "\\[" in text or "\\begin{" in text)) or (
-        "$$" in text and "<" in text  # maybe in raw HTML (`_html_math`)
+        "$$" in text and "<" in text and _TAG_START.search(text) is not None  # raw HTML's
     )
+
+
+_TAG_START = re.compile(r"<[A-Za-z]")  # a tag's: `x < y` in a formula opens no HTML
 
 
 def convert(text: str, kramdown: bool = False, as_written: bool = False) -> str:
@@ -71,7 +76,10 @@ def _convert(text: str, kramdown: bool = False, as_written: bool = False) -> str
     edits: list[tuple[int, int, bytes]] = []
     for start, end in markup:
         source = data[start:end].decode()
-        before = data[max(start - 4096, 0) : start].decode(errors="ignore")
+        # What comes before it, for a `$$…$$` in it alone (`_html_math`).
+        before = (
+            data[max(start - 4096, 0) : start].decode(errors="ignore") if "$$" in source else ""
+        )
         if (changed := _html_math(source, before)) != source:
             edits.append((start, end, changed.encode()))
     taken = sorted(kept + markup)

@@ -17,6 +17,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from feedkit.posts.texdelims import TEXT_COMMANDS
+
 if TYPE_CHECKING:
     from math_core import LatexToMathML
 
@@ -110,7 +112,7 @@ def _style_attributes(m: re.Match[str]) -> str:
 
 
 # A text group with `$…$` in it (MathJax reads math there), for `_text_math_out`.
-_TEXT_MATH = re.compile(r"\\(text|textrm|textit|textbf|mbox|hbox|mathrm)\s*\{([^{}]*\$[^{}]*)\}")
+_TEXT_MATH = re.compile(rf"\\({TEXT_COMMANDS})\s*\{{([^{{}}]*\$[^{{}}]*)\}}")
 
 
 def _text_math_out(m: re.Match[str]) -> str:
