@@ -1140,3 +1140,22 @@ def test_a_hugo_sites_extras_and_render_hooks_are_said_not_to_be_followed(tmp_pa
         result = run(tmp_path, command)
         assert result.exit_code == 0, result.output
         assert [line for line in result.stderr.splitlines() if "warning" in line] == said
+
+
+def test_hugos_embedded_link_hook_is_on_unless_the_site_has_its_own(tmp_path: Path) -> None:
+    # useEmbedded = "auto" (Hugo's default) on a multilingual site: the embedded hook, but
+    # not where the site or its theme has a render-link.html of its own (which feedkit
+    # does not run: said as such).
+    from feedkit.posts.hugoconfig import hugo_settings
+
+    config = HUGO_TOML + 'theme = "t"\n[languages.en]\n[languages.fr]\n'
+    hugo_site_of(tmp_path, {}, config)
+    assert hugo_settings((tmp_path,)).link_hook
+    hook = tmp_path / "themes" / "t" / "layouts" / "_default" / "_markup" / "render-link.html"
+    hook.parent.mkdir(parents=True)
+    hook.write_text('<a href="{{ .Destination }}">{{ .Text }}</a>', encoding="utf-8")
+    settings = hugo_settings((tmp_path,))
+    assert not settings.link_hook
+    assert [shown for shown, _ in settings.unfollowed] == [
+        "themes/t/layouts/_default/_markup/render-link.html"
+    ]

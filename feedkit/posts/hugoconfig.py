@@ -239,25 +239,32 @@ def _unfollowed(values: dict[str, Any], folder: Path, config: str) -> tuple[tupl
                 f"({', '.join(on)} reach feeds as typed)",
             )
         )
-    theme = values.get("theme")
-    themes = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
-    for root in [folder, *(folder / "themes" / str(name) for name in themes)]:
-        for hook in _HOOKS:
-            for place in ("layouts/_markup", "layouts/_default/_markup"):
-                path = root / place / f"render-{hook}.html"
-                if path.is_file():
-                    found.append(
-                        (
-                            _shown(path, folder),
-                            f"Hugo renders each {hook} with this template, which feedkit does not "
-                            "run: feeds show what the Markdown makes",
-                        )
-                    )
+    for hook, path in _own_hooks(values, folder, _HOOKS):
+        found.append(
+            (
+                _shown(path, folder),
+                f"Hugo renders each {hook} with this template, which feedkit does not run: "
+                "feeds show what the Markdown makes",
+            )
+        )
     return tuple(found)
 
 
-# Where a site or its theme keeps a link render hook of its own.
-_LINK_HOOKS = ("layouts/_markup/render-link.html", "layouts/_default/_markup/render-link.html")
+def _own_hooks(
+    values: dict[str, Any], folder: Path, hooks: tuple[str, ...]
+) -> list[tuple[str, Path]]:
+    """Return the render hooks of `hooks` ("image", "link"…) that the site in `folder`, or
+    its theme, has templates of (`layouts/_markup/render-image.html`, or under
+    `layouts/_default/_markup/`), each with its file."""
+    theme = values.get("theme")
+    themes = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
+    return [
+        (hook, path)
+        for root in [folder, *(folder / "themes" / str(name) for name in themes)]
+        for hook in hooks
+        for place in ("layouts/_markup", "layouts/_default/_markup")
+        if (path := root / place / f"render-{hook}.html").is_file()
+    ]
 
 
 def _link_hook(values: dict[str, Any], folder: Path) -> bool:
@@ -271,10 +278,7 @@ def _link_hook(values: dict[str, Any], folder: Path) -> bool:
         return True
     if use not in ("auto", "fallback") or (use == "auto" and len(_languages(values)) < 2):
         return False
-    theme = values.get("theme")
-    themes = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
-    roots = [folder, *(folder / "themes" / str(name) for name in themes)]
-    return not any((root / hook).is_file() for root in roots for hook in _LINK_HOOKS)
+    return not _own_hooks(values, folder, ("link",))
 
 
 def _block_attributes(values: dict[str, Any]) -> bool:
