@@ -300,11 +300,9 @@ class Templates:
 
     @cached_property
     def _pelican_unfollowed(self) -> tuple[Problem, ...]:
-        from feedkit.posts.pelicanmarkdown import typogrify_warning, unfollowed_warning
+        from feedkit.posts.pelicanmarkdown import unfollowed_warnings
 
-        return tuple(
-            found for found in (unfollowed_warning(self.cfg), typogrify_warning(self.cfg)) if found
-        )
+        return unfollowed_warnings(self.cfg)
 
     @cached_property
     def _jekyll_reading(self) -> tuple[Reading, Problem | None]:

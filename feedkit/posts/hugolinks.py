@@ -16,9 +16,7 @@ from collections.abc import Callable
 
 # Where a link's target starts: an inline link's, or a reference definition's.
 _TARGET = re.compile(
-    r"(?:\]\([ \t]*(?P<angled><)?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(?P<defined><)?)"
-    r"(?P<target>[^\s<>()]+)",
-    re.MULTILINE,
+    r"(?:\]\([ \t]*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)(?P<target>[^\s<>()]+)", re.MULTILINE
 )
 # A target that names no page: a URL with a scheme, a protocol-relative one, a fragment.
 _NOT_A_PAGE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:|//|#|\?)")

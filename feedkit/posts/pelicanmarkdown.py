@@ -74,50 +74,48 @@ FOLLOWED = EXTRA_WITH_TABLES | {
 }
 
 
-def unfollowed_warning(cfg: Config) -> Problem | None:
-    """Return a warning, at its line of `pelicanconf.py`, when a Pelican site's MARKDOWN
-    names extensions feedkit does not read posts with (`pymdownx.details`' `???` boxes,
-    `pymdownx.mark`'s `==marks==`…): their syntax reaches feeds as typed. None when it
-    names none (or no MARKDOWN can be read without running the file)."""
+def unfollowed_warnings(cfg: Config) -> tuple[Problem, ...]:
+    """Return a warning, at its line of `pelicanconf.py`, for each setting of a Pelican
+    site that changes its posts and that feedkit does not follow: extensions its MARKDOWN
+    names that feedkit does not read posts with (`pymdownx.details`' `???` boxes,
+    `pymdownx.mark`'s `==marks==`…), their syntax reaching feeds as typed; and
+    `TYPOGRIFY = True`, typogrify's curly quotes, `--` em dash and ellipsis not made
+    (`smarty` in MARKDOWN, which feedkit follows, makes the first two)."""
     from feedkit.posts.pelicansettings import assigned_in
 
     path, values = assigned_in(folder / PELICAN_CONFIG for folder in site_folders(cfg))
-    value = values.get("MARKDOWN")
-    names = None if value is None else _names_in(value)
-    if path is None or value is None or names is None:
-        return None
-    unfollowed = sorted({short_name(name) for name in names} - FOLLOWED)
-    if not unfollowed:
-        return None
-    listed = ", ".join(repr(name) for name in unfollowed)
+    if path is None:
+        return ()
     shown = os.path.relpath(path, cfg.root).replace(os.sep, "/")
-    return Problem(
-        shown,
-        value.lineno,
-        f"MARKDOWN names {listed}: Python-Markdown extension(s) feedkit does not follow; "
-        "posts are read without them, and what their syntax makes on Pelican's pages "
-        "reaches feeds as typed",
-        warning=True,
-    )
-
-
-def typogrify_warning(cfg: Config) -> Problem | None:
-    """Return a warning, at its line of `pelicanconf.py`, when a Pelican site sets
-    `TYPOGRIFY = True`: Pelican puts each post through typogrify (curly quotes, `--` an em
-    dash, `...` an ellipsis), which feedkit does not run (`smarty` in MARKDOWN it follows)."""
-    from feedkit.posts.pelicansettings import assigned_in
-
-    path, values = assigned_in(folder / PELICAN_CONFIG for folder in site_folders(cfg))
-    value = values.get("TYPOGRIFY")
-    if path is None or not (isinstance(value, ast.Constant) and value.value is True):
-        return None
-    return Problem(
-        os.path.relpath(path, cfg.root).replace(os.sep, "/"),
-        value.lineno,
-        "TYPOGRIFY: feedkit does not run typogrify; quotes, dashes and ellipses reach feeds "
-        "as typed (add smarty to MARKDOWN's extensions for curly quotes and dashes in both)",
-        warning=True,
-    )
+    found = []
+    markdown = values.get("MARKDOWN")
+    names = None if markdown is None else _names_in(markdown)
+    unfollowed = sorted({short_name(name) for name in names or ()} - FOLLOWED)
+    if markdown is not None and unfollowed:
+        listed = ", ".join(repr(name) for name in unfollowed)
+        found.append(
+            Problem(
+                shown,
+                markdown.lineno,
+                f"MARKDOWN names {listed}: Python-Markdown extension(s) feedkit does not "
+                "follow; posts are read without them, and what their syntax makes on "
+                "Pelican's pages reaches feeds as typed",
+                warning=True,
+            )
+        )
+    typogrify = values.get("TYPOGRIFY")
+    if isinstance(typogrify, ast.Constant) and typogrify.value is True:
+        found.append(
+            Problem(
+                shown,
+                typogrify.lineno,
+                "TYPOGRIFY: feedkit does not run typogrify; quotes, dashes and ellipses reach "
+                "feeds as typed (add smarty to MARKDOWN's extensions for curly quotes and "
+                "dashes in both)",
+                warning=True,
+            )
+        )
+    return tuple(found)
 
 
 def site_reading(cfg: Config, pelican: bool) -> Reading:
