@@ -199,3 +199,25 @@ def test_an_eqnarray_is_mathml() -> None:
     ):
         out = tex_to_mathml(tex, True)
         assert out is not None and "<mtable" in out and tex.replace("&", "&amp;") in out
+
+
+def test_a_line_breaks_extra_space_is_no_text_of_the_next_row() -> None:
+    # `\\[4pt]` (kenyi-blog's aligned formulas): math-core read `[4pt]` as text at the start
+    # of the next row, where MathJax and LaTeX put the rows that much further apart.
+    from feedkit.posts.mathtext import tex_to_text
+    from feedkit.posts.texmath import tex_to_mathml
+
+    for tex in (
+        r"\begin{aligned} a &= b,\\[4pt] c &= d \end{aligned}",
+        r"\begin{aligned} a &= b,\\ [-1.5em] c &= d \end{aligned}",
+        r"\begin{aligned} a &= b,\\[2\jot] c &= d \end{aligned}",
+    ):
+        out = tex_to_mathml(tex, True)
+        assert out is not None and out.count("<mtr>") == 2
+        row = out.split("<annotation")[0]
+        assert "[</mo>" not in row and "<mn>" not in row  # no `[`, no length
+        assert tex.replace("&", "&amp;") in out  # the post's own TeX, as written
+        assert tex_to_text(tex) == "a = b,; c = d"
+    # A bracket that is no length stays the next row's.
+    out = tex_to_mathml(r"\begin{pmatrix} a \\ [0, 1] \end{pmatrix}", True)
+    assert out is not None and '<mo stretchy="false">[</mo><mn>0</mn>' in out

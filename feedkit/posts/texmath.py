@@ -35,6 +35,12 @@ _NUMBERED = re.compile(r"\\(begin|end)\{(equation|align|gather|multline)\}")
 _ENVIRONMENTS = r"\\(begin|end)\{(split|smallmatrix)\}"
 _SAME_ENVIRONMENT = {"split": "aligned", "smallmatrix": "matrix"}
 _EQNARRAY = re.compile(r"\\(begin|end)\{eqnarray\*?\}")
+# A line break's extra space (`\\[4pt]`, `\\[-1ex]`, `\\[2\jot]`), which MathJax and LaTeX
+# read and math-core takes for text after the break: `[4pt]` at the next row's start.
+_ROW_SPACE = re.compile(
+    r"(\\\\)\s*\[\s*[-+]?(?:\d+\.?\d*|\.\d+)?\s*"
+    r"(?:pt|pc|in|bp|cm|mm|dd|cc|sp|em|ex|mu|px|\\jot|\\(?:normal)?baselineskip)\s*\]"
+)
 _MACROS = {
     "mbox": r"\text{#1}",
     "hbox": r"\text{#1}",
@@ -140,6 +146,8 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
         source = _TEXT_MATH.sub(_text_math_out, source)
     if "\\begin{s" in source:
         source = re.sub(_ENVIRONMENTS, lambda m: f"\\{m[1]}{{{_SAME_ENVIRONMENT[m[2]]}}}", source)
+    if "\\\\" in source and "[" in source:
+        source = _ROW_SPACE.sub(r"\1", source)
     if "{eqnarray" in source:  # LaTeX's three columns, right, centre, left: as an array
         source = _EQNARRAY.sub(
             lambda m: r"\begin{array}{rcl}" if m[1] == "begin" else r"\end{array}", source
