@@ -1195,10 +1195,12 @@ def test_a_hugo_page_whose_name_makes_no_slug_is_where_hugo_publishes_it(tmp_pat
     assert sorted(ours) == sorted(theirs) and "https://h.example.org/posts/--/" in ours
 
 
-def hugo_page_and_ours(tmp_path: Path, body: str, config: str = "") -> tuple[str, str]:
+def hugo_page_and_ours(
+    tmp_path: Path, body: str, config: str = "", more: dict[str, str] | None = None
+) -> tuple[str, str]:
     """Return the HTML of the page the current Hugo makes of a post of `body` (its content
-    alone, in a site with `config` added to its hugo.toml), and the content of the item
-    feedkit's RSS feed gives it, the site set up with `feedkit init`."""
+    alone, in a site with `config` added to its hugo.toml, and the files `more`), and the
+    content of the item feedkit's RSS feed gives it, the site set up with `feedkit init`."""
     hugo = current_hugo()
     site = tmp_path / "site"
     files = {
@@ -1206,6 +1208,7 @@ def hugo_page_and_ours(tmp_path: Path, body: str, config: str = "") -> tuple[str
         "layouts/_default/single.html": "{{ .Content }}",
         "layouts/_default/list.html": "",
         "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n" + body,
+        **(more or {}),
     }
     for name, text in files.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
@@ -1887,6 +1890,37 @@ QUOTE_TEMPLATE = (
     "</blockquote>"
 )
 HINT_TEMPLATE = '<span title="{{ index .Params 1 }}">{{ index .Params 0 }}</span>'
+
+
+def test_formulas_a_hugo_sites_rawhtml_shortcode_passes_on_are_formulas(tmp_path: Path) -> None:
+    # Hugo blogs keep Markdown off their math with a `rawhtml` shortcode (`{{ .Inner }}`):
+    # Hugo puts its output in the page after Markdown, where MathJax finds the formulas.
+    # feedkit read it as Markdown: `\[…\]` and `\(…\)` became brackets, and `$$` with a
+    # blank line after it (kenyi-blog's) two paragraphs of TeX, its `\\` halved.
+    body = (
+        "Inline {{< rawhtml >}}\\(a_1 * b_2 * c\\){{< /rawhtml >}} here.\n\n"
+        "{{< rawhtml >}}\n$$\n\n\\begin{aligned}\na &= b,\\\\\nc &= d\n\\end{aligned}\n$$\n"
+        "{{< /rawhtml >}}\n\n{{< rawhtml >}}\n\\[ x_1 = y_1 \\]\n{{< /rawhtml >}}\n\nEnd.\n"
+    )
+    page, ours = hugo_page_and_ours(
+        tmp_path, body, more={"layouts/shortcodes/rawhtml.html": "{{ .Inner }}"}
+    )
+    # What MathJax typesets on Hugo's page, and the formulas of feedkit's RSS item (each
+    # as readable text, with its TeX as the title).
+    mathjax = [
+        (m[1] is None, "".join((m[1] or m[2] or m[3]).split()))
+        for m in re.finditer(r"(?s)\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$", html.unescape(page))
+    ]
+    feedkits = [
+        (kind == "display", "".join(html.unescape(tex).split()))
+        for kind, tex in re.findall(r'class="math (inline|display)" title="([^"]*)"', ours)
+    ]
+    assert feedkits == mathjax
+    assert mathjax == [
+        (False, "a_1*b_2*c"),
+        (True, r"\begin{aligned}a&=b,\\c&=d\end{aligned}"),
+        (True, "x_1=y_1"),
+    ]
 
 
 def test_a_themes_quote_and_hint_read_as_hugo_shows_them(tmp_path: Path) -> None:

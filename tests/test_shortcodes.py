@@ -73,3 +73,18 @@ def test_a_highlight_in_a_list_item_stays_the_items_code() -> None:
         '<pre><code class="language-go">package main\n</code></pre>\n'
         "</li>\n<li>\n<p>Next item.</p>\n</li>\n</ul>\n"
     )
+
+
+def test_formulas_a_shortcode_passes_on_are_read_as_the_page_shows_them() -> None:
+    # Hugo puts a `{{< >}}` shortcode's output in the page after Markdown, as written, where
+    # MathJax reads `\[…\]`, `\(…\)` and `$$…$$` over blank lines; a `{{% %}}` one's output
+    # is Markdown (`\[` an escaped bracket), as the post's own text is.
+    inner = "$$\n\n\\begin{aligned}\na &= b \\\\\nc\n\\end{aligned}\n$$\nand \\(x_1\\), \\[y\\]"
+    for name in ("math", "rawhtml"):  # Hugo Blox's, and one the site has (not found here)
+        out = expand_shortcodes(f"{{{{< {name} >}}}}{inner}{{{{< /{name} >}}}}", no_refs)
+        assert out.text == "$$\\begin{aligned}\na &= b \\\\\nc\n\\end{aligned}$$\nand $x_1$, $$y$$"
+        percent = expand_shortcodes(f"{{{{% {name} %}}}}{inner}{{{{% /{name} %}}}}", no_refs)
+        assert percent.text == inner
+    # Output with a tag is HTML to Markdown, which reads its formulas as raw HTML's.
+    tagged = "<div>\n\\(x\\)\n</div>"
+    assert expand_shortcodes(f"{{{{< math >}}}}{tagged}{{{{< /math >}}}}", no_refs).text == tagged

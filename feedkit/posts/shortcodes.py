@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from feedkit.posts import texdelims
+
 # {{< name params >}}, {{% /name %}}, {{< name />}}, {{</* escaped */>}}
 _TAG = re.compile(
     r"\{\{(?P<d>(?P<angle><)|%)(?P<esc>/\*)?\s*(?P<close>/)?\s*(?P<name>[\w.-]+)"
@@ -155,7 +157,8 @@ def _expand(
                 inner = _expand(body, tags, i, j, tag.end(), tags[j].start(), page, out)
                 pos, i = tags[j].end(), j + 1
         args, named = _params(tag["params"])
-        made = _shortcode(Call(tag["name"], args, named), inner, tag.start(), page, out)
+        call = Call(tag["name"], args, named)
+        made = _shortcode(call, inner, tag.start(), page, out, bool(tag["angle"]))
         if made == _NO_TARGET:  # a ref to nothing: a link to nothing, else no text at all
             from feedkit.posts.sanitize import LEFT_OUT  # rare: here
 
@@ -307,8 +310,14 @@ def _param(call: Call, page: Page) -> str | None:
     return None
 
 
-def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansion) -> str:
+def _shortcode(
+    call: Call, inner: str | None, at: int, page: Page, out: Expansion, angle: bool
+) -> str:
+    """Return what shortcode `call` makes; `angle`: a `{{< >}}` one, whose output the page
+    has as written (a site's own, the inner text of one feedkit passes on), with the
+    formulas MathJax finds in it (`texdelims.page_text_math`)."""
     name = call.name
+    as_written = texdelims.page_text_math if angle else str
     if page.site_template is not None:
         out.reads.append(("shortcode", name))  # one the site adds later is read then
         if (template := page.site_template(name)) is not None:
@@ -316,7 +325,7 @@ def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansio
 
             made = render(template, call.args, call.named, inner, page.titles, _inline_markdown)
             if made is not None:
-                return made
+                return as_written(made)
     if name in EMBEDS:
         return _embed_link(call)
     if name == "figure":
@@ -343,7 +352,7 @@ def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansio
     if name == "katex" or (name == "math" and inner is not None):
         # Blowfish's and Congo's katex loads KaTeX on the page; Hugo Blox's math wraps
         # formulas: feeds carry the formulas themselves.
-        return inner or ""
+        return as_written(inner or "")
     if name in ("collapse", "details"):  # a summary line that opens to the inner content
         # PaperMod's collapse; Hugo's details (also hugo-book's, with positional arguments)
         from feedkit.posts.plaintext import plain_text
@@ -388,4 +397,4 @@ def _shortcode(call: Call, inner: str | None, at: int, page: Page, out: Expansio
         out.problems.append((at, f"unknown shortcode {name!r}; left out"))
         return ""
     out.problems.append((at, f"unknown shortcode {name!r}; left out, its inner content kept"))
-    return inner
+    return as_written(inner)

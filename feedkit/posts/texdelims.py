@@ -208,6 +208,29 @@ def _html_math(source: str, before: str = "") -> str:
     return re.sub(_IN_HTML_MATH, formula, source)
 
 
+def page_text_math(text: str) -> str:
+    """Return the text a Hugo `{{< >}}` shortcode made, which Hugo puts in the page after
+    Markdown, as written (a site's `rawhtml` shortcode around a formula, to keep Markdown
+    off it), with the formulas MathJax finds there as pyromark's math: `\\(…\\)`, `\\[…\\]`
+    and `$$…$$`, whose blank lines are nothing to TeX. Put in the Markdown as it is, `\\[`
+    would be an escaped bracket, `\\\\` one backslash, and a blank line in `$$…$$` would
+    end its paragraph. Text with a tag in it is raw HTML to Markdown (`_html_math` reads
+    its formulas), and left as it is."""
+    if not ("\\" in text or "$$" in text) or _TAG_START.search(text):
+        return text
+
+    def formula(m: re.Match[str]) -> str:
+        raw = m[2] if m[2] is not None else m[3] if m[3] is not None else m[1]
+        tex = html.unescape(raw).strip()
+        if not tex or "$" in tex:
+            return m[0]
+        if m[1] is not None:
+            return f"${tex}$"
+        return f"$${_BLANK_LINE.sub('', tex)}$$"
+
+    return re.sub(_IN_HTML_MATH, formula, text)
+
+
 # A `$` right before a digit (with no space before it: a price, `[$0.04/month](…)`, which
 # pulldown-cmark may take for a formula's end). Searched for as `$` and a digit, then the
 # character before looked at: a look-behind first tried a match at every character of the
