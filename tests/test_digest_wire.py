@@ -4,6 +4,7 @@ received by an SMTP server, never after a parser decoded them."""
 from __future__ import annotations
 
 import email
+import json
 import re
 from datetime import timedelta
 from email import policy
@@ -96,6 +97,55 @@ def test_one_click_unsubscribe_url_reaches_the_smtp_server_whole(
     assert result.exit_code == 0, result.output
     [received] = smtp_server.messages
     check_unsubscribe_field(received.raw, url)
+
+
+@pytest.mark.parametrize(
+    ("written", "field"),
+    [
+        # A Pelican site's AUTHOR that is an address, which `feedkit init` made the name.
+        ("ht_song@163.com <ada@example.org>", b'From: "ht_song@163.com" <ada@example.org>'),
+        ("Quill, Ada <ada@example.org>", b'From: "Quill, Ada" <ada@example.org>'),
+        ('"A. \\"Q\\" Quill" <ada@example.org>', b'From: "A. \\"Q\\" Quill" <ada@example.org>'),
+    ],
+)
+def test_the_name_of_digest_from_never_becomes_the_address_mail_comes_from(
+    tmp_path: Path, smtp_server: FaultySmtpServer, written: str, field: bytes
+) -> None:
+    # email.utils.parseaddr took `ht_song@163.com` for the address (and `Quill` of the
+    # second): digests went out From, and bounced to, an address the owner never chose.
+    make_digest_site(
+        tmp_path, [("bo@example.org", "Bo")], posts=2, extra_toml=smtp_toml(smtp_server)
+    )
+    toml = (tmp_path / "feedkit.toml").read_text()
+    toml = toml.replace('from = "Ada Quill <ada@example.org>"', f"from = {json.dumps(written)}")
+    toml = toml.replace(
+        'subscribers = "subscribers.csv"', 'subscribers = "subscribers.csv"\ndelivery = "smtp"'
+    )
+    (tmp_path / "feedkit.toml").write_text(toml)
+    result = digest_command(tmp_path, "--send-latest", "1")
+    assert result.exit_code == 0, result.output
+    [received] = smtp_server.messages
+    assert received.mail_from == "ada@example.org"
+    assert raw_fields(received.raw)["From"] == field
+    assert b"mailto:ada@example.org?" in raw_fields(received.raw)["List-Unsubscribe"]
+
+
+def test_a_digest_from_without_an_address_is_named_before_anything_is_sent(tmp_path: Path) -> None:
+    make_digest_site(tmp_path, [("bo@example.org", "Bo")], posts=2)
+    toml = (tmp_path / "feedkit.toml").read_text()
+    toml = toml.replace(
+        'from = "Ada Quill <ada@example.org>"', 'from = "Ada Quill, ada at example.org"'
+    )
+    (tmp_path / "feedkit.toml").write_text(toml)
+    for command in (["check"], ["digest", "--send-latest", "1"]):
+        result = CliRunner().invoke(main, [*command, "--config", str(tmp_path / "feedkit.toml")])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (
+            "error: feedkit.toml: digest.from: has no address mail can come from: "
+            "'Ada Quill, ada at example.org'; write it as \"Ada Quill <ada@example.org>\", "
+            "or the address alone\n"
+        )
+    assert outbox_messages(tmp_path) == {}
 
 
 @pytest.mark.parametrize("length", [LONGEST_URL + 1, 2_000])

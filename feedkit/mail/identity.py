@@ -7,11 +7,11 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError
+from feedkit.servicekeys import named_address
 
 _LIST_ID = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 
@@ -23,7 +23,10 @@ def mail_from(cfg: Config, need: str = "to send a digest") -> tuple[str, str]:
         raise ConfigError(
             [("digest.from", f'is required {need}, e.g. from = "Ada Quill <ada@example.org>"')]
         )
-    name, address = parseaddr(cfg.digest.sender)
+    try:
+        name, address = named_address(cfg.digest.sender)  # checked as the config loaded
+    except ValueError as exc:
+        raise ConfigError([("digest.from", str(exc))]) from exc
     return name or cfg.title, address
 
 
