@@ -57,6 +57,37 @@ def test_plain_text_summaries_with_markup_characters_stay_valid(make_site: MakeS
     assert {name: issues for name, issues in found.items() if issues} == {}
 
 
+def test_a_plain_text_title_or_summary_that_looks_like_html_is_declared_html(
+    make_site: MakeSite,
+) -> None:
+    # minimal-mistakes' "Layout: Code Excerpt" post: its summary quotes
+    # `<span style="color: red;">red</span>`, and the validator warned at the Atom summary
+    # ("should not contain HTML unless declared in the type attribute"), as at a title
+    # naming `</div>` or `&nbsp;`. Declared html, escaped once more: the same text.
+    import html
+
+    import feedparser
+
+    title = "Closing `</div>` tags, &nbsp; and &#160;"
+    cfg = make_site(
+        posts={
+            "a.md": f"---\ntitle: '{title}'\ndate: 2024-01-02\n---\n"
+            'Inline code, (e.g. `<span style="color: red;">red</span>`. And AT&T.\n',
+            "b.md": "---\ntitle: Plain & simple\ndate: 2024-01-01\n---\nNothing < more.\n",
+        }
+    )
+    files = dict(plan_build(cfg, NOW).files)
+    assert issues_of({"atom.xml": files["atom.xml"]}, cfg.base_url) == {"atom.xml": []}
+    seen, plain = feedparser.parse(files["atom.xml"]).entries
+    assert (seen.title_detail.type, seen.summary_detail.type) == ("text/html", "text/html")
+    assert html.unescape(seen.title) == title
+    summary = 'Inline code, (e.g. <span style="color: red;">red</span>. And AT&T.'
+    assert html.unescape(seen.summary) == summary
+    # Text that does not look like HTML stays text, as before.
+    assert (plain.title_detail.type, plain.title) == ("text/plain", "Plain & simple")
+    assert b"<title>Plain &amp; simple</title>" in files["atom.xml"]
+
+
 HOSTILE = ("<script", "alert(", "onerror", "onmouseover", "onclick", "onload", "javascript:")
 HOSTILE += ("vbscript:", "<iframe", "<object", "<embed", "<video", "<audio", "<form", "<style")
 HOSTILE += ("url(", "tracker.gif", "evil.png", "injected", "<svg")

@@ -89,7 +89,10 @@ def atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
     fe = FeedEntry()
     fill_atom_entry(fe, cfg, rp)
     root = etree.Element("feed", xmlns=ATOM_NS, nsmap=_MEDIA)  # as feedgen makes it
-    root.append(fe.atom_entry())
+    entry = fe.atom_entry()
+    for name in ("title", "summary"):
+        _html_if_it_looks_so(entry.find(name))  # feedgen makes them in no namespace
+    root.append(entry)
     return TEMPLATE_BRACE.sub(b"&#123;", _only_child(root, 1, _ATOM_TAIL))
 
 
@@ -118,6 +121,21 @@ def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
 
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+
+# What the W3C validator takes for HTML in an Atom text construct of type "text", and warns
+# at ("should not contain HTML unless declared in the type attribute"): an element's end tag
+# (`</div>`), `&` before a name or a number (`&nbsp`, `&#160`), as in the plain text of a
+# post about HTML (a summary quoting `<span style="color: red;">red</span>`).
+_LOOKS_LIKE_HTML = re.compile(r"</\w+>|&#?\w")
+
+
+def _html_if_it_looks_so(element: Any) -> None:
+    """Make an Atom title or summary of plain text that looks like HTML to the validator
+    one of type "html", its text escaped once more: the same text to every reader."""
+    text = element.text if element is not None else None
+    if text and element.get("type") in (None, "text") and _LOOKS_LIKE_HTML.search(text):
+        element.set("type", "html")
+        element.text = html.escape(text, quote=False)
 
 
 # Media RSS: where feed readers (Feedly, Inoreader, NetNewsWire…) look for a post's picture,
