@@ -367,6 +367,40 @@ def test_character_references_xml_cannot_carry_are_removed_with_a_warning(
     assert issues_of(files, "https://example.com/blog/") == {"atom.xml": [], "rss.xml": []}
 
 
+def test_c1_control_characters_are_removed_with_a_warning_naming_the_line(
+    tmp_path: Path,
+) -> None:
+    # Mojibake (`’` saved as Latin-1 reads `â\x80\x99`) and a NEL: XML 1.0 allows U+0080 to
+    # U+009F, the W3C validator does not ("content contains bad characters"), in the file
+    # as in a character reference.
+    (tmp_path / "content").mkdir()
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML)
+    (tmp_path / "content" / "c1.md").write_text(
+        "---\ntitle: It\u00e2\u0080\u0099s here\ndate: 2024-03-01\n---\n"
+        "Text with \u0085 NEL,\n\nand a reference &#x9f; too.\n",
+        encoding="utf-8",
+    )
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    for line, count, first in ((2, 2, "0080"), (5, 1, "0085")):  # the title's, the body's
+        assert (
+            f"content/c1.md:{line}: warning: removed {count} control character(s) that XML "
+            f"feeds cannot carry (first: U+{first})"
+        ) in built.stderr
+    assert (
+        "content/c1.md:5: warning: removed 1 character(s) that XML feeds cannot carry, "
+        "written as character references (first: U+009F)"
+    ) in built.stderr
+    from test_validity import issues_of
+
+    names = ("atom.xml", "rss.xml", "feed.json")
+    files = {name: (tmp_path / "public" / name).read_bytes() for name in names}
+    for data in files.values():
+        assert not re.search("[\x80-\x9f]", data.decode()), data
+    assert "It\u00e2s here" in files["atom.xml"].decode()  # what is left of the mojibake
+    assert issues_of(files, "https://example.com/blog/") == dict.fromkeys(names, [])
+
+
 def test_a_cold_build_reads_each_post_to_render_where_it_is_rendered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -32,8 +32,9 @@ from feedkit.posts.reading import (
 from feedkit.posts.sanitize import close_self_closed, sanitize
 from feedkit.posts.texmath import tex_to_mathml
 
-# XML 1.0 forbids these code points even as character references.
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# XML 1.0 forbids these code points even as character references; and the C1 controls, which
+# the W3C validator rejects (see feedkit.posts.postfile).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ufffe\uffff]")
 _OPTIONS = PLAIN.options  # tables, footnotes, strikethrough, math, heading IDs, definitions
 _SMART = pyromark.Options.ENABLE_SMART_PUNCTUATION
 # What pulldown-cmark's writer makes of math: its own markup, nothing a post wrote, so this

@@ -19,12 +19,16 @@ from feedkit.posts.walk import (
 
 # Compiled when first met (re keeps it): its class reaches past U+00FF, for which re builds a
 # map of 65,536 entries, 0.4 ms that a build with no control character in a post would pay.
-XML_ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+# C1 controls (U+0080 to U+009F) too: XML 1.0 allows them, but the W3C validator rejects
+# a feed with one ("contains bad characters"), and in a post they are mojibake (`’` saved
+# as Latin-1 reads `â\x80\x99`), nothing a reader should get.
+XML_ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ufffe\uffff]"
 # The same, as bytes: a cheap test of a whole file before any regex runs. The table maps each
 # to NUL and every other byte to itself, so a file has one when its translation holds a NUL.
 _ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _ILLEGAL_TO_NUL = bytes(0 if byte in _ILLEGAL_BYTES else byte for byte in range(256))
 _NONCHARACTERS = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE and U+FFFF in UTF-8
+_C1 = re.compile(b"\xc2[\x80-\x9f]")  # U+0080 to U+009F in UTF-8
 
 
 # The lines that open and close front matter, by format, in the order they are tried:
@@ -104,10 +108,14 @@ def has_illegal(raw: bytes) -> bool:
     """Return True if `raw` may hold characters XML cannot carry (checked exactly later)."""
     # Mapped to NUL, then one memchr: 4.5 µs for a 12 KB bench post, where deleting them and
     # comparing lengths took 5.3 (translate's deleting loop tests each byte against a set).
-    return b"\0" in raw.translate(_ILLEGAL_TO_NUL) or (
-        # U+FFFE and U+FFFF: a byte search (memchr) for their first byte, then one regex
-        # search (re finds a literal prefix faster than `in` finds three bytes, twice).
-        0xEF in raw and _NONCHARACTERS.search(raw) is not None
+    return (
+        b"\0" in raw.translate(_ILLEGAL_TO_NUL)
+        or (
+            # U+FFFE and U+FFFF: a byte search (memchr) for their first byte, then one regex
+            # search (re finds a literal prefix faster than `in` finds three bytes, twice).
+            0xEF in raw and _NONCHARACTERS.search(raw) is not None
+        )
+        or (0xC2 in raw and _C1.search(raw) is not None)
     )
 
 

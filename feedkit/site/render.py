@@ -59,7 +59,7 @@ def _render(
     # The file's own text lost them when read (feedkit.posts.postfile): a character
     # reference (`&#7;`) may make them again.
     if len(data.translate(None, _C0_FORBIDDEN)) < len(data) or (
-        b"\xef\xbf" in data and XML_ILLEGAL.search(html)
+        (b"\xef\xbf" in data or b"\xc2" in data) and XML_ILLEGAL.search(html)
     ):
         removed = XML_ILLEGAL.findall(html)
         message = (
