@@ -54,6 +54,12 @@ from feedkit.posts.texmath import tex_to_mathml
         (r"\mbox{for all } n, x_1 + \dotsb + x_n", "for all n, x₁ + ⋯ + xₙ"),
         (r"\sum_{\substack{i < n \\ j < n}} a_{ij}", "∑_(i<n;j<n) aᵢⱼ"),
         (r"\begin{smallmatrix} a & b \end{smallmatrix} + \smash{y}", "a b + y"),
+        # A fraction beside what it multiplies is bracketed: `1/2x` reads as 1/(2x) (lil-log's
+        # GAN posts, in digests and summaries). A relation opens an aligned row spaced.
+        (r"\frac{1}{2}x + \frac{a+b}{c}d", "(1/2)x + ((a + b)/c)d"),
+        (r"-\frac{1}{n}\sum_i x_i", "−(1/n)∑ᵢ xᵢ"),
+        (r"\log \frac{p}{q} = 2\frac{1}{2}", "log(p/q) = 2(1/2)"),
+        (r"\begin{aligned} \min_G &= a \\ &= \mathbb{E}_x \end{aligned}", "min_G = a; = 𝔼ₓ"),
     ],
 )
 def test_formulas_read_as_text(tex: str, text: str) -> None:

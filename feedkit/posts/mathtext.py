@@ -51,8 +51,12 @@ _INVISIBLE = dict.fromkeys([*range(0x2061, 0x2065), *range(0xFE00, 0xFE10)])
 _BRACES = set("⏞⏟⎴⎵︷︸")
 _PRIMES = set("′″‴")
 _ROOTS = {"2": "√", "3": "∛", "4": "∜"}
-# Operators that are symbols but not infix: they take no spaces around them.
-_NOT_INFIX = ("N-ARY", "INTEGRAL", "INFINITY", "PARTIAL", "NABLA", "VERTICAL", "ROOT", "NOT SIGN")
+# Operators that are symbols but not infix: they take no spaces around them (an ellipsis,
+# ⋯, stands for terms: `x₁ + ⋯ + xₙ`).
+_NOT_INFIX = (
+    *("N-ARY", "INTEGRAL", "INFINITY", "PARTIAL", "NABLA", "VERTICAL", "ROOT", "NOT SIGN"),
+    "ELLIPSIS",
+)
 
 
 @lru_cache(maxsize=2)
@@ -170,15 +174,22 @@ def _kind(element: Element, text: str) -> str:
     return "atom"
 
 
+_SIGNS = ("+", "-", "−", "±", "∓")  # may stand before a term
+
+
 def _row(children: list[Element]) -> str:
     out = ""
     previous = "open"
     name = False  # the last part was a function's name alone: det(A) takes no space
-    for child in children:
-        text = _text(child)
-        kind = _kind(child, text)
-        if kind == "op" and previous in ("open", "op", "punct"):
-            kind = "prefix"  # a sign: −1, = −x
+    parts = [(child, _text(child)) for child in children]
+    kinds = [_kind(child, text) for child, text in parts]
+    summand = False  # the last part was a sum's sign (∑): what follows is what it sums
+    for at, (child, text) in enumerate(parts):
+        kind = kinds[at]
+        if _is_fraction(child) and _juxtaposed(kinds, at, "open" if summand else previous):
+            text = f"({text})"  # ½x written 1/2x reads as 1/(2x): (1/2)x
+        if kind == "op" and previous in ("open", "op", "punct") and text in _SIGNS:
+            kind = "prefix"  # a sign: −1, = −x (a relation is none: an aligned row's `= y`)
         if kind == "op":
             out = f"{out.rstrip()} {text} "
         elif kind == "punct":
@@ -197,7 +208,22 @@ def _row(children: list[Element]) -> str:
             previous = kind
         if kind != "space":
             name = kind == "word" and _unwrapped(child).tag == "mi"
+            summand = kind == "large"
     return out
+
+
+def _is_fraction(element: Element) -> bool:
+    """Return True if `element` is a fraction with a bar, which reads as `a/b`."""
+    element = _unwrapped(element)
+    return element.tag == "mfrac" and element.get("linethickness") != "0"
+
+
+def _juxtaposed(kinds: list[str], at: int, previous: str) -> bool:
+    """Return True if the part at `at` of a row multiplies what stands beside it, with no
+    operator between (`\\frac{1}{2}x`, `\\log\\frac{p}{q}`, `-\\frac{1}{n}\\sum`): written
+    `a/b`, it must be bracketed to read as it does."""
+    after = next((kind for kind in kinds[at + 1 :] if kind != "space"), "close")
+    return previous in ("atom", "word", "close") or after in ("atom", "word", "open", "large")
 
 
 def _text(element: Element) -> str:
