@@ -368,8 +368,40 @@ def test_a_more_divider_in_a_code_block_stays_in_the_digests_text_as_received(
     (received,) = smtp_server.messages
     text = decoded_part(received.raw, "plain")
     # The author's own divider goes; the one the code block shows stays, as it is written.
-    assert "How Hugo cuts a summary.\r\n\r\n\r\n\r\nWrite this line:" in text
+    assert "How Hugo cuts a summary.\r\n\r\nWrite this line:" in text
     assert "```html\r\n<p>Intro</p>\r\n<!--more-->\r\n<p>Rest</p>\r\n```" in text
+
+
+def test_the_text_part_of_a_post_in_full_is_what_its_html_part_says(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # The text part was the Markdown as written: a reader whose mail program shows text got
+    # an embed's <script>, an <iframe>, `&mdash;`, TeX between `$$`, a link relative to
+    # the site no mail program can follow, and footnote syntax (real posts: a Pelican
+    # blog's Bilibili embed, lil-log's GAN post, stekzero's tweet).
+    smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
+    (tmp_path / "content").mkdir()
+    assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
+    body = (
+        "An embed &mdash; see [the notes](/notes/)[^1]:\n\n"
+        '<iframe src="//player.example.net/v/1"></iframe>\n\n'
+        '<script async src="https://platform.example.net/widgets.js"></script>\n\n'
+        "$$\\frac{1}{2}x \\le y$$\n\n![A chart](/img/chart.png)\n\n"
+        "## Steps\n\n1. *one*\n2. two\n\n[^1]: The note.\n"
+    )
+    write_post(tmp_path, "embed", "An embed", NOW - timedelta(hours=1), body)
+    done = digest_command(tmp_path)
+    assert done.exit_code == 0, done.output
+    (received,) = smtp_server.messages
+    text = decoded_part(received.raw, "plain")
+    post = text[text.index("An embed —") : text.index("On the site:")]
+    assert post == (
+        "An embed — see [the notes](https://example.com/notes/)[1]:\r\n\r\n"
+        "<https://player.example.net/v/1>\r\n\r\n"  # the iframe, a link as in the HTML
+        "(1/2)x ≤ y\r\n\r\n![A chart](https://example.com/img/chart.png)\r\n\r\n"
+        "## Steps\r\n\r\n1. *one*\r\n2. two\r\n\r\n---\r\n\r\n1. The note.\r\n\r\n"
+    )
 
 
 def test_an_svg_image_is_left_out_of_cards_and_check_says_so(tmp_path: Path) -> None:

@@ -145,9 +145,10 @@ def test_a_hugo_posts_digest_leaves_raw_html_out_and_no_mark_in(tmp_path: Path) 
     page = decoded_part(raw, "html")
     text = decoded_part(raw, "plain")
     assert "A raw word." in page and '<img src="https://example.org/a.png"' in page
-    # The text part is the Markdown as written, the shortcode's figure in it as feedkit
-    # makes it (and none of the marks that keep its tags in).
-    assert "A <b>raw</b> word.\r\n\r\n\r\n<figure><img" in text and "\ufdd0" not in text
+    # The text part is the HTML part's text (raw HTML left out there too, the figure an
+    # image's address), with none of the marks that keep a shortcode's tags in.
+    assert "A raw word.\r\n\r\n![A](https://example.org/a.png)\r\n" in text
+    assert "<" not in text.split("A raw word.")[1] and "\ufdd0" not in text
 
 
 def test_emoji_codes_in_raw_html_stay_as_written_as_goldmark_leaves_them(tmp_path: Path) -> None:

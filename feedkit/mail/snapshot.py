@@ -17,11 +17,9 @@ from feedkit.models import Post, headline
 from feedkit.posts.anchors import anchor_of
 from feedkit.posts.expand import Templates
 from feedkit.posts.markup import render_html
-from feedkit.posts.plaintext import measure, summarize, without_dividers
+from feedkit.posts.plaintext import measure, summarize
 from feedkit.posts.postbody import read_body
-from feedkit.posts.rawhtml import KEPT
 from feedkit.posts.reading import Reading
-from feedkit.posts.tasklists import task_boxes
 from feedkit.site.postlist import PostList, templates_of
 
 
@@ -78,6 +76,9 @@ def snapshot(
     full = cfg.digest.content == "full"
     reading = templates.reading(templates.jekyll, post.hugo)
     summary = summarize(body, post.summary, cfg.digest.summary_chars, reading)
+    html = email_html(body, post, reading, anchor) if full else ""
+    if full:
+        from feedkit.mail.plainpart import plain_part  # markdownify, for a post in full
     return PostSnapshot(
         id=post.id,
         # An untitled post's (a Pelican article's empty `Title:`): its text's first words.
@@ -90,15 +91,8 @@ def snapshot(
         image=post.image,
         image_alt=post.image_alt or "",
         updated=post.updated.isoformat() if post.updated > post.published else "",
-        html=email_html(body, post, reading, anchor) if full else "",
-        # The Markdown as written, without the summary's divider (one in code is code) and
-        # the marks on a shortcode's tags (rawhtml.KEPT), a task item's box as the HTML
-        # shows it: mail programs draw no `[ ]`.
-        text=task_boxes(without_dividers(body, reading.exact_divider), reading)
-        .replace(KEPT, "")
-        .strip()
-        if full
-        else "",
+        html=html,
+        text=plain_part(html) if full else "",  # the HTML's text (feedkit.mail.plainpart)
         image_height=card_image_height(post, cfg),
     )
 

@@ -1,0 +1,56 @@
+"""A post in full as the digest's plain-text part shows it: the text of the HTML part's
+body, laid out as Markdown is (markdownify), so that the two parts say the same.
+
+The text part was the post's Markdown as written, which shows a plain post well and every
+other one badly: a mail program that shows text showed raw HTML (an embed's `<script>`,
+an `<iframe>`, `&mdash;`), kramdown's `{: .class}` and `{:toc}`, TeX between `$$`, relative
+links no mail program can follow, and the HTML a shortcode made. The HTML part has none of
+them: it is the feeds' safe HTML, every link absolute, each formula readable text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdownify import MarkdownConverter
+
+_LANGUAGE = re.compile(r"\blanguage-([\w+#.-]+)")
+
+
+def _language(pre: Any) -> str:
+    """Return the language a code block's `<code class="language-x">` names, if any."""
+    code = pre.find("code")
+    return next(iter(_LANGUAGE.findall(" ".join(code.get("class") or ()))), "") if code else ""
+
+
+class _PlainPart(MarkdownConverter):
+    """markdownify, with footnotes as a text shows them: `[1]` where a note is referred to,
+    the notes after the post without their links back."""
+
+    def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        classes = el.get("class") or ()
+        if "footnote-backref" in classes:
+            return ""
+        if el.find_parent("sup", class_="footnote-ref") is not None:
+            return f"[{text}]"
+        # markdownify's own (its type stub names no convert_ method)
+        return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return "\n"  # a line break, not Markdown's two trailing spaces
+
+
+def plain_part(html: str) -> str:
+    """Return the text part's form of a post's email HTML (`snapshot.email_html`)."""
+    return (
+        _PlainPart(
+            heading_style="ATX",
+            bullets="-",
+            escape_asterisks=False,
+            escape_underscores=False,
+            code_language_callback=_language,
+        )
+        .convert(html)
+        .strip()
+    )
