@@ -404,6 +404,40 @@ def test_the_text_part_of_a_post_in_full_is_what_its_html_part_says(
     )
 
 
+def test_images_of_a_post_in_full_are_sized_for_outlook_as_received(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # Outlook for Windows sizes an image by its attributes alone: a site's own picture
+    # wider than the card showed at its full width, past the edge of the mail; and
+    # premailer copied the stylesheet's `height: auto` into an attribute that takes a
+    # number (`height="auto"`), and `background-color` into `bgcolor` on a <pre>.
+    smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
+    (tmp_path / "content").mkdir()
+    assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
+    (tmp_path / "img").mkdir()  # the site's own file, at base_url + img/diagram.png
+    shutil.copy(ROOT / "content" / "kahan-summation" / "diagram.png", tmp_path / "img")
+    body = (
+        "![Wide](/blog/img/diagram.png)\n\n![Elsewhere](https://cdn.example/b.png)\n\n"
+        "```\ncode\n```\n"
+    )
+    write_post(tmp_path, "pictures", "Pictures", NOW - timedelta(hours=1), body)
+    done = digest_command(tmp_path)
+    assert done.exit_code == 0, done.output
+    (received,) = smtp_server.messages
+    html = decoded_part(received.raw, "html")
+    images = {
+        img.get("src"): (img.get("width"), img.get("height"))
+        for img in lxml.html.fromstring(html).xpath("//div[contains(@class, 'post-content')]//img")
+    }
+    # 960 × 400 shown 552 wide: 230 high. An image elsewhere: its size is not known.
+    assert images == {
+        "https://example.com/blog/img/diagram.png": ("552", "230"),
+        "https://cdn.example/b.png": (None, None),
+    }
+    assert 'height="auto"' not in html and "<pre bgcolor" not in html
+
+
 def test_an_svg_image_is_left_out_of_cards_and_check_says_so(tmp_path: Path) -> None:
     cfg = make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=1)
     post = tmp_path / "content" / "old-0.md"

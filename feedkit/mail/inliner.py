@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 import types
 from collections.abc import Iterator, Mapping
@@ -55,9 +56,35 @@ if TYPE_CHECKING:
 KIND = "css.json"  # the kept results' files in the render cache
 
 
+# The elements HTML gives a `bgcolor` attribute (premailer gives it every element with a
+# background colour); and what a `width` or `height` attribute may hold: a number of pixels
+# or a percentage (premailer copied `height: auto` into `height="auto"`).
+_BGCOLOR_ELEMENTS = frozenset(("body", "table", "tr", "td", "th"))
+_LENGTH = re.compile(r"\d+%?")
+
+
 class NestingPremailer(premailer.Premailer):  # type: ignore[misc]
     """premailer that writes out a @media rule nested in another, which a dark-mode layout
-    for phones needs: premailer 3.10 crashes on one (upstream issue 290)."""
+    for phones needs: premailer 3.10 crashes on one (upstream issue 290); and that gives an
+    element only the attributes HTML has for it, from its inlined style (Outlook's reading
+    of them is what they are there for)."""
+
+    def _style_to_basic_html_attributes(
+        self, element: Any, style_content: str, force: bool = False
+    ) -> None:
+        before = dict(element.attrib)
+        super()._style_to_basic_html_attributes(element, style_content, force)
+        for name in ("width", "height", "bgcolor"):
+            value = element.get(name)
+            if value is None or before.get(name) == value:
+                continue
+            if name == "bgcolor" and element.tag not in _BGCOLOR_ELEMENTS:
+                del element.attrib[name]
+            elif name != "bgcolor" and not _LENGTH.fullmatch(value):
+                if name in before:
+                    element.set(name, before[name])
+                else:
+                    del element.attrib[name]
 
     def _css_rules_to_string(self, rules: list) -> str:
         lines = []

@@ -54,6 +54,9 @@ COUNTS = 100
 KEEP = 16  # results kept, newest used first; a digest needs one, or a few when cut to size
 # The libraries whose versions can change the inlined bytes.
 LIBRARIES = ("premailer", "cssutils", "cssselect", "lxml")
+# What feedkit changes in premailer's output (feedkit.mail.inliner): a new value when that
+# changes, so that no HTML inlined before is taken for what the inliner makes now.
+INLINER = 2  # 2: width, height and bgcolor only where HTML has them
 SETTINGS: Mapping[str, Any] = {
     "allow_network": False,  # never fetch anything while rendering mail
     "strip_important": False,  # the phone layout's !important must win over inline styles
@@ -285,7 +288,7 @@ def inline_key(document: str, settings: Mapping[str, Any]) -> str:
     """Return the name of `document`'s inlined HTML: a hash of it, the settings and the
     versions of the libraries that make it."""
     versions = {name: library_version(name) for name in LIBRARIES}
-    made_by = json.dumps([versions, sorted(settings.items())], sort_keys=True)
+    made_by = json.dumps([versions, sorted(settings.items()), INLINER], sort_keys=True)
     return hashlib.sha256(f"{made_by}\n{document}".encode()).hexdigest()
 
 

@@ -4,9 +4,11 @@ digest resumed after a crash is the same digest."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -76,7 +78,7 @@ def snapshot(
     full = cfg.digest.content == "full"
     reading = templates.reading(templates.jekyll, post.hugo)
     summary = summarize(body, post.summary, cfg.digest.summary_chars, reading)
-    html = email_html(body, post, reading, anchor) if full else ""
+    html = email_html(body, post, reading, anchor, cfg) if full else ""
     if full:
         from feedkit.mail.plainpart import plain_part  # markdownify, for a post in full
     return PostSnapshot(
@@ -106,12 +108,20 @@ def card_image_height(post: Post, cfg: Config) -> int:
     Outlook sizes an image by its attributes alone."""
     if not post.image or not shows_image(post.image):
         return 0
+    size = site_image_size(post.image, post, cfg)
+    return round(CARD_WIDTH * size[1] / size[0]) if size else 0
+
+
+def site_image_size(url: str, post: Post, cfg: Config) -> tuple[int, int] | None:
+    """Return (width, height) of the image at `url` when it is a file of the site's: a page
+    bundle's beside the post, else under the site's folder, Hugo's static/ or the content
+    folder; None when it is none of those (or no image that imagesize reads)."""
     root = cfg.root.resolve()
     places: list[Path] = []
-    if post.image.startswith(post.url):  # a page bundle's: beside index.md
-        places.append(Path(post.source).parent / unquote(post.image[len(post.url) :]))
-    if post.image.startswith(cfg.base_url):
-        rest = unquote(post.image[len(cfg.base_url) :])
+    if url.startswith(post.url):  # a page bundle's: beside index.md
+        places.append(Path(post.source).parent / unquote(urlsplit(url[len(post.url) :]).path))
+    if url.startswith(cfg.base_url):
+        rest = unquote(urlsplit(url[len(cfg.base_url) :]).path)
         places += [root / rest, root / "static" / rest, cfg.content_path / rest]
     for place in places:
         try:
@@ -124,18 +134,49 @@ def card_image_height(post: Post, cfg: Config) -> int:
 
         width, height = imagesize.get(path)
         if width > 0 and height > 0:
-            return round(CARD_WIDTH * height / width)
-    return 0
+            return width, height
+    return None
 
 
-def email_html(body: str, post: Post, reading: Reading, anchor: str) -> str:
+def email_html(body: str, post: Post, reading: Reading, anchor: str, cfg: Config) -> str:
     """Return a post's body as the digest shows it in full: the feeds' safe HTML (read as
     `reading` says, its footnotes' anchors begun with `anchor`), with each formula as
-    readable text (no mail program shows MathML)."""
+    readable text (no mail program shows MathML), and each image of the site's own sized
+    for the card (`sized_images`)."""
     from feedkit.posts.mathtext import mathml_as_text
 
     html = render_html(body, post.url, anchor, "mathml", reading)
-    return mathml_as_text(html)
+    return sized_images(mathml_as_text(html), post, cfg)
+
+
+# An image tag as the sanitiser writes it, and its address.
+_IMG = re.compile(r"<img\b[^>]*>")
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def sized_images(html: str, post: Post, cfg: Config) -> str:
+    """Return a post's email HTML with each image that is a file of the site's given its
+    width and height, at most the card's width: Outlook for Windows sizes an image by its
+    attributes alone (no `max-width`), and showed a 2,000-pixel picture at 2,000 pixels,
+    past the edge of the mail. An image from elsewhere is left as it is (its size unknown
+    without fetching it)."""
+    if "<img" not in html:
+        return html
+
+    def sized(m: re.Match[str]) -> str:
+        tag = m[0]
+        src = _SRC.search(tag)
+        if src is None or " width=" in tag or " height=" in tag:
+            return tag
+        size = site_image_size(html_unescape(src[1]), post, cfg)
+        if size is None:
+            return tag
+        width, height = size
+        if width > CARD_WIDTH:
+            width, height = CARD_WIDTH, max(1, round(CARD_WIDTH * height / width))
+        return f'{tag[:4]} width="{width}" height="{height}"{tag[4:]}'
+
+    return _IMG.sub(sized, html)
 
 
 def shows_image(url: str | None) -> bool:
