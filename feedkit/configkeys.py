@@ -83,7 +83,9 @@ def _timezone(value: Any) -> ZoneInfo:
 
 
 def _language(value: Any) -> str:
-    lang = _nonempty(value)
+    # A locale's underscore (Pelican's DEFAULT_LANG = 'zh_CN', Jekyll's `lang: en_US`) is
+    # the tag's hyphen: feeds and pages carry the tag (`zh-CN`).
+    lang = _nonempty(value).replace("_", "-")
     parts = lang.split("-")
     if not (2 <= len(parts[0]) <= 3 and parts[0].isalpha()) or not all(
         p.isalnum() and 1 <= len(p) <= 8 for p in parts[1:]

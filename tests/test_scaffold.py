@@ -490,6 +490,32 @@ def test_init_in_a_pelican_site_follows_its_article_urls_or_says_it_cannot(
     assert "# set it: feedkit cannot follow the URLs Pelican gives posts" in written
 
 
+def test_init_takes_a_locales_language_as_its_language_tag(tmp_path: Path) -> None:
+    # htsong/PelicanBlog's DEFAULT_LANG = 'zh_CN': init refused it, and a Chinese blog's
+    # feeds and digests said they were English. A locale's underscore is the tag's hyphen.
+    _write(
+        tmp_path,
+        {
+            "pelicanconf.py": "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\n"
+            "DEFAULT_LANG = 'zh_CN'\nWITH_FUTURE_DATES = False\n" + NO_OTHER_FEEDS,
+            "content/a.md": "Title: A\nDate: 2024-05-01\n\n文字。\n",
+        },
+    )
+    started = feedkit(tmp_path, "init", stdin="")
+    assert (started.returncode, started.stderr) == (0, "")
+    assert 'language = "zh-CN"' in (tmp_path / "feedkit.toml").read_text(encoding="utf-8")
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    assert (
+        b'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">'
+        in (tmp_path / "public" / "feeds" / "all.atom.xml").read_bytes()
+    )
+    # Written so in feedkit.toml, it reads the same.
+    toml = (tmp_path / "feedkit.toml").read_text(encoding="utf-8")
+    (tmp_path / "feedkit.toml").write_text(toml.replace('"zh-CN"', '"en_US"'), encoding="utf-8")
+    assert load_config(tmp_path / "feedkit.toml").language == "en-US"
+
+
 def test_init_in_a_pelican_site_reads_settings_made_of_other_settings(tmp_path: Path) -> None:
     # ARTICLE_URL = BLOG_DIR + '/{slug}.html' was read as unset: every link and ID changed,
     # and nothing said so. publishconf.py is read over pelicanconf.py, as Pelican runs it.

@@ -112,7 +112,8 @@ def find_old_site(folder: Path) -> OldSite | None:
 
 
 def _checked(site: OldSite) -> OldSite:
-    """Return `site` without the values feedkit.toml would refuse, each named in `refused`."""
+    """Return `site` without the values feedkit.toml would refuse, each named in `refused`
+    (and its language as feedkit.toml reads it)."""
     dropped: dict[str, Any] = {}
     refused = []
     for key in ("title", "description", "base_url", "language", "content_dir", "permalink"):
@@ -120,11 +121,14 @@ def _checked(site: OldSite) -> OldSite:
         if not value:
             continue
         try:
-            SITE_KEYS[key](value)
+            read = SITE_KEYS[key](value)
         except ValueError as exc:
             dropped[key] = "." if key == "content_dir" else ""
             refused.append((key, f"{site.config}: {value!r} {exc}"))
-    return replace(site, **dropped, refused=tuple(refused)) if refused else site
+            continue
+        if key == "language" and read != value:
+            dropped[key] = read  # written as feedkit reads it: `zh_CN` is `zh-CN`
+    return replace(site, **dropped, refused=tuple(refused)) if dropped else site
 
 
 # What a Jekyll `_config.yml` or a Hugo configuration (keys in lower case) sets to publish
