@@ -16,6 +16,7 @@ and `{{< ref >}}` name, only when a post asks.
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -46,6 +47,24 @@ _PAGE_KEY = re.compile(r"\bpage\.(\w+)")
 # What a render read besides its own file: (kind, name, what it found). Kinds: "post_url",
 # "link", "ref" (found: the URL), "include", "config" (found: a hash of the file's bytes).
 Read = tuple[str, str, str]
+
+
+def _joined(first: Expanded, then: Expanded) -> Expanded:
+    """Return what `then` made of the text `first` made, with both's problems and reads."""
+    return Expanded(
+        then.text, first.problems + then.problems, tuple(dict.fromkeys(first.reads + then.reads))
+    )
+
+
+def _chars(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return UTF-8 byte ranges of `text` (pulldown-cmark's) as ranges of its characters."""
+    if text.isascii():
+        return ranges
+    data = text.encode()
+    return [
+        (len(data[:a].decode(errors="ignore")), len(data[:b].decode(errors="ignore")))
+        for a, b in ranges
+    ]
 
 
 @readonly()
@@ -194,17 +213,58 @@ class Templates:
             return self._templates(post, body)
         from feedkit.posts import pelicanlinks
 
+        tags = self._pelican_liquid(post, body) if self._liquid_tags[0] and "{%" in body else None
+        body = tags.text if tags is not None else body
         if not pelicanlinks.has_links(body):
-            return self._templates(post, body)
+            expanded = self._templates(post, body)
+            return _joined(tags, expanded) if tags is not None else expanded
         if not self.posts_known:
             raise NeedsPosts(post.rel_path)
         links = self._pelican_links(post, body)
-        expanded = self._templates(post, links.text)
-        return Expanded(
-            expanded.text,
-            links.problems + expanded.problems,
-            tuple(dict.fromkeys(links.reads + expanded.reads)),
+        expanded = _joined(links, self._templates(post, links.text))
+        return _joined(tags, expanded) if tags is not None else expanded
+
+    @cached_property
+    def _liquid_tags(self) -> tuple[frozenset[str], str]:
+        """The tags of Pelican's liquid_tags plugin the site loads, and its CODE_DIR."""
+        from feedkit.posts.pelicansettings import assignments, liquid_tags
+
+        configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
+        return liquid_tags(assignments(configs), configs)
+
+    def _pelican_liquid(self, post: Post, body: str) -> Expanded:
+        """Return `body` with the liquid tags the site loads made (feedkit.posts.pelicanliquid)."""
+        from urllib.parse import quote
+
+        from feedkit.posts import pelicanliquid, texdelims
+
+        loaded, code_dir = self._liquid_tags
+        reads: dict[Read, None] = {}
+        # The content folder, from feedkit.toml's, as `include_relative` reads names.
+        content = os.path.relpath(self.cfg.content_path, self.cfg.root).replace(os.sep, "/")
+
+        def code(name: str) -> tuple[str, str]:
+            # As the plugin opens it: under the content folder's CODE_DIR.
+            path = posixpath.normpath(posixpath.join(content, code_dir, name))
+            text, problem = self._read("include_relative", path)
+            reads[("include_relative", path, text)] = None
+            return (
+                text,
+                problem and f"no file {posixpath.join(code_dir, name)!r} in the content folder",
+            )
+
+        def code_url(name: str) -> str:
+            return self.cfg.base_url + quote(posixpath.join(code_dir, name), safe="/")
+
+        skipped, _ = texdelims.regions(body)
+        text, found = pelicanliquid.expand(
+            body, loaded, self.cfg.base_url, code, code_url, skipped=_chars(body, skipped)
         )
+        problems = tuple(
+            Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
+            for at, msg in found
+        )
+        return Expanded(text, problems, tuple(reads))
 
     def _templates(self, post: Post, body: str) -> Expanded:
         # Imported here: a cold build should not import what only rendering needs before

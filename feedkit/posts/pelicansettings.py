@@ -383,6 +383,35 @@ def uses_plugin(
     return False
 
 
+_LIQUID_TAGS_PACKAGE = re.compile(r"pelican[-_.]liquid[-_.]tags", re.IGNORECASE)
+
+
+def liquid_tags(values: dict[str, ast.expr], configs: Iterable[Path]) -> tuple[frozenset[str], str]:
+    """Return the tags of the liquid_tags plugin a Pelican site loads (see
+    feedkit.posts.pelicanliquid `loaded_tags`), and its CODE_DIR (set at the top, or in
+    LIQUID_CONFIGS; the plugin's default `code`), from its pelicanconf.py (`assignments`)."""
+    from feedkit.posts.pelicanliquid import loaded_tags
+
+    plugins = _strings(values["PLUGINS"]) if "PLUGINS" in values else None
+    if plugins is None and uses_plugin(values, configs, _LIQUID_TAGS_PACKAGE):
+        plugins = ("liquid_tags",)  # a namespace plugin among its dependencies
+    listed = _strings(values["LIQUID_TAGS"]) if "LIQUID_TAGS" in values else None
+    tags = loaded_tags(plugins, listed)
+    code_dir = text_of(values.get("CODE_DIR"), values)
+    configs_value = values.get("LIQUID_CONFIGS")
+    if code_dir is None and isinstance(configs_value, ast.List | ast.Tuple):
+        for item in configs_value.elts:
+            row = _strings(item) if isinstance(item, ast.List | ast.Tuple) else None
+            if row and len(row) >= 2 and row[0] == "CODE_DIR":
+                code_dir = row[1]
+    return tags, (code_dir or "code").strip("/")
+
+
+def _liquid_key(found: tuple[frozenset[str], str]) -> tuple[list[str], str] | None:
+    """What the build cache keys on of a site's liquid tags (see `liquid_tags`)."""
+    return (sorted(found[0]), found[1]) if found[0] else None
+
+
 def default_categories(values: dict[str, ast.expr]) -> tuple[bool, str]:
     """Return the category Pelican gives an article whose metadata names none, from a
     site's pelicanconf.py (its `assignments`): whether its folder's name
@@ -412,6 +441,7 @@ def layout_settings(configs: list[Path]) -> tuple[object, ...]:
         yaml_plugin(values, configs),
         uses_plugin(values, configs, RENDER_MATH),
         default_categories(values),
+        _liquid_key(liquid_tags(values, configs)),
     )
 
 
