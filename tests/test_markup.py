@@ -327,6 +327,25 @@ def test_an_embed_without_a_safe_source_leaves_nothing() -> None:
     assert html('<iframe src="javascript:alert(1)"></iframe>').strip() == ""
 
 
+def test_a_link_with_nothing_to_see_shows_its_address() -> None:
+    # An Embedly card (a Jekyll post's `<a class="embedly-card" href="…"></a>`, which its
+    # script fills on the page) reached feeds and mails as a link no reader could see.
+    out = html(
+        'See <a class="embedly-card" href="https://ex.org/a?b=1&c=2"></a> and <a href="/x"> </a>.'
+    )
+    assert out == (
+        '<p>See <a class="embedly-card" href="https://ex.org/a?b=1&amp;c=2">'
+        'https://ex.org/a?b=1&amp;c=2</a> and <a href="https://example.com/x">'
+        "https://example.com/x</a>.</p>\n"
+    )
+    # A named anchor links nowhere, and one around a picture shows it: as they were.
+    kept = (
+        '<p><a id="k"></a><a href="https://example.com/y">'
+        '<img src="https://example.com/i.png" alt="i"></a></p>\n'
+    )
+    assert html('<a id="k"></a><a href="/y"><img src="/i.png" alt="i"></a>') == kept
+
+
 def test_self_closed_anchors_are_closed_where_they_stand() -> None:
     out = html('<a name="one" />One. <a name="two" /> Two.\n\nNext.')
     assert out == '<p><a name="one"></a>One. <a name="two"></a> Two.</p>\n<p>Next.</p>\n'

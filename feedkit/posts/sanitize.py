@@ -247,9 +247,22 @@ def sanitize(fragment: str, base: str, root: str = "") -> str:
         fragment = _embeds_as_links(fragment, base)
     token = _BASE.set(_Resolved(base, root))
     try:
-        return _cleaner().clean(fragment)
+        clean = _cleaner().clean(fragment)
     finally:
         _BASE.reset(token)
+    if "></a>" in clean or "\n</a>" in clean:
+        clean = _EMPTY_LINK.sub(_shown_link, clean)
+    return clean
+
+
+# A link with nothing in it to see (an Embedly card's `<a class="embedly-card" href="…"></a>`,
+# which its script fills on the page): in a feed or a mail, nothing to follow either.
+_EMPTY_LINK = re.compile(r'(<a\b[^>]*?\shref="([^"]+)"[^>]*>)\s*</a>')
+
+
+def _shown_link(m: re.Match[str]) -> str:
+    """Return an empty link with its address as its text, as an embed is shown."""
+    return f"{m[1]}{m[2]}</a>"
 
 
 def text_of(fragment: str) -> str:
