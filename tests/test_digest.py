@@ -350,23 +350,29 @@ def test_a_digest_in_full_carries_each_post_whole_as_sent(tmp_path: Path) -> Non
     assert text.rstrip().endswith("Ada Quill\r\n1 Example Street")
 
 
-def test_a_more_divider_in_a_code_block_stays_in_the_digests_text_as_received(
-    tmp_path: Path, smtp_server: FaultySmtpServer
-) -> None:
-
+def mailed_in_full(tmp_path: Path, smtp_server: FaultySmtpServer, body: str) -> bytes:
+    """Return the bytes `smtp_server` received of the digest in full of a new post of
+    `body`, in a site at `tmp_path` (which may hold files of its own already)."""
     smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
     make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
     (tmp_path / "content").mkdir()
     assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
+    write_post(tmp_path, "post", "A post", NOW - timedelta(hours=1), body)
+    done = digest_command(tmp_path)
+    assert done.exit_code == 0, done.output
+    (received,) = smtp_server.messages
+    return received.raw
+
+
+def test_a_more_divider_in_a_code_block_stays_in_the_digests_text_as_received(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+
     body = (
         "How Hugo cuts a summary.\n\n<!--more-->\n\nWrite this line:\n\n"
         "```html\n<p>Intro</p>\n<!--more-->\n<p>Rest</p>\n```\n"
     )
-    write_post(tmp_path, "divider", "The divider", NOW - timedelta(hours=1), body)
-    done = digest_command(tmp_path)
-    assert done.exit_code == 0, done.output
-    (received,) = smtp_server.messages
-    text = decoded_part(received.raw, "plain")
+    text = decoded_part(mailed_in_full(tmp_path, smtp_server, body), "plain")
     # The author's own divider goes; the one the code block shows stays, as it is written.
     assert "How Hugo cuts a summary.\r\n\r\nWrite this line:" in text
     assert "```html\r\n<p>Intro</p>\r\n<!--more-->\r\n<p>Rest</p>\r\n```" in text
@@ -379,10 +385,6 @@ def test_the_text_part_of_a_post_in_full_is_what_its_html_part_says(
     # an embed's <script>, an <iframe>, `&mdash;`, TeX between `$$`, a link relative to
     # the site no mail program can follow, and footnote syntax (real posts: a Pelican
     # blog's Bilibili embed, lil-log's GAN post, stekzero's tweet).
-    smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
-    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
-    (tmp_path / "content").mkdir()
-    assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
     body = (
         "An embed &mdash; see [the notes](/notes/)[^1]:\n\n"
         '<iframe src="//player.example.net/v/1"></iframe>\n\n'
@@ -390,11 +392,7 @@ def test_the_text_part_of_a_post_in_full_is_what_its_html_part_says(
         "$$\\frac{1}{2}x \\le y$$\n\n![A chart](/img/chart.png)\n\n"
         "## Steps\n\n1. *one*\n2. two\n\n[^1]: The note.\n"
     )
-    write_post(tmp_path, "embed", "An embed", NOW - timedelta(hours=1), body)
-    done = digest_command(tmp_path)
-    assert done.exit_code == 0, done.output
-    (received,) = smtp_server.messages
-    text = decoded_part(received.raw, "plain")
+    text = decoded_part(mailed_in_full(tmp_path, smtp_server, body), "plain")
     post = text[text.index("An embed —") : text.index("On the site:")]
     assert post == (
         "An embed — see [the notes](https://example.com/notes/)[1]:\r\n\r\n"
@@ -411,21 +409,13 @@ def test_images_of_a_post_in_full_are_sized_for_outlook_as_received(
     # wider than the card showed at its full width, past the edge of the mail; and
     # premailer copied the stylesheet's `height: auto` into an attribute that takes a
     # number (`height="auto"`), and `background-color` into `bgcolor` on a <pre>.
-    smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
-    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
-    (tmp_path / "content").mkdir()
-    assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
     (tmp_path / "img").mkdir()  # the site's own file, at base_url + img/diagram.png
     shutil.copy(ROOT / "content" / "kahan-summation" / "diagram.png", tmp_path / "img")
     body = (
         "![Wide](/blog/img/diagram.png)\n\n![Elsewhere](https://cdn.example/b.png)\n\n"
         "```\ncode\n```\n"
     )
-    write_post(tmp_path, "pictures", "Pictures", NOW - timedelta(hours=1), body)
-    done = digest_command(tmp_path)
-    assert done.exit_code == 0, done.output
-    (received,) = smtp_server.messages
-    html = decoded_part(received.raw, "html")
+    html = decoded_part(mailed_in_full(tmp_path, smtp_server, body), "html")
     images = {
         img.get("src"): (img.get("width"), img.get("height"))
         for img in lxml.html.fromstring(html).xpath("//div[contains(@class, 'post-content')]//img")
