@@ -134,6 +134,14 @@ def test_toc_becomes_a_table_of_contents_of_linked_headings_with_kramdown_ids() 
     assert "TOC" not in summarize(body, None, 200)
 
 
+def test_an_ial_before_the_toc_list_is_the_tables_as_in_kramdown() -> None:
+    # lil-log's posts: `{: class="table-of-content"}` above `* TOC` went onto the first
+    # heading. kramdown 2.4 (Ruby): <ul class="table-of-content" id="markdown-toc">.
+    out = html('{: class="table-of-content"}\n* TOC\n{:toc}\n\n## One\n\nText.\n')
+    assert out.startswith('<ul id="markdown-toc" class="table-of-content">\n')
+    assert '<h2 id="one">One</h2>' in out
+
+
 def test_toc_without_a_list_is_left_out_with_a_warning() -> None:
     body = "Text.\n\n{:toc}\n# Heading\n"
     assert "{:" not in html(body)

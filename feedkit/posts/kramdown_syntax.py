@@ -217,9 +217,29 @@ def _toc(reader: _Reader, where: TextRun, i: int, end: int, attrs: list, refs: l
         reader.warn(i, "{:toc} must follow the list it replaces, as in '* TOC'; left out")
         return _drop(reader, i, end)
     refs.remove("toc")
+    # An IAL on the line before the list is the list's, as kramdown gives it to the table
+    # that takes the list's place (`{: class="table-of-content"}` then `* TOC`); marked to
+    # apply to the block after it, it went to the first heading instead.
+    if reader.edits and (before := _before_ial(reader, where.list_start)) is not None:
+        attrs = [*reader.fixes[before].attrs, *attrs]
+        start, stop, _ = reader.edits[-1]
+        reader.edits[-1] = (start, stop, "")
     fix = Fix("toc", tuple(attrs), "ol" if where.list_ordered else "ul")
     reader.mark(where.list_start, end, fix, True, refs)
     return end
+
+
+def _before_ial(reader: _Reader, block_start: int) -> int | None:
+    """Return the number of the fix of a block IAL right before `block_start` that applies
+    to the block after it (the last edit made), None when there is none (or when its
+    references wait for the ALDs, which are read at the end)."""
+    start, stop, made = reader.edits[-1]
+    m = re.fullmatch(rf"<!--{re.escape(reader.marker)}-(\d+)-->", made)
+    if m is None or reader.text[stop:block_start].strip(" \t\n>"):
+        return None
+    number = int(m[1])
+    waiting = any(pending[0] == number for pending in reader.pending)
+    return number if reader.fixes[number].kind == "before" and not waiting else None
 
 
 def _extension(reader: _Reader, m: re.Match[str], block: bool, skip: set[int]) -> int:
