@@ -27,7 +27,7 @@ Date: 2024-05-01
 
 {% notebook nb.ipynb %}
 
-Shown in code: `{% img b.png %}`.
+Shown in code, after 🚀 and é: `{% img b.png %}`.
 """
 
 

@@ -56,17 +56,6 @@ def _joined(first: Expanded, then: Expanded) -> Expanded:
     )
 
 
-def _chars(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Return UTF-8 byte ranges of `text` (pulldown-cmark's) as ranges of its characters."""
-    if text.isascii():
-        return ranges
-    data = text.encode()
-    return [
-        (len(data[:a].decode(errors="ignore")), len(data[:b].decode(errors="ignore")))
-        for a, b in ranges
-    ]
-
-
 @readonly()
 class Expanded:
     """A post's body with its templates expanded."""
@@ -256,9 +245,9 @@ class Templates:
         def code_url(name: str) -> str:
             return self.cfg.base_url + quote(posixpath.join(code_dir, name), safe="/")
 
-        skipped, _ = texdelims.regions(body)
+        code_ranges, _ = texdelims.regions(body)  # in bytes
         text, found = pelicanliquid.expand(
-            body, loaded, self.cfg.base_url, code, code_url, skipped=_chars(body, skipped)
+            body, loaded, self.cfg.base_url, code, code_url, skipped=code_ranges
         )
         problems = tuple(
             Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)

@@ -72,12 +72,14 @@ def expand(
     """Return `body` with each tag of `loaded` made, and (offset, problem) for each tag that
     could not be: a tag feedkit does not make, a tag without what it needs. `code(name)`
     gives an `{% include_code %}` file's text (or the problem finding it), `code_url(name)`
-    its address; `skipped`: the ranges of code, where no tag is read."""
+    its address; `skipped`: the UTF-8 byte ranges of code (`texdelims.regions`), where no
+    tag is read."""
     problems: list[tuple[int, str]] = []
     ranges = sorted(skipped)
 
     def made(m: re.Match[str]) -> str:
-        if any(a <= m.start() < b for a, b in ranges):
+        at = len(body[: m.start()].encode()) if ranges else 0
+        if any(a <= at < b for a, b in ranges):
             return m[0]
         markup = m[1]
         name_match = _NAME.match(markup)
