@@ -44,14 +44,11 @@ def _path(value: Any) -> Path:
 
 # `digest.from`: a name and the address in angle brackets, or the address alone.
 _NAMED = re.compile(r"\s*(.*?)\s*<([^<>]*)>\s*", re.DOTALL)
-# An address, as far as a From field and an SMTP server's MAIL FROM are concerned: one `@`,
-# no space, nothing an address field would read as its end or a comment.
-_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\\\"]+@[^@\s<>()\[\],;:\\\"]+\.[^@\s<>()\[\],;:\\\"]+")
 
 
 def named_address(value: str) -> tuple[str, str]:
     """Return the display name ("" for none) and the address of `digest.from`, "Name
-    <address>" or the address alone; ValueError when it has no address.
+    <address>" or the address alone; ValueError when the address is none (`_email`).
 
     Whatever stands before the angle brackets is the name, as the owner wrote it (a comma,
     an `@` or a dot in it: a Pelican AUTHOR of `ht_song@163.com`), which goes out quoted
@@ -63,12 +60,7 @@ def named_address(value: str) -> tuple[str, str]:
     name, address = (named[1], named[2].strip()) if named else ("", value.strip())
     if len(name) >= 2 and name[0] == name[-1] == '"':
         name = unquote(name)  # its backslash escapes read
-    if not _ADDRESS.fullmatch(address):
-        raise ValueError(
-            f"has no address mail can come from: {value!r}; write it as "
-            '"Ada Quill <ada@example.org>", or the address alone'
-        )
-    return name, address
+    return name, _email(address)
 
 
 def _mailbox(value: Any) -> str:
