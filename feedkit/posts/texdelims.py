@@ -190,11 +190,10 @@ def _html_math(source: str, before: str = "") -> str:
     `$$…$$` is in."""
 
     def formula(m: re.Match[str]) -> str:
-        display = m[2] is not None or m[3] is not None
-        raw = m[2] if m[2] is not None else m[3] if m[3] is not None else m[1]
-        tex = html.unescape(raw).strip()
-        if not tex or "<" in raw or "$" in tex:  # a tag inside: not one formula
+        found = None if "<" in m[0] else _formula(m)  # a tag inside: not one formula
+        if found is None:
             return m[0]
+        tex, display = found
         if m[3] is not None:
             whole, at = before + source, len(before) + m.start()
             tag = whole.rfind("<", 0, at)
@@ -220,15 +219,21 @@ def page_text_math(text: str) -> str:
         return text
 
     def formula(m: re.Match[str]) -> str:
-        raw = m[2] if m[2] is not None else m[3] if m[3] is not None else m[1]
-        tex = html.unescape(raw).strip()
-        if not tex or "$" in tex:
+        found = _formula(m)
+        if found is None:
             return m[0]
-        if m[1] is not None:
-            return f"${tex}$"
-        return f"$${_BLANK_LINE.sub('', tex)}$$"
+        tex, display = found
+        return f"$${_BLANK_LINE.sub('', tex)}$$" if display else f"${tex}$"
 
     return re.sub(_IN_HTML_MATH, formula, text)
+
+
+def _formula(m: re.Match[str]) -> tuple[str, bool] | None:
+    """Return the TeX of an `_IN_HTML_MATH` match (its character references read) and
+    whether it is displayed; None when it is no formula (empty, or with a `$` in it)."""
+    raw = m[2] if m[2] is not None else m[3] if m[3] is not None else m[1]
+    tex = html.unescape(raw).strip()
+    return None if not tex or "$" in tex else (tex, m[1] is None)
 
 
 # A `$` right before a digit (with no space before it: a price, `[$0.04/month](…)`, which
