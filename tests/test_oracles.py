@@ -1923,6 +1923,76 @@ def test_formulas_a_hugo_sites_rawhtml_shortcode_passes_on_are_formulas(tmp_path
     ]
 
 
+# A formula between `$`, no math to Goldmark or kramdown: MathJax typesets it on the page
+# after the converter has read its escapes (`\_` kept it from emphasis, `\|` from a table).
+DOLLAR_FORMULAS = (
+    "Law of $\\mathbf{X} \\| \\mathbf{Y}$ is $\\Omega\\_{XX} \\ast 2$.\n\n$$a\\_b + \\{c\\}$$\n"
+)
+
+
+def tex_of(found: str) -> str:
+    """Return TeX as MathJax reads it, spacing apart: feedkit writes `|` as `\\vert`."""
+    return "".join(html.unescape(found).replace("\\vert", "|").split())
+
+
+def dollar_math(page: str) -> list[str]:
+    """Return the TeX of the `$…$` and `$$…$$` formulas MathJax finds in a page's HTML."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    return [tex_of(m[1] or m[2]) for m in re.finditer(r"(?s)\$\$(.+?)\$\$|\$(.+?)\$", text)]
+
+
+# Goldmark's passthrough delimiters (inline, block), and which of the formulas reach the
+# page as written: none; `$` and `$$`; `$$` alone, as Hugo's documentation sets math up.
+PASSTHROUGH = {
+    "none": ("", "", (False, False, False)),
+    "dollars": ("['$', '$']", "['$$', '$$']", (True, True, True)),
+    "docs": ("['\\(', '\\)']", "['\\[', '\\]'], ['$$', '$$']", (False, False, True)),
+}
+
+
+@pytest.mark.parametrize("passthrough", PASSTHROUGH)
+def test_a_hugo_posts_dollar_formulas_read_as_on_hugos_page(
+    tmp_path: Path, passthrough: str
+) -> None:
+    # feedkit's feeds had `\Omega\_{XX}` (a backslash and a space after Ω) where the page
+    # shows `\Omega_{XX}`; what Goldmark's passthrough passes on is as written.
+    inline, block, as_written = PASSTHROUGH[passthrough]
+    config = (
+        "[markup.goldmark.extensions.passthrough]\nenable = true\n"
+        "[markup.goldmark.extensions.passthrough.delimiters]\n"
+        f"inline = [{inline}]\nblock = [{block}]\n"
+        if inline
+        else ""
+    )
+    # `\(…\)` passed through too (in "docs"): its TeX as written, in the same paragraph.
+    body = DOLLAR_FORMULAS + "\nAnd \\(x\\_1\\,y\\).\n"
+    page, ours = hugo_page_and_ours(tmp_path, body, config)
+    feedkits = [tex_of(tex) for tex in re.findall(r'class="math [a-z]+" title="([^"]*)"', ours)]
+    parens = re.findall(r"\\\((.+?)\\\)", html.unescape(page))
+    assert feedkits == dollar_math(page) + [tex_of(tex) for tex in parens]
+    read = [r"\mathbf{X}|\mathbf{Y}", r"\Omega_{XX}\ast2", "a_b+{c}"]
+    written = [r"\mathbf{X}\|\mathbf{Y}", r"\Omega\_{XX}\ast2", r"a\_b+\{c\}"]
+    expected = [w if kept else r for r, w, kept in zip(read, written, as_written, strict=True)]
+    assert feedkits == expected + ([r"x\_1\,y"] if passthrough == "docs" else [])
+
+
+def test_a_jekyll_posts_dollar_formulas_read_as_on_jekylls_page(tmp_path: Path) -> None:
+    # kramdown reads `$…$` as text, its escapes too; `$$…$$` is its own math, as written.
+    post = "---\ntitle: M\n---\n" + DOLLAR_FORMULAS
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path, {"_config.yml": JEKYLL_CONFIG, "_posts/2024-01-02-m.md": post}
+    )
+    ((key, entry),) = theirs.items()
+    page = entry.content[0].value
+    # kramdown's math: `$$` on lines of its own, displayed, as written.
+    block = [tex_of(tex) for tex in re.findall(r"(?s)\\\[(.+?)\\\]", html.unescape(page))]
+    assert block == [r"a\_b+\{c\}"]
+    jekylls = dollar_math(page) + block
+    annotation = r'<annotation encoding="application/x-tex">(.*?)</annotation>'
+    feedkits = [tex_of(tex) for tex in re.findall(annotation, ours[key].content[0].value)]
+    assert feedkits == jekylls == [r"\mathbf{X}|\mathbf{Y}", r"\Omega_{XX}\ast2", block[0]]
+
+
 def test_a_themes_quote_and_hint_read_as_hugo_shows_them(tmp_path: Path) -> None:
     # The Stack theme's demo post: the quote lost its attribution (and its quote) with an
     # "unknown shortcode" warning, and `Hover {{< hint "HTML" "…" >}}` lost the word.

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
 from feedkit.posts.markup import render_html
 from feedkit.posts.plaintext import summarize
+from feedkit.posts.reading import Reading
 from feedkit.posts.texdelims import convert
 from feedkit.site.build import plan_build
 
@@ -152,12 +155,15 @@ def test_a_dollar_before_a_digit_ends_no_formula() -> None:
 
 def test_a_passthrough_block_with_blank_lines_is_one_formula() -> None:
     # Hugo passes the block through whole; CommonMark would end the paragraph at the blank line.
-    from feedkit.posts.texdelims import passthrough
+    # Written for Goldmark's reading of `$$` (texdelims.dollars): read, the TeX as written.
+    from feedkit.posts.texdelims import dollar_escapes, passthrough
 
     text = (
         "Before.\n\n\\[\n\\begin{aligned}\na &= 1 \\\\\n\nb &= 2\n\\end{aligned}\n\\]\n\nAfter.\n"
     )
-    assert passthrough(text, (("\\[", "\\]", True),)) == (
+    written = passthrough(text, (("\\[", "\\]", True),), "commonmark")
+    assert written.startswith("Before.\n\n$$\\\\begin\\{aligned\\}")
+    assert dollar_escapes(written, "commonmark") == (
         "Before.\n\n$$\\begin{aligned}\na &= 1 \\\\\nb &= 2\n\\end{aligned}$$\n\nAfter.\n"
     )
 
@@ -228,3 +234,54 @@ def test_formulas_between_double_dollars_in_raw_html_are_math() -> None:
     # After an element's end, on a line of its own: text kramdown reads (its math rule).
     after = "<center>image</center>\nWorking with $$ f $$.\n"
     assert convert(after, kramdown=True) == after
+
+
+# A formula between `$`, which the site's converter reads as text (no math to it), and the
+# page's MathJax typesets after: the escapes in it read as that converter reads them.
+DOLLAR_BODY = (
+    "Law of $\\mathbf{X} \\| \\mathbf{Y}$ is $\\Omega\\_{XX} \\ast 2$, not \\$5.\n\n"
+    "$$a\\_b + \\{c\\}$$\n\n`$x\\_y$` stays code.\n"
+)
+
+
+def dollar_formulas(reading: Reading) -> list[str]:
+    html = render_html(DOLLAR_BODY, "https://e.org/", "p", "source", reading)
+    assert "<code>$x\\_y$</code>" in html and "not $5." in html
+    return re.findall(r'class="math (?:inline|display)">(.*?)</span>', html)
+
+
+def test_escapes_in_dollar_formulas_are_read_as_the_sites_converter_reads_them() -> None:
+    # A Jekyll blog's `$\Omega\_{XX}$`: kramdown shows `\Omega_{XX}` to MathJax (`\_` kept
+    # it from emphasis); feedkit's feeds had `\Omega\_{XX}`, a backslash and a space.
+    from feedkit.config import Config
+    from feedkit.posts.jekyllconfig import jekyll_reading
+    from feedkit.posts.reading import PLAIN, goldmark, pelican_reading
+
+    jekyll = jekyll_reading(Config(root=Path("."), title="t", base_url="https://e.org/"), None, {})
+    read = ["$\\mathbf{X} \\vert \\mathbf{Y}$", "$\\Omega_{XX} \\ast 2$"]
+    # kramdown's own math, `$$`, as written; `\|` is `\vert` (a pipe would make a table row).
+    assert dollar_formulas(jekyll[0]) == [*read, "$$a\\_b + \\{c\\}$$"]
+    for reading in (goldmark(False), pelican_reading(frozenset())):
+        assert dollar_formulas(reading) == [*read, "$$a_b + {c}$$"]
+    as_written = [
+        "$\\mathbf{X} \\| \\mathbf{Y}$",
+        "$\\Omega\\_{XX} \\ast 2$",
+        "$$a\\_b + \\{c\\}$$",
+    ]
+    # feedkit's own posts, Hugo's passthrough of `$`, Pelican's render_math: as written.
+    for reading in (PLAIN, goldmark(False, dollar_escapes=""), pelican_reading(frozenset(), True)):
+        assert dollar_formulas(reading) == as_written
+
+
+def test_a_formula_whose_reading_would_change_the_text_around_it_stays_as_written() -> None:
+    from feedkit.posts.texdelims import dollar_escapes
+
+    # `\-` read at a line's start would make a list item of the formula's second line.
+    text = "$a\\_1\n\\- b$ and $c\\_2$\n"
+    assert dollar_escapes(text, "commonmark") == text
+    # Read, `\\` at the end would escape the closing `$`: that one stays as written.
+    text = "$a \\\\$ then $b\\_1$.\n"
+    assert dollar_escapes(text, "commonmark") == "$a \\\\$ then $b_1$.\n"
+    assert dollar_escapes("$a \\\\\\\\$\n", "commonmark") == "$a \\\\$\n"  # an even number
+    # Over lines in a quote: each line keeps its `>`.
+    assert dollar_escapes("> $$a\\_b\n> c\\_d$$\n", "commonmark") == "> $$a_b\n> c_d$$\n"

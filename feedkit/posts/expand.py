@@ -265,7 +265,8 @@ class Templates:
 
             body = gfm_paragraphs(body)
         if self.passthrough and "\\" in body:
-            body = texdelims.passthrough(body, self.passthrough)
+            escapes = self.reading(False, post.hugo).dollar_escapes
+            body = texdelims.passthrough(body, self.passthrough, escapes)
         if self.emoji and ":" in body:
             from feedkit.posts.emojicodes import emojify
 
@@ -434,6 +435,7 @@ class Templates:
             keep_html=not self.reading(False, post.hugo).raw_html,
             site_template=self._site_template,
             titles=(post.title, self.cfg.title),
+            dollar_escapes=self.reading(False, post.hugo).dollar_escapes,
         )
         problems = tuple(
             Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)

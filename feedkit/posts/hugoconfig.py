@@ -73,6 +73,18 @@ class HugoSettings:
     unfollowed: tuple[tuple[str, str], ...] = ()
 
     @property
+    def dollar_escapes(self) -> str:
+        """Return Reading.dollar_escapes for the site: Goldmark reads the escapes in `$…$`
+        and `$$…$$`, but in those its passthrough delimiters pass on as written."""
+        starts = {start for start, _, _ in self.passthrough}
+        inline, display = "$" not in starts, "$$" not in starts
+        return {
+            (True, True): "commonmark",
+            (True, False): "commonmark-inline",
+            (False, True): "commonmark-display",
+        }.get((inline, display), "")
+
+    @property
     def reading(self) -> Reading:
         """Return how the site's posts are read: with Goldmark's typographer, linkify,
         hard wraps, raw HTML and extensions as they are set."""
@@ -86,6 +98,7 @@ class HugoSettings:
             without=self.without,
             raw_html=self.unsafe,
             block_attributes=self.block_attributes,
+            dollar_escapes=self.dollar_escapes,
         )
 
 

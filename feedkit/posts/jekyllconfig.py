@@ -333,6 +333,7 @@ def jekyll_reading(
     reading = Reading(
         smart=smart_quotes(config),
         kramdown_math=True,
+        dollar_escapes="kramdown",  # `$…$` is text to kramdown, its escapes read
         hard_wrap=hard_wrap,
         symbols="kramdown",
         single_tilde=False,  # kramdown-parser-gfm strikes `~~x~~` only
@@ -392,6 +393,7 @@ def _cmark_reading(settings: object) -> tuple[Reading, None]:
         hard_wrap="HARDBREAKS" in options,
         raw_html="UNSAFE" in options,
         autolink="cmark-gfm" if "autolink" in extensions else "",
+        dollar_escapes="commonmark",
     ), None
 
 

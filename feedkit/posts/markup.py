@@ -136,10 +136,11 @@ def unconverted_math(body: str) -> list[tuple[int, str]]:
     return found
 
 
-def math_warnings(post: Post, body: str) -> list[Problem]:
-    """Return a warning, at its line, for each formula of a post that stays TeX in feeds."""
+def math_warnings(post: Post, body: str, reading: Reading = PLAIN) -> list[Problem]:
+    """Return a warning, at its line, for each formula of a post that stays TeX in feeds,
+    its escapes read as `reading` reads them (`texdelims.dollar_escapes`: lines kept)."""
     warnings = []
-    for line, tex in unconverted_math(body):
+    for line, tex in unconverted_math(texdelims.dollar_escapes(body, reading.dollar_escapes)):
         shown = " ".join(tex.split())
         shown = shown if len(shown) <= 60 else shown[:59] + "…"
         warnings.append(
@@ -158,15 +159,18 @@ def before_kramdown(text: str, reading: Reading) -> str:
     """Return Markdown `text` with its formulas and attribute lists as the rest of the
     reading takes them, before kramdown's additions are read (`kramdown.prepare`): a block
     of math whole (kramdown's blank lines in it, lines that would start a block of their
-    own), MathJax's delimiters pyromark's math (`texdelims.convert`), a Hugo site's
-    Goldmark block attributes and a Pelican site's attr_list values without quotes as
-    kramdown's attribute lists. The HTML (`render_html`) and the plain text
-    (`plaintext`) of a post read it alike."""
+    own), the escapes in `$…$` read where the site's converter reads them
+    (`texdelims.dollar_escapes`), MathJax's delimiters pyromark's math
+    (`texdelims.convert`), a Hugo site's Goldmark block attributes and a Pelican site's
+    attr_list values without quotes as kramdown's attribute lists. The HTML (`render_html`)
+    and the plain text (`plaintext`) of a post read it alike."""
     if reading.kramdown_math:  # before `convert`, which reads the formula's pieces as text
         text = texdelims.joined_block_math(text)
     # Before `convert`, which reads an environment in a broken block as math of its own;
     # after, for the `$$` blocks it makes.
     text = texdelims.joined_marker_lines(text)
+    # Before `convert`, whose `$…$` has its escapes read already.
+    text = texdelims.dollar_escapes(text, reading.dollar_escapes)
     text = texdelims.joined_marker_lines(
         texdelims.convert(text, reading.kramdown_math, reading.render_math)
     )

@@ -89,6 +89,13 @@ class Reading:
     # Pelican's render_math plugin: formulas are taken out before Markdown reads the text,
     # `\(x\)` and `\[x\]` with one backslash too, their TeX as written (texdelims.convert)
     render_math: bool = False
+    # Where `$` is no math to the site's converter, which reads the text in `$…$` as any
+    # (Goldmark, cmark-gfm, Python-Markdown; kramdown, whose math is `$$` only): whose
+    # backslash escapes the page shows MathJax read, "commonmark", "kramdown",
+    # "python-markdown", or "commonmark-inline"/"-display" (Hugo's passthrough of `$$` or
+    # `$`; see texdelims.dollar_escapes); "" where both reach the page as written
+    # (feedkit's own posts, Pelican's render_math).
+    dollar_escapes: str = ""
     # Python-Markdown's admonition: `!!! note "Title"` and its indented lines, a box
     # (pelicanmarkdown.admonitions).
     admonition: bool = False
@@ -97,7 +104,8 @@ class Reading:
     def options(self) -> Any:
         """Return pulldown-cmark's options for this reading (a `pyromark.Options`), smart
         punctuation apart (see markup.markdown). Math is always on: whatever the converter,
-        `$…$` reaches the page as written, for MathJax or KaTeX to typeset there."""
+        `$…$` reaches the page for MathJax or KaTeX to typeset there (its escapes read where
+        the converter reads them, `dollar_escapes`)."""
         import pyromark
 
         flags = pyromark.Options.ENABLE_MATH
@@ -150,6 +158,7 @@ def goldmark(
     without: tuple[str, ...] = (),
     raw_html: bool = False,
     block_attributes: bool = False,
+    dollar_escapes: str = "commonmark",
 ) -> Reading:
     """Return how a Hugo post is read, with Goldmark's typographer on or off: quotes,
     dashes, and `<<` `>>` as guillemets (a site that is not Hugo's: off), made as the
@@ -158,7 +167,9 @@ def goldmark(
     `without` the extensions the site switched off, as Hugo names them (`table`,
     `footnote`, `strikethrough`, `definitionList`, `taskList` in lower case); raw HTML shown
     only with `raw_html` (its renderer's `unsafe`), the summary's divider `<!--more-->` as
-    typed; with `block_attributes` (its parser's), `{.class}` below a block its attributes."""
+    typed; with `block_attributes` (its parser's), `{.class}` below a block its attributes;
+    the escapes in `$…$` and `$$…$$` read as `dollar_escapes` says (its passthrough
+    extension passes its delimiters' TeX on as written)."""
     autolink, protocol = ("goldmark", linkify) if linkify else ("", "https")
     return Reading(
         smart=typographer,
@@ -175,6 +186,7 @@ def goldmark(
         raw_html=raw_html,
         exact_divider=True,
         block_attributes=block_attributes,
+        dollar_escapes=dollar_escapes,
     )
 
 
@@ -207,6 +219,7 @@ def pelican_reading(extensions: frozenset[str], render_math: bool = False) -> Re
         toc="toc" in extensions,
         admonition="admonition" in extensions,
         render_math=render_math,
+        dollar_escapes="" if render_math else "python-markdown",
     )
 
 

@@ -45,6 +45,9 @@ class Page:
     # the page's and the site's titles, which such a template may show.
     site_template: Callable[[str], str | None] | None = None
     titles: tuple[str, str] = ("", "")
+    # The site's Reading.dollar_escapes: how a formula a `{{< >}}` shortcode made is
+    # written for the Markdown around it to read back (texdelims.dollars).
+    dollar_escapes: str = ""
 
 
 @dataclass
@@ -92,13 +95,17 @@ def expand_shortcodes(
     keep_html: bool = False,
     site_template: Callable[[str], str | None] | None = None,
     titles: tuple[str, str] = ("", ""),
+    dollar_escapes: str = "",
 ) -> Expansion:
     """Return `body` with every shortcode replaced by what it means, and the problems;
     `params` is the post's front matter and `site_params` the site's, for `{{< param >}}`;
-    with `keep_html`, see `Page.keep_html`; `site_template` and `titles`, see `Page`."""
+    with `keep_html`, see `Page.keep_html`; `site_template`, `titles` and `dollar_escapes`,
+    see `Page`."""
     tags = list(_TAG.finditer(body))
     out = Expansion("")
-    page = Page(resolve, params or {}, site_params or {}, keep_html, site_template, titles)
+    page = Page(
+        resolve, params or {}, site_params or {}, keep_html, site_template, titles, dollar_escapes
+    )
     out.text = _expand(body, tags, 0, len(tags), 0, len(body), page, out)
     return out
 
@@ -317,7 +324,10 @@ def _shortcode(
     has as written (a site's own, the inner text of one feedkit passes on), with the
     formulas MathJax finds in it (`texdelims.page_text_math`)."""
     name = call.name
-    as_written = texdelims.page_text_math if angle else str
+
+    def as_written(text: str) -> str:
+        return texdelims.page_text_math(text, page.dollar_escapes) if angle else text
+
     if page.site_template is not None:
         out.reads.append(("shortcode", name))  # one the site adds later is read then
         if (template := page.site_template(name)) is not None:

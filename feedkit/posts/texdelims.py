@@ -39,6 +39,79 @@ _ESCAPE = r"\\([!-/:-@\[-`{-~])"
 _KRAMDOWN_ESCAPE = r"""\\([\\.*_+\-`()\[\]{}#!:|"'=<>$])"""
 
 
+# Python-Markdown's (a Pelican site's), with the `:` and `|` of its tables and definitions.
+_PYTHON_MARKDOWN_ESCAPE = r"\\([\\`*_{}\[\]()>#+\-.!:|])"
+_BOTH = ("InlineMath", "DisplayMath")
+# Reading.dollar_escapes: the escapes read, in the formulas whose TeX the converter reads.
+_DOLLAR_ESCAPES = {
+    "commonmark": (_ESCAPE, _BOTH),
+    # Goldmark with a passthrough delimiter `$$` (Hugo's documentation's set-up), or `$`.
+    "commonmark-inline": (_ESCAPE, ("InlineMath",)),
+    "commonmark-display": (_ESCAPE, ("DisplayMath",)),
+    "kramdown": (_KRAMDOWN_ESCAPE, ("InlineMath",)),  # `$$` is kramdown's own math
+    "python-markdown": (_PYTHON_MARKDOWN_ESCAPE, _BOTH),
+}
+
+
+def dollar_escapes(text: str, which: str) -> str:
+    """Return Markdown `text` with the backslash escapes in its `$…$` and `$$…$$` formulas
+    read as the site's converter reads them (`which`, one of `_DOLLAR_ESCAPES`, see
+    Reading.dollar_escapes), where `$` is no math to it and the page's
+    MathJax finds the formula in text it has read: `$\\Omega\\_{XX}$` is `\\Omega_{XX}` there.
+    kramdown's `$$…$$` is its own math, as written; `\\$` stays, a dollar in TeX. `\\|` is
+    `|` on the page, written `\\vert` (the same to TeX): a pipe would make the line a table
+    row, kramdown's or a GFM table's."""
+    escape, kinds = _DOLLAR_ESCAPES.get(which, ("", ()))
+    if not escape or "$" not in text or re.search(escape, text) is None:
+        return text
+    from feedkit.posts.markup import markdown  # markup calls this module: import at use
+
+    def character(m: re.Match[str]) -> str:
+        if m[1] == "$":
+            return m[0]
+        if m[1] != "|":
+            return m[1]
+        after = m.string[m.end() : m.end() + 1]
+        return "\\vert " if after.isalpha() else "\\vert"
+
+    data = text.encode()
+    edits: list[tuple[int, int, bytes]] = []
+    expected: list[Any] = []  # the events the text is read as after: its formulas' read
+    event: Any
+    for event, where in markdown().events_with_range(text):
+        tex = event.get(kinds[0], event.get(kinds[-1])) if isinstance(event, dict) else None
+        read = re.sub(escape, character, tex) if isinstance(tex, str) else ""
+        # `$a \\$` read would end `\$`, an escaped dollar that ends no formula: as written.
+        if read and read != tex and (len(read) - len(read.rstrip("\\"))) % 2 == 0:
+            # The span's own bytes, read: a formula over lines in a quote keeps its `>`s.
+            start, end = where["start"], where["end"]
+            edits.append((start, end, re.sub(escape, character, data[start:end].decode()).encode()))
+            event = {next(iter(event)): read}
+        expected.append(event)
+    if not edits:
+        return text
+    for start, end, new in sorted(edits, reverse=True):
+        data = data[:start] + new + data[end:]
+    out = data.decode()
+    # Read otherwise once its escapes are gone (`\-` starting a line, a list item's then):
+    # the text as written.
+    return out if [event for event, _ in markdown().events_with_range(out)] == expected else text
+
+
+_PUNCTUATION = re.compile(r"[!-#%-/:-@\[-`{-{}-~]")  # ASCII's, but `$` and `|`
+
+
+def dollars(tex: str, display: bool, escapes: str = "") -> str:
+    """Return the Markdown `$tex$` (`$$tex$$` with `display`) for TeX that reaches the page
+    as written (passed through, a shortcode's output), written so that `dollar_escapes`
+    with `escapes` (a Hugo site's) reads it back to `tex`: its punctuation escaped where
+    CommonMark's escapes are read. A `|` stays as it is (`\\|` would be read as `\\vert`)."""
+    escape, kinds = _DOLLAR_ESCAPES.get(escapes, ("", ()))
+    if escape == _ESCAPE and ("DisplayMath" if display else "InlineMath") in kinds:
+        tex = _PUNCTUATION.sub(lambda m: "\\" + m[0], tex)
+    return f"$${tex}$$" if display else f"${tex}$"
+
+
 def has_delimiters(text: str) -> bool:
     """True when `text` may hold a `\\(…\\)` or `\\[…\\]` formula (a quick test).
 
@@ -137,10 +210,11 @@ def regions(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     return kept, markup
 
 
-def passthrough(text: str, delimiters: Sequence[tuple[str, str, bool]]) -> str:
+def passthrough(text: str, delimiters: Sequence[tuple[str, str, bool]], escapes: str = "") -> str:
     """Return Markdown `text` with the formulas between a Hugo site's passthrough
     delimiters ((open, close, display), such as `\\(`, `\\)`) as `$…$` and `$$…$$`, outside
-    code and HTML: their TeX as written, since Hugo passes it through Markdown untouched."""
+    code and HTML: their TeX as written, since Hugo passes it through Markdown untouched
+    (written for `dollar_escapes` with `escapes` to read back, `dollars`)."""
     pairs = [(o, c, d) for o, c, d in delimiters if o and c and "$" not in o + c and o in text]
     if not pairs:
         return text
@@ -161,8 +235,7 @@ def passthrough(text: str, delimiters: Sequence[tuple[str, str, bool]]) -> str:
         if tex and "$" not in tex:
             # A blank line in a block ends CommonMark's paragraph: in TeX it is nothing.
             tex = _BLANK_LINE.sub("", tex) if pairs[index][2] else tex
-            math = f"$${tex}$$" if pairs[index][2] else f"${tex}$"
-            edits.append((m.start(), m.end(), math.encode()))
+            edits.append((m.start(), m.end(), dollars(tex, pairs[index][2], escapes).encode()))
     for start, end, replacement in sorted(edits, reverse=True):
         data = data[:start] + replacement + data[end:]
     return data.decode() if edits else text
@@ -207,14 +280,15 @@ def _html_math(source: str, before: str = "") -> str:
     return re.sub(_IN_HTML_MATH, formula, source)
 
 
-def page_text_math(text: str) -> str:
+def page_text_math(text: str, escapes: str = "") -> str:
     """Return the text a Hugo `{{< >}}` shortcode made, which Hugo puts in the page after
     Markdown, as written (a site's `rawhtml` shortcode around a formula, to keep Markdown
     off it), with the formulas MathJax finds there as pyromark's math: `\\(…\\)`, `\\[…\\]`
     and `$$…$$`, whose blank lines are nothing to TeX. Put in the Markdown as it is, `\\[`
     would be an escaped bracket, `\\\\` one backslash, and a blank line in `$$…$$` would
-    end its paragraph. Text with a tag in it is raw HTML to Markdown (`_html_math` reads
-    its formulas), and left as it is."""
+    end its paragraph; their TeX written for `dollar_escapes` with `escapes` to read back.
+    Text with a tag in it is raw HTML to Markdown (`_html_math` reads its formulas), and
+    left as it is."""
     if not ("\\" in text or "$$" in text) or _TAG_START.search(text):
         return text
 
@@ -223,7 +297,7 @@ def page_text_math(text: str) -> str:
         if found is None:
             return m[0]
         tex, display = found
-        return f"$${_BLANK_LINE.sub('', tex)}$$" if display else f"${tex}$"
+        return dollars(_BLANK_LINE.sub("", tex) if display else tex, display, escapes)
 
     return re.sub(_IN_HTML_MATH, formula, text)
 

@@ -97,7 +97,7 @@ def _check_body(
         return list(exc.problems), warnings, [], ()
     expanded = templates.expand(post, body)
     if math == "mathml":
-        warnings.extend(math_warnings(post, expanded.text))
+        warnings.extend(math_warnings(post, expanded.text, reading))
     if reading.kramdown:
         warnings += kramdown.problems(post, expanded.text, reading.python_markdown)
     # One character first: `in` for two takes ~15 µs on a post's text, four bytes a

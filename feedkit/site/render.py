@@ -52,7 +52,7 @@ def _render(
         found += kramdown.problems(post, body, reading.python_markdown)
     html = shield_braces(render_html(body, post.url, anchor, math, reading))
     if math == "mathml":
-        found.extend(math_warnings(post, body))
+        found.extend(math_warnings(post, body, reading))
     # A post that is only an image or code still needs some text for readers to see.
     summary = summarize(body, post.summary, summary_chars, reading) or post.title
     data = html.encode()
