@@ -9,6 +9,7 @@ with lxml.html.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 
 import lxml.html
@@ -40,10 +41,12 @@ AUTHOR = {"name": "Alice Example", "email": "alice@example.org"}
 
 
 def _build_feed(kind: str) -> bytes:
+    # An RSS description is HTML, as feedkit writes it (xmlfeeds): the text escaped.
+    as_written = (lambda text: escape(text, quote=False)) if kind == "rss" else str
     fg = FeedGenerator()
     fg.id(SITE_URL)
     fg.title(FEED_TITLE)
-    fg.subtitle(FEED_SUBTITLE)
+    fg.subtitle(as_written(FEED_SUBTITLE))
     fg.author(AUTHOR)
     fg.language("en")
     # feedgen uses the *last* link added as RSS channel/link, so self goes first.
@@ -57,7 +60,7 @@ def _build_feed(kind: str) -> bytes:
     fe.published(datetime(2024, 3, 5, 10, 0, tzinfo=UTC))
     fe.updated(datetime(2024, 3, 6, 11, 0, tzinfo=UTC))
     fe.author(AUTHOR)
-    fe.summary(SUMMARY_1)
+    fe.summary(as_written(SUMMARY_1))
     fe.content(CONTENT_1, type="html")
     fe.category(term="food", label="Food & Drink")
     fe.category(term="hebrew")
@@ -71,7 +74,7 @@ def _build_feed(kind: str) -> bytes:
     if kind == "rss":
         fe.pubDate(datetime(2024, 2, 1, 8, 30, tzinfo=UTC))
     fe.author(AUTHOR)
-    fe.summary(SUMMARY_2)
+    fe.summary(as_written(SUMMARY_2))
     fe.category(term="misc", label="Misc")
 
     data = fg.atom_str(pretty=True) if kind == "atom" else fg.rss_str(pretty=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import html
 import json
 import os
 import subprocess
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 
+from feedkit.cli import main
 from feedkit.config import load_config
 from feedkit.posts.loader import public_posts
 from feedkit.site.build import build_site, plan_build
@@ -651,3 +654,36 @@ def test_a_post_with_no_text_has_no_blank_content(make_site: MakeSite) -> None:
             "https://example.com/blog/2026/01/empty/",
         )
         assert "content" not in empty and full.content[0].value == "<p>Some words.</p>"
+
+
+def test_a_posts_image_is_an_ascii_url_and_a_tags_name_plain_text_in_rss(
+    make_site: MakeSite,
+) -> None:
+    # A file name with spaces and accents, as a blogger saves it: feeds carry URLs.
+    post = (
+        '---\ntitle: Pic\ndate: 2024-03-02\ntags: ["Vec<T>"]\nimage: "img/my cover é.jpg"\n'
+        "---\nText.\n"
+    )
+    cfg = make_site(posts={"pic.md": post})
+    plan = plan_build(cfg, NOW)
+    image = "https://example.com/blog/2024/03/pic/img/my%20cover%20%C3%A9.jpg"
+    assert json.loads(plan.files["feed.json"])["items"][0]["image"] == image
+    for name in ("atom.xml", "rss.xml"):
+        assert feedparser.parse(plan.files[name]).entries[0].media_content[0]["url"] == image
+    # The channel's description names the tag: HTML to feedparser, "<T>" no tag in it.
+    rss = plan.files["tags/vect/rss.xml"].decode()
+    assert "<description>Posts tagged “Vec&#x26;lt;T&#x26;gt;” on Example Blog</description>" in rss
+    shown = feedparser.parse(rss).feed.description
+    assert html.unescape(shown) == "Posts tagged “Vec<T>” on Example Blog"
+
+
+def test_a_posts_image_on_no_host_is_left_out_with_a_warning(make_site: MakeSite) -> None:
+    post = '---\ntitle: Pic\ndate: 2024-03-02\nimage: "https://exa mple.com/x.png"\n---\nT.\n'
+    cfg = make_site(posts={"pic.md": post})
+    result = CliRunner().invoke(main, ["check", "--config", str(cfg.root / "feedkit.toml")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "content/pic.md:4: warning: image: 'https://exa mple.com/x.png' has a host that is not "
+        "a host name: 'exa mple.com'; the post has no image\n"
+    ) in result.stderr
+    assert "image" not in json.loads(plan_build(cfg, NOW).files["feed.json"])["items"][0]

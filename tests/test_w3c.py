@@ -96,3 +96,16 @@ def test_a_site_whose_address_has_capitals_passes(make_site: MakeSite) -> None:
     cfg = make_site("posts", toml=toml.replace("[feed]", '[feed]\nids = "url"'))
     (cfg.content_path / "posts" / "hostile-title.md").unlink(missing_ok=True)
     assert verdicts(cfg, build(cfg)) == {}
+
+
+def test_a_post_whose_image_and_tags_hold_spaces_and_markup_passes(make_site: MakeSite) -> None:
+    """`image: img/my cover é.jpg` drew "Invalid character in a URI" (media:content in Atom
+    and RSS), and a tag `Vec<T>` "Encode & and <" in its RSS feed's channel description."""
+    post = (
+        '---\ntitle: Pic\ndate: 2024-03-02\ntags: ["Vec<T>", "a & b"]\n'
+        'image: "img/my cover é.jpg"\n---\nText.\n'
+    )
+    cfg = make_site(posts={"pic.md": post})
+    files = build(cfg)
+    assert len(files) == 2 + 2 * 2
+    assert verdicts(cfg, files) == {}

@@ -324,13 +324,30 @@ class PostBuilder(PostAddress, PostPublishing):
             return None
         return missing if text is None else text
 
-    def _image_url(self, url: str, image: str) -> str:
+    def _image_url(self, url: str, image: str) -> str | None:
         """Return the address of the post's image: in a Jekyll site one without a scheme is
         on the site (jekyll-feed's `absolute_url`: `assets/a.png` and `/assets/a.png` both
-        under its baseurl), elsewhere it is relative to the post's page (a Hugo bundle's)."""
+        under its baseurl), elsewhere it is relative to the post's page (a Hugo bundle's).
+        In ASCII, as feeds carry a URL (`my cover.jpg` is `my%20cover.jpg`); None, with a
+        warning, when its host is none."""
+        from feedkit.asciiurl import ascii_url
+
         if self.place.jekyll and "://" not in image and not image.startswith("//"):
-            return self.cfg.base_url + image.lstrip("/")
-        return urljoin(url, image)
+            address = self.cfg.base_url + image.lstrip("/")
+        else:
+            address = urljoin(url, image)
+        try:
+            return ascii_url(address)
+        except ValueError as exc:
+            self.warnings.append(
+                Problem(
+                    self.shown,
+                    self.line_of("image"),
+                    f"image: {exc}; the post has no image",
+                    warning=True,
+                )
+            )
+            return None
 
     def _image(self) -> str | None:
         """Return `image:` as text; Chirpy's and So Simple's `image: {path: …}` give its path."""

@@ -249,7 +249,7 @@ def render_rss(
 
     def empty() -> bytes:
         rss = rss_head(cfg, info, updated, images).rss_str(pretty=True)
-        return with_stylesheet(_numeric_references(_with_hub(rss, cfg)), cfg)
+        return with_stylesheet(_numeric_references(_with_hub(rss, cfg), _RSS_CHANNEL_TEXT), cfg)
 
     head = kept_or_made(kept, lambda: part_key(cfg, "rss-feed", (info, updated, images)), empty)
     items = [entry_bytes(cfg, made, kept, "rss", rp, rss_item) for rp in posts]
@@ -284,7 +284,8 @@ def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = Fals
     if images:
         _media(fg, atom=False, rss=True)
     fg.title(info.title)
-    fg.description(info.description or info.title)
+    # HTML to readers, as an item's is (feedparser's reading): "Vec<T>" escaped as HTML.
+    fg.description(html.escape(info.description or info.title, quote=False))
     # RSS <channel><link> is the last link added: self first, the site last.
     fg.link(href=info.rss_url, rel="self", type="application/rss+xml")
     fg.link(href=info.home_url, rel="alternate")
@@ -339,9 +340,12 @@ def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
 
 
 _RSS_PLAIN_TEXT = re.compile(rb"(<(title|category|dc:creator)(?: [^>]*)?>)([^<]*)(</\2>)")
+# And the channel's description, HTML escaped once more (a tag feed's names the tag:
+# "Vec<T>"), where the W3C validator takes `&amp;lt;` for HTML and `&#x26;lt;` for text.
+_RSS_CHANNEL_TEXT = re.compile(rb"(<(title|description)(?: [^>]*)?>)([^<]*)(</\2>)")
 
 
-def _numeric_references(xml: bytes) -> bytes:
+def _numeric_references(xml: bytes, plain: re.Pattern[bytes] = _RSS_PLAIN_TEXT) -> bytes:
     """Return RSS with & and < in plain-text elements written as &#x26; and &#x3C;.
 
     RSS never said whether <title> is text or HTML, so readers guess; the numeric
@@ -353,7 +357,7 @@ def _numeric_references(xml: bytes) -> bytes:
         text = m[3].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
         return m[1] + text + m[4]
 
-    return _RSS_PLAIN_TEXT.sub(fix, xml)
+    return plain.sub(fix, xml)
 
 
 def _generator(fg: FeedGenerator) -> None:

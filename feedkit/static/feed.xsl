@@ -56,7 +56,9 @@
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:value-of select="normalize-space(/rss/channel/description)"/>
+        <xsl:call-template name="html-text">
+          <xsl:with-param name="s" select="string(/rss/channel/description)"/>
+        </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:variable>
@@ -249,7 +251,11 @@ header.feed .subtitle { color: var(--muted); margin: 0 0 1.5rem; }
       </xsl:with-param>
       <xsl:with-param name="datetime" select="''"/>
       <xsl:with-param name="date-text" select="normalize-space(pubDate)"/>
-      <xsl:with-param name="summary" select="normalize-space(description)"/>
+      <xsl:with-param name="summary">
+        <xsl:call-template name="html-text">
+          <xsl:with-param name="s" select="string(description)"/>
+        </xsl:call-template>
+      </xsl:with-param>
       <xsl:with-param name="authors">
         <xsl:apply-templates select="(author | dc:creator)[normalize-space()]" mode="name-list"/>
       </xsl:with-param>
@@ -353,22 +359,30 @@ header.feed .subtitle { color: var(--muted); margin: 0 0 1.5rem; }
     <xsl:param name="node"/>
     <xsl:choose>
       <xsl:when test="$node/@type = 'html'">
-        <xsl:variable name="stripped">
-          <xsl:call-template name="strip-tags">
-            <xsl:with-param name="s" select="string($node)"/>
-          </xsl:call-template>
-        </xsl:variable>
-        <xsl:variable name="decoded">
-          <xsl:call-template name="decode-entities">
-            <xsl:with-param name="s" select="normalize-space($stripped)"/>
-          </xsl:call-template>
-        </xsl:variable>
-        <xsl:value-of select="normalize-space($decoded)"/>
+        <xsl:call-template name="html-text">
+          <xsl:with-param name="s" select="string($node)"/>
+        </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
         <xsl:value-of select="normalize-space($node)"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- HTML as its text: an Atom type="html" construct, an RSS description. -->
+  <xsl:template name="html-text">
+    <xsl:param name="s"/>
+    <xsl:variable name="stripped">
+      <xsl:call-template name="strip-tags">
+        <xsl:with-param name="s" select="$s"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="decoded">
+      <xsl:call-template name="decode-entities">
+        <xsl:with-param name="s" select="normalize-space($stripped)"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:value-of select="normalize-space($decoded)"/>
   </xsl:template>
 
   <xsl:template name="strip-tags">
