@@ -257,6 +257,28 @@ def test_tags_c_cpp_and_csharp_each_get_their_own_feed(make_site: MakeSite) -> N
         assert [e.title for e in feed.entries] == ["Langs"]
 
 
+def test_tags_of_punctuation_get_feeds_of_their_own_inside_tags(make_site: MakeSite) -> None:
+    # A post tagged `..` wrote its tag feed over the site's atom.xml (tags/../atom.xml), and
+    # `.` and `/` both into tags/ itself; `?` made a folder no Windows disk holds.
+    cfg = make_site(
+        posts={
+            "dots.md": '---\ntitle: Dots\ndate: 2024-03-01\ntags: [".", "..", "/", "?", "🎉"]\n'
+            "---\nB.\n",
+            "other.md": "---\ntitle: Other\ndate: 2024-03-02\n---\nO.\n",
+        }
+    )
+    build_site(cfg, NOW)
+    site = feedparser.parse((cfg.output_path / "atom.xml").read_bytes())
+    assert site.feed.title == "Example Blog"
+    assert [e.title for e in site.entries] == ["Other", "Dots"]
+    slugs = sorted(p.name for p in (cfg.output_path / "tags").iterdir())
+    assert slugs == ["full-stop", "full-stop-full-stop", "question-mark", "solidus", "🎉"]
+    for slug, name in (("full-stop-full-stop", ".."), ("question-mark", "?"), ("🎉", "🎉")):
+        feed = feedparser.parse((cfg.output_path / "tags" / slug / "atom.xml").read_bytes())
+        assert feed.feed.title == f"Example Blog: {name}"
+        assert [e.title for e in feed.entries] == ["Dots"]
+
+
 def test_tags_that_would_share_a_feed_are_reported(make_site: MakeSite) -> None:
     cfg = make_site(
         posts={
