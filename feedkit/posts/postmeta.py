@@ -324,30 +324,17 @@ class PostBuilder(PostAddress, PostPublishing):
             return None
         return missing if text is None else text
 
-    def _image_url(self, url: str, image: str) -> str | None:
+    def _image_url(self, url: str, image: str) -> str:
         """Return the address of the post's image: in a Jekyll site one without a scheme is
         on the site (jekyll-feed's `absolute_url`: `assets/a.png` and `/assets/a.png` both
         under its baseurl), elsewhere it is relative to the post's page (a Hugo bundle's).
-        In ASCII, as feeds carry a URL (`my cover.jpg` is `my%20cover.jpg`); None, with a
-        warning, when its host is none."""
+        In ASCII, as feeds carry a URL (`my cover.jpg` is `my%20cover.jpg`); its host, when
+        it names one, is checked by `_image`."""
         from feedkit.asciiurl import ascii_url
 
         if self.place.jekyll and "://" not in image and not image.startswith("//"):
-            address = self.cfg.base_url + image.lstrip("/")
-        else:
-            address = urljoin(url, image)
-        try:
-            return ascii_url(address)
-        except ValueError as exc:
-            self.warnings.append(
-                Problem(
-                    self.shown,
-                    self.line_of("image"),
-                    f"image: {exc}; the post has no image",
-                    warning=True,
-                )
-            )
-            return None
+            return ascii_url(self.cfg.base_url + image.lstrip("/"))
+        return ascii_url(urljoin(url, image))
 
     def _image(self) -> str | None:
         """Return `image:` as text; Chirpy's and So Simple's `image: {path: …}` give its path."""
@@ -365,7 +352,23 @@ class PostBuilder(PostAddress, PostPublishing):
                 )
                 return None
             value = value["path"]
-        return self._text("image", value)
+        image = self._text("image", value)
+        if image and ("://" in image or image.strip().startswith("//")):
+            from feedkit.asciiurl import ascii_url
+
+            try:  # on a host of its own: one that is no host name is no image
+                ascii_url(urljoin(self.cfg.base_url, image.strip()))
+            except ValueError as exc:
+                self.warnings.append(
+                    Problem(
+                        self.shown,
+                        self.line_of("image"),
+                        f"image: {exc}; the post has no image",
+                        warning=True,
+                    )
+                )
+                return None
+        return image
 
     def _field(self, keys: tuple[str, ...], parse: Any, default: Any) -> Any:
         key, value = self.first(keys)
