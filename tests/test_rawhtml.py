@@ -12,11 +12,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import feedparser
 from click.testing import CliRunner, Result
 
 from feedkit.cli import main
+from feedkit.site.build import plan_build
 
-from conftest import FIXTURES, NOW, NOW_ENV, SITE_TOML
+from conftest import FIXTURES, NOW, NOW_ENV, SITE_TOML, MakeSite
 from digest_site import (
     decoded_part,
     digest_command,
@@ -192,3 +194,29 @@ def test_a_hugo_content_folder_copied_alone_keeps_its_raw_html(tmp_path: Path) -
     assert '<div class="box">\nInside a **box**.\n</div>' in found["blocks"]["content_html"]
     result = run(root, "check")
     assert result.exit_code == 0 and "raw HTML" not in result.stderr, result.stderr
+
+
+def test_katex_output_in_a_post_is_its_mathml_once_and_readable_text_in_rss(
+    make_site: MakeSite,
+) -> None:
+    # KaTeX draws a formula twice, MathML and HTML for its style sheet: without that, a
+    # reader showed "x² x2"; RSS, which holds no MathML, had the MathML as it was.
+    from test_w3c import KATEX_POST
+
+    cfg = make_site(posts={"k.md": KATEX_POST})
+    plan = plan_build(cfg, NOW)
+    (entry,) = feedparser.parse(plan.files["atom.xml"]).entries
+    content = entry.content[0].value
+    assert "katex-html" not in content and "msupsub" not in content
+    assert content.count("<math") == 2 and '<annotation encoding="application/x-tex">x^2' in content
+    (item,) = feedparser.parse(plan.files["rss.xml"]).entries
+    rss = item.content[0].value
+    assert "<math" not in rss and "katex-html" not in rss
+    assert '<span class="math inline" title="x^2">x²</span>' in rss
+    assert '<span class="math display">a b</span>' in rss
+    # The summary: the formula's readable text, once; the displayed one left out as math.
+    (found,) = json.loads(plan.files["feed.json"])["items"]
+    assert found["summary"] == "Inline x² here."
+    from test_validity import issues_of
+
+    assert issues_of({"rss.xml": plan.files["rss.xml"]}, cfg.base_url) == {"rss.xml": []}

@@ -109,3 +109,23 @@ def test_a_post_whose_image_and_tags_hold_spaces_and_markup_passes(make_site: Ma
     files = build(cfg)
     assert len(files) == 2 + 2 * 2
     assert verdicts(cfg, files) == {}
+
+
+def test_a_post_with_katex_output_pasted_in_passes(make_site: MakeSite) -> None:
+    """MathML in a post's own HTML drew "Non-html tag" eleven times in RSS."""
+    cfg = make_site(posts={"k.md": KATEX_POST})
+    files = build(cfg)
+    assert b"&lt;math" not in (cfg.output_path / "rss.xml").read_bytes()
+    assert verdicts(cfg, files) == {}
+
+
+# KaTeX's output for x^2, as a blogger pastes it, and a displayed formula in bare MathML.
+KATEX_POST = (
+    "---\ntitle: KaTeX\ndate: 2024-03-02\n---\n"
+    'Inline <span class="katex"><span class="katex-mathml"><math xmlns="http://www.w3.org/'
+    '1998/Math/MathML"><semantics><mrow><msup><mi>x</mi><mn>2</mn></msup></mrow><annotation '
+    'encoding="application/x-tex">x^2</annotation></semantics></math></span><span class="katex'
+    '-html" aria-hidden="true"><span class="base"><span class="mord">x</span><span class="msupsub">'
+    '<span class="mord">2</span></span></span></span></span> here.\n\n'
+    '<math display="block"><mfrac><mi>a</mi><mi>b</mi></mfrac></math>\n'
+)

@@ -274,9 +274,16 @@ _MATHML = re.compile(
 )
 
 
+# MathML a post has in its own HTML (KaTeX's output pasted in, say), as the sanitizer left it.
+_RAW_MATHML = re.compile(r"<math\b([^>]*)>(.*?)</math>", re.DOTALL)
+_TEX_ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">([^<]*)</annotation>')
+_BLOCK = re.compile(r'\bdisplay="block"')
+
+
 def mathml_as_text(fragment: str) -> str:
     """Return an HTML fragment with each formula `tex_to_mathml` made as its readable text,
-    the TeX as the span's title: for HTML that must hold no MathML (RSS)."""
+    the TeX as the span's title: for HTML that must hold no MathML (RSS). MathML written in
+    the post is so too, from its TeX annotation, or else its text."""
     if "<math" not in fragment:
         return fragment
 
@@ -286,4 +293,13 @@ def mathml_as_text(fragment: str) -> str:
         kind = "display" if m[1] == "block" else "inline"
         return f'<span class="math {kind}" title="{html.escape(tex)}">{text}</span>'
 
-    return _MATHML.sub(readable, fragment)
+    def written(m: re.Match[str]) -> str:
+        kind = "display" if _BLOCK.search(m[1]) else "inline"
+        if (found := _TEX_ANNOTATION.search(m[2])) is not None:
+            tex = html.unescape(found[1]).strip()
+            text = html.escape(tex_to_text(tex) or tex, quote=False)
+            return f'<span class="math {kind}" title="{html.escape(tex)}">{text}</span>'
+        text = " ".join(re.sub(r"<[^>]*>", " ", m[2]).split())  # entities stay escaped
+        return f'<span class="math {kind}">{text}</span>'
+
+    return _RAW_MATHML.sub(written, _MATHML.sub(readable, fragment))

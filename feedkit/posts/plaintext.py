@@ -128,6 +128,8 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
                 text = text_of("".join(marked)) if raw else "".join(plain)
                 if kind == "Paragraph" and displayed and text.strip() == displayed.strip():
                     kind = "DisplayMath"  # a formula on its own reads as math, not prose
+                elif kind == "Paragraph" and raw and _MATHML_BLOCK.fullmatch("".join(marked)):
+                    kind = "DisplayMath"  # as one the post wrote in MathML
                 yield kind, text
         elif skip:
             continue
@@ -143,6 +145,10 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
         elif key in ("InlineHtml", "Html"):
             raw = True
             marked.append(text_value)
+
+
+# A paragraph that is one displayed formula written in MathML (KaTeX's, pasted in).
+_MATHML_BLOCK = re.compile(r'\s*<math\b[^>]*\bdisplay="block"[^>]*>.*</math>\s*', re.DOTALL)
 
 
 def plain_text(markdown_text: str, reading: Reading = PLAIN) -> str:

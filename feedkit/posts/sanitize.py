@@ -240,11 +240,33 @@ def _embeds_as_links(fragment: str, base: str) -> str:
     return lead + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
 
 
+def _without_katex_html(fragment: str) -> str:
+    """Return `fragment` without the HTML KaTeX draws a formula with (`katex-html`, hidden
+    from screen readers), where its MathML (`katex-mathml`) stands beside it: without
+    KaTeX's style sheet, which no feed reader or mail has, that HTML is the formula's
+    characters again in a row ("x² x2")."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    drawn = root.xpath(
+        './/span[contains(concat(" ", @class, " "), " katex-html ")]'
+        '[../span[contains(concat(" ", @class, " "), " katex-mathml ")]]'
+    )
+    if not drawn:
+        return fragment
+    for span in drawn:
+        span.drop_tree()  # keeps the text after it
+    lead = html.escape(root.text or "", quote=False)
+    return lead + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+
+
 def sanitize(fragment: str, base: str, root: str = "") -> str:
     """Return `fragment` with only allowed markup, embeds as links, URLs absolute to `base`
     (a root-relative one under `root`, when given: a Hugo site's base URL)."""
     if _EMBED_TAG.search(fragment):
         fragment = _embeds_as_links(fragment, base)
+    if "katex-html" in fragment:
+        fragment = _without_katex_html(fragment)
     token = _BASE.set(_Resolved(base, root))
     try:
         clean = _cleaner().clean(fragment)
@@ -266,5 +288,12 @@ def _shown_link(m: re.Match[str]) -> str:
 
 
 def text_of(fragment: str) -> str:
-    """Return the text a reader sees in an HTML fragment: no tags, no script or style text."""
+    """Return the text a reader sees in an HTML fragment: no tags, no script or style text;
+    MathML as its readable text (`mathtext.mathml_as_text`), once, without KaTeX's drawing."""
+    if "katex-html" in fragment:
+        fragment = _without_katex_html(fragment)
+    if "<math" in fragment:
+        from feedkit.posts.mathtext import mathml_as_text
+
+        fragment = mathml_as_text(fragment)
     return html.unescape(nh3.clean(fragment, tags=set(), clean_content_tags=DROPPED_WHOLE))
