@@ -60,6 +60,11 @@ from feedkit.posts.texmath import tex_to_mathml
         (r"-\frac{1}{n}\sum_i x_i", "−(1/n)∑ᵢ xᵢ"),
         (r"\log \frac{p}{q} = 2\frac{1}{2}", "log(p/q) = 2(1/2)"),
         (r"\begin{aligned} \min_G &= a \\ &= \mathbb{E}_x \end{aligned}", "min_G = a; = 𝔼ₓ"),
+        # An operator's name in a script keeps its space; a sign after a function's bracket
+        # is a sign; a script with a script of its own is bracketed (lil-log's posts).
+        (r"H_{\log p(x)} = \exp(-H)", "H_(log p(x)) = exp(−H)"),
+        (r"f_{\mathcal{N}_K}(x) + x_{a_b} + \sin(-x)", "f_(𝒩_K)(x) + x_(a_b) + sin(−x)"),
+        (r"\max_{x \in X} f(x)", "max_(x∈X) f(x)"),
     ],
 )
 def test_formulas_read_as_text(tex: str, text: str) -> None:

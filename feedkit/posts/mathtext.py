@@ -118,7 +118,8 @@ def _grouped(text: str) -> bool:
 
 
 def _scripted(base: str, script: Element, kind: str) -> str:
-    text = "".join(_text(script).split())  # small type has no room for spaced operators
+    # Small type has no room for spaced operators; a space between words stays (log p).
+    text = _UNSPACED.sub("", " ".join(_text(script).split()))
     if not text:
         return base
     if kind == "super" and set(text) <= _PRIMES:
@@ -126,7 +127,12 @@ def _scripted(base: str, script: Element, kind: str) -> str:
     table = _scripts(kind)
     if all(char in table for char in text):
         return base + "".join(table[char] for char in text)
-    return base + ("^" if kind == "super" else "_") + (text if _is_atom(script) else f"({text})")
+    # A script with a script of its own written `_K` is bracketed too: f_(𝒩_K), not f_𝒩_K.
+    atom = _is_atom(script) and "_" not in text and "^" not in text
+    return base + ("^" if kind == "super" else "_") + (text if atom else f"({text})")
+
+
+_UNSPACED = re.compile(r" (?=\W)|(?<=\W) ")  # a space beside what is no letter or digit
 
 
 def _accented(base: Element, mark: Element, under: bool) -> str | None:
@@ -178,6 +184,11 @@ _SIGNS = ("+", "-", "−", "±", "∓")  # may stand before a term
 
 
 def _row(children: list[Element]) -> str:
+    # math-core groups a function's name with its opening bracket (`\exp(` is one row):
+    # its parts are the row's, so that what follows the bracket follows an "open".
+    children = [
+        part for child in children for part in (child if _opens_a_group(child) else (child,))
+    ]
     out = ""
     previous = "open"
     name = False  # the last part was a function's name alone: det(A) takes no space
@@ -210,6 +221,16 @@ def _row(children: list[Element]) -> str:
             name = kind == "word" and _unwrapped(child).tag == "mi"
             summand = kind == "large"
     return out
+
+
+def _opens_a_group(element: Element) -> bool:
+    """Return True if `element` is a row that ends with an opening bracket."""
+    if element.tag != "mrow" or not len(element):
+        return False
+    last = element[-1]
+    return (
+        last.tag == "mo" and len(_token(last)) == 1 and unicodedata.category(_token(last)) == "Ps"
+    )
 
 
 def _is_fraction(element: Element) -> bool:
