@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -1159,3 +1160,61 @@ def test_hugos_embedded_link_hook_is_on_unless_the_site_has_its_own(tmp_path: Pa
     assert [shown for shown, _ in settings.unfollowed] == [
         "themes/t/layouts/_default/_markup/render-link.html"
     ]
+
+
+# A Hugo site in English (its default language) and Chinese, published under /zh-cn/.
+MULTILINGUAL = {
+    "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n'
+    'defaultContentLanguage = "en"\n[languages.en]\nweight = 1\n'
+    '[languages.zh-cn]\nweight = 2\ntitle = "H 中文"\n[permalinks]\nposts = "/:year/:slug/"\n',
+    "content/posts/hello.md": "---\ntitle: Hello\ndate: 2024-01-02\n---\nHi.\n",
+    "content/posts/hello.zh-cn.md": "---\ntitle: 你好\ndate: 2024-01-02\n---\n嗨。\n",
+    "content/posts/only.zh-cn.md": "---\ntitle: Only zh\ndate: 2024-01-03\n---\n见[图](/a.png)\n",
+    "content/posts/own.zh-cn.md": "---\ntitle: Own\ndate: 2024-01-04\nurl: /custom/own/\n---\n嗨\n",
+    "content/posts/eng.md": "---\ntitle: Eng\ndate: 2024-01-05\n---\nHi.\n",
+}
+# The links of Hugo 0.168's /zh-cn/index.xml (tests/test_oracles.py builds it): a page set
+# its own `url`, which Hugo puts under no language's folder.
+ZH_CN_LINKS = [
+    "https://h.example.org/custom/own/",
+    "https://h.example.org/zh-cn/2024/only-zh/",
+    "https://h.example.org/zh-cn/2024/%E4%BD%A0%E5%A5%BD/",
+]
+
+
+def multilingual_site(site: Path, base_url: str = "https://h.example.org/") -> Path:
+    """Write MULTILINGUAL in `site`, set up with `feedkit init`, then in Chinese at
+    `base_url`; return its feedkit.toml's path."""
+    for name, text in MULTILINGUAL.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    assert CliRunner().invoke(main, ["init", str(site)], env=NOW_ENV).exit_code == 0
+    toml = site / "feedkit.toml"
+    text = toml.read_text(encoding="utf-8").replace('language = "en"', 'language = "zh-CN"')
+    toml.write_text(
+        re.sub(r"(?m)^base_url = \".*\"", f'base_url = "{base_url}"', text), encoding="utf-8"
+    )
+    return toml
+
+
+@pytest.mark.parametrize("base_url", ["https://h.example.org/", "https://h.example.org/zh-cn/"])
+def test_a_hugo_sites_other_language_has_its_posts_at_hugos_urls(
+    tmp_path: Path, base_url: str
+) -> None:
+    # feedkit.toml's language zh-CN: the posts had no /zh-cn/, and an English page with no
+    # translation (eng.md) was in the Chinese feed.
+    toml = multilingual_site(tmp_path, base_url)
+    result = CliRunner().invoke(main, ["check", "-v", "--config", str(toml)], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert (
+        "content/posts/eng.md: skipped: in the Hugo site's default language ('en', its "
+        "defaultContentLanguage); feedkit publishes only the posts in the site's language "
+        "('zh-cn', the language in feedkit.toml), named eng.zh-cn.md\n"
+    ) in result.output
+    result = CliRunner().invoke(main, ["build", "--config", str(toml)], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    feed = feedparser.parse((tmp_path / "public" / "index.xml").read_bytes())
+    assert sorted(entry.link for entry in feed.entries) == sorted(ZH_CN_LINKS)
+    # A root-relative link is on the site's host, not under /zh-cn/, as on Hugo's page.
+    (only,) = [entry for entry in feed.entries if entry.title == "Only zh"]
+    assert 'href="https://h.example.org/a.png"' in only.content[0].value

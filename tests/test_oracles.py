@@ -1857,6 +1857,31 @@ def test_hugos_embedded_link_hook_links_pages_where_hugo_does(
     assert (two + "#part" in ours_hrefs) is hook
 
 
+@pytest.mark.parametrize("base_url", ["https://h.example.org/", "https://h.example.org/zh-cn/"])
+def test_a_hugo_sites_other_language_has_the_links_of_hugos_feed_for_it(
+    tmp_path: Path, base_url: str
+) -> None:
+    # feedkit.toml's language zh-CN, Hugo's other language: its posts are under /zh-cn/,
+    # as in Hugo's /zh-cn/index.xml, and an English page without a translation is not one.
+    from test_hugo_sites import multilingual_site
+
+    hugo = current_hugo()
+    toml = multilingual_site(tmp_path / "site", base_url)
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(tmp_path / "site"), "-d", str(tmp_path / "hugo")],
+        check=True,
+        timeout=600,
+    )
+    built = CliRunner().invoke(main, ["build", "--config", str(toml)], env=NOW)
+    assert built.exit_code == 0, built.output
+    theirs = entries(tmp_path / "hugo" / "zh-cn" / "index.xml", "link")
+    ours = entries(tmp_path / "site" / "public" / "index.xml", "link")
+    assert sorted(ours) == sorted(theirs) and len(theirs) == 3
+    for link, their in theirs.items():
+        hrefs = [urljoin(link, href) for href in re.findall(r'href="([^"]+)"', their.description)]
+        assert re.findall(r'href="([^"]+)"', ours[link].content[0].value) == hrefs
+
+
 def test_root_relative_urls_go_under_a_hugo_sites_base_url(tmp_path: Path) -> None:
     # A project site at https://user.github.io/blog/: Hugo's feeds make `/img/a.png` and
     # `/x/y/` absolute under its base URL, path included; feedkit's went to the host's root.

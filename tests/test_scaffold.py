@@ -410,6 +410,9 @@ def test_init_in_a_hugo_site_publishing_its_default_language_in_a_subdir_links_t
             '[languages.de]\ntitle = "Notizen"\nlanguageCode = "de"\n'
             '[languages.en]\ntitle = "Notes"\nlanguageCode = "en"\n',
             "content/posts/erster.md": '+++\ntitle = "Erster"\ndate = 2024-05-02\n+++\nDe.\n',
+            # Its own `url` and a root-relative link: on the host, not under /de/ (Hugo 0.168).
+            "content/posts/eigen.md": '+++\ntitle = "Eigen"\ndate = 2024-05-03\nurl = "/eigen/"'
+            "\n+++\nDe [x](/a.png).\n",
         },
     )
     started = feedkit(tmp_path, "init", stdin="")
@@ -419,8 +422,10 @@ def test_init_in_a_hugo_site_publishing_its_default_language_in_a_subdir_links_t
     assert built.returncode == 0, built.stderr
     feed = feedparser.parse((tmp_path / "public" / "index.xml").read_bytes())
     assert [(e.title, e.link) for e in feed.entries] == [
-        ("Erster", "https://hugo.example.org/de/posts/erster/")
+        ("Eigen", "https://hugo.example.org/eigen/"),
+        ("Erster", "https://hugo.example.org/de/posts/erster/"),
     ]
+    assert 'href="https://hugo.example.org/a.png"' in feed.entries[0].content[0].value
     # Each language at its own host: no subdir.
     hosts = (
         'defaultContentLanguage = "de"\ndefaultContentLanguageInSubdir = true\n'

@@ -104,8 +104,15 @@ class Templates:
         )
         self.site_params = hugo.params if hugo else {}
         # As feedkit reads Markdown; a Hugo site's with its root-relative URLs under its base
-        # URL, as Hugo's feeds make them absolute.
-        self._not_jekyll = replace(hugo.reading, site_root=cfg.base_url) if hugo else PLAIN
+        # URL (not a language's folder in it: HugoSettings.language_home), as Hugo's feeds
+        # make them absolute.
+        self._not_jekyll = (
+            replace(
+                hugo.reading, site_root=hugo.language_home(cfg.language.lower(), cfg.base_url)[2]
+            )
+            if hugo
+            else PLAIN
+        )
         if hugo is None and self.kind.pelican:  # its module only for a Pelican site's posts
             from feedkit.posts.pelicanmarkdown import site_reading
 

@@ -64,6 +64,11 @@ class HugoSettings:
     # The languages it has, lower case: only their codes end a file's name as a translation
     # (`post.fr.md`); elsewhere a dot is the name's own (`node.js.md`, `b.fr.md`).
     languages: tuple[str, ...] = ("en",)
+    # Those of its [languages] whose pages Hugo publishes under a folder of their name
+    # (/zh-cn/…): every one but the default (defaultContentLanguage, the first of
+    # `languages`), that too with defaultContentLanguageInSubdir; not one at a baseURL of
+    # its own.
+    language_folders: tuple[str, ...] = ()
     # Goldmark's parser.attribute.block: `{.class}` below a block sets its attributes.
     block_attributes: bool = False
     # Hugo's embedded link render hook is on (renderHooks.link.useEmbedded): a relative
@@ -71,6 +76,21 @@ class HugoSettings:
     link_hook: bool = False
     # What the site sets that feedkit does not follow: (file as shown, what), for warnings.
     unfollowed: tuple[tuple[str, str], ...] = ()
+
+    def language_home(self, language: str, base_url: str) -> tuple[str, str, str]:
+        """Return feedkit.toml's `language` (lower case) as the site's language when it is
+        another than the default, else ""; the folder Hugo puts its pages in ("/zh-cn", see
+        `language_folders`; "" for none); and the site's base URL its pages' paths are
+        under: `base_url`, without that folder where it ends in it (feedkit.toml's base_url
+        at the language's home, or `feedkit init`'s with defaultContentLanguageInSubdir)."""
+        codes = (language, language.split("-")[0])
+        found = next((code for code in codes if code in self.languages), "")
+        other = found if found and found != self.languages[0] else ""
+        if found not in self.language_folders:
+            return other, "", base_url
+        suffix = found + "/"
+        root = base_url.removesuffix(suffix) if base_url.endswith("/" + suffix) else base_url
+        return other, "/" + found, root
 
     @property
     def dollar_escapes(self) -> str:
@@ -213,6 +233,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         files=hugo_files(values, _shown(files[0], folder)),
         ugly=_ugly(values),
         languages=_languages(values),
+        language_folders=_language_folders(values),
         block_attributes=_block_attributes(values),
         link_hook=_link_hook(values, folder),
         unfollowed=_unfollowed(values, folder, _shown(files[0], folder)),
@@ -321,6 +342,22 @@ def _languages(values: dict[str, Any]) -> tuple[str, ...]:
     if isinstance(languages, dict):
         found += [str(key).lower() for key in languages]
     return tuple(dict.fromkeys(found))
+
+
+def _language_folders(values: dict[str, Any]) -> tuple[str, ...]:
+    """Return the languages whose pages Hugo publishes under /<language>/ (see
+    HugoSettings.language_folders), lower case."""
+    languages = values.get("languages")
+    if not isinstance(languages, dict):
+        return ()
+    default = _languages(values)[0]
+    in_subdir = values.get("defaultcontentlanguageinsubdir") is True
+    return tuple(
+        str(key).lower()
+        for key, own in languages.items()
+        if (str(key).lower() != default or in_subdir)
+        and not (isinstance(own, dict) and own.get("baseurl"))
+    )
 
 
 def _dates(values: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]] | tuple[()]:

@@ -38,6 +38,8 @@ class HugoLayout:
     ugly: tuple[tuple[str, bool], ...] = ()  # its uglyURLs (HugoSettings.ugly)
     site_cascade: tuple[Entry, ...] = ()  # the Hugo configuration's cascade
     hugo_dates: tuple[tuple[str, ...], tuple[str, ...]] | tuple[()] = ()  # its [frontmatter]
+    language_folder: str = ""  # "/zh-cn": the site's language's pages are under it in Hugo
+    hugo_root: str = ""  # the Hugo site's base URL (HugoSettings.language_home)
 
     @cached_property
     def sections(self) -> Sections:
@@ -97,6 +99,8 @@ class HugoLayout:
 
             sections = self.sections.of(folders, ":sectionslug" in pattern)
             pattern = with_sections(pattern, sections)
+        # In a language of the site's other than its default: under its folder, /zh-cn/.
+        pattern = self.language_folder + pattern
         return Place(
             language=language,
             hugo=True,
@@ -105,6 +109,7 @@ class HugoLayout:
             hugo_keep_case=self.keep_case,
             hugo_ugly=is_ugly(self.ugly, folders),
             timezone=self.hugo_timezone,
+            hugo_root=self.hugo_root,
         )
 
 

@@ -206,6 +206,10 @@ class Layout(HugoLayout):
         self.hugo_files: HugoFiles | None = None
         # The Hugo site's languages (None: no configuration says; see `_is_language`).
         self.hugo_languages: tuple[str, ...] | None = None
+        # The site's language as a language of the Hugo site's other than its default, and
+        # what its pages' paths start with there ("/zh-cn", see `_hugo_language`).
+        self.other_language, self.language_folder, self.hugo_default = "", "", ""
+        self.hugo_root = ""  # the Hugo site's base URL, where feedkit.toml's is in a language's
         if hugo_config_in(self.kind.markers):
             from feedkit.posts.hugoconfig import hugo_settings
 
@@ -220,6 +224,10 @@ class Layout(HugoLayout):
             )
             self.hugo_files = hugo.files or None
             self.ugly, self.hugo_languages = hugo.ugly, hugo.languages
+            self.hugo_default = hugo.languages[0]
+            self.other_language, self.language_folder, self.hugo_root = hugo.language_home(
+                self.language, cfg.base_url
+            )
         self.main_sections = cfg.main_sections or main or largest_section(rels)
         # Hugo's mainSections name sections as Hugo does (`café-notes` for `Café Notes/`),
         # feedkit.toml's main_sections folders, as on disk or as Hugo names them.
@@ -266,6 +274,9 @@ class Layout(HugoLayout):
                 self.hugo_files,
                 self.ugly,
                 self.hugo_languages,
+                self.other_language,
+                self.language_folder,
+                self.hugo_root,
             )
         )
 
@@ -402,6 +413,13 @@ class Layout(HugoLayout):
                     "page for it)"
                 )
             language = None  # no language of the site's: `node.js`, `b.fr` is the name
+        if language is None and self.other_language:
+            return Skipped(
+                f"in the Hugo site's default language ({self.hugo_default!r}, its "
+                "defaultContentLanguage); feedkit publishes only the posts in the site's "
+                f"language ({self.language!r}, the language in feedkit.toml), named "
+                f"{stem}.{self.other_language}.md"
+            )
         if language is None:
             # In the site's language, unless a translation into it sits beside the file.
             base = "/".join([*folders, stem])

@@ -29,6 +29,9 @@ class Place:
     hugo_configured: bool = False  # that pattern is [permalinks]'s (see fill_hugo_permalink)
     hugo_keep_case: bool = False  # the site's disablePathToLower: its URL keeps its case
     hugo_ugly: bool = False  # the site's uglyURLs for its section: its URL ends `.html`
+    # The Hugo site's base URL, where feedkit.toml's is in a language's folder (/zh-cn/):
+    # what its permalink and its `url` are under ("": feedkit.toml's base_url).
+    hugo_root: str = ""
     jekyll: bool = False  # a Jekyll site's post (see sitekind.py): no title is Jekyll's
     # In its _posts/ or _drafts/: its URL's :title and :slug are Jekyll's, of its file name
     # (elsewhere in a Jekyll site without _posts/, a post keeps feedkit's slug).

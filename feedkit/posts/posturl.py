@@ -74,7 +74,8 @@ class PostAddress:
             return ""
         if self.place.hugo and key == "url" and not path.endswith("/") and "." not in path:
             path += "/"  # as Hugo 0.168 publishes it: /a/b is /a/b/index.html (not /a/b.html)
-        return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
+        root = self.place.hugo_root or self.cfg.base_url  # under no language's folder
+        return root + quote(path.lstrip("/"), safe=URL_SAFE)
 
     def _placeholders(self, path: str, slug: str, published: datetime) -> str:
         """Return a Jekyll permalink with its placeholders filled in, or "" after a problem
@@ -181,7 +182,7 @@ class PostAddress:
             self.place.hugo_keep_case,
             self.place.hugo_ugly,
         )
-        return self.cfg.base_url + quote(path.lstrip("/"), safe=URL_SAFE)
+        return (self.place.hugo_root or self.cfg.base_url) + quote(path.lstrip("/"), safe=URL_SAFE)
 
     def _id(self, url: str, slug: str, published: datetime | None) -> str:
         raw = self.meta.get("id")
