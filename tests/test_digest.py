@@ -390,6 +390,7 @@ def test_the_text_part_of_a_post_in_full_is_what_its_html_part_says(
         '<iframe src="//player.example.net/v/1"></iframe>\n\n'
         '<script async src="https://platform.example.net/widgets.js"></script>\n\n'
         "$$\\frac{1}{2}x \\le y$$\n\n![A chart](/img/chart.png)\n\n"
+        "Roses are red,  \nViolets are blue,\\\nand so on.\n\n"  # line breaks, a line each
         "## Steps\n\n1. *one*\n2. two\n\n[^1]: The note.\n"
     )
     text = decoded_part(mailed_in_full(tmp_path, smtp_server, body), "plain")
@@ -398,6 +399,7 @@ def test_the_text_part_of_a_post_in_full_is_what_its_html_part_says(
         "An embed — see [the notes](https://example.com/notes/)[1]:\r\n\r\n"
         "<https://player.example.net/v/1>\r\n\r\n"  # the iframe, a link as in the HTML
         "(1/2)x ≤ y\r\n\r\n![A chart](https://example.com/img/chart.png)\r\n\r\n"
+        "Roses are red,\r\nViolets are blue,\r\nand so on.\r\n\r\n"
         "## Steps\r\n\r\n1. *one*\r\n2. two\r\n\r\n---\r\n\r\n1. The note.\r\n\r\n"
     )
 

@@ -41,8 +41,15 @@ class _PlainPart(MarkdownConverter):
         return "\n"  # a line break, not Markdown's two trailing spaces
 
 
+# A line break and the white space after it, which the HTML writes (`<br />` and a new line)
+# and a text line would start with: a blank line, or a space, after the break.
+_BREAK = re.compile(r"<br\s*/?>\s*", re.IGNORECASE)
+
+
 def plain_part(html: str) -> str:
     """Return the text part's form of a post's email HTML (`snapshot.email_html`)."""
+    if "<br" in html or "<BR" in html:
+        html = _BREAK.sub("<br>", html)
     return (
         _PlainPart(
             heading_style="ATX",
