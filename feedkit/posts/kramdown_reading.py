@@ -48,6 +48,8 @@ Checked against kramdown 2.4 with kramdown-parser-gfm 1.1 under Jekyll 4.3's set
   underscores are made `*`.
 - kramdown strikes through the first `~~x~~` it finds in a run of more tildes
   (`~~~x~~~` is `~<del>x</del>~`), pulldown-cmark none: the other tildes are escaped.
+- kramdown takes an inline link's address with a space in it (`[a](my page.html)`),
+  CommonMark only between `<` and `>`: it is put there (`spaced_urls`).
 
 Each rewrite is looked for only where a quick look at the text finds what it needs.
 """
@@ -137,7 +139,10 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     item below one of the other kind or with another bullet, a line of text right below an
     indented line (of code), a line of text right below one of HTML, an HTML comment
     right below a line of text, a table's delimiter row (with `tables`), an odd number of
-    fence lines of a kind (one left open: every block has two) and `~~~` in a line of text."""
+    fence lines of a kind (one left open: every block has two), `~~~` in a line of text and a
+    link's address with a space."""
+    if "](" in text and _SPACED_URL.search(text) is not None:
+        return True
     lines = "\n\n" + text
     if ")" in text and _PAREN_ITEM.search(lines) is not None:
         return True
@@ -170,11 +175,45 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
     return "~~~" in text and _INLINE_TILDES.search(lines) is not None
 
 
+# An inline link's or image's address with a space in it, which kramdown takes (to the
+# closing parenthesis, or a title), CommonMark not (the link stays text): `](my page.html)`.
+# Searched in the text as Latin-1, its offsets bytes: spaces and tabs alone are spaces.
+_SPACED_URL = re.compile(
+    r"\]\((?!<)([^ \t\n()<>\"'][^()<>\"'\n]*?[ \t][^()<>\"'\n]*?)"
+    r"(?:[ \t]+([\"'])[^\n]*?\2)?[ \t]*\)"
+)
+
+
+def spaced_urls(text: str, options: Any) -> str:
+    """Return `text` with each inline link's address that has a space in it between `<` and
+    `>`, where CommonMark takes one so (outside code, HTML and math)."""
+    if "](" not in text or _SPACED_URL.search(text) is None:
+        return text
+    data = text.encode()
+    taken = [
+        (where["start"], where["end"])
+        for event, where in _events(text, options)
+        if isinstance(event, dict)
+        and (
+            next(iter(event)) in ("Code", "Html", "InlineHtml", "InlineMath", "DisplayMath")
+            or event.get("Start") in ("CodeBlock", "HtmlBlock")
+            or (isinstance(event.get("Start"), dict) and "CodeBlock" in event["Start"])
+        )
+    ]
+    edits = [
+        (m.start(1), m.end(1), b"<" + data[m.start(1) : m.end(1)].rstrip() + b">")
+        for m in _SPACED_URL.finditer(data.decode("latin-1"))
+        if not any(a < m.end() and m.start() < b for a, b in taken)
+    ]
+    return edited(data, edits) if edits else text
+
+
 def as_kramdown(text: str, options: Any, hard_wrap: bool = False) -> str:
     """Return Markdown `text` rewritten so that pulldown-cmark (with `options`) reads it as
     kramdown does where they differ (see the module's docstring); `text` itself when none
     applies. With `hard_wrap` (kramdown's option), every line's end is a line break already:
     two backslashes there are not read for one."""
+    text = spaced_urls(text, options)
     tables = False  # tables without a header are still to be read
     if "|" in text and "-" in text:
         from feedkit.posts.kramdown_tables import without_leading_rules
