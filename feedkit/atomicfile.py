@@ -4,8 +4,10 @@ A feed reader fetching atom.xml, or a mail program picking up an .eml from the o
 never sees half a file, and a crash leaves the old file or the new one, never a mix.
 `replace_together` does the same for a set of files: every new file is written and synced
 beside its target before the first is renamed into place, so a failed write changes none.
-Its files are synced all at once, from threads: a journaling file system (ext4 here) then
-commits them together, where one after another each sync waits for a commit of its own.
+Its files are synced together, from up to SYNC_THREADS threads: a journaling file system
+(ext4 here) then commits them together, where one after another each sync waits for a commit
+of its own. A thread for each of a site's 193 feeds took longer to start than the syncs took
+(38 ms, against 16 ms with 16 threads and 41 ms one after another, on this machine's ext4).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feedkit.errors import OutputError
+
+SYNC_THREADS = 16  # files synced at once, at most (this thread among them)
 
 
 def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
@@ -184,7 +188,7 @@ def _rename_all(staged: list[_Staged]) -> None:
 
 
 def _sync_all(paths: list[str] | list[Path]) -> list[OSError | None]:
-    """Sync each file or folder in `paths` to disk, all at once; return each one's error
+    """Sync each file or folder in `paths` to disk, SYNC_THREADS at once; return each one's error
     (None when synced; a folder that cannot be opened counts as synced, see _fsync_folder)."""
     errors: list[OSError | None] = [None] * len(paths)
 
@@ -203,11 +207,16 @@ def _sync_all(paths: list[str] | list[Path]) -> list[OSError | None]:
         finally:
             os.close(fd)
 
-    threads = [threading.Thread(target=sync, args=(index,)) for index in range(1, len(paths))]
+    todo = iter(range(len(paths)))  # next() on it holds the GIL: each index is taken once
+
+    def syncing() -> None:
+        for index in todo:
+            sync(index)
+
+    threads = [threading.Thread(target=syncing) for _ in range(min(SYNC_THREADS, len(paths)) - 1)]
     for thread in threads:
         thread.start()
-    if paths:
-        sync(0)
+    syncing()  # this thread too
     for thread in threads:
         thread.join()
     return errors

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from feedkit.atomicfile import replace_together
+from feedkit.atomicfile import SYNC_THREADS, replace_together
 from feedkit.errors import OutputError
 
 
@@ -51,6 +51,38 @@ def test_a_set_of_files_is_synced_at_once_before_any_is_renamed(
     assert most == 5  # every file at once (then both folders at once)
     assert renamed_while_syncing == []
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a", "b", "c", "d", "tags"]
+
+
+def test_a_tag_feed_site_s_files_are_synced_sixteen_at_a_time_each_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A thread for each of 193 files took longer to start than the syncs took.
+    real_fsync = os.fsync
+    lock = threading.Lock()
+    running = 0
+    most = 0
+    synced: list[str] = []
+
+    def fsync(fd: int) -> None:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+            synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        time.sleep(0.01)
+        real_fsync(fd)
+        with lock:
+            running -= 1
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    files = {tmp_path / "out" / f"{n}.xml": b"%d" % n for n in range(40)}
+    assert replace_together(files) == list(files)
+    assert {path: path.read_bytes() for path in files} == files
+    assert SYNC_THREADS == 16
+    assert most == SYNC_THREADS
+    # Each temp file once (renamed since), then the folder once.
+    assert len(synced) == 41 and len(set(synced)) == 41
+    assert synced[-1] == str(tmp_path / "out")
 
 
 def test_a_file_that_cannot_be_synced_is_named_and_no_file_changes(
