@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -71,7 +71,32 @@ def test_unreadable_dates_raise(raw: object) -> None:
             "cannot read 'tomorrow' as a date; write it as 2024-05-01, 2024-05-01 10:00 "
             "or 2024-05-01T10:00:00+02:00",
         ),
-        (["a"] * 10**6, "cannot read ['a', 'a', 'a', 'a', ...] as a date"),
+        (
+            ["a"] * 10**6,
+            "cannot read ['a', 'a', 'a', 'a', ...] (a list) as a date; write one date, as "
+            "2024-05-01, 2024-05-01 10:00 or 2024-05-01T10:00:00+02:00",
+        ),
+        # As front matter writes them, not as Python does (datetime.date(2024, 1, 1)).
+        (
+            [date(2024, 1, 1), datetime(2024, 2, 1, 10, 30)],
+            "cannot read [2024-01-01, 2024-02-01 10:30:00] (a list) as a date; write one "
+            "date, as 2024-05-01, 2024-05-01 10:00 or 2024-05-01T10:00:00+02:00",
+        ),
+        (
+            {"on": date(2024, 1, 1)},
+            "cannot read {'on': 2024-01-01} (a mapping) as a date; write "
+            "one date, as 2024-05-01, 2024-05-01 10:00 or 2024-05-01T10:00:00+02:00",
+        ),
+        (
+            20240101,
+            "cannot read 20240101 (a number) as a date; write one date, as 2024-05-01, "
+            "2024-05-01 10:00 or 2024-05-01T10:00:00+02:00",
+        ),
+        (
+            True,
+            "cannot read true (a true/false value) as a date; write one date, as 2024-05-01, "
+            "2024-05-01 10:00 or 2024-05-01T10:00:00+02:00",
+        ),
     ],
 )
 def test_impossible_dates_say_what_is_wrong(raw: object, message: str) -> None:

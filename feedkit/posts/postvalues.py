@@ -41,16 +41,52 @@ class ImpossibleValue(str):
         return (ImpossibleValue, (str(self), self.reason))
 
 
+class _Written(reprlib.Repr):
+    """Python's repr, but a date, time, true, false or null as front matter writes it
+    (`[2024-01-01]`, not `[datetime.date(2024, 1, 1)]`: a writer knows no Python)."""
+
+    def repr_date(self, value: date, level: int) -> str:
+        return value.isoformat()
+
+    def repr_datetime(self, value: datetime, level: int) -> str:
+        return value.isoformat(" ")
+
+    def repr_time(self, value: time, level: int) -> str:
+        return value.isoformat()
+
+    def repr_bool(self, value: bool, level: int) -> str:
+        return "true" if value else "false"
+
+    def repr_NoneType(self, value: None, level: int) -> str:  # noqa: N802 (reprlib's name)
+        return "null"
+
+
 # Values shown in messages: front matter may hold a list that holds itself, or a billion
 # items through aliases; a message shows the start of it.
-_SHORT = reprlib.Repr()
+_SHORT = _Written()
 _SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict = 1, 4, 4
 _SHORT.maxstring = _SHORT.maxother = 60
 
 
 def short_repr(value: Any) -> str:
-    """Return `value` as a message shows it: its repr, cut short when long or deep."""
+    """Return `value` as a message shows it: its repr (a date as written), cut short when
+    long or deep."""
     return _SHORT.repr(value)
+
+
+def _kind(value: Any) -> str:
+    """Return what a front matter value is, in a writer's words."""
+    if isinstance(value, bool):
+        return "a true/false value"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return "empty"
+    return f"a {type(value).__name__}"
 
 
 def parse_date(value: Any, tz: ZoneInfo, loose: bool = False) -> datetime:
@@ -64,7 +100,10 @@ def parse_date(value: Any, tz: ZoneInfo, loose: bool = False) -> datetime:
         why = value.reason if isinstance(value, ImpossibleValue) else None
         parsed = _parse_date_string(value.strip(), why, loose)
     else:
-        raise ValueError(f"cannot read {short_repr(value)} as a date")
+        raise ValueError(
+            f"cannot read {short_repr(value)} ({_kind(value)}) as a date; write one date, "
+            "as 2024-05-01, 2024-05-01 10:00 or 2024-05-01T10:00:00+02:00"
+        )
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         parsed = parsed.replace(tzinfo=tz)
     if 1000 < parsed.year < 9999:  # in range in every zone: the checks below cannot fail
@@ -155,18 +194,11 @@ def text_value(value: Any, name: str) -> str | None:
     from an unquoted `title: 2024`, as their text; raise for a list, a mapping, true/false."""
     if value is None or isinstance(value, str):
         return None if value is None else str(value)  # str(): not an ImpossibleValue
-    if isinstance(value, bool):
-        kind = "a true/false value"
-    elif isinstance(value, int | float | date):
+    if isinstance(value, int | float | date) and not isinstance(value, bool):
         return str(value)
-    elif isinstance(value, list):
-        kind = "a list"
-    elif isinstance(value, dict):
-        kind = "a mapping"
-    else:
-        kind = f"a {type(value).__name__}"
     raise ValueError(
-        f"{name} must be text, not {kind}; put the whole value in quotes to keep it as written"
+        f"{name} must be text, not {_kind(value)}; put the whole value in quotes to keep it as "
+        "written"
     )
 
 
