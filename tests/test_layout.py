@@ -824,6 +824,13 @@ def test_jekyll_title_and_slug_placeholders_and_ids_are_jekylls_own(
             "_posts/2014-05-12-café-señor.md": post.format(3, ""),
             "_posts/2014-05-13-v1.0.md": post.format(4, "permalink: /:slug/\n"),
             "_posts/2014-05-14-x.md": post.format(5, "slug: Own_Slug.\n"),
+            # Slugs with dots: Jekyll's URL makes each `..` a `/` and drops each `./`, and
+            # jekyll-feed's ID is normalized (absolute_url): `..` and `.` are no segments.
+            "_posts/2014-05-15-p6.md": post.format(6, 'slug: ".."\n'),
+            "_posts/2014-05-16-p7.md": post.format(7, 'slug: "a..b"\n'),
+            "_posts/2014-05-17-p8.md": post.format(8, 'slug: "../x"\n'),
+            "_posts/2014-05-18-p9.md": post.format(9, 'slug: "./y"\n'),
+            "_posts/2014-05-19-p10.md": post.format(10, 'slug: "a/../b"\n'),
         },
         toml=SITE_TOML.replace("[feed]", '[feed]\nids = "jekyll"'),
     )
@@ -837,7 +844,14 @@ def test_jekyll_title_and_slug_placeholders_and_ids_are_jekylls_own(
         "T2": (f"{base}2014/c++-tips.html", f"{base}2014/c++-tips"),
         "T3": (f"{base}2014/caf%C3%A9-se%C3%B1or.html", f"{base}2014/caf%C3%A9-se%C3%B1or"),
         "T4": (f"{base}v1-0/", f"{base}v1.0"),
-        "T5": (f"{base}2014/Own_Slug..html", f"{base}2014/Own_Slug."),
+        # As Jekyll 4.3.1 with jekyll-feed 0.17 wrote each (it had `2014/Own_Slug..html`, a
+        # page Jekyll never wrote, and `2014/..` as an ID).
+        "T5": (f"{base}2014/Own_Slug/html", f"{base}2014/Own_Slug/Own_Slug."),
+        "T6": (f"{base}2014/.html", base),
+        "T7": (f"{base}2014/a/b.html", f"{base}2014/a/a..b"),
+        "T8": (f"{base}2014/-x.html", f"{base}x"),
+        "T9": (f"{base}2014/.-y.html", f"{base}2014/y"),
+        "T10": (f"{base}2014/a-/-b.html", f"{base}2014/a-/b"),
     }
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
@@ -212,7 +212,9 @@ class PostAddress:
             name = self._jekyll_name()
             # A `%` that starts no escape is one itself, as Jekyll's URL writes it (`100%25`).
             name = quote(_LONE_PERCENT.sub("%25", name), safe=URL_SAFE) if name else quote(slug)
-            return base + (f"{folder}/" if folder else "") + name
+            post_id = base + (f"{folder}/" if folder else "") + name
+            # absolute_url normalizes it (Addressable): a slug `..` or `../x` is no segment.
+            return urljoin(post_id, urlsplit(post_id).path) if "/." in post_id else post_id
         # RFC 4151 tag URI: stays the same when the site moves to https.
         host, origin = _site_origin(base)
         path = url[len(origin) :] if url.startswith(origin) else urlsplit(url).path

@@ -332,5 +332,14 @@ def fill_permalink(
         raise ValueError(
             f"unknown placeholder :{unknown[0]}; use " + ", ".join(f":{name}" for name in values)
         )
-    filled = _PLACEHOLDER.sub(lambda m: values[m[1]], path)
-    return re.sub(r"/{2,}", "/", filled)  # an empty :categories leaves no empty segment
+    return jekyll_sanitized(_PLACEHOLDER.sub(lambda m: values[m[1]], path))
+
+
+def jekyll_sanitized(path: str) -> str:
+    """Return a filled permalink as Jekyll 4.3's `URL#sanitize_url` makes it: each `..` a
+    `/`, then each `./` gone, then each run of `/` one (an empty :categories leaves no
+    empty segment); from a `/`. A slug `Own_Slug.` under `/:title:output_ext` is at
+    `/Own_Slug/html`, `..` at `/.html`: where Jekyll writes the page."""
+    if "." in path:
+        path = path.replace("..", "/").replace("./", "")
+    return re.sub(r"/{2,}", "/", "/" + path)
