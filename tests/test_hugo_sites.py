@@ -187,6 +187,33 @@ def test_a_titles_slash_is_a_hyphen_in_slug_and_a_slugs_a_folder(tmp_path: Path)
     }
 
 
+def test_a_slugs_dot_segments_are_resolved_as_hugo_joins_the_path(tmp_path: Path) -> None:
+    # Hugo joins a page's path with Go's path.Join, which resolves `..` and `.`: hugo 0.111
+    # published these at /, /x/ and /b/ (0.168 builds its paths with path.Join too), where
+    # feedkit's links were /posts/../ and /posts/../x/, an ID Hugo's feed never had.
+    fronts = [
+        f'---\ntitle: T{day}\nslug: "{slug}"\ndate: 2024-01-0{day}\n---\n'
+        for day, slug in enumerate(("..", "../x", "a/../../b", "./c", "d/."), start=1)
+    ]
+    base = "https://example.com/blog/"
+    assert built_urls(tmp_path, "", fronts) == {
+        "T1": base,
+        "T2": f"{base}x/",
+        "T3": f"{base}b/",
+        "T4": f"{base}posts/c/",
+        "T5": f"{base}posts/d/",
+    }
+    configured = tmp_path / "configured"
+    configured.mkdir()
+    assert built_urls(configured, '[permalinks]\nposts = "/:year/:slug/"\n', fronts) == {
+        "T1": base,
+        "T2": f"{base}x/",
+        "T3": f"{base}b/",
+        "T4": f"{base}2024/c/",
+        "T5": f"{base}2024/d/",
+    }
+
+
 def test_the_cover_images_of_hugo_themes_are_the_entries_images(tmp_path: Path) -> None:
     site = hugo_site(tmp_path)
     assert run(site, "build").exit_code == 0

@@ -189,7 +189,23 @@ def fill_hugo_permalink(
     when its uglyURLs: the path's last slash is `.html` (a pattern's own `.html` gets
     another, as Hugo 0.168 writes it). Raise ValueError naming a token Hugo does not know."""
     path = _filled(pattern, slug, name, title, date, configured, keep_case)
+    if "/." in path:  # a slug's `..` or `.`: Hugo joins the path with Go's path.Join
+        path = _joined(path)
     return path[:-1] + ".html" if ugly and path.endswith("/") and path != "/" else path
+
+
+def _joined(path: str) -> str:
+    """Return a page's path as Go's path.Join leaves it: its `.` segments gone, each `..`
+    taking the segment before it away (none above the root), its last slash kept (Hugo's
+    `pjoin`): a slug `..` in /posts/ is at /, `../x` at /x/, as Hugo publishes them."""
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part and part != ".":
+            parts.append(part)
+    return "/" + "/".join(parts) + ("/" if parts and path.endswith("/") else "")
 
 
 def _filled(
