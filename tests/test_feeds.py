@@ -279,6 +279,36 @@ def test_tags_of_punctuation_get_feeds_of_their_own_inside_tags(make_site: MakeS
         assert [e.title for e in feed.entries] == ["Dots"]
 
 
+def test_a_tag_too_long_for_a_folder_name_gets_a_feed_in_a_folder_that_fits(
+    make_site: MakeSite,
+) -> None:
+    # A tag of 300 letters made tags/aaa…/ (300 bytes): the build stopped with "File name
+    # too long", so no feed of the site could be written. Two such tags that start alike
+    # keep feeds of their own; a CJK tag is cut between its characters.
+    long_a, long_b, cjk = "a" * 300, "a" * 299 + "b", "日本語" * 60
+    cfg = make_site(
+        posts={
+            "long.md": f"---\ntitle: Long\ndate: 2024-03-01\ntags: [{long_a}, {cjk}]\n---\nB.\n",
+            "other.md": f"---\ntitle: Other\ndate: 2024-03-02\ntags: [{long_b}]\n---\nO.\n",
+        }
+    )
+    build_site(cfg, NOW)
+    folders = {p.name: p for p in (cfg.output_path / "tags").iterdir()}
+    assert len(folders) == 3
+    assert all(len(name.encode()) <= 120 for name in folders)
+    titles = {}
+    for name, folder in folders.items():
+        feed = feedparser.parse((folder / "atom.xml").read_bytes())
+        titles[feed.feed.title.removeprefix("Example Blog: ")] = (
+            name,
+            [e.title for e in feed.entries],
+        )
+    assert titles.keys() == {long_a, long_b, cjk}
+    assert titles[long_a][1] == ["Long"] and titles[cjk][1] == ["Long"]
+    assert titles[long_b][1] == ["Other"]
+    assert titles[long_a][0].startswith("a" * 100) and titles[cjk][0].startswith("日本語" * 12)
+
+
 def test_tags_that_would_share_a_feed_are_reported(make_site: MakeSite) -> None:
     cfg = make_site(
         posts={
