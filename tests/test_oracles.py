@@ -495,6 +495,29 @@ def test_a_jekyll_posts_dates_in_loose_forms_read_as_in_jekyll(tmp_path: Path) -
         assert ours[key].published_parsed == their.published_parsed, key
 
 
+def test_a_jekyll_posts_zone_abbreviation_is_read_as_in_jekyll(tmp_path: Path) -> None:
+    # Ruby's Time.parse reads `PST` and the other US zones (and the military letters), and
+    # no other: `IST` or an unknown name is the site's time. feedkit read every one as the
+    # site's time, 17 hours off for PST in Tokyo (a day off in the URL), and dateutil wrote
+    # its UnknownTimezoneWarning to stderr.
+    dates = ["2024-01-01 10:00:00 PST", "Jan 3, 2024 10:00 IST", "2024-01-05 10:00:00 XYZ"]
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": "title: Z\nurl: https://z.example.org\ntimezone: Asia/Tokyo\n"
+            "plugins: [jekyll-feed]\n",
+            **{
+                f"_posts/2024-01-0{n}-p{n}.md": f'---\ntitle: P{n}\ndate: "{written}"\n---\nx\n'
+                for n, written in enumerate(dates, start=1)
+            },
+        },
+    )
+    assert sorted(ours) == sorted(theirs) and len(ours) == 3
+    assert "https://z.example.org/2024/01/02/p1" in ours
+    for key, their in theirs.items():
+        assert ours[key].published_parsed == their.published_parsed, key
+
+
 def test_a_jekyll_post_dated_long_ago_is_published_as_by_jekyll(tmp_path: Path) -> None:
     # A pinned note named 1111-11-11-timeline.md: feedkit's build stopped, writing nothing.
     theirs, ours = jekyll_and_feedkit(

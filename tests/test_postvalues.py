@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedkit.posts.postvalues import ImpossibleValue, parse_date
+from feedkit.posts.postvalues import ImpossibleValue, jekyll_zones, parse_date
 
 TZ = ZoneInfo("Europe/Berlin")
 
@@ -121,6 +121,30 @@ def test_loose_dates_jekyll_and_pelican_take(raw: str, expected: str) -> None:
     assert parse_date(raw, TZ, loose=True).isoformat() == expected
     with pytest.raises(ValueError, match="cannot read"):
         parse_date(raw, TZ)
+
+
+@pytest.mark.parametrize(
+    ("raw", "jekyll", "pelican"),
+    [
+        # As Jekyll 4.3 (Ruby 3.1's Time.parse) and Pelican (dateutil) published them.
+        ("2024-01-01 10:00:00 PST", "2024-01-01T10:00:00-08:00", "2024-01-01T10:00:00+01:00"),
+        ("Jan 3, 2024 10:00 EDT", "2024-01-03T10:00:00-04:00", "2024-01-03T10:00:00+01:00"),
+        ("2024-01-03 10:00:00 Z", "2024-01-03T10:00:00+00:00", "2024-01-03T10:00:00+00:00"),
+        ("Jan 3, 2024 10:00 IST", "2024-01-03T10:00:00+01:00", "2024-01-03T10:00:00+01:00"),
+        ("2024-01-05 10:00:00 XYZ", "2024-01-05T10:00:00+01:00", "2024-01-05T10:00:00+01:00"),
+    ],
+)
+def test_a_loose_dates_zone_name_is_read_as_its_generator_reads_it(
+    raw: str, jekyll: str, pelican: str
+) -> None:
+    # Every name was the site's time, PST 17 hours off in Tokyo, with dateutil's
+    # UnknownTimezoneWarning on stderr (no file, no line).
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert parse_date(raw, TZ, True, jekyll_zones()).isoformat() == jekyll
+        assert parse_date(raw, TZ, True).isoformat() == pelican
 
 
 @pytest.mark.parametrize("raw", ["August 2018", "18 August", "next tuesday", "2018"])

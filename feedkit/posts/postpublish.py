@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from feedkit.posts.hugolayout import is_index
 from feedkit.posts.places import DATELESS_DRAFT, DATELESS_PAGE, HUGO_FILE_DATED, NotAPost, Place
 from feedkit.posts.postfile import Source
-from feedkit.posts.postvalues import parse_date, short_repr
+from feedkit.posts.postvalues import jekyll_zones, parse_date, short_repr
 
 DATE_KEYS = ("date",)
 # Hugo's publish date: when the post goes out (it is scheduled until then).
@@ -119,7 +119,8 @@ class PostPublishing:
         """Return the date a front matter value gives (raise ValueError for none), read as
         the site's generator reads it: a Jekyll or Pelican site's in any form Ruby's
         `Time.parse` or Pelican's dateutil takes (`2018-8-18 02:22`, `August 18, 2018`)."""
-        return parse_date(raw, self.zone_of(raw), self.place.jekyll or self.place.pelican)
+        zones = jekyll_zones() if self.place.jekyll else None  # `… PST`, as Ruby reads it
+        return parse_date(raw, self.zone_of(raw), self.place.jekyll or self.place.pelican, zones)
 
     def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
         key, raw = self.first(PUBLISH_KEYS)

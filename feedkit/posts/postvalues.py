@@ -89,16 +89,20 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def parse_date(value: Any, tz: ZoneInfo, loose: bool = False) -> datetime:
+def parse_date(
+    value: Any, tz: ZoneInfo, loose: bool = False, zones: Mapping[str, int] | None = None
+) -> datetime:
     """Return an aware datetime for a front matter date; naive values are in `tz`. With
-    `loose`, a text in any form dateutil reads whole (year, month and day) is one too."""
+    `loose`, a text in any form dateutil reads whole (year, month and day) is one too, a
+    zone abbreviation in it read by `zones` (seconds east of UTC; JEKYLL_ZONES), else
+    left out (the date is in `tz`, as Pelican's dateutil reads it)."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
         parsed = datetime.combine(value, time(0, 0))
     elif isinstance(value, str) and value.strip():
         why = value.reason if isinstance(value, ImpossibleValue) else None
-        parsed = _parse_date_string(value.strip(), why, loose)
+        parsed = _parse_date_string(value.strip(), why, loose, zones)
     else:
         raise ValueError(
             f"cannot read {short_repr(value)} ({_kind(value)}) as a date; write one date, "
@@ -130,9 +134,11 @@ _RFC_2822 = re.compile(
 )
 
 
-def _parse_date_string(text: str, why: str | None = None, loose: bool = False) -> datetime:
+def _parse_date_string(
+    text: str, why: str | None = None, loose: bool = False, zones: Mapping[str, int] | None = None
+) -> datetime:
     """Return the datetime `text` writes; `why` says what YAML found impossible in it;
-    `loose`: see `parse_date`."""
+    `loose` and `zones`: see `parse_date`."""
     candidate = _YEAR_AGAIN.sub(r"\1", text)
     candidate = _ZONE_NAME_AFTER_OFFSET.sub(r"\1", candidate)
     candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), candidate)
@@ -160,7 +166,7 @@ def _parse_date_string(text: str, why: str | None = None, loose: bool = False) -
         if impossible.startswith("offset must be"):
             impossible = "the offset from UTC must be under 24 hours"
         raise ValueError(f"{short_repr(text)} is not a real date: {impossible}")
-    if loose and (found := _loose_date(text)) is not None:
+    if loose and (found := _loose_date(text, zones)) is not None:
         return found
     raise ValueError(
         f"cannot read {short_repr(text)} as a date; write it as 2024-05-01, 2024-05-01 10:00 "
@@ -168,15 +174,42 @@ def _parse_date_string(text: str, why: str | None = None, loose: bool = False) -
     )
 
 
-def _loose_date(text: str) -> datetime | None:
+# Zone abbreviations as Jekyll reads them in a date (Ruby's Time.parse, by time.rb's
+# ZoneOffset; checked with Ruby 3.1), seconds east of UTC: the US zones and the military
+# letters. `2024-01-01 10:00:00 PST` is 10:00 at -08:00 to Jekyll; read as the site's own
+# time it was 17 hours off in Tokyo. Any other (`CEST`, `IST`) is the site's time there.
+_JEKYLL_ZONE_TABLE = """
+    UTC=0 UT=0 GMT=0 Z=0 EST=-18000 EDT=-14400 CST=-21600 CDT=-18000 MST=-25200
+    MDT=-21600 PST=-28800 PDT=-25200 A=3600 B=7200 C=10800 D=14400 E=18000 F=21600
+    G=25200 H=28800 I=32400 K=36000 L=39600 M=43200 N=-3600 O=-7200 P=-10800
+    Q=-14400 R=-18000 S=-21600 T=-25200 U=-28800 V=-32400 W=-36000 X=-39600 Y=-43200
+"""
+
+
+@lru_cache(maxsize=1)
+def jekyll_zones() -> dict[str, int]:
+    """Return the zone abbreviations Jekyll reads in a date (see _JEKYLL_ZONE_TABLE)."""
+    return {
+        name: int(seconds)
+        for name, seconds in (pair.split("=") for pair in _JEKYLL_ZONE_TABLE.split())
+    }
+
+
+def _loose_date(text: str, zones: Mapping[str, int] | None = None) -> datetime | None:
     """Return dateutil's reading of `text` (as Pelican's `get_date`, and as near Ruby's
     `Time.parse` as these dates go), midnight when it has no time; None when it reads none,
-    or one without its year, month or day (filled from a default, it would change)."""
+    or one without its year, month or day (filled from a default, it would change). A zone
+    abbreviation is read by `zones`; one it does not hold (every one, for Pelican's
+    dateutil) leaves the time naive, without dateutil's warning on stderr."""
+    import warnings
+
     from dateutil import parser
 
     try:
-        found = parser.parse(text, default=datetime(2000, 1, 1))
-        other = parser.parse(text, default=datetime(2001, 2, 2))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", parser.UnknownTimezoneWarning)
+            found = parser.parse(text, default=datetime(2000, 1, 1), tzinfos=zones)
+            other = parser.parse(text, default=datetime(2001, 2, 2), tzinfos=zones)
     except (ValueError, OverflowError):
         return None
     return found if found.date() == other.date() else None
