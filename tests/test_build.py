@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import pytest
 from click.testing import CliRunner
 
@@ -398,6 +399,50 @@ def test_c1_control_characters_are_removed_with_a_warning_naming_the_line(
     for data in files.values():
         assert not re.search("[\x80-\x9f]", data.decode()), data
     assert "It\u00e2s here" in files["atom.xml"].decode()  # what is left of the mojibake
+    assert issues_of(files, "https://example.com/blog/") == dict.fromkeys(names, [])
+
+
+def test_characters_xml_cannot_carry_written_as_front_matter_escapes_are_removed(
+    tmp_path: Path,
+) -> None:
+    # YAML's "\u0000" and "\e", TOML's and JSON's "\u0007": a title, tag, author or image
+    # text with one stopped every build with lxml's "All strings must be XML compatible"
+    # and a traceback. They are removed, each key said at its line, in every format.
+    (tmp_path / "content").mkdir()
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML)
+    posts = {
+        "yaml.md": '---\ntitle: "Y\\u0000es"\ndate: 2024-03-01\n'
+        'tags: ["a\\eb", "ok"]\nauthor: {name: "Bo\\N"}\n---\nY.\n',
+        "toml.md": '+++\ntitle = "T\\u0007oml"\ndate = 2024-03-02\ntags = ["x\\u001by"]\n+++\nT.\n',
+        "json.md": '{\n  "title": "J\\u0008son",\n  "date": "2024-03-03"\n}\nJ.\n',
+        "plain.md": '---\ntitle: "A \\"quoted\\" \\\\ title"\ndate: 2024-03-04\n---\nP.\n',
+    }
+    for name, text in posts.items():
+        (tmp_path / "content" / name).write_text(text, encoding="utf-8")
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    said = [line for line in built.stderr.splitlines() if "written as escapes" in line]
+    assert said == [
+        f"content/{name}:{line}: warning: {key}: removed 1 character(s) that XML feeds "
+        f"cannot carry, written as escapes (first: U+{code})"
+        for name, line, key, code in (
+            ("json.md", 2, "title", "0008"),
+            ("toml.md", 2, "title", "0007"),
+            ("toml.md", 4, "tags", "001B"),
+            ("yaml.md", 2, "title", "0000"),
+            ("yaml.md", 4, "tags", "001B"),
+            ("yaml.md", 5, "author", "0085"),
+        )
+    ]
+    feed = feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes())
+    assert feed.bozo == 0
+    assert [e.title for e in feed.entries] == ['A "quoted" \\ title', "Json", "Toml", "Yes"]
+    assert [t.term for t in feed.entries[3].tags] == ["ab", "ok"]
+    assert feed.entries[3].author == "Bo"
+    from test_validity import issues_of
+
+    names = ("atom.xml", "rss.xml")
+    files = {name: (tmp_path / "public" / name).read_bytes() for name in names}
     assert issues_of(files, "https://example.com/blog/") == dict.fromkeys(names, [])
 
 

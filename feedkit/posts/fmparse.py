@@ -60,8 +60,61 @@ def handlers() -> tuple[tuple[str, BaseHandler], ...]:
     return (("YAML", YAMLHandler()), ("TOML", TOMLHandler()), ("JSON", JSONHandler()))
 
 
-def parse_front_matter(src: Source, shown: str) -> dict[str, Any]:
-    """Return the front matter mapping, or raise with the file's line of the syntax error."""
+def parse_front_matter(
+    src: Source, shown: str, warnings: list[Problem] | None = None
+) -> dict[str, Any]:
+    """Return the front matter mapping, or raise with the file's line of the syntax error.
+    A character XML cannot carry that an escape writes in a value (YAML's, TOML's or JSON's
+    `"\\u0000"`, YAML's `\\e`) is removed, with a warning at its key's line in `warnings`:
+    a title or tag with one stopped the build with lxml's traceback."""
+    data = _parsed(src, shown)
+    # The file's own such characters were removed when it was read (`postfile.decode`):
+    # only a backslash escape writes one now.
+    if "\\" in src.fm_text and data:
+        _remove_illegal(data, src, shown, warnings)
+    return data
+
+
+def _remove_illegal(
+    data: dict[str, Any], src: Source, shown: str, warnings: list[Problem] | None
+) -> None:
+    """Remove the characters XML cannot carry from every text in `data`, in place (a list or
+    mapping that YAML's aliases share is walked once), warning once per top-level key."""
+    from feedkit.posts.markup import XML_ILLEGAL
+
+    seen = {id(data)}
+
+    def cleaned(value: Any, found: list[str]) -> Any:
+        if type(value) is str:
+            if XML_ILLEGAL.search(value) is None:
+                return value
+            found.extend(XML_ILLEGAL.findall(value))
+            return XML_ILLEGAL.sub("", value)
+        if isinstance(value, list | dict) and id(value) not in seen:
+            seen.add(id(value))
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for index, item in list(items):
+                value[index] = cleaned(item, found)
+        return value
+
+    for key, value in data.items():
+        found: list[str] = []
+        data[key] = cleaned(value, found)
+        if found and warnings is not None:
+            m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", src.fm_text, re.M)
+            line = src.fm_first_line + (src.fm_text.count("\n", 0, m.start()) if m else 0)
+            warnings.append(
+                Problem(
+                    shown,
+                    line,
+                    f"{key}: removed {len(found)} character(s) that XML feeds cannot "
+                    f"carry, written as escapes (first: U+{ord(found[0]):04X})",
+                    warning=True,
+                )
+            )
+
+
+def _parsed(src: Source, shown: str) -> dict[str, Any]:
     if src.fm_format == "YAML":
         # Most posts' front matter, read without PyYAML (and its import, when all are).
         simple = simpleyaml.load(src.fm_text)

@@ -187,7 +187,7 @@ def _load_batch(
         meta = None
         if head is not None:
             try:
-                meta = parse_front_matter(head[0], files[index][1])
+                meta = parse_front_matter(head[0], files[index][1], files[index][3])
             except FileProblems as exc:
                 failed[index] = exc.problems
         metas.append(meta)
