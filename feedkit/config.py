@@ -17,6 +17,7 @@ from feedkit.configkeys import (
     SITE_KEYS,
     Checker,
     check_table,
+    checked,
     did_you_mean,
     section_keys,
 )
@@ -217,7 +218,7 @@ def parse_config(data: Mapping[str, Any], root: Path) -> Config:
             problems.append((key, "unknown key" + did_you_mean(key, known)))
             continue
         try:
-            site[key] = top_schema[key](raw)
+            site[key] = checked(top_schema[key], raw)
         except ValueError as exc:
             problems.append((key, str(exc)))
     for key in REQUIRED_SITE_KEYS:

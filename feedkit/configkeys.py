@@ -221,6 +221,27 @@ def did_you_mean(key: str, known: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+# The characters XML 1.0 cannot carry, and the C1 controls the W3C validator rejects
+# (as feedkit/posts/postfile.py's XML_ILLEGAL): a TOML escape writes them in a setting.
+_UNSENDABLE_SET = frozenset(
+    map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x80, 0xA0), 0xFFFE, 0xFFFF])
+)
+
+
+def checked(checker: Checker, raw: Any) -> Any:
+    """Return what `checker` makes of a setting's raw value; raise ValueError for a text (or
+    a list's text) with a character no feed or mail can carry: lxml stopped the build with
+    a traceback at a title with a TOML escape such as `\\u0007`."""
+    for text in raw if isinstance(raw, list) else [raw]:
+        if isinstance(text, str) and not _UNSENDABLE_SET.isdisjoint(text):
+            bad = next(char for char in text if char in _UNSENDABLE_SET)
+            raise ValueError(
+                f"has U+{ord(bad):04X}, a control character that feeds and mail cannot carry "
+                "(written as an escape such as \\u0007?); remove it"
+            )
+    return checker(raw)
+
+
 def check_table(
     table: Mapping[str, Any],
     schema: Mapping[str, Checker],
@@ -235,7 +256,7 @@ def check_table(
             problems.append((name, "unknown key" + did_you_mean(key, sorted(schema))))
             continue
         try:
-            values[key] = checker(raw)
+            values[key] = checked(checker, raw)
         except ValueError as exc:
             problems.append((name, str(exc)))
     return values

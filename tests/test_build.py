@@ -446,6 +446,27 @@ def test_characters_xml_cannot_carry_written_as_front_matter_escapes_are_removed
     assert issues_of(files, "https://example.com/blog/") == dict.fromkeys(names, [])
 
 
+def test_a_setting_with_a_character_no_feed_can_carry_is_an_error_naming_it(
+    tmp_path: Path,
+) -> None:
+    # feedkit.toml's `title = "My\u0007Blog"` stopped the build with lxml's traceback once
+    # the feeds were made; now every such setting is named before anything is read.
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text("---\ntitle: A\ndate: 2024-03-01\n---\nA.\n")
+    toml = SITE_TOML.replace('title = "Example Blog"', 'title = "Example\\u0007Blog"')
+    toml = toml.replace('name = "Ada Quill"', 'name = "Ada\\u0000Quill"')
+    (tmp_path / "feedkit.toml").write_text(toml)
+    for command in ("build", "check"):
+        done = feedkit(tmp_path, command)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.splitlines() == [
+            f"{start}feedkit.toml: {key}: has U+{code}, a control character that feeds and "
+            "mail cannot carry (written as an escape such as \\u0007?); remove it"
+            for start, key, code in (("error: ", "title", "0007"), ("", "author.name", "0000"))
+        ]
+    assert not (tmp_path / "public").exists()
+
+
 def test_a_cold_build_reads_each_post_to_render_where_it_is_rendered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
