@@ -740,3 +740,33 @@ def test_a_posts_image_on_no_host_is_left_out_with_a_warning(make_site: MakeSite
             "not a host name: 'exa mple.com'; the post has no image\n"
         ) in result.stderr
     assert "image" not in json.loads((cfg.output_path / "feed.json").read_bytes())["items"][0]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "javascript:alert(1)",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "mailto:a@b.example",
+        "ftp://f.example/a.png",
+    ],
+)
+def test_a_posts_image_that_is_no_web_address_is_left_out_with_a_warning(
+    make_site: MakeSite, image: str
+) -> None:
+    # `javascript:` and `data:` (no host) stopped build and check with a traceback; an ftp
+    # image was carried, which no feed reader fetches.
+    post = f'---\ntitle: Pic\ndate: 2024-03-02\nimage: "{image}"\n---\nT.\n'
+    cfg = make_site(posts={"pic.md": post})
+    for command in ("build", "check"):
+        result = CliRunner().invoke(main, [command, "--config", str(cfg.root / "feedkit.toml")])
+        assert result.exit_code == 0, result.output
+        assert (
+            f"content/pic.md:4: warning: image: {image!r} is not a web address (http or "
+            "https); the post has no image\n"
+        ) in result.stderr
+    assert "image" not in json.loads((cfg.output_path / "feed.json").read_bytes())["items"][0]
+    assert (
+        "media_content"
+        not in feedparser.parse((cfg.output_path / "rss.xml").read_bytes()).entries[0]
+    )

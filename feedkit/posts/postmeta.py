@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from feedkit.config import Config
 from feedkit.errors import Problem
@@ -353,6 +353,20 @@ class PostBuilder(PostAddress, PostPublishing):
                 return None
             value = value["path"]
         image = self._text("image", value)
+        scheme = urlsplit(image.strip()).scheme if image else ""
+        if image and scheme and scheme.lower() not in ("http", "https"):
+            # `javascript:…`, a `data:` URI, `ftp://`: no feed reader fetches it (and one
+            # with no host stopped the build with a traceback).
+            self.warnings.append(
+                Problem(
+                    self.shown,
+                    self.line_of("image"),
+                    f"image: {short_repr(image.strip())} is not a web address (http or https); "
+                    "the post has no image",
+                    warning=True,
+                )
+            )
+            return None
         if image and ("://" in image or image.strip().startswith("//")):
             from feedkit.asciiurl import ascii_url
 
