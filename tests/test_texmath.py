@@ -91,6 +91,27 @@ def test_tex_that_cannot_be_read_gives_none(tex: str) -> None:
     assert tex_to_mathml(tex, False) is None
 
 
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("{", "}"), (r"\sqrt{", "}"), (r"\left(", r"\right)"), (r"\begin{matrix}", r"\end{matrix}")],
+)
+def test_a_formula_nested_too_deep_stays_tex_and_the_process_lives(
+    opening: str, closing: str
+) -> None:
+    # math-core's parser recurses: 6,000 nested groups overflowed the stack and the process
+    # died of a segmentation fault (a build, a check, `feedkit serve`), saying nothing.
+    # Run in a child, so a crash is a failure here, not the end of the test run.
+    code = (
+        "from feedkit.posts.texmath import tex_to_mathml\n"
+        f"deep = {opening!r} * 8000 + 'x' + {closing!r} * 8000\n"
+        f"fine = {opening!r} * 150 + 'x' + {closing!r} * 150\n"
+        "assert tex_to_mathml(deep, True) is None\n"
+        "assert tex_to_mathml(fine, True).startswith('<math')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, (done.returncode, done.stderr[-500:])
+
+
 def test_mathml_keeps_the_tex_as_its_annotation() -> None:
     # MathML Core as math-core writes it: \mathcal's letter with the variation selector
     # that asks for its chancery style.

@@ -133,6 +133,26 @@ def _text_math_out(m: re.Match[str]) -> str:
     )
 
 
+# The deepest nesting of groups (`{…}`, `\\left…\\right`, environments) a formula is given
+# to math-core with: its parser recurses, and a formula of 6,000 nested braces overflowed
+# the stack (a segmentation fault: the build, or `feedkit serve`, gone without a word).
+# A real formula nests a few dozen deep at most; a deeper one stays TeX, with the warning.
+MAX_DEPTH = 200
+_GROUP_TOKEN = re.compile(r"\\(?:left|begin)(?![a-zA-Z])|\\(?:right|end)(?![a-zA-Z])|\\.|[{}]")
+
+
+def _depth(source: str) -> int:
+    """Return how deep the groups of a formula's TeX nest."""
+    depth = deepest = 0
+    for token in _GROUP_TOKEN.findall(source):
+        if token == "{" or token in ("\\left", "\\begin"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token == "}" or token in ("\\right", "\\end"):
+            depth -= 1
+    return deepest
+
+
 @lru_cache(maxsize=4096)
 def tex_to_mathml(tex: str, display: bool) -> str | None:
     """Return `<math>` for a formula with its TeX as the annotation, or None if the TeX
@@ -154,6 +174,8 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
         )
     if display and "\\tag" in source and "\\begin{" not in source:
         source = f"\\begin{{equation*}}{source}\\end{{equation*}}"  # MathJax's $$x \tag{1}$$
+    if len(source) > 2 * MAX_DEPTH and _depth(source) > MAX_DEPTH:
+        return None  # math-core's parser recurses: 6,000 nested groups crashed the process
     try:
         out = _converter().convert_with_local_state(source, displaystyle=display)
     except LatexError:
