@@ -32,6 +32,20 @@ def test_nested_paired_shortcodes_of_one_name() -> None:
     assert out.problems == []
 
 
+def test_shortcodes_nested_too_deep_are_left_as_written_with_a_problem() -> None:
+    # 2,000 nested paired shortcodes stopped the build with a RecursionError's traceback.
+    for left, right in (("<", ">"), ("%", "%")):
+        opening, closing = f"{{{{{left} details {right}}}}}", f"{{{{{left} /details {right}}}}}"
+        body = "Intro.\n\n" + opening * 2000 + "x" + closing * 2000
+        out = expand_shortcodes(body, no_refs)
+        assert out.text.count("<details>") == 100
+        at = len("Intro.\n\n") + 100 * len(opening)
+        assert out.problems == [
+            (at, "details: shortcodes nested over 100 deep; the inner ones are left as written")
+        ]
+        assert opening * 1900 + "x" + closing * 1900 in out.text
+
+
 def test_escapes_show_the_shortcode_and_are_not_run() -> None:
     body = "{{</* youtube abc */>}} {{%/* notice */%}}x{{%/* /notice */%}}"
     out = expand_shortcodes(body, no_refs)

@@ -132,6 +132,12 @@ def _closing(tags: list[re.Match[str]], i: int, stop: int) -> int:
     return -1
 
 
+# How deep paired shortcodes are expanded inside one another. Hugo's own limit is the
+# machine's; here each level is a Python call, and 2,000 nested `{{< details >}}` stopped
+# the build with a RecursionError's traceback. Deeper ones are left as written, said.
+MAX_NESTING = 100
+
+
 def _expand(
     body: str,
     tags: list[re.Match[str]],
@@ -141,6 +147,7 @@ def _expand(
     end: int,
     page: Page,
     out: Expansion,
+    depth: int = 0,
 ) -> str:
     parts: list[str] = []
     pos, i = start, first
@@ -160,8 +167,19 @@ def _expand(
         inner: str | None = None
         if not tag["self"]:
             j = _closing(tags, i - 1, stop)
+            if j >= 0 and depth >= MAX_NESTING:
+                out.problems.append(
+                    (
+                        tag.start(),
+                        f"{tag['name']}: shortcodes nested over {MAX_NESTING} deep; the inner "
+                        "ones are left as written",
+                    )
+                )
+                parts.append(body[tag.start() : tags[j].end()])
+                pos, i = tags[j].end(), j + 1
+                continue
             if j >= 0:
-                inner = _expand(body, tags, i, j, tag.end(), tags[j].start(), page, out)
+                inner = _expand(body, tags, i, j, tag.end(), tags[j].start(), page, out, depth + 1)
                 pos, i = tags[j].end(), j + 1
         args, named = _params(tag["params"])
         call = Call(tag["name"], args, named)
