@@ -343,6 +343,19 @@ def test_a_markdown_setting_with_extensions_feedkit_does_not_follow_is_named(
     done = run("check")
     assert done.returncode == 0
     assert done.stderr.count("pelicanconf.py:3: warning: TYPOGRIFY: feedkit does not run") == 1
+    # A pelicanconf.py Python cannot read: its TIMEZONE, ARTICLE_URL and the rest were left
+    # out without a word (Pelican itself stops), and the feeds changed.
+    config.write_text(config.read_text("utf-8") + "SITENAME = (\n", encoding="utf-8")
+    for command in ("check", "build"):
+        done = run(command)
+        assert done.returncode == 0, done.stderr
+        assert (
+            done.stderr.count(
+                "pelicanconf.py:4: warning: Python cannot read it ('(' was never closed), so none "
+                "of its settings are followed (TIMEZONE, ARTICLE_URL, MARKDOWN…)"
+            )
+            == 1
+        ), done.stderr
 
 
 def test_a_pelican_site_with_render_math_keeps_its_formulas_as_written(tmp_path: Path) -> None:

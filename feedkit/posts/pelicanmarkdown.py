@@ -81,11 +81,24 @@ def unfollowed_warnings(cfg: Config) -> tuple[Problem, ...]:
     `pymdownx.mark`'s `==marks==`…), their syntax reaching feeds as typed; and
     `TYPOGRIFY = True`, typogrify's curly quotes, `--` em dash and ellipsis not made
     (`smarty` in MARKDOWN, which feedkit follows, makes the first two)."""
-    from feedkit.posts.pelicansettings import assigned_in
+    from feedkit.posts.pelicansettings import assigned_in, unreadable
 
-    path, values = assigned_in(folder / PELICAN_CONFIG for folder in site_folders(cfg))
+    configs = [folder / PELICAN_CONFIG for folder in site_folders(cfg)]
+    path, values = assigned_in(configs)
     if path is None:
-        return ()
+        if (broken := unreadable(configs)) is None:
+            return ()
+        config, line, what = broken
+        return (
+            Problem(
+                os.path.relpath(config, cfg.root).replace(os.sep, "/"),
+                line,
+                f"Python cannot read it ({what}), so none of its settings are followed "
+                "(TIMEZONE, ARTICLE_URL, MARKDOWN…): posts are read as feedkit.toml alone "
+                "says; Pelican itself would not run",
+                warning=True,
+            ),
+        )
     shown = os.path.relpath(path, cfg.root).replace(os.sep, "/")
     found = []
     markdown = values.get("MARKDOWN")

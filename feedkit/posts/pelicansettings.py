@@ -211,6 +211,23 @@ def _first_tree(configs: Iterable[Path]) -> tuple[Path | None, ast.Module | None
     return None, None
 
 
+def unreadable(configs: Iterable[Path]) -> tuple[Path, int, str] | None:
+    """Return the first of `configs` there is, with the line and what is wrong, when Python
+    cannot read it (a syntax error) and none before it could be read: the file whose
+    settings `assignments` would have given. None when there is none such."""
+    for config in configs:
+        try:
+            ast.parse(config.read_bytes())
+        except OSError:
+            continue
+        except SyntaxError as exc:
+            return config, exc.lineno or 1, exc.msg
+        except ValueError as exc:  # a NUL byte in it
+            return config, 1, str(exc)
+        return None
+    return None
+
+
 def setting(
     configs: Iterable[Path], name: str, values: dict[str, ast.expr] | None = None
 ) -> str | None:
