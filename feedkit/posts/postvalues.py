@@ -94,7 +94,7 @@ def parse_date(
 ) -> datetime:
     """Return an aware datetime for a front matter date; naive values are in `tz`. With
     `loose`, a text in any form dateutil reads whole (year, month and day) is one too, a
-    zone abbreviation in it read by `zones` (seconds east of UTC; JEKYLL_ZONES), else
+    zone abbreviation in it read by `zones` (seconds east of UTC: `jekyll_zones()`), else
     left out (the date is in `tz`, as Pelican's dateutil reads it)."""
     if isinstance(value, datetime):
         parsed = value
