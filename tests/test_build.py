@@ -414,7 +414,9 @@ def test_characters_xml_cannot_carry_written_as_front_matter_escapes_are_removed
         "yaml.md": '---\ntitle: "Y\\u0000es"\ndate: 2024-03-01\n'
         'tags: ["a\\eb", "ok"]\nauthor: {name: "Bo\\N"}\n---\nY.\n',
         "toml.md": '+++\ntitle = "T\\u0007oml"\ndate = 2024-03-02\ntags = ["x\\u001by"]\n+++\nT.\n',
-        "json.md": '{\n  "title": "J\\u0008son",\n  "date": "2024-03-03"\n}\nJ.\n',
+        # and JSON's lone surrogate, which UTF-8 cannot encode (a UnicodeEncodeError)
+        "json.md": '{\n  "title": "J\\u0008son",\n  "date": "2024-03-03",\n'
+        '  "tags": ["j\\ud800"]\n}\nJ.\n',
         "plain.md": '---\ntitle: "A \\"quoted\\" \\\\ title"\ndate: 2024-03-04\n---\nP.\n',
     }
     for name, text in posts.items():
@@ -427,6 +429,7 @@ def test_characters_xml_cannot_carry_written_as_front_matter_escapes_are_removed
         f"cannot carry, written as escapes (first: U+{code})"
         for name, line, key, code in (
             ("json.md", 2, "title", "0008"),
+            ("json.md", 4, "tags", "D800"),
             ("toml.md", 2, "title", "0007"),
             ("toml.md", 4, "tags", "001B"),
             ("yaml.md", 2, "title", "0000"),

@@ -75,21 +75,25 @@ def parse_front_matter(
     return data
 
 
+# What no feed can carry in a value: the characters XML cannot (postfile.XML_ILLEGAL), and
+# a lone surrogate, which JSON's `"\\ud800"` writes (YAML and TOML refuse one) and UTF-8
+# cannot encode: the build stopped with a UnicodeEncodeError's traceback.
+_UNCARRIED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def _remove_illegal(
     data: dict[str, Any], src: Source, shown: str, warnings: list[Problem] | None
 ) -> None:
     """Remove the characters XML cannot carry from every text in `data`, in place (a list or
     mapping that YAML's aliases share is walked once), warning once per top-level key."""
-    from feedkit.posts.markup import XML_ILLEGAL
-
     seen = {id(data)}
 
     def cleaned(value: Any, found: list[str]) -> Any:
         if type(value) is str:
-            if XML_ILLEGAL.search(value) is None:
+            if _UNCARRIED.search(value) is None:
                 return value
-            found.extend(XML_ILLEGAL.findall(value))
-            return XML_ILLEGAL.sub("", value)
+            found.extend(_UNCARRIED.findall(value))
+            return _UNCARRIED.sub("", value)
         if isinstance(value, list | dict) and id(value) not in seen:
             seen.add(id(value))
             items = value.items() if isinstance(value, dict) else enumerate(value)
