@@ -81,29 +81,32 @@ def parse_front_matter(
 _UNCARRIED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+def without_uncarried(value: Any, found: list[str], seen: set[int]) -> Any:
+    """Return `value` (a text, or a list or mapping of them, changed in place) without the
+    characters no feed can carry, each added to `found`; a list or mapping in `seen` (by
+    id: YAML's aliases share one, or one holds itself) is walked once."""
+    if type(value) is str:
+        if _UNCARRIED.search(value) is None:
+            return value
+        found.extend(_UNCARRIED.findall(value))
+        return _UNCARRIED.sub("", value)
+    if isinstance(value, list | dict) and id(value) not in seen:
+        seen.add(id(value))
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for index, item in list(items):
+            value[index] = without_uncarried(item, found, seen)
+    return value
+
+
 def _remove_illegal(
     data: dict[str, Any], src: Source, shown: str, warnings: list[Problem] | None
 ) -> None:
     """Remove the characters XML cannot carry from every text in `data`, in place (a list or
     mapping that YAML's aliases share is walked once), warning once per top-level key."""
     seen = {id(data)}
-
-    def cleaned(value: Any, found: list[str]) -> Any:
-        if type(value) is str:
-            if _UNCARRIED.search(value) is None:
-                return value
-            found.extend(_UNCARRIED.findall(value))
-            return _UNCARRIED.sub("", value)
-        if isinstance(value, list | dict) and id(value) not in seen:
-            seen.add(id(value))
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            for index, item in list(items):
-                value[index] = cleaned(item, found)
-        return value
-
     for key, value in data.items():
         found: list[str] = []
-        data[key] = cleaned(value, found)
+        data[key] = without_uncarried(value, found, seen)
         if found and warnings is not None:
             m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", src.fm_text, re.M)
             line = src.fm_first_line + (src.fm_text.count("\n", 0, m.start()) if m else 0)

@@ -109,10 +109,15 @@ def _read_yaml(path: Path, root: Path) -> Any:
     """Return what the YAML file at `path` holds; raise ContentError naming it (as seen from
     `root`) and the line YAML stopped on when it cannot be read."""
     from feedkit.posts import fastyaml  # PyYAML only when there is YAML to read
+    from feedkit.posts.fmparse import without_uncarried
 
     shown = os.path.relpath(path, root).replace(os.sep, "/")
     try:
-        return fastyaml.load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = fastyaml.load(text)
+        # An escape (`"Ada\\u0000"`) writes what no feed carries: an author's name with
+        # one stopped the build with lxml's traceback. Left out, as a post's front matter's.
+        return without_uncarried(data, [], set()) if "\\" in text else data
     except UnicodeDecodeError as exc:
         raise ContentError.single(
             shown, 0, f"cannot be read: it is not UTF-8 ({exc.reason} at byte {exc.start})"
