@@ -380,6 +380,10 @@ def test_an_article_without_a_category_has_its_folders_or_the_default_one(
         ["b", "t1"],
         ["Travel Notes"],
     ]
+    # An escape in pelicanconf.py's string (`\\x00`) wrote what no feed carries: the build
+    # stopped with lxml's traceback. Left out, as in front matter.
+    _, entries = built(tmp_path / "escaped", posts, "DEFAULT_CATEGORY = 'Gen\\x00er\\x1bal'\n")
+    assert [t.term for t in entries[0].tags] == ["General"]
 
 
 DEFAULTS_CONF = (

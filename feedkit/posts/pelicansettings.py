@@ -241,8 +241,13 @@ def setting(
 def text_of(value: ast.expr | None, values: dict[str, ast.expr]) -> str | None:
     """Return the string `value` makes, None for anything else: a string, a name of the file
     assigned one (`values`: its `assignments`), `+` of such, an f-string of them; as
-    `ARTICLE_URL = BLOG_DIR + '/{slug}.html'` is written."""
-    return _folded(value, values, 0)
+    `ARTICLE_URL = BLOG_DIR + '/{slug}.html'` is written. Without what no feed can carry
+    that an escape wrote (`DEFAULT_CATEGORY = "mi\\x00sc"` stopped the build with lxml's
+    traceback)."""
+    from feedkit.posts.fmparse import without_uncarried
+
+    text = _folded(value, values, 0)
+    return without_uncarried(text, [], set()) if text else text
 
 
 def _folded(value: ast.expr | None, values: dict[str, ast.expr], depth: int) -> str | None:
