@@ -321,6 +321,25 @@ def test_html_part_as_sent_stays_under_max_bytes(tmp_path: Path) -> None:
     assert max(len(line) for line in body.split(b"\r\n")) <= 76  # RFC 2045
 
 
+def test_a_digest_over_max_bytes_even_as_title_links_names_the_longest_title(
+    tmp_path: Path,
+) -> None:
+    # A 200,000-character title (a slip of a script): the run stopped saying only that the
+    # digest was too big, naming no post; nothing is sent, and the message says which.
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0)
+    write_post(tmp_path, "short", "Short", NOW - timedelta(hours=2))
+    write_post(tmp_path, "long", "Long " * 40_000, NOW - timedelta(hours=1))
+    result = digest_command(tmp_path, "--send-latest", "2")
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        r"error: the digest of 2 posts is over digest\.max_bytes \(100,000\) even with title "
+        r"links only \([\d,]+ bytes\); the longest title, of https://example\.com/blog/"
+        r"\S+/long/, has 199,999 characters: shorten it, or raise max_bytes\n",
+        result.stderr,
+    ), result.stderr
+    assert outbox_messages(tmp_path) == {}
+
+
 def test_a_reader_whose_values_outgrow_the_margin_still_gets_mail_under_max_bytes(
     tmp_path: Path,
 ) -> None:

@@ -237,9 +237,14 @@ class DigestRenderer:
                 else:
                     high = mid - 1
             if best is None:
+                # Said with what would help: how big it is, and the longest title.
+                smallest = sent_size(attempt(0)[0])
+                longest = max(record.posts, key=lambda post: len(post.title))
                 raise TemplateError(
                     f"the digest of {count} posts is over digest.max_bytes "
-                    f"({self.cfg.digest.max_bytes}) even with title links only"
+                    f"({self.cfg.digest.max_bytes:,}) even with title links only "
+                    f"({smallest:,} bytes); the longest title, of {longest.url}, has "
+                    f"{len(longest.title):,} characters: shorten it, or raise max_bytes"
                 )
             html_out, text_out = best
         self.phrases.save()
