@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -180,9 +180,13 @@ def _cron(value: Any) -> str:
     from apscheduler.triggers.cron import CronTrigger
 
     try:
-        CronTrigger.from_crontab(expr, timezone=UTC)
+        trigger = CronTrigger.from_crontab(expr, timezone=UTC)
     except ValueError as exc:
         raise ValueError(f"is not a valid cron expression ({exc}): {expr!r}") from exc
+    # A day no month has (`31 2`, `31 4`): APScheduler finds no time, and `feedkit schedule`
+    # ran without ever sending or building, saying nothing. From a fixed day, not the clock.
+    if trigger.get_next_fire_time(None, datetime(2000, 1, 1, tzinfo=UTC)) is None:
+        raise ValueError(f"never comes: no month has the day it names: {expr!r}")
     return expr
 
 

@@ -154,6 +154,15 @@ def test_bad_schedules_are_refused_with_the_reason(tmp_path: Path) -> None:
     four_fields = write(tmp_path, SCHEDULE_BASE + '[digest]\nschedule = "0 9 * *"\n')
     with pytest.raises(ConfigError, match="must be a cron expression of 5 fields"):
         load_config(four_fields)
+    # A day no month has: `feedkit schedule` ran and never sent nor built, saying nothing.
+    never = write(tmp_path, SCHEDULE_BASE + '[digest]\nschedule = "0 9 31 2,4 *"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(never)
+    assert str(info.value) == (
+        "feedkit.toml: digest.schedule: never comes: no month has the day it names: '0 9 31 2,4 *'"
+    )
+    leap = write(tmp_path, SCHEDULE_BASE + '[digest]\nschedule = "0 9 29 2 *"\n')
+    assert load_config(leap).digest.schedule == "0 9 29 2 *"  # once in four years
 
 
 def test_feed_file_names_are_checked_together(tmp_path: Path) -> None:
