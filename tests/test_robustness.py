@@ -403,3 +403,28 @@ def test_symbolic_link_loops_are_reported_not_a_traceback(tmp_path: Path) -> Non
             "reading it would never end; remove the link\n"
             "error: 2 problems in the content; nothing was written\n",
         )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
+def test_links_to_a_device_or_a_named_pipe_are_reported_not_read_for_ever(
+    tmp_path: Path,
+) -> None:
+    # A link to /dev/zero among the posts was read until memory ran out; one to a named pipe
+    # waited for a writer. Both hung build and check. A pipe itself is no post file.
+    config = site_with_posts(tmp_path, {})
+    content = tmp_path / "content"
+    os.mkfifo(content / "pipe.md")
+    (content / "zero.md").symlink_to("/dev/zero")
+    (content / "to-pipe.md").symlink_to("pipe.md")
+    for command in ("build", "check"):
+        code, out, err = run_feedkit(config, command, timeout=30)
+        assert (code, out, err) == (
+            1,
+            "",
+            "".join(
+                f"content/{name}: is a symbolic link to a device or a named pipe, not a file, "
+                "so reading it might never end; remove the link\n"
+                for name in ("to-pipe.md", "zero.md")
+            )
+            + "error: 2 problems in the content; nothing was written\n",
+        )

@@ -18,6 +18,10 @@ from feedkit.posts.postfile import FileProblems, Source, decode, split, strip_il
 from feedkit.posts.walk import StatKey, stat_key
 
 HEAD_BYTES = 4096  # holds the front matter of nearly every post
+# How a post file is opened: bare (see `read_head`), and without waiting, as opening a named
+# pipe waits for a writer (a link to one among the posts hung the build); a regular file
+# reads as ever.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 # The line that closes front matter, by the first byte of the file: found in the bytes, so
 # only the front matter itself is decoded.
 _CLOSING_LINE = {
@@ -47,7 +51,7 @@ def read_head(
     (see `crosscheck.with_body_problems`), so one run lists them all.
     """
     # A bare file descriptor: io.open's buffered file object costs more than the reading.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _OPEN_FLAGS)
     try:
         status = _post_status(fd, shown)
         size = status.st_size
@@ -77,7 +81,7 @@ def read_whole(
 ) -> tuple[Source, StatKey, bytes]:
     """Return what `read_head` returns, and the file's bytes: read once, for a caller that
     reads its body too (`feedkit check`)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _OPEN_FLAGS)
     try:
         status = _post_status(fd, shown)
         raw = os.read(fd, status.st_size + 1)
@@ -92,7 +96,8 @@ def read_whole(
 
 
 def _post_status(fd: int, shown: str) -> os.stat_result:
-    """Return the status of an open post file; raise when it is a folder."""
+    """Return the status of an open post file; raise when it is a folder, or anything else
+    but a regular file."""
     status = os.fstat(fd)
     if stat_mode.S_ISDIR(status.st_mode):  # `walk` lists a folder only for a link loop
         raise FileProblems(
@@ -102,6 +107,17 @@ def _post_status(fd: int, shown: str) -> os.stat_result:
                     0,
                     "is a symbolic link to a folder that holds it, so reading it would "
                     "never end; remove the link",
+                )
+            ]
+        )
+    if not stat_mode.S_ISREG(status.st_mode):  # a link to /dev/zero: read for ever
+        raise FileProblems(
+            [
+                Problem(
+                    shown,
+                    0,
+                    "is a symbolic link to a device or a named pipe, not a file, so reading "
+                    "it might never end; remove the link",
                 )
             ]
         )
@@ -156,9 +172,12 @@ def _whole_head(
 def read_file(path: Path | str) -> bytes:
     """Return a file's bytes, through a bare file descriptor: io.open's buffered file object
     costs more than reading a post. One read call, for a file no bigger than its status says."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _OPEN_FLAGS)
     try:
-        size = os.fstat(fd).st_size
+        status = os.fstat(fd)
+        if not stat_mode.S_ISREG(status.st_mode):
+            raise OSError(f"{path} is not a regular file")  # said when it was first read
+        size = status.st_size
         raw = os.read(fd, size + 1)
         if len(raw) != size:  # grown since, or a short read: the rest, to the end
             raw += _read(fd, None)
