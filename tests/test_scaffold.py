@@ -107,6 +107,10 @@ def test_init_never_writes_over_a_site(tmp_path: Path) -> None:
     assert again.returncode == 1
     assert again.stderr == "error: blog/feedkit.toml: a site is here already; nothing was written\n"
     assert config.read_text(encoding="utf-8").startswith('title = "Mine"')
+    # Said before anything is asked: with no --title, it asked for one (or, with no
+    # terminal, said "missing --title") and only then found the site.
+    bare = feedkit(tmp_path, "init", "blog")
+    assert (bare.returncode, bare.stderr) == (1, again.stderr)
 
 
 def test_init_names_the_option_of_a_wrong_value_and_writes_nothing(tmp_path: Path) -> None:
