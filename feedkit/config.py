@@ -274,7 +274,7 @@ def load_config(path: Path) -> Config:
                 (
                     "(file)",
                     f"not found at {path}; run feedkit in the folder that has it, "
-                    "or pass --config PATH",
+                    "or pass --config PATH (feedkit init starts a site)",
                 )
             ],
             file=name,

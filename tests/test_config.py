@@ -95,7 +95,7 @@ def test_missing_file_says_where_it_looked(tmp_path: Path) -> None:
         load_config(tmp_path / "feedkit.toml")
     assert str(info.value) == (
         f"feedkit.toml: (file): not found at {tmp_path / 'feedkit.toml'}; run feedkit in the "
-        "folder that has it, or pass --config PATH"
+        "folder that has it, or pass --config PATH (feedkit init starts a site)"
     )
 
 
