@@ -476,20 +476,26 @@ def test_a_jekyll_posts_dates_without_a_zone_are_read_as_jekyll_reads_them(
         assert ours[key].link == their.link, key
 
 
-def test_a_jekyll_posts_dates_in_loose_forms_read_as_in_jekyll(tmp_path: Path) -> None:
-    # Ruby's Time.parse reads them: they stopped feedkit's build.
-    dates = ["2018-8-18 02:22", "August 19, 2018", "Aug 20 2018 2:05 PM"]
-    theirs, ours = jekyll_and_feedkit(
+def jekyll_dated(tmp_path: Path, zone: str, dates: list[str]) -> tuple[Any, Any]:
+    """Return what `jekyll_and_feedkit` gives of a Jekyll site in `zone` with a post dated
+    each of `dates` (quoted, as text), P1, P2…"""
+    return jekyll_and_feedkit(
         tmp_path,
         {
-            "_config.yml": "title: L\nurl: https://l.example.org\ntimezone: Asia/Shanghai\n"
+            "_config.yml": f"title: D\nurl: https://d.example.org\ntimezone: {zone}\n"
             "plugins: [jekyll-feed]\n",
             **{
-                f"_posts/2018-08-1{n}-p{n}.md": f"---\ntitle: P{n}\ndate: {written}\n---\nx\n"
-                for n, written in enumerate(dates)
+                f"_posts/2000-01-0{n}-p{n}.md": f'---\ntitle: P{n}\ndate: "{written}"\n---\nx\n'
+                for n, written in enumerate(dates, start=1)
             },
         },
     )
+
+
+def test_a_jekyll_posts_dates_in_loose_forms_read_as_in_jekyll(tmp_path: Path) -> None:
+    # Ruby's Time.parse reads them: they stopped feedkit's build.
+    dates = ["2018-8-18 02:22", "August 19, 2018", "Aug 20 2018 2:05 PM"]
+    theirs, ours = jekyll_dated(tmp_path, "Asia/Shanghai", dates)
     assert sorted(ours) == sorted(theirs) and len(ours) == 3
     for key, their in theirs.items():
         assert ours[key].published_parsed == their.published_parsed, key
@@ -501,19 +507,9 @@ def test_a_jekyll_posts_zone_abbreviation_is_read_as_in_jekyll(tmp_path: Path) -
     # site's time, 17 hours off for PST in Tokyo (a day off in the URL), and dateutil wrote
     # its UnknownTimezoneWarning to stderr.
     dates = ["2024-01-01 10:00:00 PST", "Jan 3, 2024 10:00 IST", "2024-01-05 10:00:00 XYZ"]
-    theirs, ours = jekyll_and_feedkit(
-        tmp_path,
-        {
-            "_config.yml": "title: Z\nurl: https://z.example.org\ntimezone: Asia/Tokyo\n"
-            "plugins: [jekyll-feed]\n",
-            **{
-                f"_posts/2024-01-0{n}-p{n}.md": f'---\ntitle: P{n}\ndate: "{written}"\n---\nx\n'
-                for n, written in enumerate(dates, start=1)
-            },
-        },
-    )
+    theirs, ours = jekyll_dated(tmp_path, "Asia/Tokyo", dates)
     assert sorted(ours) == sorted(theirs) and len(ours) == 3
-    assert "https://z.example.org/2024/01/02/p1" in ours
+    assert "https://d.example.org/2024/01/02/p1" in ours
     for key, their in theirs.items():
         assert ours[key].published_parsed == their.published_parsed, key
 
