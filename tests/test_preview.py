@@ -238,3 +238,36 @@ def test_a_tag_feed_in_chinese_is_served_at_its_percent_encoded_address(
     feed = feedparser.parse(body)
     assert status == 200 and [e.title for e in feed.entries] == ["中文"]
     assert [link.href for link in feed.feed.links if link.rel == "self"][0].endswith(path)
+
+
+def test_preview_and_serve_on_a_taken_port_say_so_and_exit_1(site: Path) -> None:
+    # The preview's server closed itself on the failed bind before it had its site: an
+    # AttributeError's traceback hid "cannot listen". Through the console script, as run.
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    feedkit = str(Path(sys.executable).parent / "feedkit")
+    toml = site / "feedkit.toml"
+    toml.write_text(toml.read_text() + '\n[serve]\nurl = "https://news.example.org/"\n')
+    try:
+        for command in ("preview", "serve"):
+            done = subprocess.run(
+                [feedkit, command, "--port", str(port), "--config", str(toml)],
+                env={**os.environ, "FEEDKIT_NOW": NOW.isoformat(), **SECRET_ENV},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert (done.returncode, done.stderr.splitlines()[-1]) == (
+                1,
+                f"error: cannot listen on 127.0.0.1:{port}: Address already in use; try --port 0",
+            ), done.stderr
+            assert "Traceback" not in done.stderr
+    finally:
+        taken.close()

@@ -170,7 +170,11 @@ class PreviewServer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
-        self.site.close()
+        # Also called by the socket server's own __init__ when the port is taken, before
+        # `make_server` gave it its site (which it closes itself then): an AttributeError
+        # hid the "cannot listen" message behind a traceback.
+        if (site := getattr(self, "site", None)) is not None:
+            site.close()
 
 
 def make_server(
