@@ -92,6 +92,17 @@ def test_truncate_keeps_short_text() -> None:
     assert truncate("one two three four", 12) == "one two…"
 
 
+def test_truncate_cuts_text_without_spaces_at_its_last_full_stop_or_comma() -> None:
+    # Chinese and Japanese have no spaces: summaries were cut inside a word (日本語の…).
+    japanese = "日本語の文章です。" * 200
+    assert truncate(japanese, 500) == "日本語の文章です。" * 54 + "日本語の文章です…"
+    chinese = "这是一个句子，还有更多的内容。" * 50
+    cut = truncate(chinese, 100)
+    assert cut.endswith("这是一个句子…") and len(cut) <= 100
+    # No stop in the second half: cut at the limit, as before.
+    assert truncate("x" * 3000, 50) == "x" * 49 + "…"
+
+
 def test_plain_text_keeps_math_and_inline_code() -> None:
     assert plain_text("Let $x_1$ be `x < y`.") == "Let x₁ be x < y."
 
