@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from feedkit.errors import Problem
 from feedkit.posts import pelicanmeta, simpleyaml
-from feedkit.posts.postfile import FileProblems, Source, boundaries
+from feedkit.posts.postfile import XML_ILLEGAL, FileProblems, Source, boundaries
 
 if TYPE_CHECKING:
     from frontmatter.default_handlers import BaseHandler
@@ -78,7 +78,7 @@ def parse_front_matter(
 # What no feed can carry in a value: the characters XML cannot (postfile.XML_ILLEGAL), and
 # a lone surrogate, which JSON's `"\\ud800"` writes (YAML and TOML refuse one) and UTF-8
 # cannot encode: the build stopped with a UnicodeEncodeError's traceback.
-_UNCARRIED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ud800-\udfff\ufffe\uffff]")
+_UNCARRIED = re.compile(f"{XML_ILLEGAL}|[\ud800-\udfff]")
 
 
 def without_uncarried(value: Any, found: list[str], seen: set[int]) -> Any:
@@ -108,12 +108,10 @@ def _remove_illegal(
         found: list[str] = []
         data[key] = without_uncarried(value, found, seen)
         if found and warnings is not None:
-            m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", src.fm_text, re.M)
-            line = src.fm_first_line + (src.fm_text.count("\n", 0, m.start()) if m else 0)
             warnings.append(
                 Problem(
                     shown,
-                    line,
+                    src.key_line(key),
                     f"{key}: removed {len(found)} character(s) that XML feeds cannot "
                     f"carry, written as escapes (first: U+{ord(found[0]):04X})",
                     warning=True,

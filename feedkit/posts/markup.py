@@ -18,7 +18,7 @@ import pyromark
 
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import kramdown, texdelims
+from feedkit.posts import kramdown, postfile, texdelims
 from feedkit.posts.anchors import with_footnote_anchors
 from feedkit.posts.fences import dollars_only_in_code
 from feedkit.posts.rawhtml import kept_markers
@@ -34,7 +34,7 @@ from feedkit.posts.texmath import tex_to_mathml
 
 # XML 1.0 forbids these code points even as character references; and the C1 controls, which
 # the W3C validator rejects (see feedkit.posts.postfile).
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ufffe\uffff]")
+XML_ILLEGAL = re.compile(postfile.XML_ILLEGAL)
 _OPTIONS = PLAIN.options  # tables, footnotes, strikethrough, math, heading IDs, definitions
 _SMART = pyromark.Options.ENABLE_SMART_PUNCTUATION
 # What pulldown-cmark's writer makes of math: its own markup, nothing a post wrote, so this

@@ -76,6 +76,13 @@ class Source:
     # or continued (see `pelicanmeta.Header`).
     once_again: tuple[tuple[int, str, bool], ...] = ()
 
+    def key_line(self, key: str, ignore_case: bool = False) -> int:
+        """Return the file line where the front matter gives `key` (`key:` or `key =`, the
+        key quoted or not); its first line when it names none."""
+        flags = re.M | (re.I if ignore_case else 0)
+        m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", self.fm_text, flags)
+        return self.fm_first_line + (self.fm_text.count("\n", 0, m.start()) if m else 0)
+
 
 class FileProblems(Exception):
     """What is wrong with one file; the loader collects these from every file."""

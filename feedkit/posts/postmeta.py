@@ -121,11 +121,7 @@ class PostBuilder(PostAddress, PostPublishing):
         self.warnings = warnings
 
     def line_of(self, key: str) -> int:
-        flags = re.M | (re.I if self.src.fm_format == "Pelican" or self.place.hugo else 0)
-        m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", self.src.fm_text, flags)
-        if not m:
-            return self.src.fm_first_line
-        return self.src.fm_first_line + self.src.fm_text.count("\n", 0, m.start())
+        return self.src.key_line(key, self.src.fm_format == "Pelican" or self.place.hugo)
 
     def fail(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.shown, self.line_of(key), message))
