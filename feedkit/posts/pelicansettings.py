@@ -11,7 +11,7 @@ import ast
 import os
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -200,32 +200,41 @@ def set_in_blocks(configs: Iterable[Path]) -> dict[str, int]:
     return found
 
 
-def _first_tree(configs: Iterable[Path]) -> tuple[Path | None, ast.Module | None]:
-    """Return the first of `configs` that Python can read, and its syntax tree (read, never
-    run); None and None without one."""
+def _parses(configs: Iterable[Path]) -> Iterator[tuple[Path, ast.Module | SyntaxError]]:
+    """Yield each of `configs` there is, with its syntax tree (read, never run), or the error
+    that kept Python from reading it (a NUL byte's too, as a SyntaxError)."""
     for config in configs:
         try:
-            return config, ast.parse(config.read_bytes())
-        except (OSError, SyntaxError, ValueError):
+            source = config.read_bytes()
+        except OSError:
             continue
+        try:
+            yield config, ast.parse(source)
+        except SyntaxError as exc:
+            yield config, exc
+        except ValueError as exc:  # a NUL byte in it
+            yield config, SyntaxError(str(exc))
+
+
+def _first_tree(configs: Iterable[Path]) -> tuple[Path | None, ast.Module | None]:
+    """Return the first of `configs` that Python can read, and its syntax tree; None and
+    None without one."""
+    for config, tree in _parses(configs):
+        if isinstance(tree, ast.Module):
+            return config, tree
     return None, None
 
 
 def unreadable(configs: Iterable[Path]) -> tuple[Path, int, str] | None:
     """Return the first of `configs` there is, with the line and what is wrong, when Python
-    cannot read it (a syntax error) and none before it could be read: the file whose
-    settings `assignments` would have given. None when there is none such."""
-    for config in configs:
-        try:
-            ast.parse(config.read_bytes())
-        except OSError:
-            continue
-        except SyntaxError as exc:
-            return config, exc.lineno or 1, exc.msg
-        except ValueError as exc:  # a NUL byte in it
-            return config, 1, str(exc)
+    can read none of them (a syntax error): the file whose settings `assignments` would
+    have given. None when one can be read, or there is none."""
+    found = list(_parses(configs))
+    if not found or any(isinstance(tree, ast.Module) for _, tree in found):
         return None
-    return None
+    config, error = found[0]
+    assert isinstance(error, SyntaxError)
+    return config, error.lineno or 1, error.msg
 
 
 def setting(
