@@ -158,10 +158,6 @@ def listed_title(post: Post) -> str:
     return post.title or post.rel_path
 
 
-# Where Chinese and Japanese text, written without spaces, ends a sentence or a clause.
-_CJK_STOPS = re.compile("[。！？；，、]")
-
-
 def truncate(text: str, limit: int) -> str:
     """Return `text` cut at a word boundary at or before `limit` characters, ending in "…";
     text without a space there (Chinese, Japanese) at its last full stop or comma, which
@@ -172,8 +168,9 @@ def truncate(text: str, limit: int) -> str:
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
-    elif stops := [m.start() for m in _CJK_STOPS.finditer(cut, limit // 2)]:
-        cut = cut[: stops[-1]]  # 日本語の文章です。日本語の → 日本語の文章です…
+    # Where Chinese and Japanese end a clause: 日本語の文章です。日本語の → 日本語の文章です…
+    elif (stop := max(map(cut.rfind, "。！？；，、"))) >= limit // 2:
+        cut = cut[:stop]
     return cut.rstrip(" ,;:.-–—([{\"'“‘") + "…"
 
 

@@ -195,17 +195,11 @@ def fill_hugo_permalink(
 
 
 def _joined(path: str) -> str:
-    """Return a page's path as Go's path.Join leaves it: its `.` segments gone, each `..`
-    taking the segment before it away (none above the root), its last slash kept (Hugo's
-    `pjoin`): a slug `..` in /posts/ is at /, `../x` at /x/, as Hugo publishes them."""
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part == "..":
-            if parts:
-                parts.pop()
-        elif part and part != ".":
-            parts.append(part)
-    return "/" + "/".join(parts) + ("/" if parts and path.endswith("/") else "")
+    """Return a page's path as Go's path.Join leaves it (posixpath.normpath's rules), its
+    last slash kept (Hugo's `pjoin`): a slug `..` in /posts/ is at /, `../x` at /x/, as
+    Hugo publishes them."""
+    joined = "/" + posixpath.normpath(path).lstrip("/")
+    return joined + "/" if path.endswith("/") and joined != "/" else joined
 
 
 def _filled(
