@@ -143,14 +143,19 @@ def check_answers(answers: SiteAnswers, folder: Path) -> Config:
     return parse_config(tomllib.loads(config_text(answers)), root=folder.resolve())
 
 
+def refuse_a_site_here(folder: Path) -> None:
+    """Raise when `folder` has a site's feedkit.toml already."""
+    if (folder / CONFIG_NAME).exists():
+        raise OutputError(f"{folder / CONFIG_NAME}: a site is here already; nothing was written")
+
+
 def init_site(folder: Path, answers: SiteAnswers) -> Config:
     """Write a new site's feedkit.toml and its content folder in `folder` (made if
     missing), and return its Config; nothing is written when `folder` has a site already
     or a value is wrong."""
     config = folder / CONFIG_NAME
     cfg = check_answers(answers, folder)
-    if config.exists():
-        raise OutputError(f"{config}: a site is here already; nothing was written")
+    refuse_a_site_here(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(config, "x", encoding="utf-8") as out:  # never over one made meanwhile

@@ -86,12 +86,9 @@ def init(
     """
     from feedkit.posts.newpost import new_post
     from feedkit.posts.oldsite import find_old_site
-    from feedkit.scaffold import SiteAnswers, init_site
+    from feedkit.scaffold import SiteAnswers, init_site, refuse_a_site_here
 
-    if (folder / CONFIG_NAME).exists():  # said before anything is asked, not after
-        from feedkit.errors import OutputError
-
-        raise OutputError(f"{folder / CONFIG_NAME}: a site is here already; nothing was written")
+    refuse_a_site_here(folder)  # said before anything is asked, not after
     old = find_old_site(folder) if folder.is_dir() else None
     if old is not None:
         title = title if title is not None else old.title or None
