@@ -290,11 +290,3 @@ def test_the_unsubscribe_and_serve_urls_go_into_mail_headers_in_ascii(tmp_path: 
         "https://xn--mnchen-3ya.example/abmelden/%C3%A4?token={token}&email={email}"
     )
     assert cfg.serve.url == "https://post.xn--mnchen-3ya.example/%C3%B6/"
-
-
-def test_settings_refuse_the_characters_post_files_lose() -> None:
-    # configkeys may import no package, so it writes postfile's class again: kept the same.
-    from feedkit import configkeys
-    from feedkit.posts import postfile
-
-    assert configkeys._UNSENDABLE.pattern == postfile.XML_ILLEGAL
