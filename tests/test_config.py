@@ -290,3 +290,17 @@ def test_the_unsubscribe_and_serve_urls_go_into_mail_headers_in_ascii(tmp_path: 
         "https://xn--mnchen-3ya.example/abmelden/%C3%A4?token={token}&email={email}"
     )
     assert cfg.serve.url == "https://post.xn--mnchen-3ya.example/%C3%B6/"
+
+
+def test_settings_refuse_the_characters_post_files_lose() -> None:
+    # configkeys may import no package, and compiles no pattern at start: it writes
+    # postfile.XML_ILLEGAL's class again, as a set. Kept the same.
+    import re
+
+    from feedkit import configkeys
+    from feedkit.posts import postfile
+
+    illegal = re.compile(postfile.XML_ILLEGAL)
+    assert configkeys._UNSENDABLE_SET == {
+        char for char in map(chr, range(0x10000)) if illegal.fullmatch(char)
+    }
