@@ -75,10 +75,14 @@ def parse_front_matter(
     return data
 
 
-# What no feed can carry in a value: the characters XML cannot (postfile.XML_ILLEGAL), and
-# a lone surrogate, which JSON's `"\\ud800"` writes (YAML and TOML refuse one) and UTF-8
-# cannot encode: the build stopped with a UnicodeEncodeError's traceback.
-_UNCARRIED = re.compile(f"{XML_ILLEGAL}|[\ud800-\udfff]")
+@lru_cache(maxsize=1)
+def _uncarried() -> re.Pattern[str]:
+    """Return what no feed can carry in a value: the characters XML cannot
+    (postfile.XML_ILLEGAL), and a lone surrogate, which JSON's `"\\ud800"` writes (YAML and
+    TOML refuse one) and UTF-8 cannot encode: the build stopped with a UnicodeEncodeError's
+    traceback. Compiled when first needed: the class reaches past U+00FF, for which re
+    builds a 65,536-entry map (tests/test_startup.py)."""
+    return re.compile(f"{XML_ILLEGAL}|[\ud800-\udfff]")
 
 
 def without_uncarried(value: Any, found: list[str], seen: set[int]) -> Any:
@@ -86,10 +90,11 @@ def without_uncarried(value: Any, found: list[str], seen: set[int]) -> Any:
     characters no feed can carry, each added to `found`; a list or mapping in `seen` (by
     id: YAML's aliases share one, or one holds itself) is walked once."""
     if type(value) is str:
-        if _UNCARRIED.search(value) is None:
+        uncarried = _uncarried()
+        if uncarried.search(value) is None:
             return value
-        found.extend(_UNCARRIED.findall(value))
-        return _UNCARRIED.sub("", value)
+        found.extend(uncarried.findall(value))
+        return uncarried.sub("", value)
     if isinstance(value, list | dict) and id(value) not in seen:
         seen.add(id(value))
         items = value.items() if isinstance(value, dict) else enumerate(value)

@@ -256,7 +256,8 @@ def text_of(value: ast.expr | None, values: dict[str, ast.expr]) -> str | None:
     from feedkit.posts.fmparse import without_uncarried
 
     text = _folded(value, values, 0)
-    return without_uncarried(text, [], set()) if text else text
+    # Every such character is unprintable: only then is the pattern compiled and run.
+    return without_uncarried(text, [], set()) if text and not text.isprintable() else text
 
 
 def _folded(value: ast.expr | None, values: dict[str, ast.expr], depth: int) -> str | None:

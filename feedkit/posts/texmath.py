@@ -138,13 +138,14 @@ def _text_math_out(m: re.Match[str]) -> str:
 # the stack (a segmentation fault: the build, or `feedkit serve`, gone without a word).
 # A real formula nests a few dozen deep at most; a deeper one stays TeX, with the warning.
 MAX_DEPTH = 200
-_GROUP_TOKEN = re.compile(r"\\(?:left|begin)(?![a-zA-Z])|\\(?:right|end)(?![a-zA-Z])|\\.|[{}]")
+# Compiled when first used, as the patterns below: only a long formula is measured.
+_GROUP_TOKEN = r"\\(?:left|begin)(?![a-zA-Z])|\\(?:right|end)(?![a-zA-Z])|\\.|[{}]"
 
 
 def _depth(source: str) -> int:
     """Return how deep the groups of a formula's TeX nest."""
     depth = deepest = 0
-    for token in _GROUP_TOKEN.findall(source):
+    for token in re.findall(_GROUP_TOKEN, source):
         if token == "{" or token in ("\\left", "\\begin"):
             depth += 1
             deepest = max(deepest, depth)
