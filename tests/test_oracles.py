@@ -1123,6 +1123,27 @@ def test_a_hugo_sites_feed_moved_by_its_output_format_stays_where_it_is(tmp_path
     assert sorted(ours) == sorted(theirs) == ["https://h.example.org/posts/a/"]
 
 
+@pytest.mark.parametrize("permalinks", ["", '[permalinks]\nposts = "/:year/:slug/"\n'])
+def test_a_hugo_slugs_dot_segments_give_hugos_links(tmp_path: Path, permalinks: str) -> None:
+    # Joined under [permalinks] (`..` at the root), kept as written in Hugo's default URLs.
+    from test_hugo_sites import DOT_SLUGS
+
+    def make(site: Path) -> Path:
+        (site / "content" / "posts").mkdir(parents=True)
+        (site / "hugo.toml").write_text(
+            f'baseURL = "https://h.example.org/"\ntitle = "H"\n{permalinks}', encoding="utf-8"
+        )
+        for day, slug in enumerate(DOT_SLUGS, start=1):
+            (site / "content" / "posts" / f"p{day}.md").write_text(
+                f'---\ntitle: T{day}\nslug: "{slug}"\ndate: 2024-01-0{day}\n---\nText.\n',
+                encoding="utf-8",
+            )
+        return site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, make)
+    assert sorted(ours) == sorted(theirs) and len(ours) == len(DOT_SLUGS)
+
+
 def test_a_hugo_leaf_bundles_other_markdown_files_are_no_pages(tmp_path: Path) -> None:
     # feedkit published notes.md and deep.md, resources of the trip page Hugo never lists.
     def make(site: Path) -> Path:

@@ -189,15 +189,15 @@ def fill_hugo_permalink(
     when its uglyURLs: the path's last slash is `.html` (a pattern's own `.html` gets
     another, as Hugo 0.168 writes it). Raise ValueError naming a token Hugo does not know."""
     path = _filled(pattern, slug, name, title, date, configured, keep_case)
-    if "/." in path:  # a slug's `..` or `.`: Hugo joins the path with Go's path.Join
-        path = _joined(path)
+    if configured and "/." in path:  # a slug's `..` or `.` in the site's [permalinks]
+        path = _joined(path)  # (Hugo 0.168 joins that path; its default keeps them)
     return path[:-1] + ".html" if ugly and path.endswith("/") and path != "/" else path
 
 
 def _joined(path: str) -> str:
     """Return a page's path as Go's path.Join leaves it (posixpath.normpath's rules), its
-    last slash kept (Hugo's `pjoin`): a slug `..` in /posts/ is at /, `../x` at /x/, as
-    Hugo publishes them."""
+    last slash kept (Hugo's `pjoin`): a slug `..` under `posts = "/:year/:slug/"` is at /,
+    `../x` at /x/, as Hugo 0.168 publishes them."""
     joined = "/" + posixpath.normpath(path).lstrip("/")
     return joined + "/" if path.endswith("/") and joined != "/" else joined
 
