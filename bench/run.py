@@ -1,7 +1,7 @@
 """Time feedkit's feed build against Hugo's on the same generated corpus; print a table.
 
     .venv/bin/python bench/run.py [--sizes 1000,5000,20000] [--runs 5] [--smoke] [--pelican]
-                                  [--workdir bench/out]
+                                  [--evict] [--workdir bench/out]
 
 Each corpus is generated once per size and seed (bench/corpus.py) and kept in the workdir.
 feedkit is installed from this checkout into workdir/feedkit-venv, as a wheel, as users
@@ -15,10 +15,11 @@ start, and Python importing what a cold build imports (bench/floor.py). Then eve
 `--runs` times,
 round-robin, timed to the millisecond by this process's clock, with the peak memory from GNU
 time's `%M` (its `%e` counts in hundredths, too coarse for a run of 25 ms; see `measure`);
-the table shows medians, and workdir/results.json
-every sample. A second table times feedkit's YAML loader against PyYAML's on the corpus's
-front matter and on hostile documents
-(bench/yaml_speed.py).
+the table shows medians, and workdir/results.json every sample (results-evict.json with
+--evict: the posts dropped from the system's memory before every run of every case,
+feedkit's and Hugo's alike, so that each reads them from the disk, as after a reboot).
+A second table times feedkit's YAML loader against PyYAML's on the corpus's front matter and
+on hostile documents (bench/yaml_speed.py).
 """
 
 from __future__ import annotations
@@ -337,6 +338,28 @@ def check_rivals(site: Site, cases: list[Case]) -> list[str]:
     return notes
 
 
+def drop_from_memory(folder: Path) -> int:
+    """Drop the files under `folder` from the system's page cache (posix_fadvise's DONTNEED,
+    which needs no privilege); return how many were dropped. The next read of each comes from
+    the disk, as after a reboot or on a machine whose memory other work took."""
+    dropped = 0
+    for path in folder.rglob("*"):  # content/ itself may be a link (the tag-feeds site's)
+        if not path.is_file():  # a folder, or a named pipe (opened, it would wait)
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            dropped += 1
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return dropped
+
+
 def bench_size(
     size: int,
     site: Site,
@@ -344,8 +367,10 @@ def bench_size(
     rival: list[Case],
     env: dict[str, str],
     build: list[str],
+    evict: bool = False,
 ) -> list[Case]:
-    """Return the timed cases for one size, each with `runs` samples, run round-robin."""
+    """Return the timed cases for one size, each with `runs` samples, run round-robin; with
+    `evict`, the posts are dropped from memory before every run of every case."""
     config = ["--config", str(site.root / "feedkit.toml")]
     tags_config = ["--config", str(site.tags_root / "feedkit.toml")]
     edit, verify, restore = edit_cases(site)
@@ -382,6 +407,8 @@ def bench_size(
         for run in range(runs):
             for case in order:
                 case.prepare(run)
+                if evict:
+                    drop_from_memory(site.root / "content")
                 sample, _ = measure(case.command, env)
                 case.verify(run)
                 case.samples.append(sample)
@@ -443,7 +470,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(  # bench/send.py: a digest to 10,000 readers against smtplib
         "--send", action="store_true", help="also time sending a digest (bench/send.py)"
     )
+    parser.add_argument(
+        "--evict",
+        action="store_true",
+        help="drop the posts from memory before every run of every case (Linux)",
+    )
     args = parser.parse_args(argv)
+    if args.evict and not hasattr(os, "posix_fadvise"):
+        parser.error("--evict needs posix_fadvise (Linux)")
     try:
         args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
@@ -482,6 +516,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'GNU time' if HAS_TIME else 'wait4() (GNU time not installed)'}; "
         f"{args.runs} run(s) per case; python {platform.python_version()}; "
         f"{os.cpu_count()} CPUs; FEEDKIT_NOW={FEEDKIT_NOW}"
+        + ("; the posts dropped from memory before every run (--evict)" if args.evict else "")
     )
     rows: list[dict[str, object]] = []
     yaml_rows: list[dict[str, object]] = []
@@ -498,7 +533,8 @@ def main(argv: list[str] | None = None) -> int:
             checks[str(size)] = notes
             for note in notes:
                 print(f"check {size}: {note}")
-            rows += summarize(size, bench_size(size, site, args.runs, rival, env, build))
+            cases = bench_size(size, site, args.runs, rival, env, build, args.evict)
+            rows += summarize(size, cases)
             preview_rows.append(
                 preview_speed.row(site.root, size, site.newest, args.runs, env, build[0])
             )
@@ -535,13 +571,14 @@ def main(argv: list[str] | None = None) -> int:
         "pip": ".".join(map(str, pip_version(workdir / "feedkit-venv"))) or None,
         "cpus": os.cpu_count(),
         "feedkit_now": FEEDKIT_NOW,
+        "evict": args.evict,
         "checks": checks,
         "results": rows,
         "yaml": yaml_rows,
         "preview": preview_rows,
         "digest_dry_run": digest_rows,
     }
-    out = workdir / "results.json"
+    out = workdir / ("results-evict.json" if args.evict else "results.json")
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nresults: {out}")
     if args.send:  # its own table; see bench/send.py

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -89,3 +92,44 @@ def test_smoke_run_prints_the_table(tmp_path: Path) -> None:
     # fastyaml against PyYAML's own loader, hostile documents included.
     assert "| front matter | documents | fastyaml ms | PyYAML ms | ratio to PyYAML |" in proc.stdout
     assert "| alias bomb (9^9 if copied) | 1 |" in proc.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="posix_fadvise is Linux's")
+def test_evict_drops_the_posts_from_memory_and_passes_over_what_is_no_file(
+    tmp_path: Path,
+) -> None:
+    # `run.py --evict`: every case reads the posts from the disk, feedkit's and Hugo's alike.
+    content = tmp_path / "content"
+    (content / "a").mkdir(parents=True)
+    files = [content / "a" / "p.md", content / "q.md"]
+    for path in files:
+        with path.open("wb") as out:
+            out.write(os.urandom(65536))
+            out.flush()
+            os.fsync(out.fileno())  # written pages stay until they are on the disk
+        path.read_bytes()
+    os.mkfifo(content / "pipe.md")  # opened to read, it would wait for a writer
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import pathlib, sys; sys.path.insert(0, sys.argv[1]); import run; "
+            "print(run.drop_from_memory(pathlib.Path(sys.argv[2])))",
+            str(BENCH),
+            str(content),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stdout) == (0, "2\n"), proc.stderr
+    fincore = shutil.which("fincore")  # util-linux: how much of a file is in memory
+    if fincore is None:
+        pytest.skip("fincore is not installed: what is in memory is not checked")
+    resident = subprocess.run(
+        [fincore, "--bytes", "--noheadings", "--output", "RES", *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert resident == ["0", "0"]

@@ -428,9 +428,12 @@ def test_a_cold_check_reads_each_post_file_once_but_for_bodies_with_templates(
     stated: list[str] = []
     real_open, real_stat = os.open, os.stat
 
+    asked: list[str] = []  # opened only to ask the disk for it ahead (postread.prefetch)
+
     def spy(path: Any, *args: Any, **kwargs: Any) -> int:
         if str(path).endswith(".md"):
-            opened.append(Path(path).name)
+            ahead = sys._getframe(1).f_code.co_name == "prefetch"
+            (asked if ahead else opened).append(Path(path).name)
         return real_open(path, *args, **kwargs)
 
     def stat_spy(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
@@ -447,6 +450,7 @@ def test_a_cold_check_reads_each_post_file_once_but_for_bodies_with_templates(
     templated = ["2024-01-16-p-liquid.md", "q-shortcode.md"]
     shown = ["s-mixed.md"]  # the newest post: the feed's one entry, rendered
     assert sorted(opened) == sorted([*EVERY_BODY_WARNING, *templated, *shown])
+    assert sorted(asked) == sorted(opened)  # each read asked for ahead, once
     assert stated == []  # with nothing kept, no status is compared: reading gives each
 
 

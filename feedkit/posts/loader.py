@@ -37,7 +37,7 @@ from feedkit.posts.postfile import (
     NotText,
     discover,
 )
-from feedkit.posts.postread import read_head, read_whole
+from feedkit.posts.postread import prefetch, read_head, read_whole
 from feedkit.posts.walk import StatKey
 from feedkit.readonly import readonly
 from feedkit.shown import display_path
@@ -155,6 +155,8 @@ def _load_batch(
     heads: list[tuple[postfile.Source, StatKey] | None] = []
     raws: dict[int, bytes] = {}
     files = list(files)  # a picture's place becomes its Skipped: in a copy, not the caller's
+    # The disk reads every file of the batch at once, not one after the other as each is read.
+    prefetch((f[0] for f in files if not isinstance(f[2], Skipped)), head_only=each is None)
     for index, (path, shown, place, warnings) in enumerate(files):
         head = None
         if not isinstance(place, Skipped):

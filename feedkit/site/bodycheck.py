@@ -16,8 +16,10 @@ from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
+from feedkit.posts.loader import BATCH
 from feedkit.posts.postbody import body_of, read_raw
 from feedkit.posts.postfile import has_illegal
+from feedkit.posts.postread import prefetch
 from feedkit.site.render import load_renderers
 
 if TYPE_CHECKING:
@@ -36,17 +38,19 @@ PARALLEL_FROM = 200
 def check_bodies(posts: list[Post], cfg: Config, templates: Templates) -> list[BodyResult]:
     """Return what each post's body gives (see `BodyResult`), in the order of `posts`."""
     math = cfg.feed.math
+
+    def checked(some: list[Post]) -> list[BodyResult]:
+        prefetch(post.source for post in some)  # the disk reads them together
+        return [_check_body(post, math, templates) for post in some]
+
     if len(posts) < PARALLEL_FROM or parallel.cores() < 2:
-        return [_check_body(post, math, templates) for post in posts]
+        batches = range(0, len(posts), BATCH)
+        return [r for start in batches for r in checked(posts[start : start + BATCH])]
     load_renderers(cfg)  # once, before the fork, not in each process (when parsing did not)
     size = max(PART, -(-len(posts) // parallel.MAX_PARTS))
     starts = range(0, len(posts), size)
-
-    def part(index: int) -> list[BodyResult]:
-        part_posts = posts[starts[index] : starts[index] + size]
-        return [_check_body(post, math, templates) for post in part_posts]
-
-    return [result for each in parallel.shared(len(starts), part) for result in each]
+    parts = parallel.shared(len(starts), lambda i: checked(posts[starts[i] : starts[i] + size]))
+    return [result for each in parts for result in each]
 
 
 def choice_and_body(

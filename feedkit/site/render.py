@@ -15,6 +15,7 @@ from feedkit.models import Post, RenderedPost
 from feedkit.posts.anchors import anchor_names, anchor_of
 from feedkit.posts.loader import Progress
 from feedkit.posts.postbody import body_of, read_raw
+from feedkit.posts.postread import prefetch
 from feedkit.posts.sitekind import unlisted_site_kind
 
 if TYPE_CHECKING:
@@ -175,6 +176,8 @@ def render_posts(
             out.append((rendered, key))
         return out
 
+    # Their files were read as far as their front matter: the disk reads the rest at once.
+    prefetch(post.source for _, post, raw, _ in todo if raw is None)
     if len(todo) >= 4 and parallel.cores() >= 2:
         # Shared with a forked child, longest first: one long post takes as long to render
         # as a dozen short ones, and whoever is free takes the next.
