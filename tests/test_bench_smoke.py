@@ -55,9 +55,20 @@ def test_generate_makes_posts_of_realistic_size(tmp_path: Path) -> None:
         assert feature in text, feature
 
 
-def test_smoke_run_prints_the_table(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "evict",
+    [
+        [],
+        pytest.param(
+            ["--evict"],
+            marks=pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="Linux's"),
+        ),
+    ],
+    ids=["as-found", "evict"],
+)
+def test_smoke_run_prints_the_table(tmp_path: Path, evict: list[str]) -> None:
     proc = subprocess.run(
-        [sys.executable, str(BENCH / "run.py"), "--smoke", "--workdir", str(tmp_path)],
+        [sys.executable, str(BENCH / "run.py"), "--smoke", *evict, "--workdir", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -82,7 +93,8 @@ def test_smoke_run_prints_the_table(tmp_path: Path) -> None:
     )
     assert floor and int(floor[1]) > 20, proc.stdout
     assert "build server" not in proc.stdout
-    assert (tmp_path / "results.json").is_file()
+    assert (tmp_path / ("results-evict.json" if evict else "results.json")).is_file()
+    assert ("dropped from memory before every run (--evict)" in proc.stdout) == bool(evict)
     # `feedkit digest --dry-run` after a first digest run and one new post, against its goal.
     assert (
         "| posts | digest --dry-run s, first after a post is added | again s (median) | peak MiB "
