@@ -573,6 +573,30 @@ def _fadvise_spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     return advised
 
 
+def _advised_at_each_call(
+    monkeypatch: pytest.MonkeyPatch, module: Any, name: str, command: str, site: Path
+) -> list[set[tuple[str, int]]]:
+    """Run `feedkit COMMAND` on `site` in this one process; return, at each call of
+    `module.name`, the files asked of the disk by then (see `_fadvise_spy`)."""
+    from click.testing import CliRunner
+
+    advised = _fadvise_spy(monkeypatch)
+    seen: list[set[tuple[str, int]]] = []
+    real = getattr(module, name)
+
+    def spy(*args: Any) -> Any:
+        seen.append(set(advised))
+        return real(*args)
+
+    monkeypatch.setattr(module, name, spy)
+    monkeypatch.setattr(module.parallel, "cores", lambda: 1)  # called here, where seen
+    result = CliRunner().invoke(
+        main, [command, "--config", str(site / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    return seen
+
+
 needs_fadvise = pytest.mark.skipif(
     not hasattr(__import__("os"), "posix_fadvise") or not Path("/proc/self/fd").is_dir(),
     reason="posix_fadvise and /proc are Linux's",
@@ -627,8 +651,6 @@ def test_a_build_asks_for_the_whole_files_of_the_posts_it_renders_before_renderi
 ) -> None:
     # Their front matter was read (and asked for) alone; the rest of each file is read
     # to render it.
-    from click.testing import CliRunner
-
     from feedkit.site import render
 
     (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
@@ -637,22 +659,9 @@ def test_a_build_asks_for_the_whole_files_of_the_posts_it_renders_before_renderi
         (tmp_path / "content" / f"p{i}.md").write_text(
             f"---\ntitle: Post {i}\ndate: 2024-01-01T10:0{i}:00Z\n---\n" + "Words. " * 2000
         )
-    advised = _fadvise_spy(monkeypatch)
-    at_render: list[list[tuple[str, int]]] = []
-    real = render._render
-
-    def rendering(*args: Any) -> Any:
-        at_render.append(list(advised))
-        return real(*args)
-
-    monkeypatch.setattr(render, "_render", rendering)
-    monkeypatch.setattr(render.parallel, "cores", lambda: 1)  # rendered here, where seen
-    result = CliRunner().invoke(
-        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
-    )
-    assert result.exit_code == 0, result.output
+    at_render = _advised_at_each_call(monkeypatch, render, "_render", "build", tmp_path)
     whole = {(f"p{i}.md", 0) for i in range(5)}
-    assert len(at_render) == 5 and all(whole <= set(seen) for seen in at_render)
+    assert len(at_render) == 5 and all(whole <= seen for seen in at_render)
 
 
 @needs_fadvise
@@ -661,8 +670,6 @@ def test_a_jekyll_sites_check_asks_for_the_whole_files_before_checking_their_bod
 ) -> None:
     # A Jekyll site's bodies are checked after every post is read (its templates may read
     # any post), each file read again whole.
-    from click.testing import CliRunner
-
     from feedkit.site import bodycheck
 
     (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
@@ -670,20 +677,7 @@ def test_a_jekyll_sites_check_asks_for_the_whole_files_before_checking_their_bod
     posts.mkdir(parents=True)
     for i in range(1, 6):
         (posts / f"2024-01-0{i}-p{i}.md").write_text(f"---\ntitle: Post {i}\n---\nText {i}.\n")
-    advised = _fadvise_spy(monkeypatch)
-    at_check: list[set[tuple[str, int]]] = []
-    real = bodycheck._check_body
-
-    def checking(*args: Any) -> Any:
-        at_check.append(set(advised))
-        return real(*args)
-
-    monkeypatch.setattr(bodycheck, "_check_body", checking)
-    monkeypatch.setattr(bodycheck.parallel, "cores", lambda: 1)
-    result = CliRunner().invoke(
-        main, ["check", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
-    )
-    assert result.exit_code == 0, result.output
+    at_check = _advised_at_each_call(monkeypatch, bodycheck, "_check_body", "check", tmp_path)
     whole = {(f"2024-01-0{i}-p{i}.md", 0) for i in range(1, 6)}
     assert len(at_check) == 5 and all(whole <= seen for seen in at_check)
 
