@@ -605,12 +605,17 @@ needs_fadvise = pytest.mark.skipif(
 
 @needs_fadvise
 @pytest.mark.parametrize("whole", [False, True], ids=["build", "check"])
-def test_a_batchs_files_are_asked_of_the_disk_together_before_the_first_is_read(
-    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, whole: bool
+@pytest.mark.parametrize("shared", [False, True], ids=["batches", "parts"])
+def test_each_files_are_asked_of_the_disk_together_one_batch_ahead_of_reading(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, whole: bool, shared: bool
 ) -> None:
     # Read one after the other, files not in memory waited for the disk one by one: at
     # 20,000 posts reading them took 2.7 s, and 1.1 s when the system was asked for each
-    # batch at once. A build reads each file's front matter; a check reads it whole.
+    # batch at once. Each batch is asked for before the one before it is read, so that the
+    # disk reads it while that is parsed; parts shared with a forked child (here taken by
+    # this process alone, in turn) likewise, each asked for once. A build reads each file's
+    # front matter; a check reads it whole.
+    from feedkit import parallel
     from feedkit.posts import loader
     from feedkit.posts.postfile import discover
     from feedkit.posts.postread import HEAD_BYTES
@@ -624,6 +629,8 @@ def test_a_batchs_files_are_asked_of_the_disk_together_before_the_first_is_read(
     layout = Layout(cfg, map(str, paths))
     advised = _fadvise_spy(monkeypatch)
     monkeypatch.setattr(loader, "BATCH", 3)
+    monkeypatch.setattr(loader, "PART", 3)
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
     seen_at_read: list[tuple[str, list[str]]] = []
     reader = "read_whole" if whole else "read_head"
     real = getattr(loader, reader)
@@ -633,16 +640,21 @@ def test_a_batchs_files_are_asked_of_the_disk_together_before_the_first_is_read(
         return real(path, *args)
 
     monkeypatch.setattr(loader, reader, reading)
+    many = 2 if shared else 100  # files from which the parts are shared
     if whole:
-        results = loader.parse_and_check(cfg, paths, lambda post, raw: len(raw), layout=layout)
+        results = loader.parse_and_check(
+            cfg, paths, lambda post, raw: len(raw), layout=layout, parallel_from=many
+        )
         assert all(checked for _, checked in results)
     else:
-        assert all(post for _, _, post, _, _ in loader.parse_files(cfg, paths, layout=layout))
+        parsed = loader.parse_files(cfg, paths, layout=layout, parallel_from=many)
+        assert all(post for _, _, post, _, _ in parsed)
     names = [f"p{i}.md" for i in range(1, 8)]
     assert advised == [(name, 0 if whole else HEAD_BYTES) for name in names]
-    # Each file was asked for with the rest of its batch of 3, before any of them was read.
-    batches = [names[: min(7, (i // 3 + 1) * 3)] for i in range(7)]
-    assert seen_at_read == list(zip(names, batches, strict=True))
+    # When a file of batch b of 3 is read, batches 0 to b + 1 were asked for; of part b,
+    # parts 0 to b + 2 (of two processes, the other takes b + 1).
+    ahead = [names[: min(7, (i // 3 + (3 if shared else 2)) * 3)] for i in range(7)]
+    assert seen_at_read == list(zip(names, ahead, strict=True))
 
 
 @needs_fadvise

@@ -121,15 +121,55 @@ def _load_many(
     layout: Layout,
     light: bool = False,
     each: Callable[[Post, bytes], object] | None = None,
+    asked: bool = False,
 ) -> list[Parsed]:
+    """Return each file's post (see `_load_batch`), a batch at a time; unless `asked` (the
+    caller asked the disk for them already), asking the disk for each batch's files before
+    the one before it is parsed, so that they are read while it is (see `ask_ahead`)."""
     results: list[Parsed] = []
+    batch = _to_read(cfg, paths[:BATCH], layout)
+    if not asked:
+        ask_ahead(((f[0], f[2]) for f in batch), whole=each is not None)
     for start in range(0, len(paths), BATCH):
-        batch: list[ToRead] = [
-            (path, display_path(path, cfg.root), layout.place(str(path)), [])
-            for path in paths[start : start + BATCH]
-        ]
+        following = _to_read(cfg, paths[start + BATCH : start + 2 * BATCH], layout)
+        if not asked:
+            ask_ahead(((f[0], f[2]) for f in following), whole=each is not None)
         results += _load_batch(cfg, batch, light, each)
+        batch = following
     return results
+
+
+def _to_read(cfg: Config, paths: Sequence[Path | str], layout: Layout) -> list[ToRead]:
+    return [(path, display_path(path, cfg.root), layout.place(str(path)), []) for path in paths]
+
+
+def ask_ahead(files: Iterable[tuple[Path | str, Place | Skipped]], whole: bool) -> None:
+    """Ask the disk for the files to read among `files` (each with its place in the
+    layout): their front matter's first bytes, or the `whole` file, all at once (see
+    `postread.prefetch`). A file not in memory waited for the disk on its own; reading it
+    now waits only for what is still in flight."""
+    wanted = (path for path, place in files if not isinstance(place, Skipped))
+    prefetch(wanted, head_only=not whole)
+
+
+def _part_asker(
+    paths: Sequence[Path | str],
+    layout: Layout,
+    starts: range,
+    size: int,
+    whole: bool,
+) -> Callable[[int], None]:
+    """Return what asks the disk for the files of a part of `paths` (see `ask_ahead`), by
+    its number; nothing past the last. Parts are taken in order by two processes: each
+    asks, when it takes one, for the part after the next, so every part is asked for once,
+    one part ahead of whoever takes it."""
+
+    def ask_part(index: int) -> None:
+        if index < len(starts):
+            chunk = paths[starts[index] : starts[index] + size]
+            ask_ahead(((path, layout.place(str(path))) for path in chunk), whole)
+
+    return ask_part
 
 
 # A file to read: its path, its path as shown, its place in the layout (`Skipped` when that
@@ -155,8 +195,6 @@ def _load_batch(
     heads: list[tuple[postfile.Source, StatKey] | None] = []
     raws: dict[int, bytes] = {}
     files = list(files)  # a picture's place becomes its Skipped: in a copy, not the caller's
-    # The disk reads every file of the batch at once, not one after the other as each is read.
-    prefetch((f[0] for f in files if not isinstance(f[2], Skipped)), head_only=each is None)
     for index, (path, shown, place, warnings) in enumerate(files):
         head = None
         if not isinstance(place, Skipped):
@@ -251,9 +289,12 @@ def parse_files(
     size = max(PART, -(-len(paths) // parallel.MAX_PARTS))
     starts = range(0, len(paths), size)
     here = os.getpid()
+    ask_part = _part_asker(paths, layout, starts, size, whole=False)
 
     def part(index: int) -> list[Parsed]:
-        parsed = _load_many(cfg, paths[starts[index] : starts[index] + size], layout, light)
+        ask_part(index + 2)  # the part after the next one taken: read while this is parsed
+        chunk = paths[starts[index] : starts[index] + size]
+        parsed = _load_many(cfg, chunk, layout, light, asked=True)
         if light and os.getpid() != here:
             # The child's Choices go back as plain tuples, which travel marshalled: a
             # tuple subclass would send the whole part pickled, 3x slower both ways.
@@ -267,6 +308,8 @@ def parse_files(
         if progress is not None:
             progress(READING, min(parts * size, len(paths)), len(paths))
 
+    ask_part(0)  # the first two, each taken by one of the processes at once
+    ask_part(1)
     parts = parallel.shared(len(starts), part, first=meanwhile, on_done=done)
     found = [parsed for each in parts for parsed in each]
     if light:
@@ -297,9 +340,11 @@ def parse_and_check(
     the results they hold (start, stop), for a caller that keeps them.
     """
 
-    def part(chunk: Sequence[Path | str]) -> tuple[list[Parsed], list[T]]:
+    def part(chunk: Sequence[Path | str], asked: bool = False) -> tuple[list[Parsed], list[T]]:
         checked: list[T] = []
-        parsed = _load_many(cfg, chunk, layout, each=lambda p, raw: checked.append(check(p, raw)))
+        parsed = _load_many(
+            cfg, chunk, layout, each=lambda p, raw: checked.append(check(p, raw)), asked=asked
+        )
         return parsed, checked
 
     def joined(parsed: list[Parsed], checked: list[T]) -> list[tuple[Parsed, T | None]]:
@@ -313,11 +358,13 @@ def parse_and_check(
     size = max(PART, -(-len(paths) // parallel.MAX_PARTS))
     starts = range(0, len(paths), size)
     here = os.getpid()
+    ask_part = _part_asker(paths, layout, starts, size, whole=True)
 
     # A part: its files parsed, what `check` gave of each post, and the child's pickle of
     # the two (None for this process's own parts).
     def shared_part(index: int) -> tuple[list[Parsed], list[T], bytes | None]:
-        parsed, checked = part(paths[starts[index] : starts[index] + size])
+        ask_part(index + 2)  # as in `parse_files`
+        parsed, checked = part(paths[starts[index] : starts[index] + size], asked=True)
         if os.getpid() == here:
             return parsed, checked, None
         # The child pickles each part as it finishes it, so that pickling is work the two
@@ -332,6 +379,8 @@ def parse_and_check(
         data = sent_part[2]
         return sent_part if data is None else (*pickle.loads(data), data)
 
+    ask_part(0)
+    ask_part(1)
     parts = parallel.shared(len(starts), shared_part, first=meanwhile, received=unpickled)
     found: list[tuple[Parsed, T | None]] = []
     for parsed, checked, data in parts:
