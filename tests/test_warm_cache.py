@@ -152,7 +152,11 @@ def test_an_edit_that_keeps_order_and_names_skips_sorting_every_post_and_serves_
         server.server_close()
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["kill", "terminal-closed"])
+@pytest.mark.parametrize(
+    "stop",
+    [signal.SIGTERM, signal.SIGHUP, signal.SIGINT],
+    ids=["kill", "terminal-closed", "ctrl-c"],
+)
 def test_a_preview_stopped_by_kill_or_a_closed_terminal_keeps_what_it_read(
     site: Path, stop: signal.Signals
 ) -> None:
@@ -179,3 +183,23 @@ def test_a_preview_stopped_by_kill_or_a_closed_terminal_keeps_what_it_read(
         process.kill()
     assert process.returncode == 0 and "Traceback" not in err, err
     assert kept.is_dir() and any(kept.iterdir())
+
+
+def test_a_stop_signal_ends_serving_between_requests_and_a_second_one_at_once(
+    site: Path,
+) -> None:
+    # The signal's handler raised KeyboardInterrupt where it landed. When it landed as the
+    # server thread was starting a request's thread, socketserver closed that request under
+    # the thread about to read it: "Bad file descriptor", a traceback on the terminal.
+    server = make_server(site / "feedkit.toml", lambda: NOW, port=0)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    try:
+        assert fetch(f"http://127.0.0.1:{server.server_address[1]}/")[0] == 200
+        server.stop_soon(signal.SIGTERM, None)  # raises nothing, here or anywhere
+        serving.join(timeout=10)
+        assert not serving.is_alive()
+        with pytest.raises(KeyboardInterrupt):  # a second one does not wait
+            server.stop_soon(signal.SIGINT, None)
+    finally:
+        server.server_close()

@@ -24,10 +24,6 @@ if TYPE_CHECKING:
     pass
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 @main.command()
 @config_option
 @click.option(
@@ -67,11 +63,12 @@ def preview(config_path: Path, port: int, text_only: bool, poll: float | None) -
         ) from exc
     bound = server.server_address[1]
     click.echo(f"Preview of {cfg.title} at http://127.0.0.1:{bound}/ (Ctrl+C stops it)")
-    # Stopped by `kill`, a process manager or a closed terminal as by Ctrl+C: the posts it
-    # read are kept for the next start (WarmSite.keep), which then reads only what changed.
-    for name in ("SIGTERM", "SIGHUP"):
+    # Stopped by `kill`, a process manager or a closed terminal as by Ctrl+C, between
+    # requests: the posts it read are kept for the next start (WarmSite.keep), which then
+    # reads only what changed.
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _interrupt)
+            signal.signal(getattr(signal, name), server.stop_soon)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -168,6 +168,21 @@ class PreviewServer(ThreadingHTTPServer):
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
 
+    def stop_soon(self, signum: int, frame: object) -> None:
+        """Stop serving between requests (a signal handler: SIGTERM, SIGHUP, Ctrl+C); a
+        second signal before it stopped stops it at once, with KeyboardInterrupt.
+
+        Not an exception where the signal lands, as Ctrl+C's is: the server thread may be
+        starting a request's thread then, and socketserver closes that request as the
+        exception passes, under the thread about to read it (a traceback on the writer's
+        terminal, "Bad file descriptor")."""
+        if self.stopping:
+            raise KeyboardInterrupt
+        self.stopping = True
+        threading.Thread(target=self.shutdown, name="preview-stop", daemon=True).start()
+
+    stopping = False
+
     def server_close(self) -> None:
         super().server_close()
         # Also called by the socket server's own __init__ when the port is taken, before
