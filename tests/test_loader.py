@@ -564,9 +564,13 @@ def _fadvise_spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     import os
 
     advised: list[tuple[str, int]] = []
+    real = os.posix_fadvise
 
     def spy(fd: int, offset: int, length: int, advice: int) -> None:
-        assert (offset, advice) == (0, os.POSIX_FADV_WILLNEED)
+        if advice != os.POSIX_FADV_WILLNEED:  # a written file's (feedkit.atomicfile)
+            real(fd, offset, length, advice)
+            return
+        assert offset == 0
         advised.append((Path(os.readlink(f"/proc/self/fd/{fd}")).name, length))
 
     monkeypatch.setattr(os, "posix_fadvise", spy)
