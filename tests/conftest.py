@@ -173,3 +173,20 @@ def feedkit_build(root: Path) -> Path:
     said = [line for line in done.stderr.splitlines() if not line.startswith("note: ")]
     assert (done.returncode, said) == (0, []), done.stderr
     return root / "public"
+
+
+def bytes_in_memory(paths: list[Path]) -> list[int] | None:
+    """Return how many bytes of each file the system holds in memory (util-linux's
+    `fincore`), or None where `fincore` is not installed."""
+    import subprocess
+
+    fincore = shutil.which("fincore")
+    if fincore is None:
+        return None
+    out = subprocess.run(
+        [fincore, "--bytes", "--noheadings", "--output", "RES", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [int(each) for each in out.split()]

@@ -13,6 +13,8 @@ from types import ModuleType
 
 import pytest
 
+from conftest import bytes_in_memory
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
@@ -135,13 +137,7 @@ def test_evict_drops_the_posts_from_memory_and_passes_over_what_is_no_file(
         timeout=60,
     )
     assert (proc.returncode, proc.stdout) == (0, "2\n"), proc.stderr
-    fincore = shutil.which("fincore")  # util-linux: how much of a file is in memory
-    if fincore is None:
+    resident = bytes_in_memory(files)
+    if resident is None:
         pytest.skip("fincore is not installed: what is in memory is not checked")
-    resident = subprocess.run(
-        [fincore, "--bytes", "--noheadings", "--output", "RES", *map(str, files)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    assert resident == ["0", "0"]
+    assert resident == [0, 0]
