@@ -187,6 +187,7 @@ class Layout(HugoLayout):
             else (),
         )
         self.draft = replace(self.post, draft=True)
+        self._places: dict[str, Place | Skipped] = {}  # by path (see `place`)
         self.language = cfg.language.lower()
         # Only Hugo's rules need every file (a plain folder of 20,000 posts skips this).
         rels = [self.rel(path) for path in paths] if self.hugo else []
@@ -316,9 +317,17 @@ class Layout(HugoLayout):
         return place
 
     def place(self, path: str) -> Place | Skipped:
-        """Return what the layout says about the post file at `path`, or why it is none."""
+        """Return what the layout says about the post file at `path`, or why it is none:
+        worked out once a path (about 5 µs on a Hugo site), as the loader asks the disk for
+        a part's files ahead of reading them, and each time needs their places."""
         if not (self.jekyll or self.hugo or self.pelican):
             return self.post
+        found = self._places.get(path)
+        if found is None:
+            found = self._places[path] = self._place(path)
+        return found
+
+    def _place(self, path: str) -> Place | Skipped:
         parts = self.rel(path).split("/")
         if self.hugo_files and (why := self.hugo_files.left_out("/".join(parts), abspath(path))):
             return Skipped(why, listed=False)
