@@ -631,6 +631,91 @@ def test_a_hugo_page_without_a_date_is_dated_by_its_last_change_as_hugo_dates_it
     ]
 
 
+# Dates in the forms Hugo reads besides ISO 8601's (spf13/cast's list of Go layouts), by
+# title: where a form names a zone and gives no offset (RFC 1123, RFC 822, RFC 850, Unix
+# `date`) or gives neither (ANSI C), Hugo shows the time on the clock in the site's time
+# zone, whatever the name says; an offset is kept. What Hugo 0.111 and 0.168 showed
+# (tests/test_oracles.py checks against Hugo).
+GO_DATED = {
+    "RFC 1123": "Mon, 02 Jan 2006 15:04:05 PST",
+    "RFC 1123, GMT": "Tue, 03 Jan 2006 01:04:05 GMT",  # a day later in New York's Hugo
+    "RFC 822": "04 Jan 06 15:04 EST",
+    "RFC 850": "Thursday, 05-Jan-06 15:04:05 UTC",
+    "Unix date": "Fri Jan  6 15:04:05 CET 2006",
+    "ANSI C": "Sat Jan  7 15:04:05 2006",
+    "RFC 1123 with an offset": "Sun, 08 Jan 2006 15:04:05 -0800",
+    "Ruby": "Mon Jan 09 15:04:05 -0700 2006",
+    "GMT and hours": "Tue, 10 Jan 2006 15:04:05 GMT+3",  # the clock at UTC, shown 3 h on
+}
+
+
+def go_dated_site(root: Path, config: str = HUGO_TOML) -> Path:
+    files = {
+        f"content/posts/p{n}.md": f'---\ntitle: "{title}"\ndate: "{written}"\n---\nx\n'
+        for n, (title, written) in enumerate(GO_DATED.items(), start=1)
+    }
+    return hugo_site_of(root, files, config)
+
+
+def test_a_hugo_pages_date_with_a_zones_name_is_the_sites_time_as_in_hugo(
+    tmp_path: Path,
+) -> None:
+    # feedkit read `… PST` eight hours from UTC and `… GMT` at UTC, nine and one hours from
+    # where Hugo (in this site's Berlin) has them, and stopped the build at the RFC 850 and
+    # Unix `date` forms, which Hugo reads.
+    site = go_dated_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [(i["title"], i["date_published"]) for i in items] == [
+        ("GMT and hours", "2006-01-10T18:04:05+01:00"),
+        ("Ruby", "2006-01-09T15:04:05-07:00"),
+        ("RFC 1123 with an offset", "2006-01-08T15:04:05-08:00"),
+        ("ANSI C", "2006-01-07T15:04:05+01:00"),
+        ("Unix date", "2006-01-06T15:04:05+01:00"),
+        ("RFC 850", "2006-01-05T15:04:05+01:00"),
+        ("RFC 822", "2006-01-04T15:04:00+01:00"),
+        ("RFC 1123, GMT", "2006-01-03T01:04:05+01:00"),
+        ("RFC 1123", "2006-01-02T15:04:05+01:00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Mon,   02 Jan 2006 15:04:05 WITA", "2006-01-02 15:04:05"),
+        ("mon, 02 jan 2006 15:04:05.123 CEST", "2006-01-02 15:04:05.123000"),
+        ("Mon, 02 Jan 2006 15:04:05 +03", "2006-01-02 15:04:05"),
+        ("Mon, 02 Jan 2006 23:04:05 GMT-3", "2006-01-02 20:04:05"),
+        ("Mon, 02 Jan 2006 15:04:05 ABCD", None),
+        ("Mon, 02 Jan 2006 15:04:05 pst", None),
+        ("Mon, 02 Jan 2006 15:04:05 GMT+30", None),
+        ("Mon, 2 Jan 2006 15:04:05 PST", None),
+        ("Mon, 31 Feb 2006 15:04:05 EST", None),
+        ("2006-01-02", None),
+    ],
+)
+def test_go_dates_are_read_where_go_reads_them(written: str, read: str | None) -> None:
+    # As Hugo 0.168 showed each (the None ones dated 0001-01-01, its "no date"), where a
+    # zone's name is three capitals, four or five ending in T, or WITA, and a day two digits.
+    from feedkit.posts.hugotime import go_date
+
+    found = go_date(written)
+    assert (str(found) if found is not None else None) == read
+
+
+def test_a_date_with_a_zones_name_outside_hugo_keeps_the_zones_offset(tmp_path: Path) -> None:
+    # Hugo's reading is a Hugo site's alone: elsewhere `PST` is eight hours behind UTC.
+    (tmp_path / "content").mkdir()
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    post = '---\ntitle: Zoned\ndate: "Mon, 02 Jan 2006 15:04:05 PST"\n---\nx\n'
+    (tmp_path / "content" / "zoned.md").write_text(post, encoding="utf-8")
+    built = run(tmp_path, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    assert [i["date_published"] for i in items] == ["2006-01-02T15:04:05-08:00"]
+
+
 # A Hugo site moved from Jekyll: its configuration's [frontmatter] dates a page by its file
 # name first (`:filename`, whose rest is then its slug), and a page its file's time.
 NAMED = {

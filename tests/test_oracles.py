@@ -1204,6 +1204,23 @@ def test_hugo_pages_are_dated_as_hugo_dates_them(tmp_path: Path) -> None:
         assert our.published_parsed == theirs[link].published_parsed, link
 
 
+def test_a_hugo_pages_dates_in_gos_other_forms_are_read_as_hugo_reads_them(
+    tmp_path: Path,
+) -> None:
+    # A zone's name gives no offset (the site's time), an offset is kept; the page's URL
+    # has the day of that time. feedkit read `01:04:05 GMT` at UTC, the evening before in
+    # New York, and put the page under that day.
+    from test_hugo_sites import HUGO_TOML, go_dated_site
+
+    config = HUGO_TOML + 'timeZone = "America/New_York"\n'
+    config += '[permalinks]\nposts = "/:year/:month/:day/:slug/"\n'
+    theirs, ours = hugo_and_feedkit(tmp_path, lambda root: go_dated_site(root, config))
+    assert sorted(ours) == sorted(theirs) and len(ours) == 9
+    assert "https://h.example.org/2006/01/03/rfc-1123-gmt/" in ours
+    for link, our in ours.items():
+        assert our.published_parsed == theirs[link].published_parsed, link
+
+
 def test_a_hugo_sites_frontmatter_dates_and_names_pages_as_hugo_does(tmp_path: Path) -> None:
     from test_hugo_sites import named_site
 

@@ -1,12 +1,22 @@
-"""Go's time layouts in a Hugo permalink: a token Hugo 0.168 knows by no name (`:2006`,
-`:01`, `:Monday`, `:Jan2006`) is a layout for the page's date, as Go's `time.Format`
-reads it (resources/page/permalinks.go), when it is one (`go_layout`)."""
+"""Go's time layouts, as Hugo uses them.
+
+In a Hugo permalink, a token Hugo 0.168 knows by no name (`:2006`, `:01`, `:Monday`,
+`:Jan2006`) is a layout for the page's date, as Go's `time.Format` reads it
+(resources/page/permalinks.go), when it is one (`go_layout`).
+
+In a page's front matter, a date written as text is read by the layouts spf13/cast tries
+in turn (`go_date`). Those with a zone's name and no offset from UTC (RFC 1123's
+`Mon, 02 Jan 2006 15:04:05 MST`, RFC 822's, RFC 850's, Unix `date`'s) and ANSI C's, with
+no zone at all, give the time on the clock in the site's time zone: cast puts it there
+whatever the name says, `GMT` and `UTC` too (checked against Hugo 0.111 and 0.168).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from feedkit.posts.hugourls import MONTHS, WEEKDAYS
@@ -137,3 +147,91 @@ def go_layout(token: str) -> Callable[[datetime], str] | None:
     if "".join(p(_REFERENCE, _REFERENCE_NANOS) for p in parts) == token:
         return None
     return lambda date: "".join(p(date, date.microsecond * 1000) for p in parts)
+
+
+# The zone's name where a Go layout says `MST`, as Go's parseTimeZone takes it: three
+# capitals, four or five ending in T (or WITA), ChST and MeST, GMT with an hour's offset,
+# or an hour's offset alone (each ±23 at most, which `_zone_name_read` checks).
+_GO_ZONE_NAME = r"(?P<zone>[A-Z]{3}T?|[A-Z]{4}T|WITA|ChST|MeST|(?:GMT)?[+-]\d+)"
+_GO_WEEKDAY = r"(?i:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_GO_LONG_WEEKDAY = r"(?i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_GO_MONTH = r"(?P<month>(?i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
+# `15:04` and `15:04:05`: the hour in one digit or two; a fraction of a second may follow
+# the seconds.
+_GO_HOURS = r"(?P<hour>\d{1,2}):(?P<minute>\d\d)"
+_GO_SECONDS = _GO_HOURS + r":(?P<second>\d\d)(?:[.,](?P<fraction>\d+))?"
+_GO_OFFSET = r"(?P<offset>[+-]\d{4})"
+
+
+@lru_cache(maxsize=1)
+def _go_layouts() -> tuple[re.Pattern[str], ...]:
+    """Return cast's layouts that Python's readings of a date do not read as Hugo does, in
+    cast's order; a space in a layout stands for one or more in the text, as in Go."""
+    rfc1123 = rf"{_GO_WEEKDAY}, +(?P<day>\d\d) +{_GO_MONTH} +(?P<year>\d{{4}}) +{_GO_SECONDS} +"
+    rfc822 = rf"(?P<day>\d\d) +{_GO_MONTH} +(?P<year>\d\d) +{_GO_HOURS} +"
+    rfc850 = rf"{_GO_LONG_WEEKDAY}, +(?P<day>\d\d)-{_GO_MONTH}-(?P<year>\d\d) +{_GO_SECONDS} +"
+    unix = rf"{_GO_WEEKDAY} +{_GO_MONTH} +(?P<day>\d{{1,2}}) +{_GO_SECONDS} +"
+    ruby = rf"{_GO_WEEKDAY} +{_GO_MONTH} +(?P<day>\d\d) +{_GO_SECONDS} +"
+    layouts = (
+        rfc1123 + _GO_OFFSET,  # RFC 1123 with an offset, then with a zone's name
+        rfc1123 + _GO_ZONE_NAME,
+        rfc822 + _GO_OFFSET,  # RFC 822 likewise: no seconds, the year in two digits
+        rfc822 + _GO_ZONE_NAME,
+        rfc850 + _GO_ZONE_NAME,
+        unix + r"(?P<year>\d{4})",  # ANSI C: no zone
+        unix + _GO_ZONE_NAME + r" +(?P<year>\d{4})",  # Unix `date`
+        ruby + _GO_OFFSET + r" +(?P<year>\d{4})",  # Ruby's
+    )
+    return tuple(re.compile(layout) for layout in layouts)
+
+
+def _zone_name_read(name: str) -> bool:
+    """Return True if Go reads `name` as a zone where a layout says `MST`."""
+    if name[0] not in "+-" and not name.startswith("GMT"):
+        return True
+    hours = name.removeprefix("GMT")[1:]
+    return not hours or (hours.isdigit() and int(hours) <= 23)
+
+
+def go_date(text: str) -> datetime | None:
+    """Return the date `text` gives by the first of cast's layouts (`_go_layouts`) that
+    reads it whole, as Hugo reads a page's date: with its offset from UTC where it has one,
+    else naive (the time on the clock, in the site's time zone); None when none reads it,
+    or it names no real day or time."""
+    for layout in _go_layouts():
+        found = layout.fullmatch(text)
+        if found is None:
+            continue
+        values = found.groupdict()
+        if values.get("zone") is not None and not _zone_name_read(values["zone"]):
+            continue
+        year = int(values["year"])
+        if len(values["year"]) == 2:  # Go's rule for a year in two digits
+            year += 1900 if year >= 69 else 2000
+        month = [m[:3].lower() for m in MONTHS].index(values["month"].lower()) + 1
+        micro = int((values.get("fraction") or "0")[:6].ljust(6, "0"))
+        zone = None
+        if values.get("offset") is not None:
+            offset = values["offset"]
+            minutes = int(offset[1:3]) * 60 + int(offset[3:])
+            zone = timezone(timedelta(minutes=-minutes if offset[0] == "-" else minutes))
+        try:
+            found_date = datetime(
+                year,
+                month,
+                int(values["day"]),
+                int(values["hour"]),
+                int(values["minute"]),
+                int(values.get("second") or 0),
+                micro,
+                tzinfo=zone,
+            )
+        except ValueError:  # 31 February, 25:00: Go reads no date there either
+            return None
+        name = values.get("zone") or ""
+        if name.startswith("GMT") and len(name) > 3:
+            # Go puts the clock's time at UTC, then shows it in a zone `GMT+3` hours
+            # ahead: the clock cast takes to the site's zone is three hours later.
+            found_date += timedelta(hours=int(name[3:]))
+        return found_date
+    return None

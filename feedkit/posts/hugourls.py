@@ -356,7 +356,7 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
         pattern = permalink_for(dict(settings.permalinks), folders)
         date: datetime | None = None
         try:
-            date = parse_date(meta.get("date"), tz) if meta.get("date") else None
+            date = parse_date(meta.get("date"), tz, hugo=True) if meta.get("date") else None
         except ValueError:
             pass
         configured = pattern is not None and not (uses_date(pattern) and date is None)

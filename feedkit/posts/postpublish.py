@@ -118,9 +118,12 @@ class PostPublishing:
     def read_date(self, raw: Any) -> datetime:
         """Return the date a front matter value gives (raise ValueError for none), read as
         the site's generator reads it: a Jekyll or Pelican site's in any form Ruby's
-        `Time.parse` or Pelican's dateutil takes (`2018-8-18 02:22`, `August 18, 2018`)."""
-        zones = jekyll_zones() if self.place.jekyll else None  # `… PST`, as Ruby reads it
-        return parse_date(raw, self.zone_of(raw), self.place.jekyll or self.place.pelican, zones)
+        `Time.parse` or Pelican's dateutil takes (`2018-8-18 02:22`, `August 18, 2018`), a
+        Hugo page's `… 15:04:05 PST` at that time in the site's zone, as Hugo reads it."""
+        place = self.place
+        zones = jekyll_zones() if place.jekyll else None  # `… PST`, as Ruby reads it
+        loose = place.jekyll or place.pelican
+        return parse_date(raw, self.zone_of(raw), loose, zones, hugo=place.hugo)
 
     def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
         key, raw = self.first(PUBLISH_KEYS)

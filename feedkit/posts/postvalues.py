@@ -90,19 +90,25 @@ def _kind(value: Any) -> str:
 
 
 def parse_date(
-    value: Any, tz: ZoneInfo, loose: bool = False, zones: Mapping[str, int] | None = None
+    value: Any,
+    tz: ZoneInfo,
+    loose: bool = False,
+    zones: Mapping[str, int] | None = None,
+    hugo: bool = False,
 ) -> datetime:
     """Return an aware datetime for a front matter date; naive values are in `tz`. With
     `loose`, a text in any form dateutil reads whole (year, month and day) is one too, a
     zone abbreviation in it read by `zones` (seconds east of UTC: `jekyll_zones()`), else
-    left out (the date is in `tz`, as Pelican's dateutil reads it)."""
+    left out (the date is in `tz`, as Pelican's dateutil reads it). With `hugo`, a text in
+    one of the forms Hugo reads with a zone's name (`Mon, 02 Jan 2006 15:04:05 PST`) is the
+    time on the clock in `tz`, as Hugo reads it (feedkit.posts.hugotime `go_date`)."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
         parsed = datetime.combine(value, time(0, 0))
     elif isinstance(value, str) and value.strip():
         why = value.reason if isinstance(value, ImpossibleValue) else None
-        parsed = _parse_date_string(value.strip(), why, loose, zones)
+        parsed = _parse_date_string(value.strip(), why, loose, zones, hugo)
     else:
         raise ValueError(
             f"cannot read {short_repr(value)} ({_kind(value)}) as a date; write one date, "
@@ -135,10 +141,14 @@ _RFC_2822 = re.compile(
 
 
 def _parse_date_string(
-    text: str, why: str | None = None, loose: bool = False, zones: Mapping[str, int] | None = None
+    text: str,
+    why: str | None = None,
+    loose: bool = False,
+    zones: Mapping[str, int] | None = None,
+    hugo: bool = False,
 ) -> datetime:
     """Return the datetime `text` writes; `why` says what YAML found impossible in it;
-    `loose` and `zones`: see `parse_date`."""
+    `loose`, `zones` and `hugo`: see `parse_date`."""
     candidate = _YEAR_AGAIN.sub(r"\1", text)
     candidate = _ZONE_NAME_AFTER_OFFSET.sub(r"\1", candidate)
     candidate = _OFFSET_WITH_SPACE.sub(lambda m: _offset(m.group(1)), candidate)
@@ -149,6 +159,11 @@ def _parse_date_string(
     except ValueError as exc:
         if not str(exc).startswith("Invalid isoformat string"):
             impossible = str(exc)
+    if hugo:
+        from feedkit.posts.hugotime import go_date  # rare: dates in Go's other layouts
+
+        if (found := go_date(text)) is not None:
+            return found
     try:
         from email.utils import parsedate_to_datetime  # rare: RFC 2822 dates
 
