@@ -716,6 +716,39 @@ def test_a_date_with_a_zones_name_outside_hugo_keeps_the_zones_offset(tmp_path: 
     assert [i["date_published"] for i in items] == ["2006-01-02T15:04:05-08:00"]
 
 
+# A Hugo page's own url with `..`, `./` or `//` in it, and where Hugo 0.168 publishes it:
+# with a `..`, cleaned as Go's path.Clean cleans it (a path with no dot then ends in `/`);
+# every run of `/` one; a `./` alone stays (tests/test_oracles.py checks with Hugo).
+# feedkit stopped the build at each.
+HUGO_OWN_PATHS = [
+    ("/a/../b/", "b/"),
+    ("/../../c/", "c/"),
+    ("/d/./e//f/", "d/./e/f/"),
+    ("/p/q/..", "p/"),
+    ("/n/..o/", "n/..o"),
+    ("l/../m/", "m/"),
+]
+
+
+def hugo_own_paths_site(root: Path) -> Path:
+    files = {
+        f"content/posts/u{n}.md": f'---\ntitle: "U{n}"\ndate: 2024-01-0{n}\nurl: "{url}"\n---\nx\n'
+        for n, (url, _) in enumerate(HUGO_OWN_PATHS, start=1)
+    }
+    return hugo_site_of(root, files)
+
+
+def test_a_hugo_pages_url_with_dot_segments_is_where_hugo_publishes_it(tmp_path: Path) -> None:
+    site = hugo_own_paths_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    links = {item["title"]: item["url"] for item in items}
+    assert [links[f"U{n}"] for n in range(1, len(HUGO_OWN_PATHS) + 1)] == [
+        "https://example.com/blog/" + path for _, path in HUGO_OWN_PATHS
+    ]
+
+
 # A Hugo site moved from Jekyll: its configuration's [frontmatter] dates a page by its file
 # name first (`:filename`, whose rest is then its slug), and a page its file's time.
 NAMED = {
@@ -1081,6 +1114,32 @@ def test_a_ref_to_a_post_by_its_file_name_finds_it_and_one_to_none_links_nowhere
     assert html == (
         f'<p><a href="{a}">bare</a> <a href="{a}">noext</a> <a href="{a}">ref</a> '
         "<a>none</a>.</p>\n"
+    )
+
+
+# Pages outside the posts with their own url, and a post that links to them (Hugo 0.168
+# links `/about/` and `/dotted/`, as tests/test_oracles.py checks).
+REF_TO_OWN_URL = {
+    "content/about.md": "---\ntitle: About\nurl: /about\n---\nMe.\n",
+    "content/dotted.md": "---\ntitle: Dotted\nurl: /x/../dotted\n---\nMe.\n",
+    "content/posts/p.md": "---\ntitle: P\ndate: 2024-01-01\n---\n"
+    '[a]({{< relref "about.md" >}}) [d]({{< relref "dotted.md" >}})\n',
+}
+
+
+def ref_to_own_url_site(root: Path) -> Path:
+    return hugo_site_of(root, REF_TO_OWN_URL)
+
+
+def test_a_ref_to_a_page_with_its_own_url_links_where_hugo_publishes_it(tmp_path: Path) -> None:
+    # The links were `…/about` and `…/x/../dotted`, where Hugo has no page.
+    site = ref_to_own_url_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    (item,) = json.loads((site / "public/feed.json").read_bytes())["items"]
+    assert item["content_html"] == (
+        '<p><a href="https://example.com/blog/about/">a</a> '
+        '<a href="https://example.com/blog/dotted/">d</a></p>\n'
     )
 
 

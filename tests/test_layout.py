@@ -121,6 +121,32 @@ def test_a_url_that_is_no_path_on_the_site_is_reported_at_its_line(
     assert [str(p) for p in info.value.problems] == [f"content/p.md:4: {message}"]
 
 
+# A Jekyll post's own permalink with `..`, `./` or `//` in it, and where Jekyll 4.3 publishes
+# it (its URL#sanitize_url: each `..` a `/`, each `./` gone, each run of `/` one), as
+# tests/test_oracles.py checks with Jekyll. feedkit stopped the build at each.
+JEKYLL_OWN_PATHS = [
+    ("/a/../b/", "a/b/"),
+    ("/../../c.html", "c.html"),
+    ("/d/./e/", "d/e/"),
+    ("/f//g/", "f/g/"),
+    ("/h/.../i/", "h/i/"),
+    ("k/../l.html", "k/l.html"),
+]
+
+
+def test_a_jekyll_posts_permalink_with_dot_segments_is_where_jekyll_publishes_it(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site("layouts/jekyll")
+    for n, (permalink, _) in enumerate(JEKYLL_OWN_PATHS, start=1):
+        post = f"---\ntitle: Dots {n}\npermalink: {permalink}\n---\nx\n"
+        (cfg.content_path / "jekyll" / "_posts" / f"2024-01-0{n}-dots{n}.md").write_text(post)
+    urls = {p.title: p.url for p in load_posts(cfg).posts}
+    assert [urls[f"Dots {n}"] for n in range(1, len(JEKYLL_OWN_PATHS) + 1)] == [
+        "https://example.com/blog/" + path for _, path in JEKYLL_OWN_PATHS
+    ]
+
+
 def test_jekyll_pages_and_dateless_drafts_are_skipped_with_the_reason(
     make_site: MakeSite,
 ) -> None:

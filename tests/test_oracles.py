@@ -189,6 +189,25 @@ def jekyll_and_feedkit(
 JEKYLL_CONFIG = "url: https://j.example.org\ntitle: J\nplugins: [jekyll-feed]\n"
 
 
+def test_a_jekyll_posts_permalink_with_dot_segments_keeps_jekylls_link(tmp_path: Path) -> None:
+    # feedkit stopped the build at a `..` or `//` in a post's own permalink, which Jekyll
+    # publishes where its URL#sanitize_url puts it.
+    from test_layout import JEKYLL_OWN_PATHS
+
+    files = {"_config.yml": JEKYLL_CONFIG}
+    for n, (permalink, _) in enumerate(JEKYLL_OWN_PATHS, start=1):
+        files[f"_posts/2024-01-0{n}-dots{n}.md"] = (
+            f"---\ntitle: Dots {n}\npermalink: {permalink}\n---\nx\n"
+        )
+    theirs, ours = jekyll_and_feedkit(tmp_path, files)
+    assert sorted(ours) == sorted(theirs) and len(ours) == len(JEKYLL_OWN_PATHS)
+    assert sorted(entry.link for entry in theirs.values()) == sorted(
+        "https://j.example.org/" + path for _, path in JEKYLL_OWN_PATHS
+    )
+    for key, their in theirs.items():
+        assert ours[key].link == their.link, key
+
+
 def test_a_jekyll_site_configured_in_config_toml_keeps_its_entries(tmp_path: Path) -> None:
     config = 'title = "Toml"\nurl = "https://t.example.org"\npermalink = "/notes/:title/"\n'
     theirs, ours = jekyll_and_feedkit(
@@ -1204,6 +1223,18 @@ def test_hugo_pages_are_dated_as_hugo_dates_them(tmp_path: Path) -> None:
         assert our.published_parsed == theirs[link].published_parsed, link
 
 
+def test_a_hugo_pages_url_with_dot_segments_keeps_hugos_link(tmp_path: Path) -> None:
+    # feedkit stopped the build at a `..` or `//` in a page's own url.
+    from test_hugo_sites import HUGO_OWN_PATHS, hugo_own_paths_site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, hugo_own_paths_site)
+    assert (
+        sorted(ours)
+        == sorted(theirs)
+        == sorted("https://h.example.org/" + path for _, path in HUGO_OWN_PATHS)
+    )
+
+
 def test_a_hugo_pages_dates_in_gos_other_forms_are_read_as_hugo_reads_them(
     tmp_path: Path,
 ) -> None:
@@ -1416,6 +1447,19 @@ def test_a_hugo_ref_by_file_name_links_as_in_hugo(tmp_path: Path) -> None:
     assert {urljoin(c, h) for h in re.findall(hrefs, theirs[c].summary)} == {
         "https://h.example.org/post/a/"
     }
+
+
+def test_a_hugo_ref_to_a_page_with_its_own_url_links_as_in_hugo(tmp_path: Path) -> None:
+    from test_hugo_sites import ref_to_own_url_site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, ref_to_own_url_site)
+    p = "https://h.example.org/posts/p/"
+    links = ["https://h.example.org/about/", "https://h.example.org/dotted/"]
+    # Hugo's home feed lists the undated pages too (at 0001-01-01), where they are.
+    assert sorted(theirs) == sorted([*links, p]) and list(ours) == [p]
+    hrefs = r'href="([^"]+)"'
+    assert re.findall(hrefs, ours[p].content[0].value) == links
+    assert [urljoin(p, h) for h in re.findall(hrefs, theirs[p].summary)] == links
 
 
 def test_a_hugo_sites_production_configuration_is_read_as_by_hugo(tmp_path: Path) -> None:

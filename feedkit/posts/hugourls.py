@@ -345,7 +345,8 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
     folders, stem = parts[:-1], parts[-1].rsplit(".", 1)[0]
     url, slug, title = (meta.get(k) for k in ("url", "slug", "title"))
     if isinstance(url, str) and url.startswith("/"):
-        path = url
+        path = hugo_url_path(url)
+        path = path if path.endswith("/") or "." in path else path + "/"
     elif stem.split(".")[0] == "_index":  # a section's page: the section's address
         keep_case, above = settings.keep_case, default_pattern(folders[:-1])
         path = _default_path(above, "", folders[-1], keep_case) if folders else "/"
@@ -376,6 +377,16 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
             is_ugly(settings.ugly, folders),
         )
     return base_url + quote(path.lstrip("/"), safe=URL_SAFE)
+
+
+def hugo_url_path(path: str) -> str:
+    """Return a page's front matter `url` as Hugo 0.168 publishes it: with a `..` in it,
+    cleaned as Go's `path.Clean` cleans it (`/a/../b/` is `/b`, to which a path with no dot
+    gets its `/` back); then every run of `/` one (`/a//b/` is `/a/b/`). A `./` without a
+    `..` stays, as in Hugo's links."""
+    if ".." in path:
+        path = posixpath.normpath(path)
+    return re.sub(r"/{2,}", "/", path)
 
 
 def is_ugly(ugly: Iterable[tuple[str, bool]], folders: list[str]) -> bool:

@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 from feedkit.config import Config
 from feedkit.models import slugify
 from feedkit.posts import pelicanmeta
-from feedkit.posts.hugourls import fill_hugo_permalink
+from feedkit.posts.hugourls import fill_hugo_permalink, hugo_url_path
 from feedkit.posts.places import Place
 from feedkit.posts.postvalues import (
     fill_permalink,
+    jekyll_sanitized,
     jekyll_slugify,
     short_repr,
     split_list,
@@ -58,6 +59,10 @@ class PostAddress:
         path = written = (self._text(key, raw) or "").strip()
         if key == "permalink" and ":" in path and published is not None:
             path = self._placeholders(path, slug, published)  # a category may hold a space
+        elif path and key == "permalink" and self.place.jekyll:
+            path = jekyll_sanitized(path)  # where Jekyll writes it: `/a/../b/` at /a/b/
+        elif path and key == "url" and self.place.hugo:
+            path = hugo_url_path(path)  # where Hugo writes it: `/a/../b/` at /b/
         if (
             not path
             or "//" in path
