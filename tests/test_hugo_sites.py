@@ -749,6 +749,37 @@ def test_a_hugo_pages_url_with_dot_segments_is_where_hugo_publishes_it(tmp_path:
     ]
 
 
+# Tags and categories written as one string: Hugo takes each string as one term, commas
+# and spaces and all (its term feeds tags/one-two/, tags/x-y/, categories/in-a-string/;
+# tests/test_oracles.py checks with Hugo).
+TERMS_AS_STRINGS = {
+    "content/posts/a.md": '---\ntitle: A\ndate: 2024-01-01\ntags: "one two"\n---\nx\n',
+    "content/posts/b.md": '---\ntitle: B\ndate: 2024-01-02\ntags: "x, y"\n'
+    "categories: in a string\n---\nx\n",
+    "content/posts/c.md": "---\ntitle: C\ndate: 2024-01-03\ntags: [one, two]\n---\nx\n",
+}
+
+
+def terms_as_strings_site(root: Path) -> Path:
+    return hugo_site_of(root, TERMS_AS_STRINGS)
+
+
+def test_a_hugo_pages_tags_in_one_string_are_one_tag_as_in_hugo(tmp_path: Path) -> None:
+    # feedkit split them at the comma, else at the spaces, as Jekyll and Pelican do: the
+    # posts were in tags/one/, tags/two/, tags/x/ and tags/y/, where Hugo has no feed.
+    site = terms_as_strings_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [(i["title"], i["tags"]) for i in items] == [
+        ("C", ["one", "two"]),
+        ("B", ["x, y", "in a string"]),
+        ("A", ["one two"]),
+    ]
+    folders = sorted(p.name for p in (site / "public" / "tags").iterdir())
+    assert folders == ["in-a-string", "one", "one-two", "two", "x-y"]
+
+
 # A Hugo site moved from Jekyll: its configuration's [frontmatter] dates a page by its file
 # name first (`:filename`, whose rest is then its slug), and a page its file's time.
 NAMED = {

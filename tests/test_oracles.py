@@ -1214,6 +1214,25 @@ def test_a_hugo_configurations_cascade_reads_as_hugo_reads_it(tmp_path: Path) ->
     assert item["tags"] == ["fromhome"]
 
 
+def test_a_hugo_pages_tags_in_one_string_are_hugos_terms(tmp_path: Path) -> None:
+    from test_hugo_sites import terms_as_strings_site
+
+    from feedkit.posts.tagslugs import tag_slug
+
+    theirs, ours = hugo_and_feedkit(tmp_path, terms_as_strings_site)
+    assert sorted(ours) == sorted(theirs) and len(ours) == 3
+    hugo_terms = {
+        f"{kind}/{p.name}"
+        for kind in ("tags", "categories")
+        for p in (tmp_path / "hugo" / kind).iterdir()
+        if p.is_dir()
+    }
+    # feedkit's tags are Hugo's tags and categories together, each one's feed in tags/.
+    our_tags = {f"tags/{tag_slug(t.term)}" for entry in ours.values() for t in entry.tags}
+    assert {term.replace("categories/", "tags/") for term in hugo_terms} == our_tags
+    assert len(our_tags) == 5
+
+
 def test_hugo_pages_are_dated_as_hugo_dates_them(tmp_path: Path) -> None:
     from test_hugo_sites import dated_site
 

@@ -445,7 +445,7 @@ class PostBuilder(PostAddress, PostPublishing):
             if value is None:
                 continue
             try:
-                for tag in split_list(value, key, self.place.jekyll):
+                for tag in split_list(value, key, self.place.jekyll, self.place.hugo):
                     folded = tag.casefold()
                     if folded in seen:  # "Python" and "python" are one tag
                         continue
