@@ -780,6 +780,46 @@ def test_a_hugo_pages_tags_in_one_string_are_one_tag_as_in_hugo(tmp_path: Path) 
     assert folders == ["in-a-string", "one", "one-two", "two", "x-y"]
 
 
+# A Hugo page's draft flag as written, and whether Hugo 0.168 publishes the page: Hugo's YAML
+# (1.2) reads `yes`, `on` and `no` as text, and cast.ToBool makes any text but Go's
+# strconv.ParseBool's false; a number is true unless 0 (tests/test_oracles.py checks).
+HUGO_DRAFT_FLAGS = [
+    ("yes", True),
+    ("On", True),
+    ('"y"', True),
+    ("no", True),
+    ('"t"', False),
+    ("True", False),
+    ("1", False),
+    ("0", True),
+]
+
+
+def draft_flags_site(root: Path) -> Path:
+    files = {
+        f"content/posts/d{n}.md": f"---\ntitle: D{n}\ndate: 2024-01-0{n}\ndraft: {flag}\n---\nx\n"
+        for n, (flag, _) in enumerate(HUGO_DRAFT_FLAGS, start=1)
+    }
+    return hugo_site_of(root, files)
+
+
+def test_a_hugo_pages_draft_flag_reads_as_in_hugo(tmp_path: Path) -> None:
+    # feedkit took `draft: yes` and `draft: on` for drafts (YAML 1.1 reads them as true)
+    # and left out pages Hugo publishes, and stopped the build at `draft: "y"` and `draft: 1`.
+    site = draft_flags_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    published = [f"D{n}" for n, (_, out) in enumerate(HUGO_DRAFT_FLAGS, start=1) if out]
+    assert sorted(i["title"] for i in items) == published
+    said = "is not true or false to Hugo, which reads it as false and publishes the page"
+    assert built.stderr == "".join(
+        f"content/posts/d{n}.md:4: warning: draft: {text!r} {said}, and so does feedkit; "
+        "write 'draft: true' to keep it a draft\n"
+        for n, text in ((1, "yes"), (2, "On"), (3, "y"))
+    )
+
+
 # A Hugo site moved from Jekyll: its configuration's [frontmatter] dates a page by its file
 # name first (`:filename`, whose rest is then its slug), and a page its file's time.
 NAMED = {

@@ -1233,6 +1233,15 @@ def test_a_hugo_pages_tags_in_one_string_are_hugos_terms(tmp_path: Path) -> None
     assert len(our_tags) == 5
 
 
+def test_a_hugo_pages_draft_flag_is_read_as_in_hugo(tmp_path: Path) -> None:
+    from test_hugo_sites import HUGO_DRAFT_FLAGS, draft_flags_site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, draft_flags_site)
+    published = [n for n, (_, out) in enumerate(HUGO_DRAFT_FLAGS, start=1) if out]
+    assert sorted(ours) == sorted(theirs)
+    assert sorted(theirs) == [f"https://h.example.org/posts/d{n}/" for n in published]
+
+
 def test_hugo_pages_are_dated_as_hugo_dates_them(tmp_path: Path) -> None:
     from test_hugo_sites import dated_site
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from feedkit.errors import Problem
 from feedkit.posts.hugolayout import is_index
 from feedkit.posts.places import DATELESS_DRAFT, DATELESS_PAGE, HUGO_FILE_DATED, NotAPost, Place
 from feedkit.posts.postfile import Source
@@ -88,6 +89,11 @@ _FILENAME_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(.*)$")
 _UTC = ZoneInfo("UTC")
 
 
+# What Go's strconv.ParseBool reads as true, and as false (Hugo's flags, through cast).
+_GO_TRUE = frozenset(("1", "t", "T", "TRUE", "true", "True"))
+_GO_FALSE = frozenset(("0", "f", "F", "FALSE", "false", "False"))
+
+
 class PostPublishing:
     """Whether the post `PostBuilder` reads is out, and from when until when: from its front
     matter (`meta`), its place in the site's layout and its file's name (Jekyll's date);
@@ -100,6 +106,9 @@ class PostPublishing:
     first: Callable[[tuple[str, ...]], tuple[str, Any]]
     fail: Callable[[str, str], None]
     named: Collection[str]  # keys whose values are the file name's (Pelican's FILENAME_METADATA)
+    shown: str
+    warnings: list[Problem]
+    line_of: Callable[[str], int]
 
     def zone_of(self, raw: Any) -> ZoneInfo:
         """Return the zone a front matter date `raw` without one is read in: the site's,
@@ -256,6 +265,8 @@ class PostPublishing:
             value = self.meta.get(key)
             if value is None:
                 continue
+            if key == "draft" and self.place.hugo:
+                value = self._hugo_flag(key, value)
             if isinstance(value, str) and value.strip().lower() in ("true", "false"):
                 value = value.strip().lower() == "true"  # "false" in quotes: as Hugo reads it
             if key == "published" and self.place.hugo and not isinstance(value, bool):
@@ -265,6 +276,48 @@ class PostPublishing:
             elif value is means_draft:
                 draft = True
         return draft
+
+    def _hugo_flag(self, key: str, value: Any) -> Any:
+        """Return a Hugo page's flag `key` as Hugo reads it (spf13/cast's ToBool): a number
+        is true unless 0, a text is what strconv.ParseBool makes of it (`true`, `t`, `1`…)
+        and false otherwise, with a warning. An unquoted `yes` or `on` in YAML is such a
+        text to Hugo (YAML 1.2), though true to feedkit's YAML (1.1, as Jekyll's and
+        Pelican's): Hugo publishes the page, and so does feedkit."""
+        written = value
+        if value is True and self.src.fm_format == "YAML" and key in self.src.fm_text:
+            written = self._yaml_scalar(key) or value
+        if isinstance(written, str):
+            text = written.strip()
+            if text in _GO_TRUE or text in _GO_FALSE:
+                return text in _GO_TRUE
+            if text.lower() in ("no", "off", "n"):  # false to Hugo too, as meant
+                return False
+            self.warnings.append(
+                Problem(
+                    self.shown,
+                    self.line_of(key),
+                    f"{key}: {short_repr(text)} is not true or false to Hugo, which reads it "
+                    f"as false and publishes the page, and so does feedkit; write "
+                    f"'{key}: true' to keep it a draft",
+                    warning=True,
+                )
+            )
+            return False
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value != 0
+        return value
+
+    def _yaml_scalar(self, key: str) -> str | None:
+        """Return the plain scalar YAML front matter writes for `key` on its own line, as
+        written; None when it writes none there."""
+        line = self.src.key_line(key, True) - self.src.fm_first_line
+        lines = self.src.fm_text.split("\n")
+        found = re.match(
+            rf"""\s*["']?{re.escape(key)}["']?\s*:\s*([^\s#'"][^#]*?)\s*(?:#.*)?$""",
+            lines[line] if 0 <= line < len(lines) else "",
+            re.I,
+        )
+        return found[1] if found else None
 
     def _pelican_skipped(self, draft: bool) -> None:
         """Raise NotAPost, to be warned about, for a Pelican site's article that Pelican
