@@ -820,6 +820,35 @@ def test_a_hugo_pages_draft_flag_reads_as_in_hugo(tmp_path: Path) -> None:
     )
 
 
+# Hugo publishes a page whose title is empty or null as it publishes one with none: untitled
+# (tests/test_oracles.py checks). feedkit stopped the build at the empty and the null ones.
+UNTITLED = {
+    "content/posts/tilde.md": "---\ntitle: ~\ndate: 2024-01-01\n---\nx\n",
+    "content/posts/none.md": "---\ndate: 2024-01-02\n---\nx\n",
+    "content/posts/empty.md": '---\ntitle: ""\ndate: 2024-01-03\n---\nx\n',
+    "content/posts/null.md": "---\ntitle: null\ndate: 2024-01-04\n---\nx\n",
+}
+
+
+def untitled_site(root: Path) -> Path:
+    return hugo_site_of(root, UNTITLED)
+
+
+def test_a_hugo_page_with_an_empty_or_null_title_is_published_as_one_without(
+    tmp_path: Path,
+) -> None:
+    site = untitled_site(tmp_path)
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    assert [i["title"] for i in items] == ["null", "empty", "none", "tilde"]
+    assert built.stderr == "".join(
+        f"content/posts/{name}.md:2: warning: no title; feeds show '{name}': add 'title: …' "
+        "to the front matter\n"
+        for name in ("empty", "none", "null", "tilde")
+    )
+
+
 # A Hugo site moved from Jekyll: its configuration's [frontmatter] dates a page by its file
 # name first (`:filename`, whose rest is then its slug), and a page its file's time.
 NAMED = {

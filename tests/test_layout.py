@@ -147,6 +147,35 @@ def test_a_jekyll_posts_permalink_with_dot_segments_is_where_jekyll_publishes_it
     ]
 
 
+# Jekyll titles a post whose `title:` is null by its slug, as one with none, and publishes
+# one whose title is "" untitled (tests/test_oracles.py checks with Jekyll 4.3).
+JEKYLL_UNTITLED = {
+    "_posts/2024-01-01-empty-one.md": '---\ntitle: ""\n---\nEmpty title.\n',
+    "_posts/2024-01-02-null-one.md": "---\ntitle:\n---\nNull title.\n",
+}
+
+
+def test_a_jekyll_post_with_an_empty_or_null_title_is_published_as_by_jekyll(
+    make_site: MakeSite,
+) -> None:
+    # Both stopped the build ("missing title").
+    cfg = make_site("layouts/jekyll")
+    for name, text in JEKYLL_UNTITLED.items():
+        (cfg.content_path / "jekyll" / name).write_text(text, encoding="utf-8")
+    loaded = load_posts(cfg)
+    titles = {p.slug: p.title for p in loaded.posts}
+    assert (titles["empty-one"], titles["null-one"]) == ("", "Null One")
+    said = [str(w) for w in loaded.warnings if "-one.md" in w.path]
+    assert said == [
+        "content/jekyll/_posts/2024-01-01-empty-one.md:2: warning: title is empty: Jekyll "
+        "publishes the post untitled, at https://example.com/blog/2024/01/01/empty-one.html, "
+        "and so do the feeds (where one needs a title, the first words of "
+        "its text); write its title",
+        "content/jekyll/_posts/2024-01-02-null-one.md:2: warning: no title; feeds show "
+        "'Null One': add 'title: …' to the front matter",
+    ]
+
+
 def test_jekyll_pages_and_dateless_drafts_are_skipped_with_the_reason(
     make_site: MakeSite,
 ) -> None:

@@ -1242,6 +1242,24 @@ def test_a_hugo_pages_draft_flag_is_read_as_in_hugo(tmp_path: Path) -> None:
     assert sorted(theirs) == [f"https://h.example.org/posts/d{n}/" for n in published]
 
 
+def test_a_hugo_page_with_an_empty_or_null_title_is_published_as_in_hugo(tmp_path: Path) -> None:
+    from test_hugo_sites import untitled_site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, untitled_site)
+    assert sorted(ours) == sorted(theirs) and len(ours) == 4
+
+
+def test_a_jekyll_post_with_an_empty_or_null_title_is_published_as_in_jekyll(
+    tmp_path: Path,
+) -> None:
+    from test_layout import JEKYLL_UNTITLED
+
+    theirs, ours = jekyll_and_feedkit(tmp_path, {"_config.yml": JEKYLL_CONFIG, **JEKYLL_UNTITLED})
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    (null,) = [key for key, entry in theirs.items() if entry.link.endswith("/null-one.html")]
+    assert title(ours[null]) == title(theirs[null]) == "Null One"
+
+
 def test_hugo_pages_are_dated_as_hugo_dates_them(tmp_path: Path) -> None:
     from test_hugo_sites import dated_site
 

@@ -160,9 +160,16 @@ class PostBuilder(PostAddress, PostPublishing):
             self.warnings += pelicanmeta.header_warnings(self.src, self.shown)
         self._undated(draft, dated_name)  # a dateless draft or Hugo page is no post
 
-        title = self._text("title", meta.get("title"), "")
+        given = meta.get("title")
+        blank = isinstance(given, str) and not given.strip()
+        title = self._text("title", given, "")
         title = " ".join(title.split()) if title else title
-        if title == "" and (self.place.hugo or self.place.jekyll) and "title" not in meta:
+        # An empty `title:` is none to Jekyll and Hugo, and so is `title: ""` to Hugo.
+        if title == "" and (given is None or (blank and self.place.hugo)):
+            named = self.place.hugo or self.place.jekyll
+        else:
+            named = False
+        if named:
             # Hugo and Jekyll publish a page without a title; a feed entry needs one: its name.
             name = self.stem
             if name == "index":  # a page bundle: its folder names it
@@ -187,7 +194,10 @@ class PostBuilder(PostAddress, PostPublishing):
             self.warnings.append(Problem(self.shown, self.src.fm_first_line, said, warning=True))
         # Pelican publishes an article whose `Title:` is empty, untitled (feeds that need a
         # title show its text's first words: RenderedPost.headline).
-        untitled = title == "" and self.place.pelican and "title" in meta
+        # So does Jekyll with `title: ""` (jekyll-feed's entry has an empty title).
+        untitled = title == "" and (
+            (self.place.pelican and "title" in meta) or (self.place.jekyll and blank)
+        )
         if title == "" and not untitled:
             self.fail("title", "missing title; add 'title: …' to the front matter")
         elif title and self.place.smart_title and _TYPOGRAPHED.search(title):
@@ -253,13 +263,13 @@ class PostBuilder(PostAddress, PostPublishing):
         url = self._url(url_slug, self.url_date(published)) if slug and published else ""
         url = self._own_url(slug, published) or url
         if untitled and url:
+            said = "title is empty: Jekyll" if self.place.jekyll else "'Title:' is empty: Pelican"
             self.warnings.append(
                 Problem(
                     self.shown,
                     self.line_of("title"),
-                    f"'Title:' is empty: Pelican publishes the post untitled, at {url}, and "
-                    "so do the feeds (where one needs a title, the first words of its text); "
-                    "write its title",
+                    f"{said} publishes the post untitled, at {url}, and so do the feeds (where "
+                    "one needs a title, the first words of its text); write its title",
                     warning=True,
                 )
             )
