@@ -176,6 +176,29 @@ def test_a_jekyll_post_with_an_empty_or_null_title_is_published_as_by_jekyll(
     ]
 
 
+# Jekyll splits a plural key's string at its spaces alone, commas kept (Ruby's String#split):
+# `categories: "p, q"` is `p,` and `q`, and the post is at /p,/q/… (tests/test_oracles.py
+# checks with Jekyll 4.3). feedkit split at the comma: the post was at /p/q/…, a new entry
+# with a new ID to every reader.
+JEKYLL_COMMAS = {
+    "_posts/2024-01-01-a.md": '---\ntitle: A\ntags: "x, y"\ncategories: "p, q"\n---\nA.\n',
+    "_posts/2024-01-02-b.md": "---\ntitle: B\ntags: one two\ncategory: Big Cat\n---\nB.\n",
+}
+
+
+def test_a_jekyll_posts_categories_in_a_string_are_split_as_jekyll_splits_them(
+    make_site: MakeSite,
+) -> None:
+    cfg = make_site("layouts/jekyll")
+    for name, text in JEKYLL_COMMAS.items():
+        (cfg.content_path / "jekyll" / name).write_text(text, encoding="utf-8")
+    posts = {p.slug: p for p in load_posts(cfg).posts}
+    assert posts["a"].url == "https://example.com/blog/p,/q/2024/01/01/a.html"
+    assert posts["a"].tags == ("x,", "y", "p,", "q")
+    assert posts["b"].url == "https://example.com/blog/big%20cat/2024/01/02/b.html"
+    assert posts["b"].tags == ("one", "two", "Big Cat")
+
+
 def test_jekyll_pages_and_dateless_drafts_are_skipped_with_the_reason(
     make_site: MakeSite,
 ) -> None:

@@ -208,6 +208,19 @@ def test_a_jekyll_posts_permalink_with_dot_segments_keeps_jekylls_link(tmp_path:
         assert ours[key].link == their.link, key
 
 
+def test_a_jekyll_posts_categories_in_a_string_keep_jekylls_links_and_ids(
+    tmp_path: Path,
+) -> None:
+    from test_layout import JEKYLL_COMMAS
+
+    theirs, ours = jekyll_and_feedkit(tmp_path, {"_config.yml": JEKYLL_CONFIG, **JEKYLL_COMMAS})
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    assert "https://j.example.org/p,/q/2024/01/01/a" in ours
+    for key, their in theirs.items():
+        assert ours[key].link == their.link, key
+        assert sorted(t.term for t in ours[key].tags) == sorted(t.term for t in their.tags)
+
+
 def test_a_jekyll_site_configured_in_config_toml_keeps_its_entries(tmp_path: Path) -> None:
     config = 'title = "Toml"\nurl = "https://t.example.org"\npermalink = "/notes/:title/"\n'
     theirs, ours = jekyll_and_feedkit(
