@@ -194,9 +194,42 @@ def test_a_jekyll_posts_categories_in_a_string_are_split_as_jekyll_splits_them(
         (cfg.content_path / "jekyll" / name).write_text(text, encoding="utf-8")
     posts = {p.slug: p for p in load_posts(cfg).posts}
     assert posts["a"].url == "https://example.com/blog/p,/q/2024/01/01/a.html"
-    assert posts["a"].tags == ("x,", "y", "p,", "q")
+    assert posts["a"].tags == ("p,", "q", "x,", "y")
     assert posts["b"].url == "https://example.com/blog/big%20cat/2024/01/02/b.html"
-    assert posts["b"].tags == ("one", "two", "Big Cat")
+    assert posts["b"].tags == ("Big Cat", "one", "two")
+
+
+# A Jekyll post's categories and tags as jekyll-feed lists them: its `category` alone when
+# it has one, else its categories, the folders above _posts/ first; then its `tag` alone
+# when it has one, else its `tags`. Its URL has the folders, its categories, then its
+# `category` (tests/test_oracles.py checks with Jekyll 4.3).
+JEKYLL_TERMS = {
+    "_posts/2024-01-01-a.md": "---\ntitle: A\ntag: solo tag\n---\nA.\n",
+    "_posts/2024-01-02-b.md": "---\ntitle: B\ntag: one\ntags: [two, three]\n---\nB.\n",
+    "_posts/2024-01-03-c.md": "---\ntitle: C\ncategory: cat\ncategories: [dog, eel]\n---\nC.\n",
+    "news/_posts/2024-01-04-d.md": "---\ntitle: D\ntags: t1\n---\nD.\n",
+    "news/_posts/2024-01-05-e.md": "---\ntitle: E\ncategories: extra\n---\nE.\n",
+    "news/_posts/2024-01-06-f.md": "---\ntitle: F\ncategories: [math, news]\n---\nF.\n",
+}
+
+
+def test_a_jekyll_posts_tags_and_categories_are_jekyll_feeds(make_site: MakeSite) -> None:
+    # feedkit left `tag:` out, listed `categories` beside a `category` and no folder, and
+    # put E at /extra/news/…, a new ID to every reader.
+    cfg = make_site(posts={"_config.yml": "title: Site\n", **JEKYLL_TERMS})
+    posts = {p.title: p for p in load_posts(cfg).posts}
+    assert {title: post.tags for title, post in posts.items()} == {
+        "A": ("solo tag",),
+        "B": ("one",),
+        "C": ("cat",),
+        "D": ("news", "t1"),
+        "E": ("news", "extra"),
+        "F": ("news", "math"),
+    }
+    blog = "https://example.com/blog/"
+    assert posts["C"].url == blog + "dog/eel/cat/2024/01/03/c.html"
+    assert posts["E"].url == blog + "news/extra/2024/01/05/e.html"
+    assert posts["F"].url == blog + "news/math/2024/01/06/f.html"
 
 
 def test_jekyll_pages_and_dateless_drafts_are_skipped_with_the_reason(
@@ -613,7 +646,8 @@ def test_outside_hugo_a_post_needs_its_date_and_title(make_site: MakeSite) -> No
 
 
 def test_a_category_folder_above_posts_is_in_the_url_jekyll_gives(make_site: MakeSite) -> None:
-    # Jekyll gives a post in blog/_posts/ the category "blog", after its own categories;
+    # Jekyll gives a post in blog/_posts/ the category "blog", before its own categories
+    # (checked against Jekyll 4.3: feedkit had it after them, the page at /math/jekyll/blog/);
     # the default permalink has :categories, so the post's page is under /blog/.
     post = "---\ntitle: {title}\n{extra}---\nText.\n"
     cfg = make_site(
@@ -629,7 +663,7 @@ def test_a_category_folder_above_posts_is_in_the_url_jekyll_gives(make_site: Mak
     urls = {p.slug: p.url for p in load_posts(cfg).posts}
     assert urls == {
         "rust-vs-go": "https://example.com/blog/blog/2024/04/22/rust-vs-go.html",
-        "math": "https://example.com/blog/math/jekyll/blog/2024/09/09/math.html",
+        "math": "https://example.com/blog/blog/math/jekyll/2024/09/09/math.html",
         "top": "https://example.com/blog/2024/01/01/top.html",
     }
 

@@ -221,6 +221,18 @@ def test_a_jekyll_posts_categories_in_a_string_keep_jekylls_links_and_ids(
         assert sorted(t.term for t in ours[key].tags) == sorted(t.term for t in their.tags)
 
 
+def test_a_jekyll_posts_tags_and_categories_keep_jekyll_feeds_and_ids(tmp_path: Path) -> None:
+    from test_layout import JEKYLL_TERMS
+
+    theirs, ours = jekyll_and_feedkit(tmp_path, {"_config.yml": JEKYLL_CONFIG, **JEKYLL_TERMS})
+    assert sorted(ours) == sorted(theirs) and len(ours) == 6
+    assert "https://j.example.org/news/extra/2024/01/05/e" in ours
+    assert "https://j.example.org/news/math/2024/01/06/f" in ours
+    for key, their in theirs.items():
+        assert ours[key].link == their.link, key
+        assert [t.term for t in ours[key].tags] == [t.term for t in their.tags], key
+
+
 def test_a_jekyll_site_configured_in_config_toml_keeps_its_entries(tmp_path: Path) -> None:
     config = 'title = "Toml"\nurl = "https://t.example.org"\npermalink = "/notes/:title/"\n'
     theirs, ours = jekyll_and_feedkit(

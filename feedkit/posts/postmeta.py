@@ -445,13 +445,15 @@ class PostBuilder(PostAddress, PostPublishing):
         slugs: dict[str, str] = {}  # a tag feed's slug → the first tag in it
         feeds = self.cfg.feed.tag_feeds  # only tag feeds can merge two tags
         meta = self.meta
-        keys = TAG_KEYS
+        given: list[tuple[str, Any]] = [(key, meta.get(key)) for key in TAG_KEYS]
         if self.place.pelican:  # its category first, as Pelican's feeds list it
             keys = ("category", "tags", "categories")
             if self.place.category and meta.get("category") in (None, "", []):
                 meta = {**meta, "category": [self.place.category]}  # its folder's, or misc
-        for key in keys:
-            value = meta.get(key)
+            given = [(key, meta.get(key)) for key in keys]
+        elif self.place.jekyll:
+            given = self._jekyll_terms()
+        for key, value in given:
             if value is None:
                 continue
             try:
@@ -477,6 +479,22 @@ class PostBuilder(PostAddress, PostPublishing):
             except ValueError as exc:
                 self.fail(key, str(exc))
         return tuple(seen.values())
+
+    def _jekyll_terms(self) -> list[tuple[str, Any]]:
+        """Return what a Jekyll post's tags are read from, as jekyll-feed lists its entry's
+        categories: its `category`, else its categories (the folders above its `_posts/`,
+        then its own); then its `tag`, else its `tags` (Jekyll's singular key first)."""
+        meta = self.meta
+        if meta.get("category") not in (None, "", []):
+            terms = [("category", meta["category"])]
+        else:
+            terms = [
+                ("categories", list(self.place.categories)),
+                ("categories", meta.get("categories")),
+            ]
+        if meta.get("tag") not in (None, "", []):
+            return [*terms, ("tag", meta["tag"])]
+        return [*terms, ("tags", meta.get("tags"))]
 
 
 def _image_alt(meta: dict[str, Any]) -> str | None:

@@ -85,13 +85,15 @@ class PostAddress:
     def _placeholders(self, path: str, slug: str, published: datetime) -> str:
         """Return a Jekyll permalink with its placeholders filled in, or "" after a problem
         naming the one it does not know."""
-        categories: list[str] = []
+        # Jekyll's order: the folders above _posts/, then the post's own categories, then
+        # its `category` (each once).
+        categories: list[str] = list(self.place.categories)
         for key in ("categories", "category"):
             try:
-                categories += split_list(self.meta.get(key), key, self.place.jekyll)
+                named = split_list(self.meta.get(key), key, self.place.jekyll)
             except ValueError:
-                pass  # reported with the tags
-        categories += [c for c in self.place.categories if c not in categories]
+                continue  # reported with the tags
+            categories += [c for c in named if c not in categories]
         local = published.astimezone(self.timezone)
         name = self._jekyll_name()
         if name is not None:  # Jekyll's :slug and :title, of its `slug`

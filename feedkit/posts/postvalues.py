@@ -253,13 +253,13 @@ def text_value(value: Any, name: str) -> str | None:
 def split_list(value: Any, key: str, jekyll: bool = False, hugo: bool = False) -> list[str]:
     """Return the names a front matter's `key` gives: a list's, or a string's, split at its
     commas, else at its spaces; in a Jekyll site (`jekyll`) a singular key's string is one
-    name, as Jekyll reads `category: Machine Learning`, and a plural's is split at its
+    name, as Jekyll reads `category: Machine Learning` (or `tag:`), and a plural's is split at its
     spaces alone (`categories: "a, b"` is `a,` and `b`, in Jekyll's URL `/a,/b/`); in a
     Hugo site (`hugo`) every key's string is one, as Hugo makes `tags: "a b"` one term
     (`tags/a-b/`)."""
     if value is None:
         return []
-    if isinstance(value, str) and (hugo or (jekyll and key == "category")):
+    if isinstance(value, str) and (hugo or (jekyll and key in ("category", "tag"))):
         return [value.strip()] if value.strip() else []
     if isinstance(value, str) and jekyll:
         return value.split()  # Ruby's String#split
