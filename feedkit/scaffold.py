@@ -42,6 +42,7 @@ class SiteAnswers:
     feed: tuple[tuple[str, str], ...] = ()
     unfollowed: bool = False  # its post URLs are none feedkit can follow (init warns why)
     limit: int = 0  # the old feed's entries, when fewer than feedkit's 20 (0: the default)
+    summaries_only: bool = False  # the old feed carried summaries only
 
 
 def _string(value: str) -> str:
@@ -98,6 +99,11 @@ def config_text(answers: SiteAnswers) -> str:
         if a.limit
         else "limit = 20            # entries per feed, newest first"
     )
+    full_content = (
+        f"full_content = false  # as {a.generator}'s feed: summaries only (true: full text too)"
+        if a.summaries_only
+        else "full_content = true   # false: feeds carry summaries only"
+    )
     return f"""\
 # feedkit configuration. Only title and base_url are required; the other values shown are
 # the defaults. `feedkit check` says what is wrong with a value, and where.
@@ -117,7 +123,7 @@ name = {_string(a.author)}
 [feed]
 {limit}
 summary_chars = 500   # summaries are cut at a word boundary near this many characters
-full_content = true   # false: feeds carry summaries only
+{full_content}
 tag_feeds = false     # true: tags/<tag>/atom.xml, rss.xml (and feed.json) for each tag
 json_feed = true      # feed.json (JSON Feed 1.1)
 {kept}

@@ -628,6 +628,17 @@ def test_a_jekyll_feeds_entries_are_as_many_as_jekyll_feeds(tmp_path: Path) -> N
     assert sorted(ours) == sorted(theirs) and len(ours) == 10
 
 
+def test_a_jekyll_feed_of_excerpts_stays_one_of_excerpts(tmp_path: Path) -> None:
+    config = JEKYLL_CONFIG + "feed:\n  excerpt_only: true\n"
+    post = "---\ntitle: P\n---\nFirst paragraph.\n\nThe rest of the post.\n"
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path, {"_config.yml": config, "_posts/2024-01-02-p.md": post}
+    )
+    assert sorted(ours) == sorted(theirs) and len(ours) == 1
+    for key, their in theirs.items():
+        assert not their.get("content") and not ours[key].get("content"), key
+
+
 def test_a_jekyll_sites_data_reads_as_in_jekyll(tmp_path: Path) -> None:
     from test_expand import DATA_FILES, DATA_POST
 

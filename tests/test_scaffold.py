@@ -704,6 +704,17 @@ def test_init_keeps_the_old_feeds_entry_limit_when_it_was_under_twenty(tmp_path:
         assert load_config(tmp_path / name / "feedkit.toml").feed.limit == limit, name
 
 
+def test_init_keeps_a_jekyll_feed_of_excerpts_to_excerpts(tmp_path: Path) -> None:
+    # jekyll-feed's `feed: excerpt_only: true` carried no post's text: feedkit's feeds gave
+    # every subscriber the whole of each post, which the blogger had chosen not to.
+    for name, extra, full in (("only", "feed:\n  excerpt_only: true\n", False), ("all", "", True)):
+        config = JEKYLL_SITE["_config.yml"] + extra
+        _write(tmp_path / name, {**JEKYLL_SITE, "_config.yml": config})
+        started = feedkit(tmp_path / name, "init", stdin="")
+        assert started.returncode == 0, started.stderr
+        assert load_config(tmp_path / name / "feedkit.toml").feed.full_content is full, name
+
+
 def test_init_says_which_feeds_of_the_old_site_feedkit_does_not_write(tmp_path: Path) -> None:
     # jekyll-feed's `feed: categories:` (and Pelican's category and author feeds, above):
     # readers subscribed there got nothing new, and nothing said so.

@@ -119,6 +119,7 @@ def init(
             feed=old.feed,
             unfollowed=bool(old.unfollowed),
             limit=old.limit,
+            summaries_only=old.summaries_only,
         )
     try:
         cfg = init_site(folder, answers)

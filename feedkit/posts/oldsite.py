@@ -70,6 +70,8 @@ class OldSite:
     # How many entries its feed held, when it held fewer than feedkit's 20 would (jekyll-feed's
     # posts_limit, 10 by default; Hugo's rss limit; Pelican's FEED_MAX_ITEMS); 0: no fewer.
     limit: int = 0
+    # Its feed carried summaries only (jekyll-feed's `excerpt_only`): so do feedkit's.
+    summaries_only: bool = False
 
     @property
     def name(self) -> str:
@@ -228,6 +230,7 @@ def _jekyll(folder: Path) -> OldSite:
         if isinstance(feed := values.get("feed"), dict) and isinstance(feed.get("path"), str)
         else None,
         limit=_limit(feed.get("posts_limit") if isinstance(feed, dict) else None, 10),
+        summaries_only=isinstance(feed, dict) and feed.get("excerpt_only") is True,
         unwritten=tuple(
             f"feed: {key}: writes a feed per {one} listed (feed/<name>.xml), which feedkit does not"
             for key, one in (("categories", "category"), ("tags", "tag"))
