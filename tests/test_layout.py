@@ -232,6 +232,25 @@ def test_a_jekyll_posts_tags_and_categories_are_jekyll_feeds(make_site: MakeSite
     assert posts["F"].url == blog + "news/math/2024/01/06/f.html"
 
 
+# A Jekyll post's summary is jekyll-feed's: its `description`, else its `excerpt`
+# (tests/test_oracles.py checks with jekyll-feed); a `summary`, which jekyll-feed does not
+# read, after them.
+JEKYLL_SUMMARIES = {
+    "_posts/2024-01-01-a.md": "---\ntitle: A\ndescription: The description.\n"
+    "excerpt: The excerpt.\n---\nFirst para.\n\nSecond.\n",
+    "_posts/2024-01-02-b.md": "---\ntitle: B\nsummary: The summary.\ndescription: Desc B.\n"
+    "---\nFirst B.\n\nSecond.\n",
+    "_posts/2024-01-03-c.md": "---\ntitle: C\nexcerpt: Excerpt C.\n---\nFirst C.\n\nSecond.\n",
+}
+
+
+def test_a_jekyll_posts_summary_is_jekyll_feeds(make_site: MakeSite) -> None:
+    # feedkit took `summary` before `description`: B's entry said "The summary.".
+    cfg = make_site(posts={"_config.yml": "title: Site\n", **JEKYLL_SUMMARIES})
+    summaries = {p.title: p.summary for p in load_posts(cfg).posts}
+    assert summaries == {"A": "The description.", "B": "Desc B.", "C": "Excerpt C."}
+
+
 def test_jekyll_pages_and_dateless_drafts_are_skipped_with_the_reason(
     make_site: MakeSite,
 ) -> None:

@@ -639,6 +639,15 @@ def test_a_jekyll_feed_of_excerpts_stays_one_of_excerpts(tmp_path: Path) -> None
         assert not their.get("content") and not ours[key].get("content"), key
 
 
+def test_a_jekyll_posts_summary_is_jekyll_feeds_summary(tmp_path: Path) -> None:
+    from test_layout import JEKYLL_SUMMARIES
+
+    theirs, ours = jekyll_and_feedkit(tmp_path, {"_config.yml": JEKYLL_CONFIG, **JEKYLL_SUMMARIES})
+    assert sorted(ours) == sorted(theirs) and len(ours) == 3
+    for key, their in theirs.items():
+        assert ours[key].summary == their.summary, key
+
+
 def test_a_jekyll_sites_data_reads_as_in_jekyll(tmp_path: Path) -> None:
     from test_expand import DATA_FILES, DATA_POST
 

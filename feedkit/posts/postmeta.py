@@ -251,8 +251,14 @@ class PostBuilder(PostAddress, PostPublishing):
         )
         tags = self._tags()
         # Hugo's RSS shows a page's .Summary, which its `summary` sets: its `description`
-        # (and an `excerpt`) are the theme's, not the feed's.
-        summary_key, summary = self.first(("summary",) if self.place.hugo else SUMMARY_KEYS)
+        # (and an `excerpt`) are the theme's, not the feed's. jekyll-feed's entry shows a
+        # post's `description`, else its excerpt (the `excerpt` given, else its opening).
+        keys = SUMMARY_KEYS
+        if self.place.hugo:
+            keys = ("summary",)
+        elif self.place.jekyll:
+            keys = ("description", "excerpt", "summary")
+        summary_key, summary = self.first(keys)
         summary = self._text(summary_key, summary)
         # A Pelican site's URLs have its slug of the title, when the post gives none (the
         # post's own slug stays its file's: feedkit keys posts by it, and titles repeat).
