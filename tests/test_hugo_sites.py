@@ -784,21 +784,22 @@ def test_a_hugo_pages_tags_in_one_string_are_one_tag_as_in_hugo(tmp_path: Path) 
 # (1.2) reads `yes`, `on` and `no` as text, and cast.ToBool makes any text but Go's
 # strconv.ParseBool's false; a number is true unless 0 (tests/test_oracles.py checks).
 HUGO_DRAFT_FLAGS = [
-    ("yes", True),
-    ("On", True),
-    ('"y"', True),
-    ("no", True),
-    ('"t"', False),
-    ("True", False),
-    ("1", False),
-    ("0", True),
+    ("draft: yes", True),
+    ("draft: On", True),
+    ('draft: "y"', True),
+    ("draft: no", True),
+    ('draft: "t"', False),
+    ("draft: True", False),
+    ("draft: 1", False),
+    ("draft: 0", True),
+    ("Draft: yes", True),  # Hugo reads a key in any case
 ]
 
 
 def draft_flags_site(root: Path) -> Path:
     files = {
-        f"content/posts/d{n}.md": f"---\ntitle: D{n}\ndate: 2024-01-0{n}\ndraft: {flag}\n---\nx\n"
-        for n, (flag, _) in enumerate(HUGO_DRAFT_FLAGS, start=1)
+        f"content/posts/d{n}.md": f"---\ntitle: D{n}\ndate: 2024-01-0{n}\n{line}\n---\nx\n"
+        for n, (line, _) in enumerate(HUGO_DRAFT_FLAGS, start=1)
     }
     return hugo_site_of(root, files)
 
@@ -816,7 +817,7 @@ def test_a_hugo_pages_draft_flag_reads_as_in_hugo(tmp_path: Path) -> None:
     assert built.stderr == "".join(
         f"content/posts/d{n}.md:4: warning: draft: {text!r} {said}, and so does feedkit; "
         "write 'draft: true' to keep it a draft\n"
-        for n, text in ((1, "yes"), (2, "On"), (3, "y"))
+        for n, text in ((1, "yes"), (2, "On"), (3, "y"), (9, "yes"))
     )
 
 

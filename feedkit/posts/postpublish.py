@@ -284,7 +284,7 @@ class PostPublishing:
         text to Hugo (YAML 1.2), though true to feedkit's YAML (1.1, as Jekyll's and
         Pelican's): Hugo publishes the page, and so does feedkit."""
         written = value
-        if value is True and self.src.fm_format == "YAML" and key in self.src.fm_text:
+        if value is True and self.src.fm_format == "YAML" and key in self.src.fm_text.lower():
             written = self._yaml_scalar(key) or value
         if isinstance(written, str):
             text = written.strip()
