@@ -253,7 +253,7 @@ class PostBuilder(PostAddress, PostPublishing):
         # Hugo's RSS shows a page's .Summary, which its `summary` sets: its `description`
         # (and an `excerpt`) are the theme's, not the feed's. jekyll-feed's entry shows a
         # post's `description`, else its excerpt (the `excerpt` given, else its opening).
-        keys = SUMMARY_KEYS
+        keys: tuple[str, ...] = SUMMARY_KEYS
         if self.place.hugo:
             keys = ("summary",)
         elif self.place.jekyll:
