@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import feedparser
@@ -33,6 +34,13 @@ def hugo_site(tmp_path: Path) -> Path:
 
 def run(site: Path, *args: str) -> Result:
     return CliRunner().invoke(main, [*args, "--config", str(site / "feedkit.toml")], env=NOW_ENV)
+
+
+def built_items(site: Path) -> tuple[Result, list[dict[str, Any]]]:
+    """Build `site` (which must succeed) and return the run and its JSON Feed's items."""
+    built = run(site, "build")
+    assert built.exit_code == 0, built.output
+    return built, json.loads((site / "public" / "feed.json").read_bytes())["items"]
 
 
 def test_a_tag_in_chinese_gets_feeds_at_percent_encoded_urls(tmp_path: Path) -> None:
@@ -664,9 +672,7 @@ def test_a_hugo_pages_date_with_a_zones_name_is_the_sites_time_as_in_hugo(
     # where Hugo (in this site's Berlin) has them, and stopped the build at the RFC 850 and
     # Unix `date` forms, which Hugo reads.
     site = go_dated_site(tmp_path)
-    built = run(site, "build")
-    assert built.exit_code == 0, built.output
-    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    built, items = built_items(site)
     assert [(i["title"], i["date_published"]) for i in items] == [
         ("GMT and hours", "2006-01-10T18:04:05+01:00"),
         ("Ruby", "2006-01-09T15:04:05-07:00"),
@@ -710,9 +716,7 @@ def test_a_date_with_a_zones_name_outside_hugo_keeps_the_zones_offset(tmp_path: 
     (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
     post = '---\ntitle: Zoned\ndate: "Mon, 02 Jan 2006 15:04:05 PST"\n---\nx\n'
     (tmp_path / "content" / "zoned.md").write_text(post, encoding="utf-8")
-    built = run(tmp_path, "build")
-    assert built.exit_code == 0, built.output
-    items = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    built, items = built_items(tmp_path)
     assert [i["date_published"] for i in items] == ["2006-01-02T15:04:05-08:00"]
 
 
@@ -740,9 +744,7 @@ def hugo_own_paths_site(root: Path) -> Path:
 
 def test_a_hugo_pages_url_with_dot_segments_is_where_hugo_publishes_it(tmp_path: Path) -> None:
     site = hugo_own_paths_site(tmp_path)
-    built = run(site, "build")
-    assert built.exit_code == 0, built.output
-    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    built, items = built_items(site)
     links = {item["title"]: item["url"] for item in items}
     assert [links[f"U{n}"] for n in range(1, len(HUGO_OWN_PATHS) + 1)] == [
         "https://example.com/blog/" + path for _, path in HUGO_OWN_PATHS
@@ -768,9 +770,7 @@ def test_a_hugo_pages_tags_in_one_string_are_one_tag_as_in_hugo(tmp_path: Path) 
     # feedkit split them at the comma, else at the spaces, as Jekyll and Pelican do: the
     # posts were in tags/one/, tags/two/, tags/x/ and tags/y/, where Hugo has no feed.
     site = terms_as_strings_site(tmp_path)
-    built = run(site, "build")
-    assert built.exit_code == 0, built.output
-    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    built, items = built_items(site)
     assert [(i["title"], i["tags"]) for i in items] == [
         ("C", ["one", "two"]),
         ("B", ["x, y", "in a string"]),
@@ -808,9 +808,7 @@ def test_a_hugo_pages_draft_flag_reads_as_in_hugo(tmp_path: Path) -> None:
     # feedkit took `draft: yes` and `draft: on` for drafts (YAML 1.1 reads them as true)
     # and left out pages Hugo publishes, and stopped the build at `draft: "y"` and `draft: 1`.
     site = draft_flags_site(tmp_path)
-    built = run(site, "build")
-    assert built.exit_code == 0, built.output
-    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    built, items = built_items(site)
     published = [f"D{n}" for n, (_, out) in enumerate(HUGO_DRAFT_FLAGS, start=1) if out]
     assert sorted(i["title"] for i in items) == published
     said = "is not true or false to Hugo, which reads it as false and publishes the page"
@@ -839,9 +837,7 @@ def test_a_hugo_page_with_an_empty_or_null_title_is_published_as_one_without(
     tmp_path: Path,
 ) -> None:
     site = untitled_site(tmp_path)
-    built = run(site, "build")
-    assert built.exit_code == 0, built.output
-    items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
+    built, items = built_items(site)
     assert [i["title"] for i in items] == ["null", "empty", "none", "tilde"]
     assert built.stderr == "".join(
         f"content/posts/{name}.md:2: warning: no title; feeds show '{name}': add 'title: …' "
