@@ -742,6 +742,18 @@ def hugo_own_paths_site(root: Path) -> Path:
     return hugo_site_of(root, files)
 
 
+def test_a_hugo_pages_url_that_is_no_path_is_named_as_written(tmp_path: Path) -> None:
+    # Cleaned as Hugo cleans a path, it was named `https:/elsewhere.example/x/`.
+    page = '---\ntitle: X\ndate: 2024-01-01\nurl: "https://elsewhere.example/x/"\n---\nx\n'
+    site = hugo_site_of(tmp_path, {"content/posts/x.md": page})
+    built = run(site, "build")
+    assert built.exit_code == 1
+    assert (
+        "content/posts/x.md:4: url 'https://elsewhere.example/x/' must be a path on the site"
+        in built.stderr
+    )
+
+
 def test_a_hugo_pages_url_with_dot_segments_is_where_hugo_publishes_it(tmp_path: Path) -> None:
     site = hugo_own_paths_site(tmp_path)
     built, items = built_items(site)

@@ -346,7 +346,6 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
     url, slug, title = (meta.get(k) for k in ("url", "slug", "title"))
     if isinstance(url, str) and url.startswith("/"):
         path = hugo_url_path(url)
-        path = path if path.endswith("/") or "." in path else path + "/"
     elif stem.split(".")[0] == "_index":  # a section's page: the section's address
         keep_case, above = settings.keep_case, default_pattern(folders[:-1])
         path = _default_path(above, "", folders[-1], keep_case) if folders else "/"
@@ -381,12 +380,13 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
 
 def hugo_url_path(path: str) -> str:
     """Return a page's front matter `url` as Hugo 0.168 publishes it: with a `..` in it,
-    cleaned as Go's `path.Clean` cleans it (`/a/../b/` is `/b`, to which a path with no dot
-    gets its `/` back); then every run of `/` one (`/a//b/` is `/a/b/`). A `./` without a
-    `..` stays, as in Hugo's links."""
+    cleaned as Go's `path.Clean` cleans it (`/a/../b/` is `/b`); every run of `/` one
+    (`/a//b/` is `/a/b/`), a `./` without a `..` kept, as in Hugo's links; and a path with
+    no dot ending in `/` (`/a/b` is /a/b/index.html, not /a/b.html)."""
     if ".." in path:
         path = posixpath.normpath(path)
-    return re.sub(r"/{2,}", "/", path)
+    path = re.sub(r"/{2,}", "/", path)
+    return path if path.endswith("/") or "." in path else path + "/"
 
 
 def is_ugly(ugly: Iterable[tuple[str, bool]], folders: list[str]) -> bool:

@@ -57,12 +57,15 @@ class PostAddress:
         if raw is None:
             return ""
         path = written = (self._text(key, raw) or "").strip()
+        # A problem names the path as written, with its placeholders filled in.
         if key == "permalink" and ":" in path and published is not None:
-            path = self._placeholders(path, slug, published)  # a category may hold a space
-        elif path and key == "permalink" and self.place.jekyll:
-            path = jekyll_sanitized(path)  # where Jekyll writes it: `/a/../b/` at /a/b/
-        elif path and key == "url" and self.place.hugo:
-            path = hugo_url_path(path)  # where Hugo writes it: `/a/../b/` at /b/
+            path = said = self._placeholders(path, slug, published)  # a category may hold a space
+        else:
+            said = path
+            if path and key == "permalink" and self.place.jekyll:
+                path = jekyll_sanitized(path)  # where Jekyll writes it: `/a/../b/` at /a/b/
+            elif path and key == "url" and self.place.hugo:
+                path = hugo_url_path(path)  # where Hugo writes it: `/a/../b/` at /b/
         if (
             not path
             or "//" in path
@@ -73,12 +76,10 @@ class PostAddress:
             if path:
                 self.fail(
                     key,
-                    f"{key} {short_repr(path)} must be a path on the site, such as /about/ "
+                    f"{key} {short_repr(said)} must be a path on the site, such as /about/ "
                     "(no '//', '..' or spaces)",
                 )
             return ""
-        if self.place.hugo and key == "url" and not path.endswith("/") and "." not in path:
-            path += "/"  # as Hugo 0.168 publishes it: /a/b is /a/b/index.html (not /a/b.html)
         root = self.place.hugo_root or self.cfg.base_url  # under no language's folder
         return root + quote(path.lstrip("/"), safe=URL_SAFE)
 
