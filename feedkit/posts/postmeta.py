@@ -165,11 +165,8 @@ class PostBuilder(PostAddress, PostPublishing):
         title = self._text("title", given, "")
         title = " ".join(title.split()) if title else title
         # An empty `title:` is none to Jekyll and Hugo, and so is `title: ""` to Hugo.
-        if title == "" and (given is None or (blank and self.place.hugo)):
-            named = self.place.hugo or self.place.jekyll
-        else:
-            named = False
-        if named:
+        none = given is None or (blank and self.place.hugo)
+        if title == "" and none and (self.place.hugo or self.place.jekyll):
             # Hugo and Jekyll publish a page without a title; a feed entry needs one: its name.
             name = self.stem
             if name == "index":  # a page bundle: its folder names it
