@@ -24,6 +24,22 @@ class Author:
     url: str | None = None
 
 
+# An address feeds carry: the W3C feed validator's addr-spec (feedvalidator/validators.py
+# `addr_spec.email_re`), where anything else is an error ("email must be an email address",
+# "Invalid email address") in Atom and RSS alike: ASCII, a dot in the domain, no spaces. An
+# "&" in it, which the validator allows, is left out: RSS carries it as "&#x26;", which the
+# validator warns of in an <author>.
+_FEED_EMAIL = re.compile(
+    r"[A-Za-z0-9_\-+.'!#$%*/=?^`{|}~]+@"
+    r"(?:[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.|(?:[A-Za-z0-9-]+\.)+)[A-Za-z0-9][-A-Za-z0-9]*"
+)
+
+
+def feed_email(text: str) -> bool:
+    """Return whether `text` is an email address a feed can carry (see `_FEED_EMAIL`)."""
+    return _FEED_EMAIL.fullmatch(text) is not None
+
+
 class Choice(NamedTuple):
     """What choosing a post for the feeds takes, all a build keeps of a post no feed shows
     (a tuple: a build has one for each of 20,000 posts; the build cache's index keeps them)."""

@@ -77,6 +77,23 @@ x = 1
     ]
 
 
+@pytest.mark.parametrize(
+    "address", ["ada@localhost", "ada at example dot org", "<b>ada</b>@example.org", "a&b@e.org"]
+)
+def test_an_author_address_no_feed_can_carry_is_refused(tmp_path: Path, address: str) -> None:
+    # Each went into every feed's <email> and RSS <author>: an error (or, "&", a warning)
+    # to the W3C feed validator.
+    path = write(
+        tmp_path,
+        f'title = "T"\nbase_url = "https://e.com/"\n[author]\nemail = "{address}"\n',
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == f"feedkit.toml: author.email: is not an email address: {address!r}"
+    path.write_text(path.read_text().replace(address, "o'hara+blog@mail.example.co.uk"))
+    assert load_config(path).author.email == "o'hara+blog@mail.example.co.uk"
+
+
 def test_permalink_without_slug_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, 'title = "T"\nbase_url = "https://e.com/"\npermalink = "/{year}/"\n')
     with pytest.raises(ConfigError, match=r"permalink: must contain \{slug\}"):

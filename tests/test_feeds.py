@@ -244,6 +244,45 @@ def test_rss_keeps_every_co_author_with_or_without_email(make_site: MakeSite) ->
     assert issues_of({"rss.xml": rss.encode()}, cfg.base_url) == {"rss.xml": []}
 
 
+def test_authors_addresses_no_feed_can_carry_are_left_out_with_a_warning(
+    make_site: MakeSite,
+) -> None:
+    # An obfuscated address, one on a dotless host, markup in one: each was written into
+    # <email> and RSS <author>, an error to the W3C validator (so is a second RSS <author>).
+    cfg = make_site("authors")
+    plan = plan_build(cfg, NOW)
+    atom, rss = plan.files["atom.xml"].decode(), plan.files["rss.xml"].decode()
+    for address in ("jo at example dot org", "eve@intranet", "ann</b>", "&lt;b&gt;ann"):
+        assert address not in atom and address not in rss
+    entries = {e.title: e for e in feedparser.parse(atom).entries}
+    assert entries["An address written so that robots miss it"].authors == [{"name": "Jo Park"}]
+    assert entries["An address on the company network"].authors == [{"name": "Eve Marsh"}]
+    # Two "Name <address>" in one line are two authors, each with an address (once only
+    # the first was kept).
+    assert entries["Two authors in one line"].authors == [
+        {"name": "Jo Park", "email": "jo@example.org"},
+        {"name": "Al Reyes", "email": "al@example.org"},
+    ]
+    items = {i.title: i for i in feedparser.parse(rss).entries}
+    assert rss.count("<author>") == 0, "co-authors go in dc:creator, one <author> at most"
+    assert "<dc:creator>Grace Hopper</dc:creator>\n      <dc:creator>Ben Ortiz</dc:creator>" in rss
+    assert [a["name"] for a in items["Two authors in one line"].authors] == ["Jo Park", "Al Reyes"]
+    from test_validity import issues_of
+
+    found = issues_of(dict(plan.files), cfg.base_url)
+    assert {name: issues for name, issues in found.items() if issues} == {}
+    said = sorted(str(w) for w in plan.warnings)
+    assert said == [
+        f"content/authors/{name}:4: warning: author {who!r}: {address!r} is not an email "
+        "address a feed can carry (name@example.org); the feeds name the author without it"
+        for name, who, address in (
+            ("intranet.md", "Eve Marsh", "eve@intranet"),
+            ("markup.md", "Ann Lee", "<b>ann</b>@example.org"),
+            ("obfuscated.md", "Jo Park", "jo at example dot org"),
+        )
+    ]
+
+
 def test_tags_c_cpp_and_csharp_each_get_their_own_feed(make_site: MakeSite) -> None:
     cfg = make_site(
         posts={"langs.md": "---\ntitle: Langs\ndate: 2024-03-01\ntags: [C, C++, C#]\n---\nB.\n"}

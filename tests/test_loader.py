@@ -470,6 +470,21 @@ def test_jekyll_author_keys_take_their_entry_in_data_authors(tmp_path: Path, run
     result = runner.invoke(main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV)
     assert result.exit_code == 0, result.output
     assert b"<name>Mira Hollander</name>" in (tmp_path / "public" / "atom.xml").read_bytes()
+    # An address no feed can carry went into every feed of her posts (a validator error):
+    # they name her without it, and each post that names her says why.
+    data.write_text("mira:\n  name: Mira Hollander\n  email: mira at example dot io\n")
+    result = runner.invoke(main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV)
+    assert result.exit_code == 0, result.output
+    assert b"dot io" not in (tmp_path / "public" / "atom.xml").read_bytes()
+    said = (
+        "warning: author 'Mira Hollander' (its entry in _data/authors.yml): 'mira at example "
+        "dot io' is not an email address a feed can carry (name@example.org); the feeds name "
+        "the author without it"
+    )
+    assert result.stderr.splitlines()[:2] == [
+        f"content/_posts/2024-04-10-by-key.md:3: {said}",
+        f"content/_posts/2024-04-11-two-keys.md:3: {said}",
+    ]
 
 
 def test_json_front_matter_ends_at_its_closing_brace_as_hugo_reads_it(

@@ -297,6 +297,27 @@ def test_init_says_which_of_the_generators_settings_publish_what_feedkit_holds_b
     assert feedkit(plain, "init", stdin="").stderr == ""
 
 
+@pytest.mark.parametrize("address", ["mira at example dot org", "mira@localhost"])
+def test_init_leaves_out_an_old_sites_address_no_feed_can_carry(
+    tmp_path: Path, address: str
+) -> None:
+    # `feedkit init` stopped with "--email: is not an email address", an option the writer
+    # never gave, and wrote nothing: the address came from _config.yml.
+    config = JEKYLL_SITE["_config.yml"].replace("mira@example.org", address)
+    _write(tmp_path, {**JEKYLL_SITE, "_config.yml": config})
+    started = feedkit(tmp_path, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    assert started.stderr == (
+        f"note: _config.yml: {address!r} is not an email address; feedkit.toml leaves out "
+        "author.email or asks for it\n"
+    )
+    cfg = load_config(tmp_path / "feedkit.toml")
+    assert (cfg.author.name, cfg.author.email) == ("Mira Quell", None)
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    assert address not in (tmp_path / "public" / "feed.xml").read_text(encoding="utf-8")
+
+
 def test_init_in_a_hugo_site_takes_its_settings_and_keeps_its_feed_address(
     tmp_path: Path,
 ) -> None:

@@ -55,7 +55,8 @@ def test_sample_site_feeds_pass_the_w3c_validator(make_site: MakeSite) -> None:
 
 
 @pytest.mark.parametrize(
-    "fixtures", [("posts",), ("hostile-html",), ("math",), ("kramdown",), ("tags-unicode",)]
+    "fixtures",
+    [("posts",), ("hostile-html",), ("math",), ("kramdown",), ("tags-unicode",), ("authors",)],
 )
 def test_fixture_feeds_pass_the_w3c_validator(make_site: MakeSite, fixtures: tuple[str]) -> None:
     cfg = make_site(*fixtures, toml=SITE_TOML)

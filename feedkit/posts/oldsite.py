@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from feedkit.config import FeedConfig
-from feedkit.configkeys import FEED_KEYS, OTHER_NAMES, SITE_KEYS
+from feedkit.configkeys import AUTHOR_KEYS, FEED_KEYS, OTHER_NAMES, SITE_KEYS
 from feedkit.errors import ContentError
 from feedkit.models import Author
 from feedkit.posts import pelicansettings
@@ -118,15 +118,18 @@ def _checked(site: OldSite) -> OldSite:
     (and its language as feedkit.toml reads it)."""
     dropped: dict[str, Any] = {}
     refused = []
-    for key in ("title", "description", "base_url", "language", "content_dir", "permalink"):
+    keys = ("title", "description", "base_url", "language", "content_dir", "permalink", "email")
+    for key in keys:
         value = getattr(site, key)
         if not value:
             continue
         try:
-            read = SITE_KEYS[key](value)
+            read = (AUTHOR_KEYS if key == "email" else SITE_KEYS)[key](value)
         except ValueError as exc:
             dropped[key] = "." if key == "content_dir" else ""
-            refused.append((key, f"{site.config}: {value!r} {exc}"))
+            said = str(exc).removesuffix(f": {value!r}")  # named once
+            setting = "author.email" if key == "email" else key
+            refused.append((setting, f"{site.config}: {value!r} {said}"))
             continue
         if key == "language" and read != value:
             dropped[key] = read  # written as feedkit reads it: `zh_CN` is `zh-CN`
@@ -198,11 +201,15 @@ def _hugo_rss(values: dict[str, Any]) -> tuple[str, str] | None:
 def _person(value: Any) -> tuple[str, str]:
     """Return (name, email) of the first `author` as a post would give it (a name, `Name
     <email>`, a mapping with `name` and `email`, or a list of those); ("", "") for none."""
+    dropped: list[tuple[str, str]] = []
     try:
-        found = parse_authors(value, Author("")) if value else ()
+        found = parse_authors(value, Author(""), dropped=dropped) if value else ()
     except ValueError:
         return "", ""
-    return (found[0].name, found[0].email or "") if found else ("", "")
+    if not found:
+        return "", ""
+    # An address no feed can carry stays as written, for `_checked` to refuse by name.
+    return found[0].name, found[0].email or (dropped[0][0] if dropped else "")
 
 
 def _jekyll(folder: Path) -> OldSite:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feedkit.models import Author, slugify
+from feedkit.models import Author, feed_email, slugify
 
 # Go's time.String form, which Hugo reads: an offset, then the zone's name ('-0800 PST').
 _ZONE_NAME_AFTER_OFFSET = re.compile(r"(\s[+-]\d{2}:?\d{2})\s+[A-Z]{2,5}$")
@@ -282,10 +282,15 @@ def split_list(value: Any, key: str, jekyll: bool = False, hugo: bool = False) -
 
 
 def parse_authors(
-    value: Any, site_author: Author, known: Mapping[str, Author] | None = None
+    value: Any,
+    site_author: Author,
+    known: Mapping[str, Author] | None = None,
+    dropped: list[tuple[str, str]] | None = None,
 ) -> tuple[Author, ...]:
     """Return a post's authors; a name that is a key of `known` (a Jekyll site's
-    `_data/authors.yml`) is that author."""
+    `_data/authors.yml`) is that author. An email address no feed can carry (`feed_email`:
+    `jo at example dot org`, `jo@localhost`) is left out, the author named without it, and
+    put in `dropped` with why, as (address, message)."""
     raw = value if isinstance(value, list) else [value]
     authors = []
     for item in raw:
@@ -302,16 +307,43 @@ def parse_authors(
         elif isinstance(item, str) and "<" not in item and item.strip():
             authors.append(_named_author(item.strip(), site_author))
         elif isinstance(item, str) and item.strip():
-            from email.utils import parseaddr  # rare: "Name <address>"
-
-            name, email = parseaddr(item)
-            name = name or email
-            if not email and name == site_author.name:
-                email = site_author.email or ""
-            authors.append(Author(name, email or None))
+            authors.extend(_addressed(item.strip(), site_author))
         else:
             raise ValueError(f"author must be a name or a list of names, not {short_repr(item)}")
-    return tuple(authors)
+    if all(author.email is None or feed_email(author.email) for author in authors):
+        return tuple(authors)
+    carried = []
+    for author in authors:
+        if author.email is not None and not feed_email(author.email):
+            if dropped is not None:
+                named = known is not None and author in known.values()
+                source = " (its entry in _data/authors.yml)" if named else ""
+                dropped.append(
+                    (
+                        author.email,
+                        f"author {author.name!r}{source}: {author.email!r} is not an email "
+                        "address a feed can carry (name@example.org); the feeds name the "
+                        "author without it",
+                    )
+                )
+            author = Author(author.name, None, author.url)
+        carried.append(author)
+    return tuple(carried)
+
+
+def _addressed(text: str, site_author: Author) -> list[Author]:
+    """Return the authors of `Name <address>`, or of several such, comma-separated, when
+    each has an address a feed can carry (`Jo <jo@example.org>, Al <al@example.org>`)."""
+    from email.utils import getaddresses, parseaddr  # rare: most posts name their author
+
+    pairs = getaddresses([text])
+    if len(pairs) > 1 and all(feed_email(email) for _, email in pairs):
+        return [Author(name or email, email) for name, email in pairs]
+    name, email = parseaddr(text)
+    name = name or email or text
+    if not email and name == site_author.name:
+        email = site_author.email or ""
+    return [Author(name, email or None)]
 
 
 @lru_cache(maxsize=1024)  # a blog's few authors, over thousands of posts

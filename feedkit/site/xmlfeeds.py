@@ -321,10 +321,11 @@ def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     fe.link(href=post.url)
     fe.guid(post.id, permalink=post.id == post.url)
     fe.pubDate(post.published)
-    # RSS <author> must be an email address, and the W3C validator warns on an item with
-    # both <author> and dc:creator: when any co-author has no email, all go in dc:creator.
+    # RSS <author> must be an email address, an item has at most one (the W3C validator:
+    # "item contains more than one author"), and the validator warns on an item with both
+    # <author> and dc:creator: co-authors, or an author with no email, go in dc:creator.
     authors = author_dicts(rp)
-    if all("email" in a for a in authors):
+    if len(authors) == 1 and "email" in authors[0]:
         fe.author(authors)
     else:
         for author in post.authors:
