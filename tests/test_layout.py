@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -230,6 +231,93 @@ def test_a_jekyll_posts_tags_and_categories_are_jekyll_feeds(make_site: MakeSite
     assert posts["C"].url == blog + "dog/eel/cat/2024/01/03/c.html"
     assert posts["E"].url == blog + "news/extra/2024/01/05/e.html"
     assert posts["F"].url == blog + "news/math/2024/01/06/f.html"
+
+
+# Posts as WordPress's Jekyll Exporter writes them (jekyll-exporter.php `convert_meta`): the
+# WordPress post's number as `id`, its `guid`, its old path as `permalink`. jekyll-feed
+# reads neither `id` nor `guid` (tests/test_oracles.py checks with it); nor does a URI `id`
+# it ignores, which feedkit keeps: what `id:` pins.
+JEKYLL_EXPORTED = {
+    "_posts/2015-01-02-hello-world.md": "---\nid: 123\ntitle: Hello world!\n"
+    "date: '2015-01-02T10:00:00+00:00'\nauthor: Ada Admin\nexcerpt: ''\nlayout: post\n"
+    'guid: http://old.example.org/?p=123\npermalink: "/2015/01/hello-world/"\n'
+    "categories:\n- Uncategorized\n---\n\nWelcome to WordPress.\n",
+    "_posts/2015-02-03-second.md": "---\nid: '124'\ntitle: Second\n"
+    "date: '2015-02-03T10:00:00+00:00'\nguid: http://old.example.org/?p=124\n---\nTwo.\n",
+}
+
+
+def test_a_jekyll_post_exported_from_wordpress_keeps_jekyll_feeds_id(
+    make_site: MakeSite,
+) -> None:
+    # Every post's `id: 123` stopped the build ("must be an absolute URI").
+    toml = SITE_TOML.replace("[feed]", '[feed]\nids = "jekyll"')  # as `feedkit init` sets
+    cfg = make_site(posts={"_config.yml": "title: Site\n", **JEKYLL_EXPORTED}, toml=toml)
+    loaded = load_posts(cfg)
+    assert loaded.warnings == ()
+    blog = "https://example.com/blog/"
+    assert {p.title: p.id for p in loaded.posts} == {
+        "Hello world!": blog + "2015/01/hello-world",
+        "Second": blog + "2015/02/03/second",
+    }
+
+
+def ids_with_and_without(
+    make_site: MakeSite, posts: dict[str, str], site: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Return each post's ID by title, of `posts` in a site of `site`'s layout ("hugo",
+    "pelican"), and of the same posts without their `id` lines."""
+    found = []
+    for given in (
+        posts,
+        {name: re.sub(r"(?m)^id: .*\n", "", text) for name, text in posts.items()},
+    ):
+        cfg = make_site(posts=given)
+        if site == "hugo":
+            (cfg.root / "hugo.toml").write_text('title = "H"\n', encoding="utf-8")
+        else:
+            (cfg.root / "pelicanconf.py").write_text('SITENAME = "P"\n', encoding="utf-8")
+        found.append({p.title: p.id for p in load_posts(cfg).posts})
+        shutil.rmtree(cfg.content_path)
+    return found[0], found[1]
+
+
+@pytest.mark.parametrize("site", ["hugo", "pelican"])
+def test_an_id_that_is_no_uri_is_ignored_as_hugo_and_pelican_ignore_it(
+    make_site: MakeSite, site: str
+) -> None:
+    # WordPress's Hugo exporter writes `id: 123` too: every such page stopped the build.
+    posts = {
+        "a.md": "---\ntitle: A\ndate: 2024-01-01\nid: 7\n---\nA.\n",
+        "b.md": "---\ntitle: B\ndate: 2024-01-02\nid: post-b\n---\nB.\n",
+        "c.md": "---\ntitle: C\ndate: 2024-01-03\nid: urn:x-blog:c\n---\nC.\n",
+    }
+    given, absent = ids_with_and_without(make_site, posts, site)
+    assert given["A"] == absent["A"] and given["B"] == absent["B"]
+    # A URI `id` pins the entry's ID in every site (README "Moving from Jekyll, Hugo or
+    # Pelican").
+    assert given["C"] == "urn:x-blog:c" != absent["C"]
+
+
+def test_in_a_feedkit_site_a_number_is_no_id_and_other_text_no_uri_an_error(
+    make_site: MakeSite,
+) -> None:
+    # A slip in a pinned ID would give every reader the post again: said, not ignored.
+    cfg = make_site(
+        posts={
+            "n.md": "---\ntitle: N\ndate: 2024-01-01\nid: 9\n---\nN.\n",
+            "o.md": "---\ntitle: O\ndate: 2024-01-02\nid: post-o\n---\nO.\n",
+        }
+    )
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    assert [str(p) for p in info.value.problems] == [
+        "content/o.md:4: id 'post-o' must be an absolute URI such as 'urn:uuid:…' or "
+        "'tag:example.com,2024:post'"
+    ]
+    (cfg.content_path / "o.md").unlink()
+    (post,) = load_posts(cfg).posts
+    assert post.id.startswith("tag:example.com,2024-01-01:")
 
 
 # A Jekyll post's summary is jekyll-feed's: its `description`, else its `excerpt`

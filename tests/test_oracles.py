@@ -221,6 +221,17 @@ def test_a_jekyll_posts_categories_in_a_string_keep_jekylls_links_and_ids(
         assert sorted(t.term for t in ours[key].tags) == sorted(t.term for t in their.tags)
 
 
+def test_a_jekyll_site_exported_from_wordpress_keeps_jekyll_feeds_ids(tmp_path: Path) -> None:
+    # The exporter's `id: 123` in every post stopped feedkit's build; jekyll-feed ignores it.
+    from test_layout import JEKYLL_EXPORTED
+
+    theirs, ours = jekyll_and_feedkit(tmp_path, {"_config.yml": JEKYLL_CONFIG, **JEKYLL_EXPORTED})
+    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    assert "https://j.example.org/2015/01/hello-world" in ours
+    for key, their in theirs.items():
+        assert ours[key].link == their.link, key
+
+
 def test_a_jekyll_posts_tags_and_categories_keep_jekyll_feeds_and_ids(tmp_path: Path) -> None:
     from test_layout import JEKYLL_TERMS
 

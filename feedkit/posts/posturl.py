@@ -194,13 +194,20 @@ class PostAddress:
 
     def _id(self, url: str, slug: str, published: datetime | None) -> str:
         raw = self.meta.get("id")
+        # WordPress's Jekyll and Hugo exporters write the post's number (`id: 123`) in every
+        # post: no entry ID, nor is any `id` that is no URI to jekyll-feed, Hugo or Pelican,
+        # whose feeds ignore the key. Every such post stopped the build.
+        generator = self.place.jekyll or self.place.hugo or self.place.pelican
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raw = None
+        elif generator and isinstance(raw, str) and not _a_uri(raw.strip()):
+            raw = None
         if raw is not None:
             text = self._text("id", raw)
             if text is None:
                 return ""
             post_id = text.strip()
-            scheme = urlsplit(post_id).scheme
-            if not scheme or any(c.isspace() for c in post_id):
+            if not _a_uri(post_id):
                 self.fail(
                     "id",
                     f"id {short_repr(post_id)} must be an absolute URI such as "
@@ -228,6 +235,11 @@ class PostAddress:
         path = url[len(origin) :] if url.startswith(origin) else urlsplit(url).path
         # Pelican's too: feedgenerator's get_tag_uri, which adds no `/` (since Pelican 3.7).
         return f"tag:{host},{published.date().isoformat()}:{path}"
+
+
+def _a_uri(text: str) -> bool:
+    """Return whether `text` may be an entry's ID as written: an absolute URI."""
+    return bool(urlsplit(text).scheme) and not any(c.isspace() for c in text)
 
 
 @lru_cache(maxsize=8)
