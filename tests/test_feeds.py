@@ -263,6 +263,22 @@ def test_authors_addresses_no_feed_can_carry_are_left_out_with_a_warning(
         {"name": "Jo Park", "email": "jo@example.org"},
         {"name": "Al Reyes", "email": "al@example.org"},
     ]
+    # A link that is no web address is left out (it was written as it was, a script too);
+    # the others are absolute and in ASCII, as feeds carry a URL (a space was an error).
+    assert entries["Authors with links"].authors == [
+        {"name": "Jo Park"},
+        {"name": "Al Reyes", "href": "https://al.example.org/%C3%BCber%20mich"},
+        {"name": "Ann Lee", "href": "https://example.com/about/ann/"},
+        {"name": "Bo Chen", "href": "https://bo.example.org/"},
+    ]
+    (item,) = [i for i in json.loads(plan.files["feed.json"])["items"] if "links" in i["url"]]
+    assert [a.get("url") for a in item["authors"]] == [
+        None,
+        "https://al.example.org/%C3%BCber%20mich",
+        "https://example.com/about/ann/",
+        "https://bo.example.org/",
+    ]
+    assert "javascript" not in atom + rss + plan.files["feed.json"].decode()
     items = {i.title: i for i in feedparser.parse(rss).entries}
     assert rss.count("<author>") == 0, "co-authors go in dc:creator, one <author> at most"
     assert "<dc:creator>Grace Hopper</dc:creator>\n      <dc:creator>Ben Ortiz</dc:creator>" in rss
@@ -272,15 +288,21 @@ def test_authors_addresses_no_feed_can_carry_are_left_out_with_a_warning(
     found = issues_of(dict(plan.files), cfg.base_url)
     assert {name: issues for name, issues in found.items() if issues} == {}
     said = sorted(str(w) for w in plan.warnings)
-    assert said == [
-        f"content/authors/{name}:4: warning: author {who!r}: {address!r} is not an email "
-        "address a feed can carry (name@example.org); the feeds name the author without it"
-        for name, who, address in (
-            ("intranet.md", "Eve Marsh", "eve@intranet"),
-            ("markup.md", "Ann Lee", "<b>ann</b>@example.org"),
-            ("obfuscated.md", "Jo Park", "jo at example dot org"),
-        )
-    ]
+    assert said == sorted(
+        [
+            f"content/authors/{name}:4: warning: author {who!r}: {address!r} is not an email "
+            "address a feed can carry (name@example.org); the feeds name the author without it"
+            for name, who, address in (
+                ("intranet.md", "Eve Marsh", "eve@intranet"),
+                ("markup.md", "Ann Lee", "<b>ann</b>@example.org"),
+                ("obfuscated.md", "Jo Park", "jo at example dot org"),
+            )
+        ]
+        + [
+            "content/authors/links.md:4: warning: author 'Jo Park': url 'javascript:alert(1)' is "
+            "not a web address (http or https); the feeds link no page of theirs"
+        ]
+    )
 
 
 def test_tags_c_cpp_and_csharp_each_get_their_own_feed(make_site: MakeSite) -> None:

@@ -201,7 +201,7 @@ def _hugo_rss(values: dict[str, Any]) -> tuple[str, str] | None:
 def _person(value: Any) -> tuple[str, str]:
     """Return (name, email) of the first `author` as a post would give it (a name, `Name
     <email>`, a mapping with `name` and `email`, or a list of those); ("", "") for none."""
-    dropped: list[tuple[str, str]] = []
+    dropped: list[tuple[str, str, str]] = []
     try:
         found = parse_authors(value, Author(""), dropped=dropped) if value else ()
     except ValueError:
@@ -209,7 +209,8 @@ def _person(value: Any) -> tuple[str, str]:
     if not found:
         return "", ""
     # An address no feed can carry stays as written, for `_checked` to refuse by name.
-    return found[0].name, found[0].email or (dropped[0][0] if dropped else "")
+    refused = [value for key, value, _ in dropped if key == "email"]
+    return found[0].name, found[0].email or (refused[0] if refused else "")
 
 
 def _jekyll(folder: Path) -> OldSite:

@@ -243,11 +243,13 @@ class PostBuilder(PostAddress, PostPublishing):
         expires = self._expiry()
         slug = self._slug(jekyll)
         known = dict(self.place.authors)
-        dropped: list[tuple[str, str]] = []
+        dropped: list[tuple[str, str, str]] = []
         authors = self._field(
-            AUTHOR_KEYS, lambda v: parse_authors(v, cfg.author, known, dropped), (cfg.author,)
+            AUTHOR_KEYS,
+            lambda v: parse_authors(v, cfg.author, known, dropped, cfg.base_url),
+            (cfg.author,),
         )
-        for _, said in dropped:
+        for _, _, said in dropped:
             line = self.line_of(self.first(AUTHOR_KEYS)[0])
             self.warnings.append(Problem(self.shown, line, said, warning=True))
         tags = self._tags()

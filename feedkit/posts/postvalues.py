@@ -285,12 +285,15 @@ def parse_authors(
     value: Any,
     site_author: Author,
     known: Mapping[str, Author] | None = None,
-    dropped: list[tuple[str, str]] | None = None,
+    dropped: list[tuple[str, str, str]] | None = None,
+    site: str = "",
 ) -> tuple[Author, ...]:
     """Return a post's authors; a name that is a key of `known` (a Jekyll site's
     `_data/authors.yml`) is that author. An email address no feed can carry (`feed_email`:
-    `jo at example dot org`, `jo@localhost`) is left out, the author named without it, and
-    put in `dropped` with why, as (address, message)."""
+    `jo at example dot org`, `jo@localhost`) is left out, and so is a `url` that is no web
+    address (`javascript:…`), each put in `dropped` with why, as ("email" or "url", the
+    value, the message). A `url` is in ASCII, as feeds carry it; one that is a path is on
+    the site at `site` (its base URL)."""
     raw = value if isinstance(value, list) else [value]
     authors = []
     for item in raw:
@@ -310,25 +313,49 @@ def parse_authors(
             authors.extend(_addressed(item.strip(), site_author))
         else:
             raise ValueError(f"author must be a name or a list of names, not {short_repr(item)}")
-    if all(author.email is None or feed_email(author.email) for author in authors):
+    if all(author.email is None or feed_email(author.email) for author in authors) and not any(
+        author.url for author in authors
+    ):
         return tuple(authors)
     carried = []
     for author in authors:
-        if author.email is not None and not feed_email(author.email):
-            if dropped is not None:
-                named = known is not None and author in known.values()
-                source = " (its entry in _data/authors.yml)" if named else ""
-                dropped.append(
-                    (
-                        author.email,
-                        f"author {author.name!r}{source}: {author.email!r} is not an email "
-                        "address a feed can carry (name@example.org); the feeds name the "
-                        "author without it",
-                    )
-                )
-            author = Author(author.name, None, author.url)
-        carried.append(author)
+        named = known is not None and author in known.values()
+        who = f"author {author.name!r}" + (" (its entry in _data/authors.yml)" if named else "")
+        email, url = author.email, author.url
+        left_out = []
+        if email is not None and not feed_email(email):
+            said = "is not an email address a feed can carry (name@example.org)"
+            left_out.append(
+                ("email", email, f"{who}: {email!r} {said}; the feeds name the author without it")
+            )
+            email = None
+        if url is not None:
+            try:
+                url = _web_address(url.strip(), site)
+            except ValueError as exc:
+                left_out.append(("url", url, f"{who}: url {exc}; the feeds link no page of theirs"))
+                url = None
+        if dropped is not None:
+            dropped.extend(left_out)
+        carried.append(
+            author
+            if (email, url) == (author.email, author.url)
+            else Author(author.name, email, url)
+        )
     return tuple(carried)
+
+
+def _web_address(url: str, site: str) -> str:
+    """Return `url` as a feed carries an author's page: absolute (a path on the site at
+    `site`), in ASCII; ValueError saying why it is none (another scheme, no host name)."""
+    from urllib.parse import urljoin, urlsplit
+
+    from feedkit.asciiurl import ascii_url
+
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("", "http", "https") or (not scheme and not site):
+        raise ValueError(f"{short_repr(url)} is not a web address (http or https)")
+    return ascii_url(urljoin(site, url))
 
 
 def _addressed(text: str, site_author: Author) -> list[Author]:
