@@ -323,9 +323,11 @@ def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     fe.pubDate(post.published)
     # RSS <author> must be an email address, an item has at most one (the W3C validator:
     # "item contains more than one author"), and the validator warns on an item with both
-    # <author> and dc:creator: co-authors, or an author with no email, go in dc:creator.
+    # <author> and dc:creator: co-authors, or an author with no email, go in dc:creator. So
+    # does one whose name cannot be the RFC 822 comment after the address (`a@b.org (Jo )`
+    # is no address to the validator): a name with a parenthesis unmatched, or a backslash.
     authors = author_dicts(rp)
-    if len(authors) == 1 and "email" in authors[0]:
+    if len(authors) == 1 and "email" in authors[0] and _a_comment(authors[0]["name"]):
         fe.author(authors)
     else:
         for author in post.authors:
@@ -340,7 +342,18 @@ def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
         fe.content(mathml_as_text(rp.html), type="html")
 
 
-_RSS_PLAIN_TEXT = re.compile(rb"(<(title|category|dc:creator)(?: [^>]*)?>)([^<]*)(</\2>)")
+def _a_comment(name: str) -> bool:
+    """Return whether `name` can stand as it is in an RFC 822 comment, `(name)`: no
+    backslash, each parenthesis matched."""
+    depth = 0
+    for char in name:
+        depth += (char == "(") - (char == ")")
+        if depth < 0 or char == "\\":
+            return False
+    return depth == 0
+
+
+_RSS_PLAIN_TEXT = re.compile(rb"(<(title|category|dc:creator|author)(?: [^>]*)?>)([^<]*)(</\2>)")
 # And the channel's description, HTML escaped once more (a tag feed's names the tag:
 # "Vec<T>"), where the W3C validator takes `&amp;lt;` for HTML and `&#x26;lt;` for text.
 _RSS_CHANNEL_TEXT = re.compile(rb"(<(title|description)(?: [^>]*)?>)([^<]*)(</\2>)")
