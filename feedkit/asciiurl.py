@@ -46,6 +46,21 @@ def ascii_url(url: str, keep: str = "") -> str:
     return urlunsplit((parts.scheme, netloc, path, query, fragment))
 
 
+def ascii_email(address: str) -> str:
+    """Return `address` with a host in another script in its IDNA form, as feeds carry it
+    (`jo@münchen.example` → `jo@xn--mnchen-3ya.example`); as written otherwise, and when
+    its host is no host name."""
+    local, at, host = address.rpartition("@")
+    if not at or host.isascii() or not local.isascii():
+        return address
+    import idna  # as in ascii_url: only for such an address
+
+    try:
+        return f"{local}@{idna.encode(host, uts46=True).decode('ascii')}"
+    except idna.IDNAError:
+        return address
+
+
 # A URL's scheme and authority, and the rest (RFC 3986, appendix B).
 _URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)(.*)", re.S)
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")

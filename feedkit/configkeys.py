@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from feedkit.asciiurl import ascii_url
+from feedkit.asciiurl import ascii_email, ascii_url
 from feedkit.models import feed_email
 
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug", "category"})
@@ -150,9 +150,9 @@ def _permalink(value: Any) -> str:
 
 def _email(value: Any) -> str:
     text = _nonempty(value)
-    if not feed_email(text):  # the feeds carry it: the feed validator's rule
+    if not feed_email(ascii_email(text)):  # the feeds carry it: the feed validator's rule
         raise ValueError(f"is not an email address: {text!r}")
-    return text
+    return ascii_email(text)
 
 
 SITE_KEYS: dict[str, Checker] = {

@@ -92,6 +92,11 @@ def test_an_author_address_no_feed_can_carry_is_refused(tmp_path: Path, address:
     assert str(info.value) == f"feedkit.toml: author.email: is not an email address: {address!r}"
     path.write_text(path.read_text().replace(address, "o'hara+blog@mail.example.co.uk"))
     assert load_config(path).author.email == "o'hara+blog@mail.example.co.uk"
+    # A host in another script is one, written in ASCII as the feeds carry it.
+    path.write_text(
+        path.read_text().replace("o'hara+blog@mail.example.co.uk", "ada@bücher.example")
+    )
+    assert load_config(path).author.email == "ada@xn--bcher-kva.example"
 
 
 def test_permalink_without_slug_is_refused(tmp_path: Path) -> None:

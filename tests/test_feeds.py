@@ -279,12 +279,17 @@ def test_authors_addresses_no_feed_can_carry_are_left_out_with_a_warning(
         "https://bo.example.org/",
     ]
     assert "javascript" not in atom + rss + plan.files["feed.json"].decode()
+    # A host in another script is written in ASCII, as the site's own URL is.
+    assert entries["An address on a host in another script"].authors == [
+        {"name": "Jörg Müller", "email": "joerg@xn--mller-kva.example"}
+    ]
     items = {i.title: i for i in feedparser.parse(rss).entries}
     # One <author> at most, `address (name)`: co-authors, or a name that is no RFC 822
     # comment (the validator: "Invalid email address"), go in dc:creator; `<` is written as
     # in the title, the one spelling the validator does not warn of.
-    assert rss.count("<author>") == 1
+    assert rss.count("<author>") == 2
     assert "<author>jo@example.org (Jo &#x3C;Park&gt;)</author>" in rss
+    assert "<author>joerg@xn--mller-kva.example (Jörg Müller)</author>" in rss
     assert "<dc:creator>Jo ) Park</dc:creator>" in rss
     assert "<dc:creator>Grace Hopper</dc:creator>\n      <dc:creator>Ben Ortiz</dc:creator>" in rss
     assert [a["name"] for a in items["Two authors in one line"].authors] == ["Jo Park", "Al Reyes"]

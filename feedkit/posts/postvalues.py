@@ -323,6 +323,10 @@ def parse_authors(
         who = f"author {author.name!r}" + (" (its entry in _data/authors.yml)" if named else "")
         email, url = author.email, author.url
         left_out = []
+        if email is not None and not email.isascii():  # `jo@münchen.example`
+            from feedkit.asciiurl import ascii_email
+
+            email = ascii_email(email)
         if email is not None and not feed_email(email):
             said = "is not an email address a feed can carry (name@example.org)"
             left_out.append(
