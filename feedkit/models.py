@@ -102,12 +102,19 @@ class Post:
     # Read under Hugo's rules (feedkit.posts.layout): a Hugo site's page, or one of a Hugo
     # `content/` copied without its configuration; its Markdown is read as Hugo reads it.
     hugo: bool = False
+    # Its entries carry its summary, not its text (jekyll-feed's `feed: {excerpt_only: …}`).
+    excerpt_only: bool = False
 
     def choice(self) -> Choice:
         """Return what choosing this post for the feeds takes."""
         return Choice.of(
             self.published, self.draft, self.slug, self.id, self.tags, self.expires, self.url
         )
+
+    def shows_text(self, full_content: bool) -> bool:
+        """Return whether this post's entries carry its text, in a site whose feeds do when
+        `full_content` (`[feed] full_content`)."""
+        return full_content and not self.excerpt_only
 
     def is_public(self, now: datetime, *, drafts: bool = False) -> bool:
         """True when the post may appear in outputs at `now`: not a draft (unless `drafts`),

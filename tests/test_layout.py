@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -16,8 +17,9 @@ from feedkit.errors import ContentError
 from feedkit.posts.loader import load_posts
 from feedkit.posts.places import SECTION_PAGE
 from feedkit.posts.postbody import read_body
+from feedkit.site.build import plan_build
 
-from conftest import FIXTURES, NOW_ENV, SHARED, SITE_TOML, MakeSite
+from conftest import FIXTURES, NOW, NOW_ENV, SHARED, SITE_TOML, MakeSite
 
 CORPORA = SHARED / "corpora"
 
@@ -231,6 +233,35 @@ def test_a_jekyll_posts_tags_and_categories_are_jekyll_feeds(make_site: MakeSite
     assert posts["C"].url == blog + "dog/eel/cat/2024/01/03/c.html"
     assert posts["E"].url == blog + "news/extra/2024/01/05/e.html"
     assert posts["F"].url == blog + "news/math/2024/01/06/f.html"
+
+
+# jekyll-feed's per-post `feed: excerpt_only` (any value but false or null, as Liquid's
+# `unless` reads it): that post's entry has no content (tests/test_oracles.py checks with it).
+JEKYLL_TEASERS = {
+    "_posts/2024-01-01-whole.md": "---\ntitle: Whole\n---\nAll of it.\n\nThe rest.\n",
+    "_posts/2024-01-02-teaser.md": "---\ntitle: Teaser\nfeed:\n  excerpt_only: true\n---\n"
+    "First part.\n\nThe rest, for the site only.\n",
+    "_posts/2024-01-03-said-no.md": "---\ntitle: Said no\nfeed: {excerpt_only: false}\n---\n"
+    "Shown whole.\n",
+    "_posts/2024-01-04-text.md": "---\ntitle: Said so in words\nfeed: {excerpt_only: 'yes'}\n"
+    "---\nTeaser too.\n\nThe rest.\n",
+}
+
+
+def test_a_jekyll_post_of_excerpt_only_has_no_text_in_any_feed(make_site: MakeSite) -> None:
+    # feedkit carried its whole text, which its writer had kept off the feed.
+    cfg = make_site(posts={"_config.yml": "title: Site\n", **JEKYLL_TEASERS})
+    plan = plan_build(cfg, NOW)
+    atom = feedparser.parse(plan.files["atom.xml"])
+    rss = feedparser.parse(plan.files["rss.xml"])
+    items = json.loads(plan.files["feed.json"])["items"]
+    whole = {"Whole": True, "Teaser": False, "Said no": True, "Said so in words": False}
+    assert {e.title: bool(e.get("content")) for e in atom.entries} == whole
+    assert {e.title: bool(e.get("content")) for e in rss.entries} == whole
+    assert {i["title"]: "content_html" in i for i in items} == whole
+    # Its summary stands for it, as in jekyll-feed's entry.
+    teaser = next(e for e in atom.entries if e.title == "Teaser")
+    assert teaser.summary.startswith("First part.")
 
 
 # Posts as WordPress's Jekyll Exporter writes them (jekyll-exporter.php `convert_meta`): the

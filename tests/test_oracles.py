@@ -650,6 +650,16 @@ def test_a_jekyll_feed_of_excerpts_stays_one_of_excerpts(tmp_path: Path) -> None
         assert not their.get("content") and not ours[key].get("content"), key
 
 
+def test_a_jekyll_post_of_excerpt_only_is_one_in_feedkits_feed(tmp_path: Path) -> None:
+    from test_layout import JEKYLL_TEASERS
+
+    theirs, ours = jekyll_and_feedkit(tmp_path, {"_config.yml": JEKYLL_CONFIG, **JEKYLL_TEASERS})
+    assert sorted(ours) == sorted(theirs) and len(ours) == 4
+    shown = {key: bool(their.get("content")) for key, their in theirs.items()}
+    assert sorted(shown.values()) == [False, False, True, True]
+    assert {key: bool(ours[key].get("content")) for key in theirs} == shown
+
+
 def test_a_jekyll_posts_summary_is_jekyll_feeds_summary(tmp_path: Path) -> None:
     from test_layout import JEKYLL_SUMMARIES
 

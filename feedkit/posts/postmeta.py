@@ -327,6 +327,7 @@ class PostBuilder(PostAddress, PostPublishing):
             expires=expires,
             image_alt=_image_alt(meta) if image else None,
             hugo=self.place.hugo,
+            excerpt_only=_excerpt_only(meta),
         )
 
     def _text(self, key: str, value: Any, missing: str | None = None) -> str | None:
@@ -504,6 +505,14 @@ class PostBuilder(PostAddress, PostPublishing):
         if meta.get("tag") not in (None, "", []):
             return [*terms, ("tag", meta["tag"])]
         return [*terms, ("tags", meta.get("tags"))]
+
+
+def _excerpt_only(meta: dict[str, Any]) -> bool:
+    """Return whether the post's front matter asks its entries to carry its summary alone:
+    jekyll-feed's `feed: {excerpt_only: true}`, any value but false or null, as Liquid's
+    `unless` reads it there."""
+    feed = meta.get("feed")
+    return isinstance(feed, dict) and feed.get("excerpt_only") not in (None, False)
 
 
 def _image_alt(meta: dict[str, Any]) -> str | None:

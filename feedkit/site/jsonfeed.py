@@ -59,7 +59,7 @@ def json_item(cfg: Config, rp: RenderedPost) -> bytes:
     item: dict[str, Any] = {"id": post.id, "url": post.url, "title": post.title}
     if not post.title:  # untitled (a Pelican article's empty `Title:`): JSON Feed allows it
         del item["title"]
-    if cfg.feed.full_content:
+    if post.shows_text(cfg.feed.full_content):
         item["content_html"] = rp.html
     else:
         item["content_text"] = rp.summary or rp.headline

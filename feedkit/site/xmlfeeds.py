@@ -112,7 +112,7 @@ def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     _add_image(fe, post.image)
     # A post with no text has no content: the W3C validator warns on a blank one (its entry
     # keeps its summary and link).
-    if cfg.feed.full_content and rp.html.strip():
+    if post.shows_text(cfg.feed.full_content) and rp.html.strip():
         body = rp.html
         if "<math" in body:
             fe.content(xhtml(body), type="xhtml")
@@ -337,7 +337,9 @@ def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
     _add_image(fe, post.image)
     # <description> is HTML to every RSS reader: the plain-text summary is escaped as HTML.
     fe.description(html.escape(rp.summary or rp.headline, quote=False))
-    if cfg.feed.full_content and rp.html.strip():  # none for a post with no text, as Atom
+    if (
+        post.shows_text(cfg.feed.full_content) and rp.html.strip()
+    ):  # none for a post with no text, as Atom
         # RSS has no XHTML form: feed validators warn on MathML in its HTML.
         fe.content(mathml_as_text(rp.html), type="html")
 
