@@ -104,6 +104,9 @@ class Post:
     hugo: bool = False
     # Its entries carry its summary, not its text (jekyll-feed's `feed: {excerpt_only: …}`).
     excerpt_only: bool = False
+    # The language it is written in, when its front matter says one (`lang: fr`, as a Jekyll
+    # post tells jekyll-feed): a language tag, as the site's `language`.
+    language: str | None = None
 
     def choice(self) -> Choice:
         """Return what choosing this post for the feeds takes."""

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -262,6 +263,48 @@ def test_a_jekyll_post_of_excerpt_only_has_no_text_in_any_feed(make_site: MakeSi
     # Its summary stands for it, as in jekyll-feed's entry.
     teaser = next(e for e in atom.entries if e.title == "Teaser")
     assert teaser.summary.startswith("First part.")
+
+
+# A Jekyll post's `lang`, which jekyll-feed writes as its entry's xml:lang (tests/test_oracles.py
+# checks with it): one that is no language tag is left out, with a warning.
+JEKYLL_LANGS = {
+    "_posts/2024-01-01-fr.md": "---\ntitle: En français\nlang: fr\n---\nBonjour.\n",
+    "_posts/2024-01-02-site.md": "---\ntitle: Same\nlang: en\n---\nHello.\n",
+    "_posts/2024-01-03-none.md": "---\ntitle: None\n---\nHello.\n",
+    "_posts/2024-01-04-pt.md": "---\ntitle: Em português\nlang: pt_BR\n---\nOlá.\n",
+    "_posts/2024-01-05-bad.md": "---\ntitle: Bad\nlang: english\n---\nHello.\n",
+}
+
+
+def test_a_jekyll_posts_lang_is_its_entrys_language(make_site: MakeSite) -> None:
+    # feedkit left it out: a French post in an English feed was English to readers (their
+    # hyphenation, their screen readers' voice).
+    cfg = make_site(posts={"_config.yml": "title: Site\n", **JEKYLL_LANGS})
+    plan = plan_build(cfg, NOW)
+    atom = ElementTree.fromstring(plan.files["atom.xml"])
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert {
+        e.findtext("a:title", namespaces=ns): e.get(lang) for e in atom.findall("a:entry", ns)
+    } == {
+        "En français": "fr",
+        "Same": None,  # the feed's own
+        "None": None,
+        "Em português": "pt-BR",
+        "Bad": None,
+    }
+    items = json.loads(plan.files["feed.json"])["items"]
+    assert {i["title"]: i.get("language") for i in items} == {
+        "En français": "fr",
+        "Same": None,
+        "None": None,
+        "Em português": "pt-BR",
+        "Bad": None,
+    }
+    assert [str(w) for w in plan.warnings] == [
+        "content/_posts/2024-01-05-bad.md:3: warning: lang: must be a language tag such as "
+        "'en' or 'en-GB', not 'english'; left out"
+    ]
 
 
 # Posts as WordPress's Jekyll Exporter writes them (jekyll-exporter.php `convert_meta`): the

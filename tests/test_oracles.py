@@ -660,6 +660,32 @@ def test_a_jekyll_post_of_excerpt_only_is_one_in_feedkits_feed(tmp_path: Path) -
     assert {key: bool(ours[key].get("content")) for key in theirs} == shown
 
 
+def test_a_jekyll_posts_lang_is_its_entrys_xml_lang_as_in_jekyll_feed(tmp_path: Path) -> None:
+    from xml.etree import ElementTree
+
+    from test_layout import JEKYLL_LANGS
+
+    jekyll_and_feedkit(tmp_path, {"_config.yml": JEKYLL_CONFIG + "lang: en\n", **JEKYLL_LANGS})
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+
+    def langs(path: Path) -> dict[str, str | None]:
+        feed = ElementTree.parse(path).getroot()
+        return {e.findtext("a:id", namespaces=ns): e.get(lang) for e in feed.findall("a:entry", ns)}
+
+    theirs, ours = (
+        langs(tmp_path / "jekyll" / "feed.xml"),
+        langs(tmp_path / "site" / "public" / "feed.xml"),
+    )
+    assert sorted(ours) == sorted(theirs) and len(ours) == 5
+    # The same, but where jekyll-feed writes the feed's own language again, or a `lang` that
+    # is no language tag (`english`, which the W3C validator rejects), or `pt_BR` as written.
+    fixed = {"en": None, "english": None, "pt_BR": "pt-BR"}
+    assert ours == {
+        key: fixed.get(value, value) if value else None for key, value in theirs.items()
+    }
+
+
 def test_a_jekyll_posts_summary_is_jekyll_feeds_summary(tmp_path: Path) -> None:
     from test_layout import JEKYLL_SUMMARIES
 

@@ -130,3 +130,12 @@ KATEX_POST = (
     '<span class="mord">2</span></span></span></span></span> here.\n\n'
     '<math display="block"><mfrac><mi>a</mi><mi>b</mi></mfrac></math>\n'
 )
+
+
+def test_entries_in_another_language_pass_the_w3c_validator(make_site: MakeSite) -> None:
+    from test_layout import JEKYLL_LANGS
+
+    cfg = make_site(posts={"_config.yml": "title: Site\n", **JEKYLL_LANGS}, toml=SITE_TOML)
+    files = build(cfg)
+    assert b'xml:lang="pt-BR"' in next(f for f in files if f.name == "atom.xml").read_bytes()
+    assert verdicts(cfg, files) == {}

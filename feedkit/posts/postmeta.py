@@ -241,6 +241,7 @@ class PostBuilder(PostAddress, PostPublishing):
                 updated = published
 
         expires = self._expiry()
+        language = self._language()
         slug = self._slug(jekyll)
         known = dict(self.place.authors)
         dropped: list[tuple[str, str, str]] = []
@@ -328,6 +329,7 @@ class PostBuilder(PostAddress, PostPublishing):
             image_alt=_image_alt(meta) if image else None,
             hugo=self.place.hugo,
             excerpt_only=_excerpt_only(meta),
+            language=language,
         )
 
     def _text(self, key: str, value: Any, missing: str | None = None) -> str | None:
@@ -399,6 +401,24 @@ class PostBuilder(PostAddress, PostPublishing):
                 )
                 return None
         return image
+
+    def _language(self) -> str | None:
+        """Return the language a post's `lang` names (jekyll-feed's `xml:lang` of its entry),
+        as a language tag; None without one, and with a warning for one that is no tag. A
+        Hugo page's language is its file's and its site's, a Pelican article's `lang` makes
+        it a translation: neither says it here."""
+        value = self.meta.get("lang")
+        if value is None or value == "" or self.place.hugo or self.place.pelican:
+            return None
+        from feedkit.configkeys import SITE_KEYS
+
+        try:
+            return str(SITE_KEYS["language"](value))
+        except ValueError as exc:
+            self.warnings.append(
+                Problem(self.shown, self.line_of("lang"), f"lang: {exc}; left out", warning=True)
+            )
+            return None
 
     def _field(self, keys: tuple[str, ...], parse: Any, default: Any) -> Any:
         key, value = self.first(keys)

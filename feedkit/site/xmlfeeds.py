@@ -92,6 +92,8 @@ def atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
     entry = fe.atom_entry()
     for name in ("title", "summary"):
         _html_if_it_looks_so(entry.find(name))  # feedgen makes them in no namespace
+    if rp.post.language and rp.post.language != cfg.language:  # a post in another language
+        entry.set(_XML_LANG, rp.post.language)
     root.append(entry)
     return TEMPLATE_BRACE.sub(b"&#123;", _only_child(root, 1, _ATOM_TAIL))
 
@@ -121,6 +123,7 @@ def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> None:
 
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # What the W3C validator takes for HTML in an Atom text construct of type "text", and warns
 # at ("should not contain HTML unless declared in the type attribute"): an element's end tag
