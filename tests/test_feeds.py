@@ -841,3 +841,46 @@ def test_a_posts_image_that_is_no_web_address_is_left_out_with_a_warning(
         "media_content"
         not in feedparser.parse((cfg.output_path / "rss.xml").read_bytes()).entries[0]
     )
+
+
+# Entry IDs pinned in front matter: feedkit keeps each as written (readers may know the post
+# by it), and warns at the ones the W3C validator calls invalid (tests/test_w3c.py).
+PINNED_IDS = {
+    "good-tag.md": "tag:blog.example.org,2024-05-01:notes/1",
+    "good-uuid.md": "urn:uuid:6f1c2e1a-8e0b-4d3f-9a57-2b9c1d3e4f50",
+    "good-urn.md": "urn:x-blog:notes-2",
+    "bad-tag.md": "tag:Blog.Example.org,2024:notes/3",
+    "bad-uuid.md": "urn:uuid:6f1c2e1a-8e0b-4d3f",
+    "bad-urn.md": "urn:x:notes-4",
+}
+
+
+def pinned(name: str, n: int) -> str:
+    return f"---\ntitle: Pinned {n}\ndate: 2024-05-0{n}\nid: {PINNED_IDS[name]}\n---\nText.\n"
+
+
+def test_an_id_the_validator_calls_invalid_is_kept_with_a_warning(make_site: MakeSite) -> None:
+    cfg = make_site(posts={name: pinned(name, n) for n, name in enumerate(PINNED_IDS, start=1)})
+    plan = plan_build(cfg, NOW)
+    assert sorted(str(w) for w in plan.warnings) == [
+        f"content/{name}:4: warning: id {PINNED_IDS[name]!r} is not {kind}, and the W3C feed "
+        "validator calls the Atom feed invalid; readers know the post by it as written"
+        for name, kind in (
+            (
+                "bad-tag.md",
+                "a tag: URI (RFC 4151: tag:example.com,2024-05-01:post, its host in lower case)",
+            ),
+            ("bad-urn.md", "a URN (urn:name:…)"),
+            ("bad-uuid.md", "a UUID URN (urn:uuid: and 32 hex digits, 8-4-4-4-12)"),
+        )
+    ]
+    for name in PINNED_IDS:  # each as written in its entry
+        assert f"<id>{PINNED_IDS[name]}</id>".encode() in plan.files["atom.xml"]
+    from test_validity import issues_of
+
+    found = issues_of({"atom.xml": plan.files["atom.xml"]}, cfg.base_url)["atom.xml"]
+    assert sorted(issue.split(" ", 2)[1] for issue in found) == [
+        "InvalidTAG",
+        "InvalidURN",
+        "InvalidUUID",
+    ]

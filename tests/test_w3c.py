@@ -139,3 +139,21 @@ def test_entries_in_another_language_pass_the_w3c_validator(make_site: MakeSite)
     files = build(cfg)
     assert b'xml:lang="pt-BR"' in next(f for f in files if f.name == "atom.xml").read_bytes()
     assert verdicts(cfg, files) == {}
+
+
+def test_the_ids_feedkit_warns_of_are_the_ones_the_w3c_validator_rejects(
+    make_site: MakeSite,
+) -> None:
+    from test_feeds import PINNED_IDS, pinned
+
+    good = [name for name in PINNED_IDS if name.startswith("good")]
+    cfg = make_site(posts={name: pinned(name, n) for n, name in enumerate(good, start=1)})
+    assert verdicts(cfg, build(cfg)) == {}
+    for n, (name, said) in enumerate(
+        (("bad-tag.md", "TAG"), ("bad-uuid.md", "UUID"), ("bad-urn.md", "URN")), start=1
+    ):
+        (cfg.content_path / name).write_text(pinned(name, n), encoding="utf-8")
+        found = verdicts(cfg, build(cfg))
+        assert list(found) == [cfg.base_url + "atom.xml"], found
+        assert f"id is not a valid {said}" in found[cfg.base_url + "atom.xml"]
+        (cfg.content_path / name).unlink()

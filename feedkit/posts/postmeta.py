@@ -126,6 +126,9 @@ class PostBuilder(PostAddress, PostPublishing):
     def fail(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.shown, self.line_of(key), message))
 
+    def warn(self, key: str, message: str) -> None:
+        self.warnings.append(Problem(self.shown, self.line_of(key), message, warning=True))
+
     def first(self, keys: tuple[str, ...]) -> tuple[str, Any]:
         """Return the first of `keys` given a value, and that value; else keys[0], None."""
         get = self.meta.get

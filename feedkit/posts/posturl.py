@@ -49,6 +49,7 @@ class PostAddress:
     stem: str
     first: Callable[[tuple[str, ...]], tuple[str, Any]]
     fail: Callable[[str, str], None]
+    warn: Callable[[str, str], None]
     _text: Callable[..., str | None]
 
     def _own_url(self, slug: str, published: datetime | None) -> str:
@@ -213,6 +214,13 @@ class PostAddress:
                     f"id {short_repr(post_id)} must be an absolute URI such as "
                     "'urn:uuid:…' or 'tag:example.com,2024:post'",
                 )
+            elif wrong := _malformed(post_id):
+                # Kept as written: readers may know the post by it already.
+                self.warn(
+                    "id",
+                    f"id {short_repr(post_id)} is not {wrong}, and the W3C feed validator "
+                    "calls the Atom feed invalid; readers know the post by it as written",
+                )
             return post_id
         if not url or published is None:
             return ""
@@ -235,6 +243,28 @@ class PostAddress:
         path = url[len(origin) :] if url.startswith(origin) else urlsplit(url).path
         # Pelican's too: feedgenerator's get_tag_uri, which adds no `/` (since Pelican 3.7).
         return f"tag:{host},{published.date().isoformat()}:{path}"
+
+
+# The W3C feed validator's forms of the URIs an Atom ID most often is (validators.py
+# `rfc2396`): a tag: URI (RFC 4151, its host in lower case), a UUID URN, another URN.
+_TAG = re.compile(
+    r"tag:(?:[a-z0-9\-._]+?@)?[a-z0-9.\-]+?,\d{4}(?:-\d{2}(?:-\d{2})?)?:"
+    r"[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*(?:#[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*)?"
+)
+_UUID = re.compile(r"urn:uuid:[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}", re.I)
+_URN = re.compile(r"urn:[a-z0-9][a-z0-9-]{1,31}:(?:[a-z0-9()+,.:=@;$_!*'\-]|%[0-9a-f]{2})+", re.I)
+
+
+def _malformed(post_id: str) -> str:
+    """Return what kind of URI an entry ID given in front matter fails to be, or ""."""
+    scheme = post_id.split(":", 1)[0].lower()
+    if scheme == "tag" and not _TAG.fullmatch(post_id):
+        return "a tag: URI (RFC 4151: tag:example.com,2024-05-01:post, its host in lower case)"
+    if post_id.lower().startswith("urn:uuid:") and not _UUID.fullmatch(post_id):
+        return "a UUID URN (urn:uuid: and 32 hex digits, 8-4-4-4-12)"
+    if scheme == "urn" and not _URN.fullmatch(post_id):
+        return "a URN (urn:name:…)"
+    return ""
 
 
 def _a_uri(text: str) -> bool:
