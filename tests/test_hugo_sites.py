@@ -831,6 +831,51 @@ def test_a_hugo_pages_draft_flag_reads_as_in_hugo(tmp_path: Path) -> None:
     )
 
 
+# Scalars that YAML 1.1 (PyYAML: Jekyll's, Pelican's) reads otherwise than Hugo 0.168's YAML
+# does, as each page's title and tags are to Hugo (tests/test_oracles.py checks): `No` and
+# `on` are text, `1:30` is no base-60 number; `0777` and `010` are octal to both.
+HUGO_YAML12 = {
+    "content/posts/no.md": "---\ntitle: No\ndate: 2024-01-01\n---\nx\n",
+    "content/posts/time.md": "---\ntitle: 1:30\ndate: 2024-01-02\n---\nx\n",
+    "content/posts/words.md": "---\ntitle: Words\ndate: 2024-01-03\ntags: [on, off, Yes, 010]\n"
+    "---\nx\n",
+    "content/posts/octal.md": "---\ntitle: 0777\ndate: 2024-01-04\n---\nx\n",
+    "content/posts/block.md": "---\ntitle: Block\ndate: 2024-01-05\ntags:\n  - ON\n  - 'no'\n"
+    "---\nx\n",
+}
+HUGO_YAML12_READ = {
+    "No": [],
+    "1:30": [],
+    "Words": ["on", "off", "Yes", "8"],
+    "511": [],
+    "Block": ["ON", "no"],
+}
+
+
+def yaml12_site(root: Path) -> Path:
+    return hugo_site_of(root, HUGO_YAML12)
+
+
+def test_a_hugo_pages_yaml_reads_as_hugos_yaml_reads_it(tmp_path: Path) -> None:
+    # `title: No` and `tags: [on, off]` stopped the build ("must be text, not a true/false
+    # value"), and `title: 1:30` was "90".
+    _, items = built_items(yaml12_site(tmp_path))
+    assert {i["title"]: i.get("tags", []) for i in items} == HUGO_YAML12_READ
+    # The same front matter in a Jekyll site is read as Jekyll's YAML (1.1) reads it.
+    jekyll = tmp_path / "jekyll"
+    for name, text in HUGO_YAML12.items():
+        target = jekyll / "content" / "_posts" / f"2024-01-0{len(name) % 9 + 1}-{Path(name).name}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    (jekyll / "content" / "_config.yml").write_text("title: J\n", encoding="utf-8")
+    (jekyll / "feedkit.toml").write_text(
+        'title = "J"\nbase_url = "https://j.example.org/"\n', encoding="utf-8"
+    )
+    failed = run(jekyll, "build")
+    assert failed.exit_code == 1
+    assert "title must be text, not a true/false value" in failed.stderr
+
+
 # Hugo publishes a page whose title is empty or null as it publishes one with none: untitled
 # (tests/test_oracles.py checks). feedkit stopped the build at the empty and the null ones.
 UNTITLED = {

@@ -1334,6 +1334,21 @@ def test_a_hugo_pages_draft_flag_is_read_as_in_hugo(tmp_path: Path) -> None:
     assert sorted(theirs) == [f"https://h.example.org/posts/d{n}/" for n in published]
 
 
+def test_a_hugo_pages_yaml_reads_as_in_hugo(tmp_path: Path) -> None:
+    from test_hugo_sites import HUGO_YAML12_READ, yaml12_site
+
+    from feedkit.posts.tagslugs import tag_slug
+
+    theirs, ours = hugo_and_feedkit(tmp_path, yaml12_site)
+    assert sorted(ours) == sorted(theirs) and len(ours) == len(HUGO_YAML12_READ)
+    for key, their in theirs.items():
+        assert ours[key].title == their.title, key
+    assert sorted(e.title for e in ours.values()) == sorted(HUGO_YAML12_READ)
+    # Hugo's RSS names no tags: its term pages do (`tags/on/`), one per tag, as feedkit's feeds.
+    hugo_tags = {p.name for p in (tmp_path / "hugo" / "tags").iterdir() if p.is_dir()}
+    assert hugo_tags == {tag_slug(t) for tags in HUGO_YAML12_READ.values() for t in tags}
+
+
 def test_a_hugo_page_with_an_empty_or_null_title_is_published_as_in_hugo(tmp_path: Path) -> None:
     from test_hugo_sites import untitled_site
 

@@ -17,6 +17,7 @@ cases, and documents that hypothesis makes up.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -76,7 +77,35 @@ for _type in ("bool", "int", "float", "timestamp"):
         f"tag:yaml.org,2002:{_type}",
         _kept_when_impossible(SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{_type}"]),
     )
+
+# Hugo's forms of PyYAML's implicit booleans and numbers (yaml.resolver.Resolver's, without
+# YAML 1.1's yes/no/on/off and its base-60 numbers).
+_HUGO_PATTERNS = {
+    "tag:yaml.org,2002:bool": re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    "tag:yaml.org,2002:int": re.compile(
+        r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"
+    ),
+    "tag:yaml.org,2002:float": re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+}
 _CONSTRUCTORS = _SafeLoader.yaml_constructors
+
+
+class _HugoLoader(_SafeLoader):
+    """The safe loader, its implicit types as Hugo 0.168's YAML (goccy/go-yaml) resolves
+    them: booleans are `true` and `false` alone (`yes`, `No`, `on` are text, as in YAML
+    1.2), and no number is in base 60 (`1:30` is text); octal `0777` stays 511, as there."""
+
+    yaml_implicit_resolvers = {
+        first: [
+            (tag, _HUGO_PATTERNS.get(tag, pattern))
+            for tag, pattern in resolvers
+            if not (tag == "tag:yaml.org,2002:bool" and first not in "tTfF")
+        ]
+        for first, resolvers in _IMPLICIT.items()
+    }
 
 
 def _plain_tag(value: str) -> str:
@@ -164,8 +193,12 @@ if CParser is not None:
     }
 
 
-def load(text: str) -> Any:
-    """Return the YAML document in `text`, as PyYAML's safe loader would (see above)."""
+def load(text: str, yaml12: bool = False) -> Any:
+    """Return the YAML document in `text`, as PyYAML's safe loader would (see above); with
+    `yaml12`, as Hugo 0.168 reads it (`_HugoLoader`: the caller knows that it holds a scalar
+    that YAML 1.1 reads otherwise, `simpleyaml.yaml11_only`)."""
+    if yaml12:
+        return yaml.load(text, Loader=_HugoLoader)
     simple = simpleyaml.load(text)
     if simple is not None:
         return simple

@@ -61,13 +61,14 @@ def handlers() -> tuple[tuple[str, BaseHandler], ...]:
 
 
 def parse_front_matter(
-    src: Source, shown: str, warnings: list[Problem] | None = None
+    src: Source, shown: str, warnings: list[Problem] | None = None, hugo: bool = False
 ) -> dict[str, Any]:
     """Return the front matter mapping, or raise with the file's line of the syntax error.
     A character XML cannot carry that an escape writes in a value (YAML's, TOML's or JSON's
     `"\\u0000"`, YAML's `\\e`) is removed, with a warning at its key's line in `warnings`:
-    a title or tag with one stopped the build with lxml's traceback."""
-    data = _parsed(src, shown)
+    a title or tag with one stopped the build with lxml's traceback. A Hugo page's YAML
+    (`hugo`) is read as Hugo 0.168 reads it (see `fastyaml.load`'s `yaml12`)."""
+    data = _parsed(src, shown, hugo)
     # The file's own such characters were removed when it was read (`postfile.decode`):
     # only a backslash escape writes one now.
     if "\\" in src.fm_text and data:
@@ -124,8 +125,9 @@ def _remove_illegal(
             )
 
 
-def _parsed(src: Source, shown: str) -> dict[str, Any]:
-    if src.fm_format == "YAML":
+def _parsed(src: Source, shown: str, hugo: bool = False) -> dict[str, Any]:
+    yaml12 = hugo and src.fm_format == "YAML" and simpleyaml.yaml11_only(src.fm_text)
+    if src.fm_format == "YAML" and not yaml12:
         # Most posts' front matter, read without PyYAML (and its import, when all are).
         simple = simpleyaml.load(src.fm_text)
         if simple is not None:
@@ -142,7 +144,7 @@ def _parsed(src: Source, shown: str) -> dict[str, Any]:
         # python-frontmatter finds the block; the YAML in it goes through PyYAML's C parser
         # with a leaner object builder (same result, a third less time over 20,000 posts).
         if src.fm_format == "YAML":
-            data = fastyaml.load(src.fm_text)
+            data = fastyaml.load(src.fm_text, yaml12=yaml12)
         elif src.fm_format == pelicanmeta.FORMAT:
             data = pelicanmeta.load(src.fm_text)
         else:

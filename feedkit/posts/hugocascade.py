@@ -115,7 +115,7 @@ def _entries(path: Path, shown: str) -> list[Entry]:
         source = read_head(path, shown, [], bare=True, hugo=True)[0]  # no front matter: none
         if "cascade" not in source.fm_text.lower():
             return []
-        meta = parse_front_matter(source, shown)
+        meta = parse_front_matter(source, shown, hugo=True)
     except OSError:
         return []  # gone since the walk: the next build sees it
     except FileProblems as exc:  # a cascade in front matter Hugo cannot read either

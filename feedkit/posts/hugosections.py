@@ -109,7 +109,7 @@ class Sections:
             else:
                 try:
                     meta = parse_front_matter(
-                        read_head(self.content / rel, rel, [], hugo=True)[0], rel
+                        read_head(self.content / rel, rel, [], hugo=True)[0], rel, hugo=True
                     )
                 except (OSError, FileProblems):
                     meta = {}

@@ -338,7 +338,7 @@ def page_url(base_url: str, settings: HugoSettings, content: Path, rel: str, tz:
     from feedkit.posts.postvalues import parse_date
 
     try:
-        meta = parse_front_matter(read_head(content / rel, rel, [], hugo=True)[0], rel)
+        meta = parse_front_matter(read_head(content / rel, rel, [], hugo=True)[0], rel, hugo=True)
     except (OSError, FileProblems):
         meta = {}
     parts = rel.split("/")

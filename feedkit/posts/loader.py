@@ -227,7 +227,9 @@ def _load_batch(
         meta = None
         if head is not None:
             try:
-                meta = parse_front_matter(head[0], files[index][1], files[index][3])
+                place = files[index][2]
+                hugo = not isinstance(place, Skipped) and place.hugo
+                meta = parse_front_matter(head[0], files[index][1], files[index][3], hugo=hugo)
             except FileProblems as exc:
                 failed[index] = exc.problems
         metas.append(meta)

@@ -281,13 +281,11 @@ class PostPublishing:
         """Return a Hugo page's flag `key` as Hugo reads it (spf13/cast's ToBool): a number
         is true unless 0, a text is what strconv.ParseBool makes of it (`true`, `t`, `1`…)
         and false otherwise, with a warning. An unquoted `yes` or `on` in YAML is such a
-        text to Hugo (YAML 1.2), though true to feedkit's YAML (1.1, as Jekyll's and
-        Pelican's): Hugo publishes the page, and so does feedkit."""
-        written = value
-        if value is True and self.src.fm_format == "YAML" and key in self.src.fm_text.lower():
-            written = self._yaml_scalar(key) or value
-        if isinstance(written, str):
-            text = written.strip()
+        text to Hugo (YAML 1.2), and a Hugo page's YAML is read so (`fmparse`'s `hugo`),
+        though YAML 1.1 (Jekyll's, Pelican's) reads it as true: Hugo publishes the page,
+        and so does feedkit."""
+        if isinstance(value, str):
+            text = value.strip()
             if text in _GO_TRUE or text in _GO_FALSE:
                 return text in _GO_TRUE
             if text.lower() in ("no", "off", "n"):  # false to Hugo too, as meant
@@ -306,18 +304,6 @@ class PostPublishing:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return value != 0
         return value
-
-    def _yaml_scalar(self, key: str) -> str | None:
-        """Return the plain scalar YAML front matter writes for `key` on its own line, as
-        written; None when it writes none there."""
-        line = self.src.key_line(key, True) - self.src.fm_first_line
-        lines = self.src.fm_text.split("\n")
-        found = re.match(
-            rf"""\s*["']?{re.escape(key)}["']?\s*:\s*([^\s#'"][^#]*?)\s*(?:#.*)?$""",
-            lines[line] if 0 <= line < len(lines) else "",
-            re.I,
-        )
-        return found[1] if found else None
 
     def _pelican_skipped(self, draft: bool) -> None:
         """Raise NotAPost, to be warned about, for a Pelican site's article that Pelican

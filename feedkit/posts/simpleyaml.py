@@ -53,6 +53,25 @@ _ZONES: dict[tzinfo, tzinfo] = {}  # each fixed offset met, by itself
 _KEYS: set[str] = set()  # keys already found to be plain names that YAML reads as strings
 
 
+# A plain scalar that YAML 1.1 (PyYAML, and Jekyll's and Pelican's YAML) and Hugo 0.168's
+# YAML read differently, somewhere in a document: a boolean of YAML 1.1 alone (`yes`, `No`,
+# `on`, `OFF`), which Hugo reads as text, or a base-60 number (`1:30`, 90 to YAML 1.1). Only
+# where a whole value stands (after `key: `, `- `, `[` or `,`, and up to the line's end, a
+# `,`, a `]` or a comment): "Notes on Python" sends no title the slower way.
+_YAML11_ONLY = re.compile(
+    r"(?:^[ \t]*-[ \t]+|[\[,{][ \t]*|:[ \t]+)"
+    r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)"
+    r"[ \t]*(?:$|[,\]}]|#)",
+    re.M,
+)
+
+
+def yaml11_only(text: str) -> bool:
+    """Return whether the YAML `text` may hold a scalar YAML 1.1 reads as Hugo does not."""
+    return _YAML11_ONLY.search(text) is not None
+
+
 def load(text: str) -> dict[str, Any] | None:
     """Return the mapping in a YAML front matter written in the simple forms, as PyYAML's
     safe loader gives it; None when it is not (or is empty)."""
