@@ -873,7 +873,8 @@ def test_a_hugo_pages_yaml_reads_as_hugos_yaml_reads_it(tmp_path: Path) -> None:
     )
     failed = run(jekyll, "build")
     assert failed.exit_code == 1
-    assert "title must be text, not a true/false value" in failed.stderr
+    assert "tags must be a list of names, but has true" in failed.stderr
+    assert "title: false to Jekyll's YAML (an unquoted No or Off)" in failed.stderr
 
 
 # Hugo publishes a page whose title is empty or null as it publishes one with none: untitled

@@ -156,19 +156,22 @@ def test_a_jekyll_posts_permalink_with_dot_segments_is_where_jekyll_publishes_it
 JEKYLL_UNTITLED = {
     "_posts/2024-01-01-empty-one.md": '---\ntitle: ""\n---\nEmpty title.\n',
     "_posts/2024-01-02-null-one.md": "---\ntitle:\n---\nNull title.\n",
+    # false to Jekyll's YAML (1.1), and so none: `data["title"] || titleize(slug)`
+    "_posts/2024-01-03-false-one.md": "---\ntitle: Off\n---\nFalse title.\n",
 }
 
 
 def test_a_jekyll_post_with_an_empty_or_null_title_is_published_as_by_jekyll(
     make_site: MakeSite,
 ) -> None:
-    # Both stopped the build ("missing title").
+    # They stopped the build ("missing title", "must be text, not a true/false value").
     cfg = make_site("layouts/jekyll")
     for name, text in JEKYLL_UNTITLED.items():
         (cfg.content_path / "jekyll" / name).write_text(text, encoding="utf-8")
     loaded = load_posts(cfg)
     titles = {p.slug: p.title for p in loaded.posts}
     assert (titles["empty-one"], titles["null-one"]) == ("", "Null One")
+    assert titles["false-one"] == "False One"
     said = [str(w) for w in loaded.warnings if "-one.md" in w.path]
     assert said == [
         "content/jekyll/_posts/2024-01-01-empty-one.md:2: warning: title is empty: Jekyll "
@@ -177,6 +180,9 @@ def test_a_jekyll_post_with_an_empty_or_null_title_is_published_as_by_jekyll(
         "its text); write its title",
         "content/jekyll/_posts/2024-01-02-null-one.md:2: warning: no title; feeds show "
         "'Null One': add 'title: …' to the front matter",
+        "content/jekyll/_posts/2024-01-03-false-one.md:2: warning: title: false to Jekyll's "
+        "YAML (an unquoted No or Off), and Jekyll titles the post by its name, as feeds do: "
+        "'False One'; put the title in quotes to keep it as written",
     ]
 
 

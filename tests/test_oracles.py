@@ -1362,9 +1362,11 @@ def test_a_jekyll_post_with_an_empty_or_null_title_is_published_as_in_jekyll(
     from test_layout import JEKYLL_UNTITLED
 
     theirs, ours = jekyll_and_feedkit(tmp_path, {"_config.yml": JEKYLL_CONFIG, **JEKYLL_UNTITLED})
-    assert sorted(ours) == sorted(theirs) and len(ours) == 2
+    assert sorted(ours) == sorted(theirs) and len(ours) == 3
     (null,) = [key for key, entry in theirs.items() if entry.link.endswith("/null-one.html")]
     assert title(ours[null]) == title(theirs[null]) == "Null One"
+    (false,) = [key for key, entry in theirs.items() if entry.link.endswith("/false-one.html")]
+    assert title(ours[false]) == title(theirs[false]) == "False One"
 
 
 def test_hugo_pages_are_dated_as_hugo_dates_them(tmp_path: Path) -> None:

@@ -165,10 +165,13 @@ class PostBuilder(PostAddress, PostPublishing):
 
         given = meta.get("title")
         blank = isinstance(given, str) and not given.strip()
-        title = self._text("title", given, "")
+        # Jekyll's title is `data["title"] || titleize(slug)`: one its YAML (1.1) reads as
+        # false (`title: No`, `Off`) is none, and so is an empty `title:` to Jekyll and Hugo,
+        # and `title: ""` to Hugo.
+        false = given is False and self.place.jekyll
+        title = self._text("title", None if false else given, "")
         title = " ".join(title.split()) if title else title
-        # An empty `title:` is none to Jekyll and Hugo, and so is `title: ""` to Hugo.
-        none = given is None or (blank and self.place.hugo)
+        none = given is None or false or (blank and self.place.hugo)
         if title == "" and none and (self.place.hugo or self.place.jekyll):
             # Hugo and Jekyll publish a page without a title; a feed entry needs one: its name.
             name = self.stem
@@ -180,6 +183,12 @@ class PostBuilder(PostAddress, PostPublishing):
                 name = (jekyll["slug"] if jekyll else name).rstrip(".")
                 title = " ".join(word.capitalize() for word in name.split("-")) or name
             said = f"no title; feeds show {title!r}: add 'title: …' to the front matter"
+            if false:
+                said = (
+                    f"title: false to Jekyll's YAML (an unquoted No or Off), and Jekyll titles "
+                    f"the post by its name, as feeds do: {title!r}; put the title in quotes "
+                    "to keep it as written"
+                )
             if not self.src.fm_format:  # a file with none at all (Place.bare)
                 generator = "Jekyll" if self.place.jekyll else "Hugo"
                 dated = " and dated from its file name" if dated_name else ""
