@@ -1369,6 +1369,18 @@ def test_a_jekyll_post_with_an_empty_or_null_title_is_published_as_in_jekyll(
     assert title(ours[false]) == title(theirs[false]) == "False One"
 
 
+def test_a_jekyll_posts_tags_its_yaml_reads_as_true_or_false_are_jekyll_feeds(
+    tmp_path: Path,
+) -> None:
+    post = "---\ntitle: T\ntags: [on, off, yes]\n---\nx\n"  # feedkit stopped the build
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path, {"_config.yml": JEKYLL_CONFIG, "_posts/2024-01-02-t.md": post}
+    )
+    ((key, their),) = theirs.items()
+    # `yes` is true again (feedparser lists a term once)
+    assert [t.term for t in ours[key].tags] == [t.term for t in their.tags] == ["true", "false"]
+
+
 def test_hugo_pages_are_dated_as_hugo_dates_them(tmp_path: Path) -> None:
     from test_hugo_sites import dated_site
 

@@ -256,7 +256,8 @@ def split_list(value: Any, key: str, jekyll: bool = False, hugo: bool = False) -
     name, as Jekyll reads `category: Machine Learning` (or `tag:`), and a plural's is split at its
     spaces alone (`categories: "a, b"` is `a,` and `b`, in Jekyll's URL `/a,/b/`); in a
     Hugo site (`hugo`) every key's string is one, as Hugo makes `tags: "a b"` one term
-    (`tags/a-b/`)."""
+    (`tags/a-b/`). In a Jekyll site a list's true and false (`[on, off]` to its YAML) are the
+    names `true` and `false`, as jekyll-feed writes them."""
     if value is None:
         return []
     if isinstance(value, str) and (hugo or (jekyll and key in ("category", "tag"))):
@@ -273,6 +274,9 @@ def split_list(value: Any, key: str, jekyll: bool = False, hugo: bool = False) -
         if key == "categories" and any(isinstance(item, list) for item in value):
             value = [n for item in value for n in (item if isinstance(item, list) else [item])]
         for item in value:
+            if jekyll and isinstance(item, bool):  # `[on, off]` to Jekyll's YAML: Ruby's to_s
+                items.append("true" if item else "false")
+                continue
             if isinstance(item, bool) or not isinstance(item, str | int | float | date):
                 raise ValueError(f"{key} must be a list of names, but has {short_repr(item)}")
             if str(item).strip():
