@@ -158,6 +158,8 @@ JEKYLL_UNTITLED = {
     "_posts/2024-01-02-null-one.md": "---\ntitle:\n---\nNull title.\n",
     # false to Jekyll's YAML (1.1), and so none: `data["title"] || titleize(slug)`
     "_posts/2024-01-03-false-one.md": "---\ntitle: Off\n---\nFalse title.\n",
+    # and true is the title `true`
+    "_posts/2024-01-04-true-one.md": "---\ntitle: On\n---\nTrue title.\n",
 }
 
 
@@ -171,7 +173,7 @@ def test_a_jekyll_post_with_an_empty_or_null_title_is_published_as_by_jekyll(
     loaded = load_posts(cfg)
     titles = {p.slug: p.title for p in loaded.posts}
     assert (titles["empty-one"], titles["null-one"]) == ("", "Null One")
-    assert titles["false-one"] == "False One"
+    assert (titles["false-one"], titles["true-one"]) == ("False One", "true")
     said = [str(w) for w in loaded.warnings if "-one.md" in w.path]
     assert said == [
         "content/jekyll/_posts/2024-01-01-empty-one.md:2: warning: title is empty: Jekyll "
@@ -183,6 +185,9 @@ def test_a_jekyll_post_with_an_empty_or_null_title_is_published_as_by_jekyll(
         "content/jekyll/_posts/2024-01-03-false-one.md:2: warning: title: false to Jekyll's "
         "YAML (an unquoted No or Off), and Jekyll titles the post by its name, as feeds do: "
         "'False One'; put the title in quotes to keep it as written",
+        "content/jekyll/_posts/2024-01-04-true-one.md:2: warning: title: true to Jekyll's YAML "
+        "(an unquoted Yes or On), and Jekyll titles the post 'true', as feeds do; put the "
+        "title in quotes to keep it as written",
     ]
 
 

@@ -169,6 +169,14 @@ class PostBuilder(PostAddress, PostPublishing):
         # false (`title: No`, `Off`) is none, and so is an empty `title:` to Jekyll and Hugo,
         # and `title: ""` to Hugo.
         false = given is False and self.place.jekyll
+        if given is True and self.place.jekyll:  # `title: Yes`: Jekyll's title is `true`
+            self.warn(
+                "title",
+                "title: true to Jekyll's YAML (an unquoted Yes or On), and "
+                "Jekyll titles the post 'true', as feeds do; put the title in quotes to "
+                "keep it as written",
+            )
+            given = "true"
         title = self._text("title", None if false else given, "")
         title = " ".join(title.split()) if title else title
         none = given is None or false or (blank and self.place.hugo)
