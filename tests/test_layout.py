@@ -1097,9 +1097,34 @@ def test_a_pelican_sites_posts_take_their_slug_from_the_title_as_pelican_does(
     )
     assert found["Second post"][0] == "https://example.com/blog/2024/second-post.html"
     assert found["My super title"][0] == "https://example.com/blog/2010/my-super-post.html"
-    # SLUGIFY_SOURCE = "basename": the file's name, as before.
+    # SLUGIFY_SOURCE = "basename": the file's whole name, its date too, as Pelican 4.8 makes
+    # it (this test said `second.html`, never checked against Pelican).
     pelicanconf.write_text("SLUGIFY_SOURCE = 'basename'\n", encoding="utf-8")
-    assert urls()["Second post"][0] == "https://example.com/blog/2024/second.html"
+    assert urls()["Second post"][0] == "https://example.com/blog/2024/2024-02-01-second.html"
+
+
+# A Pelican site's articles named by their files (SLUGIFY_SOURCE = 'basename'): Pelican makes
+# the slug as of a title, `_` kept, lower case, accents dropped (tests/test_oracles.py checks).
+PELICAN_BASENAMES = {
+    "My_Post.md": "Title: One\nDate: 2024-01-01\n\nText.\n",
+    "café-notes.md": "Title: Two\nDate: 2024-01-02\n\nText.\n",
+    "with space.md": "Title: Three\nDate: 2024-01-03\n\nText.\n",
+    "2024-01-04-dated.md": "Title: Four\nDate: 2024-01-04\n\nText.\n",  # its date kept
+}
+PELICAN_BASENAMES_CONF = "SITENAME = 'P'\nSLUGIFY_SOURCE = 'basename'\n"
+
+
+def test_a_pelican_articles_slug_of_its_file_name_is_pelicans(make_site: MakeSite) -> None:
+    # feedkit made `_` a `-` (my-post.html): another URL, and so another ID, than Pelican's.
+    cfg = make_site(posts=PELICAN_BASENAMES)
+    (cfg.root / "pelicanconf.py").write_text(PELICAN_BASENAMES_CONF, encoding="utf-8")
+    slugs = {p.title: p.url.rstrip("/").rsplit("/", 1)[1] for p in load_posts(cfg).posts}
+    assert slugs == {
+        "One": "my_post",
+        "Two": "cafe-notes",
+        "Three": "with-space",
+        "Four": "2024-01-04-dated",
+    }
 
 
 def test_jekyll_title_and_slug_placeholders_and_ids_are_jekylls_own(

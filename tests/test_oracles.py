@@ -875,6 +875,17 @@ def pelican_and_feedkit(tmp_path: Path, files: dict[str, str]) -> tuple[dict[str
     )
 
 
+def test_a_pelican_articles_slug_of_its_file_name_keeps_its_entry(tmp_path: Path) -> None:
+    from test_layout import PELICAN_BASENAMES, PELICAN_BASENAMES_CONF
+
+    conf = PELICAN_BASENAMES_CONF + "SITEURL = 'https://p.example.org'\n"
+    conf += "FEED_ALL_ATOM = 'feeds/all.atom.xml'\nTIMEZONE = 'UTC'\n"
+    files = {f"content/{name}": text for name, text in PELICAN_BASENAMES.items()}
+    theirs, ours = pelican_and_feedkit(tmp_path, {"pelicanconf.py": conf, **files})
+    assert sorted(ours) == sorted(theirs) and len(ours) == 4
+    assert any(key.endswith("/my_post.html") for key in ours)
+
+
 def test_a_pelican_blogs_category_urls_made_of_settings_keep_their_entries(
     tmp_path: Path,
 ) -> None:

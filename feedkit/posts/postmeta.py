@@ -290,6 +290,8 @@ class PostBuilder(PostAddress, PostPublishing):
         if self.place.slug_from_title and "slug" not in meta:
             # Untitled, it has Pelican's slug of no title, "": its page is `.html`.
             url_slug = "" if untitled else pelicanmeta.slug(title or "") or slug
+        elif self.place.pelican and "slug" not in meta:  # SLUGIFY_SOURCE = 'basename'
+            url_slug = pelicanmeta.slug(self.stem) or slug  # `my_post.md`: my_post, as Pelican
         url = self._url(url_slug, self.url_date(published)) if slug and published else ""
         url = self._own_url(slug, published) or url
         if untitled and url:
