@@ -270,9 +270,8 @@ class PostBuilder(PostAddress, PostPublishing):
             lambda v: parse_authors(v, cfg.author, known, dropped, cfg.base_url),
             (cfg.author,),
         )
-        for _, _, said in dropped:
-            line = self.line_of(self.first(AUTHOR_KEYS)[0])
-            self.warnings.append(Problem(self.shown, line, said, warning=True))
+        for _, _, said in dropped:  # at the line of the key that names them
+            self.warn(self.first(AUTHOR_KEYS)[0], said)
         tags = self._tags()
         # Hugo's RSS shows a page's .Summary, which its `summary` sets: its `description`
         # (and an `excerpt`) are the theme's, not the feed's. jekyll-feed's entry shows a
@@ -437,9 +436,7 @@ class PostBuilder(PostAddress, PostPublishing):
         try:
             return str(SITE_KEYS["language"](value))
         except ValueError as exc:
-            self.warnings.append(
-                Problem(self.shown, self.line_of("lang"), f"lang: {exc}; left out", warning=True)
-            )
+            self.warn("lang", f"lang: {exc}; left out")
             return None
 
     def _field(self, keys: tuple[str, ...], parse: Any, default: Any) -> Any:
