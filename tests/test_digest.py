@@ -364,6 +364,34 @@ def mailed_in_full(tmp_path: Path, smtp_server: FaultySmtpServer, body: str) -> 
     return received.raw
 
 
+def test_a_post_that_keeps_its_text_off_the_feeds_is_a_summary_in_a_digest_in_full(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # `feed: {excerpt_only: true}` (jekyll-feed's) kept the text off the feeds, and the
+    # digest in full mailed it whole to every reader.
+    smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
+    (tmp_path / "content").mkdir()
+    assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
+    (tmp_path / "content" / "teaser.md").write_text(
+        f"---\ntitle: A teaser\ndate: {(NOW - timedelta(hours=1)).isoformat()}\n"
+        "feed:\n  excerpt_only: true\n---\nThe opening, for everyone.\n\n"
+        + "The rest, for the site only. " * 80
+        + "\n",
+        encoding="utf-8",
+    )
+    write_post(tmp_path, "whole", "A whole post", NOW - timedelta(hours=2), "All of it, mailed.")
+    done = digest_command(tmp_path)
+    assert done.exit_code == 0, done.output
+    (received,) = smtp_server.messages
+    html, text = decoded_part(received.raw, "html"), decoded_part(received.raw, "plain")
+    assert "All of it, mailed." in html and "All of it, mailed." in text
+    assert "The opening, for everyone." in html
+    for part in (html, text):  # its summary, cut near summary_chars: not all 80 sentences
+        assert part.count("The rest, for the site only.") < 20
+    assert "Read more" in html
+
+
 def test_a_more_divider_in_a_code_block_stays_in_the_digests_text_as_received(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

@@ -75,7 +75,9 @@ def snapshot(
     if templates is None:
         templates = Templates.of_posts(cfg, [post])
     body = templates.expand(post, read_body(post)).text
-    full = cfg.digest.content == "full"
+    # In full, unless the post keeps its text off the feeds (`feed: {excerpt_only: true}`):
+    # then off the mail too, which shows its summary and a link.
+    full = post.shows_text(cfg.digest.content == "full")
     reading = templates.reading(templates.jekyll, post.hugo)
     summary = summarize(body, post.summary, cfg.digest.summary_chars, reading)
     html = email_html(body, post, reading, anchor, cfg) if full else ""
