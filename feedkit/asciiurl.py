@@ -30,11 +30,9 @@ def ascii_url(url: str, keep: str = "") -> str:
         if not port.isdigit():
             raise ValueError(f"{url!r} has a port that is not a number: {port!r}")
     if not host.isascii():
-        import idna  # here: 16 ms to import, for the few sites with such a host
-
         try:
-            host = idna.encode(host, uts46=True).decode("ascii")
-        except idna.IDNAError as exc:
+            host = _idna(host)
+        except ValueError as exc:
             raise ValueError(f"{url!r} has a host that is not a host name: {exc}") from exc
     elif not _HOST.fullmatch(host):
         raise ValueError(f"{url!r} has a host that is not a host name: {host!r}")
@@ -53,12 +51,21 @@ def ascii_email(address: str) -> str:
     local, at, host = address.rpartition("@")
     if not at or host.isascii() or not local.isascii():
         return address
-    import idna  # as in ascii_url: only for such an address
+    try:
+        return f"{local}@{_idna(host)}"
+    except ValueError:
+        return address
+
+
+def _idna(host: str) -> str:
+    """Return a host name in another script in its IDNA form (UTS 46, as browsers send it);
+    ValueError saying why it is no host name."""
+    import idna  # here: 16 ms to import, for the few sites with such a host
 
     try:
-        return f"{local}@{idna.encode(host, uts46=True).decode('ascii')}"
-    except idna.IDNAError:
-        return address
+        return str(idna.encode(host, uts46=True).decode("ascii"))
+    except idna.IDNAError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 # A URL's scheme and authority, and the rest (RFC 3986, appendix B).

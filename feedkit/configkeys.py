@@ -150,9 +150,10 @@ def _permalink(value: Any) -> str:
 
 def _email(value: Any) -> str:
     text = _nonempty(value)
-    if not feed_email(ascii_email(text)):  # the feeds carry it: the feed validator's rule
+    address = ascii_email(text)
+    if not feed_email(address):  # the feeds carry it: the feed validator's rule
         raise ValueError(f"is not an email address: {text!r}")
-    return ascii_email(text)
+    return address
 
 
 SITE_KEYS: dict[str, Checker] = {

@@ -119,6 +119,11 @@ class Post:
         `full_content` (`[feed] full_content`)."""
         return full_content and not self.excerpt_only
 
+    def other_language(self, site_language: str) -> str | None:
+        """Return the language the post is written in when it is not the site's (the feed's
+        own): its entries say so (Atom's xml:lang, JSON Feed's item language)."""
+        return self.language if self.language != site_language else None
+
     def is_public(self, now: datetime, *, drafts: bool = False) -> bool:
         """True when the post may appear in outputs at `now`: not a draft (unless `drafts`),
         not in the future, not expired."""

@@ -63,9 +63,7 @@ def front_matter_of(post: Post, jekyll: bool) -> dict[str, Any]:
     from feedkit.posts.fmparse import parse_front_matter
 
     try:
-        source = postread.read_head(post.source, post.rel_path, [], jekyll=jekyll, hugo=post.hugo)[
-            0
-        ]
-        return dict(parse_front_matter(source, post.rel_path, hugo=post.hugo))
+        read = postread.read_head(post.source, post.rel_path, [], jekyll=jekyll, hugo=post.hugo)
+        return dict(parse_front_matter(read[0], post.rel_path, hugo=post.hugo))
     except (OSError, FileProblems, ContentError):
         return {}

@@ -321,16 +321,16 @@ def parse_authors(
         author.url for author in authors
     ):
         return tuple(authors)
+    from feedkit.asciiurl import ascii_email  # here: most posts' authors need none of it
+
     carried = []
     for author in authors:
         named = known is not None and author in known.values()
         who = f"author {author.name!r}" + (" (its entry in _data/authors.yml)" if named else "")
-        email, url = author.email, author.url
+        # `jo@münchen.example` as feeds carry it, `jo@xn--mnchen-3ya.example`
+        email = ascii_email(author.email) if author.email is not None else None
+        url = author.url
         left_out = []
-        if email is not None and not email.isascii():  # `jo@münchen.example`
-            from feedkit.asciiurl import ascii_email
-
-            email = ascii_email(email)
         if email is not None and not feed_email(email):
             said = "is not an email address a feed can carry (name@example.org)"
             left_out.append(

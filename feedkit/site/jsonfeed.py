@@ -67,8 +67,8 @@ def json_item(cfg: Config, rp: RenderedPost) -> bytes:
         item["summary"] = rp.summary
     if post.image:
         item["image"] = post.image
-    if post.language and post.language != cfg.language:  # JSON Feed 1.1's item language
-        item["language"] = post.language
+    if language := post.other_language(cfg.language):  # JSON Feed 1.1's item language
+        item["language"] = language
     item["date_published"] = post.published.isoformat()
     item["date_modified"] = post.updated.isoformat()
     item["authors"] = [_json_author(a.name, a.url) for a in post.authors]

@@ -92,8 +92,8 @@ def atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
     entry = fe.atom_entry()
     for name in ("title", "summary"):
         _html_if_it_looks_so(entry.find(name))  # feedgen makes them in no namespace
-    if rp.post.language and rp.post.language != cfg.language:  # a post in another language
-        entry.set(_XML_LANG, rp.post.language)
+    if language := rp.post.other_language(cfg.language):
+        entry.set(_XML_LANG, language)
     root.append(entry)
     return TEMPLATE_BRACE.sub(b"&#123;", _only_child(root, 1, _ATOM_TAIL))
 
