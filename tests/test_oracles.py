@@ -686,6 +686,45 @@ def test_a_jekyll_posts_lang_is_its_entrys_xml_lang_as_in_jekyll_feed(tmp_path: 
     }
 
 
+def test_a_jekyll_authors_uri_is_their_link_as_in_jekyll_feed(tmp_path: Path) -> None:
+    # jekyll-feed links an author by `uri` (Atom's word), in front matter and in
+    # _data/authors.yml alike; feedkit read only `url`, and those authors lost their link.
+    from xml.etree import ElementTree
+
+    post = "---\ntitle: {t}\nauthor: {a}\n---\nText.\n"
+    files = {
+        "_config.yml": JEKYLL_CONFIG,
+        "_data/authors.yml": "mira:\n  name: Mira\n  uri: https://mira.example.org/\n",
+        "_posts/2024-01-02-key.md": post.format(t="Key", a="mira"),
+        "_posts/2024-01-03-own.md": post.format(
+            t="Own", a="{name: Al, uri: 'https://al.example.org/me'}"
+        ),
+        "_posts/2024-01-04-both.md": post.format(
+            t="Both", a="{name: Bo, uri: 'https://bo.example.org/', url: 'https://b.example/'}"
+        ),
+        "_posts/2024-01-05-url.md": post.format(t="Url", a="{name: Cy, url: 'https://c.example/'}"),
+    }
+    jekyll_and_feedkit(tmp_path, files)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+
+    def links(path: Path) -> dict[str, list[str | None]]:
+        feed = ElementTree.parse(path).getroot()
+        return {
+            str(e.findtext("a:title", namespaces=ns)): [
+                a.findtext("a:uri", namespaces=ns) for a in e.findall("a:author", ns)
+            ]
+            for e in feed.findall("a:entry", ns)
+        }
+
+    theirs = links(tmp_path / "jekyll" / "feed.xml")
+    assert theirs["Key"] == ["https://mira.example.org/"]
+    # The same, but where jekyll-feed knows no `url` (feedkit's own key, kept).
+    assert links(tmp_path / "site" / "public" / "feed.xml") == {
+        **theirs,
+        "Url": ["https://c.example/"],
+    }
+
+
 def test_a_jekyll_posts_summary_is_jekyll_feeds_summary(tmp_path: Path) -> None:
     from test_layout import JEKYLL_SUMMARIES
 

@@ -185,16 +185,17 @@ def jekyll_authors(folder: Path | None, root: Path) -> tuple[tuple[str, Author],
     path = folder / "_data" / "authors.yml" if folder is not None else None
     if path is None or not path.is_file():
         return ()
-    from feedkit.posts.postvalues import text_value
+    from feedkit.posts.postvalues import author_link, text_value
 
     values = _read_yaml(path, root)
     found = []
     for key, entry in values.items() if isinstance(values, dict) else ():
+        if not isinstance(entry, dict):
+            continue
         try:
-            name, email, url = (
-                text_value(entry.get(k), k) if isinstance(entry, dict) else None
-                for k in ("name", "email", "url")
-            )
+            name = text_value(entry.get("name"), "name")
+            email = text_value(entry.get("email"), "email")
+            url = text_value(author_link(entry), "url")
         except ValueError:
             continue
         if name and name.strip():

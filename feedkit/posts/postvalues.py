@@ -307,7 +307,7 @@ def parse_authors(
             if name is None or not name.strip():
                 raise ValueError(f"author {short_repr(item)} needs a 'name'")
             email = text_value(item.get("email"), "author email")
-            url = text_value(item.get("url"), "author url")
+            url = text_value(author_link(item), "author url")
             authors.append(Author(name.strip(), email or None, url or None))
         elif isinstance(item, str) and known and item.strip() in known:
             authors.append(known[item.strip()])
@@ -351,6 +351,13 @@ def parse_authors(
             else Author(author.name, email, url)
         )
     return tuple(carried)
+
+
+def author_link(author: Mapping[str, Any]) -> Any:
+    """Return an author mapping's link: its `uri`, the key jekyll-feed reads (as Atom names
+    it), or else its `url`."""
+    uri = author.get("uri")
+    return uri if uri is not None and uri != "" else author.get("url")
 
 
 def _web_address(url: str, site: str) -> str:
