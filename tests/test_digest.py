@@ -392,6 +392,48 @@ def test_a_post_that_keeps_its_text_off_the_feeds_is_a_summary_in_a_digest_in_fu
     assert "Read more" in html
 
 
+def test_a_post_in_another_language_says_so_in_the_digest_as_received(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # A post's `lang` marked its feed entries; the digest's card said the site's language,
+    # so a screen reader read a French post's title and text with English sounds.
+    from lxml import html as lxml_html
+
+    smtp = f'delivery = "smtp"\n{smtp_toml(smtp_server)}'
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
+    (tmp_path / "content").mkdir()
+    assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
+    (tmp_path / "content" / "french.md").write_text(
+        f"---\ntitle: Un billet\ndate: {(NOW - timedelta(hours=1)).isoformat()}\nlang: fr\n"
+        "image: https://example.com/une.png\n---\nLe texte du billet.\n",
+        encoding="utf-8",
+    )
+    write_post(tmp_path, "english", "A post", NOW - timedelta(hours=2), "The post's text.")
+    done = digest_command(tmp_path)
+    assert done.exit_code == 0, done.output
+    (received,) = smtp_server.messages
+    page = lxml_html.fromstring(decoded_part(received.raw, "html"))
+    langs = {
+        title.text_content(): [
+            (e.get("class"), e.get("lang"))
+            for e in title.getparent().iter()
+            if e.get("class") in ("post-title", "image-wrap", "summary", "meta", "button-table")
+        ]
+        for title in page.find_class("post-title")
+    }
+    assert langs == {
+        "Un billet": [
+            ("post-title", "fr"),
+            ("meta", None),  # the site's words: "1 min read"
+            ("image-wrap", "fr"),
+            ("summary", "fr"),
+            ("button-table", None),
+        ],
+        "A post": [("post-title", None), ("meta", None), ("summary", None), ("button-table", None)],
+    }
+    assert {e.get("lang") for e in page.find_class("card-body")} == {"en"}
+
+
 def test_a_more_divider_in_a_code_block_stays_in_the_digests_text_as_received(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

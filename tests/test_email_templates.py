@@ -65,6 +65,7 @@ POSTS = [
         "updated": "",
         "html": "",
         "text": "",
+        "language": "",
     },
     {
         "title": HOSTILE,
@@ -79,6 +80,7 @@ POSTS = [
         "updated": "16 Mar 2025",
         "html": "",
         "text": "",
+        "language": "",
     },
     {
         "title": "Third post",
@@ -93,6 +95,7 @@ POSTS = [
         "updated": "",
         "html": "",
         "text": "",
+        "language": "",
     },
 ]
 OVERFLOW = [
@@ -100,8 +103,14 @@ OVERFLOW = [
         "title": "An older post",
         "url": "https://example.com/blog/posts/older/",
         "date": "1 Mar 2025",
+        "language": "",
     },
-    {"title": "The oldest", "url": "https://example.com/blog/posts/oldest/", "date": "28 Feb 2025"},
+    {
+        "title": "The oldest",
+        "url": "https://example.com/blog/posts/oldest/",
+        "date": "28 Feb 2025",
+        "language": "",
+    },
 ]
 
 

@@ -151,6 +151,7 @@ class DigestRenderer:
                     "title": p.title,
                     "url": p.url,
                     "date": self._day(datetime.fromisoformat(p.published)),
+                    "language": p.language,
                 }
                 for p in overflow
             ],
@@ -177,6 +178,8 @@ class DigestRenderer:
             # Sanitised when rendered (feedkit.posts.sanitize): markup, not text to escape.
             "html": markupsafe.Markup(post.html),
             "text": post.text,
+            # The post's language where it is not the site's: its title and text say so.
+            "language": post.language,
         }
 
     def _day(self, when: datetime, *, long: bool = False) -> str:

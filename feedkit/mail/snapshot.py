@@ -98,6 +98,7 @@ def snapshot(
         html=html,
         text=plain_part(html) if full else "",  # the HTML's text (feedkit.mail.plainpart)
         image_height=card_image_height(post, cfg),
+        language=post.other_language(cfg.language) or "",
     )
 
 

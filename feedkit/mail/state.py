@@ -34,6 +34,7 @@ class PostSnapshot:
     html: str = ""  # the whole body as email HTML, for [digest] content = "full"
     text: str = ""  # the whole body as plain text (its Markdown), likewise
     image_height: int = 0  # at the card's width, when the image's file is the site's; else 0
+    language: str = ""  # the post's language when it is not the site's (its `lang`); else ""
 
 
 @dataclass(frozen=True)
