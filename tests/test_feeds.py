@@ -403,6 +403,24 @@ def test_tags_that_would_share_a_feed_are_reported(make_site: MakeSite) -> None:
     assert [t.term for t in c.tags] == ["Go", "go!"]
 
 
+def test_a_tag_written_in_either_unicode_form_is_one_tag(make_site: MakeSite) -> None:
+    # `café` typed as one character or as `e` and a combining accent (a name pasted from
+    # a macOS file) looks the same everywhere: it was two tags in the entries, and a
+    # warning said the two "spellings" shared a feed.
+    composed, decomposed = "caf\u00e9", "cafe\u0301"
+    cfg = make_site(
+        posts={
+            "a.md": f"---\ntitle: A\ndate: 2024-03-01\ntags: [{composed}]\n---\nA.\n",
+            "b.md": f"---\ntitle: B\ndate: 2024-03-02\ntags: [{decomposed}, Caf\u00c9]\n---\nB.\n",
+        }
+    )
+    plan, _ = build_site(cfg, NOW)
+    assert [str(w) for w in plan.warnings] == []
+    feed = feedparser.parse((cfg.output_path / "tags" / "cafe" / "atom.xml").read_bytes())
+    assert feed.feed.title.endswith(composed)
+    assert [[t.term for t in e.tags] for e in feed.entries] == [[composed], [composed]]
+
+
 # What the old generator published for a post at /2024/03/01/hello/ (or hello.html) under
 # https://example.com/blog/: jekyll-feed `post.id | absolute_url`, Hugo `.Permalink`, Pelican
 # `get_tag_uri(link, date)`.

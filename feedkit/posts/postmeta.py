@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -507,6 +508,8 @@ class PostBuilder(PostAddress, PostPublishing):
                 continue
             try:
                 for tag in split_list(value, key, self.place.jekyll, self.place.hugo):
+                    if not tag.isascii():  # `é` as one character or as `e` and `◌́`: one tag
+                        tag = unicodedata.normalize("NFC", tag)
                     folded = tag.casefold()
                     if folded in seen:  # "Python" and "python" are one tag
                         continue
