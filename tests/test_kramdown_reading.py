@@ -149,6 +149,24 @@ def test_text_without_what_kramdown_reads_otherwise_is_not_read_for_it() -> None
     assert not may_differ(quotes)
 
 
+def test_an_attribute_list_below_an_element_is_the_next_paragraphs_as_in_kramdown() -> None:
+    # kramdown ends `<div>` at its end tag, so the paragraph right below it, and the
+    # attribute list under that, are Markdown; feedkit read the list as inside the HTML,
+    # dropped it and warned so.
+    from feedkit.posts import kramdown
+
+    for element in ('<div class="note">\ntext\n</div>', "<div>\n</div>", "<div>x</div>"):
+        text = f"{element}\n*em*\n{{: .klass}}\n"
+        assert kramdown.warnings(text) == (), element
+        html = render_html(text, "https://example.com/", "p", reading=JEKYLL)
+        assert '<p class="klass"><em>em</em></p>' in html, element
+    # Inside the element it is still HTML's, as in kramdown: left out, with the warning.
+    text = "<div>\n{: .c}\n</div>\nAfter\n{: .b}\n"
+    assert kramdown.warnings(text) == ((1, "{: .c} inside HTML is not applied; left out"),)
+    html = render_html(text, "https://example.com/", "p", reading=JEKYLL)
+    assert "{:" not in html and '<p class="b">After</p>' in html
+
+
 def test_a_jekyll_feed_shows_kramdowns_reading_and_another_site_pulldown_cmarks(
     make_site: MakeSite,
 ) -> None:

@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
 from feedkit.errors import Problem
 from feedkit.models import Post
+from feedkit.posts.edits import edited
+from feedkit.posts.kramdown_reading import may_end_html_early
 from feedkit.posts.pairs import after, before_one_of
 from feedkit.readonly import readonly
 
@@ -99,7 +101,6 @@ def problems(post: Post, body: str, python_markdown: bool = False) -> list[Probl
 @lru_cache(maxsize=4)
 def _prepare(text: str) -> Prepared:
     from feedkit.posts.kramdown_syntax import TextRun, read_constructs
-    from feedkit.posts.markup import markdown
 
     texts: list[TextRun] = []
     protected: list[tuple[int, int]] = []  # code, HTML and math: never read as kramdown
@@ -111,8 +112,11 @@ def _prepare(text: str) -> Prepared:
     value: Any
     # pyromark's ranges count UTF-8 bytes; this module indexes the text by characters.
     at = None if text.isascii() else _char_index(text)
-    for event, where in markdown().events_with_range(text, merge_text=True):
+    events, back = _as_kramdown_ends_html(text)
+    for event, where in events:
         start, end = where["start"], where["end"]
+        if back is not None:
+            start, end = back(start), back(end)
         if at is not None:
             start, end = at(start), at(end)
         if in_heading:  # the heading's content starts with this event
@@ -154,6 +158,29 @@ def _prepare(text: str) -> Prepared:
                 protected.append((start, end))
             after_element = key == "Code" or (key == "InlineHtml" and value.startswith("</"))
     return read_constructs(text, texts, protected, headings, html_lines)
+
+
+def _as_kramdown_ends_html(text: str) -> tuple[Iterable[Any], Callable[[int], int] | None]:
+    """Return pulldown-cmark's events of `text` (with their ranges) with each HTML block
+    ended where kramdown ends it (`kramdown_blocks.html_block_ends`: the paragraph right
+    below `</div>`, and the attribute list under it, are Markdown); and, when that took blank
+    lines `text` does not have, what maps a range's offset back into `text` (None: none)."""
+    from feedkit.posts.markup import markdown
+
+    events: Iterable[Any] = markdown().events_with_range(text, merge_text=True)
+    if not may_end_html_early(text):
+        return events, None
+    from feedkit.posts.kramdown_blocks import html_block_ends
+
+    data = text.encode()
+    events = list(events)
+    ends = sorted(html_block_ends(data, events))
+    if not ends:
+        return events, None
+    # Where each blank line is in the text read: after those before it.
+    inserted = [start + number for number, (start, _, _) in enumerate(ends)]
+    read = markdown().events_with_range(edited(data, ends), merge_text=True)
+    return read, lambda offset: offset - bisect_left(inserted, offset)
 
 
 def _char_index(text: str) -> Callable[[int], int]:

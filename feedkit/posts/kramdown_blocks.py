@@ -30,6 +30,8 @@ the text after a comment that starts a block a paragraph, as kramdown reads them
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from feedkit.posts.kramdown_reading import blank, line_start, right_below
 
@@ -333,13 +335,38 @@ _SPAN_TAGS = set(
 _COMMENT = re.compile(rb"<!--(?!kdx*-\d+-->)")  # a comment, not a kramdown.prepare marker
 
 
+def html_block_ends(
+    data: bytes, events: Iterable[tuple[Any, Any]], to_the_end: bool = False
+) -> list[tuple[int, int, bytes]]:
+    """Return the blank lines that end each top-level HTML block of `data` (read as
+    pulldown-cmark's `events`, with their ranges) where its first element ends and Markdown
+    follows (`markdown_after_element`); `to_the_end`: each element read on past its HTML
+    block, to the end of the text (Python-Markdown reads a blank line in an element as its
+    own)."""
+    edits: list[tuple[int, int, bytes]] = []
+    depth = 0
+    for event, where in events:
+        if not isinstance(event, dict) or not ("Start" in event or "End" in event):
+            continue
+        if "End" in event:
+            depth -= 1
+            continue
+        if depth == 0 and event["Start"] == "HtmlBlock":
+            end = len(data) if to_the_end else where["end"]
+            edits += markdown_after_element(data, where["start"], end)
+        depth += 1
+    return edits
+
+
 def markdown_after_element(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
     """Return the blank line that ends the HTML block at `start` (to `end`) where its first
     element ends, when a line of Markdown follows: kramdown reads a block element to its end
     tag and what follows as Markdown, where CommonMark's HTML block runs on to a blank line
     and shows the Markdown in it as typed (`<p align="center"><img …></p>` then `## Next`)."""
     tag = _BLOCK_TAG.match(data, start)
-    if tag is None or tag[1].lower() in _SPAN_TAGS:
+    if tag is None:
+        return _markdown_after_end_tags(data, start, end)
+    if tag[1].lower() in _SPAN_TAGS:
         return []
     name = re.escape(tag[1])
     # A tag's attributes may run over lines (Chirpy's `<iframe` with one attribute a line):
@@ -360,13 +387,42 @@ def markdown_after_element(data: bytes, start: int, end: int) -> list[tuple[int,
     return []
 
 
+# A line of end tags alone: what is left of an element when a blank line in it ended the
+# HTML block its start tag began (`<div class="note">`, a blank line, its text, a blank
+# line, `</div>`).
+_END_TAGS_LINE = re.compile(rb"[ ]{0,3}(?:</([A-Za-z][A-Za-z0-9-]*)[ \t]*>[ \t]*)+(?:\r?\n|\Z)")
+
+
+def _markdown_after_end_tags(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the blank line that ends the HTML block at `start` (to `end`) after its
+    lines of block elements' end tags, when a line of Markdown follows: the elements
+    ended there, to kramdown, and what follows is Markdown, where CommonMark's HTML block
+    runs on to a blank line and shows it as typed."""
+    line = start
+    while line < end and (tags := _END_TAGS_LINE.match(data, line)):
+        if tags[1].lower() in _SPAN_TAGS:
+            return []
+        line = tags.end()
+    following = data[line : data.find(b"\n", line) + 1 or len(data)]
+    if line == start or line >= end or blank(following) or not _starts_text(following):
+        return []
+    return [(line, line, b"\n")]
+
+
 _TAG_NAME = re.compile(rb"[ \t]*<([A-Za-z][A-Za-z0-9-]*)")
+# kramdown's autolinks (parser/kramdown/autolink.rb): `<https://…>`, `<ada@example.org>`.
+_AUTOLINK = re.compile(
+    rb"[ \t]*<(?:(?:mailto|https?|ftps?):[^>\s]+|[-.\w]+@[-\w]+(?:\.[-\w]+)*\.[a-z]+)>"
+)
 
 
 def _starts_text(line: bytes) -> bool:
-    """Return True when a line starts a paragraph to kramdown: text, or span-level HTML
-    (`<br>`, `<a …>`, `<img …>`); not a block element's tag or a comment."""
+    """Return True when a line starts a paragraph to kramdown: text, span-level HTML
+    (`<br>`, `<a …>`, `<img …>`) or an autolink (`<https://…>`); not a block element's tag
+    or a comment."""
     if not line.lstrip().startswith(b"<"):
+        return True
+    if _AUTOLINK.match(line):
         return True
     tag = _TAG_NAME.match(line)
     return tag is not None and tag[1].lower() in _SPAN_TAGS

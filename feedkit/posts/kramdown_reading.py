@@ -93,11 +93,15 @@ _DIGIT_EMPHASIS = re.compile(r"_(?<=\d_)_?[^\s_]")  # `_` first: found quickly
 _DIGIT_EMPHASIS_BYTES = re.compile(rb"(?<=\d)(__?)(?![\s_])(.+?)(?<![\s\\])(\1)(?![A-Za-z0-9_])")
 _FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
-# A line that starts with an HTML tag, right above one of text (or of span-level HTML, which
-# starts a paragraph to kramdown).
+# How an autolink starts (`<https://…>`, `<ada@example.org>`): text to kramdown and to
+# Python-Markdown, where CommonMark's HTML block after an element's line takes it for HTML.
+AUTOLINK_START = r"<(?:https?|ftps?|mailto):|<[-.\w]+@"
+# A line that starts with an HTML tag (or an end tag), right above one of text (or of
+# span-level HTML, or an autolink, each of which starts a paragraph to kramdown), or an
+# indented one (code to kramdown).
 _HTML_THEN_TEXT = re.compile(
-    r"\n[ ]{0,3}<[A-Za-z][^\n]*\n[ ]{0,3}"
-    r"(?:[^\s<]|<(?:a|abbr|b|br|code|em|i|img|kbd|span|strong)\b)"
+    r"\n[ ]{0,3}</?[A-Za-z][^\n]*\n[ \t]*"
+    rf"(?:[^\s<]|<(?:a|abbr|b|br|code|em|i|img|kbd|span|strong)\b|{AUTOLINK_START})"
 )
 # An HTML comment right below a line of text.
 _COMMENT_BELOW = re.compile(r"\n[^\n]*\S[^\n]*\n[ ]{0,3}<!--")
@@ -206,6 +210,12 @@ def spaced_urls(text: str, options: Any) -> str:
         if not any(a < m.end() and m.start() < b for a, b in taken)
     ]
     return edited(data, edits) if edits else text
+
+
+def may_end_html_early(text: str) -> bool:
+    """Return whether `text` may hold an HTML block kramdown ends before CommonMark does:
+    a quick look for a line of HTML right above one of text (`html_block_ends`)."""
+    return "<" in text and _HTML_THEN_TEXT.search("\n\n" + text) is not None
 
 
 def as_kramdown(text: str, options: Any, hard_wrap: bool = False) -> str:

@@ -25,6 +25,7 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.posts.edits import edited
 from feedkit.posts.fences import only_in_code
+from feedkit.posts.kramdown_reading import AUTOLINK_START
 from feedkit.posts.reading import PLAIN, Reading, pelican_reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders
 
@@ -230,7 +231,7 @@ def as_python_markdown_reads(
 
 
 # An end tag ending its line, a line of text right below it: Markdown, after an HTML block.
-_END_TAG_THEN_TEXT = re.compile(r"</[A-Za-z][^<>]*>[ \t]*\r?\n[ \t]*[^\s<]")
+_END_TAG_THEN_TEXT = re.compile(rf"</[A-Za-z][^<>]*>[ \t]*\r?\n[ \t]*(?:[^\s<]|{AUTOLINK_START})")
 
 
 def _markdown_after_html(text: str, options: Any) -> str:
@@ -239,23 +240,14 @@ def _markdown_after_html(text: str, options: Any) -> str:
     block-level element to its end tag and what follows as Markdown (`</table>` then `###
     Next`), where CommonMark's HTML block runs on to a blank line, the Markdown in it shown
     as typed. As kramdown reads it too (kramdown_blocks.markdown_after_element)."""
-    from feedkit.posts.kramdown_blocks import markdown_after_element
+    from feedkit.posts.kramdown_blocks import html_block_ends
     from feedkit.posts.markup import markdown
 
     data = text.encode()
-    edits: list[tuple[int, int, bytes]] = []
-    depth = 0
-    for event, where in markdown(False, options).events_with_range(text):
-        if not isinstance(event, dict) or not ("Start" in event or "End" in event):
-            continue
-        if "End" in event:
-            depth -= 1
-            continue
-        if depth == 0 and event["Start"] == "HtmlBlock":
-            # To its end tag past the block's end: CommonMark's ends at a blank line, which
-            # Python-Markdown's reads on over (a table cell with a blank line in it).
-            edits += markdown_after_element(data, where["start"], len(data))
-        depth += 1
+    # To its end tag past the block's end: CommonMark's ends at a blank line, which
+    # Python-Markdown's reads on over (a table cell with a blank line in it).
+    events = markdown(False, options).events_with_range(text)
+    edits = html_block_ends(data, events, to_the_end=True)
     return edited(data, edits) if edits else text
 
 
