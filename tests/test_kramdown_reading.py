@@ -34,7 +34,7 @@ CASES = json.loads((FIXTURES / "kramdown-reading" / "cases.json").read_text("utf
 TITLES = json.loads((FIXTURES / "kramdown-reading" / "smartify.json").read_text("utf-8"))
 JEKYLL = jekyll_reading(None, None, {})[0]  # type: ignore[arg-type]  # no config: defaults
 _SHOWN = {"p", "h1", "h2", "h3", "table", "thead", "tr", "th", "td", "ol", "ul", "li", "pre"}
-_SHOWN |= {"code", "del", "em", "strong", "blockquote", "br"}
+_SHOWN |= {"code", "del", "em", "strong", "blockquote", "br", "dl", "dt", "dd"}
 _VOID = {"br", "img", "input", "hr"}
 
 
@@ -85,7 +85,8 @@ def shown(html_text: str) -> str:
     parser = _Shown()
     parser.feed(html_text)
     parser.close()
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", "".join(parser.parts))).strip()
+    seen = re.sub(r"\s+", " ", re.sub(r">\s+<", "><", "".join(parser.parts))).strip()
+    return re.sub(r" (</(?:p|li|dt|dd|td|th|h[1-6])>)", r"\1", seen)  # space no one sees
 
 
 def _code_blocks(html_text: str) -> list[str]:

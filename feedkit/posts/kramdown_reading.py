@@ -278,7 +278,7 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
     first = True  # the event before started a container (or none did): its first block
     breaks = not hard_wrap and "\\\\" in text and _BACKSLASHES_BREAK.search(text) is not None
     below_text = breaks or ("\n" in text and _paragraph_lines("\n\n" + text))
-    in_term = False  # in a definition list's term
+    term_depth = -1  # the depth of the definition list's term the text is in; -1: none
     event: Any
     events = _events(text, options)
     for event, where in events:
@@ -288,7 +288,7 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
                 edits += kramdown_paragraphs.rule_as_text(data, where["start"])
             elif event == "SoftBreak" and breaks:
                 edits += kramdown_paragraphs.backslashes_break(data, where["start"])
-            elif in_term and event in ("SoftBreak", "HardBreak"):
+            elif depth == term_depth and event in ("SoftBreak", "HardBreak"):
                 edits.append(kramdown_paragraphs.term_break(data, where["start"], where["end"]))
             text_before = text_before and broken
             continue
@@ -312,7 +312,11 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
             ended_note = kramdown_paragraphs.footnote_lines(data, start, end) if top else []
             edits += as_text or ended_note
             reopened = reopened or bool(ended_note and not as_text)  # its lines read anew
-        in_term = below_text and (began == "DefinitionListTitle" or in_term and not closed)
+        # A line break in the term's own text, not in a link or emphasis of it.
+        if below_text and began == "DefinitionListTitle":
+            term_depth = depth
+        elif closed == "DefinitionListTitle":
+            term_depth = -1
         if last is not None and not last[2] and kramdown_paragraphs.takes_in(began):
             into = kramdown_lists.into_item(data, last[1], start, len(data), last[0])
             edits += into
