@@ -215,6 +215,18 @@ def test_jekyll_math_rule_double_dollars_inside_text_are_inline() -> None:
     assert other.count('class="math display"') == 3
 
 
+def test_jekyll_math_rule_double_dollars_right_below_a_block_are_inline() -> None:
+    # As kramdown 2.4 reads them: a `$$` line right below a heading, a rule or code is a
+    # paragraph's text (inline), as one right below a paragraph's line is; after a blank
+    # line, or first in a quote or an item, it is a block (display).
+    inline = ["## H\n$$x^2$$\n", "---\n$$x^2$$\n", "```\ncode\n```\n$$x^2$$\n"]
+    for body in inline:
+        assert html(body, jekyll=True).count('class="math inline"') == 1, body
+    display = ["## H\n\n$$x^2$$\n", "$$x^2$$\n", "> $$x^2$$\n", "- $$x^2$$\n"]
+    for body in display:
+        assert html(body, jekyll=True).count('class="math display"') == 1, body
+
+
 def test_summaries_hold_no_kramdown_syntax() -> None:
     body = "Opening *x*{: .y} text.\n{: .lead}\n\n{:ref: .z}\n\n*[HTML]: Hyper Text\n"
     assert summarize(body, None, 200) == "Opening x text."

@@ -81,20 +81,25 @@ def kramdown_math(source: str, out: str) -> str:
 
 def display_math(source: str) -> list[bool]:
     """Return, for each `$$…$$` in Markdown `source`, whether kramdown shows it as display
-    math: only when it stands alone as a block; with other text around, it is inline."""
+    math: only when it stands alone as a block; with other text around, it is inline. At
+    the top, a block stands alone only after a blank line (or first): right below a
+    heading, a rule, code or HTML, kramdown reads its line as a paragraph's text."""
     from feedkit.posts.markup import markdown
 
     shown: list[bool] = []
     stack: list[list[Any]] = []  # block name, its formulas' indexes, whether it has more
     value: Any
-    for event in markdown().events(source):
+    data = source.encode()  # pyromark's ranges count UTF-8 bytes
+    for event, where in markdown().events_with_range(source):
         if isinstance(event, str):
             continue
         ((key, value),) = event.items()
         if key == "Start":
             if stack:
                 stack[-1][2] = True
-            stack.append([value if isinstance(value, str) else next(iter(value)), [], False])
+            # Right below a line that is not blank, at the top: text, as if it had more.
+            more = not stack and _right_below_a_line(data, where["start"])
+            stack.append([value if isinstance(value, str) else next(iter(value)), [], more])
         elif key == "End":
             name, formulas, more = stack.pop()
             alone = name in ("Paragraph", "Item") and len(formulas) == 1 and not more
@@ -107,6 +112,15 @@ def display_math(source: str) -> list[bool]:
         elif stack and (key != "Text" or value.strip()):
             stack[-1][2] = True
     return shown
+
+
+def _right_below_a_line(data: bytes, start: int) -> bool:
+    """Return whether the line above the one at `start` in `data` has text on it."""
+    line = data.rfind(b"\n", 0, start) + 1
+    if line == 0:
+        return False
+    above = data.rfind(b"\n", 0, line - 1) + 1
+    return bool(data[above : line - 1].strip())
 
 
 def _target(out: str, pos: int, kind: str) -> int | None:
