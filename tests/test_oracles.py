@@ -1795,6 +1795,28 @@ def hugo_site_writer(config: str, posts: dict[str, str]) -> Callable[[Path], Pat
     return make
 
 
+def test_a_hugo_definitions_terms_are_a_line_each_as_in_hugo(tmp_path: Path) -> None:
+    # Goldmark (as kramdown and Python-Markdown) makes each line above `: …` a term of
+    # its own; pulldown-cmark made the lines one term ("Jekyll Hugo").
+    body = "[Jekyll](https://jekyllrb.com/)\n*Hugo*\nPelican\n: Generators.\n"
+    make = hugo_site_writer(
+        'baseURL = "https://h.example.org/"\ntitle = "H"\n',
+        {"posts/terms.md": f"---\ntitle: Terms\ndate: 2024-05-01\n---\n{body}"},
+    )
+    theirs, ours = hugo_and_feedkit(tmp_path, make)
+    link = "https://h.example.org/posts/terms/"
+
+    def terms(text: str) -> list[str]:
+        return [_plain(term) for term in re.findall(r"(?s)<dt>(.*?)</dt>", text)]
+
+    assert terms(theirs[link].description) == ["Jekyll", "Hugo", "Pelican"]
+    assert terms(ours[link].content[0].value) == terms(theirs[link].description)
+
+
+def _plain(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
 DOTTED = {
     f"posts/{name}.md": f"---\ntitle: {name}\ndate: 2024-05-0{n + 1}\n---\nText.\n"
     for n, name in enumerate(["node.js", "about-3li3.com", "b.fr", "intro.zh-cn", "d.en"])

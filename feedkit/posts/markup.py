@@ -70,7 +70,34 @@ def read_html(text: str, reading: Reading, read: str | None = None) -> str:
         from feedkit.posts.kramdown_tables import without_made_heads
 
         out = terms_apart(without_made_heads(out))
+    elif reading.definition_lists and "<dt>" in out:
+        out = _TERM.sub(_terms_by_line, out)
     return out
+
+
+_TERM = re.compile(r"<dt>(.*?)</dt>", re.DOTALL)
+_TAG_OR_LINE_END = re.compile(r"<(/?)[A-Za-z][^>]*?(/?)>|\n")
+
+
+def _terms_by_line(m: re.Match[str]) -> str:
+    """Return a definition's term that runs over lines as a term a line, as Goldmark,
+    Python-Markdown and kramdown read them (`A`, `B`, then `: both`), where pulldown-cmark
+    makes one term of the lines. A line end inside a link or emphasis stays one."""
+    content = m[1]
+    if "\n" not in content:
+        return m[0]
+    terms, depth, start = [], 0, 0
+    for token in _TAG_OR_LINE_END.finditer(content):
+        if token[0] == "\n":
+            if depth == 0:
+                terms.append(content[start : token.start()])
+                start = token.end()
+        elif token[1]:
+            depth -= 1
+        elif not token[2]:
+            depth += 1
+    terms.append(content[start:])
+    return "\n".join(f"<dt>{term}</dt>" for term in terms if term.strip())
 
 
 def typographic_symbols(text: str) -> str:
