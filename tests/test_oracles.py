@@ -1813,6 +1813,36 @@ def test_a_hugo_definitions_terms_are_a_line_each_as_in_hugo(tmp_path: Path) -> 
     assert terms(ours[link].content[0].value) == terms(theirs[link].description)
 
 
+def test_a_hugo_table_right_below_a_paragraphs_line_is_a_table_as_in_hugo(tmp_path: Path) -> None:
+    # GFM (Goldmark's tables, cmark-gfm's) starts a table at a header row and a delimiter
+    # row right below a paragraph's line; pulldown-cmark did only for a header that begins
+    # with `|`: the feed showed `Name | Score --- | ---` as a paragraph.
+    body = (
+        "The results:\nName | Score\n--- | ---\nA | 1\n\nMore:\n| B | 2 |\n|---|---|\n\n"
+        "Not | a table\n---\n"
+    )
+    make = hugo_site_writer(
+        'baseURL = "https://h.example.org/"\ntitle = "H"\n',
+        {"posts/tables.md": f"---\ntitle: Tables\ndate: 2024-05-01\n---\n{body}"},
+    )
+    theirs, ours = hugo_and_feedkit(tmp_path, make)
+    link = "https://h.example.org/posts/tables/"
+
+    def blocks(text: str) -> list[str]:
+        found = re.findall(r"(?s)<(p|table|h2)\b[^>]*>(.*?)</\1>", text)
+        cells = [(tag, _plain(re.sub(r"<[^>]+>", " ", inner))) for tag, inner in found]
+        return [f"{tag}: {' '.join(inner.split())}" for tag, inner in cells]
+
+    assert blocks(theirs[link].description) == [
+        "p: The results:",
+        "table: Name Score A 1",
+        "p: More:",
+        "table: B 2",
+        "h2: Not | a table",
+    ]
+    assert blocks(ours[link].content[0].value) == blocks(theirs[link].description)
+
+
 def _plain(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
 

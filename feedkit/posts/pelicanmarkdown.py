@@ -173,9 +173,10 @@ def as_python_markdown_reads(
     pymarkdown_lists; `sane_lists`: with that extension), with `codehilite` an indented code
     block's first line that names its language (see `code_headers`) left out, a line of a
     paragraph, a quote or a list item that starts with `#` and no space a heading (a space
-    after its hashes), and a backslash at a line's end text, not a hard break (escaped);
-    with `admonition`, its boxes (see `admonitions`). `text` itself when none of these
-    differs."""
+    after its hashes), a backslash at a line's end text, not a hard break (escaped), and a
+    table right below a paragraph's line that paragraph's text (see
+    `gfmtables.tables_as_text`); with `admonition`, its boxes (see `admonitions`). `text`
+    itself when none of these differs."""
     from feedkit.posts.pymarkdown_lists import as_python_markdown_lists
 
     if admonition and "!!!" in text:
@@ -184,6 +185,10 @@ def as_python_markdown_reads(
     if "</" in text and _END_TAG_THEN_TEXT.search(text):
         text = _markdown_after_html(text, options)
     text = as_python_markdown_lists(text, options, sane_lists)
+    if "|" in text:
+        from feedkit.posts.gfmtables import tables_as_text
+
+        text = tables_as_text(text, options)
     if "](" in text and _SPACED_TARGET.search(text):
         text = _spaced_targets(text, options)
     if "]:" in text and _UNBALANCED_DEFINITION.search(text):

@@ -236,7 +236,9 @@ def as_read(text: str, reading: Reading) -> str:
     pulldown-cmark would read as a definition's is escaped (see `_TIGHT_COLON`), and without
     `single_tilde`, the tildes of `~x~` (see `_escapes`); with `python_markdown`, as
     Python-Markdown reads `#Title` and a line-end backslash; with `kramdown_gfm`, what
-    kramdown reads otherwise first (see `kramdown_reading`), with `tasklists`, each task
+    kramdown reads otherwise first (see `kramdown_reading`), else with `tables` (but for
+    Python-Markdown and kramdown) a table right below a paragraph's line as GFM reads it (see
+    `gfmtables`); with `tasklists`, each task
     item's marker its box (see `tasklists`), and with kramdown's `symbols` and `smart`, its
     quotes where they differ (`kramdown_quotes`). `text` itself when none applies."""
     if "$" in text:
@@ -257,6 +259,10 @@ def as_read(text: str, reading: Reading) -> str:
         from feedkit.posts.kramdown_reading import as_kramdown
 
         text = as_kramdown(text, reading.options, reading.hard_wrap)
+    elif reading.tables and "|" in text and not (reading.python_markdown or reading.kramdown_math):
+        from feedkit.posts.gfmtables import tables_after_lines
+
+        text = tables_after_lines(text, reading.options)
     if reading.tasklists and "]" in text:
         from feedkit.posts.tasklists import task_boxes
 

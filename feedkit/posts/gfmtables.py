@@ -1,0 +1,105 @@
+"""Tables right below a paragraph's line, as GFM reads them (cmark-gfm, Goldmark): a header
+row and a delimiter row there start a table, the lines above them the paragraph before it.
+pulldown-cmark starts one there only when the header row begins with `|`; `Results:` then
+`Name | Score`, `--- | ---` stayed one paragraph showing the table as typed.
+`tables_after_lines` rewrites the text so that pulldown-cmark reads it as GFM does."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from feedkit.posts.edits import edited
+
+# A line of text, right above a header row that does not begin with `|` and a delimiter
+# row (a quick look; `tables_after_lines` reads the text to be sure).
+_CANDIDATE = re.compile(
+    r"(?m)^[ ]{0,3}\S[^\n]*\n[ ]{0,3}[^|\s][^\n]*\|[^\n]*\n"
+    r"[ ]{0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[^\n]*)?$"
+)
+_DELIMITER_CELL = re.compile(r"[ \t]*:?-+:?[ \t]*")
+
+
+def tables_after_lines(text: str, options: Any) -> str:
+    """Return `text` with a blank line before each header row right below a top-level
+    paragraph's line whose next line is a delimiter row of as many cells (`text` when
+    none): the table GFM starts there, which pulldown-cmark (with `options`) then reads."""
+    if "|" not in text or _CANDIDATE.search(text) is None:
+        return text
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    edits: list[tuple[int, int, bytes]] = []
+    depth = 0
+    for event, where in markdown(False, options).events_with_range(text):
+        if not isinstance(event, dict) or not ("Start" in event or "End" in event):
+            continue
+        if "End" in event:
+            depth -= 1
+            continue
+        if depth == 0 and event["Start"] == "Paragraph":
+            edits += _header_rows(data, where["start"], where["end"])
+        depth += 1
+    return edited(data, edits) if edits else text
+
+
+def _header_rows(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    """Return the blank line before the first header row among the lines of the paragraph
+    at `start` (to `end`) after its first line; none when it has none."""
+    lines = data[start:end].split(b"\n")
+    at = start + len(lines[0]) + 1
+    for header, delimiter in zip(lines[1:], lines[2:], strict=False):
+        if not header.lstrip(b" ").startswith(b"|") and _is_delimiter_row(delimiter):
+            if _cells(header) == _cells(delimiter):
+                return [(at, at, b"\n")]
+        at += len(header) + 1
+    return []
+
+
+def _cells(row: bytes) -> int:
+    """Return how many cells a table row has: its unescaped `|`s, less a leading and a
+    trailing one."""
+    text = row.strip()
+    bars = len(re.findall(rb"(?<!\\)\|", text))
+    return bars + 1 - text.startswith(b"|") - (text.endswith(b"|") and not text.endswith(b"\\|"))
+
+
+def _is_delimiter_row(row: bytes) -> bool:
+    """Return whether `row` is a table's delimiter row (`--- | :-:`, `|---|`)."""
+    text = row.decode("utf-8", "replace").strip()
+    if "|" not in text and not text.startswith(":") and not text.endswith(":"):
+        return False  # `---` alone is a setext underline or a rule
+    cells = text.strip("|").split("|")
+    return all(_DELIMITER_CELL.fullmatch(cell) for cell in cells)
+
+
+def tables_as_text(text: str, options: Any) -> str:
+    """Return `text` with each table right below a top-level paragraph's line made that
+    paragraph's text, as Python-Markdown reads it (its tables start after a blank line):
+    the header row's first `|` escaped, where pulldown-cmark (with `options`) starts a
+    table; `text` when there is none."""
+    if "|" not in text or "\n|" not in text.replace("\n ", "\n"):
+        return text
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    edits: list[tuple[int, int, bytes]] = []
+    depth, paragraph_end = 0, -1
+    for event, where in markdown(False, options).events_with_range(text):
+        if not isinstance(event, dict) or not ("Start" in event or "End" in event):
+            continue
+        if "End" in event:
+            depth -= 1
+            if depth == 0 and event["End"] == "Paragraph":
+                paragraph_end = where["end"]
+            continue
+        start = where["start"]
+        if depth == 0 and isinstance(event["Start"], dict) and "Table" in event["Start"]:
+            line = data.rfind(b"\n", 0, start) + 1  # the table's first line
+            above = data[data.rfind(b"\n", 0, max(line - 1, 0)) + 1 : max(line - 1, 0)]
+            bar = data.find(b"|", line)
+            if paragraph_end >= 0 and line > 0 and above.strip() and 0 <= bar:
+                edits.append((bar, bar, b"\\"))
+        paragraph_end = -1 if depth == 0 else paragraph_end
+        depth += 1
+    return edited(data, edits) if edits else text
