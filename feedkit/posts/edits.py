@@ -4,6 +4,9 @@ change from its events, whose ranges count UTF-8 bytes, and make the changes her
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 
 def edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> str:
     """Return `data` with each edit (start, end, what replaces `data[start:end]`) made,
@@ -15,3 +18,18 @@ def edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> str:
         pieces += [data[at:start], new]
         at = end
     return b"".join([*pieces, data[at:]]).decode()
+
+
+def top_blocks(events: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+    """Yield each top-level block of pyromark's `events` (with their ranges): its start
+    event's value (`"Paragraph"`, `{"Table": …}`) and its range, the whole block's."""
+    depth = 0
+    for event, where in events:
+        if not isinstance(event, dict):
+            continue
+        if "End" in event:
+            depth -= 1
+        elif "Start" in event:
+            if depth == 0:
+                yield event["Start"], where
+            depth += 1

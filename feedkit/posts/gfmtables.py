@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from feedkit.posts.edits import edited
+from feedkit.posts.edits import edited, top_blocks
 
 # A line of text, right above a header row that does not begin with `|` and a delimiter
 # row (a quick look; `tables_after_lines` reads the text to be sure).
@@ -29,17 +29,12 @@ def tables_after_lines(text: str, options: Any) -> str:
     from feedkit.posts.markup import markdown
 
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
-    edits: list[tuple[int, int, bytes]] = []
-    depth = 0
-    for event, where in markdown(False, options).events_with_range(text):
-        if not isinstance(event, dict) or not ("Start" in event or "End" in event):
-            continue
-        if "End" in event:
-            depth -= 1
-            continue
-        if depth == 0 and event["Start"] == "Paragraph":
-            edits += _header_rows(data, where["start"], where["end"])
-        depth += 1
+    edits = [
+        edit
+        for block, where in top_blocks(markdown(False, options).events_with_range(text))
+        if block == "Paragraph"
+        for edit in _header_rows(data, where["start"], where["end"])
+    ]
     return edited(data, edits) if edits else text
 
 
@@ -84,22 +79,13 @@ def tables_as_text(text: str, options: Any) -> str:
 
     data = text.encode()  # pyromark's ranges count UTF-8 bytes
     edits: list[tuple[int, int, bytes]] = []
-    depth, paragraph_end = 0, -1
-    for event, where in markdown(False, options).events_with_range(text):
-        if not isinstance(event, dict) or not ("Start" in event or "End" in event):
-            continue
-        if "End" in event:
-            depth -= 1
-            if depth == 0 and event["End"] == "Paragraph":
-                paragraph_end = where["end"]
-            continue
-        start = where["start"]
-        if depth == 0 and isinstance(event["Start"], dict) and "Table" in event["Start"]:
-            line = data.rfind(b"\n", 0, start) + 1  # the table's first line
+    before = None  # the top-level block above
+    for block, where in top_blocks(markdown(False, options).events_with_range(text)):
+        if before == "Paragraph" and isinstance(block, dict) and "Table" in block:
+            line = data.rfind(b"\n", 0, where["start"]) + 1  # the table's first line
             above = data[data.rfind(b"\n", 0, max(line - 1, 0)) + 1 : max(line - 1, 0)]
             bar = data.find(b"|", line)
-            if paragraph_end >= 0 and line > 0 and above.strip() and 0 <= bar:
+            if line > 0 and above.strip() and 0 <= bar:
                 edits.append((bar, bar, b"\\"))
-        paragraph_end = -1 if depth == 0 else paragraph_end
-        depth += 1
+        before = block
     return edited(data, edits) if edits else text

@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from feedkit.posts.edits import top_blocks
 from feedkit.posts.kramdown_reading import blank, line_start, right_below
 
 _BLOCK_START = re.compile(
@@ -343,19 +344,14 @@ def html_block_ends(
     follows (`markdown_after_element`); `to_the_end`: each element read on past its HTML
     block, to the end of the text (Python-Markdown reads a blank line in an element as its
     own)."""
-    edits: list[tuple[int, int, bytes]] = []
-    depth = 0
-    for event, where in events:
-        if not isinstance(event, dict) or not ("Start" in event or "End" in event):
-            continue
-        if "End" in event:
-            depth -= 1
-            continue
-        if depth == 0 and event["Start"] == "HtmlBlock":
-            end = len(data) if to_the_end else where["end"]
-            edits += markdown_after_element(data, where["start"], end)
-        depth += 1
-    return edits
+    return [
+        edit
+        for block, where in top_blocks(events)
+        if block == "HtmlBlock"
+        for edit in markdown_after_element(
+            data, where["start"], len(data) if to_the_end else where["end"]
+        )
+    ]
 
 
 def markdown_after_element(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:

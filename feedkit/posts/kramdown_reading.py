@@ -155,7 +155,7 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
         return True
     if _BULLET_AFTER_BLANK.search(lines) is not None and len(set(_BULLETS.findall(lines))) > 1:
         return True
-    if "<" in text and _HTML_THEN_TEXT.search(lines) is not None:
+    if may_end_html_early(text):
         return True
     if "<!--" in text and _COMMENT_BELOW.search(lines) is not None:
         return True
