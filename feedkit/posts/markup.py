@@ -18,7 +18,7 @@ import pyromark
 
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import kramdown, postfile, texdelims
+from feedkit.posts import comments, kramdown, postfile, texdelims
 from feedkit.posts.anchors import with_footnote_anchors
 from feedkit.posts.fences import dollars_only_in_code
 from feedkit.posts.rawhtml import kept_markers
@@ -184,13 +184,16 @@ def math_warnings(post: Post, body: str, reading: Reading = PLAIN) -> list[Probl
 
 def before_kramdown(text: str, reading: Reading) -> str:
     """Return Markdown `text` with its formulas and attribute lists as the rest of the
-    reading takes them, before kramdown's additions are read (`kramdown.prepare`): a block
+    reading takes them, before kramdown's additions are read (`kramdown.prepare`): an HTML
+    comment left open as text where the site's converter reads it so (`comments.as_text`), a block
     of math whole (kramdown's blank lines in it, lines that would start a block of their
     own), the escapes in `$…$` read where the site's converter reads them
     (`texdelims.dollar_escapes`), MathJax's delimiters pyromark's math
     (`texdelims.convert`), a Hugo site's Goldmark block attributes and a Pelican site's
     attr_list values without quotes as kramdown's attribute lists. The HTML (`render_html`)
     and the plain text (`plaintext`) of a post read it alike."""
+    if "<!--" in text and comments.read_as_text(reading):  # before all: its lines are text
+        text = comments.as_text(text, reading.options)
     if reading.kramdown_math:  # before `convert`, which reads the formula's pieces as text
         text = texdelims.joined_block_math(text)
     # Before `convert`, which reads an environment in a broken block as math of its own;

@@ -16,6 +16,7 @@ from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
+from feedkit.posts import comments
 from feedkit.posts.loader import BATCH
 from feedkit.posts.postbody import body_of, read_raw
 from feedkit.posts.postfile import has_illegal
@@ -108,6 +109,9 @@ def _check_body(
     # character when it has one emoji, where `in` for one takes a fraction of that.
     if reading.footnotes and "^" in expanded.text and "[^" in expanded.text:
         warnings += _unused_notes(post, expanded.text, reading)
+    # A comment left open hides the rest of the post, where it is not read as text.
+    if "<!--" in expanded.text and not comments.read_as_text(reading):
+        warnings += comments.warnings(post, expanded.text, reading.options)
     # A Hugo site's raw HTML its pages leave out (no `unsafe`): once a post, a surprise.
     if not reading.raw_html and (templates.hugo or post.hugo) and "<" in expanded.text:
         from feedkit.posts.rawhtml import omitted_warning
@@ -155,6 +159,7 @@ def _nothing_to_find(
         and not (reading.kramdown and has_kramdown(view))
         and not (reading.footnotes and "^" in view and "[^" in view)
         and (reading.raw_html or not (templates.hugo or post.hugo) or "<" not in view)
+        and not ("<!--" in view and comments.may_be_unclosed(view))
     )
 
 

@@ -37,7 +37,7 @@ def _render(
     templates: Templates,
     anchor: str,
 ) -> tuple[Any, ...]:
-    from feedkit.posts import kramdown
+    from feedkit.posts import comments, kramdown
     from feedkit.posts.expand import shield_braces
     from feedkit.posts.markup import XML_ILLEGAL, math_warnings, render_html
     from feedkit.posts.plaintext import summarize
@@ -51,6 +51,8 @@ def _render(
     reading = templates.reading(jekyll, post.hugo)
     if reading.kramdown:
         found += kramdown.problems(post, body, reading.python_markdown)
+    if "<!--" in body and not comments.read_as_text(reading):
+        found += comments.warnings(post, body, reading.options)
     html = shield_braces(render_html(body, post.url, anchor, math, reading))
     if math == "mathml":
         found.extend(math_warnings(post, body, reading))
