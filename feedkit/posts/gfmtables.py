@@ -89,3 +89,60 @@ def tables_as_text(text: str, options: Any) -> str:
                 edits.append((bar, bar, b"\\"))
         before = block
     return edited(data, edits) if edits else text
+
+
+# A `|` after a backtick on a line: maybe in a code span (a quick look).
+_CODE_PIPE = re.compile(r"`[^\n]*\|")
+
+
+def code_span_pipes(text: str, options: Any) -> str:
+    """Return `text` with each `|` in a code span of a table's row escaped, so that
+    pulldown-cmark (with `options`) keeps it in the span's cell, as Python-Markdown does
+    (GFM splits the cell there: `ls | wc -l` in backticks lost `wc -l`'s cell); `text` when
+    there is none."""
+    if "`" not in text or _CODE_PIPE.search(text) is None:
+        return text
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    edits: list[tuple[int, int, bytes]] = []
+    for event, where in markdown(False, options).events_with_range(text):
+        if isinstance(event, dict) and event.get("Start") in ("TableHead", "TableRow"):
+            start = data.rfind(b"\n", 0, where["start"]) + 1  # the row's line
+            end = data.find(b"\n", where["start"]) % (len(data) + 1)
+            _, in_code = cell_pipes(data[start:end])
+            edits += [(start + at, start + at, b"\\") for at in in_code]
+    return edited(data, edits) if edits else text
+
+
+def cell_pipes(line: bytes) -> tuple[list[int], list[int]]:
+    """Return where the unescaped `|` of a table's line are that split cells in kramdown and
+    Python-Markdown (outside code spans), and where a backslash keeps each `|` in a code
+    span the span's, as both read it (GFM splits the cell there)."""
+    cells: list[int] = []
+    in_code: list[int] = []
+    at = 0
+    while at < len(line):
+        char = line[at : at + 1]
+        if char == b"\\":
+            at += 2
+        elif char == b"`":
+            run = re.compile(rb"`+").match(line, at)
+            assert run is not None
+            close = re.compile(rb"(?<!`)" + run[0] + rb"(?!`)").search(line, run.end())
+            if close is None:
+                at = run.end()
+                continue
+            # GFM reads `\|` in a code span as `|`, kramdown and Python-Markdown as typed:
+            # one more backslash.
+            in_code += [
+                i - (line[i - 1 : i] == b"\\")
+                for i in range(run.end(), close.start())
+                if line[i : i + 1] == b"|"
+            ]
+            at = close.end()
+        else:
+            if char == b"|":
+                cells.append(at)
+            at += 1
+    return cells, in_code

@@ -16,9 +16,12 @@ _OPENING_FENCE = re.compile(rb"[ \t>]*?(`{3,}|~{3,})")
 _STRIKE = re.compile(r"~~(?!\s|~).*?[^\s~]~~", re.DOTALL)
 
 
-def unclosed_fence(data: bytes, start: int, end: int) -> list[tuple[int, int, bytes]]:
+def unclosed_fence(
+    data: bytes, start: int, end: int, strike: bool = True
+) -> list[tuple[int, int, bytes]]:
     """Return the escapes that make a fenced code block (`data[start:end]`) that no fence
-    closes text, as kramdown reads it."""
+    closes text, as kramdown reads it; without `strike`, a `~~~` line's tildes as typed, as
+    Python-Markdown reads them."""
     m = _OPENING_FENCE.match(data, start)
     if m is None:
         return []
@@ -27,7 +30,7 @@ def unclosed_fence(data: bytes, start: int, end: int) -> list[tuple[int, int, by
     closing = re.compile(rb"[ \t>]*" + re.escape(fence[:1]) + rb"{%d,}[ \t\r]*" % len(fence))
     if len(lines) > 1 and closing.fullmatch(lines[-1]):
         return []
-    if fence.startswith(b"~"):  # its line is text: `~~~x~~~` strikes `x` there
+    if strike and fence.startswith(b"~"):  # its line is text: `~~~x~~~` strikes `x` there
         line_end = data.find(b"\n", m.end())
         struck = tildes(data, m.start(1), len(data) if line_end < 0 else line_end)
         if struck and struck[0][0] == m.start(1):

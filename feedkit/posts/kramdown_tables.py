@@ -10,6 +10,7 @@ import itertools
 import re
 from typing import Any
 
+from feedkit.posts.gfmtables import cell_pipes
 from feedkit.posts.kramdown_reading import blank, line_start
 
 _ITEM = re.compile(rb"[ \t>]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\r?\n)")
@@ -95,7 +96,7 @@ def _row(
     starts its first cell (kramdown drops the empty cell before it only when the table's
     first line starts with a `|`), else it makes an empty cell."""
     line = data[begins:ends].rstrip(b"\r\n")
-    pipes, in_code = _pipes(line)
+    pipes, in_code = cell_pipes(line)
     edits = [(begins + at, begins + at, b"\\") for at in in_code]
     prefix = len(line) - len(line.lstrip(b" \t>"))
     cells = len(pipes) + 1
@@ -107,38 +108,6 @@ def _row(
     if pipes and not line[pipes[-1] + 1 :].strip():
         cells -= 1
     return edits, cells
-
-
-def _pipes(line: bytes) -> tuple[list[int], list[int]]:
-    """Return where the unescaped `|` of a table's line are that split cells in kramdown
-    (outside code spans), and where a backslash keeps each `|` in a code span the span's,
-    as kramdown reads it."""
-    cells: list[int] = []
-    in_code: list[int] = []
-    at = 0
-    while at < len(line):
-        char = line[at : at + 1]
-        if char == b"\\":
-            at += 2
-        elif char == b"`":
-            run = re.compile(rb"`+").match(line, at)
-            assert run is not None
-            close = re.compile(rb"(?<!`)" + run[0] + rb"(?!`)").search(line, run.end())
-            if close is None:
-                at = run.end()
-                continue
-            # GFM reads `\|` in a code span as `|`, kramdown as typed: one more backslash.
-            in_code += [
-                i - (line[i - 1 : i] == b"\\")
-                for i in range(run.end(), close.start())
-                if line[i : i + 1] == b"|"
-            ]
-            at = close.end()
-        else:
-            if char == b"|":
-                cells.append(at)
-            at += 1
-    return cells, in_code
 
 
 def _is_marker(line: bytes) -> bool:
@@ -233,7 +202,7 @@ def _headerless(
     # header row in kramdown, no table in pulldown-cmark. Other such lines (a second
     # header row, a footer's) are left as pulldown-cmark reads them.
     headed = rules == [1] and len(rows) > 2 and b"-" in data[slice(*rows[1])]
-    if (rules and not headed) or not all(_pipes(data[s:e])[0] for s, e in rows):
+    if (rules and not headed) or not all(cell_pipes(data[s:e])[0] for s, e in rows):
         return []
     edits: list[tuple[int, int, bytes]] = []
     leading = data.startswith(b"|", lines[0])

@@ -173,10 +173,12 @@ def as_python_markdown_reads(
     pymarkdown_lists; `sane_lists`: with that extension), with `codehilite` an indented code
     block's first line that names its language (see `code_headers`) left out, a line of a
     paragraph, a quote or a list item that starts with `#` and no space a heading (a space
-    after its hashes), a backslash at a line's end text, not a hard break (escaped), and a
+    after its hashes), a backslash at a line's end text, not a hard break (escaped), a
     table right below a paragraph's line that paragraph's text (see
-    `gfmtables.tables_as_text`); with `admonition`, its boxes (see `admonitions`). `text`
-    itself when none of these differs."""
+    `gfmtables.tables_as_text`), a `|` in a code span in a table's row the span's (see
+    `gfmtables.code_span_pipes`), and a fence no fence closes text (see
+    `_unclosed_fences`); with `admonition`, its boxes (see `admonitions`). `text` itself
+    when none of these differs."""
     from feedkit.posts.pymarkdown_lists import as_python_markdown_lists
 
     if admonition and "!!!" in text:
@@ -186,9 +188,11 @@ def as_python_markdown_reads(
         text = _markdown_after_html(text, options)
     text = as_python_markdown_lists(text, options, sane_lists)
     if "|" in text:
-        from feedkit.posts.gfmtables import tables_as_text
+        from feedkit.posts.gfmtables import code_span_pipes, tables_as_text
 
-        text = tables_as_text(text, options)
+        text = code_span_pipes(tables_as_text(text, options), options)
+    if ("```" in text or "~~~" in text) and _odd_fences(text):
+        text = _unclosed_fences(text, options)
     if "](" in text and _SPACED_TARGET.search(text):
         text = _spaced_targets(text, options)
     if "]:" in text and _UNBALANCED_DEFINITION.search(text):
@@ -233,6 +237,36 @@ def as_python_markdown_reads(
         pieces += [data[at:edit_at], new]
         at = edit_at
     return b"".join([*pieces, data[at:]]).decode()
+
+
+# A line that starts a fence (in a quote or list item too), by its kind.
+_FENCE = re.compile(r"(?m)^[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(`{3}|~{3})")
+
+
+def _odd_fences(text: str) -> bool:
+    """Return False when every fence line has another of its kind (a quick look: one that
+    no fence closes makes the count of its kind odd)."""
+    kinds = [m[1] for m in _FENCE.finditer(text)]
+    return kinds.count("```") % 2 == 1 or kinds.count("~~~") % 2 == 1
+
+
+def _unclosed_fences(text: str, options: Any) -> str:
+    """Return `text` with each top-level fenced code block that no fence closes made text,
+    as Python-Markdown reads it (its fences are a pair or none): the opening fence's
+    characters escaped, where pulldown-cmark (with `options`) ran the code on to the end of
+    the post, hiding every heading and paragraph below it."""
+    from feedkit.posts.edits import top_blocks
+    from feedkit.posts.kramdown_fences import unclosed_fence
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    edits = [
+        edit
+        for block, where in top_blocks(markdown(False, options).events_with_range(text))
+        if isinstance(block, dict) and "Fenced" in str(block.get("CodeBlock"))
+        for edit in unclosed_fence(data, where["start"], where["end"], strike=False)
+    ]
+    return edited(data, edits) if edits else text
 
 
 # An end tag ending its line, a line of text right below it: Markdown, after an HTML block.
