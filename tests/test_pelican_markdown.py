@@ -213,6 +213,41 @@ def test_check_warns_of_attribute_lists_only_where_the_site_reads_them(tmp_path:
     assert "content/ial.md:7: warning: {::weird}" in done.stderr
 
 
+def test_a_pelican_feed_lists_every_note_in_definition_order_and_check_warns_of_none(
+    tmp_path: Path,
+) -> None:
+    # Python-Markdown numbers notes as they are defined and lists one nothing refers to;
+    # feeds had renumbered them by reference and dropped that one, and `feedkit check` said
+    # the site's converter left it out.
+    import subprocess
+    import sys
+
+    from conftest import NOW_ENV, SITE_TOML
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "notes.md").write_text(
+        "Title: Notes\nDate: 2024-05-01\n\nA[^b] B[^a].\n\n[^a]: Defined first.\n\n"
+        "[^b]: Defined second.\n\n[^spare]: Nothing refers to it.\n",
+        encoding="utf-8",
+    )
+    _pelicanconf(tmp_path, None)
+    for command in ("check", "build"):
+        done = subprocess.run(
+            [sys.executable, "-m", "feedkit", command, "--config", str(tmp_path / "feedkit.toml")],
+            env={**os.environ, **NOW_ENV},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+    (item,) = json.loads((tmp_path / "public" / "feed.json").read_bytes())["items"]
+    shown = _as_seen(item["content_html"])
+    assert shown.startswith("<p>A[2] B[1].</p>"), shown
+    assert shown.index("Defined first.") < shown.index("Defined second.")
+    assert "Nothing refers to it." in shown
+
+
 LISTS = """\
 Title: Lists
 Date: 2024-05-01 10:00

@@ -116,7 +116,7 @@ def _footnote_id(name: str, label: str) -> str:
     return f"{name}-{re.sub(_ID_UNSAFE, '-', html.unescape(label)).strip('-')}"
 
 
-def with_footnote_anchors(out: str, name: str) -> str:
+def with_footnote_anchors(out: str, name: str, by_definition: bool = False) -> str:
     """Return pulldown-cmark's HTML `out` with its footnotes as kramdown, Goldmark and
     cmark-gfm write them, their ids those of feedkit's feeds, which begin with `name` (see
     `anchor_of`).
@@ -126,13 +126,19 @@ def with_footnote_anchors(out: str, name: str) -> str:
     `footnotes_last` gathers them) become one list after a rule, numbered in the order the
     text first refers to them, each with a link back to every reference to it; a note the
     text never refers to is left out, as those converters leave it. Each reference has an
-    id of its own. A note inside a quote or a list keeps its place and block."""
+    id of its own. A note inside a quote or a list keeps its place and block.
+
+    `by_definition`: as Python-Markdown's footnotes (a Pelican site's): notes are numbered
+    in the order they are defined, and a note nothing refers to is listed too."""
     if 'class="footnote-' not in out:
         return out
     # A reference finds its note as a link its definition, whatever the letters' case
     # (`[^Note]`, `[^note]:`), where pulldown-cmark wrote an anchor to no note.
     defined = {_key(m[1]): m[1] for m in re.finditer(_FOOTNOTE_DEF, out)}
-    numbers: dict[str, int] = {}  # note → its number: the order of first reference
+    # note → its number: the order of first reference (or of definition)
+    numbers: dict[str, int] = {}
+    if by_definition:
+        numbers = {key: number for number, key in enumerate(defined, start=1)}
     seen: Counter[str] = Counter()
 
     def reference(m: re.Match[str]) -> str:
@@ -264,7 +270,8 @@ def _notes_in_place(text: str) -> bool:
 
 def unused_notes(text: str, options: Any) -> list[tuple[int, str]]:
     """Return (line in Markdown `text`, from 1; label) of each footnote whose definition
-    nothing in `text` refers to: feeds leave it out (`with_footnote_anchors`)."""
+    nothing in `text` refers to: feeds leave it out (`with_footnote_anchors`), but for a
+    Pelican site's."""
     if "[^" not in text:
         return []
     from feedkit.posts.markup import markdown

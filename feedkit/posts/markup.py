@@ -256,4 +256,5 @@ def render_html(
         out = _MATH_SPAN.sub(
             lambda m: math_html(html.unescape(m[2]), m[1] == "display", math_form), out
         )
-    return sanitize(with_footnote_anchors(out, anchor), base_url, reading.site_root)
+    out = with_footnote_anchors(out, anchor, by_definition=reading.python_markdown)
+    return sanitize(out, base_url, reading.site_root)
