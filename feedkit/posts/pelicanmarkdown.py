@@ -176,9 +176,10 @@ def as_python_markdown_reads(
     after its hashes), a backslash at a line's end text, not a hard break (escaped), a
     table right below a paragraph's line that paragraph's text (see
     `gfmtables.tables_as_text`), a `|` in a code span in a table's row the span's (see
-    `gfmtables.code_span_pipes`), and a fence no fence closes text (see
-    `_unclosed_fences`); with `admonition`, its boxes (see `admonitions`). `text` itself
-    when none of these differs."""
+    `gfmtables.code_span_pipes`), a fence no fence closes text (see `_unclosed_fences`),
+    and a setext underline below two lines no heading (see `_one_line_headings`); with
+    `admonition`, its boxes (see `admonitions`). `text` itself when none of these
+    differs."""
     from feedkit.posts.pymarkdown_lists import as_python_markdown_lists
 
     if admonition and "!!!" in text:
@@ -193,6 +194,8 @@ def as_python_markdown_reads(
         text = code_span_pipes(tables_as_text(text, options), options)
     if ("```" in text or "~~~" in text) and _odd_fences(text):
         text = _unclosed_fences(text, options)
+    if _UNDERLINE_BELOW_LINES.search(text) is not None:
+        text = _one_line_headings(text, options)
     if "](" in text and _SPACED_TARGET.search(text):
         text = _spaced_targets(text, options)
     if "]:" in text and _UNBALANCED_DEFINITION.search(text):
@@ -266,6 +269,41 @@ def _unclosed_fences(text: str, options: Any) -> str:
         if isinstance(block, dict) and "Fenced" in str(block.get("CodeBlock"))
         for edit in unclosed_fence(data, where["start"], where["end"], strike=False)
     ]
+    return edited(data, edits) if edits else text
+
+
+# A setext underline right below two lines (a quick look, in a quote or list item too).
+_UNDERLINE_BELOW_LINES = re.compile(
+    r"(?m)^[ \t>]*\S[^\n]*\n[ \t>]*\S[^\n]*\n[ \t>]*(?:=+|-+)[ \t]*$"
+)
+# Python-Markdown's rule (its HRProcessor): three `-` or more, up to two spaces apart.
+_DASHES_RULE = re.compile(rb"[ ]{0,3}(?:-+[ ]{0,2}){3,}[ \t\r]*")
+
+
+def _one_line_headings(text: str, options: Any) -> str:
+    """Return `text` with each setext heading of two lines or more no heading, as
+    Python-Markdown reads it (its setext heading is one line): where its underline is a
+    rule of dashes (`---`), the paragraph then that rule (a blank line put above it);
+    `===` or `--`, the paragraph's text (the underline indented four spaces, a paragraph's
+    line then), where pulldown-cmark (with `options`) made a heading of every line."""
+    from feedkit.posts.markup import markdown
+
+    data = text.encode()  # pyromark's ranges count UTF-8 bytes
+    edits: list[tuple[int, int, bytes]] = []
+    for event, where in markdown(False, options).events_with_range(text):
+        began = event.get("Start") if isinstance(event, dict) else None
+        if not (isinstance(began, dict) and "Heading" in began):
+            continue
+        start, end = where["start"], where["end"]
+        underline = data.rfind(b"\n", start, end - 1) + 1
+        if underline <= start or data[start:underline].count(b"\n") < 2:
+            continue  # an ATX heading (one line), or a setext heading of one line
+        content = underline + len(data[underline:end]) - len(data[underline:end].lstrip(b" >"))
+        prefix = data[underline:content].rstrip(b" ")
+        if _DASHES_RULE.fullmatch(data[content:end].rstrip(b"\n")):
+            edits.append((underline, underline, prefix + b"\n"))
+        else:
+            edits.append((content, content, b"    "))
     return edited(data, edits) if edits else text
 
 
