@@ -411,6 +411,27 @@ def test_a_note_is_found_whatever_its_labels_case_and_check_names_an_unused_one(
     )
 
 
+def test_a_note_that_opens_with_a_table_is_the_posts_note_in_every_format(
+    tmp_path: Path,
+) -> None:
+    # pulldown-cmark writes no line end before a note's table: the note kept its raw markup
+    # in feeds, with a bare `id="1"` that every post of a feed with such a note shares.
+    (tmp_path / "content").mkdir()
+    table = "| a | b |\n    |---|---|\n    | 1 | 2 |\n"
+    body = f"Text[^1].\n\n[^1]: {table}\n> In a quote[^q].\n>\n> [^q]: | c | d |\n>     |---|---|\n"
+    write(tmp_path, "tables.md", f"---\ntitle: Tables\ndate: 2024-01-02\n---\n{body}")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    files = built(tmp_path)
+    (item,) = json.loads(files["feed.json"])["items"]
+    shown = item["content_html"]
+    assert 'footnote-definition"' not in shown and 'id="1"' not in shown
+    assert '<li id="fn-tables-1">\n<table>' in shown
+    assert 'href="https://example.com/blog/2024/01/tables/#fnref-tables-1"' in shown
+    assert '<div class="footnote" id="fn-tables-q">' in shown  # the quote's stays in it
+    for name in ("atom.xml", "rss.xml"):
+        assert b'id="1"' not in files[name] and b"id=&quot;1&quot;" not in files[name]
+
+
 def test_slugs_an_id_cannot_hold_share_a_name_as_their_anchors_write_them() -> None:
     # `My Post` and `my/post` are written `My-Post` and `my-post` in ids: the first shares
     # its name with a post whose slug is `My-Post`. Slugs of letters, digits and hyphens

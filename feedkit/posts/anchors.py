@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 _FOOTNOTE_REF = r'<sup class="footnote-reference"><a href="#([^"]*)">[^<]*</a></sup>'
 _FOOTNOTE_DEF = (
     r'<div class="footnote-definition" id="([^"]*)"><sup class="footnote-definition-label">'
-    r"([^<]*)</sup>\n"
+    r"([^<]*)</sup>\n?"  # no line end before a table, pulldown-cmark's only such block
 )
 _DEF_END = "</div>\n"
 _ID_UNSAFE = r"[^\w-]+"
