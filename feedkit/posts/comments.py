@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from feedkit.errors import Problem
+from feedkit.posts.edits import edited
 
 if TYPE_CHECKING:
     from feedkit.models import Post
@@ -59,24 +60,24 @@ def unclosed(text: str, options: Any) -> list[tuple[int, int]]:
     return found
 
 
-def as_text(text: str, options: Any) -> str:
-    """Return Markdown `text` with the `<` of each comment `unclosed` finds written `&lt;`, so
-    that the line reads as text, as kramdown and Python-Markdown read it."""
-    found = unclosed(text, options)
+def as_text(text: str, reading: Reading) -> str:
+    """Return Markdown `text` with the `<` of each comment `unclosed` finds written `&lt;`,
+    so that the line reads as text, where `reading` reads it so (`read_as_text`)."""
+    if "<!--" not in text or not read_as_text(reading):
+        return text
+    found = unclosed(text, reading.options)
     if not found:
         return text
-    data = text.encode()
-    pieces, at = [], 0
-    for start, _ in found:
-        pieces += [data[at:start], b"&lt;"]
-        at = start + 1
-    return b"".join([*pieces, data[at:]]).decode()
+    return edited(text.encode(), [(start, start + 1, b"&lt;") for start, _ in found])
 
 
-def warnings(post: Post, text: str, options: Any) -> list[Problem]:
+def warnings(post: Post, text: str, reading: Reading) -> list[Problem]:
     """Return a warning, at its line, for each comment `unclosed` finds in a post's body
-    `text` that hides lines below its own: they are left out of feeds."""
-    blocks = unclosed(text, options)
+    `text` that hides lines below its own, which are left out of feeds; none where
+    `reading` reads such a comment as text (`as_text`)."""
+    if "<!--" not in text or read_as_text(reading):
+        return []
+    blocks = unclosed(text, reading.options)
     data = text.encode() if blocks else b""
     found = []
     for start, end in blocks:

@@ -116,3 +116,17 @@ def _plain_between(body: str, start: int, end: int, has: Callable[[str, int, int
             return False
         at = body.find("<", line_end, end)
     return True
+
+
+# A line that starts a fence (in a quote or a list item too), with the line end before it:
+# compiled when first used, by the few posts with fences of both kinds or an odd count.
+_OPENING = r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)"
+
+
+def may_leave_open(text: str) -> bool:
+    """Return False when every fence line of `text` has another of its kind (a quick
+    look: a fence that no fence closes makes the count of its kind odd)."""
+    if "```" not in text and "~~~" not in text:
+        return False
+    kinds = [m[1] for m in re.finditer(_OPENING, "\n" + text)]
+    return kinds.count("```") % 2 == 1 or kinds.count("~~~") % 2 == 1

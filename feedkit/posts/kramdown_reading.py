@@ -60,6 +60,7 @@ import re
 from typing import Any
 
 from feedkit.posts.edits import edited
+from feedkit.posts.fences import may_leave_open
 
 # The quick looks: what each difference needs in the text, read after "\n\n" so that each
 # starts with a line's end (a pattern that starts with a character is found quickly).
@@ -91,7 +92,6 @@ _TERM_LINES = re.compile(r"\n[ \t>]*[^\s>][^\n]*\n[ \t>]*[^\s>:][^\n]*\n[ \t>]*:
 # Made of `*`, which opens after a digit in CommonMark too.
 _DIGIT_EMPHASIS = re.compile(r"_(?<=\d_)_?[^\s_]")  # `_` first: found quickly
 _DIGIT_EMPHASIS_BYTES = re.compile(rb"(?<=\d)(__?)(?![\s_])(.+?)(?<![\s\\])(\1)(?![A-Za-z0-9_])")
-_FENCE_LINE = re.compile(r"\n[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(```|~~~)")
 _INLINE_TILDES = re.compile(r"\n[ \t>]*[^ \t>\r\n~][^\n]*?~~~")
 # How an autolink starts (`<https://…>`, `<ada@example.org>`): text to kramdown and to
 # Python-Markdown, where CommonMark's HTML block after an element's line takes it for HTML.
@@ -170,10 +170,8 @@ def needs_rewrite(text: str, tables: bool = True) -> bool:
         return True
     if "\\\\" in text and _BACKSLASHES_BREAK.search(text) is not None:
         return True
-    if "```" in text or "~~~" in text:
-        fences = [m[1] for m in _FENCE_LINE.finditer(lines)]
-        if fences.count("```") % 2 or fences.count("~~~") % 2:
-            return True
+    if may_leave_open(text):
+        return True
     if "_" in text and _DIGIT_EMPHASIS.search(text) is not None:
         return True
     return "~~~" in text and _INLINE_TILDES.search(lines) is not None

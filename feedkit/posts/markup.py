@@ -192,8 +192,7 @@ def before_kramdown(text: str, reading: Reading) -> str:
     (`texdelims.convert`), a Hugo site's Goldmark block attributes and a Pelican site's
     attr_list values without quotes as kramdown's attribute lists. The HTML (`render_html`)
     and the plain text (`plaintext`) of a post read it alike."""
-    if "<!--" in text and comments.read_as_text(reading):  # before all: its lines are text
-        text = comments.as_text(text, reading.options)
+    text = comments.as_text(text, reading)  # before all: its lines are text
     if reading.kramdown_math:  # before `convert`, which reads the formula's pieces as text
         text = texdelims.joined_block_math(text)
     # Before `convert`, which reads an environment in a broken block as math of its own;

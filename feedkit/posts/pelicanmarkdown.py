@@ -24,7 +24,7 @@ from typing import Any
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.posts.edits import edited
-from feedkit.posts.fences import only_in_code
+from feedkit.posts.fences import may_leave_open, only_in_code
 from feedkit.posts.kramdown_reading import AUTOLINK_START
 from feedkit.posts.reading import PLAIN, Reading, pelican_reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders
@@ -192,7 +192,7 @@ def as_python_markdown_reads(
         from feedkit.posts.gfmtables import code_span_pipes, tables_as_text
 
         text = code_span_pipes(tables_as_text(text, options), options)
-    if ("```" in text or "~~~" in text) and _odd_fences(text):
+    if may_leave_open(text):
         text = _unclosed_fences(text, options)
     if _UNDERLINE_BELOW_LINES.search(text) is not None:
         text = _one_line_headings(text, options)
@@ -240,17 +240,6 @@ def as_python_markdown_reads(
         pieces += [data[at:edit_at], new]
         at = edit_at
     return b"".join([*pieces, data[at:]]).decode()
-
-
-# A line that starts a fence (in a quote or list item too), by its kind.
-_FENCE = re.compile(r"(?m)^[ \t>]*(?:[*+-][ \t]+|\d{1,9}\.[ \t]+)*(`{3}|~{3})")
-
-
-def _odd_fences(text: str) -> bool:
-    """Return False when every fence line has another of its kind (a quick look: one that
-    no fence closes makes the count of its kind odd)."""
-    kinds = [m[1] for m in _FENCE.finditer(text)]
-    return kinds.count("```") % 2 == 1 or kinds.count("~~~") % 2 == 1
 
 
 def _unclosed_fences(text: str, options: Any) -> str:

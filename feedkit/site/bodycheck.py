@@ -116,8 +116,7 @@ def _check_body(
     ):
         warnings += _unused_notes(post, expanded.text, reading)
     # A comment left open hides the rest of the post, where it is not read as text.
-    if "<!--" in expanded.text and not comments.read_as_text(reading):
-        warnings += comments.warnings(post, expanded.text, reading.options)
+    warnings += comments.warnings(post, expanded.text, reading)
     # A Hugo site's raw HTML its pages leave out (no `unsafe`): once a post, a surprise.
     if not reading.raw_html and (templates.hugo or post.hugo) and "<" in expanded.text:
         from feedkit.posts.rawhtml import omitted_warning

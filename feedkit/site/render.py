@@ -51,8 +51,7 @@ def _render(
     reading = templates.reading(jekyll, post.hugo)
     if reading.kramdown:
         found += kramdown.problems(post, body, reading.python_markdown)
-    if "<!--" in body and not comments.read_as_text(reading):
-        found += comments.warnings(post, body, reading.options)
+    found += comments.warnings(post, body, reading)
     html = shield_braces(render_html(body, post.url, anchor, math, reading))
     if math == "mathml":
         found.extend(math_warnings(post, body, reading))
