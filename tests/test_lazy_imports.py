@@ -103,6 +103,13 @@ def test_a_build_after_one_post_is_edited_imports_no_python_frontmatter(tmp_path
     assert [
         m for m in modules if m in ("feedkit.posts.hugoconfig", "feedkit.posts.hugosections")
     ] == []
+    # Nor what feedgen imports and never runs for feedkit (dateutil's parser of dates as
+    # text, its tzdata reader, its Windows time zones with ctypes), nor kramdown's modules
+    # for a post with none of kramdown's syntax.
+    unused = ("dateutil.parser", "dateutil._tzdata_impl", "ctypes")
+    assert [m for m in modules if m in unused] == []
+    kramdown = [m for m in modules if m.startswith("feedkit.posts.kramdown")]
+    assert kramdown == ["feedkit.posts.kramdown_look"]  # the quick look for its syntax
 
 
 def test_feeds_made_again_from_kept_entries_import_neither_feedgen_nor_the_renderer(
@@ -179,3 +186,43 @@ def test_a_dry_run_checks_only_the_addresses_the_reader_list_lacks(tmp_path: Pat
     assert "to 3 subscriber(s)" in proc.stdout
     assert "subscribers.csv: 1 new reader(s) would join the list" in proc.stdout
     assert "subscribers.csv:5: warning: 'not an address' is not an email address" in proc.stderr
+
+
+def test_what_feedgen_imports_as_a_stand_in_works_when_it_is_called() -> None:
+    # feedgen parses a date given as text with dateutil's parser, which feedkit's import of
+    # feedgen leaves a stand-in: called, it imports the parser and parses as before; and a
+    # time zone named goes through dateutil's tzdata reader, a stand-in too.
+    code = (
+        "import sys\n"
+        "from feedkit.site.feedgenlib import FeedEntry, FeedGenerator\n"
+        "assert 'dateutil.parser' not in sys.modules\n"
+        "fe = FeedEntry()\n"
+        "fe.updated('2024-03-01T10:20:30+02:00')\n"
+        "print(fe.updated().isoformat())\n"
+        "import dateutil.tz\n"
+        "print(dateutil.tz.gettz('Europe/Paris') is not None)\n"
+        "import dateutil.parser\n"
+        "print(type(dateutil.parser).__name__, dateutil.parser.parse('2024-01-02').day)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert proc.stdout.split("\n")[:3] == ["2024-03-01T10:20:30+02:00", "True", "module 2"]
+
+
+def test_a_stand_in_used_while_the_import_still_runs_is_the_module() -> None:
+    # lxml.etree uses inspect as it is imported: a stand-in for inspect there is replaced by
+    # the module at once, not asked again for itself (which recursed without end).
+    code = (
+        "import sys\n"
+        "from feedkit.lazyimport import stand_ins\n"
+        "with stand_ins('inspect', absent=('not_a_module_here',)):\n"
+        "    from lxml import etree\n"
+        "    assert 'not_a_module_here' in sys.modules\n"
+        "print(type(sys.modules['inspect']).__name__, 'not_a_module_here' in sys.modules)\n"
+        "print(etree.fromstring('<a>b</a>').text)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert proc.stdout.split("\n")[:2] == ["module False", "b"]

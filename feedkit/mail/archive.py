@@ -179,8 +179,7 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     """Return the Atom feed of the issues, newest first; its times are the digests' own."""
     # Here, not at the top: a digest imports this module for its links, and a dry run or a
     # send that writes no archive has no use for feedgen and dateutil (about 20 ms).
-    from feedgen.feed import FeedGenerator
-
+    from feedkit.site.feedgenlib import FeedGenerator
     from feedkit.site.feedparts import GENERATOR
 
     folder = cfg.output_url(cfg.digest.archive + "/")

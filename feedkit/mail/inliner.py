@@ -10,44 +10,16 @@ premailer's settings and the versions of the libraries: all of which name the ke
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
-import sys
-import types
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from feedkit.lazyimport import stand_ins
 
-class _ImportedWhenUsed(types.ModuleType):
-    """Stands for a module that is imported when one of its attributes is first used."""
-
-    def __getattr__(self, attr: str) -> Any:
-        return getattr(importlib.import_module(self.__name__), attr)
-
-
-@contextmanager
-def _imported_when_used(name: str) -> Iterator[None]:
-    """While inside, `import name` gives a stand-in that imports the module when used.
-
-    premailer imports requests (a fifth of its import time) only to fetch external
-    stylesheets, which allow_network=False never does; the stand-in it keeps imports
-    requests if it ever does. (importlib's LazyLoader cannot do this on Python 3.11: the
-    import statement itself reads the module's __spec__, which loads it.)"""
-    if name in sys.modules:
-        yield
-        return
-    stand_in = _ImportedWhenUsed(name)
-    sys.modules[name] = stand_in
-    try:
-        yield
-    finally:
-        if sys.modules.get(name) is stand_in:
-            del sys.modules[name]  # any later import gets the real module
-
-
-with _imported_when_used("requests"):
+# premailer imports requests (a fifth of its import time) only to fetch external
+# stylesheets, which allow_network=False never does.
+with stand_ins("requests"):
     import premailer
 
 if TYPE_CHECKING:

@@ -29,8 +29,7 @@ from typing import Any
 from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts.edits import edited
-from feedkit.posts.kramdown_reading import may_end_html_early
-from feedkit.posts.pairs import after, before_one_of
+from feedkit.posts.kramdown_look import has_kramdown
 from feedkit.readonly import readonly
 
 Attrs = tuple[tuple[str, str], ...]
@@ -60,17 +59,6 @@ class Prepared:
     fixes: tuple[Fix, ...]
     abbreviations: tuple[tuple[str, str], ...]
     warnings: tuple[tuple[int, str], ...]  # (line in the text, counted from 0, message)
-
-
-def has_kramdown(text: str) -> bool:
-    """True when `text` may hold kramdown syntax (a substring test: most posts have none)."""
-    # By each "{" and each "[" (`pairs`): re's search for two characters steps through
-    # the whole text, and most posts have no "{" and a few "[".
-    return before_one_of(text, "{", ":", _IAL_START) or after(text, "*", "[", _ABBREVIATION)
-
-
-_IAL_START = re.compile(r"\{:")
-_ABBREVIATION = re.compile(r"\*\[")
 
 
 def prepare(text: str) -> Prepared | None:
@@ -165,6 +153,8 @@ def _as_kramdown_ends_html(text: str) -> tuple[Iterable[Any], Callable[[int], in
     ended where kramdown ends it (`kramdown_blocks.html_block_ends`: the paragraph right
     below `</div>`, and the attribute list under it, are Markdown); and, when that took blank
     lines `text` does not have, what maps a range's offset back into `text` (None: none)."""
+    # Here: kramdown_reading (the rest of it a Jekyll site's) compiles its patterns on import.
+    from feedkit.posts.kramdown_reading import may_end_html_early
     from feedkit.posts.markup import markdown
 
     events: Iterable[Any] = markdown().events_with_range(text, merge_text=True)

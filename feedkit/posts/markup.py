@@ -12,15 +12,16 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyromark
 
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import comments, kramdown, postfile, texdelims
+from feedkit.posts import comments, postfile, texdelims
 from feedkit.posts.anchors import with_footnote_anchors
 from feedkit.posts.fences import dollars_only_in_code
+from feedkit.posts.kramdown_look import has_kramdown
 from feedkit.posts.rawhtml import kept_markers
 from feedkit.posts.reading import (
     KRAMDOWN_SYMBOLS,
@@ -31,6 +32,9 @@ from feedkit.posts.reading import (
 )
 from feedkit.posts.sanitize import close_self_closed, sanitize
 from feedkit.posts.texmath import tex_to_mathml
+
+if TYPE_CHECKING:
+    from feedkit.posts.kramdown import Prepared
 
 # XML 1.0 forbids these code points even as character references; and the C1 controls, which
 # the W3C validator rejects (see feedkit.posts.postfile).
@@ -204,12 +208,25 @@ def before_kramdown(text: str, reading: Reading) -> str:
         texdelims.convert(text, reading.kramdown_math, reading.render_math)
     )
     if reading.block_attributes:
-        text = kramdown.from_goldmark_attributes(text)
+        from feedkit.posts.kramdown import from_goldmark_attributes
+
+        text = from_goldmark_attributes(text)
     if reading.python_markdown and reading.kramdown:
         from feedkit.posts.pelicanmarkdown import quoted_values
 
         text = quoted_values(text)
     return text
+
+
+def kramdown_prepared(text: str, reading: Reading) -> Prepared | None:
+    """Return `text` (as `before_kramdown` left it) with kramdown's additions read, where
+    the site's converter is kramdown; else None. (kramdown's modules are imported for such a
+    site only: their patterns took 3 ms of every other build that renders a post.)"""
+    if not reading.kramdown or not has_kramdown(text):
+        return None
+    from feedkit.posts import kramdown
+
+    return kramdown.prepare(text)
 
 
 def render_html(
@@ -229,7 +246,7 @@ def render_html(
     from feedkit.posts.plaintext import without_dividers  # plaintext imports this module
 
     text = before_kramdown(without_dividers(body, reading.exact_divider), reading)
-    prepared = kramdown.prepare(text) if reading.kramdown else None
+    prepared = kramdown_prepared(text, reading)
     text = kept_markers(prepared, reading) if prepared else text
     # kramdown's math rule is read from the text as pulldown-cmark reads it (its HTML
     # blocks ended where kramdown ends them), not as it was before.

@@ -17,8 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from feedkit.models import truncate
-from feedkit.posts import kramdown
-from feedkit.posts.markup import before_kramdown, markdown, strip_xml_illegal
+from feedkit.posts.markup import before_kramdown, kramdown_prepared, markdown, strip_xml_illegal
 from feedkit.posts.mathtext import tex_to_text
 from feedkit.posts.rawhtml import kept_markers
 from feedkit.posts.reading import PLAIN, Reading, as_read
@@ -98,7 +97,7 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
     raw = False
     displayed = ""  # the text of display math in the block
     markdown_text = before_kramdown(markdown_text, reading)  # as markup.render_html reads it
-    prepared = kramdown.prepare(markdown_text) if reading.kramdown else None
+    prepared = kramdown_prepared(markdown_text, reading)
     markdown_text = as_read(kept_markers(prepared, reading) if prepared else markdown_text, reading)
     for event in markdown(reading.smart, reading.options).events(markdown_text):
         if isinstance(event, str):  # SoftBreak, HardBreak, Rule

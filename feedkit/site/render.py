@@ -37,8 +37,9 @@ def _render(
     templates: Templates,
     anchor: str,
 ) -> tuple[Any, ...]:
-    from feedkit.posts import comments, kramdown
+    from feedkit.posts import comments
     from feedkit.posts.expand import shield_braces
+    from feedkit.posts.kramdown_look import has_kramdown
     from feedkit.posts.markup import XML_ILLEGAL, math_warnings, render_html
     from feedkit.posts.plaintext import summarize
 
@@ -49,7 +50,9 @@ def _render(
     # How Markdown is read (its converter, typographer…) is the site's: its _config.yml or
     # Hugo configuration, which the build cache's key covers (cachekey.config_hash).
     reading = templates.reading(jekyll, post.hugo)
-    if reading.kramdown:
+    if reading.kramdown and has_kramdown(body):  # kramdown's modules for a post with some
+        from feedkit.posts import kramdown
+
         found += kramdown.problems(post, body, reading.python_markdown)
     found += comments.warnings(post, body, reading)
     html = shield_braces(render_html(body, post.url, anchor, math, reading))
@@ -85,18 +88,15 @@ def load_renderers(cfg: Config | None = None) -> None:
     writing of files; the TeX converter and lxml.html when formulas become MathML, and
     Liquid for a Jekyll site (python-liquid takes about 0.1 s to import). None of it is
     needed to read posts, so a cold build does not import it before the child starts."""
-    import feedgen.entry
-    import feedgen.feed
-
     from feedkit import atomicfile
     from feedkit.posts import expand, markup, plaintext, texmath
-    from feedkit.site import feeds
+    from feedkit.site import feedgenlib, feeds
 
     markup.markdown()
     # After feedgen.feed: feedgen's extensions take lxml.etree as feedgen.feed imported it.
     from feedgen.ext import dc
 
-    del feedgen, feeds, expand, plaintext, atomicfile, dc
+    del feedgenlib, feeds, expand, plaintext, atomicfile, dc
     if cfg is not None and cfg.feed.math == "mathml":
         texmath.load()
         # xmlfeeds.xhtml: Atom carries a post with math as XHTML. (`import lxml.html` then

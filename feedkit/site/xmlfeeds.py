@@ -28,8 +28,7 @@ from feedkit.site.feedparts import (
 )
 
 if TYPE_CHECKING:  # feedgen (with dateutil and lxml) is imported only to make something
-    from feedgen.entry import FeedEntry
-    from feedgen.feed import FeedGenerator
+    from feedkit.site.feedgenlib import FeedEntry, FeedGenerator
 
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -61,7 +60,7 @@ def atom_head(
 ) -> FeedGenerator:
     """Return feedgen's Atom feed for `info`, with no entries yet; with `images`, ready for
     entries with one (see `_add_image`)."""
-    from feedgen.feed import FeedGenerator
+    from feedkit.site.feedgenlib import FeedGenerator
 
     fg = FeedGenerator()
     if images:
@@ -83,8 +82,9 @@ def atom_head(
 
 def atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
     """Return one Atom entry's bytes as they stand in a feed, indented one level."""
-    from feedgen.entry import FeedEntry
     from lxml import etree
+
+    from feedkit.site.feedgenlib import FeedEntry
 
     fe = FeedEntry()
     fill_atom_entry(fe, cfg, rp)
@@ -175,8 +175,9 @@ def _media(made: FeedGenerator | FeedEntry, atom: bool, rss: bool) -> None:
     """Give a feed or an entry feedgen's Media RSS extension. (feedgen's `load_extension`
     first looks for a module `feedgen.ext.media_entry`, which does not exist: a search of
     the import path for every entry.)"""
-    from feedgen.entry import FeedEntry
     from feedgen.ext.media import MediaEntryExtension, MediaExtension
+
+    from feedkit.site.feedgenlib import FeedEntry
 
     if isinstance(made, FeedEntry):
         made.register_extension("media", MediaEntryExtension, atom=atom, rss=rss)
@@ -278,7 +279,7 @@ def _with_hub(rss: bytes, cfg: Config) -> bytes:
 def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = False) -> FeedGenerator:
     """Return feedgen's RSS feed for `info`, with no items yet; with `images`, ready for
     items with one (see `_add_image`)."""
-    from feedgen.feed import FeedGenerator
+    from feedkit.site.feedgenlib import FeedGenerator
 
     fg = FeedGenerator()
     from feedgen.ext.dc import DcEntryExtension, DcExtension
@@ -301,9 +302,10 @@ def rss_head(cfg: Config, info: FeedInfo, updated: datetime, images: bool = Fals
 
 def rss_item(cfg: Config, rp: RenderedPost) -> bytes:
     """Return one RSS item's bytes as they stand in a feed, indented two levels."""
-    from feedgen.entry import FeedEntry
     from feedgen.ext.dc import DcEntryExtension
     from lxml import etree
+
+    from feedkit.site.feedgenlib import FeedEntry
 
     fe = FeedEntry()
     fe.register_extension("dc", DcEntryExtension, atom=False, rss=True)
