@@ -1,9 +1,10 @@
-"""An HTML comment opened at the start of a block and never closed (`<!-- draft note`).
+"""An HTML comment left open (`<!-- draft note`, or `<!-- a --> b <!-- c` on one line).
 
-CommonMark reads the rest of its block (to the end of the post, or of its quote) as the
-comment, which no feed shows: `feedkit check` and `feedkit build` name its line. kramdown
-(a Jekyll site) and Python-Markdown (a Pelican site) read it as text and go on: their cases,
-recorded from both, are in tests/fixtures/kramdown-reading and tests/fixtures/python-markdown.
+CommonMark passes its block on as written, and the comment then runs to the end of the post
+(past the end of its quote too), which no feed shows: `feedkit check` and `feedkit build`
+name its line and how many lines it hides. kramdown (a Jekyll site) and Python-Markdown (a
+Pelican site) read it as text and go on: their cases, recorded from both, are in
+tests/fixtures/kramdown-reading and tests/fixtures/python-markdown, and below.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def contents(site: Path) -> dict[str, str]:
 
 def test_check_and_build_name_a_comment_left_open_and_how_much_it_hides(tmp_path: Path) -> None:
     site = site_with(tmp_path, {"open.md": BODY, "closed.md": CLOSED})
-    warned = WARNING.format(name="open.md", line=8, n=1) + WARNING.format(
+    # The quote's comment hides the rest of the post too: its HTML is never closed.
+    warned = WARNING.format(name="open.md", line=8, n=5) + WARNING.format(
         name="open.md", line=11, n=3
     )
     checked = feedkit(site, "check")
@@ -98,3 +100,51 @@ def test_a_jekyll_post_shows_a_comment_left_open_as_text_and_nothing_is_hidden(
     assert "<p>&lt;!– draft note</p>" in shown
     assert "<blockquote>\n<p>quote\n&lt;!– note\nmore</p>\n</blockquote>" in shown
     assert "<p>After.</p>" in shown and "Next</h2>" in shown and "<p>Last.</p>" in shown
+
+
+# Lines 5 to 17: a comment closed and another opened on line 7; in HTML of a <div>, on line
+# 14 (its `</div>` and the last line hidden).
+ON_ONE_LINE = (
+    "First.\n\n<!-- a --> b <!-- c\n\nMore text.\n\nAnd more.\n\n<div>\n<!-- d\n</div>\n\nLast.\n"
+)
+# A quote's comment its block does not close, closed by the HTML below the quote (line 9):
+# the lines between are hidden, and said; one commented out on purpose, over several
+# paragraphs of its own block, is not.
+CLOSED_LATER = "A\n\n> <!-- a\n> b\n\nc\n\n<!-- x -->\n\nShown.\n\n<!-- two\n\nthree -->\n\nEnd.\n"
+
+
+def test_a_comment_opened_after_one_closed_on_its_line_is_said_as_it_hides_the_rest(
+    tmp_path: Path,
+) -> None:
+    site = site_with(tmp_path, {"line.md": ON_ONE_LINE, "later.md": CLOSED_LATER})
+    warned = (
+        WARNING.format(name="later.md", line=7, n=3)
+        + WARNING.format(name="line.md", line=7, n=6)
+        + WARNING.format(name="line.md", line=14, n=2)
+    )
+    checked = feedkit(site, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert sorted(checked.stderr.splitlines()) == sorted(warned.splitlines())
+    built = feedkit(site, "build")
+    assert built.returncode == 0, built.stderr
+    assert sorted(built.stderr.splitlines()) == sorted(warned.splitlines())
+    shown = contents(site)
+    assert " b " in shown["line"] and "More text." not in shown["line"]
+    assert "c</p>" not in shown["later"] and "Shown." in shown["later"]
+    assert "three" not in shown["later"] and "End." in shown["later"]
+
+
+def test_a_pelican_post_shows_a_comment_left_open_after_one_closed_as_text(
+    tmp_path: Path,
+) -> None:
+    # Python-Markdown reads `<!-- a --> b <!-- c` as a comment and a paragraph of text.
+    site = site_with(tmp_path, {})
+    (site / "pelicanconf.py").write_text('SITENAME = "T"\nTIMEZONE = "UTC"\n')
+    post = site / "content" / "p.md"
+    post.parent.mkdir(parents=True, exist_ok=True)
+    post.write_text("Title: line\nDate: 2024-01-02\n\n" + ON_ONE_LINE, encoding="utf-8")
+    built = feedkit(site, "build")
+    assert built.returncode == 0 and built.stderr == ""
+    shown = contents(site)["line"]
+    assert " b &lt;!-- c\n<p>More text.</p>\n<p>And more.</p>" in shown
+    assert "<p>Last.</p>" in shown
