@@ -89,7 +89,11 @@ def test_check_and_build_name_a_comment_left_open_and_how_much_it_hides(tmp_path
 def test_a_jekyll_post_shows_a_comment_left_open_as_text_and_nothing_is_hidden(
     tmp_path: Path,
 ) -> None:
-    posts = {"_posts/2024-01-02-open.md": BODY, "_posts/2024-01-01-closed.md": CLOSED}
+    posts = {
+        "_posts/2024-01-02-open.md": BODY,
+        "_posts/2024-01-01-closed.md": CLOSED,
+        "_posts/2024-01-03-line.md": ON_ONE_LINE,
+    }
     site = site_with(tmp_path, posts)
     checked = feedkit(site, "check")
     assert checked.returncode == 0 and checked.stderr == ""
@@ -100,6 +104,9 @@ def test_a_jekyll_post_shows_a_comment_left_open_as_text_and_nothing_is_hidden(
     assert "<p>&lt;!– draft note</p>" in shown
     assert "<blockquote>\n<p>quote\n&lt;!– note\nmore</p>\n</blockquote>" in shown
     assert "<p>After.</p>" in shown and "Next</h2>" in shown and "<p>Last.</p>" in shown
+    # kramdown's, of a comment opened after one closed on its line: text, and all below.
+    line = contents(site)["line"]
+    assert "<p>b &lt;!– c</p>\n<p>More text.</p>\n<p>And more.</p>" in line
 
 
 # Lines 5 to 17: a comment closed and another opened on line 7; in HTML of a <div>, on line
