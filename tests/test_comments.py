@@ -93,6 +93,9 @@ def test_a_jekyll_post_shows_a_comment_left_open_as_text_and_nothing_is_hidden(
         "_posts/2024-01-02-open.md": BODY,
         "_posts/2024-01-01-closed.md": CLOSED,
         "_posts/2024-01-03-line.md": ON_ONE_LINE,
+        # An attribute list below the comment: text, so it is applied (and not warned of
+        # as one inside HTML, left out).
+        "_posts/2024-01-04-ial.md": "First.\n\n<!-- draft note\n{: .note}\nSome text.\n",
     }
     site = site_with(tmp_path, posts)
     checked = feedkit(site, "check")
@@ -107,6 +110,7 @@ def test_a_jekyll_post_shows_a_comment_left_open_as_text_and_nothing_is_hidden(
     # kramdown's, of a comment opened after one closed on its line: text, and all below.
     line = contents(site)["line"]
     assert "<p>b &lt;!– c</p>\n<p>More text.</p>\n<p>And more.</p>" in line
+    assert '<p class="note">&lt;!– draft note</p>\n<p>Some text.</p>' in contents(site)["ial"]
 
 
 # Lines 5 to 17: a comment closed and another opened on line 7; in HTML of a <div>, on line

@@ -24,13 +24,17 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feedkit.errors import Problem
 from feedkit.models import Post
+from feedkit.posts import comments
 from feedkit.posts.edits import edited
 from feedkit.posts.kramdown_look import has_kramdown
 from feedkit.readonly import readonly
+
+if TYPE_CHECKING:
+    from feedkit.posts.reading import Reading
 
 Attrs = tuple[tuple[str, str], ...]
 
@@ -72,11 +76,14 @@ def warnings(text: str) -> tuple[tuple[int, str], ...]:
     return prepared.warnings if prepared else ()
 
 
-def problems(post: Post, body: str, python_markdown: bool = False) -> list[Problem]:
+def problems(post: Post, body: str, reading: Reading) -> list[Problem]:
     """Return a `path:line` warning for each kramdown construct in a post's body not
-    understood; `python_markdown`: read as attr_list reads an attribute list (a Pelican
-    site's post), a value not in quotes allowed."""
-    if python_markdown:
+    understood, as `reading` reads the body: an HTML comment left open as text where it is
+    so (`comments.as_text`: an attribute list below it is then applied, not in HTML); in a
+    Pelican site's post, an attribute list as attr_list reads it, a value not in quotes
+    allowed."""
+    body = comments.as_text(body, reading)  # the same lines: `&lt;` for `<`
+    if reading.python_markdown:
         from feedkit.posts.pelicanmarkdown import quoted_values
 
         body = quoted_values(body)

@@ -106,7 +106,7 @@ def _check_body(
     if reading.kramdown and has_kramdown(expanded.text):  # kramdown's modules for a post with some
         from feedkit.posts import kramdown
 
-        warnings += kramdown.problems(post, expanded.text, reading.python_markdown)
+        warnings += kramdown.problems(post, expanded.text, reading)
     # One character first: `in` for two takes ~15 µs on a post's text, four bytes a
     # character when it has one emoji, where `in` for one takes a fraction of that.
     # (Python-Markdown lists such a note, a Pelican site's, as feeds then do.)

@@ -53,7 +53,7 @@ def _render(
     if reading.kramdown and has_kramdown(body):  # kramdown's modules for a post with some
         from feedkit.posts import kramdown
 
-        found += kramdown.problems(post, body, reading.python_markdown)
+        found += kramdown.problems(post, body, reading)
     found += comments.warnings(post, body, reading)
     html = shield_braces(render_html(body, post.url, anchor, math, reading))
     if math == "mathml":
