@@ -633,3 +633,45 @@ def test_a_cold_check_makes_the_cache_key_only_when_it_saves(
     assert (site / ".feedkit" / "cache" / "check.pickle").exists()
     _, heads, bodies = spied_check(site, monkeypatch)  # the next check reads what it kept
     assert (heads, bodies) == (["guide.md"], []) and outcome(site) == first
+
+
+def test_a_check_after_a_build_renders_no_feed_entry_the_build_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build cache keeps each feed post's rendered body and entries: a check takes them
+    # while the post is as it was, says what a check without them says, and changes none
+    # of the build's cache.
+    from feedkit.site import render
+
+    site = jekyll_site(tmp_path)
+    assert feedkit(site, "build").returncode == 0
+    built = {
+        p: (p.stat().st_mtime_ns, p.stat().st_ino)
+        for p in (site / ".feedkit").rglob("*")
+        if p.is_file()
+    }
+    rendered: list[str] = []
+    real = render._render
+
+    def spy(post: Any, *args: Any) -> Any:
+        rendered.append(Path(post.source).name)
+        return real(post, *args)
+
+    monkeypatch.setattr(render, "_render", spy)
+
+    def check() -> tuple[int, str, str]:
+        result = CliRunner().invoke(
+            main, ["check", "--config", str(site / "feedkit.toml")], env=NOW_ENV
+        )
+        return result.exit_code, result.stdout, result.stderr
+
+    expected = without_cache(site, tmp_path)
+    assert check() == expected
+    assert rendered == []  # the one feed entry, the build's
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in built} == built
+    bell = site / "content" / "_posts" / "2024-03-03-bell.md"
+    bell.write_text(post("Bell", "2024-03-03", "Ring \a three times."))
+    saved_long_ago(site)
+    expected = without_cache(site, tmp_path)
+    assert check() == expected
+    assert rendered == [bell.name]  # changed since the build: rendered again

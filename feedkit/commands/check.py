@@ -31,6 +31,7 @@ def run_check(config_path: Path, strict: bool, clock: Callable[[], datetime]) ->
     from feedkit.i18n import language_warning, untranslated
     from feedkit.mail import digest_in_use
     from feedkit.site.build import plan_build
+    from feedkit.site.cache import BuildCache
     from feedkit.site.checkcache import CheckCache, check_posts
 
     cfg = load_config(config_path)
@@ -38,11 +39,16 @@ def run_check(config_path: Path, strict: bool, clock: Callable[[], datetime]) ->
     # A build reads only the bodies it shows; check reads them all, and the template
     # warnings of every post, not only the feeds' entries (files unchanged since the last
     # check are not read again).
+    # The feeds' entries as the last build rendered them, when their posts are as they were
+    # (the build cache's, read only: a check saves none of it).
+    renders = BuildCache.open(cfg)
     with no_collections():
         loaded, body_warnings, plan = check_posts(
             cfg,
             CheckCache.open(cfg),
-            lambda loaded, choices: plan_build(cfg, now, loaded=loaded, choices=choices),
+            lambda loaded, choices: plan_build(
+                cfg, now, loaded=loaded, choices=choices, renders=renders
+            ),
         )
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
     report(loaded.skipped)  # files that are not posts, each with the reason
