@@ -311,6 +311,21 @@ def test_scripts_handlers_and_script_urls_are_removed() -> None:
     assert 'srcset="https://example.com/blog/2024/05/post/b.png 2x"' in out
 
 
+def test_links_keep_the_schemes_ammonia_allows_and_lose_the_others() -> None:
+    # nh3's (ammonia's) link schemes: an ftp link, a calendar or a newsgroup stays one a
+    # reader can follow; `vbscript:` and other schemes lose their address; an image loads
+    # from http(s) only.
+    out = html(
+        "[f](ftp://example.org/f.txt) <ftp://example.org/g> [c](webcal://example.org/c.ics) "
+        "[n](news:comp.lang.python) [v](vbscript:msgbox) ![i](ftp://example.org/i.png)"
+    )
+    assert '<a href="ftp://example.org/f.txt">f</a>' in out
+    assert '<a href="ftp://example.org/g">ftp://example.org/g</a>' in out
+    assert 'href="webcal://example.org/c.ics"' in out and 'href="news:comp.lang.python"' in out
+    assert "vbscript" not in out and "<a>v</a>" in out
+    assert "i.png" not in out
+
+
 def test_style_keeps_alignment_and_colour_but_no_urls() -> None:
     out = html('<div style="background:url(t.gif); text-align:center; color:red">x</div>')
     assert "url(" not in out and "t.gif" not in out

@@ -90,7 +90,7 @@ _CSS_KEYWORDS = {
     "white", "yellow",
 }  # fmt: skip
 # Links may use these; `data:` is left out, as a link or image it can carry a whole page.
-URL_SCHEMES = {"http", "https", "mailto", "tel", "xmpp", "irc", "ircs", "geo", "magnet"}
+URL_SCHEMES = frozenset(nh3.ALLOWED_URL_SCHEMES)
 # Only these may load into a reader's page by themselves (img, source, srcset).
 _LOADED_SCHEMES = {"http", "https"}
 _URL_ATTRIBUTES = {"href", "src", "cite", "srcset", "poster", "data"}
