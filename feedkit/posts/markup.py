@@ -193,7 +193,8 @@ def before_kramdown(text: str, reading: Reading) -> str:
     of math whole (kramdown's blank lines in it, lines that would start a block of their
     own), the escapes in `$…$` read where the site's converter reads them
     (`texdelims.dollar_escapes`), MathJax's delimiters pyromark's math
-    (`texdelims.convert`), a Hugo site's Goldmark block attributes and a Pelican site's
+    (`texdelims.convert`), heading attributes in quotes as Goldmark reads them
+    (`headingattrs`), a Hugo site's Goldmark block attributes and a Pelican site's
     attr_list values without quotes as kramdown's attribute lists. The HTML (`render_html`)
     and the plain text (`plaintext`) of a post read it alike."""
     text = comments.as_text(text, reading)  # before all: its lines are text
@@ -207,6 +208,10 @@ def before_kramdown(text: str, reading: Reading) -> str:
     text = texdelims.joined_marker_lines(
         texdelims.convert(text, reading.kramdown_math, reading.render_math)
     )
+    if reading.heading_attributes:
+        from feedkit.posts.headingattrs import unquoted
+
+        text = unquoted(text, reading.options, colon=reading.python_markdown)
     if reading.block_attributes:
         from feedkit.posts.kramdown import from_goldmark_attributes
 
