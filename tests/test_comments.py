@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import NOW_ENV, SITE_TOML
 
 # Lines 5 to 17 of the file: the quote's comment opens on line 8, the post's on line 11.
@@ -159,3 +161,34 @@ def test_a_pelican_post_shows_a_comment_left_open_after_one_closed_as_text(
     shown = contents(site)["line"]
     assert " b &lt;!-- c\n<p>More text.</p>\n<p>And more.</p>" in shown
     assert "<p>Last.</p>" in shown
+
+
+def test_a_comment_left_open_after_many_other_tags_is_still_found(tmp_path: Path) -> None:
+    # The quick look finds `<!--` by its `<`, one by one, then by a search: a post with more
+    # `<` than it looks at one by one (HTML in its text) is looked at to its end all the same.
+    tags = "".join(f"Step <b>{n}</b> of <i>many</i>.\n\n" for n in range(1, 20))
+    site = site_with(tmp_path, {"tags.md": f"{tags}<!-- draft\n\nHidden.\n"})
+    checked = feedkit(site, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr == WARNING.format(name="tags.md", line=43, n=1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "no tag",
+        "<!--",
+        "a <!-- b",
+        "<<<!--",
+        "<b> " * 40 + "<!-- x",
+        "<b> " * 40,
+        "x <" + "<b>" * 15 + "<!--",
+        "<!" * 30 + "<!--",
+    ],
+)
+def test_the_quick_look_for_a_comment_finds_what_a_search_finds(text: str) -> None:
+    from feedkit.posts.comments import opening
+
+    for start in range(len(text) + 1):
+        assert opening(text, start) == text.find("<!--", start)

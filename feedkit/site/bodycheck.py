@@ -166,7 +166,7 @@ def _nothing_to_find(
         and not (reading.kramdown and has_kramdown(view))
         and not (reading.footnotes and not reading.python_markdown and "^" in view and "[^" in view)
         and (reading.raw_html or not (templates.hugo or post.hugo) or "<" not in view)
-        and not ("<!--" in view and comments.may_be_unclosed(view))
+        and not comments.may_be_unclosed(view)
     )
 
 
