@@ -219,15 +219,80 @@ def test_a_decade_takes_an_apostrophe_as_goldmark_makes_it(tmp_path: Path) -> No
     assert "<p>Music of the ’90s and ‘quoted’ words.</p>" in content
 
 
+# Single quotes where Goldmark's typographer and pulldown-cmark's smart punctuation differ:
+# at a line's end, after emphasis, `'n'`, `'2020`, between letter and digit, a quote that
+# closes one left open in an earlier paragraph (Q4's, closing Q3's `'2020`), in lists,
+# tables, link text and an e-mail address (tests/test_oracles.py checks with Hugo).
+GOLDMARK_SINGLE_QUOTES = (
+    "Q1 The dogs'\nbowls; the Smiths'. The dogs' bowls.\n\n"
+    "Q2 rock 'n' roll, doin' it and goin'\n\n"
+    "Q3 '90s, '2020, 'tis, 'Twas, 'em.\n\n"
+    "Q4 *Bob*'s car and **x**'\n\n"
+    "Q5 A 'quote', \"She said 'hi' to me\", 'open without close\n\n"
+    "Q6 x'y a'1 1'a 1'2 ''double'' ''\n\n"
+    "Q7 close without open' here, quote at end '\n\n"
+    "' Q8 at a paragraph's start, x ' y\n\n"
+    "- Q9 item's 'q'\n- 'next'\n\n"
+    "| Q10 a's | 'b' |\n|---|---|\n| c' | 'd |\n\n"
+    "Q11 `code's` 'x' and [link 'text'](https://x.org), o'brien@example.com 'y'\n"
+)
+
+
+def test_goldmarks_single_quotes_are_made_as_hugo_makes_them() -> None:
+    # As Hugo 0.168 made them (its page's HTML, entities read); pulldown-cmark paired them
+    # its own way: `‘s and x’` for Q4, `‘n’`, `’2020`, `dogs’` at a line's end.
+    from feedkit.posts.markup import render_html
+
+    html = render_html(
+        GOLDMARK_SINGLE_QUOTES, "https://e.org/", "p", "source", goldmark(True, linkify="https")
+    )
+    assert html == (
+        "<p>Q1 The dogs'\nbowls; the Smiths’. The dogs’ bowls.</p>\n"
+        "<p>Q2 rock ’n’ roll, doin’ it and goin'</p>\n"
+        "<p>Q3 ’90s, ‘2020, ’tis, ‘Twas, ’em.</p>\n"
+        "<p>Q4 <em>Bob</em>’s car and <strong>x</strong>’</p>\n"
+        "<p>Q5 A ‘quote’, “She said ‘hi’ to me”, ‘open without close</p>\n"
+        "<p>Q6 x’y a'1 1’a 1'2 ‘‘double’’ '’</p>\n"
+        "<p>Q7 close without open’ here, quote at end '</p>\n"
+        "<p>’ Q8 at a paragraph’s start, x ’ y</p>\n"
+        "<ul>\n<li>Q9 item’s ‘q’</li>\n<li>’next’</li>\n</ul>\n"
+        "<table><thead><tr><th>Q10 a’s</th><th>‘b’</th></tr></thead><tbody>\n"
+        "<tr><td>c’</td><td>’d</td></tr>\n</tbody></table>\n"
+        '<p>Q11 <code>code\'s</code> ‘x’ and <a href="https://x.org">link ’text’</a>, '
+        "<a href=\"mailto:o'brien@example.com\">o'brien@example.com</a> ‘y’</p>\n"
+    )
+
+
+def test_a_sites_own_single_quotes_keep_goldmarks_places() -> None:
+    # Each `'` made the site's way where Goldmark puts each of its marks; a `"` the site
+    # does not change is pinned too, or pulldown-cmark pairs it anew with the other made
+    # the site's way (`« ja“`).
+    from feedkit.posts.markup import render_html
+
+    own = (("leftSingleQuote", "&sbquo;"), ("rightSingleQuote", "&lsquo;"))
+    own += (("apostrophe", "&#39;"), ("leftDoubleQuote", "&laquo;&nbsp;"))
+    body = "Sie sagte \"ja 'nein' und *Bob*'s\" rock 'n' roll, [Bob](https://b.org)'s x'\n"
+    html = render_html(body, "https://e.org/", "p", "source", goldmark(True, own))
+    # Hugo 0.168: `&laquo;&nbsp;ja &#39;nein&lsquo; und <em>Bob</em>&lsquo;s&rdquo; rock
+    # &#39;n&lsquo; roll, <a href="https://b.org">Bob</a>&lsquo;s x'` (the last `'` closes
+    # nothing: straight; the link's address is no bare URL the `'s` is in).
+    assert html == (
+        "<p>Sie sagte «&nbsp;ja 'nein‘ und <em>Bob</em>‘s” rock 'n‘ roll, "
+        '<a href="https://b.org">Bob</a>‘s x\'</p>\n'
+    )
+
+
 GOLDMARK_QUOTES = (
     'L1 有"最近使用",就 end.\n\nL2 a"b"c word.\n\nL3 say "hi" there.\n\nL4 x"y z"w.\n\n'
-    'L5 中文"引号"中文 and "英文" 字.\n\nL6 A 5" screen, `x"y` in code.\n'
+    'L5 中文"引号"中文 and "英文" 字.\n\nL6 A 5" screen, `x"y` in code.\n\n'
+    'L7 A "quote left open\n\nL8 and closed" in the next paragraph, "x".\n'
 )
 
 
 def test_goldmarks_typographer_leaves_a_quote_straight_where_it_does() -> None:
     # Between letters (Chinese text's `有"最近"`), or closing nothing (`5"`): pulldown-cmark
-    # curled them, `“最近使用“` (tests/test_oracles.py checks with Hugo).
+    # curled them, `“最近使用“`; L8's closes L7's, which pulldown-cmark left unpaired
+    # (tests/test_oracles.py checks with Hugo).
     from feedkit.posts.markup import render_html
     from feedkit.posts.reading import goldmark
 
@@ -236,4 +301,5 @@ def test_goldmarks_typographer_leaves_a_quote_straight_where_it_does() -> None:
         '<p>L1 有"最近使用",就 end.</p>\n<p>L2 a"b"c word.</p>\n<p>L3 say “hi” there.</p>\n'
         '<p>L4 x"y z"w.</p>\n<p>L5 中文"引号"中文 and “英文” 字.</p>\n'
         '<p>L6 A 5" screen, <code>x"y</code> in code.</p>\n'
+        "<p>L7 A “quote left open</p>\n<p>L8 and closed” in the next paragraph, “x”.</p>\n"
     )

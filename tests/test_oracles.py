@@ -1693,6 +1693,14 @@ def test_a_hugo_posts_straight_quotes_stay_straight_as_in_hugo(tmp_path: Path) -
     assert '有"最近使用"' in shown(page)
 
 
+def test_a_hugo_posts_single_quotes_are_hugos(tmp_path: Path) -> None:
+    from test_goldmark import GOLDMARK_SINGLE_QUOTES
+
+    page, content = hugo_page_and_ours(tmp_path, GOLDMARK_SINGLE_QUOTES)
+    assert shown(content) == shown(page)
+    assert "Q4 Bob ’s car and x ’" in shown(page)  # closing Q3's `'2020`
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

@@ -137,8 +137,10 @@ def test_each_substitution_hugo_sets_is_made_where_goldmark_makes_it(tmp_path: P
         "Sie sagte \"ja\" und 'nein'. It's rock 'n roll, the '90s---a--b... << oui >> und <<ja>>.\n"
     )
     _, html, summary = entry(build(hugo_site(tmp_path, config, body)))
+    # `'nein`: an apostrophe to Goldmark (`'n` after a space, as in rock 'n roll), so
+    # straight here; its closing `'` the site's right single quote (Hugo 0.168 makes them so).
     said = (
-        "Sie sagte „ja“ und ‚nein‘. It's rock 'n roll, the '90s\u202f—\u202fab[...] "
+        "Sie sagte „ja“ und 'nein‘. It's rock 'n roll, the '90s\u202f—\u202fab[...] "
         "‹ oui › und ‹ja›."
     )
     assert f"<p>{said}</p>" in html

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feedkit.posts import rawhtml
 from feedkit.readonly import readonly
+
+if TYPE_CHECKING:
+    from feedkit.posts.typographer import GoldmarkQuotes
 
 # A line starting with a colon and no space after it: pulldown-cmark reads it as a
 # definition, where kramdown, Goldmark and Python-Markdown require a space or tab after the
@@ -245,10 +248,6 @@ def as_read(text: str, reading: Reading) -> str:
         from feedkit.posts.texdelims import prices
 
         text = prices(text, reading.options)
-    if reading.symbols == "goldmark" and reading.smart and '"' in text:
-        from feedkit.posts.typographer import goldmark_straight_quotes
-
-        text = goldmark_straight_quotes(text)
     if reading.python_markdown:
         from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
 
@@ -285,12 +284,12 @@ def as_read(text: str, reading: Reading) -> str:
     if rawhtml.KEPT in text:
         text, keep = rawhtml.unmarked(text)
     autolink = reading.may_link(text)
-    typed = symbols is not None and (
-        any(mark in text for mark in symbols[1])
-        or (reading.smart and "'" in text and DECADE.search(text) is not None)
-    )
+    typed = symbols is not None and any(mark in text for mark in symbols[1])
     colons = reading.definition_lists and _TIGHT_COLON.search(text) is not None
     tildes = reading.strikethrough and not reading.single_tilde and _lone_tilde(text)
+    # Goldmark's quotes: pulldown-cmark's smart punctuation pairs them otherwise (see
+    # typographer.GoldmarkQuotes).
+    quotes = reading.symbols == "goldmark" and reading.smart and ("'" in text or '"' in text)
     site = None
     if reading.typography and reading.smart:
         from feedkit.posts import typographer
@@ -304,6 +303,7 @@ def as_read(text: str, reading: Reading) -> str:
         and not colons
         and not tildes
         and site is None
+        and not quotes
         and (reading.raw_html or "<" not in text)
     ):
         return text
@@ -319,12 +319,21 @@ def as_read(text: str, reading: Reading) -> str:
         from feedkit.posts.autolinks import BareLinks
 
         links = BareLinks.of(data, reading)
-    # Read with smart punctuation only for the site's own marks: it splits text events.
-    parser = markdown(site is not None, reading.options)
+    goldmark = None
+    pins: list[tuple[int, int, bytes]] = []  # Goldmark's quotes (GoldmarkQuotes)
+    if quotes:
+        from feedkit.posts.typographer import GoldmarkQuotes
+
+        goldmark = GoldmarkQuotes(data, site)
+    # Read with smart punctuation only for the site's own marks or Goldmark's quotes: it
+    # splits text events.
+    parser = markdown(site is not None or quotes, reading.options)
     for event, where in parser.events_with_range(text):
         start, end = where["start"], where["end"]
         if links is not None:
             links.event(event, start, end)
+        if goldmark is not None:
+            _goldmark_quote(goldmark, event, data, start, end, pins, reading.autolink != "")
         if (typed or site is not None) and isinstance(event, dict):
             if "Text" in event and not in_code:
                 texts.append((start, end))
@@ -343,15 +352,17 @@ def as_read(text: str, reading: Reading) -> str:
             edits.append((start, start, b"\\"))  # the range starts at the line ending
         elif not reading.raw_html and (left := rawhtml.omission(event, data, start, end, keep)):
             edits.append(left)
+    if goldmark is not None:
+        pins += goldmark.edits()
     if links is not None:
         links.finish()
         edits += links.edits
     edits.sort(key=lambda edit: edit[0])  # a closing `~`'s comes after those inside
+    if pins:  # not in what another edit rewrites (a bare link's address)
+        edits = _without_overlaps(edits, pins)
     if typed:
         assert symbols is not None
-        made = _symbols(data, texts, re.compile(symbols[0]), reading.made)
-        # The site's own marks make the '90s apostrophe as Goldmark does (smart_edit).
-        typography += [e for e in made if site is None or data[e[0] : e[1]] != b"'"]
+        typography += _symbols(data, texts, re.compile(symbols[0]), reading.made)
     if typography:
         edits = _without_overlaps(edits, typography)
     if not edits:
@@ -361,6 +372,57 @@ def as_read(text: str, reading: Reading) -> str:
         pieces += [data[at:start], new]
         at = end
     return b"".join([*pieces, data[at:]]).decode()
+
+
+_CURLED = ("‘", "’", "“", "”")  # what pulldown-cmark's smart punctuation makes of a quote
+_TYPED = (b"'", b'"')
+# The inline elements: a block's text goes on through them, as Goldmark's typographer reads it.
+_INLINE = frozenset(
+    {"Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript", "Subscript"}
+)
+
+
+def _goldmark_quote(
+    quotes: GoldmarkQuotes,
+    event: Any,
+    data: bytes,
+    start: int,
+    end: int,
+    pins: list[tuple[int, int, bytes]],
+    linkify: bool,
+) -> None:
+    """Tell `quotes` of one event: a quote pulldown-cmark curled, where a block's text has
+    got to, or a block's start or end (then its quotes' pins go to `pins`). With `linkify`,
+    a quote in a word that is a bare URL or address is the link's, which Goldmark's linkify
+    reads first."""
+    if isinstance(event, dict) and ("Start" in event or "End" in event):
+        tag = event["Start"] if "Start" in event else event["End"]
+        if (tag if isinstance(tag, str) else next(iter(tag))) not in _INLINE:
+            pins += quotes.edits()
+        return
+    if start == end:
+        return
+    quotes.content(end)
+    if isinstance(event, dict) and event.get("Text") in _CURLED and data[start:end] in _TYPED:
+        if linkify and _in_address(data, start):
+            return
+        quotes.quote(start)
+
+
+def _in_address(data: bytes, at: int) -> bool:
+    """Return whether the quote at `data[at]` is in a bare URL (what comes before it in its
+    word has `://` or starts `www.`) or an e-mail address (its word has an `@`): a word runs
+    from a space or a bracket to the next (`[Bob](https://b.org)'s`: `'s` is no URL's)."""
+    begin = max(data.rfind(mark, 0, at) for mark in _WORD_EDGES) + 1
+    before = data[begin:at]
+    if b"://" in before or before.startswith(b"www."):
+        return True
+    found = _WORD_END.search(data, at)
+    return b"@" in data[begin : found.start() if found else len(data)]
+
+
+_WORD_EDGES = (b" ", b"\n", b"\t", b"[", b"]", b"(", b")", b"<", b">")
+_WORD_END = re.compile(rb"[\s\[\]()<>]")
 
 
 def _lone_tilde(text: str) -> bool:
@@ -423,7 +485,6 @@ def _symbols(
 # writes it); and what finds them, in kramdown's order of trying them
 # (parser/kramdown/typographic_symbol.rb). markup.typographic_symbols reads titles with them.
 TYPOGRAPHIC_SYMBOLS = {
-    "'": "’",  # an apostrophe before a decade, `'90s` (see DECADE)
     "---": "—",
     "--": "–",
     "...": "…",
@@ -438,8 +499,6 @@ _SYMBOL = {typed.encode(): made.encode() for typed, made in TYPOGRAPHIC_SYMBOLS.
 _ANGLES = ("<<", ">>")
 # With smart quotes, kramdown (smart_quotes.rb: "decade abbreviations") and Goldmark (its
 # typographer) make the `'` of `'90s` an apostrophe, where pulldown-cmark opens a quote.
-DECADE = re.compile(r"(?<![A-Za-z0-9])'(?=\d\ds)")
-_DECADE_BYTES = DECADE.pattern.encode()
 # Each pattern is compiled (and kept by re) when a post has one of its symbols.
 _SYMBOLS = {
     ("kramdown", False): (KRAMDOWN_SYMBOLS.encode(), ("--", "...", *_ANGLES)),
@@ -448,7 +507,7 @@ _SYMBOLS = {
     # A decade's `'` is kramdown_quotes' there: kramdown's rule wants a space or nothing
     # before it (`('90s` opens a quote).
     ("kramdown", True): (rb"<< | >>|<<|>>|-{4,}", (*_ANGLES, "----")),
-    ("goldmark", True): (rb"<<|>>|" + _DECADE_BYTES, _ANGLES),
+    ("goldmark", True): (rb"<<|>>", _ANGLES),
 }
 
 

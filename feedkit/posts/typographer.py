@@ -7,10 +7,11 @@ pulldown-cmark as raw HTML.
 What Goldmark does (extension/typographer.go): each substitution's value is written into the
 HTML as it is, not escaped (an entity, text, even a tag); Hugo passes every value, an empty one
 too, and Goldmark v1 (Hugo's) then makes that substitution with nothing (`[]byte("")` is not
-nil), so an empty `enDash` drops the `--` it finds. The places stay pulldown-cmark's (see
-`reading.as_read`): only a mark its smart punctuation made from what the author typed is
-changed, never one typed as a character, never in code, math or raw HTML; a ’ is Goldmark's
-apostrophe or right single quote by Goldmark's own rules (`_is_apostrophe`).
+nil), so an empty `enDash` drops the `--` it finds. A dash's or an ellipsis's place stays
+pulldown-cmark's (see `reading.as_read`): only a mark its smart punctuation made from what the
+author typed is changed, never one typed as a character, never in code, math or raw HTML.
+Each quote is what Goldmark's own rules make it (`GoldmarkQuotes`), for every Hugo site with
+the typographer on: pulldown-cmark pairs quotes its own way.
 """
 
 from __future__ import annotations
@@ -34,11 +35,10 @@ GOLDMARK_DEFAULTS = {
     "rightAngleQuote": "»",
     "apostrophe": "’",
 }
-# What pulldown-cmark's smart punctuation makes, as Goldmark names it (’ is an apostrophe or a
-# right single quote: see `_is_apostrophe`); and what it makes them of.
-_SMART = {"“": "leftDoubleQuote", "”": "rightDoubleQuote", "‘": "leftSingleQuote"}
-_SMART.update({"’": "rightSingleQuote", "–": "enDash", "—": "emDash", "…": "ellipsis"})
-_TYPED = frozenset(b"\"'-.")
+# What pulldown-cmark's smart punctuation makes of dashes and dots, as Goldmark names it (its
+# quotes are GoldmarkQuotes'); and what it makes them of.
+_SMART = {"–": "enDash", "—": "emDash", "…": "ellipsis"}
+_TYPED = frozenset(b"-.")
 # Which typed marks each substitution needs: a text without any of them has nothing to change.
 _MARKS = {
     "leftSingleQuote": "'",
@@ -100,9 +100,10 @@ def made_by_site(typography: tuple[tuple[str, str], ...]) -> dict[str, bytes]:
 def smart_edit(
     data: bytes, start: int, end: int, made: str, site: dict[str, bytes]
 ) -> bytes | None:
-    """Return what replaces the typed marks at `data[start:end]` that pulldown-cmark's smart
-    punctuation made `made` (a Text event's text), as the site's substitutions `site` make
-    them; None when they are no such marks, or the site makes them as pulldown-cmark does."""
+    """Return what replaces the typed dashes or dots at `data[start:end]` that
+    pulldown-cmark's smart punctuation made `made` (a Text event's text), as the site's
+    substitutions `site` make them; None when they are no such marks (a quote too: see
+    `GoldmarkQuotes`), or the site makes them as pulldown-cmark does."""
     if not made or any(char not in _SMART for char in made):
         return None
     if not all(byte in _TYPED for byte in data[start:end]):
@@ -110,27 +111,12 @@ def smart_edit(
     out, changed = [], False
     for char in made:
         name = _SMART[char]
-        if char == "’" and _is_apostrophe(data, start):
-            name = "apostrophe"
         if name in site:
             out.append(site[name])
             changed = True
         else:
             out.append(char.encode())
     return b"".join(out) if changed else None
-
-
-def _is_apostrophe(data: bytes, at: int) -> bool:
-    """Return True where Goldmark makes the `'` at `at` an apostrophe, not a right single
-    quote: a decade (`'90s`), `'t` `'e` `'n` `'l` after a space or punctuation ('twas, 'em,
-    rock 'n roll), or between a letter or digit and a letter (it's)."""
-    before = data[:at].decode(errors="ignore")[-1:] or " "
-    after = data[at + 1 : at + 5].decode(errors="ignore")
-    if re.match(r"\d\ds(?:$|[\s\W])", after):
-        return True
-    if after[:1] in ("t", "e", "n", "l") and (before.isspace() or _is_punct(before)):
-        return True
-    return (before.isalpha() or before.isdigit()) and after[:1].isalpha()
 
 
 def _is_punct(char: str) -> bool:
@@ -174,65 +160,148 @@ def _is_autolink(tag: Any) -> bool:
     return isinstance(link, dict) and link.get("link_type") in ("Autolink", "Email")
 
 
-def goldmark_straight_quotes(text: str) -> str:
-    """Return Markdown `text` with each `"` that Goldmark's typographer leaves straight
-    escaped (`\\"`), so that pulldown-cmark's smart punctuation leaves it so too. Goldmark
-    (extension/typographer.go) curls a `"` only when it can open and not close (a left
-    quote), or, after a left quote of the same block, when it can close and not open, or
-    can both and a punctuation mark and a space follow (a right one); any other stays
-    straight: one with letters on both sides (`有"最近"` in Chinese, `a"b`), one that closes
-    nothing (checked against hugo 0.168). pulldown-cmark curled those too."""
-    if '"' not in text:
-        return text
-    edits: list[int] = []  # where a `"` stays straight, in characters
-    opened = 0  # left quotes of the block not closed yet
-    block_end = -1  # where the block the last quote was in ends
-    for m in _QUOTE.finditer(text):
-        at = m.start()
-        if at > block_end:  # a blank line or a heading's line ends Goldmark's block
-            opened = 0
-            found = _BLOCK_END.search(text, at)
-            block_end = found.start() if found else len(text)
-        before = text[at - 1] if at else "\n"
-        after = text[at + 1 : at + 3] or "\n"
-        left = not after[0].isspace() and (
-            not _is_mark(after[0]) or before.isspace() or _is_mark(before)
-        )
-        right = not before.isspace() and (
-            not _is_mark(before) or after[0].isspace() or _is_mark(after[0])
-        )
-        if left and not right:
-            opened += 1
-            continue
-        maybe = right and left and _is_mark(after[0]) and (len(after) < 2 or not after[1].isalnum())
-        if (
-            opened
-            and ((right and not left) or maybe)
-            and not (after[0] == '"' and before.isdigit())
-        ):
-            opened -= 1
-            continue
-        word = text[max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1 : at]
-        if "://" in word or word.startswith("www.") or "@" in word:
-            continue  # in a bare URL, which linkify reads first: the quote is the URL's
-        edits.append(at)
-    if not edits:
-        return text
-    from feedkit.posts.texdelims import regions
-
-    kept, markup = regions(text)  # code, math and HTML (in bytes): no quote there is Goldmark's
-    skipped = sorted(kept + markup)
-    for at in reversed(edits):
-        where = len(text[:at].encode())
-        if not any(a <= where < b for a, b in skipped):
-            text = text[:at] + "\\" + text[at:]
-    return text
-
-
-_QUOTE = re.compile(r'(?<!\\)"')  # not escaped
-_BLOCK_END = re.compile(r"\n[ \t]*(?:\n|#)")
-
-
 def _is_mark(char: str) -> bool:
     """Goldmark's IsPunctRune: a punctuation mark or a symbol."""
     return unicodedata.category(char)[0] in "PS"
+
+
+class GoldmarkQuotes:
+    """What Goldmark's typographer makes of each quote pulldown-cmark's smart punctuation
+    curled, one block at a time (extension/typographer.go, checked against Hugo 0.168): a
+    `'` an apostrophe, a left or right single quote, or straight; a `"` a left or right
+    double quote, or straight. Goldmark decides each by the character before it and the
+    rest of its line, and closes a quote only after a left one not closed yet; its count
+    of those goes on from one block to the next (the typographer's CloseBlock, which would
+    reset it, is not the one Goldmark v1 calls), as Hugo 0.168 shows: `A "open`, then
+    `B close" here` in the next paragraph, is closed there. pulldown-cmark pairs them its
+    own way: `*Bob*'s … x'` ‘…’, `rock 'n' roll` ‘n’, `the dogs'` at a line's end ’,
+    `'2020` ’, `有"最近使用"` and `a 5" screen` curly.
+
+    `quote(at)` takes each curled quote as the events come, `content(end)` where the
+    block's inline content has got to, and `edits()` at the block's end gives each quote as
+    Goldmark makes it, pinned: a straight one escaped, a curly one as its character (or the
+    site's own substitution, `site`), so that pulldown-cmark's pairing no longer decides."""
+
+    def __init__(self, data: bytes, site: dict[str, bytes] | None) -> None:
+        self.data = data
+        self.site = site or {}
+        self.pending: list[int] = []  # the block's quotes, by offset
+        self.end = 0  # where the block's inline content ends
+        self.opened = {"'": 0, '"': 0}  # left quotes not closed yet, in the post
+
+    def quote(self, at: int) -> None:
+        self.pending.append(at)
+
+    def content(self, end: int) -> None:
+        self.end = max(self.end, end)
+
+    def edits(self) -> list[tuple[int, int, bytes]]:
+        """Return the pins of the block's quotes, and start the next block."""
+        found = []
+        for at in self.pending:
+            mark = chr(self.data[at])
+            decide = goldmark_single_quote if mark == "'" else goldmark_double_quote
+            name, self.opened[mark] = decide(self._before(at), self._line(at), self.opened[mark])
+            if name is None:
+                made = b"\\" + mark.encode()
+            elif name in self.site:  # the site's own, an empty one too (see the module)
+                made = self.site[name]
+            else:
+                made = GOLDMARK_DEFAULTS[name].encode()
+            found.append((at, at + 1, made))
+        self.pending, self.end = [], 0
+        return found
+
+    def _before(self, at: int) -> str:
+        # The character before, as Goldmark's PrecedingCharacter gives it (a block's first
+        # has a line end before it); three bytes back hold the last character's start.
+        return self.data[max(at - 4, 0) : at].decode(errors="ignore")[-1:] or "\n"
+
+    def _line(self, at: int) -> bytes:
+        # The rest of the line, as Goldmark's PeekLine gives it: with its line end, but the
+        # block's last line, which ends where its content does (its spaces, a heading's
+        # closing hashes or a table cell's pipe left out).
+        end = self.data.find(b"\n", at, self.end)
+        return self.data[at : self.end] if end < 0 else self.data[at : end + 1]
+
+
+def _flanks(before: str, line: bytes) -> tuple[str, bool, bool]:
+    """Return the character right after the quote that starts `line`, and whether the quote
+    may open and may close: judged by the character after its run of quotes, as Goldmark
+    v1's ScanDelimiter does (`''` alone stays straight)."""
+    after = line[1:5].decode(errors="ignore")[:1] or " "
+    run = len(line) - len(line.lstrip(line[:1]))
+    beyond = line[run : run + 4].decode(errors="ignore")[:1] or " "
+    can_open = not beyond.isspace() and (
+        not _is_mark(beyond) or before.isspace() or _is_mark(before)
+    )
+    can_close = not before.isspace() and (
+        not _is_mark(before) or beyond.isspace() or _is_mark(beyond)
+    )
+    return after, can_open, can_close
+
+
+def _may_close(after: str, line: bytes) -> bool:
+    """Goldmark's `maybeClose`, for a quote that may both open and close: a punctuation
+    mark after it, then nothing, ASCII punctuation or a space."""
+    return _is_punct(after) and (len(line) == 2 or (len(line) > 2 and _ascii_gap(line[2])))
+
+
+def goldmark_double_quote(before: str, line: bytes, opened: int) -> tuple[str | None, int]:
+    """Return what Goldmark's typographer makes of the `"` that starts `line` (the rest of
+    its line) after the character `before`, `opened` left double quotes not closed yet: its
+    substitution's name, or None where it stays straight (`有"最近"`, `a"b`, one that closes
+    nothing); and how many are open after it."""
+    after, can_open, can_close = _flanks(before, line)
+    if can_open and not can_close:
+        return "leftDoubleQuote", opened + 1
+    if opened > 0 and ((can_close and not can_open) or (can_close and _may_close(after, line))):
+        if line[1:2] == b'"' and before.isdigit():  # "Monitor 21""
+            return None, opened
+        return "rightDoubleQuote", opened - 1
+    return None, opened
+
+
+def goldmark_single_quote(before: str, line: bytes, opened: int) -> tuple[str | None, int]:
+    """Return what Goldmark's typographer makes of the `'` that starts `line` (the rest of
+    its line) after the character `before`, `opened` left single quotes not
+    closed yet: its substitution's name, or None where it stays straight; and how many
+    are open after it."""
+    after, can_open, can_close = _flanks(before, line)
+    size = len(line)  # (Goldmark v1, Hugo's, goes on when it can do neither)
+    # Apostrophes: a decade ('90s), 't 'e 'n 'l after a space or punctuation ('twas, 'em,
+    # rock 'n roll), one between a letter or digit and a letter (it's).
+    if can_open and not can_close and size > 3 and line[1:3].isdigit() and line[3:4] == b"s":
+        next_one = line[4:8].decode(errors="ignore")[:1] or " "
+        if next_one.isspace() or _is_mark(next_one):
+            return "apostrophe", opened
+    if (
+        size > 1
+        and (_is_punct(before) or before.isspace())
+        and line[1:2] in (b"t", b"e", b"n", b"l")
+    ):
+        return "apostrophe", opened
+    if size > 1 and (before.isalpha() or before.isdigit()) and after.isalpha():
+        return "apostrophe", opened
+    if can_open and not can_close:
+        # Alice's, I'm, don't, you'd; I've, I'll, you're
+        if (line[1:2] in (b"s", b"m", b"t", b"d") and (size < 3 or _ascii_gap(line[2]))) or (
+            line[1:3] in (b"ve", b"ll", b"re") and (size < 4 or _ascii_gap(line[3]))
+        ):
+            return "rightSingleQuote", opened
+        return "leftSingleQuote", opened + 1
+    # A plural possessive or a dropped letter (the Smiths' car, doin' it), not at the end
+    # of its line or block.
+    if size > 2 and not after.isdigit():
+        return "rightSingleQuote", opened
+    if opened > 0 and ((can_close and not can_open) or (can_close and _may_close(after, line))):
+        return "rightSingleQuote", opened - 1
+    return None, opened
+
+
+def _ascii_gap(byte: int) -> bool:
+    """Goldmark's util.IsPunct or util.IsSpace of one byte: ASCII punctuation or space."""
+    return byte < 128 and (chr(byte) in _ASCII_PUNCTUATION or chr(byte).isspace())
+
+
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
