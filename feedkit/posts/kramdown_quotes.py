@@ -53,9 +53,33 @@ _MAY_DIFFER = re.compile(  # each branch read after the quote, which the search 
 def may_differ(text: str) -> bool:
     """Return whether `text` may have a quote kramdown makes otherwise than pulldown-cmark
     (a quick look): a `'` that opens a word or a number (`'90s`), a quote with no word on
-    either side, two quotes together, a quote between punctuation and a word, or an odd
-    number of `"`."""
-    return _MAY_DIFFER.search(text) is not None or text.count('"') % 2 == 1
+    either side, two quotes together, a quote between punctuation and a word, or a `"`
+    that does not plainly open or close a pair (see `_paired`)."""
+    return _MAY_DIFFER.search(text) is not None or ('"' in text and not _paired(text))
+
+
+def _paired(text: str) -> bool:
+    """Return whether every `"` of `text` plainly opens a pair (after a space, a bracket or
+    nothing, before a word) or closes the one opened (after a word or a punctuation mark,
+    before a space, punctuation or nothing), in turn, on one line and in one table cell:
+    then kramdown and pulldown-cmark make the same quotes. A `"` between two words
+    (`有"最近"`, `a"b`), one closing nothing (`a 5" screen`, `12" and 5'6"`) or a quotation
+    over paragraphs is kramdown's closing quote and pulldown-cmark's opening one."""
+    opened = -1  # where the pair open now opened
+    for m in _DOUBLE.finditer(text):
+        if m[1] is not None and opened < 0:
+            opened = m.start()
+        elif m[2] is not None and opened >= 0 and not _APART.search(text, opened, m.start()):
+            opened = -1
+        else:
+            return False
+    return opened < 0
+
+
+_APART = re.compile(r"[\n|]")  # what may end the block a pair opened in
+# A `"` that plainly opens (group 1) or closes (group 2) a quotation; any other matches
+# neither group.
+_DOUBLE = re.compile(r"""(?:(?<![^\s(\[{])("(?=\w))|(?<=[\w.,;:!?)\]])("(?=[\s.,;:!?)\]]|\Z))|")""")
 
 
 def kramdown_quote(before: str, rest: str) -> list[str]:
