@@ -282,6 +282,26 @@ def test_a_sites_own_single_quotes_keep_goldmarks_places() -> None:
     )
 
 
+HYPHENS = "a----b, c-----d, e------f, g-------h.\n\n| x---- | y |\n|----|----|\n| ----- | z |\n"
+
+
+def test_a_run_of_hyphens_is_goldmarks_dashes() -> None:
+    # Goldmark's typographer reads `---` before `--`, from the run's start, as kramdown
+    # does (`----` —-); pulldown-cmark makes them as CommonMark does (`----` ––). With a
+    # site's own substitutions, the run is made of them (an empty `enDash` drops its `--`).
+    # As Hugo 0.168 makes them (tests/test_oracles.py checks with Hugo).
+    from feedkit.posts.markup import render_html
+
+    html = render_html(HYPHENS, "https://e.org/", "p", "source", goldmark(True))
+    assert html.startswith("<p>a—-b, c—–d, e——f, g——-h.</p>\n")
+    assert "<th>x—-</th>" in html and "<td>—–</td>" in html
+    own = (("enDash", ""), ("emDash", "&#8239;&mdash;&#8239;"))
+    html = render_html(HYPHENS, "https://e.org/", "p", "source", goldmark(True, own))
+    em = "\u202f—\u202f"
+    assert html.startswith(f"<p>a{em}-b, c{em}d, e{em}{em}f, g{em}{em}-h.</p>\n")
+    assert f"<td>{em}</td>" in html
+
+
 GOLDMARK_QUOTES = (
     'L1 有"最近使用",就 end.\n\nL2 a"b"c word.\n\nL3 say "hi" there.\n\nL4 x"y z"w.\n\n'
     'L5 中文"引号"中文 and "英文" 字.\n\nL6 A 5" screen, `x"y` in code.\n\n'

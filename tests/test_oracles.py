@@ -1701,6 +1701,16 @@ def test_a_hugo_posts_single_quotes_are_hugos(tmp_path: Path) -> None:
     assert "Q4 Bob ’s car and x ’" in shown(page)  # closing Q3's `'2020`
 
 
+@pytest.mark.parametrize(
+    "config", ["", "[markup.goldmark.extensions.typographer]\nenDash = ''\nemDash = '&#8212;'\n"]
+)
+def test_a_hugo_posts_runs_of_hyphens_are_hugos_dashes(tmp_path: Path, config: str) -> None:
+    from test_goldmark import HYPHENS
+
+    page, content = hugo_page_and_ours(tmp_path, HYPHENS, config)
+    assert shown(content) == shown(page)
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

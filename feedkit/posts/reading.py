@@ -138,13 +138,14 @@ class Reading:
     @cached_property
     def made(self) -> dict[bytes, bytes]:
         """Return the Markdown each typographic symbol (`TYPOGRAPHIC_SYMBOLS`) is made as:
-        the site's own `<<` and `>>` (`typography`), else the character it stands for."""
+        the site's own `<<`, `>>` and dashes (`typography`), else the character it stands
+        for."""
         made = dict(_SYMBOL)
         if self.typography:
             from feedkit.posts.typographer import made_by_site
 
             site = made_by_site(self.typography)
-            for typed, name in ((b"<<", "leftAngleQuote"), (b">>", "rightAngleQuote")):
+            for typed, name in _SITE_SYMBOLS.items():
                 made[typed] = site.get(name, made[typed])
         return made
 
@@ -362,7 +363,9 @@ def as_read(text: str, reading: Reading) -> str:
         edits = _without_overlaps(edits, pins)
     if typed:
         assert symbols is not None
-        typography += _symbols(data, texts, re.compile(symbols[0]), reading.made)
+        # A run of hyphens is made whole, not as the site makes pulldown-cmark's dashes.
+        made = _symbols(data, texts, re.compile(symbols[0]), reading.made)
+        typography = _without_overlaps(made, typography)
     if typography:
         edits = _without_overlaps(edits, typography)
     if not edits:
@@ -476,7 +479,7 @@ def _symbols(
             at = m.start()
             if at and data[at - 1 : at] == b"\\":  # escaped: `\\<<` is `<<` as typed
                 continue
-            edits.append((at, m.end(), made.get(m[0]) or _dashes(len(m[0]))))
+            edits.append((at, m.end(), made.get(m[0]) or _dashes(len(m[0]), made)))
     return edits
 
 
@@ -507,14 +510,19 @@ _SYMBOLS = {
     # A decade's `'` is kramdown_quotes' there: kramdown's rule wants a space or nothing
     # before it (`('90s` opens a quote).
     ("kramdown", True): (rb"<< | >>|<<|>>|-{4,}", (*_ANGLES, "----")),
-    ("goldmark", True): (rb"<<|>>", _ANGLES),
+    # Goldmark's typographer too reads `---` before `--` (`----` —-).
+    ("goldmark", True): (rb"<<|>>|-{4,}", (*_ANGLES, "----")),
 }
+# The symbols a Hugo site's own substitutions make (typographer.GOLDMARK_DEFAULTS' names).
+_SITE_SYMBOLS = {b"<<": "leftAngleQuote", b">>": "rightAngleQuote"}
+_SITE_SYMBOLS |= {b"---": "emDash", b"--": "enDash"}
 
 
-def _dashes(hyphens: int) -> bytes:
-    """Return the dashes kramdown makes of a run of `hyphens` hyphens: `---` and `--` from
-    its start, so `----` is an em dash and a hyphen."""
-    return ("—" * (hyphens // 3) + ("", "-", "–")[hyphens % 3]).encode()
+def _dashes(hyphens: int, made: dict[bytes, bytes]) -> bytes:
+    """Return the dashes kramdown and Goldmark make of a run of `hyphens` hyphens: `---`
+    and `--` from its start, so `----` is an em dash and a hyphen (each as `made` makes
+    it: see `Reading.made`)."""
+    return made[b"---"] * (hyphens // 3) + (b"", b"-", made[b"--"])[hyphens % 3]
 
 
 def _without_overlaps(
