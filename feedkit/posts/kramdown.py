@@ -84,9 +84,9 @@ def problems(post: Post, body: str, reading: Reading) -> list[Problem]:
     allowed."""
     body = comments.as_text(body, reading)  # the same lines: `&lt;` for `<`
     if reading.python_markdown:
-        from feedkit.posts.pelicanmarkdown import quoted_values
+        from feedkit.posts.pelicanmarkdown import attr_lists
 
-        body = quoted_values(body)
+        body = attr_lists(body)
     return [
         Problem(post.rel_path, post.body_line + line, message, warning=True)
         for line, message in warnings(body)

@@ -195,8 +195,8 @@ def before_kramdown(text: str, reading: Reading) -> str:
     (`texdelims.dollar_escapes`), MathJax's delimiters pyromark's math
     (`texdelims.convert`), heading attributes in quotes as Goldmark reads them
     (`headingattrs`), a Hugo site's Goldmark block attributes and a Pelican site's
-    attr_list values without quotes as kramdown's attribute lists. The HTML (`render_html`)
-    and the plain text (`plaintext`) of a post read it alike."""
+    attr_list lists (a colon or quotes left out) as kramdown's attribute lists. The HTML
+    (`render_html`) and the plain text (`plaintext`) of a post read it alike."""
     text = comments.as_text(text, reading)  # before all: its lines are text
     if reading.kramdown_math:  # before `convert`, which reads the formula's pieces as text
         text = texdelims.joined_block_math(text)
@@ -217,9 +217,9 @@ def before_kramdown(text: str, reading: Reading) -> str:
 
         text = from_goldmark_attributes(text)
     if reading.python_markdown and reading.kramdown:
-        from feedkit.posts.pelicanmarkdown import quoted_values
+        from feedkit.posts.pelicanmarkdown import attr_lists
 
-        text = quoted_values(text)
+        text = attr_lists(text)
     return text
 
 

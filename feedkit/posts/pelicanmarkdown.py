@@ -368,6 +368,54 @@ def _unbalanced_definitions(text: str) -> str:
     return edited(data, edits) if edits else text
 
 
+def attr_lists(text: str) -> str:
+    """Return `text` with its attribute lists as kramdown reads them (`kramdown.prepare`),
+    where Python-Markdown's attr_list reads them: each written `{: …}` (`colon_lists`), each
+    value in quotes (`quoted_values`)."""
+    return quoted_values(colon_lists(text))
+
+
+# An attribute list without its colon (`{.note}`, `{ #id }`, `{width=50%}`) where attr_list
+# reads one (its BLOCK_RE and INLINE_RE): on a line of its own right below a block's line
+# (its indent and what it holds, groups 1 and 2), or right after an element of text:
+# emphasis, code, a link or an image (group 3).
+_COLONLESS = re.compile(
+    r"(?m)(?:(?<=[^\s]\n)([ ]*)\{[ ]*(?=[^}\s:])([^}\n]*)\}(?=[ ]*$)"
+    r"|(?<=[*_`)\]])\{[ ]*(?=[^}\s:])([^}\n]*)\})"
+)
+
+
+# What such a list holds: classes, ids, `key=value` pairs (a bare word, which kramdown reads
+# as a definition's name, is left as typed).
+_ATTRIBUTES = re.compile(
+    r"""(?:[ ]*(?:[.#][^\s.#={}]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s"'}]+)))+[ ]*$"""
+)
+
+
+def colon_lists(text: str) -> str:
+    """Return `text` with each attribute list Python-Markdown's attr_list reads without a
+    colon (`Para` then `{.note}` below it, `*em*{.x}`, `![a](b.png){width=50%}`) written as
+    kramdown's `{: …}`, outside code: kramdown needs the colon, and feedkit applies both as
+    kramdown does (a `{…}` anywhere else is text to both)."""
+    if "{" not in text or not _COLONLESS.search(text):
+        return text
+    from feedkit.posts.pelicanlinks import code_ranges
+
+    code = code_ranges(text)
+
+    def with_colon(m: re.Match[str]) -> str:
+        if any(a <= m.start() < b for a, b in code) or not _ATTRIBUTES.match(m[2] or m[3]):
+            return m[0]
+        if m[2] is None:
+            return "{: " + m[3] + "}"
+        above = text[text.rfind("\n", 0, m.start() - 1) + 1 : m.start() - 1].lstrip()
+        if above.startswith(("#", "|", "```", "~~~")):  # a heading's, a table's, a fence's
+            return m[0]
+        return m[1] + "{: " + m[2] + "}"
+
+    return _COLONLESS.sub(with_colon, text)
+
+
 # An attribute list (`{: …}`, Python-Markdown's attr_list) with a value not in quotes in it.
 _UNQUOTED_LIST = re.compile(r"\{:([^}\n]*\b[\w-]+=[^\s\"'}][^}\n]*)\}")
 _UNQUOTED_VALUE = re.compile(r"(\b[\w-]+)=([^\s\"'}]+)")
