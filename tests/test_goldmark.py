@@ -302,6 +302,30 @@ def test_a_run_of_hyphens_is_goldmarks_dashes() -> None:
     assert f"<td>{em}</td>" in html
 
 
+# Hugo cuts a post's text at its first `<!--more-->` before Goldmark reads it, and reads
+# the rest below: the divider ends whatever block it stands in, even with text after it on
+# its line (tests/test_oracles.py checks with Hugo).
+DIVIDED = (
+    "Intro [link][1] <!--more--> rest of it.\n\n- item <!--more--> gone\n\n[1]: https://x.org\n"
+)
+DIVIDED_AT_LINE_START = "Intro\n<!--more--> rest\n"
+
+
+def test_hugos_divider_ends_the_block_it_stands_in() -> None:
+    from feedkit.posts.markup import render_html
+
+    html = render_html(DIVIDED, "https://e.org/", "p", "source", goldmark(True))
+    assert html == (
+        '<p>Intro <a href="https://x.org">link</a></p>\n<p>rest of it.</p>\n'
+        "<ul>\n<li>item  gone</li>\n</ul>\n"  # only the first divider is Hugo's
+    )
+    html = render_html(DIVIDED_AT_LINE_START, "https://e.org/", "p", "source", goldmark(True))
+    assert html == "<p>Intro</p>\n<p>rest</p>\n"
+    # feedkit's own reading takes every divider out, and leaves its block whole.
+    html = render_html(DIVIDED, "https://e.org/", "p", "source")
+    assert html.startswith('<p>Intro <a href="https://x.org">link</a>  rest of it.</p>')
+
+
 GOLDMARK_QUOTES = (
     'L1 有"最近使用",就 end.\n\nL2 a"b"c word.\n\nL3 say "hi" there.\n\nL4 x"y z"w.\n\n'
     'L5 中文"引号"中文 and "英文" 字.\n\nL6 A 5" screen, `x"y` in code.\n\n'

@@ -1711,6 +1711,16 @@ def test_a_hugo_posts_runs_of_hyphens_are_hugos_dashes(tmp_path: Path, config: s
     assert shown(content) == shown(page)
 
 
+@pytest.mark.parametrize("body", ["DIVIDED", "DIVIDED_AT_LINE_START"])
+def test_a_hugo_posts_divider_ends_its_block_as_in_hugo(tmp_path: Path, body: str) -> None:
+    import test_goldmark
+
+    page, content = hugo_page_and_ours(tmp_path, getattr(test_goldmark, body))
+    assert [shown(p) for p in re.findall(r"<(?:p|li)>(.*?)</(?:p|li)>", content, re.S)] == [
+        shown(p) for p in re.findall(r"<(?:p|li)>(.*?)</(?:p|li)>", page, re.S)
+    ]
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

@@ -222,8 +222,10 @@ def _dividers_in(text: str, divider: re.Pattern[str]) -> list[tuple[int, int]]:
     found = []
     for event, span in markdown().events_with_range(text):
         if isinstance(event, dict):
+            # An HTML block's line may have text after the divider (`<!--more--> Rest`):
+            # Hugo and Jekyll cut the text there all the same.
             raw = event.get("Html", event.get("InlineHtml"))
-            if isinstance(raw, str) and (m := divider.fullmatch(raw.strip())) is not None:
+            if isinstance(raw, str) and (m := divider.search(raw)) is not None:
                 data = data or text.encode()  # the ranges count bytes
                 start = len(data[: span["start"]].decode(errors="ignore"))
                 start = text.index(m[0], start)
@@ -233,9 +235,16 @@ def _dividers_in(text: str, divider: re.Pattern[str]) -> list[tuple[int, int]]:
 
 def without_dividers(body: str, exact: bool = False) -> str:
     """Return `body` without its `<!--more-->` dividers (those in code stay; with `exact`,
-    only those written so, as Hugo takes them)."""
-    parts, last = [], 0
+    only those written so, as Hugo takes them). With `exact`, the first is where a block
+    ends, as Hugo cuts the text there before Markdown reads it: `Intro <!--more--> rest`
+    is two paragraphs, a list item's text after it a paragraph below the list."""
+    parts: list[str] = []
+    last = 0
     for start, end in _dividers(body, exact=exact):
+        if exact and not parts:
+            parts += [body[last:start], "\n\n"]
+            last = end + len(body[end:]) - len(body[end:].lstrip())
+            continue
         parts += [body[last:start]]
         last = end
     return "".join(parts) + body[last:] if parts else body
