@@ -64,6 +64,7 @@ class Reading:
     # right below a block sets its attributes, as a kramdown attribute list does
     block_attributes: bool = False
     tasklists: bool = True  # `- [ ] todo` a task item, its box a character (see tasklists)
+    tight_tasks: bool = False  # `- [x]done` a task item too, as Goldmark reads it
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
     # False: raw HTML is left out, as cmark-gfm without UNSAFE and Hugo without `unsafe` do
     raw_html: bool = True
@@ -187,6 +188,7 @@ def goldmark(
         strikethrough="strikethrough" not in without,
         definition_lists="definitionlist" not in without,
         tasklists="tasklist" not in without,
+        tight_tasks=True,
         raw_html=raw_html,
         exact_divider=True,
         block_attributes=block_attributes,

@@ -26,6 +26,8 @@ CHECKED = "☑"  # U+2611 BALLOT BOX WITH CHECK
 MARKER = re.compile(r"\[[ xX]\]")
 # What stands before a task item's marker on its line: quotes' `>`, list markers.
 _ITEM_START = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+[ \t>]*)+\[[ xX]\]")
+# A task item's marker with text right after it, on a line of its own (Goldmark's).
+_TIGHT_ITEM = re.compile(r"(?m)^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+[ \t>]*)+\[[ xX]\](?=[^\s])")
 
 
 def task_boxes(text: str, reading: Reading) -> str:
@@ -33,10 +35,28 @@ def task_boxes(text: str, reading: Reading) -> str:
     `as_boxes`) when `reading` has task lists; `text` itself when it has none."""
     if not reading.tasklists or not _may_have_tasks(text):
         return text
+    if reading.tight_tasks:
+        text = _spaced_markers(text)
     # kramdown's GFM input and pymdown-extensions' tasklist take a marker followed by
     # text only (`\[ \]\s+` and `\[ \] +`): `- [ ]` alone is an item reading "[ ]".
     empty = not (reading.kramdown_gfm or reading.python_markdown)
     return as_boxes(text, reading.options, empty=empty)
+
+
+def _spaced_markers(text: str) -> str:
+    r"""Return `text` with a space after each task item's marker that has none (`- [x]done`),
+    outside code: Goldmark's tasklist takes a marker followed by anything
+    (`^\[([\sxX])\]\s*`), pulldown-cmark's only one followed by a space."""
+    tight = [m.end() for m in _TIGHT_ITEM.finditer(text)]
+    if not tight:
+        return text
+    from feedkit.posts.pelicanlinks import code_ranges
+
+    code = code_ranges(text)
+    for at in reversed(tight):
+        if not any(a < at < b for a, b in code):  # (a code span may start right after it)
+            text = text[:at] + " " + text[at:]
+    return text
 
 
 def _may_have_tasks(text: str) -> bool:
