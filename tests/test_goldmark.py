@@ -326,6 +326,28 @@ def test_hugos_divider_ends_the_block_it_stands_in() -> None:
     assert html.startswith('<p>Intro <a href="https://x.org">link</a>  rest of it.</p>')
 
 
+# A `](` that starts no link's destination: Goldmark's linkify makes a link of the URL after it.
+BROKEN_DESTINATIONS = (
+    "[link](https://x.org/a b) with a space.\n\nNo bracket ](https://x.org/z) before.\n\n"
+    'Not closed [a](https://x.org\n\nA title [x](https://x.org/t "T") stays a link.\n'
+)
+
+
+def test_a_url_after_a_link_that_is_none_is_linked_as_goldmark_links_it() -> None:
+    from feedkit.posts.markup import render_html
+
+    assert may_link(BROKEN_DESTINATIONS)
+    html = render_html(
+        BROKEN_DESTINATIONS, "https://e.org/", "p", "source", goldmark(True, (), "https")
+    )
+    assert html == (
+        '<p>[link](<a href="https://x.org/a">https://x.org/a</a> b) with a space.</p>\n'
+        '<p>No bracket ](<a href="https://x.org/z">https://x.org/z</a>) before.</p>\n'
+        '<p>Not closed [a](<a href="https://x.org">https://x.org</a></p>\n'
+        '<p>A title <a href="https://x.org/t" title="T">x</a> stays a link.</p>\n'
+    )
+
+
 GOLDMARK_QUOTES = (
     'L1 有"最近使用",就 end.\n\nL2 a"b"c word.\n\nL3 say "hi" there.\n\nL4 x"y z"w.\n\n'
     'L5 中文"引号"中文 and "英文" 字.\n\nL6 A 5" screen, `x"y` in code.\n\n'

@@ -1721,6 +1721,14 @@ def test_a_hugo_posts_divider_ends_its_block_as_in_hugo(tmp_path: Path, body: st
     ]
 
 
+def test_a_url_after_a_link_that_is_none_is_linked_as_in_hugo(tmp_path: Path) -> None:
+    from test_goldmark import BROKEN_DESTINATIONS
+
+    page, content = hugo_page_and_ours(tmp_path, BROKEN_DESTINATIONS)
+    assert re.findall(r'href="([^"]+)"', content) == re.findall(r'href="([^"]+)"', page)
+    assert shown(content) == shown(page)
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

@@ -66,7 +66,7 @@ def may_link(text: str) -> bool:
     www. but in a URL, no `@` between an e-mail address's parts. A quick look, not a
     reading (True may hold none): a post whose every URL is a link's is told apart by
     counting, as reading its events costs ten times more than the rest of its rendering."""
-    if "@" in text or text.count("://") > text.count("](http"):
+    if "@" in text or text.count("://") > text.count("](http") or _some_broken(text):
         return _may_link(text)
     return "www." in text and text.count("www.") > text.count("/www.") and _may_link(text)
 
@@ -81,12 +81,38 @@ def _may_link(text: str) -> bool:
             continue
         if text[at] == "w" and text.endswith("/", 0, at):
             continue  # https://www.: the URL's own
-        if text.endswith(("](", "<"), 0, at) and not text.endswith("<<", 0, at):
+        if text.endswith("](", 0, at) and not _broken_destination(text, at):
+            continue
+        if text.endswith("<", 0, at) and not text.endswith("<<", 0, at):
             continue
         line = text[text.rfind("\n", 0, at) + 1 : at]
         if not _DEFINITION.match(line):
             return True
     return False
+
+
+def _some_broken(text: str) -> bool:
+    """Return whether a `](http` of `text` may start no destination (`_broken_destination`)."""
+    at = text.find("](http")
+    while at >= 0:
+        if _broken_destination(text, at + 2):
+            return True
+        at = text.find("](http", at + 2)
+    return False
+
+
+def _broken_destination(text: str, at: int) -> bool:
+    """Return whether the link destination starting at `text[at]` (after `](`) may not be
+    one: no `[` before it in its paragraph, or a space in it before its `)` that no title
+    follows (`[a](https://x.org/a b)` is text, and linkify makes a link of its URL)."""
+    if text.rfind("[", 0, at) <= text.rfind("\n\n", 0, at):
+        return True
+    close = text.find(")", at)
+    space = _SPACE_IN_DESTINATION.search(text, at, close if close >= 0 else len(text))
+    return close < 0 or (space is not None and text[space.end() : space.end() + 1] not in "\"'(")
+
+
+_SPACE_IN_DESTINATION = re.compile(r"\s+")
 
 
 def starts_here(raw: str, at: int, before: str, typographer: bool) -> bool:
