@@ -1729,6 +1729,15 @@ def test_a_url_after_a_link_that_is_none_is_linked_as_in_hugo(tmp_path: Path) ->
     assert shown(content) == shown(page)
 
 
+def test_a_hugo_posts_tildes_strike_through_as_in_hugo(tmp_path: Path) -> None:
+    from test_goldmark import STRIKES
+
+    page, content = hugo_page_and_ours(tmp_path, STRIKES)
+    struck = re.compile(r"<del>(.*?)</del>", re.S)
+    assert struck.findall(content) == struck.findall(page)
+    assert shown(content) == shown(page)
+
+
 RAW_HTML = FIXTURES / "hugo-rawhtml"
 
 

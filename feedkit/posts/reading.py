@@ -19,6 +19,7 @@ from feedkit.posts import rawhtml
 from feedkit.readonly import readonly
 
 if TYPE_CHECKING:
+    from feedkit.posts.strikes import GoldmarkTildes
     from feedkit.posts.typographer import GoldmarkQuotes
 
 # A line starting with a colon and no space after it: pulldown-cmark reads it as a
@@ -65,6 +66,8 @@ class Reading:
     block_attributes: bool = False
     tasklists: bool = True  # `- [ ] todo` a task item, its box a character (see tasklists)
     tight_tasks: bool = False  # `- [x]done` a task item too, as Goldmark reads it
+    # Tildes paired as Goldmark's strikethrough pairs them: `H~2~O` struck (see strikes)
+    goldmark_strikes: bool = False
     hard_wrap: bool = False  # every line break in a paragraph is a `<br />`
     # False: raw HTML is left out, as cmark-gfm without UNSAFE and Hugo without `unsafe` do
     raw_html: bool = True
@@ -189,6 +192,7 @@ def goldmark(
         definition_lists="definitionlist" not in without,
         tasklists="tasklist" not in without,
         tight_tasks=True,
+        goldmark_strikes="strikethrough" not in without,
         raw_html=raw_html,
         exact_divider=True,
         block_attributes=block_attributes,
@@ -293,6 +297,7 @@ def as_read(text: str, reading: Reading) -> str:
     # Goldmark's quotes: pulldown-cmark's smart punctuation pairs them otherwise (see
     # typographer.GoldmarkQuotes).
     quotes = reading.symbols == "goldmark" and reading.smart and ("'" in text or '"' in text)
+    strikes = reading.goldmark_strikes and "~" in text
     site = None
     if reading.typography and reading.smart:
         from feedkit.posts import typographer
@@ -307,6 +312,7 @@ def as_read(text: str, reading: Reading) -> str:
         and not tildes
         and site is None
         and not quotes
+        and not strikes
         and (reading.raw_html or "<" not in text)
     ):
         return text
@@ -323,7 +329,12 @@ def as_read(text: str, reading: Reading) -> str:
 
         links = BareLinks.of(data, reading)
     goldmark = None
-    pins: list[tuple[int, int, bytes]] = []  # Goldmark's quotes (GoldmarkQuotes)
+    pins: list[tuple[int, int, bytes]] = []  # Goldmark's quotes (GoldmarkQuotes), tildes
+    struck = None
+    if strikes:
+        from feedkit.posts.strikes import GoldmarkTildes
+
+        struck = GoldmarkTildes(data)
     if quotes:
         from feedkit.posts.typographer import GoldmarkQuotes
 
@@ -336,7 +347,9 @@ def as_read(text: str, reading: Reading) -> str:
         if links is not None:
             links.event(event, start, end)
         if goldmark is not None:
-            _goldmark_quote(goldmark, event, data, start, end, pins, reading.autolink != "")
+            _goldmark_quote(goldmark, event, data, start, end)
+        if struck is not None:
+            _goldmark_tildes(struck, event, start, end)
         if (typed or site is not None) and isinstance(event, dict):
             if "Text" in event and not in_code:
                 texts.append((start, end))
@@ -355,11 +368,14 @@ def as_read(text: str, reading: Reading) -> str:
             edits.append((start, start, b"\\"))  # the range starts at the line ending
         elif not reading.raw_html and (left := rawhtml.omission(event, data, start, end, keep)):
             edits.append(left)
-    if goldmark is not None:
-        pins += goldmark.edits()
     if links is not None:
         links.finish()
         edits += links.edits
+    linked = [(start, end) for start, end, _ in links.edits if end > start] if links else []
+    if goldmark is not None:
+        pins += goldmark.edits(linked)
+    if struck is not None:
+        pins += struck.edits(linked)
     edits.sort(key=lambda edit: edit[0])  # a closing `~`'s comes after those inside
     if pins:  # not in what another edit rewrites (a bare link's address)
         edits = _without_overlaps(edits, pins)
@@ -387,47 +403,33 @@ _INLINE = frozenset(
 )
 
 
-def _goldmark_quote(
-    quotes: GoldmarkQuotes,
-    event: Any,
-    data: bytes,
-    start: int,
-    end: int,
-    pins: list[tuple[int, int, bytes]],
-    linkify: bool,
-) -> None:
+def _goldmark_quote(quotes: GoldmarkQuotes, event: Any, data: bytes, start: int, end: int) -> None:
     """Tell `quotes` of one event: a quote pulldown-cmark curled, where a block's text has
-    got to, or a block's start or end (then its quotes' pins go to `pins`). With `linkify`,
-    a quote in a word that is a bare URL or address is the link's, which Goldmark's linkify
-    reads first."""
+    got to, or a block's start or end."""
     if isinstance(event, dict) and ("Start" in event or "End" in event):
         tag = event["Start"] if "Start" in event else event["End"]
         if (tag if isinstance(tag, str) else next(iter(tag))) not in _INLINE:
-            pins += quotes.edits()
+            quotes.close_block()
         return
     if start == end:
         return
     quotes.content(end)
     if isinstance(event, dict) and event.get("Text") in _CURLED and data[start:end] in _TYPED:
-        if linkify and _in_address(data, start):
-            return
         quotes.quote(start)
 
 
-def _in_address(data: bytes, at: int) -> bool:
-    """Return whether the quote at `data[at]` is in a bare URL (what comes before it in its
-    word has `://` or starts `www.`) or an e-mail address (its word has an `@`): a word runs
-    from a space or a bracket to the next (`[Bob](https://b.org)'s`: `'s` is no URL's)."""
-    begin = max(data.rfind(mark, 0, at) for mark in _WORD_EDGES) + 1
-    before = data[begin:at]
-    if b"://" in before or before.startswith(b"www."):
-        return True
-    found = _WORD_END.search(data, at)
-    return b"@" in data[begin : found.start() if found else len(data)]
-
-
-_WORD_EDGES = (b" ", b"\n", b"\t", b"[", b"]", b"(", b")", b"<", b">")
-_WORD_END = re.compile(rb"[\s\[\]()<>]")
+def _goldmark_tildes(tildes: GoldmarkTildes, event: Any, start: int, end: int) -> None:
+    """Tell `tildes` of one event: a text's, a strikethrough's, or a block's start or end."""
+    if not isinstance(event, dict):
+        return
+    if "Start" in event or "End" in event:
+        key = "Start" if "Start" in event else "End"
+        tag = event[key]
+        name = tag if isinstance(tag, str) else next(iter(tag))
+        if not tildes.tag(name, key, start, end) and name not in _INLINE:
+            tildes.close_block()
+    elif "Text" in event:
+        tildes.text(start, end)
 
 
 def _lone_tilde(text: str) -> bool:

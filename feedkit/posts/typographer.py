@@ -178,16 +178,19 @@ class GoldmarkQuotes:
     `'2020` ’, `有"最近使用"` and `a 5" screen` curly.
 
     `quote(at)` takes each curled quote as the events come, `content(end)` where the
-    block's inline content has got to, and `edits()` at the block's end gives each quote as
-    Goldmark makes it, pinned: a straight one escaped, a curly one as its character (or the
-    site's own substitution, `site`), so that pulldown-cmark's pairing no longer decides."""
+    block's inline content has got to, `close_block()` each block's end, and `edits(links)`
+    at the post's end gives each quote as Goldmark makes it, pinned: a straight one escaped,
+    a curly one as its character (or the site's own substitution, `site`), so that
+    pulldown-cmark's pairing no longer decides. A quote in a bare URL or address (`links`,
+    the source ranges linkify makes links of: it reads them first) is the link's, and
+    counts for nothing."""
 
     def __init__(self, data: bytes, site: dict[str, bytes] | None) -> None:
         self.data = data
         self.site = site or {}
         self.pending: list[int] = []  # the block's quotes, by offset
         self.end = 0  # where the block's inline content ends
-        self.opened = {"'": 0, '"': 0}  # left quotes not closed yet, in the post
+        self.blocks: list[tuple[list[int], int]] = []  # each block's quotes, and its end
 
     def quote(self, at: int) -> None:
         self.pending.append(at)
@@ -195,21 +198,31 @@ class GoldmarkQuotes:
     def content(self, end: int) -> None:
         self.end = max(self.end, end)
 
-    def edits(self) -> list[tuple[int, int, bytes]]:
-        """Return the pins of the block's quotes, and start the next block."""
-        found = []
-        for at in self.pending:
-            mark = chr(self.data[at])
-            decide = goldmark_single_quote if mark == "'" else goldmark_double_quote
-            name, self.opened[mark] = decide(self._before(at), self._line(at), self.opened[mark])
-            if name is None:
-                made = b"\\" + mark.encode()
-            elif name in self.site:  # the site's own, an empty one too (see the module)
-                made = self.site[name]
-            else:
-                made = GOLDMARK_DEFAULTS[name].encode()
-            found.append((at, at + 1, made))
+    def close_block(self) -> None:
+        if self.pending:
+            self.blocks.append((self.pending, self.end))
         self.pending, self.end = [], 0
+
+    def edits(self, links: list[tuple[int, int]]) -> list[tuple[int, int, bytes]]:
+        """Return the pins of the post's quotes but those in `links`."""
+        self.close_block()
+        found = []
+        opened = {"'": 0, '"': 0}  # left quotes not closed yet, in the post
+        for pending, block_end in self.blocks:
+            for at in pending:
+                if any(start <= at < end for start, end in links):
+                    continue
+                mark = chr(self.data[at])
+                decide = goldmark_single_quote if mark == "'" else goldmark_double_quote
+                line = self._line(at, block_end)
+                name, opened[mark] = decide(self._before(at), line, opened[mark])
+                if name is None:
+                    made = b"\\" + mark.encode()
+                elif name in self.site:  # the site's own, an empty one too (see the module)
+                    made = self.site[name]
+                else:
+                    made = GOLDMARK_DEFAULTS[name].encode()
+                found.append((at, at + 1, made))
         return found
 
     def _before(self, at: int) -> str:
@@ -217,12 +230,12 @@ class GoldmarkQuotes:
         # has a line end before it); three bytes back hold the last character's start.
         return self.data[max(at - 4, 0) : at].decode(errors="ignore")[-1:] or "\n"
 
-    def _line(self, at: int) -> bytes:
+    def _line(self, at: int, block_end: int) -> bytes:
         # The rest of the line, as Goldmark's PeekLine gives it: with its line end, but the
         # block's last line, which ends where its content does (its spaces, a heading's
         # closing hashes or a table cell's pipe left out).
-        end = self.data.find(b"\n", at, self.end)
-        return self.data[at : self.end] if end < 0 else self.data[at : end + 1]
+        end = self.data.find(b"\n", at, block_end)
+        return self.data[at:block_end] if end < 0 else self.data[at : end + 1]
 
 
 def _flanks(before: str, line: bytes) -> tuple[str, bool, bool]:
