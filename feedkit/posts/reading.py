@@ -298,6 +298,8 @@ def as_read(text: str, reading: Reading) -> str:
     # typographer.GoldmarkQuotes).
     quotes = reading.symbols == "goldmark" and reading.smart and ("'" in text or '"' in text)
     strikes = reading.goldmark_strikes and "~" in text
+    # Python-Markdown's smarty quotes (a Pelican site's): see smartyquotes.
+    smarty = reading.python_markdown and reading.smart and ("'" in text or '"' in text)
     site = None
     if reading.typography and reading.smart:
         from feedkit.posts import typographer
@@ -313,6 +315,7 @@ def as_read(text: str, reading: Reading) -> str:
         and site is None
         and not quotes
         and not strikes
+        and not smarty
         and (reading.raw_html or "<" not in text)
     ):
         return text
@@ -330,6 +333,11 @@ def as_read(text: str, reading: Reading) -> str:
         links = BareLinks.of(data, reading)
     goldmark = None
     pins: list[tuple[int, int, bytes]] = []  # Goldmark's quotes (GoldmarkQuotes), tildes
+    smarty_quotes = None
+    if smarty:
+        from feedkit.posts.smartyquotes import SmartyQuotes
+
+        smarty_quotes = SmartyQuotes(data)
     struck = None
     if strikes:
         from feedkit.posts.strikes import GoldmarkTildes
@@ -339,9 +347,9 @@ def as_read(text: str, reading: Reading) -> str:
         from feedkit.posts.typographer import GoldmarkQuotes
 
         goldmark = GoldmarkQuotes(data, site)
-    # Read with smart punctuation only for the site's own marks or Goldmark's quotes: it
+    # Read with smart punctuation only for the site's own marks, Goldmark's or smarty's quotes: it
     # splits text events.
-    parser = markdown(site is not None or quotes, reading.options)
+    parser = markdown(site is not None or quotes or smarty, reading.options)
     for event, where in parser.events_with_range(text):
         start, end = where["start"], where["end"]
         if links is not None:
@@ -350,6 +358,8 @@ def as_read(text: str, reading: Reading) -> str:
             _goldmark_quote(goldmark, event, data, start, end)
         if struck is not None:
             _goldmark_tildes(struck, event, start, end)
+        if smarty_quotes is not None:
+            smarty_quotes.event(event, start, end)
         if (typed or site is not None) and isinstance(event, dict):
             if "Text" in event and not in_code:
                 texts.append((start, end))
@@ -376,6 +386,8 @@ def as_read(text: str, reading: Reading) -> str:
         pins += goldmark.edits(linked)
     if struck is not None:
         pins += struck.edits(linked)
+    if smarty_quotes is not None:
+        pins += smarty_quotes.edits()
     edits.sort(key=lambda edit: edit[0])  # a closing `~`'s comes after those inside
     if pins:  # not in what another edit rewrites (a bare link's address)
         edits = _without_overlaps(edits, pins)

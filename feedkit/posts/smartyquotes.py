@@ -1,0 +1,140 @@
+"""Python-Markdown's smarty quotes (a Pelican site whose MARKDOWN names `smarty`), where
+pulldown-cmark's smart punctuation makes another quote of the same `'` or `"`.
+
+smarty is a tree processor run after the inline ones (markdown/extensions/smarty.py): it
+reads each text node of the element tree apart (an element's text, or the text after it:
+`*Bob*'s` has its `'s` alone, with nothing before it) and replaces in it, pattern after
+pattern in its order, the dashes first (`--` then stands for a mark, not for text), then
+the quotes: a quote starting a node before punctuation closes, `"'` before a word opens
+both, `'` before a decade is an apostrophe, a quote after a space or a dash before a word
+opens, one after a character that is no space, bracket or dash closes (a `'` only when no
+space, `s` or digit follows, else with one of those), and any other opens. So `*Bob*'s`
+is ‘s, `'Tis` ‘Tis, `5'6"` 5‘6”, where pulldown-cmark makes ’s, ’Tis and 5’6“.
+
+`SmartyQuotes` writes each quote of a text node as smarty makes it, as its character
+(pulldown-cmark leaves a quote typed so as it is); a quote an escape stands for, one in an
+image's text (an attribute to Python-Markdown, which smarty does not read), code or raw
+HTML stays as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_PUNCT = r"""[!"#\$\%'()*+,-.\/:;<=>?\@\[\\\]\^_`{|}~]"""
+_CLOSE = r"[^\ \t\r\n\[\{\(\-\u0002\u0003]"
+_OPENING_BASE = r"(\s|&nbsp;|--|–|—|&[mn]dash;|&#8211;|&#8212;)"
+_L1, _R1, _L2, _R2 = "‘", "’", "“", "”"
+# smarty's patterns in the order it applies them, each with what it makes of its quotes
+# (a number keeps that group's text).
+_PATTERNS: list[tuple[re.Pattern[str], tuple[Any, ...]]] = [
+    (re.compile(rf"^'(?={_PUNCT}\B)"), (_R1,)),
+    (re.compile(rf'^"(?={_PUNCT}\B)'), (_R2,)),
+    (re.compile(r""""'(?=\w)"""), (_L2 + _L1,)),
+    (re.compile(r"""'"(?=\w)"""), (_L1 + _L2,)),
+    (re.compile(r"(?<!\w)'(?=\d{2}s)"), (_R1,)),
+    (re.compile(rf"{_OPENING_BASE}'(?=\w)"), (1, _L1)),
+    (re.compile(rf"(?<={_CLOSE})'(?!\s|s\b|\d)"), (_R1,)),
+    (re.compile(rf"(?<={_CLOSE})'(\s|s\b)"), (_R1, 1)),
+    (re.compile(r"'"), (_L1,)),
+    (re.compile(rf'{_OPENING_BASE}"(?=\w)'), (1, _L2)),
+    (re.compile(r'"(?=\s)'), (_R2,)),
+    (re.compile(rf'(?<={_CLOSE})"'), (_R2,)),
+    (re.compile(r'"'), (_L2,)),
+]
+_DASHES = re.compile(r"(?<!-)---(?!-)|(?<!-)--(?!-)")
+_STASHED = "\u0002\u0003"  # what smarty's stash leaves in a node for a mark it made
+# Inline elements: their text is a node of its own, and so is the text after them.
+_INLINE = {"Emphasis", "Strong", "Strikethrough", "Link", "Superscript", "Subscript"}
+
+
+def node_quotes(text: str, quotes: frozenset[int] | None = None) -> list[str]:
+    """Return what smarty makes of each `'` and `"` of the text node `text` at `quotes`
+    (offsets; None: every one), in order: its character. Any other quote (an escape's,
+    which Python-Markdown stashes) counts for none."""
+    node = "".join(
+        _STASHED if char in "'\"" and quotes is not None and at not in quotes else char
+        for at, char in enumerate(text)
+    )
+    if "--" in node:
+        node = _DASHES.sub(_STASHED, node)
+    made: list[str | None] = [None] * sum(char in "'\"" for char in node)
+    for pattern, parts in _PATTERNS:
+        at = 0
+        while (m := pattern.search(node, at)) is not None:
+            # The quotes not made yet stand in the node in their order.
+            left = [index for index, mark in enumerate(made) if mark is None]
+            first = sum(char in "'\"" for char in node[: m.start()])
+            marks = "".join(part for part in parts if isinstance(part, str))
+            for index, mark in zip(left[first:], marks, strict=False):
+                made[index] = mark
+            kept = [m[part] if isinstance(part, int) else _STASHED for part in parts]
+            replaced = "".join(dict.fromkeys(kept)) if len(kept) == 1 else "".join(kept)
+            node = node[: m.start()] + replaced + node[m.end() :]
+            at = m.start() + len(replaced)
+    return [mark or "" for mark in made]
+
+
+class SmartyQuotes:
+    """The text nodes of a post as pulldown-cmark's events (smart punctuation on) give
+    them, and the pins that make each quote in them smarty's (see the module)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.node: list[str] = []  # the node's text so far, piece by piece
+        self.quotes: list[int] = []  # the source offsets of its quotes, in order
+        self.at: set[int] = set()  # their offsets in the node
+        self.size = 0  # the node's length so far
+        self.image = 0  # inside an image's text: an attribute to Python-Markdown
+        self.pins: list[tuple[int, int, bytes]] = []
+
+    def event(self, event: Any, start: int, end: int) -> None:
+        """Read one event of `events_with_range` (its range `start`, `end`)."""
+        if event == "SoftBreak":
+            self._add("\n")
+            return
+        text = event.get("Text") if isinstance(event, dict) else None
+        if text is None:
+            self._flush()
+            if isinstance(event, dict) and ("Start" in event or "End" in event):
+                tag = event["Start"] if "Start" in event else event["End"]
+                if (tag if isinstance(tag, str) else next(iter(tag))) == "Image":
+                    self.image += 1 if "Start" in event else -1
+            return
+        typed = self.data[start:end]
+        if typed in (b"'", b'"') and (text in "‘’“”" or _after_escape(self.data, start)):
+            if self.image:  # smarty reads no attribute: a quote there stays as typed
+                self.pins.append((start, end, b"\\" + typed))
+            else:  # an escaped one counts for none (see node_quotes)
+                if text in "‘’“”":
+                    self.quotes.append(start)
+                    self.at.add(self.size)
+                self._add(typed.decode())
+            return
+        self._add(typed.decode(errors="replace"))
+
+    def _add(self, piece: str) -> None:
+        self.node.append(piece)
+        self.size += len(piece)
+
+    def _flush(self) -> None:
+        if self.quotes:
+            made = node_quotes("".join(self.node), frozenset(self.at))
+            self.pins += [
+                (at, at + 1, mark.encode()) for at, mark in zip(self.quotes, made, strict=True)
+            ]
+        self.node, self.quotes, self.at, self.size = [], [], set(), 0
+
+    def edits(self) -> list[tuple[int, int, bytes]]:
+        """Return the pins of every node read."""
+        self._flush()
+        return self.pins
+
+
+def _after_escape(data: bytes, at: int) -> bool:
+    """Whether the character at `at` has an odd number of backslashes before it."""
+    count = 0
+    while at - count - 1 >= 0 and data[at - count - 1] == 0x5C:
+        count += 1
+    return count % 2 == 1
