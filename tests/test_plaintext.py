@@ -55,6 +55,9 @@ def test_summary_before_more_takes_every_block_a_blockquote_abstract_too() -> No
     [
         ("> A quoted opening, and nothing else.\n", "A quoted opening, and nothing else."),
         ("- first point\n- second point\n", "first point second point"),
+        # An item's text and the list inside it were joined: "Firstnested".
+        ("1. First\n   - nested point\n2. Second\n", "First nested point Second"),
+        ("> quoted\n> - item\n", "quoted item"),
         ("## A heading\n\n```python\nprint(1)\n```\n", "A heading"),
     ],
 )

@@ -113,6 +113,9 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
             name = _name(value)
             if depth == 0:
                 kind, plain, marked, raw, displayed = name, [], [], False, ""
+            elif not skip and name not in _INLINE:  # a list in an item: apart from its text
+                plain.append(" ")
+                marked.append(" ")
             depth += 1
             if skip or name in _SKIPPED:
                 skip += 1
