@@ -332,7 +332,7 @@ def as_read(text: str, reading: Reading) -> str:
 
         links = BareLinks.of(data, reading)
     goldmark = None
-    pins: list[tuple[int, int, bytes]] = []  # Goldmark's quotes (GoldmarkQuotes), tildes
+    pins: list[tuple[int, int, bytes]] = []  # the quotes and tildes pinned (see below)
     smarty_quotes = None
     if smarty:
         from feedkit.posts.smartyquotes import SmartyQuotes
