@@ -417,11 +417,14 @@ _INLINE = frozenset(
 
 def _goldmark_quote(quotes: GoldmarkQuotes, event: Any, data: bytes, start: int, end: int) -> None:
     """Tell `quotes` of one event: a quote pulldown-cmark curled, where a block's text has
-    got to, or a block's start or end."""
+    got to (an inline element's closing marks too: `b'~~` ends its line with `~~`), or a
+    block's start or end."""
     if isinstance(event, dict) and ("Start" in event or "End" in event):
         tag = event["Start"] if "Start" in event else event["End"]
         if (tag if isinstance(tag, str) else next(iter(tag))) not in _INLINE:
             quotes.close_block()
+        else:
+            quotes.content(end)
         return
     if start == end:
         return
