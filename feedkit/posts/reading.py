@@ -298,8 +298,9 @@ def as_read(text: str, reading: Reading) -> str:
     # typographer.GoldmarkQuotes).
     quotes = reading.symbols == "goldmark" and reading.smart and ("'" in text or '"' in text)
     strikes = reading.goldmark_strikes and "~" in text
-    # Python-Markdown's smarty quotes (a Pelican site's): see smartyquotes.
-    smarty = reading.python_markdown and reading.smart and ("'" in text or '"' in text)
+    # Python-Markdown's smarty quotes, dashes and ellipses (a Pelican site's): see
+    # smartyquotes.
+    smarty = reading.python_markdown and reading.smart and any(m in text for m in _SMARTY)
     site = None
     if reading.typography and reading.smart:
         from feedkit.posts import typographer
@@ -408,6 +409,7 @@ def as_read(text: str, reading: Reading) -> str:
 
 
 _CURLED = ("‘", "’", "“", "”")  # what pulldown-cmark's smart punctuation makes of a quote
+_SMARTY = ("'", '"', "....", "----")  # what smarty may make otherwise than pulldown-cmark
 _TYPED = (b"'", b'"')
 # The inline elements: a block's text goes on through them, as Goldmark's typographer reads it.
 _INLINE = frozenset(

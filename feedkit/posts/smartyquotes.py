@@ -45,8 +45,7 @@ _PATTERNS: list[tuple[re.Pattern[str], tuple[Any, ...]]] = [
 ]
 _DASHES = re.compile(r"(?<!-)---(?!-)|(?<!-)--(?!-)")
 _STASHED = "\u0002\u0003"  # what smarty's stash leaves in a node for a mark it made
-# Inline elements: their text is a node of its own, and so is the text after them.
-_INLINE = {"Emphasis", "Strong", "Strikethrough", "Link", "Superscript", "Subscript"}
+_LONG_RUN = re.compile(rb"\.{4,}|-{4,}")  # no ellipsis or dash to smarty (see `edits`)
 
 
 def node_quotes(text: str, quotes: frozenset[int] | None = None) -> list[str]:
@@ -69,10 +68,10 @@ def node_quotes(text: str, quotes: frozenset[int] | None = None) -> list[str]:
             marks = "".join(part for part in parts if isinstance(part, str))
             for index, mark in zip(left[first:], marks, strict=False):
                 made[index] = mark
-            kept = [m[part] if isinstance(part, int) else _STASHED for part in parts]
-            replaced = "".join(dict.fromkeys(kept)) if len(kept) == 1 else "".join(kept)
-            node = node[: m.start()] + replaced + node[m.end() :]
-            at = m.start() + len(replaced)
+            # The whole match is stashed, the text a group keeps too, and the pattern is
+            # tried again from the node's start (InlineProcessor.__applyPattern).
+            node = node[: m.start()] + _STASHED + node[m.end() :]
+            at = 0
     return [mark or "" for mark in made]
 
 
@@ -88,6 +87,7 @@ class SmartyQuotes:
         self.size = 0  # the node's length so far
         self.image = 0  # inside an image's text: an attribute to Python-Markdown
         self.pins: list[tuple[int, int, bytes]] = []
+        self.texts: list[tuple[int, int]] = []  # the source ranges of text events
 
     def event(self, event: Any, start: int, end: int) -> None:
         """Read one event of `events_with_range` (its range `start`, `end`)."""
@@ -103,6 +103,7 @@ class SmartyQuotes:
                     self.image += 1 if "Start" in event else -1
             return
         typed = self.data[start:end]
+        self.texts.append((start, end))
         if typed in (b"'", b'"') and (text in "‘’“”" or _after_escape(self.data, start)):
             if self.image:  # smarty reads no attribute: a quote there stays as typed
                 self.pins.append((start, end, b"\\" + typed))
@@ -127,8 +128,18 @@ class SmartyQuotes:
         self.node, self.quotes, self.at, self.size = [], [], set(), 0
 
     def edits(self) -> list[tuple[int, int, bytes]]:
-        """Return the pins of every node read."""
+        """Return the pins of every node read, and of each run of four dots or hyphens or
+        more in text: smarty makes an ellipsis of three dots and a dash of two or three
+        hyphens only (`(?<!\\.)\\.{3}(?!\\.)`, `(?<!-)--(?!-)`), where pulldown-cmark makes
+        `....` "…." and `----` "––"; such a run stays as typed."""
         self._flush()
+        covered: set[int] = set()
+        for start, end in self.texts:
+            covered.update(range(start, end))
+        for m in _LONG_RUN.finditer(self.data):
+            if all(at in covered for at in range(m.start(), m.end())):
+                mark = m[0][:1]
+                self.pins += [(at, at + 1, b"\\" + mark) for at in range(m.start(), m.end())]
         return self.pins
 
 
