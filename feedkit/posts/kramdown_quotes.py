@@ -180,6 +180,8 @@ def _before(data: bytes, previous: Any, start: int) -> str:
     typed = data[previous[1] : end].decode(errors="ignore")
     if not text or typed[-1:] != text[-1:] or typed[-2:-1] == "\\":
         return ""  # not typed as it is shown: an entity, an escape, a mark made of `--`
+    if typed.endswith(("<<", ">>")):
+        return ""  # a guillemet kramdown's typographic symbols made (`>>'s`: ‘s)
     return "" if text[-1] in _NOT_BEFORE else text[-1]
 
 
