@@ -20,6 +20,15 @@ def edited(data: bytes, edits: list[tuple[int, int, bytes]]) -> str:
     return b"".join([*pieces, data[at:]]).decode()
 
 
+def escaped(data: bytes, at: int) -> bool:
+    """Return whether the character at `data[at]` is escaped: an odd number of
+    backslashes right before it."""
+    count = 0
+    while at - count - 1 >= 0 and data[at - count - 1] == 0x5C:
+        count += 1
+    return count % 2 == 1
+
+
 def top_blocks(events: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
     """Yield each top-level block of pyromark's `events` (with their ranges): its start
     event's value (`"Paragraph"`, `{"Table": …}`) and its range, the whole block's."""

@@ -246,7 +246,7 @@ def without_dividers(body: str, exact: bool = False) -> str:
     for start, end in _dividers(body, exact=exact):
         if exact and not parts:
             parts += [body[last:start], "\n\n"]
-            last = end + len(body[end:]) - len(body[end:].lstrip())
+            last = len(body) - len(body[end:].lstrip())  # the text after it from its first
             continue
         parts += [body[last:start]]
         last = end

@@ -332,7 +332,7 @@ def as_read(text: str, reading: Reading) -> str:
         from feedkit.posts.autolinks import BareLinks
 
         links = BareLinks.of(data, reading)
-    goldmark = None
+    goldmark_quotes = None
     pins: list[tuple[int, int, bytes]] = []  # the quotes and tildes pinned (see below)
     smarty_quotes = None
     if smarty:
@@ -347,7 +347,7 @@ def as_read(text: str, reading: Reading) -> str:
     if quotes:
         from feedkit.posts.typographer import GoldmarkQuotes
 
-        goldmark = GoldmarkQuotes(data, site)
+        goldmark_quotes = GoldmarkQuotes(data, site)
     # Read with smart punctuation only for the site's own marks, Goldmark's or smarty's quotes: it
     # splits text events.
     parser = markdown(site is not None or quotes or smarty, reading.options)
@@ -355,8 +355,8 @@ def as_read(text: str, reading: Reading) -> str:
         start, end = where["start"], where["end"]
         if links is not None:
             links.event(event, start, end)
-        if goldmark is not None:
-            _goldmark_quote(goldmark, event, data, start, end)
+        if goldmark_quotes is not None:
+            _goldmark_quote(goldmark_quotes, event, data, start, end)
         if struck is not None:
             _goldmark_tildes(struck, event, start, end)
         if smarty_quotes is not None:
@@ -383,8 +383,8 @@ def as_read(text: str, reading: Reading) -> str:
         links.finish()
         edits += links.edits
     linked = [(start, end) for start, end, _ in links.edits if end > start] if links else []
-    if goldmark is not None:
-        pins += goldmark.edits(linked)
+    if goldmark_quotes is not None:
+        pins += goldmark_quotes.edits(linked)
     if struck is not None:
         pins += struck.edits(linked)
     if smarty_quotes is not None:
@@ -521,8 +521,6 @@ KRAMDOWN_SYMBOLS = r"---|--|\.\.\.|<< | >>|<<|>>"
 _SYMBOL = {typed.encode(): made.encode() for typed, made in TYPOGRAPHIC_SYMBOLS.items()}
 # By (style, smart): what finds the symbols, and the marks without which a text has none.
 _ANGLES = ("<<", ">>")
-# With smart quotes, kramdown (smart_quotes.rb: "decade abbreviations") and Goldmark (its
-# typographer) make the `'` of `'90s` an apostrophe, where pulldown-cmark opens a quote.
 # Each pattern is compiled (and kept by re) when a post has one of its symbols.
 _SYMBOLS = {
     ("kramdown", False): (KRAMDOWN_SYMBOLS.encode(), ("--", "...", *_ANGLES)),

@@ -22,26 +22,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from feedkit.posts.edits import escaped
+
 _PUNCT = r"""[!"#\$\%'()*+,-.\/:;<=>?\@\[\\\]\^_`{|}~]"""
 _CLOSE = r"[^\ \t\r\n\[\{\(\-\u0002\u0003]"
 _OPENING_BASE = r"(\s|&nbsp;|--|–|—|&[mn]dash;|&#8211;|&#8212;)"
 _L1, _R1, _L2, _R2 = "‘", "’", "“", "”"
-# smarty's patterns in the order it applies them, each with what it makes of its quotes
-# (a number keeps that group's text).
-_PATTERNS: list[tuple[re.Pattern[str], tuple[Any, ...]]] = [
-    (re.compile(rf"^'(?={_PUNCT}\B)"), (_R1,)),
-    (re.compile(rf'^"(?={_PUNCT}\B)'), (_R2,)),
-    (re.compile(r""""'(?=\w)"""), (_L2 + _L1,)),
-    (re.compile(r"""'"(?=\w)"""), (_L1 + _L2,)),
-    (re.compile(r"(?<!\w)'(?=\d{2}s)"), (_R1,)),
-    (re.compile(rf"{_OPENING_BASE}'(?=\w)"), (1, _L1)),
-    (re.compile(rf"(?<={_CLOSE})'(?!\s|s\b|\d)"), (_R1,)),
-    (re.compile(rf"(?<={_CLOSE})'(\s|s\b)"), (_R1, 1)),
-    (re.compile(r"'"), (_L1,)),
-    (re.compile(rf'{_OPENING_BASE}"(?=\w)'), (1, _L2)),
-    (re.compile(r'"(?=\s)'), (_R2,)),
-    (re.compile(rf'(?<={_CLOSE})"'), (_R2,)),
-    (re.compile(r'"'), (_L2,)),
+# smarty's patterns in the order it applies them, each with what it makes of its quotes (a
+# group it keeps is stashed with them: see `node_quotes`).
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"^'(?={_PUNCT}\B)"), _R1),
+    (re.compile(rf'^"(?={_PUNCT}\B)'), _R2),
+    (re.compile(r""""'(?=\w)"""), _L2 + _L1),
+    (re.compile(r"""'"(?=\w)"""), _L1 + _L2),
+    (re.compile(r"(?<!\w)'(?=\d{2}s)"), _R1),
+    (re.compile(rf"{_OPENING_BASE}'(?=\w)"), _L1),
+    (re.compile(rf"(?<={_CLOSE})'(?!\s|s\b|\d)"), _R1),
+    (re.compile(rf"(?<={_CLOSE})'(\s|s\b)"), _R1),
+    (re.compile(r"'"), _L1),
+    (re.compile(rf'{_OPENING_BASE}"(?=\w)'), _L2),
+    (re.compile(r'"(?=\s)'), _R2),
+    (re.compile(rf'(?<={_CLOSE})"'), _R2),
+    (re.compile(r'"'), _L2),
 ]
 _DASHES = re.compile(r"(?<!-)---(?!-)|(?<!-)--(?!-)")
 _STASHED = "\u0002\u0003"  # what smarty's stash leaves in a node for a mark it made
@@ -59,19 +61,16 @@ def node_quotes(text: str, quotes: frozenset[int] | None = None) -> list[str]:
     if "--" in node:
         node = _DASHES.sub(_STASHED, node)
     made: list[str | None] = [None] * sum(char in "'\"" for char in node)
-    for pattern, parts in _PATTERNS:
-        at = 0
-        while (m := pattern.search(node, at)) is not None:
+    for pattern, marks in _PATTERNS:
+        # The whole match is stashed, the text a group keeps too, and the pattern is tried
+        # again from the node's start (InlineProcessor.__applyPattern).
+        while (m := pattern.search(node)) is not None:
             # The quotes not made yet stand in the node in their order.
             left = [index for index, mark in enumerate(made) if mark is None]
             first = sum(char in "'\"" for char in node[: m.start()])
-            marks = "".join(part for part in parts if isinstance(part, str))
             for index, mark in zip(left[first:], marks, strict=False):
                 made[index] = mark
-            # The whole match is stashed, the text a group keeps too, and the pattern is
-            # tried again from the node's start (InlineProcessor.__applyPattern).
             node = node[: m.start()] + _STASHED + node[m.end() :]
-            at = 0
     return [mark or "" for mark in made]
 
 
@@ -104,7 +103,7 @@ class SmartyQuotes:
             return
         typed = self.data[start:end]
         self.texts.append((start, end))
-        if typed in (b"'", b'"') and (text in "‘’“”" or _after_escape(self.data, start)):
+        if typed in (b"'", b'"') and (text in "‘’“”" or escaped(self.data, start)):
             if self.image:  # smarty reads no attribute: a quote there stays as typed
                 self.pins.append((start, end, b"\\" + typed))
             else:  # an escaped one counts for none (see node_quotes)
@@ -133,19 +132,17 @@ class SmartyQuotes:
         hyphens only (`(?<!\\.)\\.{3}(?!\\.)`, `(?<!-)--(?!-)`), where pulldown-cmark makes
         `....` "…." and `----` "––"; such a run stays as typed."""
         self._flush()
-        covered: set[int] = set()
-        for start, end in self.texts:
-            covered.update(range(start, end))
         for m in _LONG_RUN.finditer(self.data):
-            if all(at in covered for at in range(m.start(), m.end())):
+            if self._in_text(m.start(), m.end()):
                 mark = m[0][:1]
                 self.pins += [(at, at + 1, b"\\" + mark) for at in range(m.start(), m.end())]
         return self.pins
 
-
-def _after_escape(data: bytes, at: int) -> bool:
-    """Whether the character at `at` has an odd number of backslashes before it."""
-    count = 0
-    while at - count - 1 >= 0 and data[at - count - 1] == 0x5C:
-        count += 1
-    return count % 2 == 1
+    def _in_text(self, start: int, end: int) -> bool:
+        """Whether text events cover all of `data[start:end]` (not code, not a URL)."""
+        for first, last in sorted(self.texts):
+            if first <= start < last:
+                start = last
+            if start >= end:
+                return True
+        return False

@@ -15,8 +15,10 @@ escaped (`\\~`), so that pulldown-cmark's own pairing no longer decides.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
+
+from feedkit.posts.edits import escaped
+from feedkit.posts.typographer import flanking, preceding
 
 # What pulldown-cmark's events name a strikethrough by.
 _STRUCK = "Strikethrough"
@@ -49,7 +51,7 @@ class GoldmarkTildes:
             stop = at
             while stop < end and self.data[stop] == 0x7E:
                 stop += 1
-            if not _escaped(self.data, at):
+            if not escaped(self.data, at):
                 self._add(at, stop - at)
             elif stop - at > 1:  # `\~~`: the first is text, the rest a run
                 self._add(at + 1, stop - at - 1)
@@ -106,13 +108,10 @@ class GoldmarkTildes:
 
     def _delimiter(self, at: int, size: int) -> list[Any]:
         """Return [length, original length, can open, can close] of the run at `at`."""
-        before = self.data[max(at - 4, 0) : at].decode(errors="ignore")[-1:] or "\n"
-        after = self.data[at + size : at + size + 4].decode(errors="ignore")[:1] or " "
         if size > 2:  # no delimiter: text
             return [0, size, False, False]
-        left = not after.isspace() and (not _mark(after) or before.isspace() or _mark(before))
-        right = not before.isspace() and (not _mark(before) or after.isspace() or _mark(after))
-        return [size, size, left, right]
+        after = self.data[at + size : at + size + 4].decode(errors="ignore")[:1] or " "
+        return [size, size, *flanking(preceding(self.data, at), after)]
 
 
 def _pairs(delimiters: list[list[Any]]) -> list[tuple[int, int]] | None:
@@ -123,15 +122,14 @@ def _pairs(delimiters: list[list[Any]]) -> list[tuple[int, int]] | None:
     live = [d[0] > 0 for d in delimiters]
     closer = 0
     while closer < len(delimiters):
-        length, original, can_open, can_close = delimiters[closer]
+        length, _, can_open, can_close = delimiters[closer]
         if not live[closer] or not can_close or length == 0:
             closer += 1
             continue
         found = None
         maybe = False
         for opener in range(closer - 1, -1, -1):
-            o_length, o_original, o_open, o_close = delimiters[opener]
-            if not live[opener] or not o_open:
+            if not live[opener] or not delimiters[opener][2]:  # it cannot open
                 continue
             maybe = True
             consume = _consumption(delimiters[opener], delimiters[closer])
@@ -167,16 +165,3 @@ def _consumption(opener: list[Any], closer: list[Any]) -> int:
     if (opener[3] or closer[2]) and (opener[1] + closer[1]) % 3 == 0 and closer[1] % 3:
         return 0
     return 2 if opener[0] >= 2 and closer[0] >= 2 else 1
-
-
-def _escaped(data: bytes, at: int) -> bool:
-    """Whether the character at `at` has an odd number of backslashes before it."""
-    count = 0
-    while at - count - 1 >= 0 and data[at - count - 1] == 0x5C:
-        count += 1
-    return count % 2 == 1
-
-
-def _mark(char: str) -> bool:
-    """Goldmark's IsPunctRune: a punctuation mark or a symbol."""
-    return unicodedata.category(char)[0] in "PS"

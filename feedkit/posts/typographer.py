@@ -215,7 +215,7 @@ class GoldmarkQuotes:
                 mark = chr(self.data[at])
                 decide = goldmark_single_quote if mark == "'" else goldmark_double_quote
                 line = self._line(at, block_end)
-                name, opened[mark] = decide(self._before(at), line, opened[mark])
+                name, opened[mark] = decide(preceding(self.data, at), line, opened[mark])
                 if name is None:
                     made = b"\\" + mark.encode()
                 elif name in self.site:  # the site's own, an empty one too (see the module)
@@ -225,17 +225,27 @@ class GoldmarkQuotes:
                 found.append((at, at + 1, made))
         return found
 
-    def _before(self, at: int) -> str:
-        # The character before, as Goldmark's PrecedingCharacter gives it (a block's first
-        # has a line end before it); three bytes back hold the last character's start.
-        return self.data[max(at - 4, 0) : at].decode(errors="ignore")[-1:] or "\n"
-
     def _line(self, at: int, block_end: int) -> bytes:
         # The rest of the line, as Goldmark's PeekLine gives it: with its line end, but the
         # block's last line, which ends where its content does (its spaces, a heading's
         # closing hashes or a table cell's pipe left out).
         end = self.data.find(b"\n", at, block_end)
         return self.data[at:block_end] if end < 0 else self.data[at : end + 1]
+
+
+def preceding(data: bytes, at: int) -> str:
+    """Return the character before `data[at]`, as Goldmark's PrecedingCharacter gives it (a
+    block's first has a line end before it); three bytes back hold the last one's start."""
+    return data[max(at - 4, 0) : at].decode(errors="ignore")[-1:] or "\n"
+
+
+def flanking(before: str, after: str) -> tuple[bool, bool]:
+    """Return whether a delimiter run between `before` and `after` is left-flanking and
+    whether it is right-flanking, as Goldmark's IsLeftFlankingDelimiterRun and
+    IsRightFlankingDelimiterRun say (a symbol counts as punctuation)."""
+    left = not after.isspace() and (not _is_mark(after) or before.isspace() or _is_mark(before))
+    right = not before.isspace() and (not _is_mark(before) or after.isspace() or _is_mark(after))
+    return left, right
 
 
 def _flanks(before: str, line: bytes) -> tuple[str, bool, bool]:
@@ -245,13 +255,7 @@ def _flanks(before: str, line: bytes) -> tuple[str, bool, bool]:
     after = line[1:5].decode(errors="ignore")[:1] or " "
     run = len(line) - len(line.lstrip(line[:1]))
     beyond = line[run : run + 4].decode(errors="ignore")[:1] or " "
-    can_open = not beyond.isspace() and (
-        not _is_mark(beyond) or before.isspace() or _is_mark(before)
-    )
-    can_close = not before.isspace() and (
-        not _is_mark(before) or beyond.isspace() or _is_mark(beyond)
-    )
-    return after, can_open, can_close
+    return (after, *flanking(before, beyond))
 
 
 def _may_close(after: str, line: bytes) -> bool:
