@@ -91,3 +91,11 @@ def test_jemoji_codes_are_emoji_where_its_pages_show_emoji_and_nowhere_else(
         and not (name in AUTOLINKS and shown == (True, True))
     }
     assert wrong == {}
+
+
+def test_code_that_says_image_does_not_stop_the_codes_after_it(tmp_path: Path) -> None:
+    # A code span of the text `Image` read as an image's start once (its name taken as a
+    # tag's), and every code after it, outside any image, stayed as written.
+    post = "---\ntitle: Pictures\n---\n<span>Tip:</span> use `Image` :tada: and `Picture` :+1:\n"
+    item = build(tmp_path, files={"_posts/2024-06-01-emoji.md": post})
+    assert "<code>Image</code> 🎉 and <code>Picture</code> 👍" in item["content_html"]

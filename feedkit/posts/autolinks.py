@@ -27,6 +27,7 @@ from feedkit.posts.autolinkrules import (
     url_at,
     www_at,
 )
+from feedkit.posts.events import tag_name
 
 if TYPE_CHECKING:
     from feedkit.posts.reading import Reading
@@ -102,7 +103,7 @@ class BareLinks:
         if key not in ("Start", "End"):  # code, inline HTML, math, a footnote reference
             self._before = "" if self.linkify and key in _INLINE_EVENTS else None
             return
-        name = value if isinstance(value, str) else next(iter(value))
+        name = tag_name(value)
         if name in _SKIPPED:
             self._skipped += 1 if key == "Start" else -1
         if name in _INLINE:

@@ -18,6 +18,8 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from feedkit.posts.events import tag_name
+
 if TYPE_CHECKING:
     from feedkit.posts.reading import Reading
 
@@ -169,7 +171,7 @@ def _readable(text: str, in_html: bool, reading: Reading | None) -> _Places:
             continue
         ((kind, value),) = event.items()
         span = (where["start"], where["end"])
-        name = next(iter(value)) if isinstance(value, dict) else value
+        name = tag_name(value) if kind in ("Start", "End") else None
         if kind not in ("Start", "End"):
             # pulldown-cmark's text starts after a backslash escape, which no event holds
             if kind == "Text" and in_html and read_to < span[0] and raw[span[0] - 1] == "\\":

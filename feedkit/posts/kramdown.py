@@ -30,6 +30,7 @@ from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts import comments
 from feedkit.posts.edits import edited
+from feedkit.posts.events import tag_name
 from feedkit.posts.kramdown_look import has_kramdown
 from feedkit.readonly import readonly
 
@@ -123,7 +124,7 @@ def _prepare(text: str) -> Prepared:
             continue
         ((key, value),) = event.items()
         if key == "Start":
-            name = value if isinstance(value, str) else next(iter(value))
+            name = tag_name(value)
             if name in ("CodeBlock", "MetadataBlock"):
                 code += 1
                 protected.append((start, end))

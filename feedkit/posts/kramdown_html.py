@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from feedkit.posts.events import tag_name
 from feedkit.posts.kramdown import Attrs, Fix, Prepared
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*?)(/?)>")
@@ -99,7 +100,7 @@ def display_math(source: str) -> list[bool]:
                 stack[-1][2] = True
             # Right below a line that is not blank, at the top: text, as if it had more.
             more = not stack and _right_below_a_line(data, where["start"])
-            stack.append([value if isinstance(value, str) else next(iter(value)), [], more])
+            stack.append([tag_name(value), [], more])
         elif key == "End":
             name, formulas, more = stack.pop()
             alone = name in ("Paragraph", "Item") and len(formulas) == 1 and not more

@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from feedkit.posts.events import tag_name
 from feedkit.posts.kramdown_reading import LAZY_END, blank, line_start, right_below
 
 _CONTENT = re.compile(rb"[ \t>]*")
@@ -151,12 +152,12 @@ def text_ended(event: dict) -> bool:
     if "Start" in event:
         return False
     closed = event.get("End")
-    name = next(iter(closed), "") if isinstance(closed, dict) else closed
+    name = None if closed is None else tag_name(closed)
     return closed is None or name in ("Paragraph", "Emphasis", "Strong", "Strikethrough", "Link")
 
 
 def starts_container(began: Any) -> bool:
     """True for the start of a list item, a quote or a definition (`began`: an event's
     Start, or None)."""
-    name = next(iter(began), "") if isinstance(began, dict) else began
+    name = None if began is None else tag_name(began)
     return name in ("Item", "BlockQuote", "DefinitionListDefinition")

@@ -10,6 +10,7 @@ import itertools
 import re
 from typing import Any
 
+from feedkit.posts.events import tag_name
 from feedkit.posts.gfmtables import cell_pipes
 from feedkit.posts.kramdown_reading import blank, line_start
 
@@ -146,7 +147,7 @@ def headerless_tables(data: bytes, events: list[Any]) -> list[tuple[int, int, by
             broken = event in ("SoftBreak", "HardBreak")
             continue
         mark = event.get("Start") or event.get("End")
-        name = next(iter(mark), "") if isinstance(mark, dict) else mark
+        name = None if mark is None else tag_name(mark)
         if mark is None or name in _INLINE:
             if reading and (not lines or broken):
                 at = where["start"]  # an escaped character's text starts after its `\`

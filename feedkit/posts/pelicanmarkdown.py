@@ -24,6 +24,7 @@ from typing import Any
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.posts.edits import edited
+from feedkit.posts.events import tag_of
 from feedkit.posts.fences import may_leave_open, only_in_code
 from feedkit.posts.kramdown_reading import AUTOLINK_START
 from feedkit.posts.reading import PLAIN, Reading, pelican_reading
@@ -225,9 +226,9 @@ def as_python_markdown_reads(
             line = data.rfind(b"\n", 0, start) + 1
             if line == start or (inside and _CONTAINER_PREFIX.fullmatch(data, line, start)):
                 edits.append((found.end(), b" "))
-        elif isinstance(tag := event.get("Start", event.get("End")), str | dict):
-            step = 1 if "Start" in event else -1
-            name = tag if isinstance(tag, str) else next(iter(tag))
+        elif (tag := tag_of(event)) is not None:
+            step = 1 if tag[0] == "Start" else -1
+            name = tag[1]
             if name in ("Paragraph", "Item"):
                 paragraph += step
             if name in ("Item", "BlockQuote"):

@@ -14,9 +14,9 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any
 
 from feedkit.models import truncate
+from feedkit.posts.events import tag_name
 from feedkit.posts.markup import before_kramdown, kramdown_prepared, markdown, strip_xml_illegal
 from feedkit.posts.mathtext import tex_to_text
 from feedkit.posts.rawhtml import kept_markers
@@ -75,10 +75,6 @@ def math_text(tex: str) -> str:
     return f"${tex}$" if text is None else text
 
 
-def _name(value: Any) -> str:
-    return value if isinstance(value, str) else next(iter(value))
-
-
 # Blocks and spans whose text is not prose: code, an image's alt text, footnotes.
 _SKIPPED = {"CodeBlock", "Image", "FootnoteDefinition", "MetadataBlock"}
 _INLINE = {"Emphasis", "Strong", "Strikethrough", "Link", "Superscript", "Subscript"}
@@ -110,7 +106,7 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
         ((key, value),) = event.items()
         text_value = value if isinstance(value, str) else ""
         if key == "Start":
-            name = _name(value)
+            name = tag_name(value)
             if depth == 0:
                 kind, plain, marked, raw, displayed = name, [], [], False, ""
             elif not skip and name not in _INLINE:  # a list in an item: apart from its text
@@ -123,7 +119,7 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
             depth -= 1
             if skip:
                 skip -= 1
-            elif _name(value) not in _INLINE:
+            elif tag_name(value) not in _INLINE:
                 plain.append(" ")
                 marked.append(" ")
             if depth == 0:

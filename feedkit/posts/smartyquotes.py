@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from feedkit.posts.edits import escaped
+from feedkit.posts.events import tag_of
 
 _PUNCT = r"""[!"#\$\%'()*+,-.\/:;<=>?\@\[\\\]\^_`{|}~]"""
 _CLOSE = r"[^\ \t\r\n\[\{\(\-\u0002\u0003]"
@@ -96,10 +97,8 @@ class SmartyQuotes:
         text = event.get("Text") if isinstance(event, dict) else None
         if text is None:
             self._flush()
-            if isinstance(event, dict) and ("Start" in event or "End" in event):
-                tag = event["Start"] if "Start" in event else event["End"]
-                if (tag if isinstance(tag, str) else next(iter(tag))) == "Image":
-                    self.image += 1 if "Start" in event else -1
+            if (tag := tag_of(event)) is not None and tag[1] == "Image":
+                self.image += 1 if tag[0] == "Start" else -1
             return
         typed = self.data[start:end]
         self.texts.append((start, end))

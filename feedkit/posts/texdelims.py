@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from feedkit.posts.events import tag_name
+
 # These patterns are compiled (and kept by re) when first used: most posts have no TeX
 # delimiters. In Markdown text: the doubled backslash. In HTML: the single one.
 _IN_TEXT = r"(?s)\\\\\((.+?)\\\\\)|\\\\\[(.+?)\\\\\]"
@@ -198,7 +200,7 @@ def regions(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         if not isinstance(event, dict):
             continue
         ((kind, value),) = event.items()
-        if kind == "Start" and (value if isinstance(value, str) else next(iter(value))) in (
+        if kind == "Start" and tag_name(value) in (
             "CodeBlock",
             "MetadataBlock",
         ):
