@@ -1120,6 +1120,49 @@ def test_the_content_files_a_hugo_site_tells_hugo_not_to_read_are_no_posts(
     assert "hugo.toml: ignoreFiles: '(x' is not a regular expression" in broken.stderr
 
 
+# Hugo 0.153's replacement for includeFiles and excludeFiles (0.168 stops at those).
+FILES_CONFIG = UNREAD_CONFIG.replace(
+    'excludeFiles = ["posts/Templates/*", "**/O*.md"]',
+    'files = ["! posts/Templates/*", "! **/O*.md"]',
+)
+
+
+def files_site(root: Path) -> Path:
+    return hugo_site_of(root, UNREAD_FILES, FILES_CONFIG)
+
+
+def test_a_hugo_sites_files_setting_leaves_out_what_hugo_leaves_out(tmp_path: Path) -> None:
+    # feedkit did not read the content mount's `files`, and stopped at the template's
+    # `{{date}}` that Hugo never reads (tests/test_oracles.py checks with Hugo).
+    assert "excludeFiles" not in FILES_CONFIG
+    site = files_site(tmp_path)
+    _, items = built_items(site)
+    assert [i["title"] for i in items] == ["Keep", "Real"]
+    # The first pattern that matches decides: here the one that takes in every file.
+    hugo_site_of(site, {}, FILES_CONFIG.replace('files = ["!', 'files = ["**", "!'))
+    broken = run(site, "build")
+    assert broken.exit_code == 1
+    assert "content/posts/templates/tpl.md:3: date:" in broken.stderr
+
+
+# Which files of tests/fixtures/hugo-files Hugo 0.168 read as pages under each `files`
+# glob slice of its content mount (its record.py).
+HUGO_FILES = FIXTURES / "hugo-files"
+HUGO_FILES_READ: list[dict[str, Any]] = json.loads((HUGO_FILES / "read.json").read_bytes())
+
+
+@pytest.mark.parametrize("case", HUGO_FILES_READ, ids=lambda case: json.dumps(case["files"]))
+def test_the_files_setting_is_read_as_hugo_reads_it(tmp_path: Path, case: dict[str, Any]) -> None:
+    shutil.copytree(HUGO_FILES / "content", tmp_path / "content")
+    config = (
+        'baseURL = "https://example.com/"\nmainSections = ["posts", "notes"]\n[module]\n'
+        '[[module.mounts]]\nsource = "content"\ntarget = "content"\nfiles = '
+    )
+    site = hugo_site_of(tmp_path, {}, config + json.dumps(case["files"]) + "\n")
+    _, items = built_items(site)
+    assert sorted(i["title"] for i in items) == case["pages"]
+
+
 CAPITAL_KEYS = {
     "content/posts/capital.md": "---\nTitle: Capital keys\nDate: 2010-07-27T10:15:00Z\n"
     "Tags: [Linux]\nDraft: false\n---\nx\n",

@@ -1582,6 +1582,19 @@ def test_the_content_files_a_hugo_site_leaves_unread_are_left_out_as_by_hugo(
     )
 
 
+def test_the_content_files_a_hugo_sites_files_setting_leaves_out_are_left_out_as_by_hugo(
+    tmp_path: Path,
+) -> None:
+    from test_hugo_sites import files_site
+
+    theirs, ours = hugo_and_feedkit(tmp_path, files_site)
+    assert (
+        sorted(ours)
+        == sorted(theirs)
+        == ["https://h.example.org/posts/other/keep/", "https://h.example.org/posts/real/"]
+    )
+
+
 def test_a_hugo_pages_front_matter_keys_in_any_case_read_as_in_hugo(tmp_path: Path) -> None:
     from test_hugo_sites import capital_keys_site
 
