@@ -1563,36 +1563,22 @@ def test_a_hugo_page_with_blank_lines_before_its_front_matter_is_listed_as_in_hu
         ), link
 
 
+@pytest.mark.parametrize(
+    ("make", "kept"),
+    [
+        # ignoreFiles: excludeFiles stops Hugo 0.153 and later, which still leaves out what
+        # it names (checked by hand: tests/test_hugo_sites.py holds it).
+        ("ignored_files_site", ["other/keep", "other/o", "real"]),
+        ("files_site", ["other/keep", "real"]),  # the content mount's `files`, since 0.153
+    ],
+)
 def test_the_content_files_a_hugo_site_leaves_unread_are_left_out_as_by_hugo(
-    tmp_path: Path,
+    tmp_path: Path, make: str, kept: list[str]
 ) -> None:
-    # ignoreFiles: excludeFiles stops Hugo 0.153 and later (replaced by `files`), which
-    # still leaves out what they name (checked by hand: tests/test_hugo_sites.py holds it).
-    from test_hugo_sites import ignored_files_site
+    import test_hugo_sites
 
-    theirs, ours = hugo_and_feedkit(tmp_path, ignored_files_site)
-    assert (
-        sorted(ours)
-        == sorted(theirs)
-        == [
-            "https://h.example.org/posts/other/keep/",
-            "https://h.example.org/posts/other/o/",
-            "https://h.example.org/posts/real/",
-        ]
-    )
-
-
-def test_the_content_files_a_hugo_sites_files_setting_leaves_out_are_left_out_as_by_hugo(
-    tmp_path: Path,
-) -> None:
-    from test_hugo_sites import files_site
-
-    theirs, ours = hugo_and_feedkit(tmp_path, files_site)
-    assert (
-        sorted(ours)
-        == sorted(theirs)
-        == ["https://h.example.org/posts/other/keep/", "https://h.example.org/posts/real/"]
-    )
+    theirs, ours = hugo_and_feedkit(tmp_path, getattr(test_hugo_sites, make))
+    assert sorted(ours) == sorted(theirs) == [f"https://h.example.org/posts/{k}/" for k in kept]
 
 
 def test_a_hugo_pages_front_matter_keys_in_any_case_read_as_in_hugo(tmp_path: Path) -> None:
