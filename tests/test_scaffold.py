@@ -422,6 +422,38 @@ def test_init_in_a_multilingual_hugo_site_ignores_the_top_levels_language_code(
     ]
 
 
+@pytest.mark.parametrize(
+    ("config", "language"),
+    [
+        ('locale = "de-DE"\n', "de-DE"),
+        ('languageCode = "fr-FR"\nlocale = "de-DE"\n', "de-DE"),  # locale wins, as in Hugo
+        (
+            'defaultContentLanguage = "de"\n[languages.de]\nlanguageCode = "de-CH"\n'
+            'locale = "de-AT"\nweight = 1\n[languages.en]\nlocale = "en-GB"\nweight = 2\n',
+            "de-AT",
+        ),
+    ],
+)
+def test_init_in_a_hugo_site_reads_its_locale(tmp_path: Path, config: str, language: str) -> None:
+    # Hugo 0.158 renamed languageCode to locale: feedkit read only the old name, and a
+    # German site's feeds and digests were English.
+    files = {
+        "hugo.toml": 'baseURL = "https://hugo.example.org/"\ntitle = "Notizen"\n' + config,
+        "content/posts/erster.md": '+++\ntitle = "Erster"\ndate = 2024-05-02\n+++\nDe.\n',
+    }
+    if "[languages" in config:  # and its English translation
+        files["content/posts/erster.en.md"] = '+++\ntitle = "First"\ndate = 2024-05-02\n+++\n'
+    _write(tmp_path, files)
+    started = feedkit(tmp_path, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    assert load_config(tmp_path / "feedkit.toml").language == language
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    feed = feedparser.parse((tmp_path / "public" / "index.xml").read_bytes())
+    assert feed.feed.language == language
+    assert [e.title for e in feed.entries] == ["Erster"]
+
+
 def test_init_in_a_hugo_site_publishing_its_default_language_in_a_subdir_links_there(
     tmp_path: Path,
 ) -> None:

@@ -259,18 +259,19 @@ def _hugo(folder: Path, config: str) -> OldSite:
     languages = values.get("languages")
     own = languages.get(default.lower()) if isinstance(languages, dict) else None
     if isinstance(own, dict):
-        # Not the top level's languageCode (`hugo new site` writes 'en-us'): Hugo ignores it
-        # once languages are defined, and a language without its own is its key.
-        code = _text(own.get("languagecode")) or default.lower()
+        # Not the top level's languageCode (`hugo new site` writes 'en-us'), which Hugo's
+        # feed carries for a language without one of its own: the language is the posts'
+        # (which translation is a post), and a language without its own code is its key.
+        code = _locale(own) or default.lower()
         # Published under /de/ with defaultContentLanguageInSubdir, but at a host of its own.
         subdir = values.get("defaultcontentlanguageinsubdir") is True and "baseurl" not in own
         values = {**values, **own, "params": {**_params(values), **_params(own)}}
-        values["languagecode"] = code
+        values["locale"] = code
         if subdir and (url := _text(values.get("baseurl"))):
             values["baseurl"] = url.rstrip("/") + "/" + default.lower() + "/"
     params = _params(values)
     author, email = _person(values.get("author") or params.get("author"))
-    language = _text(values.get("languagecode")) or _text(values.get("defaultcontentlanguage"))
+    language = _locale(values) or _text(values.get("defaultcontentlanguage"))
     return OldSite(
         "hugo",
         config,
@@ -285,6 +286,12 @@ def _hugo(folder: Path, config: str) -> OldSite:
         address=_hugo_rss(values),
         limit=_limit(_hugo_rss_limit(values), 0),
     )
+
+
+def _locale(values: dict[str, Any]) -> str:
+    """Return a Hugo site's or language's language tag: `locale`, which took the place of
+    `languageCode` in Hugo 0.158 and wins over it (the feed's `<language>`)."""
+    return _text(values.get("locale")) or _text(values.get("languagecode"))
 
 
 def _params(values: dict[str, Any]) -> dict[str, Any]:
