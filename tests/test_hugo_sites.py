@@ -101,6 +101,26 @@ def test_hugos_built_in_shortcodes_comment_details_param_and_figure_captions(
     assert "private" not in summary
 
 
+def test_hugos_qr_shortcode_is_what_the_code_holds(tmp_path: Path) -> None:
+    # Hugo 0.141's qr: a picture of a QR code in a file named by a hash of Hugo's. feedkit
+    # left it out with a warning, and a post that said "Scan this:" showed nothing after it.
+    post = (
+        "---\ntitle: Scan\ndate: 2024-01-02\n---\nScan this:\n\n"
+        '{{< qr text="https://gohugo.io" alt="Hugo\'s site" />}}\n\n'
+        "{{< qr >}}\nhttps://example.org/page?a=1&b=2\n{{< /qr >}}\n\n"
+        '{{< qr text="WIFI:S:Home;T:WPA;P:x<y;;" />}}\n'
+    )
+    site = hugo_site_of(tmp_path, {"content/posts/scan.md": post})
+    built, items = built_items(site)
+    assert "qr" not in built.stderr
+    assert items[0]["content_html"] == (
+        "<p>Scan this:</p>\n"
+        '<p><a href="https://gohugo.io">Hugo\'s site</a></p>\n'
+        '<p><a href="https://example.org/page?a=1&amp;b=2">https://example.org/page?a=1&amp;b=2</a>'
+        "</p>\n<p>WIFI:S:Home;T:WPA;P:x&lt;y;;</p>\n"
+    )
+
+
 def urls(site: Path) -> dict[str, str]:
     items = json.loads((site / "public" / "feed.json").read_bytes())["items"]
     return {i["title"]: i["url"] for i in items}

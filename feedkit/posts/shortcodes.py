@@ -262,6 +262,20 @@ def _figure(call: Call) -> str:
     return f"\n<figure>{img}{figcaption}</figure>\n"
 
 
+def _qr(call: Call, inner: str | None) -> str:
+    """Return Hugo's `qr` (0.141: a picture of a QR code, in a file its build names by a
+    hash) as what the code holds, for a reader who cannot scan the screen they read it on:
+    a link when it is a web or mail address (its text the shortcode's `alt`, when given),
+    else the text."""
+    text = (call.get("text") or inner or "").strip()
+    if not text:
+        return ""
+    alt = call.get("alt")
+    if re.match(r"(?i)(?:https?://|mailto:)\S+\Z", text):
+        return f"\n<p>{_link(text, alt or text)}</p>\n"
+    return f"\n<p>{escape(alt or text)}</p>\n"
+
+
 def _embed_link(call: Call) -> str:
     name = call.name
     if name == "youtube":
@@ -358,6 +372,8 @@ def _shortcode(
         return _embed_link(call)
     if name == "figure":
         return _figure(call)
+    if name == "qr":
+        return _qr(call, inner)
     if name in ("ref", "relref"):
         target = call.get("path", 0)
         out.reads.append(("ref", target))
