@@ -283,14 +283,14 @@ def _embed_link(call: Call) -> str:
         return _link(
             f"https://www.youtube.com/watch?v={video}", call.get("title") or "YouTube video"
         )
-    if name == "vimeo":
+    if name in ("vimeo", "vimeo_simple"):  # the second, a thumbnail linking to the video
         video = call.get("id", 0)
         return _link(f"https://vimeo.com/{video}", call.get("title") or "Vimeo video")
     if name == "gist":
         user, gist, file = call.get("user", 0), call.get("id", 1), call.get("file", 2)
         anchor = "#file-" + re.sub(r"[^\w-]", "-", file).lower() if file else ""
         return _link(f"https://gist.github.com/{user}/{gist}{anchor}", f"Gist {file or gist}")
-    if name in ("tweet", "x", "twitter"):
+    if name in ("tweet", "x", "twitter", "x_simple", "twitter_simple"):
         user, post = call.get("user"), call.get("id", 0)
         return _link(f"https://x.com/{user or 'i'}/status/{post}", "Post on X")
     if name == "instagram":
@@ -329,6 +329,7 @@ def _quote(call: Call, inner: str) -> str:
 
 
 EMBEDS = {"youtube", "vimeo", "gist", "tweet", "x", "twitter", "instagram", "audio", "video"}
+EMBEDS |= {"vimeo_simple", "x_simple", "twitter_simple"}  # Hugo's versions without scripts
 
 
 def _param(call: Call, page: Page) -> str | None:
