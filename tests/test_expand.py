@@ -295,7 +295,7 @@ def test_hugo_shortcodes_are_rendered_into_the_feed(tmp_path: Path) -> None:
     html = entry(site, "Every shortcode")
     assert (
         '<figure><img alt="A cat" src="https://example.com/blog/images/cat.jpg" />'
-        "<figcaption>The cat</figcaption></figure>"
+        "<figcaption><p>The cat</p></figcaption></figure>"
     ) in html
     assert '<a href="https://www.youtube.com/watch?v=hjD9jTi_DQ4">' in html
     assert '<a href="https://vimeo.com/152985022">' in html

@@ -92,9 +92,11 @@ def test_hugos_built_in_shortcodes_comment_details_param_and_figure_captions(
     # The post's own front matter, title too (feedkit knew only the keys it does not use).
     assert "Described as: Shortcodes every Hugo site has.; mood happy; Hugo's built-in" in html
     assert "\nUnknown: . Site: Notes from the fixture.</p>" in html
+    # As Hugo 0.168 writes it: the caption a paragraph, and its text the image's alt.
     assert (
-        "<figcaption>The river at <em>dusk</em>, by "
-        '<a href="https://example.org/jane">Jane</a></figcaption>'
+        '<img src="https://example.com/blog/2024/03/hugos-built-in-shortcodes/river.jpg" '
+        'alt="The river at dusk, by Jane"><figcaption><p>The river at <em>dusk</em>, by '
+        '<a href="https://example.org/jane">Jane</a></p></figcaption>'
     ) in html
     assert "{{" not in html and "*dusk*" not in html
     summary = item(site, "Hugo's built-in shortcodes")["summary"]

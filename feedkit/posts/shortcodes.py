@@ -247,18 +247,28 @@ def _inline_markdown(text: str) -> str:
 
 
 def _figure(call: Call) -> str:
-    attrs = [f'src="{escape(call.get("src", 0))}"', f'alt="{escape(call.get("alt"))}"']
-    attrs += [f'{k}="{escape(call.get(k))}"' for k in ("width", "height", "title") if call.get(k)]
+    """Return Hugo's `figure` as Hugo 0.168 writes it: the image (its `alt` the caption's
+    text when it has none), linked to `link`; under it the `title` as a heading, then the
+    `caption` and the `attr` credit (a link to `attrlink`) as a paragraph, each as Hugo's
+    `markdownify` renders it, run together as Hugo runs them (a line break before the
+    credit's link)."""
+    from feedkit.posts.sanitize import text_of
+
+    alt, caption, attr = call.get("alt"), call.get("caption"), call.get("attr")
+    attrs = [f'src="{escape(call.get("src", 0))}"']
+    if alt or caption:
+        attrs.append(f'alt="{escape(alt or text_of(_inline_markdown(caption)))}"')
+    attrs += [f'{k}="{escape(call.get(k))}"' for k in ("width", "height") if call.get(k)]
     img = f"<img {' '.join(attrs)}>"
     if call.get("link"):
         img = f'<a href="{escape(call.get("link"))}">{img}</a>'
-    caption = [escape(call.get("title"))] if call.get("title") else []
-    caption += [_inline_markdown(call.get("caption"))] if call.get("caption") else []
-    if call.get("attr"):  # the credit, a link to `attrlink` when it gives one (as Hugo's)
-        credit = _inline_markdown(call.get("attr"))
-        link = call.get("attrlink")
-        caption.append(f'<a href="{escape(link)}">{credit}</a>' if link else credit)
-    figcaption = f"<figcaption>{' '.join(caption)}</figcaption>" if caption else ""
+    parts = [f"<h4>{escape(call.get('title'))}</h4>"] if call.get("title") else []
+    if caption or attr:
+        credit = _inline_markdown(attr) if attr else ""
+        if link := call.get("attrlink"):
+            credit = f'\n<a href="{escape(link)}">{credit}</a>'
+        parts.append(f"<p>{_inline_markdown(caption) if caption else ''}{credit}</p>")
+    figcaption = f"<figcaption>{''.join(parts)}</figcaption>" if parts else ""
     return f"\n<figure>{img}{figcaption}</figure>\n"
 
 
