@@ -119,3 +119,12 @@ def test_hugos_simple_embeds_are_links_as_the_others() -> None:
     x = '<a href="https://x.com/SanDiegoZoo/status/1453110110599868418">Post on X</a>'
     assert out.text == "\n".join([vimeo, vimeo, x, x])
     assert out.problems == []
+
+
+def test_a_youtube_video_that_starts_later_links_to_that_moment() -> None:
+    body = "{{< youtube id=0RKpf3rK57I loading=lazy start=30 >}} {{< youtube 0RKpf3rK57I >}}"
+    out = expand_shortcodes(body, no_refs)
+    assert out.text == (
+        '<a href="https://www.youtube.com/watch?v=0RKpf3rK57I&amp;t=30s">YouTube video</a> '
+        '<a href="https://www.youtube.com/watch?v=0RKpf3rK57I">YouTube video</a>'
+    )

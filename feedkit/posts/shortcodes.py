@@ -290,8 +290,11 @@ def _embed_link(call: Call) -> str:
     name = call.name
     if name == "youtube":
         video = call.get("id", 0)
+        # Where the site's player starts (`start`, in seconds), the video's page starts too.
+        start = call.get("start")
+        at = f"&t={start}s" if start and start.isdigit() and start != "0" else ""
         return _link(
-            f"https://www.youtube.com/watch?v={video}", call.get("title") or "YouTube video"
+            f"https://www.youtube.com/watch?v={video}{at}", call.get("title") or "YouTube video"
         )
     if name in ("vimeo", "vimeo_simple"):  # the second, a thumbnail linking to the video
         video = call.get("id", 0)
