@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from feedkit.posts import rawhtml
-from feedkit.posts.events import tag_of
+from feedkit.posts.events import tag_name
 from feedkit.readonly import readonly
 
 if TYPE_CHECKING:
@@ -422,8 +422,8 @@ def _goldmark_quote(quotes: GoldmarkQuotes, event: Any, data: bytes, start: int,
     """Tell `quotes` of one event: a quote pulldown-cmark curled, where a block's text has
     got to (an inline element's closing marks too: `b'~~` ends its line with `~~`), or a
     block's start or end."""
-    if (tag := tag_of(event)) is not None:
-        if tag[1] not in _INLINE:
+    if isinstance(event, dict) and ("Start" in event or "End" in event):
+        if tag_name(event.get("Start") or event["End"]) not in _INLINE:
             quotes.close_block()
         else:
             quotes.content(end)
@@ -439,8 +439,9 @@ def _goldmark_tildes(tildes: GoldmarkTildes, event: Any, start: int, end: int) -
     """Tell `tildes` of one event: a text's, a strikethrough's, or a block's start or end."""
     if not isinstance(event, dict):
         return
-    if (tag := tag_of(event)) is not None:
-        key, name = tag
+    if "Start" in event or "End" in event:
+        key = "Start" if "Start" in event else "End"
+        name = tag_name(event[key])
         if not tildes.tag(name, key, start, end) and name not in _INLINE:
             tildes.close_block()
     elif "Text" in event:
