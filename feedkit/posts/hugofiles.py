@@ -134,20 +134,18 @@ def _files_left_out(globs: tuple[str, ...], names: list[str]) -> str | None:
     entries = _files_entries(globs)
     for depth, name in enumerate(names, 1):
         folder = depth < len(names)
-        path = "/" + name
-        taken = None  # no pattern matched
-        for kind, written, pattern in entries:
-            if kind == _IN_FOLDER and not folder:
-                continue
-            if pattern.fullmatch(path):
-                taken = (kind != _OUT, written)
+        for kind, written, pattern in entries:  # the first that matches decides
+            if (kind != _IN_FOLDER or folder) and pattern.fullmatch("/" + name):
+                if kind == _OUT:
+                    return (
+                        f"the content mount's files {written!r} leaves it out (Hugo never reads it)"
+                    )
                 break
-        if taken is None and any(kind == _IN for kind, _, _ in entries):
-            what = "folder" if folder else "file"
-            return (
-                f"no pattern of the content mount's files takes in its {what} "
-                f"/{name} (Hugo never reads it)"
-            )
-        if taken is not None and not taken[0]:
-            return f"the content mount's files {taken[1]!r} leaves it out (Hugo never reads it)"
+        else:  # none matched: left out when a pattern takes in what it names
+            if any(kind == _IN for kind, _, _ in entries):
+                what = "folder" if folder else "file"
+                return (
+                    f"no pattern of the content mount's files takes in its {what} "
+                    f"/{name} (Hugo never reads it)"
+                )
     return None

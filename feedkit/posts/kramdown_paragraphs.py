@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from feedkit.posts.events import tag_name
+from feedkit.posts.events import tag_name, tag_of
 from feedkit.posts.kramdown_reading import LAZY_END, blank, line_start, right_below
 
 _CONTENT = re.compile(rb"[ \t>]*")
@@ -149,11 +149,10 @@ def takes_in(began: Any, lists: bool = False) -> bool:
 def text_ended(event: dict) -> bool:
     """True for an event of a paragraph's text (text, code, HTML, an inline element's end)
     or a paragraph's end."""
-    if "Start" in event:
-        return False
-    closed = event.get("End")
-    name = None if closed is None else tag_name(closed)
-    return closed is None or name in ("Paragraph", "Emphasis", "Strong", "Strikethrough", "Link")
+    tag = tag_of(event)
+    return tag is None or (
+        tag[0] == "End" and tag[1] in ("Paragraph", "Emphasis", "Strong", "Strikethrough", "Link")
+    )
 
 
 def starts_container(began: Any) -> bool:

@@ -10,7 +10,7 @@ import itertools
 import re
 from typing import Any
 
-from feedkit.posts.events import tag_name
+from feedkit.posts.events import tag_of
 from feedkit.posts.gfmtables import cell_pipes
 from feedkit.posts.kramdown_reading import blank, line_start
 
@@ -146,9 +146,8 @@ def headerless_tables(data: bytes, events: list[Any]) -> list[tuple[int, int, by
         if not isinstance(event, dict):
             broken = event in ("SoftBreak", "HardBreak")
             continue
-        mark = event.get("Start") or event.get("End")
-        name = None if mark is None else tag_name(mark)
-        if mark is None or name in _INLINE:
+        tag = tag_of(event)
+        if tag is None or tag[1] in _INLINE:
             if reading and (not lines or broken):
                 at = where["start"]  # an escaped character's text starts after its `\`
                 lines.append(at - 1 if data[at - 1 : at] == b"\\" else at)
@@ -157,8 +156,9 @@ def headerless_tables(data: bytes, events: list[Any]) -> list[tuple[int, int, by
         piped = reading and lines and data.find(b"|", lines[0], end) >= 0
         if piped and _table_ends(data, end, events, index):
             edits += _headerless(data, lines, end, first)
-        reading, lines = "Start" in event and name in _BLOCK_OF_TEXT, []
-        started = "Start" in event and name in _CONTAINERS
+        key, name = tag
+        reading, lines = key == "Start" and name in _BLOCK_OF_TEXT, []
+        started = key == "Start" and name in _CONTAINERS
         first, opened = opened or started, started
     return edits
 
