@@ -124,6 +124,17 @@ def test_the_index_lists_the_issues_newest_first(tmp_path: Path) -> None:
     assert b'href="atom.xml"' in index
 
 
+def assert_valid(path: Path) -> None:
+    """The feed of issues at `path` passes the W3C feed validator (skip without it)."""
+    if not VALIDATE.is_file():
+        pytest.skip("../shared/tools is absent")
+    url = "https://example.com/blog/newsletter/atom.xml"
+    done = subprocess.run(
+        [sys.executable, str(VALIDATE), str(path), url], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_the_feed_of_issues_reads_back_and_passes_the_w3c_validator(tmp_path: Path) -> None:
     two_digests(tmp_path)
     path = tmp_path / "public" / "newsletter" / "atom.xml"
@@ -135,13 +146,7 @@ def test_the_feed_of_issues_reads_back_and_passes_the_w3c_validator(tmp_path: Pa
     assert feed.entries[0].updated == (NOW + WEEK).isoformat()  # the digest's, not the clock's
     assert feed.feed.updated == feed.entries[0].updated
     assert "Writing fast feeds" in feed.entries[1].title
-    if not VALIDATE.is_file():
-        pytest.skip("../shared/tools is absent")
-    url = "https://example.com/blog/newsletter/atom.xml"
-    done = subprocess.run(
-        [sys.executable, str(VALIDATE), str(path), url], capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert_valid(path)
 
 
 def test_runs_with_nothing_new_leave_every_file_as_it_was(tmp_path: Path) -> None:
@@ -295,3 +300,17 @@ def test_a_digest_that_reached_nobody_is_not_published(
     assert "Digest archive in " in retried.stdout
     (page,) = (tmp_path / "public" / "newsletter").glob("2026-11-22-*/index.html")
     assert b"A new post" in page.read_bytes()
+
+
+def test_the_feed_of_issues_keeps_a_titles_direction_inside_it(tmp_path: Path) -> None:
+    # An entry's title names every post on one line: a title's right-to-left override
+    # would turn the titles after it too.
+    make_site(tmp_path)
+    assert run(tmp_path, "digest").exit_code == 0
+    write_post(tmp_path, "first", "First", NOW - timedelta(hours=2))
+    write_post(tmp_path, "turned", "\u202eTurned", NOW - timedelta(hours=1))
+    assert run(tmp_path, "digest").exit_code == 0
+    path = tmp_path / "public" / "newsletter" / "atom.xml"
+    [entry] = feedparser.parse(path.read_bytes()).entries
+    assert entry.title.endswith(": \u2068\u202eTurned\u202c\u2069 · First")
+    assert_valid(path)

@@ -24,6 +24,7 @@ from feedkit import __version__
 from feedkit.atomicfile import replace_together
 from feedkit.config import Config
 from feedkit.i18n import language
+from feedkit.mail.bidi import isolate
 from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.tokens import service_link
 
@@ -208,7 +209,7 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
         url = web_url(cfg, record)
         fe = fg.add_entry(order="append")
         fe.id(url)
-        titles = " · ".join(p.title for p in record.posts)
+        titles = " · ".join(isolate(p.title) for p in record.posts)
         fe.title(words.gettext("%(date)s: %(titles)s") % {"date": day, "titles": titles})
         fe.link(href=url, rel="alternate", type="text/html")
         fe.published(record.created)

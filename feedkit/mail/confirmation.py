@@ -15,6 +15,7 @@ from functools import partial
 
 from feedkit.config import Config
 from feedkit.i18n import language
+from feedkit.mail.bidi import isolate
 from feedkit.mail.delivery import Sender
 from feedkit.mail.identity import list_id, mail_from
 from feedkit.mail.sending import sender_factory
@@ -42,7 +43,7 @@ def confirmation_message(
     from_name, from_address = confirmation_sender(cfg)
     words = language(cfg.language)
     within = words.duration(cfg.serve.confirm_within)
-    subject = words.gettext("Confirm your subscription to %(site)s") % {"site": cfg.title}
+    subject = words.gettext("Confirm your subscription to %(site)s") % {"site": isolate(cfg.title)}
     greeting = words.greeting(subscriber.name)
     asked = words.gettext(
         "someone, hopefully you, asked for the posts of %(site)s by email at this address. "

@@ -21,6 +21,7 @@ from feedkit.config import Config
 from feedkit.errors import FeedkitError
 from feedkit.i18n import I18N, Language, language
 from feedkit.mail.archive import subscribe_url, web_url
+from feedkit.mail.bidi import isolate
 from feedkit.mail.readers import Reader
 from feedkit.mail.rendercache import SETTINGS, Phrases, RenderCache, inline
 from feedkit.mail.snapshot import shows_image
@@ -123,7 +124,7 @@ class DigestRenderer:
         subject: str,
     ) -> dict[str, Any]:
         cfg = self.cfg
-        titles = [p.title for p in record.posts]
+        titles = [isolate(p.title) for p in record.posts]
         count = len(record.posts)
         said = self.language.ngettext(
             "%(count)s new post: %(titles)s", "%(count)s new posts: %(titles)s", count
@@ -131,7 +132,7 @@ class DigestRenderer:
         preheader = said % {"count": self.phrases.number(count), "titles": " · ".join(titles)}
         return {
             "site": {
-                "title": cfg.title,
+                "title": isolate(cfg.title),
                 "url": cfg.base_url,
                 "description": cfg.description,
                 "language": cfg.language,
@@ -148,7 +149,7 @@ class DigestRenderer:
             "posts": [self._card(p) for p in cards],
             "overflow_posts": [
                 {
-                    "title": p.title,
+                    "title": isolate(p.title),
                     "url": p.url,
                     "date": self._day(datetime.fromisoformat(p.published)),
                     "language": p.language,
@@ -165,7 +166,7 @@ class DigestRenderer:
     def _card(self, post: PostSnapshot) -> dict[str, Any]:
         updated = datetime.fromisoformat(post.updated) if post.updated else None
         return {
-            "title": post.title,
+            "title": isolate(post.title),  # it stays one title wherever it is put
             "url": post.url,
             "date": self._day(datetime.fromisoformat(post.published)),
             "updated": self._day(updated) if updated else "",

@@ -11,6 +11,8 @@ from email import policy
 from email.header import Header
 from email.message import EmailMessage
 
+from feedkit.mail.bidi import balanced
+
 # Headers we fold ourselves (set_raw) are sent as they are, never refolded; quoted-printable
 # lines are at most 76 characters (RFC 2045), which the default of 78 breaks.
 MAIL_POLICY = policy.SMTP.clone(refold_source="none", max_line_length=76)
@@ -64,6 +66,8 @@ def text_tokens(text: str, phrase: bool = False) -> list[str]:
     so would show what it encodes, not what was typed (RFC 2047, 5: such text must itself
     be encoded)."""
     flat = " ".join(word for word in (CONTROL.sub("", w) for w in text.split()) if word)
+    # What the text opens it closes, so the address or text after it keeps its order.
+    flat = balanced(flat)
     if not flat:
         return []
     if (
