@@ -37,7 +37,7 @@ def _render(
     templates: Templates,
     anchor: str,
 ) -> tuple[Any, ...]:
-    from feedkit.posts import comments
+    from feedkit.posts import comments, updatenotes
     from feedkit.posts.expand import shield_braces
     from feedkit.posts.kramdown_look import has_kramdown
     from feedkit.posts.markup import XML_ILLEGAL, math_warnings, render_html
@@ -55,6 +55,7 @@ def _render(
 
         found += kramdown.problems(post, body, reading)
     found += comments.warnings(post, body, reading)
+    found += updatenotes.warnings(post, body, reading, templates)
     html = shield_braces(render_html(body, post.url, anchor, math, reading))
     if math == "mathml":
         found.extend(math_warnings(post, body, reading))
