@@ -70,8 +70,9 @@ def may_have_note(text: str) -> bool:
     """Return False when Markdown `text` certainly has no update note: no "Upd" or "UPD"
     stands where a note's would, at a line's start.
 
-    One capital U at a time: a search for a one-character string runs at memory speed,
-    where one for "Upd" took 17 µs on a 12 KB post, about 5 % of rendering it."""
+    One capital U at a time: on the bench's 12 KB posts (text four bytes a character,
+    rendered in about 490 µs) this look takes 1.5 to 3 µs, where a search for "Upd"
+    took 17."""
     at = text.find("U")
     while at >= 0:
         if text.startswith(("Upd", "UPD"), at):
