@@ -483,9 +483,13 @@ def test_images_of_a_post_in_full_are_sized_for_outlook_as_received(
     # number (`height="auto"`), and `background-color` into `bgcolor` on a <pre>.
     (tmp_path / "img").mkdir()  # the site's own file, at base_url + img/diagram.png
     shutil.copy(ROOT / "content" / "kahan-summation" / "diagram.png", tmp_path / "img")
+    # An SVG (Apple Mail shows one), whose size imagesize reads as floats: "360.0" is no
+    # width HTML knows.
+    svg = ROOT / "content" / "posts" / "2024" / "images" / "cache-hierarchy.svg"
+    shutil.copy(svg, tmp_path / "img")
     body = (
         "![Wide](/blog/img/diagram.png)\n\n![Elsewhere](https://cdn.example/b.png)\n\n"
-        "```\ncode\n```\n"
+        "![Levels](/blog/img/cache-hierarchy.svg)\n\n```\ncode\n```\n"
     )
     html = decoded_part(mailed_in_full(tmp_path, smtp_server, body), "html")
     images = {
@@ -496,6 +500,7 @@ def test_images_of_a_post_in_full_are_sized_for_outlook_as_received(
     assert images == {
         "https://example.com/blog/img/diagram.png": ("552", "230"),
         "https://cdn.example/b.png": (None, None),
+        "https://example.com/blog/img/cache-hierarchy.svg": ("360", "240"),
     }
     assert 'height="auto"' not in html and "<pre bgcolor" not in html
 

@@ -137,7 +137,9 @@ def site_image_size(url: str, post: Post, cfg: Config) -> tuple[int, int] | None
 
         width, height = imagesize.get(path)
         if width > 0 and height > 0:
-            return width, height
+            # An SVG's size comes as floats (its attributes in CSS pixels, `width="360"` as
+            # 360.0): HTML's width and height take whole numbers.
+            return max(1, round(width)), max(1, round(height))
     return None
 
 
