@@ -195,3 +195,15 @@ def test_isolate_leaves_left_to_right_text_alone() -> None:
     assert isolate("") == ""
     assert isolate("x\u200f") == f"{FSI}x\u200f{PDI}"  # a right-to-left mark
     assert isolate("العربية") == f"{FSI}العربية{PDI}"
+
+
+def test_a_preheader_cut_inside_a_title_closes_what_the_title_opened(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # The preheader is cut at 200 characters: there, inside the second title's override.
+    raw = sent_digest(tmp_path, smtp_server, ["A" * 150, f"{RLO}{'b' * 100}"])
+    html = decoded_part(raw, "html")
+    [preheader] = lxml.html.document_fromstring(html).find_class("preheader")
+    said = re.sub(r"[\u034f\u200c\xa0]+$", "", preheader.text_content())
+    assert f"{FSI}{RLO}b" in said and said.endswith(f"b{PDF}{PDI}")
+    assert balanced(said) == said

@@ -21,7 +21,7 @@ from feedkit.config import Config
 from feedkit.errors import FeedkitError
 from feedkit.i18n import I18N, Language, language
 from feedkit.mail.archive import subscribe_url, web_url
-from feedkit.mail.bidi import isolate
+from feedkit.mail.bidi import balanced, isolate
 from feedkit.mail.readers import Reader
 from feedkit.mail.rendercache import SETTINGS, Phrases, RenderCache, inline
 from feedkit.mail.snapshot import shows_image
@@ -143,7 +143,8 @@ class DigestRenderer:
                 "id": record.id,
                 "subject": subject,
                 "post_count": count,
-                "preheader": preheader[:200],
+                # Cut, a title's isolate or override may be left open: closed again.
+                "preheader": balanced(preheader[:200]),
                 "date": self._day(record.created, long=True),
             },
             "posts": [self._card(p) for p in cards],
