@@ -36,12 +36,14 @@ def _render(
     jekyll: bool,
     templates: Templates,
     anchor: str,
+    rss: str,
 ) -> tuple[Any, ...]:
     from feedkit.posts import comments, updatenotes
     from feedkit.posts.expand import shield_braces
     from feedkit.posts.kramdown_look import has_kramdown
     from feedkit.posts.markup import XML_ILLEGAL, math_warnings, render_html
     from feedkit.posts.plaintext import summarize
+    from feedkit.site import rsstext
 
     found: list[Problem] = []
     expanded = templates.expand(post, body_of(post, raw, found))
@@ -56,6 +58,7 @@ def _render(
         found += kramdown.problems(post, body, reading)
     found += comments.warnings(post, body, reading)
     found += updatenotes.warnings(post, body, reading, templates)
+    found += rsstext.warnings(post.rel_path, raw, post.body_line, post.title, post.tags, rss)
     html = shield_braces(render_html(body, post.url, anchor, math, reading))
     if math == "mathml":
         found.extend(math_warnings(post, body, reading))
@@ -145,7 +148,7 @@ def render_posts(
     # A Jekyll site's posts are read as its _config.yml's converter reads them (its kind,
     # feedkit/posts/sitekind.py, as the layout decided it).
     jekyll = templates.jekyll
-    chars, math = cfg.feed.summary_chars, cfg.feed.math
+    chars, math, rss = cfg.feed.summary_chars, cfg.feed.math, cfg.feed.rss
     done: dict[str, tuple[Any, ...]] = {}
     # What to render: the file's bytes and the key its render is kept by, or (None, "")
     # for a post read and keyed where it is rendered.
@@ -174,7 +177,7 @@ def render_posts(
                 raw = read_raw(post)
                 if cache is not None:
                     key = cache.render_key(raw, post, chars, math, jekyll, anchor[shown])
-            rendered = _render(post, raw, chars, math, jekyll, templates, anchor[shown])
+            rendered = _render(post, raw, chars, math, jekyll, templates, anchor[shown], rss)
             out.append((rendered, key))
         return out
 

@@ -1,0 +1,96 @@
+"""A post's title or tag that the W3C feed validator takes for HTML in an RSS feed.
+
+RSS never said whether an item's `<title>` or `<category>` is text or HTML. feedkit writes
+them as text (`&` and `<` as numeric references, which the validator and every reader take
+for the characters), and Atom says so (`type="html"`, escaped once more, where text looks
+like HTML). But the validator's check of those two elements (`nonhtml` in its
+`validators.py`) warns "title should not contain HTML" (or "category …") on any whose text
+holds an end tag of an HTML element, `</b>` or `</div>`, however it is written: a post
+about HTML titled "Why </div> closes twice" gets that warning in `rss.xml` and in each of
+its tags' `rss.xml`, and nothing in the feed can avoid it but the text itself. So a build
+and `feedkit check` say so, naming the line of the front matter, for the posts the feeds
+show (`feedkit.site.render`); a start tag alone (`<div>`) draws no warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from feedkit.errors import Problem
+
+# The validator's `HTMLValidator.htmltags`, which its check compares each end tag's name
+# (lower-cased) with; `</T>` in `Vec</T>` is no element's, and draws nothing.
+HTML_TAGS = frozenset(
+    """a abbr acronym address applet area article aside audio b base basefont bdi bdo big
+    blockquote body br button canvas caption center cite code col colgroup command data
+    datagrid datalist dd del details dfn dialog dir div dl dt em eventsource fieldset
+    figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup
+    hr html i iframe img input ins isindex kbd label legend li link m main mark map menu
+    meta meter nav noframes noscript object ol optgroup option output p param picture pre
+    progress q rp rt ruby s samp script section select slot small source span strike strong
+    style sub summary sup table tbody td template textarea tfoot th thead time title tr
+    track tt u ul var xmp plaintext embed comment listing video wbr""".split()
+)
+_END_TAG = re.compile(r"</(\w+)>")  # the validator's htmlEndTag_re
+_TITLE_KEYS = (b"title",)  # Pelican's `Title:` too: keys are matched in any case
+_TAG_KEYS = (b"tags", b"tag", b"categories", b"category", b"keywords")
+
+
+def html_end_tag(text: str) -> str | None:
+    """Return the first end tag of an HTML element in `text` (`</b>`), as the validator
+    finds it; None when there is none."""
+    if "</" not in text:  # as nearly always: one look, no pattern
+        return None
+    for m in _END_TAG.finditer(text):
+        if m[1].lower() in HTML_TAGS:
+            return m[0]
+    return None
+
+
+def warnings(
+    path: str, raw: bytes, body_line: int, title: str, tags: Sequence[str], rss: str
+) -> list[Problem]:
+    """Return a warning for the title and for each tag of a post (its file `path` as shown,
+    its bytes `raw`, its text from `body_line`) that makes the validator warn in RSS feeds
+    named `rss`."""
+    found = []
+    if end := html_end_tag(title):
+        found.append(
+            Problem(
+                path,
+                _key_line(raw, body_line, _TITLE_KEYS),
+                f"the title's {end!r} draws the W3C feed validator's warning \"title should "
+                f'not contain HTML" in {rss}: RSS cannot say that a title is plain text '
+                f"(Atom and JSON Feed do); to keep {rss} free of warnings, name the element "
+                "without the brackets",
+                warning=True,
+            )
+        )
+    for tag in tags:
+        if html_end_tag(tag):
+            found.append(
+                Problem(
+                    path,
+                    _key_line(raw, body_line, _TAG_KEYS),
+                    f"the tag {tag!r} draws the W3C feed validator's warning \"category "
+                    f'should not contain HTML" in {rss}: RSS cannot say that a category is '
+                    f"plain text; to keep {rss} free of warnings, name the element without "
+                    "the brackets",
+                    warning=True,
+                )
+            )
+    return found
+
+
+def _key_line(raw: bytes, body_line: int, keys: Sequence[bytes]) -> int:
+    """Return the line of the front matter (the lines before `body_line`) that gives the
+    first of `keys` found (`key:` or `key =`, quoted or not, in any case); 1 if none does
+    (the value came from elsewhere: a file name, a folder, the site's defaults)."""
+    head = raw.split(b"\n", max(body_line - 1, 0))[: body_line - 1]
+    for key in keys:
+        pattern = re.compile(rb"""\s*["']?""" + key + rb"""["']?\s*[:=]""", re.I)
+        for number, line in enumerate(head, start=1):
+            if pattern.match(line):
+                return number
+    return 1

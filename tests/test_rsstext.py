@@ -1,0 +1,172 @@
+"""A title or tag with an HTML end tag in it (`</div>`), which the W3C feed validator warns on
+in every RSS feed whatever its escaping: `feedkit build` and `feedkit check` name the front
+matter's line, for the posts the feeds show, and the warnings match the validator's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from feedkit.site.rsstext import HTML_TAGS, html_end_tag, warnings
+
+from conftest import NOW_ENV, ROOT, SITE_TOML
+from feedcheck import HTML_TAGS as CHECKED_TAGS
+from feedcheck import check_rss
+
+VALIDATE = ROOT.parent / "shared" / "tools" / "validate-feed"
+VALIDATOR_CODE = ROOT.parent / "shared" / "tools" / "feedvalidator" / "feedvalidator"
+
+POSTS = {
+    # name: its front matter
+    "closing.md": 'title: "Why </div> closes twice"\ndate: 2026-11-01 10:00:00+01:00\n',
+    "tagged.md": (
+        'date: 2026-11-02 10:00:00+01:00\ntitle: Markup notes\ntags: [html, "</code>", "Vec</T>"]\n'
+    ),
+    "upper.md": 'date: 2026-11-03 10:00:00+01:00\n"title": "Upper case: </B>"\n',
+    "opening.md": 'title: "Centering a <div>, and Vec</T>"\ndate: 2026-11-04 10:00:00+01:00\n',
+    "spaced.md": 'title: "A </ b> and a </div > are none"\ndate: 2026-11-05 10:00:00+01:00\n',
+}
+WARNED = [
+    "content/closing.md:2: warning: the title's '</div>' draws the W3C feed validator's "
+    'warning "title should not contain HTML" in rss.xml: RSS cannot say that a title is '
+    "plain text (Atom and JSON Feed do); to keep rss.xml free of warnings, name the element "
+    "without the brackets",
+    "content/tagged.md:4: warning: the tag '</code>' draws the W3C feed validator's warning "
+    '"category should not contain HTML" in rss.xml: RSS cannot say that a category is plain '
+    "text; to keep rss.xml free of warnings, name the element without the brackets",
+    "content/upper.md:3: warning: the title's '</B>' draws the W3C feed validator's "
+    'warning "title should not contain HTML" in rss.xml: RSS cannot say that a title is '
+    "plain text (Atom and JSON Feed do); to keep rss.xml free of warnings, name the element "
+    "without the brackets",
+]
+
+
+def feedkit(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the `feedkit` command in `site` as a user does, in a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "feedkit", *args, "--config", str(site / "feedkit.toml")],
+        env={**os.environ, **NOW_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def make(
+    site: Path, toml: str = SITE_TOML.replace("tag_feeds = true", "tag_feeds = false")
+) -> None:
+    (site / "feedkit.toml").write_text(toml, encoding="utf-8")
+    for name, head in POSTS.items():
+        path = site / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\n{head}---\nA post about markup.\n", encoding="utf-8")
+
+
+def said(stderr: str) -> list[str]:
+    return sorted(line for line in stderr.splitlines() if "W3C" in line)
+
+
+def test_build_and_check_name_each_title_and_tag_the_validator_takes_for_html(
+    tmp_path: Path,
+) -> None:
+    make(tmp_path)
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    assert said(built.stderr) == sorted(WARNED)
+    checked = feedkit(tmp_path, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert said(checked.stderr) == sorted(WARNED)
+    strict = feedkit(tmp_path, "check", "--strict")
+    assert strict.returncode == 1
+    assert strict.stderr.rstrip().endswith("error: 3 warning(s) and --strict is on")
+    # Said again by a build with nothing to do, from what the last build kept.
+    again = feedkit(tmp_path, "build")
+    assert again.returncode == 0 and said(again.stderr) == sorted(WARNED)
+
+    # The repository's copy of the validator's rules flags those elements, no others.
+    rss = (tmp_path / "public" / "rss.xml").read_bytes()
+    flagged = [i for i in check_rss(rss, "https://example.com/blog/rss.xml") if i.level != "info"]
+    assert sorted((i.code, i.message.rsplit(": ", 1)[1]) for i in flagged) == [
+        ("ContainsHTML", "</B>"),
+        ("ContainsHTML", "</code>"),
+        ("ContainsHTML", "</div>"),
+    ]
+
+
+@pytest.mark.skipif(not VALIDATE.is_file(), reason="../shared/tools is absent")
+def test_the_warnings_are_the_w3c_validators_own(tmp_path: Path) -> None:
+    make(tmp_path)
+    built = feedkit(tmp_path, "build")
+    report = subprocess.run(
+        [
+            sys.executable,
+            str(VALIDATE),
+            str(tmp_path / "public" / "rss.xml"),
+            "https://example.com/blog/rss.xml",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout
+    found = sorted(
+        line.split(": ", 1)[1] for line in report.splitlines() if line.startswith("line ")
+    )
+    assert found == ["category should not contain HTML"] + ["title should not contain HTML"] * 2
+    assert len(said(built.stderr)) == len(found)
+    atom = subprocess.run(
+        [
+            sys.executable,
+            str(VALIDATE),
+            str(tmp_path / "public" / "atom.xml"),
+            "https://example.com/blog/atom.xml",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert "No errors or warnings" in atom.stdout  # Atom says such a title is text
+
+
+def test_a_post_no_feed_shows_is_not_warned(tmp_path: Path) -> None:
+    make(tmp_path, SITE_TOML.replace("tag_feeds = true", "tag_feeds = false\nlimit = 2"))
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    # The two newest: spaced.md and opening.md, neither of which has an end tag.
+    assert said(built.stderr) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("Why </div> closes twice", "</div>"),
+        ("Upper case </B>, then </i>", "</B>"),
+        ("Vec</T> and </x> first, then </p>", "</p>"),
+        ("Centering a <div>", None),
+        ("A </ b> and a </div > and </b", None),
+        ("No markup at all", None),
+        ("</h1></h2>", "</h1>"),
+    ],
+)
+def test_an_end_tag_is_what_the_validator_takes_for_one(text: str, end: str | None) -> None:
+    assert html_end_tag(text) == end
+
+
+def test_the_element_names_are_the_validators() -> None:
+    assert HTML_TAGS == CHECKED_TAGS
+    if VALIDATOR_CODE.is_dir():  # its own list, where ../shared is beside the repository
+        source = (VALIDATOR_CODE / "validators.py").read_text(encoding="utf-8")
+        listed = source.split("htmltags = [", 1)[1].split("]", 1)[0]
+        assert HTML_TAGS == frozenset(name.strip(' "\n') for name in listed.split(","))
+
+
+def test_a_pelican_articles_title_line_is_found_in_any_case() -> None:
+    raw = b"Title: Why </div> closes twice\nDate: 2026-11-01 10:00\nTags: a, </em>\n\nText.\n"
+    found = warnings(
+        "content/closing.md", raw, 5, "Why </div> closes twice", ("a", "</em>"), "rss.xml"
+    )
+    assert [(p.line, p.message.split(" draws ")[0], p.warning) for p in found] == [
+        (1, "the title's '</div>'", True),
+        (3, "the tag '</em>'", True),
+    ]
