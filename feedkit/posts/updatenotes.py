@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from feedkit.errors import Problem
@@ -52,17 +53,28 @@ _MONTHS = {
 }
 _MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-# The opening of a note's text, up to its day, then no more of a word or number.
-_NOTE = re.compile(
-    r"[\s\[(]*U(?:pdated?|PDATED?)(?:\s+(?i:on))?\s*[:,(\u2013\u2014-]?\s*"
-    rf"(?:(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})|{_DAY}\.?\s+({_MONTH})\.?,?\s+(\d{{4}})"
-    rf"|({_MONTH})\.?\s+{_DAY},?\s+(\d{{4}}))(?![\w-])"
-)
-# What may stand on a line before a note's "U": indentation, quote and list marks, a
-# heading's, emphasis and a bracket.
-_BEFORE = re.compile(
-    r"[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?[*_\[(]{0,4}[ \t]*"
-)
+
+
+@cache
+def _note_pattern() -> re.Pattern[str]:
+    """Return the pattern of a note's text, up to its day, then no more of a word or number:
+    compiled on first use (about 1 ms with its months), as most builds meet no note."""
+    return re.compile(
+        r"[\s\[(]*U(?:pdated?|PDATED?)(?:\s+(?i:on))?\s*[:,(\u2013\u2014-]?\s*"
+        rf"(?:(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})|{_DAY}\.?\s+({_MONTH})\.?,?\s+(\d{{4}})"
+        rf"|({_MONTH})\.?\s+{_DAY},?\s+(\d{{4}}))(?![\w-])"
+    )
+
+
+@cache
+def _before_pattern() -> re.Pattern[str]:
+    """Return the pattern of what may stand on a line before a note's "U": indentation,
+    quote and list marks, a heading's, emphasis and a bracket (compiled on first use)."""
+    return re.compile(
+        r"[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?[*_\[(]{0,4}[ \t]*"
+    )
+
+
 _BLOCKS = frozenset(("Paragraph", "Item", "Heading"))
 
 
@@ -77,7 +89,7 @@ def may_have_note(text: str) -> bool:
     while at >= 0:
         if text.startswith(("Upd", "UPD"), at):
             start = text.rfind("\n", 0, at) + 1
-            if _BEFORE.fullmatch(text, start, at):
+            if _before_pattern().fullmatch(text, start, at):
                 return True
         at = text.find("U", at + 1)
     return False
@@ -119,7 +131,7 @@ _INLINE = frozenset(("Emphasis", "Strong", "Strikethrough", "Link", "Superscript
 def _note(text: str, words: list[str], opened: int) -> list[tuple[int, date]]:
     """Return the note (line, day) that a block opened at `opened` whose text starts with
     `words` is, if it is one."""
-    m = _NOTE.match("".join(words))
+    m = _note_pattern().match("".join(words))
     if m is None:
         return []
     iso_year, iso_month, iso_day, d1, m1, y1, m2, d2, y2 = m.groups()
