@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -155,12 +157,21 @@ def browser() -> Iterator[Any]:
             launched.close()
 
 
+def run_feedkit(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the `feedkit` command on the site in `site` as a user does, in a process of its
+    own, at the tests' fixed time; its exit code, stdout and stderr as the user sees them."""
+    return subprocess.run(
+        [sys.executable, "-m", "feedkit", *args, "--config", str(site / "feedkit.toml")],
+        env={**os.environ, **NOW_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def feedkit_build(root: Path) -> Path:
     """Run `feedkit build` in `root` as a user runs it (the console script, in a process of
     its own), which must succeed without a warning; return the output folder."""
-    import subprocess
-    import sys
-
     done = subprocess.run(
         [str(Path(sys.executable).parent / "feedkit"), "build"],
         cwd=root,

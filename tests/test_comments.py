@@ -10,14 +10,12 @@ tests/fixtures/kramdown-reading and tests/fixtures/python-markdown, and below.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import NOW_ENV, SITE_TOML
+from conftest import SITE_TOML
+from conftest import run_feedkit as feedkit
 
 # Lines 5 to 17 of the file: the quote's comment opens on line 8, the post's on line 11.
 BODY = (
@@ -36,16 +34,6 @@ WARNING = (
     "{n} line(s) below it are in the comment and left out of feeds; end it with -->, or "
     "write &lt;!-- to show it\n"
 )
-
-
-def feedkit(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "feedkit", *args, "--config", str(site / "feedkit.toml")],
-        env={**os.environ, **NOW_ENV},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def site_with(tmp_path: Path, posts: dict[str, str]) -> Path:

@@ -4,7 +4,6 @@ matter's line, for the posts the feeds show, and the warnings match the validato
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +12,13 @@ import pytest
 
 from feedkit.site.rsstext import HTML_TAGS, html_end_tag, warnings
 
-from conftest import NOW_ENV, ROOT, SITE_TOML
+from conftest import ROOT, SITE_TOML
+from conftest import run_feedkit as feedkit
 from feedcheck import HTML_TAGS as CHECKED_TAGS
 from feedcheck import check_rss
 
 VALIDATE = ROOT.parent / "shared" / "tools" / "validate-feed"
+SITE_URL = "https://example.com/blog/"
 VALIDATOR_CODE = ROOT.parent / "shared" / "tools" / "feedvalidator" / "feedvalidator"
 
 POSTS = {
@@ -45,17 +46,6 @@ WARNED = [
 ]
 
 
-def feedkit(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the `feedkit` command in `site` as a user does, in a process of its own."""
-    return subprocess.run(
-        [sys.executable, "-m", "feedkit", *args, "--config", str(site / "feedkit.toml")],
-        env={**os.environ, **NOW_ENV},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def make(
     site: Path, toml: str = SITE_TOML.replace("tag_feeds = true", "tag_feeds = false")
 ) -> None:
@@ -64,6 +54,16 @@ def make(
         path = site / "content" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"---\n{head}---\nA post about markup.\n", encoding="utf-8")
+
+
+def validated(site: Path, name: str) -> list[str]:
+    """Return the lines the W3C validator's code says of the file `name` a build wrote."""
+    report = subprocess.run(
+        [sys.executable, str(VALIDATE), str(site / "public" / name), SITE_URL + name],
+        capture_output=True,
+        text=True,
+    )
+    return report.stdout.splitlines()
 
 
 def said(stderr: str) -> list[str]:
@@ -101,32 +101,16 @@ def test_build_and_check_name_each_title_and_tag_the_validator_takes_for_html(
 def test_the_warnings_are_the_w3c_validators_own(tmp_path: Path) -> None:
     make(tmp_path)
     built = feedkit(tmp_path, "build")
-    report = subprocess.run(
-        [
-            sys.executable,
-            str(VALIDATE),
-            str(tmp_path / "public" / "rss.xml"),
-            "https://example.com/blog/rss.xml",
-        ],
-        capture_output=True,
-        text=True,
-    ).stdout
     found = sorted(
-        line.split(": ", 1)[1] for line in report.splitlines() if line.startswith("line ")
+        line.split(": ", 1)[1]
+        for line in validated(tmp_path, "rss.xml")
+        if line.startswith("line ")
     )
     assert found == ["category should not contain HTML"] + ["title should not contain HTML"] * 2
     assert len(said(built.stderr)) == len(found)
-    atom = subprocess.run(
-        [
-            sys.executable,
-            str(VALIDATE),
-            str(tmp_path / "public" / "atom.xml"),
-            "https://example.com/blog/atom.xml",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert "No errors or warnings" in atom.stdout  # Atom says such a title is text
+    # Atom says such a title is text.
+    atom = validated(tmp_path, "atom.xml")
+    assert "No errors or warnings" in atom and not [n for n in atom if n.startswith("line ")]
 
 
 def test_a_post_no_feed_shows_is_not_warned(tmp_path: Path) -> None:

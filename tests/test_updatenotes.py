@@ -5,9 +5,6 @@ add, since feeds and the digest go by the front matter alone."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +13,8 @@ import pytest
 from feedkit.posts.reading import PLAIN
 from feedkit.posts.updatenotes import may_have_note, notes
 
-from conftest import NOW_ENV, SITE_TOML
+from conftest import SITE_TOML
+from conftest import run_feedkit as feedkit
 
 # The front matter takes lines 1 to 4 (5 with `updated`); the note is the body's 5th line.
 NOTE = (
@@ -24,17 +22,6 @@ NOTE = (
     "*[Updated on 12 March 2025: the method-caching example below changed.]*\n\n"
     "## The cache you get for free\n\nMore text.\n"
 )
-
-
-def feedkit(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the `feedkit` command in `site` as a user does, in a process of its own."""
-    return subprocess.run(
-        [sys.executable, "-m", "feedkit", *args, "--config", str(site / "feedkit.toml")],
-        env={**os.environ, **NOW_ENV},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def post(path: Path, body: str = NOTE, updated: str = "") -> None:
