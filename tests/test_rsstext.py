@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -147,9 +148,13 @@ def test_the_element_names_are_the_validators() -> None:
 
 def test_a_pelican_articles_title_line_is_found_in_any_case() -> None:
     raw = b"Title: Why </div> closes twice\nDate: 2026-11-01 10:00\nTags: a, </em>\n\nText.\n"
-    found = warnings(
-        "content/closing.md", raw, 5, "Why </div> closes twice", ("a", "</em>"), "rss.xml"
+    post = SimpleNamespace(
+        rel_path="content/closing.md",
+        body_line=5,
+        title="Why </div> closes twice",
+        tags=("a", "</em>"),
     )
+    found = warnings(post, raw, "rss.xml")  # type: ignore[arg-type]
     assert [(p.line, p.message.split(" draws ")[0], p.warning) for p in found] == [
         (1, "the title's '</div>'", True),
         (3, "the tag '</em>'", True),

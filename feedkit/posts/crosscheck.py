@@ -5,12 +5,11 @@ UTF-8, so one run lists them all.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from feedkit.errors import Problem
-from feedkit.posts.postfile import FileProblems, decode, split
+from feedkit.posts.postfile import FileProblems, decode, line_of_key, split
 
 # Returns the problems of one file's body (shown path, path): `body_problems`, or one that
 # keeps what it found (the warm preview's).
@@ -84,7 +83,6 @@ def _key_line(source: Path | str, shown: str, keys: tuple[str, ...]) -> int:
     except (OSError, FileProblems):  # or no front matter (a Jekyll post): no key's line
         return 1
     for key in keys:
-        m = re.search(rf"""^\s*["']?{key}["']?\s*[:=]""", head, re.M)
-        if m:
-            return text.count("\n", 0, m.start()) + 1
+        if (found := line_of_key(head, key)) is not None:
+            return found + 1
     return 1

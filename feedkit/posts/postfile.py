@@ -79,9 +79,15 @@ class Source:
     def key_line(self, key: str, ignore_case: bool = False) -> int:
         """Return the file line where the front matter gives `key` (`key:` or `key =`, the
         key quoted or not); its first line when it names none."""
-        flags = re.M | (re.I if ignore_case else 0)
-        m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", self.fm_text, flags)
-        return self.fm_first_line + (self.fm_text.count("\n", 0, m.start()) if m else 0)
+        return self.fm_first_line + (line_of_key(self.fm_text, key, ignore_case) or 0)
+
+
+def line_of_key(head: str, key: str, ignore_case: bool = False) -> int | None:
+    """Return the line of front matter text `head`, counted from 0, that gives `key` (`key:`
+    or `key =`, the key quoted or not); None when none does."""
+    flags = re.M | (re.I if ignore_case else 0)
+    m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", head, flags)
+    return None if m is None else head.count("\n", 0, m.start())
 
 
 class FileProblems(Exception):

@@ -58,7 +58,7 @@ def _render(
         found += kramdown.problems(post, body, reading)
     found += comments.warnings(post, body, reading)
     found += updatenotes.warnings(post, body, reading, templates)
-    found += rsstext.warnings(post.rel_path, raw, post.body_line, post.title, post.tags, rss)
+    found += rsstext.warnings(post, raw, rss)
     html = shield_braces(render_html(body, post.url, anchor, math, reading))
     if math == "mathml":
         found.extend(math_warnings(post, body, reading))

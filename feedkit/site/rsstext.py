@@ -16,8 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from feedkit.errors import Problem
+from feedkit.posts.postfile import line_of_key
+
+if TYPE_CHECKING:
+    from feedkit.models import Post
 
 # The validator's `HTMLValidator.htmltags`, which its check compares each end tag's name
 # (lower-cased) with; `</T>` in `Vec</T>` is no element's, and draws nothing.
@@ -33,8 +38,8 @@ HTML_TAGS = frozenset(
     track tt u ul var xmp plaintext embed comment listing video wbr""".split()
 )
 _END_TAG = re.compile(r"</(\w+)>")  # the validator's htmlEndTag_re
-_TITLE_KEYS = (b"title",)  # Pelican's `Title:` too: keys are matched in any case
-_TAG_KEYS = (b"tags", b"tag", b"categories", b"category", b"keywords")
+_TITLE_KEYS = ("title",)
+_TAG_KEYS = ("tags", "tag", "categories", "category", "keywords")
 
 
 def html_end_tag(text: str) -> str | None:
@@ -48,18 +53,15 @@ def html_end_tag(text: str) -> str | None:
     return None
 
 
-def warnings(
-    path: str, raw: bytes, body_line: int, title: str, tags: Sequence[str], rss: str
-) -> list[Problem]:
-    """Return a warning for the title and for each tag of a post (its file `path` as shown,
-    its bytes `raw`, its text from `body_line`) that makes the validator warn in RSS feeds
-    named `rss`."""
+def warnings(post: Post, raw: bytes, rss: str) -> list[Problem]:
+    """Return a warning for the title and for each tag of `post` (its file's bytes `raw`)
+    that makes the validator warn in RSS feeds named `rss`."""
     found = []
-    if end := html_end_tag(title):
+    if end := html_end_tag(post.title):
         found.append(
             Problem(
-                path,
-                _key_line(raw, body_line, _TITLE_KEYS),
+                post.rel_path,
+                _key_line(raw, post.body_line, _TITLE_KEYS),
                 f"the title's {end!r} draws the W3C feed validator's warning \"title should "
                 f'not contain HTML" in {rss}: RSS cannot say that a title is plain text '
                 f"(Atom and JSON Feed do); to keep {rss} free of warnings, name the element "
@@ -67,12 +69,12 @@ def warnings(
                 warning=True,
             )
         )
-    for tag in tags:
+    for tag in post.tags:
         if html_end_tag(tag):
             found.append(
                 Problem(
-                    path,
-                    _key_line(raw, body_line, _TAG_KEYS),
+                    post.rel_path,
+                    _key_line(raw, post.body_line, _TAG_KEYS),
                     f"the tag {tag!r} draws the W3C feed validator's warning \"category "
                     f'should not contain HTML" in {rss}: RSS cannot say that a category is '
                     f"plain text; to keep {rss} free of warnings, name the element without "
@@ -83,14 +85,13 @@ def warnings(
     return found
 
 
-def _key_line(raw: bytes, body_line: int, keys: Sequence[bytes]) -> int:
+def _key_line(raw: bytes, body_line: int, keys: Sequence[str]) -> int:
     """Return the line of the front matter (the lines before `body_line`) that gives the
-    first of `keys` found (`key:` or `key =`, quoted or not, in any case); 1 if none does
-    (the value came from elsewhere: a file name, a folder, the site's defaults)."""
-    head = raw.split(b"\n", max(body_line - 1, 0))[: body_line - 1]
+    first of `keys` found, in any case (Pelican's `Title:`); 1 if none does (the value came
+    from elsewhere: a file name, a folder, the site's defaults)."""
+    head = b"\n".join(raw.split(b"\n", max(body_line - 1, 0))[: body_line - 1])
+    text = head.decode("utf-8", "replace")
     for key in keys:
-        pattern = re.compile(rb"""\s*["']?""" + key + rb"""["']?\s*[:=]""", re.I)
-        for number, line in enumerate(head, start=1):
-            if pattern.match(line):
-                return number
+        if (found := line_of_key(text, key, ignore_case=True)) is not None:
+            return found + 1
     return 1
