@@ -82,7 +82,5 @@ def _key_line(source: Path | str, shown: str, keys: tuple[str, ...]) -> int:
         head = text[: split(text, "").body_start]
     except (OSError, FileProblems):  # or no front matter (a Jekyll post): no key's line
         return 1
-    for key in keys:
-        if (found := line_of_key(head, key)) is not None:
-            return found + 1
-    return 1
+    found = line_of_key(head, keys)
+    return 1 if found is None else found + 1

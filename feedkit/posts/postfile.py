@@ -79,15 +79,18 @@ class Source:
     def key_line(self, key: str, ignore_case: bool = False) -> int:
         """Return the file line where the front matter gives `key` (`key:` or `key =`, the
         key quoted or not); its first line when it names none."""
-        return self.fm_first_line + (line_of_key(self.fm_text, key, ignore_case) or 0)
+        return self.fm_first_line + (line_of_key(self.fm_text, (key,), ignore_case) or 0)
 
 
-def line_of_key(head: str, key: str, ignore_case: bool = False) -> int | None:
-    """Return the line of front matter text `head`, counted from 0, that gives `key` (`key:`
-    or `key =`, the key quoted or not); None when none does."""
+def line_of_key(head: str, keys: tuple[str, ...], ignore_case: bool = False) -> int | None:
+    """Return the line of front matter text `head`, counted from 0, that gives the first of
+    `keys` it gives (`key:` or `key =`, the key quoted or not); None when it gives none."""
     flags = re.M | (re.I if ignore_case else 0)
-    m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", head, flags)
-    return None if m is None else head.count("\n", 0, m.start())
+    for key in keys:
+        m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", head, flags)
+        if m is not None:
+            return head.count("\n", 0, m.start())
+    return None
 
 
 class FileProblems(Exception):

@@ -15,7 +15,6 @@ show (`feedkit.site.render`); a start tag alone (`<div>`) draws no warning.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from feedkit.errors import Problem
@@ -85,13 +84,11 @@ def warnings(post: Post, raw: bytes, rss: str) -> list[Problem]:
     return found
 
 
-def _key_line(raw: bytes, body_line: int, keys: Sequence[str]) -> int:
+def _key_line(raw: bytes, body_line: int, keys: tuple[str, ...]) -> int:
     """Return the line of the front matter (the lines before `body_line`) that gives the
     first of `keys` found, in any case (Pelican's `Title:`); 1 if none does (the value came
     from elsewhere: a file name, a folder, the site's defaults)."""
     head = b"\n".join(raw.split(b"\n", max(body_line - 1, 0))[: body_line - 1])
     text = head.decode("utf-8", "replace")
-    for key in keys:
-        if (found := line_of_key(text, key, ignore_case=True)) is not None:
-            return found + 1
-    return 1
+    found = line_of_key(text, keys, ignore_case=True)
+    return 1 if found is None else found + 1
