@@ -314,3 +314,28 @@ def test_the_feed_of_issues_keeps_a_titles_direction_inside_it(tmp_path: Path) -
     [entry] = feedparser.parse(path.read_bytes()).entries
     assert entry.title.endswith(": \u2068\u202eTurned\u202c\u2069 · First")
     assert_valid(path)
+
+
+def test_a_post_title_that_looks_like_html_is_declared_html_in_the_feed_of_issues(
+    tmp_path: Path,
+) -> None:
+    # The feed of issues titles each issue with its posts' titles: one naming `</div>`
+    # drew the validator's "title should not contain HTML unless declared in the type
+    # attribute" there, as in the site's feeds before they declared such titles html.
+    from html import unescape
+
+    from feedcheck import check_atom
+
+    make_site(tmp_path)
+    assert run(tmp_path, "digest").exit_code == 0
+    write_post(tmp_path, "closing", "Why </div> closes twice", NOW - timedelta(hours=1))
+    sent = run(tmp_path, "digest")
+    assert sent.exit_code == 0 and "3 sent" in sent.stdout, sent.output
+    path = tmp_path / "public" / "newsletter" / "atom.xml"
+    data = path.read_bytes()
+    url = "https://example.com/blog/newsletter/atom.xml"
+    assert [i for i in check_atom(data, url) if i.level != "info"] == []
+    (entry,) = feedparser.parse(data).entries
+    assert entry.title_detail.type == "text/html"
+    assert unescape(entry.title) == "November 22, 2026: Why </div> closes twice"
+    assert_valid(path)

@@ -182,6 +182,7 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     # send that writes no archive has no use for feedgen and dateutil (about 20 ms).
     from feedkit.site.feedgenlib import FeedGenerator
     from feedkit.site.feedparts import GENERATOR
+    from feedkit.site.xmlfeeds import html_where_it_looks_so
 
     folder = cfg.output_url(cfg.digest.archive + "/")
     self_url = folder + FEED
@@ -217,7 +218,7 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
         posts = "".join(f'<li><a href="{e(p.url)}">{e(p.title)}</a></li>' for p in record.posts)
         mailed = f'<p><a href="{e(url)}">{e(as_mailed)}</a></p>'
         fe.content(f"<ul>{posts}</ul>{mailed}", type="html")
-    return fg.atom_str(pretty=True)
+    return html_where_it_looks_so(fg.atom_str(pretty=True))
 
 
 def _page_key(cfg: Config, record: DigestRecord, templates: str) -> str:

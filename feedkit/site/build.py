@@ -25,6 +25,7 @@ from feedkit.shown import display_path
 from feedkit.site.choose import FeedPlan, choose_feeds, feed_files
 from feedkit.site.outputs import write_staged
 from feedkit.site.render import load_renderers, render_posts
+from feedkit.site.rsstext import site_warnings
 from feedkit.site.uptodate import (
     RENDER_WARNINGS,
     Walked,
@@ -174,6 +175,7 @@ def plan_build(
         read = read_changed_posts(cfg, cache, scan, progress)
     choices, warnings, full_post = read.choices, read.warnings, read.full_post
     feeds, published = choose_feeds(cfg, choices, now, drafts, warnings)
+    warnings += site_warnings(cfg)
     total = len(choices)
     drafts_count, scheduled, expired, next_change = _tally(choices.values(), cutoff, drafts)
     anchors = anchor_names(choices.values())  # footnotes' names, among every post

@@ -37,6 +37,7 @@ def _render(
     templates: Templates,
     anchor: str,
     rss: str,
+    atom: str,
 ) -> tuple[Any, ...]:
     from feedkit.posts import comments, updatenotes
     from feedkit.posts.expand import shield_braces
@@ -58,7 +59,7 @@ def _render(
         found += kramdown.problems(post, body, reading)
     found += comments.warnings(post, body, reading)
     found += updatenotes.warnings(post, body, reading, templates)
-    found += rsstext.warnings(post, raw, rss)
+    found += rsstext.warnings(post, raw, rss, atom)
     html = shield_braces(render_html(body, post.url, anchor, math, reading))
     if math == "mathml":
         found.extend(math_warnings(post, body, reading))
@@ -148,7 +149,7 @@ def render_posts(
     # A Jekyll site's posts are read as its _config.yml's converter reads them (its kind,
     # feedkit/posts/sitekind.py, as the layout decided it).
     jekyll = templates.jekyll
-    chars, math, rss = cfg.feed.summary_chars, cfg.feed.math, cfg.feed.rss
+    chars, math, feeds = cfg.feed.summary_chars, cfg.feed.math, (cfg.feed.rss, cfg.feed.atom)
     done: dict[str, tuple[Any, ...]] = {}
     # What to render: the file's bytes and the key its render is kept by, or (None, "")
     # for a post read and keyed where it is rendered.
@@ -177,7 +178,7 @@ def render_posts(
                 raw = read_raw(post)
                 if cache is not None:
                     key = cache.render_key(raw, post, chars, math, jekyll, anchor[shown])
-            rendered = _render(post, raw, chars, math, jekyll, templates, anchor[shown], rss)
+            rendered = _render(post, raw, chars, math, jekyll, templates, anchor[shown], *feeds)
             out.append((rendered, key))
         return out
 

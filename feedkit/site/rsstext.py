@@ -1,4 +1,5 @@
-"""A post's title or tag that the W3C feed validator takes for HTML in an RSS feed.
+"""Text of a post or of the site that the W3C feed validator takes for HTML where a feed
+cannot say it is text: RSS titles and categories, Atom authors' names.
 
 RSS never said whether an item's `<title>` or `<category>` is text or HTML. feedkit writes
 them as text (`&` and `<` as numeric references, which the validator and every reader take
@@ -7,9 +8,12 @@ like HTML). But the validator's check of those two elements (`nonhtml` in its
 `validators.py`) warns "title should not contain HTML" (or "category …") on any whose text
 holds an end tag of an HTML element, `</b>` or `</div>`, however it is written: a post
 about HTML titled "Why </div> closes twice" gets that warning in `rss.xml` and in each of
-its tags' `rss.xml`, and nothing in the feed can avoid it but the text itself. So a build
-and `feedkit check` say so, naming the line of the front matter, for the posts the feeds
-show (`feedkit.site.render`); a start tag alone (`<div>`) draws no warning.
+its tags' `rss.xml`, and nothing in the feed can avoid it but the text itself. The same
+check warns "name should not contain HTML" at an Atom author's name, which has no type to
+declare. So a build and `feedkit check` say so, naming the line of the front matter, for
+the posts the feeds show (`feedkit.site.render`); a start tag alone (`<div>`) draws no
+warning. So they say of the site's title, which is every RSS feed's channel title, and of
+the site's author (`site_warnings`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from feedkit.config import CONFIG_NAME, Config
 from feedkit.errors import Problem
 from feedkit.posts.postfile import line_of_key
 
@@ -39,6 +44,7 @@ HTML_TAGS = frozenset(
 _END_TAG = re.compile(r"</(\w+)>")  # the validator's htmlEndTag_re
 _TITLE_KEYS = ("title",)
 _TAG_KEYS = ("tags", "tag", "categories", "category", "keywords")
+_AUTHOR_KEYS = ("authors", "author")
 
 
 def html_end_tag(text: str) -> str | None:
@@ -52,9 +58,10 @@ def html_end_tag(text: str) -> str | None:
     return None
 
 
-def warnings(post: Post, raw: bytes, rss: str) -> list[Problem]:
+def warnings(post: Post, raw: bytes, rss: str, atom: str) -> list[Problem]:
     """Return a warning for the title and for each tag of `post` (its file's bytes `raw`)
-    that makes the validator warn in RSS feeds named `rss`."""
+    that makes the validator warn in RSS feeds named `rss`, and for each author's name
+    that makes it warn in Atom feeds named `atom`."""
     found = []
     if end := html_end_tag(post.title):
         found.append(
@@ -81,6 +88,58 @@ def warnings(post: Post, raw: bytes, rss: str) -> list[Problem]:
                     warning=True,
                 )
             )
+    for name in dict.fromkeys(author.name for author in post.authors):
+        if end := html_end_tag(name):
+            found.append(
+                Problem(
+                    post.rel_path,
+                    _key_line(raw, post.body_line, _AUTHOR_KEYS),
+                    f"the author {name!r}: {_name_warned(end, atom)}; to keep {atom} free of "
+                    "warnings, name the element without the brackets",
+                    warning=True,
+                )
+            )
+    return found
+
+
+def _name_warned(end: str, atom: str) -> str:
+    return (
+        f"its {end!r} draws the W3C feed validator's warning \"name should not contain "
+        f'HTML" in {atom}: Atom cannot say that a name is plain text'
+    )
+
+
+def site_warnings(cfg: Config) -> list[Problem]:
+    """Return a warning for the site's title when it makes the validator warn on the
+    channel title of its RSS feeds (the site's, and each tag's, "Title: tag"; in Atom it
+    is of type "html" then: feedkit.site.xmlfeeds.html_where_it_looks_so), and for the
+    site's author's name when it makes it warn at the Atom feeds' author."""
+    found = []
+    each = " and each tag's" if cfg.feed.tag_feeds else ""
+    if end := html_end_tag(cfg.title):
+        found.append(
+            Problem(
+                CONFIG_NAME,
+                0,
+                f"title: its {end!r} draws the W3C feed validator's warning \"title should "
+                f'not contain HTML" in {cfg.feed.rss}{each}: RSS cannot say that a title is '
+                "plain text (Atom and JSON Feed do); to keep it free of warnings, name the "
+                "element without the brackets",
+                warning=True,
+            )
+        )
+    if end := html_end_tag(cfg.author.name):
+        # Unset, it is the title: said there too, as it is fixed there.
+        key = "author.name" + (" (the title, when not set)" if cfg.author.name == cfg.title else "")
+        found.append(
+            Problem(
+                CONFIG_NAME,
+                0,
+                f"{key}: {_name_warned(end, cfg.feed.atom + each)}; to keep it free of "
+                "warnings, name the element without the brackets",
+                warning=True,
+            )
+        )
     return found
 
 

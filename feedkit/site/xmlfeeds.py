@@ -48,7 +48,8 @@ def render_atom(
     updated, images = feed_updated(posts, fallback_updated), _has_images(posts)
 
     def empty() -> bytes:  # the feed without entries: its head and tail
-        return with_stylesheet(atom_head(cfg, info, updated, images).atom_str(pretty=True), cfg)
+        head = atom_head(cfg, info, updated, images).atom_str(pretty=True)
+        return with_stylesheet(html_where_it_looks_so(head), cfg)
 
     head = kept_or_made(kept, lambda: part_key(cfg, "atom-feed", (info, updated, images)), empty)
     entries = [entry_bytes(cfg, made, kept, "atom", rp, atom_entry) for rp in posts]
@@ -132,13 +133,34 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _LOOKS_LIKE_HTML = re.compile(r"</\w+>|&#?\w")
 
 
-def _html_if_it_looks_so(element: Any) -> None:
+def _html_if_it_looks_so(element: Any) -> bool:
     """Make an Atom title or summary of plain text that looks like HTML to the validator
-    one of type "html", its text escaped once more: the same text to every reader."""
+    one of type "html", its text escaped once more: the same text to every reader. Return
+    whether it did."""
     text = element.text if element is not None else None
     if text and element.get("type") in (None, "text") and _LOOKS_LIKE_HTML.search(text):
         element.set("type", "html")
         element.text = html.escape(text, quote=False)
+        return True
+    return False
+
+
+_TEXT_CONSTRUCTS = tuple(f"{{{ATOM_NS}}}{name}" for name in ("title", "subtitle", "summary"))
+
+
+def html_where_it_looks_so(document: bytes) -> bytes:
+    """Return an Atom document as feedgen wrote it, with each title, subtitle and summary
+    of plain text that looks like HTML to the validator made one of type "html"
+    (`_html_if_it_looks_so`): a site titled "Notes on </div>" or "AT&amp;T's blog", and
+    its tags' feeds. The same bytes when there is none."""
+    from lxml import etree
+
+    root = etree.fromstring(document)
+    changed = [_html_if_it_looks_so(element) for element in root.iter(*_TEXT_CONSTRUCTS)]
+    if not any(changed):
+        return document
+    made = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=True)
+    return made + document[len(document.rstrip()) :]  # the line end after the root, kept
 
 
 # Media RSS: where feed readers (Feedly, Inoreader, NetNewsWire…) look for a post's picture,
