@@ -116,6 +116,9 @@ def test_the_key_named_is_the_one_the_sites_generator_reads(
         ("## Update 12 Sept 2025", date(2025, 9, 12)),
         ("Updated on 12\nMarch 2025: across a line break", date(2025, 3, 12)),
         ("[Updated on [12 March 2025](https://example.org/log): linked]", date(2025, 3, 12)),
+        ("*Last updated on 12 March 2025*", date(2025, 3, 12)),
+        ("> Last Updated: 2025-03-12", date(2025, 3, 12)),
+        ("**LAST UPDATED** March 12, 2025", date(2025, 3, 12)),
     ],
 )
 def test_a_note_and_its_day_are_found(text: str, day: date) -> None:
@@ -136,7 +139,9 @@ def test_a_note_and_its_day_are_found(text: str, day: date) -> None:
         "Updated on 12 March 20255: no such year.",
         "Updates on 12 March 2025 are planned.",
         "updated on 12 March 2025, lower case",
-        "Last updated on 12 March 2025",
+        "last updated on 12 March 2025, lower case",
+        "Last week I updated on 12 March 2025 the cache.",
+        "Last, updated on 12 March 2025.",
     ],
 )
 def test_what_is_no_note_is_not_taken_for_one(text: str) -> None:
@@ -150,3 +155,5 @@ def test_the_quick_look_passes_over_update_that_opens_no_line() -> None:
     assert may_have_note("Text.\n\n  > *[Updated on 1 May 2025]*\n")
     assert may_have_note("Text.\n\n1. **UPDATE:** 2025-05-01\n")
     assert not may_have_note("Text.\n\nupdated on 1 May 2025, not a note's way\n")
+    assert may_have_note("Text.\n\n_Last updated: 1 May 2025_\n")
+    assert not may_have_note("Text.\nAt Last updated on 1 May 2025, mid-line\n")
