@@ -979,7 +979,7 @@ def test_jekyll_html_posts_are_posts_as_wordpress_imports_write_them(
     monkeypatch.chdir(tmp_path)
     check = runner.invoke(main, ["check"], env=NOW_ENV)
     assert check.exit_code == 0, check.output
-    assert "OK: 1 posts: 1 published" in check.stdout and check.stderr == ""
+    assert "OK: 1 post: 1 published" in check.stdout and check.stderr == ""
     result = runner.invoke(main, ["build"], env=NOW_ENV)
     assert result.exit_code == 0, result.output
     (entry,) = feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes()).entries

@@ -767,3 +767,40 @@ def test_asking_ahead_neither_fails_nor_waits_on_what_is_no_readable_file(
     done.join(timeout=10)
     assert finished == [True]
     prefetch([*paths, "/dev/null"], head_only=True)
+
+
+def test_an_html_character_reference_in_a_title_that_is_text_is_warned_of(
+    tmp_path: Path,
+) -> None:
+    # A title copied from a page's HTML: "Tom &amp; Jerry" is what every feed then shows,
+    # in feedkit's own posts as in Hugo's (its feeds escape it once more); a Jekyll or
+    # Pelican title is HTML, and reads "Tom & Jerry" (tests/test_oracles.py).
+    from html import unescape
+
+    from feedparser import parse
+
+    from conftest import run_feedkit
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    heads = {
+        "tj.md": 'title: "Tom &amp; Jerry &#8212; R&D; at AT&T"',
+        "plain.md": 'title: "R&D; AT&T & Co &nosuch;"',  # no reference to warn of
+    }
+    for name, head in heads.items():
+        text = f"---\ndate: 2024-01-01\n{head}\n---\nBody.\n"
+        (tmp_path / "content" / name).write_text(text, encoding="utf-8")
+    checked = run_feedkit(tmp_path, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr == (
+        "content/tj.md:3: warning: title: '&amp;' is an HTML character reference, and a "
+        "title here is text: feeds show it as written; write '&' instead\n"
+    )
+    assert checked.stdout == "OK: 2 posts: 2 published, 0 draft(s), 0 scheduled for later\n"
+    assert run_feedkit(tmp_path, "build").returncode == 0
+    entries = parse((tmp_path / "public" / "atom.xml").read_bytes()).entries
+    titles = {unescape(e.title) for e in entries}  # declared html: each looks like HTML
+    assert titles == {"Tom &amp; Jerry &#8212; R&D; at AT&T", "R&D; AT&T & Co &nosuch;"}
+    # One post is "1 post".
+    (tmp_path / "content" / "plain.md").unlink()
+    assert run_feedkit(tmp_path, "check").stdout.startswith("OK: 1 post: 1 published,")

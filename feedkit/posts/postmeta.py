@@ -46,6 +46,8 @@ def _html_title(title: str) -> str:
     return html.unescape(_TITLE_MARKUP.sub("", title))
 
 
+# An HTML character reference, named or numbered (`&amp;`, `&#8212;`, `&#x2014;`).
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 # What a typographer changes: quotes, `--`, `...` (a title without them is left as it is).
 _TYPOGRAPHED = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
@@ -129,6 +131,22 @@ class PostBuilder(PostAddress, PostPublishing):
 
     def warn(self, key: str, message: str) -> None:
         self.warnings.append(Problem(self.shown, self.line_of(key), message, warning=True))
+
+    def _reference_warning(self, title: str) -> None:
+        """Warn of an HTML character reference in a title that is text (`Tom &amp; Jerry`,
+        copied from a page's HTML): feeds show it as written, as Hugo's own do."""
+        import html
+
+        for m in _REFERENCE.finditer(title):
+            char = html.unescape(m[0])
+            if char != m[0]:
+                same = ", as Hugo's own feeds do" if self.place.hugo else ""
+                self.warn(
+                    "title",
+                    f"title: {m[0]!r} is an HTML character reference, and a title here is "
+                    f"text: feeds show it as written{same}; write {char!r} instead",
+                )
+                return
 
     def first(self, keys: tuple[str, ...]) -> tuple[str, Any]:
         """Return the first of `keys` given a value, and that value; else keys[0], None."""
@@ -230,6 +248,8 @@ class PostBuilder(PostAddress, PostPublishing):
         # is « a » first, no tag).
         if title and (self.place.jekyll or self.place.pelican) and ("<" in title or "&" in title):
             title = " ".join(_html_title(title).split()) or title  # not emptied: a title
+        elif title and "&" in title:
+            self._reference_warning(title)
 
         published = self._date(dated_name)
         if published is not None and published.year < 1990:

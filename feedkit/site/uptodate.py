@@ -117,7 +117,7 @@ def kept_warnings(state: dict[str, Any]) -> list[tuple[str, int, str]]:
 def counts_text(total: int, published: int, drafts: int, scheduled: int, expired: int) -> str:
     """Return the counts a build reports: "12 posts: 10 published, 1 draft(s), …"."""
     return (
-        f"{total} posts: {published} published, {drafts} draft(s), "
+        f"{total} post{'' if total == 1 else 's'}: {published} published, {drafts} draft(s), "
         f"{scheduled} scheduled for later" + (f", {expired} expired" if expired else "")
     )
 
