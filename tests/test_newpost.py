@@ -156,3 +156,17 @@ def test_slugs_are_short_and_never_empty() -> None:
     assert len(long) <= SLUG_CHARS and not long.endswith("-") and long.startswith("a-very-long")
     assert post_slug("!!! ???") == "post"
     assert post_slug("Ελληνικά") == "ελληνικά"
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("A/B testing", "a-b-testing"),
+        ('<b>bold</b> & "quoted"', "b-bold-b-quoted"),
+        ("Vec<T> and Option<U>", "vec-t-and-option-u"),
+        ("C:\\Windows paths", "c-windows-paths"),
+        ("Don't panic", "dont-panic"),  # as before: an apostrophe joins
+    ],
+)
+def test_brackets_and_slashes_keep_words_apart(title: str, slug: str) -> None:
+    assert post_slug(title) == slug

@@ -24,9 +24,15 @@ SLUG_CHARS = 60  # a longer title is cut at a dash: file names and URLs stay rea
 FALLBACK_SLUG = "post"  # for a title with no letter or digit a slug could keep
 
 
+# Characters between words that the slug keeps words apart at, as Jekyll's does: "A/B
+# testing" is a-b-testing, "<b>bold</b>" b-bold-b, "Vec<T>" vec-t (not ab-, bboldb, vect).
+_SEPARATORS = str.maketrans("<>/\\", "    ")
+
+
 def post_slug(title: str) -> str:
-    """Return the slug for a post titled `title`: as the build makes one, kept short."""
-    slug = slugify(title)
+    """Return the slug for a post titled `title`: as the build makes one from a file name,
+    with brackets and slashes between words, kept short."""
+    slug = slugify(title.translate(_SEPARATORS))
     if len(slug) > SLUG_CHARS:
         cut = slug[: SLUG_CHARS + 1].rsplit("-", 1)[0]
         slug = cut if cut else slug[:SLUG_CHARS]
