@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     import jinja2
     from babel import Locale
 
-DOMAIN = "feedkit"
 I18N = "jinja2.ext.i18n"  # Jinja2's extension for {% trans %} and _()
 LOCALE_DIR = Path(__file__).with_name("locale")
 SOURCE = "en"  # the language feedkit's words are written in: needs no catalog

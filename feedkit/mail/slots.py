@@ -70,13 +70,6 @@ class CronSlots:
             fire = self._wall.get_next_fire_time(fire, fire + timedelta(seconds=1))
         return sorted(found.values())
 
-    def next_after(self, now: datetime) -> Slot | None:
-        for horizon in (timedelta(days=2), timedelta(days=32), timedelta(days=800)):
-            slots = self.between(now, now + horizon)
-            if slots:
-                return slots[0]
-        return None
-
 
 RunSlot = Callable[[State, Slot, datetime, bool], RunReport | None]
 

@@ -13,8 +13,6 @@ from typing import Any
 
 from feedkit.mail.statefile import StateError, connect, connect_readonly, transaction
 
-FINAL = ("sent", "failed", "dropped")
-
 
 @dataclass(frozen=True)
 class PostSnapshot:

@@ -9,10 +9,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from feedkit.config import Config
 from feedkit.errors import FeedkitError, Problem
 from feedkit.mail.wire import CONTROL
-from feedkit.shown import display_path
 
 # An address and a name: an address has at most 254 characters, and a longer line is a
 # pasted paragraph or a broken export, not a reader.
@@ -225,12 +223,6 @@ def _line(raw: bytes) -> str | _Unreadable:
             f"({MAX_ROW:,})"
         )
     return line
-
-
-def site_subscribers(cfg: Config) -> tuple[list[Subscriber], list[Problem]]:
-    """Return the site's subscribers (digest.subscribers) and the rows skipped."""
-    path = cfg.path(cfg.digest.subscribers)
-    return load_subscribers(path, display_path(path, cfg.root))
 
 
 def load_subscribers(

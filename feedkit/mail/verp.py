@@ -19,7 +19,6 @@ from email.utils import getaddresses
 
 TAG_BYTES = 10  # 80 bits: 16 base32 characters
 TAG_LENGTH = 16
-MAX_LOCAL = 64 - 1 - TAG_LENGTH  # RFC 5321: a local part holds at most 64 octets
 
 
 def verp_tag(secret: bytes, address: str) -> str:

@@ -44,7 +44,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was installed
 
 STR = "tag:yaml.org,2002:str"
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
-MERGE = "tag:yaml.org,2002:merge"
 _IMPLICIT = Resolver.yaml_implicit_resolvers
 _SAFE = SafeConstructor()
 # The exceptions PyYAML's scalar constructors raise on text their type's pattern let through

@@ -56,11 +56,6 @@ def loaded_tags(plugins: Sequence[str] | None, listed: Sequence[str] | None) -> 
     return frozenset(found)
 
 
-def has_tags(body: str) -> bool:
-    """True when `body` may hold a liquid tag (a quick test)."""
-    return "{%" in body
-
-
 def expand(
     body: str,
     loaded: frozenset[str],

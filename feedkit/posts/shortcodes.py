@@ -25,7 +25,6 @@ _TAG = re.compile(
 )
 _PARAM = re.compile(r"""(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)""")
 _GO_ACTION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
-PAIRED_OPEN = "{{<"  # the quick test: a body without it or "{{%" has no shortcode
 
 # Resolves a ref/relref target ("posts/x.md#part") to (absolute URL, problem or "").
 RefResolver = Callable[[str], tuple[str, str]]

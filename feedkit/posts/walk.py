@@ -77,12 +77,6 @@ PELICAN_OTHER_SUFFIXES = (".rst", ".htm", ".html")
 HUGO_OTHER_SUFFIXES = tuple(".html .htm .org .adoc .asciidoc .ad .pandoc .pdc .rst .rest".split())
 
 
-def is_post_name(name: str) -> bool:
-    """Return True if a file of this name (Markdown, not hidden) may be a post; the layout's
-    rules (`feedkit.posts.layout`) decide, and say why when it is not one."""
-    return name.endswith(MARKDOWN_SUFFIXES) and not name.startswith(".")
-
-
 def is_jekyll_post_name(folder: str, name: str, endings: tuple[str, ...]) -> bool:
     """True for a file in a Jekyll `_posts/` or `_drafts/` folder that Jekyll reads as a
     post: one whose name ends, in any case, in one of `endings` (the walk's Markdown endings
@@ -172,7 +166,8 @@ def walk(
                         found.append((entry.path, None))
                     else:
                         pending.append((entry.path, (*holders, here)))
-                # is_post_name, inline: this runs once per file (not hidden: seen above)
+                # A Markdown file (not hidden: seen above), or a Jekyll post of another
+                # ending; the layout's rules (`feedkit.posts.layout`) decide which are posts.
                 elif (
                     name.endswith(suffixes) or is_jekyll_post_name(folder, name, jekyll_endings)
                 ) and (
