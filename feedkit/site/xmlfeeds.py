@@ -49,7 +49,9 @@ def render_atom(
 
     def empty() -> bytes:  # the feed without entries: its head and tail
         head = atom_head(cfg, info, updated, images).atom_str(pretty=True)
-        return with_stylesheet(html_where_it_looks_so(head), cfg)
+        if _LOOKS_LIKE_HTML.search(info.title) or _LOOKS_LIKE_HTML.search(info.description):
+            head = html_where_it_looks_so(head)  # parsed again only then
+        return with_stylesheet(head, cfg)
 
     head = kept_or_made(kept, lambda: part_key(cfg, "atom-feed", (info, updated, images)), empty)
     entries = [entry_bytes(cfg, made, kept, "atom", rp, atom_entry) for rp in posts]
