@@ -14,7 +14,7 @@ from typing import Any
 import lxml.html
 import pytest
 
-from feedkit.mail.bidi import FSI, PDF, PDI, balanced, isolate
+from feedkit.mail.bidi import FSI, PDF, PDI, balanced, direction, isolate
 
 from conftest import NOW
 from digest_site import (
@@ -207,3 +207,56 @@ def test_a_preheader_cut_inside_a_title_closes_what_the_title_opened(
     said = re.sub(r"[\u034f\u200c\xa0]+$", "", preheader.text_content())
     assert f"{FSI}{RLO}b" in said and said.endswith(f"b{PDF}{PDI}")
     assert balanced(said) == said
+
+
+def test_a_post_in_full_written_right_to_left_has_its_quotes_rule_where_its_lines_begin(
+    tmp_path: Path, smtp_server: FaultySmtpServer, browser: Any
+) -> None:
+    # A post shown in full is laid out by its first letter (dir="auto"), but the style
+    # sheet drew every quote's rule on the left: on a Hebrew post, on the side its lines end.
+    smtp_site(tmp_path, smtp_server, toml='content = "full"')
+    hebrew = "פסקה ראשונה.\n\n> ציטוט מתוך הספר, שורה &amp; עוד.\n\nפסקה אחרונה.\n"
+    english = "A first paragraph, quoting one in Hebrew:\n\n> ציטוט\n\nThe end.\n"
+    write_post(tmp_path, "hebrew", QUESTION, NOW - timedelta(hours=1), hebrew)
+    write_post(tmp_path, "english", "Quoted", NOW - timedelta(hours=2), english)
+    # Its first letter after the markup and a reference: right to left as well.
+    lead = "**&#1502;&#1492;** new\n\n> A quote.\n"
+    write_post(tmp_path, "lead", "Lead", NOW - timedelta(hours=3), lead)
+    result = digest_command(tmp_path, "--send-latest", "3")
+    assert result.exit_code == 0, result.output
+    [received] = smtp_server.messages
+    html = decoded_part(bytes(received.raw), "html")
+    page = browser.new_page()
+    try:
+        page.set_content(html)
+        quotes = page.eval_on_selector_all(
+            ".post-content blockquote",
+            """quotes => quotes.map(q => {
+                const s = getComputedStyle(q);
+                return [s.direction, s.borderLeftWidth, s.borderRightWidth];
+            })""",
+        )
+    finally:
+        page.close()
+    assert quotes == [
+        ["rtl", "0px", "3px"],  # the Hebrew post: its rule on the right, where lines begin
+        ["ltr", "3px", "0px"],  # the English one, though its quote is Hebrew
+        ["rtl", "0px", "3px"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("<p>Hello, שלום</p>", "ltr"),
+        ("<p>שלום, hello</p>", "rtl"),
+        ("<p>2025: مرحبا</p>", "rtl"),  # digits and punctuation have no strong direction
+        ('<p><a href="https://e.org/">مرحبا</a></p>', "rtl"),  # attributes are no text
+        ("<p>&#1502;&#1492; new</p>", "rtl"),  # a reference is the character it names
+        ("<p>&amp; then</p>", "ltr"),
+        ("<p>123 &lt; 456</p>", "ltr"),  # nothing strong: as the page's own, left to right
+        ("", "ltr"),
+    ],
+)
+def test_direction_is_that_of_the_first_strong_letter(fragment: str, expected: str) -> None:
+    assert direction(fragment) == expected

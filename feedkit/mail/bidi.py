@@ -10,6 +10,10 @@ all, still draws the neutral characters next to it (": ", " (") into its directi
 6.3: the way to insert text of unknown direction into a message), after closing what it
 leaves open and dropping closers it has no opener for (one could end the isolate early).
 Titles in scripts written left to right, with no bidi controls, are left as they are.
+
+A post shown in full goes in a block of `dir="auto"`, which a mail program lays out in the
+direction of its text's first letter; `direction` tells which, for what the style sheet
+must set by side (a quote's rule: on the right of a post written right to left).
 """
 
 from __future__ import annotations
@@ -62,3 +66,23 @@ def isolate(text: str) -> str:
     ):
         return text
     return FSI + balanced(text) + PDI
+
+
+# The text between an HTML fragment's tags (the sanitiser's output: no `<` in an attribute).
+_TEXT = re.compile(r"(?:\A|>)([^<]*)")
+
+
+def direction(fragment: str) -> str:
+    """Return "rtl" when the first character of an HTML fragment's text that has a strong
+    direction is a right-to-left one (Hebrew, Arabic…), as `dir="auto"` lays it out (HTML,
+    "the directionality of an element"); else "ltr"."""
+    import html
+
+    for m in _TEXT.finditer(fragment):
+        for char in html.unescape(m[1]) if "&" in m[1] else m[1]:
+            kind = unicodedata.bidirectional(char)
+            if kind == "L":
+                return "ltr"
+            if kind in ("R", "AL"):
+                return "rtl"
+    return "ltr"

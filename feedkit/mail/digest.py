@@ -21,7 +21,7 @@ from feedkit.config import Config
 from feedkit.errors import FeedkitError
 from feedkit.i18n import I18N, Language, language
 from feedkit.mail.archive import subscribe_url, web_url
-from feedkit.mail.bidi import balanced, isolate
+from feedkit.mail.bidi import balanced, direction, isolate
 from feedkit.mail.readers import Reader
 from feedkit.mail.rendercache import SETTINGS, Phrases, RenderCache, inline
 from feedkit.mail.snapshot import shows_image
@@ -179,6 +179,7 @@ class DigestRenderer:
             "image_height": post.image_height,
             # Sanitised when rendered (feedkit.posts.sanitize): markup, not text to escape.
             "html": markupsafe.Markup(post.html),
+            "direction": direction(post.html) if post.html else "ltr",  # as dir="auto" has it
             "text": post.text,
             # The post's language where it is not the site's: its title and text say so.
             "language": post.language,
