@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import email
+import html
 import re
 import shutil
+import urllib.request
 from datetime import timedelta
 from email import policy
 from pathlib import Path
@@ -31,6 +33,7 @@ from digest_site import (
     outbox_messages,
     part_on_the_wire,
     public,
+    site_after_first_digest,
     smtp_toml,
     write_post,
 )
@@ -547,3 +550,48 @@ def test_a_card_image_of_the_sites_own_has_its_height_for_outlook(tmp_path: Path
         "https://example.com/blog/2026/10/bundle/wide.png": "230",
         "https://cdn.example/a.png": None,
     }
+
+
+def test_the_dry_run_and_the_preview_say_which_images_of_a_digest_in_full_are_svg(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The digest in full keeps an SVG in a post's text (Apple Mail shows it; see the test
+    # above), where Gmail and Outlook show a broken image: the views of the next digest
+    # before it goes out say so, naming the post's file.
+    from preview_process import preview_in_process, url
+
+    for key, value in SECRET_ENV.items():
+        monkeypatch.setenv(key, value)
+    site_after_first_digest(tmp_path)
+    toml = tmp_path / "feedkit.toml"
+    toml.write_text(toml.read_text().replace("[digest]\n", '[digest]\ncontent = "full"\n'))
+    (tmp_path / "img").mkdir()
+    shutil.copy(ROOT / "content" / "kahan-summation" / "diagram.png", tmp_path / "img")
+    body = (
+        "![Levels](/blog/img/levels.svg)\n\n![Wide](/blog/img/diagram.png)\n\n"
+        '<img src="https://cdn.example/chart.SVGZ?v=1" alt="Chart">\n'
+    )
+    write_post(tmp_path, "vector", "Vector art", NOW - timedelta(hours=1), body)
+    warned = [
+        f"content/vector.md: warning: image {src}: SVG, which Gmail and Outlook do not show: "
+        "the digest carries this post in full, and readers there see a broken image in its "
+        "place; give a PNG or JPEG for email readers"
+        for src in ("https://example.com/blog/img/levels.svg", "https://cdn.example/chart.SVGZ?v=1")
+    ]
+    dry = digest_command(tmp_path, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert [line for line in dry.stdout.splitlines() if "warning:" in line] == warned
+    with preview_in_process(toml) as server:
+        with urllib.request.urlopen(url(server) + "/", timeout=10) as response:
+            page = response.read().decode()
+    shown = re.findall(r'<li class="problem"><code>(.*?)</code></li>', page)
+    assert [html.unescape(line) for line in shown] == warned
+    # As a title link (the newest post alone over the digest's size, and every post after
+    # it), a post's images are not in the digest.
+    toml.write_text(
+        toml.read_text().replace('content = "full"', 'content = "full"\nmax_bytes = 30000')
+    )
+    write_post(tmp_path, "long", "Long", NOW - timedelta(minutes=30), "Words. " * 4000)
+    dry = digest_command(tmp_path, "--dry-run")
+    assert dry.exit_code == 0 and "0 full card(s), 2 title link(s)" in dry.stdout, dry.output
+    assert "warning:" not in dry.stdout

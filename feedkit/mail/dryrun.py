@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from feedkit.config import Config
+from feedkit.errors import Problem
 from feedkit.mail.readers import Reader, Readers
-from feedkit.mail.snapshot import SENT_BEFORE, make_record, plan_run
+from feedkit.mail.snapshot import SENT_BEFORE, full_image_warnings, make_record, plan_run
 from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.subscribers import Subscriber
 from feedkit.models import Post, listed_title
@@ -45,6 +46,8 @@ class DryRunPlan:
     subscribers: int  # how many readers the new digest would go to
     reader: Subscriber | None  # whose copy's size is shown; None: a made-up reader's
     row: Reader | None = None  # their row on the list, for a link of feedkit serve
+    # Each post of the new digest (by ID) with what its images in full are warned of.
+    images: tuple[tuple[str, tuple[Problem, ...]], ...] = ()
 
 
 def render_beside_reading(cfg: Config, render_cache: RenderCache) -> bool:
@@ -98,7 +101,11 @@ def plan_dry_run(
     if cfg.serve.url and not cfg.digest.unsubscribe_url and state is not None:
         row = Readers(state).widest()  # a link of feedkit serve carries the reader's number
         reader = row.subscriber if row is not None else reader
-    return DryRunPlan(tuple(lines), record, len(subscribers), reader, row)
+    images = tuple(
+        (post.id, tuple(full_image_warnings([post], public)))
+        for post in (record.posts if record is not None else ())
+    )
+    return DryRunPlan(tuple(lines), record, len(subscribers), reader, row, images)
 
 
 def dry_run_report(cfg: Config, plan: DryRunPlan, renderer: DigestRenderer) -> str:
@@ -132,4 +139,6 @@ def dry_run_report(cfg: Config, plan: DryRunPlan, renderer: DigestRenderer) -> s
             f"{rendered.overflow} title link(s)"
         )
         lines.extend(f"  - {post.title} <{post.url}>" for post in record.posts)
+        shown = {post.id for post in record.posts[: rendered.cards]}  # the others as links
+        lines.extend(str(w) for post, warned in plan.images if post in shown for w in warned)
     return "\n".join(lines)

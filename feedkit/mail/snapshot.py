@@ -204,6 +204,41 @@ def card_image_warnings(posts: Sequence[Post], now: datetime) -> list[Problem]:
     ]
 
 
+def full_image_warnings(shown: Sequence[PostSnapshot], posts: Sequence[Post]) -> list[Problem]:
+    """Return a warning for each SVG image in the posts a digest `shown` in full (each post
+    by its file, found among `posts`): Apple Mail shows one, Gmail and Outlook a broken
+    image in its place. (A card's own image that is one is left out: `shows_image`.)"""
+    svg = []
+    for snapshot in shown:
+        if "<img" not in snapshot.html:
+            continue
+        for tag in _IMG.findall(snapshot.html):
+            src = _SRC.search(tag)
+            url = html_unescape(src[1]) if src is not None else ""
+            if url and not shows_image(url):
+                svg.append((snapshot, url))
+    if not svg:
+        return []
+    # Each post's file by its ID: a list of the index's knows both without reading a post.
+    listed = posts if isinstance(posts, PostList) else None
+    files = (
+        dict(zip(listed.ids, listed.paths, strict=True))
+        if listed is not None
+        else {post.id: post.rel_path for post in posts}
+    )
+    return [
+        Problem(
+            files.get(snapshot.id, snapshot.url),
+            0,
+            f"image {url}: SVG, which Gmail and Outlook do not show: the digest carries this "
+            "post in full, and readers there see a broken image in its place; give a PNG or "
+            "JPEG for email readers",
+            warning=True,
+        )
+        for snapshot, url in svg
+    ]
+
+
 def digest_id(posts: Sequence[PostSnapshot], created: datetime) -> str:
     """Return a digest ID: its date, and a hash of its posts so two digests never clash."""
     digest = hashlib.sha256("\n".join(p.id for p in posts).encode()).hexdigest()[:8]

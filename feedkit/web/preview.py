@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from feedkit.config import Config
-from feedkit.errors import ContentError, FeedkitError
+from feedkit.errors import ContentError, FeedkitError, Problem
 from feedkit.i18n import language
 from feedkit.mail.digest import (
     SAMPLE_READER,
@@ -29,6 +29,7 @@ from feedkit.mail.digest import (
     format_day,
 )
 from feedkit.mail.sending import next_record
+from feedkit.mail.snapshot import full_image_warnings
 from feedkit.mail.state import PostSnapshot, State
 from feedkit.mail.wire import html_sent_size, wire_bytes
 from feedkit.models import Post, listed_title
@@ -61,6 +62,7 @@ class DigestPreview:
     why: str
     rendered: RenderedDigest
     message: EmailMessage
+    warnings: tuple[Problem, ...] = ()  # its images in full that mail programs do not show
 
     @property
     def html(self) -> str:
@@ -95,7 +97,9 @@ def preview_digest(
     # working unsubscribe link (its token is that of reader@example.com, which nobody has).
     renderer = renderer or DigestRenderer(cfg, sample_links=True)
     rendered = renderer.render(record)
-    return DigestPreview(why, rendered, renderer.message(rendered, record, SAMPLE_READER))
+    message = renderer.message(rendered, record, SAMPLE_READER)
+    warned = full_image_warnings(record.posts[: rendered.cards], public)
+    return DigestPreview(why, rendered, message, tuple(warned))
 
 
 def site_digest(site: WarmSite, now: datetime) -> DigestPreview:
@@ -134,8 +138,10 @@ def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
     plan = site.plan(now)
     digest: dict[str, Any] | None = None
     digest_error = None
+    digest_warnings: tuple[Problem, ...] = ()
     try:
         preview = site_digest(site, now)
+        digest_warnings = preview.warnings
         digest = {
             "why": preview.why,
             "subject": preview.rendered.subject,
@@ -179,7 +185,7 @@ def render_page(site: WarmSite, now: datetime, page: int = 1) -> str:
             pages=pages,
             first_text=words.number((page - 1) * POSTS_PER_PAGE + 1),
             last_text=words.number(min(page * POSTS_PER_PAGE, total)),
-            warnings=[str(w) for w in plan.warnings],
+            warnings=[str(w) for w in plan.warnings + digest_warnings],
             now=now.isoformat(timespec="seconds"),
             token=site.token,
         )
