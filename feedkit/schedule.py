@@ -81,6 +81,8 @@ def digest_runner(config_path: Path, should_stop: Callable[[], bool]) -> RunSlot
         )
         for line in report.summary.splitlines():
             log.info("%s", line)
+        for warning in report.warnings:
+            log.warning("%s", warning)
         if report.total("sent"):
             _publish_archive(cfg, state, render_cache)
         if report.halted is not None:

@@ -586,12 +586,20 @@ def test_the_dry_run_and_the_preview_say_which_images_of_a_digest_in_full_are_sv
             page = response.read().decode()
     shown = re.findall(r'<li class="problem"><code>(.*?)</code></li>', page)
     assert [html.unescape(line) for line in shown] == warned
+    # The run that sends says so too, on stderr.
+    sent = digest_command(tmp_path)
+    assert sent.exit_code == 0, sent.output
+    assert "sent: 1 sent" in sent.stdout
+    assert [line for line in sent.stderr.splitlines() if "warning:" in line] == warned
     # As a title link (the newest post alone over the digest's size, and every post after
     # it), a post's images are not in the digest.
     toml.write_text(
         toml.read_text().replace('content = "full"', 'content = "full"\nmax_bytes = 30000')
     )
+    write_post(tmp_path, "vector-2", "Vector again", NOW - timedelta(minutes=40), body)
     write_post(tmp_path, "long", "Long", NOW - timedelta(minutes=30), "Words. " * 4000)
     dry = digest_command(tmp_path, "--dry-run")
     assert dry.exit_code == 0 and "0 full card(s), 2 title link(s)" in dry.stdout, dry.output
-    assert "warning:" not in dry.stdout
+    sent = digest_command(tmp_path)
+    assert sent.exit_code == 0 and "(2 post(s)) sent: 1 sent" in sent.stdout, sent.output
+    assert "warning:" not in dry.stdout + dry.stderr + sent.stdout + sent.stderr

@@ -130,6 +130,7 @@ def digest(
                     progress=line.show,
                 )
     index.keep(now)  # a site's first run made its .feedkit folder: the next run reads less
+    report(result.warnings)
     try:
         if result.total("sent"):
             refresh_web_copies(cfg, render_cache)  # the web copies the mails link to

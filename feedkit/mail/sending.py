@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from feedkit.config import Config
-from feedkit.errors import ConfigError, FeedkitError
+from feedkit.errors import ConfigError, FeedkitError, Problem
 from feedkit.i18n import language
 from feedkit.mail.batch import DigestOutcome, deliver
 from feedkit.mail.digest import DigestRenderer
@@ -21,7 +21,7 @@ from feedkit.mail.digestmessage import check_sendable
 from feedkit.mail.identity import list_id, message_id_of_test_copy
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.roster import list_status, reader_statuses
-from feedkit.mail.snapshot import SENT_BEFORE, make_record, plan_run
+from feedkit.mail.snapshot import SENT_BEFORE, full_image_warnings, make_record, plan_run
 from feedkit.mail.state import DigestRecord, PostSnapshot, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import site_secret
@@ -45,6 +45,8 @@ class RunReport:
     digests: list[DigestOutcome] = field(default_factory=list)
     stopped: bool = False  # asked to stop before every reader was served
     halted: DeliveryError | None = None  # why the batch stopped for everyone, if it did
+    # What the new digest carries that some readers will not see (its SVG images in full).
+    warnings: list[Problem] = field(default_factory=list)
 
     def total(self, *statuses: str) -> int:
         """Return how many readers of this run's digests ended in one of `statuses`."""
@@ -127,6 +129,7 @@ def run_digest(
             # A template that fails, fails before the digest is frozen: frozen, it would go
             # out after the fix beside a digest of the posts written meanwhile.
             rendered = renderer.render(record)
+            report.warnings += full_image_warnings(record.posts[: rendered.cards], plan.new)
             state.create_digest(
                 record,
                 [Recipient(s.key, s.name) for s in subscribers],
