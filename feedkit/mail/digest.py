@@ -179,7 +179,7 @@ class DigestRenderer:
             "image_height": post.image_height,
             # Sanitised when rendered (feedkit.posts.sanitize): markup, not text to escape.
             "html": markupsafe.Markup(post.html),
-            "direction": direction(post.html) if post.html else "ltr",  # as dir="auto" has it
+            "direction": direction(post.html),  # as dir="auto" lays it out: ltr when empty
             "text": post.text,
             # The post's language where it is not the site's: its title and text say so.
             "language": post.language,

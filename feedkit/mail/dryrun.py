@@ -102,7 +102,7 @@ def plan_dry_run(
         row = Readers(state).widest()  # a link of feedkit serve carries the reader's number
         reader = row.subscriber if row is not None else reader
     images = tuple(
-        (post.id, tuple(full_image_warnings([post], public)))
+        (post.id, tuple(full_image_warnings([post], plan.new)))  # each post's file among them
         for post in (record.posts if record is not None else ())
     )
     return DryRunPlan(tuple(lines), record, len(subscribers), reader, row, images)
