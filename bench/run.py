@@ -539,7 +539,10 @@ def main(argv: list[str] | None = None) -> int:
             preview_rows.append(
                 preview_speed.row(site.root, size, site.newest, args.runs, env, build[0])
             )
-            digest_rows.append(digest_speed.row(site.root, size, args.runs, env, build[0], measure))
+            drop = drop_from_memory if args.evict else None
+            digest_rows.append(
+                digest_speed.row(site.root, size, args.runs, env, build[0], measure, drop)
+            )
         yaml_rows = yaml_speed.rows(site.root / "content", args.runs)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
