@@ -18,12 +18,16 @@ from conftest import bytes_in_memory
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
-def load_corpus() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_corpus", BENCH / "corpus.py")
+def load_bench(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_corpus() -> ModuleType:
+    return load_bench("corpus")
 
 
 def files_of(root: Path) -> dict[str, bytes]:
@@ -142,3 +146,21 @@ def test_evict_drops_the_posts_from_memory_and_passes_over_what_is_no_file(
     if resident is None:
         pytest.skip("fincore is not installed: what is in memory is not checked")
     assert resident == [0, 0]
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="needs a system that pins a process to cores, and two of them",
+)
+def test_floor_reads_the_import_report_of_a_build_that_runs_on_one_core() -> None:
+    # On two cores a build forks a helper whose import-time lines interleave with its own
+    # on stderr, misplacing modules in the report's tree: the floor's list of modules then
+    # changed from build to build. The command here fails unless it runs on one core.
+    floor = load_bench("floor")
+    code = (
+        "import os, sys\n"
+        "if len(os.sched_getaffinity(0)) != 1: sys.exit('on more than one core')\n"
+        "import json\n"
+    )
+    modules = floor.imported_by([sys.executable, "-c", code], dict(os.environ))
+    assert "json" in modules
