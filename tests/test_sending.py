@@ -750,8 +750,9 @@ def test_a_new_permalink_mails_no_post_again_and_new_posts_still_go_out(
     # Every post gets a new URL, so a new ID: by ID alone all four would be new again.
     set_toml(tmp_path, 'permalink = "/archive/{slug}/"')
     said = (
-        "4 post(s) sent before under another ID {} as sent, not mailed again (their files "
-        "are the ones sent; a new permalink, base_url or [feed] ids gives every post a new ID)"
+        "4 post(s) sent before under another ID {} as sent, not mailed again (their files, or "
+        "their titles and dates, are those of posts sent; a renamed file, a new slug, "
+        "permalink, base_url or [feed] ids gives a post a new ID)"
     )
     dry = digest(tmp_path, "--dry-run")
     assert dry.exit_code == 0, dry.output
@@ -801,6 +802,66 @@ def test_a_post_file_written_again_as_a_later_post_goes_out(
     for address, _ in READERS:
         (received,) = smtp_server.received_for(address)
         assert titles(received) == ["New post in an old file"]
+
+
+def test_a_mailed_post_whose_file_is_renamed_is_not_mailed_again(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    site(tmp_path, smtp_server)
+    assert digest(tmp_path).exit_code == 0  # the first run: the archive recorded
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=2))
+    assert "6 sent" in digest(tmp_path).stdout
+    sent = len(smtp_server.messages)
+
+    # A new file name is a new slug, so a new URL and ID, in a file no digest recorded.
+    old = tmp_path / "content" / "new-a.md"
+    old.rename(tmp_path / "content" / "new-post-a.md")
+    said = (
+        "1 post(s) sent before under another ID {} as sent, not mailed again (their files, or "
+        "their titles and dates, are those of posts sent; a renamed file, a new slug, "
+        "permalink, base_url or [feed] ids gives a post a new ID)"
+    )
+    dry = digest(tmp_path, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.startswith(
+        said.format("would be recorded")
+        + ":\n  - New post A <https://example.com/blog/2026/11/new-post-a/>\n"
+        + "No new posts since the last digest; nothing would be sent.\n"
+    ), dry.stdout
+    run = digest(tmp_path)
+    assert run.exit_code == 0, run.output
+    assert run.stdout == (
+        said.format("recorded") + "\nNo new posts since the last digest; nothing sent.\n"
+    )
+    assert len(smtp_server.messages) == sent
+    assert digest(tmp_path).stdout == "No new posts since the last digest; nothing sent.\n"
+
+    # Known by its new file from now on: a new permalink after the rename mails it not.
+    set_toml(tmp_path, 'permalink = "/archive/{slug}/"')
+    later = digest(tmp_path)
+    assert later.exit_code == 0, later.output
+    assert later.stdout.startswith("4 post(s) sent before under another ID recorded")
+    assert len(smtp_server.messages) == sent
+
+
+def test_a_new_post_with_a_mailed_posts_title_and_another_date_goes_out(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # A yearly post takes last year's title; only the same title at the same instant is
+    # the same post. Nor does a post with a mailed post's date and another title stay back.
+    site(tmp_path, smtp_server)
+    assert digest(tmp_path).exit_code == 0
+    write_post(tmp_path, "new-review-2029", "New year in review", NOW - timedelta(days=2))
+    assert "6 sent" in digest(tmp_path, now=NOW - timedelta(days=1)).stdout
+    write_post(tmp_path, "new-review-2030", "New year in review", NOW - timedelta(hours=2))
+    write_post(tmp_path, "new-same-day", "New post, same date", NOW - timedelta(days=2))
+    result = digest(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Digest "), result.stdout  # none said sent before
+    for address, _ in READERS:
+        first, second = smtp_server.received_for(address)
+        assert titles(first) == ["New year in review"]
+        assert titles(second) == ["New post, same date", "New year in review"]
 
 
 def test_a_state_from_before_files_were_recorded_learns_them_on_its_next_run(

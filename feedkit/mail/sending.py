@@ -112,7 +112,12 @@ def run_digest(
         posts = PostList.of(public)
         state.record_known_files(posts.ids, posts.paths, now)
     if plan.sent_before:
-        state.record_sent([post.id for post in plan.sent_before], now)
+        # Their files too: a renamed one is known by its new file from now on.
+        state.record_sent(
+            [post.id for post in plan.sent_before],
+            now,
+            [post.rel_path for post in plan.sent_before],
+        )
         report.sent_before = len(plan.sent_before)
         log.info("%d post(s) sent before under another ID", len(plan.sent_before))
 

@@ -34,13 +34,15 @@ class Plan:
     resume: list[tuple[DigestRecord, list[Recipient]]]
     new: list[Post]
     # Posts no digest covered by their IDs, whose files one did, that were published before
-    # it: their IDs changed. Recorded as sent, not sent again.
+    # it, or that a digest mailed by their titles and dates: their IDs changed. Recorded as
+    # sent, not sent again.
     sent_before: list[Post] = field(default_factory=list)
 
 
 SENT_BEFORE = (
-    "%d post(s) sent before under another ID %s as sent, not mailed again (their files are "
-    "the ones sent; a new permalink, base_url or [feed] ids gives every post a new ID)"
+    "%d post(s) sent before under another ID %s as sent, not mailed again (their files, or "
+    "their titles and dates, are those of posts sent; a renamed file, a new slug, permalink, "
+    "base_url or [feed] ids gives a post a new ID)"
 )
 
 
@@ -52,11 +54,22 @@ def plan_run(state: State | None, public: Sequence[Post], *, send_latest: int = 
     resume = [(d, state.recipients(d.id, waiting_only=True)) for d in state.unfinished_digests()]
     unknown = new_posts(posts, state.known_post_ids())
     covered = state.covered_files(post.rel_path for post in unknown) if unknown else {}
+    # Known by its file: a new permalink, base_url or [feed] ids; by its title and date: a
+    # renamed file (or a new slug). An untitled post is known by its file alone.
+    by_file = {
+        post.rel_path
+        for post in unknown
+        if (recorded := covered.get(post.rel_path)) and post.published <= recorded
+    }
+    maybe_new = [post for post in unknown if post.rel_path not in by_file and post.title]
+    mailed = (
+        state.mailed((post.title, post.published) for post in maybe_new) if maybe_new else set()
+    )
     new: list[Post] = []
     sent_before: list[Post] = []
     for post in unknown:
-        recorded = covered.get(post.rel_path)
-        (sent_before if recorded and post.published <= recorded else new).append(post)
+        known = post.rel_path in by_file or (post.title, post.published) in mailed
+        (sent_before if known else new).append(post)
     return Plan(False, posts[:0], resume, new, sent_before)
 
 

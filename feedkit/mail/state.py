@@ -103,14 +103,21 @@ class State:
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, now.isoformat())
                 )
 
-    def record_sent(self, post_ids: Iterable[str], now: datetime) -> None:
+    def record_sent(
+        self, post_ids: Iterable[str], now: datetime, paths: Iterable[str] = ()
+    ) -> None:
         """Record posts as sent without a digest: the archive on the first run, and posts
-        sent before under another ID. In one transaction: with every post's ID changed,
+        sent before under another ID, with `paths`, their files not recorded yet (one
+        already recorded keeps its time). In one transaction: with every post's ID changed,
         a commit per post would sync the database thousands of times."""
         with transaction(self.conn):
             self.conn.executemany(
                 "INSERT OR IGNORE INTO baseline VALUES (?, ?)",
                 [(pid, now.isoformat()) for pid in post_ids],
+            )
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO covered_files VALUES (?, ?)",
+                [(path, now.isoformat()) for path in paths],
             )
 
     def record_files(self, paths: Iterable[str], now: datetime) -> None:
@@ -151,6 +158,30 @@ class State:
                 f"SELECT path, recorded FROM covered_files WHERE path IN ({marks})", chunk
             )
             found.update((path, datetime.fromisoformat(when)) for path, when in rows)
+        return found
+
+    def mailed(self, posts: Iterable[tuple[str, datetime]]) -> set[tuple[str, datetime]]:
+        """Return those of `posts` (a title and the time it was published, each) that a
+        digest mailed under whatever ID: one of its frozen posts has that title and was
+        published at that instant. A post whose file was renamed has another URL, so
+        another ID, and is the same post."""
+        found: set[tuple[str, datetime]] = set()
+        for title, published in set(posts):
+            # Snapshots are stored as json.dumps(…, ensure_ascii=False) writes them: the
+            # rows that hold the title as their "title" (or as text that looks so), then
+            # the ones that really do.
+            key = '"title": ' + json.dumps(title, ensure_ascii=False)
+            rows = self.conn.execute(
+                "SELECT snapshot FROM digest_posts WHERE instr(snapshot, ?) > 0", (key,)
+            )
+            for (text,) in rows:
+                shown = json.loads(text)
+                if (
+                    shown["title"] == title
+                    and datetime.fromisoformat(shown["published"]) == published
+                ):
+                    found.add((title, published))
+                    break
         return found
 
     def known_post_ids(self) -> set[str]:
