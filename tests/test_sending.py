@@ -844,6 +844,58 @@ def test_a_mailed_post_whose_file_is_renamed_is_not_mailed_again(
     assert len(smtp_server.messages) == sent
 
 
+def test_an_archive_post_whose_file_is_renamed_is_not_mailed(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # The first run records the archive, never mailed; renamed, a post of it has a new ID
+    # in a file the run did not record, and is still the archive's.
+    site(tmp_path, smtp_server)
+    assert digest(tmp_path).exit_code == 0
+    (tmp_path / "content" / "old-1.md").rename(tmp_path / "content" / "older-1.md")
+    dry = digest(tmp_path, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.startswith("1 post(s) sent before under another ID would be recorded"), (
+        dry.stdout
+    )
+    assert "No new posts since the last digest; nothing would be sent.\n" in dry.stdout
+    run = digest(tmp_path)
+    assert run.exit_code == 0, run.output
+    assert run.stdout.startswith("1 post(s) sent before under another ID recorded as sent")
+    assert run.stdout.endswith("\nNo new posts since the last digest; nothing sent.\n")
+    assert smtp_server.messages == []
+
+
+def test_a_state_from_before_titles_were_recorded_learns_them_on_its_next_run(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    cfg = site(tmp_path, smtp_server)
+    assert digest(tmp_path).exit_code == 0
+    state_path = cfg.path(cfg.digest.state)
+    with State.open(state_path) as state:  # the baseline table as schema 5 had it
+        state.conn.executescript(
+            "CREATE TABLE old (post_id TEXT PRIMARY KEY, recorded TEXT NOT NULL);"
+            "INSERT INTO old SELECT post_id, recorded FROM baseline;"
+            "DROP TABLE baseline; ALTER TABLE old RENAME TO baseline;"
+            "DELETE FROM meta WHERE key='baseline_titles';"
+            "UPDATE meta SET value='5' WHERE key='schema';"
+        )
+    # A dry run reads such a file as it is, and changes nothing in it.
+    before = state_path.read_bytes()
+    dry = digest(tmp_path, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.startswith("No new posts since the last digest"), dry.stdout
+    assert state_path.read_bytes() == before
+    # A run brings it to schema 6 and records the titles of the archive's posts.
+    assert digest(tmp_path).stdout == "No new posts since the last digest; nothing sent.\n"
+    with State.open(state_path) as state:
+        rows = state.conn.execute("SELECT title FROM baseline ORDER BY title").fetchall()
+        assert [title for (title,) in rows] == ["Old post 0", "Old post 1", "Old post 2"]
+    (tmp_path / "content" / "old-2.md").rename(tmp_path / "content" / "older-2.md")
+    result = digest(tmp_path)
+    assert result.stdout.startswith("1 post(s) sent before under another ID recorded")
+    assert smtp_server.messages == []
+
+
 def test_a_new_post_with_a_mailed_posts_title_and_another_date_goes_out(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

@@ -72,6 +72,15 @@ class RunReport:
         return "\n".join(lines)
 
 
+def _record_known_titles(state: State, posts: PostList, now: datetime) -> None:
+    """Record the titles and dates of the baseline's posts that a state from before
+    schema 6 holds without, each read in full."""
+    untitled = state.untitled_ids()
+    wanted = [i for i, post_id in enumerate(posts.ids) if post_id in untitled]
+    titled = [(posts[i].title, posts[i].published) for i in wanted]
+    state.record_known_titles([posts.ids[i] for i in wanted], titled, now)
+
+
 def run_digest(
     cfg: Config,
     state: State,
@@ -105,18 +114,26 @@ def run_digest(
     report = RunReport()
     plan = plan_run(state, public, send_latest=send_latest)
     if plan.first_run:
-        state.record_baseline(plan.baseline.ids, now, plan.baseline.paths)
-        report.baseline = len(plan.baseline)
-        log.info("first run: %d post(s) recorded as already sent", len(plan.baseline))
-    elif not state.files_recorded():  # a state from before files were recorded: once
-        posts = PostList.of(public)
-        state.record_known_files(posts.ids, posts.paths, now)
+        # Each post read in full for its title (at 20,000 posts, a few seconds, once): a
+        # post of the archive renamed later is known by its title and date.
+        archive = plan.baseline
+        titled = [(post.title, post.published) for post in archive]
+        state.record_baseline(archive.ids, now, archive.paths, titled)
+        report.baseline = len(archive)
+        log.info("first run: %d post(s) recorded as already sent", len(archive))
+    else:
+        if not state.files_recorded():  # a state from before files were recorded: once
+            posts = PostList.of(public)
+            state.record_known_files(posts.ids, posts.paths, now)
+        if not state.titles_recorded():  # nor titles: once, for the posts still there
+            _record_known_titles(state, PostList.of(public), now)
     if plan.sent_before:
-        # Their files too: a renamed one is known by its new file from now on.
+        # Their files and titles too: a renamed one is known by them from now on.
         state.record_sent(
             [post.id for post in plan.sent_before],
             now,
             [post.rel_path for post in plan.sent_before],
+            [(post.title, post.published) for post in plan.sent_before],
         )
         report.sent_before = len(plan.sent_before)
         log.info("%d post(s) sent before under another ID", len(plan.sent_before))

@@ -7,11 +7,23 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from feedkit.mail.statefile import StateError, connect, connect_readonly, transaction
+
+# A post as the state knows it besides its ID: its title and when it was published.
+Titled = tuple[str, datetime]
+
+
+def _title_key(titled: Titled) -> tuple[str | None, str | None]:
+    """Return a post's title and publication time as the baseline holds them: the instant
+    in UTC, so that equal instants are equal text; (None, None) for an untitled post."""
+    title, published = titled
+    if not title:
+        return None, None
+    return title, published.astimezone(UTC).isoformat()
 
 
 @dataclass(frozen=True)
@@ -91,29 +103,40 @@ class State:
         return row is not None
 
     def record_baseline(
-        self, post_ids: Iterable[str], now: datetime, paths: Iterable[str] = ()
+        self,
+        post_ids: Sequence[str],
+        now: datetime,
+        paths: Iterable[str] = (),
+        titled: Sequence[Titled] = (),
     ) -> None:
-        """Record the archive as already sent (first run), with the posts' files, in one
-        transaction."""
+        """Record the archive as already sent (first run), with the posts' files and
+        (`titled`, beside `post_ids`) their titles and dates, in one transaction."""
         with transaction(self.conn):
-            self.record_sent(post_ids, now)
+            self.record_sent(post_ids, now, titled=titled)
             self.record_files(paths, now)
-            for key in ("baseline", "covered_files"):
+            for key in ("baseline", "covered_files", "baseline_titles"):
                 self.conn.execute(
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, now.isoformat())
                 )
 
     def record_sent(
-        self, post_ids: Iterable[str], now: datetime, paths: Iterable[str] = ()
+        self,
+        post_ids: Sequence[str],
+        now: datetime,
+        paths: Iterable[str] = (),
+        titled: Sequence[Titled] = (),
     ) -> None:
         """Record posts as sent without a digest: the archive on the first run, and posts
         sent before under another ID, with `paths`, their files not recorded yet (one
-        already recorded keeps its time). In one transaction: with every post's ID changed,
-        a commit per post would sync the database thousands of times."""
+        already recorded keeps its time), and `titled` (beside `post_ids`), their titles
+        and dates. In one transaction: with every post's ID changed, a commit per post
+        would sync the database thousands of times."""
+        keys = [_title_key(each) for each in titled] or [(None, None)] * len(post_ids)
         with transaction(self.conn):
             self.conn.executemany(
-                "INSERT OR IGNORE INTO baseline VALUES (?, ?)",
-                [(pid, now.isoformat()) for pid in post_ids],
+                "INSERT OR IGNORE INTO baseline (post_id, recorded, title, published) "
+                "VALUES (?, ?, ?, ?)",
+                [(pid, now.isoformat(), *key) for pid, key in zip(post_ids, keys, strict=True)],
             )
             self.conn.executemany(
                 "INSERT OR IGNORE INTO covered_files VALUES (?, ?)",
@@ -160,13 +183,50 @@ class State:
             found.update((path, datetime.fromisoformat(when)) for path, when in rows)
         return found
 
-    def mailed(self, posts: Iterable[tuple[str, datetime]]) -> set[tuple[str, datetime]]:
+    def titles_recorded(self) -> bool:
+        """Return True once the titles and dates of the archive's posts are recorded (a
+        state from before schema 6 has none)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='baseline_titles'").fetchone()
+        return row is not None or not self.has_baseline()
+
+    def untitled_ids(self) -> set[str]:
+        """Return the IDs of the posts the baseline holds without a title and date."""
+        rows = self.conn.execute("SELECT post_id FROM baseline WHERE published IS NULL")
+        return {r[0] for r in rows}
+
+    def record_known_titles(
+        self, ids: Sequence[str], titled: Sequence[Titled], now: datetime
+    ) -> None:
+        """Record the titles and dates (`titled`, beside `ids`) of posts the baseline holds
+        without, once: a state from before schema 6 has none."""
+        keys = [_title_key(each) for each in titled]
+        with transaction(self.conn):
+            self.conn.executemany(
+                "UPDATE baseline SET title = ?, published = ? "
+                "WHERE post_id = ? AND published IS NULL",
+                [(*key, pid) for pid, key in zip(ids, keys, strict=True)],
+            )
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('baseline_titles', ?)",
+                (now.isoformat(),),
+            )
+
+    def mailed(self, posts: Iterable[Titled]) -> set[Titled]:
         """Return those of `posts` (a title and the time it was published, each) that a
-        digest mailed under whatever ID: one of its frozen posts has that title and was
-        published at that instant. A post whose file was renamed has another URL, so
-        another ID, and is the same post."""
-        found: set[tuple[str, datetime]] = set()
+        digest mailed, or the baseline recorded, under whatever ID: one of the digests'
+        frozen posts, or of the baseline's, has that title and was published at that
+        instant. A post whose file was renamed has another URL, so another ID, and is the
+        same post."""
+        found: set[Titled] = set()
         for title, published in set(posts):
+            if self._baseline_titled():
+                row = self.conn.execute(
+                    "SELECT 1 FROM baseline WHERE title = ? AND published = ? LIMIT 1",
+                    _title_key((title, published)),
+                ).fetchone()
+                if row is not None:
+                    found.add((title, published))
+                    continue
             # Snapshots are stored as json.dumps(…, ensure_ascii=False) writes them: the
             # rows that hold the title as their "title" (or as text that looks so), then
             # the ones that really do.
@@ -183,6 +243,12 @@ class State:
                     found.add((title, published))
                     break
         return found
+
+    def _baseline_titled(self) -> bool:
+        """Return True when the baseline has its titles' columns: a state opened for
+        reading only is as an older feedkit may have left it."""
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(baseline)")}
+        return "published" in columns
 
     def known_post_ids(self) -> set[str]:
         """Return the IDs of posts in the baseline or in any digest: not new any more."""

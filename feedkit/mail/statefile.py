@@ -11,13 +11,21 @@ from pathlib import Path
 
 from feedkit.errors import FeedkitError
 
-SCHEMA_VERSION = 5  # 2: the reader list (readers, reader_events); 3: covered_files;
-# 4: confirmation_queue; 5: its claims (claimed_by, claimed_until)
+SCHEMA_VERSION = 6  # 2: the reader list (readers, reader_events); 3: covered_files;
+# 4: confirmation_queue; 5: its claims (claimed_by, claimed_until); 6: baseline's title and
+# published
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Posts that existed before the first digest: recorded as sent, so nobody gets the archive.
--- Also posts sent before under another ID (see covered_files).
-CREATE TABLE IF NOT EXISTS baseline (post_id TEXT PRIMARY KEY, recorded TEXT NOT NULL);
+-- Also posts sent before under another ID (see covered_files). With each, its title and
+-- when it was published (ISO 8601 in UTC): renamed, a post has another ID and file, and is
+-- known by those (NULL: recorded by a feedkit before schema 6, or untitled).
+CREATE TABLE IF NOT EXISTS baseline (
+    post_id TEXT PRIMARY KEY,
+    recorded TEXT NOT NULL,
+    title TEXT,
+    published TEXT
+);
 -- The file (as messages show it: from the site's folder) of each post the baseline or a
 -- digest covered, and when. A new `permalink`, `base_url` or `[feed] ids` gives every post
 -- a new ID; a post known by its file, published before it was recorded, is not new.
@@ -105,6 +113,7 @@ CREATE TABLE IF NOT EXISTS bounce_messages (
 # leaves an existing table as it was, so an older file gains them by ALTER TABLE.
 ADDED_COLUMNS = {
     "confirmation_queue": ("claimed_by TEXT", "claimed_until TEXT"),  # 5
+    "baseline": ("title TEXT", "published TEXT"),  # 6
 }
 
 
