@@ -34,8 +34,8 @@ class Plan:
     resume: list[tuple[DigestRecord, list[Recipient]]]
     new: list[Post]
     # Posts no digest covered by their IDs, whose files one did, that were published before
-    # it, or that a digest mailed by their titles and dates: their IDs changed. Recorded as
-    # sent, not sent again.
+    # it, or that a digest mailed or the first run recorded, by their titles and dates:
+    # their IDs changed. Recorded as sent, not sent again.
     sent_before: list[Post] = field(default_factory=list)
 
 

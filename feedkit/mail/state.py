@@ -218,8 +218,9 @@ class State:
         instant. A post whose file was renamed has another URL, so another ID, and is the
         same post."""
         found: set[Titled] = set()
+        titled_baseline = self._baseline_titled()
         for title, published in set(posts):
-            if self._baseline_titled():
+            if titled_baseline:
                 row = self.conn.execute(
                     "SELECT 1 FROM baseline WHERE title = ? AND published = ? LIMIT 1",
                     _title_key((title, published)),
