@@ -732,6 +732,15 @@ def test_every_missing_send_setting_is_reported_at_once(
     assert not (tmp_path / ".feedkit" / "state.db").exists()
 
 
+# What a run says of posts it knows under another ID ("%d" their count, "{}" whether they
+# would be or were recorded), as the user reads it.
+SENT_BEFORE = (
+    "%d post(s) sent before under another ID {} as sent, not mailed again (their files, or "
+    "their titles and dates, are those of posts sent; a renamed file, a new slug, "
+    "permalink, base_url or [feed] ids gives a post a new ID)"
+)
+
+
 def set_toml(root: Path, line: str) -> None:
     """Put `line` at the top of the site's feedkit.toml (a top-level setting)."""
     toml = root / "feedkit.toml"
@@ -749,11 +758,7 @@ def test_a_new_permalink_mails_no_post_again_and_new_posts_still_go_out(
 
     # Every post gets a new URL, so a new ID: by ID alone all four would be new again.
     set_toml(tmp_path, 'permalink = "/archive/{slug}/"')
-    said = (
-        "4 post(s) sent before under another ID {} as sent, not mailed again (their files, or "
-        "their titles and dates, are those of posts sent; a renamed file, a new slug, "
-        "permalink, base_url or [feed] ids gives a post a new ID)"
-    )
+    said = SENT_BEFORE.replace("%d", "4")
     dry = digest(tmp_path, "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert dry.stdout.startswith(said.format("would be recorded") + ":\n  - ")
@@ -816,11 +821,7 @@ def test_a_mailed_post_whose_file_is_renamed_is_not_mailed_again(
     # A new file name is a new slug, so a new URL and ID, in a file no digest recorded.
     old = tmp_path / "content" / "new-a.md"
     old.rename(tmp_path / "content" / "new-post-a.md")
-    said = (
-        "1 post(s) sent before under another ID {} as sent, not mailed again (their files, or "
-        "their titles and dates, are those of posts sent; a renamed file, a new slug, "
-        "permalink, base_url or [feed] ids gives a post a new ID)"
-    )
+    said = SENT_BEFORE.replace("%d", "1")
     dry = digest(tmp_path, "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert dry.stdout.startswith(
