@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from feedkit.errors import Problem
+from feedkit.models import Choice
 from feedkit.posts.postfile import FileProblems, decode, line_of_key, split
 
 # Returns the problems of one file's body (shown path, path): `body_problems`, or one that
@@ -72,6 +73,47 @@ def duplicates(records: Iterable[tuple[str, Path | str, str, str]]) -> list[Prob
                         f"each post needs its own {what}",
                     )
                 )
+    return found
+
+
+def renamed(
+    gone: Iterable[tuple[str, Choice]], added: Iterable[tuple[str, Path | str, Choice]]
+) -> list[Problem]:
+    """Return a warning for each post file new since the last build that looks like a file
+    `gone` since then, renamed: the only one of either kind published at that instant,
+    under another ID (`gone`: shown path and choice; `added`: shown path, file, choice).
+
+    Renamed, a post has a new slug, so a new URL and ID, and feed readers show it again as
+    a new post; an `id:` in its front matter keeps the old one. (A digest knows the post by
+    its title and date, and does not mail it again.)"""
+    by_time: dict[float, tuple[list[tuple[str, Choice]], list[tuple[str, Path | str, Choice]]]]
+    by_time = {}
+    for shown, choice in gone:
+        if not choice.draft:  # a draft was in no feed
+            by_time.setdefault(choice.published, ([], []))[0].append((shown, choice))
+    if not by_time:
+        return []
+    for shown, source, choice in added:
+        if choice.published in by_time:
+            by_time[choice.published][1].append((shown, source, choice))
+    found = []
+    for olds, news in by_time.values():
+        if len(olds) != 1 or len(news) != 1:  # none, or which is which cannot be told
+            continue
+        (old_shown, old), (shown, source, new) = olds[0], news[0]
+        if old.id == new.id or new.draft:
+            continue
+        found.append(
+            Problem(
+                shown,
+                _key_line(source, shown, ("date",)),
+                f"its feed entry ID is {new.id!r}, where {old_shown}, gone since the last "
+                f"build and published at the same time, had {old.id!r}: if it is that post "
+                "renamed, feed readers show it again as new; `id: "
+                f"{old.id}` in its front matter keeps the old ID",
+                warning=True,
+            )
+        )
     return found
 
 

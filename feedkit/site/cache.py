@@ -49,6 +49,7 @@ from feedkit.posts.walk import StatKey, stat_mtime_ns, walk
 from feedkit.shown import root_prefix
 from feedkit.site.cachefiles import (
     CHANGES_KEPT,
+    CHOICE,
     INDEX_FILE,
     POSTS_FILE,
     RENDERED_FILE,
@@ -189,6 +190,17 @@ class BuildCache:
         rows, todo = unchanged_rows(scan, sources, known)
         self.read_files = len(todo)
         refreshed = read_changed(cfg, scan, sources, layout, rows, todo, progress, meanwhile)
+        if known and todo:  # a renamed file is one gone and one new
+            gone = [(shown, row[CHOICE]) for shown, row in known.items() if shown not in sources]
+            if gone:
+                from feedkit.posts.crosscheck import renamed
+
+                added = [
+                    (shown, sources[shown], refreshed.rows[shown][CHOICE])
+                    for shown in refreshed.parsed
+                    if shown not in known
+                ]
+                refreshed.warnings += renamed(gone, added)
         self.parsed = refreshed.parsed
         self.rows, self.layout = refreshed.rows, layout.signature
         self._refreshed = (known, refreshed.rows)
