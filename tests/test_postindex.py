@@ -14,9 +14,11 @@ import pytest
 from feedkit import parallel
 from feedkit.config import load_config
 from feedkit.mail.snapshot import make_record
+from feedkit.mail.state import State
 from feedkit.posts import loader, postread, walk
 from feedkit.posts.loader import load_posts
 from feedkit.posts.postbody import read_body
+from feedkit.site import postindex
 from feedkit.site.cache import BuildCache
 from feedkit.site.postindex import READ_FOLDER, read_index, reader_cache
 from feedkit.site.postlist import templates_of
@@ -92,6 +94,40 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_post(tmp_path, "fresh", "A fresh post", NOW - timedelta(hours=1))
     settle(tmp_path)
     return tmp_path
+
+
+def test_the_first_digest_run_reads_the_archive_in_full_in_one_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: list[str]
+) -> None:
+    # The first run records each archive post's title and date (a post renamed later is
+    # known by them): every post read in full once, in one call that a forked child could
+    # share, not one file at a time.
+    for key, value in SECRET_ENV.items():
+        monkeypatch.setenv(key, value)
+    cfg = make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=4)
+    settle(tmp_path)
+    assert dry_run(tmp_path).startswith("First run: would record 4 published post(s)")
+    calls: list[int] = []
+    real = postindex.parse_files
+
+    def counted(cfg, paths, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(len(paths))
+        return real(cfg, paths, *args, **kwargs)
+
+    monkeypatch.setattr(postindex, "parse_files", counted)
+    reads.clear()
+    result = digest_command(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("First run: recorded 4 published post(s)")
+    # Each file twice: its row for the index (a dry run on a new site keeps none), then in
+    # full; the full reads in one call.
+    assert sorted(reads) == sorted([f"old-{i}.md" for i in range(4)] * 2)
+    assert calls == [4]
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        rows = state.conn.execute("SELECT title, published FROM baseline ORDER BY title")
+        assert [(title, published[:10]) for title, published in rows] == [
+            (f"Old post {i}", (NOW - timedelta(days=30 - i)).date().isoformat()) for i in range(4)
+        ]
 
 
 def test_a_dry_run_parses_only_the_posts_its_digest_shows(site: Path, reads: list[str]) -> None:

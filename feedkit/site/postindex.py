@@ -129,6 +129,20 @@ class PostIndex:
             post = self.read[shown] = found
         return post
 
+    def posts(self, shown: list[str]) -> list[Post]:
+        """Return the full posts of files, those not read yet read now in one go (shared
+        with a forked child when there are many, as `parse_files` shares them)."""
+        todo = [each for each in dict.fromkeys(shown) if each not in self.read]
+        if todo:
+            sources = [self._source(each) for each in todo]
+            layout = sources[0][1]  # the rules of the walk: the same for each of its files
+            parsed = parse_files(self.cfg, [Path(path) for path, _ in sources], layout=layout)
+            for each, (_, _, found, problems, _) in zip(todo, parsed, strict=True):
+                if not isinstance(found, Post):
+                    raise ContentError(problems or [Problem(each, 0, "is no longer a post")])
+                self.read[each] = found
+        return [self.read[each] for each in shown]
+
     def _source(self, shown: str) -> tuple[str, Layout | None]:
         """Return the path of the post file shown as `shown`, and the rules it is read with.
 
@@ -153,7 +167,9 @@ class PostIndex:
         cutoff = now.timestamp()
         kept = self.kept_public
         if kept is not None and kept.holds(self.scan.fingerprint, cutoff, drafts):
-            return PostList(kept.paths, kept.ids, self.post, anchors=dict(kept.anchors))
+            return PostList(
+                kept.paths, kept.ids, self.post, anchors=dict(kept.anchors), posts_of=self.posts
+            )
         listed = self._public.get((cutoff, drafts))
         if listed is None:
             rows = self.rows()
@@ -163,7 +179,7 @@ class PostIndex:
                 list(compress(rows.order, shown)),
                 list(compress(map(_ID, rows.choices), shown)),
             )
-        return PostList(*listed, self.post, anchors=self.rows().anchors)
+        return PostList(*listed, self.post, anchors=self.rows().anchors, posts_of=self.posts)
 
     def keep(self, now: datetime | None = None) -> None:
         """Save the rows read in this run for the next, once the site has a `.feedkit`
