@@ -121,13 +121,7 @@ class PostIndex:
     def post(self, shown: str) -> Post:
         """Return the full post of a file, read now (once)."""
         post = self.read.get(shown)
-        if post is None:
-            path, layout = self._source(shown)
-            ((_, _, found, problems, _),) = parse_files(self.cfg, [Path(path)], layout=layout)
-            if not isinstance(found, Post):
-                raise ContentError(problems or [Problem(shown, 0, "is no longer a post")])
-            post = self.read[shown] = found
-        return post
+        return post if post is not None else self.posts([shown])[0]
 
     def posts(self, shown: list[str]) -> list[Post]:
         """Return the full posts of files, those not read yet read now in one go (shared
