@@ -4,14 +4,12 @@ readers take for a new post. The build says so at the file, with the ID that kee
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import feedparser
 
-from conftest import NOW_ENV, SITE_TOML
+from conftest import SITE_TOML, run_feedkit
 
 OLD_ID = "tag:example.com,2026-01-02:/blog/2026/01/second/"
 
@@ -28,16 +26,6 @@ def settle(content: Path) -> None:
         os.utime(path, ns=(past, past))
 
 
-def feedkit(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "feedkit", *args, "--config", str(root / "feedkit.toml")],
-        env={**os.environ, **NOW_ENV},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def site(tmp_path: Path) -> Path:
     (tmp_path / "feedkit.toml").write_text(SITE_TOML)
     content = tmp_path / "content"
@@ -46,7 +34,7 @@ def site(tmp_path: Path) -> Path:
     write(content / "second.md", "Second", "2026-01-02")
     write(content / "third.md", "Third", "2026-01-03")
     settle(content)
-    built = feedkit(tmp_path, "build")
+    built = run_feedkit(tmp_path, "build")
     assert built.returncode == 0, built.stderr
     assert built.stderr == ""
     return content
@@ -56,7 +44,7 @@ def test_a_renamed_post_file_is_named_with_the_id_that_keeps_its_entry(tmp_path:
     content = site(tmp_path)
     (content / "second.md").rename(content / "second-post.md")
     settle(content)
-    built = feedkit(tmp_path, "build")
+    built = run_feedkit(tmp_path, "build")
     assert built.returncode == 0, built.stderr
     new_id = "tag:example.com,2026-01-02:/blog/2026/01/second-post/"
     assert built.stderr == (
@@ -66,7 +54,7 @@ def test_a_renamed_post_file_is_named_with_the_id_that_keeps_its_entry(tmp_path:
         f"`id: {OLD_ID}` in its front matter keeps the old ID\n"
     )
     # A build with nothing to do says what the build before it said.
-    again = feedkit(tmp_path, "build")
+    again = run_feedkit(tmp_path, "build")
     assert again.returncode == 0 and again.stderr == built.stderr
 
     # With the ID the warning gives, the feed has the old entry again, under its new URL.
@@ -74,7 +62,7 @@ def test_a_renamed_post_file_is_named_with_the_id_that_keeps_its_entry(tmp_path:
     text = path.read_text()
     path.write_text(text.replace("date:", f"id: {OLD_ID}\ndate:", 1))
     settle(content)
-    fixed = feedkit(tmp_path, "build")
+    fixed = run_feedkit(tmp_path, "build")
     assert fixed.returncode == 0 and fixed.stderr == "", fixed.stderr
     feed = feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes())
     entry = next(e for e in feed.entries if e.title == "Second")
@@ -93,13 +81,13 @@ def test_a_file_gone_and_another_new_are_no_rename_unless_one_date_pairs_them(
     write(content / "third-a.md", "Third A", "2026-01-03")
     write(content / "third-b.md", "Third B", "2026-01-03")
     settle(content)
-    built = feedkit(tmp_path, "build")
+    built = run_feedkit(tmp_path, "build")
     assert built.returncode == 0, built.stderr
     assert built.stderr == ""
     draft = content / "draft.md"
     draft.write_text("---\ntitle: Draft\ndate: 2026-01-05\ndraft: true\n---\nNot yet.\n")
     settle(content)
-    assert feedkit(tmp_path, "build").stderr == ""
+    assert run_feedkit(tmp_path, "build").stderr == ""
     draft.rename(content / "draft-renamed.md")
     settle(content)
-    assert feedkit(tmp_path, "build").stderr == ""
+    assert run_feedkit(tmp_path, "build").stderr == ""
