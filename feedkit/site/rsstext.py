@@ -68,10 +68,8 @@ def warnings(post: Post, raw: bytes, rss: str, atom: str) -> list[Problem]:
             Problem(
                 post.rel_path,
                 _key_line(raw, post.body_line, _TITLE_KEYS),
-                f"the title's {end!r} draws the W3C feed validator's warning \"title should "
-                f'not contain HTML" in {rss}: RSS cannot say that a title is plain text '
-                f"(Atom and JSON Feed do); to keep {rss} free of warnings, name the element "
-                "without the brackets",
+                f"the title's {_warned(end, 'title', rss, 'RSS')} (Atom and JSON Feed do)"
+                f"; to keep {rss} {_FIX}",
                 warning=True,
             )
         )
@@ -81,10 +79,7 @@ def warnings(post: Post, raw: bytes, rss: str, atom: str) -> list[Problem]:
                 Problem(
                     post.rel_path,
                     _key_line(raw, post.body_line, _TAG_KEYS),
-                    f"the tag {tag!r} draws the W3C feed validator's warning \"category "
-                    f'should not contain HTML" in {rss}: RSS cannot say that a category is '
-                    f"plain text; to keep {rss} free of warnings, name the element without "
-                    "the brackets",
+                    f"the tag {_warned(tag, 'category', rss, 'RSS')}; to keep {rss} {_FIX}",
                     warning=True,
                 )
             )
@@ -94,18 +89,24 @@ def warnings(post: Post, raw: bytes, rss: str, atom: str) -> list[Problem]:
                 Problem(
                     post.rel_path,
                     _key_line(raw, post.body_line, _AUTHOR_KEYS),
-                    f"the author {name!r}: {_name_warned(end, atom)}; to keep {atom} free of "
-                    "warnings, name the element without the brackets",
+                    f"the author {name!r}: its {_warned(end, 'name', atom, 'Atom')}; "
+                    f"to keep {atom} {_FIX}",
                     warning=True,
                 )
             )
     return found
 
 
-def _name_warned(end: str, atom: str) -> str:
+# What each warning below says to do.
+_FIX = "free of warnings, name the element without the brackets"
+
+
+def _warned(text: str, element: str, feeds: str, kind: str) -> str:
+    """Return what a warning says of `text` (an end tag, or a tag holding one) where the
+    validator checks `element` in `feeds`, which `kind` cannot declare text."""
     return (
-        f"its {end!r} draws the W3C feed validator's warning \"name should not contain "
-        f'HTML" in {atom}: Atom cannot say that a name is plain text'
+        f"{text!r} draws the W3C feed validator's warning \"{element} should not contain "
+        f'HTML" in {feeds}: {kind} cannot say that a {element} is plain text'
     )
 
 
@@ -121,10 +122,8 @@ def site_warnings(cfg: Config) -> list[Problem]:
             Problem(
                 CONFIG_NAME,
                 0,
-                f"title: its {end!r} draws the W3C feed validator's warning \"title should "
-                f'not contain HTML" in {cfg.feed.rss}{each}: RSS cannot say that a title is '
-                "plain text (Atom and JSON Feed do); to keep it free of warnings, name the "
-                "element without the brackets",
+                f"title: its {_warned(end, 'title', cfg.feed.rss + each, 'RSS')} "
+                f"(Atom and JSON Feed do); to keep it {_FIX}",
                 warning=True,
             )
         )
@@ -135,8 +134,8 @@ def site_warnings(cfg: Config) -> list[Problem]:
             Problem(
                 CONFIG_NAME,
                 0,
-                f"{key}: {_name_warned(end, cfg.feed.atom + each)}; to keep it free of "
-                "warnings, name the element without the brackets",
+                f"{key}: its {_warned(end, 'name', cfg.feed.atom + each, 'Atom')}; "
+                f"to keep it {_FIX}",
                 warning=True,
             )
         )
