@@ -482,6 +482,53 @@ def test_check_fails_on_a_broken_email_template_of_the_site(tmp_path: Path) -> N
     assert done.stdout.startswith("OK: ")
 
 
+def test_a_first_digest_run_stops_at_a_broken_template_and_records_nothing(
+    tmp_path: Path,
+) -> None:
+    """The first `feedkit digest` of a site, which sends nothing, tries the site's own
+    templates on its newest posts before it records the archive: a broken one is said then
+    (as `feedkit check` says it), not days later at the first digest, and the run records
+    nothing, so that the one after the fix is the first run."""
+    from digest_site import SECRET_ENV, make_digest_site
+
+    cfg = make_digest_site(tmp_path, [("ann@example.org", "Ann")])
+    templates = cfg.path(cfg.digest.templates)
+    templates.mkdir()
+    html, text = templates / "digest.html.j2", templates / "digest.txt.j2"
+    html.write_text("<p>{{ site.title }}</p>\n{% if %}\n")
+    text.write_text("{{ site.title }} {{ sender.name }}\n")
+    env = {**os.environ, **NOW_ENV, **SECRET_ENV}
+    said = "error: the first digest run renders the newest posts with the site's email templates"
+    broken = [
+        f"error: {html}:2: Expected an expression, got 'end of statement block'",
+        f"error: {text}:1: 'sender' is undefined; see the template context in README",
+    ]
+    for args, outcome in ((["--dry-run"], "it would record nothing"), ([], "nothing was recorded")):
+        done = subprocess.run(
+            [sys.executable, "-m", "feedkit", "digest", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr.splitlines() == [
+            *broken,
+            f"{said} before it records the archive: {outcome}",
+        ]
+    html.unlink()  # feedkit's own stands in for a missing one
+    text.write_text("{{ site.title }}\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "feedkit", "digest"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("First run: recorded 3 published post(s) as already sent")
+
+
 @pytest.mark.parametrize("case", ["sendable", "a broken template", "a reader list with errors"])
 def test_a_check_of_a_site_that_mails_says_the_same_without_click(
     tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch

@@ -50,6 +50,14 @@ SAMPLE_READER = Subscriber("reader@example.com", "Alex Reader")
 class TemplateError(FeedkitError):
     """An email template is missing or broken."""
 
+    @classmethod
+    def first_run(cls, broken: list[str], outcome: str) -> TemplateError:
+        """Return the error of a first digest run whose trial of the site's templates found
+        `broken` (one line each: the command puts "error: " before the first), the last
+        line saying why, and the `outcome`."""
+        said = "the first digest run renders the newest posts with the site's email templates"
+        return cls("\nerror: ".join([*broken, f"{said} before it records the archive: {outcome}"]))
+
 
 @dataclass(frozen=True)
 class RenderedDigest:

@@ -18,7 +18,13 @@ from urllib.parse import quote
 from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.mail.readers import Reader, Readers
-from feedkit.mail.snapshot import SENT_BEFORE, full_image_warnings, make_record, plan_run
+from feedkit.mail.snapshot import (
+    SENT_BEFORE,
+    full_image_warnings,
+    make_record,
+    plan_run,
+    template_sample,
+)
 from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.subscribers import Subscriber
 from feedkit.models import Post, listed_title
@@ -48,6 +54,8 @@ class DryRunPlan:
     row: Reader | None = None  # their row on the list, for a link of feedkit serve
     # Each post of the new digest (by ID) with what its images in full are warned of.
     images: tuple[tuple[str, tuple[Problem, ...]], ...] = ()
+    # On a first run that sends nothing: the digest its trial of the site's templates makes.
+    sample: DigestRecord | None = None
 
 
 def render_beside_reading(cfg: Config, render_cache: RenderCache) -> bool:
@@ -105,16 +113,19 @@ def plan_dry_run(
         (post.id, tuple(full_image_warnings([post], plan.new)))  # each post's file among them
         for post in (record.posts if record is not None else ())
     )
-    return DryRunPlan(tuple(lines), record, len(subscribers), reader, row, images)
+    sample = template_sample(cfg, public, now) if plan.first_run and not plan.new else None
+    return DryRunPlan(tuple(lines), record, len(subscribers), reader, row, images, sample)
 
 
 def dry_run_report(cfg: Config, plan: DryRunPlan, renderer: DigestRenderer) -> str:
     """Return what a digest run would do now, as `plan` has it, rendering the new digest
     with `renderer` (sample links) to catch template errors (inlined HTML kept in its
     render cache, if it has one, for the send that follows)."""
-    from feedkit.mail.digest import SAMPLE_READER, DigestRenderer
+    from feedkit.mail.digest import SAMPLE_READER, DigestRenderer, TemplateError
     from feedkit.mail.wire import html_sent_size
 
+    if plan.sample is not None and (broken := renderer.template_problems(plan.sample)):
+        raise TemplateError.first_run(broken, "it would record nothing")
     lines = list(plan.lines)
     if plan.record is not None:
         record = plan.record

@@ -16,12 +16,18 @@ from feedkit.config import Config
 from feedkit.errors import ConfigError, FeedkitError, Problem
 from feedkit.i18n import language
 from feedkit.mail.batch import DigestOutcome, deliver
-from feedkit.mail.digest import DigestRenderer
+from feedkit.mail.digest import DigestRenderer, TemplateError
 from feedkit.mail.digestmessage import check_sendable
 from feedkit.mail.identity import list_id, message_id_of_test_copy
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.roster import list_status, reader_statuses
-from feedkit.mail.snapshot import SENT_BEFORE, full_image_warnings, make_record, plan_run
+from feedkit.mail.snapshot import (
+    SENT_BEFORE,
+    full_image_warnings,
+    make_record,
+    plan_run,
+    template_sample,
+)
 from feedkit.mail.state import DigestRecord, PostSnapshot, Recipient, State
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import site_secret
@@ -115,6 +121,10 @@ def run_digest(
     report = RunReport()
     plan = plan_run(state, public, send_latest=send_latest)
     if plan.first_run:
+        # A broken template of the site's is said now, as the list starts, not at the first
+        # digest (days later, from a scheduled run): before anything is recorded.
+        if broken := template_problems(cfg, public, now, renderer):
+            raise TemplateError.first_run(broken, "nothing was recorded")
         # Each post read in full for its title (at 20,000 posts, about a second more, once):
         # a post of the archive renamed later is known by its title and date.
         archive = plan.baseline
@@ -250,15 +260,17 @@ def send_problems(
     return problems
 
 
-def template_problems(cfg: Config, posts: Sequence[Post], now: datetime) -> list[str]:
+def template_problems(
+    cfg: Config, posts: Sequence[Post], now: datetime, renderer: DigestRenderer | None = None
+) -> list[str]:
     """Return what stops the site's own email templates (digest.templates) from rendering a
-    digest of its newest posts at `now`, each naming its template; none when the site has no
-    templates of its own (feedkit's are tested)."""
-    if not cfg.path(cfg.digest.templates).is_dir():
+    digest of its newest posts at `now` (with `renderer`, else one with sample links), each
+    naming its template; none when the site has no templates of its own (feedkit's are
+    tested)."""
+    record = template_sample(cfg, posts, now)
+    if record is None:
         return []
-    public = sorted((p for p in posts if p.is_public(now)), key=lambda p: p.published, reverse=True)
-    record = make_record(public[:3], cfg, now, among=public)
-    return DigestRenderer(cfg, sample_links=True).template_problems(record)
+    return (renderer or DigestRenderer(cfg, sample_links=True)).template_problems(record)
 
 
 def _widest_reader(cfg: Config, state: State | None = None) -> Reader | None:

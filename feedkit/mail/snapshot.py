@@ -258,6 +258,16 @@ def digest_id(posts: Sequence[PostSnapshot], created: datetime) -> str:
     return f"{created:%Y%m%d-%H%M%S}-{digest}"
 
 
+def template_sample(cfg: Config, posts: Sequence[Post], now: datetime) -> DigestRecord | None:
+    """Return a digest of the three newest of `posts` public at `now`, to try the site's own
+    email templates (digest.templates) with; None when the site has none (feedkit's are
+    tested)."""
+    if not cfg.path(cfg.digest.templates).is_dir():
+        return None
+    public = sorted((p for p in posts if p.is_public(now)), key=lambda p: p.published, reverse=True)
+    return make_record(public[:3], cfg, now, among=public)
+
+
 def make_record(
     posts: Sequence[Post],
     cfg: Config,
