@@ -97,7 +97,13 @@ def test_a_build_after_one_post_is_edited_imports_no_python_frontmatter(tmp_path
     assert [m for m in modules if m.startswith(("frontmatter", "math_core"))] == []
     # Nor the command line library (feedkit/commands/build.py), nor Pelican's Markdown and
     # the emoji codes, which only some sites read.
-    skipped = ("click", "feedkit.cli", "feedkit.posts.pelicanmarkdown", "feedkit.posts.emojicodes")
+    skipped = (
+        "click",
+        "feedkit.cli",
+        "feedkit.posts.pelicanmarkdown",
+        "feedkit.posts.pythonmarkdown",
+        "feedkit.posts.emojicodes",
+    )
     assert [m for m in modules if m in skipped] == []
     # Nor Hugo's configuration reader and sections, on a site with no Hugo configuration.
     assert [

@@ -291,7 +291,7 @@ def test_hashes_only_in_fenced_code_are_not_parsed_for(monkeypatch) -> None:
     # `#!/bin/bash` or `#include` in a fence is code: the post was parsed once to tell, and
     # again for its HTML. A `#Title` outside code still is a heading.
     from feedkit.posts import markup
-    from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
+    from feedkit.posts.pythonmarkdown import as_python_markdown_reads
 
     options = pelican_reading(frozenset({"tables"})).options
     code = "Text.\n\n```bash\n#!/bin/bash\n#comment\n```\n\n~~~c\n#include <stdio.h>\n~~~\n"

@@ -87,11 +87,11 @@ class Reading:
     # feedkit/posts/typographer.py.
     typography: tuple[tuple[str, str], ...] = ()
     # Python-Markdown's reading of lists, of `#Title` and of a backslash at a line's end (a
-    # Pelican site's: see pelicanmarkdown.as_python_markdown_reads)
+    # Pelican site's: see pythonmarkdown.as_python_markdown_reads)
     python_markdown: bool = False
     sane_lists: bool = False  # Python-Markdown's lists as its sane_lists extension reads them
     # Python-Markdown's codehilite: an indented code block's first line `:::bash` or
-    # `#!python` names its language and is no line of its code (pelicanmarkdown.code_headers).
+    # `#!python` names its language and is no line of its code (pythonmarkdown.code_headers).
     codehilite: bool = False
     toc: bool = False  # Python-Markdown's toc: headings' ids, `[TOC]` (see pelicantoc)
     # Pelican's render_math plugin: formulas are taken out before Markdown reads the text,
@@ -105,7 +105,7 @@ class Reading:
     # (feedkit's own posts, Pelican's render_math).
     dollar_escapes: str = ""
     # Python-Markdown's admonition: `!!! note "Title"` and its indented lines, a box
-    # (pelicanmarkdown.admonitions).
+    # (pythonmarkdown.admonitions).
     admonition: bool = False
 
     @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
@@ -257,7 +257,7 @@ def as_read(text: str, reading: Reading) -> str:
 
         text = prices(text, reading.options)
     if reading.python_markdown:
-        from feedkit.posts.pelicanmarkdown import as_python_markdown_reads
+        from feedkit.posts.pythonmarkdown import as_python_markdown_reads
 
         text = as_python_markdown_reads(
             text, reading.options, reading.sane_lists, reading.codehilite, reading.admonition
