@@ -2,7 +2,7 @@
 extension makes links (GitHub Pages' `markdown: GFM`, or a jekyll-commonmark site that
 lists it in its `extensions`), or Goldmark's `linkify` (a Hugo site's, on by default), found
 in the text events pulldown-cmark reads and written as the CommonMark links that read so
-(`BareLinks`, for `reading.as_read`); `autolinkrules` and `linkifyrules` say where one
+(`BareLinks`, for `asread.as_read`); `autolinkrules` and `linkifyrules` say where one
 starts and ends.
 
 Never in code, math, raw HTML, a link's or an image's text (none is a text event), nor, for

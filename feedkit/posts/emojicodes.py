@@ -248,7 +248,7 @@ def _without(ranges: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list
 @cache
 def _text_options() -> Any:
     """Return the options `_readable` parses with: feedkit's own, without definition lists,
-    so a line `:tada: shipped` after a paragraph's is its text (as `reading.as_read` makes
+    so a line `:tada: shipped` after a paragraph's is its text (as `asread.as_read` makes
     it); a definition's text is text either way."""
     from feedkit.posts.reading import Reading
 

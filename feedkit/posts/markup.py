@@ -20,16 +20,11 @@ from feedkit.errors import Problem
 from feedkit.models import Post
 from feedkit.posts import comments, postfile, texdelims
 from feedkit.posts.anchors import with_footnote_anchors
+from feedkit.posts.asread import as_read
 from feedkit.posts.fences import dollars_only_in_code
 from feedkit.posts.kramdown_look import has_kramdown
 from feedkit.posts.rawhtml import kept_markers
-from feedkit.posts.reading import (
-    KRAMDOWN_SYMBOLS,
-    PLAIN,
-    TYPOGRAPHIC_SYMBOLS,
-    Reading,
-    as_read,
-)
+from feedkit.posts.reading import KRAMDOWN_SYMBOLS, PLAIN, TYPOGRAPHIC_SYMBOLS, Reading
 from feedkit.posts.sanitize import close_self_closed, sanitize
 from feedkit.posts.texmath import tex_to_mathml
 
@@ -64,7 +59,7 @@ _SYNTAX = r"""[!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~]"""
 
 
 def read_html(text: str, reading: Reading, read: str | None = None) -> str:
-    """Return Markdown `text` as HTML, read as `reading` says (`reading.as_read` first, for
+    """Return Markdown `text` as HTML, read as `reading` says (`asread.as_read` first, for
     what pulldown-cmark has no option for; `read`: what that gave, when known), not yet
     made safe."""
     read = as_read(text, reading) if read is None else read

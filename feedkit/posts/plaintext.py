@@ -16,11 +16,12 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from feedkit.models import truncate
+from feedkit.posts.asread import as_read
 from feedkit.posts.events import tag_name
 from feedkit.posts.markup import before_kramdown, kramdown_prepared, markdown, strip_xml_illegal
 from feedkit.posts.mathtext import tex_to_text
 from feedkit.posts.rawhtml import kept_markers
-from feedkit.posts.reading import PLAIN, Reading, as_read
+from feedkit.posts.reading import PLAIN, Reading
 from feedkit.posts.sanitize import text_of
 
 WORDS_PER_MINUTE = 230

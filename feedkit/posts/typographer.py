@@ -8,7 +8,7 @@ What Goldmark does (extension/typographer.go): each substitution's value is writ
 HTML as it is, not escaped (an entity, text, even a tag); Hugo passes every value, an empty one
 too, and Goldmark v1 (Hugo's) then makes that substitution with nothing (`[]byte("")` is not
 nil), so an empty `enDash` drops the `--` it finds. A dash's or an ellipsis's place stays
-pulldown-cmark's (see `reading.as_read`): only a mark its smart punctuation made from what the
+pulldown-cmark's (see `asread.as_read`): only a mark its smart punctuation made from what the
 author typed is changed, never one typed as a character, never in code, math or raw HTML.
 Each quote is what Goldmark's own rules make it (`GoldmarkQuotes`), for every Hugo site with
 the typographer on: pulldown-cmark pairs quotes its own way.
