@@ -2,18 +2,17 @@
 
 Every problem in a file is collected (with the line of its key), not just the first. Where
 the post lives and what feed readers know it by (its URL and ID) are `posturl`'s part;
-whether and when it goes out (its dates, a draft, a page no list shows) `postpublish`'s.
+whether and when it goes out (its dates, a draft, a page no list shows) `postpublish`'s;
+its image `postimage`'s, its tags `posttags`'s.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from feedkit.config import Config
 from feedkit.errors import Problem
@@ -21,6 +20,7 @@ from feedkit.models import Choice, Post, slugify
 from feedkit.posts import pelicanmeta
 from feedkit.posts.places import ANYWHERE, Place
 from feedkit.posts.postfile import FileProblems, Source
+from feedkit.posts.postimage import PostImage, image_alt, theme_image
 from feedkit.posts.postpublish import (
     DATE_KEYS,
     EXPIRY_KEYS,
@@ -28,9 +28,9 @@ from feedkit.posts.postpublish import (
     PostPublishing,
     hugo_dated,
 )
+from feedkit.posts.posttags import TAG_KEYS, PostTags
 from feedkit.posts.posturl import JEKYLL_NAME, URL_KEYS, PostAddress
-from feedkit.posts.postvalues import parse_authors, short_repr, split_list, text_value
-from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
+from feedkit.posts.postvalues import parse_authors, short_repr, text_value
 
 # What jekyll-feed's `strip_html` and Pelican's `striptags` take out of a title: comments,
 # script and style elements, tags (anything from a `<` to the next `>`, as theirs do).
@@ -55,7 +55,6 @@ _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 TITLE_KEYS = ("title",)
 UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "modified")
 AUTHOR_KEYS = ("author", "authors")
-TAG_KEYS = ("tags", "categories", "category")
 SUMMARY_KEYS = ("summary", "description", "excerpt")
 KNOWN_KEYS = frozenset(
     [
@@ -78,7 +77,7 @@ KNOWN_KEYS = frozenset(
 )
 
 
-class PostBuilder(PostAddress, PostPublishing):
+class PostBuilder(PostAddress, PostPublishing, PostImage, PostTags):
     """Reads one file's front matter into a Post, collecting every problem found."""
 
     def __init__(
@@ -328,7 +327,7 @@ class PostBuilder(PostAddress, PostPublishing):
         post_id = self._id(url, slug, published)
         image = self._image()
         if image is None and self.place.hugo:
-            image = _theme_image(meta)
+            image = theme_image(meta)
         if image is not None and not image.strip():
             image = None  # `image: ""`, as themes' archetypes leave it: no image, as in Hugo
 
@@ -368,7 +367,7 @@ class PostBuilder(PostAddress, PostPublishing):
             draft=draft,
             extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
             expires=expires,
-            image_alt=_image_alt(meta) if image else None,
+            image_alt=image_alt(meta) if image else None,
             hugo=self.place.hugo,
             excerpt_only=_excerpt_only(meta),
             language=language,
@@ -383,66 +382,6 @@ class PostBuilder(PostAddress, PostPublishing):
             self.fail(key, str(exc))
             return None
         return missing if text is None else text
-
-    def _image_url(self, url: str, image: str) -> str:
-        """Return the address of the post's image: in a Jekyll site one without a scheme is
-        on the site (jekyll-feed's `absolute_url`: `assets/a.png` and `/assets/a.png` both
-        under its baseurl), elsewhere it is relative to the post's page (a Hugo bundle's).
-        In ASCII, as feeds carry a URL (`my cover.jpg` is `my%20cover.jpg`); its host, when
-        it names one, is checked by `_image`."""
-        from feedkit.asciiurl import ascii_url
-
-        if self.place.jekyll and "://" not in image and not image.startswith("//"):
-            return ascii_url(self.cfg.base_url + image.lstrip("/"))
-        return ascii_url(urljoin(url, image))
-
-    def _image(self) -> str | None:
-        """Return `image:` as text; Chirpy's and So Simple's `image: {path: …}` give its path."""
-        value = self.meta.get("image")
-        if isinstance(value, dict):
-            if "path" not in value:
-                self.warnings.append(
-                    Problem(
-                        self.shown,
-                        self.line_of("image"),
-                        "image: a mapping without 'path' (Chirpy's and So Simple's "
-                        "image: {path: …}); the post has no image",
-                        warning=True,
-                    )
-                )
-                return None
-            value = value["path"]
-        image = self._text("image", value)
-        scheme = urlsplit(image.strip()).scheme if image else ""
-        if image and scheme and scheme.lower() not in ("http", "https"):
-            # `javascript:…`, a `data:` URI, `ftp://`: no feed reader fetches it (and one
-            # with no host stopped the build with a traceback).
-            self.warnings.append(
-                Problem(
-                    self.shown,
-                    self.line_of("image"),
-                    f"image: {short_repr(image.strip())} is not a web address (http or https); "
-                    "the post has no image",
-                    warning=True,
-                )
-            )
-            return None
-        if image and ("://" in image or image.strip().startswith("//")):
-            from feedkit.asciiurl import ascii_url
-
-            try:  # on a host of its own: one that is no host name is no image
-                ascii_url(urljoin(self.cfg.base_url, image.strip()))
-            except ValueError as exc:
-                self.warnings.append(
-                    Problem(
-                        self.shown,
-                        self.line_of("image"),
-                        f"image: {exc}; the post has no image",
-                        warning=True,
-                    )
-                )
-                return None
-        return image
 
     def _language(self) -> str | None:
         """Return the language a post's `lang` names (jekyll-feed's `xml:lang` of its entry),
@@ -510,64 +449,6 @@ class PostBuilder(PostAddress, PostPublishing):
             return ""
         return slug
 
-    def _tags(self) -> tuple[str, ...]:
-        seen: dict[str, str] = {}  # a tag's case-folded spelling → the spelling kept
-        slugs: dict[str, str] = {}  # a tag feed's slug → the first tag in it
-        feeds = self.cfg.feed.tag_feeds  # only tag feeds can merge two tags
-        meta = self.meta
-        given: list[tuple[str, Any]] = [(key, meta.get(key)) for key in TAG_KEYS]
-        if self.place.pelican:  # its category first, as Pelican's feeds list it
-            keys = ("category", "tags", "categories")
-            if self.place.category and meta.get("category") in (None, "", []):
-                meta = {**meta, "category": [self.place.category]}  # its folder's, or misc
-            given = [(key, meta.get(key)) for key in keys]
-        elif self.place.jekyll:
-            given = self._jekyll_terms()
-        for key, value in given:
-            if value is None:
-                continue
-            try:
-                for tag in split_list(value, key, self.place.jekyll, self.place.hugo):
-                    if not tag.isascii():  # `é` as one character or as `e` and `◌́`: one tag
-                        tag = unicodedata.normalize("NFC", tag)
-                    folded = tag.casefold()
-                    if folded in seen:  # "Python" and "python" are one tag
-                        continue
-                    seen[folded] = tag
-                    if not feeds:
-                        continue
-                    slug = tag_slug(tag)
-                    first = slugs.setdefault(slug, tag)
-                    if first != tag:
-                        self.warnings.append(
-                            Problem(
-                                self.shown,
-                                self.line_of(key),
-                                f"tags {first!r} and {tag!r} share the feed tags/{slug}/; "
-                                f"{TAGS_MERGED}",
-                                warning=True,
-                            )
-                        )
-            except ValueError as exc:
-                self.fail(key, str(exc))
-        return tuple(seen.values())
-
-    def _jekyll_terms(self) -> list[tuple[str, Any]]:
-        """Return what a Jekyll post's tags are read from, as jekyll-feed lists its entry's
-        categories: its `category`, else its categories (the folders above its `_posts/`,
-        then its own); then its `tag`, else its `tags` (Jekyll's singular key first)."""
-        meta = self.meta
-        if meta.get("category") not in (None, "", []):
-            terms = [("category", meta["category"])]
-        else:
-            terms = [
-                ("categories", list(self.place.categories)),
-                ("categories", meta.get("categories")),
-            ]
-        if meta.get("tag") not in (None, "", []):
-            return [*terms, ("tag", meta["tag"])]
-        return [*terms, ("tags", meta.get("tags"))]
-
 
 def _excerpt_only(meta: dict[str, Any]) -> bool:
     """Return whether the post's front matter asks its entries to carry its summary alone:
@@ -575,33 +456,3 @@ def _excerpt_only(meta: dict[str, Any]) -> bool:
     `unless` reads it there."""
     feed = meta.get("feed")
     return isinstance(feed, dict) and feed.get("excerpt_only") not in (None, False)
-
-
-def _image_alt(meta: dict[str, Any]) -> str | None:
-    """Return the image's alternative text as themes write it: Chirpy's and So Simple's
-    `image: {path, alt}`, PaperMod's `cover.alt`, or `image_alt`."""
-    image, cover = meta.get("image"), meta.get("cover")
-    for found in (
-        image.get("alt") if isinstance(image, dict) else None,
-        cover.get("alt") if isinstance(cover, dict) else None,
-        meta.get("image_alt"),
-    ):
-        if isinstance(found, str) and found.strip():
-            return " ".join(found.split())
-    return None
-
-
-def _theme_image(meta: dict[str, Any]) -> str | None:
-    """Return a Hugo page's cover image as its theme names it: PaperMod's `cover.image`,
-    Hugo's own `images` (its first), LoveIt's `featuredImage`, Blowfish's `featureimage`."""
-    cover = meta.get("cover")
-    images = meta.get("images")
-    for found in (
-        cover.get("image") if isinstance(cover, dict) else None,
-        images[0] if isinstance(images, list) and images else None,
-        meta.get("featuredimage"),  # featuredImage: keys are in lower case (see __init__)
-        meta.get("featureimage"),
-    ):
-        if isinstance(found, str) and found.strip():
-            return found
-    return None
