@@ -529,6 +529,47 @@ def test_a_first_digest_run_stops_at_a_broken_template_and_records_nothing(
     assert done.stdout.startswith("First run: recorded 3 published post(s) as already sent")
 
 
+def test_a_site_with_no_post_yet_starts_its_list_with_a_template_that_reads_the_first(
+    tmp_path: Path,
+) -> None:
+    """No digest is made of no posts, so a site with none yet has nothing to try its
+    templates on: one that reads `posts[0]` (right for every digest) passes its first run
+    and `feedkit check`, and the digest of the first post is made from it."""
+    from digest_site import SECRET_ENV, make_digest_site, outbox_messages, write_post
+
+    cfg = make_digest_site(tmp_path, [("ann@example.org", "Ann")], posts=0)
+    (tmp_path / "content").mkdir()
+    templates = cfg.path(cfg.digest.templates)
+    templates.mkdir()
+    (templates / "digest.subject.j2").write_text("New: {{ posts[0].title }}\n")
+    env = {**os.environ, **NOW_ENV, **SECRET_ENV}
+    for args, said in (
+        (["digest", "--dry-run"], "First run: would record 0 published post(s)"),
+        (["check"], "OK: 0 posts"),
+        (["digest"], "First run: recorded 0 published post(s)"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "feedkit", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert (done.returncode, done.stderr) == (0, ""), args
+        assert done.stdout.startswith(said)
+    write_post(tmp_path, "first", "The first post", NOW - timedelta(hours=1))
+    done = subprocess.run(
+        [sys.executable, "-m", "feedkit", "digest"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    (message,) = outbox_messages(tmp_path).values()
+    assert message.startswith(b"Subject: New: The first post\r\n")
+
+
 @pytest.mark.parametrize("case", ["sendable", "a broken template", "a reader list with errors"])
 def test_a_check_of_a_site_that_mails_says_the_same_without_click(
     tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch

@@ -261,11 +261,12 @@ def digest_id(posts: Sequence[PostSnapshot], created: datetime) -> str:
 def template_sample(cfg: Config, posts: Sequence[Post], now: datetime) -> DigestRecord | None:
     """Return a digest of the three newest of `posts` public at `now`, to try the site's own
     email templates (digest.templates) with; None when the site has none (feedkit's are
-    tested)."""
+    tested), or has no post yet: no digest is made of none, and a template may rightly
+    read `posts[0]`."""
     if not cfg.path(cfg.digest.templates).is_dir():
         return None
     public = sorted((p for p in posts if p.is_public(now)), key=lambda p: p.published, reverse=True)
-    return make_record(public[:3], cfg, now, among=public)
+    return make_record(public[:3], cfg, now, among=public) if public else None
 
 
 def make_record(
