@@ -20,6 +20,7 @@ from urllib.parse import quote, quote_plus
 
 from liquid import Environment, Mode, RenderContext, Undefined
 from liquid.ast import BlockNode, Node
+from liquid.builtin.filters.misc import date as liquid_date
 from liquid.builtin.tags.for_tag import ForNode, ForTag
 from liquid.exceptions import LiquidError, LiquidSyntaxError
 from liquid.parser import get_parser
@@ -363,6 +364,15 @@ def jekyll_filters(
             return f" {connector} ".join(items)
         return ", ".join(items[:-1]) + f", {connector} " + items[-1]
 
+    def date_of(value: object, *args: Any, **kwargs: Any) -> Any:
+        # Liquid's own `date`, but a variable that is undefined (`site.time`, which Jekyll
+        # sets to the time it builds) is said as when it is shown: its text is left out.
+        if isinstance(value, Undefined):
+            str(value)
+        return liquid_date(value, *args, **kwargs)
+
+    date_of.with_environment = True  # type: ignore[attr-defined]  # as Liquid's own
+
     def where(value: object, key: str, expected: object) -> list[Any]:
         items = value if isinstance(value, list | tuple) else []
         return [i for i in items if isinstance(i, Mapping) and str(i.get(key)) == str(expected)]
@@ -380,6 +390,7 @@ def jekyll_filters(
         "number_of_words": lambda value: len(str(value).split()),
         "normalize_whitespace": lambda value: " ".join(str(value).split()),
         "smartify": _smartify,
+        "date": date_of,
         "date_to_xmlschema": date_to_xmlschema,
         "date_to_rfc822": lambda value: f"{value:%a, %d %b %Y %H:%M:%S %z}",
         "date_to_string": date_to_string,
