@@ -482,6 +482,17 @@ def test_check_fails_on_a_broken_email_template_of_the_site(tmp_path: Path) -> N
     assert done.stdout.startswith("OK: ")
 
 
+def _feedkit_in(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `feedkit ARGS` in `site` in a process of its own, as a user runs it there, at the
+    tests' time, with the links' secret set."""
+    from digest_site import SECRET_ENV
+
+    env = {**os.environ, **NOW_ENV, **SECRET_ENV}
+    return subprocess.run(
+        [sys.executable, "-m", "feedkit", *args], cwd=site, env=env, capture_output=True, text=True
+    )
+
+
 def test_a_first_digest_run_stops_at_a_broken_template_and_records_nothing(
     tmp_path: Path,
 ) -> None:
@@ -489,7 +500,7 @@ def test_a_first_digest_run_stops_at_a_broken_template_and_records_nothing(
     templates on its newest posts before it records the archive: a broken one is said then
     (as `feedkit check` says it), not days later at the first digest, and the run records
     nothing, so that the one after the fix is the first run."""
-    from digest_site import SECRET_ENV, make_digest_site
+    from digest_site import make_digest_site
 
     cfg = make_digest_site(tmp_path, [("ann@example.org", "Ann")])
     templates = cfg.path(cfg.digest.templates)
@@ -497,20 +508,13 @@ def test_a_first_digest_run_stops_at_a_broken_template_and_records_nothing(
     html, text = templates / "digest.html.j2", templates / "digest.txt.j2"
     html.write_text("<p>{{ site.title }}</p>\n{% if %}\n")
     text.write_text("{{ site.title }} {{ sender.name }}\n")
-    env = {**os.environ, **NOW_ENV, **SECRET_ENV}
     said = "error: the first digest run renders the newest posts with the site's email templates"
     broken = [
         f"error: {html}:2: Expected an expression, got 'end of statement block'",
         f"error: {text}:1: 'sender' is undefined; see the template context in README",
     ]
     for args, outcome in ((["--dry-run"], "it would record nothing"), ([], "nothing was recorded")):
-        done = subprocess.run(
-            [sys.executable, "-m", "feedkit", "digest", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        done = _feedkit_in(tmp_path, "digest", *args)
         assert (done.returncode, done.stdout) == (1, "")
         assert done.stderr.splitlines() == [
             *broken,
@@ -518,13 +522,7 @@ def test_a_first_digest_run_stops_at_a_broken_template_and_records_nothing(
         ]
     html.unlink()  # feedkit's own stands in for a missing one
     text.write_text("{{ site.title }}\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "feedkit", "digest"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    done = _feedkit_in(tmp_path, "digest")
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.startswith("First run: recorded 3 published post(s) as already sent")
 
@@ -535,36 +533,23 @@ def test_a_site_with_no_post_yet_starts_its_list_with_a_template_that_reads_the_
     """No digest is made of no posts, so a site with none yet has nothing to try its
     templates on: one that reads `posts[0]` (right for every digest) passes its first run
     and `feedkit check`, and the digest of the first post is made from it."""
-    from digest_site import SECRET_ENV, make_digest_site, outbox_messages, write_post
+    from digest_site import make_digest_site, outbox_messages, write_post
 
     cfg = make_digest_site(tmp_path, [("ann@example.org", "Ann")], posts=0)
     (tmp_path / "content").mkdir()
     templates = cfg.path(cfg.digest.templates)
     templates.mkdir()
     (templates / "digest.subject.j2").write_text("New: {{ posts[0].title }}\n")
-    env = {**os.environ, **NOW_ENV, **SECRET_ENV}
     for args, said in (
         (["digest", "--dry-run"], "First run: would record 0 published post(s)"),
         (["check"], "OK: 0 posts"),
         (["digest"], "First run: recorded 0 published post(s)"),
     ):
-        done = subprocess.run(
-            [sys.executable, "-m", "feedkit", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        done = _feedkit_in(tmp_path, *args)
         assert (done.returncode, done.stderr) == (0, ""), args
         assert done.stdout.startswith(said)
     write_post(tmp_path, "first", "The first post", NOW - timedelta(hours=1))
-    done = subprocess.run(
-        [sys.executable, "-m", "feedkit", "digest"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    done = _feedkit_in(tmp_path, "digest")
     assert done.returncode == 0, done.stderr
     (message,) = outbox_messages(tmp_path).values()
     assert message.startswith(b"Subject: New: The first post\r\n")
