@@ -717,23 +717,30 @@ def test_pelicans_links_are_looked_for_on_a_pelican_site_only(tmp_path: Path) ->
     assert "earlier.html" not in html and "%7Bfilename%7D/2023/earlier.md" in html
 
 
-def test_an_undefined_variable_given_to_date_is_said_as_when_it_is_shown(tmp_path: Path) -> None:
+def test_an_undefined_variable_given_to_a_filter_is_said_as_when_it_is_shown(
+    tmp_path: Path,
+) -> None:
     # `{{ site.time }}` (the time Jekyll builds, which feedkit's feeds do not follow) is said
-    # and left out; through Liquid's `date` filter it was left out unsaid. A defined date
-    # and `default` are as before.
+    # and left out; given to a filter it was left out unsaid (`date` made nothing of it,
+    # `size` 0 of `site.posts`, which Jekyll counts). Said once however often it is shown;
+    # a defined value and `default` are as before.
     site = jekyll_site(tmp_path)
     (site / "content" / "_posts" / "2024-02-01-broken.md").unlink()
     (site / "content" / "_posts" / "2024-03-01-dates.md").write_text(
         "---\ntitle: Dates\n---\n"
-        'Built {{ site.time | date: "%Y" }}.\n'
-        'Written {{ page.date | date: "%Y-%m" }}, {{ page.nope | default: "by hand" }}.\n',
+        'Built {{ site.time | date: "%Y" }}, of {{ site.posts | size }}.\n'
+        'Written {{ page.date | date: "%Y-%m" }}, {{ page.nope | default: "by hand" }}.\n'
+        "{% for i in (1..3) %}{{ site.nope }}{% endfor %}\n",
         encoding="utf-8",
     )
+    said = "content/_posts/2024-03-01-dates.md:{}: warning: Liquid: {} is undefined; left out\n"
     for command in ("build", "check"):
         result = run(site, command)
         assert result.exit_code == 0, result.output
-        assert (
-            "content/_posts/2024-03-01-dates.md:4: warning: Liquid: site.time is undefined; "
-            "left out\n"
-        ) in result.stderr
-    assert "<p>Built .\nWritten 2024-03, by hand.</p>" in entry(site, "Dates")
+        about = [line for line in result.stderr.splitlines(True) if "dates.md" in line]
+        assert about == [
+            said.format(4, "site.time"),
+            said.format(4, "site.posts"),
+            said.format(6, "site.nope"),
+        ]
+    assert "<p>Built , of 0.\nWritten 2024-03, by hand.</p>" in entry(site, "Dates")

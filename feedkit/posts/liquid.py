@@ -7,6 +7,7 @@ that is not understood is a problem found at its line, never text left for reade
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -20,7 +21,6 @@ from urllib.parse import quote, quote_plus
 
 from liquid import Environment, Mode, RenderContext, Undefined
 from liquid.ast import BlockNode, Node
-from liquid.builtin.filters.misc import date as liquid_date
 from liquid.builtin.tags.for_tag import ForNode, ForTag
 from liquid.exceptions import LiquidError, LiquidSyntaxError
 from liquid.parser import get_parser
@@ -162,13 +162,14 @@ class JekyllEnvironment(Environment):
 
             def __str__(self) -> str:
                 if self.token is not None:
-                    found_of().problems.append(
-                        (
-                            self.token.source,
-                            self.token.start_index,
-                            f"Liquid: {self.hint or self.name + ' is undefined'}; left out",
-                        )
+                    said = (
+                        self.token.source,
+                        self.token.start_index,
+                        f"Liquid: {self.hint or self.name + ' is undefined'}; left out",
                     )
+                    problems = found_of().problems
+                    if said not in problems:  # once, however often it is shown
+                        problems.append(said)
                 return ""
 
         self.undefined = Missing
@@ -178,6 +179,12 @@ class JekyllEnvironment(Environment):
         self.add_tag(SaidForTag)
         for name, func in jekyll_filters(site, reading).items():
             self.add_filter(name, func)
+        # A filter given an undefined variable says so, as showing it does: Liquid's `size`
+        # makes 0 of it and `date` or `join` nothing, unsaid, where Jekyll has a value
+        # (`site.posts | size`, `site.time | date: "%Y"`). But `default`, which is for it.
+        for name, func in list(self.filters.items()):
+            if name != "default":
+                self.filters[name] = _saying_undefined(func)
         # The tags being parsed, innermost last: where a problem found at the end of the
         # template (a block never closed) is said.
         self.parsing: list[Token] = []
@@ -319,6 +326,19 @@ def _smartify(value: Any) -> str:
     return smartify(str(value))
 
 
+def _saying_undefined(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Return the filter `func`, shown its input first when that is undefined (a `Missing`
+    says itself when shown); Liquid's marks on it (`with_environment`…) kept."""
+
+    @functools.wraps(func)
+    def said(value: object, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, Undefined):
+            str(value)
+        return func(value, *args, **kwargs)
+
+    return said
+
+
 def jekyll_filters(
     site: Mapping[str, Any], reading: Reading | None = None
 ) -> dict[str, Callable[..., Any]]:
@@ -364,15 +384,6 @@ def jekyll_filters(
             return f" {connector} ".join(items)
         return ", ".join(items[:-1]) + f", {connector} " + items[-1]
 
-    def date_of(value: object, *args: Any, **kwargs: Any) -> Any:
-        # Liquid's own `date`, but a variable that is undefined (`site.time`, which Jekyll
-        # sets to the time it builds) is said as when it is shown: its text is left out.
-        if isinstance(value, Undefined):
-            str(value)
-        return liquid_date(value, *args, **kwargs)
-
-    date_of.with_environment = True  # type: ignore[attr-defined]  # as Liquid's own
-
     def where(value: object, key: str, expected: object) -> list[Any]:
         items = value if isinstance(value, list | tuple) else []
         return [i for i in items if isinstance(i, Mapping) and str(i.get(key)) == str(expected)]
@@ -390,7 +401,6 @@ def jekyll_filters(
         "number_of_words": lambda value: len(str(value).split()),
         "normalize_whitespace": lambda value: " ".join(str(value).split()),
         "smartify": _smartify,
-        "date": date_of,
         "date_to_xmlschema": date_to_xmlschema,
         "date_to_rfc822": lambda value: f"{value:%a, %d %b %Y %H:%M:%S %z}",
         "date_to_string": date_to_string,
