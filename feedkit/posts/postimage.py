@@ -6,27 +6,17 @@ Problems go to the builder's warnings, at the line of `image:`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from feedkit.config import Config
 from feedkit.errors import Problem
-from feedkit.posts.places import Place
+from feedkit.posts.postreading import PostReading
 from feedkit.posts.postvalues import short_repr
 
 
-class PostImage:
+class PostImage(PostReading):
     """The image of the post `PostBuilder` reads, from its front matter (`meta`) and its
     place in the site's layout; what is wrong with it goes to `warnings`."""
-
-    cfg: Config
-    meta: dict[str, Any]
-    place: Place
-    shown: str
-    warnings: list[Problem]
-    line_of: Callable[[str], int]
-    _text: Callable[..., str | None]
 
     def _image_url(self, url: str, image: str) -> str:
         """Return the address of the post's image: in a Jekyll site one without a scheme is

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from feedkit.errors import Problem
 from feedkit.posts.hugolayout import is_index
-from feedkit.posts.places import DATELESS_DRAFT, DATELESS_PAGE, HUGO_FILE_DATED, NotAPost, Place
-from feedkit.posts.postfile import Source
+from feedkit.posts.places import DATELESS_DRAFT, DATELESS_PAGE, HUGO_FILE_DATED, NotAPost
+from feedkit.posts.postreading import PostReading
 from feedkit.posts.postvalues import jekyll_zones, parse_date, short_repr
 
 DATE_KEYS = ("date",)
@@ -94,21 +93,10 @@ _GO_TRUE = frozenset(("1", "t", "T", "TRUE", "true", "True"))
 _GO_FALSE = frozenset(("0", "f", "F", "FALSE", "false", "False"))
 
 
-class PostPublishing:
+class PostPublishing(PostReading):
     """Whether the post `PostBuilder` reads is out, and from when until when: from its front
     matter (`meta`), its place in the site's layout and its file's name (Jekyll's date);
     problems go to `fail`."""
-
-    meta: dict[str, Any]
-    place: Place
-    src: Source
-    timezone: ZoneInfo
-    first: Callable[[tuple[str, ...]], tuple[str, Any]]
-    fail: Callable[[str, str], None]
-    named: Collection[str]  # keys whose values are the file name's (Pelican's FILENAME_METADATA)
-    shown: str
-    warnings: list[Problem]
-    line_of: Callable[[str], int]
 
     def zone_of(self, raw: Any) -> ZoneInfo:
         """Return the zone a front matter date `raw` without one is read in: the site's,

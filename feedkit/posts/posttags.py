@@ -6,30 +6,20 @@ spelling that differs only in case, with a warning where two tags would share a 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from typing import Any
 
-from feedkit.config import Config
 from feedkit.errors import Problem
-from feedkit.posts.places import Place
+from feedkit.posts.postreading import PostReading
 from feedkit.posts.postvalues import split_list
 from feedkit.posts.tagslugs import TAGS_MERGED, tag_slug
 
 TAG_KEYS = ("tags", "categories", "category")
 
 
-class PostTags:
+class PostTags(PostReading):
     """The tags of the post `PostBuilder` reads, from its front matter (`meta`) and its
     place in the site's layout (a Pelican article's folder, a Jekyll post's categories);
     problems go to `fail`, warnings to `warnings`."""
-
-    cfg: Config
-    meta: dict[str, Any]
-    place: Place
-    shown: str
-    warnings: list[Problem]
-    line_of: Callable[[str], int]
-    fail: Callable[[str, str], None]
 
     def _tags(self) -> tuple[str, ...]:
         seen: dict[str, str] = {}  # a tag's case-folded spelling → the spelling kept

@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
-from feedkit.config import Config
 from feedkit.models import slugify
 from feedkit.posts import pelicanmeta
 from feedkit.posts.hugourls import fill_hugo_permalink, hugo_url_path
-from feedkit.posts.places import Place
+from feedkit.posts.postreading import PostReading
 from feedkit.posts.postvalues import (
     fill_permalink,
     jekyll_sanitized,
@@ -37,20 +32,9 @@ URL_SAFE = "/%@!$&'()*+,;=-._~"
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
-class PostAddress:
+class PostAddress(PostReading):
     """The URL and ID of the post `PostBuilder` reads: from its front matter (`meta`), its
     place in the site's layout, and its file's name (`stem`); problems go to `fail`."""
-
-    cfg: Config
-    path: Path | str
-    meta: dict[str, Any]
-    place: Place
-    timezone: ZoneInfo
-    stem: str
-    first: Callable[[tuple[str, ...]], tuple[str, Any]]
-    fail: Callable[[str, str], None]
-    warn: Callable[[str, str], None]
-    _text: Callable[..., str | None]
 
     def _own_url(self, slug: str, published: datetime | None) -> str:
         """Return the URL front matter gives the post (`url`, `permalink`), or ""."""
