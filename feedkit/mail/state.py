@@ -112,8 +112,7 @@ class State:
         """Record the archive as already sent (first run), with the posts' files and
         (`titled`, beside `post_ids`) their titles and dates, in one transaction."""
         with transaction(self.conn):
-            self.record_sent(post_ids, now, titled=titled)
-            self.record_files(paths, now)
+            self.record_sent(post_ids, now, paths, titled)  # no file is recorded before it
             for key in ("baseline", "covered_files", "baseline_titles"):
                 self.conn.execute(
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, now.isoformat())
