@@ -26,6 +26,15 @@ def settle(content: Path) -> None:
         os.utime(path, ns=(past, past))
 
 
+def build(tmp_path: Path) -> str:
+    """Settle the posts and run `feedkit build` on the site as a user does; return what it
+    said on stderr (it succeeded)."""
+    settle(tmp_path / "content")
+    built = run_feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    return built.stderr
+
+
 def site(tmp_path: Path) -> Path:
     (tmp_path / "feedkit.toml").write_text(SITE_TOML)
     content = tmp_path / "content"
@@ -33,21 +42,16 @@ def site(tmp_path: Path) -> Path:
     write(content / "first.md", "First", "2026-01-01")
     write(content / "second.md", "Second", "2026-01-02")
     write(content / "third.md", "Third", "2026-01-03")
-    settle(content)
-    built = run_feedkit(tmp_path, "build")
-    assert built.returncode == 0, built.stderr
-    assert built.stderr == ""
+    assert build(tmp_path) == ""
     return content
 
 
 def test_a_renamed_post_file_is_named_with_the_id_that_keeps_its_entry(tmp_path: Path) -> None:
     content = site(tmp_path)
     (content / "second.md").rename(content / "second-post.md")
-    settle(content)
-    built = run_feedkit(tmp_path, "build")
-    assert built.returncode == 0, built.stderr
+    said = build(tmp_path)
     new_id = "tag:example.com,2026-01-02:/blog/2026/01/second-post/"
-    assert built.stderr == (
+    assert said == (
         f"content/second-post.md:3: warning: its feed entry ID is '{new_id}', where "
         "content/second.md, gone since the last build and published at the same time, had "
         f"'{OLD_ID}': if it is that post renamed, feed readers show it again as new; "
@@ -55,15 +59,13 @@ def test_a_renamed_post_file_is_named_with_the_id_that_keeps_its_entry(tmp_path:
     )
     # A build with nothing to do says what the build before it said.
     again = run_feedkit(tmp_path, "build")
-    assert again.returncode == 0 and again.stderr == built.stderr
+    assert again.returncode == 0 and again.stderr == said
 
     # With the ID the warning gives, the feed has the old entry again, under its new URL.
     path = content / "second-post.md"
     text = path.read_text()
     path.write_text(text.replace("date:", f"id: {OLD_ID}\ndate:", 1))
-    settle(content)
-    fixed = run_feedkit(tmp_path, "build")
-    assert fixed.returncode == 0 and fixed.stderr == "", fixed.stderr
+    assert build(tmp_path) == ""
     feed = feedparser.parse((tmp_path / "public" / "atom.xml").read_bytes())
     entry = next(e for e in feed.entries if e.title == "Second")
     assert (entry.id, entry.link) == (OLD_ID, "https://example.com/blog/2026/01/second-post/")
@@ -80,14 +82,9 @@ def test_a_file_gone_and_another_new_are_no_rename_unless_one_date_pairs_them(
     (content / "third.md").unlink()
     write(content / "third-a.md", "Third A", "2026-01-03")
     write(content / "third-b.md", "Third B", "2026-01-03")
-    settle(content)
-    built = run_feedkit(tmp_path, "build")
-    assert built.returncode == 0, built.stderr
-    assert built.stderr == ""
+    assert build(tmp_path) == ""
     draft = content / "draft.md"
     draft.write_text("---\ntitle: Draft\ndate: 2026-01-05\ndraft: true\n---\nNot yet.\n")
-    settle(content)
-    assert run_feedkit(tmp_path, "build").stderr == ""
+    assert build(tmp_path) == ""
     draft.rename(content / "draft-renamed.md")
-    settle(content)
-    assert run_feedkit(tmp_path, "build").stderr == ""
+    assert build(tmp_path) == ""
