@@ -744,3 +744,53 @@ def test_an_undefined_variable_given_to_a_filter_is_said_as_when_it_is_shown(
             said.format(6, "site.nope"),
         ]
     assert "<p>Built , of 0.\nWritten 2024-03, by hand.</p>" in entry(site, "Dates")
+
+
+def test_liquid_dates_are_the_posts_in_the_sites_zone_and_never_the_builds_time(
+    tmp_path: Path,
+) -> None:
+    # `{{ "now" | date: "%Y" }}` showed the wall clock (not even FEEDKIT_NOW): the post then
+    # changed at every build, and a cached build differed from `--no-cache`. It is said and
+    # left out, as `site.time` is. Jekyll's date filters given a text (`"2020-01-02" |
+    # date_to_rfc822`) stopped the build with a traceback; they read it as Jekyll does, in
+    # the site's zone (feedkit.toml: Europe/Berlin), with Jekyll's `ordinal` form. An error
+    # of Python's in a filter or a tag (python-liquid's `modulo: 0` on a decimal, a `for`
+    # with `limit: -1`) stopped it too: said at its line and left out.
+    site = jekyll_site(tmp_path)
+    (site / "content" / "_posts" / "2024-02-01-broken.md").unlink()
+    (site / "content" / "_posts" / "2024-03-01-dates.md").write_text(
+        "---\ntitle: Dates\n---\n"
+        'Built in {{ "now" | date: "%Y" }}{{ "Today" | date_to_string }}.\n'
+        '{{ "2020-01-02" | date_to_rfc822 }}; {{ "2020-01-02T10:00:00+05:00" | '
+        'date_to_xmlschema }}; {{ 0 | date: "%s %H:%M %z" }}.\n'
+        '{{ page.date | date_to_string: "ordinal", "US" }}, '
+        '{{ page.date | date_to_long_string: "ordinal" }}, {{ "May 3" | date: "%Y" }}.\n'
+        '{{ "abc" | date_to_string }}{{ 1.5 | modulo: 0 }}|'
+        "{% for tag in page.tags limit: -1 %}{{ tag }}{% endfor %}|\n",
+        encoding="utf-8",
+    )
+    where = "content/_posts/2024-03-01-dates.md:{}: warning: Liquid: {}; left out\n"
+    build = '"{}" is the time of the build, which would change the post at every build'
+    said = [
+        where.format(4, "date: " + build.format("now")),
+        where.format(4, "date_to_string: " + build.format("Today")),
+        where.format(7, 'date_to_string: "abc" is not a date'),
+        where.format(7, "modulo: cannot take 1.5"),
+        where.format(
+            7,
+            "{% for %} cannot take these values (Stop argument for islice() must be None or "
+            "an integer: 0 <= x <= sys.maxsize.)",
+        ),
+    ]
+    pages = []
+    for args in (("build",), ("check",), ("build", "--no-cache")):
+        result = run(site, *args)
+        assert result.exit_code == 0, result.output
+        assert [line for line in result.stderr.splitlines(True) if "dates.md" in line] == said
+        pages.append(entry(site, "Dates"))
+    assert pages[0] == pages[2]
+    assert pages[0] == (
+        "<p>Built in .\n"
+        "Thu, 02 Jan 2020 00:00:00 +0100; 2020-01-02T06:00:00+01:00; 0 01:00 +0100.\n"
+        "Mar 1st, 2024, 1st March 2024, May 3.\n||</p>"
+    )

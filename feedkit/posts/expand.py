@@ -394,6 +394,7 @@ class Templates:
             {k: resolver(k) for k in ("post_url", "link", "include", "include_relative")},
             # A Jekyll-named post in a site that is none is read as feedkit reads it.
             self.reading(self.jekyll),
+            self._jekyll_zone if self.jekyll else self.cfg.timezone,
         )
 
     def _liquid(self, post: Post, body: str) -> Expanded:

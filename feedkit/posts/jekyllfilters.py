@@ -11,11 +11,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 from liquid import Undefined
+from liquid.exceptions import FilterArgumentError, LiquidError
 
 from feedkit.posts.reading import Reading
 
@@ -37,24 +38,133 @@ def _smartify(value: Any) -> str:
     return smartify(str(value))
 
 
-def saying_undefined(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Return the filter `func`, shown its input first when that is undefined (a `Missing`
-    says itself when shown); Liquid's marks on it (`with_environment`…) kept."""
+def given(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """Return the filter `func` as a post's render calls it: an undefined input shown first
+    (a `Missing` says itself when shown), and an error of Python's (python-liquid's
+    `modulo: 0` on a decimal, `compact` on a mapping) a problem of Liquid's, said at the
+    filter's line and left out; Liquid's marks on it (`with_environment`…) kept."""
 
     @functools.wraps(func)
     def said(value: object, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(value, Undefined):
+        if isinstance(value, Undefined) and name != "default":  # `default` is for them
             str(value)
-        return func(value, *args, **kwargs)
+        try:
+            return func(value, *args, **kwargs)
+        except (LiquidError, TypeError):  # Liquid says these (a TypeError: the arguments)
+            raise
+        except Exception as exc:  # noqa: BLE001 - any other is the input's, at its line
+            detail = str(exc) if str(exc) and not str(exc).startswith("[<") else ""
+            raise FilterArgumentError(
+                f"{name}: cannot take {_shown(value)}{': ' + detail if detail else ''}",
+                token=None,
+            ) from exc
 
     return said
 
 
+def _shown(value: object) -> str:
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+# -- times ------------------------------------------------------------------------------
+
+
+def _time(name: str, value: object, zone: tzinfo) -> datetime | None:
+    """Return `value` as Liquid's `to_date` reads it for Jekyll, in the site's zone: a time
+    as it is (a date at midnight), digits as seconds since 1970, a text that dateutil reads
+    with its year, month and day; None for anything else. "now" and "today", the time of
+    the build, change the post at every build: a problem, said at the filter's line."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+    if isinstance(value, date):
+        return datetime.combine(value, time.min, zone)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, zone)
+    if not isinstance(value, str):
+        return None
+    if value.lower() in ("now", "today"):
+        raise FilterArgumentError(
+            f'{name}: "{value}" is the time of the build, which would change the post at '
+            "every build",
+            token=None,
+        )
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value), zone)
+    from feedkit.posts.postvalues import loose_date
+
+    found = loose_date(value)  # None when the day is not in it (dateutil takes today's)
+    return None if found is None else found if found.tzinfo else found.replace(tzinfo=zone)
+
+
+def _strftime(when: datetime, fmt: str) -> str:
+    """Return `when` in Ruby's `strftime` format `fmt`: `%s` (seconds since 1970) without
+    the machine's zone, which C's `strftime` would take."""
+    seconds = str(int(when.timestamp()))
+    return when.strftime(re.sub(r"%[%s]", lambda m: seconds if m[0] == "%s" else m[0], fmt))
+
+
+def date_filters(zone: tzinfo) -> dict[str, Callable[..., Any]]:
+    """Return Liquid's `date` and Jekyll's date filters, each reading its input as Jekyll
+    does (`_time`), in the site's zone `zone`."""
+
+    def liquid_date(value: object, fmt: object = None) -> object:
+        when = _time("date", value, zone)
+        if when is None or not str(fmt or ""):  # Liquid gives its input back
+            return value
+        return _strftime(when, str(fmt))
+
+    def jekyll_time(name: str, value: object) -> datetime | None:
+        """Jekyll's `time`: None for an empty input (given back), else `_time` in the zone."""
+        if value is None or not str(value):
+            return None
+        when = _time(name, value, zone)
+        if when is None:
+            raise FilterArgumentError(f"{name}: {_shown(value)} is not a date", token=None)
+        return when.astimezone(zone)
+
+    def stringify(name: str, month: str) -> Callable[..., object]:
+        def stringified(value: object, kind: object = None, style: object = None) -> object:
+            when = jekyll_time(name, value)
+            if when is None:
+                return value
+            if kind == "ordinal":
+                day = f"{when.day}{_ordinal(when.day)}"
+                if style == "US":
+                    return when.strftime(f"{month} {day}, %Y")
+                return when.strftime(f"{day} {month} %Y")
+            return when.strftime(f"%d {month} %Y")
+
+        return stringified
+
+    def date_to_xmlschema(value: object) -> object:
+        when = jekyll_time("date_to_xmlschema", value)
+        return value if when is None else when.replace(microsecond=0).isoformat()
+
+    def date_to_rfc822(value: object) -> object:
+        when = jekyll_time("date_to_rfc822", value)
+        return value if when is None else when.strftime("%a, %d %b %Y %H:%M:%S %z")
+
+    return {
+        "date": liquid_date,
+        "date_to_xmlschema": date_to_xmlschema,
+        "date_to_rfc822": date_to_rfc822,
+        "date_to_string": stringify("date_to_string", "%b"),
+        "date_to_long_string": stringify("date_to_long_string", "%B"),
+    }
+
+
+def _ordinal(day: int) -> str:
+    if 11 <= day % 100 <= 13:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
 def jekyll_filters(
-    site: Mapping[str, Any], reading: Reading | None = None
+    site: Mapping[str, Any], reading: Reading | None = None, zone: tzinfo = UTC
 ) -> dict[str, Callable[..., Any]]:
     """Return Jekyll's own filters, on top of Liquid's standard ones (`markdownify` reads
-    Markdown as `reading` says)."""
+    Markdown as `reading` says; times are shown in `zone`, the site's)."""
     url = str(site.get("url") or "").rstrip("/")
     baseurl = str(site.get("baseurl") or "").rstrip("/")
 
@@ -80,15 +190,6 @@ def jekyll_filters(
             return re.sub(r"[^\w._~!$&'()+,;=@-]+", "-", text).strip("-").lower()
         return re.sub(r"[^\w-]+", "-", text).strip("-").lower()
 
-    def date_to_xmlschema(value: object) -> str:
-        return value.isoformat() if isinstance(value, date | datetime) else str(value)
-
-    def date_to_string(value: object) -> str:
-        return f"{value.day:02d} {value:%b %Y}" if isinstance(value, date) else str(value)
-
-    def date_to_long_string(value: object) -> str:
-        return f"{value.day:02d} {value:%B %Y}" if isinstance(value, date) else str(value)
-
     def array_to_sentence_string(value: object, connector: str = "and") -> str:
         items = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
         if len(items) <= 2:
@@ -112,10 +213,7 @@ def jekyll_filters(
         "number_of_words": lambda value: len(str(value).split()),
         "normalize_whitespace": lambda value: " ".join(str(value).split()),
         "smartify": _smartify,
-        "date_to_xmlschema": date_to_xmlschema,
-        "date_to_rfc822": lambda value: f"{value:%a, %d %b %Y %H:%M:%S %z}",
-        "date_to_string": date_to_string,
-        "date_to_long_string": date_to_long_string,
         "array_to_sentence_string": array_to_sentence_string,
         "where": where,
+        **date_filters(zone),
     }

@@ -11,19 +11,20 @@ import html
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, tzinfo
 from io import StringIO
 from typing import Any, TextIO
 
 from liquid import Environment, Mode, RenderContext, Undefined
 from liquid.ast import BlockNode, Node
 from liquid.builtin.tags.for_tag import ForNode, ForTag
-from liquid.exceptions import LiquidError, LiquidSyntaxError
+from liquid.exceptions import LiquidError, LiquidInterrupt, LiquidSyntaxError, StopRender
 from liquid.parser import get_parser
 from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 
-from feedkit.posts.jekyllfilters import jekyll_filters, saying_undefined
+from feedkit.posts.jekyllfilters import given, jekyll_filters
 from feedkit.posts.reading import Reading
 
 # What a tag asks of the site: a post by Jekyll name, a page by path, an include's text.
@@ -88,6 +89,29 @@ class SaidForTag(ForTag):
         return SaidForNode(node.token, node.expression, node.block, node.default)
 
 
+class GuardedNode(Node):
+    """A node of a post's template whose error of Python's is Liquid's, said at the node's
+    line and left out: python-liquid's tags fail so on odd values (`{% for i in x limit: -1
+    %}`, `{% unless h contains h %}` with a mapping) where its filters fail as Liquid."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Node) -> None:
+        super().__init__(node.token)
+        self.node = node
+        self.blank = node.blank
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        try:
+            return self.node.render(context, buffer)
+        except (LiquidError, LiquidInterrupt, StopRender):  # Liquid's own: as it does
+            raise
+        except Exception as exc:  # noqa: BLE001 - the post's values, at its line
+            token = self.node.token
+            what = f"{{% {token.value} %}}" if token.kind == TOKEN_TAG else "this output"
+            raise LiquidError(f"{what} cannot take these values ({exc})", token=token) from exc
+
+
 class HighlightTag(Tag):
     """`{% highlight lang [linenos] %}…{% endhighlight %}`: a fenced code block of what its
     content renders to: Jekyll 4 runs the Liquid in it (`{{ site.url }}`, an
@@ -143,8 +167,10 @@ class JekyllEnvironment(Environment):
         site: Mapping[str, Any],
         lookup: Mapping[str, Resolver],
         reading: Reading | None = None,
+        zone: tzinfo = UTC,
     ) -> None:
-        """`reading`: how the site's converter reads Markdown, which `markdownify` uses."""
+        """`reading`: how the site's converter reads Markdown, which `markdownify` uses;
+        `zone`: the site's, which the date filters show times in."""
         super().__init__(tolerance=Mode.LAX, strict_filters=True)
         self.site = site
         self.lookup = lookup  # "post_url", "link", "include" → its resolver
@@ -173,14 +199,13 @@ class JekyllEnvironment(Environment):
             self.add_tag(type(f"{name}_tag", (JekyllTag,), {"name": name}))
         self.add_tag(HighlightTag)
         self.add_tag(SaidForTag)
-        for name, func in jekyll_filters(site, reading).items():
+        for name, func in jekyll_filters(site, reading, zone).items():
             self.add_filter(name, func)
-        # A filter given an undefined variable says so, as showing it does: Liquid's `size`
-        # makes 0 of it and `date` or `join` nothing, unsaid, where Jekyll has a value
-        # (`site.posts | size`, `site.time | date: "%Y"`). But `default`, which is for it.
+        # Each filter as a post's render calls it (`given`): an undefined input said, as
+        # when shown (Liquid's `size` makes 0 of it and `join` nothing, unsaid, where Jekyll
+        # has a value: `site.posts | size`), and a Python error said at its line.
         for name, func in list(self.filters.items()):
-            if name != "default":
-                self.filters[name] = saying_undefined(func)
+            self.filters[name] = given(name, func)
         # The tags being parsed, innermost last: where a problem found at the end of the
         # template (a block never closed) is said.
         self.parsing: list[Token] = []
@@ -227,6 +252,7 @@ class JekyllEnvironment(Environment):
                     break
                 source = source[:at] + source[at + 2 :]
                 continue
+            template.nodes = [GuardedNode(node) for node in template.nodes]
             return template.render(), self.found
         return "", self.found
 
@@ -271,7 +297,7 @@ class JekyllEnvironment(Environment):
             with context.extend({"include": params}):
                 for child in template.nodes:
                     try:
-                        child.render(context, buffer)
+                        GuardedNode(child).render(context, buffer)
                     except LiquidError as exc:
                         self.error(exc, token=child.token)
         except LiquidError as exc:

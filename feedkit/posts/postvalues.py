@@ -181,7 +181,7 @@ def _parse_date_string(
         if impossible.startswith("offset must be"):
             impossible = "the offset from UTC must be under 24 hours"
         raise ValueError(f"{short_repr(text)} is not a real date: {impossible}")
-    if loose and (found := _loose_date(text, zones)) is not None:
+    if loose and (found := loose_date(text, zones)) is not None:
         return found
     raise ValueError(
         f"cannot read {short_repr(text)} as a date; write it as 2024-05-01, 2024-05-01 10:00 "
@@ -210,7 +210,7 @@ def jekyll_zones() -> dict[str, int]:
     }
 
 
-def _loose_date(text: str, zones: Mapping[str, int] | None = None) -> datetime | None:
+def loose_date(text: str, zones: Mapping[str, int] | None = None) -> datetime | None:
     """Return dateutil's reading of `text` (as Pelican's `get_date`, and as near Ruby's
     `Time.parse` as these dates go), midnight when it has no time; None when it reads none,
     or one without its year, month or day (filled from a default, it would change). A zone
