@@ -10,13 +10,14 @@ reaches readers. A body without `{{` or `{%` costs two substring tests.
 
 `Templates` is made once per run: it knows the site (`site.*`, `_includes/`), and its
 `TagReads` (feedkit/posts/tagreads.py) finds the posts that `{% post_url %}`, `{% link %}`
-and `{{< ref >}}` name, only when a post asks.
+and `{{< ref >}}` name, only when a post asks. Its Jekyll part (Liquid, `_config.yml`) is
+feedkit/posts/jekyllexpand.py, its Pelican part (liquid tags, `{filename}` links)
+feedkit/posts/pelicanexpand.py; what they share, feedkit/posts/templatesite.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -24,56 +25,28 @@ from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from feedkit.config import Config
 from feedkit.errors import FeedkitError, Problem
 from feedkit.models import Post
-from feedkit.posts.jekyllconfig import (
-    JEKYLL_CONFIG,
-    excerpt_cut,
-    jekyll_reading,
-    markdown_suffixes,
-)
-from feedkit.posts.jekyllsite import as_written, liquid_site, site_config
+from feedkit.posts.jekyllconfig import excerpt_cut
+from feedkit.posts.jekyllexpand import JekyllTemplates
+from feedkit.posts.jekyllsite import as_written
 from feedkit.posts.pairs import before_one_of
+from feedkit.posts.pelicanexpand import PelicanTemplates
 from feedkit.posts.reading import PLAIN, Reading
 from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
 from feedkit.posts.tagreads import TagReads
-from feedkit.readonly import readonly
+from feedkit.posts.templatesite import Expanded, NeedsPosts, Read, joined
 
 _TEMPLATE_START = re.compile(r"\{[{%]")
-_PAGE_KEY = re.compile(r"\bpage\.(\w+)")
-# What a render read besides its own file: (kind, name, what it found). Kinds: "post_url",
-# "link", "ref" (found: the URL), "include", "config" (found: a hash of the file's bytes).
-Read = tuple[str, str, str]
-
-
-def _joined(first: Expanded, then: Expanded) -> Expanded:
-    """Return what `then` made of the text `first` made, with both's problems and reads."""
-    return Expanded(
-        then.text, first.problems + then.problems, tuple(dict.fromkeys(first.reads + then.reads))
-    )
-
-
-@readonly()
-class Expanded:
-    """A post's body with its templates expanded."""
-
-    text: str  # the body as plain Markdown
-    problems: tuple[Problem, ...]  # warnings, at their lines in the post file
-    reads: tuple[Read, ...]  # what the result depends on besides the post
-
-
-class NeedsPosts(Exception):
-    """A body has templates, and Templates made before the posts were read cannot expand it."""
 
 
 def _no_post(shown: str) -> Post:
     raise NeedsPosts(shown)
 
 
-class Templates:
+class Templates(JekyllTemplates, PelicanTemplates):
     """What expanding templates needs of the whole site, found once per run."""
 
     def __init__(self, cfg: Config, paths: Iterable[str], post_of: Callable[[str], Post]) -> None:
@@ -191,19 +164,6 @@ class Templates:
             and not before_one_of(text, "{", "{%", _TEMPLATE_START)
         )
 
-    @cached_property
-    def _markdown(self) -> tuple[str, ...] | None:
-        """Return a Jekyll site's Markdown endings (`markdown_suffixes`), once a run."""
-        return markdown_suffixes(self._config_yml[0]) if self.jekyll else None
-
-    @cached_property
-    def _jemoji(self) -> bool:
-        if not self.jekyll:
-            return False
-        from feedkit.posts.emojicodes import uses_jemoji
-
-        return uses_jemoji(self._config_yml[0])
-
     def _expand(self, post: Post, body: str) -> Expanded:
         if not self.pelican:
             return self._templates(post, body)
@@ -213,54 +173,12 @@ class Templates:
         body = tags.text if tags is not None else body
         if not pelicanlinks.has_links(body):
             expanded = self._templates(post, body)
-            return _joined(tags, expanded) if tags is not None else expanded
+            return joined(tags, expanded) if tags is not None else expanded
         if not self.posts_known:
             raise NeedsPosts(post.rel_path)
         links = self._pelican_links(post, body)
-        expanded = _joined(links, self._templates(post, links.text))
-        return _joined(tags, expanded) if tags is not None else expanded
-
-    @cached_property
-    def _liquid_tags(self) -> tuple[frozenset[str], str]:
-        """The tags of Pelican's liquid_tags plugin the site loads, and its CODE_DIR."""
-        from feedkit.posts.pelicansettings import assignments, liquid_tags
-
-        configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
-        return liquid_tags(assignments(configs), configs)
-
-    def _pelican_liquid(self, post: Post, body: str) -> Expanded:
-        """Return `body` with the liquid tags the site loads made (feedkit.posts.pelicanliquid)."""
-        from urllib.parse import quote
-
-        from feedkit.posts import pelicanliquid, texdelims
-
-        loaded, code_dir = self._liquid_tags
-        reads: dict[Read, None] = {}
-        # The content folder, from feedkit.toml's, as `include_relative` reads names.
-        content = os.path.relpath(self.cfg.content_path, self.cfg.root).replace(os.sep, "/")
-
-        def code(name: str) -> tuple[str, str]:
-            # As the plugin opens it: under the content folder's CODE_DIR.
-            path = posixpath.normpath(posixpath.join(content, code_dir, name))
-            text, problem = self._read("include_relative", path)
-            reads[("include_relative", path, text)] = None
-            return (
-                text,
-                problem and f"no file {posixpath.join(code_dir, name)!r} in the content folder",
-            )
-
-        def code_url(name: str) -> str:
-            return self.cfg.base_url + quote(posixpath.join(code_dir, name), safe="/")
-
-        code_ranges, _ = texdelims.regions(body)  # in bytes
-        text, found = pelicanliquid.expand(
-            body, loaded, self.cfg.base_url, code, code_url, skipped=code_ranges
-        )
-        problems = tuple(
-            Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
-            for at, msg in found
-        )
-        return Expanded(text, problems, tuple(reads))
+        expanded = joined(links, self._templates(post, links.text))
+        return joined(tags, expanded) if tags is not None else expanded
 
     def _templates(self, post: Post, body: str) -> Expanded:
         # Imported here: a cold build should not import what only rendering needs before
@@ -340,87 +258,9 @@ class Templates:
         reading = replace(hugo_settings(site_folders(self.cfg)), unsafe=True).reading
         return replace(reading, site_root=self.cfg.base_url)
 
-    @cached_property
-    def _jekyll_zone(self) -> Any:
-        """Return the zone a Jekyll site's times are shown in: feedkit.toml's when it sets
-        one, else `_config.yml`'s, else feedkit.toml's default (UTC), as the layout reads
-        its posts' dates."""
-        from feedkit.posts.jekyllconfig import jekyll_timezone
-
-        if self.cfg.timezone_given:
-            return self.cfg.timezone
-        try:
-            zone = jekyll_timezone(self.cfg, self.jekyll_root, self._config_yml[0])
-        except FeedkitError:  # said where the layout reads it
-            zone = None
-        return zone or self.cfg.timezone
-
-    @cached_property
-    def _pelican_unfollowed(self) -> tuple[Problem, ...]:
-        from feedkit.posts.pelicanmarkdown import unfollowed_warnings
-
-        return unfollowed_warnings(self.cfg)
-
-    @cached_property
-    def _jekyll_reading(self) -> tuple[Reading, Problem | None]:
-        return jekyll_reading(self.cfg, self.jekyll_root, self._config_yml[0])
-
     def current(self, reads: Iterable[Read]) -> bool:
         """Return True when each thing a render read is still what it found."""
         return all(self._read(kind, name)[0] == found for kind, name, found in reads)
-
-    # -- Liquid -------------------------------------------------------------------------
-
-    @cached_property
-    def _config_yml(self) -> tuple[dict[str, Any], str]:
-        """Return `_config.yml`'s values and a hash of its bytes."""
-        values, found, self._config_problem = site_config(self.cfg, self.jekyll_root)
-        return values, found
-
-    @cached_property
-    def site(self) -> dict[str, Any]:
-        """Return `site.*`: the blog's `_config.yml`, with feedkit.toml's settings on top."""
-        return liquid_site(self.cfg, self._config_yml[0], self.jekyll_root)
-
-    @cached_property
-    def _liquid_env(self) -> Any:
-        from feedkit.posts.liquid import JekyllEnvironment
-
-        def resolver(kind: str) -> Callable[[str], tuple[str, str]]:
-            return lambda name: self._read(kind, name)[:2]
-
-        return JekyllEnvironment(
-            self.site,
-            {k: resolver(k) for k in ("post_url", "link", "include", "include_relative")},
-            # A Jekyll-named post in a site that is none is read as feedkit reads it.
-            self.reading(self.jekyll),
-            self._jekyll_zone if self.jekyll else self.cfg.timezone,
-        )
-
-    def _liquid(self, post: Post, body: str) -> Expanded:
-        from feedkit.posts.liquid import lines_of
-
-        page = page_of(post, str(self.site.get("baseurl") or "") if self.jekyll else "")
-        if self.jekyll:  # Jekyll's times are in the site's zone: `{{ page.date | date: … }}`
-            page["date"] = post.published.astimezone(self._jekyll_zone)
-            page["last_modified_at"] = post.updated.astimezone(self._jekyll_zone)
-        if wanted := {m for m in _PAGE_KEY.findall(body) if m not in page}:
-            # A key the load kept only as it read it (`page.description`, `page.image`):
-            # as written, from the file again (few posts name one).
-            from feedkit.posts.postbody import front_matter_of
-
-            given = front_matter_of(post, self.jekyll)
-            page.update((key, given[key]) for key in wanted if key in given)
-        text, found = self._liquid_env.render_post(body, page)
-        problems = tuple(
-            Problem(post.rel_path, post.body_line + line, message, warning=True)
-            for line, message in sorted(lines_of(found), key=lambda found: found[0])
-        )
-        if self._config_problem is not None:
-            problems = (self._config_problem, *problems)
-        reads = [("config", JEKYLL_CONFIG, self._config_yml[1])]
-        reads += [(kind, name, self._read(kind, name)[0]) for kind, name in found.reads]
-        return Expanded(text, problems, tuple(dict.fromkeys(reads)))
 
     # -- shortcodes -----------------------------------------------------------------------
 
@@ -454,46 +294,6 @@ class Templates:
         )
         reads = tuple((kind, name, self._read(kind, name)[0]) for kind, name in targets)
         return Expanded(result.text, problems, reads)
-
-    # -- Pelican's links ------------------------------------------------------------------
-
-    def _pelican_links(self, post: Post, body: str) -> Expanded:
-        """Return `body` with Pelican's `{filename}`, `{static}`, `{attach}`, `{tag}`,
-        `{category}`, `{author}` and `{index}` links made the URLs of what they name."""
-        from urllib.parse import quote, unquote, urljoin
-
-        from feedkit.posts.pelicanlinks import PAGE_URLS, page_url, replace_links
-
-        here = posixpath.dirname(self._tags.content_rel(post.rel_path))
-        reads: dict[Read, None] = {}
-
-        def resolve(what: str, target: str) -> tuple[str, str]:
-            path, rest = re.match(r"([^?#]*)(.*)", target).groups()  # type: ignore[union-attr]
-            if what == "index":
-                return self.cfg.base_url + "index.html" + rest, ""
-            if what in PAGE_URLS:  # a page of Pelican's, at its *_URL setting
-                setting, default = PAGE_URLS[what]
-                pattern = self._read("pelicanconf", setting)[0]
-                reads[("pelicanconf", setting, pattern)] = None
-                page = page_url(pattern or default, path) or page_url(default, path)
-                return self.cfg.base_url + quote(str(page).lstrip("/"), safe="/") + rest, ""
-            path = unquote(path)
-            # As in Pelican: from the content folder, or from the post's own folder.
-            name = path[1:] if path.startswith("/") else posixpath.join(here, path)
-            name = posixpath.normpath(name)
-            url, problem = self._read("file", name)
-            reads[("file", name, url)] = None
-            if url and what == "attach":  # beside the post, as Pelican copies it
-                tail = posixpath.relpath(name, here or ".")
-                url = urljoin(post.url, posixpath.basename(tail) if tail.startswith("..") else tail)
-            return (url + rest if url else ""), problem
-
-        text, found = replace_links(body, resolve)
-        problems = tuple(
-            Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
-            for at, msg in found
-        )
-        return Expanded(text, problems, tuple(reads))
 
     # -- what tags look up --------------------------------------------------------------------
 
@@ -554,31 +354,6 @@ class Templates:
         return TagReads(
             self.cfg, self.paths, self.post_of, self.jekyll_root, self._config_yml[0], self.site
         )
-
-
-def page_of(post: Post, baseurl: str = "") -> dict[str, Any]:
-    """Return `page.*` for Liquid: the post's front matter as Jekyll gives it, its `url`
-    the path on the site without the site's `baseurl` (Jekyll's; `relative_url` adds it)."""
-    path = urlsplit(post.url).path
-    base = "/" + baseurl.strip("/") if baseurl.strip("/") else ""
-    if base and (path == base or path.startswith(base + "/")):
-        path = path[len(base) :] or "/"
-    return {
-        **post.extra,
-        "title": post.title,
-        "date": post.published,
-        "last_modified_at": post.updated,
-        "url": path,
-        "id": post.id,
-        "slug": post.slug,
-        "tags": list(post.tags),
-        "categories": list(post.tags),
-        "path": post.rel_path,
-        "name": posixpath.basename(post.rel_path),
-        "excerpt": post.summary or "",
-        "author": ", ".join(a.name for a in post.authors),
-        "draft": post.draft,
-    }
 
 
 _BRACE = re.compile(r"\{(?=[{%])")

@@ -24,8 +24,9 @@ from feedkit.posts.postread import prefetch
 from feedkit.site.render import load_renderers
 
 if TYPE_CHECKING:
-    from feedkit.posts.expand import Read, Templates
+    from feedkit.posts.expand import Templates
     from feedkit.posts.reading import Reading
+    from feedkit.posts.templatesite import Read
 
 # What a body gave: problems (it cannot be read), warnings (the body's own, then formulas
 # and kramdown), its template warnings, and what its templates read besides the post.
@@ -64,7 +65,7 @@ def choice_and_body(
 def _check_read_body(post: Post, raw: bytes, math: str, templates: Templates) -> BodyResult | None:
     """Return what a post's body gives, from its file's bytes; None when its templates
     need the other posts (`Templates.of_files`)."""
-    from feedkit.posts.expand import NeedsPosts
+    from feedkit.posts.templatesite import NeedsPosts
 
     try:
         return _check_body(post, math, templates, raw)
