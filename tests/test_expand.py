@@ -704,6 +704,34 @@ def test_a_pelican_link_to_a_draft_is_where_pelican_writes_drafts(tmp_path: Path
     assert 'href="https://example.com/blog/wip/draft-post/"' in entry(tmp_path, "Published")
 
 
+def test_a_pelican_link_no_file_or_page_can_have_is_said_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    # A TAG_URL with an attribute or item of {slug} (which Pelican cannot fill in either),
+    # and a `{static}` name over 255 bytes (no file name can be that long), stopped build
+    # and check with a traceback. The tag's link is at Pelican's own TAG_URL; the file is
+    # none, said at its line.
+    (tmp_path / "feedkit.toml").write_text(PELICAN_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text(
+        "Title: Odd links\nDate: 2024-04-27\n\n"
+        f"Under [Python]({{tag}}Python), ![chart]({{static}}{'a' * 256}.png).\n",
+        "utf-8",
+    )
+    for pattern in ("tags/{slug.x}.html", "tags/{slug[a]}.html"):
+        (tmp_path / "pelicanconf.py").write_text(f"TAG_URL = {pattern!r}\n", "utf-8")
+        for command in ("build", "check"):
+            result = run(tmp_path, command)
+            assert result.exit_code == 0, result.output
+            assert result.stderr == (
+                f"content/a.md:4: warning: {{static}}{'a' * 256}.png: no such file in the "
+                "content folder; left out\n"
+            )
+        html = entry(tmp_path, "Odd links")
+        assert '<a href="https://example.com/blog/tag/python.html">Python</a>' in html
+        assert "aaaa" not in html and "{static}" not in html
+
+
 def test_pelicans_links_are_looked_for_on_a_pelican_site_only(tmp_path: Path) -> None:
     """Without pelicanconf.py beside the content folder no body is searched for them (the
     search took 6 % of a `feedkit check`), and `{filename}` is text like any other."""

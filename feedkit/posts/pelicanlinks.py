@@ -87,10 +87,11 @@ PAGE_URLS = {
 
 def page_url(pattern: str, name: str) -> str | None:
     """Return `pattern` (a Pelican *_URL setting) filled in for the page of `name`, None
-    when it has a placeholder other than {slug} and {name}."""
+    when it has a placeholder other than {slug} and {name}, or one it cannot fill in (an
+    attribute or item of one: `{slug.x}`, `{slug[0]}`)."""
     from feedkit.posts.pelicanmeta import slug
 
     try:
         return pattern.format(slug=slug(name), name=name)
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
         return None

@@ -144,7 +144,8 @@ class TagReads:
             if post.draft:  # where Pelican writes a draft: its DRAFT_URL
                 return self._draft_url(post), ""
             return self._url(shown), ""
-        if name.startswith(("../", "/")) or not (self.cfg.content_path / name).is_file():
+        # os.path: a name no file can have (over 255 bytes) is none, not an error.
+        if name.startswith(("../", "/")) or not os.path.isfile(self.cfg.content_path / name):
             return "", "no such file in the content folder"
         if posixpath.splitext(name)[1] in MARKDOWN_SUFFIXES:
             return "", "a page, not a post: feedkit does not know its URL"
