@@ -822,3 +822,51 @@ def test_liquid_dates_are_the_posts_in_the_sites_zone_and_never_the_builds_time(
         "Thu, 02 Jan 2020 00:00:00 +0100; 2020-01-02T06:00:00+01:00; 0 01:00 +0100.\n"
         "Mar 1st, 2024, 1st March 2024, May 3.\n||</p>"
     )
+
+
+def test_a_post_whose_liquid_would_run_for_hours_is_said_and_built_in_seconds(
+    tmp_path: Path,
+) -> None:
+    # Each of these lines took from 25 s to hours, or the machine's memory, to build: an
+    # include parsed again at each turn of a loop, an include that includes itself twice
+    # (2 to the 30th renders), a filter or a loop over a range of millions (python-liquid
+    # counted the turns after it had made them), a text that doubles at each turn, and a
+    # line of 1,000,000 characters above a comment (a kramdown look tried each character).
+    # The command runs in a process of its own, stopped after 60 s: the test fails then.
+    site = jekyll_site(tmp_path)
+    (site / "content" / "_posts" / "2024-02-01-broken.md").unlink()
+    includes = site / "content" / "_includes"
+    (includes / "turn.html").write_text("<i>{{ include.n }}</i>", encoding="utf-8")
+    (includes / "loop.html").write_text(
+        "a{% include loop.html %}{% include loop.html %}", encoding="utf-8"
+    )
+    (site / "content" / "_posts" / "2024-03-01-long.md").write_text(
+        "---\ntitle: Long\n---\n"
+        "{% for i in (1..100000) %}{% include turn.html n=i %}{% endfor %}\n\n"
+        "{% include loop.html %}\n\n"
+        "{{ (1..99999999) | join }}\n\n"
+        "{% for x in (1..20000000) reversed %}{% break %}{% endfor %}\n\n"
+        '{% assign s = "xxxxxxxxxx" %}{% for i in (1..40) %}{% assign s = s | append: s %}'
+        "{% endfor %}{{ s | size }}\n\n"
+        "{% for i in (1..100000) %}yyyyyyyyyy{% endfor %}\n<!-- a note -->\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "feedkit", "build", "--config", str(site / "feedkit.toml")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **NOW_ENV},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    where = "content/_posts/2024-03-01-long.md:{}: warning: {}; left out\n"
+    assert [line for line in result.stderr.splitlines(True) if "long.md" in line] == [
+        "content/_posts/2024-03-01-long.md:6: warning: include: loop.html includes itself; "
+        "left out (_includes/loop.html, line 1)\n",
+        where.format(8, "Liquid: join: a list of over 100,000 items"),
+        where.format(10, "Liquid: loop iteration limit reached"),
+        where.format(12, "Liquid: append: it makes a text of over 10,000,000 characters"),
+    ]
+    html = entry(site, "Long")
+    assert html.count("<i>") == 100_000 and "<i>100000</i>" in html
+    assert "<p>a</p>" in html and "<p>5242880</p>" in html and "y" * 1_000_000 in html

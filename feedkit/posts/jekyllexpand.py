@@ -104,7 +104,8 @@ class JekyllTemplates(TemplateSite):
         if self._config_problem is not None:
             problems = (self._config_problem, *problems)
         reads = [("config", JEKYLL_CONFIG, self._config_yml[1])]
-        reads += [(kind, name, self._read(kind, name)[0]) for kind, name in found.reads]
+        looked = dict.fromkeys(found.reads)  # an include in a loop: once
+        reads += [(kind, name, self._read(kind, name)[0]) for kind, name in looked]
         return Expanded(text, problems, tuple(dict.fromkeys(reads)))
 
 

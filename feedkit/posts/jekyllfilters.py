@@ -48,8 +48,10 @@ def given(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     def said(value: object, *args: Any, **kwargs: Any) -> Any:
         if isinstance(value, Undefined) and name != "default":  # `default` is for them
             str(value)
+        if _too_long(value) or any(_too_long(arg) for arg in args):
+            raise FilterArgumentError(f"{name}: a list of over {LONGEST:,} items", token=None)
         try:
-            return func(value, *args, **kwargs)
+            made = func(value, *args, **kwargs)
         except (LiquidError, TypeError):  # Liquid says these (a TypeError: the arguments)
             raise
         except Exception as exc:  # noqa: BLE001 - any other is the input's, at its line
@@ -58,8 +60,34 @@ def given(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
                 f"{name}: cannot take {_shown(value)}{': ' + detail if detail else ''}",
                 token=None,
             ) from exc
+        if isinstance(made, str) and len(made) > LONGEST_TEXT:
+            raise FilterArgumentError(
+                f"{name}: it makes a text of over {LONGEST_TEXT:,} characters", token=None
+            )
+        if _too_long(made):
+            raise FilterArgumentError(
+                f"{name}: it makes a list of over {LONGEST:,} items", token=None
+            )
+        return made
 
     return said
+
+
+# A post's loop of more turns, a list of more items, a text of more characters is a
+# mistake: a warning, not a build that runs out of time or memory (`(1..99999999) | join`
+# took 30 s; an `append` or `concat` of a value to itself in a loop of 30 turns doubles
+# it 30 times).
+LONGEST = 100_000
+LONGEST_TEXT = 10_000_000
+
+
+def _too_long(value: object) -> bool:
+    if not isinstance(value, range | list | tuple):
+        return False
+    try:
+        return len(value) > LONGEST
+    except OverflowError:  # a range longer than a machine's integer
+        return True
 
 
 def _shown(value: object) -> str:

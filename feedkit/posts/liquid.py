@@ -15,16 +15,18 @@ from datetime import UTC, tzinfo
 from io import StringIO
 from typing import Any, TextIO
 
-from liquid import Environment, Mode, RenderContext, Undefined
+from liquid import BoundTemplate, Environment, Mode, RenderContext, Undefined
 from liquid.ast import BlockNode, Node
+from liquid.builtin.expressions.loop import LoopExpression
 from liquid.builtin.tags.for_tag import ForNode, ForTag
+from liquid.builtin.tags.tablerow_tag import TablerowNode, TablerowTag
 from liquid.exceptions import LiquidError, LiquidInterrupt, LiquidSyntaxError, StopRender
 from liquid.parser import get_parser
 from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 
-from feedkit.posts.jekyllfilters import given, jekyll_filters
+from feedkit.posts.jekyllfilters import LONGEST, LONGEST_TEXT, given, jekyll_filters
 from feedkit.posts.reading import Reading
 
 # What a tag asks of the site: a post by Jekyll name, a page by path, an include's text.
@@ -39,6 +41,8 @@ class Found:
     def __init__(self) -> None:
         self.problems: list[tuple[str, int, str]] = []
         self.reads: list[tuple[str, str]] = []
+        # An include's text → its template and what parsing it said (`_parsed`).
+        self.parsed: dict[str, tuple[BoundTemplate, str, list[tuple[str, int, str]]]] = {}
 
 
 class JekyllTag(Tag):
@@ -69,16 +73,32 @@ class JekyllNode(Node):
         return buffer.write(env.run_tag(self, context))
 
 
+def _looked_over(expression: LoopExpression, context: RenderContext) -> None:
+    """Say what a loop is over when that is undefined (`site.posts`, which feedkit does not
+    give): Liquid loops over nothing, and a list would go unsaid. Raise when it is longer
+    than the loop limit: python-liquid counts turns only after it has taken `offset` items
+    one by one, or made a list of all for `reversed`, which at `(1..999999999)` ran the
+    machine out of memory."""
+    iterable = expression.iterable.evaluate(context)
+    if isinstance(iterable, Undefined) and iterable.token is not None:
+        str(iterable)  # said as when shown
+    limit = context.env.loop_iteration_limit
+    if limit is not None and isinstance(iterable, range | list | tuple):
+        try:
+            too_long = len(iterable) > limit
+        except OverflowError:  # Liquid says so
+            return
+        if too_long:
+            raise LiquidError("loop iteration limit reached", token=expression.token)
+
+
 class SaidForNode(ForNode):
-    """`{% for %}` that says when what it loops over is undefined (`site.posts`, which
-    feedkit does not give): Liquid loops over nothing, and a list would go unsaid."""
+    """`{% for %}` that says what it loops over when undefined or too long (`_looked_over`)."""
 
     __slots__ = ()
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        iterable = self.expression.iterable.evaluate(context)
-        if isinstance(iterable, Undefined) and iterable.token is not None:
-            str(iterable)  # said as when shown
+        _looked_over(self.expression, context)
         return super().render_to_output(context, buffer)
 
 
@@ -87,6 +107,20 @@ class SaidForTag(ForTag):
         node = super().parse(stream)
         assert isinstance(node, ForNode)
         return SaidForNode(node.token, node.expression, node.block, node.default)
+
+
+class SaidTablerowNode(TablerowNode):
+    """`{% tablerow %}` that says what it loops over when undefined or too long."""
+
+    __slots__ = ()
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        _looked_over(self.expression, context)
+        return super().render_to_output(context, buffer)
+
+
+class SaidTablerowTag(TablerowTag):
+    node_class = SaidTablerowNode
 
 
 class GuardedNode(Node):
@@ -159,8 +193,8 @@ class JekyllEnvironment(Environment):
     """python-liquid with Jekyll's tags and filters; problems are collected, not raised."""
 
     # A post's loop or output this big is a mistake: a warning, not a build that hangs.
-    loop_iteration_limit = 100_000
-    output_stream_limit = 10_000_000
+    loop_iteration_limit = LONGEST
+    output_stream_limit = LONGEST_TEXT
 
     def __init__(
         self,
@@ -176,6 +210,7 @@ class JekyllEnvironment(Environment):
         self.lookup = lookup  # "post_url", "link", "include" → its resolver
         self.found = Found()
         found_of = lambda: self.found  # noqa: E731
+        self.including: list[tuple[str, str]] = []  # the includes being rendered, innermost last
 
         class Missing(Undefined):
             """An undefined variable: shown as nothing, and said."""
@@ -199,6 +234,7 @@ class JekyllEnvironment(Environment):
             self.add_tag(type(f"{name}_tag", (JekyllTag,), {"name": name}))
         self.add_tag(HighlightTag)
         self.add_tag(SaidForTag)
+        self.add_tag(SaidTablerowTag)
         for name, func in jekyll_filters(site, reading, zone).items():
             self.add_filter(name, func)
         # Each filter as a post's render calls it (`given`): an undefined input said, as
@@ -253,7 +289,10 @@ class JekyllEnvironment(Environment):
                 source = source[:at] + source[at + 2 :]
                 continue
             template.nodes = [GuardedNode(node) for node in template.nodes]
-            return template.render(), self.found
+            text = template.render()
+            # A problem met at each turn of a loop is said once at its place.
+            self.found.problems = list(dict.fromkeys(self.found.problems))
+            return text, self.found
         return "", self.found
 
     def run_tag(self, node: JekyllNode, context: RenderContext) -> str:
@@ -283,6 +322,8 @@ class JekyllEnvironment(Environment):
             name = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), name))
         self.found.reads.append((kind, name))
         text, problem = self.lookup[kind](name)
+        if not problem and (kind, name) in self.including:  # Jekyll's stack would overflow
+            problem = f"{kind}: {shown} includes itself; left out"
         if problem:
             self.found.problems.append((node.token.source, node.token.start_index, problem))
             return ""
@@ -292,8 +333,9 @@ class JekyllEnvironment(Environment):
         }
         buffer = StringIO()
         before = len(self.found.problems)
+        self.including.append((kind, name))
         try:
-            template = self.from_string(text, name=name)
+            template, text = self._parsed(text, name)  # the text its tokens point into
             with context.extend({"include": params}):
                 for child in template.nodes:
                     try:
@@ -302,6 +344,8 @@ class JekyllEnvironment(Environment):
                         self.error(exc, token=child.token)
         except LiquidError as exc:
             self.error(exc)
+        finally:
+            self.including.pop()
         # Said at the include tag, with the place in the include file.
         for i in range(before, len(self.found.problems)):
             source, index, message = self.found.problems[i]
@@ -311,6 +355,19 @@ class JekyllEnvironment(Environment):
                 message = f"{message} ({where}, line {line})"
             self.found.problems[i] = (node.token.source, node.token.start_index, message)
         return buffer.getvalue()
+
+    def _parsed(self, text: str, name: str) -> tuple[BoundTemplate, str]:
+        """Return an include's text parsed, and the text its tokens point into: once a
+        post (an include in a loop of thousands of turns was parsed at each, 0.4 ms a
+        turn). What parsing said is said again at each use, as it was."""
+        kept = self.found.parsed.get(text)
+        if kept is None:
+            before = len(self.found.problems)
+            template = self.from_string(text, name=name)  # a LiquidError: parsed again
+            kept = self.found.parsed[text] = (template, text, self.found.problems[before:])
+        else:
+            self.found.problems.extend(kept[2])
+        return kept[0], kept[1]
 
 
 def _value(context: RenderContext, path: str) -> object:

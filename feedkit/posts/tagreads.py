@@ -48,13 +48,18 @@ class TagReads:
         self.config = config
         self.site = site
         self._urls: dict[str, str] = {}
+        # Each include's text, read once a run, as the site's shortcode templates are (an
+        # include in a loop was read from its file at each turn, and again for the cache).
+        self._texts: dict[tuple[str, str], tuple[str, str]] = {}
 
     def read(self, kind: str, name: str) -> tuple[str, str]:
         """Return (what `kind` `name` gives, the problem with it or "")."""
-        if kind == "include":
-            return self._include(name)
-        if kind == "include_relative":
-            return self._include_relative(name)
+        if kind in ("include", "include_relative"):
+            key = (kind, name)
+            if key not in self._texts:
+                read = self._include if kind == "include" else self._include_relative
+                self._texts[key] = read(name)
+            return self._texts[key]
         if kind == "post_url":
             shown = self._by_stem.get(name.strip("/"))
             if shown is None:
