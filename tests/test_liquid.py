@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 from feedkit.posts.liquid import JekyllEnvironment, lines_of
+
+from conftest import FIXTURES, SITE_TOML
 
 
 def test_an_include_that_includes_itself_is_a_warning_not_a_crash() -> None:
@@ -115,3 +123,43 @@ def test_a_block_holding_only_a_jekyll_tag_shows_what_the_tag_writes() -> None:
     text, found = env.render_post(body, {"path": "_posts/2024-01-01-a.md"})
     assert text == "\nX\n|\n```py\nY\n```\n"
     assert found.reads == [("include", "toc.html"), ("include_relative", "_posts/a.py")]
+
+
+def test_an_include_is_read_from_its_file_once_a_run(tmp_path: Path) -> None:
+    # An include in a loop of 100,000 turns was read from its file at each turn, and again
+    # for the render cache's key: 13 s of a build. Read once a run, as a site's shortcode
+    # templates are (a run that starts after the file changed reads it again).
+    from feedkit.config import load_config
+    from feedkit.posts.expand import Templates
+    from feedkit.posts.loader import load_posts
+
+    shutil.copytree(FIXTURES / "templates" / "jekyll", tmp_path / "content")
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    include = tmp_path / "content" / "_includes" / "turn.html"
+    include.write_text("<i>{{ include.n }}</i>", encoding="utf-8")
+    post = tmp_path / "content" / "_posts" / "2024-03-01-turns.md"
+    post.write_text(
+        "---\ntitle: Turns\n---\n{% for i in (1..3) %}{% include turn.html n=i %}{% endfor %}\n",
+        encoding="utf-8",
+    )
+    cfg = load_config(tmp_path / "feedkit.toml")
+    posts = load_posts(cfg).posts
+    (turns,) = [p for p in posts if p.title == "Turns"]
+    body = post.read_text(encoding="utf-8").split("---\n", 2)[2]
+    opened: list[str] = []
+    read_text = Path.read_text
+
+    def counted(self: Path, *args: Any, **kwargs: Any) -> str:
+        opened.append(self.name)
+        return read_text(self, *args, **kwargs)
+
+    templates = Templates.of_posts(cfg, posts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "read_text", counted)
+        first = templates.expand(turns, body)
+        include.write_text("<b>{{ include.n }}</b>", encoding="utf-8")
+        again = templates.expand(turns, body)
+        later = Templates.of_posts(cfg, posts).expand(turns, body)
+    assert first.text == again.text == "<i>1</i><i>2</i><i>3</i>\n"
+    assert later.text == "<b>1</b><b>2</b><b>3</b>\n"
+    assert opened.count("turn.html") == 2  # once for each run's Templates
