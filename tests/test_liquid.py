@@ -163,3 +163,21 @@ def test_an_include_is_read_from_its_file_once_a_run(tmp_path: Path) -> None:
     assert first.text == again.text == "<i>1</i><i>2</i><i>3</i>\n"
     assert later.text == "<b>1</b><b>2</b><b>3</b>\n"
     assert opened.count("turn.html") == 2  # once for each run's Templates
+
+
+def test_a_filter_that_cannot_take_its_values_says_which_filter_and_what() -> None:
+    # python-liquid's `concat` made its own error wrongly and said "LiquidError.__init__()
+    # missing 1 required keyword-only argument: 'token'"; `modulo: 0` on a decimal raised
+    # decimal's InvalidOperation through the build.
+    env = JekyllEnvironment({}, {})
+    text, found = env.render_post(
+        "{{ (1..5) | concat: 3 }}|{{ page.h | concat: page.h }}|\n{{ 1.5 | modulo: 0 }}|"
+        "{{ (1..2) | concat: page.t | join: ',' }}",
+        {"h": {"a": 1}, "t": [3]},
+    )
+    assert text == "||\n|1,2,3"
+    assert list(lines_of(found)) == [
+        (0, "Liquid: concat: cannot take (1..5) with these arguments; left out"),
+        (0, 'Liquid: concat: cannot take {"a": 1} with these arguments; left out'),
+        (1, "Liquid: modulo: cannot take 1.5; left out"),
+    ]

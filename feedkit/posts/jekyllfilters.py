@@ -52,7 +52,13 @@ def given(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
             raise FilterArgumentError(f"{name}: a list of over {LONGEST:,} items", token=None)
         try:
             made = func(value, *args, **kwargs)
-        except (LiquidError, TypeError):  # Liquid says these (a TypeError: the arguments)
+        except LiquidError as exc:  # Liquid's own, said as it says it
+            if _TOKEN_SLIP in str(exc):  # python-liquid's error made wrong: said so, not that
+                raise FilterArgumentError(
+                    f"{name}: cannot take {_shown(value)} with these arguments", token=None
+                ) from exc
+            raise
+        except TypeError:  # Liquid says these: the arguments
             raise
         except Exception as exc:  # noqa: BLE001 - any other is the input's, at its line
             detail = str(exc) if str(exc) and not str(exc).startswith("[<") else ""
@@ -90,7 +96,14 @@ def _too_long(value: object) -> bool:
         return True
 
 
+# What python-liquid's `concat` (2.3) says when it means "expected an array": it makes its
+# error without the place the error needs.
+_TOKEN_SLIP = "missing 1 required keyword-only argument: 'token'"
+
+
 def _shown(value: object) -> str:
+    if isinstance(value, range) and value.step == 1:
+        return f"({value.start}..{value.stop - 1})"
     text = json.dumps(value, default=str, ensure_ascii=False)
     return text if len(text) <= 40 else text[:39] + "…"
 
