@@ -1290,6 +1290,28 @@ def test_a_hugo_sites_own_shortcodes_are_run_when_feedkit_can(tmp_path: Path) ->
     )
 
 
+def test_a_theme_whose_name_is_too_long_for_a_file_is_read_as_missing(
+    tmp_path: Path,
+) -> None:
+    # `theme` 256 letters long with a themes/ folder there: looking for the theme's render
+    # hooks and shortcode templates stopped the build with an OSError's traceback (the
+    # name is too long for a file's). Hugo says no such theme; the site's own are read.
+    config = HUGO_TOML + f'theme = "{"a" * 256}"\n'
+    files = {
+        **SITE_SHORTCODES,
+        "themes/other/layouts/shortcodes/clever.html": "<b>clever</b>",
+    }
+    site = hugo_site_of(tmp_path, files, config)
+    for command in ("build", "check"):
+        result = run(site, command)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == (
+            "content/posts/a.md:13: warning: unknown shortcode 'clever'; left out\n"
+        )
+    (item,) = json.loads((site / "public/feed.json").read_bytes())["items"]
+    assert "<p>I <em>HI</em> you.</p>" in item["content_html"]
+
+
 def test_a_hugo_pages_build_options_are_read_in_any_case(tmp_path: Path) -> None:
     # `Build: {List: never}`, as Hugo reads keys: the page is in no list, so in no feed.
     hugo_site_of(

@@ -135,10 +135,10 @@ def hugo_settings(folders: tuple[Path, ...]) -> HugoSettings:
 def _config_files(folder: Path) -> tuple[Path, ...]:
     """Return the Hugo configuration files in `folder`, the top-level one first, then
     config/_default/'s and config/production/'s (Hugo's default environment for a build)."""
-    files = [folder / name for name in HUGO_CONFIGS if (folder / name).is_file()][:1]
+    files = [folder / name for name in HUGO_CONFIGS if os.path.isfile(folder / name)][:1]
     for sub in (CONFIG_DIR, PRODUCTION_DIR):
         config_dir = folder / sub
-        if config_dir.is_dir():
+        if os.path.isdir(config_dir):
             files += sorted(p for p in config_dir.iterdir() if p.suffix[1:] in SUFFIXES)
     return tuple(files)
 
@@ -289,7 +289,8 @@ def _own_hooks(
 ) -> list[tuple[str, Path]]:
     """Return the render hooks of `hooks` ("image", "link"…) that the site in `folder`, or
     its theme, has templates of (`layouts/_markup/render-image.html`, or under
-    `layouts/_default/_markup/`), each with its file."""
+    `layouts/_default/_markup/`), each with its file. A path the system cannot look up (a
+    theme's name too long for a file's) is none, as a missing one is."""
     theme = values.get("theme")
     themes = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
     return [
@@ -297,7 +298,7 @@ def _own_hooks(
         for root in [folder, *(folder / "themes" / str(name) for name in themes)]
         for hook in hooks
         for place in ("layouts/_markup", "layouts/_default/_markup")
-        if (path := root / place / f"render-{hook}.html").is_file()
+        if os.path.isfile(path := root / place / f"render-{hook}.html")
     ]
 
 

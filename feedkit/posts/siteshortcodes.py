@@ -17,6 +17,7 @@ what feedkit knows it as, or unknown.
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -45,18 +46,19 @@ def template_folders(folders: Sequence[Path], theme: str | None = None) -> list[
     found = [folder / sub for folder in folders for sub in FOLDERS]
     for folder in folders:
         themes = [folder / "themes" / theme] if theme else []
-        if theme is None and (folder / "themes").is_dir():
-            themes = sorted(p for p in (folder / "themes").iterdir() if p.is_dir())
+        if theme is None and os.path.isdir(folder / "themes"):
+            themes = sorted(p for p in (folder / "themes").iterdir() if os.path.isdir(p))
         found += [base / sub for base in themes for sub in FOLDERS]
     return found
 
 
 def template_paths(folders: Sequence[Path], theme: str) -> dict[str, Path]:
     """Return the shortcode templates of a Hugo site in `folders` (its theme `theme`'s
-    under them), by name: the site's over its theme's, as Hugo looks them up."""
+    under them), by name: the site's over its theme's, as Hugo looks them up. A folder the
+    system cannot look up (a theme's name too long for a file's) has none."""
     found: dict[str, Path] = {}
     for folder in reversed(template_folders(folders, theme)):
-        if folder.is_dir():
+        if os.path.isdir(folder):  # False, where Path.is_dir raises, for a name too long
             for path in sorted(folder.glob("*.html")):
                 name = path.name[: -len(".html")]
                 if "." not in name:  # not `name.en.html`, `name.amp.html`
