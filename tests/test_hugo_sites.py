@@ -1290,6 +1290,29 @@ def test_a_hugo_sites_own_shortcodes_are_run_when_feedkit_can(tmp_path: Path) ->
     )
 
 
+def test_a_sites_shortcodes_get_by_position_reads_the_number_as_go_does(tmp_path: Path) -> None:
+    # `.Get` and 4,301 digits stopped the build with a ValueError's traceback (Python reads
+    # no more than 4,300). Go reads a leading 0 as octal: Hugo 0.111 shows `.Get 000…0` as
+    # the first argument, `.Get 010` as the ninth, and cannot parse a template whose number
+    # is past 64 bits, which feedkit does not run.
+    files = {
+        "layouts/shortcodes/zeros.html": "<b>{{ .Get " + "0" * 4301 + " }}</b>",
+        "layouts/shortcodes/octal.html": "<i>{{ .Get 010 }}</i>",
+        "layouts/shortcodes/huge.html": "<u>{{ .Get " + "9" * 4301 + " }}</u>",
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n"
+        '{{< zeros "first" >}} {{< octal a b c d e f g h i j >}}\n\n{{< huge "x" >}}\n',
+    }
+    site = hugo_site_of(tmp_path, files)
+    for command in ("build", "check"):
+        result = run(site, command)
+        assert result.exit_code == 0, result.output
+        assert (
+            result.stderr == "content/posts/a.md:7: warning: unknown shortcode 'huge'; left out\n"
+        )
+    (item,) = json.loads((site / "public/feed.json").read_bytes())["items"]
+    assert item["content_html"] == "<p><b>first</b> <i>i</i></p>\n"
+
+
 def test_a_theme_whose_name_is_too_long_for_a_file_is_read_as_missing(
     tmp_path: Path,
 ) -> None:

@@ -26,7 +26,7 @@ from typing import NamedTuple
 # Where Hugo 0.146 and later look (`_shortcodes`), then the older folder; a theme's after.
 FOLDERS = ("layouts/_shortcodes", "layouts/shortcodes")
 _ACTION = re.compile(r"\{\{(-\s)?(.*?)(\s-)?\}\}", re.DOTALL)
-_GET = re.compile(r"""\.Get\s+(?:"([^"]*)"|`([^`]*)`|(\d+))""")
+_GET = re.compile(r"""\.Get\s+(?:"([^"]*)"|`([^`]*)`|([0-9]+))""")
 _FIELD = re.compile(r"\.(?:Inner|Page\.Title|Site\.Title)")
 _FUNCTIONS = {
     "markdownify",
@@ -112,12 +112,26 @@ class _Given(NamedTuple):
     markdownify: Callable[[str], str]
 
 
+def _go_integer(digits: str) -> int | None:
+    """Return the number Go's templates read `digits` as: octal after a leading 0 (`010` is
+    8), else decimal; None for one whose template Hugo cannot parse (`09`, or past 64 bits,
+    as a number of thousands of digits is)."""
+    if len(digits.lstrip("0")) > 22:  # past 2**64 in either base (int() stops at 4,300)
+        return None
+    try:
+        value = int(digits, 8 if digits[0] == "0" else 10)
+    except ValueError:  # an 8 or a 9 after a leading 0
+        return None
+    return value if value < 2**64 else None
+
+
 def _action(action: str, given: _Given) -> str | None:
     args, named, inner, titles, markdownify = given
     head, *pipes = [part.strip() for part in action.split("|")]
     if m := _GET.fullmatch(head):
         if m[3] is not None:
-            index = int(m[3])
+            if (index := _go_integer(m[3])) is None:
+                return None
             value, is_html = (args[index] if index < len(args) else ""), False
         else:
             value, is_html = named.get(m[1] if m[1] is not None else m[2], ""), False
