@@ -1290,6 +1290,60 @@ def test_a_hugo_sites_own_shortcodes_are_run_when_feedkit_can(tmp_path: Path) ->
     )
 
 
+UNREADABLE = """\
+---
+title: Unreadable
+date: 2024-01-02
+---
+A figure: {{< figure src="/a.png" alt="A cat >}}
+
+No names: {{< >}}, {{<>}}, {{< / >}} and {{<
+>}}
+
+Shown: {{</* figure src="/b.png" */>}}. Mixed: {{</* figure */%}} then {{< youtube abc >}}
+
+{{< highlight go >}}
+x := 1
+{{< /highlight
+
+Last: {{< youtube ` >}}
+"""
+
+
+def test_a_shortcode_hugo_cannot_read_is_said_at_its_line_and_left_as_written(
+    tmp_path: Path,
+) -> None:
+    # Each of these stops Hugo's build; feedkit passed them into the feed as text with
+    # nothing said. The escape that shows a shortcode is no problem, and one of mixed
+    # markers no longer swallows the shortcode after it.
+    site = hugo_site_of(tmp_path, {"content/posts/a.md": UNREADABLE})
+    said = (
+        'content/posts/a.md:5: warning: figure: shortcode not understood (a " never closed); '
+        "left as written\n"
+        "content/posts/a.md:7: warning: shortcode with no name; left as written\n"
+        "content/posts/a.md:10: warning: figure: shortcode not understood (an escape is "
+        "{{</* figure */>}}); left as written\n"
+        "content/posts/a.md:14: warning: highlight: shortcode not understood (no >}} after "
+        "it); left as written\n"
+        "content/posts/a.md:16: warning: youtube: shortcode not understood (a ` never "
+        "closed); left as written\n"
+    )
+    for command in ("build", "check"):
+        result = run(site, command)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == said
+    feed = feedparser.parse((site / "public" / "atom.xml").read_bytes())
+    html = feed.entries[0].content[0].value.replace("&#123;", "{")
+    assert '<p>A figure: {{&lt; figure src="/a.png" alt=“A cat &gt;}}</p>' in html
+    assert "No names: {{&lt; &gt;}}, {{&lt;&gt;}}, {{&lt; / &gt;}} and {{&lt;" in html
+    assert (
+        'Shown: {{&lt; figure src="/b.png” &gt;}}. Mixed: {{&lt;/* figure */%}} then '
+        '<a href="https://www.youtube.com/watch?v=abc">YouTube video</a>'
+    ) in html
+    assert "{{&lt; /highlight" in html and "Last: {{&lt; youtube ` &gt;}}" in html
+    assert run(site, "build", "--strict").exit_code == 1
+
+
 def test_a_sites_shortcodes_get_by_position_reads_the_number_as_go_does(tmp_path: Path) -> None:
     # `.Get` and 4,301 digits stopped the build with a ValueError's traceback (Python reads
     # no more than 4,300). Go reads a leading 0 as octal: Hugo 0.111 shows `.Get 000…0` as

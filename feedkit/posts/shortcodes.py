@@ -3,24 +3,36 @@ obvious ones of the PaperMod theme, and `{{</* … */>}}` escapes as the literal
 
 Paired (`{{< name >}}…{{< /name >}}`), self-closing (`{{< name />}}`), `{{% … %}}` alike;
 named or positional parameters. A shortcode not understood is a problem at its line, and
-only its inner content (if any) reaches readers.
+only its inner content (if any) reaches readers; a `{{<` or `{{%` that Hugo cannot read
+(a quote never closed, no name, no end) is one too, left as written.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from feedkit.posts import texdelims
 
-# {{< name params >}}, {{% /name %}}, {{< name />}}, {{</* escaped */>}}
+# {{< name params >}}, {{% /name %}}, {{< name />}}, {{</* escaped */>}}. A "string" is on
+# one line, as Hugo reads it (a `raw` one is not). Each part is read once (possessive), and
+# no `{{<` or `{{%` is in the parameters but in quotes: a `{{<` that never ends costs the
+# text up to the next one, not the rest of the body.
 _TAG = re.compile(
-    r"\{\{(?P<d>(?P<angle><)|%)(?P<esc>/\*)?\s*(?P<close>/)?\s*(?P<name>[\w.-]+)"
-    r"(?P<params>(?:\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[^\"`])*?)"
-    r"(?P<self>/)?\s*(?P<esc_end>\*/)?(?(angle)>|%)\}\}",
+    r"\{\{(?P<d>(?P<angle><)|%)(?P<esc>/\*)?\s*+(?P<close>/)?\s*+(?P<name>[\w.-]++)"
+    r"(?P<params>(?:\"(?:[^\"\\\n]|\\.)*+\"|`[^`]*+`|\s++|[^\"`{\s]|\{(?!\{[<%]))*?)"
+    r"(?P<self>/)?\s*+(?(esc)\*/|(?<!\*/))(?(angle)>|%)\}\}",
+    re.DOTALL,
+)
+# Any start of one, and what follows a start `_TAG` does not read (see `_not_understood`).
+_START = re.compile(r"\{\{[<%]")
+_OPENING = re.compile(r"\{\{([<%])(/\*)?\s*+/?\s*+([\w.-]*+)")
+_PART = re.compile(
+    r"\"(?:[^\"\\\n]|\\.)*+\"|`[^`]*+`|(?P<quote>[\"`])|(?P<end>(?:\*/)?\s*+[>%]\}\})"
+    r"|(?P<next>\{\{[<%])|[^\"`*>%{]++|.",
     re.DOTALL,
 )
 _PARAM = re.compile(r"""(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)""")
@@ -102,11 +114,49 @@ def expand_shortcodes(
     see `Page`."""
     tags = list(_TAG.finditer(body))
     out = Expansion("")
+    out.problems += [(at, _not_understood(body, at)) for at in _unread(body, tags)]
     page = Page(
         resolve, params or {}, site_params or {}, keep_html, site_template, titles, dollar_escapes
     )
     out.text = _expand(body, tags, 0, len(tags), 0, len(body), page, out)
+    out.problems.sort(key=lambda problem: problem[0])
     return out
+
+
+def _unread(body: str, tags: list[re.Match[str]]) -> Iterator[int]:
+    """Yield where each `{{<` and `{{%` is that starts none of `tags` and is in none."""
+    found = iter(tags)
+    tag = next(found, None)
+    for start in _START.finditer(body):
+        while tag is not None and tag.end() <= start.start():
+            tag = next(found, None)
+        if tag is None or start.start() < tag.start():
+            yield start.start()
+
+
+def _not_understood(body: str, at: int) -> str:
+    """Return the problem of the `{{<` or `{{%` at `at`, which starts no shortcode: Hugo
+    stops the build there. It is left as written: where it ends is not known (a `raw`
+    string never closed runs on), and leaving it out could take the rest of the post."""
+    opening = _OPENING.match(body, at)
+    assert opening is not None  # `_unread` found `{{<` or `{{%` there
+    left, escaped, name = opening.groups()
+    if not name:
+        return "shortcode with no name; left as written"
+    end = ">}}" if left == "<" else "%}}"
+    why = f"no {end} after it"
+    for part in _PART.finditer(body, opening.end()):
+        ending = part["end"] or ""
+        if part["quote"]:
+            why = f"a {part['quote']} never closed"
+        elif ending.endswith(end) or escaped and ending.startswith("*/"):
+            # `*/` and the end as one, its kind's: `{{</* x */%}}`, `{{< x */>}}`, `*/ >}}`
+            as_escaped = ending.startswith("*/") and ending.endswith(f"*/{end}")
+            why = "" if as_escaped == bool(escaped) else f"an escape is {{{{{left}/* {name} */{end}"
+        elif not part["next"]:
+            continue
+        break
+    return f"{name}: shortcode not understood{f' ({why})' if why else ''}; left as written"
 
 
 # What a ref to no post makes (see `_expand`): in a link's target, a URL the sanitiser drops
