@@ -1323,6 +1323,8 @@ def test_a_shortcode_hugo_cannot_read_is_said_at_its_line_and_left_as_written(
         "content/posts/a.md:7: warning: shortcode with no name; left as written\n"
         "content/posts/a.md:10: warning: figure: shortcode not understood (an escape is "
         "{{</* figure */>}}); left as written\n"
+        "content/posts/a.md:12: warning: highlight: never closed by {{< /highlight >}}; left "
+        "out, the text after it kept\n"
         "content/posts/a.md:14: warning: highlight: shortcode not understood (no >}} after "
         "it); left as written\n"
         "content/posts/a.md:16: warning: youtube: shortcode not understood (a ` never "
@@ -1342,6 +1344,39 @@ def test_a_shortcode_hugo_cannot_read_is_said_at_its_line_and_left_as_written(
     ) in html
     assert "{{&lt; /highlight" in html and "Last: {{&lt; youtube ` &gt;}}" in html
     assert run(site, "build", "--strict").exit_code == 1
+
+
+def test_a_shortcode_that_shows_its_inner_text_and_is_never_closed_is_said(
+    tmp_path: Path,
+) -> None:
+    # Hugo stops the build at a shortcode whose template shows its inner text (`.Inner`)
+    # that is neither closed nor self-closing; feedkit made it with no inner text, an empty
+    # code block or box, the text after it, with nothing said. A site's own template with
+    # `.Inner` is one (note), one without is not (say).
+    post = (
+        "---\ntitle: A\ndate: 2024-01-02\n---\n"
+        "{{< highlight go >}}\nx := 1\n\n"
+        '{{% details summary="More" %}}\nHidden text.\n\n'
+        "{{< note >}}Remember.\n\n"
+        '{{< say "hi" >}} and {{< details />}}\n'
+    )
+    site = site_shortcodes_site(tmp_path)
+    (site / "content/posts/a.md").write_text(post, encoding="utf-8")
+    for command in ("build", "check"):
+        result = run(site, command)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == (
+            "content/posts/a.md:5: warning: highlight: never closed by {{< /highlight >}}; "
+            "left out, the text after it kept\n"
+            "content/posts/a.md:8: warning: details: never closed by {{% /details %}}; "
+            "left out, the text after it kept\n"
+            "content/posts/a.md:11: warning: note: never closed by {{< /note >}}; "
+            "left out, the text after it kept\n"
+        )
+    assert item(site, "A")["content_html"] == (
+        "<p>x := 1</p>\n<p>Hidden text.</p>\n<p>Remember.</p>\n"
+        "<p><em>HI</em> and</p>\n<details><summary>Details</summary>\n</details>\n"
+    )
 
 
 def test_a_sites_shortcodes_get_by_position_reads_the_number_as_go_does(tmp_path: Path) -> None:

@@ -3,8 +3,9 @@ obvious ones of the PaperMod theme, and `{{</* … */>}}` escapes as the literal
 
 Paired (`{{< name >}}…{{< /name >}}`), self-closing (`{{< name />}}`), `{{% … %}}` alike;
 named or positional parameters. A shortcode not understood is a problem at its line, and
-only its inner content (if any) reaches readers; a `{{<` or `{{%` that Hugo cannot read
-(a quote never closed, no name, no end) is one too, left as written.
+only its inner content (if any) reaches readers; one that shows its inner content and is
+never closed is one too, left out. A `{{<` or `{{%` that Hugo cannot read (a quote never
+closed, no name, no end) is one too, left as written.
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def expand_shortcodes(
     page = Page(
         resolve, params or {}, site_params or {}, keep_html, site_template, titles, dollar_escapes
     )
-    out.text = _expand(body, tags, 0, len(tags), 0, len(body), page, out)
+    closing = _closings(tags)
+    out.text = _expand(body, tags, closing, 0, len(tags), 0, len(body), page, out)
     out.problems.sort(key=lambda problem: problem[0])
     return out
 
@@ -165,20 +167,21 @@ _NO_TARGET = "\0no target\0"
 _LINK_TARGET = re.compile(r"""(?:\]\(\s*<?|\b(?:href|src)\s*=\s*["']?)\Z""")
 
 
-def _closing(tags: list[re.Match[str]], i: int, stop: int) -> int:
-    """Return the index of the tag that closes tags[i], -1 when none does."""
-    name, depth = tags[i]["name"], 0
-    for j in range(i + 1, stop):
-        tag = tags[j]
-        if tag["esc"] or tag["name"] != name or tag["self"]:
+def _closings(tags: list[re.Match[str]]) -> list[int]:
+    """Return the index of the tag that closes each of `tags`, -1 for none: the first
+    closing one of its name after it with as many openings of that name as closings
+    between them. In one pass: looking ahead from each opening, 20,000 never closed took
+    20 s."""
+    closing = [-1] * len(tags)
+    opened: dict[str, list[int]] = {}
+    for j, tag in enumerate(tags):
+        if tag["esc"] or tag["self"]:
             continue
         if not tag["close"]:
-            depth += 1
-        elif depth:
-            depth -= 1
-        else:
-            return j
-    return -1
+            opened.setdefault(tag["name"], []).append(j)
+        elif waiting := opened.get(tag["name"]):
+            closing[waiting.pop()] = j
+    return closing
 
 
 # How deep paired shortcodes are expanded inside one another. Hugo's own limit is the
@@ -190,6 +193,7 @@ MAX_NESTING = 100
 def _expand(
     body: str,
     tags: list[re.Match[str]],
+    closing: list[int],
     first: int,
     stop: int,
     start: int,
@@ -215,7 +219,17 @@ def _expand(
             continue
         inner: str | None = None
         if not tag["self"]:
-            j = _closing(tags, i - 1, stop)
+            j = closing[i - 1] if closing[i - 1] < stop else -1
+            if j < 0 and _paired(tag["name"], page, out):
+                left, right = ("<", ">") if tag["angle"] else ("%", "%")
+                out.problems.append(
+                    (
+                        tag.start(),
+                        f"{tag['name']}: never closed by {{{{{left} /{tag['name']} {right}}}}}; "
+                        "left out, the text after it kept",
+                    )
+                )
+                continue
             if j >= 0 and depth >= MAX_NESTING:
                 out.problems.append(
                     (
@@ -228,7 +242,9 @@ def _expand(
                 pos, i = tags[j].end(), j + 1
                 continue
             if j >= 0:
-                inner = _expand(body, tags, i, j, tag.end(), tags[j].start(), page, out, depth + 1)
+                inner = _expand(
+                    body, tags, closing, i, j, tag.end(), tags[j].start(), page, out, depth + 1
+                )
                 pos, i = tags[j].end(), j + 1
         args, named = _params(tag["params"])
         call = Call(tag["name"], args, named)
@@ -388,6 +404,21 @@ def _quote(call: Call, inner: str) -> str:
     by = ", ".join(part for part in (escape(call.get("author")), source) if part)
     line = f"<p>― {by}</p>\n" if by else ""
     return f"\n<blockquote>\n\n{inner.strip()}\n\n{line}</blockquote>\n"
+
+
+# What shows its inner content (Hugo's `.Inner`): Hugo stops the build at one neither
+# closed nor self-closing. Not Stack's word `hint`, nor `qr`, whose `text` may be its text.
+PAIRED = {"highlight", "details", "collapse", "quote", "math"} | ADMONITIONS - {"hint"}
+
+
+def _paired(name: str, page: Page, out: Expansion) -> bool:
+    """Return True when shortcode `name` shows its inner content: the site's own template
+    of that name uses `.Inner`, else it is one of PAIRED."""
+    if page.site_template is not None:
+        out.reads.append(("shortcode", name))
+        if (template := page.site_template(name)) is not None:
+            return ".Inner" in template
+    return name in PAIRED
 
 
 EMBEDS = {"youtube", "vimeo", "gist", "tweet", "x", "twitter", "instagram", "audio", "video"}
