@@ -29,6 +29,19 @@ def jekyll_site(tmp_path: Path, toml: str = SITE_TOML) -> Path:
     return tmp_path
 
 
+def jekyll_post(tmp_path: Path, name: str, text: str) -> Path:
+    """The Jekyll blog with one post of its own, `name` in _posts/, for its broken one."""
+    site = jekyll_site(tmp_path)
+    (site / "content" / "_posts" / "2024-02-01-broken.md").unlink()
+    (site / "content" / "_posts" / name).write_text(text, encoding="utf-8")
+    return site
+
+
+def said_of(result: Result, name: str) -> list[str]:
+    """Return the lines of a command's stderr about the file `name`."""
+    return [line for line in result.stderr.splitlines(True) if name in line]
+
+
 def hugo_site(tmp_path: Path, toml: str = SITE_TOML) -> Path:
     """A Hugo site: hugo.toml beside content/."""
     shutil.copytree(TEMPLATES / "hugo", tmp_path, dirs_exist_ok=True)
@@ -413,12 +426,11 @@ def test_template_fixture_feeds_pass_the_w3c_validator(tmp_path: Path, site_of) 
 
 
 def test_the_digest_summarises_the_expanded_post(tmp_path: Path) -> None:
-    site = jekyll_site(tmp_path)
-    (site / "content" / "_posts" / "2024-02-01-broken.md").unlink()
-    (site / "content" / "_posts" / "2024-02-20-liquid-tour.md").write_text(
+    site = jekyll_post(
+        tmp_path,
+        "2024-02-20-liquid-tour.md",
         "---\ntitle: Liquid tour\n---\n"
         "Welcome to {{ site.title }}: start with {% post_url 2024-01-10-first-steps %}.\n",
-        encoding="utf-8",
     )
     (site / "feedkit.toml").write_text(
         SITE_TOML + '\n[digest]\nfrom = "Ada Quill <ada@example.org>"\n', encoding="utf-8"
@@ -752,20 +764,19 @@ def test_an_undefined_variable_given_to_a_filter_is_said_as_when_it_is_shown(
     # and left out; given to a filter it was left out unsaid (`date` made nothing of it,
     # `size` 0 of `site.posts`, which Jekyll counts). Said once however often it is shown;
     # a defined value and `default` are as before.
-    site = jekyll_site(tmp_path)
-    (site / "content" / "_posts" / "2024-02-01-broken.md").unlink()
-    (site / "content" / "_posts" / "2024-03-01-dates.md").write_text(
+    site = jekyll_post(
+        tmp_path,
+        "2024-03-01-dates.md",
         "---\ntitle: Dates\n---\n"
         'Built {{ site.time | date: "%Y" }}, of {{ site.posts | size }}.\n'
         'Written {{ page.date | date: "%Y-%m" }}, {{ page.nope | default: "by hand" }}.\n'
         "{% for i in (1..3) %}{{ site.nope }}{% endfor %}\n",
-        encoding="utf-8",
     )
     said = "content/_posts/2024-03-01-dates.md:{}: warning: Liquid: {} is undefined; left out\n"
     for command in ("build", "check"):
         result = run(site, command)
         assert result.exit_code == 0, result.output
-        about = [line for line in result.stderr.splitlines(True) if "dates.md" in line]
+        about = said_of(result, "dates.md")
         assert about == [
             said.format(4, "site.time"),
             said.format(4, "site.posts"),
@@ -784,9 +795,9 @@ def test_liquid_dates_are_the_posts_in_the_sites_zone_and_never_the_builds_time(
     # the site's zone (feedkit.toml: Europe/Berlin), with Jekyll's `ordinal` form. An error
     # of Python's in a filter or a tag (python-liquid's `modulo: 0` on a decimal, a `for`
     # with `limit: -1`) stopped it too: said at its line and left out.
-    site = jekyll_site(tmp_path)
-    (site / "content" / "_posts" / "2024-02-01-broken.md").unlink()
-    (site / "content" / "_posts" / "2024-03-01-dates.md").write_text(
+    site = jekyll_post(
+        tmp_path,
+        "2024-03-01-dates.md",
         "---\ntitle: Dates\n---\n"
         'Built in {{ "now" | date: "%Y" }}{{ "Today" | date_to_string }}.\n'
         '{{ "2020-01-02" | date_to_rfc822 }}; {{ "2020-01-02T10:00:00+05:00" | '
@@ -795,7 +806,6 @@ def test_liquid_dates_are_the_posts_in_the_sites_zone_and_never_the_builds_time(
         '{{ page.date | date_to_long_string: "ordinal" }}, {{ "May 3" | date: "%Y" }}.\n'
         '{{ "abc" | date_to_string }}{{ 1.5 | modulo: 0 }}|'
         "{% for tag in page.tags limit: -1 %}{{ tag }}{% endfor %}|\n",
-        encoding="utf-8",
     )
     where = "content/_posts/2024-03-01-dates.md:{}: warning: Liquid: {}; left out\n"
     build = '"{}" is the time of the build, which would change the post at every build'
@@ -814,7 +824,7 @@ def test_liquid_dates_are_the_posts_in_the_sites_zone_and_never_the_builds_time(
     for args in (("build",), ("check",), ("build", "--no-cache")):
         result = run(site, *args)
         assert result.exit_code == 0, result.output
-        assert [line for line in result.stderr.splitlines(True) if "dates.md" in line] == said
+        assert said_of(result, "dates.md") == said
         pages.append(entry(site, "Dates"))
     assert pages[0] == pages[2]
     assert pages[0] == (
@@ -860,7 +870,7 @@ def test_a_post_whose_liquid_would_run_for_hours_is_said_and_built_in_seconds(
     )
     assert result.returncode == 0, result.stderr
     where = "content/_posts/2024-03-01-long.md:{}: warning: {}; left out\n"
-    assert [line for line in result.stderr.splitlines(True) if "long.md" in line] == [
+    assert said_of(result, "long.md") == [
         "content/_posts/2024-03-01-long.md:6: warning: include: loop.html includes itself; "
         "left out (_includes/loop.html, line 1)\n",
         where.format(8, "Liquid: join: a list of over 100,000 items"),
