@@ -11,31 +11,14 @@ closed, no name, no end) is one too, left as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from feedkit.posts import texdelims
+from feedkit.posts.shortcodetags import TAG, closings, not_understood, unread
 
-# {{< name params >}}, {{% /name %}}, {{< name />}}, {{</* escaped */>}}. A "string" is on
-# one line, as Hugo reads it (a `raw` one is not). Each part is read once (possessive), and
-# no `{{<` or `{{%` is in the parameters but in quotes: a `{{<` that never ends costs the
-# text up to the next one, not the rest of the body.
-_TAG = re.compile(
-    r"\{\{(?P<d>(?P<angle><)|%)(?P<esc>/\*)?\s*+(?P<close>/)?\s*+(?P<name>[\w.-]++)"
-    r"(?P<params>(?:\"(?:[^\"\\\n]|\\.)*+\"|`[^`]*+`|\s++|[^\"`{\s]|\{(?!\{[<%]))*?)"
-    r"(?P<self>/)?\s*+(?(esc)\*/|(?<!\*/))(?(angle)>|%)\}\}",
-    re.DOTALL,
-)
-# Any start of one, and what follows a start `_TAG` does not read (see `_not_understood`).
-_START = re.compile(r"\{\{[<%]")
-_OPENING = re.compile(r"\{\{([<%])(/\*)?\s*+/?\s*+([\w.-]*+)")
-_PART = re.compile(
-    r"\"(?:[^\"\\\n]|\\.)*+\"|`[^`]*+`|(?P<quote>[\"`])|(?P<end>(?:\*/)?\s*+[>%]\}\})"
-    r"|(?P<next>\{\{[<%])|[^\"`*>%{]++|.",
-    re.DOTALL,
-)
 _PARAM = re.compile(r"""(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)""")
 _GO_ACTION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 
@@ -113,75 +96,22 @@ def expand_shortcodes(
     `params` is the post's front matter and `site_params` the site's, for `{{< param >}}`;
     with `keep_html`, see `Page.keep_html`; `site_template`, `titles` and `dollar_escapes`,
     see `Page`."""
-    tags = list(_TAG.finditer(body))
+    tags = list(TAG.finditer(body))
     out = Expansion("")
-    out.problems += [(at, _not_understood(body, at)) for at in _unread(body, tags)]
+    out.problems += [(at, not_understood(body, at)) for at in unread(body, tags)]
     page = Page(
         resolve, params or {}, site_params or {}, keep_html, site_template, titles, dollar_escapes
     )
-    closing = _closings(tags)
+    closing = closings(tags)
     out.text = _expand(body, tags, closing, 0, len(tags), 0, len(body), page, out)
     out.problems.sort(key=lambda problem: problem[0])
     return out
-
-
-def _unread(body: str, tags: list[re.Match[str]]) -> Iterator[int]:
-    """Yield where each `{{<` and `{{%` is that starts none of `tags` and is in none."""
-    found = iter(tags)
-    tag = next(found, None)
-    for start in _START.finditer(body):
-        while tag is not None and tag.end() <= start.start():
-            tag = next(found, None)
-        if tag is None or start.start() < tag.start():
-            yield start.start()
-
-
-def _not_understood(body: str, at: int) -> str:
-    """Return the problem of the `{{<` or `{{%` at `at`, which starts no shortcode: Hugo
-    stops the build there. It is left as written: where it ends is not known (a `raw`
-    string never closed runs on), and leaving it out could take the rest of the post."""
-    opening = _OPENING.match(body, at)
-    assert opening is not None  # `_unread` found `{{<` or `{{%` there
-    left, escaped, name = opening.groups()
-    if not name:
-        return "shortcode with no name; left as written"
-    end = ">}}" if left == "<" else "%}}"
-    why = f"no {end} after it"
-    for part in _PART.finditer(body, opening.end()):
-        ending = part["end"] or ""
-        if part["quote"]:
-            why = f"a {part['quote']} never closed"
-        elif ending.endswith(end) or escaped and ending.startswith("*/"):
-            # `*/` and the end as one, its kind's: `{{</* x */%}}`, `{{< x */>}}`, `*/ >}}`
-            as_escaped = ending.startswith("*/") and ending.endswith(f"*/{end}")
-            why = "" if as_escaped == bool(escaped) else f"an escape is {{{{{left}/* {name} */{end}"
-        elif not part["next"]:
-            continue
-        break
-    return f"{name}: shortcode not understood{f' ({why})' if why else ''}; left as written"
 
 
 # What a ref to no post makes (see `_expand`): in a link's target, a URL the sanitiser drops
 # (an empty target is a link to the post itself), so the link's text stays, as text.
 _NO_TARGET = "\0no target\0"
 _LINK_TARGET = re.compile(r"""(?:\]\(\s*<?|\b(?:href|src)\s*=\s*["']?)\Z""")
-
-
-def _closings(tags: list[re.Match[str]]) -> list[int]:
-    """Return the index of the tag that closes each of `tags`, -1 for none: the first
-    closing one of its name after it with as many openings of that name as closings
-    between them. In one pass: looking ahead from each opening, 20,000 never closed took
-    20 s."""
-    closing = [-1] * len(tags)
-    opened: dict[str, list[int]] = {}
-    for j, tag in enumerate(tags):
-        if tag["esc"] or tag["self"]:
-            continue
-        if not tag["close"]:
-            opened.setdefault(tag["name"], []).append(j)
-        elif waiting := opened.get(tag["name"]):
-            closing[waiting.pop()] = j
-    return closing
 
 
 # How deep paired shortcodes are expanded inside one another. Hugo's own limit is the
