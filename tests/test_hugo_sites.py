@@ -1424,6 +1424,28 @@ def test_a_theme_whose_name_is_too_long_for_a_file_is_read_as_missing(
     assert "<p>I <em>HI</em> you.</p>" in item["content_html"]
 
 
+def test_a_list_of_themes_gives_shortcodes_from_each_the_left_most_first(
+    tmp_path: Path,
+) -> None:
+    # `theme = ["child", "parent"]`: Hugo looks a template up in the site, then in each
+    # theme from the left. feedkit read the first theme's only, and a shortcode of the
+    # second was unknown, left out.
+    files = {
+        "themes/child/layouts/shortcodes/badge.html": "<b>child {{ .Get 0 }}</b>",
+        "themes/parent/layouts/shortcodes/badge.html": "<i>parent {{ .Get 0 }}</i>",
+        "themes/parent/layouts/shortcodes/tip.html": "<u>{{ .Get 0 }}</u>",
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n"
+        '{{< badge "new" >}} and {{< tip "wait" >}}\n',
+    }
+    site = hugo_site_of(tmp_path, files, HUGO_TOML + 'theme = ["child", "parent"]\n')
+    for command in ("build", "check"):
+        result = run(site, command)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == ""
+    (item,) = json.loads((site / "public/feed.json").read_bytes())["items"]
+    assert item["content_html"] == "<p><b>child new</b> and <u>wait</u></p>\n"
+
+
 def test_a_hugo_pages_build_options_are_read_in_any_case(tmp_path: Path) -> None:
     # `Build: {List: never}`, as Hugo reads keys: the page is in no list, so in no feed.
     hugo_site_of(

@@ -314,7 +314,7 @@ class Templates(JekyllTemplates, PelicanTemplates):
     @cached_property
     def _site_templates(self) -> dict[str, Path]:
         """Return the paths of the site's own shortcode templates by name (a Hugo site's, its
-        theme's as its configuration names it), found when a shortcode first asks."""
+        themes' as its configuration names them), found when a shortcode first asks."""
         from feedkit.posts.hugoconfig import site_values
         from feedkit.posts.siteshortcodes import template_paths
 
@@ -325,9 +325,9 @@ class Templates(JekyllTemplates, PelicanTemplates):
                 theme = site_values(folder).get("theme") or theme
             except FeedkitError:  # said where the configuration is read for the layout
                 continue
-        if isinstance(theme, list):
-            theme = theme[0] if theme else ""
-        return template_paths(folders, theme if isinstance(theme, str) else "")
+        # A list of themes, the left-most first, as Hugo looks a template up in them.
+        themes = theme if isinstance(theme, list) else [theme]
+        return template_paths(folders, [name for name in themes if isinstance(name, str) and name])
 
     def _site_template(self, name: str) -> str | None:
         """Return the text of the site's own shortcode template `name`, None for none: read

@@ -39,25 +39,25 @@ _FUNCTIONS = {
 }
 
 
-def template_folders(folders: Sequence[Path], theme: str | None = None) -> list[Path]:
+def template_folders(folders: Sequence[Path], themes: Sequence[str] | None = None) -> list[Path]:
     """Return the folders a Hugo site in `folders` may keep shortcode templates in, first
-    the one Hugo looks in first: the site's, then its theme `theme`'s (None: every theme's,
-    for what the build cache watches)."""
+    the one Hugo looks in first: the site's, then its `themes`' in their order (None: every
+    theme's, for what the build cache watches)."""
     found = [folder / sub for folder in folders for sub in FOLDERS]
     for folder in folders:
-        themes = [folder / "themes" / theme] if theme else []
-        if theme is None and os.path.isdir(folder / "themes"):
-            themes = sorted(p for p in (folder / "themes").iterdir() if os.path.isdir(p))
-        found += [base / sub for base in themes for sub in FOLDERS]
+        bases = [folder / "themes" / theme for theme in themes or ()]
+        if themes is None and os.path.isdir(folder / "themes"):
+            bases = sorted(p for p in (folder / "themes").iterdir() if os.path.isdir(p))
+        found += [base / sub for base in bases for sub in FOLDERS]
     return found
 
 
-def template_paths(folders: Sequence[Path], theme: str) -> dict[str, Path]:
-    """Return the shortcode templates of a Hugo site in `folders` (its theme `theme`'s
-    under them), by name: the site's over its theme's, as Hugo looks them up. A folder the
-    system cannot look up (a theme's name too long for a file's) has none."""
+def template_paths(folders: Sequence[Path], themes: Sequence[str]) -> dict[str, Path]:
+    """Return the shortcode templates of a Hugo site in `folders` (its `themes`' under
+    them, the left-most first), by name: the site's over its themes', as Hugo looks them
+    up. A folder the system cannot look up (a theme's name too long for a file's) has none."""
     found: dict[str, Path] = {}
-    for folder in reversed(template_folders(folders, theme)):
+    for folder in reversed(template_folders(folders, themes)):
         if os.path.isdir(folder):  # False, where Path.is_dir raises, for a name too long
             for path in sorted(folder.glob("*.html")):
                 name = path.name[: -len(".html")]
