@@ -115,7 +115,8 @@ def _time(name: str, value: object, zone: tzinfo) -> datetime | None:
     """Return `value` as Liquid's `to_date` reads it for Jekyll, in the site's zone: a time
     as it is (a date at midnight), digits as seconds since 1970, a text that dateutil reads
     with its year, month and day; None for anything else. "now" and "today", the time of
-    the build, change the post at every build: a problem, said at the filter's line."""
+    the build, and a text that lacks its day (Ruby takes it from the clock) would change
+    the post at every build: a problem, said at the filter's line."""
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=zone)
     if isinstance(value, date):
@@ -134,8 +135,29 @@ def _time(name: str, value: object, zone: tzinfo) -> datetime | None:
         return datetime.fromtimestamp(int(value), zone)
     from feedkit.posts.postvalues import loose_date
 
-    found = loose_date(value)  # None when the day is not in it (dateutil takes today's)
+    found = loose_date(value)  # None when its year, month or day is not in it
+    if found is None and _read_with_a_default(value):  # Ruby takes them from the clock's
+        raise FilterArgumentError(
+            f'{name}: "{value}" is not a whole date; the day of the build would fill it in',
+            token=None,
+        )
     return None if found is None else found if found.tzinfo else found.replace(tzinfo=zone)
+
+
+def _read_with_a_default(text: str) -> bool:
+    """Return True when dateutil reads `text` as a time once a default fills in what it
+    lacks (`10:00`, `May 3`); False when it reads none."""
+    import warnings
+
+    from dateutil import parser
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", parser.UnknownTimezoneWarning)
+            parser.parse(text, default=datetime(2000, 1, 1))
+    except (ValueError, OverflowError):
+        return False
+    return True
 
 
 def _strftime(when: datetime, fmt: str) -> str:
