@@ -133,31 +133,18 @@ def _time(name: str, value: object, zone: tzinfo) -> datetime | None:
         )
     if value.isdigit():
         return datetime.fromtimestamp(int(value), zone)
-    from feedkit.posts.postvalues import loose_date
+    from feedkit.posts.postvalues import loose_reading
 
-    found = loose_date(value)  # None when its year, month or day is not in it
-    if found is None and _read_with_a_default(value):  # Ruby takes them from the clock's
+    read = loose_reading(value)
+    if read is None:
+        return None
+    found, whole = read
+    if not whole:  # Ruby takes what it lacks from the clock
         raise FilterArgumentError(
             f'{name}: "{value}" is not a whole date; the day of the build would fill it in',
             token=None,
         )
-    return None if found is None else found if found.tzinfo else found.replace(tzinfo=zone)
-
-
-def _read_with_a_default(text: str) -> bool:
-    """Return True when dateutil reads `text` as a time once a default fills in what it
-    lacks (`10:00`, `May 3`); False when it reads none."""
-    import warnings
-
-    from dateutil import parser
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", parser.UnknownTimezoneWarning)
-            parser.parse(text, default=datetime(2000, 1, 1))
-    except (ValueError, OverflowError):
-        return False
-    return True
+    return found if found.tzinfo else found.replace(tzinfo=zone)
 
 
 def _strftime(when: datetime, fmt: str) -> str:

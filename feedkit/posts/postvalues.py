@@ -216,6 +216,16 @@ def loose_date(text: str, zones: Mapping[str, int] | None = None) -> datetime | 
     or one without its year, month or day (filled from a default, it would change). A zone
     abbreviation is read by `zones`; one it does not hold (every one, for Pelican's
     dateutil) leaves the time naive, without dateutil's warning on stderr."""
+    read = loose_reading(text, zones)
+    return read[0] if read is not None and read[1] else None
+
+
+def loose_reading(
+    text: str, zones: Mapping[str, int] | None = None
+) -> tuple[datetime, bool] | None:
+    """Return dateutil's reading of `text` as `loose_date` takes it, and whether the text
+    holds its year, month and day (else a default filled in what it lacks); None when
+    dateutil reads none."""
     import warnings
 
     from dateutil import parser
@@ -227,7 +237,7 @@ def loose_date(text: str, zones: Mapping[str, int] | None = None) -> datetime | 
             other = parser.parse(text, default=datetime(2001, 2, 2), tzinfos=zones)
     except (ValueError, OverflowError):
         return None
-    return found if found.date() == other.date() else None
+    return found, found.date() == other.date()
 
 
 def _offset(raw: str) -> str:
