@@ -146,6 +146,12 @@ class GuardedNode(Node):
             raise LiquidError(f"{what} cannot take these values ({exc})", token=token) from exc
 
 
+def _guard(template: BoundTemplate) -> None:
+    """Put each top-level node of a post's or an include's template in a `GuardedNode`,
+    once when it is parsed."""
+    template.nodes = [GuardedNode(node) for node in template.nodes]
+
+
 class HighlightTag(Tag):
     """`{% highlight lang [linenos] %}…{% endhighlight %}`: a fenced code block of what its
     content renders to: Jekyll 4 runs the Liquid in it (`{{ site.url }}`, an
@@ -288,7 +294,7 @@ class JekyllEnvironment(Environment):
                     break
                 source = source[:at] + source[at + 2 :]
                 continue
-            template.nodes = [GuardedNode(node) for node in template.nodes]
+            _guard(template)
             text = template.render()
             # A problem met at each turn of a loop is said once at its place.
             self.found.problems = list(dict.fromkeys(self.found.problems))
@@ -339,7 +345,7 @@ class JekyllEnvironment(Environment):
             with context.extend({"include": params}):
                 for child in template.nodes:
                     try:
-                        GuardedNode(child).render(context, buffer)
+                        child.render(context, buffer)
                     except LiquidError as exc:
                         self.error(exc, token=child.token)
         except LiquidError as exc:
@@ -364,6 +370,7 @@ class JekyllEnvironment(Environment):
         if kept is None:
             before = len(self.found.problems)
             template = self.from_string(text, name=name)  # a LiquidError: parsed again
+            _guard(template)
             kept = self.found.parsed[text] = (template, text, self.found.problems[before:])
         else:
             self.found.problems.extend(kept[2])
