@@ -260,6 +260,9 @@ def test_has_illegal_finds_every_byte_xml_cannot_carry_and_no_other() -> None:
     assert has_illegal(b"\xef\xbf\xbe") and has_illegal(b"a \xef\xbf\xbf")
     assert has_illegal(b"a \xc2\x85") and not has_illegal(b"a \xc2\xa0 \xc3\x85")
     assert not has_illegal(b"\xef\xbf\xbd \xef\xbb\xbf \xf0\x9f\x9a\x80 tab\there\r\n")
+    # Past the first few 0xEF bytes (variation selectors, say), the rest is searched too.
+    selectors = "\u2699\ufe0f".encode() * 40
+    assert not has_illegal(selectors) and has_illegal(selectors + b"\xef\xbf\xbe" + selectors)
 
 
 def test_has_illegal_agrees_with_a_search_on_random_bytes() -> None:

@@ -9,14 +9,15 @@ then re's search goes on from there, so a text full of them costs no more than b
 from __future__ import annotations
 
 import re
+from typing import AnyStr
 
 LOOKS = 16  # a `{` or `[` each: then one search
 
 
-def find(text: str, needle: str, start: int = 0) -> int:
+def find(text: AnyStr, needle: AnyStr, start: int = 0) -> int:
     """Return `text.find(needle, start)`, found by `needle`'s first character (a memchr
     each, up to LOOKS of them), then by that search: for `<!--`, 5 µs in a 12 KB post
-    where a search for `<` took 0.7."""
+    where a search for `<` took 0.7. A post file's bytes are searched alike."""
     at = text.find(needle[0], start)
     for _ in range(LOOKS):
         if at < 0 or text.startswith(needle, at):
