@@ -496,6 +496,7 @@ def test_a_cold_build_reads_each_post_to_render_where_it_is_rendered(
     monkeypatch.setattr(render, "read_raw", read)
     fake = SimpleNamespace(cores=lambda: 2, shared=shared, MAX_PARTS=parallel.MAX_PARTS)
     monkeypatch.setattr(render, "parallel", fake)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 100_000)  # the posts' 430 KB are shared
     cfg = load_config(_thirty_tags(tmp_path) / "feedkit.toml")
     cold = build_site(cfg, NOW)[0]
     assert events == ["shared"] + ["read"] * 120
@@ -504,6 +505,38 @@ def test_a_cold_build_reads_each_post_to_render_where_it_is_rendered(
     (cfg.output_path / "atom.xml").unlink()  # feeds made again, every render kept
     build_site(cfg, NOW)
     assert events == ["read"] * 120  # each read for its key, and found
+
+
+def test_a_few_posts_are_rendered_here_and_many_shared_with_a_forked_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Forking a process that holds 20,000 posts took longer than rendering the 20 of a feed
+    # (250 KB): 41 ms shared against 26 here, in a check. The posts are shared from
+    # render.PARALLEL_FROM bytes of post files on, and render alike either way.
+    from feedkit.posts.loader import load_posts
+    from feedkit.site import render
+
+    forks: list[int] = []
+    real = parallel.shared
+
+    def shared(count: int, part: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        forks.append(count)
+        return real(count, part, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "shared", shared)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    cfg = load_config(_thirty_tags(tmp_path) / "feedkit.toml")
+    posts = {post.rel_path: post for post in load_posts(cfg).posts}
+    few = dict(list(posts.items())[:20])  # 20 posts of 3.6 KB
+    assert render.render_posts(few, cfg, anchors={}) and forks == []
+
+    def shown(rendered: dict[str, Any]) -> dict[str, Any]:
+        return {k: (v[0].html, v[0].summary, v[1], v[2]) for k, v in rendered.items()}
+
+    here = shown(render.render_posts(posts, cfg))  # 120 posts of 3.6 KB: 430 KB
+    assert forks == []
+    monkeypatch.setattr(render, "PARALLEL_FROM", 400_000)
+    assert shown(render.render_posts(posts, cfg)) == here and forks == [120]
 
 
 def test_feed_entries_are_rendered_without_counting_words(
