@@ -189,8 +189,10 @@ def render_posts(
 
     # Their files were read as far as their front matter: the disk reads the rest at once.
     prefetch(post.source for _, post, raw, _ in todo if raw is None)
-    sizes = [len(raw) if raw is not None else _size(post) for _, post, raw, _ in todo]
-    if sum(sizes) >= PARALLEL_FROM and parallel.cores() >= 2:
+    sizes = []  # of the files, when there are enough posts that they may be worth a fork
+    if len(todo) >= 4 and parallel.cores() >= 2:
+        sizes = [len(raw) if raw is not None else _size(post) for _, post, raw, _ in todo]
+    if sum(sizes) >= PARALLEL_FROM:
         # Shared with a forked child, longest first: one long post takes as long to render
         # as a dozen short ones, and whoever is free takes the next.
         order = sorted(range(len(todo)), key=lambda i: -sizes[i])
