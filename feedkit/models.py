@@ -75,7 +75,7 @@ class Choice(NamedTuple):
         return (drafts or not self.draft) and self.published <= cutoff < self.expires
 
 
-@readonly()
+@readonly(slots=True)
 class Post:
     """One post's metadata. The Markdown body is not kept: rendering reads it again."""
 
@@ -134,21 +134,13 @@ class Post:
         )
 
     def __reduce__(self) -> tuple[Callable[..., Post], tuple[Any, ...]]:
-        # Pickled as its values: `feedkit check` sends thousands of posts from its forked
-        # child and keeps them all in its cache, and pickle's way for a dataclass (its
-        # class, then a dict of its fields by name) took longer to load.
-        return _post, _post_values(self)
+        # Pickled as its values, in field order: `feedkit check` sends thousands of posts
+        # from its forked child and keeps them all in its cache, and pickle's way for a
+        # dataclass (its class, then its fields by name) took longer to load.
+        return Post, _post_values(self)
 
 
-_POST_FIELDS = tuple(f.name for f in fields(Post))
-_post_values = attrgetter(*_POST_FIELDS)
-
-
-def _post(*values: Any) -> Post:
-    """Return the Post that `Post.__reduce__` pickled (its values in field order)."""
-    post = object.__new__(Post)
-    post.__dict__.update(zip(_POST_FIELDS, values, strict=True))
-    return post
+_post_values = attrgetter(*(f.name for f in fields(Post)))
 
 
 @readonly()
