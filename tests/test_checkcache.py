@@ -429,11 +429,11 @@ def test_a_cold_check_reads_each_post_file_once_but_for_bodies_with_templates(
     real_open, real_stat = os.open, os.stat
 
     asked: list[str] = []  # opened only to ask the disk for it ahead (postread.prefetch)
-    # As when the files are not in memory: each is asked for (they were just written).
+    # As when the files are known not to be in memory: each is asked for (they were just
+    # written, and would be looked at first).
     from feedkit.posts import postread
 
-    monkeypatch.setattr(postread, "_from_memory", None)
-    monkeypatch.setattr(postread, "_in_memory", lambda fd: False)
+    monkeypatch.setattr(postread, "_from_memory", False)
 
     def spy(path: Any, *args: Any, **kwargs: Any) -> int:
         if str(path).endswith(".md"):

@@ -601,7 +601,7 @@ def _on_the_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     just written, are in memory."""
     from feedkit.posts import postread
 
-    monkeypatch.setattr(postread, "_from_memory", None)
+    monkeypatch.setattr(postread, "_from_memory", False)
     monkeypatch.setattr(postread, "_in_memory", lambda fd: False)
 
 
@@ -742,9 +742,10 @@ def test_files_in_memory_are_not_asked_for_ahead_but_once_one_is_not_the_rest_ar
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Asking for a file already in memory cost three system calls for nothing: 6 % of a
-    # cold build of 20,000 posts that a build before had read. The first file asked for
-    # tells; each file read is then looked at without waiting for the disk, and the first
-    # that is not in memory (the rest of the folder was never read) turns asking back on.
+    # cold build of 20,000 posts that a build before had read. A few files of each batch
+    # asked for tell, and each file read is looked at without waiting for the disk: the
+    # first that is not in memory (the system drops what it has not read for a while)
+    # turns asking back on.
     import os
 
     from feedkit.posts import loader, postread
@@ -752,29 +753,39 @@ def test_files_in_memory_are_not_asked_for_ahead_but_once_one_is_not_the_rest_ar
     from feedkit.posts.postread import HEAD_BYTES
 
     post = "---\ntitle: T{0}\ndate: 2024-01-{0:02}\n---\nBody\n"
-    cfg = make_site(posts={f"p{i:02}.md": post.format(i) for i in range(1, 11)})
+    cfg = make_site(posts={f"p{i:02}.md": post.format(i) for i in range(1, 21)})
     if not _can_tell_memory(cfg.content_path):
         pytest.skip("this system does not tell which files are in memory")
     paths = sorted(discover(cfg.content_path))
     layout = Layout(cfg, map(str, paths))
     real = postread._in_memory  # the system's answer
     advised = _fadvise_spy(monkeypatch)
-    monkeypatch.setattr(postread, "_in_memory", real)
-    monkeypatch.setattr(loader, "BATCH", 3)
-    parsed = loader.parse_files(cfg, paths, layout=layout, parallel_from=100)
-    assert all(post for _, _, post, _, _ in parsed)
-    assert (advised, postread._from_memory) == ([], True)  # every file was written just now
+    monkeypatch.setattr(loader, "BATCH", 5)
 
-    # Batches of 3: the 4th file is not in memory when read; the first batch asked for
-    # after that, the 4th, is.
-    def from_the_4th_on(fd: int) -> bool:
-        name = Path(os.readlink(f"/proc/self/fd/{fd}")).name
-        return real(fd) and name < "p04.md"
+    def parsed_with(not_in_memory: set[str]) -> tuple[list[str], bool | None]:
+        """Parse every post, those named taken as not in memory; return the files asked
+        for, and what the process then knows."""
 
-    monkeypatch.setattr(postread, "_from_memory", None)
-    monkeypatch.setattr(postread, "_in_memory", from_the_4th_on)
-    loader.parse_files(cfg, paths, layout=layout, parallel_from=100)
-    assert (advised, postread._from_memory) == ([("p10.md", HEAD_BYTES)], False)
+        def looked(fd: int) -> bool:
+            return real(fd) and Path(os.readlink(f"/proc/self/fd/{fd}")).name not in not_in_memory
+
+        advised.clear()
+        monkeypatch.setattr(postread, "_from_memory", None)
+        monkeypatch.setattr(postread, "_in_memory", looked)
+        parsed = loader.parse_files(cfg, paths, layout=layout, parallel_from=100)
+        assert all(post for _, _, post, _, _ in parsed)
+        assert {length for _, length in advised} <= {HEAD_BYTES}
+        return [name for name, _ in advised], postread._from_memory
+
+    # Every file was written just now: none is asked for.
+    assert parsed_with(set()) == ([], True)
+    # Batches of 5, each asked for before the one before it is read: the 7th file (the
+    # second of the second batch, not looked at when it was asked for) is found out when
+    # read, while the third was asked for already; the fourth, asked for next, is asked
+    # of the disk.
+    assert parsed_with({"p07.md"}) == ([f"p{i}.md" for i in range(16, 21)], False)
+    # The 8th, the middle one of the second batch, is looked at when it is asked for.
+    assert parsed_with({"p08.md"}) == ([f"p{i:02}.md" for i in range(6, 21)], False)
 
 
 def test_a_file_dropped_from_memory_is_told_from_one_in_it(tmp_path: Path) -> None:
