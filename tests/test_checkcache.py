@@ -30,7 +30,7 @@ def feedkit(
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, *python, "-m", "feedkit", *args, "--config", str(site / "feedkit.toml")],
-        env={**os.environ, **NOW_ENV, "FEEDKIT_BUILD_SERVER": "off"},
+        env={**os.environ, **NOW_ENV},
         capture_output=True,
         text=True,
         timeout=60,
