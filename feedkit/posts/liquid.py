@@ -103,10 +103,7 @@ class SaidForNode(ForNode):
 
 
 class SaidForTag(ForTag):
-    def parse(self, stream: TokenStream) -> Node:
-        node = super().parse(stream)
-        assert isinstance(node, ForNode)
-        return SaidForNode(node.token, node.expression, node.block, node.default)
+    node_class = SaidForNode
 
 
 class SaidTablerowNode(TablerowNode):
