@@ -489,7 +489,9 @@ def test_a_cold_build_reads_each_post_to_render_where_it_is_rendered(
         events.append("read")
         return real_read(post)
 
-    def shared(count: int, part: Any, first: Any = None, on_done: Any = None) -> list[Any]:
+    def shared(
+        count: int, part: Any, first: Any = None, on_done: Any = None, received: Any = None
+    ) -> list[Any]:
         events.append("shared")  # then every part here, in turn
         return [part(index) for index in range(count)]
 

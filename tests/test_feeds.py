@@ -783,13 +783,17 @@ def test_a_post_with_no_text_has_no_blank_content(make_site: MakeSite) -> None:
         posts={
             "empty.md": "---\ntitle: Just a title\ndate: 2026-01-02\n---\n\n",
             "full.md": "---\ntitle: Words\ndate: 2026-01-01\n---\nSome words.\n",
+            # Its HTML is blank: the comments are left out, their line ends are not.
+            "note.md": "---\ntitle: A note\ndate: 2025-12-31\n---\n<!-- a -->\n\n<!-- b -->\n",
         }
     )
     plan = plan_build(cfg, NOW)
     atom, rss = plan.files["atom.xml"].decode(), plan.files["rss.xml"].decode()
     assert atom.count("<content") == 1 and rss.count("<content:encoded>") == 1
+    assert json.loads(plan.files["feed.json"])["items"][2]["content_html"].isspace()
     for name in ("atom.xml", "rss.xml"):
-        empty, full = feedparser.parse(plan.files[name]).entries
+        empty, full, note = feedparser.parse(plan.files[name]).entries
+        assert "content" not in note
         assert (empty.title, empty.link) == (
             "Just a title",
             "https://example.com/blog/2026/01/empty/",

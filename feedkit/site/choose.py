@@ -48,15 +48,22 @@ def choose_feeds(
     if cfg.feed.tag_feeds:
         tags: dict[str, tuple[str, list[str]]] = {}
         told: set[tuple[str, str]] = set()
+        slugs: dict[str, str] = {}  # each spelling's slug: thousands of posts, a few tags
         for shown, choice in visible:
             for tag in choice.tags:
-                slug = tag_slug(tag)
-                name, members = tags.setdefault(slug, (tag, []))
+                slug = slugs.get(tag)
+                if slug is None:
+                    slug = slugs[tag] = tag_slug(tag)
+                found = tags.get(slug)
+                if found is None:
+                    tags[slug] = (tag, [shown])
+                    continue
+                name, members = found
                 # Two spellings in one feed: say so once (in one post, its loading did).
                 if (
-                    name.casefold() != tag.casefold()
-                    and members
+                    name != tag
                     and members[0] != shown
+                    and name.casefold() != tag.casefold()
                     and (slug, tag.casefold()) not in told
                 ):
                     told.add((slug, tag.casefold()))
@@ -69,7 +76,7 @@ def choose_feeds(
                             warning=True,
                         )
                     )
-                if not members or members[-1] != shown:
+                if members[-1] != shown:
                     members.append(shown)
         for slug, (name, members) in sorted(tags.items()):
             feeds.append(

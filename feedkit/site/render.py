@@ -120,6 +120,11 @@ def load_renderers(cfg: Config | None = None) -> None:
         del liquid
 
 
+def _as_sent(part: list[Any]) -> list[Any]:
+    """A part of the child's renders, as it arrives (see `render_posts`)."""
+    return part
+
+
 def _size(post: Post) -> int:
     """Return the size of a post's file (0 when it cannot be read: reading it says why)."""
     try:
@@ -203,8 +208,13 @@ def render_posts(
             if progress is not None:
                 progress(RENDERING, sum(len(group) for group in groups[:parts]), len(todo))
 
+        # The child sends each part's renders as it has them (`received`): at the end, this
+        # process waits for the last part's bytes, not for all of the child's at once.
         parts = parallel.shared(
-            len(groups), lambda g: render_part([todo[i] for i in groups[g]]), on_done=rendered
+            len(groups),
+            lambda g: render_part([todo[i] for i in groups[g]]),
+            on_done=rendered,
+            received=_as_sent,
         )
         by_index = {
             i: value
