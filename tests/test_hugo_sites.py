@@ -279,6 +279,38 @@ def test_hugos_default_urls_and_main_sections_from_its_config_folder(tmp_path: P
     assert f'<img src="{blog}posts/a-bundle/cover.jpg" alt="Cover">' in html
 
 
+def test_a_config_or_themes_folder_that_cannot_be_listed_is_said_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder this user may not list (its mode, an NFS export): listing it raised
+    # PermissionError out of every command. Tests run as root, whom no mode stops.
+    shutil.copytree(FIXTURES / "hugo-config-dir", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "themes" / "ananke" / "layouts" / "shortcodes").mkdir(parents=True)
+    listed = Path.iterdir
+    refused: set[str] = {"_default", "themes"}
+
+    def iterdir(self: Path) -> Any:
+        if self.name in refused:
+            raise PermissionError(13, "Permission denied", str(self))
+        return listed(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    for command in ("build", "check"):
+        result = run(tmp_path, command)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith(
+            "config/_default/: Hugo's configuration cannot be read (Permission denied)\n"
+        )
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "public").exists()
+    # Themes' templates the build cannot look for are none: the posts build as without them.
+    refused.discard("_default")
+    built = run(tmp_path, "build")
+    assert built.exit_code == 0, built.output
+    assert "OK" in run(tmp_path, "check").stdout
+
+
 def test_a_rebuild_follows_a_change_of_the_hugo_configs_permalinks(tmp_path: Path) -> None:
     site = hugo_site(tmp_path)
     assert run(site, "build").exit_code == 0

@@ -139,7 +139,14 @@ def _config_files(folder: Path) -> tuple[Path, ...]:
     for sub in (CONFIG_DIR, PRODUCTION_DIR):
         config_dir = folder / sub
         if os.path.isdir(config_dir):
-            files += sorted(p for p in config_dir.iterdir() if p.suffix[1:] in SUFFIXES)
+            try:
+                files += sorted(p for p in config_dir.iterdir() if p.suffix[1:] in SUFFIXES)
+            except OSError as exc:  # a folder this user may not list: its files are unknown
+                raise ContentError.single(
+                    _shown(config_dir, folder) + "/",
+                    0,
+                    f"Hugo's configuration cannot be read ({exc.strerror or exc})",
+                ) from None
     return tuple(files)
 
 

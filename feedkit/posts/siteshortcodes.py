@@ -47,7 +47,10 @@ def template_folders(folders: Sequence[Path], themes: Sequence[str] | None = Non
     for folder in folders:
         bases = [folder / "themes" / theme for theme in themes or ()]
         if themes is None and os.path.isdir(folder / "themes"):
-            bases = sorted(p for p in (folder / "themes").iterdir() if os.path.isdir(p))
+            try:
+                bases = sorted(p for p in (folder / "themes").iterdir() if os.path.isdir(p))
+            except OSError:  # a folder this user may not list: no theme's templates are read
+                bases = []
         found += [base / sub for base in bases for sub in FOLDERS]
     return found
 
