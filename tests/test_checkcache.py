@@ -680,3 +680,37 @@ def test_a_check_after_a_build_renders_no_feed_entry_the_build_rendered(
     expected = without_cache(site, tmp_path)
     assert check() == expected
     assert rendered == [bell.name]  # changed since the build: rendered again
+
+
+def test_what_a_check_made_on_the_way_is_kept_for_the_caller_to_free(tmp_path: Path) -> None:
+    # Freeing a row, a result and a parsed file for each of 20,000 posts took 25 ms at the
+    # end of a check, object by object, for a command that leaves at once (QuickExit): the
+    # command keeps them, and leaves with them. From cold and again, with some kept.
+    from feedkit.config import load_config
+    from feedkit.site.checkcache import CheckCache, check_posts
+
+    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(30):
+        (content / f"p{i:03}.md").write_text(post(f"P{i}", f"2024-01-01T00:{i:02}:00Z"))
+    saved_long_ago(tmp_path)
+    cfg = load_config(tmp_path / "feedkit.toml")
+    shown = {f"content/p{i:03}.md" for i in range(30)}
+    for changed in ("", "content/p007.md"):
+        if changed:  # one file read again, the others kept from the check before
+            (tmp_path / changed).write_text(post("P7 again", "2024-01-01T00:07:00Z"))
+        held: list[object] = []
+        loaded, _, made = check_posts(
+            cfg, CheckCache.open(cfg), lambda loaded, choices: dict(choices), keep=held
+        )
+        assert len(held) == 1 and isinstance(made, dict)
+        assert {p.rel_path for p in loaded.posts} == set(made) == shown
+        kept = held[0]
+        assert isinstance(kept, dict)
+        assert {each[0] for each in kept["parsed"]} == shown  # every file, in its place
+        assert set(kept["rows"]) == shown  # what the next check keeps
+        read = {os.path.relpath(path, tmp_path) for path in kept["todo"]}
+        assert read == ({changed} if changed else shown)
+        if changed:
+            assert next(p for p in loaded.posts if p.rel_path == changed).title == "P7 again"

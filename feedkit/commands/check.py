@@ -42,6 +42,7 @@ def run_check(config_path: Path, strict: bool, clock: Callable[[], datetime]) ->
     # The feeds' entries as the last build rendered them, when their posts are as they were
     # (the build cache's, read only: a check saves none of it).
     renders = BuildCache.open(cfg)
+    made: list[object] = []  # what the check made on the way, freed with this frame
     with no_collections():
         loaded, body_warnings, plan = check_posts(
             cfg,
@@ -49,6 +50,7 @@ def run_check(config_path: Path, strict: bool, clock: Callable[[], datetime]) ->
             lambda loaded, choices: plan_build(
                 cfg, now, loaded=loaded, choices=choices, renders=renders
             ),
+            keep=made,
         )
     warnings = tuple(dict.fromkeys(plan.warnings + body_warnings))
     report(loaded.skipped)  # files that are not posts, each with the reason
