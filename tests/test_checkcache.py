@@ -86,6 +86,17 @@ def saved_long_ago(site: Path) -> None:
 ONE_ENTRY = SITE_TOML.replace("tag_feeds = true", "tag_feeds = false\nlimit = 1")
 
 
+def numbered_posts(site: Path, count: int) -> None:
+    """Make `site` a one-entry site of `count` posts, content/p000.md on, a minute apart,
+    saved long ago (see `saved_long_ago`)."""
+    (site / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
+    content = site / "content"
+    content.mkdir()
+    for i in range(count):
+        (content / f"p{i:03}.md").write_text(post(f"P{i}", f"2024-01-01T00:{i:02}:00Z"))
+    saved_long_ago(site)
+
+
 def jekyll_site(tmp_path: Path) -> Path:
     """The Jekyll fixture blog (Liquid, post_url, includes), with formulas that stay TeX, a
     control character and kramdown syntax in posts of its own."""
@@ -501,12 +512,7 @@ def test_a_cold_check_reads_no_post_while_a_child_saves_its_cache(
     from feedkit.models import Post
     from feedkit.site import checkcache
 
-    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
-    content = tmp_path / "content"
-    content.mkdir()
-    for i in range(60):
-        (content / f"p{i:03}.md").write_text(post(f"P{i}", f"2024-01-01T00:{i:02}:00Z"))
-    saved_long_ago(tmp_path)
+    numbered_posts(tmp_path, 60)
     monkeypatch.setattr(checkcache, "PARALLEL_FROM", 10)  # a child saves what 60 posts gave
     forked: list[str] = []
     in_parallel, choice = parallel.in_parallel, Post.choice
@@ -689,12 +695,7 @@ def test_what_a_check_made_on_the_way_is_kept_for_the_caller_to_free(tmp_path: P
     from feedkit.config import load_config
     from feedkit.site.checkcache import CheckCache, check_posts
 
-    (tmp_path / "feedkit.toml").write_text(ONE_ENTRY, encoding="utf-8")
-    content = tmp_path / "content"
-    content.mkdir()
-    for i in range(30):
-        (content / f"p{i:03}.md").write_text(post(f"P{i}", f"2024-01-01T00:{i:02}:00Z"))
-    saved_long_ago(tmp_path)
+    numbered_posts(tmp_path, 30)
     cfg = load_config(tmp_path / "feedkit.toml")
     shown = {f"content/p{i:03}.md" for i in range(30)}
     for changed in ("", "content/p007.md"):
