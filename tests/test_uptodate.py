@@ -224,12 +224,19 @@ CHANGES: dict[str, Callable[[Path], object]] = {
     "a Hugo config added": lambda s: write(s / "hugo.toml", 'title = "H"\n'),
     "a Hugo config folder file": lambda s: write(s / "config/_default/params.toml", "a=1\n"),
     "a Pelican config added": lambda s: write(s / "pelicanconf.py", "SITENAME = 'P'\n"),
+    "a first theme": lambda s: write(s / "themes/new/layouts/shortcodes/w.html", "<b>w</b>\n"),
+    "a theme's shortcode": lambda s: write(s / "themes/kept/layouts/_shortcodes/w.html", "w\n"),
+    "a render hook": lambda s: write(s / "layouts/_markup/render-link.html", "<a></a>\n"),
+    "a theme's render hook": lambda s: write(
+        s / "themes/kept/layouts/_default/_markup/render-image.html", "<img>\n"
+    ),
 }
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_a_change_to_what_the_build_reads_goes_to_the_full_build(site: Path, change: str) -> None:
     write(site / "_includes/kept.html", "<b>kept</b>\n")
+    write(site / "themes/kept/theme.toml", 'name = "Kept"\n')
     settle(site)
     build(site)
     assert quick(site)[0]
@@ -549,3 +556,26 @@ def test_a_walk_of_another_folder_is_not_taken(site: Path, tmp_path: Path) -> No
     cache.walked = (content, [(content + "/only.md", None)], "x")
     assert [path for path, _ in cache.scan(cfg).found] == [content + "/only.md"]
     assert len(cache.scan(cfg).found) == 6  # taken once
+
+
+def test_a_hugo_sites_theme_checked_out_after_a_build_is_read_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clone without its theme's submodule has no themes/ folder: a post's shortcode from
+    # the theme is unknown then. Once the theme is there, the build uses it, not "up to date".
+    monkeypatch.setenv("FEEDKIT_NOW", NOW_ENV["FEEDKIT_NOW"])
+    root = tmp_path / "blog"
+    write(root / "feedkit.toml", SITE_TOML)
+    write(root / "hugo.toml", 'baseURL = "https://example.com/"\ntheme = "stack"\n')
+    write(root / "content/posts/one.md", post("One", "2026-01-02", 'Hi.\n\n{{< widget x="7" >}}'))
+    settle(root)
+    first = build(root)
+    assert "unknown shortcode 'widget'" in first.stderr
+    settle(root)
+    assert quick(root)[0]
+    write(root / "themes/stack/layouts/shortcodes/widget.html", '<em>widget {{ .Get "x" }}</em>')
+    settle(root)
+    assert quick(root) == (False, "", "")
+    again = build(root)
+    assert "unknown shortcode" not in again.stderr
+    assert "widget 7" in (root / "public/atom.xml").read_text(encoding="utf-8")

@@ -22,7 +22,13 @@ from feedkit.errors import ContentError
 from feedkit.posts.hugocascade import Entry, entries_of
 from feedkit.posts.hugofiles import HugoFiles, hugo_files
 from feedkit.posts.hugourls import check_permalink
-from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS, PRODUCTION_DIR
+from feedkit.posts.sitekind import (
+    CONFIG_DIR,
+    HOOK_FOLDERS,
+    HUGO_CONFIGS,
+    PRODUCTION_DIR,
+    THEMES_DIR,
+)
 from feedkit.readonly import readonly
 
 if TYPE_CHECKING:  # at use: a site that is not Hugo's reads no Hugo typography
@@ -302,9 +308,9 @@ def _own_hooks(
     themes = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
     return [
         (hook, path)
-        for root in [folder, *(folder / "themes" / str(name) for name in themes)]
+        for root in [folder, *(folder / THEMES_DIR / str(name) for name in themes)]
         for hook in hooks
-        for place in ("layouts/_markup", "layouts/_default/_markup")
+        for place in HOOK_FOLDERS
         if os.path.isfile(path := root / place / f"render-{hook}.html")
     ]
 

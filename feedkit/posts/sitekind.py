@@ -42,6 +42,9 @@ HUGO_CONFIGS = tuple(
 CONFIG_DIR = "config/_default"
 # The configuration of the environment `hugo` builds in by default, over CONFIG_DIR's.
 PRODUCTION_DIR = "config/production"
+THEMES_DIR = "themes"  # where a Hugo site's `theme` is, by its name
+# Where a Hugo site, or its theme, keeps its render hooks (`render-link.html`…).
+HOOK_FOLDERS = ("layouts/_markup", "layouts/_default/_markup")
 JEKYLL_FOLDERS = ("_posts", "_drafts")  # where Jekyll's posts and drafts are
 SECTION_PAGE_NAME = "_index."  # how a Hugo section page's name begins: _index.md
 

@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from feedkit.posts.sitekind import THEMES_DIR
+
 # Where Hugo 0.146 and later look (`_shortcodes`), then the older folder; a theme's after.
 FOLDERS = ("layouts/_shortcodes", "layouts/shortcodes")
 _ACTION = re.compile(r"\{\{(-\s)?(.*?)(\s-)?\}\}", re.DOTALL)
@@ -45,14 +47,22 @@ def template_folders(folders: Sequence[Path], themes: Sequence[str] | None = Non
     theme's, for what the build cache watches)."""
     found = [folder / sub for folder in folders for sub in FOLDERS]
     for folder in folders:
-        bases = [folder / "themes" / theme for theme in themes or ()]
-        if themes is None and os.path.isdir(folder / "themes"):
-            try:
-                bases = sorted(p for p in (folder / "themes").iterdir() if os.path.isdir(p))
-            except OSError:  # a folder this user may not list: no theme's templates are read
-                bases = []
+        bases = [folder / THEMES_DIR / theme for theme in themes or ()]
+        if themes is None:
+            bases = theme_folders(folder)
         found += [base / sub for base in bases for sub in FOLDERS]
     return found
+
+
+def theme_folders(folder: Path) -> list[Path]:
+    """Return every theme's folder of the Hugo site in `folder` (`themes/NAME/`), sorted;
+    none where there is no themes folder, or one this user may not list."""
+    if not os.path.isdir(folder / THEMES_DIR):
+        return []
+    try:
+        return sorted(p for p in (folder / THEMES_DIR).iterdir() if os.path.isdir(p))
+    except OSError:  # a folder this user may not list: no theme's templates are read
+        return []
 
 
 def template_paths(folders: Sequence[Path], themes: Sequence[str]) -> dict[str, Path]:

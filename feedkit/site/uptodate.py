@@ -134,25 +134,31 @@ def watched(cfg: Config, config_file: str) -> list[str]:
     """Return every file and folder, besides posts, whose change may change what reading the config
     and the cache's key (feedkit/site/cachekey.py `config_hash`) find: the config file, Hugo's and
     Pelican's configuration beside the content folder or the config (their presence decides which
-    files are posts), a Hugo site's shortcode templates, and Jekyll's `_config.yml` (and `.yaml`,
-    `.toml`), `_data/` and `_includes/` (templates read them), every file and folder below those
-    folders; and with a digest
-    archive, what its refresh reads and writes (`archive_inputs`)."""
+    files are posts), a Hugo site's shortcode templates and render hooks, its own and its
+    themes' (and its themes folder, where a theme copied in or checked out brings more), and
+    Jekyll's `_config.yml` (and `.yaml`, `.toml`), `_data/` and `_includes/` (templates read
+    them), every file and folder below those folders; and with a digest archive, what its
+    refresh reads and writes (`archive_inputs`)."""
     from feedkit.posts.jekyllconfig import JEKYLL_CONFIGS
     from feedkit.posts.sitekind import (
         CONFIG_DIR,
+        HOOK_FOLDERS,
         HUGO_CONFIGS,
         PELICAN_CONFIG,
         PRODUCTION_DIR,
+        THEMES_DIR,
         site_folders,
     )
-    from feedkit.posts.siteshortcodes import template_folders
+    from feedkit.posts.siteshortcodes import template_folders, theme_folders
     from feedkit.posts.tagreads import INCLUDES
 
     paths = [config_file]
     for folder in site_folders(cfg):
         paths += [str(folder / name) for name in (*HUGO_CONFIGS, PELICAN_CONFIG)]
         paths += _tree(str(folder / CONFIG_DIR)) + _tree(str(folder / PRODUCTION_DIR))
+        paths.append(str(folder / THEMES_DIR))  # a theme coming, or a first one
+        for root in (folder, *theme_folders(folder)):
+            paths += [path for hooks in HOOK_FOLDERS for path in _tree(str(root / hooks))]
     for templates in template_folders(site_folders(cfg)):  # a Hugo site's own shortcodes
         paths += _tree(str(templates))
     for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
