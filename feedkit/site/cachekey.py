@@ -282,7 +282,8 @@ def why_not_used(stored: dict[str, Any] | None, config: str) -> str:
     if stored.get("config") != config:
         return (
             "the settings in feedkit.toml changed, a Hugo or Pelican configuration "
-            "beside the content folder came, went or changed, or _config.yml, _includes/ or "
+            "beside the content folder came, went or changed, a Hugo site's theme, shortcode "
+            "templates or render hooks changed, or _config.yml, _includes/ or "
             "_data/authors.yml changed"
         )
     return "it was written for another build"
