@@ -1,7 +1,7 @@
 """A Hugo site's own configuration, as far as its feeds need it: which sections hold posts
 (`mainSections`), the URL patterns of their pages (`[permalinks]`; hugourls fills them),
 how Goldmark reads Markdown (its typographer and its substitutions, passthrough math,
-emoji, raw HTML).
+emoji, raw HTML: the `[markup.goldmark]` tables are read in feedkit/posts/hugomarkup.py).
 
 Read from the files Hugo reads, beside the content folder (or feedkit.toml): `hugo.toml`
 (or `config.toml`, YAML, JSON), and a `config/_default/` folder, where `hugo.*`/`config.*`
@@ -19,15 +19,14 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedkit.errors import ContentError
+from feedkit.posts import hugomarkup
 from feedkit.posts.hugocascade import Entry, entries_of
 from feedkit.posts.hugofiles import HugoFiles, hugo_files
 from feedkit.posts.hugourls import check_permalink
 from feedkit.posts.sitekind import (
     CONFIG_DIR,
-    HOOK_FOLDERS,
     HUGO_CONFIGS,
     PRODUCTION_DIR,
-    THEMES_DIR,
 )
 from feedkit.readonly import readonly
 
@@ -149,7 +148,7 @@ def _config_files(folder: Path) -> tuple[Path, ...]:
                 files += sorted(p for p in config_dir.iterdir() if p.suffix[1:] in SUFFIXES)
             except OSError as exc:  # a folder this user may not list: its files are unknown
                 raise ContentError.single(
-                    _shown(config_dir, folder) + "/",
+                    hugomarkup.shown_in(config_dir, folder) + "/",
                     0,
                     f"Hugo's configuration cannot be read ({exc.strerror or exc})",
                 ) from None
@@ -211,7 +210,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
                     check_permalink(pattern)
                 except ValueError as exc:
                     raise ContentError.single(
-                        _shown(files[0], folder),
+                        hugomarkup.shown_in(files[0], folder),
                         0,
                         f"permalinks: {section}: {exc}; set permalink in feedkit.toml instead",
                     ) from None
@@ -222,7 +221,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
             ZoneInfo(str(zone).strip())
         except (ValueError, ZoneInfoNotFoundError):
             raise ContentError.single(
-                _shown(files[0], folder),
+                hugomarkup.shown_in(files[0], folder),
                 0,
                 f"timeZone: {zone!r} is not a time zone name such as 'Europe/Berlin'; set "
                 "timezone in feedkit.toml instead",
@@ -230,89 +229,27 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
     return HugoSettings(
         main,
         tuple(patterns.items()),
-        _passthrough(values),
+        hugomarkup.passthrough(values),
         values.get("enableemoji") is True,
         params if isinstance(params, dict) else {},
         str(zone).strip() if zone not in (None, "") else "",
-        _typographer(values),
-        typography=_typography(values),
-        linkify=_linkify(values),
-        hard_wraps=_goldmark(values, "renderer").get("hardwraps") is True,
-        without=_switched_off(values),
+        hugomarkup.typographer(values),
+        typography=hugomarkup.typography(values),
+        linkify=hugomarkup.linkify(values),
+        hard_wraps=hugomarkup.goldmark_table(values, "renderer").get("hardwraps") is True,
+        without=hugomarkup.switched_off(values),
         keep_case=values.get("disablepathtolower") is True,
-        unsafe=_goldmark(values, "renderer").get("unsafe") is True,
-        cascade=_cascade(values, _shown(files[0], folder)),
+        unsafe=hugomarkup.goldmark_table(values, "renderer").get("unsafe") is True,
+        cascade=_cascade(values, hugomarkup.shown_in(files[0], folder)),
         dates=_dates(values),
-        files=hugo_files(values, _shown(files[0], folder)),
+        files=hugo_files(values, hugomarkup.shown_in(files[0], folder)),
         ugly=_ugly(values),
         languages=_languages(values),
         language_folders=_language_folders(values),
-        block_attributes=_block_attributes(values),
+        block_attributes=hugomarkup.block_attributes(values),
         link_hook=_link_hook(values, folder),
-        unfollowed=_unfollowed(values, folder, _shown(files[0], folder)),
+        unfollowed=hugomarkup.unfollowed(values, folder, hugomarkup.shown_in(files[0], folder)),
     )
-
-
-# Goldmark's extras (Hugo 0.126 and later) by their setting, with what they make.
-_EXTRAS = {
-    "delete": "~~deleted~~",
-    "insert": "++inserted++",
-    "mark": "==marked==",
-    "subscript": "H~2~O",
-    "superscript": "x^2^",
-}
-# The render hooks a site or theme may have, in layouts/_markup/ (or _default/_markup/).
-_HOOKS = ("image", "link", "heading", "codeblock", "blockquote", "table", "passthrough")
-
-
-def _unfollowed(values: dict[str, Any], folder: Path, config: str) -> tuple[tuple[str, str], ...]:
-    """Return what the site sets that changes its pages and that feedkit does not follow:
-    Goldmark's extras (their syntax reaches feeds as typed), and render hooks of its own or
-    its theme's (feeds show what Markdown makes), each as (file as shown, what to say)."""
-    found: list[tuple[str, str]] = []
-    extras = _goldmark(values, "extensions").get("extras")
-    on = [
-        made
-        for name, made in _EXTRAS.items()
-        if isinstance(extras, dict)
-        and isinstance(extras.get(name), dict)
-        and extras[name].get("enable") is True
-    ]
-    if on:
-        found.append(
-            (
-                config,
-                "markup.goldmark.extensions.extras: feedkit does not follow Goldmark's extras "
-                f"({', '.join(on)} reach feeds as typed)",
-            )
-        )
-    for hook, path in _own_hooks(values, folder, _HOOKS):
-        found.append(
-            (
-                _shown(path, folder),
-                f"Hugo renders each {hook} with this template, which feedkit does not run: "
-                "feeds show what the Markdown makes",
-            )
-        )
-    return tuple(found)
-
-
-def _own_hooks(
-    values: dict[str, Any], folder: Path, hooks: tuple[str, ...]
-) -> list[tuple[str, Path]]:
-    """Return the render hooks of `hooks` ("image", "link"…) that the site in `folder`, or
-    its theme, has templates of (`layouts/_markup/render-image.html`, or under
-    `layouts/_default/_markup/`), each with its file. A path the system cannot look up (a
-    theme's name too long for a file's) is none, as a missing one is."""
-    theme = values.get("theme")
-    themes = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
-    return [
-        (hook, path)
-        for root in [folder, *(folder / THEMES_DIR / str(name) for name in themes)]
-        for hook in hooks
-        for place in HOOK_FOLDERS
-        if os.path.isfile(path := root / place / f"render-{hook}.html")
-    ]
 
 
 def _link_hook(values: dict[str, Any], folder: Path) -> bool:
@@ -320,20 +257,13 @@ def _link_hook(values: dict[str, Any], folder: Path) -> bool:
     `markup.goldmark.renderHooks.link.useEmbedded` "always"; "fallback" when neither the
     site nor its theme has a hook of its own; "auto" (the default) so on a site with more
     than one language (Hugo 0.123 and later, as its documentation says)."""
-    hooks = _goldmark(values, "renderhooks").get("link")
+    hooks = hugomarkup.goldmark_table(values, "renderhooks").get("link")
     use = str(hooks.get("useembedded", "auto") if isinstance(hooks, dict) else "auto").lower()
     if use == "always":
         return True
     if use not in ("auto", "fallback") or (use == "auto" and len(_languages(values)) < 2):
         return False
-    return not _own_hooks(values, folder, ("link",))
-
-
-def _block_attributes(values: dict[str, Any]) -> bool:
-    """Return True when `markup.goldmark.parser.attribute.block` is on (Hugo's default:
-    off; `title`, on by default, is the headings' `{#id}`, which pulldown-cmark reads)."""
-    attribute = _goldmark(values, "parser").get("attribute")
-    return isinstance(attribute, dict) and attribute.get("block") is True
+    return not hugomarkup.own_hooks(values, folder, ("link",))
 
 
 def _ugly(values: dict[str, Any]) -> tuple[tuple[str, bool], ...]:
@@ -399,75 +329,6 @@ def _cascade(values: dict[str, Any], shown: str) -> tuple[Entry, ...]:
     return tuple(entries_of(given, lambda message: ContentError.single(shown, 0, message)))
 
 
-def _typography(values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """Return the typographer's substitutions the site sets (see typographer.py)."""
-    table = _typographer_table(values)
-    if not isinstance(table, dict):
-        return ()
-    from feedkit.posts.typographer import site_typography
-
-    return site_typography(table)
-
-
-def _goldmark(values: dict[str, Any], part: str) -> dict[str, Any]:
-    """Return the `markup.goldmark` table `part` ("extensions", "renderer", "parser",
-    "renderhooks"), {} if none."""
-    found: Any = values
-    for key in ("markup", "goldmark", part):
-        found = found.get(key) if isinstance(found, dict) else None
-    return found if isinstance(found, dict) else {}
-
-
-def _typographer_table(values: dict[str, Any]) -> Any:
-    """Return what `markup.goldmark.extensions.typographer` is set to (None when unset)."""
-    return _goldmark(values, "extensions").get("typographer")
-
-
-def _typographer(values: dict[str, Any]) -> bool:
-    """Return False when `markup.goldmark.extensions.typographer` is switched off: `false`
-    (Hugo up to 0.111) or `disable = true` (from 0.112)."""
-    found = _typographer_table(values)
-    if isinstance(found, dict):
-        return found.get("disable") is not True
-    return found is not False
-
-
-def _switched_off(values: dict[str, Any]) -> tuple[str, ...]:
-    """Return the Goldmark extensions feedkit follows that the site switches off."""
-    extensions = _goldmark(values, "extensions")
-    names = ("table", "footnote", "strikethrough", "definitionlist", "tasklist")
-    return tuple(name for name in names if extensions.get(name) is False)
-
-
-def _linkify(values: dict[str, Any]) -> str:
-    """Return the protocol Goldmark's linkify gives `www.` links (`linkifyProtocol`, https
-    by default), "" when `markup.goldmark.extensions.linkify` is false."""
-    found = _goldmark(values, "extensions")
-    if found.get("linkify") is False:
-        return ""
-    protocol = found.get("linkifyprotocol")
-    return protocol.strip() if isinstance(protocol, str) and protocol.strip() else "https"
-
-
-def _passthrough(values: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:
-    """Return the delimiters of `markup.goldmark.extensions.passthrough`, when enabled."""
-    found = _goldmark(values, "extensions").get("passthrough")
-    if not isinstance(found, dict) or found.get("enable") is not True:
-        return ()
-    delimiters = found.get("delimiters")
-    pairs: list[tuple[str, str, bool]] = []
-    for kind in ("inline", "block"):
-        listed = delimiters.get(kind) if isinstance(delimiters, dict) else None
-        for pair in listed if isinstance(listed, list) else []:
-            if isinstance(pair, list) and len(pair) == 2 and all(isinstance(d, str) for d in pair):
-                pairs.append((pair[0], pair[1], kind == "block"))
-    return tuple(pairs)
-
-
-def _shown(path: Path, folder: Path) -> str:
-    return os.path.relpath(path, folder).replace(os.sep, "/")
-
-
 def _read(path: Path, folder: Path) -> Any:
     unreadable: tuple[type[Exception], ...] = (OSError, ValueError)
     if path.suffix not in (".toml", ".json"):  # PyYAML only for a YAML file
@@ -487,7 +348,7 @@ def _read(path: Path, folder: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc
         raise ContentError.single(
-            _shown(path, folder),
+            hugomarkup.shown_in(path, folder),
             mark.line + 1 if mark is not None else 0,
             f"Hugo's configuration cannot be read ({reason})",
         ) from None
