@@ -1804,3 +1804,37 @@ def test_a_hugo_sites_other_language_has_its_posts_at_hugos_urls(
     # A root-relative link is on the site's host, not under /zh-cn/, as on Hugo's page.
     (only,) = [entry for entry in feed.entries if entry.title == "Only zh"]
     assert 'href="https://h.example.org/a.png"' in only.content[0].value
+
+
+@pytest.mark.parametrize(
+    ("theme", "folder", "said"),
+    [
+        ("stack", None, " (the site's theme stack is not in themes/"),
+        ("stack", "", " (the site's theme stack is not in themes/"),  # a submodule's
+        ("stack", "theme.toml", ""),  # checked out, without that shortcode
+        ('["stack", "ananke"]', "theme.toml", " (the site's theme ananke is not in themes/"),
+        ("github.com/CaiJimmy/hugo-theme-stack/v3", None, ""),  # a Hugo Module's: fetched
+    ],
+)
+def test_an_unknown_shortcode_of_a_site_whose_theme_is_not_there_says_so(
+    tmp_path: Path, theme: str, folder: str | None, said: str
+) -> None:
+    # A clone without its theme's submodule (themes/stack/ missing, or an empty folder):
+    # every shortcode of the theme's is unknown, and the warning says where it would be.
+    named = theme if theme.startswith("[") else f'"{theme}"'
+    site = hugo_site_of(
+        tmp_path,
+        {"content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nHi.\n\n{{< widget >}}\n"},
+        HUGO_TOML + f"theme = {named}\n",
+    )
+    if folder is not None:
+        (site / "themes" / "stack").mkdir(parents=True)
+        if folder:
+            (site / "themes" / "stack" / folder).write_text("name = 'Stack'\n")
+    checked = run(site, "check")
+    assert checked.exit_code == 0, checked.output
+    warning = "content/posts/a.md:7: warning: unknown shortcode 'widget'; left out"
+    hint = f"{said}, where its shortcodes would be: a git submodule not checked out?)"
+    hint = hint if said else ""
+    assert checked.stderr == warning + hint + "\n"
+    assert run(site, "build").stderr == checked.stderr

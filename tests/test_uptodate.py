@@ -561,21 +561,33 @@ def test_a_walk_of_another_folder_is_not_taken(site: Path, tmp_path: Path) -> No
 def test_a_hugo_sites_theme_checked_out_after_a_build_is_read_by_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A clone without its theme's submodule has no themes/ folder: a post's shortcode from
-    # the theme is unknown then. Once the theme is there, the build uses it, not "up to date".
+    # A clone without its theme's submodule has no themes/ folder, or an empty one: a post's
+    # shortcode from the theme is unknown then, and said so. Once the theme is there, the
+    # build uses it, not "up to date".
     monkeypatch.setenv("FEEDKIT_NOW", NOW_ENV["FEEDKIT_NOW"])
     root = tmp_path / "blog"
     write(root / "feedkit.toml", SITE_TOML)
     write(root / "hugo.toml", 'baseURL = "https://example.com/"\ntheme = "stack"\n')
     write(root / "content/posts/one.md", post("One", "2026-01-02", 'Hi.\n\n{{< widget x="7" >}}'))
+    warning = "unknown shortcode 'widget'; left out"
+    hint = " (the site's theme stack is not in themes/"
     settle(root)
-    first = build(root)
-    assert "unknown shortcode 'widget'" in first.stderr
-    settle(root)
-    assert quick(root)[0]
-    write(root / "themes/stack/layouts/shortcodes/widget.html", '<em>widget {{ .Get "x" }}</em>')
-    settle(root)
-    assert quick(root) == (False, "", "")
-    again = build(root)
-    assert "unknown shortcode" not in again.stderr
-    assert "widget 7" in (root / "public/atom.xml").read_text(encoding="utf-8")
+    assert warning + hint in build(root).stderr
+    for step in (
+        lambda: (root / "themes/stack").mkdir(parents=True),  # the submodule's empty folder
+        lambda: write(root / "themes/stack/theme.toml", "name = 'Stack'\n"),  # checked out
+        lambda: write(root / "themes/stack/layouts/shortcodes/widget.html", "{{ .Get `x` }}!"),
+    ):
+        settle(root)
+        assert quick(root)[0]
+        step()
+        settle(root)
+        assert quick(root) == (False, "", "")
+        said = build(root).stderr
+        if not (root / "themes/stack/theme.toml").exists():
+            assert warning + hint in said
+        elif not (root / "themes/stack/layouts").exists():
+            assert warning + "\n" in said
+        else:
+            assert "unknown shortcode" not in said
+            assert "7!" in (root / "public/atom.xml").read_text(encoding="utf-8")

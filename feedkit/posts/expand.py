@@ -284,6 +284,7 @@ class Templates(JekyllTemplates, PelicanTemplates):
             site_template=self._site_template,
             titles=(post.title, self.cfg.title),
             dollar_escapes=self.reading(False, post.hugo).dollar_escapes,
+            missing_themes=self._missing_themes,
         )
         problems = tuple(
             Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
@@ -312,22 +313,42 @@ class Templates(JekyllTemplates, PelicanTemplates):
         return self._tags.read(kind, name)
 
     @cached_property
-    def _site_templates(self) -> dict[str, Path]:
-        """Return the paths of the site's own shortcode templates by name (a Hugo site's, its
-        themes' as its configuration names them), found when a shortcode first asks."""
+    def _themes(self) -> list[str]:
+        """Return the themes a Hugo site's configuration names, the left-most first, as Hugo
+        looks a template up in them."""
         from feedkit.posts.hugoconfig import site_values
-        from feedkit.posts.siteshortcodes import template_paths
 
-        folders = site_folders(self.cfg)
         theme: Any = ""
-        for folder in folders:
+        for folder in site_folders(self.cfg):
             try:
                 theme = site_values(folder).get("theme") or theme
             except FeedkitError:  # said where the configuration is read for the layout
                 continue
-        # A list of themes, the left-most first, as Hugo looks a template up in them.
         themes = theme if isinstance(theme, list) else [theme]
-        return template_paths(folders, [name for name in themes if isinstance(name, str) and name])
+        return [name for name in themes if isinstance(name, str) and name]
+
+    @cached_property
+    def _site_templates(self) -> dict[str, Path]:
+        """Return the paths of the site's own shortcode templates by name (a Hugo site's, its
+        themes' as its configuration names them), found when a shortcode first asks."""
+        from feedkit.posts.siteshortcodes import template_paths
+
+        return template_paths(site_folders(self.cfg), self._themes)
+
+    def _missing_themes(self) -> str:
+        """Return the themes the site names that are not in its `themes/` folder, or are an
+        empty folder there (see HugoSettings.absent_themes), joined; "" for none. Asked when
+        a shortcode is unknown, and then read once."""
+        return self._absent_themes
+
+    @cached_property
+    def _absent_themes(self) -> str:
+        from feedkit.posts.hugoconfig import hugo_settings
+
+        try:
+            return ", ".join(hugo_settings(site_folders(self.cfg)).absent_themes)
+        except FeedkitError:  # said where the configuration is read for the layout
+            return ""
 
     def _site_template(self, name: str) -> str | None:
         """Return the text of the site's own shortcode template `name`, None for none: read

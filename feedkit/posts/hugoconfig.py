@@ -27,6 +27,7 @@ from feedkit.posts.sitekind import (
     CONFIG_DIR,
     HUGO_CONFIGS,
     PRODUCTION_DIR,
+    THEMES_DIR,
 )
 from feedkit.readonly import readonly
 
@@ -66,6 +67,10 @@ class HugoSettings:
     files: HugoFiles = HugoFiles()  # the content files Hugo never reads (ignoreFiles, mounts)
     # uglyURLs: (section, on), "" for the whole site's; a page's URL ends `.html`, not `/`.
     ugly: tuple[tuple[str, bool], ...] = ()
+    # The themes it names that are not in its themes/ folder, or are an empty folder there
+    # (a clone whose theme submodule is not checked out), but a Hugo Module's path: an
+    # unknown shortcode's warning says so. In the build cache's key, as all of these are.
+    absent_themes: tuple[str, ...] = ()
     # The languages it has, lower case: only their codes end a file's name as a translation
     # (`post.fr.md`); elsewhere a dot is the name's own (`node.js.md`, `b.fr.md`).
     languages: tuple[str, ...] = ("en",)
@@ -248,6 +253,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         language_folders=_language_folders(values),
         block_attributes=hugomarkup.block_attributes(values),
         link_hook=_link_hook(values, folder),
+        absent_themes=_absent_themes(values, folder),
         unfollowed=hugomarkup.unfollowed(values, folder, hugomarkup.shown_in(files[0], folder)),
     )
 
@@ -264,6 +270,24 @@ def _link_hook(values: dict[str, Any], folder: Path) -> bool:
     if use not in ("auto", "fallback") or (use == "auto" and len(_languages(values)) < 2):
         return False
     return not hugomarkup.own_hooks(values, folder, ("link",))
+
+
+def _absent_themes(values: dict[str, Any], folder: Path) -> tuple[str, ...]:
+    """Return the themes `values` names that `folder`'s themes/ does not hold, or holds as
+    an empty folder; not a Hugo Module's path (`github.com/…`), which Hugo fetches."""
+    theme = values.get("theme")
+    themes = theme if isinstance(theme, list) else [theme]
+    absent = []
+    for name in themes:
+        if isinstance(name, str) and name and "/" not in name:
+            try:
+                if not os.listdir(folder / THEMES_DIR / name):
+                    absent.append(name)
+            except FileNotFoundError:
+                absent.append(name)
+            except OSError:  # there, but this user may not list it, or not a folder
+                pass
+    return tuple(absent)
 
 
 def _ugly(values: dict[str, Any]) -> tuple[tuple[str, bool], ...]:

@@ -43,6 +43,9 @@ class Page:
     # The site's Reading.dollar_escapes: how a formula a `{{< >}}` shortcode made is
     # written for the Markdown around it to read back (texdelims.dollars).
     dollar_escapes: str = ""
+    # The themes the site names that are not there (see expand.Templates), asked when a
+    # shortcode is unknown, to say why.
+    missing_themes: Callable[[], str] | None = None
 
 
 @dataclass
@@ -91,16 +94,24 @@ def expand_shortcodes(
     site_template: Callable[[str], str | None] | None = None,
     titles: tuple[str, str] = ("", ""),
     dollar_escapes: str = "",
+    missing_themes: Callable[[], str] | None = None,
 ) -> Expansion:
     """Return `body` with every shortcode replaced by what it means, and the problems;
     `params` is the post's front matter and `site_params` the site's, for `{{< param >}}`;
-    with `keep_html`, see `Page.keep_html`; `site_template`, `titles` and `dollar_escapes`,
-    see `Page`."""
+    with `keep_html`, see `Page.keep_html`; `site_template`, `titles`, `dollar_escapes` and
+    `missing_themes`, see `Page`."""
     tags = list(TAG.finditer(body))
     out = Expansion("")
     out.problems += [(at, not_understood(body, at)) for at in unread(body, tags)]
     page = Page(
-        resolve, params or {}, site_params or {}, keep_html, site_template, titles, dollar_escapes
+        resolve,
+        params or {},
+        site_params or {},
+        keep_html,
+        site_template,
+        titles,
+        dollar_escapes,
+        missing_themes,
     )
     closing = closings(tags)
     out.text = _expand(body, tags, closing, 0, len(tags), 0, len(body), page, out)
@@ -461,8 +472,24 @@ def _shortcode(
                 )
             )
         return _GO_ACTION.sub("", inner)
+    why = _missing_theme(page)
     if inner is None:
-        out.problems.append((at, f"unknown shortcode {name!r}; left out"))
+        out.problems.append((at, f"unknown shortcode {name!r}; left out{why}"))
         return ""
-    out.problems.append((at, f"unknown shortcode {name!r}; left out, its inner content kept"))
+    out.problems.append((at, f"unknown shortcode {name!r}; left out, its inner content kept{why}"))
     return as_written(inner)
+
+
+def _missing_theme(page: Page) -> str:
+    """Return what an unknown shortcode's warning adds when a theme the site names is not
+    in its `themes/` folder, where Hugo would find the theme's shortcodes; "" otherwise.
+    (Which themes are missing is in the build cache's key: one coming makes a new render.)"""
+    if page.missing_themes is None:
+        return ""
+    missing = page.missing_themes()
+    if not missing:
+        return ""
+    return (
+        f" (the site's theme {missing} is not in themes/, where its shortcodes would be: "
+        "a git submodule not checked out?)"
+    )

@@ -157,7 +157,9 @@ def watched(cfg: Config, config_file: str) -> list[str]:
         paths += [str(folder / name) for name in (*HUGO_CONFIGS, PELICAN_CONFIG)]
         paths += _tree(str(folder / CONFIG_DIR)) + _tree(str(folder / PRODUCTION_DIR))
         paths.append(str(folder / THEMES_DIR))  # a theme coming, or a first one
-        for root in (folder, *theme_folders(folder)):
+        themes = theme_folders(folder)
+        paths += map(str, themes)  # a theme's submodule checked out into its empty folder
+        for root in (folder, *themes):
             paths += [path for hooks in HOOK_FOLDERS for path in _tree(str(root / hooks))]
     for templates in template_folders(site_folders(cfg)):  # a Hugo site's own shortcodes
         paths += _tree(str(templates))
