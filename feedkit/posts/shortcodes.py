@@ -1,5 +1,7 @@
 """Hugo shortcodes → Markdown and raw HTML: Hugo's own (`figure`, `youtube`, `ref`, …), the
-obvious ones of the PaperMod theme, and `{{</* … */>}}` escapes as the literal text.
+obvious ones of the PaperMod theme (what each makes: feedkit/posts/knownshortcodes.py), a
+site's own templates (feedkit/posts/siteshortcodes.py), and `{{</* … */>}}` escapes as the
+literal text.
 
 Paired (`{{< name >}}…{{< /name >}}`), self-closing (`{{< name />}}`), `{{% … %}}` alike;
 named or positional parameters. A shortcode not understood is a problem at its line, and
@@ -17,6 +19,18 @@ from html import escape
 from typing import Any
 
 from feedkit.posts import texdelims
+from feedkit.posts.knownshortcodes import (
+    ADMONITIONS,
+    EMBEDS,
+    Call,
+    admonition_html,
+    embed_link,
+    fenced_code,
+    figure_html,
+    inline_markdown,
+    qr_html,
+    quote_html,
+)
 from feedkit.posts.shortcodetags import TAG, closings, not_understood, unread
 
 _PARAM = re.compile(r"""(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)""")
@@ -53,20 +67,6 @@ class Expansion:
     text: str
     problems: list[tuple[int, str]] = field(default_factory=list)  # (index in body, message)
     reads: list[tuple[str, str]] = field(default_factory=list)  # ("ref", target)
-
-
-@dataclass(frozen=True)
-class Call:
-    name: str
-    args: list[str]
-    named: dict[str, str]
-
-    def get(self, key: str, position: int | None = None) -> str:
-        if key in self.named:
-            return self.named[key]
-        if position is not None and position < len(self.args):
-            return self.args[position]
-        return ""
 
 
 def _params(text: str) -> tuple[list[str], dict[str, str]]:
@@ -229,124 +229,6 @@ def _kept(made: str, inner: str | None, name: str) -> str:
     return kept(made[:at]) + core + kept(made[at + len(core) :])
 
 
-def _link(url: str, text: str) -> str:
-    return f'<a href="{escape(url)}">{escape(text)}</a>'
-
-
-def _fenced(lang: str, code: str) -> str:
-    # Without the line ends around it, and the spaces before the closing tag on its line.
-    code = re.sub(r"(?:\n[ \t]*)+\Z", "", code.lstrip("\n"))
-    longest = max((len(m) for m in re.findall(r"`{3,}", code)), default=2)
-    fence = "`" * (longest + 1)
-    return f"\n{fence}{lang}\n{code}\n{fence}\n"
-
-
-def _inline_markdown(text: str) -> str:
-    """Return the HTML of one line of Markdown, without its paragraph: what Hugo's
-    `markdownify` gives a figure's caption."""
-    from feedkit.posts.markup import markdown
-
-    html = markdown().html(text).strip()
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        html = html[3:-4]
-    return html
-
-
-def _figure(call: Call) -> str:
-    """Return Hugo's `figure` as Hugo 0.168 writes it: the image (its `alt` the caption's
-    text when it has none), linked to `link`; under it the `title` as a heading, then the
-    `caption` and the `attr` credit (a link to `attrlink`) as a paragraph, each as Hugo's
-    `markdownify` renders it, run together as Hugo runs them (a line break before the
-    credit's link)."""
-    from feedkit.posts.sanitize import text_of
-
-    alt, caption, attr = call.get("alt"), call.get("caption"), call.get("attr")
-    attrs = [f'src="{escape(call.get("src", 0))}"']
-    if alt or caption:
-        attrs.append(f'alt="{escape(alt or text_of(_inline_markdown(caption)))}"')
-    attrs += [f'{k}="{escape(call.get(k))}"' for k in ("width", "height") if call.get(k)]
-    img = f"<img {' '.join(attrs)}>"
-    if call.get("link"):
-        img = f'<a href="{escape(call.get("link"))}">{img}</a>'
-    parts = [f"<h4>{escape(call.get('title'))}</h4>"] if call.get("title") else []
-    if caption or attr:
-        credit = _inline_markdown(attr) if attr else ""
-        if link := call.get("attrlink"):
-            credit = f'\n<a href="{escape(link)}">{credit}</a>'
-        parts.append(f"<p>{_inline_markdown(caption) if caption else ''}{credit}</p>")
-    figcaption = f"<figcaption>{''.join(parts)}</figcaption>" if parts else ""
-    return f"\n<figure>{img}{figcaption}</figure>\n"
-
-
-def _qr(call: Call, inner: str | None) -> str:
-    """Return Hugo's `qr` (0.141: a picture of a QR code, in a file its build names by a
-    hash) as what the code holds, for a reader who cannot scan the screen they read it on:
-    a link when it is a web or mail address (its text the shortcode's `alt`, when given),
-    else the text."""
-    text = (call.get("text") or inner or "").strip()
-    if not text:
-        return ""
-    alt = call.get("alt")
-    if re.match(r"(?i)(?:https?://|mailto:)\S+\Z", text):
-        return f"\n<p>{_link(text, alt or text)}</p>\n"
-    return f"\n<p>{escape(alt or text)}</p>\n"
-
-
-def _embed_link(call: Call) -> str:
-    name = call.name
-    if name == "youtube":
-        video = call.get("id", 0)
-        # Where the site's player starts (`start`, in seconds), the video's page starts too.
-        start = call.get("start")
-        at = f"&t={start}s" if start and start.isdigit() and start != "0" else ""
-        return _link(
-            f"https://www.youtube.com/watch?v={video}{at}", call.get("title") or "YouTube video"
-        )
-    if name in ("vimeo", "vimeo_simple"):  # the second, a thumbnail linking to the video
-        video = call.get("id", 0)
-        return _link(f"https://vimeo.com/{video}", call.get("title") or "Vimeo video")
-    if name == "gist":
-        user, gist, file = call.get("user", 0), call.get("id", 1), call.get("file", 2)
-        anchor = "#file-" + re.sub(r"[^\w-]", "-", file).lower() if file else ""
-        return _link(f"https://gist.github.com/{user}/{gist}{anchor}", f"Gist {file or gist}")
-    if name in ("tweet", "x", "twitter", "x_simple", "twitter_simple"):
-        user, post = call.get("user"), call.get("id", 0)
-        return _link(f"https://x.com/{user or 'i'}/status/{post}", "Post on X")
-    if name == "instagram":
-        return _link(f"https://www.instagram.com/p/{call.get('id', 0)}/", "Instagram post")
-    # PaperMod's audio and video players: a link to the file, as feeds show embeds.
-    kind = "Audio" if name == "audio" else "Video"
-    return _link(call.get("src", 0), call.get("caption") or call.get("title") or kind)
-
-
-# Themes' boxes around a note: LoveIt's, DoIt's and FixIt's admonition, Blowfish's, Congo's
-# and Docsy's alert, Hugo Blox's callout, hugo-book's hint, the notice of hugo-notice and
-# others. In a feed: a quote under a bold title.
-ADMONITIONS = {"admonition", "alert", "callout", "hint", "notice"}
-
-
-def _admonition(call: Call, inner: str) -> str:
-    from feedkit.posts.plaintext import plain_text
-
-    # alert's argument is an icon (Blowfish, Congo); the others' the kind: tip, warning, …
-    kind = "" if call.name == "alert" else call.get("type") or call.get("style", 0)
-    named = call.args[1] if call.name in ("admonition", "notice") and len(call.args) > 1 else ""
-    title = escape(plain_text(call.get("title") or named or kind.capitalize()))
-    heading = f"<p><strong>{title}</strong></p>\n" if title else ""
-    return f"\n<blockquote>\n{heading}\n{inner.strip()}\n\n</blockquote>\n"
-
-
-def _quote(call: Call, inner: str) -> str:
-    """Return Stack's `quote` (and the like of other themes'): its text in a quote, then a
-    line with its `author` and `source`, the source a link to `url` when it gives one."""
-    source = f"<cite>{escape(call.get('source'))}</cite>" if call.get("source") else ""
-    if source and call.get("url"):
-        source = f'<a href="{escape(call.get("url"))}">{source}</a>'
-    by = ", ".join(part for part in (escape(call.get("author")), source) if part)
-    line = f"<p>― {by}</p>\n" if by else ""
-    return f"\n<blockquote>\n\n{inner.strip()}\n\n{line}</blockquote>\n"
-
-
 # What shows its inner content (Hugo's `.Inner`): Hugo stops the build at one neither
 # closed nor self-closing. Not Stack's word `hint`, nor `qr`, whose `text` may be its text.
 PAIRED = {"highlight", "details", "collapse", "quote", "math"} | ADMONITIONS - {"hint"}
@@ -360,10 +242,6 @@ def _paired(name: str, page: Page, out: Expansion) -> bool:
         if (template := page.site_template(name)) is not None:
             return ".Inner" in template
     return name in PAIRED
-
-
-EMBEDS = {"youtube", "vimeo", "gist", "tweet", "x", "twitter", "instagram", "audio", "video"}
-EMBEDS |= {"vimeo_simple", "x_simple", "twitter_simple"}  # Hugo's versions without scripts
 
 
 def _param(call: Call, page: Page) -> str | None:
@@ -400,15 +278,15 @@ def _shortcode(
         if (template := page.site_template(name)) is not None:
             from feedkit.posts.siteshortcodes import render
 
-            made = render(template, call.args, call.named, inner, page.titles, _inline_markdown)
+            made = render(template, call.args, call.named, inner, page.titles, inline_markdown)
             if made is not None:
                 return as_written(made)
     if name in EMBEDS:
-        return _embed_link(call)
+        return embed_link(call)
     if name == "figure":
-        return _figure(call)
+        return figure_html(call)
     if name == "qr":
-        return _qr(call, inner)
+        return qr_html(call, inner)
     if name in ("ref", "relref"):
         target = call.get("path", 0)
         out.reads.append(("ref", target))
@@ -418,14 +296,14 @@ def _shortcode(
             return _NO_TARGET
         return url
     if name == "highlight":
-        return _fenced(call.get("lang", 0), inner or "")
+        return fenced_code(call.get("lang", 0), inner or "")
     if name == "quote" and inner is not None:
-        return _quote(call, inner)
+        return quote_html(call, inner)
     if name == "hint" and inner is None and call.args:  # Stack's: a word and its meaning
         meaning = f' title="{escape(call.args[1])}"' if len(call.args) > 1 else ""
         return f"<abbr{meaning}>{escape(call.args[0])}</abbr>"
     if name in ADMONITIONS and inner is not None:
-        return _admonition(call, inner)
+        return admonition_html(call, inner)
     if name == "comment":  # Hugo's: a note to the author, for no reader
         return ""
     if name == "katex" or (name == "math" and inner is not None):
