@@ -1814,6 +1814,7 @@ def test_a_hugo_sites_other_language_has_its_posts_at_hugos_urls(
         ("stack", "theme.toml", ""),  # checked out, without that shortcode
         ('["stack", "ananke"]', "theme.toml", " (the site's theme ananke is not in themes/"),
         ("github.com/CaiJimmy/hugo-theme-stack/v3", None, ""),  # a Hugo Module's: fetched
+        ('"stack"\nthemesDir = "../themes"', None, ""),  # kept elsewhere: not said missing
     ],
 )
 def test_an_unknown_shortcode_of_a_site_whose_theme_is_not_there_says_so(
@@ -1821,7 +1822,7 @@ def test_an_unknown_shortcode_of_a_site_whose_theme_is_not_there_says_so(
 ) -> None:
     # A clone without its theme's submodule (themes/stack/ missing, or an empty folder):
     # every shortcode of the theme's is unknown, and the warning says where it would be.
-    named = theme if theme.startswith("[") else f'"{theme}"'
+    named = theme if theme[0] in '["' else f'"{theme}"'
     site = hugo_site_of(
         tmp_path,
         {"content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nHi.\n\n{{< widget >}}\n"},

@@ -274,7 +274,11 @@ def _link_hook(values: dict[str, Any], folder: Path) -> bool:
 
 def _absent_themes(values: dict[str, Any], folder: Path) -> tuple[str, ...]:
     """Return the themes `values` names that `folder`'s themes/ does not hold, or holds as
-    an empty folder; not a Hugo Module's path (`github.com/…`), which Hugo fetches."""
+    an empty folder; not a Hugo Module's path (`github.com/…`), which Hugo fetches, nor any
+    where the configuration keeps its themes elsewhere (`themesDir`, which feedkit does not
+    read: its themes' shortcodes are unknown, but not said missing)."""
+    if values.get("themesdir") not in (None, "", THEMES_DIR, THEMES_DIR + "/"):
+        return ()
     theme = values.get("theme")
     themes = theme if isinstance(theme, list) else [theme]
     absent = []
