@@ -284,7 +284,7 @@ class Templates(JekyllTemplates, PelicanTemplates):
             site_template=self._site_template,
             titles=(post.title, self.cfg.title),
             dollar_escapes=self.reading(False, post.hugo).dollar_escapes,
-            missing_themes=self._missing_themes,
+            missing_themes=lambda: self._absent_themes,
         )
         problems = tuple(
             Problem(post.rel_path, post.body_line + body.count("\n", 0, at), msg, warning=True)
@@ -316,7 +316,7 @@ class Templates(JekyllTemplates, PelicanTemplates):
     def _themes(self) -> list[str]:
         """Return the themes a Hugo site's configuration names, the left-most first, as Hugo
         looks a template up in them."""
-        from feedkit.posts.hugoconfig import site_values
+        from feedkit.posts.hugoconfig import site_values, theme_names
 
         theme: Any = ""
         for folder in site_folders(self.cfg):
@@ -324,8 +324,7 @@ class Templates(JekyllTemplates, PelicanTemplates):
                 theme = site_values(folder).get("theme") or theme
             except FeedkitError:  # said where the configuration is read for the layout
                 continue
-        themes = theme if isinstance(theme, list) else [theme]
-        return [name for name in themes if isinstance(name, str) and name]
+        return theme_names(theme)
 
     @cached_property
     def _site_templates(self) -> dict[str, Path]:
@@ -335,14 +334,11 @@ class Templates(JekyllTemplates, PelicanTemplates):
 
         return template_paths(site_folders(self.cfg), self._themes)
 
-    def _missing_themes(self) -> str:
-        """Return the themes the site names that are not in its `themes/` folder, or are an
-        empty folder there (see HugoSettings.absent_themes), joined; "" for none. Asked when
-        a shortcode is unknown, and then read once."""
-        return self._absent_themes
-
     @cached_property
     def _absent_themes(self) -> str:
+        """Return the themes the site names that are not in its `themes/` folder, or are an
+        empty folder there (see HugoSettings.absent_themes), joined; "" for none. Read when
+        a shortcode is first unknown."""
         from feedkit.posts.hugoconfig import hugo_settings
 
         try:

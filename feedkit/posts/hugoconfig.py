@@ -28,6 +28,7 @@ from feedkit.posts.sitekind import (
     HUGO_CONFIGS,
     PRODUCTION_DIR,
     THEMES_DIR,
+    shown_in,
 )
 from feedkit.readonly import readonly
 
@@ -153,7 +154,7 @@ def _config_files(folder: Path) -> tuple[Path, ...]:
                 files += sorted(p for p in config_dir.iterdir() if p.suffix[1:] in SUFFIXES)
             except OSError as exc:  # a folder this user may not list: its files are unknown
                 raise ContentError.single(
-                    hugomarkup.shown_in(config_dir, folder) + "/",
+                    shown_in(config_dir, folder) + "/",
                     0,
                     f"Hugo's configuration cannot be read ({exc.strerror or exc})",
                 ) from None
@@ -198,6 +199,7 @@ def _merged(base: Any, over: dict[str, Any]) -> dict[str, Any]:
 
 def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
     values = _values(files, folder)
+    config = shown_in(files[0], folder)  # the configuration, as messages show it
     params = values.get("params")
     sections = values.get("mainsections") or (
         params.get("mainsections") if isinstance(params, dict) else None
@@ -215,7 +217,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
                     check_permalink(pattern)
                 except ValueError as exc:
                     raise ContentError.single(
-                        hugomarkup.shown_in(files[0], folder),
+                        config,
                         0,
                         f"permalinks: {section}: {exc}; set permalink in feedkit.toml instead",
                     ) from None
@@ -226,7 +228,7 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
             ZoneInfo(str(zone).strip())
         except (ValueError, ZoneInfoNotFoundError):
             raise ContentError.single(
-                hugomarkup.shown_in(files[0], folder),
+                config,
                 0,
                 f"timeZone: {zone!r} is not a time zone name such as 'Europe/Berlin'; set "
                 "timezone in feedkit.toml instead",
@@ -245,16 +247,16 @@ def _settings(files: tuple[Path, ...], folder: Path) -> HugoSettings:
         without=hugomarkup.switched_off(values),
         keep_case=values.get("disablepathtolower") is True,
         unsafe=hugomarkup.goldmark_table(values, "renderer").get("unsafe") is True,
-        cascade=_cascade(values, hugomarkup.shown_in(files[0], folder)),
+        cascade=_cascade(values, config),
         dates=_dates(values),
-        files=hugo_files(values, hugomarkup.shown_in(files[0], folder)),
+        files=hugo_files(values, config),
         ugly=_ugly(values),
         languages=_languages(values),
         language_folders=_language_folders(values),
         block_attributes=hugomarkup.block_attributes(values),
         link_hook=_link_hook(values, folder),
         absent_themes=_absent_themes(values, folder),
-        unfollowed=hugomarkup.unfollowed(values, folder, hugomarkup.shown_in(files[0], folder)),
+        unfollowed=hugomarkup.unfollowed(values, folder, config),
     )
 
 
@@ -272,6 +274,13 @@ def _link_hook(values: dict[str, Any], folder: Path) -> bool:
     return not hugomarkup.own_hooks(values, folder, ("link",))
 
 
+def theme_names(theme: Any) -> list[str]:
+    """Return the themes a configuration's `theme` names (one, or a list of them, the
+    left-most first, as Hugo looks a template up in them)."""
+    themes = theme if isinstance(theme, list) else [theme]
+    return [name for name in themes if isinstance(name, str) and name]
+
+
 def _absent_themes(values: dict[str, Any], folder: Path) -> tuple[str, ...]:
     """Return the themes `values` names that `folder`'s themes/ does not hold, or holds as
     an empty folder; not a Hugo Module's path (`github.com/…`), which Hugo fetches, nor any
@@ -279,11 +288,9 @@ def _absent_themes(values: dict[str, Any], folder: Path) -> tuple[str, ...]:
     read: its themes' shortcodes are unknown, but not said missing)."""
     if values.get("themesdir") not in (None, "", THEMES_DIR, THEMES_DIR + "/"):
         return ()
-    theme = values.get("theme")
-    themes = theme if isinstance(theme, list) else [theme]
     absent = []
-    for name in themes:
-        if isinstance(name, str) and name and "/" not in name:
+    for name in theme_names(values.get("theme")):
+        if "/" not in name:
             try:
                 if not os.listdir(folder / THEMES_DIR / name):
                     absent.append(name)
@@ -376,7 +383,7 @@ def _read(path: Path, folder: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or getattr(exc, "strerror", None) or exc
         raise ContentError.single(
-            hugomarkup.shown_in(path, folder),
+            shown_in(path, folder),
             mark.line + 1 if mark is not None else 0,
             f"Hugo's configuration cannot be read ({reason})",
         ) from None

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from feedkit.posts.sitekind import HOOK_FOLDERS, THEMES_DIR
+from feedkit.posts.sitekind import HOOK_FOLDERS, THEMES_DIR, shown_in
 
 # Goldmark's extras (Hugo 0.126 and later) by their setting, with what they make.
 _EXTRAS = {
@@ -147,7 +147,3 @@ def passthrough(values: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:
             if isinstance(pair, list) and len(pair) == 2 and all(isinstance(d, str) for d in pair):
                 pairs.append((pair[0], pair[1], kind == "block"))
     return tuple(pairs)
-
-
-def shown_in(path: Path, folder: Path) -> str:
-    return os.path.relpath(path, folder).replace(os.sep, "/")

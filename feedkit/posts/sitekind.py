@@ -46,6 +46,13 @@ THEMES_DIR = "themes"  # where a Hugo site's `theme` is, by its name
 # Where a Hugo site, or its theme, keeps its render hooks (`render-link.html`…).
 HOOK_FOLDERS = ("layouts/_markup", "layouts/_default/_markup")
 JEKYLL_FOLDERS = ("_posts", "_drafts")  # where Jekyll's posts and drafts are
+
+
+def shown_in(path: Path, folder: Path) -> str:
+    """Return a path of a site's configuration as messages show it: from the site's folder."""
+    return os.path.relpath(path, folder).replace(os.sep, "/")
+
+
 SECTION_PAGE_NAME = "_index."  # how a Hugo section page's name begins: _index.md
 
 
