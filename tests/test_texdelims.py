@@ -197,6 +197,26 @@ def test_a_formulas_lines_that_would_start_a_block_stay_in_the_formula() -> None
     assert html == '<p><span class="math display">$$\nf(x) = a - b\n$$</span></p>\n'
 
 
+def test_math_blocks_are_looked_for_where_a_line_starts_with_dollars() -> None:
+    # The `$$` blocks of joined_marker_lines and joined_block_math are tried only where a
+    # line starts with (up to three spaces and) `$$`: the same blocks as their patterns
+    # tried at every character, over many texts of their pieces.
+    import random
+
+    from feedkit.posts.texdelims import _BLOCK_MATH, _MULTILINE_MATH, _from_line_starts
+
+    chance = random.Random(7)
+    pieces = ["$$", "$", "\n", "\n\n", "  ", " ", "a", "- ", "# ", "> ", "\t", "1. ", "```", "%"]
+    found = 0
+    for _ in range(40_000):
+        text = "".join(chance.choices(pieces, k=chance.randint(0, 30)))
+        for pattern in (_MULTILINE_MATH, _BLOCK_MATH):
+            expected = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+            assert [(m.span(), m.groups()) for m in _from_line_starts(pattern, text)] == expected
+            found += len(expected)
+    assert found > 1_000
+
+
 def test_an_environment_with_math_in_its_text_is_one_formula() -> None:
     # timvieira's blog: `\text{ for $1 \le i \le d$}` in an align* environment; only the
     # inner `$…$` was a formula, the environment left as text around it.
