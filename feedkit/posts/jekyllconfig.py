@@ -162,7 +162,7 @@ def jekyll_permalink(cfg: Config, folder: Path | None, values: dict[str, Any]) -
     pattern = own or values.get("permalink") or "date"
     pattern = JEKYLL_STYLES.get(pattern, pattern) if isinstance(pattern, str) else ""
     # Here, not at the top: a build that finds nothing changed reads no post value.
-    from feedkit.posts.postvalues import fill_permalink
+    from feedkit.posts.jekyllpermalink import fill_permalink
 
     if pattern and not pattern.startswith("/"):
         pattern = "/" + pattern  # as Jekyll's URL starts every one (`blog/:year/:title/`)

@@ -16,14 +16,9 @@ from urllib.parse import quote, urljoin, urlsplit
 from feedkit.models import slugify
 from feedkit.posts import pelicanmeta
 from feedkit.posts.hugourls import fill_hugo_permalink, hugo_url_path
+from feedkit.posts.jekyllpermalink import fill_permalink, jekyll_sanitized, jekyll_slugify
 from feedkit.posts.postreading import PostReading
-from feedkit.posts.postvalues import (
-    fill_permalink,
-    jekyll_sanitized,
-    jekyll_slugify,
-    short_repr,
-    split_list,
-)
+from feedkit.posts.postvalues import short_repr, split_list
 
 JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
 URL_KEYS = ("url", "permalink")  # Hugo's, Jekyll's: the post's own path on the site
