@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
-from feedkit.posts import pelicansettings
+from feedkit.posts import pelicanplugins, pelicansettings
 from feedkit.posts.hugolayout import HugoLayout, is_index, largest_section
 from feedkit.posts.jekyllconfig import (
     jekyll_authors,
@@ -175,7 +175,7 @@ class Layout(HugoLayout):
             pelican_lang=pelicansettings.translations(pelicanconfs, pelican_values)
             if self.pelican
             else ("", ""),
-            pelican_yaml=self.pelican and pelicansettings.yaml_plugin(pelican_values, pelicanconfs),
+            pelican_yaml=self.pelican and pelicanplugins.yaml_plugin(pelican_values, pelicanconfs),
             category=default_category,
             default_date=self.pelican
             and pelicansettings.assigned(pelicanconfs, "DEFAULT_DATE", pelican_values),

@@ -130,7 +130,8 @@ def site_reading(cfg: Config, pelican: bool) -> Reading:
     Markdown (`reading.PLAIN`)."""
     if not pelican:
         return PLAIN
-    from feedkit.posts.pelicansettings import RENDER_MATH, assignments, uses_plugin
+    from feedkit.posts.pelicanplugins import RENDER_MATH, uses_plugin
+    from feedkit.posts.pelicansettings import assignments
 
     configs = [folder / PELICAN_CONFIG for folder in site_folders(cfg)]
     render_math = uses_plugin(assignments(configs), configs, RENDER_MATH)
