@@ -182,7 +182,7 @@ def test_a_formulas_lines_that_would_start_a_block_stay_in_the_formula() -> None
     # goodgodgd's GraphSLAM post: `- b` on a line of a `$$` block made a list of the
     # formula's pieces (CommonMark ends the paragraph there); kramdown, Python-Markdown's
     # math and MathJax read the formula whole. A `%` comment keeps its line's end.
-    from feedkit.posts.texdelims import joined_marker_lines
+    from feedkit.posts.mathblocks import joined_marker_lines
 
     text = (
         "$$\nf(x) = a\n- b\n+ c\n1. d\n> e\n# f\n$$\n\n$$\ng % note\n- h\n$$\n\n"
@@ -203,7 +203,7 @@ def test_math_blocks_are_looked_for_where_a_line_starts_with_dollars() -> None:
     # tried at every character, over many texts of their pieces.
     import random
 
-    from feedkit.posts.texdelims import _BLOCK_MATH, _MULTILINE_MATH, _from_line_starts
+    from feedkit.posts.mathblocks import _BLOCK_MATH, _MULTILINE_MATH, _from_line_starts
 
     chance = random.Random(7)
     pieces = ["$$", "$", "\n", "\n\n", "  ", " ", "a", "- ", "# ", "> ", "\t", "1. ", "```", "%"]

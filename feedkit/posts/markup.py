@@ -18,7 +18,7 @@ import pyromark
 
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import comments, postfile, texdelims
+from feedkit.posts import comments, mathblocks, postfile, texdelims
 from feedkit.posts.anchors import with_footnote_anchors
 from feedkit.posts.asread import as_read
 from feedkit.posts.fences import dollars_only_in_code
@@ -194,13 +194,13 @@ def before_kramdown(text: str, reading: Reading) -> str:
     (`render_html`) and the plain text (`plaintext`) of a post read it alike."""
     text = comments.as_text(text, reading)  # before all: its lines are text
     if reading.kramdown_math:  # before `convert`, which reads the formula's pieces as text
-        text = texdelims.joined_block_math(text)
+        text = mathblocks.joined_block_math(text)
     # Before `convert`, which reads an environment in a broken block as math of its own;
     # after, for the `$$` blocks it makes.
-    text = texdelims.joined_marker_lines(text)
+    text = mathblocks.joined_marker_lines(text)
     # Before `convert`, whose `$…$` has its escapes read already.
     text = texdelims.dollar_escapes(text, reading.dollar_escapes)
-    text = texdelims.joined_marker_lines(
+    text = mathblocks.joined_marker_lines(
         texdelims.convert(text, reading.kramdown_math, reading.render_math)
     )
     if reading.heading_attributes:
