@@ -3,7 +3,7 @@
 Every problem in a file is collected (with the line of its key), not just the first. Where
 the post lives and what feed readers know it by (its URL and ID) are `posturl`'s part;
 whether and when it goes out (its dates, a draft, a page no list shows) `postpublish`'s;
-its image `postimage`'s, its tags `posttags`'s.
+its image `postimage`'s, its tags `posttags`'s, its title `posttitle`'s.
 """
 
 from __future__ import annotations
@@ -29,27 +29,10 @@ from feedkit.posts.postpublish import (
     hugo_dated,
 )
 from feedkit.posts.posttags import TAG_KEYS, PostTags
+from feedkit.posts.posttitle import PostTitle
 from feedkit.posts.posturl import JEKYLL_NAME, URL_KEYS, PostAddress
 from feedkit.posts.postvalues import parse_authors, short_repr, text_value
 
-# What jekyll-feed's `strip_html` and Pelican's `striptags` take out of a title: comments,
-# script and style elements, tags (anything from a `<` to the next `>`, as theirs do).
-_TITLE_MARKUP = re.compile(r"(?is)<script.*?</script>|<style.*?</style>|<!--.*?-->|<.*?>")
-
-
-def _html_title(title: str) -> str:
-    """Return a Jekyll or Pelican title as their feeds show it: their titles are HTML
-    (jekyll-feed's `type="html"`, Pelican's `striptags`), so tags are taken out and
-    entities are the characters they stand for (`Tips &amp; Tricks` is "Tips & Tricks")."""
-    import html
-
-    return html.unescape(_TITLE_MARKUP.sub("", title))
-
-
-# An HTML character reference, named or numbered (`&amp;`, `&#8212;`, `&#x2014;`).
-_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-# What a typographer changes: quotes, `--`, `...` (a title without them is left as it is).
-_TYPOGRAPHED = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _SLUG_OK = re.compile(r"^[^\s/\\?#%]+$")
 
 TITLE_KEYS = ("title",)
@@ -77,7 +60,7 @@ KNOWN_KEYS = frozenset(
 )
 
 
-class PostBuilder(PostAddress, PostPublishing, PostImage, PostTags):
+class PostBuilder(PostAddress, PostPublishing, PostImage, PostTags, PostTitle):
     """Reads one file's front matter into a Post, collecting every problem found."""
 
     def __init__(
@@ -131,22 +114,6 @@ class PostBuilder(PostAddress, PostPublishing, PostImage, PostTags):
     def warn(self, key: str, message: str) -> None:
         self.warnings.append(Problem(self.shown, self.line_of(key), message, warning=True))
 
-    def _reference_warning(self, title: str) -> None:
-        """Warn of an HTML character reference in a title that is text (`Tom &amp; Jerry`,
-        copied from a page's HTML): feeds show it as written, as Hugo's own do."""
-        import html
-
-        for m in _REFERENCE.finditer(title):
-            char = html.unescape(m[0])
-            if char != m[0]:
-                same = ", as Hugo's own feeds do" if self.place.hugo else ""
-                self.warn(
-                    "title",
-                    f"title: {m[0]!r} is an HTML character reference, and a title here is "
-                    f"text: feeds show it as written{same}; write {char!r} instead",
-                )
-                return
-
     def first(self, keys: tuple[str, ...]) -> tuple[str, Any]:
         """Return the first of `keys` given a value, and that value; else keys[0], None."""
         get = self.meta.get
@@ -181,74 +148,7 @@ class PostBuilder(PostAddress, PostPublishing, PostImage, PostTags):
             self.warnings += pelicanmeta.header_warnings(self.src, self.shown)
         self._undated(draft, dated_name)  # a dateless draft or Hugo page is no post
 
-        given = meta.get("title")
-        blank = isinstance(given, str) and not given.strip()
-        # Jekyll's title is `data["title"] || titleize(slug)`: one its YAML (1.1) reads as
-        # false (`title: No`, `Off`) is none, and so is an empty `title:` to Jekyll and Hugo,
-        # and `title: ""` to Hugo.
-        false = given is False and self.place.jekyll
-        if given is True and self.place.jekyll:  # `title: Yes`: Jekyll's title is `true`
-            self.warn(
-                "title",
-                "title: true to Jekyll's YAML (an unquoted Yes or On), and "
-                "Jekyll titles the post 'true', as feeds do; put the title in quotes to "
-                "keep it as written",
-            )
-            given = "true"
-        title = self._text("title", None if false else given, "")
-        title = " ".join(title.split()) if title else title
-        none = given is None or false or (blank and self.place.hugo)
-        if title == "" and none and (self.place.hugo or self.place.jekyll):
-            # Hugo and Jekyll publish a page without a title; a feed entry needs one: its name.
-            name = self.stem
-            if name == "index":  # a page bundle: its folder names it
-                name = os.path.basename(os.path.dirname(self.path)) or name
-            title = name.replace("-", " ").replace("_", " ").strip() or name
-            if self.place.jekyll:  # Jekyll's titleize_slug: "Welcome To Jekyll"
-                # of its slug, which keeps no trailing period (end...md: "End")
-                name = (jekyll["slug"] if jekyll else name).rstrip(".")
-                title = " ".join(word.capitalize() for word in name.split("-")) or name
-            said = f"no title; feeds show {title!r}: add 'title: …' to the front matter"
-            if false:
-                said = (
-                    f"title: false to Jekyll's YAML (an unquoted No or Off), and Jekyll titles "
-                    f"the post by its name, as feeds do: {title!r}; put the title in quotes "
-                    "to keep it as written"
-                )
-            if not self.src.fm_format:  # a file with none at all (Place.bare)
-                generator = "Jekyll" if self.place.jekyll else "Hugo"
-                dated = " and dated from its file name" if dated_name else ""
-                # The writer meant its first line to open front matter: why it does not.
-                opening = self.src.unopened
-                text = f" (Jekyll reads a first line {opening!r} as text)" if opening else ""
-                said = (
-                    f"no front matter{text}; feeds show it as {generator} does, titled "
-                    f"{title!r}{dated}: start the file with front matter ('---', 'title: …', "
-                    "'---') to set them"
-                )
-            self.warnings.append(Problem(self.shown, self.src.fm_first_line, said, warning=True))
-        # Pelican publishes an article whose `Title:` is empty, untitled (feeds that need a
-        # title show its text's first words: RenderedPost.headline).
-        # So does Jekyll with `title: ""` (jekyll-feed's entry has an empty title).
-        untitled = title == "" and (
-            (self.place.pelican and "title" in meta) or (self.place.jekyll and blank)
-        )
-        if title == "" and not untitled:
-            self.fail("title", "missing title; add 'title: …' to the front matter")
-        elif title and self.place.smart_title and _TYPOGRAPHED.search(title):
-            from feedkit.posts.markup import smartify  # the Markdown engine, only then
-
-            title = smartify(title)
-        elif title and self.place.title_symbols and _TYPOGRAPHED.search(title):
-            from feedkit.posts.markup import typographic_symbols
-
-            title = typographic_symbols(title)
-        # After them, as jekyll-feed writes `post.title | smartify | strip_html` (`<< a >>`
-        # is « a » first, no tag).
-        if title and (self.place.jekyll or self.place.pelican) and ("<" in title or "&" in title):
-            title = " ".join(_html_title(title).split()) or title  # not emptied: a title
-        elif title and "&" in title:
-            self._reference_warning(title)
+        title, untitled = self._title(jekyll, dated_name)
 
         published = self._date(dated_name)
         if published is not None and published.year < 1990:

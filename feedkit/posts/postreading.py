@@ -1,6 +1,7 @@
 """What `PostBuilder` (feedkit/posts/postmeta.py) holds while it reads one post file's front
 matter, declared once for the parts of it that live in modules of their own (`PostAddress`,
-`PostPublishing`, `PostImage`, `PostTags`): each reads these, the builder sets them."""
+`PostPublishing`, `PostImage`, `PostTags`, `PostTitle`): each reads these, the builder sets
+them."""
 
 from __future__ import annotations
 
