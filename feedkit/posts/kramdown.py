@@ -158,7 +158,7 @@ def _prepare(text: str) -> Prepared:
 
 def _as_kramdown_ends_html(text: str) -> tuple[Iterable[Any], Callable[[int], int] | None]:
     """Return pulldown-cmark's events of `text` (with their ranges) with each HTML block
-    ended where kramdown ends it (`kramdown_blocks.html_block_ends`: the paragraph right
+    ended where kramdown ends it (`kramdown_htmlends.html_block_ends`: the paragraph right
     below `</div>`, and the attribute list under it, are Markdown); and, when that took blank
     lines `text` does not have, what maps a range's offset back into `text` (None: none)."""
     # Here: kramdown_reading (the rest of it a Jekyll site's) compiles its patterns on import.
@@ -168,7 +168,7 @@ def _as_kramdown_ends_html(text: str) -> tuple[Iterable[Any], Callable[[int], in
     events: Iterable[Any] = markdown().events_with_range(text, merge_text=True)
     if not may_end_html_early(text):
         return events, None
-    from feedkit.posts.kramdown_blocks import html_block_ends
+    from feedkit.posts.kramdown_htmlends import html_block_ends
 
     data = text.encode()
     events = list(events)

@@ -214,7 +214,8 @@ def spaced_urls(text: str, options: Any) -> str:
 
 def may_end_html_early(text: str) -> bool:
     """Return whether `text` may hold an HTML block kramdown ends before CommonMark does:
-    a quick look for a line of HTML right above one of text (`html_block_ends`)."""
+    a quick look for a line of HTML right above one of text
+    (`kramdown_htmlends.html_block_ends`)."""
     return "<" in text and _HTML_THEN_TEXT.search("\n\n" + text) is not None
 
 
@@ -365,15 +366,15 @@ def _rewritten(text: str, options: Any, hard_wrap: bool = False) -> tuple[str, b
         elif began == "HtmlBlock" or not _PROTECTED.isdisjoint(event):
             code.append((start, end))
             if began == "HtmlBlock" and top:
-                from feedkit.posts.kramdown_blocks import markdown_after_element
+                from feedkit.posts.kramdown_htmlends import markdown_after_element
 
                 edits += markdown_after_element(data, start, end)
             if began == "HtmlBlock" and data.startswith(b"<!--", start):
-                from feedkit.posts import kramdown_blocks
+                from feedkit.posts import kramdown_htmlends
 
                 if after_paragraph:
-                    edits += kramdown_blocks.comment_in_paragraph(data, start, end)
-                edits += kramdown_blocks.text_after_comment(data, start, end)
+                    edits += kramdown_htmlends.comment_in_paragraph(data, start, end)
+                edits += kramdown_htmlends.text_after_comment(data, start, end)
         elif isinstance(began, dict) and "CodeBlock" in began:
             from feedkit.posts.kramdown_fences import lazy_code, unclosed_fence
 

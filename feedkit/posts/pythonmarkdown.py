@@ -169,8 +169,8 @@ def _markdown_after_html(text: str, options: Any) -> str:
     where a line of Markdown follows right below its end tag: Python-Markdown reads a
     block-level element to its end tag and what follows as Markdown (`</table>` then `###
     Next`), where CommonMark's HTML block runs on to a blank line, the Markdown in it shown
-    as typed. As kramdown reads it too (kramdown_blocks.markdown_after_element)."""
-    from feedkit.posts.kramdown_blocks import html_block_ends
+    as typed. As kramdown reads it too (kramdown_htmlends.markdown_after_element)."""
+    from feedkit.posts.kramdown_htmlends import html_block_ends
     from feedkit.posts.markup import markdown
 
     data = text.encode()
