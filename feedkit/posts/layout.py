@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
-from feedkit.posts import pelicanplugins, pelicansettings
+from feedkit.posts import pelicansettings
 from feedkit.posts.hugolayout import HugoLayout, is_index, largest_section
 from feedkit.posts.jekyllconfig import (
     jekyll_authors,
@@ -142,18 +142,15 @@ class Layout(HugoLayout):
                 permalink = jekyll_permalink(cfg, folder, values)
             if not cfg.timezone_given:  # and its dates are read in its zone
                 timezone = jekyll_timezone(cfg, folder, values)
-        pelicanconfs = [f / PELICAN_CONFIG for f in site_folders(cfg)] if self.pelican else []
-        pelican_values = pelicansettings.assignments(pelicanconfs)  # pelicanconf.py read once
+        pelican = None
+        if self.pelican:  # its pelicanconf.py
+            from feedkit.posts.pelicanlayout import pelican_layout
+
+            pelican = pelican_layout(cfg)
+            timezone = pelican.timezone
         # Where pelicanconf.py has Pelican look for articles (and pages, which are none).
-        self.paths = (
-            pelicansettings.content_paths(pelicanconfs, pelican_values) if self.pelican else {}
-        )
-        if self.pelican and not cfg.timezone_given:  # pelicanconf.py's TIMEZONE
-            timezone = pelicansettings.timezone(pelicanconfs, cfg.root, pelican_values)
-        # An article with no Category: its folder's name, else the default one (Pelican's).
-        self.folder_category, default_category = (
-            pelicansettings.default_categories(pelican_values) if self.pelican else (False, "")
-        )
+        self.paths = pelican.paths if pelican else {}
+        self.folder_category = pelican.folder_category if pelican else False
         self.categorised: dict[str, Place] = {}  # the places of articles in folders, by folder
         authors = jekyll_authors(folder, cfg.root) if self.jekyll else ()
         self.root_known = folder == cfg.content_path
@@ -168,23 +165,8 @@ class Layout(HugoLayout):
             smart_title=smart,
             title_symbols=jekyll and not smart,
             timezone=timezone,
-            slug_from_title=self.pelican
-            and (pelicansettings.setting(pelicanconfs, "SLUGIFY_SOURCE", pelican_values) or "title")
-            == "title",
             pelican=self.pelican,
-            pelican_lang=pelicansettings.translations(pelicanconfs, pelican_values)
-            if self.pelican
-            else ("", ""),
-            pelican_yaml=self.pelican and pelicanplugins.yaml_plugin(pelican_values, pelicanconfs),
-            category=default_category,
-            default_date=self.pelican
-            and pelicansettings.assigned(pelicanconfs, "DEFAULT_DATE", pelican_values),
-            defaults=pelicansettings.default_metadata(pelicanconfs, cfg.root, pelican_values)
-            if self.pelican
-            else (),
-            path_patterns=pelicansettings.path_patterns(pelicanconfs, cfg.root, pelican_values)
-            if self.pelican
-            else (),
+            **(pelican.place if pelican else {}),
         )
         self.draft = replace(self.post, draft=True)
         self._places: dict[str, Place | Skipped] = {}  # by path (see `place`)
