@@ -26,7 +26,7 @@ from feedkit.posts.expand import Templates
 from feedkit.posts.loader import public_posts
 from feedkit.site import render as render_module
 from feedkit.site.build import build_site
-from feedkit.web import readingtimes, warm
+from feedkit.web import readingtimes, warm, watch
 from feedkit.web.preview import render_page
 from feedkit.web.previewserver import PreviewServer, make_server, prepare
 
@@ -109,10 +109,10 @@ def test_after_edits_adds_deletes_renames_it_serves_what_a_fresh_process_does(
 
 def test_the_reload_token_names_the_files_not_the_order_they_were_listed_in() -> None:
     files = {f"content/{name}.md": (10, 100 + n, 1000 + n) for n, name in enumerate("abcdef")}
-    token = warm.files_token(files)
-    assert warm.files_token(dict(reversed(list(files.items())))) == token
-    assert warm.files_token({**files, "content/c.md": (11, 102, 1002)}) != token
-    assert warm.files_token({k: v for k, v in files.items() if k != "content/f.md"}) != token
+    token = watch.files_token(files)
+    assert watch.files_token(dict(reversed(list(files.items())))) == token
+    assert watch.files_token({**files, "content/c.md": (11, 102, 1002)}) != token
+    assert watch.files_token({k: v for k, v in files.items() if k != "content/f.md"}) != token
 
 
 def test_after_saves_and_a_removal_the_token_is_the_one_a_fresh_start_gives(site: Path) -> None:

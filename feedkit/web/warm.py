@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import bisect
 import gc
-import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from itertools import compress
@@ -49,7 +48,15 @@ from feedkit.site.cache import BuildCache
 from feedkit.site.postindex import keep_posts, kept_posts, reader_cache
 from feedkit.site.postlist import PostList
 from feedkit.web.readingtimes import ReadingTimes
-from feedkit.web.watch import Snapshot, Watcher, changed, restat, snapshot
+from feedkit.web.watch import (
+    Snapshot,
+    Watcher,
+    changed,
+    files_sum,
+    restat,
+    snapshot,
+    sum_token,
+)
 
 T = TypeVar("T")
 # Posts read since the cache was that make it worth saving every post again (20,000 take
@@ -58,26 +65,6 @@ KEEP_FROM = 100
 # Files in the content folder that are templates or site settings, not posts: a change
 # there reads everything again.
 _SITE_PARTS = ("_includes", "_data", "_layouts")
-
-
-def files_token(files: Snapshot) -> str:
-    """Return the name of these files at these statuses: the same in any process, however
-    its folders were listed, and another when any file changed, came or went."""
-    return _token_of(_files_sum(files.items()))
-
-
-def _files_sum(items: Iterable[tuple[str, tuple[int, int, int]]]) -> int:
-    """Return the sum of a hash of each file and its status: in no order, so a change to a
-    few files changes it by theirs alone (see WarmSite._done)."""
-    total = 0
-    for path, status in items:
-        digest = hashlib.blake2b(f"{path}\0{status}".encode(), digest_size=16).digest()
-        total += int.from_bytes(digest, "big")
-    return total
-
-
-def _token_of(total: int) -> str:
-    return f"{total % (1 << 128):032x}"[:16]
 
 
 class WarmSite:
@@ -105,7 +92,7 @@ class WarmSite:
         self.token = ""
         self.reloads = 0  # reads since start, whole or in part
         self._files: Snapshot = {}
-        self._files_total: int | None = None  # _files_sum of `_files`, once listed
+        self._files_total: int | None = None  # files_sum of `_files`, once listed
         # What checking each post's body found, by path: its status, the problems.
         self._bodies: dict[str, tuple[tuple[int, int, int], list[Problem]]] = {}
         # Every post file as listed (the order `gather` takes them in), where the layout
@@ -310,16 +297,16 @@ class WarmSite:
         # The files' name: of those that changed since the last read alone (the sum of
         # every file's hash took 80 ms at 20,000 posts, of each save's way to the page).
         if self._files_total is None:
-            self._files_total = _files_sum(files.items())
+            self._files_total = files_sum(files.items())
         else:
             # (The symmetric difference walks both dicts as they are: `-` of items views
             # made a set of every item, 45 ms for the two.)
             moved = files.items() ^ self._files.items()
             came = [item for item in moved if files.get(item[0]) == item[1]]
             went = [item for item in moved if self._files.get(item[0]) == item[1]]
-            self._files_total += _files_sum(came) - _files_sum(went)
+            self._files_total += files_sum(came) - files_sum(went)
         self.loaded, self.problem, self._files = loaded, problem, files
-        self.token = _token_of(self._files_total)
+        self.token = sum_token(self._files_total)
         self._memo.clear()
         if loaded is not None:
             assert self.cfg is not None

@@ -11,6 +11,7 @@ of a second. Where the system's events vouch that only files already listed were
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import select
@@ -35,6 +36,26 @@ _SCRATCH = ("~", ".swp", ".swx", ".tmp")
 
 def _ignored(name: str) -> bool:
     return name.startswith(".") or name.endswith(_SCRATCH) or name in ("4913", "__pycache__")
+
+
+def files_token(files: Snapshot) -> str:
+    """Return the name of these files at these statuses: the same in any process, however
+    its folders were listed, and another when any file changed, came or went."""
+    return sum_token(files_sum(files.items()))
+
+
+def files_sum(items: Iterable[tuple[str, tuple[int, int, int]]]) -> int:
+    """Return the sum of a hash of each file and its status: in no order, so a change to a
+    few files changes it by theirs alone (see feedkit/web/warm.py, WarmSite._done)."""
+    total = 0
+    for path, status in items:
+        digest = hashlib.blake2b(f"{path}\0{status}".encode(), digest_size=16).digest()
+        total += int.from_bytes(digest, "big")
+    return total
+
+
+def sum_token(total: int) -> str:
+    return f"{total % (1 << 128):032x}"[:16]
 
 
 def snapshot(roots: Iterable[Path], skip: Iterable[Path]) -> Snapshot:
