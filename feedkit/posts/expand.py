@@ -35,7 +35,13 @@ from feedkit.posts.jekyllsite import as_written
 from feedkit.posts.pairs import before_one_of
 from feedkit.posts.pelicanexpand import PelicanTemplates
 from feedkit.posts.reading import PLAIN, Reading
-from feedkit.posts.sitekind import PELICAN_CONFIG, SiteKind, shown_site_kind, site_folders
+from feedkit.posts.sitekind import (
+    PELICAN_CONFIG,
+    SiteKind,
+    shown_site_kind,
+    site_folders,
+    theme_names,
+)
 from feedkit.posts.tagreads import TagReads
 from feedkit.posts.templatesite import Expanded, NeedsPosts, Read, joined
 
@@ -316,7 +322,7 @@ class Templates(JekyllTemplates, PelicanTemplates):
     def _themes(self) -> list[str]:
         """Return the themes a Hugo site's configuration names, the left-most first, as Hugo
         looks a template up in them."""
-        from feedkit.posts.hugoconfig import site_values, theme_names
+        from feedkit.posts.hugoconfig import site_values
 
         theme: Any = ""
         for folder in site_folders(self.cfg):

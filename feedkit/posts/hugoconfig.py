@@ -29,6 +29,7 @@ from feedkit.posts.sitekind import (
     PRODUCTION_DIR,
     THEMES_DIR,
     shown_in,
+    theme_names,
 )
 from feedkit.readonly import readonly
 
@@ -272,13 +273,6 @@ def _link_hook(values: dict[str, Any], folder: Path) -> bool:
     if use not in ("auto", "fallback") or (use == "auto" and len(_languages(values)) < 2):
         return False
     return not hugomarkup.own_hooks(values, folder, ("link",))
-
-
-def theme_names(theme: Any) -> list[str]:
-    """Return the themes a configuration's `theme` names (one, or a list of them, the
-    left-most first, as Hugo looks a template up in them)."""
-    themes = theme if isinstance(theme, list) else [theme]
-    return [name for name in themes if isinstance(name, str) and name]
 
 
 def _absent_themes(values: dict[str, Any], folder: Path) -> tuple[str, ...]:

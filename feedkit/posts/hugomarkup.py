@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from feedkit.posts.sitekind import HOOK_FOLDERS, THEMES_DIR, shown_in
+from feedkit.posts.sitekind import HOOK_FOLDERS, THEMES_DIR, shown_in, theme_names
 
 # Goldmark's extras (Hugo 0.126 and later) by their setting, with what they make.
 _EXTRAS = {
@@ -66,11 +66,10 @@ def own_hooks(
     its theme, has templates of (`layouts/_markup/render-image.html`, or under
     `layouts/_default/_markup/`), each with its file. A path the system cannot look up (a
     theme's name too long for a file's) is none, as a missing one is."""
-    theme = values.get("theme")
-    themes = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
+    themes = theme_names(values.get("theme"))
     return [
         (hook, path)
-        for root in [folder, *(folder / THEMES_DIR / str(name) for name in themes)]
+        for root in [folder, *(folder / THEMES_DIR / name for name in themes)]
         for hook in hooks
         for place in HOOK_FOLDERS
         if os.path.isfile(path := root / place / f"render-{hook}.html")

@@ -27,6 +27,7 @@ import os
 from collections.abc import Callable, Iterable
 from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 from feedkit.config import Config
 from feedkit.posts.jekyllconfig import jekyll_folder
@@ -51,6 +52,13 @@ JEKYLL_FOLDERS = ("_posts", "_drafts")  # where Jekyll's posts and drafts are
 def shown_in(path: Path, folder: Path) -> str:
     """Return a path of a site's configuration as messages show it: from the site's folder."""
     return os.path.relpath(path, folder).replace(os.sep, "/")
+
+
+def theme_names(theme: Any) -> list[str]:
+    """Return the themes a configuration's `theme` names (one, or a list of them, the
+    left-most first, as Hugo looks a template up in them)."""
+    themes = theme if isinstance(theme, list) else [theme]
+    return [name for name in themes if isinstance(name, str) and name]
 
 
 SECTION_PAGE_NAME = "_index."  # how a Hugo section page's name begins: _index.md
