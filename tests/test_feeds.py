@@ -576,6 +576,15 @@ SPLICE_POSTS = {
     + "id: urn:uuid:1234\ntags: b\n---\n"
     + f"{HOSTILE}\n\n<script>alert(1)</script>\n",
     "plain.md": "---\ntitle: Plain\ndate: 2024-03-08\n---\nNo tags, only words.\n",
+    # Markup and `&` in the HTML (a carriage return's character reference, which the HTML
+    # parser makes a line end), and the mark an entry's content stands in for while feedgen
+    # writes it: in a title (the entry is written whole), and in a body.
+    "return.md": "---\ntitle: Return\ndate: 2024-03-07\ntags: [a]\n---\n"
+    + "A line&#13;with a return, <i>tags</i> & `a < b > c` in code.\n",
+    "mark.md": "---\ntitle: On feedkit-content-3e7c91d0\ndate: 2024-03-06\ntags: [a]\n---\n"
+    + "Text.\n",
+    "mark-body.md": "---\ntitle: Mark in body\ndate: 2024-03-05\ntags: [b]\n---\n"
+    + "It says feedkit-content-3e7c91d0 & more.\n",
 }
 
 
@@ -586,13 +595,17 @@ def _whole_tree_feeds(monkeypatch: pytest.MonkeyPatch) -> None:
     def atom(cfg, info, posts, fallback, made=None, kept=None) -> bytes:
         fg = xmlfeeds.atom_head(cfg, info, feedparts.feed_updated(posts, fallback))
         for rp in posts:
-            xmlfeeds.fill_atom_entry(fg.add_entry(order="append"), cfg, rp)
+            fe = fg.add_entry(order="append")
+            if (content := xmlfeeds.fill_atom_entry(fe, cfg, rp)) is not None:
+                fe.content(content.decode(), type="html")  # lxml's own escaping
         return feedparts.with_stylesheet(fg.atom_str(pretty=True), cfg)
 
     def rss(cfg, info, posts, fallback, made=None, kept=None) -> bytes:
         fg = xmlfeeds.rss_head(cfg, info, feedparts.feed_updated(posts, fallback))
         for rp in posts:
-            xmlfeeds.fill_rss_item(fg.add_entry(order="append"), cfg, rp)
+            fe = fg.add_entry(order="append")
+            if (content := xmlfeeds.fill_rss_item(fe, cfg, rp)) is not None:
+                fe.content(content.decode(), type="html")
         return feedparts.with_stylesheet(xmlfeeds._numeric_references(fg.rss_str(pretty=True)), cfg)
 
     monkeypatch.setattr(feeds, "render_atom", atom)
@@ -611,8 +624,30 @@ def test_spliced_feeds_are_the_bytes_of_feedgen_writing_each_whole_feed(
     assert {"tags/a/atom.xml", "tags/b/rss.xml"} <= set(spliced)
     assert (b'<content type="xhtml">' in spliced["atom.xml"]) is full_content
     assert b"<dc:creator>Bo Name</dc:creator>" in spliced["tags/a/rss.xml"]
+    if full_content:  # each content as lxml writes it, the mark nowhere but in what posts say
+        written = b"A line\nwith a return, &lt;i&gt;tags&lt;/i&gt; &amp;amp; &lt;code&gt;a &amp;lt;"
+        assert written in spliced["atom.xml"] and written in spliced["rss.xml"]
+        for name in ("atom.xml", "rss.xml"):  # in a title, a body, its summary
+            assert spliced[name].count(b"feedkit-content-3e7c91d0") == 3
     _whole_tree_feeds(monkeypatch)
     assert plan_build(cfg, NOW).files == spliced
+
+
+def test_an_entrys_content_is_escaped_as_lxml_writes_text() -> None:
+    # Every character XML allows, alone and among others, written as an element's text by
+    # lxml and by text_as_xml (which puts a post's HTML into its entries without lxml).
+    from lxml import etree
+
+    from feedkit.site.xmlfeeds import text_as_xml
+
+    allowed = [0x9, 0xA, 0xD, *range(0x20, 0xD800), *range(0xE000, 0xFFFE)]
+    allowed += [*range(0x10000, 0x10400), 0x1F680, 0x10FFFF]
+    element = etree.Element("content")
+    for start in range(0, len(allowed), 64):
+        text = "x" + "".join(chr(code) + "y" for code in allowed[start : start + 64])
+        element.text = text
+        written = etree.tostring(element, encoding="UTF-8")
+        assert written == b"<content>" + text_as_xml(text.encode()) + b"</content>", text
 
 
 def test_an_empty_feed_is_spliced_as_feedgen_writes_it(
