@@ -105,9 +105,9 @@ def atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
     return _with_content(fe, written, content)
 
 
-def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> bytes | None:
-    """Set what an Atom entry of `rp` says on feedgen's `fe`; but HTML content, given as
-    `_CONTENT_MARK`: return that content, in UTF-8 (see `_with_content`)."""
+def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> Content | None:
+    """Set what an Atom entry of `rp` says on feedgen's `fe`; but its content, given as
+    `_CONTENT_MARK` where it can be put in after (see `_with_content`): return it."""
     post = rp.post
     fe.id(atom_id(post.id))
     fe.title(rp.headline)  # Atom needs one: an untitled post's is its text's first words
@@ -122,11 +122,15 @@ def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> bytes | Non
     _add_image(fe, post.image)
     if (body := _shown_html(cfg, rp)) is None:
         return None
-    if b"<math" in body:
-        fe.content(xhtml(body.decode()), type="xhtml")
+    if b"<math" not in body:
+        fe.content(_CONTENT_MARK, type="html")
+        return body, "html"
+    markup, flat = _xhtml(body.decode())
+    if not flat:  # lxml indents its elements in the entry: it writes them
+        fe.content(markup, type="xhtml")
         return None
-    fe.content(_CONTENT_MARK, type="html")
-    return body
+    fe.content(_CONTENT_MARK, type="xhtml")
+    return markup.encode(), "xhtml"
 
 
 def _shown_html(cfg: Config, rp: RenderedPost) -> bytes | None:
@@ -144,31 +148,38 @@ def _shown_html(cfg: Config, rp: RenderedPost) -> bytes | None:
     return rp.html_utf8
 
 
-# An entry's HTML content, as feedgen is given it: the content itself is put in its place
-# in the entry's bytes (`_with_content`). lxml took about 100 µs of each Atom entry and RSS
-# item to take in a 13 KB body, encode it again and escape it, where escaping its UTF-8 takes
-# about 12: two thirds of making a post's entries, with tag feeds.
+# An entry's content, as feedgen is given it: the content itself is put in its place in the
+# entry's bytes (`_with_content`). lxml took about 100 µs of each Atom entry and RSS item to
+# take in a 13 KB body, encode it again and escape it, where escaping its UTF-8 takes about
+# 12: two thirds of making a post's entries, with tag feeds. A post with MathML, whose Atom
+# content is XHTML, took 0.9 ms, half of it feedgen parsing the XHTML again as XML and lxml
+# writing it back as it was.
 _CONTENT_MARK = "feedkit-content-3e7c91d0"
 _CONTENT_MARK_UTF8 = _CONTENT_MARK.encode()
+# An entry's content in UTF-8, and its type: "html" (text, escaped when put in) or "xhtml"
+# (XML as lxml wrote it, put in as it is).
+Content = tuple[bytes, str]
 
 
 def _with_content(
-    fe: FeedEntry, written: Callable[[FeedEntry], bytes], content: bytes | None
+    fe: FeedEntry, written: Callable[[FeedEntry], bytes], content: Content | None
 ) -> bytes:
-    """Return `written(fe)`, the entry's bytes, with `content` (HTML, in UTF-8) put in as
-    the text of its content element where `fe` holds `_CONTENT_MARK`, escaped as lxml
-    escapes text (`text_as_xml`). Where the mark is found elsewhere too (a title that holds
-    it), the entry is written with its content by lxml instead."""
+    """Return `written(fe)`, the entry's bytes, with `content` put in where `fe` holds
+    `_CONTENT_MARK`: HTML as the text of the content element, escaped as lxml escapes text
+    (`text_as_xml`); XHTML as it is, in feedgen's `div` (`_xhtml`). Where the mark is found
+    elsewhere too (a title that holds it), the entry is written with its content by lxml."""
     made = written(fe)
     if content is None:
         return made
+    data, kind = content
     if made.count(_CONTENT_MARK_UTF8) != 1:
-        fe.content(content.decode(), type="html")
+        fe.content(data.decode(), type=kind)
         return written(fe)
-    escaped = text_as_xml(content)
-    if b"{" in escaped:  # as `written` does to the whole entry
-        escaped = TEMPLATE_BRACE.sub(b"&#123;", escaped)
-    return made.replace(_CONTENT_MARK_UTF8, escaped)
+    if kind == "html":
+        data = text_as_xml(data)
+    if b"{" in data:  # as `written` does to the whole entry
+        data = TEMPLATE_BRACE.sub(b"&#123;", data)
+    return made.replace(_CONTENT_MARK_UTF8, data)
 
 
 def text_as_xml(text: bytes) -> bytes:
@@ -305,16 +316,25 @@ def xhtml(fragment: str) -> str:
     Atom carries a post with math as XHTML: in escaped HTML, feed validators know no MathML
     and warn on every element of it; in XHTML each element says what it is.
     """
+    return _xhtml(fragment)[0]
+
+
+def _xhtml(fragment: str) -> tuple[str, bool]:
+    """Return `xhtml(fragment)`, and whether it holds text beside its outermost elements.
+
+    With such text, lxml writes feedgen's `div` of it in an entry as the XHTML is (parsed
+    again as XML, written again): it indents the elements of none that holds text, as it
+    does this one's only when they stand alone (`tests/test_feeds.py` compares the two)."""
     from lxml import etree
     from lxml import html as lxml_html
 
     parts = lxml_html.fragments_fromstring(fragment)
     lead = html.escape(parts.pop(0), quote=False) if parts and isinstance(parts[0], str) else ""
     markup = lead + "".join(etree.tostring(part, encoding="unicode") for part in parts)
+    flat = bool(lead) or any(part.tail for part in parts)
     # An HTML parser puts <math> in no namespace; the XML written from it names none.
-    return markup.replace("<math ", f'<math xmlns="{MATHML_NS}" ').replace(
-        "<math>", f'<math xmlns="{MATHML_NS}">'
-    )
+    markup = markup.replace("<math ", f'<math xmlns="{MATHML_NS}" ')
+    return markup.replace("<math>", f'<math xmlns="{MATHML_NS}">'), flat
 
 
 def render_rss(
@@ -397,10 +417,9 @@ def rss_item(cfg: Config, rp: RenderedPost) -> bytes:
     return _with_content(fe, written, content)
 
 
-def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> bytes | None:
+def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> Content | None:
     """Set what an RSS item of `rp` says on feedgen's `fe` (with the dc extension loaded);
-    but its content, given as `_CONTENT_MARK`: return that content, in UTF-8 (see
-    `_with_content`)."""
+    but its content, given as `_CONTENT_MARK`: return it (see `_with_content`)."""
     from feedkit.posts.mathtext import mathml_as_text
 
     post = rp.post
@@ -429,7 +448,7 @@ def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> bytes | None:
         return None
     fe.content(_CONTENT_MARK, type="html")
     # RSS has no XHTML form: feed validators warn on MathML in its HTML.
-    return mathml_as_text(body.decode()).encode() if b"<math" in body else body
+    return (mathml_as_text(body.decode()).encode() if b"<math" in body else body), "html"
 
 
 def _a_comment(name: str) -> bool:
