@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedkit.config import Config, load_config
+from feedkit.models import Author, Post
 
 from smtp_server import smtp_server_fixture  # noqa: F401  (the `smtp_server` fixture)
 
@@ -41,6 +42,28 @@ tag_feeds = true
 """
 
 MakeSite = Callable[..., Config]
+
+
+def made_post(**fields: Any) -> Post:
+    """Return a Post of `fields`, the others those of one plain post (`p.md`, one author)."""
+    when = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    plain: dict[str, Any] = {
+        "source": "/site/content/p.md",
+        "rel_path": "content/p.md",
+        "body_line": 4,
+        "title": "T",
+        "slug": "p",
+        "url": "https://example.com/p/",
+        "id": "https://example.com/p/",
+        "published": when,
+        "updated": when,
+        "authors": (Author("A"),),
+        "tags": (),
+        "summary": None,
+        "image": None,
+        "draft": False,
+    }
+    return Post(**{**plain, **fields})
 
 
 @pytest.fixture

@@ -3,19 +3,17 @@ bytes as lxml writing the content itself, for HTML and for XHTML with MathML."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from feedkit.config import load_config
-from feedkit.models import Author, Post, RenderedPost
+from feedkit.models import RenderedPost
 from feedkit.site import xmlfeeds
 from feedkit.site.xmlfeeds import text_as_xml
 
-from conftest import MakeSite
+from conftest import MakeSite, made_post
 
 MARK = "feedkit-content-3e7c91d0"
 MATH = '<math display="inline"><mi>x</mi><mo>&lt;</mo><mn>1</mn></math>'
@@ -35,23 +33,7 @@ def test_an_entrys_content_is_escaped_as_lxml_writes_text() -> None:
 
 
 def _rendered(html: str, title: str = "T") -> RenderedPost:
-    when = datetime(2024, 3, 1, 12, tzinfo=UTC)
-    post = Post(
-        source="/site/content/p.md",
-        rel_path="content/p.md",
-        body_line=4,
-        title=title,
-        slug="p",
-        url="https://example.com/p/",
-        id="https://example.com/p/",
-        published=when,
-        updated=when,
-        authors=(Author("A"),),
-        tags=("t",),
-        summary=None,
-        image=None,
-        draft=False,
-    )
+    post = made_post(title=title, tags=("t",))
     return RenderedPost(post, html.encode(), "A summary.")
 
 

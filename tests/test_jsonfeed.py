@@ -10,12 +10,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from feedkit.config import load_config
-from feedkit.models import Author, Post, RenderedPost
+from feedkit.models import Author, RenderedPost
 from feedkit.site.build import plan_build
 from feedkit.site.feedparts import FeedInfo
 from feedkit.site.jsonfeed import render_json_feed
 
-from conftest import NOW, ROOT, MakeSite
+from conftest import NOW, ROOT, MakeSite, made_post
 
 # Every kind of character a post's text may hold: controls (escaped as \n, \u001f…), quotes
 # and backslashes, DEL, the line and paragraph separators, non-BMP emoji, RTL text.
@@ -69,21 +69,14 @@ def _standard_library_feed(cfg, info: FeedInfo, posts: list[RenderedPost]) -> by
 
 def _post(title: str, text: str, tags: list[str], author_url: str, minutes: int) -> RenderedPost:
     when = datetime(2024, 3, 1, 12, tzinfo=timezone(timedelta(minutes=minutes)))
-    post = Post(
-        source="/site/content/p.md",
-        rel_path="content/p.md",
-        body_line=4,
+    post = made_post(
         title=title,
-        slug="p",
-        url="https://example.com/p/",
         id=f"urn:{text}",
         published=when,
         updated=when,
         authors=(Author(title or "A", None, author_url or None), Author(text or "B")),
         tags=tuple(tags),
-        summary=None,
         image=f"https://example.com/{text}.png" if text else None,
-        draft=False,
     )
     return RenderedPost(post, f"<p>{text}</p>\n".encode(), text)
 
