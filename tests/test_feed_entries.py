@@ -1,5 +1,5 @@
-"""An entry's content put into the bytes feedgen wrote (feedkit/site/xmlfeeds.py): the same
-bytes as lxml writing the content itself, for HTML and for XHTML with MathML."""
+"""An entry's content put into the bytes feedgen wrote (feedkit/site/entrycontent.py): the
+same bytes as lxml writing the content itself, for HTML and for XHTML with MathML."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from lxml import etree
 from feedkit.config import load_config
 from feedkit.models import RenderedPost
 from feedkit.site import xmlfeeds
-from feedkit.site.xmlfeeds import text_as_xml
+from feedkit.site.entrycontent import text_as_xml
 
 from conftest import MakeSite, made_post
 
@@ -45,7 +45,7 @@ def _written_by_lxml(monkeypatch: pytest.MonkeyPatch) -> None:
             fe.content(content[0].decode(), type=content[1])
         return written(fe)
 
-    monkeypatch.setattr(xmlfeeds, "_with_content", whole)
+    monkeypatch.setattr(xmlfeeds, "with_content", whole)
 
 
 BODIES = [

@@ -109,7 +109,7 @@ def load_renderers(cfg: Config | None = None) -> None:
     del feedgenlib, feeds, expand, plaintext, atomicfile, dc
     if cfg is not None and cfg.feed.math == "mathml":
         texmath.load()
-        # xmlfeeds.xhtml: Atom carries a post with math as XHTML. (`import lxml.html` then
+        # entrycontent.xhtml: Atom carries a post with math as XHTML. (`import lxml.html` then
         # `del lxml.html` would take the attribute off the package, and fail the next time.)
         from lxml import html as lxml_html
 

@@ -1,12 +1,12 @@
 """Rendered posts → Atom 1.0 and RSS 2.0 bytes, made with feedgen: a feed's head once, each
 entry on its own, spliced where feedgen writes its entries (identical for identical input);
-an entry's HTML content put in where feedgen wrote a mark for it, escaped as lxml would."""
+an entry's content put in where feedgen wrote a mark for it (feedkit/site/entrycontent.py)."""
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from feedkit.asciiurl import atom_id
 from feedkit.config import Config
 from feedkit.models import RenderedPost
+from feedkit.site.entrycontent import Content, atom_content, rss_content, with_content
 from feedkit.site.feedparts import (
     GENERATOR,
     TEMPLATE_BRACE,
@@ -30,9 +31,6 @@ from feedkit.site.feedparts import (
 
 if TYPE_CHECKING:  # feedgen (with dateutil and lxml) is imported only to make something
     from feedkit.site.feedgenlib import FeedEntry, FeedGenerator
-
-
-MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
 
 def render_atom(
@@ -102,12 +100,12 @@ def atom_entry(cfg: Config, rp: RenderedPost) -> bytes:
 
     fe = FeedEntry()
     content = fill_atom_entry(fe, cfg, rp)
-    return _with_content(fe, written, content)
+    return with_content(fe, written, content)
 
 
 def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> Content | None:
-    """Set what an Atom entry of `rp` says on feedgen's `fe`; but its content, given as
-    `_CONTENT_MARK` where it can be put in after (see `_with_content`): return it."""
+    """Set what an Atom entry of `rp` says on feedgen's `fe`; but its content, given as a
+    mark where it can be put in after: return it (feedkit/site/entrycontent.py)."""
     post = rp.post
     fe.id(atom_id(post.id))
     fe.title(rp.headline)  # Atom needs one: an untitled post's is its text's first words
@@ -120,74 +118,7 @@ def fill_atom_entry(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> Content | N
     if rp.summary:
         fe.summary(rp.summary)
     _add_image(fe, post.image)
-    if (body := _shown_html(cfg, rp)) is None:
-        return None
-    if b"<math" not in body:
-        fe.content(_CONTENT_MARK, type="html")
-        return body, "html"
-    markup, flat = _xhtml(body.decode())
-    if not flat:  # lxml indents its elements in the entry: it writes them
-        fe.content(markup, type="xhtml")
-        return None
-    fe.content(_CONTENT_MARK, type="xhtml")
-    return markup.encode(), "xhtml"
-
-
-def _shown_html(cfg: Config, rp: RenderedPost) -> bytes | None:
-    """Return the HTML an entry of `rp` holds as its content, in UTF-8; None for none.
-
-    A post with no text has no content: the W3C validator warns on a blank one (its entry
-    keeps its summary and link). Looked at in UTF-8, and decoded only when it starts with
-    no ASCII character but white space: 25-60 KB a post, four bytes a character with one
-    emoji, for each of hundreds of entries."""
-    if not rp.post.shows_text(cfg.feed.full_content):
-        return None
-    rest = rp.html_utf8.lstrip()
-    if not rest or ((rest[0] >= 0x80 or chr(rest[0]).isspace()) and rest.decode().isspace()):
-        return None
-    return rp.html_utf8
-
-
-# An entry's content, as feedgen is given it: the content itself is put in its place in the
-# entry's bytes (`_with_content`). lxml took about 100 µs of each Atom entry and RSS item to
-# take in a 13 KB body, encode it again and escape it, where escaping its UTF-8 takes about
-# 12: two thirds of making a post's entries, with tag feeds. A post with MathML, whose Atom
-# content is XHTML, took 0.9 ms, half of it feedgen parsing the XHTML again as XML and lxml
-# writing it back as it was.
-_CONTENT_MARK = "feedkit-content-3e7c91d0"
-_CONTENT_MARK_UTF8 = _CONTENT_MARK.encode()
-# An entry's content in UTF-8, and its type: "html" (text, escaped when put in) or "xhtml"
-# (XML as lxml wrote it, put in as it is).
-Content = tuple[bytes, str]
-
-
-def _with_content(
-    fe: FeedEntry, written: Callable[[FeedEntry], bytes], content: Content | None
-) -> bytes:
-    """Return `written(fe)`, the entry's bytes, with `content` put in where `fe` holds
-    `_CONTENT_MARK`: HTML as the text of the content element, escaped as lxml escapes text
-    (`text_as_xml`); XHTML as it is, in feedgen's `div` (`_xhtml`). Where the mark is found
-    elsewhere too (a title that holds it), the entry is written with its content by lxml."""
-    made = written(fe)
-    if content is None:
-        return made
-    data, kind = content
-    if made.count(_CONTENT_MARK_UTF8) != 1:
-        fe.content(data.decode(), type=kind)
-        return written(fe)
-    if kind == "html":
-        data = text_as_xml(data)
-    if b"{" in data:  # as `written` does to the whole entry
-        data = TEMPLATE_BRACE.sub(b"&#123;", data)
-    return made.replace(_CONTENT_MARK_UTF8, data)
-
-
-def text_as_xml(text: bytes) -> bytes:
-    """Return UTF-8 text as lxml writes it as an element's text in UTF-8: `&`, `<`, `>` and
-    carriage returns escaped (tests/test_xmlfeeds.py compares the two over every character
-    XML allows). The text has no character XML cannot carry (`_render` took them out)."""
-    escaped = text.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
-    return escaped.replace(b"\r", b"&#13;") if b"\r" in escaped else escaped
+    return atom_content(fe, cfg, rp)
 
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -310,33 +241,6 @@ def _splice(empty: bytes, tail: bytes, entries: Sequence[bytes]) -> bytes:
     return b"".join([empty[: -len(tail)], *entries, tail])
 
 
-def xhtml(fragment: str) -> str:
-    """Return an HTML fragment as XHTML, its MathML in the MathML namespace.
-
-    Atom carries a post with math as XHTML: in escaped HTML, feed validators know no MathML
-    and warn on every element of it; in XHTML each element says what it is.
-    """
-    return _xhtml(fragment)[0]
-
-
-def _xhtml(fragment: str) -> tuple[str, bool]:
-    """Return `xhtml(fragment)`, and whether it holds text beside its outermost elements.
-
-    With such text, lxml writes feedgen's `div` of it in an entry as the XHTML is (parsed
-    again as XML, written again): it indents the elements of none that holds text, as it
-    does this one's only when they stand alone (`tests/test_feeds.py` compares the two)."""
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    parts = lxml_html.fragments_fromstring(fragment)
-    lead = html.escape(parts.pop(0), quote=False) if parts and isinstance(parts[0], str) else ""
-    markup = lead + "".join(etree.tostring(part, encoding="unicode") for part in parts)
-    flat = bool(lead) or any(part.tail for part in parts)
-    # An HTML parser puts <math> in no namespace; the XML written from it names none.
-    markup = markup.replace("<math ", f'<math xmlns="{MATHML_NS}" ')
-    return markup.replace("<math>", f'<math xmlns="{MATHML_NS}">'), flat
-
-
 def render_rss(
     cfg: Config,
     info: FeedInfo,
@@ -414,14 +318,12 @@ def rss_item(cfg: Config, rp: RenderedPost) -> bytes:
     fe = FeedEntry()
     fe.register_extension("dc", DcEntryExtension, atom=False, rss=True)
     content = fill_rss_item(fe, cfg, rp)
-    return _with_content(fe, written, content)
+    return with_content(fe, written, content)
 
 
 def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> Content | None:
     """Set what an RSS item of `rp` says on feedgen's `fe` (with the dc extension loaded);
-    but its content, given as `_CONTENT_MARK`: return it (see `_with_content`)."""
-    from feedkit.posts.mathtext import mathml_as_text
-
+    but its content, given as a mark: return it (feedkit/site/entrycontent.py)."""
     post = rp.post
     if post.title:  # an untitled post's item has none, as RSS allows (and Pelican's)
         fe.title(post.title)
@@ -444,11 +346,7 @@ def fill_rss_item(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> Content | Non
     _add_image(fe, post.image)
     # <description> is HTML to every RSS reader: the plain-text summary is escaped as HTML.
     fe.description(html.escape(rp.summary or rp.headline, quote=False))
-    if (body := _shown_html(cfg, rp)) is None:  # as in Atom
-        return None
-    fe.content(_CONTENT_MARK, type="html")
-    # RSS has no XHTML form: feed validators warn on MathML in its HTML.
-    return (mathml_as_text(body.decode()).encode() if b"<math" in body else body), "html"
+    return rss_content(fe, cfg, rp)
 
 
 def _a_comment(name: str) -> bool:
