@@ -40,7 +40,7 @@ def atom_content(fe: FeedEntry, cfg: Config, rp: RenderedPost) -> Content | None
     if b"<math" not in body:
         fe.content(CONTENT_MARK, type="html")
         return body, "html"
-    markup, flat = _xhtml(body.decode())
+    markup, flat = xhtml(body.decode())
     if not flat:  # lxml indents its elements in the entry: it writes them
         fe.content(markup, type="xhtml")
         return None
@@ -81,7 +81,7 @@ def with_content(
 ) -> bytes:
     """Return `written(fe)`, the entry's bytes, with `content` put in where `fe` holds
     `CONTENT_MARK`: HTML as the text of the content element, escaped as lxml escapes text
-    (`text_as_xml`); XHTML as it is, in feedgen's `div` (`_xhtml`). Where the mark is found
+    (`text_as_xml`); XHTML as it is, in feedgen's `div` (`xhtml`). Where the mark is found
     elsewhere too (a title that holds it), the entry is written with its content by lxml."""
     made = written(fe)
     if content is None:
@@ -106,13 +106,9 @@ def text_as_xml(text: bytes) -> bytes:
     return escaped.replace(b"\r", b"&#13;") if b"\r" in escaped else escaped
 
 
-def xhtml(fragment: str) -> str:
-    """Return an HTML fragment as XHTML, its MathML in the MathML namespace."""
-    return _xhtml(fragment)[0]
-
-
-def _xhtml(fragment: str) -> tuple[str, bool]:
-    """Return `xhtml(fragment)`, and whether it holds text beside its outermost elements.
+def xhtml(fragment: str) -> tuple[str, bool]:
+    """Return an HTML fragment as XHTML, its MathML in the MathML namespace, and whether it
+    holds text beside its outermost elements.
 
     With such text, lxml writes feedgen's `div` of it in an entry as the XHTML is (parsed
     again as XML, written again): it indents the elements of none that holds text, as it
