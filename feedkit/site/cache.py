@@ -3,9 +3,10 @@
 Four files in `.feedkit/cache/`:
 
 - `state.marshal`: every post file's path and status as bytes (uptodate.walk_record, 1.7 MB
-  at 20,000 posts), when a scheduled post next comes due, the counts to report, and the
-  outputs written. When the paths and statuses, the outputs and the visibility of posts are
-  unchanged, a build stops there.
+  at 20,000 posts), when a scheduled post next comes due, the counts to report, the
+  outputs written and each feed's key (feedkit/site/feedkeys.py: a feed whose key and files
+  are as they were is not made again). When the paths and statuses, the outputs and the
+  visibility of posts are unchanged, a build stops there.
 - `index.marshal`: a row per post file, its status (size, modification and change times in
   nanoseconds, inode, packed in 32 bytes), its `Choice` (the little a build needs to choose
   feed entries) and its warnings. Plain lists in marshal frames of 2,000 rows, so 20,000

@@ -87,7 +87,8 @@ def _made_before(made: Made | None, rp: RenderedPost) -> bytes | None:
 
 
 @lru_cache(maxsize=4)  # a Config is hashed by identity: one repr for all its feeds' parts
-def _settings(cfg: Config) -> bytes:
+def settings_digest(cfg: Config) -> bytes:
+    """Return a hash of every setting of `cfg`."""
     return hashlib.sha256(repr(cfg).encode()).digest()
 
 
@@ -95,7 +96,7 @@ def part_key(cfg: Config, kind: str, made_from: object, text: bytes = b"") -> st
     """Return the key a feed part (an entry or a head in one format) is kept by: a hash of
     every setting, the kind of part, and the repr of all it is made from (for an entry, the
     post with the `updated` its feed gives it, its summary, and `text`, its HTML)."""
-    digest = hashlib.sha256(_settings(cfg))
+    digest = hashlib.sha256(settings_digest(cfg))
     digest.update(repr((kind, made_from)).encode())
     digest.update(text)
     return f"{kind}:{digest.hexdigest()}"
@@ -107,7 +108,7 @@ def part_key(cfg: Config, kind: str, made_from: object, text: bytes = b"") -> st
 _ENTRY_FIELDS = tuple(f.name for f in fields(Post) if f.name != "extra")
 
 
-def _entry_made_from(rp: RenderedPost) -> tuple[object, ...]:
+def entry_made_from(rp: RenderedPost) -> tuple[object, ...]:
     """Return what `rp`'s entries are made from besides its HTML (see `part_key`)."""
     return (*(getattr(rp.post, name) for name in _ENTRY_FIELDS), rp.summary)
 
@@ -137,7 +138,7 @@ def entry_bytes(
     if (known := _made_before(made, rp)) is None:
         known = kept_or_made(
             kept,
-            lambda: part_key(cfg, kind, _entry_made_from(rp), rp.html_utf8),
+            lambda: part_key(cfg, kind, entry_made_from(rp), rp.html_utf8),
             lambda: make(cfg, rp),
         )
         if made is not None:

@@ -1,6 +1,6 @@
 """Which feed files a build makes, and where: each feed's Atom, RSS and JSON Feed
-(feedkit/site/xmlfeeds.py, jsonfeed.py) made here or, for many feeds (a site's tag feeds),
-shared with a forked child; each post's entries made once for all its feeds."""
+(feedkit/site/xmlfeeds.py, jsonfeed.py) made here or, for many feeds of many posts (a site's
+tag feeds), shared with a forked child; each post's entries made once for all its feeds."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ WRITING = "making feeds"  # what `progress` is told while feeds are made
 
 
 PARALLEL_FROM = 4  # feeds: fewer (no tag feeds, or a few) are made here, without a fork
+# Posts (each once, whatever its feeds): fewer are made here too, with their entries kept from
+# build to build: the feeds a post edited is in (a build makes no feed whose files stand as
+# they were: feedkit/site/feedkeys.py), whose other posts' entries the last build made.
+SHARED_FROM = 150
 
 
 def render_feeds(
@@ -89,16 +93,18 @@ def _make_feeds(
     json_made: Made = {}
     uses = Counter(id(rp) for job in jobs for rp in job[2])
 
+    posts = list({id(rp): rp for job in jobs for rp in job[2]}.values())
+    shared = len(jobs) >= PARALLEL_FROM and len(posts) >= SHARED_FROM
     # What a forked child makes is not kept: its bytes would have to come back to this
     # process, and a build with that many feeds holds enough at its peak already.
-    if len(jobs) >= PARALLEL_FROM:
+    if shared:
         kept = None
     spool = None
-    if len(jobs) >= PARALLEL_FROM and hasattr(os, "fork") and parallel.cores() >= 2:
+    if shared and hasattr(os, "fork") and parallel.cores() >= 2:
         # Most posts are in feeds that both processes make: each post's entries are made
         # once, by whichever is free, and spooled for both (see _Spool).
         try:
-            spool = _Spool(cfg, list({id(rp): rp for job in jobs for rp in job[2]}.values()))
+            spool = _Spool(cfg, posts)
         except OSError:  # no room for its temp files: each process makes what its feeds show
             spool = None
 
@@ -125,7 +131,7 @@ def _make_feeds(
                     made.pop(key, None)
         return out
 
-    if len(jobs) < PARALLEL_FROM:
+    if not shared:
         parts = [make(index) for index in range(len(jobs))]
     else:  # in groups of one feed, or a few when there are more than a queue holds
         size = -(-len(jobs) // parallel.MAX_PARTS)

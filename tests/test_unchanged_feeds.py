@@ -1,0 +1,150 @@
+"""A build from the cache makes only the feeds whose files would change (feedkit/site/feedkeys.py):
+with tag feeds, editing a post makes the site's feed and its tags' feeds, from the other
+posts' entries kept by the build before, and the output is what a build with no cache makes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from feedkit.config import load_config
+from feedkit.site.build import build_site
+from feedkit.site.feedkeys import FEED_KEYS
+
+from conftest import NOW, SITE_TOML
+
+TAGS = ["alpha", "beta", "gamma", "delta", "epsilon"]
+
+
+def _post(i: int, tags: str, note: str = "", link: str = "x") -> str:
+    return (
+        f"---\ntitle: Post {i}\ndate: 2024-01-{i + 1:02d}\ntags: [{tags}]\n---\n"
+        f"The body of post {i}, with *emphasis* & a [link](/{link}/{i}/).{note}\n"
+    )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A site of 12 posts over five tags, tag feeds on, each saved long before any build
+    (so that the cache trusts its status, as a real site's)."""
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    for i in range(12):
+        _edit(tmp_path, i, f"{TAGS[i % 5]}, {TAGS[(i + 1) % 5]}", "")
+        os.utime(tmp_path / "content" / f"p{i:02d}.md", (1e9, 1e9))
+    return tmp_path
+
+
+def _edit(site: Path, i: int, tags: str, note: str, link: str = "x") -> None:
+    path = site / "content" / f"p{i:02d}.md"
+    path.write_text(_post(i, tags, note, link), encoding="utf-8")
+
+
+def _build(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], int]:
+    """Build `site`; return the Atom files of the feeds made, and how many entries were."""
+    from feedgen.entry import FeedEntry
+
+    from feedkit.site import feeds
+
+    made: list[str] = []
+    entries = [0]
+    render_atom, atom_entry = feeds.render_atom, FeedEntry.atom_entry
+
+    def counted_feed(cfg: Any, info: Any, *args: Any, **kwargs: Any) -> bytes:
+        made.append(info.atom_url.removeprefix(cfg.base_url))
+        return render_atom(cfg, info, *args, **kwargs)
+
+    def counted_entry(self: Any, *args: Any, **kwargs: Any) -> Any:
+        entries[0] += 1
+        return atom_entry(self, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(feeds, "render_atom", counted_feed)
+        patched.setattr(FeedEntry, "atom_entry", counted_entry)
+        build_site(load_config(site / "feedkit.toml"), NOW)
+    return sorted(made), entries[0]
+
+
+def _atoms(*tags: str) -> list[str]:
+    """Return the Atom files of the site's feed and of `tags`' feeds, as `_build` lists them."""
+    return sorted(["atom.xml", *(f"tags/{tag}/atom.xml" for tag in tags)])
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _without_cache(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    """Return the output folder a build with no cache makes of `site`'s posts."""
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site / "content", fresh / "content")
+    shutil.copyfile(site / "feedkit.toml", fresh / "feedkit.toml")
+    build_site(load_config(fresh / "feedkit.toml"), NOW, ignore_cache=True)
+    return _files(fresh / "public")
+
+
+def _state(site: Path) -> dict[str, Any]:
+    from feedkit.site.cache import BuildCache
+
+    return BuildCache.open(load_config(site / "feedkit.toml")).state
+
+
+def test_an_edit_makes_only_the_feeds_that_hold_the_post_from_kept_entries(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made, _ = _build(site, monkeypatch)  # cold: every feed, and no keys kept
+    assert len(made) == 6 and FEED_KEYS not in _state(site)
+    _edit(site, 3, "delta, epsilon", " Edited once.")
+    made, _ = _build(site, monkeypatch)  # the first with a cache: every feed, keys kept
+    assert len(made) == 6 and set(_state(site)[FEED_KEYS]) == {f"{m}" for m in made}
+    _edit(site, 3, "delta, epsilon", " Edited twice.")
+    made, entries = _build(site, monkeypatch)
+    # The site's feed and the post's two tags' feeds; its entry the one made, the other
+    # posts' kept from the build before.
+    assert made == _atoms("delta", "epsilon")
+    assert entries == 1
+    assert _files(site / "public") == _without_cache(site, tmp_path)
+    # Only where a link of it points: its HTML changes, not its summary or any field.
+    _edit(site, 3, "delta, epsilon", " Edited twice.", link="y")
+    made, entries = _build(site, monkeypatch)
+    assert made == _atoms("delta", "epsilon")
+    assert entries == 1
+    assert b"/y/3/" in (site / "public" / "tags" / "delta" / "atom.xml").read_bytes()
+
+
+def _keys_kept(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build `site` cold, then again after post 3 is edited: the second keeps each feed's key."""
+    _build(site, monkeypatch)
+    _edit(site, 3, "delta, epsilon", " Edited.")
+    _build(site, monkeypatch)
+
+
+def test_a_post_moved_to_another_tag_changes_both_tags_feeds(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _keys_kept(site, monkeypatch)
+    _edit(site, 3, "alpha, epsilon", " Edited.")  # out of delta, into alpha
+    made, _ = _build(site, monkeypatch)
+    # And epsilon's, whose entry of the post now lists other tags.
+    assert made == _atoms("alpha", "delta", "epsilon")
+    assert _files(site / "public") == _without_cache(site, tmp_path)
+
+
+def test_a_feed_file_changed_since_the_last_build_is_made_again(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _keys_kept(site, monkeypatch)
+    # Neither of these feeds holds post 3: one file changed by hand, another removed.
+    with open(site / "public" / "tags" / "beta" / "rss.xml", "ab") as out:
+        out.write(b"<!-- appended by hand -->\n")
+    (site / "public" / "tags" / "gamma" / "feed.json").unlink()
+    _edit(site, 3, "delta, epsilon", " Edited again.")
+    made, _ = _build(site, monkeypatch)
+    assert made == _atoms("beta", "delta", "epsilon", "gamma")
+    assert _files(site / "public") == _without_cache(site, tmp_path)
