@@ -306,12 +306,10 @@ def test_tag_feeds_are_made_in_both_processes_and_equal_what_one_process_makes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Three files a tag, each with up to `limit` entries: with many tags, making the feeds
-    # takes longer than rendering the posts in them, and is shared with the forked child
-    # (from SHARED_FROM posts among them: 120 here stand for many).
+    # takes longer than rendering the posts in them, and is shared with the forked child.
     from feedkit import parallel
     from feedkit.site import feeds
 
-    monkeypatch.setattr(feeds, "SHARED_FROM", 100)
     cfg = load_config(_thirty_tags(tmp_path) / "feedkit.toml")
     makers = tmp_path / "makers"
     made_by = feeds.render_atom
@@ -595,7 +593,6 @@ def test_feeds_are_made_all_the_same_when_the_entries_cannot_be_spooled(
     from feedkit import parallel
     from feedkit.site import feeds
 
-    monkeypatch.setattr(feeds, "SHARED_FROM", 100)  # 120 posts: spooled
     cfg = load_config(_thirty_tags(tmp_path) / "feedkit.toml")
 
     def full(*args: Any, **kwargs: Any) -> Any:
@@ -641,9 +638,7 @@ def test_each_feed_file_is_staged_on_disk_by_the_process_that_made_it(
     # the old files until the build renames them all.
     import feedkit.atomicfile
     from feedkit import parallel
-    from feedkit.site import feeds
 
-    monkeypatch.setattr(feeds, "SHARED_FROM", 1)  # the site's few posts stand for many
     cfg = load_config(site / "feedkit.toml")
     expected = plan_build(cfg, NOW).files
     out = site / "public"

@@ -257,18 +257,21 @@ def plan_build(
         from feedkit.atomicfile import discard, stage
 
         staged[XSL_NAME] = stage(stage_into / XSL_NAME, xsl_stylesheet(cfg))
-        to_make = jobs
-        # Not the feeds whose files stand as the last build left them. A build from no cache
-        # (cold, or thrown away) keeps no keys: 12-15 ms of a cold build with tag feeds at
-        # 5,000 posts, for what only a later build can use (the next one keeps them).
+        to_make, shared_from = jobs, 0
+        # Not the feeds whose files stand as the last build left them; the others' few posts
+        # made here, from the entries kept (feeds.SHARED_FROM). A build from no cache (cold,
+        # or thrown away) keeps no keys: 12-15 ms of a cold build with tag feeds at 5,000
+        # posts, for what only a later build can use (the next one keeps them).
         if cache is not None and cache.state:
             from feedkit.site.feedkeys import FEED_KEYS, unchanged_feeds
+            from feedkit.site.feeds import SHARED_FROM
 
             made = unchanged_feeds(cfg, jobs, now, cache.state, str(stage_into))
             summary[FEED_KEYS], standing, to_make = made
             staged.update(dict.fromkeys(standing))
+            shared_from = SHARED_FROM
         try:
-            staged.update(stage_feeds(cfg, to_make, now, stage_into, progress, kept))
+            staged.update(stage_feeds(cfg, to_make, now, stage_into, progress, kept, shared_from))
         except BaseException:
             discard(staged.values())
             raise
