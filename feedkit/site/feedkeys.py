@@ -13,15 +13,15 @@ post that an entry shows, with the `updated` the feed gives it, its summary and 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from feedkit.config import Config
 from feedkit.models import RenderedPost
-from feedkit.site.feedparts import entry_made_from, settings_digest
+from feedkit.site.feedparts import entry_made_from, part_key, settings_digest
 from feedkit.site.feeds import FeedJob, distinct_updated
+from feedkit.site.uptodate import as_recorded
 
 # The state's record of each feed's key, by the name of the feed's Atom file.
 FEED_KEYS = "feed_keys"
@@ -33,9 +33,7 @@ def feed_keys(cfg: Config, jobs: Sequence[FeedJob], now: datetime) -> dict[str, 
     known: dict[int, bytes] = {}  # each post's entry, hashed once for all its feeds
 
     def entry(rp: RenderedPost) -> bytes:
-        digest = hashlib.sha256(repr(entry_made_from(rp)).encode())
-        digest.update(rp.html_utf8)
-        return digest.digest()
+        return part_key(cfg, "entry", entry_made_from(rp), rp.html_utf8).encode()
 
     keys = {}
     for info, names, posts in jobs:
@@ -85,17 +83,6 @@ def standing(
     for index, (_, names, _) in enumerate(jobs):
         if recorded.get(names[0]) != keys[names[0]]:
             continue
-        if all(_as_left(out_dir, name, files.get(name)) for name in made_files(cfg, names)):
+        if all(as_recorded(out_dir, name, files.get(name)) for name in made_files(cfg, names)):
             found.add(index)
     return found
-
-
-def _as_left(out_dir: str, name: str, recorded: Any) -> bool:
-    """Return whether the output file `name` has the size and modification time recorded."""
-    if not recorded:
-        return False
-    try:
-        st = os.stat(os.path.join(out_dir, name))
-    except OSError:
-        return False
-    return (st.st_size, st.st_mtime_ns) == tuple(recorded)

@@ -97,14 +97,19 @@ def outputs_current(state: dict[str, Any], signature: str, out_dir: Path | str) 
     files = state.get("files") or {}
     if not files or state.get("signature") != signature:
         return False
-    for name, (size, mtime_ns) in files.items():
-        try:
-            st = os.stat(os.path.join(out_dir, name))
-        except OSError:
-            return False
-        if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
-            return False
-    return True
+    return all(as_recorded(out_dir, name, recorded) for name, recorded in files.items())
+
+
+def as_recorded(out_dir: Path | str, name: str, recorded: Any) -> bool:
+    """Return whether the output file `name` is still there, with the size and modification
+    time a build recorded of it in its state's "files" (False when none was recorded)."""
+    if not recorded:
+        return False
+    try:
+        st = os.stat(os.path.join(out_dir, name))
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == tuple(recorded)
 
 
 def kept_warnings(state: dict[str, Any]) -> list[tuple[str, int, str]]:
