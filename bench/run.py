@@ -9,7 +9,8 @@ install it (--smoke uses the feedkit next to this Python instead).
 Before timing, feedkit's output is checked: a cached build must equal a cold one and a
 `--no-cache` one byte for byte, atom.xml must hold 20 entries, and Hugo (and Pelican, with
 --pelican) must pick the same 20 posts. Hugo runs twice: its home feed only, and with its
-term (tag) feeds too, which the tag-feeds case is measured against; `feedkit check` is timed
+term (tag) feeds too, which the tag-feed cases are measured against (a cold build, and one
+post edited: the first build after that cold build, and the third); `feedkit check` is timed
 too, from cold and again with what it kept, and the floor under a fresh process: Python's
 start, and Python importing what a cold build imports (bench/floor.py). Then every case runs
 `--runs` times,
@@ -58,6 +59,11 @@ HEADER = (
 )
 HUGO_TERMS = "hugo cold, term feeds too"
 TAGS_ON = "feedkit cold, tag feeds on"
+# One post edited on the tag-feed site: the first build after its cold build (which keeps no
+# feed keys, so every feed is made again), and a later one (the third edit since the cold
+# build: its feeds' entries kept by the edit before, every other feed left as it was).
+TAGS_EDIT_FIRST = "feedkit tag feeds on, one post changed, first since cold"
+TAGS_EDIT = "feedkit tag feeds on, one post changed, third since cold"
 CHECK = "feedkit check"
 CHECK_AGAIN = "feedkit check again, nothing changed"
 # Issue 13: with a cache there, --no-cache should take no longer than a cold build.
@@ -269,34 +275,42 @@ def check_feedkit(site: Site, build: list[str], env: dict[str, str]) -> list[str
     return notes
 
 
-def edit_cases(site: Site) -> tuple[Callable[[int], None], ...]:
-    """Return (edit, verify, restore) for the "one post changed" case.
+def edit_cases(site: Site) -> tuple[Callable[..., None], ...]:
+    """Return (edit, verify_in, restore) for the "one post changed" cases; `verify_in(root)`
+    is the verify of the site at `root` (the plain site's or the tag-feed site's, which share
+    the posts).
 
-    The edit appends a sentence that names the run, so its text is deterministic; the file
-    gets the current time as its mtime, as when an author saves it just before a build.
-    The restore puts back its bytes and its modification time: with the current time, the
-    next round's "nothing changed" build, two seconds later at 1,000 posts, met a file
-    changed within two seconds of the build before it, which a build never trusts by its
-    status ("racily clean"), and timed reading it again.
+    The edit appends a sentence that names the run (and `mark`, for a second edit in the
+    same run), so its text is deterministic; the file gets the current time as its mtime, as
+    when an author saves it just before a build. The restore puts back its bytes and its
+    modification time: with the current time, the next round's "nothing changed" build, two
+    seconds later at 1,000 posts, met a file changed within two seconds of the build before
+    it, which a build never trusts by its status ("racily clean"), and timed reading it again.
     """
     original = site.newest.read_bytes()
     status = site.newest.stat()
 
-    def edit(run: int) -> None:
-        site.newest.write_bytes(original + f"\n{EDIT.format(n=run + 1)}\n".encode())
+    def edit(run: int, mark: str = "") -> None:
+        text = EDIT.format(n=f"{run + 1}{mark}")
+        site.newest.write_bytes(original + f"\n{text}\n".encode())
         os.utime(site.newest)
 
-    def verify(run: int) -> None:
-        restore(run)
-        atom = (site.root / "public" / "atom.xml").read_text(encoding="utf-8")
-        if EDIT.format(n=run + 1) not in atom:
-            raise BenchError(f"stale output: the edit to {site.newest.name} is not in atom.xml")
+    def verify_in(root: Path) -> Callable[[int], None]:
+        def verify(run: int) -> None:
+            restore(run)
+            atom = (root / "public" / "atom.xml").read_text(encoding="utf-8")
+            if EDIT.format(n=run + 1) not in atom:
+                raise BenchError(
+                    f"stale output: the edit to {site.newest.name} is not in {root.name}'s atom.xml"
+                )
+
+        return verify
 
     def restore(run: int) -> None:
         site.newest.write_bytes(original)
         os.utime(site.newest, ns=(status.st_atime_ns, status.st_mtime_ns))
 
-    return edit, verify, restore
+    return edit, verify_in, restore
 
 
 def rival_cases(site: Site, hugo: str | None, pelican: Path | None) -> list[Case]:
@@ -378,7 +392,14 @@ def bench_size(
     `evict`, the posts are dropped from memory before every run of every case."""
     config = ["--config", str(site.root / "feedkit.toml")]
     tags_config = ["--config", str(site.tags_root / "feedkit.toml")]
-    edit, verify, restore = edit_cases(site)
+    edit, verify_in, restore = edit_cases(site)
+
+    def edit_twice(run: int) -> None:
+        """The second edit since the cold build, built untimed, then the third."""
+        edit(run, "b")
+        measure(build + tags_config, env)
+        edit(run)
+
     clean(site.root / ".feedkit", site.root / "public")
     try:
         modules = floor.imported_by(build + config, env)
@@ -397,8 +418,10 @@ def bench_size(
             build + tags_config,
             lambda run: clean(site.tags_root / ".feedkit", site.tags_root / "public"),
         ),
+        Case(TAGS_EDIT_FIRST, build + tags_config, edit, verify_in(site.tags_root)),
+        Case(TAGS_EDIT, build + tags_config, edit_twice, verify_in(site.tags_root)),
         Case("feedkit again, nothing changed", build + config),
-        Case("feedkit after one post changed", build + config, edit, verify),
+        Case("feedkit after one post changed", build + config, edit, verify_in(site.root)),
         Case(NO_CACHE, build + config + ["--no-cache"]),
         # From cold (no .feedkit/), then again with what that check kept.
         Case(CHECK, [build[0], "check", *config], lambda run: clean(site.root / ".feedkit")),
@@ -407,7 +430,7 @@ def bench_size(
         *lowest,  # the floor under a fresh process (bench/floor.py)
     ]
     # The cases share one cache and one content folder: keep this order within a round.
-    order = [cases[0], cases[2], cases[3], cases[4], cases[1], *cases[5:]]
+    order = [cases[0], *cases[4:7], *cases[1:4], *cases[7:]]
     try:
         for run in range(runs):
             for case in order:
@@ -447,7 +470,7 @@ def summarize(size: int, cases: list[Case]) -> list[dict[str, object]]:
     for case in cases:
         wall = statistics.median(s.wall for s in case.samples)
         # Like with like: feedkit's tag feeds against Hugo's term feeds.
-        with_terms = terms_wall and case.name in (TAGS_ON, HUGO_TERMS)
+        with_terms = terms_wall and case.name in (TAGS_ON, TAGS_EDIT_FIRST, TAGS_EDIT, HUGO_TERMS)
         rows.append(
             {
                 "size": size,
@@ -558,7 +581,9 @@ def main(argv: list[str] | None = None) -> int:
         "\npeak MiB: the largest single process (GNU time's %M); a forked helper's memory"
         " is not added.\n"
         f'"hugo cold" builds the home feed only; "{HUGO_TERMS}" builds a feed per tag as'
-        f' well, and is what the "{TAGS_ON}" row is measured against.'
+        " well, and is what the rows with tag feeds on are measured against (after a cold"
+        " build, the first build with one post edited makes every feed, and keeps what the"
+        " next ones need to make only the edited post's feeds)."
         f' "{CHECK}" checks every post and renders the feeds in memory, from cold;'
         f' "{CHECK_AGAIN}" right after it, with what it kept.'
         f' "{floor.STARTED}" and the row after it are the floor under a fresh process: Python'

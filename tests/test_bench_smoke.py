@@ -89,6 +89,11 @@ def test_smoke_run_prints_the_table(tmp_path: Path, evict: list[str]) -> None:
         # Tag feeds against Hugo building its term (tag) feeds too, in their own column.
         assert re.search(r"\| 200 \| feedkit cold, tag feeds on \|.*\| [0-9.]+× \|\n", proc.stdout)
         assert re.search(r"\| 200 \| hugo cold, term feeds too \|.*\| 1\.00× \|\n", proc.stdout)
+        # One post edited with tag feeds on: the first build after the cold one, and the third
+        # (each checked to show the edit in the tag-feed site's atom.xml, or the run fails).
+        for nth in ("first", "third"):
+            row = rf"\| 200 \| feedkit tag feeds on, one post changed, {nth} since cold \|"
+            assert re.search(row + r".*\| [0-9.]+× \|\n", proc.stdout), nth
         assert re.search(r"check 200: Hugo with term feeds wrote [1-9]\d* tag feeds", proc.stdout)
     assert "| 200 | feedkit after one post changed |" in proc.stdout
     assert "| 200 | feedkit --no-cache, a cache there |" in proc.stdout
