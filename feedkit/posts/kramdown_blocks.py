@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 
 from feedkit.posts.kramdown_htmlends import markdown_after_element
-from feedkit.posts.kramdown_reading import blank, line_start
+from feedkit.posts.kramdown_lines import blank, line_start
 
 _BLOCK_START = re.compile(
     rb"[ ]{0,3}<(article|aside|blockquote|center|details|div|figure|footer|header|nav|section)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from feedkit.posts.kramdown_reading import LAZY_END, blank
+from feedkit.posts.kramdown_lines import LAZY_END, blank
 
 _OPENING_FENCE = re.compile(rb"[ \t>]*?(`{3,}|~{3,})")
 # kramdown-parser-gfm's STRIKETHROUGH_MATCH, read in a run of text.

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from feedkit.posts.edits import top_blocks
-from feedkit.posts.kramdown_reading import blank, line_start, right_below
+from feedkit.posts.kramdown_lines import blank, line_start, right_below
 
 _BLOCK_TAG = re.compile(rb"[ ]{0,3}<([A-Za-z][A-Za-z0-9-]*)")
 # kramdown's HTML_SPAN_ELEMENTS: every other element is a block.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from feedkit.posts.kramdown_reading import LAZY_END, blank, line_start
+from feedkit.posts.kramdown_lines import LAZY_END, blank, line_start
 
 BULLET = re.compile(rb"[ ]*([*+-])")
 _ITEM = {True: re.compile(rb"[ ]{0,3}\d{1,9}\.[ \t]"), False: re.compile(rb"[ ]{0,3}[*+-][ \t]")}

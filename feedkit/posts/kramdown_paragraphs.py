@@ -39,7 +39,7 @@ import re
 from typing import Any
 
 from feedkit.posts.events import tag_name, tag_of
-from feedkit.posts.kramdown_reading import LAZY_END, blank, line_start, right_below
+from feedkit.posts.kramdown_lines import LAZY_END, blank, line_start, right_below
 
 _CONTENT = re.compile(rb"[ \t>]*")
 _LIST_START = re.compile(rb"[*+-][ \t]")  # ends kramdown's paragraph: the rule is one

@@ -130,13 +130,6 @@ _OTHER_BULLET = re.compile(  # a bullet item right below one with another bullet
 
 _PAREN_ITEM_BYTES = re.compile(rb"(?m)^[ \t>]*(?:[*+-][ \t]+)*\d{1,9}(\))(?=[ \t]|\r?$)")
 _PROTECTED = {"Code", "InlineHtml", "InlineMath", "DisplayMath"}
-_BLANK = re.compile(rb"[ \t>]*\r?\n?")
-# What ends lazy lines in kramdown (an indented code block's, a list item's) besides a
-# blank line: an attribute list (its marker, see kramdown.prepare) or a block HTML tag.
-LAZY_END = re.compile(
-    rb"[ ]{0,3}(?:<!--kdx*-\d+-->"
-    rb"|</?(?!(?:a|abbr|b|br|code|em|i|img|kbd|span|strong|sub|sup)\b)[A-Za-z])"
-)
 
 
 def needs_rewrite(text: str, tables: bool = True) -> bool:
@@ -425,19 +418,3 @@ def _paragraph_lines(lines: str) -> bool:
     if "[^" in lines and _NOTE_THEN_TEXT.search(lines) is not None:
         return True
     return _DEFINITION.search(lines) is not None and _TERM_LINES.search(lines) is not None
-
-
-def right_below(data: bytes, start: int) -> bool:
-    """True when the line at `start` follows one with text, not a blank line."""
-    line = line_start(data, start)
-    return bool(line) and not blank(data[line_start(data, line - 1) : line])
-
-
-def line_start(data: bytes, at: int) -> int:
-    """Return where the line holding `data[at]` starts."""
-    return data.rfind(b"\n", 0, at) + 1
-
-
-def blank(line: bytes) -> bool:
-    """True for a line with nothing but container marks (`>`) and spaces."""
-    return _BLANK.fullmatch(line) is not None

@@ -12,7 +12,7 @@ from typing import Any
 
 from feedkit.posts.events import tag_of
 from feedkit.posts.gfmtables import cell_pipes
-from feedkit.posts.kramdown_reading import blank, line_start
+from feedkit.posts.kramdown_lines import blank, line_start
 
 _ITEM = re.compile(rb"[ \t>]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\r?\n)")
 _DEFINITION = re.compile(rb"[ \t>]*:[ \t]")
