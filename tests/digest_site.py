@@ -11,7 +11,8 @@ from click.testing import CliRunner, Result
 from feedkit.cli import main
 from feedkit.config import Config, load_config
 from feedkit.models import Post
-from feedkit.posts.loader import load_posts, public_posts
+from feedkit.posts.gathered import public_posts
+from feedkit.posts.loader import load_posts
 
 from conftest import NOW, SITE_TOML
 from smtp_server import FaultySmtpServer

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from feedkit.cli import main
 from feedkit.config import load_config
-from feedkit.posts.loader import public_posts
+from feedkit.posts.gathered import public_posts
 from feedkit.site.build import build_site, plan_build
 
 from conftest import NOW, ROOT, SITE_TOML, MakeSite

@@ -646,7 +646,7 @@ def test_hugo_papermod_corpus_builds(tmp_path: Path, runner, monkeypatch) -> Non
     assert "cover-page" in slugs and "indexen" not in slugs
     from datetime import UTC, datetime
 
-    from feedkit.posts.loader import public_posts
+    from feedkit.posts.gathered import public_posts
 
     public = {p.slug for p in public_posts(loaded.posts, datetime(2026, 6, 1, tzinfo=UTC))}
     assert "papermod-installation" in public
@@ -677,7 +677,7 @@ def test_an_expired_post_leaves_the_feeds_when_its_expiry_date_comes(
 def test_public_posts_leave_out_expired_ones(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from feedkit.posts.loader import public_posts
+    from feedkit.posts.gathered import public_posts
 
     posts = load_posts(hugo_site(tmp_path)).posts
     before = {p.slug for p in public_posts(posts, datetime(2024, 12, 31, tzinfo=UTC))}

@@ -13,8 +13,9 @@ import pytest
 from feedkit.cli import main
 from feedkit.errors import ContentError
 from feedkit.models import Choice, Post
+from feedkit.posts.gathered import public_posts
 from feedkit.posts.layout import Layout
-from feedkit.posts.loader import load_posts, public_posts
+from feedkit.posts.loader import load_posts
 from feedkit.posts.places import SECTION_PAGE
 from feedkit.posts.postbody import read_body
 

@@ -23,7 +23,7 @@ from feedkit.config import load_config
 from feedkit.mail import inliner
 from feedkit.mail import snapshot as snapshot_module
 from feedkit.posts.expand import Templates
-from feedkit.posts.loader import public_posts
+from feedkit.posts.gathered import public_posts
 from feedkit.site import render as render_module
 from feedkit.site.build import build_site
 from feedkit.web import readingtimes, warm, watch

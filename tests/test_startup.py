@@ -110,7 +110,7 @@ HOLDERS = {
     "feedkit.site.cache.BuildCache",
     "feedkit.site.scan.Scan",
     "feedkit.site.refresh.Refreshed",
-    "feedkit.posts.loader.LoadResult",
+    "feedkit.posts.gathered.LoadResult",
 }
 
 

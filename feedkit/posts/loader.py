@@ -1,16 +1,15 @@
 """Markdown files → `Post`s, every problem listed as path:line; bodies read again on demand.
 
 Reading a file is `postfile`'s job, turning its front matter into a Post `postmeta`'s (each
-value read by `postvalues`), checking posts against each other `crosscheck`'s; this module
-finds the files, spreads the work over the cores and gathers the posts.
+value read by `postvalues`), gathering the results into the site's posts `gathered`'s (with
+what `crosscheck` finds across them); this module finds the files and spreads the work over
+the cores.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
-from itertools import pairwise
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,8 +18,8 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
 from feedkit.posts import postfile
-from feedkit.posts.crosscheck import BodyCheck, duplicates, with_body_problems
 from feedkit.posts.fmparse import parse_front_matter
+from feedkit.posts.gathered import LoadResult, Parsed, gather
 from feedkit.posts.layout import Layout, unread_folders
 from feedkit.posts.places import (
     ANYWHERE,
@@ -39,17 +38,7 @@ from feedkit.posts.postfile import (
 )
 from feedkit.posts.postread import prefetch, read_head, read_whole
 from feedkit.posts.walk import StatKey
-from feedkit.readonly import readonly
 from feedkit.shown import display_path
-
-
-@readonly(repr=False)  # never compared or printed: it holds every post
-class LoadResult:
-    """Every post file of a site, read: the posts, what is wrong with them, what is no post."""
-
-    posts: tuple[Post, ...]  # every post, drafts and future ones too, newest first
-    warnings: tuple[Problem, ...]
-    skipped: tuple[Problem, ...] = ()  # files that are not posts, each with the reason
 
 
 def load_post(path: Path, cfg: Config, warnings: list[Problem]) -> Post:
@@ -100,11 +89,6 @@ PARALLEL_FROM = 200
 # Files in a part of the work this process and its forked child share (see
 # `parallel.shared`): the last part one of them takes is all the other may wait for.
 PART = 100
-
-
-# One parsed file: its name as shown, its status, and the post (`Skipped` when the file is
-# none) or what is wrong with it.
-Parsed = tuple[str, "StatKey | None", Any, list[Problem], list[Problem]]
 
 
 # Files read per batch. Each stage runs over a whole batch before the next starts (read every
@@ -403,61 +387,3 @@ def load_posts(cfg: Config, *, progress: Progress | None = None) -> LoadResult:
     """Return every post under the content folder, newest first; raise listing all problems."""
     paths = discover(content_folder(cfg), unread_folders(cfg))
     return gather(parse_files(cfg, paths, progress=progress))
-
-
-def gather(
-    parsed: Iterable[Parsed],
-    choices: Mapping[str, Choice] | None = None,
-    check: BodyCheck | None = None,
-) -> LoadResult:
-    """Return the posts of parsed files (in file order), newest first; raise listing all
-    problems, as `load_posts` does. `choices`: every post's Choice by path as shown, when
-    made already; `check`: checks a body when there are problems (see
-    `crosscheck.with_body_problems`)."""
-    posts: list[Post] = []
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    skipped: list[Problem] = []
-    for shown, _, post, file_problems, file_warnings in parsed:
-        if isinstance(post, Skipped):
-            if post.warning:
-                warnings.append(post.problem(shown))
-            elif post.listed:
-                skipped.append(post.problem(shown))
-        elif post is not None:
-            posts.append(post)
-        problems.extend(file_problems)
-        warnings.extend(file_warnings)
-    problems.extend(duplicates((p.rel_path, p.source, p.id, p.url) for p in posts))
-    if problems:
-        files = [(p.rel_path, p.source) for p in posts]
-        raise ContentError(with_body_problems(problems, files, check) + warnings)
-    return LoadResult(newest_first(posts, choices), tuple(warnings), tuple(skipped))
-
-
-def newest_first(
-    posts: list[Post], choices: Mapping[str, Choice] | None = None
-) -> tuple[Post, ...]:
-    """Return `posts` newest first, then by slug, then by URL (posts may share a slug,
-    never a URL): one order on every path. `choices`: their Choices by path as shown, when
-    made already (each holds the instant)."""
-    # By instant as a number: the same order as comparing the dates, whose every comparison
-    # asks both time zones for their offsets (0.4 s of sorting at 20,000 posts). Numbers
-    # alone sort in half the time of (instant, slug, URL) tuples; only posts published at
-    # the same instant need the rest.
-    if choices is None:
-        instants = [post.published.timestamp() for post in posts]
-    else:
-        instants = [choices[post.rel_path].published for post in posts]
-    order = sorted(range(len(posts)), key=instants.__getitem__, reverse=True)
-    if any(instants[a] == instants[b] for a, b in pairwise(order)):
-        return tuple(
-            sorted(posts, key=lambda p: (p.published.timestamp(), p.slug, p.url), reverse=True)
-        )
-    return tuple(posts[index] for index in order)
-
-
-def public_posts(posts: tuple[Post, ...], now: datetime, *, drafts: bool = False) -> list[Post]:
-    """Return the posts readers may see at `now`: no drafts (unless asked), nothing future,
-    nothing expired."""
-    return [p for p in posts if p.is_public(now, drafts=drafts)]

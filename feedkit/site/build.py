@@ -19,7 +19,8 @@ from feedkit.config import XSL_NAME, Config
 from feedkit.errors import Problem
 from feedkit.models import Choice, Post, RenderedPost
 from feedkit.posts.anchors import anchor_names
-from feedkit.posts.loader import LoadResult, Progress, load_posts
+from feedkit.posts.gathered import LoadResult
+from feedkit.posts.loader import Progress, load_posts
 from feedkit.readonly import readonly
 from feedkit.shown import display_path
 from feedkit.site.choose import FeedPlan, choose_feeds, feed_files

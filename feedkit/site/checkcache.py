@@ -32,15 +32,9 @@ from feedkit import parallel
 from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
+from feedkit.posts.gathered import LoadResult, Parsed, gather
 from feedkit.posts.layout import Layout, unread_folders
-from feedkit.posts.loader import (
-    LoadResult,
-    Parsed,
-    content_folder,
-    gather,
-    parse_and_check,
-    parse_files,
-)
+from feedkit.posts.loader import content_folder, parse_and_check, parse_files
 from feedkit.posts.walk import StatKey, stat_mtime_ns, walk
 from feedkit.shown import display_path
 from feedkit.site.bodycheck import PARALLEL_FROM, BodyResult, check_bodies, choice_and_body

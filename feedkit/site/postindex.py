@@ -35,8 +35,9 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
 from feedkit.posts.anchors import anchor_names
+from feedkit.posts.gathered import Parsed
 from feedkit.posts.layout import Layout
-from feedkit.posts.loader import Parsed, parse_files
+from feedkit.posts.loader import parse_files
 from feedkit.posts.places import Place, Skipped
 from feedkit.posts.walk import StatKey, newest_mtime_ns, stat_mtime_ns
 from feedkit.shown import root_prefix

@@ -33,14 +33,9 @@ from feedkit.models import Choice, Post
 from feedkit.posts.anchors import anchor_names
 from feedkit.posts.crosscheck import body_problems
 from feedkit.posts.expand import Templates
+from feedkit.posts.gathered import LoadResult, Parsed, gather
 from feedkit.posts.layout import Layout, unread_folders
-from feedkit.posts.loader import (
-    LoadResult,
-    Parsed,
-    content_folder,
-    gather,
-    parse_files,
-)
+from feedkit.posts.loader import content_folder, parse_files
 from feedkit.posts.places import Place, Skipped
 from feedkit.posts.walk import MARKDOWN_SUFFIXES, is_jekyll_post_name, walk
 from feedkit.site.build import BuildPlan, plan_build
