@@ -22,18 +22,14 @@ from feedkit.config import Config
 from feedkit.posts import pelicansettings
 from feedkit.posts.hugolayout import HugoLayout, is_index, largest_section
 from feedkit.posts.jekyllconfig import (
-    jekyll_authors,
     jekyll_config,
-    jekyll_excluded,
     jekyll_folder,
-    jekyll_permalink,
-    jekyll_timezone,
     jekyll_unread_paths,
     markdown_suffixes,
     matcher,
-    smart_quotes,
 )
-from feedkit.posts.jekylldefaults import Scope, defaults_for, post_scopes
+from feedkit.posts.jekylldefaults import defaults_for
+from feedkit.posts.jekylllayout import jekyll_layout
 from feedkit.posts.places import (
     HUGO_NOT_MARKDOWN,
     JEKYLL_OUTSIDE,
@@ -119,29 +115,18 @@ class Layout(HugoLayout):
         # Hugo: posts are the pages of its main sections, in the site's language.
         # Pelican: its pages live in pages/, its articles everywhere else (its defaults).
         # A Jekyll site's posts keep the URLs Jekyll gave them, unless feedkit.toml says.
-        permalink = ""
-        timezone = None
-        smart = False  # a Jekyll post's title as jekyll-feed shows it: smartified
-        folder = self.kind.jekyll_root  # of its _config.yml
-        self.scopes: tuple[Scope, ...] = ()  # its front matter defaults for posts
+        # The folder of a Jekyll site's _config.yml, and what that says of the layout.
+        folder = self.kind.jekyll_root
+        jekyll = jekyll_layout(cfg, folder) if self.jekyll else None
         # The paths in the site Jekyll does not read, and those its `include` takes back.
-        self.excluded = self.included = matcher(())
-        self.markdown: tuple[str, ...] = ()  # a Jekyll site's Markdown endings
-        self.collections_dir = ""
-        if self.jekyll:
-            values = jekyll_config(folder, cfg.root)
-            # Its collections_dir: the folder whose _posts/ and _drafts/ Jekyll reads (no other).
-            given = values.get("collections_dir")
-            given = given.strip().strip("/") if isinstance(given, str) else ""
-            self.collections_dir = f"{given}/" if given else ""
-            self.markdown = markdown_suffixes(values)
-            self.scopes = post_scopes(values)
-            self.excluded, self.included = jekyll_excluded(values)
-            smart = self.jekyll and smart_quotes(values)
-            if not cfg.permalink_given:
-                permalink = jekyll_permalink(cfg, folder, values)
-            if not cfg.timezone_given:  # and its dates are read in its zone
-                timezone = jekyll_timezone(cfg, folder, values)
+        self.excluded, self.included = (
+            (jekyll.excluded, jekyll.included) if jekyll else (matcher(()), matcher(()))
+        )
+        self.markdown = jekyll.markdown if jekyll else ()  # a Jekyll site's Markdown endings
+        self.scopes = jekyll.scopes if jekyll else ()  # its front matter defaults for posts
+        # The folder whose _posts/ and _drafts/ Jekyll reads (no other).
+        self.collections_dir = jekyll.collections_dir if jekyll else ""
+        timezone = jekyll.timezone if jekyll else None
         pelican = None
         if self.pelican:  # its pelicanconf.py
             from feedkit.posts.pelicanlayout import pelican_layout
@@ -152,18 +137,17 @@ class Layout(HugoLayout):
         self.paths = pelican.paths if pelican else {}
         self.folder_category = pelican.folder_category if pelican else False
         self.categorised: dict[str, Place] = {}  # the places of articles in folders, by folder
-        authors = jekyll_authors(folder, cfg.root) if self.jekyll else ()
         self.root_known = folder == cfg.content_path
         # Where the content folder is in the Jekyll site, whose paths the defaults name.
         self.site_prefix = _site_prefix(cfg, folder)
-        jekyll = self.jekyll
+        smart = jekyll.smart if jekyll else False  # a title as jekyll-feed shows it
         self.post = Place(  # what the layout says of a post
-            permalink=permalink,
-            authors=authors,
-            jekyll=jekyll,
+            permalink=jekyll.permalink if jekyll else "",
+            authors=jekyll.authors if jekyll else (),
+            jekyll=self.jekyll,
             jekyll_named=self.posts_folder,
             smart_title=smart,
-            title_symbols=jekyll and not smart,
+            title_symbols=self.jekyll and not smart,
             timezone=timezone,
             pelican=self.pelican,
             **(pelican.place if pelican else {}),
