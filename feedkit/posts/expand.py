@@ -312,7 +312,7 @@ class Templates(JekyllTemplates, PelicanTemplates):
             text = self._site_template(name)
             return ("" if text is None else hashlib.sha256(text.encode()).hexdigest()), ""
         if kind == "pelicanconf":  # a setting of pelicanconf.py's
-            from feedkit.posts.pelicansettings import setting
+            from feedkit.posts.pelicanread import setting
 
             configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
             return setting(configs, name) or "", ""

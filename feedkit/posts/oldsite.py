@@ -20,7 +20,7 @@ from feedkit.config import FeedConfig
 from feedkit.configkeys import AUTHOR_KEYS, FEED_KEYS, OTHER_NAMES, SITE_KEYS
 from feedkit.errors import ContentError
 from feedkit.models import Author
-from feedkit.posts import pelicansettings
+from feedkit.posts import pelicanread, pelicansettings
 from feedkit.posts.hugoconfig import site_values
 from feedkit.posts.jekyllconfig import config_file, jekyll_config
 from feedkit.posts.postvalues import parse_authors
@@ -316,12 +316,12 @@ def _pelican(folder: Path) -> OldSite:
     # publishconf.py over pelicanconf.py, as `from pelicanconf import *` at its top does:
     # SITEURL is set there for the published site, "" in pelicanconf.py.
     values = {
-        **pelicansettings.assignments([folder / PELICAN_CONFIG]),
-        **pelicansettings.assignments([folder / "publishconf.py"]),
+        **pelicanread.assignments([folder / PELICAN_CONFIG]),
+        **pelicanread.assignments([folder / "publishconf.py"]),
     }
 
     def setting(name: str) -> str:
-        return (pelicansettings.text_of(values.get(name), values) or "").strip()
+        return (pelicanread.text_of(values.get(name), values) or "").strip()
 
     article_url = setting("ARTICLE_URL") or "{slug}.html"  # Pelican's default
     future = values.get("WITH_FUTURE_DATES")
@@ -332,8 +332,8 @@ def _pelican(folder: Path) -> OldSite:
     # ARTICLE_URL, and the settings it is made of, set in an `if` (egberts.github.io's
     # SITE_URL_TOP_LVL): their value is the one running the file gives.
     blocks = {
-        **pelicansettings.set_in_blocks([folder / PELICAN_CONFIG]),
-        **pelicansettings.set_in_blocks([folder / "publishconf.py"]),
+        **pelicanread.set_in_blocks([folder / PELICAN_CONFIG]),
+        **pelicanread.set_in_blocks([folder / "publishconf.py"]),
     }
     made_of = {"ARTICLE_URL"} | {
         node.id
@@ -391,7 +391,7 @@ def _pelican_unwritten(values: dict[str, ast.expr]) -> tuple[str, ...]:
     found = []
     for name, (what, default) in PELICAN_OTHER_FEEDS.items():
         node = values.get(name)
-        written = pelicansettings.text_of(node, values) if node is not None else default
+        written = pelicanread.text_of(node, values) if node is not None else default
         if written:
             found.append(f"{what} ({name}: {written})")
     if not found:
@@ -403,9 +403,9 @@ def _pelican_rss(values: dict[str, ast.expr]) -> tuple[str, str] | None:
     """Return the RSS feed of all articles Pelican writes beside its Atom one (FEED_ALL_RSS
     set, FEED_ALL_ATOM not set to None), None when it writes none."""
     atom = values.get("FEED_ALL_ATOM")
-    if atom is not None and not pelicansettings.text_of(atom, values):
+    if atom is not None and not pelicanread.text_of(atom, values):
         return None  # no Atom feed: the RSS one is the feed (`_pelican_feed`)
-    path = pelicansettings.text_of(values.get("FEED_ALL_RSS"), values)
+    path = pelicanread.text_of(values.get("FEED_ALL_RSS"), values)
     return _address("rss", path) if path and "{" not in path else None
 
 
@@ -413,7 +413,7 @@ def _pelican_feed(values: dict[str, ast.expr]) -> tuple[str, str] | None:
     """Return the feed of all articles Pelican writes when the configuration moves it from
     feeds/all.atom.xml: FEED_ALL_ATOM, else (set to None) FEED_ALL_RSS."""
     for name, key in (("FEED_ALL_ATOM", "atom"), ("FEED_ALL_RSS", "rss")):
-        path = pelicansettings.text_of(values.get(name), values)
+        path = pelicanread.text_of(values.get(name), values)
         if path:
             return _address(key, path) if "{" not in path else None
         if name not in values:

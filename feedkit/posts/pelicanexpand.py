@@ -22,7 +22,7 @@ class PelicanTemplates(TemplateSite):
     def _liquid_tags(self) -> tuple[frozenset[str], str]:
         """The tags of Pelican's liquid_tags plugin the site loads, and its CODE_DIR."""
         from feedkit.posts.pelicanplugins import liquid_tags
-        from feedkit.posts.pelicansettings import assignments
+        from feedkit.posts.pelicanread import assignments
 
         configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
         return liquid_tags(assignments(configs), configs)

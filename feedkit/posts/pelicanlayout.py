@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from feedkit.config import Config
-from feedkit.posts import pelicanplugins, pelicansettings
+from feedkit.posts import pelicanplugins, pelicanread, pelicansettings
 from feedkit.posts.sitekind import PELICAN_CONFIG, site_folders
 
 
@@ -26,18 +26,18 @@ def pelican_layout(cfg: Config) -> PelicanLayout:
     """Return what `cfg`'s Pelican site's pelicanconf.py says of its layout; raise
     ContentError, naming the file and line, for a setting that cannot be read."""
     configs: list[Path] = [folder / PELICAN_CONFIG for folder in site_folders(cfg)]
-    values = pelicansettings.assignments(configs)
+    values = pelicanread.assignments(configs)
     paths = pelicansettings.content_paths(configs, values)
     timezone = None if cfg.timezone_given else pelicansettings.timezone(configs, cfg.root, values)
     # An article with no Category: its folder's name, else the default one (Pelican's).
     folder_category, default_category = pelicansettings.default_categories(values)
-    slug_source = pelicansettings.setting(configs, "SLUGIFY_SOURCE", values) or "title"
+    slug_source = pelicanread.setting(configs, "SLUGIFY_SOURCE", values) or "title"
     place = {
         "slug_from_title": slug_source == "title",
         "pelican_lang": pelicansettings.translations(configs, values),
         "pelican_yaml": pelicanplugins.yaml_plugin(values, configs),
         "category": default_category,
-        "default_date": pelicansettings.assigned(configs, "DEFAULT_DATE", values),
+        "default_date": pelicanread.assigned(configs, "DEFAULT_DATE", values),
         "defaults": pelicansettings.default_metadata(configs, cfg.root, values),
         "path_patterns": pelicansettings.path_patterns(configs, cfg.root, values),
     }

@@ -74,7 +74,7 @@ def unfollowed_warnings(cfg: Config) -> tuple[Problem, ...]:
     `pymdownx.mark`'s `==marks==`…), their syntax reaching feeds as typed; and
     `TYPOGRIFY = True`, typogrify's curly quotes, `--` em dash and ellipsis not made
     (`smarty` in MARKDOWN, which feedkit follows, makes the first two)."""
-    from feedkit.posts.pelicansettings import assigned_in, unreadable
+    from feedkit.posts.pelicanread import assigned_in, unreadable
 
     configs = [folder / PELICAN_CONFIG for folder in site_folders(cfg)]
     path, values = assigned_in(configs)
@@ -131,7 +131,7 @@ def site_reading(cfg: Config, pelican: bool) -> Reading:
     if not pelican:
         return PLAIN
     from feedkit.posts.pelicanplugins import RENDER_MATH, uses_plugin
-    from feedkit.posts.pelicansettings import assignments
+    from feedkit.posts.pelicanread import assignments
 
     configs = [folder / PELICAN_CONFIG for folder in site_folders(cfg)]
     render_math = uses_plugin(assignments(configs), configs, RENDER_MATH)
@@ -167,7 +167,7 @@ def markdown_extensions(configs: Iterable[Path]) -> frozenset[str]:
 def _named(configs: Iterable[Path]) -> list[str] | None:
     """Return the extension names the first `pelicanconf.py` of `configs` sets MARKDOWN to,
     None when it sets none that can be read without running it."""
-    from feedkit.posts.pelicansettings import assignments
+    from feedkit.posts.pelicanread import assignments
 
     value = assignments(configs).get("MARKDOWN")
     return None if value is None else _names_in(value)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from feedkit.posts.pelicansettings import strings, text_of
+from feedkit.posts.pelicanread import strings, text_of
 
 # A plugin that reads a `---` block as YAML (pelican-plugins' yaml-metadata, as
 # "yaml_metadata", "pelican.plugins.yaml_metadata", or its package's "pelican-yaml-metadata";

@@ -159,7 +159,7 @@ class TagReads:
     @cached_property
     def _draft_pattern(self) -> str:
         """Return the site's DRAFT_URL (pelicanconf.py's, read once), Pelican's by default."""
-        from feedkit.posts.pelicansettings import setting
+        from feedkit.posts.pelicanread import setting
 
         configs = [folder / PELICAN_CONFIG for folder in site_folders(self.cfg)]
         return setting(configs, "DRAFT_URL") or "drafts/{slug}.html"
