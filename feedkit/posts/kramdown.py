@@ -85,7 +85,7 @@ def problems(post: Post, body: str, reading: Reading) -> list[Problem]:
     allowed."""
     body = comments.as_text(body, reading)  # the same lines: `&lt;` for `<`
     if reading.python_markdown:
-        from feedkit.posts.pythonmarkdown import attr_lists
+        from feedkit.posts.pymarkdown_extensions import attr_lists
 
         body = attr_lists(body)
     return [

@@ -212,7 +212,7 @@ def before_kramdown(text: str, reading: Reading) -> str:
 
         text = from_goldmark_attributes(text)
     if reading.python_markdown and reading.kramdown:
-        from feedkit.posts.pythonmarkdown import attr_lists
+        from feedkit.posts.pymarkdown_extensions import attr_lists
 
         text = attr_lists(text)
     return text

@@ -76,7 +76,7 @@ class Reading:
     python_markdown: bool = False
     sane_lists: bool = False  # Python-Markdown's lists as its sane_lists extension reads them
     # Python-Markdown's codehilite: an indented code block's first line `:::bash` or
-    # `#!python` names its language and is no line of its code (pythonmarkdown.code_headers).
+    # `#!python` names its language and is no line of its code (pymarkdown_extensions.code_headers).
     codehilite: bool = False
     toc: bool = False  # Python-Markdown's toc: headings' ids, `[TOC]` (see pelicantoc)
     # Pelican's render_math plugin: formulas are taken out before Markdown reads the text,
@@ -90,7 +90,7 @@ class Reading:
     # (feedkit's own posts, Pelican's render_math).
     dollar_escapes: str = ""
     # Python-Markdown's admonition: `!!! note "Title"` and its indented lines, a box
-    # (pythonmarkdown.admonitions).
+    # (pymarkdown_extensions.admonitions).
     admonition: bool = False
 
     @cached_property  # a frozen dataclass keeps it: enum flags take microseconds to combine
