@@ -106,7 +106,7 @@ COMPARED = {
 # Holders of every post or file of a site: never printed, and a repr would fill a screen.
 HOLDERS = {
     "feedkit.site.build.BuildPlan",
-    "feedkit.site.build.PostsRead",
+    "feedkit.site.postsread.PostsRead",
     "feedkit.site.cache.BuildCache",
     "feedkit.site.scan.Scan",
     "feedkit.site.refresh.Refreshed",
