@@ -388,6 +388,6 @@ def test_a_config_toml_or_yaml_that_cannot_be_read_is_an_error_at_its_line(
     ],
 )
 def test_kramdown_toc_levels_are_read_as_kramdown_reads_them(value: object, levels: tuple) -> None:
-    from feedkit.posts.jekyllconfig import toc_levels
+    from feedkit.posts.jekyllreading import toc_levels
 
     assert toc_levels(value) == levels

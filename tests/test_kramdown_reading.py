@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedkit.cli import main
-from feedkit.posts.jekyllconfig import jekyll_reading
+from feedkit.posts.jekyllreading import jekyll_reading
 from feedkit.posts.kramdown_quotes import kramdown_quotes, may_differ
 from feedkit.posts.kramdown_reading import as_kramdown, needs_rewrite
 from feedkit.posts.markup import render_html, smartify

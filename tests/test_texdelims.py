@@ -274,7 +274,7 @@ def test_escapes_in_dollar_formulas_are_read_as_the_sites_converter_reads_them()
     # A Jekyll blog's `$\Omega\_{XX}$`: kramdown shows `\Omega_{XX}` to MathJax (`\_` kept
     # it from emphasis); feedkit's feeds had `\Omega\_{XX}`, a backslash and a space.
     from feedkit.config import Config
-    from feedkit.posts.jekyllconfig import jekyll_reading
+    from feedkit.posts.jekyllreading import jekyll_reading
     from feedkit.posts.reading import PLAIN, goldmark, pelican_reading
 
     jekyll = jekyll_reading(Config(root=Path("."), title="t", base_url="https://e.org/"), None, {})

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 from feedkit.errors import FeedkitError, Problem
 from feedkit.models import Post
-from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, jekyll_reading, markdown_suffixes
+from feedkit.posts.jekyllconfig import JEKYLL_CONFIG, markdown_suffixes
+from feedkit.posts.jekyllreading import jekyll_reading
 from feedkit.posts.jekyllsite import liquid_site, site_config
 from feedkit.posts.reading import Reading
 from feedkit.posts.templatesite import Expanded, TemplateSite

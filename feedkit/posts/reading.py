@@ -3,7 +3,7 @@ whether kramdown's additions apply, and what the source is rewritten for where
 pulldown-cmark has no option (the rewriting itself: `asread.as_read`).
 
 A post is read with pulldown-cmark whatever its site's own converter was; a Jekyll site's
-`_config.yml` says which one that was (see `jekyllconfig.jekyll_reading`).
+`_config.yml` says which one that was (see `jekyllreading.jekyll_reading`).
 """
 
 from __future__ import annotations
