@@ -172,6 +172,7 @@ def plan_build(
         templates,
         progress,
         anchors,
+        read.stats,
     )
     rendered = {shown: result[0] for shown, result in results.items()}
     summary[READS_POSTS] = sorted(shown for shown, result in results.items() if result[2])

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from feedkit.config import Config
 
-CACHE_FORMAT = 11  # the layout of the cache's files
+CACHE_FORMAT = 12  # the layout of the cache's files
 RACY_NS = 2_000_000_000  # a status changed this shortly before it was taken is not trusted
 
 # The distributions whose code turns posts into feed bytes: Markdown, the HTML sanitiser,

@@ -13,6 +13,7 @@ from feedkit.errors import Problem
 from feedkit.models import Choice, Post
 from feedkit.posts.gathered import LoadResult
 from feedkit.posts.loader import Progress, load_posts
+from feedkit.posts.walk import StatKey
 from feedkit.readonly import readonly
 from feedkit.site.render import load_renderers
 
@@ -29,7 +30,7 @@ class PostsRead:
     warnings: list[Problem]
     full_post: Callable[[str], Post]  # a post by its path as shown
     full_posts: Callable[[Sequence[str]], dict[str, Post]]  # many, read together
-    stats: Mapping[str, object]  # each file's status, when the build cache knows it
+    stats: Mapping[str, StatKey]  # each file's status, when the build cache knows it
     fresh: set[str]  # the files read in this build, when others came from the cache
     scan: Scan | None = None  # the post files as the build cache found them
     loaded: LoadResult | None = None  # every post, when they were all read

@@ -20,6 +20,7 @@ from feedkit.posts.sitekind import unlisted_site_kind
 
 if TYPE_CHECKING:
     from feedkit.posts.expand import Templates
+    from feedkit.posts.walk import StatKey
     from feedkit.site.cache import BuildCache
 
 # What rendering a post gives: the rendered post, the warnings found in its body, and
@@ -140,13 +141,16 @@ def render_posts(
     templates: Templates | None = None,
     progress: Progress | None = None,
     anchors: Mapping[str, str] | None = None,
+    statuses: Mapping[str, StatKey] | None = None,
 ) -> dict[str, Rendered]:
     """Return every post rendered: from the cache when its file is unchanged and what its
     templates read is as it was; the rest split with a forked child when there are enough
     of them to be worth it (`progress` is told how many are done).
 
     `anchors`: what `anchor_names` gives of every post of the site; without them, `posts`
-    are every post of the site."""
+    are every post of the site. `statuses`: each post file's status as this build's walk
+    found it; a file at the status the cache kept its digest at is not read to key its
+    render (only this build's own walk vouches for a status: the preview gives none)."""
     from feedkit.posts.expand import Templates
 
     if templates is None:
@@ -173,8 +177,15 @@ def render_posts(
             todo.append((shown, post, None, ""))
             continue
         assert cache is not None
-        raw = read_raw(post)
-        key = cache.render_key(raw, post, chars, math, jekyll, anchor[shown])
+        raw: bytes | None = None
+        status = statuses.get(shown) if statuses else None
+        digest = cache.kept_digest(shown, status) if status is not None else None
+        if digest is None:
+            raw = read_raw(post)
+            digest = cache.file_digest(raw)
+            if status is not None:
+                cache.remember_digest(shown, status, digest)
+        key = cache.render_key(digest, post, chars, math, jekyll, anchor[shown])
         stored = cache.render(key)
         if stored is not None and len(stored) == 4 and templates.current(stored[3]):
             done[shown] = stored
@@ -186,8 +197,9 @@ def render_posts(
         for shown, post, raw, key in part:
             if raw is None:
                 raw = read_raw(post)
-                if cache is not None:
-                    key = cache.render_key(raw, post, chars, math, jekyll, anchor[shown])
+                if cache is not None and not key:
+                    digest = cache.file_digest(raw)
+                    key = cache.render_key(digest, post, chars, math, jekyll, anchor[shown])
             rendered = _render(post, raw, chars, math, jekyll, templates, anchor[shown], *feeds)
             out.append((rendered, key))
         return out
