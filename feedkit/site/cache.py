@@ -53,6 +53,7 @@ from feedkit.site.cachefiles import (
     CHOICE,
     INDEX_FILE,
     POSTS_FILE,
+    RENDERED_CHANGES,
     RENDERED_FILE,
     SAVED,
     STAT,
@@ -64,6 +65,7 @@ from feedkit.site.cachefiles import (
     dump_rows,
     load_index,
     load_pickle,
+    load_renders,
     read_marshal,
 )
 from feedkit.site.cachekey import (
@@ -99,6 +101,8 @@ class BuildCache:
     layout: str | None = None  # the signature of the layout `rows` were read under
     _posts: dict[str, tuple[StatKey, Post]] | None = None
     _rendered: dict[str, Any] | None = None
+    _rendered_base: dict[str, Any] | None = None  # those RENDERED_FILE holds (`load_renders`)
+    _rendered_id: str = ""  # its name for them
     _used_renders: set[str] = field(default_factory=set)
     parsed: set[str] = field(default_factory=set)  # the files whose rows this build read
     # The index as loaded (see `_load_rows`), and the rows `refresh` made from its rows: the
@@ -287,7 +291,8 @@ class BuildCache:
     def _renders(self) -> dict[str, Any]:
         """Return the kept rendered bodies and feed parts, loaded when first asked for."""
         if self._rendered is None:
-            self._rendered = load_pickle(self.folder / RENDERED_FILE, self.key)
+            every, self._rendered_base, self._rendered_id = load_renders(self.folder, self.key)
+            self._rendered = every
         return self._rendered
 
     def has_renders(self) -> bool:
@@ -304,7 +309,7 @@ class BuildCache:
         """Take in the rendered bodies that a cache for the same settings and code kept in
         `folder` (the preview takes those of the last build), keeping its own."""
         renders = self._renders()
-        for key, value in load_pickle(folder / RENDERED_FILE, self.key).items():
+        for key, value in load_renders(folder, self.key)[0].items():
             renders.setdefault(key, value)
 
     def remember_render(self, key: str, value: Any) -> None:
@@ -384,22 +389,59 @@ class BuildCache:
             return {"format": CACHE_FORMAT, "key": self._posts_key(), "data": kept}
 
         def rendered(trusted_before: int) -> dict[str, Any]:
-            used = {
+            return {
                 k: v
                 for k, v in (self._rendered or {}).items()
                 if k in self._used_renders
                 # A file's digest only at a status old enough to trust (see `index`).
                 and not (k.startswith(DIGEST) and stat_mtime_ns(v[0]) >= trusted_before)
             }
-            return {"format": CACHE_FORMAT, "key": self.key, "data": used}
 
         if members is not None:
             self.write(POSTS_FILE, dump_pickle, posts)
-            self.write(RENDERED_FILE, dump_pickle, rendered)
+            self._write_renders(rendered)
         if self.read_files or members is not None or self.rows is not None:
             self.write(INDEX_FILE, dump_rows, index)
             self._index = None  # what was loaded is not what is there now
         self.write(STATE_FILE, marshal.dump, partial(self._with_inputs, state))  # last
+
+    def _write_renders(self, rendered: Callable[[int], dict[str, Any]]) -> None:
+        """Write the renders this build used (`rendered`, given the instant before which a
+        status is trusted): what changed since RENDERED_FILE was written, to RENDERED_CHANGES,
+        while that is a few (see `load_renders`); else all of them, to a new RENDERED_FILE."""
+        header = {"format": CACHE_FORMAT, "key": self.key}
+        base, name, every = self._rendered_base or {}, self._rendered_id, self._rendered or {}
+        used = self._used_renders
+        # Told apart by what each holds now: a render taken from the files is the object
+        # RENDERED_FILE gave (or its changes did); one made or kept anew is another.
+        changed = sum(1 for k in used if k in every and base.get(k) is not every[k])
+        gone = sum(1 for k in base if k not in used)
+        if name and changed + gone <= max(CHANGES_KEPT, len(base) // 16):
+
+            def changes(trusted_before: int) -> dict[str, Any]:
+                kept = rendered(trusted_before)
+                return {
+                    **header,
+                    "base": name,
+                    "data": {k: v for k, v in kept.items() if base.get(k) is not v},
+                    "gone": [k for k in base if k not in kept],
+                }
+
+            self.write(RENDERED_CHANGES, dump_pickle, changes)
+            return
+        name = os.urandom(8).hex()
+        made: dict[str, Any] = {}
+
+        def whole(trusted_before: int) -> dict[str, Any]:
+            made.update(rendered(trusted_before))
+            return {**header, "id": name, "data": made}
+
+        self.write(RENDERED_FILE, dump_pickle, whole)
+        self._rendered_base, self._rendered_id = made, name
+        try:  # the changes of the file replaced, which no build applies to this one
+            (self.folder / RENDERED_CHANGES).unlink(missing_ok=True)
+        except OSError:
+            pass
 
     def stamp(self) -> None:
         """Put in the state of a build that found nothing changed this process's record of

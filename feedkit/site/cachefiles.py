@@ -27,7 +27,9 @@ POSTS_FILE, RENDERED_FILE, INDEX_FILE, STATE_FILE = (
     "index.marshal",
     "state.marshal",
 )
-SAVED = (POSTS_FILE, RENDERED_FILE, INDEX_FILE, STATE_FILE)
+# What changed in the kept renders since RENDERED_FILE was written (see `load_renders`).
+RENDERED_CHANGES = "rendered-changes.pickle"
+SAVED = (POSTS_FILE, RENDERED_FILE, RENDERED_CHANGES, INDEX_FILE, STATE_FILE)
 
 # An index row: (status, choice, warnings as (path, line, message) tuples or None).
 Row = tuple[StatKey, Choice, Any]
@@ -134,13 +136,19 @@ def dump_pickle(value: Any, out: BinaryIO) -> None:
 
 
 def load_pickle(path: Path, key: str) -> dict[str, Any]:
+    return _load_pickle_document(path, key)[0]
+
+
+def _load_pickle_document(path: Path, key: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the `data` of a pickled cache file and the file's other fields; both empty
+    when it is missing, damaged, or of another format or key."""
     import pickle
 
     try:
         with open(path, "rb") as f:
             data = pickle.load(f)
         if data.get("format") == CACHE_FORMAT and data.get("key") == key:
-            return dict(data["data"])
+            return dict(data["data"]), data
     except (
         OSError,
         EOFError,
@@ -152,7 +160,27 @@ def load_pickle(path: Path, key: str) -> dict[str, Any]:
         ValueError,
     ):
         pass
-    return {}
+    return {}, {}
+
+
+def load_renders(folder: Path, key: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """Return the kept renders (bodies, feed parts, file digests) in `folder`: all of them,
+    those RENDERED_FILE holds, and its name for them (its `id`; "" when there are none).
+
+    A rebuild that changed a few of them writes only what changed since RENDERED_FILE was
+    written, to RENDERED_CHANGES, naming it by its id (see `BuildCache.save`): with tag feeds
+    at 5,000 posts in 400 tags, the renders are 48 MB, and an edit changes a few dozen. The
+    changes of another RENDERED_FILE (one written after them) are not applied."""
+    base, made = _load_pickle_document(folder / RENDERED_FILE, key)
+    every = dict(base)
+    name = str(made.get("id") or "") if base else ""
+    if name:
+        changes, about = _load_pickle_document(folder / RENDERED_CHANGES, key)
+        if about.get("base") == name:
+            every.update(changes)
+            for gone in about.get("gone") or ():
+                every.pop(gone, None)
+    return every, base, name
 
 
 def load_index(path: Path, key: str) -> tuple[dict[str, Row], LoadedIndex | None]:
