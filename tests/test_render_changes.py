@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from feedkit.config import load_config
-from feedkit.site import cache as cache_module
+from feedkit.site import keptrenders
 from feedkit.site.build import build_site
 from feedkit.site.cachefiles import RENDERED_CHANGES, RENDERED_FILE
 
@@ -63,7 +63,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _build(site)
     _write(site, 3, " Edited.")
     with monkeypatch.context() as patched:
-        patched.setattr(cache_module, "CHANGES_KEPT", 0)
+        patched.setattr(keptrenders, "CHANGES_KEPT", 0)
         _build(site)
     assert not (site / ".feedkit" / "cache" / RENDERED_CHANGES).exists()
     return site
@@ -101,7 +101,7 @@ def test_an_edit_writes_only_the_renders_it_changed(site: Path, tmp_path: Path) 
 def test_changes_that_grow_past_their_share_are_written_whole(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cache_module, "CHANGES_KEPT", 4)  # of some 70 kept: a 16th is 4
+    monkeypatch.setattr(keptrenders, "CHANGES_KEPT", 4)  # of some 70 kept: a 16th is 4
     first = _kept(site, RENDERED_FILE)["id"]
     _write(site, 5, " Edited too.")
     out = _build(site)

@@ -1,6 +1,6 @@
 """What the last build read and made, so a rebuild reads only what changed.
 
-Four files in `.feedkit/cache/`:
+Five files in `.feedkit/cache/`:
 
 - `state.marshal`: every post file's path and status as bytes (uptodate.walk_record, 1.7 MB
   at 20,000 posts), when a scheduled post next comes due, the counts to report, the
@@ -15,7 +15,9 @@ Four files in `.feedkit/cache/`:
 - `posts.pickle`: the full posts that the last build put in a feed.
 - `rendered.pickle`: rendered bodies, keyed by a hash of the file's bytes and settings, and
   the bytes of the feed entries and feed heads made from them, keyed by a hash of all they
-  are made from (feedkit/site/feedparts.py): an unchanged entry is not made again.
+  are made from (feedkit/site/feedparts.py): an unchanged entry is not made again; and each
+  file's digest with the status it was read at. `rendered-changes.pickle`: what a rebuild
+  changed of them since (feedkit/site/keptrenders.py).
 
 A file is trusted unread only when its status is what it was, and the rules of the content
 folder's layout are those it was read under (posts/layout.py `signature`: a folder becomes
@@ -31,7 +33,6 @@ the feeds. A missing or damaged cache only costs a full build.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import time
@@ -53,8 +54,6 @@ from feedkit.site.cachefiles import (
     CHOICE,
     INDEX_FILE,
     POSTS_FILE,
-    RENDERED_CHANGES,
-    RENDERED_FILE,
     SAVED,
     STAT,
     STATE_FILE,
@@ -65,7 +64,6 @@ from feedkit.site.cachefiles import (
     dump_rows,
     load_index,
     load_pickle,
-    load_renders,
     read_marshal,
 )
 from feedkit.site.cachekey import (
@@ -77,12 +75,9 @@ from feedkit.site.cachekey import (
     toolchain,
     why_not_used,
 )
+from feedkit.site.keptrenders import KeptRenders
 from feedkit.site.scan import Scan
 from feedkit.site.uptodate import RECORD, WALK, Walked, nothing_to_do
-
-# The key, among the kept renders, of a post file's digest and the status it was read at
-# (`kept_digest`), before its path as shown.
-DIGEST = "file-digest:"
 
 if TYPE_CHECKING:
     from feedkit.site.refresh import Refreshed
@@ -91,7 +86,7 @@ if TYPE_CHECKING:
 # Never compared, and its repr would print every post of the site: no __eq__ or __repr__
 # (dataclasses generates them for every run, at about 0.1 ms each).
 @dataclass(eq=False, repr=False)
-class BuildCache:
+class BuildCache(KeptRenders):
     """What the last build read and made (see the module's docstring), loaded as needed."""
 
     folder: Path
@@ -256,78 +251,6 @@ class BuildCache:
         layout they were read under (a post's URL depends on it: see `refresh`)."""
         return f"{self.key} {self.layout}"
 
-    # -- rendered bodies ------------------------------------------------------------------
-
-    @staticmethod
-    def render_key(body: bytes, post: Post, *settings: object) -> str:
-        """Return the key a post's render is kept by: `body`, what `file_digest` gives of
-        its file's bytes, and all else the render is made from."""
-        digest = hashlib.sha256(body)
-        digest.update(repr((post.url, post.slug, post.summary, post.hugo, settings)).encode())
-        return digest.hexdigest()
-
-    @staticmethod
-    def file_digest(raw: bytes) -> bytes:
-        """Return the hash of a post file's bytes that its render's key holds."""
-        return hashlib.sha256(raw).digest()
-
-    # A post file's digest, with the status it was read at, is kept beside the renders: a
-    # build whose walk finds the same status takes it instead of reading the file to key its
-    # render again (with tag feeds, every post some feed shows: 475 files at 5,000 posts).
-
-    def kept_digest(self, shown: str, status: StatKey) -> bytes | None:
-        """Return the digest of the file kept from a build that read it at `status`, or None."""
-        key = DIGEST + shown
-        found = self._renders().get(key)
-        if found is None or found[0] != status:
-            return None
-        self._used_renders.add(key)
-        return bytes(found[1])
-
-    def remember_digest(self, shown: str, status: StatKey, digest: bytes) -> None:
-        """Keep the digest of the file read at `status` (unless too fresh to trust: `save`)."""
-        self.remember_render(DIGEST + shown, (status, digest))
-
-    def _renders(self) -> dict[str, Any]:
-        """Return the kept rendered bodies and feed parts, loaded when first asked for."""
-        if self._rendered is None:
-            every, self._rendered_base, self._rendered_id = load_renders(self.folder, self.key)
-            self._rendered = every
-        return self._rendered
-
-    def has_renders(self) -> bool:
-        """True when any rendered body or feed part is kept (none in a cold build)."""
-        return bool(self._renders())
-
-    def render(self, key: str) -> Any:
-        value = self._renders().get(key)
-        if value is not None:
-            self._used_renders.add(key)
-        return value
-
-    def add_renders(self, folder: Path) -> None:
-        """Take in the rendered bodies that a cache for the same settings and code kept in
-        `folder` (the preview takes those of the last build), keeping its own."""
-        renders = self._renders()
-        for key, value in load_renders(folder, self.key)[0].items():
-            renders.setdefault(key, value)
-
-    def remember_render(self, key: str, value: Any) -> None:
-        self._renders()[key] = value
-        self._used_renders.add(key)
-
-    # Feed entries and heads are kept beside the bodies they are made of (feeds.Kept).
-
-    def feed_part(self, key: str) -> bytes | None:
-        """Return a feed entry's or a feed head's bytes as a build made them, by their key."""
-        value = self._renders().get(key)
-        if not isinstance(value, bytes):
-            return None
-        self._used_renders.add(key)
-        return value
-
-    remember_feed_part = remember_render
-
     # -- saving ---------------------------------------------------------------------------
 
     def save(
@@ -388,60 +311,13 @@ class BuildCache:
             }
             return {"format": CACHE_FORMAT, "key": self._posts_key(), "data": kept}
 
-        def rendered(trusted_before: int) -> dict[str, Any]:
-            return {
-                k: v
-                for k, v in (self._rendered or {}).items()
-                if k in self._used_renders
-                # A file's digest only at a status old enough to trust (see `index`).
-                and not (k.startswith(DIGEST) and stat_mtime_ns(v[0]) >= trusted_before)
-            }
-
         if members is not None:
             self.write(POSTS_FILE, dump_pickle, posts)
-            self._write_renders(rendered)
+            self.write_renders()
         if self.read_files or members is not None or self.rows is not None:
             self.write(INDEX_FILE, dump_rows, index)
             self._index = None  # what was loaded is not what is there now
         self.write(STATE_FILE, marshal.dump, partial(self._with_inputs, state))  # last
-
-    def _write_renders(self, rendered: Callable[[int], dict[str, Any]]) -> None:
-        """Write the renders this build used (`rendered`, given the instant before which a
-        status is trusted): what changed since RENDERED_FILE was written, to RENDERED_CHANGES,
-        while that is a few (see `load_renders`); else all of them, to a new RENDERED_FILE."""
-        header = {"format": CACHE_FORMAT, "key": self.key}
-        base, name, every = self._rendered_base or {}, self._rendered_id, self._rendered or {}
-        used = self._used_renders
-        # Told apart by what each holds now: a render taken from the files is the object
-        # RENDERED_FILE gave (or its changes did); one made or kept anew is another.
-        changed = sum(1 for k in used if k in every and base.get(k) is not every[k])
-        gone = sum(1 for k in base if k not in used)
-        if name and changed + gone <= max(CHANGES_KEPT, len(base) // 16):
-
-            def changes(trusted_before: int) -> dict[str, Any]:
-                kept = rendered(trusted_before)
-                return {
-                    **header,
-                    "base": name,
-                    "data": {k: v for k, v in kept.items() if base.get(k) is not v},
-                    "gone": [k for k in base if k not in kept],
-                }
-
-            self.write(RENDERED_CHANGES, dump_pickle, changes)
-            return
-        name = os.urandom(8).hex()
-        made: dict[str, Any] = {}
-
-        def whole(trusted_before: int) -> dict[str, Any]:
-            made.update(rendered(trusted_before))
-            return {**header, "id": name, "data": made}
-
-        self.write(RENDERED_FILE, dump_pickle, whole)
-        self._rendered_base, self._rendered_id = made, name
-        try:  # the changes of the file replaced, which no build applies to this one
-            (self.folder / RENDERED_CHANGES).unlink(missing_ok=True)
-        except OSError:
-            pass
 
     def stamp(self) -> None:
         """Put in the state of a build that found nothing changed this process's record of
