@@ -6,7 +6,6 @@ changed, or one read too soon after it was saved to trust its status, is read.""
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -18,21 +17,7 @@ from feedkit.site import render
 from feedkit.site.build import build_site
 
 from conftest import NOW, SITE_TOML
-
-TAGS = ["alpha", "beta", "gamma", "delta", "epsilon"]
-LONG_AGO = 1e9  # a status saved long before any build: one the cache trusts
-
-
-def _write(site: Path, i: int, note: str = "", mtime: float | None = LONG_AGO) -> None:
-    path = site / "content" / f"p{i:02d}.md"
-    path.write_text(
-        f"---\ntitle: Post {i}\ndate: 2024-01-{i + 1:02d}\n"
-        f"tags: [{TAGS[i % 5]}, {TAGS[(i + 1) % 5]}]\n---\n"
-        f"The body of post {i}, with *emphasis* & a [link](/x/{i}/).{note}\n",
-        encoding="utf-8",
-    )
-    if mtime is not None:
-        os.utime(path, (mtime, mtime))
+from tagsite import LONG_AGO, output, without_cache, write_post
 
 
 @pytest.fixture
@@ -42,9 +27,9 @@ def site(tmp_path: Path) -> Path:
     (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")  # tag feeds on
     (tmp_path / "content").mkdir()
     for i in range(12):
-        _write(tmp_path, i)
+        write_post(tmp_path, i)
     _build(tmp_path)
-    _write(tmp_path, 3, " Edited.")
+    write_post(tmp_path, 3, " Edited.")
     _build(tmp_path)
     return tmp_path
 
@@ -68,32 +53,17 @@ def _build(site: Path, monkeypatch: pytest.MonkeyPatch | None = None) -> list[st
     return sorted(read)
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-
-
-def _no_cache(site: Path, tmp_path: Path) -> dict[str, bytes]:
-    """Return the output of a build of the same posts with no cache at all."""
-    fresh = tmp_path / "fresh"
-    shutil.copytree(site / "content", fresh / "content")
-    shutil.copy(site / "feedkit.toml", fresh / "feedkit.toml")
-    build_site(load_config(fresh / "feedkit.toml"), NOW)
-    return _files(fresh / "public")
-
-
 def test_a_rebuild_reads_only_the_file_that_changed(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _write(site, 5, " Edited too.")
+    write_post(site, 5, " Edited too.")
     # Post 5 is in the site's feed and two tags' feeds with most of the others: only its
     # own file is read, to key its render and make it.
     assert _build(site, monkeypatch) == ["p05.md"]
-    out = _files(site / "public")
+    out = output(site / "public")
     assert "Edited too." in out["atom.xml"].decode()
     assert "Edited too." in out["tags/alpha/atom.xml"].decode()
-    assert out == _no_cache(site, tmp_path)
+    assert out == without_cache(site, tmp_path)
 
 
 def test_a_file_changed_to_the_same_size_and_time_is_read_again(
@@ -105,10 +75,10 @@ def test_a_file_changed_to_the_same_size_and_time_is_read_again(
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("post 7", "POST 7"), encoding="utf-8")
     os.utime(path, (LONG_AGO, LONG_AGO))
-    _write(site, 5, " Edited too.")
+    write_post(site, 5, " Edited too.")
     assert _build(site, monkeypatch) == ["p05.md", "p07.md"]
     assert "POST 7" in (site / "public" / "atom.xml").read_text(encoding="utf-8")
-    assert _files(site / "public") == _no_cache(site, tmp_path)
+    assert output(site / "public") == without_cache(site, tmp_path)
 
 
 def test_a_digest_of_a_file_too_fresh_to_trust_is_not_kept(
@@ -116,14 +86,14 @@ def test_a_digest_of_a_file_too_fresh_to_trust_is_not_kept(
 ) -> None:
     # Saved just now: a save within the same tick of the file system's clock could leave its
     # status as it is, so the build that reads it keeps no digest of it...
-    _write(site, 7, " Fresh.", mtime=time.time())
+    write_post(site, 7, " Fresh.", mtime=time.time())
     assert _build(site, monkeypatch) == ["p07.md"]
     # ...and the next build reads it again, as it does a file it never read.
-    _write(site, 5, " Edited too.")
+    write_post(site, 5, " Edited too.")
     assert _build(site, monkeypatch) == ["p05.md", "p07.md"]
     # Once the build that reads it finds it old enough, its digest is kept.
     os.utime(site / "content" / "p07.md", (LONG_AGO, LONG_AGO))
-    _write(site, 9, " Edited.")
+    write_post(site, 9, " Edited.")
     assert _build(site, monkeypatch) == ["p07.md", "p09.md"]
-    _write(site, 5, " Edited again.")
+    write_post(site, 5, " Edited again.")
     assert _build(site, monkeypatch) == ["p05.md"]

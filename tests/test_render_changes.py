@@ -5,9 +5,7 @@ damaged, are not applied. The output is always what a build with no cache makes.
 
 from __future__ import annotations
 
-import os
 import pickle
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,36 +16,12 @@ from feedkit.site.build import build_site
 from feedkit.site.cachefiles import RENDERED_CHANGES, RENDERED_FILE
 
 from conftest import NOW, SITE_TOML
-
-TAGS = ["alpha", "beta", "gamma", "delta", "epsilon"]
-
-
-def _write(site: Path, i: int, note: str = "") -> None:
-    path = site / "content" / f"p{i:02d}.md"
-    path.write_text(
-        f"---\ntitle: Post {i}\ndate: 2024-01-{i + 1:02d}\n"
-        f"tags: [{TAGS[i % 5]}, {TAGS[(i + 1) % 5]}]\n---\n"
-        f"The body of post {i}, with *emphasis* & a [link](/x/{i}/).{note}\n",
-        encoding="utf-8",
-    )
-    os.utime(path, (1e9, 1e9))  # saved long before any build: a status the cache trusts
+from tagsite import output, without_cache, write_post
 
 
 def _build(site: Path) -> dict[str, bytes]:
     build_site(load_config(site / "feedkit.toml"), NOW)
-    return {
-        p.relative_to(site / "public").as_posix(): p.read_bytes()
-        for p in (site / "public").rglob("*")
-        if p.is_file()
-    }
-
-
-def _no_cache(site: Path, tmp_path: Path) -> dict[str, bytes]:
-    fresh = tmp_path / "fresh"
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(site / "content", fresh / "content")
-    shutil.copy(site / "feedkit.toml", fresh / "feedkit.toml")
-    return _build(fresh)
+    return output(site / "public")
 
 
 @pytest.fixture
@@ -59,9 +33,9 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (site / "content").mkdir(parents=True)
     (site / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")  # tag feeds on
     for i in range(12):
-        _write(site, i)
+        write_post(site, i)
     _build(site)
-    _write(site, 3, " Edited.")
+    write_post(site, 3, " Edited.")
     with monkeypatch.context() as patched:
         patched.setattr(keptrenders, "CHANGES_KEPT", 0)
         _build(site)
@@ -78,7 +52,7 @@ def _kept(site: Path, name: str) -> dict[str, object]:
 def test_an_edit_writes_only_the_renders_it_changed(site: Path, tmp_path: Path) -> None:
     whole = site / ".feedkit" / "cache" / RENDERED_FILE
     before = whole.read_bytes()
-    _write(site, 5, " Edited too.")
+    write_post(site, 5, " Edited too.")
     out = _build(site)
     assert whole.read_bytes() == before  # not written again
     changes = _kept(site, RENDERED_CHANGES)
@@ -91,10 +65,10 @@ def test_an_edit_writes_only_the_renders_it_changed(site: Path, tmp_path: Path) 
     assert any(b"Edited too." in value[0] for value in data.values() if len(value) == 4)
     assert changes["gone"]  # post 5's render before the edit, and its old entries
     assert "Edited too." in out["tags/alpha/atom.xml"].decode()
-    assert out == _no_cache(site, tmp_path)
+    assert out == without_cache(site, tmp_path)
     # The next build takes those changes in: an edit of another post keeps post 5's.
-    _write(site, 9, " Edited.")
-    assert _build(site) == _no_cache(site, tmp_path)
+    write_post(site, 9, " Edited.")
+    assert _build(site) == without_cache(site, tmp_path)
     assert whole.read_bytes() == before
 
 
@@ -103,16 +77,16 @@ def test_changes_that_grow_past_their_share_are_written_whole(
 ) -> None:
     monkeypatch.setattr(keptrenders, "CHANGES_KEPT", 4)  # of some 70 kept: a 16th is 4
     first = _kept(site, RENDERED_FILE)["id"]
-    _write(site, 5, " Edited too.")
+    write_post(site, 5, " Edited too.")
     out = _build(site)
     assert _kept(site, RENDERED_FILE)["id"] != first
     assert not (site / ".feedkit" / "cache" / RENDERED_CHANGES).exists()
-    assert out == _no_cache(site, tmp_path)
+    assert out == without_cache(site, tmp_path)
 
 
 def test_changes_of_another_rendered_file_are_not_applied(site: Path, tmp_path: Path) -> None:
     folder = site / ".feedkit" / "cache"
-    _write(site, 5, " Edited too.")
+    write_post(site, 5, " Edited too.")
     _build(site)
     stale = _kept(site, RENDERED_CHANGES)
     # Every render in it made wrong: applied, the feeds would show it.
@@ -127,15 +101,15 @@ def test_changes_of_another_rendered_file_are_not_applied(site: Path, tmp_path: 
     assert not (folder / RENDERED_CHANGES).exists()
     # As a build killed between writing the whole file and removing the changes leaves it.
     (folder / RENDERED_CHANGES).write_bytes(pickle.dumps(stale))
-    _write(site, 9, " Edited.")
+    write_post(site, 9, " Edited.")
     out = _build(site)
     assert not any(b"WRONG" in text for text in out.values())
-    assert out == _no_cache(site, tmp_path)
+    assert out == without_cache(site, tmp_path)
 
 
 def test_damaged_changes_cost_only_renders(site: Path, tmp_path: Path) -> None:
-    _write(site, 5, " Edited too.")
+    write_post(site, 5, " Edited too.")
     _build(site)
     (site / ".feedkit" / "cache" / RENDERED_CHANGES).write_bytes(b"\x00garbage")
-    _write(site, 9, " Edited.")
-    assert _build(site) == _no_cache(site, tmp_path)
+    write_post(site, 9, " Edited.")
+    assert _build(site) == without_cache(site, tmp_path)

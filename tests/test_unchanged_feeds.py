@@ -4,8 +4,6 @@ posts' entries kept by the build before, and the output is what a build with no 
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +14,7 @@ from feedkit.site.build import build_site
 from feedkit.site.feedkeys import FEED_KEYS
 
 from conftest import NOW, SITE_TOML
-
-TAGS = ["alpha", "beta", "gamma", "delta", "epsilon"]
-
-
-def _post(i: int, tags: str, note: str = "", link: str = "x") -> str:
-    return (
-        f"---\ntitle: Post {i}\ndate: 2024-01-{i + 1:02d}\ntags: [{tags}]\n---\n"
-        f"The body of post {i}, with *emphasis* & a [link](/{link}/{i}/).{note}\n"
-    )
+from tagsite import output, without_cache, write_post
 
 
 @pytest.fixture
@@ -34,14 +24,12 @@ def site(tmp_path: Path) -> Path:
     (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
     (tmp_path / "content").mkdir()
     for i in range(12):
-        _edit(tmp_path, i, f"{TAGS[i % 5]}, {TAGS[(i + 1) % 5]}", "")
-        os.utime(tmp_path / "content" / f"p{i:02d}.md", (1e9, 1e9))
+        write_post(tmp_path, i)
     return tmp_path
 
 
 def _edit(site: Path, i: int, tags: str, note: str, link: str = "x") -> None:
-    path = site / "content" / f"p{i:02d}.md"
-    path.write_text(_post(i, tags, note, link), encoding="utf-8")
+    write_post(site, i, note, tags, link, mtime=None)  # saved just now
 
 
 def _build(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], int]:
@@ -75,21 +63,6 @@ def _atoms(*tags: str) -> list[str]:
     return sorted(["atom.xml", *(f"tags/{tag}/atom.xml" for tag in tags)])
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-
-
-def _without_cache(site: Path, tmp_path: Path) -> dict[str, bytes]:
-    """Return the output folder a build with no cache makes of `site`'s posts."""
-    fresh = tmp_path / "fresh"
-    shutil.copytree(site / "content", fresh / "content")
-    shutil.copyfile(site / "feedkit.toml", fresh / "feedkit.toml")
-    build_site(load_config(fresh / "feedkit.toml"), NOW, ignore_cache=True)
-    return _files(fresh / "public")
-
-
 def _state(site: Path) -> dict[str, Any]:
     from feedkit.site.cache import BuildCache
 
@@ -111,7 +84,7 @@ def test_an_edit_makes_only_the_feeds_that_hold_the_post_from_kept_entries(
     # posts' kept from the build before.
     assert made == _atoms("delta", "epsilon")
     assert entries == 1
-    assert _files(site / "public") == _without_cache(site, tmp_path)
+    assert output(site / "public") == without_cache(site, tmp_path)
     # Only where a link of it points: its HTML changes, not its summary or any field.
     _edit(site, 3, "delta, epsilon", " Edited twice.", link="y")
     made, entries = _build(site, monkeypatch)
@@ -135,7 +108,7 @@ def test_a_post_moved_to_another_tag_changes_both_tags_feeds(
     made, _ = _build(site, monkeypatch)
     # And epsilon's, whose entry of the post now lists other tags.
     assert made == _atoms("alpha", "delta", "epsilon")
-    assert _files(site / "public") == _without_cache(site, tmp_path)
+    assert output(site / "public") == without_cache(site, tmp_path)
 
 
 def test_a_feed_file_changed_since_the_last_build_is_made_again(
@@ -149,4 +122,4 @@ def test_a_feed_file_changed_since_the_last_build_is_made_again(
     _edit(site, 3, "delta, epsilon", " Edited again.")
     made, _ = _build(site, monkeypatch)
     assert made == _atoms("beta", "delta", "epsilon", "gamma")
-    assert _files(site / "public") == _without_cache(site, tmp_path)
+    assert output(site / "public") == without_cache(site, tmp_path)
