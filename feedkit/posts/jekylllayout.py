@@ -20,6 +20,7 @@ from feedkit.posts.jekyllconfig import (
     jekyll_permalink,
     jekyll_timezone,
     markdown_suffixes,
+    matcher,
     smart_quotes,
 )
 from feedkit.posts.jekylldefaults import Scope, post_scopes
@@ -35,6 +36,10 @@ class JekyllLayout(NamedTuple):
     permalink: str  # its permalink, "" when feedkit.toml gives one
     timezone: ZoneInfo | None  # its zone, None when feedkit.toml names one (or none)
     authors: tuple[tuple[str, Author], ...]  # its _data/authors
+
+
+# What the layout takes of a site that is not Jekyll's: no _config.yml, nothing left out.
+NO_JEKYLL = JekyllLayout("", (), (), matcher(()), matcher(()), False, "", None, ())
 
 
 def jekyll_layout(cfg: Config, folder: Path | None) -> JekyllLayout:

@@ -26,10 +26,9 @@ from feedkit.posts.jekyllconfig import (
     jekyll_folder,
     jekyll_unread_paths,
     markdown_suffixes,
-    matcher,
 )
 from feedkit.posts.jekylldefaults import defaults_for
-from feedkit.posts.jekylllayout import jekyll_layout
+from feedkit.posts.jekylllayout import NO_JEKYLL, jekyll_layout
 from feedkit.posts.places import (
     HUGO_NOT_MARKDOWN,
     JEKYLL_OUTSIDE,
@@ -117,16 +116,14 @@ class Layout(HugoLayout):
         # A Jekyll site's posts keep the URLs Jekyll gave them, unless feedkit.toml says.
         # The folder of a Jekyll site's _config.yml, and what that says of the layout.
         folder = self.kind.jekyll_root
-        jekyll = jekyll_layout(cfg, folder) if self.jekyll else None
+        jekyll = jekyll_layout(cfg, folder) if self.jekyll else NO_JEKYLL
         # The paths in the site Jekyll does not read, and those its `include` takes back.
-        self.excluded, self.included = (
-            (jekyll.excluded, jekyll.included) if jekyll else (matcher(()), matcher(()))
-        )
-        self.markdown = jekyll.markdown if jekyll else ()  # a Jekyll site's Markdown endings
-        self.scopes = jekyll.scopes if jekyll else ()  # its front matter defaults for posts
+        self.excluded, self.included = jekyll.excluded, jekyll.included
+        self.markdown = jekyll.markdown  # a Jekyll site's Markdown endings
+        self.scopes = jekyll.scopes  # its front matter defaults for posts
         # The folder whose _posts/ and _drafts/ Jekyll reads (no other).
-        self.collections_dir = jekyll.collections_dir if jekyll else ""
-        timezone = jekyll.timezone if jekyll else None
+        self.collections_dir = jekyll.collections_dir
+        timezone = jekyll.timezone
         pelican = None
         if self.pelican:  # its pelicanconf.py
             from feedkit.posts.pelicanlayout import pelican_layout
@@ -140,14 +137,13 @@ class Layout(HugoLayout):
         self.root_known = folder == cfg.content_path
         # Where the content folder is in the Jekyll site, whose paths the defaults name.
         self.site_prefix = _site_prefix(cfg, folder)
-        smart = jekyll.smart if jekyll else False  # a title as jekyll-feed shows it
         self.post = Place(  # what the layout says of a post
-            permalink=jekyll.permalink if jekyll else "",
-            authors=jekyll.authors if jekyll else (),
+            permalink=jekyll.permalink,
+            authors=jekyll.authors,
             jekyll=self.jekyll,
             jekyll_named=self.posts_folder,
-            smart_title=smart,
-            title_symbols=self.jekyll and not smart,
+            smart_title=jekyll.smart,  # a title as jekyll-feed shows it
+            title_symbols=self.jekyll and not jekyll.smart,
             timezone=timezone,
             pelican=self.pelican,
             **(pelican.place if pelican else {}),
