@@ -77,9 +77,7 @@ def hugo_terms_command(hugo: str, root: Path) -> list[str]:
     """Return the command that builds `root`'s home feed and tag feeds with Hugo, writing
     its site files in root/hugo-tags, with a copy of the posts (see _tags_as_lists)."""
     site = root / "hugo-tags"
-    (site / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
-    (site / "config.toml").write_text(HUGO_TERMS_CONFIG, encoding="utf-8")
-    (site / "layouts" / "_default" / "rss.xml").write_text(HUGO_TERMS_RSS, encoding="utf-8")
+    command = hugo_terms_site(hugo, site)
     done = site / "content.done"
     if not done.exists():
         if (site / "content").is_symlink():  # to the posts themselves, in an older bench
@@ -90,6 +88,15 @@ def hugo_terms_command(hugo: str, root: Path) -> list[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(_tags_as_lists(source.read_bytes()))
         done.touch()
+    return command
+
+
+def hugo_terms_site(hugo: str, site: Path) -> list[str]:
+    """Write the configuration and feed layout of a Hugo site in `site` that builds its home
+    feed and a feed per tag; return the command that builds it into site/public."""
+    (site / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+    (site / "config.toml").write_text(HUGO_TERMS_CONFIG, encoding="utf-8")
+    (site / "layouts" / "_default" / "rss.xml").write_text(HUGO_TERMS_RSS, encoding="utf-8")
     return [hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")]
 
 

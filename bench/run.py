@@ -1,7 +1,7 @@
 """Time feedkit's feed build against Hugo's on the same generated corpus; print a table.
 
     .venv/bin/python bench/run.py [--sizes 1000,5000,20000] [--runs 5] [--smoke] [--pelican]
-                                  [--evict] [--workdir bench/out]
+                                  [--evict] [--many-tags N] [--send] [--workdir bench/out]
 
 Each corpus is generated once per size and seed (bench/corpus.py) and kept in the workdir.
 feedkit is installed from this checkout into workdir/feedkit-venv, as a wheel, as users
@@ -20,7 +20,9 @@ the table shows medians, and workdir/results.json every sample (results-evict.js
 --evict: the posts dropped from the system's memory before every run of every case,
 feedkit's and Hugo's alike, so that each reads them from the disk, as after a reboot).
 A second table times feedkit's YAML loader against PyYAML's on the corpus's front matter and
-on hostile documents (bench/yaml_speed.py).
+on hostile documents (bench/yaml_speed.py). With `--many-tags N`, a last one times tag feeds
+with each post's tags drawn from N names, a team blog's few hundred, against Hugo's term
+feeds (bench/many_tags.py).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from pathlib import Path
 import corpus
 import digest_speed
 import floor
+import many_tags
 import preview_speed
 import rivals
 import send
@@ -504,6 +507,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="drop the posts from memory before every run of every case (Linux)",
     )
+    parser.add_argument(  # bench/many_tags.py: a team blog's few hundred tags
+        "--many-tags",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time tag feeds with each post's tags drawn from N names (bench/many_tags.py)",
+    )
     args = parser.parse_args(argv)
     if args.evict and not hasattr(os, "posix_fadvise"):
         parser.error("--evict needs posix_fadvise (Linux)")
@@ -552,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     checks: dict[str, list[str]] = {}
     preview_rows: list[dict[str, object]] = []  # `feedkit preview`, see preview_speed.py
     digest_rows: list[dict[str, object]] = []  # `feedkit digest --dry-run`, see digest_speed.py
+    many_rows: list[dict[str, object]] = []  # `--many-tags N`, see many_tags.py
     try:
         build = feedkit_command(workdir, install=not args.smoke)
         for size in args.sizes:
@@ -571,6 +582,12 @@ def main(argv: list[str] | None = None) -> int:
             digest_rows.append(
                 digest_speed.row(site.root, size, args.runs, env, build[0], measure, drop)
             )
+            if args.many_tags:
+                many_rows.append(
+                    many_tags.row(
+                        site.root, size, args.many_tags, args.runs, env, build[0], hugo, measure
+                    )
+                )
         yaml_rows = yaml_speed.rows(site.root / "content", args.runs)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -595,6 +612,9 @@ def main(argv: list[str] | None = None) -> int:
     print(preview_speed.table(preview_rows))
     print()
     print(digest_speed.table(digest_rows))
+    if many_rows:
+        print()
+        print(many_tags.table(many_rows))
     results = {
         "seed": args.seed,
         "runs": args.runs,
@@ -611,6 +631,7 @@ def main(argv: list[str] | None = None) -> int:
         "yaml": yaml_rows,
         "preview": preview_rows,
         "digest_dry_run": digest_rows,
+        "many_tags": many_rows,
     }
     out = workdir / ("results-evict.json" if args.evict else "results.json")
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

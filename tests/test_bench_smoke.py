@@ -74,7 +74,16 @@ def test_generate_makes_posts_of_realistic_size(tmp_path: Path) -> None:
 )
 def test_smoke_run_prints_the_table(tmp_path: Path, evict: list[str]) -> None:
     proc = subprocess.run(
-        [sys.executable, str(BENCH / "run.py"), "--smoke", *evict, "--workdir", str(tmp_path)],
+        [
+            sys.executable,
+            str(BENCH / "run.py"),
+            "--smoke",
+            *evict,
+            "--many-tags",
+            "40",
+            "--workdir",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -113,9 +122,24 @@ def test_smoke_run_prints_the_table(tmp_path: Path, evict: list[str]) -> None:
     )
     seconds = r"\| [0-9.]+ " * 3
     assert re.search(rf"\| 200 {seconds}\| [0-9]+ \| ≤ 0.5 \|\n", proc.stdout)
+    # Tag feeds with each post's tags drawn from 40 names (a team blog's few hundred, in
+    # the full run): the run fails unless feedkit (and Hugo) wrote a feed for each tag used.
+    assert many_tags_header() in proc.stdout
+    ratios = r"\| [0-9.]+× " if shutil.which("hugo") else r"\| – "
+    timed = rf"\| [0-9.]+ {ratios}"
+    row = rf"\| 200 \| 40 \| [0-9.]+ \| [0-9.–]+ {ratios}{timed}{timed}\| \d+, \d+ \|"
+    assert re.search(row, proc.stdout), proc.stdout
     # fastyaml against PyYAML's own loader, hostile documents included.
     assert "| front matter | documents | fastyaml ms | PyYAML ms | ratio to PyYAML |" in proc.stdout
     assert "| alias bomb (9^9 if copied) | 1 |" in proc.stdout
+
+
+def many_tags_header() -> str:
+    return (
+        "| posts | tags | feedkit cold s | Hugo with term feeds s | ratio "
+        "| one post edited, first since cold s | ratio | third since cold s | ratio "
+        "| peak MiB: cold, third edit | Hugo's peak MiB |"
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="posix_fadvise is Linux's")
