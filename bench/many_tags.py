@@ -9,10 +9,11 @@ from N names (1 to 5 of them, seeded), written as lists so that feedkit and Hugo
 same tags; a feedkit site over it with tag feeds on, and a Hugo site (bench/rivals.py's term
 feeds configuration) whose content folder links to it. Timed round-robin, each a median of
 the rounds: feedkit's cold build (no `.feedkit/`, no output), the first build after it with
-one post edited (the cold build keeps no feed keys: every feed is made), the third (two
-edits later: only the edited post's feeds are made), and Hugo's cold build with its term
-feeds. Each run counts both tools' tag feeds: one for each name some post has, or the run
-fails. (`--evict` does not apply here: the files stay in memory as they are.)
+one post edited (the edited post's feeds made, every entry of theirs too: the cold build
+keeps the feeds' keys but no entry), the third (two edits later: the other posts' entries
+kept by the edit before), and Hugo's cold build with its term feeds. Each run counts both
+tools' tag feeds: one for each name some post has, or the run fails. (`--evict` does not
+apply here: the files stay in memory as they are.)
 
 bench/run.py runs this with `--many-tags N`; on its own (the corpora are made once in the
 workdir):

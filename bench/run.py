@@ -62,9 +62,9 @@ HEADER = (
 )
 HUGO_TERMS = "hugo cold, term feeds too"
 TAGS_ON = "feedkit cold, tag feeds on"
-# One post edited on the tag-feed site: the first build after its cold build (which keeps no
-# feed keys, so every feed is made again), and a later one (the third edit since the cold
-# build: its feeds' entries kept by the edit before, every other feed left as it was).
+# One post edited on the tag-feed site: the first build after its cold build (which keeps each
+# feed's key but no entry: the post's feeds are made, every entry of theirs too), and a later
+# one (the third edit since the cold build: its feeds' other entries kept by the edit before).
 TAGS_EDIT_FIRST = "feedkit tag feeds on, one post changed, first since cold"
 TAGS_EDIT = "feedkit tag feeds on, one post changed, third since cold"
 CHECK = "feedkit check"
@@ -599,8 +599,8 @@ def main(argv: list[str] | None = None) -> int:
         " is not added.\n"
         f'"hugo cold" builds the home feed only; "{HUGO_TERMS}" builds a feed per tag as'
         " well, and is what the rows with tag feeds on are measured against (after a cold"
-        " build, the first build with one post edited makes every feed, and keeps what the"
-        " next ones need to make only the edited post's feeds)."
+        " build, the first build with one post edited makes the post's feeds and all their"
+        " entries, and keeps the entries for the next ones, which make the post's alone)."
         f' "{CHECK}" checks every post and renders the feeds in memory, from cold;'
         f' "{CHECK_AGAIN}" right after it, with what it kept.'
         f' "{floor.STARTED}" and the row after it are the floor under a fresh process: Python'

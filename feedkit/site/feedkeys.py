@@ -18,8 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from feedkit.config import Config
-from feedkit.models import RenderedPost
-from feedkit.site.feedparts import entry_made_from, part_key, settings_digest
+from feedkit.site.feedparts import entry_key, settings_digest
 from feedkit.site.feeds import FeedJob, distinct_updated
 from feedkit.site.uptodate import as_recorded
 
@@ -27,24 +26,26 @@ from feedkit.site.uptodate import as_recorded
 FEED_KEYS = "feed_keys"
 
 
-def feed_keys(cfg: Config, jobs: Sequence[FeedJob], now: datetime) -> dict[str, str]:
+def feed_keys(
+    cfg: Config,
+    jobs: Sequence[FeedJob],
+    now: datetime,
+    entries: Mapping[int, bytes] | None = None,
+) -> dict[str, str]:
     """Return each feed's key, by the name of its Atom file (see the module's text); `now`
-    is an empty feed's date."""
-    known: dict[int, bytes] = {}  # each post's entry, hashed once for all its feeds
-
-    def entry(rp: RenderedPost) -> bytes:
-        return part_key(cfg, "entry", entry_made_from(rp), rp.html_utf8).encode()
-
+    is an empty feed's date. `entries`: posts' `entry_key`s known already, by the id() of
+    the RenderedPost in `jobs`."""
+    known = dict(entries or {})  # each post's entry, hashed once for all its feeds
     keys = {}
     for info, names, posts in jobs:
         digest = hashlib.sha256(settings_digest(cfg))
         digest.update(repr((info, names)).encode())
         for rp, given in zip(posts, distinct_updated(posts), strict=True):
             if given is not rp:  # a later `updated`: this feed's own
-                digest.update(entry(given))
+                digest.update(entry_key(cfg, given))
                 continue
             if (found := known.get(id(rp))) is None:
-                found = known[id(rp)] = entry(rp)
+                found = known[id(rp)] = entry_key(cfg, rp)
             digest.update(found)
         if not posts:  # an empty feed's date is the build's
             digest.update(now.isoformat().encode())

@@ -113,6 +113,12 @@ def entry_made_from(rp: RenderedPost) -> tuple[object, ...]:
     return (*(getattr(rp.post, name) for name in _ENTRY_FIELDS), rp.summary)
 
 
+def entry_key(cfg: Config, rp: RenderedPost) -> bytes:
+    """Return what a feed's key (feedkit/site/feedkeys.py) holds of `rp`'s entry: the key
+    of all it is made from, whatever the format."""
+    return part_key(cfg, "entry", entry_made_from(rp), rp.html_utf8).encode()
+
+
 def kept_or_made(kept: Kept | None, key: Callable[[], str], make: Callable[[], bytes]) -> bytes:
     """Return what `make` gives, or what `kept` holds by `key()` (found only when kept)."""
     if kept is None:
