@@ -26,7 +26,7 @@ from feedkit.posts.expand import Templates
 from feedkit.posts.gathered import public_posts
 from feedkit.site import render as render_module
 from feedkit.site.build import build_site
-from feedkit.web import readingtimes, warm, watch
+from feedkit.web import pagememos, readingtimes, warm, watch
 from feedkit.web.preview import render_page
 from feedkit.web.previewserver import PreviewServer, make_server, prepare
 
@@ -298,7 +298,7 @@ def counted(
     """The in-process preview, and what it did since start: the posts it rendered (by
     slug), every listing of the site's files, every digest renderer made."""
     done: dict[str, list[str]] = {"rendered": [], "listed": [], "renderers": []}
-    render, listing, renderer = render_module._render, warm.snapshot, warm.DigestRenderer
+    render, listing, renderer = render_module._render, warm.snapshot, pagememos.DigestRenderer
 
     def rendered(post, *args):  # type: ignore[no-untyped-def]
         done["rendered"].append(post.slug)
@@ -315,7 +315,7 @@ def counted(
     monkeypatch.setattr(render_module, "_render", rendered)
     monkeypatch.setattr(parallel, "cores", lambda: 1)  # every render in this process
     monkeypatch.setattr(warm, "snapshot", listed)
-    monkeypatch.setattr(warm, "DigestRenderer", made)
+    monkeypatch.setattr(pagememos, "DigestRenderer", made)
     with preview_in_process(site / "feedkit.toml") as server:
         yield server, done
 

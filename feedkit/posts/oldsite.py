@@ -10,86 +10,19 @@ names such a file when it matters.
 
 from __future__ import annotations
 
-import ast
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from feedkit.config import FeedConfig
-from feedkit.configkeys import AUTHOR_KEYS, FEED_KEYS, OTHER_NAMES, SITE_KEYS
+from feedkit.configkeys import AUTHOR_KEYS, SITE_KEYS
 from feedkit.errors import ContentError
 from feedkit.models import Author
-from feedkit.posts import pelicanread, pelicansettings
 from feedkit.posts.hugoconfig import site_values
 from feedkit.posts.jekyllconfig import config_file, jekyll_config
+from feedkit.posts.oldpelican import pelican_site
+from feedkit.posts.oldsitevalues import OldSite, feed_address, feed_limit
 from feedkit.posts.postvalues import parse_authors
 from feedkit.posts.sitekind import CONFIG_DIR, HUGO_CONFIGS, PELICAN_CONFIG, decide
-from feedkit.posts.walk import PELICAN_SUFFIXES
-
-# What readers' feed readers know the old feeds by: entry IDs and the feed's address, as
-# README's "Moving from Jekyll, Hugo or Pelican" tells.
-FEED_SETTINGS = {
-    "jekyll": (("ids", "jekyll"), ("atom", "feed.xml")),
-    "hugo": (("ids", "url"), ("rss", "index.xml")),
-    "pelican": (("ids", "pelican"), ("atom", "feeds/all.atom.xml")),
-}
-NAMES = {"jekyll": "Jekyll", "hugo": "Hugo", "pelican": "Pelican"}
-_FIELD = re.compile(r"\{[^{}]*\}")
-
-
-@dataclass(frozen=True)
-class OldSite:
-    """What a Jekyll, Hugo or Pelican site in a folder says of itself."""
-
-    kind: str  # "jekyll", "hugo" or "pelican"
-    config: str  # the file (or folder) that shows it, relative to the site's folder
-    content_dir: str  # the folder feedkit reads posts from, relative to the site's folder
-    title: str = ""
-    description: str = ""
-    base_url: str = ""
-    author: str = ""
-    email: str = ""
-    language: str = ""
-    permalink: str = ""  # a Pelican site's ARTICLE_URL as feedkit's `permalink`
-    unfollowed: str = ""  # why the site's post URLs cannot be followed, when they cannot
-    # What was found but is no value feedkit.toml can take: (setting, why), for `init` to say.
-    refused: tuple[tuple[str, str], ...] = ()
-    # The settings by which the generator publishes posts before their date, drafts or
-    # expired ones, which feedkit's feeds and digests never carry: for `init` to say.
-    early: tuple[str, ...] = ()
-    # The feeds it writes besides the one feedkit keeps (a category's, an author's): for
-    # `init` to say that readers subscribed to one get nothing new.
-    unwritten: tuple[str, ...] = ()
-    # The feed readers subscribed to, as (`atom` or `rss`, its file under the output folder),
-    # when the site's configuration moved it from the generator's default (FEED_SETTINGS).
-    address: tuple[str, str] | None = None
-    # The other format's feed of the same posts, when the site writes both (Pelican's
-    # FEED_ALL_ATOM and FEED_ALL_RSS): (`rss`, its file), for readers subscribed to it.
-    also: tuple[str, str] | None = None
-    # How many entries its feed held, when it held fewer than feedkit's 20 would (jekyll-feed's
-    # posts_limit, 10 by default; Hugo's rss limit; Pelican's FEED_MAX_ITEMS); 0: no fewer.
-    limit: int = 0
-    # Its feed carried summaries only (jekyll-feed's `excerpt_only`): so do feedkit's.
-    summaries_only: bool = False
-
-    @property
-    def name(self) -> str:
-        return NAMES[self.kind]
-
-    @property
-    def feed(self) -> tuple[tuple[str, str], ...]:
-        """Return the [feed] settings that keep what readers know the old feed by; and, when
-        that feed's file has the name feedkit gives its other format (Hugo's RSS moved to
-        atom.xml by `baseName = "atom"`), that format's name elsewhere (OTHER_NAMES)."""
-        ids, default = FEED_SETTINGS[self.kind]
-        key, path = self.address or default
-        other = "rss" if key == "atom" else "atom"
-        if self.also is not None and self.also[0] == other and self.also[1] != path:
-            return ids, (key, path), self.also
-        if path == getattr(FeedConfig, other):
-            return ids, (key, path), (other, OTHER_NAMES[other])
-        return ids, (key, path)
 
 
 def find_old_site(folder: Path) -> OldSite | None:
@@ -109,7 +42,7 @@ def find_old_site(folder: Path) -> OldSite | None:
     if kind == "hugo":
         return _checked(_hugo(folder, hugo[0] if hugo else CONFIG_DIR))
     if kind == "pelican":
-        return _checked(_pelican(folder))
+        return _checked(pelican_site(folder))
     return None
 
 
@@ -146,7 +79,6 @@ EARLY = {
     "builddrafts": "buildDrafts publishes drafts",
     "buildexpired": "buildExpired publishes expired pages",
 }
-PELICAN_FUTURE = "WITH_FUTURE_DATES (unless set to False) publishes articles dated in the future"
 
 
 def _early(values: dict[str, Any]) -> tuple[str, ...]:
@@ -155,27 +87,6 @@ def _early(values: dict[str, Any]) -> tuple[str, ...]:
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
-
-
-def _address(key: str, path: str) -> tuple[str, str] | None:
-    """Return (key, path) when `path` is a file under the output folder that feedkit.toml's
-    `key` can take, None for any other (the generator's default is kept then)."""
-    try:
-        return key, FEED_KEYS[key](path.strip().lstrip("/"))
-    except (KeyError, ValueError):
-        return None
-
-
-def _limit(given: Any, default: int) -> int:
-    """Return a feed's entry limit when it is under feedkit's 20 (`given`, else the
-    generator's `default`; 0 for none): a post that had left the old feed, and comes back,
-    is new to a reader that forgot it."""
-    count = given if type(given) is int and given > 0 else default
-    return count if 0 < count < 20 else 0
-
-
-def _literal(node: Any) -> Any:
-    return node.value if isinstance(node, ast.Constant) else None
 
 
 def _hugo_rss_limit(values: dict[str, Any]) -> Any:
@@ -195,7 +106,7 @@ def _hugo_rss(values: dict[str, Any]) -> tuple[str, str] | None:
     if not isinstance(rss, dict):
         return None
     name, folder = _text(rss.get("basename")) or "index", _text(rss.get("path")).strip("/")
-    return _address("rss", f"{folder}/{name}.xml" if folder else f"{name}.xml")
+    return feed_address("rss", f"{folder}/{name}.xml" if folder else f"{name}.xml")
 
 
 def _person(value: Any) -> tuple[str, str]:
@@ -234,10 +145,10 @@ def _jekyll(folder: Path) -> OldSite:
         language=_text(values.get("lang")),
         early=_early(values),
         # jekyll-feed's `feed: path:` (feed.xml by default)
-        address=_address("atom", feed["path"])
+        address=feed_address("atom", feed["path"])
         if isinstance(feed := values.get("feed"), dict) and isinstance(feed.get("path"), str)
         else None,
-        limit=_limit(feed.get("posts_limit") if isinstance(feed, dict) else None, 10),
+        limit=feed_limit(feed.get("posts_limit") if isinstance(feed, dict) else None, 10),
         summaries_only=isinstance(feed, dict) and feed.get("excerpt_only") is True,
         unwritten=tuple(
             f"feed: {key}: writes a feed per {one} listed (feed/<name>.xml), which feedkit does not"
@@ -284,7 +195,7 @@ def _hugo(folder: Path, config: str) -> OldSite:
         language=language,
         early=_early(values),
         address=_hugo_rss(values),
-        limit=_limit(_hugo_rss_limit(values), 0),
+        limit=feed_limit(_hugo_rss_limit(values), 0),
     )
 
 
@@ -297,125 +208,3 @@ def _locale(values: dict[str, Any]) -> str:
 def _params(values: dict[str, Any]) -> dict[str, Any]:
     found = values.get("params")
     return found if isinstance(found, dict) else {}
-
-
-def _pelican_content(folder: Path) -> str:
-    """Return the content folder of a Pelican site whose pelicanconf.py sets no PATH:
-    `content` when that folder holds Markdown (as real sites keep their posts there and name
-    it on the command line, `pelican content`), else "." (Pelican's default PATH, the
-    folder itself)."""
-    content = folder / "content"
-    if content.is_dir():
-        for path in content.rglob("*"):
-            if path.suffix in PELICAN_SUFFIXES and path.is_file():
-                return "content"
-    return "."
-
-
-def _pelican(folder: Path) -> OldSite:
-    # publishconf.py over pelicanconf.py, as `from pelicanconf import *` at its top does:
-    # SITEURL is set there for the published site, "" in pelicanconf.py.
-    values = {
-        **pelicanread.assignments([folder / PELICAN_CONFIG]),
-        **pelicanread.assignments([folder / "publishconf.py"]),
-    }
-
-    def setting(name: str) -> str:
-        return (pelicanread.text_of(values.get(name), values) or "").strip()
-
-    article_url = setting("ARTICLE_URL") or "{slug}.html"  # Pelican's default
-    future = values.get("WITH_FUTURE_DATES")
-    future_off = isinstance(future, ast.Constant) and future.value is False
-    permalink = pelicansettings.permalink_of(article_url)
-    unknown = [f for f in _FIELD.findall(article_url) if f not in pelicansettings.PELICAN_FIELDS]
-    unfollowed = ""
-    # ARTICLE_URL, and the settings it is made of, set in an `if` (egberts.github.io's
-    # SITE_URL_TOP_LVL): their value is the one running the file gives.
-    blocks = {
-        **pelicanread.set_in_blocks([folder / PELICAN_CONFIG]),
-        **pelicanread.set_in_blocks([folder / "publishconf.py"]),
-    }
-    made_of = {"ARTICLE_URL"} | {
-        node.id
-        for node in ast.walk(values.get("ARTICLE_URL") or ast.Pass())
-        if isinstance(node, ast.Name)
-    }
-    if conditional := sorted(made_of & blocks.keys(), key=lambda name: name != "ARTICLE_URL"):
-        name = conditional[0]
-        made = "is" if name == "ARTICLE_URL" else f"is made of {name}, which is"
-        unfollowed = (
-            f"its ARTICLE_URL {made} set in a block (line {blocks[name]}) that only running "
-            "the file decides"
-        )
-        permalink = None  # left for the writer to set (init comments it out)
-    elif "ARTICLE_URL" in values and not setting("ARTICLE_URL"):
-        unfollowed = "its ARTICLE_URL is made in a way feedkit cannot read"
-    elif unknown:
-        unfollowed = f"its ARTICLE_URL {article_url!r} has {unknown[0]}, which feedkit cannot fill"
-    return OldSite(
-        "pelican",
-        PELICAN_CONFIG,
-        setting("PATH").strip("/") or _pelican_content(folder),
-        title=setting("SITENAME"),
-        base_url=setting("SITEURL"),
-        author=setting("AUTHOR"),
-        language=setting("DEFAULT_LANG"),
-        permalink=permalink or "",
-        unfollowed=f"{PELICAN_CONFIG}: {unfollowed}; set permalink in feedkit.toml to where "
-        "posts are, or every entry's link and ID changes"
-        if unfollowed
-        else "",
-        early=() if future_off else (PELICAN_FUTURE,),
-        unwritten=_pelican_unwritten(values),
-        address=_pelican_feed(values),
-        also=_pelican_rss(values),
-        limit=_limit(_literal(values.get("FEED_MAX_ITEMS")), 0),
-    )
-
-
-# Pelican 4.8's feeds besides the feed of all articles, with its defaults (None: off).
-PELICAN_OTHER_FEEDS = {
-    "CATEGORY_FEED_ATOM": ("a feed per category", "feeds/{slug}.atom.xml"),
-    "AUTHOR_FEED_ATOM": ("a feed per author", "feeds/{slug}.atom.xml"),
-    "AUTHOR_FEED_RSS": ("a feed per author", "feeds/{slug}.rss.xml"),
-    "TRANSLATION_FEED_ATOM": ("a feed per language", "feeds/all-{lang}.atom.xml"),
-    "CATEGORY_FEED_RSS": ("a feed per category", None),
-    "TAG_FEED_ATOM": ("a feed per tag", None),
-    "TAG_FEED_RSS": ("a feed per tag", None),
-}
-
-
-def _pelican_unwritten(values: dict[str, ast.expr]) -> tuple[str, ...]:
-    """Return what `init` says of the feeds Pelican writes besides the feed of all articles
-    (its settings, publishconf.py's over pelicanconf.py's, else its defaults), in one note."""
-    found = []
-    for name, (what, default) in PELICAN_OTHER_FEEDS.items():
-        node = values.get(name)
-        written = pelicanread.text_of(node, values) if node is not None else default
-        if written:
-            found.append(f"{what} ({name}: {written})")
-    if not found:
-        return ()
-    return (f"Pelican writes {', '.join(dict.fromkeys(found))}, which feedkit does not",)
-
-
-def _pelican_rss(values: dict[str, ast.expr]) -> tuple[str, str] | None:
-    """Return the RSS feed of all articles Pelican writes beside its Atom one (FEED_ALL_RSS
-    set, FEED_ALL_ATOM not set to None), None when it writes none."""
-    atom = values.get("FEED_ALL_ATOM")
-    if atom is not None and not pelicanread.text_of(atom, values):
-        return None  # no Atom feed: the RSS one is the feed (`_pelican_feed`)
-    path = pelicanread.text_of(values.get("FEED_ALL_RSS"), values)
-    return _address("rss", path) if path and "{" not in path else None
-
-
-def _pelican_feed(values: dict[str, ast.expr]) -> tuple[str, str] | None:
-    """Return the feed of all articles Pelican writes when the configuration moves it from
-    feeds/all.atom.xml: FEED_ALL_ATOM, else (set to None) FEED_ALL_RSS."""
-    for name, key in (("FEED_ALL_ATOM", "atom"), ("FEED_ALL_RSS", "rss")):
-        path = pelicanread.text_of(values.get(name), values)
-        if path:
-            return _address(key, path) if "{" not in path else None
-        if name not in values:
-            return None  # Pelican's own default: feeds/all.atom.xml
-    return None

@@ -13,35 +13,27 @@ same files.
 
 from __future__ import annotations
 
-import bisect
 import gc
 import os
 import threading
 from collections.abc import Callable
-from datetime import datetime
 from functools import partial
-from itertools import compress
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError, Problem
 from feedkit.mail.digest import DigestRenderer
-from feedkit.mail.rendercache import RememberingCache
-from feedkit.mail.state import PostSnapshot
 from feedkit.models import Choice, Post
-from feedkit.posts.anchors import anchor_names
 from feedkit.posts.crosscheck import body_problems
-from feedkit.posts.expand import Templates
 from feedkit.posts.gathered import LoadResult, Parsed, gather
 from feedkit.posts.layout import Layout, unread_folders
 from feedkit.posts.loader import content_folder, parse_files
 from feedkit.posts.places import Place, Skipped
 from feedkit.posts.walk import MARKDOWN_SUFFIXES, is_jekyll_post_name, walk
-from feedkit.site.build import BuildPlan, plan_build
 from feedkit.site.cache import BuildCache
 from feedkit.site.postindex import keep_posts, kept_posts, reader_cache
-from feedkit.site.postlist import PostList
+from feedkit.web.pagememos import PageMemos
 from feedkit.web.readingtimes import ReadingTimes
 from feedkit.web.watch import (
     Snapshot,
@@ -53,7 +45,6 @@ from feedkit.web.watch import (
     sum_token,
 )
 
-T = TypeVar("T")
 # Posts read since the cache was that make it worth saving every post again (20,000 take
 # about half a second): fewer are read again at the next start, in less time than that.
 KEEP_FROM = 100
@@ -62,8 +53,9 @@ KEEP_FROM = 100
 _SITE_PARTS = ("_includes", "_data", "_layouts")
 
 
-class WarmSite:
-    """The site as last read: `cfg` and `loaded`, or the `problem` that stops them.
+class WarmSite(PageMemos):
+    """The site as last read: `cfg` and `loaded`, or the `problem` that stops them, with
+    what pages need of them (feedkit/web/pagememos.py).
 
     Hold `lock` while using them; `token` names the files they were read from (the same
     files give the same token in any process), and `changed` is notified when it moves.
@@ -302,16 +294,10 @@ class WarmSite:
             self._files_total += files_sum(came) - files_sum(went)
         self.loaded, self.problem, self._files = loaded, problem, files
         self.token = sum_token(self._files_total)
-        self._memo.clear()
+        kept = self._forget_pages(loaded, same_dates)
         if loaded is not None:
             assert self.cfg is not None
-            kept = {id(post) for post in loaded.posts}
             self.reading_times.posts_read(loaded.posts, kept, self.templates)
-            self._rows = {k: v for k, v in self._rows.items() if k in kept}
-        if not same_dates:  # what chooses feed entries and public posts, made once
-            self._choices = {p.rel_path: p.choice() for p in loaded.posts} if loaded else None
-            made = (self._choices or {}).values()  # no expiry: inf, after every `now`
-            self._dates = (sorted(c.published for c in made), sorted(c.expires for c in made))
         self.reloads += 1
         self.changed.notify_all()
         # The posts stay for the process's life: the cycle collector need not scan their
@@ -346,89 +332,3 @@ class WarmSite:
         self._thread.join()
         self.watcher.close()
         self.keep()
-
-    # -- what pages need, kept until the files change -------------------------------------
-
-    def visible(self, now: datetime) -> tuple[float, ...]:
-        """Return what of the posts as read depends on `now`: how many came out and how
-        many expired by then (and `now` itself when none is shown: an empty feed's date)."""
-        cutoff = now.timestamp()
-        due = bisect.bisect_right(self._dates[0], cutoff)
-        gone = bisect.bisect_right(self._dates[1], cutoff)
-        return (due, gone) if due > gone else (due, gone, cutoff)
-
-    def memo(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
-        """Return `make()`, made once until the files change (lock held)."""
-        if key not in self._memo:
-            self._memo[key] = make()
-        return cast(T, self._memo[key])
-
-    def plan(self, now: datetime) -> BuildPlan:
-        """Return `plan_build` at `now` for the posts as read (lock held)."""
-        cfg, loaded = self.cfg, self.loaded
-        assert cfg is not None and loaded is not None
-        # Bodies rendered before are kept with the posts: after a save, only what changed
-        # is rendered again (the build cache's rule: same bytes, settings and templates).
-        renders, choices, templates = self._cache, self._choices, self.templates()
-        return self.memo(
-            ("plan", self.visible(now)),
-            lambda: plan_build(
-                cfg, now, loaded=loaded, renders=renders, choices=choices, templates=templates
-            ),
-        )
-
-    def templates(self) -> Templates:
-        """Return the Templates of the posts as read, for the feeds and the reading times
-        alike (lock held): made once a reading (listing 20,000 posts' paths, and finding
-        whose site it is from them, took ~7 ms each time)."""
-        assert self.cfg is not None and self.loaded is not None
-        cfg, posts = self.cfg, self.loaded.posts
-        return self.memo(("templates",), lambda: Templates.of_posts(cfg, posts))
-
-    def public(self, now: datetime) -> PostList:
-        """Return the posts readers may see at `now`, newest first, as the feeds choose
-        them: by their Choices' timestamps (lock held)."""
-        assert self.loaded is not None and self._choices is not None
-        posts, choices, at = self.loaded.posts, self._choices, now.timestamp()
-
-        def make() -> PostList:  # in C loops: no attribute of 20,000 posts looked up
-            mask = [c.is_public(at) for c in choices.values()]
-            shown, paths = list(compress(posts, mask)), list(compress(choices, mask))
-            ids = [choices[path].id for path in paths]
-            # Footnotes' anchors are named among every post, as `plan_build` names them.
-            anchors = anchor_names(choices.values())
-            return PostList(
-                paths, ids, lambda path: shown[paths.index(path)], [*shown], anchors=anchors
-            )
-
-        return self.memo(("public", self.visible(now)), make)
-
-    def snapshots(self, now: datetime) -> dict[tuple[str, str], PostSnapshot]:
-        """Return what digests show of the posts, as made so far at what `now` shows (lock
-        held): kept until the files change or a post comes out or expires (see
-        feedkit/mail/snapshot.py `make_record`). Each reload made them again from the files:
-        most of a page at 20,000 posts."""
-        return self.memo(("snapshots", self.visible(now)), dict)
-
-    def renderer(self) -> DigestRenderer:
-        """Return the digest renderer of the preview (lock held): kept while the settings
-        are, as its templates are compiled once (Jinja reloads a template that changed, and
-        any file beside the posts reads everything again). Its inlined HTML is remembered,
-        and kept in the site's render cache as the dry run keeps it (with its compiled
-        templates): a page made again with the same next digest (each reload, each page of
-        the post list) runs premailer not again, and the next start finds it inlined."""
-        assert self.cfg is not None
-        if self._renderer is None:
-            kept = RememberingCache.of_site(self.cfg.cache_path)
-            self._renderer = DigestRenderer(self.cfg, sample_links=True, render_cache=kept)
-        return self._renderer
-
-    def row(self, post: Post, key: tuple[object, ...], make: Callable[[], str]) -> str:
-        """Return `make()` for the post, made once while the post as read and `key` stay
-        the same (lock held)."""
-        known = self._rows.get(id(post))
-        if known and known[0] is post and known[1] == key:
-            return known[2]
-        made = make()
-        self._rows[id(post)] = (post, key, made)
-        return made
