@@ -149,6 +149,18 @@ def test_a_formula_on_its_own_ends_the_opening_like_any_other_block() -> None:
     )
 
 
+def test_a_formula_within_a_short_opening_is_read_on_with_its_text() -> None:
+    # Before a third of the limit, a formula on its own does not end the opening, which
+    # goes on past it: with the formula as text, or the lead-in would run on into the text
+    # after it ("First and display: After.").
+    body = "First and display:\n\n$$\nx^2\n$$\n\nAfter.\n"
+    assert summarize(body, None, 300) == "First and display: x² After."
+    # MathML written as a block is read the same way; a code block is still left out.
+    mathml = '<math display="block"><mi>y</mi></math>'
+    assert summarize(f"We get:\n\n{mathml}\n\nThen more.\n", None, 300) == "We get: y Then more."
+    assert summarize("Run:\n\n```\nmake\n```\n\nDone.\n", None, 300) == "Run: Done."
+
+
 def test_the_text_of_html_blocks_is_summary_text_but_not_their_scripts() -> None:
     body = '<div class="lead">An <b>HTML</b> opening.<script>alert(1)</script></div>\n'
     assert plain_text(body) == "An HTML opening."

@@ -163,7 +163,9 @@ def opening_text(markdown_text: str, limit: int, reading: Reading = PLAIN) -> st
 
     Top-level paragraphs only: code, math, tables, headings and lists read badly as prose.
     The first such block ends the opening once there is a third of `limit` of text, and a
-    lead-in paragraph ("…as follows:") right before it is dropped.
+    lead-in paragraph ("…as follows:") right before it is dropped. Before that, a formula
+    on its own is read on with the text around it, as its readable text: "We get: x² = 2
+    for…", not "We get: for…".
     """
     return " ".join(_opening(_blocks(markdown_text, reading), limit))
 
@@ -181,6 +183,9 @@ def _opening(blocks: Iterable[tuple[str, str]], limit: int) -> list[str]:
                 break
         elif kind == "FootnoteDefinition":
             break
+        elif kind == "DisplayMath" and size < limit / 3 and (text := collapse(block_text)):
+            paragraphs.append(text)
+            size += len(text) + 1
         elif size >= limit / 3:
             if paragraphs and not paragraphs[-1].endswith(_SENTENCE_END) and len(paragraphs) > 1:
                 paragraphs.pop()
