@@ -181,13 +181,39 @@ def test_math_that_cannot_be_mathml_is_a_warning_and_the_post_is_kept(
         assert '<span class="math display">$$\n\\left( \\frac{a}{b}\n$$</span>' in atom
 
 
+# Formulas no dollar marks, as MathJax finds them: `\\[…\\]` in Markdown, and an environment
+# alone, whose `\\` row breaks Markdown reads as one backslash, as the page's MathJax gets them.
+BAD_DELIMITED = (
+    "---\ntitle: Delimited\ndate: 2024-01-03\n---\nFine \\\\(x\\\\) and\n\n"
+    "\\\\[ \\qux{y} \\\\]\n\n\\begin{align}\na &= b \\\\\nc &= d\n\\end{align}\n"
+)
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_math_delimited_for_mathjax_that_cannot_be_mathml_is_a_warning(
+    make_site: MakeSite, runner: CliRunner, command: str
+) -> None:
+    cfg = make_site(posts={"delimited.md": BAD_DELIMITED})
+    result = run(runner, command, "--config", str(cfg.root / "feedkit.toml"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "content/delimited.md:7: warning: math $\\qux{y}$ cannot be made MathML (an unknown "
+        "command or unbalanced braces?); feeds show its TeX source",
+        "content/delimited.md:9: warning: math $\\begin{align} a &= b \\ c &= d \\end{align}$ "
+        "cannot be made MathML (an unknown command or unbalanced braces?); feeds show its TeX "
+        "source",
+    ]
+
+
 def test_check_warns_on_math_in_posts_no_feed_shows(make_site: MakeSite, runner: CliRunner) -> None:
     newer = "---\ntitle: Newer\ndate: 2024-02-01\n---\nText.\n"
     toml = SITE_TOML.replace("tag_feeds = true", "tag_feeds = false\nlimit = 1")
-    cfg = make_site(posts={"bad-math.md": BAD_MATH, "newer.md": newer}, toml=toml)
+    posts = {"bad-math.md": BAD_MATH, "delimited.md": BAD_DELIMITED, "newer.md": newer}
+    cfg = make_site(posts=posts, toml=toml)
     result = run(runner, "check", "--strict", "--config", str(cfg.root / "feedkit.toml"))
     assert result.exit_code == 1
-    assert result.stderr.startswith("content/bad-math.md:7: warning: math $\\foo{x}$ cannot")
+    assert "content/bad-math.md:7: warning: math $\\foo{x}$ cannot" in result.stderr
+    assert "content/delimited.md:9: warning: math $\\begin{align}" in result.stderr
     toml = toml.replace("[feed]", '[feed]\nmath = "source"')
     (cfg.root / "feedkit.toml").write_text(toml, encoding="utf-8")
     result = run(runner, "check", "--strict", "--config", str(cfg.root / "feedkit.toml"))

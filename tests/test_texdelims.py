@@ -11,7 +11,7 @@ import pytest
 from feedkit.posts.markup import render_html
 from feedkit.posts.plaintext import summarize
 from feedkit.posts.reading import Reading
-from feedkit.posts.texdelims import convert
+from feedkit.posts.texdelims import convert, formulas
 from feedkit.site.build import plan_build
 
 from conftest import NOW, MakeSite
@@ -305,3 +305,18 @@ def test_a_formula_whose_reading_would_change_the_text_around_it_stays_as_writte
     assert dollar_escapes("$a \\\\\\\\$\n", "commonmark") == "$a \\\\$\n"  # an even number
     # Over lines in a quote: each line keeps its `>`.
     assert dollar_escapes("> $$a\\_b\n> c\\_d$$\n", "commonmark") == "> $$a_b\n> c_d$$\n"
+
+
+def test_the_formulas_convert_makes_are_given_with_their_lines() -> None:
+    # For `markup.math_warnings`: each with the line it starts on, its TeX as rendering gets
+    # it (escapes read), and whether it is displayed; none in code, none with dollars.
+    text = (
+        "Text \\\\(a\\\\) then\n\n<div>\n\\[ \\bad{b} \\]\n</div>\n\n"
+        "\\begin{equation}\nc \\\\\n\\end{equation}\n\n`\\\\(code\\\\)` and $x$\n"
+    )
+    assert formulas(text) == [
+        (1, "a", False),
+        (4, "\\bad{b}", True),
+        (7, "\\begin{equation}\nc \\\n\\end{equation}", True),
+    ]
+    assert formulas("No delimiters, $x$ only.\n") == []

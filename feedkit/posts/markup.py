@@ -38,7 +38,7 @@ _OPTIONS = PLAIN.options  # tables, footnotes, strikethrough, math, heading IDs,
 _SMART = pyromark.Options.ENABLE_SMART_PUNCTUATION
 # What pulldown-cmark's writer makes of math: its own markup, nothing a post wrote, so this
 # pattern meets exactly one shape (math text is escaped: no "<" in it).
-_MATH_SPAN = re.compile(r'<span class="math math-(inline|display)">([^<]*)</span>')
+_MATH_SPAN = texdelims.MATH_SPAN
 # A self-closed non-void element written in a post: `<a name="x" />`. This pattern and the
 # one below are compiled (and kept by re) when first used: few posts and titles need them.
 _SELF_CLOSED_TAG = r"<[a-zA-Z][a-zA-Z0-9-]*\b[^<>]*?/>"
@@ -166,7 +166,12 @@ def math_warnings(post: Post, body: str, reading: Reading = PLAIN) -> list[Probl
     """Return a warning, at its line, for each formula of a post that stays TeX in feeds,
     its escapes read as `reading` reads them (`texdelims.dollar_escapes`: lines kept)."""
     warnings = []
-    for line, tex in unconverted_math(texdelims.dollar_escapes(body, reading.dollar_escapes)):
+    body = texdelims.dollar_escapes(body, reading.dollar_escapes)
+    # The formulas MathJax's delimiters make (`\\[…\\]`, `\begin{align}…`), tried as
+    # rendering tries them, with those written between dollars.
+    made = texdelims.formulas(body, reading.kramdown_math, reading.render_math)
+    unconverted = [(line, tex) for line, tex, shown in made if tex_to_mathml(tex, shown) is None]
+    for line, tex in sorted(unconverted_math(body) + unconverted):
         shown = " ".join(tex.split())
         shown = shown if len(shown) <= 60 else shown[:59] + "…"
         warnings.append(

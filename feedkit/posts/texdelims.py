@@ -144,6 +144,42 @@ _NO_ESCAPE = r"(?!)(.)"  # a group, as the others have, that never matches
 
 @lru_cache(maxsize=8)  # a post's body is read for its HTML and again for its summary
 def _convert(text: str, kramdown: bool = False, as_written: bool = False) -> str:
+    edits = _edits(text, kramdown, as_written)
+    data = text.encode()
+    for start, end, new in sorted(edits, reverse=True):
+        data = data[:start] + new + data[end:]
+    return data.decode() if edits else text
+
+
+def formulas(
+    text: str, kramdown: bool = False, as_written: bool = False
+) -> list[tuple[int, str, bool]]:
+    """Return (line in `text`, TeX, displayed) of each formula `convert` makes pyromark's
+    math of: those the `$…$` of `text` are not (for `markup.math_warnings`)."""
+    if not has_delimiters(text):
+        return []
+    data = text.encode()
+    found = []
+    for start, _, new in sorted(_edits(text, kramdown, as_written)):
+        line = data.count(b"\n", 0, start) + 1
+        made = new.decode()
+        if not made.startswith("$"):  # raw HTML, its formulas as pyromark's spans
+            for m in MATH_SPAN.finditer(made):
+                at = line + made.count("\n", 0, m.start())
+                found.append((at, html.unescape(m[2]), m[1] == "display"))
+        elif made.startswith("$$"):
+            found.append((line, made[2:-2], True))
+        else:
+            found.append((line, made[1:-1], False))
+    return found
+
+
+# pyromark's math in its HTML, as `_html_math` writes it in raw HTML too: (kind, TeX escaped).
+MATH_SPAN = re.compile(r'<span class="math math-(inline|display)">([^<]*)</span>')
+
+
+def _edits(text: str, kramdown: bool, as_written: bool) -> list[tuple[int, int, bytes]]:
+    """Return `convert`'s edits of `text`: (start, end, the bytes there after), by byte."""
     escape = _NO_ESCAPE if as_written else _KRAMDOWN_ESCAPE if kramdown else _ESCAPE
     in_text = _IN_HTML if as_written else _IN_TEXT
     data = text.encode()
@@ -183,9 +219,7 @@ def _convert(text: str, kramdown: bool = False, as_written: bool = False) -> str
             )
             math = f"$${tex}$$" if alone else f"${tex}$"
             edits.append((env.start(), env.end(), math.encode()))
-    for start, end, new in sorted(edits, reverse=True):
-        data = data[:start] + new + data[end:]
-    return data.decode() if edits else text
+    return edits
 
 
 # A blank line (its line end, up to the next): in TeX, nothing.

@@ -158,11 +158,13 @@ def _nothing_to_find(
     none of them."""
     from feedkit.posts.fences import dollars_only_in_code
     from feedkit.posts.kramdown_look import has_kramdown
+    from feedkit.posts.texdelims import has_delimiters
 
     return (
         templates.unchanged(post, view)
-        # `markup.unconverted_math`'s, `kramdown.prepare`'s and `_check_body`'s own first
-        # looks, in the same order.
+        # `markup.math_warnings`'s (MathJax's delimiters, then `$`), `kramdown.prepare`'s
+        # and `_check_body`'s own first looks, in the same order.
+        and (math != "mathml" or not has_delimiters(view))
         and (math != "mathml" or "$" not in view or dollars_only_in_code(view))
         and not (reading.kramdown and has_kramdown(view))
         and not (reading.footnotes and not reading.python_markdown and "^" in view and "[^" in view)
