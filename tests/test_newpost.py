@@ -14,7 +14,7 @@ from feedkit.cli import main
 from feedkit.posts.loader import load_posts
 from feedkit.posts.newpost import SLUG_CHARS, new_post, post_slug
 
-from conftest import NOW, NOW_ENV, MakeSite
+from conftest import NOW, NOW_ENV, SITE_TOML, MakeSite
 
 
 def only_post(cfg, path: Path):  # type: ignore[no-untyped-def]
@@ -170,3 +170,28 @@ def test_slugs_are_short_and_never_empty() -> None:
 )
 def test_brackets_and_slashes_keep_words_apart(title: str, slug: str) -> None:
     assert post_slug(title) == slug
+
+
+def test_new_in_a_jekyll_site_dates_the_post_in_its_zone_and_keeps_a_draft_from_jekyll(
+    make_site: MakeSite,
+) -> None:
+    # A Jekyll site's _config.yml names its zone, and feedkit.toml none (as `init` writes
+    # it): the build reads the post's date there, so `new` dates it there, or the file's
+    # name says one day and the URL the next (20:00 UTC is 05:00 the next day in Tokyo).
+    # A draft is `published: false`, which Jekyll reads: its `draft:` means nothing to
+    # Jekyll, which would publish the post at once.
+    toml = SITE_TOML.replace('timezone = "Europe/Berlin"\n', "")
+    cfg = make_site(posts={"_posts/.keep": ""}, toml=toml)
+    root = cfg.root
+    (root / "content" / "_config.yml").write_text("timezone: Asia/Tokyo\n", encoding="utf-8")
+    late = datetime.fromisoformat("2026-11-21T20:00:00+00:00")
+    path = new_post(cfg, "Late in Tokyo", late, body="Text.")
+    assert path.name == "2026-11-22-late-in-tokyo.md"
+    assert "date: 2026-11-22T05:00:00+09:00\n" in path.read_text(encoding="utf-8")
+    draft = new_post(cfg, "Not yet", late, draft=True, body="Text.")
+    assert "\npublished: false\n" in draft.read_text(encoding="utf-8")
+    assert "draft:" not in draft.read_text(encoding="utf-8")
+    built = feedkit(root, "build")
+    assert built.exit_code == 0, built.output
+    assert "1 published, 1 draft(s)" in built.stdout
+    assert entry_links(root) == ["https://example.com/blog/2026/11/22/late-in-tokyo.html"]

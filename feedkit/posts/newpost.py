@@ -4,15 +4,20 @@ The post goes where the site keeps its posts: a Jekyll site's `_posts/` as
 `2024-05-01-slug.md` (made only when the content folder has no post yet: it changes which
 files are posts), the content folder's `posts/` when it has one (Hugo's habit, and what
 `feedkit init` makes), else the content folder itself. Its front matter is the title (YAML
-quotes what needs quoting), the date and time now in the site's zone, and `draft: true` or
-tags when asked; the slug comes from the title as the build would make it from a file name,
-with -2, -3… when a post file has it already.
+quotes what needs quoting), the date and time now in the zone the build reads the site's
+dates in (a Jekyll, Hugo or Pelican site's own, unless feedkit.toml names one), and tags when
+asked, and for a draft `draft: true`, or on a Jekyll site `published: false`, the flag
+Jekyll itself reads (it publishes a post in `_posts/` whatever its `draft:` says); the slug
+comes from the title as the build would make it from a file name, with -2, -3… when a post
+file has it already.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from feedkit.config import Config
 from feedkit.errors import OutputError
@@ -39,10 +44,19 @@ def post_slug(title: str) -> str:
     return slug or FALLBACK_SLUG
 
 
-def posts_folder(cfg: Config) -> tuple[Path, bool]:
-    """Return the folder a new post goes in, and whether it is a Jekyll `_posts/`: where
-    the build will take it for a post (sitekind.py) without taking any other file for
-    something else than it does now."""
+class NewPlace(NamedTuple):
+    """Where a new post goes and how its front matter is written (see `posts_folder`)."""
+
+    folder: Path
+    dated_name: bool  # named as Jekyll names a post in `_posts/`: `2024-05-01-slug.md`
+    zone: tzinfo  # the zone the build reads the site's dates in
+    jekyll: bool  # a Jekyll site's: a draft is `published: false`
+
+
+def posts_folder(cfg: Config) -> NewPlace:
+    """Return the folder a new post goes in, and how it is written there: where the build
+    will take it for a post (sitekind.py) without taking any other file for something else
+    than it does now."""
     from feedkit.posts.layout import Layout, unread_folders
     from feedkit.posts.places import Skipped
 
@@ -51,8 +65,12 @@ def posts_folder(cfg: Config) -> tuple[Path, bool]:
     paths = [path for path, _ in found]
     layout = Layout(cfg, paths)
     kind = layout.kind
+    # The zone of the site's dates, as the build reads a post's (postmeta.py): a Jekyll or
+    # Pelican site's own, a Hugo site's timeZone, else feedkit.toml's.
+    zone = layout.post.timezone or layout.hugo_timezone or cfg.timezone
+    place = partial(NewPlace, zone=zone, jekyll=layout.jekyll)
     if kind.within:
-        return content, True
+        return place(content, True)
     # A Jekyll site whose posts are in _posts/ (at the top, or in a category's folder), or
     # that has made one. Without one, every Markdown file of a site that is Jekyll's by its
     # _config.yml is a post (a GitHub Pages folder of posts, say): a _posts/ made for the
@@ -62,13 +80,16 @@ def posts_folder(cfg: Config) -> tuple[Path, bool]:
         or (content / "_posts").is_dir()
         or (kind.jekyll and all(isinstance(layout.place(path), Skipped) for path in paths))
     ):
-        return content / "_posts", True
+        return place(content / "_posts", True)
     posts = content / "posts"
-    return (posts if posts.is_dir() else content), False
+    return place(posts if posts.is_dir() else content, False)
 
 
-def front_matter(title: str, when: datetime, draft: bool, tags: list[str]) -> str:
-    """Return the YAML front matter block (with its `---` lines) of a new post."""
+def front_matter(
+    title: str, when: datetime, draft: bool, tags: list[str], jekyll: bool = False
+) -> str:
+    """Return the YAML front matter block (with its `---` lines) of a new post; a draft's
+    written as a Jekyll site's posts are kept from its pages, with `jekyll`."""
     import yaml  # PyYAML quotes what a title needs quoted: a colon, a quote, a leading dash
 
     def dump(value: object, flow: bool) -> str:
@@ -78,7 +99,7 @@ def front_matter(title: str, when: datetime, draft: bool, tags: list[str]) -> st
     # timestamp: PyYAML would write a space for the T).
     text = dump({"title": title}, False) + f"date: {when.isoformat()}\n"
     if draft:
-        text += "draft: true\n"
+        text += "published: false\n" if jekyll else "draft: true\n"
     if tags:
         text += f"tags: {dump(tags, True)}"  # [a, b]
     return f"---\n{text}---\n"
@@ -100,14 +121,15 @@ def new_post(
     title = " ".join(title.split())  # a title is one line
     if not title:
         raise ValueError("the title is empty")
-    when = now.astimezone(cfg.timezone).replace(microsecond=0)
-    folder, jekyll = posts_folder(cfg)
-    prefix = f"{when:%Y-%m-%d}-" if jekyll else ""
+    folder, dated_name, zone, jekyll = posts_folder(cfg)
+    when = now.astimezone(zone).replace(microsecond=0)
+    prefix = f"{when:%Y-%m-%d}-" if dated_name else ""
     slug = post_slug(title)
-    text = front_matter(title, when, draft, list(tags or ())) + (f"\n{body}\n" if body else "")
+    text = front_matter(title, when, draft, list(tags or ()), jekyll)
+    text += f"\n{body}\n" if body else ""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        taken = _slugs_taken(folder, jekyll)
+        taken = _slugs_taken(folder, dated_name)
         number = 1
         while True:
             name = slug if number == 1 else f"{slug}-{number}"
