@@ -182,6 +182,46 @@ def test_a_stale_feed_that_cannot_be_removed_is_named_after_the_new_feeds_are_in
     assert b"Zeta, retitled" in (site / "public" / "tags" / "omega" / "atom.xml").read_bytes()
 
 
+def test_each_build_removes_the_feeds_of_tags_gone_since_the_one_before(site: Path) -> None:
+    # zeta's feeds go with this build; omega's, made by it, with the next (the record that
+    # this build leaves names the folder as the first did).
+    assert feedkit(site, "build").returncode == 0
+    tags = site / "public" / "tags"
+    assert sorted(p.name for p in tags.iterdir()) == ["alpha", "beta", "omega"]
+    (site / "content" / "zeta.md").write_text(post("Zeta", "2023-12-01", tags="alpha"))
+    assert feedkit(site, "build").returncode == 0
+    assert sorted(p.name for p in tags.iterdir()) == ["alpha", "beta"]
+
+
+def test_a_new_output_folder_keeps_the_files_of_the_same_names_in_it(site: Path) -> None:
+    # The record of what feedkit wrote is of public/: after output_dir names static/, a
+    # file there that has the name of one feedkit wrote in public/ is the site's own (a
+    # JSON file of the theme's, say), and no feed of this build's: it stays. So does public/.
+    mine = site / "static" / "feed.json"
+    mine.parent.mkdir()
+    mine.write_text('{"mine": 1}\n', encoding="utf-8")
+    (mine.parent / "tags" / "zeta").mkdir(parents=True)
+    (mine.parent / "tags" / "zeta" / "atom.xml").write_text("the site's", encoding="utf-8")
+    before = on_disk(site)
+    toml = (site / "feedkit.toml").read_text(encoding="utf-8")
+    (site / "feedkit.toml").write_text(
+        'output_dir = "static"\n' + toml.replace("[feed]", "[feed]\njson_feed = false"),
+        encoding="utf-8",
+    )
+    built = feedkit(site, "build")
+    assert built.returncode == 0, built.stderr
+    assert mine.read_text(encoding="utf-8") == '{"mine": 1}\n'
+    assert (mine.parent / "tags" / "zeta" / "atom.xml").read_text(encoding="utf-8") == "the site's"
+    assert on_disk(site) == before  # public/ as the last build left it
+    assert b"Post 2, retitled" in (site / "static" / "atom.xml").read_bytes()
+    # Back in public/, the record is static/'s: what is in public/ stays, zeta's stale feeds
+    # and the JSON Feed no longer made among them (the cost of never removing a stranger).
+    (site / "feedkit.toml").write_text(toml.replace("[feed]", "[feed]\njson_feed = false"))
+    assert feedkit(site, "build").returncode == 0
+    assert (site / "public" / "tags" / "zeta" / "atom.xml").exists()
+    assert (site / "public" / "feed.json").exists()
+
+
 # What renders the few posts a feed shows and writes its files; none of it reads posts.
 RENDERING = (
     "feedgen",

@@ -39,7 +39,15 @@ def _finish_outputs(
     out_dir: Path, names: list[str], written: list[Path], cache_dir: Path
 ) -> list[str]:
     """Remove the files an earlier build wrote and this one did not, record `names`; return
-    every file changed."""
+    every file changed.
+
+    The record's first line is the output folder, relative to the site's (`/public`): the
+    names under it are that folder's. When feedkit.toml names another folder since, the
+    files the earlier build wrote are in the other, and a file of the same name in this
+    one is someone else's: none is removed. (A record without that line, as builds before
+    it wrote, is this folder's.)"""
+    import os
+
     from feedkit.atomicfile import write_atomically
 
     files = set(names)
@@ -49,7 +57,10 @@ def _finish_outputs(
         recorded = manifest.read_bytes()
     except OSError:
         recorded = b""
+    where = "/" + Path(os.path.relpath(out_dir, cache_dir.parent)).as_posix()
     previous = recorded.decode("utf-8", "replace").splitlines()
+    if previous and previous[0].startswith("/"):  # a name is relative: the folder's line
+        previous = previous[1:] if previous[0] == where else []
     for name in sorted(set(previous) - set(files)):
         stale = out_dir / name
         if ".." in Path(name).parts or Path(name).is_absolute():
@@ -69,7 +80,7 @@ def _finish_outputs(
                 folder.rmdir()  # only succeeds when empty
             except OSError:
                 break
-    listing = "".join(f"{name}\n" for name in sorted(files)).encode()
+    listing = "".join(f"{name}\n" for name in [where, *sorted(files)]).encode()
     if listing != recorded:
         try:
             write_atomically(manifest, listing)
