@@ -12,6 +12,7 @@ import errno
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -220,6 +221,41 @@ def test_a_new_output_folder_keeps_the_files_of_the_same_names_in_it(site: Path)
     assert feedkit(site, "build").returncode == 0
     assert (site / "public" / "tags" / "zeta" / "atom.xml").exists()
     assert (site / "public" / "feed.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("settings", "victim"),
+    [
+        ('output_dir = "."\n', ('[feed]\natom = "feedkit.toml"', "feedkit.toml")),
+        ('output_dir = "content"\n', ('[feed]\njson = "p1.md"', "content/p1.md")),
+    ],
+)
+def test_a_file_no_build_wrote_that_is_no_feed_is_never_replaced(
+    tmp_path: Path, settings: str, victim: tuple[str, str]
+) -> None:
+    # Settings that put a feed where the site's own file is: feedkit.toml, a post. The
+    # build fails naming the file, before it writes any; the file is as it was.
+    feed_setting, name = victim
+    (tmp_path / "content").mkdir()
+    for i in range(2):
+        (tmp_path / "content" / f"p{i}.md").write_text(post(f"Post {i}", f"2024-01-0{i + 1}"))
+    toml = settings + SITE_TOML.replace("[feed]", feed_setting)
+    (tmp_path / "feedkit.toml").write_text(toml, encoding="utf-8")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    failed = feedkit(tmp_path, "build")
+    assert failed.returncode == 1
+    assert failed.stderr.startswith(f"error: {tmp_path / name}: is there and no feed; ")
+    assert failed.stderr.endswith("(nothing was written)\n")
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert {p: b for p, b in after.items() if ".feedkit" not in p.parts} == before
+
+
+def test_a_feed_no_build_wrote_is_replaced(site: Path) -> None:
+    # Whoever wrote it: the feeds a site keeps in git, say, built again in a fresh clone,
+    # which has no record of what feedkit wrote.
+    shutil.rmtree(site / ".feedkit")
+    assert feedkit(site, "build").returncode == 0
+    assert b"Post 2, retitled" in (site / "public" / "atom.xml").read_bytes()
 
 
 # What renders the few posts a feed shows and writes its files; none of it reads posts.
