@@ -908,3 +908,49 @@ def test_an_html_character_reference_in_a_title_that_is_text_is_warned_of(
     # One post is "1 post".
     (tmp_path / "content" / "plain.md").unlink()
     assert run_feedkit(tmp_path, "check").stdout.startswith("OK: 1 post: 1 published,")
+
+
+@pytest.mark.parametrize("opens", [False, True])
+def test_a_folder_that_cannot_be_listed_is_named_and_nothing_is_written(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, opens: bool
+) -> None:
+    # Its posts are unknown: the run stops, as for a post file that cannot be read, naming
+    # the folder, rather than go on without them (or fail with a traceback, as the walk
+    # did). Root reads any folder, so the refusal is made here: the folder cannot be
+    # listed, and cannot be opened either (mode 000), or can (no search permission).
+    import errno
+    import os
+
+    from click.testing import CliRunner
+
+    inside = "---\ntitle: Inside\ndate: 2024-01-01\n---\nText.\n"
+    cfg = make_site("posts/draft.md", posts={"locked/inside.md": inside})
+    locked = str(cfg.content_path / "locked")
+    real_scandir, real_open = os.scandir, os.open
+
+    def refused(path: object) -> OSError:
+        return PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    def scandir(path: Any = ".") -> Any:
+        if str(path) == locked:
+            raise refused(path)
+        return real_scandir(path)
+
+    def open_(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if not opens and str(path) == locked:
+            raise refused(path)
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "open", open_)
+    why = "is a folder that cannot be listed" if opens else "cannot be read"
+    for command in ("build", "check"):
+        result = CliRunner().invoke(
+            main, [command, "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+        )
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (
+            f"content/locked: {why}: Permission denied\n"
+            "error: 1 problem in the content; nothing was written\n"
+        )
+    assert not cfg.output_path.exists()

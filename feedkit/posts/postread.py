@@ -54,7 +54,7 @@ def read_head(
     # A bare file descriptor: io.open's buffered file object costs more than the reading.
     fd = os.open(path, _OPEN_FLAGS)
     try:
-        status = _post_status(fd, shown)
+        status = _post_status(fd, path, shown)
         size = status.st_size
         _noticed(fd)
         raw = os.read(fd, HEAD_BYTES)  # one call reads it, but for a short read
@@ -85,7 +85,7 @@ def read_whole(
     reads its body too (`feedkit check`)."""
     fd = os.open(path, _OPEN_FLAGS)
     try:
-        status = _post_status(fd, shown)
+        status = _post_status(fd, path, shown)
         _noticed(fd)
         raw = os.read(fd, status.st_size + 1)
         if len(raw) != status.st_size:  # grown since, or a short read: the rest, to the end
@@ -98,11 +98,20 @@ def read_whole(
     return whole, stat_key(status), raw
 
 
-def _post_status(fd: int, shown: str) -> os.stat_result:
+def _post_status(fd: int, path: Path | str, shown: str) -> os.stat_result:
     """Return the status of an open post file; raise when it is a folder, or anything else
     but a regular file."""
     status = os.fstat(fd)
-    if stat_mode.S_ISDIR(status.st_mode):  # `walk` lists a folder only for a link loop
+    # `walk` lists a folder only for a link loop, or one it could not list (it may hold
+    # posts: the run stops rather than go on without them).
+    if stat_mode.S_ISDIR(status.st_mode) and not os.path.islink(path):
+        try:
+            os.scandir(path).close()
+            why = "went away while it was read"
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+        raise FileProblems([Problem(shown, 0, f"is a folder that cannot be listed: {why}")])
+    if stat_mode.S_ISDIR(status.st_mode):
         raise FileProblems(
             [
                 Problem(

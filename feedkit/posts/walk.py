@@ -131,8 +131,8 @@ def walk(
     status when it opens it, and a stat call per file costs as much as the rest of the walk.
 
     What cannot be read is listed too, for reading it to say why: a post file's link that
-    leads nowhere or back to itself, and a folder's link back to a folder that holds it
-    (which is not followed: the walk would never end).
+    leads nowhere or back to itself, a folder's link back to a folder that holds it (which
+    is not followed: the walk would never end), and a folder that cannot be listed.
     """
     found: list[tuple[str, StatKey | None]] = []
     root = str(content_dir)
@@ -145,7 +145,12 @@ def walk(
     while pending:
         folder, holders = pending.pop()
         plain: list[str] = []  # plain post files, by name: their statuses are taken below
-        with os.scandir(folder) as entries:
+        try:
+            listing = os.scandir(folder)
+        except OSError:  # unreadable: listed, for reading it to say why (it may hold posts)
+            found.append((folder, None))
+            continue
+        with listing as entries:
             for entry in entries:
                 name = entry.name
                 if name.startswith("."):
