@@ -954,3 +954,22 @@ def test_a_folder_that_cannot_be_listed_is_named_and_nothing_is_written(
             "error: 1 problem in the content; nothing was written\n"
         )
     assert not cfg.output_path.exists()
+
+
+def test_a_problem_is_at_its_key_s_line_after_blank_lines(make_site: MakeSite) -> None:
+    # A blank line before the key: the line found was the blank one's (`^\s*` ran on over
+    # the line end), one or more lines too early.
+    cfg = make_site(
+        posts={
+            "after-comment.md": "---\n# comment\n\n\ndate: 2024-13-01\ntitle: L\n---\nx\n",
+            "after-blank.md": "---\ntitle: T\n\ndate: 2024-13-01\n---\nx\n",
+            "toml.md": "+++\ntitle = 'T'\n\n\ntags = 3\ndate = 2024-01-01\n+++\nx\n",
+        }
+    )
+    with pytest.raises(ContentError) as info:
+        load_posts(cfg)
+    assert [f"{p.path}:{p.line}" for p in info.value.problems] == [
+        "content/after-blank.md:4",
+        "content/after-comment.md:5",
+        "content/toml.md:5",
+    ]

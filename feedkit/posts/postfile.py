@@ -87,7 +87,7 @@ def line_of_key(head: str, keys: tuple[str, ...], ignore_case: bool = False) -> 
     `keys` it gives (`key:` or `key =`, the key quoted or not); None when it gives none."""
     flags = re.M | (re.I if ignore_case else 0)
     for key in keys:
-        m = re.search(rf"""^\s*["']?{re.escape(key)}["']?\s*[:=]""", head, flags)
+        m = re.search(rf"""^[ \t]*["']?{re.escape(key)}["']?[ \t]*[:=]""", head, flags)
         if m is not None:
             return head.count("\n", 0, m.start())
     return None
