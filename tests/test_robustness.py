@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -195,6 +195,43 @@ def test_a_file_where_the_state_folder_should_be_is_a_clear_error(
     assert (code, out) == (1, "")
     assert err == f"error: {tmp_path / '.feedkit'}: cannot make this folder: File exists\n"
     assert smtp_server.messages == []
+
+
+@pytest.mark.parametrize(
+    ("table", "commands"),
+    [
+        ("recipients", (["digest", "--status"], ["digest"])),
+        ("readers", (["digest"], ["subscribers", "list"])),
+    ],
+)
+def test_a_damaged_state_database_is_named_by_every_command_not_a_traceback(
+    tmp_path: Path, table: str, commands: tuple[list[str], ...]
+) -> None:
+    # A page in the middle of the file overwritten (a disk's, a copy's fault): the file
+    # opens, and SQLite finds the damage only where a query reads that page.
+    import sqlite3
+
+    readers = [(f"r{i}@example.org", f"Reader {i}") for i in range(300)]
+    make_digest_site(tmp_path, readers, posts=2)
+    config = tmp_path / "feedkit.toml"
+    assert run_feedkit(config, "digest")[0] == 0  # the first run: the archive recorded
+    write_post(tmp_path, "new", "A new post", NOW - timedelta(hours=1))
+    assert run_feedkit(config, "digest")[0] == 0  # a digest with 300 recipients
+    state = tmp_path / ".feedkit" / "state.db"
+    with sqlite3.connect(state) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name=?", (table,)
+        ).fetchone()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(state.read_bytes())
+    data[(root - 1) * page_size : root * page_size] = bytes([0x5A]) * page_size
+    state.write_bytes(bytes(data))
+    for command in commands:
+        code, out, err = run_feedkit(config, *command)
+        assert code == 1, (command, out, err)
+        assert err.startswith(f"error: {state}: the state database is damaged ("), command
+        assert "Traceback" not in err
 
 
 def test_faults_are_retried_until_everyone_has_each_post_once(

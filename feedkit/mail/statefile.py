@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from feedkit.errors import FeedkitError
 
@@ -121,12 +122,104 @@ class StateError(FeedkitError):
     """The state database cannot be opened or is not feedkit's."""
 
 
+def _damaged(conn: sqlite3.Connection, exc: sqlite3.DatabaseError) -> Exception:
+    """Return what to raise for `exc`, met reading or writing the state at `conn`: a
+    StateError naming the file when SQLite found it damaged (its plain DatabaseError,
+    "database disk image is malformed"); `exc` itself otherwise (a constraint, a lock)."""
+    if type(exc) is not sqlite3.DatabaseError:
+        return exc
+    path = getattr(conn, "path", "the state database")
+    return StateError(
+        f"{path}: the state database is damaged ({exc}); nothing more was recorded in it. "
+        "Put back a copy made before (sqlite3's .backup makes one while feedkit runs); "
+        "`sqlite3 FILE 'PRAGMA integrity_check'` lists what is damaged"
+    )
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor on the state file whose SQLite errors for a damaged file name it."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.connection, exc) from exc
+
+    def executemany(self, sql: str, parameters: Any, /) -> _Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.connection, exc) from exc
+
+    def executescript(self, script: str, /) -> Any:
+        try:
+            return super().executescript(script)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.connection, exc) from exc
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.connection, exc) from exc
+
+    def fetchmany(self, size: int | None = 1) -> list[Any]:
+        try:
+            return super().fetchmany(size)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.connection, exc) from exc
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.connection, exc) from exc
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.connection, exc) from exc
+
+
+class _Connection(sqlite3.Connection):
+    """A connection to the state file at `path`: its cursors (`execute` makes one) say
+    which file is damaged, when SQLite finds it so."""
+
+    path: Path
+
+    def cursor(self, factory: Any = _Cursor) -> Any:
+        return super().cursor(factory)
+
+    # sqlite3's own `execute` makes a plain cursor, whatever `cursor` makes.
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any:
+        return self.cursor().executemany(sql, parameters)
+
+    def executescript(self, script: str, /) -> Any:
+        return self.cursor().executescript(script)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self, exc) from exc
+
+
+def _opened(path: Path, target: str, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, timeout=30, isolation_level=None, uri=uri, factory=_Connection)
+    conn.path = path  # type: ignore[attr-defined]
+    return conn
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Return a connection to the state file at `path`, created (owner-only) when missing
     and brought to this feedkit's schema."""
     try:
         _create_private(path)
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        conn = _opened(path, str(path))
         conn.execute("PRAGMA journal_mode=WAL")
         # FULL: a recorded delivery survives a power cut, not just a killed process.
         conn.execute("PRAGMA synchronous=FULL")
@@ -159,9 +252,7 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     """Return a read-only connection to the state file at `path`: nothing is created or
     changed, the file's bytes stay exactly as they were."""
     try:
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None
-        )
+        conn = _opened(path, f"{path.resolve().as_uri()}?mode=ro", uri=True)
         conn.execute("SELECT count(*) FROM meta").fetchone()
     except sqlite3.DatabaseError as exc:
         raise StateError(f"{path}: cannot read the state database: {exc}") from exc
