@@ -112,6 +112,40 @@ def test_check_strict_fails_on_warnings(make_site: MakeSite, runner: CliRunner) 
     ]
 
 
+def test_build_strict_with_warnings_writes_nothing(make_site: MakeSite, runner: CliRunner) -> None:
+    # A warning fails a strict build, as an error does: the feeds readers fetch stay as they
+    # were (the first build, here none; later, the last build's, bytes and times).
+    cfg = make_site(posts={"fine.md": "---\ntitle: Fine\ndate: 2024-05-01\n---\nText.\n"})
+    config = str(cfg.root / "feedkit.toml")
+    (cfg.content_path / "control-chars.md").write_bytes(
+        (FIXTURES / "posts" / "control-chars.md").read_bytes()
+    )
+    said = [
+        "content/control-chars.md:2: warning: removed 1 control character(s) that XML feeds "
+        "cannot carry (first: U+0007)",
+        "content/control-chars.md:5: warning: removed 2 control character(s) that XML feeds "
+        "cannot carry (first: U+000C)",
+        "error: 2 warning(s) and --strict is on; nothing was written",
+    ]
+    for _ in range(2):  # the second from the cache of none, as the first left it
+        result = run(runner, "build", "--strict", "--config", config)
+        assert (result.exit_code, result.stdout, result.stderr.splitlines()) == (1, "", said)
+        assert [p for p in cfg.output_path.rglob("*") if p.is_file()] == []
+    (cfg.content_path / "control-chars.md").unlink()
+    assert run(runner, "build", "--strict", "--config", config).exit_code == 0
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in cfg.output_path.rglob("*.*")}
+    (cfg.content_path / "control-chars.md").write_bytes(
+        (FIXTURES / "posts" / "control-chars.md").read_bytes()
+    )
+    result = run(runner, "build", "--strict", "--config", config)
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (1, said[-1])
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in cfg.output_path.rglob("*.*")}
+    assert after == before
+    built = run(runner, "build", "--config", config)  # without --strict: written, warned
+    assert (built.exit_code, built.stderr.splitlines()) == (0, said[:2])
+    assert b"Control" in (cfg.output_path / "atom.xml").read_bytes()
+
+
 def test_a_published_post_with_no_text_is_a_warning_naming_its_file(
     make_site: MakeSite, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -67,10 +67,17 @@ def run_build(
                 config_file=config_path,
                 walked=walked,
                 waiting=lambda text: echo(f"note: {text}", err=True),
+                strict=strict,
             )
         report(plan.warnings)
         if plan.cache_discarded:
             echo(f"note: build cache thrown away: {plan.cache_discarded}", err=True)
+        if plan.held:  # a strict build with warnings wrote nothing
+            echo(
+                f"error: {len(plan.warnings)} warning(s) and --strict is on; nothing was written",
+                err=True,
+            )
+            sys.exit(1)
         out = display_path(cfg.output_path, Path.cwd())
         if plan.reused:
             echo(up_to_date_line(out, numbers(plan)))
@@ -80,7 +87,7 @@ def run_build(
                 + counts_text(*numbers(plan))
             )
         refresh_web_copies(cfg)  # a lost output folder gets the digests' pages back
-        if strict and plan.warnings:
+        if strict and plan.warnings:  # found once the files were in place: a cache unsaved
             echo(f"error: {len(plan.warnings)} warning(s) and --strict is on", err=True)
             sys.exit(1)
         QuickExit.now()  # before this frame's objects are freed one by one

@@ -17,7 +17,7 @@ from feedkit.commands.check import run_check
 @click.option(
     "--no-cache", is_flag=True, help="Read and render everything afresh; save a fresh cache."
 )
-@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 and write nothing.")
 @error_boundary
 def build(config_path: Path, drafts: bool, no_cache: bool, strict: bool) -> None:
     """Write the Atom, RSS and JSON feeds ([feed] atom, rss, json) to the output folder."""

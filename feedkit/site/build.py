@@ -65,6 +65,7 @@ class BuildPlan:
     scan: Scan | None = None  # the post files as this build found them
     summary: dict[str, Any] = field(default_factory=dict)  # what the cache keeps of this build
     cache_discarded: str = ""  # why the build cache found was not used
+    held: bool = False  # nothing written: a strict build with warnings (`build_site`)
     # With `stage_into`, the files instead: each one's temp file, None when unchanged.
     staged: Mapping[str, str | None] = field(default_factory=dict)
 
@@ -322,8 +323,12 @@ def build_site(
     config_file: Path | None = None,
     walked: Walked | None = None,
     waiting: Callable[[str], object] | None = None,
+    strict: bool = False,
 ) -> tuple[BuildPlan, list[str]]:
     """Build the feeds and write what changed; return the plan and the files changed.
+
+    With `strict`, a build with warnings writes nothing: neither the feeds (the files it
+    staged are removed) nor the cache, whose record would say they are out.
 
     With `ignore_cache`, every post is read and rendered afresh, and the cache saved is a
     fresh one: the next build goes on from this one's output, not from the cache ignored.
@@ -350,6 +355,12 @@ def build_site(
         out = cfg.output_path
         plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=progress, stage_into=out)
         changed: list[str] = []
+        if strict and plan.warnings:
+            if not plan.reused:
+                from feedkit.atomicfile import remove_temps
+
+                remove_temps((out / name for name in plan.staged), up_to=out)
+            return replace(plan, held=True, cache_discarded=cache.discarded), changed
         if not plan.reused:
             changed = write_staged(out, plan.staged, cfg.cache_path)
         try:
