@@ -222,10 +222,23 @@ def did_you_mean(key: str, known: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-# The characters XML 1.0 cannot carry, and the C1 controls the W3C validator rejects
-# (as feedkit/posts/postfile.py's XML_ILLEGAL): a TOML escape writes them in a setting.
+# The characters XML 1.0 cannot carry, and those feed validators reject (the C1 controls,
+# DEL, U+FFFD and the noncharacters: feedkit/posts/postfile.py's XML_ILLEGAL): a TOML escape
+# writes them in a setting.
 _UNSENDABLE_SET = frozenset(
-    map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x80, 0xA0), 0xFFFE, 0xFFFF])
+    map(
+        chr,
+        [
+            *range(0x09),
+            0x0B,
+            0x0C,
+            *range(0x0E, 0x20),
+            *range(0x7F, 0xA0),
+            *range(0xFDD0, 0xFDF0),
+            0xFFFD,
+            *(plane << 16 | last for plane in range(17) for last in (0xFFFE, 0xFFFF)),
+        ],
+    )
 )
 
 
@@ -236,8 +249,9 @@ def checked(checker: Checker, raw: Any) -> Any:
     for text in raw if isinstance(raw, list) else [raw]:
         if isinstance(text, str) and not _UNSENDABLE_SET.isdisjoint(text):
             bad = next(char for char in text if char in _UNSENDABLE_SET)
+            what = "a control character" if ord(bad) < 0xA0 else "a character"
             raise ValueError(
-                f"has U+{ord(bad):04X}, a control character that feeds and mail cannot carry "
+                f"has U+{ord(bad):04X}, {what} that feeds and mail cannot carry "
                 "(written as an escape such as \\u0007?); remove it"
             )
     return checker(raw)

@@ -428,6 +428,15 @@ def _check_node(
             run.warn("ContainsRelRef", where, f"relative URL reference {ref!r}")
 
 
+# What html5lib's input stream reports as "invalid-codepoint" (its invalid_unicode_re): C0
+# controls but for white space, DEL, C1 controls and Unicode's noncharacters.
+HTML5_INVALID = re.compile(
+    "[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(f"{chr(p << 16 | 0xFFFE)}{chr(p << 16 | 0xFFFF)}" for p in range(17))
+    + "]"
+)
+
+
 def _check_html(run: _Run, markup: str, where: str, relref: bool, mathml: bool = False) -> None:
     """validators.safeHtml (+ absUrlMixin when relref) for escaped HTML, via lxml.html.
 
@@ -467,6 +476,9 @@ def _check_html(run: _Run, markup: str, where: str, relref: bool, mathml: bool =
         f"self-closed <{t}>"
         for t in re.findall(r"<([a-zA-Z][\w-]*)(?:\s[^>]*)?/>", plain)
         if t.lower() in HTML_TAGS - VOID_TAGS
+    ]
+    bad += [  # html5lib's parse errors "invalid-codepoint": controls, noncharacters
+        f"invalid code point U+{ord(m.group()):04X}" for m in HTML5_INVALID.finditer(markup)
     ]
     if bad:
         run.warn("NotHtml", where, f"invalid HTML: {bad[0]}")

@@ -444,6 +444,38 @@ def test_character_references_xml_cannot_carry_are_removed_with_a_warning(
     assert issues_of(files, "https://example.com/blog/") == {"atom.xml": [], "rss.xml": []}
 
 
+# Characters XML carries and feed validators reject: DEL and Unicode's noncharacters ("Invalid
+# HTML", html5lib's invalid code points), U+FFFD ("contains bad characters"), which Markdown
+# makes of `&#0;` and a lone surrogate's reference; as themselves and as references.
+VALIDATORS_REJECT = (
+    "---\ntitle: Odd \x7f title \ufdd0\ndate: 2024-03-01\n---\n"
+    "A DEL \x7f, \ufffd, \ufdd0, \U0010ffff here.\n\n"
+    "Then &#x7f; &#0; &#xD800; &#xFDEF; &#x1FFFE; &#xFFFD; there.\n"
+)
+
+
+def test_characters_feed_validators_reject_are_removed_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML)
+    (tmp_path / "content" / "odd.md").write_text(VALIDATORS_REJECT, encoding="utf-8")
+    built = feedkit(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.splitlines() == [
+        "content/odd.md:2: warning: removed 2 control character(s) that XML feeds cannot "
+        "carry (first: U+007F)",
+        "content/odd.md:5: warning: removed 4 control character(s) that XML feeds cannot "
+        "carry (first: U+007F)",
+        "content/odd.md:5: warning: removed 6 character(s) that XML feeds cannot carry, "
+        "written as character references (first: U+007F)",
+    ]
+    from test_validity import issues_of
+
+    names = ("atom.xml", "rss.xml", "feed.json")
+    files = {name: (tmp_path / "public" / name).read_bytes() for name in names}
+    assert "A DEL , , ,  here." in files["feed.json"].decode()
+    assert issues_of(files, "https://example.com/blog/") == dict.fromkeys(names, [])
+
+
 def test_c1_control_characters_are_removed_with_a_warning_naming_the_line(
     tmp_path: Path,
 ) -> None:

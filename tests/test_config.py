@@ -324,5 +324,5 @@ def test_settings_refuse_the_characters_post_files_lose() -> None:
 
     illegal = re.compile(postfile.XML_ILLEGAL)
     assert configkeys._UNSENDABLE_SET == {
-        char for char in map(chr, range(0x10000)) if illegal.fullmatch(char)
+        char for char in map(chr, range(0x110000)) if illegal.fullmatch(char)
     }

@@ -250,7 +250,11 @@ def test_a_hugo_page_without_front_matter_is_an_undated_page_as_hugo_lists_it(
 # What has_illegal stands for: a byte of a control character XML cannot carry, or U+FFFE or
 # U+FFFF in UTF-8; decode() and body_of() strip only where it says so.
 # And the C1 controls, U+0080 to U+009F, which the W3C validator rejects.
-XML_ILLEGAL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\xc2[\x80-\x9f]")
+# And what XML carries and feed validators reject: DEL, U+FFFD, the other noncharacters.
+XML_ILLEGAL_BYTES = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xef\xbf[\xbd-\xbf]|\xc2[\x80-\x9f]|\xef\xb7[\x90-\xaf]"
+    rb"|(?:\xf0[\x9f\xaf\xbf]|[\xf1-\xf3][\x8f\x9f\xaf\xbf]|\xf4\x8f)\xbf[\xbe\xbf]"
+)
 
 
 def test_has_illegal_finds_every_byte_xml_cannot_carry_and_no_other() -> None:
@@ -259,7 +263,9 @@ def test_has_illegal_finds_every_byte_xml_cannot_carry_and_no_other() -> None:
             assert has_illegal(raw) == (XML_ILLEGAL_BYTES.search(raw) is not None), raw
     assert has_illegal(b"\xef\xbf\xbe") and has_illegal(b"a \xef\xbf\xbf")
     assert has_illegal(b"a \xc2\x85") and not has_illegal(b"a \xc2\xa0 \xc3\x85")
-    assert not has_illegal(b"\xef\xbf\xbd \xef\xbb\xbf \xf0\x9f\x9a\x80 tab\there\r\n")
+    assert not has_illegal(b"\xef\xbf\xbc \xef\xbb\xbf \xf0\x9f\x9a\x80 tab\there\r\n")
+    assert has_illegal(b"a \xef\xbf\xbd") and has_illegal("\U0010ffff".encode())
+    assert has_illegal("\ufdd0".encode()) and not has_illegal("\ufdcf \ufdf0 \u0fff".encode())
     # Past the first few 0xEF bytes (variation selectors, say), the rest is searched too.
     selectors = "\u2699\ufe0f".encode() * 40
     assert not has_illegal(selectors) and has_illegal(selectors + b"\xef\xbf\xbe" + selectors)
@@ -269,7 +275,7 @@ def test_has_illegal_agrees_with_a_search_on_random_bytes() -> None:
     rng = random.Random(13)
     # Mostly text, with the bytes that matter often enough that both answers come up.
     alphabet = list(b"ab \n\t\r") + [0x00, 0x08, 0x0B, 0x1F, 0x7F, 0xEF, 0xBF, 0xBE, 0xBD]
-    alphabet += [0xC2, 0x80, 0x9F, 0xA0]
+    alphabet += [0xC2, 0x80, 0x9F, 0xA0, 0xB7, 0x90, 0xAF, 0xF0, 0xF4, 0x8F]
     found = 0
     for _ in range(20_000):
         size = rng.randrange(0, 40)

@@ -91,6 +91,14 @@ def test_a_post_with_no_text_passes(make_site: MakeSite) -> None:
     assert verdicts(cfg, build(cfg)) == {}
 
 
+def test_a_post_with_characters_validators_reject_passes(make_site: MakeSite) -> None:
+    """DEL, U+FFFD and noncharacters, written and as references: removed with a warning."""
+    from test_build import VALIDATORS_REJECT
+
+    cfg = make_site(posts={"odd.md": VALIDATORS_REJECT})
+    assert verdicts(cfg, build(cfg)) == {}
+
+
 def test_a_site_whose_address_has_capitals_passes(make_site: MakeSite) -> None:
     """Hugo's baseURL = "https://Example.COM/" as written: Atom IDs in their normal form."""
     toml = SITE_TOML.replace("https://example.com/blog/", "https://Example.COM/Blog/")
