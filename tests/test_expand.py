@@ -119,7 +119,9 @@ def test_jekyll_liquid_not_understood_is_warned_at_its_line(tmp_path: Path) -> N
 
     strict = run(site, "build", "--strict")
     assert strict.exit_code == 1
-    assert strict.stderr == JEKYLL_WARNINGS + "error: 6 warning(s) and --strict is on\n"
+    assert strict.stderr == (
+        JEKYLL_WARNINGS + "error: 6 warning(s) and --strict is on; nothing was written\n"
+    )
 
 
 LIQUID_DOCS = """\

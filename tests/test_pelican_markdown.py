@@ -9,13 +9,15 @@ import html
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from feedkit.posts.markup import render_html
 from feedkit.posts.pelicanmarkdown import markdown_extensions
 from feedkit.posts.reading import pelican_reading
 
-from conftest import FIXTURES
+from conftest import FIXTURES, NOW_ENV
 
 RECORDED = json.loads((FIXTURES / "python-markdown" / "pelican.json").read_text("utf-8"))
 
@@ -411,7 +413,21 @@ def test_a_pelican_site_with_render_math_keeps_its_formulas_as_written(tmp_path:
         ("", "a &= b ; c \\\nd &= {e}"),
     ):
         (tmp_path / "pelicanconf.py").write_text("SITENAME = 'P'\n" + plugins, encoding="utf-8")
-        atom = (feedkit_build(tmp_path) / "atom.xml").read_text("utf-8")
+        if not plugins:  # `\\` read as `\`, as the page's MathJax gets it: no row break,
+            # and TeX that MathML cannot be made of, which the build warns about
+            done = subprocess.run(
+                [str(Path(sys.executable).parent / "feedkit"), "build"],
+                cwd=tmp_path,
+                env={**os.environ, **NOW_ENV},
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 0, done.stderr
+            assert "content/m.md:4: warning: math $\\begin{align*} a &= b ; c" in done.stderr
+            atom = (tmp_path / "public" / "atom.xml").read_text("utf-8")
+        else:
+            atom = (feedkit_build(tmp_path) / "atom.xml").read_text("utf-8")
         content = html.unescape(html.unescape(atom))  # XHTML's, or HTML's in text
         assert tex in content, content
         assert ('<annotation encoding="application/x-tex">x^2</annotation>' in content) is bool(

@@ -155,9 +155,10 @@ def test_a_formula_within_a_short_opening_is_read_on_with_its_text() -> None:
     # after it ("First and display: After.").
     body = "First and display:\n\n$$\nx^2\n$$\n\nAfter.\n"
     assert summarize(body, None, 300) == "First and display: x² After."
-    # MathML written as a block is read the same way; a code block is still left out.
-    mathml = '<math display="block"><mi>y</mi></math>'
-    assert summarize(f"We get:\n\n{mathml}\n\nThen more.\n", None, 300) == "We get: y Then more."
+    # MathML written as a block is left out (its text, without TeX, reads `a b` for a/b),
+    # and so is a code block.
+    mathml = '<math display="block"><mfrac><mi>a</mi><mi>b</mi></mfrac></math>'
+    assert summarize(f"We get:\n\n{mathml}\n\nThen more.\n", None, 300) == "We get: Then more."
     assert summarize("Run:\n\n```\nmake\n```\n\nDone.\n", None, 300) == "Run: Done."
 
 

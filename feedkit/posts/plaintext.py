@@ -128,7 +128,7 @@ def _blocks(markdown_text: str, reading: Reading = PLAIN) -> Iterator[tuple[str,
                 if kind == "Paragraph" and displayed and text.strip() == displayed.strip():
                     kind = "DisplayMath"  # a formula on its own reads as math, not prose
                 elif kind == "Paragraph" and raw and _MATHML_BLOCK.fullmatch("".join(marked)):
-                    kind = "DisplayMath"  # as one the post wrote in MathML
+                    kind = "MathML"  # as one the post wrote in MathML (KaTeX's, pasted in)
                 yield kind, text
         elif skip:
             continue
@@ -164,8 +164,9 @@ def opening_text(markdown_text: str, limit: int, reading: Reading = PLAIN) -> st
     Top-level paragraphs only: code, math, tables, headings and lists read badly as prose.
     The first such block ends the opening once there is a third of `limit` of text, and a
     lead-in paragraph ("…as follows:") right before it is dropped. Before that, a formula
-    on its own is read on with the text around it, as its readable text: "We get: x² = 2
-    for…", not "We get: for…".
+    of TeX on its own is read on with the text around it, as its readable text: "We get:
+    x² = 2 for…", not "We get: for…" (MathML written in the post is left out: its text
+    without its TeX reads "a b" for a/b).
     """
     return " ".join(_opening(_blocks(markdown_text, reading), limit))
 
