@@ -53,11 +53,36 @@ def _int_range(low: int, high: int) -> Checker:
 
 
 def _http_url(value: Any, example: str, keep: str = "") -> str:
-    """Return an http(s) URL as feeds and mail carry it (see feedkit.asciiurl)."""
+    """Return an http(s) URL as feeds and mail carry it (see feedkit.asciiurl): one every
+    reader may see, on a host a browser can reach."""
     url = _nonempty(value)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"must be an absolute http(s) URL such as {example}, not {url!r}")
+    if "@" in parts.netloc:
+        raise ValueError(
+            f"{url!r} holds a user name or password (before '@'), which every feed and mail "
+            "would publish; remove it"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 and parts.netloc.rpartition("]")[2].count(":"):
+        raise ValueError(f"{url!r} has a port that is not a number from 1 to 65535")
+    host = parts.hostname or ""
+    if not host.startswith("["):
+        labels = host.split(".")
+        if not labels[-1]:
+            raise ValueError(
+                f"{url!r} has a host that ends with a dot; write it without "
+                "(feed validators take such an address for another)"
+            )
+        if any(not label or label[0] == "-" or label[-1] == "-" for label in labels):
+            raise ValueError(
+                f"{url!r} has a host that is not a host name: a part between its dots is "
+                "empty or starts or ends with '-'"
+            )
     return ascii_url(url, keep)
 
 

@@ -296,6 +296,47 @@ def test_a_base_url_host_no_host_can_have_is_named(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (
+            "https://ada:secret@blog.example.org/",
+            "holds a user name or password (before '@'), which every feed and mail would "
+            "publish; remove it",
+        ),
+        ("https://blog.example.org:99999/", "has a port that is not a number from 1 to 65535"),
+        ("https://blog.example.org:0/", "has a port that is not a number from 1 to 65535"),
+        (
+            "https://blog.example..org/",
+            "has a host that is not a host name: a part between its dots is empty or starts "
+            "or ends with '-'",
+        ),
+        (
+            "https://-blog.example.org/",
+            "has a host that is not a host name: a part between its dots is empty or starts "
+            "or ends with '-'",
+        ),
+        (
+            "https://blog.example.org./",
+            "has a host that ends with a dot; write it without (feed validators take such an "
+            "address for another)",
+        ),
+    ],
+)
+def test_a_url_no_reader_should_be_given_is_refused_naming_the_setting(
+    tmp_path: Path, written: str, said: str
+) -> None:
+    # Every feed's and mail's links are made from them: credentials published, a port no
+    # browser can reach, a host no DNS name is; the validator warned at the trailing dot.
+    for key, toml in (
+        ("base_url", f'title = "T"\nbase_url = "{written}"\n'),
+        ("serve.url", f'title = "T"\nbase_url = "https://e.org/"\n[serve]\nurl = "{written}"\n'),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            load_config(write(tmp_path, toml))
+        assert str(caught.value) == f"feedkit.toml: {key}: {written!r} {said}"
+
+
 def test_the_unsubscribe_and_serve_urls_go_into_mail_headers_in_ascii(tmp_path: Path) -> None:
     """List-Unsubscribe and the links in every digest carry them: ASCII, the pattern's
     braces kept."""
