@@ -899,6 +899,34 @@ def pinned(name: str, n: int) -> str:
     return f"---\ntitle: Pinned {n}\ndate: 2024-05-0{n}\nid: {PINNED_IDS[name]}\n---\nText.\n"
 
 
+def test_an_id_of_a_scheme_the_validator_does_not_know_is_kept_with_a_warning(
+    make_site: MakeSite,
+) -> None:
+    # "URI scheme not IANA registered", the W3C validator's warning, for a scheme of letters
+    # it does not list; one with digits or dots it does not look at, and neither do we.
+    posts = {
+        "js.md": "---\ntitle: J\ndate: 2024-05-01\nid: 'javascript:alert(1)'\n---\nText.\n",
+        "note.md": "---\ntitle: N\ndate: 2024-05-02\nid: note:2024/n\n---\nText.\n",
+        "web.md": "---\ntitle: W\ndate: 2024-05-03\nid: web+x.y:1\n---\nText.\n",
+        "ok.md": "---\ntitle: O\ndate: 2024-05-04\nid: info:ok/1\n---\nText.\n",
+    }
+    cfg = make_site(posts=posts)
+    plan = plan_build(cfg, NOW)
+    assert sorted(str(w) for w in plan.warnings) == [
+        f"content/{name}:4: warning: id {written!r} has the scheme '{scheme}:', which the W3C "
+        "feed validator warns is not registered (use tag:, urn: or https:); readers know the "
+        "post by it as written"
+        for name, written, scheme in (
+            ("js.md", "javascript:alert(1)", "javascript"),
+            ("note.md", "note:2024/n", "note"),
+        )
+    ]
+    from test_validity import issues_of
+
+    found = issues_of({"atom.xml": plan.files["atom.xml"]}, cfg.base_url)["atom.xml"]
+    assert sorted(issue.split(" ", 2)[1] for issue in found) == ["SchemeNotIANARegistered"] * 2
+
+
 def test_an_id_the_validator_calls_invalid_is_kept_with_a_warning(make_site: MakeSite) -> None:
     cfg = make_site(posts={name: pinned(name, n) for n, name in enumerate(PINNED_IDS, start=1)})
     plan = plan_build(cfg, NOW)

@@ -165,3 +165,8 @@ def test_the_ids_feedkit_warns_of_are_the_ones_the_w3c_validator_rejects(
         assert list(found) == [cfg.base_url + "atom.xml"], found
         assert f"id is not a valid {said}" in found[cfg.base_url + "atom.xml"]
         (cfg.content_path / name).unlink()
+    # A scheme it does not know: the warning feedkit gives is the validator's.
+    scheme = "---\ntitle: S\ndate: 2024-05-09\nid: note:2024/s\n---\nText.\n"
+    (cfg.content_path / "scheme.md").write_text(scheme, encoding="utf-8")
+    found = verdicts(cfg, build(cfg))
+    assert "URI scheme not IANA registered" in found[cfg.base_url + "atom.xml"]

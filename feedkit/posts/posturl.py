@@ -200,6 +200,15 @@ class PostAddress(PostReading):
                     f"id {short_repr(post_id)} is not {wrong}, and the W3C feed validator "
                     "calls the Atom feed invalid; readers know the post by it as written",
                 )
+            elif (scheme := post_id.split(":", 1)[0].lower()).isalpha() and (
+                scheme not in _VALIDATOR_SCHEMES
+            ):
+                self.warn(
+                    "id",
+                    f"id {short_repr(post_id)} has the scheme '{scheme}:', which the W3C feed "
+                    "validator warns is not registered (use tag:, urn: or https:); readers "
+                    "know the post by it as written",
+                )
             return post_id
         if not url or published is None:
             return ""
@@ -232,6 +241,17 @@ _TAG = re.compile(
 )
 _UUID = re.compile(r"urn:uuid:[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}", re.I)
 _URN = re.compile(r"urn:[a-z0-9][a-z0-9-]{1,31}:(?:[a-z0-9()+,.:=@;$_!*'\-]|%[0-9a-f]{2})+", re.I)
+
+
+# The URI schemes the W3C feed validator takes for registered (its iana_schemes, of 2006):
+# an entry ID of another, a letters-only one (`javascript:`, `note:`), draws its warning
+# "URI scheme not IANA registered".
+_VALIDATOR_SCHEMES = frozenset(
+    """ftp http gopher mailto news nntp telnet wais file prospero cid mid vemmi service imap nfs
+    acap rtsp tip pop data dav opaquelocktoken sip sips tel fax modem ldap https urn go ipp tftp
+    mupdate pres im mtqp dict snmp crid tag dns info aaa aaas cap iax icap iris msrp msrps shttp
+    thismessage tv xmpp""".split()
+)
 
 
 def _malformed(post_id: str) -> str:
