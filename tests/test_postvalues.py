@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedkit.posts.postvalues import ImpossibleValue, jekyll_zones, parse_date
+from feedkit.models import Author
+from feedkit.posts.postvalues import ImpossibleValue, jekyll_zones, parse_authors, parse_date
 
 TZ = ZoneInfo("Europe/Berlin")
 
@@ -152,3 +153,26 @@ def test_loose_dates_without_a_day_are_refused(raw: str) -> None:
     # Filled from today's date, as Pelican does, one would change from day to day.
     with pytest.raises(ValueError, match="cannot read"):
         parse_date(raw, TZ, loose=True)
+
+
+@pytest.mark.parametrize(
+    ("written", "authors"),
+    [
+        # The address is the one in the last brackets; the name, all before them: the mail
+        # parser took the first `<` for the address's (`<b>Ann</b> …` was the author "b").
+        ("<b>Ann</b> <ann@example.org>", [("<b>Ann</b>", "ann@example.org")]),
+        ("Ann <3 Bob <ab@example.org>", [("Ann <3 Bob", "ab@example.org")]),
+        ("Eve\nBcc: e@x.org <eve@example.org>", [("Eve Bcc: e@x.org", "eve@example.org")]),
+        ('"Doe, Jo" <jo@example.org>', [("Doe, Jo", "jo@example.org")]),
+        (
+            "Jo <jo@example.org>, Al <al@example.org>",
+            [("Jo", "jo@example.org"), ("Al", "al@example.org")],
+        ),
+        ("Site <>", [("Site", "site@example.org")]),
+    ],
+)
+def test_an_author_with_an_address_is_the_name_before_its_last_brackets(
+    written: str, authors: list[tuple[str, str]]
+) -> None:
+    found = parse_authors(written, Author("Site", "site@example.org"))
+    assert [(a.name, a.email) for a in found] == authors

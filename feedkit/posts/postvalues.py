@@ -382,16 +382,25 @@ def _web_address(url: str, site: str) -> str:
     return ascii_url(urljoin(site, url))
 
 
+_LAST_ADDRESS = re.compile(r"(.*?)\s*<([^<>\s@]+@[^<>\s@]+)>", re.DOTALL)
+
+
 def _addressed(text: str, site_author: Author) -> list[Author]:
     """Return the authors of `Name <address>`, or of several such, comma-separated, when
     each has an address a feed can carry (`Jo <jo@example.org>, Al <al@example.org>`)."""
     from email.utils import getaddresses, parseaddr  # rare: most posts name their author
 
-    pairs = getaddresses([text])
+    pairs = getaddresses([text]) if "," in text else []
     if len(pairs) > 1 and all(feed_email(email) for _, email in pairs):
         return [Author(name or email, email) for name, email in pairs]
-    name, email = parseaddr(text)
-    name = name or email or text
+    # One author: the address in the last brackets, at the end, and the name all before it,
+    # whatever it holds (`<b>Ann</b> <ann@example.org>`, `Ann <3 Bob <ab@example.org>`: the
+    # mail parser took the first `<` for the address's and lost the rest).
+    if found := _LAST_ADDRESS.fullmatch(text):
+        name, email = " ".join(found[1].split()).strip('"').strip(), found[2]
+    else:
+        name, email = parseaddr(text)
+    name = name or email or " ".join(text.split())
     if not email and name == site_author.name:
         email = site_author.email or ""
     return [Author(name, email or None)]
