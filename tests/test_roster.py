@@ -684,9 +684,11 @@ def test_digest_status_shows_the_list_and_each_digests_troubled_readers_in_brief
     ]
     assert lines[4].endswith("1 post(s)  12 failed, 13 sent")
     assert lines[5] == (
-        "    failed   reader00@example.org  552 5.2.2 Mailbox full (1 attempt(s)); now bounced"
+        "    failed   reader00@example.org  552 5.2.2 Mailbox full; tried by 1 run(s); now bounced"
     )
-    assert lines[6] == ("    failed   reader01@example.org  552 5.2.2 Mailbox full (1 attempt(s))")
+    assert lines[6] == (
+        "    failed   reader01@example.org  552 5.2.2 Mailbox full; tried by 1 run(s)"
+    )
     assert lines[15] == "    … and 2 more failed"
     assert lines[16].startswith("12 reader(s) failed;")
     assert len(lines) == 18  # the sent readers are counted, not listed

@@ -388,7 +388,8 @@ def status_report(state: State | None, limit: int = RECENT, shown: int = SHOWN) 
                 for r in them[:shown]:
                     now_on = on_list.get(r.email, "not on the list")
                     lines.append(
-                        f"    {r.status:<8} {r.email}  {r.detail} ({r.attempts} attempt(s))"
+                        # Runs, where the detail may count an SMTP run's tries "(4 attempts)".
+                        f"    {r.status:<8} {r.email}  {r.detail}; tried by {r.attempts} run(s)"
                         + ("" if now_on == "active" else f"; now {now_on}")
                     )
                 if len(them) > shown:
