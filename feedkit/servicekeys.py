@@ -224,9 +224,37 @@ DIGEST_KEYS: dict[str, Checker] = {
     "content": _choice("summary", "full"),
     "postal_address": _nonempty,
 }
+# A host name (its labels letters, digits, `-` and `_`, as some relays' are), an IPv4
+# address, or an IPv6 one in or out of brackets.
+_HOST_NAME = re.compile(
+    r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+    r"\.?"  # a name written whole, `smtp.example.org.`
+)
+_IP6 = re.compile(r"\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]?")
+
+
+def _host(value: Any) -> str:
+    """Return a host to connect to: a name or an address, with nothing around it (a space
+    made a digest freeze, then every reader deferred: 'Name or service not known')."""
+    host = _nonempty(value)
+    if _HOST_NAME.fullmatch(host) or _IP6.fullmatch(host):
+        return host
+    if not host.isascii():
+        from feedkit.asciiurl import _idna
+
+        try:
+            return _idna(host)
+        except ValueError:
+            pass
+    name, colon, port = host.rpartition(":")
+    if colon and port.isdigit() and _HOST_NAME.fullmatch(name):
+        raise ValueError(f"{host!r} holds a port: write the host alone, and the port as port")
+    raise ValueError(f"{host!r} is not a host name or an IP address (such as smtp.example.org)")
+
+
 BUILD_KEYS: dict[str, Checker] = {"schedule": _cron}
 SMTP_KEYS: dict[str, Checker] = {
-    "host": _nonempty,
+    "host": _host,
     "port": _int_range(1, 65535),
     "security": _choice("starttls", "ssl", "none"),
     "username": _nonempty,
@@ -239,7 +267,7 @@ SMTP_KEYS: dict[str, Checker] = {
 }
 SERVE_KEYS: dict[str, Checker] = {
     "url": _service_url,
-    "host": _nonempty,
+    "host": _host,
     "port": _int_range(1, 65535),
     "confirm_within": _duration,
     "signups_per_ip": _int_range(1, 1_000_000),

@@ -337,6 +337,29 @@ def test_a_url_no_reader_should_be_given_is_refused_naming_the_setting(
         assert str(caught.value) == f"feedkit.toml: {key}: {written!r} {said}"
 
 
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("smtp .example.org", "is not a host name or an IP address (such as smtp.example.org)"),
+        ("smtp.example.org:587", "holds a port: write the host alone, and the port as port"),
+        ("-smtp.example.org", "is not a host name or an IP address (such as smtp.example.org)"),
+    ],
+)
+def test_an_smtp_or_serve_host_no_connection_can_reach_is_refused(
+    tmp_path: Path, written: str, said: str
+) -> None:
+    # `check` said OK, and a digest froze, then deferred every reader: "Name or service not
+    # known", naming no setting.
+    head = 'title = "T"\nbase_url = "https://e.org/"\n'
+    for key, table in (("smtp.host", "[smtp]"), ("serve.host", "[serve]")):
+        with pytest.raises(ConfigError) as caught:
+            load_config(write(tmp_path, f'{head}{table}\nhost = "{written}"\n'))
+        assert str(caught.value) == f"feedkit.toml: {key}: {written!r} {said}"
+    for host in ("smtp.example.org", "127.0.0.1", "::1", "mail_relay", "smtp.example.org."):
+        cfg = load_config(write(tmp_path, f'{head}[smtp]\nhost = "{host}"\n'))
+        assert cfg.smtp.host == host
+
+
 def test_the_unsubscribe_and_serve_urls_go_into_mail_headers_in_ascii(tmp_path: Path) -> None:
     """List-Unsubscribe and the links in every digest carry them: ASCII, the pattern's
     braces kept."""
