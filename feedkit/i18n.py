@@ -189,7 +189,11 @@ class Language:
         called = first_name(name)
         if not called:
             return self.gettext("Hello,")
-        return self.gettext("Hi %(name)s,") % {"name": called}
+        # A name in Hebrew or Arabic, or with a bidi control (a sign-up's `Al\u202eice`),
+        # keeps its direction to itself: the comma, the line, stay where they are.
+        from feedkit.mail.bidi import isolate
+
+        return self.gettext("Hi %(name)s,") % {"name": isolate(called)}
 
     def environment(self, **options: Any) -> jinja2.Environment:
         """Return a Jinja2 environment made with `options` and the i18n extension (`I18N`),

@@ -603,3 +603,19 @@ def test_the_dry_run_and_the_preview_say_which_images_of_a_digest_in_full_are_sv
     sent = digest_command(tmp_path)
     assert sent.exit_code == 0 and "(2 post(s)) sent: 1 sent" in sent.stdout, sent.output
     assert "warning:" not in dry.stdout + dry.stderr + sent.stdout + sent.stderr
+
+
+def test_a_reader_s_name_keeps_its_direction_to_itself_in_the_greeting(tmp_path: Path) -> None:
+    # A sign-up named `Al\u202eice` (RIGHT-TO-LEFT OVERRIDE, never closed) turned the rest of
+    # the greeting's line around ("Hi Al‮ice,"); a post title is isolated, so is a name.
+    readers = [("al@example.org", "Al\u202eice Smith"), ("dan@example.org", "דן")]
+    make_digest_site(tmp_path, readers)
+    assert digest_command(tmp_path).exit_code == 0  # the first run records the archive
+    write_post(tmp_path, "new", "New post", NOW - timedelta(hours=1))
+    assert digest_command(tmp_path).exit_code == 0
+    texts = {}
+    for path in sorted((tmp_path / "outbox").rglob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        texts[message["To"].addresses[0].addr_spec] = message.get_body(("plain",)).get_content()
+    assert "Hi \u2068Al\u202eice\u202c\u2069,\r\n" in texts["al@example.org"]
+    assert "Hi \u2068דן\u2069,\r\n" in texts["dan@example.org"]
