@@ -171,3 +171,38 @@ def test_the_text_of_html_blocks_is_summary_text_but_not_their_scripts() -> None
 def test_alt_text_code_blocks_and_footnotes_stay_out_of_plain_text() -> None:
     body = "![a chart](c.png) Words[^1].\n\n```\ncode\n```\n\n[^1]: The note.\n"
     assert plain_text(body) == "Words."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "*⏱ 15 min read*",
+        "Reading time: about 7 minutes",
+        "_Estimated reading time: 12 min._",
+        "**5-minute read**",
+        "~8 mins read",
+        "3–4 min read",
+        "Lesezeit: 5 Minuten",
+        "⏱️ 5 min de lecture",
+        "Tiempo de lectura: 6 minutos",
+    ],
+)
+def test_a_post_s_own_reading_time_line_is_no_part_of_its_summary(line: str) -> None:
+    # The reference blog's habit: a reading-time line under each title. The digest's card
+    # says the reading time already; the summary starts with what the post says.
+    body = f"{line}\n\nThe opening paragraph.\n\nMore text.\n"
+    assert summarize(body, None, 300) == "The opening paragraph. More text."
+    assert summarize(f"{line}\n\nThe cut here.\n\n<!--more-->\n\nRest.\n", None, 300) == (
+        "The cut here."
+    )
+    # Alone (with a picture), it is the post's only text: a summary is never empty.
+    assert summarize(f"{line}\n\n![A chart](c.png)\n", None, 300) != ""
+
+
+def test_a_paragraph_about_minutes_is_summary_text() -> None:
+    for body in (
+        "It took 5 minutes to read the logs.\n\nThen more.\n",
+        "5 minutes\n\nA list of things to do in five minutes.\n",
+        "Opening.\n\n*⏱ 15 min read*\n\nMore.\n",  # not the first block: the post's text
+    ):
+        assert summarize(body, None, 300) == " ".join(body.replace("*", "").split())

@@ -266,7 +266,8 @@ def summarize(
     more = _dividers(body, first=True, exact=reading.exact_divider)
     if more:  # the author's own cut: every block before it (a blockquote abstract, a list)
         excerpt = body[: more[0][0]] + _definitions(body[more[0][1] :])
-        return truncate(plain_text(excerpt, reading), limit)
+        blocks = list(_past_reading_line(_blocks(excerpt, reading)))
+        return truncate(collapse(" ".join(text for _, text in blocks)), limit)
     # Only the opening needs parsing: a few times the limit of source text covers it.
     head = body[: max(limit * 4, 2000)]
     cut = head.rfind("\n\n")
@@ -274,7 +275,40 @@ def summarize(
         head = head[:cut]
     # A post that opens with no paragraph (a list, a quote, a heading) is summarised by the
     # text of those blocks: a summary is empty only when the post has no text at all.
-    return truncate(opening_text(head, limit, reading) or plain_text(head, reading), limit)
+    every = list(_blocks(head, reading))
+    blocks = list(_past_reading_line(every))
+    opening = " ".join(_opening(blocks, limit)) or collapse(" ".join(t for _, t in blocks))
+    # A post of its reading-time line alone (and an image, say) is summarised by that line.
+    return truncate(opening or collapse(" ".join(t for _, t in every)), limit)
+
+
+# A post's own line of its reading time, as the first thing under its title ("*⏱ 15 min
+# read*", "Reading time: about 7 minutes", "Lesezeit: 5 Minuten", "5 min de lecture"):
+# a summary, and the digest's card (which says the reading time itself), start after it.
+_MINUTES = (
+    r"(?:about|approx\.?|around|ca\.?|~|≈|etwa|environ|unos|aprox\.?)?\s*"
+    r"\d+(?:\s*[-–]\s*\d+)?\s*-?\s*(?:min(?:ute)?s?|minuten?|minutos?)\.?"
+)
+_READING_LINE = re.compile(
+    r"\W*(?:"
+    r"(?:estimated\s+)?(?:reading\s+time|read\s+time|lesezeit|lesedauer|temps\s+de\s+lecture"
+    r"|tiempo\s+de\s+lectura)\s*:?\s*" + _MINUTES + r"(?:\s+(?:read|reading|de\s+lecture))?"
+    r"|" + _MINUTES + r"\s*(?:read|reading(?:\s+time)?|to\s+read|de\s+lecture|de\s+lectura"
+    r"|lesezeit|lesen|lectura)"
+    r")\W*",
+    re.IGNORECASE,
+)
+
+
+def _past_reading_line(blocks: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """Yield `blocks` but a first paragraph that is the post's own reading-time line."""
+    first = True
+    for kind, text in blocks:
+        if first and kind == "Paragraph" and _READING_LINE.fullmatch(collapse(text)):
+            first = False
+            continue
+        first = False
+        yield kind, text
 
 
 # A link reference definition's first line (`[r]: https://…`), and a footnote's label.
