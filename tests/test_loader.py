@@ -973,3 +973,29 @@ def test_a_problem_is_at_its_key_s_line_after_blank_lines(make_site: MakeSite) -
         "content/after-comment.md:5",
         "content/toml.md:5",
     ]
+
+
+def test_template_syntax_in_a_title_is_a_warning_naming_its_line(tmp_path: Path) -> None:
+    # Copied from a layout (`About {{ site.title }}`): front matter is no template to
+    # Jekyll, Hugo or Pelican, whose pages show the tag, and so feeds and subjects did,
+    # without a word.
+    from conftest import run_feedkit
+
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    heads = {
+        "liquid.md": 'title: "About {{ site.title }} & friends"',
+        "tag.md": 'title: "Notes {% raw %}x{% endraw %}"',
+        "braces.md": 'title: "Sets {a, b} and {{x}"',  # no tag: a brace or two in text
+    }
+    for name, head in heads.items():
+        text = f"---\ndate: 2024-01-01\n{head}\n---\nBody.\n"
+        (tmp_path / "content" / name).write_text(text, encoding="utf-8")
+    checked = run_feedkit(tmp_path, "check")
+    assert checked.returncode == 0, checked.stderr
+    said = "is template syntax, which no generator fills in in front matter: readers see it"
+    assert checked.stderr.splitlines() == [
+        f"content/liquid.md:3: warning: title: '{{{{ site.title }}}}' {said} as written; "
+        "write the title out",
+        f"content/tag.md:3: warning: title: '{{% raw %}}' {said} as written; write the title out",
+    ]

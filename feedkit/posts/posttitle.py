@@ -27,6 +27,8 @@ def _html_title(title: str) -> str:
 
 # An HTML character reference, named or numbered (`&amp;`, `&#8212;`, `&#x2014;`).
 _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# A Liquid or Go template tag, as a title may hold one copied from a layout.
+_TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 # What a typographer changes: quotes, `--`, `...` (a title without them is left as it is).
 _TYPOGRAPHED = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 
@@ -109,6 +111,15 @@ class PostTitle(PostReading):
             title = " ".join(_html_title(title).split()) or title  # not emptied: a title
         elif title and "&" in title:
             self._reference_warning(title)
+        if title and ("{{" in title or "{%" in title) and (tag := _TEMPLATE_TAG.search(title)):
+            # Front matter is not a template to Jekyll, Hugo or Pelican: their pages show the
+            # tag as written, and so do feeds, digests' subjects among them.
+            self.warn(
+                "title",
+                f"title: {tag[0]!r} is template syntax, which no "
+                "generator fills in in front matter: readers see it as written; write the "
+                "title out",
+            )
         return title, untitled
 
     def _reference_warning(self, title: str) -> None:
