@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -183,17 +183,14 @@ class Language:
         minutes = max(1, int(span.total_seconds() // 60))
         return format_unit(minutes, "duration-minute", locale=self.locale)
 
-    def greeting(self, name: str) -> str:
+    def greeting(self, name: str, shown: Callable[[str], str] = str) -> str:
         """Return the opening line of a mail to someone called `name`: "Hi Ada," by their
-        first name where the name allows it, "Hello," when there is no name."""
+        first name where the name allows it (as `shown` writes it: a mail isolates its
+        direction, feedkit.mail.bidi), "Hello," when there is no name."""
         called = first_name(name)
         if not called:
             return self.gettext("Hello,")
-        # A name in Hebrew or Arabic, or with a bidi control (a sign-up's `Al\u202eice`),
-        # keeps its direction to itself: the comma, the line, stay where they are.
-        from feedkit.mail.bidi import isolate
-
-        return self.gettext("Hi %(name)s,") % {"name": isolate(called)}
+        return self.gettext("Hi %(name)s,") % {"name": shown(called)}
 
     def environment(self, **options: Any) -> jinja2.Environment:
         """Return a Jinja2 environment made with `options` and the i18n extension (`I18N`),

@@ -44,7 +44,7 @@ def confirmation_message(
     words = language(cfg.language)
     within = words.duration(cfg.serve.confirm_within)
     subject = words.gettext("Confirm your subscription to %(site)s") % {"site": isolate(cfg.title)}
-    greeting = words.greeting(subscriber.name)
+    greeting = words.greeting(subscriber.name, isolate)
     asked = words.gettext(
         "someone, hopefully you, asked for the posts of %(site)s by email at this address. "
         "To confirm, open this link and press the button on the page:"

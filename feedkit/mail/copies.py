@@ -20,6 +20,7 @@ import sys
 from dataclasses import dataclass
 from email import quoprimime
 
+from feedkit.mail.bidi import isolate
 from feedkit.mail.digest import (
     PLACEHOLDERS,
     DigestRenderer,
@@ -127,7 +128,7 @@ class CopyMaker:
         name = subscriber.name
         return {
             "name": name,
-            "greeting": self.renderer.language.greeting(name),
+            "greeting": self.renderer.language.greeting(name, isolate),
             "unsubscribe_url": self.renderer.links.unsubscribe_link(subscriber.email, reader),
             "email": subscriber.email,
         }

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from feedkit.config import Config
 from feedkit.errors import ConfigError
+from feedkit.mail.bidi import isolate
 from feedkit.mail.digest import PLACEHOLDERS, RECIPIENT_MARGIN, DigestRenderer, RenderedDigest
 from feedkit.mail.identity import list_id, mail_from, message_id
 from feedkit.mail.readers import Reader
@@ -107,7 +108,7 @@ def _message(
     unsubscribe = renderer.links.unsubscribe_link(email, reader)
     values = {
         "name": subscriber.name,
-        "greeting": renderer.language.greeting(subscriber.name),
+        "greeting": renderer.language.greeting(subscriber.name, isolate),
         "unsubscribe_url": unsubscribe,
         "email": email,
     }
