@@ -9,15 +9,13 @@ import html
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from feedkit.posts.markup import render_html
 from feedkit.posts.pelicanmarkdown import markdown_extensions
 from feedkit.posts.reading import pelican_reading
 
-from conftest import FIXTURES, NOW_ENV
+from conftest import FIXTURES
 
 RECORDED = json.loads((FIXTURES / "python-markdown" / "pelican.json").read_text("utf-8"))
 
@@ -399,7 +397,7 @@ def test_a_pelican_site_with_render_math_keeps_its_formulas_as_written(tmp_path:
     # lzamparo's blog (PLUGINS = ['render_math']): `\;` and `\\` in a bare align* were read
     # as Markdown's escapes, the formula changed. Without the plugin they are (MathJax reads
     # the page's text).
-    from conftest import SITE_TOML, feedkit_build
+    from conftest import SITE_TOML, feedkit_build, run_feedkit
 
     (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
     (tmp_path / "content").mkdir()
@@ -415,14 +413,7 @@ def test_a_pelican_site_with_render_math_keeps_its_formulas_as_written(tmp_path:
         (tmp_path / "pelicanconf.py").write_text("SITENAME = 'P'\n" + plugins, encoding="utf-8")
         if not plugins:  # `\\` read as `\`, as the page's MathJax gets it: no row break,
             # and TeX that MathML cannot be made of, which the build warns about
-            done = subprocess.run(
-                [str(Path(sys.executable).parent / "feedkit"), "build"],
-                cwd=tmp_path,
-                env={**os.environ, **NOW_ENV},
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
+            done = run_feedkit(tmp_path, "build")
             assert done.returncode == 0, done.stderr
             assert "content/m.md:4: warning: math $\\begin{align*} a &= b ; c" in done.stderr
             atom = (tmp_path / "public" / "atom.xml").read_text("utf-8")
