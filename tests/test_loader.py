@@ -999,3 +999,31 @@ def test_template_syntax_in_a_title_is_a_warning_naming_its_line(tmp_path: Path)
         "write the title out",
         f"content/tag.md:3: warning: title: '{{% raw %}}' {said} as written; write the title out",
     ]
+
+
+def test_a_time_the_clocks_skipped_is_read_as_the_instant_with_a_warning(
+    make_site: MakeSite,
+) -> None:
+    # 02:30 on the night Berlin's clocks go forward never happened there: it was taken as
+    # 02:30+01:00 without a word. Its instant is kept, written as the clock showed it then.
+    cfg = make_site(
+        posts={
+            "gap.md": (
+                "---\ntitle: Gap\ndate: 2024-03-31 02:30\nupdated: 2024-03-31 02:45\n---\nx\n"
+            ),
+            "fine.md": "---\ntitle: Fine\ndate: 2024-10-27 02:30\n---\nAmbiguous, not missing.\n",
+        }
+    )
+    result = load_posts(cfg)
+    posts = {post.slug: post for post in result.posts}
+    assert posts["gap"].published.isoformat() == "2024-03-31T03:30:00+02:00"
+    assert posts["gap"].updated.isoformat() == "2024-03-31T03:45:00+02:00"
+    assert [str(w) for w in result.warnings] == [
+        f"content/gap.md:{line}: warning: {key}: 2024-03-31 {hhmm} never happened in "
+        f"Europe/Berlin (its clocks went forward then): read as 2024-03-31T{later}:00+02:00; "
+        "write the time the post meant, or its offset"
+        for line, key, hhmm, later in (
+            (3, "date", "02:30", "03:30"),
+            (4, "updated", "02:45", "03:45"),
+        )
+    ]

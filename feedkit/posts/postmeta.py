@@ -165,7 +165,7 @@ class PostBuilder(PostAddress, PostPublishing, PostImage, PostTags, PostTitle):
         updated = published
         if updated_raw is not None:  # checked even when the date is wrong: one run shows all
             try:
-                updated = self.read_date(updated_raw)
+                updated = self.read_date(updated_raw, updated_key)
             except ValueError as exc:
                 self.fail(updated_key, f"{updated_key}: {exc}")
                 updated = published

@@ -112,15 +112,29 @@ class PostPublishing(PostReading):
             return _UTC
         return self.timezone
 
-    def read_date(self, raw: Any) -> datetime:
+    def read_date(self, raw: Any, key: str = "") -> datetime:
         """Return the date a front matter value gives (raise ValueError for none), read as
         the site's generator reads it: a Jekyll or Pelican site's in any form Ruby's
         `Time.parse` or Pelican's dateutil takes (`2018-8-18 02:22`, `August 18, 2018`), a
-        Hugo page's `… 15:04:05 PST` at that time in the site's zone, as Hugo reads it."""
+        Hugo page's `… 15:04:05 PST` at that time in the site's zone, as Hugo reads it.
+        With `key`, a time the zone's clocks skipped (02:30 on the night they go forward)
+        is a warning at that key."""
         place = self.place
         zones = jekyll_zones() if place.jekyll else None  # `… PST`, as Ruby reads it
         loose = place.jekyll or place.pelican
-        return parse_date(raw, self.zone_of(raw), loose, zones, hugo=place.hugo)
+        zone = self.zone_of(raw)
+        parsed = parse_date(raw, zone, loose, zones, hugo=place.hugo)
+        if key and parsed.tzinfo is zone and zone.key != "UTC":
+            real = parsed.astimezone(_UTC).astimezone(zone)
+            if real.replace(tzinfo=None) != parsed.replace(tzinfo=None):
+                self.warn(
+                    key,
+                    f"{key}: {parsed:%Y-%m-%d %H:%M} never happened in {zone.key} (its clocks "
+                    f"went forward then): read as {real.isoformat()}; write the time the post "
+                    "meant, or its offset",
+                )
+                return real
+        return parsed
 
     def _date(self, jekyll: re.Match[str] | None) -> datetime | None:
         key, raw = self.first(PUBLISH_KEYS)
@@ -150,7 +164,7 @@ class PostPublishing(PostReading):
             )
             return None
         try:
-            return self.read_date(raw)
+            return self.read_date(raw, "date")
         except ValueError as exc:
             if "date" in self.named:  # as Pelican's FILENAME_METADATA or PATH_METADATA read it
                 self.fail(
@@ -208,7 +222,7 @@ class PostPublishing(PostReading):
     def _parsed(self, key: str, raw: Any) -> datetime | None:
         """Return the date `key` gives; None, the problem said, for one that is no date."""
         try:
-            return self.read_date(raw)
+            return self.read_date(raw, key)
         except ValueError as exc:
             self.fail(key, f"{key}: {exc}")
             return None
