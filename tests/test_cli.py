@@ -130,7 +130,7 @@ def test_build_strict_with_warnings_writes_nothing(make_site: MakeSite, runner: 
     for _ in range(2):  # the second from the cache of none, as the first left it
         result = run(runner, "build", "--strict", "--config", config)
         assert (result.exit_code, result.stdout, result.stderr.splitlines()) == (1, "", said)
-        assert [p for p in cfg.output_path.rglob("*") if p.is_file()] == []
+        assert not cfg.output_path.exists()
     (cfg.content_path / "control-chars.md").unlink()
     assert run(runner, "build", "--strict", "--config", config).exit_code == 0
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in cfg.output_path.rglob("*.*")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import field, replace
 from datetime import datetime
 from functools import partial
@@ -353,6 +354,7 @@ def build_site(
 
             logging.getLogger(__name__).info("build cache thrown away: %s", cache.discarded)
         out = cfg.output_path
+        made = not out.exists()  # by this build, if it stages a file
         plan = plan_build(cfg, now, drafts=drafts, cache=cache, progress=progress, stage_into=out)
         changed: list[str] = []
         if strict and plan.warnings:
@@ -360,6 +362,9 @@ def build_site(
                 from feedkit.atomicfile import remove_temps
 
                 remove_temps((out / name for name in plan.staged), up_to=out)
+                if made:
+                    with suppress(OSError):
+                        out.rmdir()  # nothing in it: as if no build had run
             return replace(plan, held=True, cache_discarded=cache.discarded), changed
         if not plan.reused:
             changed = write_staged(out, plan.staged, cfg.cache_path)
