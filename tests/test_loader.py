@@ -1027,3 +1027,28 @@ def test_a_time_the_clocks_skipped_is_read_as_the_instant_with_a_warning(
             (4, "updated", "02:45", "03:45"),
         )
     ]
+
+
+def test_a_key_given_twice_in_yaml_is_a_warning_at_the_second(make_site: MakeSite) -> None:
+    # PyYAML, as Jekyll's YAML, reads the last without a word: a migration script's second
+    # `date:` went unseen. Quoted or not, the same key.
+    cfg = make_site(
+        posts={
+            "twice.md": (
+                "---\ntitle: First\ndate: 2024-01-01\n\ntitle: Second\n'date': 2024-02-02\n"
+                "---\nText.\n"
+            ),
+            "once.md": "---\ntitle: Once\ndate: 2024-01-03\nsummary: |\n  title: in text\n---\nx\n",
+        }
+    )
+    result = load_posts(cfg)
+    posts = {post.slug: post for post in result.posts}
+    assert (posts["twice"].title, posts["twice"].published.date().isoformat()) == (
+        "Second",
+        "2024-02-02",
+    )
+    assert [str(w) for w in result.warnings] == [
+        f"content/twice.md:{line}: warning: {key}: given twice in the front matter (line "
+        f"{first} too); the last is read, as Jekyll reads it; remove the other"
+        for line, key, first in ((5, "title", 2), (6, "date", 3))
+    ]

@@ -52,7 +52,6 @@ SIMPLE = [
     "# a comment\ntitle: Don't drop 🚀 “quotes” 日本語\n\n   \nsummary: a, b [c] {d}\n",
     "date: 2015-01-27 10:40\nlastmod: 2024-05-01t10:00:00.123456789Z\nother: 2023-02-30\n",
     "title: a:b and c#d\nurl: /about/\nimage: images/x.png\n",
-    "title: first\ntitle: second\n",
     "series: +3\nratio: 3.5\nexp: 1e3\nhex: 0x1F\noct: 017\n",
     "date: 2024-05-01 10:00:00 +02:00\n",
 ]
@@ -68,6 +67,7 @@ def test_the_simple_forms_are_read_here_as_pyyaml_reads_them(text: str) -> None:
 OTHER = [
     "",
     "# only a comment\n",
+    "title: first\ntitle: second\n",  # a key twice: fmparse warns, PyYAML reads the last
     "title: a: b\n",
     "title: a #comment\n",
     "title: ends with a colon:\n",

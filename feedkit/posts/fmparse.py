@@ -68,7 +68,9 @@ def parse_front_matter(
     `"\\u0000"`, YAML's `\\e`) is removed, with a warning at its key's line in `warnings`:
     a title or tag with one stopped the build with lxml's traceback. A Hugo page's YAML
     (`hugo`) is read as Hugo 0.168 reads it (see `fastyaml.load`'s `yaml12`)."""
-    data = _parsed(src, shown, hugo)
+    data, simple = _parsed(src, shown, hugo)
+    if src.fm_format == "YAML" and not simple and warnings is not None and data:
+        warnings.extend(_twice(src, shown))
     # The file's own such characters were removed when it was read (`postfile.decode`):
     # only a backslash escape writes one now.
     if "\\" in src.fm_text and data:
@@ -104,6 +106,37 @@ def without_uncarried(value: Any, found: list[str], seen: set[int]) -> Any:
     return value
 
 
+# A top-level key of YAML front matter, at a line's start: a plain one or one in quotes.
+_TOP_KEY = re.compile(
+    r"""^(?:([A-Za-z_][\w.-]*)|"([^"\n]+)"|'([^'\n]+)')[ \t]*:(?:[ \t]|$)""", re.M
+)
+
+
+def _twice(src: Source, shown: str) -> list[Problem]:
+    """Return a warning for each top-level key the YAML front matter gives more than once:
+    PyYAML, and Jekyll's YAML, read the last without a word (Hugo's refuses the file), and
+    a migration script's second `date:` went unseen. (`simpleyaml` leaves such a document
+    to PyYAML: this looks only at those.)"""
+    seen: dict[str, int] = {}
+    found = []
+    for m in _TOP_KEY.finditer(src.fm_text):
+        key = m[1] or m[2] or m[3]
+        line = src.fm_first_line + src.fm_text.count("\n", 0, m.start())
+        if key in seen:
+            found.append(
+                Problem(
+                    shown,
+                    line,
+                    f"{key}: given twice in the front matter (line {seen[key]} too); the last "
+                    "is read, as Jekyll reads it; remove the other",
+                    warning=True,
+                )
+            )
+        else:
+            seen[key] = line
+    return found
+
+
 def _remove_illegal(
     data: dict[str, Any], src: Source, shown: str, warnings: list[Problem] | None
 ) -> None:
@@ -125,15 +158,17 @@ def _remove_illegal(
             )
 
 
-def _parsed(src: Source, shown: str, hugo: bool = False) -> dict[str, Any]:
+def _parsed(src: Source, shown: str, hugo: bool = False) -> tuple[dict[str, Any], bool]:
+    """Return the front matter's mapping, and whether `simpleyaml` read it (no key in it
+    twice, then)."""
     yaml12 = hugo and src.fm_format == "YAML" and simpleyaml.yaml11_only(src.fm_text)
     if src.fm_format == "YAML" and not yaml12:
         # Most posts' front matter, read without PyYAML (and its import, when all are).
         simple = simpleyaml.load(src.fm_text)
         if simple is not None:
-            return simple
+            return simple, True
     elif not src.fm_format:  # none at all (see `postfile.split`)
-        return {}
+        return {}, True
     import json  # here, as yaml: a build that finds nothing changed parses no front matter
 
     import yaml
@@ -186,4 +221,4 @@ def _parsed(src: Source, shown: str, hugo: bool = False) -> dict[str, Any]:
                 )
             ]
         )
-    return {str(k): v for k, v in data.items()}
+    return {str(k): v for k, v in data.items()}, False

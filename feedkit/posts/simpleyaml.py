@@ -97,8 +97,8 @@ def _read(text: str) -> dict[str, Any] | None:
             continue
         colon = line.find(":")
         key = line[:colon]
-        if colon < 0 or (key not in _KEYS and not _string_key(key)):
-            raise Unusual
+        if colon < 0 or (key not in _KEYS and not _string_key(key)) or key in mapping:
+            raise Unusual  # a key given twice too: fmparse names its lines
         rest = line[colon + 1 :]
         written = rest.strip(" ")
         if written:
