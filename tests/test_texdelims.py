@@ -11,7 +11,7 @@ import pytest
 from feedkit.posts.markup import render_html
 from feedkit.posts.plaintext import summarize
 from feedkit.posts.reading import Reading
-from feedkit.posts.texdelims import convert, formulas
+from feedkit.posts.texdelims import convert, formulas, has_delimiters
 from feedkit.site.build import plan_build
 
 from conftest import NOW, MakeSite
@@ -320,3 +320,18 @@ def test_the_formulas_convert_makes_are_given_with_their_lines() -> None:
         (7, "\\begin{equation}\nc \\\n\\end{equation}", True),
     ]
     assert formulas("No delimiters, $x$ only.\n") == []
+
+
+def test_has_delimiters_is_the_three_looks_it_replaced() -> None:
+    # By each backslash, or one pattern past eight of them: what the searches for `\(`,
+    # `\[` and `\begin{` said, and `$$` with a tag.
+    import random
+
+    rng = random.Random(5)
+    alphabet = ["\\", "(", "[", "begin{", "$", "$$", "<", "<b>", "a", " ", "\n", "é", "🚀"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 120)))
+        old = ("\\" in text and ("\\(" in text or "\\[" in text or "\\begin{" in text)) or (
+            "$$" in text and "<" in text and re.search("<[A-Za-z]", text) is not None
+        )
+        assert has_delimiters(text) == old, text

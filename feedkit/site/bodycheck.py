@@ -162,10 +162,10 @@ def _nothing_to_find(
 
     return (
         templates.unchanged(post, view)
-        # `markup.math_warnings`'s (MathJax's delimiters, then `$`), `kramdown.prepare`'s
-        # and `_check_body`'s own first looks, in the same order.
-        and (math != "mathml" or not has_delimiters(view))
+        # `markup.math_warnings`'s (`$`, then MathJax's delimiters), `kramdown.prepare`'s
+        # and `_check_body`'s own first looks.
         and (math != "mathml" or "$" not in view or dollars_only_in_code(view))
+        and (math != "mathml" or not has_delimiters(view))
         and not (reading.kramdown and has_kramdown(view))
         and not (reading.footnotes and not reading.python_markdown and "^" in view and "[^" in view)
         and (reading.raw_html or not (templates.hugo or post.hugo) or "<" not in view)
