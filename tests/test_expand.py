@@ -458,7 +458,8 @@ def test_jekyll_posts_dropped_into_a_plain_folder_get_liquid(tmp_path: Path) -> 
     assert result.stderr == (
         "content/2024-02-20-liquid-tour.md:6: warning: Liquid: site.repository is undefined; "
         "left out\n"
-        "content/2024-02-20-liquid-tour.md:13: warning: link: _docs/guide.md does not exist\n"
+        "content/2024-02-20-liquid-tour.md:13: warning: link: _docs/guide.md does not exist "
+        "(Jekyll's build fails at it); feeds link https://example.com/blog/_docs/guide.html\n"
         "content/2024-02-20-liquid-tour.md:23: warning: include: no file 'note.html' in "
         "_includes/\n"
     )

@@ -137,7 +137,11 @@ class TagReads:
             return self._url(shown), ""
         url = _jekyll_page_url(name, self.config, self.site)
         if not os.path.isfile(target):
-            return url, f"link: {name} does not exist"
+            # Jekyll stops the build at it; feeds link where the page would be.
+            return (
+                url,
+                f"link: {name} does not exist (Jekyll's build fails at it); feeds link {url}",
+            )
         return url, ""
 
     def _file(self, name: str) -> tuple[str, str]:
