@@ -248,7 +248,7 @@ def did_you_mean(key: str, known: list[str]) -> str:
 
 
 # The characters XML 1.0 cannot carry, and those feed validators reject (the C1 controls,
-# DEL, U+FFFD and the noncharacters: feedkit/posts/postfile.py's XML_ILLEGAL): a TOML escape
+# DEL, U+FFFD and the noncharacters: feedkit/posts/uncarried.py's XML_ILLEGAL): a TOML escape
 # writes them in a setting.
 _UNSENDABLE_SET = frozenset(
     map(

@@ -380,13 +380,13 @@ def test_the_unsubscribe_and_serve_urls_go_into_mail_headers_in_ascii(tmp_path: 
 
 def test_settings_refuse_the_characters_post_files_lose() -> None:
     # configkeys may import no package, and compiles no pattern at start: it writes
-    # postfile.XML_ILLEGAL's class again, as a set. Kept the same.
+    # uncarried.XML_ILLEGAL's class again, as a set. Kept the same.
     import re
 
     from feedkit import configkeys
-    from feedkit.posts import postfile
+    from feedkit.posts import uncarried
 
-    illegal = re.compile(postfile.XML_ILLEGAL)
+    illegal = re.compile(uncarried.XML_ILLEGAL)
     assert configkeys._UNSENDABLE_SET == {
         char for char in map(chr, range(0x110000)) if illegal.fullmatch(char)
     }

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from test_oracles import entries, seen_text, title
 
 from feedkit.cli import main
-from feedkit.posts.postfile import has_illegal
+from feedkit.posts.uncarried import has_illegal
 
 from conftest import FIXTURES, NOW_ENV, hugo_site_with_a_bare_page
 

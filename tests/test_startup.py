@@ -19,7 +19,7 @@ import pytest
 
 from feedkit import servicekeys
 from feedkit.errors import Problem
-from feedkit.posts import anchors, fmparse, plaintext, postfile, sanitize, texdelims, texmath
+from feedkit.posts import anchors, fmparse, plaintext, sanitize, texdelims, texmath, uncarried
 from feedkit.site import xsl
 
 from conftest import NOW_ENV, SITE_TOML
@@ -149,7 +149,7 @@ def test_a_build_compiles_no_pattern_that_only_rare_input_needs(tmp_path: Path) 
     # U+00FF, for which re builds a 65,536-entry map: 0.4 ms of every run otherwise.
     site = built_site(tmp_path)
     rare = [
-        source(postfile.XML_ILLEGAL),
+        source(uncarried.XML_ILLEGAL),
         source(fmparse._TOML_DATE_LINE),
         source(servicekeys._DURATION),
     ]
@@ -183,7 +183,7 @@ def test_a_duration_and_a_toml_date_are_still_read_with_their_patterns(tmp_path:
         "title": "x",
     }
     warnings: list[Problem] = []
-    assert postfile.strip_illegal("a\x01b\x02", "p.md", warnings) == "ab"
+    assert uncarried.strip_illegal("a\x01b\x02", "p.md", warnings) == "ab"
     assert "removed 2 control character(s)" in warnings[0].message
     assert plaintext.measure("日本語の文章 and words") == (8, 1)
 

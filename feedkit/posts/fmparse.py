@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from feedkit.errors import Problem
 from feedkit.posts import pelicanmeta, simpleyaml
-from feedkit.posts.postfile import XML_ILLEGAL, FileProblems, Source, boundaries
+from feedkit.posts.postfile import FileProblems, Source, boundaries
+from feedkit.posts.uncarried import XML_ILLEGAL
 
 if TYPE_CHECKING:
     from frontmatter.default_handlers import BaseHandler
@@ -81,7 +82,7 @@ def parse_front_matter(
 @lru_cache(maxsize=1)
 def _uncarried() -> re.Pattern[str]:
     """Return what no feed can carry in a value: the characters XML cannot
-    (postfile.XML_ILLEGAL), and a lone surrogate, which JSON's `"\\ud800"` writes (YAML and
+    (uncarried.XML_ILLEGAL), and a lone surrogate, which JSON's `"\\ud800"` writes (YAML and
     TOML refuse one) and UTF-8 cannot encode: the build stopped with a UnicodeEncodeError's
     traceback. Compiled when first needed: the class reaches past U+00FF, for which re
     builds a 65,536-entry map (tests/test_startup.py)."""

@@ -18,7 +18,7 @@ import pyromark
 
 from feedkit.errors import Problem
 from feedkit.models import Post
-from feedkit.posts import comments, mathblocks, postfile, texdelims
+from feedkit.posts import comments, mathblocks, texdelims, uncarried
 from feedkit.posts.anchors import with_footnote_anchors
 from feedkit.posts.asread import as_read
 from feedkit.posts.fences import dollars_only_in_code
@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from feedkit.posts.kramdown import Prepared
 
 # XML 1.0 forbids these code points even as character references; and the C1 controls, which
-# the W3C validator rejects (see feedkit.posts.postfile).
-XML_ILLEGAL = re.compile(postfile.XML_ILLEGAL)
+# the W3C validator rejects (see feedkit.posts.uncarried).
+XML_ILLEGAL = re.compile(uncarried.XML_ILLEGAL)
 _OPTIONS = PLAIN.options  # tables, footnotes, strikethrough, math, heading IDs, definitions
 _SMART = pyromark.Options.ENABLE_SMART_PUNCTUATION
 # What pulldown-cmark's writer makes of math: its own markup, nothing a post wrote, so this

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from feedkit.errors import Problem
-from feedkit.posts.postfile import FileProblems, Source, decode, split, strip_illegal
+from feedkit.posts.postfile import FileProblems, Source, decode, split
+from feedkit.posts.uncarried import strip_illegal
 from feedkit.posts.walk import StatKey, stat_key
 
 HEAD_BYTES = 4096  # holds the front matter of nearly every post

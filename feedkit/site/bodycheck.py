@@ -19,8 +19,8 @@ from feedkit.models import Choice, Post
 from feedkit.posts import comments
 from feedkit.posts.loader import BATCH
 from feedkit.posts.postbody import body_of, read_raw
-from feedkit.posts.postfile import has_illegal
 from feedkit.posts.postread import prefetch
+from feedkit.posts.uncarried import has_illegal
 from feedkit.site.render import load_renderers
 
 if TYPE_CHECKING:

@@ -15,9 +15,9 @@ from feedkit.models import Post, RenderedPost
 from feedkit.posts.anchors import anchor_names, anchor_of
 from feedkit.posts.loader import Progress
 from feedkit.posts.postbody import body_of, read_raw
-from feedkit.posts.postfile import removed_text
 from feedkit.posts.postread import prefetch
 from feedkit.posts.sitekind import unlisted_site_kind
+from feedkit.posts.uncarried import removed_text
 
 if TYPE_CHECKING:
     from feedkit.posts.expand import Templates
@@ -88,7 +88,7 @@ def _render(
 
 # The characters XML 1.0 forbids below U+0020, and DEL, each one byte in UTF-8 and never
 # part of another character: a quick test for them on a post's HTML, before the slower
-# pattern. Each of the others (postfile.XML_ILLEGAL) has one of the bytes 0xC2 (C1), 0xEF
+# pattern. Each of the others (uncarried.XML_ILLEGAL) has one of the bytes 0xC2 (C1), 0xEF
 # (U+FDD0 to U+FFFF) or 0xBF (the other planes' last two), each found by a memchr (`in`
 # for two bytes takes 10 µs of a 12 KB post).
 _C0_FORBIDDEN = bytes([*(c for c in range(32) if chr(c) not in "\t\n\r"), 0x7F])
