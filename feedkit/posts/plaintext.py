@@ -275,11 +275,12 @@ def summarize(
         head = head[:cut]
     # A post that opens with no paragraph (a list, a quote, a heading) is summarised by the
     # text of those blocks: a summary is empty only when the post has no text at all.
-    every = list(_blocks(head, reading))
-    blocks = list(_past_reading_line(every))
-    opening = " ".join(_opening(blocks, limit)) or collapse(" ".join(t for _, t in blocks))
+    # The blocks read only as far as the opening goes (`_opening` stops there).
+    opening = " ".join(_opening(_past_reading_line(_blocks(head, reading)), limit))
+    if not opening:  # read again, whole: every block's text, but the reading-time line's
+        opening = collapse(" ".join(t for _, t in _past_reading_line(_blocks(head, reading))))
     # A post of its reading-time line alone (and an image, say) is summarised by that line.
-    return truncate(opening or collapse(" ".join(t for _, t in every)), limit)
+    return truncate(opening or plain_text(head, reading), limit)
 
 
 # A post's own line of its reading time, as the first thing under its title ("*⏱ 15 min
