@@ -3,9 +3,10 @@ current schema, or opened for reading only; and one transaction per recorded fac
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -136,50 +137,30 @@ def _damaged(conn: sqlite3.Connection, exc: sqlite3.DatabaseError) -> Exception:
     )
 
 
+def _naming_damage(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Return `method` of a cursor or connection on the state file, its SQLite error for a
+    damaged file raised as `_damaged` says."""
+
+    @functools.wraps(method)
+    def guarded(self: Any, *args: Any) -> Any:
+        try:
+            return method(self, *args)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(getattr(self, "connection", self), exc) from exc
+
+    return guarded
+
+
 class _Cursor(sqlite3.Cursor):
     """A cursor on the state file whose SQLite errors for a damaged file name it."""
 
-    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
-        try:
-            return super().execute(sql, parameters)
-        except sqlite3.DatabaseError as exc:
-            raise _damaged(self.connection, exc) from exc
-
-    def executemany(self, sql: str, parameters: Any, /) -> _Cursor:
-        try:
-            return super().executemany(sql, parameters)
-        except sqlite3.DatabaseError as exc:
-            raise _damaged(self.connection, exc) from exc
-
-    def executescript(self, script: str, /) -> Any:
-        try:
-            return super().executescript(script)
-        except sqlite3.DatabaseError as exc:
-            raise _damaged(self.connection, exc) from exc
-
-    def fetchone(self) -> Any:
-        try:
-            return super().fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise _damaged(self.connection, exc) from exc
-
-    def fetchmany(self, size: int | None = 1) -> list[Any]:
-        try:
-            return super().fetchmany(size)
-        except sqlite3.DatabaseError as exc:
-            raise _damaged(self.connection, exc) from exc
-
-    def fetchall(self) -> list[Any]:
-        try:
-            return super().fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise _damaged(self.connection, exc) from exc
-
-    def __next__(self) -> Any:
-        try:
-            return super().__next__()
-        except sqlite3.DatabaseError as exc:
-            raise _damaged(self.connection, exc) from exc
+    execute = _naming_damage(sqlite3.Cursor.execute)
+    executemany = _naming_damage(sqlite3.Cursor.executemany)
+    executescript = _naming_damage(sqlite3.Cursor.executescript)
+    fetchone = _naming_damage(sqlite3.Cursor.fetchone)
+    fetchmany = _naming_damage(sqlite3.Cursor.fetchmany)
+    fetchall = _naming_damage(sqlite3.Cursor.fetchall)
+    __next__ = _naming_damage(sqlite3.Cursor.__next__)
 
 
 class _Connection(sqlite3.Connection):
@@ -201,11 +182,7 @@ class _Connection(sqlite3.Connection):
     def executescript(self, script: str, /) -> Any:
         return self.cursor().executescript(script)
 
-    def commit(self) -> None:
-        try:
-            super().commit()
-        except sqlite3.DatabaseError as exc:
-            raise _damaged(self, exc) from exc
+    commit = _naming_damage(sqlite3.Connection.commit)
 
 
 def _opened(path: Path, target: str, uri: bool = False) -> sqlite3.Connection:
