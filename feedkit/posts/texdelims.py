@@ -155,7 +155,6 @@ def convert(text: str, kramdown: bool = False, as_written: bool = False) -> str:
 _NO_ESCAPE = r"(?!)(.)"  # a group, as the others have, that never matches
 
 
-@lru_cache(maxsize=8)  # a post's body is read for its HTML and again for its summary
 def _convert(text: str, kramdown: bool = False, as_written: bool = False) -> str:
     edits = _edits(text, kramdown, as_written)
     data = text.encode()
@@ -191,7 +190,10 @@ def formulas(
 MATH_SPAN = re.compile(r'<span class="math math-(inline|display)">([^<]*)</span>')
 
 
-def _edits(text: str, kramdown: bool, as_written: bool) -> list[tuple[int, int, bytes]]:
+# A post's body is read for its HTML, again for its summary, and for its math warnings
+# (`formulas`): the edits are found once (reading the Markdown's regions is most of it).
+@lru_cache(maxsize=8)
+def _edits(text: str, kramdown: bool, as_written: bool) -> tuple[tuple[int, int, bytes], ...]:
     """Return `convert`'s edits of `text`: (start, end, the bytes there after), by byte."""
     escape = _NO_ESCAPE if as_written else _KRAMDOWN_ESCAPE if kramdown else _ESCAPE
     in_text = _IN_HTML if as_written else _IN_TEXT
@@ -232,7 +234,7 @@ def _edits(text: str, kramdown: bool, as_written: bool) -> list[tuple[int, int, 
             )
             math = f"$${tex}$$" if alone else f"${tex}$"
             edits.append((env.start(), env.end(), math.encode()))
-    return edits
+    return tuple(edits)
 
 
 # A blank line (its line end, up to the next): in TeX, nothing.
