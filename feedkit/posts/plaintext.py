@@ -152,14 +152,20 @@ _MATHML_BLOCK = re.compile(r'\s*<math\b[^>]*\bdisplay="block"[^>]*>.*</math>\s*'
 
 def plain_text(markdown_text: str, reading: Reading = PLAIN) -> str:
     """Return the readable text of Markdown: no markup, entities or template tags, one line."""
-    return collapse(" ".join(text for _, text in _blocks(markdown_text, reading)))
+    return _joined(_blocks(markdown_text, reading))
+
+
+def _joined(blocks: Iterable[tuple[str, str]]) -> str:
+    """Return the text of `blocks` (`_blocks`'), one line."""
+    return collapse(" ".join(text for _, text in blocks))
 
 
 _SENTENCE_END = tuple('.!?…"”’)»')
 
 
-def opening_text(markdown_text: str, limit: int, reading: Reading = PLAIN) -> str:
-    """Return the plain text of the opening paragraphs, enough for a summary of `limit`.
+def _opening(blocks: Iterable[tuple[str, str]], limit: int) -> list[str]:
+    """Return the opening paragraphs of `blocks`, enough for a summary of `limit`, as text;
+    the blocks are read no further.
 
     Top-level paragraphs only: code, math, tables, headings and lists read badly as prose.
     The first such block ends the opening once there is a third of `limit` of text, and a
@@ -168,10 +174,6 @@ def opening_text(markdown_text: str, limit: int, reading: Reading = PLAIN) -> st
     x² = 2 for…", not "We get: for…" (MathML written in the post is left out: its text
     without its TeX reads "a b" for a/b).
     """
-    return " ".join(_opening(_blocks(markdown_text, reading), limit))
-
-
-def _opening(blocks: Iterable[tuple[str, str]], limit: int) -> list[str]:
     paragraphs: list[str] = []
     size = 0
     for kind, block_text in blocks:
@@ -266,8 +268,7 @@ def summarize(
     more = _dividers(body, first=True, exact=reading.exact_divider)
     if more:  # the author's own cut: every block before it (a blockquote abstract, a list)
         excerpt = body[: more[0][0]] + _definitions(body[more[0][1] :])
-        blocks = list(_past_reading_line(_blocks(excerpt, reading)))
-        return truncate(collapse(" ".join(text for _, text in blocks)), limit)
+        return truncate(_joined(_past_reading_line(_blocks(excerpt, reading))), limit)
     # Only the opening needs parsing: a few times the limit of source text covers it.
     head = body[: max(limit * 4, 2000)]
     cut = head.rfind("\n\n")
@@ -278,7 +279,7 @@ def summarize(
     # The blocks read only as far as the opening goes (`_opening` stops there).
     opening = " ".join(_opening(_past_reading_line(_blocks(head, reading)), limit))
     if not opening:  # read again, whole: every block's text, but the reading-time line's
-        opening = collapse(" ".join(t for _, t in _past_reading_line(_blocks(head, reading))))
+        opening = _joined(_past_reading_line(_blocks(head, reading)))
     # A post of its reading-time line alone (and an image, say) is summarised by that line.
     return truncate(opening or plain_text(head, reading), limit)
 
