@@ -31,7 +31,7 @@ def ascii_url(url: str, keep: str = "") -> str:
             raise ValueError(f"{url!r} has a port that is not a number: {port!r}")
     if not host.isascii():
         try:
-            host = _idna(host)
+            host = idna_host(host)
         except ValueError as exc:
             raise ValueError(f"{url!r} has a host that is not a host name: {exc}") from exc
     elif not _HOST.fullmatch(host):
@@ -52,12 +52,12 @@ def ascii_email(address: str) -> str:
     if not at or host.isascii() or not local.isascii():
         return address
     try:
-        return f"{local}@{_idna(host)}"
+        return f"{local}@{idna_host(host)}"
     except ValueError:
         return address
 
 
-def _idna(host: str) -> str:
+def idna_host(host: str) -> str:
     """Return a host name in another script in its IDNA form (UTS 46, as browsers send it);
     ValueError saying why it is no host name."""
     import idna  # here: 16 ms to import, for the few sites with such a host

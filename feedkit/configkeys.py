@@ -65,13 +65,13 @@ def _http_url(value: Any, example: str, keep: str = "") -> str:
             "would publish; remove it"
         )
     try:
-        port = parts.port
-    except ValueError:
+        port = parts.port  # None when none is written
+    except ValueError:  # past 65535, or not a number
         port = 0
-    if port == 0 and parts.netloc.rpartition("]")[2].count(":"):
+    if port == 0:
         raise ValueError(f"{url!r} has a port that is not a number from 1 to 65535")
     host = parts.hostname or ""
-    if not host.startswith("["):
+    if ":" not in host:  # an IPv6 address has no labels (urlsplit takes its brackets off)
         labels = host.split(".")
         if not labels[-1]:
             raise ValueError(

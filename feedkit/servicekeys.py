@@ -240,10 +240,10 @@ def _host(value: Any) -> str:
     if _HOST_NAME.fullmatch(host) or _IP6.fullmatch(host):
         return host
     if not host.isascii():
-        from feedkit.asciiurl import _idna
+        from feedkit.asciiurl import idna_host
 
         try:
-            return _idna(host)
+            return idna_host(host)
         except ValueError:
             pass
     name, colon, port = host.rpartition(":")

@@ -105,14 +105,14 @@ def _post_status(fd: int, path: Path | str, shown: str) -> os.stat_result:
     status = os.fstat(fd)
     # `walk` lists a folder only for a link loop, or one it could not list (it may hold
     # posts: the run stops rather than go on without them).
-    if stat_mode.S_ISDIR(status.st_mode) and not os.path.islink(path):
-        try:
-            os.scandir(path).close()
-            why = "went away while it was read"
-        except OSError as exc:
-            why = exc.strerror or str(exc)
-        raise FileProblems([Problem(shown, 0, f"is a folder that cannot be listed: {why}")])
     if stat_mode.S_ISDIR(status.st_mode):
+        if not os.path.islink(path):
+            try:
+                os.scandir(path).close()
+                why = "went away while it was read"
+            except OSError as exc:
+                why = exc.strerror or str(exc)
+            raise FileProblems([Problem(shown, 0, f"is a folder that cannot be listed: {why}")])
         raise FileProblems(
             [
                 Problem(

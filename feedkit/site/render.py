@@ -73,7 +73,7 @@ def _render(
     # A post that is only an image or code still needs some text for readers to see.
     summary = summarize(body, post.summary, summary_chars, reading) or post.title
     data = html.encode()
-    # The file's own text lost them when read (feedkit.posts.postfile): a character
+    # The file's own text lost them when read (feedkit.posts.uncarried): a character
     # reference (`&#7;`) may make them again.
     if len(data.translate(None, _C0_FORBIDDEN)) < len(data) or (
         (0xC2 in data or 0xEF in data or 0xBF in data) and XML_ILLEGAL.search(html)
