@@ -409,6 +409,17 @@ def test_an_internationalised_host_names_the_list_in_ascii(tmp_path: Path) -> No
     assert fields["Message-ID"].endswith(b"@xn--bcher-kva.example>")
 
 
+def test_an_internationalised_list_id_is_written_as_urls_write_its_host(tmp_path: Path) -> None:
+    # UTS 46, as every link feedkit writes names a host; Python's IDNA 2003 codec says strasse
+    edit = 'subscribers = "subscribers.csv"\nlist_id = "straße.example"'
+    renderer, record = renderer_for(tmp_path, ('subscribers = "subscribers.csv"', edit))
+    message = renderer.message(renderer.render(record), record, Subscriber("a@example.org", "A"))
+    assert (
+        raw_fields(wire_bytes(message))["List-Id"]
+        == b"List-Id: Example Blog <xn--strae-oqa.example>"
+    )
+
+
 @pytest.mark.parametrize(
     ("pattern", "sent"),
     [

@@ -9,6 +9,7 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
+from feedkit.asciiurl import idna_host
 from feedkit.config import Config
 from feedkit.errors import ConfigError
 from feedkit.servicekeys import named_address
@@ -38,9 +39,9 @@ def sender_address(cfg: Config) -> str:
 def list_id(cfg: Config) -> str:
     """Return the list's identifier (RFC 2919): digest.list_id, else the site's host name."""
     label = cfg.digest.list_id or (urlsplit(cfg.base_url).hostname or "feedkit.invalid")
-    try:
-        label = label if label.isascii() else label.encode("idna").decode("ascii")
-    except UnicodeError:
+    try:  # as every URL feedkit writes names the host: UTS 46, straße -> xn--strae-oqa
+        label = label if label.isascii() else idna_host(label)
+    except ValueError:
         pass  # reported just below
     if not _LIST_ID.fullmatch(label) or len(label) > 255:
         why = f"{label!r} cannot identify a list: use a host name under your control, e.g. "
