@@ -350,7 +350,8 @@ def test_a_broken_template_freezes_no_digest_so_after_the_fix_readers_get_one(
     failed = digest(tmp_path)
     assert (failed.exit_code, failed.stderr) == (
         1,
-        f"error: {page}:2: Expected an expression, got 'end of statement block'\n",
+        "error: email_templates/digest.html.j2:2: Expected an expression, got 'end of statement"
+        " block'\n",
     )
     assert digest(tmp_path, "--status").stdout.startswith("No digest sent yet")
     write_post(tmp_path, "new-b", "New post B", NOW - timedelta(hours=1))

@@ -29,6 +29,7 @@ from feedkit.mail.state import DigestRecord, PostSnapshot
 from feedkit.mail.subscribers import Subscriber
 from feedkit.mail.unsubscribe import UnsubscribeLinks
 from feedkit.mail.wire import sent_size
+from feedkit.shown import display_path
 
 log = logging.getLogger("feedkit.mail.digest")
 TEMPLATE_HTML = "digest.html.j2"
@@ -200,7 +201,7 @@ class DigestRenderer:
         try:
             return env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
+            raise self._syntax_error(exc) from exc
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"email template {name} not found") from exc
 
@@ -209,20 +210,29 @@ class DigestRenderer:
         try:
             return template.render(context)
         except jinja2.UndefinedError as exc:
-            where = _template_line(exc) or template.filename or name
+            where = self._shown(_template_line(exc) or template.filename or name)
             raise TemplateError(
                 f"{where}: {exc.message}; see the template context in README"
             ) from exc
         except jinja2.TemplateSyntaxError as exc:  # in a file it includes, such as digest.css
-            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
+            raise self._syntax_error(exc) from exc
         except jinja2.TemplateNotFound as exc:
-            where = template.filename or name
+            where = self._shown(template.filename or name)
             raise TemplateError(f"{where}: includes {exc.name}, which is not found") from exc
         except FeedkitError:
             raise
         except Exception as exc:  # noqa: BLE001 - the template's own code: {{ n + " min" }}
-            where = _template_line(exc) or template.filename or name
+            where = self._shown(_template_line(exc) or template.filename or name)
             raise TemplateError(f"{where}: {type(exc).__name__}: {exc}") from exc
+
+    def _syntax_error(self, exc: jinja2.TemplateSyntaxError) -> TemplateError:
+        where = self._shown(exc.filename or exc.name)
+        return TemplateError(f"{where}:{exc.lineno}: {exc.message}")
+
+    def _shown(self, where: str | None) -> str:
+        """Return a template's path (and line) as messages show paths: from the site's
+        folder for the site's own templates."""
+        return display_path(where or "", self.cfg.root)
 
     def render(self, record: DigestRecord, reserve: int = RECIPIENT_MARGIN) -> RenderedDigest:
         """Return the digest rendered and inlined once, cut so that its HTML part, as sent
