@@ -952,3 +952,38 @@ def test_an_id_the_validator_calls_invalid_is_kept_with_a_warning(make_site: Mak
         "InvalidURN",
         "InvalidUUID",
     ]
+
+
+def test_an_id_not_in_the_validators_canonical_form_is_kept_with_a_warning(
+    make_site: MakeSite,
+) -> None:
+    # "Identifier … is not in canonical form", the W3C validator's warning: feedkit says it
+    # at the post, naming the form; what the Atom feed folds itself (scheme and host case,
+    # the default port: asciiurl.atom_id) is no warning.
+    ids = {
+        "scheme.md": ("Info:notes/1", "info:notes/1"),
+        "escape.md": ("https://blog.example.org/%7eann/2", "https://blog.example.org/~ann/2"),
+        "tag.md": ("tag:blog.example.org,2024:%7e3", "tag:blog.example.org,2024:~3"),
+        "folded.md": ("HTTP://Blog.Example.org:80/notes/4", None),
+        "fine.md": ("https://blog.example.org/notes/5", None),
+    }
+    posts = {
+        name: f"---\ntitle: P{n}\ndate: 2024-05-0{n}\nid: '{written}'\n---\nText.\n"
+        for n, (name, (written, _)) in enumerate(ids.items(), start=1)
+    }
+    cfg = make_site(posts=posts)
+    plan = plan_build(cfg, NOW)
+    assert sorted(str(w) for w in plan.warnings) == sorted(
+        f"content/{name}:4: warning: id {written!r} is not in canonical form ({canonical!r}), "
+        "which the W3C feed validator warns about; readers know the post by it as written"
+        for name, (written, canonical) in ids.items()
+        if canonical
+    )
+    atom = plan.files["atom.xml"]
+    # As written (an escape's hex digits in upper case, as atom_id folds them)
+    for written in ("Info:notes/1", "https://blog.example.org/%7Eann/2"):
+        assert f"<id>{written}</id>".encode() in atom
+    from test_validity import issues_of
+
+    found = issues_of({"atom.xml": atom}, cfg.base_url)["atom.xml"]
+    assert sorted(issue.split(" ", 2)[1] for issue in found) == ["NonCanonicalURI"] * 3

@@ -209,6 +209,8 @@ class PostAddress(PostReading):
                     "validator warns is not registered (use tag:, urn: or https:); readers "
                     "know the post by it as written",
                 )
+            elif problem := _not_canonical(post_id):
+                self.warn("id", f"id {short_repr(post_id)} {problem}")
             return post_id
         if not url or published is None:
             return ""
@@ -264,6 +266,23 @@ def _malformed(post_id: str) -> str:
     if scheme == "urn" and not _URN.fullmatch(post_id):
         return "a URN (urn:name:…)"
     return ""
+
+
+def _not_canonical(post_id: str) -> str:
+    """Return why the W3C feed validator warns that the Atom ID of an `id:` given in front
+    matter is "not in canonical form", or "". The Atom feed writes it with its scheme's
+    host and escapes as RFC 3986 folds them (asciiurl.atom_id); the rest is the post's."""
+    from feedkit.asciiurl import atom_id
+    from feedkit.uricanon import canonical_form  # here: for the few posts with an `id:`
+
+    written = atom_id(post_id)
+    canonical = canonical_form(written)
+    if canonical == written:
+        return ""
+    said = "which the W3C feed validator warns about; readers know the post by it as written"
+    if canonical is None:
+        return f"has no canonical form (an escape of no UTF-8, such as %E9), {said}"
+    return f"is not in canonical form ({short_repr(canonical)}), {said}"
 
 
 def _a_uri(text: str) -> bool:
