@@ -764,6 +764,38 @@ def test_go_dates_are_read_where_go_reads_them(written: str, read: str | None) -
     assert (str(found) if found is not None else None) == read
 
 
+def test_a_hugo_pages_date_in_seconds_since_1970_is_read_as_hugo_reads_it(
+    tmp_path: Path,
+) -> None:
+    # Hugo (0.111, 0.168) publishes `date: 1714550400` at 2024-05-01 08:00 UTC; feedkit
+    # stopped the whole build at it ("cannot read 1714550400 (a number) as a date").
+    files = {
+        "content/posts/yaml.md": "---\ntitle: Y\ndate: 1714550400\nlastmod: 1714640400\n---\nx\n",
+        "content/posts/toml.md": "+++\ntitle = 'T'\ndate = 1714467600\n+++\nx\n",
+    }
+    built, items = built_items(hugo_site_of(tmp_path, files))
+    assert [(i["title"], i["date_published"], i["date_modified"]) for i in items] == [
+        ("Y", "2024-05-01T10:00:00+02:00", "2024-05-02T11:00:00+02:00"),  # Berlin's clock
+        ("T", "2024-04-30T11:00:00+02:00", "2024-04-30T11:00:00+02:00"),
+    ]
+    (tmp_path / "content/posts/big.md").write_text("---\ntitle: B\ndate: 99999999999999\n---\n")
+    failed = run(tmp_path, "build")
+    assert failed.exit_code == 1
+    assert "content/posts/big.md:3: date: 99999999999999 seconds since 1970 is out of range" in (
+        failed.output
+    )
+
+
+def test_a_number_as_a_date_outside_hugo_is_no_date(tmp_path: Path) -> None:
+    # Jekyll and Pelican read no number as a date: nor does feedkit, there.
+    (tmp_path / "content").mkdir()
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "content" / "n.md").write_text("---\ntitle: N\ndate: 1714550400\n---\nx\n")
+    failed = run(tmp_path, "build")
+    assert failed.exit_code == 1
+    assert "content/n.md:3: date: cannot read 1714550400 (a number) as a date" in failed.output
+
+
 def test_a_date_with_a_zones_name_outside_hugo_keeps_the_zones_offset(tmp_path: Path) -> None:
     # Hugo's reading is a Hugo site's alone: elsewhere `PST` is eight hours behind UTC.
     (tmp_path / "content").mkdir()

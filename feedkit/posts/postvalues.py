@@ -100,7 +100,8 @@ def parse_date(
     zone abbreviation in it read by `zones` (seconds east of UTC: `jekyll_zones()`), else
     left out (the date is in `tz`, as Pelican's dateutil reads it). With `hugo`, a text in
     one of the forms Hugo reads with a zone's name (`Mon, 02 Jan 2006 15:04:05 PST`) is the
-    time on the clock in `tz`, as Hugo reads it (feedkit.posts.hugotime `go_date`)."""
+    time on the clock in `tz`, as Hugo reads it (feedkit.posts.hugotime `go_date`), and a
+    number is seconds since 1970."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
@@ -108,6 +109,12 @@ def parse_date(
     elif isinstance(value, str) and value.strip():
         why = value.reason if isinstance(value, ImpossibleValue) else None
         parsed = _parse_date_string(value.strip(), why, loose, zones, hugo)
+    elif hugo and isinstance(value, int | float) and not isinstance(value, bool):
+        # Seconds since 1970 (`date: 1714550400`): Hugo's cast reads a number so.
+        try:
+            parsed = datetime.fromtimestamp(int(value), tz)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise ValueError(f"{value} seconds since 1970 is out of range") from exc
     else:
         raise ValueError(
             f"cannot read {short_repr(value)} ({_kind(value)}) as a date; write one date, "
