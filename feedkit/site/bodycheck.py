@@ -17,6 +17,7 @@ from feedkit.config import Config
 from feedkit.errors import ContentError, Problem
 from feedkit.models import Choice, Post
 from feedkit.posts import comments
+from feedkit.posts.linemap import at_source_lines
 from feedkit.posts.loader import BATCH
 from feedkit.posts.postbody import body_of, read_raw
 from feedkit.posts.postread import prefetch
@@ -102,12 +103,13 @@ def _check_body(
     except ContentError as exc:
         return list(exc.problems), warnings, [], ()
     expanded = templates.expand(post, body)
+    in_body: list[Problem] = []  # found in the expanded body: moved to the file's lines below
     if math == "mathml":
-        warnings.extend(math_warnings(post, expanded.text, reading))
+        in_body += math_warnings(post, expanded.text, reading)
     if reading.kramdown and has_kramdown(expanded.text):  # kramdown's modules for a post with some
         from feedkit.posts import kramdown
 
-        warnings += kramdown.problems(post, expanded.text, reading)
+        in_body += kramdown.problems(post, expanded.text, reading)
     # One character first: `in` for two takes ~15 µs on a post's text, four bytes a
     # character when it has one emoji, where `in` for one takes a fraction of that.
     # (Python-Markdown lists such a note, a Pelican site's, as feeds then do.)
@@ -117,9 +119,10 @@ def _check_body(
         and "^" in expanded.text
         and "[^" in expanded.text
     ):
-        warnings += _unused_notes(post, expanded.text, reading)
+        in_body += _unused_notes(post, expanded.text, reading)
     # A comment left open hides the rest of the post, where it is not read as text.
-    warnings += comments.warnings(post, expanded.text, reading)
+    in_body += comments.warnings(post, expanded.text, reading)
+    warnings += at_source_lines(in_body, post.body_line, body, expanded.text)
     # A Hugo site's raw HTML its pages leave out (no `unsafe`): once a post, a surprise.
     if not reading.raw_html and (templates.hugo or post.hugo) and "<" in expanded.text:
         from feedkit.posts.rawhtml import omitted_warning

@@ -13,6 +13,7 @@ from feedkit.config import Config
 from feedkit.errors import Problem
 from feedkit.models import Post, RenderedPost
 from feedkit.posts.anchors import anchor_names, anchor_of
+from feedkit.posts.linemap import at_source_lines
 from feedkit.posts.loader import Progress
 from feedkit.posts.postbody import body_of, read_raw
 from feedkit.posts.postread import prefetch
@@ -54,22 +55,30 @@ def _render(
     from feedkit.site import rsstext
 
     found: list[Problem] = []
-    expanded = templates.expand(post, body_of(post, raw, found))
+    source = body_of(post, raw, found)
+    expanded = templates.expand(post, source)
     body = expanded.text
     found.extend(expanded.problems)
+
+    def at_file_lines(problems: list[Problem]) -> list[Problem]:
+        # Found in the expanded body: at the lines of the file (an include's, the tag's).
+        return at_source_lines(problems, post.body_line, source, body)
+
     # How Markdown is read (its converter, typographer…) is the site's: its _config.yml or
     # Hugo configuration, which the build cache's key covers (cachekey.config_hash).
     reading = templates.reading(jekyll, post.hugo)
+    in_body: list[Problem] = []
     if reading.kramdown and has_kramdown(body):  # kramdown's modules for a post with some
         from feedkit.posts import kramdown
 
-        found += kramdown.problems(post, body, reading)
-    found += comments.warnings(post, body, reading)
-    found += updatenotes.warnings(post, body, reading, templates)
+        in_body += kramdown.problems(post, body, reading)
+    in_body += comments.warnings(post, body, reading)
+    in_body += updatenotes.warnings(post, body, reading, templates)
+    found += at_file_lines(in_body)
     found += rsstext.warnings(post, raw, rss, atom)
     html = shield_braces(render_html(body, post.url, anchor, math, reading))
     if math == "mathml":
-        found.extend(math_warnings(post, body, reading))
+        found += at_file_lines(math_warnings(post, body, reading))
     # A post that is only an image or code still needs some text for readers to see.
     summary = summarize(body, post.summary, summary_chars, reading) or post.title
     data = html.encode()
