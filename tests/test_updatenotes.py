@@ -63,6 +63,21 @@ def test_check_and_build_name_a_note_the_front_matter_does_not_follow(tmp_path: 
     assert item["date_modified"] == "2025-06-01T00:00:00+02:00"
 
 
+def test_the_day_updated_is_the_sites_too_and_the_advice_never_goes_back(
+    tmp_path: Path,
+) -> None:
+    # 2025-03-11T20:00:00Z is 12 March, 09:00 in the site's Auckland: the note agrees, where
+    # feedkit said 11 March and advised `updated: 2025-03-12`, nine hours earlier.
+    toml = SITE_TOML.replace('timezone = "Europe/Berlin"', 'timezone = "Pacific/Auckland"')
+    (tmp_path / "feedkit.toml").write_text(toml, encoding="utf-8")
+    post(tmp_path / "content" / "caches.md", updated="2025-03-11T20:00:00Z")
+    assert (feedkit(tmp_path, "check").stderr, feedkit(tmp_path, "build").stderr) == ("", "")
+    # A day earlier there too: said, with that day, and the day advised is later than it.
+    post(tmp_path / "content" / "caches.md", updated="2025-03-10T20:00:00Z")
+    warned = warning("content/caches.md", 10, "last updated 2025-03-11")
+    assert feedkit(tmp_path, "check").stderr == warned
+
+
 def test_a_post_no_feed_shows_is_not_warned_of(tmp_path: Path) -> None:
     # Its last update changes nothing feeds or the digest give: a warning would be noise,
     # and fail `--strict` over a team blog's old posts.

@@ -165,7 +165,12 @@ def warnings(post: Post, body: str, reading: Reading, templates: Templates) -> l
     if not found:
         return []
     line, day = max(found, key=lambda note: note[1])
-    known = post.updated.date()  # in the zone the post's own date is written in
+    # The day it was updated where the note's writer may have been: in the zone its date is
+    # written in, the site's, or the one its publication date is read in (that of a date
+    # without an offset). So `updated: <day>`, read there, is never an earlier time.
+    updated = post.updated
+    zones = (updated.tzinfo, templates.cfg.timezone, post.published.tzinfo)
+    known = max(updated.astimezone(zone).date() for zone in zones)
     if day <= known:
         return []
     given = "last updated" if post.updated != post.published else "published"
