@@ -71,6 +71,10 @@ def test_rows_added_to_subscribers_csv_join_and_rows_deleted_leave_the_list(
     write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
     result = feedkit(tmp_path, "digest")
     assert result.exit_code == 0, result.output
+    assert result.stderr == (  # said: nothing brings him back
+        "subscribers.csv: warning: 1 reader(s) whose rows were deleted left the list: "
+        "bob@example.org\n"
+    )
     assert mailed(tmp_path) == {"ada@example.org", "cy@example.org", "dee@example.org"}
     assert reader_list(tmp_path)["bob@example.org"] == (
         "unsubscribed",
@@ -133,6 +137,33 @@ def test_while_a_row_of_subscribers_csv_cannot_be_read_nobody_leaves_the_list(
     )
     assert {status for status, _, _ in reader_list(tmp_path).values()} == {"active"}
     assert mailed(tmp_path) == {a for a, _ in THREE}
+
+
+@pytest.mark.parametrize(
+    "emptied",
+    [b"", b"email,name\n", b"email,name\nnew@example.org,New\n"],
+    ids=["no-bytes", "header-only", "another-list"],
+)
+def test_a_subscribers_csv_that_would_take_every_reader_off_takes_nobody_off(
+    tmp_path: Path, emptied: bytes
+) -> None:
+    # An editor's crash, a `>`, a sync tool, another list saved over it: every reader left
+    # the list for good, said by nothing but "sent: no recipients".
+    make_digest_site(tmp_path, THREE)
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    (tmp_path / "subscribers.csv").write_bytes(emptied)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    stay = (
+        "subscribers.csv: warning: 3 reader(s) no longer in the file stay on the list: every "
+        "reader the file brought would leave at once; take readers off with `feedkit "
+        "subscribers remove ADDRESS`\n"
+    )
+    dry = feedkit(tmp_path, "digest", "--dry-run")
+    assert (dry.exit_code, dry.stderr) == (0, stay)
+    result = feedkit(tmp_path, "digest")
+    assert (result.exit_code, result.stderr) == (0, stay)
+    assert mailed(tmp_path) >= {a for a, _ in THREE}
+    assert {reader_list(tmp_path)[a][0] for a, _ in THREE} == {"active"}
 
 
 def test_dry_run_says_who_would_join_and_leave_and_changes_nothing(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def file_changes(cfg: Config, readers: Readers | None) -> FileChanges | None:
 
     A reader the file brought in whose row is gone leaves the list, as deleting a row
     always meant; but while any row cannot be read nobody leaves, since an unreadable
-    row may be theirs.
+    row may be theirs, nor when every reader it brought would leave at once.
     """
     path = cfg.path(cfg.digest.subscribers)
     if not path.exists():
@@ -81,23 +81,23 @@ def file_changes(cfg: Config, readers: Readers | None) -> FileChanges | None:
         elif reader.source == shown and reader.name != row.name:
             changes.renamed.append(row)
     keys = {row.key for row in rows}
-    gone = [
-        r
-        for r in on_list.values()
-        if r.source == shown and r.status == "active" and r.key not in keys
-    ]
+    brought = [r for r in on_list.values() if r.source == shown and r.status == "active"]
+    gone = [r for r in brought if r.key not in keys]
     if gone and problems:
-        changes.problems.append(
-            Problem(
-                shown,
-                0,
-                f"{len(gone)} reader(s) no longer in the file stay on the list until every "
-                "row can be read",
-                warning=True,
-            )
+        why = "stay on the list until every row can be read"
+    elif gone and len(gone) == len(brought):
+        # Emptied by an editor, a `>` or a sync, or another list written over it: likelier
+        # than every reader leaving at once, and whoever leaves is never brought back.
+        why = (
+            "stay on the list: every reader the file brought would leave at once; take "
+            "readers off with `feedkit subscribers remove ADDRESS`"
         )
-    elif gone:
+    else:
         changes.gone = gone
+        return changes
+    changes.problems.append(
+        Problem(shown, 0, f"{len(gone)} reader(s) no longer in the file {why}", warning=True)
+    )
     return changes
 
 
@@ -117,6 +117,11 @@ def digest_readers(
         readers.rename(row.email, row.name)
     for reader in changes.gone:
         readers.leave(reader.address, now, "unsubscribed", changes.detail, event="removed")
+    if changes.gone:  # said, as the dry run said it: they are never brought back
+        who = ", ".join(reader.address for reader in changes.gone[:3])
+        who += f" and {len(changes.gone) - 3} more" if len(changes.gone) > 3 else ""
+        left = f"{len(changes.gone)} reader(s) whose rows were deleted left the list: {who}"
+        changes.problems.append(Problem(changes.shown, 0, left, warning=True))
     return readers.active(), changes.problems
 
 
