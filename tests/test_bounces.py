@@ -9,7 +9,7 @@ import mailbox
 import quopri
 import shutil
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -361,6 +361,44 @@ def test_bounces_on_an_mbox_counts_a_digests_soft_bounce_once_and_the_third_boun
         "4 message(s) read: 4 soft bounce(s); 1 reader(s) changed status.",
     ]
     assert statuses(root)["dan@example.com"] == ("bounced", 3)
+
+
+def test_delay_warnings_that_name_no_digest_count_once_for_the_last_one_sent(
+    tmp_path: Path,
+) -> None:
+    # Exim's and sendmail's repeated delay warnings, without the digest's headers: three
+    # about one digest bounced a reader whose mail was still being retried.
+    from feedkit.mail.state import DigestRecord, Recipient
+
+    root = bounce_site(tmp_path)
+    delayed = sample("postfix-delayed.eml")
+    headers = delayed.index(b"--7A2B31A00F9.1796043631/mail.example.org\nContent-Description: Und")
+    headerless = delayed[:headers] + b"--7A2B31A00F9.1796043631/mail.example.org--\n"
+    assert b"Message-ID: <2026" not in headerless
+
+    def sent_digest(digest_id: str, when: datetime) -> None:
+        with State.open(root / ".feedkit" / "state.db") as state:
+            state.create_digest(
+                DigestRecord(digest_id, when, None, ()), [Recipient("dan@example.com", "")]
+            )
+            state.record_outcome(digest_id, "dan@example.com", "sent", "250 OK", when)
+
+    def warned(hour: int) -> str:
+        path = root / f"delay-{hour}.eml"
+        path.write_bytes(headerless.replace(b"13:00:31", f"{hour}:00:31".encode()))
+        result = bounces(root, str(path))
+        assert result.exit_code == 0, result.output
+        return result.stdout.splitlines()[0].split(": ", 1)[1].split(" (connect")[0]
+
+    sent_digest("20261130-090000-1f2e3d4c", NOW + timedelta(days=1))
+    assert [warned(hour) for hour in (13, 17, 21)] == [
+        "soft bounce dan@example.com 4.4.1: still active (1 of 3 soft bounces)",
+        "soft bounce dan@example.com 4.4.1: active, already counted for this digest",
+        "soft bounce dan@example.com 4.4.1: active, already counted for this digest",
+    ]
+    sent_digest("20261207-090000-5a6b7c8d", NOW + timedelta(days=2))  # the next one
+    assert warned(14) == "soft bounce dan@example.com 4.4.1: still active (2 of 3 soft bounces)"
+    assert statuses(root)["dan@example.com"] == ("active", 2)
 
 
 def test_dry_run_says_the_same_and_changes_nothing(tmp_path: Path) -> None:

@@ -169,6 +169,17 @@ def _remember(conn: sqlite3.Connection, key: str, now: datetime, outcome: str = 
     return bool(cursor.rowcount)
 
 
+def _last_digest(conn: sqlite3.Connection, key: str) -> str:
+    """Return the ID of the last digest sent to the reader `key`, as a soft bounce's key
+    ("digest:ID"), or "" if none was."""
+    row = conn.execute(
+        "SELECT digest_id FROM recipients WHERE email = ? AND status = 'sent' "
+        "ORDER BY updated DESC, digest_id DESC LIMIT 1",
+        (key,),
+    ).fetchone()
+    return f"digest:{row[0]}" if row else ""
+
+
 class _Applier:
     """Applies findings to the reader list."""
 
@@ -213,8 +224,11 @@ class _Applier:
             return readers.leave(reader.key, now, "complained", detail)
         if finding.kind == "unsubscribe":
             return readers.leave(reader.key, now, "unsubscribed", "unsubscribe email")
-        if finding.kind == "soft" and finding.original:
-            once = hashlib.sha256(f"soft\n{reader.key}\n{finding.original}".encode()).hexdigest()
+        # A warning about a digest counts once: the one it names, or else (a delay warning
+        # without the digest's header, as Exim and sendmail repeat them) the last one sent.
+        about = finding.original or _last_digest(readers.conn, reader.key)
+        if finding.kind == "soft" and about:
+            once = hashlib.sha256(f"soft\n{reader.key}\n{about}".encode()).hexdigest()
             if not _remember(readers.conn, once, now, "soft bounce"):
                 return None  # counted already for this digest
         hard = finding.kind == "hard"
