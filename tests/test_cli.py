@@ -543,6 +543,46 @@ def test_check_fails_on_a_broken_email_template_of_the_site(tmp_path: Path) -> N
     assert done.stdout.startswith("OK: ")
 
 
+@pytest.mark.parametrize(
+    ("use", "refused"),
+    [
+        ("{{ recipient.name | upper }}", "a filter or method (upper)"),
+        ("{{ recipient.email | truncate(9) }}", "a test or a filter that measures it"),
+        ("{{ recipient.name | length }}", "a test or a filter that measures it"),
+        ("{{ recipient.email | urlencode }}", "a filter or method (encode)"),
+        ("{% if recipient.name %}Hi{% endif %}", "a test or a filter that measures it"),
+        ("{{ recipient.name[:3] }}", "slicing or indexing"),
+        ("{{ recipient.name ~ '!' }} {{ recipient.email | e }}", ""),  # printed: fine
+    ],
+)
+def test_a_per_reader_value_that_is_not_just_printed_fails_check_at_its_line(
+    tmp_path: Path, use: str, refused: str
+) -> None:
+    """recipient.* is filled in per reader after rendering: a filter on it acted on the
+    placeholder (every reader got "%%FEED..." from truncate, 26 from length) while check
+    said OK."""
+    from digest_site import SECRET_ENV, make_digest_site
+
+    cfg = make_digest_site(tmp_path, [("ann@example.org", "Ann")])
+    templates = cfg.path(cfg.digest.templates)
+    templates.mkdir()
+    (templates / "digest.txt.j2").write_text(f"{{{{ site.title }}}}\n{use}\n")
+    env = {**os.environ, **NOW_ENV, **SECRET_ENV}
+    check = [sys.executable, "-m", "feedkit", "check"]
+    done = subprocess.run(check, cwd=tmp_path, env=env, capture_output=True, text=True)
+    if not refused:
+        assert (done.returncode, done.stderr) == (0, "")
+        return
+    key = "email" if "recipient.email" in use else "name"
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"error: email_templates/digest.txt.j2:2: recipient.{key} is filled in for each reader "
+        f"after the templates are rendered, so it cannot go through {refused}"
+        + done.stderr.split(refused, 1)[1],
+    )
+    assert done.stderr.endswith(f": print it as it is, {{{{ recipient.{key} }}}}\n")
+
+
 def _feedkit_in(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `feedkit ARGS` in `site` in a process of its own, as a user runs it there, at the
     tests' time, with the links' secret set."""
