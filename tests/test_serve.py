@@ -445,3 +445,27 @@ def test_serve_refuses_a_config_it_cannot_work_with(tmp_path: Path) -> None:
     done = feedkit_serve(site)
     assert done.returncode == 1
     assert "serve.proxies: 'a proxy' is not an IP address or network" in done.stderr
+
+
+def test_a_form_sent_in_another_encoding_signs_up_no_mangled_address_or_name(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # A page in ISO-8859-1 sends `é` as the byte %E9, which is no UTF-8: the address was
+    # stored and mailed as "�t�@example.com", the name as "Jos�".
+    cfg = make_serve_site(tmp_path, smtp_server)
+    form_type = {"content-type": "application/x-www-form-urlencoded"}
+    with running(cfg) as service, httpx.Client(base_url=service.url) as client:
+        assert 'accept-charset="utf-8"' in client.get("subscribe").text
+        refused = client.post(
+            "subscribe", content=b"email=%E9t%E9%40example.com", headers=form_type
+        )
+        kept = client.post(
+            "subscribe", content=b"email=jo%40example.org&name=Jos%E9", headers=form_type
+        )
+        wait_until(lambda: smtp_server.received_for("jo@example.org"))
+    assert refused.status_code == 400 and "not an email address" in refused.text
+    assert kept.status_code == 200
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        assert [(r.address, r.name) for r in Readers(state).all()] == [("jo@example.org", "")]
+    assert [m.rcpt_tos for m in smtp_server.messages] == [("jo@example.org",)]
+    assert b"\xef\xbf\xbd" not in smtp_server.messages[0].raw  # no U+FFFD in the mail

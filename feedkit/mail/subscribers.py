@@ -48,6 +48,11 @@ def mail_address(address: str) -> str:
     # on the reader list does not need (see `parse_subscribers`).
     from email_validator import EmailNotValidError, validate_email
 
+    if "\ufffd" in address:  # email-validator takes it: no mailbox has it
+        raise AddressError(
+            "it has U+FFFD, which stands for a byte that was not UTF-8 (a form on a page in "
+            "another encoding, a file saved in one)"
+        )
     try:
         valid = validate_email(address, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError as exc:

@@ -157,6 +157,13 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
             )
         email = _text(posted, "email").strip()
         name = " ".join(CONTROL.sub(" ", _text(posted, "name")).split())[:MAX_NAME]
+        if "\ufffd" in name:  # the form's page is in another encoding: not the reader's name
+            log.warning(
+                "sign-up from %s: its name was not sent as UTF-8, so it is left out; give the "
+                'form accept-charset="utf-8" (feedkit snippet does)',
+                ip,
+            )
+            name = ""
         if _text(posted, "website"):  # the honeypot: only robots fill it in
             log.info("sign-up from %s ignored: the hidden field was filled in", ip)
             return check_inbox()
