@@ -313,9 +313,12 @@ def test_dry_run_and_test_copy_change_no_state(tmp_path: Path, smtp_server) -> N
         email.message_from_bytes(copy.raw, policy=policy.default)["Subject"]
         == "[test] Example Blog: New post A"
     )
+    # No "view in your browser" link: the digest sent is made again, its page another.
+    assert b"/newsletter/" not in copy.raw and b"in your browser" not in copy.raw
     assert state_bytes(tmp_path) == before
-    # The real run still sends the post to everyone.
+    # The real run still sends the post to everyone, with its link.
     assert "6 sent" in digest(tmp_path).stdout
+    assert b"View this digest in your browser" in smtp_server.messages[-1].raw
 
 
 def test_a_test_copy_never_shares_a_message_id_with_the_digest_or_another_test_copy(

@@ -151,12 +151,15 @@ class DigestRenderer:
         web_copy: bool = False,
         sample_links: bool = False,
         render_cache: RenderCache | None = None,
+        web_link: bool = True,
     ) -> None:
         """`web_copy`: rendering the archive's page, not a mail. `sample_links`: links of
         `feedkit serve` that unsubscribe nobody, for copies that go to no reader on the list
         (preview, dry run, test copy). `render_cache`: where inlined HTML and compiled
-        templates are kept, if anywhere."""
+        templates are kept, if anywhere. `web_link` False: no link to the web copy (a test
+        copy's digest has none, now or later: it is made again when it is sent)."""
         self.cfg = cfg
+        self.web_link = web_link
         self.render_cache = render_cache
         self.web_copy = web_copy
         self.links = UnsubscribeLinks(cfg, environ, sample=sample_links)
@@ -232,7 +235,7 @@ class DigestRenderer:
             ],
             "recipient": recipient_values(),
             # Mails link to their web copy; the web copy itself links to the sign-up page.
-            "web_url": "" if self.web_copy else web_url(cfg, record),
+            "web_url": web_url(cfg, record) if self.web_link and not self.web_copy else "",
             "web_copy": self.web_copy,
             "subscribe_url": subscribe_url(cfg),
         }

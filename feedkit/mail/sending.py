@@ -342,7 +342,9 @@ def send_test_copy(
     except AddressError as exc:
         raise FeedkitError(f"--to: {address!r} is not an email address: {exc}") from exc
     record, why = next_record(cfg, state, public, now)
-    renderer = DigestRenderer(cfg, sample_links=True)  # the address may be on no list
+    # Links of no reader (the address may be on no list), and none to a web copy that this
+    # digest never gets: the one sent is made again then, with an ID of its own.
+    renderer = DigestRenderer(cfg, sample_links=True, web_link=False)
     rendered = renderer.render(record)
     # The subject goes through the message's own header folding, as every reader's does.
     rendered = dataclasses.replace(rendered, subject=f"[test] {rendered.subject}")
