@@ -194,7 +194,24 @@ def truncate(text: str, limit: int) -> str:
     # Where Chinese and Japanese end a clause: 日本語の文章です。日本語の → 日本語の文章です…
     elif (stop := max(map(cut.rfind, "。！？；，、"))) >= limit // 2:
         cut = cut[:stop]
+    else:
+        cut = _whole_characters(text, limit - 1)
     return cut.rstrip(" ,;:.-–—([{\"'“‘") + "…"
+
+
+def _whole_characters(text: str, limit: int) -> str:
+    """Return the most of `text`'s opening that is whole characters as readers see them
+    (Unicode's grapheme clusters) in at most `limit` code points, one at least: a flag is two
+    code points, a family emoji seven, a letter and its accents several; a cut between them
+    leaves half a character (a flag's "D" alone)."""
+    import regex  # here: 8 ms to import, for the rare text with no space to cut at
+
+    end = 0
+    for cluster in regex.finditer(r"\X", text, pos=0, endpos=limit + 64):
+        if cluster.end() > limit:
+            break
+        end = cluster.end()
+    return text[: end or len(regex.match(r"\X", text)[0])]
 
 
 _SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)

@@ -106,6 +106,27 @@ def test_truncate_cuts_text_without_spaces_at_its_last_full_stop_or_comma() -> N
     assert truncate("x" * 3000, 50) == "x" * 49 + "…"
 
 
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("Family: " + "👨‍👩‍👧‍👦" * 30, "👨‍👩‍👧‍👦"),  # seven code points, joined by U+200D
+        ("Flags " + "🇩🇪" * 40, "🇩🇪"),  # two regional indicators a flag
+        ("e\u0301" * 60, "e\u0301"),  # a letter and its combining accent
+        ("👍🏽" * 40, "👍🏽"),  # a skin tone
+    ],
+    ids=["zwj", "flags", "accent", "skin-tone"],
+)
+def test_truncate_without_a_space_keeps_whole_characters(text: str, whole: str) -> None:
+    # The cut fell inside them: half a family, a lone "D" of a flag, an accent gone.
+    for limit in range(20, 60):
+        cut = truncate(text, limit)
+        assert len(cut) <= limit and cut.endswith("…")
+        body = cut[:-1]
+        start = text.index(whole[0])
+        assert (len(body) - start) % len(whole) == 0, (limit, cut)
+        assert text.startswith(body)
+
+
 def test_plain_text_keeps_math_and_inline_code() -> None:
     assert plain_text("Let $x_1$ be `x < y`.") == "Let x₁ be x < y."
 
