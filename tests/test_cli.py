@@ -59,9 +59,13 @@ def test_second_build_changes_nothing(make_site: MakeSite, runner: CliRunner) ->
 
 def test_drafts_flag_includes_drafts(make_site: MakeSite, runner: CliRunner) -> None:
     cfg = make_site("posts/draft.md", "posts/future.md")
-    run(runner, "build", "--drafts", "--config", str(cfg.root / "feedkit.toml"))
+    built = run(runner, "build", "--drafts", "--config", str(cfg.root / "feedkit.toml"))
     atom = (cfg.output_path / "atom.xml").read_text(encoding="utf-8")
     assert "<title>A draft</title>" in atom and "Scheduled for later" not in atom
+    # The draft is one of those published, not one more ("2 posts: 2 published, 1 draft(s)").
+    assert built.stdout.endswith(
+        "from 2 posts: 1 published (1 of them draft(s), as --drafts asks), 1 scheduled for later\n"
+    )
 
 
 def test_content_errors_exit_1_list_everything_and_write_nothing(

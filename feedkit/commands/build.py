@@ -80,11 +80,11 @@ def run_build(
             sys.exit(1)
         out = display_path(cfg.output_path, Path.cwd())
         if plan.reused:
-            echo(up_to_date_line(out, numbers(plan)))
+            echo(up_to_date_line(out, numbers(plan), drafts_shown=drafts))
         else:
             echo(
                 f"Built {len(plan.names)} files in {out}/ ({len(changed)} changed) from "
-                + counts_text(*numbers(plan))
+                + counts_text(*numbers(plan), drafts_shown=drafts)
             )
         refresh_web_copies(cfg)  # a lost output folder gets the digests' pages back
         if strict and plan.warnings:  # found once the files were in place: a cache unsaved

@@ -119,17 +119,31 @@ def kept_warnings(state: dict[str, Any]) -> list[tuple[str, int, str]]:
     return list(dict.fromkeys(tuple(w) for w in kept))
 
 
-def counts_text(total: int, published: int, drafts: int, scheduled: int, expired: int) -> str:
-    """Return the counts a build reports: "12 posts: 10 published, 1 draft(s), …"."""
+def counts_text(
+    total: int,
+    published: int,
+    drafts: int,
+    scheduled: int,
+    expired: int,
+    *,
+    drafts_shown: bool = False,
+) -> str:
+    """Return the counts a build reports: "12 posts: 10 published, 1 draft(s), …"; with
+    `drafts_shown` (`--drafts`), the drafts are among those published, and said so."""
+    of_them = f" ({drafts} of them draft(s), as --drafts asks)" if drafts_shown and drafts else ""
+    held = "" if drafts_shown else f", {drafts} draft(s)"
     return (
-        f"{total} post{'' if total == 1 else 's'}: {published} published, {drafts} draft(s), "
+        f"{total} post{'' if total == 1 else 's'}: {published} published{of_them}{held}, "
         f"{scheduled} scheduled for later" + (f", {expired} expired" if expired else "")
     )
 
 
-def up_to_date_line(out_shown: str, counts: tuple[int, int, int, int, int]) -> str:
+def up_to_date_line(
+    out_shown: str, counts: tuple[int, int, int, int, int], *, drafts_shown: bool = False
+) -> str:
     """Return what a build that changed nothing says."""
-    return f"Feeds in {out_shown}/ are up to date (0 changed); " + counts_text(*counts)
+    said = counts_text(*counts, drafts_shown=drafts_shown)
+    return f"Feeds in {out_shown}/ are up to date (0 changed); " + said
 
 
 # -- what the build records -------------------------------------------------------------
@@ -367,7 +381,8 @@ def _lines(
     warnings = [
         problem_line(path, line, message, True) for path, line, message in kept_warnings(state)
     ]
-    said = up_to_date_line(display_path(inputs["out"], os.getcwd()), state["counts"])
+    shown = display_path(inputs["out"], os.getcwd())
+    said = up_to_date_line(shown, state["counts"], drafts_shown=drafts)
     if any("\x1b" in text for text in (*warnings, said)):
         return None  # click strips terminal escapes when writing to a file: leave it that
     if kept == state.get("toolchain"):
