@@ -1075,7 +1075,9 @@ def test_the_feeds_init_says_feedkit_does_not_write_are_the_ones_pelican_writes(
         "ann.rss.xml",
         "tech.atom.xml",
     ]
-    assert "a feed per category" in PELICAN_OTHER_FEEDS and "all-{lang}" in PELICAN_OTHER_FEEDS
+    assert (
+        "an Atom feed per category" in PELICAN_OTHER_FEEDS and "all-{lang}" in PELICAN_OTHER_FEEDS
+    )
 
 
 def test_a_pelican_blogs_metadata_reads_as_pelican_reads_it(tmp_path: Path) -> None:

@@ -247,9 +247,9 @@ email = "mira@example.org"
 
 # The feeds Pelican writes by default besides the feed of all articles, as `init` says it.
 PELICAN_OTHER_FEEDS = (
-    "Pelican writes a feed per category (CATEGORY_FEED_ATOM: feeds/{slug}.atom.xml), a feed "
-    "per author (AUTHOR_FEED_ATOM: feeds/{slug}.atom.xml), a feed per author (AUTHOR_FEED_RSS: "
-    "feeds/{slug}.rss.xml), a feed per language (TRANSLATION_FEED_ATOM: "
+    "Pelican writes an Atom feed per category (CATEGORY_FEED_ATOM: feeds/{slug}.atom.xml), an "
+    "Atom feed per author (AUTHOR_FEED_ATOM: feeds/{slug}.atom.xml), an RSS feed per author "
+    "(AUTHOR_FEED_RSS: feeds/{slug}.rss.xml), an Atom feed per language (TRANSLATION_FEED_ATOM: "
     "feeds/all-{lang}.atom.xml), which feedkit does not: readers subscribed to one get nothing "
     "new from feedkit (tag_feeds = true writes tags/<tag>/atom.xml instead)"
 )

@@ -100,13 +100,13 @@ def pelican_site(folder: Path) -> OldSite:
 
 # Pelican 4.8's feeds besides the feed of all articles, with its defaults (None: off).
 PELICAN_OTHER_FEEDS = {
-    "CATEGORY_FEED_ATOM": ("a feed per category", "feeds/{slug}.atom.xml"),
-    "AUTHOR_FEED_ATOM": ("a feed per author", "feeds/{slug}.atom.xml"),
-    "AUTHOR_FEED_RSS": ("a feed per author", "feeds/{slug}.rss.xml"),
-    "TRANSLATION_FEED_ATOM": ("a feed per language", "feeds/all-{lang}.atom.xml"),
-    "CATEGORY_FEED_RSS": ("a feed per category", None),
-    "TAG_FEED_ATOM": ("a feed per tag", None),
-    "TAG_FEED_RSS": ("a feed per tag", None),
+    "CATEGORY_FEED_ATOM": ("an Atom feed per category", "feeds/{slug}.atom.xml"),
+    "AUTHOR_FEED_ATOM": ("an Atom feed per author", "feeds/{slug}.atom.xml"),
+    "AUTHOR_FEED_RSS": ("an RSS feed per author", "feeds/{slug}.rss.xml"),
+    "TRANSLATION_FEED_ATOM": ("an Atom feed per language", "feeds/all-{lang}.atom.xml"),
+    "CATEGORY_FEED_RSS": ("an RSS feed per category", None),
+    "TAG_FEED_ATOM": ("an Atom feed per tag", None),
+    "TAG_FEED_RSS": ("an RSS feed per tag", None),
 }
 
 
