@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import email
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
 from email import policy
 from email.header import decode_header, make_header
@@ -109,6 +112,33 @@ def test_451_then_success_is_retried_and_delivered_once(
     assert len(smtp_server.received_for("reader2@example.org")) == 1
     assert smtp_server.attempts("reader2@example.org") == 2
     assert len(smtp_server.messages) == 6
+
+
+def test_a_reader_not_reached_is_named_as_mail_goes_to_them_not_lower_cased(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # The part before the @ may be case-sensitive (RFC 5321, 2.4): stderr and --status
+    # said "anna@example.org: deferred", an address that is not the reader's.
+    site(tmp_path, smtp_server, readers=[("Anna@example.org", "Anna"), READERS[0]])
+    digest(tmp_path)
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    smtp_server.defer("Anna@example.org", times=None, reply="451 4.7.1 Greylisted")
+    env = {**os.environ, "FEEDKIT_NOW": NOW.isoformat(), **SECRET_ENV}
+    command = [
+        sys.executable,
+        "-m",
+        "feedkit",
+        "digest",
+        "--config",
+        str(tmp_path / "feedkit.toml"),
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr  # not reached: said, exit 1
+    assert "Anna@example.org: deferred (451 4.7.1 Greylisted" in done.stderr
+    assert "anna@" not in done.stderr
+    status = digest(tmp_path, "--status").stdout
+    assert "    deferred Anna@example.org  451 4.7.1 Greylisted" in status
+    assert "anna@" not in status
 
 
 def test_a_lost_acknowledgement_sends_that_one_message_twice_with_one_message_id(

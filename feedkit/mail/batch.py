@@ -88,8 +88,9 @@ def deliver(
         state.record_outcome(record.id, email, result.status, result.detail, now)
         # Only a result proved to be the reader's gets here: 5xx is a bounce on the list.
         record_delivery(readers, email, result.status, result.detail, now, soft_limit)
-        if result.status != "sent":
-            log.warning("%s: %s (%s)", email, result.status, result.detail)
+        if result.status != "sent":  # named as mail goes to it: `Anna@`, not the key's `anna@`
+            shown = reader.address if (reader := readers.get(email)) else email
+            log.warning("%s: %s (%s)", shown, result.status, result.detail)
 
     def settle(done: Done) -> None:
         """Record a worker's result, or raise what its delivery raised."""

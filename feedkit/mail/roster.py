@@ -233,9 +233,11 @@ def list_status(state: State, since: datetime, shown: int) -> list[str]:
     return lines
 
 
-def reader_statuses(state: State) -> dict[str, str]:
-    """Return each reader's status on the list, by lower-cased address."""
-    return {r.key: r.status for r in read_list(state, None)[0]}
+def reader_statuses(state: State) -> dict[str, tuple[str, str]]:
+    """Return each reader's status on the list and address as mail is sent to it
+    (`Anna@example.com`: the part before the @ may be case-sensitive), by lower-cased
+    address."""
+    return {r.key: (r.status, r.address) for r in read_list(state, None)[0]}
 
 
 def listing(readers: Sequence[Reader], counts: dict[str, int]) -> list[str]:

@@ -388,10 +388,10 @@ def status_report(state: State | None, limit: int = RECENT, shown: int = SHOWN) 
             for status in ("failed", "deferred", "pending", "dropped"):
                 them = [r for r in recipients if r.status == status]
                 for r in them[:shown]:
-                    now_on = on_list.get(r.email, "not on the list")
+                    now_on, address = on_list.get(r.email, ("not on the list", r.email))
                     lines.append(
                         # Runs, where the detail may count an SMTP run's tries "(4 attempts)".
-                        f"    {r.status:<8} {r.email}  {r.detail}; tried by {r.attempts} run(s)"
+                        f"    {r.status:<8} {address}  {r.detail}; tried by {r.attempts} run(s)"
                         + ("" if now_on == "active" else f"; now {now_on}")
                     )
                 if len(them) > shown:
