@@ -195,3 +195,22 @@ def test_new_in_a_jekyll_site_dates_the_post_in_its_zone_and_keeps_a_draft_from_
     assert built.exit_code == 0, built.output
     assert "1 published, 1 draft(s)" in built.stdout
     assert entry_links(root) == ["https://example.com/blog/2026/11/22/late-in-tokyo.html"]
+
+
+def test_new_on_a_pelican_site_writes_pelicans_header(make_site: MakeSite) -> None:
+    cfg = make_site(posts={"old.md": "Title: Old\nDate: 2024-01-01\n\nText.\n"})
+    (cfg.root / "pelicanconf.py").write_text(
+        "PATH = 'content'\n", encoding="utf-8"
+    )  # feedkit.toml: Berlin
+    when = datetime.fromisoformat("2026-05-20T08:30:00+00:00")
+    path = new_post(cfg, 'Rounding: "nearest"', when, draft=True, tags=["a b", "c"], body="x")
+    assert path.read_text(encoding="utf-8") == (
+        'Title: Rounding: "nearest"\nDate: 2026-05-20 10:30:00+02:00\nTags: a b, c\n'
+        "Status: draft\n\nx\n"
+    )
+    env = {**NOW_ENV}
+    comma = CliRunner().invoke(
+        main, ["new", "T", "--tag", "a,b", "--config", str(cfg.root / "feedkit.toml")], env=env
+    )
+    assert comma.exit_code == 2
+    assert "--tag: Pelican's Tags: line parts tags at commas: 'a,b' cannot be one" in comma.output

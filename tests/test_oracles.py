@@ -2601,3 +2601,39 @@ def test_text_right_below_a_one_line_element_reads_as_kramdown_reads_it(
             assert "<strong>bold</strong>" in our_html and "**" not in seen_text(their)
         inline = len(re.findall(r"\\\(", their.content[0].value))
         assert our_html.count('display="inline"') == inline > 0
+
+
+def test_a_post_feedkit_new_writes_on_a_pelican_site_reads_so_in_pelican(tmp_path: Path) -> None:
+    # `feedkit new` wrote YAML: Pelican took `title: "A: b"` with its quotes, the tags
+    # `[maths` and `c++]`, and published the draft (`draft: true` means nothing to it).
+    from datetime import datetime
+
+    from feedkit.config import load_config
+    from feedkit.posts.newpost import new_post
+
+    pelican = tool("pelican", "pelican")
+    site = tmp_path / "site"
+    config = (
+        "SITENAME = 'P'\nSITEURL = 'https://p.example.org'\nPATH = 'content'\n"
+        "TIMEZONE = 'Europe/Paris'\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\n"
+    )
+    (site / "content").mkdir(parents=True)
+    (site / "pelicanconf.py").write_text(config, encoding="utf-8")
+    init = CliRunner().invoke(main, ["init", str(site)], env=NOW)
+    assert init.exit_code == 0, init.output
+    cfg = load_config(site / "feedkit.toml")
+    when = datetime.fromisoformat("2026-05-20T08:30:00+00:00")
+    new_post(cfg, 'Rounding: "nearest" even', when, tags=["maths", "c++"], body="Text.")
+    new_post(cfg, "Not yet", when, draft=True, body="Draft text.")
+    pelican_build(pelican, site, tmp_path / "pelican")
+    built = CliRunner().invoke(main, ["build", "--config", str(site / "feedkit.toml")], env=NOW)
+    assert built.exit_code == 0, built.output
+    theirs = entries(tmp_path / "pelican" / "feeds" / "all.atom.xml", "id")
+    ours = entries(site / "public" / "feeds" / "all.atom.xml", "id")
+    assert sorted(ours) == sorted(theirs) and len(ours) == 1  # the draft in neither
+    (their,) = theirs.values()
+    (our,) = ours.values()
+    assert title(their) == title(our) == 'Rounding: "nearest" even'
+    assert sorted(t.term for t in their.tags) == sorted(t.term for t in our.tags)
+    assert {"maths", "c++"} <= {t.term for t in their.tags}
+    assert their.published_parsed == our.published_parsed

@@ -183,7 +183,10 @@ def new(config_path: Path, title: str, draft: bool, tags: tuple[str, ...]) -> No
     if not title.strip():
         raise click.UsageError("TITLE is empty")
     cfg = load_config(config_path)
-    path = new_post(cfg, title, now_from_env(), draft=draft, tags=list(tags))
+    try:
+        path = new_post(cfg, title, now_from_env(), draft=draft, tags=list(tags))
+    except ValueError as exc:  # a tag that the site's header cannot hold
+        raise click.UsageError(f"--tag: {exc}") from exc
     click.echo(f"Wrote {display_path(path, Path.cwd())}" + (" (a draft)" if draft else ""))
 
 

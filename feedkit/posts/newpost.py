@@ -7,7 +7,8 @@ files are posts), the content folder's `posts/` when it has one (Hugo's habit, a
 quotes what needs quoting), the date and time now in the zone the build reads the site's
 dates in (a Jekyll, Hugo or Pelican site's own, unless feedkit.toml names one), and tags when
 asked, and for a draft `draft: true`, or on a Jekyll site `published: false`, the flag
-Jekyll itself reads (it publishes a post in `_posts/` whatever its `draft:` says); the slug
+Jekyll itself reads (it publishes a post in `_posts/` whatever its `draft:` says); on a
+Pelican site they are Pelican's own header (`Title: …`, `Status: draft`); the slug
 comes from the title as the build would make it from a file name, with -2, -3… when a post
 file has it already.
 """
@@ -51,6 +52,7 @@ class NewPlace(NamedTuple):
     dated_name: bool  # named as Jekyll names a post in `_posts/`: `2024-05-01-slug.md`
     zone: tzinfo  # the zone the build reads the site's dates in
     jekyll: bool  # a Jekyll site's: a draft is `published: false`
+    pelican: bool = False  # a Pelican site's: Pelican's own header, not YAML
 
 
 def posts_folder(cfg: Config) -> NewPlace:
@@ -68,7 +70,7 @@ def posts_folder(cfg: Config) -> NewPlace:
     # The zone of the site's dates, as the build reads a post's (postmeta.py): a Jekyll or
     # Pelican site's own, a Hugo site's timeZone, else feedkit.toml's.
     zone = layout.post.timezone or layout.hugo_timezone or cfg.timezone
-    place = partial(NewPlace, zone=zone, jekyll=layout.jekyll)
+    place = partial(NewPlace, zone=zone, jekyll=layout.jekyll, pelican=kind.pelican)
     if kind.within:
         return place(content, True)
     # A Jekyll site whose posts are in _posts/ (at the top, or in a category's folder), or
@@ -83,6 +85,17 @@ def posts_folder(cfg: Config) -> NewPlace:
         return place(content / "_posts", True)
     posts = content / "posts"
     return place(posts if posts.is_dir() else content, False)
+
+
+def pelican_header(title: str, when: datetime, draft: bool, tags: list[str]) -> str:
+    """Return a new post's metadata as Pelican's Markdown reader reads it (`Title: …` lines,
+    then a blank line): it reads no YAML without a plugin, and skips a file whose first
+    line is `---` for want of a title and a date."""
+    if bad := [tag for tag in tags if "," in tag]:
+        raise ValueError(f"Pelican's Tags: line parts tags at commas: {bad[0]!r} cannot be one")
+    text = f"Title: {title}\nDate: {when.isoformat(sep=' ')}\n"
+    text += f"Tags: {', '.join(tags)}\n" if tags else ""
+    return text + ("Status: draft\n" if draft else "")
 
 
 def front_matter(
@@ -121,11 +134,14 @@ def new_post(
     title = " ".join(title.split())  # a title is one line
     if not title:
         raise ValueError("the title is empty")
-    folder, dated_name, zone, jekyll = posts_folder(cfg)
+    folder, dated_name, zone, jekyll, pelican = posts_folder(cfg)
     when = now.astimezone(zone).replace(microsecond=0)
     prefix = f"{when:%Y-%m-%d}-" if dated_name else ""
     slug = post_slug(title)
-    text = front_matter(title, when, draft, list(tags or ()), jekyll)
+    if pelican:
+        text = pelican_header(title, when, draft, list(tags or ()))
+    else:
+        text = front_matter(title, when, draft, list(tags or ()), jekyll)
     text += f"\n{body}\n" if body else ""
     try:
         folder.mkdir(parents=True, exist_ok=True)
