@@ -227,3 +227,19 @@ def test_a_paragraph_about_minutes_is_summary_text() -> None:
         "Opening.\n\n*⏱ 15 min read*\n\nMore.\n",  # not the first block: the post's text
     ):
         assert summarize(body, None, 300) == " ".join(body.replace("*", "").split())
+
+
+@pytest.mark.parametrize("limit", [300, 400, 500, 800])
+def test_a_footnote_or_link_defined_far_down_reads_as_on_the_page(limit: int) -> None:
+    # Defined past the part of the post a summary reads: "subtle[^g]" and "[the paper][p]"
+    # were summarised as typed, and the opening, taken for unfinished, was dropped at some
+    # limits (the summary was then the update note alone).
+    body = (
+        "Rounding is subtle[^g] and it matters, see [the paper][p].\n\n"
+        "*[Updated on 20 November 2026: added a section.]*\n\n- a list\n\n"
+        + ("Filler paragraph text. " * 20 + "\n\n") * 12
+        + "[^g]: Goldberg.\n\n[p]: https://example.org/p\n"
+    )
+    assert summarize(body, None, limit).startswith(
+        "Rounding is subtle and it matters, see the paper."
+    )

@@ -274,6 +274,8 @@ def summarize(
     cut = head.rfind("\n\n")
     if len(body) > len(head) and cut > limit:
         head = head[:cut]
+    if len(head) < len(body) and "[" in head:  # a link or footnote defined further down
+        head += _definitions(body[len(head) :])
     # A post that opens with no paragraph (a list, a quote, a heading) is summarised by the
     # text of those blocks: a summary is empty only when the post has no text at all.
     # The blocks read only as far as the opening goes (`_opening` stops there).
