@@ -28,7 +28,13 @@ from feedkit.posts.texmath import tex_to_mathml
         (r"x^q_d", "x_d^q"),
         (r"\sum_{k=0}^{\infty} \frac{(-1)^k}{2k+1}", "∑ₖ₌₀^∞ (−1)ᵏ/(2k + 1)"),
         (r"\left( \frac{a}{b} \right)^2", "(a/b)²"),
-        (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", "(a b; c d)"),
+        # A matrix's, an array's and cases' cells apart, each sign its own; a fraction under
+        # a script bracketed (they read `(cos θ − sin θ; …)`, one entry, and `a/b²`).
+        (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", "(a, b; c, d)"),
+        (r"\begin{pmatrix} \cos\theta & -\sin\theta \end{pmatrix}", "(cos θ, −sin θ)"),
+        (r"\begin{bmatrix} 1 & -2 \\ 3 & 4 \end{bmatrix}", "[1, −2; 3, 4]"),
+        (r"{\frac{a}{b}}^2 \ne \frac{a}{b^2}", "(a/b)² ≠ a/b²"),
+        (r"{x+y}^2 + {a_1}^2", "(x + y)² + a₁²"),
         (r"\begin{aligned} a &= b \\ c &= d \end{aligned}", "a = b; c = d"),
         (r"\text{if } x > 0", "if x > 0"),
         (r"\mathrm{fl}(a + b) = -x", "fl(a + b) = −x"),
@@ -44,7 +50,7 @@ from feedkit.posts.texmath import tex_to_mathml
         (r"a \! b \quad c", "ab c"),
         (r"\begin{align} a &= b \label{x} \\ c &= d \end{align}", "a = b; c = d"),
         (r"\begin{gather} a \\ b \end{gather}", "a; b"),
-        (r"\begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}", "{1 x > 0; 0 otherwise"),
+        (r"\begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}", "{1, x > 0; 0, otherwise"),
         (r"E = mc^2 \tag{3}", "E = mc² (3)"),
         # What MathJax reads and math-core does not, written in what it does read.
         (
@@ -53,7 +59,7 @@ from feedkit.posts.texmath import tex_to_mathml
         ),
         (r"\mbox{for all } n, x_1 + \dotsb + x_n", "for all n, x₁ + ⋯ + xₙ"),
         (r"\sum_{\substack{i < n \\ j < n}} a_{ij}", "∑_(i<n;j<n) aᵢⱼ"),
-        (r"\begin{smallmatrix} a & b \end{smallmatrix} + \smash{y}", "a b + y"),
+        (r"\begin{smallmatrix} a & b \end{smallmatrix} + \smash{y}", "a, b + y"),
         # A fraction beside what it multiplies is bracketed: `1/2x` reads as 1/(2x) (lil-log's
         # GAN posts, in digests and summaries). A relation opens an aligned row spaced.
         (r"\frac{1}{2}x + \frac{a+b}{c}d", "(1/2)x + ((a + b)/c)d"),

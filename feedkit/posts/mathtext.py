@@ -209,7 +209,7 @@ def _row(children: list[Element]) -> str:
             kind in ("word", "atom")
             and previous == "word"
             and not (name and text.startswith(("(", "[")))
-        ) or (kind == "word" and out and previous != "open"):
+        ) or (kind == "word" and out and previous not in ("open", "prefix")):  # −sin θ
             out = f"{out} {text}"
         else:
             out += text
@@ -268,9 +268,11 @@ def _text(element: Element) -> str:
         sign = _ROOTS.get(index) or _scripted("", children[1], "super") + "√"
         return sign + _operand(children[0])
     if tag in ("msup", "msub") and len(children) == 2:
-        return _scripted(_text(children[0]), children[1], "super" if tag == "msup" else "sub")
+        kind = "super" if tag == "msup" else "sub"
+        return _scripted(_script_base(children[0]), children[1], kind)
     if tag == "msubsup" and len(children) == 3:
-        return _scripted(_scripted(_text(children[0]), children[1], "sub"), children[2], "super")
+        base = _script_base(children[0])
+        return _scripted(_scripted(base, children[1], "sub"), children[2], "super")
     if tag in ("mover", "munder") and len(children) == 2:
         accented = _accented(children[0], children[1], tag == "munder")
         if accented is not None:
@@ -278,13 +280,33 @@ def _text(element: Element) -> str:
         return _scripted(_text(children[0]), children[1], "super" if tag == "mover" else "sub")
     if tag == "munderover" and len(children) == 3:
         return _scripted(_scripted(_text(children[0]), children[1], "sub"), children[2], "super")
-    if tag == "mtable":  # a row's cells read on as one row: `a &= b` is `a = b`
+    if tag == "mtable":
+        return "; ".join(filter(None, (_table_row(row, element) for row in children)))
+    return _row(children)
+
+
+def _table_row(row: Element, table: Element) -> str:
+    """Return a row of a table as text: an alignment's (aligned, align, split: displayed)
+    cells read on as one line, `a &= b` as `a = b`; a matrix's, an array's or cases' cells
+    are apart, `(cos θ, −sin θ; …)`, `{1, x > 0; …`, each cell's sign its own (they ran
+    together: `(cos θ − sin θ; …)`, one entry)."""
+    if table.get("displaystyle") == "true":
         from xml.etree.ElementTree import Element as Node
 
         gap = Node("mspace", width="1em")
-        rows = (_row([part for cell in row for part in (gap, *cell)]).strip() for row in children)
-        return "; ".join(filter(None, rows))
-    return _row(children)
+        return _row([part for cell in row for part in (gap, *cell)]).strip()
+    return ", ".join(filter(None, (_row(list(cell)).strip() for cell in row)))
+
+
+def _script_base(element: Element) -> str:
+    """Return the text of what a script is on, bracketed when it is a fraction or a sum of
+    terms (`{\frac{a}{b}}^2` is `(a/b)²`: `a/b²` is a/(b²))."""
+    text = _text(element)
+    shown = _unwrapped(element)
+    several = shown.tag == "mrow" and len([c for c in shown if c.tag != "mspace"]) > 1
+    if (_is_fraction(element) or several) and not _grouped(text.strip()):
+        return f"({text.strip()})"
+    return text
 
 
 # A formula as `tex_to_mathml` writes it, after the sanitiser: the TeX is its annotation.
