@@ -481,6 +481,22 @@ def test_the_text_part_of_a_post_in_full_is_what_its_html_part_says(
     )
 
 
+def test_the_text_part_keeps_a_shown_fence_whole_and_a_tables_bars_in_their_cells(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # A fence shown in a longer fence: markdownify's ``` was closed by the inner one, and
+    # the rest of the code fell out of it. A `|` in a cell (|x| in a formula, a|b in code)
+    # parted the cell in two, and the row no longer lined up with its header.
+    body = (
+        "A fence in a fence:\n\n````markdown\n```python\nprint(1)\n```\n````\n\n"
+        "| Method | Bound |\n|---|---|\n| Naive | $\\lvert x_i \\rvert$ |\n| `a\\|b` | c |\n"
+    )
+    text = decoded_part(mailed_in_full(tmp_path, smtp_server, body), "plain")
+    assert "````markdown\r\n```python\r\nprint(1)\r\n```\r\n````" in text
+    assert "| Naive | \\|xᵢ\\| |\r\n" in text
+    assert "| `a\\|b` | c |\r\n" in text
+
+
 def test_images_of_a_post_in_full_are_sized_for_outlook_as_received(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

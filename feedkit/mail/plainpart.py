@@ -40,6 +40,28 @@ class _PlainPart(MarkdownConverter):
     def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
         return "\n"  # a line break, not Markdown's two trailing spaces
 
+    def convert_pre(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        # A fence longer than any run of backticks in the code (a post that shows a fenced
+        # block): markdownify's ``` was closed by the code's own, and the rest fell out.
+        block = str(super().convert_pre(el, text, parent_tags))  # type: ignore[misc]
+        longest = max(map(len, _BACKTICKS.findall(text)), default=0)
+        if longest < 3 or not block.strip().startswith("```"):
+            return block
+        fence = "`" * (longest + 1)
+        head, _, rest = block.partition("```")
+        body, _, tail = rest.rpartition("```")
+        return f"{head}{fence}{body}{fence}{tail}"
+
+    def convert_td(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        # A `|` in a cell (|x| in a formula, a|b in code) would part it in two: escaped.
+        return str(super().convert_td(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
+
+    def convert_th(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return str(super().convert_th(el, text.replace("|", "\\|"), parent_tags))  # type: ignore[misc]
+
+
+_BACKTICKS = re.compile(r"`+")
+
 
 # A line break and the white space after it, which the HTML writes (`<br />` and a new line)
 # and a text line would start with: a blank line, or a space, after the break.
