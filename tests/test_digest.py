@@ -371,6 +371,30 @@ def mailed_in_full(tmp_path: Path, smtp_server: FaultySmtpServer, body: str) -> 
     return received.raw
 
 
+def test_a_post_in_full_shows_one_reading_time_and_its_picture_once(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # The card said "1 min read" and the post's own line under it "⏱ 3 min read"; a
+    # picture given as the card's (`image:`) and in the text stood twice, one on the other.
+    smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
+    (tmp_path / "content").mkdir()
+    assert digest_command(tmp_path).exit_code == 0
+    (tmp_path / "content" / "pic.md").write_text(
+        f"---\ntitle: A picture\ndate: {(NOW - timedelta(hours=1)).isoformat()}\n"
+        "image: /img/cover.png\n---\n*⏱ 3 min read*\n\nThe text.\n\n"
+        "![The cover](/img/cover.png)\n",
+        encoding="utf-8",
+    )
+    done = digest_command(tmp_path)
+    assert done.exit_code == 0, done.output
+    (received,) = smtp_server.messages
+    html, text = decoded_part(received.raw, "html"), decoded_part(received.raw, "plain")
+    assert html.count('src="https://example.com/img/cover.png"') == 1
+    assert "3 min read" not in html and "3 min read" not in text
+    assert "1 min read" in html
+
+
 def test_a_post_that_keeps_its_text_off_the_feeds_is_a_summary_in_a_digest_in_full(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

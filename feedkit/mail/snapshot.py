@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape as html_escape
 from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,7 +20,7 @@ from feedkit.models import Post, headline
 from feedkit.posts.anchors import anchor_of
 from feedkit.posts.expand import Templates
 from feedkit.posts.markup import render_html
-from feedkit.posts.plaintext import measure, summarize
+from feedkit.posts.plaintext import is_reading_line, measure, summarize
 from feedkit.posts.postbody import read_body
 from feedkit.posts.reading import Reading
 from feedkit.site.postlist import PostList, templates_of
@@ -94,8 +95,12 @@ def snapshot(
     reading = templates.reading(templates.jekyll, post.hugo)
     summary = summarize(body, post.summary, cfg.digest.summary_chars, reading)
     html = email_html(body, post, reading, anchor, cfg) if full else ""
+    image = post.image
     if full:
         from feedkit.mail.plainpart import plain_part  # markdownify, for a post in full
+
+        if image and _shows(html, image):  # the card's picture is the post's own: once
+            image = ""
     return PostSnapshot(
         id=post.id,
         # An untitled post's (a Pelican article's empty `Title:`): its text's first words.
@@ -105,12 +110,12 @@ def snapshot(
         reading_minutes=measure(body)[1],
         authors=tuple(a.name for a in post.authors),
         summary=summary,
-        image=post.image,
+        image=image,
         image_alt=post.image_alt or "",
         updated=post.updated.isoformat() if post.updated > post.published else "",
         html=html,
         text=plain_part(html) if full else "",  # the HTML's text (feedkit.mail.plainpart)
-        image_height=card_image_height(post, cfg),
+        image_height=card_image_height(post, cfg) if image else 0,
         language=post.other_language(cfg.language) or "",
     )
 
@@ -160,11 +165,24 @@ def email_html(body: str, post: Post, reading: Reading, anchor: str, cfg: Config
     """Return a post's body as the digest shows it in full: the feeds' safe HTML (read as
     `reading` says, its footnotes' anchors begun with `anchor`), with each formula as
     readable text (no mail program shows MathML), and each image of the site's own sized
-    for the card (`sized_images`)."""
+    for the card (`sized_images`); without the post's own reading-time line under its
+    title, as the card says the reading time itself (two, of two numbers, stood there)."""
     from feedkit.posts.mathtext import mathml_as_text
 
     html = render_html(body, post.url, anchor, "mathml", reading)
+    first = _FIRST_PARAGRAPH.match(html)
+    if first and is_reading_line(html_unescape(_TAG.sub("", first[1]))):
+        html = html[first.end() :]
     return sized_images(mathml_as_text(html), post, cfg)
+
+
+_FIRST_PARAGRAPH = re.compile(r"\s*<p>(.*?)</p>\s*", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _shows(html: str, url: str) -> bool:
+    """Return True if a post's HTML shows the image at `url`."""
+    return f' src="{html_escape(url)}"' in html or f' src="{url}"' in html
 
 
 # An image tag as the sanitiser writes it, and its address.

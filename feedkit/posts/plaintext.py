@@ -304,6 +304,11 @@ _READING_LINE = re.compile(
 )
 
 
+def is_reading_line(text: str) -> bool:
+    """Return True if a paragraph's text is a post's own reading-time line."""
+    return bool(_READING_LINE.fullmatch(collapse(text)))
+
+
 def _past_reading_line(blocks: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
     """Yield `blocks` but a first paragraph that is the post's own reading-time line."""
     first = True
