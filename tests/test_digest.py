@@ -395,6 +395,19 @@ def test_a_post_in_full_shows_one_reading_time_and_its_picture_once(
     assert "1 min read" in html
 
 
+def test_a_footnote_of_a_post_in_full_is_reached_in_the_message(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # Its link (and the note's way back) went to the post's page, where the site's own
+    # generator names the note otherwise (kramdown's fn:1): a link that jumped nowhere.
+    body = "* [Setup](#setup)\n\nRounding[^1] is subtle.\n\n## Setup {#setup}\n\n[^1]: Goldberg.\n"
+    html = decoded_part(mailed_in_full(tmp_path, smtp_server, body), "html")
+    assert 'href="#fn-post-1"' in html and 'id="fn-post-1"' in html
+    assert 'href="#fnref-post-1"' in html and 'id="fnref-post-1"' in html
+    # A heading's link stays the page's: two posts of a digest may name a heading alike.
+    assert 'href="https://example.com/blog/2026/11/post/#setup"' in html
+
+
 def test_a_post_that_keeps_its_text_off_the_feeds_is_a_summary_in_a_digest_in_full(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

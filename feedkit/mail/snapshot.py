@@ -173,7 +173,27 @@ def email_html(body: str, post: Post, reading: Reading, anchor: str, cfg: Config
     first = _FIRST_PARAGRAPH.match(html)
     if first and is_reading_line(html_unescape(_TAG.sub("", first[1]))):
         html = html[first.end() :]
-    return sized_images(mathml_as_text(html), post, cfg)
+    return sized_images(mathml_as_text(_notes_in_place(html, post.url, anchor)), post, cfg)
+
+
+def _notes_in_place(html: str, url: str, anchor: str) -> str:
+    """Return a post's HTML with its links to its footnotes, and theirs back, kept in the
+    message: the feeds make each a link to the post's page, where the site's generator
+    names its notes otherwise (kramdown's `fn:1`); in the mail and its web copy the note is
+    right there, its ID one of a kind in the digest (it begins with the post's `anchor`).
+    A link to a heading stays the page's: two posts may have a heading of one name."""
+    prefix = f'href="{html_escape(url)}#'
+    if prefix not in html:
+        return html
+    ids = {i for i in _ID.findall(html) if i.startswith((f"fn-{anchor}-", f"fnref-{anchor}-"))}
+
+    def local(m: re.Match[str]) -> str:
+        return f'href="#{m[1]}"' if m[1] in ids else m[0]
+
+    return re.sub(re.escape(prefix) + r'([^"]*)"', local, html)
+
+
+_ID = re.compile(r'\bid="([^"]*)"')
 
 
 _FIRST_PARAGRAPH = re.compile(r"\s*<p>(.*?)</p>\s*", re.DOTALL)
