@@ -109,7 +109,7 @@ def publish_archive(
 
 def web_page(cfg: Config, record: DigestRecord, renderer: DigestRenderer) -> str:
     """Return the digest's HTML as readers got it, with no reader's name, address or link."""
-    from feedkit.mail.digest import PLACEHOLDERS
+    from feedkit.mail.placeholders import PLACEHOLDERS
 
     page = renderer.render(record).html
     subscribe = subscribe_url(cfg)

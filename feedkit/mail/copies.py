@@ -21,12 +21,9 @@ from dataclasses import dataclass
 from email import quoprimime
 
 from feedkit.mail.bidi import isolate
-from feedkit.mail.digest import (
-    PLACEHOLDERS,
-    DigestRenderer,
-    RenderedDigest,
-)
+from feedkit.mail.digest import DigestRenderer, RenderedDigest
 from feedkit.mail.identity import list_id, message_id, sender_address
+from feedkit.mail.placeholders import PLACEHOLDERS
 from feedkit.mail.readers import Reader
 from feedkit.mail.state import DigestRecord
 from feedkit.mail.subscribers import Subscriber

@@ -14,8 +14,9 @@ from urllib.parse import quote
 from feedkit.config import Config
 from feedkit.errors import ConfigError
 from feedkit.mail.bidi import isolate
-from feedkit.mail.digest import PLACEHOLDERS, RECIPIENT_MARGIN, DigestRenderer, RenderedDigest
+from feedkit.mail.digest import RECIPIENT_MARGIN, DigestRenderer, RenderedDigest
 from feedkit.mail.identity import list_id, mail_from, message_id
+from feedkit.mail.placeholders import PLACEHOLDERS
 from feedkit.mail.readers import Reader
 from feedkit.mail.state import DigestRecord
 from feedkit.mail.subscribers import Subscriber
