@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import feedparser
@@ -495,31 +496,40 @@ def test_feeds_keep_the_addresses_subscribers_have(make_site: MakeSite) -> None:
     assert (out / "tags" / tags[0] / "feed.json").exists()
 
 
-def test_posts_of_one_instant_get_distinct_updated_times_newest_first(
-    make_site: MakeSite,
-) -> None:
+def test_posts_of_one_instant_keep_it_written_in_distinct_offsets(make_site: MakeSite) -> None:
     # Three posts of one day (date-only: the same midnight), and one edited to that instant.
+    # The W3C validator warns on two entries whose `updated` is written alike; feedkit
+    # added seconds, newest first: the oldest of the day claimed the latest update, and
+    # each of them moved when another post of that day came. Now each says the instant it
+    # was updated, in an offset of its own.
     day = "2024-03-10"
-    cfg = make_site(
-        posts={
-            "a.md": f"---\ntitle: A\ndate: {day}\n---\nA.\n",
-            "b.md": f"---\ntitle: B\ndate: {day}\n---\nB.\n",
-            "c.md": f"---\ntitle: C\ndate: {day}\n---\nC.\n",
-            "old.md": f"---\ntitle: Old\ndate: 2024-01-01\nupdated: {day}\n---\nOld.\n",
-        }
-    )
+    posts = {
+        "a.md": f"---\ntitle: A\ndate: {day}\n---\nA.\n",
+        "b.md": f"---\ntitle: B\ndate: {day}\n---\nB.\n",
+        "c.md": f"---\ntitle: C\ndate: {day}\n---\nC.\n",
+        "old.md": f"---\ntitle: Old\ndate: 2024-01-01\nupdated: {day}\n---\nOld.\n",
+    }
+    cfg = make_site(posts=posts)
     plan = plan_build(cfg, NOW)
     atom = feedparser.parse(plan.files["atom.xml"])
-    assert [(e.title, e.updated) for e in atom.entries] == [
-        ("C", "2024-03-10T00:00:00+01:00"),
-        ("B", "2024-03-10T00:00:01+01:00"),
-        ("A", "2024-03-10T00:00:02+01:00"),
-        ("Old", "2024-03-10T00:00:03+01:00"),
-    ]
+    midnight = datetime.fromisoformat(f"{day}T00:00:00+01:00")
+    written = {e.title: e.updated for e in atom.entries}
+    assert [e.title for e in atom.entries] == ["C", "B", "A", "Old"]
+    assert written["C"] == "2024-03-10T00:00:00+01:00"  # the first as the site writes it
+    assert len(set(written.values())) == 4
+    assert {datetime.fromisoformat(w) for w in written.values()} == {midnight}
     assert [e.published for e in atom.entries][:3] == ["2024-03-10T00:00:00+01:00"] * 3
     items = json.loads(plan.files["feed.json"])["items"]
     assert [i["date_modified"] for i in items] == [e.updated for e in atom.entries]
-    assert atom.feed.updated == "2024-03-10T00:00:03+01:00"
+    assert datetime.fromisoformat(atom.feed.updated) == midnight
+    from test_validity import issues_of
+
+    assert issues_of({"atom.xml": plan.files["atom.xml"]}, cfg.base_url)["atom.xml"] == []
+    # Another post of that day: no other post's update moves.
+    (cfg.content_path / "d.md").write_text(f"---\ntitle: D\ndate: {day}\n---\nD.\n")
+    again = feedparser.parse(plan_build(cfg, NOW).files["atom.xml"])
+    assert {datetime.fromisoformat(e.updated) for e in again.entries} == {midnight}
+    assert len({e.updated for e in again.entries}) == 5
 
 
 def test_math_is_mathml_in_atom_and_json_and_readable_in_rss_and_summaries(

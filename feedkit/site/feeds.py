@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
 
@@ -236,22 +236,46 @@ class _Spool:
 
 
 def distinct_updated(posts: Sequence[RenderedPost]) -> list[RenderedPost]:
-    """Return `posts` (newest first) with no two `updated` times the same.
+    """Return `posts` (newest first) with no two `updated` times written alike.
 
     Posts of one day without a time share its midnight, and the W3C validator warns on two
-    entries updated at one instant. The newest keeps its time; each later one that meets a
-    time already given gets the next free second. Counting from the newest, a post that
-    leaves the bottom of the feed changes no other post's time.
+    entries whose `updated` is written the same. It compares the text: each later post
+    that meets a text already given gets the same instant in another offset from UTC
+    (`00:00:00+01:00`, then `01:00:00+02:00`, `23:00:00+00:00`…), so no post says it was
+    updated at a time it was not, and none changes when another post of that instant comes
+    or goes (a reader compares instants). Seconds were added before: the oldest of a day
+    claimed the latest update, and every one of them moved when a post of that day came.
     """
-    taken: set[datetime] = set()
+    taken: set[str] = set()
     out: list[RenderedPost] = []
     for rp in posts:
         updated = rp.post.updated
-        while updated in taken:
-            updated += timedelta(seconds=1)
-        taken.add(updated)
-        out.append(rp if updated == rp.post.updated else _with_updated(rp, updated))
+        written = updated.isoformat()
+        if written in taken:
+            updated = next(
+                alike for alike in _written_otherwise(updated) if alike.isoformat() not in taken
+            )
+            written = updated.isoformat()
+        taken.add(written)
+        out.append(rp if updated is rp.post.updated else _with_updated(rp, updated))
     return out
+
+
+def _written_otherwise(when: datetime) -> Iterator[datetime]:
+    """Yield `when`, the same instant, in other offsets from UTC: whole hours nearest its own
+    first, then quarter hours, then minutes (RFC 3339's offsets end at ±23:59), then a second
+    later, and so on, for a feed of thousands of posts of one instant."""
+    own = when.utcoffset() or timedelta(0)
+    for step, count in (
+        (timedelta(hours=1), 23),
+        (timedelta(minutes=15), 95),
+        (timedelta(minutes=1), 1439),
+    ):
+        for k in range(1, count + 1):
+            for offset in (own + k * step, own - k * step):
+                if abs(offset) < timedelta(hours=24):
+                    yield when.astimezone(timezone(offset))
+    yield from _written_otherwise(when + timedelta(seconds=1))
 
 
 def _with_updated(rp: RenderedPost, updated: datetime) -> RenderedPost:
