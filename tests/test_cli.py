@@ -68,6 +68,27 @@ def test_drafts_flag_includes_drafts(make_site: MakeSite, runner: CliRunner) -> 
     )
 
 
+def test_drafts_counts_add_up_when_a_draft_is_scheduled_or_expired(
+    make_site: MakeSite, runner: CliRunner
+) -> None:
+    # "1 published (2 of them draft(s))": neither draft was in the feeds, one scheduled
+    # for later, one expired.
+    cfg = make_site(
+        posts={
+            "a.md": "---\ntitle: A\ndate: 2026-01-01\n---\nA.\n",
+            "later.md": "---\ntitle: L\ndate: 2027-01-01\ndraft: true\n---\nL.\n",
+            "gone.md": "---\ntitle: G\ndate: 2025-01-01\nexpiryDate: 2025-06-01\n"
+            "draft: true\n---\nG.\n",
+            "now.md": "---\ntitle: N\ndate: 2026-02-01\ndraft: true\n---\nN.\n",
+        }
+    )
+    built = run(runner, "build", "--drafts", "--config", str(cfg.root / "feedkit.toml"))
+    assert built.stdout.endswith(
+        "from 4 posts: 2 published (1 of them draft(s), as --drafts asks), 1 scheduled for "
+        "later, 1 expired\n"
+    )
+
+
 def test_content_errors_exit_1_list_everything_and_write_nothing(
     make_site: MakeSite, runner: CliRunner
 ) -> None:

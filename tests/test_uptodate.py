@@ -274,6 +274,32 @@ def test_a_scheduled_post_coming_due_goes_to_the_full_build(
     assert quick(site) == (False, "", "")
 
 
+def test_a_time_set_back_past_a_post_goes_to_the_full_build(
+    site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # After a build as of a later day (`FEEDKIT_NOW`, or a clock set right again), a build
+    # said "up to date" and kept posts not yet due in every feed.
+    build(site)  # as of NOW: the last post to come due was Odd, on 2026-02-01
+    monkeypatch.setenv("FEEDKIT_NOW", "2026-06-01T00:00:00+00:00")  # no post came since
+    assert quick(site)[0]
+    monkeypatch.setenv("FEEDKIT_NOW", "2026-01-03T12:00:00+00:00")  # Odd and Post 3 not yet
+    assert quick(site) == (False, "", "")
+
+    def build_then(root: Path, *args: str) -> str:  # as of the time set here
+        command = [sys.executable, "-m", "feedkit", "build", "--config", "feedkit.toml", *args]
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    said = build_then(site)
+    assert "3 published" in said and "3 scheduled for later" in said
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("public", ".feedkit"))
+    build_then(fresh, "--no-cache")
+    for name in ("atom.xml", "rss.xml", "feed.json"):
+        assert (site / "public" / name).read_bytes() == (fresh / "public" / name).read_bytes()
+
+
 @pytest.mark.parametrize(
     "args",
     [

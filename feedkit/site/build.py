@@ -119,12 +119,14 @@ def plan_build(
     feeds, published = choose_feeds(cfg, choices, now, drafts, warnings)
     warnings += site_warnings(cfg)
     total = len(choices)
-    drafts_count, scheduled, expired, next_change = _tally(choices.values(), cutoff, drafts)
+    tally = _tally(choices.values(), cutoff, drafts)
+    drafts_count, scheduled, expired, last_change, next_change = tally
     anchors = anchor_names(choices.values())  # footnotes' names, among every post
     signature = _signature(cfg, feeds, read.stats, drafts, now, anchors)
     summary = {
         "signature": signature,
         "drafts": drafts,
+        "last_change": last_change,
         "next_change": next_change,
         "counts": (total, published, drafts_count, scheduled, expired),
         "warnings": [(w.path, w.line, w.message) for w in warnings],
@@ -242,26 +244,32 @@ def plan_build(
     )
 
 
-def _tally(choices: Iterable[Choice], cutoff: float, drafts: bool) -> tuple[int, int, int, float]:
-    """Return the number of drafts, of posts scheduled for later and of expired ones, and
-    the first time after `cutoff` that a post now hidden for its date comes due or one
-    expires (the feeds change then): one pass over every post."""
+def _tally(
+    choices: Iterable[Choice], cutoff: float, drafts: bool
+) -> tuple[int, int, int, float, float]:
+    """Return the number of drafts (with `drafts`, those the feeds show, among the posts
+    published), of posts scheduled for later and of expired ones, and the last time at or
+    before `cutoff` and the first after it that a post comes due or expires: the feeds are
+    the same at any time between (a clock set back past the first changes them too). One
+    pass over every post."""
     draft_count = scheduled = expired = 0
-    next_change = math.inf
+    last_change, next_change = -math.inf, math.inf
     for c in choices:
-        if c.draft:
+        if c.draft and not drafts:  # an unseen draft's dates change no feed
             draft_count += 1
-            if not drafts:  # an unseen draft's dates change no feed
-                continue
-        elif c.published > cutoff:
+            continue
+        if c.published > cutoff:
             scheduled += 1
         elif c.expires <= cutoff:
             expired += 1
-        if cutoff < c.published < next_change:
-            next_change = c.published
-        if cutoff < c.expires < next_change:
-            next_change = c.expires
-    return draft_count, scheduled, expired, next_change
+        elif c.draft:  # shown, as --drafts asks
+            draft_count += 1
+        for moment in (c.published, c.expires):
+            if cutoff < moment < next_change:
+                next_change = moment
+            elif last_change < moment <= cutoff:
+                last_change = moment
+    return draft_count, scheduled, expired, last_change, next_change
 
 
 def _unchanged_plan(state: dict[str, Any], scan: Scan) -> BuildPlan:

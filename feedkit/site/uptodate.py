@@ -29,6 +29,7 @@ time.
 from __future__ import annotations
 
 import marshal
+import math
 import os
 import sys
 import time
@@ -82,11 +83,14 @@ def nothing_to_do(
     state: dict[str, Any], walked: bytes, now: float, drafts: bool, out_dir: Path | str
 ) -> bool:
     """Return True if no post file changed since the build that saved `state` (the paths
-    and statuses it walked, `walk_record`, are the same), no scheduled post came due, and
-    its outputs are still there, untouched: a build has nothing to do."""
+    and statuses it walked, `walk_record`, are the same), no scheduled post came due (nor,
+    with a time before that build's, went back to waiting), and its outputs are still
+    there, untouched: a build has nothing to do."""
     if not state or not walked or state.get(WALK) != walked:
         return False
     if state.get("drafts") != drafts or now >= state.get("next_change", 0.0):
+        return False
+    if now < state.get("last_change", -math.inf):  # FEEDKIT_NOW, or the clock, set back
         return False
     return outputs_current(state, state.get("signature", ""), out_dir)
 
