@@ -177,6 +177,7 @@ class Config:
 
 FEED_FILE_KEYS = ("atom", "rss", "json")
 XSL_NAME = "feed.xsl"  # written beside the feeds for browsers
+TAG_FEEDS_DIR = "tags/"  # each tag's feeds: tags/<tag>/<the file name of each feed>
 
 
 def _feed_file_problems(feed: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -188,6 +189,15 @@ def _feed_file_problems(feed: Mapping[str, Any]) -> list[tuple[str, str]]:
         if name == XSL_NAME:
             problems.append(
                 (f"feed.{key}", f"{name!r} is the feeds' stylesheet; choose another name")
+            )
+            continue
+        if feed.get("tag_feeds") and name.startswith(TAG_FEEDS_DIR):
+            problems.append(
+                (
+                    f"feed.{key}",
+                    f"{name!r} is in {TAG_FEEDS_DIR}, where tag_feeds writes each tag's feeds: "
+                    "a tag's would be written over it; choose a file outside it",
+                )
             )
             continue
         other = seen.setdefault(name.rpartition("/")[2], key)

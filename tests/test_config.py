@@ -221,6 +221,29 @@ def test_two_feeds_cannot_share_a_file_name(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("tag_feeds", [True, False])
+def test_a_feed_in_the_tag_feeds_folder_is_refused_while_they_are_written(
+    tmp_path: Path, tag_feeds: bool
+) -> None:
+    # atom = "tags/q/atom.xml" with a tag q: the tag's feed was written over the site's,
+    # with no word, and the site had no Atom feed.
+    path = tmp_path / "feedkit.toml"
+    path.write_text(
+        f'title = "T"\nbase_url = "https://example.com/"\n[feed]\n'
+        f'tag_feeds = {str(tag_feeds).lower()}\natom = "tags/q/atom.xml"\n',
+        encoding="utf-8",
+    )
+    if not tag_feeds:
+        assert load_config(path).feed.atom == "tags/q/atom.xml"
+        return
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (
+        "feedkit.toml: feed.atom: 'tags/q/atom.xml' is in tags/, where tag_feeds writes each "
+        "tag's feeds: a tag's would be written over it; choose a file outside it"
+    )
+
+
 def test_main_sections_is_a_list_of_top_level_folders(tmp_path: Path) -> None:
     good = write(tmp_path, 'title = "T"\nbase_url = "https://e.com/"\nmain_sections = ["posts"]\n')
     assert load_config(good).main_sections == ("posts",)

@@ -8,7 +8,7 @@ import heapq
 from collections.abc import Mapping
 from datetime import datetime
 
-from feedkit.config import Config
+from feedkit.config import TAG_FEEDS_DIR, Config
 from feedkit.errors import Problem
 from feedkit.models import Choice
 from feedkit.readonly import readonly
@@ -81,7 +81,7 @@ def choose_feeds(
         for slug, (name, members) in sorted(tags.items()):
             feeds.append(
                 FeedPlan(
-                    f"tags/{slug}/",
+                    f"{TAG_FEEDS_DIR}{slug}/",
                     f"{cfg.title}: {name}",
                     f"Posts tagged “{name}” on {cfg.title}",
                     members[:limit],

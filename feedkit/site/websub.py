@@ -17,7 +17,7 @@ from typing import Any
 
 from feedkit import __version__
 from feedkit.atomicfile import write_atomically
-from feedkit.config import Config
+from feedkit.config import TAG_FEEDS_DIR, Config
 from feedkit.errors import Problem
 from feedkit.site.choose import feed_files
 
@@ -36,7 +36,7 @@ def feed_urls(cfg: Config, changed: Iterable[str]) -> list[str]:
     return [
         cfg.output_url(path)
         for path in changed
-        if path in names or (path.startswith("tags/") and path.endswith(tails))
+        if path in names or (path.startswith(TAG_FEEDS_DIR) and path.endswith(tails))
     ]
 
 
