@@ -241,12 +241,8 @@ def test_config_change_invalidates_the_cache(site: Path) -> None:
         main, ["build", "--config", str(site / "feedkit.toml")], env=NOW_ENV
     )
     assert result.exit_code == 0, result.output
-    assert result.stderr == (
-        "note: build cache thrown away: the settings in feedkit.toml changed, a Hugo or "
-        "Pelican configuration beside the content folder came, went or changed, a Hugo site's "
-        "theme, shortcode templates or render hooks changed, or _config.yml, _includes/ or "
-        "_data/authors.yml changed\n"
-    )
+    # Which part changed, not every part that might have.
+    assert result.stderr == "note: build cache thrown away: the settings in feedkit.toml changed\n"
     assert b"<title>Renamed</title>" in (site / "public" / "atom.xml").read_bytes()
     assert_same_as_uncached(site)
 

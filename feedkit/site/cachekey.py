@@ -248,16 +248,42 @@ def config_hash(cfg: Config) -> str:
         from feedkit.posts.hugoconfig import hugo_settings
 
         hugo = hugo_settings(site_folders(cfg))
-    made_from: tuple[object, ...] = (cfg, markers, template_inputs(cfg), hugo)
+    pelican: tuple[object, ...] = ()
     if PELICAN_CONFIG in markers:  # its MARKDOWN's extensions decide how posts read
         from feedkit.posts.pelicanmarkdown import site_extensions
         from feedkit.posts.pelicansettings import layout_settings
 
         configs = [folder / PELICAN_CONFIG for folder in site_folders(cfg)]
-        made_from += (site_extensions(cfg), layout_settings(configs))
+        pelican = (site_extensions(cfg), layout_settings(configs))
     import hashlib
 
-    return hashlib.sha256(repr(made_from).encode()).hexdigest()
+    # Each part hashed on its own, named, so that a cache thrown away says which changed.
+    parts = zip(CONFIG_PARTS, (cfg, markers, template_inputs(cfg), hugo, pelican), strict=True)
+    return ";".join(
+        f"{name}={hashlib.sha256(repr(part).encode()).hexdigest()[:32]}" for name, part in parts
+    )
+
+
+# The parts of `config_hash`, and what each stands for when it changed.
+CONFIG_PARTS = ("settings", "markers", "templates", "hugo", "pelican")
+_CONFIG_CHANGES = {
+    "settings": "the settings in feedkit.toml changed",
+    "markers": "a Hugo or Pelican configuration beside the content folder came or went",
+    "templates": (
+        "what the posts' templates read changed (_config.yml, _includes/, _data/authors.yml, "
+        "a Hugo site's theme, shortcode templates or render hooks)"
+    ),
+    "hugo": "the Hugo configuration's sections, permalinks or Markdown settings changed",
+    "pelican": "pelicanconf.py's Markdown extensions or its layout settings changed",
+}
+
+
+def config_changes(old: str, new: str) -> list[str]:
+    """Return what changed between two `config_hash`es, in words; [] if nothing did, or if
+    `old` is of a feedkit that hashed the config whole."""
+    before = dict(part.partition("=")[::2] for part in old.split(";"))
+    after = dict(part.partition("=")[::2] for part in new.split(";"))
+    return [said for name, said in _CONFIG_CHANGES.items() if before.get(name) != after.get(name)]
 
 
 def cache_key(config: str, chain: Toolchain | None = None) -> str:
@@ -279,11 +305,9 @@ def why_not_used(stored: dict[str, Any] | None, config: str) -> str:
     changed = changes(made_with)
     if changed:
         return ", ".join(changed)
-    if stored.get("config") != config:
-        return (
-            "the settings in feedkit.toml changed, a Hugo or Pelican configuration "
-            "beside the content folder came, went or changed, a Hugo site's theme, shortcode "
-            "templates or render hooks changed, or _config.yml, _includes/ or "
-            "_data/authors.yml changed"
-        )
+    old = stored.get("config")
+    if old != config:
+        if isinstance(old, str) and ";" in old and (said := config_changes(old, config)):
+            return ", ".join(said)
+        return "it was written by another version of feedkit"
     return "it was written for another build"
