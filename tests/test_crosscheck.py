@@ -175,6 +175,17 @@ def test_two_posts_at_one_url_stop_the_build_naming_both(tmp_path: Path) -> None
     assert not (site / "public" / "atom.xml").exists()
 
 
+def test_two_files_whose_names_look_alike_are_told_apart(tmp_path: Path) -> None:
+    # café.md composed and decomposed: two files to Linux, one name to the eye. The message
+    # named "content/café.md" twice.
+    composed, decomposed = "caf\u00e9.md", "cafe\u0301.md"
+    site = make(tmp_path, {composed: yearly(2019), decomposed: yearly(2019)}, ONE_URL)
+    result = run(site, "check")
+    assert result.exit_code == 1
+    assert "(written content/cafe\\u0301.md, another file)" in result.stderr
+    assert "(written content/caf\\xe9.md, another file)" not in result.stderr  # the other
+
+
 @pytest.mark.parametrize("how", ["added", "edited"])
 def test_a_post_that_takes_another_posts_url_stops_a_cached_build(tmp_path: Path, how: str) -> None:
     files = {JEKYLL_NAMES[0]: yearly(2019)}

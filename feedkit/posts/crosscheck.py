@@ -5,6 +5,7 @@ UTF-8, so one run lists them all.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -69,11 +70,20 @@ def duplicates(records: Iterable[tuple[str, Path | str, str, str]]) -> list[Prob
                     Problem(
                         record[0],
                         _key_line(record[1], record[0], keys),
-                        f"{what} {value!r} is also used by {other[0]}; "
+                        f"{what} {value!r} is also used by {_told_apart(other[0], record[0])}; "
                         f"each post needs its own {what}",
                     )
                 )
     return found
+
+
+def _told_apart(path: str, other: str) -> str:
+    """Return `path` as a message names it beside `other`: escaped where the two look alike
+    (`café.md` in composed and decomposed Unicode, two files to the system)."""
+    if path != other and unicodedata.normalize("NFC", path) == unicodedata.normalize("NFC", other):
+        escaped = path.encode("ascii", "backslashreplace").decode("ascii")
+        return f"{path} (written {escaped}, another file)"
+    return path
 
 
 def renamed(
