@@ -363,6 +363,33 @@ def test_a_jekyll_site_whose_url_has_capitals_keeps_jekyll_feeds_ids(tmp_path: P
     assert sorted(ours) == sorted(theirs) == ["https://example.com/Blog/2024/01/02/hello"]
 
 
+@pytest.mark.parametrize(
+    ("baseurl", "expected"),
+    [
+        ("/blog", "https://j.example.com//blog/2024/01/05/a"),
+        ("blog/", "https://j.example.com//blog/2024/01/05/a"),
+        ("", "https://j.example.com//2024/01/05/a"),
+        ("/", "https://j.example.com//2024/01/05/a"),
+    ],
+)
+def test_a_jekyll_sites_url_ending_in_a_slash_keeps_jekyll_feeds_ids(
+    tmp_path: Path, baseurl: str, expected: str
+) -> None:
+    # Jekyll's absolute_url joins the url as written and the baseurl: a url ending in "/"
+    # gives "//", in jekyll-feed's IDs and links. feedkit joined them with one "/": every
+    # entry new again to every reader.
+    theirs, ours = jekyll_and_feedkit(
+        tmp_path,
+        {
+            "_config.yml": f'url: "https://j.example.com/"\nbaseurl: "{baseurl}"\ntitle: J\n'
+            "plugins: [jekyll-feed]\n",
+            "_posts/2024-01-05-a.md": "---\ntitle: A\n---\nBody.\n",
+        },
+    )
+    assert sorted(ours) == sorted(theirs) == [expected]
+    assert [e.link for e in ours.values()] == [e.link for e in theirs.values()]
+
+
 def test_a_jekyll_posts_singular_category_is_one_category(tmp_path: Path) -> None:
     # feedkit split `category: Machine Learning` in two: another URL and ID (and a 404).
     theirs, ours = jekyll_and_feedkit(

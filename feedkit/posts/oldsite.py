@@ -131,7 +131,12 @@ def _jekyll(folder: Path) -> OldSite:
     except ContentError:
         values = {}
     url = _text(values.get("url"))
-    base = _text(values.get("baseurl")).strip("/")
+    # As Jekyll's absolute_url joins them, for jekyll-feed's IDs and links: the url as
+    # written, then the baseurl with one "/" before it and none after. A url written with
+    # a "/" at its end gives "//" (https://j.example.com//blog/2024/…): kept, or every ID
+    # would change and every post show up again as new.
+    base = _text(values.get("baseurl")).removesuffix("/")
+    base = "/" + base if base and not base.startswith("/") else base
     author, email = _person(values.get("author"))
     return OldSite(
         "jekyll",
@@ -139,7 +144,8 @@ def _jekyll(folder: Path) -> OldSite:
         ".",  # _posts/ and the category folders above theirs: Jekyll's rules say which
         title=_text(values.get("title")) or _text(values.get("name")),  # as jekyll-feed
         description=_text(values.get("description")),
-        base_url=url.rstrip("/") + "/" + (base + "/" if base else "") if url else "",
+        # One that is no URL (`url: /`) as written, for the note that refuses it.
+        base_url=url + base + "/" if url.startswith(("http://", "https://")) else url,
         author=author,
         email=email or _text(values.get("email")),
         language=_text(values.get("lang")),
