@@ -702,6 +702,34 @@ def test_init_in_another_generators_site_takes_the_options_given_over_its_own(
     assert (cfg.title, cfg.base_url, str(cfg.timezone)) == ("New", "https://new.example/", "UTC")
 
 
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        (
+            {**JEKYLL_SITE, "_config.yml": 'title: "Field Notes\nurl: https://x.org\n'},
+            "_config.yml:3: cannot be read (found unexpected end of stream)",
+        ),
+        (
+            {"hugo.toml": 'baseURL = "https://h.org/\ntitle = "H"\n', "content/posts/a.md": "x"},
+            "hugo.toml: Hugo's configuration cannot be read",
+        ),
+    ],
+    ids=["jekyll", "hugo"],
+)
+def test_init_stops_at_a_configuration_it_cannot_read(
+    tmp_path: Path, files: dict[str, str], said: str
+) -> None:
+    # Read as empty, without a word: a first message about a missing --title, and with the
+    # options given, a feedkit.toml without the site's baseurl or feed settings.
+    _write(tmp_path, files)
+    for args in ([], ["--title", "T", "--url", "https://x.org/"]):
+        done = feedkit(tmp_path, "init", *args, stdin="")
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith(said), done.stderr
+        assert "--title" not in done.stderr
+        assert not (tmp_path / "feedkit.toml").exists()
+
+
 def test_init_keeps_the_old_feeds_entry_limit_when_it_was_under_twenty(tmp_path: Path) -> None:
     # jekyll-feed held 10 entries (its posts_limit): with feedkit's 20, the ten that had
     # left it came back, new again to a reader that had forgotten them. More stays 20.

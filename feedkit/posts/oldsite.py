@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from feedkit.configkeys import AUTHOR_KEYS, SITE_KEYS
-from feedkit.errors import ContentError
 from feedkit.models import Author
 from feedkit.posts.hugoconfig import site_values
 from feedkit.posts.jekyllconfig import config_file, jekyll_config
@@ -125,11 +124,10 @@ def _person(value: Any) -> tuple[str, str]:
 
 
 def _jekyll(folder: Path) -> OldSite:
-    try:
-        configured = config_file(folder).is_file()
-        values = jekyll_config(folder if configured else None, folder)
-    except ContentError:
-        values = {}
+    # A _config.yml that cannot be read stops init at its line, as it stops the build: read
+    # as empty, it would give feedkit.toml no url, baseurl or feed settings, and say nothing.
+    configured = config_file(folder).is_file()
+    values = jekyll_config(folder if configured else None, folder)
     url = _text(values.get("url"))
     # As Jekyll's absolute_url joins them, for jekyll-feed's IDs and links: the url as
     # written, then the baseurl with one "/" before it and none after. A url written with
@@ -165,10 +163,7 @@ def _jekyll(folder: Path) -> OldSite:
 
 
 def _hugo(folder: Path, config: str) -> OldSite:
-    try:
-        values = site_values(folder)
-    except ContentError:
-        values = {}
+    values = site_values(folder)  # one that cannot be read stops init, naming its line
     # A multilingual site's default language (Hugo's default: en) has its own settings,
     # which take the place of the top level's for its pages: its title, its params, its
     # own content folder. feedkit publishes that language's posts.
