@@ -43,6 +43,7 @@ class SiteAnswers:
     unfollowed: bool = False  # its post URLs are none feedkit can follow (init warns why)
     limit: int = 0  # the old feed's entries, when fewer than feedkit's 20 (0: the default)
     summaries_only: bool = False  # the old feed carried summaries only
+    output_dir: str = "public"  # where its feed file is (a Hugo site's publishDir…)
 
 
 def _string(value: str) -> str:
@@ -113,7 +114,7 @@ base_url = {_string(a.base_url)}   # where the site's pages are; feed links are 
 language = {_string(a.language)}   # the posts'; digests and sign-up pages speak it ({spoken})
 {timezone}
 content_dir = {_string(a.content_dir)}   # the posts: Markdown files with front matter
-output_dir = "public"     # where `feedkit build` writes the feeds
+output_dir = {_string(a.output_dir)}     # where `feedkit build` writes the feeds
 {permalink}
 
 [author]

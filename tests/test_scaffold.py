@@ -477,7 +477,11 @@ def test_init_in_a_hugo_site_publishing_its_default_language_in_a_subdir_links_t
     assert load_config(tmp_path / "feedkit.toml").base_url == "https://hugo.example.org/de/"
     built = feedkit(tmp_path, "build")
     assert built.returncode == 0, built.stderr
-    feed = feedparser.parse((tmp_path / "public" / "index.xml").read_bytes())
+    # Where Hugo writes it, at the address its self link gives (it was written at
+    # public/index.xml, saying it was /de/index.xml, beside Hugo's own).
+    feed = feedparser.parse((tmp_path / "public" / "de" / "index.xml").read_bytes())
+    assert "https://hugo.example.org/de/index.xml" in {link.href for link in feed.feed.links}
+    assert not (tmp_path / "public" / "index.xml").exists()
     assert [(e.title, e.link) for e in feed.entries] == [
         ("Eigen", "https://hugo.example.org/eigen/"),
         ("Erster", "https://hugo.example.org/de/posts/erster/"),
@@ -492,7 +496,14 @@ def test_init_in_a_hugo_site_publishing_its_default_language_in_a_subdir_links_t
     (tmp_path / "hugo.toml").write_text(hosts, encoding="utf-8")
     (tmp_path / "feedkit.toml").unlink()
     assert feedkit(tmp_path, "init", stdin="").returncode == 0
-    assert load_config(tmp_path / "feedkit.toml").base_url == "https://hugo.example.de/"
+    cfg = load_config(tmp_path / "feedkit.toml")
+    # Hugo publishes each language of such a site in its folder: public/de/index.xml.
+    assert (cfg.base_url, str(cfg.output_dir)) == ("https://hugo.example.de/", "public/de")
+    # publishDir moves them all (GitHub Pages' docs/).
+    (tmp_path / "hugo.toml").write_text('publishDir = "docs"\n' + hosts, encoding="utf-8")
+    (tmp_path / "feedkit.toml").unlink()
+    assert feedkit(tmp_path, "init", stdin="").returncode == 0
+    assert str(load_config(tmp_path / "feedkit.toml").output_dir) == "docs/de"
 
 
 def test_init_in_a_pelican_site_follows_its_article_urls_or_says_it_cannot(

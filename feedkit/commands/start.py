@@ -120,6 +120,7 @@ def init(
             unfollowed=bool(old.unfollowed),
             limit=old.limit,
             summaries_only=old.summaries_only,
+            output_dir=old.output_dir,
         )
     try:
         cfg = init_site(folder, answers)

@@ -181,6 +181,13 @@ def _hugo(folder: Path, config: str) -> OldSite:
         values["locale"] = code
         if subdir and (url := _text(values.get("baseurl"))):
             values["baseurl"] = url.rstrip("/") + "/" + default.lower() + "/"
+        # Published in a folder of its own: under /de/, or, a language at a host of its own
+        # (Hugo's multihost), every language in its folder (public/de/, public/en/).
+        multihost = isinstance(languages, dict) and any(
+            isinstance(each, dict) and "baseurl" in each for each in languages.values()
+        )
+        if subdir or multihost:
+            values["languagefolder"] = default.lower()
     params = _params(values)
     author, email = _person(values.get("author") or params.get("author"))
     language = _locale(values) or _text(values.get("defaultcontentlanguage"))
@@ -197,6 +204,11 @@ def _hugo(folder: Path, config: str) -> OldSite:
         early=_early(values),
         address=_hugo_rss(values),
         limit=feed_limit(_hugo_rss_limit(values), 0),
+        output_dir="/".join(
+            filter(
+                None, (_text(values.get("publishdir")) or "public", values.get("languagefolder"))
+            )
+        ),
     )
 
 

@@ -55,6 +55,10 @@ class OldSite:
     limit: int = 0
     # Its feed carried summaries only (jekyll-feed's `excerpt_only`): so do feedkit's.
     summaries_only: bool = False
+    # Where its feed file is written, so feedkit's goes to the same place: a Hugo site's
+    # publishDir, and the default language's folder of a multilingual one published in
+    # folders (`public/de/index.xml`).
+    output_dir: str = "public"
 
     @property
     def name(self) -> str:
