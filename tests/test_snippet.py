@@ -84,3 +84,6 @@ def test_without_serve_there_is_no_form_and_a_note_says_why(tmp_path: Path) -> N
     text = snippet_of(tmp_path)
     assert "<form" not in text and "application/feed+json" not in text
     assert "set [serve] url in feedkit.toml" in text
+    # A site that mails no digest ([digest] from unset) has no past digests to link to: the
+    # links led readers and feed readers to a 404.
+    assert "newsletter" not in text and "past digests" not in text.lower()

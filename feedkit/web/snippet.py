@@ -16,7 +16,10 @@ def snippet(cfg: Config) -> str:
     """Return the HTML to paste into the site's templates (autoescaped: a title with quotes
     or an ampersand stays text), its words in the site's language."""
     atom, rss, json_feed = (cfg.output_url(name) for name in feed_files(cfg, ""))
-    archive = cfg.output_url(cfg.digest.archive + "/") if cfg.digest.archive else ""
+    # Past digests are written once one went out: a site that mails none ([digest] from
+    # unset) gets no link to them, which would lead readers and feed readers to nothing.
+    mails = cfg.digest.archive and cfg.digest.sender
+    archive = cfg.output_url(cfg.digest.archive + "/") if mails else ""
     env = language(cfg.language).environment(  # the form's words, in the site's language
         loader=jinja2.FileSystemLoader(templates_dir()),
         autoescape=True,
