@@ -111,6 +111,13 @@ class Language:
         # Formats follow the words: a site in a language without a catalog gets English dates.
         self._format_tag = SOURCE if untranslated(tag) else tag
 
+    @property
+    def words_tag(self) -> str:
+        """Return the language tag of feedkit's words as this language gives them: its own,
+        or English's where feedkit has none in it (pages and mails say so by `lang`, as a
+        screen reader reads them by it; the posts keep the site's)."""
+        return SOURCE if untranslated(self.tag) else self.tag
+
     @functools.cached_property
     def stamp(self) -> str:
         """A hash of the catalog ("" for English): part of what a kept page was made from."""

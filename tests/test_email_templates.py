@@ -144,6 +144,7 @@ def make_context(
         "web_url": web_url,
         "web_copy": web_copy,
         "subscribe_url": subscribe_url,
+        "words_language": SITE["language"],
     }
 
 

@@ -15,6 +15,7 @@ from email.header import decode_header, make_header
 from pathlib import Path
 
 import httpx
+import lxml.html
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -406,6 +407,41 @@ def test_the_confirmation_mail_and_pages_of_a_german_site(
         assert missing.status_code == 404 and "Hier gibt es keine Seite." in missing.text
         for page in (form.text, answer.text, missing.text):
             assert english_left(words_of(page), "de") == []
+
+
+def test_a_site_in_a_language_feedkit_has_no_words_in_marks_its_english_words_so(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # feedkit's words are English there, and were marked lang="ja": a screen reader read
+    # them with a Japanese voice. The posts keep the site's language.
+    toml = GERMAN_SITE.replace('language = "de"', 'language = "ja"')
+    (tmp_path / "feedkit.toml").write_text(
+        toml.format(host=smtp_server.host, port=smtp_server.port, content="summary"),
+        encoding="utf-8",
+    )
+    (tmp_path / "subscribers.csv").write_text("email,name\nada@example.org,Ada\n")
+    write_post(tmp_path, "alt", "古い投稿", NOW - timedelta(days=40))
+    run = ["digest", "--config", str(tmp_path / "feedkit.toml")]
+    env = {**SECRET_ENV, "FEEDKIT_NOW": (NOW - timedelta(days=1)).isoformat()}
+    assert CliRunner().invoke(main, run, env=env).exit_code == 0
+    write_post(tmp_path, "neu", "新しい投稿", NOW - timedelta(hours=1))
+    assert CliRunner().invoke(main, run, env={**SECRET_ENV, **NOW_ENV}).exit_code == 0
+    (mail,) = smtp_server.messages
+    page = lxml.html.fromstring(quopri.decodestring(part_on_the_wire(mail.raw, "html")[1]))
+    assert page.get("lang") == "en"
+    assert {e.get("lang") for e in page.find_class("intro") + page.find_class("footer")} == {"en"}
+    (card,) = page.find_class("card-body")
+    assert card.get("lang") == "ja" and "新しい投稿" in card.text_content()
+    assert page.find_class("meta")[0].get("lang") == "en"  # "1 min read"
+    cfg = load_config(tmp_path / "feedkit.toml")
+    raw = wire_bytes(
+        confirmation_message(cfg, Subscriber("zoe@example.org", ""), "https://x/c", NOW)
+    )
+    assert b'<html lang="en">' in quopri.decodestring(part_on_the_wire(raw, "html")[1])
+    from feedkit.web.pages import Pages
+
+    page_html = Pages(cfg.title, cfg.language).message("Title", ["Text."]).body.decode()
+    assert page_html.startswith('<!DOCTYPE html>\n<html lang="en">')
 
 
 def test_check_warns_when_feedkit_has_no_words_in_the_language(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def confirmation_message(
     button = words.gettext("Confirm my subscription")
     e = html.escape
     page = (
-        f'<!DOCTYPE html>\n<html lang="{e(cfg.language)}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{e(words.words_tag)}"><head><meta charset="utf-8">'
         f"<title>{e(subject)}</title></head>\n"
         '<body style="font-family:sans-serif;line-height:1.5;max-width:36em">\n'
         f"<p>{e(greeting)}</p>\n"

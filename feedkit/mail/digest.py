@@ -137,6 +137,9 @@ class DigestRenderer:
         )
         preheader = said % {"count": self.phrases.number(count), "titles": " · ".join(titles)}
         return {
+            # The language of feedkit's words in the mail: English where it has none in the
+            # site's (the posts keep the site's language).
+            "words_language": self.language.words_tag,
             "site": {
                 "title": isolate(cfg.title),
                 "url": cfg.base_url,

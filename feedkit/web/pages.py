@@ -37,7 +37,8 @@ class Pages:
 
     def __init__(self, title: str, language: str) -> None:
         folder = templates_dir()
-        self.env = words(language).environment(  # the site's language
+        spoken = words(language)
+        self.env = spoken.environment(  # the site's language
             loader=jinja2.FileSystemLoader(folder),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -46,7 +47,8 @@ class Pages:
         self.style = (folder / "serve.css").read_text(encoding="utf-8")
         digest = hashlib.sha256(self.style.encode()).digest()
         self.style_hash = "sha256-" + base64.b64encode(digest).decode()
-        self.common = {"title": title, "language": language, "style": self.style}
+        # The pages are feedkit's words: in English where it has none in the site's language.
+        self.common = {"title": title, "language": spoken.words_tag, "style": self.style}
 
     @property
     def policy(self) -> str:
