@@ -515,6 +515,10 @@ def test_the_feed_stylesheet_speaks_the_site_language(tmp_path: Path) -> None:
     assert "Dies ist ein Web-Feed." in text and "Ein neuer Beitrag" in text
     assert "Notizen aus der Werkstatt (Web-Feed)" in text  # the page's title
     assert english_left(words_of(text), "de") == []
+    # The entry's authors, and the labels a screen reader says ("by Ada Quill" was left).
+    assert '<span class="authors">von ' in xsl and ">by " not in xsl
+    assert 'aria-label="Über diese Seite"' in xsl and 'aria-label="Kategorien"' in xsl
+    assert "von  Ada Quill" in text  # (the authors are an element of their own)
 
 
 def test_a_preview_whose_warm_up_compiled_the_page_first_still_says_its_words(

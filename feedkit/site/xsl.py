@@ -21,9 +21,14 @@ WORDS = (
     N_("(web feed)"),
     N_("(untitled)"),
     N_("Web feed"),
+    N_("About this page"),
+    N_("Categories"),
 )
 # Compiled (and kept by re) when first used: only a site in another language needs it.
 _WORDS = "|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True))
+# A word too short to find by itself: the one before an entry's authors, where it stands.
+_BY = '<span class="authors">by '
+BY = N_("by")  # "by Ada Quill, Bo Park": before an entry's authors
 
 
 def xsl_stylesheet(cfg: Config) -> bytes:
@@ -36,4 +41,5 @@ def xsl_stylesheet(cfg: Config) -> bytes:
     if words.code is None:
         return data
     said = re.sub(_WORDS, lambda m: html.escape(words.gettext(m[0]), quote=False), data.decode())
-    return said.encode()
+    by = html.escape(words.gettext(BY), quote=False)
+    return said.replace(_BY, f'<span class="authors">{by} ').encode()
