@@ -741,6 +741,21 @@ def test_init_stops_at_a_configuration_it_cannot_read(
         assert not (tmp_path / "feedkit.toml").exists()
 
 
+def test_init_says_when_url_leaves_out_the_jekyll_sites_baseurl(tmp_path: Path) -> None:
+    # A GitHub Pages project site: no url (GitHub fills it in), baseurl /proj. --url given
+    # without it made every link lead to a page that is not there, without a word.
+    _write(tmp_path, {"_config.yml": "title: P\nbaseurl: /proj\n", "_posts/2024-01-05-a.md": "x"})
+    done = feedkit(tmp_path, "init", "--url", "https://user.github.io/", stdin="")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "note: _config.yml: its baseurl puts the pages under /proj/, which --url "
+        "https://user.github.io/ leaves out" in done.stderr
+    )
+    (tmp_path / "feedkit.toml").unlink()
+    done = feedkit(tmp_path, "init", "--url", "https://user.github.io/proj/", stdin="")
+    assert done.returncode == 0 and "baseurl" not in done.stderr
+
+
 def test_init_keeps_the_old_feeds_entry_limit_when_it_was_under_twenty(tmp_path: Path) -> None:
     # jekyll-feed held 10 entries (its posts_limit): with feedkit's 20, the ten that had
     # left it came back, new again to a reader that had forgotten them. More stays 20.

@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import click
 
@@ -98,6 +99,13 @@ def init(
             click.echo(f"note: {why}; feedkit.toml leaves out {key} or asks for it", err=True)
     title = _ask(title, "--title", "Blog title")
     base_url = _ask(base_url, "--url", "Blog URL (https://…)")
+    if old is not None and old.base_path and old.base_path not in urlsplit(base_url).path:
+        click.echo(
+            f"note: {old.config}: its baseurl puts the pages under /{old.base_path}/, which "
+            f"--url {base_url} leaves out: every link would lead elsewhere; give --url with "
+            f"it (…/{old.base_path}/) if that is where the posts are",
+            err=True,
+        )
     if author is None:
         author = click.prompt("Author", default=title) if sys.stdin.isatty() else title
     answers = SiteAnswers(

@@ -144,6 +144,7 @@ def _jekyll(folder: Path) -> OldSite:
         description=_text(values.get("description")),
         # One that is no URL (`url: /`) as written, for the note that refuses it.
         base_url=url + base + "/" if url.startswith(("http://", "https://")) else url,
+        base_path=base.strip("/"),
         author=author,
         email=email or _text(values.get("email")),
         language=_text(values.get("lang")),

@@ -59,6 +59,9 @@ class OldSite:
     # publishDir, and the default language's folder of a multilingual one published in
     # folders (`public/de/index.xml`).
     output_dir: str = "public"
+    # A Jekyll site's baseurl, the path its pages are under (`/proj` of a GitHub Pages
+    # project site, whose url GitHub fills in), for init to say when --url leaves it out.
+    base_path: str = ""
 
     @property
     def name(self) -> str:
