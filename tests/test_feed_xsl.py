@@ -241,8 +241,31 @@ def test_dates(page):
         assert t2[0].text_content() == "2024-02-01"
         assert "2024-03-06" not in doc.body.text_content()
     else:
-        assert t1[0].text_content() == "Tue, 05 Mar 2024 10:00:00 +0000"
-        assert t2[0].text_content() == "Thu, 01 Feb 2024 08:30:00 +0000"
+        # The day, as an Atom entry's: it was the RFC 822 text, English names on a page in
+        # any language ("Tue, 05 Mar 2024 10:00:00 +0000").
+        assert t1[0].text_content() == "2024-03-05" == t1[0].get("datetime")
+        assert t2[0].text_content() == "2024-02-01" == t2[0].get("datetime")
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Sat, 3 Feb 2024 08:30:00 GMT", "2024-02-03"),
+        ("03 Dec 2024 08:30 +0100", "2024-12-03"),
+        ("Someday, maybe", "Someday, maybe"),  # no form read here: as written
+        ("Sat, 33 Foo 2024 08:30:00 GMT", "Sat, 33 Foo 2024 08:30:00 GMT"),
+    ],
+)
+def test_an_rss_date_written_otherwise_is_its_day_or_as_written(
+    xslt, written: str, shown: str
+) -> None:
+    rss = (
+        '<rss version="2.0"><channel><title>T</title><link>https://e.org/</link>'
+        f"<description>D</description><item><title>A</title><pubDate>{written}</pubDate>"
+        "</item></channel></rss>"
+    )
+    page = lxml.html.fromstring(str(xslt(etree.fromstring(rss.encode()))))
+    assert [t.text_content() for t in page.xpath("//time")] == [shown]
 
 
 def test_authors_show_names(page):

@@ -249,8 +249,19 @@ header.feed .subtitle { color: var(--muted); margin: 0 0 1.5rem; }
           </xsl:otherwise>
         </xsl:choose>
       </xsl:with-param>
-      <xsl:with-param name="datetime" select="''"/>
-      <xsl:with-param name="date-text" select="normalize-space(pubDate)"/>
+      <xsl:with-param name="datetime">
+        <xsl:call-template name="rfc822-date">
+          <xsl:with-param name="raw" select="normalize-space(pubDate)"/>
+          <xsl:with-param name="or" select="''"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="date-text">
+        <!-- As an Atom entry's: the day, 2026-11-03, in no language's month names. -->
+        <xsl:call-template name="rfc822-date">
+          <xsl:with-param name="raw" select="normalize-space(pubDate)"/>
+          <xsl:with-param name="or" select="normalize-space(pubDate)"/>
+        </xsl:call-template>
+      </xsl:with-param>
       <xsl:with-param name="summary">
         <xsl:call-template name="html-text">
           <xsl:with-param name="s" select="string(description)"/>
@@ -449,6 +460,40 @@ header.feed .subtitle { color: var(--muted); margin: 0 0 1.5rem; }
       <xsl:when test="contains($scheme, '/') or contains($scheme, '?') or contains($scheme, '#')">
         <xsl:value-of select="$h"/>
       </xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- An RSS date (RFC 822: "Tue, 03 Nov 2026 12:00:00 +0100") as its day, 2026-11-03;
+       `or` when it is in no form read here. -->
+  <xsl:template name="rfc822-date">
+    <xsl:param name="raw"/>
+    <xsl:param name="or"/>
+    <xsl:variable name="rest">
+      <xsl:choose>
+        <xsl:when test="contains($raw, ',')"><xsl:value-of select="normalize-space(substring-after($raw, ','))"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$raw"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="day" select="substring-before($rest, ' ')"/>
+    <xsl:variable name="after-day" select="substring-after($rest, ' ')"/>
+    <xsl:variable name="month" select="substring-before($after-day, ' ')"/>
+    <xsl:variable name="after-month" select="substring-after($after-day, ' ')"/>
+    <xsl:variable name="year">
+      <xsl:choose>
+        <xsl:when test="contains($after-month, ' ')"><xsl:value-of select="substring-before($after-month, ' ')"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$after-month"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="months" select="'JanFebMarAprMayJunJulAugSepOctNovDec'"/>
+    <xsl:choose>
+      <xsl:when test="string-length($month) = 3 and contains($months, $month)
+                      and string-length($year) = 4 and number($year) = number($year)
+                      and number($day) &gt;= 1 and number($day) &lt;= 31">
+        <xsl:value-of select="concat($year, '-',
+            format-number(string-length(substring-before($months, $month)) div 3 + 1, '00'),
+            '-', format-number($day, '00'))"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$or"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 </xsl:stylesheet>
