@@ -124,14 +124,8 @@ def test_a_reader_not_reached_is_named_as_mail_goes_to_them_not_lower_cased(
     write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
     smtp_server.defer("Anna@example.org", times=None, reply="451 4.7.1 Greylisted")
     env = {**os.environ, "FEEDKIT_NOW": NOW.isoformat(), **SECRET_ENV}
-    command = [
-        sys.executable,
-        "-m",
-        "feedkit",
-        "digest",
-        "--config",
-        str(tmp_path / "feedkit.toml"),
-    ]
+    config = str(tmp_path / "feedkit.toml")
+    command = [sys.executable, "-m", "feedkit", "digest", "--config", config]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr  # not reached: said, exit 1
     assert "Anna@example.org: deferred (451 4.7.1 Greylisted" in done.stderr
