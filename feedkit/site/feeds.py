@@ -246,17 +246,21 @@ def distinct_updated(posts: Sequence[RenderedPost]) -> list[RenderedPost]:
     or goes (a reader compares instants). Seconds were added before: the oldest of a day
     claimed the latest update, and every one of them moved when a post of that day came.
     """
-    taken: set[str] = set()
+    first: dict[datetime, datetime] = {}  # an instant → the first post's, as written
+    taken: dict[datetime, set[str]] = {}  # an instant met again → the texts given it
     out: list[RenderedPost] = []
     for rp in posts:
         updated = rp.post.updated
-        written = updated.isoformat()
-        if written in taken:
+        if updated not in first:  # as nearly always: no text is made, nor compared
+            first[updated] = updated
+            out.append(rp)
+            continue
+        texts = taken.setdefault(updated, {first[updated].isoformat()})
+        if updated.isoformat() in texts:
             updated = next(
-                alike for alike in _written_otherwise(updated) if alike.isoformat() not in taken
+                alike for alike in _written_otherwise(updated) if alike.isoformat() not in texts
             )
-            written = updated.isoformat()
-        taken.add(written)
+        texts.add(updated.isoformat())
         out.append(rp if updated is rp.post.updated else _with_updated(rp, updated))
     return out
 
