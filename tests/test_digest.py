@@ -408,6 +408,16 @@ def test_a_footnote_of_a_post_in_full_is_reached_in_the_message(
     assert 'href="https://example.com/blog/2026/11/post/#setup"' in html
 
 
+def test_a_post_in_full_quoted_hundreds_deep_is_mailed_not_a_traceback(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # markdownify recurses once a level: 400 quotes deep stopped every digest with a
+    # RecursionError (and check said OK). The text part is then the text alone.
+    raw = mailed_in_full(tmp_path, smtp_server, ">" * 400 + " deep\n\nAfter it.\n")
+    text = decoded_part(raw, "plain")
+    assert "deep\r\n\r\nAfter it." in text
+
+
 def test_a_post_that_keeps_its_text_off_the_feeds_is_a_summary_in_a_digest_in_full(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

@@ -72,14 +72,22 @@ def plain_part(html: str) -> str:
     """Return the text part's form of a post's email HTML (`snapshot.email_html`)."""
     if "<br" in html or "<BR" in html:
         html = _BREAK.sub("<br>", html)
-    return (
-        _PlainPart(
-            heading_style="ATX",
-            bullets="-",
-            escape_asterisks=False,
-            escape_underscores=False,
-            code_language_callback=_language,
+    try:
+        return (
+            _PlainPart(
+                heading_style="ATX",
+                bullets="-",
+                escape_asterisks=False,
+                escape_underscores=False,
+                code_language_callback=_language,
+            )
+            .convert(html)
+            .strip()
         )
-        .convert(html)
-        .strip()
-    )
+    except RecursionError:
+        # Quotes or lists hundreds deep (markdownify recurses once a level): the text alone,
+        # a paragraph a line, rather than no digest for anyone.
+        from bs4 import BeautifulSoup  # markdownify's parser, which walks it without recursing
+
+        strings = BeautifulSoup(html, "html.parser").stripped_strings
+        return "\n\n".join(" ".join(text.split()) for text in strings)
