@@ -264,6 +264,14 @@ def test_tables_strikethrough_and_footnotes() -> None:
             'srcset="https://example.com/blog/2024/05/post/w.webp 2x"',
         ),
         ("[mail](mailto:a@example.org)", 'href="mailto:a@example.org"'),
+        # A srcset's URL runs to white space, commas and all (a CDN's): split at each comma,
+        # it was two, one on the site's host.
+        (
+            '<img src="a.png" srcset="https://cdn.example.com/i/w_300,h_200/a.png 300w, '
+            'img/a,b.png 2x, data:image/png;base64,AAAA 3x" alt="">',
+            'srcset="https://cdn.example.com/i/w_300,h_200/a.png 300w, '
+            'https://example.com/blog/2024/05/post/img/a,b.png 2x"',
+        ),
     ],
 )
 def test_relative_urls_become_absolute(markdown: str, expected: str) -> None:

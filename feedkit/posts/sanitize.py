@@ -21,6 +21,8 @@ from urllib.parse import urljoin, urlsplit
 import nh3
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from lxml import etree
 
 # MathML Core's elements but <ms>, and of its attributes those the W3C feed validator accepts
@@ -137,12 +139,39 @@ def absolute_url(value: str, base: str, loaded: bool = False) -> str | None:
 
 def _srcset(value: str, resolved: _Resolved) -> str | None:
     candidates = []
-    for item in value.split(","):
-        parts = item.split(None, 1)
-        url = resolved[parts[0], True] if parts else None
-        if url:
-            candidates.append(" ".join([url, *parts[1:]]))
+    for written, descriptors in _srcset_candidates(value):
+        if url := resolved[written, True]:
+            candidates.append(f"{url} {descriptors}" if descriptors else url)
     return ", ".join(candidates) or None
+
+
+def _srcset_candidates(value: str) -> Iterator[tuple[str, str]]:
+    """Yield (URL, descriptors) of a srcset as the HTML standard parses one: a URL runs to
+    the next white space, commas and all (`…/w_300,h_200/a.png 300w`, a CDN's), and the
+    descriptors to the next comma outside parentheses. Split at every comma, such a URL
+    was two, one of them on the site's own host."""
+    at, end = 0, len(value)
+    while at < end:
+        while at < end and (value[at] in _SPACE or value[at] == ","):
+            at += 1
+        start = at
+        while at < end and value[at] not in _SPACE:
+            at += 1
+        url, descriptors = value[start:at], ""
+        if url.endswith(","):  # no descriptors: the commas end the candidate
+            url = url.rstrip(",")
+        else:
+            depth, start = 0, at
+            while at < end and (value[at] != "," or depth):
+                depth += (value[at] == "(") - (value[at] == ")" and depth > 0)
+                at += 1
+            descriptors = " ".join(value[start:at].split())
+            at += 1
+        if url:
+            yield url, descriptors
+
+
+_SPACE = " \t\n\r\f"  # the HTML standard's white space
 
 
 def _style(value: str) -> str | None:
