@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedkit.posts.sanitize import _LOADED_SCHEMES, URL_SCHEMES, absolute_url
+from feedkit.posts.sanitize import _LOADED_SCHEMES, URL_SCHEMES, absolute_url, sanitize
 
 BASE = "https://blog.example.org/2024/01/post/"
 
@@ -66,3 +66,38 @@ def test_any_url_comes_out_as_urljoin_makes_it(rest: str, scheme: str) -> None:
             absolute_url(value, BASE)
         return
     assert absolute_url(value, BASE) == expected
+
+
+POST = "https://blog.example.org/sub/2026/05/s/"
+
+
+def test_an_embed_left_open_keeps_the_rest_of_the_post() -> None:
+    # <embed> is void in HTML; libxml2 put the rest of the post inside it, and the rest was
+    # gone from every feed and the mail, without a word.
+    out = sanitize(
+        '<p>Before.</p>\n<embed src="clip.swf" width="400">\n<p>After it.</p>\n<p>More.</p>', POST
+    )
+    assert f'<a href="{POST}clip.swf">' in out
+    assert "<p>After it.</p>" in out and "<p>More.</p>" in out
+    # One whose source is no URL a reader may load goes, and what follows stays.
+    assert sanitize('<p>a <embed src="data:x"> b</p><p>c</p>', POST) == "<p>a  b</p><p>c</p>"
+
+
+def test_a_player_leaves_the_other_urls_of_the_post_as_a_browser_reads_them() -> None:
+    # With a player in the post, its HTML went through libxml2, which wrote the spaces a
+    # browser strips around a URL as %20: `page.html%20`, an image that was not there.
+    out = sanitize(
+        '<video src="v.mp4"></video><a href="page.html ">one</a> <img src=" pic.png" alt="p">',
+        POST,
+    )
+    assert f'href="{POST}page.html"' in out and f'src="{POST}pic.png"' in out
+    assert "%20" not in out
+
+
+def test_a_players_root_relative_source_is_under_a_hugo_sites_path() -> None:
+    # As every other root-relative URL of a Hugo site at https://blog.example.org/sub/.
+    out = sanitize(
+        '<video src="/v.mp4"></video><img src="/a.png">', POST, "https://blog.example.org/sub/"
+    )
+    assert 'href="https://blog.example.org/sub/v.mp4"' in out
+    assert 'src="https://blog.example.org/sub/a.png"' in out

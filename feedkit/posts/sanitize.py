@@ -248,23 +248,48 @@ def _source_of(element: etree._Element) -> str | None:
     return None
 
 
-def _embeds_as_links(fragment: str, base: str) -> str:
+def _embeds_as_links(fragment: str, resolved: _Resolved) -> str:
     from lxml import html as lxml_html  # 4 ms to import, and most posts embed nothing
 
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    # libxml2 writes a URL attribute's spaces as %20: the spaces a browser strips around
+    # one (`href="page.html "`) go first, or they became part of every such link.
+    for element in root.iter():
+        for name in _URL_ATTRIBUTES & set(element.attrib):
+            value = element.get(name, "")
+            if value != value.strip(_SPACE):
+                element.set(name, value.strip(_SPACE))
     while found := root.xpath("(.//iframe|.//video|.//audio|.//object|.//embed)[1]"):
         embed = found[0]
         source = _source_of(embed)
-        url = absolute_url(source, base, loaded=True) if source else None
-        if url is None:
-            embed.drop_tree()  # keeps the text after it
-            continue
-        link = lxml_html.Element("a", href=url)
-        link.text = (embed.get("title") or "").strip() or url
-        link.tail = embed.tail
+        # Resolved as the post's other URLs: a root-relative one under a Hugo site's path.
+        url = resolved[source, True] if source else None
         parent = embed.getparent()
         assert parent is not None
-        parent.replace(embed, link)
+        # <embed> is void in HTML: what libxml2 put inside it (the rest of the post, when
+        # it was not closed) follows it. The others' content is their fallback, hidden.
+        after = list(embed) if embed.tag == "embed" else []
+        tail = ((embed.text or "") if embed.tag == "embed" else "") + (embed.tail or "")
+        if url is None:
+            link = None
+            index = parent.index(embed)
+            parent.remove(embed)
+        else:
+            link = lxml_html.Element("a", href=url)
+            link.text = (embed.get("title") or "").strip() or url
+            index = parent.index(embed)
+            parent.replace(embed, link)
+            index += 1
+        for offset, child in enumerate(after):
+            parent.insert(index + offset, child)
+        last = after[-1] if after else link
+        if last is not None:
+            last.tail = ((last.tail or "") + tail) if after else tail
+        elif index > 0:
+            previous = parent[index - 1]
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
     lead = html.escape(root.text or "", quote=False)
     return lead + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
 
@@ -292,11 +317,12 @@ def _without_katex_html(fragment: str) -> str:
 def sanitize(fragment: str, base: str, root: str = "") -> str:
     """Return `fragment` with only allowed markup, embeds as links, URLs absolute to `base`
     (a root-relative one under `root`, when given: a Hugo site's base URL)."""
+    resolved = _Resolved(base, root)
     if _EMBED_TAG.search(fragment):
-        fragment = _embeds_as_links(fragment, base)
+        fragment = _embeds_as_links(fragment, resolved)
     if "katex-html" in fragment:
         fragment = _without_katex_html(fragment)
-    token = _BASE.set(_Resolved(base, root))
+    token = _BASE.set(resolved)
     try:
         clean = _cleaner().clean(fragment)
     finally:
