@@ -101,3 +101,16 @@ def test_a_players_root_relative_source_is_under_a_hugo_sites_path() -> None:
     )
     assert 'href="https://blog.example.org/sub/v.mp4"' in out
     assert 'src="https://blog.example.org/sub/a.png"' in out
+
+
+def test_mathml_written_by_hand_loses_its_html_annotation() -> None:
+    # <annotation-xml encoding="text/html"> drew the validator's "annotation-xml should not
+    # contain img tag" in Atom, and its script's text came into the post's summary.
+    from feedkit.posts.sanitize import text_of
+
+    written = (
+        '<math><mi>x</mi><annotation-xml encoding="text/html"><img src="x">'
+        "<script>alert(23)</script></annotation-xml></math> after"
+    )
+    assert sanitize(written, POST) == "<math><mi>x</mi></math> after"
+    assert text_of(written) == "x after"

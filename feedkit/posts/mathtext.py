@@ -321,6 +321,9 @@ _MATHML = re.compile(
 _RAW_MATHML = re.compile(r"<math\b([^>]*)>(.*?)</math>", re.DOTALL)
 _TEX_ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">([^<]*)</annotation>')
 _BLOCK = re.compile(r'\bdisplay="block"')
+_NOT_SHOWN = re.compile(
+    r"<(annotation-xml|annotation|script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE
+)
 
 
 def mathml_as_text(fragment: str) -> str:
@@ -342,7 +345,8 @@ def mathml_as_text(fragment: str) -> str:
             tex = html.unescape(found[1]).strip()
             text = html.escape(tex_to_text(tex) or tex, quote=False)
             return f'<span class="math {kind}" title="{html.escape(tex)}">{text}</span>'
-        text = " ".join(re.sub(r"<[^>]*>", " ", m[2]).split())  # entities stay escaped
+        shown = _NOT_SHOWN.sub(" ", m[2])  # an annotation's HTML, a script: no reader shows them
+        text = " ".join(re.sub(r"<[^>]*>", " ", shown).split())  # entities stay escaped
         return f'<span class="math {kind}">{text}</span>'
 
     return _RAW_MATHML.sub(written, _MATHML.sub(readable, fragment))

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # MathML Core's elements but <ms>, and of its attributes those the W3C feed validator accepts
 # (it warns on any other in a feed's XHTML, and MathML Core renders without them).
 _MATHML = {
-    "math", "maction", "annotation", "annotation-xml", "merror", "mfrac", "mi",
+    "math", "maction", "annotation", "merror", "mfrac", "mi",
     "mmultiscripts", "mn", "mo", "mover", "mpadded", "mphantom", "mprescripts", "mroot",
     "mrow", "mspace", "msqrt", "mstyle", "msub", "msubsup", "msup", "mtable", "mtd", "mtext",
     "mtr", "munder", "munderover", "none", "semantics",
@@ -41,7 +41,11 @@ LEFT_OUT = "about:invalid"
 _EMBEDS = ("iframe", "video", "audio", "object", "embed")
 # Dropped with their content (embeds are links by then): what they hold is code, a page of
 # its own or a player's fallback, never post text.
-DROPPED_WHOLE = {"script", "style", "template", "noembed", "noframes", "textarea", *_EMBEDS}
+# And MathML's <annotation-xml>: the HTML or XHTML it may hold drew the validator's "should
+# not contain img" in Atom, and its script's text came into summaries; no reader shows it.
+DROPPED_WHOLE = {
+    "script", "style", "template", "noembed", "noframes", "textarea", "annotation-xml", *_EMBEDS
+}  # fmt: skip
 _MATHML_ATTRIBUTES = {
     "display", "displaystyle", "mathvariant", "encoding", "stretchy", "fence", "separator",
     "lspace", "rspace", "columnalign", "rowalign", "scriptlevel", "linethickness", "width",
