@@ -114,3 +114,17 @@ def test_mathml_written_by_hand_loses_its_html_annotation() -> None:
     )
     assert sanitize(written, POST) == "<math><mi>x</mi></math> after"
     assert text_of(written) == "x after"
+
+
+def test_an_image_left_without_a_source_is_its_text_and_noscript_is_what_it_shows() -> None:
+    # A data: image lost its src and stayed, a broken-image box (`![data]()` in a mail's
+    # text); <noscript>'s markup came out as text, `&lt;img src=…&gt;`.
+    assert sanitize('<p>a <img src="data:image/png;base64,AAAA" alt="chart"> b</p>', POST) == (
+        "<p>a chart b</p>"
+    )
+    lazy = '<p><img data-src="x.png" alt="A"><noscript><img src="x.png" alt="A"></noscript></p>'
+    assert sanitize(lazy, POST) == f'<p><img src="{POST}x.png" alt="A"></p>'  # once
+    assert sanitize("<noscript><p>Hi</p></noscript>", POST) == "<p>Hi</p>"
+    assert (
+        sanitize('<img srcset="b.png 2x" alt="">', POST) == f'<img srcset="{POST}b.png 2x" alt="">'
+    )

@@ -100,6 +100,7 @@ URL_SCHEMES = frozenset(nh3.ALLOWED_URL_SCHEMES)
 # Only these may load into a reader's page by themselves (img, source, srcset).
 _LOADED_SCHEMES = {"http", "https"}
 _URL_ATTRIBUTES = {"href", "src", "cite", "srcset", "poster", "data"}
+_NOSCRIPT = re.compile(r"</?noscript\b[^>]*>", re.IGNORECASE)
 _EMBED_TAG = re.compile(r"<(?:iframe|video|audio|object|embed)\b", re.IGNORECASE)
 # A self-closed non-void element as one Markdown inline HTML token: `<a name="x" />`.
 _SELF_CLOSED = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b([^<>]*?)\s*/>\Z")
@@ -322,6 +323,10 @@ def sanitize(fragment: str, base: str, root: str = "") -> str:
     """Return `fragment` with only allowed markup, embeds as links, URLs absolute to `base`
     (a root-relative one under `root`, when given: a Hugo site's base URL)."""
     resolved = _Resolved(base, root)
+    if "<noscript" in fragment or "<NOSCRIPT" in fragment:
+        # What a page shows without scripts, as a feed reader and a mail are: its markup (a
+        # lazy loader's <img>), which the parser would give as text, `&lt;img …&gt;`.
+        fragment = _NOSCRIPT.sub("", fragment)
     if _EMBED_TAG.search(fragment):
         fragment = _embeds_as_links(fragment, resolved)
     if "katex-html" in fragment:
@@ -333,7 +338,27 @@ def sanitize(fragment: str, base: str, root: str = "") -> str:
         _BASE.reset(token)
     if "></a>" in clean or "\n</a>" in clean:
         clean = _EMPTY_LINK.sub(_shown_link, clean)
+    if "<img" in clean and _IMAGE_WITHOUT_SOURCE.search(clean):
+        shown = {
+            alt
+            for tag in _IMAGE.findall(clean)
+            if ' src="' in tag or ' srcset="' in tag
+            for alt in _ALT.findall(tag)
+        }
+
+        def alt_text(m: re.Match[str]) -> str:  # unless an image shown says it (a lazy loader's)
+            alt = _ALT.search(m[0])
+            return alt[1] if alt and alt[1] not in shown else ""
+
+        clean = _IMAGE_WITHOUT_SOURCE.sub(alt_text, clean)
     return clean
+
+
+# An image left with no source (a `data:` one's, a lazy loader's `data-src` placeholder): a
+# broken-image box in feeds and mail, and `![alt]()` in a mail's text; its text instead.
+_IMAGE_WITHOUT_SOURCE = re.compile(r'<img\b(?![^>]*\ssrc(?:set)?=")[^>]*>')
+_IMAGE = re.compile(r"<img\b[^>]*>")
+_ALT = re.compile(r'\salt="([^"]*)"')
 
 
 # A link with nothing in it to see (an Embedly card's `<a class="embedly-card" href="…"></a>`,
