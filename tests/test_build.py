@@ -473,8 +473,8 @@ def test_characters_feed_validators_reject_are_removed_with_a_warning(tmp_path: 
         "carry (first: U+007F)",
         "content/odd.md:5: warning: removed 4 control character(s) that XML feeds cannot "
         "carry (first: U+007F)",
-        "content/odd.md:5: warning: removed 6 character(s) that XML feeds cannot carry, "
-        "written as character references (first: U+007F)",
+        "content/odd.md:7: warning: removed 6 character(s) that XML feeds cannot carry, "
+        "written as character references (first: U+007F)",  # at the line that writes them
     ]
     from test_validity import issues_of
 
@@ -505,7 +505,7 @@ def test_c1_control_characters_are_removed_with_a_warning_naming_the_line(
             f"feeds cannot carry (first: U+{first})"
         ) in built.stderr
     assert (
-        "content/c1.md:5: warning: removed 1 character(s) that XML feeds cannot carry, "
+        "content/c1.md:7: warning: removed 1 character(s) that XML feeds cannot carry, "
         "written as character references (first: U+009F)"
     ) in built.stderr
     from test_validity import issues_of

@@ -5,6 +5,7 @@ the rest rendered, shared with a forked child when there are enough of them."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -89,10 +90,26 @@ def _render(
     ):
         removed = XML_ILLEGAL.findall(html)
         message = removed_text(len(removed), removed[0], ", written as character references")
-        found.append(Problem(post.rel_path, post.body_line, message, warning=True))
+        line = post.body_line + _reference_line(source, removed[0])
+        found.append(Problem(post.rel_path, line, message, warning=True))
         data = XML_ILLEGAL.sub("", html).encode()
     # No reading time: no feed shows one (a digest measures its posts itself).
     return (data, summary, tuple(found), expanded.reads)
+
+
+def _reference_line(body: str, char: str) -> int:
+    """Return the line of `body` (from 0) where a character reference first writes `char`
+    (`&#xFFFE;`, `&#65534;`), 0 when none does (it came from a template, say)."""
+    for m in _CHARACTER_REFERENCE.finditer(body):
+        code = int(m[1][1:], 16) if m[1][0] in "xX" else int(m[1])
+        # A reference to no character (`&#0;`, a surrogate, past U+10FFFF) reads as U+FFFD.
+        nothing = code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF
+        if code == ord(char) or (nothing and char == "\ufffd"):
+            return body.count("\n", 0, m.start())
+    return 0
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
 
 
 # The characters XML 1.0 forbids below U+0020, and DEL, each one byte in UTF-8 and never
