@@ -266,37 +266,38 @@ def _embeds_as_links(fragment: str, resolved: _Resolved) -> str:
                 element.set(name, value.strip(_SPACE))
     while found := root.xpath("(.//iframe|.//video|.//audio|.//object|.//embed)[1]"):
         embed = found[0]
+        if embed.tag == "embed" and (embed.text or len(embed)):
+            _follow(embed)  # void in HTML: what libxml2 put inside it is the post's text
         source = _source_of(embed)
         # Resolved as the post's other URLs: a root-relative one under a Hugo site's path.
         url = resolved[source, True] if source else None
+        if url is None:
+            embed.drop_tree()  # keeps the text after it
+            continue
+        link = lxml_html.Element("a", href=url)
+        link.text = (embed.get("title") or "").strip() or url
+        link.tail = embed.tail
         parent = embed.getparent()
         assert parent is not None
-        # <embed> is void in HTML: what libxml2 put inside it (the rest of the post, when
-        # it was not closed) follows it. The others' content is their fallback, hidden.
-        after = list(embed) if embed.tag == "embed" else []
-        tail = ((embed.text or "") if embed.tag == "embed" else "") + (embed.tail or "")
-        if url is None:
-            link = None
-            index = parent.index(embed)
-            parent.remove(embed)
-        else:
-            link = lxml_html.Element("a", href=url)
-            link.text = (embed.get("title") or "").strip() or url
-            index = parent.index(embed)
-            parent.replace(embed, link)
-            index += 1
-        for offset, child in enumerate(after):
-            parent.insert(index + offset, child)
-        last = after[-1] if after else link
-        if last is not None:
-            last.tail = ((last.tail or "") + tail) if after else tail
-        elif index > 0:
-            previous = parent[index - 1]
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
+        parent.replace(embed, link)  # the others' content is their fallback, hidden
     lead = html.escape(root.text or "", quote=False)
     return lead + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+
+
+def _follow(element: etree._Element) -> None:
+    """Move what `element` holds to after it (an <embed> left open held the rest of the
+    post, as libxml2 reads it, and took it away with it)."""
+    parent = element.getparent()
+    assert parent is not None
+    children, at = list(element), parent.index(element)
+    for offset, child in enumerate(children, 1):
+        parent.insert(at + offset, child)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + (element.tail or "")
+        element.tail = element.text
+    else:
+        element.tail = (element.text or "") + (element.tail or "")
+    element.text = None
 
 
 def _without_katex_html(fragment: str) -> str:
