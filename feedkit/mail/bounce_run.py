@@ -224,12 +224,13 @@ class _Applier:
             return readers.leave(reader.key, now, "complained", detail)
         if finding.kind == "unsubscribe":
             return readers.leave(reader.key, now, "unsubscribed", "unsubscribe email")
-        # A warning about a digest counts once: the one it names, or else (a delay warning
-        # without the digest's header, as Exim and sendmail repeat them) the last one sent.
-        about = finding.original or _last_digest(readers.conn, reader.key)
-        if finding.kind == "soft" and about:
+        if finding.kind == "soft":
+            # A warning about a digest counts once: the one it names, or else (a delay
+            # warning without the digest's header, as Exim and sendmail repeat them) the
+            # last one sent.
+            about = finding.original or _last_digest(readers.conn, reader.key)
             once = hashlib.sha256(f"soft\n{reader.key}\n{about}".encode()).hexdigest()
-            if not _remember(readers.conn, once, now, "soft bounce"):
+            if about and not _remember(readers.conn, once, now, "soft bounce"):
                 return None  # counted already for this digest
         hard = finding.kind == "hard"
         return readers.bounce(reader.key, now, hard=hard, detail=detail, soft_limit=self.limit)
