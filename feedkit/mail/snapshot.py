@@ -23,6 +23,7 @@ from feedkit.posts.markup import render_html
 from feedkit.posts.plaintext import is_reading_line, measure, summarize
 from feedkit.posts.postbody import read_body
 from feedkit.posts.reading import Reading
+from feedkit.posts.sanitize import text_of
 from feedkit.site.postlist import PostList, templates_of
 
 
@@ -171,7 +172,7 @@ def email_html(body: str, post: Post, reading: Reading, anchor: str, cfg: Config
 
     html = render_html(body, post.url, anchor, "mathml", reading)
     first = _FIRST_PARAGRAPH.match(html)
-    if first and is_reading_line(html_unescape(_TAG.sub("", first[1]))):
+    if first and is_reading_line(text_of(first[1])):
         html = html[first.end() :]
     return sized_images(mathml_as_text(_notes_in_place(html, post.url, anchor)), post, cfg)
 
@@ -197,7 +198,6 @@ _ID = re.compile(r'\bid="([^"]*)"')
 
 
 _FIRST_PARAGRAPH = re.compile(r"\s*<p>(.*?)</p>\s*", re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
 
 
 def _shows(html: str, url: str) -> bool:

@@ -313,7 +313,7 @@ def _past_reading_line(blocks: Iterable[tuple[str, str]]) -> Iterator[tuple[str,
     """Yield `blocks` but a first paragraph that is the post's own reading-time line."""
     first = True
     for kind, text in blocks:
-        if first and kind == "Paragraph" and _READING_LINE.fullmatch(collapse(text)):
+        if first and kind == "Paragraph" and is_reading_line(text):
             first = False
             continue
         first = False
