@@ -171,6 +171,7 @@ def _hugo(folder: Path, config: str) -> OldSite:
     default = _text(values.get("defaultcontentlanguage")) or "en"
     languages = values.get("languages")
     own = languages.get(default.lower()) if isinstance(languages, dict) else None
+    language_folder = ""  # where Hugo publishes the default language, under publishDir
     if isinstance(own, dict):
         # Not the top level's languageCode (`hugo new site` writes 'en-us'), which Hugo's
         # feed carries for a language without one of its own: the language is the posts'
@@ -188,7 +189,7 @@ def _hugo(folder: Path, config: str) -> OldSite:
             isinstance(each, dict) and "baseurl" in each for each in languages.values()
         )
         if subdir or multihost:
-            values["languagefolder"] = default.lower()
+            language_folder = default.lower()
     params = _params(values)
     author, email = _person(values.get("author") or params.get("author"))
     language = _locale(values) or _text(values.get("defaultcontentlanguage"))
@@ -206,9 +207,7 @@ def _hugo(folder: Path, config: str) -> OldSite:
         address=_hugo_rss(values),
         limit=feed_limit(_hugo_rss_limit(values), 0),
         output_dir="/".join(
-            filter(
-                None, (_text(values.get("publishdir")) or "public", values.get("languagefolder"))
-            )
+            filter(None, (_text(values.get("publishdir")) or "public", language_folder))
         ),
     )
 

@@ -258,14 +258,13 @@ def config_hash(cfg: Config) -> str:
     import hashlib
 
     # Each part hashed on its own, named, so that a cache thrown away says which changed.
-    parts = zip(CONFIG_PARTS, (cfg, markers, template_inputs(cfg), hugo, pelican), strict=True)
+    parts = zip(_CONFIG_CHANGES, (cfg, markers, template_inputs(cfg), hugo, pelican), strict=True)
     return ";".join(
         f"{name}={hashlib.sha256(repr(part).encode()).hexdigest()[:32]}" for name, part in parts
     )
 
 
-# The parts of `config_hash`, and what each stands for when it changed.
-CONFIG_PARTS = ("settings", "markers", "templates", "hugo", "pelican")
+# The parts of `config_hash`, in its order, and what each stands for when it changed.
 _CONFIG_CHANGES = {
     "settings": "the settings in feedkit.toml changed",
     "markers": "a Hugo or Pelican configuration beside the content folder came or went",
