@@ -418,6 +418,26 @@ def test_a_post_in_full_quoted_hundreds_deep_is_mailed_not_a_traceback(
     assert "deep\r\n\r\nAfter it." in text
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        ">" * 400 + " deep\n\nAfter it.\n",
+        "- " * 600 + "deep\n\nAfter it.\n",
+        "<div>" * 3000 + "deep" + "</div>" * 3000 + "\n\nAfter it.\n",
+    ],
+    ids=["quotes", "lists", "divs"],
+)
+def test_a_post_in_full_nested_hundreds_deep_keeps_its_text_and_the_footer(
+    tmp_path: Path, smtp_server: FaultySmtpServer, body: str
+) -> None:
+    # premailer parses with libxml2, which stops 256 deep: the HTML part lost the text
+    # from there on, the post's rest and the footer's unsubscribe link with it.
+    html = decoded_part(mailed_in_full(tmp_path, smtp_server, body), "html")
+    assert "deep<br>" in html and "After it." in html
+    assert "/unsubscribe?token=" in html
+    assert max(html.count("<blockquote"), html.count("<div"), html.count("<li")) < 120
+
+
 def test_a_post_that_keeps_its_text_off_the_feeds_is_a_summary_in_a_digest_in_full(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

@@ -167,14 +167,17 @@ def email_html(body: str, post: Post, reading: Reading, anchor: str, cfg: Config
     `reading` says, its footnotes' anchors begun with `anchor`), with each formula as
     readable text (no mail program shows MathML), and each image of the site's own sized
     for the card (`sized_images`); without the post's own reading-time line under its
-    title, as the card says the reading time itself (two, of two numbers, stood there)."""
+    title, as the card says the reading time itself (two, of two numbers, stood there);
+    nested no deeper than a mail carries (`mail/nesting.py`)."""
+    from feedkit.mail.nesting import flattened
     from feedkit.posts.mathtext import mathml_as_text
 
     html = render_html(body, post.url, anchor, "mathml", reading)
     first = _FIRST_PARAGRAPH.match(html)
     if first and is_reading_line(text_of(first[1])):
         html = html[first.end() :]
-    return sized_images(mathml_as_text(_notes_in_place(html, post.url, anchor)), post, cfg)
+    html = mathml_as_text(_notes_in_place(html, post.url, anchor))
+    return sized_images(flattened(html), post, cfg)
 
 
 def _notes_in_place(html: str, url: str, anchor: str) -> str:
