@@ -83,6 +83,19 @@ def test_an_embed_left_open_keeps_the_rest_of_the_post() -> None:
     assert sanitize('<p>a <embed src="data:x"> b</p><p>c</p>', POST) == "<p>a  b</p><p>c</p>"
 
 
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_a_player_or_katex_in_a_post_nested_deep_keeps_the_rest_of_the_post(depth: int) -> None:
+    # libxml2 stops 256 deep (2,048 with huge_tree) and drops all that follows: with a
+    # player or KaTeX's HTML in the post, the text from there on was gone from every feed.
+    deep = "<blockquote>" * depth + "deep" + "</blockquote>" * depth + "<p>After it.</p>"
+    for lead in ('<p><iframe src="v.html"></iframe></p>', '<span class="katex-html">x</span>'):
+        out = sanitize(lead + deep, POST)
+        assert "deep</blockquote>" in out and "<p>After it.</p>" in out
+        assert out.count("<blockquote>") == depth
+    if depth < 2048:  # the player a link, as in any other post
+        assert f'<a href="{POST}v.html">' in sanitize('<iframe src="v.html"></iframe>' + deep, POST)
+
+
 def test_a_player_leaves_the_other_urls_of_the_post_as_a_browser_reads_them() -> None:
     # With a player in the post, its HTML went through libxml2, which wrote the spaces a
     # browser strips around a URL as %20: `page.html%20`, an image that was not there.

@@ -253,10 +253,24 @@ def _source_of(element: etree._Element) -> str | None:
     return None
 
 
-def _embeds_as_links(fragment: str, resolved: _Resolved) -> str:
-    from lxml import html as lxml_html  # 4 ms to import, and most posts embed nothing
+def _parsed(fragment: str) -> etree._Element | None:
+    """Return `fragment` parsed by libxml2 into a `<div>`, or None when it is nested deeper
+    than libxml2 goes (2,048 with huge_tree; 256 without), which drops all that follows."""
+    from lxml import html as lxml_html  # 4 ms to import, and most posts need none of it
 
-    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    parser = lxml_html.HTMLParser(huge_tree=True)
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=parser)
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        return None
+    return root
+
+
+def _embeds_as_links(fragment: str, resolved: _Resolved) -> str:
+    from lxml import html as lxml_html
+
+    root = _parsed(fragment)
+    if root is None:  # the players stay, for nh3 to take out; the post's text stays too
+        return fragment
     # libxml2 writes a URL attribute's spaces as %20: the spaces a browser strips around
     # one (`href="page.html "`) go first, or they became part of every such link.
     for element in root.iter():
@@ -307,7 +321,9 @@ def _without_katex_html(fragment: str) -> str:
     characters again in a row ("x² x2")."""
     from lxml import html as lxml_html
 
-    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    root = _parsed(fragment)
+    if root is None:
+        return fragment
     drawn = root.xpath(
         './/span[contains(concat(" ", @class, " "), " katex-html ")]'
         '[../span[contains(concat(" ", @class, " "), " katex-mathml ")]]'
