@@ -466,6 +466,36 @@ def test_a_post_that_keeps_its_text_off_the_feeds_is_a_summary_in_a_digest_in_fu
     assert "Read more" in html
 
 
+def test_a_post_too_big_to_mail_in_full_is_its_summary_and_the_others_stay_in_full(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # The newest post alone over max_bytes went as a title link, and took every older post
+    # of the digest with it (the newest go in full); its text part took seconds a megabyte.
+    smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
+    (tmp_path / "content").mkdir()
+    assert digest_command(tmp_path).exit_code == 0
+    write_post(tmp_path, "whole", "A whole post", NOW - timedelta(hours=2), "All of it, mailed.")
+    huge = "The opening, for everyone.\n\n" + "A *long* paragraph of the data dump.\n\n" * 4000
+    write_post(tmp_path, "huge", "A huge post", NOW - timedelta(hours=1), huge)
+    warned = (
+        "content/huge.md: warning: its text is 204,034 bytes of HTML, more than "
+        "digest.max_bytes lets a digest carry: the digest shows its summary and a link to it"
+    )
+    dry = digest_command(tmp_path, "--dry-run")
+    assert dry.exit_code == 0 and "2 full card(s), 0 title link(s)" in dry.stdout, dry.output
+    assert warned in dry.stdout.splitlines()
+    done = digest_command(tmp_path)
+    assert done.exit_code == 0, done.output
+    assert warned in done.stderr.splitlines()
+    (received,) = smtp_server.messages
+    html, text = decoded_part(received.raw, "html"), decoded_part(received.raw, "plain")
+    assert "All of it, mailed." in html and "All of it, mailed." in text
+    assert "The opening, for everyone." in html and "The opening, for everyone." in text
+    assert html.count("data dump") < 20 and text.count("data dump") < 20
+    assert "Read more" in html
+
+
 def test_a_post_in_another_language_says_so_in_the_digest_as_received(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

@@ -20,7 +20,7 @@ from feedkit.errors import Problem
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.snapshot import (
     SENT_BEFORE,
-    full_image_warnings,
+    full_post_warnings,
     make_record,
     plan_run,
     template_sample,
@@ -110,7 +110,7 @@ def plan_dry_run(
         row = Readers(state).widest()  # a link of feedkit serve carries the reader's number
         reader = row.subscriber if row is not None else reader
     images = tuple(
-        (post.id, tuple(full_image_warnings([post], plan.new)))  # each post's file among them
+        (post.id, tuple(full_post_warnings([post], plan.new)))  # each post's file among them
         for post in (record.posts if record is not None else ())
     )
     sample = template_sample(cfg, public, now) if plan.first_run and not plan.new else None

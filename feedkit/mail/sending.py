@@ -23,7 +23,7 @@ from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.roster import list_status, reader_statuses
 from feedkit.mail.snapshot import (
     SENT_BEFORE,
-    full_image_warnings,
+    full_post_warnings,
     make_record,
     plan_run,
     template_sample,
@@ -163,7 +163,7 @@ def run_digest(
             # A template that fails, fails before the digest is frozen: frozen, it would go
             # out after the fix beside a digest of the posts written meanwhile.
             rendered = renderer.render(record)
-            report.warnings += full_image_warnings(record.posts[: rendered.cards], plan.new)
+            report.warnings += full_post_warnings(record.posts[: rendered.cards], plan.new)
             state.create_digest(
                 record,
                 [Recipient(s.key, s.name) for s in subscribers],

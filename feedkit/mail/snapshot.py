@@ -96,6 +96,11 @@ def snapshot(
     reading = templates.reading(templates.jekyll, post.hugo)
     summary = summarize(body, post.summary, cfg.digest.summary_chars, reading)
     html = email_html(body, post, reading, anchor, cfg) if full else ""
+    full_bytes = 0
+    if len(html) > cfg.digest.max_bytes or len(html.encode()) > cfg.digest.max_bytes:
+        # No digest can carry it in full: its card is its summary and a link (as the title
+        # link it was, it took every older post of the digest with it to title links).
+        full_bytes, html, full = len(html.encode()), "", False
     image = post.image
     if full:
         from feedkit.mail.plainpart import plain_part  # markdownify, for a post in full
@@ -118,6 +123,7 @@ def snapshot(
         text=plain_part(html) if full else "",  # the HTML's text (feedkit.mail.plainpart)
         image_height=card_image_height(post, cfg) if image else 0,
         language=post.other_language(cfg.language) or "",
+        full_bytes=full_bytes,
     )
 
 
@@ -258,20 +264,37 @@ def card_image_warnings(posts: Sequence[Post], now: datetime) -> list[Problem]:
     ]
 
 
-def full_image_warnings(shown: Sequence[PostSnapshot], posts: Sequence[Post]) -> list[Problem]:
-    """Return a warning for each SVG image in the posts a digest `shown` in full (each post
-    by its file, found among `posts`): Apple Mail shows one, Gmail and Outlook a broken
-    image in its place. (A card's own image that is one is left out: `shows_image`.)"""
-    svg = []
+def full_post_warnings(shown: Sequence[PostSnapshot], posts: Sequence[Post]) -> list[Problem]:
+    """Return a warning for each post a digest `shown` in full cannot carry as it is (each
+    post by its file, found among `posts`): too big to mail in full on its own (its card is
+    its summary), or an SVG image in its text: Apple Mail shows one, Gmail and Outlook a
+    broken image in its place. (A card's own image that is one is left out: `shows_image`.)"""
+    found: list[tuple[PostSnapshot, str]] = []
     for snapshot in shown:
+        if snapshot.full_bytes:
+            found.append(
+                (
+                    snapshot,
+                    f"its text is {snapshot.full_bytes:,} bytes of HTML, more than "
+                    "digest.max_bytes lets a digest carry: the digest shows its summary and "
+                    "a link to it",
+                )
+            )
         if "<img" not in snapshot.html:
             continue
         for tag in _IMG.findall(snapshot.html):
             src = _SRC.search(tag)
             url = html_unescape(src[1]) if src is not None else ""
             if url and not shows_image(url):
-                svg.append((snapshot, url))
-    if not svg:
+                found.append(
+                    (
+                        snapshot,
+                        f"image {url}: SVG, which Gmail and Outlook do not show: the digest "
+                        "carries this post in full, and readers there see a broken image in "
+                        "its place; give a PNG or JPEG for email readers",
+                    )
+                )
+    if not found:
         return []
     # Each post's file by its ID: a list of the index's knows both without reading a post.
     listed = posts if isinstance(posts, PostList) else None
@@ -281,15 +304,8 @@ def full_image_warnings(shown: Sequence[PostSnapshot], posts: Sequence[Post]) ->
         else {post.id: post.rel_path for post in posts}
     )
     return [
-        Problem(
-            files.get(snapshot.id, snapshot.url),
-            0,
-            f"image {url}: SVG, which Gmail and Outlook do not show: the digest carries this "
-            "post in full, and readers there see a broken image in its place; give a PNG or "
-            "JPEG for email readers",
-            warning=True,
-        )
-        for snapshot, url in svg
+        Problem(files.get(snapshot.id, snapshot.url), 0, message, warning=True)
+        for snapshot, message in found
     ]
 
 

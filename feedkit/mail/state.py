@@ -45,6 +45,9 @@ class PostSnapshot:
     text: str = ""  # the whole body as plain text (its Markdown), likewise
     image_height: int = 0  # at the card's width, when the image's file is the site's; else 0
     language: str = ""  # the post's language when it is not the site's (its `lang`); else ""
+    # A post too big to mail in full on its own: its HTML's size in bytes; its card shows
+    # its summary and a link (`html` and `text` are empty). 0 otherwise.
+    full_bytes: int = 0
 
 
 @dataclass(frozen=True)

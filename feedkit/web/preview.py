@@ -29,7 +29,7 @@ from feedkit.mail.digest import (
     format_day,
 )
 from feedkit.mail.sending import next_record
-from feedkit.mail.snapshot import full_image_warnings
+from feedkit.mail.snapshot import full_post_warnings
 from feedkit.mail.state import PostSnapshot, State
 from feedkit.mail.wire import html_sent_size, wire_bytes
 from feedkit.models import Post, listed_title
@@ -98,7 +98,7 @@ def preview_digest(
     renderer = renderer or DigestRenderer(cfg, sample_links=True)
     rendered = renderer.render(record)
     message = renderer.message(rendered, record, SAMPLE_READER)
-    warned = full_image_warnings(record.posts[: rendered.cards], public)
+    warned = full_post_warnings(record.posts[: rendered.cards], public)
     return DigestPreview(why, rendered, message, tuple(warned))
 
 
