@@ -33,6 +33,7 @@ from feedkit.mail.roster import digest_readers
 from feedkit.mail.sending import RunReport, run_digest, send_problems, sender_factory
 from feedkit.mail.slots import WATCH_EVERY, CronSlots, DigestKeeper, RunSlot, Slot
 from feedkit.mail.state import State
+from feedkit.posts.sitezone import site_zone
 from feedkit.shown import display_path
 from feedkit.site import build
 from feedkit.site.postindex import read_index, reader_cache
@@ -109,7 +110,7 @@ def keeper_for(cfg: Config, config_path: Path, should_stop: Callable[[], bool]) 
             "feedkit.toml: digest.schedule: is not set, so there is no digest "
             'to schedule (e.g. schedule = "0 9 * * mon")'
         )
-    tz = cfg.digest.timezone or cfg.timezone
+    tz = cfg.digest.timezone or site_zone(cfg)
     return DigestKeeper(
         CronSlots(cfg.digest.schedule, tz),
         cfg.digest.catch_up,
@@ -160,7 +161,7 @@ def serve(config_path: Path, clock: Callable[[], datetime]) -> None:
             # APScheduler drops a run more than 1 s late by default
             "misfire_grace_time": int(cfg.digest.catch_up.total_seconds()),
         },
-        timezone=cfg.timezone,
+        timezone=site_zone(cfg),
     )
     keeper = keeper_for(cfg, config_path, stop.is_set) if cfg.digest.schedule else None
 
@@ -176,7 +177,7 @@ def serve(config_path: Path, clock: Callable[[], datetime]) -> None:
         return run
 
     if keeper is not None:
-        tz = cfg.digest.timezone or cfg.timezone
+        tz = cfg.digest.timezone or site_zone(cfg)
         assert cfg.digest.schedule is not None
         scheduler.add_job(
             guarded(keeper.tick),
@@ -193,7 +194,7 @@ def serve(config_path: Path, clock: Callable[[], datetime]) -> None:
     if cfg.build.schedule:
         scheduler.add_job(
             guarded(lambda now: log.info(build_site(load_config(config_path), now))),
-            CronTrigger.from_crontab(cfg.build.schedule, timezone=cfg.timezone),
+            CronTrigger.from_crontab(cfg.build.schedule, timezone=site_zone(cfg)),
             id="build",
             name="build",
         )

@@ -27,6 +27,7 @@ from feedkit.i18n import language
 from feedkit.mail.bidi import isolate
 from feedkit.mail.state import DigestRecord, State
 from feedkit.mail.tokens import service_link
+from feedkit.posts.sitezone import site_zone
 
 if TYPE_CHECKING:
     from feedkit.mail.digest import DigestRenderer
@@ -142,7 +143,7 @@ def index_page(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     subscribe = subscribe_url(cfg)
     items = []
     for record in records:
-        day = words.day(record.created, cfg.timezone, long=True)
+        day = words.day(record.created, site_zone(cfg), long=True)
         posts = "".join(f'<li><a href="{e(p.url)}">{e(p.title)}</a></li>\n' for p in record.posts)
         count = len(record.posts)
         counted = words.ngettext("%(count)s post", "%(count)s posts", count)
@@ -206,7 +207,7 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     e = html.escape
     as_mailed = words.gettext("The digest as mailed")
     for record in records:
-        day = words.day(record.created, cfg.timezone, long=True)
+        day = words.day(record.created, site_zone(cfg), long=True)
         url = web_url(cfg, record)
         fe = fg.add_entry(order="append")
         fe.id(url)
@@ -235,7 +236,7 @@ def _page_key(cfg: Config, record: DigestRecord, templates: str) -> str:
         cfg.language,
         language(cfg.language).stamp,
         cfg.feed.atom,
-        str(cfg.timezone),
+        str(site_zone(cfg)),
         cfg.digest.max_bytes,
         cfg.digest.archive,
         cfg.serve.url,
@@ -249,7 +250,7 @@ def _index_key(cfg: Config, records: Sequence[DigestRecord]) -> str:
         PAGE_FORMAT,
         __version__,  # another feedkit may write the index and the feed otherwise
         [[r.id, r.created.isoformat(), [[p.title, p.url] for p in r.posts]] for r in records],
-        [cfg.title, cfg.base_url, cfg.description, cfg.language, str(cfg.timezone)],
+        [cfg.title, cfg.base_url, cfg.description, cfg.language, str(site_zone(cfg))],
         [cfg.author.name, cfg.author.email, cfg.author.url],
         [cfg.digest.archive, cfg.serve.url, language(cfg.language).stamp],
     ]

@@ -67,7 +67,9 @@ class RenderedDigest:
 
 def format_day(when: datetime, cfg: Config, *, long: bool = False) -> str:
     """Return the day of `when` in the site's zone, written as the site's language does."""
-    return language(cfg.language).day(when, cfg.timezone, long=long)
+    from feedkit.posts.sitezone import site_zone
+
+    return language(cfg.language).day(when, site_zone(cfg), long=long)
 
 
 class DigestRenderer:
@@ -195,7 +197,9 @@ class DigestRenderer:
         }
 
     def _day(self, when: datetime, *, long: bool = False) -> str:
-        return self.phrases.day(when, self.cfg.timezone, long=long)  # as format_day writes it
+        from feedkit.posts.sitezone import site_zone
+
+        return self.phrases.day(when, site_zone(self.cfg), long=long)  # as format_day writes it
 
     def _template(self, env: jinja2.Environment, name: str) -> jinja2.Template:
         try:
