@@ -401,6 +401,36 @@ def test_delay_warnings_that_name_no_digest_count_once_for_the_last_one_sent(
     assert statuses(root)["dan@example.com"] == ("active", 2)
 
 
+def test_delay_warnings_about_one_digest_count_once_with_its_headers_or_without(
+    tmp_path: Path,
+) -> None:
+    # Exim sends its first warning with the digest's headers and repeats it without: the
+    # two were counted as two digests (the Message-ID, then the last digest's ID).
+    from feedkit.mail.state import DigestRecord, Recipient
+
+    root = bounce_site(tmp_path)
+    delayed = sample("postfix-delayed.eml")
+    assert b"Message-ID: <20261130-090000-1f2e3d4c." in delayed  # the digest it names
+    headers = delayed.index(b"--7A2B31A00F9.1796043631/mail.example.org\nContent-Description: Und")
+    headerless = delayed[:headers] + b"--7A2B31A00F9.1796043631/mail.example.org--\n"
+    with State.open(root / ".feedkit" / "state.db") as state:
+        when = NOW + timedelta(days=1)
+        record = DigestRecord("20261130-090000-1f2e3d4c", when, None, ())
+        state.create_digest(record, [Recipient("dan@example.com", "")])
+        state.record_outcome(record.id, "dan@example.com", "sent", "250 OK", when)
+    said = []
+    for name, raw in (("first.eml", delayed), ("again.eml", headerless)):
+        (root / name).write_bytes(raw.replace(b"13:00:31", f"1{len(said)}:00:31".encode()))
+        result = bounces(root, str(root / name))
+        assert result.exit_code == 0, result.output
+        said.append(result.stdout.splitlines()[0].split(": ", 1)[1].split(" (connect")[0])
+    assert said == [
+        "soft bounce dan@example.com 4.4.1: still active (1 of 3 soft bounces)",
+        "soft bounce dan@example.com 4.4.1: active, already counted for this digest",
+    ]
+    assert statuses(root)["dan@example.com"] == ("active", 1)
+
+
 def test_dry_run_says_the_same_and_changes_nothing(tmp_path: Path) -> None:
     root = bounce_site(tmp_path)
     box = maildir(root, ALL_SAMPLES, folder="cur")

@@ -30,6 +30,7 @@ from feedkit.mail.bounces import (
     reply_status,
     severity,
 )
+from feedkit.mail.identity import digest_of
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.state import State
 from feedkit.mail.statefile import StateError, transaction
@@ -227,8 +228,13 @@ class _Applier:
         if finding.kind == "soft":
             # A warning about a digest counts once: the one it names, or else (a delay
             # warning without the digest's header, as Exim and sendmail repeat them) the
-            # last one sent.
-            about = finding.original or _last_digest(readers.conn, reader.key)
+            # last one sent; named by its ID either way, as they may come one of each.
+            named = digest_of(finding.original)
+            about = (
+                f"digest:{named}"
+                if named
+                else finding.original or _last_digest(readers.conn, reader.key)
+            )
             once = hashlib.sha256(f"soft\n{reader.key}\n{about}".encode()).hexdigest()
             if about and not _remember(readers.conn, once, now, "soft bounce"):
                 return None  # counted already for this digest

@@ -56,6 +56,18 @@ def message_id(digest: str, email: str, domain: str) -> str:
     return f"<{digest}.{who}@{domain}>"
 
 
+# A reader's copy's Message-ID as `message_id` makes it: the digest's ID (digest_id's
+# "20261208-090000-1a2b3c4d") first.
+_READERS_COPY = re.compile(r"<(\d{8}-\d{6}-[0-9a-f]{8})\.[0-9a-f]{16}@[^>]*>")
+
+
+def digest_of(message_id: str) -> str | None:
+    """Return the ID of the digest whose reader's copy has `message_id`, None when it is
+    no Message-ID `message_id` gives."""
+    m = _READERS_COPY.fullmatch(message_id.strip())
+    return m[1] if m else None
+
+
 def message_id_of_test_copy(digest: str, domain: str) -> str:
     """Return a Message-ID for one test copy of a digest, never given before: a mailbox
     drops a message whose Message-ID it holds, so a test copy with the reader's would hide
