@@ -431,6 +431,37 @@ def test_delay_warnings_about_one_digest_count_once_with_its_headers_or_without(
     assert statuses(root)["dan@example.com"] == ("active", 1)
 
 
+def test_a_domain_written_in_unicode_finds_its_reader_listed_in_ascii(tmp_path: Path) -> None:
+    # The list keeps x@xn--mnchen-3ya.example (as `subscribers add` and sign-ups write it);
+    # a report or a reader's own mail naming x@münchen.example was "not on the list".
+    root = bounce_site(tmp_path, extra="")
+    with State.open(root / ".feedkit" / "state.db") as state:
+        for address in ("x@xn--mnchen-3ya.example", "zed@xn--mnchen-3ya.example"):
+            Readers(state).add(Subscriber(address, ""), NOW - timedelta(days=60), "test")
+    report = (
+        "From: MAILER-DAEMON@mail.example.org\nTo: ada@example.org\nSubject: Undelivered\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n"
+        "--b\nContent-Type: message/global-delivery-status\n\n"
+        "Reporting-MTA: dns; mail.example.org\n\n"
+        "Final-Recipient: utf-8; x@münchen.example\nAction: failed\nStatus: 5.1.1\n\n--b--\n"
+    )
+    leave = "From: Zed <ZED@münchen.example>\nTo: ada@example.org\nSubject: unsubscribe\n\nBye\n"
+    for name, raw in (("dsn.eml", report), ("leave.eml", leave)):
+        (root / name).write_bytes(raw.encode())
+    said = [
+        bounces(root, str(root / name)).stdout.splitlines()[0] for name in ("dsn.eml", "leave.eml")
+    ]
+    assert said == [
+        "dsn.eml: hard bounce x@xn--mnchen-3ya.example 5.1.1: now bounced (failed 5.1.1)",
+        "leave.eml: unsubscribe zed@xn--mnchen-3ya.example: now unsubscribed "
+        "(asked by subject 'unsubscribe')",
+    ]
+    assert statuses(root)["x@xn--mnchen-3ya.example"][0] == "bounced"
+    assert statuses(root)["zed@xn--mnchen-3ya.example"][0] == "unsubscribed"
+
+
 def test_dry_run_says_the_same_and_changes_nothing(tmp_path: Path) -> None:
     root = bounce_site(tmp_path)
     box = maildir(root, ALL_SAMPLES, folder="cur")

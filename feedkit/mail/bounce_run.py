@@ -34,6 +34,7 @@ from feedkit.mail.identity import digest_of
 from feedkit.mail.readers import Reader, Readers
 from feedkit.mail.state import State
 from feedkit.mail.statefile import StateError, transaction
+from feedkit.mail.subscribers import AddressError, mail_address
 from feedkit.mail.tokens import secret_path, site_secret
 from feedkit.mail.verp import verp_tag
 
@@ -181,6 +182,16 @@ def _last_digest(conn: sqlite3.Connection, key: str) -> str:
     return f"digest:{row[0]}" if row else ""
 
 
+def _as_listed(address: str) -> str:
+    """Return `address` as the reader list keeps it, its domain in ASCII (IDNA) form: a
+    report or a reader's mail may name `x@münchen.example`, the list holds
+    `x@xn--mnchen-3ya.example`."""
+    try:
+        return mail_address(address)
+    except AddressError:
+        return address
+
+
 class _Applier:
     """Applies findings to the reader list."""
 
@@ -204,13 +215,13 @@ class _Applier:
         if kind in ("ignored", "not understood"):
             return Applied(label, finding, finding.address, "")
         if kind == "unsubscribe":  # the From address is the authority, as for any mailto
-            key: str | None = finding.address
+            key: str | None = _as_listed(finding.address)
         elif finding.tag:
             key = self._by_tag(finding.tag)
             if key is None:
                 return Applied(label, finding, finding.address, "its VERP tag names no reader")
         else:
-            key = finding.address
+            key = _as_listed(finding.address)
         before = self.readers.get(key) if key else None
         if before is None:
             return Applied(label, finding, finding.address, "not on the list")
