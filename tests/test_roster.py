@@ -139,6 +139,28 @@ def test_while_a_row_of_subscribers_csv_cannot_be_read_nobody_leaves_the_list(
     assert mailed(tmp_path) == {a for a, _ in THREE}
 
 
+def test_a_row_repeated_in_another_case_does_not_keep_a_deleted_reader_on_the_list(
+    tmp_path: Path,
+) -> None:
+    # A repeated row is read (and skipped): it hides nobody, unlike a row that cannot be
+    # read. It kept Bob, whose row was deleted, on the list, said as "until every row can
+    # be read".
+    make_digest_site(tmp_path, THREE)
+    assert feedkit(tmp_path, "digest").exit_code == 0
+    write_rows(
+        tmp_path, [("ada@example.org", "Ada"), ("cy@example.org", "Cy"), ("CY@Example.org", "C")]
+    )
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    result = feedkit(tmp_path, "digest")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        "subscribers.csv:4: warning: CY@example.org is already listed on line 3; skipped"
+    )
+    assert "every row" not in result.stderr
+    assert reader_list(tmp_path)["bob@example.org"][0] == "unsubscribed"
+    assert mailed(tmp_path) == {"ada@example.org", "cy@example.org"}
+
+
 @pytest.mark.parametrize(
     "emptied",
     [b"", b"email,name\n", b"email,name\nnew@example.org,New\n"],

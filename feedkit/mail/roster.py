@@ -19,6 +19,7 @@ from feedkit.mail.state import State
 from feedkit.mail.subscribers import (
     EXPORT_COLUMNS,
     AddressError,
+    RepeatedRow,
     Subscriber,
     SubscribersError,
     load_subscribers,
@@ -83,7 +84,7 @@ def file_changes(cfg: Config, readers: Readers | None) -> FileChanges | None:
     keys = {row.key for row in rows}
     brought = [r for r in on_list.values() if r.source == shown and r.status == "active"]
     gone = [r for r in brought if r.key not in keys]
-    if gone and problems:
+    if gone and any(not isinstance(problem, RepeatedRow) for problem in problems):
         why = "stay on the list until every row can be read"
     elif gone and len(gone) == len(brought):
         # Emptied by an editor, a `>` or a sync, or another list written over it: likelier

@@ -164,6 +164,11 @@ def _row(line: str, known: Collection[str], layout: _Layout) -> tuple[str, str] 
     return email, " ".join(name.split())
 
 
+class RepeatedRow(Problem):
+    """A row read, and skipped: an earlier row has its address. Unlike a row that cannot be
+    read, it hides nobody (roster.file_changes)."""
+
+
 def parse_subscribers(
     data: bytes, shown: str, known: Collection[str] = ()
 ) -> tuple[list[Subscriber], list[Problem]]:
@@ -202,7 +207,7 @@ def parse_subscribers(
         key = email.lower()
         if key in seen:
             message = f"{email} is already listed on line {seen[key]}; skipped"
-            problems.append(Problem(shown, number, message, warning=True))
+            problems.append(RepeatedRow(shown, number, message, warning=True))
             continue
         seen[key] = number
         subscribers.append(Subscriber(email, name))
