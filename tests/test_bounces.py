@@ -141,6 +141,32 @@ def test_a_global_report_names_its_reader_and_digest_without_a_verp_tag() -> Non
         assert (found.kind, found.address, found.status) == ("soft", "chloé@exämple.fr", "4.4.1")
 
 
+def test_a_plain_report_a_server_encoded_is_read_as_its_text() -> None:
+    # RFC 3464 wants message/delivery-status unencoded; some servers send it in base64 (or
+    # quoted-printable): "not understood: a delivery report naming no recipient".
+    raw = sample("postfix-user-unknown.eml")
+    head, rest = raw.split(b"Content-Type: message/delivery-status\n\n")
+    fields, tail = rest.split(b"\n--4F1C21A00F3", 1)
+    for encoding, encode in (
+        ("base64", base64.encodebytes),
+        ("quoted-printable", quopri.encodestring),
+    ):
+        encoded = (
+            head
+            + b"Content-Type: message/delivery-status\n"
+            + f"Content-Transfer-Encoding: {encoding}\n\n".encode()
+            + encode(fields)
+            + b"\n--4F1C21A00F3"
+            + tail
+        )
+        (found,) = classify(encoded)
+        assert (found.kind, found.address, found.status) == (
+            "hard",
+            "cyrus@forward.example",
+            "5.1.1",
+        )
+
+
 def test_a_report_downgraded_to_ascii_names_an_internationalised_reader() -> None:
     # RFC 6533's utf-8-addr-xtext: in a plain message/delivery-status, \x{E9} is é.
     raw = sample("postfix-smtputf8-delayed.eml").replace(

@@ -290,15 +290,19 @@ def _status_part(msg: Message) -> Message | None:
 def _status_blocks(part: Message | None) -> list[Message]:
     """Return the field blocks of a delivery-status part: about the message, then one per
     recipient."""
-    if part is None or part.get_content_type() == "message/delivery-status":
-        return _blocks(part)
+    if part is None:
+        return []
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if part.get_content_type() == "message/delivery-status" and encoding != "base64":
+        return _blocks(part)  # its blocks, a quoted-printable one's text as good as plain
     # The email package reads the global kind as one message (the first block's fields,
-    # the rest its body), and leaves a base64 or quoted-printable one encoded: read its text.
+    # the rest its body), and leaves a base64 or quoted-printable one encoded; and a plain
+    # one that a server sent in base64 (RFC 3464 wants it unencoded) as one block of that
+    # base64 text: read their text.
     inner = _blocks(part)
     if not inner:
         return []
     data = inner[0].as_bytes(policy=policy.default.clone(utf8=True, max_line_length=0))
-    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
     if encoding == "base64":
         data = base64.b64decode(data)
     elif encoding == "quoted-printable":
