@@ -469,3 +469,15 @@ def test_a_form_sent_in_another_encoding_signs_up_no_mangled_address_or_name(
         assert [(r.address, r.name) for r in Readers(state).all()] == [("jo@example.org", "")]
     assert [m.rcpt_tos for m in smtp_server.messages] == [("jo@example.org",)]
     assert b"\xef\xbf\xbd" not in smtp_server.messages[0].raw  # no U+FFFD in the mail
+
+
+def test_a_long_name_is_cut_to_the_forms_limit_without_a_space_at_its_end(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    cfg = make_serve_site(tmp_path, smtp_server)
+    with running(cfg) as service, httpx.Client(base_url=service.url) as client:
+        said = client.post("subscribe", data={"email": "jo@example.org", "name": "word " * 30})
+        wait_until(lambda: smtp_server.received_for("jo@example.org"))
+    assert said.status_code == 200
+    with State.open(cfg.path(cfg.digest.state)) as state:
+        assert [r.name for r in Readers(state).all()] == [" ".join(["word"] * 20)]

@@ -156,7 +156,7 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
                 headers={"Retry-After": window},
             )
         email = _text(posted, "email").strip()
-        name = " ".join(CONTROL.sub(" ", _text(posted, "name")).split())[:MAX_NAME]
+        name = " ".join(CONTROL.sub(" ", _text(posted, "name")).split())[:MAX_NAME].rstrip()
         if "\ufffd" in name:  # the form's page is in another encoding: not the reader's name
             log.warning(
                 "sign-up from %s: its name was not sent as UTF-8, so it is left out; give the "
