@@ -32,6 +32,11 @@ from conftest import FIXTURES, NOW_ENV, SITE_TOML, MakeSite, built_item
 
 CASES = json.loads((FIXTURES / "kramdown-reading" / "cases.json").read_text("utf-8"))
 TITLES = json.loads((FIXTURES / "kramdown-reading" / "smartify.json").read_text("utf-8"))
+# Titles with what jekyll-feed writes of them (`smartify | strip_html | normalize_whitespace`):
+# HTML, which a feed reader shows as text.
+FEED_TITLES = json.loads(
+    (FIXTURES / "kramdown-reading" / "jekyll-feed-titles.json").read_text("utf-8")
+)
 JEKYLL = jekyll_reading(None, None, {})[0]  # type: ignore[arg-type]  # no config: defaults
 _SHOWN = {"p", "h1", "h2", "h3", "table", "thead", "tr", "th", "td", "ol", "ul", "li", "pre"}
 _SHOWN |= {"code", "del", "em", "strong", "blockquote", "br", "dl", "dt", "dd"}
@@ -294,3 +299,26 @@ def test_a_jekyll_feed_entry_title_opens_an_elision_as_jekyll_feed_does(
     assert result.exit_code == 0, result.output
     (item,) = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
     assert item["title"] == "‘Tis the season"
+
+
+def test_a_jekyll_title_about_html_keeps_what_jekyll_feed_shows_of_its_tags(
+    make_site: MakeSite,
+) -> None:
+    # Every `<…>` was taken out: "Mixing <HTML> & Markdown" was "Mixing & Markdown", "The
+    # <div> element" "The element", where jekyll-feed's smartify writes a block element's
+    # tag (and an end tag that closes nothing) as text, and strip_html leaves it.
+    posts = {
+        f"_posts/2024-{day // 28 + 1:02}-{day % 28 + 1:02}-t{day}.md": (
+            f"---\ntitle: {json.dumps(title)}\n---\nBody.\n"
+        )
+        for day, (title, _) in enumerate(FEED_TITLES, start=1)
+    }
+    cfg = make_site(posts=posts, toml=SITE_TOML.replace("[feed]\n", "[feed]\nlimit = 100\n"))
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(cfg.root / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    items = json.loads((cfg.output_path / "feed.json").read_text("utf-8"))["items"]
+    shown = {re.findall(r"/(t\d+)", item["url"])[-1]: item["title"] for item in items}
+    for day, (title, written) in enumerate(FEED_TITLES, start=1):
+        assert (title, shown[f"t{day}"]) == (title, " ".join(unescape(written).split()))

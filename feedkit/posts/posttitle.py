@@ -13,16 +13,22 @@ from feedkit.posts.postreading import PostReading
 
 # What jekyll-feed's `strip_html` and Pelican's `striptags` take out of a title: comments,
 # script and style elements, tags (anything from a `<` to the next `>`, as theirs do).
-_TITLE_MARKUP = re.compile(r"(?is)<script.*?</script>|<style.*?</style>|<!--.*?-->|<.*?>")
+TITLE_MARKUP = re.compile(r"(?is)<script.*?</script>|<style.*?</style>|<!--.*?-->|<.*?>")
 
 
 def _html_title(title: str) -> str:
-    """Return a Jekyll or Pelican title as their feeds show it: their titles are HTML
-    (jekyll-feed's `type="html"`, Pelican's `striptags`), so tags are taken out and
-    entities are the characters they stand for (`Tips &amp; Tricks` is "Tips & Tricks")."""
+    """Return a Pelican title as its feeds show it: its titles are HTML (`striptags`), so
+    tags are taken out and entities are the characters they stand for (`Tips &amp;
+    Tricks` is "Tips & Tricks")."""
     import html
 
-    return html.unescape(_TITLE_MARKUP.sub("", title))
+    return html.unescape(TITLE_MARKUP.sub("", title))
+
+
+def _unescaped(reference: str) -> str:
+    import html
+
+    return html.unescape(reference)
 
 
 # An HTML character reference, named or numbered (`&amp;`, `&#8212;`, `&#x2014;`).
@@ -95,6 +101,10 @@ class PostTitle(PostReading):
         untitled = title == "" and (
             (self.place.pelican and "title" in meta) or (self.place.jekyll and blank)
         )
+        if title and self.place.jekyll and "<" in title:
+            from feedkit.posts.jekylltitle import title_text  # kramdown's span HTML, read first
+
+            title = " ".join(title_text(title).split()) or title  # not emptied: a title
         if title == "" and not untitled:
             self.fail("title", "missing title; add 'title: …' to the front matter")
         elif title and self.place.smart_title and _TYPOGRAPHED.search(title):
@@ -105,9 +115,11 @@ class PostTitle(PostReading):
             from feedkit.posts.markup import typographic_symbols
 
             title = typographic_symbols(title)
-        # After them, as jekyll-feed writes `post.title | smartify | strip_html` (`<< a >>`
-        # is « a » first, no tag).
-        if title and (self.place.jekyll or self.place.pelican) and ("<" in title or "&" in title):
+        # After them, as Pelican's `striptags` and jekyll-feed's `strip_html` (`<< a >>` is
+        # « a » first, no tag); a Jekyll title's tags are kramdown's, taken out above.
+        if title and self.place.jekyll and "&" in title:
+            title = _REFERENCE.sub(lambda m: _unescaped(m[0]), title)
+        elif title and self.place.pelican and ("<" in title or "&" in title):
             title = " ".join(_html_title(title).split()) or title  # not emptied: a title
         elif title and "&" in title:
             self._reference_warning(title)
