@@ -151,7 +151,7 @@ def test_a_jekyll_post_without_front_matter_is_in_the_feed_as_jekyll_feed_had_it
         no_front_matter("_posts/2024-01-02-my-first_post.md", "My First_post"),
         no_front_matter("_posts/2024-01-04-empty.md", "Empty"),
         "_posts/2024-01-04-empty.md:1: warning: the post has no text: feeds and digests would "
-        "carry its title alone; write its text, or set 'draft: true' until it is ready",
+        "carry its title alone; write its text, or set 'published: false' until it is ready",
         no_front_matter("_posts/2024-01-05-update.md", "Update"),
         no_front_matter("blog/_posts/2024-01-03-in-a-category.md", "In A Category"),
     ]

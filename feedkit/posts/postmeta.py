@@ -238,12 +238,20 @@ class PostBuilder(PostAddress, PostPublishing, PostImage, PostTags, PostTitle):
             # Said at the front matter's last line (the file's last, with no line end after).
             ended = self.src.text.endswith("\n")
             after = " after its front matter" if self.src.fm_format else ""  # or none at all
+            # What keeps it off the site too: Jekyll publishes a post whatever `draft:` says.
+            hold = (
+                "published: false"
+                if self.place.jekyll
+                else "Status: draft"
+                if self.place.pelican
+                else "draft: true"
+            )
             self.warnings.append(
                 Problem(
                     self.shown,
                     self.src.body_line - 1 if ended else self.src.body_line,
                     f"the post has no text{after}: feeds and digests would carry its title "
-                    "alone; write its text, or set 'draft: true' until it is ready",
+                    f"alone; write its text, or set '{hold}' until it is ready",
                     warning=True,
                 )
             )
