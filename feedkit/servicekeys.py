@@ -163,6 +163,16 @@ def _duration(value: Any) -> timedelta:
     return timedelta(days=days, hours=hours, minutes=minutes)
 
 
+def _positive_duration(value: Any) -> timedelta:
+    """A duration that must be longer than nothing: a `catch_up` of 0 left no time for a
+    slot to be due (and APScheduler refuses it), a `confirm_within` of 0 no time for a link
+    to work."""
+    duration = _duration(value)
+    if not duration:
+        raise ValueError(f"must be longer than 0, such as '1h', not {_nonempty(value)!r}")
+    return duration
+
+
 def _cron(value: Any) -> str:
     expr = " ".join(_nonempty(value).split())
     fields = expr.split(" ")
@@ -176,6 +186,12 @@ def _cron(value: Any) -> str:
             f"write the weekday as a name (mon, tue, …, sun), not {fields[4]!r}: cron counts "
             "0 as Sunday but APScheduler counts 0 as Monday, so a number would silently move "
             "the digest to another day"
+        )
+    if fields[2] != "*" and fields[4] != "*":
+        raise ValueError(
+            f"names both a day of the month ({fields[2]!r}) and a weekday ({fields[4]!r}): "
+            "cron runs on either, APScheduler only on a day that is both (the 1st when it "
+            f"is a Monday), so keep one of them and '*' in the other: {expr!r}"
         )
     from apscheduler.triggers.cron import CronTrigger
 
@@ -216,7 +232,7 @@ DIGEST_KEYS: dict[str, Checker] = {
     "max_bytes": _int_range(10_000, 10_000_000),
     "schedule": _cron,
     "timezone": _timezone,
-    "catch_up": _duration,
+    "catch_up": _positive_duration,
     "lock_timeout": _float_range(0, 86_400),
     "archive": _archive_dir,
     "bounce_address": _bounce_address,
@@ -269,9 +285,9 @@ SERVE_KEYS: dict[str, Checker] = {
     "url": _service_url,
     "host": _host,
     "port": _int_range(1, 65535),
-    "confirm_within": _duration,
+    "confirm_within": _positive_duration,
     "signups_per_ip": _int_range(1, 1_000_000),
-    "signup_window": _duration,
+    "signup_window": _positive_duration,
     "resend_after": _duration,
     "proxies": _networks,
 }

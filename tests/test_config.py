@@ -183,6 +183,24 @@ def test_bad_schedules_are_refused_with_the_reason(tmp_path: Path) -> None:
     assert str(info.value) == (
         "feedkit.toml: digest.schedule: never comes: no month has the day it names: '0 9 31 2,4 *'"
     )
+    # Both a day of the month and a weekday: cron's OR, APScheduler's AND (a digest on the
+    # 1st when it is a Monday, where cron sends every Monday and every 1st).
+    both = write(tmp_path, SCHEDULE_BASE + '[digest]\nschedule = "0 9 1 * mon"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(both)
+    assert str(info.value) == (
+        "feedkit.toml: digest.schedule: names both a day of the month ('1') and a weekday "
+        "('mon'): cron runs on either, APScheduler only on a day that is both (the 1st when "
+        "it is a Monday), so keep one of them and '*' in the other: '0 9 1 * mon'"
+    )
+    # A duration of nothing: no slot was ever due, and `feedkit schedule` crashed.
+    for key, section in (("catch_up", "digest"), ("confirm_within", "serve")):
+        zero = write(tmp_path, SCHEDULE_BASE + f'[{section}]\n{key} = "0m"\n')
+        with pytest.raises(ConfigError) as info:
+            load_config(zero)
+        assert str(info.value) == (
+            f"feedkit.toml: {section}.{key}: must be longer than 0, such as '1h', not '0m'"
+        )
     leap = write(tmp_path, SCHEDULE_BASE + '[digest]\nschedule = "0 9 29 2 *"\n')
     assert load_config(leap).digest.schedule == "0 9 29 2 *"  # once in four years
 
