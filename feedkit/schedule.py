@@ -145,6 +145,108 @@ def run_once(config_path: Path, now: datetime) -> tuple[list[str], str | None]:
     return done, None
 
 
+def _schedule_of(cfg: Config) -> tuple[object, ...]:
+    """Return what decides when `feedkit schedule` runs its jobs."""
+    zone = str(site_zone(cfg))
+    digest_zone = str(cfg.digest.timezone) if cfg.digest.timezone else zone
+    return cfg.digest.schedule, digest_zone, cfg.digest.catch_up, cfg.build.schedule, zone
+
+
+class Jobs:
+    """The scheduler's jobs as feedkit.toml has them, made again when its schedule changes:
+    each job reads feedkit.toml first (every few minutes, and at a slot's time), so a slot
+    the old schedule had and the new one has not is never served, and one the new schedule
+    missed within `catch_up` is, as a restart would."""
+
+    def __init__(
+        self,
+        scheduler: BackgroundScheduler,
+        config_path: Path,
+        clock: Callable[[], datetime],
+        stop: threading.Event,
+    ) -> None:
+        self.scheduler = scheduler
+        self.config_path, self.clock, self.stop = config_path, clock, stop
+        self.keeper: DigestKeeper | None = None
+        self.schedule: tuple[object, ...] | None = None
+
+    def take(self, cfg: Config) -> None:
+        """Schedule the jobs `cfg` asks for, in place of those before."""
+        self.scheduler.remove_all_jobs()
+        self.schedule = _schedule_of(cfg)
+        self.keeper = (
+            keeper_for(cfg, self.config_path, self.stop.is_set) if cfg.digest.schedule else None
+        )
+        zone = site_zone(cfg)
+        # APScheduler drops a run more than 1 s late by default
+        late = {"misfire_grace_time": int(cfg.digest.catch_up.total_seconds())}
+        if self.keeper is not None:
+            tz = cfg.digest.timezone or zone
+            assert cfg.digest.schedule is not None
+            trigger = CronTrigger.from_crontab(cfg.digest.schedule, timezone=tz)
+            self.scheduler.add_job(
+                self.guarded(self._tick), trigger, id="digest", name="digest", **late
+            )
+        # Every few minutes: a slot a stopped run left, and feedkit.toml read again.
+        watch = IntervalTrigger(seconds=int(WATCH_EVERY.total_seconds()), timezone=zone)
+        self.scheduler.add_job(self.guarded(self._tick), watch, id="watch", name="watch", **late)
+        if cfg.build.schedule:
+            trigger = CronTrigger.from_crontab(cfg.build.schedule, timezone=zone)
+            self.scheduler.add_job(
+                self.guarded(self.build), trigger, id="build", name="build", **late
+            )
+
+    def follow(self, now: datetime) -> None:
+        """Read feedkit.toml again; when its schedule changed, take it on, and serve what
+        the new one has due, as a restart would."""
+        cfg = load_config(self.config_path)
+        if _schedule_of(cfg) == self.schedule:
+            return
+        log.warning("feedkit.toml's schedule changed: following it from now on")
+        self.take(cfg)
+        if not cfg.digest.schedule and not cfg.build.schedule:
+            log.warning(
+                "feedkit.toml: nothing to schedule until digest.schedule or build.schedule is set"
+            )
+        self.catch_up(now)
+        self.next_runs()
+
+    def next_runs(self, event: JobExecutionEvent | None = None) -> None:
+        """Log when each job runs next (the watch aside)."""
+        for job in self.scheduler.get_jobs():
+            when = getattr(job, "next_run_time", None)  # none before the scheduler starts
+            if job.id != "watch" and when is not None:
+                log.info("next %s run: %s", job.name, when.isoformat())
+
+    def catch_up(self, now: datetime) -> None:
+        """Serve the last slot missed within `catch_up` (at start, or a new schedule's)."""
+        if self.keeper is not None:
+            self.keeper.start(now)
+
+    def build(self, now: datetime) -> None:
+        log.info(build_site(load_config(self.config_path), now))
+
+    def _tick(self, now: datetime) -> None:
+        if self.keeper is not None:
+            self.keeper.tick(now)
+
+    def guarded(self, job: Callable[[datetime], Any]) -> Callable[[], None]:
+        """Return `job` as a job runs: after feedkit.toml is read again, at the clock's
+        time, its errors logged."""
+
+        def run() -> None:
+            if self.stop.is_set():
+                return
+            try:
+                now = self.clock()
+                self.follow(now)
+                job(now)
+            except FeedkitError as exc:
+                log.error("%s", exc)
+
+        return run
+
+
 def serve(config_path: Path, clock: Callable[[], datetime]) -> None:
     """Run the scheduler in the foreground until SIGINT or SIGTERM."""
     cfg = load_config(config_path)
@@ -155,54 +257,11 @@ def serve(config_path: Path, clock: Callable[[], datetime]) -> None:
     stop = threading.Event()
     scheduler = BackgroundScheduler(
         executors={"default": ThreadPoolExecutor(1)},  # one job at a time, in order
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            # APScheduler drops a run more than 1 s late by default
-            "misfire_grace_time": int(cfg.digest.catch_up.total_seconds()),
-        },
+        job_defaults={"coalesce": True, "max_instances": 1},
         timezone=site_zone(cfg),
     )
-    keeper = keeper_for(cfg, config_path, stop.is_set) if cfg.digest.schedule else None
-
-    def guarded(job: Callable[[datetime], Any]) -> Callable[[], None]:
-        def run() -> None:
-            if stop.is_set():
-                return
-            try:
-                job(clock())
-            except FeedkitError as exc:
-                log.error("%s", exc)
-
-        return run
-
-    if keeper is not None:
-        tz = cfg.digest.timezone or site_zone(cfg)
-        assert cfg.digest.schedule is not None
-        scheduler.add_job(
-            guarded(keeper.tick),
-            CronTrigger.from_crontab(cfg.digest.schedule, timezone=tz),
-            id="digest",
-            name="digest",
-        )
-        scheduler.add_job(
-            guarded(keeper.tick),
-            IntervalTrigger(seconds=int(WATCH_EVERY.total_seconds()), timezone=tz),
-            id="watch",
-            name="digest watch",
-        )
-    if cfg.build.schedule:
-        scheduler.add_job(
-            guarded(lambda now: log.info(build_site(load_config(config_path), now))),
-            CronTrigger.from_crontab(cfg.build.schedule, timezone=site_zone(cfg)),
-            id="build",
-            name="build",
-        )
-
-    def next_runs(event: JobExecutionEvent | None = None) -> None:
-        for job in scheduler.get_jobs():
-            if job.id != "watch" and job.next_run_time is not None:
-                log.info("next %s run: %s", job.name, job.next_run_time.isoformat())
+    jobs = Jobs(scheduler, config_path, clock, stop)
+    jobs.take(cfg)
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         log.info(
@@ -213,15 +272,14 @@ def serve(config_path: Path, clock: Callable[[], datetime]) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    scheduler.add_listener(next_runs, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    scheduler.add_listener(jobs.next_runs, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     log.info("feedkit schedule started for %s", display_path(config_path, Path.cwd()))
     if cfg.build.schedule:  # posts that came due while we were not running go out now
-        guarded(lambda now: log.info(build_site(load_config(config_path), now)))()
-    if keeper is not None:  # catch up on what was missed while we were not running
-        guarded(keeper.start)()
+        jobs.guarded(jobs.build)()
+    jobs.guarded(jobs.catch_up)()  # what was missed while we were not running
     if not stop.is_set():
         scheduler.start()
-        next_runs()
+        jobs.next_runs()
         # The main thread only waits, so signals are handled at once.
         while not stop.is_set():
             stop.wait(1.0)

@@ -184,3 +184,41 @@ def test_a_slot_that_reached_nobody_is_not_served_and_the_next_run_sends_it(
         "cy@example.org",
     ]
     assert once(monday + timedelta(minutes=20)).stdout == "no digest due\n"
+
+
+def test_a_running_schedule_follows_feedkit_toml_when_its_schedule_is_edited(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # `feedkit schedule` made its jobs at start: an edit from "every day at 09:00" to
+    # 18:00 still sent at 09:00, to every reader, saying nothing.
+    import threading
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from feedkit.schedule import Jobs
+
+    for key, value in SECRET_ENV.items():
+        monkeypatch.setenv(key, value)
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], extra_toml='schedule = "0 9 * * *"\n')
+    toml = tmp_path / "feedkit.toml"
+    now = [datetime(2026, 11, 23, 9, 30, tzinfo=BERLIN)]
+    scheduler = BackgroundScheduler(timezone=UTC)  # not started: its jobs are run here
+    jobs = Jobs(scheduler, toml, lambda: now[0], threading.Event())
+    jobs.take(load_config(toml))
+    jobs.guarded(jobs.catch_up)()  # the 09:00 slot, the first run: the archive recorded
+    write_post(tmp_path, "new", "New", now[0] + timedelta(minutes=30))
+    toml.write_text(toml.read_text().replace('"0 9 * * *"', '"0 18 * * *"'), encoding="utf-8")
+
+    def run_job(name: str, when: datetime) -> None:
+        now[0] = when
+        (job,) = [job for job in scheduler.get_jobs() if job.id == name]
+        job.func()
+
+    run_job("digest", datetime(2026, 11, 24, 9, 0, 5, tzinfo=BERLIN))  # the old slot's time
+    assert not list((tmp_path / "outbox").glob("*/*.eml"))
+    (digest,) = [job for job in scheduler.get_jobs() if job.id == "digest"]
+    assert "hour='18'" in str(digest.trigger)
+    run_job("watch", datetime(2026, 11, 24, 12, tzinfo=BERLIN))
+    assert not list((tmp_path / "outbox").glob("*/*.eml"))
+    run_job("digest", datetime(2026, 11, 24, 18, 0, 5, tzinfo=BERLIN))
+    assert [p.name for p in (tmp_path / "outbox").glob("*/*.eml")] == ["ada@example.org.eml"]
