@@ -19,7 +19,7 @@ from feedkit import __version__, clihelp
 # What the commands share without click (a build runs without it: feedkit/commands/build.py).
 from feedkit.commands.console import QuickExit as QuickExit
 from feedkit.commands.console import StatusLine as StatusLine
-from feedkit.commands.console import pinned_now, report_failure
+from feedkit.commands.console import pinned_now, report_denied, report_failure
 from feedkit.commands.console import rare_collections as rare_collections
 from feedkit.commands.console import report as report
 from feedkit.config import CONFIG_NAME
@@ -56,12 +56,15 @@ def error_boundary(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except FeedkitError as exc:
+        except (FeedkitError, PermissionError) as exc:
             ctx = click.get_current_context()
             if ctx.find_root().params.get("verbose") or ctx.meta.get(VERBOSE):
                 import traceback
 
                 traceback.print_exc()
+            if isinstance(exc, PermissionError):
+                report_denied(exc)
+                sys.exit(1)
             report_failure(exc)
             sys.exit(exc.exit_code)
 

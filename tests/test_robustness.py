@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -465,3 +466,58 @@ def test_links_to_a_device_or_a_named_pipe_are_reported_not_read_for_ever(
             )
             + "error: 2 problems in the content; nothing was written\n",
         )
+
+
+@pytest.mark.parametrize(
+    "command", [["build"], ["check"], ["digest", "--dry-run"], ["digest"], ["preview", "--text"]]
+)
+def test_a_file_this_user_may_not_read_is_named_by_every_command_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    # `chmod 000 content` (or an NFS export's rules): every command stopped with a
+    # PermissionError traceback. Tests run as root, whom no mode stops: os.stat refuses.
+    import re
+
+    from click.testing import CliRunner
+
+    from feedkit.cli import main
+
+    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=2)
+    content = str(tmp_path / "content") + os.sep
+    real_stat = os.stat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(path).startswith(content):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.chdir(tmp_path)
+    env = {"FEEDKIT_NOW": NOW.isoformat(), **SECRET_ENV}
+    result = CliRunner().invoke(main, [*command, "--config", "feedkit.toml"], env=env)
+    assert result.exit_code == 1, result.output
+    assert re.fullmatch(
+        r"error: content/\S+: Permission denied; this user may not use it\n", result.stderr
+    ), result.stderr
+    assert not (tmp_path / "public").exists()
+
+
+def test_a_plain_run_names_what_this_user_may_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The console script runs a build, a check and a dry run without click: the same.
+    from feedkit.commands.build import as_command
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "email_templates").mkdir()
+    locked = tmp_path / "email_templates" / "digest.txt.j2"
+
+    def denied() -> None:
+        raise PermissionError(13, "Permission denied", str(locked))
+
+    with pytest.raises(SystemExit) as exited:
+        as_command(denied)
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == (
+        "error: email_templates/digest.txt.j2: Permission denied; this user may not use it\n"
+    )

@@ -28,6 +28,7 @@ from feedkit.commands.console import (
     no_collections,
     pinned_now,
     report,
+    report_denied,
     report_failure,
 )
 from feedkit.config import Config, load_config
@@ -143,6 +144,9 @@ def as_command(run: Callable[[], None]) -> NoReturn:
     except FeedkitError as exc:
         report_failure(exc)
         sys.exit(exc.exit_code)
+    except PermissionError as exc:
+        report_denied(exc)
+        sys.exit(1)
     except (EOFError, KeyboardInterrupt):  # as click's main says it
         echo(err=True)
         echo("Aborted!", err=True)

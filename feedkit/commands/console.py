@@ -71,6 +71,24 @@ def report_failure(exc: FeedkitError) -> None:
         echo(f"error: {exc}", err=True)
 
 
+def report_denied(exc: PermissionError) -> None:
+    """Say on stderr which file or folder this user may not read or write (its mode, an
+    NFS export's): every command that meets one stops at it with this, not a traceback.
+    Named from the current folder when it is under it."""
+    where = os.fsdecode(exc.filename) if exc.filename is not None else ""
+    # The folder that stops it, when one above may not be searched (`chmod 000 content`
+    # refused `content/_includes` first).
+    while (
+        where and (up := os.path.dirname(where)) not in ("", where) and not os.access(up, os.X_OK)
+    ):
+        where = up
+    if where and os.path.isabs(where):
+        inside = os.path.relpath(where)
+        where = where if inside.startswith("..") else inside
+    what = f"{where}: " if where else ""
+    echo(f"error: {what}{exc.strerror or exc}; this user may not use it", err=True)
+
+
 def pinned_now() -> datetime:
     """Return the current time, or FEEDKIT_NOW (ISO 8601 with zone) for reproducible runs;
     ValueError saying what is wrong with FEEDKIT_NOW."""

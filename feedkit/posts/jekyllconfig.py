@@ -52,7 +52,7 @@ def jekyll_folder(cfg: Config) -> Path | None:
     """Return the folder of the Jekyll site's configuration (`JEKYLL_CONFIGS`: in the
     content folder, the one above it, or feedkit.toml's), None when there is none."""
     for folder in dict.fromkeys((cfg.content_path, cfg.content_path.parent, cfg.root)):
-        if config_file(folder).is_file():
+        if _is_file(config_file(folder)):
             return folder
     return None
 
@@ -62,9 +62,18 @@ def config_file(folder: Path) -> Path:
     `_config.yml`, `_config.yaml` and `_config.toml` that is there (`_config.yml` when none
     is, as Jekyll names it then)."""
     for name in JEKYLL_CONFIGS:
-        if (folder / name).is_file():
+        if _is_file(folder / name):
             return folder / name
     return folder / JEKYLL_CONFIG
+
+
+def _is_file(path: Path) -> bool:
+    """Return whether `path` is a file; not, in a folder this user may not search (the
+    walk of the content folder says it cannot be read)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def jekyll_config(folder: Path | None, root: Path) -> dict[str, Any]:
