@@ -568,6 +568,33 @@ def test_check_fails_on_a_broken_email_template_of_the_site(tmp_path: Path) -> N
     assert done.stdout.startswith("OK: ")
 
 
+def test_a_templates_folder_that_is_not_there_is_an_error_not_feedkits_templates(
+    tmp_path: Path,
+) -> None:
+    # `templates = "email_template"` (a typo): check said OK, and every digest went out
+    # with feedkit's templates instead of the site's own.
+    from digest_site import SECRET_ENV, make_digest_site
+
+    make_digest_site(tmp_path, [("ann@example.org", "Ann")], extra_toml='templates = "mail"\n')
+    (tmp_path / "email_templates").mkdir()
+    (tmp_path / "email_templates" / "digest.txt.j2").write_text("Ours: {{ site.title }}\n")
+    env = {**os.environ, **NOW_ENV, **SECRET_ENV}
+    said = (
+        "error: feedkit.toml: digest.templates: 'mail' is not a folder; make it, or set the "
+        "folder that holds your templates\n"
+    )
+    for command in (["check"], ["digest", "--dry-run"], ["digest"], ["preview", "--text"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "feedkit", *command],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert (done.returncode, done.stderr) == (1, said), command
+    assert not (tmp_path / "outbox").exists()
+
+
 @pytest.mark.parametrize(
     ("use", "refused"),
     [

@@ -17,8 +17,8 @@ from urllib.parse import urljoin
 import jinja2
 import markupsafe
 
-from feedkit.config import Config
-from feedkit.errors import FeedkitError
+from feedkit.config import Config, DigestConfig
+from feedkit.errors import ConfigError, FeedkitError
 from feedkit.i18n import I18N, Language, language
 from feedkit.mail.archive import subscribe_url, web_url
 from feedkit.mail.bidi import balanced, direction, isolate
@@ -72,6 +72,26 @@ def format_day(when: datetime, cfg: Config, *, long: bool = False) -> str:
     return language(cfg.language).day(when, site_zone(cfg), long=long)
 
 
+def site_templates(cfg: Config) -> Path | None:
+    """Return the folder of the site's own email templates, None when it has none (the
+    default `email_templates/` not made). Raise ConfigError for a `digest.templates` set in
+    feedkit.toml that is no folder: a typo mailed feedkit's templates, and check said OK."""
+    folder = cfg.path(cfg.digest.templates)
+    if folder.is_dir():
+        return folder
+    if cfg.digest.templates != DigestConfig().templates:
+        raise ConfigError(
+            [
+                (
+                    "digest.templates",
+                    f"{str(cfg.digest.templates)!r} is not a folder; make it, or set the "
+                    "folder that holds your templates",
+                )
+            ]
+        )
+    return None
+
+
 class DigestRenderer:
     """Renders digests from the site's templates, falling back to feedkit's defaults."""
 
@@ -95,9 +115,9 @@ class DigestRenderer:
         self.render_cache = render_cache
         self.web_copy = web_copy
         self.links = UnsubscribeLinks(cfg, environ, sample=sample_links)
-        site_dir = cfg.path(cfg.digest.templates)
+        site_dir = site_templates(cfg)
         loaders: list[jinja2.BaseLoader] = []
-        if site_dir.is_dir():
+        if site_dir is not None:
             loaders.append(jinja2.FileSystemLoader(site_dir))
         loaders.append(jinja2.FileSystemLoader(default_templates_dir()))
         self.language: Language = language(cfg.language)

@@ -320,7 +320,9 @@ def template_sample(cfg: Config, posts: Sequence[Post], now: datetime) -> Digest
     email templates (digest.templates) with; None when the site has none (feedkit's are
     tested), or has no post yet: no digest is made of none, and a template may rightly
     read `posts[0]`."""
-    if not cfg.path(cfg.digest.templates).is_dir():
+    from feedkit.mail.digest import site_templates
+
+    if site_templates(cfg) is None:
         return None
     public = sorted((p for p in posts if p.is_public(now)), key=lambda p: p.published, reverse=True)
     return make_record(public[:3], cfg, now, among=public) if public else None
