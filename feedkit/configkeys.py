@@ -94,6 +94,12 @@ def _base_url(value: Any) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _author_url(value: Any) -> str:
+    # A page of the author's, as written (`about.html`, `?lang=de`): not the site's root,
+    # which _base_url makes end in "/" (`about.html/`, a broken link in every feed).
+    return _http_url(value, "https://example.com/about/")
+
+
 def _hub_url(value: Any) -> str:
     return _http_url(value, "https://pubsubhubbub.appspot.com/ (a WebSub hub)")
 
@@ -193,7 +199,7 @@ SITE_KEYS: dict[str, Checker] = {
     "main_sections": _sections,
 }
 REQUIRED_SITE_KEYS = ("title", "base_url")
-AUTHOR_KEYS: dict[str, Checker] = {"name": _nonempty, "email": _email, "url": _base_url}
+AUTHOR_KEYS: dict[str, Checker] = {"name": _nonempty, "email": _email, "url": _author_url}
 
 
 def _choice(*options: str) -> Checker:

@@ -211,6 +211,19 @@ def test_rss_author_is_an_email_and_name_only_authors_use_dc_creator(make_site: 
     assert "<dc:creator>Ada Quill</dc:creator>\n      <dc:creator>Ben Ortiz</dc:creator>" in rss
 
 
+def test_the_authors_page_is_linked_as_written(make_site: MakeSite) -> None:
+    # `[author] url` was made a site's root: about.html became about.html/ (a broken link
+    # in every feed), and a page with a query was refused.
+    for url in ("https://ada.example.org/about.html", "https://ada.example.org/?lang=de"):
+        toml = SITE_TOML.replace(
+            'email = "ada@example.org"', f'email = "ada@example.org"\nurl = "{url}"'
+        )
+        cfg = make_site("posts/yaml-all-keys.md", toml=toml)
+        files = plan_build(cfg, NOW).files
+        assert feedparser.parse(files["atom.xml"]).feed.author_detail.href == url
+        assert json.loads(files["feed.json"])["authors"][0]["url"] == url
+
+
 def test_rendering_is_limited_to_what_the_feeds_include(make_site: MakeSite) -> None:
     from conftest import SITE_TOML
 
