@@ -12,6 +12,14 @@ ENVIRONMENT = {
 
 MAIL = ["FEEDKIT_NOW", "FEEDKIT_SMTP_PASSWORD", "FEEDKIT_UNSUBSCRIBE_SECRET"]
 
+# What a variable does for one command, where that is not what ENVIRONMENT says.
+OWN_USE = {
+    ("schedule", "FEEDKIT_NOW"): (
+        "with --once: run as of this time (ISO 8601 with a zone); the scheduler itself runs "
+        "on the clock"
+    ),
+}
+
 # Each command by its path (`subscribers add`): its examples, the variables it reads.
 COMMANDS: dict[str, tuple[list[str], list[str]]] = {
     "build": (
@@ -124,5 +132,7 @@ def epilog(path: str) -> str:
     if names:
         width = max(len(name) for name in names)
         lines += ["", "\b", "Environment:"]
-        lines += [f"  {name:<{width}}  {ENVIRONMENT[name]}" for name in names]
+        lines += [
+            f"  {name:<{width}}  {OWN_USE.get((path, name), ENVIRONMENT[name])}" for name in names
+        ]
     return "\n".join(lines)

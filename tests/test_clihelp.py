@@ -56,6 +56,12 @@ def test_help_ends_with_examples_and_the_environment_read(path: str) -> None:
         assert "Environment:" not in shown
 
 
+def test_schedule_says_that_feedkit_now_is_for_once_only() -> None:
+    # The scheduler runs on the clock: FEEDKIT_NOW=garbage started it as if read.
+    shown = " ".join(help_of("schedule").split())
+    assert "FEEDKIT_NOW with --once: run as of this time" in shown
+
+
 def test_the_main_help_says_the_exit_codes() -> None:
     shown = CliRunner().invoke(main, ["--help"]).stdout
     assert "Exit codes: 0 done; 1 the run failed" in shown
