@@ -66,6 +66,24 @@ def test_drafts_flag_includes_drafts(make_site: MakeSite, runner: CliRunner) -> 
     assert built.stdout.endswith(
         "from 2 posts: 1 published (1 of them draft(s), as --drafts asks), 1 scheduled for later\n"
     )
+    # Written where the site is published from (as Hugo's -D): said, each time.
+    warned = (
+        "warning: the feeds in public/ carry 1 draft(s), as --drafts asks: build again "
+        "without it before you publish them\n"
+    )
+    assert built.stderr.endswith(warned.replace("public/", f"{cfg.output_path}/"))
+    for path in [cfg.root / "feedkit.toml", *cfg.content_path.rglob("*.md")]:  # settled
+        os.utime(path, (NOW.timestamp() - 3600, NOW.timestamp() - 3600))
+    for _ in range(2):  # the console script: a build, then one that finds nothing to do
+        again = subprocess.run(
+            [sys.executable, "-m", "feedkit", "build", "--drafts"],
+            cwd=cfg.root,
+            env={**os.environ, **NOW_ENV},
+            capture_output=True,
+            text=True,
+        )
+        assert again.returncode == 0 and again.stderr.endswith(warned), again.stderr
+    assert "up to date" in again.stdout
 
 
 def test_drafts_counts_add_up_when_a_draft_is_scheduled_or_expired(

@@ -34,7 +34,7 @@ from feedkit.commands.console import (
 from feedkit.config import Config, load_config
 from feedkit.errors import FeedkitError
 from feedkit.shown import display_path
-from feedkit.site.uptodate import build_options, counts_text, up_to_date_line
+from feedkit.site.uptodate import build_options, counts_text, drafts_warning, up_to_date_line
 
 if TYPE_CHECKING:
     from feedkit.mail.rendercache import RenderCache
@@ -87,6 +87,8 @@ def run_build(
                 f"Built {len(plan.names)} files in {out}/ ({len(changed)} changed) from "
                 + counts_text(*numbers(plan), drafts_shown=drafts)
             )
+        if drafts and (warned := drafts_warning(out, plan.drafts)):
+            echo(warned, err=True)
         refresh_web_copies(cfg)  # a lost output folder gets the digests' pages back
         if strict and plan.warnings:  # found once the files were in place: a cache unsaved
             echo(f"error: {len(plan.warnings)} warning(s) and --strict is on", err=True)

@@ -13,7 +13,11 @@ from feedkit.commands.check import run_check
 
 @main.command()
 @config_option
-@click.option("--drafts", is_flag=True, help="Include drafts (for a private preview build).")
+@click.option(
+    "--drafts",
+    is_flag=True,
+    help="Put drafts in the feeds too, as hugo -D does: not a build to publish.",
+)
 @click.option(
     "--no-cache", is_flag=True, help="Read and render everything afresh; save a fresh cache."
 )

@@ -142,6 +142,18 @@ def counts_text(
     )
 
 
+def drafts_warning(out_shown: str, drafts: int) -> str:
+    """Return the warning of a `--drafts` build whose feeds carry `drafts` drafts ("" for
+    none): written to the output folder, as Hugo's `-D` writes them, which is the one a
+    site publishes."""
+    if not drafts:
+        return ""
+    return (
+        f"warning: the feeds in {out_shown}/ carry {drafts} draft(s), as --drafts asks: build "
+        "again without it before you publish them"
+    )
+
+
 def up_to_date_line(
     out_shown: str, counts: tuple[int, int, int, int, int], *, drafts_shown: bool = False
 ) -> str:
@@ -387,6 +399,8 @@ def _lines(
     ]
     shown = display_path(inputs["out"], os.getcwd())
     said = up_to_date_line(shown, state["counts"], drafts_shown=drafts)
+    if drafts and (warned := drafts_warning(shown, state["counts"][2])):
+        warnings.append(warned)
     if any("\x1b" in text for text in (*warnings, said)):
         return None  # click strips terminal escapes when writing to a file: leave it that
     if kept == state.get("toolchain"):
