@@ -618,6 +618,25 @@ def test_a_refused_connection_stops_the_batch_and_the_readers_stay_pending(
     everyone_gets_it_once_after_the_fix(tmp_path, smtp_server)
 
 
+def test_an_outbox_that_cannot_be_made_says_every_reader_stays_pending(tmp_path: Path) -> None:
+    # Refused before any copy (the digest's outbox folder could not be made): the run said
+    # "stopped: no recipients" and "0 reader(s) stay pending", with every reader waiting.
+    make_digest_site(tmp_path, [(a, "") for a in EVERYONE[:3]])
+    assert digest(tmp_path).exit_code == 0  # the first run records the archive
+    write_post(tmp_path, "new-a", "New post A", NOW - timedelta(hours=1))
+    (tmp_path / "outbox").write_text("a file where the folder goes\n")
+    result = digest(tmp_path)
+    assert result.exit_code == 1
+    assert "(1 post(s)) stopped: 3 pending\n" in result.stdout
+    assert result.stderr.endswith(
+        "The batch stopped: 3 reader(s) stay pending and get this digest at the next run; "
+        "see feedkit digest --status\n"
+    )
+    (tmp_path / "outbox").unlink()
+    assert digest(tmp_path).exit_code == 0
+    assert len(list((tmp_path / "outbox").glob("*/*.eml"))) == 3
+
+
 def test_dead_mailboxes_in_a_row_fail_each_reader_and_the_batch_goes_on(
     tmp_path: Path, smtp_server: FaultySmtpServer
 ) -> None:

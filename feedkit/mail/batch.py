@@ -141,7 +141,11 @@ def deliver(
                 inflight.let_go(done.email)  # sent, or never to be: an unsubscribe may answer
                 workers.recorded(done)
 
-    workers = Workers(partial(open_sender, record.id), connections)
+    try:  # opening the first connection, or the outbox's folder, may fail for everyone
+        workers = Workers(partial(open_sender, record.id), connections)
+    except BaseException:
+        _count(outcome, state, record, waiting)  # all of them still pending: said so
+        raise
     inflight = InFlight(state.path)
     try:
         try:
@@ -191,12 +195,19 @@ def deliver(
     finally:
         workers.close()
         inflight.close()  # the kernel drops every lock still held with the file
-        # Count from the state file: it has the readers put back and those never tried.
-        emails = {r.email for r in waiting}
-        outcome.counts = {}
-        for r in state.recipients(record.id):
-            if r.email in emails:
-                outcome.counts[r.status] = outcome.counts.get(r.status, 0) + 1
+        _count(outcome, state, record, waiting)
+
+
+def _count(
+    outcome: DigestOutcome, state: State, record: DigestRecord, waiting: Sequence[Recipient]
+) -> None:
+    """Count what became of the readers `waiting` from the state file: it has the readers
+    put back and those never tried."""
+    emails = {r.email for r in waiting}
+    outcome.counts = {}
+    for r in state.recipients(record.id):
+        if r.email in emails:
+            outcome.counts[r.status] = outcome.counts.get(r.status, 0) + 1
 
 
 def _left(reader: Reader) -> str:
