@@ -189,6 +189,16 @@ def test_the_text_of_html_blocks_is_summary_text_but_not_their_scripts() -> None
     assert summarize(body, None, 100) == "An HTML opening."
 
 
+def test_the_text_of_blocks_one_after_another_stays_apart() -> None:
+    # Hugo's figure shortcode writes <h4> and <p> in its <figcaption> with nothing between:
+    # the summary and the digest's card read "Fig. 1The same chart".
+    body = (
+        '<figure><img src="c.png"><figcaption><h4>Fig. 1</h4><p>The <em>same</em> chart'
+        "</p></figcaption></figure>\n\n<div>One line<br>and the next</div>\n"
+    )
+    assert summarize(body, None, 100) == "Fig. 1 The same chart One line and the next"
+
+
 def test_alt_text_code_blocks_and_footnotes_stay_out_of_plain_text() -> None:
     body = "![a chart](c.png) Words[^1].\n\n```\ncode\n```\n\n[^1]: The note.\n"
     assert plain_text(body) == "Words."

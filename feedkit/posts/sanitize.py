@@ -388,9 +388,21 @@ def _shown_link(m: re.Match[str]) -> str:
     return f"{m[1]}{m[2]}</a>"
 
 
+# The end of a block (or a line break) with the next element right after it: its text and
+# the next one's are apart on the page ("Fig. 1" over "The chart"), and so in the text.
+_BLOCK_EDGE = re.compile(
+    r"(</(?:address|article|aside|blockquote|caption|dd|div|dl|dt|figcaption|figure|footer|"
+    r"h[1-6]|header|li|ol|p|pre|section|summary|table|td|th|tr|ul)\s*>(?=<)|<br\s*/?>)",
+    re.IGNORECASE,
+)
+
+
 def text_of(fragment: str) -> str:
     """Return the text a reader sees in an HTML fragment: no tags, no script or style text;
-    MathML as its readable text (`mathtext.mathml_as_text`), once, without KaTeX's drawing."""
+    MathML as its readable text (`mathtext.mathml_as_text`), once, without KaTeX's drawing;
+    a block's text apart from the next one's."""
+    if "</" in fragment or "<br" in fragment:
+        fragment = _BLOCK_EDGE.sub(r"\1 ", fragment)
     if "katex-html" in fragment:
         fragment = _without_katex_html(fragment)
     if "<math" in fragment:
