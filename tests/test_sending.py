@@ -311,6 +311,17 @@ def test_send_latest_on_the_first_run(tmp_path: Path) -> None:
     msg = email.message_from_bytes(next(folder.iterdir()).read_bytes(), policy=policy.default)
     text = msg.get_body(("plain",)).get_content()
     assert "Old post 2" in text and "Old post 1" in text and "Old post 0" not in text
+    # Given again, to a run that is not the first: it chose nothing, and said nothing.
+    said = (
+        "--send-latest: warning: the site's first digest run was made already: the option "
+        "chooses what that run sends, and this run sends the posts nobody has had yet, as "
+        "any other"
+    )
+    for args in (["--dry-run"], []):
+        again = digest(tmp_path, *args, "--send-latest", "2")
+        assert again.exit_code == 0, again.output
+        assert said in (again.stdout + again.stderr).splitlines(), args
+    assert len(list((tmp_path / "outbox").iterdir())) == 1
 
 
 def state_bytes(tmp_path: Path) -> bytes:

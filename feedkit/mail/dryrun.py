@@ -23,6 +23,7 @@ from feedkit.mail.snapshot import (
     full_post_warnings,
     make_record,
     plan_run,
+    send_latest_unused,
     template_sample,
 )
 from feedkit.mail.state import DigestRecord, State
@@ -81,7 +82,7 @@ def plan_dry_run(
 ) -> DryRunPlan:
     """Return what a digest run would do now, reading in full only the posts it shows."""
     plan = plan_run(state, public, send_latest=send_latest)
-    lines = []
+    lines = [str(problem) for problem in send_latest_unused(plan, send_latest)]
     if plan.first_run:
         recorded = f"First run: would record {len(plan.baseline)} published post(s) as already sent"
         if plan.new:  # --send-latest

@@ -26,6 +26,7 @@ from feedkit.mail.snapshot import (
     full_post_warnings,
     make_record,
     plan_run,
+    send_latest_unused,
     template_sample,
 )
 from feedkit.mail.state import DigestRecord, PostSnapshot, Recipient, State
@@ -120,6 +121,7 @@ def run_digest(
         raise ConfigError(problems)
     report = RunReport()
     plan = plan_run(state, public, send_latest=send_latest)
+    report.warnings += send_latest_unused(plan, send_latest)
     if plan.first_run:
         # A broken template of the site's is said now, as the list starts, not at the first
         # digest (days later, from a scheduled run): before anything is recorded.

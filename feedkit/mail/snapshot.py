@@ -75,6 +75,22 @@ def plan_run(state: State | None, public: Sequence[Post], *, send_latest: int = 
     return Plan(False, posts[:0], resume, new, sent_before)
 
 
+def send_latest_unused(plan: Plan, send_latest: int) -> list[Problem]:
+    """Return a warning when `--send-latest` was given to a run that is not the site's
+    first, which it is for (it was ignored, saying nothing)."""
+    if not send_latest or plan.first_run:
+        return []
+    return [
+        Problem(
+            "--send-latest",
+            0,
+            "the site's first digest run was made already: the option chooses what that run "
+            "sends, and this run sends the posts nobody has had yet, as any other",
+            warning=True,
+        )
+    ]
+
+
 def new_posts(public: Sequence[Post], known_ids: set[str]) -> list[Post]:
     """Return the public posts no digest or baseline has covered yet, newest first; only
     those are read in full when `public` is a PostList."""
