@@ -198,6 +198,23 @@ def test_a_file_where_the_state_folder_should_be_is_a_clear_error(
     assert smtp_server.messages == []
 
 
+def test_a_folder_where_the_state_file_should_be_is_a_clear_error(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # `state = "content"`: every command said "cannot read the state database: disk I/O
+    # error".
+    config = smtp_site(tmp_path, smtp_server, 5)
+    (tmp_path / ".feedkit" / "state.db").mkdir(parents=True)
+    for command in (["digest"], ["digest", "--dry-run"], ["digest", "--status"]):
+        code, out, err = finish(feedkit(config, *command))
+        assert (code, out) == (1, ""), command
+        assert err == (
+            f"error: {tmp_path / '.feedkit' / 'state.db'}: is a folder, not the state file; "
+            "set digest.state in feedkit.toml to a file's path (default: .feedkit/state.db)\n"
+        ), command
+    assert smtp_server.messages == []
+
+
 @pytest.mark.parametrize(
     ("table", "commands"),
     [

@@ -186,6 +186,11 @@ class _Connection(sqlite3.Connection):
 
 
 def _opened(path: Path, target: str, uri: bool = False) -> sqlite3.Connection:
+    if path.is_dir():  # SQLite says "disk I/O error"
+        raise StateError(
+            f"{path}: is a folder, not the state file; set digest.state in feedkit.toml to a "
+            "file's path (default: .feedkit/state.db)"
+        )
     conn = sqlite3.connect(target, timeout=30, isolation_level=None, uri=uri, factory=_Connection)
     conn.path = path  # type: ignore[attr-defined]
     return conn
