@@ -586,6 +586,27 @@ def test_check_fails_on_a_broken_email_template_of_the_site(tmp_path: Path) -> N
     assert done.stdout.startswith("OK: ")
 
 
+def test_a_subject_template_that_gives_no_subject_is_an_error(tmp_path: Path) -> None:
+    # An empty digest.subject.j2 passed check, and mail went out with "Subject:" alone.
+    from digest_site import SECRET_ENV, make_digest_site
+
+    make_digest_site(tmp_path, [("ann@example.org", "Ann")])
+    (tmp_path / "email_templates").mkdir()
+    (tmp_path / "email_templates" / "digest.subject.j2").write_text("{# none #}\n  \n")
+    env = {**os.environ, **NOW_ENV, **SECRET_ENV}
+    said = "error: email_templates/digest.subject.j2: gives an empty subject; write one\n"
+    for command in (["check"], ["digest", "--to", "t@example.org"], ["digest"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "feedkit", *command],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert (done.returncode, done.stderr.splitlines(keepends=True)[0]) == (1, said), command
+    assert not (tmp_path / "outbox").exists()
+
+
 def test_a_templates_folder_that_is_not_there_is_an_error_not_feedkits_templates(
     tmp_path: Path,
 ) -> None:

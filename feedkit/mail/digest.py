@@ -266,7 +266,7 @@ class DigestRenderer:
         and with `reserve` bytes left for each reader's own values, fits in `max_bytes`."""
         count = len(record.posts)
         subject_ctx = self._context(record, record.posts, (), "")
-        subject = " ".join(self._render(self.text_env, TEMPLATE_SUBJECT, subject_ctx).split())
+        subject = self._subject(subject_ctx)
         limit = self.cfg.digest.max_bytes - reserve
 
         def attempt(cards: int) -> tuple[str, str]:
@@ -334,10 +334,23 @@ class DigestRenderer:
         )
         for env, name in templates:
             try:
-                self._render(env, name, context)
+                if name == TEMPLATE_SUBJECT:
+                    self._subject(context)
+                else:
+                    self._render(env, name, context)
             except TemplateError as exc:
                 problems.append(str(exc))
         return problems
+
+    def _subject(self, context: dict[str, Any]) -> str:
+        """Return the subject the subject template gives, on one line; TemplateError for
+        none (a mail without one looks like spam, and Gmail shows "(no subject)")."""
+        subject = " ".join(self._render(self.text_env, TEMPLATE_SUBJECT, context).split())
+        if not subject:
+            template = self._template(self.text_env, TEMPLATE_SUBJECT)
+            where = self._shown(template.filename or TEMPLATE_SUBJECT)
+            raise TemplateError(f"{where}: gives an empty subject; write one")
+        return subject
 
     # -- per reader ------------------------------------------------------------------------
 
