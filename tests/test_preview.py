@@ -19,7 +19,7 @@ from feedkit.cli import main
 from feedkit.mail.unsubscribe import unsubscribe_token
 
 from conftest import NOW
-from digest_site import SECRET_ENV, site_after_first_digest, write_post
+from digest_site import SECRET_ENV, digest_command, site_after_first_digest, write_post
 from preview_process import preview_in_process, url
 
 
@@ -66,6 +66,23 @@ def test_page_shows_next_digest_feed_and_posts(site: Path, base_url: str) -> Non
     assert "Nov 22, 2026 | 1 min read | Ada Quill" in page  # CLDR English dates
     assert state_bytes(site) == before
     assert not (site / "outbox").exists()
+
+
+def test_the_header_lines_shown_are_those_a_reader_gets(site: Path, base_url: str) -> None:
+    # "exactly as sent" showed eight chosen fields: not Precedence, MIME-Version or
+    # Content-Type, which the sent copy has.
+    page = get(base_url + "/")[2].decode()
+    (shown,) = re.findall(r'<pre class="headers">(.*?)</pre>', page, re.DOTALL)
+    sent = digest_command(site)
+    assert sent.exit_code == 0, sent.output
+    (copy,) = (site / "outbox").glob("*/*.eml")
+    head = copy.read_bytes().split(b"\r\n\r\n", 1)[0].decode()
+
+    def names(text: str) -> list[str]:
+        return re.findall(r"^([!-9;-~]+):", text, re.MULTILINE)
+
+    assert names(html.unescape(shown)) == names(head.replace("\r\n", "\n"))
+    assert "Precedence: bulk" in shown and "MIME-Version: 1.0" in shown
 
 
 def test_digest_html_and_text_are_served(site: Path, base_url: str) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,16 +36,6 @@ from feedkit.posts.plaintext import measure
 from feedkit.site.postindex import read_index, reader_cache
 from feedkit.web.warm import WarmSite
 
-SHOWN_HEADERS = (
-    "Subject",
-    "From",
-    "To",
-    "Date",
-    "Message-ID",
-    "List-Id",
-    "List-Unsubscribe",
-    "List-Unsubscribe-Post",
-)
 # The list of every post, a page at a time: newest first, so the posts being written are on
 # the first page; at 20,000 posts the whole list would be 6 MB, and a reading time each.
 POSTS_PER_PAGE = 100
@@ -238,13 +227,10 @@ def reading_minutes(text: str) -> int:
 
 
 def raw_header_lines(message: EmailMessage) -> str:
-    """Return the shown header fields exactly as sent (folds as line breaks), not decoded."""
+    """Return the message's header fields exactly as sent (folds as line breaks), not
+    decoded: every one (Precedence, MIME-Version and Content-Type were left out)."""
     head = wire_bytes(message).split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
-    fields = re.split(r"\r\n(?![ \t])", head)
-    shown = {name.lower() for name in SHOWN_HEADERS}
-    return "".join(
-        f.replace("\r\n", "\n") + "\n" for f in fields if f.split(":", 1)[0].lower() in shown
-    )
+    return head.replace("\r\n", "\n") + "\n"
 
 
 def error_page(exc: FeedkitError, token: str) -> str:
