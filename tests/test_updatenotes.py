@@ -72,9 +72,11 @@ def test_the_day_updated_is_the_sites_too_and_the_advice_never_goes_back(
     (tmp_path / "feedkit.toml").write_text(toml, encoding="utf-8")
     post(tmp_path / "content" / "caches.md", updated="2025-03-11T20:00:00Z")
     assert (feedkit(tmp_path, "check").stderr, feedkit(tmp_path, "build").stderr) == ("", "")
-    # A day earlier there too: said, with that day, and the day advised is later than it.
+    # A day earlier there too: said, with that day (and the date as written, of another
+    # day), and the day advised is later than it.
     post(tmp_path / "content" / "caches.md", updated="2025-03-10T20:00:00Z")
-    warned = warning("content/caches.md", 10, "last updated 2025-03-11")
+    written = "last updated 2025-03-11 (written 2025-03-10 20:00+00:00)"
+    warned = warning("content/caches.md", 10, written)
     assert feedkit(tmp_path, "check").stderr == warned
 
 

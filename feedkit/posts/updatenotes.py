@@ -168,18 +168,25 @@ def warnings(post: Post, body: str, reading: Reading, templates: Templates) -> l
     # The day it was updated where the note's writer may have been: in the zone its date is
     # written in, the site's, or the one its publication date is read in (that of a date
     # without an offset). So `updated: <day>`, read there, is never an earlier time.
+    from feedkit.posts.sitezone import site_zone
+
     updated = post.updated
-    zones = (updated.tzinfo, templates.cfg.timezone, post.published.tzinfo)
+    zones = (updated.tzinfo, site_zone(templates.cfg), post.published.tzinfo)
     known = max(updated.astimezone(zone).date() for zone in zones)
     if day <= known:
         return []
     given = "last updated" if post.updated != post.published else "published"
+    # The day, and as written when that is of another day ("2023-08-11 18:45 -0700" is
+    # the 12th in Berlin), which the front matter does not show.
+    written = known.isoformat()
+    if updated.date() != known:
+        written += f" (written {updated.isoformat(' ', 'minutes')})"
     return [
         Problem(
             post.rel_path,
             post.body_line + line - 1,
             f"the post says it was updated on {day.isoformat()}, but its front matter says "
-            f"{given} {known.isoformat()}: feeds and the digest go by the front matter; "
+            f"{given} {written}: feeds and the digest go by the front matter; "
             f"add `{_key(post, templates)}: {day.isoformat()}` to it",
             warning=True,
         )
