@@ -521,6 +521,43 @@ def test_the_feed_stylesheet_speaks_the_site_language(tmp_path: Path) -> None:
     assert "von  Ada Quill" in text  # (the authors are an element of their own)
 
 
+@pytest.mark.parametrize(
+    ("language", "two", "three"),
+    [
+        ("en", "by Ada Quill and Bo Park", "by Ada Quill, Bo Park, and Cy Lee"),
+        ("de", "von Ada Quill und Bo Park", "von Ada Quill, Bo Park und Cy Lee"),
+        ("fr", "par Ada Quill et Bo Park", "par Ada Quill, Bo Park et Cy Lee"),
+    ],
+)
+def test_the_feed_stylesheet_lists_authors_as_the_language_writes_a_list(
+    tmp_path: Path, language: str, two: str, three: str
+) -> None:
+    # "Ada, Bo, Cy" in every language, where the digest says "Ada, Bo und Cy".
+    from lxml import etree
+
+    toml = GERMAN_SITE.split("[digest]")[0].replace('language = "de"', f'language = "{language}"')
+    tmp_path.joinpath("feedkit.toml").write_text(toml, encoding="utf-8")
+    for slug, names, hours in (
+        ("two", "[Ada Quill, Bo Park]", 1),
+        ("three", "[Ada Quill, Bo Park, Cy Lee]", 2),
+    ):
+        tmp_path.joinpath("content").mkdir(exist_ok=True)
+        tmp_path.joinpath("content", f"{slug}.md").write_text(
+            f"---\ntitle: {slug}\ndate: {(NOW - timedelta(hours=hours)).isoformat()}\n"
+            f"authors: {names}\n---\nText.\n",
+            encoding="utf-8",
+        )
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    xsl = etree.XSLT(etree.parse(str(tmp_path / "public" / "feed.xsl")))
+    for feed in ("atom.xml", "rss.xml"):
+        page = lxml.html.fromstring(str(xsl(etree.parse(str(tmp_path / "public" / feed)))))
+        said = [" ".join(span.text_content().split()) for span in page.find_class("authors")]
+        assert said == [two, three], feed
+
+
 def test_a_preview_whose_warm_up_compiled_the_page_first_still_says_its_words(
     tmp_path: Path,
 ) -> None:

@@ -29,6 +29,9 @@ _WORDS = "|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True))
 # A word too short to find by itself: the one before an entry's authors, where it stands.
 _BY = '<span class="authors">by '
 BY = N_("by")  # "by Ada Quill, Bo Park": before an entry's authors
+# Between an entry's authors, as the digest lists names (Language.names, CLDR's patterns):
+# of two, and before the last of more ("Ada, Bo, and Cy"; "Ada, Bo und Cy").
+LIST_SEPARATORS = {"list-2": N_(" and "), "list-end": N_(", and ")}
 
 
 def xsl_stylesheet(cfg: Config) -> bytes:
@@ -42,4 +45,14 @@ def xsl_stylesheet(cfg: Config) -> bytes:
         return data
     said = re.sub(_WORDS, lambda m: html.escape(words.gettext(m[0]), quote=False), data.decode())
     by = html.escape(words.gettext(BY), quote=False)
-    return said.replace(_BY, f'<span class="authors">{by} ').encode()
+    said = said.replace(_BY, f'<span class="authors">{by} ')
+    for name, english in LIST_SEPARATORS.items():
+        between = words.gettext(english)
+        # An XPath string in an XML attribute: quoted with the quote it does not hold.
+        literal = f"'{between}'" if "'" not in between else f'"{between}"'
+        said = said.replace(
+            f"""<xsl:variable name="{name}" select="'{english}'"/>""",
+            f'<xsl:variable name="{name}" select="{html.escape(literal)}"/>',
+            1,
+        )
+    return said.encode()

@@ -15,6 +15,11 @@
 
   <xsl:output method="html" encoding="UTF-8" doctype-system="about:legacy-compat" indent="no"/>
 
+  <!-- What stands between an entry's authors, as the digest lists names (CLDR's list
+       patterns): between two, and before the last of more; feedkit/site/xsl.py writes
+       another language's. -->
+  <xsl:variable name="list-2" select="' and '"/>
+  <xsl:variable name="list-end" select="', and '"/>
   <xsl:variable name="lower" select="'abcdefghijklmnopqrstuvwxyz'"/>
   <xsl:variable name="upper" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
 
@@ -278,10 +283,16 @@ header.feed .subtitle { color: var(--muted); margin: 0 0 1.5rem; }
     </xsl:call-template>
   </xsl:template>
 
-  <!-- Comma-separated list of names. RSS <author> is "email (Name)": show Name. -->
+  <!-- A list of names, as the language writes one ("Ada, Bo, and Cy"). RSS <author> is
+       "email (Name)": show Name. -->
   <xsl:template match="*" mode="name-list">
     <xsl:variable name="raw" select="normalize-space()"/>
-    <xsl:if test="position() != 1">, </xsl:if>
+    <xsl:choose>
+      <xsl:when test="position() = 1"/>
+      <xsl:when test="last() = 2"><xsl:value-of select="$list-2"/></xsl:when>
+      <xsl:when test="position() = last()"><xsl:value-of select="$list-end"/></xsl:when>
+      <xsl:otherwise>, </xsl:otherwise>
+    </xsl:choose>
     <bdi class="author">
       <xsl:choose>
         <xsl:when test="self::author and contains($raw, ' (')
