@@ -160,6 +160,19 @@ def hugo_site_with_a_bare_page(site: Path) -> Path:
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def never_leaving_at_once() -> Iterator[None]:
+    """Fail a test that leaves `QuickExit` armed (as `as_command` or `cli.run` arm it for a
+    console script): the next build a CliRunner runs would end the test run with os._exit(0),
+    every test after it unrun and the run passed."""
+    from feedkit.commands.console import QuickExit
+
+    yield
+    if QuickExit.armed:
+        QuickExit.armed = False
+        pytest.fail("QuickExit left armed: a later build would end the test run at once")
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Headless Chromium (the system's, driven by Playwright). Where it is missing the

@@ -524,7 +524,9 @@ def test_a_plain_run_names_what_this_user_may_not_read(
 ) -> None:
     # The console script runs a build, a check and a dry run without click: the same.
     from feedkit.commands.build import as_command
+    from feedkit.commands.console import QuickExit
 
+    monkeypatch.setattr(QuickExit, "armed", False)  # as_command arms it: disarmed after
     monkeypatch.chdir(tmp_path)
     (tmp_path / "email_templates").mkdir()
     locked = tmp_path / "email_templates" / "digest.txt.j2"
