@@ -251,7 +251,7 @@ PELICAN_OTHER_FEEDS = (
     "Atom feed per author (AUTHOR_FEED_ATOM: feeds/{slug}.atom.xml), an RSS feed per author "
     "(AUTHOR_FEED_RSS: feeds/{slug}.rss.xml), an Atom feed per language (TRANSLATION_FEED_ATOM: "
     "feeds/all-{lang}.atom.xml), which feedkit does not: readers subscribed to one get nothing "
-    "new from feedkit (tag_feeds = true writes tags/<tag>/atom.xml instead)"
+    "new from feedkit (tag_feeds = true writes a feed per tag in tags/<tag>/ instead)"
 )
 NO_OTHER_FEEDS = (
     "CATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\nAUTHOR_FEED_RSS = None\n"
@@ -283,7 +283,7 @@ def test_init_says_which_of_the_generators_settings_publish_what_feedkit_holds_b
         hugo,
         {
             "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\nbuildFuture = true\n'
-            "buildExpired = false\n",
+            'buildExpired = false\ndisableKinds = ["RSS"]\n',  # (the site's feed aside)
             "content/posts/a.md": "---\ntitle: A\ndate: 2024-05-01\n---\nText.\n",
         },
     )
@@ -832,7 +832,51 @@ def test_init_says_which_feeds_of_the_old_site_feedkit_does_not_write(tmp_path: 
     assert started.stderr == (
         "note: _config.yml: feed: categories: writes a feed per category listed "
         "(feed/<name>.xml), which feedkit does not: readers subscribed to one get nothing new "
-        "from feedkit (tag_feeds = true writes tags/<tag>/atom.xml instead)\n"
+        "from feedkit (tag_feeds = true writes a feed per tag in tags/<tag>/ instead)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (
+            "",
+            "a feed per section (posts/index.xml) and a feed per taxonomy and per term "
+            "(tags/<name>/index.xml)",
+        ),
+        (
+            '[taxonomies]\nseries = "series"\n',
+            "a feed per section (posts/index.xml) and a feed "
+            "per taxonomy and per term (series/<name>/index.xml)",
+        ),
+        (
+            '[outputs]\nsection = ["HTML"]\n',
+            "a feed per taxonomy and per term (tags/<name>/index.xml)",
+        ),
+        ('disableKinds = ["section", "taxonomy", "term"]\n', ""),
+        ('[outputs]\nsection = ["HTML"]\ntaxonomy = ["HTML"]\nterm = ["HTML"]\n', ""),
+    ],
+)
+def test_init_says_which_of_hugos_feeds_feedkit_does_not_write(
+    tmp_path: Path, extra: str, said: str
+) -> None:
+    # Hugo writes RSS for every section and every tag by default: readers subscribed to
+    # posts/index.xml or tags/go/index.xml got nothing new from feedkit, and init said nothing.
+    _write(
+        tmp_path,
+        {
+            "hugo.toml": 'baseURL = "https://h.example.org/"\ntitle = "H"\n' + extra,
+            "content/posts/a.md": "---\ntitle: A\ndate: 2024-05-01\n---\nText.\n",
+        },
+    )
+    started = feedkit(tmp_path, "init", stdin="")
+    assert started.returncode == 0, started.stderr
+    assert started.stderr == (
+        f"note: hugo.toml: Hugo writes {said} by default, which feedkit does not: readers "
+        "subscribed to one get nothing new from feedkit (tag_feeds = true writes a feed per "
+        "tag in tags/<tag>/ instead)\n"
+        if said
+        else ""
     )
 
 

@@ -148,7 +148,7 @@ def init(
         for unwritten in old.unwritten:
             click.echo(
                 f"note: {old.config}: {unwritten}: readers subscribed to one get nothing new "
-                "from feedkit (tag_feeds = true writes tags/<tag>/atom.xml instead)",
+                "from feedkit (tag_feeds = true writes a feed per tag in tags/<tag>/ instead)",
                 err=True,
             )
         click.echo(f"Found a {old.name} site ({old.config}) in {shown}/; wrote:")

@@ -209,7 +209,42 @@ def _hugo(folder: Path, config: str) -> OldSite:
         output_dir="/".join(
             filter(None, (_text(values.get("publishdir")) or "public", language_folder))
         ),
+        unwritten=_hugo_unwritten(values),
     )
+
+
+def _hugo_unwritten(values: dict[str, Any]) -> tuple[str, ...]:
+    """Return the RSS feeds Hugo writes by default besides the home page's, as `init` says
+    them: a section's, and its taxonomies' and their terms', unless `disableKinds` or
+    `outputs` leave them out."""
+    kinds = values.get("disablekinds")
+    disabled = {str(kind).lower() for kind in kinds} if isinstance(kinds, list) else set()
+    outputs = values.get("outputs")
+    outputs = {str(k).lower(): v for k, v in outputs.items()} if isinstance(outputs, dict) else {}
+
+    def writes(kind: str) -> bool:
+        given = outputs.get(kind)
+        listed = given if isinstance(given, list) else [given] if given else None
+        return kind not in disabled and (
+            listed is None or any(str(f).lower() == "rss" for f in listed)
+        )
+
+    if "rss" in disabled:
+        return ()
+    taxonomies = values.get("taxonomies")
+    plural = (
+        [str(name) for name in taxonomies.values()]
+        if isinstance(taxonomies, dict)
+        else ["tags", "categories"]
+    )
+    found = []
+    if writes("section"):
+        found.append("a feed per section (posts/index.xml)")
+    if plural and (writes("taxonomy") or writes("term")):
+        found.append(f"a feed per taxonomy and per term ({plural[0]}/<name>/index.xml)")
+    if not found:
+        return ()
+    return (f"Hugo writes {' and '.join(found)} by default, which feedkit does not",)
 
 
 def _locale(values: dict[str, Any]) -> str:
