@@ -208,9 +208,11 @@ def error_line(header: str) -> int:
 
 def slug(title: str) -> str:
     """Return the slug Pelican makes of a title (its `slugify` with its default
-    SLUG_REGEX_SUBSTITUTIONS): no HTML tags, accents dropped, lower case, `_` kept; "" when
-    nothing is left (Pelican transliterates other scripts, which feedkit does not)."""
+    SLUG_REGEX_SUBSTITUTIONS): no HTML tags, transliterated to ASCII as Pelican's unidecode
+    does (ß "ss", ø "o", Ελληνικά "ellenika", € "EUR"; text-unidecode holds the same
+    tables), lower case, `_` kept, a dash at an end kept; "" when nothing is left."""
+    from text_unidecode import unidecode  # loaded for a Pelican site's URLs only
+
     text = html.unescape(re.sub(r"<[^>]*>", "", title))
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-    text = re.sub(r"[^\w\s-]", "", text.encode("ascii", "ignore").decode("ascii"))
-    return re.sub(r"[-\s]+", "-", text.strip()).lower().strip("-")
+    text = re.sub(r"[^\w\s-]", "", unidecode(unicodedata.normalize("NFKC", text)))
+    return re.sub(r"[-\s]+", "-", text.strip()).lower()
