@@ -88,3 +88,20 @@ def test_a_file_gone_and_another_new_are_no_rename_unless_one_date_pairs_them(
     assert build(tmp_path) == ""
     draft.rename(content / "draft-renamed.md")
     assert build(tmp_path) == ""
+
+
+def test_a_renamed_pelican_article_is_named_at_its_date_line(tmp_path: Path) -> None:
+    # Pelican's header writes `Date:`: the warning was at line 1, the key looked for in
+    # lower case only.
+    (tmp_path / "feedkit.toml").write_text(SITE_TOML)
+    (tmp_path / "pelicanconf.py").write_text("SLUGIFY_SOURCE = 'basename'\n")  # URL by file
+    content = tmp_path / "content"
+    content.mkdir()
+    for name, title, day in (("first", "First", "01"), ("second", "Second", "02")):
+        (content / f"{name}.md").write_text(
+            f"Title: {title}\nDate: 2026-01-{day} 10:00\nTags: a\n\nBody of {title}.\n"
+        )
+    assert build(tmp_path) == ""
+    (content / "second.md").rename(content / "second-post.md")
+    said = build(tmp_path)
+    assert said.startswith("content/second-post.md:2: warning: its feed entry ID is "), said

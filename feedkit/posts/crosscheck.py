@@ -11,6 +11,7 @@ from pathlib import Path
 
 from feedkit.errors import Problem
 from feedkit.models import Choice
+from feedkit.posts import pelicanmeta
 from feedkit.posts.postfile import FileProblems, decode, line_of_key, split
 
 # Returns the problems of one file's body (shown path, path): `body_problems`, or one that
@@ -131,8 +132,10 @@ def _key_line(source: Path | str, shown: str, keys: tuple[str, ...]) -> int:
     """Return the line of the first of `keys` a post's front matter gives (1 if none)."""
     try:
         text = decode(Path(source).read_bytes(), shown, [])
-        head = text[: split(text, "").body_start]
+        read = split(text, "")
     except (OSError, FileProblems):  # or no front matter (a Jekyll post): no key's line
         return 1
-    found = line_of_key(head, keys)
+    # Pelican's header names its keys in any case (`Date:`), as Pelican reads them.
+    pelican = read.fm_format == pelicanmeta.FORMAT
+    found = line_of_key(text[: read.body_start], keys, ignore_case=pelican)
     return 1 if found is None else found + 1
