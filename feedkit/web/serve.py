@@ -200,14 +200,21 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
     async def confirm(request: Request) -> Response:
         token = request.path_params["token"]
         now = clock()
+        subscribed = pages.message(
+            _("You’re subscribed"),
+            [_("Thank you: new posts of %(site)s will come to you by email.") % site],
+        )
         if request.method == "POST":
-            if not await run_in_threadpool(service.confirm, token, _client(request), now):
-                return bad_link(bad_confirm)
-            return pages.message(
-                _("You’re subscribed"),
-                [_("Thank you: new posts of %(site)s will come to you by email.") % site],
-            )
+            if await run_in_threadpool(service.confirm, token, _client(request), now):
+                return subscribed
+            # Used already (reloaded, a second tab): said as it is, not "sign up again",
+            # which mails nobody who is on the list.
+            if await run_in_threadpool(service.subscribed_by, token, now):
+                return subscribed
+            return bad_link(bad_confirm)
         if not await run_in_threadpool(service.confirmable, token, now):
+            if await run_in_threadpool(service.subscribed_by, token, now):
+                return subscribed
             return bad_link(bad_confirm)
         return pages.render(
             "button.html.j2",

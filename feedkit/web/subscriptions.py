@@ -67,6 +67,17 @@ class Service:
             return False
         return self.readers.confirmation_open(found.reader_id, found.nonce)
 
+    def subscribed_by(self, token: str, now: datetime) -> bool:
+        """Return whether the reader a confirmation link (good, not expired) names is on
+        the list: the link used already (a page reloaded, a second tab, the mail's link
+        opened again), which `confirmable` no longer takes. Changes nothing."""
+        try:
+            found = self.tokens.read_confirm(token, now, self.cfg.serve.confirm_within)
+        except TokenError:
+            return False
+        reader = self.readers.by_id(found.reader_id)
+        return reader is not None and reader.status == "active"
+
     def confirm(self, token: str, ip: str, now: datetime) -> bool:
         try:
             found = self.tokens.read_confirm(token, now, self.cfg.serve.confirm_within)
