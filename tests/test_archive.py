@@ -146,6 +146,18 @@ def test_the_feed_of_issues_reads_back_and_passes_the_w3c_validator(tmp_path: Pa
     assert feed.entries[0].updated == (NOW + WEEK).isoformat()  # the digest's, not the clock's
     assert feed.feed.updated == feed.entries[0].updated
     assert "Writing fast feeds" in feed.entries[1].title
+    # On the blog it opens as the site's feeds do: by feed.xsl, found beside them.
+    from lxml import etree
+
+    stylesheet = re.search(
+        rb'<\?xml-stylesheet type="text/xsl" href="([^"]+)"\?>', path.read_bytes()
+    )
+    assert stylesheet is not None and stylesheet[1] == b"../feed.xsl"
+    build = run(tmp_path, "build", NOW + WEEK)
+    assert build.exit_code == 0, build.output
+    xsl = etree.XSLT(etree.parse(str(path.parent / stylesheet[1].decode())))
+    page = " ".join(str(xsl(etree.parse(str(path)))).split())
+    assert "This is a web feed." in page and "Writing fast feeds" in page
     assert_valid(path)
 
 

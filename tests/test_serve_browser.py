@@ -139,6 +139,12 @@ def test_a_reader_signs_up_gets_the_next_digest_and_leaves_by_its_one_click_head
         digest = smtp_server.received_for(reader)[-1]
         assert b"Fresh news" in digest.raw
 
+        # The past digests' feed opens as the site's feeds do, as a page (feed.xsl), not
+        # the XML tree a browser shows a feed without a stylesheet.
+        page.goto(service.url + "archive/atom.xml")
+        expect(page.get_by_text("This is a web feed.")).to_be_visible()
+        expect(page.get_by_role("link", name=re.compile("Fresh news"))).to_be_visible()
+
         # What Gmail does with RFC 8058: POST the header's link, no cookies, no redirects.
         request = urllib.request.Request(
             service.local(list_unsubscribe_link(digest.raw)),

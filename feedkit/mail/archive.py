@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from feedkit import __version__
 from feedkit.atomicfile import replace_together
-from feedkit.config import Config
+from feedkit.config import XSL_NAME, Config
 from feedkit.i18n import language
 from feedkit.mail.bidi import isolate
 from feedkit.mail.state import DigestRecord, State
@@ -219,7 +219,14 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
         posts = "".join(f'<li><a href="{e(p.url)}">{e(p.title)}</a></li>' for p in record.posts)
         mailed = f'<p><a href="{e(url)}">{e(as_mailed)}</a></p>'
         fe.content(f"<ul>{posts}</ul>{mailed}", type="html")
-    return html_where_it_looks_so(fg.atom_str(pretty=True))
+    feed = html_where_it_looks_so(fg.atom_str(pretty=True))
+    # The page a browser shows a feed with, as the site's feeds have it: found from the
+    # folder's place (the site's feed.xsl on the blog, feedkit serve's at its /archive/).
+    up = "../" * len(cfg.digest.archive.strip("/").split("/"))
+    head, sep, rest = feed.partition(b"?>\n")
+    return (
+        head + sep + f'<?xml-stylesheet type="text/xsl" href="{up}{XSL_NAME}"?>\n'.encode() + rest
+    )
 
 
 def _page_key(cfg: Config, record: DigestRecord, templates: str) -> str:
@@ -248,6 +255,7 @@ def _index_key(cfg: Config, records: Sequence[DigestRecord]) -> str:
     """Return what the archive's index and feed are made from, hashed."""
     made_from = [
         PAGE_FORMAT,
+        "xsl",  # the feed names the stylesheet: written again once where it did not
         __version__,  # another feedkit may write the index and the feed otherwise
         [[r.id, r.created.isoformat(), [[p.title, p.url] for p in r.posts]] for r in records],
         [cfg.title, cfg.base_url, cfg.description, cfg.language, str(site_zone(cfg))],

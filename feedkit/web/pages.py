@@ -106,6 +106,10 @@ class SecurityHeaders:
             "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
         )
         self.archive_headers = [(b"content-security-policy", archive_policy.encode())]
+        # Its feed shows as a page by the stylesheet beside it (`/feed.xsl`), which a
+        # browser loads as a script would be: that alone, from here.
+        feed_policy = archive_policy + "; script-src-elem 'self'"
+        self.archive_feed_headers = [(b"content-security-policy", feed_policy.encode())]
         self.common = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"no-referrer"),
@@ -118,7 +122,14 @@ class SecurityHeaders:
             return
         path: str = scope.get("path", "")
         archive = path == ARCHIVE or path.startswith(ARCHIVE + "/")
-        extra = self.common + (self.archive_headers if archive else self.page_headers)
+        feed = archive and path.endswith(".xml")
+        extra = self.common + (
+            self.archive_feed_headers
+            if feed
+            else self.archive_headers
+            if archive
+            else self.page_headers
+        )
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -28,7 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from feedkit.config import Config
+from feedkit.config import XSL_NAME, Config
 from feedkit.errors import ConfigError
 from feedkit.i18n import language
 from feedkit.mail.confirmation import confirmation_sender
@@ -37,6 +37,7 @@ from feedkit.mail.sending import sender_factory
 from feedkit.mail.subscribers import AddressError, Subscriber, mail_address
 from feedkit.mail.tokens import Tokens, site_secret
 from feedkit.mail.wire import CONTROL
+from feedkit.site.xsl import xsl_stylesheet
 from feedkit.web.confirmations import ConfirmationMailer
 from feedkit.web.pages import (
     ARCHIVE,
@@ -84,13 +85,13 @@ def _client(request: Request) -> str:
 class Archive:
     """The digest archive's static files, once the digest has written them; 404 before."""
 
-    def __init__(self, folder: Path, not_found: Callable[[], Response]) -> None:
+    def __init__(self, folder: Path | None, not_found: Callable[[], Response]) -> None:
         self.folder = folder
         self.files = StaticFiles(directory=folder, html=True, check_dir=False)
         self.not_found = not_found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self.folder.is_dir():
+        if self.folder is None or not self.folder.is_dir():
             await self.not_found()(scope, receive, send)
             return
         await self.files(scope, receive, send)
@@ -265,10 +266,17 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
         response.headers.update(exc.headers or {})
         return response
 
-    archive = cfg.output_path / "newsletter"
+    async def stylesheet(request: Request) -> Response:
+        # The page a browser shows the archive's feed with (its `../feed.xsl`), as the
+        # site's own feeds have theirs.
+        return Response(xsl_stylesheet(cfg), media_type="text/xsl; charset=utf-8")
+
+    # The folder digest.archive names (none when it is ""): it was always "newsletter".
+    archive = cfg.output_path / cfg.digest.archive if cfg.digest.archive else None
     app = Starlette(
         routes=[
             Route("/", subscribe, methods=["GET"]),
+            Route("/" + XSL_NAME, stylesheet, methods=["GET"]),
             Route("/subscribe", subscribe, methods=["GET", "POST"]),
             Route("/confirm/{token}", confirm, methods=["GET", "POST"]),
             Route("/unsubscribe/{token}", unsubscribe, methods=["GET", "POST"]),
