@@ -310,7 +310,7 @@ def test_a_digest_in_german_has_no_english_word_left(
     for text in (ada, bo):
         assert english_left(text, "de") == []
         assert "Rundungsfehler, Teil 0" in text  # the lead post
-        assert "Es gibt 12 neue Beiträge auf Notizen aus der Werkstatt (22. November 2026)" in text
+        assert "es gibt 12 neue Beiträge auf Notizen aus der Werkstatt (22. November 2026)" in text
         assert "Weitere neue Beiträge" in text  # the posts over max_bytes, as title links
         assert "aktualisiert am 22.11.2026" in text and "Min. Lesezeit" in text
         assert "Diese Ausgabe im Browser ansehen" in text and "Abmelden" in text
@@ -348,7 +348,7 @@ def test_the_preview_shows_the_german_digest_to_a_made_up_reader(tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert "Subject: Notizen aus der Werkstatt: Ein neuer Beitrag" in result.stdout
     assert "Hallo Alex," in result.stdout
-    assert "Es gibt einen neuen Beitrag auf Notizen aus der Werkstatt" in result.stdout
+    assert "es gibt einen neuen Beitrag auf Notizen aus der Werkstatt" in result.stdout
 
 
 def test_the_preview_page_speaks_german_around_the_german_digest(tmp_path: Path) -> None:

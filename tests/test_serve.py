@@ -11,13 +11,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
+from feedkit.config import load_config
 from feedkit.mail.readers import Readers
 from feedkit.mail.state import State
 from feedkit.mail.subscribers import Subscriber
 from feedkit.mail.tokens import Tokens, unsubscribe_link
 
-from conftest import NOW
+from conftest import NOW, run_feedkit
 from digest_site import raw_fields
 from serve_site import (
     PUBLIC_URL,
@@ -485,3 +487,34 @@ def test_a_long_name_is_cut_to_the_forms_limit_without_a_space_at_its_end(
     assert said.status_code == 200
     with State.open(cfg.path(cfg.digest.state)) as state:
         assert [r.name for r in Readers(state).all()] == [" ".join(["word"] * 20)]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", 'nothing changes, or <a href="../subscribe">subscribe with another address</a>.'),
+        ("de", 'oder <a href="../subscribe">abonnieren Sie mit einer anderen Adresse</a>.'),
+        ("fr", 'ou <a href="../subscribe">abonnez-vous avec une autre adresse</a>.'),
+        ("es", 'o <a href="../subscribe">suscríbete con otra dirección</a>.'),
+    ],
+)
+def test_the_unsubscribe_pages_last_sentence_reads_as_one_in_every_language(
+    tmp_path: Path, smtp_server: FaultySmtpServer, language: str, sentence: str
+) -> None:
+    # Translated in two parts, it joined an imperative to an infinitive ("Schließen Sie
+    # diese Seite …, oder mit einer anderen Adresse abonnieren"), with no full stop.
+    cfg = make_serve_site(tmp_path, smtp_server)
+    toml = cfg.root / "feedkit.toml"
+    toml.write_text(toml.read_text().replace('title = "', f'language = "{language}"\ntitle = "', 1))
+    cfg = load_config(toml)
+    add = run_feedkit(cfg.root, "subscribers", "add", "ann@example.org")
+    assert add.returncode == 0, add.stderr
+    row = reader_row(cfg, "ann@example.org")
+    assert row is not None
+    link = unsubscribe_link(
+        cfg, Tokens(SECRET.encode()), int(str(row["id"])), str(row["subscription"])
+    )
+    with running(cfg) as service, httpx.Client() as client:
+        page = client.get(service.local(link))
+    assert page.status_code == 200
+    assert sentence in page.text
