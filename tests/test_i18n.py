@@ -558,6 +558,41 @@ def test_the_feed_stylesheet_lists_authors_as_the_language_writes_a_list(
         assert said == [two, three], feed
 
 
+@pytest.mark.parametrize(
+    ("language", "subtitle"),
+    [
+        ("en", "Posts tagged “floats” on Notizen aus der Werkstatt"),
+        ("de", "Beiträge mit dem Schlagwort „floats“ auf Notizen aus der Werkstatt"),
+        ("fr", "Articles avec l’étiquette «\u00a0floats\u00a0» sur Notizen aus der Werkstatt"),
+        ("es", "Entradas con la etiqueta «floats» en Notizen aus der Werkstatt"),
+    ],
+)
+def test_a_tag_feed_says_what_it_holds_in_the_sites_language(
+    tmp_path: Path, language: str, subtitle: str
+) -> None:
+    # "Posts tagged “python” on …" under the translated page of every German, French and
+    # Spanish site's tag feeds, and in their RSS description.
+    import feedparser
+
+    toml = GERMAN_SITE.split("[digest]")[0].replace('language = "de"', f'language = "{language}"')
+    tmp_path.joinpath("feedkit.toml").write_text(
+        toml + "[feed]\ntag_feeds = true\n", encoding="utf-8"
+    )
+    tmp_path.joinpath("content").mkdir()
+    tmp_path.joinpath("content", "a.md").write_text(
+        f"---\ntitle: A\ndate: {(NOW - timedelta(hours=1)).isoformat()}\ntags: [floats]\n"
+        "---\nText.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(tmp_path / "feedkit.toml")], env=NOW_ENV
+    )
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "public" / "tags" / "floats"
+    assert feedparser.parse((folder / "atom.xml").read_bytes()).feed.subtitle == subtitle
+    assert feedparser.parse((folder / "rss.xml").read_bytes()).feed.subtitle == subtitle
+
+
 def test_a_preview_whose_warm_up_compiled_the_page_first_still_says_its_words(
     tmp_path: Path,
 ) -> None:

@@ -10,8 +10,12 @@ from datetime import datetime
 
 from feedkit.config import TAG_FEEDS_DIR, Config
 from feedkit.errors import Problem
+from feedkit.i18n import N_, language
 from feedkit.models import Choice
 from feedkit.readonly import readonly
+
+# A tag feed's subtitle: its quotation marks are the language's („…“, « … »).
+TAG_SUBTITLE = N_("Posts tagged “%(tag)s” on %(site)s")
 
 
 @readonly()
@@ -78,12 +82,13 @@ def choose_feeds(
                     )
                 if members[-1] != shown:
                     members.append(shown)
+        about = language(cfg.language).gettext(TAG_SUBTITLE)  # in the feeds' language
         for slug, (name, members) in sorted(tags.items()):
             feeds.append(
                 FeedPlan(
                     f"{TAG_FEEDS_DIR}{slug}/",
                     f"{cfg.title}: {name}",
-                    f"Posts tagged “{name}” on {cfg.title}",
+                    about % {"tag": name, "site": cfg.title},
                     members[:limit],
                 )
             )
