@@ -226,9 +226,17 @@ def reading_minutes(text: str) -> int:
     return measure(text)[1]
 
 
+# The boundary of the preview's parts: each copy sent has a random one of its own, and the
+# page would change on every render with it. "=_" is in no quoted-printable or base64 text.
+PREVIEW_BOUNDARY = "=_feedkit_preview_boundary"
+
+
 def raw_header_lines(message: EmailMessage) -> str:
     """Return the message's header fields exactly as sent (folds as line breaks), not
-    decoded: every one (Precedence, MIME-Version and Content-Type were left out)."""
+    decoded: every one (Precedence, MIME-Version and Content-Type were left out), the
+    parts' boundary the preview's own."""
+    if message.is_multipart() and message.get_boundary() is None:
+        message.set_boundary(PREVIEW_BOUNDARY)
     head = wire_bytes(message).split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
     return head.replace("\r\n", "\n") + "\n"
 
