@@ -351,3 +351,21 @@ def test_a_post_title_that_looks_like_html_is_declared_html_in_the_feed_of_issue
     assert entry.title_detail.type == "text/html"
     assert unescape(entry.title) == "November 22, 2026: Why </div> closes twice"
     assert_valid(path)
+
+
+def test_the_index_speaks_feedkits_words_in_their_language_and_the_sites_in_its_own(
+    tmp_path: Path,
+) -> None:
+    # language = "it", which feedkit has no words in: the index said lang="it" over its
+    # English words, which a screen reader then read with an Italian voice.
+    make_site(tmp_path)
+    toml = tmp_path / "feedkit.toml"
+    toml.write_text(toml.read_text().replace('title = "', 'language = "it"\ntitle = "', 1))
+    assert run(tmp_path, "digest").exit_code == 0
+    write_post(tmp_path, "nuovo", "Un nuovo articolo", NOW - timedelta(hours=1))
+    assert run(tmp_path, "digest").exit_code == 0
+    index = (tmp_path / "public" / "newsletter" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in index and "Past digests of" in index
+    assert '<a href="https://example.com/blog/" lang="it">Example Blog</a>' in index
+    assert '<ul lang="it">' in index  # the posts' titles
+    assert "@media (prefers-color-scheme:dark)" in index  # as the web copies and feed.xsl

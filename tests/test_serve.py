@@ -518,3 +518,18 @@ def test_the_unsubscribe_pages_last_sentence_reads_as_one_in_every_language(
         page = client.get(service.local(link))
     assert page.status_code == 200
     assert sentence in page.text
+
+
+def test_a_request_of_a_kind_a_page_does_not_take_is_answered_in_the_sites_language(
+    tmp_path: Path, smtp_server: FaultySmtpServer
+) -> None:
+    # "Method Not Allowed" (Starlette's words) under <html lang="de">.
+    cfg = make_serve_site(tmp_path, smtp_server)
+    toml = cfg.root / "feedkit.toml"
+    toml.write_text(toml.read_text().replace('title = "', 'language = "de"\ntitle = "', 1))
+    with running(load_config(toml)) as service, httpx.Client(base_url=service.url) as client:
+        answer = client.put("subscribe", content=b"x")
+    assert answer.status_code == 405
+    assert '<html lang="de">' in answer.text
+    assert "Diese Seite nimmt eine solche Anfrage nicht an." in answer.text
+    assert "Method Not Allowed" not in answer.text

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from feedkit.config import Config
+from feedkit.config import Config, load_config
 from feedkit.mail.tokens import Tokens, unsubscribe_link
 
 from conftest import NOW
@@ -165,3 +165,28 @@ def test_a_reader_signs_up_gets_the_next_digest_and_leaves_by_its_one_click_head
             False,
         ]
         assert b"Later news" in smtp_server.received_for("other@example.org")[-1].raw
+
+
+def test_a_long_site_title_stays_inside_a_phones_screen(
+    tmp_path: Path, smtp_server: FaultySmtpServer, browser: Browser
+) -> None:
+    # One word of 70 letters: the sign-up page was 649 px wide on a 375 px phone, the
+    # archive's index 1,453 px, and both scrolled sideways.
+    title = "Donaudampfschifffahrtsgesellschaftskapitänsnotizbuch_und_Werkstattberichte"
+    cfg = make_serve_site(tmp_path, smtp_server)
+    toml = cfg.root / "feedkit.toml"
+    toml.write_text(toml.read_text().replace('title = "Example Blog"', f'title = "{title}"', 1))
+    cfg = load_config(toml)
+    added = feedkit(cfg, "subscribers", "add", "other@example.org")
+    assert added.returncode == 0, added.stderr
+    assert feedkit(cfg, "digest").returncode == 0  # the first run records the back catalogue
+    write_post(tmp_path, "news", "Fresh news", NOW + timedelta(hours=1))
+    sent = feedkit(cfg, "digest", now=NOW + timedelta(hours=2))
+    assert sent.returncode == 0, sent.stderr
+    page = browser.new_context(viewport={"width": 375, "height": 800}).new_page()
+    with running(cfg) as service:
+        for path in ("subscribe", "archive/"):
+            page.goto(service.url + path)
+            expect(page.get_by_text(title[:20], exact=False).first).to_be_visible()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, (path, width)

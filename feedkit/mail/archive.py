@@ -139,6 +139,9 @@ def index_page(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     """
     e = html.escape
     words = language(cfg.language)
+    # The page speaks feedkit's words (English where it has none in the site's language);
+    # the site's own title, description and posts keep the site's language.
+    own = f' lang="{e(cfg.language)}"' if words.words_tag != cfg.language else ""
     title = words.gettext("%(site)s: past digests") % {"site": cfg.title}
     subscribe = subscribe_url(cfg)
     items = []
@@ -152,23 +155,26 @@ def index_page(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
             f'<li><a href="{e(quote(issue_path(record)))}/">'
             f'<time datetime="{e(record.created.isoformat())}">'
             f"{e(day)}</time></a> · {e(counted)}\n"
-            f"<ul>\n{posts}</ul></li>\n"
+            f"<ul{own}>\n{posts}</ul></li>\n"
         )
     feed_link = words.gettext("Atom feed of the digests")
     links = f'<a href="atom.xml">{e(feed_link)}</a>'
     if subscribe:
         subscribe_link = words.gettext("Subscribe by email")
         links = f'<a href="{e(subscribe)}">{e(subscribe_link)}</a> · ' + links
-    site_link = f'<a href="{e(cfg.base_url)}">{e(cfg.title)}</a>'
+    site_link = f'<a href="{e(cfg.base_url)}"{own}>{e(cfg.title)}</a>'
     heading = e(words.gettext("Past digests of %(site)s")) % {"site": site_link}
-    about = f"<p>{e(cfg.description)}</p>\n" if cfg.description else ""
+    about = f"<p{own}>{e(cfg.description)}</p>\n" if cfg.description else ""
     return (
-        f'<!DOCTYPE html>\n<html lang="{e(cfg.language)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{e(words.words_tag)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="color-scheme" content="light dark">\n'
         f"<title>{e(title)}</title>\n"
         f'<link rel="alternate" type="application/atom+xml" title="{e(title)}" href="{FEED}">\n'
         "<style>body{font-family:system-ui,sans-serif;line-height:1.5;max-width:40rem;"
-        "margin:2rem auto;padding:0 1rem}ol>li{margin:1rem 0}</style>\n"
+        "margin:2rem auto;padding:0 1rem;overflow-wrap:anywhere}ol>li{margin:1rem 0}"
+        "@media (prefers-color-scheme:dark){body{background:#1b1b1b;color:#e8e8e8}"
+        "a{color:#8ab4f8}a:visited{color:#c58af9}}</style>\n"
         "</head>\n<body>\n<main>\n"
         f"<h1>{heading}</h1>\n"
         f"{about}<p>{links}</p>\n"
@@ -255,7 +261,7 @@ def _index_key(cfg: Config, records: Sequence[DigestRecord]) -> str:
     """Return what the archive's index and feed are made from, hashed."""
     made_from = [
         PAGE_FORMAT,
-        "xsl",  # the feed names the stylesheet: written again once where it did not
+        "index 2",  # a stylesheet for the feed, dark mode, lang: written again once
         __version__,  # another feedkit may write the index and the feed otherwise
         [[r.id, r.created.isoformat(), [[p.title, p.url] for p in r.posts]] for r in records],
         [cfg.title, cfg.base_url, cfg.description, cfg.language, str(site_zone(cfg))],

@@ -30,7 +30,7 @@ from starlette.types import Receive, Scope, Send
 
 from feedkit.config import XSL_NAME, Config
 from feedkit.errors import ConfigError
-from feedkit.i18n import language
+from feedkit.i18n import N_, language
 from feedkit.mail.confirmation import confirmation_sender
 from feedkit.mail.identity import list_id
 from feedkit.mail.sending import sender_factory
@@ -80,6 +80,13 @@ def _text(form: FormData, name: str) -> str:
 def _client(request: Request) -> str:
     # uvicorn has put the X-Forwarded-For address here when the peer is a trusted proxy.
     return request.client.host if request.client is not None else ""
+
+
+# The errors a reader may meet beside the pages' own, as the site's language says them.
+HTTP_ERRORS = {
+    405: N_("This page does not take that kind of request."),
+    413: N_("What was sent is too large for this page."),
+}
 
 
 class Archive:
@@ -261,8 +268,9 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 404:
             response = not_found()
-        else:
-            response = pages.message(exc.detail, [exc.detail], status=exc.status_code)
+        else:  # Starlette's words are English: the site's where feedkit has them
+            said = _(HTTP_ERRORS[exc.status_code]) if exc.status_code in HTTP_ERRORS else exc.detail
+            response = pages.message(said, [said], status=exc.status_code)
         response.headers.update(exc.headers or {})
         return response
 
