@@ -107,6 +107,26 @@ def built(tmp_path: Path, posts: dict[str, str], conf: str = "") -> tuple[str, l
     return done.stderr, list(feed.entries)
 
 
+def test_an_hour_the_clocks_go_through_twice_is_read_in_standard_time_as_pelican_reads_it(
+    tmp_path: Path,
+) -> None:
+    # 02:30 on the night Berlin's clocks go back happens twice: Pelican 4.8 (pytz's
+    # localize) reads the second, +01:00; feedkit read the first, +02:00, an hour earlier.
+    posts = {
+        "back.md": "Title: Back\nDate: 2024-10-27 02:30\n\nText.\n",
+        "forward.md": "Title: Forward\nDate: 2024-03-31 02:30\n\nText.\n",
+        "summer.md": "Title: Summer\nDate: 2024-07-01 02:30\n\nText.\n",
+    }
+    conf = "TIMEZONE = 'Europe/Berlin'\n"
+    _, entries = built(tmp_path, posts, conf)
+    published = {entry.title: entry.published for entry in entries}
+    assert published == {
+        "Back": "2024-10-27T02:30:00+01:00",
+        "Forward": "2024-03-31T03:30:00+02:00",  # never happened: the same instant as Pelican's
+        "Summer": "2024-07-01T02:30:00+02:00",
+    }
+
+
 DASHED = {
     # Pelican 4.8 publishes each of these (tests/test_oracles.py builds them with it).
     "dashes.md": "---\nTitle: Dashes: a post\nDate: 2024-03-01 10:00\nTags: a, b\n---\n"

@@ -124,6 +124,10 @@ class PostPublishing(PostReading):
         loose = place.jekyll or place.pelican
         zone = self.zone_of(raw)
         parsed = parse_date(raw, zone, loose, zones, hugo=place.hugo)
+        if place.pelican and parsed.tzinfo is zone and _twice(parsed):
+            # An hour the clocks went through twice (02:30 on the night they go back):
+            # Pelican's pytz `localize` takes the second, in standard time (+01:00).
+            parsed = parsed.replace(fold=1)
         if key and parsed.tzinfo is zone and zone.key != "UTC":
             real = parsed.astimezone(_UTC).astimezone(zone)
             if real.replace(tzinfo=None) != parsed.replace(tzinfo=None):
@@ -341,3 +345,16 @@ class PostPublishing(PostReading):
             f"'{missing[0]}'\"); add {lines} to its metadata to publish it",
             warning=True,
         )
+
+
+def _twice(when: datetime) -> bool:
+    """Return whether the wall-clock time `when` happened twice in its zone (both of its
+    readings come back to it, at two offsets), as on the night the clocks go back."""
+    first, second = when.replace(fold=0), when.replace(fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return False
+    naive = when.replace(tzinfo=None, fold=0)
+    return all(
+        each.astimezone(_UTC).astimezone(when.tzinfo).replace(tzinfo=None, fold=0) == naive
+        for each in (first, second)
+    )
