@@ -21,15 +21,22 @@ from smtp_server import FaultySmtpServer
 HOSTILE = 'Tom & "Jerry" <b>'
 
 
-def snippet_of(site: Path) -> str:
+def snippet_of(site: Path, said: list[str] | None = None) -> str:
+    """Return what `feedkit snippet` prints on the site; what it says on stderr goes to
+    `said`, else there must be none."""
     done = subprocess.run(
         [sys.executable, "-m", "feedkit", "snippet", "--config", str(site / "feedkit.toml")],
         env={**NOW_ENV, "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         timeout=60,
+        cwd=site,
     )
     assert done.returncode == 0, done.stderr
+    if said is None:
+        assert done.stderr == ""
+    else:
+        said.extend(done.stderr.splitlines())
     return done.stdout
 
 
@@ -43,7 +50,16 @@ def test_the_links_are_the_feeds_own_and_the_form_signs_a_reader_up(
         encoding="utf-8",
     )
     (cfg.content_path / "p.md").write_text("---\ntitle: P\ndate: 2024-01-01\n---\nText.\n")
-    text = snippet_of(tmp_path)
+    said: list[str] = []
+    text = snippet_of(tmp_path, said)
+    # No digest reached anyone yet: the past digests' links lead nowhere until one does.
+    assert said == [
+        "note: public/newsletter/ holds no digest yet: its links in the snippet lead nowhere "
+        "until the first digest reaches a reader (the digest and the next build write it)"
+    ]
+    (cfg.output_path / "newsletter").mkdir(parents=True)
+    (cfg.output_path / "newsletter" / "index.html").write_text("<!doctype html>")
+    assert snippet_of(tmp_path) == text
     page = lxml.html.fromstring(f"<html><head></head><body>{text}</body></html>")
 
     # Each link names its feed's own self link, and the title as it is (escaped once).

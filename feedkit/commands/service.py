@@ -19,6 +19,7 @@ from feedkit.cli import (
 )
 from feedkit.config import load_config
 from feedkit.errors import ConfigError, FeedkitError
+from feedkit.shown import display_path
 
 if TYPE_CHECKING:
     pass
@@ -147,6 +148,16 @@ def schedule(config_path: Path, once: bool) -> None:
 def snippet(config_path: Path) -> None:
     """Print the HTML the site's pages need: the feeds' links for <head>, the subscribe
     form (with [serve] url set) and a link to the past digests."""
+    from feedkit.mail.archive import INDEX
     from feedkit.web.snippet import snippet as make_snippet
 
-    click.echo(make_snippet(load_config(config_path)), nl=False)
+    cfg = load_config(config_path)
+    click.echo(make_snippet(cfg), nl=False)
+    archive = cfg.output_path / cfg.digest.archive
+    if cfg.digest.archive and cfg.digest.sender and not (archive / INDEX).is_file():
+        click.echo(
+            f"note: {display_path(archive, Path.cwd())}/ holds no digest yet: its links in the "
+            "snippet lead nowhere until the first digest reaches a reader (the digest and "
+            "the next build write it)",
+            err=True,
+        )
