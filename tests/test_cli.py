@@ -586,6 +586,13 @@ def test_check_fails_on_a_broken_email_template_of_the_site(tmp_path: Path) -> N
     assert done.stdout.startswith("OK: ")
 
 
+def feedkit_in(site: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the `feedkit` command in the site's folder, as its blogger does."""
+    return subprocess.run(
+        [sys.executable, "-m", "feedkit", *args], cwd=site, env=env, capture_output=True, text=True
+    )
+
+
 def test_a_subject_template_that_gives_no_subject_is_an_error(tmp_path: Path) -> None:
     # An empty digest.subject.j2 passed check, and mail went out with "Subject:" alone.
     from digest_site import SECRET_ENV, make_digest_site
@@ -596,13 +603,7 @@ def test_a_subject_template_that_gives_no_subject_is_an_error(tmp_path: Path) ->
     env = {**os.environ, **NOW_ENV, **SECRET_ENV}
     said = "error: email_templates/digest.subject.j2: gives an empty subject; write one\n"
     for command in (["check"], ["digest", "--to", "t@example.org"], ["digest"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "feedkit", *command],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        done = feedkit_in(tmp_path, env, *command)
         assert (done.returncode, done.stderr.splitlines(keepends=True)[0]) == (1, said), command
     assert not (tmp_path / "outbox").exists()
 
@@ -623,13 +624,7 @@ def test_a_templates_folder_that_is_not_there_is_an_error_not_feedkits_templates
         "folder that holds your templates\n"
     )
     for command in (["check"], ["digest", "--dry-run"], ["digest"], ["preview", "--text"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "feedkit", *command],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        done = feedkit_in(tmp_path, env, *command)
         assert (done.returncode, done.stderr) == (1, said), command
     assert not (tmp_path / "outbox").exists()
 

@@ -357,13 +357,19 @@ def test_a_digest_in_full_carries_each_post_whole_as_sent(tmp_path: Path) -> Non
     assert text.rstrip().endswith("Ada Quill\r\n1 Example Street")
 
 
-def mailed_in_full(tmp_path: Path, smtp_server: FaultySmtpServer, body: str) -> bytes:
-    """Return the bytes `smtp_server` received of the digest in full of a new post of
-    `body`, in a site at `tmp_path` (which may hold files of its own already)."""
+def in_full_after_first_run(tmp_path: Path, smtp_server: FaultySmtpServer) -> None:
+    """Make a site at `tmp_path` that mails Ada each post in full through `smtp_server`,
+    with no post yet, and its first run made (nothing old is sent)."""
     smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
     make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
     (tmp_path / "content").mkdir()
-    assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
+    assert digest_command(tmp_path).exit_code == 0
+
+
+def mailed_in_full(tmp_path: Path, smtp_server: FaultySmtpServer, body: str) -> bytes:
+    """Return the bytes `smtp_server` received of the digest in full of a new post of
+    `body`, in a site at `tmp_path` (which may hold files of its own already)."""
+    in_full_after_first_run(tmp_path, smtp_server)
     write_post(tmp_path, "post", "A post", NOW - timedelta(hours=1), body)
     done = digest_command(tmp_path)
     assert done.exit_code == 0, done.output
@@ -376,10 +382,7 @@ def test_a_post_in_full_shows_one_reading_time_and_its_picture_once(
 ) -> None:
     # The card said "1 min read" and the post's own line under it "⏱ 3 min read"; a
     # picture given as the card's (`image:`) and in the text stood twice, one on the other.
-    smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
-    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
-    (tmp_path / "content").mkdir()
-    assert digest_command(tmp_path).exit_code == 0
+    in_full_after_first_run(tmp_path, smtp_server)
     (tmp_path / "content" / "pic.md").write_text(
         f"---\ntitle: A picture\ndate: {(NOW - timedelta(hours=1)).isoformat()}\n"
         "image: /img/cover.png\n---\n*⏱ 3 min read*\n\nThe text.\n\n"
@@ -443,10 +446,7 @@ def test_a_post_that_keeps_its_text_off_the_feeds_is_a_summary_in_a_digest_in_fu
 ) -> None:
     # `feed: {excerpt_only: true}` (jekyll-feed's) kept the text off the feeds, and the
     # digest in full mailed it whole to every reader.
-    smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
-    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
-    (tmp_path / "content").mkdir()
-    assert digest_command(tmp_path).exit_code == 0  # the first run: nothing old is sent
+    in_full_after_first_run(tmp_path, smtp_server)
     (tmp_path / "content" / "teaser.md").write_text(
         f"---\ntitle: A teaser\ndate: {(NOW - timedelta(hours=1)).isoformat()}\n"
         "feed:\n  excerpt_only: true\n---\nThe opening, for everyone.\n\n"
@@ -471,10 +471,7 @@ def test_a_post_too_big_to_mail_in_full_is_its_summary_and_the_others_stay_in_fu
 ) -> None:
     # The newest post alone over max_bytes went as a title link, and took every older post
     # of the digest with it (the newest go in full); its text part took seconds a megabyte.
-    smtp = f'content = "full"\ndelivery = "smtp"\n{smtp_toml(smtp_server)}'
-    make_digest_site(tmp_path, [("ada@example.org", "Ada")], posts=0, extra_toml=smtp)
-    (tmp_path / "content").mkdir()
-    assert digest_command(tmp_path).exit_code == 0
+    in_full_after_first_run(tmp_path, smtp_server)
     write_post(tmp_path, "whole", "A whole post", NOW - timedelta(hours=2), "All of it, mailed.")
     huge = "The opening, for everyone.\n\n" + "A *long* paragraph of the data dump.\n\n" * 4000
     write_post(tmp_path, "huge", "A huge post", NOW - timedelta(hours=1), huge)
