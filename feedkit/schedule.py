@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -110,9 +111,8 @@ def keeper_for(cfg: Config, config_path: Path, should_stop: Callable[[], bool]) 
             "feedkit.toml: digest.schedule: is not set, so there is no digest "
             'to schedule (e.g. schedule = "0 9 * * mon")'
         )
-    tz = cfg.digest.timezone or site_zone(cfg)
     return DigestKeeper(
-        CronSlots(cfg.digest.schedule, tz),
+        CronSlots(cfg.digest.schedule, digest_zone(cfg)),
         cfg.digest.catch_up,
         cfg.path(cfg.digest.state),
         digest_runner(config_path, should_stop),
@@ -145,11 +145,15 @@ def run_once(config_path: Path, now: datetime) -> tuple[list[str], str | None]:
     return done, None
 
 
+def digest_zone(cfg: Config) -> ZoneInfo:
+    """Return the zone the digest's schedule is in: `[digest] timezone`, else the site's."""
+    return cfg.digest.timezone or site_zone(cfg)
+
+
 def _schedule_of(cfg: Config) -> tuple[object, ...]:
     """Return what decides when `feedkit schedule` runs its jobs."""
-    zone = str(site_zone(cfg))
-    digest_zone = str(cfg.digest.timezone) if cfg.digest.timezone else zone
-    return cfg.digest.schedule, digest_zone, cfg.digest.catch_up, cfg.build.schedule, zone
+    zones = str(digest_zone(cfg)), str(site_zone(cfg))
+    return cfg.digest.schedule, cfg.digest.catch_up, cfg.build.schedule, *zones
 
 
 class Jobs:
@@ -181,9 +185,8 @@ class Jobs:
         # APScheduler drops a run more than 1 s late by default
         late = {"misfire_grace_time": int(cfg.digest.catch_up.total_seconds())}
         if self.keeper is not None:
-            tz = cfg.digest.timezone or zone
             assert cfg.digest.schedule is not None
-            trigger = CronTrigger.from_crontab(cfg.digest.schedule, timezone=tz)
+            trigger = CronTrigger.from_crontab(cfg.digest.schedule, timezone=digest_zone(cfg))
             self.scheduler.add_job(
                 self.guarded(self._tick), trigger, id="digest", name="digest", **late
             )

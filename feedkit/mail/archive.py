@@ -188,7 +188,7 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     # Here, not at the top: a digest imports this module for its links, and a dry run or a
     # send that writes no archive has no use for feedgen and dateutil (about 20 ms).
     from feedkit.site.feedgenlib import FeedGenerator
-    from feedkit.site.feedparts import GENERATOR
+    from feedkit.site.feedparts import GENERATOR, with_stylesheet_at
     from feedkit.site.xmlfeeds import html_where_it_looks_so
 
     folder = cfg.output_url(cfg.digest.archive + "/")
@@ -229,10 +229,7 @@ def issues_feed(cfg: Config, records: Sequence[DigestRecord]) -> bytes:
     # The page a browser shows a feed with, as the site's feeds have it: found from the
     # folder's place (the site's feed.xsl on the blog, feedkit serve's at its /archive/).
     up = "../" * len(cfg.digest.archive.strip("/").split("/"))
-    head, sep, rest = feed.partition(b"?>\n")
-    return (
-        head + sep + f'<?xml-stylesheet type="text/xsl" href="{up}{XSL_NAME}"?>\n'.encode() + rest
-    )
+    return b"".join(with_stylesheet_at(feed, up + XSL_NAME))
 
 
 def _page_key(cfg: Config, record: DigestRecord, templates: str) -> str:

@@ -46,9 +46,7 @@ class Kept(Protocol):
     def remember_feed_part(self, key: str, data: bytes) -> None: ...
 
 
-def _stylesheet_pi(cfg: Config) -> bytes:
-    # Browsers only apply same-origin stylesheets: a path, not a full URL.
-    href = urlsplit(cfg.base_url).path + XSL_NAME
+def _stylesheet_pi(href: str) -> bytes:
     return f'<?xml-stylesheet type="text/xsl" href="{href}"?>\n'.encode()
 
 
@@ -59,10 +57,18 @@ TEMPLATE_BRACE = re.compile(rb"\{(?=[{%])")
 
 
 def with_stylesheet(xml: bytes, cfg: Config) -> bytes:
+    # Browsers only apply same-origin stylesheets: a path, not a full URL.
+    declared, rest = with_stylesheet_at(xml, urlsplit(cfg.base_url).path + XSL_NAME)
+    return declared + TEMPLATE_BRACE.sub(b"&#123;", rest)
+
+
+def with_stylesheet_at(xml: bytes, href: str) -> tuple[bytes, bytes]:
+    """Return feedgen's `xml` cut after its XML declaration, the stylesheet at `href`
+    named there: (the declaration and the stylesheet, the rest)."""
     head, sep, rest = xml.partition(b"?>\n")
     if not head.startswith(b"<?xml") or not sep:
         raise AssertionError("feedgen output lost its XML declaration")
-    return head + sep + _stylesheet_pi(cfg) + TEMPLATE_BRACE.sub(b"&#123;", rest)
+    return head + sep + _stylesheet_pi(href), rest
 
 
 def feed_updated(posts: Sequence[RenderedPost], fallback: datetime) -> datetime:

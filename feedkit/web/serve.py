@@ -208,22 +208,20 @@ def make_app(cfg: Config, clock: Clock, *, tokens: Tokens | None = None) -> Any:
     async def confirm(request: Request) -> Response:
         token = request.path_params["token"]
         now = clock()
-        subscribed = pages.message(
-            _("You’re subscribed"),
-            [_("Thank you: new posts of %(site)s will come to you by email.") % site],
-        )
         if request.method == "POST":
-            if await run_in_threadpool(service.confirm, token, _client(request), now):
-                return subscribed
-            # Used already (reloaded, a second tab): said as it is, not "sign up again",
-            # which mails nobody who is on the list.
-            if await run_in_threadpool(service.subscribed_by, token, now):
-                return subscribed
+            done = await run_in_threadpool(service.confirm, token, _client(request), now)
+        else:
+            done = await run_in_threadpool(service.confirmable, token, now)
+        # Used already (reloaded, a second tab): said as it is, not "sign up again", which
+        # mails nobody who is on the list.
+        used = not done and await run_in_threadpool(service.subscribed_by, token, now)
+        if not done and not used:
             return bad_link(bad_confirm)
-        if not await run_in_threadpool(service.confirmable, token, now):
-            if await run_in_threadpool(service.subscribed_by, token, now):
-                return subscribed
-            return bad_link(bad_confirm)
+        if request.method == "POST" or used:
+            return pages.message(
+                _("You’re subscribed"),
+                [_("Thank you: new posts of %(site)s will come to you by email.") % site],
+            )
         return pages.render(
             "button.html.j2",
             heading=_("Confirm your subscription"),
